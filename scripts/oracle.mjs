@@ -1,0 +1,624 @@
+// The oracle: builds and runs every scenario under tests/oracle/scenarios/ for real (buildah,
+// chroot isolation, the kernel's own permission checks), records what happened, then asks
+// `uidctl check` the same questions and compares. tests/oracle/documented/ holds the cases no
+// run on this machine can show; those are checked against their documented outcome.
+//
+//   node scripts/oracle.mjs [--filter TEXT] [--record-only] [--out FILE] [--keep]
+//                           [--driver vfs|overlay|auto]
+//
+// Exit 0 when the model agrees everywhere, 1 on any disagreement, 2 on a broken setup.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ORACLE = join(ROOT, 'tests/oracle');
+const CLI = join(ROOT, 'dist/cli.js');
+const CACHE = process.env.ORACLE_CACHE ?? '/var/cache/uidctl-oracle';
+const BASE_TAR = join(CACHE, 'debian-bookworm-minbase.tar');
+const BASE_IMAGE = 'docker.io/library/debian:bookworm';
+const PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+const MUTATING = new Set(['write', 'create', 'delete']);
+const OUTCOMES = ['ok', 'EACCES', 'EROFS', 'ENOENT', 'EPERM', 'ENOTDIR', 'EEXIST'];
+
+// ------------------------------------------------------------------ command line
+
+function parseArgs(argv) {
+  const o = { filter: '', recordOnly: false, out: '', keep: false, driver: 'auto' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--filter') o.filter = argv[++i] ?? '';
+    else if (a === '--record-only') o.recordOnly = true;
+    else if (a === '--out') o.out = argv[++i] ?? '';
+    else if (a === '--keep') o.keep = true;
+    else if (a === '--driver') o.driver = argv[++i] ?? 'auto';
+    else die(`unknown option ${a}`);
+  }
+  return o;
+}
+
+function die(msg) {
+  console.error(`oracle: ${msg}`);
+  process.exit(2);
+}
+
+function sh(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
+  if (r.error) die(`cannot run ${cmd}: ${r.error.message}`);
+  return { code: r.status ?? 1, out: r.stdout ?? '', err: r.stderr ?? '' };
+}
+
+// ------------------------------------------------------------------ storage and base image
+
+/**
+ * The oracle keeps its own container storage so it never touches images other tools made.
+ * overlay is what Docker itself uses and is several times faster than vfs; it is taken when
+ * this machine can mount it, else vfs (always works, slower).
+ */
+function storageFlags(driver) {
+  return [
+    '--root', `/var/lib/uidctl-oracle/storage-${driver}`,
+    '--runroot', `/run/uidctl-oracle/storage-${driver}`,
+    '--storage-driver', driver,
+  ];
+}
+
+function pickDriver(wanted) {
+  if (wanted !== 'auto') return wanted;
+  const probe = sh('buildah', [...storageFlags('overlay'), 'images', '-q']);
+  return probe.code === 0 ? 'overlay' : 'vfs';
+}
+
+/** debootstrap once, cached as a tar whose name carries no date; import it when missing. */
+function ensureBase(S) {
+  if (!fs.existsSync(BASE_TAR)) {
+    fs.mkdirSync(CACHE, { recursive: true });
+    const dir = fs.mkdtempSync(join(CACHE, 'rootfs-'));
+    fs.chmodSync(dir, 0o755); // it becomes the image's "/"; mkdtemp made it 0700
+    console.log(`oracle: debootstrap --variant=minbase bookworm (once, cached in ${BASE_TAR})`);
+    const d = sh('debootstrap', ['--variant=minbase', 'bookworm', dir]);
+    if (d.code !== 0) die(`debootstrap failed:\n${d.err.slice(-2000)}`);
+
+    // What the official image leaves out too: downloaded .debs, apt lists, the host's names.
+    for (const p of ['var/cache/apt/archives', 'var/lib/apt/lists']) {
+      for (const f of fs.readdirSync(join(dir, p))) {
+        if (f !== 'partial' && f !== 'lock') fs.rmSync(join(dir, p, f), { force: true });
+      }
+    }
+    fs.rmSync(join(dir, 'etc/hostname'), { force: true });
+    fs.rmSync(join(dir, 'etc/resolv.conf'), { force: true });
+    const t = sh('tar', ['--numeric-owner', '-C', dir, '-cf', `${BASE_TAR}.part`, '.']);
+    if (t.code !== 0) die(`tar failed: ${t.err}`);
+    fs.renameSync(`${BASE_TAR}.part`, BASE_TAR);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  if (sh('buildah', [...S, 'inspect', '--type', 'image', BASE_IMAGE]).code === 0) return;
+
+  // podman import gives an empty config; the official image sets PATH and CMD.
+  const r = sh('podman', [...S, 'import', '--change', `ENV ${PATH_ENV}`,
+    '--change', 'CMD ["bash"]', BASE_TAR, BASE_IMAGE]);
+  if (r.code !== 0) die(`podman import failed: ${r.err}`);
+}
+
+// ------------------------------------------------------------------ scenarios
+
+function octal(v) {
+  // YAML 1.2 reads 0755 as the decimal 755: both spellings mean the same octal digits.
+  return parseInt(String(v).replace(/^0o/, ''), 8);
+}
+
+function loadDir(dir) {
+  if (!fs.existsSync(dir)) return [];
+  const out = [];
+  for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.yaml')).sort()) {
+    const doc = YAML.parse(fs.readFileSync(join(dir, name), 'utf8'));
+    for (const s of doc.scenarios ?? []) {
+      const img = s.image ? doc.images?.[s.image] : s;
+      if (!img?.dockerfile) die(`${name}: scenario ${s.id} has no dockerfile`);
+      out.push({
+        ...s,
+        file: name,
+        dockerfile: img.dockerfile,
+        context: img.context ?? {},
+        buildArgs: img.buildArgs ?? {},
+        host: s.host ?? [],
+        actions: s.actions ?? [],
+      });
+    }
+  }
+  return out;
+}
+
+/** Dockerfile instructions with their first line, split into stages (for buildah's STEP n/m). */
+export function dockerfileSteps(text) {
+  const lines = text.split('\n');
+  const stages = [];
+  for (let i = 0; i < lines.length; i++) {
+    const first = lines[i].trim();
+    if (first === '' || first.startsWith('#')) continue;
+    const start = i + 1;
+    let body = lines[i];
+    while (/\\\s*$/.test(body) && i + 1 < lines.length) {
+      i++;
+      if (lines[i].trim().startsWith('#')) continue;
+      body = body.replace(/\\\s*$/, ' ') + lines[i];
+    }
+    const keyword = body.trim().split(/\s+/)[0].toUpperCase();
+    if (keyword === 'FROM') stages.push([]);
+    if (stages.length) stages[stages.length - 1].push({ line: start, text: body.trim() });
+  }
+  return stages;
+}
+
+/** Split a command line into words, honouring single and double quotes. */
+export function words(text) {
+  const out = [];
+  const re = /'([^']*)'|"((?:\\.|[^"\\])*)"|(\S+)/g;
+  let cur = null;
+  let last = -1;
+  for (let m; (m = re.exec(text)); ) {
+    const piece = m[1] ?? m[2]?.replace(/\\(.)/g, '$1') ?? m[3];
+    if (cur !== null && m.index === last) cur += piece;
+    else {
+      if (cur !== null) out.push(cur);
+      cur = piece;
+    }
+    last = re.lastIndex;
+  }
+  if (cur !== null) out.push(cur);
+  return out;
+}
+
+/**
+ * The flags of a `docker run` line that `buildah run` can reproduce. Anything else (named
+ * volumes, --group-add, --read-only, a command after the image...) makes the scenario
+ * unmeasurable here, and it belongs in tests/oracle/documented/ instead.
+ */
+export function translateRun(line) {
+  const w = words(line);
+  if (w[0] !== 'docker' || w[1] !== 'run') throw new Error(`not a docker run line: ${line}`);
+  const flags = [];
+  const takes = { '-u': 'user', '--user': 'user', '-v': 'volume', '--volume': 'volume',
+    '-w': 'workdir', '--workdir': 'workdir', '-e': 'env', '--env': 'env',
+    '--cap-add': 'cap-add', '--cap-drop': 'cap-drop' };
+  const switches = new Set(['--rm', '-i', '-t', '-it', '-ti', '-d', '--interactive', '--tty']);
+  let image = '';
+  for (let i = 2; i < w.length; i++) {
+    let [flag, value] = w[i].startsWith('--') && w[i].includes('=')
+      ? [w[i].slice(0, w[i].indexOf('=')), w[i].slice(w[i].indexOf('=') + 1)]
+      : [w[i], undefined];
+    if (switches.has(flag)) continue;
+    const kind = takes[flag];
+    if (!kind) {
+      if (flag.startsWith('-')) throw new Error(`buildah run cannot reproduce ${flag}`);
+      image = flag;
+      if (i + 1 < w.length) throw new Error('a command after the image is not measured');
+      break;
+    }
+    value ??= w[++i];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    if (kind === 'user') flags.push('--user', value);
+    else if (kind === 'workdir') flags.push('--workingdir', value);
+    else if (kind === 'env') {
+      if (!value.includes('=')) throw new Error(`-e ${value} copies the caller's environment`);
+      flags.push('--env', value);
+    } else if (kind === 'cap-add' || kind === 'cap-drop') flags.push(`--${kind}`, value);
+    else {
+      const [src, dst, opt, extra] = value.split(':');
+      if (!src.startsWith('/')) throw new Error(`named volume ${src} is not measurable here`);
+      if (!dst || extra !== undefined || (opt && opt !== 'ro' && opt !== 'rw')) {
+        throw new Error(`unsupported volume ${value}`);
+      }
+      flags.push('--volume', value);
+    }
+  }
+  if (!image) throw new Error('no image in the run line');
+  return flags;
+}
+
+// ------------------------------------------------------------------ building
+
+function buildKey(s) {
+  const h = createHash('sha256');
+  h.update(JSON.stringify([s.dockerfile, s.context, s.buildArgs]));
+  return h.digest('hex').slice(0, 12);
+}
+
+/** Writes the Dockerfile and its inline context files; returns the context folder. */
+function writeContext(dir, s) {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(join(dir, 'Dockerfile'), s.dockerfile);
+  for (const [name, f] of Object.entries(s.context)) {
+    const p = join(dir, name);
+    fs.mkdirSync(dirname(p), { recursive: true });
+    fs.writeFileSync(p, typeof f === 'string' ? f : f.content ?? '');
+    fs.chmodSync(p, octal(typeof f === 'string' ? '0644' : f.mode ?? '0644'));
+  }
+  return dir;
+}
+
+/** buildah bud; when it fails, the Dockerfile line of the last step buildah announced. */
+function build(S, dir, s, tag) {
+  const args = [...S, 'bud', '--isolation', 'chroot', '--pull-never', '--layers', '-t', tag];
+  for (const [k, v] of Object.entries(s.buildArgs)) args.push('--build-arg', `${k}=${v}`);
+  const r = sh('buildah', [...args, dir]);
+  const text = r.out + r.err;
+  if (r.code === 0) return { ok: true, tag };
+
+  // "STEP 6/7: RUN ..." or, with several stages, "[2/2] STEP 3/5: COPY ...".
+  let where = null;
+  for (const m of text.matchAll(/^(?:\[(\d+)\/\d+\] )?STEP (\d+)\/\d+: /gm)) {
+    where = { stage: Number(m[1] ?? 1), step: Number(m[2]) };
+  }
+  const stages = dockerfileSteps(s.dockerfile);
+  const step = where ? stages[where.stage - 1]?.[where.step - 1] : undefined;
+  const message = text.split('\n').filter((l) => l && !/^(STEP|\[)/.test(l)).slice(-3).join(' | ');
+  return { ok: false, line: step?.line ?? null, instruction: step?.text ?? '', message };
+}
+
+// ------------------------------------------------------------------ host folders
+
+/** Fresh host folders for one run: every entry gets its owner and mode (the harness is root). */
+function makeHost(root, entries) {
+  fs.rmSync(root, { recursive: true, force: true });
+  fs.mkdirSync(root, { recursive: true, mode: 0o755 });
+  const paint = (p, e, kind) => {
+    if (kind === 'dir') fs.mkdirSync(p, { recursive: true });
+    else fs.writeFileSync(p, e.content ?? 'oracle\n');
+    fs.chownSync(p, e.uid ?? 0, e.gid ?? 0);
+    fs.chmodSync(p, octal(e.mode ?? (kind === 'dir' ? '0755' : '0644')));
+  };
+  for (const e of entries) {
+    paint(join(root, e.name), e, 'dir');
+    for (const f of e.files ?? []) paint(join(root, e.name, f.name), f, f.kind ?? 'file');
+  }
+  // The kernel checks search permission on every ancestor: keep the temp path open to all.
+  for (let d = root; d !== '/'; d = dirname(d)) {
+    const st = fs.statSync(d);
+    if ((st.mode & 0o001) === 0) fs.chmodSync(d, st.mode | 0o011);
+  }
+}
+
+// ------------------------------------------------------------------ running actions
+
+const q = (p) => `'${p.replace(/'/g, `'\\''`)}'`;
+
+/** The shell line that performs one operation on one path, as the container's process. */
+function opCommand(a, kind) {
+  const p = q(a.path);
+  switch (a.op) {
+    case 'read': return kind === 'dir' ? `ls ${p} >/dev/null` : `cat ${p} >/dev/null`;
+    case 'write':
+      if (kind === 'dir') return `touch ${q(`${a.path}/.oracle-new`)}`;
+      return `: >> ${p}`;
+    case 'create':
+      if (kind === 'dir') return `touch ${q(`${a.path}/.oracle-new`)}`;
+      if (kind === 'missing') return a.as === 'dir' ? `mkdir ${p}` : `touch ${p}`;
+      throw new Error(`create on the existing file ${a.path}`);
+    case 'delete': return kind === 'dir' ? `rmdir ${p}` : `rm -f ${p}`;
+    // Only scripts the scenario made are executed; bash reports execve's errno itself.
+    case 'exec': return p;
+    case 'chdir': return `cd ${p}`;
+    default: throw new Error(`unknown op ${a.op}`);
+  }
+}
+
+export function classify(code, err) {
+  if (code === 0) return 'ok';
+  if (/Read-only file system/.test(err)) return 'EROFS';
+  if (/Operation not permitted/.test(err)) return 'EPERM';
+  if (/Permission denied/.test(err)) return 'EACCES';
+  if (/Not a directory/.test(err)) return 'ENOTDIR';
+  if (/File exists/.test(err)) return 'EEXIST';
+  if (/No such file or directory|not found/.test(err)) return 'ENOENT';
+  return `other(${code}): ${err.trim()}`;
+}
+
+const IDENTITY = [
+  'id -u', 'id -g', 'id -G', `n=$(id -un 2>/dev/null) && echo "$n" || echo -`,
+  'printf "%s\\n" "$HOME"', 'pwd',
+].join('; ');
+
+/** One bash script that runs several actions in subshells and marks each result. */
+function probeScript(items) {
+  const parts = ['echo @@START'];
+  items.forEach(({ a, kind }, i) => {
+    if (a.identity) parts.push(`echo @@ID ${i}; ( ${IDENTITY} ); echo @@END ${i} 0`);
+    else if (a.op) parts.push(`echo @@OP ${i}; ( ${opCommand(a, kind)} ) 2>&1 >/dev/null; echo "@@END ${i} $?"`);
+  });
+  return parts.join('\n');
+}
+
+function parseProbe(out, items) {
+  const results = [];
+  const re = /@@(OP|ID) (\d+)\n([\s\S]*?)@@END \2 (\d+)\n/g;
+  for (let m; (m = re.exec(out)); ) {
+    if (m[1] === 'ID') {
+      const [uid, gid, groups, user, home, cwd] = m[3].trimEnd().split('\n');
+      results[Number(m[2])] = { uid: Number(uid), gid: Number(gid),
+        groups: groups.split(' ').map(Number), user: user === '-' ? null : user, home, cwd };
+    } else results[Number(m[2])] = classify(Number(m[4]), m[3]);
+  }
+  return results;
+}
+
+/** buildah from / run / rm: one container, one script, as the run line's user. */
+function runInContainer(S, image, runFlags, script) {
+  const from = sh('buildah', [...S, 'from', '--pull-never', image]);
+  if (from.code !== 0) die(`buildah from ${image}: ${from.err}`);
+  const c = from.out.trim().split('\n').pop();
+  try {
+    return sh('buildah', [...S, 'run', '--isolation', 'chroot', ...runFlags, c, 'bash', '-c', script]);
+  } finally {
+    sh('buildah', [...S, 'rm', c]);
+  }
+}
+
+/** What each action path is (as root, same mounts), to pick the shell form of each op. */
+function statPaths(S, image, runFlags, paths) {
+  const mounts = [];
+  for (let i = 0; i < runFlags.length; i += 2) {
+    if (runFlags[i] === '--volume') mounts.push(runFlags[i], runFlags[i + 1]);
+  }
+  const lines = paths.map((p) => `if [ -d ${q(p)} ]; then k=dir; elif [ -e ${q(p)} ] || ` +
+    `[ -L ${q(p)} ]; then k=file; else k=missing; fi; ` +
+    `echo "@@K $k $(stat -c '%u:%g %a' ${q(p)} 2>/dev/null)"`);
+  const r = runInContainer(S, image, ['--user', '0:0', ...mounts], lines.join('\n'));
+  const got = [...r.out.matchAll(/^@@K (\w+) ?(.*)$/gm)];
+  return new Map(paths.map((p, i) => [p, { kind: got[i]?.[1] ?? 'missing', meta: got[i]?.[2] }]));
+}
+
+/** The truth for every action of one scenario. */
+function measure(S, s, image, hostRoot) {
+  const runLine = s.run.replaceAll('$HOST', hostRoot);
+  const flags = translateRun(runLine);
+  const truths = new Array(s.actions.length);
+  const paths = [...new Set(s.actions.filter((a) => a.path).map((a) => a.path))];
+
+  makeHost(hostRoot, s.host);
+  const kinds = paths.length ? statPaths(S, image, flags, paths) : new Map();
+  const items = s.actions.map((a, i) => ({ a, i, kind: kinds.get(a.path)?.kind }));
+
+  // Actions that change nothing share one container; each change gets a fresh one.
+  const shared = items.filter(({ a }) => a.identity || a.start || (a.op && !MUTATING.has(a.op)));
+  const batches = [shared, ...items.filter(({ a }) => MUTATING.has(a.op)).map((x) => [x])];
+  for (const batch of batches.filter((b) => b.length)) {
+    makeHost(hostRoot, s.host);
+    const r = runInContainer(S, image, flags, probeScript(batch));
+    const started = r.out.includes('@@START');
+    const results = started ? parseProbe(r.out, batch) : [];
+    batch.forEach(({ a, i }, j) => {
+      if (a.start) truths[i] = { started, error: started ? '' : r.err.trim() };
+      else if (!started) truths[i] = `not started: ${r.err.trim()}`;
+      else truths[i] = results[j] ?? `no result: ${r.err.trim().slice(-300)}`;
+    });
+  }
+  return { truths, kinds, runLine };
+}
+
+// ------------------------------------------------------------------ the model
+
+function askModel(ctxDir, s, runLine, engine, builder) {
+  const args = [CLI, 'check', join(ctxDir, 'Dockerfile'), '--engine', engine, '--builder', builder,
+    '--format', 'json', '--fail-on', 'never'];
+  if (runLine) args.push('--run', runLine);
+  for (const [k, v] of Object.entries(s.buildArgs)) args.push('--build-arg', `${k}=${v}`);
+  for (const p of new Set(s.actions.filter((a) => a.path).map((a) => a.path))) {
+    args.push('--path', p);
+  }
+  const r = sh(process.execPath, args, { cwd: ctxDir });
+  try {
+    return { report: JSON.parse(r.out).results[0] };
+  } catch {
+    return { error: `uidctl exited ${r.code}: ${(r.err || r.out).trim().slice(-600)}` };
+  }
+}
+
+// ------------------------------------------------------------------ comparing
+
+/** Describes what the truth (or a documented outcome) is, in the words the report uses. */
+function show(a, t) {
+  if (typeof t === 'string') return t;
+  if (a.build) return t.ok ? 'build ok' : `build fails at line ${t.line}`;
+  if (a.start) return t.started ? 'starts' : 'does not start';
+  return `uid=${t.uid} gid=${t.gid} groups=${t.groups.join(',')} user=${t.user ?? '(none)'}` +
+    ` HOME=${t.home} cwd=${t.cwd}`;
+}
+
+function label(a) {
+  if (a.identity) return 'identity';
+  if (a.build) return 'build';
+  if (a.start) return 'start';
+  return `${a.op} ${a.path}`;
+}
+
+/** The model's answer to one action, in the same shape as the truth. */
+function predicted(a, rep) {
+  if (a.build) {
+    const f = rep.build?.failures?.[0];
+    return { value: { ok: rep.build?.ok !== false, line: f?.line ?? null },
+      why: f ? [`${f.instruction}: ${f.message}`] : [] };
+  }
+  if (a.start) {
+    return { value: { started: rep.start?.ok !== false }, why: rep.start?.errors ?? [] };
+  }
+  if (a.identity) {
+    const id = rep.identity;
+    if (!id) return { value: 'no identity in the report', why: [] };
+    return { value: { uid: id.uid, gid: id.gid, groups: id.groups, user: id.user ?? null,
+      home: id.home, cwd: id.workdir }, why: [id.id ?? ''] };
+  }
+  const v = (rep.verdicts ?? []).find((x) => x.path === a.path && x.op === a.op);
+  if (!v) return { value: 'no verdict', why: [] };
+  return { value: v.allowed ? 'ok' : v.errno ?? 'denied', why: v.reasons ?? [] };
+}
+
+function sameGroups(x, y) {
+  const rest = (g) => [...new Set(g.slice(1).filter((n) => n !== g[0]))].sort((m, n) => m - n);
+  return x[0] === y[0] && JSON.stringify(rest(x)) === JSON.stringify(rest(y));
+}
+
+/** Field-by-field differences; empty means the two agree. */
+function differ(a, truth, other) {
+  if (typeof truth === 'string' || typeof other === 'string') {
+    return truth === other ? [] : ['outcome'];
+  }
+  if (a.build) {
+    if (truth.ok !== other.ok) return ['ok'];
+    return truth.ok || truth.line === other.line ? [] : ['line'];
+  }
+  if (a.start) return truth.started === other.started ? [] : ['started'];
+  const out = [];
+  for (const k of ['uid', 'gid', 'user', 'home', 'cwd']) {
+    if (k in other && truth[k] !== other[k]) out.push(k);
+  }
+  if (other.groups && !sameGroups(truth.groups, other.groups)) out.push('groups');
+  return out;
+}
+
+/** The scenario's stated expectation, in the shape of the truth. */
+function expectation(a) {
+  if (a.expect === undefined) return undefined;
+  if (a.build) return { ok: a.expect.ok ?? true, line: a.expect.line ?? null };
+  if (a.start) return { started: a.expect };
+  return a.expect;
+}
+
+// ------------------------------------------------------------------ main
+
+function main() {
+  const opt = parseArgs(process.argv.slice(2));
+  const t0 = Date.now();
+  const measured = loadDir(join(ORACLE, 'scenarios')).filter((s) => s.id.includes(opt.filter));
+  const documented = loadDir(join(ORACLE, 'documented')).filter((s) => s.id.includes(opt.filter));
+
+  let recordOnly = opt.recordOnly;
+  if (!recordOnly && !fs.existsSync(CLI)) {
+    console.log(`oracle: ${CLI} is missing (run npm run build); recording the truth only`);
+    recordOnly = true;
+  }
+
+  const driver = pickDriver(opt.driver);
+  const S = storageFlags(driver);
+  ensureBase(S);
+  const work = fs.mkdtempSync(join(tmpdir(), 'uidctl-oracle-'));
+  fs.chmodSync(work, 0o755);
+  console.log(`oracle: ${measured.length} measured scenarios, storage driver ${driver}, in ${work}`);
+
+  const tally = { pass: 0, fail: 0, stale: 0 };
+  const record = [];
+  const builds = new Map();
+  const report = (s, a, truth, model, where) => {
+    const exp = expectation(a);
+    const wrongExpect = exp !== undefined && differ(a, truth, exp).length > 0;
+    record.push({ id: s.id, action: label(a), truth, expect: exp, kinds: where });
+    if (wrongExpect) {
+      tally.stale++;
+      console.log(`SCENARIO ${s.id} [${label(a)}] says ${show(a, exp)} but ` +
+        `the run shows ${show(a, truth)}`);
+    }
+    if (!model) {
+      if (wrongExpect) tally.fail++;
+      else tally.pass++;
+      if (recordOnly) console.log(`  ${s.id.padEnd(44)} ${label(a).padEnd(36)} ${show(a, truth)}`);
+      return;
+    }
+    const diff = model.value === undefined ? ['no prediction'] : differ(a, truth, model.value);
+    if (diff.length === 0 && !wrongExpect) {
+      tally.pass++;
+      return;
+    }
+    tally.fail++;
+    if (diff.length === 0) return;
+    console.log(`FAIL ${s.id} [${label(a)}] (${diff.join(', ')})`);
+    console.log(`  truth:      ${show(a, truth)}${where ? `   (${where})` : ''}`);
+    console.log(`  prediction: ${show(a, model.value)}`);
+    for (const r of model.why ?? []) console.log(`    - ${r}`);
+  };
+
+  for (const [n, s] of measured.entries()) {
+    const ctxDir = join(work, `s${n}`, 'context');
+    const hostRoot = join(work, `s${n}`, 'host');
+    writeContext(ctxDir, s);
+    const key = buildKey(s);
+    if (!builds.has(key)) builds.set(key, build(S, ctxDir, s, `localhost/oracle-${key}`));
+    const b = builds.get(key);
+
+    let truths = [];
+    let kinds = new Map();
+    let runLine = s.run?.replaceAll('$HOST', hostRoot);
+    const needsRun = s.actions.some((a) => !a.build);
+    if (needsRun && !b.ok) {
+      truths = s.actions.map((a) => (a.build ? b : `build failed: ${b.message}`));
+    } else {
+      const m = needsRun ? measure(S, s, b.tag, hostRoot) : { truths: [] };
+      truths = s.actions.map((a, i) => (a.build ? b : m.truths[i]));
+      kinds = m.kinds ?? kinds;
+      runLine = m.runLine ?? runLine;
+    }
+
+    let rep = null;
+    if (!recordOnly) {
+      makeHost(hostRoot, s.host);
+      rep = askModel(ctxDir, s, runLine, 'podman', 'buildah');
+    }
+    s.actions.forEach((a, i) => {
+      const meta = a.path && kinds.get(a.path);
+      const where = meta ? `${a.path}: ${meta.kind} ${meta.meta || ''}`.trim() : '';
+      const model = rep === null ? null
+        : rep.error ? { value: undefined, why: [rep.error] } : predicted(a, rep.report);
+      report(s, a, truths[i], model, where);
+    });
+  }
+  const measuredTally = { ...tally };
+  const tMeasured = Date.now() - t0;
+
+  // Documented-only: the expected outcome comes from the cited source, not from a run.
+  const doc = { agree: 0, disagree: 0 };
+  for (const [n, s] of documented.entries()) {
+    const ctxDir = writeContext(join(work, `d${n}`, 'context'), s);
+    const hostRoot = join(work, `d${n}`, 'host');
+    makeHost(hostRoot, s.host);
+    const runLine = s.run?.replaceAll('$HOST', hostRoot);
+    if (recordOnly) {
+      for (const a of s.actions) console.log(`  documented ${s.id} [${label(a)}] ${show(a, expectation(a))}`);
+      continue;
+    }
+    const rep = askModel(ctxDir, s, runLine, s.engine ?? 'docker', s.builder ?? 'buildkit');
+    for (const a of s.actions) {
+      const want = expectation(a);
+      const model = rep.error ? { value: undefined, why: [rep.error] } : predicted(a, rep.report);
+      const diff = model.value === undefined ? ['no prediction'] : differ(a, want, model.value);
+      if (diff.length === 0) {
+        doc.agree++;
+        continue;
+      }
+      doc.disagree++;
+      console.log(`DOCUMENTED ${s.id} [${label(a)}] (${diff.join(', ')})`);
+      console.log(`  documented: ${show(a, want)}   (${s.source})`);
+      console.log(`  prediction: ${show(a, model.value)}`);
+      for (const r of model.why ?? []) console.log(`    - ${r}`);
+    }
+  }
+
+  if (opt.out) fs.writeFileSync(opt.out, JSON.stringify(record, null, 2));
+  if (!opt.keep) fs.rmSync(work, { recursive: true, force: true });
+  const secs = (ms) => (ms / 1000).toFixed(0);
+  console.log(`oracle: ${builds.size} builds, ${record.length} measured actions in ` +
+    `${secs(tMeasured)} s (total ${secs(Date.now() - t0)} s)` +
+    (measuredTally.stale ? `; ${measuredTally.stale} scenario expectations contradict the run` : ''));
+  if (!recordOnly) {
+    console.log(`documented-only: ${doc.agree} agree, ${doc.disagree} disagree ` +
+      `(${documented.length} scenarios, checked against their sources)`);
+  }
+  console.log(`oracle: ${measuredTally.pass} passed, ${measuredTally.fail} failed`);
+  process.exit(measuredTally.fail || doc.disagree ? 1 : 0);
+}
+
+// Imported by tests for its pure helpers; run as a script otherwise.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

@@ -1,0 +1,334 @@
+// The permission evaluator: answers "can this identity do this to this path" the way the Linux
+// kernel's path walk and DAC checks do (fs/namei.c: link_path_walk, may_lookup,
+// generic_permission, may_delete, may_create; capabilities as in capable_wrt_inode_uidgid).
+
+import type { Capability, Errno, FileMeta, FsTree, Op, Verdict } from '../model/types.js';
+import { baseName, formatMode, isUnder, normalizePath, parentOf } from '../image/fs.js';
+
+export interface Identity {
+  uid: number;
+  gid: number;
+  /** Supplementary gids (the primary gid may or may not be repeated here). */
+  groups: number[];
+  caps: ReadonlySet<Capability>;
+  /** For messages: "alice", "uid 1000". */
+  label?: string;
+}
+
+export interface ViewMount {
+  target: string;
+  readonly: boolean;
+  /** "bind mount of /home/me/data", "named volume cache", ... */
+  describe: string;
+}
+
+/** A file system as the process sees it: one tree with the mounts already laid over it. */
+export interface View {
+  fs: FsTree;
+  mounts: ViewMount[];
+  readOnlyRoot: boolean;
+  /** Ids of assumptions the tree depends on, keyed by path prefix ('/' for all). */
+  dependsOn?: { prefix: string; id: string }[];
+}
+
+const MAY_READ = 4;
+const MAY_WRITE = 2;
+const MAY_EXEC = 1;
+
+const ALL_CAPS: Capability[] = [
+  'CAP_CHOWN',
+  'CAP_DAC_OVERRIDE',
+  'CAP_DAC_READ_SEARCH',
+  'CAP_FOWNER',
+  'CAP_FSETID',
+  'CAP_KILL',
+  'CAP_SETGID',
+  'CAP_SETUID',
+  'CAP_SETPCAP',
+  'CAP_NET_BIND_SERVICE',
+  'CAP_NET_RAW',
+  'CAP_SYS_CHROOT',
+  'CAP_MKNOD',
+  'CAP_AUDIT_WRITE',
+  'CAP_SETFCAP',
+];
+
+/** Docker's default capability set for a container process (CapEff 0x800405fb when root). */
+export const DOCKER_DEFAULT_CAPS: ReadonlySet<Capability> = new Set(ALL_CAPS);
+
+export function identityLabel(id: Identity): string {
+  return id.label ?? `uid ${id.uid}`;
+}
+
+export function inGroup(id: Identity, gid: number): boolean {
+  return id.gid === gid || id.groups.includes(gid);
+}
+
+function describeMeta(path: string, m: FileMeta): string {
+  return `${path} is ${formatMode(m)} ${m.uid}:${m.gid}`;
+}
+
+function bitsText(bits: number): string {
+  return `${bits & 4 ? 'r' : '-'}${bits & 2 ? 'w' : '-'}${bits & 1 ? 'x' : '-'}`;
+}
+
+function wantText(mask: number): string {
+  const parts: string[] = [];
+  if (mask & MAY_READ) parts.push('read');
+  if (mask & MAY_WRITE) parts.push('write');
+  if (mask & MAY_EXEC) parts.push('search/execute');
+
+  return parts.join('+');
+}
+
+interface PermResult {
+  ok: boolean;
+  reason: string;
+}
+
+/**
+ * generic_permission(): the owner class if the uid owns the file, else the group class if any
+ * of the process's groups matches, else other; then the capability overrides.
+ */
+export function permission(id: Identity, path: string, m: FileMeta, mask: number): PermResult {
+  let cls: string;
+  let bits: number;
+
+  if (id.uid === m.uid) {
+    cls = 'owner';
+    bits = (m.mode >> 6) & 7;
+  } else if (inGroup(id, m.gid)) {
+    cls = 'group';
+    bits = (m.mode >> 3) & 7;
+  } else {
+    cls = 'other';
+    bits = m.mode & 7;
+  }
+
+  const who = identityLabel(id);
+  const base = `${describeMeta(path, m)}; ${who} falls in the ${cls} class (${bitsText(bits)})`;
+  if ((bits & mask) === mask) return { ok: true, reason: `${base}, which allows ${wantText(mask)}` };
+
+  const isDir = m.kind === 'dir';
+
+  // CAP_DAC_OVERRIDE: everything, except executing a file with no x bit at all.
+  if (id.caps.has('CAP_DAC_OVERRIDE')) {
+    const execBlocked = !isDir && mask & MAY_EXEC && (m.mode & 0o111) === 0;
+    if (!execBlocked) return { ok: true, reason: `${base}, but CAP_DAC_OVERRIDE bypasses the mode bits` };
+  }
+
+  // CAP_DAC_READ_SEARCH: reading files, reading and searching directories.
+  if (id.caps.has('CAP_DAC_READ_SEARCH')) {
+    const readOnly = isDir ? (mask & MAY_WRITE) === 0 : mask === MAY_READ;
+    if (readOnly) return { ok: true, reason: `${base}, but CAP_DAC_READ_SEARCH allows reading and searching` };
+  }
+
+  const capNote = id.uid === 0 && !id.caps.has('CAP_DAC_OVERRIDE') ? ' (root without CAP_DAC_OVERRIDE)' : '';
+
+  return { ok: false, reason: `${base}, which does not allow ${wantText(mask)}${capNote}` };
+}
+
+function mountOf(view: View, path: string): ViewMount | undefined {
+  let best: ViewMount | undefined;
+
+  for (const m of view.mounts) {
+    if (isUnder(path, m.target) && (!best || m.target.length > best.target.length)) best = m;
+  }
+
+  return best;
+}
+
+function dependsOn(view: View, path: string): string[] {
+  return (view.dependsOn ?? []).filter((d) => isUnder(path, d.prefix)).map((d) => d.id);
+}
+
+interface Walk {
+  ok: boolean;
+  errno?: Errno;
+  reasons: string[];
+  /** The final path after symlinks. */
+  path: string;
+  meta?: FileMeta;
+  parent?: string;
+  parentMeta?: FileMeta;
+  unknown?: boolean;
+}
+
+/**
+ * Walk the path component by component, checking search permission on each directory passed
+ * through and following symlinks (the last one only when followLast).
+ */
+function walk(id: Identity, view: View, path: string, followLast: boolean): Walk {
+  const reasons: string[] = [];
+  let todo = normalizePath(path).split('/').filter(Boolean);
+  let cur = '/';
+  let links = 0;
+
+  while (todo.length > 0) {
+    const curMeta = view.fs.get(cur);
+
+    if (!curMeta) return { ok: false, errno: 'ENOENT', reasons: [...reasons, `${cur} does not exist`], path: cur };
+    if (curMeta.kind !== 'dir') {
+      return { ok: false, errno: 'ENOTDIR', reasons: [...reasons, `${cur} is not a directory`], path: cur };
+    }
+
+    const search = permission(id, cur, curMeta, MAY_EXEC);
+    if (!search.ok) {
+      reasons.push(`cannot pass through ${cur}: ${search.reason}`);
+      return { ok: false, errno: 'EACCES', reasons, path: cur };
+    }
+
+    const [name, ...rest] = todo;
+    const next = cur === '/' ? `/${name}` : `${cur}/${name}`;
+    const meta = view.fs.get(next);
+
+    if (!meta) {
+      const full = normalizePath([next, ...rest].join('/'));
+      const unknown = curMeta.partial === true;
+      if (rest.length > 0) {
+        const why = unknown ? `${next} is not known to exist` : `${next} does not exist`;
+        return { ok: false, errno: 'ENOENT', reasons: [...reasons, why], path: full, unknown };
+      }
+
+      return { ok: true, reasons, path: full, parent: cur, parentMeta: curMeta, unknown };
+    }
+
+    if (meta.kind === 'symlink' && (rest.length > 0 || followLast)) {
+      links += 1;
+      if (links > 40) return { ok: false, errno: 'ELOOP', reasons: [...reasons, `too many symlinks at ${next}`], path: next };
+      const target = meta.target ?? '';
+      reasons.push(`${next} is a symlink to ${target}`);
+      todo = [...normalizePath(target, cur).split('/').filter(Boolean), ...rest];
+      cur = '/';
+      continue;
+    }
+
+    if (rest.length === 0) return { ok: true, reasons, path: next, meta, parent: cur, parentMeta: curMeta };
+    cur = next;
+    todo = rest;
+  }
+
+  // The path was '/' itself.
+  return { ok: true, reasons, path: '/', meta: view.fs.get('/'), parent: '/', parentMeta: view.fs.get('/') };
+}
+
+function readOnlyAt(view: View, path: string): string | undefined {
+  const m = mountOf(view, path);
+  if (m) return m.readonly ? `${m.target} is ${m.describe}, mounted read-only` : undefined;
+
+  return view.readOnlyRoot ? 'the root file system is read-only (--read-only)' : undefined;
+}
+
+function where(view: View, path: string): string {
+  const m = mountOf(view, path);
+
+  return m ? m.target : 'image';
+}
+
+/** may_delete(): the sticky bit restricts deleting to the owner of the file or the directory. */
+function stickyBlocks(id: Identity, dir: FileMeta, victim: FileMeta): boolean {
+  if ((dir.mode & 0o1000) === 0) return false;
+  if (id.uid === victim.uid || id.uid === dir.uid) return false;
+
+  return !id.caps.has('CAP_FOWNER');
+}
+
+/** Evaluate one operation. Pure: the same inputs always give the same verdict. */
+export function evaluate(id: Identity, view: View, rawPath: string, op: Op): Verdict {
+  const path = normalizePath(rawPath);
+  const deps = dependsOn(view, path);
+  const done = (allowed: boolean, reasons: string[], errno?: Errno, at = path): Verdict => ({
+    path,
+    op,
+    allowed,
+    errno: allowed ? undefined : errno,
+    reasons,
+    dependsOn: deps,
+    where: where(view, at),
+  });
+
+  const w = walk(id, view, path, op !== 'delete');
+  if (!w.ok) return done(false, w.reasons, w.errno);
+
+  const reasons = [...w.reasons];
+  const target = w.path;
+  const meta = w.meta;
+
+  // Creating an entry inside an existing directory, or creating the missing path itself.
+  const createIn = (dir: string, dirMeta: FileMeta, what: string): Verdict => {
+    const ro = readOnlyAt(view, dir);
+    if (ro) return done(false, [...reasons, `${what}: ${ro}`], 'EROFS', dir);
+    const p = permission(id, dir, dirMeta, MAY_WRITE | MAY_EXEC);
+    reasons.push(`${what}: ${p.reason}`);
+
+    return done(p.ok, reasons, 'EACCES', dir);
+  };
+
+  if (!meta) {
+    if (w.unknown) reasons.push(`${target} is not known to exist in the base image (its listing is partial)`);
+    if (op === 'create') return createIn(w.parent!, w.parentMeta!, `creating ${target} needs write and search on ${w.parent}`);
+
+    return done(false, [...reasons, `${target} does not exist`], 'ENOENT');
+  }
+
+  switch (op) {
+    case 'read':
+    case 'list': {
+      const mask = meta.kind === 'dir' ? MAY_READ | MAY_EXEC : MAY_READ;
+      const p = permission(id, target, meta, op === 'list' ? MAY_READ : mask);
+      reasons.push(p.reason);
+      return done(p.ok, reasons, 'EACCES', target);
+    }
+
+    case 'write':
+    case 'create': {
+      // On a directory both mean "make a new entry here"; on a file, open it for writing.
+      if (meta.kind === 'dir') return createIn(target, meta, `creating a file in ${target}`);
+      if (op === 'create') {
+        reasons.push(`${target} already exists; creating it again means opening it for writing`);
+      }
+      const ro = readOnlyAt(view, target);
+      if (ro) return done(false, [...reasons, ro], 'EROFS', target);
+      const p = permission(id, target, meta, MAY_WRITE);
+      reasons.push(p.reason);
+      return done(p.ok, reasons, 'EACCES', target);
+    }
+
+    case 'delete': {
+      const dir = w.parent!;
+      const dirMeta = w.parentMeta!;
+      const ro = readOnlyAt(view, dir);
+      if (ro) return done(false, [...reasons, ro], 'EROFS', dir);
+      const p = permission(id, dir, dirMeta, MAY_WRITE | MAY_EXEC);
+      reasons.push(`deleting ${baseName(target)} needs write and search on ${dir}: ${p.reason}`);
+      if (!p.ok) return done(false, reasons, 'EACCES', dir);
+      if (stickyBlocks(id, dirMeta, meta)) {
+        reasons.push(`${dir} has the sticky bit and ${identityLabel(id)} owns neither ${target} nor ${dir}`);
+        return done(false, reasons, 'EPERM', dir);
+      }
+      // vfs_rmdir/vfs_unlink refuse a mount point after the permission checks (EBUSY).
+      if (mountOf(view, target)?.target === target) {
+        return done(false, [...reasons, `${target} is a mount point`], 'EBUSY', target);
+      }
+      return done(true, reasons, undefined, dir);
+    }
+
+    case 'exec':
+    case 'chdir': {
+      if (op === 'chdir' && meta.kind !== 'dir') return done(false, [...reasons, `${target} is not a directory`], 'ENOTDIR');
+      const p = permission(id, target, meta, MAY_EXEC);
+      reasons.push(p.reason);
+      return done(p.ok, reasons, 'EACCES', target);
+    }
+
+    default:
+      return done(false, [...reasons, `unknown operation ${op as string}`], 'EPERM');
+  }
+}
+
+/** Directory that would hold a new entry at path: the path's parent. */
+export function containingDir(path: string): string {
+  return parentOf(normalizePath(path));
+}
+
+export const ACCESS_MASKS = { MAY_READ, MAY_WRITE, MAY_EXEC };

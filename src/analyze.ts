@@ -1,0 +1,263 @@
+// The pure pipeline behind `uidctl check`: Dockerfile text + run context + host facts in,
+// an Analysis out. No file system, clock or network in here.
+
+import type {
+  Assumption,
+  Finding,
+  FsTree,
+  HostPathFacts,
+  ImageState,
+  Op,
+  Process,
+  PythonEnv,
+  RunContext,
+  UnknownEffect,
+  Verdict,
+} from './model/types.js';
+import type { Dockerfile } from './dockerfile/types.js';
+import { parseDockerfile } from './dockerfile/parse.js';
+import { simulate, type BaseResolution, type SimulationResult } from './build/simulate.js';
+import type { Builder } from './shell/context.js';
+import { resolveBase as catalogResolve } from './image/catalog/index.js';
+import { resolveRuntime, type RuntimeResolution as RuntimeResult } from './runtime/resolve.js';
+import { evaluate, type Identity } from './access/evaluate.js';
+import { formatId, groupByGid } from './image/accounts.js';
+import { normalizePath } from './image/fs.js';
+import { sudoAllows } from './shell/commands/config.js';
+import { runRules } from './rules/registry.js';
+
+export type Profile = 'dev' | 'prod';
+export type Engine = 'docker' | 'podman';
+
+export interface AnalyzeInput {
+  file: string;
+  text: string;
+  builder?: Builder;
+  engine?: Engine;
+  profile?: Profile;
+  buildArgs?: Record<string, string>;
+  target?: string;
+  run?: RunContext;
+  host?: HostPathFacts[];
+  /** Extra paths whose verdicts the user asked for (--path). */
+  paths?: string[];
+  resolveBase?: (ref: string) => BaseResolution;
+  context?: FsTree;
+}
+
+export interface SudoStatus {
+  installed: boolean;
+  usable: boolean;
+  nopasswd: boolean;
+  reason: string;
+}
+
+export interface IdentitySummary {
+  uid: number;
+  gid: number;
+  groups: number[];
+  user: string | null;
+  group: string | null;
+  id: string;
+  home: string;
+  homeFrom: Process['homeFrom'];
+  homeExists: boolean;
+  homeWritable: boolean;
+  workdir: string;
+  workdirExists: boolean;
+  caps: string[];
+  sudo: SudoStatus;
+}
+
+/** A path that matters, and why. */
+export interface KeyPath {
+  path: string;
+  role: 'home' | 'workdir' | 'mount' | 'pip-target' | 'user-site' | 'conda-prefix' | 'cache' | 'requested';
+  ops: Op[];
+}
+
+export interface Analysis {
+  file: string;
+  target: string;
+  builder: Builder;
+  engine: Engine;
+  profile: Profile;
+  df: Dockerfile;
+  sim: SimulationResult;
+  image: ImageState;
+  run?: RunContext;
+  /** Host facts used for bind mounts. */
+  host: HostPathFacts[];
+  runtime: RuntimeResult;
+  identity: IdentitySummary;
+  /** The Python environment a plain `pip` resolves to on the process's PATH. */
+  python?: PythonEnv;
+  keyPaths: KeyPath[];
+  verdicts: Verdict[];
+  findings: Finding[];
+  assumptions: Assumption[];
+  unknowns: UnknownEffect[];
+  /** Evaluate any other path for the process (rules use it). */
+  check(path: string, op: Op): Verdict;
+}
+
+/** A Dockerfile that does not parse: the first problem, with its line. */
+export class DockerfileSyntaxError extends Error {
+  constructor(message: string, readonly file: string, readonly line: number) {
+    super(message);
+  }
+}
+
+export const NO_RUN: RunContext = {
+  tool: 'none',
+  groupAdd: [],
+  mounts: [],
+  env: {},
+  capAdd: [],
+  capDrop: [],
+  privileged: false,
+  noNewPrivileges: false,
+  readOnlyRootfs: false,
+  publish: [],
+  origin: { text: '' },
+};
+
+/** The first Python on the process's PATH (the one `pip` and `python` would run). */
+export function activePython(image: ImageState, env: Record<string, string>): PythonEnv | undefined {
+  const dirs = (env.PATH ?? '').split(':').map((d) => normalizePath(d));
+
+  for (const d of dirs) {
+    const hit = image.pythons.find((p) => normalizePath(p.binDir) === d);
+    if (hit) return hit;
+  }
+
+  return image.pythons[0];
+}
+
+function keyPathsFor(a: { image: ImageState; process: Process; run: RunContext; python?: PythonEnv; extra: string[] }): KeyPath[] {
+  const out: KeyPath[] = [];
+  const seen = new Set<string>();
+  const add = (path: string, role: KeyPath['role'], ops: Op[]) => {
+    const p = normalizePath(path);
+    if (seen.has(`${p}|${role}`)) return;
+    seen.add(`${p}|${role}`);
+    out.push({ path: p, role, ops });
+  };
+  const dirOps: Op[] = ['read', 'write', 'chdir'];
+
+  add(a.process.home, 'home', dirOps);
+  add(a.process.cwd, 'workdir', dirOps);
+  for (const m of a.run.mounts) add(m.target, 'mount', dirOps);
+  for (const v of a.image.config.volumes) add(v, 'mount', dirOps);
+  if (a.python) {
+    add(a.python.sitePackages, 'pip-target', ['write']);
+    if (a.process.uid !== 0) {
+      add(`${a.process.home}/.local/lib/python${a.python.version}/site-packages`, 'user-site', ['create']);
+    }
+  }
+  if (a.image.condaPrefix) add(a.image.condaPrefix, 'conda-prefix', ['write']);
+  add(`${a.process.home}/.cache`, 'cache', ['create']);
+  for (const p of a.extra) add(p, 'requested', ['read', 'write', 'create', 'delete', 'exec', 'chdir']);
+
+  return out;
+}
+
+function sudoStatus(image: ImageState, process: Process): SudoStatus {
+  const installed = image.packages.sudo !== undefined;
+  if (!installed) return { installed, usable: false, nopasswd: false, reason: 'sudo is not installed in the image' };
+  if (process.uid === 0) return { installed, usable: true, nopasswd: true, reason: 'the process is already root' };
+  if (process.noNewPrivileges) {
+    return { installed, usable: false, nopasswd: false, reason: 'no-new-privileges stops setuid sudo from gaining root' };
+  }
+  const r = sudoAllows(image, { name: process.userName, uid: process.uid, groups: process.groups });
+
+  return { installed, usable: r.usable, nopasswd: r.nopasswd, reason: r.reason };
+}
+
+export function analyze(input: AnalyzeInput): Analysis {
+  const df = parseDockerfile(input.text);
+  if (df.errors.length > 0) {
+    const e = df.errors[0];
+    throw new DockerfileSyntaxError(e.message, input.file, e.line);
+  }
+  if (df.stages.length === 0) throw new DockerfileSyntaxError('no FROM instruction', input.file, 1);
+
+  const builder = input.builder ?? 'buildkit';
+  const engine = input.engine ?? 'docker';
+  const profile = input.profile ?? 'prod';
+  const sim = simulate(df, {
+    file: input.file,
+    builder,
+    buildArgs: input.buildArgs ?? {},
+    target: input.target,
+    resolveBase: input.resolveBase ?? catalogResolve,
+    context: input.context,
+  });
+  const image = sim.target.state;
+  const run = input.run ?? NO_RUN;
+  const runtime = resolveRuntime(image, run, input.host ?? [], { engine });
+  const { process, view } = runtime;
+  const ident: Identity = runtime.identity;
+  const cache = new Map<string, Verdict>();
+  const check = (path: string, op: Op): Verdict => {
+    const key = `${op}|${path}`;
+    let v = cache.get(key);
+    if (!v) {
+      v = evaluate(ident, view, path, op);
+      cache.set(key, v);
+    }
+
+    return v;
+  };
+
+  const python = activePython(image, process.env);
+  const keyPaths = keyPathsFor({ image, process, run, python, extra: input.paths ?? [] });
+  const verdicts: Verdict[] = [];
+  for (const k of keyPaths) for (const op of k.ops) verdicts.push(check(k.path, op));
+
+  const homeRead = check(process.home, 'chdir');
+  const workdirRead = check(process.cwd, 'chdir');
+  const identity: IdentitySummary = {
+    uid: process.uid,
+    gid: process.gid,
+    groups: process.groups,
+    user: process.userName ?? null,
+    group: groupByGid(image.accounts, process.gid)?.name ?? null,
+    id: formatId(image.accounts, process.uid, process.gid, process.groups),
+    home: process.home,
+    homeFrom: process.homeFrom,
+    homeExists: homeRead.errno !== 'ENOENT' && homeRead.errno !== 'ENOTDIR',
+    homeWritable: check(process.home, 'write').allowed,
+    workdir: process.cwd,
+    workdirExists: workdirRead.errno !== 'ENOENT',
+    caps: [...process.caps].sort(),
+    sudo: sudoStatus(image, process),
+  };
+
+  const targetLabel = sim.target.name ?? String(sim.target.index);
+  const assumptions = [...sim.assumptions];
+  for (const n of runtime.notes) if (n.assumption && !assumptions.some((a) => a.id === n.assumption!.id)) assumptions.push(n.assumption);
+
+  const partial: Omit<Analysis, 'findings'> = {
+    file: input.file,
+    target: targetLabel,
+    builder,
+    engine,
+    profile,
+    df,
+    sim,
+    image,
+    run: input.run,
+    host: input.host ?? [],
+    runtime,
+    identity,
+    python,
+    keyPaths,
+    verdicts,
+    assumptions,
+    unknowns: image.unknowns,
+    check,
+  };
+
+  return { ...partial, findings: runRules(partial) };
+}

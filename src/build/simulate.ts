@@ -1,0 +1,540 @@
+// The build simulator: walks every stage of a parsed Dockerfile and computes the ImageState
+// after each instruction, the way the chosen builder would. Pure: the base image facts and the
+// build context arrive as data.
+
+import type { Assumption, FileMeta, FsTree, ImageState } from '../model/types.js';
+import type { DfInstruction, DfStage, Dockerfile } from '../dockerfile/types.js';
+import { expandWord, expandWords, parseKeyValues } from '../dockerfile/expand.js';
+import { cloneState } from '../image/state.js';
+import { groupByName, parseId, resolveExecUser, userByName } from '../image/accounts.js';
+import { baseName, copyTree, descendants, mkdirp, normalizePath, parentOf, resolvePath } from '../image/fs.js';
+import { DOCKER_DEFAULT_CAPS } from '../access/evaluate.js';
+import type { Builder, BuildIdentity } from '../shell/context.js';
+import { runScript } from '../shell/interpret.js';
+
+export interface BaseResolution {
+  state: ImageState;
+  key: string | null;
+  matched: 'exact' | 'family' | 'generic' | 'scratch' | 'archive' | 'engine' | 'registry';
+  assumptions: Assumption[];
+}
+
+export interface SimulateOptions {
+  file: string;
+  builder: Builder;
+  buildArgs: Record<string, string>;
+  /** Stage name or index to stop at; the last stage by default. */
+  target?: string;
+  /** Resolves a FROM reference to the base image's state (catalog, archive, registry...). */
+  resolveBase: (ref: string) => BaseResolution;
+  /**
+   * The build context as a metadata tree rooted at '/', when the outer layer read it. Without
+   * it, COPY sources are assumed to be regular files with mode 0644.
+   */
+  context?: FsTree;
+}
+
+export interface BuildFailure {
+  file: string;
+  line: number;
+  instruction: string;
+  message: string;
+  kind: 'permission' | 'identity' | 'conflict' | 'other';
+}
+
+/** Where the things that decide the run-time identity were set. */
+export interface ConfigLines {
+  user?: number;
+  workdir?: number;
+  entrypoint?: number;
+  cmd?: number;
+  from: number;
+  volumes: Record<string, number>;
+  env: Record<string, number>;
+}
+
+export interface StageResult {
+  index: number;
+  name?: string;
+  baseRef: string;
+  base: BaseResolution | { stage: number };
+  state: ImageState;
+  failures: BuildFailure[];
+  lines: ConfigLines;
+  /** Per instruction: the line and the state right after it (for --debug traces and rules). */
+  steps: { line: number; keyword: string; summary: string }[];
+}
+
+export interface SimulationResult {
+  stages: StageResult[];
+  target: StageResult;
+  failures: BuildFailure[];
+  assumptions: Assumption[];
+}
+
+function instructionText(ins: DfInstruction): string {
+  const flags = ins.flags.map((f) => (f.value === null ? `--${f.name}` : `--${f.name}=${f.value}`));
+
+  return [ins.keyword, ...flags, ins.args].filter(Boolean).join(' ').slice(0, 200);
+}
+
+function flag(ins: DfInstruction, name: string): string | undefined {
+  const f = ins.flags.find((x) => x.name === name);
+
+  return f ? (f.value ?? '') : undefined;
+}
+
+/** The identity a RUN executes as: the USER resolved against the image's files right now. */
+export function buildIdentity(state: ImageState): { ident?: BuildIdentity; error?: string } {
+  const r = resolveExecUser(state.accounts, state.config.user);
+  if (!r.ok) return { error: r.error };
+  const u = r.user;
+
+  return {
+    ident: {
+      uid: u.uid,
+      gid: u.gid,
+      groups: [u.gid, ...u.supplementary],
+      caps: u.uid === 0 ? DOCKER_DEFAULT_CAPS : new Set(),
+      name: u.name,
+      home: u.home,
+      label: u.name ? `${u.name} (uid ${u.uid})` : `uid ${u.uid}`,
+    },
+  };
+}
+
+/**
+ * --chown for COPY/ADD (BuildKit: names from the image's passwd/group at this step; a bare
+ * numeric user takes the same number as gid; a bare name takes its primary group).
+ */
+export function resolveChown(state: ImageState, spec: string): { uid: number; gid: number } | { error: string } {
+  const [u, g] = spec.split(':');
+  let uid = parseId(u);
+  let gid: number | undefined;
+
+  if (uid === undefined) {
+    const e = userByName(state.accounts, u);
+    if (!e) return { error: `unable to convert uid/gid chown string to host mapping: can't find uid for user ${u}: no such user: ${u}` };
+    uid = e.uid;
+    gid = e.gid;
+  } else gid = uid;
+
+  if (g !== undefined && g !== '') {
+    const n = parseId(g);
+    if (n !== undefined) gid = n;
+    else {
+      const ge = groupByName(state.accounts, g);
+      if (!ge) return { error: `unable to convert uid/gid chown string to host mapping: can't find gid for group ${g}: no such group: ${g}` };
+      gid = ge.gid;
+    }
+  } else if (g === '') gid = 0;
+
+  return { uid, gid: gid ?? uid };
+}
+
+function parseChmod(spec: string): number | undefined {
+  return /^[0-7]{1,4}$/.test(spec) ? parseInt(spec, 8) : undefined;
+}
+
+class StageSimulator {
+  state: ImageState;
+  failures: BuildFailure[] = [];
+  steps: StageResult['steps'] = [];
+  args = new Map<string, string>();
+  lines: ConfigLines;
+
+  constructor(
+    readonly df: Dockerfile,
+    readonly stage: DfStage,
+    readonly opts: SimulateOptions,
+    readonly stages: StageResult[],
+    base: ImageState,
+    readonly globalArgs: Map<string, string>,
+  ) {
+    this.state = base;
+    this.lines = { from: stage.from.line, volumes: {}, env: {} };
+  }
+
+  // ENV wins over an ARG of the same name (Dockerfile reference, "Using ARG variables").
+  vars = (name: string): string | undefined => this.state.config.env[name] ?? this.args.get(name);
+
+  expand(text: string): string {
+    return expandWord(text, this.vars, this.df.escape);
+  }
+
+  fail(ins: DfInstruction, message: string, kind: BuildFailure['kind']): void {
+    this.failures.push({ file: this.opts.file, line: ins.line, instruction: instructionText(ins), message, kind });
+  }
+
+  step(ins: DfInstruction, summary: string): void {
+    this.steps.push({ line: ins.line, keyword: ins.keyword, summary });
+  }
+
+  run(): void {
+    for (const ins of this.stage.instructions) {
+      try {
+        this.apply(ins);
+      } catch (e) {
+        // A word the builder itself would refuse (e.g. ${VAR:?}) fails the build at that line.
+        this.fail(ins, (e as Error).message, 'other');
+      }
+    }
+  }
+
+  apply(ins: DfInstruction): void {
+    switch (ins.keyword) {
+      case 'ARG': return this.arg(ins);
+      case 'ENV': return this.env(ins);
+      case 'USER': return this.user(ins);
+      case 'WORKDIR': return this.workdir(ins);
+      case 'COPY':
+      case 'ADD': return this.copy(ins);
+      case 'RUN': return this.runInstruction(ins);
+      case 'VOLUME': return this.volume(ins);
+      case 'SHELL':
+        if (ins.json) this.state.config.shell = ins.json;
+        return this.step(ins, `shell ${this.state.config.shell.join(' ')}`);
+      case 'ENTRYPOINT':
+      case 'CMD': return this.command(ins);
+      case 'EXPOSE':
+        this.state.config.exposedPorts.push(...expandWords(ins.args, this.vars, this.df.escape));
+        return this.step(ins, 'expose');
+      case 'LABEL':
+        for (const kv of parseKeyValues(ins.args, this.df.escape, 'LABEL')) {
+          this.state.config.labels[this.expand(kv.key)] = this.expand(kv.value ?? '');
+        }
+        return this.step(ins, 'label');
+      default:
+        return this.step(ins, `${ins.keyword} has no effect on users or files`);
+    }
+  }
+
+  arg(ins: DfInstruction): void {
+    for (const kv of parseKeyValues(ins.args, this.df.escape, 'ARG')) {
+      const given = this.opts.buildArgs[kv.key];
+      const inherited = this.globalArgs.get(kv.key);
+      const value = given ?? (kv.value !== null ? this.expand(kv.value) : inherited);
+      if (value !== undefined) this.args.set(kv.key, value);
+    }
+    this.step(ins, 'arg');
+  }
+
+  env(ins: DfInstruction): void {
+    const pairs = parseKeyValues(ins.args, this.df.escape, 'ENV');
+    // All values of one ENV see the environment as it was before the instruction.
+    const values = pairs.map((kv) => [kv.key, this.expand(kv.value ?? '')] as const);
+
+    for (const [k, v] of values) {
+      this.state.config.env[k] = v;
+      this.lines.env[k] = ins.line;
+    }
+    this.step(ins, `env ${values.map(([k]) => k).join(' ')}`);
+  }
+
+  user(ins: DfInstruction): void {
+    const spec = this.expand(ins.args.trim());
+    this.state.config.user = spec;
+    this.lines.user = ins.line;
+    this.step(ins, `user ${spec}`);
+  }
+
+  /** The owner a builder gives to directories it creates for WORKDIR. */
+  workdirOwner(): { uid: number; gid: number } {
+    // BuildKit and buildah create a missing WORKDIR as the active USER; the classic builder as
+    // root (ORACLE-NOTES.md; moby/buildkit dockerfile2llb convert.go dispatchWorkdir).
+    if (this.opts.builder === 'classic') return { uid: 0, gid: 0 };
+    const { ident } = buildIdentity(this.state);
+
+    return ident ? { uid: ident.uid, gid: ident.gid } : { uid: 0, gid: 0 };
+  }
+
+  workdir(ins: DfInstruction): void {
+    const path = normalizePath(this.expand(ins.args.trim()), this.state.config.workdir);
+    this.state.config.workdir = path;
+    this.lines.workdir = ins.line;
+    const existing = resolvePath(this.state.fs, path);
+
+    if (!existing.meta) {
+      const owner = this.workdirOwner();
+      const created = mkdirp(this.state.fs, path, { ...owner, mode: 0o755, origin: `${this.opts.file}:${ins.line}` });
+      this.step(ins, `workdir ${path} (created ${created.join(', ')} as ${owner.uid}:${owner.gid})`);
+      return;
+    }
+    this.step(ins, `workdir ${path}`);
+  }
+
+  volume(ins: DfInstruction): void {
+    const paths = ins.json ?? expandWords(ins.args, this.vars, this.df.escape);
+
+    for (const raw of paths) {
+      const p = normalizePath(this.expand(raw), this.state.config.workdir);
+      if (!this.state.config.volumes.includes(p)) this.state.config.volumes.push(p);
+      this.lines.volumes[p] = ins.line;
+      // Docker creates the volume path in the image when it is missing (root-owned, 0755).
+      if (!resolvePath(this.state.fs, p).meta) mkdirp(this.state.fs, p, { uid: 0, gid: 0, mode: 0o755, origin: `${this.opts.file}:${ins.line}` });
+    }
+    this.step(ins, `volume ${paths.join(' ')}`);
+  }
+
+  command(ins: DfInstruction): void {
+    const argv = ins.json ?? [...this.state.config.shell, ins.args];
+
+    if (ins.keyword === 'ENTRYPOINT') {
+      this.state.config.entrypoint = argv;
+      // Setting ENTRYPOINT drops a CMD inherited from the base (Docker's documented behaviour).
+      if (this.lines.cmd === undefined) this.state.config.cmd = null;
+      this.lines.entrypoint = ins.line;
+    } else {
+      this.state.config.cmd = argv;
+      this.lines.cmd = ins.line;
+    }
+    this.step(ins, `${ins.keyword.toLowerCase()} ${argv.join(' ')}`);
+  }
+
+  copy(ins: DfInstruction): void {
+    const origin = `${this.opts.file}:${ins.line}`;
+    const chownSpec = flag(ins, 'chown');
+    const chmodSpec = flag(ins, 'chmod');
+    let owner: { uid: number; gid: number } | undefined;
+
+    if (chownSpec !== undefined) {
+      const r = resolveChown(this.state, this.expand(chownSpec));
+      if ('error' in r) {
+        this.fail(ins, r.error, 'identity');
+        return;
+      }
+      owner = r;
+    }
+
+    const chmod = chmodSpec !== undefined ? parseChmod(this.expand(chmodSpec)) : undefined;
+    if (chmodSpec !== undefined && chmod === undefined && this.opts.builder !== 'buildkit') {
+      this.fail(ins, `invalid chmod parameter: '${chmodSpec}'`, 'other');
+      return;
+    }
+
+    const words = ins.json ?? expandWords(ins.args, this.vars, this.df.escape);
+    const heredocNames = new Set(ins.heredocs.map((h) => `<<${h.name}`));
+    const sources = words.slice(0, -1);
+    const destRaw = words[words.length - 1] ?? '.';
+    const destIsDir = destRaw.endsWith('/') || sources.length > 1;
+    const dest = normalizePath(destRaw, this.state.config.workdir);
+    const fromStage = flag(ins, 'from');
+    const srcTree = fromStage !== undefined ? this.stageTree(fromStage) : this.opts.context;
+
+    // Missing parents of the destination: 0755, owned by the --chown ids (BuildKit, fsutil copy).
+    const parentOwner = owner ?? { uid: 0, gid: 0 };
+    const parentDir = destIsDir ? dest : parentOf(dest);
+    mkdirp(this.state.fs, parentDir, { ...parentOwner, mode: chmod ?? 0o755, origin });
+
+    let copied = 0;
+    for (const src of sources) {
+      const isHeredoc = heredocNames.has(src) || src.startsWith('<<');
+      const srcPath = normalizePath(src, '/');
+      const srcMeta = isHeredoc ? undefined : srcTree?.get(srcPath);
+      const fileMeta = (m: FileMeta): FileMeta => ({
+        ...m,
+        uid: owner ? owner.uid : fromStage !== undefined ? m.uid : 0,
+        gid: owner ? owner.gid : fromStage !== undefined ? m.gid : 0,
+        mode: chmod ?? m.mode,
+        origin,
+      });
+
+      if (srcMeta?.kind === 'dir' && srcTree) {
+        // Copying a directory copies its contents into dest.
+        const existing = this.state.fs.get(dest);
+        if (!existing) this.state.fs.set(dest, { kind: 'dir', ...parentOwner, mode: chmod ?? 0o755, origin });
+        for (const p of descendants(srcTree, srcPath)) {
+          this.state.fs.set(dest + p.slice(srcPath === '/' ? 0 : srcPath.length), fileMeta(srcTree.get(p)!));
+          copied += 1;
+        }
+        continue;
+      }
+
+      const target = destIsDir ? normalizePath(baseName(isHeredoc ? src.replace(/^<<-?/, '') : srcPath), dest) : dest;
+      const meta: FileMeta = srcMeta
+        ? fileMeta(srcMeta)
+        : { kind: 'file', uid: owner?.uid ?? 0, gid: owner?.gid ?? 0, mode: chmod ?? (ins.keyword === 'ADD' && /^https?:/.test(src) ? 0o600 : 0o644), origin };
+      this.state.fs.set(target, meta);
+      copied += 1;
+
+      if (isHeredoc) {
+        const h = ins.heredocs.find((x) => src === `<<${x.name}` || src === `<<-${x.name}`);
+        if (h) this.writeKnownText(target, h.quoted ? h.content : this.expand(h.content), ins.line);
+      }
+    }
+
+    if (!srcTree && sources.some((s) => !s.startsWith('<<'))) {
+      this.assume(
+        `copy-source:${ins.line}`,
+        `COPY sources at line ${ins.line}`,
+        'the build context was not read; COPY sources are taken as regular files with mode 0644',
+        'medium',
+        ins.line,
+      );
+    }
+    this.step(ins, `${ins.keyword.toLowerCase()} ${copied} entr${copied === 1 ? 'y' : 'ies'} to ${dest}`);
+  }
+
+  writeKnownText(path: string, content: string, line: number): void {
+    this.state.texts[path] = { content, line };
+  }
+
+  stageTree(ref: string): FsTree | undefined {
+    const byName = this.stages.find((s) => s.name === ref.toLowerCase());
+    const idx = parseId(ref);
+    const st = byName ?? (idx !== undefined ? this.stages[idx] : undefined);
+    if (st) return st.state.fs;
+    const base = this.opts.resolveBase(ref);
+
+    return base.state.fs;
+  }
+
+  assume(id: string, subject: string, text: string, confidence: Assumption['confidence'], line?: number): void {
+    if (this.state.assumptions.some((a) => a.id === id)) return;
+    this.state.assumptions.push({ id, subject, text, confidence, file: this.opts.file, line });
+  }
+
+  runInstruction(ins: DfInstruction): void {
+    const who = buildIdentity(this.state);
+
+    if (!who.ident) {
+      // BuildKit resolves USER when a RUN executes; the build stops here.
+      this.fail(ins, who.error!, 'identity');
+      this.step(ins, `run skipped: ${who.error}`);
+      return;
+    }
+
+    const volumes = this.state.config.volumes;
+    const keepVolumes = this.opts.builder === 'buildkit';
+    const saved = keepVolumes ? [] : volumes.map((v) => this.snapshotSubtree(v));
+    const script = this.runScriptText(ins);
+    const env: Record<string, string> = { ...this.state.config.env };
+    for (const [k, v] of this.args) if (!(k in env)) env[k] = v;
+    env.HOME ??= who.ident.home;
+    env.PATH ??= '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+    const outcome = runScript(script, {
+      state: this.state,
+      ident: who.ident,
+      env,
+      cwd: this.state.config.workdir,
+      builder: this.opts.builder,
+      file: this.opts.file,
+      line: ins.line,
+    });
+
+    // The classic builder and buildah before 1.37 discard RUN changes under declared volumes.
+    if (!keepVolumes) volumes.forEach((v, i) => this.restoreSubtree(v, saved[i]));
+
+    if (outcome.status !== 0 && outcome.status !== 'unknown') {
+      const msg = (outcome.failedAt?.stderr ?? outcome.stderr).join('\n') || `exit code ${outcome.status}`;
+      const kind = /permission denied|not permitted|unable to lock|could not open lock/i.test(msg)
+        ? 'permission'
+        : /already exists|not unique/i.test(msg)
+          ? 'conflict'
+          : /no such user|does not exist|unknown user/i.test(msg)
+            ? 'identity'
+            : 'other';
+      this.fail(ins, msg, kind);
+    }
+    this.step(ins, `run as ${who.ident.label}: exit ${outcome.status}`);
+  }
+
+  runScriptText(ins: DfInstruction): string {
+    if (ins.json) {
+      // Exec form: no shell, argv as written. Quote each word for the shell parser.
+      return ins.json.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ');
+    }
+    if (ins.heredocs.length === 0) return ins.args;
+
+    // RUN <<EOF ... : the first heredoc is the script itself when the line is only the marker.
+    const first = ins.heredocs[0];
+    if (/^<<-?["']?\w+["']?$/.test(ins.args.trim())) return first.content;
+
+    return `${ins.args}\n${ins.heredocs.map((h) => `${h.content}\n${h.name}`).join('\n')}\n`;
+  }
+
+  snapshotSubtree(path: string): [string, FileMeta][] {
+    return [path, ...descendants(this.state.fs, path)].flatMap((p) => {
+      const m = this.state.fs.get(p);
+
+      return m ? [[p, m] as [string, FileMeta]] : [];
+    });
+  }
+
+  restoreSubtree(path: string, entries: [string, FileMeta][]): void {
+    for (const p of descendants(this.state.fs, path)) this.state.fs.delete(p);
+    for (const [p, m] of entries) this.state.fs.set(p, m);
+  }
+}
+
+function stageIndex(df: Dockerfile, target: string | undefined): number {
+  if (target === undefined) return df.stages.length - 1;
+  const byName = df.stages.findIndex((s) => s.name === target.toLowerCase());
+  if (byName >= 0) return byName;
+  const n = parseId(target);
+  if (n !== undefined && n >= 0 && n < df.stages.length) return n;
+
+  return -1;
+}
+
+export class TargetError extends Error {}
+
+/** Simulate the build up to the target stage. */
+export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResult {
+  const globalArgs = new Map<string, string>();
+  const globalVars = (n: string) => globalArgs.get(n);
+
+  for (const ins of df.globalArgs) {
+    for (const kv of parseKeyValues(ins.args, df.escape, 'ARG')) {
+      const v = opts.buildArgs[kv.key] ?? (kv.value !== null ? expandWord(kv.value, globalVars, df.escape) : undefined);
+      if (v !== undefined) globalArgs.set(kv.key, v);
+    }
+  }
+
+  const last = stageIndex(df, opts.target);
+  if (last < 0) throw new TargetError(`target stage ${opts.target} not found`);
+
+  const stages: StageResult[] = [];
+  const assumptions: Assumption[] = [];
+
+  for (const stage of df.stages.slice(0, last + 1)) {
+    const fromWords = expandWords(stage.from.args, globalVars, df.escape);
+    const ref = fromWords[0] ?? 'scratch';
+    const parent = stages.find((s) => s.name === ref.toLowerCase());
+    let base: ImageState;
+    let baseInfo: StageResult['base'];
+
+    if (parent) {
+      base = cloneState(parent.state);
+      baseInfo = { stage: parent.index };
+    } else {
+      const r = opts.resolveBase(ref);
+      base = cloneState(r.state);
+      baseInfo = r;
+      for (const a of r.assumptions) {
+        const withLine = { ...a, file: opts.file, line: stage.from.line };
+        if (!assumptions.some((x) => x.id === a.id)) assumptions.push(withLine);
+        if (!base.assumptions.some((x) => x.id === a.id)) base.assumptions.push(withLine);
+      }
+    }
+
+    const sim = new StageSimulator(df, stage, opts, stages, base, globalArgs);
+    sim.run();
+    stages.push({
+      index: stage.index,
+      name: stage.name,
+      baseRef: ref,
+      base: baseInfo,
+      state: sim.state,
+      failures: sim.failures,
+      lines: sim.lines,
+      steps: sim.steps,
+    });
+  }
+
+  const target = stages[stages.length - 1];
+  for (const a of target.state.assumptions) if (!assumptions.some((x) => x.id === a.id)) assumptions.push(a);
+
+  return { stages, target, failures: stages.flatMap((s) => s.failures), assumptions };
+}

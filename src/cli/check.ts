@@ -1,0 +1,277 @@
+// `uidctl check`: read the inputs (Dockerfiles, the run command, host folders, config), call the
+// pure analysis, print a report and choose the exit code.
+
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { homedir, userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { Io } from './io.js';
+import { InputError, UsageError } from './errors.js';
+import { VERSION } from '../version.js';
+import { analyze, DockerfileSyntaxError, type Analysis, type Engine, type Profile } from '../analyze.js';
+import type { Builder } from '../shell/context.js';
+import type { HostPathFacts, RunContext, Severity } from '../model/types.js';
+import { parseDockerRun, type Invoker } from '../runtime/docker.js';
+import { RunParseError } from '../runtime/errors.js';
+import { runRules, findRule } from '../rules/registry.js';
+import { applySuppressions, readSuppressions } from '../rules/suppress.js';
+import { renderJson, type Reported } from '../report/json.js';
+import { renderText } from '../report/text.js';
+import { renderSarif } from '../report/sarif.js';
+import { loadConfig, type Config } from './config.js';
+import { ExpandError } from '../dockerfile/expand.js';
+
+const HELP = `Usage: uidctl check [FILE|DIR ...] [options]
+
+Predicts who the container runs as and what it can read, write and create, for each Dockerfile
+(default ./Dockerfile; a folder means every Dockerfile/Containerfile in it).
+
+How it runs:
+  --run TEXT            a docker/podman run command line, verbatim ('docker run -u $(id -u) -v ...')
+  --run-file FILE       the same, read from a file (a script holding the run command)
+  --host-facts FILE     describe host folders (owner, mode) instead of reading them with stat
+  --engine ENGINE       docker (default) or podman
+  --path PATH           also report verdicts for this container path (repeatable)
+
+Build:
+  --builder BUILDER     buildkit (default), classic or buildah
+  --build-arg K=V       as docker build --build-arg (repeatable)
+  --target STAGE        stop at this stage
+
+Report:
+  --format FORMAT       text (default), json or sarif
+  --profile PROFILE     prod (default) or dev: decides what is an error and what a warning
+  --fail-on LEVEL       error (default), warning, info or never: exit 1 when a finding is at or above it
+  --config FILE         config file (default: .uidctl.yaml in the current folder, when present)
+  --no-config           ignore config files
+  --verbose             list assumptions and unmodelled commands; show docs links
+  --no-color            plain text even on a terminal (NO_COLOR is respected too)
+  --debug               trace the simulation step by step; stack traces on errors
+`;
+
+const OPTIONS = {
+  run: { type: 'string' },
+  'run-file': { type: 'string' },
+  'host-facts': { type: 'string' },
+  engine: { type: 'string' },
+  path: { type: 'string', multiple: true },
+  builder: { type: 'string' },
+  'build-arg': { type: 'string', multiple: true },
+  target: { type: 'string' },
+  format: { type: 'string' },
+  profile: { type: 'string' },
+  'fail-on': { type: 'string' },
+  config: { type: 'string' },
+  'no-config': { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (got '${value}')`);
+  }
+
+  return value as T;
+}
+
+const DOCKERFILE_NAME = /^(Dockerfile|Containerfile)(\..+)?$|\.(Dockerfile|Containerfile)$/i;
+const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.cache', '.venv', 'venv']);
+
+function findDockerfiles(dir: string, out: string[]): string[] {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      if (!SKIP_DIRS.has(name)) findDockerfiles(p, out);
+    } else if (DOCKERFILE_NAME.test(name)) out.push(p);
+  }
+
+  return out;
+}
+
+function expandInputs(inputs: string[], cwd: string): string[] {
+  if (inputs.length === 0) inputs = ['Dockerfile'];
+  const files: string[] = [];
+
+  for (const input of inputs) {
+    const abs = resolve(cwd, input);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch {
+      throw new InputError('no such file or folder', input);
+    }
+    if (st.isDirectory()) {
+      const found = findDockerfiles(abs, []);
+      if (found.length === 0) throw new InputError('no Dockerfile or Containerfile in this folder', input);
+      files.push(...found.map((f) => relative(cwd, f) || f));
+    } else files.push(input);
+  }
+
+  return files;
+}
+
+function readText(path: string, cwd: string, what: string): string {
+  try {
+    return readFileSync(resolve(cwd, path), 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? `no such ${what}` : `cannot read ${what} (${code})`, path);
+  }
+}
+
+function realInvoker(io: Io): Invoker {
+  const info = userInfo();
+
+  return {
+    uid: process.getuid?.() ?? info.uid,
+    gid: process.getgid?.() ?? info.gid,
+    home: io.env.HOME ?? homedir(),
+    cwd: io.cwd,
+    name: info.username,
+  };
+}
+
+function parseBuildArgs(list: string[] | undefined, env: Io['env']): Record<string, string> {
+  const out: Record<string, string> = {};
+
+  for (const item of list ?? []) {
+    const i = item.indexOf('=');
+    // `--build-arg NAME` takes the value from the environment, as docker build does.
+    if (i < 0) {
+      const v = env[item];
+      if (v !== undefined) out[item] = v;
+    } else out[item.slice(0, i)] = item.slice(i + 1);
+  }
+
+  return out;
+}
+
+async function hostFactsFor(run: RunContext | undefined, given: HostPathFacts[]): Promise<HostPathFacts[]> {
+  if (!run) return given;
+  const wanted = run.mounts.filter((m) => m.kind === 'bind' && m.source).map((m) => m.source!);
+  const missing = wanted.filter((p) => !given.some((g) => g.path === p));
+  if (missing.length === 0) return given;
+  const { statHostPaths } = await import('../runtime/host.js');
+
+  return [...given, ...(await statHostPaths(missing))];
+}
+
+function severityAtLeast(s: Severity, level: Severity): boolean {
+  const rank: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+  return rank[s] >= rank[level];
+}
+
+function configSeverities(cfg: Config): Record<string, Severity | 'off'> {
+  const out: Record<string, Severity | 'off'> = {};
+
+  for (const [key, value] of Object.entries(cfg.rules ?? {})) {
+    const rule = findRule(key);
+    if (!rule) throw new InputError(`unknown rule '${key}' in rules`, cfg.file);
+    out[rule.id] = value;
+  }
+  for (const key of cfg.ignore ?? []) {
+    const rule = findRule(key);
+    if (!rule) throw new InputError(`unknown rule '${key}' in ignore`, cfg.file);
+    out[rule.id] = 'off';
+  }
+
+  return out;
+}
+
+function trace(a: Analysis, io: Io): void {
+  for (const st of a.sim.stages) {
+    io.err(`debug: stage ${st.name ?? st.index} FROM ${st.baseRef}\n`);
+    for (const s of st.steps) io.err(`debug:   line ${s.line} ${s.keyword}: ${s.summary}\n`);
+  }
+  for (const n of a.runtime.notes) io.err(`debug: runtime: ${n.text}\n`);
+}
+
+export default async function check(args: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0]);
+  }
+  const v = parsed.values;
+  if (v.help) {
+    io.out(HELP);
+    return 0;
+  }
+
+  const cfg: Config = v['no-config'] ? {} : await loadConfig(io.cwd, v.config);
+  const format = oneOf('format', v.format ?? cfg.format, ['text', 'json', 'sarif'] as const, 'text');
+  const profile = oneOf<Profile>('profile', v.profile ?? cfg.profile, ['dev', 'prod'], 'prod');
+  const failOn = oneOf('fail-on', v['fail-on'] ?? cfg.failOn, ['error', 'warning', 'info', 'never'] as const, 'error');
+  const builder = oneOf<Builder>('builder', v.builder ?? cfg.builder, ['buildkit', 'classic', 'buildah'], 'buildkit');
+  const engine = oneOf<Engine>('engine', v.engine ?? cfg.engine, ['docker', 'podman'], 'docker');
+  if (v.run !== undefined && v['run-file'] !== undefined) throw new UsageError('give --run or --run-file, not both');
+
+  const files = expandInputs(parsed.positionals, io.cwd);
+  const buildArgs = { ...(cfg.buildArgs ?? {}), ...parseBuildArgs(v['build-arg'], io.env) };
+  const severity = configSeverities(cfg);
+
+  let host: HostPathFacts[] = [];
+  let invoker = realInvoker(io);
+  if (v['host-facts'] !== undefined) {
+    const { parseHostFactsFile } = await import('../runtime/host.js');
+    try {
+      const facts = parseHostFactsFile(readText(v['host-facts'], io.cwd, 'host facts file'));
+      host = facts.paths;
+      if (facts.invoker) invoker = facts.invoker;
+    } catch (e) {
+      if (e instanceof RunParseError) throw new InputError(e.message, v['host-facts']);
+      throw e;
+    }
+  }
+
+  let run: RunContext | undefined;
+  const runText = v.run ?? (v['run-file'] !== undefined ? readText(v['run-file'], io.cwd, 'run file') : undefined);
+  if (runText !== undefined) {
+    try {
+      run = parseDockerRun(runText, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, file: v['run-file'] });
+    } catch (e) {
+      if (e instanceof RunParseError) throw new InputError(e.message, v['run-file'] ?? '--run');
+      throw e;
+    }
+    host = await hostFactsFor(run, host);
+  }
+
+  const results: Reported[] = [];
+  const paintProgress = io.errIsTTY && files.length > 3;
+
+  for (const [i, file] of files.entries()) {
+    if (paintProgress) io.err(`\rchecking ${i + 1}/${files.length} ${basename(file)}`.padEnd(60));
+    const text = readText(file, io.cwd, 'Dockerfile');
+    let analysis: Analysis;
+    try {
+      analysis = analyze({ file, text, builder, engine, profile, buildArgs, target: v.target, run, host, paths: v.path });
+    } catch (e) {
+      if (e instanceof DockerfileSyntaxError) throw new InputError(e.message, e.file, e.line);
+      if (e instanceof ExpandError) throw new InputError(e.message, file);
+      if (e instanceof Error && e.name === 'TargetError') throw new UsageError(e.message);
+      throw e;
+    }
+
+    if (v.debug) trace(analysis, io);
+    const findings = Object.keys(severity).length > 0 ? runRules(analysis, { severity }) : analysis.findings;
+    const { kept } = applySuppressions(findings, readSuppressions(text));
+    results.push({ analysis, findings: kept });
+  }
+  if (paintProgress) io.err('\r'.padEnd(61) + '\r');
+
+  if (format === 'json') io.out(renderJson(results, VERSION));
+  else if (format === 'sarif') io.out(renderSarif(results, VERSION));
+  else io.out(renderText(results, { color: io.isTTY && !v['no-color'] && !io.env.NO_COLOR, verbose: v.verbose === true }));
+
+  if (failOn === 'never') return 0;
+  const failing = results.some((r) => r.findings.some((f) => severityAtLeast(f.severity, failOn)));
+
+  return failing ? 1 : 0;
+}

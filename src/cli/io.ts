@@ -1,0 +1,41 @@
+// What a command needs from the outside world, passed in so commands can be tested in-process.
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** stdout is a terminal (colour allowed unless NO_COLOR). */
+  isTTY: boolean;
+  /** stderr is a terminal (progress allowed). */
+  errIsTTY: boolean;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+export type CommandMain = (args: string[], io: Io) => Promise<number>;
+
+export function processIo(): Io {
+  return {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+    isTTY: process.stdout.isTTY === true,
+    errIsTTY: process.stderr.isTTY === true,
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+/** An Io that records what was printed, for tests. */
+export function memoryIo(env: Record<string, string> = {}, cwd = process.cwd()): Io & { stdout: string; stderr: string } {
+  const io = {
+    stdout: '',
+    stderr: '',
+    out(t: string) { io.stdout += t; },
+    err(t: string) { io.stderr += t; },
+    isTTY: false,
+    errIsTTY: false,
+    env,
+    cwd,
+  };
+
+  return io;
+}

@@ -1,0 +1,533 @@
+// Word processing for Dockerfile arguments: BuildKit's variable substitution, quote removal and
+// word splitting. Mirrors moby/buildkit frontend/dockerfile/shell/lex.go (ProcessWord,
+// ProcessWords, processStopOn, processDollar) and the word splitter of
+// frontend/dockerfile/parser/line_parsers.go (parseWords, parseNameVal).
+
+export type VarLookup = (name: string) => string | undefined;
+
+export type ExpandErrorKind = 'unset' | 'empty' | 'syntax' | 'unsupported';
+
+/** A substitution BuildKit refuses: `${VAR?msg}` on an unset variable, a missing `}`, ... */
+export class ExpandError extends Error {
+  readonly kind: ExpandErrorKind;
+  /** The variable named by `${VAR?}` / `${VAR:?}`, when the error is about one. */
+  readonly variable?: string;
+
+  constructor(kind: ExpandErrorKind, message: string, variable?: string) {
+    super(message);
+    this.name = 'ExpandError';
+    this.kind = kind;
+    if (variable !== undefined) this.variable = variable;
+  }
+}
+
+export interface LexOptions {
+  /** Keep the quote characters in the output (BuildKit's RawQuotes). */
+  rawQuotes?: boolean;
+  /** Keep the escape characters in the output (BuildKit's RawEscapes). */
+  rawEscapes?: boolean;
+  /** Leave references to unset variables as written (BuildKit's SkipUnsetEnv). */
+  skipUnsetEnv?: boolean;
+  /** Treat `$` as an ordinary character: quote removal and splitting only. */
+  noExpand?: boolean;
+}
+
+const noVars: VarLookup = () => undefined;
+
+/** Go's unicode.IsSpace, which BuildKit uses for word splitting. */
+export function isGoSpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0x85) return false;
+  return (
+    c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000
+  );
+}
+
+function isNameStart(ch: string): boolean {
+  return /^[\p{L}\p{Nd}_]$/u.test(ch);
+}
+
+function isDigit(ch: string): boolean {
+  return ch >= '0' && ch <= '9';
+}
+
+const SPECIAL_PARAMS = '@*#?-$!0';
+
+// Accumulates ProcessWords' output: unquoted spaces split words, quoted text never does.
+class Words {
+  word = '';
+  words: string[] = [];
+  inWord = false;
+
+  addChar(ch: string): void {
+    const space = isGoSpace(ch.charCodeAt(0));
+    if (space && this.inWord) {
+      // BuildKit only ends a word that has characters: `"" a` yields just ["a"].
+      if (this.word.length !== 0) {
+        this.words.push(this.word);
+        this.word = '';
+        this.inWord = false;
+      }
+    } else if (!space) {
+      this.addRaw(ch);
+    }
+  }
+
+  addString(s: string): void {
+    for (const ch of s) this.addChar(ch);
+  }
+
+  addRaw(s: string): void {
+    this.word += s;
+    this.inWord = true;
+  }
+
+  finish(): string[] {
+    if (this.word.length > 0) {
+      this.words.push(this.word);
+      this.word = '';
+      this.inWord = false;
+    }
+    return this.words;
+  }
+}
+
+class Lexer {
+  private pos = 0;
+  private rawEscapes: boolean;
+
+  constructor(
+    private readonly src: string,
+    private readonly escape: string,
+    private readonly vars: VarLookup,
+    private readonly opts: LexOptions,
+  ) {
+    this.rawEscapes = opts.rawEscapes === true;
+  }
+
+  run(): { result: string; words: string[] } {
+    return this.processStopOn(null, this.rawEscapes);
+  }
+
+  private peek(): string | null {
+    return this.pos < this.src.length ? this.src[this.pos] : null;
+  }
+
+  private next(): string | null {
+    return this.pos < this.src.length ? this.src[this.pos++] : null;
+  }
+
+  // lex.go processStopOn: reads until `stop` (consumed) or the end of input.
+  private processStopOn(stop: string | null, rawEscapes: boolean) {
+    const saved = this.rawEscapes;
+    this.rawEscapes = rawEscapes;
+    try {
+      let result = '';
+      const words = new Words();
+
+      for (let ch = this.peek(); ch !== null; ch = this.peek()) {
+        if (stop !== null && ch === stop) {
+          this.pos++;
+          return { result, words: words.finish() };
+        }
+
+        if (ch === '$' && !this.opts.noExpand) {
+          const tmp = this.processDollar();
+          result += tmp;
+          words.addString(tmp);
+          continue;
+        }
+
+        if (ch === "'" || ch === '"') {
+          const tmp = ch === "'" ? this.processSingleQuote() : this.processDoubleQuote();
+          result += tmp;
+          words.addRaw(tmp);
+          continue;
+        }
+
+        this.pos++;
+        if (ch === this.escape) {
+          if (this.rawEscapes) {
+            words.addRaw(ch);
+            result += ch;
+          }
+          const escaped = this.next();
+          if (escaped === null) break;
+          words.addRaw(escaped);
+          result += escaped;
+        } else {
+          words.addChar(ch);
+          result += ch;
+        }
+      }
+
+      if (stop !== null) {
+        throw new ExpandError(
+          'syntax',
+          `unexpected end of statement while looking for matching ${stop}`,
+        );
+      }
+      return { result, words: words.finish() };
+    } finally {
+      this.rawEscapes = saved;
+    }
+  }
+
+  // Single quotes keep everything literal; there is no way to escape a quote inside them.
+  private processSingleQuote(): string {
+    const raw = this.opts.rawQuotes === true;
+    let result = raw ? "'" : '';
+    this.pos++;
+
+    for (;;) {
+      const ch = this.next();
+      if (ch === null) {
+        throw new ExpandError(
+          'syntax',
+          'unexpected end of statement while looking for matching single-quote',
+        );
+      }
+      if (ch === "'") return raw ? result + ch : result;
+      result += ch;
+    }
+  }
+
+  // Inside double quotes only `$` expands; the escape char escapes only " $ and itself.
+  private processDoubleQuote(): string {
+    const raw = this.opts.rawQuotes === true;
+    let result = raw ? '"' : '';
+    this.pos++;
+
+    for (;;) {
+      const ch = this.peek();
+      if (ch === null) {
+        throw new ExpandError(
+          'syntax',
+          'unexpected end of statement while looking for matching double-quote',
+        );
+      }
+      if (ch === '"') {
+        this.pos++;
+        return raw ? result + ch : result;
+      }
+      if (ch === '$' && !this.opts.noExpand) {
+        result += this.processDollar();
+        continue;
+      }
+
+      this.pos++;
+      let out = ch;
+      if (ch === this.escape) {
+        if (this.rawEscapes) result += ch;
+        const after = this.peek();
+        if (after === null) continue;
+        if (after === '"' || after === '$' || after === this.escape) out = this.next() as string;
+      }
+      result += out;
+    }
+  }
+
+  private lookup(name: string): string | undefined {
+    return this.vars(name);
+  }
+
+  private processName(): string {
+    let name = '';
+    for (let ch = this.peek(); ch !== null; ch = this.peek()) {
+      if (name.length === 0 && isDigit(ch)) {
+        while (this.peek() !== null && isDigit(this.peek() as string)) name += this.next();
+        return name;
+      }
+      if (name.length === 0 && SPECIAL_PARAMS.includes(ch)) {
+        this.pos++;
+        return ch;
+      }
+      if (!isNameStart(ch)) break;
+      name += ch;
+      this.pos++;
+    }
+    return name;
+  }
+
+  // lex.go processDollar: $NAME, ${NAME} and the ${NAME<modifier>word} forms.
+  private processDollar(): string {
+    this.pos++;
+
+    if (this.peek() !== '{') {
+      const name = this.processName();
+      if (name === '') return '$';
+      const value = this.lookup(name);
+      if (value === undefined && this.opts.skipUnsetEnv) return '$' + name;
+      return value ?? '';
+    }
+
+    this.pos++;
+    const first = this.peek();
+    if (first === null) throw new ExpandError('syntax', "syntax error: missing '}'");
+    if (first === '{' || first === '}' || first === ':') {
+      throw new ExpandError('syntax', 'syntax error: bad substitution');
+    }
+
+    const name = this.processName();
+    let ch = this.next();
+    if (ch === null) throw new ExpandError('syntax', "syntax error: missing '}'");
+    let chs = ch;
+
+    if (ch === '}') {
+      const value = this.lookup(name);
+      if (value === undefined && this.opts.skipUnsetEnv) return '${' + name + '}';
+      return value ?? '';
+    }
+
+    if (ch === '/') return this.processReplace(name);
+
+    let nullIsUnset = false;
+    if (ch === ':') {
+      nullIsUnset = true;
+      ch = this.next();
+      if (ch === null) throw new ExpandError('syntax', "syntax error: missing '}'");
+      chs += ch;
+    }
+    if (!nullIsUnset && !'+-?#%'.includes(ch)) {
+      throw new ExpandError('unsupported', `unsupported modifier (${chs}) in substitution`);
+    }
+
+    const word = this.readUntilBrace(ch === '#' || ch === '%');
+    const value = this.lookup(name);
+    if (value === undefined && this.opts.skipUnsetEnv) return '${' + name + chs + word + '}';
+
+    const unsetOrNull = value === undefined || (nullIsUnset && value === '');
+    switch (ch) {
+      case '-':
+        return unsetOrNull ? word : (value as string);
+      case '+':
+        return unsetOrNull ? '' : word;
+      case '?':
+        if (value === undefined) {
+          throw new ExpandError('unset', `${name}: ${word || 'is not allowed to be unset'}`, name);
+        }
+        if (nullIsUnset && value === '') {
+          throw new ExpandError('empty', `${name}: ${word || 'is not allowed to be empty'}`, name);
+        }
+        return value;
+      case '#':
+      case '%': {
+        // One # or % takes the shortest match, a doubled one the longest.
+        const greedy = word.length > 0 && word[0] === ch;
+        const pattern = greedy ? word.slice(1) : word;
+        return trimByPattern(value ?? '', pattern, greedy, ch === '#');
+      }
+      default:
+        throw new ExpandError('unsupported', `unsupported modifier (${chs}) in substitution`);
+    }
+  }
+
+  private readUntilBrace(rawEscapes: boolean): string {
+    try {
+      return this.processStopOn('}', rawEscapes).result;
+    } catch (e) {
+      if (this.peek() === null) throw new ExpandError('syntax', "syntax error: missing '}'");
+      throw e;
+    }
+  }
+
+  // ${NAME/pattern/replacement} and ${NAME//pattern/replacement}.
+  private processReplace(name: string): string {
+    const all = this.peek() === '/';
+    if (all) this.pos++;
+
+    let pattern: string;
+    try {
+      pattern = this.processStopOn('/', true).result;
+    } catch (e) {
+      if (this.peek() === null) throw new ExpandError('syntax', "syntax error: missing '/' in ${}");
+      throw e;
+    }
+    const replacement = this.readUntilBrace(true);
+
+    const value = this.lookup(name);
+    if (value === undefined && this.opts.skipUnsetEnv) {
+      return '${' + name + '/' + pattern + '/' + replacement + '}';
+    }
+    const re = patternToRegex(pattern, true, all ? 'g' : '');
+    return (value ?? '').replace(re, () => replacement);
+  }
+}
+
+// Shell pattern (* ? and backslash escapes, no brackets) to a regular expression, as
+// lex.go convertShellPatternToRegex does.
+function patternToRegex(pattern: string, greedy: boolean, flags: string): RegExp {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*') out += greedy ? '[^]*' : '[^]*?';
+    else if (c === '?') out += '[^]';
+    else if (c === '\\') {
+      const n = pattern[i + 1];
+      if (n === '}' || n === '/') continue;
+      if (n !== '*' && n !== '?' && n !== '\\') {
+        throw new ExpandError('syntax', `invalid pattern (${pattern}) in substitution`);
+      }
+      out += '\\' + n;
+      i++;
+    } else out += c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  }
+  return new RegExp(out, flags + 'u');
+}
+
+// ${VAR#pat} / ${VAR%pat}: remove the shortest (or, greedy, the longest) matching prefix/suffix.
+function trimByPattern(value: string, pattern: string, greedy: boolean, prefix: boolean): string {
+  const whole = new RegExp('^(?:' + patternToRegex(pattern, true, '').source + ')$', 'u');
+  const n = value.length;
+
+  if (prefix) {
+    for (let k = 0; k <= n; k++) {
+      const end = greedy ? n - k : k;
+      if (whole.test(value.slice(0, end))) return value.slice(end);
+    }
+    return value;
+  }
+  for (let k = 0; k <= n; k++) {
+    const start = greedy ? k : n - k;
+    if (whole.test(value.slice(start))) return value.slice(0, start);
+  }
+  return value;
+}
+
+/**
+ * Expands one Dockerfile word the way BuildKit's ProcessWord does: variables substituted,
+ * quotes and escapes removed, no word splitting. An unset variable expands to ''.
+ * Throws ExpandError for `${VAR?}`/`${VAR:?}` failures and malformed substitutions.
+ */
+export function expandWord(
+  text: string,
+  vars: VarLookup,
+  escape = '\\',
+  opts: LexOptions = {},
+): string {
+  return new Lexer(text, escape, vars, opts).run().result;
+}
+
+/**
+ * BuildKit's ProcessWords: expands, then splits on unquoted whitespace (expanded values
+ * split too), removing quotes. Used for EXPOSE, the shell form of VOLUME, and the like.
+ */
+export function expandWords(
+  text: string,
+  vars: VarLookup,
+  escape = '\\',
+  opts: LexOptions = {},
+): string[] {
+  return new Lexer(text, escape, vars, opts).run().words;
+}
+
+/**
+ * Splits on unquoted whitespace and removes quotes and escapes, leaving `$` references as
+ * written. Throws ExpandError on an unterminated quote.
+ */
+export function splitWords(text: string, escape = '\\'): string[] {
+  return new Lexer(text, escape, noVars, { noExpand: true }).run().words;
+}
+
+/**
+ * BuildKit's parseWords (line_parsers.go): splits on whitespace outside quotes but keeps the
+ * quotes and escapes in each word, so each word can later go through expandWord. Never throws.
+ */
+export function splitRawWords(text: string, escape = '\\'): string[] {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quote = '';
+  let blankOk = false;
+
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+
+    if (quote !== '') {
+      if (ch === quote) quote = '';
+      else if (ch === escape && quote !== "'") {
+        // The escape char is kept with what it escapes; a trailing one is dropped.
+        if (i + 1 === text.length) continue;
+        word += ch;
+        i++;
+        word += text[i];
+        continue;
+      }
+      word += ch;
+      continue;
+    }
+
+    if (isGoSpace(ch.charCodeAt(0))) {
+      if (inWord && (blankOk || word.length > 0)) words.push(word);
+      word = '';
+      inWord = false;
+      blankOk = false;
+      continue;
+    }
+
+    inWord = true;
+    if (ch === "'" || ch === '"') {
+      quote = ch;
+      blankOk = true;
+    } else if (ch === escape) {
+      if (i + 1 === text.length) continue;
+      word += ch;
+      i++;
+    }
+    word += text[i];
+  }
+
+  if (inWord && (blankOk || word.length > 0)) words.push(word);
+  return words;
+}
+
+export interface KeyValue {
+  key: string;
+  /**
+   * The raw value (quotes and escapes kept, not expanded): pass it through expandWord.
+   * null for `ARG name` without a default.
+   */
+  value: string | null;
+}
+
+export class KeyValueError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KeyValueError';
+  }
+}
+
+/**
+ * The pairs of ENV, LABEL and ARG, as BuildKit's parseNameVal / parseNameOrNameVal split them.
+ * `ENV key value with spaces` (no '=' in the first word) is the legacy one-pair form: the rest
+ * of the line is the value. A word without '=' in ARG is a name without default (value null);
+ * in ENV/LABEL (keyword given) it throws KeyValueError like BuildKit.
+ */
+export function parseKeyValues(
+  args: string,
+  escape = '\\',
+  keyword: 'ARG' | 'ENV' | 'LABEL' = 'ARG',
+): KeyValue[] {
+  const words = splitRawWords(args, escape);
+  if (words.length === 0) return [];
+
+  if (keyword !== 'ARG' && !words[0].includes('=')) {
+    const m = /^([^\t\v\f\r ]+)[\t\v\f\r ]+([^]*)$/.exec(args.trim());
+    if (m === null) throw new KeyValueError(`${keyword} must have two arguments`);
+    return [{ key: m[1], value: m[2] }];
+  }
+
+  return words.map((w) => {
+    const eq = w.indexOf('=');
+    if (eq < 0) {
+      if (keyword !== 'ARG') {
+        throw new KeyValueError(
+          `Syntax error - can't find = in "${w}". Must be of the form: name=value`,
+        );
+      }
+      return { key: w, value: null };
+    }
+    return { key: w.slice(0, eq), value: w.slice(eq + 1) };
+  });
+}

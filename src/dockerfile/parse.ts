@@ -1,0 +1,494 @@
+// Single-pass Dockerfile parser with BuildKit's semantics. The line handling mirrors
+// moby/buildkit frontend/dockerfile/parser/parser.go (Parse, processLine,
+// trimContinuationCharacter, heredocsFromLine, extractBuilderFlags in line_parsers.go); the
+// checks mirror frontend/dockerfile/instructions/parse.go. Pure: never throws, problems go to
+// `errors` with the 1-based line where the instruction starts.
+
+import { expandWords, isGoSpace } from './expand.js';
+import type {
+  DfFlag,
+  DfHeredoc,
+  DfInstruction,
+  DfParseError,
+  DfStage,
+  Dockerfile,
+} from './types.js';
+
+const KEYWORDS = new Set([
+  'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL',
+  'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR',
+]);
+
+// Instructions whose arguments may be a JSON array (parseMaybeJSON / parseMaybeJSONToList).
+const JSON_KEYWORDS = new Set(['ADD', 'CMD', 'COPY', 'ENTRYPOINT', 'RUN', 'SHELL', 'VOLUME']);
+
+// parser.go heredocDirectives.
+const HEREDOC_KEYWORDS = new Set(['ADD', 'COPY', 'RUN']);
+
+// The flags each instruction accepts (instructions/parse.go, BFlags declarations).
+const KNOWN_FLAGS: Record<string, ReadonlySet<string>> = {
+  ADD: new Set(['chown', 'chmod', 'link', 'keep-git-dir', 'checksum', 'exclude', 'unpack']),
+  COPY: new Set(['from', 'chown', 'chmod', 'link', 'parents', 'exclude']),
+  FROM: new Set(['platform']),
+  RUN: new Set(['mount', 'network', 'security', 'device']),
+  HEALTHCHECK: new Set(['interval', 'timeout', 'start-period', 'start-interval', 'retries']),
+};
+const NO_FLAGS: ReadonlySet<string> = new Set();
+
+// Instructions that take exactly one argument (parseString in line_parsers.go).
+const EXACTLY_ONE = new Set(['MAINTAINER', 'STOPSIGNAL', 'USER', 'WORKDIR']);
+const AT_LEAST_ONE = new Set(['ARG', 'ENV', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'ONBUILD', 'VOLUME']);
+
+const VALID_STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
+const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
+const VALID_DIRECTIVES = new Set(['syntax', 'escape', 'check']);
+const HEREDOC_WORD = /^(\d*)<<(-?)([^<]*)$/;
+
+function isSpaceAt(s: string, i: number): boolean {
+  return isGoSpace(s.charCodeAt(i));
+}
+
+function trimLeft(s: string): string {
+  let i = 0;
+  while (i < s.length && isSpaceAt(s, i)) i++;
+  return i === 0 ? s : s.slice(i);
+}
+
+function trimBoth(s: string): string {
+  let i = 0;
+  let j = s.length;
+  while (i < j && isSpaceAt(s, i)) i++;
+  while (j > i && isSpaceAt(s, j - 1)) j--;
+  return i === 0 && j === s.length ? s : s.slice(i, j);
+}
+
+// Whitespace that separates the keyword from its arguments: parser.go reWhitespace.
+function isKeywordSep(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0b || c === 0x0c || c === 0x0d;
+}
+
+/** Reads the text one line at a time; `line` is the 1-based number of the last line read. */
+class Lines {
+  pos = 0;
+  line = 0;
+  /** The last line read including its line ending, for heredoc bodies. */
+  raw = '';
+
+  constructor(private readonly text: string) {
+    if (text.charCodeAt(0) === 0xfeff) this.pos = 1;
+  }
+
+  /** The next line without its line ending (all trailing CR/LF removed), or null at EOF. */
+  next(): string | null {
+    const { text } = this;
+    if (this.pos >= text.length) return null;
+
+    const nl = text.indexOf('\n', this.pos);
+    const after = nl < 0 ? text.length : nl + 1;
+    let end = nl < 0 ? text.length : nl;
+    while (end > this.pos && text.charCodeAt(end - 1) === 13) end--;
+
+    const start = this.pos;
+    this.raw = text.slice(start, after);
+    this.pos = after;
+    this.line++;
+    return end === after ? this.raw : text.slice(start, end);
+  }
+}
+
+/**
+ * The escape char followed only by spaces/tabs at the end of a line continues the line, unless
+ * it is itself escaped (parser.go lineContinuationRegex). Returns the line without it, or null.
+ */
+function stripContinuation(s: string, escape: string): string | null {
+  let k = s.length - 1;
+  while (k >= 0 && (s[k] === ' ' || s[k] === '\t')) k--;
+  if (k < 0 || s[k] !== escape) return null;
+  if (k > 0 && s[k - 1] === escape) return null;
+  return s.slice(0, k);
+}
+
+function isCommentOrEmpty(s: string): 'comment' | 'empty' | null {
+  let i = 0;
+  while (i < s.length && isSpaceAt(s, i)) i++;
+  if (i === s.length) return 'empty';
+  return s[i] === '#' ? 'comment' : null;
+}
+
+/**
+ * Leading `--flag` words, with quotes and backslash escapes removed as BuildKit's
+ * extractBuilderFlags does (always `\`, whatever the escape directive). A lone `--` ends the
+ * flags. Returns the flags and the offset where the arguments start.
+ */
+function extractFlags(rest: string): { flags: string[]; argsAt: number } {
+  const flags: string[] = [];
+  let pos = 0;
+  const n = rest.length;
+
+  for (;;) {
+    while (pos < n && isSpaceAt(rest, pos)) pos++;
+    if (pos >= n) return { flags, argsAt: n };
+    if (rest[pos] !== '-' || pos + 1 >= n || rest[pos + 1] !== '-') return { flags, argsAt: pos };
+
+    let word = '';
+    let quote = '';
+    let blankOk = false;
+    for (; pos < n; pos++) {
+      const ch = rest[pos];
+      if (quote === '' && isSpaceAt(rest, pos)) break;
+      if (quote === '' && (ch === "'" || ch === '"')) {
+        quote = ch;
+        blankOk = true;
+        continue;
+      }
+      if (quote !== '' && ch === quote) {
+        quote = '';
+        continue;
+      }
+      if (ch === '\\') {
+        if (pos + 1 === n) {
+          quote = '';
+          continue;
+        }
+        pos++;
+      }
+      word += rest[pos];
+    }
+
+    if (word === '--') return { flags, argsAt: pos };
+    if (blankOk || word.length > 0) flags.push(word);
+  }
+}
+
+function toFlag(word: string): DfFlag {
+  const body = word.startsWith('--') ? word.slice(2) : word;
+  const eq = body.indexOf('=');
+  if (eq < 0) return { name: body, value: null };
+  return { name: body.slice(0, eq), value: body.slice(eq + 1) };
+}
+
+const NOT_STRINGS = 'when using JSON array syntax, arrays must be comprised of strings only';
+
+// parser.go parseJSON: a JSON array of strings, else null (then the shell form applies).
+function parseJsonArgs(args: string): { json: string[] | null; error?: string } {
+  if (args.charCodeAt(0) !== 0x5b) return { json: null };
+
+  let value: unknown;
+  try {
+    value = JSON.parse(args);
+  } catch {
+    return { json: null };
+  }
+  if (!Array.isArray(value)) return { json: null };
+  if (!value.every((v) => typeof v === 'string')) return { json: null, error: NOT_STRINGS };
+  return { json: value as string[] };
+}
+
+interface PendingHeredoc {
+  name: string;
+  stripTabs: boolean;
+  quoted: boolean;
+}
+
+const noVars = () => undefined;
+
+// parser.go heredocsFromLine + heredocFromMatch. The lexer always uses `\` here, as BuildKit
+// does. A word is a heredoc when it is [fd]<<[-]WORD; WORD is quoted when lexing it with and
+// without raw quotes gives different quote counts.
+function heredocsFromLine(line: string): { docs: PendingHeredoc[]; error?: string } {
+  let words: string[];
+  try {
+    const opts = { rawQuotes: true, rawEscapes: true, skipUnsetEnv: true };
+    words = expandWords(line, noVars, '\\', opts);
+  } catch {
+    return { docs: [] };
+  }
+
+  const docs: PendingHeredoc[] = [];
+  for (const word of words) {
+    const m = HEREDOC_WORD.exec(word);
+    if (m === null || m[3] === '') continue;
+
+    let plain: string[];
+    let raw: string[];
+    try {
+      plain = expandWords(m[3], noVars, '\\', { skipUnsetEnv: true });
+      if (plain.length !== 1) continue;
+      raw = expandWords(m[3], noVars, '\\', { skipUnsetEnv: true, rawQuotes: true });
+    } catch (e) {
+      return { docs, error: (e as Error).message };
+    }
+
+    const quotes = (s: string) => s.split("'").length + s.split('"').length - 2;
+    const quoted = quotes(plain[0]) !== quotes(raw[0]);
+    docs.push({ name: plain[0], stripTabs: m[2] === '-', quoted });
+  }
+  return { docs };
+}
+
+// parser.go ChompHeredocContent: tabs at the start of every line go.
+function stripLeadingTabs(s: string): string {
+  if (!s.includes('\t')) return s;
+  return s
+    .split('\n')
+    .map((l) => l.replace(/^\t+/, ''))
+    .join('\n');
+}
+
+function newInstruction(line: string, start: number, end: number): DfInstruction {
+  const text = trimBoth(line);
+
+  let cut = 0;
+  while (cut < text.length && !isKeywordSep(text.charCodeAt(cut))) cut++;
+  const word = text.slice(0, cut);
+  let restAt = cut;
+  while (restAt < text.length && isKeywordSep(text.charCodeAt(restAt))) restAt++;
+  const rest = text.slice(restAt);
+
+  const { flags, argsAt } = rest === '' ? { flags: [], argsAt: 0 } : extractFlags(rest);
+  const args = trimBoth(rest.slice(argsAt));
+  const keyword = word.toUpperCase();
+
+  return {
+    keyword,
+    line: start,
+    endLine: end,
+    flags: flags.map(toFlag),
+    args,
+    json: null,
+    heredocs: [],
+  };
+}
+
+interface Built {
+  inst: DfInstruction;
+  problems: string[];
+}
+
+// newNodeFromLine + the per-instruction checks of instructions/parse.go.
+function buildInstruction(line: string, start: number, end: number, nested: boolean): Built {
+  const inst = newInstruction(line, start, end);
+  const problems: string[] = [];
+  const { keyword } = inst;
+
+  if (!KEYWORDS.has(keyword)) {
+    problems.push(`unknown instruction: ${keyword}`);
+    return { inst, problems };
+  }
+
+  if (JSON_KEYWORDS.has(keyword) && inst.args !== '') {
+    const { json, error } = parseJsonArgs(inst.args);
+    inst.json = json;
+    if (error !== undefined) problems.push(error);
+  }
+
+  const allowed = KNOWN_FLAGS[keyword] ?? NO_FLAGS;
+  for (const f of inst.flags) {
+    if (!allowed.has(f.name)) problems.push(`unknown flag: ${f.name}`);
+  }
+
+  if (EXACTLY_ONE.has(keyword) && inst.args === '') {
+    problems.push(`${keyword} requires exactly one argument`);
+  }
+  if (AT_LEAST_ONE.has(keyword) && inst.args === '') {
+    problems.push(`${keyword} requires at least one argument`);
+  }
+  if (keyword === 'SHELL' && inst.json === null) {
+    problems.push('SHELL requires the arguments to be in JSON form');
+  }
+
+  if (keyword === 'ONBUILD' && inst.args !== '') {
+    const inner = buildInstruction(inst.args, start, end, true);
+    inst.inner = inner.inst;
+    problems.push(...inner.problems);
+    const trigger = inner.inst.keyword;
+    if (trigger === 'ONBUILD') {
+      problems.push("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
+    }
+    if (trigger === 'FROM' || trigger === 'MAINTAINER') {
+      problems.push(`${trigger} isn't allowed as an ONBUILD trigger`);
+    }
+  }
+
+  if (keyword === 'FROM' && !nested) {
+    const words = inst.args.split(/[\t\v\f\r ]+/).filter((w) => w !== '');
+    if (words.length === 3 && words[1].toLowerCase() === 'as') {
+      if (!VALID_STAGE_NAME.test(words[2].toLowerCase())) {
+        problems.push(
+          `invalid name for build stage: "${words[2]}", ` +
+            "name can't start with a number or contain symbols",
+        );
+      }
+    } else if (words.length !== 1) {
+      problems.push('FROM requires either one or three arguments');
+    }
+  }
+
+  return { inst, problems };
+}
+
+function stageName(from: DfInstruction): string | undefined {
+  const words = from.args.split(/[\t\v\f\r ]+/);
+  if (words.length === 3 && words[1].toLowerCase() === 'as') {
+    const name = words[2].toLowerCase();
+    return VALID_STAGE_NAME.test(name) ? name : undefined;
+  }
+  return undefined;
+}
+
+// COPY/ADD need a source and a destination; a heredoc counts as a source.
+function checkCopyArity(inst: DfInstruction, problems: string[]): void {
+  const count =
+    inst.json !== null
+      ? inst.json.length
+      : inst.args.split(/[\t\v\f\r ]+/).filter((w) => w !== '').length;
+  if (count < 2) {
+    problems.push(
+      `${inst.keyword} requires at least two arguments, but only one was provided. ` +
+        'Destination could not be determined.',
+    );
+  }
+}
+
+/** Parses a Dockerfile. Pure and total: syntax problems are reported in `errors`. */
+export function parseDockerfile(text: string): Dockerfile {
+  const lines = new Lines(text);
+  const errors: DfParseError[] = [];
+  const directives: Record<string, string> = {};
+  const instructions: DfInstruction[] = [];
+  let escape = '\\';
+  let directivesDone = false;
+
+  for (let first = lines.next(); first !== null; first = lines.next()) {
+    const token = trimLeft(first);
+    const startLine = lines.line;
+
+    // Parser directives: only at the very top; the first line that is not one ends them.
+    if (!directivesDone) {
+      const m = DIRECTIVE.exec(token);
+      const name = m === null ? '' : m[1].toLowerCase();
+      if (m === null || !VALID_DIRECTIVES.has(name)) {
+        directivesDone = true;
+      } else if (name in directives) {
+        errors.push({ line: startLine, message: `only one ${name} parser directive can be used` });
+      } else if (name === 'escape' && m[2] !== '\\' && m[2] !== '`') {
+        errors.push({
+          line: startLine,
+          message: `invalid escape token '${m[2]}' does not match \` or \\`,
+        });
+      } else {
+        directives[name] = m[2];
+        if (name === 'escape') escape = m[2];
+      }
+    }
+
+    if (token === '' || token.charCodeAt(0) === 0x23) continue;
+
+    // Join continuation lines; comment and blank lines inside a continuation are skipped.
+    let joined = stripContinuation(token, escape);
+    let line = joined ?? token;
+    while (joined !== null) {
+      const next = lines.next();
+      if (next === null) break;
+      if (isCommentOrEmpty(next) !== null) continue;
+      joined = stripContinuation(next, escape);
+      line += joined ?? next;
+    }
+
+    const { inst, problems } = buildInstruction(line, startLine, lines.line, false);
+    if (inst.keyword === '') continue;
+
+    const target = inst.inner ?? inst;
+    if (HEREDOC_KEYWORDS.has(target.keyword) && target.json === null && line.includes('<<')) {
+      const { docs, error } = heredocsFromLine(line);
+      if (error !== undefined) problems.push(error);
+      for (const doc of docs) {
+        const heredoc = readHeredoc(lines, doc);
+        if (heredoc === null) {
+          problems.push('unterminated heredoc');
+          break;
+        }
+        target.heredocs.push(heredoc);
+      }
+      inst.endLine = lines.line;
+      if (inst.inner) {
+        inst.inner.endLine = lines.line;
+        inst.heredocs = inst.inner.heredocs;
+      }
+    }
+
+    if ((target.keyword === 'COPY' || target.keyword === 'ADD') && target.heredocs.length === 0) {
+      checkCopyArity(target, problems);
+    }
+
+    for (const message of problems) errors.push({ line: startLine, message });
+    instructions.push(inst);
+  }
+
+  return assemble(lines.line, escape, directives, instructions, errors);
+}
+
+function readHeredoc(lines: Lines, doc: PendingHeredoc): DfHeredoc | null {
+  let content = '';
+  for (let l = lines.next(); l !== null; l = lines.next()) {
+    let candidate = l;
+    if (doc.stripTabs) candidate = candidate.replace(/^\t+/, '');
+    if (candidate === doc.name) {
+      return {
+        name: doc.name,
+        content: doc.stripTabs ? stripLeadingTabs(content) : content,
+        stripTabs: doc.stripTabs,
+        quoted: doc.quoted,
+      };
+    }
+    // BuildKit keeps each body line with its own line ending.
+    content += lines.raw;
+  }
+  return null;
+}
+
+// Groups the instructions into global ARGs and stages, as instructions.Parse does.
+function assemble(
+  lineCount: number,
+  escape: string,
+  directives: Record<string, string>,
+  instructions: DfInstruction[],
+  errors: DfParseError[],
+): Dockerfile {
+  const globalArgs: DfInstruction[] = [];
+  const stages: DfStage[] = [];
+  const names = new Set<string>();
+  let current: DfStage | undefined;
+
+  for (const inst of instructions) {
+    if (inst.keyword === 'FROM') {
+      current = { index: stages.length, from: inst, instructions: [] };
+      const name = stageName(inst);
+      if (name !== undefined) {
+        if (names.has(name)) {
+          errors.push({ line: inst.line, message: `duplicate stage name ${name}` });
+        }
+        names.add(name);
+        current.name = name;
+      }
+      stages.push(current);
+    } else if (current !== undefined) {
+      current.instructions.push(inst);
+    } else if (inst.keyword === 'ARG') {
+      globalArgs.push(inst);
+    } else if (KEYWORDS.has(inst.keyword)) {
+      errors.push({ line: inst.line, message: 'no build stage in current context' });
+    }
+  }
+
+  if (instructions.length === 0) {
+    errors.push({ line: Math.max(1, lineCount), message: 'file with no instructions' });
+  } else if (stages.length === 0) {
+    errors.push({ line: instructions[0].line, message: 'no FROM instruction: nothing to build' });
+  }
+
+  errors.sort((a, b) => a.line - b.line);
+  const out: Dockerfile = { escape, directives, globalArgs, stages, instructions, errors };
+  if (directives.syntax !== undefined) out.syntax = directives.syntax;
+  return out;
+}

@@ -1,0 +1,240 @@
+// Users and groups as /etc/passwd and /etc/group define them, and the id lookups that container
+// engines and shadow's tools perform on them.
+
+import type { Accounts, GroupEntry, LoginDefs, PasswdEntry } from '../model/types.js';
+
+export function parsePasswd(text: string): PasswdEntry[] {
+  const out: PasswdEntry[] = [];
+
+  for (const line of text.split('\n')) {
+    if (line.trim() === '' || line.startsWith('#')) continue;
+    const f = line.split(':');
+    if (f.length < 7) continue;
+    const uid = Number(f[2]);
+    const gid = Number(f[3]);
+    if (!Number.isInteger(uid) || !Number.isInteger(gid)) continue;
+    out.push({ name: f[0], uid, gid, gecos: f[4], home: f[5], shell: f.slice(6).join(':') });
+  }
+
+  return out;
+}
+
+export function parseGroup(text: string): GroupEntry[] {
+  const out: GroupEntry[] = [];
+
+  for (const line of text.split('\n')) {
+    if (line.trim() === '' || line.startsWith('#')) continue;
+    const f = line.split(':');
+    if (f.length < 4) continue;
+    const gid = Number(f[2]);
+    if (!Number.isInteger(gid)) continue;
+    out.push({ name: f[0], gid, members: f[3] ? f[3].split(',').filter(Boolean) : [] });
+  }
+
+  return out;
+}
+
+export function formatPasswd(entries: PasswdEntry[]): string {
+  return entries.map((e) => `${e.name}:x:${e.uid}:${e.gid}:${e.gecos}:${e.home}:${e.shell}\n`).join('');
+}
+
+export function formatGroup(entries: GroupEntry[]): string {
+  return entries.map((g) => `${g.name}:x:${g.gid}:${g.members.join(',')}\n`).join('');
+}
+
+/** Defaults of shadow's useradd when login.defs says nothing (shadow's getdef.c). */
+export const SHADOW_DEFAULTS: LoginDefs = {
+  uidMin: 1000,
+  uidMax: 60000,
+  gidMin: 1000,
+  gidMax: 60000,
+  sysUidMin: 101,
+  sysUidMax: 999,
+  sysGidMin: 101,
+  sysGidMax: 999,
+  umask: 0o022,
+  usergroupsEnab: true,
+  defaultShell: '/bin/sh',
+};
+
+/** Read the keys of /etc/login.defs that matter here, on top of the given defaults. */
+export function parseLoginDefs(text: string, base: LoginDefs = SHADOW_DEFAULTS): LoginDefs {
+  const out: LoginDefs = { ...base };
+  const num = (v: string) => (v.startsWith('0') && v.length > 1 ? parseInt(v, 8) : parseInt(v, 10));
+
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const [key, value] = line.split(/\s+/, 2);
+    if (value === undefined) continue;
+    const n = num(value);
+
+    switch (key) {
+      case 'UID_MIN': out.uidMin = n; break;
+      case 'UID_MAX': out.uidMax = n; break;
+      case 'GID_MIN': out.gidMin = n; break;
+      case 'GID_MAX': out.gidMax = n; break;
+      case 'SYS_UID_MIN': out.sysUidMin = n; break;
+      case 'SYS_UID_MAX': out.sysUidMax = n; break;
+      case 'SYS_GID_MIN': out.sysGidMin = n; break;
+      case 'SYS_GID_MAX': out.sysGidMax = n; break;
+      case 'UMASK': out.umask = n; break;
+      case 'HOME_MODE': out.homeMode = n; break;
+      case 'USERGROUPS_ENAB': out.usergroupsEnab = value.toLowerCase() === 'yes'; break;
+      default: break;
+    }
+  }
+
+  return out;
+}
+
+export function userByName(acc: Accounts, name: string): PasswdEntry | undefined {
+  return acc.passwd.find((e) => e.name === name);
+}
+
+/** The first passwd entry with this uid, as getpwuid(3) returns it. */
+export function userByUid(acc: Accounts, uid: number): PasswdEntry | undefined {
+  return acc.passwd.find((e) => e.uid === uid);
+}
+
+export function groupByName(acc: Accounts, name: string): GroupEntry | undefined {
+  return acc.group.find((g) => g.name === name);
+}
+
+export function groupByGid(acc: Accounts, gid: number): GroupEntry | undefined {
+  return acc.group.find((g) => g.gid === gid);
+}
+
+/** Groups that list the user as a member (the supplementary groups initgroups(3) would add). */
+export function memberGroups(acc: Accounts, userName: string): GroupEntry[] {
+  return acc.group.filter((g) => g.members.includes(userName));
+}
+
+/** A decimal id as Go's strconv.Atoi reads it ("00" is 0, "+5" and "0x1" are not numbers). */
+export function parseId(text: string): number | undefined {
+  if (!/^-?\d+$/.test(text)) return undefined;
+  const n = Number(text);
+
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+export interface ExecUser {
+  uid: number;
+  gid: number;
+  /** Supplementary gids from /etc/group (primary gid not included). */
+  supplementary: number[];
+  name?: string;
+  home: string;
+  hasPasswdEntry: boolean;
+}
+
+export type ExecUserResult = { ok: true; user: ExecUser } | { ok: false; error: string };
+
+/**
+ * Resolve a USER / `--user` spec the way the engines do (moby/sys user.GetExecUser, used by
+ * Docker, BuildKit and runc; buildah's chrootuser follows the same rules):
+ * - "name" or "uid": the passwd entry gives uid, primary gid and home; supplementary groups are
+ *   the /etc/group lines naming the user. A uid with no entry runs with gid 0 and HOME=/.
+ * - "x:group": the group is looked up by name (a number is used as is), and NO supplementary
+ *   groups are added.
+ */
+export function resolveExecUser(acc: Accounts, spec: string): ExecUserResult {
+  const [userPart, ...rest] = (spec === '' ? 'root' : spec).split(':');
+  const groupPart = rest.length > 0 ? rest.join(':') : undefined;
+  const numericUid = parseId(userPart);
+  let entry: PasswdEntry | undefined;
+
+  if (numericUid !== undefined) entry = userByUid(acc, numericUid);
+  else {
+    entry = userByName(acc, userPart);
+    if (!entry) {
+      return { ok: false, error: `unable to find user ${userPart}: no matching entries in passwd file` };
+    }
+  }
+
+  const uid = numericUid ?? entry!.uid;
+  let gid = entry ? entry.gid : 0;
+  let supplementary: number[] = [];
+
+  if (groupPart !== undefined && groupPart !== '') {
+    const numericGid = parseId(groupPart);
+    if (numericGid !== undefined) gid = numericGid;
+    else {
+      const g = groupByName(acc, groupPart);
+      if (!g) {
+        return { ok: false, error: `unable to find group ${groupPart}: no matching entries in group file` };
+      }
+      gid = g.gid;
+    }
+  } else if (entry) {
+    supplementary = memberGroups(acc, entry.name)
+      .map((g) => g.gid)
+      .filter((g, i, all) => g !== gid && all.indexOf(g) === i);
+  }
+
+  return {
+    ok: true,
+    user: {
+      uid,
+      gid,
+      supplementary,
+      name: entry?.name,
+      home: entry?.home ?? '/',
+      hasPasswdEntry: entry !== undefined,
+    },
+  };
+}
+
+/**
+ * The id shadow's useradd/groupadd would pick (find_new_uid.c): for normal accounts one above
+ * the highest id in use within [min, max]; for system accounts the highest free id counting
+ * down from the system maximum.
+ */
+export function nextFreeId(used: number[], min: number, max: number, system: boolean): number {
+  const taken = new Set(used);
+
+  if (system) {
+    for (let id = max; id >= min; id--) if (!taken.has(id)) return id;
+    return -1;
+  }
+
+  const inRange = used.filter((u) => u >= min && u <= max);
+  const highest = inRange.length > 0 ? Math.max(...inRange) : min - 1;
+  if (highest + 1 <= max) return highest + 1;
+  for (let id = min; id <= max; id++) if (!taken.has(id)) return id;
+
+  return -1;
+}
+
+/** The lowest free id counting up from min: Debian's adduser and BusyBox adduser allocate so. */
+export function lowestFreeId(used: number[], min: number, max: number): number {
+  const taken = new Set(used);
+  for (let id = min; id <= max; id++) if (!taken.has(id)) return id;
+
+  return -1;
+}
+
+export function cloneAccounts(acc: Accounts): Accounts {
+  return {
+    passwd: acc.passwd.map((e) => ({ ...e })),
+    group: acc.group.map((g) => ({ ...g, members: [...g.members] })),
+    passwords: { ...acc.passwords },
+    loginDefs: { ...acc.loginDefs },
+  };
+}
+
+/** What `id` prints for a process: uid=1000(alice) gid=1000(alice) groups=1000(alice),27(sudo) */
+export function formatId(acc: Accounts, uid: number, gid: number, groups: number[]): string {
+  const u = userByUid(acc, uid);
+  const g = groupByGid(acc, gid);
+  const name = (id: number) => {
+    const e = groupByGid(acc, id);
+
+    return e ? `${id}(${e.name})` : `${id}`;
+  };
+
+  return (
+    `uid=${uid}${u ? `(${u.name})` : ''} gid=${gid}${g ? `(${g.name})` : ''} ` +
+    `groups=${groups.map(name).join(',')}`
+  );
+}

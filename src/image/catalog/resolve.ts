@@ -1,0 +1,134 @@
+// From a FROM reference to the ImageState the simulator starts with: a catalog entry, a family
+// entry with what the tag made us guess, or a plainly stated generic Debian-like guess.
+
+import type { Assumption, ImageState } from '../../model/types.js';
+import { scratchState } from '../state.js';
+import { alpineFamily } from './alpine.js';
+import { condaFamily } from './conda.js';
+import { DEBIAN_12, debianFamily, ubuntuFamily } from './debian.js';
+import { chainguardFamily, distrolessFamily } from './distroless.js';
+import { jupyterFamily } from './jupyter.js';
+import { cudaFamily, ngcFamily } from './nvidia.js';
+import { pythonFamily } from './python.js';
+import { pytorchFamily } from './pytorch.js';
+import { parseRef } from './reference.js';
+import type { Family, Pick, Spec } from './spec.js';
+import { buildState, layer } from './spec.js';
+
+export interface BaseResolution {
+  state: ImageState;
+  /** The catalog key used, null for scratch and for unknown bases. */
+  key: string | null;
+  matched: 'exact' | 'family' | 'generic' | 'scratch';
+  /** Everything taken for granted, also present in state.assumptions. */
+  assumptions: Assumption[];
+}
+
+/** Families in lookup order; each recognises its own repositories. */
+export const FAMILIES: Family[] = [
+  debianFamily,
+  ubuntuFamily,
+  pythonFamily,
+  cudaFamily,
+  ngcFamily,
+  pytorchFamily,
+  jupyterFamily,
+  condaFamily,
+  alpineFamily,
+  distrolessFamily,
+  chainguardFamily,
+];
+
+function generic(written: string): { spec: Spec; assumption: Assumption } {
+  const text =
+    `base image ${written} is not in the catalog; assuming a Debian-like image running as root ` +
+    'with the Debian 12 users and groups (no user at uid 1000), /tmp 1777, /root 0700, no sudo ' +
+    'and no Python. Users, owners and modes it really has are unknown; give an image archive ' +
+    'or an engine to read them.';
+  const spec = layer(DEBIAN_12, {
+    summary: `unknown base ${written}: generic Debian-like guess`,
+    distro: 'unknown',
+    // Nothing in an unknown image is fully known, so no directory listing is complete.
+    paths: DEBIAN_12.paths
+      .filter((r) => r[1] === 'dir')
+      .map((r) => [r[0], 'part', r[2], r[3]] as Spec['paths'][number]),
+  });
+  spec.assumptions = [];
+  spec.cites = [];
+
+  return { spec, assumption: { id: 'base:unknown-image', subject: written, text, confidence: 'low' } };
+}
+
+/**
+ * Resolve a FROM reference (after ARG expansion). Pure: the same reference always gives an
+ * equal, freshly built state that the caller may change.
+ */
+export function resolveBase(ref: string): BaseResolution {
+  const parsed = parseRef(ref);
+
+  if (parsed.repo === 'scratch' && parsed.registry === '') {
+    return { state: scratchState(), key: null, matched: 'scratch', assumptions: [] };
+  }
+
+  let pick: Pick | null = null;
+  for (const family of FAMILIES) {
+    pick = family.pick(parsed);
+    if (pick) break;
+  }
+
+  if (!pick) {
+    const { spec, assumption } = generic(ref.trim());
+    const state = buildState(spec, 'generic', ref.trim());
+    state.assumptions = [assumption];
+    state.provenance = [{ source: 'assumption', ref: ref.trim() }];
+
+    return { state, key: null, matched: 'generic', assumptions: [assumption] };
+  }
+
+  const state = buildState(pick.spec, pick.key, ref.trim());
+  const inferred: Assumption[] = pick.inferred.map(([id, subject, text, confidence]) => ({
+    id: `base:${id}`,
+    subject,
+    text,
+    confidence,
+  }));
+  state.assumptions = [...inferred, ...state.assumptions];
+
+  return {
+    state,
+    key: pick.key,
+    matched: inferred.length > 0 ? 'family' : 'exact',
+    assumptions: [...state.assumptions],
+  };
+}
+
+export interface CatalogDescription {
+  key: string;
+  summary: string;
+  sources: string[];
+}
+
+export function catalogKeys(): string[] {
+  return FAMILIES.flatMap((f) => f.entries.map((e) => e.key));
+}
+
+/** One line per entry for `uidctl catalog`: key, what it is, where the facts come from. */
+export function describeCatalog(): CatalogDescription[] {
+  return FAMILIES.flatMap((f) =>
+    f.entries.map((e) => {
+      const spec = e.spec();
+
+      return { key: e.key, summary: spec.summary, sources: [...spec.cites] };
+    }),
+  );
+}
+
+/** The state of one catalog entry by its key, or undefined. */
+export function catalogState(key: string): ImageState | undefined {
+  for (const f of FAMILIES) {
+    const e = f.entries.find((x) => x.key === key);
+    if (e) return buildState(e.spec(), key, key);
+  }
+
+  return undefined;
+}

@@ -1,0 +1,211 @@
+// The file-metadata tree: owner, group, mode and type of every path the model knows, never
+// contents. Paths are absolute and normalised; FileMeta values are treated as immutable (a change
+// replaces the entry), so cloning a tree is a shallow Map copy.
+
+import type { FileMeta, FsTree } from '../model/types.js';
+
+/** Normalise a path against cwd: collapses '.', '..', duplicate and trailing slashes. */
+export function normalizePath(path: string, cwd = '/'): string {
+  const full = path.startsWith('/') ? path : `${cwd}/${path}`;
+  const out: string[] = [];
+
+  for (const part of full.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+
+  return `/${out.join('/')}`;
+}
+
+export function parentOf(path: string): string {
+  if (path === '/') return '/';
+  const i = path.lastIndexOf('/');
+
+  return i <= 0 ? '/' : path.slice(0, i);
+}
+
+export function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** '/a/b/c' -> ['/', '/a', '/a/b', '/a/b/c'] */
+export function ancestry(path: string): string[] {
+  const out = ['/'];
+  if (path === '/') return out;
+  let acc = '';
+
+  for (const part of path.slice(1).split('/')) {
+    acc += `/${part}`;
+    out.push(acc);
+  }
+
+  return out;
+}
+
+export function isUnder(path: string, dir: string): boolean {
+  return dir === '/' ? path.startsWith('/') : path === dir || path.startsWith(`${dir}/`);
+}
+
+export function newTree(root?: Partial<FileMeta>): FsTree {
+  return new Map([['/', { kind: 'dir', uid: 0, gid: 0, mode: 0o755, ...root }]]);
+}
+
+export function cloneTree(tree: FsTree): FsTree {
+  return new Map(tree);
+}
+
+/** Every known path strictly below dir, in no particular order. */
+export function descendants(tree: FsTree, dir: string): string[] {
+  const prefix = dir === '/' ? '/' : `${dir}/`;
+  const out: string[] = [];
+
+  for (const p of tree.keys()) if (p !== dir && p.startsWith(prefix)) out.push(p);
+
+  return out;
+}
+
+export function childrenOf(tree: FsTree, dir: string): string[] {
+  return descendants(tree, dir).filter((p) => parentOf(p) === dir);
+}
+
+export interface Resolved {
+  /** The path with every symlink on the way replaced by its target. */
+  path: string;
+  meta?: FileMeta;
+  /** The deepest existing directory on the way when the path does not exist. */
+  missingAt?: string;
+  /** True when a missing child sits in a directory whose listing is partial: existence unknown. */
+  unknown: boolean;
+  loop: boolean;
+  /** A non-directory was met where a directory was needed. */
+  notDir: boolean;
+}
+
+/**
+ * Resolve symlinks the way path lookup in the kernel does (namei): every component but the
+ * last is always followed; the last only when followLast is set. Gives up after 40 links
+ * (ELOOP), as Linux does (MAXSYMLINKS).
+ */
+export function resolvePath(tree: FsTree, path: string, followLast = true): Resolved {
+  let todo = normalizePath(path).split('/').filter(Boolean);
+  let cur = '/';
+  let links = 0;
+
+  while (todo.length > 0) {
+    const [name, ...rest] = todo;
+    const curMeta = tree.get(cur);
+
+    if (curMeta && curMeta.kind !== 'dir') {
+      return { path: normalizePath([cur, ...todo].join('/')), unknown: false, loop: false, notDir: true };
+    }
+
+    const next = cur === '/' ? `/${name}` : `${cur}/${name}`;
+    const meta = tree.get(next);
+
+    if (!meta) {
+      const unknown = curMeta?.partial === true;
+      const full = normalizePath([next, ...rest].join('/'));
+
+      return { path: full, missingAt: cur, unknown, loop: false, notDir: false };
+    }
+
+    if (meta.kind === 'symlink' && (rest.length > 0 || followLast)) {
+      links += 1;
+      if (links > 40) return { path: next, unknown: false, loop: true, notDir: false };
+      const target = meta.target ?? '';
+      const base = target.startsWith('/') ? '/' : cur;
+      todo = [...normalizePath(target, base).split('/').filter(Boolean), ...rest];
+      cur = '/';
+      continue;
+    }
+
+    cur = next;
+    todo = rest;
+  }
+
+  return { path: cur, meta: tree.get(cur), unknown: false, loop: false, notDir: false };
+}
+
+/** Create every missing directory on the way to path with the given owner and mode. */
+export function mkdirp(
+  tree: FsTree,
+  path: string,
+  meta: Pick<FileMeta, 'uid' | 'gid' | 'mode'> & { origin?: string },
+): string[] {
+  const created: string[] = [];
+
+  for (const p of ancestry(normalizePath(path))) {
+    const r = resolvePath(tree, p);
+    if (r.meta) continue;
+    tree.set(r.path, { kind: 'dir', uid: meta.uid, gid: meta.gid, mode: meta.mode, origin: meta.origin });
+    created.push(r.path);
+  }
+
+  return created;
+}
+
+/** Remove a path and everything below it. */
+export function removeTree(tree: FsTree, path: string): void {
+  for (const p of descendants(tree, path)) tree.delete(p);
+  if (path !== '/') tree.delete(path);
+}
+
+/** Move a path and everything below it to a new place (rename semantics). */
+export function moveTree(tree: FsTree, from: string, to: string): void {
+  const moves: [string, FileMeta][] = [];
+
+  for (const p of [from, ...descendants(tree, from)]) {
+    const m = tree.get(p);
+    if (m) moves.push([to + p.slice(from.length), m]);
+  }
+
+  removeTree(tree, from);
+  removeTree(tree, to);
+  for (const [p, m] of moves) tree.set(p, m);
+}
+
+/** Copy a path and everything below it, with a function deciding each copy's metadata. */
+export function copyTree(
+  src: FsTree,
+  from: string,
+  dst: FsTree,
+  to: string,
+  remap: (meta: FileMeta, srcPath: string) => FileMeta = (m) => m,
+): number {
+  let n = 0;
+
+  for (const p of [from, ...descendants(src, from)]) {
+    const m = src.get(p);
+    if (!m) continue;
+    dst.set(to + p.slice(from.length), remap(m, p));
+    n += 1;
+  }
+
+  return n;
+}
+
+export function formatMode(meta: Pick<FileMeta, 'kind' | 'mode'>): string {
+  const t = meta.kind === 'dir' ? 'd' : meta.kind === 'symlink' ? 'l' : '-';
+  const m = meta.mode;
+  const bit = (b: number, c: string) => (m & b ? c : '-');
+  const special = (x: number, s: number, lower: string, upper: string) =>
+    m & s ? (m & x ? lower : upper) : m & x ? 'x' : '-';
+
+  return (
+    t +
+    bit(0o400, 'r') +
+    bit(0o200, 'w') +
+    special(0o100, 0o4000, 's', 'S') +
+    bit(0o040, 'r') +
+    bit(0o020, 'w') +
+    special(0o010, 0o2000, 's', 'S') +
+    bit(0o004, 'r') +
+    bit(0o002, 'w') +
+    special(0o001, 0o1000, 't', 'T')
+  );
+}
+
+export function octal(mode: number): string {
+  return `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
+}

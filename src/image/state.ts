@@ -1,0 +1,69 @@
+// Building and copying ImageState values. The simulator mutates a private copy per step and
+// hands out snapshots, so callers always see values that no later step changes.
+
+import type { ImageConfig, ImageState } from '../model/types.js';
+import { SHADOW_DEFAULTS, cloneAccounts } from './accounts.js';
+import { cloneTree, newTree } from './fs.js';
+
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export function emptyConfig(): ImageConfig {
+  return {
+    user: '',
+    workdir: '/',
+    env: {},
+    volumes: [],
+    entrypoint: null,
+    cmd: null,
+    shell: ['/bin/sh', '-c'],
+    exposedPorts: [],
+    labels: {},
+  };
+}
+
+/** `FROM scratch`: nothing but the root directory. */
+export function scratchState(): ImageState {
+  return {
+    base: 'scratch',
+    distro: 'unknown',
+    accounts: { passwd: [], group: [], passwords: {}, loginDefs: { ...SHADOW_DEFAULTS } },
+    fs: newTree(),
+    config: emptyConfig(),
+    packages: {},
+    pythons: [],
+    texts: {},
+    sudoers: [],
+    sshd: { lines: {} },
+    jupyter: { lines: {} },
+    unknowns: [],
+    assumptions: [],
+    provenance: [],
+  };
+}
+
+export function cloneState(s: ImageState): ImageState {
+  return {
+    ...s,
+    accounts: cloneAccounts(s.accounts),
+    fs: cloneTree(s.fs),
+    config: {
+      ...s.config,
+      env: { ...s.config.env },
+      volumes: [...s.config.volumes],
+      entrypoint: s.config.entrypoint && [...s.config.entrypoint],
+      cmd: s.config.cmd && [...s.config.cmd],
+      shell: [...s.config.shell],
+      exposedPorts: [...s.config.exposedPorts],
+      labels: { ...s.config.labels },
+    },
+    packages: { ...s.packages },
+    pythons: s.pythons.map((p) => ({ ...p })),
+    texts: { ...s.texts },
+    sudoers: s.sudoers.map((r) => ({ ...r })),
+    sshd: { ...s.sshd, lines: { ...s.sshd.lines } },
+    jupyter: { ...s.jupyter, lines: { ...s.jupyter.lines } },
+    unknowns: [...s.unknowns],
+    assumptions: [...s.assumptions],
+    provenance: [...s.provenance],
+  };
+}

@@ -1,0 +1,377 @@
+// The data that flows through uidctl's pure core. Every module speaks these words; see the
+// README's design section for the flow from inputs to reports.
+
+/** Where a fact came from, so a report can say how much to trust it. */
+export interface Provenance {
+  /** 'catalog' (embedded facts), 'archive', 'engine', 'registry', 'dockerfile', 'assumption'. */
+  source: 'catalog' | 'archive' | 'engine' | 'registry' | 'dockerfile' | 'assumption' | 'host';
+  /** A catalog key, an archive digest, a Dockerfile line ("Dockerfile:12"), ... */
+  ref: string;
+  /** Public source of the fact (URL), when there is one. */
+  cite?: string;
+}
+
+export type Confidence = 'high' | 'medium' | 'low';
+
+/** Something the model took for granted; every verdict that depends on it says so. */
+export interface Assumption {
+  id: string;
+  subject: string;
+  text: string;
+  confidence: Confidence;
+  file?: string;
+  line?: number;
+}
+
+/** A RUN step (or part of one) the model could not interpret. */
+export interface UnknownEffect {
+  file?: string;
+  line: number;
+  command: string;
+  reason: string;
+  /** Paths it may have touched, when they can be told; empty means "anything". */
+  paths: string[];
+}
+
+// ---------------------------------------------------------------- files
+
+export type FileKind = 'file' | 'dir' | 'symlink' | 'other';
+
+/** Metadata of one path: never its contents. */
+export interface FileMeta {
+  kind: FileKind;
+  uid: number;
+  gid: number;
+  /** Permission bits including setuid/setgid/sticky (07777), no type bits. */
+  mode: number;
+  /** Symlink target, as stored in the link. */
+  target?: string;
+  /**
+   * For directories: true when the children listed are not all there is (catalog entries
+   * describe only the paths that matter). A missing child of a partial directory is unknown
+   * rather than absent.
+   */
+  partial?: boolean;
+  /**
+   * For partial directories: the owner a recursive chown (or a recursive copy) gave every
+   * descendant the listing does not show, so an unlisted child's owner is still known.
+   */
+  subtreeOwner?: { uid: number; gid: number; origin: string };
+  /** What made this entry, e.g. "catalog:debian:bookworm" or "Dockerfile:14". */
+  origin?: string;
+}
+
+/** Absolute, normalised path -> metadata. '/' is always present. */
+export type FsTree = Map<string, FileMeta>;
+
+// ---------------------------------------------------------------- accounts
+
+export interface PasswdEntry {
+  name: string;
+  uid: number;
+  gid: number;
+  gecos: string;
+  home: string;
+  shell: string;
+}
+
+export interface GroupEntry {
+  name: string;
+  gid: number;
+  members: string[];
+}
+
+/** The parts of /etc/login.defs (and the useradd defaults) that decide new ids and homes. */
+export interface LoginDefs {
+  uidMin: number;
+  uidMax: number;
+  gidMin: number;
+  gidMax: number;
+  sysUidMin: number;
+  sysUidMax: number;
+  sysGidMin: number;
+  sysGidMax: number;
+  /** umask useradd applies to new homes when homeMode is unset. */
+  umask: number;
+  /** HOME_MODE of login.defs (useradd). */
+  homeMode?: number;
+  /** DIR_MODE of adduser.conf (Debian's adduser). */
+  adduserDirMode?: number;
+  usergroupsEnab: boolean;
+  /** useradd's default shell (/etc/default/useradd SHELL). */
+  defaultShell: string;
+}
+
+export type PasswordState = 'locked' | 'none' | 'set' | 'empty';
+
+export interface Accounts {
+  passwd: PasswdEntry[];
+  group: GroupEntry[];
+  /** From /etc/shadow when known: whether each account has a usable password. */
+  passwords: Record<string, PasswordState>;
+  loginDefs: LoginDefs;
+}
+
+// ---------------------------------------------------------------- security-relevant config
+
+export interface SudoRule {
+  /** A user name, '%group', or 'ALL'. */
+  who: string;
+  nopasswd: boolean;
+  /** The command list as written, e.g. "ALL". */
+  commands: string;
+  file: string;
+  /** Dockerfile line that wrote it, when it came from the build. */
+  line?: number;
+}
+
+export interface SshdSettings {
+  permitRootLogin?: string;
+  passwordAuthentication?: string;
+  permitEmptyPasswords?: string;
+  /** Dockerfile line that set each value. */
+  lines: Record<string, number>;
+}
+
+export interface JupyterSettings {
+  allowRoot?: boolean;
+  /** '' means token disabled. undefined means the default (a random token). */
+  token?: string;
+  password?: string;
+  ip?: string;
+  lines: Record<string, number>;
+}
+
+// ---------------------------------------------------------------- software that matters
+
+export interface InstalledPackage {
+  name: string;
+  /** apt, apk, dnf, pip, conda, mamba, base (came with the base image). */
+  via: string;
+  line?: number;
+}
+
+export interface PythonEnv {
+  /** Interpreter path, e.g. /usr/bin/python3 or /opt/conda/bin/python. */
+  python: string;
+  kind: 'system' | 'source' | 'conda' | 'venv';
+  /** Where a plain `pip install` writes. */
+  sitePackages: string;
+  /** Python version "3.11", used for the user site (~/.local/lib/python3.11/site-packages). */
+  version: string;
+  /** True when the EXTERNALLY-MANAGED marker (PEP 668) is present. */
+  externallyManaged: boolean;
+  /** Directory whose bin/ holds pip and the console scripts. */
+  binDir: string;
+}
+
+export interface ImageConfig {
+  /** USER as written (name, uid, name:group...), '' meaning root. */
+  user: string;
+  workdir: string;
+  env: Record<string, string>;
+  volumes: string[];
+  entrypoint: string[] | null;
+  cmd: string[] | null;
+  /** The SHELL used for shell-form RUN/CMD/ENTRYPOINT. */
+  shell: string[];
+  exposedPorts: string[];
+  labels: Record<string, string>;
+}
+
+export type Distro = 'debian' | 'ubuntu' | 'alpine' | 'rhel' | 'distroless' | 'unknown';
+
+/** What the image is at one point of the build. */
+export interface ImageState {
+  /** Name of the base as written in FROM, resolved ('scratch' for none). */
+  base: string;
+  distro: Distro;
+  accounts: Accounts;
+  fs: FsTree;
+  config: ImageConfig;
+  packages: Record<string, InstalledPackage>;
+  pythons: PythonEnv[];
+  condaPrefix?: string;
+  /**
+   * Contents of the few files whose text matters (sudoers and sudoers.d, sshd_config, Jupyter
+   * config, pip.conf, login.defs), with the Dockerfile line that last wrote each.
+   */
+  texts: Record<string, { content: string; line?: number }>;
+  /** Derived from texts by refreshDerived(): sudo rules, sshd and Jupyter settings. */
+  sudoers: SudoRule[];
+  sshd: SshdSettings;
+  jupyter: JupyterSettings;
+  unknowns: UnknownEffect[];
+  assumptions: Assumption[];
+  provenance: Provenance[];
+}
+
+// ---------------------------------------------------------------- running
+
+export type Capability =
+  | 'CAP_CHOWN'
+  | 'CAP_DAC_OVERRIDE'
+  | 'CAP_DAC_READ_SEARCH'
+  | 'CAP_FOWNER'
+  | 'CAP_FSETID'
+  | 'CAP_KILL'
+  | 'CAP_SETGID'
+  | 'CAP_SETUID'
+  | 'CAP_SETPCAP'
+  | 'CAP_NET_BIND_SERVICE'
+  | 'CAP_NET_RAW'
+  | 'CAP_SYS_CHROOT'
+  | 'CAP_MKNOD'
+  | 'CAP_AUDIT_WRITE'
+  | 'CAP_SETFCAP'
+  | 'CAP_SYS_ADMIN'
+  | 'CAP_NET_ADMIN'
+  | 'CAP_SYS_PTRACE'
+  | string;
+
+export type MountKind = 'bind' | 'volume' | 'anonymous' | 'tmpfs' | 'image-volume';
+
+/** What the host says about a path (stat), or null when it does not exist. */
+export interface HostPathFacts {
+  path: string;
+  exists: boolean;
+  meta?: FileMeta;
+  /** Where the facts came from: 'stat' or a host-facts file. */
+  from: 'stat' | 'facts-file' | 'assumed';
+}
+
+export interface MountSpec {
+  target: string;
+  kind: MountKind;
+  /** Host path for bind, volume name for volume. */
+  source?: string;
+  readonly: boolean;
+  /** -v creates a missing bind source (owned by root); --mount refuses it. */
+  createMissingSource: boolean;
+  /** The flag or key as written, for messages ("-v $PWD/data:/workspace"). */
+  written: string;
+  /** tmpfs options (mode=, uid=, gid=). */
+  tmpfsMode?: number;
+  tmpfsUid?: number;
+  tmpfsGid?: number;
+  /** Volume copy-up disabled (`nocopy`, `volume-nocopy`, compose `volume.nocopy`). */
+  nocopy?: boolean;
+  /** Kubernetes volume type behind the mount: emptyDir, persistentVolumeClaim, configMap... */
+  volumeType?: string;
+  /** Kubernetes volumeMounts[].subPath. */
+  subPath?: string;
+  /** Kubernetes configMap/secret/projected: mode of the files, and the keys listed. */
+  defaultMode?: number;
+  items?: { path: string; mode?: number }[];
+}
+
+/** How a container is started, whatever tool starts it. */
+export interface RunContext {
+  tool: 'docker' | 'podman' | 'compose' | 'kubernetes' | 'none';
+  /** --user as written, after evaluating $(id -u) etc.; undefined = the image's USER. */
+  user?: string;
+  groupAdd: string[];
+  mounts: MountSpec[];
+  workdir?: string;
+  env: Record<string, string>;
+  capAdd: string[];
+  capDrop: string[];
+  privileged: boolean;
+  noNewPrivileges: boolean;
+  readOnlyRootfs: boolean;
+  userns?: string;
+  /** Kubernetes fsGroup: volumes get this group and setgid. */
+  fsGroup?: number;
+  /** Command/args overriding CMD/ENTRYPOINT, when given. */
+  entrypoint?: string[];
+  command?: string[];
+  image?: string;
+  /** Published ports, as written. */
+  publish: string[];
+  /** What the run line was written in, for locations. */
+  origin: { file?: string; line?: number; text: string };
+  /** Facts about the invoking user used to evaluate $(id -u), $PWD and ~. */
+  invoker?: { uid: number; gid: number; home: string; cwd: string; name?: string };
+  /** --env-file / env_file paths, recorded but not read. */
+  envFiles?: string[];
+  /** Kubernetes runAsGroup: replaces the primary group of whichever user runs. */
+  runAsGroup?: number;
+  /** Kubernetes runAsNonRoot: the kubelet refuses to start a uid-0 (or unverifiable) user. */
+  runAsNonRoot?: boolean;
+  /** Kubernetes supplementalGroupsPolicy; Merge (default) adds the image's /etc/group ones. */
+  supplementalGroupsPolicy?: 'Merge' | 'Strict';
+  /** Every option as written, by canonical long name (docker/podman): { gpus: ['all'] }. */
+  options?: Record<string, string[]>;
+}
+
+/** The identity the container's main process has. */
+export interface Process {
+  uid: number;
+  gid: number;
+  /** Supplementary groups, as `id` prints them (primary first). */
+  groups: number[];
+  userName?: string;
+  groupName?: string;
+  hasPasswdEntry: boolean;
+  home: string;
+  /** Where HOME came from: passwd, '-e HOME', or the fallback '/'. */
+  homeFrom: 'passwd' | 'env' | 'default';
+  cwd: string;
+  caps: Set<Capability>;
+  noNewPrivileges: boolean;
+  env: Record<string, string>;
+}
+
+// ---------------------------------------------------------------- access
+
+export type Op = 'read' | 'write' | 'exec' | 'create' | 'delete' | 'chdir' | 'list';
+
+export type Errno = 'EACCES' | 'EPERM' | 'EROFS' | 'ENOENT' | 'ENOTDIR' | 'ELOOP' | 'EEXIST' | 'EBUSY';
+
+/** One answer to "can this process do this to this path", with its reasons. */
+export interface Verdict {
+  path: string;
+  op: Op;
+  allowed: boolean;
+  errno?: Errno;
+  /** The chain of reasons, outermost first, each a sentence. */
+  reasons: string[];
+  /** Ids of the assumptions and unknown effects the answer depends on. */
+  dependsOn: string[];
+  /** Where the path lives: the image, or a mount (its target). */
+  where: string;
+}
+
+// ---------------------------------------------------------------- findings
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Location {
+  file: string;
+  line: number;
+  column?: number;
+  endLine?: number;
+}
+
+export interface Fix {
+  /** One sentence: what to do. */
+  description: string;
+  /** Concrete text: a command, run flags, or Dockerfile lines. */
+  snippet?: string;
+  /** Applied by `fix --write` only when true. */
+  safe: boolean;
+  /** For safe Dockerfile edits: replace these lines with the text. */
+  edit?: { file: string; startLine: number; endLine: number; text: string };
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  /** The longer explanation: why it happens. */
+  why: string;
+  location: Location;
+  fixes: Fix[];
+  /** Ids of assumptions the finding depends on. */
+  dependsOn: string[];
+}

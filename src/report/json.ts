@@ -1,0 +1,65 @@
+// The JSON report: schema version 1, documented in docs/json-output.md.
+
+import type { Analysis } from '../analyze.js';
+import type { Finding } from '../model/types.js';
+
+export const SCHEMA_VERSION = 1;
+
+export interface Reported {
+  analysis: Analysis;
+  /** Findings after config and inline ignores. */
+  findings: Finding[];
+}
+
+export function resultJson(r: Reported) {
+  const a = r.analysis;
+
+  return {
+    file: a.file,
+    target: a.target,
+    builder: a.builder,
+    engine: a.engine,
+    profile: a.profile,
+    run: a.run ? { tool: a.run.tool, text: a.run.origin.text } : null,
+    build: {
+      ok: a.sim.failures.length === 0,
+      failures: a.sim.failures.map((f) => ({ line: f.line, instruction: f.instruction, message: f.message, kind: f.kind })),
+    },
+    start: { ok: a.runtime.errors.length === 0, errors: a.runtime.errors.map((e) => e.message) },
+    identity: a.identity,
+    verdicts: a.verdicts.map((v) => ({
+      path: v.path,
+      op: v.op,
+      allowed: v.allowed,
+      errno: v.errno ?? null,
+      where: v.where,
+      reasons: v.reasons,
+      dependsOn: v.dependsOn,
+    })),
+    findings: r.findings,
+    assumptions: a.assumptions,
+    unknowns: a.unknowns,
+  };
+}
+
+export function summary(results: Reported[]) {
+  const all = results.flatMap((r) => r.findings);
+
+  return {
+    files: results.length,
+    errors: all.filter((f) => f.severity === 'error').length,
+    warnings: all.filter((f) => f.severity === 'warning').length,
+    infos: all.filter((f) => f.severity === 'info').length,
+  };
+}
+
+export function renderJson(results: Reported[], version: string): string {
+  const doc = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'uidctl', version },
+    results: results.map(resultJson),
+    summary: summary(results),
+  };
+
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

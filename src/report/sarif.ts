@@ -1,0 +1,71 @@
+// SARIF 2.1.0 as GitHub code scanning reads it: one run, the rules in tool.driver.rules, one
+// result per finding with a physical location (file and line).
+
+import { RULES } from '../rules/registry.js';
+import { docsUrl } from '../rules/rule.js';
+import type { Severity } from '../model/types.js';
+import type { Reported } from './json.js';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+
+/** FNV-1a, enough to tell findings apart across runs without a crypto import. */
+function fingerprint(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+
+  return h.toString(16).padStart(8, '0');
+}
+
+export function renderSarif(results: Reported[], version: string): string {
+  const index = new Map(RULES.map((r, i) => [r.id, i]));
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'uidctl',
+            version,
+            informationUri: 'https://github.com/uidctl/uidctl',
+            rules: RULES.map((r) => ({
+              id: r.id,
+              name: r.name,
+              shortDescription: { text: r.description },
+              fullDescription: { text: r.description },
+              helpUri: docsUrl(r.id),
+              help: { text: `${r.description} See ${docsUrl(r.id)}`, markdown: `${r.description} [Docs](${docsUrl(r.id)})` },
+              defaultConfiguration: { level: r.severity.prod === 'off' ? 'none' : LEVEL[r.severity.prod] },
+              properties: { category: r.category, tags: ['security', 'permissions', r.category] },
+            })),
+          },
+        },
+        results: results.flatMap((r) =>
+          r.findings.map((f) => ({
+            ruleId: f.ruleId,
+            ruleIndex: index.get(f.ruleId) ?? 0,
+            level: LEVEL[f.severity],
+            message: {
+              text: [f.message, f.why, ...f.fixes.map((x) => `Fix: ${x.description}${x.snippet ? ` ${x.snippet}` : ''}`)].join('\n'),
+            },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: f.location.file.replace(/\\/g, '/').replace(/^\.\//, '') },
+                  region: { startLine: Math.max(1, f.location.line) },
+                },
+              },
+            ],
+            partialFingerprints: { 'uidctl/v1': fingerprint(`${f.ruleId}|${f.location.file}|${f.message}`) },
+          })),
+        ),
+        columnKind: 'utf16CodeUnits',
+      },
+    ],
+  };
+
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}

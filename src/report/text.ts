@@ -1,0 +1,98 @@
+// The report for people: identity first, then the paths that matter, then the findings with
+// their reasons and fixes. Colour only when asked (TTY without NO_COLOR).
+
+import type { Finding, Verdict } from '../model/types.js';
+import type { Reported } from './json.js';
+import { summary } from './json.js';
+import { docsUrl } from '../rules/rule.js';
+
+export interface TextOptions {
+  color: boolean;
+  verbose: boolean;
+}
+
+const CODES = { red: 31, yellow: 33, green: 32, cyan: 36, dim: 2, bold: 1 } as const;
+
+function painter(on: boolean) {
+  return (c: keyof typeof CODES, s: string) => (on ? `\x1b[${CODES[c]}m${s}\x1b[0m` : s);
+}
+
+function verdictCell(v: Verdict | undefined): string {
+  if (!v) return '';
+  if (v.allowed) return 'yes';
+
+  return v.errno === 'ENOENT' ? 'missing' : v.errno === 'EROFS' ? 'ro' : 'NO';
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? `${s} ` : s + ' '.repeat(n - s.length);
+}
+
+function renderFinding(f: Finding, paint: ReturnType<typeof painter>, verbose: boolean): string[] {
+  const sev = f.severity === 'error' ? paint('red', 'error  ') : f.severity === 'warning' ? paint('yellow', 'warning') : paint('cyan', 'info   ');
+  const out = [`  ${sev} ${paint('bold', f.ruleId)} ${f.location.file}:${f.location.line}  ${f.message}`];
+  out.push(`          ${paint('dim', `why: ${f.why}`)}`);
+
+  for (const fix of f.fixes) {
+    out.push(`          fix: ${fix.description}`);
+    if (fix.snippet) for (const l of fix.snippet.split('\n')) out.push(`               ${paint('green', l)}`);
+  }
+  if (verbose) out.push(`          ${paint('dim', docsUrl(f.ruleId))}`);
+  if (f.dependsOn.length > 0) out.push(`          ${paint('dim', `depends on: ${f.dependsOn.join(', ')}`)}`);
+
+  return out;
+}
+
+export function renderText(results: Reported[], opts: TextOptions): string {
+  const paint = painter(opts.color);
+  const out: string[] = [];
+
+  for (const r of results) {
+    const a = r.analysis;
+    const id = a.identity;
+    out.push(paint('bold', `${a.file}`) + paint('dim', `  (stage ${a.target}, builder ${a.builder}, engine ${a.engine}, profile ${a.profile})`));
+    if (a.run) out.push(`  run      ${a.run.origin.text.replace(/\s+/g, ' ').trim()}`);
+
+    if (a.runtime.errors.length > 0) {
+      out.push(`  start    ${paint('red', 'FAILS')}: ${a.runtime.errors.map((e) => e.message).join('; ')}`);
+    } else {
+      out.push(`  runs as  ${id.id}${id.user === null ? paint('yellow', '  (no passwd entry: "I have no name!")') : ''}`);
+      const homeState = !id.homeExists ? paint('yellow', 'missing') : id.homeWritable ? 'writable' : paint('yellow', 'not writable');
+      out.push(`  HOME     ${id.home} (${homeState}${id.homeFrom === 'default' ? ', fallback /' : id.homeFrom === 'env' ? ', from -e HOME' : ''})`);
+      out.push(`  WORKDIR  ${id.workdir}${id.workdirExists ? '' : paint('yellow', ' (missing)')}`);
+      out.push(`  sudo     ${!id.sudo.installed ? 'not installed' : id.sudo.usable ? (id.sudo.nopasswd ? 'usable without password' : 'usable with password') : `not usable (${id.sudo.reason})`}`);
+      if (a.python) out.push(`  python   ${a.python.python} -> pip installs into ${a.python.sitePackages}`);
+    }
+    for (const f of a.sim.failures) out.push(`  build    ${paint('red', 'FAILS')} at line ${f.line}: ${f.message.split('\n')[0]}`);
+
+    if (a.runtime.errors.length === 0 && a.keyPaths.length > 0) {
+      out.push('');
+      out.push(paint('dim', `  ${pad('path', 44)}${pad('read', 6)}${pad('write', 7)}on`));
+      for (const k of a.keyPaths) {
+        const v = (op: string) => a.verdicts.find((x) => x.path === k.path && x.op === op);
+        const read = verdictCell(v('read'));
+        const write = verdictCell(v('write') ?? v('create'));
+        const where = (v('write') ?? v('create') ?? v('read'))?.where ?? '';
+        const colour = (s: string) => (s === 'NO' || s === 'ro' ? paint('red', s) : s === 'missing' ? paint('yellow', s) : s);
+        out.push(`  ${pad(`${k.path} (${k.role})`, 44)}${colour(pad(read || '-', 6))}${colour(pad(write || '-', 7))}${where === 'image' ? 'image' : `mount ${where}`}`);
+      }
+    }
+
+    out.push('');
+    if (r.findings.length === 0) out.push(`  ${paint('green', 'no findings')}`);
+    for (const f of r.findings) out.push(...renderFinding(f, paint, opts.verbose), '');
+
+    if (opts.verbose) {
+      for (const s of a.assumptions) out.push(`  assumed  [${s.id}, ${s.confidence}] ${s.text}`);
+      for (const u of a.unknowns) out.push(`  unknown  line ${u.line}: ${u.command} (${u.reason})`);
+    } else if (a.assumptions.length + a.unknowns.length > 0) {
+      out.push(paint('dim', `  ${a.assumptions.length} assumption(s), ${a.unknowns.length} unmodelled command(s): --verbose lists them`));
+    }
+    out.push('');
+  }
+
+  const s = summary(results);
+  out.push(`${s.errors} error(s), ${s.warnings} warning(s), ${s.infos} info(s) in ${s.files} file(s)`);
+
+  return `${out.join('\n')}\n`;
+}

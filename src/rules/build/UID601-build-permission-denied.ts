@@ -1,0 +1,24 @@
+import { defineRule } from '../rule.js';
+
+export default defineRule({
+  id: 'UID601',
+  name: 'build-permission-denied',
+  description: 'A build step fails for lack of permission (chown, apt-get or a write to a root-owned path after USER).',
+  category: 'build',
+  severity: { dev: 'error', prod: 'error' },
+  fix: 'suggestion',
+  check(a, report) {
+    for (const f of a.sim.failures) {
+      if (f.kind !== 'permission') continue;
+      const user = a.sim.target.state.config.user || 'root';
+      report({
+        message: `The build fails here: ${f.message.split('\n')[0]}`,
+        why: `This step runs as the USER in force at this line, not as root, so it may not change files it does not own or lock the package database. The analysis carries on as if the step had not run.`,
+        line: f.line,
+        fixes: [
+          { description: 'Do the privileged work before switching user, or switch back to root for it.', snippet: `USER root\n${f.instruction}\nUSER ${user}`, safe: false },
+        ],
+      });
+    }
+  },
+});

@@ -1,0 +1,40 @@
+import { defineRule, identityLine } from '../rule.js';
+
+export default defineRule({
+  id: 'UID101',
+  name: 'root-user',
+  description: 'The container process runs as root.',
+  category: 'identity',
+  severity: { dev: 'info', prod: 'warning' },
+  fix: 'suggestion',
+  check(a, report) {
+    const p = a.runtime.process;
+    if (p.uid !== 0 || a.runtime.errors.length > 0) return;
+
+    const fromRun = a.run?.user !== undefined;
+    const nonRoot = a.image.accounts.passwd.find((e) => e.uid >= 1000 && e.uid < 65534);
+    const fixes = nonRoot
+      ? [
+          { description: `Switch to the existing user ${nonRoot.name} at the end of the Dockerfile.`, snippet: `USER ${nonRoot.uid}:${nonRoot.gid}`, safe: false },
+        ]
+      : [
+          {
+            description: 'Create an unprivileged user and switch to it.',
+            snippet: 'RUN useradd --create-home --uid 1000 app\nUSER 1000:1000',
+            safe: false,
+          },
+        ];
+    if (a.run) fixes.push({ description: 'Or start it with your own ids.', snippet: `--user "$(id -u):$(id -g)"`, safe: false });
+
+    report({
+      message: fromRun
+        ? `The container runs as root because the run command asks for it (${a.run!.user}).`
+        : 'The container runs as root: the image sets no non-root USER.',
+      why:
+        'A root process can change every file in the image and in every mounted folder, and files it ' +
+        'creates in bind mounts belong to root on the host. A compromised process starts with full control.',
+      line: fromRun ? identityLine(a) : (a.sim.target.lines.user ?? a.sim.target.lines.from),
+      fixes,
+    });
+  },
+});

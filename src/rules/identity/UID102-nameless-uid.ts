@@ -1,0 +1,31 @@
+import { defineRule } from '../rule.js';
+
+export default defineRule({
+  id: 'UID102',
+  name: 'nameless-uid',
+  description: 'The process uid has no /etc/passwd entry, so the shell shows "I have no name!" and HOME is /.',
+  category: 'identity',
+  severity: { dev: 'warning', prod: 'warning' },
+  fix: 'suggestion',
+  check(a, report) {
+    const p = a.runtime.process;
+    if (p.hasPasswdEntry || a.runtime.errors.length > 0) return;
+
+    const home = p.homeFrom === 'env' ? `HOME is ${p.home} (set by -e HOME)` : 'HOME falls back to /';
+    report({
+      message: `uid ${p.uid} has no entry in the image's /etc/passwd: the prompt shows "I have no name!", ${home}, and the group is ${p.gid}${p.gid === 0 ? ' (root)' : ''}.`,
+      why:
+        'Docker takes the user name, home and primary group from /etc/passwd. For an unknown uid it keeps ' +
+        'the uid, uses gid 0 unless a group is given, and sets HOME=/, which ordinary users cannot write: ' +
+        'pip, Jupyter, git and caches that write under ~ fail.',
+      fixes: [
+        {
+          description: 'Create the user in the image with the uid you run as, so it has a name and a home.',
+          snippet: `ARG UID=${p.uid}\nARG GID=${p.gid === 0 ? p.uid : p.gid}\nRUN groupadd --gid $GID app && useradd --create-home --uid $UID --gid $GID app`,
+          safe: false,
+        },
+        { description: 'Or give the process a writable HOME at run time.', snippet: '-e HOME=/tmp', safe: false },
+      ],
+    });
+  },
+});

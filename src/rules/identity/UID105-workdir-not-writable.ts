@@ -1,0 +1,27 @@
+import { defineRule } from '../rule.js';
+import { firstReason, mountFor, who } from '../util.js';
+
+export default defineRule({
+  id: 'UID105',
+  name: 'workdir-not-writable',
+  description: 'The working directory is not writable by the process, so outputs written to relative paths fail.',
+  category: 'identity',
+  severity: { dev: 'warning', prod: 'info' },
+  fix: 'suggestion',
+  check(a, report) {
+    const p = a.runtime.process;
+    if (a.runtime.errors.length > 0 || mountFor(a, p.cwd)) return;
+
+    const v = a.check(p.cwd, 'write');
+    if (v.allowed || v.errno === 'ENOENT') return;
+    report({
+      message: `${who(a)} cannot create files in the working directory ${p.cwd}.`,
+      why: `${firstReason(v)}. Scripts that save checkpoints or logs to relative paths fail with Permission denied.`,
+      line: a.sim.target.lines.workdir,
+      dependsOn: v.dependsOn,
+      fixes: [
+        { description: 'Make the working directory belong to the user.', snippet: `RUN mkdir -p ${p.cwd} && chown ${p.uid}:${p.gid} ${p.cwd}`, safe: false },
+      ],
+    });
+  },
+});

@@ -1,0 +1,29 @@
+import { defineRule } from '../rule.js';
+
+export default defineRule({
+  id: 'UID202',
+  name: 'root-owned-output',
+  description: 'A root process writes into a bind mount: the files it creates belong to root on the host.',
+  category: 'mounts',
+  severity: { dev: 'warning', prod: 'warning' },
+  fix: 'suggestion',
+  check(a, report) {
+    const p = a.runtime.process;
+    if (p.uid !== 0 || a.runtime.errors.length > 0) return;
+    const invoker = a.run?.invoker;
+
+    for (const m of a.run?.mounts ?? []) {
+      if (m.kind !== 'bind' || m.readonly) continue;
+      if (!a.check(m.target, 'create').allowed) continue;
+
+      report({
+        message: `Files the container creates in ${m.target} will belong to root on the host (${m.source}), where ${invoker ? `uid ${invoker.uid}` : 'your user'} cannot edit or delete them without sudo.`,
+        why: 'A bind mount passes uids through unchanged: what uid 0 creates inside is owned by uid 0 outside.',
+        fixes: [
+          { description: 'Run the container with your own ids.', snippet: '--user "$(id -u):$(id -g)"', safe: false },
+          { description: 'Or, to repair files already written, give them back on the host.', snippet: `sudo chown -R "$(id -u):$(id -g)" ${m.source}`, safe: false },
+        ],
+      });
+    }
+  },
+});

@@ -1,0 +1,24 @@
+import { defineRule } from '../rule.js';
+import { mountFor } from '../util.js';
+
+export default defineRule({
+  id: 'UID204',
+  name: 'data-not-persisted',
+  description: 'The working directory is not on a mount: what the process writes there is lost with the container.',
+  category: 'mounts',
+  severity: { dev: 'info', prod: 'info' },
+  fix: 'suggestion',
+  check(a, report) {
+    const p = a.runtime.process;
+    const mounts = a.run?.mounts ?? [];
+    if (!a.run || mounts.length === 0 || a.runtime.errors.length > 0) return;
+    if (mountFor(a, p.cwd) || !a.check(p.cwd, 'create').allowed) return;
+
+    report({
+      message: `The working directory ${p.cwd} is not on any mount (mounts: ${mounts.map((m) => m.target).join(', ')}): outputs written to relative paths stay in the container and are lost when it is removed.`,
+      why: 'Only mounts outlive a container; its own writable layer goes away with docker rm (or --rm).',
+      line: a.sim.target.lines.workdir,
+      fixes: [{ description: `Start in the mounted folder.`, snippet: `-w ${mounts[0].target}`, safe: false }],
+    });
+  },
+});

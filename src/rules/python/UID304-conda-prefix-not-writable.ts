@@ -1,0 +1,28 @@
+import { defineRule } from '../rule.js';
+import { firstReason, who } from '../util.js';
+
+export default defineRule({
+  id: 'UID304',
+  name: 'conda-prefix-not-writable',
+  description: 'The conda prefix is not writable by the run-time user: `conda install` fails.',
+  category: 'python',
+  severity: { dev: 'warning', prod: 'info' },
+  fix: 'suggestion',
+  check(a, report) {
+    const p = a.runtime.process;
+    const prefix = a.image.condaPrefix;
+    if (!prefix || p.uid === 0 || a.runtime.errors.length > 0) return;
+    const v = a.check(prefix, 'write');
+    if (v.allowed || v.errno === 'ENOENT') return;
+
+    report({
+      message: `\`conda install\` as ${who(a)} will fail: the conda prefix ${prefix} is not writable.`,
+      why: `${firstReason(v)}.`,
+      dependsOn: v.dependsOn,
+      fixes: [
+        { description: 'Give the prefix to the user at build time.', snippet: `RUN chown -R ${p.uid}:${p.gid} ${prefix}`, safe: false },
+        { description: 'Or create a user-owned environment.', snippet: `conda create -p ~/envs/work python`, safe: false },
+      ],
+    });
+  },
+});

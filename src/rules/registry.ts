@@ -1,0 +1,67 @@
+// Every rule, in id order. A test checks that each has a docs page and cases.
+
+import type { Finding, Severity } from '../model/types.js';
+import { toFinding, type AnalysisView, type Rule } from './rule.js';
+import UID101 from './identity/UID101-root-user.js';
+import UID102 from './identity/UID102-nameless-uid.js';
+import UID103 from './identity/UID103-home-not-writable.js';
+import UID104 from './identity/UID104-unknown-user.js';
+import UID105 from './identity/UID105-workdir-not-writable.js';
+import UID201 from './mounts/UID201-mount-not-writable.js';
+import UID202 from './mounts/UID202-root-owned-output.js';
+import UID203 from './mounts/UID203-missing-bind-source.js';
+import UID204 from './mounts/UID204-data-not-persisted.js';
+import UID301 from './python/UID301-pip-install-denied.js';
+import UID302 from './python/UID302-user-bin-not-on-path.js';
+import UID303 from './python/UID303-externally-managed.js';
+import UID304 from './python/UID304-conda-prefix-not-writable.js';
+import UID305 from './python/UID305-cache-not-writable.js';
+import UID401 from './sudo/UID401-sudo-missing.js';
+import UID402 from './sudo/UID402-not-in-sudoers.js';
+import UID403 from './sudo/UID403-sudo-nopasswd-all.js';
+import UID501 from './services/UID501-ssh-root-login.js';
+import UID502 from './services/UID502-ssh-password-auth.js';
+import UID503 from './services/UID503-jupyter-allow-root.js';
+import UID504 from './services/UID504-jupyter-root-refused.js';
+import UID505 from './services/UID505-jupyter-no-token.js';
+import UID601 from './build/UID601-build-permission-denied.js';
+import UID602 from './build/UID602-build-identity.js';
+import UID603 from './build/UID603-unmodelled-command.js';
+import UID604 from './build/UID604-build-step-failed.js';
+import UID701 from './model/UID701-assumption.js';
+
+export const RULES: readonly Rule[] = [
+  UID101, UID102, UID103, UID104, UID105,
+  UID201, UID202, UID203, UID204,
+  UID301, UID302, UID303, UID304, UID305,
+  UID401, UID402, UID403,
+  UID501, UID502, UID503, UID504, UID505,
+  UID601, UID602, UID603, UID604,
+  UID701,
+];
+
+/** Find a rule by id or kebab name, case-insensitively. */
+export function findRule(key: string): Rule | undefined {
+  const k = key.toLowerCase();
+
+  return RULES.find((r) => r.id.toLowerCase() === k || r.name === k);
+}
+
+export interface RuleSettings {
+  /** Per rule id: a severity override, or 'off'. */
+  severity?: Record<string, Severity | 'off'>;
+}
+
+/** Run every rule that is on for the analysis's profile. */
+export function runRules(a: AnalysisView, settings: RuleSettings = {}): Finding[] {
+  const findings: Finding[] = [];
+
+  for (const rule of RULES) {
+    const sev = settings.severity?.[rule.id] ?? rule.severity[a.profile];
+    if (sev === 'off') continue;
+    const effective: Rule = { ...rule, severity: { ...rule.severity, [a.profile]: sev } };
+    rule.check(a, (r) => findings.push(toFinding(effective, r, a)));
+  }
+
+  return findings.sort((x, y) => x.location.line - y.location.line || x.ruleId.localeCompare(y.ruleId));
+}

@@ -1,0 +1,61 @@
+// One rule = one file: a declarative header (id, name, description, severities per profile,
+// fix kind) and a pure check over the finished analysis. defineRule keeps every rule the same shape.
+
+import type { Analysis, Profile } from '../analyze.js';
+import type { Finding, Fix, Severity } from '../model/types.js';
+
+export type RuleCategory = 'identity' | 'mounts' | 'python' | 'sudo' | 'services' | 'build' | 'model';
+
+/** What a check reports; the framework adds id, severity and the file. */
+export interface RuleReport {
+  message: string;
+  why: string;
+  /** Dockerfile line; defaults to the rule's anchor (USER line, else FROM). */
+  line?: number;
+  fixes: Fix[];
+  dependsOn?: string[];
+}
+
+export interface RuleMeta {
+  /** Stable id: the SARIF ruleId, the config key, the ignore key and the docs page name. */
+  id: string;
+  /** Kebab-case alias, accepted wherever the id is. */
+  name: string;
+  /** One sentence. */
+  description: string;
+  category: RuleCategory;
+  severity: Record<Profile, Severity | 'off'>;
+  /** 'safe': `fix --write` may apply it; 'suggestion': shown only. */
+  fix: 'safe' | 'suggestion' | 'none';
+}
+
+export type AnalysisView = Omit<Analysis, 'findings'>;
+
+export interface Rule extends RuleMeta {
+  check(a: AnalysisView, report: (r: RuleReport) => void): void;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
+
+export function docsUrl(id: string): string {
+  return `https://github.com/uidctl/uidctl/blob/main/docs/rules/${id}.md`;
+}
+
+/** The line a finding about the run-time identity points at: USER, else FROM of the target. */
+export function identityLine(a: AnalysisView): number {
+  return a.sim.target.lines.user ?? a.sim.target.lines.from;
+}
+
+export function toFinding(rule: Rule, r: RuleReport, a: AnalysisView): Finding {
+  return {
+    ruleId: rule.id,
+    severity: rule.severity[a.profile] as Severity,
+    message: r.message,
+    why: r.why,
+    location: { file: a.file, line: r.line ?? identityLine(a) },
+    fixes: r.fixes,
+    dependsOn: r.dependsOn ?? [],
+  };
+}

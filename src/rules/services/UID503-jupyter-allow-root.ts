@@ -1,0 +1,22 @@
+import { defineRule } from '../rule.js';
+import { jupyterStart } from './jupyter.js';
+
+export default defineRule({
+  id: 'UID503',
+  name: 'jupyter-allow-root',
+  description: 'Jupyter is started as root with --allow-root.',
+  category: 'services',
+  severity: { dev: 'info', prod: 'warning' },
+  fix: 'suggestion',
+  check(a, report) {
+    const j = jupyterStart(a);
+    if (!j || !j.allowRoot || a.runtime.process.uid !== 0) return;
+
+    report({
+      message: 'Jupyter runs as root with --allow-root: every notebook cell and terminal is a root shell.',
+      why: 'Jupyter refuses root unless told otherwise because code run from the browser then has full control of the container and its mounts.',
+      line: j.line,
+      fixes: [{ description: 'Run Jupyter as an unprivileged user and drop --allow-root.', snippet: 'RUN useradd --create-home --uid 1000 app\nUSER 1000', safe: false }],
+    });
+  },
+});

@@ -1,0 +1,27 @@
+import { defineRule } from '../rule.js';
+import { jupyterStart } from './jupyter.js';
+
+export default defineRule({
+  id: 'UID504',
+  name: 'jupyter-root-refused',
+  description: 'Jupyter would start as root without --allow-root and refuses to run.',
+  category: 'services',
+  severity: { dev: 'error', prod: 'error' },
+  fix: 'suggestion',
+  check(a, report) {
+    const j = jupyterStart(a);
+    if (!j || j.allowRoot || a.runtime.process.uid !== 0) return;
+    // docker-stacks' start scripts switch from root to NB_USER themselves.
+    if (j.argv.some((w) => /start-notebook|start-singleuser|start\.sh/.test(w))) return;
+
+    report({
+      message: 'Jupyter will refuse to start: it runs as root and --allow-root is not given ("Running as root is not recommended. Use --allow-root to bypass.").',
+      why: 'Jupyter Server exits when started by uid 0 unless allow_root is set.',
+      line: j.line,
+      fixes: [
+        { description: 'Run it as an unprivileged user (preferred).', snippet: 'RUN useradd --create-home --uid 1000 app\nUSER 1000', safe: false },
+        { description: 'Or accept the risk explicitly.', snippet: 'CMD ["jupyter", "lab", "--allow-root"]', safe: false },
+      ],
+    });
+  },
+});

@@ -1,0 +1,23 @@
+import { defineRule } from '../rule.js';
+import { isPublicIp, jupyterStart } from './jupyter.js';
+
+export default defineRule({
+  id: 'UID505',
+  name: 'jupyter-no-token',
+  description: 'Jupyter listens on all interfaces with its token and password turned off.',
+  category: 'services',
+  severity: { dev: 'warning', prod: 'error' },
+  fix: 'suggestion',
+  check(a, report) {
+    const j = jupyterStart(a);
+    if (!j || j.token !== '' || (a.image.jupyter.password ?? '') !== '') return;
+    if (!isPublicIp(j.ip)) return;
+
+    report({
+      message: `Jupyter listens on ${j.ip} with an empty token: anyone who reaches the port can run code in the container.`,
+      why: 'The token is the only login Jupyter has by default; with it empty and the server bound to every interface, the port is an open shell.',
+      line: j.line,
+      fixes: [{ description: 'Keep the default random token (or set a password), and publish the port on localhost only.', snippet: '-p 127.0.0.1:8888:8888', safe: false }],
+    });
+  },
+});

@@ -1,0 +1,57 @@
+// Inline ignores, in the form hadolint users know:
+//   # uidctl ignore=UID201,UID101      applies to the next instruction
+//   # uidctl global ignore=UID403      applies to the whole file
+// Keys are rule ids or rule names.
+
+import type { Finding } from '../model/types.js';
+import { findRule } from './registry.js';
+
+const COMMENT = /^\s*#\s*uidctl\s+(global\s+)?ignore\s*=\s*([\w\-, ]+)$/i;
+
+export interface Suppressions {
+  global: Set<string>;
+  /** Dockerfile line of the instruction -> rule ids ignored there. */
+  byLine: Map<number, Set<string>>;
+}
+
+function ids(list: string): string[] {
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((k) => findRule(k)?.id ?? k.toUpperCase());
+}
+
+export function readSuppressions(text: string): Suppressions {
+  const lines = text.split(/\r?\n/);
+  const out: Suppressions = { global: new Set(), byLine: new Map() };
+  let pending: string[] = [];
+
+  lines.forEach((line, i) => {
+    const m = COMMENT.exec(line);
+    if (m) {
+      if (m[1]) ids(m[2]).forEach((id) => out.global.add(id));
+      else pending.push(...ids(m[2]));
+      return;
+    }
+    if (line.trim() === '' || line.trim().startsWith('#')) return;
+    if (pending.length > 0) {
+      out.byLine.set(i + 1, new Set(pending));
+      pending = [];
+    }
+  });
+
+  return out;
+}
+
+export function applySuppressions(findings: Finding[], s: Suppressions): { kept: Finding[]; suppressed: Finding[] } {
+  const kept: Finding[] = [];
+  const suppressed: Finding[] = [];
+
+  for (const f of findings) {
+    const hit = s.global.has(f.ruleId) || s.byLine.get(f.location.line)?.has(f.ruleId);
+    (hit ? suppressed : kept).push(f);
+  }
+
+  return { kept, suppressed };
+}

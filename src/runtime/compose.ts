@@ -1,0 +1,358 @@
+// Compose files (docker compose / the Compose Specification) as one RunContext per service.
+// Keys follow https://github.com/compose-spec/compose-spec/blob/main/05-services.md; variables
+// are interpolated as https://github.com/compose-spec/compose-spec/blob/main/12-interpolation.md
+// describes.
+
+import { LineCounter, parseDocument, isMap, isScalar, type Document } from 'yaml';
+import type { MountSpec, RunContext } from '../model/types.js';
+import { normalizePath } from '../image/fs.js';
+import { RunParseError } from './errors.js';
+import type { Invoker } from './docker.js';
+import { hostPath, isBindSource, parseTmpfsFlag, parseVolumeFlag, type PathContext } from './mounts.js';
+
+export interface ComposeOptions {
+  invoker: Invoker;
+  /** Variables for ${VAR} interpolation (the shell environment and .env, merged by the caller). */
+  env?: Record<string, string>;
+  /** Path of the compose file: relative paths resolve from its directory. */
+  file?: string;
+}
+
+export interface ComposeBuild {
+  context: string;
+  dockerfile: string;
+  target?: string;
+  args: Record<string, string>;
+}
+
+export type ComposeService = RunContext & { build?: ComposeBuild };
+
+export interface ComposeProject {
+  services: Record<string, ComposeService>;
+  /** Unset variables and keys that were ignored. */
+  warnings: string[];
+}
+
+type Obj = Record<string, unknown>;
+
+const asObj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
+
+/**
+ * ${VAR}, $VAR, ${VAR:-default}, ${VAR-default}, ${VAR:?err}, ${VAR?err}, ${VAR:+alt},
+ * ${VAR+alt} and $$ for a literal dollar. Defaults may hold further ${...}.
+ */
+export function interpolate(text: string, env: Record<string, string>, warnings: string[], where: string): string {
+  let out = '';
+  let i = 0;
+
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch !== '$') {
+      out += ch;
+      i += 1;
+      continue;
+    }
+    if (text[i + 1] === '$') {
+      out += '$';
+      i += 2;
+      continue;
+    }
+
+    const simple = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i + 1));
+    if (simple) {
+      out += lookup(simple[0], env, warnings);
+      i += 1 + simple[0].length;
+      continue;
+    }
+    if (text[i + 1] !== '{') {
+      out += ch;
+      i += 1;
+      continue;
+    }
+
+    // Find the matching brace, allowing nested ${...} in the default.
+    let depth = 1;
+    let j = i + 2;
+    for (; j < text.length && depth > 0; j++) {
+      if (text[j] === '{') depth += 1;
+      else if (text[j] === '}') depth -= 1;
+    }
+    if (depth !== 0) throw new RunParseError(`invalid interpolation format for ${where}: "${text}"`, where);
+    const body = text.slice(i + 2, j - 1);
+    out += expandBraced(body, env, warnings, where);
+    i = j;
+  }
+
+  return out;
+}
+
+function lookup(name: string, env: Record<string, string>, warnings: string[]): string {
+  if (name in env) return env[name];
+  warnings.push(`The "${name}" variable is not set. Defaulting to a blank string.`);
+
+  return '';
+}
+
+function expandBraced(body: string, env: Record<string, string>, warnings: string[], where: string): string {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([\s\S]*))?$/.exec(body);
+  if (!m) throw new RunParseError(`invalid interpolation format for ${where}: "\${${body}}"`, where);
+  const [, name, op, arg = ''] = m;
+  if (!op) return lookup(name, env, warnings);
+
+  const set = name in env;
+  const missing = op.startsWith(':') ? !set || env[name] === '' : !set;
+  const value = () => interpolate(arg, env, warnings, where);
+
+  switch (op.replace(':', '')) {
+    case '-':
+      return missing ? value() : env[name];
+    case '+':
+      return missing ? '' : value();
+    default:
+      if (missing) throw new RunParseError(`required variable ${name} is missing a value: ${value()}`, where);
+      return env[name];
+  }
+}
+
+/** Interpolate every string in a parsed YAML value (keys are left alone, as compose does). */
+function interpolateAll(v: unknown, env: Record<string, string>, warnings: string[], where: string): unknown {
+  if (typeof v === 'string') return interpolate(v, env, warnings, where);
+  if (Array.isArray(v)) return v.map((x, i) => interpolateAll(x, env, warnings, `${where}[${i}]`));
+  if (v !== null && typeof v === 'object') {
+    const out: Obj = {};
+    for (const [k, x] of Object.entries(v as Obj)) out[k] = interpolateAll(x, env, warnings, `${where}.${k}`);
+    return out;
+  }
+
+  return v;
+}
+
+/** Split a string command the way compose does (shell-like words, quotes honoured). */
+function shellWords(s: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quote: string | null = null;
+  let any = false;
+
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (quote) {
+      if (ch === quote) quote = null;
+      else if (ch === '\\' && quote === '"' && i + 1 < s.length) cur += s[++i];
+      else cur += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      any = true;
+    } else if (ch === '\\' && i + 1 < s.length) {
+      cur += s[++i];
+      any = true;
+    } else if (/\s/.test(ch)) {
+      if (cur !== '' || any) out.push(cur);
+      cur = '';
+      any = false;
+    } else {
+      cur += ch;
+    }
+  }
+  if (cur !== '' || any) out.push(cur);
+
+  return out;
+}
+
+function words(v: unknown): string[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (Array.isArray(v)) return v.map(String);
+
+  return shellWords(String(v));
+}
+
+/** `environment:` as a list (KEY=VALUE or KEY) or a map (a null value takes the shell's). */
+function environment(v: unknown, env: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+
+  if (Array.isArray(v)) {
+    for (const item of v.map(String)) {
+      const eq = item.indexOf('=');
+      if (eq >= 0) out[item.slice(0, eq)] = item.slice(eq + 1);
+      else if (item in env) out[item] = env[item];
+    }
+  } else {
+    for (const [k, x] of Object.entries(asObj(v))) {
+      if (x === null || x === undefined) {
+        if (k in env) out[k] = env[k];
+      } else out[k] = String(x);
+    }
+  }
+
+  return out;
+}
+
+/** A mode written as a YAML number (1777) or a string ("0755"): the digits are octal. */
+function octalMode(v: unknown, where: string): number {
+  const s = String(v).replace(/^0o/, '');
+  if (!/^[0-7]{1,5}$/.test(s)) throw new RunParseError(`${where}: invalid mode ${String(v)}`, where);
+
+  return parseInt(s, 8);
+}
+
+/** `volumes:` entries, short (`./d:/c:ro`, `name:/c`, `/c`) and long syntax. */
+function volumeOf(v: unknown, ctx: PathContext, where: string): MountSpec {
+  if (typeof v === 'string') {
+    return { ...parseVolumeFlag(v, ctx, { tool: 'docker', written: `${where}: ${v}`, flag: where }) };
+  }
+
+  const o = asObj(v);
+  const type = String(o.type ?? 'volume');
+  const target = normalizePath(String(o.target ?? ''));
+  const readonly = o.read_only === true;
+  const written = `${where}: ${type} ${String(o.source ?? '')} -> ${target}`;
+  if (!o.target) throw new RunParseError(`${where}: target is required`, where);
+
+  if (type === 'bind') {
+    const src = String(o.source ?? '');
+    // bind.create_host_path defaults to true in docker compose.
+    const create = asObj(o.bind).create_host_path !== false;
+    return { target, kind: 'bind', source: hostPath(src, ctx), readonly, createMissingSource: create, written };
+  }
+  if (type === 'tmpfs') {
+    const t = asObj(o.tmpfs);
+    const spec: MountSpec = { target, kind: 'tmpfs', readonly, createMissingSource: false, written };
+    if (t.mode !== undefined) spec.tmpfsMode = octalMode(t.mode, `${where}.tmpfs.mode`);
+    return spec;
+  }
+  if (type === 'volume') {
+    const src = o.source === undefined || o.source === null ? undefined : String(o.source);
+    const nocopy = asObj(o.volume).nocopy === true || undefined;
+    if (src !== undefined && isBindSource(src)) {
+      throw new RunParseError(`${where}: a volume source must be a name, not a path (${src})`, where);
+    }
+    return { target, kind: src ? 'volume' : 'anonymous', source: src, readonly, createMissingSource: false, written, nocopy };
+  }
+
+  throw new RunParseError(`${where}: volume type ${type} is not supported (bind, volume, tmpfs)`, where);
+}
+
+function buildOf(v: unknown, baseDir: string): ComposeBuild | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return { context: normalizePath(v, baseDir), dockerfile: 'Dockerfile', args: {} };
+
+  const o = asObj(v);
+  const args: Record<string, string> = {};
+  if (Array.isArray(o.args)) {
+    for (const a of o.args.map(String)) {
+      const eq = a.indexOf('=');
+      if (eq >= 0) args[a.slice(0, eq)] = a.slice(eq + 1);
+    }
+  } else {
+    for (const [k, x] of Object.entries(asObj(o.args))) if (x !== null) args[k] = String(x);
+  }
+  const build: ComposeBuild = {
+    context: normalizePath(String(o.context ?? '.'), baseDir),
+    dockerfile: String(o.dockerfile ?? 'Dockerfile'),
+    args,
+  };
+  if (o.target !== undefined) build.target = String(o.target);
+
+  return build;
+}
+
+/** Line of a key inside the mapping at path (the line a reader looks for: "web:"). */
+function keyLine(doc: Document, path: string[], key: string, lc: LineCounter): number | undefined {
+  const map = doc.getIn(path, true);
+  if (!isMap(map)) return undefined;
+  const pair = map.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+  const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+
+  return range ? lc.linePos(range[0]).line : undefined;
+}
+
+const KNOWN_KEYS = new Set([
+  'image', 'build', 'user', 'volumes', 'tmpfs', 'group_add', 'cap_add', 'cap_drop', 'working_dir',
+  'environment', 'env_file', 'read_only', 'privileged', 'security_opt', 'userns_mode',
+  'entrypoint', 'command', 'ports',
+]);
+
+/**
+ * Parse a compose file. Pure: the caller provides the environment used for interpolation
+ * (compose also reads `.env`; merging it is the caller's job).
+ */
+export function parseCompose(yamlText: string, opts: ComposeOptions): ComposeProject {
+  const lc = new LineCounter();
+  const doc = parseDocument(yamlText, { lineCounter: lc });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    throw new RunParseError(`YAML: ${e.message}`, undefined, opts.file, e.linePos?.[0]?.line);
+  }
+  if (!isMap(doc.contents)) throw new RunParseError('a compose file is a mapping with "services"', undefined, opts.file);
+
+  const env = { ...opts.env };
+  const warnings: string[] = [];
+  const raw = asObj(doc.toJS());
+  const baseDir = opts.file ? normalizePath('..', normalizePath(opts.file, opts.invoker.cwd)) : opts.invoker.cwd;
+  const ctx: PathContext = { cwd: baseDir, home: opts.invoker.home };
+  const services: Record<string, ComposeService> = {};
+
+  for (const [name, rawSvc] of Object.entries(asObj(raw.services))) {
+    const where = `services.${name}`;
+    const svc = asObj(interpolateAll(rawSvc, env, warnings, where));
+    const line = keyLine(doc, ['services'], name, lc);
+
+    try {
+      const run: ComposeService = {
+        tool: 'compose',
+        groupAdd: (Array.isArray(svc.group_add) ? svc.group_add : []).map(String),
+        mounts: [
+          ...(Array.isArray(svc.volumes) ? svc.volumes : []).map((v, i) => volumeOf(v, ctx, `${where}.volumes[${i}]`)),
+          ...(svc.tmpfs === undefined ? [] : Array.isArray(svc.tmpfs) ? svc.tmpfs : [svc.tmpfs]).map((t, i) =>
+            parseTmpfsFlag(String(t), `${where}.tmpfs[${i}]: ${String(t)}`, `${where}.tmpfs`),
+          ),
+        ],
+        env: environment(svc.environment, env),
+        capAdd: (Array.isArray(svc.cap_add) ? svc.cap_add : []).map((c) => capName(String(c))),
+        capDrop: (Array.isArray(svc.cap_drop) ? svc.cap_drop : []).map((c) => capName(String(c))),
+        privileged: svc.privileged === true,
+        noNewPrivileges: (Array.isArray(svc.security_opt) ? svc.security_opt : []).some((s) =>
+          /^no-new-privileges(?:[:=]true)?$/.test(String(s)),
+        ),
+        readOnlyRootfs: svc.read_only === true,
+        publish: (Array.isArray(svc.ports) ? svc.ports : []).map((p) =>
+          typeof p === 'object' && p !== null ? `${asObj(p).published ?? ''}:${asObj(p).target ?? ''}` : String(p),
+        ),
+        origin: { file: opts.file, line, text: where },
+        invoker: { ...opts.invoker },
+      };
+
+      // user: given as a number in YAML it is still a uid.
+      if (svc.user !== undefined && svc.user !== null && String(svc.user) !== '') run.user = String(svc.user);
+      if (svc.working_dir !== undefined) run.workdir = String(svc.working_dir);
+      if (svc.userns_mode !== undefined) run.userns = String(svc.userns_mode);
+      if (svc.image !== undefined) run.image = String(svc.image);
+      const entrypoint = words(svc.entrypoint);
+      if (entrypoint) run.entrypoint = entrypoint;
+      const command = words(svc.command);
+      if (command) run.command = command;
+      if (svc.env_file !== undefined) {
+        const files = Array.isArray(svc.env_file) ? svc.env_file : [svc.env_file];
+        run.envFiles = files.map((f) => normalizePath(String(typeof f === 'object' ? asObj(f).path : f), baseDir));
+      }
+      const build = buildOf(svc.build, baseDir);
+      if (build) run.build = build;
+
+      for (const k of Object.keys(svc)) {
+        if (!KNOWN_KEYS.has(k)) run.options = { ...run.options, [k]: [JSON.stringify(svc[k])] };
+      }
+      services[name] = run;
+    } catch (e) {
+      if (e instanceof RunParseError) throw new RunParseError(e.message, e.flag, opts.file, line);
+      throw e;
+    }
+  }
+
+  return { services, warnings };
+}
+
+function capName(c: string): string {
+  const up = c.toUpperCase();
+
+  return up === 'ALL' || up.startsWith('CAP_') ? up : `CAP_${up}`;
+}

@@ -1,0 +1,423 @@
+// `docker run` / `podman run` / `nerdctl run` command lines, pasted as the user wrote them,
+// turned into a RunContext. The shell words are expanded as the invoking shell would expand
+// them before docker sees them ($(id -u), $PWD, ~), then the options are read the way the
+// CLI's flag library (spf13/pflag, with interspersed flags off) reads them.
+
+import type { RunContext } from '../model/types.js';
+import { normalizePath } from '../image/fs.js';
+import { parseShell } from '../shell/parse.js';
+import { expandWordStatic, literalValue } from '../shell/words.js';
+import type { Script, SimpleCommand, Word } from '../shell/ast.js';
+import { ShellSyntaxError } from '../shell/ast.js';
+import { RunParseError } from './errors.js';
+import { GLOBAL_BOOL_FLAGS, GLOBAL_VALUE_FLAGS, longFlag, shortFlag, type FlagInfo } from './flags.js';
+import { parseMountFlag, parseTmpfsFlag, parseVolumeFlag, type PathContext } from './mounts.js';
+
+export interface Invoker {
+  uid: number;
+  gid: number;
+  home: string;
+  cwd: string;
+  name?: string;
+}
+
+export interface RunParseOptions {
+  invoker: Invoker;
+  /** The invoking shell's environment (for $VAR and `-e NAME` without a value). */
+  env?: Record<string, string>;
+  file?: string;
+  /** Line of the text in file (1-based), for locations. */
+  line?: number;
+}
+
+/** A RunContext plus what the parser had to guess. */
+export interface ParsedRun extends RunContext {
+  /** Variables or substitutions that could not be evaluated, and similar remarks. */
+  warnings: string[];
+}
+
+const ENGINES: Record<string, 'docker' | 'podman'> = {
+  docker: 'docker',
+  nerdctl: 'docker',
+  podman: 'podman',
+};
+
+/** Programs that run the next word as the command: `sudo docker run ...`. */
+const WRAPPERS = new Set(['sudo', 'doas', 'env', 'exec', 'command', 'time', 'nohup', 'nice']);
+
+/** sudo's options that take a value (sudo(8)). */
+const SUDO_VALUE = new Set([
+  '-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-T', '-U', '--user', '--group',
+  '--close-from', '--chdir', '--prompt', '--role', '--type', '--command-timeout',
+  '--other-user', '--host',
+]);
+
+/** Skip wrapper programs and their options; returns the index of the real program. */
+function skipWrappers(argv: string[]): number {
+  let i = 0;
+
+  while (i < argv.length && WRAPPERS.has(baseName(argv[i]))) {
+    const wrapper = baseName(argv[i]);
+    i += 1;
+
+    while (i < argv.length) {
+      const a = argv[i];
+      if (a === '--') {
+        i += 1;
+        break;
+      }
+      if (wrapper === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(a)) i += 1;
+      else if (!a.startsWith('-')) break;
+      else if ((wrapper === 'sudo' || wrapper === 'doas') && SUDO_VALUE.has(a)) i += 2;
+      else if ((wrapper === 'env' && a === '-u') || (wrapper === 'nice' && a === '-n')) i += 2;
+      else i += 1;
+    }
+  }
+
+  return i;
+}
+
+function baseName(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+function parseBool(value: string, flag: string): boolean {
+  if (value === '' || value === 'true' || value === '1' || value === 'TRUE' || value === 'True') return true;
+  if (value === 'false' || value === '0' || value === 'FALSE' || value === 'False') return false;
+
+  throw new RunParseError(`invalid argument "${value}" for "${flag}" flag: expected true or false`, flag);
+}
+
+interface RawOption {
+  flag: FlagInfo;
+  value: string;
+  /** As written, for messages: "-v $PWD/data:/data". */
+  written: string;
+}
+
+/** Read the run options up to the image (pflag: no interspersed flags after the image). */
+function readRunOptions(args: string[], raws: string[]): { options: RawOption[]; rest: string[] } {
+  const options: RawOption[] = [];
+  let i = 0;
+  const rawAt = (k: number) => raws[k] ?? args[k];
+
+  const takeValue = (written: string, flagName: string): string => {
+    if (i + 1 >= args.length) throw new RunParseError(`flag needs an argument: ${flagName}`, flagName);
+    i += 1;
+
+    return args[i];
+  };
+
+  for (; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') return { options, rest: args.slice(i + 1) };
+    if (!a.startsWith('-') || a === '-') return { options, rest: args.slice(i) };
+
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
+      const flag = longFlag(name);
+      if (!flag) throw new RunParseError(`unknown flag: --${name}`, `--${name}`);
+      let value: string;
+      if (eq >= 0) value = a.slice(eq + 1);
+      else value = flag.kind === 'value' ? takeValue(a, `--${name}`) : 'true';
+      const two = eq < 0 && flag.kind === 'value';
+      options.push({ flag, value, written: two ? `${rawAt(i - 1)} ${rawAt(i)}` : rawAt(i) });
+      continue;
+    }
+
+    // Short options, possibly combined: -it, -itd, -p8080:80, -e=X=1 (pflag keeps text after '=').
+    for (let k = 1; k < a.length; k++) {
+      const letter = a[k];
+      const flag = shortFlag(letter);
+      if (!flag) throw new RunParseError(`unknown shorthand flag: '${letter}' in ${a}`, `-${letter}`);
+      if (flag.kind === 'bool') {
+        if (a[k + 1] === '=') {
+          options.push({ flag, value: a.slice(k + 2), written: a });
+          break;
+        }
+        options.push({ flag, value: 'true', written: `-${letter}` });
+        continue;
+      }
+      const attached = a.slice(k + 1);
+      if (attached !== '') {
+        options.push({ flag, value: attached.replace(/^=/, ''), written: rawAt(i) });
+        break;
+      }
+      const value = takeValue(a, `-${letter}`);
+      options.push({ flag, value, written: `-${letter} ${rawAt(i)}` });
+      break;
+    }
+  }
+
+  return { options, rest: [] };
+}
+
+function capName(c: string): string {
+  const up = c.trim().toUpperCase();
+
+  return up === 'ALL' || up.startsWith('CAP_') ? up : `CAP_${up}`;
+}
+
+/** no-new-privileges, no-new-privileges:true, no-new-privileges=true (docker and podman). */
+function noNewPrivs(value: string): boolean | undefined {
+  const m = /^no-new-privileges(?:[:=](.*))?$/.exec(value);
+  if (!m) return undefined;
+
+  return m[1] === undefined ? true : parseBool(m[1], '--security-opt');
+}
+
+/**
+ * Interpret an argv that starts with the program (`docker`, `sudo podman`, ...). Exported for
+ * callers that already hold the words.
+ */
+export function parseRunArgv(
+  argv: string[],
+  opts: RunParseOptions & { text?: string; warnings?: string[]; raw?: string[] },
+): ParsedRun {
+  const start = skipWrappers(argv);
+  const program = argv[start] === undefined ? '' : baseName(argv[start]);
+  const tool = ENGINES[program];
+  if (!tool) {
+    throw new RunParseError(`not a docker, podman or nerdctl command: ${argv.join(' ')}`, program, opts.file, opts.line);
+  }
+
+  // Options of the program itself, then `run`, `create`, `container run` or `container create`.
+  let i = start + 1;
+  while (i < argv.length && argv[i].startsWith('-')) {
+    const a = argv[i];
+    const name = a.replace(/^--?/, '');
+    if (a.includes('=') || GLOBAL_BOOL_FLAGS.has(name)) i += 1;
+    else if (GLOBAL_VALUE_FLAGS.has(name)) i += 2;
+    else throw new RunParseError(`unknown ${program} option before the command: ${a}`, a, opts.file, opts.line);
+  }
+  if (argv[i] === 'container') i += 1;
+  if (argv[i] !== 'run' && argv[i] !== 'create') {
+    const sub = argv[i] ?? '(none)';
+    throw new RunParseError(`expected "${program} run", found "${program} ${sub}"`, sub, opts.file, opts.line);
+  }
+
+  const pathCtx: PathContext = { cwd: opts.invoker.cwd, home: opts.invoker.home };
+  let parsed: { options: RawOption[]; rest: string[] };
+  try {
+    parsed = readRunOptions(argv.slice(i + 1), (opts.raw ?? argv).slice(i + 1));
+  } catch (e) {
+    if (e instanceof RunParseError) throw new RunParseError(e.message, e.flag, opts.file, opts.line);
+    throw e;
+  }
+
+  const run: ParsedRun = {
+    tool,
+    groupAdd: [],
+    mounts: [],
+    env: {},
+    capAdd: [],
+    capDrop: [],
+    privileged: false,
+    noNewPrivileges: false,
+    readOnlyRootfs: false,
+    publish: [],
+    origin: { file: opts.file, line: opts.line, text: opts.text ?? argv.join(' ') },
+    invoker: { ...opts.invoker },
+    options: {},
+    warnings: opts.warnings ?? [],
+  };
+  const envFiles: string[] = [];
+  const list = (s: string) => (tool === 'podman' ? s.split(',') : [s]).filter((x) => x !== '');
+
+  for (const { flag, value, written } of parsed.options) {
+    const dash = `--${flag.name}`;
+    (run.options![flag.name] ??= []).push(value);
+
+    try {
+      switch (flag.name) {
+        case 'env': {
+          const eq = value.indexOf('=');
+          if (eq >= 0) run.env[value.slice(0, eq)] = value.slice(eq + 1);
+          else if (opts.env?.[value] !== undefined) run.env[value] = opts.env[value];
+          else run.warnings.push(`-e ${value}: not set in the invoking environment, so not passed`);
+          break;
+        }
+        case 'env-file': envFiles.push(normalizePath(value, opts.invoker.cwd)); break;
+        case 'user': run.user = value === '' ? undefined : value; break;
+        case 'workdir': run.workdir = value === '' ? undefined : value; break;
+        case 'group-add': run.groupAdd.push(...list(value)); break;
+        case 'cap-add': run.capAdd.push(...value.split(',').filter(Boolean).map(capName)); break;
+        case 'cap-drop': run.capDrop.push(...value.split(',').filter(Boolean).map(capName)); break;
+        case 'privileged': run.privileged = parseBool(value, dash); break;
+        case 'read-only': run.readOnlyRootfs = parseBool(value, dash); break;
+        case 'userns': run.userns = value; break;
+        case 'publish': run.publish.push(value); break;
+        case 'entrypoint': run.entrypoint = value === '' ? [] : [value]; break;
+        case 'security-opt': {
+          const nnp = noNewPrivs(value);
+          if (nnp !== undefined) run.noNewPrivileges = nnp;
+          break;
+        }
+        case 'volume': run.mounts.push(parseVolumeFlag(value, pathCtx, { tool, written })); break;
+        case 'mount': run.mounts.push(parseMountFlag(value, pathCtx, written)); break;
+        case 'tmpfs': run.mounts.push(parseTmpfsFlag(value, written)); break;
+        default:
+          // Switches must still hold a boolean; other options are kept in run.options only.
+          if (flag.kind === 'bool') parseBool(value, dash);
+      }
+    } catch (e) {
+      if (e instanceof RunParseError) throw new RunParseError(e.message, e.flag ?? dash, opts.file, opts.line);
+      throw e;
+    }
+  }
+
+  if (envFiles.length > 0) run.envFiles = envFiles;
+  if (parsed.rest.length === 0) {
+    throw new RunParseError(`"${program} run" requires an image name`, 'image', opts.file, opts.line);
+  }
+  run.image = parsed.rest[0];
+  if (parsed.rest.length > 1) run.command = parsed.rest.slice(1);
+
+  return run;
+}
+
+// ---------------------------------------------------------------- shell text
+
+/** What the invoking shell knows: its environment plus bash's own UID/EUID. */
+function shellEnv(opts: RunParseOptions, assigned: Record<string, string>): Record<string, string> {
+  const inv = opts.invoker;
+  const vars: Record<string, string> = { ...opts.env };
+
+  vars.HOME = inv.home;
+  vars.PWD = inv.cwd;
+  vars.UID = String(inv.uid);
+  vars.EUID = String(inv.uid);
+  if (inv.name !== undefined) {
+    vars.USER ??= inv.name;
+    vars.LOGNAME ??= inv.name;
+  }
+
+  return { ...vars, ...assigned };
+}
+
+/** The argv of a simple one-command script, when every word is a plain literal. */
+function literalArgv(script: Script): string[] | null {
+  if (script.items.length !== 1) return null;
+  const { andOr } = script.items[0];
+  if (andOr.rest.length > 0 || andOr.first.commands.length !== 1) return null;
+  const cmd = andOr.first.commands[0];
+  if (cmd.type !== 'cmd' || cmd.assigns.length > 0) return null;
+  const words = cmd.args.map(literalValue);
+
+  return words.every((w): w is string => w !== null) ? words : null;
+}
+
+/** Outputs of the few commands run lines substitute: id -u, id -g, id -un, whoami, pwd. */
+function substitute(argv: string[] | null, inv: Invoker): string | null {
+  if (!argv || argv.length === 0) return null;
+  const [cmd, ...args] = argv;
+  if (cmd === 'pwd') return inv.cwd;
+  if (cmd === 'whoami' || cmd === 'logname') return inv.name ?? null;
+  if (cmd !== 'id') return null;
+
+  // id's letters may come split (-u -n) or joined (-un, -nu); -r changes nothing here.
+  const letters = args.every((a) => /^-[ugnr]+$/.test(a)) ? args.join('').replace(/-/g, '') : null;
+  if (letters === null) return null;
+  const named = letters.includes('n');
+  if (letters.includes('u') && !letters.includes('g')) return named ? inv.name ?? null : String(inv.uid);
+  if (letters.includes('g') && !letters.includes('u')) return named ? null : String(inv.gid);
+
+  return null;
+}
+
+function expandWord(w: Word, vars: Record<string, string>, inv: Invoker, warnings: string[]): string {
+  const hook = (script: Script, raw: string): string | null => {
+    const out = substitute(literalArgv(script), inv);
+    if (out === null) warnings.push(`cannot evaluate $(${raw}); kept as written`);
+
+    return out;
+  };
+  const known = (name: string) => (name in vars ? vars[name] : undefined);
+  const first = expandWordStatic(w, known, hook);
+  if (first.exact) return first.value;
+
+  // Keep unknown variables and substitutions visible instead of silently empty, except where
+  // the word gives a default (${X:-d}): the default is the better guess there.
+  const defaulted = new Set([...w.raw.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=]/g)].map((m) => m[1]));
+  const keep = (name: string) => (name in vars ? vars[name] : defaulted.has(name) ? null : `$${name}`);
+  const hookKeep = (script: Script, raw: string) => substitute(literalArgv(script), inv) ?? `$(${raw})`;
+  const second = expandWordStatic(w, keep, hookKeep);
+  for (const m of w.raw.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+    if (!(m[1] in vars) && !defaulted.has(m[1])) warnings.push(`$${m[1]} is not set in the given environment; kept as written`);
+  }
+
+  return second.value;
+}
+
+function isRunCommand(argv: string[]): boolean {
+  const i = skipWrappers(argv);
+  if (ENGINES[baseName(argv[i] ?? '')] === undefined) return false;
+
+  return argv.slice(i + 1).some((a) => a === 'run' || a === 'create');
+}
+
+/** Every simple command of a script, in order (the run line may follow `set -e`, exports...). */
+function simpleCommands(script: Script): SimpleCommand[] {
+  const out: SimpleCommand[] = [];
+
+  for (const item of script.items) {
+    for (const pipeline of [item.andOr.first, ...item.andOr.rest.map((r) => r.pipeline)]) {
+      for (const c of pipeline.commands) if (c.type === 'cmd') out.push(c);
+    }
+  }
+
+  return out;
+}
+
+/**
+ * Parse a `docker run` line (or a small script holding one) as pasted: `sudo`, line
+ * continuations, quotes, $(id -u), $PWD, ~ and variables assigned or exported earlier in the
+ * text are evaluated as the invoking shell would.
+ */
+export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
+  let script: Script;
+  try {
+    script = parseShell(text);
+  } catch (e) {
+    if (e instanceof ShellSyntaxError) {
+      const line = (opts.line ?? 1) + e.lineOffset;
+      throw new RunParseError(`shell syntax: ${e.message}`, undefined, opts.file, line);
+    }
+    throw e;
+  }
+
+  const assigned: Record<string, string> = {};
+  const warnings: string[] = [];
+  let engineCommand: { argv: string[]; line: number } | undefined;
+
+  for (const cmd of simpleCommands(script)) {
+    const vars = shellEnv(opts, assigned);
+    const argv = cmd.args.map((w) => expandWord(w, vars, opts.invoker, warnings));
+
+    // `X=1` alone and `export X=1` set variables the run line may use.
+    if (argv.length === 0 || argv[0] === 'export') {
+      for (const a of cmd.assigns) assigned[a.name] = expandWord(a.value, vars, opts.invoker, warnings);
+      for (const a of argv.slice(1)) {
+        const eq = a.indexOf('=');
+        if (eq > 0) assigned[a.slice(0, eq)] = a.slice(eq + 1);
+      }
+      continue;
+    }
+    const line = opts.line !== undefined ? opts.line + cmd.lineOffset : cmd.lineOffset + 1;
+    if (!isRunCommand(argv)) {
+      if (ENGINES[baseName(argv[skipWrappers(argv)] ?? '')]) engineCommand ??= { argv, line };
+      continue;
+    }
+    const words = cmd.args.map((w) => w.raw).join(' ');
+
+    const raw = cmd.args.map((w) => w.raw);
+
+    return parseRunArgv(argv, { ...opts, line, text: words, warnings, raw });
+  }
+
+  // A docker command that is not `run` gets the precise complaint.
+  if (engineCommand) parseRunArgv(engineCommand.argv, { ...opts, line: engineCommand.line });
+  throw new RunParseError('no "docker run", "podman run" or "nerdctl run" command found', undefined, opts.file, opts.line);
+}
+

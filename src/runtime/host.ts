@@ -1,0 +1,166 @@
+// Facts about host folders that bind mounts expose: read with stat(2) on this machine (the one
+// I/O edge of the runtime layer), or from a YAML file describing another machine, so examples
+// and CI give the same answer everywhere.
+
+import { readdir, lstat, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { parse } from 'yaml';
+import type { FileKind, FileMeta, HostPathFacts } from '../model/types.js';
+import { normalizePath } from '../image/fs.js';
+import { RunParseError } from './errors.js';
+import type { Invoker } from './docker.js';
+
+/** More children than this and a directory's listing is left partial. */
+const MAX_CHILDREN = 2000;
+
+function kindOf(st: Stats): FileKind {
+  if (st.isDirectory()) return 'dir';
+  if (st.isFile()) return 'file';
+  if (st.isSymbolicLink()) return 'symlink';
+
+  return 'other';
+}
+
+function metaOf(st: Stats): FileMeta {
+  return { kind: kindOf(st), uid: st.uid, gid: st.gid, mode: st.mode & 0o7777 };
+}
+
+/**
+ * stat(2) each path, following symlinks as the mount(2) of a bind source does. With
+ * `children`, a directory's entries are listed too (one level, lstat), and the directory is
+ * then complete (partial: false). A path that cannot be stat'ed for another reason than ENOENT
+ * is reported as existing with unknown metadata.
+ */
+export async function statHostPaths(
+  paths: string[],
+  opts: { children?: boolean } = {},
+): Promise<HostPathFacts[]> {
+  const out: HostPathFacts[] = [];
+
+  for (const raw of paths) {
+    const path = normalizePath(raw);
+    let st: Stats;
+    try {
+      st = await stat(path);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      out.push(code === 'ENOENT' || code === 'ENOTDIR' ? { path, exists: false, from: 'stat' } : { path, exists: true, from: 'stat' });
+      continue;
+    }
+
+    const meta = metaOf(st);
+    out.push({ path, exists: true, meta, from: 'stat' });
+    if (!opts.children || meta.kind !== 'dir') continue;
+
+    let names: string[];
+    try {
+      names = await readdir(path);
+    } catch {
+      continue;
+    }
+    meta.partial = names.length > MAX_CHILDREN;
+    for (const name of names.slice(0, MAX_CHILDREN)) {
+      const child = `${path === '/' ? '' : path}/${name}`;
+      try {
+        out.push({ path: child, exists: true, meta: metaOf(await lstat(child)), from: 'stat' });
+      } catch {
+        // Vanished between readdir and lstat: leave it out.
+      }
+    }
+  }
+
+  return out;
+}
+
+export interface HostFactsFile {
+  invoker?: Invoker;
+  paths: HostPathFacts[];
+}
+
+const KINDS = new Set(['dir', 'file', 'symlink', 'other']);
+
+function num(v: unknown, what: string): number {
+  const s = String(v);
+  if (!/^\d+$/.test(s)) throw new RunParseError(`host facts: ${what} must be a number, got "${s}"`, what);
+
+  return Number(s);
+}
+
+/** "0755", "755", "0o755", "2775": always octal, as ls and chmod show modes. */
+function mode(v: unknown, what: string): number {
+  const s = String(v).replace(/^0o/, '');
+  if (!/^[0-7]{1,5}$/.test(s)) throw new RunParseError(`host facts: ${what} must be an octal mode, got "${String(v)}"`, what);
+
+  return parseInt(s, 8);
+}
+
+function obj(v: unknown, what: string): Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    throw new RunParseError(`host facts: ${what} must be a mapping`, what);
+  }
+
+  return v as Record<string, unknown>;
+}
+
+/**
+ * Read a host-facts file:
+ *
+ *   invoker: { uid: 1000, gid: 1000, home: /home/me, cwd: /home/me/proj, name: me }
+ *   paths:
+ *     /home/me/proj/data: { uid: 1001, gid: 1001, mode: "0755", kind: dir }
+ *     /home/me/proj/missing: { exists: false }
+ *     /home/me/proj/full: { uid: 1000, gid: 1000, mode: "0755", kind: dir, complete: true }
+ *
+ * Every scalar is read as text (YAML's failsafe schema) so `mode: 0755` stays octal whatever
+ * YAML version the writer had in mind. Relative paths and `~` use the invoker's cwd and home.
+ */
+export function parseHostFactsFile(yamlText: string): HostFactsFile {
+  let doc: unknown;
+  try {
+    doc = parse(yamlText, { schema: 'failsafe' }) ?? {};
+  } catch (e) {
+    throw new RunParseError(`host facts: ${(e as Error).message}`);
+  }
+  const top = obj(doc, 'the file');
+  const out: HostFactsFile = { paths: [] };
+
+  if (top.invoker !== undefined) {
+    const inv = obj(top.invoker, 'invoker');
+    out.invoker = {
+      uid: num(inv.uid, 'invoker.uid'),
+      gid: num(inv.gid, 'invoker.gid'),
+      home: normalizePath(String(inv.home ?? '/')),
+      cwd: normalizePath(String(inv.cwd ?? inv.home ?? '/')),
+    };
+    if (inv.name !== undefined) out.invoker.name = String(inv.name);
+  }
+
+  const cwd = out.invoker?.cwd ?? '/';
+  const home = out.invoker?.home ?? '/';
+  const paths = top.paths === undefined ? {} : obj(top.paths, 'paths');
+
+  for (const [raw, value] of Object.entries(paths)) {
+    const where = `paths["${raw}"]`;
+    const path = raw === '~' || raw.startsWith('~/') ? normalizePath(raw.slice(1).replace(/^\//, ''), home) : normalizePath(raw, cwd);
+    const f = value === null || value === '' ? {} : obj(value, where);
+
+    if (String(f.exists ?? 'true') === 'false') {
+      out.paths.push({ path, exists: false, from: 'facts-file' });
+      continue;
+    }
+
+    const kind = String(f.kind ?? 'dir');
+    if (!KINDS.has(kind)) throw new RunParseError(`host facts: ${where}.kind must be dir, file, symlink or other`, where);
+    const meta: FileMeta = {
+      kind: kind as FileKind,
+      uid: num(f.uid ?? '0', `${where}.uid`),
+      gid: num(f.gid ?? f.uid ?? '0', `${where}.gid`),
+      mode: mode(f.mode ?? (kind === 'dir' ? '0755' : '0644'), `${where}.mode`),
+    };
+    if (f.target !== undefined) meta.target = String(f.target);
+    if (kind === 'dir') meta.partial = String(f.complete ?? 'false') !== 'true';
+    out.paths.push({ path, exists: true, meta, from: 'facts-file' });
+  }
+
+  return out;
+}

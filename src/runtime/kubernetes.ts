@@ -1,0 +1,235 @@
+// Kubernetes workloads (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) as
+// RunContexts: one per container. Semantics come from the Kubernetes documentation, cited
+// beside each field.
+
+import { LineCounter, parseAllDocuments, isMap, isSeq, type Document } from 'yaml';
+import type { MountSpec, RunContext } from '../model/types.js';
+import { normalizePath } from '../image/fs.js';
+import { RunParseError } from './errors.js';
+import type { Invoker } from './docker.js';
+
+export interface KubernetesOptions {
+  file?: string;
+  invoker?: Invoker;
+  /** Include initContainers too (default true). */
+  initContainers?: boolean;
+}
+
+type Obj = Record<string, unknown>;
+
+const asObj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
+const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
+const int = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) ? v : undefined);
+
+/** Where the pod template sits in each workload kind. */
+const TEMPLATE_PATHS: Record<string, string[]> = {
+  Pod: ['spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  ReplicationController: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+/** Line (1-based) of the node at path in the document, when the parser kept its range. */
+function lineOf(doc: Document, path: (string | number)[], lc: LineCounter): number | undefined {
+  const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+
+  return node?.range ? lc.linePos(node.range[0]).line : undefined;
+}
+
+/**
+ * Capabilities as the CRI runtime applies them: names without the CAP_ prefix in the API
+ * (https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-capabilities-for-a-container).
+ */
+function caps(list: unknown): string[] {
+  return asList(list).map((c) => {
+    const up = String(c).toUpperCase();
+    return up === 'ALL' || up.startsWith('CAP_') ? up : `CAP_${up}`;
+  });
+}
+
+interface VolumeDef {
+  name: string;
+  def: Obj;
+}
+
+/**
+ * One volumeMount -> MountSpec, by the type of the pod volume it names.
+ * https://kubernetes.io/docs/concepts/storage/volumes/
+ */
+function mountOf(vm: Obj, volumes: Map<string, VolumeDef>, where: string): MountSpec {
+  const name = String(vm.name ?? '');
+  const target = normalizePath(String(vm.mountPath ?? '/'));
+  const readonly = vm.readOnly === true;
+  const subPath = str(vm.subPath) ?? str(vm.subPathExpr);
+  const written = `${where}: ${name} -> ${target}`;
+  const vol = volumes.get(name);
+  const base = { target, readonly, written, ...(subPath !== undefined ? { subPath } : {}) };
+
+  if (!vol) throw new RunParseError(`volumeMount ${name} names no volume of the pod`, where);
+  const def = vol.def;
+
+  // hostPath: a bind mount of the node's path. Type "" and DirectoryOrCreate create a missing
+  // directory (0755, root); Directory/File/... fail the pod when the check fails.
+  // https://kubernetes.io/docs/concepts/storage/volumes/#hostpath
+  if (def.hostPath !== undefined) {
+    const hp = asObj(def.hostPath);
+    const type = str(hp.type) ?? '';
+    const root = normalizePath(String(hp.path ?? '/'));
+    const source = subPath ? normalizePath(subPath, root) : root;
+    const creates = type === '' || type === 'DirectoryOrCreate';
+
+    return { ...base, kind: 'bind', source, createMissingSource: creates, volumeType: 'hostPath' };
+  }
+
+  // emptyDir: a new world-writable directory (kubelet makes it 0777, see
+  // https://github.com/kubernetes/kubernetes/issues/76158); medium Memory is a tmpfs with the
+  // same mode. https://kubernetes.io/docs/concepts/storage/volumes/#emptydir
+  if (def.emptyDir !== undefined) {
+    return { ...base, kind: 'volume', source: name, createMissingSource: false, volumeType: 'emptyDir' };
+  }
+
+  // configMap, secret, projected, downwardAPI: kubelet writes the keys as files with
+  // defaultMode (0644 unless set); the mount is read-only.
+  // https://kubernetes.io/docs/concepts/storage/volumes/#configmap
+  // https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-files-from-a-pod
+  for (const type of ['configMap', 'secret', 'projected', 'downwardAPI']) {
+    if (def[type] === undefined) continue;
+    const src = asObj(def[type]);
+    const spec: MountSpec = {
+      ...base,
+      readonly: true,
+      kind: 'volume',
+      source: str(src.name) ?? str(src.secretName) ?? name,
+      createMissingSource: false,
+      volumeType: type,
+    };
+    const mode = int(src.defaultMode);
+    if (mode !== undefined) spec.defaultMode = mode;
+    if (Array.isArray(src.items)) {
+      spec.items = asList(src.items).map((it) => {
+        const o = asObj(it);
+        const item: { path: string; mode?: number } = { path: String(o.path ?? o.key ?? '') };
+        if (int(o.mode) !== undefined) item.mode = int(o.mode);
+        return item;
+      });
+    }
+    return spec;
+  }
+
+  // persistentVolumeClaim and the rest: a provisioned volume whose owner depends on the driver.
+  // https://kubernetes.io/docs/concepts/storage/persistent-volumes/
+  const type = Object.keys(def).find((k) => k !== 'name') ?? 'unknown';
+  const claim = str(asObj(def.persistentVolumeClaim).claimName);
+
+  return { ...base, kind: 'volume', source: claim ?? name, createMissingSource: false, volumeType: type };
+}
+
+/** Environment: literal values only; valueFrom references are recorded as unknown text. */
+function envOf(list: unknown): Record<string, string> {
+  const env: Record<string, string> = {};
+
+  for (const e of asList(list)) {
+    const o = asObj(e);
+    const name = str(o.name);
+    if (!name) continue;
+    if (o.value !== undefined) env[name] = String(o.value);
+    else if (o.valueFrom !== undefined) env[name] = `<from ${Object.keys(asObj(o.valueFrom))[0] ?? 'reference'}>`;
+  }
+
+  return env;
+}
+
+/**
+ * Parse every workload in a (multi-document) manifest. Pod-level securityContext applies to
+ * every container; a container's own securityContext wins where both set a field.
+ * https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
+ */
+export function parseKubernetes(yamlText: string, opts: KubernetesOptions = {}): RunContext[] {
+  const lc = new LineCounter();
+  // YAML 1.1 as the API server's parser (sigs.k8s.io/yaml) reads it: 0644 is octal.
+  const docs = parseAllDocuments(yamlText, { lineCounter: lc, version: '1.1' });
+  if (!Array.isArray(docs)) throw new RunParseError('not a YAML stream', undefined, opts.file);
+  const out: RunContext[] = [];
+
+  docs.forEach((doc, docIndex) => {
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0];
+      throw new RunParseError(`YAML: ${e.message}`, undefined, opts.file, e.linePos?.[0]?.line);
+    }
+    if (!isMap(doc.contents)) return;
+    const obj = asObj(doc.toJS());
+    const kind = String(obj.kind ?? '');
+    const path = TEMPLATE_PATHS[kind];
+    if (!path) return;
+
+    let spec: unknown = obj;
+    for (const k of path) spec = asObj(spec)[k];
+    const pod = asObj(spec);
+    const name = str(asObj(obj.metadata).name) ?? `document ${docIndex + 1}`;
+    const podSc = asObj(pod.securityContext);
+    const volumes = new Map<string, VolumeDef>();
+    for (const v of asList(pod.volumes)) {
+      const o = asObj(v);
+      volumes.set(String(o.name ?? ''), { name: String(o.name ?? ''), def: o });
+    }
+
+    const lists: [string, unknown][] = [['containers', pod.containers]];
+    if (opts.initContainers !== false) lists.unshift(['initContainers', pod.initContainers]);
+
+    for (const [listName, list] of lists) {
+      asList(list).forEach((c, ci) => {
+        const container = asObj(c);
+        const cname = str(container.name) ?? `#${ci}`;
+        const sc = asObj(container.securityContext);
+        const where = `${kind}/${name} ${listName === 'containers' ? 'container' : 'initContainer'} ${cname}`;
+        const nodePath = [...path, listName, ci];
+        const line = isSeq(doc.getIn(nodePath.slice(0, -1), true)) ? lineOf(doc, nodePath, lc) : undefined;
+
+        // Container fields override the pod's for runAsUser/runAsGroup/runAsNonRoot.
+        const runAsUser = int(sc.runAsUser) ?? int(podSc.runAsUser);
+        const runAsGroup = int(sc.runAsGroup) ?? int(podSc.runAsGroup);
+        const runAsNonRoot = (sc.runAsNonRoot ?? podSc.runAsNonRoot) === true;
+        const fsGroup = int(podSc.fsGroup);
+        const policy = str(podSc.supplementalGroupsPolicy);
+        const privileged = sc.privileged === true;
+        const capsObj = asObj(sc.capabilities);
+
+        const run: RunContext = {
+          tool: 'kubernetes',
+          groupAdd: asList(podSc.supplementalGroups).map(String),
+          mounts: asList(container.volumeMounts).map((vm) => mountOf(asObj(vm), volumes, where)),
+          env: envOf(container.env),
+          capAdd: caps(capsObj.add),
+          capDrop: caps(capsObj.drop),
+          privileged,
+          // allowPrivilegeEscalation: false sets no_new_privs; privileged implies true.
+          // https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
+          noNewPrivileges: sc.allowPrivilegeEscalation === false && !privileged,
+          readOnlyRootfs: sc.readOnlyRootFilesystem === true,
+          publish: asList(container.ports).map((p) => String(asObj(p).containerPort ?? '')),
+          origin: { file: opts.file, line, text: where },
+        };
+        if (runAsUser !== undefined) run.user = String(runAsUser);
+        if (runAsGroup !== undefined) run.runAsGroup = runAsGroup;
+        if (runAsNonRoot) run.runAsNonRoot = true;
+        if (fsGroup !== undefined) run.fsGroup = fsGroup;
+        if (policy === 'Strict' || policy === 'Merge') run.supplementalGroupsPolicy = policy;
+        if (str(container.workingDir)) run.workdir = String(container.workingDir);
+        if (str(container.image)) run.image = String(container.image);
+        // command replaces ENTRYPOINT, args replaces CMD.
+        // https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/
+        if (Array.isArray(container.command)) run.entrypoint = container.command.map(String);
+        if (Array.isArray(container.args)) run.command = container.args.map(String);
+        if (opts.invoker) run.invoker = { ...opts.invoker };
+        out.push(run);
+      });
+    }
+  });
+
+  return out;
+}

@@ -1,0 +1,543 @@
+// The runtime resolver: image + how it is run + what the host holds -> the process identity and
+// the file system view it sees. Pure. Mirrors what Docker's daemon and runc do at container
+// create/start (moby daemon/oci_linux.go getUser, daemon/container copyExistingContents, runc
+// libcontainer/init and env.go), with podman's differences where they matter for files.
+
+import type { Identity, View, ViewMount } from '../access/evaluate.js';
+import { DOCKER_DEFAULT_CAPS } from '../access/evaluate.js';
+import type {
+  Assumption,
+  Capability,
+  FileMeta,
+  FsTree,
+  HostPathFacts,
+  ImageState,
+  MountSpec,
+  Process,
+  RunContext,
+} from '../model/types.js';
+import { groupByGid, groupByName, memberGroups, parseId, resolveExecUser, userByUid } from '../image/accounts.js';
+import { cloneTree, copyTree, isUnder, mkdirp, normalizePath, octal, removeTree, resolvePath } from '../image/fs.js';
+import { DEFAULT_PATH } from '../image/state.js';
+import { sortMounts } from './mounts.js';
+
+export type Engine = 'docker' | 'podman';
+
+export interface RuntimeNote {
+  text: string;
+  assumption?: Assumption;
+}
+
+export interface RuntimeResolution {
+  process: Process;
+  view: View;
+  identity: Identity;
+  notes: RuntimeNote[];
+  /** Reasons the container would not start at all. */
+  errors: { message: string }[];
+}
+
+/** Every capability of Linux 6.x (capability.h), for --privileged and --cap-add ALL. */
+export const ALL_LINUX_CAPS: readonly Capability[] = [
+  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL',
+  'CAP_SETGID', 'CAP_SETUID', 'CAP_SETPCAP', 'CAP_LINUX_IMMUTABLE', 'CAP_NET_BIND_SERVICE',
+  'CAP_NET_BROADCAST', 'CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_IPC_LOCK', 'CAP_IPC_OWNER',
+  'CAP_SYS_MODULE', 'CAP_SYS_RAWIO', 'CAP_SYS_CHROOT', 'CAP_SYS_PTRACE', 'CAP_SYS_PACCT',
+  'CAP_SYS_ADMIN', 'CAP_SYS_BOOT', 'CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_TIME',
+  'CAP_SYS_TTY_CONFIG', 'CAP_MKNOD', 'CAP_LEASE', 'CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL',
+  'CAP_SETFCAP', 'CAP_MAC_OVERRIDE', 'CAP_MAC_ADMIN', 'CAP_SYSLOG', 'CAP_WAKE_ALARM',
+  'CAP_BLOCK_SUSPEND', 'CAP_AUDIT_READ', 'CAP_PERFMON', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE',
+];
+
+/** containers.conf's default set (podman 4.x+): Docker's minus MKNOD, NET_RAW, AUDIT_WRITE. */
+const PODMAN_DEFAULT_CAPS: readonly Capability[] = [...DOCKER_DEFAULT_CAPS].filter(
+  (c) => c !== 'CAP_MKNOD' && c !== 'CAP_NET_RAW' && c !== 'CAP_AUDIT_WRITE',
+);
+
+function assumption(id: string, subject: string, text: string, confidence: Assumption['confidence']): Assumption {
+  return { id, subject, text, confidence };
+}
+
+/**
+ * Docker's capability arithmetic (moby daemon/pkg/oci/caps TweakCapabilities): privileged gets
+ * everything; ALL in add means everything not dropped; ALL in drop means only what is added;
+ * otherwise drop from the defaults, then add.
+ */
+export function tweakCapabilities(
+  defaults: readonly Capability[],
+  add: string[],
+  drop: string[],
+  privileged: boolean,
+): Set<Capability> {
+  if (privileged) return new Set(ALL_LINUX_CAPS);
+  if (add.includes('ALL')) return new Set(ALL_LINUX_CAPS.filter((c) => !drop.includes(c)));
+  if (drop.includes('ALL')) return new Set(add.filter((c) => c !== 'ALL'));
+
+  const caps = new Set(defaults.filter((c) => !drop.includes(c)));
+  for (const c of add) caps.add(c);
+
+  return caps;
+}
+
+export function runAsIdentity(p: Process): Identity {
+  const label = p.userName ? `uid ${p.uid} (${p.userName})` : `uid ${p.uid} (no passwd entry)`;
+
+  return { uid: p.uid, gid: p.gid, groups: [...p.groups], caps: p.caps, label };
+}
+
+interface UserResult {
+  uid: number;
+  gid: number;
+  groups: number[];
+  name?: string;
+  home: string;
+  hasPasswdEntry: boolean;
+}
+
+/** The run user: --user, podman keep-id, Kubernetes runAsUser/runAsGroup, else the image USER. */
+function resolveUser(
+  image: ImageState,
+  run: RunContext,
+  engine: Engine,
+  notes: RuntimeNote[],
+  errors: { message: string }[],
+): UserResult {
+  const acc = image.accounts;
+  let spec = run.user ?? image.config.user;
+
+  // podman --userns=keep-id runs as the caller unless --user says otherwise (podman-run(1)).
+  if (run.userns?.startsWith('keep-id') && run.user === undefined && engine === 'podman') {
+    const uid = /uid=(\d+)/.exec(run.userns)?.[1] ?? String(run.invoker?.uid ?? 0);
+    const gid = /gid=(\d+)/.exec(run.userns)?.[1] ?? String(run.invoker?.gid ?? 0);
+    spec = `${uid}:${gid}`;
+    notes.push({ text: `--userns=${run.userns}: the process runs as the caller's ids ${spec}` });
+  }
+
+  const r = resolveExecUser(acc, spec);
+  if (!r.ok) {
+    errors.push({ message: r.error });
+    notes.push({ text: `the container would not start (${r.error}); the identity below is a stand-in (nobody)` });
+
+    return { uid: 65534, gid: 65534, groups: [65534], home: '/', hasPasswdEntry: false };
+  }
+
+  let { gid } = r.user;
+  let supplementary = r.user.supplementary;
+
+  // Kubernetes: runAsGroup replaces the primary group; with the default Merge policy the image's
+  // /etc/group memberships of the uid are still added.
+  // https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#configure-fine-grained-supplementalgroups-control-for-a-pod
+  if (run.tool === 'kubernetes') {
+    if (run.runAsGroup !== undefined) gid = run.runAsGroup;
+    const entry = userByUid(acc, r.user.uid);
+    supplementary =
+      run.supplementalGroupsPolicy === 'Strict' || !entry ? [] : memberGroups(acc, entry.name).map((g) => g.gid);
+  }
+
+  const groups = [gid, ...supplementary];
+  for (const g of run.groupAdd) {
+    if (g === 'keep-groups') {
+      notes.push({ text: '--group-add keep-groups: the caller\'s host groups are kept; they are not known here' });
+      continue;
+    }
+    const n = parseId(g);
+    if (n !== undefined) {
+      groups.push(n);
+      continue;
+    }
+    const entry = groupByName(acc, g);
+    if (!entry) errors.push({ message: `unable to find group ${g}: no matching entries in group file` });
+    else groups.push(entry.gid);
+  }
+  if (run.fsGroup !== undefined) groups.push(run.fsGroup);
+
+  return {
+    uid: r.user.uid,
+    gid,
+    groups: groups.filter((g, i) => groups.indexOf(g) === i),
+    name: r.user.name,
+    home: r.user.home,
+    hasPasswdEntry: r.user.hasPasswdEntry,
+  };
+}
+
+/** Kubernetes' kubelet check for runAsNonRoot (kuberuntime security_context verifyRunAsNonRoot). */
+function checkNonRoot(image: ImageState, run: RunContext, uid: number, errors: { message: string }[]): void {
+  if (!run.runAsNonRoot) return;
+  const spec = run.user ?? image.config.user;
+  const userPart = spec.split(':')[0];
+
+  if (run.user === undefined && userPart !== '' && parseId(userPart) === undefined) {
+    errors.push({
+      message: `container has runAsNonRoot and image has non-numeric user (${userPart}), cannot verify user is non-root`,
+    });
+  } else if (uid === 0) {
+    errors.push({ message: 'container has runAsNonRoot and image will run as root' });
+  }
+}
+
+function hostFact(host: HostPathFacts[], path: string): HostPathFacts | undefined {
+  return host.find((h) => normalizePath(h.path) === path);
+}
+
+function dirMeta(uid: number, gid: number, mode: number, origin: string, partial = false): FileMeta {
+  return partial ? { kind: 'dir', uid, gid, mode, origin, partial } : { kind: 'dir', uid, gid, mode, origin };
+}
+
+interface ViewBuild {
+  fs: FsTree;
+  mounts: ViewMount[];
+  dependsOn: { prefix: string; id: string }[];
+  notes: RuntimeNote[];
+  errors: { message: string }[];
+}
+
+/** Lay a bind mount over the tree: the host's metadata shows through unchanged. */
+function applyBind(vb: ViewBuild, m: MountSpec, target: string, host: HostPathFacts[], engine: Engine): void {
+  const src = m.source ?? '';
+  const facts = hostFact(host, src);
+
+  if (facts && !facts.exists) {
+    if (!m.createMissingSource) {
+      vb.errors.push({
+        message: engine === 'podman' && !m.written.startsWith('--mount')
+          ? `statfs ${src}: no such file or directory`
+          : `invalid mount config for type "bind": bind source path does not exist: ${src}`,
+      });
+      return;
+    }
+    // moby daemon/volume/mounts: -v creates the missing source directory as the daemon's root.
+    vb.notes.push({ text: `${src} does not exist on the host: ${m.written} creates it as root:root 0755` });
+    vb.fs.set(target, dirMeta(0, 0, 0o755, `host:${src} (created by the daemon)`));
+    return;
+  }
+
+  if (!facts || !facts.meta) {
+    const a = assumption(
+      `host-unknown:${src}`,
+      src,
+      `nothing is known about the host path ${src}; assumed a directory owned by root, mode 0755`,
+      'low',
+    );
+    vb.notes.push({ text: a.text, assumption: a });
+    vb.dependsOn.push({ prefix: target, id: a.id });
+    vb.fs.set(target, dirMeta(0, 0, 0o755, `host:${src}`, true));
+    return;
+  }
+
+  const meta = facts.meta;
+  vb.fs.set(target, {
+    ...meta,
+    origin: `host:${src}`,
+    // The host's listing is unknown unless the facts say it is complete.
+    partial: meta.kind === 'dir' ? meta.partial ?? true : undefined,
+  });
+
+  // Children the host facts describe show up under the target.
+  for (const h of host) {
+    const p = normalizePath(h.path);
+    if (p === src || !isUnder(p, src) || !h.exists || !h.meta) continue;
+    vb.fs.set(target + p.slice(src.length), { ...h.meta, origin: `host:${p}` });
+  }
+}
+
+/**
+ * A new volume (named, anonymous, or an image VOLUME): Docker copies the image's content at
+ * the path into it and gives its root the image directory's owner and mode
+ * (moby daemon/container copyExistingContents); an empty image path or `nocopy` leaves a fresh
+ * root:root 0755 directory. podman chowns a volume with no image content to the process user.
+ */
+function applyVolume(
+  vb: ViewBuild,
+  m: MountSpec,
+  target: string,
+  imageFs: FsTree,
+  engine: Engine,
+  user: UserResult,
+  fsGroup: number | undefined,
+): void {
+  const image = imageFs.get(target);
+  const label = m.source ? `volume ${m.source}` : `anonymous volume at ${target}`;
+
+  if (m.volumeType !== undefined) {
+    applyKubernetesVolume(vb, m, target, fsGroup);
+    return;
+  }
+
+  if (m.kind === 'volume') {
+    const a = assumption(
+      `volume-new:${m.source}`,
+      `volume ${m.source}`,
+      `named volume ${m.source} is assumed new and empty; an existing volume keeps whatever owner and content it has`,
+      'medium',
+    );
+    vb.notes.push({ text: a.text, assumption: a });
+    vb.dependsOn.push({ prefix: target, id: a.id });
+  }
+
+  if (image && image.kind === 'dir' && !m.nocopy) {
+    copyTree(imageFs, target, vb.fs, target, (meta) => ({ ...meta }));
+    vb.notes.push({
+      text: `${label}: the image's ${target} (${octal(image.mode)} ${image.uid}:${image.gid}) is copied in`,
+    });
+    return;
+  }
+
+  if (engine === 'podman') {
+    vb.fs.set(target, dirMeta(user.uid, user.gid, 0o755, `${label} (podman, owned by the process user)`));
+    vb.notes.push({ text: `${label}: no image content at ${target}; podman gives the new volume to ${user.uid}:${user.gid}` });
+    return;
+  }
+
+  vb.fs.set(target, dirMeta(0, 0, 0o755, `${label} (new, empty)`));
+  vb.notes.push({ text: `${label}: ${m.nocopy ? 'nocopy' : `no image directory at ${target}`}, so the volume root is root:root 0755` });
+}
+
+/**
+ * Kubernetes volume types. Sources:
+ * - emptyDir is created world-writable (0777) by the kubelet:
+ *   https://kubernetes.io/docs/concepts/storage/volumes/#emptydir and pkg/volume/emptydir.
+ * - fsGroup: "the owning GID will be the FSGroup, the setgid bit is set, and the permission bits
+ *   are OR'd with rw-rw----":
+ *   https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#security-context
+ * - configMap/secret volumes are mounted read-only, files with defaultMode (0644 by default):
+ *   https://kubernetes.io/docs/concepts/storage/volumes/#configmap
+ */
+function applyKubernetesVolume(vb: ViewBuild, m: MountSpec, target: string, fsGroup: number | undefined): void {
+  const type = m.volumeType ?? '';
+  const origin = `kubernetes ${type}${m.source ? ` ${m.source}` : ''}`;
+  const withFsGroup = (mode: number): { gid: number; mode: number } =>
+    fsGroup === undefined ? { gid: 0, mode } : { gid: fsGroup, mode: mode | 0o2000 | 0o070 };
+
+  if (type === 'emptyDir') {
+    const { gid, mode } = withFsGroup(0o777);
+    vb.fs.set(target, dirMeta(0, gid, mode, origin));
+    vb.notes.push({ text: `emptyDir ${m.source ?? ''} at ${target}: a new directory ${octal(mode)} 0:${gid}` });
+    return;
+  }
+
+  if (type === 'configMap' || type === 'secret' || type === 'projected' || type === 'downwardAPI') {
+    const fileMode = m.defaultMode ?? 0o644;
+    const gid = fsGroup ?? 0;
+    vb.fs.set(target, dirMeta(0, gid, 0o755, origin, m.items === undefined));
+    for (const it of m.items ?? []) {
+      const p = normalizePath(it.path, target);
+      mkdirp(vb.fs, p.slice(0, p.lastIndexOf('/')) || '/', { uid: 0, gid, mode: 0o755, origin });
+      vb.fs.set(p, { kind: 'file', uid: 0, gid, mode: it.mode ?? fileMode, origin });
+    }
+    const a = assumption(
+      `k8s-${type}-root:${target}`,
+      target,
+      `${type} volume directory assumed 0755 0:${gid}; its files are ${octal(fileMode)} and it is read-only`,
+      'medium',
+    );
+    vb.notes.push({ text: a.text, assumption: a });
+    vb.dependsOn.push({ prefix: target, id: a.id });
+    return;
+  }
+
+  // persistentVolumeClaim and every other provisioned volume: ownership depends on the driver.
+  const { gid, mode } = withFsGroup(0o755);
+  vb.fs.set(target, dirMeta(0, gid, mode, origin, true));
+  const a = assumption(
+    `k8s-volume-owner:${target}`,
+    target,
+    `${type} volume ${m.source ?? ''}: owner unknown (depends on the storage driver); assumed ` +
+      `${octal(mode)} 0:${gid}${fsGroup !== undefined ? ' after the fsGroup change' : ''}`,
+    'low',
+  );
+  vb.notes.push({ text: a.text, assumption: a });
+  vb.dependsOn.push({ prefix: target, id: a.id });
+}
+
+/** tmpfs: a fresh root-owned 1777 directory unless mode/uid/gid say otherwise (docs: tmpfs). */
+function applyTmpfs(vb: ViewBuild, m: MountSpec, target: string, imageFs: FsTree, engine: Engine): void {
+  const meta = dirMeta(m.tmpfsUid ?? 0, m.tmpfsGid ?? 0, m.tmpfsMode ?? 0o1777, 'tmpfs');
+
+  // podman copies the image content into the tmpfs (tmpcopyup), Docker hides it.
+  if (engine === 'podman' && imageFs.get(target)?.kind === 'dir') {
+    copyTree(imageFs, target, vb.fs, target);
+  }
+  vb.fs.set(target, meta);
+}
+
+function describeMount(m: MountSpec): string {
+  switch (m.kind) {
+    case 'bind': return `a bind mount of ${m.source}`;
+    case 'volume': return m.volumeType ? `a ${m.volumeType} volume ${m.source ?? ''}`.trim() : `the named volume ${m.source}`;
+    case 'anonymous': return 'an anonymous volume';
+    case 'image-volume': return 'an anonymous volume (image VOLUME)';
+    case 'tmpfs': return 'a tmpfs';
+  }
+}
+
+function buildView(
+  image: ImageState,
+  run: RunContext,
+  host: HostPathFacts[],
+  engine: Engine,
+  user: UserResult,
+): ViewBuild {
+  const vb: ViewBuild = { fs: cloneTree(image.fs), mounts: [], dependsOn: [], notes: [], errors: [] };
+
+  // Image VOLUME paths the run does not mount over become anonymous volumes.
+  const targets = new Set(run.mounts.map((m) => normalizePath(m.target)));
+  const mounts: MountSpec[] = [...run.mounts];
+  for (const v of image.config.volumes) {
+    const target = normalizePath(v);
+    if (targets.has(target)) continue;
+    mounts.push({ target, kind: 'image-volume', readonly: false, createMissingSource: false, written: `VOLUME ${v}` });
+  }
+
+  for (const m of sortMounts(mounts)) {
+    // runc resolves the destination inside the rootfs, following symlinks (securejoin).
+    const target = resolvePath(vb.fs, normalizePath(m.target)).path;
+    const parent = target.slice(0, target.lastIndexOf('/')) || '/';
+
+    // A missing mount point (and its parents) is created by runc as root 0755.
+    mkdirp(vb.fs, parent, { uid: 0, gid: 0, mode: 0o755, origin: `mount point for ${m.target}` });
+    removeTree(vb.fs, target);
+
+    if (m.kind === 'bind') applyBind(vb, m, target, host, engine);
+    else if (m.kind === 'tmpfs') applyTmpfs(vb, m, target, image.fs, engine);
+    else applyVolume(vb, m, target, image.fs, engine, user, run.fsGroup);
+
+    // configMap/secret volumes are always read-only in Kubernetes.
+    const ro = m.readonly || ['configMap', 'secret', 'projected', 'downwardAPI'].includes(m.volumeType ?? '');
+    vb.mounts.push({ target, readonly: ro, describe: describeMount(m) });
+  }
+
+  return vb;
+}
+
+/**
+ * Docker creates a missing working directory (and parents) 0755 owned by root at each start
+ * (moby daemon/container SetupWorkingDirectory); podman creates a missing image WORKDIR with the
+ * last level owned by the run user and refuses a missing `-w` (libpod resolveWorkDir).
+ */
+function ensureWorkdir(
+  vb: ViewBuild,
+  cwd: string,
+  run: RunContext,
+  engine: Engine,
+  user: UserResult,
+): void {
+  const r = resolvePath(vb.fs, cwd);
+  if (r.meta) return;
+  if (r.unknown) {
+    vb.notes.push({ text: `working directory ${cwd} is not known to exist in the base image` });
+    return;
+  }
+
+  if (engine === 'podman') {
+    if (run.workdir !== undefined && run.tool === 'podman') {
+      vb.errors.push({ message: `workdir "${cwd}" does not exist on container` });
+      return;
+    }
+    mkdirp(vb.fs, cwd, { uid: 0, gid: 0, mode: 0o755, origin: 'working directory (podman)' });
+    vb.fs.set(r.path, dirMeta(user.uid, user.gid, 0o755, 'working directory (podman)'));
+    vb.notes.push({ text: `working directory ${cwd} is missing: podman creates it 0755 owned by ${user.uid}:${user.gid}` });
+    return;
+  }
+
+  mkdirp(vb.fs, cwd, { uid: 0, gid: 0, mode: 0o755, origin: 'working directory (docker)' });
+  vb.notes.push({ text: `working directory ${cwd} is missing: Docker creates it 0755 owned by root, not by the run user` });
+}
+
+/** Resolve the process and its file system view for one container start. */
+export function resolveRuntime(
+  image: ImageState,
+  run: RunContext,
+  host: HostPathFacts[],
+  opts: { engine: Engine },
+): RuntimeResolution {
+  const notes: RuntimeNote[] = [];
+  const errors: { message: string }[] = [];
+  const engine = opts.engine;
+
+  const user = resolveUser(image, run, engine, notes, errors);
+  checkNonRoot(image, run, user.uid, errors);
+
+  // HOME: the run's -e HOME, then the image's ENV HOME, then passwd, then '/' (runc env.go).
+  // An empty HOME counts as unset (runc >= 1.4).
+  const env: Record<string, string> = {};
+  if (image.config.env.PATH === undefined) env.PATH = DEFAULT_PATH;
+  Object.assign(env, image.config.env, run.env);
+  let homeFrom: Process['homeFrom'];
+  let home: string;
+  if (env.HOME !== undefined && env.HOME !== '') {
+    home = env.HOME;
+    homeFrom = 'env';
+  } else if (user.hasPasswdEntry) {
+    home = user.home;
+    homeFrom = 'passwd';
+  } else {
+    home = '/';
+    homeFrom = 'default';
+    notes.push({ text: `uid ${user.uid} has no entry in the image's /etc/passwd: HOME is /, and whoami fails` });
+  }
+  env.HOME = home;
+
+  const cwdRaw = run.workdir ?? (image.config.workdir || '/');
+  if (!cwdRaw.startsWith('/')) {
+    errors.push({ message: `the working directory '${cwdRaw}' is invalid, it needs to be an absolute path` });
+  }
+  const cwd = normalizePath(cwdRaw);
+
+  // Capabilities: only uid 0 holds an effective set; a non-root process has none (no ambient
+  // capabilities are raised by Docker or runc; capabilities(7) on execve).
+  const defaults = engine === 'podman' ? PODMAN_DEFAULT_CAPS : [...DOCKER_DEFAULT_CAPS];
+  if (engine === 'podman') {
+    notes.push({
+      text: 'podman default capabilities assumed without MKNOD, NET_RAW and AUDIT_WRITE',
+      assumption: assumption('podman-default-caps', 'capabilities', 'podman uses containers.conf\'s 11 default capabilities (older releases used 14)', 'medium'),
+    });
+  }
+  const bounding = tweakCapabilities(defaults, run.capAdd, run.capDrop, run.privileged);
+  const caps = user.uid === 0 ? bounding : new Set<Capability>();
+  if (user.uid !== 0 && (run.capAdd.length > 0 || run.privileged)) {
+    notes.push({ text: `uid ${user.uid} is not root: added capabilities stay in the bounding set and are not effective` });
+  }
+
+  const vb = buildView(image, run, host, engine, user);
+  ensureWorkdir(vb, cwd, run, engine, user);
+
+  // podman --read-only keeps /tmp, /run and /var/tmp writable (read-only-tmpfs defaults to true).
+  const readOnlyTmpfs = run.options?.['read-only-tmpfs']?.at(-1) !== 'false';
+  if (run.readOnlyRootfs && engine === 'podman' && readOnlyTmpfs) {
+    for (const t of ['/tmp', '/run', '/var/tmp']) {
+      if (vb.mounts.some((m) => m.target === t)) continue;
+      removeTree(vb.fs, t);
+      mkdirp(vb.fs, t, { uid: 0, gid: 0, mode: 0o1777, origin: 'tmpfs (podman --read-only-tmpfs)' });
+      vb.fs.set(t, dirMeta(0, 0, 0o1777, 'tmpfs (podman --read-only-tmpfs)'));
+      vb.mounts.push({ target: t, readonly: false, describe: 'a tmpfs (podman --read-only-tmpfs)' });
+    }
+  }
+
+  notes.push(...vb.notes);
+  errors.push(...vb.errors);
+
+  const process: Process = {
+    uid: user.uid,
+    gid: user.gid,
+    groups: user.groups,
+    userName: user.name,
+    groupName: groupByGid(image.accounts, user.gid)?.name,
+    hasPasswdEntry: user.hasPasswdEntry,
+    home,
+    homeFrom,
+    cwd,
+    caps,
+    noNewPrivileges: run.noNewPrivileges,
+    env,
+  };
+
+  const view: View = {
+    fs: vb.fs,
+    mounts: vb.mounts,
+    readOnlyRoot: run.readOnlyRootfs,
+    dependsOn: vb.dependsOn,
+  };
+
+  return { process, view, identity: runAsIdentity(process), notes, errors };
+}

@@ -1,0 +1,130 @@
+// Syntax tree of the POSIX shell subset (with the bash additions Dockerfiles use) that RUN
+// commands are written in. Produced by parse.ts; walked by interpret.ts.
+
+export type WordPart =
+  | { type: 'lit'; value: string }
+  /** '...' */
+  | { type: 'sq'; value: string }
+  /** "..." */
+  | { type: 'dq'; parts: WordPart[] }
+  /**
+   * $NAME, ${NAME}, ${NAME:-word}, ${#NAME}, ...
+   * op is the operator text (':-', '-', ':=', '#', '%%', '/', ':', ...).
+   */
+  | {
+      type: 'param';
+      name: string;
+      op?: string;
+      /** Operator word; for the `/` operators, the pattern. */
+      arg?: Word;
+      length?: boolean;
+      /** ${!NAME} (bash indirection). */
+      indirect?: boolean;
+      /** ${NAME[index]} (bash arrays): the raw index text. */
+      index?: string;
+      /** Replacement of ${NAME/pattern/repl} (op '/', '//', '/#', '/%'). */
+      repl?: Word;
+    }
+  /** $(...) or `...`: the inner script is parsed too. */
+  | { type: 'cmdsubst'; script: Script; raw: string }
+  /** $((...)) */
+  | { type: 'arith'; raw: string }
+  /** $'...' (bash ANSI-C quoting), value already unescaped. */
+  | { type: 'ansic'; value: string };
+
+export interface Word {
+  parts: WordPart[];
+  /** Source text of the word. */
+  raw: string;
+}
+
+export interface Redirect {
+  /** '>', '>>', '<', '>&', '<&', '<<', '<<-', '<>', '>|', '&>', '&>>', '<<<' */
+  op: string;
+  /** Explicit fd number before the operator (2>), when given. */
+  fd?: number;
+  target: Word;
+  /** Here-document body, for << and <<-. */
+  heredoc?: string;
+  /** Here-document delimiter was quoted (no expansion). */
+  heredocQuoted?: boolean;
+}
+
+export interface Assignment {
+  name: string;
+  value: Word;
+  /** true for +=. */
+  append?: boolean;
+}
+
+export interface SimpleCommand {
+  type: 'cmd';
+  assigns: Assignment[];
+  args: Word[];
+  redirs: Redirect[];
+  /** 0-based line offset inside the script where the command starts. */
+  lineOffset: number;
+}
+
+export interface Subshell { type: 'subshell'; body: Script; redirs: Redirect[] }
+export interface Group { type: 'group'; body: Script; redirs: Redirect[] }
+export interface IfClause {
+  type: 'if';
+  clauses: { cond: Script; body: Script }[];
+  elseBody?: Script;
+  redirs: Redirect[];
+}
+export interface ForClause {
+  type: 'for';
+  name: string;
+  /** null: `for x; do` (iterates "$@"). */
+  items: Word[] | null;
+  body: Script;
+  redirs: Redirect[];
+}
+export interface WhileClause {
+  type: 'while' | 'until';
+  cond: Script;
+  body: Script;
+  redirs: Redirect[];
+}
+export interface CaseClause {
+  type: 'case';
+  word: Word;
+  items: { patterns: Word[]; body: Script }[];
+  redirs: Redirect[];
+}
+export interface FuncDef { type: 'func'; name: string; body: Command }
+/** [[ ... ]] (bash): kept as raw words. */
+export interface TestClause { type: 'test'; words: Word[]; redirs: Redirect[] }
+
+export type Command =
+  | SimpleCommand
+  | Subshell
+  | Group
+  | IfClause
+  | ForClause
+  | WhileClause
+  | CaseClause
+  | FuncDef
+  | TestClause;
+
+export interface Pipeline {
+  negated: boolean;
+  commands: Command[];
+}
+
+export interface AndOr {
+  first: Pipeline;
+  rest: { op: '&&' | '||'; pipeline: Pipeline }[];
+}
+
+export interface Script {
+  items: { andOr: AndOr; background: boolean }[];
+}
+
+export class ShellSyntaxError extends Error {
+  constructor(message: string, readonly offset: number, readonly lineOffset: number) {
+    super(message);
+  }
+}

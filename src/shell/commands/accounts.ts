@@ -1,0 +1,1057 @@
+// RUN commands that change users and groups: shadow's useradd/usermod/userdel/groupadd/
+// groupdel/gpasswd/chpasswd/passwd, Debian's perl adduser/addgroup and BusyBox's
+// adduser/addgroup. Each handler mirrors the tool's own order of checks, so that the first
+// error a real build would print is the one reported here, with the same exit status.
+
+import type { Accounts, FileMeta, GroupEntry, LoginDefs } from '../../model/types.js';
+import {
+  groupByGid,
+  groupByName,
+  lowestFreeId,
+  nextFreeId,
+  parseId,
+  userByName,
+  userByUid,
+} from '../../image/accounts.js';
+import { descendants, mkdirp, moveTree, normalizePath, parentOf, removeTree } from '../../image/fs.js';
+import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
+
+// ---------------------------------------------------------------- option parsing
+
+export interface ParsedArgs {
+  /** Option key -> the values given, '' for a flag without argument. */
+  opts: Map<string, string[]>;
+  operands: string[];
+  /** The first option the spec does not know, as written. */
+  bad?: string;
+}
+
+/**
+ * A small getopt_long: spec keys are option names without dashes ('u' short, 'uid' long), with
+ * a trailing ':' when the option takes an argument; values are the key the result uses.
+ * Operands and options may be mixed (GNU getopt permutes), '--' ends the options.
+ */
+export function getopt(args: string[], spec: Record<string, string>): ParsedArgs {
+  const takes = new Map<string, { key: string; arg: boolean }>();
+  for (const [k, key] of Object.entries(spec)) {
+    const arg = k.endsWith(':');
+    takes.set(arg ? k.slice(0, -1) : k, { key, arg });
+  }
+
+  const opts = new Map<string, string[]>();
+  const operands: string[] = [];
+  const put = (key: string, v: string) => opts.set(key, [...(opts.get(key) ?? []), v]);
+  let bad: string | undefined;
+
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') {
+      operands.push(...args.slice(i + 1));
+      break;
+    }
+
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
+      const t = name.length > 1 ? takes.get(name) : undefined;
+      if (!t) {
+        bad ??= a;
+        continue;
+      }
+      if (!t.arg) put(t.key, '');
+      else if (eq >= 0) put(t.key, a.slice(eq + 1));
+      else put(t.key, args[++i] ?? '');
+      continue;
+    }
+
+    if (a.startsWith('-') && a.length > 1) {
+      for (let j = 1; j < a.length; j++) {
+        const t = takes.get(a[j]);
+        if (!t) {
+          bad ??= `-${a[j]}`;
+          continue;
+        }
+        if (!t.arg) {
+          put(t.key, '');
+          continue;
+        }
+        put(t.key, j + 1 < a.length ? a.slice(j + 1) : (args[++i] ?? ''));
+        break;
+      }
+      continue;
+    }
+
+    operands.push(a);
+  }
+
+  return { opts, operands, bad };
+}
+
+const last = (p: ParsedArgs, key: string): string | undefined => p.opts.get(key)?.at(-1);
+const has = (p: ParsedArgs, key: string): boolean => p.opts.has(key);
+
+// ---------------------------------------------------------------- shared effects
+
+const res = (status: number, ...stderr: string[]): CmdResult =>
+  stderr.length > 0 ? { status, stderr } : { status };
+
+/**
+ * Whether the account files can be locked. shadow's commonio_lock() calls lckpwdf(), which
+ * creates /etc/.pwd.lock; when that fails and the effective uid is not 0 it prints
+ * "Permission denied." (shadow lib/commonio.c).
+ */
+function lockFailure(ctx: ExecContext, prog: string, db: string): string[] | undefined {
+  if (ctx.access('/etc/.pwd.lock', 'create').allowed) return undefined;
+  const lines = ctx.ident.uid !== 0 ? [`${prog}: Permission denied.`] : [];
+
+  return [...lines, `${prog}: cannot lock ${db}; try again later.`];
+}
+
+function groupRef(acc: Accounts, ref: string): GroupEntry | undefined {
+  const n = parseId(ref);
+
+  return n !== undefined ? groupByGid(acc, n) : groupByName(acc, ref);
+}
+
+function allUids(acc: Accounts): number[] {
+  return acc.passwd.map((e) => e.uid);
+}
+
+function allGids(acc: Accounts): number[] {
+  return acc.group.map((g) => g.gid);
+}
+
+function addMember(g: GroupEntry, name: string): void {
+  if (!g.members.includes(name)) g.members.push(name);
+}
+
+function setMeta(ctx: ExecContext, path: string, meta: Omit<FileMeta, 'origin'>): void {
+  ctx.state.fs.set(path, { ...meta, origin: ctx.origin });
+}
+
+/** Copy the skeleton directory into a new home, every copy owned by the new user. */
+function copySkel(ctx: ExecContext, skel: string, home: string, uid: number, gid: number): void {
+  const fs = ctx.state.fs;
+  for (const p of descendants(fs, skel)) {
+    const m = fs.get(p)!;
+    fs.set(home + p.slice(skel.length), { ...m, uid, gid, origin: ctx.origin });
+  }
+}
+
+/** Re-own what the old ids owned under dir (usermod's chown_tree on the home). */
+function reown(ctx: ExecContext, dir: string, from: [number, number], to: [number, number]): void {
+  const fs = ctx.state.fs;
+  for (const p of [dir, ...descendants(fs, dir)]) {
+    const m = fs.get(p);
+    if (!m || m.kind === 'symlink') continue;
+    const uid = m.uid === from[0] ? to[0] : m.uid;
+    const gid = m.gid === from[1] ? to[1] : m.gid;
+    if (uid !== m.uid || gid !== m.gid) fs.set(p, { ...m, uid, gid, origin: ctx.origin });
+  }
+}
+
+/** Name rules close to Debian's shadow (lenient: no ':', ',', spaces, '/', leading '-'). */
+function validName(name: string): boolean {
+  return (
+    name.length > 0 &&
+    name.length <= 32 &&
+    !name.startsWith('-') &&
+    !/^\d+$/.test(name) &&
+    !/[:,\s/]/.test(name) &&
+    name !== '.' &&
+    name !== '..'
+  );
+}
+
+/** CREATE_HOME of login.defs: Debian and Ubuntu leave it unset (no), Fedora/RHEL set yes. */
+function createHomeDefault(ctx: ExecContext): boolean {
+  const text = ctx.state.texts['/etc/login.defs']?.content;
+  const m = text?.match(/^\s*CREATE_HOME\s+(\S+)/m);
+  if (m) return m[1].toLowerCase() === 'yes';
+
+  return ctx.state.distro === 'rhel';
+}
+
+function applyLoginDefsKey(defs: LoginDefs, kv: string): void {
+  const [key, value = ''] = kv.split('=', 2);
+  const n = value.startsWith('0') && value.length > 1 ? parseInt(value, 8) : parseInt(value, 10);
+  const map: Record<string, keyof LoginDefs> = {
+    UID_MIN: 'uidMin',
+    UID_MAX: 'uidMax',
+    GID_MIN: 'gidMin',
+    GID_MAX: 'gidMax',
+    SYS_UID_MIN: 'sysUidMin',
+    SYS_UID_MAX: 'sysUidMax',
+    SYS_GID_MIN: 'sysGidMin',
+    SYS_GID_MAX: 'sysGidMax',
+    UMASK: 'umask',
+    HOME_MODE: 'homeMode',
+  };
+  const field = map[key];
+  if (field && Number.isFinite(n)) (defs as unknown as Record<string, number>)[field] = n;
+  if (key === 'USERGROUPS_ENAB') defs.usergroupsEnab = value.toLowerCase() === 'yes';
+}
+
+/**
+ * Create a home directory the way shadow's create_home() does: missing parents root 0755, the
+ * home itself owned by the user with the given mode, then the skeleton copied in.
+ */
+function makeHome(
+  ctx: ExecContext,
+  home: string,
+  uid: number,
+  gid: number,
+  mode: number,
+  skel: string | undefined,
+): void {
+  mkdirp(ctx.state.fs, parentOf(home), { uid: 0, gid: 0, mode: 0o755, origin: ctx.origin });
+  setMeta(ctx, home, { kind: 'dir', uid, gid, mode });
+  if (skel && ctx.state.fs.get(skel)?.kind === 'dir') copySkel(ctx, skel, home, uid, gid);
+}
+
+// ---------------------------------------------------------------- useradd (shadow)
+
+const USERADD_SPEC: Record<string, string> = {
+  'u:': 'uid', 'uid:': 'uid',
+  o: 'nonUnique', 'non-unique': 'nonUnique',
+  'g:': 'gid', 'gid:': 'gid',
+  'G:': 'groups', 'groups:': 'groups',
+  m: 'createHome', 'create-home': 'createHome',
+  M: 'noCreateHome', 'no-create-home': 'noCreateHome',
+  'd:': 'home', 'home-dir:': 'home',
+  's:': 'shell', 'shell:': 'shell',
+  r: 'system', system: 'system',
+  N: 'noUserGroup', 'no-user-group': 'noUserGroup',
+  U: 'userGroup', 'user-group': 'userGroup',
+  l: 'noLogInit', 'no-log-init': 'noLogInit',
+  'c:': 'comment', 'comment:': 'comment',
+  'p:': 'password', 'password:': 'password',
+  'K:': 'key', 'key:': 'key',
+  'b:': 'base', 'base-dir:': 'base',
+  'k:': 'skel', 'skel:': 'skel',
+  'e:': 'expire', 'expiredate:': 'expire',
+  'f:': 'inactive', 'inactive:': 'inactive',
+  'badname': 'badname', 'badnames': 'badname',
+  'D': 'defaults', 'defaults': 'defaults',
+};
+
+/**
+ * shadow useradd, in the order of src/useradd.c main(): options (unknown groups exit 6), then
+ * "user exists" (9), the user-group clash (9), locking the files (1), the uid check (4), then
+ * the group, the entry and the home.
+ */
+const useradd: CommandHandler = (ctx, argv) => {
+  const acc = ctx.state.accounts;
+  const p = getopt(argv.slice(1), USERADD_SPEC);
+  if (p.bad || (p.operands.length !== 1 && !has(p, 'defaults'))) {
+    return res(2, `useradd: unrecognized option '${p.bad ?? ''}'`.replace(" ''", ''));
+  }
+  if (has(p, 'defaults')) {
+    ctx.unknown('useradd -D changes /etc/default/useradd', ['/etc/default/useradd']);
+    return { status: 0 };
+  }
+
+  const name = p.operands[0];
+  const defs: LoginDefs = { ...acc.loginDefs };
+  for (const kv of p.opts.get('key') ?? []) applyLoginDefsKey(defs, kv);
+  const system = has(p, 'system');
+
+  if (!validName(name) && !has(p, 'badname')) {
+    return res(3, `useradd: invalid user name '${name}': use --badname to ignore`);
+  }
+
+  let uidWanted: number | undefined;
+  const uidText = last(p, 'uid');
+  if (uidText !== undefined) {
+    uidWanted = parseId(uidText);
+    if (uidWanted === undefined || uidWanted < 0) return res(3, `useradd: invalid user ID '${uidText}'`);
+  }
+
+  // -g: the group must exist (getgr_nam_gid), no user group is made.
+  let primary: GroupEntry | undefined;
+  const gText = last(p, 'gid');
+  if (gText !== undefined) {
+    primary = groupRef(acc, gText);
+    if (!primary) return res(6, `useradd: group '${gText}' does not exist`);
+  }
+
+  const extra: GroupEntry[] = [];
+  for (const g of (p.opts.get('groups') ?? []).flatMap((v) => v.split(',')).filter(Boolean)) {
+    const e = groupRef(acc, g);
+    if (!e) return res(6, `useradd: group '${g}' does not exist`);
+    extra.push(e);
+  }
+
+  if (has(p, 'userGroup') && primary) {
+    return res(2, 'useradd: options -g and -U conflict');
+  }
+  const userGroup = has(p, 'userGroup') || (!primary && !has(p, 'noUserGroup') && defs.usergroupsEnab);
+
+  if (userByName(acc, name)) return res(9, `useradd: user '${name}' already exists`);
+  if (userGroup && groupByName(acc, name)) {
+    return res(9, `useradd: group ${name} exists - if you want to add this user to that group, use -g.`);
+  }
+
+  const lock = lockFailure(ctx, 'useradd', '/etc/passwd');
+  if (lock) return res(1, ...lock);
+
+  // find_new_uid(): normal accounts one above the highest in range, system ones counting down.
+  let uid: number;
+  if (uidWanted !== undefined) {
+    if (!has(p, 'nonUnique') && userByUid(acc, uidWanted)) {
+      return res(4, `useradd: UID ${uidWanted} is not unique`);
+    }
+    uid = uidWanted;
+  } else {
+    uid = system
+      ? nextFreeId(allUids(acc), defs.sysUidMin, defs.sysUidMax, true)
+      : nextFreeId(allUids(acc), defs.uidMin, defs.uidMax, false);
+    if (uid < 0) return res(4, "useradd: can't create user");
+  }
+
+  // find_new_gid() takes the uid as the preferred gid when it is free and inside the range.
+  let gid: number;
+  if (userGroup) {
+    const [min, max] = system ? [defs.sysGidMin, defs.sysGidMax] : [defs.gidMin, defs.gidMax];
+    gid = uid >= min && uid <= max && !groupByGid(acc, uid)
+      ? uid
+      : nextFreeId(allGids(acc), min, max, system);
+    if (gid < 0) return res(4, "useradd: can't create group");
+    acc.group.push({ name, gid, members: [] });
+  } else {
+    // -N without -g: GROUP of /etc/default/useradd (100 on Debian).
+    gid = primary ? primary.gid : 100;
+  }
+
+  const base = last(p, 'base') ?? '/home';
+  const home = normalizePath(last(p, 'home') ?? `${base}/${name}`);
+  const shell = last(p, 'shell') ?? defs.defaultShell;
+  acc.passwd.push({ name, uid, gid, gecos: last(p, 'comment') ?? '', home, shell });
+  for (const g of extra) addMember(g, name);
+
+  const pw = last(p, 'password');
+  acc.passwords[name] = pw === undefined || pw.startsWith('!') || pw === '*' ? 'none' : pw === '' ? 'empty' : 'set';
+
+  const create = has(p, 'createHome') || (!has(p, 'noCreateHome') && !system && createHomeDefault(ctx));
+  if (!create) return { status: 0 };
+
+  if (ctx.state.fs.has(home)) {
+    return res(
+      0,
+      `useradd: warning: the home directory ${home} already exists.`,
+      'useradd: Not copying any file from skel directory into it.',
+    );
+  }
+
+  const mode = defs.homeMode ?? 0o777 & ~defs.umask;
+  makeHome(ctx, home, uid, gid, mode, last(p, 'skel') ?? '/etc/skel');
+
+  return { status: 0 };
+};
+
+// ---------------------------------------------------------------- usermod (shadow)
+
+const USERMOD_SPEC: Record<string, string> = {
+  a: 'append', append: 'append',
+  'G:': 'groups', 'groups:': 'groups',
+  'g:': 'gid', 'gid:': 'gid',
+  'u:': 'uid', 'uid:': 'uid',
+  o: 'nonUnique', 'non-unique': 'nonUnique',
+  'd:': 'home', 'home:': 'home',
+  m: 'move', 'move-home': 'move',
+  's:': 'shell', 'shell:': 'shell',
+  'l:': 'login', 'login:': 'login',
+  L: 'lock', lock: 'lock',
+  U: 'unlock', unlock: 'unlock',
+  'c:': 'comment', 'comment:': 'comment',
+  'p:': 'password', 'password:': 'password',
+  r: 'remove', remove: 'remove',
+  'e:': 'expire', 'expiredate:': 'expire',
+  'f:': 'inactive', 'inactive:': 'inactive',
+};
+
+/** shadow usermod (src/usermod.c): process_flags() checks everything before open_files(). */
+const usermod: CommandHandler = (ctx, argv) => {
+  const acc = ctx.state.accounts;
+  const p = getopt(argv.slice(1), USERMOD_SPEC);
+  if (p.bad || p.operands.length !== 1) return res(2, 'Usage: usermod [options] LOGIN');
+
+  const name = p.operands[0];
+  const user = userByName(acc, name);
+  if (!user) return res(6, `usermod: user '${name}' does not exist`);
+
+  if (p.opts.size === 0) return res(2, 'usermod: no options');
+  if (has(p, 'append') && !has(p, 'groups')) {
+    return res(2, 'usermod: -a flag is only allowed with the -G flag');
+  }
+  if (has(p, 'move') && !has(p, 'home')) return res(2, 'usermod: -m flag is only allowed with the -d flag');
+
+  let newGroup: GroupEntry | undefined;
+  const gText = last(p, 'gid');
+  if (gText !== undefined) {
+    newGroup = groupRef(acc, gText);
+    if (!newGroup) return res(6, `usermod: group '${gText}' does not exist`);
+  }
+
+  const groups: GroupEntry[] = [];
+  for (const g of (p.opts.get('groups') ?? []).flatMap((v) => v.split(',')).filter(Boolean)) {
+    const e = groupRef(acc, g);
+    if (!e) return res(6, `usermod: group '${g}' does not exist`);
+    groups.push(e);
+  }
+
+  let newUid: number | undefined;
+  const uText = last(p, 'uid');
+  if (uText !== undefined) {
+    newUid = parseId(uText);
+    if (newUid === undefined || newUid < 0) return res(3, `usermod: invalid user ID '${uText}'`);
+    if (newUid !== user.uid && !has(p, 'nonUnique') && userByUid(acc, newUid)) {
+      return res(4, `usermod: UID '${newUid}' already exists`);
+    }
+  }
+
+  const newName = last(p, 'login');
+  if (newName !== undefined && newName !== name && userByName(acc, newName)) {
+    return res(9, `usermod: user '${newName}' already exists`);
+  }
+
+  const newHome = last(p, 'home') !== undefined ? normalizePath(last(p, 'home')!) : undefined;
+  if (has(p, 'move') && newHome && newHome !== user.home && ctx.state.fs.has(newHome)) {
+    return res(12, `usermod: directory ${newHome} exists`);
+  }
+
+  const lock = lockFailure(ctx, 'usermod', '/etc/passwd');
+  if (lock) return res(1, ...lock);
+
+  const oldIds: [number, number] = [user.uid, user.gid];
+  const oldHome = user.home;
+
+  // Supplementary groups: -G replaces the list, -aG appends to it.
+  if (has(p, 'groups')) {
+    if (!has(p, 'append') && !has(p, 'remove')) {
+      for (const g of acc.group) g.members = g.members.filter((m) => m !== name);
+    }
+    for (const g of groups) {
+      if (has(p, 'remove')) g.members = g.members.filter((m) => m !== name);
+      else addMember(g, name);
+    }
+  }
+
+  if (newGroup) user.gid = newGroup.gid;
+  if (newUid !== undefined) user.uid = newUid;
+  if (last(p, 'shell') !== undefined) user.shell = last(p, 'shell')!;
+  if (last(p, 'comment') !== undefined) user.gecos = last(p, 'comment')!;
+  if (has(p, 'lock')) acc.passwords[name] = 'locked';
+  if (has(p, 'unlock') && acc.passwords[name] === 'locked') acc.passwords[name] = 'set';
+  if (last(p, 'password') !== undefined) acc.passwords[name] = 'set';
+
+  if (newHome) {
+    if (has(p, 'move') && ctx.state.fs.has(oldHome) && newHome !== oldHome) {
+      mkdirp(ctx.state.fs, parentOf(newHome), { uid: 0, gid: 0, mode: 0o755, origin: ctx.origin });
+      moveTree(ctx.state.fs, oldHome, newHome);
+    }
+    user.home = newHome;
+  }
+
+  // usermod re-owns the files in the home that the old uid (and old primary gid) owned.
+  if (newUid !== undefined || newGroup) {
+    reown(ctx, user.home, oldIds, [user.uid, user.gid]);
+  }
+
+  if (newName !== undefined && newName !== name) {
+    user.name = newName;
+    for (const g of acc.group) g.members = g.members.map((m) => (m === name ? newName : m));
+    acc.passwords[newName] = acc.passwords[name] ?? 'none';
+    delete acc.passwords[name];
+  }
+
+  return { status: 0 };
+};
+
+// ---------------------------------------------------------------- userdel (shadow)
+
+/**
+ * shadow userdel (src/userdel.c): a missing mail spool is only a warning; a home not owned by
+ * the user is kept and makes the exit status 12. With USERGROUPS_ENAB the user's own group
+ * goes too when nobody else uses it.
+ */
+const userdel: CommandHandler = (ctx, argv) => {
+  const acc = ctx.state.accounts;
+  const p = getopt(argv.slice(1), { r: 'remove', remove: 'remove', f: 'force', force: 'force' });
+  if (p.bad || p.operands.length !== 1) return res(2, 'Usage: userdel [options] LOGIN');
+
+  const name = p.operands[0];
+  const user = userByName(acc, name);
+  if (!user) return res(6, `userdel: user '${name}' does not exist`);
+
+  const lock = lockFailure(ctx, 'userdel', '/etc/passwd');
+  if (lock) return res(1, ...lock);
+
+  acc.passwd = acc.passwd.filter((e) => e !== user);
+  delete acc.passwords[name];
+  for (const g of acc.group) g.members = g.members.filter((m) => m !== name);
+
+  const own = groupByName(acc, name);
+  const stillPrimary = own && acc.passwd.some((e) => e.gid === own.gid);
+  if (own && own.gid === user.gid && acc.loginDefs.usergroupsEnab && !stillPrimary && own.members.length === 0) {
+    acc.group = acc.group.filter((g) => g !== own);
+  }
+
+  if (!has(p, 'remove')) return { status: 0 };
+
+  const stderr: string[] = [];
+  let errors = 0;
+  const mail = `/var/mail/${name}`;
+  if (ctx.state.fs.has(mail)) removeTree(ctx.state.fs, mail);
+  else stderr.push(`userdel: ${name} mail spool (${mail}) not found`);
+
+  const homeMeta = ctx.state.fs.get(user.home);
+  if (!homeMeta) stderr.push(`userdel: ${name} home directory (${user.home}) not found`);
+  else if (homeMeta.uid !== user.uid && !has(p, 'force')) {
+    stderr.push(`userdel: ${user.home} not owned by ${name}, not removing`);
+    errors += 1;
+  } else removeTree(ctx.state.fs, user.home);
+
+  return res(errors > 0 ? 12 : 0, ...stderr);
+};
+
+// ---------------------------------------------------------------- groupadd / groupdel (shadow)
+
+const groupadd: CommandHandler = (ctx, argv) => {
+  const acc = ctx.state.accounts;
+  const p = getopt(argv.slice(1), {
+    'g:': 'gid', 'gid:': 'gid',
+    r: 'system', system: 'system',
+    o: 'nonUnique', 'non-unique': 'nonUnique',
+    f: 'force', force: 'force',
+    'K:': 'key', 'key:': 'key',
+    'p:': 'password', 'password:': 'password',
+    'U:': 'users', 'users:': 'users',
+  });
+  if (p.bad || p.operands.length !== 1) return res(2, 'Usage: groupadd [options] GROUP');
+
+  const name = p.operands[0];
+  const defs: LoginDefs = { ...acc.loginDefs };
+  for (const kv of p.opts.get('key') ?? []) applyLoginDefsKey(defs, kv);
+
+  // shadow groupadd check_flags(): -f turns "exists" into success and a taken -g into "pick one".
+  if (groupByName(acc, name)) {
+    return has(p, 'force') ? { status: 0 } : res(9, `groupadd: group '${name}' already exists`);
+  }
+  if (!validName(name)) return res(3, `groupadd: '${name}' is not a valid group name`);
+
+  let gid: number | undefined;
+  const gText = last(p, 'gid');
+  if (gText !== undefined) {
+    gid = parseId(gText);
+    if (gid === undefined || gid < 0) return res(3, `groupadd: invalid group ID '${gText}'`);
+    if (!has(p, 'nonUnique') && groupByGid(acc, gid)) {
+      if (!has(p, 'force')) return res(4, `groupadd: GID '${gid}' already exists`);
+      gid = undefined;
+    }
+  }
+
+  const lock = lockFailure(ctx, 'groupadd', '/etc/group');
+  if (lock) return res(10, ...lock);
+
+  if (gid === undefined) {
+    const system = has(p, 'system');
+    gid = system
+      ? nextFreeId(allGids(acc), defs.sysGidMin, defs.sysGidMax, true)
+      : nextFreeId(allGids(acc), defs.gidMin, defs.gidMax, false);
+    if (gid < 0) return res(4, "groupadd: can't create group");
+  }
+
+  const members = (p.opts.get('users') ?? []).flatMap((v) => v.split(',')).filter(Boolean);
+  acc.group.push({ name, gid, members });
+
+  return { status: 0 };
+};
+
+const groupdel: CommandHandler = (ctx, argv) => {
+  const acc = ctx.state.accounts;
+  const p = getopt(argv.slice(1), { f: 'force', force: 'force' });
+  if (p.bad || p.operands.length !== 1) return res(2, 'Usage: groupdel [options] GROUP');
+
+  const name = p.operands[0];
+  const g = groupByName(acc, name);
+  if (!g) return res(6, `groupdel: group '${name}' does not exist`);
+
+  const owner = acc.passwd.find((e) => e.gid === g.gid);
+  if (owner && !has(p, 'force')) {
+    return res(8, `groupdel: cannot remove the primary group of user '${owner.name}'`);
+  }
+
+  const lock = lockFailure(ctx, 'groupdel', '/etc/group');
+  if (lock) return res(10, ...lock);
+  acc.group = acc.group.filter((e) => e !== g);
+
+  return { status: 0 };
+};
+
+// ---------------------------------------------------------------- gpasswd (shadow)
+
+/** shadow gpasswd (src/gpasswd.c): user check in the options, then the group, then perms. */
+const gpasswd: CommandHandler = (ctx, argv) => {
+  const acc = ctx.state.accounts;
+  const p = getopt(argv.slice(1), {
+    'a:': 'add', 'add:': 'add',
+    'd:': 'del', 'delete:': 'del',
+    'M:': 'members', 'members:': 'members',
+    r: 'removePw', 'remove-password': 'removePw',
+    R: 'restrict', restrict: 'restrict',
+  });
+  if (p.bad || p.operands.length !== 1) return res(2, 'Usage: gpasswd [option] GROUP');
+
+  const add = last(p, 'add');
+  if (add !== undefined && !userByName(acc, add)) return res(3, `gpasswd: user '${add}' does not exist`);
+  const members = last(p, 'members')?.split(',').filter(Boolean);
+  for (const m of members ?? []) {
+    if (!userByName(acc, m)) return res(3, `gpasswd: user '${m}' does not exist`);
+  }
+
+  const name = p.operands[0];
+  const g = groupByName(acc, name);
+  if (!g) return res(3, `gpasswd: group '${name}' does not exist in /etc/group`);
+
+  // Only root (or a group administrator from /etc/gshadow, not modelled) may change a group.
+  if (ctx.ident.uid !== 0) return res(1, 'gpasswd: Permission denied.');
+
+  const lock = lockFailure(ctx, 'gpasswd', '/etc/group');
+  if (lock) return res(1, ...lock);
+
+  if (add !== undefined) {
+    addMember(g, add);
+    return { status: 0, stdout: `Adding user ${add} to group ${name}\n` };
+  }
+
+  const del = last(p, 'del');
+  if (del !== undefined) {
+    const stdout = `Removing user ${del} from group ${name}\n`;
+    if (!g.members.includes(del)) {
+      return { status: 3, stdout, stderr: [`gpasswd: user '${del}' is not a member of '${name}'`] };
+    }
+    g.members = g.members.filter((m) => m !== del);
+    return { status: 0, stdout };
+  }
+
+  if (members) g.members = members;
+
+  return { status: 0 };
+};
+
+// ---------------------------------------------------------------- passwords
+
+/**
+ * chpasswd reads "user:password" lines from stdin. Debian builds it with PAM; BusyBox's applet
+ * refuses non-root callers outright.
+ */
+const chpasswd: CommandHandler = (ctx, argv) => {
+  const acc = ctx.state.accounts;
+  const busybox = ctx.state.distro === 'alpine';
+  if (ctx.ident.uid !== 0) {
+    return busybox
+      ? res(1, 'chpasswd: permission denied (are you root?)')
+      : res(1, 'chpasswd: Permission denied.', 'chpasswd: cannot lock /etc/passwd; try again later.');
+  }
+  if (ctx.stdin === undefined) {
+    ctx.unknown('chpasswd without a known standard input', ['/etc/shadow']);
+    return { status: 'unknown' };
+  }
+
+  const stderr: string[] = [];
+  const lines = ctx.stdin.split('\n');
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    const colon = line.indexOf(':');
+    if (colon < 0) {
+      stderr.push(`chpasswd: line ${i + 1}: missing new password`);
+      return;
+    }
+    const user = line.slice(0, colon);
+    if (!userByName(acc, user)) {
+      stderr.push(`chpasswd: line ${i + 1}: user '${user}' does not exist`);
+      return;
+    }
+    acc.passwords[user] = line.slice(colon + 1) === '' ? 'empty' : 'set';
+  });
+
+  void argv;
+  return res(stderr.length > 0 ? 1 : 0, ...stderr);
+};
+
+const passwd: CommandHandler = (ctx, argv) => {
+  const acc = ctx.state.accounts;
+  const p = getopt(argv.slice(1), {
+    d: 'delete', delete: 'delete',
+    l: 'lock', lock: 'lock',
+    u: 'unlock', unlock: 'unlock',
+    e: 'expire', expire: 'expire',
+    S: 'status', status: 'status',
+    stdin: 'stdin',
+  });
+  const self = userByUid(acc, ctx.ident.uid);
+  const name = p.operands[0] ?? self?.name;
+  if (!name) return res(1, `passwd: Cannot determine your user name.`);
+  if (!userByName(acc, name)) return res(1, `passwd: user '${name}' does not exist`);
+
+  if (ctx.ident.uid !== 0 && name !== self?.name) {
+    return res(1, `passwd: You may not view or modify password information for ${name}.`);
+  }
+  if (has(p, 'status')) return { status: 0 };
+  if (ctx.ident.uid !== 0 && (has(p, 'delete') || has(p, 'lock') || has(p, 'unlock'))) {
+    return res(1, 'passwd: Permission denied.');
+  }
+
+  if (has(p, 'delete')) acc.passwords[name] = 'empty';
+  else if (has(p, 'lock')) acc.passwords[name] = 'locked';
+  else if (has(p, 'unlock')) {
+    if (acc.passwords[name] === 'locked') acc.passwords[name] = 'set';
+  } else if (has(p, 'expire')) {
+    // Forcing a change at next login does not alter whether a password exists.
+  } else if (ctx.stdin !== undefined && ctx.stdin.trim() !== '') {
+    acc.passwords[name] = 'set';
+  } else {
+    // Interactive: no terminal in a build, so PAM's conversation fails.
+    return res(
+      10,
+      'passwd: Authentication token manipulation error',
+      'passwd: password unchanged',
+    );
+  }
+
+  return { status: 0, stdout: 'passwd: password changed.\n' };
+};
+
+// ---------------------------------------------------------------- Debian adduser / addgroup
+
+const DEBIAN_ADDUSER_SPEC: Record<string, string> = {
+  system: 'system', group: 'group',
+  'uid:': 'uid', 'gid:': 'gid', 'ingroup:': 'ingroup',
+  'home:': 'home', 'no-create-home': 'noCreateHome', 'shell:': 'shell',
+  'disabled-password': 'disabledPassword', 'disabled-login': 'disabledLogin',
+  'gecos:': 'gecos', 'comment:': 'gecos',
+  quiet: 'quiet', q: 'quiet', debug: 'debug', force: 'force',
+  'force-badname': 'badname', 'allow-badname': 'badname', 'allow-bad-names': 'badname',
+  'firstuid:': 'firstUid', 'lastuid:': 'lastUid', 'firstgid:': 'firstGid', 'lastgid:': 'lastGid',
+  'add-extra-groups': 'extra', 'add_extra_groups': 'extra',
+  'conf:': 'conf', 'encrypt-home': 'encrypt', 'no-preserve-home': 'x',
+};
+
+function debianAddToGroup(ctx: ExecContext, prog: string, user: string, group: string): CmdResult {
+  const acc = ctx.state.accounts;
+  if (!userByName(acc, user)) return res(1, `${prog}: The user \`${user}' does not exist.`);
+  const g = groupByName(acc, group);
+  if (!g) return res(1, `${prog}: The group \`${group}' does not exist.`);
+  if (g.members.includes(user)) {
+    return { status: 0, stdout: `The user \`${user}' is already a member of \`${group}'.\n` };
+  }
+  addMember(g, user);
+
+  return { status: 0, stdout: `Adding user \`${user}' to group \`${group}' ...\nDone.\n` };
+}
+
+/**
+ * Debian's adduser (perl, adduser 3.1xx): ids are the lowest free from FIRST_UID (1000) or
+ * FIRST_SYSTEM_UID (100); the user group takes gid = uid when that gid is free; homes get
+ * DIR_MODE from adduser.conf (Debian 12: 0700, Ubuntu 21.04+: 0750, older: 0755).
+ */
+function debianAdduser(ctx: ExecContext, argv: string[], groupOnly: boolean): CmdResult {
+  const acc = ctx.state.accounts;
+  const prog = groupOnly ? 'addgroup' : 'adduser';
+  const p = getopt(argv.slice(1), DEBIAN_ADDUSER_SPEC);
+  if (p.bad) return res(1, `${prog}: Unknown option: ${p.bad.replace(/^-+/, '')}`);
+
+  if (ctx.ident.uid !== 0) return res(1, `${prog}: Only root may add a user or group to the system.`);
+
+  if (p.operands.length === 2 && !groupOnly) return debianAddToGroup(ctx, prog, p.operands[0], p.operands[1]);
+  if (p.operands.length === 2 && groupOnly) return debianAddToGroup(ctx, prog, p.operands[0], p.operands[1]);
+  if (p.operands.length !== 1) return res(1, `${prog}: Only one or two names allowed.`);
+
+  const name = p.operands[0];
+  const system = has(p, 'system');
+  const firstUid = Number(last(p, 'firstUid') ?? (system ? 100 : 1000));
+  const lastUid = Number(last(p, 'lastUid') ?? (system ? 999 : 59999));
+  const firstGid = Number(last(p, 'firstGid') ?? (system ? 100 : 1000));
+  const lastGid = Number(last(p, 'lastGid') ?? (system ? 999 : 59999));
+
+  if (groupOnly || (has(p, 'group') && !system)) {
+    if (groupByName(acc, name)) {
+      return system ? { status: 0 } : res(1, `${prog}: The group \`${name}' already exists.`);
+    }
+    let gid = last(p, 'gid') !== undefined ? parseId(last(p, 'gid')!) : undefined;
+    if (gid !== undefined && groupByGid(acc, gid)) return res(1, `${prog}: The GID ${gid} is already in use.`);
+    gid ??= lowestFreeId(allGids(acc), firstGid, lastGid);
+    acc.group.push({ name, gid, members: [] });
+    return { status: 0, stdout: `Adding group \`${name}' (GID ${gid}) ...\nDone.\n` };
+  }
+
+  const existing = userByName(acc, name);
+  if (existing) {
+    // A system user that already exists as a system user is not an error (adduser's policy).
+    if (system && existing.uid >= 100 && existing.uid <= 999) return { status: 0 };
+    return res(1, `${prog}: The user \`${name}' already exists.`);
+  }
+
+  let uid = last(p, 'uid') !== undefined ? parseId(last(p, 'uid')!) : undefined;
+  if (uid !== undefined && userByUid(acc, uid)) return res(1, `${prog}: The UID ${uid} is already in use.`);
+
+  // The primary group: --ingroup/--gid name an existing one; otherwise a user group (normal
+  // users and `--system --group`), or nogroup for a plain system user.
+  let gid: number;
+  let newGroup = false;
+  const ingroup = last(p, 'ingroup');
+  const gidText = last(p, 'gid');
+  if (ingroup !== undefined) {
+    const g = groupByName(acc, ingroup);
+    if (!g) return res(1, `${prog}: The group \`${ingroup}' does not exist.`);
+    gid = g.gid;
+  } else if (gidText !== undefined) {
+    const g = groupRef(acc, gidText);
+    if (!g) return res(1, `${prog}: The GID ${gidText} does not exist.`);
+    gid = g.gid;
+  } else if (system && !has(p, 'group')) {
+    gid = groupByName(acc, 'nogroup')?.gid ?? 65534;
+  } else {
+    if (groupByName(acc, name)) {
+      return res(1, `${prog}: The group \`${name}' already exists.`);
+    }
+    newGroup = true;
+    gid = -1;
+  }
+
+  uid ??= lowestFreeId(allUids(acc), firstUid, lastUid);
+  if (uid < 0) return res(1, `${prog}: No UID is available in the range ${firstUid}-${lastUid}.`);
+  if (newGroup) {
+    gid = !groupByGid(acc, uid) ? uid : lowestFreeId(allGids(acc), firstGid, lastGid);
+    acc.group.push({ name, gid, members: [] });
+  }
+
+  // Debian 12's adduser gives system users /nonexistent and nologin unless told otherwise.
+  const home = normalizePath(last(p, 'home') ?? (system ? '/nonexistent' : `/home/${name}`));
+  const shell = last(p, 'shell') ?? (system ? '/usr/sbin/nologin' : '/bin/bash');
+  acc.passwd.push({ name, uid, gid, gecos: last(p, 'gecos') ?? '', home, shell });
+
+  if (has(p, 'disabledPassword') || has(p, 'disabledLogin') || system) {
+    acc.passwords[name] = has(p, 'disabledLogin') ? 'locked' : 'none';
+  } else if (ctx.stdin !== undefined && ctx.stdin.trim() !== '') {
+    acc.passwords[name] = 'set';
+  } else {
+    // adduser runs passwd, which finds no terminal; adduser then carries on with no password.
+    acc.passwords[name] = 'none';
+    ctx.state.assumptions.push({
+      id: `adduser-no-password:${name}:${ctx.line}`,
+      subject: name,
+      text: `adduser asked for a password with no terminal; ${name} is left without one`,
+      confidence: 'medium',
+      file: ctx.file,
+      line: ctx.line,
+    });
+  }
+
+  const stdout = [`Adding user \`${name}' ...`];
+  const noHome = has(p, 'noCreateHome') || home === '/nonexistent';
+  if (!noHome) {
+    if (ctx.state.fs.has(home)) {
+      stdout.push(`The home directory \`${home}' already exists.  Not copying from \`/etc/skel'.`);
+    } else {
+      const mode = system ? 0o755 : (acc.loginDefs.adduserDirMode ?? 0o755);
+      makeHome(ctx, home, uid, gid, mode, system ? undefined : '/etc/skel');
+    }
+  }
+
+  return { status: 0, stdout: `${stdout.join('\n')}\n` };
+}
+
+// ---------------------------------------------------------------- BusyBox adduser / addgroup
+
+/** BusyBox addgroup (loginutils/addgroup.c): lowest free gid from 1000, or 100-999 with -S. */
+function busyboxAddgroup(ctx: ExecContext, argv: string[]): CmdResult {
+  const acc = ctx.state.accounts;
+  const p = getopt(argv.slice(1), { 'g:': 'gid', 'gid:': 'gid', S: 'system', system: 'system' });
+  if (p.bad || p.operands.length < 1 || p.operands.length > 2) {
+    return res(1, 'Usage: addgroup [-g GID] [-S] [USER] GROUP');
+  }
+  if (ctx.ident.uid !== 0) return res(1, 'addgroup: permission denied (are you root?)');
+
+  if (p.operands.length === 2) {
+    const [user, group] = p.operands;
+    if (!userByName(acc, user)) return res(1, `addgroup: unknown user ${user}`);
+    const g = groupByName(acc, group);
+    if (!g) return res(1, `addgroup: unknown group ${group}`);
+    if (g.members.includes(user)) return res(1, `addgroup: user '${user}' is already in group '${group}'`);
+    addMember(g, user);
+    return { status: 0 };
+  }
+
+  const name = p.operands[0];
+  if (groupByName(acc, name)) return res(1, `addgroup: group '${name}' in use`);
+  const gText = last(p, 'gid');
+  let gid: number;
+  if (gText !== undefined) {
+    const n = parseId(gText);
+    if (n === undefined || n < 0) return res(1, `addgroup: invalid number '${gText}'`);
+    if (groupByGid(acc, n)) return res(1, `addgroup: gid '${n}' in use`);
+    gid = n;
+  } else {
+    const system = has(p, 'system');
+    gid = lowestFreeId(allGids(acc), system ? 100 : 1000, system ? 999 : 60000);
+    if (gid < 0) return res(1, 'addgroup: no gids left');
+  }
+  acc.group.push({ name, gid, members: [] });
+
+  return { status: 0 };
+}
+
+/**
+ * BusyBox adduser (loginutils/adduser.c): uid = first free from 1000 (system: 100-999) whose
+ * gid is free too when a group is made; group = new one with gid = uid, or -G's, or nogroup for
+ * -S; home chowned and set to 02755 even when it already existed; -S implies -D.
+ */
+function busyboxAdduser(ctx: ExecContext, argv: string[]): CmdResult {
+  const acc = ctx.state.accounts;
+  const p = getopt(argv.slice(1), {
+    'h:': 'home', 'home:': 'home',
+    'g:': 'gecos', 'gecos:': 'gecos',
+    's:': 'shell', 'shell:': 'shell',
+    'G:': 'group', 'ingroup:': 'group',
+    D: 'noPass', 'disabled-password': 'noPass', 'empty-password': 'noPass',
+    S: 'system', system: 'system',
+    H: 'noHome', 'no-create-home': 'noHome',
+    'u:': 'uid', 'uid:': 'uid',
+    'k:': 'skel', 'skel:': 'skel',
+  });
+  if (p.bad || p.operands.length < 1 || p.operands.length > 2) {
+    return res(1, 'Usage: adduser [OPTIONS] USER [GROUP]');
+  }
+  if (ctx.ident.uid !== 0) return res(1, 'adduser: permission denied (are you root?)');
+
+  if (p.opts.size === 0 && p.operands.length === 2) {
+    return busyboxAddgroup(ctx, ['addgroup', p.operands[0], p.operands[1]]);
+  }
+
+  const name = p.operands[0];
+  const system = has(p, 'system');
+  let usegroup = last(p, 'group');
+  if (system && usegroup === undefined) usegroup = 'nogroup';
+
+  let gid: number | undefined;
+  if (usegroup !== undefined) {
+    const g = groupRef(acc, usegroup);
+    if (!g) return res(1, `adduser: unknown group ${usegroup}`);
+    gid = g.gid;
+  }
+
+  if (userByName(acc, name)) return res(1, `adduser: user '${name}' in use`);
+
+  const uidText = last(p, 'uid');
+  let uid = uidText !== undefined ? parseId(uidText) ?? -1 : system ? 100 : 1000;
+  const max = system ? 999 : 60000;
+  const taken = (id: number) => userByUid(acc, id) !== undefined || (gid === undefined && groupByGid(acc, id) !== undefined);
+  while (taken(uid)) {
+    if (uidText !== undefined) return res(1, `adduser: uid '${uid}' in use`);
+    if (uid === max) return res(1, 'adduser: no uids left');
+    uid += 1;
+  }
+
+  if (gid === undefined) {
+    if (groupByName(acc, name)) return res(1, `adduser: group '${name}' in use`);
+    gid = uid;
+    acc.group.push({ name, gid, members: [] });
+  }
+
+  // New users inherit the caller's login shell unless -s (get_shell_name(): $SHELL, else passwd).
+  const callerShell = ctx.env.SHELL || userByUid(acc, ctx.ident.uid)?.shell || '/bin/sh';
+  const shell = last(p, 'shell') ?? (system ? '/bin/false' : callerShell);
+  const home = normalizePath(last(p, 'home') ?? `/home/${name}`);
+  acc.passwd.push({ name, uid, gid, gecos: last(p, 'gecos') ?? 'Linux User,,,', home, shell });
+  acc.passwords[name] = 'none';
+
+  if (!has(p, 'noHome')) {
+    const fresh = !ctx.state.fs.has(home);
+    mkdirp(ctx.state.fs, parentOf(home), { uid: 0, gid: 0, mode: 0o755, origin: ctx.origin });
+    if (fresh) {
+      setMeta(ctx, home, { kind: 'dir', uid, gid, mode: 0o755 });
+      const skel = last(p, 'skel') ?? '/etc/skel';
+      if (ctx.state.fs.get(skel)?.kind === 'dir') copySkel(ctx, skel, home, uid, gid);
+    }
+    const m = ctx.state.fs.get(home)!;
+    setMeta(ctx, home, { ...m, uid, gid, mode: 0o2755 });
+  }
+
+  if (!has(p, 'noPass') && !system) {
+    // adduser execs passwd, which needs a terminal the build does not have.
+    ctx.unknown(`BusyBox adduser without -D runs passwd interactively for ${name}`, ['/etc/shadow']);
+    return { status: 'unknown' };
+  }
+
+  return { status: 0 };
+}
+
+const isBusybox = (ctx: ExecContext): boolean => ctx.state.distro === 'alpine' || ctx.state.distro === 'distroless';
+
+const adduser: CommandHandler = (ctx, argv) =>
+  isBusybox(ctx) ? busyboxAdduser(ctx, argv) : debianAdduser(ctx, argv, false);
+
+const addgroup: CommandHandler = (ctx, argv) =>
+  isBusybox(ctx) ? busyboxAddgroup(ctx, argv) : debianAdduser(ctx, argv, true);
+
+/** deluser/delgroup: BusyBox's and Debian's both remove the entry; Debian's can drop the home. */
+const deluser: CommandHandler = (ctx, argv) => {
+  const acc = ctx.state.accounts;
+  const p = getopt(argv.slice(1), { 'remove-home': 'removeHome', system: 'system', quiet: 'quiet' });
+  const prog = argv[0].replace(/^.*\//, '');
+  if (ctx.ident.uid !== 0) {
+    return isBusybox(ctx)
+      ? res(1, `${prog}: permission denied (are you root?)`)
+      : res(1, `${prog}: Only root may remove a user or group from the system.`);
+  }
+
+  if (p.operands.length === 2) {
+    const [user, group] = p.operands;
+    const g = groupByName(acc, group);
+    if (!g || !g.members.includes(user)) {
+      return res(1, `${prog}: The user \`${user}' is not a member of group \`${group}'.`);
+    }
+    g.members = g.members.filter((m) => m !== user);
+    return { status: 0 };
+  }
+
+  const name = p.operands[0] ?? '';
+  if (prog === 'delgroup') {
+    const g = groupByName(acc, name);
+    if (!g) return res(1, `${prog}: The group \`${name}' does not exist.`);
+    acc.group = acc.group.filter((e) => e !== g);
+    return { status: 0 };
+  }
+
+  const user = userByName(acc, name);
+  if (!user) return res(isBusybox(ctx) ? 1 : 2, `${prog}: The user \`${name}' does not exist.`);
+  acc.passwd = acc.passwd.filter((e) => e !== user);
+  delete acc.passwords[name];
+  for (const g of acc.group) g.members = g.members.filter((m) => m !== name);
+  const own = groupByName(acc, name);
+  if (own && own.gid === user.gid && !acc.passwd.some((e) => e.gid === own.gid)) {
+    acc.group = acc.group.filter((e) => e !== own);
+  }
+  if (has(p, 'removeHome') && user.home !== '/' && ctx.state.fs.has(user.home)) {
+    removeTree(ctx.state.fs, user.home);
+  }
+
+  return { status: 0 };
+};
+
+export const handlers: Record<string, CommandHandler> = {
+  useradd,
+  usermod,
+  userdel,
+  groupadd,
+  groupdel,
+  gpasswd,
+  chpasswd,
+  passwd,
+  adduser,
+  addgroup,
+  deluser,
+  delgroup: deluser,
+};

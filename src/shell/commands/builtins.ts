@@ -1,0 +1,1009 @@
+// Commands that start other commands (sh -c, su, sudo, gosu, runuser, env, xargs, ...) and the
+// small utilities whose answer other commands depend on (id, whoami, getent, test, echo, cat).
+// Each follows the real tool's option handling and wording: util-linux for su, runuser and
+// setpriv; sudo 1.9; gosu and su-exec; coreutils for id, whoami, env, test, echo, printf, cat.
+
+import type { BuildIdentity, CmdResult, CommandHandler, ExecContext } from '../context.js';
+import { OK, fail } from '../context.js';
+import type { ImageState } from '../../model/types.js';
+import {
+  formatGroup,
+  formatId,
+  formatPasswd,
+  groupByGid,
+  groupByName,
+  memberGroups,
+  parseId,
+  userByName,
+  userByUid,
+} from '../../image/accounts.js';
+import { baseName, normalizePath, resolvePath } from '../../image/fs.js';
+import { DEFAULT_PATH } from '../../image/state.js';
+import { globMatch } from '../words.js';
+import { sudoAllows } from './config.js';
+
+// ---------------------------------------------------------------- output whose text is unknown
+
+const unknownOutputs = new WeakSet<CmdResult>();
+
+/** Mark a result as printing something the model cannot predict (a download, an unknown file). */
+export function unknownOutput(r: CmdResult): CmdResult {
+  unknownOutputs.add(r);
+
+  return r;
+}
+
+export function hasUnknownOutput(r: CmdResult): boolean {
+  return unknownOutputs.has(r);
+}
+
+// ---------------------------------------------------------------- harmless commands
+
+/** Commands that only read or print: they change no file, user or group the model tracks. */
+const READ_ONLY = new Set([
+  'ls', 'grep', 'egrep', 'fgrep', 'head', 'tail', 'wc', 'sort', 'uniq', 'cut', 'tr', 'awk',
+  'gawk', 'mawk', 'date', 'sleep', 'uname', 'nproc', 'stat', 'file', 'du', 'df', 'ps',
+  'printenv', 'basename', 'dirname', 'realpath', 'readlink', 'md5sum', 'sha1sum', 'sha256sum',
+  'sha512sum', 'diff', 'cmp', 'tput', 'locale', 'lsb_release', 'free', 'uptime', 'yes', 'seq',
+  'jq', 'base64', 'od', 'hexdump', 'strings', 'ldd', 'tree', 'less', 'more', 'column', 'fold',
+  'paste', 'rev', 'tac', 'nl', 'expr', 'arch', 'getconf', 'dpkg-query', 'make', 'sync',
+  'ldconfig', 'update-ca-certificates', 'hostname', 'lscpu', 'nvidia-smi', 'nvcc', 'env-update',
+  'gpg', 'openssl', 'tee-null', 'logger', 'clear', 'mountpoint', 'namei',
+]);
+
+/** Interpreters that are harmless only with an inline program (`python -c '...'`). */
+const INLINE_OK = new Set(['python', 'python2', 'python3', 'node', 'perl', 'ruby']);
+
+/**
+ * Whether a command the model does not interpret can be taken as a no-op that succeeds.
+ * find with -delete/-exec, or an interpreter running a script file, are not harmless.
+ */
+export function isHarmless(name: string, argv: string[]): boolean {
+  const rest = argv.slice(1);
+  if (rest.length === 1 && ['--version', '-V', '--help', '-version'].includes(rest[0])) return true;
+  if (name === 'find') return !rest.some((a) => /^-(delete|exec|execdir|ok|okdir|fprint.*|fls)$/.test(a));
+  if (/^python3?(\.\d+)?$/.test(name) || INLINE_OK.has(name)) {
+    return rest[0] === '-c' || rest[0] === '-e' || (rest[0] === '-m' && rest[1] === 'site');
+  }
+  if (name === 'dpkg') return rest.length > 0 && /^(-l|-s|-L|-S|--print-architecture|--list|--status)$/.test(rest[0]);
+  if (name === 'rpm') return rest.length > 0 && /^-q/.test(rest[0]);
+  if (name === 'apk') return rest[0] === 'info';
+
+  return READ_ONLY.has(name);
+}
+
+// ---------------------------------------------------------------- helpers
+
+function quote(s: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function allGroups(ident: { gid: number; groups: number[] }): number[] {
+  return [ident.gid, ...ident.groups].filter((g, i, all) => all.indexOf(g) === i);
+}
+
+/** Identity of a passwd entry with its /etc/group memberships (initgroups(3)). */
+function loginIdentity(ctx: ExecContext, name: string): BuildIdentity | undefined {
+  const u = userByName(ctx.state.accounts, name);
+  if (!u) return undefined;
+
+  return ctx.lookupIdentity(u.name);
+}
+
+function isRoot(ctx: ExecContext): boolean {
+  return ctx.ident.uid === 0;
+}
+
+function installed(state: ImageState, name: string): boolean | 'unknown' {
+  if (state.packages[name]) return true;
+  for (const dir of DEFAULT_PATH.split(':')) {
+    const r = resolvePath(state.fs, `${dir}/${name}`);
+    if (r.meta) return true;
+  }
+  const dirs = DEFAULT_PATH.split(':').map((d) => state.fs.get(resolvePath(state.fs, d).path));
+
+  return dirs.some((m) => m?.kind === 'dir' && m.partial) ? 'unknown' : false;
+}
+
+function notFound(ctx: ExecContext, name: string): CmdResult {
+  const sh = ctx.state.distro === 'alpine' ? '/bin/sh' : '/bin/sh: 1';
+  const text = ctx.state.distro === 'rhel' ? `/bin/sh: line 1: ${name}: command not found` : `${sh}: ${name}: not found`;
+
+  return { status: 127, stderr: [text] };
+}
+
+// ---------------------------------------------------------------- shells
+
+/** sh -c 'script' [$0 [args...]], sh -e -c, bash -lc, sh < stdin; a script file is unknown. */
+const shell: CommandHandler = (ctx, argv) => {
+  const name = baseName(argv[0]);
+  let errexit = false;
+  let pipefail = false;
+  let i = 1;
+  let command: string | undefined;
+
+  for (; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-o' || a === '+o') {
+      if (argv[i + 1] === 'pipefail') pipefail = a === '-o';
+      i++;
+      continue;
+    }
+    if (a === '--') {
+      i++;
+      break;
+    }
+    if (!/^[-+][a-zA-Z]+$/.test(a)) break;
+    for (const ch of a.slice(1)) {
+      if (ch === 'e') errexit = a[0] === '-';
+      if (ch === 'c') command = '';
+    }
+  }
+
+  const prefix = `${errexit ? 'set -e; ' : ''}${pipefail ? 'set -o pipefail; ' : ''}`;
+  if (command !== undefined) {
+    const src = argv[i];
+    if (src === undefined) return { status: 2, stderr: [`${name}: -c: option requires an argument`] };
+    const args = argv.slice(i + 1);
+    return ctx.runScript(prefix + src, undefined, args.length > 0 ? args : [name]);
+  }
+
+  if (i < argv.length) {
+    ctx.unknown(`the script ${argv[i]} run by ${name} is not known`);
+    return unknownOutput({ status: 'unknown' });
+  }
+  if (ctx.stdin === undefined) {
+    ctx.unknown(`the script ${name} reads from its input is not known`);
+    return unknownOutput({ status: 'unknown' });
+  }
+
+  return ctx.runScript(prefix + ctx.stdin, undefined, [name]);
+};
+
+// ---------------------------------------------------------------- switching users
+
+/** What the target's login shell does with `-c CMD` (nologin and false refuse). */
+function viaShell(ctx: ExecContext, ident: BuildIdentity, shellPath: string, cmd: string | undefined, args: string[], login: boolean): CmdResult {
+  const sh = baseName(shellPath);
+  if (sh === 'nologin') return { status: 1, stdout: 'This account is currently not available.\n' };
+  if (sh === 'false') return { status: 1 };
+
+  const prefix = login ? 'cd "$HOME" 2>/dev/null; ' : '';
+  if (cmd !== undefined) return ctx.runScript(prefix + cmd, ident, [sh, ...args]);
+  if (ctx.stdin === undefined) {
+    ctx.unknown('the commands given to the shell on its input are not known');
+    return unknownOutput({ status: 'unknown' });
+  }
+
+  return ctx.runScript(prefix + ctx.stdin, ident, [sh, ...args]);
+}
+
+interface SuArgs {
+  login: boolean;
+  command?: string;
+  shell?: string;
+  user: string;
+  rest: string[];
+}
+
+function parseSu(argv: string[]): SuArgs | string {
+  const out: SuArgs = { login: false, user: 'root', rest: [] };
+  let user: string | undefined;
+
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (user !== undefined && out.command === undefined && !a.startsWith('-')) {
+      out.rest.push(...argv.slice(i));
+      break;
+    }
+    if (a === '-' || a === '-l' || a === '--login') out.login = true;
+    else if (a === '-c' || a === '--command') out.command = argv[++i];
+    else if (a.startsWith('--command=')) out.command = a.slice(10);
+    else if (a === '-s' || a === '--shell') out.shell = argv[++i];
+    else if (a.startsWith('--shell=')) out.shell = a.slice(8);
+    else if (a === '-m' || a === '-p' || a === '--preserve-environment' || a === '-P' || a === '--pty') continue;
+    else if (a === '-g' || a === '-G' || a === '-w' || a === '--group' || a === '--supp-group') i++;
+    else if (a === '--') continue;
+    else if (/^-[lmpP]+c$/.test(a)) {
+      out.login ||= a.includes('l');
+      out.command = argv[++i];
+    } else if (a.startsWith('-')) return a;
+    else if (user === undefined) user = a;
+    else out.rest.push(a);
+  }
+  if (user !== undefined) out.user = user;
+
+  return out;
+}
+
+/** util-linux su: root switches without a password; anyone else fails without a terminal. */
+const su: CommandHandler = (ctx, argv) => {
+  const p = parseSu(argv);
+  const busybox = ctx.state.distro === 'alpine';
+  if (typeof p === 'string') return { status: 1, stderr: [`su: invalid option -- '${p.replace(/^-+/, '')}'`] };
+
+  const entry = userByName(ctx.state.accounts, p.user);
+  if (!entry) {
+    return fail(busybox ? `su: unknown user ${p.user}` : `su: user ${p.user} does not exist or the user entry does not contain all the required fields`);
+  }
+  // PAM asks for a password unless the caller is root (pam_rootok); a RUN step has no terminal.
+  if (!isRoot(ctx)) return fail(busybox ? 'su: incorrect password' : 'su: Authentication failure');
+
+  const ident = loginIdentity(ctx, p.user)!;
+
+  return viaShell(ctx, ident, p.shell ?? entry.shell, p.command, p.rest, p.login);
+};
+
+/** runuser: su without PAM authentication, only for root; `-u USER cmd` runs cmd directly. */
+const runuser: CommandHandler = (ctx, argv) => {
+  if (!isRoot(ctx)) return fail('runuser: may not be used by non-root users');
+
+  const u = argv.indexOf('-u');
+  if (u > 0 || argv.some((a) => a.startsWith('--user='))) {
+    const name = u > 0 ? argv[u + 1] : argv.find((a) => a.startsWith('--user='))!.slice(7);
+    let rest = argv.slice(u > 0 ? u + 2 : argv.findIndex((a) => a.startsWith('--user=')) + 1);
+    if (rest[0] === '--') rest = rest.slice(1);
+    const ident = loginIdentity(ctx, name);
+    if (!ident) return fail(`runuser: user ${name} does not exist or the user entry does not contain all the required fields`);
+    if (rest.length === 0) return viaShell(ctx, ident, userByName(ctx.state.accounts, name)!.shell, undefined, [], false);
+    return ctx.runArgv(rest, ident, ctx.stdin);
+  }
+
+  const p = parseSu(argv);
+  if (typeof p === 'string') return fail(`runuser: invalid option -- '${p.replace(/^-+/, '')}'`);
+  const entry = userByName(ctx.state.accounts, p.user);
+  if (!entry) return fail(`runuser: user ${p.user} does not exist or the user entry does not contain all the required fields`);
+
+  return viaShell(ctx, loginIdentity(ctx, p.user)!, p.shell ?? entry.shell, p.command, p.rest, p.login);
+};
+
+/** sudo [-u USER] [-E] [-H] [-n] [-i|-s] [--] cmd args: sudo 1.9 option handling. */
+const sudo: CommandHandler = (ctx, argv) => {
+  const has = installed(ctx.state, 'sudo');
+  if (has === false) return notFound(ctx, argv[0]);
+  if (has === 'unknown') {
+    ctx.unknown('whether sudo is installed is not known');
+    return unknownOutput({ status: 'unknown' });
+  }
+
+  let target = 'root';
+  let nonInteractive = false;
+  let shellMode = false;
+  let i = 1;
+  for (; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      i++;
+      break;
+    }
+    if (!a.startsWith('-') || a === '-') break;
+    if (a === '-u' || a === '--user') target = argv[++i];
+    else if (a.startsWith('--user=')) target = a.slice(7);
+    else if (a === '-g' || a === '--group' || a === '-C' || a === '-D' || a === '-h' || a === '-p') i++;
+    else if (/^-[EHnisSkPA]+$/.test(a) || /^--(preserve-env|set-home|non-interactive|login|shell)/.test(a)) {
+      if (a.includes('n') && a.startsWith('-') && !a.startsWith('--')) nonInteractive = true;
+      if (a === '--non-interactive') nonInteractive = true;
+      if (/^-[A-Za-z]*[is]/.test(a) || a === '--login' || a === '--shell') shellMode = true;
+    } else if (/^-u./.test(a)) target = a.slice(2);
+    else return { status: 1, stderr: [`sudo: invalid option -- '${a.slice(1, 2)}'`] };
+  }
+
+  const cmd = argv.slice(i);
+  const ident = ctx.lookupIdentity(target.startsWith('#') ? target.slice(1) : target);
+  if (!ident) return fail(`sudo: unknown user ${target}`);
+  if (cmd.length === 0 && !shellMode) return { status: 1, stderr: ['usage: sudo -h | -K | -k | -V'] };
+
+  if (!isRoot(ctx)) {
+    const acc = ctx.state.accounts;
+    const name = userByUid(acc, ctx.ident.uid)?.name ?? ctx.ident.name;
+    const bin = ctx.state.fs.get('/usr/bin/sudo');
+    if (bin && (bin.uid !== 0 || (bin.mode & 0o4000) === 0)) {
+      return fail('sudo: /usr/bin/sudo must be owned by uid 0 and have the setuid bit set');
+    }
+    const v = sudoAllows(ctx.state, { name, uid: ctx.ident.uid, groups: allGroups(ctx.ident) });
+    if (!v.nopasswd) {
+      // sudo authenticates before it says a user is not in sudoers; a RUN step has no terminal.
+      return fail(
+        ...(nonInteractive
+          ? ['sudo: a password is required']
+          : [
+              'sudo: a terminal is required to read the password; either use the -S option to read from standard input or configure an askpass helper',
+              'sudo: a password is required',
+            ]),
+      );
+    }
+  }
+
+  if (shellMode) return ctx.runScript(cmd.map(quote).join(' '), ident, ['sh']);
+
+  return ctx.runArgv(cmd, ident, ctx.stdin);
+};
+
+/** gosu USER[:GROUP] cmd: Docker-style user lookup, only as root. */
+const gosu: CommandHandler = (ctx, argv) => {
+  const [spec, ...cmd] = argv.slice(1);
+  if (spec === undefined || cmd.length === 0) return { status: 1, stderr: ['Usage: gosu user-spec command [args]'] };
+  if (!isRoot(ctx)) return fail(`error: failed switching to "${spec}": operation not permitted`);
+  const ident = ctx.lookupIdentity(spec);
+  if (!ident) {
+    const user = spec.split(':')[0];
+    return fail(`error: failed switching to "${spec}": unable to find user ${user}: no matching entries in passwd file`);
+  }
+
+  return ctx.runArgv(cmd, ident, ctx.stdin);
+};
+
+/** su-exec USER[:GROUP] cmd (Alpine's gosu). */
+const suExec: CommandHandler = (ctx, argv) => {
+  const [spec, ...cmd] = argv.slice(1);
+  if (spec === undefined || cmd.length === 0) return { status: 1, stderr: ['Usage: su-exec user-spec command [args]'] };
+  if (!isRoot(ctx)) return fail('su-exec: setgroups: Operation not permitted');
+  const ident = ctx.lookupIdentity(spec);
+  if (!ident) return fail(`su-exec: getpwnam(${spec.split(':')[0]}): No such file or directory`);
+
+  return ctx.runArgv(cmd, ident, ctx.stdin);
+};
+
+/** setpriv --reuid U --regid G [--init-groups|--clear-groups] cmd (util-linux). */
+const setpriv: CommandHandler = (ctx, argv) => {
+  let uid: string | undefined;
+  let gid: string | undefined;
+  let init = false;
+  let i = 1;
+  for (; i < argv.length; i++) {
+    const a = argv[i];
+    const [k, v] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    if (k === '--reuid' || k === '--ruid' || k === '--euid') uid = v ?? argv[++i];
+    else if (k === '--regid' || k === '--rgid' || k === '--egid') gid = v ?? argv[++i];
+    else if (k === '--init-groups') init = true;
+    else if (k === '--') {
+      i++;
+      break;
+    } else if (!a.startsWith('-')) break;
+    else if (v === undefined && /^--(groups|inh-caps|ambient-caps|bounding-set|securebits|selinux-label|apparmor-profile)$/.test(k)) i++;
+  }
+  const cmd = argv.slice(i);
+  if (!isRoot(ctx) && uid !== undefined) return fail('setpriv: setresuid failed: Operation not permitted');
+  if (uid === undefined) return ctx.runArgv(cmd, undefined, ctx.stdin);
+
+  const user = ctx.lookupIdentity(uid) ?? { uid: Number(uid), gid: 0, groups: [], caps: new Set(), home: '/' };
+  const g = gid !== undefined ? (parseId(gid) ?? groupByName(ctx.state.accounts, gid)?.gid ?? 0) : user.gid;
+  const ident: BuildIdentity = { ...user, gid: g, groups: init ? user.groups : [g] };
+
+  return ctx.runArgv(cmd, ident, ctx.stdin);
+};
+
+// ---------------------------------------------------------------- running a command unchanged
+
+/** env [-i] [-u NAME] [NAME=VALUE...] [cmd args]: the assignments are passed through a child shell. */
+const env: CommandHandler = (ctx, argv) => {
+  const assigns: string[] = [];
+  const unset: string[] = [];
+  let clear = false;
+  let i = 1;
+  for (; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-i' || a === '-' || a === '--ignore-environment') clear = true;
+    else if (a === '-u' || a === '--unset') unset.push(argv[++i]);
+    else if (a === '--') {
+      i++;
+      break;
+    } else if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(a)) assigns.push(a);
+    else if (a.startsWith('-')) continue;
+    else break;
+  }
+  const cmd = argv.slice(i);
+  if (cmd.length === 0) {
+    const vars = clear ? {} : { ...ctx.env };
+    for (const u of unset) delete vars[u];
+    for (const a of assigns) vars[a.slice(0, a.indexOf('='))] = a.slice(a.indexOf('=') + 1);
+    return { status: 0, stdout: Object.entries(vars).map(([k, v]) => `${k}=${v}\n`).join('') };
+  }
+
+  const drop = clear ? Object.keys(ctx.env) : unset;
+  const pre = drop.length > 0 ? `unset ${drop.join(' ')}; ` : '';
+  const words = assigns.map((a) => `${a.slice(0, a.indexOf('=') + 1)}${quote(a.slice(a.indexOf('=') + 1))}`);
+
+  return ctx.runScript(pre + [...words, ...cmd.map(quote)].join(' '), undefined, ['env']);
+};
+
+/** Wrappers that only change scheduling or timing: run the rest of the line. */
+function passThrough(skipWithValue: string[], firstIsValue = false): CommandHandler {
+  return (ctx, argv) => {
+    let i = 1;
+    for (; i < argv.length; i++) {
+      const a = argv[i];
+      if (a === '--') {
+        i++;
+        break;
+      }
+      if (!a.startsWith('-') || a === '-') break;
+      if (skipWithValue.includes(a)) i++;
+    }
+    if (firstIsValue) i++;
+    const cmd = argv.slice(i);
+    if (cmd.length === 0) return OK;
+
+    return ctx.runArgv(cmd, undefined, ctx.stdin);
+  };
+}
+
+/** command [-p] cmd, command -v NAME. */
+const command: CommandHandler = (ctx, argv) => {
+  const rest = argv.slice(1).filter((a) => a !== '-p');
+  if (rest[0] === '-v' || rest[0] === '-V') return lookupCommand(ctx, rest.slice(1), 'command');
+  if (rest.length === 0) return OK;
+
+  return ctx.runArgv(rest, undefined, ctx.stdin);
+};
+
+const SHELL_WORDS = new Set(['cd', 'echo', 'export', 'set', 'test', '[', 'true', 'false', ':', 'umask', 'exit', 'printf', 'read', 'pwd', 'command', 'type', 'unset', 'eval', 'exec']);
+
+/** which / command -v / type: a PATH search over the known tree and installed packages. */
+function lookupCommand(ctx: ExecContext, names: string[], how: 'which' | 'command' | 'type'): CmdResult {
+  let out = '';
+  let status: number | 'unknown' = 0;
+  const path = (ctx.env.PATH ?? DEFAULT_PATH).split(':').filter(Boolean);
+
+  for (const name of names.filter((n) => !n.startsWith('-'))) {
+    if (how !== 'which' && SHELL_WORDS.has(name)) {
+      out += how === 'type' ? `${name} is a shell builtin\n` : `${name}\n`;
+      continue;
+    }
+    let found: string | undefined;
+    let unknown = false;
+    const candidates = name.includes('/') ? [normalizePath(name, ctx.cwd)] : path.map((d) => `${d}/${name}`);
+    for (const c of candidates) {
+      const r = resolvePath(ctx.state.fs, c);
+      if (r.meta && r.meta.kind !== 'dir' && r.meta.mode & 0o111) {
+        found = c;
+        break;
+      }
+      if (!r.meta && (r.unknown || !ctx.state.fs.has(r.missingAt ?? '/'))) unknown = true;
+    }
+    if (!found && !name.includes('/') && ctx.state.packages[name]) found = `/usr/bin/${name}`;
+    if (found) out += how === 'type' ? `${name} is ${found}\n` : `${found}\n`;
+    else if (unknown) {
+      ctx.unknown(`whether ${name} is installed is not known`);
+      status = 'unknown';
+    } else if (status !== 'unknown') status = 1;
+  }
+
+  const r: CmdResult = { status, stdout: out };
+  return status === 'unknown' ? unknownOutput(r) : r;
+}
+
+/** xargs with the simple options; anything else is not modelled. */
+const xargs: CommandHandler = (ctx, argv) => {
+  let perRun = Infinity;
+  let replace: string | undefined;
+  let nul = false;
+  let i = 1;
+  for (; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-r' || a === '--no-run-if-empty' || a === '-t' || a === '--verbose') continue;
+    if (a === '-0' || a === '--null') nul = true;
+    else if (a === '-n') perRun = Number(argv[++i]);
+    else if (/^-n\d+$/.test(a)) perRun = Number(a.slice(2));
+    else if (a === '-I') replace = argv[++i];
+    else if (a === '-P') i++;
+    else if (/^-P\d+$/.test(a)) continue;
+    else if (a.startsWith('-')) {
+      ctx.unknown(`xargs option ${a} is not modelled`);
+      return unknownOutput({ status: 'unknown' });
+    } else break;
+  }
+  if (ctx.stdin === undefined) {
+    ctx.unknown('the input of xargs is not known');
+    return unknownOutput({ status: 'unknown' });
+  }
+
+  const cmd = argv.slice(i).length > 0 ? argv.slice(i) : ['echo'];
+  const items = replace !== undefined
+    ? ctx.stdin.split('\n').filter((l) => l !== '')
+    : ctx.stdin.split(nul ? '\0' : /\s+/).filter((s) => s !== '');
+  const runs: string[][] = [];
+  if (replace !== undefined) {
+    for (const it of items) runs.push(cmd.map((c) => c.split(replace!).join(it)));
+  } else {
+    const n = Number.isFinite(perRun) && perRun > 0 ? perRun : Math.max(items.length, 1);
+    for (let k = 0; k < items.length; k += n) runs.push([...cmd, ...items.slice(k, k + n)]);
+  }
+
+  let status: number | 'unknown' = 0;
+  let out = '';
+  const stderr: string[] = [];
+  let unknownOut = false;
+  for (const r of runs) {
+    const res = ctx.runArgv(r);
+    stderr.push(...(res.stderr ?? []));
+    if (hasUnknownOutput(res)) unknownOut = true;
+    out += res.stdout ?? '';
+    // xargs exits 123 when any invocation exited 1-125.
+    if (res.status === 'unknown') status = status === 0 ? 'unknown' : status;
+    else if (res.status !== 0) status = 123;
+  }
+  const r: CmdResult = { status, stdout: out, stderr };
+
+  return unknownOut ? unknownOutput(r) : r;
+};
+
+// ---------------------------------------------------------------- test
+
+type Tri = 0 | 1 | 'unknown';
+
+function fileTest(ctx: ExecContext, op: string, path: string): Tri {
+  const abs = normalizePath(path, ctx.cwd);
+  const r = resolvePath(ctx.state.fs, abs, op !== '-L' && op !== '-h');
+  if (!r.meta) return r.unknown ? 'unknown' : 1;
+  const m = r.meta;
+  switch (op) {
+    case '-e':
+      return 0;
+    case '-f':
+      return m.kind === 'file' ? 0 : m.kind === 'other' ? 'unknown' : 1;
+    case '-d':
+      return m.kind === 'dir' ? 0 : 1;
+    case '-L':
+    case '-h':
+      return m.kind === 'symlink' ? 0 : 1;
+    case '-u':
+      return m.mode & 0o4000 ? 0 : 1;
+    case '-g':
+      return m.mode & 0o2000 ? 0 : 1;
+    case '-k':
+      return m.mode & 0o1000 ? 0 : 1;
+    case '-O':
+      return m.uid === ctx.ident.uid ? 0 : 1;
+    case '-G':
+      return m.gid === ctx.ident.gid ? 0 : 1;
+    case '-r':
+    case '-w':
+    case '-x': {
+      const v = ctx.access(abs, op === '-r' ? 'read' : op === '-w' ? 'write' : 'exec');
+      return v.allowed ? 0 : 1;
+    }
+    default:
+      return 'unknown';
+  }
+}
+
+const UNARY = new Set(['-e', '-f', '-d', '-L', '-h', '-r', '-w', '-x', '-s', '-u', '-g', '-k', '-O', '-G', '-S', '-b', '-c', '-p', '-t', '-z', '-n']);
+const BINARY = new Set(['=', '==', '!=', '-eq', '-ne', '-lt', '-le', '-gt', '-ge', '-nt', '-ot', '-ef', '<', '>']);
+
+function testExpr(ctx: ExecContext, a: string[], pattern: boolean): Tri {
+  // -o binds looser than -a (XCU test, obsolescent but common in Dockerfiles).
+  const or = a.indexOf('-o') > 0 ? a.indexOf('-o') : a.indexOf('||');
+  if (or > 0 && a.length > 3) return triOr(testExpr(ctx, a.slice(0, or), pattern), testExpr(ctx, a.slice(or + 1), pattern));
+  const and = a.indexOf('-a') > 0 ? a.indexOf('-a') : a.indexOf('&&');
+  if (and > 0 && a.length > 3) return triAnd(testExpr(ctx, a.slice(0, and), pattern), testExpr(ctx, a.slice(and + 1), pattern));
+
+  if (a.length === 0) return 1;
+  if (a[0] === '!' && a.length > 1) return triNot(testExpr(ctx, a.slice(1), pattern));
+  if (a[0] === '(' && a[a.length - 1] === ')') return testExpr(ctx, a.slice(1, -1), pattern);
+  if (a.length === 1) return a[0] !== '' ? 0 : 1;
+  if (a.length === 2) {
+    const [op, x] = a;
+    if (op === '-z') return x === '' ? 0 : 1;
+    if (op === '-n') return x !== '' ? 0 : 1;
+    if (UNARY.has(op)) return fileTest(ctx, op, x);
+    return 'unknown';
+  }
+  if (a.length === 3 && BINARY.has(a[1])) {
+    const [x, op, y] = a;
+    const num = (s: string) => (/^\s*-?\d+\s*$/.test(s) ? Number(s) : NaN);
+    switch (op) {
+      case '=':
+      case '==':
+        return (pattern ? globMatch(y, x) : x === y) ? 0 : 1;
+      case '!=':
+        return (pattern ? globMatch(y, x) : x === y) ? 1 : 0;
+      case '-eq': case '-ne': case '-lt': case '-le': case '-gt': case '-ge': {
+        const [p, q] = [num(x), num(y)];
+        if (Number.isNaN(p) || Number.isNaN(q)) return 'unknown';
+        const r = { '-eq': p === q, '-ne': p !== q, '-lt': p < q, '-le': p <= q, '-gt': p > q, '-ge': p >= q }[op];
+        return r ? 0 : 1;
+      }
+      default:
+        return 'unknown';
+    }
+  }
+
+  return 'unknown';
+}
+
+function triNot(t: Tri): Tri {
+  return t === 'unknown' ? t : t === 0 ? 1 : 0;
+}
+
+function triAnd(x: Tri, y: Tri): Tri {
+  if (x === 1 || y === 1) return 1;
+  return x === 0 && y === 0 ? 0 : 'unknown';
+}
+
+function triOr(x: Tri, y: Tri): Tri {
+  if (x === 0 || y === 0) return 0;
+  return x === 1 && y === 1 ? 1 : 'unknown';
+}
+
+function testHandler(kind: 'test' | '[' | '[['): CommandHandler {
+  return (ctx, argv) => {
+    let args = argv.slice(1);
+    if (kind === '[') {
+      if (args[args.length - 1] !== ']') return { status: 2, stderr: ['[: missing ]'] };
+      args = args.slice(0, -1);
+    }
+    if (kind === '[[' && args.includes('=~')) {
+      ctx.unknown('regular-expression tests ([[ =~ ]]) are not modelled');
+      return { status: 'unknown' };
+    }
+    const t = testExpr(ctx, args, kind === '[[');
+    if (t === 'unknown') ctx.unknown(`the test ${args.join(' ')} cannot be told`);
+
+    return { status: t };
+  };
+}
+
+// ---------------------------------------------------------------- ids and names
+
+/** id [-u|-g|-G] [-n] [-r] [USER] (coreutils). */
+const id: CommandHandler = (ctx, argv) => {
+  const acc = ctx.state.accounts;
+  let what: 'all' | 'u' | 'g' | 'G' = 'all';
+  let names = false;
+  const users: string[] = [];
+
+  for (const a of argv.slice(1)) {
+    if (a === '--user') what = 'u';
+    else if (a === '--group') what = 'g';
+    else if (a === '--groups') what = 'G';
+    else if (a === '--name') names = true;
+    else if (a === '--real' || a === '--zero') continue;
+    else if (/^-[ugGnrz]+$/.test(a)) {
+      for (const ch of a.slice(1)) {
+        if (ch === 'u' || ch === 'g' || ch === 'G') what = ch;
+        if (ch === 'n') names = true;
+      }
+    } else if (a.startsWith('-')) return { status: 1, stderr: [`id: invalid option -- '${a.slice(1, 2)}'`] };
+    else users.push(a);
+  }
+
+  let uid: number;
+  let gid: number;
+  let groups: number[];
+  if (users.length > 0) {
+    const key = users[0];
+    const u = userByName(acc, key) ?? (parseId(key) !== undefined ? userByUid(acc, parseId(key)!) : undefined);
+    if (!u) return fail(`id: '${key}': no such user`);
+    uid = u.uid;
+    gid = u.gid;
+    groups = [u.gid, ...memberGroups(acc, u.name).map((g) => g.gid)].filter((g, i, all) => all.indexOf(g) === i);
+  } else {
+    uid = ctx.ident.uid;
+    gid = ctx.ident.gid;
+    groups = allGroups(ctx.ident);
+  }
+
+  const userName = (n: number) => userByUid(acc, n)?.name;
+  const groupName = (n: number) => groupByGid(acc, n)?.name;
+  switch (what) {
+    case 'all':
+      return { status: 0, stdout: `${formatId(acc, uid, gid, groups)}\n` };
+    case 'u': {
+      if (!names) return { status: 0, stdout: `${uid}\n` };
+      const n = userName(uid);
+      return n ? { status: 0, stdout: `${n}\n` } : { status: 1, stdout: `${uid}\n`, stderr: [`id: cannot find name for user ID ${uid}`] };
+    }
+    case 'g': {
+      if (!names) return { status: 0, stdout: `${gid}\n` };
+      const n = groupName(gid);
+      return n ? { status: 0, stdout: `${n}\n` } : { status: 1, stdout: `${gid}\n`, stderr: [`id: cannot find name for group ID ${gid}`] };
+    }
+    case 'G': {
+      if (!names) return { status: 0, stdout: `${groups.join(' ')}\n` };
+      const missing = groups.filter((g) => !groupName(g));
+      const stdout = `${groups.map((g) => groupName(g) ?? String(g)).join(' ')}\n`;
+      return missing.length > 0
+        ? { status: 1, stdout, stderr: missing.map((g) => `id: cannot find name for group ID ${g}`) }
+        : { status: 0, stdout };
+    }
+  }
+};
+
+const whoami: CommandHandler = (ctx) => {
+  const u = userByUid(ctx.state.accounts, ctx.ident.uid);
+  if (!u) return fail(`whoami: cannot find name for user ID ${ctx.ident.uid}`);
+
+  return { status: 0, stdout: `${u.name}\n` };
+};
+
+/** getent passwd|group [KEY...]: exit 2 when a key is not found (glibc getent). */
+const getent: CommandHandler = (ctx, argv) => {
+  const [db, ...keys] = argv.slice(1).filter((a) => !a.startsWith('-'));
+  const acc = ctx.state.accounts;
+  if (db !== 'passwd' && db !== 'group') {
+    ctx.unknown(`getent ${db ?? ''} is not modelled`);
+    return unknownOutput({ status: 'unknown' });
+  }
+  if (keys.length === 0) return { status: 0, stdout: db === 'passwd' ? formatPasswd(acc.passwd) : formatGroup(acc.group) };
+
+  let out = '';
+  let status = 0;
+  for (const k of keys) {
+    const n = parseId(k);
+    if (db === 'passwd') {
+      const e = n !== undefined ? userByUid(acc, n) : userByName(acc, k);
+      if (e) out += formatPasswd([e]);
+      else status = 2;
+    } else {
+      const g = n !== undefined ? groupByGid(acc, n) : groupByName(acc, k);
+      if (g) out += formatGroup([g]);
+      else status = 2;
+    }
+  }
+
+  return { status, stdout: out };
+};
+
+const groups: CommandHandler = (ctx, argv) => id(ctx, ['id', '-Gn', ...argv.slice(1)]);
+
+// ---------------------------------------------------------------- printing
+
+function unescape(s: string): { text: string; stop: boolean } {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] !== '\\' || i + 1 >= s.length) {
+      out += s[i];
+      continue;
+    }
+    const c = s[++i];
+    const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', a: '\x07', b: '\b', f: '\f', v: '\v', e: '\x1b' };
+    if (c === 'c') return { text: out, stop: true };
+    if (map[c] !== undefined) out += map[c];
+    else if (c === '0') {
+      const m = /^[0-7]{0,3}/.exec(s.slice(i + 1))![0];
+      out += String.fromCharCode(parseInt(m || '0', 8));
+      i += m.length;
+    } else out += `\\${c}`;
+  }
+
+  return { text: out, stop: false };
+}
+
+/**
+ * echo: dash's echo (Debian, Ubuntu /bin/sh) takes only -n and always interprets backslash
+ * escapes, so `echo -e x` prints "-e x"; bash and busybox take -n, -e and -E.
+ */
+const echo: CommandHandler = (ctx, argv) => {
+  const dash = shellOf(ctx) === 'dash';
+  let args = argv.slice(1);
+  let newline = true;
+  let escapes = dash;
+
+  while (args.length > 0 && /^-[neE]+$/.test(args[0]) && (!dash || args[0] === '-n')) {
+    for (const ch of args[0].slice(1)) {
+      if (ch === 'n') newline = false;
+      if (ch === 'e') escapes = true;
+      if (ch === 'E') escapes = false;
+    }
+    args = args.slice(1);
+  }
+  const text = args.join(' ');
+  if (!escapes) return { status: 0, stdout: text + (newline ? '\n' : '') };
+  const u = unescape(text);
+
+  return { status: 0, stdout: u.text + (newline && !u.stop ? '\n' : '') };
+};
+
+/** Which shell runs the command (dash, bash, ash): the walker records it per context. */
+const shellNames = new WeakMap<ExecContext, string>();
+
+export function setShellOf(ctx: ExecContext, name: string): void {
+  shellNames.set(ctx, name);
+}
+
+function shellOf(ctx: ExecContext): string | undefined {
+  return shellNames.get(ctx);
+}
+
+/** printf FORMAT [ARGS]: %s %d %i %u %x %o %c %b %% and backslash escapes; the format repeats. */
+const printf: CommandHandler = (_ctx, argv) => {
+  const [format, ...args] = argv.slice(1);
+  if (format === undefined) return { status: 1, stderr: ['printf: usage: printf format [arguments]'] };
+  let out = '';
+  let k = 0;
+
+  do {
+    let consumed = false;
+    out += unescape(format.replace(/%([-+ #0]*\d*(?:\.\d+)?)([sdiuxXocb%])/g, (_m, flags: string, conv: string) => {
+      if (conv === '%') return '%%';
+      consumed = true;
+      const a = args[k++] ?? '';
+      let v: string;
+      if (conv === 's') v = a;
+      else if (conv === 'b') v = unescape(a).text;
+      else if (conv === 'c') v = a.slice(0, 1);
+      else {
+        const n = Number(a || 0);
+        v = conv === 'x' ? n.toString(16) : conv === 'X' ? n.toString(16).toUpperCase() : conv === 'o' ? n.toString(8) : String(Math.trunc(n));
+      }
+      const width = Number(/\d+/.exec(flags.replace(/^[-+ #0]*/, ''))?.[0] ?? 0);
+      v = flags.includes('-') ? v.padEnd(width) : v.padStart(width, flags.includes('0') && conv !== 's' ? '0' : ' ');
+      return v.replace(/\\/g, '\\\\');
+    })).text.replace(/%%/g, '%');
+    if (!consumed) break;
+  } while (k < args.length);
+
+  return { status: 0, stdout: out };
+};
+
+/** cat [FILE...]: prints what the model knows of the files, else marks its output unknown. */
+const cat: CommandHandler = (ctx, argv) => {
+  const files = argv.slice(1).filter((a) => !/^-[A-Za-z]+$/.test(a));
+  if (files.length === 0 || (files.length === 1 && files[0] === '-')) {
+    return ctx.stdin === undefined ? unknownOutput({ status: 0 }) : { status: 0, stdout: ctx.stdin };
+  }
+
+  let out: string | undefined = '';
+  const stderr: string[] = [];
+  let status: number | 'unknown' = 0;
+  for (const f of files) {
+    if (f === '-') {
+      out = out === undefined || ctx.stdin === undefined ? undefined : out + ctx.stdin;
+      continue;
+    }
+    const abs = normalizePath(f, ctx.cwd);
+    const r = resolvePath(ctx.state.fs, abs);
+    if (!r.meta && r.unknown) {
+      out = undefined;
+      continue;
+    }
+    const v = ctx.access(abs, 'read');
+    if (!v.allowed) {
+      stderr.push(`cat: ${f}: ${v.errno === 'ENOENT' ? 'No such file or directory' : v.errno === 'ENOTDIR' ? 'Not a directory' : 'Permission denied'}`);
+      status = 1;
+      continue;
+    }
+    if (r.meta?.kind === 'dir') {
+      stderr.push(`cat: ${f}: Is a directory`);
+      status = 1;
+      continue;
+    }
+    const text = r.path === '/etc/passwd' ? formatPasswd(ctx.state.accounts.passwd) : r.path === '/etc/group' ? formatGroup(ctx.state.accounts.group) : ctx.state.texts[r.path]?.content;
+    out = out === undefined || text === undefined ? undefined : out + text;
+  }
+  const res: CmdResult = { status, stderr };
+  if (out !== undefined) res.stdout = out;
+
+  return out === undefined ? unknownOutput(res) : res;
+};
+
+const pwd: CommandHandler = (ctx) => ({ status: 0, stdout: `${ctx.env.PWD ?? ctx.cwd}\n` });
+
+// ---------------------------------------------------------------- downloads
+
+/** Write a downloaded file: its bytes are unknown, its owner and mode are not. */
+function download(ctx: ExecContext, tool: string, dest: string): CmdResult | undefined {
+  const err = ctx.writeText(dest, '', false);
+  if (err !== undefined) {
+    return tool === 'curl'
+      ? { status: 23, stderr: [`Warning: Failed to open the file ${dest}: ${err}`, 'curl: (23) Failure writing output to destination'] }
+      : { status: 3, stderr: [`${dest}: ${err}`] };
+  }
+  const real = resolvePath(ctx.state.fs, normalizePath(dest, ctx.cwd)).path;
+  if (ctx.state.texts[real]) ctx.unknown(`the downloaded content of ${real} is not known`, [real]);
+
+  return undefined;
+}
+
+function urlName(url: string): string {
+  const path = url.replace(/[?#].*$/, '').replace(/^[a-z]+:\/\/[^/]*/, '');
+  const name = baseName(path);
+
+  return name === '' ? 'index.html' : name;
+}
+
+/** curl: -o FILE and -O write a file as the caller; otherwise the body goes to stdout. */
+const curl: CommandHandler = (ctx, argv) => {
+  const outs: string[] = [];
+  const urls: string[] = [];
+  let remoteName = false;
+  let outDir = '';
+  const valued = new Set(['-H', '--header', '-d', '--data', '-u', '--user', '-X', '--request', '-A', '--user-agent', '-e', '--retry', '--retry-delay', '--max-time', '-m', '--connect-timeout', '-w', '--write-out', '--cacert', '-x', '--proxy', '-T', '--upload-file', '-F', '--form', '--data-binary', '--data-raw', '-b', '--cookie', '-c', '--cookie-jar', '-r', '--range', '-C', '--tlsv1.2', '--proto', '-K', '--config']);
+
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-o' || a === '--output') outs.push(argv[++i]);
+    else if (a.startsWith('--output=')) outs.push(a.slice(9));
+    else if (a === '--output-dir') outDir = argv[++i];
+    else if (a === '-O' || a === '--remote-name') remoteName = true;
+    else if (/^-[a-zA-Z]*o$/.test(a) && !a.startsWith('--')) outs.push(argv[++i]);
+    else if (/^-[a-zA-Z]*O[a-zA-Z]*$/.test(a) && !a.startsWith('--')) remoteName = true;
+    else if (valued.has(a)) i++;
+    else if (!a.startsWith('-')) urls.push(a);
+  }
+
+  const dests = [...outs];
+  if (remoteName) for (const u of urls.slice(outs.length)) dests.push(urlName(u));
+  for (const d of dests.filter((x) => x !== '-')) {
+    const r = download(ctx, 'curl', outDir && !d.startsWith('/') ? `${outDir}/${d}` : d);
+    if (r) return r;
+  }
+
+  return dests.length > 0 && !dests.includes('-') ? OK : unknownOutput({ status: 0 });
+};
+
+/** wget: writes the URL's file name in the working directory unless -O says otherwise. */
+const wget: CommandHandler = (ctx, argv) => {
+  let out: string | undefined;
+  let dir = '';
+  const urls: string[] = [];
+  const valued = new Set(['-t', '--tries', '-T', '--timeout', '--header', '-U', '--user-agent', '--user', '--password', '-e', '-a', '-o', '--output-file']);
+
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-O' || a === '--output-document') out = argv[++i];
+    else if (a.startsWith('--output-document=')) out = a.slice(18);
+    else if (/^-[a-zA-Z]*O$/.test(a) && !a.startsWith('--')) out = argv[++i];
+    else if (/^-[a-zA-Z]*O./.test(a) && !a.startsWith('--')) out = a.slice(a.indexOf('O') + 1);
+    else if (a === '-P' || a === '--directory-prefix') dir = argv[++i];
+    else if (a.startsWith('--directory-prefix=')) dir = a.slice(19);
+    else if (valued.has(a)) i++;
+    else if (!a.startsWith('-')) urls.push(a);
+  }
+
+  if (out === '-') return unknownOutput({ status: 0 });
+  const dests = out !== undefined ? [out] : urls.map((u) => (dir ? `${dir}/${urlName(u)}` : urlName(u)));
+  for (const d of dests) {
+    const r = download(ctx, 'wget', d);
+    if (r) return r;
+  }
+
+  return OK;
+};
+
+// ---------------------------------------------------------------- the table
+
+export const handlers: Record<string, CommandHandler> = {
+  sh: shell,
+  bash: shell,
+  dash: shell,
+  ash: shell,
+  zsh: shell,
+  su,
+  runuser,
+  sudo,
+  gosu,
+  'su-exec': suExec,
+  setpriv,
+  env,
+  nice: passThrough(['-n', '--adjustment']),
+  nohup: passThrough([]),
+  time: passThrough(['-f', '--format', '-o', '--output']),
+  stdbuf: passThrough(['-i', '-o', '-e']),
+  ionice: passThrough(['-c', '-n', '-p', '-t']),
+  timeout: passThrough(['-k', '-s', '--signal', '--kill-after'], true),
+  chronic: passThrough([]),
+  tini: passThrough(['-s', '-g', '-p', '-e']),
+  'dumb-init': passThrough([]),
+  command,
+  which: (ctx, argv) => lookupCommand(ctx, argv.slice(1), 'which'),
+  type: (ctx, argv) => lookupCommand(ctx, argv.slice(1), 'type'),
+  xargs,
+  true: () => OK,
+  false: () => ({ status: 1 }),
+  ':': () => OK,
+  test: testHandler('test'),
+  '[': testHandler('['),
+  '[[': testHandler('[['),
+  id,
+  whoami,
+  groups,
+  getent,
+  echo,
+  printf,
+  cat,
+  pwd,
+  curl,
+  wget,
+};

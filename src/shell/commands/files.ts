@@ -1,0 +1,1485 @@
+// Commands that change file metadata: chown, chgrp, chmod, mkdir, rmdir, install, touch, cp,
+// mv, ln, rm, tee, sed -i, mktemp. Option handling and messages follow GNU coreutils (and GNU
+// sed) in the C locale; the permission rules are the kernel's: chown_ok/chgrp_ok and
+// setattr_should_drop_sgid in fs/attr.c, inode_owner_or_capable for chmod, inode_init_owner in
+// fs/inode.c for who owns a new entry, may_delete/may_create in fs/namei.c.
+
+import type { BuildIdentity, CmdResult, CommandHandler, ExecContext } from '../context.js';
+import { OK } from '../context.js';
+import type { Errno, FileMeta, FsTree } from '../../model/types.js';
+import {
+  ancestry,
+  baseName,
+  descendants,
+  normalizePath,
+  parentOf,
+  resolvePath,
+} from '../../image/fs.js';
+import { groupByName, parseId, userByName, userByUid } from '../../image/accounts.js';
+import { refreshDerived } from './config.js';
+import { unknownOutput } from './builtins.js';
+
+// ---------------------------------------------------------------- shared helpers
+
+const ERRNO_TEXT: Record<Errno, string> = {
+  EACCES: 'Permission denied',
+  EPERM: 'Operation not permitted',
+  EROFS: 'Read-only file system',
+  ENOENT: 'No such file or directory',
+  ENOTDIR: 'Not a directory',
+  ELOOP: 'Too many levels of symbolic links',
+  EEXIST: 'File exists',
+  EBUSY: 'Device or resource busy',
+};
+
+/** strerror(3) text of an errno, as the tools print it. */
+export function errnoText(e: Errno): string {
+  return ERRNO_TEXT[e];
+}
+
+/** Files whose text the model keeps (ImageState.texts), because their content decides access. */
+export function isTrackedText(path: string): boolean {
+  return (
+    path === '/etc/sudoers' ||
+    path.startsWith('/etc/sudoers.d/') ||
+    path === '/etc/ssh/sshd_config' ||
+    path.startsWith('/etc/ssh/sshd_config.d/') ||
+    /(^|\/)jupyter_[a-z_]*config\.(py|json)$/.test(path) ||
+    path === '/etc/pip.conf' ||
+    /^\/(home\/[^/]+|root)\/(\.config\/pip\/pip\.conf|\.pip\/pip\.conf)$/.test(path) ||
+    path === '/etc/login.defs' ||
+    path === '/etc/default/useradd'
+  );
+}
+
+/**
+ * Owner of a new entry (fs/inode.c inode_init_owner): the caller's uid; the caller's gid, or
+ * the parent's gid when the parent directory has the setgid bit, in which case a new
+ * directory inherits the setgid bit too.
+ */
+export function newEntryOwner(fs: FsTree, path: string, ident: BuildIdentity, isDir: boolean): { uid: number; gid: number; setgid: boolean } {
+  const parent = resolvePath(fs, parentOf(path)).meta;
+  if (parent && parent.kind === 'dir' && parent.mode & 0o2000) {
+    return { uid: ident.uid, gid: parent.gid, setgid: isDir };
+  }
+
+  return { uid: ident.uid, gid: ident.gid, setgid: false };
+}
+
+function abs(ctx: ExecContext, p: string): string {
+  return normalizePath(p, ctx.cwd);
+}
+
+function inGroup(ident: BuildIdentity, gid: number): boolean {
+  return ident.gid === gid || ident.groups.includes(gid);
+}
+
+type Lookup =
+  | { ok: true; path: string; meta: FileMeta }
+  | { ok: false; errno: Errno; unknown: boolean };
+
+/** stat/lstat: search permission on the way, then the entry (symlinks followed when asked). */
+function lookup(ctx: ExecContext, p: string, follow = true): Lookup {
+  const a = abs(ctx, p);
+  if (a !== '/') {
+    const v = ctx.access(parentOf(a), 'chdir');
+    if (!v.allowed) {
+      const r = resolvePath(ctx.state.fs, parentOf(a));
+      return { ok: false, errno: v.errno ?? 'ENOENT', unknown: v.errno === 'ENOENT' && r.unknown };
+    }
+  }
+  const r = resolvePath(ctx.state.fs, a, follow);
+  if (r.loop) return { ok: false, errno: 'ELOOP', unknown: false };
+  if (r.notDir) return { ok: false, errno: 'ENOTDIR', unknown: false };
+  if (!r.meta) return { ok: false, errno: 'ENOENT', unknown: r.unknown };
+
+  return { ok: true, path: r.path, meta: r.meta };
+}
+
+/** A descendant's name as the tool prints it: the argument as typed plus the relative part. */
+function shown(arg: string, root: string, path: string): string {
+  if (path === root) return arg;
+
+  return `${arg.replace(/\/+$/, '')}${path.slice(root === '/' ? 0 : root.length)}`;
+}
+
+/** Known entries of a tree in walk order (parents first), the root included. */
+function walkOrder(fs: FsTree, root: string): string[] {
+  return [root, ...descendants(fs, root).sort()];
+}
+
+function result(errors: string[], status = 1): CmdResult {
+  return errors.length > 0 ? { status, stderr: errors } : OK;
+}
+
+function unknownResult(ctx: ExecContext, reason: string, paths: string[] = []): CmdResult {
+  ctx.unknown(reason, paths);
+
+  return { status: 'unknown' };
+}
+
+/** Parse coreutils-style options: a set of flags, values for the options that take one. */
+function parseOpts(
+  argv: string[],
+  flags: string,
+  valued: string,
+  long: Record<string, string> = {},
+): { opts: Map<string, string>; args: string[]; bad?: string } {
+  const opts = new Map<string, string>();
+  const args: string[] = [];
+
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      args.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq > 0 ? a.slice(0, eq) : a;
+      const key = long[name];
+      if (key === undefined) return { opts, args, bad: a };
+      if (valued.includes(key)) opts.set(key, eq > 0 ? a.slice(eq + 1) : (argv[++i] ?? ''));
+      else opts.set(key, eq > 0 ? a.slice(eq + 1) : '');
+      continue;
+    }
+    if (a.length > 1 && a.startsWith('-')) {
+      for (let k = 1; k < a.length; k++) {
+        const ch = a[k];
+        if (valued.includes(ch)) {
+          opts.set(ch, k + 1 < a.length ? a.slice(k + 1) : (argv[++i] ?? ''));
+          break;
+        }
+        if (!flags.includes(ch)) return { opts, args, bad: a };
+        opts.set(ch, '');
+      }
+      continue;
+    }
+    args.push(a);
+  }
+
+  return { opts, args };
+}
+
+function badOption(tool: string, a: string): CmdResult {
+  const msg = a.startsWith('--') ? `${tool}: unrecognized option '${a}'` : `${tool}: invalid option -- '${a.replace(/^-+/, '').slice(0, 1)}'`;
+
+  return { status: 1, stderr: [msg, `Try '${tool} --help' for more information.`] };
+}
+
+function missingOperand(tool: string): CmdResult {
+  return { status: 1, stderr: [`${tool}: missing operand`, `Try '${tool} --help' for more information.`] };
+}
+
+/** Drop the text of a tracked file whose new content is not known. */
+function forgetText(ctx: ExecContext, path: string): void {
+  if (!isTrackedText(path)) return;
+  ctx.unknown(`the text of ${path} after this command is not known`, [path]);
+  if (ctx.state.texts[path]) {
+    delete ctx.state.texts[path];
+    refreshDerived(ctx.state);
+  }
+}
+
+function setText(ctx: ExecContext, path: string, content: string | undefined): void {
+  if (!isTrackedText(path)) return;
+  if (content === undefined) return forgetText(ctx, path);
+  ctx.state.texts[path] = { content, line: ctx.line };
+  refreshDerived(ctx.state);
+}
+
+// ---------------------------------------------------------------- chown / chgrp
+
+interface OwnerSpec {
+  uid?: number;
+  gid?: number;
+}
+
+/**
+ * OWNER[:GROUP] as coreutils parses it (parse_user_spec): names first, then numbers; "user:"
+ * takes the user's login group; the old "user.group" form is accepted when no colon is given.
+ */
+function parseOwnerSpec(ctx: ExecContext, spec: string): OwnerSpec | string {
+  const acc = ctx.state.accounts;
+  let sep = spec.indexOf(':');
+  if (sep < 0 && spec.includes('.') && !userByName(acc, spec)) sep = spec.indexOf('.');
+  const userPart = sep < 0 ? spec : spec.slice(0, sep);
+  const groupPart = sep < 0 ? undefined : spec.slice(sep + 1);
+  const out: OwnerSpec = {};
+
+  if (userPart !== '') {
+    const u = userByName(acc, userPart);
+    const n = parseId(userPart.replace(/^\+/, ''));
+    if (u) out.uid = u.uid;
+    else if (n !== undefined && n >= 0) out.uid = n;
+    else return `invalid user: '${spec}'`;
+    if (groupPart === '') {
+      const login = u ?? userByUid(acc, out.uid);
+      if (!login) return `invalid spec: '${spec}'`;
+      out.gid = login.gid;
+    }
+  }
+  if (groupPart !== undefined && groupPart !== '') {
+    const g = groupByName(acc, groupPart);
+    const n = parseId(groupPart.replace(/^\+/, ''));
+    if (g) out.gid = g.gid;
+    else if (n !== undefined && n >= 0) out.gid = n;
+    else return `invalid group: '${spec}'`;
+  }
+
+  return out;
+}
+
+/**
+ * The kernel's decision for chown(2) (fs/attr.c chown_ok / chgrp_ok): changing the owner
+ * needs CAP_CHOWN unless it stays the caller's own uid; changing the group needs ownership and
+ * membership in the new group, or CAP_CHOWN.
+ */
+function mayChown(ident: BuildIdentity, meta: FileMeta, spec: OwnerSpec): boolean {
+  const cap = ident.caps.has('CAP_CHOWN');
+  if (spec.uid !== undefined && !(ident.uid === meta.uid && spec.uid === meta.uid) && !cap) return false;
+  if (spec.gid !== undefined) {
+    const own = ident.uid === meta.uid && (inGroup(ident, spec.gid) || spec.gid === meta.gid);
+    if (!own && !cap) return false;
+  }
+
+  return true;
+}
+
+/** New metadata after chown(2): setuid always dropped on non-directories, setgid if g+x. */
+function chownedMeta(meta: FileMeta, spec: OwnerSpec): FileMeta {
+  let mode = meta.mode;
+  if (meta.kind !== 'dir' && meta.kind !== 'symlink') {
+    mode &= ~0o4000;
+    if ((mode & 0o2010) === 0o2010) mode &= ~0o2000;
+  }
+
+  return { ...meta, uid: spec.uid ?? meta.uid, gid: spec.gid ?? meta.gid, mode };
+}
+
+function chownLike(tool: 'chown' | 'chgrp'): CommandHandler {
+  return (ctx, argv) => {
+    const { opts, args, bad } = parseOpts(argv, 'RhHLPfvc', '', {
+      '--recursive': 'R', '--no-dereference': 'h', '--dereference': 'D', '--silent': 'f',
+      '--quiet': 'f', '--verbose': 'v', '--changes': 'c', '--reference': 'r',
+      '--preserve-root': 'p', '--no-preserve-root': 'n', '--from': 'F',
+    });
+    if (bad) return badOption(tool, bad);
+
+    let spec: OwnerSpec | string;
+    let files: string[];
+    const ref = opts.get('r');
+    if (ref !== undefined && ref !== '') {
+      const r = lookup(ctx, ref);
+      if (!r.ok) return { status: 1, stderr: [`${tool}: failed to get attributes of '${ref}': ${errnoText(r.errno)}`] };
+      spec = tool === 'chown' ? { uid: r.meta.uid, gid: r.meta.gid } : { gid: r.meta.gid };
+      files = args;
+    } else {
+      if (args.length < 2) return args.length === 0 ? missingOperand(tool) : { status: 1, stderr: [`${tool}: missing operand after '${args[0]}'`, `Try '${tool} --help' for more information.`] };
+      if (opts.has('F')) return unknownResult(ctx, `${tool} --from is not modelled`);
+      spec = tool === 'chown' ? parseOwnerSpec(ctx, args[0]) : parseOwnerSpec(ctx, `:${args[0]}`);
+      if (typeof spec === 'string' && tool === 'chgrp') spec = `invalid group: '${args[0]}'`;
+      files = args.slice(1);
+    }
+    if (typeof spec === 'string') return { status: 1, stderr: [`${tool}: ${spec}`] };
+
+    const recursive = opts.has('R');
+    // With -R and no -H/-L, coreutils works on symlinks themselves (lchown), like -h.
+    const noDeref = opts.has('h') || (recursive && !opts.has('H') && !opts.has('L'));
+    const quiet = opts.has('f');
+    const errors: string[] = [];
+    let unknown = false;
+    const verb = tool === 'chown' ? 'changing ownership of' : 'changing group of';
+
+    for (const f of files) {
+      const l = lookup(ctx, f, !noDeref);
+      if (!l.ok) {
+        if (l.unknown) {
+          ctx.unknown(`${f} is not known to exist; ${tool} may have changed it`, [abs(ctx, f)]);
+          unknown = true;
+        } else errors.push(`${tool}: cannot access '${f}': ${errnoText(l.errno)}`);
+        continue;
+      }
+
+      const paths = recursive && l.meta.kind === 'dir' ? walkOrder(ctx.state.fs, l.path) : [l.path];
+      for (const p of paths) {
+        const meta = ctx.state.fs.get(p)!;
+        if (!mayChown(ctx.ident, meta, spec)) {
+          errors.push(`${tool}: ${verb} '${shown(f, l.path, p)}': Operation not permitted`);
+          continue;
+        }
+        const next = chownedMeta(meta, spec);
+        if (recursive && meta.kind === 'dir' && meta.partial) {
+          // Entries the listing does not show get the same owner: remember it on the directory.
+          const base = meta.subtreeOwner ?? { uid: meta.uid, gid: meta.gid };
+          next.subtreeOwner = { uid: spec.uid ?? base.uid, gid: spec.gid ?? base.gid, origin: ctx.origin };
+        }
+        ctx.state.fs.set(p, next);
+      }
+    }
+
+    if (errors.length > 0) return { status: 1, stderr: quiet ? [] : errors };
+
+    return unknown ? { status: 'unknown' } : OK;
+  };
+}
+
+// ---------------------------------------------------------------- chmod
+
+const WHO: Record<string, number> = { u: 0o4700, g: 0o2070, o: 0o1007, a: 0o7777 };
+
+/**
+ * Apply a chmod mode (octal or symbolic) to a mode, as gnulib's mode_compile/mode_adjust do:
+ * with no "who", bits set in the umask are left alone; for a directory, setuid and setgid are
+ * kept unless the mode mentions them (a numeric mode needs 5 digits to clear them).
+ * Returns undefined for an invalid mode.
+ */
+export function applyMode(spec: string, old: number, isDir: boolean, umask: number): number | undefined {
+  if (/^[0-7]{1,5}$/.test(spec)) {
+    const value = parseInt(spec, 8);
+    if (value > 0o7777) return undefined;
+    const mentioned = spec.length < 5 ? (value & 0o6000) | 0o1777 : 0o7777;
+    const omit = isDir ? 0o6000 & ~mentioned : 0;
+
+    return (old & omit) | (value & ~omit);
+  }
+
+  let mode = old & 0o7777;
+  for (const clause of spec.split(',')) {
+    const m = /^([ugoa]*)((?:[-+=](?:[rwxXst]*|[ugo]))+)$/.exec(clause);
+    if (!m) return undefined;
+    const who = m[1];
+    const affected = who === '' ? 0o7777 & ~umask : [...who].reduce((acc, c) => acc | WHO[c], 0);
+
+    for (const action of m[2].match(/[-+=](?:[rwxXst]*|[ugo])/g)!) {
+      const op = action[0];
+      const perms = action.slice(1);
+      let value = 0;
+      if (/^[ugo]$/.test(perms)) {
+        const shift = perms === 'u' ? 6 : perms === 'g' ? 3 : 0;
+        const bits = (mode >> shift) & 7;
+        value = (bits << 6) | (bits << 3) | bits;
+      } else {
+        for (const c of perms) {
+          if (c === 'r') value |= 0o444;
+          if (c === 'w') value |= 0o222;
+          if (c === 'x') value |= 0o111;
+          if (c === 'X' && (isDir || mode & 0o111)) value |= 0o111;
+          if (c === 's') value |= 0o6000;
+          if (c === 't') value |= 0o1000;
+        }
+      }
+      value &= affected;
+      const mentioned = who === '' ? value : affected & value;
+      const omit = isDir ? 0o6000 & ~mentioned : 0;
+
+      if (op === '+') mode |= value;
+      else if (op === '-') mode &= ~value;
+      else {
+        const preserved = ~affected | omit;
+        mode = (mode & preserved) | (value & ~omit);
+      }
+    }
+  }
+
+  return mode & 0o7777;
+}
+
+/** chmod(2) on one entry: only the owner or CAP_FOWNER; setgid dropped for non-members. */
+function chmodEntry(ctx: ExecContext, meta: FileMeta, mode: number): FileMeta | undefined {
+  if (ctx.ident.uid !== meta.uid && !ctx.ident.caps.has('CAP_FOWNER')) return undefined;
+  // fs/attr.c setattr_copy: the setgid bit is cleared when the caller is neither in the file's
+  // group nor has CAP_FSETID.
+  if (mode & 0o2000 && !inGroup(ctx.ident, meta.gid) && !ctx.ident.caps.has('CAP_FSETID')) mode &= ~0o2000;
+
+  return { ...meta, mode };
+}
+
+const chmod: CommandHandler = (ctx, argv) => {
+  const args: string[] = [];
+  let recursive = false;
+  let quiet = false;
+  let ref: string | undefined;
+  let modeSpec: string | undefined;
+
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      args.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a === '-R' || a === '--recursive') recursive = true;
+    else if (a === '-f' || a === '--silent' || a === '--quiet') quiet = true;
+    else if (a === '-v' || a === '-c' || a === '--verbose' || a === '--changes' || a === '--preserve-root' || a === '--no-preserve-root') continue;
+    else if (a.startsWith('--reference=')) ref = a.slice(12);
+    else if (/^-[Rfvc]+$/.test(a)) {
+      recursive ||= a.includes('R');
+      quiet ||= a.includes('f');
+    } else if (a.startsWith('-') && modeSpec === undefined && /^-[rwxXst]+/.test(a)) modeSpec = a;
+    else if (a.startsWith('-') && a.length > 1 && !/^-[rwxXst]/.test(a)) return badOption('chmod', a);
+    else if (modeSpec === undefined && ref === undefined) modeSpec = a;
+    else args.push(a);
+  }
+
+  let refMode: number | undefined;
+  if (ref !== undefined) {
+    const r = lookup(ctx, ref);
+    if (!r.ok) return { status: 1, stderr: [`chmod: failed to get attributes of '${ref}': ${errnoText(r.errno)}`] };
+    refMode = r.meta.mode;
+    if (modeSpec !== undefined) args.unshift(modeSpec);
+  }
+  if (modeSpec === undefined && refMode === undefined) return missingOperand('chmod');
+  if (args.length === 0) return { status: 1, stderr: [`chmod: missing operand after '${modeSpec}'`, "Try 'chmod --help' for more information."] };
+  if (refMode === undefined && applyMode(modeSpec!, 0, false, ctx.umask) === undefined) {
+    return { status: 1, stderr: [`chmod: invalid mode: '${modeSpec}'`, "Try 'chmod --help' for more information."] };
+  }
+
+  const errors: string[] = [];
+  let unknown = false;
+  for (const f of args) {
+    const l = lookup(ctx, f, true);
+    if (!l.ok) {
+      if (l.unknown) {
+        ctx.unknown(`${f} is not known to exist; chmod may have changed it`, [abs(ctx, f)]);
+        unknown = true;
+      } else errors.push(`chmod: cannot access '${f}': ${errnoText(l.errno)}`);
+      continue;
+    }
+    const paths = recursive && l.meta.kind === 'dir' ? walkOrder(ctx.state.fs, l.path) : [l.path];
+    for (const p of paths) {
+      const meta = ctx.state.fs.get(p)!;
+      // chmod never changes a symlink; one met during -R is skipped.
+      if (meta.kind === 'symlink') continue;
+      const mode = refMode ?? applyMode(modeSpec!, meta.mode, meta.kind === 'dir', ctx.umask)!;
+      const next = chmodEntry(ctx, meta, mode);
+      if (!next) {
+        errors.push(`chmod: changing permissions of '${shown(f, l.path, p)}': Operation not permitted`);
+        continue;
+      }
+      ctx.state.fs.set(p, next);
+    }
+  }
+
+  if (errors.length > 0) return { status: 1, stderr: quiet ? [] : errors };
+
+  return unknown ? { status: 'unknown' } : OK;
+};
+
+// ---------------------------------------------------------------- mkdir / rmdir
+
+interface MkdirOpts {
+  parents: boolean;
+  /** Final mode; undefined means 0777 & ~umask. A function of the inherited bits. */
+  mode?: (inherited: number) => number;
+  tool: string;
+  /** Message for a refused creation: "cannot create directory 'X'". */
+  owner?: OwnerSpec;
+}
+
+/**
+ * Create a directory (and with parents its missing ancestors), checking each creation against
+ * the current tree. Returns the error lines; empty means success.
+ */
+function makeDir(ctx: ExecContext, arg: string, o: MkdirOpts): string[] {
+  const fs = ctx.state.fs;
+  const target = abs(ctx, arg);
+  const chain = o.parents ? ancestry(target).slice(1) : [target];
+  const rel = (p: string) => (arg.startsWith('/') ? p : p.slice(ctx.cwd === '/' ? 1 : ctx.cwd.length + 1) || '.');
+
+  for (const p of chain) {
+    const r = resolvePath(fs, p);
+    const last = p === target;
+    if (r.meta) {
+      if (r.meta.kind !== 'dir') return [`${o.tool}: cannot create directory '${rel(p)}': ${last ? 'File exists' : 'Not a directory'}`];
+      if (last && !o.parents) return [`${o.tool}: cannot create directory '${rel(p)}': File exists`];
+      continue;
+    }
+    if (r.notDir) return [`${o.tool}: cannot create directory '${rel(p)}': Not a directory`];
+
+    const v = ctx.access(r.path, 'create');
+    if (!v.allowed) return [`${o.tool}: cannot create directory '${rel(p)}': ${errnoText(v.errno ?? 'EACCES')}`];
+
+    const owner = newEntryOwner(fs, r.path, ctx.ident, true);
+    const inherited = owner.setgid ? 0o2000 : 0;
+    // Intermediate directories get u+wx on top of the umask-reduced default (mkdir -p, POSIX).
+    const base = last ? (o.mode ? o.mode(0o777 | inherited) : (0o777 & ~ctx.umask) | inherited) : ((0o777 & ~ctx.umask) | 0o300 | inherited);
+    fs.set(r.path, { kind: 'dir', uid: owner.uid, gid: owner.gid, mode: base, origin: ctx.origin });
+  }
+
+  return [];
+}
+
+const mkdir: CommandHandler = (ctx, argv) => {
+  const { opts, args, bad } = parseOpts(argv, 'pv', 'mZ', { '--parents': 'p', '--mode': 'm', '--verbose': 'v' });
+  if (bad) return badOption('mkdir', bad);
+  if (args.length === 0) return missingOperand('mkdir');
+
+  const spec = opts.get('m');
+  if (spec !== undefined && applyMode(spec, 0o777, true, ctx.umask) === undefined) {
+    return { status: 1, stderr: [`mkdir: invalid mode '${spec}'`] };
+  }
+  const mode = spec === undefined ? undefined : (inh: number) => applyMode(spec, inh, true, ctx.umask)!;
+  const errors: string[] = [];
+  for (const d of args) errors.push(...makeDir(ctx, d, { parents: opts.has('p'), mode, tool: 'mkdir' }));
+
+  return result(errors);
+};
+
+const rmdir: CommandHandler = (ctx, argv) => {
+  const { opts, args, bad } = parseOpts(argv, 'pv', '', { '--parents': 'p', '--ignore-fail-on-non-empty': 'i', '--verbose': 'v' });
+  if (bad) return badOption('rmdir', bad);
+  if (args.length === 0) return missingOperand('rmdir');
+  const errors: string[] = [];
+  let unknown = false;
+
+  for (const d of args) {
+    const targets = opts.has('p') ? ancestry(abs(ctx, d)).slice(1).reverse() : [abs(ctx, d)];
+    for (const t of targets) {
+      const r = resolvePath(ctx.state.fs, t, false);
+      const name = t === abs(ctx, d) ? d : t;
+      if (!r.meta) {
+        if (r.unknown) unknown = true;
+        else errors.push(`rmdir: failed to remove '${name}': No such file or directory`);
+        break;
+      }
+      if (r.meta.kind !== 'dir') {
+        errors.push(`rmdir: failed to remove '${name}': Not a directory`);
+        break;
+      }
+      if (descendants(ctx.state.fs, r.path).length > 0) {
+        if (!opts.has('i')) errors.push(`rmdir: failed to remove '${name}': Directory not empty`);
+        break;
+      }
+      if (r.meta.partial) {
+        ctx.unknown(`${r.path} may hold entries the model does not list; rmdir may fail`, [r.path]);
+        unknown = true;
+      }
+      const v = ctx.access(r.path, 'delete');
+      if (!v.allowed) {
+        errors.push(`rmdir: failed to remove '${name}': ${errnoText(v.errno ?? 'EACCES')}`);
+        break;
+      }
+      ctx.state.fs.delete(r.path);
+    }
+  }
+
+  if (errors.length > 0) return result(errors);
+
+  return unknown ? { status: 'unknown' } : OK;
+};
+
+// ---------------------------------------------------------------- touch
+
+const touch: CommandHandler = (ctx, argv) => {
+  const { opts, args, bad } = parseOpts(argv, 'acmfh', 'drt', {
+    '--no-create': 'c', '--date': 'd', '--reference': 'r', '--time': 'T', '--no-dereference': 'h',
+  });
+  if (bad) return badOption('touch', bad);
+  if (args.length === 0) return { status: 1, stderr: ['touch: missing file operand', "Try 'touch --help' for more information."] };
+  const errors: string[] = [];
+
+  for (const f of args) {
+    const a = abs(ctx, f);
+    const r = resolvePath(ctx.state.fs, a);
+    if (r.meta) {
+      // utimensat(2) with the current time: the owner, anyone who may write, or CAP_FOWNER.
+      const owner = ctx.ident.uid === r.meta.uid || ctx.ident.caps.has('CAP_FOWNER');
+      if (!owner && !ctx.access(a, 'write').allowed) errors.push(`touch: cannot touch '${f}': Permission denied`);
+      continue;
+    }
+    if (opts.has('c')) continue;
+    const err = ctx.writeText(a, '', true);
+    if (err !== undefined) errors.push(`touch: cannot touch '${f}': ${err}`);
+  }
+
+  return result(errors);
+};
+
+// ---------------------------------------------------------------- cp / install
+
+interface CopyOpts {
+  recursive: boolean;
+  /** -p / -a / --preserve=mode,ownership */
+  preserveMode: boolean;
+  preserveOwner: boolean;
+  /** -P / -d / -a, and -R without -L: copy symlinks as symlinks. */
+  noDeref: boolean;
+  tool: string;
+}
+
+/** Metadata of a copy made by the caller: coreutils cp's rules for a new destination. */
+function copiedMeta(ctx: ExecContext, src: FileMeta, dest: string, o: CopyOpts): FileMeta {
+  const owner = newEntryOwner(ctx.state.fs, dest, ctx.ident, src.kind === 'dir');
+  let uid = owner.uid;
+  let gid = owner.gid;
+  let keepSpecial = false;
+
+  if (o.preserveOwner) {
+    // Only a process with CAP_CHOWN can give the copy its original owner; an ordinary user
+    // keeps the group when it is one of theirs (coreutils copy.c set_owner).
+    if (ctx.ident.caps.has('CAP_CHOWN')) {
+      uid = src.uid;
+      gid = src.gid;
+      keepSpecial = true;
+    } else if (inGroup(ctx.ident, src.gid)) gid = src.gid;
+  }
+
+  let mode = src.kind === 'symlink' ? 0o777 : o.preserveMode ? src.mode : src.mode & 0o777 & ~ctx.umask;
+  if (!keepSpecial && src.kind !== 'dir') mode &= ~0o6000;
+  if (src.kind === 'dir' && owner.setgid) mode |= 0o2000;
+
+  return { kind: src.kind, uid, gid, mode, target: src.target, origin: ctx.origin };
+}
+
+/** Copy one source (file or tree) to dest; returns error lines. */
+function copyOne(ctx: ExecContext, arg: string, destArg: string, dest: string, o: CopyOpts): string[] {
+  const fs = ctx.state.fs;
+  const l = lookup(ctx, arg, !o.noDeref);
+  if (!l.ok) {
+    if (l.unknown) {
+      // The source came from something the model could not follow: the copy exists, its
+      // owner is the caller, its mode is a guess.
+      ctx.unknown(`the source ${arg} of ${o.tool} is not known to exist`, [dest]);
+      const err = ctx.writeText(dest, '', false);
+      return err === undefined ? [] : [`${o.tool}: cannot create regular file '${destArg}': ${err}`];
+    }
+    return [`${o.tool}: cannot stat '${arg}': ${errnoText(l.errno)}`];
+  }
+
+  if (l.meta.kind === 'dir' && !o.recursive) return [`${o.tool}: -r not specified; omitting directory '${arg}'`];
+  if (l.meta.kind !== 'dir') {
+    if (!ctx.access(l.path, 'read').allowed && l.meta.kind !== 'symlink') return [`${o.tool}: cannot open '${arg}' for reading: Permission denied`];
+    return copyFile(ctx, l.path, l.meta, destArg, dest, o);
+  }
+
+  if (dest === l.path || dest.startsWith(`${l.path}/`)) {
+    return [`${o.tool}: cannot copy a directory, '${arg}', into itself, '${destArg}'`];
+  }
+  const errors: string[] = [];
+  const created = new Set<string>();
+  for (const p of walkOrder(fs, l.path)) {
+    const meta = fs.get(p)!;
+    const to = dest + p.slice(l.path.length);
+    const inNew = created.has(parentOf(to));
+    if (meta.kind === 'dir') {
+      if (!ctx.access(p, 'read').allowed) {
+        errors.push(`${o.tool}: cannot access '${shown(arg, l.path, p)}': Permission denied`);
+        continue;
+      }
+      const existing = resolvePath(fs, to).meta;
+      if (existing?.kind === 'dir') continue;
+      if (!inNew) {
+        const v = ctx.access(to, 'create');
+        if (!v.allowed) {
+          errors.push(`${o.tool}: cannot create directory '${shown(destArg, dest, to)}': ${errnoText(v.errno ?? 'EACCES')}`);
+          continue;
+        }
+      }
+      const next = copiedMeta(ctx, meta, to, o);
+      if (meta.partial) {
+        next.partial = true;
+        // Unlisted children are copied too; without -p they belong to the caller.
+        if (!o.preserveOwner || !ctx.ident.caps.has('CAP_CHOWN')) next.subtreeOwner = { uid: next.uid, gid: next.gid, origin: ctx.origin };
+        else if (meta.subtreeOwner) next.subtreeOwner = meta.subtreeOwner;
+      }
+      fs.set(to, next);
+      created.add(to);
+      continue;
+    }
+    if (!created.has(parentOf(to)) && !resolvePath(fs, parentOf(to)).meta) continue;
+    if (inNew) {
+      fs.set(to, copiedMeta(ctx, meta, to, o));
+      setText(ctx, to, ctx.state.texts[p]?.content);
+    } else errors.push(...copyFile(ctx, p, meta, shown(destArg, dest, to), to, o));
+  }
+
+  return errors;
+}
+
+function copyFile(ctx: ExecContext, src: string, meta: FileMeta, destArg: string, dest: string, o: CopyOpts): string[] {
+  const fs = ctx.state.fs;
+  const existing = resolvePath(fs, dest, meta.kind !== 'symlink');
+  if (existing.meta?.kind === 'dir') return [`${o.tool}: cannot overwrite directory '${destArg}' with non-directory`];
+  if (existing.path === src) return [`${o.tool}: '${destArg}' and '${destArg}' are the same file`];
+
+  const text = ctx.state.texts[src]?.content;
+  if (existing.meta && meta.kind !== 'symlink') {
+    // Overwriting opens the existing file: its owner and mode stay (without -p).
+    const err = ctx.writeText(existing.path, text ?? '', false);
+    if (err !== undefined) return [`${o.tool}: cannot create regular file '${destArg}': ${err}`];
+    if (o.preserveMode || o.preserveOwner) {
+      const cur = fs.get(existing.path)!;
+      const m = copiedMeta(ctx, meta, existing.path, o);
+      fs.set(existing.path, { ...cur, mode: o.preserveMode ? m.mode : cur.mode, uid: o.preserveOwner ? m.uid : cur.uid, gid: o.preserveOwner ? m.gid : cur.gid });
+    }
+    if (text === undefined) forgetText(ctx, existing.path);
+    return [];
+  }
+
+  const v = ctx.access(existing.path, 'create');
+  if (!v.allowed) {
+    const what = meta.kind === 'symlink' ? 'symbolic link' : 'regular file';
+    return [`${o.tool}: cannot create ${what} '${destArg}': ${errnoText(v.errno ?? 'EACCES')}`];
+  }
+  fs.set(existing.path, copiedMeta(ctx, meta, existing.path, o));
+  setText(ctx, existing.path, text);
+
+  return [];
+}
+
+const cp: CommandHandler = (ctx, argv) => {
+  const { opts, args, bad } = parseOpts(argv, 'rRapPdLfinuvxsT', 't', {
+    '--recursive': 'R', '--archive': 'a', '--force': 'f', '--no-dereference': 'P', '--dereference': 'L',
+    '--preserve': 'E', '--no-preserve': 'N', '--target-directory': 't', '--verbose': 'v',
+    '--no-clobber': 'n', '--update': 'u', '--no-target-directory': 'T', '--parents': 'X',
+    '--one-file-system': 'x', '--remove-destination': 'f', '--interactive': 'i',
+  });
+  if (bad) return badOption('cp', bad);
+  if (opts.has('s')) return unknownResult(ctx, 'cp -s is not modelled');
+
+  const preserve = opts.get('E');
+  const preserveList = preserve === undefined ? [] : preserve === '' ? ['mode', 'ownership', 'timestamps'] : preserve.split(',');
+  const archive = opts.has('a');
+  const recursive = archive || opts.has('r') || opts.has('R');
+  const o: CopyOpts = {
+    recursive,
+    preserveMode: archive || opts.has('p') || preserveList.includes('mode') || preserveList.includes('all'),
+    preserveOwner: archive || opts.has('p') || preserveList.includes('ownership') || preserveList.includes('all'),
+    noDeref: archive || opts.has('P') || opts.has('d') || (recursive && !opts.has('L')),
+    tool: 'cp',
+  };
+  if (opts.get('N')?.split(',').some((x) => x === 'mode' || x === 'all')) o.preserveMode = false;
+  if (opts.get('N')?.split(',').some((x) => x === 'ownership' || x === 'all')) o.preserveOwner = false;
+
+  return copyOrMove(ctx, 'cp', args, opts.get('t'), opts.has('T'), (src, destArg, dest) => copyOne(ctx, src, destArg, dest, o));
+};
+
+/** Shared target logic of cp, mv and install: DEST a directory or a single new name. */
+function copyOrMove(
+  ctx: ExecContext,
+  tool: string,
+  args: string[],
+  targetDir: string | undefined,
+  noTargetDir: boolean,
+  one: (src: string, destArg: string, dest: string) => string[],
+): CmdResult {
+  const sources = targetDir !== undefined ? args : args.slice(0, -1);
+  const destArg = targetDir ?? args[args.length - 1];
+  if (args.length === 0) return { status: 1, stderr: [`${tool}: missing file operand`, `Try '${tool} --help' for more information.`] };
+  if (sources.length === 0) return { status: 1, stderr: [`${tool}: missing destination file operand after '${destArg}'`, `Try '${tool} --help' for more information.`] };
+
+  const destAbs = abs(ctx, destArg);
+  const destMeta = resolvePath(ctx.state.fs, destAbs).meta;
+  const intoDir = !noTargetDir && (targetDir !== undefined || destMeta?.kind === 'dir' || sources.length > 1);
+  if (intoDir && destMeta?.kind !== 'dir') {
+    if (resolvePath(ctx.state.fs, destAbs).unknown) return unknownResult(ctx, `${destArg} is not known to exist`, [destAbs]);
+    return { status: 1, stderr: [`${tool}: target '${destArg}' is not a directory`] };
+  }
+
+  const errors: string[] = [];
+  for (const s of sources) {
+    const name = baseName(normalizePath(s, '/'));
+    const dest = intoDir ? `${destAbs === '/' ? '' : destAbs}/${name}` : destAbs;
+    const shownDest = intoDir ? `${destArg.replace(/\/+$/, '')}/${name}` : destArg;
+    errors.push(...one(s, shownDest, dest));
+  }
+
+  return result(errors);
+}
+
+const install: CommandHandler = (ctx, argv) => {
+  const { opts, args, bad } = parseOpts(argv, 'dDcCpsvTb', 'omgtSZ', {
+    '--directory': 'd', '--owner': 'o', '--group': 'g', '--mode': 'm', '--target-directory': 't',
+    '--preserve-timestamps': 'p', '--strip': 's', '--verbose': 'v', '--no-target-directory': 'T', '--compare': 'C',
+  });
+  if (bad) return badOption('install', bad);
+
+  const owner: OwnerSpec = {};
+  const u = opts.get('o');
+  const g = opts.get('g');
+  if (u !== undefined) {
+    const s = parseOwnerSpec(ctx, u);
+    if (typeof s === 'string' || s.uid === undefined) return { status: 1, stderr: [`install: invalid user '${u}'`] };
+    owner.uid = s.uid;
+  }
+  if (g !== undefined) {
+    const s = parseOwnerSpec(ctx, `:${g}`);
+    if (typeof s === 'string') return { status: 1, stderr: [`install: invalid group '${g}'`] };
+    owner.gid = s.gid;
+  }
+  const spec = opts.get('m');
+  if (spec !== undefined && applyMode(spec, 0o755, false, 0) === undefined) return { status: 1, stderr: [`install: invalid mode '${spec}'`] };
+
+  // install sets the mode and owner with chmod/chown after creating the entry.
+  const finish = (path: string, shownPath: string, isDir: boolean): string[] => {
+    const fs = ctx.state.fs;
+    const meta = fs.get(path)!;
+    const mode = spec === undefined ? 0o755 : applyMode(spec, isDir ? 0o755 : 0o755, isDir, 0)!;
+    let next = chmodEntry(ctx, meta, mode) ?? meta;
+    if (owner.uid !== undefined || owner.gid !== undefined) {
+      if (!mayChown(ctx.ident, next, owner)) {
+        fs.set(path, next);
+        return [`install: cannot change ownership of '${shownPath}': Operation not permitted`];
+      }
+      next = { ...chownedMeta(next, owner), mode: next.mode };
+    }
+    fs.set(path, next);
+    return [];
+  };
+
+  if (opts.has('d')) {
+    if (args.length === 0) return missingOperand('install');
+    const errors: string[] = [];
+    for (const d of args) {
+      const errs = makeDir(ctx, d, { parents: true, tool: 'install' });
+      if (errs.length > 0) {
+        errors.push(...errs);
+        continue;
+      }
+      errors.push(...finish(resolvePath(ctx.state.fs, abs(ctx, d)).path, d, true));
+    }
+    return result(errors);
+  }
+
+  const o: CopyOpts = { recursive: false, preserveMode: false, preserveOwner: false, noDeref: false, tool: 'install' };
+  return copyOrMove(ctx, 'install', args, opts.get('t'), opts.has('T'), (src, destArg, dest) => {
+    if (opts.has('D')) {
+      const errs = makeDir(ctx, parentOf(dest), { parents: true, tool: 'install' });
+      if (errs.length > 0) return errs;
+    }
+    // install removes an existing destination first, so the new file is the caller's.
+    const existing = resolvePath(ctx.state.fs, dest).meta;
+    if (existing && existing.kind !== 'dir') {
+      const v = ctx.access(dest, 'delete');
+      if (!v.allowed) return [`install: cannot remove '${destArg}': ${errnoText(v.errno ?? 'EACCES')}`];
+      ctx.state.fs.delete(resolvePath(ctx.state.fs, dest).path);
+    }
+    const errs = copyOne(ctx, src, destArg, dest, o);
+    if (errs.length > 0) return errs;
+    return finish(resolvePath(ctx.state.fs, dest).path, destArg, false);
+  });
+};
+
+// ---------------------------------------------------------------- mv
+
+/** rename(2): delete permission on the source, create permission at the destination. */
+function moveOne(ctx: ExecContext, arg: string, destArg: string, dest: string): string[] {
+  const fs = ctx.state.fs;
+  const l = lookup(ctx, arg, false);
+  if (!l.ok) {
+    if (l.unknown) {
+      ctx.unknown(`the source ${arg} of mv is not known to exist`, [dest]);
+      return [];
+    }
+    return [`mv: cannot stat '${arg}': ${errnoText(l.errno)}`];
+  }
+  const src = l.path;
+  const to = resolvePath(fs, dest, false);
+  if (to.path === src) return [`mv: '${arg}' and '${destArg}' are the same file`];
+  if (to.path.startsWith(`${src}/`)) return [`mv: cannot move '${arg}' to a subdirectory of itself, '${destArg}'`];
+  const deny = (e: Errno) => [`mv: cannot move '${arg}' to '${destArg}': ${errnoText(e)}`];
+
+  const del = ctx.access(src, 'delete');
+  if (!del.allowed) return deny(del.errno ?? 'EACCES');
+  if (to.meta) {
+    if (to.meta.kind === 'dir' && l.meta.kind !== 'dir') return [`mv: cannot overwrite directory '${destArg}' with non-directory`];
+    if (to.meta.kind !== 'dir' && l.meta.kind === 'dir') return [`mv: cannot overwrite non-directory '${destArg}' with directory '${arg}'`];
+    if (to.meta.kind === 'dir' && descendants(fs, to.path).length > 0) return [`mv: cannot move '${arg}' to '${destArg}': Directory not empty`];
+    const over = ctx.access(to.path, 'delete');
+    if (!over.allowed) return deny(over.errno ?? 'EACCES');
+  } else {
+    const v = ctx.access(to.path, 'create');
+    if (!v.allowed) return deny(v.errno ?? 'EACCES');
+  }
+  // A directory moved to another parent needs write permission on itself to rewrite "..".
+  if (l.meta.kind === 'dir' && parentOf(src) !== parentOf(to.path)) {
+    const v = ctx.access(src, 'write');
+    if (!v.allowed) return deny(v.errno ?? 'EACCES');
+  }
+
+  const texts = Object.keys(ctx.state.texts).filter((p) => p === src || p.startsWith(`${src}/`));
+  const moved: [string, string][] = texts.map((p) => [to.path + p.slice(src.length), ctx.state.texts[p].content]);
+  for (const p of texts) delete ctx.state.texts[p];
+  for (const p of [src, ...descendants(fs, src)].sort()) {
+    const m = fs.get(p);
+    if (m) fs.set(to.path + p.slice(src.length), m);
+  }
+  for (const p of descendants(fs, src)) fs.delete(p);
+  fs.delete(src);
+  for (const [p, content] of moved) if (isTrackedText(p)) ctx.state.texts[p] = { content, line: ctx.line };
+  for (const p of [to.path, ...descendants(fs, to.path)]) {
+    if (isTrackedText(p) && !moved.some(([q]) => q === p)) forgetText(ctx, p);
+  }
+  if (texts.length > 0 || isTrackedText(to.path)) refreshDerived(ctx.state);
+
+  return [];
+}
+
+const mv: CommandHandler = (ctx, argv) => {
+  const { opts, args, bad } = parseOpts(argv, 'finuvTb', 'tS', {
+    '--force': 'f', '--interactive': 'i', '--no-clobber': 'n', '--update': 'u', '--verbose': 'v',
+    '--target-directory': 't', '--no-target-directory': 'T',
+  });
+  if (bad) return badOption('mv', bad);
+
+  return copyOrMove(ctx, 'mv', args, opts.get('t'), opts.has('T'), (src, destArg, dest) => moveOne(ctx, src, destArg, dest));
+};
+
+// ---------------------------------------------------------------- ln
+
+const ln: CommandHandler = (ctx, argv) => {
+  const { opts, args, bad } = parseOpts(argv, 'sfnvTrLPib', 'tS', {
+    '--symbolic': 's', '--force': 'f', '--no-dereference': 'n', '--verbose': 'v',
+    '--no-target-directory': 'T', '--relative': 'r', '--target-directory': 't', '--interactive': 'i',
+  });
+  if (bad) return badOption('ln', bad);
+  if (args.length === 0) return { status: 1, stderr: ['ln: missing file operand', "Try 'ln --help' for more information."] };
+  const fs = ctx.state.fs;
+  const symbolic = opts.has('s');
+  const what = symbolic ? 'symbolic link' : 'hard link';
+
+  const targets = opts.has('t') || args.length === 1 ? args : args.slice(0, -1);
+  const destArg = opts.get('t') ?? (args.length === 1 ? '.' : args[args.length - 1]);
+  const destAbs = abs(ctx, destArg);
+  const destR = resolvePath(fs, destAbs, !opts.has('n'));
+  const intoDir = !opts.has('T') && (opts.has('t') || args.length === 1 || destR.meta?.kind === 'dir' || targets.length > 1);
+  const errors: string[] = [];
+
+  for (const t of targets) {
+    const link = intoDir ? `${destR.path === '/' ? '' : destR.path}/${baseName(normalizePath(t, '/'))}` : destAbs;
+    const shownLink = intoDir ? `${destArg.replace(/\/+$/, '')}/${baseName(normalizePath(t, '/'))}` : destArg;
+    let meta: FileMeta;
+
+    if (symbolic) {
+      const owner = newEntryOwner(fs, link, ctx.ident, false);
+      meta = { kind: 'symlink', uid: owner.uid, gid: owner.gid, mode: 0o777, target: t, origin: ctx.origin };
+    } else {
+      const src = lookup(ctx, t, false);
+      if (!src.ok) {
+        if (src.unknown) {
+          ctx.unknown(`the target ${t} of ln is not known to exist`, [link]);
+          continue;
+        }
+        errors.push(`ln: failed to access '${t}': ${errnoText(src.errno)}`);
+        continue;
+      }
+      if (src.meta.kind === 'dir') {
+        errors.push(`ln: ${t}: hard link not allowed for directory`);
+        continue;
+      }
+      // fs.protected_hardlinks=1 (the default): linking someone else's file needs read and
+      // write access to it, or CAP_FOWNER (fs/namei.c may_linkat).
+      const ownsIt = ctx.ident.uid === src.meta.uid || ctx.ident.caps.has('CAP_FOWNER');
+      if (!ownsIt && !(ctx.access(src.path, 'read').allowed && ctx.access(src.path, 'write').allowed)) {
+        errors.push(`ln: failed to create hard link '${shownLink}' => '${t}': Operation not permitted`);
+        continue;
+      }
+      meta = src.meta;
+    }
+
+    const existing = resolvePath(fs, link, false);
+    if (existing.meta) {
+      if (!opts.has('f')) {
+        errors.push(`ln: failed to create ${what} '${shownLink}': File exists`);
+        continue;
+      }
+      if (existing.meta.kind === 'dir') {
+        errors.push(`ln: ${shownLink}: cannot overwrite directory`);
+        continue;
+      }
+      const v = ctx.access(existing.path, 'delete');
+      if (!v.allowed) {
+        errors.push(`ln: cannot remove '${shownLink}': ${errnoText(v.errno ?? 'EACCES')}`);
+        continue;
+      }
+    } else {
+      const v = ctx.access(existing.path, 'create');
+      if (!v.allowed) {
+        errors.push(`ln: failed to create ${what} '${shownLink}': ${errnoText(v.errno ?? 'EACCES')}`);
+        continue;
+      }
+    }
+    fs.set(existing.path, meta);
+    if (isTrackedText(existing.path)) {
+      const real = resolvePath(fs, existing.path).path;
+      setText(ctx, existing.path, ctx.state.texts[real]?.content);
+    }
+  }
+
+  return result(errors);
+};
+
+// ---------------------------------------------------------------- rm
+
+const rm: CommandHandler = (ctx, argv) => {
+  const { opts, args, bad } = parseOpts(argv, 'rRfdivI', '', {
+    '--recursive': 'r', '--force': 'f', '--dir': 'd', '--interactive': 'i', '--verbose': 'v',
+    '--no-preserve-root': 'N', '--preserve-root': 'P', '--one-file-system': 'x',
+  });
+  if (bad) return badOption('rm', bad);
+  const force = opts.has('f');
+  const recursive = opts.has('r') || opts.has('R');
+  if (args.length === 0) return force ? OK : missingOperand('rm');
+  const fs = ctx.state.fs;
+  const errors: string[] = [];
+  let textsChanged = false;
+
+  for (const f of args) {
+    const a = abs(ctx, f);
+    if (recursive && a === '/' && !opts.has('N')) {
+      errors.push("rm: it is dangerous to operate recursively on '/'", 'rm: use --no-preserve-root to override this failsafe');
+      continue;
+    }
+    const l = lookup(ctx, f, false);
+    if (!l.ok) {
+      if (!force && !l.unknown) errors.push(`rm: cannot remove '${f}': ${errnoText(l.errno)}`);
+      continue;
+    }
+    if (l.meta.kind === 'dir' && !recursive) {
+      const empty = descendants(fs, l.path).length === 0 && !l.meta.partial;
+      if (!opts.has('d') || !empty) {
+        errors.push(`rm: cannot remove '${f}': ${opts.has('d') ? 'Directory not empty' : 'Is a directory'}`);
+        continue;
+      }
+    }
+
+    // Deepest entries first; a directory whose child could not be removed stays, silently.
+    const order = walkOrder(fs, l.path).reverse();
+    const kept = new Set<string>();
+    for (const p of order) {
+      if (kept.has(p)) {
+        kept.add(parentOf(p));
+        continue;
+      }
+      const meta = fs.get(p)!;
+      if (meta.kind === 'dir' && p !== l.path && !ctx.access(p, 'list').allowed && descendants(fs, p).length > 0) {
+        errors.push(`rm: cannot remove '${shown(f, l.path, p)}': Permission denied`);
+        kept.add(parentOf(p));
+        continue;
+      }
+      const v = ctx.access(p, 'delete');
+      if (!v.allowed) {
+        errors.push(`rm: cannot remove '${shown(f, l.path, p)}': ${errnoText(v.errno ?? 'EACCES')}`);
+        kept.add(parentOf(p));
+        continue;
+      }
+      fs.delete(p);
+      if (ctx.state.texts[p]) {
+        delete ctx.state.texts[p];
+        textsChanged = true;
+      }
+    }
+  }
+  if (textsChanged) refreshDerived(ctx.state);
+
+  return result(errors);
+};
+
+// ---------------------------------------------------------------- tee
+
+const tee: CommandHandler = (ctx, argv) => {
+  const { opts, args, bad } = parseOpts(argv, 'aip', '', { '--append': 'a', '--ignore-interrupts': 'i', '--output-error': 'o' });
+  if (bad) return badOption('tee', bad);
+  const errors: string[] = [];
+
+  for (const f of args) {
+    if (f === '/dev/null' || f === '-') continue;
+    const err = ctx.writeText(f, ctx.stdin ?? '', opts.has('a'));
+    if (err !== undefined) errors.push(`tee: ${f}: ${err}`);
+    else if (ctx.stdin === undefined) forgetText(ctx, resolvePath(ctx.state.fs, abs(ctx, f)).path);
+  }
+
+  const r: CmdResult = { status: errors.length > 0 ? 1 : 0, stderr: errors };
+  if (ctx.stdin === undefined) return unknownOutput(r);
+  r.stdout = ctx.stdin;
+
+  return r;
+};
+
+// ---------------------------------------------------------------- sed
+
+const POSIX_CLASSES: Record<string, string> = {
+  alpha: 'a-zA-Z', digit: '0-9', alnum: 'a-zA-Z0-9', upper: 'A-Z', lower: 'a-z',
+  space: ' \\t\\n\\r\\f\\v', blank: ' \\t', punct: '!-\\/:-@\\[-`{-~', xdigit: '0-9A-Fa-f',
+  print: ' -~', graph: '!-~', cntrl: '\\x00-\\x1f\\x7f',
+};
+
+/**
+ * Translate a POSIX regular expression (basic, or extended with -E) to a JavaScript one.
+ * In a BRE, \( \) \{ \} \+ \? \| are operators (GNU) and the bare characters are literal.
+ * undefined when the expression uses something without a JavaScript equivalent.
+ */
+export function posixToJs(re: string, extended: boolean): string | undefined {
+  let out = '';
+  let atStart = true;
+
+  for (let i = 0; i < re.length; i++) {
+    const c = re[i];
+    if (c === '[') {
+      let j = i + 1;
+      let cls = '[';
+      if (re[j] === '^') {
+        cls += '^';
+        j++;
+      }
+      if (re[j] === ']') {
+        cls += '\\]';
+        j++;
+      }
+      while (j < re.length && re[j] !== ']') {
+        const m = /^\[:([a-z]+):\]/.exec(re.slice(j));
+        if (m) {
+          if (!POSIX_CLASSES[m[1]]) return undefined;
+          cls += POSIX_CLASSES[m[1]];
+          j += m[0].length;
+          continue;
+        }
+        cls += re[j] === '\\' ? '\\\\' : re[j] === '[' ? '\\[' : re[j];
+        j++;
+      }
+      if (j >= re.length) return undefined;
+      out += `${cls}]`;
+      i = j;
+      atStart = false;
+      continue;
+    }
+    if (c === '\\') {
+      const n = re[++i];
+      if (n === undefined) return undefined;
+      if (!extended && '(){}+?|'.includes(n)) out += n;
+      else if (/[1-9]/.test(n)) out += `\\${n}`;
+      else if (n === 'n') out += '\\n';
+      else if (n === 't') out += '\\t';
+      else if (n === '<' || n === '>' || n === 'b') out += '\\b';
+      else if ('wWsS'.includes(n)) out += `\\${n}`;
+      else if (n === '`') out += '^';
+      else if (n === "'") out += '$';
+      else if (/[a-zA-Z]/.test(n)) return undefined;
+      else out += /[.*+?^${}()|[\]\\/]/.test(n) ? `\\${n}` : n;
+      atStart = n === '(' && !extended;
+      continue;
+    }
+    if (!extended && '(){}+?|'.includes(c)) out += `\\${c}`;
+    else if (c === '*' && atStart) out += '\\*';
+    else if (c === '/') out += '\\/';
+    else out += c;
+    atStart = c === '^' || (extended && c === '(');
+  }
+
+  try {
+    new RegExp(out);
+  } catch {
+    return undefined;
+  }
+
+  return out;
+}
+
+/** The replacement text of s///: & is the match, \1..\9 the groups, \n a newline. */
+function sedReplacement(r: string): string | undefined {
+  let out = '';
+  for (let i = 0; i < r.length; i++) {
+    const c = r[i];
+    if (c === '&') out += '$&';
+    else if (c === '$') out += '$$';
+    else if (c === '\\') {
+      const n = r[++i];
+      if (n === undefined) out += '\\';
+      else if (/[0-9]/.test(n)) out += n === '0' ? '$&' : `$${n}`;
+      else if (n === 'n') out += '\n';
+      else if (n === 't') out += '\t';
+      else if ('LUElu'.includes(n)) return undefined;
+      else out += n === '$' ? '$$' : n;
+    } else out += c;
+  }
+
+  return out;
+}
+
+type SedAddr = { re: RegExp } | { line: number } | { last: true } | undefined;
+type SedCmd =
+  | { addr: SedAddr; op: 's'; re: RegExp; repl: string }
+  | { addr: SedAddr; op: 'd' }
+  | { addr: SedAddr; op: 'a' | 'i' | 'c'; text: string };
+
+/** Read a delimited section starting after position i; returns the text and the end index. */
+function delimited(s: string, i: number, d: string): [string, number] | undefined {
+  let out = '';
+  for (let j = i; j < s.length; j++) {
+    if (s[j] === '\\' && j + 1 < s.length) {
+      // An escaped delimiter stands for the character itself.
+      out += s[j + 1] === d ? d : `\\${s[j + 1]}`;
+      j++;
+      continue;
+    }
+    if (s[j] === d) return [out, j];
+    if (s[j] === '\n') return undefined;
+    out += s[j];
+  }
+
+  return undefined;
+}
+
+/** Parse a sed script of s, d, a, i and c commands with optional one-address. */
+export function parseSedScript(script: string, extended: boolean): SedCmd[] | undefined {
+  const cmds: SedCmd[] = [];
+  let i = 0;
+  const s = script;
+  const regex = (src: string, flags: string): RegExp | undefined => {
+    const js = posixToJs(src, extended);
+    return js === undefined ? undefined : new RegExp(js, flags);
+  };
+
+  while (i < s.length) {
+    while (i < s.length && /[\s;]/.test(s[i])) i++;
+    if (i >= s.length) break;
+    if (s[i] === '#') {
+      while (i < s.length && s[i] !== '\n') i++;
+      continue;
+    }
+
+    let addr: SedAddr;
+    if (s[i] === '/' || s[i] === '\\') {
+      const d = s[i] === '\\' ? s[++i] : '/';
+      const part = delimited(s, i + 1, d);
+      if (!part) return undefined;
+      let flags = '';
+      i = part[1] + 1;
+      if (s[i] === 'I') {
+        flags = 'i';
+        i++;
+      }
+      const re = regex(part[0], flags);
+      if (!re) return undefined;
+      addr = { re };
+    } else if (/\d/.test(s[i])) {
+      const m = /^\d+/.exec(s.slice(i))![0];
+      addr = { line: Number(m) };
+      i += m.length;
+    } else if (s[i] === '$') {
+      addr = { last: true };
+      i++;
+    }
+    while (s[i] === ' ') i++;
+    if (s[i] === ',' || s[i] === '!' || s[i] === '{') return undefined;
+
+    const op = s[i++];
+    if (op === 'd') cmds.push({ addr, op });
+    else if (op === 's') {
+      const d = s[i];
+      const pat = delimited(s, i + 1, d);
+      if (!pat) return undefined;
+      const rep = delimited(s, pat[1] + 1, d);
+      if (!rep) return undefined;
+      i = rep[1] + 1;
+      const flagText = /^[gIip0-9]*/.exec(s.slice(i))![0];
+      i += flagText.length;
+      if (/[0-9]/.test(flagText) && flagText.replace(/[^0-9]/g, '') !== '1') return undefined;
+      const re = regex(pat[0], (flagText.includes('g') ? 'g' : '') + (/[Ii]/.test(flagText) ? 'i' : ''));
+      const repl = sedReplacement(rep[0]);
+      if (!re || repl === undefined) return undefined;
+      cmds.push({ addr, op: 's', re, repl });
+    } else if (op === 'a' || op === 'i' || op === 'c') {
+      // GNU one-liner forms: "a text", "a\text", "a\" newline "text".
+      let rest = s.slice(i);
+      const end = rest.search(/\n(?![^\n]*\\$)/);
+      let text = end < 0 ? rest : rest.slice(0, end);
+      i += text.length;
+      text = text.replace(/^\s*\\\n?/, '').replace(/^\s+/, '').replace(/\\\n/g, '\n');
+      rest = '';
+      cmds.push({ addr, op, text: text + rest });
+    } else return undefined;
+  }
+
+  return cmds;
+}
+
+/** Run parsed sed commands over a text, line by line (no -n, no hold space). */
+export function runSed(cmds: SedCmd[], text: string): string {
+  const trailing = text.endsWith('\n');
+  const lines = text === '' ? [] : (trailing ? text.slice(0, -1) : text).split('\n');
+  const out: string[] = [];
+
+  lines.forEach((line, idx) => {
+    const isLast = idx === lines.length - 1;
+    let cur = line;
+    const after: string[] = [];
+    let deleted = false;
+    for (const c of cmds) {
+      const a = c.addr;
+      const hit = !a || ('re' in a ? new RegExp(a.re.source, a.re.flags.replace('g', '')).test(cur) : 'line' in a ? a.line === idx + 1 : isLast);
+      if (!hit) continue;
+      if (c.op === 'd') {
+        deleted = true;
+        break;
+      }
+      if (c.op === 's') cur = cur.replace(c.re, c.repl);
+      else if (c.op === 'a') after.push(c.text);
+      else if (c.op === 'i') out.push(c.text);
+      else {
+        out.push(c.text);
+        deleted = true;
+        break;
+      }
+    }
+    if (!deleted) out.push(cur);
+    out.push(...after);
+  });
+
+  return out.length === 0 ? '' : `${out.join('\n')}${trailing || lines.length > 0 ? '\n' : ''}`;
+}
+
+const sed: CommandHandler = (ctx, argv) => {
+  const scripts: string[] = [];
+  const files: string[] = [];
+  let inPlace: string | undefined;
+  let extended = false;
+  let quietMode = false;
+
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-e' || a === '--expression') scripts.push(argv[++i] ?? '');
+    else if (a.startsWith('--expression=')) scripts.push(a.slice(13));
+    else if (a === '-f' || a === '--file') return unknownResult(ctx, 'sed -f reads a script file the model does not know');
+    else if (a === '-i' || a === '--in-place') inPlace = '';
+    else if (a.startsWith('--in-place=')) inPlace = a.slice(11);
+    else if (/^-[nErsuz]*i/.test(a) && !a.startsWith('--')) {
+      const k = a.indexOf('i');
+      extended ||= /[Er]/.test(a.slice(0, k));
+      quietMode ||= a.slice(0, k).includes('n');
+      inPlace = a.slice(k + 1);
+    } else if (a === '-E' || a === '-r' || a === '--regexp-extended') extended = true;
+    else if (a === '-n' || a === '--quiet' || a === '--silent') quietMode = true;
+    else if (/^-[nErsuz]+$/.test(a)) {
+      extended ||= /[Er]/.test(a);
+      quietMode ||= a.includes('n');
+    } else if (a === '--follow-symlinks' || a === '--posix' || a === '-s' || a === '--separate' || a === '-u') continue;
+    else if (a.startsWith('-') && a !== '-') return unknownResult(ctx, `sed option ${a} is not modelled`);
+    else if (scripts.length === 0 && files.length === 0 && !argv.slice(1, i).some((x) => x === '-e')) scripts.push(a);
+    else files.push(a);
+  }
+
+  const cmds = quietMode ? undefined : parseSedScript(scripts.join('\n'), extended);
+  if (inPlace === undefined) {
+    // Plain sed prints; its output is known when its input and script are.
+    const input = files.length === 0 ? ctx.stdin : files.map((f) => ctx.state.texts[resolvePath(ctx.state.fs, abs(ctx, f)).path]?.content).reduce<string | undefined>((acc, t) => (acc === undefined || t === undefined ? undefined : acc + t), '');
+    if (!cmds || input === undefined) return unknownOutput({ status: 0 });
+    return { status: 0, stdout: runSed(cmds, input) };
+  }
+
+  if (files.length === 0) return { status: 1, stderr: ['sed: no input files'] };
+  const errors: string[] = [];
+  let status = 0;
+  for (const f of files) {
+    const l = lookup(ctx, f, true);
+    if (!l.ok) {
+      if (l.unknown) {
+        ctx.unknown(`${f} is not known to exist; sed -i may have changed it`, [abs(ctx, f)]);
+        continue;
+      }
+      errors.push(`sed: can't read ${f}: ${errnoText(l.errno)}`);
+      status = 2;
+      continue;
+    }
+    if (l.meta.kind === 'dir') {
+      errors.push(`sed: couldn't edit ${f}: not a regular file`);
+      status = 4;
+      continue;
+    }
+    if (!ctx.access(l.path, 'read').allowed) {
+      errors.push(`sed: can't read ${f}: Permission denied`);
+      status = 2;
+      continue;
+    }
+    // GNU sed -i writes a temporary file next to the original and renames it over it: it needs
+    // write access to the directory, not to the file.
+    const dir = parentOf(l.path);
+    if (!ctx.access(dir, 'write').allowed) {
+      errors.push(`sed: couldn't open temporary file ${dir === '/' ? '' : dir}/sedXXXXXX: Permission denied`);
+      status = 4;
+      continue;
+    }
+
+    const fs = ctx.state.fs;
+    const owner = newEntryOwner(fs, l.path, ctx.ident, false);
+    const meta = l.meta;
+    // The copy gets the old owner back through fchown when the caller may; else it keeps the
+    // caller's ids (and a group the caller belongs to).
+    const keepUid = ctx.ident.caps.has('CAP_CHOWN') || ctx.ident.uid === meta.uid;
+    const keepGid = ctx.ident.caps.has('CAP_CHOWN') || (keepUid && inGroup(ctx.ident, meta.gid));
+    let mode = meta.mode;
+    if (!keepGid && mode & 0o2000) mode &= ~0o2000;
+    if (inPlace !== '') {
+      const backup = inPlace.includes('*') ? inPlace.replace(/\*/g, baseName(l.path)) : baseName(l.path) + inPlace;
+      fs.set(`${dir === '/' ? '' : dir}/${backup}`, { ...meta, origin: ctx.origin });
+    }
+    fs.set(l.path, { ...meta, uid: keepUid ? meta.uid : owner.uid, gid: keepGid ? meta.gid : owner.gid, mode, origin: ctx.origin });
+
+    if (l.path === '/etc/passwd' || l.path === '/etc/group' || isTrackedText(l.path)) {
+      const old = ctx.state.texts[l.path]?.content;
+      if (cmds && old !== undefined) setText(ctx, l.path, runSed(cmds, old));
+      else ctx.unknown(`the text sed -i leaves in ${l.path} is not known`, [l.path]);
+    }
+  }
+
+  return { status: errors.length > 0 ? status : 0, stderr: errors };
+};
+
+// ---------------------------------------------------------------- mktemp
+
+let tempSerial = 0;
+
+const mktemp: CommandHandler = (ctx, argv) => {
+  const { opts, args, bad } = parseOpts(argv, 'dqut', 'p', { '--directory': 'd', '--quiet': 'q', '--dry-run': 'u', '--tmpdir': 'p', '--suffix': 'S' });
+  if (bad) return badOption('mktemp', bad);
+  const template = args[0] ?? 'tmp.XXXXXXXXXX';
+  const dir = opts.get('p') ?? ctx.env.TMPDIR ?? '/tmp';
+  const inTmp = opts.has('p') || opts.has('t') || args.length === 0;
+  const fs = ctx.state.fs;
+
+  // The real name is random; a fixed, unused name keeps the model deterministic.
+  let path: string;
+  do {
+    tempSerial += 1;
+    const xs = /X+$/.exec(template)?.[0].length ?? 0;
+    const name = template.slice(0, template.length - xs) + String(tempSerial).padStart(xs, '0').slice(-xs);
+    path = inTmp && !template.includes('/') ? normalizePath(name, abs(ctx, dir)) : abs(ctx, name);
+  } while (fs.has(path));
+
+  if (opts.has('u')) return { status: 0, stdout: `${path}\n` };
+  const v = ctx.access(path, 'create');
+  if (!v.allowed) {
+    const kind = opts.has('d') ? 'directory' : 'file';
+    return { status: 1, stderr: [`mktemp: failed to create ${kind} via template '${inTmp ? `${dir}/${template}` : template}': ${errnoText(v.errno ?? 'EACCES')}`] };
+  }
+  const owner = newEntryOwner(fs, path, ctx.ident, opts.has('d'));
+  fs.set(path, {
+    kind: opts.has('d') ? 'dir' : 'file',
+    uid: owner.uid,
+    gid: owner.gid,
+    mode: opts.has('d') ? 0o700 | (owner.setgid ? 0o2000 : 0) : 0o600,
+    origin: ctx.origin,
+  });
+
+  return { status: 0, stdout: `${path}\n` };
+};
+
+const chattr: CommandHandler = (ctx, argv) => unknownResult(ctx, 'chattr changes attributes the model does not track', argv.slice(1).filter((a) => a.startsWith('/')));
+
+export const handlers: Record<string, CommandHandler> = {
+  chown: chownLike('chown'),
+  chgrp: chownLike('chgrp'),
+  chmod,
+  mkdir,
+  rmdir,
+  install,
+  touch,
+  cp,
+  mv,
+  ln,
+  rm,
+  tee,
+  sed,
+  mktemp,
+  chattr,
+};

@@ -1,0 +1,825 @@
+// RUN commands that install software: the distribution package managers (apt, apk, dnf),
+// pip, python -m venv, conda/mamba and git clone. Only the effects that change who can do what
+// are modelled: sudo and its sudoers, sshd and its config, Python environments and where pip
+// writes, Jupyter, and the owners of what a non-root user creates.
+
+import type { ImageState, PythonEnv } from '../../model/types.js';
+import { groupByGid, groupByName, lowestFreeId, userByName, userByUid } from '../../image/accounts.js';
+import { baseName, mkdirp, normalizePath, parentOf, resolvePath } from '../../image/fs.js';
+import { DEFAULT_PATH } from '../../image/state.js';
+import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
+import { refreshDerived } from './config.js';
+
+const res = (status: number, ...stderr: string[]): CmdResult =>
+  stderr.length > 0 ? { status, stderr } : { status };
+
+const JUPYTER = new Set([
+  'jupyter', 'jupyterlab', 'notebook', 'jupyter-notebook', 'python3-notebook', 'jupyter-server',
+  'jupyter_server', 'jupyter-core', 'nbclassic', 'jupyterhub', 'voila',
+]);
+
+// ---------------------------------------------------------------- system Python per release
+
+export interface SystemPython {
+  version: string;
+  externallyManaged: boolean;
+  /** Where root's `pip install` writes. */
+  sitePackages: string;
+  /** Release the facts were chosen for, e.g. "debian 12". */
+  release: string;
+  assumed: boolean;
+}
+
+/**
+ * The python3 a distribution's package manager installs (base-images.md section 7): Debian 12
+ * 3.11 and Ubuntu 23.04+ carry the PEP 668 marker; Debian's pip writes to
+ * /usr/local/lib/python3.X/dist-packages.
+ */
+export function systemPythonFor(state: ImageState): SystemPython {
+  const os = state.texts['/etc/os-release']?.content ?? '';
+  const id = `${state.base} ${os}`.toLowerCase();
+  const deb = (version: string, em: boolean, release: string, assumed = false): SystemPython => ({
+    version,
+    externallyManaged: em,
+    sitePackages: `/usr/local/lib/python${version}/dist-packages`,
+    release,
+    assumed,
+  });
+
+  if (state.distro === 'ubuntu' || /ubuntu/.test(id)) {
+    const table: [RegExp, string, boolean, string][] = [
+      [/(20\.04|focal)/, '3.8', false, 'ubuntu 20.04'],
+      [/(22\.04|jammy)/, '3.10', false, 'ubuntu 22.04'],
+      [/(23\.04|lunar|23\.10|mantic)/, '3.11', true, 'ubuntu 23.x'],
+      [/(24\.04|noble|24\.10|oracular)/, '3.12', true, 'ubuntu 24.x'],
+      [/(25\.04|plucky|25\.10|questing)/, '3.13', true, 'ubuntu 25.x'],
+    ];
+    for (const [re, v, em, rel] of table) if (re.test(id)) return deb(v, em, rel);
+    return deb('3.10', false, 'ubuntu 22.04', true);
+  }
+
+  if (state.distro === 'alpine') {
+    const m = id.match(/alpine:?(\d+)\.(\d+)/) ?? os.match(/VERSION_ID=(\d+)\.(\d+)/);
+    const minor = m ? Number(m[2]) : 20;
+    const version = minor >= 20 ? '3.12' : minor >= 17 ? '3.11' : '3.10';
+    return {
+      version,
+      externallyManaged: minor >= 19,
+      sitePackages: `/usr/lib/python${version}/site-packages`,
+      release: `alpine 3.${minor}`,
+      assumed: !m,
+    };
+  }
+
+  if (state.distro === 'rhel') {
+    const v = /(ubi|rhel|rocky|alma|centos)[^0-9]*8/.test(id) ? '3.6' : '3.9';
+    return { version: v, externallyManaged: false, sitePackages: `/usr/local/lib/python${v}/site-packages`, release: 'rhel', assumed: true };
+  }
+
+  const table: [RegExp, string, boolean, string][] = [
+    [/(buster|debian:10|version_id="10")/, '3.7', false, 'debian 10'],
+    [/(bullseye|debian:11|version_id="11")/, '3.9', false, 'debian 11'],
+    [/(bookworm|debian:12|version_id="12")/, '3.11', true, 'debian 12'],
+    [/(trixie|debian:13|version_id="13"|sid)/, '3.13', true, 'debian 13'],
+  ];
+  for (const [re, v, em, rel] of table) if (re.test(id)) return deb(v, em, rel);
+
+  return deb('3.11', true, 'debian 12', true);
+}
+
+// ---------------------------------------------------------------- file helpers
+
+function put(ctx: ExecContext, path: string, kind: 'file' | 'dir', mode: number, uid = 0, gid = 0): void {
+  mkdirp(ctx.state.fs, parentOf(path), { uid: 0, gid: 0, mode: 0o755, origin: ctx.origin });
+  ctx.state.fs.set(path, { kind, uid, gid, mode, origin: ctx.origin });
+}
+
+function putText(ctx: ExecContext, path: string, content: string, mode: number): void {
+  put(ctx, path, 'file', mode);
+  ctx.state.texts[path] = { content, line: ctx.line };
+}
+
+/** Create path and its missing parents as the caller, mode 0777 & ~umask (os.makedirs, mkdir -p). */
+function makeDirsAs(ctx: ExecContext, path: string): void {
+  mkdirp(ctx.state.fs, path, {
+    uid: ctx.ident.uid,
+    gid: ctx.ident.gid,
+    mode: 0o777 & ~ctx.umask,
+    origin: ctx.origin,
+  });
+}
+
+/**
+ * The first path on the way to `path` that the caller cannot create, as the OSError names it
+ * (os.makedirs fails on the first missing component), or undefined when all can be made.
+ */
+function blockedAt(ctx: ExecContext, path: string): string | undefined {
+  const r = resolvePath(ctx.state.fs, path);
+  if (r.meta) return ctx.access(path, 'create').allowed ? undefined : path;
+
+  const missingAt = r.missingAt ?? '/';
+  const rest = r.path.slice(missingAt === '/' ? 1 : missingAt.length + 1).split('/');
+  const first = missingAt === '/' ? `/${rest[0]}` : `${missingAt}/${rest[0]}`;
+
+  return ctx.access(first, 'create').allowed ? undefined : first;
+}
+
+function homeOf(ctx: ExecContext): string {
+  return ctx.env.HOME || ctx.ident.home || '/';
+}
+
+// ---------------------------------------------------------------- package effects
+
+const SUDOERS: Record<string, string> = {
+  debian: [
+    '# sudoers: edit with visudo.',
+    'Defaults\tenv_reset',
+    'Defaults\tmail_badpass',
+    'Defaults\tsecure_path="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"',
+    'Defaults\tuse_pty',
+    '',
+    'root\tALL=(ALL:ALL) ALL',
+    '',
+    '%sudo\tALL=(ALL:ALL) ALL',
+    '',
+    '@includedir /etc/sudoers.d',
+    '',
+  ].join('\n'),
+  alpine: [
+    '# sudoers: edit with visudo.',
+    'root ALL=(ALL:ALL) ALL',
+    '# %wheel ALL=(ALL:ALL) ALL',
+    '',
+    '@includedir /etc/sudoers.d',
+    '',
+  ].join('\n'),
+  rhel: [
+    '# sudoers: edit with visudo.',
+    'Defaults   !visiblepw',
+    'root\tALL=(ALL) \tALL',
+    '%wheel\tALL=(ALL)\tALL',
+    '',
+    '#includedir /etc/sudoers.d',
+    '',
+  ].join('\n'),
+};
+
+const SSHD_CONFIG = [
+  'Include /etc/ssh/sshd_config.d/*.conf',
+  '',
+  '#PermitRootLogin prohibit-password',
+  '#PasswordAuthentication yes',
+  '#PermitEmptyPasswords no',
+  'KbdInteractiveAuthentication no',
+  'UsePAM yes',
+  'X11Forwarding yes',
+  'PrintMotd no',
+  'AcceptEnv LANG LC_*',
+  'Subsystem\tsftp\t/usr/lib/openssh/sftp-server',
+  '',
+].join('\n');
+
+function ensureSystemPython(ctx: ExecContext, via: string): PythonEnv {
+  const state = ctx.state;
+  const existing = state.pythons.find((p) => p.kind === 'system');
+  if (existing) return existing;
+
+  const sp = systemPythonFor(state);
+  if (sp.assumed) {
+    state.assumptions.push({
+      id: `system-python:${ctx.line}`,
+      subject: 'python3',
+      text: `the release could not be told from "${state.base}"; python3 assumed to be ${sp.version} as on ${sp.release}`,
+      confidence: 'low',
+      file: ctx.file,
+      line: ctx.line,
+    });
+  }
+
+  const stdlib = `/usr/lib/python${sp.version}`;
+  put(ctx, '/usr/bin/python3', 'file', 0o755);
+  put(ctx, stdlib, 'dir', 0o755);
+  if (state.distro !== 'alpine') put(ctx, '/usr/lib/python3/dist-packages', 'dir', 0o755);
+  if (sp.externallyManaged) put(ctx, `${stdlib}/EXTERNALLY-MANAGED`, 'file', 0o644);
+  mkdirp(state.fs, sp.sitePackages, { uid: 0, gid: 0, mode: 0o755, origin: ctx.origin });
+
+  const env: PythonEnv = {
+    python: '/usr/bin/python3',
+    kind: 'system',
+    sitePackages: sp.sitePackages,
+    version: sp.version,
+    externallyManaged: sp.externallyManaged,
+    binDir: '/usr',
+  };
+  state.pythons.push(env);
+  ctx.trace(`${via}: system python ${sp.version} (${sp.release}), pip writes ${sp.sitePackages}`);
+
+  return env;
+}
+
+/** The effects of one package that matter for permissions; everything else is root-owned files. */
+export function installPackage(ctx: ExecContext, rawName: string, via: string): void {
+  const state = ctx.state;
+  const name = rawName.replace(/[=<>~!].*$/, '').replace(/:[a-z0-9]+$/, '').replace(/\/.*$/, '').toLowerCase();
+  if (name === '') return;
+  state.packages[name] = { name, via, line: ctx.line };
+
+  if (name === 'sudo') {
+    put(ctx, '/usr/bin/sudo', 'file', 0o4755);
+    put(ctx, '/etc/sudoers.d', 'dir', 0o755);
+    // dpkg/apk keep a sudoers the image already has (a conffile).
+    if (!state.texts['/etc/sudoers']) {
+      const text = SUDOERS[state.distro === 'alpine' || state.distro === 'rhel' ? state.distro : 'debian'];
+      putText(ctx, '/etc/sudoers', text, 0o440);
+    }
+    if ((state.distro === 'debian' || state.distro === 'ubuntu') && !groupByName(state.accounts, 'sudo')) {
+      const gid = groupByGid(state.accounts, 27) ? lowestFreeId(state.accounts.group.map((g) => g.gid), 100, 999) : 27;
+      state.accounts.group.push({ name: 'sudo', gid, members: [] });
+    }
+  }
+
+  if (name === 'openssh-server' || (name === 'openssh' && state.distro === 'alpine')) {
+    put(ctx, '/usr/sbin/sshd', 'file', 0o755);
+    put(ctx, '/etc/ssh/sshd_config.d', 'dir', 0o755);
+    put(ctx, '/run/sshd', 'dir', 0o755);
+    if (!state.texts['/etc/ssh/sshd_config']) putText(ctx, '/etc/ssh/sshd_config', SSHD_CONFIG, 0o644);
+    addSshdUser(ctx);
+  }
+
+  if (/^python3(\.\d+)?(-(pip|venv|dev|full|minimal))?$|^py3-pip$|^python-is-python3$/.test(name)) {
+    ensureSystemPython(ctx, via);
+    if (/pip$/.test(name)) {
+      put(ctx, '/usr/bin/pip3', 'file', 0o755);
+      put(ctx, '/usr/bin/pip', 'file', 0o755);
+    }
+  }
+
+  if (JUPYTER.has(name)) state.packages.jupyter = { name: 'jupyter', via, line: ctx.line };
+  if (name === 'git') put(ctx, '/usr/bin/git', 'file', 0o755);
+}
+
+/** Debian's openssh-server postinst adds a system user sshd (home /run/sshd, group nogroup). */
+function addSshdUser(ctx: ExecContext): void {
+  const acc = ctx.state.accounts;
+  if (userByName(acc, 'sshd')) return;
+
+  if (ctx.state.distro === 'rhel') {
+    if (!groupByName(acc, 'sshd')) acc.group.push({ name: 'sshd', gid: 74, members: [] });
+    acc.passwd.push({ name: 'sshd', uid: 74, gid: 74, gecos: 'Privilege-separated SSH', home: '/usr/share/empty.sshd', shell: '/sbin/nologin' });
+    return;
+  }
+
+  const uid = lowestFreeId(acc.passwd.map((e) => e.uid), 100, 999);
+  const gid = groupByName(acc, 'nogroup')?.gid ?? 65534;
+  acc.passwd.push({ name: 'sshd', uid, gid, gecos: '', home: '/run/sshd', shell: '/usr/sbin/nologin' });
+  acc.passwords.sshd = 'none';
+}
+
+function removePackage(ctx: ExecContext, rawName: string): void {
+  const name = rawName.replace(/[=<>].*$/, '').toLowerCase();
+  delete ctx.state.packages[name];
+  if (name === 'sudo') ctx.state.fs.delete('/usr/bin/sudo');
+}
+
+// ---------------------------------------------------------------- apt / apk / dnf / dpkg
+
+/** Options of apt-get that take a value (the rest are flags). */
+const APT_VALUE_OPTS = new Set(['-o', '-t', '-c', '--option', '--target-release', '--config-file', '--default-release']);
+
+function aptArgs(argv: string[]): { sub?: string; names: string[]; yes: boolean } {
+  const names: string[] = [];
+  let sub: string | undefined;
+  let yes = false;
+
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (APT_VALUE_OPTS.has(a)) {
+      if (argv[i + 1]?.startsWith('APT::Get::Assume-Yes=true')) yes = true;
+      i += 1;
+      continue;
+    }
+    if (/^(-y|--yes|--assume-yes|-qq|-q=2|--force-yes)$/.test(a) || /^-[a-z]*y[a-z]*$/.test(a)) yes = true;
+    if (a.startsWith('-')) continue;
+    if (sub === undefined) sub = a;
+    else names.push(a);
+  }
+
+  return { sub, names, yes };
+}
+
+/** apt, apt-get and aptitude: dpkg's frontend lock decides non-root failures (exit 100). */
+const apt: CommandHandler = (ctx, argv) => {
+  const { sub, names, yes } = aptArgs(argv);
+  const root = ctx.ident.uid === 0;
+  const lockFail = (lock: string, what: string) =>
+    res(100, `E: Could not open lock file ${lock} - open (13: Permission denied)`, `E: ${what}`);
+
+  switch (sub) {
+    case 'update':
+      if (!root) return lockFail('/var/lib/apt/lists/lock', 'Unable to lock directory /var/lib/apt/lists/');
+      return { status: 0 };
+
+    case 'clean':
+    case 'autoclean':
+      if (!root) return lockFail('/var/cache/apt/archives/lock', 'Unable to lock directory /var/cache/apt/archives/');
+      return { status: 0 };
+
+    case 'install':
+    case 'reinstall':
+    case 'upgrade':
+    case 'dist-upgrade':
+    case 'full-upgrade':
+    case 'remove':
+    case 'purge':
+    case 'autoremove':
+      break;
+
+    default:
+      return { status: 0 };
+  }
+
+  if (!root) {
+    return lockFail(
+      '/var/lib/dpkg/lock-frontend',
+      'Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), are you root?',
+    );
+  }
+
+  if (sub === 'remove' || sub === 'purge' || sub === 'autoremove') {
+    for (const n of names) removePackage(ctx, n);
+    return { status: 0 };
+  }
+
+  const local = names.filter((n) => n.startsWith('/') || n.startsWith('./') || n.endsWith('.deb'));
+  if (local.length > 0) ctx.unknown(`${argv[0]} installs local packages the model cannot read`, []);
+  for (const n of names.filter((x) => !local.includes(x))) installPackage(ctx, n, 'apt');
+  refreshDerived(ctx.state);
+
+  // Without -y apt asks before adding dependencies; a build has no terminal to answer.
+  if (!yes && sub === 'install') {
+    ctx.unknown(`${argv[0]} install without -y aborts at the confirmation prompt when it must add dependencies`, []);
+    return { status: 'unknown' };
+  }
+
+  return { status: 0 };
+};
+
+const APK_VALUE_OPTS = new Set(['-t', '--virtual', '-X', '--repository', '-p', '--root', '--arch', '--cache-dir', '--keys-dir']);
+
+/** apk (apk-tools): a non-root caller cannot lock /lib/apk/db, exit 99. */
+const apk: CommandHandler = (ctx, argv) => {
+  const names: string[] = [];
+  let sub: string | undefined;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (APK_VALUE_OPTS.has(a)) {
+      i += 1;
+      continue;
+    }
+    if (a.startsWith('-')) continue;
+    if (sub === undefined) sub = a;
+    else names.push(a);
+  }
+
+  if (!['add', 'del', 'update', 'upgrade', 'fix'].includes(sub ?? '')) return { status: 0 };
+  if (ctx.ident.uid !== 0) {
+    return res(99, 'ERROR: Unable to lock database: Permission denied', 'ERROR: Failed to open apk database: Permission denied');
+  }
+
+  if (sub === 'del') names.forEach((n) => removePackage(ctx, n));
+  if (sub === 'add') names.forEach((n) => installPackage(ctx, n, 'apk'));
+  refreshDerived(ctx.state);
+
+  return { status: 0 };
+};
+
+/** dnf, yum and microdnf: dnf refuses non-root callers before touching anything. */
+const dnf: CommandHandler = (ctx, argv) => {
+  const words = argv.slice(1).filter((a) => !a.startsWith('-'));
+  const [sub, ...names] = words;
+  if (!['install', 'remove', 'erase', 'update', 'upgrade', 'reinstall', 'groupinstall', 'makecache', 'clean'].includes(sub ?? '')) {
+    return { status: 0 };
+  }
+
+  if (ctx.ident.uid !== 0) {
+    if (baseName(argv[0]) === 'microdnf') return { status: 1 };
+    return res(1, 'Error: This command has to be run with superuser privileges (under the root user on most systems).');
+  }
+
+  if (sub === 'install' || sub === 'reinstall') names.forEach((n) => installPackage(ctx, n, 'dnf'));
+  if (sub === 'remove' || sub === 'erase') names.forEach((n) => removePackage(ctx, n));
+  refreshDerived(ctx.state);
+
+  return { status: 0 };
+};
+
+const dpkg: CommandHandler = (ctx, argv) => {
+  const modifying = argv.slice(1).some((a) => /^(-i|--install|-r|--remove|-P|--purge|--configure|-a)$/.test(a));
+  if (!modifying) return { status: 0 };
+  if (ctx.ident.uid !== 0) return res(2, 'dpkg: error: requested operation requires superuser privilege');
+  ctx.unknown('dpkg installs or removes packages the model cannot read', []);
+
+  return { status: 0 };
+};
+
+// ---------------------------------------------------------------- Python environments
+
+/** The Python environment a command name runs: a path names its env, else the first on PATH. */
+export function findPythonEnv(state: ImageState, env: Record<string, string>, command: string): PythonEnv | undefined {
+  const binOf = (p: PythonEnv) => [normalizePath(`${p.binDir}/bin`), normalizePath(p.binDir), parentOf(p.python)];
+
+  if (command.includes('/')) {
+    const dir = parentOf(normalizePath(command));
+    return state.pythons.find((p) => binOf(p).includes(dir));
+  }
+
+  for (const dir of (env.PATH ?? DEFAULT_PATH).split(':').filter(Boolean)) {
+    const hit = state.pythons.find((p) => binOf(p).includes(normalizePath(dir)));
+    if (hit) return hit;
+  }
+
+  return state.pythons.length === 1 ? state.pythons[0] : undefined;
+}
+
+const truthy = (v: string | undefined): boolean => v !== undefined && /^(1|true|yes|on)$/i.test(v);
+
+/** pip.conf settings that matter, from the files pip reads (global, user, then the env's own). */
+function pipConf(ctx: ExecContext, pyEnv: PythonEnv, key: string): string | undefined {
+  const home = homeOf(ctx);
+  const files = ['/etc/pip.conf', '/etc/xdg/pip/pip.conf', `${home}/.pip/pip.conf`, `${home}/.config/pip/pip.conf`, `${pyEnv.binDir}/pip.conf`];
+  let value: string | undefined;
+
+  for (const f of files) {
+    const text = ctx.state.texts[normalizePath(f)]?.content;
+    const m = text?.match(new RegExp(`^\\s*${key}\\s*=\\s*(\\S+)`, 'm'));
+    if (m) value = m[1];
+  }
+
+  return value;
+}
+
+const PIP_VALUE_OPTS = new Set([
+  '-r', '--requirement', '-c', '--constraint', '-e', '--editable', '-t', '--target', '--prefix',
+  '--root', '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '--trusted-host',
+  '--src', '--upgrade-strategy', '--cache-dir', '--progress-bar', '--root-user-action',
+  '--no-binary', '--only-binary', '--platform', '--python-version', '--implementation', '--abi',
+  '--config-settings', '-C', '--timeout', '--retries', '--proxy', '--log', '--cert',
+  '--client-cert', '--exists-action', '--global-option', '--install-option', '--report',
+]);
+
+const externallyManagedLines = [
+  'error: externally-managed-environment',
+  '',
+  '× This environment is externally managed',
+  'note: If you believe this is a mistake, please contact your Python installation or OS distribution provider. You can override this, at the risk of breaking your Python installation or OS, by passing --break-system-packages.',
+  'hint: See PEP 668 for the detailed specification.',
+];
+
+/** The directory name a requirement lands in under site-packages ("Jupyter-Lab>=4" -> jupyter_lab). */
+function importDir(req: string): string {
+  return req.replace(/\[.*$/, '').replace(/[<>=!~;@ ].*$/, '').toLowerCase().replace(/-/g, '_');
+}
+
+/**
+ * pip install (pip/_internal/commands/install.py): the PEP 668 check first (skipped for --target,
+ * --prefix, --root and virtual environments), then decide_user_install() (a non-writable
+ * site-packages means a user install when user site is enabled, never inside a venv), then the
+ * files are written as the caller; an OSError carries the first path that could not be made.
+ */
+function pipInstall(ctx: ExecContext, pyEnv: PythonEnv, args: string[]): CmdResult {
+  const reqs: string[] = [];
+  const opt: Record<string, string> = {};
+  const flags = new Set<string>();
+
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const eq = a.indexOf('=');
+    const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    if (PIP_VALUE_OPTS.has(name)) {
+      opt[name] = eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : (args[++i] ?? '');
+      if (name === '-r' || name === '--requirement') reqs.push(`-r ${opt[name]}`);
+      continue;
+    }
+    if (/^-[a-zA-Z]{2,}$/.test(a) && !a.startsWith('--')) {
+      for (const c of a.slice(1)) flags.add(`-${c}`);
+      continue;
+    }
+    if (a.startsWith('-')) {
+      flags.add(a);
+      continue;
+    }
+    reqs.push(a);
+  }
+
+  const env = ctx.env;
+  const venv = pyEnv.kind === 'venv';
+  const target = opt['-t'] ?? opt['--target'] ?? env.PIP_TARGET;
+  const prefix = opt['--prefix'] ?? env.PIP_PREFIX;
+  const rootDir = opt['--root'];
+  const breakSystem =
+    flags.has('--break-system-packages') ||
+    truthy(env.PIP_BREAK_SYSTEM_PACKAGES) ||
+    truthy(pipConf(ctx, pyEnv, 'break-system-packages'));
+
+  if (pyEnv.externallyManaged && !venv && !target && !prefix && !rootDir && !breakSystem) {
+    return res(1, ...externallyManagedLines);
+  }
+
+  const home = homeOf(ctx);
+  const userSiteEnabled = !venv && !truthy(env.PYTHONNOUSERSITE);
+  let user = flags.has('--user') || truthy(env.PIP_USER);
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+
+  if (user && venv) {
+    return res(1, "ERROR: Can not perform a '--user' install. User site-packages are not visible in this virtualenv.");
+  }
+
+  let dest: string;
+  if (target) dest = normalizePath(target, ctx.cwd);
+  else if (prefix) dest = normalizePath(`${prefix}/lib/python${pyEnv.version}/site-packages`, ctx.cwd);
+  else {
+    if (!user && userSiteEnabled && blockedAt(ctx, pyEnv.sitePackages) !== undefined) {
+      user = true;
+      stdout.push('Defaulting to user installation because normal site-packages is not writeable');
+    }
+    dest = user ? normalizePath(`${home}/.local/lib/python${pyEnv.version}/site-packages`) : pyEnv.sitePackages;
+  }
+
+  // The wheel cache under ~/.cache/pip, unless disabled; an unusable one is only a warning.
+  const noCache = flags.has('--no-cache-dir') || truthy(env.PIP_NO_CACHE_DIR) || truthy(pipConf(ctx, pyEnv, 'no-cache-dir'));
+  if (!noCache) {
+    const cache = normalizePath(opt['--cache-dir'] ?? env.PIP_CACHE_DIR ?? `${env.XDG_CACHE_HOME || `${home}/.cache`}/pip`);
+    if (blockedAt(ctx, cache) === undefined) makeDirsAs(ctx, cache);
+    else {
+      stderr.push(
+        `WARNING: The directory '${cache}' or its parent directory is not owned or is not writable by the current user. The cache has been disabled. Check the permissions and owner of that directory. If executing pip with sudo, you should use sudo's -H flag.`,
+      );
+    }
+  }
+
+  const named = reqs.filter((r) => !r.startsWith('-r ') && !r.startsWith('.') && !r.startsWith('/') && !r.includes('://'));
+  const firstDir = named.length > 0 ? `${dest}/${importDir(named[0])}` : dest;
+  const blocked = blockedAt(ctx, dest) ?? (ctx.state.fs.has(dest) ? blockedAt(ctx, firstDir) : undefined);
+  if (blocked !== undefined) {
+    const shown = blocked === dest && named.length > 0 ? firstDir : blocked;
+    const hint = user ? 'Check the permissions.' : 'Consider using the `--user` option or check the permissions.';
+    return {
+      status: 1,
+      stdout: stdout.length > 0 ? `${stdout.join('\n')}\n` : undefined,
+      stderr: [...stderr, `ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied: '${shown}'`, hint],
+    };
+  }
+
+  makeDirsAs(ctx, dest);
+  for (const r of named) {
+    const dir = `${dest}/${importDir(r)}`;
+    if (!ctx.state.fs.has(dir)) ctx.state.fs.set(dir, { kind: 'dir', uid: ctx.ident.uid, gid: ctx.ident.gid, mode: 0o777 & ~ctx.umask, origin: ctx.origin });
+    const name = r.replace(/\[.*$/, '').replace(/[<>=!~;@ ].*$/, '').toLowerCase();
+    ctx.state.packages[name] = { name, via: 'pip', line: ctx.line };
+    if (JUPYTER.has(name)) {
+      ctx.state.packages.jupyter = { name: 'jupyter', via: 'pip', line: ctx.line };
+      const bin = user ? `${home}/.local/bin` : target || prefix ? undefined : pyEnv.kind === 'system' ? '/usr/local/bin' : `${pyEnv.binDir}/bin`;
+      if (bin && blockedAt(ctx, `${bin}/jupyter`) === undefined) {
+        makeDirsAs(ctx, bin);
+        ctx.state.fs.set(`${bin}/jupyter`, { kind: 'file', uid: ctx.ident.uid, gid: ctx.ident.gid, mode: 0o755 & ~ctx.umask | 0o111, origin: ctx.origin });
+      }
+    }
+  }
+  if (reqs.some((r) => r.startsWith('-r '))) ctx.trace('pip -r: the requirement names are not read; only the destination is modelled');
+
+  return {
+    status: 0,
+    ...(stdout.length > 0 ? { stdout: `${stdout.join('\n')}\n` } : {}),
+    ...(stderr.length > 0 ? { stderr } : {}),
+  };
+}
+
+function runPip(ctx: ExecContext, pyEnv: PythonEnv | undefined, command: string, args: string[]): CmdResult {
+  if (!pyEnv) {
+    ctx.unknown(`${command}: no Python environment is known for it`, []);
+    return { status: 'unknown' };
+  }
+
+  const sub = args.find((a) => !a.startsWith('-'));
+  const rest = sub ? args.slice(args.indexOf(sub) + 1) : [];
+  if (sub === 'install') return pipInstall(ctx, pyEnv, rest);
+  if (sub === 'uninstall') {
+    const blocked = blockedAt(ctx, pyEnv.sitePackages);
+    if (blocked && pyEnv.kind !== 'venv' && ctx.ident.uid !== 0) {
+      return res(1, `ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied: '${blocked}'`);
+    }
+    for (const r of rest.filter((a) => !a.startsWith('-'))) delete ctx.state.packages[r.toLowerCase()];
+    return { status: 0 };
+  }
+
+  return { status: 0 };
+}
+
+const pip: CommandHandler = (ctx, argv) => runPip(ctx, findPythonEnv(ctx.state, ctx.env, argv[0]), argv[0], argv.slice(1));
+
+/** python -m venv DIR (Lib/venv): the caller owns everything it creates. */
+function makeVenv(ctx: ExecContext, base: PythonEnv, args: string[]): CmdResult {
+  const dirs = args.filter((a, i) => !a.startsWith('-') && args[i - 1] !== '--prompt');
+  if (dirs.length === 0) return res(2, 'usage: venv [-h] ENV_DIR [ENV_DIR ...]', 'venv: error: the following arguments are required: ENV_DIR');
+
+  for (const d of dirs) {
+    const dir = normalizePath(d, ctx.cwd);
+    const blocked = blockedAt(ctx, ctx.state.fs.has(dir) ? `${dir}/bin` : dir);
+    if (blocked) return res(1, `Error: [Errno 13] Permission denied: '${blocked}'`);
+
+    const version = base.version;
+    const site = `${dir}/lib/python${version}/site-packages`;
+    for (const p of [dir, `${dir}/bin`, `${dir}/include`, site]) makeDirsAs(ctx, p);
+    const own = { uid: ctx.ident.uid, gid: ctx.ident.gid, origin: ctx.origin };
+    ctx.state.fs.set(`${dir}/pyvenv.cfg`, { kind: 'file', mode: 0o666 & ~ctx.umask, ...own });
+    ctx.state.fs.set(`${dir}/bin/python`, { kind: 'symlink', target: base.python, mode: 0o777, ...own });
+
+    // Debian's python3 lacks ensurepip until python3-venv is installed.
+    const noPip = args.includes('--without-pip');
+    const pkgs = ctx.state.packages;
+    const debianApt = base.kind === 'system' && pkgs.python3?.via === 'apt' && (ctx.state.distro === 'debian' || ctx.state.distro === 'ubuntu');
+    if (debianApt && !noPip && !pkgs['python3-venv'] && !pkgs[`python${version}-venv`] && !pkgs['python3-full']) {
+      return {
+        status: 1,
+        stdout:
+          'The virtual environment was not created successfully because ensurepip is not\n' +
+          'available.  On Debian/Ubuntu systems, you need to install the python3-venv\n' +
+          `package using the following command.\n\n    apt install python${version}-venv\n\n`,
+      };
+    }
+
+    ctx.state.pythons = ctx.state.pythons.filter((p) => p.binDir !== dir);
+    ctx.state.pythons.push({
+      python: `${dir}/bin/python`,
+      kind: 'venv',
+      sitePackages: site,
+      version,
+      externallyManaged: false,
+      binDir: dir,
+    });
+  }
+
+  return { status: 0 };
+}
+
+/** python / python3 / pythonX.Y: only `-m pip` and `-m venv` change anything we model. */
+const python: CommandHandler = (ctx, argv) => {
+  const m = argv.indexOf('-m');
+  if (m < 0) return { status: 0 };
+  const mod = argv[m + 1];
+  const pyEnv = findPythonEnv(ctx.state, ctx.env, argv[0]);
+  if (mod === 'pip') return runPip(ctx, pyEnv, `${argv[0]} -m pip`, argv.slice(m + 2));
+  if (mod === 'venv' || mod === 'virtualenv') {
+    if (!pyEnv) {
+      ctx.unknown(`${argv[0]} -m venv: no Python environment is known`, []);
+      return { status: 'unknown' };
+    }
+    return makeVenv(ctx, pyEnv, argv.slice(m + 2));
+  }
+  if (mod === 'ensurepip') return runPip(ctx, pyEnv, `${argv[0]} -m ensurepip`, ['install', 'pip']);
+
+  return { status: 0 };
+};
+
+const virtualenv: CommandHandler = (ctx, argv) => {
+  const pyEnv = findPythonEnv(ctx.state, ctx.env, 'python3');
+  if (!pyEnv) {
+    ctx.unknown('virtualenv: no Python environment is known', []);
+    return { status: 'unknown' };
+  }
+
+  return makeVenv(ctx, pyEnv, argv.slice(1).filter((a) => a !== '--without-pip'));
+};
+
+// ---------------------------------------------------------------- conda / mamba / micromamba
+
+function condaRoot(ctx: ExecContext): string {
+  return normalizePath(ctx.state.condaPrefix ?? ctx.env.MAMBA_ROOT_PREFIX ?? ctx.env.CONDA_DIR ?? '/opt/conda');
+}
+
+/**
+ * conda install/create/remove: the target prefix comes from -p, -n (root/envs/NAME, or
+ * ~/.conda/envs/NAME when the root's envs dir is not writable, as conda's envs_dirs fallback
+ * does), else the active env. Writing needs write access to that prefix.
+ */
+const conda: CommandHandler = (ctx, argv) => {
+  const tool = baseName(argv[0]);
+  let args = argv.slice(1);
+  if (args[0] === 'env' && args[1] === 'create') args = ['create', ...args.slice(2)];
+  const sub = args.find((a) => !a.startsWith('-'));
+  if (!sub || !['install', 'create', 'remove', 'uninstall', 'update', 'upgrade'].includes(sub)) return { status: 0 };
+
+  const rest = args.slice(args.indexOf(sub) + 1);
+  const value = (...names: string[]) => {
+    const i = rest.findIndex((a) => names.includes(a));
+    if (i >= 0) return rest[i + 1];
+    const eq = rest.find((a) => names.some((n) => n.startsWith('--') && a.startsWith(`${n}=`)));
+    return eq?.slice(eq.indexOf('=') + 1);
+  };
+  const valueOpts = new Set(['-n', '--name', '-p', '--prefix', '-c', '--channel', '-f', '--file', '--override-channels']);
+  const specs = rest.filter((a, i) => !a.startsWith('-') && !(i > 0 && valueOpts.has(rest[i - 1]) && rest[i - 1] !== '--override-channels'));
+
+  const root = condaRoot(ctx);
+  const name = value('-n', '--name');
+  let prefix: string;
+  const p = value('-p', '--prefix');
+  if (p) prefix = normalizePath(p, ctx.cwd);
+  else if (name && name !== 'base') {
+    const envs = `${root}/envs`;
+    prefix = blockedAt(ctx, `${envs}/${name}`) === undefined ? `${envs}/${name}` : normalizePath(`${homeOf(ctx)}/.conda/envs/${name}`);
+  } else if (name === 'base') prefix = root;
+  else prefix = sub === 'create' ? root : normalizePath(ctx.env.CONDA_PREFIX ?? root);
+
+  const blocked = blockedAt(ctx, sub === 'create' ? prefix : `${prefix}/conda-meta`);
+  if (blocked !== undefined) {
+    if (tool === 'micromamba') return { status: 1 };
+    const err = sub === 'create'
+      ? ['NotWritableError: The current user does not have write permissions to a required path.', `  path: ${blocked}`]
+      : ['EnvironmentNotWritableError: The current user does not have write permissions to the target environment.', `  environment location: ${prefix}`];
+    return res(1, ...err, `  uid: ${ctx.ident.uid}`, `  gid: ${ctx.ident.gid}`);
+  }
+
+  for (const d of [prefix, `${prefix}/conda-meta`]) makeDirsAs(ctx, d);
+
+  const via = tool === 'micromamba' || tool === 'mamba' ? 'mamba' : 'conda';
+  for (const s of specs) {
+    const pkg = s.replace(/[=<>].*$/, '').replace(/^.*::/, '').toLowerCase();
+    if (sub === 'remove' || sub === 'uninstall') delete ctx.state.packages[pkg];
+    else {
+      ctx.state.packages[pkg] = { name: pkg, via, line: ctx.line };
+      if (JUPYTER.has(pkg)) ctx.state.packages.jupyter = { name: 'jupyter', via, line: ctx.line };
+    }
+  }
+
+  // A new env with python in it is a Python environment of its own.
+  const py = specs.find((s) => /^python([=<>]|$)/.test(s));
+  if (sub === 'create' && py && !ctx.state.pythons.some((e) => e.binDir === prefix)) {
+    const base = ctx.state.pythons.find((e) => e.kind === 'conda');
+    const version = py.match(/=+(\d+\.\d+)/)?.[1] ?? base?.version ?? '3.12';
+    const site = `${prefix}/lib/python${version}/site-packages`;
+    makeDirsAs(ctx, site);
+    makeDirsAs(ctx, `${prefix}/bin`);
+    ctx.state.pythons.push({ python: `${prefix}/bin/python`, kind: 'conda', sitePackages: site, version, externallyManaged: false, binDir: prefix });
+  }
+
+  return { status: 0 };
+};
+
+// ---------------------------------------------------------------- git
+
+/** git clone URL [DIR]: the work tree is made by and owned by the caller. */
+const git: CommandHandler = (ctx, argv) => {
+  const args = argv.slice(1);
+  const ci = args.indexOf('clone');
+  if (ci < 0) return { status: 0 };
+
+  const valueOpts = new Set(['-b', '--branch', '--depth', '-o', '--origin', '-c', '--config', '--reference', '-j', '--jobs', '--filter', '--separate-git-dir']);
+  const words = args.slice(ci + 1).filter((a, i, all) => !a.startsWith('-') && !valueOpts.has(all[i - 1] ?? ''));
+  const url = words[0];
+  if (!url) return res(129, 'fatal: You must specify a repository to clone.');
+
+  const name = (words[1] ?? baseName(url.replace(/\/+$/, '')).replace(/\.git$/, '').replace(/^.*:/, '')) || 'repo';
+  const dir = normalizePath(name, ctx.cwd);
+  const existing = ctx.state.fs.get(dir);
+  const nonEmpty = [...ctx.state.fs.keys()].some((k) => parentOf(k) === dir && k !== dir);
+  if (existing && (existing.kind !== 'dir' || nonEmpty)) {
+    return res(128, `fatal: destination path '${words[1] ?? name}' already exists and is not an empty directory.`);
+  }
+
+  const blocked = blockedAt(ctx, dir);
+  if (blocked !== undefined) return res(128, `fatal: could not create work tree dir '${words[1] ?? name}': Permission denied`);
+
+  makeDirsAs(ctx, dir);
+  makeDirsAs(ctx, `${dir}/.git`);
+  const owner = userByUid(ctx.state.accounts, ctx.ident.uid)?.name ?? `uid ${ctx.ident.uid}`;
+  ctx.trace(`git clone: ${dir} owned by ${owner}; git refuses it to other users (safe.directory)`);
+
+  return { status: 0 };
+};
+
+export const handlers: Record<string, CommandHandler> = {
+  'apt-get': apt,
+  apt,
+  aptitude: apt,
+  apk,
+  dnf,
+  yum: dnf,
+  microdnf: dnf,
+  dpkg,
+  pip,
+  pip3: pip,
+  python,
+  python3: python,
+  virtualenv,
+  conda,
+  mamba: conda,
+  micromamba: conda,
+  git,
+};
+
+// pythonX.Y and pipX.Y resolve to the same handlers.
+for (const v of ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13', '3.14']) {
+  handlers[`python${v}`] = python;
+  handlers[`pip${v}`] = pip;
+}

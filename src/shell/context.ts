@@ -1,0 +1,68 @@
+// The contract between the shell walker (interpret.ts) and the command handlers
+// (commands/*.ts). A handler gets the expanded argv and the working ImageState of the build
+// step, applies the command's effect on users, groups and file metadata, and answers with an
+// exit status, the way the real command would when run as ctx.ident.
+
+import type { Identity } from '../access/evaluate.js';
+import type { ImageState, Op, Verdict } from '../model/types.js';
+
+export type Builder = 'buildkit' | 'classic' | 'buildah';
+
+/** The identity a RUN step (or a command inside it, after su/gosu) executes as. */
+export interface BuildIdentity extends Identity {
+  name?: string;
+  home: string;
+}
+
+export interface CmdResult {
+  /** Exit status; 'unknown' when the model cannot tell whether the command succeeds. */
+  status: number | 'unknown';
+  /** What the command prints on stdout, when a later pipe or redirect needs it (echo, cat). */
+  stdout?: string;
+  /** Error lines the real command would print, e.g. "chown: changing ownership of '/x': Operation not permitted". */
+  stderr?: string[];
+}
+
+export interface ExecContext {
+  /** The working copy of the image for this step: handlers mutate it. */
+  state: ImageState;
+  ident: BuildIdentity;
+  /** Shell variables and the environment (ENV, ARG, assignments). */
+  env: Record<string, string>;
+  cwd: string;
+  umask: number;
+  builder: Builder;
+  file: string;
+  /** Dockerfile line of the RUN instruction (plus the command's line offset). */
+  line: number;
+  /** Tag for FileMeta.origin of what this command creates: "Dockerfile:12". */
+  origin: string;
+  /** Standard input, when piped or from a here-document. */
+  stdin?: string;
+  /** Permission check against the current state as ctx.ident. */
+  access(path: string, op: Op): Verdict;
+  /** Record that the command may have changed things the model cannot tell. */
+  unknown(reason: string, paths?: string[]): void;
+  /** A trace line for --debug. */
+  trace(text: string): void;
+  /** Run another command line (argv) in this step, optionally as another identity (su, gosu, sudo -u). */
+  runArgv(argv: string[], ident?: BuildIdentity, stdin?: string): CmdResult;
+  /** Run a script (sh -c '...'), optionally as another identity. */
+  runScript(src: string, ident?: BuildIdentity, args?: string[]): CmdResult;
+  /**
+   * Write text into a file (redirections, tee, COPY of a heredoc): creates or updates the
+   * metadata entry after an access check and keeps the text when the file is one that matters.
+   * Returns the failure message when the write is refused.
+   */
+  writeText(path: string, content: string, append: boolean): string | undefined;
+  /** Resolve a user spec ("alice", "1000", "alice:staff") against the current accounts. */
+  lookupIdentity(spec: string): BuildIdentity | undefined;
+}
+
+export type CommandHandler = (ctx: ExecContext, argv: string[]) => CmdResult;
+
+export const OK: CmdResult = { status: 0 };
+
+export function fail(...stderr: string[]): CmdResult {
+  return { status: 1, stderr };
+}

@@ -1,0 +1,1237 @@
+// The shell walker: runs the syntax tree of a RUN command against the working ImageState, the
+// way `/bin/sh -c` would, and hands each simple command to a handler from the registry.
+// Control flow follows POSIX XCU 2.9 (lists, pipelines, compound commands) and 2.8.1 (what
+// stops a non-interactive shell); the error texts follow dash, busybox ash or bash depending on
+// what /bin/sh is in the image.
+
+import type { Command, Redirect, Script, SimpleCommand, Word, WordPart } from './ast.js';
+import { ShellSyntaxError } from './ast.js';
+import type {
+  Builder,
+  BuildIdentity,
+  CmdResult,
+  CommandHandler,
+  ExecContext,
+} from './context.js';
+import type { ImageState, Op, Verdict } from '../model/types.js';
+import { DOCKER_DEFAULT_CAPS, evaluate } from '../access/evaluate.js';
+import type { View } from '../access/evaluate.js';
+import { baseName, childrenOf, normalizePath, resolvePath } from '../image/fs.js';
+import { parseGroup, parsePasswd, resolveExecUser } from '../image/accounts.js';
+import { parseShell } from './parse.js';
+import { expandWordStatic, globMatch } from './words.js';
+import { defaultRegistry } from './commands/index.js';
+import { refreshDerived } from './commands/config.js';
+import { errnoText, isTrackedText, newEntryOwner } from './commands/files.js';
+import { hasUnknownOutput, isHarmless, setShellOf, unknownOutput } from './commands/builtins.js';
+
+export type Status = number | 'unknown';
+
+export interface RunInit {
+  /** Mutated in place. */
+  state: ImageState;
+  ident: BuildIdentity;
+  env: Record<string, string>;
+  cwd: string;
+  /** Default 0o022, the umask BuildKit and runc give a RUN process. */
+  umask?: number;
+  builder: Builder;
+  file: string;
+  /** Dockerfile line of the RUN instruction. */
+  line: number;
+  registry?: Record<string, CommandHandler>;
+  depth?: number;
+}
+
+export interface RunOutcome {
+  status: Status;
+  stderr: string[];
+  failedAt?: { line: number; command: string; stderr: string[] };
+}
+
+/** Which shell /bin/sh is: decides the wording of the shell's own errors. */
+type Flavor = 'dash' | 'bash' | 'ash';
+
+/** Everything one shell process owns; a subshell or a child shell gets a copy. */
+interface Frame {
+  ident: BuildIdentity;
+  env: Record<string, string>;
+  /** Variables whose value the model does not know (set from unknown output). */
+  inexact: Set<string>;
+  cwd: string;
+  umask: number;
+  errexit: boolean;
+  xtrace: boolean;
+  pipefail: boolean;
+  funcs: Map<string, Command>;
+  positional: string[];
+  argv0: string;
+  flavor: Flavor;
+  last: Status;
+  /** Where stderr lines of this shell go. */
+  err: string[];
+  /** Line offset of the command being run, for messages. */
+  lineOffset: number;
+  depth: number;
+}
+
+interface Shared {
+  state: ImageState;
+  builder: Builder;
+  file: string;
+  line: number;
+  registry: Record<string, CommandHandler>;
+  failedAt?: { line: number; command: string; stderr: string[] };
+}
+
+/** What running a piece of script gives: its status and its stdout (undefined: not known). */
+interface Res {
+  status: Status;
+  out: string | undefined;
+}
+
+class ExitSignal {
+  constructor(readonly status: Status) {}
+}
+
+class ReturnSignal {
+  constructor(readonly status: Status) {}
+}
+
+const MAX_DEPTH = 16;
+
+/** Shell builtins the walker runs itself because they change the shell's own state. */
+const SHELL_BUILTINS = new Set([
+  'cd', 'export', 'unset', 'set', 'umask', 'exit', 'return', 'shift', 'local', 'readonly',
+  'eval', '.', 'source', 'exec', 'read', 'trap', 'wait', 'shopt', 'alias', 'unalias', 'hash',
+  'ulimit', 'declare', 'typeset',
+]);
+
+export function ok(s: Status): boolean {
+  return s === 0 || s === 'unknown';
+}
+
+function flavorOf(state: ImageState): Flavor {
+  if (state.distro === 'alpine') return 'ash';
+  if (state.distro === 'rhel') return 'bash';
+
+  return 'dash';
+}
+
+/** Quote a string for the shell so that it reads back as one literal word. */
+export function shellQuote(s: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s)) return s;
+
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Run a RUN command (or any shell script) against init.state. The state is changed in place;
+ * the outcome says whether the step fails and with which messages.
+ */
+export function runScript(script: Script | string, init: RunInit): RunOutcome {
+  const shared: Shared = {
+    state: init.state,
+    builder: init.builder,
+    file: init.file,
+    line: init.line,
+    registry: init.registry ?? defaultRegistry(),
+  };
+  const frame: Frame = {
+    ident: init.ident,
+    env: { ...init.env },
+    inexact: new Set(),
+    cwd: normalizePath(init.cwd),
+    umask: init.umask ?? 0o022,
+    errexit: false,
+    xtrace: false,
+    pipefail: false,
+    funcs: new Map(),
+    positional: [],
+    argv0: '/bin/sh',
+    flavor: flavorOf(init.state),
+    last: 0,
+    err: [],
+    lineOffset: 0,
+    depth: init.depth ?? 0,
+  };
+  const w = new Walker(shared, frame);
+  let status: Status;
+
+  if (typeof script === 'string') {
+    const parsed = w.parse(script);
+    if ('error' in parsed) return { status: 2, stderr: [parsed.error], failedAt: failure(init.line, script, [parsed.error]) };
+    script = parsed.script;
+  }
+
+  try {
+    status = w.list(script, false).status;
+  } catch (e) {
+    if (!(e instanceof ExitSignal || e instanceof ReturnSignal)) throw e;
+    status = e.status;
+  }
+
+  const out: RunOutcome = { status, stderr: frame.err };
+  if (typeof status === 'number' && status !== 0) {
+    out.failedAt = shared.failedAt ?? failure(init.line, '', frame.err);
+  }
+
+  return out;
+}
+
+function failure(line: number, command: string, stderr: string[]) {
+  return { line, command, stderr: [...stderr] };
+}
+
+function fork(f: Frame, over: Partial<Frame> = {}): Frame {
+  return {
+    ...f,
+    env: { ...f.env },
+    inexact: new Set(f.inexact),
+    funcs: new Map(f.funcs),
+    positional: [...f.positional],
+    ...over,
+  };
+}
+
+/** Identity of a user spec in the current accounts, the way su, gosu and sudo -u find it. */
+export function identityFor(state: ImageState, spec: string): BuildIdentity | undefined {
+  const r = resolveExecUser(state.accounts, spec);
+  if (!r.ok) return undefined;
+  const u = r.user;
+
+  return {
+    uid: u.uid,
+    gid: u.gid,
+    groups: [u.gid, ...u.supplementary],
+    // A process that switches to a non-root uid loses its capabilities (capabilities(7)).
+    caps: u.uid === 0 ? DOCKER_DEFAULT_CAPS : new Set(),
+    label: u.name ?? `uid ${u.uid}`,
+    name: u.name,
+    home: u.home,
+  };
+}
+
+class Walker {
+  constructor(
+    readonly sh: Shared,
+    readonly f: Frame,
+  ) {}
+
+  get state(): ImageState {
+    return this.sh.state;
+  }
+
+  parse(src: string): { script: Script } | { error: string } {
+    try {
+      return { script: parseShell(src) };
+    } catch (e) {
+      if (!(e instanceof ShellSyntaxError)) throw e;
+      const n = e.lineOffset + 1;
+      const msg = this.f.flavor === 'dash' ? `${this.f.argv0}: ${n}: Syntax error: ${e.message}` : `${this.f.argv0}: line ${n}: syntax error: ${e.message}`;
+
+      return { error: msg };
+    }
+  }
+
+  line(): number {
+    return this.sh.line + this.f.lineOffset;
+  }
+
+  note(reason: string, command: string, paths: string[] = []): void {
+    this.state.unknowns.push({ file: this.sh.file, line: this.line(), command, reason, paths });
+  }
+
+  // ------------------------------------------------------------------ lists and pipelines
+
+  list(script: Script, cond: boolean): Res {
+    let out: string | undefined = '';
+    let status: Status = 0;
+
+    for (const item of script.items) {
+      const r = this.andOr(item.andOr, cond);
+      status = r.status;
+      out = out === undefined || r.out === undefined ? undefined : out + r.out;
+    }
+
+    return { status, out };
+  }
+
+  private andOr(ao: Script['items'][number]['andOr'], cond: boolean): Res {
+    const all = [{ op: '&&' as const, pipeline: ao.first }, ...ao.rest];
+    let res: Res = { status: 0, out: '' };
+    let out: string | undefined = '';
+    let lastRan = -1;
+
+    for (let i = 0; i < all.length; i++) {
+      const { op, pipeline } = all[i];
+      if (i > 0 && (op === '&&') !== ok(res.status)) continue;
+      // Only the last pipeline of an AND-OR list can trigger errexit (XCU 2.8.1, set -e).
+      res = this.pipeline(pipeline, cond || i < all.length - 1);
+      lastRan = i;
+      out = out === undefined || res.out === undefined ? undefined : out + res.out;
+    }
+
+    const last = all[lastRan];
+    if (!cond && this.f.errexit && lastRan === all.length - 1 && !last.pipeline.negated) {
+      if (typeof res.status === 'number' && res.status !== 0) throw new ExitSignal(res.status);
+    }
+
+    return { status: res.status, out };
+  }
+
+  private pipeline(p: Script['items'][number]['andOr']['first'], cond: boolean): Res {
+    let res: Res;
+
+    if (p.commands.length === 1) {
+      res = this.command(p.commands[0], undefined, cond || p.negated);
+    } else {
+      // Every part of a pipeline runs in a subshell: variable changes do not leak, file
+      // changes do.
+      let input: string | undefined = '';
+      let failed: Status = 0;
+      res = { status: 0, out: '' };
+      for (const c of p.commands) {
+        const sub = new Walker(this.sh, fork(this.f, { errexit: this.f.errexit }));
+        try {
+          res = sub.command(c, input, cond || p.negated);
+        } catch (e) {
+          if (!(e instanceof ExitSignal)) throw e;
+          res = { status: e.status, out: '' };
+        }
+        if (res.status !== 0) failed = res.status;
+        input = res.out;
+      }
+      if (this.f.pipefail && failed !== 0) res = { status: failed, out: res.out };
+    }
+
+    if (p.negated) {
+      const s = res.status;
+      res = { status: s === 'unknown' ? s : s === 0 ? 1 : 0, out: res.out };
+    }
+    this.f.last = res.status;
+
+    return res;
+  }
+
+  // ------------------------------------------------------------------ commands
+
+  command(c: Command, stdin: string | undefined, cond: boolean): Res {
+    switch (c.type) {
+      case 'cmd':
+        return this.simple(c, stdin);
+      case 'subshell':
+        return this.redirected(c.redirs, stdin, `( ... )`, (input) => {
+          const sub = new Walker(this.sh, fork(this.f));
+          try {
+            return sub.list(c.body, cond);
+          } catch (e) {
+            if (!(e instanceof ExitSignal)) throw e;
+            return { status: e.status, out: '' };
+          }
+        });
+      case 'group':
+        return this.redirected(c.redirs, stdin, '{ ... }', () => this.list(c.body, cond));
+      case 'if':
+        return this.redirected(c.redirs, stdin, 'if', () => this.ifClause(c, cond));
+      case 'for':
+        return this.redirected(c.redirs, stdin, 'for', () => this.forClause(c, cond));
+      case 'while':
+      case 'until':
+        return this.redirected(c.redirs, stdin, c.type, () => this.whileClause(c, cond));
+      case 'case':
+        return this.redirected(c.redirs, stdin, 'case', () => this.caseClause(c, cond));
+      case 'func':
+        this.f.funcs.set(c.name, c.body);
+        return { status: 0, out: '' };
+      case 'test':
+        return this.redirected(c.redirs, stdin, '[[', () => this.testClause(c.words));
+    }
+  }
+
+  private ifClause(c: Extract<Command, { type: 'if' }>, cond: boolean): Res {
+    for (const cl of c.clauses) {
+      const r = this.list(cl.cond, true);
+      if (r.status === 'unknown') {
+        this.note('the condition of an if cannot be told; the model assumes it holds', 'if');
+        return this.list(cl.body, cond);
+      }
+      if (r.status === 0) return this.list(cl.body, cond);
+    }
+    if (c.elseBody) return this.list(c.elseBody, cond);
+
+    return { status: 0, out: '' };
+  }
+
+  private forClause(c: Extract<Command, { type: 'for' }>, cond: boolean): Res {
+    let items: string[];
+
+    if (c.items === null) items = [...this.f.positional];
+    else {
+      items = [];
+      for (const w of c.items) {
+        const e = this.expand(w);
+        if (!e.exact) {
+          this.note(`the items of the for loop over ${c.name} cannot be told`, `for ${c.name}`);
+          return { status: 'unknown', out: undefined };
+        }
+        items.push(...e.fields);
+      }
+    }
+
+    let res: Res = { status: 0, out: '' };
+    let out: string | undefined = '';
+    for (const item of items) {
+      this.setVar(c.name, item, true);
+      res = this.list(c.body, cond);
+      out = out === undefined || res.out === undefined ? undefined : out + res.out;
+    }
+
+    return { status: res.status, out };
+  }
+
+  private whileClause(c: Extract<Command, { type: 'while' | 'until' }>, cond: boolean): Res {
+    const r = this.list(c.cond, true);
+    const enters = c.type === 'while' ? r.status === 0 : typeof r.status === 'number' && r.status !== 0;
+    if (!enters && r.status !== 'unknown') return { status: 0, out: '' };
+
+    // A loop's iterations cannot be counted without running real programs: one pass is
+    // simulated so its effects are seen, and the step is marked as not fully known.
+    this.note(`the ${c.type} loop may run any number of times; the model runs its body once`, c.type);
+    const body = this.list(c.body, cond);
+
+    return { status: body.status, out: undefined };
+  }
+
+  private caseClause(c: Extract<Command, { type: 'case' }>, cond: boolean): Res {
+    const word = expandWordStatic(c.word, this.envLookup(), this.substHook());
+    if (!word.exact) {
+      this.note(`the word of a case statement (${c.word.raw}) cannot be told`, 'case');
+      return { status: 'unknown', out: undefined };
+    }
+
+    for (const item of c.items) {
+      for (const p of item.patterns) {
+        const pat = this.pattern(p);
+        if (pat === undefined) {
+          this.note(`a case pattern (${p.raw}) cannot be told`, 'case');
+          return { status: 'unknown', out: undefined };
+        }
+        if (globMatch(pat, word.value)) return this.list(item.body, cond);
+      }
+    }
+
+    return { status: 0, out: '' };
+  }
+
+  private testClause(words: Word[]): Res {
+    const argv: string[] = [];
+    for (const w of words) {
+      const e = expandWordStatic(w, this.envLookup(), this.substHook());
+      if (!e.exact) {
+        this.note('a [[ ]] test uses a value that cannot be told', '[[');
+        return { status: 'unknown', out: '' };
+      }
+      argv.push(e.value);
+    }
+    const r = this.dispatch(['[[', ...argv], undefined, '[[ ... ]]');
+
+    return r;
+  }
+
+  // ------------------------------------------------------------------ simple commands
+
+  private simple(c: SimpleCommand, stdin: string | undefined): Res {
+    this.f.lineOffset = c.lineOffset;
+    const text = [...c.assigns.map((a) => `${a.name}=${a.value.raw}`), ...c.args.map((a) => a.raw)].join(' ');
+
+    // Expand the words first: a command whose words cannot be told is not run.
+    const argv: string[] = [];
+    let exact = true;
+    for (const w of c.args) {
+      const e = this.expand(w);
+      exact &&= e.exact;
+      argv.push(...e.fields);
+    }
+
+    const assigns: [string, string, boolean][] = c.assigns.map((a) => {
+      const e = expandWordStatic(a.value, this.envLookup(), this.substHook());
+      const prev = a.append ? (this.f.env[a.name] ?? '') : '';
+      return [a.name, prev + e.value, e.exact];
+    });
+
+    if (argv.length === 0) {
+      for (const [name, value, ex] of assigns) this.setVar(name, value, ex);
+      return this.redirected(c.redirs, stdin, text, () => ({ status: 0, out: '' }));
+    }
+
+    if (this.f.xtrace) this.f.err.push(`+ ${argv.join(' ')}`);
+
+    return this.redirected(c.redirs, stdin, text, (input) => {
+      const saved = this.f.env;
+      const savedInexact = this.f.inexact;
+      if (assigns.length > 0) {
+        // Assignments before a command only reach that command (XCU 2.9.1).
+        this.f.env = { ...saved };
+        this.f.inexact = new Set(savedInexact);
+        for (const [name, value, ex] of assigns) this.setVar(name, value, ex);
+      }
+      try {
+        return this.run(argv, exact, input, text);
+      } finally {
+        if (assigns.length > 0 && !SHELL_BUILTINS.has(argv[0])) {
+          this.f.env = saved;
+          this.f.inexact = savedInexact;
+        }
+      }
+    });
+  }
+
+  /** Run an expanded argv: functions, shell builtins, then the handler registry. */
+  private run(argv: string[], exact: boolean, stdin: string | undefined, text: string): Res {
+    const name = argv[0];
+    const fn = this.f.funcs.get(name);
+
+    if (!exact) {
+      const base = baseName(name);
+      if (name !== '' && (isHarmless(base, argv) || base === 'echo' || base === 'printf')) {
+        return { status: 0, out: undefined };
+      }
+      this.note(`the words of "${text}" cannot be told (they use values the model does not know)`, text);
+      return { status: 'unknown', out: undefined };
+    }
+
+    if (fn) return this.callFunction(fn, argv, stdin);
+    if (SHELL_BUILTINS.has(name)) return this.shellBuiltin(argv, stdin, text);
+
+    return this.dispatch(argv, stdin, text);
+  }
+
+  private callFunction(body: Command, argv: string[], stdin: string | undefined): Res {
+    const saved = this.f.positional;
+    this.f.positional = argv.slice(1);
+    try {
+      return this.command(body, stdin, false);
+    } catch (e) {
+      if (!(e instanceof ReturnSignal)) throw e;
+      return { status: e.status, out: '' };
+    } finally {
+      this.f.positional = saved;
+    }
+  }
+
+  /** Look the command up in the registry by the base name of its path and run the handler. */
+  dispatch(argv: string[], stdin: string | undefined, text: string): Res {
+    const base = baseName(argv[0]);
+    const handler = this.sh.registry[base];
+
+    if (!handler) {
+      if (isHarmless(base, argv)) return { status: 0, out: undefined };
+      this.note(`command ${base} is not modelled`, text);
+      return { status: 'unknown', out: undefined };
+    }
+
+    if (this.f.depth > MAX_DEPTH) {
+      this.note('commands nest too deeply to follow', text);
+      return { status: 'unknown', out: undefined };
+    }
+
+    const ctx = this.context(stdin, text);
+    setShellOf(ctx, this.f.flavor);
+    const r = handler(ctx, argv);
+    const out = hasUnknownOutput(r) ? undefined : (r.stdout ?? '');
+    if (r.stderr && r.stderr.length > 0) this.f.err.push(...r.stderr);
+    if (typeof r.status === 'number' && r.status !== 0) {
+      this.sh.failedAt = failure(this.line(), text, r.stderr ?? []);
+    }
+
+    return { status: r.status, out };
+  }
+
+  // ------------------------------------------------------------------ shell builtins
+
+  private shellBuiltin(argv: string[], stdin: string | undefined, text: string): Res {
+    const [name, ...args] = argv;
+    const fail = (status: number, msg: string): Res => {
+      this.f.err.push(msg);
+      this.sh.failedAt = failure(this.line(), text, [msg]);
+      return { status, out: '' };
+    };
+
+    switch (name) {
+      case 'cd':
+        return this.cd(args, fail);
+      case 'export':
+      case 'local':
+      case 'readonly':
+      case 'declare':
+      case 'typeset':
+        for (const a of args) {
+          if (a.startsWith('-')) continue;
+          const eq = a.indexOf('=');
+          if (eq > 0) this.setVar(a.slice(0, eq), a.slice(eq + 1), true);
+        }
+        return { status: 0, out: '' };
+      case 'unset':
+        for (const a of args) {
+          if (a.startsWith('-')) continue;
+          delete this.f.env[a];
+          this.f.inexact.delete(a);
+          this.f.funcs.delete(a);
+        }
+        return { status: 0, out: '' };
+      case 'set':
+        return this.set(args);
+      case 'umask':
+        if (args.length === 0) return { status: 0, out: `${this.f.umask.toString(8).padStart(4, '0')}\n` };
+        if (!/^[0-7]{1,4}$/.test(args[0])) {
+          this.note(`umask ${args[0]} is not modelled`, text);
+          return { status: 'unknown', out: '' };
+        }
+        this.f.umask = parseInt(args[0], 8);
+        return { status: 0, out: '' };
+      case 'exit':
+        throw new ExitSignal(args.length > 0 ? Number(args[0]) & 255 : this.f.last);
+      case 'return':
+        throw new ReturnSignal(args.length > 0 ? Number(args[0]) & 255 : this.f.last);
+      case 'shift': {
+        const n = args.length > 0 ? Number(args[0]) : 1;
+        this.f.positional = this.f.positional.slice(n);
+        return { status: 0, out: '' };
+      }
+      case 'eval':
+        return this.evalText(args.join(' '));
+      case '.':
+      case 'source':
+        this.note(`the script ${args[0] ?? ''} read by ${name} is not known`, text);
+        return { status: 'unknown', out: undefined };
+      case 'exec':
+        if (args.length === 0) return { status: 0, out: '' };
+        // exec replaces the shell: nothing after it runs.
+        throw new ExitSignal(this.dispatch(args, stdin, text).status);
+      case 'read':
+        return this.read(args, stdin);
+      default:
+        // trap, wait, shopt, alias, hash, ulimit: no effect on files or users.
+        return { status: 0, out: '' };
+    }
+  }
+
+  private cd(args: string[], fail: (s: number, m: string) => Res): Res {
+    const rest = args.filter((a) => a !== '-P' && a !== '-L' && a !== '--');
+    const target = rest[0] ?? this.f.env.HOME ?? this.f.ident.home;
+    const dest = target === '-' ? (this.f.env.OLDPWD ?? this.f.cwd) : target;
+    const abs = normalizePath(dest, this.f.cwd);
+    const v = this.access(abs, 'chdir');
+
+    if (!v.allowed && !(v.errno === 'ENOENT' && this.unknownExistence(abs))) {
+      const why = errnoText(v.errno ?? 'ENOENT');
+      const n = this.f.lineOffset + 1;
+      if (this.f.flavor === 'dash') return fail(2, `${this.f.argv0}: ${n}: cd: can't cd to ${dest}`);
+      if (this.f.flavor === 'ash') return fail(2, `${this.f.argv0}: cd: line ${n}: can't cd to ${dest}: ${why}`);
+      return fail(1, `${this.f.argv0}: line ${n}: cd: ${dest}: ${why}`);
+    }
+
+    this.f.env.OLDPWD = this.f.cwd;
+    this.f.cwd = resolvePath(this.state.fs, abs).path;
+    this.f.env.PWD = abs;
+
+    return { status: 0, out: '' };
+  }
+
+  private set(args: string[]): Res {
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if (a === '--') {
+        this.f.positional = args.slice(i + 1);
+        break;
+      }
+      if (a === '-o' || a === '+o') {
+        if (args[i + 1] === 'pipefail') this.f.pipefail = a === '-o';
+        if (args[i + 1] === 'errexit') this.f.errexit = a === '-o';
+        if (args[i + 1] === 'xtrace') this.f.xtrace = a === '-o';
+        i++;
+        continue;
+      }
+      if (/^[-+][a-zA-Z]+$/.test(a)) {
+        const on = a[0] === '-';
+        for (const ch of a.slice(1)) {
+          if (ch === 'e') this.f.errexit = on;
+          if (ch === 'x') this.f.xtrace = on;
+          if (ch === 'o' && args[i + 1] === 'pipefail') {
+            this.f.pipefail = on;
+            i++;
+          }
+        }
+        continue;
+      }
+      this.f.positional = args.slice(i);
+      break;
+    }
+
+    return { status: 0, out: '' };
+  }
+
+  private read(args: string[], stdin: string | undefined): Res {
+    const names = args.filter((a) => !a.startsWith('-'));
+    if (stdin === undefined) {
+      for (const n of names) this.setVar(n, '', false);
+      return { status: 'unknown', out: '' };
+    }
+    if (stdin === '') return { status: 1, out: '' };
+    const line = stdin.split('\n')[0];
+    const words = line.trim().split(/[ \t]+/);
+    names.forEach((n, i) => this.setVar(n, i === names.length - 1 ? words.slice(i).join(' ') : (words[i] ?? ''), true));
+
+    return { status: 0, out: '' };
+  }
+
+  private evalText(src: string): Res {
+    const parsed = this.parse(src);
+    if ('error' in parsed) {
+      this.f.err.push(parsed.error);
+      return { status: 2, out: '' };
+    }
+    const offset = this.f.lineOffset;
+    const r = this.list(parsed.script, false);
+    this.f.lineOffset = offset;
+
+    return r;
+  }
+
+  // ------------------------------------------------------------------ redirections
+
+  /**
+   * Open the redirections of a command, run it, and send its stdout where they say. An output
+   * file is opened (created or truncated) before the command runs, as the shell does; if that
+   * fails the command does not run.
+   */
+  private redirected(redirs: Redirect[], stdin: string | undefined, text: string, run: (stdin: string | undefined) => Res): Res {
+    let input = stdin;
+    let outFile: { path: string; append: boolean } | undefined;
+    let toNull = false;
+    let errNull = false;
+
+    for (const r of redirs) {
+      const fd = r.fd ?? (r.op.startsWith('<') ? 0 : 1);
+
+      if (r.op === '<<' || r.op === '<<-') {
+        input = this.heredoc(r);
+        continue;
+      }
+      if (r.op === '<<<') {
+        const e = expandWordStatic(r.target, this.envLookup(), this.substHook());
+        input = e.exact ? `${e.value}\n` : undefined;
+        continue;
+      }
+
+      const target = expandWordStatic(r.target, this.envLookup(), this.substHook());
+      if (r.op === '>&' || r.op === '<&') {
+        // fd duplication (2>&1, >&2): where the bytes go does not change any file.
+        if (fd === 1 && target.value === '2') toNull = true;
+        continue;
+      }
+      if (!target.exact) {
+        this.note(`the redirection target ${r.target.raw} cannot be told`, text);
+        return { status: 'unknown', out: undefined };
+      }
+
+      const path = target.value;
+      if (r.op === '<') {
+        input = this.readInput(path);
+        continue;
+      }
+
+      // Output redirections: >, >>, >|, <>, &>, &>>.
+      const append = r.op === '>>' || r.op === '&>>';
+      if (path === '/dev/null' || path.startsWith('/dev/std') || path.startsWith('/proc/self/fd/')) {
+        if (fd === 2) errNull = true;
+        else toNull = true;
+        if (r.op.startsWith('&')) errNull = true;
+        continue;
+      }
+
+      const failed = this.writeFile(path, '', append || r.op === '<>');
+      if (failed !== undefined) return this.cannotCreate(path, failed, text);
+      if (fd === 1 || r.op.startsWith('&')) {
+        outFile = { path, append: true };
+        toNull = false;
+      }
+    }
+
+    const errBefore = this.f.err.length;
+    const res = run(input);
+    if (errNull) this.f.err.splice(errBefore);
+
+    if (outFile) {
+      if (res.out === undefined) this.unknownContent(outFile.path, text);
+      else if (res.out !== '') this.writeFile(outFile.path, res.out, true);
+      return { status: res.status, out: '' };
+    }
+
+    return toNull ? { status: res.status, out: '' } : res;
+  }
+
+  private cannotCreate(path: string, why: string, text: string): Res {
+    const n = this.f.lineOffset + 1;
+    let msg: string;
+    let status: number;
+
+    if (this.f.flavor === 'dash') {
+      msg = `${this.f.argv0}: ${n}: cannot create ${path}: ${why}`;
+      status = 2;
+    } else if (this.f.flavor === 'ash') {
+      msg = `${this.f.argv0}: line ${n}: can't create ${path}: ${why}`;
+      status = 1;
+    } else {
+      msg = `${this.f.argv0}: line ${n}: ${path}: ${why}`;
+      status = 1;
+    }
+    this.f.err.push(msg);
+    this.sh.failedAt = failure(this.line(), text, [msg]);
+
+    return { status, out: '' };
+  }
+
+  private heredoc(r: Redirect): string | undefined {
+    let body = r.heredoc ?? '';
+    if (r.op === '<<-') body = body.replace(/^\t+/gm, '');
+    if (r.heredocQuoted || !/[$`\\]/.test(body)) return body;
+
+    // An unquoted here-document expands like a double-quoted word (XCU 2.7.4).
+    try {
+      const script = parseShell(`: "${body.replace(/"/g, '\\"')}"`);
+      const cmd = script.items[0]?.andOr.first.commands[0];
+      if (!cmd || cmd.type !== 'cmd' || cmd.args.length !== 2) return undefined;
+      const e = expandWordStatic(cmd.args[1], this.envLookup(), this.substHook());
+      return e.exact ? e.value : undefined;
+    } catch (e) {
+      if (e instanceof ShellSyntaxError) return undefined;
+      throw e;
+    }
+  }
+
+  private readInput(path: string): string | undefined {
+    const abs = resolvePath(this.state.fs, normalizePath(path, this.f.cwd)).path;
+
+    return this.state.texts[abs]?.content;
+  }
+
+  // ------------------------------------------------------------------ files
+
+  access(path: string, op: Op): Verdict {
+    const view: View = { fs: this.state.fs, mounts: [], readOnlyRoot: false };
+
+    return evaluate(this.f.ident, view, normalizePath(path, this.f.cwd), op);
+  }
+
+  private unknownExistence(abs: string): boolean {
+    return resolvePath(this.state.fs, abs).unknown;
+  }
+
+  /**
+   * Write text to a file as the current identity: the kernel's open(O_WRONLY|O_CREAT) checks,
+   * then the metadata entry, then the text when the file is one whose content matters.
+   * Returns the error text (strerror) when refused. content undefined: not known.
+   */
+  writeFile(path: string, content: string | undefined, append: boolean): string | undefined {
+    const fs = this.state.fs;
+    const abs = normalizePath(path, this.f.cwd);
+    const r = resolvePath(fs, abs, true);
+
+    if (r.loop) return errnoText('ELOOP');
+    if (r.notDir) return errnoText('ENOTDIR');
+    if (r.meta?.kind === 'dir') return 'Is a directory';
+
+    const v = this.access(r.path, r.meta ? 'write' : 'create');
+    if (!v.allowed) return errnoText(v.errno ?? 'EACCES');
+
+    const real = r.path;
+    if (!r.meta) {
+      const owner = newEntryOwner(fs, real, this.f.ident, false);
+      fs.set(real, {
+        kind: 'file',
+        uid: owner.uid,
+        gid: owner.gid,
+        mode: 0o666 & ~this.f.umask,
+        origin: this.origin(),
+      });
+    } else if (r.meta.mode & 0o6000 && !this.f.ident.caps.has('CAP_FSETID')) {
+      // Writing to a setuid/setgid file drops those bits for an unprivileged writer
+      // (fs/inode.c: file_remove_privs / should_remove_suid).
+      let mode = r.meta.mode & ~0o4000;
+      if ((mode & 0o2010) === 0o2010) mode &= ~0o2000;
+      fs.set(real, { ...r.meta, mode });
+    }
+
+    if (content === undefined) {
+      this.unknownContent(real, 'write');
+      return undefined;
+    }
+    this.storeText(real, content, append);
+
+    return undefined;
+  }
+
+  private storeText(real: string, content: string, append: boolean): void {
+    const state = this.state;
+
+    if (real === '/etc/passwd' || real === '/etc/group') {
+      // The account files are kept as parsed entries, not as text.
+      if (real === '/etc/passwd') {
+        const entries = parsePasswd(content);
+        state.accounts.passwd = append ? [...state.accounts.passwd, ...entries] : entries;
+      } else {
+        const entries = parseGroup(content);
+        state.accounts.group = append ? [...state.accounts.group, ...entries] : entries;
+      }
+      return;
+    }
+
+    if (!isTrackedText(real)) return;
+    const prev = state.texts[real]?.content ?? '';
+    state.texts[real] = { content: append ? prev + content : content, line: this.line() };
+    refreshDerived(state);
+  }
+
+  private unknownContent(path: string, text: string): void {
+    const real = resolvePath(this.state.fs, normalizePath(path, this.f.cwd)).path;
+    if (!isTrackedText(real) && real !== '/etc/passwd' && real !== '/etc/group') return;
+    this.note(`the text written to ${real} is not known`, text, [real]);
+    if (this.state.texts[real]) {
+      delete this.state.texts[real];
+      refreshDerived(this.state);
+    }
+  }
+
+  origin(): string {
+    return `${this.sh.file}:${this.line()}`;
+  }
+
+  // ------------------------------------------------------------------ words
+
+  private setVar(name: string, value: string, exact: boolean): void {
+    this.f.env[name] = value;
+    if (exact) this.f.inexact.delete(name);
+    else this.f.inexact.add(name);
+  }
+
+  envLookup(): (name: string) => string | null | undefined {
+    return (name) => {
+      if (this.f.inexact.has(name)) return undefined;
+      if (name === '?') return this.f.last === 'unknown' ? undefined : String(this.f.last);
+      if (name === '#') return String(this.f.positional.length);
+      if (name === '@' || name === '*') return this.f.positional.join(' ');
+      if (name === '0') return this.f.argv0;
+      if (/^[1-9]$/.test(name)) return this.f.positional[Number(name) - 1] ?? null;
+      if (name === '$' || name === '!' || name === 'RANDOM') return undefined;
+      if (name === 'PWD') return this.f.env.PWD ?? this.f.cwd;
+      if (name === 'HOME') return this.f.env.HOME ?? this.f.ident.home;
+      if (name === 'UID' && this.f.flavor === 'bash') return String(this.f.ident.uid);
+
+      return this.f.env[name] ?? null;
+    };
+  }
+
+  /** Command substitution: run the inner script in a subshell and take its stdout. */
+  substHook(): (script: Script, raw: string) => string | null {
+    return (script) => {
+      const sub = new Walker(this.sh, fork(this.f, { err: this.f.err }));
+      let r: Res;
+      try {
+        r = sub.list(script, false);
+      } catch (e) {
+        if (!(e instanceof ExitSignal)) throw e;
+        r = { status: e.status, out: '' };
+      }
+      this.f.last = r.status;
+      this.f.lineOffset = sub.f.lineOffset >= this.f.lineOffset ? this.f.lineOffset : this.f.lineOffset;
+
+      return r.out === undefined || r.status === 'unknown' ? null : r.out;
+    };
+  }
+
+  /**
+   * Expand one word into fields: parameter expansion and command substitution through
+   * expandWordStatic, then field splitting of unquoted expansions on blanks (XCU 2.6.5), tilde
+   * and pathname expansion against the known tree (2.6.6).
+   */
+  expand(w: Word): { fields: string[]; exact: boolean } {
+    const env = this.envLookup();
+    const hook = this.substHook();
+    let exact = true;
+    type Field = { s: string; pat: string; glob: boolean };
+    const fields: Field[] = [];
+    let cur: Field | null = null;
+    const ensure = (): Field => {
+      if (!cur) {
+        cur = { s: '', pat: '', glob: false };
+        fields.push(cur);
+      }
+      return cur;
+    };
+
+    w.parts.forEach((p, i) => {
+      if (p.type === 'lit') {
+        let v = p.value;
+        if (i === 0 && v.startsWith('~')) {
+          const t = this.tilde(v);
+          if (t === undefined) exact = false;
+          else v = t;
+        }
+        const f = ensure();
+        f.s += v;
+        f.pat += v;
+        if (/[*?[]/.test(v)) f.glob = true;
+        return;
+      }
+
+      if (p.type === 'param' || p.type === 'cmdsubst' || p.type === 'arith') {
+        let value: string | undefined;
+        if (p.type === 'arith') value = this.arith(p.raw);
+        else {
+          const e = expandWordStatic({ parts: [p], raw: w.raw }, env, hook);
+          exact &&= e.exact;
+          value = e.value;
+        }
+        if (value === undefined) {
+          exact = false;
+          return;
+        }
+        value.split(/[ \t\n]+/).forEach((seg, k) => {
+          if (k > 0) cur = null;
+          if (seg !== '') {
+            const f = ensure();
+            f.s += seg;
+            f.pat += escapeGlob(seg);
+          }
+        });
+        return;
+      }
+
+      const e = expandWordStatic({ parts: [p], raw: w.raw }, env, hook);
+      exact &&= e.exact;
+      const f = ensure();
+      f.s += e.value;
+      f.pat += escapeGlob(e.value);
+    });
+
+    const out: string[] = [];
+    for (const f of fields) {
+      if (!f.glob) {
+        out.push(f.s);
+        continue;
+      }
+      const g = this.glob(f.pat);
+      if (!g.exact) exact = false;
+      out.push(...(g.matches.length > 0 ? g.matches : [f.s]));
+    }
+
+    return { fields: out, exact };
+  }
+
+  /** A pattern word for case: quoted parts match themselves. undefined when not known. */
+  private pattern(w: Word): string | undefined {
+    let pat = '';
+    for (const p of w.parts) {
+      if (p.type === 'lit') {
+        pat += p.value;
+        continue;
+      }
+      const e = expandWordStatic({ parts: [p], raw: w.raw }, this.envLookup(), this.substHook());
+      if (!e.exact) return undefined;
+      pat += p.type === 'param' || p.type === 'cmdsubst' ? e.value : escapeGlob(e.value);
+    }
+
+    return pat;
+  }
+
+  private tilde(v: string): string | undefined {
+    const slash = v.indexOf('/');
+    const prefix = slash === -1 ? v : v.slice(0, slash);
+    const rest = slash === -1 ? '' : v.slice(slash);
+    if (prefix === '~') return (this.f.env.HOME ?? this.f.ident.home) + rest;
+    const u = this.state.accounts.passwd.find((e) => e.name === prefix.slice(1));
+
+    return u ? u.home + rest : v;
+  }
+
+  /** $((...)) with integers, variables and + - * / % ( ). undefined when not that simple. */
+  private arith(raw: string): string | undefined {
+    const inner = raw.replace(/^\$\(\(/, '').replace(/\)\)$/, '');
+    const src = inner.replace(/\$?\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_m, n: string) => {
+      const v = this.envLookup()(n);
+      return typeof v === 'string' && /^-?\d+$/.test(v) ? `(${v})` : v === null ? '0' : 'NaN';
+    });
+    if (!/^[\d\s+\-*/%()]*$/.test(src)) return undefined;
+    const n = evalArith(src);
+
+    return n === undefined ? undefined : String(n);
+  }
+
+  /** Pathname expansion against the known tree; inexact when a partial directory is listed. */
+  private glob(pat: string): { matches: string[]; exact: boolean } {
+    const abs = pat.startsWith('/');
+    const comps = pat.split('/').filter((c) => c !== '');
+    let paths: string[] = [abs ? '/' : this.f.cwd];
+    let exact = true;
+
+    for (const comp of comps) {
+      const next: string[] = [];
+      for (const dir of paths) {
+        const real = resolvePath(this.state.fs, dir).path;
+        const meta = this.state.fs.get(real);
+        if (!meta || meta.kind !== 'dir') continue;
+        if (!/[*?[]/.test(comp.replace(/\\./g, ''))) {
+          next.push(join(dir, comp.replace(/\\(.)/g, '$1')));
+          continue;
+        }
+        if (meta.partial) exact = false;
+        for (const child of childrenOf(this.state.fs, real).sort()) {
+          const name = baseName(child);
+          if (name.startsWith('.') && !comp.startsWith('.')) continue;
+          if (globMatch(comp, name)) next.push(join(dir, name));
+        }
+      }
+      paths = next;
+    }
+
+    const matches = paths.filter((p) => {
+      const r = resolvePath(this.state.fs, p, false);
+      if (!r.meta && r.unknown) exact = false;
+      return r.meta !== undefined;
+    });
+    const rel = (p: string) => (abs ? p : p.slice(this.f.cwd === '/' ? 1 : this.f.cwd.length + 1));
+
+    return { matches: matches.map(rel), exact };
+  }
+
+  // ------------------------------------------------------------------ the handler context
+
+  context(stdin: string | undefined, text: string): ExecContext {
+    const self = this;
+    const f = this.f;
+
+    return {
+      state: this.state,
+      ident: f.ident,
+      env: f.env,
+      cwd: f.cwd,
+      umask: f.umask,
+      builder: this.sh.builder,
+      file: this.sh.file,
+      line: this.line(),
+      origin: this.origin(),
+      stdin,
+      access: (path, op) => self.access(path, op),
+      unknown: (reason, paths) => self.note(reason, text, paths ?? []),
+      trace: () => undefined,
+      runArgv: (argv, ident, input) => self.child(ident, (w) => w.run(argv, true, input, argv.join(' ')), input),
+      runScript: (src, ident, args) =>
+        self.child(ident, (w) => {
+          const parsed = w.parse(src);
+          if ('error' in parsed) {
+            w.f.err.push(parsed.error);
+            return { status: 2, out: '' };
+          }
+          if (args && args.length > 0) {
+            // $0 names the shell: `bash -c` runs bash, whose messages differ from dash's.
+            w.f.argv0 = args[0];
+            w.f.positional = args.slice(1);
+            const name = baseName(args[0]);
+            if (name === 'bash' || name === 'dash' || name === 'ash') w.f.flavor = name;
+          }
+          w.f.funcs = new Map();
+          w.f.errexit = false;
+          w.f.pipefail = false;
+          w.f.xtrace = false;
+          return w.list(parsed.script, false);
+        }),
+      writeText: (path, content, append) => self.writeFile(path, content, append),
+      lookupIdentity: (spec) => identityFor(self.state, spec),
+    };
+  }
+
+  /**
+   * Run something in a child process, optionally as another identity. Its stderr is returned
+   * (not printed) so the handler that started it passes it on.
+   */
+  private child(ident: BuildIdentity | undefined, run: (w: Walker) => Res, _stdin?: string): CmdResult {
+    const err: string[] = [];
+    const over: Partial<Frame> = { err, depth: this.f.depth + 1 };
+    if (ident) {
+      over.ident = ident;
+      // su, sudo, gosu and runuser set HOME (and USER/LOGNAME) for the target user.
+      over.env = { ...this.f.env, HOME: ident.home, ...(ident.name ? { USER: ident.name, LOGNAME: ident.name } : {}) };
+    }
+    const w = new Walker(this.sh, fork(this.f, over));
+    let r: Res;
+
+    if (w.f.depth > MAX_DEPTH) {
+      this.note('commands nest too deeply to follow', '');
+      return { status: 'unknown' };
+    }
+    try {
+      r = run(w);
+    } catch (e) {
+      if (!(e instanceof ExitSignal || e instanceof ReturnSignal)) throw e;
+      r = { status: e.status, out: '' };
+    }
+    const out: CmdResult = { status: r.status, stderr: err };
+    if (r.out !== undefined) out.stdout = r.out;
+
+    return r.out === undefined ? markUnknown(out) : out;
+  }
+}
+
+function markUnknown(r: CmdResult): CmdResult {
+  return unknownOutput(r);
+}
+
+function join(dir: string, name: string): string {
+  return dir === '/' ? `/${name}` : `${dir}/${name}`;
+}
+
+function escapeGlob(s: string): string {
+  return s.replace(/[*?[\\]/g, (c) => `\\${c}`);
+}
+
+/** A small recursive-descent evaluator for integer arithmetic (no eval). */
+function evalArith(src: string): number | undefined {
+  const toks = src.match(/\d+|[+\-*/%()]/g) ?? [];
+  let i = 0;
+  const peek = () => toks[i];
+  const atom = (): number => {
+    const t = toks[i++];
+    if (t === '(') {
+      const v = sum();
+      i++;
+      return v;
+    }
+    if (t === '-') return -atom();
+    if (t === '+') return atom();
+    return Number(t);
+  };
+  const prod = (): number => {
+    let v = atom();
+    while (peek() === '*' || peek() === '/' || peek() === '%') {
+      const op = toks[i++];
+      const r = atom();
+      v = op === '*' ? v * r : op === '/' ? Math.trunc(v / r) : v % r;
+    }
+    return v;
+  };
+  function sum(): number {
+    let v = prod();
+    while (peek() === '+' || peek() === '-') {
+      const op = toks[i++];
+      const r = prod();
+      v = op === '+' ? v + r : v - r;
+    }
+    return v;
+  }
+  if (toks.length === 0) return 0;
+  const v = sum();
+
+  return i === toks.length && Number.isFinite(v) ? v : undefined;
+}

@@ -1,0 +1,116 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DOCKER_DEFAULT_CAPS, evaluate, type Identity, type View } from '../../src/access/evaluate.js';
+import type { FileMeta, FsTree, Op } from '../../src/model/types.js';
+
+const dir = (uid: number, gid: number, mode: number): FileMeta => ({ kind: 'dir', uid, gid, mode });
+const file = (uid: number, gid: number, mode: number): FileMeta => ({ kind: 'file', uid, gid, mode });
+
+function tree(entries: Record<string, FileMeta>): FsTree {
+  return new Map(Object.entries({ '/': dir(0, 0, 0o755), ...entries }));
+}
+
+const user = (uid: number, gid = uid, groups: number[] = [], caps: string[] = []): Identity => ({
+  uid,
+  gid,
+  groups,
+  caps: new Set(caps),
+});
+const root: Identity = { uid: 0, gid: 0, groups: [], caps: DOCKER_DEFAULT_CAPS };
+const rootNoCaps: Identity = { uid: 0, gid: 0, groups: [], caps: new Set() };
+
+const fs = tree({
+  '/home': dir(0, 0, 0o755),
+  '/home/alice': dir(1000, 1000, 0o700),
+  '/home/alice/notes': file(1000, 1000, 0o644),
+  '/data': dir(1001, 1001, 0o755),
+  '/shared': dir(0, 100, 0o775),
+  '/open': dir(0, 0, 0o777),
+  '/tmp': dir(0, 0, 0o1777),
+  '/tmp/bobs': file(1002, 1002, 0o666),
+  '/tmp/mine': file(1000, 1000, 0o644),
+  '/etc': dir(0, 0, 0o755),
+  '/etc/shadow': file(0, 42, 0o640),
+  '/etc/passwd': file(0, 0, 0o644),
+  '/bin': dir(0, 0, 0o755),
+  '/bin/tool': file(0, 0, 0o755),
+  '/bin/data': file(0, 0, 0o644),
+  '/link': { kind: 'symlink', uid: 0, gid: 0, mode: 0o777, target: '/home/alice/notes' },
+  '/loop': { kind: 'symlink', uid: 0, gid: 0, mode: 0o777, target: '/loop' },
+  '/ro': dir(1000, 1000, 0o755),
+  '/owner-no-w': dir(1000, 1000, 0o555),
+});
+const view: View = {
+  fs,
+  mounts: [
+    { target: '/data', readonly: false, describe: 'bind mount of /srv/data' },
+    { target: '/ro', readonly: true, describe: 'bind mount of /srv/ro' },
+  ],
+  readOnlyRoot: false,
+};
+
+const cases: [string, Identity, string, Op, boolean, string?][] = [
+  ['owner creates in own home', user(1000), '/home/alice', 'create', true],
+  ['another uid cannot pass through a 0700 home', user(1001), '/home/alice/notes', 'read', false, 'EACCES'],
+  ['uid 1000 cannot create in a 0755 dir owned by 1001', user(1000), '/data', 'create', false, 'EACCES'],
+  ['uid 1001 creates in its own dir', user(1001), '/data', 'create', true],
+  ['supplementary group 100 writes a 0775 root:100 dir', user(1000, 1000, [100]), '/shared', 'write', true],
+  ['no group match: other bits r-x', user(1000), '/shared', 'write', false, 'EACCES'],
+  ['primary gid counts as the group', user(1000, 100), '/shared', 'create', true],
+  ['anyone creates in 0777', user(4242, 0), '/open', 'create', true],
+  ['sticky /tmp: cannot delete another user file', user(1000), '/tmp/bobs', 'delete', false, 'EPERM'],
+  ['sticky /tmp: can delete own file', user(1000), '/tmp/mine', 'delete', true],
+  ['sticky /tmp: root with CAP_FOWNER deletes anything', root, '/tmp/bobs', 'delete', true],
+  ['read-only mount gives EROFS, not EACCES', user(1000), '/ro', 'create', false, 'EROFS'],
+  ['read-only mount refuses root too', root, '/ro', 'create', false, 'EROFS'],
+  ['reading a read-only mount works', user(1000), '/ro', 'read', true],
+  ['root reads shadow through CAP_DAC_OVERRIDE', root, '/etc/shadow', 'read', true],
+  ['non-root cannot read shadow', user(1000), '/etc/shadow', 'read', false, 'EACCES'],
+  ['root without capabilities reads shadow as its owner', rootNoCaps, '/etc/shadow', 'read', true],
+  ['root without capabilities cannot create in a 0755 dir of uid 1001', rootNoCaps, '/data', 'create', false, 'EACCES'],
+  ['DAC_READ_SEARCH reads but does not write', user(1000, 1000, [], ['CAP_DAC_READ_SEARCH']), '/etc/shadow', 'write', false, 'EACCES'],
+  ['DAC_READ_SEARCH reads shadow', user(1000, 1000, [], ['CAP_DAC_READ_SEARCH']), '/etc/shadow', 'read', true],
+  ['root with DAC_OVERRIDE cannot exec a file with no x bit', root, '/bin/data', 'exec', false, 'EACCES'],
+  ['anyone execs a 0755 binary', user(1000), '/bin/tool', 'exec', true],
+  ['missing file: ENOENT', user(1000), '/etc/nothing', 'read', false, 'ENOENT'],
+  ['creating a missing file needs the parent', user(1000), '/etc/new.conf', 'create', false, 'EACCES'],
+  ['symlink is followed for read and the target checked', user(1001), '/link', 'read', false, 'EACCES'],
+  ['owner follows the symlink', user(1000), '/link', 'read', true],
+  ['a symlink loop gives ELOOP', user(1000), '/loop', 'read', false, 'ELOOP'],
+  ['owner class is used even when other allows more', user(1000), '/owner-no-w', 'create', false, 'EACCES'],
+  ['chdir into a 0700 dir of another uid fails', user(1001), '/home/alice', 'chdir', false, 'EACCES'],
+  ['the mount point itself cannot be deleted', root, '/data', 'delete', false, 'EBUSY'],
+];
+
+describe('evaluate: the kernel\'s permission rules', () => {
+  for (const [name, id, path, op, allowed, errno] of cases) {
+    test(name, () => {
+      const v = evaluate(id, view, path, op);
+      assert.equal(v.allowed, allowed, v.reasons.join(' | '));
+      assert.equal(v.errno, errno);
+      assert.ok(v.reasons.length > 0, 'every verdict explains itself');
+    });
+  }
+
+  test('a verdict names the mount it lives on', () => {
+    assert.equal(evaluate(user(1000), view, '/data', 'create').where, '/data');
+    assert.equal(evaluate(user(1000), view, '/home/alice', 'create').where, 'image');
+  });
+
+  test('the reason names owner, mode and the class that applied', () => {
+    const v = evaluate(user(1000), view, '/data', 'create');
+    assert.match(v.reasons.at(-1)!, /\/data is drwxr-xr-x 1001:1001; uid 1000 falls in the other class \(r-x\)/);
+  });
+
+  test('--read-only root file system', () => {
+    const v = evaluate(root, { ...view, readOnlyRoot: true }, '/etc', 'create');
+    assert.equal(v.errno, 'EROFS');
+  });
+
+  test('a missing child of a partial directory is flagged as unknown', () => {
+    const partial: View = { fs: tree({ '/usr': { ...dir(0, 0, 0o755), partial: true } }), mounts: [], readOnlyRoot: false };
+    const v = evaluate(user(1000), partial, '/usr/thing', 'read');
+    assert.equal(v.errno, 'ENOENT');
+    assert.match(v.reasons.join(' '), /not known to exist/);
+  });
+});

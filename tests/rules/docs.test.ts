@@ -1,0 +1,78 @@
+// Every rule has a docs page, and the page's examples are run: each example under "Fires" must
+// produce the rule's finding, each under "Does not fire" must not.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { RULES } from '../../src/rules/registry.js';
+import { analyze } from '../../src/analyze.js';
+import { parseDockerRun } from '../../src/runtime/docker.js';
+import { parseHostFactsFile } from '../../src/runtime/host.js';
+
+interface Example {
+  dockerfile: string;
+  run?: string;
+  host?: string;
+}
+
+/** Split a page into its "Fires" and "Does not fire" examples. */
+export function examplesOf(page: string): { fires: Example[]; quiet: Example[] } {
+  const out = { fires: [] as Example[], quiet: [] as Example[] };
+  let section: Example[] | undefined;
+  const block = /^```(\w+)[^\n]*\n([\s\S]*?)^```$/gm;
+  const headings = [...page.matchAll(/^## (.+)$/gm)].map((m) => ({ at: m.index!, title: m[1].trim().toLowerCase() }));
+
+  for (const m of page.matchAll(block)) {
+    const heading = headings.filter((h) => h.at < m.index!).at(-1);
+    section = heading?.title === 'fires' ? out.fires : heading?.title === 'does not fire' ? out.quiet : undefined;
+    if (!section) continue;
+    const [, lang, body] = m;
+    if (lang === 'dockerfile') section.push({ dockerfile: body });
+    else if (lang === 'sh' && section.length > 0) section[section.length - 1].run = body;
+    else if (lang === 'yaml' && section.length > 0) section[section.length - 1].host = body;
+  }
+
+  return out;
+}
+
+function fired(ruleId: string, ex: Example, profile: 'dev' | 'prod'): string[] {
+  const facts = ex.host ? parseHostFactsFile(ex.host) : { paths: [] };
+  const invoker = facts.invoker ?? { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me/proj' };
+  const run = ex.run ? parseDockerRun(ex.run, { invoker, env: { HOME: invoker.home, PWD: invoker.cwd } }) : undefined;
+  const a = analyze({ file: 'Dockerfile', text: ex.dockerfile, run, host: facts.paths, profile });
+
+  return a.findings.filter((f) => f.ruleId === ruleId).map((f) => f.message);
+}
+
+describe('rule docs', () => {
+  for (const rule of RULES) {
+    const path = `docs/rules/${rule.id}.md`;
+
+    test(`${rule.id} has a page with its id, name and description`, () => {
+      assert.ok(existsSync(path), `${path} is missing`);
+      const page = readFileSync(path, 'utf8');
+      assert.match(page, new RegExp(`^# ${rule.id} ${rule.name}`, 'm'));
+      assert.ok(page.includes(rule.description), 'the page repeats the one-sentence description');
+    });
+
+    if (!existsSync(path)) continue;
+    const page = readFileSync(path, 'utf8');
+    const { fires, quiet } = examplesOf(page);
+    const profile = rule.severity.prod === 'off' ? 'dev' : 'prod';
+
+    test(`${rule.id} has examples that fire and examples that do not`, () => {
+      assert.ok(fires.length > 0, 'no example under "## Fires"');
+      assert.ok(quiet.length > 0, 'no example under "## Does not fire"');
+    });
+    fires.forEach((ex, i) => {
+      test(`${rule.id} fires on example ${i + 1}`, () => {
+        assert.ok(fired(rule.id, ex, profile).length > 0, `expected ${rule.id} on:\n${ex.dockerfile}`);
+      });
+    });
+    quiet.forEach((ex, i) => {
+      test(`${rule.id} stays quiet on example ${i + 1}`, () => {
+        assert.deepEqual(fired(rule.id, ex, profile), []);
+      });
+    });
+  }
+});

@@ -1,0 +1,156 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { interpolate, parseCompose } from '../../src/runtime/compose.js';
+import { RunParseError } from '../../src/runtime/errors.js';
+
+const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me/proj' };
+
+const FILE = `
+services:
+  trainer:
+    build:
+      context: ./docker
+      dockerfile: Dockerfile.gpu
+      target: runtime
+      args:
+        BASE: cuda
+    image: "registry/trainer:\${TAG:-latest}"
+    user: "\${UID}:\${GID:-1000}"
+    group_add: [video, 44]
+    working_dir: /workspace
+    environment:
+      - MODE=train
+      - TOKEN
+    env_file: .env.local
+    volumes:
+      - ./data:/workspace/data:ro
+      - ~/.cache/torch:/root/.cache/torch
+      - models:/models
+      - /scratch
+      - type: bind
+        source: /srv/shared
+        target: /shared
+        read_only: true
+        bind:
+          create_host_path: false
+      - type: volume
+        source: pip
+        target: /pip
+        volume:
+          nocopy: true
+      - type: tmpfs
+        target: /fast
+        tmpfs:
+          mode: 1770
+    tmpfs:
+      - /run:mode=755,uid=1009,gid=1009
+    cap_drop: [ALL]
+    cap_add: [chown]
+    security_opt: ["no-new-privileges:true"]
+    read_only: true
+    userns_mode: host
+    entrypoint: ["python"]
+    command: train.py --epochs "10 20"
+  web:
+    image: nginx
+    environment:
+      PORT: 8080
+      HOME:
+    privileged: true
+    build: ./web
+    ports: ["8080:80"]
+`;
+
+describe('parseCompose', () => {
+  const project = parseCompose(FILE, { invoker, env: { UID: '1000', TOKEN: 'abc', HOME: '/home/me' }, file: '/home/me/proj/compose.yaml' });
+  const t = project.services.trainer;
+
+  test('identity keys with interpolation', () => {
+    assert.deepEqual(
+      [t.tool, t.user, t.groupAdd, t.workdir, t.image, t.userns],
+      ['compose', '1000:1000', ['video', '44'], '/workspace', 'registry/trainer:latest', 'host'],
+    );
+  });
+
+  test('environment list and map, env_file recorded', () => {
+    assert.deepEqual(t.env, { MODE: 'train', TOKEN: 'abc' });
+    assert.deepEqual(t.envFiles, ['/home/me/proj/.env.local']);
+    assert.deepEqual(project.services.web.env, { PORT: '8080', HOME: '/home/me' });
+  });
+
+  test('volumes: short and long syntax, binds vs named, tmpfs', () => {
+    assert.deepEqual(
+      t.mounts.map((m) => [m.kind, m.source, m.target, m.readonly, m.createMissingSource, m.nocopy, m.tmpfsMode, m.tmpfsUid]),
+      [
+        ['bind', '/home/me/proj/data', '/workspace/data', true, true, undefined, undefined, undefined],
+        ['bind', '/home/me/.cache/torch', '/root/.cache/torch', false, true, undefined, undefined, undefined],
+        ['volume', 'models', '/models', false, false, undefined, undefined, undefined],
+        ['anonymous', undefined, '/scratch', false, false, undefined, undefined, undefined],
+        ['bind', '/srv/shared', '/shared', true, false, undefined, undefined, undefined],
+        ['volume', 'pip', '/pip', false, false, true, undefined, undefined],
+        ['tmpfs', undefined, '/fast', false, false, undefined, 0o1770, undefined],
+        ['tmpfs', undefined, '/run', false, false, undefined, 0o755, 1009],
+      ],
+    );
+  });
+
+  test('security keys', () => {
+    assert.deepEqual(
+      [t.capDrop, t.capAdd, t.noNewPrivileges, t.readOnlyRootfs, t.privileged, project.services.web.privileged],
+      [['ALL'], ['CAP_CHOWN'], true, true, false, true],
+    );
+  });
+
+  test('entrypoint list and string command split like a shell', () => {
+    assert.deepEqual([t.entrypoint, t.command], [['python'], ['train.py', '--epochs', '10 20']]);
+  });
+
+  test('build: long and short forms resolved from the compose file directory', () => {
+    assert.deepEqual(t.build, { context: '/home/me/proj/docker', dockerfile: 'Dockerfile.gpu', target: 'runtime', args: { BASE: 'cuda' } });
+    assert.deepEqual(project.services.web.build, { context: '/home/me/proj/web', dockerfile: 'Dockerfile', args: {} });
+  });
+
+  test('the line of each service', () => {
+    assert.deepEqual([t.origin.line, project.services.web.origin.line], [3, 47]);
+  });
+
+  test('no warnings when every variable is set or defaulted', () => {
+    assert.deepEqual(project.warnings, []);
+  });
+});
+
+describe('interpolate', () => {
+  const env = { A: 'a', EMPTY: '' };
+  const cases: [string, string][] = [
+    ['$A', 'a'],
+    ['${A}', 'a'],
+    ['${B:-dflt}', 'dflt'],
+    ['${EMPTY:-dflt}', 'dflt'],
+    ['${EMPTY-dflt}', ''],
+    ['${A:+alt}', 'alt'],
+    ['${B:+alt}', ''],
+    ['${B:-${A}-x}', 'a-x'],
+    ['$$A', '$A'],
+    ['cost: 5$', 'cost: 5$'],
+  ];
+  for (const [input, want] of cases) {
+    test(`${input} -> ${want}`, () => assert.equal(interpolate(input, env, [], 'x'), want));
+  }
+
+  test('an unset variable becomes empty with compose\'s warning', () => {
+    const w: string[] = [];
+    assert.equal(interpolate('u${NOPE}', env, w, 'x'), 'u');
+    assert.deepEqual(w, ['The "NOPE" variable is not set. Defaulting to a blank string.']);
+  });
+
+  test('${VAR:?msg} fails when unset', () => {
+    assert.throws(() => interpolate('${NOPE:?set it}', env, [], 'services.a.user'), RunParseError);
+  });
+});
+
+describe('parseCompose: errors carry the file and line', () => {
+  test('a named volume in long syntax must not be a path', () => {
+    const text = 'services:\n  a:\n    volumes:\n      - type: volume\n        source: ./x\n        target: /x\n';
+    assert.throws(() => parseCompose(text, { invoker, file: 'c.yaml' }), /c\.yaml:2: services\.a\.volumes\[0\]: a volume source must be a name/);
+  });
+});

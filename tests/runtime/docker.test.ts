@@ -1,0 +1,293 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseDockerRun, parseRunArgv, type ParsedRun } from '../../src/runtime/docker.js';
+import { RunParseError } from '../../src/runtime/errors.js';
+
+const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me/proj', name: 'me' };
+const env = { HOME: '/home/me', USER: 'me', DATA: '/srv/data', TOKEN: 's3cret' };
+
+function parse(text: string): ParsedRun {
+  return parseDockerRun(text, { invoker, env });
+}
+
+/** The fields a case checks, leaving origin/invoker/options out unless named. */
+function pick(r: ParsedRun, keys: (keyof ParsedRun)[]): Partial<ParsedRun> {
+  const out: Partial<ParsedRun> = {};
+  for (const k of keys) (out as Record<string, unknown>)[k] = r[k];
+  return out;
+}
+
+describe('parseDockerRun: the pytorch line from the brief', () => {
+  test('every RunContext field', () => {
+    const text =
+      'docker run --rm -it --gpus all -u $(id -u):$(id -g) -v $PWD/data:/workspace/data:ro ' +
+      'pytorch/pytorch:latest python train.py';
+    const r = parseDockerRun(text, { invoker, file: 'run.sh', line: 3 });
+
+    assert.deepEqual(r, {
+      tool: 'docker',
+      user: '1000:1000',
+      groupAdd: [],
+      mounts: [
+        {
+          target: '/workspace/data',
+          kind: 'bind',
+          source: '/home/me/proj/data',
+          readonly: true,
+          createMissingSource: true,
+          written: '-v $PWD/data:/workspace/data:ro',
+        },
+      ],
+      env: {},
+      capAdd: [],
+      capDrop: [],
+      privileged: false,
+      noNewPrivileges: false,
+      readOnlyRootfs: false,
+      publish: [],
+      image: 'pytorch/pytorch:latest',
+      command: ['python', 'train.py'],
+      origin: { file: 'run.sh', line: 3, text },
+      invoker,
+      options: {
+        rm: ['true'],
+        interactive: ['true'],
+        tty: ['true'],
+        gpus: ['all'],
+        user: ['1000:1000'],
+        volume: ['/home/me/proj/data:/workspace/data:ro'],
+      },
+      warnings: [],
+    });
+  });
+});
+
+describe('parseDockerRun: users and shell expansion', () => {
+  const cases: { name: string; text: string; user: string | undefined }[] = [
+    { name: 'backquoted id -u', text: 'docker run -u `id -u` img', user: '1000' },
+    { name: '$UID:$GID falls back to bash UID, GID unknown stays literal', text: 'docker run -u $UID img', user: '1000' },
+    { name: 'id -un gives the invoker name', text: 'docker run --user "$(id -un)" img', user: 'me' },
+    { name: 'id -u -n split letters', text: 'docker run --user=$(id -u -n) img', user: 'me' },
+    { name: '$USER from the environment', text: 'docker run -u $USER img', user: 'me' },
+    { name: 'attached short value', text: 'docker run -u1001:1001 img', user: '1001:1001' },
+    { name: 'pflag -u=value form', text: 'docker run -u=0 img', user: '0' },
+    { name: 'no -u keeps the image USER', text: 'docker run img', user: undefined },
+    { name: 'empty -u means the image USER', text: "docker run -u '' img", user: undefined },
+    { name: 'sudo with options', text: 'sudo -E -u root docker run -u $(id -u):$(id -g) img', user: '1000:1000' },
+    { name: 'variable assigned earlier in the script', text: 'U=4242\ndocker run -u "$U" img', user: '4242' },
+    { name: 'exported variable', text: 'set -e\nexport U=77\ndocker run -u ${U}:${U} img', user: '77:77' },
+    { name: 'default value of an unset variable', text: 'docker run -u ${RUN_UID:-1234} img', user: '1234' },
+  ];
+  for (const c of cases) {
+    test(c.name, () => assert.equal(parse(c.text).user, c.user));
+  }
+
+  test('an unknown variable stays visible and is warned about', () => {
+    const r = parse('docker run -v $NOPE/x:/x img');
+    assert.equal(r.mounts[0].source, '$NOPE/x');
+    assert.deepEqual(r.warnings, ['$NOPE is not set in the given environment; kept as written']);
+  });
+
+  test('an unknown command substitution stays visible and is warned about', () => {
+    const r = parse('docker run -u $(stat -c %u data) img');
+    assert.equal(r.user, '$(stat -c %u data)');
+    assert.deepEqual(r.warnings, ['cannot evaluate $(stat -c %u data); kept as written']);
+  });
+});
+
+describe('parseDockerRun: programs, subcommands and line continuations', () => {
+  const cases: { name: string; text: string; tool: string; image: string; command?: string[] }[] = [
+    { name: 'docker container run', text: 'docker container run alpine id', tool: 'docker', image: 'alpine', command: ['id'] },
+    { name: 'podman run', text: 'podman run --rm -it fedora bash', tool: 'podman', image: 'fedora', command: ['bash'] },
+    { name: 'nerdctl counts as docker', text: 'nerdctl run -d nginx', tool: 'docker', image: 'nginx' },
+    { name: 'full path to docker', text: '/usr/bin/docker run busybox', tool: 'docker', image: 'busybox' },
+    { name: 'global option before run', text: 'docker --context prod -D run busybox', tool: 'docker', image: 'busybox' },
+    { name: 'docker create reads the same flags', text: 'docker create -v /x busybox', tool: 'docker', image: 'busybox' },
+    {
+      name: 'backslash-newline continuations',
+      text: 'docker run \\\n  --rm \\\n  -v "$PWD":/src \\\n  node:20 \\\n  npm test',
+      tool: 'docker',
+      image: 'node:20',
+      command: ['npm', 'test'],
+    },
+    { name: '-- ends the options', text: 'docker run --rm -- img -v', tool: 'docker', image: 'img', command: ['-v'] },
+    { name: 'flags after the image belong to the command', text: 'docker run img -u 5', tool: 'docker', image: 'img', command: ['-u', '5'] },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const r = parse(c.text);
+      assert.deepEqual([r.tool, r.image, r.command], [c.tool, c.image, c.command]);
+    });
+  }
+
+  test('the line of the run command inside a script', () => {
+    const r = parseDockerRun('#!/bin/sh\nset -e\n\ndocker run img', { invoker, file: 'run.sh', line: 1 });
+    assert.deepEqual(r.origin, { file: 'run.sh', line: 4, text: 'docker run img' });
+  });
+});
+
+describe('parseDockerRun: mounts', () => {
+  const cases: { name: string; text: string; mounts: ParsedRun['mounts'] }[] = [
+    {
+      name: 'relative ./ bind against the cwd',
+      text: 'docker run -v ./out:/out img',
+      mounts: [{ target: '/out', kind: 'bind', source: '/home/me/proj/out', readonly: false, createMissingSource: true, written: '-v ./out:/out' }],
+    },
+    {
+      name: '~ bind against the home',
+      text: 'docker run -v ~/.cache:/root/.cache img',
+      mounts: [{ target: '/root/.cache', kind: 'bind', source: '/home/me/.cache', readonly: false, createMissingSource: true, written: '-v ~/.cache:/root/.cache' }],
+    },
+    {
+      name: 'named volume with nocopy',
+      text: 'docker run --volume=pgdata:/var/lib/postgresql/data:nocopy img',
+      mounts: [{ target: '/var/lib/postgresql/data', kind: 'volume', source: 'pgdata', readonly: false, createMissingSource: false, written: '--volume=pgdata:/var/lib/postgresql/data:nocopy', nocopy: true }],
+    },
+    {
+      name: 'anonymous volume',
+      text: 'docker run -v /data img',
+      mounts: [{ target: '/data', kind: 'anonymous', readonly: false, createMissingSource: false, written: '-v /data' }],
+    },
+    {
+      name: 'SELinux z and ro together',
+      text: 'docker run -v /etc/app:/etc/app:ro,Z img',
+      mounts: [{ target: '/etc/app', kind: 'bind', source: '/etc/app', readonly: true, createMissingSource: true, written: '-v /etc/app:/etc/app:ro,Z' }],
+    },
+    {
+      name: 'podman -v refuses a missing source',
+      text: 'podman run -v $DATA:/data img',
+      mounts: [{ target: '/data', kind: 'bind', source: '/srv/data', readonly: false, createMissingSource: false, written: '-v $DATA:/data' }],
+    },
+    {
+      name: '--mount bind readonly',
+      text: 'docker run --mount type=bind,source="$(pwd)"/target,target=/app,readonly img',
+      mounts: [{ target: '/app', kind: 'bind', source: '/home/me/proj/target', readonly: true, createMissingSource: false, written: '--mount type=bind,source="$(pwd)"/target,target=/app,readonly' }],
+    },
+    {
+      name: '--mount bind with bind-create-src',
+      text: 'docker run --mount type=bind,src=/h,dst=/c,bind-create-src img',
+      mounts: [{ target: '/c', kind: 'bind', source: '/h', readonly: false, createMissingSource: true, written: '--mount type=bind,src=/h,dst=/c,bind-create-src' }],
+    },
+    {
+      name: '--mount volume is the default type, ro=true',
+      text: 'docker run --mount source=cache,destination=/cache,ro=true,volume-nocopy img',
+      mounts: [{ target: '/cache', kind: 'volume', source: 'cache', readonly: true, createMissingSource: false, written: '--mount source=cache,destination=/cache,ro=true,volume-nocopy', nocopy: true }],
+    },
+    {
+      name: '--mount tmpfs with tmpfs-mode',
+      text: 'docker run --mount type=tmpfs,dst=/scratch,tmpfs-mode=1770 img',
+      mounts: [{ target: '/scratch', kind: 'tmpfs', readonly: false, createMissingSource: false, written: '--mount type=tmpfs,dst=/scratch,tmpfs-mode=1770', tmpfsMode: 0o1770 }],
+    },
+    {
+      name: '--tmpfs with mode, uid and gid',
+      text: 'docker run --tmpfs /run:rw,noexec,mode=0700,uid=1000,gid=1000 img',
+      mounts: [{ target: '/run', kind: 'tmpfs', readonly: false, createMissingSource: false, written: '--tmpfs /run:rw,noexec,mode=0700,uid=1000,gid=1000', tmpfsMode: 0o700, tmpfsUid: 1000, tmpfsGid: 1000 }],
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => assert.deepEqual(parse(c.text).mounts, c.mounts));
+  }
+});
+
+describe('parseDockerRun: other options', () => {
+  const cases: { name: string; text: string; keys: (keyof ParsedRun)[]; want: Partial<ParsedRun> }[] = [
+    {
+      name: 'combined -itd and -e forms',
+      text: 'docker run -itd -e A=1 --env B=two -e TOKEN -e MISSING --env-file .env img',
+      keys: ['env', 'envFiles', 'warnings'],
+      want: {
+        env: { A: '1', B: 'two', TOKEN: 's3cret' },
+        envFiles: ['/home/me/proj/.env'],
+        warnings: ['-e MISSING: not set in the invoking environment, so not passed'],
+      },
+    },
+    {
+      name: 'caps normalised: prefix, case, ALL',
+      text: 'docker run --cap-drop=all --cap-add net_bind_service --cap-add CAP_chown img',
+      keys: ['capAdd', 'capDrop'],
+      want: { capAdd: ['CAP_NET_BIND_SERVICE', 'CAP_CHOWN'], capDrop: ['ALL'] },
+    },
+    {
+      name: 'security options and switches',
+      text: 'docker run --privileged --read-only --security-opt no-new-privileges:true --security-opt seccomp=unconfined img',
+      keys: ['privileged', 'readOnlyRootfs', 'noNewPrivileges'],
+      want: { privileged: true, readOnlyRootfs: true, noNewPrivileges: true },
+    },
+    {
+      name: 'no-new-privileges=false and --privileged=false',
+      text: 'docker run --privileged=false --security-opt=no-new-privileges=false img',
+      keys: ['privileged', 'noNewPrivileges'],
+      want: { privileged: false, noNewPrivileges: false },
+    },
+    {
+      name: 'group-add, workdir, userns, publish',
+      text: 'docker run --group-add video --group-add 44 -w /work --userns=host -p 8080:80 -p127.0.0.1:9000:9000 img',
+      keys: ['groupAdd', 'workdir', 'userns', 'publish'],
+      want: { groupAdd: ['video', '44'], workdir: '/work', userns: 'host', publish: ['8080:80', '127.0.0.1:9000:9000'] },
+    },
+    {
+      name: 'podman splits comma lists in --group-add, keep-id',
+      text: 'podman run --userns keep-id --group-add keep-groups,wheel img',
+      keys: ['groupAdd', 'userns'],
+      want: { groupAdd: ['keep-groups', 'wheel'], userns: 'keep-id' },
+    },
+    {
+      name: 'entrypoint override and reset',
+      text: 'docker run --entrypoint /bin/sh img -c id',
+      keys: ['entrypoint', 'command'],
+      want: { entrypoint: ['/bin/sh'], command: ['-c', 'id'] },
+    },
+    {
+      name: 'empty entrypoint resets it',
+      text: "docker run --entrypoint='' img",
+      keys: ['entrypoint', 'command'],
+      want: { entrypoint: [], command: undefined },
+    },
+    {
+      name: 'options kept by canonical name (--net, -h, --name, --runtime)',
+      text: 'docker run --net=host -h box --name web --runtime nvidia img',
+      keys: ['options'],
+      want: { options: { network: ['host'], hostname: ['box'], name: ['web'], runtime: ['nvidia'] } },
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => assert.deepEqual(pick(parse(c.text), c.keys), c.want));
+  }
+});
+
+describe('parseDockerRun: errors', () => {
+  const cases: { name: string; text: string; message: RegExp; flag?: string }[] = [
+    { name: 'unknown long flag', text: 'docker run --frobnicate img', message: /unknown flag: --frobnicate/, flag: '--frobnicate' },
+    { name: 'unknown short flag in a group', text: 'docker run -itZ img', message: /unknown shorthand flag: 'Z'/, flag: '-Z' },
+    { name: 'value flag at the end', text: 'docker run -v', message: /flag needs an argument: -v/, flag: '-v' },
+    { name: 'no image', text: 'docker run --rm', message: /requires an image name/ },
+    { name: 'not a run command', text: 'docker ps -a', message: /expected "docker run", found "docker ps"/ },
+    { name: 'no docker at all', text: 'echo hello', message: /no "docker run"/ },
+    { name: 'bad volume option', text: 'docker run -v /a:/b:rx img', message: /invalid mode: rx/, flag: '-v' },
+    { name: 'relative volume target', text: 'docker run -v /a:b img', message: /must be an absolute path/ },
+    { name: 'bad boolean value', text: 'docker run --rm=maybe img', message: /invalid argument "maybe" for "--rm"/ },
+    { name: 'unknown --mount key', text: 'docker run --mount type=bind,src=/a,dst=/b,colour=red img', message: /unexpected key 'colour'/ },
+    { name: 'shell syntax error', text: 'docker run "img', message: /shell syntax/ },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      assert.throws(
+        () => parseDockerRun(c.text, { invoker, env, file: 'run.sh', line: 1 }),
+        (e: unknown) => {
+          assert.ok(e instanceof RunParseError, String(e));
+          assert.match(e.message, c.message);
+          assert.match(e.message, /^run\.sh:\d+: /);
+          if (c.flag) assert.equal(e.flag, c.flag);
+          return true;
+        },
+      );
+    });
+  }
+});
+
+describe('parseRunArgv', () => {
+  test('takes words already split', () => {
+    const r = parseRunArgv(['docker', 'run', '-u', 'app', 'img'], { invoker });
+    assert.deepEqual([r.user, r.image, r.origin.text], ['app', 'img', 'docker run -u app img']);
+  });
+});

@@ -1,0 +1,202 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { evaluate } from '../../src/access/evaluate.js';
+import { parseGroup, parsePasswd } from '../../src/image/accounts.js';
+import { scratchState } from '../../src/image/state.js';
+import type { HostPathFacts, ImageState } from '../../src/model/types.js';
+import { parseKubernetes } from '../../src/runtime/kubernetes.js';
+import { resolveRuntime } from '../../src/runtime/resolve.js';
+
+const MANIFEST = `apiVersion: v1
+kind: ConfigMap
+metadata: { name: cfg }
+data: { a: b }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: trainer
+spec:
+  template:
+    spec:
+      securityContext:
+        runAsUser: 1000
+        runAsGroup: 3000
+        fsGroup: 2000
+        supplementalGroups: [4000]
+        runAsNonRoot: true
+      initContainers:
+        - name: init
+          image: busybox
+          securityContext:
+            runAsUser: 0
+            runAsNonRoot: false
+      containers:
+        - name: main
+          image: registry/trainer:1
+          workingDir: /workspace
+          command: ["python"]
+          args: ["train.py"]
+          env:
+            - { name: MODE, value: train }
+            - name: TOKEN
+              valueFrom: { secretKeyRef: { name: s, key: t } }
+          securityContext:
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities:
+              drop: [ALL]
+              add: [NET_BIND_SERVICE]
+          volumeMounts:
+            - { name: scratch, mountPath: /scratch }
+            - { name: data, mountPath: /data, readOnly: true, subPath: set1 }
+            - { name: cfg, mountPath: /etc/app }
+            - { name: models, mountPath: /models }
+      volumes:
+        - name: scratch
+          emptyDir: {}
+        - name: data
+          hostPath: { path: /srv/data, type: Directory }
+        - name: cfg
+          configMap:
+            name: cfg
+            defaultMode: 0440
+            items: [{ key: a, path: app.conf }]
+        - name: models
+          persistentVolumeClaim: { claimName: models-pvc }
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: { name: nightly }
+spec:
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+            - name: job
+              image: alpine
+              securityContext: { privileged: true, allowPrivilegeEscalation: false }
+`;
+
+describe('parseKubernetes', () => {
+  const runs = parseKubernetes(MANIFEST, { file: 'k8s.yaml' });
+
+  test('one RunContext per container, init containers first, ConfigMap skipped', () => {
+    assert.deepEqual(runs.map((r) => r.origin), [
+      { file: 'k8s.yaml', line: 20, text: 'Deployment/trainer initContainer init' },
+      { file: 'k8s.yaml', line: 26, text: 'Deployment/trainer container main' },
+      { file: 'k8s.yaml', line: 68, text: 'CronJob/nightly container job' },
+    ]);
+  });
+
+  test('pod securityContext with container overrides', () => {
+    const [init, main] = runs;
+    assert.deepEqual(
+      [init.user, init.runAsNonRoot, main.user, main.runAsGroup, main.fsGroup, main.groupAdd, main.runAsNonRoot],
+      ['0', undefined, '1000', 3000, 2000, ['4000'], true],
+    );
+  });
+
+  test('container securityContext fields', () => {
+    const main = runs[1];
+    assert.deepEqual(
+      [main.noNewPrivileges, main.readOnlyRootfs, main.capDrop, main.capAdd, main.privileged],
+      [true, true, ['ALL'], ['CAP_NET_BIND_SERVICE'], false],
+    );
+    // privileged implies privilege escalation whatever allowPrivilegeEscalation says
+    assert.deepEqual([runs[2].privileged, runs[2].noNewPrivileges], [true, false]);
+  });
+
+  test('command/args, workingDir, env', () => {
+    const main = runs[1];
+    assert.deepEqual(
+      [main.entrypoint, main.command, main.workdir, main.image, main.env],
+      [['python'], ['train.py'], '/workspace', 'registry/trainer:1', { MODE: 'train', TOKEN: '<from secretKeyRef>' }],
+    );
+  });
+
+  test('volumes by type', () => {
+    assert.deepEqual(runs[1].mounts, [
+      { target: '/scratch', readonly: false, written: 'Deployment/trainer container main: scratch -> /scratch', kind: 'volume', source: 'scratch', createMissingSource: false, volumeType: 'emptyDir' },
+      { target: '/data', readonly: true, written: 'Deployment/trainer container main: data -> /data', subPath: 'set1', kind: 'bind', source: '/srv/data/set1', createMissingSource: false, volumeType: 'hostPath' },
+      { target: '/etc/app', readonly: true, written: 'Deployment/trainer container main: cfg -> /etc/app', kind: 'volume', source: 'cfg', createMissingSource: false, volumeType: 'configMap', defaultMode: 0o440, items: [{ path: 'app.conf' }] },
+      { target: '/models', readonly: false, written: 'Deployment/trainer container main: models -> /models', kind: 'volume', source: 'models-pvc', createMissingSource: false, volumeType: 'persistentVolumeClaim' },
+    ]);
+  });
+
+  test('a volumeMount naming no volume is an error with the file', () => {
+    const text = 'kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      volumeMounts: [{name: nope, mountPath: /x}]\n';
+    assert.throws(() => parseKubernetes(text, { file: 'p.yaml' }), /volumeMount nope names no volume/);
+  });
+});
+
+function image(user = ''): ImageState {
+  const s = scratchState();
+  s.accounts.passwd = parsePasswd('root:x:0:0::/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n');
+  s.accounts.group = parseGroup('root:x:0:\napp:x:1000:\nvideo:x:44:app\n');
+  s.fs.set('/workspace', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 });
+  s.config.user = user;
+  return s;
+}
+
+describe('resolveRuntime with Kubernetes contexts', () => {
+  const main = parseKubernetes(MANIFEST)[1];
+  const host: HostPathFacts[] = [{ path: '/srv/data/set1', exists: true, meta: { kind: 'dir', uid: 0, gid: 0, mode: 0o755 }, from: 'stat' }];
+  const r = resolveRuntime(image(), main, host, { engine: 'docker' });
+
+  test('runAsGroup replaces the primary group; /etc/group, supplementalGroups and fsGroup add', () => {
+    assert.deepEqual([r.process.uid, r.process.gid, r.process.groups], [1000, 3000, [3000, 44, 4000, 2000]]);
+    assert.deepEqual(r.errors, []);
+  });
+
+  test('emptyDir with fsGroup: group 2000, setgid, group-writable', () => {
+    assert.deepEqual(r.view.fs.get('/scratch'), { kind: 'dir', uid: 0, gid: 2000, mode: 0o2777, origin: 'kubernetes emptyDir scratch' });
+    assert.equal(evaluate(r.identity, r.view, '/scratch/x', 'create').allowed, true);
+  });
+
+  test('configMap files with defaultMode, read-only mount', () => {
+    assert.deepEqual(r.view.fs.get('/etc/app/app.conf'), { kind: 'file', uid: 0, gid: 2000, mode: 0o440, origin: 'kubernetes configMap cfg' });
+    assert.equal(evaluate(r.identity, r.view, '/etc/app/app.conf', 'write').errno, 'EROFS');
+  });
+
+  test('PVC ownership is an assumption the verdict names', () => {
+    const v = evaluate(r.identity, r.view, '/models/m.bin', 'create');
+    assert.deepEqual([v.allowed, v.dependsOn], [true, ['k8s-volume-owner:/models']]);
+  });
+
+  test('readOnlyRootFilesystem and hostPath readOnly give EROFS', () => {
+    assert.equal(evaluate(r.identity, r.view, '/workspace/out', 'create').errno, 'EROFS');
+    assert.equal(evaluate(r.identity, r.view, '/data/out', 'create').errno, 'EROFS');
+  });
+
+  test('non-root: no effective capabilities even with add', () => {
+    assert.equal(r.process.caps.size, 0);
+  });
+
+  test('emptyDir without fsGroup is 0777 root', () => {
+    const pod = parseKubernetes('kind: Pod\nspec:\n  containers: [{name: c, volumeMounts: [{name: e, mountPath: /e}]}]\n  volumes: [{name: e, emptyDir: {medium: Memory}}]\n')[0];
+    const rr = resolveRuntime(image(), pod, [], { engine: 'docker' });
+    assert.deepEqual(rr.view.fs.get('/e'), { kind: 'dir', uid: 0, gid: 0, mode: 0o777, origin: 'kubernetes emptyDir e' });
+  });
+
+  const nonRoot: { name: string; imageUser: string; sc: string; error?: string }[] = [
+    { name: 'root image user is refused', imageUser: '', sc: '{runAsNonRoot: true}', error: 'container has runAsNonRoot and image will run as root' },
+    { name: 'a named image user cannot be verified', imageUser: 'app', sc: '{runAsNonRoot: true}', error: 'container has runAsNonRoot and image has non-numeric user (app), cannot verify user is non-root' },
+    { name: 'a numeric image user passes', imageUser: '1000', sc: '{runAsNonRoot: true}' },
+    { name: 'runAsUser 0 is refused', imageUser: '1000', sc: '{runAsNonRoot: true, runAsUser: 0}', error: 'container has runAsNonRoot and image will run as root' },
+  ];
+  for (const c of nonRoot) {
+    test(`runAsNonRoot: ${c.name}`, () => {
+      const pod = parseKubernetes(`kind: Pod\nspec:\n  securityContext: ${c.sc}\n  containers: [{name: c}]\n`)[0];
+      const rr = resolveRuntime(image(c.imageUser), pod, [], { engine: 'docker' });
+      assert.deepEqual(rr.errors, c.error ? [{ message: c.error }] : []);
+    });
+  }
+
+  test('supplementalGroupsPolicy Strict drops the /etc/group memberships', () => {
+    const pod = parseKubernetes('kind: Pod\nspec:\n  securityContext: {runAsUser: 1000, supplementalGroupsPolicy: Strict}\n  containers: [{name: c}]\n')[0];
+    const rr = resolveRuntime(image(), pod, [], { engine: 'docker' });
+    assert.deepEqual(rr.process.groups, [1000]);
+  });
+});

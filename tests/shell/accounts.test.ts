@@ -1,0 +1,345 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { groupByName, userByName } from '../../src/image/accounts.js';
+import { getopt, handlers } from '../../src/shell/commands/accounts.js';
+import {
+  ALPINE_GROUP,
+  ALPINE_PASSWD,
+  DEBIAN_GROUP,
+  DEBIAN_PASSWD,
+  UBUNTU_NOBLE_EXTRA,
+  makeCtx,
+  makeState,
+  run,
+  userIdent,
+} from './handler-fixture.js';
+
+const noble = () =>
+  makeState({
+    distro: 'ubuntu',
+    base: 'ubuntu:24.04',
+    passwd: `${DEBIAN_PASSWD}\n${UBUNTU_NOBLE_EXTRA.passwd}`,
+    group: `${DEBIAN_GROUP}\n${UBUNTU_NOBLE_EXTRA.group}`,
+    homeMode: 0o750,
+  });
+
+describe('getopt', () => {
+  test('combined short flags, attached values, long=value and permuted operands', () => {
+    const p = getopt(['-aG', 'sudo,adm', 'alice', '--shell=/bin/bash', '-u1001'], {
+      a: 'append', 'G:': 'groups', 'shell:': 'shell', 'u:': 'uid',
+    });
+    assert.deepEqual([...p.opts], [['append', ['']], ['groups', ['sudo,adm']], ['shell', ['/bin/bash']], ['uid', ['1001']]]);
+    assert.deepEqual(p.operands, ['alice']);
+    assert.equal(p.bad, undefined);
+  });
+});
+
+describe('useradd (shadow)', () => {
+  const cases: {
+    name: string;
+    state: () => ReturnType<typeof makeState>;
+    line: string;
+    status: number;
+    stderr?: string[];
+    user?: { name: string; uid: number; gid: number; home: string; shell: string };
+    group?: { name: string; gid: number };
+    home?: { path: string; mode: number; uid: number; gid: number } | { path: string; absent: true };
+  }[] = [
+    {
+      name: 'useradd -m -u 1000 on bookworm: group alice 1000, home 0755 from UMASK 022',
+      state: () => makeState(),
+      line: 'useradd -m -u 1000 alice',
+      status: 0,
+      user: { name: 'alice', uid: 1000, gid: 1000, home: '/home/alice', shell: '/bin/sh' },
+      group: { name: 'alice', gid: 1000 },
+      home: { path: '/home/alice', mode: 0o755, uid: 1000, gid: 1000 },
+    },
+    {
+      name: 'plain useradd on Debian creates no home (CREATE_HOME unset)',
+      state: () => makeState(),
+      line: 'useradd bob',
+      status: 0,
+      user: { name: 'bob', uid: 1000, gid: 1000, home: '/home/bob', shell: '/bin/sh' },
+      home: { path: '/home/bob', absent: true },
+    },
+    {
+      name: 'uid 1000 taken by ubuntu on 24.04 without -o',
+      state: noble,
+      line: 'useradd -m -u 1000 alice',
+      status: 4,
+      stderr: ['useradd: UID 1000 is not unique'],
+    },
+    {
+      name: 'next uid after ubuntu is 1001, home 0750 from HOME_MODE',
+      state: noble,
+      line: 'useradd -m -s /bin/bash alice',
+      status: 0,
+      user: { name: 'alice', uid: 1001, gid: 1001, home: '/home/alice', shell: '/bin/bash' },
+      home: { path: '/home/alice', mode: 0o750, uid: 1001, gid: 1001 },
+    },
+    {
+      name: '-o -u 1000 shares the uid; the user group takes the next free gid',
+      state: noble,
+      line: 'useradd -o -u 1000 alice',
+      status: 0,
+      user: { name: 'alice', uid: 1000, gid: 1001, home: '/home/alice', shell: '/bin/sh' },
+    },
+    {
+      name: 'system account counts down from SYS_UID_MAX, no home',
+      state: () => makeState(),
+      line: 'useradd -r svc',
+      status: 0,
+      user: { name: 'svc', uid: 999, gid: 999, home: '/home/svc', shell: '/bin/sh' },
+      home: { path: '/home/svc', absent: true },
+    },
+    {
+      name: 'existing user name',
+      state: noble,
+      line: 'useradd ubuntu',
+      status: 9,
+      stderr: ["useradd: user 'ubuntu' already exists"],
+    },
+    {
+      name: 'group of the same name exists and no -g',
+      state: () => makeState(),
+      line: 'useradd staff',
+      status: 9,
+      stderr: ['useradd: group staff exists - if you want to add this user to that group, use -g.'],
+    },
+    {
+      name: 'unknown -g group',
+      state: () => makeState(),
+      line: 'useradd -g devs alice',
+      status: 6,
+      stderr: ["useradd: group 'devs' does not exist"],
+    },
+    {
+      name: '-g users -G sudo: primary 100, member of sudo, no user group',
+      state: () => makeState(),
+      line: 'useradd -g users -G sudo alice',
+      status: 0,
+      user: { name: 'alice', uid: 1000, gid: 100, home: '/home/alice', shell: '/bin/sh' },
+    },
+    {
+      name: '-K UID_MIN=2000 -d /data/alice -m: the user group prefers gid = uid',
+      state: () => makeState(),
+      line: 'useradd -K UID_MIN=2000 -d /data/alice -m alice',
+      status: 0,
+      user: { name: 'alice', uid: 2000, gid: 2000, home: '/data/alice', shell: '/bin/sh' },
+      home: { path: '/data/alice', mode: 0o755, uid: 2000, gid: 2000 },
+    },
+  ];
+
+  for (const c of cases) {
+    test(c.name, () => {
+      const state = c.state();
+      const r = run(handlers, makeCtx(state), c.line);
+      assert.equal(r.status, c.status);
+      if (c.stderr) assert.deepEqual(r.stderr, c.stderr);
+      if (c.user) assert.deepEqual(userByName(state.accounts, c.user.name), { gecos: '', ...c.user });
+      if (c.group) assert.deepEqual(groupByName(state.accounts, c.group.name), { ...c.group, members: [] });
+      if (c.home && 'absent' in c.home) assert.equal(state.fs.has(c.home.path), false);
+      else if (c.home) {
+        const m = state.fs.get(c.home.path)!;
+        assert.deepEqual([m.kind, m.mode, m.uid, m.gid], ['dir', c.home.mode, c.home.uid, c.home.gid]);
+      }
+    });
+  }
+
+  test('skeleton files are copied and owned by the new user', () => {
+    const state = makeState();
+    run(handlers, makeCtx(state), 'useradd -m alice');
+    const bashrc = state.fs.get('/home/alice/.bashrc')!;
+    assert.deepEqual([bashrc.uid, bashrc.gid, bashrc.mode], [1000, 1000, 0o644]);
+    assert.equal(state.fs.has('/home/alice/.profile'), true);
+  });
+
+  test('-G adds the user to the group members', () => {
+    const state = makeState();
+    run(handlers, makeCtx(state), 'useradd -G sudo,adm alice');
+    assert.deepEqual(groupByName(state.accounts, 'sudo')!.members, ['alice']);
+    assert.deepEqual(groupByName(state.accounts, 'adm')!.members, ['alice']);
+  });
+
+  test('non-root caller cannot lock the files', () => {
+    const state = makeState();
+    const r = run(handlers, makeCtx(state, userIdent(1000, 1000, '/home/me')), 'useradd alice');
+    assert.equal(r.status, 1);
+    assert.deepEqual(r.stderr, ['useradd: Permission denied.', 'useradd: cannot lock /etc/passwd; try again later.']);
+    assert.equal(userByName(state.accounts, 'alice'), undefined);
+  });
+});
+
+describe('Debian adduser and addgroup', () => {
+  test('adduser --disabled-password on Debian 12: home 0700 from DIR_MODE, shell bash', () => {
+    const state = makeState({ adduserDirMode: 0o700 });
+    const r = run(handlers, makeCtx(state), 'adduser --disabled-password --gecos x alice');
+    assert.equal(r.status, 0);
+    assert.deepEqual(userByName(state.accounts, 'alice'), {
+      name: 'alice', uid: 1000, gid: 1000, gecos: 'x', home: '/home/alice', shell: '/bin/bash',
+    });
+    const home = state.fs.get('/home/alice')!;
+    assert.deepEqual([home.mode, home.uid, home.gid], [0o700, 1000, 1000]);
+    assert.equal(state.accounts.passwords.alice, 'none');
+  });
+
+  test('adduser takes the LOWEST free uid (a gap below others is reused)', () => {
+    const state = makeState({
+      passwd: `${DEBIAN_PASSWD}\nold:x:1005:1005::/home/old:/bin/bash`,
+      group: `${DEBIAN_GROUP}\nold:x:1005:`,
+    });
+    run(handlers, makeCtx(state), 'adduser --disabled-password alice');
+    assert.equal(userByName(state.accounts, 'alice')!.uid, 1000);
+  });
+
+  test('adduser USER GROUP adds a membership', () => {
+    const state = makeState();
+    run(handlers, makeCtx(state), 'adduser --disabled-password alice');
+    const r = run(handlers, makeCtx(state), 'adduser alice sudo');
+    assert.equal(r.status, 0);
+    assert.deepEqual(groupByName(state.accounts, 'sudo')!.members, ['alice']);
+  });
+
+  test('adduser --system: uid from 100, nogroup, /nonexistent, no home', () => {
+    const state = makeState();
+    run(handlers, makeCtx(state), 'adduser --system svc');
+    assert.deepEqual(userByName(state.accounts, 'svc'), {
+      name: 'svc', uid: 100, gid: 65534, gecos: '', home: '/nonexistent', shell: '/usr/sbin/nologin',
+    });
+    assert.equal(state.fs.has('/nonexistent'), false);
+  });
+
+  test('addgroup --gid 2000 data', () => {
+    const state = makeState();
+    assert.equal(run(handlers, makeCtx(state), 'addgroup --gid 2000 data').status, 0);
+    assert.deepEqual(groupByName(state.accounts, 'data'), { name: 'data', gid: 2000, members: [] });
+  });
+
+  test('adduser as non-root', () => {
+    const r = run(handlers, makeCtx(makeState(), userIdent(1000, 1000, '/home/me')), 'adduser alice');
+    assert.deepEqual([r.status, r.stderr], [1, ['adduser: Only root may add a user or group to the system.']]);
+  });
+});
+
+describe('BusyBox adduser and addgroup (Alpine)', () => {
+  const alpine = () => makeState({ distro: 'alpine', base: 'alpine:3.20', passwd: ALPINE_PASSWD, group: ALPINE_GROUP });
+
+  test('adduser -D: uid 1000, own group 1000, home 02755, shell from root', () => {
+    const state = alpine();
+    const r = run(handlers, makeCtx(state), 'adduser -D alice');
+    assert.equal(r.status, 0);
+    assert.deepEqual(userByName(state.accounts, 'alice'), {
+      name: 'alice', uid: 1000, gid: 1000, gecos: 'Linux User,,,', home: '/home/alice', shell: '/bin/sh',
+    });
+    const home = state.fs.get('/home/alice')!;
+    assert.deepEqual([home.mode, home.uid, home.gid], [0o2755, 1000, 1000]);
+  });
+
+  test('addgroup -g 2000 grp then adduser -D -G grp -u 1500: no own group', () => {
+    const state = alpine();
+    run(handlers, makeCtx(state), 'addgroup -g 2000 grp');
+    run(handlers, makeCtx(state), 'adduser -D -G grp -u 1500 -h /app -s /bin/ash app');
+    assert.deepEqual(userByName(state.accounts, 'app'), {
+      name: 'app', uid: 1500, gid: 2000, gecos: 'Linux User,,,', home: '/app', shell: '/bin/ash',
+    });
+    assert.equal(groupByName(state.accounts, 'app'), undefined);
+  });
+
+  test('adduser -S: system uid from 100, group nogroup, shell /bin/false', () => {
+    const state = alpine();
+    run(handlers, makeCtx(state), 'adduser -S -H svc');
+    assert.deepEqual(userByName(state.accounts, 'svc'), {
+      name: 'svc', uid: 100, gid: 65533, gecos: 'Linux User,,,', home: '/home/svc', shell: '/bin/false',
+    });
+  });
+
+  test('uid in use and non-root', () => {
+    const state = alpine();
+    assert.deepEqual(run(handlers, makeCtx(state), 'adduser -D -u 405 x').stderr, ["adduser: uid '405' in use"]);
+    const r = run(handlers, makeCtx(state, userIdent(1000, 1000, '/')), 'addgroup g');
+    assert.deepEqual([r.status, r.stderr], [1, ['addgroup: permission denied (are you root?)']]);
+  });
+});
+
+describe('usermod, userdel, groupadd, gpasswd, passwords', () => {
+  test('usermod -aG sudo alice keeps other groups', () => {
+    const state = makeState();
+    run(handlers, makeCtx(state), 'useradd -G adm alice');
+    assert.equal(run(handlers, makeCtx(state), 'usermod -aG sudo alice').status, 0);
+    assert.deepEqual(groupByName(state.accounts, 'sudo')!.members, ['alice']);
+    assert.deepEqual(groupByName(state.accounts, 'adm')!.members, ['alice']);
+  });
+
+  test('usermod -G sudo alice replaces the supplementary groups', () => {
+    const state = makeState();
+    run(handlers, makeCtx(state), 'useradd -G adm alice');
+    run(handlers, makeCtx(state), 'usermod -G sudo alice');
+    assert.deepEqual(groupByName(state.accounts, 'adm')!.members, []);
+  });
+
+  test('usermod -u re-owns the home files the old uid owned', () => {
+    const state = makeState();
+    run(handlers, makeCtx(state), 'useradd -m alice');
+    state.fs.set('/home/alice/root-file', { kind: 'file', uid: 0, gid: 0, mode: 0o644 });
+    assert.equal(run(handlers, makeCtx(state), 'usermod -u 2000 alice').status, 0);
+    assert.equal(state.fs.get('/home/alice')!.uid, 2000);
+    assert.equal(state.fs.get('/home/alice/.bashrc')!.uid, 2000);
+    assert.equal(state.fs.get('/home/alice/root-file')!.uid, 0);
+  });
+
+  const errors: [string, string, number, string[]][] = [
+    ['usermod of a missing user', 'usermod -aG sudo ghost', 6, ["usermod: user 'ghost' does not exist"]],
+    ['usermod -u to a taken uid', 'usermod -u 0 nobody', 4, ["usermod: UID '0' already exists"]],
+    ['usermod -a without -G', 'usermod -a nobody', 2, ['usermod: -a flag is only allowed with the -G flag']],
+    ['userdel of a missing user', 'userdel ghost', 6, ["userdel: user 'ghost' does not exist"]],
+    ['groupadd of an existing group', 'groupadd staff', 9, ["groupadd: group 'staff' already exists"]],
+    ['groupadd -g with a taken gid', 'groupadd -g 27 admins', 4, ["groupadd: GID '27' already exists"]],
+    ['gpasswd -d of a non-member', 'gpasswd -d nobody sudo', 3, ["gpasswd: user 'nobody' is not a member of 'sudo'"]],
+    ['groupdel of a primary group', 'groupdel nogroup', 8, ["groupdel: cannot remove the primary group of user 'sync'"]],
+  ];
+  for (const [name, line, status, stderr] of errors) {
+    test(name, () => {
+      const r = run(handlers, makeCtx(makeState()), line);
+      assert.deepEqual([r.status, r.stderr], [status, stderr]);
+    });
+  }
+
+  test('groupadd -f on an existing group succeeds silently; groupadd picks the next gid', () => {
+    const state = makeState();
+    assert.equal(run(handlers, makeCtx(state), 'groupadd -f staff').status, 0);
+    run(handlers, makeCtx(state), 'groupadd data');
+    assert.equal(groupByName(state.accounts, 'data')!.gid, 1000);
+    run(handlers, makeCtx(state), 'groupadd -r sys2');
+    assert.equal(groupByName(state.accounts, 'sys2')!.gid, 999);
+  });
+
+  test('userdel -r removes the home; the missing mail spool is only a warning', () => {
+    const state = noble();
+    state.fs.set('/home/ubuntu', { kind: 'dir', uid: 1000, gid: 1000, mode: 0o750 });
+    const r = run(handlers, makeCtx(state), 'userdel -r ubuntu');
+    assert.deepEqual([r.status, r.stderr], [0, ['userdel: ubuntu mail spool (/var/mail/ubuntu) not found']]);
+    assert.equal(state.fs.has('/home/ubuntu'), false);
+    assert.equal(groupByName(state.accounts, 'ubuntu'), undefined);
+    assert.equal(run(handlers, makeCtx(state), 'useradd -m -u 1000 alice').status, 0);
+  });
+
+  test('gpasswd -a prints what it does', () => {
+    const state = makeState();
+    const r = run(handlers, makeCtx(state), 'gpasswd -a nobody sudo');
+    assert.deepEqual([r.status, r.stdout], [0, 'Adding user nobody to group sudo\n']);
+  });
+
+  test('chpasswd from stdin, passwd -d and -l', () => {
+    const state = makeState();
+    run(handlers, makeCtx(state), 'useradd alice');
+    run(handlers, makeCtx(state), 'useradd bob');
+    const r = run(handlers, makeCtx(state, undefined, { stdin: 'alice:secret\nghost:x\n' }), 'chpasswd');
+    assert.deepEqual([r.status, r.stderr], [1, ["chpasswd: line 2: user 'ghost' does not exist"]]);
+    assert.equal(state.accounts.passwords.alice, 'set');
+    run(handlers, makeCtx(state), 'passwd -d bob');
+    assert.equal(state.accounts.passwords.bob, 'empty');
+    run(handlers, makeCtx(state), 'passwd -l alice');
+    assert.equal(state.accounts.passwords.alice, 'locked');
+  });
+});

@@ -1,0 +1,157 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { parseSudoers, refreshDerived, sudoAllows } from '../../src/shell/commands/config.js';
+import type { ImageState } from '../../src/model/types.js';
+import { makeState } from './handler-fixture.js';
+
+function withSudo(files: Record<string, { text: string; mode?: number; uid?: number; line?: number }>): ImageState {
+  const s = makeState();
+  s.packages.sudo = { name: 'sudo', via: 'apt' };
+  s.fs.set('/usr/bin/sudo', { kind: 'file', uid: 0, gid: 0, mode: 0o4755 });
+  s.fs.set('/etc/sudoers.d', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 });
+  for (const [path, f] of Object.entries(files)) {
+    s.texts[path] = { content: f.text, line: f.line };
+    s.fs.set(path, { kind: 'file', uid: f.uid ?? 0, gid: 0, mode: f.mode ?? 0o440 });
+  }
+  s.accounts.passwd.push({ name: 'alice', uid: 1000, gid: 1000, gecos: '', home: '/home/alice', shell: '/bin/bash' });
+  s.accounts.group.push({ name: 'alice', gid: 1000, members: [] });
+  s.accounts.passwords.alice = 'none';
+  refreshDerived(s);
+
+  return s;
+}
+
+const MAIN = 'root ALL=(ALL:ALL) ALL\n%sudo ALL=(ALL:ALL) ALL\n@includedir /etc/sudoers.d\n';
+const alice = { name: 'alice', uid: 1000, groups: [1000] };
+
+describe('sudoers', () => {
+  test('alice ALL=(ALL) NOPASSWD:ALL in sudoers.d', () => {
+    const s = withSudo({
+      '/etc/sudoers': { text: MAIN },
+      '/etc/sudoers.d/alice': { text: 'alice ALL=(ALL) NOPASSWD:ALL\n', line: 9 },
+    });
+    assert.deepEqual(s.sudoers.at(-1), { who: 'alice', nopasswd: true, commands: 'ALL', file: '/etc/sudoers.d/alice', line: 9 });
+    const v = sudoAllows(s, alice);
+    assert.deepEqual([v.usable, v.nopasswd, v.rule?.file], [true, true, '/etc/sudoers.d/alice']);
+  });
+
+  const cases: { name: string; files: Parameters<typeof withSudo>[0]; groups?: number[]; usable: boolean; nopasswd: boolean }[] = [
+    {
+      name: '%sudo member without a password cannot use sudo',
+      files: { '/etc/sudoers': { text: MAIN } },
+      groups: [1000, 27],
+      usable: false,
+      nopasswd: false,
+    },
+    {
+      name: 'a %sudo NOPASSWD rule appended to sudoers',
+      files: { '/etc/sudoers': { text: `${MAIN}%sudo ALL=(ALL) NOPASSWD: ALL\n` } },
+      groups: [1000, 27],
+      usable: true,
+      nopasswd: true,
+    },
+    {
+      name: 'sudoers.d file with a dot in its name is skipped',
+      files: { '/etc/sudoers': { text: MAIN }, '/etc/sudoers.d/alice.conf': { text: 'alice ALL=(ALL) NOPASSWD:ALL\n' } },
+      usable: false,
+      nopasswd: false,
+    },
+    {
+      name: 'world-writable sudoers.d file is ignored',
+      files: { '/etc/sudoers': { text: MAIN }, '/etc/sudoers.d/alice': { text: 'alice ALL=(ALL) NOPASSWD:ALL\n', mode: 0o666 } },
+      usable: false,
+      nopasswd: false,
+    },
+    {
+      name: 'the last matching rule wins: a later PASSWD rule undoes NOPASSWD',
+      files: { '/etc/sudoers': { text: `alice ALL=(ALL) NOPASSWD: ALL\nalice ALL=(ALL) ALL\n` } },
+      usable: false,
+      nopasswd: false,
+    },
+    {
+      name: 'User_Alias and #includedir',
+      files: {
+        '/etc/sudoers': { text: 'User_Alias DEVS = alice, bob\n#includedir /etc/sudoers.d\n' },
+        '/etc/sudoers.d/devs': { text: 'DEVS ALL = (root) NOPASSWD: /usr/bin/apt-get, /usr/bin/pip\n' },
+      },
+      usable: true,
+      nopasswd: true,
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const s = withSudo(c.files);
+      const v = sudoAllows(s, { ...alice, groups: c.groups ?? alice.groups });
+      assert.deepEqual([v.usable, v.nopasswd], [c.usable, c.nopasswd]);
+    });
+  }
+
+  test('problems name the refused file', () => {
+    const s = withSudo({ '/etc/sudoers': { text: MAIN, uid: 1000 } });
+    assert.deepEqual(parseSudoers(s).problems, ['/etc/sudoers is owned by uid 1000, should be 0; sudo refuses to run with it']);
+    assert.equal(sudoAllows(s, alice).usable, false);
+  });
+
+  test('sudo not installed', () => {
+    const s = makeState();
+    assert.deepEqual(sudoAllows(s, alice), { usable: false, nopasswd: false, reason: 'sudo is not installed' });
+  });
+});
+
+describe('sshd_config', () => {
+  const cases: [string, Record<string, string>, Partial<Record<'permitRootLogin' | 'passwordAuthentication' | 'permitEmptyPasswords', string>>][] = [
+    ['PermitRootLogin yes', { '/etc/ssh/sshd_config': 'PermitRootLogin yes\n' }, { permitRootLogin: 'yes' }],
+    [
+      'first occurrence wins, keywords case-insensitive',
+      { '/etc/ssh/sshd_config': 'permitrootlogin no\nPermitRootLogin yes\nPasswordAuthentication yes\n' },
+      { permitRootLogin: 'no', passwordAuthentication: 'yes' },
+    ],
+    [
+      'Include of sshd_config.d comes first and wins',
+      {
+        '/etc/ssh/sshd_config': 'Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin no\n',
+        '/etc/ssh/sshd_config.d/10-root.conf': 'PermitRootLogin yes\nPermitEmptyPasswords yes\n',
+        '/etc/ssh/sshd_config.d/ignored.txt': 'PasswordAuthentication no\n',
+      },
+      { permitRootLogin: 'yes', permitEmptyPasswords: 'yes' },
+    ],
+    ['settings inside Match are not global', { '/etc/ssh/sshd_config': 'Match User bob\n  PermitRootLogin yes\n' }, {}],
+  ];
+  for (const [name, texts, want] of cases) {
+    test(name, () => {
+      const s = makeState();
+      for (const [p, t] of Object.entries(texts)) s.texts[p] = { content: t, line: 4 };
+      refreshDerived(s);
+      const { lines, ...got } = s.sshd;
+      assert.deepEqual(got, want);
+      assert.deepEqual(Object.keys(lines).sort(), Object.keys(want).sort());
+    });
+  }
+});
+
+describe('jupyter config', () => {
+  test("c.ServerApp.token = '' with allow_root and ip", () => {
+    const s = makeState();
+    s.texts['/root/.jupyter/jupyter_server_config.py'] = {
+      content: "c.ServerApp.token = ''\nc.ServerApp.allow_root = True\nc.ServerApp.ip = '0.0.0.0'  # all\n",
+      line: 12,
+    };
+    refreshDerived(s);
+    assert.deepEqual(s.jupyter, {
+      token: '',
+      allowRoot: true,
+      ip: '0.0.0.0',
+      lines: { token: 12, allowRoot: 12, ip: 12 },
+    });
+  });
+
+  test('NotebookApp in JSON', () => {
+    const s = makeState();
+    s.texts['/etc/jupyter/jupyter_notebook_config.json'] = {
+      content: JSON.stringify({ NotebookApp: { token: '', password: '', ip: '*' } }),
+    };
+    refreshDerived(s);
+    assert.deepEqual(s.jupyter, { token: '', password: '', ip: '*', lines: {} });
+  });
+});

@@ -1,0 +1,254 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { handlers } from '../../src/shell/commands/packages.js';
+import { systemPythonFor } from '../../src/shell/commands/packages.js';
+import type { ImageState, PythonEnv } from '../../src/model/types.js';
+import { makeCtx, makeState, run, userIdent } from './handler-fixture.js';
+
+const alice = userIdent(1000, 1000, '/home/alice', 'alice');
+
+function withHome(state: ImageState): ImageState {
+  state.fs.set('/home/alice', { kind: 'dir', uid: 1000, gid: 1000, mode: 0o755 });
+  return state;
+}
+
+function withEnv(state: ImageState, env: PythonEnv, rootOwned: string[]): ImageState {
+  for (const p of rootOwned) state.fs.set(p, { kind: 'dir', uid: 0, gid: 0, mode: 0o755 });
+  state.pythons.push(env);
+  return state;
+}
+
+const condaEnv: PythonEnv = {
+  python: '/opt/conda/bin/python',
+  kind: 'conda',
+  sitePackages: '/opt/conda/lib/python3.11/site-packages',
+  version: '3.11',
+  externallyManaged: false,
+  binDir: '/opt/conda',
+};
+
+const condaDirs = ['/opt/conda', '/opt/conda/bin', '/opt/conda/lib', '/opt/conda/lib/python3.11', '/opt/conda/lib/python3.11/site-packages'];
+
+const venvEnv: PythonEnv = {
+  python: '/opt/venv/bin/python',
+  kind: 'venv',
+  sitePackages: '/opt/venv/lib/python3.11/site-packages',
+  version: '3.11',
+  externallyManaged: false,
+  binDir: '/opt/venv',
+};
+
+const venvDirs = ['/opt/venv', '/opt/venv/bin', '/opt/venv/lib', '/opt/venv/lib/python3.11', '/opt/venv/lib/python3.11/site-packages'];
+
+describe('apt-get / apk / dnf', () => {
+  test('apt-get install -y sudo as root: setuid sudo, sudoers 0440 with %sudo, sudoers.d', () => {
+    const state = makeState();
+    const r = run(handlers, makeCtx(state), 'apt-get install -y --no-install-recommends sudo');
+    assert.equal(r.status, 0);
+    assert.deepEqual(state.packages.sudo, { name: 'sudo', via: 'apt', line: 7 });
+    const sudo = state.fs.get('/usr/bin/sudo')!;
+    assert.deepEqual([sudo.mode, sudo.uid, sudo.gid], [0o4755, 0, 0]);
+    assert.equal(state.fs.get('/etc/sudoers')!.mode, 0o440);
+    assert.equal(state.fs.get('/etc/sudoers.d')!.mode, 0o755);
+    assert.deepEqual(
+      state.sudoers.map((s) => [s.who, s.commands, s.nopasswd]),
+      [['root', 'ALL', false], ['%sudo', 'ALL', false]],
+    );
+  });
+
+  const refusals: [string, string, number, string[]][] = [
+    ['apt-get install as non-root', 'apt-get install -y sudo', 100, [
+      'E: Could not open lock file /var/lib/dpkg/lock-frontend - open (13: Permission denied)',
+      'E: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), are you root?',
+    ]],
+    ['apt-get update as non-root', 'apt-get update', 100, [
+      'E: Could not open lock file /var/lib/apt/lists/lock - open (13: Permission denied)',
+      'E: Unable to lock directory /var/lib/apt/lists/',
+    ]],
+    ['apk add as non-root', 'apk add --no-cache sudo', 99, [
+      'ERROR: Unable to lock database: Permission denied',
+      'ERROR: Failed to open apk database: Permission denied',
+    ]],
+    ['dnf install as non-root', 'dnf install -y sudo', 1, [
+      'Error: This command has to be run with superuser privileges (under the root user on most systems).',
+    ]],
+    ['dpkg -i as non-root', 'dpkg -i x.deb', 2, ['dpkg: error: requested operation requires superuser privilege']],
+  ];
+  for (const [name, line, status, stderr] of refusals) {
+    test(name, () => {
+      const state = makeState();
+      const r = run(handlers, makeCtx(state, alice), line);
+      assert.deepEqual([r.status, r.stderr], [status, stderr]);
+      assert.equal(state.packages.sudo, undefined);
+    });
+  }
+
+  test('apt-get install without -y: status unknown (the prompt may abort)', () => {
+    const ctx = makeCtx(makeState());
+    assert.equal(run(handlers, ctx, 'apt-get install curl').status, 'unknown');
+    assert.equal(ctx.unknowns.length, 1);
+  });
+
+  test('openssh-server: sshd_config with the Debian defaults and a system user sshd', () => {
+    const state = makeState();
+    run(handlers, makeCtx(state), 'apt-get install -y openssh-server');
+    assert.equal(state.sshd.permitRootLogin, undefined);
+    assert.match(state.texts['/etc/ssh/sshd_config'].content, /^#PermitRootLogin prohibit-password$/m);
+    assert.equal(state.fs.get('/run/sshd')!.kind, 'dir');
+    const sshd = state.accounts.passwd.find((e) => e.name === 'sshd')!;
+    assert.deepEqual([sshd.uid, sshd.gid, sshd.home], [100, 65534, '/run/sshd']);
+  });
+
+  test('python3-pip on bookworm: externally managed system python 3.11', () => {
+    const state = makeState();
+    run(handlers, makeCtx(state), 'apt-get install -y python3-pip');
+    assert.deepEqual(state.pythons, [{
+      python: '/usr/bin/python3',
+      kind: 'system',
+      sitePackages: '/usr/local/lib/python3.11/dist-packages',
+      version: '3.11',
+      externallyManaged: true,
+      binDir: '/usr',
+    }]);
+    assert.equal(state.fs.get('/usr/lib/python3.11/EXTERNALLY-MANAGED')!.kind, 'file');
+  });
+
+  const releases: [string, string, string, boolean][] = [
+    ['debian:bullseye', 'debian', '3.9', false],
+    ['ubuntu:22.04', 'ubuntu', '3.10', false],
+    ['nvidia/cuda:12.6.3-devel-ubuntu24.04', 'ubuntu', '3.12', true],
+    ['alpine:3.20', 'alpine', '3.12', true],
+  ];
+  for (const [base, distro, version, em] of releases) {
+    test(`system python of ${base}: ${version}, PEP 668 ${em}`, () => {
+      const s = makeState({ base, distro: distro as ImageState['distro'] });
+      const sp = systemPythonFor(s);
+      assert.deepEqual([sp.version, sp.externallyManaged], [version, em]);
+    });
+  }
+});
+
+describe('pip', () => {
+  test('PEP 668: root pip install on bookworm is refused', () => {
+    const state = makeState();
+    run(handlers, makeCtx(state), 'apt-get install -y python3-pip');
+    const r = run(handlers, makeCtx(state), 'pip install requests');
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr![0], 'error: externally-managed-environment');
+    assert.equal(state.packages.requests, undefined);
+  });
+
+  test('--break-system-packages or PIP_BREAK_SYSTEM_PACKAGES=1 lets root install into dist-packages', () => {
+    const state = makeState();
+    run(handlers, makeCtx(state), 'apt-get install -y python3-pip');
+    assert.equal(run(handlers, makeCtx(state), 'pip3 install --break-system-packages requests').status, 0);
+    const dir = state.fs.get('/usr/local/lib/python3.11/dist-packages/requests')!;
+    assert.deepEqual([dir.uid, dir.gid], [0, 0]);
+
+    const ctx = makeCtx(state);
+    ctx.env.PIP_BREAK_SYSTEM_PACKAGES = '1';
+    assert.equal(run(handlers, ctx, 'python3 -m pip install flask').status, 0);
+    assert.equal(state.packages.flask.via, 'pip');
+  });
+
+  test('non-root pip into a root-owned venv: the OSError and the --user hint', () => {
+    const state = withHome(withEnv(makeState(), venvEnv, venvDirs));
+    const ctx = makeCtx(state, alice);
+    ctx.env.PATH = `/opt/venv/bin:${ctx.env.PATH}`;
+    const r = run(handlers, ctx, 'pip install --no-cache-dir requests');
+    assert.equal(r.status, 1);
+    assert.deepEqual(r.stderr, [
+      "ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied: '/opt/venv/lib/python3.11/site-packages/requests'",
+      'Consider using the `--user` option or check the permissions.',
+    ]);
+  });
+
+  test('non-root pip on root-owned conda: falls back to the user site, owned by the user', () => {
+    const state = withHome(withEnv(makeState(), condaEnv, condaDirs));
+    const ctx = makeCtx(state, alice);
+    ctx.env.PATH = `/opt/conda/bin:${ctx.env.PATH}`;
+    const r = run(handlers, ctx, 'pip install torch');
+    assert.deepEqual([r.status, r.stdout], [0, 'Defaulting to user installation because normal site-packages is not writeable\n']);
+    const site = state.fs.get('/home/alice/.local/lib/python3.11/site-packages')!;
+    assert.deepEqual([site.kind, site.uid, site.gid, site.mode], ['dir', 1000, 1000, 0o755]);
+    assert.equal(state.fs.get('/home/alice/.cache/pip')!.uid, 1000);
+  });
+
+  test('pip install --user with HOME=/ (uid without passwd entry): cannot create /.local', () => {
+    const state = withEnv(makeState(), condaEnv, condaDirs);
+    const ctx = makeCtx(state, userIdent(1234, 0, '/'));
+    ctx.env.PATH = `/opt/conda/bin:${ctx.env.PATH}`;
+    const r = run(handlers, ctx, 'pip install --user --no-cache-dir numpy');
+    assert.deepEqual([r.status, r.stderr], [1, [
+      "ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied: '/.local'",
+      'Check the permissions.',
+    ]]);
+  });
+
+  test('pip with no Python environment known is an unknown effect', () => {
+    const ctx = makeCtx(makeState());
+    assert.equal(run(handlers, ctx, 'pip install x').status, 'unknown');
+    assert.equal(ctx.unknowns.length, 1);
+  });
+
+  test('jupyter via pip marks packages.jupyter', () => {
+    const state = withEnv(makeState(), condaEnv, condaDirs);
+    run(handlers, makeCtx(state), 'pip install jupyterlab');
+    assert.equal(state.packages.jupyter.via, 'pip');
+    assert.equal(state.fs.get('/opt/conda/bin/jupyter')!.kind, 'file');
+  });
+});
+
+describe('venv, conda, git', () => {
+  test('python3 -m venv as alice in her home: a venv env owned by her, then pip works', () => {
+    const state = withHome(makeState({ base: 'python:3.11' }));
+    state.pythons.push({ ...venvEnv, python: '/usr/local/bin/python3', kind: 'source', sitePackages: '/usr/local/lib/python3.11/site-packages', binDir: '/usr/local' });
+    const ctx = makeCtx(state, alice);
+    assert.equal(run(handlers, ctx, 'python3 -m venv /home/alice/venv').status, 0);
+    const v = state.pythons.find((p) => p.kind === 'venv')!;
+    assert.equal(v.sitePackages, '/home/alice/venv/lib/python3.11/site-packages');
+    assert.equal(state.fs.get('/home/alice/venv/bin')!.uid, 1000);
+
+    ctx.env.PATH = `/home/alice/venv/bin:${ctx.env.PATH}`;
+    assert.equal(run(handlers, ctx, 'pip install requests').status, 0);
+    assert.equal(state.fs.get('/home/alice/venv/lib/python3.11/site-packages/requests')!.uid, 1000);
+  });
+
+  test('python3 -m venv /opt/venv as alice: Permission denied', () => {
+    const state = withHome(withEnv(makeState(), condaEnv, condaDirs));
+    const r = run(handlers, makeCtx(state, alice), 'python3 -m venv /opt/venv');
+    assert.deepEqual([r.status, r.stderr], [1, ["Error: [Errno 13] Permission denied: '/opt/venv'"]]);
+  });
+
+  test('conda install as non-root on a root-owned prefix', () => {
+    const state = withEnv(makeState(), condaEnv, condaDirs);
+    state.condaPrefix = '/opt/conda';
+    const r = run(handlers, makeCtx(state, alice), 'conda install -y numpy');
+    assert.deepEqual([r.status, r.stderr], [1, [
+      'EnvironmentNotWritableError: The current user does not have write permissions to the target environment.',
+      '  environment location: /opt/conda',
+      '  uid: 1000',
+      '  gid: 1000',
+    ]]);
+  });
+
+  test('conda create -n as non-root lands in ~/.conda/envs and owns it', () => {
+    const state = withHome(withEnv(makeState(), condaEnv, condaDirs));
+    state.condaPrefix = '/opt/conda';
+    const r = run(handlers, makeCtx(state, alice), 'conda create -y -n ml python=3.10');
+    assert.equal(r.status, 0);
+    const env = state.pythons.find((p) => p.binDir === '/home/alice/.conda/envs/ml')!;
+    assert.equal(env.version, '3.10');
+    assert.equal(state.fs.get('/home/alice/.conda/envs/ml')!.uid, 1000);
+  });
+
+  test('git clone as alice into / fails; into her home it is hers', () => {
+    const state = withHome(makeState());
+    const denied = run(handlers, makeCtx(state, alice), 'git clone https://example.com/x/repo.git');
+    assert.deepEqual([denied.status, denied.stderr], [128, ["fatal: could not create work tree dir 'repo': Permission denied"]]);
+    const ctx = makeCtx(state, alice, { cwd: '/home/alice' });
+    assert.equal(run(handlers, ctx, 'git clone --depth 1 https://example.com/x/repo.git').status, 0);
+    assert.equal(state.fs.get('/home/alice/repo')!.uid, 1000);
+  });
+});
