@@ -207,7 +207,11 @@ export function translateRun(line) {
     else if (kind === 'env') {
       if (!value.includes('=')) throw new Error(`-e ${value} copies the caller's environment`);
       flags.push('--env', value);
-    } else if (kind === 'cap-add' || kind === 'cap-drop') flags.push(`--${kind}`, value);
+    } else if (kind === 'cap-add' || kind === 'cap-drop') {
+      // Docker accepts "chown" and "CAP_CHOWN" alike; buildah wants the CAP_ form.
+      const cap = value.toUpperCase();
+      flags.push(`--${kind}`, cap === 'ALL' || cap.startsWith('CAP_') ? cap : `CAP_${cap}`);
+    }
     else {
       const [src, dst, opt, extra] = value.split(':');
       if (!src.startsWith('/')) throw new Error(`named volume ${src} is not measurable here`);
@@ -218,6 +222,12 @@ export function translateRun(line) {
     }
   }
   if (!image) throw new Error('no image in the run line');
+
+  // buildah applies --cap-drop after --cap-add, so "drop ALL, add X" ends with nothing;
+  // Docker adds X back. The two agree on every other combination.
+  if (flags.includes('ALL') && flags.includes('--cap-add')) {
+    throw new Error('--cap-drop ALL with --cap-add differs between buildah and Docker');
+  }
   return flags;
 }
 
@@ -394,7 +404,7 @@ function measure(S, s, image, hostRoot) {
     const results = started ? parseProbe(r.out, batch) : [];
     batch.forEach(({ a, i }, j) => {
       if (a.start) truths[i] = { started, error: started ? '' : r.err.trim() };
-      else if (!started) truths[i] = `not started: ${r.err.trim()}`;
+      else if (!started) truths[i] = `not started (${r.code}): ${(r.err || r.out).trim()}`;
       else truths[i] = results[j] ?? `no result: ${r.err.trim().slice(-300)}`;
     });
   }

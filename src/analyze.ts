@@ -24,6 +24,7 @@ import { evaluate, type Identity } from './access/evaluate.js';
 import { formatId, groupByGid } from './image/accounts.js';
 import { normalizePath } from './image/fs.js';
 import { sudoAllows } from './shell/commands/config.js';
+import { findPythonEnv } from './shell/commands/packages.js';
 import { runRules } from './rules/registry.js';
 
 export type Profile = 'dev' | 'prod';
@@ -124,14 +125,7 @@ export const NO_RUN: RunContext = {
 
 /** The first Python on the process's PATH (the one `pip` and `python` would run). */
 export function activePython(image: ImageState, env: Record<string, string>): PythonEnv | undefined {
-  const dirs = (env.PATH ?? '').split(':').map((d) => normalizePath(d));
-
-  for (const d of dirs) {
-    const hit = image.pythons.find((p) => normalizePath(p.binDir) === d);
-    if (hit) return hit;
-  }
-
-  return image.pythons[0];
+  return findPythonEnv(image, env, 'pip') ?? image.pythons[0];
 }
 
 function keyPathsFor(a: { image: ImageState; process: Process; run: RunContext; python?: PythonEnv; extra: string[] }): KeyPath[] {

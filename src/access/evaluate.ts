@@ -35,10 +35,11 @@ const MAY_READ = 4;
 const MAY_WRITE = 2;
 const MAY_EXEC = 1;
 
+// Docker's default set (moby oci/caps/defaults.go): 14 capabilities, CapEff 0xa80425fb. It has
+// no CAP_DAC_READ_SEARCH. podman and buildah default to 11 of them (0x800405fb).
 const ALL_CAPS: Capability[] = [
   'CAP_CHOWN',
   'CAP_DAC_OVERRIDE',
-  'CAP_DAC_READ_SEARCH',
   'CAP_FOWNER',
   'CAP_FSETID',
   'CAP_KILL',
@@ -53,7 +54,7 @@ const ALL_CAPS: Capability[] = [
   'CAP_SETFCAP',
 ];
 
-/** Docker's default capability set for a container process (CapEff 0x800405fb when root). */
+/** Docker's default capability set for a root container process. */
 export const DOCKER_DEFAULT_CAPS: ReadonlySet<Capability> = new Set(ALL_CAPS);
 
 export function identityLabel(id: Identity): string {
@@ -187,7 +188,7 @@ function walk(id: Identity, view: View, path: string, followLast: boolean): Walk
       const unknown = curMeta.partial === true;
       if (rest.length > 0) {
         const why = unknown ? `${next} is not known to exist` : `${next} does not exist`;
-        return { ok: false, errno: 'ENOENT', reasons: [...reasons, why], path: full, unknown };
+        return { ok: false, errno: 'ENOENT', reasons: [...reasons, why], path: full, unknown, parent: cur, parentMeta: curMeta };
       }
 
       return { ok: true, reasons, path: full, parent: cur, parentMeta: curMeta, unknown };
@@ -248,13 +249,8 @@ export function evaluate(id: Identity, view: View, rawPath: string, op: Op): Ver
   });
 
   const w = walk(id, view, path, op !== 'delete');
-  if (!w.ok) return done(false, w.reasons, w.errno);
-
   const reasons = [...w.reasons];
-  const target = w.path;
-  const meta = w.meta;
 
-  // Creating an entry inside an existing directory, or creating the missing path itself.
   const createIn = (dir: string, dirMeta: FileMeta, what: string): Verdict => {
     const ro = readOnlyAt(view, dir);
     if (ro) return done(false, [...reasons, `${what}: ${ro}`], 'EROFS', dir);
@@ -263,6 +259,19 @@ export function evaluate(id: Identity, view: View, rawPath: string, op: Op): Ver
 
     return done(p.ok, reasons, 'EACCES', dir);
   };
+
+  if (!w.ok) {
+    // Creating a path whose parents are missing too works like mkdir -p: what counts is the
+    // deepest directory that exists.
+    if (op === 'create' && w.errno === 'ENOENT' && w.parent && w.parentMeta) {
+      return createIn(w.parent, w.parentMeta, `creating ${path} and its missing parents needs write and search on ${w.parent}`);
+    }
+
+    return done(false, w.reasons, w.errno);
+  }
+
+  const target = w.path;
+  const meta = w.meta;
 
   if (!meta) {
     if (w.unknown) reasons.push(`${target} is not known to exist in the base image (its listing is partial)`);

@@ -3,7 +3,7 @@
 // containerd's compression.DetectCompression looks at the same magic numbers.
 
 import { createHash } from 'node:crypto';
-import { Readable, pipeline } from 'node:stream';
+import { once } from 'node:events';
 import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
 import { ArchiveError } from './tar.js';
@@ -99,22 +99,51 @@ export async function* decompressed(
   }
 }
 
+/** Input slices small enough that even a pathological compression ratio stays bounded. */
+function* slices(b: Buffer, size = 16 * 1024): Generator<Buffer> {
+  for (let i = 0; i < b.length; i += size) yield b.subarray(i, i + size);
+}
+
+function drainOrError(s: NodeJS.EventEmitter): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      s.off('drain', done);
+      s.off('error', done);
+      resolve();
+    };
+    s.on('drain', done);
+    s.on('error', done);
+  });
+}
+
+// The source is driven here, not by a pipeline, so it is always read to its end: the digest
+// check in tapped() runs even when gzip stops early (Node drops bytes after the last member).
 async function* gunzip(src: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const gz = createGunzip({ chunkSize: 128 * 1024 });
+  let out: Buffer[] = [];
   let failure: Error | undefined;
+  gz.on('data', (c: Buffer) => out.push(c));
+  gz.on('error', (e) => (failure = e));
 
-  // pipeline() carries an error of the source into the gunzip stream, so the loop below sees it.
-  pipeline(Readable.from(src, { objectMode: false }), gz, (err) => {
-    if (err) failure = err;
-  });
+  const flush = function* () {
+    const ready = out;
+    out = [];
+    yield* ready;
+  };
 
-  try {
-    for await (const c of gz) yield c as Buffer;
-  } catch (e) {
-    throw failure instanceof ArchiveError ? failure : e;
+  for await (const c of src) {
+    for (const piece of slices(c)) {
+      if (!gz.write(piece)) await drainOrError(gz);
+      if (failure) throw failure;
+      yield* flush();
+    }
   }
 
+  const ended = once(gz, 'end');
+  gz.end();
+  await Promise.race([ended, once(gz, 'error')]).catch(() => {});
   if (failure) throw failure;
+  yield* flush();
 }
 
 async function* unzstd(src: AsyncIterable<Buffer>, label: string): AsyncGenerator<Buffer> {
@@ -126,11 +155,13 @@ async function* unzstd(src: AsyncIterable<Buffer>, label: string): AsyncGenerato
 
   for await (const c of src) {
     sawInput = true;
-    d.push(c);
-    if (out.length > 0) {
-      const ready = out;
-      out = [];
-      yield* ready;
+    for (const piece of slices(c)) {
+      d.push(piece);
+      if (out.length > 0) {
+        const ready = out;
+        out = [];
+        yield* ready;
+      }
     }
   }
 

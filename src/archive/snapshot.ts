@@ -14,6 +14,7 @@ import { SHADOW_DEFAULTS, parseGroup, parseLoginDefs, parsePasswd } from '../ima
 import { resolvePath } from '../image/fs.js';
 import { DEFAULT_PATH, emptyConfig, scratchState } from '../image/state.js';
 import type { ImageSnapshot } from './layers.js';
+import { refreshDerived } from '../shell/commands/config.js';
 
 /** The text of a file, following symlinks inside the image (/etc/os-release is one on Debian). */
 export function textAt(s: ImageSnapshot, path: string): string | undefined {
@@ -112,7 +113,7 @@ export function detectPythons(tree: FsTree, pathVar: string): PythonEnv[] {
         sitePackages: `/usr/local/lib/python${sys[1]}/dist-packages`,
         version: sys[1],
         externallyManaged: exists(tree, `${path}/EXTERNALLY-MANAGED`),
-        binDir: '/usr/local/bin',
+        binDir: '/usr',
       });
       continue;
     }
@@ -134,13 +135,13 @@ export function detectPythons(tree: FsTree, pathVar: string): PythonEnv[] {
       sitePackages: path,
       version,
       externallyManaged: exists(tree, `${prefix}/lib/python${version}/EXTERNALLY-MANAGED`),
-      binDir: bin,
+      binDir: prefix,
     });
   }
 
   const dirs = pathVar.split(':');
   const rank = (p: PythonEnv) => {
-    const i = dirs.indexOf(p.kind === 'system' ? '/usr/bin' : p.binDir);
+    const i = dirs.indexOf(`${p.binDir}/bin`);
 
     return i === -1 ? dirs.length : i;
   };
@@ -199,7 +200,7 @@ export function snapshotToState(
 
   state.pythons = detectPythons(s.fs, config.env.PATH ?? DEFAULT_PATH);
   const conda = state.pythons.find((p) => p.kind === 'conda');
-  if (conda) state.condaPrefix = conda.binDir.replace(/\/bin$/, '');
+  if (conda) state.condaPrefix = conda.binDir;
   else if (isDir(s.fs, '/opt/conda')) state.condaPrefix = '/opt/conda';
 
   if (exists(s.fs, '/usr/bin/sudo')) state.packages.sudo = { name: 'sudo', via: 'base' };
@@ -208,6 +209,8 @@ export function snapshotToState(
   }
 
   for (const [path, content] of Object.entries(s.texts)) state.texts[path] = { content };
+  // sudo rules, sshd and Jupyter settings come from those texts, as after a RUN.
+  refreshDerived(state);
 
   const at = `${source}:${ref}${s.digest ? `@${s.digest}` : ''}`;
   state.provenance = [{ source, ref: s.digest ? `${ref}@${s.digest}` : ref }];

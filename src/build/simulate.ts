@@ -11,6 +11,7 @@ import { baseName, copyTree, descendants, mkdirp, normalizePath, parentOf, resol
 import { DOCKER_DEFAULT_CAPS } from '../access/evaluate.js';
 import type { Builder, BuildIdentity } from '../shell/context.js';
 import { runScript } from '../shell/interpret.js';
+import { globMatch } from '../shell/words.js';
 
 export interface BaseResolution {
   state: ImageState;
@@ -313,61 +314,106 @@ class StageSimulator {
     }
 
     const words = ins.json ?? expandWords(ins.args, this.vars, this.df.escape);
-    const heredocNames = new Set(ins.heredocs.map((h) => `<<${h.name}`));
     const sources = words.slice(0, -1);
     const destRaw = words[words.length - 1] ?? '.';
-    const destIsDir = destRaw.endsWith('/') || sources.length > 1;
     const dest = normalizePath(destRaw, this.state.config.workdir);
     const fromStage = flag(ins, 'from');
     const srcTree = fromStage !== undefined ? this.stageTree(fromStage) : this.opts.context;
+    const wild = sources.some((x) => /[*?[]/.test(x));
+    const destExistingDir = resolvePath(this.state.fs, dest).meta?.kind === 'dir';
+    // BuildKit: a trailing slash, several sources or a wildcard make dest a directory; so does a
+    // dest that already is one.
+    const destIsDir = destRaw.endsWith('/') || destRaw === '.' || sources.length > 1 || wild || destExistingDir;
+    const base = owner ?? { uid: 0, gid: 0 };
+    const fromContext = fromStage === undefined;
+    const mapMeta = (m: FileMeta): FileMeta => ({
+      ...m,
+      // The client zeroes the ids of context files; --from keeps the source's ids.
+      uid: owner ? owner.uid : fromContext ? 0 : m.uid,
+      gid: owner ? owner.gid : fromContext ? 0 : m.gid,
+      mode: chmod ?? m.mode,
+      partial: m.partial,
+      origin,
+    });
+    // Existing directories keep their owner and mode; new entries get the copied metadata.
+    const put = (path: string, m: FileMeta) => {
+      const cur = this.state.fs.get(path);
+      if (cur?.kind === 'dir' && m.kind === 'dir') return;
+      this.state.fs.set(path, m);
+    };
+    const ensureDir = (path: string, partial: boolean) => {
+      mkdirp(this.state.fs, parentOf(path), { ...base, mode: chmod ?? 0o755, origin });
+      const cur = this.state.fs.get(path);
+      if (cur?.kind === 'dir') {
+        if (partial && !cur.partial) this.state.fs.set(path, { ...cur, partial: true });
+        return;
+      }
+      this.state.fs.set(path, { kind: 'dir', ...base, mode: chmod ?? 0o755, partial: partial || undefined, origin });
+    };
 
-    // Missing parents of the destination: 0755, owned by the --chown ids (BuildKit, fsutil copy).
-    const parentOwner = owner ?? { uid: 0, gid: 0 };
-    const parentDir = destIsDir ? dest : parentOf(dest);
-    mkdirp(this.state.fs, parentDir, { ...parentOwner, mode: chmod ?? 0o755, origin });
+    mkdirp(this.state.fs, destIsDir ? dest : parentOf(dest), { ...base, mode: chmod ?? 0o755, origin });
 
     let copied = 0;
+    let unknownSources = 0;
     for (const src of sources) {
-      const isHeredoc = heredocNames.has(src) || src.startsWith('<<');
-      const srcPath = normalizePath(src, '/');
-      const srcMeta = isHeredoc ? undefined : srcTree?.get(srcPath);
-      const fileMeta = (m: FileMeta): FileMeta => ({
-        ...m,
-        uid: owner ? owner.uid : fromStage !== undefined ? m.uid : 0,
-        gid: owner ? owner.gid : fromStage !== undefined ? m.gid : 0,
-        mode: chmod ?? m.mode,
-        origin,
-      });
-
-      if (srcMeta?.kind === 'dir' && srcTree) {
-        // Copying a directory copies its contents into dest.
-        const existing = this.state.fs.get(dest);
-        if (!existing) this.state.fs.set(dest, { kind: 'dir', ...parentOwner, mode: chmod ?? 0o755, origin });
-        for (const p of descendants(srcTree, srcPath)) {
-          this.state.fs.set(dest + p.slice(srcPath === '/' ? 0 : srcPath.length), fileMeta(srcTree.get(p)!));
-          copied += 1;
-        }
+      const heredoc = ins.heredocs.find((h) => src === `<<${h.name}` || src === `<<-${h.name}`);
+      if (heredoc) {
+        const target = destIsDir ? normalizePath(heredoc.name, dest) : dest;
+        put(target, { kind: 'file', ...base, mode: chmod ?? 0o644, origin });
+        this.writeKnownText(target, heredoc.quoted ? heredoc.content : this.expand(heredoc.content), ins.line);
+        copied += 1;
         continue;
       }
 
-      const target = destIsDir ? normalizePath(baseName(isHeredoc ? src.replace(/^<<-?/, '') : srcPath), dest) : dest;
-      const meta: FileMeta = srcMeta
-        ? fileMeta(srcMeta)
-        : { kind: 'file', uid: owner?.uid ?? 0, gid: owner?.gid ?? 0, mode: chmod ?? (ins.keyword === 'ADD' && /^https?:/.test(src) ? 0o600 : 0o644), origin };
-      this.state.fs.set(target, meta);
-      copied += 1;
+      if (ins.keyword === 'ADD' && /^(https?|git):\/\/|^git@/.test(src)) {
+        // A URL download is 0600 (BuildKit source/http); a git source a directory.
+        if (/\.git(#.*)?$|^git/.test(src)) ensureDir(dest, true);
+        else put(destIsDir ? normalizePath(baseName(src.split('?')[0]), dest) : dest, { kind: 'file', ...base, mode: chmod ?? 0o600, origin });
+        copied += 1;
+        continue;
+      }
 
-      if (isHeredoc) {
-        const h = ins.heredocs.find((x) => src === `<<${x.name}` || src === `<<-${x.name}`);
-        if (h) this.writeKnownText(target, h.quoted ? h.content : this.expand(h.content), ins.line);
+      const srcPath = normalizePath(src, '/');
+      const matches = srcTree && /[*?[]/.test(src)
+        ? [...srcTree.keys()].filter((k) => k !== '/' && parentOf(k) === parentOf(srcPath) && globMatch(baseName(srcPath), baseName(k)))
+        : [srcPath];
+
+      for (const one of matches) {
+        const m = srcTree?.get(one);
+        if (!m) {
+          // Unknown source: a directory when written as one ('.', 'dir/'), else a regular file.
+          unknownSources += 1;
+          const looksDir = src === '.' || src === './' || src.endsWith('/') || /[*?[]/.test(src) ||
+            (ins.keyword === 'ADD' && /\.(tar|tgz|tar\.(gz|bz2|xz|zst))$/.test(src));
+          if (looksDir) ensureDir(dest, true);
+          else put(destIsDir ? normalizePath(baseName(one), dest) : dest, { kind: 'file', ...base, mode: chmod ?? 0o644, origin });
+          copied += 1;
+          continue;
+        }
+
+        if (m.kind === 'dir') {
+          // Copying a directory copies its contents into dest (not the directory itself).
+          const target = matches.length > 1 || wild ? normalizePath(baseName(one), dest) : dest;
+          ensureDir(target, m.partial === true);
+          for (const p of descendants(srcTree!, one)) {
+            put(target + p.slice(one === '/' ? 0 : one.length), mapMeta(srcTree!.get(p)!));
+            copied += 1;
+          }
+          continue;
+        }
+
+        put(destIsDir ? normalizePath(baseName(one), dest) : dest, mapMeta(m));
+        copied += 1;
       }
     }
 
-    if (!srcTree && sources.some((s) => !s.startsWith('<<'))) {
+    if (unknownSources > 0) {
       this.assume(
         `copy-source:${ins.line}`,
-        `COPY sources at line ${ins.line}`,
-        'the build context was not read; COPY sources are taken as regular files with mode 0644',
+        `${ins.keyword} sources at line ${ins.line}`,
+        fromStage !== undefined
+          ? `the sources of ${ins.keyword} --from=${fromStage} are not all known; unknown ones are taken as files with mode 0644 (directories with unknown contents)`
+          : 'the build context was not read; sources are taken as regular files with mode 0644, and directories (".", "dir/") as holding unknown files',
         'medium',
         ins.line,
       );
@@ -432,7 +478,7 @@ class StageSimulator {
         ? 'permission'
         : /already exists|not unique/i.test(msg)
           ? 'conflict'
-          : /no such user|does not exist|unknown user/i.test(msg)
+          : /no such user|does not exist|unknown user|invalid user|invalid group|unable to find/i.test(msg)
             ? 'identity'
             : 'other';
       this.fail(ins, msg, kind);

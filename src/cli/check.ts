@@ -1,8 +1,8 @@
 // `uidctl check`: read the inputs (Dockerfiles, the run command, host folders, config), call the
 // pure analysis, print a report and choose the exit code.
 
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { homedir, userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Io } from './io.js';
@@ -20,6 +20,8 @@ import { renderText } from '../report/text.js';
 import { renderSarif } from '../report/sarif.js';
 import { loadConfig, type Config } from './config.js';
 import { ExpandError } from '../dockerfile/expand.js';
+import { readBuildContext } from './context.js';
+import { gpuDevices } from '../rules/gpu/UID801-gpu-device-denied.js';
 
 const HELP = `Usage: uidctl check [FILE|DIR ...] [options]
 
@@ -37,6 +39,8 @@ Build:
   --builder BUILDER     buildkit (default), classic or buildah
   --build-arg K=V       as docker build --build-arg (repeatable)
   --target STAGE        stop at this stage
+  --context DIR         the build context (default: the Dockerfile's folder); read for modes only
+  --no-context          do not read the build context (COPY sources are then assumed)
 
 Report:
   --format FORMAT       text (default), json or sarif
@@ -58,6 +62,8 @@ const OPTIONS = {
   builder: { type: 'string' },
   'build-arg': { type: 'string', multiple: true },
   target: { type: 'string' },
+  context: { type: 'string' },
+  'no-context': { type: 'boolean' },
   format: { type: 'string' },
   profile: { type: 'string' },
   'fail-on': { type: 'string' },
@@ -153,7 +159,7 @@ function parseBuildArgs(list: string[] | undefined, env: Io['env']): Record<stri
 
 async function hostFactsFor(run: RunContext | undefined, given: HostPathFacts[]): Promise<HostPathFacts[]> {
   if (!run) return given;
-  const wanted = run.mounts.filter((m) => m.kind === 'bind' && m.source).map((m) => m.source!);
+  const wanted = [...run.mounts.filter((m) => m.kind === 'bind' && m.source).map((m) => m.source!), ...gpuDevices(run)];
   const missing = wanted.filter((p) => !given.some((g) => g.path === p));
   if (missing.length === 0) return given;
   const { statHostPaths } = await import('../runtime/host.js');
@@ -249,9 +255,11 @@ export default async function check(args: string[], io: Io): Promise<number> {
   for (const [i, file] of files.entries()) {
     if (paintProgress) io.err(`\rchecking ${i + 1}/${files.length} ${basename(file)}`.padEnd(60));
     const text = readText(file, io.cwd, 'Dockerfile');
+    const contextDir = v['no-context'] ? undefined : resolve(io.cwd, v.context ?? dirname(file));
+    const context = contextDir && existsSync(contextDir) ? readBuildContext(contextDir).tree : undefined;
     let analysis: Analysis;
     try {
-      analysis = analyze({ file, text, builder, engine, profile, buildArgs, target: v.target, run, host, paths: v.path });
+      analysis = analyze({ file, text, builder, engine, profile, buildArgs, target: v.target, run, host, paths: v.path, context });
     } catch (e) {
       if (e instanceof DockerfileSyntaxError) throw new InputError(e.message, e.file, e.line);
       if (e instanceof ExpandError) throw new InputError(e.message, file);

@@ -161,7 +161,10 @@ export interface PythonEnv {
   version: string;
   /** True when the EXTERNALLY-MANAGED marker (PEP 668) is present. */
   externallyManaged: boolean;
-  /** Directory whose bin/ holds pip and the console scripts. */
+  /**
+   * The environment's prefix: its bin/ holds python, pip and the console scripts
+   * (/usr, /usr/local, /opt/conda, /opt/venv).
+   */
   binDir: string;
 }
 
@@ -358,7 +361,7 @@ export interface Fix {
   description: string;
   /** Concrete text: a command, run flags, or Dockerfile lines. */
   snippet?: string;
-  /** Applied by `fix --write` only when true. */
+  /** True when the edit can be applied without review; every fix so far is a suggestion. */
   safe: boolean;
   /** For safe Dockerfile edits: replace these lines with the text. */
   edit?: { file: string; startLine: number; endLine: number; text: string };

@@ -53,6 +53,19 @@ export interface ProbeGpu {
   openRw: boolean;
 }
 
+/** A path asked for with UIDCTL_PROBE_PATHS (uidctl verify --path). */
+export interface ProbePath {
+  path: string;
+  exists: boolean;
+  uid: number | null;
+  gid: number | null;
+  mode: string | null;
+  kind: ProbeMount['kind'];
+  readable: boolean;
+  /** A folder: an entry can be created in it; a file: it opens for appending; missing: it can be created. */
+  writable: boolean;
+}
+
 export interface ProbeReport {
   probe: 'uidctl';
   probeVersion: number;
@@ -77,6 +90,7 @@ export interface ProbeReport {
   pip: string | null;
   sudo: ProbeSudo;
   gpu: ProbeGpu[];
+  paths: ProbePath[];
 }
 
 /** The input is not a probe report; the message names the first bad field. */
@@ -171,6 +185,23 @@ function mount(v: unknown, where: string): ProbeMount {
   };
 }
 
+function probePath(v: unknown, where: string): ProbePath {
+  const x = obj(v, where);
+  const kind = x.kind === null ? null : str(x.kind, `${where}.kind`);
+  if (kind !== null && !KINDS.has(kind)) fail(`${where}.kind`, 'dir, file, char, symlink or other', kind);
+
+  return {
+    path: str(x.path, `${where}.path`),
+    exists: bool(x.exists, `${where}.exists`),
+    uid: intOrNull(x.uid, `${where}.uid`),
+    gid: intOrNull(x.gid, `${where}.gid`),
+    mode: modeStr(x.mode, `${where}.mode`),
+    kind: kind as ProbePath['kind'],
+    readable: bool(x.readable, `${where}.readable`),
+    writable: bool(x.writable, `${where}.writable`),
+  };
+}
+
 function python(v: unknown): ProbePython | null {
   if (v === null) return null;
   const p = obj(v, 'python');
@@ -261,6 +292,7 @@ export function parseProbeReport(text: string): ProbeReport {
       message: strOrNull(sudo.message, 'sudo.message'),
     },
     gpu: arr(d.gpu, 'gpu').map((g, i) => gpu(g, `gpu[${i}]`)),
+    paths: d.paths === undefined ? [] : arr(d.paths, 'paths').map((x, i) => probePath(x, `paths[${i}]`)),
   };
 }
 

@@ -13,6 +13,7 @@ export const PROBE_SCRIPT = `# uidctl probe: reports who this shell runs as and 
 # kernel's own answer, read-only mounts, dropped capabilities and ACLs included. With
 # UIDCTL_PROBE_WRITE=test it uses \`test -w\` instead and creates nothing (dash and busybox
 # then assume root may write anywhere). UIDCTL_PROBE_SUDO=0 skips \`sudo -n true\`.
+# UIDCTL_PROBE_PATHS (one path a line) adds those paths to the report.
 # Usage: uidctl probe --script | docker exec -i CONTAINER sh > probe.json
 umask_now=$(umask)
 set -f
@@ -423,5 +424,42 @@ for d in /dev/nvidia*; do
   printf ',"openRw":'; jbool "$d_o"
   printf '}'
 done
+printf ']'
+
+# Paths asked for: a folder is writable when an entry can be created in it, a file when it can
+# be opened for appending (nothing is written), a missing path when it could be created.
+printf ',"paths":['
+first=1
+o_ifs=$IFS
+IFS=$NL
+for x in \${UIDCTL_PROBE_PATHS:-}; do
+  IFS=$o_ifs
+  [ "$first" = 1 ] || printf ','
+  first=0
+  x_e=0
+  x_r=0
+  [ -e "$x" ] && x_e=1
+  if [ -d "$x" ]; then
+    [ -r "$x" ] && [ -x "$x" ] && x_r=1
+    x_w=$(can_create "$x")
+  elif [ -e "$x" ]; then
+    [ -r "$x" ] && x_r=1
+    x_w=0
+    if [ "$mode_w" = test ]; then
+      [ -w "$x" ] && x_w=1
+    elif [ -f "$x" ] && (: >> "$x") 2>/dev/null; then
+      x_w=1
+    fi
+  else
+    x_w=$(can_make "$x")
+  fi
+  printf '{"path":'; js "$x"
+  printf ',"exists":'; jbool "$x_e"
+  printf ','; jstat "$x"
+  printf ',"readable":'; jbool "$x_r"
+  printf ',"writable":'; jbool "$x_w"
+  printf '}'
+done
+IFS=$o_ifs
 printf ']}\\n'
 `;

@@ -67,14 +67,15 @@ export function renderText(results: Reported[], opts: TextOptions): string {
 
     if (a.runtime.errors.length === 0 && a.keyPaths.length > 0) {
       out.push('');
-      out.push(paint('dim', `  ${pad('path', 44)}${pad('read', 6)}${pad('write', 7)}on`));
+      const width = Math.min(60, Math.max(...a.keyPaths.map((k) => k.path.length + k.role.length + 3)) + 1);
+      out.push(paint('dim', `  ${pad('path', width)}${pad('read', 6)}${pad('write', 7)}on`));
       for (const k of a.keyPaths) {
         const v = (op: string) => a.verdicts.find((x) => x.path === k.path && x.op === op);
         const read = verdictCell(v('read'));
         const write = verdictCell(v('write') ?? v('create'));
         const where = (v('write') ?? v('create') ?? v('read'))?.where ?? '';
         const colour = (s: string) => (s === 'NO' || s === 'ro' ? paint('red', s) : s === 'missing' ? paint('yellow', s) : s);
-        out.push(`  ${pad(`${k.path} (${k.role})`, 44)}${colour(pad(read || '-', 6))}${colour(pad(write || '-', 7))}${where === 'image' ? 'image' : `mount ${where}`}`);
+        out.push(`  ${pad(`${k.path} (${k.role})`, width)}${colour(pad(read || '-', 6))}${colour(pad(write || '-', 7))}${where === 'image' ? 'image' : `mount ${where}`}`);
       }
     }
 

@@ -29,6 +29,7 @@ import UID602 from './build/UID602-build-identity.js';
 import UID603 from './build/UID603-unmodelled-command.js';
 import UID604 from './build/UID604-build-step-failed.js';
 import UID701 from './model/UID701-assumption.js';
+import UID801 from './gpu/UID801-gpu-device-denied.js';
 
 export const RULES: readonly Rule[] = [
   UID101, UID102, UID103, UID104, UID105,
@@ -38,6 +39,7 @@ export const RULES: readonly Rule[] = [
   UID501, UID502, UID503, UID504, UID505,
   UID601, UID602, UID603, UID604,
   UID701,
+  UID801,
 ];
 
 /** Find a rule by id or kebab name, case-insensitively. */

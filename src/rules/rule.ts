@@ -4,7 +4,7 @@
 import type { Analysis, Profile } from '../analyze.js';
 import type { Finding, Fix, Severity } from '../model/types.js';
 
-export type RuleCategory = 'identity' | 'mounts' | 'python' | 'sudo' | 'services' | 'build' | 'model';
+export type RuleCategory = 'identity' | 'mounts' | 'python' | 'sudo' | 'services' | 'build' | 'model' | 'gpu';
 
 /** What a check reports; the framework adds id, severity and the file. */
 export interface RuleReport {
@@ -25,7 +25,7 @@ export interface RuleMeta {
   description: string;
   category: RuleCategory;
   severity: Record<Profile, Severity | 'off'>;
-  /** 'safe': `fix --write` may apply it; 'suggestion': shown only. */
+  /** 'safe': applicable without review; 'suggestion': for a person to judge. */
   fix: 'safe' | 'suggestion' | 'none';
 }
 
@@ -48,6 +48,11 @@ export function identityLine(a: AnalysisView): number {
   return a.sim.target.lines.user ?? a.sim.target.lines.from;
 }
 
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** Rules list fixes as alternatives ("Or ..."); the first one reads as the main advice. */
 export function toFinding(rule: Rule, r: RuleReport, a: AnalysisView): Finding {
   return {
     ruleId: rule.id,
@@ -55,7 +60,7 @@ export function toFinding(rule: Rule, r: RuleReport, a: AnalysisView): Finding {
     message: r.message,
     why: r.why,
     location: { file: a.file, line: r.line ?? identityLine(a) },
-    fixes: r.fixes,
+    fixes: r.fixes.map((f, i) => (i === 0 && f.description.startsWith('Or ') ? { ...f, description: capitalize(f.description.slice(3)) } : f)),
     dependsOn: r.dependsOn ?? [],
   };
 }

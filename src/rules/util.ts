@@ -43,3 +43,24 @@ export function startCommand(a: AnalysisView): string[] {
 export function textLine(a: AnalysisView, path: string): number | undefined {
   return a.image.texts[path]?.line;
 }
+
+/**
+ * The build ARG that sets the uid of the user the image creates (`useradd -u ${USER_UID}`), so
+ * a fix can be a --build-arg instead of an edit.
+ */
+export function uidBuildArg(a: AnalysisView): string | undefined {
+  const stage = a.df.stages[a.sim.target.index];
+  const args = new Set(
+    [...a.df.globalArgs, ...(stage?.instructions ?? [])]
+      .filter((i) => i.keyword === 'ARG')
+      .map((i) => i.args.split('=')[0].trim()),
+  );
+
+  for (const ins of stage?.instructions ?? []) {
+    if (ins.keyword !== 'RUN') continue;
+    const m = /\b(?:useradd|adduser)\b[^;&|]*?(?:-u|--uid)[ =]+["']?\$\{?(\w+)\}?/.exec(ins.args);
+    if (m && args.has(m[1])) return m[1];
+  }
+
+  return undefined;
+}

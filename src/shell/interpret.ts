@@ -16,7 +16,7 @@ import type {
 import type { ImageState, Op, Verdict } from '../model/types.js';
 import { DOCKER_DEFAULT_CAPS, evaluate } from '../access/evaluate.js';
 import type { View } from '../access/evaluate.js';
-import { baseName, childrenOf, normalizePath, resolvePath } from '../image/fs.js';
+import { baseName, childrenOf, normalizePath, parentOf as parentOfPath, resolvePath } from '../image/fs.js';
 import { parseGroup, parsePasswd, resolveExecUser } from '../image/accounts.js';
 import { parseShell } from './parse.js';
 import { expandWordStatic, globMatch } from './words.js';
@@ -81,6 +81,8 @@ interface Shared {
   file: string;
   line: number;
   registry: Record<string, CommandHandler>;
+  /** Nested function calls, to stop a function that calls itself forever. */
+  calls: number;
   failedAt?: { line: number; command: string; stderr: string[] };
 }
 
@@ -118,13 +120,6 @@ function flavorOf(state: ImageState): Flavor {
   return 'dash';
 }
 
-/** Quote a string for the shell so that it reads back as one literal word. */
-export function shellQuote(s: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s)) return s;
-
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 /**
  * Run a RUN command (or any shell script) against init.state. The state is changed in place;
  * the outcome says whether the step fails and with which messages.
@@ -136,6 +131,7 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     file: init.file,
     line: init.line,
     registry: init.registry ?? defaultRegistry(),
+    calls: 0,
   };
   const frame: Frame = {
     ident: init.ident,
@@ -160,7 +156,9 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
 
   if (typeof script === 'string') {
     const parsed = w.parse(script);
-    if ('error' in parsed) return { status: 2, stderr: [parsed.error], failedAt: failure(init.line, script, [parsed.error]) };
+    if ('error' in parsed) {
+      return { status: 2, stderr: [parsed.error], failedAt: failure(init.line, script, [parsed.error]) };
+    }
     script = parsed.script;
   }
 
@@ -228,7 +226,10 @@ class Walker {
     } catch (e) {
       if (!(e instanceof ShellSyntaxError)) throw e;
       const n = e.lineOffset + 1;
-      const msg = this.f.flavor === 'dash' ? `${this.f.argv0}: ${n}: Syntax error: ${e.message}` : `${this.f.argv0}: line ${n}: syntax error: ${e.message}`;
+      const msg =
+        this.f.flavor === 'dash'
+          ? `${this.f.argv0}: ${n}: Syntax error: ${e.message}`
+          : `${this.f.argv0}: line ${n}: syntax error: ${e.message}`;
 
       return { error: msg };
     }
@@ -371,7 +372,7 @@ class Walker {
       items = [];
       for (const w of c.items) {
         const e = this.expand(w);
-        if (!e.exact) {
+        if (!e.exact || e.partialGlobs.length > 0) {
           this.note(`the items of the for loop over ${c.name} cannot be told`, `for ${c.name}`);
           return { status: 'unknown', out: undefined };
         }
@@ -448,10 +449,17 @@ class Walker {
     // Expand the words first: a command whose words cannot be told is not run.
     const argv: string[] = [];
     let exact = true;
+    const partialGlobs: string[] = [];
     for (const w of c.args) {
       const e = this.expand(w);
       exact &&= e.exact;
       argv.push(...e.fields);
+      partialGlobs.push(...e.partialGlobs);
+    }
+    // A glob over a directory whose listing is partial runs on the entries the model knows;
+    // removing is complete anyway, anything else may have touched more.
+    if (partialGlobs.length > 0 && argv.length > 0 && baseName(argv[0]) !== 'rm') {
+      this.note(`${partialGlobs.join(', ')} may match entries the model does not list`, text, partialGlobs);
     }
 
     const assigns: [string, string, boolean][] = c.assigns.map((a) => {
@@ -508,6 +516,11 @@ class Walker {
   }
 
   private callFunction(body: Command, argv: string[], stdin: string | undefined): Res {
+    if (this.sh.calls > 64) {
+      this.note(`function ${argv[0]} recurses deeper than the model follows`, argv.join(' '));
+      return { status: 'unknown', out: undefined };
+    }
+    this.sh.calls += 1;
     const saved = this.f.positional;
     this.f.positional = argv.slice(1);
     try {
@@ -517,6 +530,7 @@ class Walker {
       return { status: e.status, out: '' };
     } finally {
       this.f.positional = saved;
+      this.sh.calls -= 1;
     }
   }
 
@@ -590,8 +604,11 @@ class Walker {
         }
         this.f.umask = parseInt(args[0], 8);
         return { status: 0, out: '' };
-      case 'exit':
-        throw new ExitSignal(args.length > 0 ? Number(args[0]) & 255 : this.f.last);
+      case 'exit': {
+        const status = args.length > 0 ? Number(args[0]) & 255 : this.f.last;
+        if (status !== 0 && args.length > 0) this.sh.failedAt = failure(this.line(), text, []);
+        throw new ExitSignal(status);
+      }
       case 'return':
         throw new ReturnSignal(args.length > 0 ? Number(args[0]) & 255 : this.f.last);
       case 'shift': {
@@ -628,7 +645,9 @@ class Walker {
       const why = errnoText(v.errno ?? 'ENOENT');
       const n = this.f.lineOffset + 1;
       if (this.f.flavor === 'dash') return fail(2, `${this.f.argv0}: ${n}: cd: can't cd to ${dest}`);
-      if (this.f.flavor === 'ash') return fail(2, `${this.f.argv0}: cd: line ${n}: can't cd to ${dest}: ${why}`);
+      if (this.f.flavor === 'ash') {
+        return fail(2, `${this.f.argv0}: cd: line ${n}: can't cd to ${dest}: ${why}`);
+      }
       return fail(1, `${this.f.argv0}: line ${n}: cd: ${dest}: ${why}`);
     }
 
@@ -681,7 +700,11 @@ class Walker {
     if (stdin === '') return { status: 1, out: '' };
     const line = stdin.split('\n')[0];
     const words = line.trim().split(/[ \t]+/);
-    names.forEach((n, i) => this.setVar(n, i === names.length - 1 ? words.slice(i).join(' ') : (words[i] ?? ''), true));
+    // The last name takes the rest of the line (XCU read).
+    names.forEach((n, i) => {
+      const value = i === names.length - 1 ? words.slice(i).join(' ') : (words[i] ?? '');
+      this.setVar(n, value, true);
+    });
 
     return { status: 0, out: '' };
   }
@@ -706,7 +729,12 @@ class Walker {
    * file is opened (created or truncated) before the command runs, as the shell does; if that
    * fails the command does not run.
    */
-  private redirected(redirs: Redirect[], stdin: string | undefined, text: string, run: (stdin: string | undefined) => Res): Res {
+  private redirected(
+    redirs: Redirect[],
+    stdin: string | undefined,
+    text: string,
+    run: (stdin: string | undefined) => Res,
+  ): Res {
     let input = stdin;
     let outFile: { path: string; append: boolean } | undefined;
     let toNull = false;
@@ -843,6 +871,22 @@ class Walker {
     if (r.notDir) return errnoText('ENOTDIR');
     if (r.meta?.kind === 'dir') return 'Is a directory';
 
+    if (!r.meta) {
+      const parent = resolvePath(fs, r.missingAt ?? '/');
+      // open(O_CREAT) makes one entry: a missing parent is ENOENT, unless its existence is
+      // only unknown (a partial listing).
+      if (r.missingAt !== undefined && r.missingAt !== parentOfPath(r.path) && !r.unknown) {
+        const walk = this.access(r.missingAt, 'chdir');
+        return errnoText(!walk.allowed && walk.errno === 'EACCES' ? 'EACCES' : 'ENOENT');
+      }
+      if (parent.meta && parent.meta.kind !== 'dir') return errnoText('ENOTDIR');
+      if (r.unknown && r.missingAt !== parentOfPath(r.path)) {
+        // Its directory is not listed: the file is written there, but no entry is invented
+        // for directories whose owner the model does not know.
+        this.note(`${r.path} is written inside directories the model does not list`, 'write', [r.path]);
+        return undefined;
+      }
+    }
     const v = this.access(r.path, r.meta ? 'write' : 'create');
     if (!v.allowed) return errnoText(v.errno ?? 'EACCES');
 
@@ -945,7 +989,6 @@ class Walker {
         r = { status: e.status, out: '' };
       }
       this.f.last = r.status;
-      this.f.lineOffset = sub.f.lineOffset >= this.f.lineOffset ? this.f.lineOffset : this.f.lineOffset;
 
       return r.out === undefined || r.status === 'unknown' ? null : r.out;
     };
@@ -956,7 +999,8 @@ class Walker {
    * expandWordStatic, then field splitting of unquoted expansions on blanks (XCU 2.6.5), tilde
    * and pathname expansion against the known tree (2.6.6).
    */
-  expand(w: Word): { fields: string[]; exact: boolean } {
+  expand(w: Word): { fields: string[]; exact: boolean; partialGlobs: string[] } {
+    const partialGlobs: string[] = [];
     const env = this.envLookup();
     const hook = this.substHook();
     let exact = true;
@@ -1023,11 +1067,14 @@ class Walker {
         continue;
       }
       const g = this.glob(f.pat);
-      if (!g.exact) exact = false;
-      out.push(...(g.matches.length > 0 ? g.matches : [f.s]));
+      if (!g.exact) partialGlobs.push(f.s);
+      // A pattern over a partial listing that matched nothing known is dropped rather than
+      // passed on literally: the real shell would have found something or nothing.
+      if (g.matches.length > 0) out.push(...g.matches);
+      else if (g.exact) out.push(f.s);
     }
 
-    return { fields: out, exact };
+    return { fields: out, exact, partialGlobs };
   }
 
   /** A pattern word for case: quoted parts match themselves. undefined when not known. */
@@ -1126,7 +1173,8 @@ class Walker {
       access: (path, op) => self.access(path, op),
       unknown: (reason, paths) => self.note(reason, text, paths ?? []),
       trace: () => undefined,
-      runArgv: (argv, ident, input) => self.child(ident, (w) => w.run(argv, true, input, argv.join(' ')), input),
+      runArgv: (argv, ident, input) =>
+        self.child(ident, (w) => w.run(argv, true, input, argv.join(' '))),
       runScript: (src, ident, args) =>
         self.child(ident, (w) => {
           const parsed = w.parse(src);
@@ -1156,13 +1204,14 @@ class Walker {
    * Run something in a child process, optionally as another identity. Its stderr is returned
    * (not printed) so the handler that started it passes it on.
    */
-  private child(ident: BuildIdentity | undefined, run: (w: Walker) => Res, _stdin?: string): CmdResult {
+  private child(ident: BuildIdentity | undefined, run: (w: Walker) => Res): CmdResult {
     const err: string[] = [];
     const over: Partial<Frame> = { err, depth: this.f.depth + 1 };
     if (ident) {
       over.ident = ident;
       // su, sudo, gosu and runuser set HOME (and USER/LOGNAME) for the target user.
-      over.env = { ...this.f.env, HOME: ident.home, ...(ident.name ? { USER: ident.name, LOGNAME: ident.name } : {}) };
+      const names: Record<string, string> = ident.name ? { USER: ident.name, LOGNAME: ident.name } : {};
+      over.env = { ...this.f.env, HOME: ident.home, ...names };
     }
     const w = new Walker(this.sh, fork(this.f, over));
     let r: Res;

@@ -114,3 +114,21 @@ describe('evaluate: the kernel\'s permission rules', () => {
     assert.match(v.reasons.join(' '), /not known to exist/);
   });
 });
+
+describe('creating a path with missing parents (mkdir -p)', () => {
+  test('allowed when the deepest existing directory is writable', () => {
+    const v = evaluate(user(1000), view, '/home/alice/.local/lib/python3.11/site-packages', 'create');
+    assert.equal(v.allowed, true);
+    assert.match(v.reasons.at(-1)!, /missing parents needs write and search on \/home\/alice/);
+  });
+
+  test('denied when it is not', () => {
+    const v = evaluate(user(1000), view, '/etc/app/conf.d', 'create');
+    assert.equal(v.allowed, false);
+    assert.equal(v.errno, 'EACCES');
+  });
+
+  test('reading under a missing parent stays ENOENT', () => {
+    assert.equal(evaluate(user(1000), view, '/etc/app/conf.d', 'read').errno, 'ENOENT');
+  });
+});

@@ -163,7 +163,13 @@ export function jupyterSpec(image: string, o: JupyterOptions): Spec {
       },
     ],
     condaPrefix: '/opt/conda',
-    texts: { '/etc/sudoers': SUDOERS },
+    // base-notebook's jupyter_server_config.py (docker-stacks images/base-notebook/) listens on
+    // every interface; the token stays at its random default.
+    texts: {
+      '/etc/sudoers': SUDOERS,
+      '/etc/jupyter/jupyter_server_config.py':
+        "c = get_config()\nc.ServerApp.ip = '0.0.0.0'\nc.ServerApp.open_browser = False\nc.FileContentsManager.delete_to_trash = False\n",
+    },
     assumptions: [
       ['jupyter-modes', '/opt/conda', 'modes under /opt/conda and /home/jovyan are derived from ' +
         'fix-permissions (group users, g+rwX, dirs +6000), not observed in a running image.', 'medium'],

@@ -16,6 +16,7 @@ import type {
 import { parseGroup, parsePasswd } from '../accounts.js';
 import { newTree, parentOf } from '../fs.js';
 import { emptyConfig } from '../state.js';
+import { refreshDerived } from '../../shell/commands/config.js';
 
 /**
  * One path: [path, kind, 'owner:group' (names or numbers), mode, symlink target].
@@ -212,7 +213,7 @@ export function buildState(spec: Spec, key: string, base: string): ImageState {
     confidence,
   }));
 
-  return {
+  const state: ImageState = {
     base,
     distro: spec.distro,
     accounts: { passwd, group, passwords, loginDefs: { ...spec.loginDefs } },
@@ -229,6 +230,12 @@ export function buildState(spec: Spec, key: string, base: string): ImageState {
     assumptions,
     provenance: spec.cites.map((cite) => ({ source: 'catalog', ref: key, cite })),
   };
+  // sshd and Jupyter settings come from the texts, the same way as after a RUN. The sudoers
+  // parser also checks file owners and modes, which the catalog does not always list.
+  refreshDerived(state);
+  if (state.sudoers.length === 0) state.sudoers = sudoers;
+
+  return state;
 }
 
 // ---------------------------------------------------------------- families and lookups

@@ -11,7 +11,7 @@ export default defineRule({
     const p = a.runtime.process;
     if (p.hasPasswdEntry || a.runtime.errors.length > 0) return;
 
-    const home = p.homeFrom === 'env' ? `HOME is ${p.home} (set by -e HOME)` : 'HOME falls back to /';
+    const home = p.homeFrom === 'env' ? `HOME is ${p.home} (from the environment)` : 'HOME falls back to /';
     report({
       message: `uid ${p.uid} has no entry in the image's /etc/passwd: the prompt shows "I have no name!", ${home}, and the group is ${p.gid}${p.gid === 0 ? ' (root)' : ''}.`,
       why:

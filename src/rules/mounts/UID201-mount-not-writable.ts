@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { firstReason, hostFacts, who } from '../util.js';
+import { firstReason, hostFacts, uidBuildArg, who } from '../util.js';
 
 export default defineRule({
   id: 'UID201',
@@ -22,9 +22,17 @@ export default defineRule({
       const ownerText = owner ? `${owner.uid}:${owner.gid}` : 'another user';
       const fixes = [];
 
+      const arg = uidBuildArg(a);
+      if (m.kind === 'bind' && arg && owner && owner.uid !== 0) {
+        fixes.push({
+          description: `Rebuild the image with its user at the folder owner's uid: the Dockerfile already takes it as ARG ${arg}.`,
+          snippet: `docker build --build-arg ${arg}=${owner.uid} .`,
+          safe: false,
+        });
+      }
       if (m.kind === 'bind') {
         fixes.push({
-          description: `Run as the folder's owner${owner ? ` (uid ${owner.uid})` : ''}, e.g. with your own ids when you own it.`,
+          description: `Or run as the folder's owner${owner ? ` (uid ${owner.uid})` : ''}; without a passwd entry for that uid, HOME becomes /.`,
           snippet: owner ? `--user ${owner.uid}:${owner.gid}` : '--user "$(id -u):$(id -g)"',
           safe: false,
         });
@@ -33,7 +41,7 @@ export default defineRule({
           snippet: `sudo chown -R ${p.uid}:${p.gid} ${m.source}`,
           safe: false,
         });
-        fixes.push({
+        if (!arg) fixes.push({
           description: 'Or build the image user with the host uid so both agree.',
           snippet: `ARG UID=${owner?.uid ?? 1000}\nRUN useradd --create-home --uid $UID app\nUSER app\n# docker build --build-arg UID=$(id -u) .`,
           safe: false,

@@ -1,5 +1,6 @@
 import { defineRule } from '../rule.js';
 import { firstReason, who } from '../util.js';
+import { normalizePath } from '../../image/fs.js';
 
 // pip's decide_user_install() (pip/_internal/commands/install.py): when site-packages is not
 // writable and user site-packages are enabled (not a venv, no PYTHONNOUSERSITE), pip prints
@@ -23,7 +24,7 @@ export default defineRule({
     const v = a.check(py.sitePackages, 'write');
     if (v.allowed || v.errno === 'ENOENT') return;
 
-    const userSite = `${p.home}/.local/lib/python${py.version}/site-packages`;
+    const userSite = normalizePath(`${p.home}/.local/lib/python${py.version}/site-packages`);
     const userSiteEnabled = py.kind !== 'venv' && !p.env.PYTHONNOUSERSITE;
     const userSiteOk = a.check(userSite, 'create').allowed || a.check(`${p.home}/.local`, 'create').allowed || a.check(p.home, 'write').allowed;
     const falls = userSiteEnabled && userSiteOk;
@@ -40,7 +41,7 @@ export default defineRule({
     report({
       message: falls
         ? `\`pip install\` as ${who(a)} cannot write ${py.sitePackages}: pip falls back to a user installation in ${userSite} ("Defaulting to user installation because normal site-packages is not writeable").`
-        : `\`pip install\` as ${who(a)} will fail: ${py.sitePackages} is not writable and ${userSiteEnabled ? `${p.home}/.local cannot be created either` : 'user installs are off in this environment'} (ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied).`,
+        : `\`pip install\` as ${who(a)} will fail: ${py.sitePackages} is not writable and ${userSiteEnabled ? `${normalizePath(`${p.home}/.local`)} cannot be created either` : 'user installs are off in this environment'} (ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied).`,
       why: `pip writes into the site-packages of ${py.python}. ${firstReason(v)}.`,
       dependsOn: v.dependsOn,
       fixes,

@@ -1,5 +1,6 @@
 import { defineRule } from '../rule.js';
 import { firstReason, who } from '../util.js';
+import { normalizePath } from '../../image/fs.js';
 
 export default defineRule({
   id: 'UID305',
@@ -13,7 +14,7 @@ export default defineRule({
     if (p.uid === 0 || a.runtime.errors.length > 0) return;
     // HOME problems are reported once, by UID102/UID103.
     if (!a.identity.homeWritable) return;
-    const path = `${p.home}/.cache`;
+    const path = normalizePath(`${p.home}/.cache`);
     const v = a.check(path, 'create');
     if (v.allowed) return;
 

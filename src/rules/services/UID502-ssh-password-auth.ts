@@ -10,10 +10,13 @@ export default defineRule({
   fix: 'suggestion',
   check(a, report) {
     if (!a.image.packages['openssh-server']) return;
-    const pw = a.image.sshd.passwordAuthentication?.toLowerCase();
+    // sshd's compiled-in default is PasswordAuthentication yes (sshd_config(5)); Debian and
+    // Ubuntu ship the line commented out, so an image that never sets it accepts passwords.
+    const pw = a.image.sshd.passwordAuthentication?.toLowerCase() ?? 'yes';
     const empty = a.image.sshd.permitEmptyPasswords?.toLowerCase() === 'yes';
-    if (pw !== 'yes' && !empty) return;
     const withPassword = Object.entries(a.image.accounts.passwords).filter(([, s]) => s === 'set' || s === 'empty').map(([n]) => n);
+    const explicit = a.image.sshd.passwordAuthentication !== undefined;
+    if (!empty && (pw !== 'yes' || (!explicit && withPassword.length === 0))) return;
 
     report({
       message: `sshd accepts ${empty ? 'empty passwords' : 'password logins'}${withPassword.length ? ` and the build sets a password for ${withPassword.join(', ')}` : ''}: passwords baked into an image are readable by anyone who has the image.`,

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { isPublicIp, jupyterStart } from './jupyter.js';
+import { isPublicIp, jupyterStart, publishedOnLoopbackOnly } from './jupyter.js';
 
 export default defineRule({
   id: 'UID505',
@@ -10,8 +10,8 @@ export default defineRule({
   fix: 'suggestion',
   check(a, report) {
     const j = jupyterStart(a);
-    if (!j || j.token !== '' || (a.image.jupyter.password ?? '') !== '') return;
-    if (!isPublicIp(j.ip)) return;
+    if (!j || j.token !== '' || (j.password ?? '') !== '') return;
+    if (!isPublicIp(j.ip) || publishedOnLoopbackOnly(a)) return;
 
     report({
       message: `Jupyter listens on ${j.ip} with an empty token: anyone who reaches the port can run code in the container.`,

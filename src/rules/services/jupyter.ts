@@ -9,6 +9,7 @@ export interface JupyterStart {
   allowRoot: boolean;
   /** undefined: default (random token); '' disabled. */
   token?: string;
+  password?: string;
   ip?: string;
   line?: number;
 }
@@ -29,6 +30,7 @@ export function jupyterStart(a: AnalysisView): JupyterStart | null {
     argv,
     allowRoot: a.image.jupyter.allowRoot === true,
     token: a.image.jupyter.token,
+    password: a.image.jupyter.password,
     ip: a.image.jupyter.ip,
     line: a.sim.target.lines.cmd ?? a.sim.target.lines.entrypoint,
   };
@@ -39,6 +41,7 @@ export function jupyterStart(a: AnalysisView): JupyterStart | null {
     if (m) {
       const v = unquote(m[2]);
       if (m[1] === 'token') out.token = v;
+      if (m[1] === 'password') out.password = v;
       if (m[1] === 'allow_root') out.allowRoot = v === 'True' || v === 'true';
       if (m[1] === 'ip') out.ip = v;
     }
@@ -51,4 +54,11 @@ export function jupyterStart(a: AnalysisView): JupyterStart | null {
 
 export function isPublicIp(ip: string | undefined): boolean {
   return ip === '0.0.0.0' || ip === '*' || ip === '::' || ip === '';
+}
+
+/** True when every published port is bound to the loopback address only (-p 127.0.0.1:8888:8888). */
+export function publishedOnLoopbackOnly(a: AnalysisView): boolean {
+  const ports = a.run?.publish ?? [];
+
+  return ports.length > 0 && ports.every((p) => /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]):/.test(p));
 }

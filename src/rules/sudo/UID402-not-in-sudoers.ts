@@ -18,7 +18,12 @@ export default defineRule({
       message: `${who(a)} cannot use sudo: ${s.reason}.`,
       why: 'sudo allows only the users and groups its sudoers files name; everyone else gets "is not in the sudoers file", and a rule without NOPASSWD asks for a password the user may not have.',
       fixes: [
-        { description: 'Allow only the commands the user needs.', snippet: `RUN echo '${name} ALL=(root) NOPASSWD: /usr/bin/apt-get' > /etc/sudoers.d/${name} && chmod 0440 /etc/sudoers.d/${name}`, safe: false },
+        { description: 'Do the root work at build time, before USER, so the user never needs sudo.', snippet: `USER root\nRUN COMMAND\nUSER ${name}`, safe: false },
+        {
+          description: 'Or allow one root-owned script that does exactly the task (not a shell, an editor or a package manager, which all hand out root).',
+          snippet: `RUN echo '${name} ALL=(root) NOPASSWD: /usr/local/sbin/fix-permissions' > /etc/sudoers.d/${name} && chmod 0440 /etc/sudoers.d/${name}`,
+          safe: false,
+        },
       ],
     });
   },

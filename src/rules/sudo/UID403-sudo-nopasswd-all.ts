@@ -1,9 +1,20 @@
 import { defineRule } from '../rule.js';
 
+// Commands that hand out a root shell when run through sudo: shells, interpreters, editors and
+// tools with a command-running option (the GTFOBins "sudo" list names many more).
+const SHELL_LIKE = /(^|\/)(ba|da|z|k|c|tc|fi)?sh$|(^|\/)(python[\d.]*|perl|ruby|node|env|vi|vim|nano|less|more|find|apt|apt-get|dpkg|pip[\d.]*|su|bash|tee|cp|mv|chmod|chown|docker)$/;
+
+export function givesRootShell(commands: string): boolean {
+  return commands
+    .split(',')
+    .map((c) => c.trim().split(/\s+/)[0])
+    .some((c) => c === 'ALL' || SHELL_LIKE.test(c));
+}
+
 export default defineRule({
   id: 'UID403',
   name: 'sudo-nopasswd-all',
-  description: 'A sudoers rule lets a user or group run any command as root without a password.',
+  description: 'A sudoers rule lets a user or group become root without a password (ALL, a shell, or a command that can start one).',
   category: 'sudo',
   severity: { dev: 'info', prod: 'error' },
   fix: 'suggestion',
@@ -11,13 +22,19 @@ export default defineRule({
     if (!a.image.packages.sudo) return;
 
     for (const r of a.image.sudoers) {
-      if (!r.nopasswd || !/\bALL\b/.test(r.commands) || r.who === 'root') continue;
+      if (!r.nopasswd || r.who === 'root' || !givesRootShell(r.commands)) continue;
+      const all = /\bALL\b/.test(r.commands);
       report({
-        message: `${r.who} may run any command as root without a password (${r.file}): the non-root USER is root in all but name.`,
-        why: 'NOPASSWD: ALL turns every process of that user into a root process one command away; it undoes the point of running as non-root.',
+        message: `${r.who} may ${all ? 'run any command' : `run ${r.commands}`} as root without a password (${r.file}): the non-root USER is root in all but name.`,
+        why: 'NOPASSWD for ALL, a shell, an interpreter or a tool that can run other commands turns every process of that user into a root process one command away; it undoes the point of running as non-root.',
         line: r.line ?? a.image.texts[r.file]?.line,
         fixes: [
-          { description: 'Limit the rule to the commands really needed, or drop sudo and do the root work at build time.', snippet: `${r.who} ALL=(root) NOPASSWD: /usr/bin/apt-get`, safe: false },
+          { description: 'Do the root work at build time and drop the rule (and sudo).', snippet: `RUN rm -f ${r.file}`, safe: false },
+          {
+            description: 'Or allow one root-owned script that does exactly the task, and nothing else.',
+            snippet: `${r.who} ALL=(root) NOPASSWD: /usr/local/sbin/fix-permissions`,
+            safe: false,
+          },
         ],
       });
     }

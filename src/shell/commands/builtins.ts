@@ -65,7 +65,9 @@ export function isHarmless(name: string, argv: string[]): boolean {
   if (/^python3?(\.\d+)?$/.test(name) || INLINE_OK.has(name)) {
     return rest[0] === '-c' || rest[0] === '-e' || (rest[0] === '-m' && rest[1] === 'site');
   }
-  if (name === 'dpkg') return rest.length > 0 && /^(-l|-s|-L|-S|--print-architecture|--list|--status)$/.test(rest[0]);
+  if (name === 'dpkg') {
+    return rest.length > 0 && /^(-l|-s|-L|-S|--print-architecture|--list|--status)$/.test(rest[0]);
+  }
   if (name === 'rpm') return rest.length > 0 && /^-q/.test(rest[0]);
   if (name === 'apk') return rest[0] === 'info';
 
@@ -73,6 +75,12 @@ export function isHarmless(name: string, argv: string[]): boolean {
 }
 
 // ---------------------------------------------------------------- helpers
+
+const ERRNO_TEXT = {
+  ENOENT: 'No such file or directory',
+  ENOTDIR: 'Not a directory',
+  EACCES: 'Permission denied',
+};
 
 function quote(s: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
@@ -107,7 +115,8 @@ function installed(state: ImageState, name: string): boolean | 'unknown' {
 
 function notFound(ctx: ExecContext, name: string): CmdResult {
   const sh = ctx.state.distro === 'alpine' ? '/bin/sh' : '/bin/sh: 1';
-  const text = ctx.state.distro === 'rhel' ? `/bin/sh: line 1: ${name}: command not found` : `${sh}: ${name}: not found`;
+  const text =
+    ctx.state.distro === 'rhel' ? `/bin/sh: line 1: ${name}: command not found` : `${sh}: ${name}: not found`;
 
   return { status: 127, stderr: [text] };
 }
@@ -163,7 +172,14 @@ const shell: CommandHandler = (ctx, argv) => {
 // ---------------------------------------------------------------- switching users
 
 /** What the target's login shell does with `-c CMD` (nologin and false refuse). */
-function viaShell(ctx: ExecContext, ident: BuildIdentity, shellPath: string, cmd: string | undefined, args: string[], login: boolean): CmdResult {
+function viaShell(
+  ctx: ExecContext,
+  ident: BuildIdentity,
+  shellPath: string,
+  cmd: string | undefined,
+  args: string[],
+  login: boolean,
+): CmdResult {
   const sh = baseName(shellPath);
   if (sh === 'nologin') return { status: 1, stdout: 'This account is currently not available.\n' };
   if (sh === 'false') return { status: 1 };
@@ -201,7 +217,7 @@ function parseSu(argv: string[]): SuArgs | string {
     else if (a.startsWith('--command=')) out.command = a.slice(10);
     else if (a === '-s' || a === '--shell') out.shell = argv[++i];
     else if (a.startsWith('--shell=')) out.shell = a.slice(8);
-    else if (a === '-m' || a === '-p' || a === '--preserve-environment' || a === '-P' || a === '--pty') continue;
+    else if (/^(-m|-p|--preserve-environment|-P|--pty)$/.test(a)) continue;
     else if (a === '-g' || a === '-G' || a === '-w' || a === '--group' || a === '--supp-group') i++;
     else if (a === '--') continue;
     else if (/^-[lmpP]+c$/.test(a)) {
@@ -216,15 +232,19 @@ function parseSu(argv: string[]): SuArgs | string {
   return out;
 }
 
+function noUser(tool: string, name: string): string {
+  return `${tool}: user ${name} does not exist or the user entry does not contain all the required fields`;
+}
+
 /** util-linux su: root switches without a password; anyone else fails without a terminal. */
 const su: CommandHandler = (ctx, argv) => {
   const p = parseSu(argv);
   const busybox = ctx.state.distro === 'alpine';
-  if (typeof p === 'string') return { status: 1, stderr: [`su: invalid option -- '${p.replace(/^-+/, '')}'`] };
+  if (typeof p === 'string') return fail(`su: invalid option -- '${p.replace(/^-+/, '')}'`);
 
   const entry = userByName(ctx.state.accounts, p.user);
   if (!entry) {
-    return fail(busybox ? `su: unknown user ${p.user}` : `su: user ${p.user} does not exist or the user entry does not contain all the required fields`);
+    return fail(busybox ? `su: unknown user ${p.user}` : noUser('su', p.user));
   }
   // PAM asks for a password unless the caller is root (pam_rootok); a RUN step has no terminal.
   if (!isRoot(ctx)) return fail(busybox ? 'su: incorrect password' : 'su: Authentication failure');
@@ -244,15 +264,17 @@ const runuser: CommandHandler = (ctx, argv) => {
     let rest = argv.slice(u > 0 ? u + 2 : argv.findIndex((a) => a.startsWith('--user=')) + 1);
     if (rest[0] === '--') rest = rest.slice(1);
     const ident = loginIdentity(ctx, name);
-    if (!ident) return fail(`runuser: user ${name} does not exist or the user entry does not contain all the required fields`);
-    if (rest.length === 0) return viaShell(ctx, ident, userByName(ctx.state.accounts, name)!.shell, undefined, [], false);
+    if (!ident) return fail(noUser('runuser', name));
+    if (rest.length === 0) {
+      return viaShell(ctx, ident, userByName(ctx.state.accounts, name)!.shell, undefined, [], false);
+    }
     return ctx.runArgv(rest, ident, ctx.stdin);
   }
 
   const p = parseSu(argv);
   if (typeof p === 'string') return fail(`runuser: invalid option -- '${p.replace(/^-+/, '')}'`);
   const entry = userByName(ctx.state.accounts, p.user);
-  if (!entry) return fail(`runuser: user ${p.user} does not exist or the user entry does not contain all the required fields`);
+  if (!entry) return fail(noUser('runuser', p.user));
 
   return viaShell(ctx, loginIdentity(ctx, p.user)!, p.shell ?? entry.shell, p.command, p.rest, p.login);
 };
@@ -285,13 +307,13 @@ const sudo: CommandHandler = (ctx, argv) => {
       if (a === '--non-interactive') nonInteractive = true;
       if (/^-[A-Za-z]*[is]/.test(a) || a === '--login' || a === '--shell') shellMode = true;
     } else if (/^-u./.test(a)) target = a.slice(2);
-    else return { status: 1, stderr: [`sudo: invalid option -- '${a.slice(1, 2)}'`] };
+    else return fail(`sudo: invalid option -- '${a.slice(1, 2)}'`);
   }
 
   const cmd = argv.slice(i);
   const ident = ctx.lookupIdentity(target.startsWith('#') ? target.slice(1) : target);
   if (!ident) return fail(`sudo: unknown user ${target}`);
-  if (cmd.length === 0 && !shellMode) return { status: 1, stderr: ['usage: sudo -h | -K | -k | -V'] };
+  if (cmd.length === 0 && !shellMode) return fail('usage: sudo -h | -K | -k | -V');
 
   if (!isRoot(ctx)) {
     const acc = ctx.state.accounts;
@@ -322,12 +344,13 @@ const sudo: CommandHandler = (ctx, argv) => {
 /** gosu USER[:GROUP] cmd: Docker-style user lookup, only as root. */
 const gosu: CommandHandler = (ctx, argv) => {
   const [spec, ...cmd] = argv.slice(1);
-  if (spec === undefined || cmd.length === 0) return { status: 1, stderr: ['Usage: gosu user-spec command [args]'] };
+  if (spec === undefined || cmd.length === 0) return fail('Usage: gosu user-spec command [args]');
   if (!isRoot(ctx)) return fail(`error: failed switching to "${spec}": operation not permitted`);
   const ident = ctx.lookupIdentity(spec);
   if (!ident) {
     const user = spec.split(':')[0];
-    return fail(`error: failed switching to "${spec}": unable to find user ${user}: no matching entries in passwd file`);
+    const why = `unable to find user ${user}: no matching entries in passwd file`;
+    return fail(`error: failed switching to "${spec}": ${why}`);
   }
 
   return ctx.runArgv(cmd, ident, ctx.stdin);
@@ -336,13 +359,16 @@ const gosu: CommandHandler = (ctx, argv) => {
 /** su-exec USER[:GROUP] cmd (Alpine's gosu). */
 const suExec: CommandHandler = (ctx, argv) => {
   const [spec, ...cmd] = argv.slice(1);
-  if (spec === undefined || cmd.length === 0) return { status: 1, stderr: ['Usage: su-exec user-spec command [args]'] };
+  if (spec === undefined || cmd.length === 0) return fail('Usage: su-exec user-spec command [args]');
   if (!isRoot(ctx)) return fail('su-exec: setgroups: Operation not permitted');
   const ident = ctx.lookupIdentity(spec);
   if (!ident) return fail(`su-exec: getpwnam(${spec.split(':')[0]}): No such file or directory`);
 
   return ctx.runArgv(cmd, ident, ctx.stdin);
 };
+
+const SETPRIV_VALUED =
+  /^--(groups|inh-caps|ambient-caps|bounding-set|securebits|selinux-label|apparmor-profile)$/;
 
 /** setpriv --reuid U --regid G [--init-groups|--clear-groups] cmd (util-linux). */
 const setpriv: CommandHandler = (ctx, argv) => {
@@ -352,7 +378,8 @@ const setpriv: CommandHandler = (ctx, argv) => {
   let i = 1;
   for (; i < argv.length; i++) {
     const a = argv[i];
-    const [k, v] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const eq = a.indexOf('=');
+    const [k, v] = eq > 0 ? [a.slice(0, eq), a.slice(eq + 1)] : [a, undefined];
     if (k === '--reuid' || k === '--ruid' || k === '--euid') uid = v ?? argv[++i];
     else if (k === '--regid' || k === '--rgid' || k === '--egid') gid = v ?? argv[++i];
     else if (k === '--init-groups') init = true;
@@ -360,13 +387,14 @@ const setpriv: CommandHandler = (ctx, argv) => {
       i++;
       break;
     } else if (!a.startsWith('-')) break;
-    else if (v === undefined && /^--(groups|inh-caps|ambient-caps|bounding-set|securebits|selinux-label|apparmor-profile)$/.test(k)) i++;
+    else if (v === undefined && SETPRIV_VALUED.test(k)) i++;
   }
   const cmd = argv.slice(i);
   if (!isRoot(ctx) && uid !== undefined) return fail('setpriv: setresuid failed: Operation not permitted');
   if (uid === undefined) return ctx.runArgv(cmd, undefined, ctx.stdin);
 
-  const user = ctx.lookupIdentity(uid) ?? { uid: Number(uid), gid: 0, groups: [], caps: new Set(), home: '/' };
+  const nobody: BuildIdentity = { uid: Number(uid), gid: 0, groups: [], caps: new Set(), home: '/' };
+  const user = ctx.lookupIdentity(uid) ?? nobody;
   const g = gid !== undefined ? (parseId(gid) ?? groupByName(ctx.state.accounts, gid)?.gid ?? 0) : user.gid;
   const ident: BuildIdentity = { ...user, gid: g, groups: init ? user.groups : [g] };
 
@@ -437,7 +465,10 @@ const command: CommandHandler = (ctx, argv) => {
   return ctx.runArgv(rest, undefined, ctx.stdin);
 };
 
-const SHELL_WORDS = new Set(['cd', 'echo', 'export', 'set', 'test', '[', 'true', 'false', ':', 'umask', 'exit', 'printf', 'read', 'pwd', 'command', 'type', 'unset', 'eval', 'exec']);
+const SHELL_WORDS = new Set([
+  'cd', 'echo', 'export', 'set', 'test', '[', 'true', 'false', ':', 'umask', 'exit', 'printf',
+  'read', 'pwd', 'command', 'type', 'unset', 'eval', 'exec',
+]);
 
 /** which / command -v / type: a PATH search over the known tree and installed packages. */
 function lookupCommand(ctx: ExecContext, names: string[], how: 'which' | 'command' | 'type'): CmdResult {
@@ -568,15 +599,24 @@ function fileTest(ctx: ExecContext, op: string, path: string): Tri {
   }
 }
 
-const UNARY = new Set(['-e', '-f', '-d', '-L', '-h', '-r', '-w', '-x', '-s', '-u', '-g', '-k', '-O', '-G', '-S', '-b', '-c', '-p', '-t', '-z', '-n']);
-const BINARY = new Set(['=', '==', '!=', '-eq', '-ne', '-lt', '-le', '-gt', '-ge', '-nt', '-ot', '-ef', '<', '>']);
+const UNARY = new Set([
+  '-e', '-f', '-d', '-L', '-h', '-r', '-w', '-x', '-s', '-u', '-g', '-k', '-O', '-G', '-S', '-b',
+  '-c', '-p', '-t', '-z', '-n',
+]);
+const BINARY = new Set([
+  '=', '==', '!=', '-eq', '-ne', '-lt', '-le', '-gt', '-ge', '-nt', '-ot', '-ef', '<', '>',
+]);
 
 function testExpr(ctx: ExecContext, a: string[], pattern: boolean): Tri {
   // -o binds looser than -a (XCU test, obsolescent but common in Dockerfiles).
   const or = a.indexOf('-o') > 0 ? a.indexOf('-o') : a.indexOf('||');
-  if (or > 0 && a.length > 3) return triOr(testExpr(ctx, a.slice(0, or), pattern), testExpr(ctx, a.slice(or + 1), pattern));
+  const sides = (k: number): [Tri, Tri] => [
+    testExpr(ctx, a.slice(0, k), pattern),
+    testExpr(ctx, a.slice(k + 1), pattern),
+  ];
+  if (or > 0 && a.length > 3) return triOr(...sides(or));
   const and = a.indexOf('-a') > 0 ? a.indexOf('-a') : a.indexOf('&&');
-  if (and > 0 && a.length > 3) return triAnd(testExpr(ctx, a.slice(0, and), pattern), testExpr(ctx, a.slice(and + 1), pattern));
+  if (and > 0 && a.length > 3) return triAnd(...sides(and));
 
   if (a.length === 0) return 1;
   if (a[0] === '!' && a.length > 1) return triNot(testExpr(ctx, a.slice(1), pattern));
@@ -601,7 +641,9 @@ function testExpr(ctx: ExecContext, a: string[], pattern: boolean): Tri {
       case '-eq': case '-ne': case '-lt': case '-le': case '-gt': case '-ge': {
         const [p, q] = [num(x), num(y)];
         if (Number.isNaN(p) || Number.isNaN(q)) return 'unknown';
-        const r = { '-eq': p === q, '-ne': p !== q, '-lt': p < q, '-le': p <= q, '-gt': p > q, '-ge': p >= q }[op];
+        const r = {
+          '-eq': p === q, '-ne': p !== q, '-lt': p < q, '-le': p <= q, '-gt': p > q, '-ge': p >= q,
+        }[op];
         return r ? 0 : 1;
       }
       default:
@@ -664,7 +706,7 @@ const id: CommandHandler = (ctx, argv) => {
         if (ch === 'u' || ch === 'g' || ch === 'G') what = ch;
         if (ch === 'n') names = true;
       }
-    } else if (a.startsWith('-')) return { status: 1, stderr: [`id: invalid option -- '${a.slice(1, 2)}'`] };
+    } else if (a.startsWith('-')) return fail(`id: invalid option -- '${a.slice(1, 2)}'`);
     else users.push(a);
   }
 
@@ -673,11 +715,12 @@ const id: CommandHandler = (ctx, argv) => {
   let groups: number[];
   if (users.length > 0) {
     const key = users[0];
-    const u = userByName(acc, key) ?? (parseId(key) !== undefined ? userByUid(acc, parseId(key)!) : undefined);
+    const n = parseId(key);
+    const u = userByName(acc, key) ?? (n !== undefined ? userByUid(acc, n) : undefined);
     if (!u) return fail(`id: '${key}': no such user`);
     uid = u.uid;
     gid = u.gid;
-    groups = [u.gid, ...memberGroups(acc, u.name).map((g) => g.gid)].filter((g, i, all) => all.indexOf(g) === i);
+    groups = allGroups({ gid: u.gid, groups: memberGroups(acc, u.name).map((g) => g.gid) });
   } else {
     uid = ctx.ident.uid;
     gid = ctx.ident.gid;
@@ -692,12 +735,14 @@ const id: CommandHandler = (ctx, argv) => {
     case 'u': {
       if (!names) return { status: 0, stdout: `${uid}\n` };
       const n = userName(uid);
-      return n ? { status: 0, stdout: `${n}\n` } : { status: 1, stdout: `${uid}\n`, stderr: [`id: cannot find name for user ID ${uid}`] };
+      if (n) return { status: 0, stdout: `${n}\n` };
+      return { status: 1, stdout: `${uid}\n`, stderr: [`id: cannot find name for user ID ${uid}`] };
     }
     case 'g': {
       if (!names) return { status: 0, stdout: `${gid}\n` };
       const n = groupName(gid);
-      return n ? { status: 0, stdout: `${n}\n` } : { status: 1, stdout: `${gid}\n`, stderr: [`id: cannot find name for group ID ${gid}`] };
+      if (n) return { status: 0, stdout: `${n}\n` };
+      return { status: 1, stdout: `${gid}\n`, stderr: [`id: cannot find name for group ID ${gid}`] };
     }
     case 'G': {
       if (!names) return { status: 0, stdout: `${groups.join(' ')}\n` };
@@ -725,7 +770,9 @@ const getent: CommandHandler = (ctx, argv) => {
     ctx.unknown(`getent ${db ?? ''} is not modelled`);
     return unknownOutput({ status: 'unknown' });
   }
-  if (keys.length === 0) return { status: 0, stdout: db === 'passwd' ? formatPasswd(acc.passwd) : formatGroup(acc.group) };
+  if (keys.length === 0) {
+    return { status: 0, stdout: db === 'passwd' ? formatPasswd(acc.passwd) : formatGroup(acc.group) };
+  }
 
   let out = '';
   let status = 0;
@@ -757,7 +804,9 @@ function unescape(s: string): { text: string; stop: boolean } {
       continue;
     }
     const c = s[++i];
-    const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', a: '\x07', b: '\b', f: '\f', v: '\v', e: '\x1b' };
+    const map: Record<string, string> = {
+      n: '\n', t: '\t', r: '\r', '\\': '\\', a: '\x07', b: '\b', f: '\f', v: '\v', e: '\x1b',
+    };
     if (c === 'c') return { text: out, stop: true };
     if (map[c] !== undefined) out += map[c];
     else if (c === '0') {
@@ -825,10 +874,14 @@ const printf: CommandHandler = (_ctx, argv) => {
       else if (conv === 'c') v = a.slice(0, 1);
       else {
         const n = Number(a || 0);
-        v = conv === 'x' ? n.toString(16) : conv === 'X' ? n.toString(16).toUpperCase() : conv === 'o' ? n.toString(8) : String(Math.trunc(n));
+        if (conv === 'x') v = n.toString(16);
+        else if (conv === 'X') v = n.toString(16).toUpperCase();
+        else if (conv === 'o') v = n.toString(8);
+        else v = String(Math.trunc(n));
       }
       const width = Number(/\d+/.exec(flags.replace(/^[-+ #0]*/, ''))?.[0] ?? 0);
-      v = flags.includes('-') ? v.padEnd(width) : v.padStart(width, flags.includes('0') && conv !== 's' ? '0' : ' ');
+      const pad = flags.includes('0') && conv !== 's' ? '0' : ' ';
+      v = flags.includes('-') ? v.padEnd(width) : v.padStart(width, pad);
       return v.replace(/\\/g, '\\\\');
     })).text.replace(/%%/g, '%');
     if (!consumed) break;
@@ -860,7 +913,8 @@ const cat: CommandHandler = (ctx, argv) => {
     }
     const v = ctx.access(abs, 'read');
     if (!v.allowed) {
-      stderr.push(`cat: ${f}: ${v.errno === 'ENOENT' ? 'No such file or directory' : v.errno === 'ENOTDIR' ? 'Not a directory' : 'Permission denied'}`);
+      const why = v.errno === 'ENOENT' || v.errno === 'ENOTDIR' ? v.errno : 'EACCES';
+      stderr.push(`cat: ${f}: ${ERRNO_TEXT[why]}`);
       status = 1;
       continue;
     }
@@ -869,7 +923,10 @@ const cat: CommandHandler = (ctx, argv) => {
       status = 1;
       continue;
     }
-    const text = r.path === '/etc/passwd' ? formatPasswd(ctx.state.accounts.passwd) : r.path === '/etc/group' ? formatGroup(ctx.state.accounts.group) : ctx.state.texts[r.path]?.content;
+    // The account files are kept parsed; the others only when their text is tracked.
+    let text = ctx.state.texts[r.path]?.content;
+    if (r.path === '/etc/passwd') text = formatPasswd(ctx.state.accounts.passwd);
+    if (r.path === '/etc/group') text = formatGroup(ctx.state.accounts.group);
     out = out === undefined || text === undefined ? undefined : out + text;
   }
   const res: CmdResult = { status, stderr };
@@ -887,7 +944,10 @@ function download(ctx: ExecContext, tool: string, dest: string): CmdResult | und
   const err = ctx.writeText(dest, '', false);
   if (err !== undefined) {
     return tool === 'curl'
-      ? { status: 23, stderr: [`Warning: Failed to open the file ${dest}: ${err}`, 'curl: (23) Failure writing output to destination'] }
+      ? {
+          status: 23,
+          stderr: [`Warning: Failed to open the file ${dest}: ${err}`, 'curl: (23) Failure writing output to destination'],
+        }
       : { status: 3, stderr: [`${dest}: ${err}`] };
   }
   const real = resolvePath(ctx.state.fs, normalizePath(dest, ctx.cwd)).path;
@@ -909,7 +969,13 @@ const curl: CommandHandler = (ctx, argv) => {
   const urls: string[] = [];
   let remoteName = false;
   let outDir = '';
-  const valued = new Set(['-H', '--header', '-d', '--data', '-u', '--user', '-X', '--request', '-A', '--user-agent', '-e', '--retry', '--retry-delay', '--max-time', '-m', '--connect-timeout', '-w', '--write-out', '--cacert', '-x', '--proxy', '-T', '--upload-file', '-F', '--form', '--data-binary', '--data-raw', '-b', '--cookie', '-c', '--cookie-jar', '-r', '--range', '-C', '--tlsv1.2', '--proto', '-K', '--config']);
+  const valued = new Set([
+    '-H', '--header', '-d', '--data', '-u', '--user', '-X', '--request', '-A', '--user-agent',
+    '-e', '--retry', '--retry-delay', '--max-time', '-m', '--connect-timeout', '-w', '--write-out',
+    '--cacert', '-x', '--proxy', '-T', '--upload-file', '-F', '--form', '--data-binary',
+    '--data-raw', '-b', '--cookie', '-c', '--cookie-jar', '-r', '--range', '-C', '--tlsv1.2',
+    '--proto', '-K', '--config',
+  ]);
 
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
@@ -938,7 +1004,10 @@ const wget: CommandHandler = (ctx, argv) => {
   let out: string | undefined;
   let dir = '';
   const urls: string[] = [];
-  const valued = new Set(['-t', '--tries', '-T', '--timeout', '--header', '-U', '--user-agent', '--user', '--password', '-e', '-a', '-o', '--output-file']);
+  const valued = new Set([
+    '-t', '--tries', '-T', '--timeout', '--header', '-U', '--user-agent', '--user', '--password',
+    '-e', '-a', '-o', '--output-file',
+  ]);
 
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];

@@ -168,10 +168,15 @@ export interface SudoVerdict {
 function ruleMatches(state: ImageState, rule: SudoRule, user: SudoUser): boolean {
   const who = rule.who;
   if (who === 'ALL') return true;
-  if (who.startsWith('%#')) return user.groups.includes(Number(who.slice(2)));
+  // sudo's user_in_group(): the passwd entry's primary gid, then the group list the process
+  // has (group_source=adaptive uses getgroups(2)), not /etc/group as such. So `--user x:x`,
+  // which drops the supplementary groups, also drops %sudo.
+  const primary = user.name !== undefined ? state.accounts.passwd.find((e) => e.name === user.name)?.gid : undefined;
+  const inGroup = (gid: number) => gid === primary || user.groups.includes(gid);
+  if (who.startsWith('%#')) return inGroup(Number(who.slice(2)));
   if (who.startsWith('%')) {
     const g = groupByName(state.accounts, who.slice(1));
-    return g !== undefined && (user.groups.includes(g.gid) || (user.name !== undefined && g.members.includes(user.name)));
+    return g !== undefined && inGroup(g.gid);
   }
   if (who.startsWith('#')) return Number(who.slice(1)) === user.uid;
 

@@ -5,7 +5,7 @@
 // fs/inode.c for who owns a new entry, may_delete/may_create in fs/namei.c.
 
 import type { BuildIdentity, CmdResult, CommandHandler, ExecContext } from '../context.js';
-import { OK } from '../context.js';
+import { OK, fail } from '../context.js';
 import type { Errno, FileMeta, FsTree } from '../../model/types.js';
 import {
   ancestry,
@@ -57,7 +57,12 @@ export function isTrackedText(path: string): boolean {
  * the parent's gid when the parent directory has the setgid bit, in which case a new
  * directory inherits the setgid bit too.
  */
-export function newEntryOwner(fs: FsTree, path: string, ident: BuildIdentity, isDir: boolean): { uid: number; gid: number; setgid: boolean } {
+export function newEntryOwner(
+  fs: FsTree,
+  path: string,
+  ident: BuildIdentity,
+  isDir: boolean,
+): { uid: number; gid: number; setgid: boolean } {
   const parent = resolvePath(fs, parentOf(path)).meta;
   if (parent && parent.kind === 'dir' && parent.mode & 0o2000) {
     return { uid: ident.uid, gid: parent.gid, setgid: isDir };
@@ -72,6 +77,28 @@ function abs(ctx: ExecContext, p: string): string {
 
 function inGroup(ident: BuildIdentity, gid: number): boolean {
   return ident.gid === gid || ident.groups.includes(gid);
+}
+
+/**
+ * open(O_CREAT)/mkdir(2)/symlink(2) of one new entry: the parent must exist (ENOENT, or
+ * ENOTDIR when it is not a directory), then write and search on it. The evaluator's 'create'
+ * also accepts missing parents (mkdir -p), which a single system call does not.
+ */
+export function createAccess(ctx: ExecContext, path: string): { allowed: boolean; errno?: Errno } {
+  const a = abs(ctx, path);
+  const parent = resolvePath(ctx.state.fs, parentOf(a));
+  if (parent.loop) return { allowed: false, errno: 'ELOOP' };
+  if (parent.notDir || (parent.meta && parent.meta.kind !== 'dir')) {
+    return { allowed: false, errno: 'ENOTDIR' };
+  }
+  if (!parent.meta && !parent.unknown) {
+    // A search-permission failure on the way is reported before the missing entry.
+    const v = ctx.access(parent.missingAt ?? '/', 'chdir');
+    return { allowed: false, errno: !v.allowed && v.errno === 'EACCES' ? 'EACCES' : 'ENOENT' };
+  }
+  const v = ctx.access(a, 'create');
+
+  return { allowed: v.allowed, errno: v.errno };
 }
 
 type Lookup =
@@ -161,14 +188,37 @@ function parseOpts(
   return { opts, args };
 }
 
-function badOption(tool: string, a: string): CmdResult {
-  const msg = a.startsWith('--') ? `${tool}: unrecognized option '${a}'` : `${tool}: invalid option -- '${a.replace(/^-+/, '').slice(0, 1)}'`;
+/**
+ * On Alpine the tools are BusyBox applets, which word failures differently: "chown: /x:
+ * Operation not permitted", "mkdir: can't create directory '/x': ...", "rm: can't remove '/x'".
+ */
+function busybox(ctx: ExecContext): boolean {
+  return ctx.state.distro === 'alpine';
+}
+
+/** "TOOL: PATH: why" (BusyBox) or "TOOL: what 'PATH': why" (coreutils). */
+function failure(ctx: ExecContext, tool: string, what: string, path: string, why: string): string {
+  return busybox(ctx) ? `${tool}: ${path}: ${why}` : `${tool}: ${what} '${path}': ${why}`;
+}
+
+/** A usage error: the message and coreutils' pointer to --help. */
+function usage(msg: string): CmdResult {
+  const tool = msg.slice(0, msg.indexOf(':'));
 
   return { status: 1, stderr: [msg, `Try '${tool} --help' for more information.`] };
 }
 
+function badOption(tool: string, a: string): CmdResult {
+  const letter = a.replace(/^-+/, '').slice(0, 1);
+  const msg = a.startsWith('--')
+    ? `${tool}: unrecognized option '${a}'`
+    : `${tool}: invalid option -- '${letter}'`;
+
+  return usage(msg);
+}
+
 function missingOperand(tool: string): CmdResult {
-  return { status: 1, stderr: [`${tool}: missing operand`, `Try '${tool} --help' for more information.`] };
+  return usage(`${tool}: missing operand`);
 }
 
 /** Drop the text of a tracked file whose new content is not known. */
@@ -271,17 +321,18 @@ function chownLike(tool: 'chown' | 'chgrp'): CommandHandler {
     const ref = opts.get('r');
     if (ref !== undefined && ref !== '') {
       const r = lookup(ctx, ref);
-      if (!r.ok) return { status: 1, stderr: [`${tool}: failed to get attributes of '${ref}': ${errnoText(r.errno)}`] };
+      if (!r.ok) return fail(`${tool}: failed to get attributes of '${ref}': ${errnoText(r.errno)}`);
       spec = tool === 'chown' ? { uid: r.meta.uid, gid: r.meta.gid } : { gid: r.meta.gid };
       files = args;
     } else {
-      if (args.length < 2) return args.length === 0 ? missingOperand(tool) : { status: 1, stderr: [`${tool}: missing operand after '${args[0]}'`, `Try '${tool} --help' for more information.`] };
+      if (args.length === 0) return missingOperand(tool);
+      if (args.length < 2) return usage(`${tool}: missing operand after '${args[0]}'`);
       if (opts.has('F')) return unknownResult(ctx, `${tool} --from is not modelled`);
       spec = tool === 'chown' ? parseOwnerSpec(ctx, args[0]) : parseOwnerSpec(ctx, `:${args[0]}`);
       if (typeof spec === 'string' && tool === 'chgrp') spec = `invalid group: '${args[0]}'`;
       files = args.slice(1);
     }
-    if (typeof spec === 'string') return { status: 1, stderr: [`${tool}: ${spec}`] };
+    if (typeof spec === 'string') return fail(`${tool}: ${spec}`);
 
     const recursive = opts.has('R');
     // With -R and no -H/-L, coreutils works on symlinks themselves (lchown), like -h.
@@ -297,7 +348,7 @@ function chownLike(tool: 'chown' | 'chgrp'): CommandHandler {
         if (l.unknown) {
           ctx.unknown(`${f} is not known to exist; ${tool} may have changed it`, [abs(ctx, f)]);
           unknown = true;
-        } else errors.push(`${tool}: cannot access '${f}': ${errnoText(l.errno)}`);
+        } else errors.push(failure(ctx, tool, 'cannot access', f, errnoText(l.errno)));
         continue;
       }
 
@@ -305,7 +356,7 @@ function chownLike(tool: 'chown' | 'chgrp'): CommandHandler {
       for (const p of paths) {
         const meta = ctx.state.fs.get(p)!;
         if (!mayChown(ctx.ident, meta, spec)) {
-          errors.push(`${tool}: ${verb} '${shown(f, l.path, p)}': Operation not permitted`);
+          errors.push(failure(ctx, tool, verb, shown(f, l.path, p), 'Operation not permitted'));
           continue;
         }
         const next = chownedMeta(meta, spec);
@@ -346,12 +397,12 @@ export function applyMode(spec: string, old: number, isDir: boolean, umask: numb
 
   let mode = old & 0o7777;
   for (const clause of spec.split(',')) {
-    const m = /^([ugoa]*)((?:[-+=](?:[rwxXst]*|[ugo]))+)$/.exec(clause);
+    const m = /^([ugoa]*)((?:[-+=](?:[ugo]|[rwxXst]*))+)$/.exec(clause);
     if (!m) return undefined;
     const who = m[1];
     const affected = who === '' ? 0o7777 & ~umask : [...who].reduce((acc, c) => acc | WHO[c], 0);
 
-    for (const action of m[2].match(/[-+=](?:[rwxXst]*|[ugo])/g)!) {
+    for (const action of m[2].match(/[-+=](?:[ugo]|[rwxXst]*)/g)!) {
       const op = action[0];
       const perms = action.slice(1);
       let value = 0;
@@ -410,7 +461,7 @@ const chmod: CommandHandler = (ctx, argv) => {
     }
     if (a === '-R' || a === '--recursive') recursive = true;
     else if (a === '-f' || a === '--silent' || a === '--quiet') quiet = true;
-    else if (a === '-v' || a === '-c' || a === '--verbose' || a === '--changes' || a === '--preserve-root' || a === '--no-preserve-root') continue;
+    else if (/^(-v|-c|--verbose|--changes|--preserve-root|--no-preserve-root)$/.test(a)) continue;
     else if (a.startsWith('--reference=')) ref = a.slice(12);
     else if (/^-[Rfvc]+$/.test(a)) {
       recursive ||= a.includes('R');
@@ -424,14 +475,14 @@ const chmod: CommandHandler = (ctx, argv) => {
   let refMode: number | undefined;
   if (ref !== undefined) {
     const r = lookup(ctx, ref);
-    if (!r.ok) return { status: 1, stderr: [`chmod: failed to get attributes of '${ref}': ${errnoText(r.errno)}`] };
+    if (!r.ok) return fail(`chmod: failed to get attributes of '${ref}': ${errnoText(r.errno)}`);
     refMode = r.meta.mode;
     if (modeSpec !== undefined) args.unshift(modeSpec);
   }
   if (modeSpec === undefined && refMode === undefined) return missingOperand('chmod');
-  if (args.length === 0) return { status: 1, stderr: [`chmod: missing operand after '${modeSpec}'`, "Try 'chmod --help' for more information."] };
+  if (args.length === 0) return usage(`chmod: missing operand after '${modeSpec}'`);
   if (refMode === undefined && applyMode(modeSpec!, 0, false, ctx.umask) === undefined) {
-    return { status: 1, stderr: [`chmod: invalid mode: '${modeSpec}'`, "Try 'chmod --help' for more information."] };
+    return usage(`chmod: invalid mode: '${modeSpec}'`);
   }
 
   const errors: string[] = [];
@@ -442,7 +493,7 @@ const chmod: CommandHandler = (ctx, argv) => {
       if (l.unknown) {
         ctx.unknown(`${f} is not known to exist; chmod may have changed it`, [abs(ctx, f)]);
         unknown = true;
-      } else errors.push(`chmod: cannot access '${f}': ${errnoText(l.errno)}`);
+      } else errors.push(failure(ctx, 'chmod', 'cannot access', f, errnoText(l.errno)));
       continue;
     }
     const paths = recursive && l.meta.kind === 'dir' ? walkOrder(ctx.state.fs, l.path) : [l.path];
@@ -453,7 +504,8 @@ const chmod: CommandHandler = (ctx, argv) => {
       const mode = refMode ?? applyMode(modeSpec!, meta.mode, meta.kind === 'dir', ctx.umask)!;
       const next = chmodEntry(ctx, meta, mode);
       if (!next) {
-        errors.push(`chmod: changing permissions of '${shown(f, l.path, p)}': Operation not permitted`);
+        const shownPath = shown(f, l.path, p);
+        errors.push(failure(ctx, 'chmod', 'changing permissions of', shownPath, 'Operation not permitted'));
         continue;
       }
       ctx.state.fs.set(p, next);
@@ -484,39 +536,45 @@ function makeDir(ctx: ExecContext, arg: string, o: MkdirOpts): string[] {
   const fs = ctx.state.fs;
   const target = abs(ctx, arg);
   const chain = o.parents ? ancestry(target).slice(1) : [target];
-  const rel = (p: string) => (arg.startsWith('/') ? p : p.slice(ctx.cwd === '/' ? 1 : ctx.cwd.length + 1) || '.');
+  const cut = ctx.cwd === '/' ? 1 : ctx.cwd.length + 1;
+  const rel = (p: string) => (arg.startsWith('/') ? p : p.slice(cut) || '.');
+  const verb = busybox(ctx) ? "can't" : 'cannot';
+  const refuse = (p: string, why: string) => [`${o.tool}: ${verb} create directory '${rel(p)}': ${why}`];
 
   for (const p of chain) {
     const r = resolvePath(fs, p);
     const last = p === target;
     if (r.meta) {
-      if (r.meta.kind !== 'dir') return [`${o.tool}: cannot create directory '${rel(p)}': ${last ? 'File exists' : 'Not a directory'}`];
-      if (last && !o.parents) return [`${o.tool}: cannot create directory '${rel(p)}': File exists`];
+      if (r.meta.kind !== 'dir') return refuse(p, last ? 'File exists' : 'Not a directory');
+      if (last && !o.parents) return refuse(p, 'File exists');
       continue;
     }
-    if (r.notDir) return [`${o.tool}: cannot create directory '${rel(p)}': Not a directory`];
+    if (r.notDir) return refuse(p, 'Not a directory');
 
-    const v = ctx.access(r.path, 'create');
-    if (!v.allowed) return [`${o.tool}: cannot create directory '${rel(p)}': ${errnoText(v.errno ?? 'EACCES')}`];
+    const v = createAccess(ctx, r.path);
+    if (!v.allowed) return refuse(p, errnoText(v.errno ?? 'EACCES'));
 
     const owner = newEntryOwner(fs, r.path, ctx.ident, true);
     const inherited = owner.setgid ? 0o2000 : 0;
     // Intermediate directories get u+wx on top of the umask-reduced default (mkdir -p, POSIX).
-    const base = last ? (o.mode ? o.mode(0o777 | inherited) : (0o777 & ~ctx.umask) | inherited) : ((0o777 & ~ctx.umask) | 0o300 | inherited);
-    fs.set(r.path, { kind: 'dir', uid: owner.uid, gid: owner.gid, mode: base, origin: ctx.origin });
+    const plain = (0o777 & ~ctx.umask) | inherited;
+    let mode = plain | 0o300;
+    if (last) mode = o.mode ? o.mode(0o777 | inherited) : plain;
+    fs.set(r.path, { kind: 'dir', uid: owner.uid, gid: owner.gid, mode, origin: ctx.origin });
   }
 
   return [];
 }
 
 const mkdir: CommandHandler = (ctx, argv) => {
-  const { opts, args, bad } = parseOpts(argv, 'pv', 'mZ', { '--parents': 'p', '--mode': 'm', '--verbose': 'v' });
+  const long = { '--parents': 'p', '--mode': 'm', '--verbose': 'v' };
+  const { opts, args, bad } = parseOpts(argv, 'pv', 'mZ', long);
   if (bad) return badOption('mkdir', bad);
   if (args.length === 0) return missingOperand('mkdir');
 
   const spec = opts.get('m');
   if (spec !== undefined && applyMode(spec, 0o777, true, ctx.umask) === undefined) {
-    return { status: 1, stderr: [`mkdir: invalid mode '${spec}'`] };
+    return fail(`mkdir: invalid mode '${spec}'`);
   }
   const mode = spec === undefined ? undefined : (inh: number) => applyMode(spec, inh, true, ctx.umask)!;
   const errors: string[] = [];
@@ -526,7 +584,8 @@ const mkdir: CommandHandler = (ctx, argv) => {
 };
 
 const rmdir: CommandHandler = (ctx, argv) => {
-  const { opts, args, bad } = parseOpts(argv, 'pv', '', { '--parents': 'p', '--ignore-fail-on-non-empty': 'i', '--verbose': 'v' });
+  const long = { '--parents': 'p', '--ignore-fail-on-non-empty': 'i', '--verbose': 'v' };
+  const { opts, args, bad } = parseOpts(argv, 'pv', '', long);
   if (bad) return badOption('rmdir', bad);
   if (args.length === 0) return missingOperand('rmdir');
   const errors: string[] = [];
@@ -575,7 +634,7 @@ const touch: CommandHandler = (ctx, argv) => {
     '--no-create': 'c', '--date': 'd', '--reference': 'r', '--time': 'T', '--no-dereference': 'h',
   });
   if (bad) return badOption('touch', bad);
-  if (args.length === 0) return { status: 1, stderr: ['touch: missing file operand', "Try 'touch --help' for more information."] };
+  if (args.length === 0) return usage('touch: missing file operand');
   const errors: string[] = [];
 
   for (const f of args) {
@@ -584,12 +643,14 @@ const touch: CommandHandler = (ctx, argv) => {
     if (r.meta) {
       // utimensat(2) with the current time: the owner, anyone who may write, or CAP_FOWNER.
       const owner = ctx.ident.uid === r.meta.uid || ctx.ident.caps.has('CAP_FOWNER');
-      if (!owner && !ctx.access(a, 'write').allowed) errors.push(`touch: cannot touch '${f}': Permission denied`);
+      if (!owner && !ctx.access(a, 'write').allowed) {
+        errors.push(failure(ctx, 'touch', 'cannot touch', f, 'Permission denied'));
+      }
       continue;
     }
     if (opts.has('c')) continue;
     const err = ctx.writeText(a, '', true);
-    if (err !== undefined) errors.push(`touch: cannot touch '${f}': ${err}`);
+    if (err !== undefined) errors.push(failure(ctx, 'touch', 'cannot touch', f, err));
   }
 
   return result(errors);
@@ -646,9 +707,13 @@ function copyOne(ctx: ExecContext, arg: string, destArg: string, dest: string, o
     return [`${o.tool}: cannot stat '${arg}': ${errnoText(l.errno)}`];
   }
 
-  if (l.meta.kind === 'dir' && !o.recursive) return [`${o.tool}: -r not specified; omitting directory '${arg}'`];
+  if (l.meta.kind === 'dir' && !o.recursive) {
+    return [`${o.tool}: -r not specified; omitting directory '${arg}'`];
+  }
   if (l.meta.kind !== 'dir') {
-    if (!ctx.access(l.path, 'read').allowed && l.meta.kind !== 'symlink') return [`${o.tool}: cannot open '${arg}' for reading: Permission denied`];
+    if (!ctx.access(l.path, 'read').allowed && l.meta.kind !== 'symlink') {
+      return [`${o.tool}: cannot open '${arg}' for reading: Permission denied`];
+    }
     return copyFile(ctx, l.path, l.meta, destArg, dest, o);
   }
 
@@ -669,9 +734,10 @@ function copyOne(ctx: ExecContext, arg: string, destArg: string, dest: string, o
       const existing = resolvePath(fs, to).meta;
       if (existing?.kind === 'dir') continue;
       if (!inNew) {
-        const v = ctx.access(to, 'create');
+        const v = createAccess(ctx, to);
         if (!v.allowed) {
-          errors.push(`${o.tool}: cannot create directory '${shown(destArg, dest, to)}': ${errnoText(v.errno ?? 'EACCES')}`);
+          const why = errnoText(v.errno ?? 'EACCES');
+          errors.push(`${o.tool}: cannot create directory '${shown(destArg, dest, to)}': ${why}`);
           continue;
         }
       }
@@ -679,7 +745,8 @@ function copyOne(ctx: ExecContext, arg: string, destArg: string, dest: string, o
       if (meta.partial) {
         next.partial = true;
         // Unlisted children are copied too; without -p they belong to the caller.
-        if (!o.preserveOwner || !ctx.ident.caps.has('CAP_CHOWN')) next.subtreeOwner = { uid: next.uid, gid: next.gid, origin: ctx.origin };
+        const keeps = o.preserveOwner && ctx.ident.caps.has('CAP_CHOWN');
+        if (!keeps) next.subtreeOwner = { uid: next.uid, gid: next.gid, origin: ctx.origin };
         else if (meta.subtreeOwner) next.subtreeOwner = meta.subtreeOwner;
       }
       fs.set(to, next);
@@ -696,10 +763,19 @@ function copyOne(ctx: ExecContext, arg: string, destArg: string, dest: string, o
   return errors;
 }
 
-function copyFile(ctx: ExecContext, src: string, meta: FileMeta, destArg: string, dest: string, o: CopyOpts): string[] {
+function copyFile(
+  ctx: ExecContext,
+  src: string,
+  meta: FileMeta,
+  destArg: string,
+  dest: string,
+  o: CopyOpts,
+): string[] {
   const fs = ctx.state.fs;
   const existing = resolvePath(fs, dest, meta.kind !== 'symlink');
-  if (existing.meta?.kind === 'dir') return [`${o.tool}: cannot overwrite directory '${destArg}' with non-directory`];
+  if (existing.meta?.kind === 'dir') {
+    return [`${o.tool}: cannot overwrite directory '${destArg}' with non-directory`];
+  }
   if (existing.path === src) return [`${o.tool}: '${destArg}' and '${destArg}' are the same file`];
 
   const text = ctx.state.texts[src]?.content;
@@ -710,13 +786,15 @@ function copyFile(ctx: ExecContext, src: string, meta: FileMeta, destArg: string
     if (o.preserveMode || o.preserveOwner) {
       const cur = fs.get(existing.path)!;
       const m = copiedMeta(ctx, meta, existing.path, o);
-      fs.set(existing.path, { ...cur, mode: o.preserveMode ? m.mode : cur.mode, uid: o.preserveOwner ? m.uid : cur.uid, gid: o.preserveOwner ? m.gid : cur.gid });
+      const owner = o.preserveOwner ? m : cur;
+      const mode = o.preserveMode ? m.mode : cur.mode;
+      fs.set(existing.path, { ...cur, mode, uid: owner.uid, gid: owner.gid });
     }
     if (text === undefined) forgetText(ctx, existing.path);
     return [];
   }
 
-  const v = ctx.access(existing.path, 'create');
+  const v = createAccess(ctx, existing.path);
   if (!v.allowed) {
     const what = meta.kind === 'symlink' ? 'symbolic link' : 'regular file';
     return [`${o.tool}: cannot create ${what} '${destArg}': ${errnoText(v.errno ?? 'EACCES')}`];
@@ -738,20 +816,24 @@ const cp: CommandHandler = (ctx, argv) => {
   if (opts.has('s')) return unknownResult(ctx, 'cp -s is not modelled');
 
   const preserve = opts.get('E');
-  const preserveList = preserve === undefined ? [] : preserve === '' ? ['mode', 'ownership', 'timestamps'] : preserve.split(',');
+  // --preserve alone means mode,ownership,timestamps.
+  const preserveList = preserve === undefined ? [] : (preserve || 'mode,ownership,timestamps').split(',');
+  const keep = (what: string) => preserveList.includes(what) || preserveList.includes('all');
   const archive = opts.has('a');
   const recursive = archive || opts.has('r') || opts.has('R');
   const o: CopyOpts = {
     recursive,
-    preserveMode: archive || opts.has('p') || preserveList.includes('mode') || preserveList.includes('all'),
-    preserveOwner: archive || opts.has('p') || preserveList.includes('ownership') || preserveList.includes('all'),
+    preserveMode: archive || opts.has('p') || keep('mode'),
+    preserveOwner: archive || opts.has('p') || keep('ownership'),
     noDeref: archive || opts.has('P') || opts.has('d') || (recursive && !opts.has('L')),
     tool: 'cp',
   };
   if (opts.get('N')?.split(',').some((x) => x === 'mode' || x === 'all')) o.preserveMode = false;
   if (opts.get('N')?.split(',').some((x) => x === 'ownership' || x === 'all')) o.preserveOwner = false;
 
-  return copyOrMove(ctx, 'cp', args, opts.get('t'), opts.has('T'), (src, destArg, dest) => copyOne(ctx, src, destArg, dest, o));
+  return copyOrMove(ctx, 'cp', args, opts.get('t'), opts.has('T'), (src, destArg, dest) =>
+    copyOne(ctx, src, destArg, dest, o),
+  );
 };
 
 /** Shared target logic of cp, mv and install: DEST a directory or a single new name. */
@@ -765,15 +847,19 @@ function copyOrMove(
 ): CmdResult {
   const sources = targetDir !== undefined ? args : args.slice(0, -1);
   const destArg = targetDir ?? args[args.length - 1];
-  if (args.length === 0) return { status: 1, stderr: [`${tool}: missing file operand`, `Try '${tool} --help' for more information.`] };
-  if (sources.length === 0) return { status: 1, stderr: [`${tool}: missing destination file operand after '${destArg}'`, `Try '${tool} --help' for more information.`] };
+  if (args.length === 0) return usage(`${tool}: missing file operand`);
+  if (sources.length === 0) {
+    return usage(`${tool}: missing destination file operand after '${destArg}'`);
+  }
 
   const destAbs = abs(ctx, destArg);
   const destMeta = resolvePath(ctx.state.fs, destAbs).meta;
   const intoDir = !noTargetDir && (targetDir !== undefined || destMeta?.kind === 'dir' || sources.length > 1);
   if (intoDir && destMeta?.kind !== 'dir') {
-    if (resolvePath(ctx.state.fs, destAbs).unknown) return unknownResult(ctx, `${destArg} is not known to exist`, [destAbs]);
-    return { status: 1, stderr: [`${tool}: target '${destArg}' is not a directory`] };
+    if (resolvePath(ctx.state.fs, destAbs).unknown) {
+      return unknownResult(ctx, `${destArg} is not known to exist`, [destAbs]);
+    }
+    return fail(`${tool}: target '${destArg}' is not a directory`);
   }
 
   const errors: string[] = [];
@@ -790,7 +876,8 @@ function copyOrMove(
 const install: CommandHandler = (ctx, argv) => {
   const { opts, args, bad } = parseOpts(argv, 'dDcCpsvTb', 'omgtSZ', {
     '--directory': 'd', '--owner': 'o', '--group': 'g', '--mode': 'm', '--target-directory': 't',
-    '--preserve-timestamps': 'p', '--strip': 's', '--verbose': 'v', '--no-target-directory': 'T', '--compare': 'C',
+    '--preserve-timestamps': 'p', '--strip': 's', '--verbose': 'v', '--no-target-directory': 'T',
+    '--compare': 'C',
   });
   if (bad) return badOption('install', bad);
 
@@ -799,16 +886,20 @@ const install: CommandHandler = (ctx, argv) => {
   const g = opts.get('g');
   if (u !== undefined) {
     const s = parseOwnerSpec(ctx, u);
-    if (typeof s === 'string' || s.uid === undefined) return { status: 1, stderr: [`install: invalid user '${u}'`] };
+    if (typeof s === 'string' || s.uid === undefined) {
+      return fail(`install: invalid user '${u}'`);
+    }
     owner.uid = s.uid;
   }
   if (g !== undefined) {
     const s = parseOwnerSpec(ctx, `:${g}`);
-    if (typeof s === 'string') return { status: 1, stderr: [`install: invalid group '${g}'`] };
+    if (typeof s === 'string') return fail(`install: invalid group '${g}'`);
     owner.gid = s.gid;
   }
   const spec = opts.get('m');
-  if (spec !== undefined && applyMode(spec, 0o755, false, 0) === undefined) return { status: 1, stderr: [`install: invalid mode '${spec}'`] };
+  if (spec !== undefined && applyMode(spec, 0o755, false, 0) === undefined) {
+    return fail(`install: invalid mode '${spec}'`);
+  }
 
   // install sets the mode and owner with chmod/chown after creating the entry.
   const finish = (path: string, shownPath: string, isDir: boolean): string[] => {
@@ -841,7 +932,13 @@ const install: CommandHandler = (ctx, argv) => {
     return result(errors);
   }
 
-  const o: CopyOpts = { recursive: false, preserveMode: false, preserveOwner: false, noDeref: false, tool: 'install' };
+  const o: CopyOpts = {
+    recursive: false,
+    preserveMode: false,
+    preserveOwner: false,
+    noDeref: false,
+    tool: 'install',
+  };
   return copyOrMove(ctx, 'install', args, opts.get('t'), opts.has('T'), (src, destArg, dest) => {
     if (opts.has('D')) {
       const errs = makeDir(ctx, parentOf(dest), { parents: true, tool: 'install' });
@@ -876,19 +973,28 @@ function moveOne(ctx: ExecContext, arg: string, destArg: string, dest: string): 
   const src = l.path;
   const to = resolvePath(fs, dest, false);
   if (to.path === src) return [`mv: '${arg}' and '${destArg}' are the same file`];
-  if (to.path.startsWith(`${src}/`)) return [`mv: cannot move '${arg}' to a subdirectory of itself, '${destArg}'`];
+  if (to.path.startsWith(`${src}/`)) {
+    return [`mv: cannot move '${arg}' to a subdirectory of itself, '${destArg}'`];
+  }
   const deny = (e: Errno) => [`mv: cannot move '${arg}' to '${destArg}': ${errnoText(e)}`];
 
   const del = ctx.access(src, 'delete');
   if (!del.allowed) return deny(del.errno ?? 'EACCES');
   if (to.meta) {
-    if (to.meta.kind === 'dir' && l.meta.kind !== 'dir') return [`mv: cannot overwrite directory '${destArg}' with non-directory`];
-    if (to.meta.kind !== 'dir' && l.meta.kind === 'dir') return [`mv: cannot overwrite non-directory '${destArg}' with directory '${arg}'`];
-    if (to.meta.kind === 'dir' && descendants(fs, to.path).length > 0) return [`mv: cannot move '${arg}' to '${destArg}': Directory not empty`];
+    const toDir = to.meta.kind === 'dir';
+    if (toDir && l.meta.kind !== 'dir') {
+      return [`mv: cannot overwrite directory '${destArg}' with non-directory`];
+    }
+    if (!toDir && l.meta.kind === 'dir') {
+      return [`mv: cannot overwrite non-directory '${destArg}' with directory '${arg}'`];
+    }
+    if (toDir && descendants(fs, to.path).length > 0) {
+      return [`mv: cannot move '${arg}' to '${destArg}': Directory not empty`];
+    }
     const over = ctx.access(to.path, 'delete');
     if (!over.allowed) return deny(over.errno ?? 'EACCES');
   } else {
-    const v = ctx.access(to.path, 'create');
+    const v = createAccess(ctx, to.path);
     if (!v.allowed) return deny(v.errno ?? 'EACCES');
   }
   // A directory moved to another parent needs write permission on itself to rewrite "..".
@@ -898,7 +1004,10 @@ function moveOne(ctx: ExecContext, arg: string, destArg: string, dest: string): 
   }
 
   const texts = Object.keys(ctx.state.texts).filter((p) => p === src || p.startsWith(`${src}/`));
-  const moved: [string, string][] = texts.map((p) => [to.path + p.slice(src.length), ctx.state.texts[p].content]);
+  const moved: [string, string][] = texts.map((p) => [
+    to.path + p.slice(src.length),
+    ctx.state.texts[p].content,
+  ]);
   for (const p of texts) delete ctx.state.texts[p];
   for (const p of [src, ...descendants(fs, src)].sort()) {
     const m = fs.get(p);
@@ -922,7 +1031,9 @@ const mv: CommandHandler = (ctx, argv) => {
   });
   if (bad) return badOption('mv', bad);
 
-  return copyOrMove(ctx, 'mv', args, opts.get('t'), opts.has('T'), (src, destArg, dest) => moveOne(ctx, src, destArg, dest));
+  return copyOrMove(ctx, 'mv', args, opts.get('t'), opts.has('T'), (src, destArg, dest) =>
+    moveOne(ctx, src, destArg, dest),
+  );
 };
 
 // ---------------------------------------------------------------- ln
@@ -933,7 +1044,7 @@ const ln: CommandHandler = (ctx, argv) => {
     '--no-target-directory': 'T', '--relative': 'r', '--target-directory': 't', '--interactive': 'i',
   });
   if (bad) return badOption('ln', bad);
-  if (args.length === 0) return { status: 1, stderr: ['ln: missing file operand', "Try 'ln --help' for more information."] };
+  if (args.length === 0) return usage('ln: missing file operand');
   const fs = ctx.state.fs;
   const symbolic = opts.has('s');
   const what = symbolic ? 'symbolic link' : 'hard link';
@@ -942,12 +1053,15 @@ const ln: CommandHandler = (ctx, argv) => {
   const destArg = opts.get('t') ?? (args.length === 1 ? '.' : args[args.length - 1]);
   const destAbs = abs(ctx, destArg);
   const destR = resolvePath(fs, destAbs, !opts.has('n'));
-  const intoDir = !opts.has('T') && (opts.has('t') || args.length === 1 || destR.meta?.kind === 'dir' || targets.length > 1);
+  const intoDir =
+    !opts.has('T') &&
+    (opts.has('t') || args.length === 1 || destR.meta?.kind === 'dir' || targets.length > 1);
   const errors: string[] = [];
 
   for (const t of targets) {
-    const link = intoDir ? `${destR.path === '/' ? '' : destR.path}/${baseName(normalizePath(t, '/'))}` : destAbs;
-    const shownLink = intoDir ? `${destArg.replace(/\/+$/, '')}/${baseName(normalizePath(t, '/'))}` : destArg;
+    const name = baseName(normalizePath(t, '/'));
+    const link = intoDir ? `${destR.path === '/' ? '' : destR.path}/${name}` : destAbs;
+    const shownLink = intoDir ? `${destArg.replace(/\/+$/, '')}/${name}` : destArg;
     let meta: FileMeta;
 
     if (symbolic) {
@@ -993,7 +1107,7 @@ const ln: CommandHandler = (ctx, argv) => {
         continue;
       }
     } else {
-      const v = ctx.access(existing.path, 'create');
+      const v = createAccess(ctx, existing.path);
       if (!v.allowed) {
         errors.push(`ln: failed to create ${what} '${shownLink}': ${errnoText(v.errno ?? 'EACCES')}`);
         continue;
@@ -1019,6 +1133,7 @@ const rm: CommandHandler = (ctx, argv) => {
   if (bad) return badOption('rm', bad);
   const force = opts.has('f');
   const recursive = opts.has('r') || opts.has('R');
+  const cannot = busybox(ctx) ? "can't" : 'cannot';
   if (args.length === 0) return force ? OK : missingOperand('rm');
   const fs = ctx.state.fs;
   const errors: string[] = [];
@@ -1027,18 +1142,21 @@ const rm: CommandHandler = (ctx, argv) => {
   for (const f of args) {
     const a = abs(ctx, f);
     if (recursive && a === '/' && !opts.has('N')) {
-      errors.push("rm: it is dangerous to operate recursively on '/'", 'rm: use --no-preserve-root to override this failsafe');
+      errors.push(
+        "rm: it is dangerous to operate recursively on '/'",
+        'rm: use --no-preserve-root to override this failsafe',
+      );
       continue;
     }
     const l = lookup(ctx, f, false);
     if (!l.ok) {
-      if (!force && !l.unknown) errors.push(`rm: cannot remove '${f}': ${errnoText(l.errno)}`);
+      if (!force && !l.unknown) errors.push(`rm: ${cannot} remove '${f}': ${errnoText(l.errno)}`);
       continue;
     }
     if (l.meta.kind === 'dir' && !recursive) {
       const empty = descendants(fs, l.path).length === 0 && !l.meta.partial;
       if (!opts.has('d') || !empty) {
-        errors.push(`rm: cannot remove '${f}': ${opts.has('d') ? 'Directory not empty' : 'Is a directory'}`);
+        errors.push(`rm: ${cannot} remove '${f}': ${opts.has('d') ? 'Directory not empty' : 'Is a directory'}`);
         continue;
       }
     }
@@ -1052,14 +1170,16 @@ const rm: CommandHandler = (ctx, argv) => {
         continue;
       }
       const meta = fs.get(p)!;
-      if (meta.kind === 'dir' && p !== l.path && !ctx.access(p, 'list').allowed && descendants(fs, p).length > 0) {
-        errors.push(`rm: cannot remove '${shown(f, l.path, p)}': Permission denied`);
+      // Emptying a directory needs reading it first.
+      const unreadable = meta.kind === 'dir' && p !== l.path && !ctx.access(p, 'list').allowed;
+      if (unreadable && descendants(fs, p).length > 0) {
+        errors.push(`rm: ${cannot} remove '${shown(f, l.path, p)}': Permission denied`);
         kept.add(parentOf(p));
         continue;
       }
       const v = ctx.access(p, 'delete');
       if (!v.allowed) {
-        errors.push(`rm: cannot remove '${shown(f, l.path, p)}': ${errnoText(v.errno ?? 'EACCES')}`);
+        errors.push(`rm: ${cannot} remove '${shown(f, l.path, p)}': ${errnoText(v.errno ?? 'EACCES')}`);
         kept.add(parentOf(p));
         continue;
       }
@@ -1078,7 +1198,8 @@ const rm: CommandHandler = (ctx, argv) => {
 // ---------------------------------------------------------------- tee
 
 const tee: CommandHandler = (ctx, argv) => {
-  const { opts, args, bad } = parseOpts(argv, 'aip', '', { '--append': 'a', '--ignore-interrupts': 'i', '--output-error': 'o' });
+  const long = { '--append': 'a', '--ignore-interrupts': 'i', '--output-error': 'o' };
+  const { opts, args, bad } = parseOpts(argv, 'aip', '', long);
   if (bad) return badOption('tee', bad);
   const errors: string[] = [];
 
@@ -1307,7 +1428,10 @@ export function runSed(cmds: SedCmd[], text: string): string {
     let deleted = false;
     for (const c of cmds) {
       const a = c.addr;
-      const hit = !a || ('re' in a ? new RegExp(a.re.source, a.re.flags.replace('g', '')).test(cur) : 'line' in a ? a.line === idx + 1 : isLast);
+      let hit = true;
+      if (a && 're' in a) hit = new RegExp(a.re.source, a.re.flags.replace('g', '')).test(cur);
+      else if (a && 'line' in a) hit = a.line === idx + 1;
+      else if (a) hit = isLast;
       if (!hit) continue;
       if (c.op === 'd') {
         deleted = true;
@@ -1340,7 +1464,9 @@ const sed: CommandHandler = (ctx, argv) => {
     const a = argv[i];
     if (a === '-e' || a === '--expression') scripts.push(argv[++i] ?? '');
     else if (a.startsWith('--expression=')) scripts.push(a.slice(13));
-    else if (a === '-f' || a === '--file') return unknownResult(ctx, 'sed -f reads a script file the model does not know');
+    else if (a === '-f' || a === '--file') {
+      return unknownResult(ctx, 'sed -f reads a script file the model does not know');
+    }
     else if (a === '-i' || a === '--in-place') inPlace = '';
     else if (a.startsWith('--in-place=')) inPlace = a.slice(11);
     else if (/^-[nErsuz]*i/.test(a) && !a.startsWith('--')) {
@@ -1353,21 +1479,27 @@ const sed: CommandHandler = (ctx, argv) => {
     else if (/^-[nErsuz]+$/.test(a)) {
       extended ||= /[Er]/.test(a);
       quietMode ||= a.includes('n');
-    } else if (a === '--follow-symlinks' || a === '--posix' || a === '-s' || a === '--separate' || a === '-u') continue;
+    } else if (/^(--follow-symlinks|--posix|-s|--separate|-u)$/.test(a)) continue;
     else if (a.startsWith('-') && a !== '-') return unknownResult(ctx, `sed option ${a} is not modelled`);
-    else if (scripts.length === 0 && files.length === 0 && !argv.slice(1, i).some((x) => x === '-e')) scripts.push(a);
+    else if (scripts.length === 0 && files.length === 0 && !argv.slice(1, i).includes('-e')) {
+      scripts.push(a);
+    }
     else files.push(a);
   }
 
   const cmds = quietMode ? undefined : parseSedScript(scripts.join('\n'), extended);
   if (inPlace === undefined) {
     // Plain sed prints; its output is known when its input and script are.
-    const input = files.length === 0 ? ctx.stdin : files.map((f) => ctx.state.texts[resolvePath(ctx.state.fs, abs(ctx, f)).path]?.content).reduce<string | undefined>((acc, t) => (acc === undefined || t === undefined ? undefined : acc + t), '');
+    let input: string | undefined = files.length === 0 ? ctx.stdin : '';
+    for (const f of files) {
+      const t = ctx.state.texts[resolvePath(ctx.state.fs, abs(ctx, f)).path]?.content;
+      input = input === undefined || t === undefined ? undefined : input + t;
+    }
     if (!cmds || input === undefined) return unknownOutput({ status: 0 });
     return { status: 0, stdout: runSed(cmds, input) };
   }
 
-  if (files.length === 0) return { status: 1, stderr: ['sed: no input files'] };
+  if (files.length === 0) return fail('sed: no input files');
   const errors: string[] = [];
   let status = 0;
   for (const f of files) {
@@ -1410,10 +1542,13 @@ const sed: CommandHandler = (ctx, argv) => {
     let mode = meta.mode;
     if (!keepGid && mode & 0o2000) mode &= ~0o2000;
     if (inPlace !== '') {
-      const backup = inPlace.includes('*') ? inPlace.replace(/\*/g, baseName(l.path)) : baseName(l.path) + inPlace;
+      const name = baseName(l.path);
+      const backup = inPlace.includes('*') ? inPlace.replace(/\*/g, name) : name + inPlace;
       fs.set(`${dir === '/' ? '' : dir}/${backup}`, { ...meta, origin: ctx.origin });
     }
-    fs.set(l.path, { ...meta, uid: keepUid ? meta.uid : owner.uid, gid: keepGid ? meta.gid : owner.gid, mode, origin: ctx.origin });
+    const uid = keepUid ? meta.uid : owner.uid;
+    const gid = keepGid ? meta.gid : owner.gid;
+    fs.set(l.path, { ...meta, uid, gid, mode, origin: ctx.origin });
 
     if (l.path === '/etc/passwd' || l.path === '/etc/group' || isTrackedText(l.path)) {
       const old = ctx.state.texts[l.path]?.content;
@@ -1430,7 +1565,8 @@ const sed: CommandHandler = (ctx, argv) => {
 let tempSerial = 0;
 
 const mktemp: CommandHandler = (ctx, argv) => {
-  const { opts, args, bad } = parseOpts(argv, 'dqut', 'p', { '--directory': 'd', '--quiet': 'q', '--dry-run': 'u', '--tmpdir': 'p', '--suffix': 'S' });
+  const long = { '--directory': 'd', '--quiet': 'q', '--dry-run': 'u', '--tmpdir': 'p', '--suffix': 'S' };
+  const { opts, args, bad } = parseOpts(argv, 'dqut', 'p', long);
   if (bad) return badOption('mktemp', bad);
   const template = args[0] ?? 'tmp.XXXXXXXXXX';
   const dir = opts.get('p') ?? ctx.env.TMPDIR ?? '/tmp';
@@ -1447,10 +1583,12 @@ const mktemp: CommandHandler = (ctx, argv) => {
   } while (fs.has(path));
 
   if (opts.has('u')) return { status: 0, stdout: `${path}\n` };
-  const v = ctx.access(path, 'create');
+  const v = createAccess(ctx, path);
   if (!v.allowed) {
     const kind = opts.has('d') ? 'directory' : 'file';
-    return { status: 1, stderr: [`mktemp: failed to create ${kind} via template '${inTmp ? `${dir}/${template}` : template}': ${errnoText(v.errno ?? 'EACCES')}`] };
+    const shownTemplate = inTmp ? `${dir}/${template}` : template;
+    const why = errnoText(v.errno ?? 'EACCES');
+    return fail(`mktemp: failed to create ${kind} via template '${shownTemplate}': ${why}`);
   }
   const owner = newEntryOwner(fs, path, ctx.ident, opts.has('d'));
   fs.set(path, {
@@ -1464,7 +1602,11 @@ const mktemp: CommandHandler = (ctx, argv) => {
   return { status: 0, stdout: `${path}\n` };
 };
 
-const chattr: CommandHandler = (ctx, argv) => unknownResult(ctx, 'chattr changes attributes the model does not track', argv.slice(1).filter((a) => a.startsWith('/')));
+const chattr: CommandHandler = (ctx, argv) => {
+  const paths = argv.slice(1).filter((a) => a.startsWith('/'));
+
+  return unknownResult(ctx, 'chattr changes attributes the model does not track', paths);
+};
 
 export const handlers: Record<string, CommandHandler> = {
   chown: chownLike('chown'),

@@ -1,0 +1,161 @@
+// Speed of `uidctl check`, next to baselines measured in the same run:
+//   - throughput of the whole analysis (parse + simulate + run-time + verdicts + rules) per file,
+//     against dockerfile-ast (the TypeScript parser VS Code uses) parsing the same files;
+//   - growth with file size (time per KB on 1x, 4x, 16x files);
+//   - cold start of one `uidctl check`, against bare `node -e 0`.
+// A benchmark, not a test: it prints numbers and asserts nothing. Needs `npm run build` first.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+if (!existsSync('dist/index.js')) {
+  console.error('bench: dist/ is missing; run `npm run build` first');
+  process.exit(2);
+}
+
+const { analyze, parseDockerfile } = await import('../dist/index.js');
+const { DockerfileParser } = await import('dockerfile-ast');
+
+// ---------------------------------------------------------------- corpus
+
+function walk(dir, out) {
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (/^(Dockerfile|Containerfile)/.test(name)) out.push(readFileSync(p, 'utf8'));
+  }
+  return out;
+}
+
+let seed = 42;
+const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const pick = (xs) => xs[Math.floor(rand() * xs.length)];
+
+const BASES = [
+  'pytorch/pytorch:2.3.1-cuda12.1-cudnn8-runtime',
+  'nvidia/cuda:12.4.1-cudnn-devel-ubuntu22.04',
+  'python:3.11-slim',
+  'jupyter/base-notebook',
+  'ubuntu:22.04',
+  'debian:bookworm',
+  'continuumio/miniconda3',
+];
+const RUNS = [
+  'apt-get update && apt-get install -y --no-install-recommends \\\n    git curl ca-certificates build-essential \\\n    && rm -rf /var/lib/apt/lists/*',
+  'pip install --no-cache-dir numpy pandas scikit-learn matplotlib tqdm',
+  'mkdir -p /workspace/data /workspace/checkpoints && chown -R ${USER_UID}:${USER_UID} /workspace',
+  'chmod -R g+rwX /workspace && chmod 1777 /tmp',
+  'if [ ! -d /opt/models ]; then mkdir -p /opt/models; fi',
+  'for d in logs cache out; do mkdir -p /srv/$d; done',
+  'echo "export PATH=/opt/conda/bin:$PATH" >> /etc/profile.d/conda.sh',
+  'git clone https://example.invalid/repo.git /opt/repo && cd /opt/repo && make install',
+  'conda install -y -c conda-forge jupyterlab && conda clean -afy',
+  'ln -sf /usr/bin/python3 /usr/local/bin/python',
+];
+
+function generated(i) {
+  const lines = [
+    '# syntax=docker/dockerfile:1',
+    `FROM ${pick(BASES)} AS base`,
+    'ARG USER_NAME=dev',
+    'ARG USER_UID=1000',
+    'ENV DEBIAN_FRONTEND=noninteractive PYTHONUNBUFFERED=1',
+    'LABEL org.opencontainers.image.source="https://example.invalid/project"',
+  ];
+  for (let k = 0; k < 5 + (i % 6); k++) lines.push(`RUN ${pick(RUNS)}`);
+  lines.push('RUN groupadd --gid ${USER_UID} ${USER_NAME} \\\n    && useradd --uid ${USER_UID} --gid ${USER_UID} --create-home --shell /bin/bash ${USER_NAME}');
+  lines.push('WORKDIR /workspace', 'COPY --chown=${USER_UID}:${USER_UID} requirements.txt /workspace/');
+  lines.push(`RUN ${pick(RUNS)}`, 'USER ${USER_NAME}', 'EXPOSE 8888', 'CMD ["python", "train.py"]');
+  return `${lines.join('\n')}\n`;
+}
+
+const fixtures = walk('tests/fixtures', walk('examples', []));
+const corpus = [...fixtures];
+for (let i = 0; corpus.length < 1000; i++) corpus.push(generated(i));
+const bytes = corpus.reduce((n, t) => n + t.length, 0);
+const sizes = corpus.map((t) => t.length).sort((a, b) => a - b);
+
+// ---------------------------------------------------------------- measurements
+
+function timeIt(label, fn, rounds = 5) {
+  let best = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
+const runFull = () => {
+  for (const text of corpus) analyze({ file: 'Dockerfile', text });
+};
+const runOurParse = () => {
+  for (const text of corpus) parseDockerfile(text);
+};
+const runAst = () => {
+  for (const text of corpus) DockerfileParser.parse(text);
+};
+
+runFull(); // warm up the JIT the same way for each
+runOurParse();
+runAst();
+const full = timeIt('full', runFull);
+const ours = timeIt('parse', runOurParse);
+const ast = timeIt('dockerfile-ast', runAst);
+
+const fmt = (ms) => `${(ms / corpus.length).toFixed(3)} ms/file`;
+const rate = (ms) => `${Math.round(corpus.length / (ms / 1000))} files/s`;
+
+console.log(`corpus: ${corpus.length} Dockerfiles (${fixtures.length} fixtures + generated), ${(bytes / 1024).toFixed(0)} KB, median ${(sizes[sizes.length >> 1] / 1024).toFixed(1)} KB, largest ${(sizes[sizes.length - 1] / 1024).toFixed(1)} KB`);
+console.log('');
+console.log('throughput (one process, best of 5)');
+console.log(`  uidctl full analysis        ${fmt(full).padEnd(16)} ${rate(full)}`);
+console.log(`  uidctl Dockerfile parse     ${fmt(ours).padEnd(16)} ${rate(ours)}`);
+console.log(`  dockerfile-ast parse only   ${fmt(ast).padEnd(16)} ${rate(ast)}   (baseline)`);
+
+// ---------------------------------------------------------------- growth with size
+
+console.log('');
+console.log('growth with file size (full analysis)');
+const unit = generated(1);
+for (const times of [1, 16, 64, 256]) {
+  const body = unit.split('\n').filter((l) => l.startsWith('RUN ') && !l.includes('useradd')).join('\n');
+  const text = unit + `${body}\n`.repeat(times);
+  const ms = timeIt('size', () => analyze({ file: 'Dockerfile', text }), 3);
+  const astMs = times <= 64 ? timeIt('size', () => DockerfileParser.parse(text), 3) : NaN;
+  console.log(
+    `  ${(text.length / 1024).toFixed(0).padStart(6)} KB   uidctl ${ms.toFixed(1).padStart(8)} ms (${(ms / (text.length / 1024)).toFixed(3)} ms/KB)` +
+      (Number.isNaN(astMs) ? '' : `   dockerfile-ast ${astMs.toFixed(1).padStart(8)} ms (${(astMs / (text.length / 1024)).toFixed(3)} ms/KB)`),
+  );
+}
+
+// ---------------------------------------------------------------- cold start
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1];
+}
+
+function coldStart(args, n = 15) {
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    spawnSync(process.execPath, args, { stdio: 'ignore' });
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+const ex = 'examples/pytorch-uid-mismatch';
+const bare = coldStart(['-e', '0']);
+const check = coldStart(['dist/cli.js', 'check', `${ex}/Dockerfile`, '--format', 'json']);
+const checkRun = coldStart(['dist/cli.js', 'check', `${ex}/Dockerfile`, '--run-file', `${ex}/run.sh`, '--host-facts', `${ex}/host.yaml`, '--format', 'json']);
+console.log('');
+console.log('cold start (median of 15 processes)');
+console.log(`  node -e 0                                  ${bare.toFixed(0).padStart(4)} ms   (baseline)`);
+console.log(`  uidctl check Dockerfile                    ${check.toFixed(0).padStart(4)} ms`);
+console.log(`  uidctl check Dockerfile --run --host-facts ${checkRun.toFixed(0).padStart(4)} ms`);

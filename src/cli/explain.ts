@@ -1,0 +1,154 @@
+// `uidctl explain "<error text>"`: what a pasted error means and how to fix it; with the
+// Dockerfile and run command, the answer names the uid, the owner, the mount and the flags.
+
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { homedir, userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { Io } from './io.js';
+import { InputError, UsageError } from './errors.js';
+import type { HostPathFacts, RunContext } from '../model/types.js';
+import type { Builder } from '../shell/context.js';
+import { analyze, DockerfileSyntaxError, type Analysis, type Engine } from '../analyze.js';
+import { parseDockerRun, type Invoker } from '../runtime/docker.js';
+import { RunParseError } from '../runtime/errors.js';
+import { explainError, tailor, type Explanation } from '../probe/explain.js';
+
+const HELP = `Usage: uidctl explain "ERROR TEXT" [options]
+       some-command 2>&1 | uidctl explain -
+
+Recognises the messages permission problems in containers print (Permission denied on a path,
+pip's OSError and externally-managed-environment, sudo not found or not in sudoers, Jupyter's
+--allow-root, git's dubious ownership, "I have no name!", unknown users, chown's Operation not
+permitted, Read-only file system, NVML Insufficient Permissions, useradd's UID is not unique,
+dpkg's lock file) and says why it happens and what to change.
+
+Options:
+  --dockerfile FILE   also analyse this Dockerfile, to name the exact uid, owner and mount
+  --run TEXT          the docker/podman run command the container was started with
+  --engine ENGINE     docker (default) or podman
+  --format FORMAT     text (default) or json
+
+Exit code 0 when the text was read (recognised or not: an unknown message prints a hint),
+2 on bad usage or input.
+`;
+
+const OPTIONS = {
+  dockerfile: { type: 'string' },
+  run: { type: 'string' },
+  engine: { type: 'string' },
+  format: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function readText(path: string, cwd: string, what: string): string {
+  try {
+    return readFileSync(path === '-' ? 0 : resolve(cwd, path), 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? `no such ${what}` : `cannot read ${what} (${code})`, path);
+  }
+}
+
+export function realInvoker(io: Io): Invoker {
+  const info = userInfo();
+
+  return { uid: process.getuid?.() ?? info.uid, gid: process.getgid?.() ?? info.gid, home: io.env.HOME ?? homedir(), cwd: io.cwd, name: info.username };
+}
+
+/** Parse a run command as `check --run` does; bind-mount sources are stat'ed on this machine. */
+export async function runContextFor(text: string, io: Io): Promise<{ run: RunContext; host: HostPathFacts[] }> {
+  const invoker = realInvoker(io);
+  let run: RunContext;
+  try {
+    run = parseDockerRun(text, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string> });
+  } catch (e) {
+    if (e instanceof RunParseError) throw new InputError(e.message, '--run');
+    throw e;
+  }
+  const sources = run.mounts.filter((m) => m.kind === 'bind' && m.source).map((m) => m.source!);
+  const { statHostPaths } = await import('../runtime/host.js');
+
+  return { run, host: sources.length > 0 ? await statHostPaths(sources) : [] };
+}
+
+/** analyze() with the CLI's error mapping: a bad Dockerfile is an InputError naming its line. */
+export function analyzeFile(
+  file: string,
+  io: Io,
+  opts: { run?: RunContext; host: HostPathFacts[]; engine: Engine; builder?: Builder; paths?: string[] },
+): Analysis {
+  const text = readText(file, io.cwd, 'Dockerfile');
+  try {
+    return analyze({ file, text, ...opts, profile: 'dev' });
+  } catch (e) {
+    if (e instanceof DockerfileSyntaxError) throw new InputError(e.message, e.file, e.line);
+    throw e;
+  }
+}
+
+export function renderExplanations(list: Explanation[]): string {
+  const out: string[] = [];
+
+  for (const e of list) {
+    out.push(`${e.title} [${e.id}]`);
+    out.push(`  matched  ${e.matched}`);
+    const f = e.facts;
+    if (f.path) out.push(`  path     ${f.path}`);
+    if (f.user) out.push(`  user     ${f.user}`);
+    if (f.uid !== undefined) out.push(`  id       ${f.uid}`);
+    out.push(`  cause    ${e.cause}`);
+    for (const [i, d] of e.details.entries()) out.push(`  ${i === 0 ? 'model   ' : '        '} ${d}`);
+    for (const x of e.fixes) {
+      out.push(`  fix      ${x.description}`);
+      if (x.snippet) for (const l of x.snippet.split('\n')) out.push(`             ${l}`);
+    }
+    if (e.ruleIds.length > 0) out.push(`  rules    ${e.ruleIds.join(', ')} ('uidctl rules ID' explains each)`);
+    out.push('');
+  }
+
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+const NO_MATCH =
+  'uidctl explain: no known pattern in this text.\n' +
+  'It knows Permission denied, Read-only file system, Operation not permitted (chown), pip and PEP 668\n' +
+  'errors, sudo, Jupyter --allow-root, git dubious ownership, "I have no name!", unknown users,\n' +
+  'NVML Insufficient Permissions, useradd UID is not unique and the dpkg lock. Paste the whole error\n' +
+  "line, or look inside the container with 'uidctl probe --script | docker exec -i CONTAINER sh'.\n";
+
+export default async function explain(args: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0]);
+  }
+  const v = parsed.values;
+  if (v.help) {
+    io.out(HELP);
+    return 0;
+  }
+  if (parsed.positionals.length === 0) throw new UsageError('give the error text (quoted), or - to read it from standard input');
+  const format = v.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be one of text, json (got '${format}')`);
+  const engine = v.engine ?? 'docker';
+  if (engine !== 'docker' && engine !== 'podman') throw new UsageError(`--engine must be one of docker, podman (got '${engine}')`);
+  if (v.run !== undefined && v.dockerfile === undefined) throw new UsageError('--run needs --dockerfile (the image it runs)');
+
+  const text = parsed.positionals.length === 1 && parsed.positionals[0] === '-' ? readText('-', io.cwd, 'input') : parsed.positionals.join(' ');
+  let list = explainError(text);
+
+  if (v.dockerfile !== undefined && list.length > 0) {
+    const ctx = v.run !== undefined ? await runContextFor(v.run, io) : undefined;
+    const a = analyzeFile(v.dockerfile, io, { run: ctx?.run, host: ctx?.host ?? [], engine });
+    list = list.map((e) => tailor(e, a));
+  }
+
+  if (format === 'json') {
+    io.out(`${JSON.stringify({ schemaVersion: 1, recognised: list.length > 0, explanations: list }, null, 2)}\n`);
+  } else if (list.length === 0) io.out(NO_MATCH);
+  else io.out(renderExplanations(list));
+
+  return 0;
+}

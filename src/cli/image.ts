@@ -1,0 +1,189 @@
+// `uidctl image NAME|ARCHIVE`: who a real image runs as and who owns the paths that matter,
+// read from an archive, the local engine or a registry.
+
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { FileMeta, ImageState } from '../model/types.js';
+import { groupByGid, resolveExecUser, userByUid } from '../image/accounts.js';
+import { formatMode, octal, resolvePath } from '../image/fs.js';
+import { openCache } from '../archive/cache.js';
+import { EngineError, fromEngine, NoEngineError } from '../archive/engine.js';
+import { readImageArchive } from '../archive/formats.js';
+import { ArchiveError, type ImageSnapshot } from '../archive/layers.js';
+import { progressWriter } from '../archive/progress.js';
+import { pullImage } from '../archive/registry.js';
+import { snapshotToState } from '../archive/snapshot.js';
+import { InputError, UsageError } from './errors.js';
+import type { Io } from './io.js';
+
+const USAGE =
+  'usage: uidctl image NAME|ARCHIVE [--platform os/arch] [--format text|json] ' +
+  '[--from archive|engine|registry] [--no-cache] [--insecure] [--auth-file FILE]';
+
+type Source = 'archive' | 'engine' | 'registry';
+
+interface PathReport {
+  what: string;
+  path: string;
+  exists: boolean;
+  kind?: string;
+  owner?: string;
+  group?: string;
+  uid?: number;
+  gid?: number;
+  mode?: string;
+  perms?: string;
+}
+
+const NO_LOGIN = /(nologin|false|sync|shutdown|halt)$/;
+
+function pathReport(st: ImageState, what: string, path: string): PathReport {
+  const r = resolvePath(st.fs, path);
+  const m: FileMeta | undefined = r.meta;
+  if (!m) return { what, path, exists: false };
+
+  return {
+    what,
+    path,
+    exists: true,
+    kind: m.kind,
+    uid: m.uid,
+    gid: m.gid,
+    owner: userByUid(st.accounts, m.uid)?.name ?? String(m.uid),
+    group: groupByGid(st.accounts, m.gid)?.name ?? String(m.gid),
+    mode: octal(m.mode),
+    perms: formatMode(m),
+  };
+}
+
+export function imageReport(st: ImageState, s: ImageSnapshot, source: Source, ref: string) {
+  const acc = st.accounts;
+  const who = resolveExecUser(acc, st.config.user);
+  const users = acc.passwd.filter((u) => u.uid === 0 || (u.uid >= 1000 && u.uid !== 65534) || !NO_LOGIN.test(u.shell));
+  const groups = acc.group.filter((g) => (g.gid >= 1000 && g.gid !== 65534) || g.members.length > 0);
+
+  const paths: PathReport[] = [];
+  const homes = new Set(users.map((u) => u.home));
+  for (const h of homes) paths.push(pathReport(st, 'home', h));
+  paths.push(pathReport(st, 'workdir', st.config.workdir));
+  for (const p of st.pythons) paths.push(pathReport(st, `site-packages (${p.kind} python ${p.version})`, p.sitePackages));
+  if (st.condaPrefix) paths.push(pathReport(st, 'conda prefix', st.condaPrefix));
+  paths.push(pathReport(st, 'tmp', '/tmp'));
+
+  return {
+    image: ref,
+    source,
+    digest: s.digest,
+    platform: s.platform ?? null,
+    distro: st.distro,
+    user: {
+      written: st.config.user,
+      ...(who.ok
+        ? { uid: who.user.uid, gid: who.user.gid, name: who.user.name ?? null, home: who.user.home, supplementary: who.user.supplementary }
+        : { error: who.error }),
+    },
+    workdir: st.config.workdir,
+    users: users.map((u) => ({ name: u.name, uid: u.uid, gid: u.gid, home: u.home, shell: u.shell, password: acc.passwords[u.name] ?? null })),
+    groups: groups.map((g) => ({ name: g.name, gid: g.gid, members: g.members })),
+    paths,
+    sudo: st.packages.sudo !== undefined,
+    pythons: st.pythons,
+    condaPrefix: st.condaPrefix ?? null,
+    provenance: st.provenance,
+    warnings: s.warnings,
+  };
+}
+
+function textReport(r: ReturnType<typeof imageReport>): string {
+  const lines: string[] = [];
+  const u = r.user;
+  const who = 'error' in u ? `error: ${u.error}` : `uid=${u.uid}${u.name ? `(${u.name})` : ''} gid=${u.gid} home=${u.home}`;
+
+  lines.push(`image      ${r.image} (${r.source})`);
+  lines.push(`digest     ${r.digest || 'unknown'}`);
+  if (r.platform) lines.push(`platform   ${r.platform}`);
+  lines.push(`distro     ${r.distro}`);
+  lines.push(`user       ${r.user.written === '' ? '(none: root)' : r.user.written} -> ${who}`);
+  lines.push(`workdir    ${r.workdir}`);
+  lines.push(`sudo       ${r.sudo ? 'installed' : 'not installed'}`);
+  lines.push('', 'users');
+  for (const x of r.users) {
+    lines.push(`  ${x.name.padEnd(12)} ${`${x.uid}:${x.gid}`.padEnd(12)} ${x.home.padEnd(18)} ${x.shell}${x.password ? `  password ${x.password}` : ''}`);
+  }
+  lines.push('', 'groups');
+  for (const g of r.groups) lines.push(`  ${g.name.padEnd(12)} ${String(g.gid).padEnd(8)} ${g.members.join(',')}`);
+  lines.push('', 'paths');
+  for (const p of r.paths) {
+    const facts = p.exists ? `${p.owner}:${p.group} ${p.mode} ${p.perms}` : 'missing';
+    lines.push(`  ${p.what.padEnd(32)} ${p.path.padEnd(42)} ${facts}`);
+  }
+  lines.push('', `provenance ${r.provenance.map((p) => `${p.source}:${p.ref}`).join(', ')}`);
+  for (const w of r.warnings) lines.push(`warning    ${w}`);
+
+  return `${lines.join('\n')}\n`;
+}
+
+export default async function run(args: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        platform: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        from: { type: 'string' },
+        'no-cache': { type: 'boolean', default: false },
+        insecure: { type: 'boolean', default: false },
+        'auth-file': { type: 'string' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n${USAGE}`);
+  }
+
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError(USAGE);
+  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json\n${USAGE}`);
+  if (values.from !== undefined && !['archive', 'engine', 'registry'].includes(values.from)) {
+    throw new UsageError(`--from must be archive, engine or registry\n${USAGE}`);
+  }
+
+  const name = positionals[0];
+  const cache = openCache(io.env, { disabled: values['no-cache'] });
+  const progress = progressWriter(io);
+  const onProgress = (p: { bytes: number; index: number; totalBytes?: number; layerCount?: number }) => progress.update(p);
+  const asPath = resolve(io.cwd, name);
+  let source = values.from as Source | undefined;
+  if (!source) source = existsSync(asPath) ? 'archive' : 'engine';
+
+  let snap: ImageSnapshot;
+  try {
+    if (source === 'archive') {
+      snap = await readImageArchive(asPath, { platform: values.platform, cache, onProgress });
+    } else if (source === 'engine') {
+      try {
+        snap = await fromEngine(name, { env: io.env, cache, platform: values.platform, onProgress });
+      } catch (e) {
+        // Without --from, an image the engine lacks (or no engine) is looked for in its registry.
+        if (values.from || !(e instanceof NoEngineError || e instanceof EngineError)) throw e;
+        source = 'registry';
+        snap = await pullImage(name, { platform: values.platform, insecure: values.insecure, authFile: values['auth-file'], cache, onProgress, env: io.env });
+      }
+    } else {
+      snap = await pullImage(name, { platform: values.platform, insecure: values.insecure, authFile: values['auth-file'], cache, onProgress, env: io.env });
+    }
+  } catch (e) {
+    if (e instanceof ArchiveError) throw new InputError(e.message, source === 'archive' ? name : undefined);
+    throw e;
+  } finally {
+    progress.done();
+  }
+
+  const st = snapshotToState(snap, name, source);
+  const report = imageReport(st, snap, source, name);
+  io.out(values.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : textReport(report));
+
+  return 0;
+}

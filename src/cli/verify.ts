@@ -1,0 +1,236 @@
+// `uidctl verify`: builds the image with a real engine, starts it with the same run flags,
+// pipes the probe into it and prints observed next to predicted. The only command that runs
+// containers, and only when asked.
+
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Io } from './io.js';
+import { EnvironmentError, UsageError } from './errors.js';
+import type { Analysis, Engine } from '../analyze.js';
+import type { Builder } from '../shell/context.js';
+import type { HostPathFacts, RunContext } from '../model/types.js';
+import { analyzeFile, runContextFor } from './explain.js';
+import { parseProbeReport, ProbeParseError } from '../probe/report.js';
+import { compareProbe, renderComparison, type ComparisonRow } from '../probe/compare.js';
+import { probeScriptFor, runFlags, shQuote, type VerifyEngine } from '../probe/engine.js';
+
+const HELP = `Usage: uidctl verify [DOCKERFILE] [--run 'docker run ...'] [options]
+
+Builds the image for real, starts it with the same run flags, runs the probe inside
+('uidctl probe --script'), and prints what was observed next to what 'uidctl check' predicts.
+Every disagreement is marked with != . Exit 0 when all agree, 1 on any disagreement, 2 when no
+engine is usable or the inputs are wrong.
+
+Options:
+  --run TEXT        the docker/podman run command line (its image name is ignored)
+  --engine ENGINE   docker, podman or buildah (default: the first found, in that order;
+                    docker also needs a reachable daemon)
+  --path PATH       also compare this container path: exists, readable, writable (repeatable)
+  --format FORMAT   text (default) or json
+
+buildah: runs with --isolation chroot (BUILDAH_ISOLATION overrides) and the default storage;
+UIDCTL_BUILDAH_STORAGE=vfs (or another driver) picks the storage driver. Base images already
+in the store are used as they are (--pull=false).
+`;
+
+const OPTIONS = {
+  run: { type: 'string' },
+  engine: { type: 'string' },
+  path: { type: 'string', multiple: true },
+  format: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const ENGINES: readonly VerifyEngine[] = ['docker', 'podman', 'buildah'];
+const MINUTES = 60_000;
+
+function onPath(cmd: string, env: Io['env']): boolean {
+  for (const dir of (env.PATH ?? '').split(':')) {
+    if (!dir) continue;
+    try {
+      accessSync(join(dir, cmd), constants.X_OK);
+      return true;
+    } catch {
+      // Not in this folder.
+    }
+  }
+
+  return false;
+}
+
+interface Runner {
+  run(cmd: string, args: string[], opts?: { input?: string; timeout?: number }): SpawnSyncReturns<string>;
+}
+
+function runner(io: Io): Runner {
+  return {
+    run: (cmd, args, opts = {}) =>
+      spawnSync(cmd, args, { input: opts.input, env: io.env as NodeJS.ProcessEnv, encoding: 'utf8', timeout: opts.timeout ?? 2 * MINUTES, maxBuffer: 64 << 20 }),
+  };
+}
+
+function tail(r: SpawnSyncReturns<string>, lines = 6): string {
+  const text = `${r.stderr ?? ''}\n${r.stdout ?? ''}`.trim() || (r.error ? r.error.message : `exit ${r.status}`);
+
+  return text.split('\n').slice(-lines).join('\n');
+}
+
+/** The engine to use: the one asked for, or the first usable of docker, podman, buildah. */
+function pickEngine(asked: VerifyEngine | undefined, io: Io, sh: Runner): VerifyEngine {
+  const candidates = asked ? [asked] : ENGINES;
+
+  for (const e of candidates) {
+    if (!onPath(e, io.env)) {
+      if (asked) throw new EnvironmentError(`${e} is not on PATH`);
+      continue;
+    }
+    // docker needs its daemon; podman may be a remote client without a service.
+    if (e === 'docker' || e === 'podman') {
+      const r = sh.run(e, ['info'], { timeout: 20_000 });
+      if (r.status !== 0) {
+        if (asked) throw new EnvironmentError(`${e} is installed but not usable (${e} info: ${tail(r, 1)})`);
+        continue;
+      }
+    }
+
+    return e;
+  }
+
+  throw new EnvironmentError('no container engine found (looked for docker, podman, buildah)');
+}
+
+/** buildah's global flags: the storage driver from UIDCTL_BUILDAH_STORAGE, else vfs when the default store fails. */
+function buildahGlobals(io: Io, sh: Runner): string[] {
+  const asked = io.env.UIDCTL_BUILDAH_STORAGE;
+  if (asked) return ['--storage-driver', asked];
+  const probe = sh.run('buildah', ['images', '-q'], { timeout: 30_000 });
+
+  return probe.status === 0 ? [] : ['--storage-driver', 'vfs'];
+}
+
+interface Observed {
+  built: boolean;
+  buildLog?: string;
+  started: boolean;
+  startLog?: string;
+  probeText?: string;
+}
+
+/** Build, start with the run's flags, pipe the probe in; always removes what it created. */
+function observe(engine: VerifyEngine, io: Io, sh: Runner, dockerfile: string, run: RunContext | undefined, paths: string[], notes: string[]): Observed {
+  const tag = `localhost/uidctl-verify-${process.pid}-${Date.now().toString(36)}`;
+  const file = resolve(io.cwd, dockerfile);
+  const context = dirname(file);
+  const script = probeScriptFor(paths);
+  const { flags, notReproduced } = runFlags(engine, run ?? { tool: 'none', groupAdd: [], mounts: [], env: {}, capAdd: [], capDrop: [], privileged: false, noNewPrivileges: false, readOnlyRootfs: false, publish: [], origin: { text: '' } });
+  notes.push(...notReproduced.map((n) => `not reproduced: ${n}`));
+
+  if (engine === 'buildah') {
+    const g = buildahGlobals(io, sh);
+    const isolation = io.env.BUILDAH_ISOLATION ?? 'chroot';
+    notes.push(`buildah ${[...g, '--isolation', isolation].join(' ')}`);
+    const b = sh.run('buildah', [...g, 'bud', '--isolation', isolation, '--pull=false', '-t', tag, '-f', file, context], { timeout: 30 * MINUTES });
+    if (b.status !== 0) return { built: false, buildLog: tail(b), started: false };
+
+    try {
+      const from = sh.run('buildah', [...g, 'from', '--pull=false', tag]);
+      if (from.status !== 0) throw new EnvironmentError(`buildah from failed: ${tail(from, 2)}`);
+      const container = from.stdout.trim().split('\n').pop()!;
+      try {
+        notes.push(`buildah run --isolation ${isolation} ${flags.map(shQuote).join(' ')} CONTAINER sh -s`);
+        const r = sh.run('buildah', [...g, 'run', '--isolation', isolation, ...flags, container, 'sh', '-s'], { input: script });
+        return r.status === 0 ? { built: true, started: true, probeText: r.stdout } : { built: true, started: false, startLog: tail(r) };
+      } finally {
+        sh.run('buildah', [...g, 'rm', container]);
+      }
+    } finally {
+      sh.run('buildah', [...g, 'rmi', '-f', tag]);
+    }
+  }
+
+  const b = sh.run(engine, ['build', '-q', '-t', tag, '-f', file, context], { timeout: 30 * MINUTES });
+  if (b.status !== 0) return { built: false, buildLog: tail(b), started: false };
+  try {
+    notes.push(`${engine} run --rm -i ${flags.map(shQuote).join(' ')} --entrypoint sh IMAGE -s`);
+    const r = sh.run(engine, ['run', '--rm', '-i', ...flags, '--entrypoint', 'sh', tag, '-s'], { input: script });
+    return r.status === 0 ? { built: true, started: true, probeText: r.stdout } : { built: true, started: false, startLog: tail(r) };
+  } finally {
+    sh.run(engine, ['rmi', '-f', tag]);
+  }
+}
+
+/** Build, start and probe rows, then the probe's rows when the container ran. */
+function comparison(a: Analysis, o: Observed, paths: string[]): ComparisonRow[] {
+  const predictedBuild = a.sim.failures.length === 0;
+  const rows: ComparisonRow[] = [{ field: 'build', predicted: predictedBuild ? 'ok' : 'fails', observed: o.built ? 'ok' : 'fails', agree: predictedBuild === o.built }];
+  if (!o.built) return rows;
+
+  const predictedStart = a.runtime.errors.length === 0;
+  rows.push({ field: 'starts', predicted: predictedStart ? 'yes' : 'no', observed: o.started ? 'yes' : 'no', agree: predictedStart === o.started });
+  if (!o.started || !predictedStart) return rows;
+
+  let probe;
+  try {
+    probe = parseProbeReport(o.probeText ?? '');
+  } catch (e) {
+    if (e instanceof ProbeParseError) throw new EnvironmentError(`the probe's output inside the container was not readable: ${e.message}`);
+    throw e;
+  }
+
+  return [...rows, ...compareProbe(a, probe, paths)];
+}
+
+export default async function verify(args: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0]);
+  }
+  const v = parsed.values;
+  if (v.help) {
+    io.out(HELP);
+    return 0;
+  }
+  if (parsed.positionals.length > 1) throw new UsageError('give one Dockerfile');
+  const format = v.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be one of text, json (got '${format}')`);
+  if (v.engine !== undefined && !(ENGINES as readonly string[]).includes(v.engine)) {
+    throw new UsageError(`--engine must be one of ${ENGINES.join(', ')} (got '${v.engine}')`);
+  }
+
+  const sh = runner(io);
+  const engine = pickEngine(v.engine as VerifyEngine | undefined, io, sh);
+  const dockerfile = parsed.positionals[0] ?? 'Dockerfile';
+  const paths = v.path ?? [];
+
+  // The model's engine and builder that match the real one: podman builds with buildah, and
+  // buildah run takes its default capabilities from containers.conf, as podman does.
+  const model: { engine: Engine; builder: Builder } =
+    engine === 'docker' ? { engine: 'docker', builder: 'buildkit' } : { engine: 'podman', builder: 'buildah' };
+  let run: RunContext | undefined;
+  let host: HostPathFacts[] = [];
+  if (v.run !== undefined) ({ run, host } = await runContextFor(v.run, io));
+  const a = analyzeFile(dockerfile, io, { run, host, paths, ...model });
+
+  const notes: string[] = [];
+  const observed = observe(engine, io, sh, dockerfile, run, paths, notes);
+  const rows = comparison(a, observed, paths);
+  const disagreements = rows.filter((r) => !r.agree).length;
+
+  if (format === 'json') {
+    io.out(`${JSON.stringify({ schemaVersion: 1, engine, notes, buildLog: observed.buildLog ?? null, startLog: observed.startLog ?? null, rows, disagreements }, null, 2)}\n`);
+  } else {
+    io.out(`engine    ${engine}\n`);
+    for (const n of notes) io.out(`          ${n}\n`);
+    if (observed.buildLog) io.out(`build log (last lines):\n${observed.buildLog.replace(/^/gm, '  ')}\n`);
+    if (observed.startLog) io.out(`start log (last lines):\n${observed.startLog.replace(/^/gm, '  ')}\n`);
+    io.out('\n');
+    io.out(renderComparison(rows));
+    io.out(`\n${disagreements === 0 ? 'all agree' : `${disagreements} disagreement(s)`}\n`);
+  }
+
+  return disagreements === 0 ? 0 : 1;
+}

@@ -1,0 +1,429 @@
+// `uidctl explain`: a table of the error messages that permission problems in containers
+// produce, each with what it means and how to fix it. The text is matched as printed by the
+// tool that wrote it (coreutils, busybox, dash, bash, Python, pip, sudo, git, Docker, apt).
+// With an analysis of the Dockerfile and run command, the answer names the exact uid, owner,
+// mount and flags.
+
+import type { Fix, Finding, Op, Verdict } from '../model/types.js';
+import type { AnalysisView } from '../rules/rule.js';
+import { isUnder, normalizePath, octal } from '../image/fs.js';
+
+/** What the message said, pulled out of it. */
+export interface ExplainFacts {
+  path?: string;
+  user?: string;
+  uid?: number;
+  /** The program that printed the message (touch, mkdir, pip, git...). */
+  program?: string;
+  /** What the program was doing to the path, as far as the message tells. */
+  op?: Op;
+}
+
+export interface Explanation {
+  /** Stable kebab id of the pattern: 'permission-denied', 'pip-oserror', ... */
+  id: string;
+  title: string;
+  /** The line of the input that matched. */
+  matched: string;
+  facts: ExplainFacts;
+  cause: string;
+  fixes: Fix[];
+  /** The rules of `uidctl check` that predict this failure. */
+  ruleIds: string[];
+  /** Filled by tailor(): what the model of the Dockerfile and run says about it. */
+  details: string[];
+}
+
+interface Pattern {
+  id: string;
+  title: string;
+  /** The first matching regex wins; its groups feed facts(). */
+  match: RegExp[];
+  facts(m: RegExpExecArray, text: string): ExplainFacts;
+  cause(f: ExplainFacts): string;
+  /** Fixes; `who` is the container's identity when an analysis knows it. */
+  fixes(f: ExplainFacts, who: Who): Fix[];
+  ruleIds: string[];
+  /** Ids of more general patterns this one makes redundant when both match. */
+  hides?: string[];
+}
+
+/** The run-time identity fixes are written for: a typical first user until an analysis says. */
+interface Who {
+  uid: number;
+  gid: number;
+  user: string;
+}
+
+const TYPICAL: Who = { uid: 1000, gid: 1000, user: 'app' };
+
+const fix = (description: string, snippet?: string): Fix => ({ description, snippet, safe: false });
+
+/** The first quoted path in a message ('…', "…", ‘…’), or a bare absolute path. */
+function quotedPath(text: string): string | undefined {
+  const q = /['"‘`]((?:\/|\.{1,2}\/|~\/)[^'"’`\n]*)['"’`]/.exec(text);
+  if (q) return q[1];
+  const bare = /(?:^|\s)(\/[^\s:'"]+)/.exec(text);
+
+  return bare?.[1];
+}
+
+const PATTERNS: Pattern[] = [
+  {
+    id: 'pip-oserror',
+    title: 'pip cannot write where it installs',
+    match: [/Could not install packages due to an (?:OSError|EnvironmentError)[^\n]*/],
+    facts: (_m, text) => {
+      const errno = /\[Errno (\d+)\][^'\n]*'([^'\n]+)'/.exec(text);
+
+      return { program: 'pip', op: 'create', path: errno?.[2] };
+    },
+    cause: (f) =>
+      `pip installs into the Python's site-packages${f.path ? ` (here ${f.path})` : ''}, which belongs to root when ` +
+      'the image installed Python as root; the container user may not write there.',
+    fixes: (_f, w) => [
+      fix('Install into your user site instead (needs a writable HOME).', 'pip install --user PACKAGE'),
+      fix('Or install at build time, as root, before USER.', `USER root\nRUN pip install --no-cache-dir PACKAGE\nUSER ${w.user}`),
+      fix('Or use a virtual environment the user owns.', 'python3 -m venv ~/venv && ~/venv/bin/pip install PACKAGE'),
+    ],
+    ruleIds: ['UID301'],
+    hides: ['permission-denied'],
+  },
+  {
+    id: 'externally-managed',
+    title: 'the system Python refuses pip (PEP 668)',
+    match: [/error: externally-managed-environment/],
+    facts: () => ({ program: 'pip' }),
+    cause: () =>
+      "The distribution marks its Python as managed by apt (an EXTERNALLY-MANAGED file next to the standard library, " +
+      'Debian 12 and Ubuntu 23.04 on); pip refuses to install into it, even as root and even with --user.',
+    fixes: () => [
+      fix('Use a virtual environment.', 'RUN python3 -m venv /opt/venv\nENV PATH=/opt/venv/bin:$PATH'),
+      fix("Or install the distribution's package.", 'RUN apt-get update && apt-get install -y python3-PACKAGE'),
+      fix('Or, in a throwaway image, override the marker.', 'RUN pip install --break-system-packages PACKAGE'),
+    ],
+    ruleIds: ['UID303'],
+  },
+  {
+    id: 'sudo-not-found',
+    title: 'sudo is not installed',
+    match: [/\bsudo: command not found/, /(?:^|\s)(?:\S+: )?\d+: sudo: not found/, /\bsudo: not found/],
+    facts: () => ({ program: 'sudo' }),
+    cause: () => 'The image has no sudo: official base images leave it out, and a non-root user then has no way to become root.',
+    fixes: (_f, w) => [
+      fix('Do the root work at build time, before USER.', `USER root\nRUN apt-get update && apt-get install -y --no-install-recommends PACKAGE\nUSER ${w.user}`),
+      fix('Or open a root shell in the running container.', 'docker exec -u 0 -it CONTAINER bash'),
+      fix(
+        'Or install sudo and allow the user (gives root to anyone who gets the user).',
+        `RUN apt-get update && apt-get install -y sudo && echo '${w.user} ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/${w.user}`,
+      ),
+    ],
+    ruleIds: ['UID401'],
+  },
+  {
+    id: 'not-in-sudoers',
+    title: 'the user may not use sudo',
+    match: [/(\S+) is not in the sudoers file/],
+    facts: (m) => ({ program: 'sudo', user: m[1] }),
+    cause: (f) => `sudo is installed, but no sudoers rule names ${f.user ?? 'the user'} or one of its groups.`,
+    fixes: (f, w) => {
+      const u = f.user ?? w.user;
+
+      return [
+        fix('Allow the commands the user needs, at build time.', `RUN echo '${u} ALL=(root) NOPASSWD: /usr/bin/apt-get' > /etc/sudoers.d/${u} && chmod 0440 /etc/sudoers.d/${u}`),
+        fix('Or open a root shell instead.', 'docker exec -u 0 -it CONTAINER bash'),
+      ];
+    },
+    ruleIds: ['UID402'],
+  },
+  {
+    id: 'jupyter-root',
+    title: 'Jupyter refuses to run as root',
+    match: [/Running as root is not recommended\. Use --allow-root to bypass\./],
+    facts: () => ({ program: 'jupyter', uid: 0 }),
+    cause: () => 'Jupyter (notebook and jupyter_server) exits when started as uid 0 unless allow_root is set.',
+    fixes: () => [
+      fix('Run the container as a non-root user.', '--user "$(id -u):$(id -g)"'),
+      fix('Or allow it explicitly.', 'CMD ["jupyter", "lab", "--allow-root", "--ip=0.0.0.0"]'),
+    ],
+    ruleIds: ['UID504'],
+  },
+  {
+    id: 'git-dubious-ownership',
+    title: 'git refuses a repository owned by another user',
+    match: [/detected dubious ownership in repository at '([^'\n]+)'/],
+    facts: (m) => ({ program: 'git', path: m[1] }),
+    cause: (f) =>
+      `Since 2.35.2 (CVE-2022-24765) git refuses a repository whose owner is not the current user${f.path ? `: ${f.path} ` : ' '}` +
+      'typically comes from a bind mount owned by the host user while the container runs as another uid.',
+    fixes: (f) => [
+      fix('Run as the owner of the folder.', '--user "$(id -u):$(id -g)"'),
+      fix('Or trust this one path.', `git config --global --add safe.directory ${f.path ?? '/path/to/repo'}`),
+    ],
+    ruleIds: ['UID201'],
+  },
+  {
+    id: 'no-name',
+    title: 'the uid has no /etc/passwd entry',
+    match: [/I have no name!/],
+    facts: () => ({}),
+    cause: () =>
+      'The shell prompt asks for the user name and the uid is not in /etc/passwd: the container was started with ' +
+      '--user UID that the image never created. HOME is then /, and the group 0 unless one was given.',
+    fixes: (_f, w) => [
+      fix('Create the user in the image with the uid you run as.', `ARG UID=${w.uid}\nRUN useradd --create-home --uid $UID ${w.user}`),
+      fix('Or give the process a writable HOME.', '-e HOME=/tmp'),
+    ],
+    ruleIds: ['UID102'],
+  },
+  {
+    id: 'unknown-user',
+    title: 'the engine cannot find the user',
+    match: [
+      /unable to find user ([^\s:]+): no matching entries in passwd file/,
+      /unknown user(?: error looking up user)? ['"]?([^\s:'"]+)/,
+    ],
+    facts: (m) => (/^\d+$/.test(m[1]) ? { uid: Number(m[1]) } : { user: m[1] }),
+    cause: (f) =>
+      `USER or --user names ${f.user ?? f.uid ?? 'a user'}, which /etc/passwd of the final image does not list; a name must exist ` +
+      '(a numeric uid need not), so the container does not start.',
+    fixes: (f) => [
+      fix('Create the user in the final stage (users of earlier stages are not copied).', `RUN useradd --create-home ${f.user ?? 'app'}`),
+      fix('Or use numeric ids, which need no entry.', '--user 1000:1000'),
+    ],
+    ruleIds: ['UID104'],
+  },
+  {
+    id: 'chown-not-permitted',
+    title: 'chown is not permitted',
+    match: [/chown: (?:changing ownership of |cannot change ownership of |)['"‘]?([^'"’\n:]+)['"’]?: Operation not permitted/, /\[Errno 1\] Operation not permitted: '([^'\n]+)'/, /lchown ([^\s:]+): operation not permitted/i],
+    facts: (m) => ({ program: 'chown', path: m[1] }),
+    cause: () =>
+      'Changing an owner needs CAP_CHOWN over the file: a non-root user never has it; root loses it with --cap-drop; ' +
+      'in a rootless engine or user namespace root may only give files to uids mapped into it; and on NFS with ' +
+      'root_squash the server treats root as nobody.',
+    fixes: (f, w) => [
+      fix('Set owners at build time, as root.', `COPY --chown=${w.uid}:${w.gid} SRC ${f.path ?? '/app'}`),
+      fix('Rootless podman: change the owner from the host inside the user namespace.', `podman unshare chown -R ${w.uid}:${w.gid} HOSTDIR`),
+      fix('NFS with root_squash: change it on the server, or run as the uid that owns the export.', '--user "$(id -u):$(id -g)"'),
+    ],
+    ruleIds: ['UID601'],
+  },
+  {
+    id: 'read-only-file-system',
+    title: 'the file system is mounted read-only',
+    match: [/['"‘]([^'"’\n]+)['"’]: Read-only file system/, /\[Errno 30\] Read-only file system: '([^'\n]+)'/, /(\/\S*): read-only file system/i, /Read-only file system/i],
+    facts: (m) => ({ path: m[1], op: 'create' }),
+    cause: (f) =>
+      `${f.path ? `${f.path} is` : 'The path is'} on a read-only mount (-v ...:ro, readOnly: true) or the container ` +
+      'runs with --read-only; permissions do not matter, no uid may write (EROFS).',
+    fixes: (f) => [
+      fix('Mount it read-write if writing is intended.', `-v HOST:${f.path ?? '/path'} (without :ro)`),
+      fix('With --read-only, give the paths that must be written a tmpfs or volume.', `--tmpfs ${f.path ?? '/tmp'}`),
+    ],
+    ruleIds: ['UID201'],
+    hides: ['permission-denied'],
+  },
+  {
+    id: 'nvml-insufficient-permissions',
+    title: 'NVML cannot open the GPU devices',
+    match: [/NVML: Insufficient Permissions/i, /Failed to initialize NVML: Insufficient Permissions/i],
+    facts: () => ({ program: 'nvidia-smi', path: '/dev/nvidia*' }),
+    cause: () =>
+      'The process may not open /dev/nvidiactl or /dev/nvidia0: the nodes were passed with --device and keep the host ' +
+      'owner and mode (often root:video 0660), or the device cgroup does not allow them.',
+    fixes: () => [
+      fix('Let the NVIDIA Container Toolkit provide the devices.', '--gpus all'),
+      fix("Or add the devices' group (see ls -ln /dev/nvidia0 on the host).", '--group-add $(stat -c %g /dev/nvidia0)'),
+    ],
+    ruleIds: ['UID801'],
+  },
+  {
+    id: 'uid-not-unique',
+    title: 'the base image already has that uid or gid',
+    match: [/useradd: UID (\d+) is not unique/, /groupadd: GID '?(\d+)'? already exists/],
+    facts: (m) => ({ program: m[0].startsWith('group') ? 'groupadd' : 'useradd', uid: Number(m[1]) }),
+    cause: (f) =>
+      `The base image already has an account with id ${f.uid} (ubuntu:24.04 has ubuntu, node images have node, ` +
+      'both uid 1000), and useradd refuses duplicates.',
+    fixes: (f) => [
+      fix('Rename the existing account instead of adding one.', `RUN usermod -l app -d /home/app -m $(getent passwd ${f.uid} | cut -d: -f1)`),
+      fix('Or remove it first.', `RUN userdel -r $(getent passwd ${f.uid} | cut -d: -f1)`),
+      fix('Or keep it and run as that uid.', `USER ${f.uid}`),
+    ],
+    ruleIds: ['UID604'],
+  },
+  {
+    id: 'dpkg-lock',
+    title: 'apt needs root',
+    match: [/E: Could not open lock file (\S+) - open \(13: Permission denied\)/, /E: Could not open lock file (\S+)/],
+    facts: (m) => ({ program: 'apt-get', path: m[1] }),
+    cause: (f) => `apt-get and dpkg write ${f.path ?? '/var/lib/dpkg'}, which only root may; the command ran as a non-root user.`,
+    fixes: (_f, w) => [
+      fix('Install packages at build time, before USER.', `USER root\nRUN apt-get update && apt-get install -y --no-install-recommends PACKAGE\nUSER ${w.user}`),
+      fix('Or run it as root in the running container.', 'docker exec -u 0 CONTAINER apt-get install -y PACKAGE'),
+    ],
+    ruleIds: ['UID401', 'UID402'],
+    hides: ['permission-denied'],
+  },
+  {
+    id: 'permission-denied',
+    title: 'Permission denied (EACCES)',
+    match: [
+      /(touch|mkdir|cp|mv|ln|tee|rm|install): (?:cannot|can't) [a-z ]+?['"‘]([^'"’\n]+)['"’]: Permission denied/,
+      /PermissionError: \[Errno 13\] Permission denied: '([^'\n]+)'/,
+      /EACCES: permission denied, \w+ '([^'\n]+)'/,
+      /(?:^|\s)(?:\S+: )?(?:\d+: )?cannot create ([^:\n]+): Permission denied/,
+      /(?:open|mkdir|create|stat) ([^\s:]+): permission denied/,
+      /(?:^|\s)(\/[^\s:]*): Permission denied/,
+      /Permission denied/i,
+    ],
+    facts: (m, text) => {
+      if (m.length > 2 && m[2] !== undefined) return { program: m[1], path: m[2], op: 'create' };
+      const path = m[1] ?? quotedPath(text);
+
+      return { path, op: 'create', program: /PermissionError/.test(m[0]) ? 'python' : undefined };
+    },
+    cause: (f) =>
+      `The kernel refused ${f.path ?? 'the path'} (EACCES): the process's uid and groups are not allowed to write ` +
+      'there by its owner and mode. In containers this is usually a bind mount owned by a host uid the container ' +
+      'does not run as, or an image folder created by root before USER.',
+    fixes: (f, w) => {
+      const dir = f.path ? parentDir(f.path) : '/path';
+
+      return [
+        fix('Run as the owner of the folder (your own ids for a bind mount you own).', '--user "$(id -u):$(id -g)"'),
+        fix('Or give the folder to the container user at build time.', `RUN mkdir -p ${dir} && chown ${w.uid}:${w.gid} ${dir}`),
+      ];
+    },
+    ruleIds: ['UID201', 'UID103', 'UID105'],
+  },
+];
+
+function parentDir(path: string): string {
+  const p = path.replace(/\/+$/, '');
+  const i = p.lastIndexOf('/');
+
+  return i <= 0 ? '/' : p.slice(0, i);
+}
+
+function lineOf(text: string, index: number): string {
+  const start = text.lastIndexOf('\n', index - 1) + 1;
+  const end = text.indexOf('\n', index);
+
+  return text.slice(start, end < 0 ? undefined : end).trim();
+}
+
+/** Every pattern the text matches, most specific first; [] when none does. */
+export function explainError(text: string): Explanation[] {
+  const found: Explanation[] = [];
+
+  for (const p of PATTERNS) {
+    for (const re of p.match) {
+      const m = re.exec(text);
+      if (!m) continue;
+      const facts = p.facts(m, text);
+      found.push({
+        id: p.id,
+        title: p.title,
+        matched: lineOf(text, m.index + (m[0].startsWith('\n') ? 1 : 0)),
+        facts,
+        cause: p.cause(facts),
+        fixes: p.fixes(facts, TYPICAL),
+        ruleIds: p.ruleIds,
+        details: [],
+      });
+      break;
+    }
+  }
+
+  const hidden = new Set(found.flatMap((e) => PATTERNS.find((p) => p.id === e.id)?.hides ?? []));
+
+  return found.filter((e) => !hidden.has(e.id));
+}
+
+/** The ids of every pattern, for docs and tests. */
+export const PATTERN_IDS: readonly string[] = PATTERNS.map((p) => p.id);
+
+// ------------------------------------------------------------------ tailoring
+
+function ownerText(a: AnalysisView, path: string): string | undefined {
+  const meta = a.runtime.view.fs.get(normalizePath(path));
+
+  return meta ? `${meta.uid}:${meta.gid} mode ${octal(meta.mode)}` : undefined;
+}
+
+function mountOf(a: AnalysisView, path: string) {
+  return (a.run?.mounts ?? []).filter((m) => isUnder(path, m.target)).sort((x, y) => y.target.length - x.target.length)[0];
+}
+
+/** Findings of the analysis that predict this error: same rule, and the same path when it has one. */
+function relatedFindings(e: Explanation, a: AnalysisView & { findings?: Finding[] }, path?: string): Finding[] {
+  const all = a.findings ?? [];
+
+  return all.filter((f) => {
+    if (!e.ruleIds.includes(f.ruleId)) return false;
+    if (!path || !['UID201', 'UID103', 'UID105'].includes(f.ruleId)) return true;
+    const m = mountOf(a, path);
+
+    return (m && f.message.includes(m.target)) || f.message.includes(parentDir(path)) || f.message.includes(path);
+  });
+}
+
+function verdictLine(v: Verdict): string {
+  const state = v.allowed ? 'allowed' : `refused (${v.errno})`;
+
+  return `the model: ${v.op} ${v.path} is ${state}${v.reasons.length > 0 ? ` - ${v.reasons[v.reasons.length - 1]}` : ''}`;
+}
+
+/**
+ * The explanation with what the analysis of the Dockerfile and run command knows: who runs,
+ * the verdict for the path the message names, the owner of that path in the model, the mount
+ * it lives on, and the fixes of the findings that predict the error (put first).
+ */
+export function tailor(e: Explanation, a: AnalysisView & { findings?: Finding[] }): Explanation {
+  const details: string[] = [`the container runs as ${a.identity.id}`];
+  const path = e.facts.path && e.facts.path.startsWith('/') && !e.facts.path.includes('*') ? normalizePath(e.facts.path) : undefined;
+
+  for (const err of a.runtime.errors) details.push(`the container would not start: ${err.message}`);
+
+  if (path) {
+    const v = e.facts.op ? a.check(path, e.facts.op) : undefined;
+    if (v) details.push(verdictLine(v));
+    const dir = a.runtime.view.fs.get(path)?.kind === 'dir' ? path : parentDir(path);
+    const owner = ownerText(a, dir);
+    if (owner) details.push(`${dir} belongs to ${owner} in the model`);
+    const m = mountOf(a, path);
+    if (m) details.push(`${path} is on the ${m.kind} mount ${m.target}${m.source ? ` from ${m.source}` : ''} (${m.written})`);
+    else details.push(`${path} is in the image, not on a mount`);
+    if (v?.allowed) {
+      details.push('the model predicts this works with the given flags: the container may run with other flags, or the model misses something (try uidctl verify)');
+    }
+  }
+  if (e.id === 'sudo-not-found' || e.id === 'not-in-sudoers' || e.id === 'dpkg-lock') {
+    const s = a.identity.sudo;
+    details.push(`sudo: ${s.installed ? (s.usable ? 'usable' : `not usable (${s.reason})`) : 'not installed in the image'}`);
+  }
+
+  const related = relatedFindings(e, a, path);
+  for (const f of related) details.push(`${f.ruleId} (${f.location.file}:${f.location.line}): ${f.message}`);
+
+  // The findings' fixes are already written for this uid, path and run; else the pattern's own.
+  const id = a.identity;
+  const pattern = PATTERNS.find((p) => p.id === e.id);
+  const own = pattern ? pattern.fixes(e.facts, { uid: id.uid, gid: id.gid, user: id.user ?? 'app' }) : e.fixes;
+  const fixes = related.length > 0 ? related.flatMap((f) => f.fixes) : own;
+  const seen = new Set<string>();
+
+  return {
+    ...e,
+    details,
+    fixes: fixes.filter((f) => {
+      const k = `${f.description}|${f.snippet ?? ''}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+
+      return true;
+    }),
+  };
+}

@@ -1,0 +1,234 @@
+// diagnoseProbe on hand-written probe reports: each case changes one observation of a healthy
+// container and names the findings it must give.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { diagnoseProbe, hostUid } from '../../src/probe/diagnose.js';
+import { decodeCaps, mountKind, parseProbeReport, userMounts, type ProbeReport } from '../../src/probe/report.js';
+import diagnoseMain from '../../src/cli/diagnose.js';
+import { memoryIo } from '../../src/cli/io.js';
+import { InputError } from '../../src/cli/errors.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { healthy } from './fixtures.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+function ids(p: ProbeReport): string[] {
+  return diagnoseProbe(p).map((f) => f.ruleId);
+}
+
+function only(p: ProbeReport, id: string) {
+  const f = diagnoseProbe(p).filter((x) => x.ruleId === id);
+  assert.equal(f.length, 1, `one ${id} finding`);
+
+  return f[0];
+}
+
+describe('diagnoseProbe', () => {
+  test('a healthy container gives no findings', () => {
+    assert.deepEqual(ids(healthy()), []);
+  });
+
+  const cases: { name: string; change: (p: ProbeReport) => void; id: string; message: RegExp; snippet?: RegExp }[] = [
+    {
+      name: 'uid 0 is UID101 root-user',
+      change: (p) => Object.assign(p, { uid: 0, gid: 0, groups: [0], user: 'root', home: { path: '/root', set: true, exists: true, writable: true } }),
+      id: 'UID101',
+      message: /^The container runs as root \(uid 0\)\.$/,
+      snippet: /--user "\$\(id -u\):\$\(id -g\)"/,
+    },
+    {
+      name: 'uid 0 mapped to a host uid by a user namespace says so',
+      change: (p) => Object.assign(p, { uid: 0, user: 'root', userns: { uidMap: [[0, 100000, 65536]], gidMap: null } }),
+      id: 'UID101',
+      message: /uid 100000 on the host/,
+    },
+    {
+      name: 'no passwd entry is UID102 with the uid, HOME / and group',
+      change: (p) => Object.assign(p, { uid: 1001, gid: 0, groups: [0], user: null, hasPasswdEntry: false, home: { path: '/', set: true, exists: true, writable: false } }),
+      id: 'UID102',
+      message: /^uid 1001 has no entry in \/etc\/passwd: .*"I have no name!", HOME is \/, and the group is 0 \(root\)\.$/,
+      snippet: /ARG UID=1001\nARG GID=1001/,
+    },
+    {
+      name: 'a home that is not writable is UID103 with a chown fix',
+      change: (p) => (p.home.writable = false),
+      id: 'UID103',
+      message: /^HOME \(\/home\/app\) is not writable for app \(uid 1000\)/,
+      snippet: /^RUN chown 1000:1000 \/home\/app$/,
+    },
+    {
+      name: 'a missing home is UID103 with a mkdir fix',
+      change: (p) => Object.assign(p.home, { exists: false, writable: false }),
+      id: 'UID103',
+      message: /does not exist/,
+      snippet: /^RUN mkdir -p \/home\/app && chown 1000:1000 \/home\/app$/,
+    },
+    {
+      name: 'a working directory outside any mount that is not writable is UID105',
+      change: (p) => (p.cwd = { path: '/opt/app', writable: false }),
+      id: 'UID105',
+      message: /cannot create files in the working directory \/opt\/app/,
+    },
+    {
+      name: 'a bind mount owned by another uid is UID201 naming owner, mode and host folder',
+      change: (p) => Object.assign(p.mounts[2], { uid: 1001, gid: 1001, writable: false }),
+      id: 'UID201',
+      message: /^app \(uid 1000\) cannot write to \/workspace \(bind of \/home\/me\/proj\): it belongs to 1001:1001 mode 0755/,
+      snippet: /^--user 1001:1001$/,
+    },
+    {
+      name: 'a named volume not writable is UID201 with the image-side fix',
+      change: (p) => p.mounts.push({ target: '/data', root: '/var/lib/docker/volumes/d/_data', fstype: 'ext4', source: '/dev/sda1', ro: false, uid: 0, gid: 0, mode: '0755', kind: 'dir', writable: false }),
+      id: 'UID201',
+      message: /\/data \(volume of/,
+      snippet: /^RUN mkdir -p \/data && chown 1000:1000 \/data$/,
+    },
+    {
+      name: 'root writing a bind mount is UID202 naming the host folder',
+      change: (p) => Object.assign(p, { uid: 0, gid: 0, user: 'root' }),
+      id: 'UID202',
+      message: /in \/workspace will belong to root on the host \(\/home\/me\/proj\)/,
+    },
+    {
+      name: 'site-packages not writable is UID301 offering pip --user',
+      change: (p) => (p.python!.purelibWritable = false),
+      id: 'UID301',
+      message: /\/usr\/local\/lib\/python3\.11\/site-packages is not writable/,
+      snippet: /^pip install --user PACKAGE$/,
+    },
+    {
+      name: 'site-packages not writable and ~/.local/bin missing from PATH is UID302',
+      change: (p) => Object.assign(p, { path: '/usr/bin:/bin', python: { ...p.python!, purelibWritable: false } }),
+      id: 'UID302',
+      message: /^\/home\/app\/\.local\/bin is not on PATH/,
+    },
+    {
+      name: 'no sudo is UID401',
+      change: (p) => (p.sudo = { path: null, tested: false, nopasswd: null, message: null }),
+      id: 'UID401',
+      message: /sudo is not installed: app \(uid 1000\) gets "sudo: command not found"/,
+    },
+    {
+      name: 'sudo refusing is UID402 quoting sudo',
+      change: (p) => (p.sudo = { path: '/usr/bin/sudo', tested: true, nopasswd: false, message: 'sudo: a password is required' }),
+      id: 'UID402',
+      message: /said "sudo: a password is required"/,
+    },
+    {
+      name: 'an NVIDIA node the process cannot open is UID801 with --group-add of its group',
+      change: (p) => p.gpu.push({ path: '/dev/nvidia0', uid: 0, gid: 44, mode: '0660', kind: 'char', readable: false, writable: false, openRw: false }),
+      id: 'UID801',
+      message: /cannot open \/dev\/nvidia0 \(0:44 mode 0660\).*Insufficient Permissions/,
+      snippet: /^--group-add 44$/,
+    },
+  ];
+
+  for (const c of cases) {
+    test(c.name, () => {
+      const p = healthy();
+      c.change(p);
+      const f = only(p, c.id);
+      assert.match(f.message, c.message);
+      assert.equal(f.location.line, 0);
+      if (c.snippet) assert.ok(f.fixes.some((x) => c.snippet!.test(x.snippet ?? '')), `a fix matching ${c.snippet}`);
+    });
+  }
+
+  test('a read-only mount is not reported as not writable', () => {
+    const p = healthy();
+    Object.assign(p.mounts[2], { ro: true, writable: false });
+    assert.deepEqual(ids(p), []);
+  });
+
+  test('the nameless uid with HOME / gets UID102, not also UID103', () => {
+    const p = healthy();
+    Object.assign(p, { uid: 1001, user: null, hasPasswdEntry: false, home: { path: '/', set: true, exists: true, writable: false } });
+    assert.deepEqual(ids(p), ['UID102']);
+  });
+
+  test('externally managed Python does not offer pip --user', () => {
+    const p = healthy();
+    Object.assign(p.python!, { purelibWritable: false, externallyManaged: true });
+    assert.ok(!only(p, 'UID301').fixes.some((f) => f.snippet === 'pip install --user PACKAGE'));
+  });
+
+  test('prod profile turns off the rules that are off in prod (sudo missing)', () => {
+    const p = healthy();
+    p.sudo = { path: null, tested: false, nopasswd: null, message: null };
+    assert.deepEqual(diagnoseProbe(p, { profile: 'prod' }).map((f) => f.ruleId), []);
+  });
+});
+
+describe('probe report helpers', () => {
+  test('decodeCaps reads Docker default set from CapEff', () => {
+    assert.deepEqual(decodeCaps('00000000a80425fb'), [
+      'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_SETGID', 'CAP_SETUID',
+      'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_NET_RAW', 'CAP_SYS_CHROOT', 'CAP_MKNOD', 'CAP_AUDIT_WRITE', 'CAP_SETFCAP',
+    ]);
+  });
+
+  test('hostUid maps through the user-namespace ranges', () => {
+    const p = healthy();
+    p.userns.uidMap = [[0, 1000, 1], [1, 100000, 65536]];
+    assert.deepEqual([hostUid(p, 0), hostUid(p, 1000), hostUid(p, 70000)], [1000, 100999, null]);
+  });
+
+  test('userMounts leaves out /, engine files and /dev; mountKind tells bind, volume and tmpfs', () => {
+    const p = healthy();
+    p.mounts.push({ target: '/cache', root: '/', fstype: 'tmpfs', source: 'tmpfs', ro: false, uid: 0, gid: 0, mode: '1777', kind: 'dir', writable: true });
+    p.mounts.push({ target: '/dev/shm', root: '/', fstype: 'tmpfs', source: 'shm', ro: false, uid: 0, gid: 0, mode: '1777', kind: 'dir', writable: true });
+    assert.deepEqual(userMounts(p).map((m) => [m.target, mountKind(m)]), [['/workspace', 'bind'], ['/cache', 'tmpfs']]);
+  });
+});
+
+describe('parseProbeReport', () => {
+  const bad: { name: string; text: string; error: RegExp }[] = [
+    { name: 'not JSON', text: 'uid=0(root)', error: /^not JSON/ },
+    { name: 'empty input', text: '', error: /the file is empty/ },
+    { name: 'another JSON document', text: '{"schemaVersion":1}', error: /^field probe must be "uidctl"/ },
+    { name: 'a missing field', text: JSON.stringify({ ...healthy(), uid: undefined }), error: /^field uid must be a non-negative integer \(missing\)$/ },
+    { name: 'a wrong nested type', text: JSON.stringify({ ...healthy(), home: { ...healthy().home, writable: 'yes' } }), error: /^field home\.writable must be true or false/ },
+    { name: 'a bad mount mode', text: JSON.stringify({ ...healthy(), mounts: [{ ...healthy().mounts[0], mode: 'rwx' }] }), error: /^field mounts\[0\]\.mode must be an octal mode/ },
+    { name: 'a newer version', text: JSON.stringify({ ...healthy(), probeVersion: 2 }), error: /probeVersion 2 is not supported/ },
+  ];
+
+  for (const c of bad) {
+    test(`rejects ${c.name} with one sentence`, () => {
+      assert.throws(() => parseProbeReport(c.text), (e: Error) => c.error.test(e.message) && !e.message.includes('\n'));
+    });
+  }
+
+  test('round-trips a healthy report', () => {
+    assert.deepEqual(parseProbeReport(JSON.stringify(healthy())), healthy());
+  });
+});
+
+describe('uidctl diagnose', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'uidctl-diag-'));
+
+  test('prints findings as text and exits 1 on an error-level finding', async () => {
+    const p = healthy();
+    Object.assign(p.mounts[2], { uid: 1001, gid: 1001, writable: false });
+    writeFileSync(join(dir, 'probe.json'), JSON.stringify(p));
+    const io = memoryIo({}, dir);
+
+    assert.equal(await diagnoseMain(['probe.json'], io), 1);
+    assert.match(io.stdout, /^observed  uid=1000\(app\) gid=1000\(app\) groups=1000/);
+    assert.match(io.stdout, /error   UID201  app \(uid 1000\) cannot write to \/workspace/);
+  });
+
+  test('--format json holds the probe and the findings', async () => {
+    writeFileSync(join(dir, 'ok.json'), JSON.stringify(healthy()));
+    const io = memoryIo({}, dir);
+
+    assert.equal(await diagnoseMain(['ok.json', '--format', 'json'], io), 0);
+    const doc = JSON.parse(io.stdout);
+    assert.deepEqual([doc.schemaVersion, doc.probe.uid, doc.findings], [1, 1000, []]);
+  });
+
+  test('a broken file is an InputError naming the file and field', async () => {
+    writeFileSync(join(dir, 'bad.json'), '{"probe":"uidctl","probeVersion":1}');
+    await assert.rejects(diagnoseMain(['bad.json'], memoryIo({}, dir)), (e: Error) => e instanceof InputError && /^bad\.json: field home must be an object \(missing\)$/.test(e.message));
+  });
+});

@@ -1,0 +1,227 @@
+// explainError on each message as the tools print it, and tailor() with a real analysis.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { explainError, PATTERN_IDS, tailor, type ExplainFacts } from '../../src/probe/explain.js';
+import { analyze } from '../../src/analyze.js';
+import { parseDockerRun } from '../../src/runtime/docker.js';
+import explainMain from '../../src/cli/explain.js';
+import { memoryIo } from '../../src/cli/io.js';
+
+const cases: { name: string; text: string; id: string; facts: ExplainFacts; cause: RegExp }[] = [
+  {
+    name: "coreutils touch on a bind mount",
+    text: "touch: cannot touch '/workspace/data/x': Permission denied",
+    id: 'permission-denied',
+    facts: { program: 'touch', path: '/workspace/data/x', op: 'create' },
+    cause: /refused \/workspace\/data\/x \(EACCES\)/,
+  },
+  {
+    name: 'busybox mkdir',
+    text: "mkdir: can't create directory '/data/out': Permission denied",
+    id: 'permission-denied',
+    facts: { program: 'mkdir', path: '/data/out', op: 'create' },
+    cause: /EACCES/,
+  },
+  {
+    name: 'cp into a folder of root',
+    text: "cp: cannot create regular file '/opt/app/config.yaml': Permission denied",
+    id: 'permission-denied',
+    facts: { program: 'cp', path: '/opt/app/config.yaml', op: 'create' },
+    cause: /EACCES/,
+  },
+  {
+    name: "Python's PermissionError in a traceback",
+    text: "Traceback (most recent call last):\n  File \"train.py\", line 3\nPermissionError: [Errno 13] Permission denied: '/workspace/ckpt/model.pt'",
+    id: 'permission-denied',
+    facts: { program: 'python', path: '/workspace/ckpt/model.pt', op: 'create' },
+    cause: /\/workspace\/ckpt\/model\.pt/,
+  },
+  {
+    name: 'a dash redirection',
+    text: 'sh: 1: cannot create /var/log/app.log: Permission denied',
+    id: 'permission-denied',
+    facts: { path: '/var/log/app.log', op: 'create', program: undefined },
+    cause: /EACCES/,
+  },
+  {
+    name: "pip's OSError with Errno 13 (not also plain Permission denied)",
+    text: "ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied: '/usr/local/lib/python3.11/site-packages/numpy'\nConsider using the `--user` option or check the permissions.",
+    id: 'pip-oserror',
+    facts: { program: 'pip', op: 'create', path: '/usr/local/lib/python3.11/site-packages/numpy' },
+    cause: /site-packages/,
+  },
+  {
+    name: 'PEP 668 refusal',
+    text: 'error: externally-managed-environment\n\n× This environment is externally managed',
+    id: 'externally-managed',
+    facts: { program: 'pip' },
+    cause: /EXTERNALLY-MANAGED/,
+  },
+  { name: 'bash without sudo', text: 'bash: sudo: command not found', id: 'sudo-not-found', facts: { program: 'sudo' }, cause: /no sudo/ },
+  { name: 'dash without sudo', text: 'sh: 1: sudo: not found', id: 'sudo-not-found', facts: { program: 'sudo' }, cause: /no sudo/ },
+  {
+    name: 'sudoers refusal names the user',
+    text: 'alice is not in the sudoers file.  This incident will be reported.',
+    id: 'not-in-sudoers',
+    facts: { program: 'sudo', user: 'alice' },
+    cause: /names alice/,
+  },
+  {
+    name: 'Jupyter as root',
+    text: '[C 10:00:00.000 ServerApp] Running as root is not recommended. Use --allow-root to bypass.',
+    id: 'jupyter-root',
+    facts: { program: 'jupyter', uid: 0 },
+    cause: /allow_root/,
+  },
+  {
+    name: 'git dubious ownership names the repository',
+    text: "fatal: detected dubious ownership in repository at '/workspace/repo'\nTo add an exception for this directory, call:",
+    id: 'git-dubious-ownership',
+    facts: { program: 'git', path: '/workspace/repo' },
+    cause: /CVE-2022-24765/,
+  },
+  { name: 'the nameless prompt', text: 'I have no name!@0f3c2a:/$', id: 'no-name', facts: {}, cause: /not in \/etc\/passwd/ },
+  {
+    name: "Docker's unknown user",
+    text: 'docker: Error response from daemon: unable to find user bob: no matching entries in passwd file.',
+    id: 'unknown-user',
+    facts: { user: 'bob' },
+    cause: /names bob/,
+  },
+  {
+    name: 'the unknown user of buildah and podman',
+    text: 'error: unknown user error looking up user "carol"',
+    id: 'unknown-user',
+    facts: { user: 'carol' },
+    cause: /names carol/,
+  },
+  {
+    name: 'GNU chown refused',
+    text: "chown: changing ownership of '/data/file': Operation not permitted",
+    id: 'chown-not-permitted',
+    facts: { program: 'chown', path: '/data/file' },
+    cause: /root_squash/,
+  },
+  {
+    name: 'busybox chown refused',
+    text: 'chown: /srv/x: Operation not permitted',
+    id: 'chown-not-permitted',
+    facts: { program: 'chown', path: '/srv/x' },
+    cause: /CAP_CHOWN/,
+  },
+  {
+    name: 'a read-only mount (not also Permission denied)',
+    text: "touch: cannot touch '/config/new': Read-only file system",
+    id: 'read-only-file-system',
+    facts: { path: '/config/new', op: 'create' },
+    cause: /\/config\/new is on a read-only mount/,
+  },
+  {
+    name: 'NVML',
+    text: 'Failed to initialize NVML: Insufficient Permissions',
+    id: 'nvml-insufficient-permissions',
+    facts: { program: 'nvidia-smi', path: '/dev/nvidia*' },
+    cause: /\/dev\/nvidiactl/,
+  },
+  {
+    name: 'useradd with a taken uid',
+    text: 'useradd: UID 1000 is not unique',
+    id: 'uid-not-unique',
+    facts: { program: 'useradd', uid: 1000 },
+    cause: /id 1000/,
+  },
+  {
+    name: 'apt as a non-root user (not also Permission denied)',
+    text: 'E: Could not open lock file /var/lib/dpkg/lock-frontend - open (13: Permission denied)\nE: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), are you root?',
+    id: 'dpkg-lock',
+    facts: { program: 'apt-get', path: '/var/lib/dpkg/lock-frontend' },
+    cause: /only root may/,
+  },
+];
+
+describe('explainError', () => {
+  for (const c of cases) {
+    test(`${c.name}: ${c.id}`, () => {
+      const list = explainError(c.text);
+      assert.deepEqual(list.map((e) => e.id), [c.id]);
+      assert.deepEqual(list[0].facts, c.facts);
+      assert.match(list[0].cause, c.cause);
+      assert.ok(list[0].fixes.length > 0);
+    });
+  }
+
+  test('every pattern has a case above', () => {
+    assert.deepEqual([...new Set(cases.map((c) => c.id))].sort(), [...PATTERN_IDS].sort());
+  });
+
+  test('text that matches nothing gives no explanation', () => {
+    assert.deepEqual(explainError('Segmentation fault (core dumped)'), []);
+  });
+
+  test('the matched line is the one with the message', () => {
+    const [e] = explainError('$ make\nbuilding...\nsh: 1: sudo: not found\nmake: *** Error 127');
+    assert.equal(e.matched, 'sh: 1: sudo: not found');
+  });
+});
+
+const DOCKERFILE = 'FROM debian:bookworm\nRUN useradd -m -u 1000 app\nUSER app\nWORKDIR /workspace\n';
+const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me/proj' };
+
+function analysis(runText: string) {
+  const run = parseDockerRun(runText, { invoker, env: { HOME: invoker.home, PWD: invoker.cwd } });
+  const host = [{ path: '/home/me/proj/data', exists: true, from: 'facts-file' as const, meta: { kind: 'dir' as const, uid: 1001, gid: 1001, mode: 0o755 } }];
+
+  return analyze({ file: 'Dockerfile', text: DOCKERFILE, run, host, profile: 'dev' });
+}
+
+describe('tailor', () => {
+  test('Permission denied on a bind mount: the verdict, the owner, the mount and the UID201 fixes', () => {
+    const a = analysis('docker run -v $PWD/data:/workspace/data img');
+    const [e] = explainError("touch: cannot touch '/workspace/data/x': Permission denied").map((x) => tailor(x, a));
+
+    assert.equal(e.details[0], 'the container runs as uid=1000(app) gid=1000(app) groups=1000(app)');
+    assert.match(e.details[1], /^the model: create \/workspace\/data\/x is refused \(EACCES\) - .*drwxr-xr-x 1001:1001/);
+    assert.ok(e.details.includes('/workspace/data belongs to 1001:1001 mode 0755 in the model'));
+    assert.ok(e.details.includes('/workspace/data/x is on the bind mount /workspace/data from /home/me/proj/data (-v $PWD/data:/workspace/data)'));
+    assert.ok(e.details.some((d) => d.startsWith('UID201 (Dockerfile:3): app (uid 1000) cannot write to /workspace/data')));
+    assert.ok(e.fixes.some((f) => f.snippet === 'sudo chown -R 1000:1000 /home/me/proj/data'));
+  });
+
+  test('a path the model allows says so and points to verify', () => {
+    const a = analysis('docker run --user 1001:1001 -v $PWD/data:/workspace/data img');
+    const [e] = explainError("PermissionError: [Errno 13] Permission denied: '/workspace/data/x'").map((x) => tailor(x, a));
+
+    assert.match(e.details[1], /^the model: create \/workspace\/data\/x is allowed/);
+    assert.ok(e.details.some((d) => d.includes('try uidctl verify')));
+  });
+
+  test('sudo not found: the model confirms sudo is not installed, fixes name the user', () => {
+    const a = analysis('docker run img');
+    const [e] = explainError('bash: sudo: command not found').map((x) => tailor(x, a));
+
+    assert.ok(e.details.includes('sudo: not installed in the image'));
+    assert.ok(e.fixes.some((f) => /USER app$/.test(f.snippet ?? '')));
+  });
+});
+
+describe('uidctl explain', () => {
+  test('prints the explanation and exits 0', async () => {
+    const io = memoryIo();
+    assert.equal(await explainMain(["touch: cannot touch '/data/x': Permission denied"], io), 0);
+    assert.match(io.stdout, /^Permission denied \(EACCES\) \[permission-denied\]\n  matched  touch: cannot touch '\/data\/x': Permission denied\n  path     \/data\/x\n/);
+  });
+
+  test('unknown text: exit 0 with a hint', async () => {
+    const io = memoryIo();
+    assert.equal(await explainMain(['it broke'], io), 0);
+    assert.match(io.stdout, /^uidctl explain: no known pattern in this text\./);
+  });
+
+  test('--format json lists the explanations', async () => {
+    const io = memoryIo();
+    assert.equal(await explainMain(['useradd: UID 1000 is not unique', '--format', 'json'], io), 0);
+    const doc = JSON.parse(io.stdout);
+    assert.deepEqual([doc.recognised, doc.explanations[0].id, doc.explanations[0].facts.uid], [true, 'uid-not-unique', 1000]);
+  });
+});

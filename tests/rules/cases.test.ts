@@ -1,0 +1,1031 @@
+// Per-rule cases: each one a Dockerfile (plus, when it matters, the run line and host facts)
+// and what one rule must say about it. A firing case names the subject the message must carry
+// (uid, path, owner) and the first fix's snippet where the rule prints a concrete one.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import type { Finding } from '../../src/model/types.js';
+import { analyze, type Profile } from '../../src/analyze.js';
+import { parseDockerRun } from '../../src/runtime/docker.js';
+import { parseHostFactsFile } from '../../src/runtime/host.js';
+import { RULES } from '../../src/rules/registry.js';
+
+interface Case {
+  name: string;
+  rule: string;
+  dockerfile: string;
+  /** A `docker run` line. */
+  run?: string;
+  /** Host facts in the --host-facts format. */
+  host?: string;
+  profile?: Profile;
+  /** Fragments the message must contain; absent: the rule must stay quiet. */
+  message?: string[];
+  /** Fragment of the first fix's snippet. */
+  fix?: string;
+}
+
+const PYTORCH = 'FROM pytorch/pytorch:2.4.0-cuda12.1-cudnn9-runtime';
+const PYTORCH_DEVEL = 'FROM pytorch/pytorch:2.4.0-cuda12.1-cudnn9-devel';
+const CUDA = 'FROM nvidia/cuda:12.4.1-devel-ubuntu22.04';
+const CUDA_NOBLE = 'FROM nvidia/cuda:12.6.3-runtime-ubuntu24.04';
+const JUPYTER = 'FROM jupyter/base-notebook:2023-10-20';
+const ADD_TRAINER = 'useradd --create-home --uid 1000 trainer';
+const TRAINER = `RUN ${ADD_TRAINER}`;
+
+const df = (...lines: string[]) => `${lines.join('\n')}\n`;
+
+/** The host of most mount cases: sam (1001) in /home/sam/proj. */
+const SAM = 'invoker: { uid: 1001, gid: 1001, home: /home/sam, cwd: /home/sam/proj, name: sam }';
+const samHost = (...paths: string[]) => [SAM, 'paths:', ...paths.map((p) => `  ${p}`)].join('\n');
+
+function findingsOf(c: Case): Finding[] {
+  const facts = c.host ? parseHostFactsFile(c.host) : { paths: [] };
+  const invoker = facts.invoker ?? { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me/proj' };
+  const env = { HOME: invoker.home, PWD: invoker.cwd };
+  const run = c.run ? parseDockerRun(c.run, { invoker, env }) : undefined;
+  const profile = c.profile ?? 'prod';
+  const a = analyze({ file: 'Dockerfile', text: c.dockerfile, run, host: facts.paths, profile });
+
+  return a.findings.filter((f) => f.ruleId === c.rule);
+}
+
+const identity: Case[] = [
+  {
+    name: 'UID101 fires on the PyTorch image, which sets no USER',
+    rule: 'UID101',
+    dockerfile: df(PYTORCH, 'CMD ["python", "train.py"]'),
+    message: ['runs as root', 'sets no non-root USER'],
+    fix: 'useradd --create-home --uid 1000 app',
+  },
+  {
+    name: 'UID101 fires when --user root overrides a non-root USER, and offers that user',
+    rule: 'UID101',
+    dockerfile: df(CUDA, TRAINER, 'USER trainer'),
+    run: 'docker run --rm --user root img',
+    message: ['because the run command asks for it (root)'],
+    fix: 'USER 1000:1000',
+  },
+  {
+    name: 'UID101 is quiet when the image switches to uid 1000',
+    rule: 'UID101',
+    dockerfile: df(PYTORCH, TRAINER, 'USER 1000:1000'),
+  },
+  {
+    name: 'UID101 is quiet when --user gives the caller ids to a root image',
+    rule: 'UID101',
+    dockerfile: df(PYTORCH),
+    run: 'docker run --rm --user "$(id -u):$(id -g)" img',
+  },
+  {
+    name: 'UID101 leaves an unknown user to UID104',
+    rule: 'UID101',
+    dockerfile: df(PYTORCH, 'USER trainer'),
+  },
+  {
+    name: 'UID102 fires for USER 1001 with no passwd entry: HOME / and group 0',
+    rule: 'UID102',
+    dockerfile: df('FROM python:3.11-slim-bookworm', 'USER 1001'),
+    message: ['uid 1001 has no entry', 'HOME falls back to /', 'group is 0 (root)'],
+    fix: 'ARG UID=1001\nARG GID=1001',
+  },
+  {
+    name: 'UID102 fires for --user 1001:1001 on the PyTorch image and keeps gid 1001',
+    rule: 'UID102',
+    dockerfile: df(PYTORCH),
+    run: 'docker run --rm --user "$(id -u):$(id -g)" img',
+    host: SAM,
+    message: ['uid 1001', 'the group is 1001'],
+    fix: 'useradd --create-home --uid $UID --gid $GID app',
+  },
+  {
+    name: 'UID102 names the HOME given with -e HOME',
+    rule: 'UID102',
+    dockerfile: df(PYTORCH),
+    run: 'docker run --rm --user 1001:1001 -e HOME=/tmp img',
+    message: ['uid 1001', 'HOME is /tmp'],
+  },
+  {
+    name: 'UID102 is quiet when the image has a user with the run uid',
+    rule: 'UID102',
+    dockerfile: df(
+      'FROM python:3.11-slim-bookworm',
+      'RUN useradd --create-home --uid 1001 analyst',
+      'USER 1001',
+    ),
+  },
+  {
+    name: 'UID102 is quiet for root',
+    rule: 'UID102',
+    dockerfile: df(PYTORCH),
+  },
+  {
+    name: 'UID103 fires when useradd has no --create-home: HOME does not exist',
+    rule: 'UID103',
+    dockerfile: df(CUDA, 'RUN useradd --uid 1000 trainer', 'USER trainer'),
+    message: ['HOME (/home/trainer) does not exist', 'trainer (uid 1000)'],
+    fix: 'RUN mkdir -p /home/trainer && chown 1000:1000 /home/trainer',
+  },
+  {
+    name: 'UID103 fires for uid 1234 in the Jupyter image without the users group',
+    rule: 'UID103',
+    dockerfile: df(JUPYTER),
+    run: 'docker run --rm --user 1234 img',
+    message: ['HOME (/home/jovyan) is not writable', 'uid 1234'],
+  },
+  {
+    name: 'UID103 fires when the home belongs to root after a root-run mkdir',
+    rule: 'UID103',
+    dockerfile: df(
+      CUDA,
+      'RUN useradd --uid 1000 --home-dir /opt/trainer trainer && mkdir -p /opt/trainer',
+      'USER trainer',
+    ),
+    message: ['HOME (/opt/trainer) is not writable', 'trainer (uid 1000)'],
+    fix: 'RUN chown 1000:1000 /opt/trainer',
+  },
+  {
+    name: 'UID103 is quiet for uid 1234 in the Jupyter image with --group-add users',
+    rule: 'UID103',
+    dockerfile: df(JUPYTER),
+    run: 'docker run --rm --user 1234 --group-add users img',
+  },
+  {
+    name: 'UID103 leaves HOME=/ of a nameless uid to UID102',
+    rule: 'UID103',
+    dockerfile: df(PYTORCH, 'USER 1001'),
+  },
+  {
+    name: 'UID104 fires when USER names a user made only in the build stage',
+    rule: 'UID104',
+    dockerfile: df(
+      `${PYTORCH_DEVEL} AS build`,
+      'RUN useradd --create-home trainer',
+      '',
+      PYTORCH,
+      'USER trainer',
+    ),
+    message: ['will not start', 'unable to find user trainer'],
+    fix: 'USER app',
+  },
+  {
+    name: 'UID104 fires for --user jovyan on a PyTorch image',
+    rule: 'UID104',
+    dockerfile: df(PYTORCH),
+    run: 'docker run --rm --user jovyan img',
+    message: ['unable to find user jovyan'],
+  },
+  {
+    name: 'UID104 fires for a group name missing from /etc/group',
+    rule: 'UID104',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer:ml'),
+    message: ['unable to find group ml'],
+  },
+  {
+    name: 'UID104 is quiet for numeric ids without passwd entries',
+    rule: 'UID104',
+    dockerfile: df(PYTORCH, 'USER 1000:1000'),
+  },
+  {
+    name: 'UID105 fires for a user in the PyTorch image root-owned /workspace',
+    rule: 'UID105',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer'),
+    message: ['trainer (uid 1000)', 'working directory /workspace'],
+    fix: 'RUN mkdir -p /workspace && chown 1000:1000 /workspace',
+  },
+  {
+    name: 'UID105 fires for a WORKDIR that COPY created as root',
+    rule: 'UID105',
+    dockerfile: df(
+      CUDA,
+      TRAINER,
+      'USER trainer',
+      'COPY . /opt/experiments',
+      'WORKDIR /opt/experiments',
+    ),
+    message: ['working directory /opt/experiments'],
+    fix: 'chown 1000:1000 /opt/experiments',
+  },
+  {
+    name: 'UID105 is quiet for a WORKDIR created after USER (BuildKit gives it to the user)',
+    rule: 'UID105',
+    dockerfile: df(CUDA, TRAINER, 'USER trainer', 'WORKDIR /opt/experiments'),
+  },
+  {
+    name: 'UID105 is quiet when /workspace is chowned to the user',
+    rule: 'UID105',
+    dockerfile: df(PYTORCH, `${TRAINER} && chown trainer:trainer /workspace`, 'USER trainer'),
+  },
+  {
+    name: 'UID105 leaves a working directory on a mount to the mount rules',
+    rule: 'UID105',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer'),
+    run: 'docker run --rm -v "$PWD:/workspace" img',
+    host: samHost('/home/sam/proj: { uid: 1001, gid: 1001, mode: "0755", kind: dir }'),
+  },
+];
+
+const mounts: Case[] = [
+  {
+    name: 'UID201 fires when uid 1000 mounts a 0755 folder of uid 1001',
+    rule: 'UID201',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer'),
+    run: 'docker run --rm -v "$PWD/checkpoints:/workspace/checkpoints" img',
+    host: samHost('/home/sam/proj/checkpoints: { uid: 1001, gid: 1001, mode: "0755", kind: dir }'),
+    message: ['trainer (uid 1000)', '/workspace/checkpoints', 'belongs to 1001:1001 on the host'],
+    fix: '--user 1001:1001',
+  },
+  {
+    name: 'UID201 fires for a new named volume on a path the image lacks (root 0755)',
+    rule: 'UID201',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer'),
+    run: 'docker run --rm -v ckpt:/workspace/checkpoints img',
+    message: ['/workspace/checkpoints', 'belongs to 0:0'],
+    fix: 'RUN mkdir -p /workspace/checkpoints && chown 1000:1000 /workspace/checkpoints',
+  },
+  {
+    name: 'UID201 fires for a 0775 folder whose group the user lacks',
+    rule: 'UID201',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer'),
+    run: 'docker run --rm -v /srv/lab/runs:/workspace/runs img',
+    host: 'paths:\n  /srv/lab/runs: { uid: 1001, gid: 2000, mode: "0775", kind: dir }',
+    message: ['/workspace/runs', 'belongs to 1001:2000'],
+    fix: '--user 1001:2000',
+  },
+  {
+    name: 'UID201 is quiet with a 0775 folder whose group the user has via --group-add',
+    rule: 'UID201',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer'),
+    run: 'docker run --rm --group-add 2000 -v /srv/lab/runs:/workspace/runs img',
+    host: 'paths:\n  /srv/lab/runs: { uid: 1001, gid: 2000, mode: "0775", kind: dir }',
+  },
+  {
+    name: 'UID201 is quiet when --user gives the folder owner ids',
+    rule: 'UID201',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer'),
+    run: 'docker run --rm --user "$(id -u):$(id -g)" -v "$PWD/checkpoints:/workspace/ckpt" img',
+    host: samHost('/home/sam/proj/checkpoints: { uid: 1001, gid: 1001, mode: "0755", kind: dir }'),
+  },
+  {
+    name: 'UID201 is quiet for a read-only mount',
+    rule: 'UID201',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer'),
+    run: 'docker run --rm -v "$PWD/checkpoints:/workspace/checkpoints:ro" img',
+    host: samHost('/home/sam/proj/checkpoints: { uid: 1001, gid: 1001, mode: "0755", kind: dir }'),
+  },
+  {
+    name: 'UID201 is quiet for a volume whose path the image gives to the user',
+    rule: 'UID201',
+    dockerfile: df(
+      PYTORCH,
+      TRAINER,
+      'RUN mkdir -p /workspace/ckpt && chown 1000:1000 /workspace/ckpt',
+      'USER trainer',
+    ),
+    run: 'docker run --rm -v ckpt:/workspace/ckpt img',
+  },
+  {
+    name: 'UID202 fires for root writing into a bind mount of uid 1000',
+    rule: 'UID202',
+    dockerfile: df(PYTORCH),
+    run: 'docker run --rm -v "$PWD/out:/workspace/out" img',
+    host: 'paths:\n  /home/me/proj/out: { uid: 1000, gid: 1000, mode: "0755", kind: dir }',
+    message: ['/workspace/out', 'belong to root on the host (/home/me/proj/out)', 'uid 1000'],
+    fix: '--user "$(id -u):$(id -g)"',
+  },
+  {
+    name: 'UID202 fires for --user 0 on a non-root image',
+    rule: 'UID202',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer'),
+    run: 'docker run --rm --user 0 -v "$PWD:/workspace" img',
+    host: samHost('/home/sam/proj: { uid: 1001, gid: 1001, mode: "0755", kind: dir }'),
+    message: ['/workspace', '(/home/sam/proj)', 'uid 1001'],
+  },
+  {
+    name: 'UID202 is quiet for root with a read-only mount',
+    rule: 'UID202',
+    dockerfile: df(PYTORCH),
+    run: 'docker run --rm -v /data/imagenet:/data:ro img',
+  },
+  {
+    name: 'UID202 is quiet for root with a named volume',
+    rule: 'UID202',
+    dockerfile: df(PYTORCH),
+    run: 'docker run --rm -v ckpt:/workspace/ckpt img',
+  },
+  {
+    name: 'UID203 fires for a missing -v source: Docker creates it as root',
+    rule: 'UID203',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer'),
+    run: 'docker run --rm -v "$PWD/results:/workspace/results" img',
+    host: samHost('/home/sam/proj/results: { exists: false }'),
+    message: ['/home/sam/proj/results does not exist', 'owned by root (0755)'],
+    fix: 'mkdir -p /home/sam/proj/results',
+  },
+  {
+    name: 'UID203 fires for a missing --mount source: the container does not start',
+    rule: 'UID203',
+    dockerfile: df(PYTORCH),
+    run: 'docker run --rm --mount type=bind,source=/mnt/datasets/coco,target=/data img',
+    host: 'paths:\n  /mnt/datasets/coco: { exists: false }',
+    message: ['/mnt/datasets/coco does not exist', 'will not start'],
+    fix: 'mkdir -p /mnt/datasets/coco',
+  },
+  {
+    name: 'UID203 is quiet when the source exists',
+    rule: 'UID203',
+    dockerfile: df(PYTORCH),
+    run: 'docker run --rm -v "$PWD/results:/workspace/results" img',
+    host: samHost('/home/sam/proj/results: { uid: 1001, gid: 1001, mode: "0755", kind: dir }'),
+  },
+  {
+    name: 'UID203 is quiet when nothing is known about the source',
+    rule: 'UID203',
+    dockerfile: df(PYTORCH),
+    run: 'docker run --rm -v /mnt/nfs/datasets:/data:ro img',
+  },
+  {
+    name: 'UID204 fires when the mounts miss the working directory /workspace',
+    rule: 'UID204',
+    dockerfile: df(PYTORCH),
+    run: 'docker run --rm -v "$PWD/runs:/runs" img',
+    host: 'paths:\n  /home/me/proj/runs: { uid: 1000, gid: 1000, mode: "0755", kind: dir }',
+    message: ['working directory /workspace is not on any mount', '(mounts: /runs)'],
+    fix: '-w /runs',
+  },
+  {
+    name: 'UID204 is quiet when -w starts in the mounted folder',
+    rule: 'UID204',
+    dockerfile: df(PYTORCH),
+    run: 'docker run --rm -w /runs -v "$PWD/runs:/runs" img',
+    host: 'paths:\n  /home/me/proj/runs: { uid: 1000, gid: 1000, mode: "0755", kind: dir }',
+  },
+  {
+    name: 'UID204 is quiet without any mount',
+    rule: 'UID204',
+    dockerfile: df(PYTORCH),
+    run: 'docker run --rm img',
+  },
+];
+
+const python: Case[] = [
+  {
+    name: 'UID301 fires for a user on the PyTorch image: pip falls back to ~/.local',
+    rule: 'UID301',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer'),
+    message: [
+      'trainer (uid 1000)',
+      '/opt/conda/lib/python3.11/site-packages',
+      'falls back to a user installation',
+    ],
+    fix: 'pip install --user PACKAGE',
+  },
+  {
+    name: 'UID301 fires for a nameless uid on the python image: pip fails outright',
+    rule: 'UID301',
+    dockerfile: df('FROM python:3.11-slim-bookworm', 'USER 1001'),
+    message: ['will fail', '/usr/local/lib/python3.11/site-packages', 'Errno 13'],
+    fix: 'USER root\nRUN pip install --no-cache-dir PACKAGE\nUSER 1001',
+  },
+  {
+    name: 'UID301 is quiet for jovyan in the Jupyter image (group-writable conda)',
+    rule: 'UID301',
+    dockerfile: df(JUPYTER),
+  },
+  {
+    name: 'UID301 is quiet when /opt/conda is chowned to the user',
+    rule: 'UID301',
+    dockerfile: df(PYTORCH, `${TRAINER} && chown -R trainer:trainer /opt/conda`, 'USER trainer'),
+  },
+  {
+    name: 'UID301 is quiet for root',
+    rule: 'UID301',
+    dockerfile: df(PYTORCH),
+  },
+  {
+    name: 'UID302 fires when ~/.local/bin is missing from the PyTorch PATH',
+    rule: 'UID302',
+    profile: 'dev',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer'),
+    message: ['/home/trainer/.local/bin is not on PATH'],
+    fix: 'ENV PATH=/home/trainer/.local/bin:$PATH',
+  },
+  {
+    name: 'UID302 fires for a user on the python image',
+    rule: 'UID302',
+    profile: 'dev',
+    dockerfile: df(
+      'FROM python:3.11-slim-bookworm',
+      'RUN useradd --create-home --uid 1000 analyst',
+      'USER analyst',
+    ),
+    message: ['/home/analyst/.local/bin'],
+    fix: 'ENV PATH=/home/analyst/.local/bin:$PATH',
+  },
+  {
+    name: 'UID302 is quiet once ENV PATH lists ~/.local/bin',
+    rule: 'UID302',
+    profile: 'dev',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer', 'ENV PATH=/home/trainer/.local/bin:$PATH'),
+  },
+  {
+    name: 'UID302 is quiet when site-packages is writable (Jupyter)',
+    rule: 'UID302',
+    profile: 'dev',
+    dockerfile: df(JUPYTER),
+  },
+  {
+    name: 'UID302 is off in the prod profile',
+    rule: 'UID302',
+    profile: 'prod',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer'),
+  },
+  {
+    name: 'UID303 fires for apt python3-pip on Ubuntu 24.04 CUDA',
+    rule: 'UID303',
+    dockerfile: df(CUDA_NOBLE, 'RUN apt-get update && apt-get install -y python3-pip'),
+    message: ['/usr/bin/python3 is externally managed', 'externally-managed-environment'],
+    fix: 'RUN python3 -m venv /opt/venv',
+  },
+  {
+    name: 'UID303 fires for Debian 12 python3',
+    rule: 'UID303',
+    dockerfile: df(
+      'FROM debian:bookworm',
+      'RUN apt-get update && apt-get install -y python3 python3-pip',
+    ),
+    message: ['/usr/bin/python3 is externally managed'],
+  },
+  {
+    name: 'UID303 is quiet on Ubuntu 22.04, which has no marker',
+    rule: 'UID303',
+    dockerfile: df(CUDA, 'RUN apt-get update && apt-get install -y python3-pip'),
+  },
+  {
+    name: 'UID303 is quiet with PIP_BREAK_SYSTEM_PACKAGES=1',
+    rule: 'UID303',
+    dockerfile: df(
+      'FROM debian:bookworm',
+      'RUN apt-get update && apt-get install -y python3-pip',
+      'ENV PIP_BREAK_SYSTEM_PACKAGES=1',
+    ),
+  },
+  {
+    name: 'UID303 is quiet for the source-built Python of python:3.11',
+    rule: 'UID303',
+    dockerfile: df('FROM python:3.11-slim-bookworm'),
+  },
+  {
+    name: 'UID304 fires for a user on the root-owned /opt/conda of PyTorch',
+    rule: 'UID304',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer'),
+    message: ['trainer (uid 1000)', 'conda prefix /opt/conda is not writable'],
+    fix: 'RUN chown -R 1000:1000 /opt/conda',
+  },
+  {
+    name: 'UID304 fires for uid 1234 outside the users group in the Jupyter image',
+    rule: 'UID304',
+    dockerfile: df(JUPYTER),
+    run: 'docker run --rm --user 1234:1234 img',
+    message: ['uid 1234', '/opt/conda'],
+    fix: 'RUN chown -R 1234:1234 /opt/conda',
+  },
+  {
+    name: 'UID304 is quiet for uid 1234 with gid 100 (users) in the Jupyter image',
+    rule: 'UID304',
+    dockerfile: df(JUPYTER),
+    run: 'docker run --rm --user 1234:100 img',
+  },
+  {
+    name: 'UID304 is quiet for an image without conda',
+    rule: 'UID304',
+    dockerfile: df(
+      'FROM python:3.11-slim-bookworm',
+      'RUN useradd --create-home --uid 1000 analyst',
+      'USER analyst',
+    ),
+  },
+  {
+    name: 'UID305 fires when weights are copied into ~/.cache as root',
+    rule: 'UID305',
+    dockerfile: df(
+      PYTORCH,
+      TRAINER,
+      'COPY bert/ /home/trainer/.cache/huggingface/hub/bert/',
+      'USER trainer',
+    ),
+    message: ['trainer (uid 1000)', '/home/trainer/.cache'],
+    fix: 'RUN mkdir -p /home/trainer/.cache && chown -R 1000:1000 /home/trainer/.cache',
+  },
+  {
+    name: 'UID305 fires when root makes ~/.cache/torch in a RUN step',
+    rule: 'UID305',
+    dockerfile: df(CUDA, `${TRAINER} && mkdir -p /home/trainer/.cache/torch`, 'USER trainer'),
+    message: ['/home/trainer/.cache'],
+  },
+  {
+    name: 'UID305 is quiet when the copy uses --chown',
+    rule: 'UID305',
+    dockerfile: df(
+      PYTORCH,
+      TRAINER,
+      'USER trainer',
+      'COPY --chown=trainer:trainer bert/ /home/trainer/.cache/huggingface/hub/bert/',
+    ),
+  },
+  {
+    name: 'UID305 is quiet for a fresh home without ~/.cache',
+    rule: 'UID305',
+    dockerfile: df(CUDA, TRAINER, 'USER trainer'),
+  },
+  {
+    name: 'UID305 leaves a missing HOME to UID103',
+    rule: 'UID305',
+    dockerfile: df(CUDA, 'RUN useradd --uid 1000 trainer', 'USER trainer'),
+  },
+];
+
+const NOPASSWD_ALL = "echo 'trainer ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/trainer";
+const NOPASSWD_APT =
+  "echo 'trainer ALL=(root) NOPASSWD: /usr/bin/apt-get' > /etc/sudoers.d/trainer";
+const SUDO = 'RUN apt-get update && apt-get install -y sudo';
+
+const sudo: Case[] = [
+  {
+    name: 'UID401 fires for a user on the PyTorch image, which has no sudo',
+    rule: 'UID401',
+    profile: 'dev',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer'),
+    message: ['sudo is not installed', 'trainer (uid 1000)'],
+    fix: 'USER root\nRUN apt-get update',
+  },
+  {
+    name: 'UID401 fires for --user 1000 on a CUDA image',
+    rule: 'UID401',
+    profile: 'dev',
+    dockerfile: df(CUDA),
+    run: 'docker run --rm --user 1000:1000 img',
+    message: ['uid 1000'],
+    fix: 'USER 1000',
+  },
+  {
+    name: 'UID401 is quiet for root',
+    rule: 'UID401',
+    profile: 'dev',
+    dockerfile: df(PYTORCH),
+  },
+  {
+    name: 'UID401 is quiet when sudo is installed (Jupyter)',
+    rule: 'UID401',
+    profile: 'dev',
+    dockerfile: df(JUPYTER),
+  },
+  {
+    name: 'UID401 is off in the prod profile',
+    rule: 'UID401',
+    profile: 'prod',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer'),
+  },
+  {
+    name: 'UID402 fires for jovyan, whom no sudoers rule names',
+    rule: 'UID402',
+    profile: 'dev',
+    dockerfile: df(JUPYTER),
+    message: ['jovyan (uid 1000) cannot use sudo', 'no sudoers rule'],
+    fix: 'USER root\nRUN COMMAND\nUSER jovyan',
+  },
+  {
+    name: 'UID402 fires for a sudo-group member without a password',
+    rule: 'UID402',
+    profile: 'dev',
+    dockerfile: df(
+      CUDA,
+      `${SUDO} && useradd --create-home --uid 1000 --groups sudo trainer`,
+      'USER trainer',
+    ),
+    message: ['trainer (uid 1000) cannot use sudo', 'password'],
+    fix: 'USER trainer',
+  },
+  {
+    name: 'UID402 fires under --security-opt no-new-privileges even with NOPASSWD',
+    rule: 'UID402',
+    profile: 'dev',
+    dockerfile: df(
+      CUDA,
+      `${SUDO} && ${ADD_TRAINER} && ${NOPASSWD_APT} && chmod 0440 /etc/sudoers.d/trainer`,
+      'USER trainer',
+    ),
+    run: 'docker run --rm --security-opt no-new-privileges img',
+    message: ['no-new-privileges'],
+  },
+  {
+    name: 'UID402 is quiet with a NOPASSWD rule for apt-get',
+    rule: 'UID402',
+    profile: 'dev',
+    dockerfile: df(
+      CUDA,
+      `${SUDO} && ${ADD_TRAINER} && ${NOPASSWD_APT} && chmod 0440 /etc/sudoers.d/trainer`,
+      'USER trainer',
+    ),
+  },
+  {
+    name: 'UID402 is quiet when sudo is not installed (UID401 says so)',
+    rule: 'UID402',
+    profile: 'dev',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer'),
+  },
+  {
+    name: 'UID403 fires for trainer ALL=(ALL) NOPASSWD:ALL in sudoers.d',
+    rule: 'UID403',
+    dockerfile: df(
+      CUDA,
+      `${SUDO} && ${ADD_TRAINER} && ${NOPASSWD_ALL} && chmod 0440 /etc/sudoers.d/trainer`,
+      'USER trainer',
+    ),
+    message: ['trainer may run any command as root without a password', '/etc/sudoers.d/trainer'],
+    fix: 'RUN rm -f /etc/sudoers.d/trainer',
+  },
+  {
+    name: 'UID403 fires for %sudo NOPASSWD: ALL appended to /etc/sudoers',
+    rule: 'UID403',
+    dockerfile: df(
+      'FROM ubuntu:24.04',
+      `${SUDO} && echo '%sudo ALL=(ALL:ALL) NOPASSWD: ALL' >> /etc/sudoers`,
+      'USER ubuntu',
+    ),
+    message: ['%sudo may run any command', '/etc/sudoers'],
+    fix: 'RUN rm -f /etc/sudoers',
+  },
+  {
+    name: 'UID403 fires for a NOPASSWD rule limited to apt-get, which can start a root shell',
+    rule: 'UID403',
+    dockerfile: df(
+      CUDA,
+      `${SUDO} && ${ADD_TRAINER} && ${NOPASSWD_APT} && chmod 0440 /etc/sudoers.d/trainer`,
+      'USER trainer',
+    ),
+    message: ['trainer may run /usr/bin/apt-get as root without a password'],
+  },
+  {
+    name: 'UID403 is quiet for a NOPASSWD rule limited to one root-owned script',
+    rule: 'UID403',
+    dockerfile: df(
+      CUDA,
+      `${SUDO} && ${ADD_TRAINER} && echo 'trainer ALL=(root) NOPASSWD: /usr/local/sbin/fix-permissions' > /etc/sudoers.d/trainer && chmod 0440 /etc/sudoers.d/trainer`,
+      'USER trainer',
+    ),
+  },
+  {
+    name: 'UID403 is quiet for the distribution sudoers (password required)',
+    rule: 'UID403',
+    dockerfile: df(CUDA, SUDO),
+  },
+];
+
+const SSHD = 'RUN apt-get update && apt-get install -y openssh-server';
+const SSHD_CONFIG = '/etc/ssh/sshd_config';
+const JUPYTERLAB = 'RUN pip install --no-cache-dir jupyterlab';
+const JUPYTER_CONFIG = '/etc/jupyter/jupyter_server_config.py';
+
+const services: Case[] = [
+  {
+    name: 'UID501 fires for PermitRootLogin yes appended to sshd_config',
+    rule: 'UID501',
+    dockerfile: df(
+      CUDA,
+      `${SSHD} && echo 'PermitRootLogin yes' >> /etc/ssh/sshd_config`,
+      'CMD ["/usr/sbin/sshd", "-D"]',
+    ),
+    message: ['PermitRootLogin yes'],
+    fix: 'PermitRootLogin no',
+  },
+  {
+    name: 'UID501 keeps the first PermitRootLogin, as sshd does',
+    rule: 'UID501',
+    dockerfile: df(
+      CUDA,
+      `${SSHD} && sed -i 's/#PermitRootLogin prohibit-password/PermitRootLogin yes/' ${SSHD_CONFIG}`,
+      "RUN echo 'PermitRootLogin no' >> /etc/ssh/sshd_config",
+    ),
+    message: ['PermitRootLogin yes'],
+  },
+  {
+    name: 'UID501 is quiet for the default prohibit-password',
+    rule: 'UID501',
+    dockerfile: df(CUDA, SSHD, 'CMD ["/usr/sbin/sshd", "-D"]'),
+  },
+  {
+    name: 'UID502 fires for PasswordAuthentication yes and a chpasswd password',
+    rule: 'UID502',
+    dockerfile: df(
+      CUDA,
+      `${SSHD} && ${ADD_TRAINER} && echo 'trainer:changeme' | chpasswd`,
+      `RUN echo 'PasswordAuthentication yes' >> ${SSHD_CONFIG}`,
+    ),
+    message: ['password logins', 'sets a password for trainer'],
+    fix: 'PasswordAuthentication no',
+  },
+  {
+    name: 'UID502 fires for PermitEmptyPasswords yes',
+    rule: 'UID502',
+    dockerfile: df(CUDA, `${SSHD} && echo 'PermitEmptyPasswords yes' >> /etc/ssh/sshd_config`),
+    message: ['empty passwords'],
+  },
+  {
+    name: 'UID502 is quiet with PasswordAuthentication no',
+    rule: 'UID502',
+    dockerfile: df(CUDA, `${SSHD} && echo 'PasswordAuthentication no' >> /etc/ssh/sshd_config`),
+  },
+  {
+    name: 'UID503 fires for jupyter lab --allow-root as root',
+    rule: 'UID503',
+    dockerfile: df(PYTORCH, JUPYTERLAB, 'CMD ["jupyter", "lab", "--ip=0.0.0.0", "--allow-root"]'),
+    message: ['--allow-root', 'root shell'],
+    fix: 'USER 1000',
+  },
+  {
+    name: 'UID503 fires for --ServerApp.allow_root=True given in docker run',
+    rule: 'UID503',
+    dockerfile: df(PYTORCH, JUPYTERLAB),
+    run: 'docker run --rm img jupyter lab --ServerApp.allow_root=True',
+    message: ['Jupyter runs as root'],
+  },
+  {
+    name: 'UID503 fires for c.ServerApp.allow_root = True in a config file the build writes',
+    rule: 'UID503',
+    dockerfile: df(
+      PYTORCH,
+      JUPYTERLAB,
+      `RUN mkdir -p /etc/jupyter && echo 'c.ServerApp.allow_root = True' > ${JUPYTER_CONFIG}`,
+      'CMD ["jupyter", "lab"]',
+    ),
+    message: ['Jupyter runs as root'],
+  },
+  {
+    name: 'UID503 is quiet when --allow-root is given but the user is not root',
+    rule: 'UID503',
+    dockerfile: df(
+      PYTORCH,
+      JUPYTERLAB,
+      TRAINER,
+      'USER 1000',
+      'CMD ["jupyter", "lab", "--allow-root"]',
+    ),
+  },
+  {
+    name: 'UID504 fires for jupyter lab as root without --allow-root',
+    rule: 'UID504',
+    dockerfile: df(PYTORCH, JUPYTERLAB, 'CMD ["jupyter", "lab", "--ip=0.0.0.0"]'),
+    message: ['refuse to start', 'Use --allow-root to bypass'],
+    fix: 'USER 1000',
+  },
+  {
+    name: 'UID504 fires for --user root with a plain jupyter entrypoint on the Jupyter image',
+    rule: 'UID504',
+    dockerfile: df(JUPYTER),
+    run: 'docker run --rm --user root --entrypoint jupyter img lab',
+    message: ['refuse to start'],
+  },
+  {
+    name: 'UID504 is quiet for the docker-stacks start script started as root',
+    rule: 'UID504',
+    dockerfile: df(JUPYTER),
+    run: 'docker run --rm --user root -e NB_UID=1001 img',
+  },
+  {
+    name: 'UID504 is quiet for a non-root user',
+    rule: 'UID504',
+    dockerfile: df(
+      PYTORCH,
+      JUPYTERLAB,
+      TRAINER,
+      'USER 1000',
+      'CMD ["jupyter", "lab", "--ip=0.0.0.0"]',
+    ),
+  },
+  {
+    name: 'UID505 fires for an empty token on 0.0.0.0',
+    rule: 'UID505',
+    dockerfile: df(
+      PYTORCH,
+      JUPYTERLAB,
+      'CMD ["jupyter", "lab", "--ip=0.0.0.0", "--ServerApp.token=", "--allow-root"]',
+    ),
+    message: ['listens on 0.0.0.0', 'empty token'],
+    fix: '-p 127.0.0.1:8888:8888',
+  },
+  {
+    name: "UID505 fires for a quoted empty token in shell form (--NotebookApp.token='')",
+    rule: 'UID505',
+    dockerfile: df(
+      PYTORCH,
+      JUPYTERLAB,
+      "CMD jupyter notebook --ip=0.0.0.0 --NotebookApp.token='' --allow-root",
+    ),
+    message: ['empty token'],
+  },
+  {
+    name: 'UID505 is quiet with the default token',
+    rule: 'UID505',
+    dockerfile: df(PYTORCH, JUPYTERLAB, 'CMD ["jupyter", "lab", "--ip=0.0.0.0", "--allow-root"]'),
+  },
+  {
+    name: 'UID505 is quiet for an empty token on 127.0.0.1',
+    rule: 'UID505',
+    dockerfile: df(
+      PYTORCH,
+      JUPYTERLAB,
+      'CMD ["jupyter", "lab", "--ip=127.0.0.1", "--ServerApp.token=", "--allow-root"]',
+    ),
+  },
+];
+
+const build: Case[] = [
+  {
+    name: 'UID601 fires for apt-get after USER',
+    rule: 'UID601',
+    dockerfile: df(CUDA, TRAINER, 'USER trainer', 'RUN apt-get update && apt-get install -y git'),
+    message: ['The build fails here', 'Permission denied'],
+    fix: 'USER root\nRUN apt-get update && apt-get install -y git\nUSER trainer',
+  },
+  {
+    name: 'UID601 fires for mkdir under root-owned /workspace after USER',
+    rule: 'UID601',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer', 'RUN mkdir /workspace/data'),
+    message: ["cannot create directory '/workspace/data'"],
+    fix: 'USER root\nRUN mkdir /workspace/data\nUSER trainer',
+  },
+  {
+    name: 'UID601 is quiet when the root work comes before USER',
+    rule: 'UID601',
+    dockerfile: df(CUDA, 'RUN apt-get update && apt-get install -y git', TRAINER, 'USER trainer'),
+  },
+  {
+    name: 'UID602 fires for useradd --uid 1000 on Ubuntu 24.04 (user ubuntu)',
+    rule: 'UID602',
+    dockerfile: df(CUDA_NOBLE, TRAINER, 'USER 1000'),
+    message: ['UID 1000 is not unique'],
+    fix: 'userdel -r "$(getent passwd 1000 | cut -d: -f1)"',
+  },
+  {
+    name: 'UID602 fires for useradd --gid naming a missing group',
+    rule: 'UID602',
+    dockerfile: df(PYTORCH, 'RUN useradd --create-home --uid 1000 --gid ml trainer'),
+    message: ["group 'ml' does not exist"],
+    fix: 'RUN useradd --create-home app',
+  },
+  {
+    name: 'UID602 is quiet once the ubuntu user is removed',
+    rule: 'UID602',
+    dockerfile: df(CUDA_NOBLE, `RUN userdel -r ubuntu && ${ADD_TRAINER}`, 'USER 1000'),
+  },
+  {
+    name: 'UID603 fires for a script piped into bash',
+    rule: 'UID603',
+    dockerfile: df(PYTORCH_DEVEL, 'RUN curl -fsSL https://example.com/install.sh | bash'),
+    message: ['Not modelled', 'bash'],
+  },
+  {
+    name: 'UID603 is quiet for apt-get, useradd and chown',
+    rule: 'UID603',
+    dockerfile: df(
+      PYTORCH_DEVEL,
+      'RUN apt-get update && apt-get install -y git',
+      `${TRAINER} && chown trainer /workspace`,
+    ),
+  },
+  {
+    name: 'UID604 fires for python3 -m venv on Debian without python3-venv',
+    rule: 'UID604',
+    dockerfile: df(
+      'FROM debian:bookworm',
+      'RUN apt-get update && apt-get install -y python3',
+      'RUN python3 -m venv /opt/venv',
+    ),
+    message: ['The build fails here'],
+  },
+  {
+    name: 'UID604 fires for chmod on a file that was never copied',
+    rule: 'UID604',
+    dockerfile: df(CUDA, 'RUN chmod +x /usr/local/bin/entrypoint.sh'),
+    message: ["cannot access '/usr/local/bin/entrypoint.sh'", 'No such file or directory'],
+  },
+  {
+    name: 'UID604 is quiet once python3-venv is installed',
+    rule: 'UID604',
+    dockerfile: df(
+      'FROM debian:bookworm',
+      'RUN apt-get update && apt-get install -y python3 python3-venv',
+      'RUN python3 -m venv /opt/venv',
+    ),
+  },
+];
+
+const model: Case[] = [
+  {
+    name: 'UID701 fires for a base image the catalog does not know',
+    rule: 'UID701',
+    dockerfile: df('FROM registry.example.com/ml/base:cuda12'),
+    message: ['low confidence', 'registry.example.com/ml/base:cuda12 is not in the catalog'],
+  },
+  {
+    name: 'UID701 fires for a bind source without host facts',
+    rule: 'UID701',
+    dockerfile: df(PYTORCH),
+    run: 'docker run --rm -v /mnt/nfs/datasets:/data:ro img',
+    message: ['/mnt/nfs/datasets'],
+  },
+  {
+    name: 'UID701 is quiet for a catalog base and described host folders',
+    rule: 'UID701',
+    dockerfile: df(PYTORCH),
+    run: 'docker run --rm -v /mnt/nfs/datasets:/data:ro img',
+    host: 'paths:\n  /mnt/nfs/datasets: { uid: 0, gid: 0, mode: "0755", kind: dir }',
+  },
+];
+
+const NVIDIA_0660 = 'paths:\n  /dev/nvidiactl: { uid: 0, gid: 44, mode: "0660", kind: other }\n  /dev/nvidia0: { uid: 0, gid: 44, mode: "0660", kind: other }';
+
+const gpu: Case[] = [
+  {
+    name: 'UID801 fires when the NVIDIA nodes are 0660 root:44 and uid 1000 lacks group 44',
+    rule: 'UID801',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer'),
+    run: 'docker run --rm --gpus all img',
+    host: NVIDIA_0660,
+    message: ['trainer (uid 1000) cannot open /dev/nvidiactl', 'owner 0:44, mode 660'],
+    fix: '--group-add 44',
+  },
+  {
+    name: 'UID801 is quiet with --group-add 44',
+    rule: 'UID801',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer'),
+    run: 'docker run --rm --gpus all --group-add 44 img',
+    host: NVIDIA_0660,
+  },
+  {
+    name: 'UID801 is quiet without --gpus',
+    rule: 'UID801',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer'),
+    run: 'docker run --rm img',
+    host: NVIDIA_0660,
+  },
+];
+
+const ALL: Record<string, Case[]> = { identity, mounts, python, sudo, services, build, model, gpu };
+
+for (const [family, cases] of Object.entries(ALL)) {
+  describe(`${family} rules`, () => {
+    for (const c of cases) {
+      test(c.name, () => {
+        const found = findingsOf(c);
+
+        if (!c.message) {
+          assert.deepEqual(found.map((f) => f.message), []);
+          return;
+        }
+
+        assert.equal(found.length, 1, `expected one ${c.rule} finding, got ${found.length}`);
+        for (const part of c.message) {
+          assert.ok(found[0].message.includes(part), `"${part}" not in: ${found[0].message}`);
+        }
+        if (c.fix) {
+          const snippet = found[0].fixes[0]?.snippet ?? '';
+          assert.ok(snippet.includes(c.fix), `first fix "${snippet}" lacks "${c.fix}"`);
+        }
+      });
+    }
+  });
+}
+
+describe('rule case coverage and docs metadata', () => {
+  const all = Object.values(ALL).flat();
+  const deep = new Set(['identity', 'mounts', 'python', 'sudo']);
+
+  for (const rule of RULES) {
+    const mine = all.filter((c) => c.rule === rule.id);
+    const need = deep.has(rule.category) ? 3 : 2;
+
+    test(`${rule.id} has at least ${need} cases, one firing and one quiet`, () => {
+      assert.ok(mine.length >= need, `${mine.length} cases`);
+      assert.ok(mine.some((c) => c.message), 'no firing case');
+      assert.ok(mine.some((c) => !c.message), 'no quiet case');
+    });
+
+    test(`${rule.id} page states the default severities of both profiles`, () => {
+      const page = readFileSync(`docs/rules/${rule.id}.md`, 'utf8');
+      const row = `| Severity | ${rule.severity.dev} | ${rule.severity.prod} |`;
+      assert.ok(page.split('\n').includes(row), `no line "${row}"`);
+    });
+  }
+
+  test('the index lists every rule with its name, category and severities', () => {
+    const index = readFileSync('docs/rules/README.md', 'utf8');
+    for (const r of RULES) {
+      const sev = `${r.severity.dev} | ${r.severity.prod}`;
+      const row = `| [${r.id}](${r.id}.md) | ${r.name} | ${r.category} | ${sev} |`;
+      assert.ok(index.includes(row), `missing row for ${r.id}`);
+    }
+  });
+});

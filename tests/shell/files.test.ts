@@ -1,0 +1,593 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { image, meta, run } from './run-fixture.js';
+import { applyMode, parseSedScript, posixToJs, runSed } from '../../src/shell/commands/files.js';
+import type { FileMeta } from '../../src/model/types.js';
+
+interface Case {
+  name: string;
+  src: string;
+  user?: string;
+  cwd?: string;
+  setup?: [string, FileMeta][];
+  status: number | 'unknown';
+  stderr?: string[];
+  expect?: Record<string, string>;
+}
+
+const file = (uid: number, gid: number, mode: number): FileMeta => ({ kind: 'file', uid, gid, mode });
+const dir = (uid: number, gid: number, mode: number, partial = false): FileMeta => ({
+  kind: 'dir',
+  uid,
+  gid,
+  mode,
+  partial,
+});
+
+function table(title: string, cases: Case[]): void {
+  describe(title, () => {
+    for (const c of cases) {
+      test(c.name, () => {
+        const s = image();
+        for (const [p, m] of c.setup ?? []) s.fs.set(p, m);
+        const out = run(s, c.src, c.user, c.cwd);
+        assert.equal(out.status, c.status, `status: ${JSON.stringify(out.stderr)}`);
+        if (c.stderr) assert.deepEqual(out.stderr, c.stderr);
+        for (const [p, want] of Object.entries(c.expect ?? {})) assert.equal(meta(s, p), want, p);
+      });
+    }
+  });
+}
+
+table('chown and chgrp', [
+  {
+    name: 'uid 1000 may not give a root-owned dir away',
+    src: 'chown -R 1000:1000 /opt',
+    user: 'alice',
+    status: 1,
+    stderr: ['/opt', '/opt/conda', '/opt/conda/bin', '/opt/conda/bin/python'].map(
+      (p) => `chown: changing ownership of '${p}': Operation not permitted`,
+    ),
+    expect: { '/opt': 'dir 0:0 0755' },
+  },
+  {
+    name: 'user: takes the login group',
+    src: 'chown bob: /opt',
+    status: 0,
+    expect: { '/opt': 'dir 1001:1001 0755' },
+  },
+  {
+    name: ':group changes only the group',
+    src: 'chown :staff /opt',
+    status: 0,
+    expect: { '/opt': 'dir 0:50 0755' },
+  },
+  {
+    name: 'the old user.group form',
+    src: 'chown alice.staff /opt',
+    status: 0,
+    expect: { '/opt': 'dir 1000:50 0755' },
+  },
+  {
+    name: 'numeric ids need no account',
+    src: 'chown 4242:4343 /opt',
+    status: 0,
+    expect: { '/opt': 'dir 4242:4343 0755' },
+  },
+  {
+    name: 'an unknown user name is refused',
+    src: 'chown carol /opt',
+    status: 1,
+    stderr: ["chown: invalid user: 'carol'"],
+  },
+  {
+    name: 'an unknown group name is refused',
+    src: 'chown alice:nogrp /opt',
+    status: 1,
+    stderr: ["chown: invalid group: 'alice:nogrp'"],
+  },
+  {
+    name: 'a missing file cannot be accessed',
+    src: 'chown alice /nope',
+    status: 1,
+    stderr: ["chown: cannot access '/nope': No such file or directory"],
+  },
+  {
+    name: 'a path behind a closed directory cannot be accessed',
+    src: 'chown alice /root/x',
+    user: 'alice',
+    status: 1,
+    stderr: ["chown: cannot access '/root/x': Permission denied"],
+  },
+  {
+    name: 'an owner may chgrp to a group they are in',
+    src: 'chgrp staff /home/bob',
+    user: 'bob',
+    status: 0,
+    expect: { '/home/bob': 'dir 1001:50 0750' },
+  },
+  {
+    name: 'an owner may not chgrp to a group they are not in',
+    src: 'chgrp sudo /home/bob',
+    user: 'bob',
+    status: 1,
+    stderr: ["chgrp: changing group of '/home/bob': Operation not permitted"],
+  },
+  {
+    name: 'chown clears setuid on a file, even as root',
+    src: 'chown alice /usr/bin/passwd',
+    status: 0,
+    expect: { '/usr/bin/passwd': 'file 1000:0 0755' },
+  },
+  {
+    name: 'chown keeps setgid on a directory',
+    src: 'chown alice /srv',
+    status: 0,
+    expect: { '/srv': 'dir 1000:50 2775' },
+  },
+  {
+    name: 'chown -R follows no symlink: the link itself changes',
+    src: 'ln -s /etc /opt/etc-link && chown -R alice /opt',
+    status: 0,
+    expect: { '/opt/etc-link': 'symlink 1000:0 0777', '/etc': 'dir 0:0 0755' },
+  },
+  {
+    name: 'chown without -R follows a symlink argument',
+    src: 'ln -s /var/www /www && chown alice /www',
+    status: 0,
+    expect: { '/www': 'symlink 0:0 0777', '/var/www': 'dir 1000:33 0755' },
+  },
+]);
+
+describe('chown -R on a partial directory', () => {
+  test('records the owner of the unlisted entries on the directory', () => {
+    const s = image();
+    const out = run(s, 'chown -R alice:alice /opt/conda');
+    assert.equal(out.status, 0);
+    const m = s.fs.get('/opt/conda')!;
+    assert.equal(m.partial, true);
+    assert.deepEqual(m.subtreeOwner, { uid: 1000, gid: 1000, origin: 'Dockerfile:10' });
+    assert.equal(meta(s, '/opt/conda/bin/python'), 'file 1000:1000 0755');
+  });
+});
+
+table('chmod', [
+  {
+    name: 'octal mode as root',
+    src: 'mkdir /x && chmod 775 /x',
+    status: 0,
+    expect: { '/x': 'dir 0:0 0775' },
+  },
+  {
+    name: 'only the owner may chmod',
+    src: 'chmod 777 /tmp/root-file',
+    user: 'alice',
+    status: 1,
+    stderr: ["chmod: changing permissions of '/tmp/root-file': Operation not permitted"],
+    expect: { '/tmp/root-file': 'file 0:0 0644' },
+  },
+  {
+    name: 'g+s on a directory',
+    src: 'mkdir /shared && chgrp staff /shared && chmod g+s,g+w /shared',
+    status: 0,
+    expect: { '/shared': 'dir 0:50 2775' },
+  },
+  {
+    name: 'a non-member owner setting g+s loses the bit (setattr_copy)',
+    src: 'chgrp staff /tmp/alice-file 2>/dev/null; chmod g+s /home/alice && chmod 2755 /tmp/alice-file',
+    user: 'alice',
+    setup: [['/tmp/alice-file', file(1000, 50, 0o644)]],
+    status: 0,
+    expect: { '/home/alice': 'dir 1000:1000 2755', '/tmp/alice-file': 'file 1000:50 0755' },
+  },
+  {
+    name: 'octal with four digits keeps setgid on a directory',
+    src: 'chmod 0755 /srv',
+    status: 0,
+    expect: { '/srv': 'dir 0:50 2755' },
+  },
+  {
+    name: 'five digits clear it',
+    src: 'chmod 00755 /srv',
+    status: 0,
+    expect: { '/srv': 'dir 0:50 0755' },
+  },
+  {
+    name: 'octal on a file replaces the special bits',
+    src: 'chmod 755 /usr/bin/sudo',
+    status: 0,
+    expect: { '/usr/bin/sudo': 'file 0:0 0755' },
+  },
+  {
+    name: 'symbolic u+x,go-w and a=rX -R',
+    src: 'mkdir -p /app/d && touch /app/f /app/d/g && chmod u+x,go-w /app/f && chmod -R a=rX /app/d',
+    status: 0,
+    expect: { '/app/f': 'file 0:0 0744', '/app/d': 'dir 0:0 0555', '/app/d/g': 'file 0:0 0444' },
+  },
+  {
+    name: '+t sets the sticky bit',
+    src: 'mkdir /shared && chmod 777 /shared && chmod +t /shared',
+    status: 0,
+    expect: { '/shared': 'dir 0:0 1777' },
+  },
+  {
+    name: 'an invalid mode is refused',
+    src: 'chmod q+z /opt',
+    status: 1,
+    stderr: ["chmod: invalid mode: 'q+z'", "Try 'chmod --help' for more information."],
+  },
+]);
+
+describe('applyMode (gnulib mode_adjust)', () => {
+  const cases: [string, number, boolean, number, number][] = [
+    ['u=rwX,go=rX', 0o644, false, 0o022, 0o644],
+    ['u=rwX,go=rX', 0o600, true, 0o022, 0o755],
+    ['+x', 0o644, false, 0o022, 0o755],
+    ['+w', 0o444, false, 0o022, 0o644],
+    ['g=u', 0o740, false, 0o022, 0o770],
+    ['o=', 0o777, false, 0o022, 0o770],
+    ['g=rx', 0o2775, true, 0o022, 0o2755],
+    ['g=rx', 0o2775, false, 0o022, 0o0755],
+    ['u+s', 0o755, false, 0o022, 0o4755],
+    ['-x', 0o755, false, 0o022, 0o644],
+  ];
+  for (const [spec, old, isDir, umask, want] of cases) {
+    test(`${spec} on ${old.toString(8)}${isDir ? ' (dir)' : ''}`, () => {
+      assert.equal(applyMode(spec, old, isDir, umask), want);
+    });
+  }
+});
+
+table('mkdir, rmdir, touch', [
+  {
+    name: 'mkdir as uid 1000 under a root-owned directory',
+    src: 'mkdir /opt/x',
+    user: 'alice',
+    status: 1,
+    stderr: ["mkdir: cannot create directory '/opt/x': Permission denied"],
+  },
+  {
+    name: 'mkdir -p names the level that failed',
+    src: 'mkdir -p /opt/a/b',
+    user: 'alice',
+    status: 1,
+    stderr: ["mkdir: cannot create directory '/opt/a': Permission denied"],
+  },
+  {
+    name: 'mkdir of an existing directory without -p',
+    src: 'mkdir /opt',
+    status: 1,
+    stderr: ["mkdir: cannot create directory '/opt': File exists"],
+  },
+  {
+    name: 'mkdir without -p needs the parent',
+    src: 'mkdir /a/b',
+    status: 1,
+    stderr: ["mkdir: cannot create directory '/a/b': No such file or directory"],
+  },
+  {
+    name: 'mkdir -m sets the exact mode',
+    src: 'mkdir -m 1777 /scratch && mkdir -p -m 700 /a/b',
+    status: 0,
+    expect: { '/scratch': 'dir 0:0 1777', '/a': 'dir 0:0 0755', '/a/b': 'dir 0:0 0700' },
+  },
+  {
+    name: 'a new directory in a setgid directory inherits the group and the bit',
+    src: 'mkdir -p /srv/app/data && touch /srv/app/f',
+    user: 'bob',
+    setup: [['/srv', dir(0, 50, 0o2777)]],
+    status: 0,
+    expect: { '/srv/app': 'dir 1001:50 2755', '/srv/app/data': 'dir 1001:50 2755', '/srv/app/f': 'file 1001:50 0644' },
+  },
+  {
+    name: 'rmdir of a non-empty directory',
+    src: 'rmdir /home',
+    status: 1,
+    stderr: ["rmdir: failed to remove '/home': Directory not empty"],
+  },
+  {
+    name: 'touch as uid 1000 in /',
+    src: 'touch /x',
+    user: 'alice',
+    status: 1,
+    stderr: ["touch: cannot touch '/x': Permission denied"],
+  },
+  {
+    name: 'touch of an existing file the user may not write',
+    src: 'touch /tmp/root-file',
+    user: 'alice',
+    status: 1,
+    stderr: ["touch: cannot touch '/tmp/root-file': Permission denied"],
+  },
+  {
+    name: 'a missing parent is reported before the missing write permission',
+    src: 'touch /opt/x/y',
+    user: 'alice',
+    status: 1,
+    stderr: ["touch: cannot touch '/opt/x/y': No such file or directory"],
+  },
+  {
+    name: 'touch in a missing directory',
+    src: 'touch /nope/x',
+    status: 1,
+    stderr: ["touch: cannot touch '/nope/x': No such file or directory"],
+  },
+]);
+
+table('rm and mv (sticky bit, directory permissions)', [
+  {
+    name: "a user may not delete another user's file in sticky /tmp",
+    src: 'rm -f /tmp/root-file',
+    user: 'alice',
+    status: 1,
+    stderr: ["rm: cannot remove '/tmp/root-file': Operation not permitted"],
+    expect: { '/tmp/root-file': 'file 0:0 0644' },
+  },
+  {
+    name: 'a user may delete their own file in /tmp',
+    src: 'rm /tmp/alice-file',
+    user: 'alice',
+    status: 0,
+    expect: { '/tmp/alice-file': 'missing' },
+  },
+  {
+    name: 'rm -rf removes a tree as root',
+    src: 'rm -rf /opt/conda',
+    status: 0,
+    expect: { '/opt/conda': 'missing', '/opt/conda/bin/python': 'missing' },
+  },
+  {
+    name: 'rm without -r refuses a directory',
+    src: 'rm /opt',
+    status: 1,
+    stderr: ["rm: cannot remove '/opt': Is a directory"],
+  },
+  {
+    name: 'rm of a missing file without -f',
+    src: 'rm /nope',
+    status: 1,
+    stderr: ["rm: cannot remove '/nope': No such file or directory"],
+  },
+  {
+    name: 'rm -f of a missing file is fine',
+    src: 'rm -f /nope',
+    status: 0,
+  },
+  {
+    name: 'mv out of a directory the user may not write',
+    src: 'mv /etc/passwd /tmp/p',
+    user: 'alice',
+    status: 1,
+    stderr: ["mv: cannot move '/etc/passwd' to '/tmp/p': Permission denied"],
+  },
+  {
+    name: 'mv into a directory keeps owner and mode',
+    src: 'mv /tmp/alice-file /home/alice/',
+    user: 'alice',
+    status: 0,
+    expect: { '/tmp/alice-file': 'missing', '/home/alice/alice-file': 'file 1000:1000 0644' },
+  },
+  {
+    name: "mv of another user's file out of sticky /tmp",
+    src: 'mv /tmp/root-file /home/alice/x',
+    user: 'alice',
+    status: 1,
+    stderr: ["mv: cannot move '/tmp/root-file' to '/home/alice/x': Operation not permitted"],
+  },
+]);
+
+table('cp, install, ln', [
+  {
+    name: 'cp makes a copy owned by the caller, special bits dropped',
+    src: 'cp /usr/bin/sudo /tmp/mysudo',
+    user: 'alice',
+    status: 0,
+    expect: { '/tmp/mysudo': 'file 1000:1000 0755' },
+  },
+  {
+    name: 'cp -a as root keeps owner and mode',
+    src: 'cp -a /home/alice /backup',
+    setup: [['/home/alice/.bashrc', file(1000, 1000, 0o600)]],
+    status: 0,
+    expect: { '/backup': 'dir 1000:1000 0755', '/backup/.bashrc': 'file 1000:1000 0600' },
+  },
+  {
+    name: 'cp -r without -p: new tree owned by the caller, modes under the umask',
+    src: 'cp -r /home/alice /tmp/copy',
+    user: 'bob',
+    setup: [['/home/alice/.bashrc', file(1000, 1000, 0o644)]],
+    status: 0,
+    expect: { '/tmp/copy': 'dir 1001:1001 0755', '/tmp/copy/.bashrc': 'file 1001:1001 0644' },
+  },
+  {
+    name: 'cp without -r omits a directory',
+    src: 'cp /home/alice /tmp/x',
+    status: 1,
+    stderr: ["cp: -r not specified; omitting directory '/home/alice'"],
+  },
+  {
+    name: 'cp into a directory the user may not write',
+    src: 'cp /tmp/alice-file /etc/',
+    user: 'alice',
+    status: 1,
+    stderr: ["cp: cannot create regular file '/etc/alice-file': Permission denied"],
+  },
+  {
+    name: 'install -d -o -g -m',
+    src: 'install -d -o alice -g staff -m 2770 /data/shared',
+    status: 0,
+    expect: { '/data': 'dir 0:0 0755', '/data/shared': 'dir 1000:50 2770' },
+  },
+  {
+    name: 'install -o as a user cannot change the owner',
+    src: 'install -m 644 -o root /tmp/alice-file /home/alice/f',
+    user: 'alice',
+    status: 1,
+    stderr: ["install: cannot change ownership of '/home/alice/f': Operation not permitted"],
+    expect: { '/home/alice/f': 'file 1000:1000 0644' },
+  },
+  {
+    name: 'ln -s creates a link owned by the caller',
+    src: 'ln -s /opt/conda/bin/python /home/alice/python',
+    user: 'alice',
+    status: 0,
+    expect: { '/home/alice/python': 'symlink 1000:1000 0777' },
+  },
+  {
+    name: 'ln -s over an existing file needs -f',
+    src: 'ln -s /etc/passwd /tmp/root-file',
+    status: 1,
+    stderr: ["ln: failed to create symbolic link '/tmp/root-file': File exists"],
+  },
+  {
+    name: 'ln -sf replaces it',
+    src: 'ln -sf /etc/passwd /tmp/root-file',
+    status: 0,
+    expect: { '/tmp/root-file': 'symlink 0:0 0777' },
+  },
+  {
+    name: "protected_hardlinks: no hard link to someone else's unwritable file",
+    src: 'ln /etc/passwd /tmp/pw',
+    user: 'alice',
+    status: 1,
+    stderr: ["ln: failed to create hard link '/tmp/pw' => '/etc/passwd': Operation not permitted"],
+  },
+]);
+
+describe('tee, sed -i, mktemp, globs', () => {
+  test('tee as a user cannot write into /etc/sudoers.d', () => {
+    const s = image();
+    const out = run(s, "echo 'alice ALL=(ALL) NOPASSWD:ALL' | tee /etc/sudoers.d/alice", 'alice');
+    assert.equal(out.status, 1);
+    assert.deepEqual(out.stderr, ['tee: /etc/sudoers.d/alice: Permission denied']);
+    assert.equal(s.texts['/etc/sudoers.d/alice'], undefined);
+  });
+
+  test('sed -i edits a tracked text and keeps owner and mode', () => {
+    const s = image();
+    s.fs.set('/etc/ssh/sshd_config', file(0, 0, 0o600));
+    s.texts['/etc/ssh/sshd_config'] = { content: '#PermitRootLogin prohibit-password\nPasswordAuthentication yes\n' };
+    const out = run(s, "sed -i -e 's/^#\\?PermitRootLogin .*/PermitRootLogin no/' -e '/^PasswordAuthentication/d' /etc/ssh/sshd_config");
+    assert.equal(out.status, 0, out.stderr.join('\n'));
+    assert.equal(s.texts['/etc/ssh/sshd_config'].content, 'PermitRootLogin no\n');
+    assert.equal(meta(s, '/etc/ssh/sshd_config'), 'file 0:0 0600');
+    assert.equal(s.sshd.permitRootLogin, 'no');
+  });
+
+  test('sed -i cannot read behind a closed directory', () => {
+    const s = image();
+    s.fs.set('/etc/sudoers.d/x', file(1000, 1000, 0o644));
+    const out = run(s, "sed -i 's/a/b/' /etc/sudoers.d/x", 'alice');
+    assert.equal(out.status, 2);
+    assert.deepEqual(out.stderr, ["sed: can't read /etc/sudoers.d/x: Permission denied"]);
+  });
+
+  test('sed -i needs write access to the directory, not to the file', () => {
+    const s = image();
+    s.fs.set('/etc/app.conf', file(1000, 1000, 0o644));
+    const out = run(s, "sed -i 's/a/b/' /etc/app.conf", 'alice');
+    assert.equal(out.status, 4);
+    assert.deepEqual(out.stderr, ["sed: couldn't open temporary file /etc/sedXXXXXX: Permission denied"]);
+  });
+
+  test('sed -i in a writable dir on a root file replaces it with a file owned by the caller', () => {
+    const s = image();
+    const out = run(s, "sed -i 's/a/b/' /tmp/root-file", 'alice');
+    assert.equal(out.status, 0);
+    assert.equal(meta(s, '/tmp/root-file'), 'file 1000:1000 0644');
+  });
+
+  test('mktemp -d creates a private directory and prints its name', () => {
+    const s = image();
+    const out = run(s, 'D=$(mktemp -d) && chown alice "$D" && touch "$D/f"');
+    assert.equal(out.status, 0);
+    const made = [...s.fs.keys()].find((p) => p.startsWith('/tmp/tmp.'))!;
+    assert.equal(meta(s, made), 'dir 1000:0 0700');
+    assert.equal(meta(s, `${made}/f`), 'file 0:0 0644');
+  });
+
+  test('a glob expands against known entries', () => {
+    const s = image();
+    const out = run(s, 'chown alice /tmp/*-file');
+    assert.equal(out.status, 0);
+    assert.equal(meta(s, '/tmp/root-file'), 'file 1000:0 0644');
+    assert.equal(meta(s, '/tmp/alice-file'), 'file 1000:1000 0644');
+  });
+
+  test('a glob over a partial directory runs on the known entries and is noted', () => {
+    const s = image();
+    const out = run(s, 'chown alice /opt/conda/*');
+    assert.equal(out.status, 0);
+    assert.equal(meta(s, '/opt/conda/bin'), 'dir 1000:0 0755');
+    assert.ok(s.unknowns.some((u) => u.paths.includes('/opt/conda/*')));
+  });
+
+  test('rm -rf of a glob over a partial directory needs no note', () => {
+    const s = image();
+    const out = run(s, 'rm -rf /opt/conda/*');
+    assert.equal(out.status, 0);
+    assert.equal(meta(s, '/opt/conda/bin'), 'missing');
+    assert.deepEqual(s.unknowns, []);
+  });
+
+  test('curl -o writes the file as the current user', () => {
+    const s = image();
+    const out = run(s, 'curl -fsSL -o /home/alice/get.sh https://example.com/get.sh', 'alice');
+    assert.equal(out.status, 0);
+    assert.equal(meta(s, '/home/alice/get.sh'), 'file 1000:1000 0644');
+    const denied = run(s, 'wget -q -O /opt/tool.tgz https://example.com/tool.tgz', 'alice');
+    assert.equal(denied.status, 3);
+    assert.deepEqual(denied.stderr, ['/opt/tool.tgz: Permission denied']);
+  });
+});
+
+describe('sed script translation', () => {
+  const cases: [string, string, boolean, string][] = [
+    ['s/foo/bar/', 'foo foo\n', false, 'bar foo\n'],
+    ['s/foo/bar/g', 'foo foo\n', false, 'bar bar\n'],
+    ['s/\\(a\\)\\(b\\)/\\2\\1/', 'ab\n', false, 'ba\n'],
+    ['s/(a)(b)/\\2\\1/', 'ab\n', true, 'ba\n'],
+    ['s/a+/x/', 'aa+a\n', false, 'axa\n'],
+    ['s|/usr/bin|/opt/bin|', 'PATH=/usr/bin\n', false, 'PATH=/opt/bin\n'],
+    ['s/^#\\s*\\(PermitRootLogin\\).*/\\1 yes/', '# PermitRootLogin no\n', false, 'PermitRootLogin yes\n'],
+    ['/^#/d', '#c\nkeep\n', false, 'keep\n'],
+    ['s/[[:space:]]*$//', 'x  \n', false, 'x\n'],
+    ['s/x/&&/', 'x\n', false, 'xx\n'],
+    ['$a\\tail line', 'a\nb\n', false, 'a\nb\ntail line\n'],
+  ];
+  for (const [script, input, ere, want] of cases) {
+    test(`${ere ? '-E ' : ''}${script}`, () => {
+      const cmds = parseSedScript(script, ere);
+      assert.ok(cmds, 'parsed');
+      assert.equal(runSed(cmds, input), want);
+    });
+  }
+
+  test('GNU case conversion in the replacement is not translated', () => {
+    assert.equal(parseSedScript('s/a/\\U&/', false), undefined);
+  });
+
+  test('BRE interval braces become JavaScript quantifiers', () => {
+    assert.equal(posixToJs('a\\{2\\}', false), 'a{2}');
+    assert.equal(posixToJs('a{2}', false), 'a\\{2\\}');
+  });
+});
+
+describe('BusyBox wording on Alpine', () => {
+  const cases: [string, string, string[]][] = [
+    ['chown', 'chown alice /etc/passwd', ['chown: /etc/passwd: Operation not permitted']],
+    ['chmod', 'chmod 777 /etc/passwd', ['chmod: /etc/passwd: Operation not permitted']],
+    ['mkdir', 'mkdir /opt/x', ["mkdir: can't create directory '/opt/x': Permission denied"]],
+    ['touch', 'touch /x', ['touch: /x: Permission denied']],
+    ['rm', 'rm -f /tmp/root-file', ["rm: can't remove '/tmp/root-file': Operation not permitted"]],
+  ];
+  for (const [name, src, stderr] of cases) {
+    test(name, () => {
+      const s = image();
+      s.distro = 'alpine';
+      const out = run(s, src, 'bob');
+      assert.equal(out.status, 1);
+      assert.deepEqual(out.stderr, stderr);
+    });
+  }
+});

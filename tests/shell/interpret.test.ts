@@ -1,0 +1,583 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { as, image, meta, run } from './run-fixture.js';
+import { runScript } from '../../src/shell/interpret.js';
+import { refreshDerived } from '../../src/shell/commands/config.js';
+
+interface Case {
+  name: string;
+  src: string;
+  user?: string;
+  cwd?: string;
+  status: number | 'unknown';
+  stderr?: string[];
+  /** path -> "kind uid:gid mode" or "missing" after the run */
+  expect?: Record<string, string>;
+}
+
+function check(c: Case, setup?: (s: ReturnType<typeof image>) => void): void {
+  const s = image();
+  refreshDerived(s);
+  setup?.(s);
+  const out = run(s, c.src, c.user, c.cwd);
+  assert.equal(out.status, c.status, `status of ${c.src}: ${JSON.stringify(out.stderr)}`);
+  if (c.stderr) assert.deepEqual(out.stderr, c.stderr);
+  for (const [p, want] of Object.entries(c.expect ?? {})) assert.equal(meta(s, p), want, p);
+}
+
+describe('lists, status and errexit', () => {
+  const cases: Case[] = [
+    {
+      name: 'root creates and chowns a workspace',
+      src: 'mkdir -p /workspace && chown -R 1000:1000 /workspace',
+      status: 0,
+      expect: { '/workspace': 'dir 1000:1000 0755' },
+    },
+    {
+      name: 'a failing first command of && skips the second',
+      src: 'mkdir /opt/x && touch /opt/x/y',
+      user: 'alice',
+      status: 1,
+      stderr: ["mkdir: cannot create directory '/opt/x': Permission denied"],
+      expect: { '/opt/x': 'missing', '/opt/x/y': 'missing' },
+    },
+    {
+      name: '|| true masks a failure',
+      src: 'chown alice /etc/passwd || true',
+      user: 'bob',
+      status: 0,
+      stderr: ["chown: changing ownership of '/etc/passwd': Operation not permitted"],
+      expect: { '/etc/passwd': 'file 0:0 0644' },
+    },
+    {
+      name: 'without set -e a failure in a ; list does not stop the script',
+      src: 'false; touch /x',
+      status: 0,
+      expect: { '/x': 'file 0:0 0644' },
+    },
+    {
+      name: 'set -e stops at the first failing command',
+      src: 'set -e; false; touch /x',
+      status: 1,
+      expect: { '/x': 'missing' },
+    },
+    {
+      name: 'set -e does not stop on a failure left of &&',
+      src: 'set -e; false && true; touch /x',
+      status: 0,
+      expect: { '/x': 'file 0:0 0644' },
+    },
+    {
+      name: 'the last command decides the status of the RUN',
+      src: 'touch /x; false',
+      status: 1,
+      expect: { '/x': 'file 0:0 0644' },
+    },
+    {
+      name: '! inverts the status',
+      src: '! false',
+      status: 0,
+    },
+    {
+      name: 'exit N ends the script with N',
+      src: 'touch /a; exit 3; touch /b',
+      status: 3,
+      expect: { '/a': 'file 0:0 0644', '/b': 'missing' },
+    },
+    {
+      name: 'a pipeline takes the status of its last command',
+      src: 'false | true',
+      status: 0,
+    },
+    {
+      name: 'set -o pipefail makes a pipeline fail with a failing member',
+      src: 'set -o pipefail; false | true',
+      status: 1,
+    },
+    {
+      name: 'an unknown command makes the status unknown and && goes on',
+      src: 'frobnicate --all && touch /x',
+      status: 0,
+      expect: { '/x': 'file 0:0 0644' },
+    },
+    {
+      name: 'a harmless command that is not modelled succeeds',
+      src: 'ls -la /etc && touch /x',
+      status: 0,
+      expect: { '/x': 'file 0:0 0644' },
+    },
+  ];
+  for (const c of cases) test(c.name, () => check(c));
+});
+
+describe('cd, subshells, variables and umask', () => {
+  const cases: Case[] = [
+    {
+      name: 'cd into /root fails for uid 1000 (dash wording)',
+      src: 'cd /root',
+      user: 'alice',
+      status: 2,
+      stderr: ["/bin/sh: 1: cd: can't cd to /root"],
+    },
+    {
+      name: 'cd to a missing directory fails',
+      src: 'cd /nope && touch x',
+      status: 2,
+      stderr: ["/bin/sh: 1: cd: can't cd to /nope"],
+      expect: { '/x': 'missing' },
+    },
+    {
+      name: 'relative paths follow cd',
+      src: 'cd /home/alice && touch notes',
+      user: 'alice',
+      status: 0,
+      expect: { '/home/alice/notes': 'file 1000:1000 0644' },
+    },
+    {
+      name: 'cd inside a subshell does not leak',
+      src: '(cd /tmp && touch a); touch b',
+      status: 0,
+      expect: { '/tmp/a': 'file 0:0 0644', '/b': 'file 0:0 0644' },
+    },
+    {
+      name: 'umask changes the mode of new files',
+      src: 'umask 077 && touch /secret && mkdir /private',
+      status: 0,
+      expect: { '/secret': 'file 0:0 0600', '/private': 'dir 0:0 0700' },
+    },
+    {
+      name: 'variables expand in later commands',
+      src: 'D=/opt/app; mkdir -p "$D/data" && chown -R alice: $D',
+      status: 0,
+      expect: { '/opt/app': 'dir 1000:1000 0755', '/opt/app/data': 'dir 1000:1000 0755' },
+    },
+    {
+      name: 'export and ${VAR:-default}',
+      src: 'export APP_HOME=/srv/app; mkdir -p ${APP_HOME:-/nope}/logs',
+      status: 0,
+      expect: { '/srv/app/logs': 'dir 0:50 2755', '/nope': 'missing' },
+    },
+    {
+      name: '$(id -u) is evaluated through the id builtin',
+      src: 'mkdir /tmp/cache-$(id -u) && chmod 700 /tmp/cache-$(id -u)',
+      user: 'alice',
+      status: 0,
+      expect: { '/tmp/cache-1000': 'dir 1000:1000 0700' },
+    },
+    {
+      name: '$(whoami) and $(id -gn) name the user and group',
+      src: 'mkdir -p /opt/$(whoami) && chown root:$(id -gn bob) /opt/$(whoami)',
+      status: 0,
+      expect: { '/opt/root': 'dir 0:1001 0755' },
+    },
+    {
+      name: '~ expands to HOME of the current user',
+      src: 'mkdir -p ~/.cache/pip',
+      user: 'alice',
+      status: 0,
+      expect: { '/home/alice/.cache': 'dir 1000:1000 0755', '/home/alice/.cache/pip': 'dir 1000:1000 0755' },
+    },
+    {
+      name: 'a word from an unknown command substitution makes the command unknown',
+      src: 'chown $(stat -c %u /srv) /opt',
+      status: 'unknown',
+      expect: { '/opt': 'dir 0:0 0755' },
+    },
+  ];
+  for (const c of cases) test(c.name, () => check(c));
+});
+
+describe('compound commands', () => {
+  const cases: Case[] = [
+    {
+      name: 'for runs the body per item',
+      src: 'for d in /data /models /cache; do mkdir -p $d && chown alice $d; done',
+      status: 0,
+      expect: { '/data': 'dir 1000:0 0755', '/models': 'dir 1000:0 0755', '/cache': 'dir 1000:0 0755' },
+    },
+    {
+      name: 'if takes the branch of a known condition',
+      src: 'if id bob >/dev/null 2>&1; then touch /yes; else touch /no; fi',
+      status: 0,
+      expect: { '/yes': 'file 0:0 0644', '/no': 'missing' },
+    },
+    {
+      name: 'if with a missing user takes the else branch',
+      src: 'if id carol; then touch /yes; else touch /no; fi',
+      status: 0,
+      expect: { '/yes': 'missing', '/no': 'file 0:0 0644' },
+    },
+    {
+      name: 'test -d decides against the tree',
+      src: '[ -d /opt/conda ] && chown -R alice /opt/conda; [ -d /nope ] || mkdir /made',
+      status: 0,
+      expect: { '/opt/conda': 'dir 1000:0 0755', '/made': 'dir 0:0 0755' },
+    },
+    {
+      name: 'test -w answers with the access check',
+      src: 'test -w /etc || touch /tmp/not-writable',
+      user: 'alice',
+      status: 0,
+      expect: { '/tmp/not-writable': 'file 1000:1000 0644' },
+    },
+    {
+      name: 'case matches glob patterns',
+      src: 'case "$(id -u)" in 0) touch /tmp/root ;; 10*) touch /tmp/user ;; esac',
+      user: 'alice',
+      status: 0,
+      expect: { '/tmp/root': 'missing', '/tmp/user': 'file 1000:1000 0644' },
+    },
+    {
+      name: 'functions run with their arguments',
+      src: 'mk() { mkdir -p "$1" && chown "$2" "$1"; }; mk /app alice',
+      status: 0,
+      expect: { '/app': 'dir 1000:0 0755' },
+    },
+    {
+      name: 'a group runs in the current shell',
+      src: '{ cd /tmp; touch g; }; touch h',
+      status: 0,
+      expect: { '/tmp/g': 'file 0:0 0644', '/tmp/h': 'file 0:0 0644' },
+    },
+  ];
+  for (const c of cases) test(c.name, () => check(c));
+
+  test('a while loop runs its body once and is recorded as unknown', () => {
+    const s = image();
+    const out = run(s, 'while read -r d; do mkdir -p "$d"; done < /etc/dirs.txt');
+    assert.equal(out.status, 'unknown');
+    assert.ok(s.unknowns.some((u) => /while loop/.test(u.reason)));
+  });
+});
+
+describe('redirections and texts', () => {
+  test('echo into /etc/sudoers.d stores the text and the sudo rule', () => {
+    const s = image();
+    refreshDerived(s);
+    const out = run(s, "echo 'alice ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/alice && chmod 0440 /etc/sudoers.d/alice");
+    assert.equal(out.status, 0);
+    assert.equal(s.texts['/etc/sudoers.d/alice'].content, 'alice ALL=(ALL) NOPASSWD:ALL\n');
+    assert.equal(s.texts['/etc/sudoers.d/alice'].line, 10);
+    assert.equal(meta(s, '/etc/sudoers.d/alice'), 'file 0:0 0440');
+    assert.ok(s.sudoers.some((r) => r.who === 'alice' && r.nopasswd));
+  });
+
+  test('a redirection the user may not write fails before the command runs', () => {
+    const s = image();
+    const out = run(s, 'echo hi > /etc/motd', 'alice');
+    assert.equal(out.status, 2);
+    assert.deepEqual(out.stderr, ['/bin/sh: 1: cannot create /etc/motd: Permission denied']);
+    assert.equal(meta(s, '/etc/motd'), 'missing');
+  });
+
+  test('a here-document through tee -a appends to sshd_config', () => {
+    const s = image();
+    s.fs.set('/etc/ssh/sshd_config', { kind: 'file', uid: 0, gid: 0, mode: 0o644 });
+    s.texts['/etc/ssh/sshd_config'] = { content: 'Port 22\n' };
+    const out = run(s, 'tee -a /etc/ssh/sshd_config <<EOF\nPermitRootLogin yes\nEOF');
+    assert.equal(out.status, 0);
+    assert.equal(s.texts['/etc/ssh/sshd_config'].content, 'Port 22\nPermitRootLogin yes\n');
+    assert.equal(s.sshd.permitRootLogin, 'yes');
+  });
+
+  test('appending a passwd line adds the account', () => {
+    const s = image();
+    const out = run(s, 'echo "svc:x:2000:2000::/srv/svc:/bin/sh" >> /etc/passwd && chown svc /srv');
+    assert.equal(out.status, 0);
+    assert.ok(s.accounts.passwd.some((e) => e.name === 'svc' && e.uid === 2000));
+    assert.equal(meta(s, '/srv'), 'dir 2000:50 2775');
+  });
+
+  test('dash echo does not take -e (it prints it)', () => {
+    const s = image();
+    run(s, 'echo -e "bob ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/bob');
+    assert.equal(s.texts['/etc/sudoers.d/bob'].content, '-e bob ALL=(ALL) NOPASSWD: ALL\n');
+  });
+
+  test('bash -c echo -e interprets the option', () => {
+    const s = image();
+    run(s, `bash -c 'echo -e "a\\tb" > /etc/sudoers.d/t'`);
+    assert.equal(s.texts['/etc/sudoers.d/t'].content, 'a\tb\n');
+  });
+
+  test('output of an unknown command written to a tracked file is recorded as unknown', () => {
+    const s = image();
+    run(s, 'curl -fsSL https://example.com/sudoers > /etc/sudoers.d/remote');
+    assert.equal(meta(s, '/etc/sudoers.d/remote'), 'file 0:0 0644');
+    assert.equal(s.texts['/etc/sudoers.d/remote'], undefined);
+    assert.ok(s.unknowns.some((u) => u.paths.includes('/etc/sudoers.d/remote')));
+  });
+});
+
+describe('switching users', () => {
+  const cases: Case[] = [
+    {
+      name: "su alice -c 'touch' creates the file owned by alice",
+      src: "su alice -c 'touch /home/alice/x'",
+      status: 0,
+      expect: { '/home/alice/x': 'file 1000:1000 0644' },
+    },
+    {
+      name: 'su - user runs in the home directory',
+      src: "su - bob -c 'touch notes'",
+      status: 0,
+      expect: { '/home/bob/notes': 'file 1001:1001 0644' },
+    },
+    {
+      name: 'su as a non-root user fails without a terminal',
+      src: "su bob -c 'touch /tmp/b'",
+      user: 'alice',
+      status: 1,
+      stderr: ['su: Authentication failure'],
+      expect: { '/tmp/b': 'missing' },
+    },
+    {
+      name: 'su to a nologin account refuses the command',
+      src: "su www-data -c 'touch /var/www/x'",
+      status: 1,
+      expect: { '/var/www/x': 'missing' },
+    },
+    {
+      name: 'su -s /bin/sh overrides the nologin shell',
+      src: "su -s /bin/sh www-data -c 'touch /var/www/x'",
+      status: 0,
+      expect: { '/var/www/x': 'file 33:33 0644' },
+    },
+    {
+      name: 'the child identity is checked: alice cannot write into /root',
+      src: "su alice -c 'touch /root/x'",
+      status: 1,
+      stderr: ["touch: cannot touch '/root/x': Permission denied"],
+    },
+    {
+      name: 'gosu runs the command as the user',
+      src: 'gosu bob mkdir /tmp/b',
+      status: 0,
+      expect: { '/tmp/b': 'dir 1001:1001 0755' },
+    },
+    {
+      name: 'runuser -u USER -- cmd',
+      src: 'runuser -u alice -- touch /tmp/r',
+      status: 0,
+      expect: { '/tmp/r': 'file 1000:1000 0644' },
+    },
+    {
+      name: 'sudo without a NOPASSWD rule fails',
+      src: 'sudo mkdir /opt/x',
+      user: 'alice',
+      status: 1,
+      stderr: [
+        'sudo: a terminal is required to read the password; either use the -S option to read from standard input or configure an askpass helper',
+        'sudo: a password is required',
+      ],
+      expect: { '/opt/x': 'missing' },
+    },
+    {
+      name: 'sh -c runs its script with positional arguments',
+      src: `sh -c 'mkdir -p "$1"' sh /opt/pos`,
+      status: 0,
+      expect: { '/opt/pos': 'dir 0:0 0755' },
+    },
+    {
+      name: 'env VAR=x cmd passes the variable',
+      src: `env TARGET=/opt/envdir sh -c 'mkdir "$TARGET"'`,
+      status: 0,
+      expect: { '/opt/envdir': 'dir 0:0 0755' },
+    },
+  ];
+  for (const c of cases) test(c.name, () => check(c));
+
+  test('sudo with a NOPASSWD rule runs as root', () => {
+    const s = image();
+    refreshDerived(s);
+    run(s, "echo 'alice ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/alice");
+    const out = run(s, 'sudo mkdir /opt/x && sudo chown alice /opt/x', 'alice');
+    assert.equal(out.status, 0, out.stderr.join('\n'));
+    assert.equal(meta(s, '/opt/x'), 'dir 1000:0 0755');
+  });
+
+  test('sudo that is not installed is not found', () => {
+    const s = image();
+    delete s.packages.sudo;
+    s.fs.delete('/usr/bin/sudo');
+    const out = run(s, 'sudo true');
+    assert.equal(out.status, 127);
+    assert.deepEqual(out.stderr, ['/bin/sh: 1: sudo: not found']);
+  });
+});
+
+describe('id and friends', () => {
+  test('id prints the identity like coreutils', () => {
+    const s = image();
+    const out = run(
+      s,
+      '[ "$(id)" = "uid=1000(alice) gid=1000(alice) groups=1000(alice),27(sudo)" ] && touch /tmp/id-ok; ' +
+        '[ "$(id -G)" = "1000 27" ] && touch /tmp/groups-ok; [ "$(id -un)" = alice ] && touch /tmp/name-ok',
+      'alice',
+    );
+    assert.equal(out.status, 0);
+    for (const p of ['/tmp/id-ok', '/tmp/groups-ok', '/tmp/name-ok']) {
+      assert.equal(meta(s, p), 'file 1000:1000 0644', p);
+    }
+
+    const missing = run(image(), 'id nobody');
+    assert.equal(missing.status, 1);
+    assert.deepEqual(missing.stderr, ["id: 'nobody': no such user"]);
+  });
+
+  test('getent decides a branch', () => {
+    const s = image();
+    run(s, 'getent group staff >/dev/null || groupadd staff; getent passwd carol || touch /no-carol');
+    assert.equal(meta(s, '/no-carol'), 'file 0:0 0644');
+  });
+
+  test('a script string that does not parse fails with status 2', () => {
+    const s = image();
+    const init = { state: s, ident: as(s, 'root'), env: {}, cwd: '/', file: 'Dockerfile', line: 3 };
+    const out = runScript('if then', { ...init, builder: 'buildkit' });
+    assert.equal(out.status, 2);
+    assert.match(out.stderr[0], /^\/bin\/sh: 1: Syntax error/);
+  });
+});
+
+describe('more wrappers and builtins', () => {
+  const cases: Case[] = [
+    {
+      name: 'sudo -u as root switches to the user',
+      src: 'sudo -u bob touch /tmp/sb',
+      status: 0,
+      expect: { '/tmp/sb': 'file 1001:1001 0644' },
+    },
+    {
+      name: 'su-exec as root',
+      src: 'su-exec alice:staff mkdir /tmp/se',
+      status: 0,
+      expect: { '/tmp/se': 'dir 1000:50 0755' },
+    },
+    {
+      name: 'setpriv --reuid --regid --clear-groups',
+      src: 'setpriv --reuid=1001 --regid=1001 --clear-groups touch /tmp/sp',
+      status: 0,
+      expect: { '/tmp/sp': 'file 1001:1001 0644' },
+    },
+    {
+      name: 'gosu as a non-root user is refused',
+      src: 'gosu root touch /x',
+      user: 'alice',
+      status: 1,
+      stderr: ['error: failed switching to "root": operation not permitted'],
+    },
+    {
+      name: 'command -v finds a binary in the tree',
+      src: 'command -v sudo >/dev/null && touch /has-sudo',
+      status: 0,
+      expect: { '/has-sudo': 'file 0:0 0644' },
+    },
+    {
+      name: 'xargs runs the command with the items of its input',
+      src: 'printf "/a\\n/b\\n" | xargs mkdir -p',
+      status: 0,
+      expect: { '/a': 'dir 0:0 0755', '/b': 'dir 0:0 0755' },
+    },
+    {
+      name: 'xargs -I runs once per line',
+      src: 'echo alice bob | tr " " "\\n" | xargs -I{} mkdir /tmp/{}',
+      status: 'unknown',
+    },
+    {
+      name: 'nohup and nice pass the command through',
+      src: 'nohup nice -n 5 touch /tmp/n',
+      user: 'alice',
+      status: 0,
+      expect: { '/tmp/n': 'file 1000:1000 0644' },
+    },
+    {
+      name: '[[ ]] with a glob pattern',
+      src: '[[ "$(id -un)" == al* ]] && touch /tmp/al',
+      user: 'alice',
+      status: 0,
+      expect: { '/tmp/al': 'file 1000:1000 0644' },
+    },
+    {
+      name: 'cat of a tracked file feeds a pipe',
+      src: 'cat /etc/sudoers | grep -q sudo && touch /x',
+      status: 0,
+      expect: { '/x': 'file 0:0 0644' },
+    },
+    {
+      name: 'whoami as root succeeds',
+      src: 'whoami',
+      status: 0,
+    },
+  ];
+  for (const c of cases) test(c.name, () => check(c));
+
+  test('whoami for a uid with no passwd entry', () => {
+    const s = image();
+    const out = runScript('whoami', {
+      state: s,
+      ident: { uid: 4242, gid: 0, groups: [0], caps: new Set(), home: '/' },
+      env: {},
+      cwd: '/',
+      builder: 'buildkit',
+      file: 'Dockerfile',
+      line: 1,
+    });
+    assert.equal(out.status, 1);
+    assert.deepEqual(out.stderr, ['whoami: cannot find name for user ID 4242']);
+  });
+});
+
+describe('texts written by here-documents and printf', () => {
+  test('cat <<EOF > jupyter config stores the text', () => {
+    const s = image();
+    s.fs.set('/home/alice/.jupyter', { kind: 'dir', uid: 1000, gid: 1000, mode: 0o755 });
+    const src = "cat > /home/alice/.jupyter/jupyter_server_config.py <<'EOF'\nc.ServerApp.token = ''\nc.ServerApp.ip = '0.0.0.0'\nEOF";
+    const out = run(s, src, 'alice');
+    assert.equal(out.status, 0, out.stderr.join('\n'));
+    const p = '/home/alice/.jupyter/jupyter_server_config.py';
+    assert.equal(s.texts[p].content, "c.ServerApp.token = ''\nc.ServerApp.ip = '0.0.0.0'\n");
+    assert.equal(meta(s, p), 'file 1000:1000 0644');
+  });
+
+  test('an unquoted here-document expands variables', () => {
+    const s = image();
+    const out = run(s, 'U=bob; cat <<EOF > /etc/sudoers.d/$U\n$U ALL=(ALL) NOPASSWD: ALL\nEOF');
+    assert.equal(out.status, 0);
+    assert.equal(s.texts['/etc/sudoers.d/bob'].content, 'bob ALL=(ALL) NOPASSWD: ALL\n');
+  });
+
+  test('printf >> /etc/pip.conf appends', () => {
+    const s = image();
+    run(s, "printf '[global]\\nbreak-system-packages = true\\n' >> /etc/pip.conf");
+    assert.equal(s.texts['/etc/pip.conf'].content, '[global]\nbreak-system-packages = true\n');
+  });
+
+  test('arithmetic expansion with variables', () => {
+    const s = image();
+    run(s, 'BASE=1000; mkdir /tmp/u$((BASE + 1))');
+    assert.equal(meta(s, '/tmp/u1001'), 'dir 0:0 0755');
+  });
+
+  test('a file written under an unlisted directory of a partial tree invents no entry', () => {
+    const s = image();
+    const out = run(s, 'echo x > /opt/conda/pkgs/urls.txt');
+    assert.equal(out.status, 0);
+    assert.equal(meta(s, '/opt/conda/pkgs/urls.txt'), 'missing');
+    assert.ok(s.unknowns.some((u) => u.paths.includes('/opt/conda/pkgs/urls.txt')));
+  });
+});
+
+describe('guards', () => {
+  test('a function that calls itself forever is cut off as unknown', () => {
+    const s = image();
+    const out = run(s, 'f() { f; }; f');
+    assert.equal(out.status, 'unknown');
+  });
+
+  test('exit N names itself as the failing command', () => {
+    const out = run(image(), 'false || true; exit 4');
+    assert.equal(out.status, 4);
+    assert.deepEqual(out.failedAt, { line: 10, command: 'exit 4', stderr: [] });
+  });
+});
