@@ -21,6 +21,10 @@ import { renderSarif } from '../report/sarif.js';
 import { loadConfig, type Config } from './config.js';
 import { ExpandError } from '../dockerfile/expand.js';
 import { readBuildContext } from './context.js';
+import { fromRefs, parseBaseArchives, resolveBases, type BaseOptions, type BaseSource } from './bases.js';
+import { parseDockerfile } from '../dockerfile/parse.js';
+import type { BaseResolution } from '../build/simulate.js';
+import { resolveBase as catalogResolve } from '../image/catalog/index.js';
 import { gpuDevices } from '../rules/gpu/UID801-gpu-device-denied.js';
 
 const HELP = `Usage: uidctl check [FILE|DIR ...] [options]
@@ -41,6 +45,14 @@ Build:
   --target STAGE        stop at this stage
   --context DIR         the build context (default: the Dockerfile's folder); read for modes only
   --no-context          do not read the build context (COPY sources are then assumed)
+
+Base images:
+  --base-from SOURCE    auto (default), archive, engine, registry or catalog: where FROM images
+                        are read from; auto = a given archive, else the Docker engine when its
+                        socket is there, else the catalog. registry pulls over the network.
+  --base-archive [REF=]FILE  the image for FROM REF (docker save or OCI archive/folder)
+  --platform OS/ARCH    which image of a multi-platform index (default: this machine's)
+  --no-cache            do not use or fill the image cache (~/.cache/uidctl/images)
 
 Report:
   --format FORMAT       text (default), json or sarif
@@ -63,6 +75,10 @@ const OPTIONS = {
   'build-arg': { type: 'string', multiple: true },
   target: { type: 'string' },
   context: { type: 'string' },
+  'base-from': { type: 'string' },
+  'base-archive': { type: 'string', multiple: true },
+  platform: { type: 'string' },
+  'no-cache': { type: 'boolean' },
   'no-context': { type: 'boolean' },
   format: { type: 'string' },
   profile: { type: 'string' },
@@ -198,6 +214,29 @@ function trace(a: Analysis, io: Io): void {
   for (const n of a.runtime.notes) io.err(`debug: runtime: ${n.text}\n`);
 }
 
+/** Read the real base images the Dockerfile names, when asked or available. */
+async function basesFor(text: string, file: string, buildArgs: Record<string, string>, opts: BaseOptions, io: Io): Promise<(ref: string) => BaseResolution> {
+  if (opts.from === 'catalog' || (opts.from === 'auto' && opts.archives.size === 0 && !io.env.DOCKER_HOST && !dockerSocketExists())) {
+    return catalogResolve;
+  }
+  const df = parseDockerfile(text);
+  if (df.errors.length > 0) return catalogResolve;
+  try {
+    return await resolveBases(fromRefs(df, buildArgs), opts, io);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new InputError((e as Error).message, file);
+  }
+}
+
+function dockerSocketExists(): boolean {
+  try {
+    return statSync('/var/run/docker.sock').isSocket();
+  } catch {
+    return false;
+  }
+}
+
 export default async function check(args: string[], io: Io): Promise<number> {
   let parsed;
   try {
@@ -249,17 +288,25 @@ export default async function check(args: string[], io: Io): Promise<number> {
     host = await hostFactsFor(run, host);
   }
 
+  const baseOpts: BaseOptions = {
+    from: oneOf<BaseSource>('base-from', v['base-from'], ['auto', 'archive', 'engine', 'registry', 'catalog'], 'auto'),
+    archives: parseBaseArchives(v['base-archive']),
+    platform: v.platform,
+    noCache: v['no-cache'] === true,
+  };
+
   const results: Reported[] = [];
   const paintProgress = io.errIsTTY && files.length > 3;
 
   for (const [i, file] of files.entries()) {
     if (paintProgress) io.err(`\rchecking ${i + 1}/${files.length} ${basename(file)}`.padEnd(60));
     const text = readText(file, io.cwd, 'Dockerfile');
+    const resolveBase = await basesFor(text, file, buildArgs, baseOpts, io);
     const contextDir = v['no-context'] ? undefined : resolve(io.cwd, v.context ?? dirname(file));
     const context = contextDir && existsSync(contextDir) ? readBuildContext(contextDir).tree : undefined;
     let analysis: Analysis;
     try {
-      analysis = analyze({ file, text, builder, engine, profile, buildArgs, target: v.target, run, host, paths: v.path, context });
+      analysis = analyze({ file, text, builder, engine, profile, buildArgs, target: v.target, run, host, paths: v.path, context, resolveBase });
     } catch (e) {
       if (e instanceof DockerfileSyntaxError) throw new InputError(e.message, e.file, e.line);
       if (e instanceof ExpandError) throw new InputError(e.message, file);

@@ -5,7 +5,30 @@
 import type { FileMeta, FsTree } from '../model/types.js';
 
 /** Normalise a path against cwd: collapses '.', '..', duplicate and trailing slashes. */
+/** True when an absolute path has no '.', '..', empty or trailing components. */
+function isNormal(path: string): boolean {
+  const n = path.length;
+  if (n === 0 || path.charCodeAt(0) !== 47) return false;
+  if (n === 1) return true;
+  if (path.charCodeAt(n - 1) === 47) return false;
+
+  for (let i = 0; i < n; i++) {
+    if (path.charCodeAt(i) !== 47) continue;
+    const next = path.charCodeAt(i + 1);
+    if (next === 47) return false;
+    if (next === 46) {
+      const after = path.charCodeAt(i + 2);
+      if (i + 2 === n || after === 47) return false;
+      if (after === 46 && (i + 3 === n || path.charCodeAt(i + 3) === 47)) return false;
+    }
+  }
+
+  return true;
+}
+
 export function normalizePath(path: string, cwd = '/'): string {
+  // Most paths are already normal: skip the split and join (this runs on every lookup).
+  if (isNormal(path)) return path;
   const full = path.startsWith('/') ? path : `${cwd}/${path}`;
   const out: string[] = [];
 
@@ -88,7 +111,20 @@ export interface Resolved {
  * (ELOOP), as Linux does (MAXSYMLINKS).
  */
 export function resolvePath(tree: FsTree, path: string, followLast = true): Resolved {
-  let todo = normalizePath(path).split('/').filter(Boolean);
+  const norm = normalizePath(path);
+
+  // Fast path: every component exists and none on the way is a symlink.
+  let fast = true;
+  for (let i = norm.indexOf('/', 1); i !== -1 && fast; i = norm.indexOf('/', i + 1)) {
+    const m = tree.get(norm.slice(0, i));
+    fast = m !== undefined && m.kind === 'dir';
+  }
+  if (fast) {
+    const meta = tree.get(norm);
+    if (meta && (meta.kind !== 'symlink' || !followLast)) return { path: norm, meta, unknown: false, loop: false, notDir: false };
+  }
+
+  let todo = norm.split('/').filter(Boolean);
   let cur = '/';
   let links = 0;
 

@@ -11,6 +11,16 @@ export interface Reported {
   findings: Finding[];
 }
 
+/** Where each stage's base came from: the catalog (and which entry), an archive, the engine, a registry. */
+export function baseSources(a: Analysis) {
+  return a.sim.stages.map((s) => {
+    if ('stage' in s.base) return { stage: s.name ?? String(s.index), ref: s.baseRef, source: 'stage', key: String(s.base.stage) };
+    const source = s.base.matched === 'exact' || s.base.matched === 'family' ? 'catalog' : s.base.matched;
+
+    return { stage: s.name ?? String(s.index), ref: s.baseRef, source, key: s.base.key };
+  });
+}
+
 export function resultJson(r: Reported) {
   const a = r.analysis;
 
@@ -21,6 +31,7 @@ export function resultJson(r: Reported) {
     engine: a.engine,
     profile: a.profile,
     run: a.run ? { tool: a.run.tool, text: a.run.origin.text } : null,
+    bases: baseSources(a),
     build: {
       ok: a.sim.failures.length === 0,
       failures: a.sim.failures.map((f) => ({ line: f.line, instruction: f.instruction, message: f.message, kind: f.kind })),

@@ -3,7 +3,7 @@
 
 import type { Finding, Verdict } from '../model/types.js';
 import type { Reported } from './json.js';
-import { summary } from './json.js';
+import { baseSources, summary } from './json.js';
 import { docsUrl } from '../rules/rule.js';
 
 export interface TextOptions {
@@ -51,6 +51,8 @@ export function renderText(results: Reported[], opts: TextOptions): string {
     const a = r.analysis;
     const id = a.identity;
     out.push(paint('bold', `${a.file}`) + paint('dim', `  (stage ${a.target}, builder ${a.builder}, engine ${a.engine}, profile ${a.profile})`));
+    const base = baseSources(a).at(-1);
+    if (base) out.push(`  base     ${base.ref} (${base.source === 'stage' ? `stage ${base.key}` : `${base.source}${base.key ? `: ${base.key}` : ''}`})`);
     if (a.run) out.push(`  run      ${a.run.origin.text.replace(/\s+/g, ' ').trim()}`);
 
     if (a.runtime.errors.length > 0) {

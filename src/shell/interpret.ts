@@ -124,13 +124,16 @@ function flavorOf(state: ImageState): Flavor {
  * Run a RUN command (or any shell script) against init.state. The state is changed in place;
  * the outcome says whether the step fails and with which messages.
  */
+/** The default table, built once: handlers are pure functions, so one table serves every run. */
+let sharedRegistry: Record<string, CommandHandler> | undefined;
+
 export function runScript(script: Script | string, init: RunInit): RunOutcome {
   const shared: Shared = {
     state: init.state,
     builder: init.builder,
     file: init.file,
     line: init.line,
-    registry: init.registry ?? defaultRegistry(),
+    registry: init.registry ?? (sharedRegistry ??= defaultRegistry()),
     calls: 0,
   };
   const frame: Frame = {

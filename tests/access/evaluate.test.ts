@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DOCKER_DEFAULT_CAPS, evaluate, type Identity, type View } from '../../src/access/evaluate.js';
+import { DOCKER_DEFAULT_CAPS, allows, evaluate, permission, type Identity, type View } from '../../src/access/evaluate.js';
 import type { FileMeta, FsTree, Op } from '../../src/model/types.js';
 
 const dir = (uid: number, gid: number, mode: number): FileMeta => ({ kind: 'dir', uid, gid, mode });
@@ -130,5 +130,19 @@ describe('creating a path with missing parents (mkdir -p)', () => {
 
   test('reading under a missing parent stays ENOENT', () => {
     assert.equal(evaluate(user(1000), view, '/etc/app/conf.d', 'read').errno, 'ENOENT');
+  });
+});
+
+describe('allows() decides exactly as permission()', () => {
+  const ids = [user(1000), user(1000, 100), user(1000, 1000, [100]), root, rootNoCaps, user(1000, 1000, [], ['CAP_DAC_READ_SEARCH'])];
+  const metas: FileMeta[] = [];
+  for (const kind of ['file', 'dir'] as const) for (const mode of [0o000, 0o700, 0o750, 0o755, 0o644, 0o640, 0o604, 0o070, 0o007, 0o111, 0o1777]) {
+    for (const [uid, gid] of [[1000, 1000], [0, 100], [0, 0]]) metas.push({ kind, uid, gid, mode });
+  }
+
+  test('on every identity, mode, owner and mask', () => {
+    for (const id of ids) for (const m of metas) for (const mask of [1, 2, 4, 3, 5, 6, 7]) {
+      assert.equal(allows(id, m, mask), permission(id, '/x', m, mask).ok, `${id.uid} ${m.kind} ${m.mode.toString(8)} ${m.uid}:${m.gid} mask ${mask}`);
+    }
   });
 });

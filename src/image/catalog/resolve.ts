@@ -2,7 +2,7 @@
 // entry with what the tag made us guess, or a plainly stated generic Debian-like guess.
 
 import type { Assumption, ImageState } from '../../model/types.js';
-import { scratchState } from '../state.js';
+import { cloneState, scratchState } from '../state.js';
 import { alpineFamily } from './alpine.js';
 import { condaFamily } from './conda.js';
 import { DEBIAN_12, debianFamily, ubuntuFamily } from './debian.js';
@@ -63,7 +63,21 @@ function generic(written: string): { spec: Spec; assumption: Assumption } {
  * Resolve a FROM reference (after ARG expansion). Pure: the same reference always gives an
  * equal, freshly built state that the caller may change.
  */
+// Building a state from its spec costs more than copying one: keep each resolution and hand out
+// copies, so callers may change what they get.
+const resolved = new Map<string, BaseResolution>();
+
 export function resolveBase(ref: string): BaseResolution {
+  let hit = resolved.get(ref);
+  if (!hit) {
+    hit = resolveUncached(ref);
+    resolved.set(ref, hit);
+  }
+
+  return { ...hit, state: cloneState(hit.state), assumptions: [...hit.assumptions] };
+}
+
+function resolveUncached(ref: string): BaseResolution {
   const parsed = parseRef(ref);
 
   if (parsed.repo === 'scratch' && parsed.registry === '') {

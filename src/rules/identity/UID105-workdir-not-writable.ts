@@ -10,7 +10,8 @@ export default defineRule({
   fix: 'suggestion',
   check(a, report) {
     const p = a.runtime.process;
-    if (a.runtime.errors.length > 0 || mountFor(a, p.cwd)) return;
+    // No WORKDIR at all leaves the process in /, where nobody expects to write.
+    if (a.runtime.errors.length > 0 || mountFor(a, p.cwd) || p.cwd === '/') return;
 
     const v = a.check(p.cwd, 'write');
     if (v.allowed || v.errno === 'ENOENT') return;

@@ -1,0 +1,117 @@
+// Resolving FROM references to real images before the pure analysis runs: an archive the user
+// names, the local engine, a registry, or the embedded catalog. The analysis then gets a plain
+// lookup table, so it stays synchronous and pure.
+
+import type { Io } from './io.js';
+import { UsageError } from './errors.js';
+import type { BaseResolution } from '../build/simulate.js';
+import type { Dockerfile } from '../dockerfile/types.js';
+import { expandWord, expandWords, parseKeyValues } from '../dockerfile/expand.js';
+import { resolveBase as catalogResolve } from '../image/catalog/index.js';
+
+export type BaseSource = 'auto' | 'archive' | 'engine' | 'registry' | 'catalog';
+
+export interface BaseOptions {
+  from: BaseSource;
+  /** FROM reference -> archive file (docker save, OCI layout folder or tar). */
+  archives: Map<string, string>;
+  platform?: string;
+  noCache: boolean;
+}
+
+/** Parse `--base-archive REF=FILE` values (a bare FILE applies to every FROM). */
+export function parseBaseArchives(values: string[] | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+
+  for (const v of values ?? []) {
+    const i = v.lastIndexOf('=');
+    if (i <= 0) out.set('*', v);
+    else out.set(v.slice(0, i), v.slice(i + 1));
+  }
+
+  return out;
+}
+
+/** The external FROM references of a Dockerfile (stage names excluded), ARGs expanded. */
+export function fromRefs(df: Dockerfile, buildArgs: Record<string, string>): string[] {
+  const args = new Map<string, string>();
+  for (const ins of df.globalArgs) {
+    for (const kv of parseKeyValues(ins.args, df.escape, 'ARG')) {
+      const v = buildArgs[kv.key] ?? (kv.value !== null ? expandWord(kv.value, (n) => args.get(n), df.escape) : undefined);
+      if (v !== undefined) args.set(kv.key, v);
+    }
+  }
+
+  const names = new Set<string>();
+  const refs: string[] = [];
+  for (const st of df.stages) {
+    const ref = expandWords(st.from.args, (n) => args.get(n), df.escape)[0] ?? 'scratch';
+    if (!names.has(ref.toLowerCase()) && ref !== 'scratch' && !refs.includes(ref)) refs.push(ref);
+    if (st.name) names.add(st.name);
+  }
+
+  return refs;
+}
+
+function withNote(r: BaseResolution, note: string): BaseResolution {
+  const a = { id: `base-source:${r.state.base}`, subject: `base image ${r.state.base}`, text: note, confidence: 'medium' as const };
+
+  return { ...r, assumptions: [...r.assumptions, a], state: { ...r.state, assumptions: [...r.state.assumptions, a] } };
+}
+
+/** Resolve every reference; returns the lookup the analysis uses. */
+export async function resolveBases(refs: string[], opts: BaseOptions, io: Io): Promise<(ref: string) => BaseResolution> {
+  const table = new Map<string, BaseResolution>();
+  if (opts.from === 'catalog' || refs.length === 0) return catalogResolve;
+
+  const archive = await import('../archive/formats.js');
+  const snapshot = await import('../archive/snapshot.js');
+  const { openCache } = await import('../archive/cache.js');
+  const { progressWriter } = await import('../archive/progress.js');
+  const cache = openCache(io.env, { disabled: opts.noCache });
+  const progress = progressWriter(io);
+  const onProgress = (p: { bytes: number; index: number; totalBytes?: number; layerCount?: number }) => progress.update(p);
+
+  for (const ref of refs) {
+    const file = opts.archives.get(ref) ?? opts.archives.get('*');
+    try {
+      if (file !== undefined) {
+        if (opts.from !== 'auto' && opts.from !== 'archive') throw new UsageError(`--base-archive given with --base-from ${opts.from}`);
+        const s = await archive.readImageArchive(file, { platform: opts.platform, cache, onProgress });
+        table.set(ref, { state: snapshot.snapshotToState(s, ref, 'archive'), key: s.digest, matched: 'archive', assumptions: [] });
+        continue;
+      }
+      if (opts.from === 'archive') throw new UsageError(`no --base-archive for FROM ${ref}`);
+
+      const engine = await import('../archive/engine.js');
+      const useEngine = opts.from === 'engine' || (opts.from === 'auto' && engine.dockerSocket(io.env) !== undefined);
+      if (useEngine) {
+        const s = await engine.fromEngine(ref, { env: io.env, cache, platform: opts.platform, onProgress });
+        table.set(ref, { state: snapshot.snapshotToState(s, ref, 'engine'), key: s.digest, matched: 'engine', assumptions: [] });
+        continue;
+      }
+      if (opts.from === 'registry') {
+        const { pullImage } = await import('../archive/registry.js');
+        const s = await pullImage(ref, { platform: opts.platform, cache, env: io.env, onProgress });
+        table.set(ref, { state: snapshot.snapshotToState(s, ref, 'registry'), key: s.digest, matched: 'registry', assumptions: [] });
+      }
+    } catch (e) {
+      if (e instanceof UsageError || opts.from !== 'auto') throw e;
+      // auto: fall back to the catalog, and say so.
+      table.set(ref, withNote(catalogResolve(ref), `reading ${ref} from the engine failed (${(e as Error).message}); the catalog's facts are used instead`));
+    } finally {
+      progress.done();
+    }
+  }
+
+  return (ref) => {
+    const hit = table.get(ref);
+
+    return hit ? { ...hit, state: structuredCloneState(hit) } : catalogResolve(ref);
+  };
+}
+
+function structuredCloneState(r: BaseResolution) {
+  // The simulator copies the base before changing it; a shallow copy keeps the table intact.
+  return { ...r.state, fs: new Map(r.state.fs) };
+}
