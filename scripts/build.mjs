@@ -13,8 +13,8 @@ const common = {
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
-  // yaml, tar-stream and fzstd are loaded lazily by the few commands that need them.
-  external: ['yaml', 'tar-stream', 'fzstd'],
+  // yaml and fzstd are loaded lazily by the few commands that need them.
+  external: ['yaml', 'fzstd'],
 };
 
 await build({

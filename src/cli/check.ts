@@ -35,6 +35,8 @@ Predicts who the container runs as and what it can read, write and create, for e
 How it runs:
   --run TEXT            a docker/podman run command line, verbatim ('docker run -u $(id -u) -v ...')
   --run-file FILE       the same, read from a file (a script holding the run command)
+  --compose FILE        a Compose file; --service NAME picks the service (default: the only one)
+  --k8s FILE            a Kubernetes manifest (Pod, Deployment, Job, ...); --container NAME picks one
   --host-facts FILE     describe host folders (owner, mode) instead of reading them with stat
   --engine ENGINE       docker (default) or podman
   --path PATH           also report verdicts for this container path (repeatable)
@@ -68,6 +70,10 @@ Report:
 const OPTIONS = {
   run: { type: 'string' },
   'run-file': { type: 'string' },
+  compose: { type: 'string' },
+  service: { type: 'string' },
+  k8s: { type: 'string' },
+  container: { type: 'string' },
   'host-facts': { type: 'string' },
   engine: { type: 'string' },
   path: { type: 'string', multiple: true },
@@ -214,6 +220,31 @@ function trace(a: Analysis, io: Io): void {
   for (const n of a.runtime.notes) io.err(`debug: runtime: ${n.text}\n`);
 }
 
+/** The RunContext of one Compose service or one Kubernetes container. */
+async function orchestratedRun(compose: string | undefined, k8s: string | undefined, pick: string | undefined, invoker: Invoker, io: Io): Promise<RunContext> {
+  const file = (compose ?? k8s)!;
+  const text = readText(file, io.cwd, compose ? 'Compose file' : 'Kubernetes manifest');
+  try {
+    if (compose) {
+      const { parseCompose } = await import('../runtime/compose.js');
+      const { services } = parseCompose(text, { invoker, env: { ...io.env } as Record<string, string>, file });
+      const names = Object.keys(services);
+      const name = pick ?? (names.length === 1 ? names[0] : undefined);
+      if (!name) throw new UsageError(`${file} has ${names.length} services (${names.join(', ')}): pick one with --service`);
+      if (!services[name]) throw new UsageError(`no service '${name}' in ${file} (it has ${names.join(', ')})`);
+      return services[name];
+    }
+    const { parseKubernetes } = await import('../runtime/kubernetes.js');
+    const runs = parseKubernetes(text, { file, invoker });
+    const hit = pick === undefined ? runs[0] : runs.find((r) => r.origin.text.includes(pick) || r.image === pick);
+    if (!hit) throw new UsageError(pick ? `no container '${pick}' in ${file}` : `no container in ${file}`);
+    return hit;
+  } catch (e) {
+    if (e instanceof RunParseError) throw new InputError(e.message, file);
+    throw e;
+  }
+}
+
 /** Read the real base images the Dockerfile names, when asked or available. */
 async function basesFor(text: string, file: string, buildArgs: Record<string, string>, opts: BaseOptions, io: Io): Promise<(ref: string) => BaseResolution> {
   if (opts.from === 'catalog' || (opts.from === 'auto' && opts.archives.size === 0 && !io.env.DOCKER_HOST && !dockerSocketExists())) {
@@ -256,7 +287,8 @@ export default async function check(args: string[], io: Io): Promise<number> {
   const failOn = oneOf('fail-on', v['fail-on'] ?? cfg.failOn, ['error', 'warning', 'info', 'never'] as const, 'error');
   const builder = oneOf<Builder>('builder', v.builder ?? cfg.builder, ['buildkit', 'classic', 'buildah'], 'buildkit');
   const engine = oneOf<Engine>('engine', v.engine ?? cfg.engine, ['docker', 'podman'], 'docker');
-  if (v.run !== undefined && v['run-file'] !== undefined) throw new UsageError('give --run or --run-file, not both');
+  const runSources = [v.run, v['run-file'], v.compose, v.k8s].filter((x) => x !== undefined).length;
+  if (runSources > 1) throw new UsageError('give one of --run, --run-file, --compose and --k8s');
 
   const files = expandInputs(parsed.positionals, io.cwd);
   const buildArgs = { ...(cfg.buildArgs ?? {}), ...parseBuildArgs(v['build-arg'], io.env) };
@@ -285,6 +317,9 @@ export default async function check(args: string[], io: Io): Promise<number> {
       if (e instanceof RunParseError) throw new InputError(e.message, v['run-file'] ?? '--run');
       throw e;
     }
+    host = await hostFactsFor(run, host);
+  } else if (v.compose !== undefined || v.k8s !== undefined) {
+    run = await orchestratedRun(v.compose, v.k8s, v.service ?? v.container, invoker, io);
     host = await hostFactsFor(run, host);
   }
 

@@ -14,6 +14,12 @@ export interface Io {
 export type CommandMain = (args: string[], io: Io) => Promise<number>;
 
 export function processIo(): Io {
+  // `uidctl rules | head` closes the pipe early: stop quietly, as other command-line tools do.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+
   return {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),

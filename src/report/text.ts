@@ -60,7 +60,7 @@ export function renderText(results: Reported[], opts: TextOptions): string {
     } else {
       out.push(`  runs as  ${id.id}${id.user === null ? paint('yellow', '  (no passwd entry: "I have no name!")') : ''}`);
       const homeState = !id.homeExists ? paint('yellow', 'missing') : id.homeWritable ? 'writable' : paint('yellow', 'not writable');
-      out.push(`  HOME     ${id.home} (${homeState}${id.homeFrom === 'default' ? ', fallback /' : id.homeFrom === 'env' ? ', from -e HOME' : ''})`);
+      out.push(`  HOME     ${id.home} (${homeState}${id.homeFrom === 'default' ? ', fallback /' : id.homeFrom === 'env' ? ', from the environment' : ''})`);
       out.push(`  WORKDIR  ${id.workdir}${id.workdirExists ? '' : paint('yellow', ' (missing)')}`);
       out.push(`  sudo     ${!id.sudo.installed ? 'not installed' : id.sudo.usable ? (id.sudo.nopasswd ? 'usable without password' : 'usable with password') : `not usable (${id.sudo.reason})`}`);
       if (a.python) out.push(`  python   ${a.python.python} -> pip installs into ${a.python.sitePackages}`);
@@ -69,7 +69,7 @@ export function renderText(results: Reported[], opts: TextOptions): string {
 
     if (a.runtime.errors.length === 0 && a.keyPaths.length > 0) {
       out.push('');
-      const width = Math.min(60, Math.max(...a.keyPaths.map((k) => k.path.length + k.role.length + 3)) + 1);
+      const width = Math.min(66, Math.max(...a.keyPaths.map((k) => k.path.length + k.role.length + 3)) + 1);
       out.push(paint('dim', `  ${pad('path', width)}${pad('read', 6)}${pad('write', 7)}on`));
       for (const k of a.keyPaths) {
         const v = (op: string) => a.verdicts.find((x) => x.path === k.path && x.op === op);
