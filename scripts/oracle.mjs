@@ -302,7 +302,8 @@ const q = (p) => `'${p.replace(/'/g, `'\\''`)}'`;
 function opCommand(a, kind) {
   const p = q(a.path);
   switch (a.op) {
-    case 'read': return kind === 'dir' ? `ls ${p} >/dev/null` : `cat ${p} >/dev/null`;
+    // Reading a folder means listing it with details: r to list, x to stat what is listed.
+    case 'read': return kind === 'dir' ? `ls -la ${p} >/dev/null` : `cat ${p} >/dev/null`;
     case 'write':
       if (kind === 'dir') return `touch ${q(`${a.path}/.oracle-new`)}`;
       return `: >> ${p}`;
@@ -450,8 +451,12 @@ function askModel(ctxDir, s, runLine, engine, builder) {
 
 /** Describes what the truth (or a documented outcome) is, in the words the report uses. */
 function show(a, t) {
+  if (t === undefined) return '(no answer)';
   if (typeof t === 'string') return t;
-  if (a.build) return t.ok ? 'build ok' : `build fails at line ${t.line}`;
+  if (a.build) {
+    if (t.ok) return 'build ok';
+    return `build fails at line ${t.line}${t.message ? ` (${t.message})` : ''}`;
+  }
   if (a.start) return t.started ? 'starts' : 'does not start';
   const parts = [];
   if ('uid' in t) parts.push(`uid=${t.uid}`);
@@ -474,8 +479,10 @@ function label(a) {
 function predicted(a, rep) {
   if (a.build) {
     const f = rep.build?.failures?.[0];
+    const findings = (rep.findings ?? []).slice(0, 3)
+      .map((x) => `${x.ruleId} (line ${x.location?.line}): ${x.message}`);
     return { value: { ok: rep.build?.ok !== false, line: f?.line ?? null },
-      why: f ? [`${f.instruction}: ${f.message}`] : [] };
+      why: f ? [`${f.instruction}: ${f.message}`] : findings };
   }
   if (a.start) {
     return { value: { started: rep.start?.ok !== false }, why: rep.start?.errors ?? [] };

@@ -39,6 +39,8 @@ export interface ExecContext {
   origin: string;
   /** Standard input, when piped or from a here-document. */
   stdin?: string;
+  /** The shell running the command: 'dash', 'bash', 'ash' (messages and echo differ). */
+  shell?: string;
   /** Permission check against the current state as ctx.ident. */
   access(path: string, op: Op): Verdict;
   /** Record that the command may have changed things the model cannot tell. */

@@ -853,7 +853,7 @@ class Walker {
   access(path: string, op: Op): Verdict {
     const view: View = { fs: this.state.fs, mounts: [], readOnlyRoot: false };
 
-    return evaluate(this.f.ident, view, normalizePath(path, this.f.cwd), op);
+    return evaluate(this.f.ident, view, normalizePath(path, this.f.cwd), op, false);
   }
 
   private unknownExistence(abs: string): boolean {

@@ -845,14 +845,13 @@ const echo: CommandHandler = (ctx, argv) => {
 };
 
 /** Which shell runs the command (dash, bash, ash): the walker records it per context. */
-const shellNames = new WeakMap<ExecContext, string>();
-
+/** Which shell runs the command (dash's echo differs from bash's): kept on the context itself. */
 export function setShellOf(ctx: ExecContext, name: string): void {
-  shellNames.set(ctx, name);
+  ctx.shell = name;
 }
 
 function shellOf(ctx: ExecContext): string | undefined {
-  return shellNames.get(ctx);
+  return ctx.shell;
 }
 
 /** printf FORMAT [ARGS]: %s %d %i %u %x %o %c %b %% and backslash escapes; the format repeats. */
