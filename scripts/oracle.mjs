@@ -254,7 +254,8 @@ function writeContext(dir, s) {
 
 /** buildah bud; when it fails, the Dockerfile line of the last step buildah announced. */
 function build(S, dir, s, tag) {
-  const args = [...S, 'bud', '--isolation', 'chroot', '--pull-never', '--layers', '-t', tag];
+  const args = [...S, 'bud', '--isolation', 'chroot', '--pull-never', '--layers', '--force-rm',
+    '-t', tag];
   for (const [k, v] of Object.entries(s.buildArgs)) args.push('--build-arg', `${k}=${v}`);
   const r = sh('buildah', [...args, dir]);
   const text = r.out + r.err;
@@ -267,7 +268,14 @@ function build(S, dir, s, tag) {
   }
   const stages = dockerfileSteps(s.dockerfile);
   const step = where ? stages[where.stage - 1]?.[where.step - 1] : undefined;
-  const message = text.split('\n').filter((l) => l && !/^(STEP|\[)/.test(l)).slice(-3).join(' | ');
+  // What the failing step printed, without buildah's own "exited with status" lines.
+  const lines = text.split('\n');
+  const last = lines.findLastIndex((l) => /^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: /.test(l));
+  const tail = lines.slice(last + 1);
+  const said = tail.filter((l) => l.trim() && !/^(subprocess exited|Error: building at)/.test(l));
+  const key = said.filter((l) => /error|denied|not found|not permitted|exists|unique|requir/i.test(l));
+  const message = [...(key.length ? key : said).slice(-3), tail.find((l) => l.startsWith('Error:')) ?? '']
+    .filter(Boolean).join(' | ');
   return { ok: false, line: step?.line ?? null, instruction: step?.text ?? '', message };
 }
 
@@ -547,6 +555,9 @@ function main() {
   const driver = pickDriver(opt.driver);
   const S = storageFlags(driver);
   ensureBase(S);
+
+  // The storage is the oracle's own: whatever container an interrupted run left is stale.
+  sh('buildah', [...S, 'rm', '--all']);
   const work = fs.mkdtempSync(join(tmpdir(), 'uidctl-oracle-'));
   fs.chmodSync(work, 0o755);
   console.log(`oracle: ${measured.length} measured scenarios, storage driver ${driver}, in ${work}`);
@@ -556,7 +567,10 @@ function main() {
   const builds = new Map();
   const report = (s, a, truth, model, where) => {
     const exp = expectation(a);
-    const wrongExpect = exp !== undefined && differ(a, truth, exp).length > 0;
+    // `because` names text the failure must show, so a build fails for the intended reason.
+    const because = a.build && a.expect?.because;
+    const wrongExpect = exp !== undefined && (differ(a, truth, exp).length > 0 ||
+      (because && !String(truth.message ?? '').includes(because)));
     record.push({ id: s.id, action: label(a), truth, expect: exp, kinds: where });
     if (wrongExpect) {
       tally.stale++;

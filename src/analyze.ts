@@ -22,7 +22,7 @@ import { resolveBase as catalogResolve } from './image/catalog/index.js';
 import { resolveRuntime, type RuntimeResolution as RuntimeResult } from './runtime/resolve.js';
 import { evaluate, type Identity } from './access/evaluate.js';
 import { formatId, groupByGid } from './image/accounts.js';
-import { normalizePath } from './image/fs.js';
+import { isUnder, normalizePath } from './image/fs.js';
 import { sudoAllows } from './shell/commands/config.js';
 import { findPythonEnv } from './shell/commands/packages.js';
 import { runRules } from './rules/registry.js';
@@ -168,6 +168,24 @@ function sudoStatus(image: ImageState, process: Process): SudoStatus {
   return { installed, usable: r.usable, nopasswd: r.nopasswd, reason: r.reason };
 }
 
+/** The id an unmodelled command goes by in dependsOn lists. */
+export function unknownId(u: UnknownEffect): string {
+  return `unmodelled:${u.line}`;
+}
+
+/**
+ * A verdict on a path that an unmodelled command named (or a path below or above it) may be
+ * wrong: say so in its dependsOn.
+ */
+function markUnknownDependencies(verdicts: Verdict[], unknowns: UnknownEffect[]): void {
+  for (const v of verdicts) {
+    for (const u of unknowns) {
+      const hit = u.paths.some((p) => isUnder(v.path, p) || isUnder(p, v.path));
+      if (hit && !v.dependsOn.includes(unknownId(u))) v.dependsOn.push(unknownId(u));
+    }
+  }
+}
+
 export function analyze(input: AnalyzeInput): Analysis {
   const df = parseDockerfile(input.text);
   if (df.errors.length > 0) {
@@ -198,6 +216,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     let v = cache.get(key);
     if (!v) {
       v = evaluate(ident, view, path, op);
+      markUnknownDependencies([v], image.unknowns);
       cache.set(key, v);
     }
 

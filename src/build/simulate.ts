@@ -459,15 +459,23 @@ class StageSimulator {
     env.HOME ??= who.ident.home;
     env.PATH ??= '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-    const outcome = runScript(script, {
-      state: this.state,
-      ident: who.ident,
-      env,
-      cwd: this.state.config.workdir,
-      builder: this.opts.builder,
-      file: this.opts.file,
-      line: ins.line,
-    });
+    let outcome: ReturnType<typeof runScript>;
+    try {
+      outcome = runScript(script, {
+        state: this.state,
+        ident: who.ident,
+        env,
+        cwd: this.state.config.workdir,
+        builder: this.opts.builder,
+        file: this.opts.file,
+        line: ins.line,
+      });
+    } catch (e) {
+      // Nesting deeper than the interpreter's stack: say so rather than predict a failure.
+      if (!(e instanceof RangeError)) throw e;
+      this.state.unknowns.push({ file: this.opts.file, line: ins.line, command: script.slice(0, 80), reason: 'the command nests too deeply to analyse', paths: [] });
+      outcome = { status: 'unknown', stderr: [] };
+    }
 
     // The classic builder and buildah before 1.37 discard RUN changes under declared volumes.
     if (!keepVolumes) volumes.forEach((v, i) => this.restoreSubtree(v, saved[i]));
@@ -539,7 +547,10 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
   }
 
   const last = stageIndex(df, opts.target);
-  if (last < 0) throw new TargetError(`target stage ${opts.target} not found`);
+  if (last < 0) {
+    const names = df.stages.map((s) => s.name ?? String(s.index));
+    throw new TargetError(`target stage '${opts.target}' not found (stages: ${names.join(', ')})`);
+  }
 
   const stages: StageResult[] = [];
   const assumptions: Assumption[] = [];

@@ -23,7 +23,7 @@ import { ExpandError } from '../dockerfile/expand.js';
 import { readBuildContext } from './context.js';
 import { fromRefs, parseBaseArchives, resolveBases, type BaseOptions, type BaseSource } from './bases.js';
 import { parseDockerfile } from '../dockerfile/parse.js';
-import type { BaseResolution } from '../build/simulate.js';
+import { TargetError, type BaseResolution } from '../build/simulate.js';
 import { resolveBase as catalogResolve } from '../image/catalog/index.js';
 import { gpuDevices } from '../rules/gpu/UID801-gpu-device-denied.js';
 
@@ -345,13 +345,15 @@ export default async function check(args: string[], io: Io): Promise<number> {
     } catch (e) {
       if (e instanceof DockerfileSyntaxError) throw new InputError(e.message, e.file, e.line);
       if (e instanceof ExpandError) throw new InputError(e.message, file);
-      if (e instanceof Error && e.name === 'TargetError') throw new UsageError(e.message);
+      if (e instanceof TargetError) throw new UsageError(e.message);
       throw e;
     }
 
     if (v.debug) trace(analysis, io);
     const findings = Object.keys(severity).length > 0 ? runRules(analysis, { severity }) : analysis.findings;
-    const { kept } = applySuppressions(findings, readSuppressions(text));
+    const suppressions = readSuppressions(text);
+    for (const u of suppressions.unknown) io.err(`uidctl: warning: ${file}:${u.line}: '${u.key}' in an ignore comment names no rule\n`);
+    const { kept } = applySuppressions(findings, suppressions);
     results.push({ analysis, findings: kept });
   }
   if (paintProgress) io.err('\r'.padEnd(61) + '\r');

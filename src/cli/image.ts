@@ -60,11 +60,13 @@ function pathReport(st: ImageState, what: string, path: string): PathReport {
 export function imageReport(st: ImageState, s: ImageSnapshot, source: Source, ref: string) {
   const acc = st.accounts;
   const who = resolveExecUser(acc, st.config.user);
-  const users = acc.passwd.filter((u) => u.uid === 0 || (u.uid >= 1000 && u.uid !== 65534) || !NO_LOGIN.test(u.shell));
-  const groups = acc.group.filter((g) => (g.gid >= 1000 && g.gid !== 65534) || g.members.length > 0);
+  // The text report shows the accounts people log in as; the JSON keeps every account.
+  const isPerson = (u: (typeof acc.passwd)[number]) => u.uid === 0 || (u.uid >= 1000 && u.uid !== 65534) || !NO_LOGIN.test(u.shell);
+  const users = acc.passwd;
+  const groups = acc.group;
 
   const paths: PathReport[] = [];
-  const homes = new Set(users.map((u) => u.home));
+  const homes = new Set(users.filter(isPerson).map((u) => u.home));
   for (const h of homes) paths.push(pathReport(st, 'home', h));
   paths.push(pathReport(st, 'workdir', st.config.workdir));
   for (const p of st.pythons) paths.push(pathReport(st, `site-packages (${p.kind} python ${p.version})`, p.sitePackages));
@@ -84,7 +86,7 @@ export function imageReport(st: ImageState, s: ImageSnapshot, source: Source, re
         : { error: who.error }),
     },
     workdir: st.config.workdir,
-    users: users.map((u) => ({ name: u.name, uid: u.uid, gid: u.gid, home: u.home, shell: u.shell, password: acc.passwords[u.name] ?? null })),
+    users: users.map((u) => ({ name: u.name, uid: u.uid, gid: u.gid, home: u.home, shell: u.shell, password: acc.passwords[u.name] ?? null, system: !isPerson(u) })),
     groups: groups.map((g) => ({ name: g.name, gid: g.gid, members: g.members })),
     paths,
     sudo: st.packages.sudo !== undefined,
@@ -107,12 +109,15 @@ function textReport(r: ReturnType<typeof imageReport>): string {
   lines.push(`user       ${r.user.written === '' ? '(none: root)' : r.user.written} -> ${who}`);
   lines.push(`workdir    ${r.workdir}`);
   lines.push(`sudo       ${r.sudo ? 'installed' : 'not installed'}`);
-  lines.push('', 'users');
-  for (const x of r.users) {
+  const people = r.users.filter((x) => !x.system);
+  const hidden = r.users.length - people.length;
+  lines.push('', `users${hidden > 0 ? ` (${hidden} system accounts not shown; --format json lists all)` : ''}`);
+  for (const x of people) {
     lines.push(`  ${x.name.padEnd(12)} ${`${x.uid}:${x.gid}`.padEnd(12)} ${x.home.padEnd(18)} ${x.shell}${x.password ? `  password ${x.password}` : ''}`);
   }
-  lines.push('', 'groups');
-  for (const g of r.groups) lines.push(`  ${g.name.padEnd(12)} ${String(g.gid).padEnd(8)} ${g.members.join(',')}`);
+  const shownGroups = r.groups.filter((g) => (g.gid >= 1000 && g.gid !== 65534) || g.members.length > 0 || g.gid === 0);
+  lines.push('', `groups${r.groups.length > shownGroups.length ? ` (${r.groups.length - shownGroups.length} system groups without members not shown)` : ''}`);
+  for (const g of shownGroups) lines.push(`  ${g.name.padEnd(12)} ${String(g.gid).padEnd(8)} ${g.members.join(',')}`);
   lines.push('', 'paths');
   for (const p of r.paths) {
     const facts = p.exists ? `${p.owner}:${p.group} ${p.mode} ${p.perms}` : 'missing';
@@ -137,6 +142,7 @@ export default async function run(args: string[], io: Io): Promise<number> {
         'no-cache': { type: 'boolean', default: false },
         insecure: { type: 'boolean', default: false },
         'auth-file': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (e) {
@@ -144,6 +150,10 @@ export default async function run(args: string[], io: Io): Promise<number> {
   }
 
   const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(`${USAGE}\n\nPrints an image's default user, users and groups, and the owner and mode of HOME, WORKDIR,\nsite-packages, the conda prefix and /tmp. NAME|ARCHIVE is a docker save or OCI archive (tar or\nfolder), or an image name: read from the local engine, or with --from registry over the network.\n`);
+    return 0;
+  }
   if (positionals.length !== 1) throw new UsageError(USAGE);
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json\n${USAGE}`);
   if (values.from !== undefined && !['archive', 'engine', 'registry'].includes(values.from)) {
@@ -156,7 +166,12 @@ export default async function run(args: string[], io: Io): Promise<number> {
   const onProgress = (p: { bytes: number; index: number; totalBytes?: number; layerCount?: number }) => progress.update(p);
   const asPath = resolve(io.cwd, name);
   let source = values.from as Source | undefined;
-  if (!source) source = existsSync(asPath) ? 'archive' : 'engine';
+  const looksLikeFile = /\.(tar|tgz|tar\.gz)$/.test(name) || name.startsWith('.') || name.startsWith('/') || name.includes(`${'/'}`) && existsSync(resolve(io.cwd, name.split('/')[0]));
+  if (!source) {
+    if (existsSync(asPath)) source = 'archive';
+    else if (looksLikeFile) throw new InputError('no such archive file or folder', name);
+    else source = 'engine';
+  }
 
   let snap: ImageSnapshot;
   try {
@@ -166,10 +181,9 @@ export default async function run(args: string[], io: Io): Promise<number> {
       try {
         snap = await fromEngine(name, { env: io.env, cache, platform: values.platform, onProgress });
       } catch (e) {
-        // Without --from, an image the engine lacks (or no engine) is looked for in its registry.
+        // The network is used only when asked for: say how instead of pulling.
         if (values.from || !(e instanceof NoEngineError || e instanceof EngineError)) throw e;
-        source = 'registry';
-        snap = await pullImage(name, { platform: values.platform, insecure: values.insecure, authFile: values['auth-file'], cache, onProgress, env: io.env });
+        throw new InputError(`${(e as Error).message}; to pull it from its registry, add --from registry`, name);
       }
     } else {
       snap = await pullImage(name, { platform: values.platform, insecure: values.insecure, authFile: values['auth-file'], cache, onProgress, env: io.env });

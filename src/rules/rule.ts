@@ -14,6 +14,8 @@ export interface RuleReport {
   line?: number;
   fixes: Fix[];
   dependsOn?: string[];
+  /** Raise the severity for this finding (a start failure is always an error). */
+  severity?: Severity;
 }
 
 export interface RuleMeta {
@@ -56,7 +58,7 @@ function capitalize(s: string): string {
 export function toFinding(rule: Rule, r: RuleReport, a: AnalysisView): Finding {
   return {
     ruleId: rule.id,
-    severity: rule.severity[a.profile] as Severity,
+    severity: r.severity ?? (rule.severity[a.profile] as Severity),
     message: r.message,
     why: r.why,
     location: { file: a.file, line: r.line ?? identityLine(a) },

@@ -9,29 +9,30 @@ import { findRule } from './registry.js';
 const COMMENT = /^\s*#\s*uidctl\s+(global\s+)?ignore\s*=\s*([\w\-, ]+)$/i;
 
 export interface Suppressions {
+  /** Keys in ignore comments that name no rule, with their line. */
+  unknown: { key: string; line: number }[];
   global: Set<string>;
   /** Dockerfile line of the instruction -> rule ids ignored there. */
   byLine: Map<number, Set<string>>;
 }
 
-function ids(list: string): string[] {
-  return list
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((k) => findRule(k)?.id ?? k.toUpperCase());
+function ids(list: string, line: number, unknown: Suppressions['unknown']): string[] {
+  const keys = list.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const k of keys) if (!findRule(k)) unknown.push({ key: k, line });
+
+  return keys.map((k) => findRule(k)?.id ?? k.toUpperCase());
 }
 
 export function readSuppressions(text: string): Suppressions {
   const lines = text.split(/\r?\n/);
-  const out: Suppressions = { global: new Set(), byLine: new Map() };
+  const out: Suppressions = { unknown: [], global: new Set(), byLine: new Map() };
   let pending: string[] = [];
 
   lines.forEach((line, i) => {
     const m = COMMENT.exec(line);
     if (m) {
-      if (m[1]) ids(m[2]).forEach((id) => out.global.add(id));
-      else pending.push(...ids(m[2]));
+      if (m[1]) ids(m[2], i + 1, out.unknown).forEach((id) => out.global.add(id));
+      else pending.push(...ids(m[2], i + 1, out.unknown));
       return;
     }
     if (line.trim() === '' || line.trim().startsWith('#')) return;

@@ -38,6 +38,8 @@ export interface ParsedRun extends RunContext {
 
 const ENGINES: Record<string, 'docker' | 'podman'> = {
   docker: 'docker',
+  // nvidia-docker (v1/v2) wraps `docker run` with the NVIDIA runtime; its flags are docker's.
+  'nvidia-docker': 'docker',
   nerdctl: 'docker',
   podman: 'podman',
 };

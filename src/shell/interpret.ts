@@ -544,7 +544,8 @@ class Walker {
 
     if (!handler) {
       if (isHarmless(base, argv)) return { status: 0, out: undefined };
-      this.note(`command ${base} is not modelled`, text);
+      // The absolute paths it names are what it most likely touches (find /opt/conda ...).
+      this.note(`command ${base} is not modelled`, text, argv.slice(1).filter((x) => x.startsWith('/') && x.length > 1).map((x) => normalizePath(x)));
       return { status: 'unknown', out: undefined };
     }
 

@@ -251,7 +251,7 @@ const mounts: Case[] = [
     run: 'docker run --rm -v /srv/lab/runs:/workspace/runs img',
     host: 'paths:\n  /srv/lab/runs: { uid: 1001, gid: 2000, mode: "0775", kind: dir }',
     message: ['/workspace/runs', 'belongs to 1001:2000'],
-    fix: '--user 1001:2000',
+    fix: '--group-add 2000',
   },
   {
     name: 'UID201 is quiet with a 0775 folder whose group the user has via --group-add',
@@ -655,7 +655,7 @@ const sudo: Case[] = [
       'USER ubuntu',
     ),
     message: ['%sudo may run any command', '/etc/sudoers'],
-    fix: 'RUN rm -f /etc/sudoers',
+    fix: "RUN sed -i '/^%sudo[[:space:]].*NOPASSWD/d' /etc/sudoers",
   },
   {
     name: 'UID403 fires for a NOPASSWD rule limited to apt-get, which can start a root shell',

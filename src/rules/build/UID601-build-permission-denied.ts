@@ -10,7 +10,10 @@ export default defineRule({
   check(a, report) {
     for (const f of a.sim.failures) {
       if (f.kind !== 'permission') continue;
-      const user = a.sim.target.state.config.user || 'root';
+      // The USER in force at the failing line: the last USER instruction above it in its stage.
+      const stage = a.df.stages.find((s) => s.from.line <= f.line && s.instructions.some((i) => i.line === f.line));
+      const userIns = stage?.instructions.filter((i) => i.keyword === 'USER' && i.line < f.line).at(-1);
+      const user = userIns?.args.trim() || 'root';
       report({
         message: `The build fails here: ${f.message.split('\n')[0]}`,
         why: `This step runs as the USER in force at this line, not as root, so it may not change files it does not own or lock the package database. The analysis carries on as if the step had not run.`,

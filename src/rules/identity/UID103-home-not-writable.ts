@@ -14,6 +14,9 @@ export default defineRule({
     if (p.uid === 0 || a.runtime.errors.length > 0 || (id.homeExists && id.homeWritable)) return;
     // The nameless-uid rule already explains HOME=/ for a uid without a passwd entry.
     if (!p.hasPasswdEntry && p.homeFrom === 'default') return;
+    // System accounts with the home /nonexistent (nobody, _apt) are meant to have none: the fix
+    // is another HOME, not creating /nonexistent.
+    const noHome = p.home === '/nonexistent';
 
     const v = a.check(p.home, 'write');
     const state = id.homeExists ? 'is not writable' : 'does not exist';
@@ -27,7 +30,12 @@ export default defineRule({
       message: `HOME (${p.home}) ${state} for ${who(a)}: tools that write under ~ (pip --user, ~/.cache, Jupyter, git config) fail.`,
       why: `${firstReason(v)}.`,
       dependsOn: v.dependsOn,
-      fixes: [
+      fixes: noHome
+        ? [
+            { description: 'Give the process a writable HOME.', snippet: '-e HOME=/tmp', safe: false },
+            { description: 'Or run as a user created with a home of its own.', snippet: 'RUN useradd --create-home --uid 1000 app\nUSER app', safe: false },
+          ]
+        : v.errno === 'EROFS' ? [{ description: 'The root file system is read-only (--read-only): give this path a writable tmpfs or volume.', snippet: `--tmpfs ${p.home}`, safe: false }] : [
         ...groupFix,
         {
           description: id.homeExists ? 'Or give the user its home directory.' : 'Or create the home directory when creating the user.',

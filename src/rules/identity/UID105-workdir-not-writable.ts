@@ -15,14 +15,15 @@ export default defineRule({
 
     const v = a.check(p.cwd, 'write');
     if (v.allowed || v.errno === 'ENOENT') return;
+    const why = v.errno === 'EROFS' ? 'Read-only file system' : 'Permission denied';
     report({
       message: `${who(a)} cannot create files in the working directory ${p.cwd}.`,
-      why: `${firstReason(v)}. Scripts that save checkpoints or logs to relative paths fail with Permission denied.`,
+      why: `${firstReason(v)}. Scripts that save checkpoints or logs to relative paths fail with ${why}.`,
       line: a.sim.target.lines.workdir,
       dependsOn: v.dependsOn,
-      fixes: [
-        { description: 'Make the working directory belong to the user.', snippet: `RUN mkdir -p ${p.cwd} && chown ${p.uid}:${p.gid} ${p.cwd}`, safe: false },
-      ],
+      fixes: v.errno === 'EROFS'
+        ? [{ description: 'The root file system is read-only (--read-only): give this path a writable tmpfs or volume.', snippet: `--tmpfs ${p.cwd}`, safe: false }]
+        : [{ description: 'Make the working directory belong to the user.', snippet: `RUN mkdir -p ${p.cwd} && chown ${p.uid}:${p.gid} ${p.cwd}`, safe: false }],
     });
   },
 });

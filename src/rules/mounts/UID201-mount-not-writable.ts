@@ -1,5 +1,7 @@
 import { defineRule } from '../rule.js';
 import { firstReason, hostFacts, uidBuildArg, who } from '../util.js';
+import type { Fix } from '../../model/types.js';
+import { userByUid } from '../../image/accounts.js';
 
 export default defineRule({
   id: 'UID201',
@@ -20,32 +22,36 @@ export default defineRule({
       const facts = hostFacts(a, m.source);
       const owner = a.runtime.view.fs.get(m.target);
       const ownerText = owner ? `${owner.uid}:${owner.gid}` : 'another user';
-      const fixes = [];
+      const fixes: Fix[] = [];
+      const groupWritable = owner !== undefined && (owner.mode & 0o030) === 0o030;
 
-      const arg = uidBuildArg(a);
-      if (m.kind === 'bind' && arg && owner && owner.uid !== 0) {
-        fixes.push({
-          description: `Rebuild the image with its user at the folder owner's uid: the Dockerfile already takes it as ARG ${arg}.`,
-          snippet: `docker build --build-arg ${arg}=${owner.uid} .`,
-          safe: false,
-        });
-      }
-      if (m.kind === 'bind') {
-        fixes.push({
-          description: `Or run as the folder's owner${owner ? ` (uid ${owner.uid})` : ''}; without a passwd entry for that uid, HOME becomes /.`,
-          snippet: owner ? `--user ${owner.uid}:${owner.gid}` : '--user "$(id -u):$(id -g)"',
-          safe: false,
-        });
-        fixes.push({
-          description: `Or give the folder to uid ${p.uid} on the host.`,
-          snippet: `sudo chown -R ${p.uid}:${p.gid} ${m.source}`,
-          safe: false,
-        });
-        if (!arg) fixes.push({
-          description: 'Or build the image user with the host uid so both agree.',
-          snippet: `ARG UID=${owner?.uid ?? 1000}\nRUN useradd --create-home --uid $UID app\nUSER app\n# docker build --build-arg UID=$(id -u) .`,
-          safe: false,
-        });
+      if (m.kind === 'bind' && facts && !facts.exists) {
+        // Docker creates a missing -v source as root: make it first, owned by the run user.
+        fixes.push({ description: 'Create the folder before starting, owned by the container user.', snippet: `mkdir -p ${m.source} && sudo chown ${p.uid}:${p.gid} ${m.source}`, safe: false });
+      } else if (m.kind === 'bind' && owner) {
+        if (groupWritable && !p.groups.includes(owner.gid)) {
+          fixes.push({ description: `The folder's group ${owner.gid} may write it: add that group to the container.`, snippet: `--group-add ${owner.gid}`, safe: false });
+        }
+        if (owner.uid !== 0) {
+          const arg = uidBuildArg(a);
+          const imageUser = userByUid(a.image.accounts, owner.uid);
+          if (arg) {
+            fixes.push({ description: `Rebuild with the image user at the folder owner's uid: the Dockerfile takes it as ARG ${arg}.`, snippet: `docker build --build-arg ${arg}=${owner.uid} .`, safe: false });
+          }
+          if (imageUser) {
+            fixes.push({ description: `Or run as ${imageUser.name}, the image's user with uid ${owner.uid}.`, snippet: `--user ${imageUser.name}`, safe: false });
+          } else {
+            fixes.push({ description: `Or run as the folder's owner; uid ${owner.uid} has no passwd entry in the image, so HOME becomes / unless you set it.`, snippet: `--user ${owner.uid}:${owner.gid} -e HOME=/tmp`, safe: false });
+            if (!arg) {
+              fixes.push({
+                description: 'Or build the image user with the host uid so both agree.',
+                snippet: `ARG UID=${owner.uid}\nRUN useradd --create-home --uid $UID app\nUSER app\n# docker build --build-arg UID=$(id -u) .`,
+                safe: false,
+              });
+            }
+          }
+        }
+        fixes.push({ description: `Or give the folder to uid ${p.uid} on the host.`, snippet: `sudo chown -R ${p.uid}:${p.gid} ${m.source}`, safe: false });
       } else {
         fixes.push({
           description: 'Create the path in the image owned by the user before the volume is first used, so the new volume copies that owner.',

@@ -9,8 +9,9 @@ export default defineRule({
   fix: 'suggestion',
   check(a, report) {
     const p = a.runtime.process;
-    if (p.uid !== 0 || a.runtime.errors.length > 0) return;
     const invoker = a.run?.invoker;
+    // A root invoker owns what root creates: nothing to fix.
+    if (p.uid !== 0 || a.runtime.errors.length > 0 || invoker?.uid === 0) return;
 
     for (const m of a.run?.mounts ?? []) {
       if (m.kind !== 'bind' || m.readonly) continue;

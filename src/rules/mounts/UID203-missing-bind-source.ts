@@ -15,6 +15,7 @@ export default defineRule({
       if (!facts || facts.exists) continue;
 
       report({
+        severity: m.createMissingSource ? undefined : 'error',
         message: m.createMissingSource
           ? `${m.source} does not exist on the host: Docker will create it owned by root (0755), so only root can write it.`
           : `${m.source} does not exist on the host: the container will not start (bind source path does not exist).`,

@@ -13,12 +13,15 @@ export default defineRule({
     const mounts = a.run?.mounts ?? [];
     if (!a.run || mounts.length === 0 || a.runtime.errors.length > 0) return;
     if (mountFor(a, p.cwd) || !a.check(p.cwd, 'create').allowed) return;
+    const writable = mounts.find((m) => !m.readonly && a.check(m.target, 'create').allowed);
 
     report({
       message: `The working directory ${p.cwd} is not on any mount (mounts: ${mounts.map((m) => m.target).join(', ')}): outputs written to relative paths stay in the container and are lost when it is removed.`,
       why: 'Only mounts outlive a container; its own writable layer goes away with docker rm (or --rm).',
       line: a.sim.target.lines.workdir,
-      fixes: [{ description: `Start in the mounted folder.`, snippet: `-w ${mounts[0].target}`, safe: false }],
+      fixes: writable
+        ? [{ description: 'Start in a mounted folder the process can write.', snippet: `-w ${writable.target}`, safe: false }]
+        : [{ description: 'Mount a writable folder where the outputs go.', snippet: `-v "$PWD/out:${p.cwd}"`, safe: false }],
     });
   },
 });

@@ -34,14 +34,14 @@ export default defineRule({
         snippet: `USER root\nRUN pip install --no-cache-dir PACKAGE\nUSER ${p.userName ?? p.uid}`,
         safe: false,
       },
-      { description: 'Or give the user a virtual environment of its own.', snippet: `RUN python3 -m venv ${p.home}/venv\nENV PATH=${p.home}/venv/bin:$PATH`, safe: false },
+      { description: 'Or give the user a virtual environment of its own.', snippet: `RUN python3 -m venv ${normalizePath(`${p.home}/venv`)}\nENV PATH=${normalizePath(`${p.home}/venv`)}/bin:$PATH`, safe: false },
     ];
     if (falls) fixes.unshift({ description: 'Install explicitly per user, and put its scripts on PATH.', snippet: `pip install --user PACKAGE\nENV PATH=${p.home}/.local/bin:$PATH`, safe: false });
 
     report({
       message: falls
         ? `\`pip install\` as ${who(a)} cannot write ${py.sitePackages}: pip falls back to a user installation in ${userSite} ("Defaulting to user installation because normal site-packages is not writeable").`
-        : `\`pip install\` as ${who(a)} will fail: ${py.sitePackages} is not writable and ${userSiteEnabled ? `${normalizePath(`${p.home}/.local`)} cannot be created either` : 'user installs are off in this environment'} (ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied).`,
+        : `\`pip install\` as ${who(a)} will fail: ${py.sitePackages} is not writable and ${userSiteEnabled ? `${normalizePath(`${p.home}/.local`)} cannot be created either` : 'user installs are off in this environment'} (ERROR: Could not install packages due to an OSError: ${v.errno === 'EROFS' ? '[Errno 30] Read-only file system' : '[Errno 13] Permission denied'}).`,
       why: `pip writes into the site-packages of ${py.python}. ${firstReason(v)}.`,
       dependsOn: v.dependsOn,
       fixes,

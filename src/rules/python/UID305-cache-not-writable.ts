@@ -22,7 +22,7 @@ export default defineRule({
       message: `${who(a)} cannot write ${path}: downloads cached there (pip, Hugging Face, torch hub) fail with Permission denied.`,
       why: `${firstReason(v)}.`,
       dependsOn: v.dependsOn,
-      fixes: [
+      fixes: v.errno === 'EROFS' ? [{ description: 'The root file system is read-only (--read-only): give this path a writable tmpfs or volume.', snippet: `--tmpfs ${path}`, safe: false }, { description: 'Or point caches at a writable place.', snippet: 'ENV XDG_CACHE_HOME=/tmp/cache', safe: false }] : [
         { description: 'Make the cache belong to the user.', snippet: `RUN mkdir -p ${path} && chown -R ${p.uid}:${p.gid} ${path}`, safe: false },
         { description: 'Or point caches elsewhere.', snippet: 'ENV XDG_CACHE_HOME=/tmp/cache', safe: false },
       ],

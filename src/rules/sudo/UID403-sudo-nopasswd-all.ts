@@ -29,7 +29,9 @@ export default defineRule({
         why: 'NOPASSWD for ALL, a shell, an interpreter or a tool that can run other commands turns every process of that user into a root process one command away; it undoes the point of running as non-root.',
         line: r.line ?? a.image.texts[r.file]?.line,
         fixes: [
-          { description: 'Do the root work at build time and drop the rule (and sudo).', snippet: `RUN rm -f ${r.file}`, safe: false },
+          r.file === '/etc/sudoers'
+            ? { description: 'Do the root work at build time and drop the rule (the line, not the file).', snippet: `RUN sed -i '/^${r.who.replace(/\//g, '\\/')}[[:space:]].*NOPASSWD/d' /etc/sudoers`, safe: false }
+            : { description: 'Do the root work at build time and drop the rule.', snippet: `RUN rm -f ${r.file}`, safe: false },
           {
             description: 'Or allow one root-owned script that does exactly the task, and nothing else.',
             snippet: `${r.who} ALL=(root) NOPASSWD: /usr/local/sbin/fix-permissions`,

@@ -1,0 +1,109 @@
+// The oracle harness's pure parts: how a `docker run` line becomes `buildah run` flags, how a
+// failed build's STEP maps to a Dockerfile line, and how a shell error becomes an errno.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+interface Harness {
+  translateRun(line: string): string[];
+  dockerfileSteps(text: string): { line: number; text: string }[][];
+  classify(code: number, err: string): string;
+  words(text: string): string[];
+}
+
+// A string specifier keeps tsc from resolving the plain-JS script; the interface types it.
+const harnessPath: string = '../../scripts/oracle.mjs';
+const h = (await import(harnessPath)) as Harness;
+
+describe('translateRun', () => {
+  const cases: { name: string; line: string; flags: string[] }[] = [
+    {
+      name: 'user, volumes, env and workdir map one to one',
+      line: 'docker run --rm -it -u 1000:1000 -v /h/d:/data -v /h/r:/ro:ro -e A=1 -w /data img',
+      flags: ['--user', '1000:1000', '--volume', '/h/d:/data', '--volume', '/h/r:/ro:ro',
+        '--env', 'A=1', '--workingdir', '/data'],
+    },
+    {
+      name: 'long options with = are split',
+      line: 'docker run --user=alice --volume=/h:/c image',
+      flags: ['--user', 'alice', '--volume', '/h:/c'],
+    },
+    {
+      name: 'capability names get the CAP_ prefix buildah wants',
+      line: 'docker run --cap-drop dac_override --cap-add CAP_DAC_READ_SEARCH image',
+      flags: ['--cap-drop', 'CAP_DAC_OVERRIDE', '--cap-add', 'CAP_DAC_READ_SEARCH'],
+    },
+    {
+      name: 'cap-drop ALL alone is kept',
+      line: 'docker run --cap-drop ALL image',
+      flags: ['--cap-drop', 'ALL'],
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => assert.deepEqual(h.translateRun(c.line), c.flags));
+  }
+
+  const refused: { name: string; line: string; message: RegExp }[] = [
+    { name: 'named volumes', line: 'docker run -v data:/data image', message: /named volume/ },
+    { name: '--group-add', line: 'docker run --group-add 27 image', message: /--group-add/ },
+    { name: '--read-only', line: 'docker run --read-only image', message: /--read-only/ },
+    {
+      name: 'drop ALL then add (buildah drops last)',
+      line: 'docker run --cap-drop ALL --cap-add CAP_FOWNER image',
+      message: /differs/,
+    },
+    { name: '-e NAME copying the caller env', line: 'docker run -e HOME image', message: /copies/ },
+    { name: 'a command after the image', line: 'docker run image id -u', message: /command/ },
+    { name: 'a line that is not docker run', line: 'podman run image', message: /not a docker/ },
+  ];
+  for (const c of refused) {
+    test(`refuses ${c.name}`, () => assert.throws(() => h.translateRun(c.line), c.message));
+  }
+});
+
+describe('dockerfileSteps', () => {
+  test('counts instructions from their first line, skipping comments and continuations', () => {
+    const text = [
+      '# syntax comment',
+      'FROM debian:bookworm',
+      '',
+      'RUN useradd -m alice \\',
+      '  # a comment inside the continuation',
+      ' && mkdir /app',
+      'USER alice',
+      'RUN chown alice /opt',
+    ].join('\n');
+    const stages = h.dockerfileSteps(text);
+    assert.deepEqual(stages.map((s) => s.map((i) => i.line)), [[2, 4, 7, 8]]);
+    assert.match(stages[0][1].text, /^RUN useradd -m alice +&& mkdir \/app$/);
+  });
+
+  test('starts a new stage at each FROM, as buildah numbers its steps per stage', () => {
+    const stages = h.dockerfileSteps('FROM a AS one\nRUN x\nFROM b\nCOPY --from=one /x /x\nRUN y\n');
+    assert.deepEqual(stages.map((s) => s.map((i) => i.line)), [[1, 2], [3, 4, 5]]);
+  });
+});
+
+describe('classify', () => {
+  const cases: [string, number, string, string][] = [
+    ['exit 0 is ok', 0, '', 'ok'],
+    ['touch refused', 1, "touch: cannot touch '/x/.oracle-new': Permission denied", 'EACCES'],
+    ['read-only mount', 1, "touch: cannot touch '/ro/f': Read-only file system", 'EROFS'],
+    ['sticky folder', 1, "rm: cannot remove '/tmp/f': Operation not permitted", 'EPERM'],
+    ['bash cd', 1, 'bash: line 1: cd: /nope: No such file or directory', 'ENOENT'],
+    ['bash exec', 126, 'bash: line 1: /srv/x.sh: Permission denied', 'EACCES'],
+  ];
+  for (const [name, code, err, want] of cases) {
+    test(name, () => assert.equal(h.classify(code, err), want));
+  }
+
+  test('an unknown failure keeps its text', () => {
+    assert.equal(h.classify(1, 'cat: /d: Is a directory\n'), 'other(1): cat: /d: Is a directory');
+  });
+});
+
+describe('words', () => {
+  test('keeps quoted spaces and joins adjacent pieces', () => {
+    assert.deepEqual(h.words(`docker run -e 'A=b c' -v "/h o":/c x`),
+      ['docker', 'run', '-e', 'A=b c', '-v', '/h o:/c', 'x']);
+  });
+});
