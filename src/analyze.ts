@@ -26,6 +26,7 @@ import { isUnder, normalizePath } from './image/fs.js';
 import { sudoAllows } from './shell/commands/config.js';
 import { findPythonEnv } from './shell/commands/packages.js';
 import { runRules } from './rules/registry.js';
+import { mapHostFacts, usernsMapping } from './runtime/userns.js';
 
 export type Profile = 'dev' | 'prod';
 export type Engine = 'docker' | 'podman';
@@ -207,7 +208,10 @@ export function analyze(input: AnalyzeInput): Analysis {
   });
   const image = sim.target.state;
   const run = input.run ?? NO_RUN;
-  const runtime = resolveRuntime(image, run, input.host ?? [], { engine });
+  // Rootless podman shows host ids through a user namespace; the verdicts use what it shows.
+  const userns = usernsMapping(run, engine);
+  const host = mapHostFacts(input.host ?? [], userns);
+  const runtime = resolveRuntime(image, run, host, { engine });
   const { process, view } = runtime;
   const ident: Identity = runtime.identity;
   const cache = new Map<string, Verdict>();
@@ -249,6 +253,7 @@ export function analyze(input: AnalyzeInput): Analysis {
 
   const targetLabel = sim.target.name ?? String(sim.target.index);
   const assumptions = [...sim.assumptions];
+  if (userns && run.mounts.some((m) => m.kind === 'bind')) assumptions.push(userns.assumption);
   for (const n of runtime.notes) if (n.assumption && !assumptions.some((a) => a.id === n.assumption!.id)) assumptions.push(n.assumption);
 
   const partial: Omit<Analysis, 'findings'> = {
@@ -261,7 +266,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     sim,
     image,
     run: input.run,
-    host: input.host ?? [],
+    host,
     runtime,
     identity,
     python,

@@ -115,6 +115,9 @@ function explainedPermission(id: Identity, path: string, m: FileMeta, mask: numb
   if ((bits & mask) === mask) return { ok: true, reason: `${base}, which allows ${wantText(mask)}` };
 
   const isDir = m.kind === 'dir';
+  if (m.unmapped) {
+    return { ok: false, reason: `${base}, which does not allow ${wantText(mask)} (its owner is not mapped into the container's user namespace, so capabilities do not apply)` };
+  }
 
   // CAP_DAC_OVERRIDE: everything, except executing a file with no x bit at all.
   if (id.caps.has('CAP_DAC_OVERRIDE')) {
@@ -140,6 +143,7 @@ const DENIED: PermResult = { ok: false, reason: 'permission denied' };
 export function allows(id: Identity, m: FileMeta, mask: number): boolean {
   const bits = id.uid === m.uid ? (m.mode >> 6) & 7 : inGroup(id, m.gid) ? (m.mode >> 3) & 7 : m.mode & 7;
   if ((bits & mask) === mask) return true;
+  if (m.unmapped) return false;
   if (id.caps.has('CAP_DAC_OVERRIDE') && (m.kind === 'dir' || !(mask & MAY_EXEC) || (m.mode & 0o111) !== 0)) return true;
   if (id.caps.has('CAP_DAC_READ_SEARCH')) return m.kind === 'dir' ? (mask & MAY_WRITE) === 0 : mask === MAY_READ;
 

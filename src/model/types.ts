@@ -59,6 +59,11 @@ export interface FileMeta {
   subtreeOwner?: { uid: number; gid: number; origin: string };
   /** What made this entry, e.g. "catalog:debian:bookworm" or "Dockerfile:14". */
   origin?: string;
+  /**
+   * The owner or group is not mapped into the process's user namespace (rootless engines):
+   * capabilities then give no override on it (kernel: capable_wrt_inode_uidgid).
+   */
+  unmapped?: boolean;
 }
 
 /** Absolute, normalised path -> metadata. '/' is always present. */

@@ -947,6 +947,37 @@ const model: Case[] = [
 
 const NVIDIA_0660 = 'paths:\n  /dev/nvidiactl: { uid: 0, gid: 44, mode: "0660", kind: other }\n  /dev/nvidia0: { uid: 0, gid: 44, mode: "0660", kind: other }';
 
+const ENTRY = (mode: string) => df('FROM debian:bookworm', 'RUN useradd -m app', `COPY --chown=app:app --chmod=${mode} entry.sh /app/entry.sh`, 'USER app', 'ENTRYPOINT ["/app/entry.sh"]');
+
+const entrypoint: Case[] = [
+  {
+    name: 'UID106 fires when uid 1234 runs a 0700 entrypoint owned by app',
+    rule: 'UID106',
+    dockerfile: ENTRY('0700'),
+    run: 'docker run --rm --user 1234 img',
+    message: ['uid 1234 (no passwd entry) cannot execute /app/entry.sh'],
+    fix: 'COPY --chmod=0755 entry.sh /app/entry.sh',
+  },
+  {
+    name: 'UID106 fires for a 0711 script that can be executed but not read',
+    rule: 'UID106',
+    dockerfile: ENTRY('0711'),
+    run: 'docker run --rm --user 1234 img',
+    message: ['cannot read /app/entry.sh'],
+  },
+  {
+    name: 'UID106 is quiet for a 0755 entrypoint',
+    rule: 'UID106',
+    dockerfile: ENTRY('0755'),
+    run: 'docker run --rm --user 1234 img',
+  },
+  {
+    name: 'UID106 is quiet when the owner runs it',
+    rule: 'UID106',
+    dockerfile: ENTRY('0700'),
+  },
+];
+
 const gpu: Case[] = [
   {
     name: 'UID801 fires when the NVIDIA nodes are 0660 root:44 and uid 1000 lacks group 44',
@@ -973,7 +1004,7 @@ const gpu: Case[] = [
   },
 ];
 
-const ALL: Record<string, Case[]> = { identity, mounts, python, sudo, services, build, model, gpu };
+const ALL: Record<string, Case[]> = { identity, mounts, python, sudo, services, build, model, gpu, entrypoint };
 
 for (const [family, cases] of Object.entries(ALL)) {
   describe(`${family} rules`, () => {

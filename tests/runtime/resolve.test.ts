@@ -7,6 +7,7 @@ import type { FileMeta, HostPathFacts, ImageState, RunContext } from '../../src/
 import { parseDockerRun } from '../../src/runtime/docker.js';
 import { resolveRuntime, runAsIdentity, tweakCapabilities, ALL_LINUX_CAPS } from '../../src/runtime/resolve.js';
 import { DOCKER_DEFAULT_CAPS } from '../../src/access/evaluate.js';
+import { OVERFLOW_ID, mapHostFacts, usernsMapping } from '../../src/runtime/userns.js';
 
 const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me/proj', name: 'me' };
 
@@ -340,5 +341,39 @@ describe('resolveRuntime: working directory', () => {
   test('a relative -w is refused', () => {
     const r = resolveRuntime(image(), run('docker run -w rel img'), [], { engine: 'docker' });
     assert.deepEqual(r.errors, [{ message: "the working directory 'rel' is invalid, it needs to be an absolute path" }]);
+  });
+});
+
+describe('rootless podman user namespaces', () => {
+  const base = { tool: 'podman' as const, groupAdd: [], mounts: [], env: {}, capAdd: [], capDrop: [], privileged: false, noNewPrivileges: false, readOnlyRootfs: false, publish: [], origin: { text: '' } };
+  const invoker = { uid: 1001, gid: 1001, home: '/home/me', cwd: '/home/me' };
+  const facts = [
+    { path: '/home/me/out', exists: true, from: 'facts-file' as const, meta: { kind: 'dir' as const, uid: 1001, gid: 1001, mode: 0o755 } },
+    { path: '/srv/other', exists: true, from: 'facts-file' as const, meta: { kind: 'dir' as const, uid: 1002, gid: 1002, mode: 0o755 } },
+  ];
+
+  test('maps the invoker to root and other ids to the overflow id', () => {
+    const m = usernsMapping({ ...base, invoker }, 'podman');
+    const mapped = mapHostFacts(facts, m);
+    assert.deepEqual([mapped[0].meta?.uid, mapped[0].meta?.gid, mapped[0].meta?.unmapped], [0, 0, undefined]);
+    assert.deepEqual([mapped[1].meta?.uid, mapped[1].meta?.unmapped], [OVERFLOW_ID, true]);
+  });
+
+  test('keeps the invoker uid with --userns=keep-id', () => {
+    const mapped = mapHostFacts(facts, usernsMapping({ ...base, invoker, userns: 'keep-id' }, 'podman'));
+    assert.equal(mapped[0].meta?.uid, 1001);
+  });
+
+  test('changes nothing for docker, for a root invoker, or with --userns=host', () => {
+    assert.equal(usernsMapping({ ...base, invoker }, 'docker'), undefined);
+    assert.equal(usernsMapping({ ...base, invoker: { ...invoker, uid: 0 } }, 'podman'), undefined);
+    assert.equal(usernsMapping({ ...base, invoker, userns: 'host' }, 'podman'), undefined);
+  });
+
+  test('root inside gets no capability override on an unmapped owner', () => {
+    const rootCaps = { uid: 0, gid: 0, groups: [], caps: new Set(['CAP_DAC_OVERRIDE']) };
+    const v = evaluate(rootCaps, { fs: new Map([['/', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 }], ['/x', { kind: 'dir', uid: OVERFLOW_ID, gid: OVERFLOW_ID, mode: 0o755, unmapped: true }]]), mounts: [], readOnlyRoot: false }, '/x', 'create');
+    assert.equal(v.allowed, false);
+    assert.equal(v.errno, 'EACCES');
   });
 });

@@ -25,7 +25,18 @@ export default defineRule({
       const fixes: Fix[] = [];
       const groupWritable = owner !== undefined && (owner.mode & 0o030) === 0o030;
 
-      if (m.kind === 'bind' && facts && !facts.exists) {
+      const rootless = a.assumptions.some((x) => x.id === 'userns:rootless-podman');
+      const inv = a.run?.invoker;
+      if (rootless && m.kind === 'bind' && owner && inv) {
+        fixes.push(
+          owner.unmapped
+            ? { description: `The folder belongs to another host user, which rootless podman cannot map: give it to you (uid ${inv.uid}) and keep your uid inside.`, snippet: `sudo chown -R ${inv.uid}:${inv.gid} ${m.source}\n--userns=keep-id`, safe: false }
+            : { description: `Keep your host uid inside the container, so the folder you own stays yours.`, snippet: '--userns=keep-id', safe: false },
+        );
+      }
+      if (rootless && m.kind === 'bind' && owner && inv) {
+        // Host-side chowns and --user tricks do not translate through the namespace.
+      } else if (m.kind === 'bind' && facts && !facts.exists) {
         // Docker creates a missing -v source as root: make it first, owned by the run user.
         fixes.push({ description: 'Create the folder before starting, owned by the container user.', snippet: `mkdir -p ${m.source} && sudo chown ${p.uid}:${p.gid} ${m.source}`, safe: false });
       } else if (m.kind === 'bind' && owner) {
@@ -61,8 +72,10 @@ export default defineRule({
       }
 
       report({
-        message: `${who(a)} cannot write to ${m.target} (${m.written}): it belongs to ${ownerText}${facts?.meta ? ` on the host` : ''} - Permission denied.`,
-        why: `${firstReason(v)}. ${m.kind === 'bind' ? 'A bind mount shows the host folder with its host owner and mode; uids are not translated.' : 'A new volume starts as a copy of the image path, owner and mode included.'}`,
+        message: rootless && owner && !owner.unmapped && owner.uid === 0
+          ? `${who(a)} cannot write to ${m.target} (${m.written}): rootless podman shows your own folder as owned by root (0:0) inside - Permission denied.`
+          : `${who(a)} cannot write to ${m.target} (${m.written}): it belongs to ${owner?.unmapped ? `a host user not mapped into the container (shown as ${ownerText})` : ownerText}${facts?.meta && !rootless ? ' on the host' : ''} - Permission denied.`,
+        why: `${firstReason(v)}. ${m.kind !== 'bind' ? 'A new volume starts as a copy of the image path, owner and mode included.' : rootless ? 'Rootless podman maps ids through a user namespace: your host uid is root inside, and other host users are not mapped.' : 'A bind mount shows the host folder with its host owner and mode; uids are not translated.'}`,
         dependsOn: v.dependsOn,
         fixes,
       });
