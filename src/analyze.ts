@@ -23,10 +23,11 @@ import { resolveRuntime, type RuntimeResolution as RuntimeResult } from './runti
 import { evaluate, type Identity } from './access/evaluate.js';
 import { formatId, groupByGid } from './image/accounts.js';
 import { isUnder, normalizePath } from './image/fs.js';
-import { sudoAllows } from './shell/commands/config.js';
+import { refreshDerived, sudoAllows } from './shell/commands/config.js';
 import { findPythonEnv } from './shell/commands/packages.js';
 import { runRules } from './rules/registry.js';
 import { mapHostFacts, usernsMapping } from './runtime/userns.js';
+import { applyEntrypoint } from './runtime/entrypoints.js';
 
 export type Profile = 'dev' | 'prod';
 export type Engine = 'docker' | 'podman';
@@ -211,7 +212,19 @@ export function analyze(input: AnalyzeInput): Analysis {
   // Rootless podman shows host ids through a user namespace; the verdicts use what it shows.
   const userns = usernsMapping(run, engine);
   const host = mapHostFacts(input.host ?? [], userns);
-  const runtime = resolveRuntime(image, run, host, { engine });
+  let runtime = resolveRuntime(image, run, host, { engine });
+  const argv = [...(run.entrypoint ?? image.config.entrypoint ?? []), ...(run.command?.length ? run.command : (image.config.cmd ?? []))];
+  const handover = runtime.errors.length === 0 ? applyEntrypoint(image, run, runtime.process, runtime.identity, argv) : undefined;
+  if (handover) {
+    runtime = { ...runtime, process: handover.process, identity: handover.identity, notes: [...runtime.notes, { text: handover.assumption.text, assumption: handover.assumption }] };
+    if (handover.grantsSudo) {
+      // The file start.sh writes when the container starts.
+      const { who, file } = handover.grantsSudo;
+      image.texts[file] = { content: `${who} ALL=(ALL) NOPASSWD:ALL\n` };
+      image.fs.set(file, { kind: 'file', uid: 0, gid: 0, mode: 0o440, origin: 'start.sh' });
+      refreshDerived(image);
+    }
+  }
   const { process, view } = runtime;
   const ident: Identity = runtime.identity;
   const cache = new Map<string, Verdict>();
@@ -240,7 +253,8 @@ export function analyze(input: AnalyzeInput): Analysis {
     groups: process.groups,
     user: process.userName ?? null,
     group: groupByGid(image.accounts, process.gid)?.name ?? null,
-    id: formatId(image.accounts, process.uid, process.gid, process.groups),
+    // An entrypoint may have renumbered the user (start.sh): the process's own name wins.
+    id: formatId(image.accounts, process.uid, process.gid, process.groups).replace(/^uid=(\d+)(?![\d(])/, (m) => (process.userName ? `${m}(${process.userName})` : m)),
     home: process.home,
     homeFrom: process.homeFrom,
     homeExists: homeRead.errno !== 'ENOENT' && homeRead.errno !== 'ENOTDIR',

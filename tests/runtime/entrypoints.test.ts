@@ -1,0 +1,35 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../src/analyze.js';
+import { parseDockerRun } from '../../src/runtime/docker.js';
+
+const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' };
+const check = (dockerfile: string, run: string) =>
+  analyze({ file: 'Dockerfile', text: dockerfile, run: parseDockerRun(run, { invoker }) });
+
+describe("docker-stacks' start.sh hands over from root to NB_USER", () => {
+  test('--user root with NB_UID runs the server as that uid, named jovyan', () => {
+    const a = check('FROM jupyter/base-notebook\n', 'docker run --user root -e NB_UID=1001 img');
+    assert.deepEqual([a.identity.uid, a.identity.gid, a.identity.user], [1001, 100, 'jovyan']);
+    assert.equal(a.identity.id, 'uid=1001(jovyan) gid=100(users) groups=100(users)');
+    assert.ok(a.assumptions.some((x) => x.id === 'entrypoint:docker-stacks'));
+    assert.ok(!a.findings.some((f) => f.ruleId === 'UID101'), 'not reported as root');
+  });
+
+  test('GRANT_SUDO=yes adds a password-less sudo rule (UID403)', () => {
+    const a = check('FROM jupyter/base-notebook\n', 'docker run --user root -e GRANT_SUDO=yes img');
+    assert.deepEqual([a.identity.sudo.usable, a.identity.sudo.nopasswd], [true, true]);
+    assert.ok(a.findings.some((f) => f.ruleId === 'UID403' && f.message.includes('added-by-start-script')));
+  });
+
+  test('started as jovyan, nothing changes', () => {
+    const a = check('FROM jupyter/base-notebook\n', 'docker run img');
+    assert.equal(a.identity.uid, 1000);
+    assert.ok(!a.assumptions.some((x) => x.id === 'entrypoint:docker-stacks'));
+  });
+
+  test('a root CMD that is not a start script stays root', () => {
+    const a = check('FROM jupyter/base-notebook\nUSER root\nENTRYPOINT []\nCMD ["python", "app.py"]\n', 'docker run img');
+    assert.equal(a.identity.uid, 0);
+  });
+});
