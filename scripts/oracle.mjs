@@ -401,7 +401,9 @@ function statPaths(S, image, runFlags, paths) {
   const lines = paths.map((p) => `if [ -d ${q(p)} ]; then k=dir; elif [ -e ${q(p)} ] || ` +
     `[ -L ${q(p)} ]; then k=file; else k=missing; fi; ` +
     `echo "@@K $k $(stat -c '%u:%g %a' ${q(p)} 2>/dev/null)"`);
-  const r = runInContainer(S, image, ['--user', '0:0', ...mounts], lines.join('\n'));
+  // --workingdir / so that a WORKDIR missing from the image is not made here, as root.
+  const r = runInContainer(S, image, ['--user', '0:0', '--workingdir', '/', ...mounts],
+    lines.join('\n'));
   const got = [...r.out.matchAll(/^@@K (\w+) ?(.*)$/gm)];
   return new Map(paths.map((p, i) => [p, { kind: got[i]?.[1] ?? 'missing', meta: got[i]?.[2] }]));
 }

@@ -161,6 +161,20 @@ function observe(engine: VerifyEngine, io: Io, sh: Runner, dockerfile: string, r
   }
 }
 
+/** The run as the engine can reproduce it (buildah run has no --group-add, volumes, ...). */
+export function reproducible(engine: VerifyEngine, run: RunContext): RunContext {
+  if (engine !== 'buildah') return run;
+
+  return {
+    ...run,
+    groupAdd: [],
+    privileged: false,
+    readOnlyRootfs: false,
+    userns: undefined,
+    mounts: run.mounts.filter((m) => m.kind === 'bind' || m.kind === 'tmpfs'),
+  };
+}
+
 /** Build, start and probe rows, then the probe's rows when the container ran. */
 function comparison(a: Analysis, o: Observed, paths: string[]): ComparisonRow[] {
   const predictedBuild = a.sim.failures.length === 0;
@@ -213,7 +227,8 @@ export default async function verify(args: string[], io: Io): Promise<number> {
   let run: RunContext | undefined;
   let host: HostPathFacts[] = [];
   if (v.run !== undefined) ({ run, host } = await runContextFor(v.run, io));
-  const a = analyzeFile(dockerfile, io, { run, host, paths, ...model });
+  // Compare like with like: predict for the part of the run the engine really reproduces.
+  const a = analyzeFile(dockerfile, io, { run: run && reproducible(engine, run), host, paths, ...model });
 
   const notes: string[] = [];
   const observed = observe(engine, io, sh, dockerfile, run, paths, notes);
