@@ -62,6 +62,8 @@ export function renderText(results: Reported[], opts: TextOptions): string {
       const homeState = !id.homeExists ? paint('yellow', 'missing') : id.homeWritable ? 'writable' : paint('yellow', 'not writable');
       out.push(`  HOME     ${id.home} (${homeState}${id.homeFrom === 'default' ? ', fallback /' : id.homeFrom === 'env' ? ', from the environment' : ''})`);
       out.push(`  WORKDIR  ${id.workdir}${id.workdirExists ? '' : paint('yellow', ' (missing)')}`);
+      const caps = id.caps.length === 0 ? 'none' : id.caps.length >= 14 ? `${id.caps.length} (the engine's default set for root${id.caps.includes('CAP_DAC_OVERRIDE') ? ', incl. DAC_OVERRIDE' : ''})` : id.caps.map((c) => c.replace(/^CAP_/, '')).join(', ');
+      out.push(`  caps     ${caps}`);
       out.push(`  sudo     ${!id.sudo.installed ? 'not installed' : id.sudo.usable ? (id.sudo.nopasswd ? 'usable without password' : 'usable with password') : `not usable (${id.sudo.reason})`}`);
       if (a.python) out.push(`  python   ${a.python.python} -> pip installs into ${a.python.sitePackages}`);
     }

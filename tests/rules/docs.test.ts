@@ -76,3 +76,20 @@ describe('rule docs', () => {
     });
   }
 });
+
+describe('README', () => {
+  const readme = readFileSync('README.md', 'utf8');
+
+  test('the rules table lists every rule with its severities', () => {
+    for (const rule of RULES) {
+      const row = readme.split('\n').find((l) => l.startsWith(`| [${rule.id}]`));
+      assert.ok(row, `${rule.id} is missing from the README's rules table`);
+      assert.ok(row.includes(`| ${rule.name} | ${rule.severity.dev} | ${rule.severity.prod} |`), `${rule.id}'s row is out of date`);
+    }
+  });
+
+  test('the docs index lists every rule', () => {
+    const index = readFileSync('docs/rules/README.md', 'utf8');
+    for (const rule of RULES) assert.ok(index.includes(`[${rule.id}](${rule.id}.md)`), `${rule.id} is missing from docs/rules/README.md`);
+  });
+});
