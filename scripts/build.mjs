@@ -22,7 +22,7 @@ await build({
   entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts' },
   outdir: 'dist',
   // Commands and YAML-reading modules are loaded on demand: separate chunks keep start-up small.
-  splitting: true,
+  splitting: process.env.UIDCTL_SPLIT !== '0',
   chunkNames: 'chunks/[name]-[hash]',
 });
 chmodSync('dist/cli.js', 0o755);

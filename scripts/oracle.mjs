@@ -306,25 +306,30 @@ function makeHost(root, entries) {
 
 const q = (p) => `'${p.replace(/'/g, `'\\''`)}'`;
 
-/** The shell line that performs one operation on one path, as the container's process. */
-function opCommand(a, kind) {
+/**
+ * The shell line that performs one operation on one path, as the container's process. What
+ * the path is (folder, file, missing) is tested in the same container by the same user: when
+ * that user cannot even look, every form fails the same way, with the ancestor's EACCES.
+ */
+function opCommand(a) {
   const p = q(a.path);
-  switch (a.op) {
-    // Reading a folder means listing it with details: r to list, x to stat what is listed.
-    case 'read': return kind === 'dir' ? `ls -la ${p} >/dev/null` : `cat ${p} >/dev/null`;
-    case 'write':
-      if (kind === 'dir') return `touch ${q(`${a.path}/.oracle-new`)}`;
-      return `: >> ${p}`;
-    case 'create':
-      if (kind === 'dir') return `touch ${q(`${a.path}/.oracle-new`)}`;
-      if (kind === 'missing') return a.as === 'dir' ? `mkdir ${p}` : `touch ${p}`;
-      throw new Error(`create on the existing file ${a.path}`);
-    case 'delete': return kind === 'dir' ? `rmdir ${p}` : `rm -f ${p}`;
+  const inside = q(`${a.path}/.oracle-new`);
+  const forms = {
+    // Reading a folder means listing it with details: r to list, x to look at what is listed.
+    read: { dir: `ls -la ${p} >/dev/null`, file: `cat ${p} >/dev/null` },
+    write: { dir: `touch ${inside}`, file: `: >> ${p}` },
+    create: { dir: `touch ${inside}`, file: `echo "${a.path}: File exists" >&2; false`,
+      missing: a.as === 'dir' ? `mkdir ${p}` : `touch ${p}` },
+    delete: { dir: `rmdir ${p}`, file: `rm -f ${p}`, missing: `rm ${p}` },
     // Only scripts the scenario made are executed; bash reports execve's errno itself.
-    case 'exec': return p;
-    case 'chdir': return `cd ${p}`;
-    default: throw new Error(`unknown op ${a.op}`);
-  }
+    exec: { dir: p, file: p },
+    chdir: { dir: `cd ${p}`, file: `cd ${p}` },
+  }[a.op];
+  if (!forms) throw new Error(`unknown op ${a.op}`);
+  const missing = forms.missing ?? forms.file;
+  const link = a.op === 'delete' ? `[ -L ${p} ] || ` : '';
+  return `if ${link}{ [ ! -d ${p} ] && [ -e ${p} ]; }; then ${forms.file}; ` +
+    `elif [ -d ${p} ]; then ${forms.dir}; else ${missing}; fi`;
 }
 
 export function classify(code, err) {
@@ -346,14 +351,14 @@ const IDENTITY = [
 /** One bash script that runs several actions in subshells and marks each result. */
 function probeScript(items) {
   const parts = ['echo @@START'];
-  items.forEach(({ a, kind }, i) => {
+  items.forEach(({ a }, i) => {
     if (a.identity) parts.push(`echo @@ID ${i}; ( ${IDENTITY} ); echo @@END ${i} 0`);
-    else if (a.op) parts.push(`echo @@OP ${i}; ( ${opCommand(a, kind)} ) 2>&1 >/dev/null; echo "@@END ${i} $?"`);
+    else if (a.op) parts.push(`echo @@OP ${i}; ( ${opCommand(a)} ) 2>&1 >/dev/null; echo "@@END ${i} $?"`);
   });
   return parts.join('\n');
 }
 
-function parseProbe(out, items) {
+function parseProbe(out) {
   const results = [];
   const re = /@@(OP|ID) (\d+)\n([\s\S]*?)@@END \2 (\d+)\n/g;
   for (let m; (m = re.exec(out)); ) {
@@ -392,7 +397,7 @@ function runOnce(S, image, runFlags, script) {
   }
 }
 
-/** What each action path is (as root, same mounts), to pick the shell form of each op. */
+/** What each action path is, with owner and mode, as root sees it: shown beside a failure. */
 function statPaths(S, image, runFlags, paths) {
   const mounts = [];
   for (let i = 0; i < runFlags.length; i += 2) {
@@ -417,7 +422,7 @@ function measure(S, s, image, hostRoot) {
 
   makeHost(hostRoot, s.host);
   const kinds = paths.length ? statPaths(S, image, flags, paths) : new Map();
-  const items = s.actions.map((a, i) => ({ a, i, kind: kinds.get(a.path)?.kind }));
+  const items = s.actions.map((a, i) => ({ a, i }));
 
   // Actions that change nothing share one container; each change gets a fresh one.
   const shared = items.filter(({ a }) => a.identity || a.start || (a.op && !MUTATING.has(a.op)));
@@ -425,7 +430,7 @@ function measure(S, s, image, hostRoot) {
   for (const batch of batches.filter((b) => b.length)) {
     const r = runInContainer(S, image, flags, probeScript(batch), () => makeHost(hostRoot, s.host));
     const started = r.out.includes('@@START');
-    const results = started ? parseProbe(r.out, batch) : [];
+    const results = started ? parseProbe(r.out) : [];
     batch.forEach(({ a, i }, j) => {
       if (a.start) truths[i] = { started, error: started ? '' : r.err.trim() };
       else if (!started) truths[i] = `not started (${r.code}): ${(r.err || r.out).trim()}`;

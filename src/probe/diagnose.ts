@@ -277,5 +277,5 @@ export function diagnoseProbe(p: ProbeReport, opts: DiagnoseOptions = {}): Findi
     out.push({ ...r, severity, location: { file: opts.file ?? 'probe.json', line: 0 }, dependsOn: [] });
   }
 
-  return out.sort((x, y) => x.ruleId.localeCompare(y.ruleId));
+  return out.sort((x, y) => (x.ruleId < y.ruleId ? -1 : x.ruleId > y.ruleId ? 1 : 0));
 }
