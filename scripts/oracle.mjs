@@ -637,7 +637,8 @@ function main() {
     }
     s.actions.forEach((a, i) => {
       const meta = a.path && kinds.get(a.path);
-      const where = meta ? `${a.path}: ${meta.kind} ${meta.meta || ''}`.trim() : '';
+      const seen = meta?.kind === 'missing' ? 'not in the image' : `${meta?.kind} ${meta?.meta}`;
+      const where = meta ? `${a.path}: ${seen}`.trim() : '';
       const model = rep === null ? null
         : rep.error ? { value: undefined, why: [] } : predicted(a, rep.report);
       report(s, a, truths[i], model, where);

@@ -183,10 +183,11 @@ interface Walk {
 function walk(id: Identity, view: View, path: string, followLast: boolean): Walk {
   const reasons: string[] = [];
   let todo = normalizePath(path).split('/').filter(Boolean);
+  let i = 0;
   let cur = '/';
   let links = 0;
 
-  while (todo.length > 0) {
+  while (i < todo.length) {
     const curMeta = view.fs.get(cur);
 
     if (!curMeta) return { ok: false, errno: 'ENOENT', reasons: [...reasons, `${cur} does not exist`], path: cur };
@@ -201,14 +202,14 @@ function walk(id: Identity, view: View, path: string, followLast: boolean): Walk
       return { ok: false, errno: 'EACCES', reasons, path: cur };
     }
 
-    const [name, ...rest] = todo;
-    const next = cur === '/' ? `/${name}` : `${cur}/${name}`;
+    const last = i === todo.length - 1;
+    const next = cur === '/' ? `/${todo[i]}` : `${cur}/${todo[i]}`;
     const meta = view.fs.get(next);
 
     if (!meta) {
-      const full = normalizePath([next, ...rest].join('/'));
+      const full = last ? next : normalizePath([next, ...todo.slice(i + 1)].join('/'));
       const unknown = curMeta.partial === true;
-      if (rest.length > 0) {
+      if (!last) {
         const why = unknown ? `${next} is not known to exist` : `${next} does not exist`;
         return { ok: false, errno: 'ENOENT', reasons: [...reasons, why], path: full, unknown, parent: cur, parentMeta: curMeta };
       }
@@ -216,19 +217,20 @@ function walk(id: Identity, view: View, path: string, followLast: boolean): Walk
       return { ok: true, reasons, path: full, parent: cur, parentMeta: curMeta, unknown };
     }
 
-    if (meta.kind === 'symlink' && (rest.length > 0 || followLast)) {
+    if (meta.kind === 'symlink' && (!last || followLast)) {
       links += 1;
       if (links > 40) return { ok: false, errno: 'ELOOP', reasons: [...reasons, `too many symlinks at ${next}`], path: next };
       const target = meta.target ?? '';
       reasons.push(`${next} is a symlink to ${target}`);
-      todo = [...normalizePath(target, cur).split('/').filter(Boolean), ...rest];
+      todo = [...normalizePath(target, cur).split('/').filter(Boolean), ...todo.slice(i + 1)];
+      i = 0;
       cur = '/';
       continue;
     }
 
-    if (rest.length === 0) return { ok: true, reasons, path: next, meta, parent: cur, parentMeta: curMeta };
+    if (last) return { ok: true, reasons, path: next, meta, parent: cur, parentMeta: curMeta };
     cur = next;
-    todo = rest;
+    i += 1;
   }
 
   // The path was '/' itself.
