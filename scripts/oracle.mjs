@@ -273,9 +273,10 @@ function build(S, dir, s, tag) {
   const last = lines.findLastIndex((l) => /^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: /.test(l));
   const tail = lines.slice(last + 1);
   const said = tail.filter((l) => l.trim() && !/^(subprocess exited|Error: building at)/.test(l));
-  const key = said.filter((l) => /error|denied|not found|not permitted|exists|unique|requir/i.test(l));
-  const message = [...(key.length ? key : said).slice(-3), tail.find((l) => l.startsWith('Error:')) ?? '']
-    .filter(Boolean).join(' | ');
+  const telling = /error|denied|not found|not permitted|exists|unique|requir/i;
+  const key = said.filter((l) => telling.test(l));
+  const final = tail.find((l) => l.startsWith('Error:')) ?? '';
+  const message = [...(key.length ? key : said).slice(-3), final].filter(Boolean).join(' | ');
   return { ok: false, line: step?.line ?? null, instruction: step?.text ?? '', message };
 }
 
@@ -353,7 +354,9 @@ function probeScript(items) {
   const parts = ['echo @@START'];
   items.forEach(({ a }, i) => {
     if (a.identity) parts.push(`echo @@ID ${i}; ( ${IDENTITY} ); echo @@END ${i} 0`);
-    else if (a.op) parts.push(`echo @@OP ${i}; ( ${opCommand(a)} ) 2>&1 >/dev/null; echo "@@END ${i} $?"`);
+    else if (a.op) {
+      parts.push(`echo @@OP ${i}; ( ${opCommand(a)} ) 2>&1 >/dev/null; echo "@@END ${i} $?"`);
+    }
   });
   return parts.join('\n');
 }
@@ -391,7 +394,8 @@ function runOnce(S, image, runFlags, script) {
   if (from.code !== 0) die(`buildah from ${image}: ${from.err}`);
   const c = from.out.trim().split('\n').pop();
   try {
-    return sh('buildah', [...S, 'run', '--isolation', 'chroot', ...runFlags, c, 'bash', '-c', script]);
+    const args = ['run', '--isolation', 'chroot', ...runFlags, c, 'bash', '-c', script];
+    return sh('buildah', [...S, ...args]);
   } finally {
     sh('buildah', [...S, 'rm', c]);
   }
@@ -567,7 +571,7 @@ function main() {
   sh('buildah', [...S, 'rm', '--all']);
   const work = fs.mkdtempSync(join(tmpdir(), 'uidctl-oracle-'));
   fs.chmodSync(work, 0o755);
-  console.log(`oracle: ${measured.length} measured scenarios, storage driver ${driver}, in ${work}`);
+  console.log(`oracle: ${measured.length} measured scenarios, storage ${driver}, in ${work}`);
 
   const tally = { pass: 0, fail: 0, stale: 0 };
   const record = [];
@@ -655,7 +659,9 @@ function main() {
     makeHost(hostRoot, s.host);
     const runLine = s.run?.replaceAll('$HOST', hostRoot);
     if (recordOnly) {
-      for (const a of s.actions) console.log(`  documented ${s.id} [${label(a)}] ${show(a, expectation(a))}`);
+      for (const a of s.actions) {
+        console.log(`  documented ${s.id} [${label(a)}] ${show(a, expectation(a))}`);
+      }
       continue;
     }
     const rep = askModel(ctxDir, s, runLine, s.engine ?? 'docker', s.builder ?? 'buildkit');
@@ -681,7 +687,7 @@ function main() {
   const secs = (ms) => (ms / 1000).toFixed(0);
   console.log(`oracle: ${builds.size} builds, ${record.length} measured actions in ` +
     `${secs(tMeasured)} s (total ${secs(Date.now() - t0)} s)` +
-    (measuredTally.stale ? `; ${measuredTally.stale} scenario expectations contradict the run` : ''));
+    (measuredTally.stale ? `; ${measuredTally.stale} scenario expectations contradicted` : ''));
   if (!recordOnly) {
     console.log(`documented-only: ${doc.agree} agree, ${doc.disagree} disagree ` +
       `(${documented.length} scenarios, checked against their sources)`);

@@ -78,7 +78,8 @@ describe('dockerfileSteps', () => {
   });
 
   test('starts a new stage at each FROM, as buildah numbers its steps per stage', () => {
-    const stages = h.dockerfileSteps('FROM a AS one\nRUN x\nFROM b\nCOPY --from=one /x /x\nRUN y\n');
+    const text = 'FROM a AS one\nRUN x\nFROM b\nCOPY --from=one /x /x\nRUN y\n';
+    const stages = h.dockerfileSteps(text);
     assert.deepEqual(stages.map((s) => s.map((i) => i.line)), [[1, 2], [3, 4, 5]]);
   });
 });
