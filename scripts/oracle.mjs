@@ -5,6 +5,7 @@
 //
 //   node scripts/oracle.mjs [--filter TEXT] [--record-only] [--out FILE] [--keep]
 //                           [--driver vfs|overlay|auto]
+//   node scripts/oracle.mjs --import-base   (only put the base image into buildah's vfs storage)
 //
 // Exit 0 when the model agrees everywhere, 1 on any disagreement, 2 on a broken setup.
 import { spawnSync } from 'node:child_process';
@@ -29,7 +30,7 @@ const OUTCOMES = ['ok', 'EACCES', 'EROFS', 'ENOENT', 'EPERM', 'ENOTDIR', 'EEXIST
 // ------------------------------------------------------------------ command line
 
 function parseArgs(argv) {
-  const o = { filter: '', recordOnly: false, out: '', keep: false, driver: 'auto' };
+  const o = { filter: '', recordOnly: false, out: '', keep: false, driver: 'auto', baseOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--filter') o.filter = argv[++i] ?? '';
@@ -37,6 +38,7 @@ function parseArgs(argv) {
     else if (a === '--out') o.out = argv[++i] ?? '';
     else if (a === '--keep') o.keep = true;
     else if (a === '--driver') o.driver = argv[++i] ?? 'auto';
+    else if (a === '--import-base') o.baseOnly = true;
     else die(`unknown option ${a}`);
   }
   return o;
@@ -452,7 +454,8 @@ function askModel(ctxDir, s, runLine, engine, builder) {
   if (runLine) args.push('--run', runLine);
   if (s.runFile) {
     fs.writeFileSync(join(ctxDir, s.runFile.name), s.runFile.content);
-    args.push('--run-file', join(ctxDir, s.runFile.name));
+    // A Kubernetes manifest goes to --k8s; a shell script holding a run line to --run-file.
+    args.push(/^apiVersion:/m.test(s.runFile.content) ? '--k8s' : '--run-file', join(ctxDir, s.runFile.name));
   }
   for (const [k, v] of Object.entries(s.buildArgs)) args.push('--build-arg', `${k}=${v}`);
   for (const p of new Set(s.actions.filter((a) => a.path).map((a) => a.path))) {
@@ -553,6 +556,13 @@ function expectation(a) {
 
 function main() {
   const opt = parseArgs(process.argv.slice(2));
+  if (opt.baseOnly) {
+    // The tests of tests/probe and tests/archive look for the base in buildah's default vfs
+    // storage: put the same debootstrap image there.
+    ensureBase(['--storage-driver', 'vfs']);
+    console.log(`oracle: ${BASE_IMAGE} is in buildah's vfs storage`);
+    return;
+  }
   const t0 = Date.now();
   const measured = loadDir(join(ORACLE, 'scenarios')).filter((s) => s.id.includes(opt.filter));
   const documented = loadDir(join(ORACLE, 'documented')).filter((s) => s.id.includes(opt.filter));

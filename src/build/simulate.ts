@@ -143,6 +143,8 @@ class StageSimulator {
   steps: StageResult['steps'] = [];
   args = new Map<string, string>();
   lines: ConfigLines;
+  /** buildah: a WORKDIR not created yet. */
+  pendingWorkdir?: string;
 
   constructor(
     readonly df: Dockerfile,
@@ -256,6 +258,13 @@ class StageSimulator {
     const existing = resolvePath(this.state.fs, path);
 
     if (!existing.meta) {
+      // buildah 1.28 creates the folder only when a later RUN runs in it (measured in the oracle
+      // suite); an image whose WORKDIR no step uses lacks the folder until the container starts.
+      if (this.opts.builder === 'buildah') {
+        this.pendingWorkdir = path;
+        this.step(ins, `workdir ${path} (created when a RUN uses it)`);
+        return;
+      }
       const owner = this.workdirOwner();
       const created = mkdirp(this.state.fs, path, { ...owner, mode: 0o755, origin: `${this.opts.file}:${ins.line}` });
       this.step(ins, `workdir ${path} (created ${created.join(', ')} as ${owner.uid}:${owner.gid})`);
@@ -307,6 +316,11 @@ class StageSimulator {
       owner = r;
     }
 
+    // The classic builder rejects --chmod outright (moby daemon/builder/dockerfile/dispatchers.go).
+    if (chmodSpec !== undefined && this.opts.builder === 'classic') {
+      this.fail(ins, 'the --chmod option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled', 'other');
+      return;
+    }
     const chmod = chmodSpec !== undefined ? parseChmod(this.expand(chmodSpec)) : undefined;
     if (chmodSpec !== undefined && chmod === undefined && this.opts.builder !== 'buildkit') {
       this.fail(ins, `invalid chmod parameter: '${chmodSpec}'`, 'other');
@@ -442,6 +456,11 @@ class StageSimulator {
 
   runInstruction(ins: DfInstruction): void {
     const who = buildIdentity(this.state);
+    if (this.pendingWorkdir && this.pendingWorkdir === this.state.config.workdir && !resolvePath(this.state.fs, this.pendingWorkdir).meta) {
+      const owner = who.ident ? { uid: who.ident.uid, gid: who.ident.gid } : { uid: 0, gid: 0 };
+      mkdirp(this.state.fs, this.pendingWorkdir, { ...owner, mode: 0o755, origin: `${this.opts.file}:${ins.line}` });
+    }
+    this.pendingWorkdir = undefined;
 
     if (!who.ident) {
       // BuildKit resolves USER when a RUN executes; the build stops here.

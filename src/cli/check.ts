@@ -181,12 +181,14 @@ function parseBuildArgs(list: string[] | undefined, env: Io['env']): Record<stri
 
 async function hostFactsFor(run: RunContext | undefined, given: HostPathFacts[]): Promise<HostPathFacts[]> {
   if (!run) return given;
-  const wanted = [...run.mounts.filter((m) => m.kind === 'bind' && m.source).map((m) => m.source!), ...gpuDevices(run)];
-  const missing = wanted.filter((p) => !given.some((g) => g.path === p));
-  if (missing.length === 0) return given;
-  const { statHostPaths } = await import('../runtime/host.js');
+  const binds = run.mounts.filter((m) => m.kind === 'bind' && m.source).map((m) => m.source!);
+  const missingBinds = binds.filter((p) => !given.some((g) => g.path === p));
+  const missingDevices = gpuDevices(run).filter((p) => !given.some((g) => g.path === p));
+  if (missingBinds.length + missingDevices.length === 0) return given;
+  const { statHostPaths, statHostTree } = await import('../runtime/host.js');
 
-  return [...given, ...(await statHostPaths(missing))];
+  // The folders a container mounts, with what is inside them (bounded), and the GPU devices.
+  return [...given, ...(await statHostTree(missingBinds)), ...(await statHostPaths(missingDevices))];
 }
 
 function severityAtLeast(s: Severity, level: Severity): boolean {

@@ -21,6 +21,17 @@ export function baseSources(a: Analysis) {
   });
 }
 
+/** Findings that mean the container does not start at all. */
+const START_RULES = new Set(['UID106', 'UID107']);
+
+/** Why the container will not start: the engine's own refusals, then start-failure findings. */
+export function startErrors(r: Reported): string[] {
+  return [
+    ...r.analysis.runtime.errors.map((e) => e.message),
+    ...r.findings.filter((f) => START_RULES.has(f.ruleId)).map((f) => f.message),
+  ].filter((m, i, all) => all.indexOf(m) === i);
+}
+
 export function resultJson(r: Reported) {
   const a = r.analysis;
 
@@ -36,7 +47,7 @@ export function resultJson(r: Reported) {
       ok: a.sim.failures.length === 0,
       failures: a.sim.failures.map((f) => ({ line: f.line, instruction: f.instruction, message: f.message, kind: f.kind })),
     },
-    start: { ok: a.runtime.errors.length === 0, errors: a.runtime.errors.map((e) => e.message) },
+    start: { ok: startErrors(r).length === 0, errors: startErrors(r) },
     identity: a.identity,
     verdicts: a.verdicts.map((v) => ({
       path: v.path,

@@ -3,7 +3,7 @@
 
 import type { Finding, Verdict } from '../model/types.js';
 import type { Reported } from './json.js';
-import { baseSources, summary } from './json.js';
+import { baseSources, startErrors, summary } from './json.js';
 import { docsUrl } from '../rules/rule.js';
 
 export interface TextOptions {
@@ -55,9 +55,9 @@ export function renderText(results: Reported[], opts: TextOptions): string {
     if (base) out.push(`  base     ${base.ref} (${base.source === 'stage' ? `stage ${base.key}` : `${base.source}${base.key ? `: ${base.key}` : ''}`})`);
     if (a.run) out.push(`  run      ${a.run.origin.text.replace(/\s+/g, ' ').trim()}`);
 
-    if (a.runtime.errors.length > 0) {
-      out.push(`  start    ${paint('red', 'FAILS')}: ${a.runtime.errors.map((e) => e.message).join('; ')}`);
-    } else {
+    const cannotStart = startErrors(r);
+    if (cannotStart.length > 0) out.push(`  start    ${paint('red', 'FAILS')}: ${cannotStart.join('; ')}`);
+    if (a.runtime.errors.length === 0) {
       out.push(`  runs as  ${id.id}${id.user === null ? paint('yellow', '  (no passwd entry: "I have no name!")') : ''}`);
       const homeState = !id.homeExists ? paint('yellow', 'missing') : id.homeWritable ? 'writable' : paint('yellow', 'not writable');
       out.push(`  HOME     ${id.home} (${homeState}${id.homeFrom === 'default' ? ', fallback /' : id.homeFrom === 'env' ? ', from the environment' : ''})`);

@@ -164,3 +164,54 @@ export function parseHostFactsFile(yamlText: string): HostFactsFile {
 
   return out;
 }
+
+/**
+ * stat a bind source and what lies below it (lstat, not following links inside), breadth first,
+ * up to maxEntries entries in all: verdicts on files inside a mounted folder then use their
+ * real owners and modes. Directories listed in full are complete; the rest stay partial.
+ */
+export async function statHostTree(
+  roots: string[],
+  opts: { maxEntries?: number; maxDepth?: number } = {},
+): Promise<HostPathFacts[]> {
+  const maxEntries = opts.maxEntries ?? 5000;
+  const maxDepth = opts.maxDepth ?? 8;
+  const out = await statHostPaths(roots);
+  let queue = out.filter((f) => f.meta?.kind === 'dir').map((f) => ({ facts: f, depth: 0 }));
+
+  while (queue.length > 0) {
+    const next: typeof queue = [];
+    for (const { facts, depth } of queue) {
+      const meta = facts.meta!;
+      if (depth >= maxDepth || out.length >= maxEntries) {
+        meta.partial = true;
+        continue;
+      }
+      let names: string[];
+      try {
+        names = await readdir(facts.path);
+      } catch {
+        meta.partial = true;
+        continue;
+      }
+      meta.partial = false;
+      for (const name of names) {
+        if (out.length >= maxEntries) {
+          meta.partial = true;
+          break;
+        }
+        const path = `${facts.path === '/' ? '' : facts.path}/${name}`;
+        try {
+          const child: HostPathFacts = { path, exists: true, meta: metaOf(await lstat(path)), from: 'stat' };
+          out.push(child);
+          if (child.meta!.kind === 'dir') next.push({ facts: child, depth: depth + 1 });
+        } catch {
+          // Vanished between readdir and lstat: leave it out.
+        }
+      }
+    }
+    queue = next;
+  }
+
+  return out;
+}

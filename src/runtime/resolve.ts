@@ -377,8 +377,12 @@ function buildView(
   host: HostPathFacts[],
   engine: Engine,
   user: UserResult,
+  cwd: string,
 ): ViewBuild {
   const vb: ViewBuild = { fs: cloneTree(image.fs), mounts: [], dependsOn: [], notes: [], errors: [] };
+  // podman (and buildah run) make the working directory before the mounts, so a mount below it
+  // does not leave it root-owned (measured with buildah run); Docker makes it afterwards.
+  if (engine === 'podman') ensureWorkdir(vb, cwd, run, engine, user);
 
   // Image VOLUME paths the run does not mount over become anonymous volumes.
   const targets = new Set(run.mounts.map((m) => normalizePath(m.target)));
@@ -425,8 +429,11 @@ function ensureWorkdir(
   const r = resolvePath(vb.fs, cwd);
   if (r.meta) return;
   if (r.unknown) {
-    vb.notes.push({ text: `working directory ${cwd} is not known to exist in the base image` });
-    return;
+    // The base image's listing is partial: a WORKDIR the build never created is most likely
+    // missing, so the engine creates it at start. Say so.
+    const a = assumption(`workdir-missing:${cwd}`, cwd, `the working directory ${cwd} is taken as missing from the base image, so the engine creates it at start`, 'medium');
+    vb.notes.push({ text: a.text, assumption: a });
+    vb.dependsOn.push({ prefix: cwd, id: a.id });
   }
 
   if (engine === 'podman') {
@@ -499,8 +506,8 @@ export function resolveRuntime(
     notes.push({ text: `uid ${user.uid} is not root: added capabilities stay in the bounding set and are not effective` });
   }
 
-  const vb = buildView(image, run, host, engine, user);
-  ensureWorkdir(vb, cwd, run, engine, user);
+  const vb = buildView(image, run, host, engine, user, cwd);
+  if (engine === 'docker') ensureWorkdir(vb, cwd, run, engine, user);
 
   // podman --read-only keeps /tmp, /run and /var/tmp writable (read-only-tmpfs defaults to true).
   const readOnlyTmpfs = run.options?.['read-only-tmpfs']?.at(-1) !== 'false';

@@ -46,7 +46,7 @@ function findingsOf(c: Case): Finding[] {
   const env = { HOME: invoker.home, PWD: invoker.cwd };
   const run = c.run ? parseDockerRun(c.run, { invoker, env }) : undefined;
   const profile = c.profile ?? 'prod';
-  const a = analyze({ file: 'Dockerfile', text: c.dockerfile, run, host: facts.paths, profile });
+  const a = analyze({ file: 'Dockerfile', text: c.dockerfile, run, host: facts.paths, profile, engine: run?.tool === 'podman' ? 'podman' : 'docker' });
 
   return a.findings.filter((f) => f.ruleId === c.rule);
 }
@@ -978,6 +978,38 @@ const entrypoint: Case[] = [
   },
 ];
 
+const PRIVATE_WORKDIR = (mode: string) => df('FROM debian:bookworm', `RUN useradd -m -u 1000 alice && mkdir -m ${mode} /srv/app`, 'WORKDIR /srv/app', 'USER alice');
+
+const workdir: Case[] = [
+  {
+    name: 'UID107 fires when podman starts alice in a 0700 root-owned WORKDIR',
+    rule: 'UID107',
+    dockerfile: PRIVATE_WORKDIR('0700'),
+    run: 'podman run --rm img',
+    message: ['alice (uid 1000) cannot enter its working directory /srv/app'],
+    fix: 'RUN chmod 0755 /srv/app',
+  },
+  {
+    name: 'UID107 fires for a 0711-free ancestor too (search on every directory above)',
+    rule: 'UID107',
+    dockerfile: df('FROM debian:bookworm', 'RUN useradd -m -u 1000 alice && mkdir -p -m 0700 /srv/private && mkdir -m 0755 /srv/private/app', 'WORKDIR /srv/private/app', 'USER alice'),
+    run: 'podman run --rm img',
+    message: ['cannot enter its working directory /srv/private/app'],
+  },
+  {
+    name: 'UID107 is quiet for Docker, whose runc enters the directory as root first',
+    rule: 'UID107',
+    dockerfile: PRIVATE_WORKDIR('0700'),
+    run: 'docker run --rm img',
+  },
+  {
+    name: 'UID107 is quiet for a 0755 WORKDIR',
+    rule: 'UID107',
+    dockerfile: PRIVATE_WORKDIR('0755'),
+    run: 'podman run --rm img',
+  },
+];
+
 const gpu: Case[] = [
   {
     name: 'UID801 fires when the NVIDIA nodes are 0660 root:44 and uid 1000 lacks group 44',
@@ -1004,7 +1036,7 @@ const gpu: Case[] = [
   },
 ];
 
-const ALL: Record<string, Case[]> = { identity, mounts, python, sudo, services, build, model, gpu, entrypoint };
+const ALL: Record<string, Case[]> = { identity, mounts, python, sudo, services, build, model, gpu, entrypoint, workdir };
 
 for (const [family, cases] of Object.entries(ALL)) {
   describe(`${family} rules`, () => {

@@ -39,7 +39,7 @@ function fired(ruleId: string, ex: Example, profile: 'dev' | 'prod'): string[] {
   const facts = ex.host ? parseHostFactsFile(ex.host) : { paths: [] };
   const invoker = facts.invoker ?? { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me/proj' };
   const run = ex.run ? parseDockerRun(ex.run, { invoker, env: { HOME: invoker.home, PWD: invoker.cwd } }) : undefined;
-  const a = analyze({ file: 'Dockerfile', text: ex.dockerfile, run, host: facts.paths, profile });
+  const a = analyze({ file: 'Dockerfile', text: ex.dockerfile, run, host: facts.paths, profile, engine: run?.tool === 'podman' ? 'podman' : 'docker' });
 
   return a.findings.filter((f) => f.ruleId === ruleId).map((f) => f.message);
 }

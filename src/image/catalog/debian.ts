@@ -109,7 +109,12 @@ export const DEBIAN_PATHS: PathRow[] = [
   ['/etc/shadow', 'file', 'root:shadow', 0o640],
   ['/etc/gshadow', 'file', 'root:shadow', 0o640],
   ['/etc/login.defs', 'file', 'root:root', 0o644],
-  ['/etc/skel', 'part', 'root:root', 0o755],
+  // bash's skeleton files (package bash: /etc/skel/.bashrc, .profile, .bash_logout), which
+  // useradd -m and adduser copy into new homes; measured in the oracle suite.
+  ['/etc/skel', 'dir', 'root:root', 0o755],
+  ['/etc/skel/.bashrc', 'file', 'root:root', 0o644],
+  ['/etc/skel/.profile', 'file', 'root:root', 0o644],
+  ['/etc/skel/.bash_logout', 'file', 'root:root', 0o644],
   ['/home', 'dir', 'root:root', 0o755],
   ['/root', 'part', 'root:root', 0o700],
   ['/tmp', 'dir', 'root:root', 0o1777],

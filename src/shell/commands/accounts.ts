@@ -832,6 +832,11 @@ function debianAdduser(ctx: ExecContext, argv: string[], groupOnly: boolean): Cm
   const shell = last(p, 'shell') ?? (system ? '/usr/sbin/nologin' : '/bin/bash');
   acc.passwd.push({ name, uid, gid, gecos: last(p, 'gecos') ?? '', home, shell });
 
+  // Debian 12's adduser (3.134, DIR_MODE 0700) also puts new normal users in the group `users`
+  // (USERS_GROUP); measured in the oracle suite. Older adduser releases do not.
+  const users = groupByName(acc, 'users');
+  if (!system && users && acc.loginDefs.adduserDirMode === 0o700 && !users.members.includes(name)) users.members.push(name);
+
   if (has(p, 'disabledPassword') || has(p, 'disabledLogin') || system) {
     acc.passwords[name] = has(p, 'disabledLogin') ? 'locked' : 'none';
   } else if (ctx.stdin !== undefined && ctx.stdin.trim() !== '') {

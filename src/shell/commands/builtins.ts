@@ -102,8 +102,12 @@ function isRoot(ctx: ExecContext): boolean {
   return ctx.ident.uid === 0;
 }
 
+/** Packages whose presence a catalog entry always states: absent from its list means absent. */
+const CATALOG_TRACKED = new Set(['sudo', 'openssh-server', 'sshd']);
+
 function installed(state: ImageState, name: string): boolean | 'unknown' {
   if (state.packages[name]) return true;
+  if (CATALOG_TRACKED.has(name) && state.provenance.some((p) => p.source === 'catalog')) return false;
   for (const dir of DEFAULT_PATH.split(':')) {
     const r = resolvePath(state.fs, `${dir}/${name}`);
     if (r.meta) return true;
