@@ -63,9 +63,12 @@ function sh(cmd, args, opts = {}) {
  * this machine can mount it, else vfs (always works, slower).
  */
 function storageFlags(driver) {
+  // ORACLE_STORAGE gives a run its own store, so two runs on one machine do not meet.
+  const root = process.env.ORACLE_STORAGE ?? '/var/lib/uidctl-oracle';
+  const runroot = process.env.ORACLE_STORAGE ? `${process.env.ORACLE_STORAGE}/run` : '/run/uidctl-oracle';
   return [
-    '--root', `/var/lib/uidctl-oracle/storage-${driver}`,
-    '--runroot', `/run/uidctl-oracle/storage-${driver}`,
+    '--root', `${root}/storage-${driver}`,
+    '--runroot', `${runroot}/storage-${driver}`,
     '--storage-driver', driver,
   ];
 }
