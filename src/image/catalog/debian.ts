@@ -103,6 +103,17 @@ export const DEBIAN_PATHS: PathRow[] = [
   ['/bin', 'link', 'root:root', 0o777, 'usr/bin'],
   ['/sbin', 'link', 'root:root', 0o777, 'usr/sbin'],
   ['/lib', 'link', 'root:root', 0o777, 'usr/lib'],
+  ['/lib64', 'link', 'root:root', 0o777, 'usr/lib64'],
+  // The other top-level directories of a Debian 12 root (read from a debootstrap minbase tree in
+  // the oracle suite); the root stays partial because derived images add their own.
+  ['/boot', 'part', 'root:root', 0o755],
+  ['/dev', 'part', 'root:root', 0o755],
+  ['/media', 'dir', 'root:root', 0o755],
+  ['/mnt', 'dir', 'root:root', 0o755],
+  ['/proc', 'part', 'root:root', 0o755],
+  ['/run', 'part', 'root:root', 0o755],
+  ['/srv', 'dir', 'root:root', 0o755],
+  ['/sys', 'part', 'root:root', 0o755],
   ['/etc', 'part', 'root:root', 0o755],
   ['/etc/passwd', 'file', 'root:root', 0o644],
   ['/etc/group', 'file', 'root:root', 0o644],
