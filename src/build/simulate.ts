@@ -469,9 +469,12 @@ class StageSimulator {
       return;
     }
 
-    const volumes = this.state.config.volumes;
+    // Paths whose changes this RUN does not keep: declared volumes (classic builder and buildah
+    // before 1.37) and RUN --mount targets (cache, tmpfs, secret, bind, ssh), which exist only
+    // while the step runs (Dockerfile reference, RUN --mount).
     const keepVolumes = this.opts.builder === 'buildkit';
-    const saved = keepVolumes ? [] : volumes.map((v) => this.snapshotSubtree(v));
+    const volumes = [...(keepVolumes ? [] : this.state.config.volumes), ...this.runMountTargets(ins)];
+    const saved = volumes.map((v) => this.snapshotSubtree(v));
     const script = this.runScriptText(ins);
     const env: Record<string, string> = { ...this.state.config.env };
     for (const [k, v] of this.args) if (!(k in env)) env[k] = v;
@@ -496,8 +499,7 @@ class StageSimulator {
       outcome = { status: 'unknown', stderr: [] };
     }
 
-    // The classic builder and buildah before 1.37 discard RUN changes under declared volumes.
-    if (!keepVolumes) volumes.forEach((v, i) => this.restoreSubtree(v, saved[i]));
+    volumes.forEach((v, i) => this.restoreSubtree(v, saved[i]));
 
     if (outcome.status !== 0 && outcome.status !== 'unknown') {
       const msg = (outcome.failedAt?.stderr ?? outcome.stderr).join('\n') || `exit code ${outcome.status}`;
@@ -511,6 +513,22 @@ class StageSimulator {
       this.fail(ins, msg, kind);
     }
     this.step(ins, `run as ${who.ident.label}: exit ${outcome.status}`);
+  }
+
+  /** Targets of RUN --mount=type=...,target=PATH (relative ones from WORKDIR). */
+  runMountTargets(ins: DfInstruction): string[] {
+    const out: string[] = [];
+
+    for (const f of ins.flags) {
+      if (f.name !== 'mount' || !f.value) continue;
+      const opts = new Map(f.value.split(',').map((kv) => [kv.split('=')[0], kv.slice(kv.indexOf('=') + 1)]));
+      const type = opts.get('type') ?? 'bind';
+      // A secret or ssh mount without a target lands under /run/secrets or /run/buildkit.
+      const target = opts.get('target') ?? opts.get('dst') ?? opts.get('destination') ?? (type === 'secret' ? `/run/secrets/${opts.get('id') ?? ''}` : undefined);
+      if (target) out.push(normalizePath(this.expand(target), this.state.config.workdir));
+    }
+
+    return out;
   }
 
   runScriptText(ins: DfInstruction): string {
