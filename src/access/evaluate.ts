@@ -324,11 +324,14 @@ export function evaluate(id: Identity, view: View, rawPath: string, op: Op, expl
       if (op === 'create') {
         reasons.push(`${target} already exists; creating it again means opening it for writing`);
       }
-      const ro = readOnlyAt(view, target);
-      if (ro) return done(false, [...reasons, ro], 'EROFS', target);
+      // Opening an existing file checks the mode first (may_open) and the read-only mount after
+      // (mnt_want_write in do_open): a file you may not write gives EACCES even there.
       const p = permission(id, target, meta, MAY_WRITE);
       reasons.push(p.reason);
-      return done(p.ok, reasons, 'EACCES', target);
+      if (!p.ok) return done(false, reasons, 'EACCES', target);
+      const ro = readOnlyAt(view, target);
+      if (ro) return done(false, [...reasons, ro], 'EROFS', target);
+      return done(true, reasons, undefined, target);
     }
 
     case 'delete': {
@@ -355,7 +358,11 @@ export function evaluate(id: Identity, view: View, rawPath: string, op: Op, expl
       if (op === 'chdir' && meta.kind !== 'dir') return done(false, [...reasons, `${target} is not a directory`], 'ENOTDIR');
       const p = permission(id, target, meta, MAY_EXEC);
       reasons.push(p.reason);
-      return done(p.ok, reasons, 'EACCES', target);
+      if (!p.ok || op === 'chdir' || !meta.script) return done(p.ok, reasons, 'EACCES', target);
+      // binfmt_script starts the interpreter, which then opens the script for reading.
+      const r = permission(id, target, meta, MAY_READ);
+      reasons.push(`it is a script, read by its interpreter: ${r.reason}`);
+      return done(r.ok, reasons, 'EACCES', target);
     }
 
     default:

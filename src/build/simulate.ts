@@ -373,8 +373,9 @@ class StageSimulator {
       const heredoc = ins.heredocs.find((h) => src === `<<${h.name}` || src === `<<-${h.name}`);
       if (heredoc) {
         const target = destIsDir ? normalizePath(heredoc.name, dest) : dest;
-        put(target, { kind: 'file', ...base, mode: chmod ?? 0o644, origin });
-        this.writeKnownText(target, heredoc.quoted ? heredoc.content : this.expand(heredoc.content), ins.line);
+        const text = heredoc.quoted ? heredoc.content : this.expand(heredoc.content);
+        put(target, { kind: 'file', ...base, mode: chmod ?? 0o644, origin, script: text.startsWith('#!') || undefined });
+        this.writeKnownText(target, text, ins.line);
         copied += 1;
         continue;
       }

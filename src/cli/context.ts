@@ -1,7 +1,7 @@
 // Reads the build context's metadata (type and mode of each entry, never contents), so COPY and
 // ADD copy what is really there. Honours .dockerignore in the common forms (globs, `**`, `!`).
 
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FsTree } from '../model/types.js';
 
@@ -50,6 +50,23 @@ export function dockerignore(text: string): (rel: string) => boolean {
   };
 }
 
+/** A file that starts with #! (read only for files that may be run: executable or *.sh/*.py). */
+function isScript(path: string, size: number, mode: number): boolean | undefined {
+  if (size < 2 || ((mode & 0o111) === 0 && !/\.(sh|bash|py)$/.test(path))) return undefined;
+  const buf = Buffer.alloc(2);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    readSync(fd, buf, 0, 2, 0);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+
+  return buf.toString('latin1') === '#!' || undefined;
+}
+
 export function readBuildContext(dir: string): BuildContext {
   const ignoreFile = join(dir, '.dockerignore');
   const ignored = existsSync(ignoreFile) ? dockerignore(readFileSync(ignoreFile, 'utf8')) : () => false;
@@ -71,7 +88,7 @@ export function readBuildContext(dir: string): BuildContext {
         tree.set(`/${r}`, { kind: 'dir', uid: 0, gid: 0, mode });
         walk(p, r);
       } else if (st.isSymbolicLink()) tree.set(`/${r}`, { kind: 'symlink', uid: 0, gid: 0, mode, target: readlinkSync(p) });
-      else tree.set(`/${r}`, { kind: st.isFile() ? 'file' : 'other', uid: 0, gid: 0, mode });
+      else tree.set(`/${r}`, { kind: st.isFile() ? 'file' : 'other', uid: 0, gid: 0, mode, script: st.isFile() && isScript(p, st.size, mode) });
     }
   };
   walk(dir, '');

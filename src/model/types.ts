@@ -64,6 +64,8 @@ export interface FileMeta {
    * capabilities then give no override on it (kernel: capable_wrt_inode_uidgid).
    */
   unmapped?: boolean;
+  /** A script (starts with #!): executing it also needs read permission, for its interpreter. */
+  script?: boolean;
 }
 
 /** Absolute, normalised path -> metadata. '/' is always present. */

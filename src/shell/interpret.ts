@@ -916,6 +916,11 @@ class Walker {
       this.unknownContent(real, 'write');
       return undefined;
     }
+    // A file that starts with #! is a script: remember it for exec verdicts.
+    if (!append && content.startsWith('#!')) {
+      const m = fs.get(real);
+      if (m && !m.script) fs.set(real, { ...m, script: true });
+    }
     this.storeText(real, content, append);
 
     return undefined;

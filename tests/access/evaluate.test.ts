@@ -146,3 +146,31 @@ describe('allows() decides exactly as permission()', () => {
     }
   });
 });
+
+describe('scripts and read-only mounts in the kernel\'s order', () => {
+  const fs2 = tree({
+    '/bin2': dir(0, 0, 0o755),
+    '/bin2/script': { kind: 'file', uid: 0, gid: 0, mode: 0o711, script: true },
+    '/bin2/elf': { kind: 'file', uid: 0, gid: 0, mode: 0o711 },
+    '/ro2': dir(1000, 1000, 0o755),
+    '/ro2/mine': file(1000, 1000, 0o644),
+    '/ro2/roots': file(0, 0, 0o644),
+  });
+  const v2: View = { fs: fs2, mounts: [{ target: '/ro2', readonly: true, describe: 'bind mount' }], readOnlyRoot: false };
+
+  test('executing a 0711 script needs read too (binfmt_script)', () => {
+    const v = evaluate(user(1000), v2, '/bin2/script', 'exec');
+    assert.equal(v.errno, 'EACCES');
+    assert.match(v.reasons.at(-1)!, /script, read by its interpreter/);
+  });
+  test('a 0711 binary runs', () => assert.equal(evaluate(user(1000), v2, '/bin2/elf', 'exec').allowed, true));
+  test('writing a file you may not write on a read-only mount: EACCES first', () => {
+    assert.equal(evaluate(user(1000), v2, '/ro2/roots', 'write').errno, 'EACCES');
+  });
+  test('writing your own file on a read-only mount: EROFS', () => {
+    assert.equal(evaluate(user(1000), v2, '/ro2/mine', 'write').errno, 'EROFS');
+  });
+  test('creating a new file on a read-only mount: EROFS before any mode check', () => {
+    assert.equal(evaluate(user(4242), v2, '/ro2/new', 'create').errno, 'EROFS');
+  });
+});
