@@ -65,8 +65,14 @@ function generated(i) {
     'ENV DEBIAN_FRONTEND=noninteractive PYTHONUNBUFFERED=1',
     'LABEL org.opencontainers.image.source="https://example.invalid/project"',
   ];
-  // 12-20 RUN steps with comments between them: about the 2.7 KB median of public Dockerfiles.
-  for (let k = 0; k < 12 + (i % 9); k++) lines.push(`# step ${k}: ${pick(['dependencies', 'tooling', 'data folders', 'cleanup'])}`, `RUN ${pick(RUNS)}`);
+  // Shaped like the public Dockerfiles the speed goal was measured on: 2.7 KB median and about
+  // 7.5 RUN instructions per file (11,586 RUNs in 1,531 files), with comments, ENV and LABELs.
+  for (let k = 0; k < 5 + (i % 6); k++) {
+    lines.push(`# step ${k}: ${pick(['install the system dependencies the project needs', 'tooling for the notebooks and training scripts', 'data and checkpoint folders', 'clean up the package caches to keep the image small'])}`);
+    lines.push(`RUN ${pick(RUNS)}`);
+    lines.push(`ENV STEP_${k}_DONE=1 LANG=C.UTF-8 LC_ALL=C.UTF-8 PIP_NO_CACHE_DIR=1`);
+  }
+  lines.push('LABEL org.opencontainers.image.description="Training image for the example project, with CUDA, PyTorch and the data tools"');
   lines.push('RUN groupadd --gid ${USER_UID} ${USER_NAME} \\\n    && useradd --uid ${USER_UID} --gid ${USER_UID} --create-home --shell /bin/bash ${USER_NAME}');
   lines.push('WORKDIR /workspace', 'COPY --chown=${USER_UID}:${USER_UID} requirements.txt /workspace/');
   lines.push(`RUN ${pick(RUNS)}`, 'USER ${USER_NAME}', 'EXPOSE 8888', 'CMD ["python", "train.py"]');

@@ -185,6 +185,22 @@ class StageSimulator {
   }
 
   apply(ins: DfInstruction): void {
+    // Heredocs are BuildKit syntax: the classic builder and buildah 1.28 read the body's lines
+    // as instructions of their own and stop at the first (measured with buildah in the oracle).
+    if (ins.heredocs.length > 0 && this.opts.builder !== 'buildkit') {
+      const first = ins.heredocs[0].content.split('\n').find((l) => l.trim() !== '')?.trim().split(/\s+/)[0] ?? '';
+      const word = first.toUpperCase();
+      this.failures.push({
+        file: this.opts.file,
+        line: ins.line + 1,
+        instruction: instructionText(ins),
+        message: this.opts.builder === 'buildah' ? `Build error: Unknown instruction: "${word}"` : `unknown instruction: ${word}`,
+        kind: 'other',
+      });
+      this.step(ins, `${ins.keyword} with a heredoc is BuildKit syntax: the ${this.opts.builder} builder fails`);
+      return;
+    }
+
     switch (ins.keyword) {
       case 'ARG': return this.arg(ins);
       case 'ENV': return this.env(ins);

@@ -916,8 +916,9 @@ class Walker {
       this.unknownContent(real, 'write');
       return undefined;
     }
-    // A file that starts with #! is a script: remember it for exec verdicts.
-    if (!append && content.startsWith('#!')) {
+    // A file that starts with #! is a script: remember it for exec verdicts. (A redirect first
+    // truncates, then appends the output, so appended text can be the start too.)
+    if (content.startsWith('#!')) {
       const m = fs.get(real);
       if (m && !m.script) fs.set(real, { ...m, script: true });
     }

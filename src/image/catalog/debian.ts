@@ -139,6 +139,12 @@ export const DEBIAN_PATHS: PathRow[] = [
   ['/usr/local/sbin', 'dir', 'root:root', 0o755],
   ['/usr/local/lib', 'part', 'root:root', 0o755],
   ['/usr/local/share', 'part', 'root:root', 0o755],
+  // The rest of /usr/local as base-files makes it (read from a debootstrap tree).
+  ['/usr/local/etc', 'dir', 'root:root', 0o755],
+  ['/usr/local/games', 'dir', 'root:root', 0o755],
+  ['/usr/local/include', 'dir', 'root:root', 0o755],
+  ['/usr/local/src', 'dir', 'root:root', 0o755],
+  ['/usr/local/man', 'link', 'root:root', 0o777, 'share/man'],
   ['/var', 'part', 'root:root', 0o755],
   ['/var/lib', 'part', 'root:root', 0o755],
   ['/var/tmp', 'dir', 'root:root', 0o1777],

@@ -689,7 +689,7 @@ function copiedMeta(ctx: ExecContext, src: FileMeta, dest: string, o: CopyOpts):
   if (!keepSpecial && src.kind !== 'dir') mode &= ~0o6000;
   if (src.kind === 'dir' && owner.setgid) mode |= 0o2000;
 
-  return { kind: src.kind, uid, gid, mode, target: src.target, origin: ctx.origin };
+  return { kind: src.kind, uid, gid, mode, target: src.target, origin: ctx.origin, script: src.script };
 }
 
 /** Copy one source (file or tree) to dest; returns error lines. */
