@@ -79,9 +79,15 @@ function generated(i) {
   return `${lines.join('\n')}\n`;
 }
 
-const fixtures = walk('tests/fixtures', walk('examples', []));
+// `npm run bench -- DIR` measures a folder of your own Dockerfiles instead of the built-in corpus.
+const folder = process.argv[2];
+const fixtures = folder ? walk(folder, []) : walk('tests/fixtures', walk('examples', []));
+if (folder && fixtures.length === 0) {
+  console.error(`bench: no Dockerfile or Containerfile under ${folder}`);
+  process.exit(2);
+}
 const corpus = [...fixtures];
-for (let i = 0; corpus.length < 1000; i++) corpus.push(generated(i));
+for (let i = 0; !folder && corpus.length < 1000; i++) corpus.push(generated(i));
 const bytes = corpus.reduce((n, t) => n + t.length, 0);
 const sizes = corpus.map((t) => t.length).sort((a, b) => a - b);
 
@@ -117,7 +123,7 @@ const ast = timeIt('dockerfile-ast', runAst);
 const fmt = (ms) => `${(ms / corpus.length).toFixed(3)} ms/file`;
 const rate = (ms) => `${Math.round(corpus.length / (ms / 1000))} files/s`;
 
-console.log(`corpus: ${corpus.length} Dockerfiles (${fixtures.length} fixtures + generated), ${(bytes / 1024).toFixed(0)} KB, median ${(sizes[sizes.length >> 1] / 1024).toFixed(1)} KB, largest ${(sizes[sizes.length - 1] / 1024).toFixed(1)} KB`);
+console.log(`corpus: ${corpus.length} Dockerfiles (${folder ? `from ${folder}` : `${fixtures.length} fixtures + generated`}), ${(bytes / 1024).toFixed(0)} KB, median ${(sizes[sizes.length >> 1] / 1024).toFixed(1)} KB, largest ${(sizes[sizes.length - 1] / 1024).toFixed(1)} KB`);
 console.log('');
 console.log('throughput (one process, best of 5)');
 console.log(`  uidctl full analysis        ${fmt(full).padEnd(16)} ${rate(full)}`);

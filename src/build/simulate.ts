@@ -21,6 +21,7 @@ export interface BaseResolution {
 }
 
 export interface SimulateOptions {
+  // resolveBase must return a fresh state on every call: the simulator changes it in place.
   file: string;
   builder: Builder;
   buildArgs: Record<string, string>;
@@ -620,8 +621,9 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
       base = cloneState(parent.state);
       baseInfo = { stage: parent.index };
     } else {
+      // resolveBase hands out a state the caller owns (the catalog and bases.ts copy theirs).
       const r = opts.resolveBase(ref);
-      base = cloneState(r.state);
+      base = r.state;
       baseInfo = r;
       for (const a of r.assumptions) {
         const withLine = { ...a, file: opts.file, line: stage.from.line };

@@ -8,6 +8,7 @@ import type { BaseResolution } from '../build/simulate.js';
 import type { Dockerfile } from '../dockerfile/types.js';
 import { expandWord, expandWords, parseKeyValues } from '../dockerfile/expand.js';
 import { resolveBase as catalogResolve } from '../image/catalog/index.js';
+import { cloneState } from '../image/state.js';
 
 export type BaseSource = 'auto' | 'archive' | 'engine' | 'registry' | 'catalog';
 
@@ -107,11 +108,7 @@ export async function resolveBases(refs: string[], opts: BaseOptions, io: Io): P
   return (ref) => {
     const hit = table.get(ref);
 
-    return hit ? { ...hit, state: structuredCloneState(hit) } : catalogResolve(ref);
+    // The simulator changes the state it gets: hand out a copy, keep the table intact.
+    return hit ? { ...hit, state: cloneState(hit.state) } : catalogResolve(ref);
   };
-}
-
-function structuredCloneState(r: BaseResolution) {
-  // The simulator copies the base before changing it; a shallow copy keeps the table intact.
-  return { ...r.state, fs: new Map(r.state.fs) };
 }
