@@ -157,7 +157,10 @@ describe('resolveRuntime with Kubernetes contexts', () => {
 
   test('configMap files with defaultMode, read-only mount', () => {
     assert.deepEqual(r.view.fs.get('/etc/app/app.conf'), { kind: 'file', uid: 0, gid: 2000, mode: 0o440, origin: 'kubernetes configMap cfg' });
-    assert.equal(evaluate(r.identity, r.view, '/etc/app/app.conf', 'write').errno, 'EROFS');
+    // Opening the 0440 file for writing fails on its mode first (EACCES); a new file in the
+    // read-only volume fails on the mount (EROFS).
+    assert.equal(evaluate(r.identity, r.view, '/etc/app/app.conf', 'write').errno, 'EACCES');
+    assert.equal(evaluate(r.identity, r.view, '/etc/app/new.conf', 'create').errno, 'EROFS');
   });
 
   test('PVC ownership is an assumption the verdict names', () => {
