@@ -46,6 +46,8 @@ export interface AnalyzeInput {
   paths?: string[];
   resolveBase?: (ref: string) => BaseResolution;
   context?: FsTree;
+  /** Keep the simulator's step-by-step trace (sim.stages[].steps) for --debug. */
+  trace?: boolean;
 }
 
 export interface SudoStatus {
@@ -206,6 +208,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     target: input.target,
     resolveBase: input.resolveBase ?? catalogResolve,
     context: input.context,
+    trace: input.trace,
   });
   const image = sim.target.state;
   const run = input.run ?? NO_RUN;

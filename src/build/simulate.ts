@@ -34,6 +34,8 @@ export interface SimulateOptions {
    * it, COPY sources are assumed to be regular files with mode 0644.
    */
   context?: FsTree;
+  /** Keep a summary of every step for --debug (off by default: the strings cost time). */
+  trace?: boolean;
 }
 
 export interface BuildFailure {
@@ -171,7 +173,7 @@ class StageSimulator {
   }
 
   step(ins: DfInstruction, summary: string): void {
-    this.steps.push({ line: ins.line, keyword: ins.keyword, summary });
+    if (this.opts.trace) this.steps.push({ line: ins.line, keyword: ins.keyword, summary });
   }
 
   run(): void {

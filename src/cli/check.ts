@@ -343,7 +343,7 @@ export default async function check(args: string[], io: Io): Promise<number> {
     const context = contextDir && existsSync(contextDir) ? readBuildContext(contextDir).tree : undefined;
     let analysis: Analysis;
     try {
-      analysis = analyze({ file, text, builder, engine, profile, buildArgs, target: v.target, run, host, paths: v.path, context, resolveBase });
+      analysis = analyze({ file, text, builder, engine, profile, buildArgs, target: v.target, run, host, paths: v.path, context, resolveBase, trace: v.debug === true });
     } catch (e) {
       if (e instanceof DockerfileSyntaxError) throw new InputError(e.message, e.file, e.line);
       if (e instanceof ExpandError) throw new InputError(e.message, file);
