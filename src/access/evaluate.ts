@@ -181,6 +181,29 @@ interface Walk {
  * through and following symlinks (the last one only when followLast).
  */
 function walk(id: Identity, view: View, path: string, followLast: boolean): Walk {
+  // Fast path for the common case: every component exists, each directory allows search, and
+  // no symlink is met. Anything else takes the explaining walk below.
+  const norm = normalizePath(path);
+  if (norm !== '/') {
+    let cur = '/';
+    let curMeta = view.fs.get('/');
+    let start = 1;
+    while (curMeta && curMeta.kind === 'dir' && allows(id, curMeta, MAY_EXEC)) {
+      const end = norm.indexOf('/', start);
+      const next = end === -1 ? norm : norm.slice(0, end);
+      const meta = view.fs.get(next);
+      if (!meta || (meta.kind === 'symlink' && (end !== -1 || followLast))) break;
+      if (end === -1) return { ok: true, reasons: [], path: next, meta, parent: cur, parentMeta: curMeta };
+      cur = next;
+      curMeta = meta;
+      start = end + 1;
+    }
+  }
+
+  return explainedWalk(id, view, norm, followLast);
+}
+
+function explainedWalk(id: Identity, view: View, path: string, followLast: boolean): Walk {
   const reasons: string[] = [];
   let todo = normalizePath(path).split('/').filter(Boolean);
   let i = 0;

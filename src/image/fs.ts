@@ -113,15 +113,20 @@ export interface Resolved {
 export function resolvePath(tree: FsTree, path: string, followLast = true): Resolved {
   const norm = normalizePath(path);
 
-  // Fast path: every component exists and none on the way is a symlink.
+  // Fast path: every directory on the way exists and none is a symlink.
   let fast = true;
+  let parent: FileMeta | undefined = tree.get('/');
+  let parentPath = '/';
   for (let i = norm.indexOf('/', 1); i !== -1 && fast; i = norm.indexOf('/', i + 1)) {
-    const m = tree.get(norm.slice(0, i));
-    fast = m !== undefined && m.kind === 'dir';
+    parentPath = norm.slice(0, i);
+    parent = tree.get(parentPath);
+    fast = parent !== undefined && parent.kind === 'dir';
   }
-  if (fast) {
+  if (fast && norm !== '/') {
     const meta = tree.get(norm);
     if (meta && (meta.kind !== 'symlink' || !followLast)) return { path: norm, meta, unknown: false, loop: false, notDir: false };
+    // The last component is missing from an existing directory: the commonest miss.
+    if (!meta) return { path: norm, missingAt: parentPath, unknown: parent?.partial === true, loop: false, notDir: false };
   }
 
   let todo = norm.split('/').filter(Boolean);
