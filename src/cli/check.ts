@@ -4,8 +4,8 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { homedir, userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import type { Io } from './io.js';
+import { parseFlags } from './args.js';
 import { InputError, UsageError } from './errors.js';
 import { VERSION } from '../version.js';
 import { analyze, DockerfileSyntaxError, type Analysis, type Engine, type Profile } from '../analyze.js';
@@ -271,12 +271,7 @@ function dockerSocketExists(): boolean {
 }
 
 export default async function check(args: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]);
-  }
+  const parsed = parseFlags(args, OPTIONS);
   const v = parsed.values;
   if (v.help) {
     io.out(HELP);

@@ -3,8 +3,8 @@
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Io } from './io.js';
+import { parseFlags } from './args.js';
 import { InputError, UsageError } from './errors.js';
 import { VERSION } from '../version.js';
 import type { Finding } from '../model/types.js';
@@ -77,12 +77,7 @@ export function renderDiagnoseText(p: ProbeReport, findings: Finding[]): string 
 }
 
 export default async function diagnose(args: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]);
-  }
+  const parsed = parseFlags(args, OPTIONS);
   const v = parsed.values;
   if (v.help) {
     io.out(HELP);

@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { homedir, userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import type { Io } from './io.js';
+import { parseFlags } from './args.js';
 import { InputError, UsageError } from './errors.js';
 import type { HostPathFacts, RunContext } from '../model/types.js';
 import type { Builder } from '../shell/context.js';
@@ -118,12 +118,7 @@ const NO_MATCH =
   "line, or look inside the container with 'uidctl probe --script | docker exec -i CONTAINER sh'.\n";
 
 export default async function explain(args: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]);
-  }
+  const parsed = parseFlags(args, OPTIONS);
   const v = parsed.values;
   if (v.help) {
     io.out(HELP);

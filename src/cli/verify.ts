@@ -5,8 +5,8 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Io } from './io.js';
+import { parseFlags } from './args.js';
 import { EnvironmentError, UsageError } from './errors.js';
 import type { Analysis, Engine } from '../analyze.js';
 import type { Builder } from '../shell/context.js';
@@ -197,12 +197,7 @@ function comparison(a: Analysis, o: Observed, paths: string[]): ComparisonRow[] 
 }
 
 export default async function verify(args: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]);
-  }
+  const parsed = parseFlags(args, OPTIONS);
   const v = parsed.values;
   if (v.help) {
     io.out(HELP);
