@@ -192,6 +192,8 @@ function walk(id: Identity, view: View, path: string, followLast: boolean): Walk
       const end = norm.indexOf('/', start);
       const next = end === -1 ? norm : norm.slice(0, end);
       const meta = view.fs.get(next);
+      // A missing last component (creating a new entry) is the other common case.
+      if (!meta && end === -1) return { ok: true, reasons: [], path: next, parent: cur, parentMeta: curMeta, unknown: curMeta.partial === true };
       if (!meta || (meta.kind === 'symlink' && (end !== -1 || followLast))) break;
       if (end === -1) return { ok: true, reasons: [], path: next, meta, parent: cur, parentMeta: curMeta };
       cur = next;

@@ -172,8 +172,9 @@ class StageSimulator {
     this.failures.push({ file: this.opts.file, line: ins.line, instruction: instructionText(ins), message, kind });
   }
 
-  step(ins: DfInstruction, summary: string): void {
-    if (this.opts.trace) this.steps.push({ line: ins.line, keyword: ins.keyword, summary });
+  /** Record a step for --debug; the summary is built only then. */
+  step(ins: DfInstruction, summary: () => string): void {
+    if (this.opts.trace) this.steps.push({ line: ins.line, keyword: ins.keyword, summary: summary() });
   }
 
   run(): void {
@@ -200,7 +201,7 @@ class StageSimulator {
         message: this.opts.builder === 'buildah' ? `Build error: Unknown instruction: "${word}"` : `unknown instruction: ${word}`,
         kind: 'other',
       });
-      this.step(ins, `${ins.keyword} with a heredoc is BuildKit syntax: the ${this.opts.builder} builder fails`);
+      this.step(ins, () => `${ins.keyword} with a heredoc is BuildKit syntax: the ${this.opts.builder} builder fails`);
       return;
     }
 
@@ -215,19 +216,19 @@ class StageSimulator {
       case 'VOLUME': return this.volume(ins);
       case 'SHELL':
         if (ins.json) this.state.config.shell = ins.json;
-        return this.step(ins, `shell ${this.state.config.shell.join(' ')}`);
+        return this.step(ins, () => `shell ${this.state.config.shell.join(' ')}`);
       case 'ENTRYPOINT':
       case 'CMD': return this.command(ins);
       case 'EXPOSE':
         this.state.config.exposedPorts.push(...expandWords(ins.args, this.vars, this.df.escape));
-        return this.step(ins, 'expose');
+        return this.step(ins, () => 'expose');
       case 'LABEL':
         for (const kv of parseKeyValues(ins.args, this.df.escape, 'LABEL')) {
           this.state.config.labels[this.expand(kv.key)] = this.expand(kv.value ?? '');
         }
-        return this.step(ins, 'label');
+        return this.step(ins, () => 'label');
       default:
-        return this.step(ins, `${ins.keyword} has no effect on users or files`);
+        return this.step(ins, () => `${ins.keyword} has no effect on users or files`);
     }
   }
 
@@ -238,7 +239,7 @@ class StageSimulator {
       const value = given ?? (kv.value !== null ? this.expand(kv.value) : inherited);
       if (value !== undefined) this.args.set(kv.key, value);
     }
-    this.step(ins, 'arg');
+    this.step(ins, () => 'arg');
   }
 
   env(ins: DfInstruction): void {
@@ -250,14 +251,14 @@ class StageSimulator {
       this.state.config.env[k] = v;
       this.lines.env[k] = ins.line;
     }
-    this.step(ins, `env ${values.map(([k]) => k).join(' ')}`);
+    this.step(ins, () => `env ${values.map(([k]) => k).join(' ')}`);
   }
 
   user(ins: DfInstruction): void {
     const spec = this.expand(ins.args.trim());
     this.state.config.user = spec;
     this.lines.user = ins.line;
-    this.step(ins, `user ${spec}`);
+    this.step(ins, () => `user ${spec}`);
   }
 
   /** The owner a builder gives to directories it creates for WORKDIR. */
@@ -281,15 +282,15 @@ class StageSimulator {
       // suite); an image whose WORKDIR no step uses lacks the folder until the container starts.
       if (this.opts.builder === 'buildah') {
         this.pendingWorkdir = path;
-        this.step(ins, `workdir ${path} (created when a RUN uses it)`);
+        this.step(ins, () => `workdir ${path} (created when a RUN uses it)`);
         return;
       }
       const owner = this.workdirOwner();
       const created = mkdirp(this.state.fs, path, { ...owner, mode: 0o755, origin: `${this.opts.file}:${ins.line}` });
-      this.step(ins, `workdir ${path} (created ${created.join(', ')} as ${owner.uid}:${owner.gid})`);
+      this.step(ins, () => `workdir ${path} (created ${created.join(', ')} as ${owner.uid}:${owner.gid})`);
       return;
     }
-    this.step(ins, `workdir ${path}`);
+    this.step(ins, () => `workdir ${path}`);
   }
 
   volume(ins: DfInstruction): void {
@@ -302,7 +303,7 @@ class StageSimulator {
       // Docker creates the volume path in the image when it is missing (root-owned, 0755).
       if (!resolvePath(this.state.fs, p).meta) mkdirp(this.state.fs, p, { uid: 0, gid: 0, mode: 0o755, origin: `${this.opts.file}:${ins.line}` });
     }
-    this.step(ins, `volume ${paths.join(' ')}`);
+    this.step(ins, () => `volume ${paths.join(' ')}`);
   }
 
   command(ins: DfInstruction): void {
@@ -317,7 +318,7 @@ class StageSimulator {
       this.state.config.cmd = argv;
       this.lines.cmd = ins.line;
     }
-    this.step(ins, `${ins.keyword.toLowerCase()} ${argv.join(' ')}`);
+    this.step(ins, () => `${ins.keyword.toLowerCase()} ${argv.join(' ')}`);
   }
 
   copy(ins: DfInstruction): void {
@@ -452,7 +453,7 @@ class StageSimulator {
         ins.line,
       );
     }
-    this.step(ins, `${ins.keyword.toLowerCase()} ${copied} entr${copied === 1 ? 'y' : 'ies'} to ${dest}`);
+    this.step(ins, () => `${ins.keyword.toLowerCase()} ${copied} entr${copied === 1 ? 'y' : 'ies'} to ${dest}`);
   }
 
   writeKnownText(path: string, content: string, line: number): void {
@@ -485,7 +486,7 @@ class StageSimulator {
     if (!who.ident) {
       // BuildKit resolves USER when a RUN executes; the build stops here.
       this.fail(ins, who.error!, 'identity');
-      this.step(ins, `run skipped: ${who.error}`);
+      this.step(ins, () => `run skipped: ${who.error}`);
       return;
     }
 
@@ -532,7 +533,8 @@ class StageSimulator {
             : 'other';
       this.fail(ins, msg, kind);
     }
-    this.step(ins, `run as ${who.ident.label}: exit ${outcome.status}`);
+    const label = who.ident.label;
+    this.step(ins, () => `run as ${label}: exit ${outcome.status}`);
   }
 
   /** Targets of RUN --mount=type=...,target=PATH (relative ones from WORKDIR). */
