@@ -175,8 +175,23 @@ export function mkdirp(
   meta: Pick<FileMeta, 'uid' | 'gid' | 'mode'> & { origin?: string },
 ): string[] {
   const created: string[] = [];
+  const norm = normalizePath(path);
 
-  for (const p of ancestry(normalizePath(path))) {
+  // Fast path: plain directories all the way down (no symlink to follow on the way).
+  let i = norm.indexOf('/', 1);
+  for (;;) {
+    const p = i === -1 ? norm : norm.slice(0, i);
+    const m = tree.get(p);
+    if (m?.kind === 'symlink') break;
+    if (m === undefined) {
+      tree.set(p, { kind: 'dir', uid: meta.uid, gid: meta.gid, mode: meta.mode, origin: meta.origin });
+      created.push(p);
+    }
+    if (i === -1 || p === '/') return created;
+    i = norm.indexOf('/', i + 1);
+  }
+
+  for (const p of ancestry(norm)) {
     const r = resolvePath(tree, p);
     if (r.meta) continue;
     tree.set(r.path, { kind: 'dir', uid: meta.uid, gid: meta.gid, mode: meta.mode, origin: meta.origin });

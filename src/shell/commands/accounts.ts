@@ -31,12 +31,25 @@ export interface ParsedArgs {
  * a trailing ':' when the option takes an argument; values are the key the result uses.
  * Operands and options may be mixed (GNU getopt permutes), '--' ends the options.
  */
-export function getopt(args: string[], spec: Record<string, string>): ParsedArgs {
-  const takes = new Map<string, { key: string; arg: boolean }>();
-  for (const [k, key] of Object.entries(spec)) {
-    const arg = k.endsWith(':');
-    takes.set(arg ? k.slice(0, -1) : k, { key, arg });
+/** Each spec table is read once: the tables are module constants used for every command. */
+const compiled = new WeakMap<Record<string, string>, Map<string, { key: string; arg: boolean }>>();
+
+function compile(spec: Record<string, string>): Map<string, { key: string; arg: boolean }> {
+  let takes = compiled.get(spec);
+  if (!takes) {
+    takes = new Map();
+    for (const [k, key] of Object.entries(spec)) {
+      const arg = k.endsWith(':');
+      takes.set(arg ? k.slice(0, -1) : k, { key, arg });
+    }
+    compiled.set(spec, takes);
   }
+
+  return takes;
+}
+
+export function getopt(args: string[], spec: Record<string, string>): ParsedArgs {
+  const takes = compile(spec);
 
   const opts = new Map<string, string[]>();
   const operands: string[] = [];
