@@ -61,9 +61,10 @@ export function runRules(a: AnalysisView, settings: RuleSettings = {}): Finding[
   const findings: Finding[] = [];
 
   for (const rule of RULES) {
-    const sev = settings.severity?.[rule.id] ?? rule.severity[a.profile];
+    const override = settings.severity?.[rule.id];
+    const sev = override ?? rule.severity[a.profile];
     if (sev === 'off') continue;
-    const effective: Rule = { ...rule, severity: { ...rule.severity, [a.profile]: sev } };
+    const effective: Rule = override ? { ...rule, severity: { ...rule.severity, [a.profile]: sev } } : rule;
     rule.check(a, (r) => findings.push(toFinding(effective, r, a)));
   }
 
