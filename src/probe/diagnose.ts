@@ -7,6 +7,7 @@ import type { Profile } from '../analyze.js';
 import type { RuleMeta } from '../rules/rule.js';
 import { findRule } from '../rules/registry.js';
 import UID801 from '../rules/gpu/UID801-gpu-device-denied.js';
+import { namelessFixes } from '../rules/identity/UID102-nameless-uid.js';
 import { mountKind, userMounts, type ProbeReport } from './report.js';
 
 /** UID801's header, from the rule itself (src/rules/gpu). */
@@ -70,14 +71,7 @@ function identityFindings(p: ProbeReport, out: Raw[]): void {
       why:
         'The engine takes the user name, home and primary group from /etc/passwd. For an unknown uid it ' +
         'keeps the uid and sets HOME=/, which ordinary users cannot write: pip, Jupyter, git and caches fail.',
-      fixes: [
-        {
-          description: 'Create the user in the image with the uid you run as, so it has a name and a home.',
-          snippet: `ARG UID=${p.uid}\nARG GID=${p.gid === 0 ? p.uid : p.gid}\nRUN groupadd --gid $GID app && useradd --create-home --uid $UID --gid $GID app`,
-          safe: false,
-        },
-        { description: 'Or give the process a writable HOME at run time.', snippet: '-e HOME=/tmp', safe: false },
-      ],
+      fixes: namelessFixes(p.uid, p.gid),
     });
   }
 

@@ -1,4 +1,17 @@
 import { defineRule } from '../rule.js';
+import type { Fix } from '../../model/types.js';
+
+/** The fixes for a uid without a passwd entry (shared with `uidctl diagnose`). */
+export function namelessFixes(uid: number, gid: number): Fix[] {
+  return [
+    {
+      description: 'Create the user in the image with the uid you run as, so it has a name and a home.',
+      snippet: `ARG UID=${uid}\nARG GID=${gid === 0 ? uid : gid}\nRUN groupadd --gid $GID app && useradd --create-home --uid $UID --gid $GID app`,
+      safe: false,
+    },
+    { description: 'Or give the process a writable HOME at run time.', snippet: '-e HOME=/tmp', safe: false },
+  ];
+}
 
 export default defineRule({
   id: 'UID102',
@@ -18,14 +31,7 @@ export default defineRule({
         'Docker takes the user name, home and primary group from /etc/passwd. For an unknown uid it keeps ' +
         'the uid, uses gid 0 unless a group is given, and sets HOME=/, which ordinary users cannot write: ' +
         'pip, Jupyter, git and caches that write under ~ fail.',
-      fixes: [
-        {
-          description: 'Create the user in the image with the uid you run as, so it has a name and a home.',
-          snippet: `ARG UID=${p.uid}\nARG GID=${p.gid === 0 ? p.uid : p.gid}\nRUN groupadd --gid $GID app && useradd --create-home --uid $UID --gid $GID app`,
-          safe: false,
-        },
-        { description: 'Or give the process a writable HOME at run time.', snippet: '-e HOME=/tmp', safe: false },
-      ],
+      fixes: namelessFixes(p.uid, p.gid),
     });
   },
 });
