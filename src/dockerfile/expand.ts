@@ -395,6 +395,17 @@ function trimByPattern(value: string, pattern: string, greedy: boolean, prefix: 
   return value;
 }
 
+/** True when text holds no `$`, quote or escape character. */
+function isPlain(text: string, escape: string): boolean {
+  const esc = escape.charCodeAt(0);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 36 || c === 39 || c === 34 || c === esc) return false;
+  }
+
+  return true;
+}
+
 /**
  * Expands one Dockerfile word the way BuildKit's ProcessWord does: variables substituted,
  * quotes and escapes removed, no word splitting. An unset variable expands to ''.
@@ -406,6 +417,9 @@ export function expandWord(
   escape = '\\',
   opts: LexOptions = {},
 ): string {
+  // Nothing to substitute or remove: the lexer would copy the text character by character.
+  if (isPlain(text, escape)) return text;
+
   return new Lexer(text, escape, vars, opts).run().result;
 }
 

@@ -102,6 +102,10 @@ class ReturnSignal {
 
 const MAX_DEPTH = 16;
 
+/** A literal starting with ~ or holding a pattern character needs the full expansion. */
+const LITERAL_SPECIAL = /^~|[*?[]/;
+const NO_GLOBS: string[] = [];
+
 /** Shell builtins the walker runs itself because they change the shell's own state. */
 const SHELL_BUILTINS = new Set([
   'cd', 'export', 'unset', 'set', 'umask', 'exit', 'return', 'shift', 'local', 'readonly',
@@ -447,7 +451,7 @@ class Walker {
 
   private simple(c: SimpleCommand, stdin: string | undefined): Res {
     this.f.lineOffset = c.lineOffset;
-    const text = [...c.assigns.map((a) => `${a.name}=${a.value.raw}`), ...c.args.map((a) => a.raw)].join(' ');
+    const text = commandText(c);
 
     // Expand the words first: a command whose words cannot be told is not run.
     const argv: string[] = [];
@@ -456,8 +460,9 @@ class Walker {
     for (const w of c.args) {
       const e = this.expand(w);
       exact &&= e.exact;
-      argv.push(...e.fields);
-      partialGlobs.push(...e.partialGlobs);
+      if (e.fields.length === 1) argv.push(e.fields[0]);
+      else argv.push(...e.fields);
+      if (e.partialGlobs.length > 0) partialGlobs.push(...e.partialGlobs);
     }
     // A glob over a directory whose listing is partial runs on the entries the model knows;
     // removing is complete anyway, anything else may have touched more.
@@ -465,7 +470,7 @@ class Walker {
       this.note(`${partialGlobs.join(', ')} may match entries the model does not list`, text, partialGlobs);
     }
 
-    const assigns: [string, string, boolean][] = c.assigns.map((a) => {
+    const assigns: [string, string, boolean][] = c.assigns.length === 0 ? [] : c.assigns.map((a) => {
       const e = expandWordStatic(a.value, this.envLookup(), this.substHook());
       const prev = a.append ? (this.f.env[a.name] ?? '') : '';
       return [a.name, prev + e.value, e.exact];
@@ -970,8 +975,12 @@ class Walker {
     else this.f.inexact.add(name);
   }
 
+  /** Built once per walker: a lookup runs for every expanded word. */
+  private lookup?: (name: string) => string | null | undefined;
+  private hook?: (script: Script, raw: string) => string | null;
+
   envLookup(): (name: string) => string | null | undefined {
-    return (name) => {
+    return (this.lookup ??= (name) => {
       if (this.f.inexact.has(name)) return undefined;
       if (name === '?') return this.f.last === 'unknown' ? undefined : String(this.f.last);
       if (name === '#') return String(this.f.positional.length);
@@ -984,12 +993,12 @@ class Walker {
       if (name === 'UID' && this.f.flavor === 'bash') return String(this.f.ident.uid);
 
       return this.f.env[name] ?? null;
-    };
+    });
   }
 
   /** Command substitution: run the inner script in a subshell and take its stdout. */
   substHook(): (script: Script, raw: string) => string | null {
-    return (script) => {
+    return (this.hook ??= (script) => {
       const sub = new Walker(this.sh, fork(this.f, { err: this.f.err }));
       let r: Res;
       try {
@@ -1001,7 +1010,7 @@ class Walker {
       this.f.last = r.status;
 
       return r.out === undefined || r.status === 'unknown' ? null : r.out;
-    };
+    });
   }
 
   /**
@@ -1010,6 +1019,13 @@ class Walker {
    * and pathname expansion against the known tree (2.6.6).
    */
   expand(w: Word): { fields: string[]; exact: boolean; partialGlobs: string[] } {
+    // Most words are one plain literal: no tilde, no pattern, nothing to split.
+    if (w.parts.length === 1) {
+      const only = w.parts[0];
+      if ((only.type === 'lit' && !LITERAL_SPECIAL.test(only.value)) || only.type === 'sq') {
+        return { fields: [only.value], exact: true, partialGlobs: NO_GLOBS };
+      }
+    }
     const partialGlobs: string[] = [];
     const env = this.envLookup();
     const hook = this.substHook();
@@ -1166,55 +1182,40 @@ class Walker {
   // ------------------------------------------------------------------ the handler context
 
   context(stdin: string | undefined, text: string): ExecContext {
-    const self = this;
-    const f = this.f;
+    return new HandlerContext(this, stdin, text);
+  }
 
-    return {
-      state: this.state,
-      ident: f.ident,
-      env: f.env,
-      cwd: f.cwd,
-      umask: f.umask,
-      builder: this.sh.builder,
-      file: this.sh.file,
-      line: this.line(),
-      origin: this.origin(),
-      stdin,
-      access: (path, op) => self.access(path, op),
-      unknown: (reason, paths) => self.note(reason, text, paths ?? []),
-      trace: () => undefined,
-      runArgv: (argv, ident, input) =>
-        self.child(ident, (w) => w.run(argv, true, input, argv.join(' '))),
-      runScript: (src, ident, args) =>
-        self.child(ident, (w) => {
-          const parsed = w.parse(src);
-          if ('error' in parsed) {
-            w.f.err.push(parsed.error);
-            return { status: 2, out: '' };
-          }
-          if (args && args.length > 0) {
-            // $0 names the shell: `bash -c` runs bash, whose messages differ from dash's.
-            w.f.argv0 = args[0];
-            w.f.positional = args.slice(1);
-            const name = baseName(args[0]);
-            if (name === 'bash' || name === 'dash' || name === 'ash') w.f.flavor = name;
-          }
-          w.f.funcs = new Map();
-          w.f.errexit = false;
-          w.f.pipefail = false;
-          w.f.xtrace = false;
-          return w.list(parsed.script, false);
-        }),
-      writeText: (path, content, append) => self.writeFile(path, content, append),
-      lookupIdentity: (spec) => identityFor(self.state, spec),
-    };
+  runArgvAs(argv: string[], ident: BuildIdentity | undefined, input: string | undefined): CmdResult {
+    return this.child(ident, (w) => w.run(argv, true, input, argv.join(' ')));
+  }
+
+  runScriptAs(src: string, ident: BuildIdentity | undefined, args: string[] | undefined): CmdResult {
+    return this.child(ident, (w) => {
+      const parsed = w.parse(src);
+      if ('error' in parsed) {
+        w.f.err.push(parsed.error);
+        return { status: 2, out: '' };
+      }
+      if (args && args.length > 0) {
+        // $0 names the shell: `bash -c` runs bash, whose messages differ from dash's.
+        w.f.argv0 = args[0];
+        w.f.positional = args.slice(1);
+        const name = baseName(args[0]);
+        if (name === 'bash' || name === 'dash' || name === 'ash') w.f.flavor = name;
+      }
+      w.f.funcs = new Map();
+      w.f.errexit = false;
+      w.f.pipefail = false;
+      w.f.xtrace = false;
+      return w.list(parsed.script, false);
+    });
   }
 
   /**
    * Run something in a child process, optionally as another identity. Its stderr is returned
    * (not printed) so the handler that started it passes it on.
    */
-  private child(ident: BuildIdentity | undefined, run: (w: Walker) => Res): CmdResult {
+  child(ident: BuildIdentity | undefined, run: (w: Walker) => Res): CmdResult {
     const err: string[] = [];
     const over: Partial<Frame> = { err, depth: this.f.depth + 1 };
     if (ident) {
@@ -1241,6 +1242,75 @@ class Walker {
 
     return r.out === undefined ? markUnknown(out) : out;
   }
+}
+
+/**
+ * What a handler sees of the walker: a snapshot of the frame's data and methods that call back
+ * into the walker. A class rather than an object of closures: one is made for every command.
+ */
+class HandlerContext implements ExecContext {
+  readonly state: ImageState;
+  readonly ident: BuildIdentity;
+  readonly env: Record<string, string>;
+  readonly cwd: string;
+  readonly umask: number;
+  readonly builder: Builder;
+  readonly file: string;
+  readonly line: number;
+  readonly origin: string;
+  shell?: string;
+
+  constructor(
+    private readonly w: Walker,
+    readonly stdin: string | undefined,
+    private readonly text: string,
+  ) {
+    const f = w.f;
+    this.state = w.state;
+    this.ident = f.ident;
+    this.env = f.env;
+    this.cwd = f.cwd;
+    this.umask = f.umask;
+    this.builder = w.sh.builder;
+    this.file = w.sh.file;
+    this.line = w.line();
+    this.origin = `${this.file}:${this.line}`;
+  }
+
+  access(path: string, op: Op): Verdict {
+    return this.w.access(path, op);
+  }
+
+  unknown(reason: string, paths?: string[]): void {
+    this.w.note(reason, this.text, paths ?? []);
+  }
+
+  trace(): void {}
+
+  runArgv(argv: string[], ident?: BuildIdentity, stdin?: string): CmdResult {
+    return this.w.runArgvAs(argv, ident, stdin);
+  }
+
+  runScript(src: string, ident?: BuildIdentity, args?: string[]): CmdResult {
+    return this.w.runScriptAs(src, ident, args);
+  }
+
+  writeText(path: string, content: string, append: boolean): string | undefined {
+    return this.w.writeFile(path, content, append);
+  }
+
+  lookupIdentity(spec: string): BuildIdentity | undefined {
+    return identityFor(this.w.state, spec);
+  }
+}
+
+/** The command as written, for messages: assignments then words. */
+function commandText(c: SimpleCommand): string {
+  let text = '';
+  for (const a of c.assigns) text += `${text === '' ? '' : ' '}${a.name}=${a.value.raw}`;
+  for (const w of c.args) text += text === '' ? w.raw : ` ${w.raw}`;
+
+  return text;
 }
 
 function markUnknown(r: CmdResult): CmdResult {
