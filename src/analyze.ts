@@ -46,6 +46,8 @@ export interface AnalyzeInput {
   paths?: string[];
   resolveBase?: (ref: string) => BaseResolution;
   context?: FsTree;
+  /** Reads a build-context file's text (see SimulateOptions.readContextText). */
+  readContextText?: (path: string) => string | undefined;
   /** Keep the simulator's step-by-step trace (sim.stages[].steps) for --debug. */
   trace?: boolean;
 }
@@ -208,6 +210,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     target: input.target,
     resolveBase: input.resolveBase ?? catalogResolve,
     context: input.context,
+    readContextText: input.readContextText,
     trace: input.trace,
   });
   const image = sim.target.state;

@@ -6,7 +6,9 @@ import type { Assumption, FileMeta, FsTree, ImageState } from '../model/types.js
 import type { DfInstruction, DfStage, Dockerfile } from '../dockerfile/types.js';
 import { expandWord, expandWords, parseKeyValues } from '../dockerfile/expand.js';
 import { cloneState } from '../image/state.js';
-import { groupByName, parseId, resolveExecUser, userByName } from '../image/accounts.js';
+import { groupByName, parseGroup, parseId, parsePasswd, resolveExecUser, userByName } from '../image/accounts.js';
+import { refreshDerived } from '../shell/commands/config.js';
+import { isTrackedText } from '../shell/commands/files.js';
 import { baseName, copyTree, descendants, mkdirp, normalizePath, parentOf, resolvePath } from '../image/fs.js';
 import { DOCKER_DEFAULT_CAPS } from '../access/evaluate.js';
 import type { Builder, BuildIdentity } from '../shell/context.js';
@@ -34,6 +36,11 @@ export interface SimulateOptions {
    * it, COPY sources are assumed to be regular files with mode 0644.
    */
   context?: FsTree;
+  /**
+   * The text of a build-context file (path as in `context`), when the outer layer can read it;
+   * asked only for files copied to a path whose text matters (sudoers, sshd_config, ...).
+   */
+  readContextText?: (path: string) => string | undefined;
   /** Keep a summary of every step for --debug (off by default: the strings cost time). */
   trace?: boolean;
 }
@@ -352,7 +359,12 @@ class StageSimulator {
     const destRaw = words[words.length - 1] ?? '.';
     const dest = normalizePath(destRaw, this.state.config.workdir);
     const fromStage = flag(ins, 'from');
-    const srcTree = fromStage !== undefined ? this.stageTree(fromStage) : this.opts.context;
+    const srcState = fromStage !== undefined ? this.stageState(fromStage) : undefined;
+    const srcTree = srcState ? srcState.fs : this.opts.context;
+    // The text of a copied file that matters (sudoers, sshd_config, ...): another stage's known
+    // text, or the build context's file through the outer layer's reader.
+    const srcText = (p: string): string | undefined =>
+      srcState ? srcState.texts[p]?.content : this.opts.readContextText?.(p);
     const wild = sources.some((x) => /[*?[]/.test(x));
     const destExistingDir = resolvePath(this.state.fs, dest).meta?.kind === 'dir';
     // BuildKit: a trailing slash, several sources or a wildcard make dest a directory; so does a
@@ -369,10 +381,16 @@ class StageSimulator {
       partial: m.partial,
       origin,
     });
-    // Existing directories keep their owner and mode; new entries get the copied metadata.
-    const put = (path: string, m: FileMeta) => {
+    // An existing directory keeps its owner and mode when it is the top of the copy; below the
+    // top it takes the copied metadata, its listing staying as complete as it was (fsutil
+    // copy.go: copyDirectoryOnly overwrites the metadata of every level below the top; measured
+    // with buildah in the oracle's copy/into-existing-dirs).
+    const put = (path: string, m: FileMeta, below = false) => {
       const cur = this.state.fs.get(path);
-      if (cur?.kind === 'dir' && m.kind === 'dir') return;
+      if (cur?.kind === 'dir' && m.kind === 'dir') {
+        if (below) this.state.fs.set(path, { ...m, partial: cur.partial || m.partial || undefined });
+        return;
+      }
       this.state.fs.set(path, m);
     };
     const ensureDir = (path: string, partial: boolean) => {
@@ -395,7 +413,7 @@ class StageSimulator {
         const target = destIsDir ? normalizePath(heredoc.name, dest) : dest;
         const text = heredoc.quoted ? heredoc.content : this.expand(heredoc.content);
         put(target, { kind: 'file', ...base, mode: chmod ?? 0o644, origin, script: text.startsWith('#!') || undefined });
-        this.writeKnownText(target, text, ins.line);
+        this.copiedText(ins, target, text);
         copied += 1;
         continue;
       }
@@ -421,7 +439,11 @@ class StageSimulator {
           const looksDir = src === '.' || src === './' || src.endsWith('/') || /[*?[]/.test(src) ||
             (ins.keyword === 'ADD' && /\.(tar|tgz|tar\.(gz|bz2|xz|zst))$/.test(src));
           if (looksDir) ensureDir(dest, true);
-          else put(destIsDir ? normalizePath(baseName(one), dest) : dest, { kind: 'file', ...base, mode: chmod ?? 0o644, origin });
+          else {
+            const to = destIsDir ? normalizePath(baseName(one), dest) : dest;
+            put(to, { kind: 'file', ...base, mode: chmod ?? 0o644, origin });
+            this.copiedText(ins, to, () => undefined);
+          }
           copied += 1;
           continue;
         }
@@ -431,13 +453,18 @@ class StageSimulator {
           const target = matches.length > 1 || wild ? normalizePath(baseName(one), dest) : dest;
           ensureDir(target, m.partial === true);
           for (const p of descendants(srcTree!, one)) {
-            put(target + p.slice(one === '/' ? 0 : one.length), mapMeta(srcTree!.get(p)!));
+            const to = target + p.slice(one === '/' ? 0 : one.length);
+            const sub = srcTree!.get(p)!;
+            put(to, mapMeta(sub), true);
+            if (sub.kind === 'file') this.copiedText(ins, to, () => srcText(p));
             copied += 1;
           }
           continue;
         }
 
-        put(destIsDir ? normalizePath(baseName(one), dest) : dest, mapMeta(m));
+        const to = destIsDir ? normalizePath(baseName(one), dest) : dest;
+        put(to, mapMeta(m));
+        if (m.kind === 'file') this.copiedText(ins, to, () => srcText(one));
         copied += 1;
       }
     }
@@ -456,18 +483,33 @@ class StageSimulator {
     this.step(ins, () => `${ins.keyword.toLowerCase()} ${copied} entr${copied === 1 ? 'y' : 'ies'} to ${dest}`);
   }
 
-  writeKnownText(path: string, content: string, line: number): void {
-    this.state.texts[path] = { content, line };
+  /**
+   * A file COPY or ADD put at path: when its text is one the model reads (sudoers, sshd_config,
+   * Jupyter config, the account files), keep the text, or say that it is not known. content is
+   * a string, or a function asked only for such paths (reading a context file costs I/O).
+   */
+  copiedText(ins: DfInstruction, path: string, content: string | (() => string | undefined)): void {
+    const line = ins.line;
+    const accounts = path === '/etc/passwd' || path === '/etc/group';
+    if (!accounts && !isTrackedText(path)) return;
+    const text = typeof content === 'string' ? content : content();
+
+    if (text === undefined) {
+      delete this.state.texts[path];
+      this.state.unknowns.push({ file: this.opts.file, line, command: instructionText(ins), reason: `the text copied to ${path} is not known`, paths: [path] });
+    } else if (path === '/etc/passwd') this.state.accounts.passwd = parsePasswd(text);
+    else if (path === '/etc/group') this.state.accounts.group = parseGroup(text);
+    else this.state.texts[path] = { content: text, line };
+    refreshDerived(this.state);
   }
 
-  stageTree(ref: string): FsTree | undefined {
+  stageState(ref: string): ImageState {
     const byName = this.stages.find((s) => s.name === ref.toLowerCase());
     const idx = parseId(ref);
     const st = byName ?? (idx !== undefined ? this.stages[idx] : undefined);
-    if (st) return st.state.fs;
-    const base = this.opts.resolveBase(ref);
+    if (st) return st.state;
 
-    return base.state.fs;
+    return this.opts.resolveBase(ref).state;
   }
 
   assume(id: string, subject: string, text: string, confidence: Assumption['confidence'], line?: number): void {

@@ -90,4 +90,64 @@ describe('the build simulator', () => {
     assert.equal(build('FROM debian:bookworm AS a\nFROM a AS b\n', 'buildkit', { target: 'a' }).target.name, 'a');
     assert.throws(() => build('FROM debian:bookworm AS a\n', 'buildkit', { target: 'zz' }), /stages: a/);
   });
+
+  test('COPY into existing folders: the top keeps its metadata, the folders below take the copy\'s', () => {
+    const df = 'FROM debian:bookworm AS b\nRUN mkdir -p /install/lib/python3.11/site-packages && chmod 0775 /install/lib\n' +
+      'FROM python:3.11-slim\nRUN useradd -u 1000 app\nCOPY --from=b --chown=app:app /install /usr/local\n';
+    const r = build(df);
+    assert.equal(owner(r, '/usr/local'), 'dir 0:0 755');
+    assert.equal(owner(r, '/usr/local/lib'), 'dir 1000:1000 775');
+    assert.equal(owner(r, '/usr/local/lib/python3.11/site-packages'), 'dir 1000:1000 755');
+    assert.equal(owner(r, '/usr/local/bin'), 'dir 0:0 755');
+  });
+});
+
+describe('COPY and ADD of a file whose text the model reads', () => {
+  const sim = (text: string, readContextText?: (p: string) => string | undefined, context?: FsTree) =>
+    simulate(parseDockerfile(text), { file: 'Dockerfile', builder: 'buildkit', buildArgs: {}, resolveBase, context, readContextText });
+  const SUDO = `${USER}RUN apt-get update && apt-get install -y sudo\n`;
+  const ctx = (...files: string[]): FsTree =>
+    new Map([['/', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 }], ...files.map((f) => [f, { kind: 'file' as const, uid: 0, gid: 0, mode: 0o644 }] as const)]);
+
+  test('a heredoc written to /etc/sudoers.d gives the sudo rule', () => {
+    const r = sim(`${SUDO}COPY <<EOT /etc/sudoers.d/alice\nalice ALL=(ALL) NOPASSWD: ALL\nEOT\n`);
+    assert.deepEqual(
+      r.target.state.sudoers.filter((s) => s.file !== '/etc/sudoers').map((s) => [s.who, s.nopasswd, s.commands, s.file]),
+      [['alice', true, 'ALL', '/etc/sudoers.d/alice']],
+    );
+  });
+
+  test('a context file is read through the outer layer only for such paths', () => {
+    const asked: string[] = [];
+    const read = (p: string) => {
+      asked.push(p);
+      return p === '/conf/sshd_config' ? 'PermitRootLogin yes\nPasswordAuthentication yes\n' : undefined;
+    };
+    const r = sim(`${USER}COPY conf/sshd_config /etc/ssh/sshd_config\nCOPY conf/app.py /app/app.py\n`, read, ctx('/conf', '/conf/sshd_config', '/conf/app.py'));
+    assert.deepEqual(asked, ['/conf/sshd_config']);
+    assert.equal(r.target.state.sshd.permitRootLogin, 'yes');
+    assert.equal(r.target.state.sshd.passwordAuthentication, 'yes');
+  });
+
+  test('COPY --from another stage carries that stage\'s text', () => {
+    const df = 'FROM debian:bookworm AS conf\nRUN apt-get update && apt-get install -y sudo && echo "bob ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/bob\n' +
+      'FROM debian:bookworm\nRUN apt-get update && apt-get install -y sudo\nCOPY --from=conf /etc/sudoers.d/bob /etc/sudoers.d/bob\n';
+    const rules = sim(df).target.state.sudoers.filter((s) => s.file !== '/etc/sudoers');
+    assert.deepEqual(rules.map((s) => [s.who, s.nopasswd, s.file]), [['bob', true, '/etc/sudoers.d/bob']]);
+  });
+
+  test('a copied file whose text cannot be read replaces the old text and is an unknown effect', () => {
+    const df = `${SUDO}RUN echo "alice ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/alice\nCOPY sudoers-alice /etc/sudoers.d/alice\n`;
+    const r = sim(df);
+    assert.deepEqual(r.target.state.sudoers.filter((s) => s.file !== '/etc/sudoers'), []);
+    assert.equal(r.target.state.texts['/etc/sudoers.d/alice'], undefined);
+    const u = r.target.state.unknowns.find((x) => x.paths.includes('/etc/sudoers.d/alice'));
+    assert.equal(u?.line, 5);
+    assert.equal(u?.reason, 'the text copied to /etc/sudoers.d/alice is not known');
+  });
+
+  test('a heredoc written over /etc/passwd replaces the accounts', () => {
+    const r = sim('FROM debian:bookworm\nCOPY <<EOF /etc/passwd\nroot:x:0:0:root:/root:/bin/bash\nml:x:1234:1234::/home/ml:/bin/sh\nEOF\n');
+    assert.deepEqual(r.target.state.accounts.passwd.map((u) => [u.name, u.uid, u.home]), [['root', 0, '/root'], ['ml', 1234, '/home/ml']]);
+  });
 });
