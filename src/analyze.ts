@@ -26,7 +26,7 @@ import { isUnder, normalizePath } from './image/fs.js';
 import { refreshDerived, sudoAllows } from './shell/commands/config.js';
 import { findPythonEnv } from './shell/commands/packages.js';
 import { runRules } from './rules/registry.js';
-import { mapHostFacts, usernsMapping } from './runtime/userns.js';
+import { engineFor, mapHostFacts, usernsMapping } from './runtime/userns.js';
 import { applyEntrypoint } from './runtime/entrypoints.js';
 
 export type Profile = 'dev' | 'prod';
@@ -74,6 +74,11 @@ export interface IdentitySummary {
   workdirExists: boolean;
   caps: string[];
   sudo: SudoStatus;
+  /**
+   * false when the user or group of the run could not be resolved: the container does not
+   * start, and the ids above are placeholders.
+   */
+  resolved: boolean;
 }
 
 /** A path that matters, and why. */
@@ -201,7 +206,8 @@ export function analyze(input: AnalyzeInput): Analysis {
   if (df.stages.length === 0) throw new DockerfileSyntaxError('no FROM instruction', input.file, 1);
 
   const builder = input.builder ?? 'buildkit';
-  const engine = input.engine ?? 'docker';
+  // A podman run line is podman's behaviour whatever the default engine says.
+  const engine = engineFor(input.run ?? NO_RUN, input.engine ?? 'docker');
   const profile = input.profile ?? 'prod';
   const sim = simulate(df, {
     file: input.file,
@@ -258,7 +264,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     gid: process.gid,
     groups: process.groups,
     user: process.userName ?? null,
-    group: groupByGid(image.accounts, process.gid)?.name ?? null,
+    group: process.groupName ?? groupByGid(image.accounts, process.gid)?.name ?? null,
     // An entrypoint may have renumbered the user (start.sh): the process's own name wins.
     id: formatId(image.accounts, process.uid, process.gid, process.groups).replace(/^uid=(\d+)(?![\d(])/, (m) => (process.userName ? `${m}(${process.userName})` : m)),
     home: process.home,
@@ -269,6 +275,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     workdirExists: workdirRead.errno !== 'ENOENT',
     caps: [...process.caps].sort(),
     sudo: sudoStatus(image, process),
+    resolved: runtime.userResolved,
   };
 
   const targetLabel = sim.target.name ?? String(sim.target.index);

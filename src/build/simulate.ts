@@ -550,6 +550,7 @@ class StageSimulator {
         state: this.state,
         ident: who.ident,
         env,
+        ownEnv: true,
         cwd: this.state.config.workdir,
         builder: this.opts.builder,
         file: this.opts.file,

@@ -395,6 +395,16 @@ function trimByPattern(value: string, pattern: string, greedy: boolean, prefix: 
   return value;
 }
 
+function hasQuoteOrEscape(text: string, escape: string): boolean {
+  const esc = escape.charCodeAt(0);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 39 || c === 34 || c === esc) return true;
+  }
+
+  return false;
+}
+
 /** True when text holds no `$`, quote or escape character. */
 function isPlain(text: string, escape: string): boolean {
   const esc = escape.charCodeAt(0);
@@ -448,7 +458,13 @@ export function splitWords(text: string, escape = '\\'): string[] {
  * BuildKit's parseWords (line_parsers.go): splits on whitespace outside quotes but keeps the
  * quotes and escapes in each word, so each word can later go through expandWord. Never throws.
  */
+/** Go's unicode.IsSpace as a character class (see isGoSpace). */
+const GO_SPACES = /[\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+
 export function splitRawWords(text: string, escape = '\\'): string[] {
+  // Without quotes or escapes the words are the runs between spaces.
+  if (!hasQuoteOrEscape(text, escape)) return text.split(GO_SPACES).filter((w) => w !== '');
+
   const words: string[] = [];
   let word = '';
   let inWord = false;

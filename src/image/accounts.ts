@@ -130,42 +130,82 @@ export interface ExecUser {
 
 export type ExecUserResult = { ok: true; user: ExecUser } | { ok: false; error: string };
 
+/** The largest id moby/sys user accepts (maxID = 1<<31 - 1, "for 32-bit systems compatibility"). */
+export const MAX_EXEC_ID = 2 ** 31 - 1;
+
+/** moby/sys user.ErrRange, returned for a numeric uid or gid outside 0..MAX_EXEC_ID. */
+export const ID_RANGE_ERROR = `uids and gids must be in range 0-${MAX_EXEC_ID}`;
+
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * A user or group field as Go's strconv.Atoi reads it on a 64-bit build: an optional sign and
+ * decimal digits. Text that Atoi rejects (letters, or past int64) is a name, not a number.
+ */
+function goAtoi(text: string): bigint | undefined {
+  if (!/^[+-]?\d+$/.test(text)) return undefined;
+  const n = BigInt(text);
+
+  return n > INT64_MAX || n < -INT64_MAX - 1n ? undefined : n;
+}
+
+const inIdRange = (n: bigint) => n >= 0n && n <= BigInt(MAX_EXEC_ID);
+
+/**
+ * A numeric uid/gid as the engines take it: the id, 'range' for a number outside
+ * 0..2147483647 (refused with ID_RANGE_ERROR), or undefined for a name.
+ */
+export function execId(text: string): number | 'range' | undefined {
+  const n = goAtoi(text);
+  if (n === undefined) return undefined;
+
+  return inIdRange(n) ? Number(n) : 'range';
+}
+
 /**
  * Resolve a USER / `--user` spec the way the engines do (moby/sys user.GetExecUser, used by
  * Docker, BuildKit and runc; buildah's chrootuser follows the same rules):
+ * - only the first two ':' fields count (user, group); an empty user part keeps the default,
+ *   uid 0, and takes root's passwd entry when there is one (":1000" runs as 0:1000).
  * - "name" or "uid": the passwd entry gives uid, primary gid and home; supplementary groups are
  *   the /etc/group lines naming the user. A uid with no entry runs with gid 0 and HOME=/.
- * - "x:group": the group is looked up by name (a number is used as is), and NO supplementary
- *   groups are added.
+ * - "x:group": the group is looked up by name or gid (a number with no entry is used as is),
+ *   and NO supplementary groups are added.
+ * - a numeric id with no entry must lie in 0..2147483647, else ErrRange; "-1" and
+ *   "4294967296" are numbers to Atoi, so they fail with that error rather than as names.
  */
 export function resolveExecUser(acc: Accounts, spec: string): ExecUserResult {
-  const [userPart, ...rest] = (spec === '' ? 'root' : spec).split(':');
-  const groupPart = rest.length > 0 ? rest.join(':') : undefined;
-  const numericUid = parseId(userPart);
+  const [userArg, groupArg = ''] = spec.split(':');
+  const uidArg = goAtoi(userArg);
   let entry: PasswdEntry | undefined;
 
-  if (numericUid !== undefined) entry = userByUid(acc, numericUid);
-  else {
-    entry = userByName(acc, userPart);
-    if (!entry) {
-      return { ok: false, error: `unable to find user ${userPart}: no matching entries in passwd file` };
+  if (userArg === '') entry = userByUid(acc, 0);
+  else if (uidArg !== undefined) entry = acc.passwd.find((e) => BigInt(e.uid) === uidArg);
+  else entry = userByName(acc, userArg);
+
+  let uid = 0;
+  if (entry) uid = entry.uid;
+  else if (userArg !== '') {
+    if (uidArg === undefined) {
+      return { ok: false, error: `unable to find user ${userArg}: no matching entries in passwd file` };
     }
+    if (!inIdRange(uidArg)) return { ok: false, error: ID_RANGE_ERROR };
+    uid = Number(uidArg);
   }
 
-  const uid = numericUid ?? entry!.uid;
   let gid = entry ? entry.gid : 0;
   let supplementary: number[] = [];
 
-  if (groupPart !== undefined && groupPart !== '') {
-    const numericGid = parseId(groupPart);
-    if (numericGid !== undefined) gid = numericGid;
-    else {
-      const g = groupByName(acc, groupPart);
-      if (!g) {
-        return { ok: false, error: `unable to find group ${groupPart}: no matching entries in group file` };
-      }
-      gid = g.gid;
-    }
+  if (groupArg !== '') {
+    const gidArg = goAtoi(groupArg);
+    const g = gidArg !== undefined
+      ? acc.group.find((x) => BigInt(x.gid) === gidArg)
+      : groupByName(acc, groupArg);
+    if (g) gid = g.gid;
+    else if (gidArg === undefined) {
+      return { ok: false, error: `unable to find group ${groupArg}: no matching entries in group file` };
+    } else if (!inIdRange(gidArg)) return { ok: false, error: ID_RANGE_ERROR };
+    else gid = Number(gidArg);
   } else if (entry) {
     supplementary = memberGroups(acc, entry.name)
       .map((g) => g.gid)

@@ -4,28 +4,19 @@
 
 import type { FileMeta, FsTree } from '../model/types.js';
 
-/** Normalise a path against cwd: collapses '.', '..', duplicate and trailing slashes. */
+/** A doubled slash, or a '.' or '..' component. */
+const ABNORMAL = /\/\/|\/\.\.?(?:\/|$)/;
+
 /** True when an absolute path has no '.', '..', empty or trailing components. */
 function isNormal(path: string): boolean {
   const n = path.length;
   if (n === 0 || path.charCodeAt(0) !== 47) return false;
   if (n === 1) return true;
-  if (path.charCodeAt(n - 1) === 47) return false;
 
-  for (let i = 0; i < n; i++) {
-    if (path.charCodeAt(i) !== 47) continue;
-    const next = path.charCodeAt(i + 1);
-    if (next === 47) return false;
-    if (next === 46) {
-      const after = path.charCodeAt(i + 2);
-      if (i + 2 === n || after === 47) return false;
-      if (after === 46 && (i + 3 === n || path.charCodeAt(i + 3) === 47)) return false;
-    }
-  }
-
-  return true;
+  return path.charCodeAt(n - 1) !== 47 && !ABNORMAL.test(path);
 }
 
+/** Normalise a path against cwd: collapses '.', '..', duplicate and trailing slashes. */
 export function normalizePath(path: string, cwd = '/'): string {
   // Most paths are already normal: skip the split and join (this runs on every lookup).
   if (isNormal(path)) return path;

@@ -13,15 +13,29 @@ import type {
   HostPathFacts,
   ImageState,
   MountSpec,
+  PasswdEntry,
   Process,
   RunContext,
 } from '../model/types.js';
-import { groupByGid, groupByName, memberGroups, parseId, resolveExecUser, userByUid } from '../image/accounts.js';
+import {
+  execId,
+  groupByGid,
+  groupByName,
+  ID_RANGE_ERROR,
+  memberGroups,
+  parseId,
+  resolveExecUser,
+  userByName,
+  userByUid,
+} from '../image/accounts.js';
 import { cloneTree, copyTree, isUnder, mkdirp, normalizePath, octal, removeTree, resolvePath } from '../image/fs.js';
 import { DEFAULT_PATH } from '../image/state.js';
 import { sortMounts } from './mounts.js';
+import { engineFor, parseKeepId } from './userns.js';
 
 export type Engine = 'docker' | 'podman';
+
+export { engineFor };
 
 export interface RuntimeNote {
   text: string;
@@ -35,6 +49,11 @@ export interface RuntimeResolution {
   notes: RuntimeNote[];
   /** Reasons the container would not start at all. */
   errors: { message: string }[];
+  /**
+   * False when the run user could not be resolved (unknown name, id out of range): the
+   * process and identity are then a stand-in (nobody), not a prediction.
+   */
+  userResolved: boolean;
 }
 
 /** Every capability of Linux 6.x (capability.h), for --privileged and --cap-add ALL. */
@@ -79,6 +98,43 @@ export function tweakCapabilities(
   return caps;
 }
 
+/**
+ * podman refuses a capability both added and dropped, and ALL in both (containers/common
+ * pkg/capabilities MergeCapabilities); --privileged skips that merge (security_linux.go).
+ */
+export function podmanCapConflict(run: RunContext): string | undefined {
+  if (run.privileged) return undefined;
+  const addAll = run.capAdd.includes('ALL');
+  if (run.capDrop.includes('ALL')) return addAll ? 'adding all caps and removing all caps not allowed' : undefined;
+  if (addAll) return undefined;
+  const both = run.capAdd.find((c) => run.capDrop.includes(c));
+
+  return both === undefined ? undefined : `capability "${both}" cannot be dropped and added`;
+}
+
+/**
+ * The capabilities the container's command holds after execve.
+ * - uid 0 gets the whole bounding set (capabilities(7): root's execve fills permitted from it).
+ * - Docker/runc give a non-root process nothing: no ambient set is raised.
+ * - podman puts a non-root user's --cap-add list (ALL = every capability), and only that, in
+ *   the effective, permitted, inheritable and ambient sets (pkg/specgen/generate/
+ *   security_linux.go, securityConfigureGenerator), so they survive execve as ambient
+ *   capabilities. One outside the bounding set (dropped) cannot be inheritable, hence not
+ *   ambient (capabilities(7)), so it is left out.
+ */
+export function effectiveCaps(
+  engine: Engine,
+  uid: number,
+  capAdd: string[],
+  bounding: Set<Capability>,
+): Set<Capability> {
+  if (uid === 0) return bounding;
+  if (engine !== 'podman') return new Set();
+  const added = capAdd.includes('ALL') ? [...ALL_LINUX_CAPS] : (capAdd as Capability[]);
+
+  return new Set(added.filter((c) => bounding.has(c)));
+}
+
 export function runAsIdentity(p: Process): Identity {
   const label = p.userName ? `uid ${p.uid} (${p.userName})` : `uid ${p.uid} (no passwd entry)`;
 
@@ -92,6 +148,112 @@ interface UserResult {
   name?: string;
   home: string;
   hasPasswdEntry: boolean;
+  /** False when the spec did not resolve and the ids are a stand-in. */
+  resolved: boolean;
+}
+
+/** podman's user-namespace choice for this run: keep-id's ids, or nothing to change. */
+function keepIdUser(
+  image: ImageState,
+  run: RunContext,
+  notes: RuntimeNote[],
+  errors: { message: string }[],
+): { uid: number; gid: number; addCaller: boolean } | undefined {
+  const keep = parseKeepId(run.userns);
+  if (!keep) return undefined;
+  if (!keep.ok) {
+    errors.push({ message: keep.error });
+    return undefined;
+  }
+
+  const inv = run.invoker;
+  const rootful = !inv || inv.uid === 0;
+  if (rootful) {
+    // podman 4.1-4.4 refused keep-id as root; PR #17350 (podman 4.5) copies the host's mapping
+    // and runs as uid=/gid= or 0:0 (pkg/util GetKeepIDMapping, rootful branch).
+    const a = assumption(
+      'podman-keep-id-rootful',
+      '--userns=keep-id',
+      'podman runs as root here: keep-id keeps the host ids (podman >= 4.5; podman 4.1-4.4 ' +
+        'refuse it with "keep-id is only supported in rootless mode")',
+      'medium',
+    );
+    notes.push({ text: a.text, assumption: a });
+  }
+  const uid = keep.opts.uid ?? (rootful ? 0 : inv.uid);
+  const gid = keep.opts.gid ?? (rootful ? 0 : inv.gid);
+  // The caller's passwd entry is added only for plain keep-id (specgen/generate/namespaces.go).
+  const addCaller = !rootful && keep.opts.uid === undefined && keep.opts.gid === undefined;
+
+  if (run.user !== undefined) return { uid, gid, addCaller };
+  // podman copies the image USER into the spec before namespaces.go asks `s.User == ""`
+  // (specgen/generate/container.go CompleteSpec), so an image USER still wins: issues #12992
+  // (podman 3.3) and #29600 (5.8.4); PR #29634 (Aug 2026) makes keep-id override it.
+  if (image.config.user !== '') {
+    const a = assumption(
+      'podman-keep-id-image-user',
+      '--userns=keep-id',
+      `the image USER ${image.config.user} is kept with --userns=${run.userns} ` +
+        `(podman up to 5.8; builds with PR #29634 run as ${uid}:${gid} instead)`,
+      'medium',
+    );
+    notes.push({ text: a.text, assumption: a });
+    return { uid, gid, addCaller };
+  }
+  notes.push({ text: `--userns=${run.userns}: the image sets no USER, so the process runs as ${uid}:${gid}` });
+
+  return { uid, gid, addCaller };
+}
+
+/**
+ * The passwd lines podman appends before it looks the user up (libpod
+ * container_internal_common.go generatePasswdEntry): keep-id's caller, unless the image has the
+ * name or uid (home = the host home when it or a parent is mounted, else the working
+ * directory); and any numeric run uid with no entry (home = the working directory).
+ */
+function podmanPasswd(
+  image: ImageState,
+  run: RunContext,
+  spec: string,
+  cwd: string,
+  addCaller: boolean,
+): { entries: PasswdEntry[]; callerAdded?: number } {
+  const acc = image.accounts;
+  const entries: PasswdEntry[] = [];
+  const inv = run.invoker;
+  let callerAdded: number | undefined;
+
+  if (addCaller && inv) {
+    callerAdded = inv.uid;
+    const known = (inv.name !== undefined && userByName(acc, inv.name)) || userByUid(acc, inv.uid);
+    if (!known) {
+      const targets = new Set(run.mounts.map((m) => normalizePath(m.target)));
+      let home = cwd;
+      for (let h = normalizePath(inv.home); h !== '/'; h = h.slice(0, h.lastIndexOf('/')) || '/') {
+        if (targets.has(h)) {
+          home = normalizePath(inv.home);
+          break;
+        }
+      }
+      const name = inv.name ?? String(inv.uid);
+      entries.push({ name, uid: inv.uid, gid: inv.gid, gecos: '', home, shell: '/bin/sh' });
+    }
+  }
+
+  // generateUserPasswdEntry: a uid that ParseUint(…, 32) reads, not added above, not in passwd.
+  const [userPart, groupPart = ''] = spec.split(':');
+  const uid = /^\d+$/.test(userPart) ? Number(userPart) : undefined;
+  if (uid !== undefined && uid <= 0xffffffff && uid !== callerAdded && !userByUid(acc, uid)) {
+    const g = groupPart === ''
+      ? 0
+      : /^\d+$/.test(groupPart) ? Number(groupPart) : groupByName(acc, groupPart)?.gid;
+    if (g !== undefined) {
+      const name = uid === inv?.uid && inv.name !== undefined ? inv.name : String(uid);
+      entries.push({ name, uid, gid: g, gecos: 'container user', home: cwd, shell: '/bin/sh' });
+    }
+  }
+
+  return { entries, callerAdded };
 }
 
 /** The run user: --user, podman keep-id, Kubernetes runAsUser/runAsGroup, else the image USER. */
@@ -99,18 +261,25 @@ function resolveUser(
   image: ImageState,
   run: RunContext,
   engine: Engine,
+  cwd: string,
   notes: RuntimeNote[],
   errors: { message: string }[],
 ): UserResult {
-  const acc = image.accounts;
+  let acc = image.accounts;
   let spec = run.user ?? image.config.user;
 
-  // podman --userns=keep-id runs as the caller unless --user says otherwise (podman-run(1)).
-  if (run.userns?.startsWith('keep-id') && run.user === undefined && engine === 'podman') {
-    const uid = /uid=(\d+)/.exec(run.userns)?.[1] ?? String(run.invoker?.uid ?? 0);
-    const gid = /gid=(\d+)/.exec(run.userns)?.[1] ?? String(run.invoker?.gid ?? 0);
-    spec = `${uid}:${gid}`;
-    notes.push({ text: `--userns=${run.userns}: the process runs as the caller's ids ${spec}` });
+  // podman --userns=keep-id runs as the caller when neither --user nor the image names a user.
+  const keep = engine === 'podman' ? keepIdUser(image, run, notes, errors) : undefined;
+  if (keep && run.user === undefined && image.config.user === '') spec = `${keep.uid}:${keep.gid}`;
+
+  if (engine === 'podman') {
+    const added = podmanPasswd(image, run, spec, cwd, keep?.addCaller ?? false);
+    if (added.entries.length > 0) {
+      acc = { ...acc, passwd: [...acc.passwd, ...added.entries] };
+      for (const e of added.entries) {
+        notes.push({ text: `podman adds ${e.name}:x:${e.uid}:${e.gid} (home ${e.home}) to the container's /etc/passwd` });
+      }
+    }
   }
 
   const r = resolveExecUser(acc, spec);
@@ -118,7 +287,7 @@ function resolveUser(
     errors.push({ message: r.error });
     notes.push({ text: `the container would not start (${r.error}); the identity below is a stand-in (nobody)` });
 
-    return { uid: 65534, gid: 65534, groups: [65534], home: '/', hasPasswdEntry: false };
+    return { uid: 65534, gid: 65534, groups: [65534], home: '/', hasPasswdEntry: false, resolved: false };
   }
 
   let { gid } = r.user;
@@ -140,8 +309,13 @@ function resolveUser(
       notes.push({ text: '--group-add keep-groups: the caller\'s host groups are kept; they are not known here' });
       continue;
     }
-    const n = parseId(g);
-    if (n !== undefined) {
+    // moby/sys user.GetAdditionalGroups: a number with no group entry must be in range.
+    const n = execId(g);
+    if (n === 'range' && !acc.group.some((e) => String(e.gid) === g)) {
+      errors.push({ message: ID_RANGE_ERROR });
+      continue;
+    }
+    if (typeof n === 'number') {
       groups.push(n);
       continue;
     }
@@ -158,6 +332,7 @@ function resolveUser(
     name: r.user.name,
     home: r.user.home,
     hasPasswdEntry: r.user.hasPasswdEntry,
+    resolved: true,
   };
 }
 
@@ -460,9 +635,18 @@ export function resolveRuntime(
 ): RuntimeResolution {
   const notes: RuntimeNote[] = [];
   const errors: { message: string }[] = [];
-  const engine = opts.engine;
+  const engine = engineFor(run, opts.engine);
+  if (engine !== opts.engine) {
+    notes.push({ text: `a ${run.tool} run line: podman's behaviour is modelled, not ${opts.engine}'s` });
+  }
 
-  const user = resolveUser(image, run, engine, notes, errors);
+  const cwdRaw = run.workdir ?? (image.config.workdir || '/');
+  if (!cwdRaw.startsWith('/')) {
+    errors.push({ message: `the working directory '${cwdRaw}' is invalid, it needs to be an absolute path` });
+  }
+  const cwd = normalizePath(cwdRaw);
+
+  const user = resolveUser(image, run, engine, cwd, notes, errors);
   checkNonRoot(image, run, user.uid, errors);
 
   // HOME: the run's -e HOME, then the image's ENV HOME, then passwd, then '/' (runc env.go).
@@ -481,29 +665,29 @@ export function resolveRuntime(
   } else {
     home = '/';
     homeFrom = 'default';
-    notes.push({ text: `uid ${user.uid} has no entry in the image's /etc/passwd: HOME is /, and whoami fails` });
+    if (user.resolved) {
+      notes.push({ text: `uid ${user.uid} has no entry in the image's /etc/passwd: HOME is /, and whoami fails` });
+    }
   }
   env.HOME = home;
 
-  const cwdRaw = run.workdir ?? (image.config.workdir || '/');
-  if (!cwdRaw.startsWith('/')) {
-    errors.push({ message: `the working directory '${cwdRaw}' is invalid, it needs to be an absolute path` });
-  }
-  const cwd = normalizePath(cwdRaw);
-
-  // Capabilities: only uid 0 holds an effective set; a non-root process has none (no ambient
-  // capabilities are raised by Docker or runc; capabilities(7) on execve).
   const defaults = engine === 'podman' ? PODMAN_DEFAULT_CAPS : [...DOCKER_DEFAULT_CAPS];
   if (engine === 'podman') {
     notes.push({
       text: 'podman default capabilities assumed without MKNOD, NET_RAW and AUDIT_WRITE',
       assumption: assumption('podman-default-caps', 'capabilities', 'podman uses containers.conf\'s 11 default capabilities (older releases used 14)', 'medium'),
     });
+    const conflict = podmanCapConflict(run);
+    if (conflict) errors.push({ message: conflict });
   }
   const bounding = tweakCapabilities(defaults, run.capAdd, run.capDrop, run.privileged);
-  const caps = user.uid === 0 ? bounding : new Set<Capability>();
+  const caps = effectiveCaps(engine, user.uid, run.capAdd, bounding);
   if (user.uid !== 0 && (run.capAdd.length > 0 || run.privileged)) {
-    notes.push({ text: `uid ${user.uid} is not root: added capabilities stay in the bounding set and are not effective` });
+    notes.push({
+      text: engine === 'podman'
+        ? `uid ${user.uid} is not root: podman raises only the --cap-add capabilities (ambient), not the defaults or --privileged's`
+        : `uid ${user.uid} is not root: added capabilities stay in the bounding set and are not effective`,
+    });
   }
 
   const vb = buildView(image, run, host, engine, user, cwd);
@@ -546,5 +730,5 @@ export function resolveRuntime(
     dependsOn: vb.dependsOn,
   };
 
-  return { process, view, identity: runAsIdentity(process), notes, errors };
+  return { process, view, identity: runAsIdentity(process), notes, errors, userResolved: user.resolved };
 }

@@ -7,6 +7,59 @@ import type { Assumption, FileMeta, HostPathFacts, RunContext } from '../model/t
 
 export const OVERFLOW_ID = 65534;
 
+export type EngineName = 'docker' | 'podman';
+
+/**
+ * The engine whose behaviour applies to a run: a `podman run` line is podman's whatever the
+ * default engine says; compose files and pods follow the chosen engine.
+ */
+export function engineFor(run: RunContext, engine: EngineName): EngineName {
+  return run.tool === 'podman' ? 'podman' : engine;
+}
+
+export interface KeepIdOptions {
+  uid?: number;
+  gid?: number;
+}
+
+export type KeepIdParse = { ok: true; opts: KeepIdOptions } | { ok: false; error: string };
+
+/** Go's strconv.ParseUint(s, 10, 32), with its error text. */
+function parseUint32(s: string): { n: number } | { error: string } {
+  if (!/^\d+$/.test(s)) return { error: `strconv.ParseUint: parsing "${s}": invalid syntax` };
+  const n = Number(s);
+
+  return n > 0xffffffff ? { error: `strconv.ParseUint: parsing "${s}": value out of range` } : { n };
+}
+
+/**
+ * `--userns keep-id[:uid=N,gid=N,size=N]`, read like podman's GetKeepIDOptions
+ * (pkg/namespaces/namespaces.go); undefined when the mode is not keep-id.
+ */
+export function parseKeepId(userns: string | undefined): KeepIdParse | undefined {
+  if (userns === undefined) return undefined;
+  const colon = userns.indexOf(':');
+  const mode = colon < 0 ? userns : userns.slice(0, colon);
+  if (mode !== 'keep-id') return undefined;
+
+  const opts: KeepIdOptions = {};
+  if (colon < 0) return { ok: true, opts };
+  for (const o of userns.slice(colon + 1).split(',')) {
+    const eq = o.indexOf('=');
+    if (eq < 0) return { ok: false, error: `invalid option specified: "${o}"` };
+    const key = o.slice(0, eq);
+    if (key !== 'uid' && key !== 'gid' && key !== 'size') {
+      return { ok: false, error: `unknown option specified: "${key}"` };
+    }
+    const v = parseUint32(o.slice(eq + 1));
+    if ('error' in v) return { ok: false, error: v.error };
+    if (key === 'uid') opts.uid = v.n;
+    if (key === 'gid') opts.gid = v.n;
+  }
+
+  return { ok: true, opts };
+}
+
 export interface UsernsMapping {
   /** Host uid -> uid inside; ids not listed are unmapped. */
   uid: (hostId: number) => number | undefined;
@@ -16,25 +69,31 @@ export interface UsernsMapping {
 
 /**
  * The mapping for a run, or undefined when the container shares the host's ids (a rootful
- * engine, or --userns=host).
+ * engine, or --userns=host). Rootful podman's keep-id copies the host's own identity mapping
+ * (podman pkg/util GetKeepIDMapping, rootful branch), so it changes no owner either.
  */
-export function usernsMapping(run: RunContext, engine: 'docker' | 'podman'): UsernsMapping | undefined {
+export function usernsMapping(run: RunContext, engine: EngineName): UsernsMapping | undefined {
   const inv = run.invoker;
-  if (engine !== 'podman' || !inv || inv.uid === 0 || run.userns === 'host') return undefined;
+  if (engineFor(run, engine) !== 'podman' || !inv || inv.uid === 0 || run.userns === 'host') return undefined;
 
-  const keepId = run.userns === 'keep-id' || run.userns?.startsWith('keep-id:');
+  // keep-id maps the caller to itself, or to uid=/gid= (GetKeepIDMapping: {ContainerID: uid,
+  // HostID: 0 (the caller in the rootless namespace), Size: 1}).
+  const keep = parseKeepId(run.userns);
+  const keepId = keep?.ok === true;
+  const inUid = keep?.ok ? keep.opts.uid ?? inv.uid : 0;
+  const inGid = keep?.ok ? keep.opts.gid ?? inv.gid : 0;
   const assumption: Assumption = {
     id: 'userns:rootless-podman',
     subject: 'rootless podman',
     text: keepId
-      ? `podman runs rootless with --userns=keep-id: host uid ${inv.uid} and gid ${inv.gid} keep their numbers inside; other host ids show as ${OVERFLOW_ID}`
+      ? `podman runs rootless with --userns=${run.userns}: host uid ${inv.uid} and gid ${inv.gid} are ${inUid}:${inGid} inside; other host ids show as ${OVERFLOW_ID}`
       : `podman runs rootless: host uid ${inv.uid} (you) is root inside the container, and other host ids show as ${OVERFLOW_ID} (nobody); add --userns=keep-id to keep your uid`,
     confidence: 'high',
   };
 
   return {
-    uid: (h) => (h === inv.uid ? (keepId ? inv.uid : 0) : undefined),
-    gid: (h) => (h === inv.gid ? (keepId ? inv.gid : 0) : undefined),
+    uid: (h) => (h === inv.uid ? inUid : undefined),
+    gid: (h) => (h === inv.gid ? inGid : undefined),
     assumption,
   };
 }

@@ -32,6 +32,8 @@ export interface RunInit {
   state: ImageState;
   ident: BuildIdentity;
   env: Record<string, string>;
+  /** The caller made env for this run alone: the walker changes it in place, no copy. */
+  ownEnv?: boolean;
   cwd: string;
   /** Default 0o022, the umask BuildKit and runc give a RUN process. */
   umask?: number;
@@ -142,7 +144,7 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
   };
   const frame: Frame = {
     ident: init.ident,
-    env: { ...init.env },
+    env: init.ownEnv ? init.env : { ...init.env },
     inexact: new Set(),
     cwd: normalizePath(init.cwd),
     umask: init.umask ?? 0o022,

@@ -4,7 +4,7 @@ import { parseDockerfile } from '../../src/dockerfile/parse.js';
 import { simulate } from '../../src/build/simulate.js';
 import type { Builder } from '../../src/shell/context.js';
 import { resolveBase } from '../../src/image/catalog/index.js';
-import type { FsTree } from '../../src/model/types.js';
+import type { FileMeta, FsTree } from '../../src/model/types.js';
 
 function build(text: string, builder: Builder = 'buildkit', opts: { buildArgs?: Record<string, string>; context?: FsTree; target?: string } = {}) {
   return simulate(parseDockerfile(text), { file: 'Dockerfile', builder, buildArgs: opts.buildArgs ?? {}, resolveBase, context: opts.context, target: opts.target });
@@ -107,7 +107,7 @@ describe('COPY and ADD of a file whose text the model reads', () => {
     simulate(parseDockerfile(text), { file: 'Dockerfile', builder: 'buildkit', buildArgs: {}, resolveBase, context, readContextText });
   const SUDO = `${USER}RUN apt-get update && apt-get install -y sudo\n`;
   const ctx = (...files: string[]): FsTree =>
-    new Map([['/', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 }], ...files.map((f) => [f, { kind: 'file' as const, uid: 0, gid: 0, mode: 0o644 }] as const)]);
+    new Map<string, FileMeta>([['/', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 }], ...files.map((f): [string, FileMeta] => [f, { kind: 'file', uid: 0, gid: 0, mode: 0o644 }])]);
 
   test('a heredoc written to /etc/sudoers.d gives the sudo rule', () => {
     const r = sim(`${SUDO}COPY <<EOT /etc/sudoers.d/alice\nalice ALL=(ALL) NOPASSWD: ALL\nEOT\n`);

@@ -149,9 +149,14 @@ describe('resolveRuntime: who the process is', () => {
     assert.equal(n.identity.label, 'uid 4242 (no passwd entry)');
   });
 
-  test('podman --userns=keep-id runs as the caller', () => {
-    const r = resolveRuntime(image({ user: 'bob' }), run('podman run --userns=keep-id img'), [], { engine: 'podman' });
+  test('podman --userns=keep-id runs as the caller when the image sets no USER', () => {
+    const r = resolveRuntime(image(), run('podman run --userns=keep-id img'), [], { engine: 'podman' });
     assert.deepEqual([r.process.uid, r.process.gid, r.process.userName], [1000, 1000, 'alice']);
+  });
+
+  test('podman --userns=keep-id keeps an image USER (released podman, issue #29600)', () => {
+    const r = resolveRuntime(image({ user: 'bob' }), run('podman run --userns=keep-id img'), [], { engine: 'podman' });
+    assert.deepEqual([r.process.uid, r.process.gid, r.process.userName], [1001, 1001, 'bob']);
   });
 });
 
@@ -365,7 +370,7 @@ describe('rootless podman user namespaces', () => {
   });
 
   test('changes nothing for docker, for a root invoker, or with --userns=host', () => {
-    assert.equal(usernsMapping({ ...base, invoker }, 'docker'), undefined);
+    assert.equal(usernsMapping({ ...base, tool: 'docker', invoker }, 'docker'), undefined);
     assert.equal(usernsMapping({ ...base, invoker: { ...invoker, uid: 0 } }, 'podman'), undefined);
     assert.equal(usernsMapping({ ...base, invoker, userns: 'host' }, 'podman'), undefined);
   });

@@ -103,6 +103,47 @@ export function getopt(args: string[], spec: Record<string, string>): ParsedArgs
 const last = (p: ParsedArgs, key: string): string | undefined => p.opts.get(key)?.at(-1);
 const has = (p: ParsedArgs, key: string): boolean => p.opts.has(key);
 
+// Option tables of the commands below (getopt compiles each table once).
+const USERDEL_SPEC: Record<string, string> = { r: 'remove', remove: 'remove', f: 'force', force: 'force' };
+const GROUPADD_SPEC: Record<string, string> = {
+    'g:': 'gid', 'gid:': 'gid',
+    r: 'system', system: 'system',
+    o: 'nonUnique', 'non-unique': 'nonUnique',
+    f: 'force', force: 'force',
+    'K:': 'key', 'key:': 'key',
+    'p:': 'password', 'password:': 'password',
+    'U:': 'users', 'users:': 'users',
+  };
+const GROUPDEL_SPEC: Record<string, string> = { f: 'force', force: 'force' };
+const GPASSWD_SPEC: Record<string, string> = {
+    'a:': 'add', 'add:': 'add',
+    'd:': 'del', 'delete:': 'del',
+    'M:': 'members', 'members:': 'members',
+    r: 'removePw', 'remove-password': 'removePw',
+    R: 'restrict', restrict: 'restrict',
+  };
+const PASSWD_SPEC: Record<string, string> = {
+    d: 'delete', delete: 'delete',
+    l: 'lock', lock: 'lock',
+    u: 'unlock', unlock: 'unlock',
+    e: 'expire', expire: 'expire',
+    S: 'status', status: 'status',
+    stdin: 'stdin',
+  };
+const BUSYBOX_ADDGROUP_SPEC: Record<string, string> = { 'g:': 'gid', 'gid:': 'gid', S: 'system', system: 'system' };
+const BUSYBOX_ADDUSER_SPEC: Record<string, string> = {
+    'h:': 'home', 'home:': 'home',
+    'g:': 'gecos', 'gecos:': 'gecos',
+    's:': 'shell', 'shell:': 'shell',
+    'G:': 'group', 'ingroup:': 'group',
+    D: 'noPass', 'disabled-password': 'noPass', 'empty-password': 'noPass',
+    S: 'system', system: 'system',
+    H: 'noHome', 'no-create-home': 'noHome',
+    'u:': 'uid', 'uid:': 'uid',
+    'k:': 'skel', 'skel:': 'skel',
+  };
+const DELUSER_SPEC: Record<string, string> = { 'remove-home': 'removeHome', system: 'system', quiet: 'quiet' };
+
 // ---------------------------------------------------------------- shared effects
 
 const res = (status: number, ...stderr: string[]): CmdResult =>
@@ -490,7 +531,7 @@ const usermod: CommandHandler = (ctx, argv) => {
  */
 const userdel: CommandHandler = (ctx, argv) => {
   const acc = ctx.state.accounts;
-  const p = getopt(argv.slice(1), { r: 'remove', remove: 'remove', f: 'force', force: 'force' });
+  const p = getopt(argv.slice(1), USERDEL_SPEC);
   if (p.bad || p.operands.length !== 1) return res(2, 'Usage: userdel [options] LOGIN');
 
   const name = p.operands[0];
@@ -532,15 +573,7 @@ const userdel: CommandHandler = (ctx, argv) => {
 
 const groupadd: CommandHandler = (ctx, argv) => {
   const acc = ctx.state.accounts;
-  const p = getopt(argv.slice(1), {
-    'g:': 'gid', 'gid:': 'gid',
-    r: 'system', system: 'system',
-    o: 'nonUnique', 'non-unique': 'nonUnique',
-    f: 'force', force: 'force',
-    'K:': 'key', 'key:': 'key',
-    'p:': 'password', 'password:': 'password',
-    'U:': 'users', 'users:': 'users',
-  });
+  const p = getopt(argv.slice(1), GROUPADD_SPEC);
   if (p.bad || p.operands.length !== 1) return res(2, 'Usage: groupadd [options] GROUP');
 
   const name = p.operands[0];
@@ -583,7 +616,7 @@ const groupadd: CommandHandler = (ctx, argv) => {
 
 const groupdel: CommandHandler = (ctx, argv) => {
   const acc = ctx.state.accounts;
-  const p = getopt(argv.slice(1), { f: 'force', force: 'force' });
+  const p = getopt(argv.slice(1), GROUPDEL_SPEC);
   if (p.bad || p.operands.length !== 1) return res(2, 'Usage: groupdel [options] GROUP');
 
   const name = p.operands[0];
@@ -607,13 +640,7 @@ const groupdel: CommandHandler = (ctx, argv) => {
 /** shadow gpasswd (src/gpasswd.c): user check in the options, then the group, then perms. */
 const gpasswd: CommandHandler = (ctx, argv) => {
   const acc = ctx.state.accounts;
-  const p = getopt(argv.slice(1), {
-    'a:': 'add', 'add:': 'add',
-    'd:': 'del', 'delete:': 'del',
-    'M:': 'members', 'members:': 'members',
-    r: 'removePw', 'remove-password': 'removePw',
-    R: 'restrict', restrict: 'restrict',
-  });
+  const p = getopt(argv.slice(1), GPASSWD_SPEC);
   if (p.bad || p.operands.length !== 1) return res(2, 'Usage: gpasswd [option] GROUP');
 
   const add = last(p, 'add');
@@ -695,14 +722,7 @@ const chpasswd: CommandHandler = (ctx, argv) => {
 
 const passwd: CommandHandler = (ctx, argv) => {
   const acc = ctx.state.accounts;
-  const p = getopt(argv.slice(1), {
-    d: 'delete', delete: 'delete',
-    l: 'lock', lock: 'lock',
-    u: 'unlock', unlock: 'unlock',
-    e: 'expire', expire: 'expire',
-    S: 'status', status: 'status',
-    stdin: 'stdin',
-  });
+  const p = getopt(argv.slice(1), PASSWD_SPEC);
   const self = userByUid(acc, ctx.ident.uid);
   const name = p.operands[0] ?? self?.name;
   if (!name) return res(1, `passwd: Cannot determine your user name.`);
@@ -886,7 +906,7 @@ function debianAdduser(ctx: ExecContext, argv: string[], groupOnly: boolean): Cm
 /** BusyBox addgroup (loginutils/addgroup.c): lowest free gid from 1000, or 100-999 with -S. */
 function busyboxAddgroup(ctx: ExecContext, argv: string[]): CmdResult {
   const acc = ctx.state.accounts;
-  const p = getopt(argv.slice(1), { 'g:': 'gid', 'gid:': 'gid', S: 'system', system: 'system' });
+  const p = getopt(argv.slice(1), BUSYBOX_ADDGROUP_SPEC);
   if (p.bad || p.operands.length < 1 || p.operands.length > 2) {
     return res(1, 'Usage: addgroup [-g GID] [-S] [USER] GROUP');
   }
@@ -928,17 +948,7 @@ function busyboxAddgroup(ctx: ExecContext, argv: string[]): CmdResult {
  */
 function busyboxAdduser(ctx: ExecContext, argv: string[]): CmdResult {
   const acc = ctx.state.accounts;
-  const p = getopt(argv.slice(1), {
-    'h:': 'home', 'home:': 'home',
-    'g:': 'gecos', 'gecos:': 'gecos',
-    's:': 'shell', 'shell:': 'shell',
-    'G:': 'group', 'ingroup:': 'group',
-    D: 'noPass', 'disabled-password': 'noPass', 'empty-password': 'noPass',
-    S: 'system', system: 'system',
-    H: 'noHome', 'no-create-home': 'noHome',
-    'u:': 'uid', 'uid:': 'uid',
-    'k:': 'skel', 'skel:': 'skel',
-  });
+  const p = getopt(argv.slice(1), BUSYBOX_ADDUSER_SPEC);
   if (p.bad || p.operands.length < 1 || p.operands.length > 2) {
     return res(1, 'Usage: adduser [OPTIONS] USER [GROUP]');
   }
@@ -1017,7 +1027,7 @@ const addgroup: CommandHandler = (ctx, argv) =>
 /** deluser/delgroup: BusyBox's and Debian's both remove the entry; Debian's can drop the home. */
 const deluser: CommandHandler = (ctx, argv) => {
   const acc = ctx.state.accounts;
-  const p = getopt(argv.slice(1), { 'remove-home': 'removeHome', system: 'system', quiet: 'quiet' });
+  const p = getopt(argv.slice(1), DELUSER_SPEC);
   const prog = argv[0].replace(/^.*\//, '');
   if (ctx.ident.uid !== 0) {
     return isBusybox(ctx)

@@ -1,0 +1,28 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../src/analyze.js';
+import { parseDockerRun } from '../../src/runtime/docker.js';
+
+const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' };
+const check = (dockerfile: string, run: string) =>
+  analyze({ file: 'Dockerfile', text: dockerfile, run: parseDockerRun(run, { invoker }) });
+const DF = 'FROM debian:bookworm\nRUN useradd -m -u 1000 alice\nUSER alice\n';
+
+describe('the identity summary of an analysis', () => {
+  test('a user the image does not know: not resolved, and the start fails', () => {
+    const a = check(DF, 'docker run --user nosuch img');
+    assert.equal(a.identity.resolved, false);
+    assert.deepEqual(a.runtime.errors.map((e) => e.message), ['unable to find user nosuch: no matching entries in passwd file']);
+  });
+
+  test('a known user, or a bare uid with no entry: resolved', () => {
+    assert.equal(check(DF, 'docker run img').identity.resolved, true);
+    const a = check(DF, 'docker run --user 4242 img');
+    assert.deepEqual([a.identity.resolved, a.identity.uid, a.identity.user], [true, 4242, null]);
+  });
+
+  test('a podman run line is analysed with podman, whatever the default engine', () => {
+    assert.equal(check(DF, 'podman run img').engine, 'podman');
+    assert.equal(check(DF, 'docker run img').engine, 'docker');
+  });
+});
