@@ -3,12 +3,15 @@
 // lookup table, so it stays synchronous and pure.
 
 import type { Io } from './io.js';
-import { UsageError } from './errors.js';
+import { InputError, UsageError } from './errors.js';
 import type { BaseResolution } from '../build/simulate.js';
 import type { Dockerfile } from '../dockerfile/types.js';
 import { expandWord, expandWords, parseKeyValues } from '../dockerfile/expand.js';
 import { resolveBase as catalogResolve } from '../image/catalog/index.js';
 import { cloneState } from '../image/state.js';
+import { parseRef } from '../image/catalog/reference.js';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 export type BaseSource = 'auto' | 'archive' | 'engine' | 'registry' | 'catalog';
 
@@ -31,6 +34,42 @@ export function parseBaseArchives(values: string[] | undefined): Map<string, str
   }
 
   return out;
+}
+
+/** Every --base-archive must name a file or folder that exists: a typo is an input error. */
+export function checkBaseArchives(archives: Map<string, string>, cwd: string): void {
+  for (const file of archives.values()) {
+    try {
+      statSync(resolve(cwd, file));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new InputError(code === 'ENOENT' ? 'no such image archive' : `cannot read this image archive (${code})`, file);
+    }
+  }
+}
+
+/** A reference as the engines compare them: docker.io/library/python:latest is python. */
+function refKey(ref: string): string {
+  const r = parseRef(ref);
+
+  return `${r.registry}/${r.repo}:${r.tag ?? (r.digest ? '' : 'latest')}@${r.digest ?? ''}`;
+}
+
+/** The archive given for this FROM reference (REF=FILE, else a bare FILE for every FROM). */
+export function archiveFor(archives: Map<string, string>, ref: string): string | undefined {
+  const exact = archives.get(ref);
+  if (exact !== undefined) return exact;
+  const key = refKey(ref);
+  for (const [k, file] of archives) if (k !== '*' && refKey(k) === key) return file;
+
+  return archives.get('*');
+}
+
+/** The REF of each REF=FILE that matches none of the given FROM references. */
+export function unmatchedArchiveRefs(archives: Map<string, string>, refs: Iterable<string>): string[] {
+  const keys = new Set([...refs].map(refKey));
+
+  return [...archives.keys()].filter((k) => k !== '*' && !keys.has(refKey(k)));
 }
 
 /** The external FROM references of a Dockerfile (stage names excluded), ARGs expanded. */
@@ -60,6 +99,19 @@ function withNote(r: BaseResolution, note: string): BaseResolution {
   return { ...r, assumptions: [...r.assumptions, a], state: { ...r.state, assumptions: [...r.state.assumptions, a] } };
 }
 
+type ReadArchive = typeof import('../archive/formats.js').readImageArchive;
+
+/** Read a --base-archive; a file that is not an image archive is an input error naming it. */
+async function readArchive(read: ReadArchive, file: string, ref: string, cwd: string, options: Parameters<ReadArchive>[1]) {
+  const abs = resolve(cwd, file);
+  try {
+    return await read(abs, options);
+  } catch (e) {
+    const why = (e as Error).message.replace(`${abs}: `, '');
+    throw new InputError(`not a usable image archive for FROM ${ref} (docker save or OCI): ${why}`, file);
+  }
+}
+
 /** Resolve every reference; returns the lookup the analysis uses. */
 export async function resolveBases(refs: string[], opts: BaseOptions, io: Io): Promise<(ref: string) => BaseResolution> {
   const table = new Map<string, BaseResolution>();
@@ -74,11 +126,11 @@ export async function resolveBases(refs: string[], opts: BaseOptions, io: Io): P
   const onProgress = (p: { bytes: number; index: number; totalBytes?: number; layerCount?: number }) => progress.update(p);
 
   for (const ref of refs) {
-    const file = opts.archives.get(ref) ?? opts.archives.get('*');
+    const file = archiveFor(opts.archives, ref);
     try {
       if (file !== undefined) {
         if (opts.from !== 'auto' && opts.from !== 'archive') throw new UsageError(`--base-archive given with --base-from ${opts.from}`);
-        const s = await archive.readImageArchive(file, { platform: opts.platform, cache, onProgress });
+        const s = await readArchive(archive.readImageArchive, file, ref, io.cwd, { platform: opts.platform, cache, onProgress });
         table.set(ref, { state: snapshot.snapshotToState(s, ref, 'archive'), key: s.digest, matched: 'archive', assumptions: [] });
         continue;
       }
@@ -97,7 +149,8 @@ export async function resolveBases(refs: string[], opts: BaseOptions, io: Io): P
         table.set(ref, { state: snapshot.snapshotToState(s, ref, 'registry'), key: s.digest, matched: 'registry', assumptions: [] });
       }
     } catch (e) {
-      if (e instanceof UsageError || opts.from !== 'auto') throw e;
+      // An archive the user named is never silently replaced by the catalog.
+      if (e instanceof UsageError || e instanceof InputError || opts.from !== 'auto') throw e;
       // auto: fall back to the catalog, and say so.
       table.set(ref, withNote(catalogResolve(ref), `reading ${ref} from the engine failed (${(e as Error).message}); the catalog's facts are used instead`));
     } finally {

@@ -3,15 +3,15 @@
 
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { homedir, userInfo } from 'node:os';
 import type { Io } from './io.js';
 import { parseFlags } from './args.js';
-import { InputError, UsageError } from './errors.js';
+import { InputError, UsageError, oneLine } from './errors.js';
 import { VERSION } from '../version.js';
 import { analyze, DockerfileSyntaxError, type Analysis, type Engine, type Profile } from '../analyze.js';
 import type { Builder } from '../shell/context.js';
-import type { HostPathFacts, RunContext, Severity } from '../model/types.js';
+import type { Assumption, HostPathFacts, RunContext, Severity } from '../model/types.js';
 import { parseDockerRun, type Invoker } from '../runtime/docker.js';
+import type { ComposeBuild } from '../runtime/compose.js';
 import { RunParseError } from '../runtime/errors.js';
 import { runRules, findRule } from '../rules/registry.js';
 import { applySuppressions, readSuppressions } from '../rules/suppress.js';
@@ -20,8 +20,11 @@ import { renderText } from '../report/text.js';
 import { renderSarif } from '../report/sarif.js';
 import { loadConfig, type Config } from './config.js';
 import { ExpandError } from '../dockerfile/expand.js';
-import { readBuildContext } from './context.js';
-import { fromRefs, parseBaseArchives, resolveBases, type BaseOptions, type BaseSource } from './bases.js';
+import { ContextReadError, contextTextReader, readBuildContext, type UnreadableEntry } from './context.js';
+import { realInvoker } from './invoker.js';
+import { checkBaseArchives, fromRefs, parseBaseArchives, resolveBases, unmatchedArchiveRefs, type BaseOptions, type BaseSource } from './bases.js';
+import { referenceError, stageNameError } from './reference.js';
+import { withFileErrors, type FileError } from './file-errors.js';
 import { parseDockerfile } from '../dockerfile/parse.js';
 import { TargetError, type BaseResolution } from '../build/simulate.js';
 import { resolveBase as catalogResolve } from '../image/catalog/index.js';
@@ -35,8 +38,12 @@ Predicts who the container runs as and what it can read, write and create, for e
 How it runs:
   --run TEXT            a docker/podman run command line, verbatim ('docker run -u $(id -u) -v ...')
   --run-file FILE       the same, read from a file (a script holding the run command)
-  --compose FILE        a Compose file; --service NAME picks the service (default: the only one)
-  --k8s FILE            a Kubernetes manifest (Pod, Deployment, Job, ...); --container NAME picks one
+  --compose FILE        a Compose file; --service NAME picks the service (default: the only one).
+                        With no Dockerfile given, the service's build section names it (context,
+                        dockerfile, args, target)
+  --k8s FILE            a Kubernetes manifest (Pod, Deployment, Job, ...); --container NAME (or
+                        WORKLOAD/NAME) picks one; default as kubectl: the default-container
+                        annotation, else the first container (with a note on stderr)
   --host-facts FILE     describe host folders (owner, mode) instead of reading them with stat
   --engine ENGINE       docker (default) or podman
   --path PATH           also report verdicts for this container path (repeatable)
@@ -109,21 +116,38 @@ function oneOf<T extends string>(flag: string, value: string | undefined, allowe
 const DOCKERFILE_NAME = /^(Dockerfile|Containerfile)(\..+)?$|\.(Dockerfile|Containerfile)$/i;
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.cache', '.venv', 'venv']);
 
-function findDockerfiles(dir: string, out: string[]): string[] {
-  for (const name of readdirSync(dir).sort()) {
+/** Dockerfiles below dir; folders that cannot be listed are skipped and named in skipped. */
+function findDockerfiles(dir: string, out: string[], skipped: string[]): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch (e) {
+    skipped.push(`${dir} (${(e as NodeJS.ErrnoException).code})`);
+    return out;
+  }
+
+  for (const name of names) {
     const p = join(dir, name);
-    const st = statSync(p);
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      // A dangling symlink or an entry gone since the listing: nothing to check there.
+      continue;
+    }
     if (st.isDirectory()) {
-      if (!SKIP_DIRS.has(name)) findDockerfiles(p, out);
+      if (!SKIP_DIRS.has(name)) findDockerfiles(p, out, skipped);
     } else if (DOCKERFILE_NAME.test(name)) out.push(p);
   }
 
   return out;
 }
 
-function expandInputs(inputs: string[], cwd: string): string[] {
+/** The files to check, and whether a folder was given (then each file stands alone). */
+function expandInputs(inputs: string[], cwd: string, io: Io): { files: string[]; folder: boolean } {
   if (inputs.length === 0) inputs = ['Dockerfile'];
   const files: string[] = [];
+  let folder = false;
 
   for (const input of inputs) {
     const abs = resolve(cwd, input);
@@ -134,13 +158,16 @@ function expandInputs(inputs: string[], cwd: string): string[] {
       throw new InputError('no such file or folder', input);
     }
     if (st.isDirectory()) {
-      const found = findDockerfiles(abs, []);
+      folder = true;
+      const skipped: string[] = [];
+      const found = findDockerfiles(abs, [], skipped);
+      for (const d of skipped) io.err(`uidctl: warning: cannot list ${relative(cwd, d) || d}: its Dockerfiles are not checked\n`);
       if (found.length === 0) throw new InputError('no Dockerfile or Containerfile in this folder', input);
       files.push(...found.map((f) => relative(cwd, f) || f));
     } else files.push(input);
   }
 
-  return files;
+  return { files, folder };
 }
 
 function readText(path: string, cwd: string, what: string): string {
@@ -150,18 +177,6 @@ function readText(path: string, cwd: string, what: string): string {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(code === 'ENOENT' ? `no such ${what}` : `cannot read ${what} (${code})`, path);
   }
-}
-
-function realInvoker(io: Io): Invoker {
-  const info = userInfo();
-
-  return {
-    uid: process.getuid?.() ?? info.uid,
-    gid: process.getgid?.() ?? info.gid,
-    home: io.env.HOME ?? homedir(),
-    cwd: io.cwd,
-    name: info.username,
-  };
 }
 
 function parseBuildArgs(list: string[] | undefined, env: Io['env']): Record<string, string> {
@@ -222,29 +237,47 @@ function trace(a: Analysis, io: Io): void {
   for (const n of a.runtime.notes) io.err(`debug: runtime: ${n.text}\n`);
 }
 
-/** The RunContext of one Compose service or one Kubernetes container. */
-async function orchestratedRun(compose: string | undefined, k8s: string | undefined, pick: string | undefined, invoker: Invoker, io: Io): Promise<RunContext> {
-  const file = (compose ?? k8s)!;
-  const text = readText(file, io.cwd, compose ? 'Compose file' : 'Kubernetes manifest');
+/** The RunContext of one Compose service (with its build section) or one Kubernetes container. */
+async function orchestratedRun(v: { compose?: string; k8s?: string; service?: string; container?: string }, invoker: Invoker, io: Io): Promise<{ run: RunContext; build?: ComposeBuild; where: string }> {
+  const file = (v.compose ?? v.k8s)!;
+  const text = readText(file, io.cwd, v.compose ? 'Compose file' : 'Kubernetes manifest');
+  if (v.compose !== undefined && v.container !== undefined) throw new UsageError('--container goes with --k8s; a Compose service is picked with --service');
+  if (v.k8s !== undefined && v.service !== undefined) throw new UsageError('--service goes with --compose; a Kubernetes container is picked with --container');
   try {
-    if (compose) {
+    if (v.compose !== undefined) {
       const { parseCompose } = await import('../runtime/compose.js');
       const { services } = parseCompose(text, { invoker, env: { ...io.env } as Record<string, string>, file });
       const names = Object.keys(services);
-      const name = pick ?? (names.length === 1 ? names[0] : undefined);
+      const name = v.service ?? (names.length === 1 ? names[0] : undefined);
       if (!name) throw new UsageError(`${file} has ${names.length} services (${names.join(', ')}): pick one with --service`);
       if (!services[name]) throw new UsageError(`no service '${name}' in ${file} (it has ${names.join(', ')})`);
-      return services[name];
+      const { build, ...run } = services[name];
+      return { run, build, where: `services.${name}` };
     }
-    const { parseKubernetes } = await import('../runtime/kubernetes.js');
-    const runs = parseKubernetes(text, { file, invoker });
-    const hit = pick === undefined ? runs[0] : runs.find((r) => r.origin.text.includes(pick) || r.image === pick);
-    if (!hit) throw new UsageError(pick ? `no container '${pick}' in ${file}` : `no container in ${file}`);
-    return hit;
+    const { parseKubernetesContainers, selectContainer } = await import('../runtime/kubernetes.js');
+    const choice = selectContainer(parseKubernetesContainers(text, { file, invoker }), file, v.container);
+    if ('error' in choice) throw new UsageError(choice.error);
+    if (choice.note) io.err(`uidctl: note: ${choice.note}\n`);
+    return { run: choice.run, where: choice.run.origin.text };
   } catch (e) {
     if (e instanceof RunParseError) throw new InputError(e.message, file);
     throw e;
   }
+}
+
+/** The Dockerfile, context, build args and target a Compose service's build section names. */
+function composeBuildInputs(build: ComposeBuild | undefined, where: string, composeFile: string, cwd: string) {
+  if (!build) return undefined;
+  if (build.inline !== undefined) {
+    throw new UsageError(`${composeFile}: ${where}.build.dockerfile_inline: save the Dockerfile as a file and give its path`);
+  }
+  if (build.remote) {
+    throw new UsageError(`${composeFile}: ${where}.build.context is a remote URL (${build.context}): give the Dockerfile and --context`);
+  }
+
+  // build.dockerfile is relative to the context (Compose Build Specification).
+  const abs = resolve(build.context, build.dockerfile);
+  return { file: relative(cwd, abs) || abs, context: build.context, args: build.args, target: build.target };
 }
 
 /** Read the real base images the Dockerfile names, when asked or available. */
@@ -255,9 +288,9 @@ async function basesFor(text: string, file: string, buildArgs: Record<string, st
   const df = parseDockerfile(text);
   if (df.errors.length > 0) return catalogResolve;
   try {
-    return await resolveBases(fromRefs(df, buildArgs), opts, io);
+    return await resolveBases(fromRefs(df, buildArgs).filter((r) => referenceError(r) === undefined), opts, io);
   } catch (e) {
-    if (e instanceof UsageError) throw e;
+    if (e instanceof UsageError || e instanceof InputError) throw e;
     throw new InputError((e as Error).message, file);
   }
 }
@@ -287,8 +320,7 @@ export default async function check(args: string[], io: Io): Promise<number> {
   const runSources = [v.run, v['run-file'], v.compose, v.k8s].filter((x) => x !== undefined).length;
   if (runSources > 1) throw new UsageError('give one of --run, --run-file, --compose and --k8s');
 
-  const files = expandInputs(parsed.positionals, io.cwd);
-  const buildArgs = { ...(cfg.buildArgs ?? {}), ...parseBuildArgs(v['build-arg'], io.env) };
+  const cliBuildArgs = parseBuildArgs(v['build-arg'], io.env);
   const severity = configSeverities(cfg);
 
   let host: HostPathFacts[] = [];
@@ -306,6 +338,7 @@ export default async function check(args: string[], io: Io): Promise<number> {
   }
 
   let run: RunContext | undefined;
+  let composeBuild: ReturnType<typeof composeBuildInputs>;
   const runText = v.run ?? (v['run-file'] !== undefined ? readText(v['run-file'], io.cwd, 'run file') : undefined);
   if (runText !== undefined) {
     try {
@@ -316,9 +349,18 @@ export default async function check(args: string[], io: Io): Promise<number> {
     }
     host = await hostFactsFor(run, host);
   } else if (v.compose !== undefined || v.k8s !== undefined) {
-    run = await orchestratedRun(v.compose, v.k8s, v.service ?? v.container, invoker, io);
+    const picked = await orchestratedRun(v, invoker, io);
+    run = picked.run;
+    // No Dockerfile given: the service's own build section says which one, as compose build does.
+    if (v.compose !== undefined && parsed.positionals.length === 0) composeBuild = composeBuildInputs(picked.build, picked.where, v.compose, io.cwd);
     host = await hostFactsFor(run, host);
   }
+
+  const { files, folder } = composeBuild ? { files: [composeBuild.file], folder: false } : expandInputs(parsed.positionals, io.cwd, io);
+  // Precedence as docker compose build: the compose file's args, then --build-arg.
+  const buildArgs = { ...(cfg.buildArgs ?? {}), ...(composeBuild?.args ?? {}), ...cliBuildArgs };
+  const target = v.target ?? composeBuild?.target;
+  const contextFlag = v.context ?? (composeBuild ? relative(io.cwd, composeBuild.context) || '.' : undefined);
 
   const baseOpts: BaseOptions = {
     from: oneOf<BaseSource>('base-from', v['base-from'], ['auto', 'archive', 'engine', 'registry', 'catalog'], 'auto'),
@@ -326,41 +368,134 @@ export default async function check(args: string[], io: Io): Promise<number> {
     platform: v.platform,
     noCache: v['no-cache'] === true,
   };
+  checkBaseArchives(baseOpts.archives, io.cwd);
 
   const results: Reported[] = [];
+  const errors: FileError[] = [];
+  const fromRefsSeen = new Set<string>();
+  // A folder or several files: a bad file is reported and the others still checked (as linters do).
+  const perFile = folder || files.length > 1;
   const paintProgress = io.errIsTTY && files.length > 3;
+  const one: CheckOne = { builder, engine, profile, buildArgs, target, run, host, baseOpts, severity, perFile, contextFlag, v };
 
   for (const [i, file] of files.entries()) {
     if (paintProgress) io.err(`\rchecking ${i + 1}/${files.length} ${basename(file)}`.padEnd(60));
-    const text = readText(file, io.cwd, 'Dockerfile');
-    const resolveBase = await basesFor(text, file, buildArgs, baseOpts, io);
-    const contextDir = v['no-context'] ? undefined : resolve(io.cwd, v.context ?? dirname(file));
-    const context = contextDir && existsSync(contextDir) ? readBuildContext(contextDir).tree : undefined;
-    let analysis: Analysis;
     try {
-      analysis = analyze({ file, text, builder, engine, profile, buildArgs, target: v.target, run, host, paths: v.path, context, resolveBase, trace: v.debug === true });
+      const r = await checkFile(file, one, io);
+      for (const st of r.analysis.sim.stages) if (!('stage' in st.base)) fromRefsSeen.add(st.baseRef);
+      results.push(r);
     } catch (e) {
-      if (e instanceof DockerfileSyntaxError) throw new InputError(e.message, e.file, e.line);
-      if (e instanceof ExpandError) throw new InputError(e.message, file);
-      if (e instanceof TargetError) throw new UsageError(e.message);
-      throw e;
+      if (!perFile || !(e instanceof InputError)) throw e;
+      if (paintProgress) io.err('\r'.padEnd(61) + '\r');
+      io.err(`uidctl check: ${oneLine(e.message)}\n`);
+      errors.push({ file: e.file ?? file, line: e.line ?? null, message: e.detail });
     }
-
-    if (v.debug) trace(analysis, io);
-    const findings = Object.keys(severity).length > 0 ? runRules(analysis, { severity }) : analysis.findings;
-    const suppressions = readSuppressions(text);
-    for (const u of suppressions.unknown) io.err(`uidctl: warning: ${file}:${u.line}: '${u.key}' in an ignore comment names no rule\n`);
-    const { kept } = applySuppressions(findings, suppressions);
-    results.push({ analysis, findings: kept });
   }
   if (paintProgress) io.err('\r'.padEnd(61) + '\r');
 
-  if (format === 'json') io.out(renderJson(results, VERSION));
-  else if (format === 'sarif') io.out(renderSarif(results, VERSION));
-  else io.out(renderText(results, { color: io.isTTY && !v['no-color'] && !io.env.NO_COLOR, verbose: v.verbose === true }));
+  for (const ref of unmatchedArchiveRefs(baseOpts.archives, fromRefsSeen)) {
+    io.err(`uidctl: warning: --base-archive ${ref}=${baseOpts.archives.get(ref)}: no FROM names ${ref}; it was not used\n`);
+  }
 
+  if (format === 'json') io.out(withFileErrors(renderJson(results, VERSION), errors, 'json'));
+  else if (format === 'sarif') io.out(withFileErrors(renderSarif(results, VERSION), errors, 'sarif'));
+  else if (results.length > 0) io.out(renderText(results, { color: io.isTTY && !v['no-color'] && !io.env.NO_COLOR, verbose: v.verbose === true }));
+
+  // A file that could not be checked wins over findings: exit 2, as for a single bad file.
+  if (errors.length > 0) return 2;
   if (failOn === 'never') return 0;
   const failing = results.some((r) => r.findings.some((f) => severityAtLeast(f.severity, failOn)));
 
   return failing ? 1 : 0;
+}
+
+interface CheckOne {
+  builder: Builder;
+  engine: Engine;
+  profile: Profile;
+  buildArgs: Record<string, string>;
+  target?: string;
+  run?: RunContext;
+  host: HostPathFacts[];
+  baseOpts: BaseOptions;
+  severity: Record<string, Severity | 'off'>;
+  perFile: boolean;
+  contextFlag?: string;
+  v: { 'no-context'?: boolean; path?: string[]; debug?: boolean };
+}
+
+/** Read, analyse and filter one Dockerfile; bad input throws an InputError naming it. */
+async function checkFile(file: string, o: CheckOne, io: Io): Promise<Reported> {
+  const text = readText(file, io.cwd, 'Dockerfile');
+  const resolveBase = await basesFor(text, file, o.buildArgs, o.baseOpts, io);
+  const contextDir = o.v['no-context'] ? undefined : resolve(io.cwd, o.contextFlag ?? dirname(file));
+  let context: ReturnType<typeof readBuildContext> | undefined;
+  try {
+    context = contextDir && existsSync(contextDir) ? readBuildContext(contextDir) : undefined;
+  } catch (e) {
+    if (e instanceof ContextReadError) throw new InputError(e.message, e.path);
+    throw e;
+  }
+
+  let analysis: Analysis;
+  try {
+    analysis = analyze({
+      file, text, builder: o.builder, engine: o.engine, profile: o.profile, buildArgs: o.buildArgs, target: o.target,
+      run: o.run, host: o.host, paths: o.v.path, context: context?.tree, resolveBase, trace: o.v.debug === true,
+      readContextText: context && contextDir ? contextTextReader(contextDir, context.tree) : undefined,
+    });
+  } catch (e) {
+    if (e instanceof DockerfileSyntaxError) throw new InputError(e.message, e.file, e.line);
+    if (e instanceof ExpandError) throw new InputError(e.message, file);
+    // One file of many lacking the stage is that file's problem; alone, a usage error as before.
+    if (e instanceof TargetError) throw o.perFile ? new InputError(e.message, file) : new UsageError(e.message);
+    throw e;
+  }
+  refuseBadReferences(analysis, file);
+
+  if (o.v.debug) trace(analysis, io);
+  const extra = context && contextDir ? contextAssumption(context.unreadable, contextDir, io.cwd) : undefined;
+  if (extra) analysis.assumptions.push(extra);
+  const rerun = Object.keys(o.severity).length > 0 || extra !== undefined;
+  const findings = rerun ? runRules(analysis, { severity: o.severity }) : analysis.findings;
+  const suppressions = readSuppressions(text);
+  for (const u of suppressions.unknown) io.err(`uidctl: warning: ${file}:${u.line}: '${u.key}' in an ignore comment names no rule\n`);
+  const { kept } = applySuppressions(findings, suppressions);
+
+  return { analysis, findings: kept };
+}
+
+/**
+ * A FROM reference BuildKit cannot parse stops the build (dockerfile2llb: "failed to parse stage
+ * name"). References built from variables are left alone: uidctl may not know every value
+ * (automatic platform ARGs, build args given in CI).
+ */
+function refuseBadReferences(a: Analysis, file: string): void {
+  for (const st of a.sim.stages) {
+    if ('stage' in st.base || st.baseRef === 'scratch') continue;
+    const from = a.df.stages[st.index]?.from;
+    if (!from || from.args.includes('$')) continue;
+    const message = stageNameError(st.baseRef);
+    if (message) throw new InputError(message, file, from.line);
+  }
+}
+
+/**
+ * Context folders the user may not read. Docker cannot send them either: the classic builder
+ * fails the whole build ("error checking context"), BuildKit fails when a COPY or ADD needs
+ * them. uidctl keeps going with their contents unknown, and says so (UID701).
+ */
+export function contextAssumption(unreadable: UnreadableEntry[], contextDir: string, cwd: string): Assumption | undefined {
+  if (unreadable.length === 0) return undefined;
+  const shown = unreadable.slice(0, 5).map((u) => `${u.path} (${u.code})`).join(', ');
+  const more = unreadable.length > 5 ? ` and ${unreadable.length - 5} more` : '';
+  const rel = relative(cwd, contextDir);
+  const where = rel === '' ? 'the build context' : `the build context ${rel}`;
+
+  return {
+    id: 'context-unreadable',
+    subject: where,
+    text: `cannot read ${shown}${more} in ${where}: their contents are unknown, and docker build fails with "permission denied" if it has to send them`,
+    confidence: 'low',
+  };
 }

@@ -11,6 +11,15 @@ export interface BuildContext {
   tree: FsTree;
   /** True when the walk stopped at CONTEXT_LIMIT entries. */
   truncated: boolean;
+  /** Folders (and entries) the user may not read: kept with unknown contents. */
+  unreadable: UnreadableEntry[];
+}
+
+export interface UnreadableEntry {
+  /** Relative to the context, slash-separated ('.' for the context itself). */
+  path: string;
+  /** EACCES or EPERM. */
+  code: string;
 }
 
 /** Turn a .dockerignore pattern into a RegExp over slash-separated relative paths. */
@@ -67,14 +76,60 @@ function isScript(path: string, size: number, mode: number): boolean | undefined
   return buf.toString('latin1') === '#!' || undefined;
 }
 
-export function readBuildContext(dir: string): BuildContext {
+/** The few file-system calls the walk makes; tests inject failures (root reads mode-000 folders). */
+export interface ContextFs {
+  readdir(path: string): string[];
+  lstat(path: string): { mode: number; size: number; isDirectory(): boolean; isSymbolicLink(): boolean; isFile(): boolean };
+  readlink(path: string): string;
+}
+
+const realFs: ContextFs = {
+  readdir: (p) => readdirSync(p),
+  lstat: (p) => lstatSync(p),
+  readlink: (p) => readlinkSync(p),
+};
+
+/** The context changed or failed under the walk: bad input, reported on one line. */
+export class ContextReadError extends Error {
+  constructor(message: string, readonly path: string) {
+    super(message);
+  }
+}
+
+const DENIED = new Set(['EACCES', 'EPERM']);
+
+function errCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? 'error';
+}
+
+export function readBuildContext(dir: string, fs: ContextFs = realFs): BuildContext {
   const ignoreFile = join(dir, '.dockerignore');
   const ignored = existsSync(ignoreFile) ? dockerignore(readFileSync(ignoreFile, 'utf8')) : () => false;
-  const tree: FsTree = new Map([['/', { kind: 'dir', uid: 0, gid: 0, mode: lstatSync(dir).mode & 0o7777 }]]);
+  const rootMode = attempt(() => fs.lstat(dir), dir).mode & 0o7777;
+  const tree: FsTree = new Map([['/', { kind: 'dir', uid: 0, gid: 0, mode: rootMode }]]);
+  const unreadable: UnreadableEntry[] = [];
   let truncated = false;
 
+  // A folder the user may not list is kept with unknown contents (partial), as COPY treats
+  // sources it cannot see; a path that vanishes mid-walk stops the run (the input changed).
+  const denied = (rel: string, code: string): void => {
+    unreadable.push({ path: rel === '' ? '.' : rel, code });
+    const key = rel === '' ? '/' : `/${rel}`;
+    const m = tree.get(key);
+    if (m && m.kind === 'dir') tree.set(key, { ...m, partial: true });
+  };
+
   const walk = (abs: string, rel: string) => {
-    for (const name of readdirSync(abs).sort()) {
+    let names: string[];
+    try {
+      names = fs.readdir(abs).sort();
+    } catch (e) {
+      if (!DENIED.has(errCode(e))) throw failure(e, abs);
+      denied(rel, errCode(e));
+      return;
+    }
+
+    for (const name of names) {
       if (tree.size >= CONTEXT_LIMIT) {
         truncated = true;
         return;
@@ -82,13 +137,24 @@ export function readBuildContext(dir: string): BuildContext {
       const r = rel ? `${rel}/${name}` : name;
       if (ignored(r)) continue;
       const p = join(abs, name);
-      const st = lstatSync(p);
+      let st: ReturnType<ContextFs['lstat']>;
+      try {
+        st = fs.lstat(p);
+      } catch (e) {
+        if (!DENIED.has(errCode(e))) throw failure(e, p);
+        denied(r, errCode(e));
+        continue;
+      }
       const mode = st.mode & 0o7777;
       if (st.isDirectory()) {
         tree.set(`/${r}`, { kind: 'dir', uid: 0, gid: 0, mode });
         walk(p, r);
-      } else if (st.isSymbolicLink()) tree.set(`/${r}`, { kind: 'symlink', uid: 0, gid: 0, mode, target: readlinkSync(p) });
-      else tree.set(`/${r}`, { kind: st.isFile() ? 'file' : 'other', uid: 0, gid: 0, mode, script: st.isFile() && isScript(p, st.size, mode) });
+      } else if (st.isSymbolicLink()) {
+        tree.set(`/${r}`, { kind: 'symlink', uid: 0, gid: 0, mode, target: attempt(() => fs.readlink(p), p) });
+      } else {
+        const script = st.isFile() && isScript(p, st.size, mode);
+        tree.set(`/${r}`, { kind: st.isFile() ? 'file' : 'other', uid: 0, gid: 0, mode, script });
+      }
     }
   };
   walk(dir, '');
@@ -98,5 +164,42 @@ export function readBuildContext(dir: string): BuildContext {
     tree.set('/', { ...root, partial: true });
   }
 
-  return { tree, truncated };
+  return { tree, truncated, unreadable };
+}
+
+/** Larger files are not configuration the model reads (sudoers, sshd_config, ...). */
+const TEXT_LIMIT = 256 * 1024;
+
+/**
+ * The text of a regular file of the context (path as in the tree: '/conf/sudoers'), for the
+ * few files whose text the model reads; undefined when it is not a small readable file.
+ */
+export function contextTextReader(dir: string, tree: FsTree): (path: string) => string | undefined {
+  return (path) => {
+    if (tree.get(path)?.kind !== 'file') return undefined;
+    try {
+      const st = lstatSync(join(dir, path));
+      if (!st.isFile() || st.size > TEXT_LIMIT) return undefined;
+      return readFileSync(join(dir, path), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+function failure(e: unknown, path: string): ContextReadError {
+  const code = errCode(e);
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return new ContextReadError('vanished while the build context was read (ENOENT)', path);
+  }
+
+  return new ContextReadError(`cannot read this build context entry (${code})`, path);
+}
+
+function attempt<T>(fn: () => T, path: string): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw failure(e, path);
+  }
 }

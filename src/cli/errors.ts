@@ -9,8 +9,12 @@ export class UsageError extends Error {
 export class InputError extends Error {
   readonly exitCode = 2;
 
+  /** The message without the file:line prefix (for per-file entries in JSON and SARIF). */
+  readonly detail: string;
+
   constructor(message: string, readonly file?: string, readonly line?: number) {
     super(file ? `${file}${line ? `:${line}` : ''}: ${message}` : message);
+    this.detail = message;
   }
 }
 
@@ -21,4 +25,10 @@ export class EnvironmentError extends Error {
 
 export function exitCodeOf(e: unknown): number {
   return e instanceof UsageError || e instanceof InputError || e instanceof EnvironmentError ? 2 : 2;
+}
+
+/** A message made safe for one terminal line: control characters (a binary file's bytes) escaped. */
+export function oneLine(message: string): string {
+  // \xNN escapes, as Go's %q shows them; a raw newline would break the one line.
+  return message.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

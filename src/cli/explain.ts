@@ -3,16 +3,16 @@
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { homedir, userInfo } from 'node:os';
 import type { Io } from './io.js';
 import { parseFlags } from './args.js';
 import { InputError, UsageError } from './errors.js';
 import type { HostPathFacts, RunContext } from '../model/types.js';
 import type { Builder } from '../shell/context.js';
 import { analyze, DockerfileSyntaxError, type Analysis, type Engine } from '../analyze.js';
-import { parseDockerRun, type Invoker } from '../runtime/docker.js';
+import { parseDockerRun } from '../runtime/docker.js';
 import { RunParseError } from '../runtime/errors.js';
 import { explainError, tailor, type Explanation } from '../probe/explain.js';
+import { realInvoker } from './invoker.js';
 
 const HELP = `Usage: uidctl explain "ERROR TEXT" [options]
        some-command 2>&1 | uidctl explain -
@@ -48,12 +48,6 @@ function readText(path: string, cwd: string, what: string): string {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(code === 'ENOENT' ? `no such ${what}` : `cannot read ${what} (${code})`, path);
   }
-}
-
-export function realInvoker(io: Io): Invoker {
-  const info = userInfo();
-
-  return { uid: process.getuid?.() ?? info.uid, gid: process.getgid?.() ?? info.gid, home: io.env.HOME ?? homedir(), cwd: io.cwd, name: info.username };
 }
 
 /** Parse a run command as `check --run` does; bind-mount sources are stat'ed on this machine. */

@@ -82,7 +82,15 @@ export function imageReport(st: ImageState, s: ImageSnapshot, source: Source, re
     user: {
       written: st.config.user,
       ...(who.ok
-        ? { uid: who.user.uid, gid: who.user.gid, name: who.user.name ?? null, home: who.user.home, supplementary: who.user.supplementary }
+        ? {
+            uid: who.user.uid,
+            gid: who.user.gid,
+            name: who.user.name ?? null,
+            // The primary group's name, as id prints it; null when /etc/group has no such gid.
+            group: groupByGid(acc, who.user.gid)?.name ?? null,
+            home: who.user.home,
+            supplementary: who.user.supplementary,
+          }
         : { error: who.error }),
     },
     workdir: st.config.workdir,
@@ -100,7 +108,7 @@ export function imageReport(st: ImageState, s: ImageSnapshot, source: Source, re
 function textReport(r: ReturnType<typeof imageReport>): string {
   const lines: string[] = [];
   const u = r.user;
-  const who = 'error' in u ? `error: ${u.error}` : `uid=${u.uid}${u.name ? `(${u.name})` : ''} gid=${u.gid} home=${u.home}`;
+  const who = 'error' in u ? `error: ${u.error}` : `uid=${u.uid}${u.name ? `(${u.name})` : ''} gid=${u.gid}${u.group ? `(${u.group})` : ''} home=${u.home}`;
 
   lines.push(`image      ${r.image} (${r.source})`);
   lines.push(`digest     ${r.digest || 'unknown'}`);

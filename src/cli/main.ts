@@ -3,7 +3,7 @@
 // errors into a one-line message and an exit code.
 
 import { processIo, type CommandMain, type Io } from './io.js';
-import { EnvironmentError, InputError, UsageError } from './errors.js';
+import { EnvironmentError, InputError, UsageError, oneLine } from './errors.js';
 import { VERSION } from '../version.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default: CommandMain }> }> = {
@@ -53,7 +53,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return await mod.default(rest, io);
   } catch (e) {
     if (e instanceof UsageError || e instanceof InputError || e instanceof EnvironmentError) {
-      io.err(`uidctl ${name}: ${e.message}\n`);
+      io.err(`uidctl ${name}: ${oneLine(e.message)}\n`);
       if (debug && e.stack) io.err(`${e.stack}\n`);
       return e.exitCode;
     }

@@ -19,10 +19,16 @@ export interface ComposeOptions {
 }
 
 export interface ComposeBuild {
+  /** Absolute folder, or the URL as written when remote is true. */
   context: string;
+  /** Relative to the context (or absolute). */
   dockerfile: string;
   target?: string;
   args: Record<string, string>;
+  /** The context is a git or https URL, not a local folder. */
+  remote?: boolean;
+  /** build.dockerfile_inline: the Dockerfile's text, given in the compose file. */
+  inline?: string;
 }
 
 export type ComposeService = RunContext & { build?: ComposeBuild };
@@ -232,9 +238,21 @@ function volumeOf(v: unknown, ctx: PathContext, where: string): MountSpec {
   throw new RunParseError(`${where}: volume type ${type} is not supported (bind, volume, tmpfs)`, where);
 }
 
+/** A remote build context (git or https URL): kept as written, it names no local folder. */
+const REMOTE_CONTEXT = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@)/i;
+
+function contextOf(v: string, baseDir: string): string {
+  return REMOTE_CONTEXT.test(v) ? v : normalizePath(v, baseDir);
+}
+
 function buildOf(v: unknown, baseDir: string): ComposeBuild | undefined {
   if (v === undefined || v === null) return undefined;
-  if (typeof v === 'string') return { context: normalizePath(v, baseDir), dockerfile: 'Dockerfile', args: {} };
+  // build: PATH is the context, holding a file named Dockerfile (Compose Build Specification).
+  if (typeof v === 'string') {
+    const build: ComposeBuild = { context: contextOf(v, baseDir), dockerfile: 'Dockerfile', args: {} };
+    if (REMOTE_CONTEXT.test(v)) build.remote = true;
+    return build;
+  }
 
   const o = asObj(v);
   const args: Record<string, string> = {};
@@ -247,11 +265,13 @@ function buildOf(v: unknown, baseDir: string): ComposeBuild | undefined {
     for (const [k, x] of Object.entries(asObj(o.args))) if (x !== null) args[k] = String(x);
   }
   const build: ComposeBuild = {
-    context: normalizePath(String(o.context ?? '.'), baseDir),
+    context: contextOf(String(o.context ?? '.'), baseDir),
     dockerfile: String(o.dockerfile ?? 'Dockerfile'),
     args,
   };
   if (o.target !== undefined) build.target = String(o.target);
+  if (REMOTE_CONTEXT.test(build.context)) build.remote = true;
+  if (typeof o.dockerfile_inline === 'string') build.inline = o.dockerfile_inline;
 
   return build;
 }

@@ -150,11 +150,27 @@ function envOf(list: unknown): Record<string, string> {
  * https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
  */
 export function parseKubernetes(yamlText: string, opts: KubernetesOptions = {}): RunContext[] {
+  return parseKubernetesContainers(yamlText, opts).map((c) => c.run);
+}
+
+/** One container of one workload, with what `kubectl logs/exec` need to pick a default. */
+export interface KubeContainer {
+  /** Kind/name, e.g. Job/train. */
+  workload: string;
+  name: string;
+  init: boolean;
+  /** The pod's kubectl.kubernetes.io/default-container annotation, when set. */
+  defaultContainer?: string;
+  run: RunContext;
+}
+
+/** parseKubernetes, keeping the workload, the container name and the default-container annotation. */
+export function parseKubernetesContainers(yamlText: string, opts: KubernetesOptions = {}): KubeContainer[] {
   const lc = new LineCounter();
   // YAML 1.1 as the API server's parser (sigs.k8s.io/yaml) reads it: 0644 is octal.
   const docs = parseAllDocuments(yamlText, { lineCounter: lc, version: '1.1' });
   if (!Array.isArray(docs)) throw new RunParseError('not a YAML stream', undefined, opts.file);
-  const out: RunContext[] = [];
+  const out: KubeContainer[] = [];
 
   docs.forEach((doc, docIndex) => {
     if (doc.errors.length > 0) {
@@ -172,6 +188,10 @@ export function parseKubernetes(yamlText: string, opts: KubernetesOptions = {}):
     const pod = asObj(spec);
     const name = str(asObj(obj.metadata).name) ?? `document ${docIndex + 1}`;
     const podSc = asObj(pod.securityContext);
+    // Pods made from a template carry the template's metadata (annotations included).
+    let meta: unknown = obj;
+    for (const k of [...path.slice(0, -1), 'metadata']) meta = asObj(meta)[k];
+    const defaultContainer = str(asObj(asObj(meta).annotations)['kubectl.kubernetes.io/default-container']);
     const volumes = new Map<string, VolumeDef>();
     for (const v of asList(pod.volumes)) {
       const o = asObj(v);
@@ -226,10 +246,54 @@ export function parseKubernetes(yamlText: string, opts: KubernetesOptions = {}):
         if (Array.isArray(container.command)) run.entrypoint = container.command.map(String);
         if (Array.isArray(container.args)) run.command = container.args.map(String);
         if (opts.invoker) run.invoker = { ...opts.invoker };
-        out.push(run);
+        const entry: KubeContainer = { workload: `${kind}/${name}`, name: cname, init: listName !== 'containers', run };
+        if (defaultContainer !== undefined) entry.defaultContainer = defaultContainer;
+        out.push(entry);
       });
     }
   });
 
   return out;
+}
+
+export type ContainerChoice = { run: RunContext; note?: string } | { error: string };
+
+/**
+ * The container `--container NAME` names (NAME or WORKLOAD-NAME/NAME), or the one kubectl
+ * logs/exec default to: the pod's kubectl.kubernetes.io/default-container annotation, else its
+ * first regular container, with a note saying so (kubectl prints one too). Init containers are
+ * only ever picked by name. Several workloads need a name, as several Compose services do.
+ */
+export function selectContainer(list: KubeContainer[], file: string, pick?: string): ContainerChoice {
+  const label = (c: KubeContainer) => `${c.workload.split('/').slice(1).join('/')}/${c.name}`;
+
+  if (pick !== undefined) {
+    const hits = list.filter((c) => c.name === pick || label(c) === pick);
+    if (hits.length === 1) return { run: hits[0].run };
+    const names = list.map(label).join(', ');
+    if (hits.length === 0) return { error: `no container '${pick}' in ${file} (it has ${names || 'none'})` };
+    return { error: `${hits.length} containers are named '${pick}' in ${file}: pick one with --container ${hits.map(label).join(' or --container ')}` };
+  }
+
+  const workloads = [...new Set(list.map((c) => c.workload))];
+  if (workloads.length === 0) return { error: `no container in ${file}` };
+  if (workloads.length > 1) {
+    const names = list.filter((c) => !c.init).map(label).join(', ');
+    return { error: `${file} has ${workloads.length} workloads (${workloads.join(', ')}): pick a container with --container (${names})` };
+  }
+
+  const regular = list.filter((c) => !c.init);
+  if (regular.length === 0) return { error: `no container in ${file} (only init containers: pick one with --container)` };
+  if (regular.length === 1) return { run: regular[0].run };
+
+  const names = regular.map((c) => c.name).join(', ');
+  const wanted = regular[0].defaultContainer;
+  const annotated = regular.find((c) => c.name === wanted);
+  if (annotated) return { run: annotated.run };
+
+  const why = wanted === undefined ? 'the first' : `the first; its default-container annotation names no container '${wanted}'`;
+  return {
+    run: regular[0].run,
+    note: `${file}: ${workloads[0]} has ${regular.length} containers (${names}); checking ${regular[0].name}, ${why} (pick one with --container)`,
+  };
 }

@@ -49,7 +49,7 @@ describe('uidctl image', () => {
     const io = memoryIo({ XDG_CACHE_HOME: join(dir, 'cache') }, dir);
 
     assert.equal(await run([file, '--no-cache'], io), 0);
-    assert.match(io.stdout, /^user {7}1000 -> uid=1000\(jo\) gid=100 home=\/home\/jo$/m);
+    assert.match(io.stdout, /^user {7}1000 -> uid=1000\(jo\) gid=100\(users\) home=\/home\/jo$/m);
     assert.match(io.stdout, /^ {2}jo {11}1000:100 {5}\/home\/jo/m);
     assert.match(io.stdout, /^ {2}home +\/home\/jo +jo:users 02770 drwxrws---$/m);
     assert.match(io.stdout, /^ {2}tmp +\/tmp +root:root 01777 drwxrwxrwt$/m);
@@ -63,7 +63,7 @@ describe('uidctl image', () => {
 
     assert.equal(await run([file, '--format', 'json'], io), 0);
     const r = JSON.parse(io.stdout);
-    assert.deepEqual(r.user, { written: '1000', uid: 1000, gid: 100, name: 'jo', home: '/home/jo', supplementary: [] });
+    assert.deepEqual(r.user, { written: '1000', uid: 1000, gid: 100, name: 'jo', group: 'users', home: '/home/jo', supplementary: [] });
     assert.equal(r.source, 'archive');
     assert.deepEqual(r.paths.find((p: { what: string }) => p.what === 'workdir'), {
       what: 'workdir', path: '/home/jo', exists: true, kind: 'dir', uid: 1000, gid: 100, owner: 'jo', group: 'users', mode: '02770', perms: 'drwxrws---',
