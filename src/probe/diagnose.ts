@@ -8,6 +8,10 @@ import type { RuleMeta } from '../rules/rule.js';
 import { findRule } from '../rules/registry.js';
 import UID801 from '../rules/gpu/UID801-gpu-device-denied.js';
 import { namelessFixes } from '../rules/identity/UID102-nameless-uid.js';
+import { pipDeniedFixes, venvSnippet } from '../rules/python/UID301-pip-install-denied.js';
+import { EXTERNALLY_MANAGED_FIXES, EXTERNALLY_MANAGED_WHY, externallyManagedMessage } from '../rules/python/UID303-externally-managed.js';
+import { refusedByMarker } from '../rules/python/pip.js';
+import { leadFix } from '../rules/rule.js';
 import { mountKind, userMounts, type ProbeReport } from './report.js';
 
 /** UID801's header, from the rule itself (src/rules/gpu). */
@@ -164,30 +168,40 @@ function mountFindings(p: ProbeReport, out: Raw[]): void {
 
 function pythonFindings(p: ProbeReport, out: Raw[]): void {
   const py = p.python;
-  if (!py || p.uid === 0 || !py.purelib || !py.purelibExists || py.purelibWritable) return;
-  if (!py.pipModule && !p.pip) return;
+  if (!py || (!py.pipModule && !p.pip)) return;
+  const env = { ...(p.pipEnv ?? {}) } as Record<string, string | undefined>;
+  for (const k of Object.keys(env)) if (env[k] === null) delete env[k];
 
-  const fixes: Fix[] = [];
-  if (py.userSiteWritable && !py.externallyManaged && py.userSite) {
-    fixes.push({ description: `\`pip install --user\` works: it writes to ${py.userSite}.`, snippet: 'pip install --user PACKAGE', safe: false });
+  // As in `check`: PEP 668 refuses before pip looks at permissions, for root too (UID303).
+  if (refusedByMarker(py, env)) {
+    const unrecorded = p.pipEnv ? '' : ' If the container sets PIP_BREAK_SYSTEM_PACKAGES=1 (this probe does not record it), pip installs anyway.';
+    out.push({ ruleId: 'UID303', message: externallyManagedMessage(py.path), why: EXTERNALLY_MANAGED_WHY + unrecorded, fixes: EXTERNALLY_MANAGED_FIXES });
+    return;
   }
-  fixes.push({
-    description: 'Or install the packages at build time, before switching to the user.',
-    snippet: `USER root\nRUN pip install --no-cache-dir PACKAGE\nUSER ${p.user ?? p.uid}`,
-    safe: false,
-  });
-  const home = p.home.path && p.home.path !== '/' ? p.home.path : '/opt';
-  fixes.push({ description: 'Or use a virtual environment owned by the user.', snippet: `RUN python3 -m venv ${home}/venv\nENV PATH=${home}/venv/bin:$PATH`, safe: false });
-  out.push({
-    ruleId: 'UID301',
-    message: `\`pip install\` as ${who(p)} will fail: ${py.purelib} is not writable (ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied).`,
-    why: `pip writes into the site-packages of ${py.path}; the probe could not create a file there.`,
-    fixes,
-  });
+  if (p.uid === 0 || !py.purelib || !py.purelibExists || py.purelibWritable) return;
 
+  // pip's decide_user_install(): no user site in a venv or with PYTHONNOUSERSITE.
+  const userSiteEnabled = !env.VIRTUAL_ENV && !env.PYTHONNOUSERSITE;
+  const falls = userSiteEnabled && py.userSiteWritable && py.userSite !== null;
   const bin = py.userBase ? `${py.userBase}/bin` : p.home.path ? `${p.home.path}/.local/bin` : null;
   const path = (p.path ?? '').split(':');
-  if (bin && !path.includes(bin)) {
+  const home = p.hasPasswdEntry && p.home.path && p.home.path !== '/' ? p.home.path : undefined;
+  const userBase = py.userBase ?? (p.home.path ? `${p.home.path}/.local` : '~/.local');
+  out.push({
+    ruleId: 'UID301',
+    message: falls
+      ? `\`pip install\` as ${who(p)} cannot write ${py.purelib}: pip falls back to a user installation in ${py.userSite} ("Defaulting to user installation because normal site-packages is not writeable").`
+      : `\`pip install\` as ${who(p)} will fail: ${py.purelib} is not writable and ${userSiteEnabled ? `${userBase} cannot be created either` : 'user installs are off in this environment'} (ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied).`,
+    why: `pip writes into the site-packages of ${py.path}; the probe could not create a file there.`,
+    fixes: pipDeniedFixes({
+      falls,
+      user: p.user ?? String(p.uid),
+      pathSnippet: bin && !path.includes(bin) ? `ENV PATH=${bin}:$PATH` : undefined,
+      venvSnippet: venvSnippet(home, p.uid, p.gid),
+    }),
+  });
+
+  if (userSiteEnabled && bin && !path.includes(bin)) {
     out.push({
       ruleId: 'UID302',
       message: `${bin} is not on PATH: console scripts from \`pip install --user\` (jupyter, tensorboard, ...) will be "command not found".`,
@@ -268,7 +282,7 @@ export function diagnoseProbe(p: ProbeReport, opts: DiagnoseOptions = {}): Findi
   for (const r of raw) {
     const severity = severityOf(r.ruleId, profile);
     if (severity === 'off') continue;
-    out.push({ ...r, severity, location: { file: opts.file ?? 'probe.json', line: 0 }, dependsOn: [] });
+    out.push({ ...r, fixes: leadFix(r.fixes), severity, location: { file: opts.file ?? 'probe.json', line: 0 }, dependsOn: [] });
   }
 
   return out.sort((x, y) => (x.ruleId < y.ruleId ? -1 : x.ruleId > y.ruleId ? 1 : 0));

@@ -66,6 +66,16 @@ export interface ProbePath {
   writable: boolean;
 }
 
+/**
+ * Environment variables that change what pip does, when the probe recorded them (null: unset).
+ * Probes that predate them leave the field out; diagnose then takes them as unset.
+ */
+export interface ProbePipEnv {
+  PIP_BREAK_SYSTEM_PACKAGES: string | null;
+  VIRTUAL_ENV: string | null;
+  PYTHONNOUSERSITE: string | null;
+}
+
 export interface ProbeReport {
   probe: 'uidctl';
   probeVersion: number;
@@ -91,6 +101,8 @@ export interface ProbeReport {
   sudo: ProbeSudo;
   gpu: ProbeGpu[];
   paths: ProbePath[];
+  /** Optional: absent in reports of probes that do not record it. */
+  pipEnv?: ProbePipEnv;
 }
 
 /** The input is not a probe report; the message names the first bad field. */
@@ -220,6 +232,16 @@ function python(v: unknown): ProbePython | null {
   };
 }
 
+function pipEnv(v: unknown): ProbePipEnv {
+  const e = obj(v, 'pipEnv');
+
+  return {
+    PIP_BREAK_SYSTEM_PACKAGES: strOrNull(e.PIP_BREAK_SYSTEM_PACKAGES ?? null, 'pipEnv.PIP_BREAK_SYSTEM_PACKAGES'),
+    VIRTUAL_ENV: strOrNull(e.VIRTUAL_ENV ?? null, 'pipEnv.VIRTUAL_ENV'),
+    PYTHONNOUSERSITE: strOrNull(e.PYTHONNOUSERSITE ?? null, 'pipEnv.PYTHONNOUSERSITE'),
+  };
+}
+
 function gpu(v: unknown, where: string): ProbeGpu {
   const g = obj(v, where);
 
@@ -293,6 +315,7 @@ export function parseProbeReport(text: string): ProbeReport {
     },
     gpu: arr(d.gpu, 'gpu').map((g, i) => gpu(g, `gpu[${i}]`)),
     paths: d.paths === undefined ? [] : arr(d.paths, 'paths').map((x, i) => probePath(x, `paths[${i}]`)),
+    ...(d.pipEnv === undefined ? {} : { pipEnv: pipEnv(d.pipEnv) }),
   };
 }
 

@@ -54,7 +54,11 @@ function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-/** Rules list fixes as alternatives ("Or ..."); the first one reads as the main advice. */
+/** Rules list fixes as alternatives ("Or ..."); the first one must read as the main advice. */
+export function leadFix(fixes: Fix[]): Fix[] {
+  return fixes.map((f, i) => (i === 0 && f.description.startsWith('Or ') ? { ...f, description: capitalize(f.description.slice(3)) } : f));
+}
+
 export function toFinding(rule: Rule, r: RuleReport, a: AnalysisView): Finding {
   return {
     ruleId: rule.id,
@@ -62,7 +66,7 @@ export function toFinding(rule: Rule, r: RuleReport, a: AnalysisView): Finding {
     message: r.message,
     why: r.why,
     location: { file: a.file, line: r.line ?? identityLine(a) },
-    fixes: r.fixes.map((f, i) => (i === 0 && f.description.startsWith('Or ') ? { ...f, description: capitalize(f.description.slice(3)) } : f)),
+    fixes: leadFix(r.fixes),
     dependsOn: r.dependsOn ?? [],
   };
 }

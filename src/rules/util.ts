@@ -1,8 +1,9 @@
 // Small helpers the rules share: how to name the process, the mounts and the run command.
 
 import type { AnalysisView } from './rule.js';
-import type { MountSpec, Verdict } from '../model/types.js';
-import { isUnder } from '../image/fs.js';
+import type { Fix, MountSpec, Verdict } from '../model/types.js';
+import { isUnder, normalizePath, resolvePath } from '../image/fs.js';
+import { userByUid } from '../image/accounts.js';
 
 export function who(a: AnalysisView): string {
   const p = a.runtime.process;
@@ -63,4 +64,259 @@ export function uidBuildArg(a: AnalysisView): string | undefined {
   }
 
   return undefined;
+}
+
+// ---------------------------------------------------------------- run-time changes
+
+/**
+ * One change to how the container is started. Rules say what to change; renderRunChanges
+ * spells it in the terms of the tool the run came from (flags, compose keys, manifest fields).
+ */
+export type RunChange =
+  | { kind: 'user'; uid: number; gid?: number; name?: string }
+  /** Run with the ids of the person starting the container. */
+  | { kind: 'invoker-ids' }
+  | { kind: 'env'; name: string; value: string }
+  /** A fresh writable directory over a path (tmpfs; an emptyDir in Kubernetes). */
+  | { kind: 'writable-dir'; path: string; uid?: number; gid?: number; mode?: number }
+  | { kind: 'group-add'; gids: number[] }
+  | { kind: 'workdir'; path: string }
+  /** A host folder mounted where the outputs go (a claimed volume in Kubernetes). */
+  | { kind: 'mount-folder'; target: string }
+  | { kind: 'publish-loopback'; port: string }
+  | { kind: 'keep-id' };
+
+export type RunTool = 'docker' | 'podman' | 'compose' | 'kubernetes';
+
+/** The tool fixes are written for: the run's own, Docker when there is none. */
+export function runTool(a: Pick<AnalysisView, 'run'>): RunTool {
+  const t = a.run?.tool;
+
+  return t === 'podman' || t === 'compose' || t === 'kubernetes' ? t : 'docker';
+}
+
+/** How the tool at hand spells a read-only root file system, for fix descriptions. */
+export function readOnlyRootWords(a: Pick<AnalysisView, 'run'>): string {
+  const t = runTool(a);
+  if (t === 'kubernetes') return 'securityContext.readOnlyRootFilesystem: true';
+  if (t === 'compose') return 'read_only: true';
+
+  return '--read-only';
+}
+
+/** Who reads /etc/passwd when the container starts, for explanations. */
+export function engineWords(a: Pick<AnalysisView, 'run' | 'engine'>): string {
+  const t = runTool(a);
+  if (t === 'kubernetes') return 'The container runtime';
+
+  return a.engine === 'podman' || t === 'podman' ? 'Podman' : 'Docker';
+}
+
+/** A Kubernetes volume name for a path: a DNS label (lowercase, digits, '-', 63 at most). */
+function volumeName(path: string): string {
+  const name = path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+
+  return (name || 'root').slice(0, 63).replace(/-+$/, '');
+}
+
+function octalMode(mode: number): string {
+  return mode.toString(8).padStart(4, '0');
+}
+
+function dockerFlags(changes: RunChange[]): string {
+  return changes
+    .map((c) => {
+      switch (c.kind) {
+        case 'user':
+          return c.name ? `--user ${c.name}` : `--user ${c.uid}${c.gid !== undefined ? `:${c.gid}` : ''}`;
+        case 'invoker-ids':
+          return '--user "$(id -u):$(id -g)"';
+        case 'env':
+          return `-e ${c.name}=${c.value}`;
+        case 'writable-dir': {
+          const opts = [
+            c.uid !== undefined ? `uid=${c.uid}` : '',
+            c.gid !== undefined ? `gid=${c.gid}` : '',
+            c.mode !== undefined ? `mode=${octalMode(c.mode)}` : '',
+          ].filter(Boolean);
+          return `--tmpfs ${c.path}${opts.length ? `:${opts.join(',')}` : ''}`;
+        }
+        case 'group-add':
+          return c.gids.map((g) => `--group-add ${g}`).join(' ');
+        case 'workdir':
+          return `-w ${c.path}`;
+        case 'mount-folder':
+          return `-v "$PWD/out:${c.target}"`;
+        case 'publish-loopback':
+          return `-p 127.0.0.1:${c.port}:${c.port}`;
+        case 'keep-id':
+          return '--userns=keep-id';
+      }
+    })
+    .join(' ');
+}
+
+/** Keys of one compose service (https://docs.docker.com/reference/compose-file/services/). */
+function composeKeys(changes: RunChange[], invoker?: { uid: number; gid: number }): string {
+  const lines: string[] = [];
+  const list = (key: string, items: string[]) => {
+    if (items.length > 0) lines.push(`${key}:`, ...items.map((i) => `  - ${i}`));
+  };
+
+  for (const c of changes) {
+    if (c.kind === 'user') lines.push(`user: "${c.name ?? `${c.uid}${c.gid !== undefined ? `:${c.gid}` : ''}`}"`);
+    // compose cannot run $(id -u): write the ids out.
+    if (c.kind === 'invoker-ids') lines.push(`user: "${invoker?.uid ?? 1000}:${invoker?.gid ?? 1000}"  # your ids: id -u, id -g`);
+    if (c.kind === 'workdir') lines.push(`working_dir: ${c.path}`);
+    if (c.kind === 'keep-id') lines.push('userns_mode: "keep-id"');
+  }
+  const env = changes.filter((c) => c.kind === 'env');
+  if (env.length > 0) lines.push('environment:', ...env.map((c) => `  ${c.name}: ${c.value}`));
+  list('tmpfs', changes.flatMap((c) => (c.kind === 'writable-dir' ? [c.path] : [])));
+  list('group_add', changes.flatMap((c) => (c.kind === 'group-add' ? c.gids.map((g) => `"${g}"`) : [])));
+  list('volumes', changes.flatMap((c) => (c.kind === 'mount-folder' ? [`./out:${c.target}`] : [])));
+  list('ports', changes.flatMap((c) => (c.kind === 'publish-loopback' ? [`"127.0.0.1:${c.port}:${c.port}"`] : [])));
+
+  return lines.join('\n');
+}
+
+/**
+ * Fields of the container and, where Kubernetes only has them there, of the pod spec. The
+ * kubelet checks runAsNonRoot against a numeric runAsUser only, so users are always uids.
+ */
+function kubernetesFields(changes: RunChange[], invoker?: { uid: number; gid: number }): string {
+  const sc: string[] = [];
+  const env: string[] = [];
+  const mounts: string[] = [];
+  const volumes: string[] = [];
+  const podSc: string[] = [];
+  const other: string[] = [];
+
+  for (const c of changes) {
+    if (c.kind === 'user') {
+      sc.push(`  runAsUser: ${c.uid}`);
+      if (c.gid !== undefined) sc.push(`  runAsGroup: ${c.gid}`);
+    }
+    if (c.kind === 'invoker-ids') sc.push(`  runAsUser: ${invoker?.uid ?? 1000}`, `  runAsGroup: ${invoker?.gid ?? 1000}`);
+    if (c.kind === 'env') env.push(`  - name: ${c.name}`, `    value: ${c.value}`);
+    if (c.kind === 'writable-dir' || c.kind === 'mount-folder') {
+      const path = c.kind === 'writable-dir' ? c.path : c.target;
+      const name = volumeName(path);
+      mounts.push(`  - name: ${name}`, `    mountPath: ${path}`);
+      volumes.push(`  - name: ${name}`, c.kind === 'writable-dir' ? '    emptyDir: {}' : `    persistentVolumeClaim: { claimName: ${name} }`);
+    }
+    if (c.kind === 'group-add') podSc.push(`  supplementalGroups: [${c.gids.join(', ')}]`);
+    if (c.kind === 'workdir') other.push(`workingDir: ${c.path}`);
+  }
+
+  const out = [
+    ...(sc.length ? ['securityContext:', ...sc] : []),
+    ...(env.length ? ['env:', ...env] : []),
+    ...(mounts.length ? ['volumeMounts:', ...mounts] : []),
+    ...other,
+  ];
+  const pod = [...(podSc.length ? ['securityContext:', ...podSc] : []), ...(volumes.length ? ['volumes:', ...volumes] : [])];
+  if (pod.length > 0) out.push('# in the pod spec:', ...pod);
+
+  return out.join('\n');
+}
+
+/** The snippet for run-time changes, in the terms of the tool the run came from. */
+export function renderRunChanges(a: Pick<AnalysisView, 'run'>, changes: RunChange[]): string {
+  const t = runTool(a);
+  if (t === 'compose') return composeKeys(changes, a.run?.invoker);
+  if (t === 'kubernetes') return kubernetesFields(changes, a.run?.invoker);
+
+  return dockerFlags(changes);
+}
+
+/** Where run-time changes go, for fix descriptions: "at run time", "in the service", ... */
+export function runPlace(a: Pick<AnalysisView, 'run'>): string {
+  const t = runTool(a);
+  if (t === 'kubernetes') return 'in the manifest';
+  if (t === 'compose') return 'in the compose service';
+
+  return 'at run time';
+}
+
+// ---------------------------------------------------------------- HOME
+
+/** HOME was set where the container is started (-e HOME, environment:, env:). */
+export function homeFromRun(a: AnalysisView): boolean {
+  const h = a.run?.env.HOME;
+
+  return h !== undefined && h !== '';
+}
+
+/**
+ * The HOME the image itself gives the process (ENV HOME, else its passwd entry), for fixes that
+ * go into the Dockerfile: a HOME set at run time must not be baked into the image.
+ */
+export function imageHome(a: AnalysisView): string | undefined {
+  const env = a.image.config.env.HOME;
+  if (env) return env;
+  const entry = userByUid(a.image.accounts, a.runtime.process.uid);
+
+  return entry && entry.home !== '/' ? entry.home : undefined;
+}
+
+// ---------------------------------------------------------------- existence
+
+/**
+ * True when the model knows the path does not exist: every directory on the way is listed in
+ * full, no assumption stands behind it, the base is a catalogued one, and no command the model
+ * could not interpret may have made it. A path that is merely not known to exist gives false.
+ */
+export function knownMissing(a: AnalysisView, path: string): boolean {
+  const fs = a.runtime.view.fs;
+  const r = resolvePath(fs, path);
+  if (r.meta || r.unknown || r.loop || r.notDir) return false;
+  if (a.assumptions.some((x) => x.id === 'base:unknown-image')) return false;
+  if (a.check(path, 'exec').dependsOn.length > 0 || a.check(r.path, 'exec').dependsOn.length > 0) return false;
+
+  // Unknown effects of this stage, and of stages it copies from: a command that may have
+  // touched anything, or one that named the path, the resolved path or a parent.
+  const paths = [normalizePath(path), r.path];
+  const stages = a.sim.stages.filter((s) => s === a.sim.target || copiedFrom(a).has(s.index));
+
+  return !stages.some((s) =>
+    s.state.unknowns.some((u) => u.paths.length === 0 || u.paths.some((p) => paths.some((q) => isUnder(q, p) || isUnder(p, q)))),
+  );
+}
+
+/** Indexes of the stages the target copies from (COPY --from, and FROM another stage). */
+function copiedFrom(a: AnalysisView): Set<number> {
+  const out = new Set<number>();
+  const names = new Map(a.sim.stages.map((s) => [s.name ?? String(s.index), s.index]));
+  const visit = (index: number) => {
+    const st = a.df.stages[index];
+    if (!st) return;
+    const base = a.sim.stages[index]?.base;
+    if (base && 'stage' in base && !out.has(base.stage)) {
+      out.add(base.stage);
+      visit(base.stage);
+    }
+    for (const ins of st.instructions) {
+      const from = ins.flags.find((f) => f.name === 'from')?.value;
+      const idx = from !== undefined && from !== null ? names.get(from) ?? (/^\d+$/.test(from) ? Number(from) : undefined) : undefined;
+      if (idx !== undefined && !out.has(idx)) {
+        out.add(idx);
+        visit(idx);
+      }
+    }
+  };
+  visit(a.sim.target.index);
+
+  return out;
+}
+
+/** The fix for a path on a read-only root file system: a writable directory over it. */
+export function readOnlyRootFix(a: Pick<AnalysisView, 'run'>, path: string): Fix {
+  const what = runTool(a) === 'kubernetes' ? 'an emptyDir volume' : 'a writable tmpfs or volume';
+
+  return {
+    description: `The root file system is read-only (${readOnlyRootWords(a)}): give this path ${what}.`,
+    snippet: renderRunChanges(a, [{ kind: 'writable-dir', path }]),
+    safe: false,
+  };
 }

@@ -94,8 +94,8 @@ describe('diagnoseProbe', () => {
       name: 'site-packages not writable is UID301 offering pip --user',
       change: (p) => (p.python!.purelibWritable = false),
       id: 'UID301',
-      message: /\/usr\/local\/lib\/python3\.11\/site-packages is not writable/,
-      snippet: /^pip install --user PACKAGE$/,
+      message: /cannot write \/usr\/local\/lib\/python3\.11\/site-packages: pip falls back to a user installation/,
+      snippet: /^pip install --user PACKAGE$/m,
     },
     {
       name: 'site-packages not writable and ~/.local/bin missing from PATH is UID302',
@@ -147,10 +147,69 @@ describe('diagnoseProbe', () => {
     assert.deepEqual(ids(p), ['UID102']);
   });
 
-  test('externally managed Python does not offer pip --user', () => {
+  // Debian 12 as uid 1000: pip stops at the PEP 668 marker before it looks at permissions, and
+  // with the marker set aside it falls back to ~/.local. `check` says the same (UID303/UID301).
+  const debian = (pipEnv?: ProbeReport['pipEnv']): ProbeReport => {
     const p = healthy();
-    Object.assign(p.python!, { purelibWritable: false, externallyManaged: true });
-    assert.ok(!only(p, 'UID301').fixes.some((f) => f.snippet === 'pip install --user PACKAGE'));
+    Object.assign(p, { path: '/usr/bin:/bin', pip: '/usr/bin/pip3', ...(pipEnv ? { pipEnv } : {}) });
+    Object.assign(p.python!, { path: '/usr/bin/python3', purelib: '/usr/local/lib/python3.11/dist-packages', purelibWritable: false, externallyManaged: true });
+    return p;
+  };
+  const pipCases: { name: string; probe: ProbeReport; ids: string[]; first?: { id: string; severity: string; message: string; fix: string } }[] = [
+    {
+      name: 'an externally managed Python is UID303, not UID301 "[Errno 13]"',
+      probe: debian(),
+      ids: ['UID303'],
+      first: {
+        id: 'UID303',
+        severity: 'warning',
+        message: '/usr/bin/python3 is externally managed: `pip install` stops with "error: externally-managed-environment".',
+        fix: 'Use a virtual environment.',
+      },
+    },
+    {
+      name: 'PIP_BREAK_SYSTEM_PACKAGES=1 with a writable user site: pip falls back to ~/.local',
+      probe: debian({ PIP_BREAK_SYSTEM_PACKAGES: '1', VIRTUAL_ENV: null, PYTHONNOUSERSITE: null }),
+      ids: ['UID301', 'UID302'],
+      first: {
+        id: 'UID301',
+        severity: 'warning',
+        message: '`pip install` as app (uid 1000) cannot write /usr/local/lib/python3.11/dist-packages: pip falls back to a user installation in /home/app/.local/lib/python3.11/site-packages ("Defaulting to user installation because normal site-packages is not writeable").',
+        fix: 'Install explicitly per user, and put its scripts on PATH.',
+      },
+    },
+    {
+      name: 'PYTHONNOUSERSITE: pip fails, and the first fix reads without "Or"',
+      probe: debian({ PIP_BREAK_SYSTEM_PACKAGES: 'true', VIRTUAL_ENV: null, PYTHONNOUSERSITE: '1' }),
+      ids: ['UID301'],
+      first: {
+        id: 'UID301',
+        severity: 'warning',
+        message: '`pip install` as app (uid 1000) will fail: /usr/local/lib/python3.11/dist-packages is not writable and user installs are off in this environment (ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied).',
+        fix: 'Install the packages at build time, before switching to the user.',
+      },
+    },
+    {
+      name: 'no pip at all: no Python finding',
+      probe: Object.assign(debian(), { pip: null, python: { ...debian().python!, pipModule: false } }),
+      ids: [],
+    },
+  ];
+  for (const c of pipCases) {
+    test(c.name, () => {
+      const found = diagnoseProbe(c.probe).filter((f) => f.ruleId.startsWith('UID30'));
+      assert.deepEqual(found.map((f) => f.ruleId), c.ids);
+      if (!c.first) return;
+      const f = found[0];
+      assert.deepEqual([f.ruleId, f.severity, f.message, f.fixes[0].description], [c.first.id, c.first.severity, c.first.message, c.first.fix]);
+    });
+  }
+
+  test('the first fix of every finding reads on its own (no leading "Or")', () => {
+    const p = healthy();
+    Object.assign(p, { uid: 1001, user: null, hasPasswdEntry: false, path: '/usr/bin' });
+    Object.assign(p.python!, { purelibWritable: false, userSiteWritable: false });
+    for (const f of diagnoseProbe(p)) assert.ok(!f.fixes[0]?.description.startsWith('Or '), `${f.ruleId}: ${f.fixes[0]?.description}`);
   });
 
   test('prod profile turns off the rules that are off in prod (sudo missing)', () => {

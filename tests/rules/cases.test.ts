@@ -866,14 +866,14 @@ const build: Case[] = [
     rule: 'UID602',
     dockerfile: df(CUDA_NOBLE, TRAINER, 'USER 1000'),
     message: ['UID 1000 is not unique'],
-    fix: 'userdel -r "$(getent passwd 1000 | cut -d: -f1)"',
+    fix: 'RUN userdel -r ubuntu && useradd --create-home --uid 1000 app',
   },
   {
     name: 'UID602 fires for useradd --gid naming a missing group',
     rule: 'UID602',
     dockerfile: df(PYTORCH, 'RUN useradd --create-home --uid 1000 --gid ml trainer'),
     message: ["group 'ml' does not exist"],
-    fix: 'RUN useradd --create-home app',
+    fix: 'RUN groupadd ml',
   },
   {
     name: 'UID602 is quiet once the ubuntu user is removed',

@@ -1,4 +1,66 @@
-import { defineRule } from '../rule.js';
+import { defineRule, type AnalysisView } from '../rule.js';
+import type { Fix } from '../../model/types.js';
+import type { BuildFailure } from '../../build/simulate.js';
+import { groupByGid, userByUid } from '../../image/accounts.js';
+
+/** What the failing step ran into, and the facts of the image at hand that explain it. */
+function explain(a: AnalysisView, f: BuildFailure): { cause: string; fixes: Fix[] } {
+  const stage = a.sim.stages.find((s) => a.df.stages[s.index]?.instructions.some((i) => i.line === f.line));
+  const state = stage?.state ?? a.image;
+  const base = state.base;
+
+  const uid = /UID '?(\d+)'? (?:is not unique|already exists)/.exec(f.message);
+  if (uid) {
+    const holder = userByUid(state.accounts, Number(uid[1]));
+    return {
+      cause: `uid ${uid[1]} already belongs to ${holder ? `the user ${holder.name}` : 'another user'} (base ${base}).`,
+      fixes: [
+        {
+          description: `uid ${uid[1]} already exists in the image: reuse that user, or remove it first.`,
+          snippet: `RUN userdel -r ${holder?.name ?? `"$(getent passwd ${uid[1]} | cut -d: -f1)"`} && useradd --create-home --uid ${uid[1]} app`,
+          safe: false,
+        },
+      ],
+    };
+  }
+
+  const gid = /GID '?(\d+)'? already exists/.exec(f.message);
+  if (gid) {
+    const holder = groupByGid(state.accounts, Number(gid[1]));
+    return {
+      cause: `gid ${gid[1]} already belongs to ${holder ? `the group ${holder.name}` : 'another group'} (base ${base}).`,
+      fixes: [{ description: `Reuse the group with gid ${gid[1]}, or pick another gid.`, snippet: `RUN groupadd --gid ${Number(gid[1]) + 1} app`, safe: false }],
+    };
+  }
+
+  const taken = /(user|group) [`']([^`']+)' already exists/i.exec(f.message);
+  if (taken) {
+    return {
+      cause: `a ${taken[1].toLowerCase()} named ${taken[2]} already exists (base ${base}).`,
+      fixes: [{ description: `Reuse the existing ${taken[1].toLowerCase()} ${taken[2]}, or pick another name.`, safe: false }],
+    };
+  }
+
+  // A name that is not there: useradd -g, chown, COPY --chown, USER.
+  const missing = /(?:no such user|can't find uid for user|unknown user|invalid user)[:\s]+'?([\w.-]+)/i.exec(f.message) ??
+    /user '?([\w.-]+)'? does not exist/i.exec(f.message);
+  const missingGroup = /(?:can't find gid for group|no such group|invalid group)[:\s]+'?([\w.-]+)/i.exec(f.message) ??
+    /group '?([\w.-]+)'? does not exist/i.exec(f.message);
+  if (missingGroup && !missing) {
+    return {
+      cause: `no group named ${missingGroup[1]} is there: the base ${base} has none and no earlier step creates it.`,
+      fixes: [{ description: 'Create the group before this step, or use a numeric gid.', snippet: `RUN groupadd ${missingGroup[1]}`, safe: false }],
+    };
+  }
+  const name = missing?.[1];
+
+  return {
+    cause: name
+      ? `no user named ${name} is there: the base ${base} has none and no earlier step creates it.`
+      : `a user or group this step names is not (base ${base}).`,
+    fixes: [{ description: 'Create the user or group before this step, or use numeric ids.', snippet: `RUN useradd --create-home ${name ?? 'app'}`, safe: false }],
+  };
+}
 
 export default defineRule({
   id: 'UID602',
@@ -10,20 +72,11 @@ export default defineRule({
   check(a, report) {
     for (const f of a.sim.failures) {
       if (f.kind !== 'conflict' && f.kind !== 'identity') continue;
-      const taken = /UID (\d+) is not unique/.exec(f.message);
-      const fixes = taken
-        ? [
-            {
-              description: `uid ${taken[1]} already exists in the base image: reuse that user, or remove it first.`,
-              snippet: `RUN userdel -r "$(getent passwd ${taken[1]} | cut -d: -f1)" && useradd --create-home --uid ${taken[1]} app`,
-              safe: false,
-            },
-          ]
-        : [{ description: 'Create the user or group before this step, or use numeric ids.', snippet: 'RUN useradd --create-home app', safe: false }];
+      const { cause, fixes } = explain(a, f);
 
       report({
         message: `The build fails here: ${f.message.split('\n')[0]}`,
-        why: 'Users and groups are looked up in the image\'s own /etc/passwd and /etc/group at this step; the base may already hold the id (ubuntu:24.04 has uid 1000) or the name may not exist yet. The analysis carries on as if the step had not run.',
+        why: `Users and groups are looked up in the image's own /etc/passwd and /etc/group at this step: ${cause} The analysis carries on as if the step had not run.`,
         line: f.line,
         fixes,
       });

@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.js';
 import { permission } from '../../access/evaluate.js';
-import { who } from '../util.js';
+import { renderRunChanges, who } from '../util.js';
 
 /** NVIDIA device nodes the NVIDIA container runtime passes through for --gpus. */
 export const NVIDIA_NODES = ['/dev/nvidiactl', '/dev/nvidia0', '/dev/nvidia-uvm'];
@@ -40,7 +40,7 @@ export default defineRule({
     report({
       message: `${who(a)} cannot open ${denied.map((d) => d.text).join(', ')}: CUDA sees no GPU and nvidia-smi says "Insufficient Permissions".`,
       why: `${denied[0].reason}. The container gets the host's device nodes as they are; their group id must be one of the process's groups.`,
-      fixes: [{ description: "Add the devices' group to the container's groups.", snippet: gids.map((g) => `--group-add ${g}`).join(' '), safe: false }],
+      fixes: [{ description: "Add the devices' group to the container's groups.", snippet: renderRunChanges(a, [{ kind: 'group-add', gids }]), safe: false }],
     });
   },
 });

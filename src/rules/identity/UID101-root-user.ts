@@ -1,4 +1,5 @@
 import { defineRule, identityLine } from '../rule.js';
+import { renderRunChanges, runTool } from '../util.js';
 
 export default defineRule({
   id: 'UID101',
@@ -24,7 +25,12 @@ export default defineRule({
             safe: false,
           },
         ];
-    if (a.run) fixes.push({ description: 'Or start it with your own ids.', snippet: `--user "$(id -u):$(id -g)"`, safe: false });
+    // A manifest has no "your own ids": it names a uid (numeric, for runAsNonRoot).
+    if (a.run && runTool(a) === 'kubernetes') {
+      fixes.push({ description: 'Or run it as a non-root uid in the manifest.', snippet: renderRunChanges(a, [{ kind: 'user', uid: nonRoot?.uid ?? 1000, gid: nonRoot?.gid ?? 1000 }]), safe: false });
+    } else if (a.run) {
+      fixes.push({ description: 'Or start it with your own ids.', snippet: renderRunChanges(a, [{ kind: 'invoker-ids' }]), safe: false });
+    }
 
     report({
       message: fromRun

@@ -1,15 +1,19 @@
 import { defineRule } from '../rule.js';
+import { engineWords, renderRunChanges, runPlace } from '../util.js';
 import type { Fix } from '../../model/types.js';
 
-/** The fixes for a uid without a passwd entry (shared with `uidctl diagnose`). */
-export function namelessFixes(uid: number, gid: number): Fix[] {
+/**
+ * The fixes for a uid without a passwd entry (shared with `uidctl diagnose`); homeSnippet and
+ * place say how to set HOME in the tool the container is started with.
+ */
+export function namelessFixes(uid: number, gid: number, homeSnippet = '-e HOME=/tmp', place = 'at run time'): Fix[] {
   return [
     {
       description: 'Create the user in the image with the uid you run as, so it has a name and a home.',
       snippet: `ARG UID=${uid}\nARG GID=${gid === 0 ? uid : gid}\nRUN groupadd --gid $GID app && useradd --create-home --uid $UID --gid $GID app`,
       safe: false,
     },
-    { description: 'Or give the process a writable HOME at run time.', snippet: '-e HOME=/tmp', safe: false },
+    { description: `Or give the process a writable HOME ${place}.`, snippet: homeSnippet, safe: false },
   ];
 }
 
@@ -28,10 +32,10 @@ export default defineRule({
     report({
       message: `uid ${p.uid} has no entry in the image's /etc/passwd: the prompt shows "I have no name!", ${home}, and the group is ${p.gid}${p.gid === 0 ? ' (root)' : ''}.`,
       why:
-        'Docker takes the user name, home and primary group from /etc/passwd. For an unknown uid it keeps ' +
+        `${engineWords(a)} takes the user name, home and primary group from /etc/passwd. For an unknown uid it keeps ` +
         'the uid, uses gid 0 unless a group is given, and sets HOME=/, which ordinary users cannot write: ' +
         'pip, Jupyter, git and caches that write under ~ fail.',
-      fixes: namelessFixes(p.uid, p.gid),
+      fixes: namelessFixes(p.uid, p.gid, renderRunChanges(a, [{ kind: 'env', name: 'HOME', value: '/tmp' }]), runPlace(a)),
     });
   },
 });

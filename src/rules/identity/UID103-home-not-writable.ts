@@ -1,5 +1,6 @@
 import { defineRule } from '../rule.js';
-import { firstReason, who } from '../util.js';
+import { firstReason, homeFromRun, imageHome, readOnlyRootFix, renderRunChanges, who } from '../util.js';
+import type { Fix } from '../../model/types.js';
 
 export default defineRule({
   id: 'UID103',
@@ -24,18 +25,25 @@ export default defineRule({
     // A group-writable home (docker-stacks: /home/jovyan is group users, 2770) opens with the group.
     const groupFix =
       meta && meta.kind === 'dir' && (meta.mode & 0o030) === 0o030 && !p.groups.includes(meta.gid)
-        ? [{ description: `Join the home's group ${meta.gid}, which may write it.`, snippet: `--group-add ${meta.gid}`, safe: false }]
+        ? [{ description: `Join the home's group ${meta.gid}, which may write it.`, snippet: renderRunChanges(a, [{ kind: 'group-add', gids: [meta.gid] }]), safe: false }]
         : [];
+    const tmpHome = renderRunChanges(a, [{ kind: 'env', name: 'HOME', value: '/tmp' }]);
+    // A HOME set where the container starts is not the image's: fix it there, not in the image.
+    const own = imageHome(a);
+    const runHomeFixes: Fix[] = [
+      { description: 'Point HOME at a directory the process can write where the container is started.', snippet: tmpHome, safe: false },
+      ...(own && own !== p.home ? [{ description: `Or leave HOME to the image, whose HOME for this user is ${own}.`, safe: false }] : []),
+    ];
     report({
       message: `HOME (${p.home}) ${state} for ${who(a)}: tools that write under ~ (pip --user, ~/.cache, Jupyter, git config) fail.`,
       why: `${firstReason(v)}.`,
       dependsOn: v.dependsOn,
       fixes: noHome
         ? [
-            { description: 'Give the process a writable HOME.', snippet: '-e HOME=/tmp', safe: false },
+            { description: 'Give the process a writable HOME.', snippet: tmpHome, safe: false },
             { description: 'Or run as a user created with a home of its own.', snippet: 'RUN useradd --create-home --uid 1000 app\nUSER app', safe: false },
           ]
-        : v.errno === 'EROFS' ? [{ description: 'The root file system is read-only (--read-only): give this path a writable tmpfs or volume.', snippet: `--tmpfs ${p.home}`, safe: false }] : [
+        : v.errno === 'EROFS' ? [readOnlyRootFix(a, p.home)] : homeFromRun(a) ? runHomeFixes : [
         ...groupFix,
         {
           description: id.homeExists ? 'Or give the user its home directory.' : 'Or create the home directory when creating the user.',

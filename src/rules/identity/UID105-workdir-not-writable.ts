@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { firstReason, mountFor, who } from '../util.js';
+import { firstReason, mountFor, readOnlyRootFix, who } from '../util.js';
 
 export default defineRule({
   id: 'UID105',
@@ -22,7 +22,7 @@ export default defineRule({
       line: a.sim.target.lines.workdir,
       dependsOn: v.dependsOn,
       fixes: v.errno === 'EROFS'
-        ? [{ description: 'The root file system is read-only (--read-only): give this path a writable tmpfs or volume.', snippet: `--tmpfs ${p.cwd}`, safe: false }]
+        ? [readOnlyRootFix(a, p.cwd)]
         : [{ description: 'Make the working directory belong to the user.', snippet: `RUN mkdir -p ${p.cwd} && chown ${p.uid}:${p.gid} ${p.cwd}`, safe: false }],
     });
   },

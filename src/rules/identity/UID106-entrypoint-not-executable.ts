@@ -1,5 +1,5 @@
-import { defineRule, type AnalysisView } from '../rule.js';
-import { firstReason, startCommand, who } from '../util.js';
+import { defineRule, type AnalysisView, type RuleReport } from '../rule.js';
+import { firstReason, knownMissing, startCommand, who } from '../util.js';
 import { normalizePath } from '../../image/fs.js';
 
 /** The file the engine executes first: ENTRYPOINT[0], else CMD[0], looked up on PATH. */
@@ -9,7 +9,7 @@ export function startExecutable(a: AnalysisView): string | undefined {
   if (argv0.includes('/')) return normalizePath(argv0, a.runtime.process.cwd);
 
   // Like execvp: the first PATH entry that has the name.
-  for (const dir of (a.runtime.process.env.PATH ?? '').split(':').filter(Boolean)) {
+  for (const dir of pathDirs(a)) {
     const p = normalizePath(`${dir}/${argv0}`);
     if (a.runtime.view.fs.has(p)) return p;
   }
@@ -17,24 +17,93 @@ export function startExecutable(a: AnalysisView): string | undefined {
   return undefined;
 }
 
+function pathDirs(a: AnalysisView): string[] {
+  return (a.runtime.process.env.PATH ?? '').split(':').filter(Boolean);
+}
+
+/**
+ * What the runtime prints when the program is not there. runc looks it up with Go's
+ * exec.LookPath before exec (libcontainer/standard_init_linux.go), so a path gives the stat
+ * error and a bare name the PATH error; crun words both alike.
+ */
+export function notFoundText(engine: AnalysisView['engine'], argv0: string): string {
+  if (engine === 'podman') return `executable file \`${argv0}\` not found in $PATH: No such file or directory`;
+
+  return argv0.includes('/')
+    ? `exec: "${argv0}": stat ${argv0}: no such file or directory`
+    : `exec: "${argv0}": executable file not found in $PATH`;
+}
+
+/**
+ * A missing program is reported only when the model knows it is missing; a path that is merely
+ * not known to exist (a partial base listing, an unread build context, an unmodelled RUN) is
+ * left alone, or every image with an unread context would be flagged.
+ */
+function missingReport(a: AnalysisView, argv0: string, file: string | undefined): RuleReport | undefined {
+  const line = a.sim.target.lines.entrypoint ?? a.sim.target.lines.cmd;
+
+  if (!file) {
+    const dirs = pathDirs(a);
+    if (dirs.length === 0 || !dirs.every((d) => knownMissing(a, normalizePath(`${d}/${argv0}`)))) return undefined;
+
+    return {
+      message: `The container will not start: ${argv0} is not in any directory of PATH (${notFoundText(a.engine, argv0)}).`,
+      why: `PATH is ${dirs.join(':')}, and none of these directories holds ${argv0} in the image.`,
+      line,
+      fixes: [
+        { description: 'Install the program in the image, or start it by its full path.', snippet: `ENTRYPOINT ["/usr/local/bin/${argv0}"]`, safe: false },
+      ],
+    };
+  }
+
+  if (!knownMissing(a, file)) return undefined;
+  const v = a.check(file, 'exec');
+  const link = a.runtime.view.fs.get(file);
+  const dangling = link?.kind === 'symlink';
+
+  return {
+    message: `The container will not start: ${file} does not exist in the image (${notFoundText(a.engine, argv0)}).`,
+    why: `${v.reasons.join('; ')}.`,
+    line,
+    fixes: dangling
+      ? [
+          {
+            description: `${file} links to ${link.target}, which this image does not have (a virtual environment copied from another stage keeps the interpreter path of that stage's Python): build it with the Python the final image has, or make the link point at a file the image has.`,
+            safe: false,
+          },
+        ]
+      : [
+          { description: 'Copy the program into the image at the path the container starts, executable for everyone.', snippet: `COPY --chmod=0755 ${file.split('/').pop()} ${file}`, safe: false },
+          { description: 'Or point ENTRYPOINT (or CMD) at where the program really is.', safe: false },
+        ],
+  };
+}
+
 export default defineRule({
   id: 'UID106',
   name: 'entrypoint-not-executable',
-  description: 'The program the container starts with cannot be executed (or, for a script, read) by the process: the container fails to start.',
+  description: 'The program the container starts with is missing, or the process cannot execute it (or, for a script, read it): the container fails to start.',
   category: 'identity',
   severity: { dev: 'error', prod: 'error' },
   fix: 'suggestion',
   check(a, report) {
     if (a.runtime.errors.length > 0) return;
+    const argv0 = startCommand(a)[0];
+    if (!argv0) return;
     const file = startExecutable(a);
-    if (!file) return;
+    const exec = file ? a.check(file, 'exec') : undefined;
 
-    const exec = a.check(file, 'exec');
+    if (!file || exec?.errno === 'ENOENT') {
+      const r = missingReport(a, argv0, file);
+      if (r) report(r);
+      return;
+    }
+
     // A script is read by its interpreter after the kernel executes it.
     const script = /\.(sh|bash|py)$/.test(file);
-    const read = script && exec.allowed ? a.check(file, 'read') : undefined;
-    const v = !exec.allowed ? exec : read && !read.allowed ? read : undefined;
-    if (!v || v.errno === 'ENOENT') return;
+    const read = script && exec!.allowed ? a.check(file, 'read') : undefined;
+    const v = !exec!.allowed ? exec! : read && !read.allowed ? read : undefined;
+    if (!v || v.errno !== 'EACCES') return;
 
     report({
       message: `The container will not start: ${who(a)} cannot ${v === exec ? 'execute' : 'read'} ${file} (exec ${file}: permission denied).`,

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { firstReason, who } from '../util.js';
+import { firstReason, renderRunChanges, who } from '../util.js';
 
 export default defineRule({
   id: 'UID107',
@@ -24,7 +24,7 @@ export default defineRule({
       dependsOn: v.dependsOn,
       fixes: [
         { description: 'Let everyone pass through the directory, or make the user its owner.', snippet: `RUN chmod 0755 ${p.cwd}`, safe: false },
-        { description: 'Or start somewhere the user may enter.', snippet: '-w /tmp', safe: false },
+        { description: 'Or start somewhere the user may enter.', snippet: renderRunChanges(a, [{ kind: 'workdir', path: '/tmp' }]), safe: false },
       ],
     });
   },

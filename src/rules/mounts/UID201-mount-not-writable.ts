@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { firstReason, hostFacts, uidBuildArg, who } from '../util.js';
+import { firstReason, hostFacts, renderRunChanges, uidBuildArg, who } from '../util.js';
 import type { Fix } from '../../model/types.js';
 import { userByUid } from '../../image/accounts.js';
 
@@ -30,8 +30,8 @@ export default defineRule({
       if (rootless && m.kind === 'bind' && owner && inv) {
         fixes.push(
           owner.unmapped
-            ? { description: `The folder belongs to another host user, which rootless podman cannot map: give it to you (uid ${inv.uid}) and keep your uid inside.`, snippet: `sudo chown -R ${inv.uid}:${inv.gid} ${m.source}\n--userns=keep-id`, safe: false }
-            : { description: `Keep your host uid inside the container, so the folder you own stays yours.`, snippet: '--userns=keep-id', safe: false },
+            ? { description: `The folder belongs to another host user, which rootless podman cannot map: give it to you (uid ${inv.uid}) and keep your uid inside.`, snippet: `sudo chown -R ${inv.uid}:${inv.gid} ${m.source}\n${renderRunChanges(a, [{ kind: 'keep-id' }])}`, safe: false }
+            : { description: `Keep your host uid inside the container, so the folder you own stays yours.`, snippet: renderRunChanges(a, [{ kind: 'keep-id' }]), safe: false },
         );
       }
       if (rootless && m.kind === 'bind' && owner && inv) {
@@ -41,7 +41,7 @@ export default defineRule({
         fixes.push({ description: 'Create the folder before starting, owned by the container user.', snippet: `mkdir -p ${m.source} && sudo chown ${p.uid}:${p.gid} ${m.source}`, safe: false });
       } else if (m.kind === 'bind' && owner) {
         if (groupWritable && !p.groups.includes(owner.gid)) {
-          fixes.push({ description: `The folder's group ${owner.gid} may write it: add that group to the container.`, snippet: `--group-add ${owner.gid}`, safe: false });
+          fixes.push({ description: `The folder's group ${owner.gid} may write it: add that group to the container.`, snippet: renderRunChanges(a, [{ kind: 'group-add', gids: [owner.gid] }]), safe: false });
         }
         if (owner.uid !== 0) {
           const arg = uidBuildArg(a);
@@ -50,9 +50,9 @@ export default defineRule({
             fixes.push({ description: `Rebuild with the image user at the folder owner's uid: the Dockerfile takes it as ARG ${arg}.`, snippet: `docker build --build-arg ${arg}=${owner.uid} .`, safe: false });
           }
           if (imageUser) {
-            fixes.push({ description: `Or run as ${imageUser.name}, the image's user with uid ${owner.uid}.`, snippet: `--user ${imageUser.name}`, safe: false });
+            fixes.push({ description: `Or run as ${imageUser.name}, the image's user with uid ${owner.uid}.`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: imageUser.gid, name: imageUser.name }]), safe: false });
           } else {
-            fixes.push({ description: `Or run as the folder's owner; uid ${owner.uid} has no passwd entry in the image, so HOME becomes / unless you set it.`, snippet: `--user ${owner.uid}:${owner.gid} -e HOME=/tmp`, safe: false });
+            fixes.push({ description: `Or run as the folder's owner; uid ${owner.uid} has no passwd entry in the image, so HOME becomes / unless you set it.`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: owner.gid }, { kind: 'env', name: 'HOME', value: '/tmp' }]), safe: false });
             if (!arg) {
               fixes.push({
                 description: 'Or build the image user with the host uid so both agree.',

@@ -1,4 +1,5 @@
 import { defineRule } from '../rule.js';
+import { renderRunChanges, runTool } from '../util.js';
 
 export default defineRule({
   id: 'UID202',
@@ -21,7 +22,9 @@ export default defineRule({
         message: `Files the container creates in ${m.target} will belong to root on the host (${m.source}), where ${invoker ? `uid ${invoker.uid}` : 'your user'} cannot edit or delete them without sudo.`,
         why: 'A bind mount passes uids through unchanged: what uid 0 creates inside is owned by uid 0 outside.',
         fixes: [
-          { description: 'Run the container with your own ids.', snippet: '--user "$(id -u):$(id -g)"', safe: false },
+          runTool(a) === 'kubernetes'
+            ? { description: 'Run the container as the uid that owns the host folder.', snippet: renderRunChanges(a, [{ kind: 'user', uid: invoker?.uid ?? 1000, gid: invoker?.gid ?? 1000 }]), safe: false }
+            : { description: 'Run the container with your own ids.', snippet: renderRunChanges(a, [{ kind: 'invoker-ids' }]), safe: false },
           { description: 'Or, to repair files already written, give them back on the host.', snippet: `sudo chown -R "$(id -u):$(id -g)" ${m.source}`, safe: false },
         ],
       });

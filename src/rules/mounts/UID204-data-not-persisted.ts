@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { mountFor } from '../util.js';
+import { mountFor, renderRunChanges } from '../util.js';
 
 export default defineRule({
   id: 'UID204',
@@ -20,8 +20,8 @@ export default defineRule({
       why: 'Only mounts outlive a container; its own writable layer goes away with docker rm (or --rm).',
       line: a.sim.target.lines.workdir,
       fixes: writable
-        ? [{ description: 'Start in a mounted folder the process can write.', snippet: `-w ${writable.target}`, safe: false }]
-        : [{ description: 'Mount a writable folder where the outputs go.', snippet: `-v "$PWD/out:${p.cwd}"`, safe: false }],
+        ? [{ description: 'Start in a mounted folder the process can write.', snippet: renderRunChanges(a, [{ kind: 'workdir', path: writable.target }]), safe: false }]
+        : [{ description: 'Mount a writable folder where the outputs go.', snippet: renderRunChanges(a, [{ kind: 'mount-folder', target: p.cwd }]), safe: false }],
     });
   },
 });

@@ -1,11 +1,65 @@
-import { defineRule } from '../rule.js';
-import { firstReason, who } from '../util.js';
+import { defineRule, type AnalysisView } from '../rule.js';
+import { firstReason, homeFromRun, imageHome, renderRunChanges, who } from '../util.js';
+import type { Fix } from '../../model/types.js';
 import { normalizePath } from '../../image/fs.js';
+import { pipInstalled, refusedByMarker } from './pip.js';
 
 // pip's decide_user_install() (pip/_internal/commands/install.py): when site-packages is not
 // writable and user site-packages are enabled (not a venv, no PYTHONNOUSERSITE), pip prints
 // "Defaulting to user installation because normal site-packages is not writeable" and installs
 // into ~/.local; otherwise it stops with OSError [Errno 13].
+
+export interface PipFixParts {
+  /** pip falls back to a user install, so `--user` is the first advice. */
+  falls: boolean;
+  /** The USER to switch back to after a root install. */
+  user: string;
+  /**
+   * Puts ~/.local/bin on PATH: an ENV line, or run-time settings when HOME is a run-time one;
+   * undefined when PATH already lists it.
+   */
+  pathSnippet?: string;
+  /** Creates a virtual environment the user owns. */
+  venvSnippet: string;
+}
+
+/** UID301's fixes (shared with `uidctl diagnose`); the first one reads on its own. */
+export function pipDeniedFixes(f: PipFixParts): Fix[] {
+  const fixes: Fix[] = [];
+  if (f.falls) {
+    fixes.push(
+      f.pathSnippet
+        ? { description: 'Install explicitly per user, and put its scripts on PATH.', snippet: `pip install --user PACKAGE\n${f.pathSnippet}`, safe: false }
+        : { description: 'Install explicitly per user.', snippet: 'pip install --user PACKAGE', safe: false },
+    );
+  }
+  fixes.push({
+    description: `${fixes.length > 0 ? 'Or install' : 'Install'} the packages at build time, before switching to the user.`,
+    snippet: `USER root\nRUN pip install --no-cache-dir PACKAGE\nUSER ${f.user}`,
+    safe: false,
+  });
+  fixes.push({ description: 'Or give the user a virtual environment of its own.', snippet: f.venvSnippet, safe: false });
+
+  return fixes;
+}
+
+/** A venv in the image's own HOME, else /opt/venv given to the process's ids. */
+export function venvSnippet(home: string | undefined, uid: number, gid: number): string {
+  const dir = home && home !== '/' ? normalizePath(`${home}/venv`) : '/opt/venv';
+  const chown = home && home !== '/' ? '' : ` && chown -R ${uid}:${gid} ${dir}`;
+
+  return `RUN python3 -m venv ${dir}${chown}\nENV PATH=${dir}/bin:$PATH`;
+}
+
+/**
+ * PATH with ~/.local/bin in front. A HOME set when the container starts is not the image's, so
+ * the change goes where HOME was set rather than into the Dockerfile.
+ */
+export function userBinOnPath(a: AnalysisView, bin: string): string {
+  if (!homeFromRun(a)) return `ENV PATH=${bin}:$PATH`;
+
+  return renderRunChanges(a, [{ kind: 'env', name: 'PATH', value: `${bin}:${a.runtime.process.env.PATH ?? ''}` }]);
+}
 
 export default defineRule({
   id: 'UID301',
@@ -17,9 +71,9 @@ export default defineRule({
   check(a, report) {
     const p = a.runtime.process;
     const py = a.python;
-    if (!py || p.uid === 0 || a.runtime.errors.length > 0) return;
+    if (!py || p.uid === 0 || a.runtime.errors.length > 0 || !pipInstalled(a, py)) return;
     // PEP 668 refuses first; UID303 says so.
-    if (py.externallyManaged && p.env.PIP_BREAK_SYSTEM_PACKAGES !== '1') return;
+    if (refusedByMarker(py, p.env)) return;
 
     const v = a.check(py.sitePackages, 'write');
     if (v.allowed || v.errno === 'ENOENT') return;
@@ -28,15 +82,16 @@ export default defineRule({
     const userSiteEnabled = py.kind !== 'venv' && !p.env.PYTHONNOUSERSITE;
     const userSiteOk = a.check(userSite, 'create').allowed || a.check(`${p.home}/.local`, 'create').allowed || a.check(p.home, 'write').allowed;
     const falls = userSiteEnabled && userSiteOk;
-    const fixes = [
-      {
-        description: 'Install the packages at build time, before switching to the user.',
-        snippet: `USER root\nRUN pip install --no-cache-dir PACKAGE\nUSER ${p.userName ?? p.uid}`,
-        safe: false,
-      },
-      { description: 'Or give the user a virtual environment of its own.', snippet: `RUN python3 -m venv ${normalizePath(`${p.home}/venv`)}\nENV PATH=${normalizePath(`${p.home}/venv`)}/bin:$PATH`, safe: false },
-    ];
-    if (falls) fixes.unshift({ description: 'Install explicitly per user, and put its scripts on PATH.', snippet: `pip install --user PACKAGE\nENV PATH=${p.home}/.local/bin:$PATH`, safe: false });
+    // The image's own HOME, never one set when the container starts.
+    const home = imageHome(a);
+    const bin = normalizePath(`${p.home}/.local/bin`);
+    const onPath = (p.env.PATH ?? '').split(':').some((d) => d === bin || d === '$HOME/.local/bin');
+    const fixes = pipDeniedFixes({
+      falls,
+      user: p.userName ?? String(p.uid),
+      pathSnippet: onPath ? undefined : userBinOnPath(a, bin),
+      venvSnippet: venvSnippet(home, p.uid, p.gid),
+    });
 
     report({
       message: falls

@@ -1,4 +1,20 @@
 import { defineRule } from '../rule.js';
+import type { Fix } from '../../model/types.js';
+import { pipInstalled, refusedByMarker } from './pip.js';
+
+/** UID303's fixes (shared with `uidctl diagnose`). */
+export const EXTERNALLY_MANAGED_FIXES: Fix[] = [
+  { description: 'Use a virtual environment.', snippet: 'RUN python3 -m venv /opt/venv\nENV PATH=/opt/venv/bin:$PATH', safe: false },
+  { description: 'Or override the marker knowingly.', snippet: 'ENV PIP_BREAK_SYSTEM_PACKAGES=1', safe: false },
+];
+
+/** The finding's message, for check and diagnose alike. */
+export function externallyManagedMessage(python: string): string {
+  return `${python} is externally managed: \`pip install\` stops with "error: externally-managed-environment".`;
+}
+
+export const EXTERNALLY_MANAGED_WHY =
+  'Debian 12 and Ubuntu 23.04+ ship an EXTERNALLY-MANAGED marker in the system Python (PEP 668); pip then refuses to install into it.';
 
 export default defineRule({
   id: 'UID303',
@@ -9,17 +25,10 @@ export default defineRule({
   fix: 'suggestion',
   check(a, report) {
     const py = a.python;
-    if (!py || !py.externallyManaged || a.runtime.errors.length > 0) return;
-    const env = a.runtime.process.env;
-    if (env.PIP_BREAK_SYSTEM_PACKAGES === '1' || env.VIRTUAL_ENV) return;
+    if (!py || a.runtime.errors.length > 0 || !refusedByMarker(py, a.runtime.process.env)) return;
+    // Without pip there is nothing to refuse (distroless Pythons ship none).
+    if (!pipInstalled(a, py)) return;
 
-    report({
-      message: `${py.python} is externally managed: \`pip install\` stops with "error: externally-managed-environment".`,
-      why: 'Debian 12 and Ubuntu 23.04+ ship an EXTERNALLY-MANAGED marker in the system Python (PEP 668); pip then refuses to install into it.',
-      fixes: [
-        { description: 'Use a virtual environment.', snippet: 'RUN python3 -m venv /opt/venv\nENV PATH=/opt/venv/bin:$PATH', safe: false },
-        { description: 'Or override the marker knowingly.', snippet: 'ENV PIP_BREAK_SYSTEM_PACKAGES=1', safe: false },
-      ],
-    });
+    report({ message: externallyManagedMessage(py.python), why: EXTERNALLY_MANAGED_WHY, fixes: EXTERNALLY_MANAGED_FIXES });
   },
 });

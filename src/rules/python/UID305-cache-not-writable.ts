@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { firstReason, who } from '../util.js';
+import { firstReason, homeFromRun, readOnlyRootFix, renderRunChanges, who } from '../util.js';
 import { normalizePath } from '../../image/fs.js';
 
 export default defineRule({
@@ -22,7 +22,10 @@ export default defineRule({
       message: `${who(a)} cannot write ${path}: downloads cached there (pip, Hugging Face, torch hub) fail with Permission denied.`,
       why: `${firstReason(v)}.`,
       dependsOn: v.dependsOn,
-      fixes: v.errno === 'EROFS' ? [{ description: 'The root file system is read-only (--read-only): give this path a writable tmpfs or volume.', snippet: `--tmpfs ${path}`, safe: false }, { description: 'Or point caches at a writable place.', snippet: 'ENV XDG_CACHE_HOME=/tmp/cache', safe: false }] : [
+      fixes: v.errno === 'EROFS' ? [readOnlyRootFix(a, path), { description: 'Or point caches at a writable place.', snippet: 'ENV XDG_CACHE_HOME=/tmp/cache', safe: false }] : homeFromRun(a) ? [
+        // HOME comes from the run: the cache goes where HOME was set, not into the image.
+        { description: 'Point caches at a writable place where the container is started.', snippet: renderRunChanges(a, [{ kind: 'env', name: 'XDG_CACHE_HOME', value: '/tmp/cache' }]), safe: false },
+      ] : [
         { description: 'Make the cache belong to the user.', snippet: `RUN mkdir -p ${path} && chown -R ${p.uid}:${p.gid} ${path}`, safe: false },
         { description: 'Or point caches elsewhere.', snippet: 'ENV XDG_CACHE_HOME=/tmp/cache', safe: false },
       ],

@@ -1,4 +1,5 @@
 import { defineRule } from '../rule.js';
+import { renderRunChanges, runTool } from '../util.js';
 import { isPublicIp, jupyterStart, publishedOnLoopbackOnly } from './jupyter.js';
 
 export default defineRule({
@@ -17,7 +18,11 @@ export default defineRule({
       message: `Jupyter listens on ${j.ip} with an empty token: anyone who reaches the port can run code in the container.`,
       why: 'The token is the only login Jupyter has by default; with it empty and the server bound to every interface, the port is an open shell.',
       line: j.line,
-      fixes: [{ description: 'Keep the default random token (or set a password), and publish the port on localhost only.', snippet: '-p 127.0.0.1:8888:8888', safe: false }],
+      fixes: [
+        runTool(a) === 'kubernetes'
+          ? { description: 'Keep the default random token (or set a password), and reach the port through kubectl port-forward rather than a Service.', snippet: 'kubectl port-forward pod/POD 8888:8888', safe: false }
+          : { description: 'Keep the default random token (or set a password), and publish the port on localhost only.', snippet: renderRunChanges(a, [{ kind: 'publish-loopback', port: '8888' }]), safe: false },
+      ],
     });
   },
 });

@@ -1,0 +1,115 @@
+// UID106 on a program that is not there: reported when the model knows the file is missing,
+// quiet when its existence is only unknown (partial listings, unread contexts, unmodelled RUNs).
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../src/analyze.js';
+import { parseDockerRun } from '../../src/runtime/docker.js';
+
+interface Case {
+  name: string;
+  dockerfile: string[];
+  run?: string;
+  engine?: 'docker' | 'podman';
+  /** The exact message; absent: UID106 must stay quiet. */
+  message?: string;
+  fix?: string;
+}
+
+const ALPINE_APP = [
+  'FROM alpine:3.19',
+  'RUN adduser -S -D -u 2000 -h /app appuser',
+  'USER 2000',
+  'WORKDIR /app',
+];
+
+const cases: Case[] = [
+  {
+    name: 'a path in a directory the build created and listed in full',
+    dockerfile: [...ALPINE_APP, 'ENTRYPOINT ["/app/run.sh"]'],
+    message: 'The container will not start: /app/run.sh does not exist in the image (exec: "/app/run.sh": stat /app/run.sh: no such file or directory).',
+    fix: 'COPY --chmod=0755 run.sh /app/run.sh',
+  },
+  {
+    name: 'podman words the same miss as crun does',
+    dockerfile: [...ALPINE_APP, 'ENTRYPOINT ["/app/run.sh"]'],
+    engine: 'podman',
+    message: 'The container will not start: /app/run.sh does not exist in the image (executable file `/app/run.sh` not found in $PATH: No such file or directory).',
+  },
+  {
+    name: 'a relative path resolved against WORKDIR',
+    dockerfile: [...ALPINE_APP, 'CMD ["./start"]'],
+    message: 'The container will not start: /app/start does not exist in the image (exec: "./start": stat ./start: no such file or directory).',
+  },
+  {
+    name: 'a venv python linking to an interpreter the image lacks (build-created dirs)',
+    dockerfile: [
+      'FROM debian:bookworm',
+      'RUN mkdir -p /venv/bin && ln -s /opt/py/bin/python3 /venv/bin/python && mkdir -p /opt/py/bin',
+      'ENTRYPOINT ["/venv/bin/python"]',
+    ],
+    message: 'The container will not start: /venv/bin/python does not exist in the image (exec: "/venv/bin/python": stat /venv/bin/python: no such file or directory).',
+  },
+  {
+    name: 'quiet: the script is copied in',
+    dockerfile: [...ALPINE_APP, 'COPY --chmod=0755 run.sh /app/run.sh', 'ENTRYPOINT ["/app/run.sh"]'],
+  },
+  {
+    name: 'quiet: the build context was not read (COPY . /app)',
+    dockerfile: [...ALPINE_APP, 'COPY . /app', 'ENTRYPOINT ["/app/run.sh"]'],
+  },
+  {
+    name: "debian:bookworm's /usr/local/bin is listed (empty) in the catalog",
+    dockerfile: ['FROM debian:bookworm', 'ENTRYPOINT ["/usr/local/bin/serve"]'],
+    message: 'The container will not start: /usr/local/bin/serve does not exist in the image (exec: "/usr/local/bin/serve": stat /usr/local/bin/serve: no such file or directory).',
+  },
+  {
+    name: 'quiet: a directory of the base whose listing is partial',
+    dockerfile: ['FROM debian:bookworm', 'ENTRYPOINT ["/usr/bin/serve"]'],
+  },
+  {
+    name: 'quiet: a base the catalog does not know',
+    dockerfile: ['FROM registry.example.com/team/base:7', 'RUN mkdir /app', 'ENTRYPOINT ["/app/run.sh"]'],
+  },
+  {
+    name: 'quiet: an unmodelled command names the directory',
+    dockerfile: [...ALPINE_APP, 'RUN fetch-tool --out /app', 'ENTRYPOINT ["/app/run.sh"]'],
+  },
+  {
+    name: 'quiet: an unmodelled command that may touch anything',
+    dockerfile: [...ALPINE_APP, 'RUN xargs -P4 make < jobs', 'ENTRYPOINT ["/app/run.sh"]'],
+  },
+  {
+    name: 'quiet: a bare name on a PATH of partial base directories',
+    dockerfile: ['FROM debian:bookworm', 'CMD ["myserver"]'],
+  },
+  {
+    name: 'quiet: a bind mount brings the program',
+    dockerfile: [...ALPINE_APP, 'ENTRYPOINT ["/app/bin/run.sh"]'],
+    run: 'docker run -v "$PWD/bin:/app/bin" img',
+  },
+];
+
+function uid106(c: Case) {
+  const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me/proj' };
+  const run = c.run ? parseDockerRun(c.run, { invoker, env: { HOME: invoker.home, PWD: invoker.cwd } }) : undefined;
+  const a = analyze({ file: 'Dockerfile', text: `${c.dockerfile.join('\n')}\n`, run, engine: c.engine, profile: 'prod' });
+
+  return a.findings.filter((f) => f.ruleId === 'UID106');
+}
+
+describe('UID106 on a missing start program', () => {
+  for (const c of cases) {
+    test(c.name, () => {
+      const got = uid106(c);
+      if (c.message === undefined) {
+        assert.deepEqual(got.map((f) => f.message), []);
+        return;
+      }
+      assert.equal(got.length, 1);
+      assert.equal(got[0].severity, 'error');
+      assert.equal(got[0].message, c.message);
+      if (c.fix) assert.equal(got[0].fixes[0].snippet, c.fix);
+    });
+  }
+});

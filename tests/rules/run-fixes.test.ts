@@ -1,0 +1,170 @@
+// Fixes spelled for the tool the container is started with (docker flags, compose keys,
+// Kubernetes fields), run-time HOME kept out of the Dockerfile, UID303 only with pip, and
+// UID602's explanation naming the base at hand.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../src/analyze.js';
+import { parseDockerRun } from '../../src/runtime/docker.js';
+import { parseKubernetes } from '../../src/runtime/kubernetes.js';
+import { parseCompose } from '../../src/runtime/compose.js';
+import type { RunContext } from '../../src/model/types.js';
+
+const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me/proj' };
+const PYTORCH_ML = [
+  'FROM pytorch/pytorch:2.3.1-cuda12.1-cudnn8-runtime',
+  'RUN groupadd --gid 1000 ml && useradd -m -u 1000 -g 1000 ml',
+  'WORKDIR /workspace',
+  'USER ml',
+];
+const K8S = `apiVersion: v1
+kind: Pod
+metadata: { name: train }
+spec:
+  securityContext: { runAsUser: 1001, runAsGroup: 1001 }
+  containers:
+    - name: trainer
+      image: img
+      securityContext: { readOnlyRootFilesystem: true }
+`;
+const COMPOSE = `services:
+  train:
+    image: img
+    user: "1001:1001"
+    read_only: true
+`;
+
+function docker(line: string): RunContext {
+  return parseDockerRun(line, { invoker, env: { HOME: invoker.home, PWD: invoker.cwd } });
+}
+
+interface Case {
+  name: string;
+  dockerfile: string[];
+  run?: () => RunContext;
+  rule: string;
+  severity: string;
+  /** Exact message, or undefined to skip the check. */
+  message?: string;
+  /** Index and exact [description, snippet] of a fix. */
+  fix?: [number, string, string | undefined];
+  why?: string;
+}
+
+const cases: Case[] = [
+  {
+    name: 'Kubernetes: a read-only root is fixed with an emptyDir volume',
+    dockerfile: PYTORCH_ML,
+    run: () => parseKubernetes(K8S, { file: 'pod.yaml' })[0],
+    rule: 'UID105',
+    severity: 'info',
+    fix: [0, 'The root file system is read-only (securityContext.readOnlyRootFilesystem: true): give this path an emptyDir volume.',
+      'volumeMounts:\n  - name: workspace\n    mountPath: /workspace\n# in the pod spec:\nvolumes:\n  - name: workspace\n    emptyDir: {}'],
+  },
+  {
+    name: 'Kubernetes: HOME for a nameless uid is an env entry, and the runtime is not called Docker',
+    dockerfile: PYTORCH_ML,
+    run: () => parseKubernetes(K8S, { file: 'pod.yaml' })[0],
+    rule: 'UID102',
+    severity: 'warning',
+    fix: [1, 'Or give the process a writable HOME in the manifest.', 'env:\n  - name: HOME\n    value: /tmp'],
+    why: 'The container runtime takes the user name, home and primary group from /etc/passwd. For an unknown uid it keeps the uid, uses gid 0 unless a group is given, and sets HOME=/, which ordinary users cannot write: pip, Jupyter, git and caches that write under ~ fail.',
+  },
+  {
+    name: 'compose: a read-only root is fixed with a tmpfs key',
+    dockerfile: PYTORCH_ML,
+    run: () => parseCompose(COMPOSE, { invoker, env: {} }).services.train,
+    rule: 'UID105',
+    severity: 'info',
+    fix: [0, 'The root file system is read-only (read_only: true): give this path a writable tmpfs or volume.', 'tmpfs:\n  - /workspace'],
+  },
+  {
+    name: 'docker: the same fix is a --tmpfs flag',
+    dockerfile: PYTORCH_ML,
+    run: () => docker('docker run --read-only --user 1001:1001 img'),
+    rule: 'UID105',
+    severity: 'info',
+    fix: [0, 'The root file system is read-only (--read-only): give this path a writable tmpfs or volume.', '--tmpfs /workspace'],
+  },
+  {
+    name: 'Kubernetes: a root container gets a numeric runAsUser',
+    dockerfile: PYTORCH_ML.slice(0, 3),
+    run: () => parseKubernetes('apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec:\n  containers:\n    - { name: c, image: img }\n', {})[0],
+    rule: 'UID101',
+    severity: 'warning',
+    fix: [1, 'Or run it as a non-root uid in the manifest.', 'securityContext:\n  runAsUser: 1000\n  runAsGroup: 1000'],
+  },
+  {
+    name: 'run-time HOME: pip --user puts ~/.local/bin on PATH with a run flag, the venv stays out of /tmp',
+    dockerfile: PYTORCH_ML,
+    run: () => docker('docker run -e HOME=/tmp img'),
+    rule: 'UID301',
+    severity: 'info',
+    fix: [0, 'Install explicitly per user, and put its scripts on PATH.',
+      'pip install --user PACKAGE\n-e PATH=/tmp/.local/bin:/usr/local/nvidia/bin:/usr/local/cuda/bin:/opt/conda/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
+  },
+  {
+    name: 'run-time HOME: the venv goes to the image user\'s own HOME',
+    dockerfile: PYTORCH_ML,
+    run: () => docker('docker run -e HOME=/tmp img'),
+    rule: 'UID301',
+    severity: 'info',
+    fix: [2, 'Or give the user a virtual environment of its own.', 'RUN python3 -m venv /home/ml/venv\nENV PATH=/home/ml/venv/bin:$PATH'],
+  },
+  {
+    name: 'image HOME: the venv goes under the passwd home',
+    dockerfile: PYTORCH_ML,
+    rule: 'UID301',
+    severity: 'info',
+    fix: [2, 'Or give the user a virtual environment of its own.', 'RUN python3 -m venv /home/ml/venv\nENV PATH=/home/ml/venv/bin:$PATH'],
+  },
+  {
+    name: 'UID602 names the Python base, not ubuntu:24.04, for a missing --chown user',
+    dockerfile: ['FROM python:3.11-slim', 'COPY --chown=nosuch:nosuch app /opt/app'],
+    rule: 'UID602',
+    severity: 'error',
+    why: "Users and groups are looked up in the image's own /etc/passwd and /etc/group at this step: no user named nosuch is there: the base python:3.11-slim has none and no earlier step creates it. The analysis carries on as if the step had not run.",
+    fix: [0, 'Create the user or group before this step, or use numeric ids.', 'RUN useradd --create-home nosuch'],
+  },
+  {
+    name: 'UID602 names the holder of a taken uid',
+    dockerfile: ['FROM ubuntu:24.04', 'RUN useradd -m -u 1000 dev'],
+    rule: 'UID602',
+    severity: 'error',
+    message: 'The build fails here: useradd: UID 1000 is not unique',
+    why: "Users and groups are looked up in the image's own /etc/passwd and /etc/group at this step: uid 1000 already belongs to the user ubuntu (base ubuntu:24.04). The analysis carries on as if the step had not run.",
+  },
+  {
+    name: 'UID303 fires for Debian 12 python3 with python3-pip',
+    dockerfile: ['FROM debian:bookworm', 'RUN apt-get update && apt-get install -y python3 python3-pip'],
+    rule: 'UID303',
+    severity: 'info',
+    message: '/usr/bin/python3 is externally managed: `pip install` stops with "error: externally-managed-environment".',
+  },
+];
+
+const quiet: { name: string; dockerfile: string[]; rule: string }[] = [
+  { name: 'UID303 is quiet on distroless, which has no pip', rule: 'UID303', dockerfile: ['FROM gcr.io/distroless/python3-debian12:nonroot', 'ENTRYPOINT ["/usr/bin/python3"]'] },
+  { name: 'UID303 is quiet for Debian python3 without python3-pip', rule: 'UID303', dockerfile: ['FROM debian:bookworm', 'RUN apt-get update && apt-get install -y python3'] },
+  { name: 'UID301 is quiet on distroless, which has no pip', rule: 'UID301', dockerfile: ['FROM gcr.io/distroless/python3-debian12:nonroot', 'USER 1234'] },
+];
+
+function findings(dockerfile: string[], run?: () => RunContext) {
+  return analyze({ file: 'Dockerfile', text: `${dockerfile.join('\n')}\n`, run: run?.(), profile: 'prod' }).findings;
+}
+
+describe('fixes for the tool at hand and the image at hand', () => {
+  for (const c of cases) {
+    test(c.name, () => {
+      const got = findings(c.dockerfile, c.run).filter((f) => f.ruleId === c.rule);
+      assert.equal(got.length, 1, `one ${c.rule}`);
+      assert.equal(got[0].severity, c.severity);
+      if (c.message) assert.equal(got[0].message, c.message);
+      if (c.why) assert.equal(got[0].why, c.why);
+      if (c.fix) assert.deepEqual([got[0].fixes[c.fix[0]]?.description, got[0].fixes[c.fix[0]]?.snippet], [c.fix[1], c.fix[2]]);
+    });
+  }
+  for (const c of quiet) {
+    test(c.name, () => assert.deepEqual(findings(c.dockerfile).filter((f) => f.ruleId === c.rule).map((f) => f.message), []));
+  }
+});
