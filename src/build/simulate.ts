@@ -155,6 +155,8 @@ class StageSimulator {
   lines: ConfigLines;
   /** buildah: a WORKDIR not created yet. */
   pendingWorkdir?: string;
+  /** The RUN environment, made at the first RUN and kept in step by ENV and ARG. */
+  runBase?: Record<string, string>;
 
   constructor(
     readonly df: Dockerfile,
@@ -244,7 +246,10 @@ class StageSimulator {
       const given = this.opts.buildArgs[kv.key];
       const inherited = this.globalArgs.get(kv.key);
       const value = given ?? (kv.value !== null ? this.expand(kv.value) : inherited);
-      if (value !== undefined) this.args.set(kv.key, value);
+      if (value !== undefined) {
+        this.args.set(kv.key, value);
+        this.setRunVar(kv.key, value, false);
+      }
     }
     this.step(ins, () => 'arg');
   }
@@ -256,6 +261,7 @@ class StageSimulator {
 
     for (const [k, v] of values) {
       this.state.config.env[k] = v;
+      this.setRunVar(k, v, true);
       this.lines.env[k] = ins.line;
     }
     this.step(ins, () => `env ${values.map(([k]) => k).join(' ')}`);
@@ -539,10 +545,8 @@ class StageSimulator {
     const volumes = [...(keepVolumes ? [] : this.state.config.volumes), ...this.runMountTargets(ins)];
     const saved = volumes.map((v) => this.snapshotSubtree(v));
     const script = this.runScriptText(ins);
-    const env: Record<string, string> = { ...this.state.config.env };
-    for (const [k, v] of this.args) if (!(k in env)) env[k] = v;
-    env.HOME ??= who.ident.home;
-    env.PATH ??= '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+    // A spread of the prepared environment is a cheap copy; building it key by key is not.
+    const env: Record<string, string> = { ...this.runEnv(who.ident.home) };
 
     let outcome: ReturnType<typeof runScript>;
     try {
@@ -578,6 +582,30 @@ class StageSimulator {
     }
     const label = who.ident.label;
     this.step(ins, () => `run as ${label}: exit ${outcome.status}`);
+  }
+
+  /**
+   * The environment of a RUN: ENV, then ARG values ENV does not override, HOME (the user's
+   * unless ENV sets it) and PATH. Kept up to date by ENV and ARG rather than rebuilt for every
+   * RUN: adding keys one by one is what costs, a spread of the result is cheap.
+   */
+  runEnv(home: string): Record<string, string> {
+    if (!this.runBase) {
+      const env: Record<string, string> = { ...this.state.config.env };
+      for (const [k, v] of this.args) if (!(k in env)) env[k] = v;
+      env.HOME ??= home;
+      env.PATH ??= DEFAULT_PATH;
+      this.runBase = env;
+    }
+    if (!('HOME' in this.state.config.env)) this.runBase.HOME = home;
+
+    return this.runBase;
+  }
+
+  /** ENV or ARG set a variable: keep the RUN environment in step. */
+  setRunVar(key: string, value: string, fromEnv: boolean): void {
+    if (!this.runBase) return;
+    if (fromEnv || !(key in this.state.config.env)) this.runBase[key] = value;
   }
 
   /** Targets of RUN --mount=type=...,target=PATH (relative ones from WORKDIR). */
@@ -623,6 +651,8 @@ class StageSimulator {
     for (const [p, m] of entries) this.state.fs.set(p, m);
   }
 }
+
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 function stageIndex(df: Dockerfile, target: string | undefined): number {
   if (target === undefined) return df.stages.length - 1;

@@ -19,6 +19,8 @@ export interface CmdResult {
   status: number | 'unknown';
   /** What the command prints on stdout, when a later pipe or redirect needs it (echo, cat). */
   stdout?: string;
+  /** What the command prints on stdout cannot be predicted (a download, an unknown file). */
+  stdoutUnknown?: boolean;
   /** Error lines the real command would print, e.g. "chown: changing ownership of '/x': Operation not permitted". */
   stderr?: string[];
 }

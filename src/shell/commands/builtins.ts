@@ -24,17 +24,13 @@ import { sudoAllows } from './config.js';
 
 // ---------------------------------------------------------------- output whose text is unknown
 
-const unknownOutputs = new WeakSet<CmdResult>();
-
 /** Mark a result as printing something the model cannot predict (a download, an unknown file). */
 export function unknownOutput(r: CmdResult): CmdResult {
-  unknownOutputs.add(r);
-
-  return r;
+  return { ...r, stdoutUnknown: true };
 }
 
 export function hasUnknownOutput(r: CmdResult): boolean {
-  return unknownOutputs.has(r);
+  return r.stdoutUnknown === true;
 }
 
 // ---------------------------------------------------------------- harmless commands
