@@ -454,7 +454,10 @@ function measure(S, s, image, hostRoot) {
 function askModel(ctxDir, s, runLine, engine, builder) {
   const args = [CLI, 'check', join(ctxDir, 'Dockerfile'), '--engine', engine, '--builder', builder,
     '--format', 'json', '--fail-on', 'never'];
-  if (runLine) args.push('--run', runLine);
+  // What was measured is buildah run: podman's run-time rules, except that it adds no
+  // /etc/passwd line for a run user without one, which podman spells --passwd=false.
+  const asked = engine === 'podman' && runLine ? runLine.replace(/^\s*docker\s+run\b/, 'podman run --passwd=false') : runLine;
+  if (asked) args.push('--run', asked);
   if (s.runFile) {
     fs.writeFileSync(join(ctxDir, s.runFile.name), s.runFile.content);
     // A Kubernetes manifest goes to --k8s; a shell script holding a run line to --run-file.

@@ -57,6 +57,8 @@ export interface SudoStatus {
   usable: boolean;
   nopasswd: boolean;
   reason: string;
+  /** Set when a sudoers file's text is not known: usable is then only what the known rules say. */
+  unsure?: boolean;
 }
 
 export interface IdentitySummary {
@@ -175,6 +177,12 @@ function sudoStatus(image: ImageState, process: Process): SudoStatus {
     return { installed, usable: false, nopasswd: false, reason: 'no-new-privileges stops setuid sudo from gaining root' };
   }
   const r = sudoAllows(image, { name: process.userName, uid: process.uid, groups: process.groups });
+  // A sudoers file whose text the build lost may hold a rule for this user.
+  const lost = image.unknowns.find((u) => u.paths.some((p) => p === '/etc/sudoers' || p.startsWith('/etc/sudoers.d')));
+  if (!r.usable && lost) {
+    const file = lost.paths.find((p) => p.startsWith('/etc/sudoers'));
+    return { installed, usable: false, nopasswd: false, unsure: true, reason: `${file} is written at line ${lost.line} with a text the model does not know; among the rules it knows, ${r.reason}` };
+  }
 
   return { installed, usable: r.usable, nopasswd: r.nopasswd, reason: r.reason };
 }

@@ -27,6 +27,8 @@ export interface View {
   fs: FsTree;
   mounts: ViewMount[];
   readOnlyRoot: boolean;
+  /** How the run made the root read-only, for the reasons ("--read-only" when not given). */
+  readOnlyRootSetting?: string;
   /** Ids of assumptions the tree depends on, keyed by path prefix ('/' for all). */
   dependsOn?: { prefix: string; id: string }[];
 }
@@ -266,7 +268,7 @@ function readOnlyAt(view: View, path: string): string | undefined {
   const m = mountOf(view, path);
   if (m) return m.readonly ? `${m.target} is ${m.describe}, mounted read-only` : undefined;
 
-  return view.readOnlyRoot ? 'the root file system is read-only (--read-only)' : undefined;
+  return view.readOnlyRoot ? `the root file system is read-only (${view.readOnlyRootSetting ?? '--read-only'})` : undefined;
 }
 
 function where(view: View, path: string): string {

@@ -6,7 +6,7 @@ import type { Assumption, FileMeta, FsTree, ImageState } from '../model/types.js
 import type { DfInstruction, DfStage, Dockerfile } from '../dockerfile/types.js';
 import { expandWord, expandWords, parseKeyValues } from '../dockerfile/expand.js';
 import { cloneState } from '../image/state.js';
-import { groupByName, parseGroup, parseId, parsePasswd, resolveExecUser, userByName } from '../image/accounts.js';
+import { formatGroup, formatPasswd, groupByName, parseGroup, parseId, parsePasswd, resolveExecUser, userByName } from '../image/accounts.js';
 import { refreshDerived } from '../shell/commands/config.js';
 import { isTrackedText } from '../shell/commands/files.js';
 import { baseName, copyTree, descendants, mkdirp, normalizePath, parentOf, resolvePath } from '../image/fs.js';
@@ -369,8 +369,14 @@ class StageSimulator {
     const srcTree = srcState ? srcState.fs : this.opts.context;
     // The text of a copied file that matters (sudoers, sshd_config, ...): another stage's known
     // text, or the build context's file through the outer layer's reader.
-    const srcText = (p: string): string | undefined =>
-      srcState ? srcState.texts[p]?.content : this.opts.readContextText?.(p);
+    // A stage keeps its account files as entries, not as text: write them out again.
+    const srcText = (p: string): string | undefined => {
+      if (!srcState) return this.opts.readContextText?.(p);
+      if (p === '/etc/passwd') return formatPasswd(srcState.accounts.passwd);
+      if (p === '/etc/group') return formatGroup(srcState.accounts.group);
+
+      return srcState.texts[p]?.content;
+    };
     const wild = sources.some((x) => /[*?[]/.test(x));
     const destExistingDir = resolvePath(this.state.fs, dest).meta?.kind === 'dir';
     // BuildKit: a trailing slash, several sources or a wildcard make dest a directory; so does a

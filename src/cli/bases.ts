@@ -29,8 +29,9 @@ export function parseBaseArchives(values: string[] | undefined): Map<string, str
 
   for (const v of values ?? []) {
     const i = v.lastIndexOf('=');
-    if (i <= 0) out.set('*', v);
-    else out.set(v.slice(0, i), v.slice(i + 1));
+    const file = i <= 0 ? v : v.slice(i + 1);
+    if (file === '') throw new UsageError(`--base-archive ${v}: no archive file given (REF=FILE or FILE)`);
+    out.set(i <= 0 ? '*' : v.slice(0, i), file);
   }
 
   return out;

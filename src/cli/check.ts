@@ -2,7 +2,7 @@
 // pure analysis, print a report and choose the exit code.
 
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Io } from './io.js';
 import { parseFlags } from './args.js';
 import { InputError, UsageError, oneLine } from './errors.js';
@@ -266,7 +266,7 @@ async function orchestratedRun(v: { compose?: string; k8s?: string; service?: st
 }
 
 /** The Dockerfile, context, build args and target a Compose service's build section names. */
-function composeBuildInputs(build: ComposeBuild | undefined, where: string, composeFile: string, cwd: string) {
+function composeBuildInputs(build: ComposeBuild | undefined, where: string, composeFile: string, cwd: string, invokerCwd: string) {
   if (!build) return undefined;
   if (build.inline !== undefined) {
     throw new UsageError(`${composeFile}: ${where}.build.dockerfile_inline: save the Dockerfile as a file and give its path`);
@@ -275,9 +275,15 @@ function composeBuildInputs(build: ComposeBuild | undefined, where: string, comp
     throw new UsageError(`${composeFile}: ${where}.build.context is a remote URL (${build.context}): give the Dockerfile and --context`);
   }
 
+  // The run side resolved the context against the invoker's folder (which --host-facts may
+  // describe for another machine); the build is read here, next to the Compose file.
+  const described = dirname(resolve(invokerCwd, composeFile));
+  const real = dirname(resolve(cwd, composeFile));
+  const rel = relative(described, build.context);
+  const context = rel.startsWith('..') || isAbsolute(rel) ? build.context : resolve(real, rel);
   // build.dockerfile is relative to the context (Compose Build Specification).
-  const abs = resolve(build.context, build.dockerfile);
-  return { file: relative(cwd, abs) || abs, context: build.context, args: build.args, target: build.target };
+  const abs = resolve(context, build.dockerfile);
+  return { file: relative(cwd, abs) || abs, context, args: build.args, target: build.target };
 }
 
 /** Read the real base images the Dockerfile names, when asked or available. */
@@ -352,7 +358,7 @@ export default async function check(args: string[], io: Io): Promise<number> {
     const picked = await orchestratedRun(v, invoker, io);
     run = picked.run;
     // No Dockerfile given: the service's own build section says which one, as compose build does.
-    if (v.compose !== undefined && parsed.positionals.length === 0) composeBuild = composeBuildInputs(picked.build, picked.where, v.compose, io.cwd);
+    if (v.compose !== undefined && parsed.positionals.length === 0) composeBuild = composeBuildInputs(picked.build, picked.where, v.compose, io.cwd, invoker.cwd);
     host = await hostFactsFor(run, host);
   }
 
@@ -376,6 +382,9 @@ export default async function check(args: string[], io: Io): Promise<number> {
   // A folder or several files: a bad file is reported and the others still checked (as linters do).
   const perFile = folder || files.length > 1;
   const paintProgress = io.errIsTTY && files.length > 3;
+  if (run?.tool === 'podman' && (v.engine ?? cfg.engine) === 'docker') {
+    io.err('uidctl: note: the run line starts podman: it is judged with podman\'s behaviour, not --engine docker\n');
+  }
   const one: CheckOne = { builder, engine, profile, buildArgs, target, run, host, baseOpts, severity, perFile, contextFlag, v };
 
   for (const [i, file] of files.entries()) {
@@ -430,6 +439,11 @@ async function checkFile(file: string, o: CheckOne, io: Io): Promise<Reported> {
   const resolveBase = await basesFor(text, file, o.buildArgs, o.baseOpts, io);
   const contextDir = o.v['no-context'] ? undefined : resolve(io.cwd, o.contextFlag ?? dirname(file));
   let context: ReturnType<typeof readBuildContext> | undefined;
+  // A --context that is not a folder stops docker build before anything else (its words).
+  if (o.contextFlag !== undefined && contextDir) {
+    if (!existsSync(contextDir)) throw new InputError(`unable to prepare context: path "${o.contextFlag}" not found`, '--context');
+    if (!statSync(contextDir).isDirectory()) throw new InputError(`unable to prepare context: context must be a directory: ${contextDir}`, '--context');
+  }
   try {
     context = contextDir && existsSync(contextDir) ? readBuildContext(contextDir) : undefined;
   } catch (e) {

@@ -290,6 +290,11 @@ export interface RunContext {
   noNewPrivileges: boolean;
   readOnlyRootfs: boolean;
   userns?: string;
+  /**
+   * podman --passwd: false stops podman from adding /etc/passwd lines for the run user (as
+   * buildah run never does). Unset means podman's default, true.
+   */
+  passwd?: boolean;
   /** Kubernetes fsGroup: volumes get this group and setgid. */
   fsGroup?: number;
   /** Command/args overriding CMD/ENTRYPOINT, when given. */

@@ -30,7 +30,8 @@ export interface ProbePython {
   userSiteWritable: boolean;
   userBase: string | null;
   externallyManaged: boolean;
-  pipModule: boolean;
+  /** Absent in probes written before the field existed: then only `pip` on PATH tells. */
+  pipModule?: boolean;
 }
 
 export interface ProbeSudo {
@@ -228,7 +229,7 @@ function python(v: unknown): ProbePython | null {
     userSiteWritable: bool(p.userSiteWritable, 'python.userSiteWritable'),
     userBase: strOrNull(p.userBase, 'python.userBase'),
     externallyManaged: bool(p.externallyManaged, 'python.externallyManaged'),
-    pipModule: bool(p.pipModule, 'python.pipModule'),
+    ...(p.pipModule === undefined ? {} : { pipModule: bool(p.pipModule, 'python.pipModule') }),
   };
 }
 

@@ -390,6 +390,11 @@ fi
 
 pip=$(command -v pip3 2>/dev/null || command -v pip 2>/dev/null)
 printf ',"pip":'; jsn "$pip"
+# The variables that change what pip install does (PEP 668 override, venv, user site).
+printf ',"pipEnv":{"PIP_BREAK_SYSTEM_PACKAGES":'; jsn "\${PIP_BREAK_SYSTEM_PACKAGES:-}"
+printf ',"VIRTUAL_ENV":'; jsn "\${VIRTUAL_ENV:-}"
+printf ',"PYTHONNOUSERSITE":'; jsn "\${PYTHONNOUSERSITE:-}"
+printf '}'
 
 # sudo: present, and usable without a password (never prompts: -n).
 sudo_p=$(command -v sudo 2>/dev/null)

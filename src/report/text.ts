@@ -64,7 +64,7 @@ export function renderText(results: Reported[], opts: TextOptions): string {
       out.push(`  WORKDIR  ${id.workdir}${id.workdirExists ? '' : paint('yellow', ' (missing)')}`);
       const caps = id.caps.length === 0 ? 'none' : id.caps.length >= 14 ? `${id.caps.length} (the engine's default set for root${id.caps.includes('CAP_DAC_OVERRIDE') ? ', incl. DAC_OVERRIDE' : ''})` : id.caps.map((c) => c.replace(/^CAP_/, '')).join(', ');
       out.push(`  caps     ${caps}`);
-      out.push(`  sudo     ${!id.sudo.installed ? 'not installed' : id.sudo.usable ? (id.sudo.nopasswd ? 'usable without password' : 'usable with password') : `not usable (${id.sudo.reason})`}`);
+      out.push(`  sudo     ${!id.sudo.installed ? 'not installed' : id.sudo.usable ? (id.sudo.nopasswd ? 'usable without password' : 'usable with password') : id.sudo.unsure ? `not known (${id.sudo.reason})` : `not usable (${id.sudo.reason})`}`);
       if (a.python) out.push(`  python   ${a.python.python} -> pip installs into ${a.python.sitePackages}`);
     }
     for (const f of a.sim.failures) out.push(`  build    ${paint('red', 'FAILS')} at line ${f.line}: ${f.message.split('\n')[0]}`);

@@ -84,7 +84,8 @@ export type RunChange =
   /** A host folder mounted where the outputs go (a claimed volume in Kubernetes). */
   | { kind: 'mount-folder'; target: string }
   | { kind: 'publish-loopback'; port: string }
-  | { kind: 'keep-id' };
+  /** podman --userns=keep-id; with uid/gid the caller appears as that uid inside. */
+  | { kind: 'keep-id'; uid?: number; gid?: number };
 
 export type RunTool = 'docker' | 'podman' | 'compose' | 'kubernetes';
 
@@ -150,7 +151,7 @@ function dockerFlags(changes: RunChange[]): string {
         case 'publish-loopback':
           return `-p 127.0.0.1:${c.port}:${c.port}`;
         case 'keep-id':
-          return '--userns=keep-id';
+          return c.uid === undefined ? '--userns=keep-id' : `--userns=keep-id:uid=${c.uid},gid=${c.gid ?? c.uid}`;
       }
     })
     .join(' ');
@@ -168,7 +169,7 @@ function composeKeys(changes: RunChange[], invoker?: { uid: number; gid: number 
     // compose cannot run $(id -u): write the ids out.
     if (c.kind === 'invoker-ids') lines.push(`user: "${invoker?.uid ?? 1000}:${invoker?.gid ?? 1000}"  # your ids: id -u, id -g`);
     if (c.kind === 'workdir') lines.push(`working_dir: ${c.path}`);
-    if (c.kind === 'keep-id') lines.push('userns_mode: "keep-id"');
+    if (c.kind === 'keep-id') lines.push(c.uid === undefined ? 'userns_mode: "keep-id"' : `userns_mode: "keep-id:uid=${c.uid},gid=${c.gid ?? c.uid}"`);
   }
   const env = changes.filter((c) => c.kind === 'env');
   if (env.length > 0) lines.push('environment:', ...env.map((c) => `  ${c.name}: ${c.value}`));

@@ -249,6 +249,7 @@ export function parseRunArgv(
         case 'privileged': run.privileged = parseBool(value, dash); break;
         case 'read-only': run.readOnlyRootfs = parseBool(value, dash); break;
         case 'userns': run.userns = value; break;
+        case 'passwd': run.passwd = parseBool(value, dash); break;
         case 'publish': run.publish.push(value); break;
         case 'entrypoint': run.entrypoint = value === '' ? [] : [value]; break;
         case 'security-opt': {

@@ -272,7 +272,8 @@ function resolveUser(
   const keep = engine === 'podman' ? keepIdUser(image, run, notes, errors) : undefined;
   if (keep && run.user === undefined && image.config.user === '') spec = `${keep.uid}:${keep.gid}`;
 
-  if (engine === 'podman') {
+  // podman --passwd=false (and buildah run, which has no such step) adds no lines.
+  if (engine === 'podman' && run.passwd !== false) {
     const added = podmanPasswd(image, run, spec, cwd, keep?.addCaller ?? false);
     if (added.entries.length > 0) {
       acc = { ...acc, passwd: [...acc.passwd, ...added.entries] };
@@ -671,6 +672,12 @@ export function resolveRuntime(
   }
   env.HOME = home;
 
+  // An unknown capability name stops the start (moby oci/caps NormalizeLegacyCapabilities;
+  // podman checks its list the same way).
+  const known = new Set<string>(ALL_LINUX_CAPS);
+  for (const c of [...run.capAdd, ...run.capDrop]) {
+    if (c !== 'ALL' && !known.has(c)) errors.push({ message: `unknown capability: "${c}"` });
+  }
   const defaults = engine === 'podman' ? PODMAN_DEFAULT_CAPS : [...DOCKER_DEFAULT_CAPS];
   if (engine === 'podman') {
     notes.push({
@@ -727,6 +734,9 @@ export function resolveRuntime(
     fs: vb.fs,
     mounts: vb.mounts,
     readOnlyRoot: run.readOnlyRootfs,
+    readOnlyRootSetting: run.tool === 'kubernetes'
+      ? 'securityContext.readOnlyRootFilesystem: true'
+      : run.tool === 'compose' ? 'read_only: true' : '--read-only',
     dependsOn: vb.dependsOn,
   };
 

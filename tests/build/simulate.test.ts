@@ -151,3 +151,13 @@ describe('COPY and ADD of a file whose text the model reads', () => {
     assert.deepEqual(r.target.state.accounts.passwd.map((u) => [u.name, u.uid, u.home]), [['root', 0, '/root'], ['ml', 1234, '/home/ml']]);
   });
 });
+
+describe('PEP 668 marker', () => {
+  test('removing EXTERNALLY-MANAGED lifts it; a pip install after that succeeds as root', () => {
+    const keep = build('FROM debian:bookworm\nRUN apt-get update && apt-get install -y python3-pip\nRUN pip install numpy\n');
+    assert.equal(keep.target.failures.length, 1);
+    const gone = build('FROM debian:bookworm\nRUN apt-get update && apt-get install -y python3-pip && rm /usr/lib/python3.11/EXTERNALLY-MANAGED\nRUN pip install numpy\n');
+    assert.deepEqual(gone.target.state.pythons.map((p) => p.externallyManaged), [false]);
+    assert.deepEqual(gone.target.failures, []);
+  });
+});

@@ -258,6 +258,14 @@ describe('parseProbeReport', () => {
     });
   }
 
+  test('takes a report without python.pipModule (written before the field): pip on PATH tells', () => {
+    const { pipModule, ...python } = healthy().python!;
+    assert.equal(pipModule, true);
+    const r = parseProbeReport(JSON.stringify({ ...healthy(), python }));
+    assert.equal(r.python?.pipModule, undefined);
+    assert.equal(r.python?.path, healthy().python!.path);
+  });
+
   test('round-trips a healthy report', () => {
     assert.deepEqual(parseProbeReport(JSON.stringify(healthy())), healthy());
   });

@@ -94,6 +94,13 @@ describe('the probe on this machine', () => {
     assert.equal(p.home.writable, false);
   });
 
+  test('the variables that steer pip are recorded', () => {
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, PIP_BREAK_SYSTEM_PACKAGES: '1', VIRTUAL_ENV: '/opt/venv' };
+    const p = runProbe(['dash', '-s'], { cwd: home, env });
+
+    assert.deepEqual(p.pipEnv, { PIP_BREAK_SYSTEM_PACKAGES: '1', VIRTUAL_ENV: '/opt/venv', PYTHONNOUSERSITE: null });
+  });
+
   test('the script uses no bash-only syntax: dash -n and busybox sh -n accept it', () => {
     assert.equal(spawnSync('dash', ['-n'], { input: PROBE_SCRIPT }).status, 0);
     if (busybox) assert.equal(spawnSync(busybox, ['sh', '-n'], { input: PROBE_SCRIPT }).status, 0);

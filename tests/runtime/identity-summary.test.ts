@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../src/analyze.js';
 import { parseDockerRun } from '../../src/runtime/docker.js';
+import { parseKubernetes } from '../../src/runtime/kubernetes.js';
 
 const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' };
 const check = (dockerfile: string, run: string) =>
@@ -24,5 +25,22 @@ describe('the identity summary of an analysis', () => {
   test('a podman run line is analysed with podman, whatever the default engine', () => {
     assert.equal(check(DF, 'podman run img').engine, 'podman');
     assert.equal(check(DF, 'docker run img').engine, 'docker');
+  });
+});
+
+describe('a read-only root is explained in the terms of the run', () => {
+  const reason = (a: ReturnType<typeof analyze>, path: string) =>
+    a.check(path, 'create').reasons.find((r) => r.includes('read-only')) ?? '';
+
+  test('docker run --read-only', () => {
+    const a = check(DF, 'docker run --read-only img');
+    assert.equal(a.check('/opt/new', 'create').errno, 'EROFS');
+    assert.match(reason(a, '/opt/new'), /the root file system is read-only \(--read-only\)$/);
+  });
+
+  test('Kubernetes readOnlyRootFilesystem', () => {
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: img\n    securityContext: {readOnlyRootFilesystem: true}\n';
+    const a = analyze({ file: 'Dockerfile', text: DF, run: parseKubernetes(pod)[0] });
+    assert.match(reason(a, '/opt/new'), /\(securityContext\.readOnlyRootFilesystem: true\)$/);
   });
 });

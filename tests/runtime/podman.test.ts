@@ -95,6 +95,11 @@ describe('podman --userns=keep-id: who the process is', () => {
       want: { uid: 4242, gid: 0, groups: [0], userName: '4242', home: '/workspace', homeFrom: 'passwd' },
     },
     {
+      name: '--passwd=false adds no line (as buildah run): no name, HOME=/',
+      text: 'podman run --passwd=false -u 4242 img',
+      want: { uid: 4242, gid: 0, groups: [0], userName: undefined, home: '/', homeFrom: 'default' },
+    },
+    {
       name: 'rootful podman (>= 4.5): keep-id runs as 0:0',
       text: 'podman run --userns=keep-id img',
       invoker: root,

@@ -28,6 +28,9 @@ export default defineRule({
     // A manifest has no "your own ids": it names a uid (numeric, for runAsNonRoot).
     if (a.run && runTool(a) === 'kubernetes') {
       fixes.push({ description: 'Or run it as a non-root uid in the manifest.', snippet: renderRunChanges(a, [{ kind: 'user', uid: nonRoot?.uid ?? 1000, gid: nonRoot?.gid ?? 1000 }]), safe: false });
+    } else if (a.run && a.run.invoker?.uid === 0) {
+      // "Your own ids" are root's here: name the image's non-root user, or a plain uid.
+      fixes.push({ description: 'Or start it as a non-root uid.', snippet: renderRunChanges(a, [{ kind: 'user', uid: nonRoot?.uid ?? 1000, gid: nonRoot?.gid ?? 1000 }]), safe: false });
     } else if (a.run) {
       fixes.push({ description: 'Or start it with your own ids.', snippet: renderRunChanges(a, [{ kind: 'invoker-ids' }]), safe: false });
     }

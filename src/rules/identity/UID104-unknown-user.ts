@@ -3,23 +3,58 @@ import { defineRule, identityLine } from '../rule.js';
 export default defineRule({
   id: 'UID104',
   name: 'unknown-user',
-  description: 'USER or --user names a user or group that does not exist in the image, so the container cannot start.',
+  description: 'The user, group, user namespace or capabilities the container is started with cannot be set up (a name the image does not have, an id out of range, a bad option), so the container cannot start.',
   category: 'identity',
   severity: { dev: 'error', prod: 'error' },
   fix: 'suggestion',
   check(a, report) {
-    // Mount problems at start are UID203's; this rule speaks of users and groups.
-    for (const e of a.runtime.errors.filter((x) => /user|group|passwd|runAsNonRoot|non-root/i.test(x.message))) {
+    // Mount problems at start are UID203's and the working directory UID107's; this rule speaks
+    // of who the process is and what it may do.
+    for (const e of a.runtime.errors) {
+      const kind = errorKind(e.message);
+      if (!kind) continue;
+      // A name judged against account files whose text the model lost depends on that step.
+      const unsure = kind === 'name'
+        ? a.unknowns.filter((u) => u.paths.includes('/etc/passwd') || u.paths.includes('/etc/group'))
+        : [];
       report({
-        message: `The container will not start: ${e.message}.`,
-        why:
-          'The engine looks the user and group up in the image\'s /etc/passwd and /etc/group when the ' +
-          'container starts; a name that is not there stops the start. Numeric ids need no entry.',
+        message: `The container will not start: ${e.message}${unsure.length > 0 ? ' (if the account files the build copies in do not add it)' : ''}.`,
+        why: WHY[kind],
         line: identityLine(a),
-        fixes: [
-          { description: 'Create the user before switching to it, or use numeric ids.', snippet: 'RUN useradd --create-home app\nUSER app', safe: false },
-        ],
+        fixes: FIXES[kind],
+        // The same ids as analyze's unknownId().
+        dependsOn: unsure.map((u) => `unmodelled:${u.line}`),
       });
     }
   },
 });
+
+type Kind = 'name' | 'range' | 'userns' | 'caps' | 'nonroot';
+
+function errorKind(message: string): Kind | undefined {
+  if (/uids and gids must be in range/.test(message)) return 'range';
+  if (/runAsNonRoot|non-root/i.test(message)) return 'nonroot';
+  if (/capabilit/i.test(message)) return 'caps';
+  if (/keep-id|userns|ParseUint|invalid option specified/i.test(message)) return 'userns';
+  if (/user|group|passwd/i.test(message)) return 'name';
+
+  return undefined;
+}
+
+const WHY: Record<Kind, string> = {
+  name:
+    'The engine looks the user and group up in the image\'s /etc/passwd and /etc/group when the ' +
+    'container starts; a name that is not there stops the start. Numeric ids need no entry.',
+  range: 'The runtime reads a user or group id as a number from 0 to 2147483647 (moby/sys user); anything else stops the start.',
+  userns: 'The user-namespace option of the run cannot be applied as written, so the engine refuses to create the container.',
+  caps: 'The engine checks every --cap-add and --cap-drop name against the capabilities it knows before it creates the container.',
+  nonroot: 'The kubelet refuses to start a container with runAsNonRoot when the user it would run as is root or is not numeric.',
+};
+
+const FIXES: Record<Kind, { description: string; snippet: string; safe: boolean }[]> = {
+  name: [{ description: 'Create the user before switching to it, or use numeric ids.', snippet: 'RUN useradd --create-home app\nUSER app', safe: false }],
+  range: [{ description: 'Use an id from 0 to 2147483647, for example the one useradd gave the user.', snippet: 'USER 1000:1000', safe: false }],
+  userns: [{ description: 'Write the option as the engine documents it.', snippet: '--userns=keep-id:uid=1000,gid=1000', safe: false }],
+  caps: [{ description: 'Name a capability the kernel has (capabilities(7)), with or without the CAP_ prefix.', snippet: '--cap-add CHOWN', safe: false }],
+  nonroot: [{ description: 'Run as a numeric non-root user.', snippet: 'USER 1000:1000', safe: false }],
+};

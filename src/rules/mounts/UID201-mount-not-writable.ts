@@ -27,7 +27,12 @@ export default defineRule({
 
       const rootless = a.assumptions.some((x) => x.id === 'userns:rootless-podman');
       const inv = a.run?.invoker;
-      if (rootless && m.kind === 'bind' && owner && inv) {
+      // keep-id is already there but the image's USER wins (released podman): map the caller to
+      // that uid instead, so the caller's folder belongs to the process inside.
+      const keepId = a.run?.userns?.startsWith('keep-id') === true && inv !== undefined && p.uid !== inv.uid;
+      if (rootless && m.kind === 'bind' && owner && inv && keepId && !owner.unmapped) {
+        fixes.push({ description: `Map your host uid to uid ${p.uid}, the user the image runs as, so the folder you own is that user's inside.`, snippet: renderRunChanges(a, [{ kind: 'keep-id', uid: p.uid, gid: p.gid }]), safe: false });
+      } else if (rootless && m.kind === 'bind' && owner && inv) {
         fixes.push(
           owner.unmapped
             ? { description: `The folder belongs to another host user, which rootless podman cannot map: give it to you (uid ${inv.uid}) and keep your uid inside.`, snippet: `sudo chown -R ${inv.uid}:${inv.gid} ${m.source}\n${renderRunChanges(a, [{ kind: 'keep-id' }])}`, safe: false }
@@ -75,7 +80,7 @@ export default defineRule({
         message: rootless && owner && !owner.unmapped && owner.uid === 0
           ? `${who(a)} cannot write to ${m.target} (${m.written}): rootless podman shows your own folder as owned by root (0:0) inside - Permission denied.`
           : `${who(a)} cannot write to ${m.target} (${m.written}): it belongs to ${owner?.unmapped ? `a host user not mapped into the container (shown as ${ownerText})` : ownerText}${facts?.meta && !rootless ? ' on the host' : ''} - Permission denied.`,
-        why: `${firstReason(v)}. ${m.kind !== 'bind' ? 'A new volume starts as a copy of the image path, owner and mode included.' : rootless ? 'Rootless podman maps ids through a user namespace: your host uid is root inside, and other host users are not mapped.' : 'A bind mount shows the host folder with its host owner and mode; uids are not translated.'}`,
+        why: `${firstReason(v)}. ${m.kind !== 'bind' ? 'A new volume starts as a copy of the image path, owner and mode included.' : rootless ? (a.run?.userns?.startsWith('keep-id') ? 'Rootless podman with --userns=keep-id maps your host uid to the same uid inside (or to keep-id\'s uid=), other host users are not mapped, and the image\'s USER still decides who the process is.' : 'Rootless podman maps ids through a user namespace: your host uid is root inside, and other host users are not mapped.') : 'A bind mount shows the host folder with its host owner and mode; uids are not translated.'}`,
         dependsOn: v.dependsOn,
         fixes,
       });

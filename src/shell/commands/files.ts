@@ -1015,6 +1015,7 @@ function moveOne(ctx: ExecContext, arg: string, destArg: string, dest: string): 
   }
   for (const p of descendants(fs, src)) fs.delete(p);
   fs.delete(src);
+  markerGone(ctx, src);
   for (const [p, content] of moved) if (isTrackedText(p)) ctx.state.texts[p] = { content, line: ctx.line };
   for (const p of [to.path, ...descendants(fs, to.path)]) {
     if (isTrackedText(p) && !moved.some(([q]) => q === p)) forgetText(ctx, p);
@@ -1022,6 +1023,16 @@ function moveOne(ctx: ExecContext, arg: string, destArg: string, dest: string): 
   if (texts.length > 0 || isTrackedText(to.path)) refreshDerived(ctx.state);
 
   return [];
+}
+
+/**
+ * Removing or moving away a system Python's EXTERNALLY-MANAGED file lifts PEP 668: pip looks
+ * for the file in the standard library folder each time it runs (pip/_internal/utils/misc.py).
+ */
+function markerGone(ctx: ExecContext, path: string): void {
+  for (const py of ctx.state.pythons) {
+    if (py.externallyManaged && path === `/usr/lib/python${py.version}/EXTERNALLY-MANAGED`) py.externallyManaged = false;
+  }
 }
 
 const mv: CommandHandler = (ctx, argv) => {
@@ -1184,6 +1195,7 @@ const rm: CommandHandler = (ctx, argv) => {
         continue;
       }
       fs.delete(p);
+      markerGone(ctx, p);
       if (ctx.state.texts[p]) {
         delete ctx.state.texts[p];
         textsChanged = true;

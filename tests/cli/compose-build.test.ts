@@ -1,0 +1,55 @@
+// A Compose service's build section names the Dockerfile and context; they are read next to the
+// Compose file even when --host-facts describes another machine's folders.
+import { describe, test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { memoryIo } from '../../src/cli/io.js';
+
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('compose build section with --host-facts', () => {
+  test('the Dockerfile is found next to the Compose file, not in the described cwd', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uidctl-compose-'));
+    dirs.push(dir);
+    mkdirSync(join(dir, 'app'));
+    writeFileSync(join(dir, 'app', 'app.Dockerfile'), 'FROM debian:bookworm\nARG UID=1000\nRUN useradd -m -u $UID dev\nUSER dev\n');
+    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  web:\n    build: { context: ./app, dockerfile: app.Dockerfile, args: { UID: "1234" } }\n');
+    writeFileSync(join(dir, 'hf.yaml'), 'invoker: { uid: 1001, gid: 1001, home: /home/me, cwd: /home/me, name: me }\npaths: {}\n');
+    const io = memoryIo({ HOME: '/home/ci', XDG_CACHE_HOME: join(dir, '.cache') }, dir);
+
+    const code = await main(['check', '--compose', 'compose.yaml', '--service', 'web', '--host-facts', 'hf.yaml', '--format', 'json', '--fail-on', 'never'], io);
+    assert.equal(io.stderr, '');
+    assert.equal(code, 0);
+    const r = JSON.parse(io.stdout).results[0];
+    assert.equal(r.file, join('app', 'app.Dockerfile'));
+    assert.equal(r.identity.uid, 1234);
+  });
+});
+
+describe('--context that is not a folder', () => {
+  test('missing or a file: docker build\'s own message, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uidctl-ctx-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM debian:bookworm\n');
+    const run = async (ctx: string) => {
+      const io = memoryIo({ HOME: '/home/ci', XDG_CACHE_HOME: join(dir, '.cache') }, dir);
+      return { code: await main(['check', 'Dockerfile', '--context', ctx], io), stderr: io.stderr };
+    };
+    assert.deepEqual(await run('nope'), { code: 2, stderr: 'uidctl check: --context: unable to prepare context: path "nope" not found\n' });
+    assert.deepEqual(await run('Dockerfile'), { code: 2, stderr: `uidctl check: --context: unable to prepare context: context must be a directory: ${join(dir, 'Dockerfile')}\n` });
+  });
+});
+
+describe('--base-archive values', () => {
+  test('REF=FILE, FILE, and an empty file part is a usage error', async () => {
+    const { parseBaseArchives } = await import('../../src/cli/bases.js');
+    assert.deepEqual([...parseBaseArchives(['debian:bookworm=img.tar', 'other.tar'])], [['debian:bookworm', 'img.tar'], ['*', 'other.tar']]);
+    assert.throws(() => parseBaseArchives(['debian:bookworm=']), /^Error: --base-archive debian:bookworm=: no archive file given \(REF=FILE or FILE\)$/);
+  });
+});

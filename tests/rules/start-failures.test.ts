@@ -1,0 +1,75 @@
+// Every reason a container cannot start as configured is a finding (exit 1 in CI), not only a
+// line in the report: names, id ranges, user-namespace options, capability names.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../src/analyze.js';
+import { parseDockerRun } from '../../src/runtime/docker.js';
+
+const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' };
+const check = (dockerfile: string, run?: string) =>
+  analyze({ file: 'Dockerfile', text: dockerfile, run: run ? parseDockerRun(run, { invoker }) : undefined });
+const uid104 = (a: ReturnType<typeof check>) => a.findings.filter((f) => f.ruleId === 'UID104').map((f) => f.message);
+
+describe('UID104: the start fails on who the process is', () => {
+  const cases: { name: string; dockerfile: string; run?: string; want: string[] }[] = [
+    { name: 'USER -1', dockerfile: 'FROM debian:bookworm\nUSER -1\n', want: ['The container will not start: uids and gids must be in range 0-2147483647.'] },
+    { name: '--user 4294967296', dockerfile: 'FROM debian:bookworm\n', run: 'docker run --user 4294967296 img', want: ['The container will not start: uids and gids must be in range 0-2147483647.'] },
+    { name: 'an unknown capability name', dockerfile: 'FROM debian:bookworm\n', run: 'docker run --cap-add BOGUS img', want: ['The container will not start: unknown capability: "CAP_BOGUS".'] },
+    { name: 'an unknown name', dockerfile: 'FROM debian:bookworm\nUSER nosuch\n', want: ['The container will not start: unable to find user nosuch: no matching entries in passwd file.'] },
+    { name: 'a known capability starts', dockerfile: 'FROM debian:bookworm\n', run: 'docker run --cap-add SYS_PTRACE img', want: [] },
+  ];
+  for (const c of cases) {
+    test(c.name, () => assert.deepEqual(uid104(check(c.dockerfile, c.run)), c.want));
+  }
+});
+
+describe('account files copied from another stage', () => {
+  test('COPY --from of /etc/passwd brings the stage\'s users: no UID104', () => {
+    const df = 'FROM debian:bookworm AS users\nRUN useradd -u 1500 builder\nFROM scratch\nCOPY --from=users /etc/passwd /etc/passwd\nUSER builder\n';
+    const a = check(df);
+    assert.deepEqual([a.identity.uid, a.identity.user], [1500, 'builder']);
+    assert.deepEqual(uid104(a), []);
+  });
+
+  test('a passwd file whose text is unknown: the missing user depends on that step', () => {
+    const a = check('FROM debian:bookworm\nCOPY passwd /etc/passwd\nUSER builder\n');
+    const f = a.findings.find((x) => x.ruleId === 'UID104');
+    assert.equal(f?.message, 'The container will not start: unable to find user builder: no matching entries in passwd file (if the account files the build copies in do not add it).');
+    assert.deepEqual(f?.dependsOn, ['unmodelled:2']);
+  });
+});
+
+describe('sudo with a sudoers file of unknown text', () => {
+  test('not usable among the known rules, and said to be unsure', () => {
+    const a = check('FROM debian:bookworm\nRUN apt-get update && apt-get install -y sudo && useradd -m dev\nCOPY dev.sudoers /etc/sudoers.d/dev\nUSER dev\n');
+    assert.equal(a.identity.sudo.unsure, true);
+    assert.equal(a.identity.sudo.usable, false);
+    assert.match(a.identity.sudo.reason, /^\/etc\/sudoers\.d\/dev is written at line 3 with a text the model does not know/);
+  });
+});
+
+describe('UID201 under podman --userns=keep-id', () => {
+  test('the image USER wins: the fix maps the caller to that uid', () => {
+    const me = { uid: 1001, gid: 1001, home: '/home/me', cwd: '/home/me', name: 'me' };
+    const run = parseDockerRun('podman run --userns keep-id -v /srv/mine:/out img', { invoker: me });
+    const host = [{ path: '/srv/mine', exists: true, from: 'facts-file' as const, meta: { kind: 'dir' as const, uid: 1001, gid: 1001, mode: 0o755 } }];
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN useradd -m -u 1000 app\nUSER app\n', run, host });
+    const f = a.findings.find((x) => x.ruleId === 'UID201');
+    assert.equal(f?.fixes[0]?.snippet, '--userns=keep-id:uid=1000,gid=1000');
+    const fixed = analyze({
+      file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN useradd -m -u 1000 app\nUSER app\n', host,
+      run: parseDockerRun('podman run --userns keep-id:uid=1000,gid=1000 -v /srv/mine:/out img', { invoker: me }),
+    });
+    assert.equal(fixed.check('/out', 'write').allowed, true);
+  });
+});
+
+describe('UID101 when the person starting the container is root', () => {
+  test('no "your own ids" fix (they are 0:0): a non-root uid instead', () => {
+    const root = { uid: 0, gid: 0, home: '/root', cwd: '/root', name: 'root' };
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN useradd -m -u 1234 app\n', run: parseDockerRun('docker run img', { invoker: root }) });
+    const snippets = (a.findings.find((x) => x.ruleId === 'UID101')?.fixes ?? []).map((f) => f.snippet ?? '');
+    assert.ok(!snippets.some((s) => s.includes('id -u')), snippets.join(' | '));
+    assert.ok(snippets.some((s) => /--user 1234:1234/.test(s)), snippets.join(' | '));
+  });
+});
