@@ -163,7 +163,10 @@ function mountOf(view: View, path: string): ViewMount | undefined {
 }
 
 function dependsOn(view: View, path: string): string[] {
-  return (view.dependsOn ?? []).filter((d) => isUnder(path, d.prefix)).map((d) => d.id);
+  // A fresh array each time: callers add to a verdict's list.
+  if (!view.dependsOn || view.dependsOn.length === 0) return [];
+
+  return view.dependsOn.filter((d) => isUnder(path, d.prefix)).map((d) => d.id);
 }
 
 interface Walk {

@@ -85,6 +85,8 @@ interface Shared {
   registry: Record<string, CommandHandler>;
   /** Nested function calls, to stop a function that calls itself forever. */
   calls: number;
+  /** The View of the build step, made at the first access check. */
+  view?: View;
   failedAt?: { line: number; command: string; stderr: string[] };
 }
 
@@ -859,7 +861,9 @@ class Walker {
   // ------------------------------------------------------------------ files
 
   access(path: string, op: Op): Verdict {
-    const view: View = { fs: this.state.fs, mounts: [], readOnlyRoot: false };
+    // The build's view: the image tree alone, no mounts. Made again only if the tree is swapped.
+    let view = this.sh.view;
+    if (!view || view.fs !== this.state.fs) view = this.sh.view = { fs: this.state.fs, mounts: [], readOnlyRoot: false };
 
     return evaluate(this.f.ident, view, normalizePath(path, this.f.cwd), op, false);
   }
