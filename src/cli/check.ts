@@ -353,6 +353,9 @@ export default async function check(args: string[], io: Io): Promise<number> {
       if (e instanceof RunParseError) throw new InputError(e.message, v['run-file'] ?? '--run');
       throw e;
     }
+    // The docker CLI refuses a bad image reference before it starts anything.
+    const bad = run.image !== undefined && !run.image.includes('$') ? referenceError(run.image) : undefined;
+    if (bad) throw new InputError(`docker: ${bad}`, v['run-file'] ?? '--run');
     host = await hostFactsFor(run, host);
   } else if (v.compose !== undefined || v.k8s !== undefined) {
     const picked = await orchestratedRun(v, invoker, io);

@@ -5,6 +5,7 @@ import type { Finding, Verdict } from '../model/types.js';
 import type { Reported } from './json.js';
 import { baseSources, startErrors, summary } from './json.js';
 import { docsUrl } from '../rules/rule.js';
+import { ALL_LINUX_CAPS } from '../runtime/resolve.js';
 
 export interface TextOptions {
   color: boolean;
@@ -62,7 +63,14 @@ export function renderText(results: Reported[], opts: TextOptions): string {
       const homeState = !id.homeExists ? paint('yellow', 'missing') : id.homeWritable ? 'writable' : paint('yellow', 'not writable');
       out.push(`  HOME     ${id.home} (${homeState}${id.homeFrom === 'default' ? ', fallback /' : id.homeFrom === 'env' ? ', from the environment' : ''})`);
       out.push(`  WORKDIR  ${id.workdir}${id.workdirExists ? '' : paint('yellow', ' (missing)')}`);
-      const caps = id.caps.length === 0 ? 'none' : id.caps.length >= 14 ? `${id.caps.length} (the engine's default set for root${id.caps.includes('CAP_DAC_OVERRIDE') ? ', incl. DAC_OVERRIDE' : ''})` : id.caps.map((c) => c.replace(/^CAP_/, '')).join(', ');
+      // Long lists are summed up: all of them (--privileged, --cap-add ALL) or root's usual set.
+      const caps = id.caps.length === 0
+        ? 'none'
+        : id.caps.length >= ALL_LINUX_CAPS.length
+          ? `all ${id.caps.length}`
+          : id.caps.length >= 14
+            ? `${id.caps.length} (the engine's default set for root${id.caps.includes('CAP_DAC_OVERRIDE') ? ', incl. DAC_OVERRIDE' : ''})`
+            : id.caps.map((c) => c.replace(/^CAP_/, '')).join(', ');
       out.push(`  caps     ${caps}`);
       out.push(`  sudo     ${!id.sudo.installed ? 'not installed' : id.sudo.usable ? (id.sudo.nopasswd ? 'usable without password' : 'usable with password') : id.sudo.unsure ? `not known (${id.sudo.reason})` : `not usable (${id.sudo.reason})`}`);
       if (a.python) out.push(`  python   ${a.python.python} -> pip installs into ${a.python.sitePackages}`);

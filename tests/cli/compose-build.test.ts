@@ -53,3 +53,14 @@ describe('--base-archive values', () => {
     assert.throws(() => parseBaseArchives(['debian:bookworm=']), /^Error: --base-archive debian:bookworm=: no archive file given \(REF=FILE or FILE\)$/);
   });
 });
+
+describe('the image of a run line', () => {
+  test('a reference the docker CLI refuses is an input error naming --run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uidctl-ref-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM debian:bookworm\n');
+    const io = memoryIo({ HOME: '/home/ci', XDG_CACHE_HOME: join(dir, '.cache') }, dir);
+    assert.equal(await main(['check', 'Dockerfile', '--run', 'docker run img:tag:tag'], io), 2);
+    assert.equal(io.stderr, 'uidctl check: --run: docker: invalid reference format\n');
+  });
+});
