@@ -26,6 +26,7 @@ import { checkBaseArchives, fromRefs, parseBaseArchives, resolveBases, unmatched
 import { referenceError, stageNameError } from './reference.js';
 import { withFileErrors, type FileError } from './file-errors.js';
 import { parseDockerfile } from '../dockerfile/parse.js';
+import type { Dockerfile } from '../dockerfile/types.js';
 import { TargetError, type BaseResolution } from '../build/simulate.js';
 import { resolveBase as catalogResolve } from '../image/catalog/index.js';
 import { gpuDevices } from '../rules/gpu/UID801-gpu-device-denied.js';
@@ -472,7 +473,14 @@ async function checkFile(file: string, o: CheckOne, io: Io): Promise<Reported> {
 
   if (o.v.debug) trace(analysis, io);
   const extra = context && contextDir ? contextAssumption(context.unreadable, contextDir, io.cwd) : undefined;
-  if (extra) analysis.assumptions.push(extra);
+  if (extra) {
+    const line = firstContextCopy(analysis.df);
+    if (line !== undefined) {
+      extra.file = file;
+      extra.line = line;
+    }
+    analysis.assumptions.push(extra);
+  }
   const rerun = Object.keys(o.severity).length > 0 || extra !== undefined;
   const findings = rerun ? runRules(analysis, { severity: o.severity }) : analysis.findings;
   const suppressions = readSuppressions(text);
@@ -502,6 +510,12 @@ function refuseBadReferences(a: Analysis, file: string): void {
  * fails the whole build ("error checking context"), BuildKit fails when a COPY or ADD needs
  * them. uidctl keeps going with their contents unknown, and says so (UID701).
  */
+/** The line of the first COPY or ADD that reads the build context: the step that needs it. */
+export function firstContextCopy(df: Dockerfile): number | undefined {
+  return df.stages.flatMap((st) => st.instructions)
+    .find((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && !i.flags.some((f) => f.name === 'from'))?.line;
+}
+
 export function contextAssumption(unreadable: UnreadableEntry[], contextDir: string, cwd: string): Assumption | undefined {
   if (unreadable.length === 0) return undefined;
   const shown = unreadable.slice(0, 5).map((u) => `${u.path} (${u.code})`).join(', ');

@@ -10,7 +10,8 @@ import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { realInvoker } from '../../src/cli/invoker.js';
 import { ContextReadError, readBuildContext, type ContextFs } from '../../src/cli/context.js';
-import { contextAssumption } from '../../src/cli/check.js';
+import { contextAssumption, firstContextCopy } from '../../src/cli/check.js';
+import { parseDockerfile } from '../../src/dockerfile/parse.js';
 import { goQuote, referenceError, stageNameError } from '../../src/cli/reference.js';
 import { oneLine } from '../../src/cli/errors.js';
 import { makeTar, sha256 } from '../archive/helpers.js';
@@ -117,6 +118,12 @@ describe('build context folders that cannot be read', () => {
       confidence: 'low',
     });
     assert.equal(contextAssumption([], '/w', '/w'), undefined);
+  });
+
+  test('the assumption is placed at the first COPY or ADD that reads the context', () => {
+    const df = parseDockerfile('FROM debian:bookworm AS b\nCOPY --from=x /a /a\nRUN true\nADD secret/ /s/\nCOPY . /app\n');
+    assert.equal(firstContextCopy(df), 4);
+    assert.equal(firstContextCopy(parseDockerfile('FROM debian:bookworm\nRUN true\n')), undefined);
   });
 });
 

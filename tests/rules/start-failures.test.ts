@@ -73,3 +73,17 @@ describe('UID101 when the person starting the container is root', () => {
     assert.ok(snippets.some((s) => /--user 1234:1234/.test(s)), snippets.join(' | '));
   });
 });
+
+describe('UID102: the user it suggests creating can be created', () => {
+  test('a name the image already has is not reused', () => {
+    const a = check('FROM debian:bookworm\nRUN useradd -m -u 1000 app\n', 'docker run -u 2000 img');
+    const fix = a.findings.find((x) => x.ruleId === 'UID102')?.fixes[0]?.snippet;
+    assert.equal(fix, 'ARG UID=2000\nARG GID=2000\nRUN groupadd --gid $GID appuser && useradd --create-home --uid $UID --gid $GID appuser');
+  });
+
+  test('an existing group id is used as it is', () => {
+    const a = check('FROM debian:bookworm\n', 'docker run -u 2000:100 img');
+    const fix = a.findings.find((x) => x.ruleId === 'UID102')?.fixes[0]?.snippet;
+    assert.equal(fix, 'ARG UID=2000\nARG GID=100\nRUN useradd --create-home --uid $UID --gid $GID app');
+  });
+});

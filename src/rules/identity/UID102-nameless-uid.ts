@@ -1,16 +1,32 @@
 import { defineRule } from '../rule.js';
 import { engineWords, renderRunChanges, runPlace } from '../util.js';
-import type { Fix } from '../../model/types.js';
+import type { Accounts, Fix } from '../../model/types.js';
 
 /**
  * The fixes for a uid without a passwd entry (shared with `uidctl diagnose`); homeSnippet and
  * place say how to set HOME in the tool the container is started with.
  */
-export function namelessFixes(uid: number, gid: number, homeSnippet = '-e HOME=/tmp', place = 'at run time'): Fix[] {
+export function namelessFixes(
+  uid: number,
+  gid: number,
+  homeSnippet = '-e HOME=/tmp',
+  place = 'at run time',
+  accounts?: Accounts,
+): Fix[] {
+  // A name neither a user nor a group of the image has (useradd and groupadd refuse taken ones),
+  // and no groupadd when the group id already exists.
+  const group = gid === 0 ? uid : gid;
+  const taken = new Set([...(accounts?.passwd ?? []).map((e) => e.name), ...(accounts?.group ?? []).map((g) => g.name)]);
+  const name = ['app', 'appuser', `user${uid}`].find((n) => !taken.has(n)) ?? `u${uid}`;
+  const groupExists = accounts?.group.some((g) => g.gid === group) === true;
+  const create = groupExists
+    ? `RUN useradd --create-home --uid $UID --gid $GID ${name}`
+    : `RUN groupadd --gid $GID ${name} && useradd --create-home --uid $UID --gid $GID ${name}`;
+
   return [
     {
       description: 'Create the user in the image with the uid you run as, so it has a name and a home.',
-      snippet: `ARG UID=${uid}\nARG GID=${gid === 0 ? uid : gid}\nRUN groupadd --gid $GID app && useradd --create-home --uid $UID --gid $GID app`,
+      snippet: `ARG UID=${uid}\nARG GID=${group}\n${create}`,
       safe: false,
     },
     { description: `Or give the process a writable HOME ${place}.`, snippet: homeSnippet, safe: false },
@@ -35,7 +51,7 @@ export default defineRule({
         `${engineWords(a)} takes the user name, home and primary group from /etc/passwd. For an unknown uid it keeps ` +
         'the uid, uses gid 0 unless a group is given, and sets HOME=/, which ordinary users cannot write: ' +
         'pip, Jupyter, git and caches that write under ~ fail.',
-      fixes: namelessFixes(p.uid, p.gid, renderRunChanges(a, [{ kind: 'env', name: 'HOME', value: '/tmp' }]), runPlace(a)),
+      fixes: namelessFixes(p.uid, p.gid, renderRunChanges(a, [{ kind: 'env', name: 'HOME', value: '/tmp' }]), runPlace(a), a.image.accounts),
     });
   },
 });
