@@ -348,6 +348,9 @@ export default async function check(args: string[], io: Io): Promise<number> {
   let composeBuild: ReturnType<typeof composeBuildInputs>;
   const runText = v.run ?? (v['run-file'] !== undefined ? readText(v['run-file'], io.cwd, 'run file') : undefined);
   if (runText !== undefined) {
+    // A shell would stop reading the line at a NUL byte; the run line is refused instead.
+    const nul = runText.indexOf('\0');
+    if (nul >= 0) throw new InputError('a NUL byte in the run command', v['run-file'] ?? '--run', runText.slice(0, nul).split('\n').length);
     try {
       run = parseDockerRun(runText, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, file: v['run-file'] });
     } catch (e) {

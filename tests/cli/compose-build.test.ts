@@ -64,3 +64,15 @@ describe('the image of a run line', () => {
     assert.equal(io.stderr, 'uidctl check: --run: docker: invalid reference format\n');
   });
 });
+
+describe('a run file with a NUL byte', () => {
+  test('is refused with its line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uidctl-nul-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM debian:bookworm\n');
+    writeFileSync(join(dir, 'run.sh'), '# start it\ndocker run img\0ge\n');
+    const io = memoryIo({ HOME: '/home/ci', XDG_CACHE_HOME: join(dir, '.cache') }, dir);
+    assert.equal(await main(['check', 'Dockerfile', '--run-file', 'run.sh'], io), 2);
+    assert.equal(io.stderr, 'uidctl check: run.sh:2: a NUL byte in the run command\n');
+  });
+});

@@ -87,3 +87,17 @@ describe('UID102: the user it suggests creating can be created', () => {
     assert.equal(fix, 'ARG UID=2000\nARG GID=100\nRUN useradd --create-home --uid $UID --gid $GID app');
   });
 });
+
+describe('reasons that name the step at fault', () => {
+  test('a sudoers file sudo skips as unsafe is named in the reason', () => {
+    const a = check('FROM debian:bookworm\nRUN apt-get update && apt-get install -y sudo && useradd -m dev\nCOPY --chown=dev <<EOF /etc/sudoers.d/dev\ndev ALL=(ALL) NOPASSWD: ALL\nEOF\nUSER dev\n');
+    assert.equal(a.identity.sudo.usable, false);
+    assert.equal(a.identity.sudo.reason, 'no sudoers rule names dev or one of its groups (/etc/sudoers.d/dev is owned by uid 1000, should be 0; sudo ignores it)');
+  });
+
+  test('UID602: a user missing because the step creating it failed says so', () => {
+    const a = check('FROM ubuntu:24.04\nRUN useradd -m -u 1000 dev\nRUN chown dev /tmp\n');
+    const f = a.findings.find((x) => x.ruleId === 'UID602' && x.location.line === 3);
+    assert.match(f?.why ?? '', /no user named dev is there: the step at line 2 that creates it fails\./);
+  });
+});

@@ -53,9 +53,15 @@ function explain(a: AnalysisView, f: BuildFailure): { cause: string; fixes: Fix[
     };
   }
   const name = missing?.[1];
+  // An earlier step that meant to create the user but failed (a uid already taken, say).
+  const tried = name === undefined
+    ? undefined
+    : a.sim.target.failures.find((x) => x.line < f.line && new RegExp(`\\b(useradd|adduser)\\b[^&|;]*\\b${name.replace(/[.]/g, '\\.')}\\b`).test(x.instruction));
 
   return {
-    cause: name
+    cause: name && tried
+      ? `no user named ${name} is there: the step at line ${tried.line} that creates it fails.`
+      : name
       ? `no user named ${name} is there: the base ${base} has none and no earlier step creates it.`
       : `a user or group this step names is not (base ${base}).`,
     fixes: [{ description: 'Create the user or group before this step, or use numeric ids.', snippet: `RUN useradd --create-home ${name ?? 'app'}`, safe: false }],

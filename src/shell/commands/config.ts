@@ -204,7 +204,13 @@ export function sudoAllows(state: ImageState, user: SudoUser): SudoVerdict {
   const matching = parsed.rules.filter((r) => ruleMatches(state, r, user));
   const rule = matching.at(-1);
   const label = user.name ?? `uid ${user.uid}`;
-  if (!rule) return { usable: false, nopasswd: false, reason: `no sudoers rule names ${label} or one of its groups` };
+  if (!rule) {
+    // An included file sudo skips as unsafe is the usual reason a rule written for the user is
+    // not there: say which.
+    const ignored = parsed.problems.filter((p) => p.endsWith('sudo ignores it'));
+    const why = ignored.length > 0 ? ` (${ignored.join('; ')})` : '';
+    return { usable: false, nopasswd: false, reason: `no sudoers rule names ${label} or one of its groups${why}` };
+  }
 
   const where = `${rule.file}${rule.line !== undefined ? ` (Dockerfile line ${rule.line})` : ''}`;
   if (rule.nopasswd) {
