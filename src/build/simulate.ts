@@ -551,8 +551,8 @@ class StageSimulator {
     const volumes = [...(keepVolumes ? [] : this.state.config.volumes), ...this.runMountTargets(ins)];
     const saved = volumes.map((v) => this.snapshotSubtree(v));
     const script = this.runScriptText(ins);
-    // A spread of the prepared environment is a cheap copy; building it key by key is not.
-    const env: Record<string, string> = { ...this.runEnv(who.ident.home) };
+    // Shared with the walker, which copies it only if the script changes a variable.
+    const env = this.runEnv(who.ident.home);
 
     let outcome: ReturnType<typeof runScript>;
     try {
@@ -560,7 +560,6 @@ class StageSimulator {
         state: this.state,
         ident: who.ident,
         env,
-        ownEnv: true,
         cwd: this.state.config.workdir,
         builder: this.opts.builder,
         file: this.opts.file,

@@ -31,9 +31,8 @@ export interface RunInit {
   /** Mutated in place. */
   state: ImageState;
   ident: BuildIdentity;
+  /** Not changed: the walker copies it before its first change. */
   env: Record<string, string>;
-  /** The caller made env for this run alone: the walker changes it in place, no copy. */
-  ownEnv?: boolean;
   cwd: string;
   /** Default 0o022, the umask BuildKit and runc give a RUN process. */
   umask?: number;
@@ -58,6 +57,11 @@ type Flavor = 'dash' | 'bash' | 'ash';
 interface Frame {
   ident: BuildIdentity;
   env: Record<string, string>;
+  /**
+   * env is also seen elsewhere (the step's environment, a parent shell): copy it before the
+   * first change. Most commands change no variable, so most shells never copy it.
+   */
+  envShared: boolean;
   /** Variables whose value the model does not know (set from unknown output). */
   inexact: Set<string>;
   cwd: string;
@@ -146,7 +150,8 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
   };
   const frame: Frame = {
     ident: init.ident,
-    env: init.ownEnv ? init.env : { ...init.env },
+    env: init.env,
+    envShared: true,
     inexact: new Set(),
     cwd: normalizePath(init.cwd),
     umask: init.umask ?? 0o022,
@@ -195,7 +200,7 @@ function failure(line: number, command: string, stderr: string[]) {
 function fork(f: Frame, over: Partial<Frame> = {}): Frame {
   return {
     ...f,
-    env: { ...f.env },
+    envShared: true,
     inexact: new Set(f.inexact),
     funcs: new Map(f.funcs),
     positional: [...f.positional],
@@ -489,10 +494,12 @@ class Walker {
 
     return this.redirected(c.redirs, stdin, text, (input) => {
       const saved = this.f.env;
+      const savedShared = this.f.envShared;
       const savedInexact = this.f.inexact;
       if (assigns.length > 0) {
         // Assignments before a command only reach that command (XCU 2.9.1).
         this.f.env = { ...saved };
+        this.f.envShared = false;
         this.f.inexact = new Set(savedInexact);
         for (const [name, value, ex] of assigns) this.setVar(name, value, ex);
       }
@@ -501,6 +508,7 @@ class Walker {
       } finally {
         if (assigns.length > 0 && !SHELL_BUILTINS.has(argv[0])) {
           this.f.env = saved;
+          this.f.envShared = savedShared;
           this.f.inexact = savedInexact;
         }
       }
@@ -602,7 +610,7 @@ class Walker {
       case 'unset':
         for (const a of args) {
           if (a.startsWith('-')) continue;
-          delete this.f.env[a];
+          delete this.writableEnv()[a];
           this.f.inexact.delete(a);
           this.f.funcs.delete(a);
         }
@@ -664,9 +672,9 @@ class Walker {
       return fail(1, `${this.f.argv0}: line ${n}: cd: ${dest}: ${why}`);
     }
 
-    this.f.env.OLDPWD = this.f.cwd;
+    this.writableEnv().OLDPWD = this.f.cwd;
     this.f.cwd = resolvePath(this.state.fs, abs).path;
-    this.f.env.PWD = abs;
+    this.writableEnv().PWD = abs;
 
     return { status: 0, out: '' };
   }
@@ -975,8 +983,18 @@ class Walker {
 
   // ------------------------------------------------------------------ words
 
+  /** The shell's own environment, copied first if it is shared. */
+  private writableEnv(): Record<string, string> {
+    if (this.f.envShared) {
+      this.f.env = { ...this.f.env };
+      this.f.envShared = false;
+    }
+
+    return this.f.env;
+  }
+
   private setVar(name: string, value: string, exact: boolean): void {
-    this.f.env[name] = value;
+    this.writableEnv()[name] = value;
     if (exact) this.f.inexact.delete(name);
     else this.f.inexact.add(name);
   }
@@ -1229,6 +1247,7 @@ class Walker {
       // su, sudo, gosu and runuser set HOME (and USER/LOGNAME) for the target user.
       const names: Record<string, string> = ident.name ? { USER: ident.name, LOGNAME: ident.name } : {};
       over.env = { ...this.f.env, HOME: ident.home, ...names };
+      over.envShared = false;
     }
     const w = new Walker(this.sh, fork(this.f, over));
     let r: Res;

@@ -161,3 +161,20 @@ describe('PEP 668 marker', () => {
     assert.deepEqual(gone.target.failures, []);
   });
 });
+
+describe('the environment of RUN steps', () => {
+  test('variables a RUN sets, exports or unsets do not reach the next RUN', () => {
+    const r = build('FROM debian:bookworm\nENV A=/a\nRUN export A=/b B=/c && unset HOME && cd /tmp\nRUN mkdir -p "$A" "${B:-/none}" "$HOME/x"\n');
+    assert.equal(owner(r, '/a'), 'dir 0:0 755');
+    assert.equal(owner(r, '/b'), 'missing');
+    assert.equal(owner(r, '/none'), 'dir 0:0 755');
+    assert.equal(owner(r, '/root/x'), 'dir 0:0 755');
+  });
+
+  test('a subshell\'s and a prefix assignment\'s variables stay in them', () => {
+    const r = build('FROM debian:bookworm\nRUN (D=/sub; mkdir -p $D) && X=/pre true && mkdir -p "${D:-/d-unset}" "${X:-/x-unset}"\n');
+    assert.equal(owner(r, '/sub'), 'dir 0:0 755');
+    assert.equal(owner(r, '/d-unset'), 'dir 0:0 755');
+    assert.equal(owner(r, '/x-unset'), 'dir 0:0 755');
+  });
+});
