@@ -26,6 +26,9 @@ import { isUnder, normalizePath } from './image/fs.js';
 import { refreshDerived, sudoAllows } from './shell/commands/config.js';
 import { findPythonEnv } from './shell/commands/packages.js';
 import { runRules } from './rules/registry.js';
+import { unknownId } from './rules/util.js';
+
+export { unknownId };
 import { engineFor, mapHostFacts, usernsMapping } from './runtime/userns.js';
 import { applyEntrypoint } from './runtime/entrypoints.js';
 
@@ -187,10 +190,6 @@ function sudoStatus(image: ImageState, process: Process): SudoStatus {
   return { installed, usable: r.usable, nopasswd: r.nopasswd, reason: r.reason };
 }
 
-/** The id an unmodelled command goes by in dependsOn lists. */
-export function unknownId(u: UnknownEffect): string {
-  return `unmodelled:${u.line}`;
-}
 
 /**
  * A verdict on a path that an unmodelled command named (or a path below or above it) may be

@@ -9,7 +9,7 @@ import { cloneState } from '../image/state.js';
 import { formatGroup, formatPasswd, groupByName, parseGroup, parseId, parsePasswd, resolveExecUser, userByName } from '../image/accounts.js';
 import { refreshDerived } from '../shell/commands/config.js';
 import { isTrackedText } from '../shell/commands/files.js';
-import { baseName, copyTree, descendants, mkdirp, normalizePath, parentOf, resolvePath } from '../image/fs.js';
+import { baseName, descendants, mkdirp, normalizePath, parentOf, resolvePath } from '../image/fs.js';
 import { DOCKER_DEFAULT_CAPS } from '../access/evaluate.js';
 import type { Builder, BuildIdentity } from '../shell/context.js';
 import { runScript } from '../shell/interpret.js';

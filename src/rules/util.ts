@@ -1,9 +1,15 @@
 // Small helpers the rules share: how to name the process, the mounts and the run command.
 
 import type { AnalysisView } from './rule.js';
-import type { Fix, MountSpec, Verdict } from '../model/types.js';
+import type { Fix, MountSpec, UnknownEffect, Verdict } from '../model/types.js';
 import { isUnder, normalizePath, resolvePath } from '../image/fs.js';
 import { userByUid } from '../image/accounts.js';
+import { readOnlyRootSetting } from '../runtime/resolve.js';
+
+/** The id an unmodelled command goes by in dependsOn lists. */
+export function unknownId(u: UnknownEffect): string {
+  return `unmodelled:${u.line}`;
+}
 
 export function who(a: AnalysisView): string {
   const p = a.runtime.process;
@@ -98,11 +104,7 @@ export function runTool(a: Pick<AnalysisView, 'run'>): RunTool {
 
 /** How the tool at hand spells a read-only root file system, for fix descriptions. */
 export function readOnlyRootWords(a: Pick<AnalysisView, 'run'>): string {
-  const t = runTool(a);
-  if (t === 'kubernetes') return 'securityContext.readOnlyRootFilesystem: true';
-  if (t === 'compose') return 'read_only: true';
-
-  return '--read-only';
+  return readOnlyRootSetting(runTool(a));
 }
 
 /** Who reads /etc/passwd when the container starts, for explanations. */

@@ -256,6 +256,14 @@ function podmanPasswd(
   return { entries, callerAdded };
 }
 
+/** How the tool that starts the container spells a read-only root file system. */
+export function readOnlyRootSetting(tool: RunContext['tool']): string {
+  if (tool === 'kubernetes') return 'securityContext.readOnlyRootFilesystem: true';
+  if (tool === 'compose') return 'read_only: true';
+
+  return '--read-only';
+}
+
 /** The run user: --user, podman keep-id, Kubernetes runAsUser/runAsGroup, else the image USER. */
 function resolveUser(
   image: ImageState,
@@ -734,9 +742,7 @@ export function resolveRuntime(
     fs: vb.fs,
     mounts: vb.mounts,
     readOnlyRoot: run.readOnlyRootfs,
-    readOnlyRootSetting: run.tool === 'kubernetes'
-      ? 'securityContext.readOnlyRootFilesystem: true'
-      : run.tool === 'compose' ? 'read_only: true' : '--read-only',
+    readOnlyRootSetting: readOnlyRootSetting(run.tool),
     dependsOn: vb.dependsOn,
   };
 

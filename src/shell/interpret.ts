@@ -4,7 +4,7 @@
 // stops a non-interactive shell); the error texts follow dash, busybox ash or bash depending on
 // what /bin/sh is in the image.
 
-import type { Command, Redirect, Script, SimpleCommand, Word, WordPart } from './ast.js';
+import type { Command, Redirect, Script, SimpleCommand, Word } from './ast.js';
 import { ShellSyntaxError } from './ast.js';
 import type {
   Builder,

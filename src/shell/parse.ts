@@ -293,7 +293,6 @@ class Parser {
   // ---- lists ----
 
   atListEnd(): boolean {
-    const s = this.src;
     const c = this.cc(this.pos);
     if (isEnd(c) || c === RP) return true;
     if (c === SEMI) {
@@ -305,7 +304,6 @@ class Parser {
   }
 
   parseScript(): Script {
-    const s = this.src;
     const items: Script['items'] = [];
     for (;;) {
       this.skipLinebreaks();
@@ -334,7 +332,6 @@ class Parser {
   }
 
   parseAndOr(): AndOr {
-    const s = this.src;
     const first = this.parsePipeline();
     const rest: AndOr['rest'] = [];
     for (;;) {
@@ -349,7 +346,6 @@ class Parser {
   }
 
   parsePipeline(): Pipeline {
-    const s = this.src;
     this.skipBlanks();
     let negated = false;
     if (this.peekReserved() === '!') {
@@ -421,7 +417,6 @@ class Parser {
   }
 
   parseSimple(): SimpleCommand | FuncDef {
-    const s = this.src;
     const start = this.pos;
     const assigns: Assignment[] = [];
     const args: Word[] = [];
@@ -633,7 +628,6 @@ class Parser {
   }
 
   parseCase(start: number): CaseClause {
-    const s = this.src;
     this.pos += 4;
     this.skipBlanks();
     if (isMeta(this.cc(this.pos)) || isEnd(this.cc(this.pos))) {
@@ -714,7 +708,6 @@ class Parser {
   // ---- redirections ----
 
   atRedirect(): boolean {
-    const s = this.src;
     let p = this.pos;
     let c = this.cc(p);
     if (c === LT || c === GT) return true;

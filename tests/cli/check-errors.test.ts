@@ -1,10 +1,9 @@
 // The command line's answers to bad input: one line naming the file, exit 2, never a stack
 // trace; folder runs report each bad file and check the others.
 
-import { describe, test, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
@@ -15,21 +14,9 @@ import { parseDockerfile } from '../../src/dockerfile/parse.js';
 import { goQuote, referenceError, stageNameError } from '../../src/cli/reference.js';
 import { oneLine } from '../../src/cli/errors.js';
 import { makeTar, sha256 } from '../archive/helpers.js';
+import { tempDirs } from './temp.js';
 
-const dirs: string[] = [];
-function tempDir(files: Record<string, string | Buffer> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'uidctl-cli-'));
-  dirs.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-
-  return dir;
-}
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('uidctl-cli-');
 
 async function uidctl(args: string[], cwd: string, env: Record<string, string> = {}) {
   const io = memoryIo({ HOME: '/home/ci', XDG_CACHE_HOME: join(cwd, '.cache'), ...env }, cwd);

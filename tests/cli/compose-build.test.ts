@@ -1,26 +1,21 @@
 // A Compose service's build section names the Dockerfile and context; they are read next to the
 // Compose file even when --host-facts describes another machine's folders.
-import { describe, test, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
+import { tempDirs } from './temp.js';
 
-const dirs: string[] = [];
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('uidctl-cli-');
 
 describe('compose build section with --host-facts', () => {
   test('the Dockerfile is found next to the Compose file, not in the described cwd', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'uidctl-compose-'));
-    dirs.push(dir);
-    mkdirSync(join(dir, 'app'));
-    writeFileSync(join(dir, 'app', 'app.Dockerfile'), 'FROM debian:bookworm\nARG UID=1000\nRUN useradd -m -u $UID dev\nUSER dev\n');
-    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  web:\n    build: { context: ./app, dockerfile: app.Dockerfile, args: { UID: "1234" } }\n');
-    writeFileSync(join(dir, 'hf.yaml'), 'invoker: { uid: 1001, gid: 1001, home: /home/me, cwd: /home/me, name: me }\npaths: {}\n');
+    const dir = tempDir({
+      'app/app.Dockerfile': 'FROM debian:bookworm\nARG UID=1000\nRUN useradd -m -u $UID dev\nUSER dev\n',
+      'compose.yaml': 'services:\n  web:\n    build: { context: ./app, dockerfile: app.Dockerfile, args: { UID: "1234" } }\n',
+      'hf.yaml': 'invoker: { uid: 1001, gid: 1001, home: /home/me, cwd: /home/me, name: me }\npaths: {}\n',
+    });
     const io = memoryIo({ HOME: '/home/ci', XDG_CACHE_HOME: join(dir, '.cache') }, dir);
 
     const code = await main(['check', '--compose', 'compose.yaml', '--service', 'web', '--host-facts', 'hf.yaml', '--format', 'json', '--fail-on', 'never'], io);
@@ -34,9 +29,7 @@ describe('compose build section with --host-facts', () => {
 
 describe('--context that is not a folder', () => {
   test('missing or a file: docker build\'s own message, exit 2', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'uidctl-ctx-'));
-    dirs.push(dir);
-    writeFileSync(join(dir, 'Dockerfile'), 'FROM debian:bookworm\n');
+    const dir = tempDir({ Dockerfile: 'FROM debian:bookworm\n' });
     const run = async (ctx: string) => {
       const io = memoryIo({ HOME: '/home/ci', XDG_CACHE_HOME: join(dir, '.cache') }, dir);
       return { code: await main(['check', 'Dockerfile', '--context', ctx], io), stderr: io.stderr };
@@ -56,9 +49,7 @@ describe('--base-archive values', () => {
 
 describe('the image of a run line', () => {
   test('a reference the docker CLI refuses is an input error naming --run', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'uidctl-ref-'));
-    dirs.push(dir);
-    writeFileSync(join(dir, 'Dockerfile'), 'FROM debian:bookworm\n');
+    const dir = tempDir({ Dockerfile: 'FROM debian:bookworm\n' });
     const io = memoryIo({ HOME: '/home/ci', XDG_CACHE_HOME: join(dir, '.cache') }, dir);
     assert.equal(await main(['check', 'Dockerfile', '--run', 'docker run img:tag:tag'], io), 2);
     assert.equal(io.stderr, 'uidctl check: --run: docker: invalid reference format\n');
@@ -67,10 +58,7 @@ describe('the image of a run line', () => {
 
 describe('a run file with a NUL byte', () => {
   test('is refused with its line', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'uidctl-nul-'));
-    dirs.push(dir);
-    writeFileSync(join(dir, 'Dockerfile'), 'FROM debian:bookworm\n');
-    writeFileSync(join(dir, 'run.sh'), '# start it\ndocker run img\0ge\n');
+    const dir = tempDir({ Dockerfile: 'FROM debian:bookworm\n', 'run.sh': '# start it\ndocker run img\0ge\n' });
     const io = memoryIo({ HOME: '/home/ci', XDG_CACHE_HOME: join(dir, '.cache') }, dir);
     assert.equal(await main(['check', 'Dockerfile', '--run-file', 'run.sh'], io), 2);
     assert.equal(io.stderr, 'uidctl check: run.sh:2: a NUL byte in the run command\n');

@@ -1,29 +1,15 @@
 // The build context's configuration files reach the model: a sudoers or sshd_config file that
 // COPY puts in place is read, so its rules are judged like ones written by RUN.
 
-import { describe, test, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { contextTextReader, readBuildContext } from '../../src/cli/context.js';
+import { tempDirs } from './temp.js';
 
-const dirs: string[] = [];
-function tempDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'uidctl-ctx-'));
-  dirs.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-
-  return dir;
-}
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('uidctl-ctx-');
 
 describe('build-context texts', () => {
   test('the reader gives small regular files of the tree, nothing else', () => {

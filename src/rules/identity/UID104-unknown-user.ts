@@ -1,4 +1,5 @@
 import { defineRule, identityLine } from '../rule.js';
+import { unknownId } from '../util.js';
 
 export default defineRule({
   id: 'UID104',
@@ -22,8 +23,7 @@ export default defineRule({
         why: WHY[kind],
         line: identityLine(a),
         fixes: FIXES[kind],
-        // The same ids as analyze's unknownId().
-        dependsOn: unsure.map((u) => `unmodelled:${u.line}`),
+        dependsOn: unsure.map(unknownId),
       });
     }
   },

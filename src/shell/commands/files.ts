@@ -18,6 +18,7 @@ import {
 import { groupByName, parseId, userByName, userByUid } from '../../image/accounts.js';
 import { refreshDerived } from './config.js';
 import { unknownOutput } from './builtins.js';
+import { externallyManagedMarker } from './packages.js';
 
 // ---------------------------------------------------------------- shared helpers
 
@@ -1031,7 +1032,7 @@ function moveOne(ctx: ExecContext, arg: string, destArg: string, dest: string): 
  */
 function markerGone(ctx: ExecContext, path: string): void {
   for (const py of ctx.state.pythons) {
-    if (py.externallyManaged && path === `/usr/lib/python${py.version}/EXTERNALLY-MANAGED`) py.externallyManaged = false;
+    if (py.externallyManaged && path === externallyManagedMarker(py.version)) py.externallyManaged = false;
   }
 }
 

@@ -30,6 +30,16 @@ export interface SystemPython {
   assumed: boolean;
 }
 
+/** The standard library folder of a distribution's python3 (Debian, Ubuntu). */
+function stdlibDir(version: string): string {
+  return `/usr/lib/python${version}`;
+}
+
+/** PEP 668's marker: while this file exists, pip refuses to install outside a venv. */
+export function externallyManagedMarker(version: string): string {
+  return `${stdlibDir(version)}/EXTERNALLY-MANAGED`;
+}
+
 /**
  * The python3 a distribution's package manager installs (base-images.md section 7): Debian 12
  * 3.11 and Ubuntu 23.04+ carry the PEP 668 marker; Debian's pip writes to
@@ -196,11 +206,11 @@ function ensureSystemPython(ctx: ExecContext, via: string): PythonEnv {
     });
   }
 
-  const stdlib = `/usr/lib/python${sp.version}`;
+  const stdlib = stdlibDir(sp.version);
   put(ctx, '/usr/bin/python3', 'file', 0o755);
   put(ctx, stdlib, 'dir', 0o755);
   if (state.distro !== 'alpine') put(ctx, '/usr/lib/python3/dist-packages', 'dir', 0o755);
-  if (sp.externallyManaged) put(ctx, `${stdlib}/EXTERNALLY-MANAGED`, 'file', 0o644);
+  if (sp.externallyManaged) put(ctx, externallyManagedMarker(sp.version), 'file', 0o644);
   mkdirp(state.fs, sp.sitePackages, { uid: 0, gid: 0, mode: 0o755, origin: ctx.origin });
 
   const env: PythonEnv = {
