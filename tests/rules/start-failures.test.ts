@@ -101,3 +101,15 @@ describe('reasons that name the step at fault', () => {
     assert.match(f?.why ?? '', /no user named dev is there: the step at line 2 that creates it fails\./);
   });
 });
+
+describe('UID201 rebuild fix for a Compose service', () => {
+  test('the image ARG is set in the service\'s build.args, not with docker build', async () => {
+    const { parseCompose } = await import('../../src/runtime/compose.js');
+    const me = { uid: 1001, gid: 1001, home: '/home/me', cwd: '/home/me', name: 'me' };
+    const run = parseCompose('services:\n  train:\n    build: .\n    volumes: ["/srv/out:/out"]\n', { invoker: me, env: {} }).services.train;
+    const host = [{ path: '/srv/out', exists: true, from: 'facts-file' as const, meta: { kind: 'dir' as const, uid: 1001, gid: 1001, mode: 0o755 } }];
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nARG UID=1000\nRUN useradd -m -u ${UID} ml\nUSER ml\n', run, host });
+    const fix = a.findings.find((x) => x.ruleId === 'UID201')?.fixes[0];
+    assert.equal(fix?.snippet, 'build:\n  args:\n    UID: "1001"');
+  });
+});

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { firstReason, hostFacts, renderRunChanges, uidBuildArg, who } from '../util.js';
+import { firstReason, hostFacts, renderRunChanges, runTool, uidBuildArg, who } from '../util.js';
 import type { Fix } from '../../model/types.js';
 import { userByUid } from '../../image/accounts.js';
 
@@ -52,7 +52,7 @@ export default defineRule({
           const arg = uidBuildArg(a);
           const imageUser = userByUid(a.image.accounts, owner.uid);
           if (arg) {
-            fixes.push({ description: `Rebuild with the image user at the folder owner's uid: the Dockerfile takes it as ARG ${arg}.`, snippet: `docker build --build-arg ${arg}=${owner.uid} .`, safe: false });
+            fixes.push({ description: `Rebuild with the image user at the folder owner's uid: the Dockerfile takes it as ARG ${arg}.`, snippet: runTool(a) === 'compose' ? `build:\n  args:\n    ${arg}: "${owner.uid}"` : `docker build --build-arg ${arg}=${owner.uid} .`, safe: false });
           }
           if (imageUser) {
             fixes.push({ description: `Or run as ${imageUser.name}, the image's user with uid ${owner.uid}.`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: imageUser.gid, name: imageUser.name }]), safe: false });
