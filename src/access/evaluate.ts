@@ -185,29 +185,38 @@ interface Walk {
  * Walk the path component by component, checking search permission on each directory passed
  * through and following symlinks (the last one only when followLast).
  */
-function walk(id: Identity, view: View, path: string, followLast: boolean): Walk {
-  // Fast path for the common case: every component exists, each directory allows search, and
-  // no symlink is met. Anything else takes the explaining walk below.
-  const norm = normalizePath(path);
-  if (norm !== '/') {
-    let cur = '/';
-    let curMeta = view.fs.get('/');
-    let start = 1;
-    while (curMeta && curMeta.kind === 'dir' && allows(id, curMeta, MAY_EXEC)) {
-      const end = norm.indexOf('/', start);
-      const next = end === -1 ? norm : norm.slice(0, end);
-      const meta = view.fs.get(next);
-      // A missing last component (creating a new entry) is the other common case.
-      if (!meta && end === -1) return { ok: true, reasons: [], path: next, parent: cur, parentMeta: curMeta, unknown: curMeta.partial === true };
-      if (!meta || (meta.kind === 'symlink' && (end !== -1 || followLast))) break;
-      if (end === -1) return { ok: true, reasons: [], path: next, meta, parent: cur, parentMeta: curMeta };
-      cur = next;
-      curMeta = meta;
-      start = end + 1;
+function walk(id: Identity, view: View, path: string, followLast: boolean, explain: boolean): Walk {
+  // Fast path for the common case: every component exists and each directory allows search.
+  // Symlinks are followed here too when no explanation is wanted; anything else (a refusal, a
+  // missing directory, a loop) takes the explaining walk below, which gives the same answer.
+  let norm = normalizePath(path);
+  let links = 0;
+  let cur = '/';
+  let curMeta = view.fs.get('/');
+  let start = 1;
+  while (norm !== '/' && curMeta && curMeta.kind === 'dir' && allows(id, curMeta, MAY_EXEC)) {
+    const end = norm.indexOf('/', start);
+    const next = end === -1 ? norm : norm.slice(0, end);
+    const meta = view.fs.get(next);
+    // A missing last component (creating a new entry) is the other common case.
+    if (!meta && end === -1) return { ok: true, reasons: [], path: next, parent: cur, parentMeta: curMeta, unknown: curMeta.partial === true };
+    if (!meta) break;
+    if (meta.kind === 'symlink' && (end !== -1 || followLast)) {
+      if (explain || !meta.target || ++links > 40) break;
+      // Start again from the root with the link's target in place of the walked part.
+      norm = normalizePath(end === -1 ? meta.target : `${meta.target}${norm.slice(end)}`, cur);
+      cur = '/';
+      curMeta = view.fs.get('/');
+      start = 1;
+      continue;
     }
+    if (end === -1) return { ok: true, reasons: [], path: next, meta, parent: cur, parentMeta: curMeta };
+    cur = next;
+    curMeta = meta;
+    start = end + 1;
   }
 
-  return explainedWalk(id, view, norm, followLast);
+  return explainedWalk(id, view, path, followLast);
 }
 
 function explainedWalk(id: Identity, view: View, path: string, followLast: boolean): Walk {
@@ -306,7 +315,7 @@ export function evaluate(id: Identity, view: View, rawPath: string, op: Op, expl
     where: where(view, at),
   });
 
-  const w = walk(id, view, path, op !== 'delete');
+  const w = walk(id, view, path, op !== 'delete', explain);
   const reasons = [...w.reasons];
 
   const createIn = (dir: string, dirMeta: FileMeta, what: string): Verdict => {

@@ -171,7 +171,8 @@ class StageSimulator {
   }
 
   // ENV wins over an ARG of the same name (Dockerfile reference, "Using ARG variables").
-  vars = (name: string): string | undefined => this.state.config.env[name] ?? this.args.get(name);
+  vars = (name: string): string | undefined =>
+    (Object.hasOwn(this.state.config.env, name) ? this.state.config.env[name] : undefined) ?? this.args.get(name);
 
   expand(text: string): string {
     return expandWord(text, this.vars, this.df.escape);
@@ -597,7 +598,7 @@ class StageSimulator {
   runEnv(home: string): Record<string, string> {
     if (!this.runBase) {
       const env: Record<string, string> = { ...this.state.config.env };
-      for (const [k, v] of this.args) if (!(k in env)) env[k] = v;
+      for (const [k, v] of this.args) if (!Object.hasOwn(env, k)) env[k] = v;
       env.HOME ??= home;
       env.PATH ??= DEFAULT_PATH;
       this.runBase = env;
@@ -610,7 +611,7 @@ class StageSimulator {
   /** ENV or ARG set a variable: keep the RUN environment in step. */
   setRunVar(key: string, value: string, fromEnv: boolean): void {
     if (!this.runBase) return;
-    if (fromEnv || !(key in this.state.config.env)) this.runBase[key] = value;
+    if (fromEnv || !Object.hasOwn(this.state.config.env, key)) this.runBase[key] = value;
   }
 
   /** Targets of RUN --mount=type=...,target=PATH (relative ones from WORKDIR). */

@@ -187,7 +187,7 @@ function parseBuildArgs(list: string[] | undefined, env: Io['env']): Record<stri
     const i = item.indexOf('=');
     // `--build-arg NAME` takes the value from the environment, as docker build does.
     if (i < 0) {
-      const v = env[item];
+      const v = Object.hasOwn(env, item) ? env[item] : undefined;
       if (v !== undefined) out[item] = v;
     } else out[item.slice(0, i)] = item.slice(i + 1);
   }

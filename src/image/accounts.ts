@@ -149,7 +149,12 @@ function goAtoi(text: string): bigint | undefined {
   return n > INT64_MAX || n < -INT64_MAX - 1n ? undefined : n;
 }
 
-const inIdRange = (n: bigint) => n >= 0n && n <= BigInt(MAX_EXEC_ID);
+const MAX_EXEC_BIG = BigInt(MAX_EXEC_ID);
+const SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+const inIdRange = (n: bigint) => n >= 0n && n <= MAX_EXEC_BIG;
+
+/** The bigint as a number when it is one exactly; NaN (equal to nothing) otherwise. */
+const sameNumber = (n: bigint) => (n >= -SAFE_BIG && n <= SAFE_BIG ? Number(n) : NaN);
 
 /**
  * A numeric uid/gid as the engines take it: the id, 'range' for a number outside
@@ -180,7 +185,7 @@ export function resolveExecUser(acc: Accounts, spec: string): ExecUserResult {
   let entry: PasswdEntry | undefined;
 
   if (userArg === '') entry = userByUid(acc, 0);
-  else if (uidArg !== undefined) entry = acc.passwd.find((e) => BigInt(e.uid) === uidArg);
+  else if (uidArg !== undefined) entry = userByUid(acc, sameNumber(uidArg));
   else entry = userByName(acc, userArg);
 
   let uid = 0;
@@ -199,7 +204,7 @@ export function resolveExecUser(acc: Accounts, spec: string): ExecUserResult {
   if (groupArg !== '') {
     const gidArg = goAtoi(groupArg);
     const g = gidArg !== undefined
-      ? acc.group.find((x) => BigInt(x.gid) === gidArg)
+      ? groupByGid(acc, sameNumber(gidArg))
       : groupByName(acc, groupArg);
     if (g) gid = g.gid;
     else if (gidArg === undefined) {

@@ -79,8 +79,24 @@ export function descendants(tree: FsTree, dir: string): string[] {
   return out;
 }
 
+/** True when the tree knows some path strictly below dir (stops at the first). */
+export function hasDescendants(tree: FsTree, dir: string): boolean {
+  const prefix = dir === '/' ? '/' : `${dir}/`;
+  for (const p of tree.keys()) if (p.length > prefix.length && p.startsWith(prefix)) return true;
+
+  return false;
+}
+
 export function childrenOf(tree: FsTree, dir: string): string[] {
-  return descendants(tree, dir).filter((p) => parentOf(p) === dir);
+  const prefix = dir === '/' ? '/' : `${dir}/`;
+  const out: string[] = [];
+
+  // One pass, no slicing: a child is a key with the prefix and no further slash.
+  for (const p of tree.keys()) {
+    if (p.length > prefix.length && p.startsWith(prefix) && p.indexOf('/', prefix.length) === -1) out.push(p);
+  }
+
+  return out;
 }
 
 export interface Resolved {

@@ -275,16 +275,19 @@ export function knownMissing(a: AnalysisView, path: string): boolean {
   const r = resolvePath(fs, path);
   if (r.meta || r.unknown || r.loop || r.notDir) return false;
   if (a.assumptions.some((x) => x.id === 'base:unknown-image')) return false;
-  if (a.check(path, 'exec').dependsOn.length > 0 || a.check(r.path, 'exec').dependsOn.length > 0) return false;
 
   // Unknown effects of this stage, and of stages it copies from: a command that may have
-  // touched anything, or one that named the path, the resolved path or a parent.
+  // touched anything, or one that named the path, the resolved path or a parent. Checked
+  // before the verdicts below because it is cheaper and often settles the answer.
   const paths = [normalizePath(path), r.path];
-  const stages = a.sim.stages.filter((s) => s === a.sim.target || copiedFrom(a).has(s.index));
-
-  return !stages.some((s) =>
+  const sources = copiedFrom(a);
+  const touched = a.sim.stages.some((s) =>
+    (s === a.sim.target || sources.has(s.index)) &&
     s.state.unknowns.some((u) => u.paths.length === 0 || u.paths.some((p) => paths.some((q) => isUnder(q, p) || isUnder(p, q)))),
   );
+  if (touched) return false;
+
+  return a.check(path, 'exec').dependsOn.length === 0 && a.check(r.path, 'exec').dependsOn.length === 0;
 }
 
 /** Indexes of the stages the target copies from (COPY --from, and FROM another stage). */

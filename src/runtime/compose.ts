@@ -93,7 +93,7 @@ export function interpolate(text: string, env: Record<string, string>, warnings:
 }
 
 function lookup(name: string, env: Record<string, string>, warnings: string[]): string {
-  if (name in env) return env[name];
+  if (Object.hasOwn(env, name)) return env[name];
   warnings.push(`The "${name}" variable is not set. Defaulting to a blank string.`);
 
   return '';
@@ -105,7 +105,7 @@ function expandBraced(body: string, env: Record<string, string>, warnings: strin
   const [, name, op, arg = ''] = m;
   if (!op) return lookup(name, env, warnings);
 
-  const set = name in env;
+  const set = Object.hasOwn(env, name);
   const missing = op.startsWith(':') ? !set || env[name] === '' : !set;
   const value = () => interpolate(arg, env, warnings, where);
 
@@ -180,12 +180,12 @@ function environment(v: unknown, env: Record<string, string>): Record<string, st
     for (const item of v.map(String)) {
       const eq = item.indexOf('=');
       if (eq >= 0) out[item.slice(0, eq)] = item.slice(eq + 1);
-      else if (item in env) out[item] = env[item];
+      else if (Object.hasOwn(env, item)) out[item] = env[item];
     }
   } else {
     for (const [k, x] of Object.entries(asObj(v))) {
       if (x === null || x === undefined) {
-        if (k in env) out[k] = env[k];
+        if (Object.hasOwn(env, k)) out[k] = env[k];
       } else out[k] = String(x);
     }
   }

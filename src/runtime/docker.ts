@@ -236,7 +236,7 @@ export function parseRunArgv(
         case 'env': {
           const eq = value.indexOf('=');
           if (eq >= 0) run.env[value.slice(0, eq)] = value.slice(eq + 1);
-          else if (opts.env?.[value] !== undefined) run.env[value] = opts.env[value];
+          else if (opts.env && Object.hasOwn(opts.env, value) && opts.env[value] !== undefined) run.env[value] = opts.env[value];
           else run.warnings.push(`-e ${value}: not set in the invoking environment, so not passed`);
           break;
         }

@@ -68,6 +68,8 @@ export const ALL_LINUX_CAPS: readonly Capability[] = [
   'CAP_BLOCK_SUSPEND', 'CAP_AUDIT_READ', 'CAP_PERFMON', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE',
 ];
 
+const KNOWN_CAPS: ReadonlySet<string> = new Set(ALL_LINUX_CAPS);
+
 /** containers.conf's default set (podman 4.x+): Docker's minus MKNOD, NET_RAW, AUDIT_WRITE. */
 const PODMAN_DEFAULT_CAPS: readonly Capability[] = [...DOCKER_DEFAULT_CAPS].filter(
   (c) => c !== 'CAP_MKNOD' && c !== 'CAP_NET_RAW' && c !== 'CAP_AUDIT_WRITE',
@@ -682,9 +684,8 @@ export function resolveRuntime(
 
   // An unknown capability name stops the start (moby oci/caps NormalizeLegacyCapabilities;
   // podman checks its list the same way).
-  const known = new Set<string>(ALL_LINUX_CAPS);
   for (const c of [...run.capAdd, ...run.capDrop]) {
-    if (c !== 'ALL' && !known.has(c)) errors.push({ message: `unknown capability: "${c}"` });
+    if (c !== 'ALL' && !KNOWN_CAPS.has(c)) errors.push({ message: `unknown capability: "${c}"` });
   }
   const defaults = engine === 'podman' ? PODMAN_DEFAULT_CAPS : [...DOCKER_DEFAULT_CAPS];
   if (engine === 'podman') {

@@ -481,7 +481,7 @@ class Walker {
 
     const assigns: [string, string, boolean][] = c.assigns.length === 0 ? [] : c.assigns.map((a) => {
       const e = expandWordStatic(a.value, this.envLookup(), this.substHook());
-      const prev = a.append ? (this.f.env[a.name] ?? '') : '';
+      const prev = a.append && Object.hasOwn(this.f.env, a.name) ? this.f.env[a.name] : '';
       return [a.name, prev + e.value, e.exact];
     });
 
@@ -557,7 +557,7 @@ class Walker {
   /** Look the command up in the registry by the base name of its path and run the handler. */
   dispatch(argv: string[], stdin: string | undefined, text: string): Res {
     const base = baseName(argv[0]);
-    const handler = this.sh.registry[base];
+    const handler = Object.hasOwn(this.sh.registry, base) ? this.sh.registry[base] : undefined;
 
     if (!handler) {
       if (isHarmless(base, argv)) return { status: 0, out: undefined };
@@ -1016,7 +1016,8 @@ class Walker {
       if (name === 'HOME') return this.f.env.HOME ?? this.f.ident.home;
       if (name === 'UID' && this.f.flavor === 'bash') return String(this.f.ident.uid);
 
-      return this.f.env[name] ?? null;
+      // Own keys only: a variable named like an Object method (constructor) is unset.
+      return Object.hasOwn(this.f.env, name) ? this.f.env[name] : null;
     });
   }
 

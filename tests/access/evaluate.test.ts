@@ -174,3 +174,55 @@ describe('scripts and read-only mounts in the kernel\'s order', () => {
     assert.equal(evaluate(user(4242), v2, '/ro2/new', 'create').errno, 'EROFS');
   });
 });
+
+describe('the quick answer (no explanation) agrees with the explained one through symlinks', () => {
+  const link = (target: string): FileMeta => ({ kind: 'symlink', uid: 0, gid: 0, mode: 0o777, target });
+  const linked = tree({
+    '/usr': dir(0, 0, 0o755),
+    '/usr/bin': dir(0, 0, 0o755),
+    '/usr/bin/python3.10': file(0, 0, 0o755),
+    '/usr/bin/python3': link('python3.10'),
+    '/usr/bin/python': link('/usr/bin/python3'),
+    '/bin': link('usr/bin'),
+    '/opt': dir(0, 0, 0o755),
+    '/opt/up': link('../usr/bin'),
+    '/opt/dangling': link('/nowhere/at/all'),
+    '/opt/private': dir(1000, 1000, 0o700),
+    '/opt/private/tool': file(1000, 1000, 0o755),
+    '/opt/to-private': link('/opt/private'),
+    '/opt/a': link('/opt/b'),
+    '/opt/b': link('/opt/a'),
+    '/opt/empty': link(''),
+    '/opt/slash': link('/usr/bin/'),
+  });
+  const lv: View = { fs: linked, mounts: [], readOnlyRoot: false };
+  const paths = [
+    '/bin/python', '/bin/python3', '/bin/python3.10', '/bin/missing', '/bin', '/opt/up/python',
+    '/opt/dangling', '/opt/dangling/x', '/opt/to-private/tool', '/opt/a', '/opt/a/x',
+    '/opt/empty', '/opt/empty/x', '/opt/slash/python', '/bin/../opt/up/python3',
+  ];
+  const ops: Op[] = ['read', 'write', 'create', 'delete', 'exec', 'chdir', 'list'];
+
+  for (const who of [root, user(1000), user(1001)]) {
+    for (const path of paths) {
+      test(`uid ${who.uid} on ${path}`, () => {
+        for (const op of ops) {
+          const full = evaluate(who, lv, path, op);
+          const quick = evaluate(who, lv, path, op, false);
+          assert.deepEqual(
+            { allowed: quick.allowed, errno: quick.errno, path: quick.path, where: quick.where },
+            { allowed: full.allowed, errno: full.errno, path: full.path, where: full.where },
+            op,
+          );
+        }
+      });
+    }
+  }
+
+  test('the kernel answers: a link chain to an executable runs, a loop is ELOOP', () => {
+    assert.equal(evaluate(user(1001), lv, '/bin/python', 'exec', false).allowed, true);
+    assert.equal(evaluate(user(1001), lv, '/opt/to-private/tool', 'exec', false).errno, 'EACCES');
+    assert.equal(evaluate(root, lv, '/opt/a', 'read', false).errno, 'ELOOP');
+    assert.equal(evaluate(root, lv, '/opt/dangling', 'read', false).errno, 'ENOENT');
+  });
+});

@@ -515,7 +515,7 @@ const usermod: CommandHandler = (ctx, argv) => {
   if (newName !== undefined && newName !== name) {
     user.name = newName;
     for (const g of acc.group) g.members = g.members.map((m) => (m === name ? newName : m));
-    acc.passwords[newName] = acc.passwords[name] ?? 'none';
+    acc.passwords[newName] = Object.hasOwn(acc.passwords, name) ? acc.passwords[name] : 'none';
     delete acc.passwords[name];
   }
 

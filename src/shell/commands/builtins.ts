@@ -102,7 +102,7 @@ function isRoot(ctx: ExecContext): boolean {
 const CATALOG_TRACKED = new Set(['sudo', 'openssh-server', 'sshd']);
 
 function installed(state: ImageState, name: string): boolean | 'unknown' {
-  if (state.packages[name]) return true;
+  if (Object.hasOwn(state.packages, name)) return true;
   if (CATALOG_TRACKED.has(name) && state.provenance.some((p) => p.source === 'catalog')) return false;
   for (const dir of DEFAULT_PATH.split(':')) {
     const r = resolvePath(state.fs, `${dir}/${name}`);
@@ -492,7 +492,7 @@ function lookupCommand(ctx: ExecContext, names: string[], how: 'which' | 'comman
       }
       if (!r.meta && (r.unknown || !ctx.state.fs.has(r.missingAt ?? '/'))) unknown = true;
     }
-    if (!found && !name.includes('/') && ctx.state.packages[name]) found = `/usr/bin/${name}`;
+    if (!found && !name.includes('/') && Object.hasOwn(ctx.state.packages, name)) found = `/usr/bin/${name}`;
     if (found) out += how === 'type' ? `${name} is ${found}\n` : `${found}\n`;
     else if (unknown) {
       ctx.unknown(`whether ${name} is installed is not known`);

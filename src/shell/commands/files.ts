@@ -11,6 +11,7 @@ import {
   ancestry,
   baseName,
   descendants,
+  hasDescendants,
   normalizePath,
   parentOf,
   resolvePath,
@@ -606,7 +607,7 @@ const rmdir: CommandHandler = (ctx, argv) => {
         errors.push(`rmdir: failed to remove '${name}': Not a directory`);
         break;
       }
-      if (descendants(ctx.state.fs, r.path).length > 0) {
+      if (hasDescendants(ctx.state.fs, r.path)) {
         if (!opts.has('i')) errors.push(`rmdir: failed to remove '${name}': Directory not empty`);
         break;
       }
@@ -989,7 +990,7 @@ function moveOne(ctx: ExecContext, arg: string, destArg: string, dest: string): 
     if (!toDir && l.meta.kind === 'dir') {
       return [`mv: cannot overwrite non-directory '${destArg}' with directory '${arg}'`];
     }
-    if (toDir && descendants(fs, to.path).length > 0) {
+    if (toDir && hasDescendants(fs, to.path)) {
       return [`mv: cannot move '${arg}' to '${destArg}': Directory not empty`];
     }
     const over = ctx.access(to.path, 'delete');
@@ -1166,7 +1167,7 @@ const rm: CommandHandler = (ctx, argv) => {
       continue;
     }
     if (l.meta.kind === 'dir' && !recursive) {
-      const empty = descendants(fs, l.path).length === 0 && !l.meta.partial;
+      const empty = !hasDescendants(fs, l.path) && !l.meta.partial;
       if (!opts.has('d') || !empty) {
         errors.push(`rm: ${cannot} remove '${f}': ${opts.has('d') ? 'Directory not empty' : 'Is a directory'}`);
         continue;
@@ -1184,7 +1185,7 @@ const rm: CommandHandler = (ctx, argv) => {
       const meta = fs.get(p)!;
       // Emptying a directory needs reading it first.
       const unreadable = meta.kind === 'dir' && p !== l.path && !ctx.access(p, 'list').allowed;
-      if (unreadable && descendants(fs, p).length > 0) {
+      if (unreadable && hasDescendants(fs, p)) {
         errors.push(`rm: ${cannot} remove '${shown(f, l.path, p)}': Permission denied`);
         kept.add(parentOf(p));
         continue;
