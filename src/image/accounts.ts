@@ -107,7 +107,11 @@ export function groupByGid(acc: Accounts, gid: number): GroupEntry | undefined {
 
 /** Groups that list the user as a member (the supplementary groups initgroups(3) would add). */
 export function memberGroups(acc: Accounts, userName: string): GroupEntry[] {
-  return acc.group.filter((g) => g.members.includes(userName));
+  const out: GroupEntry[] = [];
+  // A loop rather than filter: this runs for every RUN step's user.
+  for (const g of acc.group) if (g.members.length > 0 && g.members.includes(userName)) out.push(g);
+
+  return out;
 }
 
 /** A decimal id as Go's strconv.Atoi reads it ("00" is 0, "+5" and "0x1" are not numbers). */
@@ -180,7 +184,11 @@ export function execId(text: string): number | 'range' | undefined {
  *   "4294967296" are numbers to Atoi, so they fail with that error rather than as names.
  */
 export function resolveExecUser(acc: Accounts, spec: string): ExecUserResult {
-  const [userArg, groupArg = ''] = spec.split(':');
+  // Only the first two fields count; indexOf rather than split, as this runs for every RUN.
+  const colon = spec.indexOf(':');
+  const userArg = colon === -1 ? spec : spec.slice(0, colon);
+  const second = colon === -1 ? -1 : spec.indexOf(':', colon + 1);
+  const groupArg = colon === -1 ? '' : second === -1 ? spec.slice(colon + 1) : spec.slice(colon + 1, second);
   const uidArg = goAtoi(userArg);
   let entry: PasswdEntry | undefined;
 
@@ -212,9 +220,9 @@ export function resolveExecUser(acc: Accounts, spec: string): ExecUserResult {
     } else if (!inIdRange(gidArg)) return { ok: false, error: ID_RANGE_ERROR };
     else gid = Number(gidArg);
   } else if (entry) {
-    supplementary = memberGroups(acc, entry.name)
-      .map((g) => g.gid)
-      .filter((g, i, all) => g !== gid && all.indexOf(g) === i);
+    for (const g of memberGroups(acc, entry.name)) {
+      if (g.gid !== gid && !supplementary.includes(g.gid)) supplementary.push(g.gid);
+    }
   }
 
   return {

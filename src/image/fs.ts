@@ -136,40 +136,44 @@ export function resolvePath(tree: FsTree, path: string, followLast = true): Reso
     if (!meta) return { path: norm, missingAt: parentPath, unknown: parent?.partial === true, loop: false, notDir: false };
   }
 
+  // The general walk, one component at a time (an index into todo: no copies per step).
   let todo = norm.split('/').filter(Boolean);
+  let i = 0;
   let cur = '/';
   let links = 0;
 
-  while (todo.length > 0) {
-    const [name, ...rest] = todo;
+  while (i < todo.length) {
+    const name = todo[i];
     const curMeta = tree.get(cur);
 
     if (curMeta && curMeta.kind !== 'dir') {
-      return { path: normalizePath([cur, ...todo].join('/')), unknown: false, loop: false, notDir: true };
+      return { path: normalizePath([cur, ...todo.slice(i)].join('/')), unknown: false, loop: false, notDir: true };
     }
 
     const next = cur === '/' ? `/${name}` : `${cur}/${name}`;
     const meta = tree.get(next);
+    const more = i < todo.length - 1;
 
     if (!meta) {
       const unknown = curMeta?.partial === true;
-      const full = normalizePath([next, ...rest].join('/'));
+      const full = more ? normalizePath([next, ...todo.slice(i + 1)].join('/')) : next;
 
       return { path: full, missingAt: cur, unknown, loop: false, notDir: false };
     }
 
-    if (meta.kind === 'symlink' && (rest.length > 0 || followLast)) {
+    if (meta.kind === 'symlink' && (more || followLast)) {
       links += 1;
       if (links > 40) return { path: next, unknown: false, loop: true, notDir: false };
       const target = meta.target ?? '';
       const base = target.startsWith('/') ? '/' : cur;
-      todo = [...normalizePath(target, base).split('/').filter(Boolean), ...rest];
+      todo = [...normalizePath(target, base).split('/').filter(Boolean), ...todo.slice(i + 1)];
+      i = 0;
       cur = '/';
       continue;
     }
 
     cur = next;
-    todo = rest;
+    i += 1;
   }
 
   return { path: cur, meta: tree.get(cur), unknown: false, loop: false, notDir: false };

@@ -1066,7 +1066,8 @@ class Walker {
       return cur;
     };
 
-    w.parts.forEach((p, i) => {
+    for (let i = 0; i < w.parts.length; i++) {
+      const p = w.parts[i];
       if (p.type === 'lit') {
         let v = p.value;
         if (i === 0 && v.startsWith('~')) {
@@ -1078,7 +1079,7 @@ class Walker {
         f.s += v;
         f.pat += v;
         if (/[*?[]/.test(v)) f.glob = true;
-        return;
+        continue;
       }
 
       if (p.type === 'param' || p.type === 'cmdsubst' || p.type === 'arith') {
@@ -1091,17 +1092,17 @@ class Walker {
         }
         if (value === undefined) {
           exact = false;
-          return;
+          continue;
         }
-        value.split(/[ \t\n]+/).forEach((seg, k) => {
+        const segs = value.split(/[ \t\n]+/);
+        for (let k = 0; k < segs.length; k++) {
           if (k > 0) cur = null;
-          if (seg !== '') {
-            const f = ensure();
-            f.s += seg;
-            f.pat += escapeGlob(seg);
-          }
-        });
-        return;
+          if (segs[k] === '') continue;
+          const f = ensure();
+          f.s += segs[k];
+          f.pat += escapeGlob(segs[k]);
+        }
+        continue;
       }
 
       const e = expandWordStatic({ parts: [p], raw: w.raw }, env, hook);
@@ -1109,7 +1110,7 @@ class Walker {
       const f = ensure();
       f.s += e.value;
       f.pat += escapeGlob(e.value);
-    });
+    }
 
     const out: string[] = [];
     for (const f of fields) {
@@ -1347,8 +1348,11 @@ function join(dir: string, name: string): string {
   return dir === '/' ? `/${name}` : `${dir}/${name}`;
 }
 
+const GLOB_CHARS = /[*?[\\]/;
+
 function escapeGlob(s: string): string {
-  return s.replace(/[*?[\\]/g, (c) => `\\${c}`);
+  // Most expanded values hold no pattern character: skip the replace and its callback.
+  return GLOB_CHARS.test(s) ? s.replace(/[*?[\\]/g, '\\$&') : s;
 }
 
 /** A small recursive-descent evaluator for integer arithmetic (no eval). */
