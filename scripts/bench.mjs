@@ -7,7 +7,7 @@
 // A benchmark, not a test: it prints numbers and asserts nothing. Needs `npm run build` first.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -182,11 +182,52 @@ function coldStart(args, n = 15) {
 }
 
 const ex = 'examples/pytorch-uid-mismatch';
+// A project whose context holds a data folder of 5,000 files that no COPY names: BuildKit
+// sends only what COPY reads, and uidctl reads only that too.
+const project = mkdtempSync(join(tmpdir(), 'uidctl-bench-project-'));
+writeFileSync(join(project, 'Dockerfile'), readFileSync(`${ex}/Dockerfile`));
+writeFileSync(join(project, 'requirements.txt'), 'torch\n');
+for (let d = 0; d < 50; d++) {
+  mkdirSync(join(project, 'data', `shard-${d}`), { recursive: true });
+  for (let f = 0; f < 100; f++) writeFileSync(join(project, 'data', `shard-${d}`, `${f}.pt`), '');
+}
 const bare = coldStart(['-e', '0']);
 const check = coldStart(['dist/cli.js', 'check', `${ex}/Dockerfile`, '--format', 'json']);
 const checkRun = coldStart(['dist/cli.js', 'check', `${ex}/Dockerfile`, '--run-file', `${ex}/run.sh`, '--host-facts', `${ex}/host.yaml`, '--format', 'json']);
+const checkProject = coldStart(['dist/cli.js', 'check', join(project, 'Dockerfile'), '--format', 'json']);
+const checkProjectClassic = coldStart(['dist/cli.js', 'check', join(project, 'Dockerfile'), '--builder', 'classic', '--format', 'json']);
+rmSync(project, { recursive: true, force: true });
 console.log('');
 console.log('cold start (median of 15 processes)');
 console.log(`  node -e 0                                  ${bare.toFixed(0).padStart(4)} ms   (baseline)`);
 console.log(`  uidctl check Dockerfile                    ${check.toFixed(0).padStart(4)} ms`);
 console.log(`  uidctl check Dockerfile --run --host-facts ${checkRun.toFixed(0).padStart(4)} ms`);
+console.log(`  uidctl check, 5,000 unused context files  ${checkProject.toFixed(0).padStart(4)} ms   (only what COPY names is read)`);
+console.log(`    the same with --builder classic          ${checkProjectClassic.toFixed(0).padStart(4)} ms   (the classic builder sends the whole context)`);
+
+// ---------------------------------------------------------------- a folder in one process
+
+// The whole corpus through each command line, one process each, as a CI job would run it.
+const folderDir = mkdtempSync(join(tmpdir(), 'uidctl-bench-folder-'));
+const files = corpus.map((text, i) => {
+  const f = join(folderDir, `p${i}`, 'Dockerfile');
+  mkdirSync(join(folderDir, `p${i}`));
+  writeFileSync(f, text);
+  return f;
+});
+const lintBin = createRequire(import.meta.url).resolve('dockerfilelint/bin/dockerfilelint');
+const wall = (args) => {
+  const t0 = performance.now();
+  spawnSync(process.execPath, args, { stdio: 'ignore', maxBuffer: 1 << 30 });
+  return performance.now() - t0;
+};
+const folderTimes = { uidctl: [], lint: [] };
+for (let r = 0; r < 3; r++) {
+  folderTimes.uidctl.push(wall(['dist/cli.js', 'check', folderDir, '--fail-on', 'never']));
+  folderTimes.lint.push(wall([lintBin, ...files]));
+}
+rmSync(folderDir, { recursive: true, force: true });
+console.log('');
+console.log(`a folder of ${corpus.length} Dockerfiles, one process, text output (median of 3)`);
+console.log(`  uidctl check DIR                          ${(median(folderTimes.uidctl) / 1000).toFixed(2).padStart(5)} s`);
+console.log(`  dockerfilelint FILE...                    ${(median(folderTimes.lint) / 1000).toFixed(2).padStart(5)} s   (baseline)`);

@@ -20,7 +20,7 @@ import { renderText } from '../report/text.js';
 import { renderSarif } from '../report/sarif.js';
 import { loadConfig, type Config } from './config.js';
 import { ExpandError } from '../dockerfile/expand.js';
-import { ContextReadError, contextTextReader, readBuildContext, type UnreadableEntry } from './context.js';
+import { ContextReadError, contextSources, contextTextReader, readBuildContext, type UnreadableEntry } from './context.js';
 import { realInvoker } from './invoker.js';
 import { checkBaseArchives, fromRefs, parseBaseArchives, resolveBases, unmatchedArchiveRefs, type BaseOptions, type BaseSource } from './bases.js';
 import { referenceError, stageNameError } from './reference.js';
@@ -452,7 +452,9 @@ async function checkFile(file: string, o: CheckOne, io: Io): Promise<Reported> {
     if (!statSync(contextDir).isDirectory()) throw new InputError(`unable to prepare context: context must be a directory: ${contextDir}`, '--context');
   }
   try {
-    context = contextDir && existsSync(contextDir) ? readBuildContext(contextDir) : undefined;
+    // The classic builder sends (and stats) the whole context; BuildKit reads what COPY names.
+    const roots = o.builder === 'classic' ? 'all' : contextRootsOf(text);
+    context = contextDir && existsSync(contextDir) ? readBuildContext(contextDir, undefined, roots) : undefined;
   } catch (e) {
     if (e instanceof ContextReadError) throw new InputError(e.message, e.path);
     throw e;
@@ -491,6 +493,13 @@ async function checkFile(file: string, o: CheckOne, io: Io): Promise<Reported> {
   const { kept } = applySuppressions(findings, suppressions);
 
   return { analysis, findings: kept };
+}
+
+/** What of the build context COPY and ADD can read ('all' when the file does not parse yet). */
+function contextRootsOf(text: string): string[] | 'all' {
+  const df = parseDockerfile(text);
+
+  return df.errors.length > 0 ? 'all' : contextSources(df);
 }
 
 /**

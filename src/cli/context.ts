@@ -4,6 +4,8 @@
 import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FsTree } from '../model/types.js';
+import type { Dockerfile } from '../dockerfile/types.js';
+import { splitWords } from '../dockerfile/expand.js';
 
 export const CONTEXT_LIMIT = 20000;
 
@@ -102,7 +104,49 @@ function errCode(e: unknown): string {
   return (e as NodeJS.ErrnoException).code ?? 'error';
 }
 
-export function readBuildContext(dir: string, fs: ContextFs = realFs): BuildContext {
+/**
+ * The parts of the build context the Dockerfile's COPY and ADD can read, as context-relative
+ * paths ('' never appears): 'all' when a source is the whole context ('.'), a wildcard at the
+ * top, or holds a variable whose value is only known during the build. Reading only these
+ * keeps a project with a large data folder quick to check; the classic builder sends (and
+ * fails on) the whole context, so the caller reads all of it then.
+ */
+export function contextSources(df: Dockerfile): string[] | 'all' {
+  const roots = new Set<string>();
+
+  for (const st of df.stages) {
+    for (const ins of st.instructions) {
+      if ((ins.keyword !== 'COPY' && ins.keyword !== 'ADD') || ins.flags.some((f) => f.name === 'from')) continue;
+      let words: string[];
+      try {
+        words = ins.json ?? splitWords(ins.args, df.escape);
+      } catch {
+        return 'all';
+      }
+      for (const src of words.slice(0, -1)) {
+        if (src.includes('$')) return 'all';
+        if (/^<<-?/.test(src) && ins.heredocs.length > 0) continue;
+        if (ins.keyword === 'ADD' && /^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(src)) continue;
+        // Context-relative, as BuildKit reads sources: leading '/' and './' mean the context.
+        const parts: string[] = [];
+        for (const part of src.split('/')) {
+          if (part === '' || part === '.') continue;
+          if (part === '..') parts.pop();
+          else parts.push(part);
+        }
+        // A wildcard reads its whole folder (the model matches the last component only).
+        const glob = parts.findIndex((x) => /[*?[\\]/.test(x));
+        const kept = glob === -1 ? parts : parts.slice(0, glob);
+        if (kept.length === 0) return 'all';
+        roots.add(kept.join('/'));
+      }
+    }
+  }
+
+  return [...roots].sort();
+}
+
+export function readBuildContext(dir: string, fs: ContextFs = realFs, roots: string[] | 'all' = 'all'): BuildContext {
   const ignoreFile = join(dir, '.dockerignore');
   const ignored = existsSync(ignoreFile) ? dockerignore(readFileSync(ignoreFile, 'utf8')) : () => false;
   const rootMode = attempt(() => fs.lstat(dir), dir).mode & 0o7777;
@@ -145,19 +189,56 @@ export function readBuildContext(dir: string, fs: ContextFs = realFs): BuildCont
         denied(r, errCode(e));
         continue;
       }
-      const mode = st.mode & 0o7777;
-      if (st.isDirectory()) {
-        tree.set(`/${r}`, { kind: 'dir', uid: 0, gid: 0, mode });
-        walk(p, r);
-      } else if (st.isSymbolicLink()) {
-        tree.set(`/${r}`, { kind: 'symlink', uid: 0, gid: 0, mode, target: attempt(() => fs.readlink(p), p) });
-      } else {
-        const script = st.isFile() && isScript(p, st.size, mode);
-        tree.set(`/${r}`, { kind: st.isFile() ? 'file' : 'other', uid: 0, gid: 0, mode, script });
-      }
+      add(p, r, st);
     }
   };
-  walk(dir, '');
+  // One entry, and everything below it when it is a folder.
+  const add = (p: string, r: string, st: ReturnType<ContextFs['lstat']>) => {
+    const mode = st.mode & 0o7777;
+    if (st.isDirectory()) {
+      tree.set(`/${r}`, { kind: 'dir', uid: 0, gid: 0, mode });
+      walk(p, r);
+    } else if (st.isSymbolicLink()) {
+      tree.set(`/${r}`, { kind: 'symlink', uid: 0, gid: 0, mode, target: attempt(() => fs.readlink(p), p) });
+    } else {
+      const script = st.isFile() && isScript(p, st.size, mode);
+      tree.set(`/${r}`, { kind: st.isFile() ? 'file' : 'other', uid: 0, gid: 0, mode, script });
+    }
+  };
+  // One source of COPY/ADD: the folders on the way (their listings left partial), then the
+  // source itself in full. false when a symlink on the way means reading everything.
+  const addRoot = (rel: string): boolean => {
+    const parts = rel.split('/');
+    for (let i = 1; i <= parts.length; i++) {
+      const r = parts.slice(0, i).join('/');
+      if (ignored(r)) return true;
+      const p = join(dir, r);
+      let st: ReturnType<ContextFs['lstat']>;
+      try {
+        st = fs.lstat(p);
+      } catch (e) {
+        const code = errCode(e);
+        if (code === 'ENOENT' || code === 'ENOTDIR') return true;
+        if (!DENIED.has(code)) throw failure(e, p);
+        denied(parts.slice(0, i - 1).join('/'), code);
+        return true;
+      }
+      if (i === parts.length) {
+        add(p, r, st);
+        return true;
+      }
+      if (st.isSymbolicLink()) return false;
+      if (!st.isDirectory()) return true;
+      if (!tree.has(`/${r}`)) tree.set(`/${r}`, { kind: 'dir', uid: 0, gid: 0, mode: st.mode & 0o7777, partial: true });
+    }
+    return true;
+  };
+
+  if (roots === 'all') walk(dir, '');
+  else {
+    tree.set('/', { ...tree.get('/')!, partial: true });
+    for (const r of roots) if (!addRoot(r)) return readBuildContext(dir, fs, 'all');
+  }
 
   if (truncated) {
     const root = tree.get('/')!;
