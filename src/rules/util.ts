@@ -280,14 +280,24 @@ export function knownMissing(a: AnalysisView, path: string): boolean {
   // touched anything, or one that named the path, the resolved path or a parent. Checked
   // before the verdicts below because it is cheaper and often settles the answer.
   const paths = [normalizePath(path), r.path];
-  const sources = copiedFrom(a);
-  const touched = a.sim.stages.some((s) =>
-    (s === a.sim.target || sources.has(s.index)) &&
-    s.state.unknowns.some((u) => u.paths.length === 0 || u.paths.some((p) => paths.some((q) => isUnder(q, p) || isUnder(p, q)))),
-  );
+  const touched = buildUnknowns(a).some((u) => u.paths.length === 0 || u.paths.some((p) => paths.some((q) => isUnder(q, p) || isUnder(p, q))));
   if (touched) return false;
 
   return a.check(path, 'exec').dependsOn.length === 0 && a.check(r.path, 'exec').dependsOn.length === 0;
+}
+
+const unknownsOf = new WeakMap<AnalysisView, UnknownEffect[]>();
+
+/** The unknown effects of the target stage and of the stages it copies from (once per analysis). */
+function buildUnknowns(a: AnalysisView): UnknownEffect[] {
+  let out = unknownsOf.get(a);
+  if (!out) {
+    const sources = copiedFrom(a);
+    out = a.sim.stages.filter((s) => s === a.sim.target || sources.has(s.index)).flatMap((s) => s.state.unknowns);
+    unknownsOf.set(a, out);
+  }
+
+  return out;
 }
 
 /** Indexes of the stages the target copies from (COPY --from, and FROM another stage). */
