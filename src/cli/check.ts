@@ -5,7 +5,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Io } from './io.js';
 import { parseFlags } from './args.js';
-import { InputError, UsageError, oneLine } from './errors.js';
+import { InputError, UsageError, errnoWords, inputErrorOf, oneLine } from './errors.js';
 import { VERSION } from '../version.js';
 import { analyze, DockerfileSyntaxError, type Analysis, type Engine, type Profile } from '../analyze.js';
 import type { Builder } from '../shell/context.js';
@@ -114,16 +114,29 @@ function oneOf<T extends string>(flag: string, value: string | undefined, allowe
   return value as T;
 }
 
+/** A setting from its flag, else from the config file (whose errors name the file and line). */
+function setting<T extends string>(
+  flag: string, key: keyof Config, flagValue: string | undefined, cfg: Config, allowed: readonly T[], fallback: T,
+): T {
+  const value = cfg[key];
+  if (flagValue !== undefined || typeof value !== 'string') return oneOf(flag, flagValue, allowed, fallback);
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new InputError(`${key} must be one of ${allowed.join(', ')} (got '${value}')`, cfg.file, cfg.lines?.[key]);
+  }
+
+  return value as T;
+}
+
 const DOCKERFILE_NAME = /^(Dockerfile|Containerfile)(\..+)?$|\.(Dockerfile|Containerfile)$/i;
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.cache', '.venv', 'venv']);
 
 /** Dockerfiles below dir; folders that cannot be listed are skipped and named in skipped. */
-function findDockerfiles(dir: string, out: string[], skipped: string[]): string[] {
+function findDockerfiles(dir: string, out: string[], skipped: { path: string; code?: string }[]): string[] {
   let names: string[];
   try {
     names = readdirSync(dir).sort();
   } catch (e) {
-    skipped.push(`${dir} (${(e as NodeJS.ErrnoException).code})`);
+    skipped.push({ path: dir, code: (e as NodeJS.ErrnoException).code });
     return out;
   }
 
@@ -155,15 +168,27 @@ function expandInputs(inputs: string[], cwd: string, io: Io): { files: string[];
     let st;
     try {
       st = statSync(abs);
-    } catch {
-      throw new InputError('no such file or folder', input);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw new InputError('no such file or folder', input);
+      // A folder on the way that this user may not search (mode 0700 of another owner).
+      throw new InputError(`cannot read ${input}: ${errnoWords(code)}`);
     }
     if (st.isDirectory()) {
       folder = true;
-      const skipped: string[] = [];
+      const skipped: { path: string; code?: string }[] = [];
       const found = findDockerfiles(abs, [], skipped);
-      for (const d of skipped) io.err(`uidctl: warning: cannot list ${relative(cwd, d) || d}: its Dockerfiles are not checked\n`);
-      if (found.length === 0) throw new InputError('no Dockerfile or Containerfile in this folder', input);
+      // The folder given cannot be listed at all: an error, not a warning and an empty folder.
+      if (skipped.length === 1 && skipped[0].path === abs) {
+        throw new InputError(`cannot list ${input}: ${errnoWords(skipped[0].code)}`);
+      }
+      for (const d of skipped) {
+        io.err(`uidctl: warning: cannot list ${relative(cwd, d.path) || d.path} (${d.code}): its Dockerfiles are not checked\n`);
+      }
+      if (found.length === 0) {
+        const where = skipped.length > 0 ? 'in the parts of this folder that could be listed' : 'in this folder';
+        throw new InputError(`no Dockerfile or Containerfile ${where}`, input);
+      }
       files.push(...found.map((f) => relative(cwd, f) || f));
     } else files.push(input);
   }
@@ -176,7 +201,7 @@ function readText(path: string, cwd: string, what: string): string {
     return readFileSync(resolve(cwd, path), 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `no such ${what}` : `cannot read ${what} (${code})`, path);
+    throw new InputError(code === 'ENOENT' ? `no such ${what}` : `cannot read ${what}: ${errnoWords(code)}`, path);
   }
 }
 
@@ -218,12 +243,12 @@ function configSeverities(cfg: Config): Record<string, Severity | 'off'> {
 
   for (const [key, value] of Object.entries(cfg.rules ?? {})) {
     const rule = findRule(key);
-    if (!rule) throw new InputError(`unknown rule '${key}' in rules`, cfg.file);
+    if (!rule) throw new InputError(`unknown rule '${key}' in rules`, cfg.file, cfg.lines?.[`rules.${key}`]);
     out[rule.id] = value;
   }
   for (const key of cfg.ignore ?? []) {
     const rule = findRule(key);
-    if (!rule) throw new InputError(`unknown rule '${key}' in ignore`, cfg.file);
+    if (!rule) throw new InputError(`unknown rule '${key}' in ignore`, cfg.file, cfg.lines?.ignore);
     out[rule.id] = 'off';
   }
 
@@ -249,6 +274,7 @@ async function orchestratedRun(v: { compose?: string; k8s?: string; service?: st
       const { parseCompose } = await import('../runtime/compose.js');
       const { services } = parseCompose(text, { invoker, env: { ...io.env } as Record<string, string>, file });
       const names = Object.keys(services);
+      if (names.length === 0) throw new InputError('the Compose file defines no services', file);
       const name = v.service ?? (names.length === 1 ? names[0] : undefined);
       if (!name) throw new UsageError(`${file} has ${names.length} services (${names.join(', ')}): pick one with --service`);
       if (!services[name]) throw new UsageError(`no service '${name}' in ${file} (it has ${names.join(', ')})`);
@@ -261,7 +287,7 @@ async function orchestratedRun(v: { compose?: string; k8s?: string; service?: st
     if (choice.note) io.err(`uidctl: note: ${choice.note}\n`);
     return { run: choice.run, where: choice.run.origin.text };
   } catch (e) {
-    if (e instanceof RunParseError) throw new InputError(e.message, file);
+    if (e instanceof RunParseError) throw inputErrorOf(e, file);
     throw e;
   }
 }
@@ -319,11 +345,15 @@ export default async function check(args: string[], io: Io): Promise<number> {
   }
 
   const cfg: Config = v['no-config'] ? {} : await loadConfig(io.cwd, v.config);
-  const format = oneOf('format', v.format ?? cfg.format, ['text', 'json', 'sarif'] as const, 'text');
-  const profile = oneOf<Profile>('profile', v.profile ?? cfg.profile, ['dev', 'prod'], 'prod');
-  const failOn = oneOf('fail-on', v['fail-on'] ?? cfg.failOn, ['error', 'warning', 'info', 'never'] as const, 'error');
-  const builder = oneOf<Builder>('builder', v.builder ?? cfg.builder, ['buildkit', 'classic', 'buildah'], 'buildkit');
-  const engine = oneOf<Engine>('engine', v.engine ?? cfg.engine, ['docker', 'podman'], 'docker');
+  const format = setting('format', 'format', v.format, cfg, ['text', 'json', 'sarif'] as const, 'text');
+  const profile = setting<Profile>('profile', 'profile', v.profile, cfg, ['dev', 'prod'], 'prod');
+  const failOn = setting('fail-on', 'failOn', v['fail-on'], cfg, ['error', 'warning', 'info', 'never'] as const, 'error');
+  const builder = setting<Builder>('builder', 'builder', v.builder, cfg, ['buildkit', 'classic', 'buildah'], 'buildkit');
+  const engine = setting<Engine>('engine', 'engine', v.engine, cfg, ['docker', 'podman'], 'docker');
+  // A container path is absolute: `--path data` would silently become /data.
+  for (const p of v.path ?? []) {
+    if (!p.startsWith('/')) throw new UsageError(`--path must be an absolute path in the container (got '${p}')`);
+  }
   const runSources = [v.run, v['run-file'], v.compose, v.k8s].filter((x) => x !== undefined).length;
   if (runSources > 1) throw new UsageError('give one of --run, --run-file, --compose and --k8s');
 
@@ -339,7 +369,7 @@ export default async function check(args: string[], io: Io): Promise<number> {
       host = facts.paths;
       if (facts.invoker) invoker = facts.invoker;
     } catch (e) {
-      if (e instanceof RunParseError) throw new InputError(e.message, v['host-facts']);
+      if (e instanceof RunParseError) throw inputErrorOf(e, v['host-facts']);
       throw e;
     }
   }
@@ -354,7 +384,7 @@ export default async function check(args: string[], io: Io): Promise<number> {
     try {
       run = parseDockerRun(runText, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, file: v['run-file'] });
     } catch (e) {
-      if (e instanceof RunParseError) throw new InputError(e.message, v['run-file'] ?? '--run');
+      if (e instanceof RunParseError) throw inputErrorOf(e, v['run-file'] ?? '--run');
       throw e;
     }
     // The docker CLI refuses a bad image reference before it starts anything.

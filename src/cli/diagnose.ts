@@ -21,7 +21,8 @@ Reads what 'uidctl probe' printed inside a running container and reports the sam
 
 Options:
   --format FORMAT     text (default) or json
-  --profile PROFILE   dev (default) or prod: decides what is an error and what a warning
+  --profile PROFILE   dev (default here; check defaults to prod) or prod: decides what is an
+                      error and what a warning
   --fail-on LEVEL     error (default), warning, info or never: exit 1 at or above it
   -                   read the probe from standard input
 `;

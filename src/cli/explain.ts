@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Io } from './io.js';
 import { parseFlags } from './args.js';
-import { InputError, UsageError } from './errors.js';
+import { InputError, UsageError, inputErrorOf } from './errors.js';
 import type { HostPathFacts, RunContext } from '../model/types.js';
 import type { Builder } from '../shell/context.js';
 import { analyze, DockerfileSyntaxError, type Analysis, type Engine } from '../analyze.js';
@@ -57,7 +57,7 @@ export async function runContextFor(text: string, io: Io): Promise<{ run: RunCon
   try {
     run = parseDockerRun(text, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string> });
   } catch (e) {
-    if (e instanceof RunParseError) throw new InputError(e.message, '--run');
+    if (e instanceof RunParseError) throw inputErrorOf(e, '--run');
     throw e;
   }
   const sources = run.mounts.filter((m) => m.kind === 'bind' && m.source).map((m) => m.source!);
@@ -128,7 +128,8 @@ export default async function explain(args: string[], io: Io): Promise<number> {
   const text = parsed.positionals.length === 1 && parsed.positionals[0] === '-' ? readText('-', io.cwd, 'input') : parsed.positionals.join(' ');
   let list = explainError(text);
 
-  if (v.dockerfile !== undefined && list.length > 0) {
+  // The files given are read even when no pattern matches: a wrong path is said, not ignored.
+  if (v.dockerfile !== undefined) {
     const ctx = v.run !== undefined ? await runContextFor(v.run, io) : undefined;
     const a = analyzeFile(v.dockerfile, io, { run: ctx?.run, host: ctx?.host ?? [], engine });
     list = list.map((e) => tailor(e, a));

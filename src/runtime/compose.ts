@@ -6,7 +6,7 @@
 import { LineCounter, parseDocument, isMap, isScalar, type Document } from 'yaml';
 import type { MountSpec, RunContext } from '../model/types.js';
 import { normalizePath } from '../image/fs.js';
-import { RunParseError } from './errors.js';
+import { RunParseError, yamlError } from './errors.js';
 import type { Invoker } from './docker.js';
 import { hostPath, isBindSource, parseTmpfsFlag, parseVolumeFlag, type PathContext } from './mounts.js';
 
@@ -300,8 +300,7 @@ export function parseCompose(yamlText: string, opts: ComposeOptions): ComposePro
   const lc = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter: lc });
   if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    throw new RunParseError(`YAML: ${e.message}`, undefined, opts.file, e.linePos?.[0]?.line);
+    throw yamlError(doc.errors[0], opts.file);
   }
   if (!isMap(doc.contents)) throw new RunParseError('a compose file is a mapping with "services"', undefined, opts.file);
 
@@ -363,7 +362,7 @@ export function parseCompose(yamlText: string, opts: ComposeOptions): ComposePro
       }
       services[name] = run;
     } catch (e) {
-      if (e instanceof RunParseError) throw new RunParseError(e.message, e.flag, opts.file, line);
+      if (e instanceof RunParseError) throw new RunParseError(e.detail, e.flag, opts.file, line);
       throw e;
     }
   }

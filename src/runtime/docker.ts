@@ -204,7 +204,7 @@ export function parseRunArgv(
   try {
     parsed = readRunOptions(argv.slice(i + 1), (opts.raw ?? argv).slice(i + 1));
   } catch (e) {
-    if (e instanceof RunParseError) throw new RunParseError(e.message, e.flag, opts.file, opts.line);
+    if (e instanceof RunParseError) throw new RunParseError(e.detail, e.flag, opts.file, opts.line);
     throw e;
   }
 
@@ -265,7 +265,7 @@ export function parseRunArgv(
           if (flag.kind === 'bool') parseBool(value, dash);
       }
     } catch (e) {
-      if (e instanceof RunParseError) throw new RunParseError(e.message, e.flag ?? dash, opts.file, opts.line);
+      if (e instanceof RunParseError) throw new RunParseError(e.detail, e.flag ?? dash, opts.file, opts.line);
       throw e;
     }
   }

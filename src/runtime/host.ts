@@ -7,7 +7,7 @@ import type { Stats } from 'node:fs';
 import { parse } from 'yaml';
 import type { FileKind, FileMeta, HostPathFacts } from '../model/types.js';
 import { normalizePath } from '../image/fs.js';
-import { RunParseError } from './errors.js';
+import { RunParseError, yamlError, type YamlProblem } from './errors.js';
 import type { Invoker } from './docker.js';
 
 /** More children than this and a directory's listing is left partial. */
@@ -94,6 +94,31 @@ function mode(v: unknown, what: string): number {
   return parseInt(s, 8);
 }
 
+/** Edit distance, for "did you mean" on a mistyped key (keys are short). */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+
+  return row[b.length];
+}
+
+/** A key the format does not know is an error: a typo would otherwise drop facts silently. */
+function onlyKeys(o: Record<string, unknown>, known: readonly string[], where: string): void {
+  for (const k of Object.keys(o)) {
+    if (known.includes(k)) continue;
+    const near = known.find((n) => distance(k.toLowerCase(), n.toLowerCase()) <= 2);
+    const at = where === '' ? '' : ` in ${where}`;
+    const hint = near ? ` (did you mean ${near}?)` : '';
+    throw new RunParseError(`host facts: unknown key '${k}'${at}${hint}`, where === '' ? k : `${where}.${k}`);
+  }
+}
+
 function obj(v: unknown, what: string): Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) {
     throw new RunParseError(`host facts: ${what} must be a mapping`, what);
@@ -112,20 +137,24 @@ function obj(v: unknown, what: string): Record<string, unknown> {
  *     /home/me/proj/full: { uid: 1000, gid: 1000, mode: "0755", kind: dir, complete: true }
  *
  * Every scalar is read as text (YAML's failsafe schema) so `mode: 0755` stays octal whatever
- * YAML version the writer had in mind. Relative paths and `~` use the invoker's cwd and home.
+ * YAML version the writer had in mind. Relative paths and `~` use the invoker's cwd and home,
+ * which the file must then give: the machine it describes is not this one.
  */
 export function parseHostFactsFile(yamlText: string): HostFactsFile {
   let doc: unknown;
   try {
     doc = parse(yamlText, { schema: 'failsafe' }) ?? {};
   } catch (e) {
-    throw new RunParseError(`host facts: ${(e as Error).message}`);
+    if ((e as YamlProblem).linePos) throw yamlError(e as YamlProblem);
+    throw new RunParseError(`host facts: ${(e as Error).message.split('\n')[0]}`);
   }
   const top = obj(doc, 'the file');
+  onlyKeys(top, ['invoker', 'paths'], '');
   const out: HostFactsFile = { paths: [] };
 
   if (top.invoker !== undefined) {
     const inv = obj(top.invoker, 'invoker');
+    onlyKeys(inv, ['uid', 'gid', 'home', 'cwd', 'name'], 'invoker');
     out.invoker = {
       uid: num(inv.uid, 'invoker.uid'),
       gid: num(inv.gid, 'invoker.gid'),
@@ -135,14 +164,24 @@ export function parseHostFactsFile(yamlText: string): HostFactsFile {
     if (inv.name !== undefined) out.invoker.name = String(inv.name);
   }
 
+  const inv = top.invoker as Record<string, unknown> | undefined;
   const cwd = out.invoker?.cwd ?? '/';
   const home = out.invoker?.home ?? '/';
   const paths = top.paths === undefined ? {} : obj(top.paths, 'paths');
 
   for (const [raw, value] of Object.entries(paths)) {
     const where = `paths["${raw}"]`;
-    const path = raw === '~' || raw.startsWith('~/') ? normalizePath(raw.slice(1).replace(/^\//, ''), home) : normalizePath(raw, cwd);
+    const tilde = raw === '~' || raw.startsWith('~/');
+    // Without the invoker's folders a relative path would be read from / and match no mount.
+    if (tilde && inv?.home === undefined) {
+      throw new RunParseError(`host facts: ${where}: a path under ~ needs invoker.home`, where);
+    }
+    if (!tilde && !raw.startsWith('/') && inv?.cwd === undefined && inv?.home === undefined) {
+      throw new RunParseError(`host facts: ${where}: a relative path needs invoker.cwd (or write it absolute)`, where);
+    }
+    const path = tilde ? normalizePath(raw.slice(1).replace(/^\//, ''), home) : normalizePath(raw, cwd);
     const f = value === null || value === '' ? {} : obj(value, where);
+    onlyKeys(f, ['exists', 'kind', 'uid', 'gid', 'mode', 'target', 'complete'], where);
 
     if (String(f.exists ?? 'true') === 'false') {
       out.paths.push({ path, exists: false, from: 'facts-file' });

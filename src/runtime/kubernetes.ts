@@ -5,7 +5,7 @@
 import { LineCounter, parseAllDocuments, isMap, isSeq, type Document } from 'yaml';
 import type { MountSpec, RunContext } from '../model/types.js';
 import { normalizePath } from '../image/fs.js';
-import { RunParseError } from './errors.js';
+import { RunParseError, yamlError } from './errors.js';
 import type { Invoker } from './docker.js';
 
 export interface KubernetesOptions {
@@ -174,8 +174,7 @@ export function parseKubernetesContainers(yamlText: string, opts: KubernetesOpti
 
   docs.forEach((doc, docIndex) => {
     if (doc.errors.length > 0) {
-      const e = doc.errors[0];
-      throw new RunParseError(`YAML: ${e.message}`, undefined, opts.file, e.linePos?.[0]?.line);
+      throw yamlError(doc.errors[0], opts.file);
     }
     if (!isMap(doc.contents)) return;
     const obj = asObj(doc.toJS());

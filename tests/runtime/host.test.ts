@@ -36,6 +36,30 @@ paths:
   for (const [name, text, re] of bad) {
     test(`rejects ${name}`, () => assert.throws(() => parseHostFactsFile(text), (e: unknown) => e instanceof RunParseError && re.test(e.message)));
   }
+
+  // Typos and paths with nothing to resolve them against would otherwise drop facts silently.
+  const refused: [string, string, string][] = [
+    ['a misspelt top-level key, with the near miss', 'path:\n  /x: {}\n', "host facts: unknown key 'path' (did you mean paths?)"],
+    ['an unknown top-level key', 'bogus: 1\n', "host facts: unknown key 'bogus'"],
+    ['a misspelt invoker key', 'invoker: { uid: 1, gid: 1, hoem: /h }\n', "host facts: unknown key 'hoem' in invoker (did you mean home?)"],
+    ['a misspelt path key', 'paths:\n  /x: { mdoe: 0700 }\n', 'host facts: unknown key \'mdoe\' in paths["/x"] (did you mean mode?)'],
+    ['a relative path with no invoker', 'paths:\n  data: {}\n', 'host facts: paths["data"]: a relative path needs invoker.cwd (or write it absolute)'],
+    ['a ~ path with no invoker home', 'invoker: { uid: 1, gid: 1, cwd: /w }\npaths:\n  ~/.cache: {}\n', 'host facts: paths["~/.cache"]: a path under ~ needs invoker.home'],
+  ];
+  for (const [name, text, message] of refused) {
+    test(`refuses ${name}`, () => assert.throws(() => parseHostFactsFile(text), (e: unknown) => e instanceof RunParseError && e.message === message));
+  }
+
+  test('a YAML syntax error: the first line of the message, with line and column', () => {
+    assert.throws(() => parseHostFactsFile('invoker: { uid: 1000\n'), (e: unknown) =>
+      e instanceof RunParseError && e.detail === 'YAML: Flow map in block collection must be sufficiently indented and end with a }' &&
+      e.line === 2 && e.column === 1);
+  });
+
+  test('a relative path is read from the invoker cwd', () => {
+    const facts = parseHostFactsFile('invoker: { uid: 1, gid: 1, cwd: /w }\npaths:\n  data: { kind: file }\n');
+    assert.deepEqual(facts.paths.map((p) => p.path), ['/w/data']);
+  });
 });
 
 describe('statHostPaths', () => {

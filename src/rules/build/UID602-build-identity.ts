@@ -41,10 +41,22 @@ function explain(a: AnalysisView, f: BuildFailure): { cause: string; fixes: Fix[
     };
   }
 
-  // A name that is not there: useradd -g, chown, COPY --chown, USER.
-  const missing = /(?:no such user|can't find uid for user|unknown user|invalid user)[:\s]+'?([\w.-]+)/i.exec(f.message) ??
+  // --chown=:1000: the user part is empty, and an empty name is no user of the image.
+  if (/can't find uid for user : /.test(f.message)) {
+    const group = /--chown=:(\S+)/.exec(f.instruction)?.[1] ?? '0';
+    return {
+      cause: `the --chown value names no user before the colon, and an empty name is no user of the image (base ${base}).`,
+      fixes: [
+        { description: 'Give the owner before the colon: a numeric uid or a user the image has.', snippet: `--chown=0:${group}`, safe: false },
+      ],
+    };
+  }
+
+  // A name that is not there: useradd -g, chown, COPY --chown, USER. The name follows one
+  // space or ": " and is never the next words of the message ("user : no such user").
+  const missing = /(?:no such user|can't find uid for user|unknown user|invalid user)(?::\s*|\s+)'?([\w.-]+)/i.exec(f.message) ??
     /user '?([\w.-]+)'? does not exist/i.exec(f.message);
-  const missingGroup = /(?:can't find gid for group|no such group|invalid group)[:\s]+'?([\w.-]+)/i.exec(f.message) ??
+  const missingGroup = /(?:can't find gid for group|no such group|invalid group)(?::\s*|\s+)'?([\w.-]+)/i.exec(f.message) ??
     /group '?([\w.-]+)'? does not exist/i.exec(f.message);
   if (missingGroup && !missing) {
     return {

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { engineWords, renderRunChanges, runPlace } from '../util.js';
+import { engineWords, homeFromRun, renderRunChanges, runPlace } from '../util.js';
 import type { Accounts, Fix } from '../../model/types.js';
 
 /**
@@ -44,14 +44,22 @@ export default defineRule({
     const p = a.runtime.process;
     if (p.hasPasswdEntry || a.runtime.errors.length > 0) return;
 
-    const home = p.homeFrom === 'env' ? `HOME is ${p.home} (from the environment)` : 'HOME falls back to /';
+    const fromEnv = p.homeFrom === 'env';
+    const home = fromEnv ? `HOME is ${p.home} (from the environment)` : 'HOME falls back to /';
+    // HOME given by the run (-e HOME) or the image (ENV HOME) wins over the fallback (runc env.go):
+    // the why says where it came from, and no fix repeats it.
+    const source = homeFromRun(a) ? 'the run sets it in the environment' : 'the image sets it with ENV HOME';
+    const homeWhy = fromEnv
+      ? ` and uses gid 0 unless a group is given. HOME does not fall back to / here: ${source}, so it is ${p.home}.`
+      : ', uses gid 0 unless a group is given, and sets HOME=/, which ordinary users cannot write: ' +
+        'pip, Jupyter, git and caches that write under ~ fail.';
+    const fixes = namelessFixes(p.uid, p.gid, renderRunChanges(a, [{ kind: 'env', name: 'HOME', value: '/tmp' }]), runPlace(a), a.image.accounts);
     report({
       message: `uid ${p.uid} has no entry in the image's /etc/passwd: the prompt shows "I have no name!", ${home}, and the group is ${p.gid}${p.gid === 0 ? ' (root)' : ''}.`,
       why:
         `${engineWords(a)} takes the user name, home and primary group from /etc/passwd. For an unknown uid it keeps ` +
-        'the uid, uses gid 0 unless a group is given, and sets HOME=/, which ordinary users cannot write: ' +
-        'pip, Jupyter, git and caches that write under ~ fail.',
-      fixes: namelessFixes(p.uid, p.gid, renderRunChanges(a, [{ kind: 'env', name: 'HOME', value: '/tmp' }]), runPlace(a), a.image.accounts),
+        `the uid${homeWhy}`,
+      fixes: fromEnv ? fixes.slice(0, 1) : fixes,
     });
   },
 });

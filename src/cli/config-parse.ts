@@ -1,0 +1,85 @@
+// The config file's YAML, read and checked. A module of its own so that yaml is loaded only
+// when a config file is there (config.ts imports it on demand).
+
+import { LineCounter, isMap, isScalar, parseDocument, type Document } from 'yaml';
+import { InputError } from './errors.js';
+import { yamlError } from '../runtime/errors.js';
+import type { Config } from './config.js';
+import type { Severity } from '../model/types.js';
+
+const KEYS = new Set(['profile', 'failOn', 'builder', 'engine', 'format', 'buildArgs', 'rules', 'ignore']);
+const LEVELS = new Set(['error', 'warning', 'info', 'off']);
+
+/** The line of each key's value: 'profile', and 'rules.UID101' one level down. */
+function valueLines(doc: Document, lc: LineCounter): Record<string, number> {
+  const lines: Record<string, number> = {};
+  const walk = (node: unknown, prefix: string, depth: number) => {
+    if (!isMap(node)) return;
+    for (const pair of node.items) {
+      if (!isScalar(pair.key)) continue;
+      const key = `${prefix}${String(pair.key.value)}`;
+      const at = (pair.value as { range?: [number, number, number] } | null)?.range ?? pair.key.range;
+      if (at) lines[key] = lc.linePos(at[0]).line;
+      if (depth === 0) walk(pair.value, `${key}.`, 1);
+    }
+  };
+  walk(doc.contents, '', 0);
+
+  return lines;
+}
+
+const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+export function parseConfig(text: string, file: string): Config {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc });
+  if (doc.errors.length > 0) {
+    const e = yamlError(doc.errors[0]);
+    throw new InputError(e.detail, file, e.line, e.column);
+  }
+
+  const lines = valueLines(doc, lc);
+  const fail = (message: string, key: string) => new InputError(message, file, lines[key]);
+  const raw = (doc.toJS() ?? {}) as unknown;
+  if (!isMapping(raw)) throw new InputError('the config must be a mapping', file);
+  for (const k of Object.keys(raw)) if (!KEYS.has(k)) throw fail(`unknown key '${k}'`, k);
+
+  if (raw.rules !== undefined && raw.rules !== null && !isMapping(raw.rules)) {
+    throw fail('rules must be a map of rule id to severity (rules: { UID101: off })', 'rules');
+  }
+  const rules: Record<string, Severity | 'off'> = {};
+  for (const [k, v] of Object.entries(raw.rules ?? {})) {
+    const level = v === false ? 'off' : String(v);
+    if (!LEVELS.has(level)) throw fail(`rules.${k} must be error, warning, info or off`, `rules.${k}`);
+    rules[k] = level as Severity | 'off';
+  }
+
+  // Build args are NAME=value pairs, as --build-arg gives them: a list has no names.
+  if (raw.buildArgs !== undefined && raw.buildArgs !== null && !isMapping(raw.buildArgs)) {
+    throw fail('buildArgs must be a map of name to value (buildArgs: { UID: "1000" })', 'buildArgs');
+  }
+  const buildArgs: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw.buildArgs ?? {})) {
+    if (v !== null && typeof v === 'object') throw fail(`buildArgs.${k} must be a single value`, `buildArgs.${k}`);
+    buildArgs[k] = String(v);
+  }
+
+  if (raw.ignore !== undefined && raw.ignore !== null && isMapping(raw.ignore)) {
+    throw fail('ignore must be a list of rule ids (ignore: [UID603])', 'ignore');
+  }
+  const ignore = raw.ignore === undefined || raw.ignore === null ? [] : Array.isArray(raw.ignore) ? raw.ignore.map(String) : [String(raw.ignore)];
+  const str = (k: string) => (raw[k] === undefined ? undefined : String(raw[k]));
+
+  return {
+    file,
+    lines,
+    profile: str('profile'),
+    failOn: str('failOn'),
+    builder: str('builder'),
+    engine: str('engine'),
+    format: str('format'),
+    buildArgs,
+    rules,
+    ignore,
+  };
+}

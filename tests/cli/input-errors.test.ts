@@ -1,0 +1,237 @@
+// Bad input of every kind (unreadable paths, config and host-facts files, YAML syntax, flags)
+// gives one line naming the file (and line), exit 2; and messages stay true to the input.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { memoryIo } from '../../src/cli/io.js';
+import { tempDirs } from './temp.js';
+
+const tempDir = tempDirs('uidctl-input-');
+
+async function uidctl(args: string[], cwd: string) {
+  const io = memoryIo({ HOME: '/home/ci', XDG_CACHE_HOME: join(cwd, '.cache') }, cwd);
+  const code = await main(args, io);
+
+  return { code, stdout: io.stdout, stderr: io.stderr };
+}
+
+const GOOD = 'FROM debian:bookworm\nRUN useradd -m app\nUSER app\n';
+const CHECK = ['check', '--base-from', 'catalog'];
+
+describe('a folder this user may not read (run as uid 65534)', () => {
+  const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+  const setpriv = spawnSync('sh', ['-c', 'command -v setpriv']).status === 0;
+  const root = process.getuid?.() === 0;
+  const skip = !root ? 'needs root to make a folder uid 65534 cannot enter' : !setpriv ? 'setpriv is not installed' : false;
+
+  /** The CLI from source as uid 65534, in a folder holding locked/Dockerfile (root, 0700). */
+  function asNobody(args: string[]) {
+    const dir = tempDir({ 'locked/Dockerfile': GOOD });
+    chmodSync(dir, 0o755);
+    chmodSync(join(dir, 'locked'), 0o700);
+    const r = spawnSync('setpriv', ['--reuid', '65534', '--regid', '65534', '--clear-groups',
+      process.execPath, '--import', import.meta.resolve('tsx'), CLI, ...args, '--base-from', 'catalog', '--no-config'],
+    { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/tmp' } });
+
+    return { code: r.status, stderr: r.stderr };
+  }
+
+  const cases = [
+    { name: 'a Dockerfile inside it: permission denied, not "no such file"', args: ['check', 'locked/Dockerfile'],
+      stderr: 'uidctl check: cannot read locked/Dockerfile: permission denied (EACCES)\n' },
+    { name: 'the folder itself: one error, no warning and no "no Dockerfile in this folder"', args: ['check', 'locked'],
+      stderr: 'uidctl check: cannot list locked: permission denied (EACCES)\n' },
+  ];
+  for (const c of cases) {
+    test(c.name, { skip }, () => {
+      const r = asNobody(c.args);
+
+      assert.equal(r.stderr, c.stderr);
+      assert.equal(r.code, 2);
+    });
+  }
+
+  test('a subfolder that cannot be listed: a warning, and the error says only the rest was searched', { skip }, () => {
+    const dir = tempDir({ 'outer/locked/Dockerfile': GOOD });
+    chmodSync(dir, 0o755);
+    chmodSync(join(dir, 'outer', 'locked'), 0o700);
+    const r = spawnSync('setpriv', ['--reuid', '65534', '--regid', '65534', '--clear-groups',
+      process.execPath, '--import', import.meta.resolve('tsx'), CLI, 'check', 'outer', '--base-from', 'catalog', '--no-config'],
+    { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/tmp' } });
+
+    assert.equal(r.stderr,
+      'uidctl: warning: cannot list outer/locked (EACCES): its Dockerfiles are not checked\n' +
+      'uidctl check: outer: no Dockerfile or Containerfile in the parts of this folder that could be listed\n');
+    assert.equal(r.status, 2);
+  });
+});
+
+describe('config file errors name the file and line, not a flag', () => {
+  const cases = [
+    { name: 'profile', yaml: '# team settings\nprofile: banana\n', want: ".uidctl.yaml:2: profile must be one of dev, prod (got 'banana')" },
+    { name: 'failOn', yaml: 'failOn: nope\n', want: ".uidctl.yaml:1: failOn must be one of error, warning, info, never (got 'nope')" },
+    { name: 'builder', yaml: 'builder: docker\n', want: ".uidctl.yaml:1: builder must be one of buildkit, classic, buildah (got 'docker')" },
+    { name: 'rules as a string', yaml: 'rules: UID101\n', want: '.uidctl.yaml:1: rules must be a map of rule id to severity (rules: { UID101: off })' },
+    { name: 'a bad severity', yaml: 'rules:\n  UID101: loud\n', want: '.uidctl.yaml:2: rules.UID101 must be error, warning, info or off' },
+    { name: 'an unknown rule', yaml: 'rules:\n  UID101: off\n  UID999: off\n', want: ".uidctl.yaml:3: unknown rule 'UID999' in rules" },
+    { name: 'buildArgs as a list', yaml: 'buildArgs: [a, b]\n', want: '.uidctl.yaml:1: buildArgs must be a map of name to value (buildArgs: { UID: "1000" })' },
+    { name: 'ignore as a map', yaml: 'ignore: { UID101: off }\n', want: '.uidctl.yaml:1: ignore must be a list of rule ids (ignore: [UID603])' },
+    { name: 'YAML syntax', yaml: 'profile: dev\nprofile: prod\n', want: '.uidctl.yaml:2:1: YAML: Map keys must be unique' },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const dir = tempDir({ Dockerfile: GOOD, '.uidctl.yaml': c.yaml });
+      const r = await uidctl(CHECK, dir);
+
+      assert.equal(r.stderr, `uidctl check: ${c.want}\n`);
+      assert.equal(r.code, 2);
+    });
+  }
+
+  test('a bad value on the command line still names the flag', async () => {
+    const dir = tempDir({ Dockerfile: GOOD, '.uidctl.yaml': 'profile: dev\n' });
+    const r = await uidctl([...CHECK, '--profile', 'banana'], dir);
+
+    assert.equal(r.stderr, "uidctl check: --profile must be one of dev, prod (got 'banana')\n");
+  });
+
+  test('the flag wins over a good config value; a map of build args is used', async () => {
+    const dir = tempDir({ Dockerfile: 'FROM debian:bookworm\nARG UID\nUSER $UID\n', '.uidctl.yaml': 'profile: dev\nbuildArgs: { UID: 4242 }\n' });
+    const r = await uidctl([...CHECK, '--profile', 'prod', '--format', 'json', '--fail-on', 'never'], dir);
+
+    assert.equal(r.code, 0);
+    const res = JSON.parse(r.stdout).results[0];
+    assert.equal(res.profile, 'prod');
+    assert.equal(res.identity.uid, 4242);
+  });
+});
+
+describe('parser errors are one line, the file named once', () => {
+  const cases: { name: string; files: Record<string, string>; flags: string[]; want: string }[] = [
+    { name: 'host facts YAML: file:line:column and the first line of the message',
+      files: { 'hf1.yaml': 'invoker: { uid: 1000\n' }, flags: ['--host-facts', 'hf1.yaml'],
+      want: 'hf1.yaml:2:1: YAML: Flow map in block collection must be sufficiently indented and end with a }' },
+    { name: 'host facts: an unknown key, with the near miss',
+      files: { 'hf2.yaml': 'path:\n  /data: {}\n' }, flags: ['--host-facts', 'hf2.yaml'],
+      want: "hf2.yaml: host facts: unknown key 'path' (did you mean paths?)" },
+    { name: 'Compose YAML',
+      files: { 'c1.yaml': 'services:\n  web:\n    image: x\n    user: [\n' }, flags: ['--compose', 'c1.yaml'],
+      want: 'c1.yaml:5:1: YAML: Flow sequence in block collection must be sufficiently indented and end with a ]' },
+    { name: 'Compose: an empty services list',
+      files: { 'c2.yaml': 'services: []\n' }, flags: ['--compose', 'c2.yaml'],
+      want: 'c2.yaml: the Compose file defines no services' },
+    { name: 'Compose: a bad value in a service names its line once',
+      files: { 'c3.yaml': 'services:\n  web:\n    image: x\n    volumes: [{ type: bind, source: /a }]\n' }, flags: ['--compose', 'c3.yaml'],
+      want: 'c3.yaml:2: services.web.volumes[0]: target is required' },
+    { name: 'Kubernetes YAML',
+      files: { 'k1.yaml': 'kind: Pod\nspec: {\n' }, flags: ['--k8s', 'k1.yaml'],
+      want: 'k1.yaml:3:1: YAML: Flow map in block collection must be sufficiently indented and end with a }' },
+    { name: 'an empty run file',
+      files: { 'run4.sh': '' }, flags: ['--run-file', 'run4.sh'],
+      want: 'run4.sh: no "docker run", "podman run" or "nerdctl run" command found' },
+    { name: 'a run file with an open quote',
+      files: { 'run5.sh': 'docker run -u "\n' }, flags: ['--run-file', 'run5.sh'],
+      want: 'run5.sh:1: shell syntax: reached end without closing quote "' },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const dir = tempDir({ Dockerfile: GOOD, ...c.files });
+      const r = await uidctl([...CHECK, ...c.flags], dir);
+
+      assert.equal(r.stderr, `uidctl check: ${c.want}\n`);
+      assert.equal(r.code, 2);
+      assert.equal(r.stdout, '');
+    });
+  }
+});
+
+describe('--path takes an absolute container path', () => {
+  for (const bad of ['relative', '']) {
+    test(`'${bad}' is a usage error naming the flag`, async () => {
+      const dir = tempDir({ Dockerfile: GOOD });
+      const r = await uidctl([...CHECK, '--path', bad], dir);
+
+      assert.equal(r.stderr, `uidctl check: --path must be an absolute path in the container (got '${bad}')\n`);
+      assert.equal(r.code, 2);
+    });
+  }
+});
+
+describe('messages true to the input', () => {
+  async function finding(dockerfile: string, rule: string, flags: string[] = []) {
+    const dir = tempDir({ Dockerfile: dockerfile, a: 'x\n' });
+    const r = await uidctl([...CHECK, '--format', 'json', '--fail-on', 'never', ...flags], dir);
+
+    return (JSON.parse(r.stdout).results[0].findings as { ruleId: string; why: string; fixes: { snippet?: string }[] }[])
+      .find((f) => f.ruleId === rule);
+  }
+
+  test('UID102 with -e HOME: the why says the run sets HOME; no fix repeats -e HOME', async () => {
+    const f = await finding('FROM debian:bookworm\n', 'UID102', ['--run', 'docker run -u 5000 -e HOME=/tmp img']);
+
+    assert.equal(f?.why, "Docker takes the user name, home and primary group from /etc/passwd. For an unknown uid it keeps the uid and uses gid 0 unless a group is given. HOME does not fall back to / here: the run sets it in the environment, so it is /tmp.");
+    assert.equal(f?.fixes.length, 1);
+    assert.doesNotMatch(f?.fixes[0].snippet ?? '', /HOME/);
+  });
+
+  test('UID102 with HOME from ENV HOME says the image sets it', async () => {
+    const f = await finding('FROM debian:bookworm\nENV HOME=/work\nUSER 5000\n', 'UID102');
+
+    assert.match(f?.why ?? '', /HOME does not fall back to \/ here: the image sets it with ENV HOME, so it is \/work\.$/);
+  });
+
+  test('UID102 without HOME keeps the HOME=/ explanation and the -e HOME fix', async () => {
+    const f = await finding('FROM debian:bookworm\nUSER 5000\n', 'UID102');
+
+    assert.match(f?.why ?? '', /keeps the uid, uses gid 0 unless a group is given, and sets HOME=\/, which ordinary users cannot write/);
+    assert.equal(f?.fixes[1].snippet, '-e HOME=/tmp');
+  });
+
+  test('COPY --chown=:1000: the why names the empty user, not a user called "no"', async () => {
+    const f = await finding('FROM debian:bookworm\nCOPY --chown=:1000 a /a\n', 'UID602');
+
+    assert.equal(f?.why, "Users and groups are looked up in the image's own /etc/passwd and /etc/group at this step: the --chown value names no user before the colon, and an empty name is no user of the image (base debian:bookworm). The analysis carries on as if the step had not run.");
+    assert.equal(f?.fixes[0].snippet, '--chown=0:1000');
+  });
+
+  test('a missing --chown user is still named', async () => {
+    const f = await finding('FROM debian:bookworm\nCOPY --chown=ghost a /a\n', 'UID602');
+
+    assert.match(f?.why ?? '', /no user named ghost is there/);
+  });
+
+  test('diagnose --help says its default profile differs from check', async () => {
+    const r = await uidctl(['diagnose', '--help'], tempDir());
+
+    assert.match(r.stdout, /--profile PROFILE {3}dev \(default here; check defaults to prod\) or prod/);
+  });
+});
+
+describe('explain reads the files it is given', () => {
+  const cases = [
+    { name: 'a missing Dockerfile, text with no known pattern', text: 'x' },
+    { name: 'a missing Dockerfile, a known pattern', text: "PermissionError: [Errno 13] Permission denied: '/out'" },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const dir = tempDir();
+      const r = await uidctl(['explain', c.text, '--dockerfile', 'nonexist'], dir);
+
+      assert.equal(r.stderr, 'uidctl explain: nonexist: no such Dockerfile\n');
+      assert.equal(r.code, 2);
+    });
+  }
+
+  test('a Dockerfile that is there and text with no pattern: the hint, exit 0', async () => {
+    const dir = tempDir({ Dockerfile: GOOD });
+    const r = await uidctl(['explain', 'x', '--dockerfile', 'Dockerfile'], dir);
+
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^uidctl explain: no known pattern in this text\./);
+  });
+});
