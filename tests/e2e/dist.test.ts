@@ -1,0 +1,67 @@
+// The built command line (dist/, what `npm start` and the installed `uidctl` run), not the
+// sources: bundling can break what the in-process tests cannot see, such as a dependency
+// bundled into a lazily loaded chunk. `npm ci` builds dist/ (the prepare script).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tempDirs } from '../cli/temp.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CLI = join(ROOT, 'dist/cli.js');
+const EX = join(ROOT, 'examples/pytorch-uid-mismatch');
+const tempDir = tempDirs('uidctl-dist-');
+
+function uidctl(args: string[], cwd = ROOT): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const DOCKERFILE = 'FROM debian:bookworm\nRUN useradd -m -u 1000 app\nUSER app\n';
+
+describe('the built command line', () => {
+  test('dist/ is built', () => assert.ok(existsSync(CLI), 'dist/cli.js is missing: run `npm run build`'));
+
+  test('the quick start example: run file and host facts (YAML) give the prediction', () => {
+    const r = uidctl(['check', `${EX}/Dockerfile`, '--run-file', `${EX}/run.sh`, '--host-facts', `${EX}/host.yaml`, '--format', 'json', '--fail-on', 'never']);
+    assert.equal(r.code, 0, r.err);
+    const ruleIds = JSON.parse(r.out).results[0].findings.map((f: { ruleId: string }) => f.ruleId);
+    assert.ok(ruleIds.includes('UID201'), ruleIds.join(' '));
+  });
+
+  test('a config file is read (the YAML chunk loads)', () => {
+    const dir = tempDir({ Dockerfile: DOCKERFILE, '.uidctl.yaml': 'rules:\n  UID101: off\nprofile: dev\n' });
+    const r = uidctl(['check', '--format', 'json'], dir);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(JSON.parse(r.out).results[0].profile, 'dev');
+  });
+
+  test('a bad config value is a one-line error naming the file and line', () => {
+    const dir = tempDir({ Dockerfile: DOCKERFILE, '.uidctl.yaml': 'profile: banana\n' });
+    const r = uidctl(['check'], dir);
+    assert.equal(r.code, 2);
+    assert.equal(r.err, "uidctl check: .uidctl.yaml:1: profile must be one of dev, prod (got 'banana')\n");
+  });
+
+  test('Compose and Kubernetes files are read', () => {
+    const dir = tempDir({
+      Dockerfile: DOCKERFILE,
+      'compose.yaml': 'services:\n  app:\n    build: .\n    user: "0"\n',
+      'pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: img\n    securityContext: {runAsUser: 0}\n',
+    });
+    for (const args of [['--compose', 'compose.yaml'], ['Dockerfile', '--k8s', 'pod.yaml']]) {
+      const r = uidctl(['check', ...args, '--format', 'json', '--fail-on', 'never'], dir);
+      assert.equal(r.code, 0, r.err);
+      assert.equal(JSON.parse(r.out).results[0].identity.uid, 0, args.join(' '));
+    }
+  });
+
+  test('SARIF output and the rules list', () => {
+    const dir = tempDir({ Dockerfile: DOCKERFILE });
+    const sarif = JSON.parse(uidctl(['check', '--format', 'sarif', '--fail-on', 'never'], dir).out);
+    assert.equal(sarif.version, '2.1.0');
+    assert.match(uidctl(['rules']).out, /UID201/);
+  });
+});
