@@ -4,7 +4,7 @@
 
 import type { Assumption, FileMeta, FsTree, ImageState } from '../model/types.js';
 import type { DfInstruction, DfStage, Dockerfile } from '../dockerfile/types.js';
-import { expandWord, expandWords, parseKeyValues } from '../dockerfile/expand.js';
+import { expandWord, expandWords, parseKeyValues, splitRawWords } from '../dockerfile/expand.js';
 import { cloneState } from '../image/state.js';
 import { formatGroup, formatPasswd, groupByName, parseGroup, parseId, parsePasswd, resolveExecUser, userByName } from '../image/accounts.js';
 import { refreshDerived } from '../shell/commands/config.js';
@@ -672,6 +672,30 @@ function stageIndex(df: Dockerfile, target: string | undefined): number {
 
 export class TargetError extends Error {}
 
+/** A Dockerfile BuildKit refuses before running any step (bad base, stage cycle), with its line. */
+export class StageError extends Error {
+  constructor(message: string, readonly line: number) {
+    super(message);
+  }
+}
+
+/**
+ * A stage that is its own base or copies from itself: BuildKit's dockerfile2llb refuses the
+ * file ("circular dependency detected on stage: NAME"; an unnamed stage is stage-N there).
+ */
+function checkSelfReference(stage: DfStage, ref: string): void {
+  const label = stage.name ?? `stage-${stage.index}`;
+  if (stage.name !== undefined && ref.toLowerCase() === stage.name) {
+    throw new StageError(`circular dependency detected on stage: ${label}`, stage.from.line);
+  }
+  for (const ins of stage.instructions) {
+    const from = ins.keyword === 'COPY' ? flag(ins, 'from')?.toLowerCase() : undefined;
+    if (from !== undefined && (from === stage.name || from === String(stage.index))) {
+      throw new StageError(`circular dependency detected on stage: ${label}`, ins.line);
+    }
+  }
+}
+
 /** Simulate the build up to the target stage. */
 export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResult {
   const globalArgs = new Map<string, string>();
@@ -694,8 +718,12 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
   const assumptions: Assumption[] = [];
 
   for (const stage of df.stages.slice(0, last + 1)) {
-    const fromWords = expandWords(stage.from.args, globalVars, df.escape);
-    const ref = fromWords[0] ?? 'scratch';
+    // The base is the first word, expanded alone: an empty value must not let `AS` move up.
+    const written = splitRawWords(stage.from.args, df.escape)[0] ?? '';
+    const ref = expandWords(written, globalVars, df.escape)[0] ?? '';
+    // An unset or empty ARG in FROM: BuildKit stops ("base name (${BASE}) should not be blank").
+    if (ref === '') throw new StageError(`base name (${written}) should not be blank`, stage.from.line);
+    checkSelfReference(stage, ref);
     const parent = stages.find((s) => s.name === ref.toLowerCase());
     let base: ImageState;
     let baseInfo: StageResult['base'];
