@@ -545,6 +545,14 @@ class StageSimulator {
       return;
     }
 
+    const missingShell = ins.json ? undefined : this.missingShell();
+    if (missingShell !== undefined) {
+      // runc cannot start the step at all; the user's rights have nothing to do with it.
+      this.fail(ins, `runc run failed: unable to start container process: exec: "${missingShell}": stat ${missingShell}: no such file or directory`, 'other');
+      this.step(ins, () => `run skipped: no ${missingShell} in the image`);
+      return;
+    }
+
     // Paths whose changes this RUN does not keep: declared volumes (classic builder and buildah
     // before 1.37) and RUN --mount targets (cache, tmpfs, secret, bind, ssh), which exist only
     // while the step runs (Dockerfile reference, RUN --mount).
@@ -565,6 +573,8 @@ class StageSimulator {
         builder: this.opts.builder,
         file: this.opts.file,
         line: ins.line,
+        // Shell form runs through SHELL (bash's grammar and messages differ from dash's).
+        shell: ins.json ? undefined : this.state.config.shell,
       });
     } catch (e) {
       // Nesting deeper than the interpreter's stack: say so rather than predict a failure.
@@ -588,6 +598,19 @@ class StageSimulator {
     }
     const label = who.ident.label;
     this.step(ins, () => `run as ${label}: exit ${outcome.status}`);
+  }
+
+  /**
+   * The SHELL program when the image surely lacks it: distroless bases have no /bin/sh (their
+   * debug tags keep BusyBox under /busybox only), Chainguard ones have one in -dev tags only.
+   * A shell copied in later counts.
+   */
+  missingShell(): string | undefined {
+    const sh = this.state.config.shell[0];
+    if (this.state.distro !== 'distroless' || sh === undefined) return undefined;
+    if (this.state.assumptions.some((a) => a.id === 'base:chainguard-dev')) return undefined;
+
+    return resolvePath(this.state.fs, sh).meta ? undefined : sh;
   }
 
   /**
