@@ -16,7 +16,7 @@ import type {
 } from './model/types.js';
 import type { Dockerfile } from './dockerfile/types.js';
 import { parseDockerfile } from './dockerfile/parse.js';
-import { simulate, type BaseResolution, type SimulationResult } from './build/simulate.js';
+import { simulate, StageError, type BaseResolution, type SimulationResult } from './build/simulate.js';
 import type { Builder } from './shell/context.js';
 import { resolveBase as catalogResolve } from './image/catalog/index.js';
 import { resolveRuntime, type RuntimeResolution as RuntimeResult } from './runtime/resolve.js';
@@ -204,6 +204,16 @@ function markUnknownDependencies(verdicts: Verdict[], unknowns: UnknownEffect[])
   }
 }
 
+/** simulate(), with the files BuildKit refuses before any step turned into syntax errors. */
+function simulateOrRefuse(df: Dockerfile, file: string, opts: Parameters<typeof simulate>[1]): SimulationResult {
+  try {
+    return simulate(df, opts);
+  } catch (e) {
+    if (e instanceof StageError) throw new DockerfileSyntaxError(e.message, file, e.line);
+    throw e;
+  }
+}
+
 export function analyze(input: AnalyzeInput): Analysis {
   const df = parseDockerfile(input.text);
   if (df.errors.length > 0) {
@@ -216,7 +226,7 @@ export function analyze(input: AnalyzeInput): Analysis {
   // A podman run line is podman's behaviour whatever the default engine says.
   const engine = engineFor(input.run ?? NO_RUN, input.engine ?? 'docker');
   const profile = input.profile ?? 'prod';
-  const sim = simulate(df, {
+  const sim = simulateOrRefuse(df, input.file, {
     file: input.file,
     builder,
     buildArgs: input.buildArgs ?? {},

@@ -4,7 +4,7 @@
 
 import type { Assumption, FileMeta, FsTree, ImageState } from '../model/types.js';
 import type { DfInstruction, DfStage, Dockerfile } from '../dockerfile/types.js';
-import { expandWord, expandWords, parseKeyValues } from '../dockerfile/expand.js';
+import { expandWord, expandWords, parseKeyValues, splitRawWords } from '../dockerfile/expand.js';
 import { cloneState } from '../image/state.js';
 import { formatGroup, formatPasswd, groupByName, parseGroup, parseId, parsePasswd, resolveExecUser, userByName } from '../image/accounts.js';
 import { refreshDerived } from '../shell/commands/config.js';
@@ -545,6 +545,14 @@ class StageSimulator {
       return;
     }
 
+    const missingShell = ins.json ? undefined : this.missingShell();
+    if (missingShell !== undefined) {
+      // runc cannot start the step at all; the user's rights have nothing to do with it.
+      this.fail(ins, `runc run failed: unable to start container process: exec: "${missingShell}": stat ${missingShell}: no such file or directory`, 'other');
+      this.step(ins, () => `run skipped: no ${missingShell} in the image`);
+      return;
+    }
+
     // Paths whose changes this RUN does not keep: declared volumes (classic builder and buildah
     // before 1.37) and RUN --mount targets (cache, tmpfs, secret, bind, ssh), which exist only
     // while the step runs (Dockerfile reference, RUN --mount).
@@ -565,6 +573,8 @@ class StageSimulator {
         builder: this.opts.builder,
         file: this.opts.file,
         line: ins.line,
+        // Shell form runs through SHELL (bash's grammar and messages differ from dash's).
+        shell: ins.json ? undefined : this.state.config.shell,
       });
     } catch (e) {
       // Nesting deeper than the interpreter's stack: say so rather than predict a failure.
@@ -588,6 +598,19 @@ class StageSimulator {
     }
     const label = who.ident.label;
     this.step(ins, () => `run as ${label}: exit ${outcome.status}`);
+  }
+
+  /**
+   * The SHELL program when the image surely lacks it: distroless bases have no /bin/sh (their
+   * debug tags keep BusyBox under /busybox only), Chainguard ones have one in -dev tags only.
+   * A shell copied in later counts.
+   */
+  missingShell(): string | undefined {
+    const sh = this.state.config.shell[0];
+    if (this.state.distro !== 'distroless' || sh === undefined) return undefined;
+    if (this.state.assumptions.some((a) => a.id === 'base:chainguard-dev')) return undefined;
+
+    return resolvePath(this.state.fs, sh).meta ? undefined : sh;
   }
 
   /**
@@ -672,6 +695,30 @@ function stageIndex(df: Dockerfile, target: string | undefined): number {
 
 export class TargetError extends Error {}
 
+/** A Dockerfile BuildKit refuses before running any step (bad base, stage cycle), with its line. */
+export class StageError extends Error {
+  constructor(message: string, readonly line: number) {
+    super(message);
+  }
+}
+
+/**
+ * A stage that is its own base or copies from itself: BuildKit's dockerfile2llb refuses the
+ * file ("circular dependency detected on stage: NAME"; an unnamed stage is stage-N there).
+ */
+function checkSelfReference(stage: DfStage, ref: string): void {
+  const label = stage.name ?? `stage-${stage.index}`;
+  if (stage.name !== undefined && ref.toLowerCase() === stage.name) {
+    throw new StageError(`circular dependency detected on stage: ${label}`, stage.from.line);
+  }
+  for (const ins of stage.instructions) {
+    const from = ins.keyword === 'COPY' ? flag(ins, 'from')?.toLowerCase() : undefined;
+    if (from !== undefined && (from === stage.name || from === String(stage.index))) {
+      throw new StageError(`circular dependency detected on stage: ${label}`, ins.line);
+    }
+  }
+}
+
 /** Simulate the build up to the target stage. */
 export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResult {
   const globalArgs = new Map<string, string>();
@@ -694,8 +741,12 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
   const assumptions: Assumption[] = [];
 
   for (const stage of df.stages.slice(0, last + 1)) {
-    const fromWords = expandWords(stage.from.args, globalVars, df.escape);
-    const ref = fromWords[0] ?? 'scratch';
+    // The base is the first word, expanded alone: an empty value must not let `AS` move up.
+    const written = splitRawWords(stage.from.args, df.escape)[0] ?? '';
+    const ref = expandWords(written, globalVars, df.escape)[0] ?? '';
+    // An unset or empty ARG in FROM: BuildKit stops ("base name (${BASE}) should not be blank").
+    if (ref === '') throw new StageError(`base name (${written}) should not be blank`, stage.from.line);
+    checkSelfReference(stage, ref);
     const parent = stages.find((s) => s.name === ref.toLowerCase());
     let base: ImageState;
     let baseInfo: StageResult['base'];

@@ -4,7 +4,7 @@
 // checks mirror frontend/dockerfile/instructions/parse.go. Pure: never throws, problems go to
 // `errors` with the 1-based line where the instruction starts.
 
-import { expandWords, isGoSpace } from './expand.js';
+import { expandWords, isGoSpace, KeyValueError, parseKeyValues } from './expand.js';
 import type {
   DfFlag,
   DfHeredoc,
@@ -266,7 +266,13 @@ interface Built {
 }
 
 // newNodeFromLine + the per-instruction checks of instructions/parse.go.
-function buildInstruction(line: string, start: number, end: number, nested: boolean): Built {
+function buildInstruction(
+  line: string,
+  start: number,
+  end: number,
+  nested: boolean,
+  escape: string,
+): Built {
   const inst = newInstruction(line, start, end);
   const problems: string[] = [];
   const { keyword } = inst;
@@ -293,12 +299,17 @@ function buildInstruction(line: string, start: number, end: number, nested: bool
   if (AT_LEAST_ONE.has(keyword) && inst.args === '') {
     problems.push(`${keyword} requires at least one argument`);
   }
+  if ((keyword === 'ENV' || keyword === 'LABEL') && inst.args !== '') {
+    // BuildKit splits ENV/LABEL pairs while parsing (parseNameVal in line_parsers.go, blank
+    // names in instructions/parse.go): `ENV HOME` stops the build before any step runs.
+    problems.push(...nameValProblems(inst.args, escape, keyword));
+  }
   if (keyword === 'SHELL' && inst.json === null) {
     problems.push('SHELL requires the arguments to be in JSON form');
   }
 
   if (keyword === 'ONBUILD' && inst.args !== '') {
-    const inner = buildInstruction(inst.args, start, end, true);
+    const inner = buildInstruction(inst.args, start, end, true, escape);
     inst.inner = inner.inst;
     problems.push(...inner.problems);
     const trigger = inner.inst.keyword;
@@ -325,6 +336,16 @@ function buildInstruction(line: string, start: number, end: number, nested: bool
   }
 
   return { inst, problems };
+}
+
+function nameValProblems(args: string, escape: string, keyword: 'ENV' | 'LABEL'): string[] {
+  try {
+    const pairs = parseKeyValues(args, escape, keyword);
+    return pairs.some((kv) => kv.key === '') ? [`${keyword} names can not be blank`] : [];
+  } catch (e) {
+    if (e instanceof KeyValueError) return [e.message];
+    throw e;
+  }
 }
 
 function stageName(from: DfInstruction): string | undefined {
@@ -395,7 +416,7 @@ export function parseDockerfile(text: string): Dockerfile {
       line += joined ?? next;
     }
 
-    const { inst, problems } = buildInstruction(line, startLine, lines.line, false);
+    const { inst, problems } = buildInstruction(line, startLine, lines.line, false, escape);
     if (inst.keyword === '') continue;
 
     const target = inst.inner ?? inst;

@@ -5,6 +5,7 @@ import type { Fix, MountSpec, UnknownEffect, Verdict } from '../model/types.js';
 import { isUnder, normalizePath, resolvePath } from '../image/fs.js';
 import { userByUid } from '../image/accounts.js';
 import { readOnlyRootSetting } from '../runtime/resolve.js';
+import { lacksShadowTool } from '../shell/commands/accounts.js';
 
 /** The id an unmodelled command goes by in dependsOn lists. */
 export function unknownId(u: UnknownEffect): string {
@@ -335,4 +336,12 @@ export function readOnlyRootFix(a: Pick<AnalysisView, 'run'>, path: string): Fix
     snippet: renderRunChanges(a, [{ kind: 'writable-dir', path }]),
     safe: false,
   };
+}
+
+/**
+ * The image makes users with BusyBox's adduser/addgroup: an Alpine base without the shadow
+ * package has no useradd/groupadd (`/bin/sh: useradd: not found`).
+ */
+export function busyboxAccounts(a: AnalysisView): boolean {
+  return lacksShadowTool(a.image, 'useradd');
 }

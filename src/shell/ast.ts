@@ -97,6 +97,8 @@ export interface CaseClause {
 export interface FuncDef { type: 'func'; name: string; body: Command }
 /** [[ ... ]] (bash): kept as raw words. */
 export interface TestClause { type: 'test'; words: Word[]; redirs: Redirect[] }
+/** (( expr )) (bash arithmetic command): the expression text as written. */
+export interface ArithCommand { type: 'arith'; expr: string; redirs: Redirect[]; lineOffset: number }
 
 export type Command =
   | SimpleCommand
@@ -107,7 +109,8 @@ export type Command =
   | WhileClause
   | CaseClause
   | FuncDef
-  | TestClause;
+  | TestClause
+  | ArithCommand;
 
 export interface Pipeline {
   negated: boolean;
@@ -123,8 +126,32 @@ export interface Script {
   items: { andOr: AndOr; background: boolean }[];
 }
 
+/**
+ * What went wrong, for the shells' own wording (dash, bash and busybox ash each word these
+ * common cases differently; see interpret.ts).
+ */
+export type SyntaxDetail =
+  /** End of text inside '...', "..." or `...`. */
+  | { kind: 'quote'; quote: string }
+  /** $(( without its )). */
+  | { kind: 'arith' }
+  /** ${ without its }. */
+  | { kind: 'brace' }
+  /** End of text where a word was needed; `expecting` is the word dash names. */
+  | { kind: 'eof'; expecting?: string; match?: string }
+  /**
+   * A token that cannot stand where it is, on 0-based `line` (`expecting`: the keyword that
+   * should have stood there).
+   */
+  | { kind: 'token'; token: string; line: number; expecting?: string };
+
 export class ShellSyntaxError extends Error {
-  constructor(message: string, readonly offset: number, readonly lineOffset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+    readonly lineOffset: number,
+    readonly detail?: SyntaxDetail,
+  ) {
     super(message);
   }
 }

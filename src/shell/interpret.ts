@@ -4,7 +4,7 @@
 // stops a non-interactive shell); the error texts follow dash, busybox ash or bash depending on
 // what /bin/sh is in the image.
 
-import type { Command, Redirect, Script, SimpleCommand, Word } from './ast.js';
+import type { Command, Redirect, Script, SimpleCommand, SyntaxDetail, Word } from './ast.js';
 import { ShellSyntaxError } from './ast.js';
 import type {
   Builder,
@@ -19,6 +19,7 @@ import type { View } from '../access/evaluate.js';
 import { baseName, childrenOf, normalizePath, parentOf as parentOfPath, resolvePath } from '../image/fs.js';
 import { parseGroup, parsePasswd, resolveExecUser } from '../image/accounts.js';
 import { parseShell } from './parse.js';
+import { evalArith } from './arith.js';
 import { expandWordStatic, globMatch } from './words.js';
 import { defaultRegistry } from './commands/index.js';
 import { refreshDerived } from './commands/config.js';
@@ -42,6 +43,11 @@ export interface RunInit {
   line: number;
   registry?: Record<string, CommandHandler>;
   depth?: number;
+  /**
+   * The Dockerfile SHELL (`["/bin/bash", "-o", "pipefail", "-c"]`): which shell runs the
+   * script, with its options. Default /bin/sh -c.
+   */
+  shell?: string[];
 }
 
 export interface RunOutcome {
@@ -125,11 +131,28 @@ export function ok(s: Status): boolean {
   return s === 0 || s === 'unknown';
 }
 
-function flavorOf(state: ImageState): Flavor {
+function flavorOf(state: ImageState, shell = '/bin/sh'): Flavor {
+  const name = baseName(shell);
+  if (name === 'bash' || name === 'dash' || name === 'ash') return name;
   if (state.distro === 'alpine') return 'ash';
   if (state.distro === 'rhel') return 'bash';
 
   return 'dash';
+}
+
+/** The set options a SHELL argv gives before -c: -e, -x, -o pipefail (grouped or not). */
+function shellOptions(argv: string[]): { errexit: boolean; xtrace: boolean; pipefail: boolean } {
+  const out = { errexit: false, xtrace: false, pipefail: false };
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (!/^[-+][a-zA-Z]+$/.test(a)) break;
+    const on = a[0] === '-';
+    if (a.slice(1).includes('o') && argv[i + 1] === 'pipefail') out.pipefail = on;
+    if (a.includes('e')) out.errexit = on;
+    if (a.includes('x')) out.xtrace = on;
+  }
+
+  return out;
 }
 
 /**
@@ -148,6 +171,7 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     registry: init.registry ?? (sharedRegistry ??= defaultRegistry()),
     calls: 0,
   };
+  const argv0 = init.shell?.[0] ?? '/bin/sh';
   const frame: Frame = {
     ident: init.ident,
     env: init.env,
@@ -155,13 +179,11 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     inexact: new Set(),
     cwd: normalizePath(init.cwd),
     umask: init.umask ?? 0o022,
-    errexit: false,
-    xtrace: false,
-    pipefail: false,
+    ...shellOptions(init.shell ?? []),
     funcs: new Map(),
     positional: [],
-    argv0: '/bin/sh',
-    flavor: flavorOf(init.state),
+    argv0,
+    flavor: flavorOf(init.state, argv0),
     last: 0,
     err: [],
     lineOffset: 0,
@@ -173,7 +195,7 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
   if (typeof script === 'string') {
     const parsed = w.parse(script);
     if ('error' in parsed) {
-      return { status: 2, stderr: [parsed.error], failedAt: failure(init.line, script, [parsed.error]) };
+      return { status: 2, stderr: parsed.error, failedAt: failure(init.line, script, parsed.error) };
     }
     script = parsed.script;
   }
@@ -191,6 +213,70 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
   }
 
   return out;
+}
+
+/**
+ * A syntax error in the shell's own words, checked against dash 0.5.12, bash 5.2 and BusyBox
+ * 1.35 ash (`sh -c` on this machine). dash names the line where it met the end of the text;
+ * bash the line a quote opened, or for a missing keyword the line after the text; ash with -c
+ * names no line. Errors without a detail keep the parser's wording in the shell's frame.
+ */
+function syntaxErrorText(e: ShellSyntaxError, src: string, flavor: Flavor, argv0: string): string[] {
+  const d = e.detail;
+  const at = e.lineOffset + 1;
+  let newlines = 0;
+  for (let i = src.indexOf('\n'); i !== -1; i = src.indexOf('\n', i + 1)) newlines++;
+
+  if (flavor === 'dash') {
+    const line = d === undefined ? at : d.kind === 'token' ? d.line + 1 : newlines + 1;
+    return [`${argv0}: ${line}: Syntax error: ${d ? ashText(d, true) : e.message}`];
+  }
+  if (flavor === 'ash') return [`${argv0}: syntax error: ${d ? ashText(d, false) : e.message}`];
+
+  const head = `${argv0}: -c: line`;
+  const eofLine = newlines + (src.endsWith('\n') ? 1 : 2);
+  const matching = (c: string, line = at) => [`${head} ${line}: unexpected EOF while looking for matching \`${c}'`];
+  switch (d?.kind) {
+    case 'quote':
+      return matching(d.quote);
+    case 'arith':
+      return matching(')');
+    case 'brace':
+      return matching('}');
+    case 'eof':
+      if (d.match !== undefined) return matching(d.match, eofLine);
+      return [`${head} ${eofLine}: syntax error: unexpected end of file`];
+    case 'token': {
+      // bash quotes the line it was reading under the message.
+      const text = src.split('\n')[d.line] ?? '';
+      const n = d.line + 1;
+      return [`${head} ${n}: syntax error near unexpected token \`${d.token}'`, `${head} ${n}: \`${text}'`];
+    }
+    default:
+      return [`${head} ${at}: syntax error: ${e.message}`];
+  }
+}
+
+/** dash's (parser.c synerror/synexpect) and BusyBox ash's texts: the same cases, other case. */
+function ashText(d: SyntaxDetail, dash: boolean): string {
+  const expecting = (d.kind === 'eof' || d.kind === 'token') && d.expecting !== undefined
+    ? ` (expecting "${d.expecting}")`
+    : '';
+  switch (d.kind) {
+    case 'quote':
+      if (d.quote === '`') return 'EOF in backquote substitution';
+      return dash ? 'Unterminated quoted string' : 'unterminated quoted string';
+    case 'arith':
+      return dash ? "Missing '))'" : "missing '))'";
+    case 'brace':
+      return dash ? "Missing '}'" : "missing '}'";
+    case 'eof':
+      return (dash ? 'end of file unexpected' : 'unexpected end of file') + expecting;
+    case 'token': {
+      const tok = d.token === 'newline' ? 'newline' : `"${d.token}"`;
+      return (dash ? `${tok} unexpected` : `unexpected ${tok}`) + expecting;
+    }
+  }
 }
 
 function failure(line: number, command: string, stderr: string[]) {
@@ -236,18 +322,12 @@ class Walker {
     return this.sh.state;
   }
 
-  parse(src: string): { script: Script } | { error: string } {
+  parse(src: string): { script: Script } | { error: string[] } {
     try {
-      return { script: parseShell(src) };
+      return { script: parseShell(src, { bash: this.f.flavor === 'bash' }) };
     } catch (e) {
       if (!(e instanceof ShellSyntaxError)) throw e;
-      const n = e.lineOffset + 1;
-      const msg =
-        this.f.flavor === 'dash'
-          ? `${this.f.argv0}: ${n}: Syntax error: ${e.message}`
-          : `${this.f.argv0}: line ${n}: syntax error: ${e.message}`;
-
-      return { error: msg };
+      return { error: syntaxErrorText(e, src, this.f.flavor, this.f.argv0) };
     }
   }
 
@@ -363,7 +443,35 @@ class Walker {
         return { status: 0, out: '' };
       case 'test':
         return this.redirected(c.redirs, stdin, '[[', () => this.testClause(c.words));
+      case 'arith':
+        this.f.lineOffset = c.lineOffset;
+        return this.redirected(c.redirs, stdin, `((${c.expr}))`, () => this.arithCommand(c.expr));
     }
+  }
+
+  /** bash (( expr )): status 0 when the value is not zero, 1 when it is (bash execute_cmd.c). */
+  private arithCommand(expr: string): Res {
+    const text = `((${expr}))`;
+    const r = evalArith(expr, this.arithVars());
+    if ('unknown' in r) {
+      this.note(`the value of ${text} cannot be told`, text);
+      return { status: 'unknown', out: '' };
+    }
+    if ('error' in r) {
+      const msg = `${this.f.argv0}: line ${this.f.lineOffset + 1}: ((: ${expr.trimStart()}: ` +
+        `${r.error} (error token is "${r.token}")`;
+      this.f.err.push(msg);
+      this.sh.failedAt = failure(this.line(), text, [msg]);
+      return { status: 1, out: '' };
+    }
+    if (r.value === 0) this.sh.failedAt = failure(this.line(), text, []);
+
+    return { status: r.value === 0 ? 1 : 0, out: '' };
+  }
+
+  /** Variables for arithmetic: assignments inside it change the shell's own variables. */
+  private arithVars() {
+    return { get: this.envLookup(), set: (n: string, v: string) => this.setVar(n, v, true) };
   }
 
   private ifClause(c: Extract<Command, { type: 'if' }>, cond: boolean): Res {
@@ -733,7 +841,7 @@ class Walker {
   private evalText(src: string): Res {
     const parsed = this.parse(src);
     if ('error' in parsed) {
-      this.f.err.push(parsed.error);
+      this.f.err.push(...parsed.error);
       return { status: 2, out: '' };
     }
     const offset = this.f.lineOffset;
@@ -1155,17 +1263,11 @@ class Walker {
     return u ? u.home + rest : v;
   }
 
-  /** $((...)) with integers, variables and + - * / % ( ). undefined when not that simple. */
+  /** $((...)): undefined when the value cannot be told (or the text is not plain arithmetic). */
   private arith(raw: string): string | undefined {
-    const inner = raw.replace(/^\$\(\(/, '').replace(/\)\)$/, '');
-    const src = inner.replace(/\$?\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_m, n: string) => {
-      const v = this.envLookup()(n);
-      return typeof v === 'string' && /^-?\d+$/.test(v) ? `(${v})` : v === null ? '0' : 'NaN';
-    });
-    if (!/^[\d\s+\-*/%()]*$/.test(src)) return undefined;
-    const n = evalArith(src);
+    const r = evalArith(raw, this.arithVars());
 
-    return n === undefined ? undefined : String(n);
+    return 'value' in r ? String(r.value) : undefined;
   }
 
   /** Pathname expansion against the known tree; inexact when a partial directory is listed. */
@@ -1217,17 +1319,17 @@ class Walker {
 
   runScriptAs(src: string, ident: BuildIdentity | undefined, args: string[] | undefined): CmdResult {
     return this.child(ident, (w) => {
-      const parsed = w.parse(src);
-      if ('error' in parsed) {
-        w.f.err.push(parsed.error);
-        return { status: 2, out: '' };
-      }
       if (args && args.length > 0) {
-        // $0 names the shell: `bash -c` runs bash, whose messages differ from dash's.
+        // $0 names the shell: `bash -c` runs bash, whose grammar and messages differ from dash's.
         w.f.argv0 = args[0];
         w.f.positional = args.slice(1);
         const name = baseName(args[0]);
         if (name === 'bash' || name === 'dash' || name === 'ash') w.f.flavor = name;
+      }
+      const parsed = w.parse(src);
+      if ('error' in parsed) {
+        w.f.err.push(...parsed.error);
+        return { status: 2, out: '' };
       }
       w.f.funcs = new Map();
       w.f.errexit = false;
@@ -1353,44 +1455,4 @@ const GLOB_CHARS = /[*?[\\]/;
 function escapeGlob(s: string): string {
   // Most expanded values hold no pattern character: skip the replace and its callback.
   return GLOB_CHARS.test(s) ? s.replace(/[*?[\\]/g, '\\$&') : s;
-}
-
-/** A small recursive-descent evaluator for integer arithmetic (no eval). */
-function evalArith(src: string): number | undefined {
-  const toks = src.match(/\d+|[+\-*/%()]/g) ?? [];
-  let i = 0;
-  const peek = () => toks[i];
-  const atom = (): number => {
-    const t = toks[i++];
-    if (t === '(') {
-      const v = sum();
-      i++;
-      return v;
-    }
-    if (t === '-') return -atom();
-    if (t === '+') return atom();
-    return Number(t);
-  };
-  const prod = (): number => {
-    let v = atom();
-    while (peek() === '*' || peek() === '/' || peek() === '%') {
-      const op = toks[i++];
-      const r = atom();
-      v = op === '*' ? v * r : op === '/' ? Math.trunc(v / r) : v % r;
-    }
-    return v;
-  };
-  function sum(): number {
-    let v = prod();
-    while (peek() === '+' || peek() === '-') {
-      const op = toks[i++];
-      const r = prod();
-      v = op === '+' ? v + r : v - r;
-    }
-    return v;
-  }
-  if (toks.length === 0) return 0;
-  const v = sum();
-
-  return i === toks.length && Number.isFinite(v) ? v : undefined;
 }

@@ -3,13 +3,16 @@
 // with char codes; the grammar follows POSIX XCU 2.10 "Shell Grammar", token recognition follows
 // XCU 2.3, and error wording is close to mvdan/sh so both parsers can be compared in tests.
 //
-// Not supported (rejected with ShellSyntaxError): arithmetic commands `(( ))`, C-style
-// `for ((;;))`, arrays `a=(1 2)`, process substitution `<(cmd)`, `select`, `coproc`.
+// `((` starting a command is two subshells in POSIX sh (dash); bash reads an arithmetic command
+// when the text up to the matching `))` is one (bash parse.y parse_dparen), else subshells too.
+// Not supported (rejected with ShellSyntaxError): C-style `for ((;;))`, arrays `a=(1 2)`,
+// process substitution `<(cmd)`, `select`, `coproc`.
 // Brace expansion `{a,b}` and extglob are kept as literal text, like mvdan/sh does by default.
 
 import {
   ShellSyntaxError,
   type AndOr,
+  type ArithCommand,
   type Assignment,
   type CaseClause,
   type Command,
@@ -22,6 +25,7 @@ import {
   type Script,
   type SimpleCommand,
   type Subshell,
+  type SyntaxDetail,
   type TestClause,
   type WhileClause,
   type Word,
@@ -93,6 +97,11 @@ function isSpecialParam(c: number): boolean {
 /** Words that close a list; they stop parseScript when met in command position. */
 const FUNC_PARENS = '"(" in a function definition must be followed by ")"';
 
+/** What dash expects once a keyword's list has run to the end of the text. */
+const EXPECTED_AFTER: Record<string, string> = {
+  if: 'then', elif: 'then', then: 'fi', else: 'fi', while: 'do', until: 'do', do: 'done',
+};
+
 const CLOSERS = new Set(['then', 'else', 'elif', 'fi', 'do', 'done', 'esac', '}']);
 const RESERVED = new Set([
   'if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'case', 'esac', 'while', 'until', 'for',
@@ -124,10 +133,14 @@ class Parser {
   private lcLine = 0;
   private readonly len: number;
 
-  /** baseLine: line of the text's start in the enclosing script (for `...` bodies). */
+  /**
+   * baseLine: line of the text's start in the enclosing script (for `...` bodies).
+   * bash: read `((` as bash does (an arithmetic command when it can be one).
+   */
   constructor(
     readonly src: string,
     private readonly baseLine = 0,
+    readonly bash = false,
   ) {
     this.len = src.length;
   }
@@ -157,8 +170,27 @@ class Parser {
     return line + this.baseLine;
   }
 
-  fail(message: string, at: number = this.pos): never {
-    throw new ShellSyntaxError(message, at, this.lineAt(at));
+  fail(message: string, at: number = this.pos, detail?: SyntaxDetail): never {
+    throw new ShellSyntaxError(message, at, this.lineAt(at), detail);
+  }
+
+  /** The token at pos as the shells name it in "unexpected" errors; undefined for a word. */
+  token(): string | undefined {
+    const c = this.cc(this.pos);
+    if (isEnd(c)) return undefined;
+    const two = this.src.slice(this.pos, this.pos + 2);
+    if (two === ';;' || two === '&&' || two === '||' || two === ';&') return two;
+    if (c === NL) return 'newline';
+    if (isMeta(c)) return this.src[this.pos];
+    return this.peekReserved() ?? undefined;
+  }
+
+  /** A construct not closed: at the end of the text dash names what it expected. */
+  failClose(message: string, at: number, expecting: string): never {
+    if (isEnd(this.cc(this.pos))) this.fail(message, at, { kind: 'eof', expecting });
+    const token = this.token();
+    if (token === undefined) this.fail(message, at);
+    this.fail(message, at, { kind: 'token', token, expecting, line: this.lineAt(this.pos) });
   }
 
   /** Name of the token at pos, for "unexpected ..." messages. */
@@ -180,7 +212,11 @@ class Parser {
     if (c === SEMI && this.cc(this.pos + 1) === SEMI) {
       this.fail('";;" can only be used in a case clause');
     }
-    this.fail(`unexpected ${this.describe()}`);
+    const token = this.token();
+    const detail: SyntaxDetail | undefined = isEnd(c)
+      ? { kind: 'eof' }
+      : token !== undefined ? { kind: 'token', token, line: this.lineAt(this.pos) } : undefined;
+    this.fail(`unexpected ${this.describe()}`, this.pos, detail);
   }
 
   // ---- blanks, comments, newlines ----
@@ -286,7 +322,7 @@ class Parser {
   }
 
   expectReserved(word: string, message: string, at: number): void {
-    if (this.peekReserved() !== word) this.fail(message, at);
+    if (this.peekReserved() !== word) this.failClose(message, at, word);
     this.pos += word.length;
   }
 
@@ -510,17 +546,44 @@ class Parser {
     return { type: 'func', name, body: this.parseCommand() };
   }
 
-  parseSubshell(start: number): Subshell {
-    if (this.cc(start + 1) === LP) {
-      this.fail('arithmetic commands "((...))" are not supported', start);
+  parseSubshell(start: number): Subshell | ArithCommand {
+    if (this.bash && this.cc(start + 1) === LP) {
+      const end = this.arithEnd(start + 2);
+      if (end !== -1) {
+        this.pos = end + 2;
+        const expr = this.src.slice(start + 2, end);
+        return { type: 'arith', expr, redirs: [], lineOffset: this.lineAt(start) };
+      }
     }
     this.pos++;
     const body = this.parseScript();
-    if (this.cc(this.pos) !== RP) this.fail('reached end without matching ( with )', start);
+    if (this.cc(this.pos) !== RP) this.failClose('reached end without matching ( with )', start, ')');
     // bash rejects an empty subshell; mvdan/sh accepts it.
     if (body.items.length === 0) this.fail('"(" must be followed by a statement list', start);
     this.pos++;
     return { type: 'subshell', body, redirs: [] };
+  }
+
+  /**
+   * bash's parse_arith_cmd: the text from `from` to the `)` that closes the second `(` (quotes
+   * skipped) is an arithmetic command when another `)` follows at once; -1 when it is not.
+   */
+  arithEnd(from: number): number {
+    let depth = 0;
+    for (let i = from; i < this.len; i++) {
+      const c = this.cc(i);
+      if (c === SQ || c === DQ) {
+        const close = this.src.indexOf(this.src[i], i + 1);
+        if (close === -1) return -1;
+        i = close;
+      } else if (c === LP) {
+        depth++;
+      } else if (c === RP) {
+        if (depth === 0) return this.cc(i + 1) === RP ? i : -1;
+        depth--;
+      }
+    }
+    return -1;
   }
 
   parseGroup(start: number): Group {
@@ -535,7 +598,9 @@ class Parser {
   /** A list that the grammar requires to hold at least one command. */
   nonEmptyList(after: string, at: number): Script {
     const body = this.parseScript();
-    if (body.items.length === 0) this.fail(`"${after}" must be followed by a statement list`, at);
+    if (body.items.length === 0) {
+      this.failClose(`"${after}" must be followed by a statement list`, at, EXPECTED_AFTER[after]);
+    }
     return body;
   }
 
@@ -618,7 +683,10 @@ class Parser {
             this.newline();
             break;
           }
-          if (isEnd(c) || isMeta(c)) this.fail('"for x in words" must be followed by "do"', start);
+          if (isEnd(c) || isMeta(c)) {
+            const detail: SyntaxDetail | undefined = isEnd(c) ? { kind: 'eof' } : undefined;
+            this.fail('"for x in words" must be followed by "do"', start, detail);
+          }
           items.push(this.readWord());
         }
       }
@@ -781,7 +849,7 @@ class Parser {
     for (;;) {
       const c = this.cc(this.pos);
       if (isEnd(c)) {
-        if (mode !== Mode.Word) this.fail('reached end without matching ${ with }');
+        if (mode !== Mode.Word) this.fail('reached end without matching ${ with }', this.pos, BRACE);
         break;
       }
       if (mode === Mode.Word) {
@@ -834,7 +902,7 @@ class Parser {
   readSingle(): WordPart {
     const start = this.pos;
     const end = this.src.indexOf("'", start + 1);
-    if (end === -1) this.fail("reached end without closing quote '", start);
+    if (end === -1) this.fail("reached end without closing quote '", start, quoteDetail("'"));
     this.pos = end + 1;
     return { type: 'sq', value: this.src.slice(start + 1, end) };
   }
@@ -849,7 +917,7 @@ class Parser {
     let run = this.pos;
     for (;;) {
       const c = this.cc(this.pos);
-      if (isEnd(c)) this.fail('reached end without closing quote "', start);
+      if (isEnd(c)) this.fail('reached end without closing quote "', start, quoteDetail('"'));
       if (c === DQ) break;
       if (c === BSL) {
         const n = this.cc(this.pos + 1);
@@ -919,7 +987,7 @@ class Parser {
     const script = this.parseScript();
     if (this.cc(this.pos) !== RP) {
       if (this.pos < this.len) this.unexpected();
-      this.fail('reached end without matching ( with )', start);
+      this.fail('reached end without matching ( with )', start, { kind: 'eof', expecting: ')', match: ')' });
     }
     if (this.pending.length > 0) this.fail(`unclosed here-document '${this.pending[0].delim}'`);
     this.pending = outer;
@@ -945,7 +1013,7 @@ class Parser {
         depth--;
       }
     }
-    return this.fail('reached end without matching $(( with ))', start);
+    return this.fail('reached end without matching $(( with ))', start, { kind: 'arith' });
   }
 
   /** `...`: backslash quotes only $ ` \ (and " inside double quotes); the inner text is parsed. */
@@ -957,7 +1025,7 @@ class Parser {
     let i = start + 1;
     for (;;) {
       const c = this.cc(i);
-      if (isEnd(c)) this.fail('reached end without closing quote `', start);
+      if (isEnd(c)) this.fail('reached end without closing quote `', start, quoteDetail('`'));
       if (c === BQ) break;
       if (c === BSL) {
         const n = this.cc(i + 1);
@@ -975,9 +1043,9 @@ class Parser {
 
     let script: Script;
     try {
-      script = parseWhole(new Parser(inner, this.lineAt(start)));
+      script = parseWhole(new Parser(inner, this.lineAt(start), this.bash));
     } catch (e) {
-      if (e instanceof ShellSyntaxError) this.fail(`inside backquotes: ${e.message}`, start);
+      if (e instanceof ShellSyntaxError) this.fail(`inside backquotes: ${e.message}`, start, e.detail);
       throw e;
     }
     return { type: 'cmdsubst', script, raw: inner };
@@ -992,7 +1060,7 @@ class Parser {
     let run = i;
     for (;;) {
       const c = this.cc(i);
-      if (isEnd(c)) this.fail("reached end without closing quote '", start);
+      if (isEnd(c)) this.fail("reached end without closing quote '", start, quoteDetail("'"));
       if (c === SQ) break;
       if (c !== BSL) {
         i++;
@@ -1053,6 +1121,7 @@ class Parser {
       this.pos++;
       return part;
     }
+    if (isEnd(c)) this.fail('reached end without matching ${ with }', this.pos, BRACE);
     if (length) this.fail('bad substitution', start);
 
     const op = this.readParamOp();
@@ -1097,6 +1166,12 @@ class Parser {
     const parts = this.readParts(mode);
     return { parts, raw: this.src.slice(start, this.pos) };
   }
+}
+
+const BRACE: SyntaxDetail = { kind: 'brace' };
+
+function quoteDetail(quote: string): SyntaxDetail {
+  return { kind: 'quote', quote };
 }
 
 /** 2>&1, for bash's `|&`. */
@@ -1156,9 +1231,10 @@ function ansiEscape(s: string, i: number): [string, number] {
 /**
  * Parses a shell script (a RUN command line, an entrypoint script, `sh -c` text).
  * Pure; throws ShellSyntaxError with offset and 0-based line on malformed input.
+ * opts.bash: the script is run by bash (`((` may start an arithmetic command).
  */
-export function parseShell(src: string): Script {
-  return parseWhole(new Parser(src));
+export function parseShell(src: string, opts: { bash?: boolean } = {}): Script {
+  return parseWhole(new Parser(src, 0, opts.bash === true));
 }
 
 function parseWhole(p: Parser): Script {

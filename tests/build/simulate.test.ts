@@ -178,3 +178,29 @@ describe('the environment of RUN steps', () => {
     assert.equal(owner(r, '/x-unset'), 'dir 0:0 755');
   });
 });
+
+describe('the shell a RUN step runs in', () => {
+  // [behaviour, Dockerfile, failure messages]: texts as dash, bash 5.2 and runc print them.
+  const cases: [string, string, string[]][] = [
+    ['dash reads (( as two subshells', 'FROM debian:bookworm\nRUN ((echo a && echo b) > /tmp/log)\n', []],
+    ['bash runs (( )) as arithmetic', 'FROM debian:bookworm\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN i=0; ((i+=1)); echo $i\n', []],
+    ['bash stops on (( 0 )) under -e', 'FROM debian:bookworm\nSHELL ["/bin/bash", "-e", "-c"]\nRUN ((0)); true\n', ['exit code 1']],
+    ['a dash syntax error names /bin/sh', 'FROM debian:bookworm\nRUN echo "x\n', ['/bin/sh: 1: Syntax error: Unterminated quoted string']],
+    ['a bash syntax error names the SHELL', 'FROM debian:bookworm\nSHELL ["/bin/bash", "-c"]\nRUN echo "x\n',
+      ["/bin/bash: -c: line 1: unexpected EOF while looking for matching `\"'"]],
+    ['useradd on Alpine is not found', 'FROM alpine:3.20\nRUN useradd --create-home --uid 1000 app\n', ['/bin/sh: useradd: not found']],
+    ['groupadd on Alpine is not found either', 'FROM alpine:3.20\nRUN groupadd -g 1000 app\n', ['/bin/sh: groupadd: not found']],
+    ['BusyBox adduser on Alpine works', 'FROM alpine:3.20\nRUN adduser -D -u 1000 app\n', []],
+    ['useradd on Alpine works after apk add shadow', 'FROM alpine:3.20\nRUN apk add shadow\nRUN useradd -m -u 1000 app\n', []],
+    ['a shell-form RUN on distroless cannot start', 'FROM gcr.io/distroless/base-debian12\nRUN true\n',
+      ['runc run failed: unable to start container process: exec: "/bin/sh": stat /bin/sh: no such file or directory']],
+    ['an exec-form RUN on distroless is not refused for want of /bin/sh', 'FROM gcr.io/distroless/python3\nRUN ["/usr/bin/python3", "-c", "pass"]\n', []],
+  ];
+  for (const [name, text, messages] of cases) {
+    test(name, () => assert.deepEqual(build(text).failures.map((f) => f.message), messages));
+  }
+
+  test('a failed RUN on distroless is classified as other, not a permission problem', () => {
+    assert.deepEqual(build('FROM gcr.io/distroless/static:nonroot\nRUN mkdir /x\n').failures.map((f) => f.kind), ['other']);
+  });
+});

@@ -254,6 +254,58 @@ describe('a folder with bad files', () => {
   });
 });
 
+describe('files BuildKit refuses before any step runs: exit 2 with file:line', () => {
+  const cases: { name: string; text: string; want: string }[] = [
+    {
+      name: 'FROM ${BASE} with BASE unset is refused, not built from scratch',
+      text: 'ARG BASE\nFROM ${BASE}\nRUN true\n',
+      want: 'Dockerfile:2: base name (${BASE}) should not be blank',
+    },
+    {
+      name: 'FROM ${BASE} with BASE set to empty is refused too',
+      text: 'ARG BASE=\nFROM debian:bookworm AS x\nFROM ${BASE} AS y\n',
+      want: 'Dockerfile:3: base name (${BASE}) should not be blank',
+    },
+    {
+      name: 'a stage that is its own base is a cycle',
+      text: 'FROM debian:bookworm\nFROM a AS a\nRUN true\n',
+      want: 'Dockerfile:2: circular dependency detected on stage: a',
+    },
+    {
+      name: 'a stage copying from itself by name is a cycle, at the COPY line',
+      text: 'FROM debian:bookworm AS x\nRUN true\nCOPY --from=x /etc/passwd /p\n',
+      want: 'Dockerfile:3: circular dependency detected on stage: x',
+    },
+    {
+      name: 'an unnamed stage copying from its own index is a cycle on stage-N',
+      text: 'FROM debian:bookworm\nCOPY --from=0 /etc/passwd /p\n',
+      want: 'Dockerfile:2: circular dependency detected on stage: stage-0',
+    },
+    {
+      name: 'ENV with a name and no value is a parse error',
+      text: 'FROM debian:bookworm\nENV HOME\n',
+      want: 'Dockerfile:2: ENV must have two arguments',
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const dir = tempDir({ Dockerfile: c.text });
+      const r = await uidctl(['check', 'Dockerfile', '--base-from', 'catalog'], dir);
+
+      assert.equal(r.code, 2);
+      assert.equal(r.stderr, `uidctl check: ${c.want}\n`);
+      assert.equal(r.stdout, '');
+    });
+  }
+
+  test('a stage built from an earlier stage of another name is no cycle', async () => {
+    const text = 'FROM debian:bookworm AS a\nFROM a AS b\nCOPY --from=a /etc/passwd /p\n';
+    const r = await uidctl(['check', 'Dockerfile', '--base-from', 'catalog'], tempDir({ Dockerfile: text }));
+
+    assert.notEqual(r.code, 2);
+  });
+});
+
 describe('--compose without a Dockerfile uses the service build section', () => {
   const compose = [
     'services:',

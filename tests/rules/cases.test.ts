@@ -60,6 +60,20 @@ const identity: Case[] = [
     fix: 'useradd --create-home --uid 1000 app',
   },
   {
+    name: 'UID101 on Alpine offers BusyBox adduser: the base has no useradd',
+    rule: 'UID101',
+    dockerfile: df('FROM alpine:3.20', 'CMD ["sh"]'),
+    message: ['runs as root'],
+    fix: 'RUN adduser -D -u 1000 app\nUSER 1000:1000',
+  },
+  {
+    name: 'UID101 on Alpine with the shadow package installed offers useradd',
+    rule: 'UID101',
+    dockerfile: df('FROM alpine:3.20', 'RUN apk add --no-cache shadow'),
+    message: ['runs as root'],
+    fix: 'RUN useradd --create-home --uid 1000 app',
+  },
+  {
     name: 'UID101 fires when --user root overrides a non-root USER, and offers that user',
     rule: 'UID101',
     dockerfile: df(CUDA, TRAINER, 'USER trainer'),
@@ -89,6 +103,20 @@ const identity: Case[] = [
     dockerfile: df('FROM python:3.11-slim-bookworm', 'USER 1001'),
     message: ['uid 1001 has no entry', 'HOME falls back to /', 'group is 0 (root)'],
     fix: 'ARG UID=1001\nARG GID=1001',
+  },
+  {
+    name: 'UID102 on Alpine makes the group and user with BusyBox addgroup/adduser',
+    rule: 'UID102',
+    dockerfile: df('FROM alpine:3.20', 'USER 1234'),
+    message: ['uid 1234 has no entry'],
+    fix: 'ARG UID=1234\nARG GID=1234\nRUN addgroup -g $GID app && adduser -D -u $UID -G app app',
+  },
+  {
+    name: 'UID102 on Alpine names an existing group to BusyBox adduser -G',
+    rule: 'UID102',
+    dockerfile: df('FROM alpine:3.20', 'USER 1234:100'),
+    message: ['uid 1234 has no entry'],
+    fix: 'RUN adduser -D -u $UID -G users app',
   },
   {
     name: 'UID102 fires for --user 1001:1001 on the PyTorch image and keeps gid 1001',
@@ -910,6 +938,38 @@ const build: Case[] = [
     rule: 'UID604',
     dockerfile: df(CUDA, 'RUN chmod +x /usr/local/bin/entrypoint.sh'),
     message: ["cannot access '/usr/local/bin/entrypoint.sh'", 'No such file or directory'],
+  },
+  {
+    name: 'UID604 fires for useradd on Alpine, whose BusyBox has only adduser',
+    rule: 'UID604',
+    dockerfile: df('FROM alpine:3.20', 'RUN useradd --create-home --uid 1000 app'),
+    message: ['/bin/sh: useradd: not found'],
+  },
+  {
+    name: 'UID604 is quiet for useradd on Alpine after apk add shadow',
+    rule: 'UID604',
+    dockerfile: df('FROM alpine:3.20', 'RUN apk add --no-cache shadow && useradd --create-home --uid 1000 app'),
+  },
+  {
+    name: 'UID604 fires for a shell-form RUN on distroless: runc finds no /bin/sh',
+    rule: 'UID604',
+    dockerfile: df('FROM gcr.io/distroless/static:nonroot', 'RUN mkdir /opt/app'),
+    message: ['exec: "/bin/sh": stat /bin/sh: no such file or directory'],
+  },
+  {
+    name: 'UID601 does not blame the user for a RUN distroless cannot start',
+    rule: 'UID601',
+    dockerfile: df('FROM gcr.io/distroless/static:nonroot', 'RUN mkdir /opt/app'),
+  },
+  {
+    name: 'UID604 is quiet for a shell-form RUN on a Chainguard -dev tag, which has a shell',
+    rule: 'UID604',
+    dockerfile: df('FROM cgr.dev/chainguard/python:latest-dev', 'RUN true'),
+  },
+  {
+    name: 'UID604 is quiet for ((...) > log) under dash: nested subshells, not arithmetic',
+    rule: 'UID604',
+    dockerfile: df('FROM debian:bookworm', 'RUN ((echo a && echo b) > /tmp/log)'),
   },
   {
     name: 'UID604 is quiet once python3-venv is installed',

@@ -6,8 +6,9 @@
 //
 // Intentional differences, filtered out below:
 // - `{ }` and `( )` with an empty body: bash rejects them, mvdan/sh accepts; we follow bash.
-// - arithmetic commands `((...))`, arrays `a=(...)`, process substitution `<(...)`: mvdan/sh
-//   parses them, we reject them as unsupported; the corpus holds none.
+// - `((...))`: mvdan/sh reads an arithmetic command, we read nested subshells unless asked for
+//   bash's grammar; arrays `a=(...)`, process substitution `<(...)`: mvdan/sh parses them, we
+//   reject them as unsupported; the corpus holds none of these.
 // - `a |& b`: we add the implied 2>&1 to `a`, mvdan/sh keeps it in the operator; the corpus
 //   holds none.
 import { describe, test } from 'node:test';

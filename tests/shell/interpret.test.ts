@@ -581,3 +581,119 @@ describe('guards', () => {
     assert.deepEqual(out.failedAt, { line: 10, command: 'exit 4', stderr: [] });
   });
 });
+
+describe('syntax errors in the words of the shell that runs the script', () => {
+  // [shell, script, stderr]: stderr as `sh -c` (dash 0.5.12), `/bin/bash -c` (bash 5.2) and
+  // BusyBox 1.35 ash as /bin/sh printed them on the development machine; all exit 2.
+  const cases: [string, string, string[]][] = [
+    ["dash", "echo \"x", ["/bin/sh: 1: Syntax error: Unterminated quoted string"]],
+    ["bash", "echo \"x", ["/bin/bash: -c: line 1: unexpected EOF while looking for matching `\"'"]],
+    ["ash", "echo \"x", ["/bin/sh: syntax error: unterminated quoted string"]],
+    ["dash", "echo 'x", ["/bin/sh: 1: Syntax error: Unterminated quoted string"]],
+    ["bash", "echo 'x", ["/bin/bash: -c: line 1: unexpected EOF while looking for matching `''"]],
+    ["ash", "echo 'x", ["/bin/sh: syntax error: unterminated quoted string"]],
+    ["dash", "echo `x", ["/bin/sh: 1: Syntax error: EOF in backquote substitution"]],
+    ["bash", "echo `x", ["/bin/bash: -c: line 1: unexpected EOF while looking for matching ``'"]],
+    ["ash", "echo `x", ["/bin/sh: syntax error: EOF in backquote substitution"]],
+    ["dash", "if true; then echo", ["/bin/sh: 1: Syntax error: end of file unexpected (expecting \"fi\")"]],
+    ["bash", "if true; then echo", ["/bin/bash: -c: line 2: syntax error: unexpected end of file"]],
+    ["ash", "if true; then echo", ["/bin/sh: syntax error: unexpected end of file (expecting \"fi\")"]],
+    ["dash", "if true\nthen echo", ["/bin/sh: 2: Syntax error: end of file unexpected (expecting \"fi\")"]],
+    ["bash", "if true\nthen echo", ["/bin/bash: -c: line 3: syntax error: unexpected end of file"]],
+    ["ash", "if true\nthen echo", ["/bin/sh: syntax error: unexpected end of file (expecting \"fi\")"]],
+    ["dash", "echo a; if true; then echo", ["/bin/sh: 1: Syntax error: end of file unexpected (expecting \"fi\")"]],
+    ["bash", "echo a; if true; then echo", ["/bin/bash: -c: line 2: syntax error: unexpected end of file"]],
+    ["ash", "echo a; if true; then echo", ["/bin/sh: syntax error: unexpected end of file (expecting \"fi\")"]],
+    ["dash", "echo $((1 + 2", ["/bin/sh: 1: Syntax error: Missing '))'"]],
+    ["bash", "echo $((1 + 2", ["/bin/bash: -c: line 1: unexpected EOF while looking for matching `)'"]],
+    ["ash", "echo $((1 + 2", ["/bin/sh: syntax error: missing '))'"]],
+    ["dash", "echo ${x", ["/bin/sh: 1: Syntax error: Missing '}'"]],
+    ["bash", "echo ${x", ["/bin/bash: -c: line 1: unexpected EOF while looking for matching `}'"]],
+    ["ash", "echo ${x", ["/bin/sh: syntax error: missing '}'"]],
+    ["dash", "(echo a", ["/bin/sh: 1: Syntax error: end of file unexpected (expecting \")\")"]],
+    ["bash", "(echo a", ["/bin/bash: -c: line 2: syntax error: unexpected end of file"]],
+    ["ash", "(echo a", ["/bin/sh: syntax error: unexpected end of file (expecting \")\")"]],
+    ["dash", "{ echo a", ["/bin/sh: 1: Syntax error: end of file unexpected (expecting \"}\")"]],
+    ["bash", "{ echo a", ["/bin/bash: -c: line 2: syntax error: unexpected end of file"]],
+    ["ash", "{ echo a", ["/bin/sh: syntax error: unexpected end of file (expecting \"}\")"]],
+    ["dash", "for i in a; do echo", ["/bin/sh: 1: Syntax error: end of file unexpected (expecting \"done\")"]],
+    ["bash", "for i in a; do echo", ["/bin/bash: -c: line 2: syntax error: unexpected end of file"]],
+    ["ash", "for i in a; do echo", ["/bin/sh: syntax error: unexpected end of file (expecting \"done\")"]],
+    ["dash", "while true; do echo", ["/bin/sh: 1: Syntax error: end of file unexpected (expecting \"done\")"]],
+    ["bash", "while true; do echo", ["/bin/bash: -c: line 2: syntax error: unexpected end of file"]],
+    ["ash", "while true; do echo", ["/bin/sh: syntax error: unexpected end of file (expecting \"done\")"]],
+    ["dash", "if", ["/bin/sh: 1: Syntax error: end of file unexpected (expecting \"then\")"]],
+    ["bash", "if", ["/bin/bash: -c: line 2: syntax error: unexpected end of file"]],
+    ["ash", "if", ["/bin/sh: syntax error: unexpected end of file (expecting \"then\")"]],
+    ["dash", "echo a |", ["/bin/sh: 1: Syntax error: end of file unexpected"]],
+    ["bash", "echo a |", ["/bin/bash: -c: line 2: syntax error: unexpected end of file"]],
+    ["ash", "echo a |", ["/bin/sh: syntax error: unexpected end of file"]],
+    ["dash", "echo )", ["/bin/sh: 1: Syntax error: \")\" unexpected"]],
+    ["bash", "echo )", ["/bin/bash: -c: line 1: syntax error near unexpected token `)'", "/bin/bash: -c: line 1: `echo )'"]],
+    ["ash", "echo )", ["/bin/sh: syntax error: unexpected \")\""]],
+    ["dash", "echo a; fi", ["/bin/sh: 1: Syntax error: \"fi\" unexpected"]],
+    ["bash", "echo a; fi", ["/bin/bash: -c: line 1: syntax error near unexpected token `fi'", "/bin/bash: -c: line 1: `echo a; fi'"]],
+    ["ash", "echo a; fi", ["/bin/sh: syntax error: unexpected \"fi\""]],
+    ["dash", "if true; then echo; fi fi", ["/bin/sh: 1: Syntax error: \"fi\" unexpected"]],
+    ["bash", "if true; then echo; fi fi", ["/bin/bash: -c: line 1: syntax error near unexpected token `fi'", "/bin/bash: -c: line 1: `if true; then echo; fi fi'"]],
+    ["ash", "if true; then echo; fi fi", ["/bin/sh: syntax error: unexpected \"fi\""]],
+    ["dash", "echo $(id", ["/bin/sh: 1: Syntax error: end of file unexpected (expecting \")\")"]],
+    ["bash", "echo $(id", ["/bin/bash: -c: line 2: unexpected EOF while looking for matching `)'"]],
+    ["ash", "echo $(id", ["/bin/sh: syntax error: unexpected end of file (expecting \")\")"]],
+  ];
+  for (const [shell, src, stderr] of cases) {
+    test(`${shell}: ${JSON.stringify(src)}`, () => {
+      const s = image();
+      if (shell === 'ash') s.distro = 'alpine';
+      const out = runScript(src, {
+        state: s, ident: as(s, 'root'), env: {}, cwd: '/', builder: 'buildkit', file: 'Dockerfile', line: 1,
+        shell: shell === 'bash' ? ['/bin/bash', '-c'] : undefined,
+      });
+      assert.equal(out.status, 2);
+      assert.deepEqual(out.stderr, stderr);
+    });
+  }
+});
+
+describe('(( at the start of a command', () => {
+  interface ArithCase { name: string; shell: 'dash' | 'bash'; src: string; status: number | 'unknown'; stderr?: string[]; expect?: Record<string, string> }
+  // Statuses and texts as dash and bash 5.2 gave them here.
+  const cases: ArithCase[] = [
+    { name: 'dash: two nested subshells with a redirection', shell: 'dash', src: '((echo a && echo b) > /tmp/log)', status: 0, expect: { '/tmp/log': 'file 0:0 0644' } },
+    { name: 'dash: (( )) text is never arithmetic', shell: 'dash', src: '((true) && (touch /tmp/t))', status: 0, expect: { '/tmp/t': 'file 0:0 0644' } },
+    { name: 'bash: nested subshells when no )) closes the text', shell: 'bash', src: '((echo a && echo b) > /tmp/log)', status: 0, expect: { '/tmp/log': 'file 0:0 0644' } },
+    { name: 'bash: an assignment changes the variable', shell: 'bash', src: 'i=0; ((i+=1)); touch /tmp/i$i', status: 0, expect: { '/tmp/i1': 'file 0:0 0644' } },
+    { name: 'bash: a post-increment gives the old value', shell: 'bash', src: 'i=0; ((i++)) || touch /tmp/was$i', status: 0, expect: { '/tmp/was1': 'file 0:0 0644' } },
+    { name: 'bash: a zero value is status 1', shell: 'bash', src: '((0))', status: 1 },
+    { name: 'bash: a comparison that holds is status 0', shell: 'bash', src: 'n=3; (( n > 2 && n != 5 ))', status: 0 },
+    { name: 'bash: the comma operator gives the last value', shell: 'bash', src: '((x = 3, x * 2 - 6))', status: 1 },
+    { name: 'bash: && skips the other side, its assignment too', shell: 'bash', src: 'a=0; ((a && (b = 1))); ((b)) || touch /tmp/nob', status: 0, expect: { '/tmp/nob': 'file 0:0 0644' } },
+    { name: 'bash: set -e stops at a zero value', shell: 'bash', src: 'set -e; ((0)); touch /tmp/after', status: 1, expect: { '/tmp/after': 'missing' } },
+    { name: 'bash: words are a syntax error in expression', shell: 'bash', src: '((echo a))', status: 1,
+      stderr: ['/bin/bash: line 1: ((: echo a: syntax error in expression (error token is "a")'] },
+    { name: 'bash: a missing operand names the last token', shell: 'bash', src: '((1 +))', status: 1,
+      stderr: ['/bin/bash: line 1: ((: 1 +: syntax error: operand expected (error token is "+")'] },
+    { name: 'bash: a value the model does not know is unknown', shell: 'bash', src: 'n=$(mytool --count); ((n > 0))', status: 'unknown' },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const s = image();
+      refreshDerived(s);
+      const env: Record<string, string> = {};
+      const init = { state: s, ident: as(s, 'root'), env, cwd: '/', builder: 'buildkit' as const, file: 'Dockerfile', line: 1 };
+      const out = runScript(c.src, { ...init, shell: c.shell === 'bash' ? ['/bin/bash', '-c'] : undefined });
+      assert.equal(out.status, c.status, JSON.stringify(out.stderr));
+      if (c.stderr) assert.deepEqual(out.stderr, c.stderr);
+      for (const [p, want] of Object.entries(c.expect ?? {})) assert.equal(meta(s, p), want, p);
+    });
+  }
+
+  test('the SHELL options -o pipefail and -e reach the script', () => {
+    const s = image();
+    const init = { state: s, ident: as(s, 'root'), env: {}, cwd: '/', builder: 'buildkit' as const, file: 'Dockerfile', line: 1 };
+    const piped = runScript('false | true', { ...init, shell: ['/bin/bash', '-o', 'pipefail', '-c'] });
+    const plain = runScript('false | true', { ...init, shell: ['/bin/bash', '-c'] });
+    const errexit = runScript('false; touch /tmp/e', { ...init, shell: ['/bin/sh', '-ec'] });
+    assert.deepEqual([piped.status, plain.status, errexit.status, meta(s, '/tmp/e')], [1, 0, 1, 'missing']);
+  });
+});

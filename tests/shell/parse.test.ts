@@ -535,3 +535,44 @@ describe('syntax errors', () => {
     });
   }
 });
+
+describe('(( at the start of a command', () => {
+  // [behaviour, script, bash grammar, the first command's type, inner command type or expr]
+  const cases: [string, string, boolean, string, string][] = [
+    ['dash: two nested subshells', '((echo a && echo b) > /tmp/log)', false, 'subshell', 'subshell'],
+    ['dash: even when the text ends in ))', '((i+=1))', false, 'subshell', 'subshell'],
+    ['bash: an arithmetic command when )) closes the text', '((i+=1))', true, 'arith', 'i+=1'],
+    ['bash: the expression keeps its blanks', '(( n > 2 ))', true, 'arith', ' n > 2 '],
+    ['bash: nested parentheses stay in the expression', '(((1 + 2) * 3))', true, 'arith', '(1 + 2) * 3'],
+    ['bash: subshells when a ) alone closes the second (', '((echo a && echo b) > /tmp/log)', true, 'subshell', 'subshell'],
+  ];
+  for (const [name, src, bash, type, inner] of cases) {
+    test(name, () => {
+      const cmd = parseShell(src, { bash }).items[0].andOr.first.commands[0];
+      assert.equal(cmd.type, type);
+      if (cmd.type === 'arith') assert.equal(cmd.expr, inner);
+      if (cmd.type === 'subshell') assert.equal(cmd.body.items[0].andOr.first.commands[0].type, inner);
+    });
+  }
+
+  test('syntax errors carry what the shells name: the quote, the keyword expected', () => {
+    const detail = (src: string) => {
+      try {
+        parseShell(src);
+      } catch (e) {
+        return (e as { detail?: unknown }).detail;
+      }
+      return undefined;
+    };
+    assert.deepEqual(
+      ['echo "x', 'if true; then echo', 'echo $((1', 'echo ${x', 'echo )'].map(detail),
+      [
+        { kind: 'quote', quote: '"' },
+        { kind: 'eof', expecting: 'fi' },
+        { kind: 'arith' },
+        { kind: 'brace' },
+        { kind: 'token', token: ')', line: 0 },
+      ],
+    );
+  });
+});

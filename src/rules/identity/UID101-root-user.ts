@@ -1,5 +1,5 @@
 import { defineRule, identityLine } from '../rule.js';
-import { renderRunChanges, runTool } from '../util.js';
+import { busyboxAccounts, renderRunChanges, runTool } from '../util.js';
 
 export default defineRule({
   id: 'UID101',
@@ -21,7 +21,8 @@ export default defineRule({
       : [
           {
             description: 'Create an unprivileged user and switch to it.',
-            snippet: 'RUN useradd --create-home --uid 1000 app\nUSER 1000:1000',
+            // BusyBox adduser: -D no password, home /home/app, group app with the same id.
+            snippet: `RUN ${busyboxAccounts(a) ? 'adduser -D -u 1000 app' : 'useradd --create-home --uid 1000 app'}\nUSER 1000:1000`,
             safe: false,
           },
         ];

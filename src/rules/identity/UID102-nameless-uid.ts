@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { engineWords, homeFromRun, renderRunChanges, runPlace } from '../util.js';
+import { busyboxAccounts, engineWords, homeFromRun, renderRunChanges, runPlace } from '../util.js';
 import type { Accounts, Fix } from '../../model/types.js';
 
 /**
@@ -12,16 +12,23 @@ export function namelessFixes(
   homeSnippet = '-e HOME=/tmp',
   place = 'at run time',
   accounts?: Accounts,
+  busybox = false,
 ): Fix[] {
   // A name neither a user nor a group of the image has (useradd and groupadd refuse taken ones),
   // and no groupadd when the group id already exists.
   const group = gid === 0 ? uid : gid;
   const taken = new Set([...(accounts?.passwd ?? []).map((e) => e.name), ...(accounts?.group ?? []).map((g) => g.name)]);
   const name = ['app', 'appuser', `user${uid}`].find((n) => !taken.has(n)) ?? `u${uid}`;
-  const groupExists = accounts?.group.some((g) => g.gid === group) === true;
-  const create = groupExists
+  const existing = accounts?.group.find((g) => g.gid === group);
+  let create = existing
     ? `RUN useradd --create-home --uid $UID --gid $GID ${name}`
     : `RUN groupadd --gid $GID ${name} && useradd --create-home --uid $UID --gid $GID ${name}`;
+  if (busybox) {
+    // BusyBox adduser takes the primary group by name (-G) and makes the home (-D: no password).
+    create = existing
+      ? `RUN adduser -D -u $UID -G ${existing.name} ${name}`
+      : `RUN addgroup -g $GID ${name} && adduser -D -u $UID -G ${name} ${name}`;
+  }
 
   return [
     {
@@ -53,7 +60,7 @@ export default defineRule({
       ? ` and uses gid 0 unless a group is given. HOME does not fall back to / here: ${source}, so it is ${p.home}.`
       : ', uses gid 0 unless a group is given, and sets HOME=/, which ordinary users cannot write: ' +
         'pip, Jupyter, git and caches that write under ~ fail.';
-    const fixes = namelessFixes(p.uid, p.gid, renderRunChanges(a, [{ kind: 'env', name: 'HOME', value: '/tmp' }]), runPlace(a), a.image.accounts);
+    const fixes = namelessFixes(p.uid, p.gid, renderRunChanges(a, [{ kind: 'env', name: 'HOME', value: '/tmp' }]), runPlace(a), a.image.accounts, busyboxAccounts(a));
     report({
       message: `uid ${p.uid} has no entry in the image's /etc/passwd: the prompt shows "I have no name!", ${home}, and the group is ${p.gid}${p.gid === 0 ? ' (root)' : ''}.`,
       why:

@@ -3,7 +3,7 @@
 // adduser/addgroup. Each handler mirrors the tool's own order of checks, so that the first
 // error a real build would print is the one reported here, with the same exit status.
 
-import type { Accounts, FileMeta, GroupEntry, LoginDefs } from '../../model/types.js';
+import type { Accounts, FileMeta, GroupEntry, ImageState, LoginDefs } from '../../model/types.js';
 import {
   groupByGid,
   groupByName,
@@ -13,8 +13,9 @@ import {
   userByName,
   userByUid,
 } from '../../image/accounts.js';
-import { descendants, mkdirp, moveTree, normalizePath, parentOf, removeTree } from '../../image/fs.js';
+import { descendants, mkdirp, moveTree, normalizePath, parentOf, removeTree, resolvePath } from '../../image/fs.js';
 import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
+import { notFound } from './builtins.js';
 
 // ---------------------------------------------------------------- option parsing
 
@@ -1069,13 +1070,33 @@ const deluser: CommandHandler = (ctx, argv) => {
   return { status: 0 };
 };
 
+/**
+ * Whether shadow's `name` (useradd, groupadd, ...) is missing: Alpine's BusyBox has only the
+ * adduser/addgroup/deluser/delgroup applets (plus passwd and chpasswd) until `apk add shadow`.
+ * Only said of catalog bases, whose contents are known; a command file copied in counts.
+ */
+export function lacksShadowTool(state: ImageState, name: string): boolean {
+  if (state.distro !== 'alpine' || Object.hasOwn(state.packages, 'shadow')) return false;
+  if (!state.provenance.some((p) => p.source === 'catalog')) return false;
+
+  return !['/usr/sbin', '/usr/bin', '/sbin', '/bin'].some((d) => resolvePath(state.fs, `${d}/${name}`).meta);
+}
+
+/** A shadow tool that a BusyBox base runs only once the shadow package is installed. */
+function shadowTool(handler: CommandHandler): CommandHandler {
+  return (ctx, argv) => {
+    const name = argv[0].slice(argv[0].lastIndexOf('/') + 1);
+    return lacksShadowTool(ctx.state, name) ? notFound(ctx, argv[0]) : handler(ctx, argv);
+  };
+}
+
 export const handlers: Record<string, CommandHandler> = {
-  useradd,
-  usermod,
-  userdel,
-  groupadd,
-  groupdel,
-  gpasswd,
+  useradd: shadowTool(useradd),
+  usermod: shadowTool(usermod),
+  userdel: shadowTool(userdel),
+  groupadd: shadowTool(groupadd),
+  groupdel: shadowTool(groupdel),
+  gpasswd: shadowTool(gpasswd),
   chpasswd,
   passwd,
   adduser,

@@ -113,7 +113,8 @@ function installed(state: ImageState, name: string): boolean | 'unknown' {
   return dirs.some((m) => m?.kind === 'dir' && m.partial) ? 'unknown' : false;
 }
 
-function notFound(ctx: ExecContext, name: string): CmdResult {
+/** The shell's "not found" (exit 127) for a command the image does not have. */
+export function notFound(ctx: ExecContext, name: string): CmdResult {
   const sh = ctx.state.distro === 'alpine' ? '/bin/sh' : '/bin/sh: 1';
   const text =
     ctx.state.distro === 'rhel' ? `/bin/sh: line 1: ${name}: command not found` : `${sh}: ${name}: not found`;
