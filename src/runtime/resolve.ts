@@ -557,6 +557,23 @@ function describeMount(m: MountSpec): string {
   }
 }
 
+/**
+ * The image VOLUME paths the run does not mount over: Docker and podman make a new anonymous
+ * volume for each when the container is created (Dockerfile reference, VOLUME).
+ */
+export function imageVolumeMounts(image: ImageState, runMounts: MountSpec[]): MountSpec[] {
+  const targets = new Set(runMounts.map((m) => normalizePath(m.target)));
+  const out: MountSpec[] = [];
+
+  for (const v of image.config.volumes) {
+    const target = normalizePath(v);
+    if (targets.has(target)) continue;
+    out.push({ target, kind: 'image-volume', readonly: false, createMissingSource: false, written: `VOLUME ${v}` });
+  }
+
+  return out;
+}
+
 function buildView(
   image: ImageState,
   run: RunContext,
@@ -570,14 +587,7 @@ function buildView(
   // does not leave it root-owned (measured with buildah run); Docker makes it afterwards.
   if (engine === 'podman') ensureWorkdir(vb, cwd, run, engine, user);
 
-  // Image VOLUME paths the run does not mount over become anonymous volumes.
-  const targets = new Set(run.mounts.map((m) => normalizePath(m.target)));
-  const mounts: MountSpec[] = [...run.mounts];
-  for (const v of image.config.volumes) {
-    const target = normalizePath(v);
-    if (targets.has(target)) continue;
-    mounts.push({ target, kind: 'image-volume', readonly: false, createMissingSource: false, written: `VOLUME ${v}` });
-  }
+  const mounts: MountSpec[] = [...run.mounts, ...imageVolumeMounts(image, run.mounts)];
 
   for (const m of sortMounts(mounts)) {
     // runc resolves the destination inside the rootfs, following symlinks (securejoin).
