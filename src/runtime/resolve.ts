@@ -574,6 +574,32 @@ export function imageVolumeMounts(image: ImageState, runMounts: MountSpec[]): Mo
   return out;
 }
 
+/**
+ * The /dev/shm every container gets: its own tmpfs, root-owned 1777, 64M by default (moby's
+ * default spec mount and daemon setupIPCDirs "mode=1777,size=..."; containerd's default spec,
+ * used under Kubernetes, and podman mount the same). --ipc=host shows the host's /dev/shm
+ * instead; --ipc=none mounts none; a user mount on /dev or /dev/shm replaces it (moby
+ * daemon/oci_linux.go drops the default mount then).
+ */
+function applyShm(vb: ViewBuild, run: RunContext): void {
+  if (run.mounts.some((m) => ['/dev', '/dev/shm'].includes(normalizePath(m.target)))) return;
+  const raw = run.options?.ipc?.at(-1) ?? '';
+  // Compose keeps keys it does not model as JSON text.
+  const ipc = raw.startsWith('"') ? String(JSON.parse(raw)) : raw;
+  if (ipc === 'none') return;
+
+  const origin = ipc === 'host' ? 'host /dev/shm (--ipc=host)' : 'tmpfs /dev/shm (engine default)';
+  mkdirp(vb.fs, '/dev', { uid: 0, gid: 0, mode: 0o755, origin: 'mount point for /dev/shm' });
+  removeTree(vb.fs, '/dev/shm');
+  vb.fs.set('/dev/shm', dirMeta(0, 0, 0o1777, origin));
+  vb.mounts.push({ target: '/dev/shm', readonly: false, describe: ipc === 'host' ? 'the host\'s /dev/shm (--ipc=host)' : 'the engine\'s /dev/shm tmpfs' });
+  if (ipc === 'host') {
+    const a = assumption('ipc-host-shm', '/dev/shm', 'with --ipc=host the host\'s /dev/shm is shared; assumed root-owned 1777 as Linux distributions mount it', 'medium');
+    vb.notes.push({ text: a.text, assumption: a });
+    vb.dependsOn.push({ prefix: '/dev/shm', id: a.id });
+  }
+}
+
 function buildView(
   image: ImageState,
   run: RunContext,
@@ -587,6 +613,7 @@ function buildView(
   // does not leave it root-owned (measured with buildah run); Docker makes it afterwards.
   if (engine === 'podman') ensureWorkdir(vb, cwd, run, engine, user);
 
+  applyShm(vb, run);
   const mounts: MountSpec[] = [...run.mounts, ...imageVolumeMounts(image, run.mounts)];
 
   for (const m of sortMounts(mounts)) {

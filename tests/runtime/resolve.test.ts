@@ -205,7 +205,7 @@ describe('resolveRuntime: the file system view and verdicts', () => {
     const r = resolveRuntime(image(), run('docker run -v $PWD/data:/workspace img'), dataFacts(1001), { engine: 'docker' });
     assert.equal(r.view.fs.has('/workspace/old'), false);
     assert.deepEqual(r.view.fs.get('/workspace'), { ...dir(1001, 1001, 0o755), origin: 'host:/home/me/proj/data', partial: true });
-    assert.deepEqual(r.view.mounts, [{ target: '/workspace', readonly: false, describe: 'a bind mount of /home/me/proj/data' }]);
+    assert.deepEqual(r.view.mounts.at(-1), { target: '/workspace', readonly: false, describe: 'a bind mount of /home/me/proj/data' });
   });
 
   test('host facts of children appear under the target', () => {
@@ -284,7 +284,7 @@ describe('resolveRuntime: the file system view and verdicts', () => {
 
   test('an image VOLUME becomes an anonymous volume with the image owner', () => {
     const r = resolveRuntime(image({ volumes: ['/app/cache'] }), run('docker run img'), [], { engine: 'docker' });
-    assert.deepEqual(r.view.mounts, [{ target: '/app/cache', readonly: false, describe: 'an anonymous volume (image VOLUME)' }]);
+    assert.deepEqual(r.view.mounts.at(-1), { target: '/app/cache', readonly: false, describe: 'an anonymous volume (image VOLUME)' });
     assert.equal(r.view.fs.get('/app/cache')?.uid, 1000);
   });
 
@@ -305,7 +305,52 @@ describe('resolveRuntime: the file system view and verdicts', () => {
 
   test('podman --read-only adds writable tmpfs on /tmp, /run, /var/tmp', () => {
     const r = resolveRuntime(image(), run('podman run --read-only img'), [], { engine: 'podman' });
-    assert.deepEqual(r.view.mounts.map((m) => m.target), ['/tmp', '/run', '/var/tmp']);
+    assert.deepEqual(r.view.mounts.map((m) => m.target), ['/dev/shm', '/tmp', '/run', '/var/tmp']);
+  });
+
+  describe('/dev/shm: the tmpfs every container gets', () => {
+    const cases: { name: string; run: string; engine: 'docker' | 'podman'; want: { meta?: FileMeta; mount?: string; create: boolean; dependsOn: string[] } }[] = [
+      {
+        name: 'docker: a root-owned 1777 tmpfs, writable by any uid, even with --read-only',
+        run: 'docker run --read-only -u 4242 img',
+        engine: 'docker',
+        want: { meta: { ...dir(0, 0, 0o1777), origin: 'tmpfs /dev/shm (engine default)' }, mount: 'the engine\'s /dev/shm tmpfs', create: true, dependsOn: [] },
+      },
+      {
+        name: 'podman: the same tmpfs',
+        run: 'podman run -u 4242 img',
+        engine: 'podman',
+        want: { meta: { ...dir(0, 0, 0o1777), origin: 'tmpfs /dev/shm (engine default)' }, mount: 'the engine\'s /dev/shm tmpfs', create: true, dependsOn: [] },
+      },
+      {
+        name: '--ipc=host: the host\'s /dev/shm, assumed 1777',
+        run: 'docker run --ipc=host -u 4242 img',
+        engine: 'docker',
+        want: { meta: { ...dir(0, 0, 0o1777), origin: 'host /dev/shm (--ipc=host)' }, mount: 'the host\'s /dev/shm (--ipc=host)', create: true, dependsOn: ['ipc-host-shm'] },
+      },
+      {
+        name: '--ipc=none: no /dev/shm at all',
+        run: 'docker run --ipc none -u 4242 img',
+        engine: 'docker',
+        want: { meta: undefined, mount: undefined, create: false, dependsOn: [] },
+      },
+      {
+        name: 'a user tmpfs on /dev/shm replaces the default one',
+        run: 'docker run --tmpfs /dev/shm:mode=0700 -u 4242 img',
+        engine: 'docker',
+        want: { meta: { ...dir(0, 0, 0o700), origin: 'tmpfs' }, mount: 'a tmpfs', create: false, dependsOn: [] },
+      },
+    ];
+    for (const c of cases) {
+      test(c.name, () => {
+        const r = resolveRuntime(image(), run(c.run), [], { engine: c.engine });
+        const v = evaluate(r.identity, r.view, '/dev/shm/seg', 'create');
+        assert.deepEqual(
+          { meta: r.view.fs.get('/dev/shm'), mount: r.view.mounts.find((m) => m.target === '/dev/shm')?.describe, create: v.allowed, dependsOn: v.dependsOn },
+          c.want,
+        );
+      });
+    }
   });
 
   test('mounts apply shallow first, so a nested mount survives its parent', () => {
