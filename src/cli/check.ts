@@ -22,6 +22,7 @@ import { loadConfig, type Config } from './config.js';
 import { ExpandError } from '../dockerfile/expand.js';
 import { ContextReadError, contextTextReader, readBuildContext, type UnreadableEntry } from './context.js';
 import { realInvoker } from './invoker.js';
+import { envFileReader } from './env-file.js';
 import { checkBaseArchives, fromRefs, parseBaseArchives, resolveBases, unmatchedArchiveRefs, type BaseOptions, type BaseSource } from './bases.js';
 import { referenceError, stageNameError } from './reference.js';
 import { withFileErrors, type FileError } from './file-errors.js';
@@ -238,6 +239,14 @@ function trace(a: Analysis, io: Io): void {
   for (const n of a.runtime.notes) io.err(`debug: runtime: ${n.text}\n`);
 }
 
+/** A run parser's error as an input error; one that already names the file keeps its line, once. */
+function runInputError(e: RunParseError, source: string): InputError {
+  const prefix = e.file ? `${e.file}${e.line ? `:${e.line}` : ''}: ` : '';
+  if (!prefix || !e.message.startsWith(prefix)) return new InputError(e.message, source);
+
+  return new InputError(e.message.slice(prefix.length), e.file, e.line);
+}
+
 /** The RunContext of one Compose service (with its build section) or one Kubernetes container. */
 async function orchestratedRun(v: { compose?: string; k8s?: string; service?: string; container?: string }, invoker: Invoker, io: Io): Promise<{ run: RunContext; build?: ComposeBuild; where: string }> {
   const file = (v.compose ?? v.k8s)!;
@@ -247,7 +256,14 @@ async function orchestratedRun(v: { compose?: string; k8s?: string; service?: st
   try {
     if (v.compose !== undefined) {
       const { parseCompose } = await import('../runtime/compose.js');
-      const { services } = parseCompose(text, { invoker, env: { ...io.env } as Record<string, string>, file });
+      // env_file paths come back absolute from the (maybe described) invoker's folder: read them
+      // from the same place relative to where uidctl runs.
+      const read = envFileReader(io.cwd, file);
+      const readEnvFile = (p: string) => {
+        const rel = relative(invoker.cwd, p);
+        return read(rel.startsWith('..') || isAbsolute(rel) ? p : rel || '.');
+      };
+      const { services } = parseCompose(text, { invoker, env: { ...io.env } as Record<string, string>, file, readEnvFile });
       const names = Object.keys(services);
       const name = v.service ?? (names.length === 1 ? names[0] : undefined);
       if (!name) throw new UsageError(`${file} has ${names.length} services (${names.join(', ')}): pick one with --service`);
@@ -261,7 +277,7 @@ async function orchestratedRun(v: { compose?: string; k8s?: string; service?: st
     if (choice.note) io.err(`uidctl: note: ${choice.note}\n`);
     return { run: choice.run, where: choice.run.origin.text };
   } catch (e) {
-    if (e instanceof RunParseError) throw new InputError(e.message, file);
+    if (e instanceof RunParseError) throw runInputError(e, file);
     throw e;
   }
 }
@@ -352,9 +368,12 @@ export default async function check(args: string[], io: Io): Promise<number> {
     const nul = runText.indexOf('\0');
     if (nul >= 0) throw new InputError('a NUL byte in the run command', v['run-file'] ?? '--run', runText.slice(0, nul).split('\n').length);
     try {
-      run = parseDockerRun(runText, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, file: v['run-file'] });
+      const readEnvFile = envFileReader(io.cwd, v['run-file'] ?? '--run');
+      const parsedRun = parseDockerRun(runText, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, file: v['run-file'], readEnvFile });
+      if (parsedRun.note) io.err(`uidctl: note: ${parsedRun.note}\n`);
+      run = parsedRun;
     } catch (e) {
-      if (e instanceof RunParseError) throw new InputError(e.message, v['run-file'] ?? '--run');
+      if (e instanceof RunParseError) throw runInputError(e, v['run-file'] ?? '--run');
       throw e;
     }
     // The docker CLI refuses a bad image reference before it starts anything.
