@@ -469,6 +469,21 @@ function applyVolume(
     return;
   }
 
+  // The image's listing above the path is partial: the directory may be there, with an owner
+  // the volume would copy. The verdict then rests on taking it as missing.
+  if (!image && !m.nocopy && resolvePath(imageFs, target).unknown) {
+    const owner = engine === 'podman' ? `${user.uid}:${user.gid} (podman)` : 'root:root 0755';
+    const a = assumption(
+      `volume-path-unknown:${target}`,
+      target,
+      `whether the image has ${target} is not known (its parent's listing is partial); taken as missing, ` +
+        `so ${label} starts empty, ${owner}; if the image has it, the volume copies its owner and mode`,
+      'low',
+    );
+    vb.notes.push({ text: a.text, assumption: a });
+    vb.dependsOn.push({ prefix: target, id: a.id });
+  }
+
   if (engine === 'podman') {
     vb.fs.set(target, dirMeta(user.uid, user.gid, 0o755, `${label} (podman, owned by the process user)`));
     vb.notes.push({ text: `${label}: no image content at ${target}; podman gives the new volume to ${user.uid}:${user.gid}` });

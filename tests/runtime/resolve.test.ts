@@ -276,6 +276,48 @@ describe('resolveRuntime: the file system view and verdicts', () => {
     assert.deepEqual([r.view.fs.get('/models')?.uid, r.view.fs.get('/models')?.gid], [1000, 1000]);
   });
 
+  describe('a new volume where the image may or may not have the directory', () => {
+    const partial = () => {
+      const img = image();
+      img.fs.set('/opt', { ...dir(1000, 100, 0o2775), partial: true });
+      return img;
+    };
+    const cases: { name: string; img: () => ImageState; run: string; engine: 'docker' | 'podman'; want: { owner: string; dependsOn: string[] } }[] = [
+      {
+        name: 'docker, parent listing partial: root 0755, resting on a low-confidence assumption',
+        img: partial,
+        run: 'docker run -v cache:/opt/pkgs img',
+        engine: 'docker',
+        want: { owner: '0:0 755', dependsOn: ['volume-new:cache', 'volume-path-unknown:/opt/pkgs'] },
+      },
+      {
+        name: 'podman, parent listing partial: the process user\'s, same assumption',
+        img: partial,
+        run: 'podman run -u 1000 -v cache:/opt/pkgs img',
+        engine: 'podman',
+        want: { owner: '1000:1000 755', dependsOn: ['volume-new:cache', 'volume-path-unknown:/opt/pkgs'] },
+      },
+      {
+        name: 'parent listing complete: the directory is known to be missing, no assumption about it',
+        img: image,
+        run: 'docker run -v cache:/workspace/pkgs img',
+        engine: 'docker',
+        want: { owner: '0:0 755', dependsOn: ['volume-new:cache'] },
+      },
+    ];
+    for (const c of cases) {
+      test(c.name, () => {
+        const r = resolveRuntime(c.img(), run(c.run), [], { engine: c.engine });
+        const target = r.view.mounts.at(-1)!.target;
+        const m = r.view.fs.get(target)!;
+        const v = evaluate(r.identity, r.view, `${target}/f`, 'create');
+        assert.deepEqual({ owner: `${m.uid}:${m.gid} ${m.mode.toString(8)}`, dependsOn: v.dependsOn }, c.want);
+        const a = r.notes.find((n) => n.assumption?.id.startsWith('volume-path-unknown'))?.assumption;
+        if (c.want.dependsOn.length > 1) assert.equal(a?.confidence, 'low');
+      });
+    }
+  });
+
   test('nocopy leaves an empty root-owned volume even where the image has content', () => {
     const r = resolveRuntime(image(), run('docker run -v cache:/app/cache:nocopy img'), [], { engine: 'docker' });
     assert.deepEqual(r.view.fs.get('/app/cache'), { ...dir(0, 0, 0o755), origin: 'volume cache (new, empty)' });
