@@ -477,7 +477,12 @@ class StageSimulator {
           for (const env of srcState?.pythons ?? []) {
             if (!isUnder(env.binDir, one)) continue;
             const moved = (p: string) => (isUnder(p, one) ? normalizePath(`${target}/${p.slice(one.length)}`) : p);
-            const carried = { ...env, python: moved(env.python), sitePackages: moved(env.sitePackages), binDir: moved(env.binDir) };
+            const carried = {
+              ...env,
+              python: moved(env.python),
+              sitePackages: moved(env.sitePackages),
+              binDir: moved(env.binDir),
+            };
             this.state.pythons = [...this.state.pythons.filter((e) => e.binDir !== carried.binDir), carried];
           }
           continue;

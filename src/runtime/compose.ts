@@ -368,7 +368,9 @@ export function parseCompose(yamlText: string, opts: ComposeOptions): ComposePro
           return { path, required: typeof f !== 'object' || o.required !== false };
         });
         run.envFiles = files.map((f) => f.path);
-        if (opts.readEnvFile) run.env = { ...envFileVars(files, opts.readEnvFile, env, `${where}.env_file`), ...run.env };
+        if (opts.readEnvFile) {
+          run.env = { ...envFileVars(files, opts.readEnvFile, env, `${where}.env_file`), ...run.env };
+        }
       }
       const build = buildOf(svc.build, baseDir);
       if (build) run.build = build;

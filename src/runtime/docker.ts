@@ -471,7 +471,8 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
   // run command, as documented, and say so rather than refuse the file.
   if (first && runLines.length > 1) {
     const where = opts.file ?? 'the run text';
-    first.note = `${where} holds ${runLines.length} run commands (lines ${runLines.join(', ')}); checking the first, line ${runLines[0]}`;
+    const lines = runLines.join(', ');
+    first.note = `${where} holds ${runLines.length} run commands (lines ${lines}); checking the first, line ${runLines[0]}`;
   }
   if (first) return first;
 

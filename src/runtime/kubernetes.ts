@@ -31,10 +31,11 @@ function idField(v: unknown, field: string, file?: string, line?: number): numbe
   if (v === undefined || v === null) return undefined;
   const n = int(v);
   if (n !== undefined) return n;
-  const type = typeof v === 'string' ? 'string' : typeof v === 'number' ? 'number' : Array.isArray(v) ? 'array' : typeof v;
+  const type = Array.isArray(v) ? 'array' : typeof v;
   const shown = typeof v === 'string' ? `"${v}"` : JSON.stringify(v);
+  const why = `the API server refuses it (cannot unmarshal ${type} into an int64 field)`;
 
-  throw new RunParseError(`${field}: ${shown} is not an integer; the API server refuses it (cannot unmarshal ${type} into an int64 field)`, field, file, line);
+  throw new RunParseError(`${field}: ${shown} is not an integer; ${why}`, field, file, line);
 }
 
 /** Where the pod template sits in each workload kind. */

@@ -607,9 +607,15 @@ function applyShm(vb: ViewBuild, run: RunContext): void {
   mkdirp(vb.fs, '/dev', { uid: 0, gid: 0, mode: 0o755, origin: 'mount point for /dev/shm' });
   removeTree(vb.fs, '/dev/shm');
   vb.fs.set('/dev/shm', dirMeta(0, 0, 0o1777, origin));
-  vb.mounts.push({ target: '/dev/shm', readonly: false, describe: ipc === 'host' ? 'the host\'s /dev/shm (--ipc=host)' : 'the engine\'s /dev/shm tmpfs' });
+  const describe = ipc === 'host' ? 'the host\'s /dev/shm (--ipc=host)' : 'the engine\'s /dev/shm tmpfs';
+  vb.mounts.push({ target: '/dev/shm', readonly: false, describe });
   if (ipc === 'host') {
-    const a = assumption('ipc-host-shm', '/dev/shm', 'with --ipc=host the host\'s /dev/shm is shared; assumed root-owned 1777 as Linux distributions mount it', 'medium');
+    const a = assumption(
+      'ipc-host-shm',
+      '/dev/shm',
+      'with --ipc=host the host\'s /dev/shm is shared; assumed root-owned 1777 as Linux distributions mount it',
+      'medium',
+    );
     vb.notes.push({ text: a.text, assumption: a });
     vb.dependsOn.push({ prefix: '/dev/shm', id: a.id });
   }
