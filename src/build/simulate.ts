@@ -9,7 +9,7 @@ import { cloneState } from '../image/state.js';
 import { formatGroup, formatPasswd, groupByName, parseGroup, parseId, parsePasswd, resolveExecUser, userByName } from '../image/accounts.js';
 import { refreshDerived } from '../shell/commands/config.js';
 import { isTrackedText } from '../shell/commands/files.js';
-import { baseName, descendants, mkdirp, normalizePath, parentOf, resolvePath } from '../image/fs.js';
+import { baseName, descendants, isUnder, mkdirp, normalizePath, parentOf, resolvePath } from '../image/fs.js';
 import { DOCKER_DEFAULT_CAPS } from '../access/evaluate.js';
 import type { Builder, BuildIdentity } from '../shell/context.js';
 import { runScript } from '../shell/interpret.js';
@@ -471,6 +471,19 @@ class StageSimulator {
             put(to, mapMeta(sub), true);
             if (sub.kind === 'file') this.copiedText(ins, to, () => srcText(p));
             copied += 1;
+          }
+          // A Python environment (venv, conda) under the copied directory is the same
+          // environment at its new path: pyvenv.cfg and bin/python go along with it.
+          for (const env of srcState?.pythons ?? []) {
+            if (!isUnder(env.binDir, one)) continue;
+            const moved = (p: string) => (isUnder(p, one) ? normalizePath(`${target}/${p.slice(one.length)}`) : p);
+            const carried = {
+              ...env,
+              python: moved(env.python),
+              sitePackages: moved(env.sitePackages),
+              binDir: moved(env.binDir),
+            };
+            this.state.pythons = [...this.state.pythons.filter((e) => e.binDir !== carried.binDir), carried];
           }
           continue;
         }

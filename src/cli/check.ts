@@ -22,6 +22,7 @@ import { loadConfig, type Config } from './config.js';
 import { ExpandError } from '../dockerfile/expand.js';
 import { ContextReadError, contextSources, contextTextReader, readBuildContext, type UnreadableEntry } from './context.js';
 import { realInvoker } from './invoker.js';
+import { envFileReader } from './env-file.js';
 import { checkBaseArchives, fromRefs, parseBaseArchives, resolveBases, unmatchedArchiveRefs, type BaseOptions, type BaseSource } from './bases.js';
 import { referenceError, stageNameError } from './reference.js';
 import { withFileErrors, type FileError } from './file-errors.js';
@@ -272,7 +273,14 @@ async function orchestratedRun(v: { compose?: string; k8s?: string; service?: st
   try {
     if (v.compose !== undefined) {
       const { parseCompose } = await import('../runtime/compose.js');
-      const { services } = parseCompose(text, { invoker, env: { ...io.env } as Record<string, string>, file });
+      // env_file paths come back absolute from the (maybe described) invoker's folder: read them
+      // from the same place relative to where uidctl runs.
+      const read = envFileReader(io.cwd, file);
+      const readEnvFile = (p: string) => {
+        const rel = relative(invoker.cwd, p);
+        return read(rel.startsWith('..') || isAbsolute(rel) ? p : rel || '.');
+      };
+      const { services } = parseCompose(text, { invoker, env: { ...io.env } as Record<string, string>, file, readEnvFile });
       const names = Object.keys(services);
       if (names.length === 0) throw new InputError('the Compose file defines no services', file);
       const name = v.service ?? (names.length === 1 ? names[0] : undefined);
@@ -382,7 +390,10 @@ export default async function check(args: string[], io: Io): Promise<number> {
     const nul = runText.indexOf('\0');
     if (nul >= 0) throw new InputError('a NUL byte in the run command', v['run-file'] ?? '--run', runText.slice(0, nul).split('\n').length);
     try {
-      run = parseDockerRun(runText, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, file: v['run-file'] });
+      const readEnvFile = envFileReader(io.cwd, v['run-file'] ?? '--run');
+      const parsedRun = parseDockerRun(runText, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, file: v['run-file'], readEnvFile });
+      if (parsedRun.note) io.err(`uidctl: note: ${parsedRun.note}\n`);
+      run = parsedRun;
     } catch (e) {
       if (e instanceof RunParseError) throw inputErrorOf(e, v['run-file'] ?? '--run');
       throw e;

@@ -13,6 +13,7 @@ import { parseDockerRun } from '../runtime/docker.js';
 import { RunParseError } from '../runtime/errors.js';
 import { explainError, tailor, type Explanation } from '../probe/explain.js';
 import { realInvoker } from './invoker.js';
+import { envFileReader } from './env-file.js';
 
 const HELP = `Usage: uidctl explain "ERROR TEXT" [options]
        some-command 2>&1 | uidctl explain -
@@ -55,7 +56,8 @@ export async function runContextFor(text: string, io: Io): Promise<{ run: RunCon
   const invoker = realInvoker(io);
   let run: RunContext;
   try {
-    run = parseDockerRun(text, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string> });
+    const readEnvFile = envFileReader(io.cwd, '--run');
+    run = parseDockerRun(text, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, readEnvFile });
   } catch (e) {
     if (e instanceof RunParseError) throw inputErrorOf(e, '--run');
     throw e;

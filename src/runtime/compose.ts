@@ -16,6 +16,11 @@ export interface ComposeOptions {
   env?: Record<string, string>;
   /** Path of the compose file: relative paths resolve from its directory. */
   file?: string;
+  /**
+   * The text of an env_file (an absolute path; the caller reads it), undefined when it does
+   * not exist. Without it the files are only recorded in envFiles.
+   */
+  readEnvFile?: (path: string) => string | undefined;
 }
 
 export interface ComposeBuild {
@@ -209,10 +214,15 @@ function volumeOf(v: unknown, ctx: PathContext, where: string): MountSpec {
 
   const o = asObj(v);
   const type = String(o.type ?? 'volume');
-  const target = normalizePath(String(o.target ?? ''));
+  if (!o.target) throw new RunParseError(`${where}: target is required`, where);
+  // The engine refuses a relative container path (moby volume/mounts validation); docker
+  // compose passes it through and fails at create.
+  if (!String(o.target).startsWith('/')) {
+    throw new RunParseError(`${where}: invalid mount path: '${String(o.target)}' mount path must be absolute`, where);
+  }
+  const target = normalizePath(String(o.target));
   const readonly = o.read_only === true;
   const written = `${where}: ${type} ${String(o.source ?? '')} -> ${target}`;
-  if (!o.target) throw new RunParseError(`${where}: target is required`, where);
 
   if (type === 'bind') {
     const src = String(o.source ?? '');
@@ -351,8 +361,15 @@ export function parseCompose(yamlText: string, opts: ComposeOptions): ComposePro
       const command = words(svc.command);
       if (command) run.command = command;
       if (svc.env_file !== undefined) {
-        const files = Array.isArray(svc.env_file) ? svc.env_file : [svc.env_file];
-        run.envFiles = files.map((f) => normalizePath(String(typeof f === 'object' ? asObj(f).path : f), baseDir));
+        const files = (Array.isArray(svc.env_file) ? svc.env_file : [svc.env_file]).map((f) => {
+          const o = asObj(f);
+          const path = normalizePath(String(typeof f === 'object' ? o.path : f), baseDir);
+          return { path, required: typeof f !== 'object' || o.required !== false };
+        });
+        run.envFiles = files.map((f) => f.path);
+        if (opts.readEnvFile) {
+          run.env = { ...envFileVars(files, opts.readEnvFile, env, `${where}.env_file`), ...run.env };
+        }
       }
       const build = buildOf(svc.build, baseDir);
       if (build) run.build = build;
@@ -368,6 +385,45 @@ export function parseCompose(yamlText: string, opts: ComposeOptions): ComposePro
   }
 
   return { services, warnings };
+}
+
+/**
+ * The variables of a service's env_file list, later files winning; `environment:` wins over
+ * them all (Compose Specification, env_file). The format is compose's dotenv: NAME=VALUE,
+ * `export ` allowed, # comments, matching outer quotes removed, a bare NAME taken from the
+ * environment. A missing file is an error unless `required: false`.
+ */
+function envFileVars(
+  files: { path: string; required: boolean }[],
+  read: (path: string) => string | undefined,
+  env: Record<string, string>,
+  where: string,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+
+  for (const f of files) {
+    const text = read(f.path);
+    if (text === undefined) {
+      if (!f.required) continue;
+      throw new RunParseError(`${where}: env file ${f.path} not found: stat ${f.path}: no such file or directory`, where);
+    }
+    for (const raw of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
+      const line = raw.trim().replace(/^export\s+/, '');
+      if (line === '' || line.startsWith('#')) continue;
+      const eq = line.indexOf('=');
+      const name = (eq < 0 ? line : line.slice(0, eq)).trim();
+      if (eq < 0) {
+        if (Object.hasOwn(env, name)) out[name] = env[name];
+        continue;
+      }
+      const value = line.slice(eq + 1).trim();
+      const quoted = /^(["'])(.*)\1$/.exec(value);
+      // An unquoted value ends at " #" (an inline comment).
+      out[name] = quoted ? quoted[2] : value.replace(/\s+#.*$/, '');
+    }
+  }
+
+  return out;
 }
 
 function capName(c: string): string {

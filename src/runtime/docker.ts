@@ -28,12 +28,19 @@ export interface RunParseOptions {
   file?: string;
   /** Line of the text in file (1-based), for locations. */
   line?: number;
+  /**
+   * The text of an --env-file as written (the caller reads it; undefined when it does not
+   * exist). Without it the files are only recorded in envFiles.
+   */
+  readEnvFile?: (path: string) => string | undefined;
 }
 
 /** A RunContext plus what the parser had to guess. */
 export interface ParsedRun extends RunContext {
   /** Variables or substitutions that could not be evaluated, and similar remarks. */
   warnings: string[];
+  /** Said to the user when the text holds more than one run command: which one is checked. */
+  note?: string;
 }
 
 const ENGINES: Record<string, 'docker' | 'podman'> = {
@@ -170,6 +177,31 @@ function noNewPrivs(value: string): boolean | undefined {
 }
 
 /**
+ * The variables of a docker --env-file (docker/cli pkg/kvfile): NAME=VALUE lines, leading
+ * white space dropped, blank lines and lines starting with # skipped, a bare NAME taking the
+ * invoking environment's value (left out when unset). Values are kept as written, quotes
+ * included (docker/cli issue #3630 is still open).
+ */
+export function parseEnvFile(text: string, path: string, env: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const bad = (why: string) => new RunParseError(`invalid env file (${path}): ${why}`, '--env-file');
+
+  for (const raw of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
+    const line = raw.replace(/^\s+/, '');
+    if (line === '' || line.startsWith('#')) continue;
+
+    const eq = line.indexOf('=');
+    const name = eq < 0 ? line : line.slice(0, eq);
+    if (name === '') throw bad(`no variable name on line '${line}'`);
+    if (/[ \t]/.test(name)) throw bad(`variable '${name}' contains whitespaces`);
+    if (eq >= 0) out[name] = line.slice(eq + 1);
+    else if (Object.hasOwn(env, name) && env[name] !== undefined) out[name] = env[name];
+  }
+
+  return out;
+}
+
+/**
  * Interpret an argv that starts with the program (`docker`, `sudo podman`, ...). Exported for
  * callers that already hold the words.
  */
@@ -225,6 +257,7 @@ export function parseRunArgv(
     warnings: opts.warnings ?? [],
   };
   const envFiles: string[] = [];
+  const fileEnv: Record<string, string> = {};
   const list = (s: string) => (tool === 'podman' ? s.split(',') : [s]).filter((x) => x !== '');
 
   for (const { flag, value, written } of parsed.options) {
@@ -240,7 +273,15 @@ export function parseRunArgv(
           else run.warnings.push(`-e ${value}: not set in the invoking environment, so not passed`);
           break;
         }
-        case 'env-file': envFiles.push(normalizePath(value, opts.invoker.cwd)); break;
+        case 'env-file': {
+          envFiles.push(normalizePath(value, opts.invoker.cwd));
+          if (!opts.readEnvFile) break;
+          const text = opts.readEnvFile(value);
+          // docker run stops before it starts anything: "open ./env.list: no such file or directory".
+          if (text === undefined) throw new RunParseError(`open ${value}: no such file or directory`, dash);
+          Object.assign(fileEnv, parseEnvFile(text, value, opts.env ?? {}));
+          break;
+        }
         case 'user': run.user = value === '' ? undefined : value; break;
         case 'workdir': run.workdir = value === '' ? undefined : value; break;
         case 'group-add': run.groupAdd.push(...list(value)); break;
@@ -271,6 +312,8 @@ export function parseRunArgv(
   }
 
   if (envFiles.length > 0) run.envFiles = envFiles;
+  // The CLI puts the env files first and -e after them, whatever the order on the line.
+  run.env = { ...fileEnv, ...run.env };
   if (parsed.rest.length === 0) {
     throw new RunParseError(`"${program} run" requires an image name`, 'image', opts.file, opts.line);
   }
@@ -393,10 +436,13 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
   const assigned: Record<string, string> = {};
   const warnings: string[] = [];
   let engineCommand: { argv: string[]; line: number } | undefined;
+  let first: ParsedRun | undefined;
+  const runLines: number[] = [];
 
   for (const cmd of simpleCommands(script)) {
     const vars = shellEnv(opts, assigned);
-    const argv = cmd.args.map((w) => expandWord(w, vars, opts.invoker, warnings));
+    // Commands after the first run command are only counted: their remarks are not wanted.
+    const argv = cmd.args.map((w) => expandWord(w, vars, opts.invoker, first ? [] : warnings));
 
     // `X=1` alone and `export X=1` set variables the run line may use.
     if (argv.length === 0 || argv[0] === 'export') {
@@ -412,12 +458,23 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
       if (ENGINES[baseName(argv[skipWrappers(argv)] ?? '')]) engineCommand ??= { argv, line };
       continue;
     }
+    runLines.push(line);
+    if (first) continue;
     const words = cmd.args.map((w) => w.raw).join(' ');
 
     const raw = cmd.args.map((w) => w.raw);
 
-    return parseRunArgv(argv, { ...opts, line, text: words, warnings, raw });
+    first = parseRunArgv(argv, { ...opts, line, text: words, warnings, raw });
   }
+
+  // A script that starts a helper container first (a database, say) is common: check the first
+  // run command, as documented, and say so rather than refuse the file.
+  if (first && runLines.length > 1) {
+    const where = opts.file ?? 'the run text';
+    const lines = runLines.join(', ');
+    first.note = `${where} holds ${runLines.length} run commands (lines ${lines}); checking the first, line ${runLines[0]}`;
+  }
+  if (first) return first;
 
   // A docker command that is not `run` gets the precise complaint.
   if (engineCommand) parseRunArgv(engineCommand.argv, { ...opts, line: engineCommand.line });

@@ -22,6 +22,22 @@ const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
 const int = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) ? v : undefined);
 
+/**
+ * An int64 field of a securityContext (runAsUser, runAsGroup, fsGroup): the API server refuses
+ * a string or any other non-integer when it decodes the object (encoding/json: "cannot
+ * unmarshal string into Go struct field ... of type int64"), so the manifest is bad input.
+ */
+function idField(v: unknown, field: string, file?: string, line?: number): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  const n = int(v);
+  if (n !== undefined) return n;
+  const type = Array.isArray(v) ? 'array' : typeof v;
+  const shown = typeof v === 'string' ? `"${v}"` : JSON.stringify(v);
+  const why = `the API server refuses it (cannot unmarshal ${type} into an int64 field)`;
+
+  throw new RunParseError(`${field}: ${shown} is not an integer; ${why}`, field, file, line);
+}
+
 /** Where the pod template sits in each workload kind. */
 const TEMPLATE_PATHS: Record<string, string[]> = {
   Pod: ['spec'],
@@ -210,10 +226,14 @@ export function parseKubernetesContainers(yamlText: string, opts: KubernetesOpti
         const line = isSeq(doc.getIn(nodePath.slice(0, -1), true)) ? lineOf(doc, nodePath, lc) : undefined;
 
         // Container fields override the pod's for runAsUser/runAsGroup/runAsNonRoot.
-        const runAsUser = int(sc.runAsUser) ?? int(podSc.runAsUser);
-        const runAsGroup = int(sc.runAsGroup) ?? int(podSc.runAsGroup);
+        const scPath = `${[...path, listName].join('.')}[${ci}].securityContext`;
+        const podPath = `${path.join('.')}.securityContext`;
+        const podUser = idField(podSc.runAsUser, `${podPath}.runAsUser`, opts.file, line);
+        const podGroup = idField(podSc.runAsGroup, `${podPath}.runAsGroup`, opts.file, line);
+        const runAsUser = idField(sc.runAsUser, `${scPath}.runAsUser`, opts.file, line) ?? podUser;
+        const runAsGroup = idField(sc.runAsGroup, `${scPath}.runAsGroup`, opts.file, line) ?? podGroup;
         const runAsNonRoot = (sc.runAsNonRoot ?? podSc.runAsNonRoot) === true;
-        const fsGroup = int(podSc.fsGroup);
+        const fsGroup = idField(podSc.fsGroup, `${podPath}.fsGroup`, opts.file, line);
         const policy = str(podSc.supplementalGroupsPolicy);
         const privileged = sc.privileged === true;
         const capsObj = asObj(sc.capabilities);

@@ -469,6 +469,21 @@ function applyVolume(
     return;
   }
 
+  // The image's listing above the path is partial: the directory may be there, with an owner
+  // the volume would copy. The verdict then rests on taking it as missing.
+  if (!image && !m.nocopy && resolvePath(imageFs, target).unknown) {
+    const owner = engine === 'podman' ? `${user.uid}:${user.gid} (podman)` : 'root:root 0755';
+    const a = assumption(
+      `volume-path-unknown:${target}`,
+      target,
+      `whether the image has ${target} is not known (its parent's listing is partial); taken as missing, ` +
+        `so ${label} starts empty, ${owner}; if the image has it, the volume copies its owner and mode`,
+      'low',
+    );
+    vb.notes.push({ text: a.text, assumption: a });
+    vb.dependsOn.push({ prefix: target, id: a.id });
+  }
+
   if (engine === 'podman') {
     vb.fs.set(target, dirMeta(user.uid, user.gid, 0o755, `${label} (podman, owned by the process user)`));
     vb.notes.push({ text: `${label}: no image content at ${target}; podman gives the new volume to ${user.uid}:${user.gid}` });
@@ -557,6 +572,55 @@ function describeMount(m: MountSpec): string {
   }
 }
 
+/**
+ * The image VOLUME paths the run does not mount over: Docker and podman make a new anonymous
+ * volume for each when the container is created (Dockerfile reference, VOLUME).
+ */
+export function imageVolumeMounts(image: ImageState, runMounts: MountSpec[]): MountSpec[] {
+  const targets = new Set(runMounts.map((m) => normalizePath(m.target)));
+  const out: MountSpec[] = [];
+
+  for (const v of image.config.volumes) {
+    const target = normalizePath(v);
+    if (targets.has(target)) continue;
+    out.push({ target, kind: 'image-volume', readonly: false, createMissingSource: false, written: `VOLUME ${v}` });
+  }
+
+  return out;
+}
+
+/**
+ * The /dev/shm every container gets: its own tmpfs, root-owned 1777, 64M by default (moby's
+ * default spec mount and daemon setupIPCDirs "mode=1777,size=..."; containerd's default spec,
+ * used under Kubernetes, and podman mount the same). --ipc=host shows the host's /dev/shm
+ * instead; --ipc=none mounts none; a user mount on /dev or /dev/shm replaces it (moby
+ * daemon/oci_linux.go drops the default mount then).
+ */
+function applyShm(vb: ViewBuild, run: RunContext): void {
+  if (run.mounts.some((m) => ['/dev', '/dev/shm'].includes(normalizePath(m.target)))) return;
+  const raw = run.options?.ipc?.at(-1) ?? '';
+  // Compose keeps keys it does not model as JSON text.
+  const ipc = raw.startsWith('"') ? String(JSON.parse(raw)) : raw;
+  if (ipc === 'none') return;
+
+  const origin = ipc === 'host' ? 'host /dev/shm (--ipc=host)' : 'tmpfs /dev/shm (engine default)';
+  mkdirp(vb.fs, '/dev', { uid: 0, gid: 0, mode: 0o755, origin: 'mount point for /dev/shm' });
+  removeTree(vb.fs, '/dev/shm');
+  vb.fs.set('/dev/shm', dirMeta(0, 0, 0o1777, origin));
+  const describe = ipc === 'host' ? 'the host\'s /dev/shm (--ipc=host)' : 'the engine\'s /dev/shm tmpfs';
+  vb.mounts.push({ target: '/dev/shm', readonly: false, describe });
+  if (ipc === 'host') {
+    const a = assumption(
+      'ipc-host-shm',
+      '/dev/shm',
+      'with --ipc=host the host\'s /dev/shm is shared; assumed root-owned 1777 as Linux distributions mount it',
+      'medium',
+    );
+    vb.notes.push({ text: a.text, assumption: a });
+    vb.dependsOn.push({ prefix: '/dev/shm', id: a.id });
+  }
+}
+
 function buildView(
   image: ImageState,
   run: RunContext,
@@ -570,14 +634,8 @@ function buildView(
   // does not leave it root-owned (measured with buildah run); Docker makes it afterwards.
   if (engine === 'podman') ensureWorkdir(vb, cwd, run, engine, user);
 
-  // Image VOLUME paths the run does not mount over become anonymous volumes.
-  const targets = new Set(run.mounts.map((m) => normalizePath(m.target)));
-  const mounts: MountSpec[] = [...run.mounts];
-  for (const v of image.config.volumes) {
-    const target = normalizePath(v);
-    if (targets.has(target)) continue;
-    mounts.push({ target, kind: 'image-volume', readonly: false, createMissingSource: false, written: `VOLUME ${v}` });
-  }
+  applyShm(vb, run);
+  const mounts: MountSpec[] = [...run.mounts, ...imageVolumeMounts(image, run.mounts)];
 
   for (const m of sortMounts(mounts)) {
     // runc resolves the destination inside the rootfs, following symlinks (securejoin).

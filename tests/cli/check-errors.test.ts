@@ -419,6 +419,41 @@ describe('--k8s picks a container as kubectl does', () => {
   });
 });
 
+describe('env files and run files', () => {
+  const ENV = '# who the process thinks it is\nHOME=/root\n';
+  const json = ['--base-from', 'catalog', '--format', 'json', '--fail-on', 'never'];
+  const home = (stdout: string) => JSON.parse(stdout).results[0].identity.home;
+
+  test('--env-file is read: its HOME wins over the passwd home', async () => {
+    const dir = tempDir({ Dockerfile: GOOD, 'env.list': ENV });
+    const r = await uidctl(['check', 'Dockerfile', '--run', 'docker run --env-file ./env.list img', ...json], dir);
+
+    assert.deepEqual([r.code, r.stderr, home(r.stdout)], [0, '', '/root']);
+  });
+
+  test('a missing --env-file stops the check as it stops docker run', async () => {
+    const dir = tempDir({ Dockerfile: GOOD });
+    const r = await uidctl(['check', 'Dockerfile', '--run', 'docker run --env-file ./env.list img'], dir);
+
+    assert.deepEqual([r.code, r.stdout, r.stderr], [2, '', 'uidctl check: --run: open ./env.list: no such file or directory\n']);
+  });
+
+  test('a Compose env_file is read next to the compose file', async () => {
+    const dir = tempDir({ Dockerfile: GOOD, 'sub/.env.app': ENV, 'sub/compose.yaml': 'services:\n  app:\n    image: x\n    env_file: .env.app\n' });
+    const r = await uidctl(['check', 'Dockerfile', '--compose', 'sub/compose.yaml', ...json], dir);
+
+    assert.deepEqual([r.code, r.stderr, home(r.stdout)], [0, '', '/root']);
+  });
+
+  test('a run file with two run commands: the first is checked, and a note says so', async () => {
+    const dir = tempDir({ Dockerfile: GOOD, 'run.sh': 'docker run -d --user 999 postgres\n\ndocker run --user 1234 img\n' });
+    const r = await uidctl(['check', 'Dockerfile', '--run-file', 'run.sh', ...json], dir);
+
+    assert.equal(r.stderr, 'uidctl: note: run.sh holds 2 run commands (lines 1, 3); checking the first, line 1\n');
+    assert.equal(JSON.parse(r.stdout).results[0].identity.uid, 999);
+  });
+});
+
 describe('uidctl image', () => {
   async function ociFolder(dir: string, user: string): Promise<string> {
     const layer = await makeTar([

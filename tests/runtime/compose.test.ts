@@ -154,3 +154,52 @@ describe('parseCompose: errors carry the file and line', () => {
     assert.throws(() => parseCompose(text, { invoker, file: 'c.yaml' }), /c\.yaml:2: services\.a\.volumes\[0\]: a volume source must be a name/);
   });
 });
+
+describe('parseCompose: a relative container path is refused', () => {
+  const cases: { name: string; volume: string; message: RegExp }[] = [
+    { name: 'long syntax volume', volume: '{ type: volume, source: v, target: data }', message: /c\.yaml:2: services\.a\.volumes\[0\]: invalid mount path: 'data' mount path must be absolute/ },
+    { name: 'long syntax bind', volume: '{ type: bind, source: ./x, target: out/x }', message: /invalid mount path: 'out\/x' mount path must be absolute/ },
+    { name: 'short syntax, as -v does', volume: '"v:data"', message: /must be an absolute path/ },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const text = `services:\n  a:\n    volumes:\n      - ${c.volume}\n`;
+      assert.throws(() => parseCompose(text, { invoker, file: 'c.yaml' }), c.message);
+    });
+  }
+});
+
+describe('parseCompose: env_file read through readEnvFile', () => {
+  const files: Record<string, string> = {
+    '/home/me/proj/.env': '# comment\nexport HOME=/root\nQ="quoted value"\nS=\'single\'\nI=plain # note\nTOKEN\n',
+    '/home/me/proj/more.env': 'HOME=/more\nMODE=file\n',
+  };
+  const readEnvFile = (p: string) => files[p];
+  const svc = (envFile: string, environment = '') =>
+    `services:\n  a:\n    image: x\n    env_file: ${envFile}\n${environment ? `    environment: ${environment}\n` : ''}`;
+  const parse = (text: string) =>
+    parseCompose(text, { invoker, env: { TOKEN: 'abc' }, file: '/home/me/proj/compose.yaml', readEnvFile }).services.a.env;
+
+  const cases: { name: string; text: string; env: Record<string, string> }[] = [
+    {
+      name: 'dotenv lines: export, quotes removed, inline comment, a bare NAME from the environment',
+      text: svc('.env'),
+      env: { HOME: '/root', Q: 'quoted value', S: 'single', I: 'plain', TOKEN: 'abc' },
+    },
+    {
+      name: 'later files win, environment: wins over all',
+      text: svc('[.env, more.env]', '{ MODE: service }'),
+      env: { HOME: '/more', Q: 'quoted value', S: 'single', I: 'plain', TOKEN: 'abc', MODE: 'service' },
+    },
+    {
+      name: 'a missing file with required: false is skipped',
+      text: svc('[{ path: gone.env, required: false }, more.env]'),
+      env: { HOME: '/more', MODE: 'file' },
+    },
+  ];
+  for (const c of cases) test(c.name, () => assert.deepEqual(parse(c.text), c.env));
+
+  test('a missing required env file is an error naming it', () => {
+    assert.throws(() => parse(svc('gone.env')), /services\.a\.env_file: env file \/home\/me\/proj\/gone\.env not found/);
+  });
+});

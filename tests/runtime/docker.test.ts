@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDockerRun, parseRunArgv, type ParsedRun } from '../../src/runtime/docker.js';
+import { parseDockerRun, parseEnvFile, parseRunArgv, type ParsedRun } from '../../src/runtime/docker.js';
 import { RunParseError } from '../../src/runtime/errors.js';
 
 const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me/proj', name: 'me' };
@@ -281,6 +281,48 @@ describe('parseDockerRun: errors', () => {
           return true;
         },
       );
+    });
+  }
+});
+
+describe('--env-file: docker\'s format, read through readEnvFile', () => {
+  const files: Record<string, string> = {
+    './env.list': '# a comment\n\n  HOME=/root\nQUOTED="kept as written"\nTOKEN\nUNSET\nEMPTY=\r\nA=1=2\n',
+    'second.env': 'HOME=/second\nB=2\n',
+  };
+  const readEnvFile = (p: string) => files[p];
+  const cases: { name: string; text: string; env: Record<string, string> }[] = [
+    {
+      name: 'NAME=VALUE lines, comments and blanks skipped, a bare NAME from the invoking environment',
+      text: 'docker run --env-file ./env.list img',
+      env: { HOME: '/root', QUOTED: '"kept as written"', TOKEN: 's3cret', EMPTY: '', A: '1=2' },
+    },
+    {
+      name: 'a later file wins over an earlier one, -e wins over both whatever its place',
+      text: 'docker run -e B=flag --env-file ./env.list --env-file second.env img',
+      env: { HOME: '/second', QUOTED: '"kept as written"', TOKEN: 's3cret', EMPTY: '', A: '1=2', B: 'flag' },
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      assert.deepEqual(parseDockerRun(c.text, { invoker, env, readEnvFile }).env, c.env);
+    });
+  }
+
+  test('a missing env file is docker\'s error', () => {
+    assert.throws(
+      () => parseDockerRun('docker run --env-file ./nope.list img', { invoker, env, readEnvFile, file: 'run.sh', line: 1 }),
+      { name: 'RunParseError', message: 'run.sh:1: open ./nope.list: no such file or directory' },
+    );
+  });
+
+  const bad: { name: string; text: string; message: string }[] = [
+    { name: 'white space inside a name', text: 'MY VAR=1\n', message: "invalid env file (x.env): variable 'MY VAR' contains whitespaces" },
+    { name: 'no name before =', text: '=1\n', message: "invalid env file (x.env): no variable name on line '=1'" },
+  ];
+  for (const c of bad) {
+    test(`refused: ${c.name}`, () => {
+      assert.throws(() => parseEnvFile(c.text, 'x.env', {}), { message: c.message });
     });
   }
 });

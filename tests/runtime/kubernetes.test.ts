@@ -203,3 +203,35 @@ describe('resolveRuntime with Kubernetes contexts', () => {
     assert.deepEqual(rr.process.groups, [1000]);
   });
 });
+
+describe('parseKubernetes: id fields the API server would refuse', () => {
+  const pod = (podSc: string, sc: string) =>
+    `apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec:\n  securityContext: ${podSc}\n  containers:\n    - name: app\n      image: x\n      securityContext: ${sc}\n`;
+  const cases: { name: string; text: string; message: string }[] = [
+    {
+      name: 'a quoted runAsUser on the container',
+      text: pod('{}', '{ runAsUser: "1000" }'),
+      message: 'p.yaml:7: spec.containers[0].securityContext.runAsUser: "1000" is not an integer; the API server refuses it (cannot unmarshal string into an int64 field)',
+    },
+    {
+      name: 'a quoted fsGroup on the pod',
+      text: pod('{ fsGroup: "100" }', '{}'),
+      message: 'p.yaml:7: spec.securityContext.fsGroup: "100" is not an integer; the API server refuses it (cannot unmarshal string into an int64 field)',
+    },
+    {
+      name: 'a fractional runAsGroup on the pod, even when the container sets its own',
+      text: pod('{ runAsGroup: 1.5 }', '{ runAsGroup: 100 }'),
+      message: 'p.yaml:7: spec.securityContext.runAsGroup: 1.5 is not an integer; the API server refuses it (cannot unmarshal number into an int64 field)',
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      assert.throws(() => parseKubernetes(c.text, { file: 'p.yaml' }), { name: 'RunParseError', message: c.message });
+    });
+  }
+
+  test('integers are taken', () => {
+    const [run] = parseKubernetes(pod('{ fsGroup: 100 }', '{ runAsUser: 1000, runAsGroup: 1000 }'), { file: 'p.yaml' });
+    assert.deepEqual([run.user, run.runAsGroup, run.fsGroup], ['1000', 1000, 100]);
+  });
+});

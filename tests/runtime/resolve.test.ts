@@ -205,7 +205,7 @@ describe('resolveRuntime: the file system view and verdicts', () => {
     const r = resolveRuntime(image(), run('docker run -v $PWD/data:/workspace img'), dataFacts(1001), { engine: 'docker' });
     assert.equal(r.view.fs.has('/workspace/old'), false);
     assert.deepEqual(r.view.fs.get('/workspace'), { ...dir(1001, 1001, 0o755), origin: 'host:/home/me/proj/data', partial: true });
-    assert.deepEqual(r.view.mounts, [{ target: '/workspace', readonly: false, describe: 'a bind mount of /home/me/proj/data' }]);
+    assert.deepEqual(r.view.mounts.at(-1), { target: '/workspace', readonly: false, describe: 'a bind mount of /home/me/proj/data' });
   });
 
   test('host facts of children appear under the target', () => {
@@ -276,6 +276,48 @@ describe('resolveRuntime: the file system view and verdicts', () => {
     assert.deepEqual([r.view.fs.get('/models')?.uid, r.view.fs.get('/models')?.gid], [1000, 1000]);
   });
 
+  describe('a new volume where the image may or may not have the directory', () => {
+    const partial = () => {
+      const img = image();
+      img.fs.set('/opt', { ...dir(1000, 100, 0o2775), partial: true });
+      return img;
+    };
+    const cases: { name: string; img: () => ImageState; run: string; engine: 'docker' | 'podman'; want: { owner: string; dependsOn: string[] } }[] = [
+      {
+        name: 'docker, parent listing partial: root 0755, resting on a low-confidence assumption',
+        img: partial,
+        run: 'docker run -v cache:/opt/pkgs img',
+        engine: 'docker',
+        want: { owner: '0:0 755', dependsOn: ['volume-new:cache', 'volume-path-unknown:/opt/pkgs'] },
+      },
+      {
+        name: 'podman, parent listing partial: the process user\'s, same assumption',
+        img: partial,
+        run: 'podman run -u 1000 -v cache:/opt/pkgs img',
+        engine: 'podman',
+        want: { owner: '1000:1000 755', dependsOn: ['volume-new:cache', 'volume-path-unknown:/opt/pkgs'] },
+      },
+      {
+        name: 'parent listing complete: the directory is known to be missing, no assumption about it',
+        img: image,
+        run: 'docker run -v cache:/workspace/pkgs img',
+        engine: 'docker',
+        want: { owner: '0:0 755', dependsOn: ['volume-new:cache'] },
+      },
+    ];
+    for (const c of cases) {
+      test(c.name, () => {
+        const r = resolveRuntime(c.img(), run(c.run), [], { engine: c.engine });
+        const target = r.view.mounts.at(-1)!.target;
+        const m = r.view.fs.get(target)!;
+        const v = evaluate(r.identity, r.view, `${target}/f`, 'create');
+        assert.deepEqual({ owner: `${m.uid}:${m.gid} ${m.mode.toString(8)}`, dependsOn: v.dependsOn }, c.want);
+        const a = r.notes.find((n) => n.assumption?.id.startsWith('volume-path-unknown'))?.assumption;
+        if (c.want.dependsOn.length > 1) assert.equal(a?.confidence, 'low');
+      });
+    }
+  });
+
   test('nocopy leaves an empty root-owned volume even where the image has content', () => {
     const r = resolveRuntime(image(), run('docker run -v cache:/app/cache:nocopy img'), [], { engine: 'docker' });
     assert.deepEqual(r.view.fs.get('/app/cache'), { ...dir(0, 0, 0o755), origin: 'volume cache (new, empty)' });
@@ -284,7 +326,7 @@ describe('resolveRuntime: the file system view and verdicts', () => {
 
   test('an image VOLUME becomes an anonymous volume with the image owner', () => {
     const r = resolveRuntime(image({ volumes: ['/app/cache'] }), run('docker run img'), [], { engine: 'docker' });
-    assert.deepEqual(r.view.mounts, [{ target: '/app/cache', readonly: false, describe: 'an anonymous volume (image VOLUME)' }]);
+    assert.deepEqual(r.view.mounts.at(-1), { target: '/app/cache', readonly: false, describe: 'an anonymous volume (image VOLUME)' });
     assert.equal(r.view.fs.get('/app/cache')?.uid, 1000);
   });
 
@@ -305,7 +347,52 @@ describe('resolveRuntime: the file system view and verdicts', () => {
 
   test('podman --read-only adds writable tmpfs on /tmp, /run, /var/tmp', () => {
     const r = resolveRuntime(image(), run('podman run --read-only img'), [], { engine: 'podman' });
-    assert.deepEqual(r.view.mounts.map((m) => m.target), ['/tmp', '/run', '/var/tmp']);
+    assert.deepEqual(r.view.mounts.map((m) => m.target), ['/dev/shm', '/tmp', '/run', '/var/tmp']);
+  });
+
+  describe('/dev/shm: the tmpfs every container gets', () => {
+    const cases: { name: string; run: string; engine: 'docker' | 'podman'; want: { meta?: FileMeta; mount?: string; create: boolean; dependsOn: string[] } }[] = [
+      {
+        name: 'docker: a root-owned 1777 tmpfs, writable by any uid, even with --read-only',
+        run: 'docker run --read-only -u 4242 img',
+        engine: 'docker',
+        want: { meta: { ...dir(0, 0, 0o1777), origin: 'tmpfs /dev/shm (engine default)' }, mount: 'the engine\'s /dev/shm tmpfs', create: true, dependsOn: [] },
+      },
+      {
+        name: 'podman: the same tmpfs',
+        run: 'podman run -u 4242 img',
+        engine: 'podman',
+        want: { meta: { ...dir(0, 0, 0o1777), origin: 'tmpfs /dev/shm (engine default)' }, mount: 'the engine\'s /dev/shm tmpfs', create: true, dependsOn: [] },
+      },
+      {
+        name: '--ipc=host: the host\'s /dev/shm, assumed 1777',
+        run: 'docker run --ipc=host -u 4242 img',
+        engine: 'docker',
+        want: { meta: { ...dir(0, 0, 0o1777), origin: 'host /dev/shm (--ipc=host)' }, mount: 'the host\'s /dev/shm (--ipc=host)', create: true, dependsOn: ['ipc-host-shm'] },
+      },
+      {
+        name: '--ipc=none: no /dev/shm at all',
+        run: 'docker run --ipc none -u 4242 img',
+        engine: 'docker',
+        want: { meta: undefined, mount: undefined, create: false, dependsOn: [] },
+      },
+      {
+        name: 'a user tmpfs on /dev/shm replaces the default one',
+        run: 'docker run --tmpfs /dev/shm:mode=0700 -u 4242 img',
+        engine: 'docker',
+        want: { meta: { ...dir(0, 0, 0o700), origin: 'tmpfs' }, mount: 'a tmpfs', create: false, dependsOn: [] },
+      },
+    ];
+    for (const c of cases) {
+      test(c.name, () => {
+        const r = resolveRuntime(image(), run(c.run), [], { engine: c.engine });
+        const v = evaluate(r.identity, r.view, '/dev/shm/seg', 'create');
+        assert.deepEqual(
+          { meta: r.view.fs.get('/dev/shm'), mount: r.view.mounts.find((m) => m.target === '/dev/shm')?.describe, create: v.allowed, dependsOn: v.dependsOn },
+          c.want,
+        );
+      });
+    }
   });
 
   test('mounts apply shallow first, so a nested mount survives its parent', () => {

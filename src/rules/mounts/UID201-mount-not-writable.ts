@@ -2,6 +2,7 @@ import { defineRule } from '../rule.js';
 import { firstReason, hostFacts, renderRunChanges, runTool, uidBuildArg, who } from '../util.js';
 import type { Fix } from '../../model/types.js';
 import { userByUid } from '../../image/accounts.js';
+import { imageVolumeMounts } from '../../runtime/resolve.js';
 
 export default defineRule({
   id: 'UID201',
@@ -14,7 +15,9 @@ export default defineRule({
     const p = a.runtime.process;
     if (a.runtime.errors.length > 0) return;
 
-    for (const m of a.run?.mounts ?? []) {
+    // The image's own VOLUMEs become anonymous volumes at every start, run line or not.
+    const mounts = [...(a.run?.mounts ?? []), ...imageVolumeMounts(a.image, a.run?.mounts ?? [])];
+    for (const m of mounts) {
       if (m.readonly || m.kind === 'tmpfs') continue;
       const v = a.check(m.target, 'create');
       if (v.allowed || v.errno !== 'EACCES') continue;
@@ -23,6 +26,7 @@ export default defineRule({
       const owner = a.runtime.view.fs.get(m.target);
       const ownerText = owner ? `${owner.uid}:${owner.gid}` : 'another user';
       const fixes: Fix[] = [];
+      let imageVolumeLine: number | undefined;
       const groupWritable = owner !== undefined && (owner.mode & 0o030) === 0o030;
 
       const rootless = a.assumptions.some((x) => x.id === 'userns:rootless-podman');
@@ -68,6 +72,16 @@ export default defineRule({
           }
         }
         fixes.push({ description: `Or give the folder to uid ${p.uid} on the host.`, snippet: `sudo chown -R ${p.uid}:${p.gid} ${m.source}`, safe: false });
+      } else if (m.kind === 'image-volume') {
+        // The classic builder throws away what a RUN changes under a declared VOLUME, so the
+        // chown has to come before the VOLUME line.
+        const volumeLine = a.sim.target.lines.volumes[m.target];
+        fixes.push({
+          description: `Create ${m.target} owned by the user before the VOLUME line, so each new anonymous volume copies that owner (the classic builder discards changes made after VOLUME).`,
+          snippet: `RUN mkdir -p ${m.target} && chown ${p.uid}:${p.gid} ${m.target}\nVOLUME ${m.target}`,
+          safe: false,
+        });
+        if (volumeLine !== undefined) imageVolumeLine = volumeLine;
       } else {
         fixes.push({
           description: 'Create the path in the image owned by the user before the volume is first used, so the new volume copies that owner.',
@@ -82,6 +96,7 @@ export default defineRule({
           : `${who(a)} cannot write to ${m.target} (${m.written}): it belongs to ${owner?.unmapped ? `a host user not mapped into the container (shown as ${ownerText})` : ownerText}${facts?.meta && !rootless ? ' on the host' : ''} - Permission denied.`,
         why: `${firstReason(v)}. ${m.kind !== 'bind' ? 'A new volume starts as a copy of the image path, owner and mode included.' : rootless ? (a.run?.userns?.startsWith('keep-id') ? 'Rootless podman with --userns=keep-id maps your host uid to the same uid inside (or to keep-id\'s uid=), other host users are not mapped, and the image\'s USER still decides who the process is.' : 'Rootless podman maps ids through a user namespace: your host uid is root inside, and other host users are not mapped.') : 'A bind mount shows the host folder with its host owner and mode; uids are not translated.'}`,
         dependsOn: v.dependsOn,
+        line: imageVolumeLine,
         fixes,
       });
     }

@@ -1,0 +1,95 @@
+// UID201 on the image's own VOLUMEs: every start makes an anonymous volume there, copied from
+// the image directory, so a root-owned 0755 directory is not writable for a non-root user.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../src/analyze.js';
+import type { Builder } from '../../src/shell/context.js';
+import { parseDockerRun } from '../../src/runtime/docker.js';
+
+const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' };
+const df = (...lines: string[]) => `${lines.join('\n')}\n`;
+const CHOWN_AFTER = df('FROM python:3.12-slim', 'RUN useradd -m -u 1000 app', 'VOLUME /data', 'RUN chown app:app /data', 'USER app');
+const NO_CHOWN = df('FROM python:3.12-slim', 'VOLUME /srv/data', 'USER 2000');
+const CHOWN_BEFORE = df('FROM python:3.12-slim', 'RUN useradd -m -u 1000 app', 'RUN mkdir /data && chown app:app /data', 'VOLUME /data', 'USER app');
+
+interface Case {
+  name: string;
+  dockerfile: string;
+  builder: Builder;
+  run?: string;
+  /** Expected UID201 findings: message start, line and first fix snippet. */
+  want: { message: string; line: number; snippet: string }[];
+}
+
+const cases: Case[] = [
+  {
+    name: 'classic builder: the chown after VOLUME is discarded, the anonymous volume is root 0755',
+    dockerfile: CHOWN_AFTER,
+    builder: 'classic',
+    run: 'docker run img',
+    want: [{
+      message: 'app (uid 1000) cannot write to /data (VOLUME /data): it belongs to 0:0 - Permission denied.',
+      line: 3,
+      snippet: 'RUN mkdir -p /data && chown 1000:1000 /data\nVOLUME /data',
+    }],
+  },
+  {
+    name: 'buildkit, a VOLUME never chowned, uid 2000 without a passwd entry',
+    dockerfile: NO_CHOWN,
+    builder: 'buildkit',
+    run: 'docker run img',
+    want: [{
+      message: 'uid 2000 (no passwd entry) cannot write to /srv/data (VOLUME /srv/data): it belongs to 0:0 - Permission denied.',
+      line: 2,
+      snippet: 'RUN mkdir -p /srv/data && chown 2000:0 /srv/data\nVOLUME /srv/data',
+    }],
+  },
+  {
+    name: 'no run line: the image volume is still made at every start',
+    dockerfile: NO_CHOWN,
+    builder: 'buildkit',
+    want: [{
+      message: 'uid 2000 (no passwd entry) cannot write to /srv/data (VOLUME /srv/data): it belongs to 0:0 - Permission denied.',
+      line: 2,
+      snippet: 'RUN mkdir -p /srv/data && chown 2000:0 /srv/data\nVOLUME /srv/data',
+    }],
+  },
+  {
+    name: 'buildkit keeps the chown after VOLUME: the volume copies app\'s directory',
+    dockerfile: CHOWN_AFTER,
+    builder: 'buildkit',
+    run: 'docker run img',
+    want: [],
+  },
+  {
+    name: 'classic builder with the chown before VOLUME: quiet',
+    dockerfile: CHOWN_BEFORE,
+    builder: 'classic',
+    run: 'docker run img',
+    want: [],
+  },
+  {
+    name: 'a named volume on the VOLUME path is one finding, about the named volume',
+    dockerfile: CHOWN_AFTER,
+    builder: 'classic',
+    run: 'docker run -v vol:/data img',
+    want: [{
+      message: 'app (uid 1000) cannot write to /data (-v vol:/data): it belongs to 0:0 - Permission denied.',
+      line: 5,
+      snippet: 'RUN mkdir -p /data && chown 1000:1000 /data',
+    }],
+  },
+];
+
+describe('UID201 on image VOLUMEs', () => {
+  for (const c of cases) {
+    test(c.name, () => {
+      const run = c.run ? parseDockerRun(c.run, { invoker }) : undefined;
+      const a = analyze({ file: 'Dockerfile', text: c.dockerfile, builder: c.builder, run });
+      const got = a.findings
+        .filter((f) => f.ruleId === 'UID201')
+        .map((f) => ({ message: f.message, line: f.location.line, snippet: f.fixes[0]?.snippet ?? '' }));
+      assert.deepEqual(got, c.want);
+    });
+  }
+});
