@@ -395,7 +395,8 @@ export default async function check(args: string[], io: Io): Promise<number> {
       if (parsedRun.note) io.err(`uidctl: note: ${parsedRun.note}\n`);
       run = parsedRun;
     } catch (e) {
-      if (e instanceof RunParseError) throw inputErrorOf(e, v['run-file'] ?? '--run');
+      // An inline --run is one command: a line number in it says nothing.
+      if (e instanceof RunParseError) throw inputErrorOf(v['run-file'] ? e : { detail: e.detail, file: e.file }, v['run-file'] ?? '--run');
       throw e;
     }
     // The docker CLI refuses a bad image reference before it starts anything.
