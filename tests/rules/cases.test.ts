@@ -74,12 +74,12 @@ const identity: Case[] = [
     fix: 'RUN useradd --create-home --uid 1000 app',
   },
   {
-    name: 'UID101 fires when --user root overrides a non-root USER, and offers that user',
+    name: 'UID101 fires when --user root overrides a non-root USER, and offers the image USER in the run',
     rule: 'UID101',
     dockerfile: df(CUDA, TRAINER, 'USER trainer'),
     run: 'docker run --rm --user root img',
     message: ['because the run command asks for it (root)'],
-    fix: 'USER 1000:1000',
+    fix: '--user trainer',
   },
   {
     name: 'UID101 is quiet when the image switches to uid 1000',

@@ -1,5 +1,6 @@
 import { defineRule, identityLine } from '../rule.js';
 import { busyboxAccounts, renderRunChanges, runTool } from '../util.js';
+import { resolveExecUser } from '../../image/accounts.js';
 
 export default defineRule({
   id: 'UID101',
@@ -14,7 +15,18 @@ export default defineRule({
 
     const fromRun = a.run?.user !== undefined;
     const nonRoot = a.image.accounts.passwd.find((e) => e.uid >= 1000 && e.uid < 65534);
-    const fixes = nonRoot
+    // The run overrides an image USER that is not root: the fix is in the run, not the image.
+    const imageUser = a.image.config.user ? resolveExecUser(a.image.accounts, a.image.config.user) : undefined;
+    const imageNonRoot = imageUser?.ok && imageUser.user.uid !== 0 ? imageUser.user : undefined;
+    const fixes = fromRun && imageNonRoot
+      ? [
+          {
+            description: `Start it as the image's own USER (${a.image.config.user}) instead of ${a.run!.user}.`,
+            snippet: renderRunChanges(a, [{ kind: 'user', uid: imageNonRoot.uid, gid: imageNonRoot.gid, name: imageNonRoot.name }]),
+            safe: false,
+          },
+        ]
+      : nonRoot
       ? [
           { description: `Switch to the existing user ${nonRoot.name} at the end of the Dockerfile.`, snippet: `USER ${nonRoot.uid}:${nonRoot.gid}`, safe: false },
         ]
@@ -26,14 +38,21 @@ export default defineRule({
             safe: false,
           },
         ];
-    // A manifest has no "your own ids": it names a uid (numeric, for runAsNonRoot).
-    if (a.run && runTool(a) === 'kubernetes') {
-      fixes.push({ description: 'Or run it as a non-root uid in the manifest.', snippet: renderRunChanges(a, [{ kind: 'user', uid: nonRoot?.uid ?? 1000, gid: nonRoot?.gid ?? 1000 }]), safe: false });
-    } else if (a.run && a.run.invoker?.uid === 0) {
-      // "Your own ids" are root's here: name the image's non-root user, or a plain uid.
-      fixes.push({ description: 'Or start it as a non-root uid.', snippet: renderRunChanges(a, [{ kind: 'user', uid: nonRoot?.uid ?? 1000, gid: nonRoot?.gid ?? 1000 }]), safe: false });
-    } else if (a.run) {
-      fixes.push({ description: 'Or start it with your own ids.', snippet: renderRunChanges(a, [{ kind: 'invoker-ids' }]), safe: false });
+    // A second way, at run time; none when the run itself overrides a non-root USER (the one
+    // fix above is then the whole answer). A manifest has no "your own ids": it names a uid
+    // (numeric, for runAsNonRoot).
+    const overridesImageUser = fromRun && imageNonRoot !== undefined;
+    if (a.run && !overridesImageUser) {
+      const uid = nonRoot?.uid ?? 1000;
+      const gid = nonRoot?.gid ?? 1000;
+      if (runTool(a) === 'kubernetes') {
+        fixes.push({ description: 'Or run it as a non-root uid in the manifest.', snippet: renderRunChanges(a, [{ kind: 'user', uid, gid }]), safe: false });
+      } else if (a.run.invoker?.uid === 0) {
+        // "Your own ids" are root's here: name the image's non-root user, or a plain uid.
+        fixes.push({ description: 'Or start it as a non-root uid.', snippet: renderRunChanges(a, [{ kind: 'user', uid, gid }]), safe: false });
+      } else {
+        fixes.push({ description: 'Or start it with your own ids.', snippet: renderRunChanges(a, [{ kind: 'invoker-ids' }]), safe: false });
+      }
     }
 
     report({
