@@ -225,6 +225,13 @@ class StageSimulator {
       case 'RUN': return this.runInstruction(ins);
       case 'VOLUME': return this.volume(ins);
       case 'SHELL':
+        // buildah writes OCI images by default, which have no place for a shell: it warns "SHELL
+        // is not supported for OCI image format, [...] will be ignored" (buildah SetShell) and
+        // RUN keeps /bin/sh -c (measured in the oracle's shells scenarios).
+        if (ins.json && this.opts.builder === 'buildah') {
+          this.assume(`buildah-shell:${ins.line}`, `SHELL at line ${ins.line}`, `buildah builds the OCI format by default and ignores SHELL ${JSON.stringify(ins.json)}: RUN steps use /bin/sh -c (pass --format docker to buildah to keep it)`, 'medium', ins.line);
+          return this.step(ins, () => 'shell ignored (OCI format)');
+        }
         if (ins.json) this.state.config.shell = ins.json;
         return this.step(ins, () => `shell ${this.state.config.shell.join(' ')}`);
       case 'ENTRYPOINT':

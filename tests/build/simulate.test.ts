@@ -200,6 +200,14 @@ describe('the shell a RUN step runs in', () => {
     test(name, () => assert.deepEqual(build(text).failures.map((f) => f.message), messages));
   }
 
+  test('buildah (OCI format) ignores SHELL: bash-only text is read by dash, and an assumption says so', () => {
+    const text = 'FROM debian:bookworm\nSHELL ["/bin/bash", "-e", "-c"]\nRUN ((0)); mkdir /opt/after\nRUN echo "x\n';
+    const r = build(text, 'buildah');
+    assert.deepEqual(r.failures.map((f) => f.message), ['/bin/sh: 1: Syntax error: Unterminated quoted string']);
+    assert.equal(owner(r, '/opt/after'), 'dir 0:0 755');
+    assert.deepEqual(r.target.state.assumptions.filter((a) => a.id.startsWith('buildah-shell')).map((a) => a.line), [2]);
+  });
+
   test('a failed RUN on distroless is classified as other, not a permission problem', () => {
     assert.deepEqual(build('FROM gcr.io/distroless/static:nonroot\nRUN mkdir /x\n').failures.map((f) => f.kind), ['other']);
   });
