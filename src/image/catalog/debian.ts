@@ -148,6 +148,16 @@ export const DEBIAN_PATHS: PathRow[] = [
   ['/var', 'part', 'root:root', 0o755],
   ['/var/lib', 'part', 'root:root', 0o755],
   ['/var/tmp', 'dir', 'root:root', 0o1777],
+  // /var/run and /var/lock are links into /run (base-files; read from the oracle's debootstrap
+  // minbase tree), so `mkdir /var/run/sshd` makes /run/sshd.
+  ['/var/run', 'link', 'root:root', 0o777, '/run'],
+  ['/var/lock', 'link', 'root:root', 0o777, '/run/lock'],
+  ['/run/lock', 'dir', 'root:root', 0o1777],
+  ['/var/log', 'part', 'root:root', 0o755],
+  ['/var/cache', 'part', 'root:root', 0o755],
+  ['/var/spool', 'part', 'root:root', 0o755],
+  ['/var/local', 'dir', 'root:staff', 0o2775],
+  ['/var/opt', 'dir', 'root:root', 0o755],
   // base-files makes the mail spool group mail and setgid, so mail tools can create mailboxes.
   ['/var/mail', 'dir', 'root:mail', 0o2775],
 ];

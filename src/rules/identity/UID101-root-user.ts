@@ -1,6 +1,7 @@
 import { defineRule, identityLine } from '../rule.js';
-import { busyboxAccounts, renderRunChanges, runTool } from '../util.js';
+import { busyboxAccounts, renderRunChanges, runTool, startCommand } from '../util.js';
 import { resolveExecUser } from '../../image/accounts.js';
+import type { Fix } from '../../model/types.js';
 
 export default defineRule({
   id: 'UID101',
@@ -18,7 +19,7 @@ export default defineRule({
     // The run overrides an image USER that is not root: the fix is in the run, not the image.
     const imageUser = a.image.config.user ? resolveExecUser(a.image.accounts, a.image.config.user) : undefined;
     const imageNonRoot = imageUser?.ok && imageUser.user.uid !== 0 ? imageUser.user : undefined;
-    const fixes = fromRun && imageNonRoot
+    const fixes: Fix[] = fromRun && imageNonRoot
       ? [
           {
             description: `Start it as the image's own USER (${a.image.config.user}) instead of ${a.run!.user}.`,
@@ -38,6 +39,15 @@ export default defineRule({
             safe: false,
           },
         ];
+    // sshd must start as root: it changes to each user who logs in. A non-root USER would stop
+    // it, so the advice is about who logs in, not who starts it.
+    if (startCommand(a).some((w) => /(^|[\s/])sshd(\s|$)/.test(w))) {
+      fixes.splice(0, fixes.length, {
+        description: 'sshd has to start as root (it switches to each user who logs in), so a non-root USER would stop it: keep root logins off (UID501) and passwords off (UID502), let people log in as unprivileged users, and run the workload itself in a container of its own as a non-root user.',
+        safe: false,
+      });
+    }
+
     // A second way, at run time; none when the run itself overrides a non-root USER (the one
     // fix above is then the whole answer). A manifest has no "your own ids": it names a uid
     // (numeric, for runAsNonRoot).

@@ -251,7 +251,8 @@ export function installPackage(ctx: ExecContext, rawName: string, via: string): 
   if (name === 'openssh-server' || (name === 'openssh' && state.distro === 'alpine')) {
     put(ctx, '/usr/sbin/sshd', 'file', 0o755);
     put(ctx, '/etc/ssh/sshd_config.d', 'dir', 0o755);
-    put(ctx, '/run/sshd', 'dir', 0o755);
+    // No /run/sshd: the package leaves it to tmpfiles.d at boot, which a build never runs
+    // (measured in the oracle: after apt-get install openssh-server the image lacks it).
     if (!state.texts['/etc/ssh/sshd_config']) putText(ctx, '/etc/ssh/sshd_config', SSHD_CONFIG, 0o644);
     addSshdUser(ctx);
   }

@@ -1,0 +1,35 @@
+// UID101's fixes fit the case: a run that overrides a non-root USER is fixed in the run, and an
+// image that starts sshd is not told to switch USER (sshd must start as root).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../src/analyze.js';
+import { parseDockerRun } from '../../src/runtime/docker.js';
+
+const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' };
+const uid101 = (text: string, run?: string) => {
+  const a = analyze({ file: 'Dockerfile', text, run: run ? parseDockerRun(run, { invoker }) : undefined });
+  return { a, f: a.findings.find((x) => x.ruleId === 'UID101') };
+};
+
+describe('UID101 fixes', () => {
+  test('--user 0:1001 over USER app: one fix, the image user in the run', () => {
+    const { f } = uid101('FROM debian:bookworm\nRUN useradd -m -u 1001 app\nUSER app\n', 'docker run --user 0:1001 img');
+    assert.equal(f?.message, 'The container runs as root because the run command asks for it (0:1001).');
+    assert.deepEqual(f?.fixes.map((x) => x.snippet), ['--user app']);
+  });
+
+  test('an sshd image: the advice is about who logs in, with no USER snippet', () => {
+    const text = 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y openssh-server && mkdir /var/run/sshd\nCMD ["/usr/sbin/sshd", "-D"]\n';
+    const { a, f } = uid101(text);
+    assert.deepEqual(a.sim.target.failures, []);
+    assert.equal(f?.fixes.length, 1);
+    assert.equal(f?.fixes[0].snippet, undefined);
+    assert.match(f!.fixes[0].description, /^sshd has to start as root/);
+  });
+
+  test('mkdir /var/run/sshd makes /run/sshd (a link into /run on Debian)', () => {
+    const { a } = uid101('FROM debian:bookworm\nRUN apt-get update && apt-get install -y openssh-server && mkdir /var/run/sshd\n');
+    assert.equal(a.image.fs.get('/run/sshd')?.kind, 'dir');
+    assert.equal(a.image.fs.get('/var/run')?.kind, 'symlink');
+  });
+});
