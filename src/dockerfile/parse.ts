@@ -338,7 +338,14 @@ function buildInstruction(
   return { inst, problems };
 }
 
+/** `K=V K2="V 2"` with no escape, no single quote and no blank name: nothing to report. */
+const PAIR = '[^\\s="\'\\\\`][^\\s="\'\\\\`]*=(?:"[^"\\\\`]*"|[^\\s"\'\\\\`]*)';
+const PLAIN_PAIRS = new RegExp(`^${PAIR}(?:[\\t ]+${PAIR})*$`);
+
 function nameValProblems(args: string, escape: string, keyword: 'ENV' | 'LABEL'): string[] {
+  // Splitting the pairs costs more than the rest of the parse of the line: skip it when a
+  // pattern shows there is nothing wrong.
+  if (PLAIN_PAIRS.test(args)) return [];
   try {
     const pairs = parseKeyValues(args, escape, keyword);
     return pairs.some((kv) => kv.key === '') ? [`${keyword} names can not be blank`] : [];

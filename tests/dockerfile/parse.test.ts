@@ -5,7 +5,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { parseDockerfile } from '../../src/dockerfile/index.js';
+import { parseDockerfile, parseKeyValues } from '../../src/dockerfile/index.js';
 
 function only(text: string, index = 1) {
   const df = parseDockerfile(text);
@@ -311,4 +311,28 @@ describe('errors', () => {
       }
     }
   });
+});
+
+describe('ENV and LABEL pairs are checked at parse time, quick path or not', () => {
+  // Whatever the shape of the pairs, the parse reports exactly what splitting them reports.
+  let seed = 7;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+  const alphabet = ['A', 'b', '_', '1', '=', '=', ' ', ' ', '"', "'", '\\', '$', '.', ':', '/'];
+  for (let i = 0; i < 400; i++) {
+    const args = Array.from({ length: 1 + rand(14) }, () => alphabet[rand(alphabet.length)]).join('').trim();
+    if (args === '' || args.endsWith('\\')) continue;
+    for (const keyword of ['ENV', 'LABEL'] as const) {
+      test(`${keyword} ${args}`, () => {
+        let want: string[];
+        try {
+          const pairs = parseKeyValues(args, '\\', keyword);
+          want = pairs.some((kv) => kv.key === '') ? [`${keyword} names can not be blank`] : [];
+        } catch (e) {
+          want = [(e as Error).message];
+        }
+        const got = parseDockerfile(`FROM scratch\n${keyword} ${args}\n`).errors.map((x) => x.message);
+        assert.deepEqual(got, want);
+      });
+    }
+  }
 });
