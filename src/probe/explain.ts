@@ -7,6 +7,7 @@
 import type { Fix, Finding, Op, Verdict } from '../model/types.js';
 import type { AnalysisView } from '../rules/rule.js';
 import { isUnder, normalizePath, octal } from '../image/fs.js';
+import { imageVolumeMounts } from '../runtime/resolve.js';
 
 /** What the message said, pulled out of it. */
 export interface ExplainFacts {
@@ -353,8 +354,12 @@ function ownerText(a: AnalysisView, path: string): string | undefined {
   return meta ? `${meta.uid}:${meta.gid} mode ${octal(meta.mode)}` : undefined;
 }
 
+/** The mount a path lives on: the run's mounts, and the anonymous volumes of the image's VOLUMEs. */
 function mountOf(a: AnalysisView, path: string) {
-  return (a.run?.mounts ?? []).filter((m) => isUnder(path, m.target)).sort((x, y) => y.target.length - x.target.length)[0];
+  const run = a.run?.mounts ?? [];
+  const all = [...run, ...imageVolumeMounts(a.image, run)];
+
+  return all.filter((m) => isUnder(path, m.target)).sort((x, y) => y.target.length - x.target.length)[0];
 }
 
 /** Findings of the analysis that predict this error: same rule, and the same path when it has one. */
@@ -394,7 +399,7 @@ export function tailor(e: Explanation, a: AnalysisView & { findings?: Finding[] 
     const owner = ownerText(a, dir);
     if (owner) details.push(`${dir} belongs to ${owner} in the model`);
     const m = mountOf(a, path);
-    if (m) details.push(`${path} is on the ${m.kind} mount ${m.target}${m.source ? ` from ${m.source}` : ''} (${m.written})`);
+    if (m) details.push(`${path} is on the ${m.kind === 'image-volume' ? 'anonymous volume at' : `${m.kind} mount`} ${m.target}${m.source ? ` from ${m.source}` : ''} (${m.written})`);
     else details.push(`${path} is in the image, not on a mount`);
     if (v?.allowed) {
       details.push('the model predicts this works with the given flags: the container may run with other flags, or the model misses something (try uidctl verify)');

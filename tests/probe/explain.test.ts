@@ -196,6 +196,14 @@ describe('tailor', () => {
     assert.ok(e.details.some((d) => d.includes('try uidctl verify')));
   });
 
+  test('a path under an image VOLUME is on that anonymous volume, with the UID201 fix', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM python:3.12-slim\nRUN useradd -m -u 1000 app\nVOLUME /data\nUSER app\n' });
+    const [e] = explainError("PermissionError: [Errno 13] Permission denied: '/data/model.pt'").map((x) => tailor(x, a));
+
+    assert.ok(e.details.includes('/data/model.pt is on the anonymous volume at /data (VOLUME /data)'), e.details.join('\n'));
+    assert.ok(e.details.some((d) => d.startsWith('UID201 (Dockerfile:3): app (uid 1000) cannot write to /data (VOLUME /data)')));
+  });
+
   test('sudo not found: the model confirms sudo is not installed, fixes name the user', () => {
     const a = analysis('docker run img');
     const [e] = explainError('bash: sudo: command not found').map((x) => tailor(x, a));
