@@ -4,7 +4,7 @@
 
 import { readdir, lstat, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
-import { parse } from 'yaml';
+import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import type { FileKind, FileMeta, HostPathFacts } from '../model/types.js';
 import { normalizePath } from '../image/fs.js';
 import { RunParseError, yamlError, type YamlProblem } from './errors.js';
@@ -141,13 +141,43 @@ function obj(v: unknown, what: string): Record<string, unknown> {
  * which the file must then give: the machine it describes is not this one.
  */
 export function parseHostFactsFile(yamlText: string): HostFactsFile {
-  let doc: unknown;
-  try {
-    doc = parse(yamlText, { schema: 'failsafe' }) ?? {};
-  } catch (e) {
-    if ((e as YamlProblem).linePos) throw yamlError(e as YamlProblem);
-    throw new RunParseError(`host facts: ${(e as Error).message.split('\n')[0]}`);
+  const lines = new LineCounter();
+  const parsed = parseDocument(yamlText, { schema: 'failsafe', lineCounter: lines });
+  const problem = parsed.errors[0];
+  if (problem) {
+    if ((problem as YamlProblem).linePos) throw yamlError(problem as YamlProblem);
+    throw new RunParseError(`host facts: ${problem.message.split('\n')[0]}`);
   }
+  try {
+    return readHostFacts(parsed.toJS() ?? {});
+  } catch (e) {
+    // The key at fault (its flag: invoker.uid, paths["/x"].mode) gives the line.
+    if (e instanceof RunParseError && e.line === undefined && e.flag) {
+      const line = keyLine(parsed, lines, e.flag);
+      if (line !== undefined) throw new RunParseError(e.detail, e.flag, undefined, line);
+    }
+    throw e;
+  }
+}
+
+/** The 1-based line of the key a flag like `paths["/x"].mode` names, when the file has it. */
+function keyLine(doc: Document, lines: LineCounter, flag: string): number | undefined {
+  const keys = [...flag.matchAll(/\["((?:[^"\\]|\\.)*)"\]|([^.[\]]+)/g)].map((m) => m[1] ?? m[2]);
+  let node: unknown = doc.contents;
+  let line: number | undefined;
+  for (const k of keys) {
+    if (!isMap(node)) break;
+    const pair = node.items.find((p) => String((p.key as { value?: unknown } | null)?.value) === k);
+    if (!pair) break;
+    const start = (pair.key as { range?: [number, number, number] } | null)?.range?.[0];
+    if (start !== undefined) line = lines.linePos(start).line;
+    node = pair.value;
+  }
+
+  return line;
+}
+
+function readHostFacts(doc: unknown): HostFactsFile {
   const top = obj(doc, 'the file');
   onlyKeys(top, ['invoker', 'paths'], '');
   const out: HostFactsFile = { paths: [] };
