@@ -122,7 +122,7 @@ function setting<T extends string>(
   const value = cfg[key];
   if (flagValue !== undefined || typeof value !== 'string') return oneOf(flag, flagValue, allowed, fallback);
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new InputError(`${key} must be one of ${allowed.join(', ')} (got '${value}')`, cfg.file, cfg.lines?.[key]);
+    throw new InputError(`${key} must be one of ${allowed.join(', ')} (got '${value}')`, cfg.file, cfg.lines?.get(key));
   }
 
   return value as T;
@@ -244,12 +244,12 @@ function configSeverities(cfg: Config): Record<string, Severity | 'off'> {
 
   for (const [key, value] of Object.entries(cfg.rules ?? {})) {
     const rule = findRule(key);
-    if (!rule) throw new InputError(`unknown rule '${key}' in rules`, cfg.file, cfg.lines?.[`rules.${key}`]);
+    if (!rule) throw new InputError(`unknown rule '${key}' in rules`, cfg.file, cfg.lines?.get(`rules.${key}`));
     out[rule.id] = value;
   }
   for (const key of cfg.ignore ?? []) {
     const rule = findRule(key);
-    if (!rule) throw new InputError(`unknown rule '${key}' in ignore`, cfg.file, cfg.lines?.ignore);
+    if (!rule) throw new InputError(`unknown rule '${key}' in ignore`, cfg.file, cfg.lines?.get('ignore'));
     out[rule.id] = 'off';
   }
 

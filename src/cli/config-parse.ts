@@ -11,15 +11,15 @@ const KEYS = new Set(['profile', 'failOn', 'builder', 'engine', 'format', 'build
 const LEVELS = new Set(['error', 'warning', 'info', 'off']);
 
 /** The line of each key's value: 'profile', and 'rules.UID101' one level down. */
-function valueLines(doc: Document, lc: LineCounter): Record<string, number> {
-  const lines: Record<string, number> = {};
+function valueLines(doc: Document, lc: LineCounter): Map<string, number> {
+  const lines = new Map<string, number>();
   const walk = (node: unknown, prefix: string, depth: number) => {
     if (!isMap(node)) return;
     for (const pair of node.items) {
       if (!isScalar(pair.key)) continue;
       const key = `${prefix}${String(pair.key.value)}`;
       const at = (pair.value as { range?: [number, number, number] } | null)?.range ?? pair.key.range;
-      if (at) lines[key] = lc.linePos(at[0]).line;
+      if (at) lines.set(key, lc.linePos(at[0]).line);
       if (depth === 0) walk(pair.value, `${key}.`, 1);
     }
   };
@@ -39,7 +39,7 @@ export function parseConfig(text: string, file: string): Config {
   }
 
   const lines = valueLines(doc, lc);
-  const fail = (message: string, key: string) => new InputError(message, file, lines[key]);
+  const fail = (message: string, key: string) => new InputError(message, file, lines.get(key));
   const raw = (doc.toJS() ?? {}) as unknown;
   if (!isMapping(raw)) throw new InputError('the config must be a mapping', file);
   for (const k of Object.keys(raw)) if (!KEYS.has(k)) throw fail(`unknown key '${k}'`, k);
@@ -47,7 +47,8 @@ export function parseConfig(text: string, file: string): Config {
   if (raw.rules !== undefined && raw.rules !== null && !isMapping(raw.rules)) {
     throw fail('rules must be a map of rule id to severity (rules: { UID101: off })', 'rules');
   }
-  const rules: Record<string, Severity | 'off'> = {};
+  // No prototype: a key named __proto__ is then an ordinary (unknown) rule id, not lost.
+  const rules: Record<string, Severity | 'off'> = Object.create(null);
   for (const [k, v] of Object.entries(raw.rules ?? {})) {
     const level = v === false ? 'off' : String(v);
     if (!LEVELS.has(level)) throw fail(`rules.${k} must be error, warning, info or off`, `rules.${k}`);

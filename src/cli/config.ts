@@ -17,7 +17,7 @@ import type { Severity } from '../model/types.js';
 export interface Config {
   file?: string;
   /** The line of each key's value in the file ('profile', 'rules.UID101'), for errors. */
-  lines?: Record<string, number>;
+  lines?: ReadonlyMap<string, number>;
   profile?: string;
   failOn?: string;
   builder?: string;

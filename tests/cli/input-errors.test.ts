@@ -78,6 +78,8 @@ describe('config file errors name the file and line, not a flag', () => {
     { name: 'builder', yaml: 'builder: docker\n', want: ".uidctl.yaml:1: builder must be one of buildkit, classic, buildah (got 'docker')" },
     { name: 'rules as a string', yaml: 'rules: UID101\n', want: '.uidctl.yaml:1: rules must be a map of rule id to severity (rules: { UID101: off })' },
     { name: 'a bad severity', yaml: 'rules:\n  UID101: loud\n', want: '.uidctl.yaml:2: rules.UID101 must be error, warning, info or off' },
+    { name: 'a key named __proto__', yaml: '"__proto__": {profile: dev}\n', want: ".uidctl.yaml:1: unknown key '__proto__'" },
+    { name: 'a rule named __proto__', yaml: 'rules:\n  __proto__: off\n', want: ".uidctl.yaml:2: unknown rule '__proto__' in rules" },
     { name: 'an unknown rule', yaml: 'rules:\n  UID101: off\n  UID999: off\n', want: ".uidctl.yaml:3: unknown rule 'UID999' in rules" },
     { name: 'buildArgs as a list', yaml: 'buildArgs: [a, b]\n', want: '.uidctl.yaml:1: buildArgs must be a map of name to value (buildArgs: { UID: "1000" })' },
     { name: 'ignore as a map', yaml: 'ignore: { UID101: off }\n', want: '.uidctl.yaml:1: ignore must be a list of rule ids (ignore: [UID603])' },
