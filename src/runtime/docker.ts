@@ -388,6 +388,11 @@ function expandWord(w: Word, vars: Record<string, string>, inv: Invoker, warning
   const defaulted = new Set([...w.raw.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=]/g)].map((m) => m[1]));
   const keep = (name: string) => (name in vars ? vars[name] : defaulted.has(name) ? null : `$${name}`);
   const hookKeep = (script: Script, raw: string) => substitute(literalArgv(script), inv) ?? `$(${raw})`;
+  // Arithmetic on values not known cannot be told: keep the word as written, and say so.
+  if (w.parts.some((p) => p.type === 'arith')) {
+    warnings.push(`cannot evaluate ${w.raw}; kept as written`);
+    return w.raw;
+  }
   const second = expandWordStatic(w, keep, hookKeep);
   for (const m of w.raw.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
     if (!(m[1] in vars) && !defaulted.has(m[1])) warnings.push(`$${m[1]} is not set in the given environment; kept as written`);

@@ -285,6 +285,5 @@ export function evalArith(src: string, vars: ArithVars): ArithResult {
       return { error: 'syntax error: operand expected', token: src.slice(toks[toks.length - 1].at) };
     }
     return { error: 'syntax error in expression', token: src.slice(e.at) };
-    throw e;
   }
 }

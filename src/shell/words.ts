@@ -7,6 +7,7 @@
 // word start, `$((...))` is not evaluated, `${x=w}` does not store w, arrays are unknown.
 
 import type { Script, Word, WordPart } from './ast.js';
+import { evalArith } from './arith.js';
 
 /** string: set to that value; null: known to be unset; undefined: not known. */
 export type StaticEnv = (name: string) => string | null | undefined;
@@ -95,9 +96,22 @@ function expandPart(p: WordPart, ctx: Ctx): string {
       while (end > 0 && out.charCodeAt(end - 1) === 10) end--;
       return out.slice(0, end);
     }
-    case 'arith':
-      ctx.exact = false;
-      return '';
+    case 'arith': {
+      // $((...)) from the known variables; an assignment inside, or anything not known, makes
+      // the word inexact (the walker evaluates with assignments; this is the read-only view).
+      let assigned = false;
+      const r = evalArith(p.raw.replace(/^\$\(\(/, '').replace(/\)\)$/, ''), {
+        get: (name) => ctx.env(name),
+        set: () => {
+          assigned = true;
+        },
+      });
+      if (!('value' in r) || assigned) {
+        ctx.exact = false;
+        return '';
+      }
+      return String(r.value);
+    }
   }
 }
 

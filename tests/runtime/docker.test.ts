@@ -333,3 +333,16 @@ describe('parseRunArgv', () => {
     assert.deepEqual([r.user, r.image, r.origin.text], ['app', 'img', 'docker run -u app img']);
   });
 });
+
+describe('arithmetic in a run line', () => {
+  test('$((...)) over numbers and known variables is evaluated, as the shell does', () => {
+    assert.equal(parse('docker run -u $((1000+1)) img').user, '1001');
+    assert.equal(parse('docker run -u "$(id -u):$((1000*2))" img').user, '1000:2000');
+  });
+
+  test('arithmetic on a variable the environment does not give is kept as written, with a warning', () => {
+    const r = parse('docker run -u $((NOPE+1)) img');
+    assert.equal(r.user, '$((NOPE+1))');
+    assert.deepEqual(r.warnings, ['cannot evaluate $((NOPE+1)); kept as written']);
+  });
+});

@@ -129,7 +129,9 @@ describe('expandWordStatic', () => {
     { name: 'tilde at the word start is HOME', src: '~/bin', value: '/home/app/bin', exact: true },
     { name: 'quoted tilde stays', src: '"~"/bin', value: '~/bin', exact: true },
     { name: 'command substitution without a hook', src: 'u$(id -u)', value: 'u', exact: false },
-    { name: 'arithmetic is not evaluated', src: '$((1+2))', value: '', exact: false },
+    { name: 'arithmetic over numbers is evaluated', src: '$((1+2*3))', value: '7', exact: true },
+    { name: 'arithmetic over an unknown variable is not told', src: '$((NOT_KNOWN_HERE+1))', value: '', exact: false },
+    { name: 'an assignment inside arithmetic is left to the walker', src: '$((n=2))', value: '', exact: false },
   ];
   for (const c of cases) {
     test(c.name, () => {
