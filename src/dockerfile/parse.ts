@@ -306,6 +306,9 @@ function buildInstruction(
   }
   if (keyword === 'SHELL' && inst.json === null) {
     problems.push('SHELL requires the arguments to be in JSON form');
+  } else if (keyword === 'SHELL' && inst.json?.length === 0) {
+    // instructions/parse.go parseShell: an empty list has no program to run.
+    problems.push('SHELL requires at least one argument');
   }
 
   if (keyword === 'ONBUILD' && inst.args !== '') {

@@ -280,6 +280,7 @@ describe('errors', () => {
     ['duplicate stage name', 'FROM a AS b\nFROM c AS B\n', 2, 'duplicate stage name b'],
     ['SHELL in shell form', 'FROM x\nSHELL bash -c\n', 2,
       'SHELL requires the arguments to be in JSON form'],
+    ['SHELL with an empty list', 'FROM x\nSHELL []\n', 2, 'SHELL requires at least one argument'],
     ['USER without argument', 'FROM x\nUSER\n', 2, 'USER requires exactly one argument'],
     ['ENV with a name and no value', 'FROM x\nENV HOME\n', 2, 'ENV must have two arguments'],
     ['LABEL with a name and no value', 'FROM x\nLABEL a\n', 2, 'LABEL must have two arguments'],
