@@ -768,18 +768,44 @@ export class StageError extends Error {
 }
 
 /**
- * A stage that is its own base or copies from itself: BuildKit's dockerfile2llb refuses the
- * file ("circular dependency detected on stage: NAME"; an unnamed stage is stage-N there).
+ * Stages that copy from each other in a loop: BuildKit's dockerfile2llb refuses the file
+ * ("circular dependency detected on stage: NAME"; an unnamed stage is stage-N there). Only
+ * COPY --from makes an edge: a FROM names an earlier stage or an image, never the stage itself
+ * (`FROM debian AS debian` builds from the image), since a stage's name is registered after its
+ * base is looked up. As hasCircularDependency (validations.go), stages are tried in file order
+ * and the one a loop is first reached from is named, at the line of its COPY on the way.
  */
-function checkSelfReference(stage: DfStage, ref: string): void {
-  const label = stage.name ?? `stage-${stage.index}`;
-  if (stage.name !== undefined && ref.toLowerCase() === stage.name) {
-    throw new StageError(`circular dependency detected on stage: ${label}`, stage.from.line);
-  }
-  for (const ins of stage.instructions) {
-    const from = ins.keyword === 'COPY' ? flag(ins, 'from')?.toLowerCase() : undefined;
-    if (from !== undefined && (from === stage.name || from === String(stage.index))) {
-      throw new StageError(`circular dependency detected on stage: ${label}`, ins.line);
+function checkStageCycles(df: Dockerfile): void {
+  const byRef = (ref: string): number | undefined => {
+    const named = df.stages.findIndex((s) => s.name === ref.toLowerCase());
+    if (named >= 0) return named;
+    const n = /^\d+$/.test(ref) ? Number(ref) : undefined;
+
+    return n !== undefined && n < df.stages.length ? n : undefined;
+  };
+  const deps = df.stages.map((st) => st.instructions.flatMap((ins) => {
+    const from = ins.keyword === 'COPY' ? flag(ins, 'from') : undefined;
+    const to = from !== undefined ? byRef(from) : undefined;
+
+    return to !== undefined ? [{ to, line: ins.line }] : [];
+  }));
+
+  // Depth-first from each stage; reaching a stage already on the path closes a loop. A stage
+  // once explored without finding one leads to none (clean), whichever stage it is reached from.
+  const clean = new Set<number>();
+  const loops = (at: number, path: Set<number>): boolean => {
+    if (clean.has(at)) return false;
+    path.add(at);
+    for (const d of deps[at]) if (path.has(d.to) || loops(d.to, path)) return true;
+    path.delete(at);
+    clean.add(at);
+
+    return false;
+  };
+  for (const [i, st] of df.stages.entries()) {
+    for (const d of deps[i]) {
+      if (d.to !== i && !loops(d.to, new Set([i]))) continue;
+      throw new StageError(`circular dependency detected on stage: ${st.name ?? `stage-${st.index}`}`, d.line);
     }
   }
 }
@@ -802,6 +828,7 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
     throw new TargetError(`target stage '${opts.target}' not found (stages: ${names.join(', ')})`);
   }
 
+  checkStageCycles(df);
   const stages: StageResult[] = [];
   const assumptions: Assumption[] = [];
 
@@ -811,7 +838,6 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
     const ref = expandWords(written, globalVars, df.escape)[0] ?? '';
     // An unset or empty ARG in FROM: BuildKit stops ("base name (${BASE}) should not be blank").
     if (ref === '') throw new StageError(`base name (${written}) should not be blank`, stage.from.line);
-    checkSelfReference(stage, ref);
     const parent = stages.find((s) => s.name === ref.toLowerCase());
     let base: ImageState;
     let baseInfo: StageResult['base'];

@@ -283,3 +283,23 @@ describe('COPY of a symlink given as the source copies what it points to', () =>
     assert.equal(owner(r, '/l/lnk'), 'file 0:0 600');
   });
 });
+
+describe('a stage named like its base image', () => {
+  const cases: [string, string, string][] = [
+    ['FROM debian AS debian builds from the image', 'FROM debian AS debian\nRUN true\n', 'debian'],
+    ['FROM a AS a names the image a', 'FROM a AS a\n', 'a'],
+    ['a later stage FROM the name takes the stage', 'FROM debian AS debian\nRUN useradd bob\nFROM debian\n', 'debian'],
+  ];
+  for (const [name, text, ref] of cases) {
+    test(name, () => {
+      const r = build(text);
+      assert.equal(r.target.baseRef, ref);
+      assert.equal('stage' in r.target.base, text.includes('useradd'));
+    });
+  }
+
+  test('COPY --from its own name inside the stage is a cycle at the COPY line', () => {
+    assert.throws(() => build('FROM debian AS debian\nCOPY --from=debian /etc/passwd /p\n'), (e: Error & { line?: number }) =>
+      e.message === 'circular dependency detected on stage: debian' && e.line === 2);
+  });
+});
