@@ -423,9 +423,18 @@ class StageSimulator {
       this.state.fs.set(path, { kind: 'dir', ...base, mode: chmod ?? 0o755, partial: partial || undefined, origin });
     };
 
+    // A source absent from a context that was read fails the step before anything is copied.
+    const missing = fromContext && srcTree ? this.missingSource(ins, sources, srcTree) : undefined;
+    if (missing !== undefined) {
+      this.fail(ins, missing, 'other');
+      this.step(ins, () => `${ins.keyword.toLowerCase()} fails: a source is not in the build context`);
+      return;
+    }
+
     mkdirp(this.state.fs, destIsDir ? dest : parentOf(dest), { ...base, mode: chmod ?? 0o755, origin });
 
     let copied = 0;
+    let unreadSources = 0;
     let unknownSources = 0;
     for (const src of sources) {
       const heredoc = ins.heredocs.find((h) => src === `<<${h.name}` || src === `<<-${h.name}`);
@@ -452,10 +461,16 @@ class StageSimulator {
         : [srcPath];
 
       for (const one of matches) {
-        const m = srcTree?.get(one);
+        // A source that is a link is followed, for the context and --from alike (BuildKit
+        // dockerfile2llb dispatchCopy: FollowSymlinks; the classic builder copies the target
+        // too); links below a copied folder stay links.
+        const found = srcTree ? resolvePath(srcTree, one) : undefined;
+        const m = found?.meta;
+        const at = m ? found!.path : one;
         if (!m) {
           // Unknown source: a directory when written as one ('.', 'dir/'), else a regular file.
           unknownSources += 1;
+          if (found?.unknown && fromContext) unreadSources += 1;
           const looksDir = src === '.' || src === './' || src.endsWith('/') || /[*?[]/.test(src) ||
             (ins.keyword === 'ADD' && /\.(tar|tgz|tar\.(gz|bz2|xz|zst))$/.test(src));
           if (looksDir) ensureDir(dest, true);
@@ -472,8 +487,8 @@ class StageSimulator {
           // Copying a directory copies its contents into dest (not the directory itself).
           const target = matches.length > 1 || wild ? normalizePath(baseName(one), dest) : dest;
           ensureDir(target, m.partial === true);
-          for (const p of descendants(srcTree!, one)) {
-            const to = target + p.slice(one === '/' ? 0 : one.length);
+          for (const p of descendants(srcTree!, at)) {
+            const to = target + p.slice(at === '/' ? 0 : at.length);
             const sub = srcTree!.get(p)!;
             put(to, mapMeta(sub), true);
             if (sub.kind === 'file') this.copiedText(ins, to, () => srcText(p));
@@ -482,8 +497,8 @@ class StageSimulator {
           // A Python environment (venv, conda) under the copied directory is the same
           // environment at its new path: pyvenv.cfg and bin/python go along with it.
           for (const env of srcState?.pythons ?? []) {
-            if (!isUnder(env.binDir, one)) continue;
-            const moved = (p: string) => (isUnder(p, one) ? normalizePath(`${target}/${p.slice(one.length)}`) : p);
+            if (!isUnder(env.binDir, at)) continue;
+            const moved = (p: string) => (isUnder(p, at) ? normalizePath(`${target}/${p.slice(at.length)}`) : p);
             const carried = {
               ...env,
               python: moved(env.python),
@@ -497,7 +512,7 @@ class StageSimulator {
 
         const to = destIsDir ? normalizePath(baseName(one), dest) : dest;
         put(to, mapMeta(m));
-        if (m.kind === 'file') this.copiedText(ins, to, () => srcText(one));
+        if (m.kind === 'file') this.copiedText(ins, to, () => srcText(at));
         copied += 1;
       }
     }
@@ -508,12 +523,42 @@ class StageSimulator {
         `${ins.keyword} sources at line ${ins.line}`,
         fromStage !== undefined
           ? `the sources of ${ins.keyword} --from=${fromStage} are not all known; unknown ones are taken as files with mode 0644 (directories with unknown contents)`
-          : 'the build context was not read; sources are taken as regular files with mode 0644, and directories (".", "dir/") as holding unknown files',
+          : unreadSources > 0
+            ? 'a source is in a build context folder that could not be read in full (see context-unreadable); it is taken as a regular file with mode 0644, or a directory holding unknown files'
+            : 'the build context was not read; sources are taken as regular files with mode 0644, and directories (".", "dir/") as holding unknown files',
         'medium',
         ins.line,
       );
     }
     this.step(ins, () => `${ins.keyword.toLowerCase()} ${copied} entr${copied === 1 ? 'y' : 'ies'} to ${dest}`);
+  }
+
+  /**
+   * The builder's error for the first source missing from a build context that was read: absent
+   * from a folder whose listing is complete (a .dockerignored entry is absent too). Wildcards
+   * may match nothing (BuildKit: AllowEmptyWildcard), and a folder that could not be read
+   * leaves the source unknown.
+   */
+  missingSource(ins: DfInstruction, sources: string[], tree: FsTree): string | undefined {
+    for (const src of sources) {
+      if (ins.heredocs.some((h) => src === `<<${h.name}` || src === `<<-${h.name}`)) continue;
+      if (ins.keyword === 'ADD' && /^(https?|git):\/\/|^git@/.test(src)) continue;
+      if (/[*?[]/.test(src)) continue;
+      const path = normalizePath(src, '/');
+      const found = resolvePath(tree, path);
+      if (found.meta || found.unknown || found.loop) continue;
+
+      // BuildKit: failed to calculate checksum of ref ...: "/x": not found (contenthash);
+      // the classic builder: daemon/builder/dockerfile copy.go; buildah's copier stat.
+      if (this.opts.builder === 'classic') {
+        return `COPY failed: file not found in build context or excluded by .dockerignore: stat ${path.slice(1)}: file does not exist`;
+      }
+      if (this.opts.builder === 'buildah') return `checking on sources: copier: stat: "${path}": no such file or directory`;
+
+      return `failed to compute cache key: failed to calculate checksum of ref: "${path}": not found`;
+    }
+
+    return undefined;
   }
 
   /**
@@ -723,18 +768,44 @@ export class StageError extends Error {
 }
 
 /**
- * A stage that is its own base or copies from itself: BuildKit's dockerfile2llb refuses the
- * file ("circular dependency detected on stage: NAME"; an unnamed stage is stage-N there).
+ * Stages that copy from each other in a loop: BuildKit's dockerfile2llb refuses the file
+ * ("circular dependency detected on stage: NAME"; an unnamed stage is stage-N there). Only
+ * COPY --from makes an edge: a FROM names an earlier stage or an image, never the stage itself
+ * (`FROM debian AS debian` builds from the image), since a stage's name is registered after its
+ * base is looked up. As hasCircularDependency (validations.go), stages are tried in file order
+ * and the one a loop is first reached from is named, at the line of its COPY on the way.
  */
-function checkSelfReference(stage: DfStage, ref: string): void {
-  const label = stage.name ?? `stage-${stage.index}`;
-  if (stage.name !== undefined && ref.toLowerCase() === stage.name) {
-    throw new StageError(`circular dependency detected on stage: ${label}`, stage.from.line);
-  }
-  for (const ins of stage.instructions) {
-    const from = ins.keyword === 'COPY' ? flag(ins, 'from')?.toLowerCase() : undefined;
-    if (from !== undefined && (from === stage.name || from === String(stage.index))) {
-      throw new StageError(`circular dependency detected on stage: ${label}`, ins.line);
+function checkStageCycles(df: Dockerfile): void {
+  const byRef = (ref: string): number | undefined => {
+    const named = df.stages.findIndex((s) => s.name === ref.toLowerCase());
+    if (named >= 0) return named;
+    const n = /^\d+$/.test(ref) ? Number(ref) : undefined;
+
+    return n !== undefined && n < df.stages.length ? n : undefined;
+  };
+  const deps = df.stages.map((st) => st.instructions.flatMap((ins) => {
+    const from = ins.keyword === 'COPY' ? flag(ins, 'from') : undefined;
+    const to = from !== undefined ? byRef(from) : undefined;
+
+    return to !== undefined ? [{ to, line: ins.line }] : [];
+  }));
+
+  // Depth-first from each stage; reaching a stage already on the path closes a loop. A stage
+  // once explored without finding one leads to none (clean), whichever stage it is reached from.
+  const clean = new Set<number>();
+  const loops = (at: number, path: Set<number>): boolean => {
+    if (clean.has(at)) return false;
+    path.add(at);
+    for (const d of deps[at]) if (path.has(d.to) || loops(d.to, path)) return true;
+    path.delete(at);
+    clean.add(at);
+
+    return false;
+  };
+  for (const [i, st] of df.stages.entries()) {
+    for (const d of deps[i]) {
+      if (d.to !== i && !loops(d.to, new Set([i]))) continue;
+      throw new StageError(`circular dependency detected on stage: ${st.name ?? `stage-${st.index}`}`, d.line);
     }
   }
 }
@@ -757,6 +828,7 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
     throw new TargetError(`target stage '${opts.target}' not found (stages: ${names.join(', ')})`);
   }
 
+  checkStageCycles(df);
   const stages: StageResult[] = [];
   const assumptions: Assumption[] = [];
 
@@ -766,7 +838,6 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
     const ref = expandWords(written, globalVars, df.escape)[0] ?? '';
     // An unset or empty ARG in FROM: BuildKit stops ("base name (${BASE}) should not be blank").
     if (ref === '') throw new StageError(`base name (${written}) should not be blank`, stage.from.line);
-    checkSelfReference(stage, ref);
     const parent = stages.find((s) => s.name === ref.toLowerCase());
     let base: ImageState;
     let baseInfo: StageResult['base'];

@@ -384,6 +384,7 @@ export default async function check(args: string[], io: Io): Promise<number> {
 
   let run: RunContext | undefined;
   let composeBuild: ReturnType<typeof composeBuildInputs>;
+  let imageOnly: string | undefined;
   const runText = v.run ?? (v['run-file'] !== undefined ? readText(v['run-file'], io.cwd, 'run file') : undefined);
   if (runText !== undefined) {
     // A shell would stop reading the line at a NUL byte; the run line is refused instead.
@@ -408,10 +409,18 @@ export default async function check(args: string[], io: Io): Promise<number> {
     run = picked.run;
     // No Dockerfile given: the service's own build section says which one, as compose build does.
     if (v.compose !== undefined && parsed.positionals.length === 0) composeBuild = composeBuildInputs(picked.build, picked.where, v.compose, io.cwd, invoker.cwd);
+    // No build section either: the service runs its image as it is, so that image is analysed
+    // (a one-line Dockerfile naming it), not a ./Dockerfile the service never uses.
+    if (v.compose !== undefined && parsed.positionals.length === 0 && !picked.build && run.image !== undefined) {
+      imageOnly = imageOnlyDockerfile(run.image, run.origin.line);
+      io.err(`uidctl: note: ${picked.where} has no build section: the image it runs (${run.image}) is analysed, as if built from \`FROM ${run.image}\`\n`);
+    }
     host = await hostFactsFor(run, host);
   }
 
-  const { files, folder } = composeBuild ? { files: [composeBuild.file], folder: false } : expandInputs(parsed.positionals, io.cwd, io);
+  const { files, folder } = composeBuild
+    ? { files: [composeBuild.file], folder: false }
+    : imageOnly !== undefined ? { files: [v.compose!], folder: false } : expandInputs(parsed.positionals, io.cwd, io);
   // Precedence as docker compose build: the compose file's args, then --build-arg.
   const buildArgs = { ...(cfg.buildArgs ?? {}), ...(composeBuild?.args ?? {}), ...cliBuildArgs };
   const target = v.target ?? composeBuild?.target;
@@ -434,7 +443,7 @@ export default async function check(args: string[], io: Io): Promise<number> {
   if (run?.tool === 'podman' && (v.engine ?? cfg.engine) === 'docker') {
     io.err('uidctl: note: the run line starts podman: it is judged with podman\'s behaviour, not --engine docker\n');
   }
-  const one: CheckOne = { builder, engine, profile, buildArgs, target, run, host, baseOpts, severity, perFile, contextFlag, v };
+  const one: CheckOne = { builder, engine, profile, buildArgs, target, run, host, baseOpts, severity, perFile, contextFlag, v, text: imageOnly };
 
   for (const [i, file] of files.entries()) {
     if (paintProgress) io.err(`\rchecking ${i + 1}/${files.length} ${basename(file)}`.padEnd(60));
@@ -480,13 +489,23 @@ interface CheckOne {
   perFile: boolean;
   contextFlag?: string;
   v: { 'no-context'?: boolean; path?: string[]; debug?: boolean };
+  /** The Dockerfile's text when there is no file to read (a Compose service with only image:). */
+  text?: string;
+}
+
+/**
+ * `FROM image` with its line where the service is in the Compose file, so findings point there.
+ * Nothing is copied, so no build context is read.
+ */
+function imageOnlyDockerfile(image: string, line: number | undefined): string {
+  return `${'\n'.repeat(Math.max(0, (line ?? 1) - 1))}FROM ${image}\n`;
 }
 
 /** Read, analyse and filter one Dockerfile; bad input throws an InputError naming it. */
 async function checkFile(file: string, o: CheckOne, io: Io): Promise<Reported> {
-  const text = readText(file, io.cwd, 'Dockerfile');
+  const text = o.text ?? readText(file, io.cwd, 'Dockerfile');
   const resolveBase = await basesFor(text, file, o.buildArgs, o.baseOpts, io);
-  const contextDir = o.v['no-context'] ? undefined : resolve(io.cwd, o.contextFlag ?? dirname(file));
+  const contextDir = o.v['no-context'] || o.text !== undefined ? undefined : resolve(io.cwd, o.contextFlag ?? dirname(file));
   let context: ReturnType<typeof readBuildContext> | undefined;
   // A --context that is not a folder stops docker build before anything else (its words).
   if (o.contextFlag !== undefined && contextDir) {

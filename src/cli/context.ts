@@ -175,7 +175,10 @@ export function readBuildContext(dir: string, fs: ContextFs = realFs, roots: str
 
     for (const name of names) {
       if (tree.size >= CONTEXT_LIMIT) {
+        // This folder's listing stops here: a source missing from it is unknown, not absent.
         truncated = true;
+        const key = rel === '' ? '/' : `/${rel}`;
+        tree.set(key, { ...tree.get(key)!, partial: true });
         return;
       }
       const r = rel ? `${rel}/${name}` : name;
@@ -205,8 +208,10 @@ export function readBuildContext(dir: string, fs: ContextFs = realFs, roots: str
       tree.set(`/${r}`, { kind: st.isFile() ? 'file' : 'other', uid: 0, gid: 0, mode, script });
     }
   };
-  // One source of COPY/ADD: the folders on the way (their listings left partial), then the
-  // source itself in full. false when a symlink on the way means reading everything.
+  // One source of COPY/ADD: the folders on the way, then the source itself in full. The folders
+  // on the way are not marked partial: the simulator looks up only the named sources there, so
+  // an absent one is truly absent. false when a symlink on the way or at the end (COPY follows
+  // it) means reading everything.
   const addRoot = (rel: string): boolean => {
     const parts = rel.split('/');
     for (let i = 1; i <= parts.length; i++) {
@@ -223,22 +228,19 @@ export function readBuildContext(dir: string, fs: ContextFs = realFs, roots: str
         denied(parts.slice(0, i - 1).join('/'), code);
         return true;
       }
+      if (st.isSymbolicLink()) return false;
       if (i === parts.length) {
         add(p, r, st);
         return true;
       }
-      if (st.isSymbolicLink()) return false;
       if (!st.isDirectory()) return true;
-      if (!tree.has(`/${r}`)) tree.set(`/${r}`, { kind: 'dir', uid: 0, gid: 0, mode: st.mode & 0o7777, partial: true });
+      if (!tree.has(`/${r}`)) tree.set(`/${r}`, { kind: 'dir', uid: 0, gid: 0, mode: st.mode & 0o7777 });
     }
     return true;
   };
 
   if (roots === 'all') walk(dir, '');
-  else {
-    tree.set('/', { ...tree.get('/')!, partial: true });
-    for (const r of roots) if (!addRoot(r)) return readBuildContext(dir, fs, 'all');
-  }
+  else for (const r of roots) if (!addRoot(r)) return readBuildContext(dir, fs, 'all');
 
   if (truncated) {
     const root = tree.get('/')!;

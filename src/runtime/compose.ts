@@ -226,7 +226,9 @@ function volumeOf(v: unknown, ctx: PathContext, where: string): MountSpec {
 
   if (type === 'bind') {
     const src = String(o.source ?? '');
-    // bind.create_host_path defaults to true in docker compose.
+    // bind.create_host_path: docker compose creates a missing source for the long syntax too
+    // unless it is false (compose-go sets the default to true; docker/compose#9057, #12797), whatever
+    // the spec's wording that only the short syntax implies it.
     const create = asObj(o.bind).create_host_path !== false;
     return { target, kind: 'bind', source: hostPath(src, ctx), readonly, createMissingSource: create, written };
   }

@@ -107,7 +107,7 @@ describe('COPY and ADD of a file whose text the model reads', () => {
     simulate(parseDockerfile(text), { file: 'Dockerfile', builder: 'buildkit', buildArgs: {}, resolveBase, context, readContextText });
   const SUDO = `${USER}RUN apt-get update && apt-get install -y sudo\n`;
   const ctx = (...files: string[]): FsTree =>
-    new Map<string, FileMeta>([['/', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 }], ...files.map((f): [string, FileMeta] => [f, { kind: 'file', uid: 0, gid: 0, mode: 0o644 }])]);
+    new Map<string, FileMeta>([['/', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 }], ...files.map((f): [string, FileMeta] => [f, files.some((g) => g.startsWith(`${f}/`)) ? { kind: 'dir', uid: 0, gid: 0, mode: 0o755 } : { kind: 'file', uid: 0, gid: 0, mode: 0o644 }])]);
 
   test('a heredoc written to /etc/sudoers.d gives the sudo rule', () => {
     const r = sim(`${SUDO}COPY <<EOT /etc/sudoers.d/alice\nalice ALL=(ALL) NOPASSWD: ALL\nEOT\n`);
@@ -210,5 +210,96 @@ describe('the shell a RUN step runs in', () => {
 
   test('a failed RUN on distroless is classified as other, not a permission problem', () => {
     assert.deepEqual(build('FROM gcr.io/distroless/static:nonroot\nRUN mkdir /x\n').failures.map((f) => f.kind), ['other']);
+  });
+});
+
+describe('COPY sources missing from a build context that was read', () => {
+  const dir = { kind: 'dir', uid: 0, gid: 0, mode: 0o755 } as const;
+  const file = { kind: 'file', uid: 0, gid: 0, mode: 0o644 } as const;
+  const context: FsTree = new Map<string, FileMeta>([['/', dir], ['/app', dir], ['/app/a.py', file], ['/secret', { ...dir, partial: true }]]);
+  const cases: [string, string, Builder, string | undefined][] = [
+    ['BuildKit fails at the COPY with the path it looked up', 'COPY nothere /x/', 'buildkit', 'failed to compute cache key: failed to calculate checksum of ref: "/nothere": not found'],
+    ['the classic builder names the context and .dockerignore', 'COPY ./nothere /x/', 'classic', 'COPY failed: file not found in build context or excluded by .dockerignore: stat nothere: file does not exist'],
+    ['a missing file in a folder that was read', 'COPY app/b.py /x/', 'buildkit', 'failed to compute cache key: failed to calculate checksum of ref: "/app/b.py": not found'],
+    ['one missing source of several fails the step', 'COPY app/a.py nothere /x/', 'buildkit', 'failed to compute cache key: failed to calculate checksum of ref: "/nothere": not found'],
+    ['a source inside a file is missing too', 'COPY app/a.py/x /x/', 'buildkit', 'failed to compute cache key: failed to calculate checksum of ref: "/app/a.py/x": not found'],
+    ['a wildcard may match nothing', 'COPY app/*.txt /x/', 'buildkit', undefined],
+    ['a source in a folder that could not be read is unknown, not missing', 'COPY secret/key /x/', 'buildkit', undefined],
+    ['a present source copies', 'COPY app/a.py /x/', 'buildkit', undefined],
+  ];
+  for (const [name, line, builder, want] of cases) {
+    test(name, () => {
+      const r = build(`FROM debian:bookworm\n${line}\n`, builder, { context });
+      assert.deepEqual(r.failures.map((f) => [f.line, f.message, f.kind]), want === undefined ? [] : [[2, want, 'other']]);
+      if (want !== undefined) assert.equal(owner(r, '/x'), 'missing');
+    });
+  }
+
+  test('the assumption for an unreadable folder does not say the context was not read', () => {
+    const r = build('FROM debian:bookworm\nCOPY secret/key /x/\n', 'buildkit', { context });
+    const a = r.assumptions.find((x) => x.id === 'copy-source:2');
+    assert.match(a?.text ?? '', /could not be read in full \(see context-unreadable\)/);
+    assert.equal(owner(r, '/x/key'), 'file 0:0 644');
+  });
+
+  test('without a context (--no-context) a source stays an assumption', () => {
+    const r = build('FROM debian:bookworm\nCOPY nothere /x/\n');
+    assert.deepEqual(r.failures, []);
+    assert.match(r.assumptions.find((x) => x.id === 'copy-source:2')?.text ?? '', /^the build context was not read/);
+    assert.equal(owner(r, '/x/nothere'), 'file 0:0 644');
+  });
+});
+
+describe('COPY of a symlink given as the source copies what it points to', () => {
+  const ctx: FsTree = new Map<string, FileMeta>([
+    ['/', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 }],
+    ['/f600', { kind: 'file', uid: 0, gid: 0, mode: 0o600 }],
+    ['/link600', { kind: 'symlink', uid: 0, gid: 0, mode: 0o777, target: 'f600' }],
+    ['/d', { kind: 'dir', uid: 0, gid: 0, mode: 0o750 }],
+    ['/d/x', { kind: 'file', uid: 0, gid: 0, mode: 0o640 }],
+    ['/d/inner', { kind: 'symlink', uid: 0, gid: 0, mode: 0o777, target: 'x' }],
+    ['/dlink', { kind: 'symlink', uid: 0, gid: 0, mode: 0o777, target: '/d' }],
+    ['/dangling', { kind: 'symlink', uid: 0, gid: 0, mode: 0o777, target: 'gone' }],
+  ]);
+  const cases: [string, string, [string, string][]][] = [
+    ['a link to a file gives a regular file with the target\'s mode', 'COPY link600 /l/', [['/l/link600', 'file 0:0 600']]],
+    ['a link to a folder copies the folder\'s contents; links inside stay links', 'COPY dlink /l/', [['/l/x', 'file 0:0 640'], ['/l/inner', 'symlink 0:0 777']]],
+    ['a link matched by a wildcard is followed too', 'COPY link* /l/', [['/l/link600', 'file 0:0 600']]],
+  ];
+  for (const [name, line, want] of cases) {
+    test(name, () => {
+      const r = build(`FROM debian:bookworm\n${line}\n`, 'buildkit', { context: ctx });
+      assert.deepEqual(want.map(([p]) => [p, owner(r, p)]), want);
+    });
+  }
+
+  test('a dangling link is a missing source', () => {
+    const r = build('FROM debian:bookworm\nCOPY dangling /l/\n', 'buildkit', { context: ctx });
+    assert.deepEqual(r.failures.map((f) => f.message), ['failed to compute cache key: failed to calculate checksum of ref: "/dangling": not found']);
+  });
+
+  test('COPY --from follows a source link as well (BuildKit FollowSymlinks)', () => {
+    const r = build('FROM debian:bookworm AS a\nRUN touch /f && chmod 600 /f && ln -s /f /lnk\nFROM debian:bookworm\nCOPY --from=a /lnk /l/\n');
+    assert.equal(owner(r, '/l/lnk'), 'file 0:0 600');
+  });
+});
+
+describe('a stage named like its base image', () => {
+  const cases: [string, string, string][] = [
+    ['FROM debian AS debian builds from the image', 'FROM debian AS debian\nRUN true\n', 'debian'],
+    ['FROM a AS a names the image a', 'FROM a AS a\n', 'a'],
+    ['a later stage FROM the name takes the stage', 'FROM debian AS debian\nRUN useradd bob\nFROM debian\n', 'debian'],
+  ];
+  for (const [name, text, ref] of cases) {
+    test(name, () => {
+      const r = build(text);
+      assert.equal(r.target.baseRef, ref);
+      assert.equal('stage' in r.target.base, text.includes('useradd'));
+    });
+  }
+
+  test('COPY --from its own name inside the stage is a cycle at the COPY line', () => {
+    assert.throws(() => build('FROM debian AS debian\nCOPY --from=debian /etc/passwd /p\n'), (e: Error & { line?: number }) =>
+      e.message === 'circular dependency detected on stage: debian' && e.line === 2);
   });
 });

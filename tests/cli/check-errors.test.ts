@@ -267,9 +267,14 @@ describe('files BuildKit refuses before any step runs: exit 2 with file:line', (
       want: 'Dockerfile:3: base name (${BASE}) should not be blank',
     },
     {
-      name: 'a stage that is its own base is a cycle',
-      text: 'FROM debian:bookworm\nFROM a AS a\nRUN true\n',
+      name: 'stages copying from each other are a cycle, named after the first, at its COPY',
+      text: 'FROM debian:bookworm AS a\nCOPY --from=b /x /x\nFROM debian:bookworm AS b\nCOPY --from=a /y /y\n',
       want: 'Dockerfile:2: circular dependency detected on stage: a',
+    },
+    {
+      name: 'a loop reached through another stage names the stage it is reached from',
+      text: 'FROM debian:bookworm AS s0\nCOPY --from=s2 /f /f\nFROM debian:bookworm AS s1\nCOPY --from=s0 /f /f\nFROM debian:bookworm AS s2\nCOPY --from=1 /f /f\n',
+      want: 'Dockerfile:2: circular dependency detected on stage: s0',
     },
     {
       name: 'a stage copying from itself by name is a cycle, at the COPY line',

@@ -64,3 +64,32 @@ describe('a run file with a NUL byte', () => {
     assert.equal(io.stderr, 'uidctl check: run.sh:2: a NUL byte in the run command\n');
   });
 });
+
+describe('a Compose service with only image:', () => {
+  test('the image it runs is analysed, not ./Dockerfile, with a note', async () => {
+    const dir = tempDir({
+      Dockerfile: 'FROM debian:bookworm\nRUN useradd -m -u 1234 dev\nUSER dev\n',
+      'compose.yaml': 'services:\n  db:\n    image: debian:bookworm\n',
+    });
+    const io = memoryIo({ HOME: '/home/ci', XDG_CACHE_HOME: join(dir, '.cache') }, dir);
+
+    const code = await main(['check', '--compose', 'compose.yaml', '--base-from', 'catalog', '--format', 'json', '--fail-on', 'never'], io);
+    assert.equal(io.stderr, 'uidctl: note: services.db has no build section: the image it runs (debian:bookworm) is analysed, as if built from `FROM debian:bookworm`\n');
+    assert.equal(code, 0);
+    const r = JSON.parse(io.stdout).results[0];
+    assert.equal(r.file, 'compose.yaml');
+    assert.equal(r.identity.uid, 0);
+  });
+
+  test('a service with a build section still uses its Dockerfile', async () => {
+    const dir = tempDir({
+      Dockerfile: 'FROM debian:bookworm\nRUN useradd -m -u 1234 dev\nUSER dev\n',
+      'compose.yaml': 'services:\n  app:\n    image: example/app:1\n    build: .\n',
+    });
+    const io = memoryIo({ HOME: '/home/ci', XDG_CACHE_HOME: join(dir, '.cache') }, dir);
+
+    await main(['check', '--compose', 'compose.yaml', '--base-from', 'catalog', '--format', 'json', '--fail-on', 'never'], io);
+    assert.equal(io.stderr, '');
+    assert.equal(JSON.parse(io.stdout).results[0].identity.uid, 1234);
+  });
+});

@@ -2,7 +2,7 @@
 // '.', a top-level wildcard or a variable mean all of it.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lstatSync, readdirSync, readlinkSync, symlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { contextSources, readBuildContext } from '../../src/cli/context.js';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
@@ -48,16 +48,36 @@ describe('readBuildContext with sources', () => {
     const dir = project();
     const { tree, unreadable } = readBuildContext(dir, undefined, ['requirements.txt', 'scripts']);
     assert.deepEqual([...tree.keys()].sort(), ['/', '/requirements.txt', '/scripts', '/scripts/lib', '/scripts/lib/x.py', '/scripts/run.sh']);
-    assert.equal(tree.get('/')?.partial, true);
+    // Only named sources are looked up: an absent one is absent, so no folder is partial.
+    assert.equal(tree.get('/')?.partial, undefined);
     assert.equal(tree.get('/scripts/run.sh')?.script, true);
     assert.deepEqual(unreadable, []);
   });
 
-  test('a nested source leaves its parents partial, and a missing one is simply absent', () => {
+  test('a nested source reads its parents without their listings, and a missing one is absent', () => {
     const dir = project();
     const { tree } = readBuildContext(dir, undefined, ['missing.txt', 'scripts/lib/x.py']);
     assert.deepEqual([...tree.keys()].sort(), ['/', '/scripts', '/scripts/lib', '/scripts/lib/x.py']);
-    assert.equal(tree.get('/scripts')?.partial, true);
+    assert.deepEqual(['/', '/scripts', '/scripts/lib'].map((p) => tree.get(p)?.partial), [undefined, undefined, undefined]);
+  });
+
+  test('a source that is a symlink makes it read everything (COPY follows it)', () => {
+    const dir = project();
+    symlinkSync('requirements.txt', join(dir, 'req'));
+    const { tree } = readBuildContext(dir, undefined, ['req']);
+    assert.equal(tree.get('/req')?.kind, 'symlink');
+    assert.equal(tree.get('/requirements.txt')?.kind, 'file');
+  });
+
+  test('a source missing from the context, or .dockerignored, fails the COPY', () => {
+    const dir = project();
+    writeFileSync(join(dir, '.dockerignore'), 'scripts/lib\n');
+    for (const [src, path] of [['nothere', '/nothere'], ['scripts/lib/x.py', '/scripts/lib/x.py']]) {
+      const text = `FROM debian:bookworm\nCOPY ${src} /opt/\n`;
+      const tree = readBuildContext(dir, undefined, contextSources(parseDockerfile(text))).tree;
+      const a = analyze({ file: 'Dockerfile', text, context: tree });
+      assert.deepEqual(a.sim.failures.map((f) => [f.line, f.message]), [[2, `failed to compute cache key: failed to calculate checksum of ref: "${path}": not found`]]);
+    }
   });
 
   test('a symlinked folder on the way makes it read everything', () => {

@@ -278,6 +278,8 @@ describe('uidctl check on a folder', () => {
     const names = ['ends-as-root', 'chown-as-nonroot', 'ssh-lab-root-login'];
     const files: Record<string, string> = {};
     for (const n of names) files[`${n}/Dockerfile`] = readFileSync(fixtureFile(n), 'utf8');
+    // The files their COPY steps name: a source missing from the context fails the build.
+    Object.assign(files, { 'ends-as-root/main.py': '', 'chown-as-nonroot/requirements.txt': '', 'chown-as-nonroot/pyproject.toml': '' });
     const dir = tempDir(files);
     const r = await cli(['.', '--run', 'docker run --rm img', '--format', 'json', NO_CONFIG], dir);
     const doc = JSON.parse(r.out);

@@ -203,3 +203,19 @@ describe('parseCompose: env_file read through readEnvFile', () => {
     assert.throws(() => parse(svc('gone.env')), /services\.a\.env_file: env file \/home\/me\/proj\/gone\.env not found/);
   });
 });
+
+describe('long-syntax bind: a missing source is created unless create_host_path is false', () => {
+  // docker compose (compose-go) defaults create_host_path to true for the long syntax as well.
+  const cases: [string, string, boolean][] = [
+    ['no bind options: created, as docker compose does', '', true],
+    ['create_host_path: true', '\n        bind: { create_host_path: true }', true],
+    ['create_host_path: false: the container does not start', '\n        bind: { create_host_path: false }', false],
+  ];
+  for (const [name, extra, want] of cases) {
+    test(name, () => {
+      const text = `services:\n  s:\n    image: debian\n    volumes:\n      - type: bind\n        source: /nope\n        target: /data${extra}\n`;
+      const m = parseCompose(text, { invoker, env: {}, file: '/home/me/proj/compose.yaml' }).services.s.mounts[0];
+      assert.deepEqual([m.source, m.createMissingSource], ['/nope', want]);
+    });
+  }
+});
