@@ -155,6 +155,26 @@ function shellOptions(argv: string[]): { errexit: boolean; xtrace: boolean; pipe
   return out;
 }
 
+/** dash 0.5.12's `-o` names (options.c optnames); it refuses any other before reading -c. */
+const DASH_OPTIONS = new Set([
+  'errexit', 'noglob', 'ignoreeof', 'interactive', 'monitor', 'noexec', 'stdin', 'xtrace',
+  'verbose', 'vi', 'emacs', 'noclobber', 'allexport', 'notify', 'nounset', 'privileged', 'nolog',
+  'debug',
+]);
+
+/** The first `-o NAME` (or `+o NAME`) of a SHELL argv that dash does not know, e.g. pipefail. */
+function dashIllegalOption(argv: string[]): string | undefined {
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (!/^[-+][a-zA-Z]+$/.test(a)) break;
+    if (!a.slice(1).includes('o')) continue;
+    const name = argv[++i];
+    if (name !== undefined && !DASH_OPTIONS.has(name)) return name;
+  }
+
+  return undefined;
+}
+
 /**
  * Run a RUN command (or any shell script) against init.state. The state is changed in place;
  * the outcome says whether the step fails and with which messages.
@@ -191,6 +211,15 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
   };
   const w = new Walker(shared, frame);
   let status: Status;
+
+  // SHELL ["/bin/sh", "-o", "pipefail", "-c"] on Debian and Ubuntu: dash stops before the
+  // script, whatever it is (measured with dash 0.5.12: "/bin/sh: 0: Illegal option -o
+  // pipefail", exit 2; +o words it as -o too).
+  const illegal = frame.flavor === 'dash' ? dashIllegalOption(init.shell ?? []) : undefined;
+  if (illegal !== undefined) {
+    const err = [`${argv0}: 0: Illegal option -o ${illegal}`];
+    return { status: 2, stderr: err, failedAt: failure(init.line, '', err) };
+  }
 
   if (typeof script === 'string') {
     const parsed = w.parse(script);
@@ -723,8 +752,14 @@ class Walker {
           this.f.funcs.delete(a);
         }
         return { status: 0, out: '' };
-      case 'set':
-        return this.set(args);
+      case 'set': {
+        // dash: an option it does not know is an error of a special builtin, which ends the
+        // shell (measured: `dash -c 'set -o pipefail; echo x'` prints only the error, exit 2).
+        const illegal = this.f.flavor === 'dash' ? dashIllegalOption(argv) : undefined;
+        if (illegal === undefined) return this.set(args);
+        fail(2, `${this.f.argv0}: ${this.f.lineOffset + 1}: set: Illegal option -o ${illegal}`);
+        throw new ExitSignal(2);
+      }
       case 'umask':
         if (args.length === 0) return { status: 0, out: `${this.f.umask.toString(8).padStart(4, '0')}\n` };
         if (!/^[0-7]{1,4}$/.test(args[0])) {
