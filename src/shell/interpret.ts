@@ -147,9 +147,12 @@ function shellOptions(argv: string[]): { errexit: boolean; xtrace: boolean; pipe
     const a = argv[i];
     if (!/^[-+][a-zA-Z]+$/.test(a)) break;
     const on = a[0] === '-';
-    if (a.slice(1).includes('o') && argv[i + 1] === 'pipefail') out.pipefail = on;
     if (a.includes('e')) out.errexit = on;
     if (a.includes('x')) out.xtrace = on;
+    if (!a.slice(1).includes('o')) continue;
+    // -o NAME: the name is the next word, and options may follow it (-o pipefail -e).
+    const name = argv[++i];
+    if (name === 'pipefail' || name === 'errexit' || name === 'xtrace') out[name] = on;
   }
 
   return out;
@@ -353,7 +356,8 @@ class Walker {
 
   parse(src: string): { script: Script } | { error: string[] } {
     try {
-      return { script: parseShell(src, { bash: this.f.flavor === 'bash' }) };
+      const flavor = this.f.flavor;
+      return { script: parseShell(src, { bash: flavor === 'bash', dash: flavor === 'dash' }) };
     } catch (e) {
       if (!(e instanceof ShellSyntaxError)) throw e;
       return { error: syntaxErrorText(e, src, this.f.flavor, this.f.argv0) };
@@ -657,6 +661,14 @@ class Walker {
     const name = argv[0];
     const fn = this.f.funcs.get(name);
 
+    if (name === '[[' && this.f.flavor === 'dash') {
+      // dash has no [[ (no keyword, no builtin, no /usr/bin/[[ on Debian): measured with
+      // dash 0.5.12, `[[ 1 == 1 ]]` prints "dash: 1: [[: not found" and exits 127.
+      const msg = `${this.f.argv0}: ${this.f.lineOffset + 1}: [[: not found`;
+      this.f.err.push(msg);
+      this.sh.failedAt = failure(this.line(), text, [msg]);
+      return { status: 127, out: '' };
+    }
     if (!exact) {
       const base = baseName(name);
       if (name !== '' && (isHarmless(base, argv) || base === 'echo' || base === 'printf')) {
