@@ -117,7 +117,12 @@ class ReturnSignal {
 const MAX_DEPTH = 16;
 
 /** A literal starting with ~ or holding a pattern character needs the full expansion. */
-const LITERAL_SPECIAL = /^~|[*?[]/;
+const LITERAL_SPECIAL = /^~|[*?]|\[.*\]/;
+/**
+ * A pattern: * or ?, or a [ closed by a later ]. A lone [ matches itself (XCU 2.13.1), so the
+ * `[` and `[[` commands are words, not globs over the listing.
+ */
+const PATTERN = /[*?]|\[.*\]/;
 const NO_GLOBS: string[] = [];
 
 /** Shell builtins the walker runs itself because they change the shell's own state. */
@@ -1269,7 +1274,7 @@ class Walker {
 
     const out: string[] = [];
     for (const f of fields) {
-      if (!f.glob) {
+      if (!f.glob || !PATTERN.test(f.pat)) {
         out.push(f.s);
         continue;
       }

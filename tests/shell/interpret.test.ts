@@ -97,6 +97,13 @@ describe('lists, status and errexit', () => {
       expect: { '/x': 'missing' },
     },
     {
+      name: 'a lone [ is a word, not a pattern over a partial listing',
+      src: '[ -d bin ] && touch /x',
+      cwd: '/opt/conda',
+      status: 0,
+      expect: { '/x': 'file 0:0 0644' },
+    },
+    {
       name: 'an unknown command makes the status unknown and && goes on',
       src: 'frobnicate --all && touch /x',
       status: 0,
