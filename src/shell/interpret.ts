@@ -85,6 +85,8 @@ interface Frame {
   /** Line offset of the command being run, for messages. */
   lineOffset: number;
   depth: number;
+  /** The RUN's own shell process: not a subshell, a pipeline part or a child shell. */
+  main: boolean;
 }
 
 interface Shared {
@@ -112,6 +114,11 @@ class ExitSignal {
 
 class ReturnSignal {
   constructor(readonly status: Status) {}
+}
+
+/** bash drops the rest of the line it was running (an expansion error); 0-based line. */
+class AbandonSignal {
+  constructor(readonly line: number) {}
 }
 
 const MAX_DEPTH = 16;
@@ -216,6 +223,7 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     err: [],
     lineOffset: 0,
     depth: init.depth ?? 0,
+    main: true,
   };
   const w = new Walker(shared, frame);
   let status: Status;
@@ -238,7 +246,7 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
   }
 
   try {
-    status = w.list(script, false).status;
+    status = frame.flavor === 'bash' ? w.lines(script) : w.list(script, false).status;
   } catch (e) {
     if (!(e instanceof ExitSignal || e instanceof ReturnSignal)) throw e;
     status = e.status;
@@ -327,6 +335,7 @@ function fork(f: Frame, over: Partial<Frame> = {}): Frame {
     inexact: new Set(f.inexact),
     funcs: new Map(f.funcs),
     positional: [...f.positional],
+    main: false,
     ...over,
   };
 }
@@ -347,6 +356,18 @@ export function identityFor(state: ImageState, spec: string): BuildIdentity | un
     name: u.name,
     home: u.home,
   };
+}
+
+/** 0-based line where a command starts, as far as the tree tells (Infinity: not known). */
+function firstLine(c: Command): number {
+  if (c.type === 'cmd' || c.type === 'arith') return c.lineOffset;
+  const body = c.type === 'if' ? c.clauses[0].cond
+    : c.type === 'while' || c.type === 'until' ? c.cond
+      : c.type === 'subshell' || c.type === 'group' ? c.body
+        : undefined;
+  const first = body?.items[0]?.andOr.first.commands[0];
+
+  return first ? firstLine(first) : Infinity;
 }
 
 class Walker {
@@ -390,6 +411,29 @@ class Walker {
     }
 
     return { status, out };
+  }
+
+  /**
+   * bash's main loop: it reads a line, runs it, reads the next. An expansion error such as a
+   * division by zero in $((...)) drops the rest of that line with status 1, even under -e
+   * (measured with bash 5.2: `x=$((1/0)); echo a` newline `echo b $?` prints only "b 1").
+   */
+  lines(script: Script): Status {
+    let status: Status = 0;
+    const items = script.items;
+
+    for (let i = 0; i < items.length; i++) {
+      try {
+        status = this.andOr(items[i].andOr, false).status;
+      } catch (e) {
+        if (!(e instanceof AbandonSignal)) throw e;
+        status = 1;
+        this.f.last = 1;
+        while (i + 1 < items.length && firstLine(items[i + 1].andOr.first.commands[0]) <= e.line) i++;
+      }
+    }
+
+    return status;
   }
 
   private andOr(ao: Script['items'][number]['andOr'], cond: boolean): Res {
@@ -567,7 +611,7 @@ class Walker {
   }
 
   private caseClause(c: Extract<Command, { type: 'case' }>, cond: boolean): Res {
-    const word = expandWordStatic(c.word, this.envLookup(), this.substHook());
+    const word = expandWordStatic(c.word, this.envLookup(), this.substHook(), this.arithHook());
     if (!word.exact) {
       this.note(`the word of a case statement (${c.word.raw}) cannot be told`, 'case');
       return { status: 'unknown', out: undefined };
@@ -590,7 +634,7 @@ class Walker {
   private testClause(words: Word[]): Res {
     const argv: string[] = [];
     for (const w of words) {
-      const e = expandWordStatic(w, this.envLookup(), this.substHook());
+      const e = expandWordStatic(w, this.envLookup(), this.substHook(), this.arithHook());
       if (!e.exact) {
         this.note('a [[ ]] test uses a value that cannot be told', '[[');
         return { status: 'unknown', out: '' };
@@ -626,7 +670,7 @@ class Walker {
     }
 
     const assigns: [string, string, boolean][] = c.assigns.length === 0 ? [] : c.assigns.map((a) => {
-      const e = expandWordStatic(a.value, this.envLookup(), this.substHook());
+      const e = expandWordStatic(a.value, this.envLookup(), this.substHook(), this.arithHook());
       const prev = a.append && Object.hasOwn(this.f.env, a.name) ? this.f.env[a.name] : '';
       return [a.name, prev + e.value, e.exact];
     });
@@ -929,12 +973,12 @@ class Walker {
         continue;
       }
       if (r.op === '<<<') {
-        const e = expandWordStatic(r.target, this.envLookup(), this.substHook());
+        const e = expandWordStatic(r.target, this.envLookup(), this.substHook(), this.arithHook());
         input = e.exact ? `${e.value}\n` : undefined;
         continue;
       }
 
-      const target = expandWordStatic(r.target, this.envLookup(), this.substHook());
+      const target = expandWordStatic(r.target, this.envLookup(), this.substHook(), this.arithHook());
       if (r.op === '>&' || r.op === '<&') {
         // fd duplication (2>&1, >&2): where the bytes go does not change any file.
         if (fd === 1 && target.value === '2') toNull = true;
@@ -1012,7 +1056,7 @@ class Walker {
       const script = parseShell(`: "${body.replace(/"/g, '\\"')}"`);
       const cmd = script.items[0]?.andOr.first.commands[0];
       if (!cmd || cmd.type !== 'cmd' || cmd.args.length !== 2) return undefined;
-      const e = expandWordStatic(cmd.args[1], this.envLookup(), this.substHook());
+      const e = expandWordStatic(cmd.args[1], this.envLookup(), this.substHook(), this.arithHook());
       return e.exact ? e.value : undefined;
     } catch (e) {
       if (e instanceof ShellSyntaxError) return undefined;
@@ -1162,6 +1206,7 @@ class Walker {
   /** Built once per walker: a lookup runs for every expanded word. */
   private lookup?: (name: string) => string | null | undefined;
   private hook?: (script: Script, raw: string) => string | null;
+  private arithFn?: (raw: string) => string | null;
 
   envLookup(): (name: string) => string | null | undefined {
     return (this.lookup ??= (name) => {
@@ -1246,7 +1291,7 @@ class Walker {
         let value: string | undefined;
         if (p.type === 'arith') value = this.arith(p.raw);
         else {
-          const e = expandWordStatic({ parts: [p], raw: w.raw }, env, hook);
+          const e = expandWordStatic({ parts: [p], raw: w.raw }, env, hook, this.arithHook());
           exact &&= e.exact;
           value = e.value;
         }
@@ -1265,7 +1310,7 @@ class Walker {
         continue;
       }
 
-      const e = expandWordStatic({ parts: [p], raw: w.raw }, env, hook);
+      const e = expandWordStatic({ parts: [p], raw: w.raw }, env, hook, this.arithHook());
       exact &&= e.exact;
       const f = ensure();
       f.s += e.value;
@@ -1297,7 +1342,8 @@ class Walker {
         pat += p.value;
         continue;
       }
-      const e = expandWordStatic({ parts: [p], raw: w.raw }, this.envLookup(), this.substHook());
+      const part = { parts: [p], raw: w.raw };
+      const e = expandWordStatic(part, this.envLookup(), this.substHook(), this.arithHook());
       if (!e.exact) return undefined;
       pat += p.type === 'param' || p.type === 'cmdsubst' ? e.value : escapeGlob(e.value);
     }
@@ -1318,8 +1364,33 @@ class Walker {
   /** $((...)): undefined when the value cannot be told (or the text is not plain arithmetic). */
   private arith(raw: string): string | undefined {
     const r = evalArith(raw, this.arithVars());
+    if ('error' in r && r.divide) this.divideByZero(raw, r.token);
 
     return 'value' in r ? String(r.value) : undefined;
+  }
+
+  /** The same, for expandWordStatic (assignments, double quotes). */
+  arithHook(): (raw: string) => string | null {
+    return (this.arithFn ??= (raw) => this.arith(raw) ?? null);
+  }
+
+  /**
+   * $((... / 0)): each shell's words and reaction, measured here (dash 0.5.12, BusyBox 1.35
+   * ash, bash 5.2). dash and ash end the shell (a subshell only ends itself) with status 2;
+   * bash gives status 1 and drops the rest of the line, or ends a subshell.
+   */
+  private divideByZero(raw: string, token: string): never {
+    const f = this.f;
+    const n = f.lineOffset + 1;
+    const msg = f.flavor === 'dash'
+      ? `${f.argv0}: ${n}: arithmetic expression: division by zero: "${raw}"`
+      : f.flavor === 'ash'
+        ? `${f.argv0}: divide by zero`
+        : `${f.argv0}: line ${n}: ${raw.trimStart()}: division by 0 (error token is "${token}")`;
+    f.err.push(msg);
+    this.sh.failedAt = failure(this.line(), `$((${raw}))`, [msg]);
+    if (f.flavor === 'bash' && f.main) throw new AbandonSignal(f.lineOffset);
+    throw new ExitSignal(f.flavor === 'bash' ? 1 : 2);
   }
 
   /** Pathname expansion against the known tree; inexact when a partial directory is listed. */

@@ -4,7 +4,8 @@
 //
 // Simplified on purpose: no field splitting and no pathname expansion (a RUN word with an
 // unquoted $VAR holding spaces stays one word), tilde expansion only for `~` and `~/...` at the
-// word start, `$((...))` is not evaluated, `${x=w}` does not store w, arrays are unknown.
+// word start, `$((...))` only through the caller's hook, `${x=w}` does not store w, arrays are
+// unknown.
 
 import type { Script, Word, WordPart } from './ast.js';
 
@@ -13,6 +14,9 @@ export type StaticEnv = (name: string) => string | null | undefined;
 
 /** Output of a command substitution when the caller can predict it, else null. */
 export type CmdSubstHook = (script: Script, raw: string) => string | null;
+
+/** Value of $((raw)) when the caller can tell it, else null. */
+export type ArithHook = (raw: string) => string | null;
 
 export interface StaticExpansion {
   value: string;
@@ -44,6 +48,7 @@ function literalParts(parts: WordPart[]): string | null {
 interface Ctx {
   env: StaticEnv;
   onCmdSubst: CmdSubstHook | undefined;
+  onArith?: ArithHook;
   exact: boolean;
 }
 
@@ -52,8 +57,9 @@ export function expandWordStatic(
   w: Word,
   env: StaticEnv,
   onCmdSubst?: CmdSubstHook,
+  onArith?: ArithHook,
 ): StaticExpansion {
-  const ctx: Ctx = { env, onCmdSubst, exact: true };
+  const ctx: Ctx = { env, onCmdSubst, onArith, exact: true };
   let value = expandParts(w.parts, ctx);
 
   // Tilde prefix (XCU 2.6.1): only an unquoted leading `~`, which the raw text shows.
@@ -95,9 +101,11 @@ function expandPart(p: WordPart, ctx: Ctx): string {
       while (end > 0 && out.charCodeAt(end - 1) === 10) end--;
       return out.slice(0, end);
     }
-    case 'arith':
-      ctx.exact = false;
-      return '';
+    case 'arith': {
+      const v = ctx.onArith ? ctx.onArith(p.raw) : null;
+      if (v === null) ctx.exact = false;
+      return v ?? '';
+    }
   }
 }
 

@@ -207,6 +207,10 @@ describe('the shell a RUN step runs in', () => {
     ['Alpine has bash after apk add bash', 'FROM alpine:3.20\nRUN apk add --no-cache bash\nSHELL ["/bin/bash", "-c"]\nRUN adduser -D app\n', []],
     ['Alpine bash from a package list the model cannot read is not refused',
       'FROM alpine:3.20\nRUN apk add --no-cache $(cat /pkgs.txt)\nSHELL ["/bin/bash", "-c"]\nRUN adduser -D app\n', []],
+    ['dash stops at a division by zero', 'FROM debian:bookworm\nRUN x=$((1/0)); useradd -m app\n',
+      ['/bin/sh: 1: arithmetic expression: division by zero: "1/0"']],
+    ['bash drops the rest of the line at a division by zero', 'FROM debian:bookworm\nSHELL ["/bin/bash", "-c"]\nRUN x=$((1/0)); useradd -m app\n',
+      ['/bin/bash: line 1: 1/0: division by 0 (error token is "0")']],
     ['an exec-form RUN on Alpine does not need the SHELL', 'FROM alpine:3.20\nSHELL ["/bin/bash", "-c"]\nRUN ["adduser", "-D", "app"]\n', []],
   ];
   for (const [name, text, messages] of cases) {
