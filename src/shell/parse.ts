@@ -998,7 +998,12 @@ class Parser {
     return { type: 'cmdsubst', script, raw };
   }
 
-  /** $((...)): kept raw; parentheses are balanced to find the closing `))`. */
+  /**
+   * $((...)): kept raw; parentheses are balanced to find the closing `))`. bash reads a `$((`
+   * whose first `)` at depth 0 is not followed by another as a command substitution that
+   * starts with a subshell (measured with bash 5.2: `echo $((echo hi) )` prints hi); dash and
+   * ash call it a missing '))'.
+   */
   readArith(): WordPart {
     const s = this.src;
     const start = this.pos;
@@ -1008,7 +1013,10 @@ class Parser {
       if (c === LP) depth++;
       else if (c === RP) {
         if (depth === 0) {
-          if (this.cc(i + 1) !== RP) break;
+          if (this.cc(i + 1) !== RP) {
+            if (this.bash) return this.readCmdSubst();
+            break;
+          }
           this.pos = i + 2;
           return { type: 'arith', raw: s.slice(start + 3, i) };
         }

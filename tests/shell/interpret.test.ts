@@ -790,6 +790,11 @@ describe('what dash, bash and BusyBox ash each accept', () => {
     { name: 'bash: (( )) is a command that fails with 1', shell: ['/bin/bash', '-c'], src: '((1/0)); touch /y$?',
       status: 0, stderr: ['/bin/bash: line 1: ((: 1/0: division by 0 (error token is "0")'],
       expect: { '/y1': 'file 0:0 0644' } },
+    { name: 'bash: $(( with a space between the ) ) is a command substitution', shell: ['/bin/bash', '-c'],
+      src: 'echo $((echo hi) ) > /x && touch /y', status: 0, stderr: [],
+      expect: { '/x': 'file 0:0 0644', '/y': 'file 0:0 0644' } },
+    { name: 'dash: the same text is a missing ))', shell: sh, src: 'echo $((echo hi) ) > /x', status: 2,
+      stderr: ["/bin/sh: 1: Syntax error: Missing '))'"], expect: { '/x': 'missing' } },
     { name: 'an assignment from $(( )) is now told exactly', shell: sh, src: 'n=$((2*3)); touch /x$n', status: 0,
       stderr: [], expect: { '/x6': 'file 0:0 0644' } },
   ];

@@ -599,3 +599,21 @@ describe('[[ for dash, which has no such keyword', () => {
     assert.equal(part.type === 'cmdsubst' ? part.script.items[0].andOr.first.commands[0].type : part.type, 'cmd');
   });
 });
+
+describe('$(( that does not close with ))', () => {
+  // bash 5.2 here: `echo $((echo hi) ) && echo ok` prints hi and ok; dash: Missing '))'.
+  const partOf = (src: string, bash: boolean) =>
+    (parseShell(src, { bash }).items[0].andOr.first.commands[0] as SimpleCommand).args[1].parts[0];
+  const cases: [string, string, string][] = [
+    ['a subshell and a space before )', 'echo $((echo hi) )', 'cmdsubst'],
+    ['a subshell and more commands', 'echo $((echo hi); echo b)', 'cmdsubst'],
+    ['a closing )) is arithmetic', 'echo $(( (1+2) + 3 ))', 'arith'],
+  ];
+  for (const [name, src, type] of cases) test(`bash: ${name}`, () => assert.equal(partOf(src, true).type, type));
+
+  test('dash and ash call it a missing ))', () => {
+    assert.throws(() => parseShell('echo $((echo hi) )'), (e: unknown) => {
+      return e instanceof ShellSyntaxError && (e.detail as { kind: string }).kind === 'arith';
+    });
+  });
+});
