@@ -627,7 +627,9 @@ class StageSimulator {
    */
   missingShell(): string | undefined {
     const sh = this.state.config.shell[0];
-    if (sh !== undefined && this.state.distro === 'alpine') return this.lacksBash(sh) ? sh : undefined;
+    if (sh !== undefined && this.state.distro === 'alpine') {
+      return this.lacksBash(sh) ? sh : undefined;
+    }
     if (this.state.distro !== 'distroless' || sh === undefined) return undefined;
     if (this.state.assumptions.some((a) => a.id === 'base:chainguard-dev')) return undefined;
 
@@ -641,7 +643,8 @@ class StageSimulator {
    */
   lacksBash(sh: string): boolean {
     if (!sh.startsWith('/') || baseName(sh) !== 'bash') return false;
-    if (Object.hasOwn(this.state.packages, 'bash') || resolvePath(this.state.fs, sh).meta) return false;
+    if (Object.hasOwn(this.state.packages, 'bash')) return false;
+    if (resolvePath(this.state.fs, sh).meta) return false;
 
     return !this.state.unknowns.some((u) => /\b(apk|bash)\b/.test(u.command));
   }

@@ -286,7 +286,9 @@ export function evalArith(src: string, vars: ArithVars): ArithResult {
   } catch (e) {
     if (e instanceof Unknown) return { unknown: true };
     // bash (expr.c) quotes the text from the divisor on: "division by 0 (error token is "0")".
-    if (e instanceof DivideByZero) return { error: 'division by 0', token: src.slice(e.at), divide: true };
+    if (e instanceof DivideByZero) {
+      return { error: 'division by 0', token: src.slice(e.at), divide: true };
+    }
     if (!(e instanceof SyntaxFail)) throw e;
     // bash (expr.c): an operand missing at the end names the last token read.
     if (e.at === src.length) {

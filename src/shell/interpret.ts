@@ -429,7 +429,8 @@ class Walker {
         if (!(e instanceof AbandonSignal)) throw e;
         status = 1;
         this.f.last = 1;
-        while (i + 1 < items.length && firstLine(items[i + 1].andOr.first.commands[0]) <= e.line) i++;
+        const next = (k: number) => firstLine(items[k].andOr.first.commands[0]);
+        while (i + 1 < items.length && next(i + 1) <= e.line) i++;
       }
     }
 
@@ -978,7 +979,8 @@ class Walker {
         continue;
       }
 
-      const target = expandWordStatic(r.target, this.envLookup(), this.substHook(), this.arithHook());
+      const env = this.envLookup();
+      const target = expandWordStatic(r.target, env, this.substHook(), this.arithHook());
       if (r.op === '>&' || r.op === '<&') {
         // fd duplication (2>&1, >&2): where the bytes go does not change any file.
         if (fd === 1 && target.value === '2') toNull = true;

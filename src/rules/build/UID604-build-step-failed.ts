@@ -6,7 +6,9 @@ import { defineRule } from '../rule.js';
 function hasBash(state: ImageState): boolean {
   if (state.distro === 'debian' || state.distro === 'ubuntu') return true;
 
-  return Object.hasOwn(state.packages, 'bash') || resolvePath(state.fs, '/bin/bash').meta !== undefined;
+  if (Object.hasOwn(state.packages, 'bash')) return true;
+
+  return resolvePath(state.fs, '/bin/bash').meta !== undefined;
 }
 
 export default defineRule({
@@ -24,7 +26,11 @@ export default defineRule({
       // is dash, which has no pipefail: bash has it.
       const state = a.sim.stages.find((s) => s.failures.includes(f))?.state ?? a.image;
       if (/Illegal option -o pipefail/.test(f.message) && hasBash(state)) {
-        fixes.push({ description: 'Run RUN steps with bash, which has pipefail (dash, the /bin/sh here, does not).', snippet: 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]', safe: false });
+        fixes.push({
+          description: 'Run RUN steps with bash, which has pipefail (dash, the /bin/sh here, does not).',
+          snippet: 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+          safe: false,
+        });
       }
       report({
         message: `The build fails here: ${f.message.split('\n')[0]}`,
