@@ -672,10 +672,26 @@ class StageSimulator {
    */
   missingShell(): string | undefined {
     const sh = this.state.config.shell[0];
+    if (sh !== undefined && this.state.distro === 'alpine') {
+      return this.lacksBash(sh) ? sh : undefined;
+    }
     if (this.state.distro !== 'distroless' || sh === undefined) return undefined;
     if (this.state.assumptions.some((a) => a.id === 'base:chainguard-dev')) return undefined;
 
     return resolvePath(this.state.fs, sh).meta ? undefined : sh;
+  }
+
+  /**
+   * SHELL ["/bin/bash", ...] on Alpine, whose base has BusyBox ash only: bash is there once
+   * `apk add bash` ran or a bash was copied in. A step the model could not follow that names
+   * apk or bash (apk add $PKGS) leaves it open.
+   */
+  lacksBash(sh: string): boolean {
+    if (!sh.startsWith('/') || baseName(sh) !== 'bash') return false;
+    if (Object.hasOwn(this.state.packages, 'bash')) return false;
+    if (resolvePath(this.state.fs, sh).meta) return false;
+
+    return !this.state.unknowns.some((u) => /\b(apk|bash)\b/.test(u.command));
   }
 
   /**

@@ -13,7 +13,7 @@ export interface ArithVars {
 export type ArithResult =
   | { value: number }
   | { unknown: true }
-  | { error: string; token: string };
+  | { error: string; token: string; divide?: true };
 
 type Node =
   | { t: 'num'; v: number }
@@ -21,8 +21,9 @@ type Node =
   | { t: 'un'; op: string; a: Node }
   /** ++x --x x++ x-- */
   | { t: 'inc'; name: string; d: number; post: boolean }
-  | { t: 'bin'; op: string; a: Node; b: Node }
-  | { t: 'set'; op: string; name: string; b: Node }
+  /** at: where the right operand starts (bash quotes the text from there on division by 0). */
+  | { t: 'bin'; op: string; a: Node; b: Node; at?: number }
+  | { t: 'set'; op: string; name: string; b: Node; at?: number }
   | { t: 'if'; c: Node; a: Node; b: Node };
 
 interface Tok {
@@ -47,6 +48,10 @@ class SyntaxFail {
 }
 
 class Unknown {}
+
+class DivideByZero {
+  constructor(readonly at: number) {}
+}
 
 function tokenize(src: string): Tok[] | number {
   const out: Tok[] = [];
@@ -105,7 +110,7 @@ class ArithParser {
     const op = this.toks[this.i + 1]?.s;
     if (name !== undefined && op !== undefined && ASSIGN.has(op)) {
       this.i += 2;
-      return { t: 'set', op, name, b: this.assign() };
+      return { t: 'set', op, name, at: this.toks[this.i]?.at, b: this.assign() };
     }
     return this.ternary();
   }
@@ -124,7 +129,7 @@ class ArithParser {
     let n = this.binary(level + 1);
     for (let op = this.peek(); op !== undefined && LEVELS[level].includes(op); op = this.peek()) {
       this.i++;
-      n = { t: 'bin', op, a: n, b: this.binary(level + 1) };
+      n = { t: 'bin', op, a: n, at: this.toks[this.i]?.at, b: this.binary(level + 1) };
     }
     return n;
   }
@@ -202,8 +207,7 @@ function binop(op: string, a: number, b: number): number {
     case '*': return a * b;
     case '/':
     case '%':
-      // Division by zero is an error in the shell; the model does not word it.
-      if (b === 0) throw new Unknown();
+      // run() has refused a zero divisor already.
       return op === '/' ? Math.trunc(a / b) : a % b;
     case '**': return b < 0 ? NaN : a ** b;
     case '<<': return Number(BigInt.asIntN(64, BigInt(a) << BigInt(b & 63)));
@@ -250,10 +254,12 @@ function run(n: Node, vars: ArithVars): number {
       if (n.op === '&&') return a === 0 ? 0 : run(n.b, vars) !== 0 ? 1 : 0;
       if (n.op === '||') return a !== 0 ? 1 : run(n.b, vars) !== 0 ? 1 : 0;
       const b = run(n.b, vars);
+      if (b === 0 && (n.op === '/' || n.op === '%')) throw new DivideByZero(n.at ?? 0);
       return n.op === ',' ? b : toInt(binop(n.op, a, b));
     }
     case 'set': {
       const b = run(n.b, vars);
+      if (b === 0 && (n.op === '/=' || n.op === '%=')) throw new DivideByZero(n.at ?? 0);
       const v = n.op === '=' ? b : toInt(binop(n.op.slice(0, -1), read(vars, n.name), b));
       vars.set(n.name, String(v));
       return v;
@@ -279,6 +285,10 @@ export function evalArith(src: string, vars: ArithVars): ArithResult {
     return { value: run(tree, vars) };
   } catch (e) {
     if (e instanceof Unknown) return { unknown: true };
+    // bash (expr.c) quotes the text from the divisor on: "division by 0 (error token is "0")".
+    if (e instanceof DivideByZero) {
+      return { error: 'division by 0', token: src.slice(e.at), divide: true };
+    }
     if (!(e instanceof SyntaxFail)) throw e;
     // bash (expr.c): an operand missing at the end names the last token read.
     if (e.at === src.length) {

@@ -85,6 +85,8 @@ interface Frame {
   /** Line offset of the command being run, for messages. */
   lineOffset: number;
   depth: number;
+  /** The RUN's own shell process: not a subshell, a pipeline part or a child shell. */
+  main: boolean;
 }
 
 interface Shared {
@@ -114,10 +116,20 @@ class ReturnSignal {
   constructor(readonly status: Status) {}
 }
 
+/** bash drops the rest of the line it was running (an expansion error); 0-based line. */
+class AbandonSignal {
+  constructor(readonly line: number) {}
+}
+
 const MAX_DEPTH = 16;
 
 /** A literal starting with ~ or holding a pattern character needs the full expansion. */
-const LITERAL_SPECIAL = /^~|[*?[]/;
+const LITERAL_SPECIAL = /^~|[*?]|\[.*\]/;
+/**
+ * A pattern: * or ?, or a [ closed by a later ]. A lone [ matches itself (XCU 2.13.1), so the
+ * `[` and `[[` commands are words, not globs over the listing.
+ */
+const PATTERN = /[*?]|\[.*\]/;
 const NO_GLOBS: string[] = [];
 
 /** Shell builtins the walker runs itself because they change the shell's own state. */
@@ -147,12 +159,35 @@ function shellOptions(argv: string[]): { errexit: boolean; xtrace: boolean; pipe
     const a = argv[i];
     if (!/^[-+][a-zA-Z]+$/.test(a)) break;
     const on = a[0] === '-';
-    if (a.slice(1).includes('o') && argv[i + 1] === 'pipefail') out.pipefail = on;
     if (a.includes('e')) out.errexit = on;
     if (a.includes('x')) out.xtrace = on;
+    if (!a.slice(1).includes('o')) continue;
+    // -o NAME: the name is the next word, and options may follow it (-o pipefail -e).
+    const name = argv[++i];
+    if (name === 'pipefail' || name === 'errexit' || name === 'xtrace') out[name] = on;
   }
 
   return out;
+}
+
+/** dash 0.5.12's `-o` names (options.c optnames); it refuses any other before reading -c. */
+const DASH_OPTIONS = new Set([
+  'errexit', 'noglob', 'ignoreeof', 'interactive', 'monitor', 'noexec', 'stdin', 'xtrace',
+  'verbose', 'vi', 'emacs', 'noclobber', 'allexport', 'notify', 'nounset', 'privileged', 'nolog',
+  'debug',
+]);
+
+/** The first `-o NAME` (or `+o NAME`) of a SHELL argv that dash does not know, e.g. pipefail. */
+function dashIllegalOption(argv: string[]): string | undefined {
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (!/^[-+][a-zA-Z]+$/.test(a)) break;
+    if (!a.slice(1).includes('o')) continue;
+    const name = argv[++i];
+    if (name !== undefined && !DASH_OPTIONS.has(name)) return name;
+  }
+
+  return undefined;
 }
 
 /**
@@ -188,9 +223,19 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     err: [],
     lineOffset: 0,
     depth: init.depth ?? 0,
+    main: true,
   };
   const w = new Walker(shared, frame);
   let status: Status;
+
+  // SHELL ["/bin/sh", "-o", "pipefail", "-c"] on Debian and Ubuntu: dash stops before the
+  // script, whatever it is (measured with dash 0.5.12: "/bin/sh: 0: Illegal option -o
+  // pipefail", exit 2; +o words it as -o too).
+  const illegal = frame.flavor === 'dash' ? dashIllegalOption(init.shell ?? []) : undefined;
+  if (illegal !== undefined) {
+    const err = [`${argv0}: 0: Illegal option -o ${illegal}`];
+    return { status: 2, stderr: err, failedAt: failure(init.line, '', err) };
+  }
 
   if (typeof script === 'string') {
     const parsed = w.parse(script);
@@ -201,7 +246,7 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
   }
 
   try {
-    status = w.list(script, false).status;
+    status = frame.flavor === 'bash' ? w.lines(script) : w.list(script, false).status;
   } catch (e) {
     if (!(e instanceof ExitSignal || e instanceof ReturnSignal)) throw e;
     status = e.status;
@@ -290,6 +335,7 @@ function fork(f: Frame, over: Partial<Frame> = {}): Frame {
     inexact: new Set(f.inexact),
     funcs: new Map(f.funcs),
     positional: [...f.positional],
+    main: false,
     ...over,
   };
 }
@@ -312,6 +358,18 @@ export function identityFor(state: ImageState, spec: string): BuildIdentity | un
   };
 }
 
+/** 0-based line where a command starts, as far as the tree tells (Infinity: not known). */
+function firstLine(c: Command): number {
+  if (c.type === 'cmd' || c.type === 'arith') return c.lineOffset;
+  const body = c.type === 'if' ? c.clauses[0].cond
+    : c.type === 'while' || c.type === 'until' ? c.cond
+      : c.type === 'subshell' || c.type === 'group' ? c.body
+        : undefined;
+  const first = body?.items[0]?.andOr.first.commands[0];
+
+  return first ? firstLine(first) : Infinity;
+}
+
 class Walker {
   constructor(
     readonly sh: Shared,
@@ -324,7 +382,8 @@ class Walker {
 
   parse(src: string): { script: Script } | { error: string[] } {
     try {
-      return { script: parseShell(src, { bash: this.f.flavor === 'bash' }) };
+      const flavor = this.f.flavor;
+      return { script: parseShell(src, { bash: flavor === 'bash', dash: flavor === 'dash' }) };
     } catch (e) {
       if (!(e instanceof ShellSyntaxError)) throw e;
       return { error: syntaxErrorText(e, src, this.f.flavor, this.f.argv0) };
@@ -352,6 +411,30 @@ class Walker {
     }
 
     return { status, out };
+  }
+
+  /**
+   * bash's main loop: it reads a line, runs it, reads the next. An expansion error such as a
+   * division by zero in $((...)) drops the rest of that line with status 1, even under -e
+   * (measured with bash 5.2: `x=$((1/0)); echo a` newline `echo b $?` prints only "b 1").
+   */
+  lines(script: Script): Status {
+    let status: Status = 0;
+    const items = script.items;
+
+    for (let i = 0; i < items.length; i++) {
+      try {
+        status = this.andOr(items[i].andOr, false).status;
+      } catch (e) {
+        if (!(e instanceof AbandonSignal)) throw e;
+        status = 1;
+        this.f.last = 1;
+        const next = (k: number) => firstLine(items[k].andOr.first.commands[0]);
+        while (i + 1 < items.length && next(i + 1) <= e.line) i++;
+      }
+    }
+
+    return status;
   }
 
   private andOr(ao: Script['items'][number]['andOr'], cond: boolean): Res {
@@ -529,7 +612,7 @@ class Walker {
   }
 
   private caseClause(c: Extract<Command, { type: 'case' }>, cond: boolean): Res {
-    const word = expandWordStatic(c.word, this.envLookup(), this.substHook());
+    const word = expandWordStatic(c.word, this.envLookup(), this.substHook(), this.arithHook());
     if (!word.exact) {
       this.note(`the word of a case statement (${c.word.raw}) cannot be told`, 'case');
       return { status: 'unknown', out: undefined };
@@ -552,7 +635,7 @@ class Walker {
   private testClause(words: Word[]): Res {
     const argv: string[] = [];
     for (const w of words) {
-      const e = expandWordStatic(w, this.envLookup(), this.substHook());
+      const e = expandWordStatic(w, this.envLookup(), this.substHook(), this.arithHook());
       if (!e.exact) {
         this.note('a [[ ]] test uses a value that cannot be told', '[[');
         return { status: 'unknown', out: '' };
@@ -588,7 +671,7 @@ class Walker {
     }
 
     const assigns: [string, string, boolean][] = c.assigns.length === 0 ? [] : c.assigns.map((a) => {
-      const e = expandWordStatic(a.value, this.envLookup(), this.substHook());
+      const e = expandWordStatic(a.value, this.envLookup(), this.substHook(), this.arithHook());
       const prev = a.append && Object.hasOwn(this.f.env, a.name) ? this.f.env[a.name] : '';
       return [a.name, prev + e.value, e.exact];
     });
@@ -628,6 +711,14 @@ class Walker {
     const name = argv[0];
     const fn = this.f.funcs.get(name);
 
+    if (name === '[[' && this.f.flavor === 'dash') {
+      // dash has no [[ (no keyword, no builtin, no /usr/bin/[[ on Debian): measured with
+      // dash 0.5.12, `[[ 1 == 1 ]]` prints "dash: 1: [[: not found" and exits 127.
+      const msg = `${this.f.argv0}: ${this.f.lineOffset + 1}: [[: not found`;
+      this.f.err.push(msg);
+      this.sh.failedAt = failure(this.line(), text, [msg]);
+      return { status: 127, out: '' };
+    }
     if (!exact) {
       const base = baseName(name);
       if (name !== '' && (isHarmless(base, argv) || base === 'echo' || base === 'printf')) {
@@ -723,8 +814,14 @@ class Walker {
           this.f.funcs.delete(a);
         }
         return { status: 0, out: '' };
-      case 'set':
-        return this.set(args);
+      case 'set': {
+        // dash: an option it does not know is an error of a special builtin, which ends the
+        // shell (measured: `dash -c 'set -o pipefail; echo x'` prints only the error, exit 2).
+        const illegal = this.f.flavor === 'dash' ? dashIllegalOption(argv) : undefined;
+        if (illegal === undefined) return this.set(args);
+        fail(2, `${this.f.argv0}: ${this.f.lineOffset + 1}: set: Illegal option -o ${illegal}`);
+        throw new ExitSignal(2);
+      }
       case 'umask':
         if (args.length === 0) return { status: 0, out: `${this.f.umask.toString(8).padStart(4, '0')}\n` };
         if (!/^[0-7]{1,4}$/.test(args[0])) {
@@ -877,12 +974,13 @@ class Walker {
         continue;
       }
       if (r.op === '<<<') {
-        const e = expandWordStatic(r.target, this.envLookup(), this.substHook());
+        const e = expandWordStatic(r.target, this.envLookup(), this.substHook(), this.arithHook());
         input = e.exact ? `${e.value}\n` : undefined;
         continue;
       }
 
-      const target = expandWordStatic(r.target, this.envLookup(), this.substHook());
+      const env = this.envLookup();
+      const target = expandWordStatic(r.target, env, this.substHook(), this.arithHook());
       if (r.op === '>&' || r.op === '<&') {
         // fd duplication (2>&1, >&2): where the bytes go does not change any file.
         if (fd === 1 && target.value === '2') toNull = true;
@@ -960,7 +1058,7 @@ class Walker {
       const script = parseShell(`: "${body.replace(/"/g, '\\"')}"`);
       const cmd = script.items[0]?.andOr.first.commands[0];
       if (!cmd || cmd.type !== 'cmd' || cmd.args.length !== 2) return undefined;
-      const e = expandWordStatic(cmd.args[1], this.envLookup(), this.substHook());
+      const e = expandWordStatic(cmd.args[1], this.envLookup(), this.substHook(), this.arithHook());
       return e.exact ? e.value : undefined;
     } catch (e) {
       if (e instanceof ShellSyntaxError) return undefined;
@@ -1110,6 +1208,7 @@ class Walker {
   /** Built once per walker: a lookup runs for every expanded word. */
   private lookup?: (name: string) => string | null | undefined;
   private hook?: (script: Script, raw: string) => string | null;
+  private arithFn?: (raw: string) => string | null;
 
   envLookup(): (name: string) => string | null | undefined {
     return (this.lookup ??= (name) => {
@@ -1194,7 +1293,7 @@ class Walker {
         let value: string | undefined;
         if (p.type === 'arith') value = this.arith(p.raw);
         else {
-          const e = expandWordStatic({ parts: [p], raw: w.raw }, env, hook);
+          const e = expandWordStatic({ parts: [p], raw: w.raw }, env, hook, this.arithHook());
           exact &&= e.exact;
           value = e.value;
         }
@@ -1213,7 +1312,7 @@ class Walker {
         continue;
       }
 
-      const e = expandWordStatic({ parts: [p], raw: w.raw }, env, hook);
+      const e = expandWordStatic({ parts: [p], raw: w.raw }, env, hook, this.arithHook());
       exact &&= e.exact;
       const f = ensure();
       f.s += e.value;
@@ -1222,7 +1321,7 @@ class Walker {
 
     const out: string[] = [];
     for (const f of fields) {
-      if (!f.glob) {
+      if (!f.glob || !PATTERN.test(f.pat)) {
         out.push(f.s);
         continue;
       }
@@ -1245,7 +1344,8 @@ class Walker {
         pat += p.value;
         continue;
       }
-      const e = expandWordStatic({ parts: [p], raw: w.raw }, this.envLookup(), this.substHook());
+      const part = { parts: [p], raw: w.raw };
+      const e = expandWordStatic(part, this.envLookup(), this.substHook(), this.arithHook());
       if (!e.exact) return undefined;
       pat += p.type === 'param' || p.type === 'cmdsubst' ? e.value : escapeGlob(e.value);
     }
@@ -1266,8 +1366,33 @@ class Walker {
   /** $((...)): undefined when the value cannot be told (or the text is not plain arithmetic). */
   private arith(raw: string): string | undefined {
     const r = evalArith(raw, this.arithVars());
+    if ('error' in r && r.divide) this.divideByZero(raw, r.token);
 
     return 'value' in r ? String(r.value) : undefined;
+  }
+
+  /** The same, for expandWordStatic (assignments, double quotes). */
+  arithHook(): (raw: string) => string | null {
+    return (this.arithFn ??= (raw) => this.arith(raw) ?? null);
+  }
+
+  /**
+   * $((... / 0)): each shell's words and reaction, measured here (dash 0.5.12, BusyBox 1.35
+   * ash, bash 5.2). dash and ash end the shell (a subshell only ends itself) with status 2;
+   * bash gives status 1 and drops the rest of the line, or ends a subshell.
+   */
+  private divideByZero(raw: string, token: string): never {
+    const f = this.f;
+    const n = f.lineOffset + 1;
+    const msg = f.flavor === 'dash'
+      ? `${f.argv0}: ${n}: arithmetic expression: division by zero: "${raw}"`
+      : f.flavor === 'ash'
+        ? `${f.argv0}: divide by zero`
+        : `${f.argv0}: line ${n}: ${raw.trimStart()}: division by 0 (error token is "${token}")`;
+    f.err.push(msg);
+    this.sh.failedAt = failure(this.line(), `$((${raw}))`, [msg]);
+    if (f.flavor === 'bash' && f.main) throw new AbandonSignal(f.lineOffset);
+    throw new ExitSignal(f.flavor === 'bash' ? 1 : 2);
   }
 
   /** Pathname expansion against the known tree; inexact when a partial directory is listed. */

@@ -136,11 +136,13 @@ class Parser {
   /**
    * baseLine: line of the text's start in the enclosing script (for `...` bodies).
    * bash: read `((` as bash does (an arithmetic command when it can be one).
+   * dash: `[[` is no keyword, only a word (dash has no [[ ]]).
    */
   constructor(
     readonly src: string,
     private readonly baseLine = 0,
     readonly bash = false,
+    readonly dash = false,
   ) {
     this.len = src.length;
   }
@@ -304,7 +306,7 @@ class Parser {
       return isMeta(n) || isEnd(n) ? '}' : null;
     }
     if (c === LBRACKET) {
-      if (this.cc(p + 1) !== LBRACKET) return null;
+      if (this.dash || this.cc(p + 1) !== LBRACKET) return null;
       const n = this.cc(p + 2);
       return n === SP || n === TAB || n === NL ? '[[' : null;
     }
@@ -996,7 +998,12 @@ class Parser {
     return { type: 'cmdsubst', script, raw };
   }
 
-  /** $((...)): kept raw; parentheses are balanced to find the closing `))`. */
+  /**
+   * $((...)): kept raw; parentheses are balanced to find the closing `))`. bash reads a `$((`
+   * whose first `)` at depth 0 is not followed by another as a command substitution that
+   * starts with a subshell (measured with bash 5.2: `echo $((echo hi) )` prints hi); dash and
+   * ash call it a missing '))'.
+   */
   readArith(): WordPart {
     const s = this.src;
     const start = this.pos;
@@ -1006,7 +1013,10 @@ class Parser {
       if (c === LP) depth++;
       else if (c === RP) {
         if (depth === 0) {
-          if (this.cc(i + 1) !== RP) break;
+          if (this.cc(i + 1) !== RP) {
+            if (this.bash) return this.readCmdSubst();
+            break;
+          }
           this.pos = i + 2;
           return { type: 'arith', raw: s.slice(start + 3, i) };
         }
@@ -1043,7 +1053,7 @@ class Parser {
 
     let script: Script;
     try {
-      script = parseWhole(new Parser(inner, this.lineAt(start), this.bash));
+      script = parseWhole(new Parser(inner, this.lineAt(start), this.bash, this.dash));
     } catch (e) {
       if (e instanceof ShellSyntaxError) this.fail(`inside backquotes: ${e.message}`, start, e.detail);
       throw e;
@@ -1232,9 +1242,10 @@ function ansiEscape(s: string, i: number): [string, number] {
  * Parses a shell script (a RUN command line, an entrypoint script, `sh -c` text).
  * Pure; throws ShellSyntaxError with offset and 0-based line on malformed input.
  * opts.bash: the script is run by bash (`((` may start an arithmetic command).
+ * opts.dash: the script is run by dash (`[[` is an ordinary word).
  */
-export function parseShell(src: string, opts: { bash?: boolean } = {}): Script {
-  return parseWhole(new Parser(src, 0, opts.bash === true));
+export function parseShell(src: string, opts: { bash?: boolean; dash?: boolean } = {}): Script {
+  return parseWhole(new Parser(src, 0, opts.bash === true, opts.dash === true));
 }
 
 function parseWhole(p: Parser): Script {

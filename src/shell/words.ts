@@ -4,7 +4,8 @@
 //
 // Simplified on purpose: no field splitting and no pathname expansion (a RUN word with an
 // unquoted $VAR holding spaces stays one word), tilde expansion only for `~` and `~/...` at the
-// word start, `$((...))` is not evaluated, `${x=w}` does not store w, arrays are unknown.
+// word start, `$((...))` through the caller's hook or else read-only, `${x=w}` does not store w,
+// arrays are unknown.
 
 import type { Script, Word, WordPart } from './ast.js';
 import { evalArith } from './arith.js';
@@ -14,6 +15,9 @@ export type StaticEnv = (name: string) => string | null | undefined;
 
 /** Output of a command substitution when the caller can predict it, else null. */
 export type CmdSubstHook = (script: Script, raw: string) => string | null;
+
+/** Value of $((raw)) when the caller can tell it, else null. */
+export type ArithHook = (raw: string) => string | null;
 
 export interface StaticExpansion {
   value: string;
@@ -45,6 +49,7 @@ function literalParts(parts: WordPart[]): string | null {
 interface Ctx {
   env: StaticEnv;
   onCmdSubst: CmdSubstHook | undefined;
+  onArith?: ArithHook;
   exact: boolean;
 }
 
@@ -53,8 +58,9 @@ export function expandWordStatic(
   w: Word,
   env: StaticEnv,
   onCmdSubst?: CmdSubstHook,
+  onArith?: ArithHook,
 ): StaticExpansion {
-  const ctx: Ctx = { env, onCmdSubst, exact: true };
+  const ctx: Ctx = { env, onCmdSubst, onArith, exact: true };
   let value = expandParts(w.parts, ctx);
 
   // Tilde prefix (XCU 2.6.1): only an unquoted leading `~`, which the raw text shows.
@@ -97,8 +103,13 @@ function expandPart(p: WordPart, ctx: Ctx): string {
       return out.slice(0, end);
     }
     case 'arith': {
-      // $((...)) from the known variables; an assignment inside, or anything not known, makes
-      // the word inexact (the walker evaluates with assignments; this is the read-only view).
+      // The caller's hook (the walker: assignments, the shells' errors); else a read-only view
+      // from the known variables, where an assignment or anything not known is inexact.
+      if (ctx.onArith) {
+        const v = ctx.onArith(p.raw);
+        if (v === null) ctx.exact = false;
+        return v ?? '';
+      }
       let assigned = false;
       const r = evalArith(p.raw.replace(/^\$\(\(/, '').replace(/\)\)$/, ''), {
         get: (name) => ctx.env(name),

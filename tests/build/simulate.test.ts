@@ -195,6 +195,23 @@ describe('the shell a RUN step runs in', () => {
     ['a shell-form RUN on distroless cannot start', 'FROM gcr.io/distroless/base-debian12\nRUN true\n',
       ['runc run failed: unable to start container process: exec: "/bin/sh": stat /bin/sh: no such file or directory']],
     ['an exec-form RUN on distroless is not refused for want of /bin/sh', 'FROM gcr.io/distroless/python3\nRUN ["/usr/bin/python3", "-c", "pass"]\n', []],
+    ['dash stops a SHELL with -o pipefail before every RUN', 'FROM debian:bookworm\nSHELL ["/bin/sh", "-o", "pipefail", "-c"]\nRUN useradd -m app\nRUN true\n',
+      ['/bin/sh: 0: Illegal option -o pipefail', '/bin/sh: 0: Illegal option -o pipefail']],
+    ['an exec-form RUN does not go through the SHELL', 'FROM ubuntu:24.04\nSHELL ["/bin/sh", "-o", "pipefail", "-c"]\nRUN ["useradd", "-m", "app"]\n', []],
+    ['BusyBox ash takes -o pipefail', 'FROM alpine:3.20\nSHELL ["/bin/sh", "-o", "pipefail", "-c"]\nRUN adduser -D app\n', []],
+    ['dash has no [[, so && skips useradd', 'FROM debian:bookworm\nRUN [[ 1 == 1 ]] && useradd -m app\n', ['/bin/sh: 1: [[: not found']],
+    ['Alpine has no bash for SHELL', 'FROM alpine:3.20\nSHELL ["/bin/bash", "-c"]\nRUN adduser -D app\n',
+      ['runc run failed: unable to start container process: exec: "/bin/bash": stat /bin/bash: no such file or directory']],
+    ['python on Alpine has no bash either', 'FROM python:3.12-alpine\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN true\n',
+      ['runc run failed: unable to start container process: exec: "/bin/bash": stat /bin/bash: no such file or directory']],
+    ['Alpine has bash after apk add bash', 'FROM alpine:3.20\nRUN apk add --no-cache bash\nSHELL ["/bin/bash", "-c"]\nRUN adduser -D app\n', []],
+    ['Alpine bash from a package list the model cannot read is not refused',
+      'FROM alpine:3.20\nRUN apk add --no-cache $(cat /pkgs.txt)\nSHELL ["/bin/bash", "-c"]\nRUN adduser -D app\n', []],
+    ['dash stops at a division by zero', 'FROM debian:bookworm\nRUN x=$((1/0)); useradd -m app\n',
+      ['/bin/sh: 1: arithmetic expression: division by zero: "1/0"']],
+    ['bash drops the rest of the line at a division by zero', 'FROM debian:bookworm\nSHELL ["/bin/bash", "-c"]\nRUN x=$((1/0)); useradd -m app\n',
+      ['/bin/bash: line 1: 1/0: division by 0 (error token is "0")']],
+    ['an exec-form RUN on Alpine does not need the SHELL', 'FROM alpine:3.20\nSHELL ["/bin/bash", "-c"]\nRUN ["adduser", "-D", "app"]\n', []],
   ];
   for (const [name, text, messages] of cases) {
     test(name, () => assert.deepEqual(build(text).failures.map((f) => f.message), messages));
@@ -206,6 +223,11 @@ describe('the shell a RUN step runs in', () => {
     assert.deepEqual(r.failures.map((f) => f.message), ['/bin/sh: 1: Syntax error: Unterminated quoted string']);
     assert.equal(owner(r, '/opt/after'), 'dir 0:0 755');
     assert.deepEqual(r.target.state.assumptions.filter((a) => a.id.startsWith('buildah-shell')).map((a) => a.line), [2]);
+  });
+
+  test('useradd after a [[ that dash does not have never runs', () => {
+    const r = build('FROM debian:bookworm\nRUN [[ 1 == 1 ]] && useradd -m app\n');
+    assert.deepEqual([owner(r, '/home/app'), r.target.state.accounts.passwd.some((u) => u.name === 'app')], ['missing', false]);
   });
 
   test('a failed RUN on distroless is classified as other, not a permission problem', () => {

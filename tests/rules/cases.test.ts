@@ -951,6 +951,24 @@ const build: Case[] = [
     dockerfile: df('FROM alpine:3.20', 'RUN apk add --no-cache shadow && useradd --create-home --uid 1000 app'),
   },
   {
+    name: 'UID604 fires for SHELL /bin/sh -o pipefail on Debian, whose dash has no pipefail, and offers bash',
+    rule: 'UID604',
+    dockerfile: df('FROM debian:bookworm', 'SHELL ["/bin/sh", "-o", "pipefail", "-c"]', 'RUN useradd -m app'),
+    message: ['The build fails here: /bin/sh: 0: Illegal option -o pipefail'],
+    fix: 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+  },
+  {
+    name: 'UID604 is quiet for SHELL /bin/sh -o pipefail on Alpine, whose ash has pipefail',
+    rule: 'UID604',
+    dockerfile: df('FROM alpine:3.20', 'SHELL ["/bin/sh", "-o", "pipefail", "-c"]', 'RUN adduser -D app'),
+  },
+  {
+    name: 'UID604 fires for [[ ]] under dash: not found, so && skips the rest',
+    rule: 'UID604',
+    dockerfile: df('FROM ubuntu:24.04', 'RUN [[ -d /opt ]] && useradd -m app'),
+    message: ['The build fails here: /bin/sh: 1: [[: not found'],
+  },
+  {
     name: 'UID604 fires for a shell-form RUN on distroless: runc finds no /bin/sh',
     rule: 'UID604',
     dockerfile: df('FROM gcr.io/distroless/static:nonroot', 'RUN mkdir /opt/app'),

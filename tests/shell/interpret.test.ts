@@ -90,9 +90,18 @@ describe('lists, status and errexit', () => {
       status: 0,
     },
     {
-      name: 'set -o pipefail makes a pipeline fail with a failing member',
-      src: 'set -o pipefail; false | true',
-      status: 1,
+      name: 'set -o pipefail is an error that ends dash',
+      src: 'set -o pipefail; false | true; touch /x',
+      status: 2,
+      stderr: ['/bin/sh: 1: set: Illegal option -o pipefail'],
+      expect: { '/x': 'missing' },
+    },
+    {
+      name: 'a lone [ is a word, not a pattern over a partial listing',
+      src: '[ -d bin ] && touch /x',
+      cwd: '/opt/conda',
+      status: 0,
+      expect: { '/x': 'file 0:0 0644' },
     },
     {
       name: 'an unknown command makes the status unknown and && goes on',
@@ -492,11 +501,12 @@ describe('more wrappers and builtins', () => {
       expect: { '/tmp/n': 'file 1000:1000 0644' },
     },
     {
-      name: '[[ ]] with a glob pattern',
+      name: 'dash has no [[ ]], whatever it holds',
       src: '[[ "$(id -un)" == al* ]] && touch /tmp/al',
       user: 'alice',
-      status: 0,
-      expect: { '/tmp/al': 'file 1000:1000 0644' },
+      status: 127,
+      stderr: ['/bin/sh: 1: [[: not found'],
+      expect: { '/tmp/al': 'missing' },
     },
     {
       name: 'cat of a tracked file feeds a pipe',
@@ -696,4 +706,110 @@ describe('(( at the start of a command', () => {
     const errexit = runScript('false; touch /tmp/e', { ...init, shell: ['/bin/sh', '-ec'] });
     assert.deepEqual([piped.status, plain.status, errexit.status, meta(s, '/tmp/e')], [1, 0, 1, 'missing']);
   });
+});
+
+describe('what dash, bash and BusyBox ash each accept', () => {
+  interface FlavorCase {
+    name: string;
+    /** The SHELL argv; the distro picks what /bin/sh is (Debian: dash, Alpine: BusyBox ash). */
+    shell: string[];
+    distro?: 'alpine';
+    src: string;
+    status: number | 'unknown';
+    stderr: string[];
+    expect?: Record<string, string>;
+  }
+  const sh = ['/bin/sh', '-c'];
+  const shPipefail = ['/bin/sh', '-o', 'pipefail', '-c'];
+  const bashPipefail = ['/bin/bash', '-o', 'pipefail', '-c'];
+  // Texts and statuses of dash 0.5.12, bash 5.2.15 and BusyBox 1.35 ash (`busybox sh`) here.
+  const cases: FlavorCase[] = [
+    { name: 'dash refuses -o pipefail before the script', shell: shPipefail, src: 'touch /x', status: 2,
+      stderr: ['/bin/sh: 0: Illegal option -o pipefail'], expect: { '/x': 'missing' } },
+    { name: 'dash refuses +o pipefail with the same words', shell: ['/bin/sh', '+o', 'pipefail', '-c'], src: 'true',
+      status: 2, stderr: ['/bin/sh: 0: Illegal option -o pipefail'] },
+    { name: 'dash refuses -o pipefail grouped with -e', shell: ['/bin/sh', '-eo', 'pipefail', '-c'], src: 'true',
+      status: 2, stderr: ['/bin/sh: 0: Illegal option -o pipefail'] },
+    { name: 'dash accepts the -o options it knows', shell: ['/bin/sh', '-o', 'errexit', '-c'], src: 'false; touch /x',
+      status: 1, stderr: [], expect: { '/x': 'missing' } },
+    { name: 'bash accepts -o pipefail', shell: bashPipefail, src: 'false | true', status: 1, stderr: [] },
+    { name: 'BusyBox ash accepts -o pipefail', shell: shPipefail, distro: 'alpine', src: 'false | touch /x',
+      status: 1, stderr: [], expect: { '/x': 'file 0:0 0644' } },
+    { name: 'bash accepts set -o pipefail', shell: ['/bin/bash', '-c'], src: 'set -o pipefail; false | true', status: 1,
+      stderr: [] },
+    { name: 'set -o pipefail ends only the dash subshell', shell: sh, src: '(set -o pipefail; touch /x); touch /y',
+      status: 0, stderr: ['/bin/sh: 1: set: Illegal option -o pipefail'], expect: { '/x': 'missing', '/y': 'file 0:0 0644' } },
+    { name: 'dash: [[ is not found, so && skips the rest', shell: sh, src: '[[ 1 == 1 ]] && touch /x', status: 127,
+      stderr: ['/bin/sh: 1: [[: not found'], expect: { '/x': 'missing' } },
+    { name: 'dash: [[ is not found and || runs the other side', shell: sh, src: '[[ -d / ]] || touch /x', status: 0,
+      stderr: ['/bin/sh: 1: [[: not found'], expect: { '/x': 'file 0:0 0644' } },
+    { name: 'dash: && inside [[ ]] splits the words into two commands', shell: sh,
+      src: '[[ 1 == 2 && 2 == 2 ]]', status: 127, stderr: ['/bin/sh: 1: [[: not found'] },
+    { name: 'dash: [[ with a value the model does not know is still not found', shell: sh,
+      src: '[[ $(mytool) == y ]]', status: 127, stderr: ['/bin/sh: 1: [[: not found'] },
+    { name: 'dash: the line of [[ is the line of the script', shell: sh, src: 'true\n[[ 1 == 1 ]]', status: 127,
+      stderr: ['/bin/sh: 2: [[: not found'] },
+    { name: 'dash: an if over [[ takes the else branch', shell: sh,
+      src: 'if [[ 1 == 1 ]]; then touch /x; else touch /y; fi', status: 0,
+      stderr: ['/bin/sh: 1: [[: not found'], expect: { '/x': 'missing', '/y': 'file 0:0 0644' } },
+    { name: 'bash: [[ tests', shell: ['/bin/bash', '-c'], src: '[[ 1 == 1 ]] && touch /x', status: 0, stderr: [],
+      expect: { '/x': 'file 0:0 0644' } },
+    { name: 'bash: [[ ]] matches a glob pattern', shell: ['/bin/bash', '-c'],
+      src: '[[ "$(id -un)" == ro* ]] && touch /x', status: 0, stderr: [], expect: { '/x': 'file 0:0 0644' } },
+    { name: 'bash: -e after -o pipefail counts too', shell: ['/bin/bash', '-o', 'pipefail', '-e', '-c'],
+      src: 'false | true; touch /x', status: 1, stderr: [], expect: { '/x': 'missing' } },
+    { name: 'BusyBox ash: [[ tests', shell: sh, distro: 'alpine', src: '[[ 1 == 2 || 2 == 2 ]] && touch /x', status: 0,
+      stderr: [], expect: { '/x': 'file 0:0 0644' } },
+    { name: 'dash: a division by zero ends the shell with 2', shell: sh, src: 'x=$((1/0)); touch /x\ntouch /y',
+      status: 2, stderr: ['/bin/sh: 1: arithmetic expression: division by zero: "1/0"'],
+      expect: { '/x': 'missing', '/y': 'missing' } },
+    { name: 'dash: it quotes the text as written and ends only a subshell', shell: sh,
+      src: '(echo $(( (2+3)/0 )) > /x); touch /y', status: 0,
+      stderr: ['/bin/sh: 1: arithmetic expression: division by zero: " (2+3)/0 "'],
+      expect: { '/x': 'missing', '/y': 'file 0:0 0644' } },
+    { name: 'dash: the line is the line of the script', shell: sh, src: 'true\ntouch /x$((5%0))', status: 2,
+      stderr: ['/bin/sh: 2: arithmetic expression: division by zero: "5%0"'], expect: { '/x0': 'missing' } },
+    { name: 'BusyBox ash: a division by zero ends the shell with 2', shell: sh, distro: 'alpine',
+      src: 'x=$((1/0)); touch /x', status: 2, stderr: ['/bin/sh: divide by zero'], expect: { '/x': 'missing' } },
+    { name: 'bash: a division by zero drops the rest of its line, status 1', shell: ['/bin/bash', '-c'],
+      src: 'x=$((1/0)); touch /x', status: 1, stderr: ['/bin/bash: line 1: 1/0: division by 0 (error token is "0")'],
+      expect: { '/x': 'missing' } },
+    { name: 'bash: the next line runs, even under -e, and $? is 1', shell: ['/bin/bash', '-e', '-c'],
+      src: 'x=$((1/0)) || touch /x\ntouch /y$?', status: 0,
+      stderr: ['/bin/bash: line 1: 1/0: division by 0 (error token is "0")'],
+      expect: { '/x': 'missing', '/y1': 'file 0:0 0644' } },
+    { name: 'bash: an if on the same line is dropped too', shell: ['/bin/bash', '-c'],
+      src: 'x=$((1/0)); if true; then touch /x; fi', status: 1,
+      stderr: ['/bin/bash: line 1: 1/0: division by 0 (error token is "0")'], expect: { '/x': 'missing' } },
+    { name: 'bash: the error token is the text from the divisor on', shell: ['/bin/bash', '-c'],
+      src: 'echo $((1/ 0 * 3))', status: 1,
+      stderr: ['/bin/bash: line 1: 1/ 0 * 3: division by 0 (error token is "0 * 3")'] },
+    { name: 'bash: a subshell ends with 1', shell: ['/bin/bash', '-c'], src: '(x=$((y=4%0)); touch /x); touch /y$?',
+      status: 0, stderr: ['/bin/bash: line 1: y=4%0: division by 0 (error token is "0")'],
+      expect: { '/x': 'missing', '/y1': 'file 0:0 0644' } },
+    { name: 'bash: (( )) is a command that fails with 1', shell: ['/bin/bash', '-c'], src: '((1/0)); touch /y$?',
+      status: 0, stderr: ['/bin/bash: line 1: ((: 1/0: division by 0 (error token is "0")'],
+      expect: { '/y1': 'file 0:0 0644' } },
+    { name: 'bash: $(( with a space between the ) ) is a command substitution', shell: ['/bin/bash', '-c'],
+      src: 'echo $((echo hi) ) > /x && touch /y', status: 0, stderr: [],
+      expect: { '/x': 'file 0:0 0644', '/y': 'file 0:0 0644' } },
+    { name: 'dash: the same text is a missing ))', shell: sh, src: 'echo $((echo hi) ) > /x', status: 2,
+      stderr: ["/bin/sh: 1: Syntax error: Missing '))'"], expect: { '/x': 'missing' } },
+    { name: 'an assignment from $(( )) is now told exactly', shell: sh, src: 'n=$((2*3)); touch /x$n', status: 0,
+      stderr: [], expect: { '/x6': 'file 0:0 0644' } },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const s = image();
+      if (c.distro) s.distro = c.distro;
+      refreshDerived(s);
+      const out = runScript(c.src, {
+        state: s, ident: as(s, 'root'), env: {}, cwd: '/', builder: 'buildkit', file: 'Dockerfile', line: 1,
+        shell: c.shell,
+      });
+      assert.equal(out.status, c.status, JSON.stringify(out.stderr));
+      assert.deepEqual(out.stderr, c.stderr);
+      for (const [p, want] of Object.entries(c.expect ?? {})) assert.equal(meta(s, p), want, p);
+    });
+  }
 });

@@ -576,3 +576,44 @@ describe('(( at the start of a command', () => {
     );
   });
 });
+
+describe('[[ for dash, which has no such keyword', () => {
+  const dashArgvs = (src: string) =>
+    simple(parseShell(src, { dash: true })).map((c) => c.args.map((w) => literalValue(w) ?? '?'));
+  const cases: [string, string, string[][]][] = [
+    ['a test is an ordinary command', '[[ -f /x ]]', [['[[', '-f', '/x', ']]']]],
+    ['&& inside splits it in two', '[[ a == b && c == d ]]', [['[[', 'a', '==', 'b'], ['c', '==', 'd', ']]']]],
+    ['inside $( ) too', 'echo $([[ a ]])', [['echo', '?']]],
+  ];
+  for (const [name, src, want] of cases) test(name, () => assert.deepEqual(dashArgvs(src), want));
+
+  test('bash and the default keep [[ ]] as one test', () => {
+    assert.deepEqual(
+      [parseShell('[[ a && b ]]', { bash: true }), parseShell('[[ a && b ]]')].map((s) => s.items[0].andOr.first.commands[0].type),
+      ['test', 'test'],
+    );
+  });
+  test('a $( ) body parsed for dash keeps [[ a word', () => {
+    const s = parseShell('echo $([[ a ]])', { dash: true });
+    const part = (s.items[0].andOr.first.commands[0] as SimpleCommand).args[1].parts[0];
+    assert.equal(part.type === 'cmdsubst' ? part.script.items[0].andOr.first.commands[0].type : part.type, 'cmd');
+  });
+});
+
+describe('$(( that does not close with ))', () => {
+  // bash 5.2 here: `echo $((echo hi) ) && echo ok` prints hi and ok; dash: Missing '))'.
+  const partOf = (src: string, bash: boolean) =>
+    (parseShell(src, { bash }).items[0].andOr.first.commands[0] as SimpleCommand).args[1].parts[0];
+  const cases: [string, string, string][] = [
+    ['a subshell and a space before )', 'echo $((echo hi) )', 'cmdsubst'],
+    ['a subshell and more commands', 'echo $((echo hi); echo b)', 'cmdsubst'],
+    ['a closing )) is arithmetic', 'echo $(( (1+2) + 3 ))', 'arith'],
+  ];
+  for (const [name, src, type] of cases) test(`bash: ${name}`, () => assert.equal(partOf(src, true).type, type));
+
+  test('dash and ash call it a missing ))', () => {
+    assert.throws(() => parseShell('echo $((echo hi) )'), (e: unknown) => {
+      return e instanceof ShellSyntaxError && (e.detail as { kind: string }).kind === 'arith';
+    });
+  });
+});

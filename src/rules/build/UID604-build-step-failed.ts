@@ -1,4 +1,15 @@
+import type { Fix, ImageState } from '../../model/types.js';
+import { resolvePath } from '../../image/fs.js';
 import { defineRule } from '../rule.js';
+
+/** bash is Essential on Debian and Ubuntu (dpkg keeps it); elsewhere it must be seen. */
+function hasBash(state: ImageState): boolean {
+  if (state.distro === 'debian' || state.distro === 'ubuntu') return true;
+
+  if (Object.hasOwn(state.packages, 'bash')) return true;
+
+  return resolvePath(state.fs, '/bin/bash').meta !== undefined;
+}
 
 export default defineRule({
   id: 'UID604',
@@ -6,15 +17,26 @@ export default defineRule({
   description: 'A build step fails for another predictable reason (a missing file, a command that exits non-zero).',
   category: 'build',
   severity: { dev: 'error', prod: 'error' },
-  fix: 'none',
+  fix: 'suggestion',
   check(a, report) {
     for (const f of a.sim.failures) {
       if (f.kind !== 'other') continue;
+      const fixes: Fix[] = [];
+      // SHELL ["/bin/sh", "-o", "pipefail", "-c"] (written for hadolint DL4006) where /bin/sh
+      // is dash, which has no pipefail: bash has it.
+      const state = a.sim.stages.find((s) => s.failures.includes(f))?.state ?? a.image;
+      if (/Illegal option -o pipefail/.test(f.message) && hasBash(state)) {
+        fixes.push({
+          description: 'Run RUN steps with bash, which has pipefail (dash, the /bin/sh here, does not).',
+          snippet: 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+          safe: false,
+        });
+      }
       report({
         message: `The build fails here: ${f.message.split('\n')[0]}`,
         why: 'The step exits non-zero, which stops the build. The analysis carries on as if the step had not run.',
         line: f.line,
-        fixes: [],
+        fixes,
       });
     }
   },
