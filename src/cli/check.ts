@@ -465,7 +465,7 @@ export default async function check(args: string[], io: Io): Promise<number> {
   }
 
   if (format === 'json') io.out(withFileErrors(renderJson(results, VERSION), errors, 'json'));
-  else if (format === 'sarif') io.out(withFileErrors(renderSarif(results, VERSION), errors, 'sarif'));
+  else if (format === 'sarif') io.out(withFileErrors(renderSarif(results, VERSION, io.cwd), errors, 'sarif'));
   else if (results.length > 0) io.out(renderText(results, { color: io.isTTY && !v['no-color'] && !io.env.NO_COLOR, verbose: v.verbose === true }));
 
   // A file that could not be checked wins over findings: exit 2, as for a single bad file.

@@ -5,6 +5,7 @@ import { RULES } from '../rules/registry.js';
 import { docsUrl } from '../rules/rule.js';
 import type { Severity } from '../model/types.js';
 import type { Reported } from './json.js';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -19,7 +20,24 @@ function fingerprint(text: string): string {
   return h.toString(16).padStart(8, '0');
 }
 
-export function renderSarif(results: Reported[], version: string): string {
+/**
+ * Where a file is, as code scanning wants it: relative to the root (the folder uidctl ran in,
+ * usually the repository) with uriBaseId %SRCROOT%, else an absolute file URI. The same file
+ * then has the same location and fingerprint however its path was typed.
+ */
+function artifact(file: string, root: string | undefined): { uri: string; uriBaseId?: string } {
+  if (root === undefined) return { uri: file.replace(/\\/g, '/').replace(/^\.\//, '') };
+  const abs = resolve(root, file);
+  const rel = relative(root, abs);
+  if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) {
+    return { uri: rel.split(sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+  }
+
+  return { uri: `file://${abs.split(sep).map(encodeURIComponent).join('/')}` };
+}
+
+/** root: the folder relative paths are reported from (absolute); none keeps paths as given. */
+export function renderSarif(results: Reported[], version: string, root?: string): string {
   const index = new Map(RULES.map((r, i) => [r.id, i]));
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -54,14 +72,15 @@ export function renderSarif(results: Reported[], version: string): string {
             locations: [
               {
                 physicalLocation: {
-                  artifactLocation: { uri: f.location.file.replace(/\\/g, '/').replace(/^\.\//, '') },
+                  artifactLocation: artifact(f.location.file, root),
                   region: { startLine: Math.max(1, f.location.line) },
                 },
               },
             ],
-            partialFingerprints: { 'uidctl/v1': fingerprint(`${f.ruleId}|${f.location.file}|${f.message}`) },
+            partialFingerprints: { 'uidctl/v1': fingerprint(`${f.ruleId}|${artifact(f.location.file, root).uri}|${f.message}`) },
           })),
         ),
+        ...(root === undefined ? {} : { originalUriBaseIds: { '%SRCROOT%': { uri: `file://${resolve(root).split(sep).map(encodeURIComponent).join('/').replace(/\/?$/, '/')}` } } }),
         columnKind: 'utf16CodeUnits',
       },
     ],
