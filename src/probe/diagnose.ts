@@ -88,13 +88,19 @@ function identityFindings(p: ProbeReport, out: Raw[]): void {
       ruleId: 'UID103',
       message: `HOME (${home}) ${state} for ${who(p)}: tools that write under ~ (pip --user, ~/.cache, Jupyter, git config) fail.`,
       why: p.home.exists ? `The probe could not create a file in ${home}.` : `${home} is not a directory in the container.`,
-      fixes: [
-        {
-          description: p.home.exists ? 'Give the user its home directory.' : 'Create the home directory when creating the user.',
-          snippet: p.home.exists ? `RUN chown ${p.uid}:${p.gid} ${home}` : `RUN mkdir -p ${home} && chown ${p.uid}:${p.gid} ${home}`,
-          safe: false,
-        },
-      ],
+      // /root (a HOME inherited from a root shell) or / is never the user's to take.
+      fixes: home === '/root' || home === '/'
+        ? [
+            { description: `Start the process with a HOME of its own: ${home} belongs to root.`, snippet: '-e HOME=/tmp', safe: false },
+            { description: 'Or run as a user created with a home of its own.', snippet: 'RUN useradd --create-home --uid 1000 app\nUSER app', safe: false },
+          ]
+        : [
+            {
+              description: p.home.exists ? 'Give the user its home directory.' : 'Create the home directory when creating the user.',
+              snippet: p.home.exists ? `RUN chown ${p.uid}:${p.gid} ${home}` : `RUN mkdir -p ${home} && chown ${p.uid}:${p.gid} ${home}`,
+              safe: false,
+            },
+          ],
     });
   }
 

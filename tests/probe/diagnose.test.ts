@@ -58,6 +58,13 @@ describe('diagnoseProbe', () => {
       snippet: /^RUN chown 1000:1000 \/home\/app$/,
     },
     {
+      name: 'HOME /root inherited by uid 1000 is UID103 with a HOME of its own, never a chown of /root',
+      change: (p) => Object.assign(p.home, { path: '/root', exists: true, writable: false }),
+      id: 'UID103',
+      message: /^HOME \(\/root\) is not writable for app \(uid 1000\)/,
+      snippet: /^-e HOME=\/tmp$/,
+    },
+    {
       name: 'a missing home is UID103 with a mkdir fix',
       change: (p) => Object.assign(p.home, { exists: false, writable: false }),
       id: 'UID103',

@@ -149,6 +149,13 @@ const identity: Case[] = [
     dockerfile: df(PYTORCH),
   },
   {
+    name: 'UID103 for a user whose home is /root: a home of its own, never a chown of /root',
+    rule: 'UID103',
+    dockerfile: df(CUDA, 'RUN useradd --uid 1000 -d /root trainer', 'USER trainer'),
+    message: ['HOME (/root) is not writable', 'trainer (uid 1000)'],
+    fix: '-e HOME=/tmp',
+  },
+  {
     name: 'UID103 fires when useradd has no --create-home: HOME does not exist',
     rule: 'UID103',
     dockerfile: df(CUDA, 'RUN useradd --uid 1000 trainer', 'USER trainer'),

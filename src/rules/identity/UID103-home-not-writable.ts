@@ -1,6 +1,11 @@
-import { defineRule } from '../rule.js';
+import { defineRule, type AnalysisView } from '../rule.js';
 import { firstReason, homeFromRun, imageHome, readOnlyRootFix, renderRunChanges, who } from '../util.js';
 import type { Fix } from '../../model/types.js';
+
+/** True when the directory is the root of the tree, or the home of another account of the image. */
+function othersHome(a: AnalysisView, home: string, uid: number): boolean {
+  return home === '/' || home === '/root' || a.image.accounts.passwd.some((e) => e.home === home && e.uid !== uid);
+}
 
 export default defineRule({
   id: 'UID103',
@@ -38,10 +43,13 @@ export default defineRule({
       message: `HOME (${p.home}) ${state} for ${who(a)}: tools that write under ~ (pip --user, ~/.cache, Jupyter, git config) fail.`,
       why: `${firstReason(v)}.`,
       dependsOn: v.dependsOn,
-      fixes: noHome
+      // A HOME that is root's (/root), / or another account's home is never this user's to take.
+      fixes: noHome || (v.errno !== 'EROFS' && !homeFromRun(a) && othersHome(a, p.home, p.uid))
         ? [
             { description: 'Give the process a writable HOME.', snippet: tmpHome, safe: false },
-            { description: 'Or run as a user created with a home of its own.', snippet: 'RUN useradd --create-home --uid 1000 app\nUSER app', safe: false },
+            p.userName && !noHome
+              ? { description: `Or give ${p.userName} a home of its own.`, snippet: `RUN mkdir -p /home/${p.userName} && chown ${p.uid}:${p.gid} /home/${p.userName} && usermod --home /home/${p.userName} ${p.userName}`, safe: false }
+              : { description: 'Or run as a user created with a home of its own.', snippet: 'RUN useradd --create-home --uid 1000 app\nUSER app', safe: false },
           ]
         : v.errno === 'EROFS' ? [readOnlyRootFix(a, p.home)] : homeFromRun(a) ? runHomeFixes : [
         ...groupFix,
