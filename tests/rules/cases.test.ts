@@ -338,6 +338,13 @@ const mounts: Case[] = [
     message: ['/workspace', '(/home/sam/proj)', 'uid 1001'],
   },
   {
+    name: 'UID202 is quiet for root under rootless podman: container root is the caller on the host',
+    rule: 'UID202',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer'),
+    run: 'podman run --rm --user 0 -v "$PWD:/workspace" img',
+    host: samHost('/home/sam/proj: { uid: 1001, gid: 1001, mode: "0755", kind: dir }'),
+  },
+  {
     name: 'UID202 is quiet for root with a read-only mount',
     rule: 'UID202',
     dockerfile: df(PYTORCH),

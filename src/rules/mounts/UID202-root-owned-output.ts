@@ -1,5 +1,6 @@
 import { defineRule } from '../rule.js';
 import { renderRunChanges, runTool } from '../util.js';
+import { usernsMapping } from '../../runtime/userns.js';
 
 export default defineRule({
   id: 'UID202',
@@ -13,6 +14,10 @@ export default defineRule({
     const invoker = a.run?.invoker;
     // A root invoker owns what root creates: nothing to fix.
     if (p.uid !== 0 || a.runtime.errors.length > 0 || invoker?.uid === 0) return;
+    // Rootless podman: container root is the caller's own uid on the host (the user namespace
+    // maps 0 to the caller), so what it creates belongs to the caller.
+    const userns = a.run ? usernsMapping(a.run, a.engine) : undefined;
+    if (userns && invoker && userns.uid(invoker.uid) === p.uid) return;
 
     for (const m of a.run?.mounts ?? []) {
       if (m.kind !== 'bind' || m.readonly) continue;
