@@ -4,6 +4,7 @@
 import type { Assumption, ImageState, Process, RunContext } from '../model/types.js';
 import type { Identity } from '../access/evaluate.js';
 import { groupByGid, memberGroups, userByName } from '../image/accounts.js';
+import { evaluate } from '../access/evaluate.js';
 
 export interface EntrypointEffect {
   process: Process;
@@ -19,11 +20,14 @@ const START_SCRIPT = /(^|\/)(start\.sh|start-notebook\.(sh|py)|start-singleuser\
  * Jupyter docker-stacks' start.sh (images/docker-stacks-foundation/start.sh): when the container
  * starts as root, it renames and renumbers NB_USER to NB_UID/NB_GID, optionally grants it
  * password-less sudo (GRANT_SUDO=yes|1), and then runs the command as that user with
- * `sudo -E -H -u NB_USER`. Started as any other uid, it changes nothing about the identity.
+ * `sudo -E -H -u NB_USER`. Started as another uid that has no passwd entry, it adds one named
+ * NB_USER for that uid when it may write /etc/passwd (the image makes it group-writable for gid
+ * 0, so `--user 1001` works and `--user 1001:100` does not); else the identity stays as it is.
  */
 export function applyEntrypoint(image: ImageState, run: RunContext, process: Process, identity: Identity, argv: string[]): EntrypointEffect | undefined {
-  if (process.uid !== 0 || !argv.some((w) => START_SCRIPT.test(w))) return undefined;
+  if (!argv.some((w) => START_SCRIPT.test(w))) return undefined;
   if (!image.config.env.NB_USER && !userByName(image.accounts, 'jovyan')) return undefined;
+  if (process.uid !== 0) return namedByStartScript(image, run, process, identity);
 
   const env = { ...image.config.env, ...run.env };
   const name = env.NB_USER || 'jovyan';
@@ -58,5 +62,39 @@ export function applyEntrypoint(image: ImageState, run: RunContext, process: Pro
       confidence: 'high',
     },
     grantsSudo: grant ? { who: name, file: '/etc/sudoers.d/added-by-start-script' } : undefined,
+  };
+}
+
+/**
+ * start.sh's fix for a uid without a name ("There is no entry in /etc/passwd for our UID"):
+ * jovyan is renamed nayvoj and `NB_USER:x:UID:GID:,,,:/home/jovyan:/bin/bash` is appended,
+ * when /etc/passwd is writable for the process.
+ */
+function namedByStartScript(image: ImageState, run: RunContext, process: Process, identity: Identity): EntrypointEffect | undefined {
+  if (process.hasPasswdEntry) return undefined;
+  const view = { fs: image.fs, mounts: [], readOnlyRoot: run.readOnlyRootfs };
+  if (!evaluate(identity, view, '/etc/passwd', 'write', false).allowed) return undefined;
+
+  const env = { ...image.config.env, ...run.env };
+  const name = env.NB_USER || 'jovyan';
+  const home = '/home/jovyan';
+  const homeFromEnv = process.homeFrom === 'env';
+
+  return {
+    process: {
+      ...process,
+      userName: name,
+      hasPasswdEntry: true,
+      home: homeFromEnv ? process.home : home,
+      homeFrom: homeFromEnv ? 'env' : 'passwd',
+      env: { ...process.env, HOME: homeFromEnv ? process.home : home },
+    },
+    identity: { ...identity, label: `${name} (uid ${process.uid})` },
+    assumption: {
+      id: 'entrypoint:docker-stacks-passwd',
+      subject: 'docker-stacks start.sh',
+      text: `uid ${process.uid} has no passwd entry; the image's start.sh may write /etc/passwd (gid ${process.gid}) and adds ${name} for uid ${process.uid} with home ${home} before the command runs`,
+      confidence: 'high',
+    },
   };
 }

@@ -28,6 +28,19 @@ describe("docker-stacks' start.sh hands over from root to NB_USER", () => {
     assert.ok(!a.assumptions.some((x) => x.id === 'entrypoint:docker-stacks'));
   });
 
+  test('--user 1001 (gid 0): start.sh may write /etc/passwd and names the uid jovyan', () => {
+    const a = check('FROM jupyter/base-notebook\n', 'docker run --user 1001 img');
+    assert.equal(a.identity.id, 'uid=1001(jovyan) gid=0(root) groups=0(root)');
+    assert.ok(a.assumptions.some((x) => x.id === 'entrypoint:docker-stacks-passwd'));
+    assert.ok(!a.findings.some((f) => f.ruleId === 'UID102'), 'no "I have no name!"');
+  });
+
+  test('--user 1001:100: /etc/passwd is not writable for gid 100, so the uid stays nameless', () => {
+    const a = check('FROM jupyter/base-notebook\n', 'docker run --user 1001:100 img');
+    assert.equal(a.identity.user, null);
+    assert.ok(a.findings.some((f) => f.ruleId === 'UID102'));
+  });
+
   test('a root CMD that is not a start script stays root', () => {
     const a = check('FROM jupyter/base-notebook\nUSER root\nENTRYPOINT []\nCMD ["python", "app.py"]\n', 'docker run img');
     assert.equal(a.identity.uid, 0);
