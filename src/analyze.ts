@@ -272,7 +272,15 @@ export function analyze(input: AnalyzeInput): Analysis {
   const python = activePython(image, process.env);
   const keyPaths = keyPathsFor({ image, process, run, python, extra: input.paths ?? [] });
   const verdicts: Verdict[] = [];
-  for (const k of keyPaths) for (const op of k.ops) verdicts.push(check(k.path, op));
+  // One verdict per (path, op), however many roles the path has (a --path that is also a mount).
+  const judged = new Set<string>();
+  for (const k of keyPaths) {
+    for (const op of k.ops) {
+      if (judged.has(`${op}|${k.path}`)) continue;
+      judged.add(`${op}|${k.path}`);
+      verdicts.push(check(k.path, op));
+    }
+  }
 
   const homeRead = check(process.home, 'chdir');
   const workdirRead = check(process.cwd, 'chdir');

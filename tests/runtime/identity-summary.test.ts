@@ -44,3 +44,12 @@ describe('a read-only root is explained in the terms of the run', () => {
     assert.match(reason(a, '/opt/new'), /\(securityContext\.readOnlyRootFilesystem: true\)$/);
   });
 });
+
+describe('verdicts', () => {
+  test('one verdict per path and operation, even for a --path that is also the WORKDIR', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN useradd -m -u 1000 app && mkdir /app\nWORKDIR /app\nUSER app\n', paths: ['/app'] });
+    const keys = a.verdicts.map((v) => `${v.op}|${v.path}`);
+    assert.deepEqual(keys.filter((k, i) => keys.indexOf(k) !== i), []);
+    assert.deepEqual(a.verdicts.filter((v) => v.path === '/app').map((v) => v.op).sort(), ['chdir', 'create', 'delete', 'exec', 'read', 'write']);
+  });
+});
