@@ -225,7 +225,7 @@ async function hostFactsFor(run: RunContext | undefined, given: HostPathFacts[])
   if (!run) return given;
   const binds = run.mounts.filter((m) => m.kind === 'bind' && m.source).map((m) => m.source!);
   const missingBinds = binds.filter((p) => !given.some((g) => g.path === p));
-  const missingDevices = gpuDevices(run).filter((p) => !given.some((g) => g.path === p));
+  const missingDevices = gpuDevices(run, given.map((g) => g.path)).filter((p) => !given.some((g) => g.path === p));
   if (missingBinds.length + missingDevices.length === 0) return given;
   const { statHostPaths, statHostTree } = await import('../runtime/host.js');
 

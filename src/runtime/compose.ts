@@ -298,6 +298,28 @@ function keyLine(doc: Document, path: string[], key: string, lc: LineCounter): n
   return range ? lc.linePos(range[0]).line : undefined;
 }
 
+/**
+ * The GPUs a service asks for, as docker run --gpus says it: `gpus:` (all, or a list of device
+ * requests), or deploy.resources.reservations.devices with the gpu capability (count: all | N,
+ * device_ids). Compose hands both to the engine as device requests for the NVIDIA runtime.
+ */
+function gpuRequestOf(svc: Record<string, unknown>): string | undefined {
+  const requests: unknown[] = [];
+  if (svc.gpus === 'all') return 'all';
+  if (Array.isArray(svc.gpus)) requests.push(...svc.gpus);
+  const reservations = asObj(asObj(asObj(svc.deploy).resources).reservations);
+  if (Array.isArray(reservations.devices)) requests.push(...reservations.devices);
+
+  for (const r of requests.map(asObj)) {
+    const caps = Array.isArray(r.capabilities) ? r.capabilities.map(String) : [];
+    if (!caps.includes('gpu') && r.driver !== 'nvidia') continue;
+    if (Array.isArray(r.device_ids)) return `device=${r.device_ids.map(String).join(',')}`;
+    return r.count === undefined || r.count === 'all' || r.count === -1 ? 'all' : String(r.count);
+  }
+
+  return undefined;
+}
+
 const KNOWN_KEYS = new Set([
   'image', 'build', 'user', 'volumes', 'tmpfs', 'group_add', 'cap_add', 'cap_drop', 'working_dir',
   'environment', 'env_file', 'read_only', 'privileged', 'security_opt', 'userns_mode',
@@ -378,6 +400,12 @@ export function parseCompose(yamlText: string, opts: ComposeOptions): ComposePro
 
       for (const k of Object.keys(svc)) {
         if (!KNOWN_KEYS.has(k)) run.options = { ...run.options, [k]: [JSON.stringify(svc[k])] };
+      }
+      const gpus = gpuRequestOf(svc);
+      if (gpus) run.options = { ...run.options, gpus: [gpus] };
+      if (Array.isArray(svc.devices)) {
+        // devices: ["/dev/nvidia0:/dev/nvidia0:rwm"], the docker run --device form.
+        run.options = { ...run.options, device: svc.devices.map((d) => (typeof d === 'object' ? `${String(asObj(d).source)}:${String(asObj(d).target ?? asObj(d).source)}${asObj(d).permissions ? `:${String(asObj(d).permissions)}` : ''}` : String(d))) };
       }
       services[name] = run;
     } catch (e) {

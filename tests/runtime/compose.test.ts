@@ -219,3 +219,21 @@ describe('long-syntax bind: a missing source is created unless create_host_path 
     });
   }
 });
+
+describe('GPU requests in a Compose service', () => {
+  const gpusOf = (service: string) =>
+    parseCompose(`services:\n  t:\n    image: img\n${service}`, { invoker: { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' } }).services.t.options;
+  const cases: [string, string, Record<string, string[]>][] = [
+    ['gpus: all', '    gpus: all\n', { gpus: ['all'] }],
+    ['a reservation of all NVIDIA GPUs', '    deploy:\n      resources:\n        reservations:\n          devices:\n            - driver: nvidia\n              count: all\n              capabilities: [gpu]\n', { gpus: ['all'] }],
+    ['a reservation of two GPUs', '    deploy:\n      resources:\n        reservations:\n          devices: [{capabilities: [gpu], count: 2}]\n', { gpus: ['2'] }],
+    ['a reservation by device id', '    deploy:\n      resources:\n        reservations:\n          devices: [{capabilities: [gpu], device_ids: ["1", "3"]}]\n', { gpus: ['device=1,3'] }],
+    ['devices as docker run --device', '    devices: ["/dev/nvidia0:/dev/nvidia0:r", "/dev/nvidiactl"]\n', { device: ['/dev/nvidia0:/dev/nvidia0:r', '/dev/nvidiactl'] }],
+  ];
+  for (const [name, yaml, want] of cases) {
+    test(name, () => {
+      const got = gpusOf(yaml) ?? {};
+      assert.deepEqual(Object.fromEntries(Object.keys(want).map((k) => [k, got[k]])), want);
+    });
+  }
+});
