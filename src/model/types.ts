@@ -130,6 +130,13 @@ export interface SudoRule {
   file: string;
   /** Dockerfile line that wrote it, when it came from the build. */
   line?: number;
+  /**
+   * Set only when the runas list leaves root out, e.g. "nobody" for "(nobody)", "" for "()":
+   * the list as written. Plain `sudo cmd` runs as root, so such a rule does not let it run.
+   */
+  runasNotRoot?: string;
+  /** An explicit PASSWD: tag, which asks for a password even under `Defaults !authenticate`. */
+  passwd?: boolean;
 }
 
 export interface SshdSettings {
