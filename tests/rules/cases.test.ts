@@ -802,6 +802,41 @@ const services: Case[] = [
     message: ['PermitRootLogin yes'],
   },
   {
+    name: 'UID501 fires for PermitRootLogin yes inside Match User root, naming the block',
+    rule: 'UID501',
+    dockerfile: df(
+      CUDA,
+      SSHD,
+      `RUN printf 'Match User root\\n  PermitRootLogin yes\\n' >> ${SSHD_CONFIG}`,
+    ),
+    message: ['PermitRootLogin yes inside "Match User root"', `${SSHD_CONFIG} line`],
+    fix: `PermitRootLogin no/' ${SSHD_CONFIG}`,
+  },
+  {
+    name: 'UID501 fires for PermitRootLogin yes inside Match Address * in sshd_config.d',
+    rule: 'UID501',
+    dockerfile: df(
+      CUDA,
+      SSHD,
+      "RUN printf 'Match Address *\\n  PermitRootLogin yes\\n' > /etc/ssh/sshd_config.d/root.conf",
+    ),
+    message: ['inside "Match Address *"', '/etc/ssh/sshd_config.d/root.conf line 1'],
+  },
+  {
+    name: 'UID501 is quiet for PermitRootLogin yes inside Match User bob',
+    rule: 'UID501',
+    dockerfile: df(CUDA, SSHD, `RUN printf 'Match User bob\\n  PermitRootLogin yes\\n' >> ${SSHD_CONFIG}`),
+  },
+  {
+    name: 'UID501 is quiet when Match User root takes back a global PermitRootLogin yes',
+    rule: 'UID501',
+    dockerfile: df(
+      CUDA,
+      `${SSHD} && sed -i 's/#PermitRootLogin prohibit-password/PermitRootLogin yes/' ${SSHD_CONFIG}`,
+      `RUN printf 'Match User root\\n  PermitRootLogin no\\n' >> ${SSHD_CONFIG}`,
+    ),
+  },
+  {
     name: 'UID501 is quiet for the default prohibit-password',
     rule: 'UID501',
     dockerfile: df(CUDA, SSHD, 'CMD ["/usr/sbin/sshd", "-D"]'),
@@ -822,6 +857,26 @@ const services: Case[] = [
     rule: 'UID502',
     dockerfile: df(CUDA, `${SSHD} && echo 'PermitEmptyPasswords yes' >> /etc/ssh/sshd_config`),
     message: ['empty passwords'],
+  },
+  {
+    name: 'UID502 fires for PasswordAuthentication yes inside Match User trainer',
+    rule: 'UID502',
+    dockerfile: df(
+      CUDA,
+      `${SSHD} && ${ADD_TRAINER}`,
+      `RUN printf 'PasswordAuthentication no\\nMatch User trainer\\n  PasswordAuthentication yes\\n' >> ${SSHD_CONFIG}`,
+    ),
+    message: ['password logins for trainer inside "Match User trainer"'],
+    fix: `PasswordAuthentication no/' ${SSHD_CONFIG}`,
+  },
+  {
+    name: 'UID502 is quiet when Match all turns off a global PasswordAuthentication yes',
+    rule: 'UID502',
+    dockerfile: df(
+      CUDA,
+      `${SSHD} && ${ADD_TRAINER}`,
+      `RUN printf 'PasswordAuthentication yes\\nMatch all\\n  PasswordAuthentication no\\n' >> ${SSHD_CONFIG}`,
+    ),
   },
   {
     name: 'UID502 is quiet with PasswordAuthentication no',

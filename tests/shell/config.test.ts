@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { parseSudoers, passwordlessRoot, refreshDerived, sudoAllows } from '../../src/shell/commands/config.js';
-import type { ImageState } from '../../src/model/types.js';
+import { parseSudoers, passwordlessRoot, refreshDerived, sshdReach, sudoAllows } from '../../src/shell/commands/config.js';
+import type { ImageState, SshdMatchBlock } from '../../src/model/types.js';
 import { makeState } from './handler-fixture.js';
 
 function withSudo(files: Record<string, { text: string; mode?: number; uid?: number; line?: number }>): ImageState {
@@ -240,7 +240,8 @@ describe('sudoers', () => {
 });
 
 describe('sshd_config', () => {
-  const cases: [string, Record<string, string>, Partial<Record<'permitRootLogin' | 'passwordAuthentication' | 'permitEmptyPasswords', string>>][] = [
+  type Want = Partial<Record<'permitRootLogin' | 'passwordAuthentication' | 'permitEmptyPasswords', string>> & { matches?: SshdMatchBlock[] };
+  const cases: [string, Record<string, string>, Want][] = [
     ['PermitRootLogin yes', { '/etc/ssh/sshd_config': 'PermitRootLogin yes\n' }, { permitRootLogin: 'yes' }],
     [
       'first occurrence wins, keywords case-insensitive',
@@ -256,7 +257,44 @@ describe('sshd_config', () => {
       },
       { permitRootLogin: 'yes', permitEmptyPasswords: 'yes' },
     ],
-    ['settings inside Match are not global', { '/etc/ssh/sshd_config': 'Match User bob\n  PermitRootLogin yes\n' }, {}],
+    [
+      'settings inside Match are not global: they go to the block',
+      { '/etc/ssh/sshd_config': 'Match User bob\n  PermitRootLogin yes\n' },
+      { matches: [{ criteria: 'User bob', permitRootLogin: 'yes', file: '/etc/ssh/sshd_config', fileLine: 1, line: 4 }] },
+    ],
+    [
+      'a block ends at the next Match; inside a block the first value wins',
+      {
+        '/etc/ssh/sshd_config':
+          'PasswordAuthentication no\nMatch User root\n  PermitRootLogin yes\n  PermitRootLogin no\nMatch Address 10.0.0.0/8\n  PasswordAuthentication yes\n',
+      },
+      {
+        passwordAuthentication: 'no',
+        matches: [
+          { criteria: 'User root', permitRootLogin: 'yes', file: '/etc/ssh/sshd_config', fileLine: 2, line: 4 },
+          { criteria: 'Address 10.0.0.0/8', passwordAuthentication: 'yes', file: '/etc/ssh/sshd_config', fileLine: 5, line: 4 },
+        ],
+      },
+    ],
+    [
+      'a Match in an included file ends with that file',
+      {
+        '/etc/ssh/sshd_config': 'Include sshd_config.d/*.conf\nPermitRootLogin yes\n',
+        '/etc/ssh/sshd_config.d/50-bob.conf': 'Match User bob\n  PasswordAuthentication yes\n',
+      },
+      {
+        permitRootLogin: 'yes',
+        matches: [{ criteria: 'User bob', passwordAuthentication: 'yes', file: '/etc/ssh/sshd_config.d/50-bob.conf', fileLine: 1, line: 4 }],
+      },
+    ],
+    [
+      'an Include inside a Match block puts the included settings in that block',
+      {
+        '/etc/ssh/sshd_config': 'Match all\n  Include /etc/ssh/extra.conf\n',
+        '/etc/ssh/extra.conf': 'PermitRootLogin yes\n',
+      },
+      { matches: [{ criteria: 'all', permitRootLogin: 'yes', file: '/etc/ssh/sshd_config', fileLine: 1, line: 4 }] },
+    ],
   ];
   for (const [name, texts, want] of cases) {
     test(name, () => {
@@ -265,7 +303,43 @@ describe('sshd_config', () => {
       refreshDerived(s);
       const { lines, ...got } = s.sshd;
       assert.deepEqual(got, want);
-      assert.deepEqual(Object.keys(lines).sort(), Object.keys(want).sort());
+      // Only global values carry a line in `lines`; a block carries its own.
+      assert.deepEqual(Object.keys(lines).sort(), Object.keys(want).filter((k) => k !== 'matches').sort());
+    });
+  }
+});
+
+describe('sshd Match for root', () => {
+  const root = { name: 'root', groups: ['root'] };
+  const cases: [string, string, string | undefined][] = [
+    ['Match User root applies', 'Match User root\n PermitRootLogin yes\n', 'User root'],
+    ['Match all applies', 'Match all\n PermitRootLogin yes\n', 'all'],
+    ['Match Address * applies to every connection', 'Match Address *\n PermitRootLogin yes\n', 'Address *'],
+    ['Match Address 10.* may apply', 'Match Address 10.*\n PermitRootLogin yes\n', 'Address 10.*'],
+    ['Match Group root applies', 'Match Group root\n PermitRootLogin yes\n', 'Group root'],
+    ['Match User bob does not apply', 'Match User bob\n PermitRootLogin yes\n', undefined],
+    ['a negated pattern refuses: User !root,*', 'Match User !root,*\n PermitRootLogin yes\n', undefined],
+    ['every criterion must hold', 'Match User root Group staff\n PermitRootLogin yes\n', undefined],
+    [
+      'an earlier block that applies wins over a later one',
+      'Match User root\n PermitRootLogin no\nMatch all\n PermitRootLogin yes\n',
+      undefined,
+    ],
+    [
+      'an earlier block that only may apply lets a later one win',
+      'Match Address 10.*\n PermitRootLogin no\nMatch all\n PermitRootLogin yes\n',
+      'all',
+    ],
+    ['a block overrides the global yes', 'PermitRootLogin yes\nMatch User root\n PermitRootLogin no\n', undefined],
+    ['the global yes stays for connections a block may not cover', 'PermitRootLogin yes\nMatch Address 10.*\n PermitRootLogin no\n', 'global'],
+  ];
+  for (const [name, text, want] of cases) {
+    test(name, () => {
+      const s = makeState();
+      s.texts['/etc/ssh/sshd_config'] = { content: text };
+      refreshDerived(s);
+      const hit = sshdReach(s.sshd, 'permitRootLogin', root, 'yes', s.sshd.permitRootLogin);
+      assert.equal(hit && (hit.block?.criteria ?? 'global'), want);
     });
   }
 });

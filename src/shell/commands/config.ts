@@ -2,7 +2,7 @@
 // (sudoers and sudoers.d), sshd's login settings and Jupyter's server settings. Pure: everything
 // comes from ImageState.texts and the file-metadata tree.
 
-import type { ImageState, JupyterSettings, SshdSettings, SudoRule } from '../../model/types.js';
+import type { ImageState, JupyterSettings, SshdMatchBlock, SshdSettings, SudoRule } from '../../model/types.js';
 import { baseName, normalizePath, parentOf } from '../../image/fs.js';
 import { groupByGid, groupByName, userByName } from '../../image/accounts.js';
 
@@ -447,57 +447,147 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
+type SshdField = 'permitRootLogin' | 'passwordAuthentication' | 'permitEmptyPasswords';
+
+const SSHD_KEYS: Record<string, SshdField> = {
+  permitrootlogin: 'permitRootLogin',
+  passwordauthentication: 'passwordAuthentication',
+  permitemptypasswords: 'permitEmptyPasswords',
+};
+
 /**
- * sshd_config: keywords are case-insensitive and the FIRST value given wins (sshd(8) / 
- * sshd_config(5)); Include expands globs in order, relative paths from /etc/ssh; settings after
- * a Match line belong to that block and are not global.
+ * sshd_config: keywords are case-insensitive and the FIRST value given wins (sshd(8) /
+ * sshd_config(5)); Include expands globs in order, relative paths from /etc/ssh. Lines after a
+ * Match belong to that block until the next Match or the end of the file; an included file
+ * starts under the block of its Include line and does not carry its own Match back out (the
+ * activep save and restore around Include in OpenSSH's servconf.c).
  */
 export function parseSshd(state: ImageState, root = '/etc/ssh/sshd_config'): SshdSettings {
   const out: SshdSettings = { lines: {} };
-  const keys: Record<string, 'permitRootLogin' | 'passwordAuthentication' | 'permitEmptyPasswords'> = {
-    permitrootlogin: 'permitRootLogin',
-    passwordauthentication: 'passwordAuthentication',
-    permitemptypasswords: 'permitEmptyPasswords',
-  };
+  const blocks: SshdMatchBlock[] = [];
   const seen = new Set<string>();
-  let inMatch = false;
 
-  const read = (path: string): void => {
+  const read = (path: string, inherited: SshdMatchBlock | undefined): void => {
     if (seen.has(path) || !state.texts[path]) return;
     seen.add(path);
     const entry = state.texts[path];
+    let block = inherited;
 
-    for (const raw of entry.content.split('\n')) {
+    entry.content.split('\n').forEach((raw, i) => {
       const line = raw.trim();
-      if (line === '' || line.startsWith('#')) continue;
-      const m = line.match(/^(\S+)\s*(?:=\s*|\s+)(.*)$/);
-      if (!m) continue;
+      if (line === '' || line.startsWith('#')) return;
+      const m = line.match(/^(\S+?)\s*(?:=\s*|\s+)(.*)$/) ?? line.match(/^(\S+)()$/);
+      if (!m) return;
       const key = m[1].toLowerCase();
       const value = m[2].trim().replace(/^"(.*)"$/, '$1');
 
-      if (key === 'match') inMatch = true;
-      if (inMatch) continue;
+      if (key === 'match') {
+        block = { criteria: value, file: path, fileLine: i + 1, ...(entry.line !== undefined ? { line: entry.line } : {}) };
+        blocks.push(block);
+        return;
+      }
 
       if (key === 'include') {
         for (const pat of value.split(/\s+/)) {
-          const full = normalizePath(pat, '/etc/ssh');
-          const re = globToRegExp(full);
-          Object.keys(state.texts).filter((p) => re.test(p)).sort().forEach(read);
+          const re = globToRegExp(normalizePath(pat, '/etc/ssh'));
+          Object.keys(state.texts).filter((p) => re.test(p)).sort().forEach((p) => read(p, block));
         }
-        continue;
+        return;
       }
 
-      const field = keys[key];
-      if (field && out[field] === undefined) {
+      const field = SSHD_KEYS[key];
+      if (!field) return;
+      if (block) {
+        if (block[field] === undefined) block[field] = value;
+      } else if (out[field] === undefined) {
         out[field] = value;
         if (entry.line !== undefined) out.lines[field] = entry.line;
       }
-    }
+    });
   };
 
-  read(root);
+  read(root, undefined);
+  const used = blocks.filter((b) => Object.values(SSHD_KEYS).some((f) => b[f] !== undefined));
+  if (used.length > 0) out.matches = used;
 
   return out;
+}
+
+/** OpenSSH's match_pattern_list(): any negated pattern that matches refuses, else any positive. */
+function sshPatternList(value: string, list: string): boolean {
+  let hit = false;
+  for (const pat of list.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const neg = pat.startsWith('!');
+    const re = new RegExp(`^${pat.replace(/^!/, '').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    if (re.test(value)) {
+      if (neg) return false;
+      hit = true;
+    }
+  }
+
+  return hit;
+}
+
+/** A user as sshd's Match sees it: the name and the names of its groups. */
+export interface SshdUser {
+  name: string;
+  groups: string[];
+}
+
+/**
+ * Does a Match line apply to a user's connections? 'maybe' when it depends on where the
+ * connection comes from (Address, Host, LocalAddress, LocalPort, RDomain), except a lone '*'.
+ * All criteria on the line must hold (match_cfg_line in OpenSSH's servconf.c).
+ */
+export function sshdMatchApplies(criteria: string, user: SshdUser): 'yes' | 'no' | 'maybe' {
+  const words = criteria.split(/\s+/).filter(Boolean);
+  if (words.length === 1 && words[0].toLowerCase() === 'all') return 'yes';
+  let result: 'yes' | 'maybe' = 'yes';
+
+  for (let i = 0; i < words.length; i += 2) {
+    const kind = words[i].toLowerCase();
+    const list = words[i + 1] ?? '';
+    if (kind === 'user') {
+      if (!sshPatternList(user.name, list)) return 'no';
+    } else if (kind === 'group') {
+      if (!user.groups.some((g) => sshPatternList(g, list))) return 'no';
+    } else if (list !== '*') {
+      result = 'maybe';
+    }
+  }
+
+  return result;
+}
+
+/**
+ * Where a user's connections can get `value` for a keyword: the first Match block that applies
+ * and sets the keyword wins over the global value (sshd_config(5): the first instance among the
+ * satisfied blocks is applied). A block that only may apply lets the search go on.
+ */
+export function sshdReach(
+  settings: SshdSettings,
+  field: SshdField,
+  user: SshdUser,
+  value: string,
+  globalValue: string | undefined,
+): { block?: SshdMatchBlock } | undefined {
+  for (const b of settings.matches ?? []) {
+    const v = b[field];
+    if (v === undefined) continue;
+    const applies = sshdMatchApplies(b.criteria, user);
+    if (applies === 'no') continue;
+    if (v.toLowerCase() === value) return { block: b };
+    if (applies === 'yes') return undefined;
+  }
+
+  return globalValue?.toLowerCase() === value ? {} : undefined;
+}
+
+/** A user's name and group names, for sshd's Match User and Match Group. */
+export function sshdUser(state: ImageState, name: string): SshdUser {
+  const groups = userGroupsFor(state, name).map((gid) => groupByGid(state.accounts, gid)?.name ?? String(gid));
+
+  return { name, groups: groups.length > 0 || name !== 'root' ? groups : ['root'] };
 }
 
 // ---------------------------------------------------------------- Jupyter
