@@ -130,6 +130,13 @@ export interface SudoRule {
   file: string;
   /** Dockerfile line that wrote it, when it came from the build. */
   line?: number;
+  /**
+   * Set only when the runas list leaves root out, e.g. "nobody" for "(nobody)", "" for "()":
+   * the list as written. Plain `sudo cmd` runs as root, so such a rule does not let it run.
+   */
+  runasNotRoot?: string;
+  /** An explicit PASSWD: tag, which asks for a password even under `Defaults !authenticate`. */
+  passwd?: boolean;
 }
 
 export interface SshdSettings {
@@ -138,6 +145,22 @@ export interface SshdSettings {
   permitEmptyPasswords?: string;
   /** Dockerfile line that set each value. */
   lines: Record<string, number>;
+  /** Match blocks that set one of the keywords above, in file order (absent when none). */
+  matches?: SshdMatchBlock[];
+}
+
+/** The settings of one sshd_config `Match` block: first value per keyword, as sshd keeps. */
+export interface SshdMatchBlock {
+  /** The criteria as written after Match, e.g. "User root" or "Address 10.0.0.0/8". */
+  criteria: string;
+  permitRootLogin?: string;
+  passwordAuthentication?: string;
+  permitEmptyPasswords?: string;
+  file: string;
+  /** Line of the Match keyword inside the file. */
+  fileLine: number;
+  /** Dockerfile line that wrote the file, when it came from the build. */
+  line?: number;
 }
 
 export interface JupyterSettings {

@@ -24,6 +24,8 @@ interface Case {
   message?: string[];
   /** Fragment of the first fix's snippet. */
   fix?: string;
+  /** identity.sudo's [usable, nopasswd], which must agree with the rule. */
+  sudo?: [boolean, boolean];
 }
 
 const PYTORCH = 'FROM pytorch/pytorch:2.4.0-cuda12.1-cudnn9-runtime';
@@ -40,15 +42,18 @@ const df = (...lines: string[]) => `${lines.join('\n')}\n`;
 const SAM = 'invoker: { uid: 1001, gid: 1001, home: /home/sam, cwd: /home/sam/proj, name: sam }';
 const samHost = (...paths: string[]) => [SAM, 'paths:', ...paths.map((p) => `  ${p}`)].join('\n');
 
-function findingsOf(c: Case): Finding[] {
+function analysisOf(c: Case) {
   const facts = c.host ? parseHostFactsFile(c.host) : { paths: [] };
   const invoker = facts.invoker ?? { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me/proj' };
   const env = { HOME: invoker.home, PWD: invoker.cwd };
   const run = c.run ? parseDockerRun(c.run, { invoker, env }) : undefined;
   const profile = c.profile ?? 'prod';
-  const a = analyze({ file: 'Dockerfile', text: c.dockerfile, run, host: facts.paths, profile, engine: run?.tool === 'podman' ? 'podman' : 'docker' });
 
-  return a.findings.filter((f) => f.ruleId === c.rule);
+  return analyze({ file: 'Dockerfile', text: c.dockerfile, run, host: facts.paths, profile, engine: run?.tool === 'podman' ? 'podman' : 'docker' });
+}
+
+function findingsOf(c: Case): Finding[] {
+  return analysisOf(c).findings.filter((f) => f.ruleId === c.rule);
 }
 
 const identity: Case[] = [
@@ -719,6 +724,64 @@ const sudo: Case[] = [
     ),
   },
   {
+    name: 'UID403 is quiet for a NOPASSWD rule whose runas list (nobody) leaves root out',
+    rule: 'UID403',
+    dockerfile: df(
+      CUDA,
+      `${SUDO} && ${ADD_TRAINER} && echo 'trainer ALL=(nobody) NOPASSWD: ALL' > /etc/sudoers.d/trainer && chmod 0440 /etc/sudoers.d/trainer`,
+      'USER trainer',
+    ),
+    sudo: [false, false],
+  },
+  {
+    name: 'UID403 fires for (ALL:ALL) NOPASSWD, with identity.sudo passwordless too',
+    rule: 'UID403',
+    dockerfile: df(
+      CUDA,
+      `${SUDO} && ${ADD_TRAINER} && echo 'trainer ALL=(ALL:ALL) NOPASSWD: ALL' > /etc/sudoers.d/trainer && chmod 0440 /etc/sudoers.d/trainer`,
+      'USER trainer',
+    ),
+    message: ['trainer may run any command as root without a password'],
+    sudo: [true, true],
+  },
+  {
+    name: 'UID403 is quiet when a later sudoers.d file takes the password back (last match wins)',
+    rule: 'UID403',
+    dockerfile: df(
+      CUDA,
+      `${SUDO} && ${ADD_TRAINER} && echo 'trainer ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/10-trainer`,
+      "RUN echo 'trainer ALL=(ALL) PASSWD: ALL' > /etc/sudoers.d/20-trainer && chmod 0440 /etc/sudoers.d/*",
+      'USER trainer',
+    ),
+    sudo: [false, false],
+  },
+  {
+    name: 'UID403 fires for Defaults !authenticate with the distribution %sudo rule',
+    rule: 'UID403',
+    dockerfile: df(
+      CUDA,
+      `${SUDO} && ${ADD_TRAINER} && usermod -aG sudo trainer`,
+      "RUN echo 'Defaults !authenticate' > /etc/sudoers.d/nopw && chmod 0440 /etc/sudoers.d/nopw",
+      'USER trainer',
+    ),
+    message: ['%sudo may run any command as root without a password', '"Defaults !authenticate" in /etc/sudoers.d/nopw'],
+    fix: 'RUN rm -f /etc/sudoers.d/nopw',
+    sudo: [true, true],
+  },
+  {
+    name: 'UID403 fires for Defaults:trainer !authenticate, naming trainer',
+    rule: 'UID403',
+    dockerfile: df(
+      CUDA,
+      `${SUDO} && ${ADD_TRAINER} && usermod -aG sudo trainer`,
+      "RUN echo 'Defaults:trainer !authenticate' >> /etc/sudoers",
+      'USER trainer',
+    ),
+    message: ['trainer may run any command as root without a password', 'Defaults:trainer !authenticate'],
+    fix: "sed -i '/^Defaults.*!authenticate/d' /etc/sudoers",
+    sudo: [true, true],
+  },
+  {
     name: 'UID403 is quiet for the distribution sudoers (password required)',
     rule: 'UID403',
     dockerfile: df(CUDA, SUDO),
@@ -753,6 +816,41 @@ const services: Case[] = [
     message: ['PermitRootLogin yes'],
   },
   {
+    name: 'UID501 fires for PermitRootLogin yes inside Match User root, naming the block',
+    rule: 'UID501',
+    dockerfile: df(
+      CUDA,
+      SSHD,
+      `RUN printf 'Match User root\\n  PermitRootLogin yes\\n' >> ${SSHD_CONFIG}`,
+    ),
+    message: ['PermitRootLogin yes inside "Match User root"', `${SSHD_CONFIG} line`],
+    fix: `PermitRootLogin no/' ${SSHD_CONFIG}`,
+  },
+  {
+    name: 'UID501 fires for PermitRootLogin yes inside Match Address * in sshd_config.d',
+    rule: 'UID501',
+    dockerfile: df(
+      CUDA,
+      SSHD,
+      "RUN printf 'Match Address *\\n  PermitRootLogin yes\\n' > /etc/ssh/sshd_config.d/root.conf",
+    ),
+    message: ['inside "Match Address *"', '/etc/ssh/sshd_config.d/root.conf line 1'],
+  },
+  {
+    name: 'UID501 is quiet for PermitRootLogin yes inside Match User bob',
+    rule: 'UID501',
+    dockerfile: df(CUDA, SSHD, `RUN printf 'Match User bob\\n  PermitRootLogin yes\\n' >> ${SSHD_CONFIG}`),
+  },
+  {
+    name: 'UID501 is quiet when Match User root takes back a global PermitRootLogin yes',
+    rule: 'UID501',
+    dockerfile: df(
+      CUDA,
+      `${SSHD} && sed -i 's/#PermitRootLogin prohibit-password/PermitRootLogin yes/' ${SSHD_CONFIG}`,
+      `RUN printf 'Match User root\\n  PermitRootLogin no\\n' >> ${SSHD_CONFIG}`,
+    ),
+  },
+  {
     name: 'UID501 is quiet for the default prohibit-password',
     rule: 'UID501',
     dockerfile: df(CUDA, SSHD, 'CMD ["/usr/sbin/sshd", "-D"]'),
@@ -773,6 +871,26 @@ const services: Case[] = [
     rule: 'UID502',
     dockerfile: df(CUDA, `${SSHD} && echo 'PermitEmptyPasswords yes' >> /etc/ssh/sshd_config`),
     message: ['empty passwords'],
+  },
+  {
+    name: 'UID502 fires for PasswordAuthentication yes inside Match User trainer',
+    rule: 'UID502',
+    dockerfile: df(
+      CUDA,
+      `${SSHD} && ${ADD_TRAINER}`,
+      `RUN printf 'PasswordAuthentication no\\nMatch User trainer\\n  PasswordAuthentication yes\\n' >> ${SSHD_CONFIG}`,
+    ),
+    message: ['password logins for trainer inside "Match User trainer"'],
+    fix: `PasswordAuthentication no/' ${SSHD_CONFIG}`,
+  },
+  {
+    name: 'UID502 is quiet when Match all turns off a global PasswordAuthentication yes',
+    rule: 'UID502',
+    dockerfile: df(
+      CUDA,
+      `${SSHD} && ${ADD_TRAINER}`,
+      `RUN printf 'PasswordAuthentication yes\\nMatch all\\n  PasswordAuthentication no\\n' >> ${SSHD_CONFIG}`,
+    ),
   },
   {
     name: 'UID502 is quiet with PasswordAuthentication no',
@@ -1161,6 +1279,10 @@ for (const [family, cases] of Object.entries(ALL)) {
     for (const c of cases) {
       test(c.name, () => {
         const found = findingsOf(c);
+        if (c.sudo) {
+          const { usable, nopasswd } = analysisOf(c).identity.sudo;
+          assert.deepEqual([usable, nopasswd], c.sudo);
+        }
 
         if (!c.message) {
           assert.deepEqual(found.map((f) => f.message), []);

@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { parseSudoers, refreshDerived, sudoAllows } from '../../src/shell/commands/config.js';
-import type { ImageState } from '../../src/model/types.js';
+import { parseSudoers, passwordlessRoot, refreshDerived, sshdReach, sudoAllows } from '../../src/shell/commands/config.js';
+import type { ImageState, SshdMatchBlock } from '../../src/model/types.js';
 import { makeState } from './handler-fixture.js';
 
 function withSudo(files: Record<string, { text: string; mode?: number; uid?: number; line?: number }>): ImageState {
@@ -78,12 +78,152 @@ describe('sudoers', () => {
       usable: true,
       nopasswd: true,
     },
+    {
+      name: 'a runas list without root: (nobody) NOPASSWD does not let plain sudo run',
+      files: { '/etc/sudoers': { text: 'alice ALL=(nobody) NOPASSWD: ALL\n' } },
+      usable: false,
+      nopasswd: false,
+    },
+    {
+      name: 'a group-only runas list (:staff) runs as alice herself, not root',
+      files: { '/etc/sudoers': { text: 'alice ALL=(:staff) NOPASSWD: ALL\n' } },
+      usable: false,
+      nopasswd: false,
+    },
+    {
+      name: 'an empty runas list () runs as alice herself, not root',
+      files: { '/etc/sudoers': { text: 'alice ALL=() NOPASSWD: ALL\n' } },
+      usable: false,
+      nopasswd: false,
+    },
+    {
+      name: '(ALL, !root) leaves root out: the last matching item decides',
+      files: { '/etc/sudoers': { text: 'alice ALL=(ALL, !root) NOPASSWD: ALL\n' } },
+      usable: false,
+      nopasswd: false,
+    },
+    {
+      name: 'a Runas_Alias that holds root gives root',
+      files: { '/etc/sudoers': { text: 'Runas_Alias ADM = nobody, root\nalice ALL=(ADM) NOPASSWD: ALL\n' } },
+      usable: true,
+      nopasswd: true,
+    },
+    {
+      name: '(root), (ALL:ALL) and an omitted runas list all give root',
+      files: { '/etc/sudoers': { text: 'alice ALL=(root) ALL\nalice ALL=(ALL:ALL) ALL\nalice ALL=NOPASSWD: ALL\n' } },
+      usable: true,
+      nopasswd: true,
+    },
+    {
+      name: 'a later rule for nobody only does not undo an earlier root rule',
+      files: { '/etc/sudoers': { text: 'alice ALL=(ALL) NOPASSWD: ALL\nalice ALL=(nobody) ALL\n' } },
+      usable: true,
+      nopasswd: true,
+    },
+    {
+      name: 'runas carries over: (nobody) /bin/ls, (root) /bin/sh gives root for /bin/sh',
+      files: { '/etc/sudoers': { text: 'alice ALL=(nobody) NOPASSWD: /bin/ls, (root) /bin/sh\n' } },
+      usable: true,
+      nopasswd: true,
+    },
+    {
+      name: 'a later sudoers.d file in lexical order takes the password back',
+      files: {
+        '/etc/sudoers': { text: '@includedir /etc/sudoers.d\n' },
+        '/etc/sudoers.d/10-alice': { text: 'alice ALL=(ALL) NOPASSWD: ALL\n' },
+        '/etc/sudoers.d/20-alice': { text: 'alice ALL=(ALL) PASSWD: ALL\n' },
+      },
+      usable: false,
+      nopasswd: false,
+    },
+    {
+      name: 'Defaults !authenticate makes %sudo ALL=(ALL:ALL) ALL passwordless',
+      files: { '/etc/sudoers': { text: `Defaults env_reset, !authenticate\n${MAIN}` } },
+      groups: [1000, 27],
+      usable: true,
+      nopasswd: true,
+    },
+    {
+      name: 'Defaults:alice !authenticate in sudoers.d',
+      files: { '/etc/sudoers': { text: MAIN }, '/etc/sudoers.d/alice': { text: 'Defaults:alice !authenticate\n' } },
+      groups: [1000, 27],
+      usable: true,
+      nopasswd: true,
+    },
+    {
+      name: 'Defaults:bob !authenticate does not apply to alice',
+      files: { '/etc/sudoers': { text: `Defaults:bob !authenticate\n${MAIN}` } },
+      groups: [1000, 27],
+      usable: false,
+      nopasswd: false,
+    },
+    {
+      name: 'Defaults:alice authenticate overrides the global !authenticate',
+      files: { '/etc/sudoers': { text: `Defaults:alice authenticate\nDefaults !authenticate\n${MAIN}` } },
+      groups: [1000, 27],
+      usable: false,
+      nopasswd: false,
+    },
+    {
+      name: 'an explicit PASSWD: tag asks for a password despite Defaults !authenticate',
+      files: { '/etc/sudoers': { text: 'Defaults !authenticate\nalice ALL=(ALL) PASSWD: ALL\n' } },
+      usable: false,
+      nopasswd: false,
+    },
+    {
+      name: '!authenticate does not give root through a (nobody) rule',
+      files: { '/etc/sudoers': { text: 'Defaults !authenticate\nalice ALL=(nobody) ALL\n' } },
+      usable: false,
+      nopasswd: false,
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
       const s = withSudo(c.files);
       const v = sudoAllows(s, { ...alice, groups: c.groups ?? alice.groups });
       assert.deepEqual([v.usable, v.nopasswd], [c.usable, c.nopasswd]);
+    });
+  }
+
+  test('a (nobody) rule says it gives no root', () => {
+    const s = withSudo({ '/etc/sudoers': { text: 'alice ALL=(nobody) NOPASSWD: ALL\n' } });
+    assert.equal(s.sudoers[0].runasNotRoot, 'nobody');
+    assert.equal(
+      sudoAllows(s, alice).reason,
+      'rule "alice ... (nobody) ALL" in /etc/sudoers lets alice run commands only as nobody, not as root',
+    );
+  });
+
+  const grants: { name: string; files: Parameters<typeof withSudo>[0]; want: [string, string, string?][] }[] = [
+    { name: 'NOPASSWD for alice', files: { '/etc/sudoers': { text: 'alice ALL=(ALL) NOPASSWD: ALL\n' } }, want: [['alice', 'ALL']] },
+    { name: 'none for a (nobody) rule', files: { '/etc/sudoers': { text: 'alice ALL=(nobody) NOPASSWD: ALL\n' } }, want: [] },
+    {
+      name: 'none when a later PASSWD rule wins',
+      files: { '/etc/sudoers': { text: 'alice ALL=(ALL) NOPASSWD: ALL\nalice ALL=(ALL) PASSWD: ALL\n' } },
+      want: [],
+    },
+    {
+      name: 'a later NOPASSWD %group rule wins for its member too: one finding',
+      files: { '/etc/sudoers': { text: 'alice ALL=(ALL) ALL\n%alice ALL=(ALL) NOPASSWD: ALL\n' } },
+      want: [['%alice', 'ALL']],
+    },
+    {
+      name: 'global !authenticate: every rule for root',
+      files: { '/etc/sudoers': { text: `Defaults !authenticate\n${MAIN}` } },
+      want: [['%sudo', 'ALL', 'global']],
+    },
+    {
+      name: 'Defaults:alice !authenticate with alice in %sudo',
+      files: { '/etc/sudoers': { text: MAIN }, '/etc/sudoers.d/alice': { text: 'Defaults:alice !authenticate\n' } },
+      want: [['alice', 'ALL', 'alice']],
+    },
+  ];
+  for (const c of grants) {
+    test(`passwordlessRoot: ${c.name}`, () => {
+      const s = withSudo(c.files);
+      s.accounts.group.find((g) => g.name === 'sudo')?.members.push('alice');
+      const got = passwordlessRoot(s).map((g) => [g.who, g.rule.commands, ...(g.noAuth ? [g.noAuth.users?.join(',') ?? 'global'] : [])]);
+      assert.deepEqual(got, c.want);
     });
   }
 
@@ -100,7 +240,8 @@ describe('sudoers', () => {
 });
 
 describe('sshd_config', () => {
-  const cases: [string, Record<string, string>, Partial<Record<'permitRootLogin' | 'passwordAuthentication' | 'permitEmptyPasswords', string>>][] = [
+  type Want = Partial<Record<'permitRootLogin' | 'passwordAuthentication' | 'permitEmptyPasswords', string>> & { matches?: SshdMatchBlock[] };
+  const cases: [string, Record<string, string>, Want][] = [
     ['PermitRootLogin yes', { '/etc/ssh/sshd_config': 'PermitRootLogin yes\n' }, { permitRootLogin: 'yes' }],
     [
       'first occurrence wins, keywords case-insensitive',
@@ -116,7 +257,44 @@ describe('sshd_config', () => {
       },
       { permitRootLogin: 'yes', permitEmptyPasswords: 'yes' },
     ],
-    ['settings inside Match are not global', { '/etc/ssh/sshd_config': 'Match User bob\n  PermitRootLogin yes\n' }, {}],
+    [
+      'settings inside Match are not global: they go to the block',
+      { '/etc/ssh/sshd_config': 'Match User bob\n  PermitRootLogin yes\n' },
+      { matches: [{ criteria: 'User bob', permitRootLogin: 'yes', file: '/etc/ssh/sshd_config', fileLine: 1, line: 4 }] },
+    ],
+    [
+      'a block ends at the next Match; inside a block the first value wins',
+      {
+        '/etc/ssh/sshd_config':
+          'PasswordAuthentication no\nMatch User root\n  PermitRootLogin yes\n  PermitRootLogin no\nMatch Address 10.0.0.0/8\n  PasswordAuthentication yes\n',
+      },
+      {
+        passwordAuthentication: 'no',
+        matches: [
+          { criteria: 'User root', permitRootLogin: 'yes', file: '/etc/ssh/sshd_config', fileLine: 2, line: 4 },
+          { criteria: 'Address 10.0.0.0/8', passwordAuthentication: 'yes', file: '/etc/ssh/sshd_config', fileLine: 5, line: 4 },
+        ],
+      },
+    ],
+    [
+      'a Match in an included file ends with that file',
+      {
+        '/etc/ssh/sshd_config': 'Include sshd_config.d/*.conf\nPermitRootLogin yes\n',
+        '/etc/ssh/sshd_config.d/50-bob.conf': 'Match User bob\n  PasswordAuthentication yes\n',
+      },
+      {
+        permitRootLogin: 'yes',
+        matches: [{ criteria: 'User bob', passwordAuthentication: 'yes', file: '/etc/ssh/sshd_config.d/50-bob.conf', fileLine: 1, line: 4 }],
+      },
+    ],
+    [
+      'an Include inside a Match block puts the included settings in that block',
+      {
+        '/etc/ssh/sshd_config': 'Match all\n  Include /etc/ssh/extra.conf\n',
+        '/etc/ssh/extra.conf': 'PermitRootLogin yes\n',
+      },
+      { matches: [{ criteria: 'all', permitRootLogin: 'yes', file: '/etc/ssh/sshd_config', fileLine: 1, line: 4 }] },
+    ],
   ];
   for (const [name, texts, want] of cases) {
     test(name, () => {
@@ -125,7 +303,43 @@ describe('sshd_config', () => {
       refreshDerived(s);
       const { lines, ...got } = s.sshd;
       assert.deepEqual(got, want);
-      assert.deepEqual(Object.keys(lines).sort(), Object.keys(want).sort());
+      // Only global values carry a line in `lines`; a block carries its own.
+      assert.deepEqual(Object.keys(lines).sort(), Object.keys(want).filter((k) => k !== 'matches').sort());
+    });
+  }
+});
+
+describe('sshd Match for root', () => {
+  const root = { name: 'root', groups: ['root'] };
+  const cases: [string, string, string | undefined][] = [
+    ['Match User root applies', 'Match User root\n PermitRootLogin yes\n', 'User root'],
+    ['Match all applies', 'Match all\n PermitRootLogin yes\n', 'all'],
+    ['Match Address * applies to every connection', 'Match Address *\n PermitRootLogin yes\n', 'Address *'],
+    ['Match Address 10.* may apply', 'Match Address 10.*\n PermitRootLogin yes\n', 'Address 10.*'],
+    ['Match Group root applies', 'Match Group root\n PermitRootLogin yes\n', 'Group root'],
+    ['Match User bob does not apply', 'Match User bob\n PermitRootLogin yes\n', undefined],
+    ['a negated pattern refuses: User !root,*', 'Match User !root,*\n PermitRootLogin yes\n', undefined],
+    ['every criterion must hold', 'Match User root Group staff\n PermitRootLogin yes\n', undefined],
+    [
+      'an earlier block that applies wins over a later one',
+      'Match User root\n PermitRootLogin no\nMatch all\n PermitRootLogin yes\n',
+      undefined,
+    ],
+    [
+      'an earlier block that only may apply lets a later one win',
+      'Match Address 10.*\n PermitRootLogin no\nMatch all\n PermitRootLogin yes\n',
+      'all',
+    ],
+    ['a block overrides the global yes', 'PermitRootLogin yes\nMatch User root\n PermitRootLogin no\n', undefined],
+    ['the global yes stays for connections a block may not cover', 'PermitRootLogin yes\nMatch Address 10.*\n PermitRootLogin no\n', 'global'],
+  ];
+  for (const [name, text, want] of cases) {
+    test(name, () => {
+      const s = makeState();
+      s.texts['/etc/ssh/sshd_config'] = { content: text };
+      refreshDerived(s);
+      const hit = sshdReach(s.sshd, 'permitRootLogin', root, 'yes', s.sshd.permitRootLogin);
+      assert.equal(hit && (hit.block?.criteria ?? 'global'), want);
     });
   }
 });

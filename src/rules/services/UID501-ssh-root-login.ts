@@ -1,5 +1,6 @@
 import { defineRule } from '../rule.js';
 import { textLine } from '../util.js';
+import { sshdReach, sshdUser } from '../../shell/commands/config.js';
 
 export default defineRule({
   id: 'UID501',
@@ -10,14 +11,24 @@ export default defineRule({
   fix: 'suggestion',
   check(a, report) {
     if (!a.image.packages['openssh-server']) return;
-    const v = a.image.sshd.permitRootLogin?.toLowerCase();
-    if (v !== 'yes') return;
+    const sshd = a.image.sshd;
+    // A Match block that applies to root overrides the global value (sshd_config(5)); the
+    // compiled-in default, prohibit-password, is not "yes".
+    const hit = sshdReach(sshd, 'permitRootLogin', sshdUser(a.image, 'root'), 'yes', sshd.permitRootLogin);
+    if (!hit) return;
+    const b = hit.block;
 
     report({
-      message: 'sshd is configured with PermitRootLogin yes: anyone who reaches the port can try root logins.',
+      message: b
+        ? `sshd sets PermitRootLogin yes inside "Match ${b.criteria}" (${b.file} line ${b.fileLine}), which applies to root: anyone who reaches the port can try root logins.`
+        : 'sshd is configured with PermitRootLogin yes: anyone who reaches the port can try root logins.',
       why: 'A container that runs sshd with root login open turns one leaked or guessed password into full control of the container and every mounted folder.',
-      line: a.image.sshd.lines.permitRootLogin ?? textLine(a, '/etc/ssh/sshd_config'),
-      fixes: [{ description: 'Forbid root logins; log in as a normal user with a key.', snippet: "RUN sed -i 's/^#\\?PermitRootLogin.*/PermitRootLogin no/' /etc/ssh/sshd_config", safe: false }],
+      line: b ? b.line ?? textLine(a, b.file) : sshd.lines.permitRootLogin ?? textLine(a, '/etc/ssh/sshd_config'),
+      fixes: [
+        b
+          ? { description: 'Forbid root logins in the Match block too.', snippet: `RUN sed -i 's/^\\([[:space:]]*\\)PermitRootLogin[[:space:]]*yes/\\1PermitRootLogin no/' ${b.file}`, safe: false }
+          : { description: 'Forbid root logins; log in as a normal user with a key.', snippet: "RUN sed -i 's/^#\\?PermitRootLogin.*/PermitRootLogin no/' /etc/ssh/sshd_config", safe: false },
+      ],
     });
   },
 });

@@ -1,4 +1,5 @@
 import { defineRule } from '../rule.js';
+import { passwordlessRoot } from '../../shell/commands/config.js';
 
 // Commands that hand out a root shell when run through sudo: shells, interpreters, editors and
 // tools with a command-running option (the GTFOBins "sudo" list names many more).
@@ -21,20 +22,28 @@ export default defineRule({
   check(a, report) {
     if (!a.image.packages.sudo) return;
 
-    for (const r of a.image.sudoers) {
-      if (!r.nopasswd || r.who === 'root' || !givesRootShell(r.commands)) continue;
+    // The same decision as identity.sudo (sudoAllows): the last matching rule that may run as
+    // root, its tags, and the authenticate flag of the Defaults lines.
+    for (const { who, rule: r, noAuth } of passwordlessRoot(a.image)) {
+      if (!givesRootShell(r.commands)) continue;
       const all = /\bALL\b/.test(r.commands);
+      const def = noAuth && `Defaults${noAuth.users ? `:${noAuth.users.join(',')}` : ''} !authenticate`;
+      const via = noAuth ? `; "${def}" in ${noAuth.file} turns the password off` : '';
+      const dropDefault = noAuth && (noAuth.file === '/etc/sudoers'
+        ? { description: 'Drop the Defaults line that turns authentication off.', snippet: "RUN sed -i '/^Defaults.*!authenticate/d' /etc/sudoers", safe: false }
+        : { description: 'Drop the file that turns authentication off.', snippet: `RUN rm -f ${noAuth.file}`, safe: false });
+      const dropRule = r.file === '/etc/sudoers'
+        ? { description: 'Do the root work at build time and drop the rule (the line, not the file).', snippet: `RUN sed -i '/^${r.who.replace(/\//g, '\\/')}[[:space:]].*NOPASSWD/d' /etc/sudoers`, safe: false }
+        : { description: 'Do the root work at build time and drop the rule.', snippet: `RUN rm -f ${r.file}`, safe: false };
       report({
-        message: `${r.who} may ${all ? 'run any command' : `run ${r.commands}`} as root without a password (${r.file}): the non-root USER is root in all but name.`,
-        why: 'NOPASSWD for ALL, a shell, an interpreter or a tool that can run other commands turns every process of that user into a root process one command away; it undoes the point of running as non-root.',
-        line: r.line ?? a.image.texts[r.file]?.line,
+        message: `${who} may ${all ? 'run any command' : `run ${r.commands}`} as root without a password (${r.file}${via}): the non-root USER is root in all but name.`,
+        why: 'NOPASSWD (or !authenticate) for ALL, a shell, an interpreter or a tool that can run other commands turns every process of that user into a root process one command away; it undoes the point of running as non-root.',
+        line: noAuth ? noAuth.line ?? a.image.texts[noAuth.file]?.line : r.line ?? a.image.texts[r.file]?.line,
         fixes: [
-          r.file === '/etc/sudoers'
-            ? { description: 'Do the root work at build time and drop the rule (the line, not the file).', snippet: `RUN sed -i '/^${r.who.replace(/\//g, '\\/')}[[:space:]].*NOPASSWD/d' /etc/sudoers`, safe: false }
-            : { description: 'Do the root work at build time and drop the rule.', snippet: `RUN rm -f ${r.file}`, safe: false },
+          dropDefault ?? dropRule,
           {
             description: 'Or allow one root-owned script that does exactly the task, and nothing else.',
-            snippet: `${r.who} ALL=(root) NOPASSWD: /usr/local/sbin/fix-permissions`,
+            snippet: `${who} ALL=(root) NOPASSWD: /usr/local/sbin/fix-permissions`,
             safe: false,
           },
         ],

@@ -2,14 +2,25 @@
 // (sudoers and sudoers.d), sshd's login settings and Jupyter's server settings. Pure: everything
 // comes from ImageState.texts and the file-metadata tree.
 
-import type { ImageState, JupyterSettings, SshdSettings, SudoRule } from '../../model/types.js';
+import type { ImageState, JupyterSettings, SshdMatchBlock, SshdSettings, SudoRule } from '../../model/types.js';
 import { baseName, normalizePath, parentOf } from '../../image/fs.js';
 import { groupByGid, groupByName, userByName } from '../../image/accounts.js';
 
 // ---------------------------------------------------------------- sudoers
 
+/** A `Defaults` or `Defaults:users` line that sets the authenticate flag. */
+export interface SudoDefault {
+  /** The user list of `Defaults:list` (aliases expanded); undefined for a global Defaults. */
+  users?: string[];
+  authenticate: boolean;
+  file: string;
+  line?: number;
+}
+
 export interface SudoersParse {
   rules: SudoRule[];
+  /** The authenticate settings, in file order. */
+  defaults: SudoDefault[];
   /** Files sudo would refuse or skip, with the reason, e.g. "/etc/sudoers.d/x is world writable". */
   problems: string[];
 }
@@ -71,6 +82,55 @@ function splitSpec(rest: string): { hosts: string; body: string }[] {
   return [{ hosts, body: body.slice(0, next.index).trim() }, ...splitSpec(body.slice(next.index! + 1))];
 }
 
+/** Split at commas that are outside parentheses and double quotes. */
+function splitTop(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let cur = '';
+
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    if (!quoted && ch === '(') depth++;
+    if (!quoted && ch === ')') depth--;
+    if (ch === ',' && depth === 0 && !quoted) {
+      out.push(cur);
+      cur = '';
+      continue;
+    }
+    cur += ch;
+  }
+  out.push(cur);
+
+  return out.map((x) => x.trim()).filter(Boolean);
+}
+
+/**
+ * Does a Runas_Spec let the command run as root? Omitted: yes (runas_default is root). A
+ * group-only "(:staff)" or an empty "()" runs as the invoking user. Otherwise sudo walks the user
+ * list from its end and the last item that matches root decides, '!' denying (userlist_matches
+ * in sudo's plugins/sudoers/match.c).
+ */
+function runasHasRoot(spec: string | undefined, aliases: Map<string, string[]>): boolean {
+  if (spec === undefined) return true;
+  const expand = (item: string): string[] => {
+    const neg = item.startsWith('!');
+    const name = item.replace(/^!+/, '');
+    const alias = aliases.get(name);
+    if (!alias) return [item];
+
+    return alias.flatMap(expand).map((x) => (neg ? (x.startsWith('!') ? x.slice(1) : `!${x}`) : x));
+  };
+  const items = splitTop(spec.split(':')[0]).flatMap(expand);
+
+  for (const item of items.reverse()) {
+    const name = item.replace(/^!+/, '');
+    if (['ALL', 'root', '#0', '%root', '%#0'].includes(name)) return !item.startsWith('!');
+  }
+
+  return false;
+}
+
 function parseUserSpec(line: string, file: string, lineNo: number | undefined, aliases: Map<string, string[]>): SudoRule[] {
   const firstSpace = line.search(/\s/);
   if (firstSpace < 0) return [];
@@ -80,30 +140,83 @@ function parseUserSpec(line: string, file: string, lineNo: number | undefined, a
   const rules: SudoRule[] = [];
 
   for (const group of splitSpec(rest)) {
-    let body = group.body.replace(/^\([^)]*\)\s*/, '');
+    // A runas list and tags carry over to the commands after them in the same spec until one
+    // sets them again (sudoers(5), Runas_Spec and Tag_Spec): one rule per run of commands.
+    type Run = { runas?: string; nopasswd: boolean; passwd: boolean; commands: string[] };
+    const runs: Run[] = [];
+    let runas: string | undefined;
     let nopasswd = false;
-    let tag: RegExpMatchArray | null;
+    let passwd = false;
 
-    // Tags such as NOPASSWD: SETENV: precede the commands; the last PASSWD/NOPASSWD wins.
-    while ((tag = body.match(/^([A-Z_]+):\s*/)) !== null && /^(NO)?[A-Z_]+$/.test(tag[1])) {
-      if (tag[1] === 'NOPASSWD') nopasswd = true;
-      if (tag[1] === 'PASSWD') nopasswd = false;
-      body = body.slice(tag[0].length);
+    for (const item of splitTop(group.body)) {
+      let body = item;
+      const spec = body.match(/^\(([^)]*)\)\s*/);
+      if (spec) {
+        runas = spec[1].trim();
+        body = body.slice(spec[0].length);
+      }
+      let tag: RegExpMatchArray | null;
+      while ((tag = body.match(/^([A-Z_]+):\s*/)) !== null && /^(NO)?[A-Z_]+$/.test(tag[1])) {
+        if (tag[1] === 'NOPASSWD') [nopasswd, passwd] = [true, false];
+        if (tag[1] === 'PASSWD') [nopasswd, passwd] = [false, true];
+        body = body.slice(tag[0].length);
+      }
+      const commands = aliases.get(body.trim()) ?? [body.trim()];
+      const last = runs.at(-1);
+      if (last && last.runas === runas && last.nopasswd === nopasswd && last.passwd === passwd) {
+        last.commands.push(...commands);
+      } else {
+        runs.push({ runas, nopasswd, passwd, commands });
+      }
     }
-    const commands = body.split(',').flatMap((c) => aliases.get(c.trim()) ?? [c.trim()]).join(', ');
 
-    for (const who of whoList) {
-      if (who.startsWith('!')) continue;
-      rules.push({ who, nopasswd, commands, file, ...(lineNo !== undefined ? { line: lineNo } : {}) });
+    for (const run of runs) {
+      const notRoot = runasHasRoot(run.runas, aliases) ? {} : { runasNotRoot: run.runas ?? '' };
+      for (const who of whoList) {
+        if (who.startsWith('!')) continue;
+        rules.push({
+          who,
+          nopasswd: run.nopasswd,
+          commands: run.commands.join(', '),
+          file,
+          ...(lineNo !== undefined ? { line: lineNo } : {}),
+          ...notRoot,
+          ...(run.passwd ? { passwd: true } : {}),
+        });
+      }
     }
   }
 
   return rules;
 }
 
+/**
+ * `Defaults[:users] param, ...`: only the authenticate flag matters here. Host, runas and
+ * command Defaults (`@`, `>`, `!`) are left out: in a container they rarely narrow anything.
+ */
+function parseDefaults(line: string, file: string, lineNo: number | undefined, aliases: Map<string, string[]>): SudoDefault[] {
+  const m = line.match(/^Defaults(?::(\S+))?\s+(.*)$/);
+  if (!m) return [];
+  const users = m[1]?.split(',').flatMap((w) => aliases.get(w) ?? [w]);
+  const out: SudoDefault[] = [];
+
+  for (const param of splitTop(m[2])) {
+    if (param !== 'authenticate' && param !== '!authenticate') continue;
+    out.push({
+      ...(users ? { users } : {}),
+      authenticate: param === 'authenticate',
+      file,
+      ...(lineNo !== undefined ? { line: lineNo } : {}),
+    });
+  }
+
+  return out;
+}
+
 /** Parse /etc/sudoers and what it includes, the way sudo reads them (sudoers(5)). */
 export function parseSudoers(state: ImageState, root = '/etc/sudoers'): SudoersParse {
   const rules: SudoRule[] = [];
+  const defaults: SudoDefault[] = [];
   const problems: string[] = [];
   const aliases = new Map<string, string[]>();
   const seen = new Set<string>();
@@ -132,7 +245,10 @@ export function parseSudoers(state: ImageState, root = '/etc/sudoers'): SudoersP
 
       if (line === '' || line.startsWith('#') && !/^#\d/.test(line)) continue;
       const content = line.replace(/\s#(?!\d).*$/, '');
-      if (/^Defaults\b/.test(content)) continue;
+      if (/^Defaults\b/.test(content)) {
+        defaults.push(...parseDefaults(content, path, entry.line, aliases));
+        continue;
+      }
 
       const alias = content.match(/^(User|Runas|Host|Cmnd|Cmd)_Alias\s+(.*)$/);
       if (alias) {
@@ -149,7 +265,7 @@ export function parseSudoers(state: ImageState, root = '/etc/sudoers'): SudoersP
 
   read(root, true);
 
-  return { rules, problems };
+  return { rules, defaults, problems };
 }
 
 export interface SudoUser {
@@ -165,8 +281,7 @@ export interface SudoVerdict {
   reason: string;
 }
 
-function ruleMatches(state: ImageState, rule: SudoRule, user: SudoUser): boolean {
-  const who = rule.who;
+function whoMatches(state: ImageState, who: string, user: SudoUser): boolean {
   if (who === 'ALL') return true;
   // sudo's user_in_group(): the passwd entry's primary gid, then the group list the process
   // has (group_source=adaptive uses getgroups(2)), not /etc/group as such. So `--user x:x`,
@@ -183,10 +298,44 @@ function ruleMatches(state: ImageState, rule: SudoRule, user: SudoUser): boolean
   return user.name !== undefined && who === user.name;
 }
 
+export interface SudoRootDecision {
+  /** The rule plain `sudo cmd` (run as root) uses: the last matching one that allows root. */
+  rule?: SudoRule;
+  /** Rules that name the user but only for other runas users. */
+  otherRunas: SudoRule[];
+  nopasswd: boolean;
+  /** The Defaults line that turned authentication off, when that is why no password is asked. */
+  noAuth?: SudoDefault;
+}
+
+/**
+ * The decision sudo makes for `sudo cmd` as root. sudoers(5): when several entries match, the
+ * last one is used; a NOPASSWD or PASSWD tag on it decides, else the authenticate flag does,
+ * from global Defaults then Defaults:user (later lines win within each kind).
+ */
+export function sudoRootDecision(state: ImageState, parsed: SudoersParse, user: SudoUser): SudoRootDecision {
+  const matching = parsed.rules.filter((r) => whoMatches(state, r.who, user));
+  const rule = matching.filter((r) => r.runasNotRoot === undefined).at(-1);
+  const otherRunas = matching.filter((r) => r.runasNotRoot !== undefined);
+  if (!rule) return { otherRunas, nopasswd: false };
+  if (rule.nopasswd || rule.passwd) return { rule, otherRunas, nopasswd: rule.nopasswd };
+
+  const global = parsed.defaults.filter((d) => d.users === undefined);
+  const own = parsed.defaults.filter((d) => d.users?.some((w) => whoMatches(state, w, user)));
+  const last = [...global, ...own].at(-1);
+  if (last && !last.authenticate) return { rule, otherRunas, nopasswd: true, noAuth: last };
+
+  return { rule, otherRunas, nopasswd: false };
+}
+
+function where(file: string, line: number | undefined): string {
+  return `${file}${line !== undefined ? ` (Dockerfile line ${line})` : ''}`;
+}
+
 /**
  * Would sudo give this user root? sudo must be installed setuid root, a rule must name the
- * user (sudo uses the LAST matching rule), and it must either be NOPASSWD or the user must have
- * a password to type.
+ * user (sudo uses the LAST matching rule) and allow root as runas user, and it must either ask
+ * no password or the user must have a password to type.
  */
 export function sudoAllows(state: ImageState, user: SudoUser): SudoVerdict {
   const bin = state.fs.get('/usr/bin/sudo');
@@ -201,10 +350,19 @@ export function sudoAllows(state: ImageState, user: SudoUser): SudoVerdict {
 
   if (user.uid === 0) return { usable: true, nopasswd: true, reason: 'the user is already root' };
 
-  const matching = parsed.rules.filter((r) => ruleMatches(state, r, user));
-  const rule = matching.at(-1);
+  const d = sudoRootDecision(state, parsed, user);
+  const rule = d.rule;
   const label = user.name ?? `uid ${user.uid}`;
   if (!rule) {
+    const other = d.otherRunas.at(-1);
+    if (other) {
+      const as = other.runasNotRoot === '' ? 'the invoking user' : other.runasNotRoot;
+      return {
+        usable: false,
+        nopasswd: false,
+        reason: `rule "${other.who} ... (${other.runasNotRoot}) ${other.commands}" in ${where(other.file, other.line)} lets ${label} run commands only as ${as}, not as root`,
+      };
+    }
     // An included file sudo skips as unsafe is the usual reason a rule written for the user is
     // not there: say which.
     const ignored = parsed.problems.filter((p) => p.endsWith('sudo ignores it'));
@@ -212,18 +370,73 @@ export function sudoAllows(state: ImageState, user: SudoUser): SudoVerdict {
     return { usable: false, nopasswd: false, reason: `no sudoers rule names ${label} or one of its groups${why}` };
   }
 
-  const where = `${rule.file}${rule.line !== undefined ? ` (Dockerfile line ${rule.line})` : ''}`;
-  if (rule.nopasswd) {
-    return { usable: true, nopasswd: true, rule, reason: `rule "${rule.who} ... NOPASSWD: ${rule.commands}" in ${where}` };
+  const at = where(rule.file, rule.line);
+  if (d.noAuth) {
+    const def = `Defaults${d.noAuth.users ? `:${d.noAuth.users.join(',')}` : ''} !authenticate`;
+    return { usable: true, nopasswd: true, rule, reason: `rule "${rule.who} ... ${rule.commands}" in ${at}, with "${def}" in ${where(d.noAuth.file, d.noAuth.line)}` };
+  }
+  if (d.nopasswd) {
+    return { usable: true, nopasswd: true, rule, reason: `rule "${rule.who} ... NOPASSWD: ${rule.commands}" in ${at}` };
   }
 
   const pw = user.name !== undefined ? state.accounts.passwords[user.name] : undefined;
   const hasPw = pw === 'set' || pw === 'empty';
   const reason = hasPw
-    ? `rule "${rule.who} ... ${rule.commands}" in ${where} asks for ${label}'s password`
-    : `rule "${rule.who} ... ${rule.commands}" in ${where} asks for a password ${label} does not have`;
+    ? `rule "${rule.who} ... ${rule.commands}" in ${at} asks for ${label}'s password`
+    : `rule "${rule.who} ... ${rule.commands}" in ${at} asks for a password ${label} does not have`;
 
   return { usable: hasPw, nopasswd: false, rule, reason };
+}
+
+export interface PasswordlessRoot {
+  /** Who the grant is for, as sudoers names it: a user, '%group' or 'ALL'. */
+  who: string;
+  rule: SudoRule;
+  noAuth?: SudoDefault;
+}
+
+/**
+ * Every user or group to whom sudo gives root without a password, by the same decision as
+ * sudoAllows: each principal a rule or a `Defaults:user` line names is asked as a member of
+ * only that principal (a real user with its real groups), and a grant is kept when the rule
+ * sudo would use for it asks no password.
+ */
+export function passwordlessRoot(state: ImageState): PasswordlessRoot[] {
+  const parsed = parseSudoers(state);
+  if (parsed.problems.some((p) => p.includes('refuses'))) return [];
+
+  const subject = (who: string): SudoUser => {
+    if (who.startsWith('%#')) return { uid: -1, groups: [Number(who.slice(2))] };
+    if (who.startsWith('%')) {
+      const g = groupByName(state.accounts, who.slice(1));
+      return { uid: -1, groups: g ? [g.gid] : [] };
+    }
+    const u = who.startsWith('#')
+      ? state.accounts.passwd.find((e) => e.uid === Number(who.slice(1)))
+      : userByName(state.accounts, who);
+    if (u) return { name: u.name, uid: u.uid, groups: userGroupsFor(state, u.name) };
+
+    return who === 'ALL' ? { uid: -1, groups: [] } : { name: who, uid: -1, groups: [] };
+  };
+  const names = [
+    ...parsed.rules.filter((r) => r.runasNotRoot === undefined).map((r) => r.who),
+    ...parsed.defaults.filter((d) => !d.authenticate).flatMap((d) => d.users ?? []),
+  ];
+  const out: PasswordlessRoot[] = [];
+
+  for (const who of names.filter((w, i) => names.indexOf(w) === i && w !== 'root' && !w.startsWith('!'))) {
+    const d = sudoRootDecision(state, parsed, subject(who));
+    if (!d.rule || !d.nopasswd) continue;
+    // Two principals that end on the same decision are one finding, named as the rule names it.
+    const same = out.find((o) => o.rule === d.rule && o.noAuth === d.noAuth);
+    if (same) {
+      if (who === d.rule.who) same.who = who;
+      continue;
+    }
+    out.push({ who, rule: d.rule, ...(d.noAuth ? { noAuth: d.noAuth } : {}) });
+  }
+
+  return out;
 }
 
 // ---------------------------------------------------------------- sshd
@@ -234,57 +447,147 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
+type SshdField = 'permitRootLogin' | 'passwordAuthentication' | 'permitEmptyPasswords';
+
+const SSHD_KEYS: Record<string, SshdField> = {
+  permitrootlogin: 'permitRootLogin',
+  passwordauthentication: 'passwordAuthentication',
+  permitemptypasswords: 'permitEmptyPasswords',
+};
+
 /**
- * sshd_config: keywords are case-insensitive and the FIRST value given wins (sshd(8) / 
- * sshd_config(5)); Include expands globs in order, relative paths from /etc/ssh; settings after
- * a Match line belong to that block and are not global.
+ * sshd_config: keywords are case-insensitive and the FIRST value given wins (sshd(8) /
+ * sshd_config(5)); Include expands globs in order, relative paths from /etc/ssh. Lines after a
+ * Match belong to that block until the next Match or the end of the file; an included file
+ * starts under the block of its Include line and does not carry its own Match back out (the
+ * activep save and restore around Include in OpenSSH's servconf.c).
  */
 export function parseSshd(state: ImageState, root = '/etc/ssh/sshd_config'): SshdSettings {
   const out: SshdSettings = { lines: {} };
-  const keys: Record<string, 'permitRootLogin' | 'passwordAuthentication' | 'permitEmptyPasswords'> = {
-    permitrootlogin: 'permitRootLogin',
-    passwordauthentication: 'passwordAuthentication',
-    permitemptypasswords: 'permitEmptyPasswords',
-  };
+  const blocks: SshdMatchBlock[] = [];
   const seen = new Set<string>();
-  let inMatch = false;
 
-  const read = (path: string): void => {
+  const read = (path: string, inherited: SshdMatchBlock | undefined): void => {
     if (seen.has(path) || !state.texts[path]) return;
     seen.add(path);
     const entry = state.texts[path];
+    let block = inherited;
 
-    for (const raw of entry.content.split('\n')) {
+    entry.content.split('\n').forEach((raw, i) => {
       const line = raw.trim();
-      if (line === '' || line.startsWith('#')) continue;
-      const m = line.match(/^(\S+)\s*(?:=\s*|\s+)(.*)$/);
-      if (!m) continue;
+      if (line === '' || line.startsWith('#')) return;
+      const m = line.match(/^(\S+?)\s*(?:=\s*|\s+)(.*)$/) ?? line.match(/^(\S+)()$/);
+      if (!m) return;
       const key = m[1].toLowerCase();
       const value = m[2].trim().replace(/^"(.*)"$/, '$1');
 
-      if (key === 'match') inMatch = true;
-      if (inMatch) continue;
+      if (key === 'match') {
+        block = { criteria: value, file: path, fileLine: i + 1, ...(entry.line !== undefined ? { line: entry.line } : {}) };
+        blocks.push(block);
+        return;
+      }
 
       if (key === 'include') {
         for (const pat of value.split(/\s+/)) {
-          const full = normalizePath(pat, '/etc/ssh');
-          const re = globToRegExp(full);
-          Object.keys(state.texts).filter((p) => re.test(p)).sort().forEach(read);
+          const re = globToRegExp(normalizePath(pat, '/etc/ssh'));
+          Object.keys(state.texts).filter((p) => re.test(p)).sort().forEach((p) => read(p, block));
         }
-        continue;
+        return;
       }
 
-      const field = keys[key];
-      if (field && out[field] === undefined) {
+      const field = SSHD_KEYS[key];
+      if (!field) return;
+      if (block) {
+        if (block[field] === undefined) block[field] = value;
+      } else if (out[field] === undefined) {
         out[field] = value;
         if (entry.line !== undefined) out.lines[field] = entry.line;
       }
-    }
+    });
   };
 
-  read(root);
+  read(root, undefined);
+  const used = blocks.filter((b) => Object.values(SSHD_KEYS).some((f) => b[f] !== undefined));
+  if (used.length > 0) out.matches = used;
 
   return out;
+}
+
+/** OpenSSH's match_pattern_list(): any negated pattern that matches refuses, else any positive. */
+function sshPatternList(value: string, list: string): boolean {
+  let hit = false;
+  for (const pat of list.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const neg = pat.startsWith('!');
+    const re = new RegExp(`^${pat.replace(/^!/, '').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    if (re.test(value)) {
+      if (neg) return false;
+      hit = true;
+    }
+  }
+
+  return hit;
+}
+
+/** A user as sshd's Match sees it: the name and the names of its groups. */
+export interface SshdUser {
+  name: string;
+  groups: string[];
+}
+
+/**
+ * Does a Match line apply to a user's connections? 'maybe' when it depends on where the
+ * connection comes from (Address, Host, LocalAddress, LocalPort, RDomain), except a lone '*'.
+ * All criteria on the line must hold (match_cfg_line in OpenSSH's servconf.c).
+ */
+export function sshdMatchApplies(criteria: string, user: SshdUser): 'yes' | 'no' | 'maybe' {
+  const words = criteria.split(/\s+/).filter(Boolean);
+  if (words.length === 1 && words[0].toLowerCase() === 'all') return 'yes';
+  let result: 'yes' | 'maybe' = 'yes';
+
+  for (let i = 0; i < words.length; i += 2) {
+    const kind = words[i].toLowerCase();
+    const list = words[i + 1] ?? '';
+    if (kind === 'user') {
+      if (!sshPatternList(user.name, list)) return 'no';
+    } else if (kind === 'group') {
+      if (!user.groups.some((g) => sshPatternList(g, list))) return 'no';
+    } else if (list !== '*') {
+      result = 'maybe';
+    }
+  }
+
+  return result;
+}
+
+/**
+ * Where a user's connections can get `value` for a keyword: the first Match block that applies
+ * and sets the keyword wins over the global value (sshd_config(5): the first instance among the
+ * satisfied blocks is applied). A block that only may apply lets the search go on.
+ */
+export function sshdReach(
+  settings: SshdSettings,
+  field: SshdField,
+  user: SshdUser,
+  value: string,
+  globalValue: string | undefined,
+): { block?: SshdMatchBlock } | undefined {
+  for (const b of settings.matches ?? []) {
+    const v = b[field];
+    if (v === undefined) continue;
+    const applies = sshdMatchApplies(b.criteria, user);
+    if (applies === 'no') continue;
+    if (v.toLowerCase() === value) return { block: b };
+    if (applies === 'yes') return undefined;
+  }
+
+  return globalValue?.toLowerCase() === value ? {} : undefined;
+}
+
+/** A user's name and group names, for sshd's Match User and Match Group. */
+export function sshdUser(state: ImageState, name: string): SshdUser {
+  const groups = userGroupsFor(state, name).map((gid) => groupByGid(state.accounts, gid)?.name ?? String(gid));
+
+  return { name, groups: groups.length > 0 || name !== 'root' ? groups : ['root'] };
 }
 
 // ---------------------------------------------------------------- Jupyter
