@@ -141,8 +141,18 @@ function mountOf(vm: Obj, volumes: Map<string, VolumeDef>, where: string): Mount
   // https://kubernetes.io/docs/concepts/storage/persistent-volumes/
   const type = Object.keys(def).find((k) => k !== 'name') ?? 'unknown';
   const claim = str(asObj(def.persistentVolumeClaim).claimName);
+  // The source's own readOnly (persistentVolumeClaim, csi, nfs, iscsi, rbd...) "will force the
+  // ReadOnly setting in VolumeMounts" (API reference, PersistentVolumeClaimVolumeSource).
+  const forced = asObj(def[type]).readOnly === true;
 
-  return { ...base, kind: 'volume', source: claim ?? name, createMissingSource: false, volumeType: type };
+  return {
+    ...base,
+    readonly: readonly || forced,
+    kind: 'volume',
+    source: claim ?? name,
+    createMissingSource: false,
+    volumeType: type,
+  };
 }
 
 /** Environment: literal values only; valueFrom references are recorded as unknown text. */

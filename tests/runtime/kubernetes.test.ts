@@ -235,3 +235,26 @@ describe('parseKubernetes: id fields the API server would refuse', () => {
     assert.deepEqual([run.user, run.runAsGroup, run.fsGroup], ['1000', 1000, 100]);
   });
 });
+
+describe('volume sources that force the mount read-only', () => {
+  const podWith = (volume: string, mountRo = '') =>
+    `kind: Pod\nspec:\n  securityContext: {runAsUser: 1000, fsGroup: 2000}\n  containers:\n    - name: c\n      volumeMounts: [{name: v, mountPath: /v${mountRo}}]\n  volumes:\n    - name: v\n      ${volume}\n`;
+  const cases: { name: string; volume: string; mountRo?: string; readonly: boolean; errno?: string }[] = [
+    { name: 'PVC with readOnly: true', volume: 'persistentVolumeClaim: {claimName: c, readOnly: true}', readonly: true, errno: 'EROFS' },
+    { name: 'PVC with readOnly: false stays writable', volume: 'persistentVolumeClaim: {claimName: c, readOnly: false}', readonly: false },
+    { name: 'PVC without readOnly stays writable', volume: 'persistentVolumeClaim: {claimName: c}', readonly: false },
+    { name: 'PVC writable source, read-only mount', volume: 'persistentVolumeClaim: {claimName: c}', mountRo: ', readOnly: true', readonly: true, errno: 'EROFS' },
+    { name: 'csi with readOnly: true', volume: 'csi: {driver: d, readOnly: true}', readonly: true, errno: 'EROFS' },
+    { name: 'nfs with readOnly: true', volume: 'nfs: {server: s, path: /x, readOnly: true}', readonly: true, errno: 'EROFS' },
+    { name: 'iscsi with readOnly: true', volume: 'iscsi: {targetPortal: t, iqn: q, lun: 0, readOnly: true}', readonly: true, errno: 'EROFS' },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const [run] = parseKubernetes(podWith(c.volume, c.mountRo));
+      assert.equal(run.mounts[0].readonly, c.readonly);
+      const rr = resolveRuntime(image(), run, [], { engine: 'docker' });
+      const v = evaluate(rr.identity, rr.view, '/v/out', 'create');
+      assert.equal(v.errno, c.errno);
+    });
+  }
+});
