@@ -520,6 +520,17 @@ function applyKubernetesVolume(vb: ViewBuild, m: MountSpec, target: string, fsGr
   if (type === 'configMap' || type === 'secret' || type === 'projected' || type === 'downwardAPI') {
     const fileMode = m.defaultMode ?? 0o644;
     const gid = fsGroup ?? 0;
+
+    // With subPath the kubelet bind-mounts that one item, a file, over the target
+    // (https://kubernetes.io/docs/concepts/storage/volumes/#using-subpath).
+    if (m.subPath !== undefined) {
+      const item = m.items?.find((it) => normalizePath(it.path, '/') === normalizePath(m.subPath ?? '', '/'));
+      const mode = item?.mode ?? fileMode;
+      vb.fs.set(target, { kind: 'file', uid: 0, gid, mode, origin: `${origin} item ${m.subPath}` });
+      vb.notes.push({ text: `${type} ${m.source ?? ''} item ${m.subPath} at ${target}: a file ${octal(mode)} 0:${gid}` });
+      return;
+    }
+
     vb.fs.set(target, dirMeta(0, gid, 0o755, origin, m.items === undefined));
     for (const it of m.items ?? []) {
       const p = normalizePath(it.path, target);

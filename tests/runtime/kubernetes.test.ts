@@ -258,3 +258,90 @@ describe('volume sources that force the mount read-only', () => {
     });
   }
 });
+
+describe('volumeMounts with subPath', () => {
+  const podWith = (podSc: string, volume: string, mount: string) =>
+    `kind: Pod\nspec:\n  securityContext: ${podSc}\n  containers:\n    - name: c\n      volumeMounts: [${mount}]\n  volumes:\n    - name: v\n      ${volume}\n`;
+  const pem = '{name: v, mountPath: /etc/sec/key.pem, subPath: key.pem}';
+  const cases: {
+    name: string;
+    podSc: string;
+    volume: string;
+    mount: string;
+    path: string;
+    meta: { kind: string; uid: number; gid: number; mode: number };
+    read: string | undefined;
+    chdir: string | undefined;
+  }[] = [
+    {
+      name: 'a secret item with defaultMode 0400 is a root file uid 1000 cannot read',
+      podSc: '{runAsUser: 1000}',
+      volume: 'secret: {secretName: s, defaultMode: 0400}',
+      mount: pem,
+      path: '/etc/sec/key.pem',
+      meta: { kind: 'file', uid: 0, gid: 0, mode: 0o400 },
+      read: 'EACCES',
+      chdir: 'ENOTDIR',
+    },
+    {
+      name: 'a configMap item takes its items[].mode over defaultMode',
+      podSc: '{runAsUser: 1000}',
+      volume: 'configMap: {name: m, defaultMode: 0400, items: [{key: k, path: key.pem, mode: 0444}]}',
+      mount: pem,
+      path: '/etc/sec/key.pem',
+      meta: { kind: 'file', uid: 0, gid: 0, mode: 0o444 },
+      read: undefined,
+      chdir: 'ENOTDIR',
+    },
+    {
+      name: 'a secret item with fsGroup is group fsGroup',
+      podSc: '{runAsUser: 1000, fsGroup: 2000}',
+      volume: 'secret: {secretName: s, defaultMode: 0440}',
+      mount: pem,
+      path: '/etc/sec/key.pem',
+      meta: { kind: 'file', uid: 0, gid: 2000, mode: 0o440 },
+      read: undefined,
+      chdir: 'ENOTDIR',
+    },
+    {
+      name: 'a configMap item without a mode is 0644',
+      podSc: '{runAsUser: 1000}',
+      volume: 'configMap: {name: m}',
+      mount: '{name: v, mountPath: /etc/app.conf, subPath: app.conf}',
+      path: '/etc/app.conf',
+      meta: { kind: 'file', uid: 0, gid: 0, mode: 0o644 },
+      read: undefined,
+      chdir: 'ENOTDIR',
+    },
+    {
+      name: 'an emptyDir subPath is a directory like the volume',
+      podSc: '{runAsUser: 1000}',
+      volume: 'emptyDir: {}',
+      mount: '{name: v, mountPath: /work, subPath: run1}',
+      path: '/work',
+      meta: { kind: 'dir', uid: 0, gid: 0, mode: 0o777 },
+      read: undefined,
+      chdir: undefined,
+    },
+    {
+      name: 'a PVC subPath with fsGroup is a directory like the volume',
+      podSc: '{runAsUser: 1000, fsGroup: 2000}',
+      volume: 'persistentVolumeClaim: {claimName: c}',
+      mount: '{name: v, mountPath: /work, subPath: run1}',
+      path: '/work',
+      meta: { kind: 'dir', uid: 0, gid: 2000, mode: 0o2775 },
+      read: undefined,
+      chdir: undefined,
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const [run] = parseKubernetes(podWith(c.podSc, c.volume, c.mount));
+      const rr = resolveRuntime(image(), run, [], { engine: 'docker' });
+      const meta = rr.view.fs.get(c.path);
+      assert.deepEqual(meta && { kind: meta.kind, uid: meta.uid, gid: meta.gid, mode: meta.mode }, c.meta);
+      assert.equal(evaluate(rr.identity, rr.view, c.path, 'read').errno, c.read);
+      assert.equal(evaluate(rr.identity, rr.view, c.path, 'chdir').errno, c.chdir);
+    });
+  }
+});
