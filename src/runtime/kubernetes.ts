@@ -222,6 +222,17 @@ export function parseKubernetesContainers(yamlText: string, opts: KubernetesOpti
       const o = asObj(v);
       volumes.set(String(o.name ?? ''), { name: String(o.name ?? ''), def: o });
     }
+    // A StatefulSet's volumeClaimTemplates give each pod a claim <template>-<set>-<ordinal>,
+    // mounted as a volume named like the template; it replaces a pod volume of that name
+    // (pkg/controller/statefulset stateful_set_utils.go updateStorage).
+    if (kind === 'StatefulSet') {
+      for (const t of asList(asObj(obj.spec).volumeClaimTemplates)) {
+        const tname = str(asObj(asObj(t).metadata).name);
+        if (!tname) continue;
+        const claim = { claimName: `${tname}-${name}-0` };
+        volumes.set(tname, { name: tname, def: { name: tname, persistentVolumeClaim: claim } });
+      }
+    }
 
     const lists: [string, unknown][] = [['containers', pod.containers]];
     if (opts.initContainers !== false) lists.unshift(['initContainers', pod.initContainers]);

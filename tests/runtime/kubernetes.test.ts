@@ -345,3 +345,31 @@ describe('volumeMounts with subPath', () => {
     });
   }
 });
+
+describe('StatefulSet volumeClaimTemplates', () => {
+  const sts = (podSc: string, volumes = '') =>
+    `kind: StatefulSet\nmetadata: {name: s}\nspec:\n  volumeClaimTemplates:\n    - metadata: {name: data}\n      spec: {accessModes: [ReadWriteOnce]}\n  template:\n    spec:\n      securityContext: ${podSc}\n      containers:\n        - name: main\n          volumeMounts: [{name: data, mountPath: /data}]\n${volumes}`;
+  const cases: { name: string; text: string; meta: { uid: number; gid: number; mode: number }; create: string | undefined }[] = [
+    { name: 'a template is a new PVC, root 0755 without fsGroup', text: sts('{runAsUser: 1000}'), meta: { uid: 0, gid: 0, mode: 0o755 }, create: 'EACCES' },
+    { name: 'fsGroup gives the new claim to the group', text: sts('{runAsUser: 1000, fsGroup: 2000}'), meta: { uid: 0, gid: 2000, mode: 0o2775 }, create: undefined },
+    {
+      name: 'the template replaces a pod volume of the same name',
+      text: sts('{runAsUser: 1000}', '      volumes: [{name: data, emptyDir: {}}]\n'),
+      meta: { uid: 0, gid: 0, mode: 0o755 },
+      create: 'EACCES',
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const [run] = parseKubernetes(c.text);
+      assert.deepEqual(
+        [run.mounts[0].kind, run.mounts[0].volumeType, run.mounts[0].source],
+        ['volume', 'persistentVolumeClaim', 'data-s-0'],
+      );
+      const rr = resolveRuntime(image(), run, [], { engine: 'docker' });
+      const meta = rr.view.fs.get('/data');
+      assert.deepEqual(meta && { uid: meta.uid, gid: meta.gid, mode: meta.mode }, c.meta);
+      assert.equal(evaluate(rr.identity, rr.view, '/data/out', 'create').errno, c.create);
+    });
+  }
+});
