@@ -249,12 +249,17 @@ export function parseKubernetesContainers(yamlText: string, opts: KubernetesOpti
         // Container fields override the pod's for runAsUser/runAsGroup/runAsNonRoot.
         const scPath = `${[...path, listName].join('.')}[${ci}].securityContext`;
         const podPath = `${path.join('.')}.securityContext`;
-        const podUser = idField(podSc.runAsUser, `${podPath}.runAsUser`, opts.file, line);
-        const podGroup = idField(podSc.runAsGroup, `${podPath}.runAsGroup`, opts.file, line);
-        const runAsUser = idField(sc.runAsUser, `${scPath}.runAsUser`, opts.file, line) ?? podUser;
-        const runAsGroup = idField(sc.runAsGroup, `${scPath}.runAsGroup`, opts.file, line) ?? podGroup;
+        // A bad value is reported at its own line, else at the container's.
+        const podId = (key: string) =>
+          idField(podSc[key], `${podPath}.${key}`, opts.file, lineOf(doc, [...path, 'securityContext', key], lc) ?? line);
+        const ownId = (key: string) =>
+          idField(sc[key], `${scPath}.${key}`, opts.file, lineOf(doc, [...nodePath, 'securityContext', key], lc) ?? line);
+        const podUser = podId('runAsUser');
+        const podGroup = podId('runAsGroup');
+        const runAsUser = ownId('runAsUser') ?? podUser;
+        const runAsGroup = ownId('runAsGroup') ?? podGroup;
         const runAsNonRoot = (sc.runAsNonRoot ?? podSc.runAsNonRoot) === true;
-        const fsGroup = idField(podSc.fsGroup, `${podPath}.fsGroup`, opts.file, line);
+        const fsGroup = podId('fsGroup');
         const policy = str(podSc.supplementalGroupsPolicy);
         const privileged = sc.privileged === true;
         const capsObj = asObj(sc.capabilities);

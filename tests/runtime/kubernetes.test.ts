@@ -211,17 +211,22 @@ describe('parseKubernetes: id fields the API server would refuse', () => {
     {
       name: 'a quoted runAsUser on the container',
       text: pod('{}', '{ runAsUser: "1000" }'),
-      message: 'p.yaml:7: spec.containers[0].securityContext.runAsUser: "1000" is not an integer; the API server refuses it (cannot unmarshal string into an int64 field)',
+      message: 'p.yaml:9: spec.containers[0].securityContext.runAsUser: "1000" is not an integer; the API server refuses it (cannot unmarshal string into an int64 field)',
     },
     {
       name: 'a quoted fsGroup on the pod',
       text: pod('{ fsGroup: "100" }', '{}'),
-      message: 'p.yaml:7: spec.securityContext.fsGroup: "100" is not an integer; the API server refuses it (cannot unmarshal string into an int64 field)',
+      message: 'p.yaml:5: spec.securityContext.fsGroup: "100" is not an integer; the API server refuses it (cannot unmarshal string into an int64 field)',
     },
     {
       name: 'a fractional runAsGroup on the pod, even when the container sets its own',
       text: pod('{ runAsGroup: 1.5 }', '{ runAsGroup: 100 }'),
-      message: 'p.yaml:7: spec.securityContext.runAsGroup: 1.5 is not an integer; the API server refuses it (cannot unmarshal number into an int64 field)',
+      message: 'p.yaml:5: spec.securityContext.runAsGroup: 1.5 is not an integer; the API server refuses it (cannot unmarshal number into an int64 field)',
+    },
+    {
+      name: 'a bad value in block style is reported at its own line',
+      text: 'kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: main\n    securityContext:\n      runAsUser: 1000\n      runAsGroup: abc\n',
+      message: 'p.yaml:8: spec.containers[0].securityContext.runAsGroup: "abc" is not an integer; the API server refuses it (cannot unmarshal string into an int64 field)',
     },
   ];
   for (const c of cases) {
