@@ -5,7 +5,7 @@
 import { LineCounter, parseAllDocuments, isMap, isSeq, type Document } from 'yaml';
 import type { MountSpec, RunContext } from '../model/types.js';
 import { normalizePath } from '../image/fs.js';
-import { RunParseError, yamlError } from './errors.js';
+import { RunParseError, yamlError, yamlToJS } from './errors.js';
 import type { Invoker } from './docker.js';
 
 export interface KubernetesOptions {
@@ -203,7 +203,7 @@ export function parseKubernetesContainers(yamlText: string, opts: KubernetesOpti
       throw yamlError(doc.errors[0], opts.file);
     }
     if (!isMap(doc.contents)) return;
-    const obj = asObj(doc.toJS());
+    const obj = asObj(yamlToJS(doc, opts.file));
     const kind = String(obj.kind ?? '');
     const path = TEMPLATE_PATHS[kind];
     if (!path) return;
