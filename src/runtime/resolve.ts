@@ -350,10 +350,16 @@ function resolveUser(
 /** Kubernetes' kubelet check for runAsNonRoot (kuberuntime security_context verifyRunAsNonRoot). */
 function checkNonRoot(image: ImageState, run: RunContext, uid: number, errors: { message: string }[]): void {
   if (!run.runAsNonRoot) return;
-  const spec = run.user ?? image.config.user;
-  const userPart = spec.split(':')[0];
 
-  if (run.user === undefined && userPart !== '' && parseId(userPart) === undefined) {
+  // An explicit runAsUser is judged alone: 0 is refused, any other id passes, the image's
+  // USER is not looked at.
+  if (run.user !== undefined) {
+    if (uid === 0) errors.push({ message: "container's runAsUser breaks non-root policy" });
+    return;
+  }
+
+  const userPart = image.config.user.split(':')[0];
+  if (userPart !== '' && parseId(userPart) === undefined) {
     errors.push({
       message: `container has runAsNonRoot and image has non-numeric user (${userPart}), cannot verify user is non-root`,
     });

@@ -183,15 +183,21 @@ describe('resolveRuntime with Kubernetes contexts', () => {
     assert.deepEqual(rr.view.fs.get('/e'), { kind: 'dir', uid: 0, gid: 0, mode: 0o777, origin: 'kubernetes emptyDir e' });
   });
 
-  const nonRoot: { name: string; imageUser: string; sc: string; error?: string }[] = [
+  const breaks = "container's runAsUser breaks non-root policy";
+  const nonRoot: { name: string; imageUser: string; sc: string; own?: string; error?: string }[] = [
     { name: 'root image user is refused', imageUser: '', sc: '{runAsNonRoot: true}', error: 'container has runAsNonRoot and image will run as root' },
     { name: 'a named image user cannot be verified', imageUser: 'app', sc: '{runAsNonRoot: true}', error: 'container has runAsNonRoot and image has non-numeric user (app), cannot verify user is non-root' },
     { name: 'a numeric image user passes', imageUser: '1000', sc: '{runAsNonRoot: true}' },
-    { name: 'runAsUser 0 is refused', imageUser: '1000', sc: '{runAsNonRoot: true, runAsUser: 0}', error: 'container has runAsNonRoot and image will run as root' },
+    { name: 'pod runAsUser 0 breaks the policy whatever the image USER', imageUser: '1000', sc: '{runAsNonRoot: true, runAsUser: 0}', error: breaks },
+    { name: 'container runAsUser 0 breaks the pod policy', imageUser: '1000', sc: '{runAsNonRoot: true}', own: '{runAsUser: 0}', error: breaks },
+    { name: 'container runAsUser 1000 passes over a pod runAsUser 0', imageUser: '', sc: '{runAsNonRoot: true, runAsUser: 0}', own: '{runAsUser: 1000}' },
+    { name: 'runAsUser 1000 passes with a root image', imageUser: '', sc: '{runAsNonRoot: true, runAsUser: 1000}' },
+    { name: 'runAsUser 1000 passes with a named image user', imageUser: 'app', sc: '{runAsNonRoot: true, runAsUser: 1000}' },
   ];
   for (const c of nonRoot) {
     test(`runAsNonRoot: ${c.name}`, () => {
-      const pod = parseKubernetes(`kind: Pod\nspec:\n  securityContext: ${c.sc}\n  containers: [{name: c}]\n`)[0];
+      const own = c.own ? `, securityContext: ${c.own}` : '';
+      const pod = parseKubernetes(`kind: Pod\nspec:\n  securityContext: ${c.sc}\n  containers: [{name: c${own}}]\n`)[0];
       const rr = resolveRuntime(image(c.imageUser), pod, [], { engine: 'docker' });
       assert.deepEqual(rr.errors, c.error ? [{ message: c.error }] : []);
     });
