@@ -4,7 +4,7 @@ import { evaluate } from '../../src/access/evaluate.js';
 import { parseGroup, parsePasswd } from '../../src/image/accounts.js';
 import { scratchState } from '../../src/image/state.js';
 import type { HostPathFacts, ImageState } from '../../src/model/types.js';
-import { parseKubernetes } from '../../src/runtime/kubernetes.js';
+import { parseKubernetes, readKubernetes, selectContainer } from '../../src/runtime/kubernetes.js';
 import { resolveRuntime } from '../../src/runtime/resolve.js';
 
 const MANIFEST = `apiVersion: v1
@@ -381,6 +381,69 @@ describe('StatefulSet volumeClaimTemplates', () => {
       const meta = rr.view.fs.get('/data');
       assert.deepEqual(meta && { uid: meta.uid, gid: meta.gid, mode: meta.mode }, c.meta);
       assert.equal(evaluate(rr.identity, rr.view, '/data/out', 'create').errno, c.create);
+    });
+  }
+});
+
+describe('kind: List (kubectl get -o yaml)', () => {
+  const LIST = 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: p}\n  spec:\n    containers:\n    - {name: m, image: x, securityContext: {runAsUser: 7}}\n- kind: Service\n  metadata: {name: s}\n';
+
+  test('each item is read as a document, lines in the file', () => {
+    const m = readKubernetes(LIST, { file: 'l.yaml' });
+    assert.deepEqual(
+      m.containers.map((c) => [c.workload, c.name, c.run.user, c.run.origin.line]),
+      [['Pod/p', 'm', '7', 9]],
+    );
+    assert.deepEqual([m.workloads, m.otherKinds], [['Pod/p'], ['Service']]);
+  });
+
+  test('a bad id in an item names the item and its line', () => {
+    const bad = LIST.replace('runAsUser: 7', 'runAsUser: "7"');
+    assert.throws(() => parseKubernetes(bad, { file: 'l.yaml' }), {
+      message: 'l.yaml:9: items[0].spec.containers[0].securityContext.runAsUser: "7" is not an integer; the API server refuses it (cannot unmarshal string into an int64 field)',
+    });
+  });
+});
+
+describe('selectContainer when there is no container', () => {
+  const reads = 'Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob';
+  const cases: { name: string; text: string; error: string }[] = [
+    { name: 'one kind that is not a workload', text: 'kind: ConfigMap\n', error: `k.yaml: kind ConfigMap is not a workload uidctl reads (it reads ${reads})` },
+    {
+      name: 'several kinds that are not workloads',
+      text: 'kind: Service\n---\nkind: Ingress\n---\nkind: Service\n',
+      error: `k.yaml: kinds Service, Ingress are not workloads uidctl reads (it reads ${reads})`,
+    },
+    { name: 'a workload without containers', text: 'kind: Deployment\nmetadata: {name: d}\nspec: {replicas: 1}\n', error: 'no container in k.yaml' },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const m = readKubernetes(c.text, { file: 'k.yaml' });
+      const others = m.workloads.length === 0 ? m.otherKinds : [];
+      assert.deepEqual(selectContainer(m.containers, 'k.yaml', undefined, others), { error: c.error });
+    });
+  }
+});
+
+describe('ids beyond int64', () => {
+  const cases: { name: string; value: string; message?: string; user?: string }[] = [
+    {
+      name: '1e20 overflows int64',
+      value: '100000000000000000000',
+      message: 'p.yaml:3: spec.securityContext.runAsUser: 100000000000000000000 is beyond the int64 range; the API server refuses it (cannot unmarshal number 100000000000000000000 into an int64 field)',
+    },
+    {
+      name: '2^63 overflows int64',
+      value: '9223372036854775808',
+      message: 'p.yaml:3: spec.securityContext.runAsUser: 9223372036854775808 is beyond the int64 range; the API server refuses it (cannot unmarshal number 9223372036854775808 into an int64 field)',
+    },
+    { name: '4294967295 fits int64', value: '4294967295', user: '4294967295' },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const text = `kind: Pod\nspec:\n  securityContext: {runAsUser: ${c.value}}\n  containers: [{name: c}]\n`;
+      if (c.message) assert.throws(() => parseKubernetes(text, { file: 'p.yaml' }), { name: 'RunParseError', message: c.message });
+      else assert.equal(parseKubernetes(text, { file: 'p.yaml' })[0].user, c.user);
     });
   }
 });
