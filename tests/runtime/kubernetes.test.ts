@@ -315,6 +315,26 @@ describe('volumeMounts with subPath', () => {
       chdir: 'ENOTDIR',
     },
     {
+      name: 'fsGroup ORs 0440 into a 0400 secret item (kubelet SetVolumeOwnership)',
+      podSc: '{runAsUser: 1000, fsGroup: 2000}',
+      volume: 'secret: {secretName: s, defaultMode: 0400}',
+      mount: pem,
+      path: '/etc/sec/key.pem',
+      meta: { kind: 'file', uid: 0, gid: 2000, mode: 0o440 },
+      read: undefined,
+      chdir: 'ENOTDIR',
+    },
+    {
+      name: 'fsGroup ORs 0440 into an items[].mode too',
+      podSc: '{runAsUser: 1000, fsGroup: 2000}',
+      volume: 'configMap: {name: m, items: [{key: k, path: key.pem, mode: 0600}]}',
+      mount: pem,
+      path: '/etc/sec/key.pem',
+      meta: { kind: 'file', uid: 0, gid: 2000, mode: 0o640 },
+      read: undefined,
+      chdir: 'ENOTDIR',
+    },
+    {
       name: 'a configMap item without a mode is 0644',
       podSc: '{runAsUser: 1000}',
       volume: 'configMap: {name: m}',
@@ -353,6 +373,23 @@ describe('volumeMounts with subPath', () => {
       assert.deepEqual(meta && { kind: meta.kind, uid: meta.uid, gid: meta.gid, mode: meta.mode }, c.meta);
       assert.equal(evaluate(rr.identity, rr.view, c.path, 'read').errno, c.read);
       assert.equal(evaluate(rr.identity, rr.view, c.path, 'chdir').errno, c.chdir);
+    });
+  }
+});
+
+describe('configMap/secret files under fsGroup', () => {
+  const cases: { name: string; volume: string; podSc: string; mode: number; gid: number; read: string | undefined }[] = [
+    { name: 'a 0400 secret without fsGroup stays 0400, root only', volume: 'secret: {secretName: s, defaultMode: 0400, items: [{key: k, path: k}]}', podSc: '{runAsUser: 1000}', mode: 0o400, gid: 0, read: 'EACCES' },
+    { name: 'a 0400 secret with fsGroup is 0440 and group-readable', volume: 'secret: {secretName: s, defaultMode: 0400, items: [{key: k, path: k}]}', podSc: '{runAsUser: 1000, fsGroup: 2000}', mode: 0o440, gid: 2000, read: undefined },
+    { name: 'a 0644 configMap with fsGroup stays 0644', volume: 'configMap: {name: m, items: [{key: k, path: k}]}', podSc: '{runAsUser: 1000, fsGroup: 2000}', mode: 0o644, gid: 2000, read: undefined },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const text = `kind: Pod\nspec:\n  securityContext: ${c.podSc}\n  containers: [{name: c, volumeMounts: [{name: v, mountPath: /s}]}]\n  volumes: [{name: v, ${c.volume}}]\n`;
+      const rr = resolveRuntime(image(), parseKubernetes(text)[0], [], { engine: 'docker' });
+      const meta = rr.view.fs.get('/s/k');
+      assert.deepEqual([meta?.mode, meta?.gid], [c.mode, c.gid]);
+      assert.equal(evaluate(rr.identity, rr.view, '/s/k', 'read').errno, c.read);
     });
   }
 });
