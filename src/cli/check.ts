@@ -289,8 +289,10 @@ async function orchestratedRun(v: { compose?: string; k8s?: string; service?: st
       const { build, ...run } = services[name];
       return { run, build, where: `services.${name}` };
     }
-    const { parseKubernetesContainers, selectContainer } = await import('../runtime/kubernetes.js');
-    const choice = selectContainer(parseKubernetesContainers(text, { file, invoker }), file, v.container);
+    const { readKubernetes, selectContainer } = await import('../runtime/kubernetes.js');
+    const manifest = readKubernetes(text, { file, invoker });
+    const others = manifest.workloads.length === 0 ? manifest.otherKinds : [];
+    const choice = selectContainer(manifest.containers, file, v.container, others);
     if ('error' in choice) throw new UsageError(choice.error);
     if (choice.note) io.err(`uidctl: note: ${choice.note}\n`);
     return { run: choice.run, where: choice.run.origin.text };

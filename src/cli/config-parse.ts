@@ -3,7 +3,7 @@
 
 import { LineCounter, isMap, isScalar, parseDocument, type Document } from 'yaml';
 import { InputError } from './errors.js';
-import { yamlError } from '../runtime/errors.js';
+import { RunParseError, yamlError, yamlToJS } from '../runtime/errors.js';
 import type { Config } from './config.js';
 import type { Severity } from '../model/types.js';
 
@@ -40,7 +40,13 @@ export function parseConfig(text: string, file: string): Config {
 
   const lines = valueLines(doc, lc);
   const fail = (message: string, key: string) => new InputError(message, file, lines.get(key));
-  const raw = (doc.toJS() ?? {}) as unknown;
+  let raw: unknown;
+  try {
+    raw = yamlToJS(doc) ?? {};
+  } catch (e) {
+    if (e instanceof RunParseError) throw new InputError(e.detail, file);
+    throw e;
+  }
   if (!isMapping(raw)) throw new InputError('the config must be a mapping', file);
   for (const k of Object.keys(raw)) if (!KEYS.has(k)) throw fail(`unknown key '${k}'`, k);
 

@@ -6,7 +6,7 @@
 import { LineCounter, parseDocument, isMap, isScalar, type Document } from 'yaml';
 import type { MountSpec, RunContext } from '../model/types.js';
 import { normalizePath } from '../image/fs.js';
-import { RunParseError, yamlError } from './errors.js';
+import { RunParseError, yamlError, yamlToJS } from './errors.js';
 import type { Invoker } from './docker.js';
 import { hostPath, isBindSource, parseTmpfsFlag, parseVolumeFlag, type PathContext } from './mounts.js';
 
@@ -340,7 +340,7 @@ export function parseCompose(yamlText: string, opts: ComposeOptions): ComposePro
 
   const env = { ...opts.env };
   const warnings: string[] = [];
-  const raw = asObj(doc.toJS());
+  const raw = asObj(yamlToJS(doc, opts.file));
   const baseDir = opts.file ? normalizePath('..', normalizePath(opts.file, opts.invoker.cwd)) : opts.invoker.cwd;
   const ctx: PathContext = { cwd: baseDir, home: opts.invoker.home };
   const services: Record<string, ComposeService> = {};

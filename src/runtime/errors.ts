@@ -37,3 +37,17 @@ export function yamlError(e: YamlProblem, file?: string): RunParseError {
 
   return new RunParseError(`YAML: ${first}`, undefined, file, pos?.line, pos?.col);
 }
+
+/**
+ * doc.toJS(), where the yaml library's ReferenceErrors are bad input, not an internal error:
+ * aliases that expand past its limit (its guard against "billion laughs" documents, 100 uses
+ * by default) or an alias with no anchor.
+ */
+export function yamlToJS(doc: { toJS(): unknown }, file?: string): unknown {
+  try {
+    return doc.toJS();
+  } catch (e) {
+    if (e instanceof ReferenceError) throw new RunParseError(`YAML: ${e.message}`, undefined, file);
+    throw e;
+  }
+}

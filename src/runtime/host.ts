@@ -7,7 +7,7 @@ import type { Stats } from 'node:fs';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import type { FileKind, FileMeta, HostPathFacts } from '../model/types.js';
 import { normalizePath } from '../image/fs.js';
-import { RunParseError, yamlError, type YamlProblem } from './errors.js';
+import { RunParseError, yamlError, yamlToJS, type YamlProblem } from './errors.js';
 import type { Invoker } from './docker.js';
 
 /** More children than this and a directory's listing is left partial. */
@@ -149,7 +149,7 @@ export function parseHostFactsFile(yamlText: string): HostFactsFile {
     throw new RunParseError(`host facts: ${problem.message.split('\n')[0]}`);
   }
   try {
-    return readHostFacts(parsed.toJS() ?? {});
+    return readHostFacts(yamlToJS(parsed) ?? {});
   } catch (e) {
     // The key at fault (its flag: invoker.uid, paths["/x"].mode) gives the line.
     if (e instanceof RunParseError && e.line === undefined && e.flag) {

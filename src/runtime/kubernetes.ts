@@ -5,7 +5,7 @@
 import { LineCounter, parseAllDocuments, isMap, isSeq, type Document } from 'yaml';
 import type { MountSpec, RunContext } from '../model/types.js';
 import { normalizePath } from '../image/fs.js';
-import { RunParseError, yamlError } from './errors.js';
+import { RunParseError, yamlError, yamlToJS } from './errors.js';
 import type { Invoker } from './docker.js';
 
 export interface KubernetesOptions {
@@ -30,7 +30,12 @@ const int = (v: unknown): number | undefined => (typeof v === 'number' && Number
 function idField(v: unknown, field: string, file?: string, line?: number): number | undefined {
   if (v === undefined || v === null) return undefined;
   const n = int(v);
-  if (n !== undefined) return n;
+  // encoding/json refuses a number that overflows int64 the same way as a string.
+  if (n !== undefined && n >= -(2 ** 63) && n < 2 ** 63) return n;
+  if (n !== undefined) {
+    const why = `the API server refuses it (cannot unmarshal number ${BigInt(n)} into an int64 field)`;
+    throw new RunParseError(`${field}: ${BigInt(n)} is beyond the int64 range; ${why}`, field, file, line);
+  }
   const type = Array.isArray(v) ? 'array' : typeof v;
   const shown = typeof v === 'string' ? `"${v}"` : JSON.stringify(v);
   const why = `the API server refuses it (cannot unmarshal ${type} into an int64 field)`;
@@ -141,8 +146,18 @@ function mountOf(vm: Obj, volumes: Map<string, VolumeDef>, where: string): Mount
   // https://kubernetes.io/docs/concepts/storage/persistent-volumes/
   const type = Object.keys(def).find((k) => k !== 'name') ?? 'unknown';
   const claim = str(asObj(def.persistentVolumeClaim).claimName);
+  // The source's own readOnly (persistentVolumeClaim, csi, nfs, iscsi, rbd...) "will force the
+  // ReadOnly setting in VolumeMounts" (API reference, PersistentVolumeClaimVolumeSource).
+  const forced = asObj(def[type]).readOnly === true;
 
-  return { ...base, kind: 'volume', source: claim ?? name, createMissingSource: false, volumeType: type };
+  return {
+    ...base,
+    readonly: readonly || forced,
+    kind: 'volume',
+    source: claim ?? name,
+    createMissingSource: false,
+    volumeType: type,
+  };
 }
 
 /** Environment: literal values only; valueFrom references are recorded as unknown text. */
@@ -182,97 +197,139 @@ export interface KubeContainer {
 
 /** parseKubernetes, keeping the workload, the container name and the default-container annotation. */
 export function parseKubernetesContainers(yamlText: string, opts: KubernetesOptions = {}): KubeContainer[] {
+  return readKubernetes(yamlText, opts).containers;
+}
+
+export interface KubeManifest {
+  containers: KubeContainer[];
+  /** Kind/name of every workload, with containers or not. */
+  workloads: string[];
+  /** The kinds of the objects that are not workloads (ConfigMap, Service...), in file order. */
+  otherKinds: string[];
+}
+
+/** The containers of every workload in a manifest, and the kinds it skipped. */
+export function readKubernetes(yamlText: string, opts: KubernetesOptions = {}): KubeManifest {
   const lc = new LineCounter();
   // YAML 1.1 as the API server's parser (sigs.k8s.io/yaml) reads it: 0644 is octal.
   const docs = parseAllDocuments(yamlText, { lineCounter: lc, version: '1.1' });
   if (!Array.isArray(docs)) throw new RunParseError('not a YAML stream', undefined, opts.file);
   const out: KubeContainer[] = [];
+  const workloads: string[] = [];
+  const otherKinds: string[] = [];
 
   docs.forEach((doc, docIndex) => {
     if (doc.errors.length > 0) {
       throw yamlError(doc.errors[0], opts.file);
     }
     if (!isMap(doc.contents)) return;
-    const obj = asObj(doc.toJS());
-    const kind = String(obj.kind ?? '');
-    const path = TEMPLATE_PATHS[kind];
-    if (!path) return;
+    const top = asObj(yamlToJS(doc, opts.file));
+    // `kubectl get -o yaml` prints several objects as a List: each item is read as a document.
+    const objects: [Obj, (string | number)[]][] =
+      top.kind === 'List' ? asList(top.items).map((it, i) => [asObj(it), ['items', i]]) : [[top, []]];
 
-    let spec: unknown = obj;
-    for (const k of path) spec = asObj(spec)[k];
-    const pod = asObj(spec);
-    const name = str(asObj(obj.metadata).name) ?? `document ${docIndex + 1}`;
-    const podSc = asObj(pod.securityContext);
-    // Pods made from a template carry the template's metadata (annotations included).
-    let meta: unknown = obj;
-    for (const k of [...path.slice(0, -1), 'metadata']) meta = asObj(meta)[k];
-    const defaultContainer = str(asObj(asObj(meta).annotations)['kubectl.kubernetes.io/default-container']);
-    const volumes = new Map<string, VolumeDef>();
-    for (const v of asList(pod.volumes)) {
-      const o = asObj(v);
-      volumes.set(String(o.name ?? ''), { name: String(o.name ?? ''), def: o });
-    }
+    for (const [obj, at] of objects) {
+      const lead = at.length > 0 ? `items[${at[1]}].` : '';
+      const kind = String(obj.kind ?? '');
+      const path = TEMPLATE_PATHS[kind];
+      if (!path) {
+        otherKinds.push(kind);
+        continue;
+      }
 
-    const lists: [string, unknown][] = [['containers', pod.containers]];
-    if (opts.initContainers !== false) lists.unshift(['initContainers', pod.initContainers]);
+      let spec: unknown = obj;
+      for (const k of path) spec = asObj(spec)[k];
+      const pod = asObj(spec);
+      const name = str(asObj(obj.metadata).name) ?? `document ${docIndex + 1}`;
+      workloads.push(`${kind}/${name}`);
+      const podSc = asObj(pod.securityContext);
+      // Pods made from a template carry the template's metadata (annotations included).
+      let meta: unknown = obj;
+      for (const k of [...path.slice(0, -1), 'metadata']) meta = asObj(meta)[k];
+      const defaultContainer = str(asObj(asObj(meta).annotations)['kubectl.kubernetes.io/default-container']);
+      const volumes = new Map<string, VolumeDef>();
+      for (const v of asList(pod.volumes)) {
+        const o = asObj(v);
+        volumes.set(String(o.name ?? ''), { name: String(o.name ?? ''), def: o });
+      }
+      // A StatefulSet's volumeClaimTemplates give each pod a claim <template>-<set>-<ordinal>,
+      // mounted as a volume named like the template; it replaces a pod volume of that name
+      // (pkg/controller/statefulset stateful_set_utils.go updateStorage).
+      if (kind === 'StatefulSet') {
+        for (const t of asList(asObj(obj.spec).volumeClaimTemplates)) {
+          const tname = str(asObj(asObj(t).metadata).name);
+          if (!tname) continue;
+          const claim = { claimName: `${tname}-${name}-0` };
+          volumes.set(tname, { name: tname, def: { name: tname, persistentVolumeClaim: claim } });
+        }
+      }
 
-    for (const [listName, list] of lists) {
-      asList(list).forEach((c, ci) => {
-        const container = asObj(c);
-        const cname = str(container.name) ?? `#${ci}`;
-        const sc = asObj(container.securityContext);
-        const where = `${kind}/${name} ${listName === 'containers' ? 'container' : 'initContainer'} ${cname}`;
-        const nodePath = [...path, listName, ci];
-        const line = isSeq(doc.getIn(nodePath.slice(0, -1), true)) ? lineOf(doc, nodePath, lc) : undefined;
+      const lists: [string, unknown][] = [['containers', pod.containers]];
+      if (opts.initContainers !== false) lists.unshift(['initContainers', pod.initContainers]);
 
-        // Container fields override the pod's for runAsUser/runAsGroup/runAsNonRoot.
-        const scPath = `${[...path, listName].join('.')}[${ci}].securityContext`;
-        const podPath = `${path.join('.')}.securityContext`;
-        const podUser = idField(podSc.runAsUser, `${podPath}.runAsUser`, opts.file, line);
-        const podGroup = idField(podSc.runAsGroup, `${podPath}.runAsGroup`, opts.file, line);
-        const runAsUser = idField(sc.runAsUser, `${scPath}.runAsUser`, opts.file, line) ?? podUser;
-        const runAsGroup = idField(sc.runAsGroup, `${scPath}.runAsGroup`, opts.file, line) ?? podGroup;
-        const runAsNonRoot = (sc.runAsNonRoot ?? podSc.runAsNonRoot) === true;
-        const fsGroup = idField(podSc.fsGroup, `${podPath}.fsGroup`, opts.file, line);
-        const policy = str(podSc.supplementalGroupsPolicy);
-        const privileged = sc.privileged === true;
-        const capsObj = asObj(sc.capabilities);
+      for (const [listName, list] of lists) {
+        asList(list).forEach((c, ci) => {
+          const container = asObj(c);
+          const cname = str(container.name) ?? `#${ci}`;
+          const sc = asObj(container.securityContext);
+          const where = `${kind}/${name} ${listName === 'containers' ? 'container' : 'initContainer'} ${cname}`;
+          const nodePath = [...at, ...path, listName, ci];
+          const line = isSeq(doc.getIn(nodePath.slice(0, -1), true)) ? lineOf(doc, nodePath, lc) : undefined;
 
-        const run: RunContext = {
-          tool: 'kubernetes',
-          groupAdd: asList(podSc.supplementalGroups).map(String),
-          mounts: asList(container.volumeMounts).map((vm) => mountOf(asObj(vm), volumes, where)),
-          env: envOf(container.env),
-          capAdd: caps(capsObj.add),
-          capDrop: caps(capsObj.drop),
-          privileged,
-          // allowPrivilegeEscalation: false sets no_new_privs; privileged implies true.
-          // https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
-          noNewPrivileges: sc.allowPrivilegeEscalation === false && !privileged,
-          readOnlyRootfs: sc.readOnlyRootFilesystem === true,
-          publish: asList(container.ports).map((p) => String(asObj(p).containerPort ?? '')),
-          origin: { file: opts.file, line, text: where },
-        };
-        if (runAsUser !== undefined) run.user = String(runAsUser);
-        if (runAsGroup !== undefined) run.runAsGroup = runAsGroup;
-        if (runAsNonRoot) run.runAsNonRoot = true;
-        if (fsGroup !== undefined) run.fsGroup = fsGroup;
-        if (policy === 'Strict' || policy === 'Merge') run.supplementalGroupsPolicy = policy;
-        if (str(container.workingDir)) run.workdir = String(container.workingDir);
-        if (str(container.image)) run.image = String(container.image);
-        // command replaces ENTRYPOINT, args replaces CMD.
-        // https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/
-        if (Array.isArray(container.command)) run.entrypoint = container.command.map(String);
-        if (Array.isArray(container.args)) run.command = container.args.map(String);
-        if (opts.invoker) run.invoker = { ...opts.invoker };
-        const entry: KubeContainer = { workload: `${kind}/${name}`, name: cname, init: listName !== 'containers', run };
-        if (defaultContainer !== undefined) entry.defaultContainer = defaultContainer;
-        out.push(entry);
-      });
+          // Container fields override the pod's for runAsUser/runAsGroup/runAsNonRoot.
+          const scPath = `${lead}${[...path, listName].join('.')}[${ci}].securityContext`;
+          const podPath = `${lead}${path.join('.')}.securityContext`;
+          // A bad value is reported at its own line, else at the container's.
+          const podLine = (key: string) => lineOf(doc, [...at, ...path, 'securityContext', key], lc) ?? line;
+          const ownLine = (key: string) => lineOf(doc, [...nodePath, 'securityContext', key], lc) ?? line;
+          const podId = (key: string) => idField(podSc[key], `${podPath}.${key}`, opts.file, podLine(key));
+          const ownId = (key: string) => idField(sc[key], `${scPath}.${key}`, opts.file, ownLine(key));
+          const podUser = podId('runAsUser');
+          const podGroup = podId('runAsGroup');
+          const runAsUser = ownId('runAsUser') ?? podUser;
+          const runAsGroup = ownId('runAsGroup') ?? podGroup;
+          const runAsNonRoot = (sc.runAsNonRoot ?? podSc.runAsNonRoot) === true;
+          const fsGroup = podId('fsGroup');
+          const policy = str(podSc.supplementalGroupsPolicy);
+          const privileged = sc.privileged === true;
+          const capsObj = asObj(sc.capabilities);
+
+          const run: RunContext = {
+            tool: 'kubernetes',
+            groupAdd: asList(podSc.supplementalGroups).map(String),
+            mounts: asList(container.volumeMounts).map((vm) => mountOf(asObj(vm), volumes, where)),
+            env: envOf(container.env),
+            capAdd: caps(capsObj.add),
+            capDrop: caps(capsObj.drop),
+            privileged,
+            // allowPrivilegeEscalation: false sets no_new_privs; privileged implies true.
+            // https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
+            noNewPrivileges: sc.allowPrivilegeEscalation === false && !privileged,
+            readOnlyRootfs: sc.readOnlyRootFilesystem === true,
+            publish: asList(container.ports).map((p) => String(asObj(p).containerPort ?? '')),
+            origin: { file: opts.file, line, text: where },
+          };
+          if (runAsUser !== undefined) run.user = String(runAsUser);
+          if (runAsGroup !== undefined) run.runAsGroup = runAsGroup;
+          if (runAsNonRoot) run.runAsNonRoot = true;
+          if (fsGroup !== undefined) run.fsGroup = fsGroup;
+          if (policy === 'Strict' || policy === 'Merge') run.supplementalGroupsPolicy = policy;
+          if (str(container.workingDir)) run.workdir = String(container.workingDir);
+          if (str(container.image)) run.image = String(container.image);
+          // command replaces ENTRYPOINT, args replaces CMD.
+          // https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/
+          if (Array.isArray(container.command)) run.entrypoint = container.command.map(String);
+          if (Array.isArray(container.args)) run.command = container.args.map(String);
+          if (opts.invoker) run.invoker = { ...opts.invoker };
+          const entry: KubeContainer = { workload: `${kind}/${name}`, name: cname, init: listName !== 'containers', run };
+          if (defaultContainer !== undefined) entry.defaultContainer = defaultContainer;
+          out.push(entry);
+        });
+      }
     }
   });
 
-  return out;
+  return { containers: out, workloads, otherKinds };
 }
 
 export type ContainerChoice = { run: RunContext; note?: string } | { error: string };
@@ -282,8 +339,14 @@ export type ContainerChoice = { run: RunContext; note?: string } | { error: stri
  * logs/exec default to: the pod's kubectl.kubernetes.io/default-container annotation, else its
  * first regular container, with a note saying so (kubectl prints one too). Init containers are
  * only ever picked by name. Several workloads need a name, as several Compose services do.
+ * otherKinds, when the manifest has no workload, says which kinds it has instead.
  */
-export function selectContainer(list: KubeContainer[], file: string, pick?: string): ContainerChoice {
+export function selectContainer(
+  list: KubeContainer[],
+  file: string,
+  pick?: string,
+  otherKinds: string[] = [],
+): ContainerChoice {
   const label = (c: KubeContainer) => `${c.workload.split('/').slice(1).join('/')}/${c.name}`;
 
   if (pick !== undefined) {
@@ -295,6 +358,11 @@ export function selectContainer(list: KubeContainer[], file: string, pick?: stri
   }
 
   const workloads = [...new Set(list.map((c) => c.workload))];
+  if (workloads.length === 0 && otherKinds.length > 0) {
+    const kinds = [...new Set(otherKinds.map((k) => k || '(none)'))];
+    const what = kinds.length === 1 ? `kind ${kinds[0]} is not a workload` : `kinds ${kinds.join(', ')} are not workloads`;
+    return { error: `${file}: ${what} uidctl reads (it reads ${Object.keys(TEMPLATE_PATHS).join(', ')})` };
+  }
   if (workloads.length === 0) return { error: `no container in ${file}` };
   if (workloads.length > 1) {
     const names = list.filter((c) => !c.init).map(label).join(', ');

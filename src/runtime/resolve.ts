@@ -350,10 +350,16 @@ function resolveUser(
 /** Kubernetes' kubelet check for runAsNonRoot (kuberuntime security_context verifyRunAsNonRoot). */
 function checkNonRoot(image: ImageState, run: RunContext, uid: number, errors: { message: string }[]): void {
   if (!run.runAsNonRoot) return;
-  const spec = run.user ?? image.config.user;
-  const userPart = spec.split(':')[0];
 
-  if (run.user === undefined && userPart !== '' && parseId(userPart) === undefined) {
+  // An explicit runAsUser is judged alone: 0 is refused, any other id passes, the image's
+  // USER is not looked at.
+  if (run.user !== undefined) {
+    if (uid === 0) errors.push({ message: "container's runAsUser breaks non-root policy" });
+    return;
+  }
+
+  const userPart = image.config.user.split(':')[0];
+  if (userPart !== '' && parseId(userPart) === undefined) {
     errors.push({
       message: `container has runAsNonRoot and image has non-numeric user (${userPart}), cannot verify user is non-root`,
     });
@@ -518,13 +524,28 @@ function applyKubernetesVolume(vb: ViewBuild, m: MountSpec, target: string, fsGr
   }
 
   if (type === 'configMap' || type === 'secret' || type === 'projected' || type === 'downwardAPI') {
-    const fileMode = m.defaultMode ?? 0o644;
     const gid = fsGroup ?? 0;
+    // With fsGroup the kubelet's SetVolumeOwnership also ORs 0440 into each file of these
+    // read-only volumes, whatever defaultMode says (pkg/volume/volume_linux.go; kubernetes
+    // issue #57923): a 0400 secret becomes 0440, readable by the group.
+    const itemMode = (mode: number) => (fsGroup === undefined ? mode : mode | 0o440);
+    const fileMode = itemMode(m.defaultMode ?? 0o644);
+
+    // With subPath the kubelet bind-mounts that one item, a file, over the target
+    // (https://kubernetes.io/docs/concepts/storage/volumes/#using-subpath).
+    if (m.subPath !== undefined) {
+      const item = m.items?.find((it) => normalizePath(it.path, '/') === normalizePath(m.subPath ?? '', '/'));
+      const mode = item?.mode !== undefined ? itemMode(item.mode) : fileMode;
+      vb.fs.set(target, { kind: 'file', uid: 0, gid, mode, origin: `${origin} item ${m.subPath}` });
+      vb.notes.push({ text: `${type} ${m.source ?? ''} item ${m.subPath} at ${target}: a file ${octal(mode)} 0:${gid}` });
+      return;
+    }
+
     vb.fs.set(target, dirMeta(0, gid, 0o755, origin, m.items === undefined));
     for (const it of m.items ?? []) {
       const p = normalizePath(it.path, target);
       mkdirp(vb.fs, p.slice(0, p.lastIndexOf('/')) || '/', { uid: 0, gid, mode: 0o755, origin });
-      vb.fs.set(p, { kind: 'file', uid: 0, gid, mode: it.mode ?? fileMode, origin });
+      vb.fs.set(p, { kind: 'file', uid: 0, gid, mode: it.mode !== undefined ? itemMode(it.mode) : fileMode, origin });
     }
     const a = assumption(
       `k8s-${type}-root:${target}`,

@@ -4,6 +4,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../src/analyze.js';
 import { parseDockerRun } from '../../src/runtime/docker.js';
+import { parseKubernetes } from '../../src/runtime/kubernetes.js';
+import { parseCompose } from '../../src/runtime/compose.js';
+import type { RunContext } from '../../src/model/types.js';
 
 const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' };
 const uid101 = (text: string, run?: string) => {
@@ -32,4 +35,31 @@ describe('UID101 fixes', () => {
     assert.equal(a.image.fs.get('/run/sshd')?.kind, 'dir');
     assert.equal(a.image.fs.get('/var/run')?.kind, 'symlink');
   });
+});
+
+describe('UID101 names where the run asks for root', () => {
+  const df = 'FROM debian:bookworm\nRUN useradd -m -u 1001 app\nUSER app\n';
+  const cases: { name: string; run: () => RunContext; message: string }[] = [
+    {
+      name: 'docker run --user 0',
+      run: () => parseDockerRun('docker run --user 0 img', { invoker }),
+      message: 'The container runs as root because the run command asks for it (0).',
+    },
+    {
+      name: 'a Kubernetes manifest with runAsUser: 0',
+      run: () => parseKubernetes('kind: Pod\nspec:\n  securityContext: {runAsUser: 0}\n  containers: [{name: c}]\n')[0],
+      message: 'The container runs as root because the manifest sets runAsUser: 0.',
+    },
+    {
+      name: 'a Compose service with user: "0"',
+      run: () => parseCompose('services:\n  web:\n    image: x\n    user: "0"\n', { env: {}, invoker }).services.web,
+      message: 'The container runs as root because the Compose service sets user: 0.',
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const a = analyze({ file: 'Dockerfile', text: df, run: c.run() });
+      assert.equal(a.findings.find((x) => x.ruleId === 'UID101')?.message, c.message);
+    });
+  }
 });

@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../src/analyze.js';
 import { parseDockerRun } from '../../src/runtime/docker.js';
+import { parseKubernetes } from '../../src/runtime/kubernetes.js';
 
 const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' };
 const check = (dockerfile: string, run?: string) =>
@@ -112,4 +113,33 @@ describe('UID201 rebuild fix for a Compose service', () => {
     const fix = a.findings.find((x) => x.ruleId === 'UID201')?.fixes[0];
     assert.equal(fix?.snippet, 'build:\n  args:\n    UID: "1001"');
   });
+});
+
+describe('UID104: runAsNonRoot under Kubernetes', () => {
+  const pod = (sc: string) => `kind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: ${sc}\n  containers: [{name: c, image: x}]\n`;
+  const df = 'FROM debian:bookworm\nRUN useradd -m -u 1000 app\nUSER 1000:1000\n';
+  const cases: { name: string; dockerfile: string; sc: string; message?: string; snippet?: string }[] = [
+    {
+      name: 'runAsUser 0 breaks the policy: the fix is in the manifest, not the Dockerfile',
+      dockerfile: df,
+      sc: '{runAsNonRoot: true, runAsUser: 0}',
+      message: "The container will not start: container's runAsUser breaks non-root policy.",
+      snippet: 'securityContext:\n  runAsNonRoot: true\n  runAsUser: 1000',
+    },
+    {
+      name: 'a root image user: the fix is a numeric USER',
+      dockerfile: 'FROM debian:bookworm\n',
+      sc: '{runAsNonRoot: true}',
+      message: 'The container will not start: container has runAsNonRoot and image will run as root.',
+      snippet: 'USER 1000:1000',
+    },
+    { name: 'runAsUser 1000 starts', dockerfile: 'FROM debian:bookworm\n', sc: '{runAsNonRoot: true, runAsUser: 1000}' },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const [run] = parseKubernetes(pod(c.sc), { file: 'p.yaml' });
+      const f = analyze({ file: 'Dockerfile', text: c.dockerfile, run }).findings.filter((x) => x.ruleId === 'UID104');
+      assert.deepEqual(f.map((x) => [x.message, x.fixes[0]?.snippet]), c.message ? [[c.message, c.snippet]] : []);
+    });
+  }
 });

@@ -4,7 +4,7 @@ import { evaluate } from '../../src/access/evaluate.js';
 import { parseGroup, parsePasswd } from '../../src/image/accounts.js';
 import { scratchState } from '../../src/image/state.js';
 import type { HostPathFacts, ImageState } from '../../src/model/types.js';
-import { parseKubernetes } from '../../src/runtime/kubernetes.js';
+import { parseKubernetes, readKubernetes, selectContainer } from '../../src/runtime/kubernetes.js';
 import { resolveRuntime } from '../../src/runtime/resolve.js';
 
 const MANIFEST = `apiVersion: v1
@@ -183,15 +183,21 @@ describe('resolveRuntime with Kubernetes contexts', () => {
     assert.deepEqual(rr.view.fs.get('/e'), { kind: 'dir', uid: 0, gid: 0, mode: 0o777, origin: 'kubernetes emptyDir e' });
   });
 
-  const nonRoot: { name: string; imageUser: string; sc: string; error?: string }[] = [
+  const breaks = "container's runAsUser breaks non-root policy";
+  const nonRoot: { name: string; imageUser: string; sc: string; own?: string; error?: string }[] = [
     { name: 'root image user is refused', imageUser: '', sc: '{runAsNonRoot: true}', error: 'container has runAsNonRoot and image will run as root' },
     { name: 'a named image user cannot be verified', imageUser: 'app', sc: '{runAsNonRoot: true}', error: 'container has runAsNonRoot and image has non-numeric user (app), cannot verify user is non-root' },
     { name: 'a numeric image user passes', imageUser: '1000', sc: '{runAsNonRoot: true}' },
-    { name: 'runAsUser 0 is refused', imageUser: '1000', sc: '{runAsNonRoot: true, runAsUser: 0}', error: 'container has runAsNonRoot and image will run as root' },
+    { name: 'pod runAsUser 0 breaks the policy whatever the image USER', imageUser: '1000', sc: '{runAsNonRoot: true, runAsUser: 0}', error: breaks },
+    { name: 'container runAsUser 0 breaks the pod policy', imageUser: '1000', sc: '{runAsNonRoot: true}', own: '{runAsUser: 0}', error: breaks },
+    { name: 'container runAsUser 1000 passes over a pod runAsUser 0', imageUser: '', sc: '{runAsNonRoot: true, runAsUser: 0}', own: '{runAsUser: 1000}' },
+    { name: 'runAsUser 1000 passes with a root image', imageUser: '', sc: '{runAsNonRoot: true, runAsUser: 1000}' },
+    { name: 'runAsUser 1000 passes with a named image user', imageUser: 'app', sc: '{runAsNonRoot: true, runAsUser: 1000}' },
   ];
   for (const c of nonRoot) {
     test(`runAsNonRoot: ${c.name}`, () => {
-      const pod = parseKubernetes(`kind: Pod\nspec:\n  securityContext: ${c.sc}\n  containers: [{name: c}]\n`)[0];
+      const own = c.own ? `, securityContext: ${c.own}` : '';
+      const pod = parseKubernetes(`kind: Pod\nspec:\n  securityContext: ${c.sc}\n  containers: [{name: c${own}}]\n`)[0];
       const rr = resolveRuntime(image(c.imageUser), pod, [], { engine: 'docker' });
       assert.deepEqual(rr.errors, c.error ? [{ message: c.error }] : []);
     });
@@ -211,17 +217,22 @@ describe('parseKubernetes: id fields the API server would refuse', () => {
     {
       name: 'a quoted runAsUser on the container',
       text: pod('{}', '{ runAsUser: "1000" }'),
-      message: 'p.yaml:7: spec.containers[0].securityContext.runAsUser: "1000" is not an integer; the API server refuses it (cannot unmarshal string into an int64 field)',
+      message: 'p.yaml:9: spec.containers[0].securityContext.runAsUser: "1000" is not an integer; the API server refuses it (cannot unmarshal string into an int64 field)',
     },
     {
       name: 'a quoted fsGroup on the pod',
       text: pod('{ fsGroup: "100" }', '{}'),
-      message: 'p.yaml:7: spec.securityContext.fsGroup: "100" is not an integer; the API server refuses it (cannot unmarshal string into an int64 field)',
+      message: 'p.yaml:5: spec.securityContext.fsGroup: "100" is not an integer; the API server refuses it (cannot unmarshal string into an int64 field)',
     },
     {
       name: 'a fractional runAsGroup on the pod, even when the container sets its own',
       text: pod('{ runAsGroup: 1.5 }', '{ runAsGroup: 100 }'),
-      message: 'p.yaml:7: spec.securityContext.runAsGroup: 1.5 is not an integer; the API server refuses it (cannot unmarshal number into an int64 field)',
+      message: 'p.yaml:5: spec.securityContext.runAsGroup: 1.5 is not an integer; the API server refuses it (cannot unmarshal number into an int64 field)',
+    },
+    {
+      name: 'a bad value in block style is reported at its own line',
+      text: 'kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: main\n    securityContext:\n      runAsUser: 1000\n      runAsGroup: abc\n',
+      message: 'p.yaml:8: spec.containers[0].securityContext.runAsGroup: "abc" is not an integer; the API server refuses it (cannot unmarshal string into an int64 field)',
     },
   ];
   for (const c of cases) {
@@ -234,4 +245,242 @@ describe('parseKubernetes: id fields the API server would refuse', () => {
     const [run] = parseKubernetes(pod('{ fsGroup: 100 }', '{ runAsUser: 1000, runAsGroup: 1000 }'), { file: 'p.yaml' });
     assert.deepEqual([run.user, run.runAsGroup, run.fsGroup], ['1000', 1000, 100]);
   });
+});
+
+describe('volume sources that force the mount read-only', () => {
+  const podWith = (volume: string, mountRo = '') =>
+    `kind: Pod\nspec:\n  securityContext: {runAsUser: 1000, fsGroup: 2000}\n  containers:\n    - name: c\n      volumeMounts: [{name: v, mountPath: /v${mountRo}}]\n  volumes:\n    - name: v\n      ${volume}\n`;
+  const cases: { name: string; volume: string; mountRo?: string; readonly: boolean; errno?: string }[] = [
+    { name: 'PVC with readOnly: true', volume: 'persistentVolumeClaim: {claimName: c, readOnly: true}', readonly: true, errno: 'EROFS' },
+    { name: 'PVC with readOnly: false stays writable', volume: 'persistentVolumeClaim: {claimName: c, readOnly: false}', readonly: false },
+    { name: 'PVC without readOnly stays writable', volume: 'persistentVolumeClaim: {claimName: c}', readonly: false },
+    { name: 'PVC writable source, read-only mount', volume: 'persistentVolumeClaim: {claimName: c}', mountRo: ', readOnly: true', readonly: true, errno: 'EROFS' },
+    { name: 'csi with readOnly: true', volume: 'csi: {driver: d, readOnly: true}', readonly: true, errno: 'EROFS' },
+    { name: 'nfs with readOnly: true', volume: 'nfs: {server: s, path: /x, readOnly: true}', readonly: true, errno: 'EROFS' },
+    { name: 'iscsi with readOnly: true', volume: 'iscsi: {targetPortal: t, iqn: q, lun: 0, readOnly: true}', readonly: true, errno: 'EROFS' },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const [run] = parseKubernetes(podWith(c.volume, c.mountRo));
+      assert.equal(run.mounts[0].readonly, c.readonly);
+      const rr = resolveRuntime(image(), run, [], { engine: 'docker' });
+      const v = evaluate(rr.identity, rr.view, '/v/out', 'create');
+      assert.equal(v.errno, c.errno);
+    });
+  }
+});
+
+describe('volumeMounts with subPath', () => {
+  const podWith = (podSc: string, volume: string, mount: string) =>
+    `kind: Pod\nspec:\n  securityContext: ${podSc}\n  containers:\n    - name: c\n      volumeMounts: [${mount}]\n  volumes:\n    - name: v\n      ${volume}\n`;
+  const pem = '{name: v, mountPath: /etc/sec/key.pem, subPath: key.pem}';
+  const cases: {
+    name: string;
+    podSc: string;
+    volume: string;
+    mount: string;
+    path: string;
+    meta: { kind: string; uid: number; gid: number; mode: number };
+    read: string | undefined;
+    chdir: string | undefined;
+  }[] = [
+    {
+      name: 'a secret item with defaultMode 0400 is a root file uid 1000 cannot read',
+      podSc: '{runAsUser: 1000}',
+      volume: 'secret: {secretName: s, defaultMode: 0400}',
+      mount: pem,
+      path: '/etc/sec/key.pem',
+      meta: { kind: 'file', uid: 0, gid: 0, mode: 0o400 },
+      read: 'EACCES',
+      chdir: 'ENOTDIR',
+    },
+    {
+      name: 'a configMap item takes its items[].mode over defaultMode',
+      podSc: '{runAsUser: 1000}',
+      volume: 'configMap: {name: m, defaultMode: 0400, items: [{key: k, path: key.pem, mode: 0444}]}',
+      mount: pem,
+      path: '/etc/sec/key.pem',
+      meta: { kind: 'file', uid: 0, gid: 0, mode: 0o444 },
+      read: undefined,
+      chdir: 'ENOTDIR',
+    },
+    {
+      name: 'a secret item with fsGroup is group fsGroup',
+      podSc: '{runAsUser: 1000, fsGroup: 2000}',
+      volume: 'secret: {secretName: s, defaultMode: 0440}',
+      mount: pem,
+      path: '/etc/sec/key.pem',
+      meta: { kind: 'file', uid: 0, gid: 2000, mode: 0o440 },
+      read: undefined,
+      chdir: 'ENOTDIR',
+    },
+    {
+      name: 'fsGroup ORs 0440 into a 0400 secret item (kubelet SetVolumeOwnership)',
+      podSc: '{runAsUser: 1000, fsGroup: 2000}',
+      volume: 'secret: {secretName: s, defaultMode: 0400}',
+      mount: pem,
+      path: '/etc/sec/key.pem',
+      meta: { kind: 'file', uid: 0, gid: 2000, mode: 0o440 },
+      read: undefined,
+      chdir: 'ENOTDIR',
+    },
+    {
+      name: 'fsGroup ORs 0440 into an items[].mode too',
+      podSc: '{runAsUser: 1000, fsGroup: 2000}',
+      volume: 'configMap: {name: m, items: [{key: k, path: key.pem, mode: 0600}]}',
+      mount: pem,
+      path: '/etc/sec/key.pem',
+      meta: { kind: 'file', uid: 0, gid: 2000, mode: 0o640 },
+      read: undefined,
+      chdir: 'ENOTDIR',
+    },
+    {
+      name: 'a configMap item without a mode is 0644',
+      podSc: '{runAsUser: 1000}',
+      volume: 'configMap: {name: m}',
+      mount: '{name: v, mountPath: /etc/app.conf, subPath: app.conf}',
+      path: '/etc/app.conf',
+      meta: { kind: 'file', uid: 0, gid: 0, mode: 0o644 },
+      read: undefined,
+      chdir: 'ENOTDIR',
+    },
+    {
+      name: 'an emptyDir subPath is a directory like the volume',
+      podSc: '{runAsUser: 1000}',
+      volume: 'emptyDir: {}',
+      mount: '{name: v, mountPath: /work, subPath: run1}',
+      path: '/work',
+      meta: { kind: 'dir', uid: 0, gid: 0, mode: 0o777 },
+      read: undefined,
+      chdir: undefined,
+    },
+    {
+      name: 'a PVC subPath with fsGroup is a directory like the volume',
+      podSc: '{runAsUser: 1000, fsGroup: 2000}',
+      volume: 'persistentVolumeClaim: {claimName: c}',
+      mount: '{name: v, mountPath: /work, subPath: run1}',
+      path: '/work',
+      meta: { kind: 'dir', uid: 0, gid: 2000, mode: 0o2775 },
+      read: undefined,
+      chdir: undefined,
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const [run] = parseKubernetes(podWith(c.podSc, c.volume, c.mount));
+      const rr = resolveRuntime(image(), run, [], { engine: 'docker' });
+      const meta = rr.view.fs.get(c.path);
+      assert.deepEqual(meta && { kind: meta.kind, uid: meta.uid, gid: meta.gid, mode: meta.mode }, c.meta);
+      assert.equal(evaluate(rr.identity, rr.view, c.path, 'read').errno, c.read);
+      assert.equal(evaluate(rr.identity, rr.view, c.path, 'chdir').errno, c.chdir);
+    });
+  }
+});
+
+describe('configMap/secret files under fsGroup', () => {
+  const cases: { name: string; volume: string; podSc: string; mode: number; gid: number; read: string | undefined }[] = [
+    { name: 'a 0400 secret without fsGroup stays 0400, root only', volume: 'secret: {secretName: s, defaultMode: 0400, items: [{key: k, path: k}]}', podSc: '{runAsUser: 1000}', mode: 0o400, gid: 0, read: 'EACCES' },
+    { name: 'a 0400 secret with fsGroup is 0440 and group-readable', volume: 'secret: {secretName: s, defaultMode: 0400, items: [{key: k, path: k}]}', podSc: '{runAsUser: 1000, fsGroup: 2000}', mode: 0o440, gid: 2000, read: undefined },
+    { name: 'a 0644 configMap with fsGroup stays 0644', volume: 'configMap: {name: m, items: [{key: k, path: k}]}', podSc: '{runAsUser: 1000, fsGroup: 2000}', mode: 0o644, gid: 2000, read: undefined },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const text = `kind: Pod\nspec:\n  securityContext: ${c.podSc}\n  containers: [{name: c, volumeMounts: [{name: v, mountPath: /s}]}]\n  volumes: [{name: v, ${c.volume}}]\n`;
+      const rr = resolveRuntime(image(), parseKubernetes(text)[0], [], { engine: 'docker' });
+      const meta = rr.view.fs.get('/s/k');
+      assert.deepEqual([meta?.mode, meta?.gid], [c.mode, c.gid]);
+      assert.equal(evaluate(rr.identity, rr.view, '/s/k', 'read').errno, c.read);
+    });
+  }
+});
+
+describe('StatefulSet volumeClaimTemplates', () => {
+  const sts = (podSc: string, volumes = '') =>
+    `kind: StatefulSet\nmetadata: {name: s}\nspec:\n  volumeClaimTemplates:\n    - metadata: {name: data}\n      spec: {accessModes: [ReadWriteOnce]}\n  template:\n    spec:\n      securityContext: ${podSc}\n      containers:\n        - name: main\n          volumeMounts: [{name: data, mountPath: /data}]\n${volumes}`;
+  const cases: { name: string; text: string; meta: { uid: number; gid: number; mode: number }; create: string | undefined }[] = [
+    { name: 'a template is a new PVC, root 0755 without fsGroup', text: sts('{runAsUser: 1000}'), meta: { uid: 0, gid: 0, mode: 0o755 }, create: 'EACCES' },
+    { name: 'fsGroup gives the new claim to the group', text: sts('{runAsUser: 1000, fsGroup: 2000}'), meta: { uid: 0, gid: 2000, mode: 0o2775 }, create: undefined },
+    {
+      name: 'the template replaces a pod volume of the same name',
+      text: sts('{runAsUser: 1000}', '      volumes: [{name: data, emptyDir: {}}]\n'),
+      meta: { uid: 0, gid: 0, mode: 0o755 },
+      create: 'EACCES',
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const [run] = parseKubernetes(c.text);
+      assert.deepEqual(
+        [run.mounts[0].kind, run.mounts[0].volumeType, run.mounts[0].source],
+        ['volume', 'persistentVolumeClaim', 'data-s-0'],
+      );
+      const rr = resolveRuntime(image(), run, [], { engine: 'docker' });
+      const meta = rr.view.fs.get('/data');
+      assert.deepEqual(meta && { uid: meta.uid, gid: meta.gid, mode: meta.mode }, c.meta);
+      assert.equal(evaluate(rr.identity, rr.view, '/data/out', 'create').errno, c.create);
+    });
+  }
+});
+
+describe('kind: List (kubectl get -o yaml)', () => {
+  const LIST = 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: p}\n  spec:\n    containers:\n    - {name: m, image: x, securityContext: {runAsUser: 7}}\n- kind: Service\n  metadata: {name: s}\n';
+
+  test('each item is read as a document, lines in the file', () => {
+    const m = readKubernetes(LIST, { file: 'l.yaml' });
+    assert.deepEqual(
+      m.containers.map((c) => [c.workload, c.name, c.run.user, c.run.origin.line]),
+      [['Pod/p', 'm', '7', 9]],
+    );
+    assert.deepEqual([m.workloads, m.otherKinds], [['Pod/p'], ['Service']]);
+  });
+
+  test('a bad id in an item names the item and its line', () => {
+    const bad = LIST.replace('runAsUser: 7', 'runAsUser: "7"');
+    assert.throws(() => parseKubernetes(bad, { file: 'l.yaml' }), {
+      message: 'l.yaml:9: items[0].spec.containers[0].securityContext.runAsUser: "7" is not an integer; the API server refuses it (cannot unmarshal string into an int64 field)',
+    });
+  });
+});
+
+describe('selectContainer when there is no container', () => {
+  const reads = 'Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob';
+  const cases: { name: string; text: string; error: string }[] = [
+    { name: 'one kind that is not a workload', text: 'kind: ConfigMap\n', error: `k.yaml: kind ConfigMap is not a workload uidctl reads (it reads ${reads})` },
+    {
+      name: 'several kinds that are not workloads',
+      text: 'kind: Service\n---\nkind: Ingress\n---\nkind: Service\n',
+      error: `k.yaml: kinds Service, Ingress are not workloads uidctl reads (it reads ${reads})`,
+    },
+    { name: 'a workload without containers', text: 'kind: Deployment\nmetadata: {name: d}\nspec: {replicas: 1}\n', error: 'no container in k.yaml' },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const m = readKubernetes(c.text, { file: 'k.yaml' });
+      const others = m.workloads.length === 0 ? m.otherKinds : [];
+      assert.deepEqual(selectContainer(m.containers, 'k.yaml', undefined, others), { error: c.error });
+    });
+  }
+});
+
+describe('ids beyond int64', () => {
+  const cases: { name: string; value: string; message?: string; user?: string }[] = [
+    {
+      name: '1e20 overflows int64',
+      value: '100000000000000000000',
+      message: 'p.yaml:3: spec.securityContext.runAsUser: 100000000000000000000 is beyond the int64 range; the API server refuses it (cannot unmarshal number 100000000000000000000 into an int64 field)',
+    },
+    {
+      name: '2^63 overflows int64',
+      value: '9223372036854775808',
+      message: 'p.yaml:3: spec.securityContext.runAsUser: 9223372036854775808 is beyond the int64 range; the API server refuses it (cannot unmarshal number 9223372036854775808 into an int64 field)',
+    },
+    { name: '4294967295 fits int64', value: '4294967295', user: '4294967295' },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const text = `kind: Pod\nspec:\n  securityContext: {runAsUser: ${c.value}}\n  containers: [{name: c}]\n`;
+      if (c.message) assert.throws(() => parseKubernetes(text, { file: 'p.yaml' }), { name: 'RunParseError', message: c.message });
+      else assert.equal(parseKubernetes(text, { file: 'p.yaml' })[0].user, c.user);
+    });
+  }
 });

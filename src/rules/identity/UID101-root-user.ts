@@ -65,9 +65,15 @@ export default defineRule({
       }
     }
 
+    const tool = runTool(a);
+    const asks = tool === 'kubernetes'
+      ? `the manifest sets runAsUser: ${a.run?.user}`
+      : tool === 'compose'
+      ? `the Compose service sets user: ${a.run?.user}`
+      : `the run command asks for it (${a.run?.user})`;
     report({
       message: fromRun
-        ? `The container runs as root because the run command asks for it (${a.run!.user}).`
+        ? `The container runs as root because ${asks}.`
         : 'The container runs as root: the image sets no non-root USER.',
       why:
         'A root process can change every file in the image and in every mounted folder, and files it ' +

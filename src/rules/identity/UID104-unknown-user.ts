@@ -29,10 +29,11 @@ export default defineRule({
   },
 });
 
-type Kind = 'name' | 'range' | 'userns' | 'caps' | 'nonroot';
+type Kind = 'name' | 'range' | 'userns' | 'caps' | 'nonroot' | 'runAsUser';
 
 function errorKind(message: string): Kind | undefined {
   if (/uids and gids must be in range/.test(message)) return 'range';
+  if (/runAsUser breaks non-root/.test(message)) return 'runAsUser';
   if (/runAsNonRoot|non-root/i.test(message)) return 'nonroot';
   if (/capabilit/i.test(message)) return 'caps';
   if (/keep-id|userns|ParseUint|invalid option specified/i.test(message)) return 'userns';
@@ -49,6 +50,9 @@ const WHY: Record<Kind, string> = {
   userns: 'The user-namespace option of the run cannot be applied as written, so the engine refuses to create the container.',
   caps: 'The engine checks every --cap-add and --cap-drop name against the capabilities it knows before it creates the container.',
   nonroot: 'The kubelet refuses to start a container with runAsNonRoot when the user it would run as is root or is not numeric.',
+  runAsUser:
+    'The manifest sets both runAsNonRoot and runAsUser: 0, and the kubelet refuses that pair ' +
+    '(kuberuntime verifyRunAsNonRoot). runAsUser overrides the image\'s USER, so no Dockerfile change helps.',
 };
 
 const FIXES: Record<Kind, { description: string; snippet: string; safe: boolean }[]> = {
@@ -57,4 +61,11 @@ const FIXES: Record<Kind, { description: string; snippet: string; safe: boolean 
   userns: [{ description: 'Write the option as the engine documents it.', snippet: '--userns=keep-id:uid=1000,gid=1000', safe: false }],
   caps: [{ description: 'Name a capability the kernel has (capabilities(7)), with or without the CAP_ prefix.', snippet: '--cap-add CHOWN', safe: false }],
   nonroot: [{ description: 'Run as a numeric non-root user.', snippet: 'USER 1000:1000', safe: false }],
+  runAsUser: [
+    {
+      description: 'Remove runAsUser: 0 from the securityContext (the pod\'s or the container\'s) so the image\'s numeric non-root USER applies, or set a non-root uid there.',
+      snippet: 'securityContext:\n  runAsNonRoot: true\n  runAsUser: 1000',
+      safe: false,
+    },
+  ],
 };
