@@ -986,6 +986,28 @@ const services: Case[] = [
     message: ['empty token'],
   },
   {
+    name: 'UID506 fires when sshd -D starts without /run/sshd',
+    rule: 'UID506',
+    dockerfile: df('FROM ubuntu:22.04', 'RUN apt-get update && apt-get install -y openssh-server', 'CMD ["/usr/sbin/sshd", "-D"]'),
+    message: ['Missing privilege separation directory: /run/sshd'],
+    fix: 'RUN mkdir -p /run/sshd',
+  },
+  {
+    name: 'UID506 is quiet when the build makes /var/run/sshd',
+    rule: 'UID506',
+    dockerfile: df('FROM ubuntu:22.04', 'RUN apt-get update && apt-get install -y openssh-server && mkdir -p /var/run/sshd', 'CMD ["/usr/sbin/sshd", "-D"]'),
+  },
+  {
+    name: 'UID506 is quiet for service ssh start, which makes the folder',
+    rule: 'UID506',
+    dockerfile: df('FROM ubuntu:22.04', 'RUN apt-get update && apt-get install -y openssh-server', 'CMD ["/bin/sh", "-c", "service ssh start && sleep infinity"]'),
+  },
+  {
+    name: 'UID506 is quiet when the container does not start sshd',
+    rule: 'UID506',
+    dockerfile: df('FROM ubuntu:22.04', 'RUN apt-get update && apt-get install -y openssh-server', 'CMD ["bash"]'),
+  },
+  {
     name: 'UID505 is quiet with the default token',
     rule: 'UID505',
     dockerfile: df(PYTORCH, JUPYTERLAB, 'CMD ["jupyter", "lab", "--ip=0.0.0.0", "--allow-root"]'),
