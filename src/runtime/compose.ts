@@ -447,8 +447,8 @@ function envFileVars(
         continue;
       }
       const value = line.slice(eq + 1).trim();
-      const quoted = /^(["'])(.*)\1$/.exec(value);
-      // An unquoted value ends at " #" (an inline comment).
+      // A quoted value ends at its closing quote (a comment may follow); an unquoted one at " #".
+      const quoted = /^(["'])(.*?)\1(?:\s+#.*)?$/.exec(value);
       out[name] = quoted ? quoted[2] : value.replace(/\s+#.*$/, '');
     }
   }

@@ -173,6 +173,7 @@ describe('parseCompose: env_file read through readEnvFile', () => {
   const files: Record<string, string> = {
     '/home/me/proj/.env': '# comment\nexport HOME=/root\nQ="quoted value"\nS=\'single\'\nI=plain # note\nTOKEN\n',
     '/home/me/proj/more.env': 'HOME=/more\nMODE=file\n',
+    '/home/me/proj/comments.env': 'HOME="/dq"  # the home\nS=\'a b\' # note\n',
   };
   const readEnvFile = (p: string) => files[p];
   const svc = (envFile: string, environment = '') =>
@@ -190,6 +191,11 @@ describe('parseCompose: env_file read through readEnvFile', () => {
       name: 'later files win, environment: wins over all',
       text: svc('[.env, more.env]', '{ MODE: service }'),
       env: { HOME: '/more', Q: 'quoted value', S: 'single', I: 'plain', TOKEN: 'abc', MODE: 'service' },
+    },
+    {
+      name: 'a quoted value followed by a comment loses both its quotes and the comment',
+      text: svc('comments.env'),
+      env: { HOME: '/dq', S: 'a b' },
     },
     {
       name: 'a missing file with required: false is skipped',
