@@ -376,6 +376,11 @@ export function parseCompose(yamlText: string, opts: ComposeOptions): ComposePro
       };
 
       // user: given as a number in YAML it is still a uid.
+      // The Compose schema has user as a string (a plain number is read as one); docker compose
+      // refuses a list or a map.
+      if (svc.user !== null && typeof svc.user === 'object') {
+        throw new RunParseError(`${where}.user must be a string`, `${where}.user`);
+      }
       if (svc.user !== undefined && svc.user !== null && String(svc.user) !== '') run.user = String(svc.user);
       if (svc.working_dir !== undefined) run.workdir = String(svc.working_dir);
       if (svc.userns_mode !== undefined) run.userns = String(svc.userns_mode);

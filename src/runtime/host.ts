@@ -82,6 +82,8 @@ const KINDS = new Set(['dir', 'file', 'symlink', 'other']);
 function num(v: unknown, what: string): number {
   const s = String(v);
   if (!/^\d+$/.test(s)) throw new RunParseError(`host facts: ${what} must be a number, got "${s}"`, what);
+  // A Linux uid or gid is 32 bits, and (uid_t)-1 means "no id".
+  if (Number(s) > 4294967294) throw new RunParseError(`host facts: ${what} must be between 0 and 4294967294, got ${s}`, what);
 
   return Number(s);
 }

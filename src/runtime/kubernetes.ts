@@ -31,7 +31,11 @@ function idField(v: unknown, field: string, file?: string, line?: number): numbe
   if (v === undefined || v === null) return undefined;
   const n = int(v);
   // encoding/json refuses a number that overflows int64 the same way as a string.
-  if (n !== undefined && n >= -(2 ** 63) && n < 2 ** 63) return n;
+  if (n !== undefined && n >= 0 && n <= 2147483647) return n;
+  // Decoded, but out of the id range the API server validates (IsValidUserID/IsValidGroupID).
+  if (n !== undefined && n >= -(2 ** 63) && n < 2 ** 63) {
+    throw new RunParseError(`${field}: Invalid value: ${n}: must be between 0 and 2147483647, inclusive`, field, file, line);
+  }
   if (n !== undefined) {
     const why = `the API server refuses it (cannot unmarshal number ${BigInt(n)} into an int64 field)`;
     throw new RunParseError(`${field}: ${BigInt(n)} is beyond the int64 range; ${why}`, field, file, line);

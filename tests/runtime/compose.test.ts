@@ -243,3 +243,17 @@ describe('GPU requests in a Compose service', () => {
     });
   }
 });
+
+describe('Compose user', () => {
+  test('a list is refused, as docker compose does', () => {
+    assert.throws(
+      () => parseCompose('services:\n  t:\n    image: img\n    user: [1]\n', { invoker: { uid: 1000, gid: 1000, home: '/h', cwd: '/h' } }),
+      { name: 'RunParseError', message: 'services.t.user must be a string' },
+    );
+  });
+
+  test('a plain number is read as the user', () => {
+    const p = parseCompose('services:\n  t:\n    image: img\n    user: 1000\n', { invoker: { uid: 1000, gid: 1000, home: '/h', cwd: '/h' } });
+    assert.equal(p.services.t.user, '1000');
+  });
+});

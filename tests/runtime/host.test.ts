@@ -95,3 +95,9 @@ describe('statHostPaths', () => {
     ]);
   });
 });
+
+describe('host-facts id range', () => {
+  test('a uid past 32 bits is refused', () => {
+    assert.throws(() => parseHostFactsFile('paths:\n  /srv/d: { uid: 4294967296 }\n'), /host facts: paths\["\/srv\/d"\]\.uid must be between 0 and 4294967294, got 4294967296/);
+  });
+});

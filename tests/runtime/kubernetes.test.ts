@@ -230,6 +230,16 @@ describe('parseKubernetes: id fields the API server would refuse', () => {
       message: 'p.yaml:5: spec.securityContext.runAsGroup: 1.5 is not an integer; the API server refuses it (cannot unmarshal number into an int64 field)',
     },
     {
+      name: 'a negative runAsUser',
+      text: pod('{}', '{ runAsUser: -1 }'),
+      message: 'p.yaml:9: spec.containers[0].securityContext.runAsUser: Invalid value: -1: must be between 0 and 2147483647, inclusive',
+    },
+    {
+      name: 'an fsGroup above 2147483647',
+      text: pod('{ fsGroup: 4294967296 }', '{}'),
+      message: 'p.yaml:5: spec.securityContext.fsGroup: Invalid value: 4294967296: must be between 0 and 2147483647, inclusive',
+    },
+    {
       name: 'a bad value in block style is reported at its own line',
       text: 'kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: main\n    securityContext:\n      runAsUser: 1000\n      runAsGroup: abc\n',
       message: 'p.yaml:8: spec.containers[0].securityContext.runAsGroup: "abc" is not an integer; the API server refuses it (cannot unmarshal string into an int64 field)',
@@ -474,7 +484,12 @@ describe('ids beyond int64', () => {
       value: '9223372036854775808',
       message: 'p.yaml:3: spec.securityContext.runAsUser: 9223372036854775808 is beyond the int64 range; the API server refuses it (cannot unmarshal number 9223372036854775808 into an int64 field)',
     },
-    { name: '4294967295 fits int64', value: '4294967295', user: '4294967295' },
+    {
+      name: '4294967295 fits int64 but not the id range the API server validates',
+      value: '4294967295',
+      message: 'p.yaml:3: spec.securityContext.runAsUser: Invalid value: 4294967295: must be between 0 and 2147483647, inclusive',
+    },
+    { name: '2147483647 is the largest id', value: '2147483647', user: '2147483647' },
   ];
   for (const c of cases) {
     test(c.name, () => {
