@@ -277,14 +277,24 @@ export function knownMissing(a: AnalysisView, path: string): boolean {
   if (r.meta || r.unknown || r.loop || r.notDir) return false;
   if (a.assumptions.some((x) => x.id === 'base:unknown-image')) return false;
 
-  // Unknown effects of this stage, and of stages it copies from: a command that may have
-  // touched anything, or one that named the path, the resolved path or a parent. Checked
-  // before the verdicts below because it is cheaper and often settles the answer.
-  const paths = [normalizePath(path), r.path];
-  const touched = buildUnknowns(a).some((u) => u.paths.length === 0 || u.paths.some((p) => paths.some((q) => isUnder(q, p) || isUnder(p, q))));
-  if (touched) return false;
+  // Checked before the verdicts below because it is cheaper and often settles the answer.
+  if (mayBeTouched(a, [normalizePath(path), r.path])) return false;
 
   return a.check(path, 'exec').dependsOn.length === 0 && a.check(r.path, 'exec').dependsOn.length === 0;
+}
+
+/**
+ * True when a command the model could not follow, in the target stage or a stage it copies
+ * from, may have touched one of the paths: it may touch anything, or it names the path, a
+ * folder above it or something below it.
+ */
+export function mayBeTouched(a: AnalysisView, paths: string[]): boolean {
+  return buildUnknowns(a).some((u) => u.paths.length === 0 || u.paths.some((p) => paths.some((q) => isUnder(q, p) || isUnder(p, q))));
+}
+
+/** True when the container's start command runs sshd (as the program, or in a `sh -c` line). */
+export function startsSshd(a: AnalysisView): boolean {
+  return startCommand(a).some((w) => /(^|[\s/;&|])sshd(\s|$)/.test(w));
 }
 
 const unknownsOf = new WeakMap<AnalysisView, UnknownEffect[]>();

@@ -5,15 +5,18 @@ import { renderRunChanges, who } from '../util.js';
 /** The NVIDIA nodes every GPU container gets besides the GPUs' own (nvidia-container-cli). */
 export const NVIDIA_NODES = ['/dev/nvidiactl', '/dev/nvidia-uvm'];
 
+/** An option value as written ('"all"', or Compose's JSON-quoted values) without its quotes. */
+const unquote = (v: string) => v.replace(/^(["'])(.*)\1$/, '$2');
+
 /** What GPUs the run asks for: --gpus VALUE, or the NVIDIA runtime's NVIDIA_VISIBLE_DEVICES. */
 function gpuRequest(run: { options?: Record<string, string[]>; env?: Record<string, string> } | undefined): string | undefined {
   const opts = run?.options ?? {};
   const gpus = opts.gpus?.at(-1);
-  if (gpus !== undefined) return gpus.replace(/^(["'])(.*)\1$/, '$2');
+  if (gpus !== undefined) return unquote(gpus);
   // --runtime nvidia with NVIDIA_VISIBLE_DEVICES (the legacy way, and what the Kubernetes and
   // Compose device requests come down to).
   const visible = run?.env?.NVIDIA_VISIBLE_DEVICES;
-  if (opts.runtime?.at(-1)?.replace(/"/g, '') === 'nvidia' && visible && visible !== 'void' && visible !== 'none') {
+  if (unquote(opts.runtime?.at(-1) ?? '') === 'nvidia' && visible && visible !== 'void' && visible !== 'none') {
     return visible === 'all' ? 'all' : `device=${visible}`;
   }
 

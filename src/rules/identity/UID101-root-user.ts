@@ -1,5 +1,5 @@
 import { defineRule, identityLine } from '../rule.js';
-import { busyboxAccounts, renderRunChanges, runTool, startCommand } from '../util.js';
+import { busyboxAccounts, renderRunChanges, runTool, startsSshd } from '../util.js';
 import { resolveExecUser } from '../../image/accounts.js';
 import type { Fix } from '../../model/types.js';
 
@@ -41,7 +41,7 @@ export default defineRule({
         ];
     // sshd must start as root: it changes to each user who logs in. A non-root USER would stop
     // it, so the advice is about who logs in, not who starts it.
-    if (startCommand(a).some((w) => /(^|[\s/])sshd(\s|$)/.test(w))) {
+    if (startsSshd(a)) {
       fixes.splice(0, fixes.length, {
         description: 'sshd has to start as root (it switches to each user who logs in), so a non-root USER would stop it: keep root logins off (UID501) and passwords off (UID502), let people log in as unprivileged users, and run the workload itself in a container of its own as a non-root user.',
         safe: false,

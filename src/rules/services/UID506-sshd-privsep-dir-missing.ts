@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { startCommand } from '../util.js';
+import { mayBeTouched, startCommand, startsSshd } from '../util.js';
 import { resolvePath } from '../../image/fs.js';
 
 /**
@@ -20,16 +20,11 @@ export default defineRule({
     if (a.runtime.errors.length > 0) return;
     if (a.image.distro !== 'debian' && a.image.distro !== 'ubuntu') return;
     if (!a.image.packages['openssh-server']) return;
-    const argv = startCommand(a);
-    // sshd as the program, or as the command of a `sh -c` start line.
-    const starts = argv.some((w) => /(^|[\s/;&|])sshd(\s|$)/.test(w)) && !argv.some((w) => /\bservice\s+ssh\b/.test(w));
-    if (!starts) return;
+    if (!startsSshd(a) || startCommand(a).some((w) => /\bservice\s+ssh\b/.test(w))) return;
 
     const r = resolvePath(a.runtime.view.fs, '/run/sshd');
-    if (r.meta || r.loop) return;
-    // Something the model could not follow may have made it.
-    const touched = a.unknowns.some((u) => u.paths.length === 0 || u.paths.some((p) => '/run/sshd'.startsWith(p) || p.startsWith('/run/sshd')));
-    if (touched) return;
+    // Present, or made by something the model could not follow.
+    if (r.meta || r.loop || mayBeTouched(a, ['/run/sshd'])) return;
 
     report({
       message: 'The container will not start: sshd exits with "Missing privilege separation directory: /run/sshd".',
