@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
@@ -24,21 +24,45 @@ const GOOD = 'FROM debian:bookworm\nRUN useradd -m app\nUSER app\n';
 const CHECK = ['check', '--base-from', 'catalog'];
 
 describe('a folder this user may not read (run as uid 65534)', () => {
-  const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
   const setpriv = spawnSync('sh', ['-c', 'command -v setpriv']).status === 0;
   const root = process.getuid?.() === 0;
   const skip = !root ? 'needs root to make a folder uid 65534 cannot enter' : !setpriv ? 'setpriv is not installed' : false;
 
-  /** The CLI from source as uid 65534, in a folder holding locked/Dockerfile (root, 0700). */
-  function asNobody(args: string[]) {
-    const dir = tempDir({ 'locked/Dockerfile': GOOD });
+  /**
+   * The built CLI, copied where uid 65534 may read it: the checkout itself may sit in a folder
+   * only root can enter (a clone under mktemp -d). The bundle needs nothing from node_modules
+   * for `check` (npm ci builds dist/).
+   */
+  let cli: string | undefined;
+  const builtCli = () => {
+    if (cli) return cli;
+    const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
+    assert.ok(existsSync(join(dist, 'cli.js')), 'dist/cli.js is missing: run `npm run build`');
+    const copy = tempDir();
+    chmodSync(copy, 0o755);
+    cpSync(join(dist, 'cli.js'), join(copy, 'cli.js'));
+    cpSync(join(dist, 'chunks'), join(copy, 'chunks'), { recursive: true });
+    cli = join(copy, 'cli.js');
+
+    return cli;
+  };
+
+  /** The CLI as uid 65534, in a folder holding the given files. */
+  function runAsNobody(dir: string, args: string[]) {
     chmodSync(dir, 0o755);
-    chmodSync(join(dir, 'locked'), 0o700);
     const r = spawnSync('setpriv', ['--reuid', '65534', '--regid', '65534', '--clear-groups',
-      process.execPath, '--import', import.meta.resolve('tsx'), CLI, ...args, '--base-from', 'catalog', '--no-config'],
+      process.execPath, builtCli(), ...args, '--base-from', 'catalog', '--no-config'],
     { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/tmp' } });
 
     return { code: r.status, stderr: r.stderr };
+  }
+
+  /** locked/Dockerfile, with locked/ root-owned 0700. */
+  function asNobody(args: string[]) {
+    const dir = tempDir({ 'locked/Dockerfile': GOOD });
+    chmodSync(join(dir, 'locked'), 0o700);
+
+    return runAsNobody(dir, args);
   }
 
   const cases = [
@@ -58,16 +82,13 @@ describe('a folder this user may not read (run as uid 65534)', () => {
 
   test('a subfolder that cannot be listed: a warning, and the error says only the rest was searched', { skip }, () => {
     const dir = tempDir({ 'outer/locked/Dockerfile': GOOD });
-    chmodSync(dir, 0o755);
     chmodSync(join(dir, 'outer', 'locked'), 0o700);
-    const r = spawnSync('setpriv', ['--reuid', '65534', '--regid', '65534', '--clear-groups',
-      process.execPath, '--import', import.meta.resolve('tsx'), CLI, 'check', 'outer', '--base-from', 'catalog', '--no-config'],
-    { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/tmp' } });
+    const r = runAsNobody(dir, ['check', 'outer']);
 
     assert.equal(r.stderr,
       'uidctl: warning: cannot list outer/locked (EACCES): its Dockerfiles are not checked\n' +
       'uidctl check: outer: no Dockerfile or Containerfile in the parts of this folder that could be listed\n');
-    assert.equal(r.status, 2);
+    assert.equal(r.code, 2);
   });
 });
 
