@@ -38,6 +38,8 @@ export type Engine = 'docker' | 'podman';
 export interface AnalyzeInput {
   file: string;
   text: string;
+  /** parseDockerfile(text), when the caller has it already (it is not parsed again). */
+  parsed?: Dockerfile;
   builder?: Builder;
   engine?: Engine;
   profile?: Profile;
@@ -215,7 +217,7 @@ function simulateOrRefuse(df: Dockerfile, file: string, opts: Parameters<typeof 
 }
 
 export function analyze(input: AnalyzeInput): Analysis {
-  const df = parseDockerfile(input.text);
+  const df = input.parsed ?? parseDockerfile(input.text);
   if (df.errors.length > 0) {
     const e = df.errors[0];
     throw new DockerfileSyntaxError(e.message, input.file, e.line);

@@ -21,6 +21,8 @@ export interface BaseOptions {
   archives: Map<string, string>;
   platform?: string;
   noCache: boolean;
+  /** A Docker engine answers here (DOCKER_HOST is set or /var/run/docker.sock exists). */
+  engineReachable?: boolean;
 }
 
 /** Parse `--base-archive REF=FILE` values (a bare FILE applies to every FROM). */

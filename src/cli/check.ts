@@ -324,11 +324,10 @@ function composeBuildInputs(build: ComposeBuild | undefined, where: string, comp
 }
 
 /** Read the real base images the Dockerfile names, when asked or available. */
-async function basesFor(text: string, file: string, buildArgs: Record<string, string>, opts: BaseOptions, io: Io): Promise<(ref: string) => BaseResolution> {
-  if (opts.from === 'catalog' || (opts.from === 'auto' && opts.archives.size === 0 && !io.env.DOCKER_HOST && !dockerSocketExists())) {
+async function basesFor(df: Dockerfile, file: string, buildArgs: Record<string, string>, opts: BaseOptions, io: Io): Promise<(ref: string) => BaseResolution> {
+  if (opts.from === 'catalog' || (opts.from === 'auto' && opts.archives.size === 0 && !opts.engineReachable)) {
     return catalogResolve;
   }
-  const df = parseDockerfile(text);
   if (df.errors.length > 0) return catalogResolve;
   try {
     return await resolveBases(fromRefs(df, buildArgs).filter((r) => referenceError(r) === undefined), opts, io);
@@ -339,11 +338,7 @@ async function basesFor(text: string, file: string, buildArgs: Record<string, st
 }
 
 function dockerSocketExists(): boolean {
-  try {
-    return statSync('/var/run/docker.sock').isSocket();
-  } catch {
-    return false;
-  }
+  return statSync('/var/run/docker.sock', { throwIfNoEntry: false })?.isSocket() === true;
 }
 
 export default async function check(args: string[], io: Io): Promise<number> {
@@ -433,6 +428,8 @@ export default async function check(args: string[], io: Io): Promise<number> {
     archives: parseBaseArchives(v['base-archive']),
     platform: v.platform,
     noCache: v['no-cache'] === true,
+    // Looked at once per run, not once per file of a folder.
+    engineReachable: Boolean(io.env.DOCKER_HOST) || dockerSocketExists(),
   };
   checkBaseArchives(baseOpts.archives, io.cwd);
 
@@ -506,7 +503,9 @@ function imageOnlyDockerfile(image: string, line: number | undefined): string {
 /** Read, analyse and filter one Dockerfile; bad input throws an InputError naming it. */
 async function checkFile(file: string, o: CheckOne, io: Io): Promise<Reported> {
   const text = o.text ?? readText(file, io.cwd, 'Dockerfile');
-  const resolveBase = await basesFor(text, file, o.buildArgs, o.baseOpts, io);
+  // Parsed once: the bases, the context roots and the analysis all start from it.
+  const parsed = parseDockerfile(text);
+  const resolveBase = await basesFor(parsed, file, o.buildArgs, o.baseOpts, io);
   const contextDir = o.v['no-context'] || o.text !== undefined ? undefined : resolve(io.cwd, o.contextFlag ?? dirname(file));
   let context: ReturnType<typeof readBuildContext> | undefined;
   // A --context that is not a folder stops docker build before anything else (its words).
@@ -516,7 +515,7 @@ async function checkFile(file: string, o: CheckOne, io: Io): Promise<Reported> {
   }
   try {
     // The classic builder sends (and stats) the whole context; BuildKit reads what COPY names.
-    const roots = o.builder === 'classic' ? 'all' : contextRootsOf(text);
+    const roots = o.builder === 'classic' || parsed.errors.length > 0 ? 'all' : contextSources(parsed);
     context = contextDir && existsSync(contextDir) ? readBuildContext(contextDir, undefined, roots) : undefined;
   } catch (e) {
     if (e instanceof ContextReadError) throw new InputError(e.message, e.path);
@@ -526,7 +525,7 @@ async function checkFile(file: string, o: CheckOne, io: Io): Promise<Reported> {
   let analysis: Analysis;
   try {
     analysis = analyze({
-      file, text, builder: o.builder, engine: o.engine, profile: o.profile, buildArgs: o.buildArgs, target: o.target,
+      file, text, parsed, builder: o.builder, engine: o.engine, profile: o.profile, buildArgs: o.buildArgs, target: o.target,
       run: o.run, host: o.host, paths: o.v.path, context: context?.tree, resolveBase, trace: o.v.debug === true,
       readContextText: context && contextDir ? contextTextReader(contextDir, context.tree) : undefined,
     });
@@ -556,13 +555,6 @@ async function checkFile(file: string, o: CheckOne, io: Io): Promise<Reported> {
   const { kept } = applySuppressions(findings, suppressions);
 
   return { analysis, findings: kept };
-}
-
-/** What of the build context COPY and ADD can read ('all' when the file does not parse yet). */
-function contextRootsOf(text: string): string[] | 'all' {
-  const df = parseDockerfile(text);
-
-  return df.errors.length > 0 ? 'all' : contextSources(df);
 }
 
 /**

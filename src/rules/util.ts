@@ -277,10 +277,14 @@ export function knownMissing(a: AnalysisView, path: string): boolean {
   if (r.meta || r.unknown || r.loop || r.notDir) return false;
   if (a.assumptions.some((x) => x.id === 'base:unknown-image')) return false;
 
-  // Checked before the verdicts below because it is cheaper and often settles the answer.
-  if (mayBeTouched(a, [normalizePath(path), r.path])) return false;
+  const paths = [normalizePath(path), normalizePath(r.path)];
+  if (mayBeTouched(a, paths)) return false;
 
-  return a.check(path, 'exec').dependsOn.length === 0 && a.check(r.path, 'exec').dependsOn.length === 0;
+  // What a verdict's dependsOn would hold, without judging the path: an unmodelled command
+  // naming it is ruled out above, so only a run-time source of doubt (an unread host folder, a
+  // volume of unknown owner) above the path is left.
+  const doubts = a.runtime.view.dependsOn ?? [];
+  return !doubts.some((d) => paths.some((p) => isUnder(p, d.prefix)));
 }
 
 /**
