@@ -285,7 +285,7 @@ async function orchestratedRun(v: { compose?: string; k8s?: string; service?: st
       if (names.length === 0) throw new InputError('the Compose file defines no services', file);
       const name = v.service ?? (names.length === 1 ? names[0] : undefined);
       if (!name) throw new UsageError(`${file} has ${names.length} services (${names.join(', ')}): pick one with --service`);
-      if (!services[name]) throw new UsageError(`no service '${name}' in ${file} (it has ${names.join(', ')})`);
+      if (!Object.hasOwn(services, name)) throw new UsageError(`no service '${name}' in ${file} (it has ${names.join(', ')})`);
       const { build, ...run } = services[name];
       return { run, build, where: `services.${name}` };
     }

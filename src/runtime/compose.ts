@@ -412,7 +412,8 @@ export function parseCompose(yamlText: string, opts: ComposeOptions): ComposePro
         // devices: ["/dev/nvidia0:/dev/nvidia0:rwm"], the docker run --device form.
         run.options = { ...run.options, device: svc.devices.map((d) => (typeof d === 'object' ? `${String(asObj(d).source)}:${String(asObj(d).target ?? asObj(d).source)}${asObj(d).permissions ? `:${String(asObj(d).permissions)}` : ''}` : String(d))) };
       }
-      services[name] = run;
+      // Defined, not assigned: a service may be called __proto__ (the spec's name pattern allows it).
+      Object.defineProperty(services, name, { value: run, enumerable: true, writable: true, configurable: true });
     } catch (e) {
       if (e instanceof RunParseError) throw new RunParseError(e.detail, e.flag, opts.file, line);
       throw e;

@@ -319,8 +319,19 @@ export function parseRunArgv(
   }
   run.image = parsed.rest[0];
   if (parsed.rest.length > 1) run.command = parsed.rest.slice(1);
+  // The docker CLI checks the last --ipc before it sends anything (cli/command/container/opts.go,
+  // IpcMode.Valid in moby's api/types/container): "", none, private, shareable, host,
+  // container:NAME. podman and nerdctl word their own checks; they are left to them.
+  const ipc = run.options!.ipc?.at(-1);
+  if (tool === 'docker' && ipc !== undefined && !validDockerIpc(ipc)) {
+    throw new RunParseError('--ipc: invalid IPC mode', '--ipc', opts.file, opts.line);
+  }
 
   return run;
+}
+
+function validDockerIpc(mode: string): boolean {
+  return ['', 'none', 'private', 'shareable', 'host'].includes(mode) || (mode.startsWith('container:') && mode.length > 'container:'.length);
 }
 
 // ---------------------------------------------------------------- shell text

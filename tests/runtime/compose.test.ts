@@ -257,3 +257,21 @@ describe('Compose user', () => {
     assert.equal(p.services.t.user, '1000');
   });
 });
+
+describe('Compose service names', () => {
+  // The spec's service-name pattern is [a-zA-Z0-9._-]+: names that are also Object.prototype
+  // keys are services like any other.
+  test('a service called __proto__ is read as a service', () => {
+    const p = parseCompose('services:\n  __proto__:\n    image: img\n    user: "0"\n', { invoker });
+    assert.deepEqual(Object.keys(p.services), ['__proto__']);
+    assert.equal(Object.hasOwn(p.services, '__proto__'), true);
+    assert.equal(p.services['__proto__'].user, '0');
+  });
+
+  test('a service called constructor keeps its own settings', () => {
+    const p = parseCompose('services:\n  constructor:\n    image: img\n    user: "1234"\n', { invoker });
+    const name: string = 'constructor';
+    assert.equal(Object.hasOwn(p.services, name), true);
+    assert.equal(p.services[name].user, '1234');
+  });
+});

@@ -268,6 +268,9 @@ describe('parseDockerRun: errors', () => {
     { name: 'bad boolean value', text: 'docker run --rm=maybe img', message: /invalid argument "maybe" for "--rm"/ },
     { name: 'unknown --mount key', text: 'docker run --mount type=bind,src=/a,dst=/b,colour=red img', message: /unexpected key 'colour'/ },
     { name: 'shell syntax error', text: 'docker run "img', message: /shell syntax/ },
+    { name: 'an IPC mode docker does not know', text: 'docker run --ipc=bogus img', message: /--ipc: invalid IPC mode$/, flag: '--ipc' },
+    { name: 'container: with no name', text: 'docker run --ipc container: img', message: /--ipc: invalid IPC mode$/, flag: '--ipc' },
+    { name: 'the last --ipc is the one checked', text: 'docker run --ipc host --ipc=shared img', message: /--ipc: invalid IPC mode$/, flag: '--ipc' },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -344,5 +347,17 @@ describe('arithmetic in a run line', () => {
     const r = parse('docker run -u $((NOPE+1)) img');
     assert.equal(r.user, '$((NOPE+1))');
     assert.deepEqual(r.warnings, ['cannot evaluate $((NOPE+1)); kept as written']);
+  });
+});
+
+describe('--ipc values docker accepts', () => {
+  for (const mode of ['', 'none', 'private', 'shareable', 'host', 'container:db']) {
+    test(`--ipc=${mode} is kept as given`, () => {
+      assert.deepEqual(parse(`docker run --ipc=${mode} img`).options?.ipc, [mode]);
+    });
+  }
+
+  test('podman words its own check: its values are left to it', () => {
+    assert.deepEqual(parse('podman run --ipc=ns:/proc/1/ns/ipc img').options?.ipc, ['ns:/proc/1/ns/ipc']);
   });
 });
