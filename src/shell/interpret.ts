@@ -136,6 +136,10 @@ const LITERAL_SPECIAL = /^~|[*?]|\[.*\]/;
  * `[` and `[[` commands are words, not globs over the listing.
  */
 const PATTERN = /[*?]|\[.*\]/;
+/** A character that may start a pattern: the field needs the PATTERN test. */
+const GLOB_START = /[*?[]/;
+/** A blank that field splitting cuts at (XCU 2.6.5 with the default IFS). */
+const BLANK = /[ \t\n]/;
 /** Shared empty list: never changed in place. */
 const NO_ARGS: string[] = [];
 
@@ -177,6 +181,8 @@ function shellOptions(argv: string[]): { errexit: boolean; xtrace: boolean; pipe
   return out;
 }
 
+const NO_OPTIONS = { errexit: false, xtrace: false, pipefail: false } as const;
+
 /** dash 0.5.12's `-o` names (options.c optnames); it refuses any other before reading -c. */
 const DASH_OPTIONS = new Set([
   'errexit', 'noglob', 'ignoreeof', 'interactive', 'monitor', 'noexec', 'stdin', 'xtrace',
@@ -212,9 +218,14 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     line: init.line,
     registry: init.registry ?? (sharedRegistry ??= defaultRegistry()),
     calls: 0,
+    // Present from the start, so every Shared has one shape.
+    view: undefined,
+    failedAt: undefined,
   };
   const argv0 = init.shell?.[0] ?? '/bin/sh';
-  const opts = shellOptions(init.shell ?? NO_ARGS);
+  // The usual SHELL, ["/bin/sh", "-c"], sets no option: skip reading it.
+  const plain = init.shell === undefined || (init.shell.length === 2 && init.shell[1] === '-c');
+  const opts = plain ? NO_OPTIONS : shellOptions(init.shell ?? NO_ARGS);
   const frame: Frame = {
     ident: init.ident,
     env: init.env,
@@ -243,7 +254,7 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
   // SHELL ["/bin/sh", "-o", "pipefail", "-c"] on Debian and Ubuntu: dash stops before the
   // script, whatever it is (measured with dash 0.5.12: "/bin/sh: 0: Illegal option -o
   // pipefail", exit 2; +o words it as -o too).
-  const illegal = frame.flavor === 'dash' ? dashIllegalOption(init.shell ?? []) : undefined;
+  const illegal = frame.flavor === 'dash' && !plain ? dashIllegalOption(init.shell ?? []) : undefined;
   if (illegal !== undefined) {
     const err = [`${argv0}: 0: Illegal option -o ${illegal}`];
     return { status: 2, stderr: err, failedAt: failure(init.line, '', err) };
@@ -1390,12 +1401,15 @@ class Walker {
     // Most words are one plain literal: no tilde, no pattern, nothing to split.
     if (parts.length === 1) {
       const only = parts[0];
-      if (only.type === 'sq' || (only.type === 'lit' && !literalSpecial(only.value))) {
+      if (only.type === 'sq' || (only.type === 'lit' && !LITERAL_SPECIAL.test(only.value))) {
         out.push(only.value);
         return true;
       }
     }
+    // ctx.exact gathers the exactness of the expansions; `exact` that of tilde and arithmetic.
     const ctx = this.expandCtx();
+    const savedExact = ctx.exact;
+    ctx.exact = true;
     let exact = true;
 
     // The field being built: its text, its pattern (expanded text escaped), whether it holds
@@ -1419,23 +1433,19 @@ class Walker {
         open = true;
         s += v;
         pat += v;
-        if (!glob && hasGlobChar(v)) glob = true;
+        if (!glob && GLOB_START.test(v)) glob = true;
         continue;
       }
 
       if (p.type === 'param' || p.type === 'cmdsubst' || p.type === 'arith') {
         let value: string | undefined;
         if (p.type === 'arith') value = this.arith(p.raw);
-        else {
-          const e = this.staticPart(p, ctx);
-          exact &&= e.exact;
-          value = e.value;
-        }
+        else value = expandPart(p, ctx);
         if (value === undefined) {
           exact = false;
           continue;
         }
-        if (!hasBlank(value)) {
+        if (!BLANK.test(value)) {
           if (value === '') continue;
           open = true;
           s += value;
@@ -1459,12 +1469,13 @@ class Walker {
         continue;
       }
 
-      const e = this.staticPart(p, ctx);
-      exact &&= e.exact;
+      const value = expandPart(p, ctx);
       open = true;
-      s += e.value;
-      pat += escapeGlob(e.value);
+      s += value;
+      pat += escapeGlob(value);
     }
+    if (!ctx.exact) exact = false;
+    ctx.exact = savedExact;
 
     if (closed !== null) for (const f of closed) this.field(f.s, f.pat, f.glob, out, partialGlobs);
     if (open) this.field(s, pat, glob, out, partialGlobs);
@@ -1762,37 +1773,4 @@ const GLOB_CHARS = /[*?[\\]/;
 function escapeGlob(s: string): string {
   // Most expanded values hold no pattern character: skip the replace and its callback.
   return GLOB_CHARS.test(s) ? s.replace(/[*?[\\]/g, '\\$&') : s;
-}
-
-/** A literal starting with ~ or holding a pattern character (LITERAL_SPECIAL), loop first. */
-function literalSpecial(v: string): boolean {
-  if (v.charCodeAt(0) === 126) return true;
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c === 42 || c === 63) return true;
-    // A [ is a pattern only when a ] closes it on the same line: the regex says.
-    if (c === 91) return LITERAL_SPECIAL.test(v);
-  }
-
-  return false;
-}
-
-/** Holds * ? or [ (a field that may need pathname expansion). */
-function hasGlobChar(v: string): boolean {
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c === 42 || c === 63 || c === 91) return true;
-  }
-
-  return false;
-}
-
-/** Holds a blank that field splitting cuts at (space, tab, newline). */
-function hasBlank(v: string): boolean {
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 10) return true;
-  }
-
-  return false;
 }
