@@ -136,10 +136,6 @@ const LITERAL_SPECIAL = /^~|[*?]|\[.*\]/;
  * `[` and `[[` commands are words, not globs over the listing.
  */
 const PATTERN = /[*?]|\[.*\]/;
-/** A character that may start a pattern: the field needs the PATTERN test. */
-const GLOB_START = /[*?[]/;
-/** A blank that field splitting cuts at (XCU 2.6.5 with the default IFS). */
-const BLANK = /[ \t\n]/;
 /** Shared empty list: never changed in place. */
 const NO_ARGS: string[] = [];
 
@@ -1401,7 +1397,7 @@ class Walker {
     // Most words are one plain literal: no tilde, no pattern, nothing to split.
     if (parts.length === 1) {
       const only = parts[0];
-      if (only.type === 'sq' || (only.type === 'lit' && !LITERAL_SPECIAL.test(only.value))) {
+      if (only.type === 'sq' || (only.type === 'lit' && !literalSpecial(only.value))) {
         out.push(only.value);
         return true;
       }
@@ -1433,7 +1429,7 @@ class Walker {
         open = true;
         s += v;
         pat += v;
-        if (!glob && GLOB_START.test(v)) glob = true;
+        if (!glob && hasGlobChar(v)) glob = true;
         continue;
       }
 
@@ -1445,7 +1441,7 @@ class Walker {
           exact = false;
           continue;
         }
-        if (!BLANK.test(value)) {
+        if (!hasBlank(value)) {
           if (value === '') continue;
           open = true;
           s += value;
@@ -1773,4 +1769,37 @@ const GLOB_CHARS = /[*?[\\]/;
 function escapeGlob(s: string): string {
   // Most expanded values hold no pattern character: skip the replace and its callback.
   return GLOB_CHARS.test(s) ? s.replace(/[*?[\\]/g, '\\$&') : s;
+}
+
+/** A literal starting with ~ or holding a pattern character (LITERAL_SPECIAL), loop first. */
+function literalSpecial(v: string): boolean {
+  if (v.charCodeAt(0) === 126) return true;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 42 || c === 63) return true;
+    // A [ is a pattern only when a ] closes it on the same line: the regex says.
+    if (c === 91) return LITERAL_SPECIAL.test(v);
+  }
+
+  return false;
+}
+
+/** Holds * ? or [ (a field that may need pathname expansion). */
+function hasGlobChar(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 42 || c === 63 || c === 91) return true;
+  }
+
+  return false;
+}
+
+/** Holds a blank that field splitting cuts at (space, tab, newline). */
+function hasBlank(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10) return true;
+  }
+
+  return false;
 }

@@ -887,6 +887,11 @@ class Parser {
   readWord(): Word {
     const start = this.pos;
     const parts = this.readParts(Mode.Word);
+    // A plain word (one literal as long as its source: no escape removed) is its own raw text.
+    const only = parts.length === 1 ? parts[0] : undefined;
+    if (only !== undefined && only.type === 'lit' && only.value.length === this.pos - start) {
+      return { parts, raw: only.value };
+    }
     return { parts, raw: this.src.slice(start, this.pos) };
   }
 
