@@ -1560,12 +1560,15 @@ class Walker {
 
     for (const comp of comps) {
       const next: string[] = [];
+      const literal = !hasActiveGlob(comp);
+      // The name a literal component stands for: its escapes removed.
+      const name = literal && comp.includes('\\') ? comp.replace(/\\(.)/g, '$1') : comp;
       for (const dir of paths) {
         const real = resolvePath(this.state.fs, dir).path;
         const meta = this.state.fs.get(real);
         if (!meta || meta.kind !== 'dir') continue;
-        if (!/[*?[]/.test(comp.replace(/\\./g, ''))) {
-          next.push(join(dir, comp.replace(/\\(.)/g, '$1')));
+        if (literal) {
+          next.push(join(dir, name));
           continue;
         }
         if (meta.partial) exact = false;
@@ -1764,11 +1767,36 @@ function join(dir: string, name: string): string {
   return dir === '/' ? `/${name}` : `${dir}/${name}`;
 }
 
-const GLOB_CHARS = /[*?[\\]/;
-
 function escapeGlob(s: string): string {
-  // Most expanded values hold no pattern character: skip the replace and its callback.
-  return GLOB_CHARS.test(s) ? s.replace(/[*?[\\]/g, '\\$&') : s;
+  // Most expanded values hold no pattern character: a loop, then no replace and its callback.
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 42 || c === 63 || c === 91 || c === 92) return s.replace(/[*?[\\]/g, '\\$&');
+  }
+
+  return s;
+}
+
+/**
+ * A * ? or [ that no backslash quotes: the component is a pattern. Like removing every
+ * backslash pair (/\\./g, where . stops at a line terminator) and then looking for one.
+ */
+function hasActiveGlob(comp: string): boolean {
+  for (let i = 0; i < comp.length; i++) {
+    const c = comp.charCodeAt(i);
+    if (c === 92 && i + 1 < comp.length && !isLineTerminator(comp.charCodeAt(i + 1))) {
+      i++;
+      continue;
+    }
+    if (c === 42 || c === 63 || c === 91) return true;
+  }
+
+  return false;
+}
+
+/** What a regex `.` does not match. */
+function isLineTerminator(c: number): boolean {
+  return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
 }
 
 /** A literal starting with ~ or holding a pattern character (LITERAL_SPECIAL), loop first. */
