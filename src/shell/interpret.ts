@@ -100,7 +100,8 @@ interface Shared {
   builder: Builder;
   file: string;
   line: number;
-  registry: Record<string, CommandHandler>;
+  /** The handlers by command name. */
+  registry: Map<string, CommandHandler>;
   /** Nested function calls, to stop a function that calls itself forever. */
   calls: number;
   /** The View of the build step, made at the first access check. */
@@ -199,20 +200,32 @@ function dashIllegalOption(argv: string[]): string | undefined {
   return undefined;
 }
 
+/** The default table, built once: handlers are pure functions, so one table serves every run. */
+let sharedRegistry: Map<string, CommandHandler> | undefined;
+
+/**
+ * A handler table as a Map: looking a fresh string up in a Map hashes it once, where an
+ * object with a hundred keys first has to find it in the engine's string table.
+ */
+function handlerMap(registry: Record<string, CommandHandler>): Map<string, CommandHandler> {
+  const m = new Map<string, CommandHandler>();
+  // Own keys, enumerable or not: the names Object.hasOwn finds.
+  for (const name of Object.getOwnPropertyNames(registry)) m.set(name, registry[name]);
+
+  return m;
+}
+
 /**
  * Run a RUN command (or any shell script) against init.state. The state is changed in place;
  * the outcome says whether the step fails and with which messages.
  */
-/** The default table, built once: handlers are pure functions, so one table serves every run. */
-let sharedRegistry: Record<string, CommandHandler> | undefined;
-
 export function runScript(script: Script | string, init: RunInit): RunOutcome {
   const shared: Shared = {
     state: init.state,
     builder: init.builder,
     file: init.file,
     line: init.line,
-    registry: init.registry ?? (sharedRegistry ??= defaultRegistry()),
+    registry: init.registry ? handlerMap(init.registry) : (sharedRegistry ??= handlerMap(defaultRegistry())),
     calls: 0,
     // Present from the start, so every Shared has one shape.
     view: undefined,
@@ -777,7 +790,8 @@ class Walker {
   /** Run an expanded argv: functions, shell builtins, then the handler registry. */
   private run(argv: string[], exact: boolean, stdin: string | undefined, text: Text): Res {
     const name = argv[0];
-    const fn = this.f.funcs.get(name);
+    // Most scripts define no function: no lookup then.
+    const fn = this.f.funcs.size === 0 ? undefined : this.f.funcs.get(name);
 
     if (name === '[[' && this.f.flavor === 'dash') {
       // dash has no [[ (no keyword, no builtin, no /usr/bin/[[ on Debian): measured with
@@ -825,7 +839,7 @@ class Walker {
   /** Look the command up in the registry by the base name of its path and run the handler. */
   dispatch(argv: string[], stdin: string | undefined, text: Text): Res {
     const base = baseName(argv[0]);
-    const handler = Object.hasOwn(this.sh.registry, base) ? this.sh.registry[base] : undefined;
+    const handler = this.sh.registry.get(base);
 
     if (!handler) {
       if (isHarmless(base, argv)) return { status: 0, out: undefined };
