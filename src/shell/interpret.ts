@@ -4,7 +4,17 @@
 // stops a non-interactive shell); the error texts follow dash, busybox ash or bash depending on
 // what /bin/sh is in the image.
 
-import type { AndOr, Command, FuncDef, Pipeline, Redirect, Script, SimpleCommand, SyntaxDetail, Word } from './ast.js';
+import type {
+  AndOr,
+  Command,
+  FuncDef,
+  Pipeline,
+  Redirect,
+  Script,
+  SimpleCommand,
+  SyntaxDetail,
+  Word,
+} from './ast.js';
 import { ShellSyntaxError } from './ast.js';
 import type {
   Builder,
@@ -225,7 +235,9 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     builder: init.builder,
     file: init.file,
     line: init.line,
-    registry: init.registry ? handlerMap(init.registry) : (sharedRegistry ??= handlerMap(defaultRegistry())),
+    registry: init.registry
+      ? handlerMap(init.registry)
+      : (sharedRegistry ??= handlerMap(defaultRegistry())),
     calls: 0,
     // Present from the start, so every Shared has one shape.
     view: undefined,
@@ -263,7 +275,9 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
   // SHELL ["/bin/sh", "-o", "pipefail", "-c"] on Debian and Ubuntu: dash stops before the
   // script, whatever it is (measured with dash 0.5.12: "/bin/sh: 0: Illegal option -o
   // pipefail", exit 2; +o words it as -o too).
-  const illegal = frame.flavor === 'dash' && !plain ? dashIllegalOption(init.shell ?? []) : undefined;
+  const illegal = frame.flavor === 'dash' && !plain
+    ? dashIllegalOption(init.shell ?? [])
+    : undefined;
   if (illegal !== undefined) {
     const err = [`${argv0}: 0: Illegal option -o ${illegal}`];
     return { status: 2, stderr: err, failedAt: failure(init.line, '', err) };
@@ -752,7 +766,8 @@ class Walker {
     if (this.f.xtrace) this.f.err.push(`+ ${argv.join(' ')}`);
     if (c.redirs.length === 0) return this.runSimple(c, argv, exact, assigns, stdin);
 
-    return this.redirected(c.redirs, stdin, c, (input) => this.runSimple(c, argv, exact, assigns, input));
+    const run = (input: string | undefined) => this.runSimple(c, argv, exact, assigns, input);
+    return this.redirected(c.redirs, stdin, c, run);
   }
 
   /** A simple command's expanded argv, with its assignments in force for it alone. */
@@ -844,7 +859,9 @@ class Walker {
     if (!handler) {
       if (isHarmless(base, argv)) return { status: 0, out: undefined };
       // The absolute paths it names are what it most likely touches (find /opt/conda ...).
-      this.note(`command ${base} is not modelled`, textOf(text), argv.slice(1).filter((x) => x.startsWith('/') && x.length > 1).map((x) => normalizePath(x)));
+      const named = argv.slice(1).filter((x) => x.startsWith('/') && x.length > 1);
+      const paths = named.map((x) => normalizePath(x));
+      this.note(`command ${base} is not modelled`, textOf(text), paths);
       return { status: 'unknown', out: undefined };
     }
 
@@ -915,7 +932,9 @@ class Walker {
         return { status: 0, out: '' };
       case 'exit': {
         const status = args.length > 0 ? Number(args[0]) & 255 : this.f.last;
-        if (status !== 0 && args.length > 0) this.sh.failedAt = failure(this.line(), textOf(text), []);
+        if (status !== 0 && args.length > 0) {
+          this.sh.failedAt = failure(this.line(), textOf(text), []);
+        }
         throw new ExitSignal(status);
       }
       case 'return':
@@ -1494,7 +1513,13 @@ class Walker {
   }
 
   /** One expanded field: itself, or the names its pattern matches. */
-  private field(s: string, pat: string, glob: boolean, out: string[], partialGlobs: string[]): void {
+  private field(
+    s: string,
+    pat: string,
+    glob: boolean,
+    out: string[],
+    partialGlobs: string[],
+  ): void {
     if (!glob || !PATTERN.test(pat)) {
       out.push(s);
       return;

@@ -127,7 +127,8 @@ function reservedAt(s: string, p: number, len: number): string | null {
       w = len === 2 ? 'do' : 'done';
       break;
     case 101: // e
-      w = len === 4 ? (s.charCodeAt(p + 1) === 115 ? 'esac' : s.charCodeAt(p + 2) === 105 ? 'elif' : 'else') : '';
+      if (len !== 4) return null;
+      w = s.charCodeAt(p + 1) === 115 ? 'esac' : s.charCodeAt(p + 2) === 105 ? 'elif' : 'else';
       break;
     case 102: // f
       w = len === 2 ? 'fi' : len === 3 ? 'for' : 'function';
