@@ -4,7 +4,17 @@
 // stops a non-interactive shell); the error texts follow dash, busybox ash or bash depending on
 // what /bin/sh is in the image.
 
-import type { Command, Redirect, Script, SimpleCommand, SyntaxDetail, Word } from './ast.js';
+import type {
+  AndOr,
+  Command,
+  FuncDef,
+  Pipeline,
+  Redirect,
+  Script,
+  SimpleCommand,
+  SyntaxDetail,
+  Word,
+} from './ast.js';
 import { ShellSyntaxError } from './ast.js';
 import type {
   Builder,
@@ -20,7 +30,8 @@ import { baseName, childrenOf, normalizePath, parentOf as parentOfPath, resolveP
 import { parseGroup, parsePasswd, resolveExecUser } from '../image/accounts.js';
 import { parseShell } from './parse.js';
 import { evalArith } from './arith.js';
-import { expandWordStatic, globMatch } from './words.js';
+import { expandPart, expandWordIn, globMatch } from './words.js';
+import type { ExpandCtx, StaticExpansion } from './words.js';
 import { defaultRegistry } from './commands/index.js';
 import { refreshDerived } from './commands/config.js';
 import { errnoText, isTrackedText, newEntryOwner } from './commands/files.js';
@@ -70,12 +81,17 @@ interface Frame {
   envShared: boolean;
   /** Variables whose value the model does not know (set from unknown output). */
   inexact: Set<string>;
+  /** inexact is also seen by another shell: copy it before the first change. */
+  inexactShared: boolean;
   cwd: string;
   umask: number;
   errexit: boolean;
   xtrace: boolean;
   pipefail: boolean;
   funcs: Map<string, Command>;
+  /** funcs is also seen by another shell: copy it before the first change. */
+  funcsShared: boolean;
+  /** Never changed in place (shift and set replace it), so shells may share it. */
   positional: string[];
   argv0: string;
   flavor: Flavor;
@@ -94,7 +110,8 @@ interface Shared {
   builder: Builder;
   file: string;
   line: number;
-  registry: Record<string, CommandHandler>;
+  /** The handlers by command name. */
+  registry: Map<string, CommandHandler>;
   /** Nested function calls, to stop a function that calls itself forever. */
   calls: number;
   /** The View of the build step, made at the first access check. */
@@ -130,7 +147,8 @@ const LITERAL_SPECIAL = /^~|[*?]|\[.*\]/;
  * `[` and `[[` commands are words, not globs over the listing.
  */
 const PATTERN = /[*?]|\[.*\]/;
-const NO_GLOBS: string[] = [];
+/** Shared empty list: never changed in place. */
+const NO_ARGS: string[] = [];
 
 /** Shell builtins the walker runs itself because they change the shell's own state. */
 const SHELL_BUILTINS = new Set([
@@ -170,6 +188,8 @@ function shellOptions(argv: string[]): { errexit: boolean; xtrace: boolean; pipe
   return out;
 }
 
+const NO_OPTIONS = { errexit: false, xtrace: false, pipefail: false } as const;
+
 /** dash 0.5.12's `-o` names (options.c optnames); it refuses any other before reading -c. */
 const DASH_OPTIONS = new Set([
   'errexit', 'noglob', 'ignoreeof', 'interactive', 'monitor', 'noexec', 'stdin', 'xtrace',
@@ -190,33 +210,57 @@ function dashIllegalOption(argv: string[]): string | undefined {
   return undefined;
 }
 
+/** The default table, built once: handlers are pure functions, so one table serves every run. */
+let sharedRegistry: Map<string, CommandHandler> | undefined;
+
+/**
+ * A handler table as a Map: looking a fresh string up in a Map hashes it once, where an
+ * object with a hundred keys first has to find it in the engine's string table.
+ */
+function handlerMap(registry: Record<string, CommandHandler>): Map<string, CommandHandler> {
+  const m = new Map<string, CommandHandler>();
+  // Own keys, enumerable or not: the names Object.hasOwn finds.
+  for (const name of Object.getOwnPropertyNames(registry)) m.set(name, registry[name]);
+
+  return m;
+}
+
 /**
  * Run a RUN command (or any shell script) against init.state. The state is changed in place;
  * the outcome says whether the step fails and with which messages.
  */
-/** The default table, built once: handlers are pure functions, so one table serves every run. */
-let sharedRegistry: Record<string, CommandHandler> | undefined;
-
 export function runScript(script: Script | string, init: RunInit): RunOutcome {
   const shared: Shared = {
     state: init.state,
     builder: init.builder,
     file: init.file,
     line: init.line,
-    registry: init.registry ?? (sharedRegistry ??= defaultRegistry()),
+    registry: init.registry
+      ? handlerMap(init.registry)
+      : (sharedRegistry ??= handlerMap(defaultRegistry())),
     calls: 0,
+    // Present from the start, so every Shared has one shape.
+    view: undefined,
+    failedAt: undefined,
   };
   const argv0 = init.shell?.[0] ?? '/bin/sh';
+  // The usual SHELL, ["/bin/sh", "-c"], sets no option: skip reading it.
+  const plain = init.shell === undefined || (init.shell.length === 2 && init.shell[1] === '-c');
+  const opts = plain ? NO_OPTIONS : shellOptions(init.shell ?? NO_ARGS);
   const frame: Frame = {
     ident: init.ident,
     env: init.env,
     envShared: true,
     inexact: new Set(),
+    inexactShared: false,
     cwd: normalizePath(init.cwd),
     umask: init.umask ?? 0o022,
-    ...shellOptions(init.shell ?? []),
+    errexit: opts.errexit,
+    xtrace: opts.xtrace,
+    pipefail: opts.pipefail,
     funcs: new Map(),
-    positional: [],
+    funcsShared: false,
+    positional: NO_ARGS,
     argv0,
     flavor: flavorOf(init.state, argv0),
     last: 0,
@@ -231,7 +275,9 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
   // SHELL ["/bin/sh", "-o", "pipefail", "-c"] on Debian and Ubuntu: dash stops before the
   // script, whatever it is (measured with dash 0.5.12: "/bin/sh: 0: Illegal option -o
   // pipefail", exit 2; +o words it as -o too).
-  const illegal = frame.flavor === 'dash' ? dashIllegalOption(init.shell ?? []) : undefined;
+  const illegal = frame.flavor === 'dash' && !plain
+    ? dashIllegalOption(init.shell ?? [])
+    : undefined;
   if (illegal !== undefined) {
     const err = [`${argv0}: 0: Illegal option -o ${illegal}`];
     return { status: 2, stderr: err, failedAt: failure(init.line, '', err) };
@@ -328,15 +374,33 @@ function failure(line: number, command: string, stderr: string[]) {
   return { line, command, stderr: [...stderr] };
 }
 
-function fork(f: Frame, over: Partial<Frame> = {}): Frame {
+/**
+ * A subshell's frame: the same values, with the variables, their exactness and the functions
+ * shared until one side changes them (copy on write, see writableEnv). Written field by field
+ * so every frame has one shape.
+ */
+function fork(f: Frame): Frame {
   return {
-    ...f,
+    ident: f.ident,
+    env: f.env,
     envShared: true,
-    inexact: new Set(f.inexact),
-    funcs: new Map(f.funcs),
-    positional: [...f.positional],
+    inexact: f.inexact,
+    inexactShared: true,
+    cwd: f.cwd,
+    umask: f.umask,
+    errexit: f.errexit,
+    xtrace: f.xtrace,
+    pipefail: f.pipefail,
+    funcs: f.funcs,
+    funcsShared: true,
+    positional: f.positional,
+    argv0: f.argv0,
+    flavor: f.flavor,
+    last: f.last,
+    err: f.err,
+    lineOffset: f.lineOffset,
+    depth: f.depth,
     main: false,
-    ...over,
   };
 }
 
@@ -401,6 +465,8 @@ class Walker {
   // ------------------------------------------------------------------ lists and pipelines
 
   list(script: Script, cond: boolean): Res {
+    // One item (most bodies): its result as it is.
+    if (script.items.length === 1) return this.andOr(script.items[0].andOr, cond);
     let out: string | undefined = '';
     let status: Status = 0;
 
@@ -437,30 +503,39 @@ class Walker {
     return status;
   }
 
-  private andOr(ao: Script['items'][number]['andOr'], cond: boolean): Res {
-    const all = [{ op: '&&' as const, pipeline: ao.first }, ...ao.rest];
-    let res: Res = { status: 0, out: '' };
-    let out: string | undefined = '';
+  private andOr(ao: AndOr, cond: boolean): Res {
+    const rest = ao.rest;
+    const n = rest.length;
+    // Only the last pipeline of an AND-OR list can trigger errexit (XCU 2.8.1, set -e).
+    let res = this.pipeline(ao.first, cond || n > 0);
+    if (n === 0) {
+      if (!cond && this.f.errexit && !ao.first.negated) this.errexit(res.status);
+      return res;
+    }
+    let out = res.out;
     let lastRan = -1;
 
-    for (let i = 0; i < all.length; i++) {
-      const { op, pipeline } = all[i];
-      if (i > 0 && (op === '&&') !== ok(res.status)) continue;
-      // Only the last pipeline of an AND-OR list can trigger errexit (XCU 2.8.1, set -e).
-      res = this.pipeline(pipeline, cond || i < all.length - 1);
+    for (let i = 0; i < n; i++) {
+      const { op, pipeline } = rest[i];
+      if ((op === '&&') !== ok(res.status)) continue;
+      res = this.pipeline(pipeline, cond || i < n - 1);
       lastRan = i;
       out = out === undefined || res.out === undefined ? undefined : out + res.out;
     }
 
-    const last = all[lastRan];
-    if (!cond && this.f.errexit && lastRan === all.length - 1 && !last.pipeline.negated) {
-      if (typeof res.status === 'number' && res.status !== 0) throw new ExitSignal(res.status);
+    if (!cond && this.f.errexit && lastRan === n - 1 && !rest[n - 1].pipeline.negated) {
+      this.errexit(res.status);
     }
 
     return { status: res.status, out };
   }
 
-  private pipeline(p: Script['items'][number]['andOr']['first'], cond: boolean): Res {
+  /** set -e: a failed command ends the shell. */
+  private errexit(status: Status): void {
+    if (typeof status === 'number' && status !== 0) throw new ExitSignal(status);
+  }
+
+  private pipeline(p: Pipeline, cond: boolean): Res {
     let res: Res;
 
     if (p.commands.length === 1) {
@@ -472,7 +547,7 @@ class Walker {
       let failed: Status = 0;
       res = { status: 0, out: '' };
       for (const c of p.commands) {
-        const sub = new Walker(this.sh, fork(this.f, { errexit: this.f.errexit }));
+        const sub = new Walker(this.sh, fork(this.f));
         try {
           res = sub.command(c, input, cond || p.negated);
         } catch (e) {
@@ -497,38 +572,45 @@ class Walker {
   // ------------------------------------------------------------------ commands
 
   command(c: Command, stdin: string | undefined, cond: boolean): Res {
+    if (c.type === 'cmd') return this.simple(c, stdin);
+    if (c.type === 'func') {
+      this.writableFuncs().set(c.name, c.body);
+      return { status: 0, out: '' };
+    }
+    if (c.type === 'arith') this.f.lineOffset = c.lineOffset;
+    // Without redirections the body runs as it is (no closure, no redirect pass).
+    if (c.redirs.length === 0) return this.compound(c, cond);
+
+    return this.redirected(c.redirs, stdin, compoundText(c), () => this.compound(c, cond));
+  }
+
+  /** A compound command's body; its stdin is not passed on (the model reads none here). */
+  private compound(c: Exclude<Command, SimpleCommand | FuncDef>, cond: boolean): Res {
     switch (c.type) {
-      case 'cmd':
-        return this.simple(c, stdin);
-      case 'subshell':
-        return this.redirected(c.redirs, stdin, `( ... )`, (input) => {
-          const sub = new Walker(this.sh, fork(this.f));
-          try {
-            return sub.list(c.body, cond);
-          } catch (e) {
-            if (!(e instanceof ExitSignal)) throw e;
-            return { status: e.status, out: '' };
-          }
-        });
+      case 'subshell': {
+        const sub = new Walker(this.sh, fork(this.f));
+        try {
+          return sub.list(c.body, cond);
+        } catch (e) {
+          if (!(e instanceof ExitSignal)) throw e;
+          return { status: e.status, out: '' };
+        }
+      }
       case 'group':
-        return this.redirected(c.redirs, stdin, '{ ... }', () => this.list(c.body, cond));
+        return this.list(c.body, cond);
       case 'if':
-        return this.redirected(c.redirs, stdin, 'if', () => this.ifClause(c, cond));
+        return this.ifClause(c, cond);
       case 'for':
-        return this.redirected(c.redirs, stdin, 'for', () => this.forClause(c, cond));
+        return this.forClause(c, cond);
       case 'while':
       case 'until':
-        return this.redirected(c.redirs, stdin, c.type, () => this.whileClause(c, cond));
+        return this.whileClause(c, cond);
       case 'case':
-        return this.redirected(c.redirs, stdin, 'case', () => this.caseClause(c, cond));
-      case 'func':
-        this.f.funcs.set(c.name, c.body);
-        return { status: 0, out: '' };
+        return this.caseClause(c, cond);
       case 'test':
-        return this.redirected(c.redirs, stdin, '[[', () => this.testClause(c.words));
+        return this.testClause(c.words);
       case 'arith':
-        this.f.lineOffset = c.lineOffset;
-        return this.redirected(c.redirs, stdin, `((${c.expr}))`, () => this.arithCommand(c.expr));
+        return this.arithCommand(c.expr);
     }
   }
 
@@ -577,13 +659,12 @@ class Walker {
     if (c.items === null) items = [...this.f.positional];
     else {
       items = [];
+      const partial: string[] = [];
       for (const w of c.items) {
-        const e = this.expand(w);
-        if (!e.exact || e.partialGlobs.length > 0) {
+        if (!this.expandInto(w, items, partial) || partial.length > 0) {
           this.note(`the items of the for loop over ${c.name} cannot be told`, `for ${c.name}`);
           return { status: 'unknown', out: undefined };
         }
-        items.push(...e.fields);
       }
     }
 
@@ -612,7 +693,7 @@ class Walker {
   }
 
   private caseClause(c: Extract<Command, { type: 'case' }>, cond: boolean): Res {
-    const word = expandWordStatic(c.word, this.envLookup(), this.substHook(), this.arithHook());
+    const word = this.staticWord(c.word);
     if (!word.exact) {
       this.note(`the word of a case statement (${c.word.raw}) cannot be told`, 'case');
       return { status: 'unknown', out: undefined };
@@ -635,7 +716,7 @@ class Walker {
   private testClause(words: Word[]): Res {
     const argv: string[] = [];
     for (const w of words) {
-      const e = expandWordStatic(w, this.envLookup(), this.substHook(), this.arithHook());
+      const e = this.staticWord(w);
       if (!e.exact) {
         this.note('a [[ ]] test uses a value that cannot be told', '[[');
         return { status: 'unknown', out: '' };
@@ -651,72 +732,88 @@ class Walker {
 
   private simple(c: SimpleCommand, stdin: string | undefined): Res {
     this.f.lineOffset = c.lineOffset;
-    const text = commandText(c);
 
     // Expand the words first: a command whose words cannot be told is not run.
     const argv: string[] = [];
     let exact = true;
     const partialGlobs: string[] = [];
     for (const w of c.args) {
-      const e = this.expand(w);
-      exact &&= e.exact;
-      if (e.fields.length === 1) argv.push(e.fields[0]);
-      else argv.push(...e.fields);
-      if (e.partialGlobs.length > 0) partialGlobs.push(...e.partialGlobs);
+      if (!this.expandInto(w, argv, partialGlobs)) exact = false;
     }
     // A glob over a directory whose listing is partial runs on the entries the model knows;
     // removing is complete anyway, anything else may have touched more.
     if (partialGlobs.length > 0 && argv.length > 0 && baseName(argv[0]) !== 'rm') {
+      const text = commandText(c);
       this.note(`${partialGlobs.join(', ')} may match entries the model does not list`, text, partialGlobs);
     }
 
-    const assigns: [string, string, boolean][] = c.assigns.length === 0 ? [] : c.assigns.map((a) => {
-      const e = expandWordStatic(a.value, this.envLookup(), this.substHook(), this.arithHook());
-      const prev = a.append && Object.hasOwn(this.f.env, a.name) ? this.f.env[a.name] : '';
-      return [a.name, prev + e.value, e.exact];
-    });
+    let assigns: [string, string, boolean][] | undefined;
+    if (c.assigns.length > 0) {
+      assigns = [];
+      for (const a of c.assigns) {
+        const e = this.staticWord(a.value);
+        const prev = a.append && Object.hasOwn(this.f.env, a.name) ? this.f.env[a.name] : '';
+        assigns.push([a.name, prev + e.value, e.exact]);
+      }
+    }
 
     if (argv.length === 0) {
-      for (const [name, value, ex] of assigns) this.setVar(name, value, ex);
-      return this.redirected(c.redirs, stdin, text, () => ({ status: 0, out: '' }));
+      if (assigns) for (const [name, value, ex] of assigns) this.setVar(name, value, ex);
+      if (c.redirs.length === 0) return { status: 0, out: '' };
+      return this.redirected(c.redirs, stdin, c, () => ({ status: 0, out: '' }));
     }
 
     if (this.f.xtrace) this.f.err.push(`+ ${argv.join(' ')}`);
+    if (c.redirs.length === 0) return this.runSimple(c, argv, exact, assigns, stdin);
 
-    return this.redirected(c.redirs, stdin, text, (input) => {
-      const saved = this.f.env;
-      const savedShared = this.f.envShared;
-      const savedInexact = this.f.inexact;
-      if (assigns.length > 0) {
-        // Assignments before a command only reach that command (XCU 2.9.1).
-        this.f.env = { ...saved };
-        this.f.envShared = false;
-        this.f.inexact = new Set(savedInexact);
-        for (const [name, value, ex] of assigns) this.setVar(name, value, ex);
+    const run = (input: string | undefined) => this.runSimple(c, argv, exact, assigns, input);
+    return this.redirected(c.redirs, stdin, c, run);
+  }
+
+  /** A simple command's expanded argv, with its assignments in force for it alone. */
+  private runSimple(
+    c: SimpleCommand,
+    argv: string[],
+    exact: boolean,
+    assigns: [string, string, boolean][] | undefined,
+    stdin: string | undefined,
+  ): Res {
+    if (assigns === undefined) return this.run(argv, exact, stdin, c);
+
+    // Assignments before a command only reach that command (XCU 2.9.1): the variables are
+    // marked shared, so the first change copies them and the saved ones stay as they were.
+    const f = this.f;
+    const saved = f.env;
+    const savedShared = f.envShared;
+    const savedInexact = f.inexact;
+    const savedInexactShared = f.inexactShared;
+    f.envShared = true;
+    f.inexactShared = true;
+    for (const [name, value, ex] of assigns) this.setVar(name, value, ex);
+    try {
+      return this.run(argv, exact, stdin, c);
+    } finally {
+      if (!SHELL_BUILTINS.has(argv[0])) {
+        f.env = saved;
+        f.envShared = savedShared;
+        f.inexact = savedInexact;
+        f.inexactShared = savedInexactShared;
       }
-      try {
-        return this.run(argv, exact, input, text);
-      } finally {
-        if (assigns.length > 0 && !SHELL_BUILTINS.has(argv[0])) {
-          this.f.env = saved;
-          this.f.envShared = savedShared;
-          this.f.inexact = savedInexact;
-        }
-      }
-    });
+    }
   }
 
   /** Run an expanded argv: functions, shell builtins, then the handler registry. */
-  private run(argv: string[], exact: boolean, stdin: string | undefined, text: string): Res {
+  private run(argv: string[], exact: boolean, stdin: string | undefined, text: Text): Res {
     const name = argv[0];
-    const fn = this.f.funcs.get(name);
+    // Most scripts define no function: no lookup then.
+    const fn = this.f.funcs.size === 0 ? undefined : this.f.funcs.get(name);
 
     if (name === '[[' && this.f.flavor === 'dash') {
       // dash has no [[ (no keyword, no builtin, no /usr/bin/[[ on Debian): measured with
       // dash 0.5.12, `[[ 1 == 1 ]]` prints "dash: 1: [[: not found" and exits 127.
       const msg = `${this.f.argv0}: ${this.f.lineOffset + 1}: [[: not found`;
       this.f.err.push(msg);
-      this.sh.failedAt = failure(this.line(), text, [msg]);
+      this.sh.failedAt = failure(this.line(), textOf(text), [msg]);
       return { status: 127, out: '' };
     }
     if (!exact) {
@@ -724,7 +821,8 @@ class Walker {
       if (name !== '' && (isHarmless(base, argv) || base === 'echo' || base === 'printf')) {
         return { status: 0, out: undefined };
       }
-      this.note(`the words of "${text}" cannot be told (they use values the model does not know)`, text);
+      const t = textOf(text);
+      this.note(`the words of "${t}" cannot be told (they use values the model does not know)`, t);
       return { status: 'unknown', out: undefined };
     }
 
@@ -754,19 +852,21 @@ class Walker {
   }
 
   /** Look the command up in the registry by the base name of its path and run the handler. */
-  dispatch(argv: string[], stdin: string | undefined, text: string): Res {
+  dispatch(argv: string[], stdin: string | undefined, text: Text): Res {
     const base = baseName(argv[0]);
-    const handler = Object.hasOwn(this.sh.registry, base) ? this.sh.registry[base] : undefined;
+    const handler = this.sh.registry.get(base);
 
     if (!handler) {
       if (isHarmless(base, argv)) return { status: 0, out: undefined };
       // The absolute paths it names are what it most likely touches (find /opt/conda ...).
-      this.note(`command ${base} is not modelled`, text, argv.slice(1).filter((x) => x.startsWith('/') && x.length > 1).map((x) => normalizePath(x)));
+      const named = argv.slice(1).filter((x) => x.startsWith('/') && x.length > 1);
+      const paths = named.map((x) => normalizePath(x));
+      this.note(`command ${base} is not modelled`, textOf(text), paths);
       return { status: 'unknown', out: undefined };
     }
 
     if (this.f.depth > MAX_DEPTH) {
-      this.note('commands nest too deeply to follow', text);
+      this.note('commands nest too deeply to follow', textOf(text));
       return { status: 'unknown', out: undefined };
     }
 
@@ -776,7 +876,7 @@ class Walker {
     const out = hasUnknownOutput(r) ? undefined : (r.stdout ?? '');
     if (r.stderr && r.stderr.length > 0) this.f.err.push(...r.stderr);
     if (typeof r.status === 'number' && r.status !== 0) {
-      this.sh.failedAt = failure(this.line(), text, r.stderr ?? []);
+      this.sh.failedAt = failure(this.line(), textOf(text), r.stderr ?? []);
     }
 
     return { status: r.status, out };
@@ -784,11 +884,11 @@ class Walker {
 
   // ------------------------------------------------------------------ shell builtins
 
-  private shellBuiltin(argv: string[], stdin: string | undefined, text: string): Res {
+  private shellBuiltin(argv: string[], stdin: string | undefined, text: Text): Res {
     const [name, ...args] = argv;
     const fail = (status: number, msg: string): Res => {
       this.f.err.push(msg);
-      this.sh.failedAt = failure(this.line(), text, [msg]);
+      this.sh.failedAt = failure(this.line(), textOf(text), [msg]);
       return { status, out: '' };
     };
 
@@ -810,8 +910,8 @@ class Walker {
         for (const a of args) {
           if (a.startsWith('-')) continue;
           delete this.writableEnv()[a];
-          this.f.inexact.delete(a);
-          this.f.funcs.delete(a);
+          if (this.f.inexact.has(a)) this.writableInexact().delete(a);
+          if (this.f.funcs.has(a)) this.writableFuncs().delete(a);
         }
         return { status: 0, out: '' };
       case 'set': {
@@ -825,14 +925,16 @@ class Walker {
       case 'umask':
         if (args.length === 0) return { status: 0, out: `${this.f.umask.toString(8).padStart(4, '0')}\n` };
         if (!/^[0-7]{1,4}$/.test(args[0])) {
-          this.note(`umask ${args[0]} is not modelled`, text);
+          this.note(`umask ${args[0]} is not modelled`, textOf(text));
           return { status: 'unknown', out: '' };
         }
         this.f.umask = parseInt(args[0], 8);
         return { status: 0, out: '' };
       case 'exit': {
         const status = args.length > 0 ? Number(args[0]) & 255 : this.f.last;
-        if (status !== 0 && args.length > 0) this.sh.failedAt = failure(this.line(), text, []);
+        if (status !== 0 && args.length > 0) {
+          this.sh.failedAt = failure(this.line(), textOf(text), []);
+        }
         throw new ExitSignal(status);
       }
       case 'return':
@@ -846,7 +948,7 @@ class Walker {
         return this.evalText(args.join(' '));
       case '.':
       case 'source':
-        this.note(`the script ${args[0] ?? ''} read by ${name} is not known`, text);
+        this.note(`the script ${args[0] ?? ''} read by ${name} is not known`, textOf(text));
         return { status: 'unknown', out: undefined };
       case 'exec':
         if (args.length === 0) return { status: 0, out: '' };
@@ -958,7 +1060,7 @@ class Walker {
   private redirected(
     redirs: Redirect[],
     stdin: string | undefined,
-    text: string,
+    text: Text,
     run: (stdin: string | undefined) => Res,
   ): Res {
     let input = stdin;
@@ -974,20 +1076,19 @@ class Walker {
         continue;
       }
       if (r.op === '<<<') {
-        const e = expandWordStatic(r.target, this.envLookup(), this.substHook(), this.arithHook());
+        const e = this.staticWord(r.target);
         input = e.exact ? `${e.value}\n` : undefined;
         continue;
       }
 
-      const env = this.envLookup();
-      const target = expandWordStatic(r.target, env, this.substHook(), this.arithHook());
+      const target = this.staticWord(r.target);
       if (r.op === '>&' || r.op === '<&') {
         // fd duplication (2>&1, >&2): where the bytes go does not change any file.
         if (fd === 1 && target.value === '2') toNull = true;
         continue;
       }
       if (!target.exact) {
-        this.note(`the redirection target ${r.target.raw} cannot be told`, text);
+        this.note(`the redirection target ${r.target.raw} cannot be told`, textOf(text));
         return { status: 'unknown', out: undefined };
       }
 
@@ -1019,7 +1120,7 @@ class Walker {
     if (errNull) this.f.err.splice(errBefore);
 
     if (outFile) {
-      if (res.out === undefined) this.unknownContent(outFile.path, text);
+      if (res.out === undefined) this.unknownContent(outFile.path, textOf(text));
       else if (res.out !== '') this.writeFile(outFile.path, res.out, true);
       return { status: res.status, out: '' };
     }
@@ -1027,7 +1128,7 @@ class Walker {
     return toNull ? { status: res.status, out: '' } : res;
   }
 
-  private cannotCreate(path: string, why: string, text: string): Res {
+  private cannotCreate(path: string, why: string, text: Text): Res {
     const n = this.f.lineOffset + 1;
     let msg: string;
     let status: number;
@@ -1043,7 +1144,7 @@ class Walker {
       status = 1;
     }
     this.f.err.push(msg);
-    this.sh.failedAt = failure(this.line(), text, [msg]);
+    this.sh.failedAt = failure(this.line(), textOf(text), [msg]);
 
     return { status, out: '' };
   }
@@ -1058,7 +1159,7 @@ class Walker {
       const script = parseShell(`: "${body.replace(/"/g, '\\"')}"`);
       const cmd = script.items[0]?.andOr.first.commands[0];
       if (!cmd || cmd.type !== 'cmd' || cmd.args.length !== 2) return undefined;
-      const e = expandWordStatic(cmd.args[1], this.envLookup(), this.substHook(), this.arithHook());
+      const e = this.staticWord(cmd.args[1]);
       return e.exact ? e.value : undefined;
     } catch (e) {
       if (e instanceof ShellSyntaxError) return undefined;
@@ -1199,39 +1300,75 @@ class Walker {
     return this.f.env;
   }
 
+  /** The set of inexact variables, copied first if it is shared. */
+  private writableInexact(): Set<string> {
+    if (this.f.inexactShared) {
+      this.f.inexact = new Set(this.f.inexact);
+      this.f.inexactShared = false;
+    }
+
+    return this.f.inexact;
+  }
+
+  /** The shell's functions, copied first if they are shared. */
+  private writableFuncs(): Map<string, Command> {
+    if (this.f.funcsShared) {
+      this.f.funcs = new Map(this.f.funcs);
+      this.f.funcsShared = false;
+    }
+
+    return this.f.funcs;
+  }
+
   private setVar(name: string, value: string, exact: boolean): void {
     this.writableEnv()[name] = value;
-    if (exact) this.f.inexact.delete(name);
-    else this.f.inexact.add(name);
+    const inexact = this.f.inexact;
+    if (exact) {
+      if (inexact.has(name)) this.writableInexact().delete(name);
+    } else if (!inexact.has(name)) {
+      this.writableInexact().add(name);
+    }
   }
 
   /** Built once per walker: a lookup runs for every expanded word. */
   private lookup?: (name: string) => string | null | undefined;
   private hook?: (script: Script, raw: string) => string | null;
   private arithFn?: (raw: string) => string | null;
+  private xctx?: ExpandCtx;
 
   envLookup(): (name: string) => string | null | undefined {
-    return (this.lookup ??= (name) => {
-      if (this.f.inexact.has(name)) return undefined;
-      if (name === '?') return this.f.last === 'unknown' ? undefined : String(this.f.last);
-      if (name === '#') return String(this.f.positional.length);
-      if (name === '@' || name === '*') return this.f.positional.join(' ');
-      if (name === '0') return this.f.argv0;
-      if (/^[1-9]$/.test(name)) return this.f.positional[Number(name) - 1] ?? null;
-      if (name === '$' || name === '!' || name === 'RANDOM') return undefined;
-      if (name === 'PWD') return this.f.env.PWD ?? this.f.cwd;
-      if (name === 'HOME') return this.f.env.HOME ?? this.f.ident.home;
-      if (name === 'UID' && this.f.flavor === 'bash') return String(this.f.ident.uid);
+    return (this.lookup ??= (name) => this.varValue(name));
+  }
 
-      // Own keys only: a variable named like an Object method (constructor) is unset.
-      return Object.hasOwn(this.f.env, name) ? this.f.env[name] : null;
-    });
+  /** A variable's value: string, null when unset, undefined when the model does not know it. */
+  private varValue(name: string): string | null | undefined {
+    const f = this.f;
+    if (f.inexact.size > 0 && f.inexact.has(name)) return undefined;
+
+    // Special parameters are one character below 'A'; of the named ones only four are special.
+    const c = name.charCodeAt(0);
+    if (c < 65 && name.length === 1) {
+      if (c === 63) return f.last === 'unknown' ? undefined : String(f.last);
+      if (c === 35) return String(f.positional.length);
+      if (c === 64 || c === 42) return f.positional.join(' ');
+      if (c === 48) return f.argv0;
+      if (c >= 49 && c <= 57) return f.positional[c - 49] ?? null;
+      if (c === 36 || c === 33) return undefined;
+    } else if (c >= 65 && c <= 90) {
+      if (name === 'RANDOM') return undefined;
+      if (name === 'PWD') return f.env.PWD ?? f.cwd;
+      if (name === 'HOME') return f.env.HOME ?? f.ident.home;
+      if (name === 'UID' && f.flavor === 'bash') return String(f.ident.uid);
+    }
+
+    // Own keys only: a variable named like an Object method (constructor) is unset.
+    return Object.hasOwn(f.env, name) ? f.env[name] : null;
   }
 
   /** Command substitution: run the inner script in a subshell and take its stdout. */
   substHook(): (script: Script, raw: string) => string | null {
     return (this.hook ??= (script) => {
-      const sub = new Walker(this.sh, fork(this.f, { err: this.f.err }));
+      const sub = new Walker(this.sh, fork(this.f));
       let r: Res;
       try {
         r = sub.list(script, false);
@@ -1245,95 +1382,154 @@ class Walker {
     });
   }
 
+  /** One expansion context per walker, reused for every word. */
+  private expandCtx(): ExpandCtx {
+    return (this.xctx ??= {
+      env: this.envLookup(),
+      onCmdSubst: this.substHook(),
+      onArith: this.arithHook(),
+      exact: true,
+    });
+  }
+
   /**
-   * Expand one word into fields: parameter expansion and command substitution through
-   * expandWordStatic, then field splitting of unquoted expansions on blanks (XCU 2.6.5), tilde
-   * and pathname expansion against the known tree (2.6.6).
+   * expandWordStatic over this shell's variables. The context's flag is saved and restored:
+   * a word may be expanded while another one is (a here-document inside $(...)).
    */
-  expand(w: Word): { fields: string[]; exact: boolean; partialGlobs: string[] } {
+  private staticWord(w: Word): StaticExpansion {
+    const ctx = this.expandCtx();
+    const saved = ctx.exact;
+    ctx.exact = true;
+    const value = expandWordIn(w, ctx);
+    const exact = ctx.exact;
+    ctx.exact = saved;
+
+    return { value, exact };
+  }
+
+  /** One part of a word, with whether every value it used is known. */
+  private staticPart(p: Word['parts'][number], ctx: ExpandCtx): { value: string; exact: boolean } {
+    const saved = ctx.exact;
+    ctx.exact = true;
+    const value = expandPart(p, ctx);
+    const exact = ctx.exact;
+    ctx.exact = saved;
+
+    return { value, exact };
+  }
+
+  /**
+   * Expand one word into fields appended to `out`: parameter expansion and command
+   * substitution through expandWordStatic, then field splitting of unquoted expansions on
+   * blanks (XCU 2.6.5), tilde and pathname expansion against the known tree (2.6.6). Patterns
+   * over a partial listing go to partialGlobs. Returns false when a value was not known.
+   */
+  expandInto(w: Word, out: string[], partialGlobs: string[]): boolean {
+    const parts = w.parts;
+
     // Most words are one plain literal: no tilde, no pattern, nothing to split.
-    if (w.parts.length === 1) {
-      const only = w.parts[0];
-      if ((only.type === 'lit' && !LITERAL_SPECIAL.test(only.value)) || only.type === 'sq') {
-        return { fields: [only.value], exact: true, partialGlobs: NO_GLOBS };
+    if (parts.length === 1) {
+      const only = parts[0];
+      if (only.type === 'sq' || (only.type === 'lit' && !literalSpecial(only.value))) {
+        out.push(only.value);
+        return true;
       }
     }
-    const partialGlobs: string[] = [];
-    const env = this.envLookup();
-    const hook = this.substHook();
+    // ctx.exact gathers the exactness of the expansions; `exact` that of tilde and arithmetic.
+    const ctx = this.expandCtx();
+    const savedExact = ctx.exact;
+    ctx.exact = true;
     let exact = true;
-    type Field = { s: string; pat: string; glob: boolean };
-    const fields: Field[] = [];
-    let cur: Field | null = null;
-    const ensure = (): Field => {
-      if (!cur) {
-        cur = { s: '', pat: '', glob: false };
-        fields.push(cur);
-      }
-      return cur;
-    };
 
-    for (let i = 0; i < w.parts.length; i++) {
-      const p = w.parts[i];
+    // The field being built: its text, its pattern (expanded text escaped), whether it holds
+    // an unquoted pattern character. Fields closed by a split wait in `closed`: pathname
+    // expansion runs once the whole word is expanded.
+    let open = false;
+    let s = '';
+    let pat = '';
+    let glob = false;
+    let closed: { s: string; pat: string; glob: boolean }[] | null = null;
+
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i];
       if (p.type === 'lit') {
         let v = p.value;
-        if (i === 0 && v.startsWith('~')) {
+        if (i === 0 && v.charCodeAt(0) === 126) {
           const t = this.tilde(v);
           if (t === undefined) exact = false;
           else v = t;
         }
-        const f = ensure();
-        f.s += v;
-        f.pat += v;
-        if (/[*?[]/.test(v)) f.glob = true;
+        open = true;
+        s += v;
+        pat += v;
+        if (!glob && hasGlobChar(v)) glob = true;
         continue;
       }
 
       if (p.type === 'param' || p.type === 'cmdsubst' || p.type === 'arith') {
         let value: string | undefined;
         if (p.type === 'arith') value = this.arith(p.raw);
-        else {
-          const e = expandWordStatic({ parts: [p], raw: w.raw }, env, hook, this.arithHook());
-          exact &&= e.exact;
-          value = e.value;
-        }
+        else value = expandPart(p, ctx);
         if (value === undefined) {
           exact = false;
           continue;
         }
+        if (!hasBlank(value)) {
+          if (value === '') continue;
+          open = true;
+          s += value;
+          pat += escapeGlob(value);
+          continue;
+        }
         const segs = value.split(/[ \t\n]+/);
         for (let k = 0; k < segs.length; k++) {
-          if (k > 0) cur = null;
+          if (k > 0 && open) {
+            (closed ??= []).push({ s, pat, glob });
+            open = false;
+            s = '';
+            pat = '';
+            glob = false;
+          }
           if (segs[k] === '') continue;
-          const f = ensure();
-          f.s += segs[k];
-          f.pat += escapeGlob(segs[k]);
+          open = true;
+          s += segs[k];
+          pat += escapeGlob(segs[k]);
         }
         continue;
       }
 
-      const e = expandWordStatic({ parts: [p], raw: w.raw }, env, hook, this.arithHook());
-      exact &&= e.exact;
-      const f = ensure();
-      f.s += e.value;
-      f.pat += escapeGlob(e.value);
+      const value = expandPart(p, ctx);
+      open = true;
+      s += value;
+      pat += escapeGlob(value);
     }
+    if (!ctx.exact) exact = false;
+    ctx.exact = savedExact;
 
-    const out: string[] = [];
-    for (const f of fields) {
-      if (!f.glob || !PATTERN.test(f.pat)) {
-        out.push(f.s);
-        continue;
-      }
-      const g = this.glob(f.pat);
-      if (!g.exact) partialGlobs.push(f.s);
-      // A pattern over a partial listing that matched nothing known is dropped rather than
-      // passed on literally: the real shell would have found something or nothing.
-      if (g.matches.length > 0) out.push(...g.matches);
-      else if (g.exact) out.push(f.s);
+    if (closed !== null) for (const f of closed) this.field(f.s, f.pat, f.glob, out, partialGlobs);
+    if (open) this.field(s, pat, glob, out, partialGlobs);
+
+    return exact;
+  }
+
+  /** One expanded field: itself, or the names its pattern matches. */
+  private field(
+    s: string,
+    pat: string,
+    glob: boolean,
+    out: string[],
+    partialGlobs: string[],
+  ): void {
+    if (!glob || !PATTERN.test(pat)) {
+      out.push(s);
+      return;
     }
-
-    return { fields: out, exact, partialGlobs };
+    const g = this.glob(pat);
+    if (!g.exact) partialGlobs.push(s);
+    // A pattern over a partial listing that matched nothing known is dropped rather than
+    // passed on literally: the real shell would have found something or nothing.
+    if (g.matches.length > 0) for (const m of g.matches) out.push(m);
+    else if (g.exact) out.push(s);
   }
 
   /** A pattern word for case: quoted parts match themselves. undefined when not known. */
@@ -1344,8 +1540,7 @@ class Walker {
         pat += p.value;
         continue;
       }
-      const part = { parts: [p], raw: w.raw };
-      const e = expandWordStatic(part, this.envLookup(), this.substHook(), this.arithHook());
+      const e = this.staticPart(p, this.expandCtx());
       if (!e.exact) return undefined;
       pat += p.type === 'param' || p.type === 'cmdsubst' ? e.value : escapeGlob(e.value);
     }
@@ -1404,12 +1599,15 @@ class Walker {
 
     for (const comp of comps) {
       const next: string[] = [];
+      const literal = !hasActiveGlob(comp);
+      // The name a literal component stands for: its escapes removed.
+      const name = literal && comp.includes('\\') ? comp.replace(/\\(.)/g, '$1') : comp;
       for (const dir of paths) {
         const real = resolvePath(this.state.fs, dir).path;
         const meta = this.state.fs.get(real);
         if (!meta || meta.kind !== 'dir') continue;
-        if (!/[*?[]/.test(comp.replace(/\\./g, ''))) {
-          next.push(join(dir, comp.replace(/\\(.)/g, '$1')));
+        if (literal) {
+          next.push(join(dir, name));
           continue;
         }
         if (meta.partial) exact = false;
@@ -1434,7 +1632,7 @@ class Walker {
 
   // ------------------------------------------------------------------ the handler context
 
-  context(stdin: string | undefined, text: string): ExecContext {
+  context(stdin: string | undefined, text: Text): ExecContext {
     return new HandlerContext(this, stdin, text);
   }
 
@@ -1457,6 +1655,7 @@ class Walker {
         return { status: 2, out: '' };
       }
       w.f.funcs = new Map();
+      w.f.funcsShared = false;
       w.f.errexit = false;
       w.f.pipefail = false;
       w.f.xtrace = false;
@@ -1470,15 +1669,17 @@ class Walker {
    */
   child(ident: BuildIdentity | undefined, run: (w: Walker) => Res): CmdResult {
     const err: string[] = [];
-    const over: Partial<Frame> = { err, depth: this.f.depth + 1 };
+    const frame = fork(this.f);
+    frame.err = err;
+    frame.depth = this.f.depth + 1;
     if (ident) {
-      over.ident = ident;
+      frame.ident = ident;
       // su, sudo, gosu and runuser set HOME (and USER/LOGNAME) for the target user.
       const names: Record<string, string> = ident.name ? { USER: ident.name, LOGNAME: ident.name } : {};
-      over.env = { ...this.f.env, HOME: ident.home, ...names };
-      over.envShared = false;
+      frame.env = { ...this.f.env, HOME: ident.home, ...names };
+      frame.envShared = false;
     }
-    const w = new Walker(this.sh, fork(this.f, over));
+    const w = new Walker(this.sh, frame);
     let r: Res;
 
     if (w.f.depth > MAX_DEPTH) {
@@ -1511,13 +1712,14 @@ class HandlerContext implements ExecContext {
   readonly builder: Builder;
   readonly file: string;
   readonly line: number;
-  readonly origin: string;
   shell?: string;
+  /** Made at the first read: most handlers create nothing and never ask. */
+  private originText: string | undefined = undefined;
 
   constructor(
     private readonly w: Walker,
     readonly stdin: string | undefined,
-    private readonly text: string,
+    private readonly text: Text,
   ) {
     const f = w.f;
     this.state = w.state;
@@ -1528,7 +1730,10 @@ class HandlerContext implements ExecContext {
     this.builder = w.sh.builder;
     this.file = w.sh.file;
     this.line = w.line();
-    this.origin = `${this.file}:${this.line}`;
+  }
+
+  get origin(): string {
+    return (this.originText ??= `${this.file}:${this.line}`);
   }
 
   access(path: string, op: Op): Verdict {
@@ -1536,7 +1741,7 @@ class HandlerContext implements ExecContext {
   }
 
   unknown(reason: string, paths?: string[]): void {
-    this.w.note(reason, this.text, paths ?? []);
+    this.w.note(reason, textOf(this.text), paths ?? []);
   }
 
   trace(): void {}
@@ -1558,6 +1763,32 @@ class HandlerContext implements ExecContext {
   }
 }
 
+/**
+ * What a message names a command by: its text, or the simple command whose text is made only
+ * when a message needs it (most commands never print one).
+ */
+type Text = string | SimpleCommand;
+
+function textOf(t: Text): string {
+  return typeof t === 'string' ? t : commandText(t);
+}
+
+/** How messages name a compound command. */
+function compoundText(c: Exclude<Command, SimpleCommand | FuncDef>): string {
+  switch (c.type) {
+    case 'subshell':
+      return '( ... )';
+    case 'group':
+      return '{ ... }';
+    case 'test':
+      return '[[';
+    case 'arith':
+      return `((${c.expr}))`;
+    default:
+      return c.type;
+  }
+}
+
 /** The command as written, for messages: assignments then words. */
 function commandText(c: SimpleCommand): string {
   let text = '';
@@ -1575,9 +1806,67 @@ function join(dir: string, name: string): string {
   return dir === '/' ? `/${name}` : `${dir}/${name}`;
 }
 
-const GLOB_CHARS = /[*?[\\]/;
-
 function escapeGlob(s: string): string {
-  // Most expanded values hold no pattern character: skip the replace and its callback.
-  return GLOB_CHARS.test(s) ? s.replace(/[*?[\\]/g, '\\$&') : s;
+  // Most expanded values hold no pattern character: a loop, then no replace and its callback.
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 42 || c === 63 || c === 91 || c === 92) return s.replace(/[*?[\\]/g, '\\$&');
+  }
+
+  return s;
+}
+
+/**
+ * A * ? or [ that no backslash quotes: the component is a pattern. Like removing every
+ * backslash pair (/\\./g, where . stops at a line terminator) and then looking for one.
+ */
+function hasActiveGlob(comp: string): boolean {
+  for (let i = 0; i < comp.length; i++) {
+    const c = comp.charCodeAt(i);
+    if (c === 92 && i + 1 < comp.length && !isLineTerminator(comp.charCodeAt(i + 1))) {
+      i++;
+      continue;
+    }
+    if (c === 42 || c === 63 || c === 91) return true;
+  }
+
+  return false;
+}
+
+/** What a regex `.` does not match. */
+function isLineTerminator(c: number): boolean {
+  return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+}
+
+/** A literal starting with ~ or holding a pattern character (LITERAL_SPECIAL), loop first. */
+function literalSpecial(v: string): boolean {
+  if (v.charCodeAt(0) === 126) return true;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 42 || c === 63) return true;
+    // A [ is a pattern only when a ] closes it on the same line: the regex says.
+    if (c === 91) return LITERAL_SPECIAL.test(v);
+  }
+
+  return false;
+}
+
+/** Holds * ? or [ (a field that may need pathname expansion). */
+function hasGlobChar(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 42 || c === 63 || c === 91) return true;
+  }
+
+  return false;
+}
+
+/** Holds a blank that field splitting cuts at (space, tab, newline). */
+function hasBlank(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10) return true;
+  }
+
+  return false;
 }

@@ -67,6 +67,16 @@ const PERCENT = 37;
 const META = new Uint8Array(128);
 for (const c of ' \t\n;&|()<>') META[c.charCodeAt(0)] = 1;
 
+/** Index of the first newline at or after `from`, `len` when there is none. */
+function nextNewline(s: string, from: number, len: number): number {
+  const i = s.indexOf('\n', from);
+  return i === -1 ? len : i;
+}
+
+/** What stops the plain run of an unquoted word: a metacharacter, a quote, `\\` or `$`. */
+const WORD_STOP = new Uint8Array(128);
+for (const c of ' \t\n;&|()<>\\\'"$`') WORD_STOP[c.charCodeAt(0)] = 1;
+
 function isMeta(c: number): boolean {
   return c < 128 && META[c] === 1;
 }
@@ -103,10 +113,46 @@ const EXPECTED_AFTER: Record<string, string> = {
 };
 
 const CLOSERS = new Set(['then', 'else', 'elif', 'fi', 'do', 'done', 'esac', '}']);
-const RESERVED = new Set([
-  'if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'case', 'esac', 'while', 'until', 'for',
-  'in', 'function', 'select', 'coproc',
-]);
+/**
+ * The reserved word spelled by the `len` lowercase letters at p, without a slice: if then else
+ * elif fi do done case esac while until for in function select coproc.
+ */
+function reservedAt(s: string, p: number, len: number): string | null {
+  let w: string;
+  switch (s.charCodeAt(p)) {
+    case 99: // c
+      w = len === 4 ? 'case' : 'coproc';
+      break;
+    case 100: // d
+      w = len === 2 ? 'do' : 'done';
+      break;
+    case 101: // e
+      if (len !== 4) return null;
+      w = s.charCodeAt(p + 1) === 115 ? 'esac' : s.charCodeAt(p + 2) === 105 ? 'elif' : 'else';
+      break;
+    case 102: // f
+      w = len === 2 ? 'fi' : len === 3 ? 'for' : 'function';
+      break;
+    case 105: // i
+      w = len === 2 && s.charCodeAt(p + 1) === 110 ? 'in' : 'if';
+      break;
+    case 115: // s
+      w = 'select';
+      break;
+    case 116: // t
+      w = 'then';
+      break;
+    case 117: // u
+      w = 'until';
+      break;
+    case 119: // w
+      w = 'while';
+      break;
+    default:
+      return null;
+  }
+  return w.length === len && s.startsWith(w, p) ? w : null;
+}
 
 interface PendingHeredoc {
   redir: Redirect;
@@ -131,6 +177,8 @@ class Parser {
   private peekWord: string | null = null;
   private lcPos = 0;
   private lcLine = 0;
+  /** First newline at or after lcPos (len when none): a line after the last is not rescanned. */
+  private lcNext = -1;
   private readonly len: number;
 
   /**
@@ -156,18 +204,20 @@ class Parser {
 
   /** 0-based line of an offset; a forward-moving cursor keeps the whole parse linear. */
   lineAt(off: number): number {
-    if (off < this.lcPos) {
+    const s = this.src;
+    if (off < this.lcPos || this.lcNext === -1) {
       this.lcPos = 0;
       this.lcLine = 0;
+      this.lcNext = nextNewline(s, 0, this.len);
     }
-    const s = this.src;
     let line = this.lcLine;
-    let i = s.indexOf('\n', this.lcPos);
-    while (i !== -1 && i < off) {
+    let i = this.lcNext;
+    while (i < off) {
       line++;
-      i = s.indexOf('\n', i + 1);
+      i = nextNewline(s, i + 1, this.len);
     }
     this.lcPos = off;
+    this.lcNext = i;
     this.lcLine = line;
     return line + this.baseLine;
   }
@@ -319,8 +369,7 @@ class Parser {
     }
     const n = this.cc(e);
     if (!(isMeta(n) || isEnd(n))) return null;
-    const w = s.slice(p, e);
-    return RESERVED.has(w) ? w : null;
+    return reservedAt(s, p, e - p);
   }
 
   expectReserved(word: string, message: string, at: number): void {
@@ -839,16 +888,32 @@ class Parser {
   readWord(): Word {
     const start = this.pos;
     const parts = this.readParts(Mode.Word);
+    // A plain word (one literal as long as its source: no escape removed) is its own raw text.
+    const only = parts.length === 1 ? parts[0] : undefined;
+    if (only !== undefined && only.type === 'lit' && only.value.length === this.pos - start) {
+      return { parts, raw: only.value };
+    }
     return { parts, raw: this.src.slice(start, this.pos) };
   }
 
   /** Reads word parts until the end that `mode` defines; literal runs are sliced, not copied. */
   readParts(mode: Mode): WordPart[] {
     const s = this.src;
+    const len = this.len;
     const parts: WordPart[] = [];
     let lit = '';
     let run = this.pos;
     for (;;) {
+      if (mode === Mode.Word) {
+        // Most of a word is plain characters: skip them with one table lookup each.
+        let p = this.pos;
+        while (p < len) {
+          const d = s.charCodeAt(p);
+          if (d < 128 && WORD_STOP[d] === 1) break;
+          p++;
+        }
+        this.pos = p;
+      }
       const c = this.cc(this.pos);
       if (isEnd(c)) {
         if (mode !== Mode.Word) this.fail('reached end without matching ${ with }', this.pos, BRACE);

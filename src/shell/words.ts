@@ -46,12 +46,18 @@ function literalParts(parts: WordPart[]): string | null {
   return out;
 }
 
-interface Ctx {
+/**
+ * The state of one expansion: the caller's variables and hooks, and whether every value used
+ * was known. The walker keeps one and reuses it for every word (resetting `exact`).
+ */
+export interface ExpandCtx {
   env: StaticEnv;
   onCmdSubst: CmdSubstHook | undefined;
   onArith?: ArithHook;
   exact: boolean;
 }
+
+type Ctx = ExpandCtx;
 
 /** Expands a word with the variables env knows; see the file header for what is simplified. */
 export function expandWordStatic(
@@ -61,6 +67,12 @@ export function expandWordStatic(
   onArith?: ArithHook,
 ): StaticExpansion {
   const ctx: Ctx = { env, onCmdSubst, onArith, exact: true };
+  const value = expandWordIn(w, ctx);
+  return { value, exact: ctx.exact };
+}
+
+/** expandWordStatic with the caller's context: clears nothing, only sets ctx.exact to false. */
+export function expandWordIn(w: Word, ctx: ExpandCtx): string {
   let value = expandParts(w.parts, ctx);
 
   // Tilde prefix (XCU 2.6.1): only an unquoted leading `~`, which the raw text shows.
@@ -72,7 +84,7 @@ export function expandWordStatic(
     if (typeof home === 'string') value = home + value.slice(1);
     else ctx.exact = false;
   }
-  return { value, exact: ctx.exact };
+  return value;
 }
 
 function expandParts(parts: WordPart[], ctx: Ctx): string {
@@ -81,7 +93,8 @@ function expandParts(parts: WordPart[], ctx: Ctx): string {
   return out;
 }
 
-function expandPart(p: WordPart, ctx: Ctx): string {
+/** One part of a word (no tilde step: that belongs to the word's start). */
+export function expandPart(p: WordPart, ctx: Ctx): string {
   switch (p.type) {
     case 'lit':
     case 'sq':
@@ -149,7 +162,6 @@ function expandParam(p: WordPart & { type: 'param' }, ctx: Ctx): string {
 
   const op = p.op;
   if (op === undefined) return v ?? '';
-  const arg = (): string => (p.arg ? expandParts(p.arg.parts, ctx) : '');
 
   // With a colon, an empty value counts as unset too.
   const missing = op.charCodeAt(0) === 58 ? v === null || v === '' : v === null;
@@ -158,10 +170,10 @@ function expandParam(p: WordPart & { type: 'param' }, ctx: Ctx): string {
     case ':-':
     case '=':
     case ':=':
-      return missing ? arg() : (v as string);
+      return missing ? argValue(p, ctx) : (v as string);
     case '+':
     case ':+':
-      return missing ? '' : arg();
+      return missing ? '' : argValue(p, ctx);
     case '?':
     case ':?':
       // The shell would stop with an error here; the result is not a value.
@@ -193,6 +205,11 @@ function expandParam(p: WordPart & { type: 'param' }, ctx: Ctx): string {
   }
   ctx.exact = false;
   return value;
+}
+
+/** The operator word of ${x-word}, expanded only when the operator takes it. */
+function argValue(p: WordPart & { type: 'param' }, ctx: Ctx): string {
+  return p.arg ? expandParts(p.arg.parts, ctx) : '';
 }
 
 /** ${x:offset} and ${x:offset:length} with integer literals (bash "Substring Expansion"). */

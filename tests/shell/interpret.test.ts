@@ -196,6 +196,56 @@ describe('cd, subshells, variables and umask', () => {
   for (const c of cases) test(c.name, () => check(c));
 });
 
+describe('what a subshell or a prefix assignment changes stays there', () => {
+  // Shells share their variables and functions until one changes them (copy on write): each
+  // case changes something on one side and checks the other side still sees its own value.
+  const cases: Case[] = [
+    {
+      name: 'a variable set in a subshell does not reach the parent',
+      src: 'D=/one; (D=/two; mkdir $D); mkdir $D',
+      status: 0,
+      expect: { '/one': 'dir 0:0 0755', '/two': 'dir 0:0 0755' },
+    },
+    {
+      name: 'a variable set in a pipeline part does not reach the shell',
+      src: 'D=/p1; D=/p2 | true; mkdir $D',
+      status: 0,
+      expect: { '/p1': 'dir 0:0 0755', '/p2': 'missing' },
+    },
+    {
+      name: 'a function redefined in a subshell keeps its body in the parent',
+      src: 'mk() { mkdir /outer; }; (mk() { mkdir /inner; }); mk',
+      status: 0,
+      expect: { '/outer': 'dir 0:0 0755', '/inner': 'missing' },
+    },
+    {
+      name: 'a function unset in a subshell still runs in the parent',
+      src: 'mk() { mkdir /kept; }; (unset mk); mk',
+      status: 0,
+      expect: { '/kept': 'dir 0:0 0755' },
+    },
+    {
+      name: 'a value made unknown in a subshell stays known in the parent',
+      src: 'D=/known; (D=$(stat -c %u /srv)); mkdir $D',
+      status: 0,
+      expect: { '/known': 'dir 0:0 0755' },
+    },
+    {
+      name: 'a prefix assignment reaches its command only',
+      src: "D=/tmp/x sh -c 'mkdir $D'; mkdir -p /p$D",
+      status: 0,
+      expect: { '/tmp/x': 'dir 0:0 0755', '/p': 'dir 0:0 0755', '/p/tmp': 'missing' },
+    },
+    {
+      name: 'an unknown prefix value does not make the variable unknown afterwards',
+      src: 'D=/ok; D=$(stat -c %u /srv) true; mkdir $D',
+      status: 0,
+      expect: { '/ok': 'dir 0:0 0755' },
+    },
+  ];
+  for (const c of cases) test(c.name, () => check(c));
+});
+
 describe('compound commands', () => {
   const cases: Case[] = [
     {
