@@ -139,7 +139,6 @@ function explainedPermission(id: Identity, path: string, m: FileMeta, mask: numb
 }
 
 const PASSED: PermResult = { ok: true, reason: '' };
-const DENIED: PermResult = { ok: false, reason: 'permission denied' };
 
 /** The decision of permission() without its explanation. */
 export function allows(id: Identity, m: FileMeta, mask: number): boolean {
@@ -216,60 +215,70 @@ function walk(id: Identity, view: View, path: string, followLast: boolean, expla
     start = end + 1;
   }
 
-  return explainedWalk(id, view, path, followLast);
+  return explainedWalk(id, view, path, followLast, explain);
 }
 
-function explainedWalk(id: Identity, view: View, path: string, followLast: boolean): Walk {
+/**
+ * The walk one component at a time, saying why it stops. Without explain the decision is the
+ * same but no reason is written (the build simulator asks thousands of such questions).
+ */
+function explainedWalk(id: Identity, view: View, path: string, followLast: boolean, explain = true): Walk {
   const reasons: string[] = [];
-  let todo = normalizePath(path).split('/').filter(Boolean);
-  let i = 0;
+  const because = (why: string): string[] => {
+    if (explain) reasons.push(why);
+    return reasons;
+  };
+  // A normal path, walked over its components; a followed link replaces the walked part.
+  let p = normalizePath(path);
+  let start = 1;
   let cur = '/';
   let links = 0;
 
-  while (i < todo.length) {
+  while (start < p.length) {
     const curMeta = view.fs.get(cur);
 
-    if (!curMeta) return { ok: false, errno: 'ENOENT', reasons: [...reasons, `${cur} does not exist`], path: cur };
+    if (!curMeta) return { ok: false, errno: 'ENOENT', reasons: because(`${cur} does not exist`), path: cur };
     if (curMeta.kind !== 'dir') {
-      return { ok: false, errno: 'ENOTDIR', reasons: [...reasons, `${cur} is not a directory`], path: cur };
+      return { ok: false, errno: 'ENOTDIR', reasons: because(`${cur} is not a directory`), path: cur };
     }
 
     // Most directories on the way allow search: decide that without building a reason.
-    const search = allows(id, curMeta, MAY_EXEC) ? PASSED : explainedPermission(id, cur, curMeta, MAY_EXEC);
-    if (!search.ok) {
-      reasons.push(`cannot pass through ${cur}: ${search.reason}`);
+    if (!allows(id, curMeta, MAY_EXEC)) {
+      if (explain) reasons.push(`cannot pass through ${cur}: ${explainedPermission(id, cur, curMeta, MAY_EXEC).reason}`);
       return { ok: false, errno: 'EACCES', reasons, path: cur };
     }
 
-    const last = i === todo.length - 1;
-    const next = cur === '/' ? `/${todo[i]}` : `${cur}/${todo[i]}`;
+    const end = p.indexOf('/', start);
+    const last = end === -1;
+    const next = last ? p : p.slice(0, end);
     const meta = view.fs.get(next);
 
     if (!meta) {
-      const full = last ? next : normalizePath([next, ...todo.slice(i + 1)].join('/'));
       const unknown = curMeta.partial === true;
       if (!last) {
         const why = unknown ? `${next} is not known to exist` : `${next} does not exist`;
-        return { ok: false, errno: 'ENOENT', reasons: [...reasons, why], path: full, unknown, parent: cur, parentMeta: curMeta };
+        return { ok: false, errno: 'ENOENT', reasons: explain ? because(why) : reasons, path: p, unknown, parent: cur, parentMeta: curMeta };
       }
 
-      return { ok: true, reasons, path: full, parent: cur, parentMeta: curMeta, unknown };
+      return { ok: true, reasons, path: p, parent: cur, parentMeta: curMeta, unknown };
     }
 
     if (meta.kind === 'symlink' && (!last || followLast)) {
       links += 1;
-      if (links > 40) return { ok: false, errno: 'ELOOP', reasons: [...reasons, `too many symlinks at ${next}`], path: next };
+      if (links > 40) return { ok: false, errno: 'ELOOP', reasons: because(`too many symlinks at ${next}`), path: next };
       const target = meta.target ?? '';
-      reasons.push(`${next} is a symlink to ${target}`);
-      todo = [...normalizePath(target, cur).split('/').filter(Boolean), ...todo.slice(i + 1)];
-      i = 0;
+      if (explain) reasons.push(`${next} is a symlink to ${target}`);
+      // The target made absolute against the link's directory, then the unwalked rest (which
+      // has no '.' or '..' left); an empty target names that directory.
+      p = normalizePath(`${target || '.'}${last ? '' : p.slice(end)}`, cur);
+      start = 1;
       cur = '/';
       continue;
     }
 
     if (last) return { ok: true, reasons, path: next, meta, parent: cur, parentMeta: curMeta };
     cur = next;
-    i += 1;
+    start = end + 1;
   }
 
   // The path was '/' itself.
@@ -301,9 +310,8 @@ function stickyBlocks(id: Identity, dir: FileMeta, victim: FileMeta): boolean {
 export function evaluate(id: Identity, view: View, rawPath: string, op: Op, explain = true): Verdict {
   const path = normalizePath(rawPath);
   // Without explanations (the build simulator only needs the answer) skip the reason strings.
-  const permission: typeof explainedPermission = explain
-    ? explainedPermission
-    : (who, _p, m, mask) => (allows(who, m, mask) ? PASSED : DENIED);
+  if (!explain) return decide(id, view, path, op);
+  const permission = explainedPermission;
   const deps = dependsOn(view, path);
   const done = (allowed: boolean, reasons: string[], errno?: Errno, at = path): Verdict => ({
     path,
@@ -316,7 +324,8 @@ export function evaluate(id: Identity, view: View, rawPath: string, op: Op, expl
   });
 
   const w = walk(id, view, path, op !== 'delete', explain);
-  const reasons = [...w.reasons];
+  // The walk made this list for this verdict alone: add to it in place.
+  const reasons = w.reasons;
 
   const createIn = (dir: string, dirMeta: FileMeta, what: string): Verdict => {
     const ro = readOnlyAt(view, dir);
@@ -407,6 +416,93 @@ export function evaluate(id: Identity, view: View, rawPath: string, op: Op, expl
     default:
       return done(false, [...reasons, `unknown operation ${op as string}`], 'EPERM');
   }
+}
+
+/**
+ * evaluate() without explanations: the same checks in the same order, giving the same allowed,
+ * errno, path and where, with an empty list of reasons.
+ */
+function decide(id: Identity, view: View, path: string, op: Op): Verdict {
+  const w = walk(id, view, path, op !== 'delete', false);
+  let allowed = false;
+  let errno: Errno | undefined;
+  let at = path;
+
+  // Making an entry in dir: a read-only mount first (EROFS), then write and search on it.
+  const createIn = (dir: string, dirMeta: FileMeta): void => {
+    at = dir;
+    if (readOnly(view, dir)) errno = 'EROFS';
+    else if (allows(id, dirMeta, MAY_WRITE | MAY_EXEC)) allowed = true;
+    else errno = 'EACCES';
+  };
+  const meta = w.meta;
+
+  if (!w.ok) {
+    if (op === 'create' && w.errno === 'ENOENT' && w.parent && w.parentMeta) createIn(w.parent, w.parentMeta);
+    else errno = w.errno;
+  } else if (!meta) {
+    if (op === 'create') createIn(w.parent!, w.parentMeta!);
+    else errno = 'ENOENT';
+  } else {
+    const target = w.path;
+    switch (op) {
+      case 'read':
+      case 'list':
+        at = target;
+        allowed = allows(id, meta, op === 'list' || meta.kind !== 'dir' ? MAY_READ : MAY_READ | MAY_EXEC);
+        if (!allowed) errno = 'EACCES';
+        break;
+
+      case 'write':
+      case 'create':
+        if (meta.kind === 'dir') createIn(target, meta);
+        else {
+          at = target;
+          if (!allows(id, meta, MAY_WRITE)) errno = 'EACCES';
+          else if (readOnly(view, target)) errno = 'EROFS';
+          else allowed = true;
+        }
+        break;
+
+      case 'delete': {
+        const dir = w.parent!;
+        const dirMeta = w.parentMeta!;
+        at = dir;
+        if (readOnly(view, dir)) errno = 'EROFS';
+        else if (!allows(id, dirMeta, MAY_WRITE | MAY_EXEC)) errno = 'EACCES';
+        else if (stickyBlocks(id, dirMeta, meta)) errno = 'EPERM';
+        else if (mountOf(view, target)?.target === target) {
+          errno = 'EBUSY';
+          at = target;
+        } else allowed = true;
+        break;
+      }
+
+      case 'exec':
+      case 'chdir':
+        if (op === 'chdir' && meta.kind !== 'dir') errno = 'ENOTDIR';
+        else {
+          at = target;
+          allowed = allows(id, meta, MAY_EXEC);
+          // binfmt_script: the interpreter then reads the script.
+          if (allowed && op === 'exec' && meta.script) allowed = allows(id, meta, MAY_READ);
+          if (!allowed) errno = 'EACCES';
+        }
+        break;
+
+      default:
+        errno = 'EPERM';
+    }
+  }
+
+  return { path, op, allowed, errno, reasons: [], dependsOn: dependsOn(view, path), where: where(view, at) };
+}
+
+/** True when path lies on a read-only mount or on the read-only root (readOnlyAt's decision). */
+function readOnly(view: View, path: string): boolean {
+  const m = view.mounts.length === 0 ? undefined : mountOf(view, path);
+
+  return m ? m.readonly : view.readOnlyRoot;
 }
 
 /** Directory that would hold a new entry at path: the path's parent. */
