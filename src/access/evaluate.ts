@@ -188,7 +188,7 @@ function walk(id: Identity, view: View, path: string, followLast: boolean, expla
   // Fast path for the common case: every component exists and each directory allows search.
   // Symlinks are followed here too when no explanation is wanted; anything else (a refusal, a
   // missing directory, a loop) takes the explaining walk below, which gives the same answer.
-  let norm = normalizePath(path);
+  let norm = path; // evaluate() passes it normalised
   let links = 0;
   let cur = '/';
   let curMeta = view.fs.get('/');

@@ -4,26 +4,17 @@
 
 import type { FileMeta, FsTree } from '../model/types.js';
 
-/**
- * True when an absolute path has no '.', '..', empty or trailing components. A scan of the
- * slashes rather than a regular expression: this runs on every lookup.
- */
+/** A doubled slash, or a '.' or '..' component. */
+const ABNORMAL = /\/\/|\/\.\.?(?:\/|$)/;
+
+/** True when an absolute path has no '.', '..', empty or trailing components. */
 function isNormal(path: string): boolean {
   const n = path.length;
   if (n === 0 || path.charCodeAt(0) !== 47) return false;
   if (n === 1) return true;
-  if (path.charCodeAt(n - 1) === 47) return false;
 
-  for (let i = 0; i !== -1; i = path.indexOf('/', i + 1)) {
-    // What follows this slash: another slash, or a '.' or '..' component.
-    const c1 = path.charCodeAt(i + 1);
-    if (c1 === 47) return false;
-    if (c1 !== 46) continue;
-    if (i + 2 === n || path.charCodeAt(i + 2) === 47) return false;
-    if (path.charCodeAt(i + 2) === 46 && (i + 3 === n || path.charCodeAt(i + 3) === 47)) return false;
-  }
-
-  return true;
+  // The compiled regular expression beats a scan of the slashes in JavaScript (measured).
+  return path.charCodeAt(n - 1) !== 47 && !ABNORMAL.test(path);
 }
 
 /** Normalise a path against cwd: collapses '.', '..', duplicate and trailing slashes. */
@@ -73,6 +64,15 @@ export function isUnder(path: string, dir: string): boolean {
 
 export function newTree(root?: Partial<FileMeta>): FsTree {
   return new Map([['/', { kind: 'dir', uid: 0, gid: 0, mode: 0o755, ...root }]]);
+}
+
+/**
+ * A copy of meta with fields replaced or added, keys in the order a spread gives. Object.assign
+ * rather than `{ ...meta, origin }`: in V8 (node 20) adding a key the source lacks to a spread
+ * copy makes a new hidden class every time, several times slower than this.
+ */
+export function withMeta(meta: FileMeta, changes: Partial<FileMeta>): FileMeta {
+  return Object.assign({}, meta, changes);
 }
 
 export function cloneTree(tree: FsTree): FsTree {

@@ -13,7 +13,16 @@ import {
   userByName,
   userByUid,
 } from '../../image/accounts.js';
-import { descendants, mkdirp, moveTree, normalizePath, parentOf, removeTree, resolvePath } from '../../image/fs.js';
+import {
+  descendants,
+  mkdirp,
+  moveTree,
+  normalizePath,
+  parentOf,
+  removeTree,
+  resolvePath,
+  withMeta,
+} from '../../image/fs.js';
 import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
 import { notFound } from './builtins.js';
 
@@ -181,7 +190,7 @@ function addMember(g: GroupEntry, name: string): void {
 }
 
 function setMeta(ctx: ExecContext, path: string, meta: Omit<FileMeta, 'origin'>): void {
-  ctx.state.fs.set(path, { ...meta, origin: ctx.origin });
+  ctx.state.fs.set(path, withMeta(meta as FileMeta, { origin: ctx.origin }));
 }
 
 /** Copy the skeleton directory into a new home, every copy owned by the new user. */
@@ -189,7 +198,7 @@ function copySkel(ctx: ExecContext, skel: string, home: string, uid: number, gid
   const fs = ctx.state.fs;
   for (const p of descendants(fs, skel)) {
     const m = fs.get(p)!;
-    fs.set(home + p.slice(skel.length), { ...m, uid, gid, origin: ctx.origin });
+    fs.set(home + p.slice(skel.length), withMeta(m, { uid, gid, origin: ctx.origin }));
   }
 }
 
@@ -201,7 +210,7 @@ function reown(ctx: ExecContext, dir: string, from: [number, number], to: [numbe
     if (!m || m.kind === 'symlink') continue;
     const uid = m.uid === from[0] ? to[0] : m.uid;
     const gid = m.gid === from[1] ? to[1] : m.gid;
-    if (uid !== m.uid || gid !== m.gid) fs.set(p, { ...m, uid, gid, origin: ctx.origin });
+    if (uid !== m.uid || gid !== m.gid) fs.set(p, withMeta(m, { uid, gid, origin: ctx.origin }));
   }
 }
 
@@ -307,7 +316,7 @@ const useradd: CommandHandler = (ctx, argv) => {
   }
 
   const name = p.operands[0];
-  const defs: LoginDefs = { ...acc.loginDefs };
+  const defs: LoginDefs = Object.assign({}, acc.loginDefs);
   for (const kv of p.opts.get('key') ?? []) applyLoginDefsKey(defs, kv);
   const system = has(p, 'system');
 
@@ -578,7 +587,7 @@ const groupadd: CommandHandler = (ctx, argv) => {
   if (p.bad || p.operands.length !== 1) return res(2, 'Usage: groupadd [options] GROUP');
 
   const name = p.operands[0];
-  const defs: LoginDefs = { ...acc.loginDefs };
+  const defs: LoginDefs = Object.assign({}, acc.loginDefs);
   for (const kv of p.opts.get('key') ?? []) applyLoginDefsKey(defs, kv);
 
   // shadow groupadd check_flags(): -f turns "exists" into success and a taken -g into "pick one".

@@ -15,6 +15,7 @@ import {
   normalizePath,
   parentOf,
   resolvePath,
+  withMeta,
 } from '../../image/fs.js';
 import { groupByName, parseId, userByName, userByUid } from '../../image/accounts.js';
 import { refreshDerived } from './config.js';
@@ -1558,11 +1559,11 @@ const sed: CommandHandler = (ctx, argv) => {
     if (inPlace !== '') {
       const name = baseName(l.path);
       const backup = inPlace.includes('*') ? inPlace.replace(/\*/g, name) : name + inPlace;
-      fs.set(`${dir === '/' ? '' : dir}/${backup}`, { ...meta, origin: ctx.origin });
+      fs.set(`${dir === '/' ? '' : dir}/${backup}`, withMeta(meta, { origin: ctx.origin }));
     }
     const uid = keepUid ? meta.uid : owner.uid;
     const gid = keepGid ? meta.gid : owner.gid;
-    fs.set(l.path, { ...meta, uid, gid, mode, origin: ctx.origin });
+    fs.set(l.path, withMeta(meta, { uid, gid, mode, origin: ctx.origin }));
 
     if (l.path === '/etc/passwd' || l.path === '/etc/group' || isTrackedText(l.path)) {
       const old = ctx.state.texts[l.path]?.content;
