@@ -48,8 +48,15 @@ export function baseName(path: string): string {
 export function ancestry(path: string): string[] {
   const out = ['/'];
   if (path === '/') return out;
-  let acc = '';
 
+  if (path.startsWith('/')) {
+    // Prefixes cut at each slash: flat strings, cheaper as Map keys than concatenations.
+    for (let i = path.indexOf('/', 1); i !== -1; i = path.indexOf('/', i + 1)) out.push(path.slice(0, i));
+    out.push(path);
+    return out;
+  }
+
+  let acc = '';
   for (const part of path.slice(1).split('/')) {
     acc += `/${part}`;
     out.push(acc);

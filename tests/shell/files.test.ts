@@ -591,3 +591,60 @@ describe('BusyBox wording on Alpine', () => {
     });
   }
 });
+
+/** The clause-by-clause applyMode parsed its text on every call: the compiled one must agree. */
+function referenceMode(spec: string, old: number, isDir: boolean, umask: number): number | undefined {
+  const WHO: Record<string, number> = { u: 0o4700, g: 0o2070, o: 0o1007, a: 0o7777 };
+  if (/^[0-7]{1,5}$/.test(spec)) {
+    const value = parseInt(spec, 8);
+    if (value > 0o7777) return undefined;
+    const mentioned = spec.length < 5 ? (value & 0o6000) | 0o1777 : 0o7777;
+    const omit = isDir ? 0o6000 & ~mentioned : 0;
+    return (old & omit) | (value & ~omit);
+  }
+  let mode = old & 0o7777;
+  for (const clause of spec.split(',')) {
+    const m = /^([ugoa]*)((?:[-+=](?:[ugo]|[rwxXst]*))+)$/.exec(clause);
+    if (!m) return undefined;
+    const affected = m[1] === '' ? 0o7777 & ~umask : [...m[1]].reduce((acc, c) => acc | WHO[c], 0);
+    for (const action of m[2].match(/[-+=](?:[ugo]|[rwxXst]*)/g)!) {
+      const perms = action.slice(1);
+      let value = 0;
+      if (/^[ugo]$/.test(perms)) {
+        const bits = (mode >> (perms === 'u' ? 6 : perms === 'g' ? 3 : 0)) & 7;
+        value = (bits << 6) | (bits << 3) | bits;
+      } else {
+        for (const c of perms) {
+          if (c === 'r') value |= 0o444;
+          if (c === 'w') value |= 0o222;
+          if (c === 'x' || (c === 'X' && (isDir || mode & 0o111))) value |= 0o111;
+          if (c === 's') value |= 0o6000;
+          if (c === 't') value |= 0o1000;
+        }
+      }
+      value &= affected;
+      const omit = isDir ? 0o6000 & ~(m[1] === '' ? value : affected & value) : 0;
+      if (action[0] === '+') mode |= value;
+      else if (action[0] === '-') mode &= ~value;
+      else mode = (mode & (~affected | omit)) | (value & ~omit);
+    }
+  }
+  return mode & 0o7777;
+}
+
+describe('applyMode agrees with the per-call parser, whatever the umask', () => {
+  const specs = ['755', '0644', '2775', '02775', '12775', '77777', '8', '', 'u+x', 'g-w,o=', '+X', 'a=rX',
+    'ug+s', '=t', 'go=u', 'u=g+x', '-rwx', '+', 'g=', 'u+rw,g=u,o-rwx', 'z+x', 'u+x,', 'u=u', 'ao-s+t'];
+  for (const spec of specs) {
+    test(`"${spec}"`, () => {
+      for (const umask of [0o022, 0o077, 0o002, 0]) {
+        for (const old of [0o644, 0o755, 0o2750, 0o4711, 0o1777, 0o000]) {
+          for (const isDir of [false, true]) {
+            assert.equal(applyMode(spec, old, isDir, umask), referenceMode(spec, old, isDir, umask),
+              `${old.toString(8)} ${isDir ? 'dir' : 'file'} umask ${umask.toString(8)}`);
+          }
+        }
+      }
+    });
+  }
+});

@@ -66,7 +66,15 @@ export function newEntryOwner(
   ident: BuildIdentity,
   isDir: boolean,
 ): { uid: number; gid: number; setgid: boolean } {
-  const parent = resolvePath(fs, parentOf(path)).meta;
+  return ownerIn(resolvePath(fs, parentOf(path)).meta, ident, isDir);
+}
+
+/** newEntryOwner() once the parent directory's metadata is known. */
+function ownerIn(
+  parent: FileMeta | undefined,
+  ident: BuildIdentity,
+  isDir: boolean,
+): { uid: number; gid: number; setgid: boolean } {
   if (parent && parent.kind === 'dir' && parent.mode & 0o2000) {
     return { uid: ident.uid, gid: parent.gid, setgid: isDir };
   }
@@ -389,46 +397,34 @@ const WHO: Record<string, number> = { u: 0o4700, g: 0o2070, o: 0o1007, a: 0o7777
  * Returns undefined for an invalid mode.
  */
 export function applyMode(spec: string, old: number, isDir: boolean, umask: number): number | undefined {
-  if (/^[0-7]{1,5}$/.test(spec)) {
-    const value = parseInt(spec, 8);
-    if (value > 0o7777) return undefined;
-    const mentioned = spec.length < 5 ? (value & 0o6000) | 0o1777 : 0o7777;
-    const omit = isDir ? 0o6000 & ~mentioned : 0;
+  const c = compiledMode(spec);
+  if (c === undefined) return undefined;
 
-    return (old & omit) | (value & ~omit);
+  if (c.numeric !== undefined) {
+    const omit = isDir ? 0o6000 & ~c.mentioned : 0;
+
+    return (old & omit) | (c.numeric & ~omit);
   }
 
   let mode = old & 0o7777;
-  for (const clause of spec.split(',')) {
-    const m = /^([ugoa]*)((?:[-+=](?:[ugo]|[rwxXst]*))+)$/.exec(clause);
-    if (!m) return undefined;
-    const who = m[1];
-    const affected = who === '' ? 0o7777 & ~umask : [...who].reduce((acc, c) => acc | WHO[c], 0);
+  for (const clause of c.clauses) {
+    const affected = clause.who === 0 ? 0o7777 & ~umask : clause.who;
 
-    for (const action of m[2].match(/[-+=](?:[ugo]|[rwxXst]*)/g)!) {
-      const op = action[0];
-      const perms = action.slice(1);
+    for (const action of clause.actions) {
       let value = 0;
-      if (/^[ugo]$/.test(perms)) {
-        const shift = perms === 'u' ? 6 : perms === 'g' ? 3 : 0;
-        const bits = (mode >> shift) & 7;
+      if (action.copy >= 0) {
+        const bits = (mode >> action.copy) & 7;
         value = (bits << 6) | (bits << 3) | bits;
       } else {
-        for (const c of perms) {
-          if (c === 'r') value |= 0o444;
-          if (c === 'w') value |= 0o222;
-          if (c === 'x') value |= 0o111;
-          if (c === 'X' && (isDir || mode & 0o111)) value |= 0o111;
-          if (c === 's') value |= 0o6000;
-          if (c === 't') value |= 0o1000;
-        }
+        value = action.bits;
+        if (action.bigX && (isDir || mode & 0o111)) value |= 0o111;
       }
       value &= affected;
-      const mentioned = who === '' ? value : affected & value;
+      const mentioned = clause.who === 0 ? value : affected & value;
       const omit = isDir ? 0o6000 & ~mentioned : 0;
 
-      if (op === '+') mode |= value;
-      else if (op === '-') mode &= ~value;
+      if (action.op === '+') mode |= value;
+      else if (action.op === '-') mode &= ~value;
       else {
         const preserved = ~affected | omit;
         mode = (mode & preserved) | (value & ~omit);
@@ -437,6 +433,73 @@ export function applyMode(spec: string, old: number, isDir: boolean, umask: numb
   }
 
   return mode & 0o7777;
+}
+
+/** One [-+=] action of a symbolic mode: copy another class's bits, or set r/w/x/X/s/t. */
+interface ModeAction {
+  op: string;
+  /** Shift of the class copied by "=u", "+g", "-o"; -1 when letters are given. */
+  copy: number;
+  /** The bits of r, w, x, s and t for every class. */
+  bits: number;
+  /** X: execute only for directories and for files some class may already execute. */
+  bigX: boolean;
+}
+
+interface CompiledMode {
+  numeric?: number;
+  /** For a numeric mode: the special bits it mentions (a 5-digit mode mentions them all). */
+  mentioned: number;
+  /** who as bits, 0 when no who is given (the umask then decides, at apply time). */
+  clauses: { who: number; actions: ModeAction[] }[];
+}
+
+/** Parsed modes by their text: chmod -R applies the same text to every entry. Kept small. */
+const MODE_CACHE = new Map<string, CompiledMode | null>();
+
+function compiledMode(spec: string): CompiledMode | undefined {
+  let c = MODE_CACHE.get(spec);
+  if (c === undefined) {
+    c = compileMode(spec) ?? null;
+    if (MODE_CACHE.size >= 256) MODE_CACHE.clear();
+    MODE_CACHE.set(spec, c);
+  }
+
+  return c ?? undefined;
+}
+
+function compileMode(spec: string): CompiledMode | undefined {
+  if (/^[0-7]{1,5}$/.test(spec)) {
+    const value = parseInt(spec, 8);
+    if (value > 0o7777) return undefined;
+
+    return { numeric: value, mentioned: spec.length < 5 ? (value & 0o6000) | 0o1777 : 0o7777, clauses: [] };
+  }
+
+  const clauses: CompiledMode['clauses'] = [];
+  for (const clause of spec.split(',')) {
+    const m = /^([ugoa]*)((?:[-+=](?:[ugo]|[rwxXst]*))+)$/.exec(clause);
+    if (!m) return undefined;
+    const who = [...m[1]].reduce((acc, ch) => acc | WHO[ch], 0);
+    const actions: ModeAction[] = [];
+
+    for (const action of m[2].match(/[-+=](?:[ugo]|[rwxXst]*)/g)!) {
+      const perms = action.slice(1);
+      const copy = perms === 'u' ? 6 : perms === 'g' ? 3 : perms === 'o' ? 0 : -1;
+      let bits = 0;
+      for (const ch of perms) {
+        if (ch === 'r') bits |= 0o444;
+        if (ch === 'w') bits |= 0o222;
+        if (ch === 'x') bits |= 0o111;
+        if (ch === 's') bits |= 0o6000;
+        if (ch === 't') bits |= 0o1000;
+      }
+      actions.push({ op: action[0], copy, bits, bigX: perms.includes('X') });
+    }
+    clauses.push({ who, actions });
+  }
+
+  return { mentioned: 0, clauses };
 }
 
 /** chmod(2) on one entry: only the owner or CAP_FOWNER; setgid dropped for non-members. */
@@ -554,10 +617,14 @@ function makeDir(ctx: ExecContext, arg: string, o: MkdirOpts): string[] {
     }
     if (r.notDir) return refuse(p, 'Not a directory');
 
-    const v = createAccess(ctx, r.path);
+    // When the walk stopped in the new entry's own parent, that directory is what both
+    // createAccess and newEntryOwner would resolve again: use it as it is.
+    const parent = r.missingAt === parentOf(r.path) ? fs.get(r.missingAt) : undefined;
+    const known = parent !== undefined && parent.kind === 'dir';
+    const v = known ? ctx.access(r.path, 'create') : createAccess(ctx, r.path);
     if (!v.allowed) return refuse(p, errnoText(v.errno ?? 'EACCES'));
 
-    const owner = newEntryOwner(fs, r.path, ctx.ident, true);
+    const owner = known ? ownerIn(parent, ctx.ident, true) : newEntryOwner(fs, r.path, ctx.ident, true);
     const inherited = owner.setgid ? 0o2000 : 0;
     // Intermediate directories get u+wx on top of the umask-reduced default (mkdir -p, POSIX).
     const plain = (0o777 & ~ctx.umask) | inherited;

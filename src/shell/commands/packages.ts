@@ -3,7 +3,7 @@
 // are modelled: sudo and its sudoers, sshd and its config, Python environments and where pip
 // writes, Jupyter, and the owners of what a non-root user creates.
 
-import type { ImageState, PythonEnv } from '../../model/types.js';
+import type { FsTree, ImageState, PythonEnv } from '../../model/types.js';
 import { groupByGid, groupByName, lowestFreeId, userByName, userByUid } from '../../image/accounts.js';
 import { baseName, mkdirp, normalizePath, parentOf, resolvePath } from '../../image/fs.js';
 import { DEFAULT_PATH } from '../../image/state.js';
@@ -779,6 +779,16 @@ const conda: CommandHandler = (ctx, argv) => {
 
 // ---------------------------------------------------------------- git
 
+/** True when the tree holds an entry whose parent is dir (one pass, no copy of the keys). */
+function hasChild(fs: FsTree, dir: string): boolean {
+  for (const k of fs.keys()) {
+    const i = k.lastIndexOf('/');
+    if (dir === '/' ? i <= 0 && k !== '/' : i === dir.length && k.startsWith(dir)) return true;
+  }
+
+  return false;
+}
+
 /** git clone URL [DIR]: the work tree is made by and owned by the caller. */
 const git: CommandHandler = (ctx, argv) => {
   const args = argv.slice(1);
@@ -793,8 +803,7 @@ const git: CommandHandler = (ctx, argv) => {
   const name = (words[1] ?? baseName(url.replace(/\/+$/, '')).replace(/\.git$/, '').replace(/^.*:/, '')) || 'repo';
   const dir = normalizePath(name, ctx.cwd);
   const existing = ctx.state.fs.get(dir);
-  const nonEmpty = [...ctx.state.fs.keys()].some((k) => parentOf(k) === dir && k !== dir);
-  if (existing && (existing.kind !== 'dir' || nonEmpty)) {
+  if (existing && (existing.kind !== 'dir' || hasChild(ctx.state.fs, dir))) {
     return res(128, `fatal: destination path '${words[1] ?? name}' already exists and is not an empty directory.`);
   }
 
