@@ -71,17 +71,19 @@ function describeMeta(path: string, m: FileMeta): string {
   return `${path} is ${formatMode(m)} ${m.uid}:${m.gid}`;
 }
 
+/** "r-x" for each 3-bit value. */
+const BITS_TEXT = ['---', '--x', '-w-', '-wx', 'r--', 'r-x', 'rw-', 'rwx'];
+
 function bitsText(bits: number): string {
-  return `${bits & 4 ? 'r' : '-'}${bits & 2 ? 'w' : '-'}${bits & 1 ? 'x' : '-'}`;
+  return BITS_TEXT[bits & 7];
 }
 
-function wantText(mask: number): string {
-  const parts: string[] = [];
-  if (mask & MAY_READ) parts.push('read');
-  if (mask & MAY_WRITE) parts.push('write');
-  if (mask & MAY_EXEC) parts.push('search/execute');
+/** What a mask asks for, "read+search/execute", for each 3-bit mask. */
+const WANT_TEXT = ['', 'search/execute', 'write', 'write+search/execute', 'read', 'read+search/execute',
+  'read+write', 'read+write+search/execute'];
 
-  return parts.join('+');
+function wantText(mask: number): string {
+  return WANT_TEXT[mask & 7];
 }
 
 interface PermResult {

@@ -252,23 +252,24 @@ export function copyTree(
 export function formatMode(meta: Pick<FileMeta, 'kind' | 'mode'>): string {
   const t = meta.kind === 'dir' ? 'd' : meta.kind === 'symlink' ? 'l' : '-';
   const m = meta.mode;
-  const bit = (b: number, c: string) => (m & b ? c : '-');
-  const special = (x: number, s: number, lower: string, upper: string) =>
-    m & s ? (m & x ? lower : upper) : m & x ? 'x' : '-';
 
   return (
     t +
-    bit(0o400, 'r') +
-    bit(0o200, 'w') +
-    special(0o100, 0o4000, 's', 'S') +
-    bit(0o040, 'r') +
-    bit(0o020, 'w') +
-    special(0o010, 0o2000, 's', 'S') +
-    bit(0o004, 'r') +
-    bit(0o002, 'w') +
-    special(0o001, 0o1000, 't', 'T')
+    triad(m >> 6, m & 0o4000, 's', 'S') +
+    triad(m >> 3, m & 0o2000, 's', 'S') +
+    triad(m, m & 0o1000, 't', 'T')
   );
 }
+
+/** "rwx" of one class; with its special bit the x place shows lower (x set) or upper. */
+function triad(bits: number, special: number, lower: string, upper: string): string {
+  const rw = RW[(bits >> 1) & 3];
+  if (special) return rw + (bits & 1 ? lower : upper);
+
+  return rw + (bits & 1 ? 'x' : '-');
+}
+
+const RW = ['--', '-w', 'r-', 'rw'];
 
 export function octal(mode: number): string {
   return `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;

@@ -103,3 +103,21 @@ describe('resolvePath walks like the component-list reference', () => {
     }
   }
 });
+
+describe('formatMode agrees with ls -l for every mode', () => {
+  /** ls -l's letters, one bit at a time (coreutils filemodestring). */
+  function lsMode(kind: FileMeta['kind'], m: number): string {
+    const bit = (b: number, c: string) => (m & b ? c : '-');
+    const special = (x: number, s: number, lower: string, upper: string) =>
+      m & s ? (m & x ? lower : upper) : m & x ? 'x' : '-';
+    return (kind === 'dir' ? 'd' : kind === 'symlink' ? 'l' : '-') +
+      bit(0o400, 'r') + bit(0o200, 'w') + special(0o100, 0o4000, 's', 'S') +
+      bit(0o040, 'r') + bit(0o020, 'w') + special(0o010, 0o2000, 's', 'S') +
+      bit(0o004, 'r') + bit(0o002, 'w') + special(0o001, 0o1000, 't', 'T');
+  }
+  for (const kind of ['file', 'dir', 'symlink'] as const) {
+    test(`${kind}: all 4096 modes`, () => {
+      for (let mode = 0; mode <= 0o7777; mode++) assert.equal(formatMode({ kind, mode }), lsMode(kind, mode), mode.toString(8));
+    });
+  }
+});

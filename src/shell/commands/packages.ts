@@ -705,6 +705,8 @@ const virtualenv: CommandHandler = (ctx, argv) => {
 
 // ---------------------------------------------------------------- conda / mamba / micromamba
 
+const CONDA_VALUE_OPTS = new Set(['-n', '--name', '-p', '--prefix', '-c', '--channel', '-f', '--file', '--override-channels']);
+
 function condaRoot(ctx: ExecContext): string {
   return normalizePath(ctx.state.condaPrefix ?? ctx.env.MAMBA_ROOT_PREFIX ?? ctx.env.CONDA_DIR ?? '/opt/conda');
 }
@@ -728,8 +730,7 @@ const conda: CommandHandler = (ctx, argv) => {
     const eq = rest.find((a) => names.some((n) => n.startsWith('--') && a.startsWith(`${n}=`)));
     return eq?.slice(eq.indexOf('=') + 1);
   };
-  const valueOpts = new Set(['-n', '--name', '-p', '--prefix', '-c', '--channel', '-f', '--file', '--override-channels']);
-  const specs = rest.filter((a, i) => !a.startsWith('-') && !(i > 0 && valueOpts.has(rest[i - 1]) && rest[i - 1] !== '--override-channels'));
+  const specs = rest.filter((a, i) => !a.startsWith('-') && !(i > 0 && CONDA_VALUE_OPTS.has(rest[i - 1]) && rest[i - 1] !== '--override-channels'));
 
   const root = condaRoot(ctx);
   const name = value('-n', '--name');
@@ -779,6 +780,8 @@ const conda: CommandHandler = (ctx, argv) => {
 
 // ---------------------------------------------------------------- git
 
+const GIT_VALUE_OPTS = new Set(['-b', '--branch', '--depth', '-o', '--origin', '-c', '--config', '--reference', '-j', '--jobs', '--filter', '--separate-git-dir']);
+
 /** True when the tree holds an entry whose parent is dir (one pass, no copy of the keys). */
 function hasChild(fs: FsTree, dir: string): boolean {
   for (const k of fs.keys()) {
@@ -795,8 +798,7 @@ const git: CommandHandler = (ctx, argv) => {
   const ci = args.indexOf('clone');
   if (ci < 0) return { status: 0 };
 
-  const valueOpts = new Set(['-b', '--branch', '--depth', '-o', '--origin', '-c', '--config', '--reference', '-j', '--jobs', '--filter', '--separate-git-dir']);
-  const words = args.slice(ci + 1).filter((a, i, all) => !a.startsWith('-') && !valueOpts.has(all[i - 1] ?? ''));
+  const words = args.slice(ci + 1).filter((a, i, all) => !a.startsWith('-') && !GIT_VALUE_OPTS.has(all[i - 1] ?? ''));
   const url = words[0];
   if (!url) return res(129, 'fatal: You must specify a repository to clone.');
 
