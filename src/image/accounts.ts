@@ -59,7 +59,7 @@ export const SHADOW_DEFAULTS: LoginDefs = {
 
 /** Read the keys of /etc/login.defs that matter here, on top of the given defaults. */
 export function parseLoginDefs(text: string, base: LoginDefs = SHADOW_DEFAULTS): LoginDefs {
-  const out: LoginDefs = Object.assign({}, base);
+  const out: LoginDefs = { ...base };
   const num = (v: string) => (v.startsWith('0') && v.length > 1 ? parseInt(v, 8) : parseInt(v, 10));
 
   for (const raw of text.split('\n')) {
@@ -268,13 +268,13 @@ export function lowestFreeId(used: number[], min: number, max: number): number {
 }
 
 export function cloneAccounts(acc: Accounts): Accounts {
-  // Object.assign, not a spread, for the two records: useradd adds keys to them, and V8 makes
-  // adding a key to a spread copy slow (a fresh hidden class each time).
+  // Object.assign, not a spread, for passwords: useradd adds keys to it, and V8 makes adding a
+  // key to a spread copy slow (a fresh hidden class each time).
   return {
     passwd: acc.passwd.map((e) => ({ ...e })),
     group: acc.group.map((g) => ({ ...g, members: [...g.members] })),
     passwords: Object.assign({}, acc.passwords),
-    loginDefs: Object.assign({}, acc.loginDefs),
+    loginDefs: { ...acc.loginDefs },
   };
 }
 

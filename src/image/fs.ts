@@ -7,14 +7,24 @@ import type { FileMeta, FsTree } from '../model/types.js';
 /** A doubled slash, or a '.' or '..' component. */
 const ABNORMAL = /\/\/|\/\.\.?(?:\/|$)/;
 
+/**
+ * The last path found normal: the same path is often checked again at once, as it passes from
+ * the interpreter to the evaluator to the tree (an identical string compares in one step).
+ */
+let lastNormal = '/';
+
 /** True when an absolute path has no '.', '..', empty or trailing components. */
 function isNormal(path: string): boolean {
+  if (path === lastNormal) return true;
   const n = path.length;
   if (n === 0 || path.charCodeAt(0) !== 47) return false;
   if (n === 1) return true;
 
   // The compiled regular expression beats a scan of the slashes in JavaScript (measured).
-  return path.charCodeAt(n - 1) !== 47 && !ABNORMAL.test(path);
+  if (path.charCodeAt(n - 1) === 47 || ABNORMAL.test(path)) return false;
+  lastNormal = path;
+
+  return true;
 }
 
 /** Normalise a path against cwd: collapses '.', '..', duplicate and trailing slashes. */

@@ -316,7 +316,7 @@ const useradd: CommandHandler = (ctx, argv) => {
   }
 
   const name = p.operands[0];
-  const defs: LoginDefs = Object.assign({}, acc.loginDefs);
+  const defs: LoginDefs = { ...acc.loginDefs };
   for (const kv of p.opts.get('key') ?? []) applyLoginDefsKey(defs, kv);
   const system = has(p, 'system');
 
@@ -587,7 +587,7 @@ const groupadd: CommandHandler = (ctx, argv) => {
   if (p.bad || p.operands.length !== 1) return res(2, 'Usage: groupadd [options] GROUP');
 
   const name = p.operands[0];
-  const defs: LoginDefs = Object.assign({}, acc.loginDefs);
+  const defs: LoginDefs = { ...acc.loginDefs };
   for (const kv of p.opts.get('key') ?? []) applyLoginDefsKey(defs, kv);
 
   // shadow groupadd check_flags(): -f turns "exists" into success and a taken -g into "pick one".
