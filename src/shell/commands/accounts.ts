@@ -63,7 +63,11 @@ export function getopt(args: string[], spec: Record<string, string>): ParsedArgs
 
   const opts = new Map<string, string[]>();
   const operands: string[] = [];
-  const put = (key: string, v: string) => opts.set(key, [...(opts.get(key) ?? []), v]);
+  const put = (key: string, v: string): void => {
+    const values = opts.get(key);
+    if (values) values.push(v);
+    else opts.set(key, [v]);
+  };
   let bad: string | undefined;
 
   for (let i = 0; i < args.length; i++) {
@@ -112,6 +116,16 @@ export function getopt(args: string[], spec: Record<string, string>): ParsedArgs
 
 const last = (p: ParsedArgs, key: string): string | undefined => p.opts.get(key)?.at(-1);
 const has = (p: ParsedArgs, key: string): boolean => p.opts.has(key);
+
+/** The comma-separated names an option was given (-G a,b -G c), empty ones dropped. */
+function names(p: ParsedArgs, key: string): string[] {
+  const values = p.opts.get(key);
+  if (!values) return [];
+  const out: string[] = [];
+  for (const v of values) for (const n of v.split(',')) if (n !== '') out.push(n);
+
+  return out;
+}
 
 // Option tables of the commands below (getopt compiles each table once).
 const USERDEL_SPEC: Record<string, string> = { r: 'remove', remove: 'remove', f: 'force', force: 'force' };
@@ -236,6 +250,15 @@ function createHomeDefault(ctx: ExecContext): boolean {
   return ctx.state.distro === 'rhel';
 }
 
+/** login.defs as -K KEY=VALUE options override it; the same object when none is given. */
+function withKeys(base: LoginDefs, keys: string[] | undefined): LoginDefs {
+  if (!keys) return base;
+  const defs: LoginDefs = { ...base };
+  for (const kv of keys) applyLoginDefsKey(defs, kv);
+
+  return defs;
+}
+
 function applyLoginDefsKey(defs: LoginDefs, kv: string): void {
   const [key, value = ''] = kv.split('=', 2);
   const n = value.startsWith('0') && value.length > 1 ? parseInt(value, 8) : parseInt(value, 10);
@@ -316,8 +339,7 @@ const useradd: CommandHandler = (ctx, argv) => {
   }
 
   const name = p.operands[0];
-  const defs: LoginDefs = { ...acc.loginDefs };
-  for (const kv of p.opts.get('key') ?? []) applyLoginDefsKey(defs, kv);
+  const defs = withKeys(acc.loginDefs, p.opts.get('key'));
   const system = has(p, 'system');
 
   if (!validName(name) && !has(p, 'badname')) {
@@ -340,7 +362,7 @@ const useradd: CommandHandler = (ctx, argv) => {
   }
 
   const extra: GroupEntry[] = [];
-  for (const g of (p.opts.get('groups') ?? []).flatMap((v) => v.split(',')).filter(Boolean)) {
+  for (const g of names(p, 'groups')) {
     const e = groupRef(acc, g);
     if (!e) return res(6, `useradd: group '${g}' does not exist`);
     extra.push(e);
@@ -458,7 +480,7 @@ const usermod: CommandHandler = (ctx, argv) => {
   }
 
   const groups: GroupEntry[] = [];
-  for (const g of (p.opts.get('groups') ?? []).flatMap((v) => v.split(',')).filter(Boolean)) {
+  for (const g of names(p, 'groups')) {
     const e = groupRef(acc, g);
     if (!e) return res(6, `usermod: group '${g}' does not exist`);
     groups.push(e);
@@ -587,8 +609,7 @@ const groupadd: CommandHandler = (ctx, argv) => {
   if (p.bad || p.operands.length !== 1) return res(2, 'Usage: groupadd [options] GROUP');
 
   const name = p.operands[0];
-  const defs: LoginDefs = { ...acc.loginDefs };
-  for (const kv of p.opts.get('key') ?? []) applyLoginDefsKey(defs, kv);
+  const defs = withKeys(acc.loginDefs, p.opts.get('key'));
 
   // shadow groupadd check_flags(): -f turns "exists" into success and a taken -g into "pick one".
   if (groupByName(acc, name)) {
@@ -618,7 +639,7 @@ const groupadd: CommandHandler = (ctx, argv) => {
     if (gid < 0) return res(4, "groupadd: can't create group");
   }
 
-  const members = (p.opts.get('users') ?? []).flatMap((v) => v.split(',')).filter(Boolean);
+  const members = names(p, 'users');
   acc.group.push({ name, gid, members });
 
   return { status: 0 };
