@@ -437,19 +437,21 @@ const dpkg: CommandHandler = (ctx, argv) => {
 
 /** The Python environment a command name runs: a path names its env, else the first on PATH. */
 export function findPythonEnv(state: ImageState, env: Record<string, string>, command: string): PythonEnv | undefined {
-  const binOf = (p: PythonEnv) => [normalizePath(`${p.binDir}/bin`), normalizePath(p.binDir), parentOf(p.python)];
+  const pythons = state.pythons;
+  if (pythons.length === 0) return undefined;
+  // The directories each environment's commands live in, worked out once for all PATH entries.
+  const bins = pythons.map((p) => [normalizePath(`${p.binDir}/bin`), normalizePath(p.binDir), parentOf(p.python)]);
+  const holding = (dir: string) => pythons.find((_, i) => bins[i].includes(dir));
 
-  if (command.includes('/')) {
-    const dir = parentOf(normalizePath(command));
-    return state.pythons.find((p) => binOf(p).includes(dir));
-  }
+  if (command.includes('/')) return holding(parentOf(normalizePath(command)));
 
-  for (const dir of (env.PATH ?? DEFAULT_PATH).split(':').filter(Boolean)) {
-    const hit = state.pythons.find((p) => binOf(p).includes(normalizePath(dir)));
+  for (const dir of (env.PATH ?? DEFAULT_PATH).split(':')) {
+    if (dir === '') continue;
+    const hit = holding(normalizePath(dir));
     if (hit) return hit;
   }
 
-  return state.pythons.length === 1 ? state.pythons[0] : undefined;
+  return pythons.length === 1 ? pythons[0] : undefined;
 }
 
 const truthy = (v: string | undefined): boolean => v !== undefined && /^(1|true|yes|on)$/i.test(v);
