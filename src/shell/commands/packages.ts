@@ -18,6 +18,12 @@ const JUPYTER = new Set([
   'jupyter_server', 'jupyter-core', 'nbclassic', 'jupyterhub', 'voila',
 ]);
 
+/**
+ * A package or requirement name with nothing to strip (no version, extra, arch or channel) and
+ * already lower-case: the name cleaners below return it unchanged, so they are skipped.
+ */
+const PLAIN_NAME = /^[a-z0-9._+-]*$/;
+
 // ---------------------------------------------------------------- system Python per release
 
 export interface SystemPython {
@@ -230,7 +236,9 @@ function ensureSystemPython(ctx: ExecContext, via: string): PythonEnv {
 /** The effects of one package that matter for permissions; everything else is root-owned files. */
 export function installPackage(ctx: ExecContext, rawName: string, via: string): void {
   const state = ctx.state;
-  const name = rawName.replace(/[=<>~!].*$/, '').replace(/:[a-z0-9]+$/, '').replace(/\/.*$/, '').toLowerCase();
+  const name = PLAIN_NAME.test(rawName)
+    ? rawName
+    : rawName.replace(/[=<>~!].*$/, '').replace(/:[a-z0-9]+$/, '').replace(/\/.*$/, '').toLowerCase();
   if (name === '') return;
   state.packages[name] = { name, via, line: ctx.line };
 
@@ -490,7 +498,9 @@ const externallyManagedLines = [
 
 /** The directory name a requirement lands in under site-packages ("Jupyter-Lab>=4" -> jupyter_lab). */
 function importDir(req: string): string {
-  return req.replace(/\[.*$/, '').replace(/[<>=!~;@ ].*$/, '').toLowerCase().replace(/-/g, '_');
+  const name = PLAIN_NAME.test(req) ? req : req.replace(/\[.*$/, '').replace(/[<>=!~;@ ].*$/, '').toLowerCase();
+
+  return name.includes('-') ? name.replace(/-/g, '_') : name;
 }
 
 /**
@@ -588,7 +598,7 @@ function pipInstall(ctx: ExecContext, pyEnv: PythonEnv, args: string[]): CmdResu
   for (const r of named) {
     const dir = `${dest}/${importDir(r)}`;
     if (!ctx.state.fs.has(dir)) ctx.state.fs.set(dir, { kind: 'dir', uid: ctx.ident.uid, gid: ctx.ident.gid, mode: 0o777 & ~ctx.umask, origin: ctx.origin });
-    const name = r.replace(/\[.*$/, '').replace(/[<>=!~;@ ].*$/, '').toLowerCase();
+    const name = PLAIN_NAME.test(r) ? r : r.replace(/\[.*$/, '').replace(/[<>=!~;@ ].*$/, '').toLowerCase();
     ctx.state.packages[name] = { name, via: 'pip', line: ctx.line };
     if (JUPYTER.has(name)) {
       ctx.state.packages.jupyter = { name: 'jupyter', via: 'pip', line: ctx.line };
@@ -729,7 +739,8 @@ const conda: CommandHandler = (ctx, argv) => {
   const value = (...names: string[]) => {
     const i = rest.findIndex((a) => names.includes(a));
     if (i >= 0) return rest[i + 1];
-    const eq = rest.find((a) => names.some((n) => n.startsWith('--') && a.startsWith(`${n}=`)));
+    // "--name=x": the option, then '=' (61) right after it.
+    const eq = rest.find((a) => names.some((n) => n.startsWith('--') && a.startsWith(n) && a.charCodeAt(n.length) === 61));
     return eq?.slice(eq.indexOf('=') + 1);
   };
   const specs = rest.filter((a, i) => !a.startsWith('-') && !(i > 0 && CONDA_VALUE_OPTS.has(rest[i - 1]) && rest[i - 1] !== '--override-channels'));
@@ -758,7 +769,7 @@ const conda: CommandHandler = (ctx, argv) => {
 
   const via = tool === 'micromamba' || tool === 'mamba' ? 'mamba' : 'conda';
   for (const s of specs) {
-    const pkg = s.replace(/[=<>].*$/, '').replace(/^.*::/, '').toLowerCase();
+    const pkg = PLAIN_NAME.test(s) ? s : s.replace(/[=<>].*$/, '').replace(/^.*::/, '').toLowerCase();
     if (sub === 'remove' || sub === 'uninstall') delete ctx.state.packages[pkg];
     else {
       ctx.state.packages[pkg] = { name: pkg, via, line: ctx.line };
