@@ -201,7 +201,12 @@ function walk(id: Identity, view: View, path: string, followLast: boolean, expla
     const meta = view.fs.get(next);
     // A missing last component (creating a new entry) is the other common case.
     if (!meta && end === -1) return { ok: true, reasons: [], path: next, parent: cur, parentMeta: curMeta, unknown: curMeta.partial === true };
-    if (!meta) break;
+    if (!meta) {
+      // A missing directory on the way: the explaining walk would stop at the same place; when
+      // no reason is wanted, answer here rather than walk again from the root.
+      if (explain) break;
+      return { ok: false, errno: 'ENOENT', reasons: [], path: norm, unknown: curMeta.partial === true, parent: cur, parentMeta: curMeta };
+    }
     if (meta.kind === 'symlink' && (end !== -1 || followLast)) {
       if (explain || !meta.target || ++links > 40) break;
       // Start again from the root with the link's target in place of the walked part.
