@@ -76,7 +76,10 @@ export function ancestry(path: string): string[] {
 }
 
 export function isUnder(path: string, dir: string): boolean {
-  return dir === '/' ? path.startsWith('/') : path === dir || path.startsWith(`${dir}/`);
+  if (dir === '/') return path.startsWith('/');
+
+  // dir itself, or dir then a slash: compared in place rather than building `${dir}/`.
+  return path.startsWith(dir) && (path.length === dir.length || path.charCodeAt(dir.length) === 47);
 }
 
 export function newTree(root?: Partial<FileMeta>): FsTree {

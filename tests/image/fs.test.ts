@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ancestry, formatMode, newTree, normalizePath, resolvePath } from '../../src/image/fs.js';
+import { ancestry, formatMode, isUnder, newTree, normalizePath, resolvePath } from '../../src/image/fs.js';
 import type { FileMeta, FsTree } from '../../src/model/types.js';
 
 /** The slow, obviously right normalisation the fast path must agree with. */
@@ -118,6 +118,21 @@ describe('formatMode agrees with ls -l for every mode', () => {
   for (const kind of ['file', 'dir', 'symlink'] as const) {
     test(`${kind}: all 4096 modes`, () => {
       for (let mode = 0; mode <= 0o7777; mode++) assert.equal(formatMode({ kind, mode }), lsMode(kind, mode), mode.toString(8));
+    });
+  }
+});
+
+describe('isUnder: the directory itself or a path below it, never a sibling with a longer name', () => {
+  const cases: [string, string, boolean][] = [
+    ['/data', '/data', true], ['/data/x', '/data', true], ['/data/x/y', '/data', true],
+    ['/database', '/data', false], ['/dat', '/data', false], ['/', '/data', false],
+    ['/anything', '/', true], ['/', '/', true], ['relative', '/', false],
+    ['/a/', '/a/', true], ['/a//b', '/a/', true], ['/a/b', '/a/', false], ['', '', true], ['/x', '', true],
+  ];
+  for (const [path, dir, want] of cases) {
+    test(`${path || '(empty)'} under ${dir || '(empty)'}: ${want}`, () => {
+      assert.equal(isUnder(path, dir), want);
+      assert.equal(isUnder(path, dir), path === dir || path.startsWith(dir === '/' ? '/' : `${dir}/`) || (dir === '/' && path.startsWith('/')));
     });
   }
 });
