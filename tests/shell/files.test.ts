@@ -280,6 +280,27 @@ table('mkdir, rmdir, touch', [
     expect: { '/srv/app': 'dir 1001:50 2755', '/srv/app/data': 'dir 1001:50 2755', '/srv/app/f': 'file 1001:50 0644' },
   },
   {
+    name: 'mkdir -p down a fresh chain still meets an entry the tree already holds below it',
+    src: 'mkdir -p /x/y/z',
+    setup: [['/x/y/z', file(0, 0, 0o644)]],
+    status: 1,
+    stderr: ["mkdir: cannot create directory '/x/y/z': File exists"],
+    expect: { '/x': 'dir 0:0 0755', '/x/y': 'dir 0:0 0755' },
+  },
+  {
+    name: 'mkdir -p makes every level of a deep fresh chain, the last with the plain mode',
+    src: 'umask 077 && mkdir -p /d1/d2/d3/d4',
+    status: 0,
+    expect: { '/d1': 'dir 0:0 0700', '/d1/d2': 'dir 0:0 0700', '/d1/d2/d3': 'dir 0:0 0700', '/d1/d2/d3/d4': 'dir 0:0 0700' },
+  },
+  {
+    name: 'mkdir -p through a symlinked directory creates at the link target',
+    src: 'mkdir -p /ln/a/b',
+    setup: [['/real', dir(0, 0, 0o755)], ['/ln', { kind: 'symlink', uid: 0, gid: 0, mode: 0o777, target: '/real' }]],
+    status: 0,
+    expect: { '/real/a': 'dir 0:0 0755', '/real/a/b': 'dir 0:0 0755' },
+  },
+  {
     name: 'rmdir of a non-empty directory',
     src: 'rmdir /home',
     status: 1,

@@ -17,6 +17,7 @@ import {
   resolvePath,
   withMeta,
 } from '../../image/fs.js';
+import type { Resolved } from '../../image/fs.js';
 import { groupByName, parseId, userByName, userByUid } from '../../image/accounts.js';
 import { refreshDerived } from './config.js';
 import { unknownOutput } from './builtins.js';
@@ -601,14 +602,22 @@ interface MkdirOpts {
 function makeDir(ctx: ExecContext, arg: string, o: MkdirOpts): string[] {
   const fs = ctx.state.fs;
   const target = abs(ctx, arg);
-  const chain = o.parents ? ancestry(target).slice(1) : [target];
+  // With -p every ancestor but '/' (element 0 of the ancestry), else the target alone.
+  const chain = o.parents ? ancestry(target) : [target];
   const cut = ctx.cwd === '/' ? 1 : ctx.cwd.length + 1;
   const rel = (p: string) => (arg.startsWith('/') ? p : p.slice(cut) || '.');
   const verb = busybox(ctx) ? "can't" : 'cannot';
   const refuse = (p: string, why: string) => [`${o.tool}: ${verb} create directory '${rel(p)}': ${why}`];
+  // The directory the previous step made at its own path (no symlink on the way): the next
+  // element, its child, is then missing right there unless the tree already holds that path.
+  let made: string | undefined;
 
-  for (const p of chain) {
-    const r = resolvePath(fs, p);
+  for (let k = o.parents ? 1 : 0; k < chain.length; k++) {
+    const p = chain[k];
+    const r: Resolved = made !== undefined && !fs.has(p)
+      ? { path: p, missingAt: made, unknown: false, loop: false, notDir: false }
+      : resolvePath(fs, p);
+    made = undefined;
     const last = p === target;
     if (r.meta) {
       if (r.meta.kind !== 'dir') return refuse(p, last ? 'File exists' : 'Not a directory');
@@ -631,6 +640,7 @@ function makeDir(ctx: ExecContext, arg: string, o: MkdirOpts): string[] {
     let mode = plain | 0o300;
     if (last) mode = o.mode ? o.mode(0o777 | inherited) : plain;
     fs.set(r.path, { kind: 'dir', uid: owner.uid, gid: owner.gid, mode, origin: ctx.origin });
+    if (known && r.path === p) made = p;
   }
 
   return [];
