@@ -526,6 +526,12 @@ const chmod: CommandHandler = (ctx, argv) => {
       args.push(...argv.slice(i + 1));
       break;
     }
+    // Not an option (none of the tests below can match without the dash): the mode, then files.
+    if (a.charCodeAt(0) !== 45) {
+      if (modeSpec === undefined && ref === undefined) modeSpec = a;
+      else args.push(a);
+      continue;
+    }
     if (a === '-R' || a === '--recursive') recursive = true;
     else if (a === '-f' || a === '--silent' || a === '--quiet') quiet = true;
     else if (/^(-v|-c|--verbose|--changes|--preserve-root|--no-preserve-root)$/.test(a)) continue;
