@@ -232,7 +232,7 @@ export function removeTree(tree: FsTree, path: string): void {
 export function moveTree(tree: FsTree, from: string, to: string): void {
   const moves: [string, FileMeta][] = [];
 
-  for (const p of [from, ...descendants(tree, from)]) {
+  for (const p of [from].concat(descendants(tree, from))) {
     const m = tree.get(p);
     if (m) moves.push([to + p.slice(from.length), m]);
   }
@@ -252,7 +252,7 @@ export function copyTree(
 ): number {
   let n = 0;
 
-  for (const p of [from, ...descendants(src, from)]) {
+  for (const p of [from].concat(descendants(src, from))) {
     const m = src.get(p);
     if (!m) continue;
     dst.set(to + p.slice(from.length), remap(m, p));

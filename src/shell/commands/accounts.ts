@@ -219,7 +219,7 @@ function copySkel(ctx: ExecContext, skel: string, home: string, uid: number, gid
 /** Re-own what the old ids owned under dir (usermod's chown_tree on the home). */
 function reown(ctx: ExecContext, dir: string, from: [number, number], to: [number, number]): void {
   const fs = ctx.state.fs;
-  for (const p of [dir, ...descendants(fs, dir)]) {
+  for (const p of [dir].concat(descendants(fs, dir))) {
     const m = fs.get(p);
     if (!m || m.kind === 'symlink') continue;
     const uid = m.uid === from[0] ? to[0] : m.uid;

@@ -144,7 +144,8 @@ function shown(arg: string, root: string, path: string): string {
 
 /** Known entries of a tree in walk order (parents first), the root included. */
 function walkOrder(fs: FsTree, root: string): string[] {
-  return [root, ...descendants(fs, root).sort()];
+  // concat rather than a spread: the cheaper copy in V8.
+  return [root].concat(descendants(fs, root).sort());
 }
 
 function result(errors: string[], status = 1): CmdResult {
@@ -1095,7 +1096,7 @@ function moveOne(ctx: ExecContext, arg: string, destArg: string, dest: string): 
     ctx.state.texts[p].content,
   ]);
   for (const p of texts) delete ctx.state.texts[p];
-  for (const p of [src, ...descendants(fs, src)].sort()) {
+  for (const p of [src].concat(descendants(fs, src)).sort()) {
     const m = fs.get(p);
     if (m) fs.set(to.path + p.slice(src.length), m);
   }
