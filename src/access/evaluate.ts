@@ -431,44 +431,36 @@ export function evaluate(id: Identity, view: View, rawPath: string, op: Op, expl
  */
 function decide(id: Identity, view: View, path: string, op: Op): Verdict {
   const w = walk(id, view, path, op !== 'delete', false);
-  let allowed = false;
+  // No closure here: the variables stay in registers (this runs for every command's check).
   let errno: Errno | undefined;
   let at = path;
-
-  // Making an entry in dir: a read-only mount first (EROFS), then write and search on it.
-  const createIn = (dir: string, dirMeta: FileMeta): void => {
-    at = dir;
-    if (readOnly(view, dir)) errno = 'EROFS';
-    else if (allows(id, dirMeta, MAY_WRITE | MAY_EXEC)) allowed = true;
-    else errno = 'EACCES';
-  };
   const meta = w.meta;
 
   if (!w.ok) {
-    if (op === 'create' && w.errno === 'ENOENT' && w.parent && w.parentMeta) createIn(w.parent, w.parentMeta);
-    else errno = w.errno;
+    if (op === 'create' && w.errno === 'ENOENT' && w.parent && w.parentMeta) {
+      at = w.parent;
+      errno = createErrno(id, view, w.parent, w.parentMeta);
+    } else errno = w.errno;
   } else if (!meta) {
-    if (op === 'create') createIn(w.parent!, w.parentMeta!);
-    else errno = 'ENOENT';
+    if (op === 'create') {
+      at = w.parent!;
+      errno = createErrno(id, view, w.parent!, w.parentMeta!);
+    } else errno = 'ENOENT';
   } else {
     const target = w.path;
     switch (op) {
       case 'read':
       case 'list':
         at = target;
-        allowed = allows(id, meta, op === 'list' || meta.kind !== 'dir' ? MAY_READ : MAY_READ | MAY_EXEC);
-        if (!allowed) errno = 'EACCES';
+        if (!allows(id, meta, op === 'list' || meta.kind !== 'dir' ? MAY_READ : MAY_READ | MAY_EXEC)) errno = 'EACCES';
         break;
 
       case 'write':
       case 'create':
-        if (meta.kind === 'dir') createIn(target, meta);
-        else {
-          at = target;
-          if (!allows(id, meta, MAY_WRITE)) errno = 'EACCES';
-          else if (readOnly(view, target)) errno = 'EROFS';
-          else allowed = true;
-        }
+        at = target;
+        if (meta.kind === 'dir') errno = createErrno(id, view, target, meta);
+        else if (!allows(id, meta, MAY_WRITE)) errno = 'EACCES';
+        else if (readOnly(view, target)) errno = 'EROFS';
         break;
 
       case 'delete': {
@@ -481,7 +473,7 @@ function decide(id: Identity, view: View, path: string, op: Op): Verdict {
         else if (mountOf(view, target)?.target === target) {
           errno = 'EBUSY';
           at = target;
-        } else allowed = true;
+        }
         break;
       }
 
@@ -490,10 +482,9 @@ function decide(id: Identity, view: View, path: string, op: Op): Verdict {
         if (op === 'chdir' && meta.kind !== 'dir') errno = 'ENOTDIR';
         else {
           at = target;
-          allowed = allows(id, meta, MAY_EXEC);
           // binfmt_script: the interpreter then reads the script.
-          if (allowed && op === 'exec' && meta.script) allowed = allows(id, meta, MAY_READ);
-          if (!allowed) errno = 'EACCES';
+          const ok = allows(id, meta, MAY_EXEC) && (op === 'chdir' || !meta.script || allows(id, meta, MAY_READ));
+          if (!ok) errno = 'EACCES';
         }
         break;
 
@@ -502,7 +493,16 @@ function decide(id: Identity, view: View, path: string, op: Op): Verdict {
     }
   }
 
+  const allowed = errno === undefined;
+
   return { path, op, allowed, errno, reasons: [], dependsOn: dependsOn(view, path), where: where(view, at) };
+}
+
+/** Making an entry in dir (may_create): a read-only mount first, then write and search on it. */
+function createErrno(id: Identity, view: View, dir: string, dirMeta: FileMeta): Errno | undefined {
+  if (readOnly(view, dir)) return 'EROFS';
+
+  return allows(id, dirMeta, MAY_WRITE | MAY_EXEC) ? undefined : 'EACCES';
 }
 
 /** True when path lies on a read-only mount or on the read-only root (readOnlyAt's decision). */
