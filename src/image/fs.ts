@@ -31,6 +31,18 @@ function isNormal(path: string): boolean {
 export function normalizePath(path: string, cwd = '/'): string {
   // Most paths are already normal: skip the split and join (this runs on every lookup).
   if (isNormal(path)) return path;
+
+  // Two common shapes need no split: a plain relative name joined to the cwd, and a normal
+  // path with trailing slashes. Either is the answer when it comes out normal.
+  if (path.length > 0 && path.charCodeAt(0) !== 47) {
+    const joined = cwd === '/' ? `/${path}` : `${cwd}/${path}`;
+    if (isNormal(joined)) return joined;
+  } else {
+    let end = path.length;
+    while (end > 1 && path.charCodeAt(end - 1) === 47) end -= 1;
+    if (end < path.length && isNormal(path.slice(0, end))) return path.slice(0, end);
+  }
+
   const full = path.startsWith('/') ? path : `${cwd}/${path}`;
   const out: string[] = [];
 
@@ -73,6 +85,11 @@ export function ancestry(path: string): string[] {
   }
 
   return out;
+}
+
+/** Code-unit order, as sort() with no comparator gives, without its string conversions. */
+export function byPath(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function isUnder(path: string, dir: string): boolean {

@@ -21,6 +21,12 @@ describe('normalizePath', () => {
   for (const c of cases) {
     test(`"${c}" normalises like the reference`, () => assert.equal(normalizePath(c, '/work'), reference(c, '/work')));
   }
+  const more = ['a', 'a/b', 'a/', 'a//b', './a', 'a/.', '/a/b/', '/a/b//', '//', '///', '/a//', '.a', '..a/b'];
+  for (const cwd of ['/', '/work', '/w/', '/a/../b', '/x/.']) {
+    test(`relative names and trailing slashes against cwd ${cwd}`, () => {
+      for (const c of [...more, ...cases]) assert.equal(normalizePath(c, cwd), reference(c, cwd), c);
+    });
+  }
 });
 
 describe('resolvePath', () => {

@@ -10,6 +10,7 @@ import type { Errno, FileMeta, FsTree } from '../../model/types.js';
 import {
   ancestry,
   baseName,
+  byPath,
   descendants,
   hasDescendants,
   normalizePath,
@@ -145,7 +146,7 @@ function shown(arg: string, root: string, path: string): string {
 /** Known entries of a tree in walk order (parents first), the root included. */
 function walkOrder(fs: FsTree, root: string): string[] {
   // concat rather than a spread: the cheaper copy in V8.
-  return [root].concat(descendants(fs, root).sort());
+  return [root].concat(descendants(fs, root).sort(byPath));
 }
 
 function result(errors: string[], status = 1): CmdResult {
@@ -1096,7 +1097,7 @@ function moveOne(ctx: ExecContext, arg: string, destArg: string, dest: string): 
     ctx.state.texts[p].content,
   ]);
   for (const p of texts) delete ctx.state.texts[p];
-  for (const p of [src].concat(descendants(fs, src)).sort()) {
+  for (const p of [src].concat(descendants(fs, src)).sort(byPath)) {
     const m = fs.get(p);
     if (m) fs.set(to.path + p.slice(src.length), m);
   }
