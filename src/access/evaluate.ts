@@ -319,38 +319,21 @@ export function evaluate(id: Identity, view: View, rawPath: string, op: Op, expl
   // Without explanations (the build simulator only needs the answer) skip the reason strings.
   if (!explain) return decide(id, view, path, op);
   const permission = explainedPermission;
-  const deps = dependsOn(view, path);
-  const done = (allowed: boolean, reasons: string[], errno?: Errno, at = path): Verdict => ({
-    path,
-    op,
-    allowed,
-    errno: allowed ? undefined : errno,
-    reasons,
-    dependsOn: deps,
-    where: where(view, at),
-  });
+  // No closures below (done and createIn are plain functions): this runs for every verdict.
+  const v: VerdictBase = { path, op, deps: dependsOn(view, path), view };
 
   const w = walk(id, view, path, op !== 'delete', explain);
   // The walk made this list for this verdict alone: add to it in place.
   const reasons = w.reasons;
 
-  const createIn = (dir: string, dirMeta: FileMeta, what: string): Verdict => {
-    const ro = readOnlyAt(view, dir);
-    if (ro) return done(false, [...reasons, `${what}: ${ro}`], 'EROFS', dir);
-    const p = permission(id, dir, dirMeta, MAY_WRITE | MAY_EXEC);
-    reasons.push(`${what}: ${p.reason}`);
-
-    return done(p.ok, reasons, 'EACCES', dir);
-  };
-
   if (!w.ok) {
     // Creating a path whose parents are missing too works like mkdir -p: what counts is the
     // deepest directory that exists.
     if (op === 'create' && w.errno === 'ENOENT' && w.parent && w.parentMeta) {
-      return createIn(w.parent, w.parentMeta, `creating ${path} and its missing parents needs write and search on ${w.parent}`);
+      return createIn(id, v, reasons, w.parent, w.parentMeta, `creating ${path} and its missing parents needs write and search on ${w.parent}`);
     }
 
-    return done(false, w.reasons, w.errno);
+    return done(v, false, w.reasons, w.errno);
   }
 
   const target = w.path;
@@ -358,9 +341,9 @@ export function evaluate(id: Identity, view: View, rawPath: string, op: Op, expl
 
   if (!meta) {
     if (w.unknown) reasons.push(`${target} is not known to exist in the base image (its listing is partial)`);
-    if (op === 'create') return createIn(w.parent!, w.parentMeta!, `creating ${target} needs write and search on ${w.parent}`);
+    if (op === 'create') return createIn(id, v, reasons, w.parent!, w.parentMeta!, `creating ${target} needs write and search on ${w.parent}`);
 
-    return done(false, [...reasons, `${target} does not exist`], 'ENOENT');
+    return done(v, false, [...reasons, `${target} does not exist`], 'ENOENT');
   }
 
   switch (op) {
@@ -369,13 +352,13 @@ export function evaluate(id: Identity, view: View, rawPath: string, op: Op, expl
       const mask = meta.kind === 'dir' ? MAY_READ | MAY_EXEC : MAY_READ;
       const p = permission(id, target, meta, op === 'list' ? MAY_READ : mask);
       reasons.push(p.reason);
-      return done(p.ok, reasons, 'EACCES', target);
+      return done(v, p.ok, reasons, 'EACCES', target);
     }
 
     case 'write':
     case 'create': {
       // On a directory both mean "make a new entry here"; on a file, open it for writing.
-      if (meta.kind === 'dir') return createIn(target, meta, `creating a file in ${target}`);
+      if (meta.kind === 'dir') return createIn(id, v, reasons, target, meta, `creating a file in ${target}`);
       if (op === 'create') {
         reasons.push(`${target} already exists; creating it again means opening it for writing`);
       }
@@ -383,46 +366,84 @@ export function evaluate(id: Identity, view: View, rawPath: string, op: Op, expl
       // (mnt_want_write in do_open): a file you may not write gives EACCES even there.
       const p = permission(id, target, meta, MAY_WRITE);
       reasons.push(p.reason);
-      if (!p.ok) return done(false, reasons, 'EACCES', target);
+      if (!p.ok) return done(v, false, reasons, 'EACCES', target);
       const ro = readOnlyAt(view, target);
-      if (ro) return done(false, [...reasons, ro], 'EROFS', target);
-      return done(true, reasons, undefined, target);
+      if (ro) return done(v, false, [...reasons, ro], 'EROFS', target);
+      return done(v, true, reasons, undefined, target);
     }
 
     case 'delete': {
       const dir = w.parent!;
       const dirMeta = w.parentMeta!;
       const ro = readOnlyAt(view, dir);
-      if (ro) return done(false, [...reasons, ro], 'EROFS', dir);
+      if (ro) return done(v, false, [...reasons, ro], 'EROFS', dir);
       const p = permission(id, dir, dirMeta, MAY_WRITE | MAY_EXEC);
       reasons.push(`deleting ${baseName(target)} needs write and search on ${dir}: ${p.reason}`);
-      if (!p.ok) return done(false, reasons, 'EACCES', dir);
+      if (!p.ok) return done(v, false, reasons, 'EACCES', dir);
       if (stickyBlocks(id, dirMeta, meta)) {
         reasons.push(`${dir} has the sticky bit and ${identityLabel(id)} owns neither ${target} nor ${dir}`);
-        return done(false, reasons, 'EPERM', dir);
+        return done(v, false, reasons, 'EPERM', dir);
       }
       // vfs_rmdir/vfs_unlink refuse a mount point after the permission checks (EBUSY).
       if (mountOf(view, target)?.target === target) {
-        return done(false, [...reasons, `${target} is a mount point`], 'EBUSY', target);
+        return done(v, false, [...reasons, `${target} is a mount point`], 'EBUSY', target);
       }
-      return done(true, reasons, undefined, dir);
+      return done(v, true, reasons, undefined, dir);
     }
 
     case 'exec':
     case 'chdir': {
-      if (op === 'chdir' && meta.kind !== 'dir') return done(false, [...reasons, `${target} is not a directory`], 'ENOTDIR');
+      if (op === 'chdir' && meta.kind !== 'dir') return done(v, false, [...reasons, `${target} is not a directory`], 'ENOTDIR');
       const p = permission(id, target, meta, MAY_EXEC);
       reasons.push(p.reason);
-      if (!p.ok || op === 'chdir' || !meta.script) return done(p.ok, reasons, 'EACCES', target);
+      if (!p.ok || op === 'chdir' || !meta.script) return done(v, p.ok, reasons, 'EACCES', target);
       // binfmt_script starts the interpreter, which then opens the script for reading.
       const r = permission(id, target, meta, MAY_READ);
       reasons.push(`it is a script, read by its interpreter: ${r.reason}`);
-      return done(r.ok, reasons, 'EACCES', target);
+      return done(v, r.ok, reasons, 'EACCES', target);
     }
 
     default:
-      return done(false, [...reasons, `unknown operation ${op as string}`], 'EPERM');
+      return done(v, false, [...reasons, `unknown operation ${op as string}`], 'EPERM');
   }
+}
+
+
+/** What every verdict of one evaluate() call shares. */
+interface VerdictBase {
+  path: string;
+  op: Op;
+  deps: string[];
+  view: View;
+}
+
+function done(v: VerdictBase, allowed: boolean, reasons: string[], errno?: Errno, at = v.path): Verdict {
+  return {
+    path: v.path,
+    op: v.op,
+    allowed,
+    errno: allowed ? undefined : errno,
+    reasons,
+    dependsOn: v.deps,
+    where: where(v.view, at),
+  };
+}
+
+/** may_create in dir, explained: a read-only mount first, then write and search on it. */
+function createIn(
+  id: Identity,
+  v: VerdictBase,
+  reasons: string[],
+  dir: string,
+  dirMeta: FileMeta,
+  what: string,
+): Verdict {
+  const ro = readOnlyAt(v.view, dir);
+  if (ro) return done(v, false, [...reasons, `${what}: ${ro}`], 'EROFS', dir);
+  const p = explainedPermission(id, dir, dirMeta, MAY_WRITE | MAY_EXEC);
+  reasons.push(`${what}: ${p.reason}`);
+
+  return done(v, p.ok, reasons, 'EACCES', dir);
 }
 
 /**
