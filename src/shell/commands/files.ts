@@ -321,13 +321,16 @@ function chownedMeta(meta: FileMeta, spec: OwnerSpec): FileMeta {
   return { ...meta, uid: spec.uid ?? meta.uid, gid: spec.gid ?? meta.gid, mode };
 }
 
+// Long options of chown and chgrp (a module constant: not rebuilt for every command).
+const CHOWN_LONG: Record<string, string> = {
+  '--recursive': 'R', '--no-dereference': 'h', '--dereference': 'D', '--silent': 'f',
+  '--quiet': 'f', '--verbose': 'v', '--changes': 'c', '--reference': 'r',
+  '--preserve-root': 'p', '--no-preserve-root': 'n', '--from': 'F',
+};
+
 function chownLike(tool: 'chown' | 'chgrp'): CommandHandler {
   return (ctx, argv) => {
-    const { opts, args, bad } = parseOpts(argv, 'RhHLPfvc', '', {
-      '--recursive': 'R', '--no-dereference': 'h', '--dereference': 'D', '--silent': 'f',
-      '--quiet': 'f', '--verbose': 'v', '--changes': 'c', '--reference': 'r',
-      '--preserve-root': 'p', '--no-preserve-root': 'n', '--from': 'F',
-    });
+    const { opts, args, bad } = parseOpts(argv, 'RhHLPfvc', '', CHOWN_LONG);
     if (bad) return badOption(tool, bad);
 
     let spec: OwnerSpec | string;
@@ -654,9 +657,11 @@ function makeDir(ctx: ExecContext, arg: string, o: MkdirOpts): string[] {
   return [];
 }
 
+// Long option tables, made once rather than for every command.
+const MKDIR_LONG: Record<string, string> = { '--parents': 'p', '--mode': 'm', '--verbose': 'v' };
+
 const mkdir: CommandHandler = (ctx, argv) => {
-  const long = { '--parents': 'p', '--mode': 'm', '--verbose': 'v' };
-  const { opts, args, bad } = parseOpts(argv, 'pv', 'mZ', long);
+  const { opts, args, bad } = parseOpts(argv, 'pv', 'mZ', MKDIR_LONG);
   if (bad) return badOption('mkdir', bad);
   if (args.length === 0) return missingOperand('mkdir');
 
@@ -671,9 +676,10 @@ const mkdir: CommandHandler = (ctx, argv) => {
   return result(errors);
 };
 
+const RMDIR_LONG: Record<string, string> = { '--parents': 'p', '--ignore-fail-on-non-empty': 'i', '--verbose': 'v' };
+
 const rmdir: CommandHandler = (ctx, argv) => {
-  const long = { '--parents': 'p', '--ignore-fail-on-non-empty': 'i', '--verbose': 'v' };
-  const { opts, args, bad } = parseOpts(argv, 'pv', '', long);
+  const { opts, args, bad } = parseOpts(argv, 'pv', '', RMDIR_LONG);
   if (bad) return badOption('rmdir', bad);
   if (args.length === 0) return missingOperand('rmdir');
   const errors: string[] = [];
@@ -1137,11 +1143,13 @@ const mv: CommandHandler = (ctx, argv) => {
 
 // ---------------------------------------------------------------- ln
 
+const LN_LONG: Record<string, string> = {
+  '--symbolic': 's', '--force': 'f', '--no-dereference': 'n', '--verbose': 'v',
+  '--no-target-directory': 'T', '--relative': 'r', '--target-directory': 't', '--interactive': 'i',
+};
+
 const ln: CommandHandler = (ctx, argv) => {
-  const { opts, args, bad } = parseOpts(argv, 'sfnvTrLPib', 'tS', {
-    '--symbolic': 's', '--force': 'f', '--no-dereference': 'n', '--verbose': 'v',
-    '--no-target-directory': 'T', '--relative': 'r', '--target-directory': 't', '--interactive': 'i',
-  });
+  const { opts, args, bad } = parseOpts(argv, 'sfnvTrLPib', 'tS', LN_LONG);
   if (bad) return badOption('ln', bad);
   if (args.length === 0) return usage('ln: missing file operand');
   const fs = ctx.state.fs;
@@ -1224,11 +1232,13 @@ const ln: CommandHandler = (ctx, argv) => {
 
 // ---------------------------------------------------------------- rm
 
+const RM_LONG: Record<string, string> = {
+  '--recursive': 'r', '--force': 'f', '--dir': 'd', '--interactive': 'i', '--verbose': 'v',
+  '--no-preserve-root': 'N', '--preserve-root': 'P', '--one-file-system': 'x',
+};
+
 const rm: CommandHandler = (ctx, argv) => {
-  const { opts, args, bad } = parseOpts(argv, 'rRfdivI', '', {
-    '--recursive': 'r', '--force': 'f', '--dir': 'd', '--interactive': 'i', '--verbose': 'v',
-    '--no-preserve-root': 'N', '--preserve-root': 'P', '--one-file-system': 'x',
-  });
+  const { opts, args, bad } = parseOpts(argv, 'rRfdivI', '', RM_LONG);
   if (bad) return badOption('rm', bad);
   const force = opts.has('f');
   const recursive = opts.has('r') || opts.has('R');
