@@ -71,17 +71,19 @@ function describeMeta(path: string, m: FileMeta): string {
   return `${path} is ${formatMode(m)} ${m.uid}:${m.gid}`;
 }
 
+/** "r-x" for each 3-bit value. */
+const BITS_TEXT = ['---', '--x', '-w-', '-wx', 'r--', 'r-x', 'rw-', 'rwx'];
+
 function bitsText(bits: number): string {
-  return `${bits & 4 ? 'r' : '-'}${bits & 2 ? 'w' : '-'}${bits & 1 ? 'x' : '-'}`;
+  return BITS_TEXT[bits & 7];
 }
 
-function wantText(mask: number): string {
-  const parts: string[] = [];
-  if (mask & MAY_READ) parts.push('read');
-  if (mask & MAY_WRITE) parts.push('write');
-  if (mask & MAY_EXEC) parts.push('search/execute');
+/** What a mask asks for, "read+search/execute", for each 3-bit mask. */
+const WANT_TEXT = ['', 'search/execute', 'write', 'write+search/execute', 'read', 'read+search/execute',
+  'read+write', 'read+write+search/execute'];
 
-  return parts.join('+');
+function wantText(mask: number): string {
+  return WANT_TEXT[mask & 7];
 }
 
 interface PermResult {
@@ -139,7 +141,6 @@ function explainedPermission(id: Identity, path: string, m: FileMeta, mask: numb
 }
 
 const PASSED: PermResult = { ok: true, reason: '' };
-const DENIED: PermResult = { ok: false, reason: 'permission denied' };
 
 /** The decision of permission() without its explanation. */
 export function allows(id: Identity, m: FileMeta, mask: number): boolean {
@@ -189,7 +190,7 @@ function walk(id: Identity, view: View, path: string, followLast: boolean, expla
   // Fast path for the common case: every component exists and each directory allows search.
   // Symlinks are followed here too when no explanation is wanted; anything else (a refusal, a
   // missing directory, a loop) takes the explaining walk below, which gives the same answer.
-  let norm = normalizePath(path);
+  let norm = path; // evaluate() passes it normalised
   let links = 0;
   let cur = '/';
   let curMeta = view.fs.get('/');
@@ -200,7 +201,12 @@ function walk(id: Identity, view: View, path: string, followLast: boolean, expla
     const meta = view.fs.get(next);
     // A missing last component (creating a new entry) is the other common case.
     if (!meta && end === -1) return { ok: true, reasons: [], path: next, parent: cur, parentMeta: curMeta, unknown: curMeta.partial === true };
-    if (!meta) break;
+    if (!meta) {
+      // A missing directory on the way: the explaining walk would stop at the same place; when
+      // no reason is wanted, answer here rather than walk again from the root.
+      if (explain) break;
+      return { ok: false, errno: 'ENOENT', reasons: [], path: norm, unknown: curMeta.partial === true, parent: cur, parentMeta: curMeta };
+    }
     if (meta.kind === 'symlink' && (end !== -1 || followLast)) {
       if (explain || !meta.target || ++links > 40) break;
       // Start again from the root with the link's target in place of the walked part.
@@ -216,60 +222,70 @@ function walk(id: Identity, view: View, path: string, followLast: boolean, expla
     start = end + 1;
   }
 
-  return explainedWalk(id, view, path, followLast);
+  return explainedWalk(id, view, path, followLast, explain);
 }
 
-function explainedWalk(id: Identity, view: View, path: string, followLast: boolean): Walk {
+/**
+ * The walk one component at a time, saying why it stops. Without explain the decision is the
+ * same but no reason is written (the build simulator asks thousands of such questions).
+ */
+function explainedWalk(id: Identity, view: View, path: string, followLast: boolean, explain = true): Walk {
   const reasons: string[] = [];
-  let todo = normalizePath(path).split('/').filter(Boolean);
-  let i = 0;
+  const because = (why: string): string[] => {
+    if (explain) reasons.push(why);
+    return reasons;
+  };
+  // A normal path, walked over its components; a followed link replaces the walked part.
+  let p = normalizePath(path);
+  let start = 1;
   let cur = '/';
   let links = 0;
 
-  while (i < todo.length) {
+  while (start < p.length) {
     const curMeta = view.fs.get(cur);
 
-    if (!curMeta) return { ok: false, errno: 'ENOENT', reasons: [...reasons, `${cur} does not exist`], path: cur };
+    if (!curMeta) return { ok: false, errno: 'ENOENT', reasons: because(`${cur} does not exist`), path: cur };
     if (curMeta.kind !== 'dir') {
-      return { ok: false, errno: 'ENOTDIR', reasons: [...reasons, `${cur} is not a directory`], path: cur };
+      return { ok: false, errno: 'ENOTDIR', reasons: because(`${cur} is not a directory`), path: cur };
     }
 
     // Most directories on the way allow search: decide that without building a reason.
-    const search = allows(id, curMeta, MAY_EXEC) ? PASSED : explainedPermission(id, cur, curMeta, MAY_EXEC);
-    if (!search.ok) {
-      reasons.push(`cannot pass through ${cur}: ${search.reason}`);
+    if (!allows(id, curMeta, MAY_EXEC)) {
+      if (explain) reasons.push(`cannot pass through ${cur}: ${explainedPermission(id, cur, curMeta, MAY_EXEC).reason}`);
       return { ok: false, errno: 'EACCES', reasons, path: cur };
     }
 
-    const last = i === todo.length - 1;
-    const next = cur === '/' ? `/${todo[i]}` : `${cur}/${todo[i]}`;
+    const end = p.indexOf('/', start);
+    const last = end === -1;
+    const next = last ? p : p.slice(0, end);
     const meta = view.fs.get(next);
 
     if (!meta) {
-      const full = last ? next : normalizePath([next, ...todo.slice(i + 1)].join('/'));
       const unknown = curMeta.partial === true;
       if (!last) {
         const why = unknown ? `${next} is not known to exist` : `${next} does not exist`;
-        return { ok: false, errno: 'ENOENT', reasons: [...reasons, why], path: full, unknown, parent: cur, parentMeta: curMeta };
+        return { ok: false, errno: 'ENOENT', reasons: explain ? because(why) : reasons, path: p, unknown, parent: cur, parentMeta: curMeta };
       }
 
-      return { ok: true, reasons, path: full, parent: cur, parentMeta: curMeta, unknown };
+      return { ok: true, reasons, path: p, parent: cur, parentMeta: curMeta, unknown };
     }
 
     if (meta.kind === 'symlink' && (!last || followLast)) {
       links += 1;
-      if (links > 40) return { ok: false, errno: 'ELOOP', reasons: [...reasons, `too many symlinks at ${next}`], path: next };
+      if (links > 40) return { ok: false, errno: 'ELOOP', reasons: because(`too many symlinks at ${next}`), path: next };
       const target = meta.target ?? '';
-      reasons.push(`${next} is a symlink to ${target}`);
-      todo = [...normalizePath(target, cur).split('/').filter(Boolean), ...todo.slice(i + 1)];
-      i = 0;
+      if (explain) reasons.push(`${next} is a symlink to ${target}`);
+      // The target made absolute against the link's directory, then the unwalked rest (which
+      // has no '.' or '..' left); an empty target names that directory.
+      p = normalizePath(`${target || '.'}${last ? '' : p.slice(end)}`, cur);
+      start = 1;
       cur = '/';
       continue;
     }
 
     if (last) return { ok: true, reasons, path: next, meta, parent: cur, parentMeta: curMeta };
     cur = next;
-    i += 1;
+    start = end + 1;
   }
 
   // The path was '/' itself.
@@ -301,40 +317,23 @@ function stickyBlocks(id: Identity, dir: FileMeta, victim: FileMeta): boolean {
 export function evaluate(id: Identity, view: View, rawPath: string, op: Op, explain = true): Verdict {
   const path = normalizePath(rawPath);
   // Without explanations (the build simulator only needs the answer) skip the reason strings.
-  const permission: typeof explainedPermission = explain
-    ? explainedPermission
-    : (who, _p, m, mask) => (allows(who, m, mask) ? PASSED : DENIED);
-  const deps = dependsOn(view, path);
-  const done = (allowed: boolean, reasons: string[], errno?: Errno, at = path): Verdict => ({
-    path,
-    op,
-    allowed,
-    errno: allowed ? undefined : errno,
-    reasons,
-    dependsOn: deps,
-    where: where(view, at),
-  });
+  if (!explain) return decide(id, view, path, op);
+  const permission = explainedPermission;
+  // No closures below (done and createIn are plain functions): this runs for every verdict.
+  const v: VerdictBase = { path, op, deps: dependsOn(view, path), view };
 
   const w = walk(id, view, path, op !== 'delete', explain);
-  const reasons = [...w.reasons];
-
-  const createIn = (dir: string, dirMeta: FileMeta, what: string): Verdict => {
-    const ro = readOnlyAt(view, dir);
-    if (ro) return done(false, [...reasons, `${what}: ${ro}`], 'EROFS', dir);
-    const p = permission(id, dir, dirMeta, MAY_WRITE | MAY_EXEC);
-    reasons.push(`${what}: ${p.reason}`);
-
-    return done(p.ok, reasons, 'EACCES', dir);
-  };
+  // The walk made this list for this verdict alone: add to it in place.
+  const reasons = w.reasons;
 
   if (!w.ok) {
     // Creating a path whose parents are missing too works like mkdir -p: what counts is the
     // deepest directory that exists.
     if (op === 'create' && w.errno === 'ENOENT' && w.parent && w.parentMeta) {
-      return createIn(w.parent, w.parentMeta, `creating ${path} and its missing parents needs write and search on ${w.parent}`);
+      return createIn(id, v, reasons, w.parent, w.parentMeta, `creating ${path} and its missing parents needs write and search on ${w.parent}`);
     }
 
-    return done(false, w.reasons, w.errno);
+    return done(v, false, w.reasons, w.errno);
   }
 
   const target = w.path;
@@ -342,9 +341,9 @@ export function evaluate(id: Identity, view: View, rawPath: string, op: Op, expl
 
   if (!meta) {
     if (w.unknown) reasons.push(`${target} is not known to exist in the base image (its listing is partial)`);
-    if (op === 'create') return createIn(w.parent!, w.parentMeta!, `creating ${target} needs write and search on ${w.parent}`);
+    if (op === 'create') return createIn(id, v, reasons, w.parent!, w.parentMeta!, `creating ${target} needs write and search on ${w.parent}`);
 
-    return done(false, [...reasons, `${target} does not exist`], 'ENOENT');
+    return done(v, false, [...reasons, `${target} does not exist`], 'ENOENT');
   }
 
   switch (op) {
@@ -353,13 +352,13 @@ export function evaluate(id: Identity, view: View, rawPath: string, op: Op, expl
       const mask = meta.kind === 'dir' ? MAY_READ | MAY_EXEC : MAY_READ;
       const p = permission(id, target, meta, op === 'list' ? MAY_READ : mask);
       reasons.push(p.reason);
-      return done(p.ok, reasons, 'EACCES', target);
+      return done(v, p.ok, reasons, 'EACCES', target);
     }
 
     case 'write':
     case 'create': {
       // On a directory both mean "make a new entry here"; on a file, open it for writing.
-      if (meta.kind === 'dir') return createIn(target, meta, `creating a file in ${target}`);
+      if (meta.kind === 'dir') return createIn(id, v, reasons, target, meta, `creating a file in ${target}`);
       if (op === 'create') {
         reasons.push(`${target} already exists; creating it again means opening it for writing`);
       }
@@ -367,46 +366,171 @@ export function evaluate(id: Identity, view: View, rawPath: string, op: Op, expl
       // (mnt_want_write in do_open): a file you may not write gives EACCES even there.
       const p = permission(id, target, meta, MAY_WRITE);
       reasons.push(p.reason);
-      if (!p.ok) return done(false, reasons, 'EACCES', target);
+      if (!p.ok) return done(v, false, reasons, 'EACCES', target);
       const ro = readOnlyAt(view, target);
-      if (ro) return done(false, [...reasons, ro], 'EROFS', target);
-      return done(true, reasons, undefined, target);
+      if (ro) return done(v, false, [...reasons, ro], 'EROFS', target);
+      return done(v, true, reasons, undefined, target);
     }
 
     case 'delete': {
       const dir = w.parent!;
       const dirMeta = w.parentMeta!;
       const ro = readOnlyAt(view, dir);
-      if (ro) return done(false, [...reasons, ro], 'EROFS', dir);
+      if (ro) return done(v, false, [...reasons, ro], 'EROFS', dir);
       const p = permission(id, dir, dirMeta, MAY_WRITE | MAY_EXEC);
       reasons.push(`deleting ${baseName(target)} needs write and search on ${dir}: ${p.reason}`);
-      if (!p.ok) return done(false, reasons, 'EACCES', dir);
+      if (!p.ok) return done(v, false, reasons, 'EACCES', dir);
       if (stickyBlocks(id, dirMeta, meta)) {
         reasons.push(`${dir} has the sticky bit and ${identityLabel(id)} owns neither ${target} nor ${dir}`);
-        return done(false, reasons, 'EPERM', dir);
+        return done(v, false, reasons, 'EPERM', dir);
       }
       // vfs_rmdir/vfs_unlink refuse a mount point after the permission checks (EBUSY).
       if (mountOf(view, target)?.target === target) {
-        return done(false, [...reasons, `${target} is a mount point`], 'EBUSY', target);
+        return done(v, false, [...reasons, `${target} is a mount point`], 'EBUSY', target);
       }
-      return done(true, reasons, undefined, dir);
+      return done(v, true, reasons, undefined, dir);
     }
 
     case 'exec':
     case 'chdir': {
-      if (op === 'chdir' && meta.kind !== 'dir') return done(false, [...reasons, `${target} is not a directory`], 'ENOTDIR');
+      if (op === 'chdir' && meta.kind !== 'dir') return done(v, false, [...reasons, `${target} is not a directory`], 'ENOTDIR');
       const p = permission(id, target, meta, MAY_EXEC);
       reasons.push(p.reason);
-      if (!p.ok || op === 'chdir' || !meta.script) return done(p.ok, reasons, 'EACCES', target);
+      if (!p.ok || op === 'chdir' || !meta.script) return done(v, p.ok, reasons, 'EACCES', target);
       // binfmt_script starts the interpreter, which then opens the script for reading.
       const r = permission(id, target, meta, MAY_READ);
       reasons.push(`it is a script, read by its interpreter: ${r.reason}`);
-      return done(r.ok, reasons, 'EACCES', target);
+      return done(v, r.ok, reasons, 'EACCES', target);
     }
 
     default:
-      return done(false, [...reasons, `unknown operation ${op as string}`], 'EPERM');
+      return done(v, false, [...reasons, `unknown operation ${op as string}`], 'EPERM');
   }
+}
+
+
+/** What every verdict of one evaluate() call shares. */
+interface VerdictBase {
+  path: string;
+  op: Op;
+  deps: string[];
+  view: View;
+}
+
+function done(v: VerdictBase, allowed: boolean, reasons: string[], errno?: Errno, at = v.path): Verdict {
+  return {
+    path: v.path,
+    op: v.op,
+    allowed,
+    errno: allowed ? undefined : errno,
+    reasons,
+    dependsOn: v.deps,
+    where: where(v.view, at),
+  };
+}
+
+/** may_create in dir, explained: a read-only mount first, then write and search on it. */
+function createIn(
+  id: Identity,
+  v: VerdictBase,
+  reasons: string[],
+  dir: string,
+  dirMeta: FileMeta,
+  what: string,
+): Verdict {
+  const ro = readOnlyAt(v.view, dir);
+  if (ro) return done(v, false, [...reasons, `${what}: ${ro}`], 'EROFS', dir);
+  const p = explainedPermission(id, dir, dirMeta, MAY_WRITE | MAY_EXEC);
+  reasons.push(`${what}: ${p.reason}`);
+
+  return done(v, p.ok, reasons, 'EACCES', dir);
+}
+
+/**
+ * evaluate() without explanations: the same checks in the same order, giving the same allowed,
+ * errno, path and where, with an empty list of reasons.
+ */
+function decide(id: Identity, view: View, path: string, op: Op): Verdict {
+  const w = walk(id, view, path, op !== 'delete', false);
+  // No closure here: the variables stay in registers (this runs for every command's check).
+  let errno: Errno | undefined;
+  let at = path;
+  const meta = w.meta;
+
+  if (!w.ok) {
+    if (op === 'create' && w.errno === 'ENOENT' && w.parent && w.parentMeta) {
+      at = w.parent;
+      errno = createErrno(id, view, w.parent, w.parentMeta);
+    } else errno = w.errno;
+  } else if (!meta) {
+    if (op === 'create') {
+      at = w.parent!;
+      errno = createErrno(id, view, w.parent!, w.parentMeta!);
+    } else errno = 'ENOENT';
+  } else {
+    const target = w.path;
+    switch (op) {
+      case 'read':
+      case 'list':
+        at = target;
+        if (!allows(id, meta, op === 'list' || meta.kind !== 'dir' ? MAY_READ : MAY_READ | MAY_EXEC)) errno = 'EACCES';
+        break;
+
+      case 'write':
+      case 'create':
+        at = target;
+        if (meta.kind === 'dir') errno = createErrno(id, view, target, meta);
+        else if (!allows(id, meta, MAY_WRITE)) errno = 'EACCES';
+        else if (readOnly(view, target)) errno = 'EROFS';
+        break;
+
+      case 'delete': {
+        const dir = w.parent!;
+        const dirMeta = w.parentMeta!;
+        at = dir;
+        if (readOnly(view, dir)) errno = 'EROFS';
+        else if (!allows(id, dirMeta, MAY_WRITE | MAY_EXEC)) errno = 'EACCES';
+        else if (stickyBlocks(id, dirMeta, meta)) errno = 'EPERM';
+        else if (mountOf(view, target)?.target === target) {
+          errno = 'EBUSY';
+          at = target;
+        }
+        break;
+      }
+
+      case 'exec':
+      case 'chdir':
+        if (op === 'chdir' && meta.kind !== 'dir') errno = 'ENOTDIR';
+        else {
+          at = target;
+          // binfmt_script: the interpreter then reads the script.
+          const ok = allows(id, meta, MAY_EXEC) && (op === 'chdir' || !meta.script || allows(id, meta, MAY_READ));
+          if (!ok) errno = 'EACCES';
+        }
+        break;
+
+      default:
+        errno = 'EPERM';
+    }
+  }
+
+  const allowed = errno === undefined;
+
+  return { path, op, allowed, errno, reasons: [], dependsOn: dependsOn(view, path), where: where(view, at) };
+}
+
+/** Making an entry in dir (may_create): a read-only mount first, then write and search on it. */
+function createErrno(id: Identity, view: View, dir: string, dirMeta: FileMeta): Errno | undefined {
+  if (readOnly(view, dir)) return 'EROFS';
+
+  return allows(id, dirMeta, MAY_WRITE | MAY_EXEC) ? undefined : 'EACCES';
+}
+
+/** True when path lies on a read-only mount or on the read-only root (readOnlyAt's decision). */
+function readOnly(view: View, path: string): boolean {
+  const m = view.mounts.length === 0 ? undefined : mountOf(view, path);
+
+  return m ? m.readonly : view.readOnlyRoot;
 }
 
 /** Directory that would hold a new entry at path: the path's parent. */

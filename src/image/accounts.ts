@@ -146,7 +146,14 @@ const INT64_MAX = 2n ** 63n - 1n;
  * A user or group field as Go's strconv.Atoi reads it on a 64-bit build: an optional sign and
  * decimal digits. Text that Atoi rejects (letters, or past int64) is a name, not a number.
  */
-function goAtoi(text: string): bigint | undefined {
+function goAtoi(text: string): number | bigint | undefined {
+  // Plain digits short enough to be exact as a number (every real id): no BigInt to make.
+  const len = text.length;
+  if (len > 0 && len <= 15) {
+    let digits = true;
+    for (let i = 0; i < len && digits; i++) digits = text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57;
+    if (digits) return Number(text);
+  }
   if (!/^[+-]?\d+$/.test(text)) return undefined;
   const n = BigInt(text);
 
@@ -155,10 +162,10 @@ function goAtoi(text: string): bigint | undefined {
 
 const MAX_EXEC_BIG = BigInt(MAX_EXEC_ID);
 const SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
-const inIdRange = (n: bigint) => n >= 0n && n <= MAX_EXEC_BIG;
+const inIdRange = (n: number | bigint) => n >= 0 && n <= MAX_EXEC_BIG;
 
-/** The bigint as a number when it is one exactly; NaN (equal to nothing) otherwise. */
-const sameNumber = (n: bigint) => (n >= -SAFE_BIG && n <= SAFE_BIG ? Number(n) : NaN);
+/** The value as a number when it is one exactly; NaN (equal to nothing) otherwise. */
+const sameNumber = (n: number | bigint) => (n >= -SAFE_BIG && n <= SAFE_BIG ? Number(n) : NaN);
 
 /**
  * A numeric uid/gid as the engines take it: the id, 'range' for a number outside
@@ -270,7 +277,8 @@ export function lowestFreeId(used: number[], min: number, max: number): number {
 export function cloneAccounts(acc: Accounts): Accounts {
   return {
     passwd: acc.passwd.map((e) => ({ ...e })),
-    group: acc.group.map((g) => ({ ...g, members: [...g.members] })),
+    // slice() copies an array about twice as fast as a spread (V8 12).
+    group: acc.group.map((g) => ({ ...g, members: g.members.slice() })),
     passwords: { ...acc.passwords },
     loginDefs: { ...acc.loginDefs },
   };

@@ -226,3 +226,40 @@ describe('the quick answer (no explanation) agrees with the explained one throug
     assert.equal(evaluate(root, lv, '/opt/dangling', 'read', false).errno, 'ENOENT');
   });
 });
+
+describe('the quick answer agrees with the explained one on mounts, sticky dirs and scripts', () => {
+  const fs3 = tree({
+    '/ro': dir(0, 0, 0o755),
+    '/ro/file': file(1000, 1000, 0o644),
+    '/rw': dir(0, 0, 0o1777),
+    '/rw/alices': file(1000, 1000, 0o644),
+    '/rw/roots': file(0, 0, 0o666),
+    '/rw/sub': dir(1000, 1000, 0o700),
+    '/bin': dir(0, 0, 0o755),
+    '/bin/script': { kind: 'file', uid: 0, gid: 0, mode: 0o711, script: true },
+    '/bin/readable': { kind: 'file', uid: 0, gid: 0, mode: 0o755, script: true },
+    '/part': { kind: 'dir', uid: 0, gid: 0, mode: 0o755, partial: true },
+    '/closed': dir(0, 0, 0o700),
+    '/closed/x': file(0, 0, 0o644),
+  });
+  const views: [string, View][] = [
+    ['no mounts', { fs: fs3, mounts: [], readOnlyRoot: false }],
+    ['a read-only root', { fs: fs3, mounts: [{ target: '/rw', readonly: false, describe: 'a volume' }], readOnlyRoot: true }],
+    ['a read-only mount', { fs: fs3, mounts: [{ target: '/ro', readonly: true, describe: 'a bind mount' }], readOnlyRoot: false, dependsOn: [{ prefix: '/rw', id: 'A1' }] }],
+  ];
+  const paths = ['/ro', '/ro/file', '/ro/new', '/rw', '/rw/alices', '/rw/roots', '/rw/sub', '/rw/sub/deep/new',
+    '/bin/script', '/bin/readable', '/part/unlisted', '/part/a/b', '/closed/x', '/closed/new', '/', '/bin/script/x'];
+  const ops: Op[] = ['read', 'write', 'create', 'delete', 'exec', 'chdir', 'list'];
+
+  for (const [name, v] of views) {
+    for (const who of [root, rootNoCaps, user(1000), user(1001)]) {
+      test(`${name}, uid ${who.uid}${who === rootNoCaps ? ' without capabilities' : ''}`, () => {
+        for (const path of paths) for (const op of ops) {
+          const full = evaluate(who, v, path, op);
+          const quick = evaluate(who, v, path, op, false);
+          assert.deepEqual(quick, { ...full, reasons: [] }, `${op} ${path}`);
+        }
+      });
+    }
+  }
+});

@@ -35,6 +35,11 @@ describe('resolveExecUser: empty parts, ranges and Atoi numbers', () => {
     { name: 'past int64 Atoi fails, so the text is a user name', spec: '99999999999999999999', want: { error: 'unable to find user 99999999999999999999: no matching entries in passwd file' } },
     { name: 'only the first two fields count', spec: 'alice:video:ignored', want: { uid: 1000, gid: 44, supplementary: [], name: 'alice', home: '/home/alice' } },
     { name: 'an empty group part is no group: memberships are added', spec: 'alice:', want: { uid: 1000, gid: 1000, supplementary: [44], name: 'alice', home: '/home/alice' } },
+    { name: 'leading zeros are the same number: 0001000 is alice', spec: '0001000', want: { uid: 1000, gid: 1000, supplementary: [44], name: 'alice', home: '/home/alice' } },
+    { name: '15 digits are a number out of range, not a name', spec: '999999999999999', want: { error: ID_RANGE_ERROR } },
+    { name: '16 digits are a number out of range too', spec: '9999999999999999', want: { error: ID_RANGE_ERROR } },
+    { name: '2^53+1 does not round onto an existing id', spec: '9007199254740993:1000', want: { error: ID_RANGE_ERROR } },
+    { name: 'a gid of zeros is gid 0', spec: 'alice:000', want: { uid: 1000, gid: 0, supplementary: [], name: 'alice', home: '/home/alice' } },
     { name: 'an unknown name still fails as before', spec: 'nosuch', want: { error: 'unable to find user nosuch: no matching entries in passwd file' } },
   ];
 

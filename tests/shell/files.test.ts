@@ -280,6 +280,27 @@ table('mkdir, rmdir, touch', [
     expect: { '/srv/app': 'dir 1001:50 2755', '/srv/app/data': 'dir 1001:50 2755', '/srv/app/f': 'file 1001:50 0644' },
   },
   {
+    name: 'mkdir -p down a fresh chain still meets an entry the tree already holds below it',
+    src: 'mkdir -p /x/y/z',
+    setup: [['/x/y/z', file(0, 0, 0o644)]],
+    status: 1,
+    stderr: ["mkdir: cannot create directory '/x/y/z': File exists"],
+    expect: { '/x': 'dir 0:0 0755', '/x/y': 'dir 0:0 0755' },
+  },
+  {
+    name: 'mkdir -p makes every level of a deep fresh chain, the last with the plain mode',
+    src: 'umask 077 && mkdir -p /d1/d2/d3/d4',
+    status: 0,
+    expect: { '/d1': 'dir 0:0 0700', '/d1/d2': 'dir 0:0 0700', '/d1/d2/d3': 'dir 0:0 0700', '/d1/d2/d3/d4': 'dir 0:0 0700' },
+  },
+  {
+    name: 'mkdir -p through a symlinked directory creates at the link target',
+    src: 'mkdir -p /ln/a/b',
+    setup: [['/real', dir(0, 0, 0o755)], ['/ln', { kind: 'symlink', uid: 0, gid: 0, mode: 0o777, target: '/real' }]],
+    status: 0,
+    expect: { '/real/a': 'dir 0:0 0755', '/real/a/b': 'dir 0:0 0755' },
+  },
+  {
     name: 'rmdir of a non-empty directory',
     src: 'rmdir /home',
     status: 1,
@@ -588,6 +609,63 @@ describe('BusyBox wording on Alpine', () => {
       const out = run(s, src, 'bob');
       assert.equal(out.status, 1);
       assert.deepEqual(out.stderr, stderr);
+    });
+  }
+});
+
+/** The clause-by-clause applyMode parsed its text on every call: the compiled one must agree. */
+function referenceMode(spec: string, old: number, isDir: boolean, umask: number): number | undefined {
+  const WHO: Record<string, number> = { u: 0o4700, g: 0o2070, o: 0o1007, a: 0o7777 };
+  if (/^[0-7]{1,5}$/.test(spec)) {
+    const value = parseInt(spec, 8);
+    if (value > 0o7777) return undefined;
+    const mentioned = spec.length < 5 ? (value & 0o6000) | 0o1777 : 0o7777;
+    const omit = isDir ? 0o6000 & ~mentioned : 0;
+    return (old & omit) | (value & ~omit);
+  }
+  let mode = old & 0o7777;
+  for (const clause of spec.split(',')) {
+    const m = /^([ugoa]*)((?:[-+=](?:[ugo]|[rwxXst]*))+)$/.exec(clause);
+    if (!m) return undefined;
+    const affected = m[1] === '' ? 0o7777 & ~umask : [...m[1]].reduce((acc, c) => acc | WHO[c], 0);
+    for (const action of m[2].match(/[-+=](?:[ugo]|[rwxXst]*)/g)!) {
+      const perms = action.slice(1);
+      let value = 0;
+      if (/^[ugo]$/.test(perms)) {
+        const bits = (mode >> (perms === 'u' ? 6 : perms === 'g' ? 3 : 0)) & 7;
+        value = (bits << 6) | (bits << 3) | bits;
+      } else {
+        for (const c of perms) {
+          if (c === 'r') value |= 0o444;
+          if (c === 'w') value |= 0o222;
+          if (c === 'x' || (c === 'X' && (isDir || mode & 0o111))) value |= 0o111;
+          if (c === 's') value |= 0o6000;
+          if (c === 't') value |= 0o1000;
+        }
+      }
+      value &= affected;
+      const omit = isDir ? 0o6000 & ~(m[1] === '' ? value : affected & value) : 0;
+      if (action[0] === '+') mode |= value;
+      else if (action[0] === '-') mode &= ~value;
+      else mode = (mode & (~affected | omit)) | (value & ~omit);
+    }
+  }
+  return mode & 0o7777;
+}
+
+describe('applyMode agrees with the per-call parser, whatever the umask', () => {
+  const specs = ['755', '0644', '2775', '02775', '12775', '77777', '8', '', 'u+x', 'g-w,o=', '+X', 'a=rX',
+    'ug+s', '=t', 'go=u', 'u=g+x', '-rwx', '+', 'g=', 'u+rw,g=u,o-rwx', 'z+x', 'u+x,', 'u=u', 'ao-s+t'];
+  for (const spec of specs) {
+    test(`"${spec}"`, () => {
+      for (const umask of [0o022, 0o077, 0o002, 0]) {
+        for (const old of [0o644, 0o755, 0o2750, 0o4711, 0o1777, 0o000]) {
+          for (const isDir of [false, true]) {
+            assert.equal(applyMode(spec, old, isDir, umask), referenceMode(spec, old, isDir, umask),
+              `${old.toString(8)} ${isDir ? 'dir' : 'file'} umask ${umask.toString(8)}`);
+          }
+        }
+      }
     });
   }
 });

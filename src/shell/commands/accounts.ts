@@ -13,7 +13,16 @@ import {
   userByName,
   userByUid,
 } from '../../image/accounts.js';
-import { descendants, mkdirp, moveTree, normalizePath, parentOf, removeTree, resolvePath } from '../../image/fs.js';
+import {
+  descendants,
+  mkdirp,
+  moveTree,
+  normalizePath,
+  parentOf,
+  removeTree,
+  resolvePath,
+  withMeta,
+} from '../../image/fs.js';
 import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
 import { notFound } from './builtins.js';
 
@@ -54,7 +63,11 @@ export function getopt(args: string[], spec: Record<string, string>): ParsedArgs
 
   const opts = new Map<string, string[]>();
   const operands: string[] = [];
-  const put = (key: string, v: string) => opts.set(key, [...(opts.get(key) ?? []), v]);
+  const put = (key: string, v: string): void => {
+    const values = opts.get(key);
+    if (values) values.push(v);
+    else opts.set(key, [v]);
+  };
   let bad: string | undefined;
 
   for (let i = 0; i < args.length; i++) {
@@ -103,6 +116,16 @@ export function getopt(args: string[], spec: Record<string, string>): ParsedArgs
 
 const last = (p: ParsedArgs, key: string): string | undefined => p.opts.get(key)?.at(-1);
 const has = (p: ParsedArgs, key: string): boolean => p.opts.has(key);
+
+/** The comma-separated names an option was given (-G a,b -G c), empty ones dropped. */
+function names(p: ParsedArgs, key: string): string[] {
+  const values = p.opts.get(key);
+  if (!values) return [];
+  const out: string[] = [];
+  for (const v of values) for (const n of v.split(',')) if (n !== '') out.push(n);
+
+  return out;
+}
 
 // Option tables of the commands below (getopt compiles each table once).
 const USERDEL_SPEC: Record<string, string> = { r: 'remove', remove: 'remove', f: 'force', force: 'force' };
@@ -181,7 +204,7 @@ function addMember(g: GroupEntry, name: string): void {
 }
 
 function setMeta(ctx: ExecContext, path: string, meta: Omit<FileMeta, 'origin'>): void {
-  ctx.state.fs.set(path, { ...meta, origin: ctx.origin });
+  ctx.state.fs.set(path, withMeta(meta as FileMeta, { origin: ctx.origin }));
 }
 
 /** Copy the skeleton directory into a new home, every copy owned by the new user. */
@@ -189,19 +212,19 @@ function copySkel(ctx: ExecContext, skel: string, home: string, uid: number, gid
   const fs = ctx.state.fs;
   for (const p of descendants(fs, skel)) {
     const m = fs.get(p)!;
-    fs.set(home + p.slice(skel.length), { ...m, uid, gid, origin: ctx.origin });
+    fs.set(home + p.slice(skel.length), withMeta(m, { uid, gid, origin: ctx.origin }));
   }
 }
 
 /** Re-own what the old ids owned under dir (usermod's chown_tree on the home). */
 function reown(ctx: ExecContext, dir: string, from: [number, number], to: [number, number]): void {
   const fs = ctx.state.fs;
-  for (const p of [dir, ...descendants(fs, dir)]) {
+  for (const p of [dir].concat(descendants(fs, dir))) {
     const m = fs.get(p);
     if (!m || m.kind === 'symlink') continue;
     const uid = m.uid === from[0] ? to[0] : m.uid;
     const gid = m.gid === from[1] ? to[1] : m.gid;
-    if (uid !== m.uid || gid !== m.gid) fs.set(p, { ...m, uid, gid, origin: ctx.origin });
+    if (uid !== m.uid || gid !== m.gid) fs.set(p, withMeta(m, { uid, gid, origin: ctx.origin }));
   }
 }
 
@@ -225,6 +248,15 @@ function createHomeDefault(ctx: ExecContext): boolean {
   if (m) return m[1].toLowerCase() === 'yes';
 
   return ctx.state.distro === 'rhel';
+}
+
+/** login.defs as -K KEY=VALUE options override it; the same object when none is given. */
+function withKeys(base: LoginDefs, keys: string[] | undefined): LoginDefs {
+  if (!keys) return base;
+  const defs: LoginDefs = { ...base };
+  for (const kv of keys) applyLoginDefsKey(defs, kv);
+
+  return defs;
 }
 
 function applyLoginDefsKey(defs: LoginDefs, kv: string): void {
@@ -307,8 +339,7 @@ const useradd: CommandHandler = (ctx, argv) => {
   }
 
   const name = p.operands[0];
-  const defs: LoginDefs = { ...acc.loginDefs };
-  for (const kv of p.opts.get('key') ?? []) applyLoginDefsKey(defs, kv);
+  const defs = withKeys(acc.loginDefs, p.opts.get('key'));
   const system = has(p, 'system');
 
   if (!validName(name) && !has(p, 'badname')) {
@@ -331,7 +362,7 @@ const useradd: CommandHandler = (ctx, argv) => {
   }
 
   const extra: GroupEntry[] = [];
-  for (const g of (p.opts.get('groups') ?? []).flatMap((v) => v.split(',')).filter(Boolean)) {
+  for (const g of names(p, 'groups')) {
     const e = groupRef(acc, g);
     if (!e) return res(6, `useradd: group '${g}' does not exist`);
     extra.push(e);
@@ -449,7 +480,7 @@ const usermod: CommandHandler = (ctx, argv) => {
   }
 
   const groups: GroupEntry[] = [];
-  for (const g of (p.opts.get('groups') ?? []).flatMap((v) => v.split(',')).filter(Boolean)) {
+  for (const g of names(p, 'groups')) {
     const e = groupRef(acc, g);
     if (!e) return res(6, `usermod: group '${g}' does not exist`);
     groups.push(e);
@@ -578,8 +609,7 @@ const groupadd: CommandHandler = (ctx, argv) => {
   if (p.bad || p.operands.length !== 1) return res(2, 'Usage: groupadd [options] GROUP');
 
   const name = p.operands[0];
-  const defs: LoginDefs = { ...acc.loginDefs };
-  for (const kv of p.opts.get('key') ?? []) applyLoginDefsKey(defs, kv);
+  const defs = withKeys(acc.loginDefs, p.opts.get('key'));
 
   // shadow groupadd check_flags(): -f turns "exists" into success and a taken -g into "pick one".
   if (groupByName(acc, name)) {
@@ -609,7 +639,7 @@ const groupadd: CommandHandler = (ctx, argv) => {
     if (gid < 0) return res(4, "groupadd: can't create group");
   }
 
-  const members = (p.opts.get('users') ?? []).flatMap((v) => v.split(',')).filter(Boolean);
+  const members = names(p, 'users');
   acc.group.push({ name, gid, members });
 
   return { status: 0 };

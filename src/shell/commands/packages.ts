@@ -3,7 +3,7 @@
 // are modelled: sudo and its sudoers, sshd and its config, Python environments and where pip
 // writes, Jupyter, and the owners of what a non-root user creates.
 
-import type { ImageState, PythonEnv } from '../../model/types.js';
+import type { FsTree, ImageState, PythonEnv } from '../../model/types.js';
 import { groupByGid, groupByName, lowestFreeId, userByName, userByUid } from '../../image/accounts.js';
 import { baseName, mkdirp, normalizePath, parentOf, resolvePath } from '../../image/fs.js';
 import { DEFAULT_PATH } from '../../image/state.js';
@@ -17,6 +17,12 @@ const JUPYTER = new Set([
   'jupyter', 'jupyterlab', 'notebook', 'jupyter-notebook', 'python3-notebook', 'jupyter-server',
   'jupyter_server', 'jupyter-core', 'nbclassic', 'jupyterhub', 'voila',
 ]);
+
+/**
+ * A package or requirement name with nothing to strip (no version, extra, arch or channel) and
+ * already lower-case: the name cleaners below return it unchanged, so they are skipped.
+ */
+const PLAIN_NAME = /^[a-z0-9._+-]*$/;
 
 // ---------------------------------------------------------------- system Python per release
 
@@ -230,7 +236,9 @@ function ensureSystemPython(ctx: ExecContext, via: string): PythonEnv {
 /** The effects of one package that matter for permissions; everything else is root-owned files. */
 export function installPackage(ctx: ExecContext, rawName: string, via: string): void {
   const state = ctx.state;
-  const name = rawName.replace(/[=<>~!].*$/, '').replace(/:[a-z0-9]+$/, '').replace(/\/.*$/, '').toLowerCase();
+  const name = PLAIN_NAME.test(rawName)
+    ? rawName
+    : rawName.replace(/[=<>~!].*$/, '').replace(/:[a-z0-9]+$/, '').replace(/\/.*$/, '').toLowerCase();
   if (name === '') return;
   state.packages[name] = { name, via, line: ctx.line };
 
@@ -437,19 +445,21 @@ const dpkg: CommandHandler = (ctx, argv) => {
 
 /** The Python environment a command name runs: a path names its env, else the first on PATH. */
 export function findPythonEnv(state: ImageState, env: Record<string, string>, command: string): PythonEnv | undefined {
-  const binOf = (p: PythonEnv) => [normalizePath(`${p.binDir}/bin`), normalizePath(p.binDir), parentOf(p.python)];
+  const pythons = state.pythons;
+  if (pythons.length === 0) return undefined;
+  // The directories each environment's commands live in, worked out once for all PATH entries.
+  const bins = pythons.map((p) => [normalizePath(`${p.binDir}/bin`), normalizePath(p.binDir), parentOf(p.python)]);
+  const holding = (dir: string) => pythons.find((_, i) => bins[i].includes(dir));
 
-  if (command.includes('/')) {
-    const dir = parentOf(normalizePath(command));
-    return state.pythons.find((p) => binOf(p).includes(dir));
-  }
+  if (command.includes('/')) return holding(parentOf(normalizePath(command)));
 
-  for (const dir of (env.PATH ?? DEFAULT_PATH).split(':').filter(Boolean)) {
-    const hit = state.pythons.find((p) => binOf(p).includes(normalizePath(dir)));
+  for (const dir of (env.PATH ?? DEFAULT_PATH).split(':')) {
+    if (dir === '') continue;
+    const hit = holding(normalizePath(dir));
     if (hit) return hit;
   }
 
-  return state.pythons.length === 1 ? state.pythons[0] : undefined;
+  return pythons.length === 1 ? pythons[0] : undefined;
 }
 
 const truthy = (v: string | undefined): boolean => v !== undefined && /^(1|true|yes|on)$/i.test(v);
@@ -488,7 +498,9 @@ const externallyManagedLines = [
 
 /** The directory name a requirement lands in under site-packages ("Jupyter-Lab>=4" -> jupyter_lab). */
 function importDir(req: string): string {
-  return req.replace(/\[.*$/, '').replace(/[<>=!~;@ ].*$/, '').toLowerCase().replace(/-/g, '_');
+  const name = PLAIN_NAME.test(req) ? req : req.replace(/\[.*$/, '').replace(/[<>=!~;@ ].*$/, '').toLowerCase();
+
+  return name.includes('-') ? name.replace(/-/g, '_') : name;
 }
 
 /**
@@ -586,7 +598,7 @@ function pipInstall(ctx: ExecContext, pyEnv: PythonEnv, args: string[]): CmdResu
   for (const r of named) {
     const dir = `${dest}/${importDir(r)}`;
     if (!ctx.state.fs.has(dir)) ctx.state.fs.set(dir, { kind: 'dir', uid: ctx.ident.uid, gid: ctx.ident.gid, mode: 0o777 & ~ctx.umask, origin: ctx.origin });
-    const name = r.replace(/\[.*$/, '').replace(/[<>=!~;@ ].*$/, '').toLowerCase();
+    const name = PLAIN_NAME.test(r) ? r : r.replace(/\[.*$/, '').replace(/[<>=!~;@ ].*$/, '').toLowerCase();
     ctx.state.packages[name] = { name, via: 'pip', line: ctx.line };
     if (JUPYTER.has(name)) {
       ctx.state.packages.jupyter = { name: 'jupyter', via: 'pip', line: ctx.line };
@@ -705,6 +717,8 @@ const virtualenv: CommandHandler = (ctx, argv) => {
 
 // ---------------------------------------------------------------- conda / mamba / micromamba
 
+const CONDA_VALUE_OPTS = new Set(['-n', '--name', '-p', '--prefix', '-c', '--channel', '-f', '--file', '--override-channels']);
+
 function condaRoot(ctx: ExecContext): string {
   return normalizePath(ctx.state.condaPrefix ?? ctx.env.MAMBA_ROOT_PREFIX ?? ctx.env.CONDA_DIR ?? '/opt/conda');
 }
@@ -725,11 +739,11 @@ const conda: CommandHandler = (ctx, argv) => {
   const value = (...names: string[]) => {
     const i = rest.findIndex((a) => names.includes(a));
     if (i >= 0) return rest[i + 1];
-    const eq = rest.find((a) => names.some((n) => n.startsWith('--') && a.startsWith(`${n}=`)));
+    // "--name=x": the option, then '=' (61) right after it.
+    const eq = rest.find((a) => names.some((n) => n.startsWith('--') && a.startsWith(n) && a.charCodeAt(n.length) === 61));
     return eq?.slice(eq.indexOf('=') + 1);
   };
-  const valueOpts = new Set(['-n', '--name', '-p', '--prefix', '-c', '--channel', '-f', '--file', '--override-channels']);
-  const specs = rest.filter((a, i) => !a.startsWith('-') && !(i > 0 && valueOpts.has(rest[i - 1]) && rest[i - 1] !== '--override-channels'));
+  const specs = rest.filter((a, i) => !a.startsWith('-') && !(i > 0 && CONDA_VALUE_OPTS.has(rest[i - 1]) && rest[i - 1] !== '--override-channels'));
 
   const root = condaRoot(ctx);
   const name = value('-n', '--name');
@@ -755,7 +769,7 @@ const conda: CommandHandler = (ctx, argv) => {
 
   const via = tool === 'micromamba' || tool === 'mamba' ? 'mamba' : 'conda';
   for (const s of specs) {
-    const pkg = s.replace(/[=<>].*$/, '').replace(/^.*::/, '').toLowerCase();
+    const pkg = PLAIN_NAME.test(s) ? s : s.replace(/[=<>].*$/, '').replace(/^.*::/, '').toLowerCase();
     if (sub === 'remove' || sub === 'uninstall') delete ctx.state.packages[pkg];
     else {
       ctx.state.packages[pkg] = { name: pkg, via, line: ctx.line };
@@ -779,22 +793,32 @@ const conda: CommandHandler = (ctx, argv) => {
 
 // ---------------------------------------------------------------- git
 
+const GIT_VALUE_OPTS = new Set(['-b', '--branch', '--depth', '-o', '--origin', '-c', '--config', '--reference', '-j', '--jobs', '--filter', '--separate-git-dir']);
+
+/** True when the tree holds an entry whose parent is dir (one pass, no copy of the keys). */
+function hasChild(fs: FsTree, dir: string): boolean {
+  for (const k of fs.keys()) {
+    const i = k.lastIndexOf('/');
+    if (dir === '/' ? i <= 0 && k !== '/' : i === dir.length && k.startsWith(dir)) return true;
+  }
+
+  return false;
+}
+
 /** git clone URL [DIR]: the work tree is made by and owned by the caller. */
 const git: CommandHandler = (ctx, argv) => {
   const args = argv.slice(1);
   const ci = args.indexOf('clone');
   if (ci < 0) return { status: 0 };
 
-  const valueOpts = new Set(['-b', '--branch', '--depth', '-o', '--origin', '-c', '--config', '--reference', '-j', '--jobs', '--filter', '--separate-git-dir']);
-  const words = args.slice(ci + 1).filter((a, i, all) => !a.startsWith('-') && !valueOpts.has(all[i - 1] ?? ''));
+  const words = args.slice(ci + 1).filter((a, i, all) => !a.startsWith('-') && !GIT_VALUE_OPTS.has(all[i - 1] ?? ''));
   const url = words[0];
   if (!url) return res(129, 'fatal: You must specify a repository to clone.');
 
   const name = (words[1] ?? baseName(url.replace(/\/+$/, '')).replace(/\.git$/, '').replace(/^.*:/, '')) || 'repo';
   const dir = normalizePath(name, ctx.cwd);
   const existing = ctx.state.fs.get(dir);
-  const nonEmpty = [...ctx.state.fs.keys()].some((k) => parentOf(k) === dir && k !== dir);
-  if (existing && (existing.kind !== 'dir' || nonEmpty)) {
+  if (existing && (existing.kind !== 'dir' || hasChild(ctx.state.fs, dir))) {
     return res(128, `fatal: destination path '${words[1] ?? name}' already exists and is not an empty directory.`);
   }
 
