@@ -333,9 +333,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     check,
   };
 
-  // Completed in place: spreading twenty fields into a new object costs more than the rules do.
-  const analysis = partial as Analysis;
-  analysis.findings = runRules(partial);
-
-  return analysis;
+  // A new object rather than `partial` completed in place: adding the key to the literal made
+  // V8 keep (and copy at every scavenge) far more young objects; measured with --trace-gc.
+  return { ...partial, findings: runRules(partial) };
 }
