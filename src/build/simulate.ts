@@ -5,7 +5,7 @@
 import type { Assumption, FileMeta, FsTree, ImageState } from '../model/types.js';
 import type { DfInstruction, DfStage, Dockerfile } from '../dockerfile/types.js';
 import { expandWord, expandWords, parseKeyValues, splitRawWords } from '../dockerfile/expand.js';
-import { cloneState } from '../image/state.js';
+import { cloneState, hashCopy } from '../image/state.js';
 import { formatGroup, formatPasswd, groupByName, parseGroup, parseId, parsePasswd, resolveExecUser, userByName } from '../image/accounts.js';
 import { refreshDerived } from '../shell/commands/config.js';
 import { isTrackedText } from '../shell/commands/files.js';
@@ -143,6 +143,10 @@ export function resolveChown(state: ImageState, spec: string): { uid: number; gi
   return { uid, gid: gid ?? uid };
 }
 
+function isWildcard(src: string): boolean {
+  return /[*?[]/.test(src);
+}
+
 function parseChmod(spec: string): number | undefined {
   return /^[0-7]{1,4}$/.test(spec) ? parseInt(spec, 8) : undefined;
 }
@@ -157,6 +161,8 @@ class StageSimulator {
   pendingWorkdir?: string;
   /** The RUN environment, made at the first RUN and kept in step by ENV and ARG. */
   runBase?: Record<string, string>;
+  /** Keep step summaries (SimulateOptions.trace). */
+  readonly trace: boolean;
 
   constructor(
     readonly df: Dockerfile,
@@ -167,7 +173,8 @@ class StageSimulator {
     readonly globalArgs: Map<string, string>,
   ) {
     this.state = base;
-    this.lines = { from: stage.from.line, volumes: {}, env: {} };
+    this.lines = { from: stage.from.line, volumes: {}, env: hashCopy({}) };
+    this.trace = opts.trace === true;
   }
 
   // ENV wins over an ARG of the same name (Dockerfile reference, "Using ARG variables").
@@ -182,9 +189,12 @@ class StageSimulator {
     this.failures.push({ file: this.opts.file, line: ins.line, instruction: instructionText(ins), message, kind });
   }
 
-  /** Record a step for --debug; the summary is built only then. */
+  /**
+   * Record a step for --debug; the summary is built only then. Hot callers test `trace` first,
+   * which saves making the closure.
+   */
   step(ins: DfInstruction, summary: () => string): void {
-    if (this.opts.trace) this.steps.push({ line: ins.line, keyword: ins.keyword, summary: summary() });
+    if (this.trace) this.steps.push({ line: ins.line, keyword: ins.keyword, summary: summary() });
   }
 
   run(): void {
@@ -238,12 +248,14 @@ class StageSimulator {
       case 'CMD': return this.command(ins);
       case 'EXPOSE':
         this.state.config.exposedPorts.push(...expandWords(ins.args, this.vars, this.df.escape));
-        return this.step(ins, () => 'expose');
+        if (this.trace) this.step(ins, () => 'expose');
+        return;
       case 'LABEL':
         for (const kv of parseKeyValues(ins.args, this.df.escape, 'LABEL')) {
           this.state.config.labels[this.expand(kv.key)] = this.expand(kv.value ?? '');
         }
-        return this.step(ins, () => 'label');
+        if (this.trace) this.step(ins, () => 'label');
+        return;
       default:
         return this.step(ins, () => `${ins.keyword} has no effect on users or files`);
     }
@@ -259,27 +271,30 @@ class StageSimulator {
         this.setRunVar(kv.key, value, false);
       }
     }
-    this.step(ins, () => 'arg');
+    if (this.trace) this.step(ins, () => 'arg');
   }
 
   env(ins: DfInstruction): void {
     const pairs = parseKeyValues(ins.args, this.df.escape, 'ENV');
     // All values of one ENV see the environment as it was before the instruction.
-    const values = pairs.map((kv) => [kv.key, this.expand(kv.value ?? '')] as const);
+    const values: string[] = [];
+    for (const kv of pairs) values.push(this.expand(kv.value ?? ''));
 
-    for (const [k, v] of values) {
-      this.state.config.env[k] = v;
-      this.setRunVar(k, v, true);
+    const { env } = this.state.config;
+    for (let i = 0; i < pairs.length; i++) {
+      const k = pairs[i].key;
+      env[k] = values[i];
+      this.setRunVar(k, values[i], true);
       this.lines.env[k] = ins.line;
     }
-    this.step(ins, () => `env ${values.map(([k]) => k).join(' ')}`);
+    if (this.trace) this.step(ins, () => `env ${pairs.map((kv) => kv.key).join(' ')}`);
   }
 
   user(ins: DfInstruction): void {
     const spec = this.expand(ins.args.trim());
     this.state.config.user = spec;
     this.lines.user = ins.line;
-    this.step(ins, () => `user ${spec}`);
+    if (this.trace) this.step(ins, () => `user ${spec}`);
   }
 
   /** The owner a builder gives to directories it creates for WORKDIR. */
@@ -307,11 +322,12 @@ class StageSimulator {
         return;
       }
       const owner = this.workdirOwner();
-      const created = mkdirp(this.state.fs, path, { ...owner, mode: 0o755, origin: `${this.opts.file}:${ins.line}` });
-      this.step(ins, () => `workdir ${path} (created ${created.join(', ')} as ${owner.uid}:${owner.gid})`);
+      const meta = { uid: owner.uid, gid: owner.gid, mode: 0o755, origin: `${this.opts.file}:${ins.line}` };
+      const created = mkdirp(this.state.fs, path, meta);
+      if (this.trace) this.step(ins, () => `workdir ${path} (created ${created.join(', ')} as ${owner.uid}:${owner.gid})`);
       return;
     }
-    this.step(ins, () => `workdir ${path}`);
+    if (this.trace) this.step(ins, () => `workdir ${path}`);
   }
 
   volume(ins: DfInstruction): void {
@@ -339,7 +355,7 @@ class StageSimulator {
       this.state.config.cmd = argv;
       this.lines.cmd = ins.line;
     }
-    this.step(ins, () => `${ins.keyword.toLowerCase()} ${argv.join(' ')}`);
+    if (this.trace) this.step(ins, () => `${ins.keyword.toLowerCase()} ${argv.join(' ')}`);
   }
 
   copy(ins: DfInstruction): void {
@@ -385,7 +401,7 @@ class StageSimulator {
 
       return srcState.texts[p]?.content;
     };
-    const wild = sources.some((x) => /[*?[]/.test(x));
+    const wild = sources.some(isWildcard);
     const destExistingDir = resolvePath(this.state.fs, dest).meta?.kind === 'dir';
     // BuildKit: a trailing slash, several sources or a wildcard make dest a directory; so does a
     // dest that already is one.
@@ -413,14 +429,15 @@ class StageSimulator {
       }
       this.state.fs.set(path, m);
     };
+    const dirMeta = { uid: base.uid, gid: base.gid, mode: chmod ?? 0o755, origin };
     const ensureDir = (path: string, partial: boolean) => {
-      mkdirp(this.state.fs, parentOf(path), { ...base, mode: chmod ?? 0o755, origin });
+      mkdirp(this.state.fs, parentOf(path), dirMeta);
       const cur = this.state.fs.get(path);
       if (cur?.kind === 'dir') {
         if (partial && !cur.partial) this.state.fs.set(path, { ...cur, partial: true });
         return;
       }
-      this.state.fs.set(path, { kind: 'dir', ...base, mode: chmod ?? 0o755, partial: partial || undefined, origin });
+      this.state.fs.set(path, { kind: 'dir', uid: base.uid, gid: base.gid, mode: chmod ?? 0o755, partial: partial || undefined, origin });
     };
 
     // A source absent from a context that was read fails the step before anything is copied.
@@ -431,7 +448,7 @@ class StageSimulator {
       return;
     }
 
-    mkdirp(this.state.fs, destIsDir ? dest : parentOf(dest), { ...base, mode: chmod ?? 0o755, origin });
+    mkdirp(this.state.fs, destIsDir ? dest : parentOf(dest), dirMeta);
 
     let copied = 0;
     let unreadSources = 0;
@@ -441,7 +458,7 @@ class StageSimulator {
       if (heredoc) {
         const target = destIsDir ? normalizePath(heredoc.name, dest) : dest;
         const text = heredoc.quoted ? heredoc.content : this.expand(heredoc.content);
-        put(target, { kind: 'file', ...base, mode: chmod ?? 0o644, origin, script: text.startsWith('#!') || undefined });
+        put(target, { kind: 'file', uid: base.uid, gid: base.gid, mode: chmod ?? 0o644, origin, script: text.startsWith('#!') || undefined });
         this.copiedText(ins, target, text);
         copied += 1;
         continue;
@@ -450,7 +467,7 @@ class StageSimulator {
       if (ins.keyword === 'ADD' && /^(https?|git):\/\/|^git@/.test(src)) {
         // A URL download is 0600 (BuildKit source/http); a git source a directory.
         if (/\.git(#.*)?$|^git/.test(src)) ensureDir(dest, true);
-        else put(destIsDir ? normalizePath(baseName(src.split('?')[0]), dest) : dest, { kind: 'file', ...base, mode: chmod ?? 0o600, origin });
+        else put(destIsDir ? normalizePath(baseName(src.split('?')[0]), dest) : dest, { kind: 'file', uid: base.uid, gid: base.gid, mode: chmod ?? 0o600, origin });
         copied += 1;
         continue;
       }
@@ -476,7 +493,7 @@ class StageSimulator {
           if (looksDir) ensureDir(dest, true);
           else {
             const to = destIsDir ? normalizePath(baseName(one), dest) : dest;
-            put(to, { kind: 'file', ...base, mode: chmod ?? 0o644, origin });
+            put(to, { kind: 'file', uid: base.uid, gid: base.gid, mode: chmod ?? 0o644, origin });
             this.copiedText(ins, to, () => undefined);
           }
           copied += 1;
@@ -530,7 +547,7 @@ class StageSimulator {
         ins.line,
       );
     }
-    this.step(ins, () => `${ins.keyword.toLowerCase()} ${copied} entr${copied === 1 ? 'y' : 'ies'} to ${dest}`);
+    if (this.trace) this.step(ins, () => `${ins.keyword.toLowerCase()} ${copied} entr${copied === 1 ? 'y' : 'ies'} to ${dest}`);
   }
 
   /**
@@ -622,8 +639,9 @@ class StageSimulator {
     // before 1.37) and RUN --mount targets (cache, tmpfs, secret, bind, ssh), which exist only
     // while the step runs (Dockerfile reference, RUN --mount).
     const keepVolumes = this.opts.builder === 'buildkit';
-    const volumes = [...(keepVolumes ? [] : this.state.config.volumes), ...this.runMountTargets(ins)];
-    const saved = volumes.map((v) => this.snapshotSubtree(v));
+    const mounts = ins.flags.length > 0 ? this.runMountTargets(ins) : [];
+    const volumes = keepVolumes || this.state.config.volumes.length === 0 ? mounts : [...this.state.config.volumes, ...mounts];
+    const saved = volumes.length > 0 ? volumes.map((v) => this.snapshotSubtree(v)) : [];
     const script = this.runScriptText(ins);
     // Shared with the walker, which copies it only if the script changes a variable.
     const env = this.runEnv(who.ident.home);
@@ -648,7 +666,7 @@ class StageSimulator {
       outcome = { status: 'unknown', stderr: [] };
     }
 
-    volumes.forEach((v, i) => this.restoreSubtree(v, saved[i]));
+    for (let i = 0; i < volumes.length; i++) this.restoreSubtree(volumes[i], saved[i]);
 
     if (outcome.status !== 0 && outcome.status !== 'unknown') {
       const msg = (outcome.failedAt?.stderr ?? outcome.stderr).join('\n') || `exit code ${outcome.status}`;
@@ -661,8 +679,10 @@ class StageSimulator {
             : 'other';
       this.fail(ins, msg, kind);
     }
-    const label = who.ident.label;
-    this.step(ins, () => `run as ${label}: exit ${outcome.status}`);
+    if (this.trace) {
+      const label = who.ident.label;
+      this.step(ins, () => `run as ${label}: exit ${outcome.status}`);
+    }
   }
 
   /**
@@ -701,7 +721,7 @@ class StageSimulator {
    */
   runEnv(home: string): Record<string, string> {
     if (!this.runBase) {
-      const env: Record<string, string> = { ...this.state.config.env };
+      const env = hashCopy(this.state.config.env);
       for (const [k, v] of this.args) if (!Object.hasOwn(env, k)) env[k] = v;
       env.HOME ??= home;
       env.PATH ??= DEFAULT_PATH;
@@ -792,6 +812,9 @@ export class StageError extends Error {
  * and the one a loop is first reached from is named, at the line of its COPY on the way.
  */
 function checkStageCycles(df: Dockerfile): void {
+  // Most files copy from no stage: then there is nothing to look for.
+  if (!df.stages.some((st) => st.instructions.some(copiesFromStage))) return;
+
   const byRef = (ref: string): number | undefined => {
     const named = df.stages.findIndex((s) => s.name === ref.toLowerCase());
     if (named >= 0) return named;
@@ -824,6 +847,10 @@ function checkStageCycles(df: Dockerfile): void {
       throw new StageError(`circular dependency detected on stage: ${st.name ?? `stage-${st.index}`}`, d.line);
     }
   }
+}
+
+function copiesFromStage(ins: DfInstruction): boolean {
+  return ins.keyword === 'COPY' && ins.flags.length > 0 && flag(ins, 'from') !== undefined;
 }
 
 /** Simulate the build up to the target stage. */
@@ -867,9 +894,13 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
       base = r.state;
       baseInfo = r;
       for (const a of r.assumptions) {
+        const inList = assumptions.some((x) => x.id === a.id);
+        const inBase = base.assumptions.some((x) => x.id === a.id);
+        // The catalog's states already hold their assumptions: most of the time neither is new.
+        if (inList && inBase) continue;
         const withLine = { ...a, file: opts.file, line: stage.from.line };
-        if (!assumptions.some((x) => x.id === a.id)) assumptions.push(withLine);
-        if (!base.assumptions.some((x) => x.id === a.id)) base.assumptions.push(withLine);
+        if (!inList) assumptions.push(withLine);
+        if (!inBase) base.assumptions.push(withLine);
       }
     }
 
@@ -890,5 +921,8 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
   const target = stages[stages.length - 1];
   for (const a of target.state.assumptions) if (!assumptions.some((x) => x.id === a.id)) assumptions.push(a);
 
-  return { stages, target, failures: stages.flatMap((s) => s.failures), assumptions };
+  const failures: BuildFailure[] = [];
+  for (const s of stages) failures.push(...s.failures);
+
+  return { stages, target, failures, assumptions };
 }
