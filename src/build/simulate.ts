@@ -2,7 +2,7 @@
 // after each instruction, the way the chosen builder would. Pure: the base image facts and the
 // build context arrive as data.
 
-import type { Assumption, FileMeta, FsTree, ImageState } from '../model/types.js';
+import type { Assumption, Capability, FileMeta, FsTree, ImageState } from '../model/types.js';
 import type { DfInstruction, DfStage, Dockerfile } from '../dockerfile/types.js';
 import { expandWord, expandWords, parseKeyValues, splitRawWords } from '../dockerfile/expand.js';
 import { cloneState, hashCopy } from '../image/state.js';
@@ -95,6 +95,9 @@ function flag(ins: DfInstruction, name: string): string | undefined {
   return f ? (f.value ?? '') : undefined;
 }
 
+// Nobody changes an identity's capability set: one empty set serves every non-root RUN.
+const NO_CAPS: ReadonlySet<Capability> = new Set();
+
 /** The identity a RUN executes as: the USER resolved against the image's files right now. */
 export function buildIdentity(state: ImageState): { ident?: BuildIdentity; error?: string } {
   const r = resolveExecUser(state.accounts, state.config.user);
@@ -106,7 +109,7 @@ export function buildIdentity(state: ImageState): { ident?: BuildIdentity; error
       uid: u.uid,
       gid: u.gid,
       groups: [u.gid, ...u.supplementary],
-      caps: u.uid === 0 ? DOCKER_DEFAULT_CAPS : new Set(),
+      caps: u.uid === 0 ? DOCKER_DEFAULT_CAPS : NO_CAPS,
       name: u.name,
       home: u.home,
       label: u.name ? `${u.name} (uid ${u.uid})` : `uid ${u.uid}`,

@@ -66,6 +66,35 @@ const KEYWORDS = new Map<string, KeywordInfo>([
   ['WORKDIR', info(false, 'exactly one')],
 ]);
 
+// The keywords by length, to find one in the line without slicing and upper-casing it.
+const KEYWORDS_BY_LENGTH: string[][] = [];
+for (const k of KEYWORDS.keys()) (KEYWORDS_BY_LENGTH[k.length] ??= []).push(k);
+
+/** The keyword when the line starts with one written in capitals (the usual case). */
+function capitalKeyword(text: string, length: number): string | undefined {
+  const candidates = KEYWORDS_BY_LENGTH[length];
+  if (candidates === undefined) return undefined;
+  for (const k of candidates) if (text.startsWith(k)) return k;
+
+  return undefined;
+}
+
+/** The words between runs of [\t\v\f\r ] (parser.go reWhitespace), without empty ones. */
+function blankWords(s: string): string[] {
+  const out: string[] = [];
+  let start = -1;
+
+  for (let i = 0; i < s.length; i++) {
+    if (isKeywordSep(s.charCodeAt(i))) {
+      if (start >= 0) out.push(s.slice(start, i));
+      start = -1;
+    } else if (start < 0) start = i;
+  }
+  if (start >= 0) out.push(s.slice(start));
+
+  return out;
+}
+
 // parser.go heredocDirectives.
 function takesHeredocs(keyword: string): boolean {
   return keyword === 'RUN' || keyword === 'COPY' || keyword === 'ADD';
@@ -277,20 +306,24 @@ function newInstruction(line: string, start: number, end: number): DfInstruction
 
   let cut = 0;
   while (cut < text.length && !isKeywordSep(text.charCodeAt(cut))) cut++;
-  const word = text.slice(0, cut);
+  const keyword = capitalKeyword(text, cut) ?? text.slice(0, cut).toUpperCase();
   let restAt = cut;
   while (restAt < text.length && isKeywordSep(text.charCodeAt(restAt))) restAt++;
   const rest = text.slice(restAt);
 
-  const { flags, argsAt } = rest === '' ? { flags: [], argsAt: 0 } : extractFlags(rest);
-  const args = trimBoth(rest.slice(argsAt));
-  const keyword = word.toUpperCase();
+  // Arguments that do not start with a space or `-` have no flags and nothing to trim.
+  const c = rest.charCodeAt(0);
+  const plain = rest === '' || (c !== 0x2d && !isGoSpace(c));
+  const { flags, argsAt } = plain ? { flags: [], argsAt: 0 } : extractFlags(rest);
+  const args = plain ? rest : trimBoth(rest.slice(argsAt));
+  const parsedFlags: DfFlag[] = [];
+  for (const f of flags) parsedFlags.push(toFlag(f));
 
   return {
     keyword,
     line: start,
     endLine: end,
-    flags: flags.map(toFlag),
+    flags: parsedFlags,
     args,
     json: null,
     heredocs: [],
@@ -355,7 +388,7 @@ function buildInstruction(
   }
 
   if (keyword === 'FROM' && !nested) {
-    const words = inst.args.split(/[\t\v\f\r ]+/).filter((w) => w !== '');
+    const words = blankWords(inst.args);
     if (words.length === 3 && words[1].toLowerCase() === 'as') {
       if (!VALID_STAGE_NAME.test(words[2].toLowerCase())) {
         problems.push(
@@ -371,9 +404,52 @@ function buildInstruction(
   return inst;
 }
 
-/** `K=V K2="V 2"` with no escape, no single quote and no blank name: nothing to report. */
-const PAIR = '[^\\s="\'\\\\`][^\\s="\'\\\\`]*=(?:"[^"\\\\`]*"|[^\\s"\'\\\\`]*)';
-const PLAIN_PAIRS = new RegExp(`^${PAIR}(?:[\\t ]+${PAIR})*$`);
+/** JavaScript's \s: what the plain-pairs check treats as a space. */
+function isJsSpace(c: number): boolean {
+  return isGoSpace(c) ? c !== 0x85 : c === 0xfeff;
+}
+
+/** Characters a plain name (`[^\s="'\\`]`) or, with `=`, a plain value may not hold. */
+function isPairStop(c: number, inValue: boolean): boolean {
+  return (
+    isJsSpace(c) || c === 0x22 || c === 0x27 || c === 0x5c || c === 0x60 || (!inValue && c === 0x3d)
+  );
+}
+
+/**
+ * `K=V K2="V 2"` with no escape, no single quote and no blank name: nothing to report. One
+ * pass over the pairs, each a name, `=`, and a value that is plain or double-quoted without
+ * `\` or `` ` `` inside, separated by spaces or tabs.
+ */
+function isPlainPairs(s: string): boolean {
+  const n = s.length;
+  let i = 0;
+
+  for (;;) {
+    const keyAt = i;
+    while (i < n && !isPairStop(s.charCodeAt(i), false)) i++;
+    if (i === keyAt || s.charCodeAt(i) !== 0x3d) return false;
+    i++;
+
+    if (s.charCodeAt(i) === 0x22) {
+      i++;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c === 0x22) break;
+        if (c === 0x5c || c === 0x60) return false;
+      }
+      if (i === n) return false;
+      i++;
+    } else {
+      while (i < n && !isPairStop(s.charCodeAt(i), true)) i++;
+    }
+
+    if (i === n) return true;
+    const sepAt = i;
+    while (i < n && (s.charCodeAt(i) === 0x20 || s.charCodeAt(i) === 0x09)) i++;
+    if (i === sepAt || i === n) return false;
+  }
+}
 
 function nameValProblem(
   args: string,
@@ -382,7 +458,7 @@ function nameValProblem(
 ): string | undefined {
   // Splitting the pairs costs more than the rest of the parse of the line: skip it when a
   // pattern shows there is nothing wrong.
-  if (PLAIN_PAIRS.test(args)) return undefined;
+  if (isPlainPairs(args)) return undefined;
   try {
     const pairs = parseKeyValues(args, escape, keyword);
     return pairs.some((kv) => kv.key === '') ? `${keyword} names can not be blank` : undefined;
@@ -393,7 +469,7 @@ function nameValProblem(
 }
 
 function stageName(from: DfInstruction): string | undefined {
-  const words = from.args.split(/[\t\v\f\r ]+/);
+  const words = blankWords(from.args);
   if (words.length === 3 && words[1].toLowerCase() === 'as') {
     const name = words[2].toLowerCase();
     return VALID_STAGE_NAME.test(name) ? name : undefined;
@@ -406,7 +482,7 @@ function checkCopyArity(inst: DfInstruction, problems: string[]): void {
   const count =
     inst.json !== null
       ? inst.json.length
-      : inst.args.split(/[\t\v\f\r ]+/).filter((w) => w !== '').length;
+      : blankWords(inst.args).length;
   if (count < 2) {
     problems.push(
       `${inst.keyword} requires at least two arguments, but only one was provided. ` +
@@ -462,7 +538,7 @@ export function parseDockerfile(text: string): Dockerfile {
       line += joined ?? next;
     }
 
-    problems.length = 0;
+    if (problems.length !== 0) problems.length = 0;
     const inst = buildInstruction(line, startLine, lines.line, false, escape, problems);
     if (inst.keyword === '') continue;
 

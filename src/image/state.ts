@@ -53,11 +53,19 @@ const SECOND = Symbol('second');
  * Key order, and so JSON output, stays the insertion order.
  */
 export function hashCopy<T>(src: Readonly<Record<string, T>>): Record<string, T> {
-  const out = { [FIRST]: 0, [SECOND]: 0, ...src };
-  delete (out as { [FIRST]?: number })[FIRST];
-  delete (out as { [SECOND]?: number })[SECOND];
+  const empty: { [FIRST]?: number; [SECOND]?: number } = { [FIRST]: 0, [SECOND]: 0 };
+  delete empty[FIRST];
+  delete empty[SECOND];
+  // Filled key by key: a spread would build the hidden classes the copy is meant to avoid.
+  const out = empty as Record<string, T>;
+  for (const k in src) {
+    // An own `__proto__` key is data, as the spread copy made it; a plain store would not be.
+    if (k === '__proto__') {
+      Object.defineProperty(out, k, { value: src[k], writable: true, enumerable: true, configurable: true });
+    } else out[k] = src[k];
+  }
 
-  return out as Record<string, T>;
+  return out;
 }
 
 export function cloneState(s: ImageState): ImageState {
