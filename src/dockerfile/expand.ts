@@ -581,9 +581,12 @@ export function splitWords(text: string, escape = '\\'): string[] {
  * BuildKit's parseWords (line_parsers.go): splits on whitespace outside quotes but keeps the
  * quotes and escapes in each word, so each word can later go through expandWord. Never throws.
  */
+/** Go's unicode.IsSpace as a character class (see isGoSpace). */
+const GO_SPACES = /[\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+
 export function splitRawWords(text: string, escape = '\\'): string[] {
   // Without quotes or escapes the words are the runs between spaces.
-  if (!hasQuoteOrEscape(text, escape)) return splitPlain(text);
+  if (!hasQuoteOrEscape(text, escape)) return text.split(GO_SPACES).filter((w) => w !== '');
 
   const words: string[] = [];
   let word = '';

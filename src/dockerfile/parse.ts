@@ -66,33 +66,23 @@ const KEYWORDS = new Map<string, KeywordInfo>([
   ['WORKDIR', info(false, 'exactly one')],
 ]);
 
-// The keywords by length, to find one in the line without slicing and upper-casing it.
-const KEYWORDS_BY_LENGTH: string[][] = [];
-for (const k of KEYWORDS.keys()) (KEYWORDS_BY_LENGTH[k.length] ??= []).push(k);
-
-/** The keyword when the line starts with one written in capitals (the usual case). */
-function capitalKeyword(text: string, length: number): string | undefined {
-  const candidates = KEYWORDS_BY_LENGTH[length];
-  if (candidates === undefined) return undefined;
-  for (const k of candidates) if (text.startsWith(k)) return k;
-
-  return undefined;
+// Keywords by length, first and last letter (no two share all three), to find the keyword of a
+// line written in capitals without slicing and upper-casing it.
+const shapeOf = (length: number, first: number, last: number) => (length << 16) | (first << 8) | last;
+const KEYWORD_SHAPES = new Map<number, string>();
+for (const k of KEYWORDS.keys()) {
+  KEYWORD_SHAPES.set(shapeOf(k.length, k.charCodeAt(0), k.charCodeAt(k.length - 1)), k);
 }
 
-/** The words between runs of [\t\v\f\r ] (parser.go reWhitespace), without empty ones. */
-function blankWords(s: string): string[] {
-  const out: string[] = [];
-  let start = -1;
+/** The keyword when text starts with one written in capitals (the usual case), length long. */
+function capitalKeyword(text: string, length: number): string | undefined {
+  if (length < 3) return undefined;
+  const k = KEYWORD_SHAPES.get(shapeOf(length, text.charCodeAt(0), text.charCodeAt(length - 1)));
+  if (k === undefined) return undefined;
+  // Every letter, first and last too: a character past 0xff may make up a known shape.
+  for (let i = 0; i < length; i++) if (text.charCodeAt(i) !== k.charCodeAt(i)) return undefined;
 
-  for (let i = 0; i < s.length; i++) {
-    if (isKeywordSep(s.charCodeAt(i))) {
-      if (start >= 0) out.push(s.slice(start, i));
-      start = -1;
-    } else if (start < 0) start = i;
-  }
-  if (start >= 0) out.push(s.slice(start));
-
-  return out;
+  return k;
 }
 
 // parser.go heredocDirectives.
@@ -154,6 +144,26 @@ class Lines {
     this.pos = after;
     this.line++;
     return text.slice(start, end);
+  }
+
+  /**
+   * Steps over blank and comment lines without copying them: they make no instruction. The last
+   * line, with no line ending, is left to next().
+   */
+  skipIgnorable(): void {
+    const { text } = this;
+    for (;;) {
+      let i = this.pos;
+      while (i < text.length && text.charCodeAt(i) !== 10 && isSpaceAt(text, i)) i++;
+      const c = text.charCodeAt(i);
+      if (c !== 10 && c !== 0x23) return;
+      const nl = c === 10 ? i : text.indexOf('\n', i);
+      if (nl < 0) return;
+
+      this.start = this.pos;
+      this.pos = nl + 1;
+      this.line++;
+    }
   }
 
   /** The last line read including its line ending, for heredoc bodies. */
@@ -388,7 +398,7 @@ function buildInstruction(
   }
 
   if (keyword === 'FROM' && !nested) {
-    const words = blankWords(inst.args);
+    const words = inst.args.split(/[\t\v\f\r ]+/).filter((w) => w !== '');
     if (words.length === 3 && words[1].toLowerCase() === 'as') {
       if (!VALID_STAGE_NAME.test(words[2].toLowerCase())) {
         problems.push(
@@ -404,52 +414,9 @@ function buildInstruction(
   return inst;
 }
 
-/** JavaScript's \s: what the plain-pairs check treats as a space. */
-function isJsSpace(c: number): boolean {
-  return isGoSpace(c) ? c !== 0x85 : c === 0xfeff;
-}
-
-/** Characters a plain name (`[^\s="'\\`]`) or, with `=`, a plain value may not hold. */
-function isPairStop(c: number, inValue: boolean): boolean {
-  return (
-    isJsSpace(c) || c === 0x22 || c === 0x27 || c === 0x5c || c === 0x60 || (!inValue && c === 0x3d)
-  );
-}
-
-/**
- * `K=V K2="V 2"` with no escape, no single quote and no blank name: nothing to report. One
- * pass over the pairs, each a name, `=`, and a value that is plain or double-quoted without
- * `\` or `` ` `` inside, separated by spaces or tabs.
- */
-function isPlainPairs(s: string): boolean {
-  const n = s.length;
-  let i = 0;
-
-  for (;;) {
-    const keyAt = i;
-    while (i < n && !isPairStop(s.charCodeAt(i), false)) i++;
-    if (i === keyAt || s.charCodeAt(i) !== 0x3d) return false;
-    i++;
-
-    if (s.charCodeAt(i) === 0x22) {
-      i++;
-      for (; i < n; i++) {
-        const c = s.charCodeAt(i);
-        if (c === 0x22) break;
-        if (c === 0x5c || c === 0x60) return false;
-      }
-      if (i === n) return false;
-      i++;
-    } else {
-      while (i < n && !isPairStop(s.charCodeAt(i), true)) i++;
-    }
-
-    if (i === n) return true;
-    const sepAt = i;
-    while (i < n && (s.charCodeAt(i) === 0x20 || s.charCodeAt(i) === 0x09)) i++;
-    if (i === sepAt || i === n) return false;
-  }
-}
+/** `K=V K2="V 2"` with no escape, no single quote and no blank name: nothing to report. */
+const PAIR = '[^\\s="\'\\\\`][^\\s="\'\\\\`]*=(?:"[^"\\\\`]*"|[^\\s"\'\\\\`]*)';
+const PLAIN_PAIRS = new RegExp(`^${PAIR}(?:[\\t ]+${PAIR})*$`);
 
 function nameValProblem(
   args: string,
@@ -458,7 +425,7 @@ function nameValProblem(
 ): string | undefined {
   // Splitting the pairs costs more than the rest of the parse of the line: skip it when a
   // pattern shows there is nothing wrong.
-  if (isPlainPairs(args)) return undefined;
+  if (PLAIN_PAIRS.test(args)) return undefined;
   try {
     const pairs = parseKeyValues(args, escape, keyword);
     return pairs.some((kv) => kv.key === '') ? `${keyword} names can not be blank` : undefined;
@@ -469,7 +436,7 @@ function nameValProblem(
 }
 
 function stageName(from: DfInstruction): string | undefined {
-  const words = blankWords(from.args);
+  const words = from.args.split(/[\t\v\f\r ]+/);
   if (words.length === 3 && words[1].toLowerCase() === 'as') {
     const name = words[2].toLowerCase();
     return VALID_STAGE_NAME.test(name) ? name : undefined;
@@ -482,7 +449,7 @@ function checkCopyArity(inst: DfInstruction, problems: string[]): void {
   const count =
     inst.json !== null
       ? inst.json.length
-      : blankWords(inst.args).length;
+      : inst.args.split(/[\t\v\f\r ]+/).filter((w) => w !== '').length;
   if (count < 2) {
     problems.push(
       `${inst.keyword} requires at least two arguments, but only one was provided. ` +
@@ -502,7 +469,11 @@ export function parseDockerfile(text: string): Dockerfile {
   // The problems of the instruction at hand, reused from one instruction to the next.
   const problems: string[] = [];
 
-  for (let first = lines.next(); first !== null; first = lines.next()) {
+  for (;;) {
+    // Once the directives are read, blank and comment lines only count.
+    if (directivesDone) lines.skipIgnorable();
+    const first = lines.next();
+    if (first === null) break;
     const token = trimLeft(first);
     const startLine = lines.line;
 
