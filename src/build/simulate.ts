@@ -5,7 +5,7 @@
 import type { Assumption, Capability, FileMeta, FsTree, ImageState } from '../model/types.js';
 import type { DfInstruction, DfStage, Dockerfile } from '../dockerfile/types.js';
 import { expandWord, expandWords, parseKeyValues, splitRawWords } from '../dockerfile/expand.js';
-import { cloneState, hashCopy } from '../image/state.js';
+import { cloneState, copyRecord } from '../image/state.js';
 import { formatGroup, formatPasswd, groupByName, parseGroup, parseId, parsePasswd, resolveExecUser, userByName } from '../image/accounts.js';
 import { refreshDerived } from '../shell/commands/config.js';
 import { isTrackedText } from '../shell/commands/files.js';
@@ -108,7 +108,7 @@ export function buildIdentity(state: ImageState): { ident?: BuildIdentity; error
     ident: {
       uid: u.uid,
       gid: u.gid,
-      groups: [u.gid, ...u.supplementary],
+      groups: u.supplementary.length === 0 ? [u.gid] : [u.gid, ...u.supplementary],
       caps: u.uid === 0 ? DOCKER_DEFAULT_CAPS : NO_CAPS,
       name: u.name,
       home: u.home,
@@ -176,7 +176,7 @@ class StageSimulator {
     readonly globalArgs: Map<string, string>,
   ) {
     this.state = base;
-    this.lines = { from: stage.from.line, volumes: {}, env: hashCopy({}) };
+    this.lines = { from: stage.from.line, volumes: {}, env: {} };
     this.trace = opts.trace === true;
   }
 
@@ -411,15 +411,19 @@ class StageSimulator {
     const destIsDir = destRaw.endsWith('/') || destRaw === '.' || sources.length > 1 || wild || destExistingDir;
     const base = owner ?? { uid: 0, gid: 0 };
     const fromContext = fromStage === undefined;
-    const mapMeta = (m: FileMeta): FileMeta => ({
-      ...m,
+    // Object.assign, then the fields: same keys and order as a spread, without its slow
+    // additions (see copyRecord).
+    const mapMeta = (m: FileMeta): FileMeta => {
+      const out = Object.assign({}, m);
       // The client zeroes the ids of context files; --from keeps the source's ids.
-      uid: owner ? owner.uid : fromContext ? 0 : m.uid,
-      gid: owner ? owner.gid : fromContext ? 0 : m.gid,
-      mode: chmod ?? m.mode,
-      partial: m.partial,
-      origin,
-    });
+      out.uid = owner ? owner.uid : fromContext ? 0 : m.uid;
+      out.gid = owner ? owner.gid : fromContext ? 0 : m.gid;
+      out.mode = chmod ?? m.mode;
+      out.partial = m.partial;
+      out.origin = origin;
+
+      return out;
+    };
     // An existing directory keeps its owner and mode when it is the top of the copy; below the
     // top it takes the copied metadata, its listing staying as complete as it was (fsutil
     // copy.go: copyDirectoryOnly overwrites the metadata of every level below the top; measured
@@ -427,7 +431,7 @@ class StageSimulator {
     const put = (path: string, m: FileMeta, below = false) => {
       const cur = this.state.fs.get(path);
       if (cur?.kind === 'dir' && m.kind === 'dir') {
-        if (below) this.state.fs.set(path, { ...m, partial: cur.partial || m.partial || undefined });
+        if (below) this.state.fs.set(path, Object.assign({}, m, { partial: cur.partial || m.partial || undefined }));
         return;
       }
       this.state.fs.set(path, m);
@@ -437,7 +441,7 @@ class StageSimulator {
       mkdirp(this.state.fs, parentOf(path), dirMeta);
       const cur = this.state.fs.get(path);
       if (cur?.kind === 'dir') {
-        if (partial && !cur.partial) this.state.fs.set(path, { ...cur, partial: true });
+        if (partial && !cur.partial) this.state.fs.set(path, Object.assign({}, cur, { partial: true }));
         return;
       }
       this.state.fs.set(path, { kind: 'dir', uid: base.uid, gid: base.gid, mode: chmod ?? 0o755, partial: partial || undefined, origin });
@@ -619,7 +623,7 @@ class StageSimulator {
     const who = buildIdentity(this.state);
     if (this.pendingWorkdir && this.pendingWorkdir === this.state.config.workdir && !resolvePath(this.state.fs, this.pendingWorkdir).meta) {
       const owner = who.ident ? { uid: who.ident.uid, gid: who.ident.gid } : { uid: 0, gid: 0 };
-      mkdirp(this.state.fs, this.pendingWorkdir, { ...owner, mode: 0o755, origin: `${this.opts.file}:${ins.line}` });
+      mkdirp(this.state.fs, this.pendingWorkdir, { uid: owner.uid, gid: owner.gid, mode: 0o755, origin: `${this.opts.file}:${ins.line}` });
     }
     this.pendingWorkdir = undefined;
 
@@ -724,7 +728,7 @@ class StageSimulator {
    */
   runEnv(home: string): Record<string, string> {
     if (!this.runBase) {
-      const env = hashCopy(this.state.config.env);
+      const env = copyRecord(this.state.config.env);
       for (const [k, v] of this.args) if (!Object.hasOwn(env, k)) env[k] = v;
       env.HOME ??= home;
       env.PATH ??= DEFAULT_PATH;
@@ -901,7 +905,10 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
         const inBase = base.assumptions.some((x) => x.id === a.id);
         // The catalog's states already hold their assumptions: most of the time neither is new.
         if (inList && inBase) continue;
-        const withLine = { ...a, file: opts.file, line: stage.from.line };
+        // Not a spread with new keys: that costs as much as copying the base (see copyRecord).
+        const withLine: Assumption = Object.assign({}, a);
+        withLine.file = opts.file;
+        withLine.line = stage.from.line;
         if (!inList) assumptions.push(withLine);
         if (!inBase) base.assumptions.push(withLine);
       }

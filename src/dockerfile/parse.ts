@@ -602,7 +602,7 @@ function assemble(
     errors.push({ line: instructions[0].line, message: 'no FROM instruction: nothing to build' });
   }
 
-  errors.sort((a, b) => a.line - b.line);
+  if (errors.length > 1) errors.sort((a, b) => a.line - b.line);
   const out: Dockerfile = { escape, directives, globalArgs, stages, instructions, errors };
   if (directives.syntax !== undefined) out.syntax = directives.syntax;
   return out;
