@@ -122,7 +122,11 @@ export function buildIdentity(state: ImageState): { ident?: BuildIdentity; error
  * numeric user takes the same number as gid; a bare name takes its primary group).
  */
 export function resolveChown(state: ImageState, spec: string): { uid: number; gid: number } | { error: string } {
-  const [u, g] = spec.split(':');
+  // The first two ':' fields, as spec.split(':') would give them, without the array.
+  const colon = spec.indexOf(':');
+  const second = colon < 0 ? -1 : spec.indexOf(':', colon + 1);
+  const u = colon < 0 ? spec : spec.slice(0, colon);
+  const g = colon < 0 ? undefined : spec.slice(colon + 1, second < 0 ? spec.length : second);
   let uid = parseId(u);
   let gid: number | undefined;
 
@@ -144,6 +148,21 @@ export function resolveChown(state: ImageState, spec: string): { uid: number; gi
   } else if (g === '') gid = 0;
 
   return { uid, gid: gid ?? uid };
+}
+
+/**
+ * normalizePath(path, dir) for a normalised dir, skipping its split and join in the usual cases
+ * (a relative path with nothing to collapse, one trailing slash): COPY resolves several paths.
+ */
+function resolveIn(dir: string, path: string): string {
+  const p = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  if (p.startsWith('/')) return normalizePath(p);
+
+  // normalizePath only removes characters: the same length means nothing was collapsed.
+  const abs = p === '' ? '' : normalizePath(`/${p}`);
+  if (abs.length !== p.length + 1 || normalizePath(dir) !== dir) return normalizePath(path, dir);
+
+  return dir === '/' ? abs : `${dir}${abs}`;
 }
 
 function isWildcard(src: string): boolean {
@@ -390,7 +409,7 @@ class StageSimulator {
     const words = ins.json ?? expandWords(ins.args, this.vars, this.df.escape);
     const sources = words.slice(0, -1);
     const destRaw = words[words.length - 1] ?? '.';
-    const dest = normalizePath(destRaw, this.state.config.workdir);
+    const dest = resolveIn(this.state.config.workdir, destRaw);
     const fromStage = flag(ins, 'from');
     const srcState = fromStage !== undefined ? this.stageState(fromStage) : undefined;
     const srcTree = srcState ? srcState.fs : this.opts.context;
@@ -479,7 +498,7 @@ class StageSimulator {
         continue;
       }
 
-      const srcPath = normalizePath(src, '/');
+      const srcPath = resolveIn('/', src);
       const matches = srcTree && /[*?[]/.test(src)
         ? [...srcTree.keys()].filter((k) => k !== '/' && parentOf(k) === parentOf(srcPath) && globMatch(baseName(srcPath), baseName(k)))
         : [srcPath];
@@ -499,7 +518,7 @@ class StageSimulator {
             (ins.keyword === 'ADD' && /\.(tar|tgz|tar\.(gz|bz2|xz|zst))$/.test(src));
           if (looksDir) ensureDir(dest, true);
           else {
-            const to = destIsDir ? normalizePath(baseName(one), dest) : dest;
+            const to = destIsDir ? resolveIn(dest, baseName(one)) : dest;
             put(to, { kind: 'file', uid: base.uid, gid: base.gid, mode: chmod ?? 0o644, origin });
             this.copiedText(ins, to, () => undefined);
           }
@@ -509,7 +528,7 @@ class StageSimulator {
 
         if (m.kind === 'dir') {
           // Copying a directory copies its contents into dest (not the directory itself).
-          const target = matches.length > 1 || wild ? normalizePath(baseName(one), dest) : dest;
+          const target = matches.length > 1 || wild ? resolveIn(dest, baseName(one)) : dest;
           ensureDir(target, m.partial === true);
           for (const p of descendants(srcTree!, at)) {
             const to = target + p.slice(at === '/' ? 0 : at.length);
@@ -534,7 +553,7 @@ class StageSimulator {
           continue;
         }
 
-        const to = destIsDir ? normalizePath(baseName(one), dest) : dest;
+        const to = destIsDir ? resolveIn(dest, baseName(one)) : dest;
         put(to, mapMeta(m));
         if (m.kind === 'file') this.copiedText(ins, to, () => srcText(at));
         copied += 1;
