@@ -34,9 +34,6 @@ export interface LexOptions {
 
 const noVars: VarLookup = () => undefined;
 
-// The default options, one object for every call that gives none (the lexer never changes it).
-const NO_OPTIONS: LexOptions = {};
-
 /** Go's unicode.IsSpace, which BuildKit uses for word splitting. */
 export function isGoSpace(c: number): boolean {
   if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
@@ -542,7 +539,7 @@ export function expandWord(
   text: string,
   vars: VarLookup,
   escape = '\\',
-  opts: LexOptions = NO_OPTIONS,
+  opts: LexOptions = {},
 ): string {
   // Nothing to substitute or remove: the lexer would copy the text character by character.
   if (isPlain(text, escape)) return text;
@@ -562,7 +559,7 @@ export function expandWords(
   text: string,
   vars: VarLookup,
   escape = '\\',
-  opts: LexOptions = NO_OPTIONS,
+  opts: LexOptions = {},
 ): string[] {
   if (simpleOptions(opts)) {
     const simple = expandSimple(text, vars, escape, true);
