@@ -2,10 +2,10 @@
 // after each instruction, the way the chosen builder would. Pure: the base image facts and the
 // build context arrive as data.
 
-import type { Assumption, FileMeta, FsTree, ImageState } from '../model/types.js';
+import type { Assumption, Capability, FileMeta, FsTree, ImageState } from '../model/types.js';
 import type { DfInstruction, DfStage, Dockerfile } from '../dockerfile/types.js';
 import { expandWord, expandWords, parseKeyValues, splitRawWords } from '../dockerfile/expand.js';
-import { cloneState } from '../image/state.js';
+import { cloneState, copyRecord } from '../image/state.js';
 import { formatGroup, formatPasswd, groupByName, parseGroup, parseId, parsePasswd, resolveExecUser, userByName } from '../image/accounts.js';
 import { refreshDerived } from '../shell/commands/config.js';
 import { isTrackedText } from '../shell/commands/files.js';
@@ -95,6 +95,9 @@ function flag(ins: DfInstruction, name: string): string | undefined {
   return f ? (f.value ?? '') : undefined;
 }
 
+// Nobody changes an identity's capability set: one empty set serves every non-root RUN.
+const NO_CAPS: ReadonlySet<Capability> = new Set();
+
 /** The identity a RUN executes as: the USER resolved against the image's files right now. */
 export function buildIdentity(state: ImageState): { ident?: BuildIdentity; error?: string } {
   const r = resolveExecUser(state.accounts, state.config.user);
@@ -105,8 +108,8 @@ export function buildIdentity(state: ImageState): { ident?: BuildIdentity; error
     ident: {
       uid: u.uid,
       gid: u.gid,
-      groups: [u.gid, ...u.supplementary],
-      caps: u.uid === 0 ? DOCKER_DEFAULT_CAPS : new Set(),
+      groups: u.supplementary.length === 0 ? [u.gid] : [u.gid, ...u.supplementary],
+      caps: u.uid === 0 ? DOCKER_DEFAULT_CAPS : NO_CAPS,
       name: u.name,
       home: u.home,
       label: u.name ? `${u.name} (uid ${u.uid})` : `uid ${u.uid}`,
@@ -119,7 +122,11 @@ export function buildIdentity(state: ImageState): { ident?: BuildIdentity; error
  * numeric user takes the same number as gid; a bare name takes its primary group).
  */
 export function resolveChown(state: ImageState, spec: string): { uid: number; gid: number } | { error: string } {
-  const [u, g] = spec.split(':');
+  // The first two ':' fields, as spec.split(':') would give them, without the array.
+  const colon = spec.indexOf(':');
+  const second = colon < 0 ? -1 : spec.indexOf(':', colon + 1);
+  const u = colon < 0 ? spec : spec.slice(0, colon);
+  const g = colon < 0 ? undefined : spec.slice(colon + 1, second < 0 ? spec.length : second);
   let uid = parseId(u);
   let gid: number | undefined;
 
@@ -143,6 +150,25 @@ export function resolveChown(state: ImageState, spec: string): { uid: number; gi
   return { uid, gid: gid ?? uid };
 }
 
+/**
+ * normalizePath(path, dir) for a normalised dir, skipping its split and join in the usual cases
+ * (a relative path with nothing to collapse, one trailing slash): COPY resolves several paths.
+ */
+function resolveIn(dir: string, path: string): string {
+  const p = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  if (p.startsWith('/')) return normalizePath(p);
+
+  // normalizePath only removes characters: the same length means nothing was collapsed.
+  const abs = p === '' ? '' : normalizePath(`/${p}`);
+  if (abs.length !== p.length + 1 || normalizePath(dir) !== dir) return normalizePath(path, dir);
+
+  return dir === '/' ? abs : `${dir}${abs}`;
+}
+
+function isWildcard(src: string): boolean {
+  return /[*?[]/.test(src);
+}
+
 function parseChmod(spec: string): number | undefined {
   return /^[0-7]{1,4}$/.test(spec) ? parseInt(spec, 8) : undefined;
 }
@@ -157,6 +183,8 @@ class StageSimulator {
   pendingWorkdir?: string;
   /** The RUN environment, made at the first RUN and kept in step by ENV and ARG. */
   runBase?: Record<string, string>;
+  /** Keep step summaries (SimulateOptions.trace). */
+  readonly trace: boolean;
 
   constructor(
     readonly df: Dockerfile,
@@ -168,6 +196,7 @@ class StageSimulator {
   ) {
     this.state = base;
     this.lines = { from: stage.from.line, volumes: {}, env: {} };
+    this.trace = opts.trace === true;
   }
 
   // ENV wins over an ARG of the same name (Dockerfile reference, "Using ARG variables").
@@ -182,9 +211,12 @@ class StageSimulator {
     this.failures.push({ file: this.opts.file, line: ins.line, instruction: instructionText(ins), message, kind });
   }
 
-  /** Record a step for --debug; the summary is built only then. */
+  /**
+   * Record a step for --debug; the summary is built only then. Hot callers test `trace` first,
+   * which saves making the closure.
+   */
   step(ins: DfInstruction, summary: () => string): void {
-    if (this.opts.trace) this.steps.push({ line: ins.line, keyword: ins.keyword, summary: summary() });
+    if (this.trace) this.steps.push({ line: ins.line, keyword: ins.keyword, summary: summary() });
   }
 
   run(): void {
@@ -238,12 +270,14 @@ class StageSimulator {
       case 'CMD': return this.command(ins);
       case 'EXPOSE':
         this.state.config.exposedPorts.push(...expandWords(ins.args, this.vars, this.df.escape));
-        return this.step(ins, () => 'expose');
+        if (this.trace) this.step(ins, () => 'expose');
+        return;
       case 'LABEL':
         for (const kv of parseKeyValues(ins.args, this.df.escape, 'LABEL')) {
           this.state.config.labels[this.expand(kv.key)] = this.expand(kv.value ?? '');
         }
-        return this.step(ins, () => 'label');
+        if (this.trace) this.step(ins, () => 'label');
+        return;
       default:
         return this.step(ins, () => `${ins.keyword} has no effect on users or files`);
     }
@@ -259,27 +293,30 @@ class StageSimulator {
         this.setRunVar(kv.key, value, false);
       }
     }
-    this.step(ins, () => 'arg');
+    if (this.trace) this.step(ins, () => 'arg');
   }
 
   env(ins: DfInstruction): void {
     const pairs = parseKeyValues(ins.args, this.df.escape, 'ENV');
     // All values of one ENV see the environment as it was before the instruction.
-    const values = pairs.map((kv) => [kv.key, this.expand(kv.value ?? '')] as const);
+    const values: string[] = [];
+    for (const kv of pairs) values.push(this.expand(kv.value ?? ''));
 
-    for (const [k, v] of values) {
-      this.state.config.env[k] = v;
-      this.setRunVar(k, v, true);
+    const { env } = this.state.config;
+    for (let i = 0; i < pairs.length; i++) {
+      const k = pairs[i].key;
+      env[k] = values[i];
+      this.setRunVar(k, values[i], true);
       this.lines.env[k] = ins.line;
     }
-    this.step(ins, () => `env ${values.map(([k]) => k).join(' ')}`);
+    if (this.trace) this.step(ins, () => `env ${pairs.map((kv) => kv.key).join(' ')}`);
   }
 
   user(ins: DfInstruction): void {
     const spec = this.expand(ins.args.trim());
     this.state.config.user = spec;
     this.lines.user = ins.line;
-    this.step(ins, () => `user ${spec}`);
+    if (this.trace) this.step(ins, () => `user ${spec}`);
   }
 
   /** The owner a builder gives to directories it creates for WORKDIR. */
@@ -307,11 +344,12 @@ class StageSimulator {
         return;
       }
       const owner = this.workdirOwner();
-      const created = mkdirp(this.state.fs, path, { ...owner, mode: 0o755, origin: `${this.opts.file}:${ins.line}` });
-      this.step(ins, () => `workdir ${path} (created ${created.join(', ')} as ${owner.uid}:${owner.gid})`);
+      const meta = { uid: owner.uid, gid: owner.gid, mode: 0o755, origin: `${this.opts.file}:${ins.line}` };
+      const created = mkdirp(this.state.fs, path, meta);
+      if (this.trace) this.step(ins, () => `workdir ${path} (created ${created.join(', ')} as ${owner.uid}:${owner.gid})`);
       return;
     }
-    this.step(ins, () => `workdir ${path}`);
+    if (this.trace) this.step(ins, () => `workdir ${path}`);
   }
 
   volume(ins: DfInstruction): void {
@@ -339,7 +377,7 @@ class StageSimulator {
       this.state.config.cmd = argv;
       this.lines.cmd = ins.line;
     }
-    this.step(ins, () => `${ins.keyword.toLowerCase()} ${argv.join(' ')}`);
+    if (this.trace) this.step(ins, () => `${ins.keyword.toLowerCase()} ${argv.join(' ')}`);
   }
 
   copy(ins: DfInstruction): void {
@@ -371,7 +409,7 @@ class StageSimulator {
     const words = ins.json ?? expandWords(ins.args, this.vars, this.df.escape);
     const sources = words.slice(0, -1);
     const destRaw = words[words.length - 1] ?? '.';
-    const dest = normalizePath(destRaw, this.state.config.workdir);
+    const dest = resolveIn(this.state.config.workdir, destRaw);
     const fromStage = flag(ins, 'from');
     const srcState = fromStage !== undefined ? this.stageState(fromStage) : undefined;
     const srcTree = srcState ? srcState.fs : this.opts.context;
@@ -385,22 +423,26 @@ class StageSimulator {
 
       return srcState.texts[p]?.content;
     };
-    const wild = sources.some((x) => /[*?[]/.test(x));
+    const wild = sources.some(isWildcard);
     const destExistingDir = resolvePath(this.state.fs, dest).meta?.kind === 'dir';
     // BuildKit: a trailing slash, several sources or a wildcard make dest a directory; so does a
     // dest that already is one.
     const destIsDir = destRaw.endsWith('/') || destRaw === '.' || sources.length > 1 || wild || destExistingDir;
     const base = owner ?? { uid: 0, gid: 0 };
     const fromContext = fromStage === undefined;
-    const mapMeta = (m: FileMeta): FileMeta => ({
-      ...m,
+    // Object.assign, then the fields: same keys and order as a spread, without its slow
+    // additions (see copyRecord).
+    const mapMeta = (m: FileMeta): FileMeta => {
+      const out = Object.assign({}, m);
       // The client zeroes the ids of context files; --from keeps the source's ids.
-      uid: owner ? owner.uid : fromContext ? 0 : m.uid,
-      gid: owner ? owner.gid : fromContext ? 0 : m.gid,
-      mode: chmod ?? m.mode,
-      partial: m.partial,
-      origin,
-    });
+      out.uid = owner ? owner.uid : fromContext ? 0 : m.uid;
+      out.gid = owner ? owner.gid : fromContext ? 0 : m.gid;
+      out.mode = chmod ?? m.mode;
+      out.partial = m.partial;
+      out.origin = origin;
+
+      return out;
+    };
     // An existing directory keeps its owner and mode when it is the top of the copy; below the
     // top it takes the copied metadata, its listing staying as complete as it was (fsutil
     // copy.go: copyDirectoryOnly overwrites the metadata of every level below the top; measured
@@ -408,19 +450,20 @@ class StageSimulator {
     const put = (path: string, m: FileMeta, below = false) => {
       const cur = this.state.fs.get(path);
       if (cur?.kind === 'dir' && m.kind === 'dir') {
-        if (below) this.state.fs.set(path, { ...m, partial: cur.partial || m.partial || undefined });
+        if (below) this.state.fs.set(path, Object.assign({}, m, { partial: cur.partial || m.partial || undefined }));
         return;
       }
       this.state.fs.set(path, m);
     };
+    const dirMeta = { uid: base.uid, gid: base.gid, mode: chmod ?? 0o755, origin };
     const ensureDir = (path: string, partial: boolean) => {
-      mkdirp(this.state.fs, parentOf(path), { ...base, mode: chmod ?? 0o755, origin });
+      mkdirp(this.state.fs, parentOf(path), dirMeta);
       const cur = this.state.fs.get(path);
       if (cur?.kind === 'dir') {
-        if (partial && !cur.partial) this.state.fs.set(path, { ...cur, partial: true });
+        if (partial && !cur.partial) this.state.fs.set(path, Object.assign({}, cur, { partial: true }));
         return;
       }
-      this.state.fs.set(path, { kind: 'dir', ...base, mode: chmod ?? 0o755, partial: partial || undefined, origin });
+      this.state.fs.set(path, { kind: 'dir', uid: base.uid, gid: base.gid, mode: chmod ?? 0o755, partial: partial || undefined, origin });
     };
 
     // A source absent from a context that was read fails the step before anything is copied.
@@ -431,7 +474,7 @@ class StageSimulator {
       return;
     }
 
-    mkdirp(this.state.fs, destIsDir ? dest : parentOf(dest), { ...base, mode: chmod ?? 0o755, origin });
+    mkdirp(this.state.fs, destIsDir ? dest : parentOf(dest), dirMeta);
 
     let copied = 0;
     let unreadSources = 0;
@@ -441,7 +484,7 @@ class StageSimulator {
       if (heredoc) {
         const target = destIsDir ? normalizePath(heredoc.name, dest) : dest;
         const text = heredoc.quoted ? heredoc.content : this.expand(heredoc.content);
-        put(target, { kind: 'file', ...base, mode: chmod ?? 0o644, origin, script: text.startsWith('#!') || undefined });
+        put(target, { kind: 'file', uid: base.uid, gid: base.gid, mode: chmod ?? 0o644, origin, script: text.startsWith('#!') || undefined });
         this.copiedText(ins, target, text);
         copied += 1;
         continue;
@@ -450,12 +493,12 @@ class StageSimulator {
       if (ins.keyword === 'ADD' && /^(https?|git):\/\/|^git@/.test(src)) {
         // A URL download is 0600 (BuildKit source/http); a git source a directory.
         if (/\.git(#.*)?$|^git/.test(src)) ensureDir(dest, true);
-        else put(destIsDir ? normalizePath(baseName(src.split('?')[0]), dest) : dest, { kind: 'file', ...base, mode: chmod ?? 0o600, origin });
+        else put(destIsDir ? normalizePath(baseName(src.split('?')[0]), dest) : dest, { kind: 'file', uid: base.uid, gid: base.gid, mode: chmod ?? 0o600, origin });
         copied += 1;
         continue;
       }
 
-      const srcPath = normalizePath(src, '/');
+      const srcPath = resolveIn('/', src);
       const matches = srcTree && /[*?[]/.test(src)
         ? [...srcTree.keys()].filter((k) => k !== '/' && parentOf(k) === parentOf(srcPath) && globMatch(baseName(srcPath), baseName(k)))
         : [srcPath];
@@ -475,8 +518,8 @@ class StageSimulator {
             (ins.keyword === 'ADD' && /\.(tar|tgz|tar\.(gz|bz2|xz|zst))$/.test(src));
           if (looksDir) ensureDir(dest, true);
           else {
-            const to = destIsDir ? normalizePath(baseName(one), dest) : dest;
-            put(to, { kind: 'file', ...base, mode: chmod ?? 0o644, origin });
+            const to = destIsDir ? resolveIn(dest, baseName(one)) : dest;
+            put(to, { kind: 'file', uid: base.uid, gid: base.gid, mode: chmod ?? 0o644, origin });
             this.copiedText(ins, to, () => undefined);
           }
           copied += 1;
@@ -485,7 +528,7 @@ class StageSimulator {
 
         if (m.kind === 'dir') {
           // Copying a directory copies its contents into dest (not the directory itself).
-          const target = matches.length > 1 || wild ? normalizePath(baseName(one), dest) : dest;
+          const target = matches.length > 1 || wild ? resolveIn(dest, baseName(one)) : dest;
           ensureDir(target, m.partial === true);
           for (const p of descendants(srcTree!, at)) {
             const to = target + p.slice(at === '/' ? 0 : at.length);
@@ -510,7 +553,7 @@ class StageSimulator {
           continue;
         }
 
-        const to = destIsDir ? normalizePath(baseName(one), dest) : dest;
+        const to = destIsDir ? resolveIn(dest, baseName(one)) : dest;
         put(to, mapMeta(m));
         if (m.kind === 'file') this.copiedText(ins, to, () => srcText(at));
         copied += 1;
@@ -530,7 +573,7 @@ class StageSimulator {
         ins.line,
       );
     }
-    this.step(ins, () => `${ins.keyword.toLowerCase()} ${copied} entr${copied === 1 ? 'y' : 'ies'} to ${dest}`);
+    if (this.trace) this.step(ins, () => `${ins.keyword.toLowerCase()} ${copied} entr${copied === 1 ? 'y' : 'ies'} to ${dest}`);
   }
 
   /**
@@ -599,7 +642,7 @@ class StageSimulator {
     const who = buildIdentity(this.state);
     if (this.pendingWorkdir && this.pendingWorkdir === this.state.config.workdir && !resolvePath(this.state.fs, this.pendingWorkdir).meta) {
       const owner = who.ident ? { uid: who.ident.uid, gid: who.ident.gid } : { uid: 0, gid: 0 };
-      mkdirp(this.state.fs, this.pendingWorkdir, { ...owner, mode: 0o755, origin: `${this.opts.file}:${ins.line}` });
+      mkdirp(this.state.fs, this.pendingWorkdir, { uid: owner.uid, gid: owner.gid, mode: 0o755, origin: `${this.opts.file}:${ins.line}` });
     }
     this.pendingWorkdir = undefined;
 
@@ -622,8 +665,9 @@ class StageSimulator {
     // before 1.37) and RUN --mount targets (cache, tmpfs, secret, bind, ssh), which exist only
     // while the step runs (Dockerfile reference, RUN --mount).
     const keepVolumes = this.opts.builder === 'buildkit';
-    const volumes = [...(keepVolumes ? [] : this.state.config.volumes), ...this.runMountTargets(ins)];
-    const saved = volumes.map((v) => this.snapshotSubtree(v));
+    const mounts = ins.flags.length > 0 ? this.runMountTargets(ins) : [];
+    const volumes = keepVolumes || this.state.config.volumes.length === 0 ? mounts : [...this.state.config.volumes, ...mounts];
+    const saved = volumes.length > 0 ? volumes.map((v) => this.snapshotSubtree(v)) : [];
     const script = this.runScriptText(ins);
     // Shared with the walker, which copies it only if the script changes a variable.
     const env = this.runEnv(who.ident.home);
@@ -648,7 +692,7 @@ class StageSimulator {
       outcome = { status: 'unknown', stderr: [] };
     }
 
-    volumes.forEach((v, i) => this.restoreSubtree(v, saved[i]));
+    for (let i = 0; i < volumes.length; i++) this.restoreSubtree(volumes[i], saved[i]);
 
     if (outcome.status !== 0 && outcome.status !== 'unknown') {
       const msg = (outcome.failedAt?.stderr ?? outcome.stderr).join('\n') || `exit code ${outcome.status}`;
@@ -661,8 +705,10 @@ class StageSimulator {
             : 'other';
       this.fail(ins, msg, kind);
     }
-    const label = who.ident.label;
-    this.step(ins, () => `run as ${label}: exit ${outcome.status}`);
+    if (this.trace) {
+      const label = who.ident.label;
+      this.step(ins, () => `run as ${label}: exit ${outcome.status}`);
+    }
   }
 
   /**
@@ -701,7 +747,7 @@ class StageSimulator {
    */
   runEnv(home: string): Record<string, string> {
     if (!this.runBase) {
-      const env: Record<string, string> = { ...this.state.config.env };
+      const env = copyRecord(this.state.config.env);
       for (const [k, v] of this.args) if (!Object.hasOwn(env, k)) env[k] = v;
       env.HOME ??= home;
       env.PATH ??= DEFAULT_PATH;
@@ -792,6 +838,9 @@ export class StageError extends Error {
  * and the one a loop is first reached from is named, at the line of its COPY on the way.
  */
 function checkStageCycles(df: Dockerfile): void {
+  // Most files copy from no stage: then there is nothing to look for.
+  if (!df.stages.some((st) => st.instructions.some(copiesFromStage))) return;
+
   const byRef = (ref: string): number | undefined => {
     const named = df.stages.findIndex((s) => s.name === ref.toLowerCase());
     if (named >= 0) return named;
@@ -824,6 +873,10 @@ function checkStageCycles(df: Dockerfile): void {
       throw new StageError(`circular dependency detected on stage: ${st.name ?? `stage-${st.index}`}`, d.line);
     }
   }
+}
+
+function copiesFromStage(ins: DfInstruction): boolean {
+  return ins.keyword === 'COPY' && ins.flags.length > 0 && flag(ins, 'from') !== undefined;
 }
 
 /** Simulate the build up to the target stage. */
@@ -867,9 +920,16 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
       base = r.state;
       baseInfo = r;
       for (const a of r.assumptions) {
-        const withLine = { ...a, file: opts.file, line: stage.from.line };
-        if (!assumptions.some((x) => x.id === a.id)) assumptions.push(withLine);
-        if (!base.assumptions.some((x) => x.id === a.id)) base.assumptions.push(withLine);
+        const inList = assumptions.some((x) => x.id === a.id);
+        const inBase = base.assumptions.some((x) => x.id === a.id);
+        // The catalog's states already hold their assumptions: most of the time neither is new.
+        if (inList && inBase) continue;
+        // Not a spread with new keys: that costs as much as copying the base (see copyRecord).
+        const withLine: Assumption = Object.assign({}, a);
+        withLine.file = opts.file;
+        withLine.line = stage.from.line;
+        if (!inList) assumptions.push(withLine);
+        if (!inBase) base.assumptions.push(withLine);
       }
     }
 
@@ -890,5 +950,8 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
   const target = stages[stages.length - 1];
   for (const a of target.state.assumptions) if (!assumptions.some((x) => x.id === a.id)) assumptions.push(a);
 
-  return { stages, target, failures: stages.flatMap((s) => s.failures), assumptions };
+  const failures: BuildFailure[] = [];
+  for (const s of stages) failures.push(...s.failures);
+
+  return { stages, target, failures, assumptions };
 }

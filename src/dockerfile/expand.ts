@@ -416,6 +416,120 @@ function isPlain(text: string, escape: string): boolean {
   return true;
 }
 
+function isAsciiNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
+/**
+ * The commonest words without the lexer: `$NAME` and `${NAME}` references (ASCII names that
+ * start with a letter or `_`) and double-quoted runs, with no escape char and no single quote.
+ * Gives what processStopOn gives (`$` then a non-name char stays a `$`), or undefined for any
+ * other form, which the lexer then handles with its exact rules and errors. Without `split`
+ * the result is one word with its quotes removed; with it, the unquoted words (ProcessWords:
+ * unquoted and expanded text splits on spaces, quoted text never does).
+ */
+function expandSimple(
+  text: string,
+  vars: VarLookup,
+  escape: string,
+  split: boolean,
+): string | string[] | undefined {
+  const esc = escape.charCodeAt(0);
+  const n = text.length;
+  const words: string[] = [];
+  let word = '';
+  let quoted = false;
+  // Where the literal run not yet copied starts.
+  let from = 0;
+
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === esc || c === 39) return undefined;
+
+    if (c === 34) {
+      quoted = !quoted;
+      word += text.slice(from, i);
+      from = i + 1;
+      continue;
+    }
+    if (split && !quoted && isGoSpace(c)) {
+      word += text.slice(from, i);
+      from = i + 1;
+      if (word.length > 0) words.push(word);
+      word = '';
+      continue;
+    }
+    if (c !== 36) continue;
+
+    // A `$`: find the name and where the reference ends.
+    const braced = text.charCodeAt(i + 1) === 123;
+    const start = braced ? i + 2 : i + 1;
+    let end = start;
+    const first = text.charCodeAt(start);
+    if (first >= 48 && first <= 57) return undefined;
+    while (end < n && isAsciiNameChar(text.charCodeAt(end))) end++;
+    if (end < n && text.charCodeAt(end) >= 0x80) return undefined;
+    if (braced && (end === start || text.charCodeAt(end) !== 125)) return undefined;
+    if (end === start) {
+      // `$` with no name after it is a literal `$`; BuildKit's special parameters are not.
+      if (end < n && SPECIAL_PARAMS.includes(text[end])) return undefined;
+      continue;
+    }
+
+    word += text.slice(from, i);
+    const value = vars(text.slice(start, end)) ?? '';
+    if (split && !quoted && value.length > 0) {
+      // An expanded value splits like unquoted text.
+      const parts = splitPlain(value);
+      if (parts.length === 0 || isGoSpace(value.charCodeAt(0))) {
+        if (word.length > 0) words.push(word);
+        word = '';
+      }
+      for (let k = 0; k < parts.length; k++) {
+        word += parts[k];
+        if (k < parts.length - 1) {
+          words.push(word);
+          word = '';
+        }
+      }
+      if (parts.length > 0 && isGoSpace(value.charCodeAt(value.length - 1))) {
+        if (word.length > 0) words.push(word);
+        word = '';
+      }
+    } else word += value;
+    from = braced ? end + 1 : end;
+    i = from - 1;
+  }
+
+  if (quoted) return undefined;
+  word += text.slice(from);
+  if (!split) return word;
+  if (word.length > 0) words.push(word);
+
+  return words;
+}
+
+/** The runs between Go spaces (the words of text without quotes or escapes). */
+function splitPlain(text: string): string[] {
+  const out: string[] = [];
+  let start = -1;
+
+  for (let i = 0; i < text.length; i++) {
+    if (isGoSpace(text.charCodeAt(i))) {
+      if (start >= 0) out.push(text.slice(start, i));
+      start = -1;
+    } else if (start < 0) start = i;
+  }
+  if (start >= 0) out.push(text.slice(start));
+
+  return out;
+}
+
+/** Options under which expandSimple gives what the lexer gives. */
+function simpleOptions(opts: LexOptions): boolean {
+  return opts.skipUnsetEnv !== true && opts.noExpand !== true && opts.rawQuotes !== true;
+}
+
 /**
  * Expands one Dockerfile word the way BuildKit's ProcessWord does: variables substituted,
  * quotes and escapes removed, no word splitting. An unset variable expands to ''.
@@ -429,6 +543,10 @@ export function expandWord(
 ): string {
   // Nothing to substitute or remove: the lexer would copy the text character by character.
   if (isPlain(text, escape)) return text;
+  if (simpleOptions(opts)) {
+    const simple = expandSimple(text, vars, escape, false);
+    if (simple !== undefined) return simple as string;
+  }
 
   return new Lexer(text, escape, vars, opts).run().result;
 }
@@ -443,6 +561,11 @@ export function expandWords(
   escape = '\\',
   opts: LexOptions = {},
 ): string[] {
+  if (simpleOptions(opts)) {
+    const simple = expandSimple(text, vars, escape, true);
+    if (simple !== undefined) return simple as string[];
+  }
+
   return new Lexer(text, escape, vars, opts).run().words;
 }
 
@@ -548,16 +671,17 @@ export function parseKeyValues(
     return [{ key: m[1], value: m[2] }];
   }
 
-  return words.map((w) => {
+  const pairs: KeyValue[] = [];
+  for (const w of words) {
     const eq = w.indexOf('=');
-    if (eq < 0) {
-      if (keyword !== 'ARG') {
-        throw new KeyValueError(
-          `Syntax error - can't find = in "${w}". Must be of the form: name=value`,
-        );
-      }
-      return { key: w, value: null };
+    if (eq >= 0) pairs.push({ key: w.slice(0, eq), value: w.slice(eq + 1) });
+    else if (keyword === 'ARG') pairs.push({ key: w, value: null });
+    else {
+      throw new KeyValueError(
+        `Syntax error - can't find = in "${w}". Must be of the form: name=value`,
+      );
     }
-    return { key: w.slice(0, eq), value: w.slice(eq + 1) };
-  });
+  }
+
+  return pairs;
 }

@@ -14,30 +14,81 @@ import type {
   Dockerfile,
 } from './types.js';
 
-const KEYWORDS = new Set([
-  'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL',
-  'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR',
-]);
+/** What the checks need to know about one instruction keyword. */
+interface KeywordInfo {
+  /** The arguments may be a JSON array (parseMaybeJSON / parseMaybeJSONToList). */
+  json: boolean;
+  /** The flags it accepts (instructions/parse.go, BFlags declarations). */
+  flags: ReadonlySet<string>;
+  /** How many arguments it needs: parseString in line_parsers.go takes exactly one. */
+  arity: 'exactly one' | 'at least one' | null;
+}
 
-// Instructions whose arguments may be a JSON array (parseMaybeJSON / parseMaybeJSONToList).
-const JSON_KEYWORDS = new Set(['ADD', 'CMD', 'COPY', 'ENTRYPOINT', 'RUN', 'SHELL', 'VOLUME']);
-
-// parser.go heredocDirectives.
-const HEREDOC_KEYWORDS = new Set(['ADD', 'COPY', 'RUN']);
-
-// The flags each instruction accepts (instructions/parse.go, BFlags declarations).
-const KNOWN_FLAGS: Record<string, ReadonlySet<string>> = {
-  ADD: new Set(['chown', 'chmod', 'link', 'keep-git-dir', 'checksum', 'exclude', 'unpack']),
-  COPY: new Set(['from', 'chown', 'chmod', 'link', 'parents', 'exclude']),
-  FROM: new Set(['platform']),
-  RUN: new Set(['mount', 'network', 'security', 'device']),
-  HEALTHCHECK: new Set(['interval', 'timeout', 'start-period', 'start-interval', 'retries']),
-};
 const NO_FLAGS: ReadonlySet<string> = new Set();
 
-// Instructions that take exactly one argument (parseString in line_parsers.go).
-const EXACTLY_ONE = new Set(['MAINTAINER', 'STOPSIGNAL', 'USER', 'WORKDIR']);
-const AT_LEAST_ONE = new Set(['ARG', 'ENV', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'ONBUILD', 'VOLUME']);
+function info(json: boolean, arity: KeywordInfo['arity'], flags = NO_FLAGS): KeywordInfo {
+  return { json, flags, arity };
+}
+
+// One lookup per instruction for every check below (a Map: keys come from the file's text).
+const KEYWORDS = new Map<string, KeywordInfo>([
+  [
+    'ADD',
+    info(
+      true,
+      null,
+      new Set(['chown', 'chmod', 'link', 'keep-git-dir', 'checksum', 'exclude', 'unpack']),
+    ),
+  ],
+  ['ARG', info(false, 'at least one')],
+  ['CMD', info(true, null)],
+  ['COPY', info(true, null, new Set(['from', 'chown', 'chmod', 'link', 'parents', 'exclude']))],
+  ['ENTRYPOINT', info(true, null)],
+  ['ENV', info(false, 'at least one')],
+  ['EXPOSE', info(false, 'at least one')],
+  ['FROM', info(false, null, new Set(['platform']))],
+  [
+    'HEALTHCHECK',
+    info(
+      false,
+      'at least one',
+      new Set(['interval', 'timeout', 'start-period', 'start-interval', 'retries']),
+    ),
+  ],
+  ['LABEL', info(false, 'at least one')],
+  ['MAINTAINER', info(false, 'exactly one')],
+  ['ONBUILD', info(false, 'at least one')],
+  ['RUN', info(true, null, new Set(['mount', 'network', 'security', 'device']))],
+  ['SHELL', info(true, null)],
+  ['STOPSIGNAL', info(false, 'exactly one')],
+  ['USER', info(false, 'exactly one')],
+  ['VOLUME', info(true, 'at least one')],
+  ['WORKDIR', info(false, 'exactly one')],
+]);
+
+// Keywords by length, first and last letter (no two share all three), to find the keyword of a
+// line written in capitals without slicing and upper-casing it.
+const shapeOf = (length: number, first: number, last: number) => (length << 16) | (first << 8) | last;
+const KEYWORD_SHAPES = new Map<number, string>();
+for (const k of KEYWORDS.keys()) {
+  KEYWORD_SHAPES.set(shapeOf(k.length, k.charCodeAt(0), k.charCodeAt(k.length - 1)), k);
+}
+
+/** The keyword when text starts with one written in capitals (the usual case), length long. */
+function capitalKeyword(text: string, length: number): string | undefined {
+  if (length < 3) return undefined;
+  const k = KEYWORD_SHAPES.get(shapeOf(length, text.charCodeAt(0), text.charCodeAt(length - 1)));
+  if (k === undefined) return undefined;
+  // Every letter, first and last too: a character past 0xff may make up a known shape.
+  for (let i = 0; i < length; i++) if (text.charCodeAt(i) !== k.charCodeAt(i)) return undefined;
+
+  return k;
+}
+
+// parser.go heredocDirectives.
+function takesHeredocs(keyword: string): boolean {
+  return keyword === 'RUN' || keyword === 'COPY' || keyword === 'ADD';
+}
 
 const VALID_STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
 const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
@@ -71,8 +122,8 @@ function isKeywordSep(c: number): boolean {
 class Lines {
   pos = 0;
   line = 0;
-  /** The last line read including its line ending, for heredoc bodies. */
-  raw = '';
+  /** Where the last line read starts; it ends at `pos` with its line ending. */
+  start = 0;
 
   constructor(private readonly text: string) {
     if (text.charCodeAt(0) === 0xfeff) this.pos = 1;
@@ -89,10 +140,35 @@ class Lines {
     while (end > this.pos && text.charCodeAt(end - 1) === 13) end--;
 
     const start = this.pos;
-    this.raw = text.slice(start, after);
+    this.start = start;
     this.pos = after;
     this.line++;
-    return end === after ? this.raw : text.slice(start, end);
+    return text.slice(start, end);
+  }
+
+  /**
+   * Steps over blank and comment lines without copying them: they make no instruction. The last
+   * line, with no line ending, is left to next().
+   */
+  skipIgnorable(): void {
+    const { text } = this;
+    for (;;) {
+      let i = this.pos;
+      while (i < text.length && text.charCodeAt(i) !== 10 && isSpaceAt(text, i)) i++;
+      const c = text.charCodeAt(i);
+      if (c !== 10 && c !== 0x23) return;
+      const nl = c === 10 ? i : text.indexOf('\n', i);
+      if (nl < 0) return;
+
+      this.start = this.pos;
+      this.pos = nl + 1;
+      this.line++;
+    }
+  }
+
+  /** The last line read including its line ending, for heredoc bodies. */
+  raw(): string {
+    return this.text.slice(this.start, this.pos);
   }
 }
 
@@ -240,69 +316,67 @@ function newInstruction(line: string, start: number, end: number): DfInstruction
 
   let cut = 0;
   while (cut < text.length && !isKeywordSep(text.charCodeAt(cut))) cut++;
-  const word = text.slice(0, cut);
+  const keyword = capitalKeyword(text, cut) ?? text.slice(0, cut).toUpperCase();
   let restAt = cut;
   while (restAt < text.length && isKeywordSep(text.charCodeAt(restAt))) restAt++;
   const rest = text.slice(restAt);
 
-  const { flags, argsAt } = rest === '' ? { flags: [], argsAt: 0 } : extractFlags(rest);
-  const args = trimBoth(rest.slice(argsAt));
-  const keyword = word.toUpperCase();
+  // Arguments that do not start with a space or `-` have no flags and nothing to trim.
+  const c = rest.charCodeAt(0);
+  const plain = rest === '' || (c !== 0x2d && !isGoSpace(c));
+  const { flags, argsAt } = plain ? { flags: [], argsAt: 0 } : extractFlags(rest);
+  const args = plain ? rest : trimBoth(rest.slice(argsAt));
+  const parsedFlags: DfFlag[] = [];
+  for (const f of flags) parsedFlags.push(toFlag(f));
 
   return {
     keyword,
     line: start,
     endLine: end,
-    flags: flags.map(toFlag),
+    flags: parsedFlags,
     args,
     json: null,
     heredocs: [],
   };
 }
 
-interface Built {
-  inst: DfInstruction;
-  problems: string[];
-}
-
-// newNodeFromLine + the per-instruction checks of instructions/parse.go.
+// newNodeFromLine + the per-instruction checks of instructions/parse.go; problems are added to
+// the list given, in the order BuildKit finds them.
 function buildInstruction(
   line: string,
   start: number,
   end: number,
   nested: boolean,
   escape: string,
-): Built {
+  problems: string[],
+): DfInstruction {
   const inst = newInstruction(line, start, end);
-  const problems: string[] = [];
   const { keyword } = inst;
+  const kw = KEYWORDS.get(keyword);
 
-  if (!KEYWORDS.has(keyword)) {
+  if (kw === undefined) {
     problems.push(`unknown instruction: ${keyword}`);
-    return { inst, problems };
+    return inst;
   }
 
-  if (JSON_KEYWORDS.has(keyword) && inst.args !== '') {
+  if (kw.json && inst.args !== '') {
     const { json, error } = parseJsonArgs(inst.args);
     inst.json = json;
     if (error !== undefined) problems.push(error);
   }
 
-  const allowed = KNOWN_FLAGS[keyword] ?? NO_FLAGS;
   for (const f of inst.flags) {
-    if (!allowed.has(f.name)) problems.push(`unknown flag: ${f.name}`);
+    if (!kw.flags.has(f.name)) problems.push(`unknown flag: ${f.name}`);
   }
 
-  if (EXACTLY_ONE.has(keyword) && inst.args === '') {
-    problems.push(`${keyword} requires exactly one argument`);
-  }
-  if (AT_LEAST_ONE.has(keyword) && inst.args === '') {
-    problems.push(`${keyword} requires at least one argument`);
+  if (kw.arity !== null && inst.args === '') {
+    problems.push(`${keyword} requires ${kw.arity} argument`);
   }
   if ((keyword === 'ENV' || keyword === 'LABEL') && inst.args !== '') {
     // BuildKit splits ENV/LABEL pairs while parsing (parseNameVal in line_parsers.go, blank
     // names in instructions/parse.go): `ENV HOME` stops the build before any step runs.
-    problems.push(...nameValProblems(inst.args, escape, keyword));
+    const problem = nameValProblem(inst.args, escape, keyword);
+    if (problem !== undefined) problems.push(problem);
   }
   if (keyword === 'SHELL' && inst.json === null) {
     problems.push('SHELL requires the arguments to be in JSON form');
@@ -312,10 +386,9 @@ function buildInstruction(
   }
 
   if (keyword === 'ONBUILD' && inst.args !== '') {
-    const inner = buildInstruction(inst.args, start, end, true, escape);
-    inst.inner = inner.inst;
-    problems.push(...inner.problems);
-    const trigger = inner.inst.keyword;
+    const inner = buildInstruction(inst.args, start, end, true, escape, problems);
+    inst.inner = inner;
+    const trigger = inner.keyword;
     if (trigger === 'ONBUILD') {
       problems.push("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
     }
@@ -338,22 +411,26 @@ function buildInstruction(
     }
   }
 
-  return { inst, problems };
+  return inst;
 }
 
 /** `K=V K2="V 2"` with no escape, no single quote and no blank name: nothing to report. */
 const PAIR = '[^\\s="\'\\\\`][^\\s="\'\\\\`]*=(?:"[^"\\\\`]*"|[^\\s"\'\\\\`]*)';
 const PLAIN_PAIRS = new RegExp(`^${PAIR}(?:[\\t ]+${PAIR})*$`);
 
-function nameValProblems(args: string, escape: string, keyword: 'ENV' | 'LABEL'): string[] {
+function nameValProblem(
+  args: string,
+  escape: string,
+  keyword: 'ENV' | 'LABEL',
+): string | undefined {
   // Splitting the pairs costs more than the rest of the parse of the line: skip it when a
   // pattern shows there is nothing wrong.
-  if (PLAIN_PAIRS.test(args)) return [];
+  if (PLAIN_PAIRS.test(args)) return undefined;
   try {
     const pairs = parseKeyValues(args, escape, keyword);
-    return pairs.some((kv) => kv.key === '') ? [`${keyword} names can not be blank`] : [];
+    return pairs.some((kv) => kv.key === '') ? `${keyword} names can not be blank` : undefined;
   } catch (e) {
-    if (e instanceof KeyValueError) return [e.message];
+    if (e instanceof KeyValueError) return e.message;
     throw e;
   }
 }
@@ -389,8 +466,14 @@ export function parseDockerfile(text: string): Dockerfile {
   const instructions: DfInstruction[] = [];
   let escape = '\\';
   let directivesDone = false;
+  // The problems of the instruction at hand, reused from one instruction to the next.
+  const problems: string[] = [];
 
-  for (let first = lines.next(); first !== null; first = lines.next()) {
+  for (;;) {
+    // Once the directives are read, blank and comment lines only count.
+    if (directivesDone) lines.skipIgnorable();
+    const first = lines.next();
+    if (first === null) break;
     const token = trimLeft(first);
     const startLine = lines.line;
 
@@ -426,11 +509,12 @@ export function parseDockerfile(text: string): Dockerfile {
       line += joined ?? next;
     }
 
-    const { inst, problems } = buildInstruction(line, startLine, lines.line, false, escape);
+    if (problems.length !== 0) problems.length = 0;
+    const inst = buildInstruction(line, startLine, lines.line, false, escape, problems);
     if (inst.keyword === '') continue;
 
     const target = inst.inner ?? inst;
-    if (HEREDOC_KEYWORDS.has(target.keyword) && target.json === null && line.includes('<<')) {
+    if (takesHeredocs(target.keyword) && target.json === null && line.includes('<<')) {
       const { docs, error } = heredocsFromLine(line);
       if (error !== undefined) problems.push(error);
       for (const doc of docs) {
@@ -473,7 +557,7 @@ function readHeredoc(lines: Lines, doc: PendingHeredoc): DfHeredoc | null {
       };
     }
     // BuildKit keeps each body line with its own line ending.
-    content += lines.raw;
+    content += lines.raw();
   }
   return null;
 }
@@ -518,7 +602,7 @@ function assemble(
     errors.push({ line: instructions[0].line, message: 'no FROM instruction: nothing to build' });
   }
 
-  errors.sort((a, b) => a.line - b.line);
+  if (errors.length > 1) errors.sort((a, b) => a.line - b.line);
   const out: Dockerfile = { escape, directives, globalArgs, stages, instructions, errors };
   if (directives.syntax !== undefined) out.syntax = directives.syntax;
   return out;

@@ -127,6 +127,57 @@ describe('expandWords (ProcessWords)', () => {
   }
 });
 
+// The commonest words skip the lexer ($NAME, ${NAME} and double quotes without an escape char):
+// these cases sit on the border of that shortcut and must give what lex.go gives.
+describe('expandWord and expandWords: words without quotes or escapes', () => {
+  const words: [string, string, string][] = [
+    ['two braced references around a colon', '${NAME}:${NAME}', 'app:app'],
+    ['double-quoted text loses its quotes', '"https://x.invalid/p"', 'https://x.invalid/p'],
+    ['a reference inside double quotes', '"id=${NAME}"', 'id=app'],
+    ['$ before a slash stays a $', 'a$/b', 'a$/b'],
+    ['$ at the end stays a $', 'cost$', 'cost$'],
+    ['$ before a quote stays a $ and the quote goes', '$"x"', '$x'],
+    ['a digit after $ names a positional parameter, unset here', 'a$1b', 'ab'],
+    ['$@ is a special parameter, unset here', 'a$@b', 'ab'],
+    ['a name runs over letters, digits and _', '$NAME_1x', ''],
+    ['an unset braced name is empty', 'a${NOPE}b', 'ab'],
+  ];
+  for (const [name, input, want] of words) {
+    test(`expandWord: ${name}`, () => assert.equal(expandWord(input, vars), want));
+  }
+
+  const split: [string, string, string[]][] = [
+    ['a value with spaces inside a word splits it', 'x${SPACED}y', ['xa', 'b', 'cy']],
+    ['a value with a leading space ends the word before it', 'x$LEAD', ['x', 'v']],
+    ['a value with a trailing space ends the word after it', '${TRAIL}y', ['v', 'y']],
+    ['a value of spaces only separates', 'a${BLANK}b', ['a', 'b']],
+    ['an empty value joins its neighbours', 'a${EMPTY}b', ['ab']],
+    ['quoted text next to a split value', '"q r"$SPACED', ['q ra', 'b', 'c']],
+    ['a no-break space in a value splits (Go unicode.IsSpace)', '$NBSP', ['a', 'b']],
+  ];
+  const splitVars = (n: string) =>
+    ({ ...env, LEAD: ' v', TRAIL: 'v ', BLANK: '   ', NBSP: 'a\u00a0b' })[n];
+  for (const [name, input, want] of split) {
+    test(`expandWords: ${name}`, () => assert.deepEqual(expandWords(input, splitVars), want));
+  }
+
+  test('an unterminated double quote is still an error', () => {
+    assert.throws(
+      () => expandWord('"abc $NAME', vars),
+      (e: unknown) => e instanceof ExpandError && e.kind === 'syntax',
+    );
+  });
+
+  test('a name with a letter past ASCII reads on (lex.go takes any Unicode letter)', () => {
+    assert.equal(expandWord('$NAMEé/x', (n) => (n === 'NAMEé' ? 'u' : undefined)), 'u/x');
+  });
+
+  test('skipUnsetEnv and rawQuotes still go through the lexer', () => {
+    assert.equal(expandWord('"$NOPE"', vars, '\\', { skipUnsetEnv: true }), '$NOPE');
+    assert.equal(expandWord('"$NAME"', vars, '\\', { rawQuotes: true }), '"app"');
+  });
+});
+
 describe('splitWords and splitRawWords', () => {
   test('splitWords removes quotes but leaves $ references', () => {
     assert.deepEqual(splitWords(`80/tcp "$PORT" 'a b'`), ['80/tcp', '$PORT', 'a b']);
