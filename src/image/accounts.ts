@@ -162,10 +162,13 @@ function goAtoi(text: string): number | bigint | undefined {
 
 const MAX_EXEC_BIG = BigInt(MAX_EXEC_ID);
 const SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
-const inIdRange = (n: number | bigint) => n >= 0 && n <= MAX_EXEC_BIG;
+// A number is compared with a number: comparing it with a BigInt takes V8's slow runtime path.
+const inIdRange = (n: number | bigint) =>
+  typeof n === 'number' ? n >= 0 && n <= MAX_EXEC_ID : n >= 0n && n <= MAX_EXEC_BIG;
 
 /** The value as a number when it is one exactly; NaN (equal to nothing) otherwise. */
-const sameNumber = (n: number | bigint) => (n >= -SAFE_BIG && n <= SAFE_BIG ? Number(n) : NaN);
+const sameNumber = (n: number | bigint) =>
+  typeof n === 'number' ? n : n >= -SAFE_BIG && n <= SAFE_BIG ? Number(n) : NaN;
 
 /**
  * A numeric uid/gid as the engines take it: the id, 'range' for a number outside
@@ -275,11 +278,21 @@ export function lowestFreeId(used: number[], min: number, max: number): number {
 }
 
 export function cloneAccounts(acc: Accounts): Accounts {
+  // Field-by-field literals: about twice as fast as spreads here, and every entry gets the one
+  // shared shape (V8 12, measured). Keys in the order the parsers and commands create them.
+  const passwd: PasswdEntry[] = [];
+  for (const e of acc.passwd) {
+    passwd.push({ name: e.name, uid: e.uid, gid: e.gid, gecos: e.gecos, home: e.home, shell: e.shell });
+  }
+  // slice() copies an array about twice as fast as a spread (V8 12).
+  const group: GroupEntry[] = [];
+  for (const g of acc.group) group.push({ name: g.name, gid: g.gid, members: g.members.slice() });
+
   return {
-    passwd: acc.passwd.map((e) => ({ ...e })),
-    // slice() copies an array about twice as fast as a spread (V8 12).
-    group: acc.group.map((g) => ({ ...g, members: g.members.slice() })),
-    passwords: { ...acc.passwords },
+    passwd,
+    group,
+    // useradd and passwd add names: a spread copy makes each addition cost ~1 us (see copyRecord).
+    passwords: Object.assign({}, acc.passwords),
     loginDefs: { ...acc.loginDefs },
   };
 }
