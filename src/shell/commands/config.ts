@@ -115,7 +115,7 @@ function runasHasRoot(spec: string | undefined, aliases: Map<string, string[]>):
   if (spec === undefined) return true;
   const expand = (item: string): string[] => {
     const neg = item.startsWith('!');
-    const name = item.replace(/^!+/, '');
+    const name = neg ? item.replace(/^!+/, '') : item;
     const alias = aliases.get(name);
     if (!alias) return [item];
 
@@ -124,7 +124,7 @@ function runasHasRoot(spec: string | undefined, aliases: Map<string, string[]>):
   const items = splitTop(spec.split(':')[0]).flatMap(expand);
 
   for (const item of items.reverse()) {
-    const name = item.replace(/^!+/, '');
+    const name = item.startsWith('!') ? item.replace(/^!+/, '') : item;
     if (['ALL', 'root', '#0', '%root', '%#0'].includes(name)) return !item.startsWith('!');
   }
 
@@ -235,7 +235,15 @@ export function parseSudoers(state: ImageState, root = '/etc/sudoers'): SudoersP
 
     for (const { text } of logicalLines(entry.content)) {
       const line = text.trim();
-      const inc = line.match(/^[@#](includedir|include)\s+(\S+)/);
+      if (line === '') continue;
+
+      // The regular expressions run only on lines that can match them: most lines of a stock
+      // sudoers file are comments (this parse runs again after every text change).
+      const first = line.charCodeAt(0);
+      const second = line.charCodeAt(1);
+      const inc = first === 64 || (first === 35 && second === 105)
+        ? line.match(/^[@#](includedir|include)\s+(\S+)/)
+        : null;
       if (inc) {
         const target = normalizePath(inc[2], parentOf(path));
         if (inc[1] === 'includedir') for (const f of includedirFiles(state, target)) read(f, false);
@@ -243,14 +251,15 @@ export function parseSudoers(state: ImageState, root = '/etc/sudoers'): SudoersP
         continue;
       }
 
-      if (line === '' || line.startsWith('#') && !/^#\d/.test(line)) continue;
-      const content = line.replace(/\s#(?!\d).*$/, '');
-      if (/^Defaults\b/.test(content)) {
+      // '#' then a digit is a uid (#1000 ALL=...), any other '#' line a comment.
+      if (first === 35 && !(second >= 48 && second <= 57)) continue;
+      const content = line.includes('#') ? line.replace(/\s#(?!\d).*$/, '') : line;
+      if (content.startsWith('Defaults') && /^Defaults\b/.test(content)) {
         defaults.push(...parseDefaults(content, path, entry.line, aliases));
         continue;
       }
 
-      const alias = content.match(/^(User|Runas|Host|Cmnd|Cmd)_Alias\s+(.*)$/);
+      const alias = content.includes('_Alias') ? content.match(/^(User|Runas|Host|Cmnd|Cmd)_Alias\s+(.*)$/) : null;
       if (alias) {
         for (const def of alias[2].split(':')) {
           const [k, v = ''] = def.split('=', 2);
