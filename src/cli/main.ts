@@ -8,8 +8,9 @@ import { EnvironmentError, InputError, UsageError, oneLine } from './errors.js';
 import { VERSION } from '../version.js';
 
 // V8 moves the objects of an allocation site straight to the old generation once most of them
-// outlive a scavenge; here one such site keeps each analysis's short-lived tree entries alive
-// until a full collection, and the scavenger copies them over and over (measured with
+// outlive a scavenge; here one site is pretenured after a few hundred files, the short-lived
+// objects its objects point to then survive until a full collection, and the scavenger copies
+// them over and over (measured with
 // --trace-gc: two to three times the scavenge time, 15-20% of a folder's run). The flag only
 // steers that heuristic, and it is read at each collection, so setting it here takes effect.
 setFlagsFromString('--no-allocation-site-pretenuring');
