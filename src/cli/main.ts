@@ -10,9 +10,9 @@ import { VERSION } from '../version.js';
 // V8 moves the objects of an allocation site straight to the old generation once most of them
 // outlive a scavenge; here one site is pretenured after a few hundred files, the short-lived
 // objects its objects point to then survive until a full collection, and the scavenger copies
-// them over and over (measured with
-// --trace-gc: two to three times the scavenge time, 15-20% of a folder's run). The flag only
-// steers that heuristic, and it is read at each collection, so setting it here takes effect.
+// them over and over (measured with --trace-gc: two to three times the scavenge time, 15-20%
+// of a folder's run). The flag only steers that heuristic and is read at each collection, so
+// setting it here takes effect.
 setFlagsFromString('--no-allocation-site-pretenuring');
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default: CommandMain }> }> = {
