@@ -9,7 +9,7 @@ import { cloneState, copyRecord } from '../image/state.js';
 import { formatGroup, formatPasswd, groupByName, parseGroup, parseId, parsePasswd, resolveExecUser, userByName } from '../image/accounts.js';
 import { refreshDerived } from '../shell/commands/config.js';
 import { isTrackedText } from '../shell/commands/files.js';
-import { baseName, descendants, isUnder, mkdirp, normalizePath, parentOf, resolvePath } from '../image/fs.js';
+import { baseName, descendants, isUnder, mkdirp, normalizePath, parentOf, resolvePath, withMeta } from '../image/fs.js';
 import { DOCKER_DEFAULT_CAPS } from '../access/evaluate.js';
 import type { Builder, BuildIdentity } from '../shell/context.js';
 import { runScript } from '../shell/interpret.js';
@@ -430,19 +430,14 @@ class StageSimulator {
     const destIsDir = destRaw.endsWith('/') || destRaw === '.' || sources.length > 1 || wild || destExistingDir;
     const base = owner ?? { uid: 0, gid: 0 };
     const fromContext = fromStage === undefined;
-    // Object.assign, then the fields: same keys and order as a spread, without its slow
-    // additions (see copyRecord).
-    const mapMeta = (m: FileMeta): FileMeta => {
-      const out = Object.assign({}, m);
-      // The client zeroes the ids of context files; --from keeps the source's ids.
-      out.uid = owner ? owner.uid : fromContext ? 0 : m.uid;
-      out.gid = owner ? owner.gid : fromContext ? 0 : m.gid;
-      out.mode = chmod ?? m.mode;
-      out.partial = m.partial;
-      out.origin = origin;
-
-      return out;
-    };
+    // The client zeroes the ids of context files; --from keeps the source's ids.
+    const mapMeta = (m: FileMeta): FileMeta => withMeta(m, {
+      uid: owner ? owner.uid : fromContext ? 0 : m.uid,
+      gid: owner ? owner.gid : fromContext ? 0 : m.gid,
+      mode: chmod ?? m.mode,
+      partial: m.partial,
+      origin,
+    });
     // An existing directory keeps its owner and mode when it is the top of the copy; below the
     // top it takes the copied metadata, its listing staying as complete as it was (fsutil
     // copy.go: copyDirectoryOnly overwrites the metadata of every level below the top; measured
@@ -450,7 +445,7 @@ class StageSimulator {
     const put = (path: string, m: FileMeta, below = false) => {
       const cur = this.state.fs.get(path);
       if (cur?.kind === 'dir' && m.kind === 'dir') {
-        if (below) this.state.fs.set(path, Object.assign({}, m, { partial: cur.partial || m.partial || undefined }));
+        if (below) this.state.fs.set(path, withMeta(m, { partial: cur.partial || m.partial || undefined }));
         return;
       }
       this.state.fs.set(path, m);
@@ -460,7 +455,7 @@ class StageSimulator {
       mkdirp(this.state.fs, parentOf(path), dirMeta);
       const cur = this.state.fs.get(path);
       if (cur?.kind === 'dir') {
-        if (partial && !cur.partial) this.state.fs.set(path, Object.assign({}, cur, { partial: true }));
+        if (partial && !cur.partial) this.state.fs.set(path, withMeta(cur, { partial: true }));
         return;
       }
       this.state.fs.set(path, { kind: 'dir', uid: base.uid, gid: base.gid, mode: chmod ?? 0o755, partial: partial || undefined, origin });
