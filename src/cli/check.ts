@@ -15,9 +15,8 @@ import type { ComposeBuild } from '../runtime/compose.js';
 import { RunParseError } from '../runtime/errors.js';
 import { runRules, findRule } from '../rules/registry.js';
 import { applySuppressions, readSuppressions } from '../rules/suppress.js';
-import { renderJson, type Reported } from '../report/json.js';
-import { renderText } from '../report/text.js';
-import { renderSarif } from '../report/sarif.js';
+import type { Reported } from '../report/json.js';
+import { reportSink } from '../report/sink.js';
 import { loadConfig, type Config } from './config.js';
 import { ExpandError } from '../dockerfile/expand.js';
 import { ContextReadError, contextSources, contextTextReader, readBuildContext, type UnreadableEntry } from './context.js';
@@ -433,7 +432,8 @@ export default async function check(args: string[], io: Io): Promise<number> {
   };
   checkBaseArchives(baseOpts.archives, io.cwd);
 
-  const results: Reported[] = [];
+  const report = reportSink(format, { text: { color: io.isTTY && !v['no-color'] && !io.env.NO_COLOR, verbose: v.verbose === true }, version: VERSION, root: io.cwd });
+  let failing = false;
   const errors: FileError[] = [];
   const fromRefsSeen = new Set<string>();
   // A folder or several files: a bad file is reported and the others still checked (as linters do).
@@ -449,7 +449,8 @@ export default async function check(args: string[], io: Io): Promise<number> {
     try {
       const r = await checkFile(file, one, io);
       for (const st of r.analysis.sim.stages) if (!('stage' in st.base)) fromRefsSeen.add(st.baseRef);
-      results.push(r);
+      report.add(r);
+      failing ||= failOn !== 'never' && r.findings.some((f) => severityAtLeast(f.severity, failOn));
     } catch (e) {
       if (!perFile || !(e instanceof InputError)) throw e;
       if (paintProgress) io.err('\r'.padEnd(61) + '\r');
@@ -463,14 +464,12 @@ export default async function check(args: string[], io: Io): Promise<number> {
     io.err(`uidctl: warning: --base-archive ${ref}=${baseOpts.archives.get(ref)}: no FROM names ${ref}; it was not used\n`);
   }
 
-  if (format === 'json') io.out(withFileErrors(renderJson(results, VERSION), errors, 'json'));
-  else if (format === 'sarif') io.out(withFileErrors(renderSarif(results, VERSION, io.cwd), errors, 'sarif'));
-  else if (results.length > 0) io.out(renderText(results, { color: io.isTTY && !v['no-color'] && !io.env.NO_COLOR, verbose: v.verbose === true }));
+  const rendered = report.finish();
+  if (format !== 'text') io.out(withFileErrors(rendered, errors, format));
+  else if (rendered !== '') io.out(rendered);
 
   // A file that could not be checked wins over findings: exit 2, as for a single bad file.
   if (errors.length > 0) return 2;
-  if (failOn === 'never') return 0;
-  const failing = results.some((r) => r.findings.some((f) => severityAtLeast(f.severity, failOn)));
 
   return failing ? 1 : 0;
 }

@@ -32,6 +32,8 @@ export function startErrors(r: Reported): string[] {
   ].filter((m, i, all) => all.indexOf(m) === i);
 }
 
+export type ResultJson = ReturnType<typeof resultJson>;
+
 export function resultJson(r: Reported) {
   const a = r.analysis;
 
@@ -64,23 +66,46 @@ export function resultJson(r: Reported) {
   };
 }
 
-export function summary(results: Reported[]) {
-  const all = results.flatMap((r) => r.findings);
+/** Findings counted by severity, over the files checked. */
+export interface Tally {
+  files: number;
+  errors: number;
+  warnings: number;
+  infos: number;
+}
 
-  return {
-    files: results.length,
-    errors: all.filter((f) => f.severity === 'error').length,
-    warnings: all.filter((f) => f.severity === 'warning').length,
-    infos: all.filter((f) => f.severity === 'info').length,
-  };
+export function emptyTally(): Tally {
+  return { files: 0, errors: 0, warnings: 0, infos: 0 };
+}
+
+/** Counts one more file and its findings into `t`. */
+export function addToTally(t: Tally, findings: readonly Finding[]): void {
+  t.files++;
+  for (const f of findings) {
+    if (f.severity === 'error') t.errors++;
+    else if (f.severity === 'warning') t.warnings++;
+    else if (f.severity === 'info') t.infos++;
+  }
+}
+
+export function summary(results: readonly Reported[]): Tally {
+  const t = emptyTally();
+  for (const r of results) addToTally(t, r.findings);
+
+  return t;
 }
 
 export function renderJson(results: Reported[], version: string): string {
+  return renderJsonDoc(results.map(resultJson), summary(results), version);
+}
+
+/** The JSON report from results already reduced by `resultJson`. */
+export function renderJsonDoc(results: readonly ResultJson[], tally: Tally, version: string): string {
   const doc = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'uidctl', version },
-    results: results.map(resultJson),
-    summary: summary(results),
+    results,
+    summary: tally,
   };
 
   return `${JSON.stringify(doc, null, 2)}\n`;

@@ -3,7 +3,7 @@
 
 import { RULES } from '../rules/registry.js';
 import { docsUrl } from '../rules/rule.js';
-import type { Severity } from '../model/types.js';
+import type { Finding, Severity } from '../model/types.js';
 import type { Reported } from './json.js';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 
@@ -38,6 +38,11 @@ function artifact(file: string, root: string | undefined): { uri: string; uriBas
 
 /** root: the folder relative paths are reported from (absolute); none keeps paths as given. */
 export function renderSarif(results: Reported[], version: string, root?: string): string {
+  return renderSarifFindings(results.flatMap((r) => r.findings), version, root);
+}
+
+/** The SARIF log of findings from any number of files: all it needs of a result is its findings. */
+export function renderSarifFindings(findings: readonly Finding[], version: string, root?: string): string {
   const index = new Map(RULES.map((r, i) => [r.id, i]));
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -61,25 +66,23 @@ export function renderSarif(results: Reported[], version: string, root?: string)
             })),
           },
         },
-        results: results.flatMap((r) =>
-          r.findings.map((f) => ({
-            ruleId: f.ruleId,
-            ruleIndex: index.get(f.ruleId) ?? 0,
-            level: LEVEL[f.severity],
-            message: {
-              text: [f.message, f.why, ...f.fixes.map((x) => `Fix: ${x.description}${x.snippet ? ` ${x.snippet}` : ''}`)].join('\n'),
-            },
-            locations: [
-              {
-                physicalLocation: {
-                  artifactLocation: artifact(f.location.file, root),
-                  region: { startLine: Math.max(1, f.location.line) },
-                },
+        results: findings.map((f) => ({
+          ruleId: f.ruleId,
+          ruleIndex: index.get(f.ruleId) ?? 0,
+          level: LEVEL[f.severity],
+          message: {
+            text: [f.message, f.why, ...f.fixes.map((x) => `Fix: ${x.description}${x.snippet ? ` ${x.snippet}` : ''}`)].join('\n'),
+          },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: artifact(f.location.file, root),
+                region: { startLine: Math.max(1, f.location.line) },
               },
-            ],
-            partialFingerprints: { 'uidctl/v1': fingerprint(`${f.ruleId}|${artifact(f.location.file, root).uri}|${f.message}`) },
-          })),
-        ),
+            },
+          ],
+          partialFingerprints: { 'uidctl/v1': fingerprint(`${f.ruleId}|${artifact(f.location.file, root).uri}|${f.message}`) },
+        })),
         ...(root === undefined ? {} : { originalUriBaseIds: { '%SRCROOT%': { uri: `file://${resolve(root).split(sep).map(encodeURIComponent).join('/').replace(/\/?$/, '/')}` } } }),
         columnKind: 'utf16CodeUnits',
       },

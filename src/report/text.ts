@@ -3,7 +3,7 @@
 
 import type { Finding, Verdict } from '../model/types.js';
 import type { Reported } from './json.js';
-import { baseSources, startErrors, summary } from './json.js';
+import { baseSources, startErrors, summary, type Tally } from './json.js';
 import { docsUrl } from '../rules/rule.js';
 import { ALL_LINUX_CAPS } from '../runtime/resolve.js';
 
@@ -45,67 +45,72 @@ function renderFinding(f: Finding, paint: ReturnType<typeof painter>, verbose: b
 }
 
 export function renderText(results: Reported[], opts: TextOptions): string {
+  return results.map((r) => renderTextResult(r, opts)).join('') + renderTextSummary(summary(results));
+}
+
+/** The closing line of the text report: the findings counted by severity. */
+export function renderTextSummary(s: Tally): string {
+  return `${s.errors} error(s), ${s.warnings} warning(s), ${s.infos} info(s) in ${s.files} file(s)\n`;
+}
+
+/** One file's block of the text report, ending with its blank line. */
+export function renderTextResult(r: Reported, opts: TextOptions): string {
   const paint = painter(opts.color);
   const out: string[] = [];
 
-  for (const r of results) {
-    const a = r.analysis;
-    const id = a.identity;
-    out.push(paint('bold', `${a.file}`) + paint('dim', `  (stage ${a.target}, builder ${a.builder}, engine ${a.engine}, profile ${a.profile})`));
-    const base = baseSources(a).at(-1);
-    if (base) out.push(`  base     ${base.ref} (${base.source === 'stage' ? `stage ${base.key}` : `${base.source}${base.key ? `: ${base.key}` : ''}`})`);
-    if (a.run) out.push(`  run      ${a.run.origin.text.replace(/\s+/g, ' ').trim()}`);
+  const a = r.analysis;
+  const id = a.identity;
+  out.push(paint('bold', `${a.file}`) + paint('dim', `  (stage ${a.target}, builder ${a.builder}, engine ${a.engine}, profile ${a.profile})`));
+  const base = baseSources(a).at(-1);
+  if (base) out.push(`  base     ${base.ref} (${base.source === 'stage' ? `stage ${base.key}` : `${base.source}${base.key ? `: ${base.key}` : ''}`})`);
+  if (a.run) out.push(`  run      ${a.run.origin.text.replace(/\s+/g, ' ').trim()}`);
 
-    const cannotStart = startErrors(r);
-    if (cannotStart.length > 0) out.push(`  start    ${paint('red', 'FAILS')}: ${cannotStart.join('; ')}`);
-    if (a.runtime.errors.length === 0) {
-      out.push(`  runs as  ${id.id}${id.user === null ? paint('yellow', '  (no passwd entry: "I have no name!")') : ''}`);
-      const homeState = !id.homeExists ? paint('yellow', 'missing') : id.homeWritable ? 'writable' : paint('yellow', 'not writable');
-      out.push(`  HOME     ${id.home} (${homeState}${id.homeFrom === 'default' ? ', fallback /' : id.homeFrom === 'env' ? ', from the environment' : ''})`);
-      out.push(`  WORKDIR  ${id.workdir}${id.workdirExists ? '' : paint('yellow', ' (missing)')}`);
-      // Long lists are summed up: all of them (--privileged, --cap-add ALL) or root's usual set.
-      const caps = id.caps.length === 0
-        ? 'none'
-        : id.caps.length >= ALL_LINUX_CAPS.length
-          ? `all ${id.caps.length}`
-          : id.caps.length >= 14
-            ? `${id.caps.length} (the engine's default set for root${id.caps.includes('CAP_DAC_OVERRIDE') ? ', incl. DAC_OVERRIDE' : ''})`
-            : id.caps.map((c) => c.replace(/^CAP_/, '')).join(', ');
-      out.push(`  caps     ${caps}`);
-      out.push(`  sudo     ${!id.sudo.installed ? 'not installed' : id.sudo.usable ? (id.sudo.nopasswd ? 'usable without password' : 'usable with password') : id.sudo.unsure ? `not known (${id.sudo.reason})` : `not usable (${id.sudo.reason})`}`);
-      if (a.python) out.push(`  python   ${a.python.python} -> pip installs into ${a.python.sitePackages}`);
-    }
-    for (const f of a.sim.failures) out.push(`  build    ${paint('red', 'FAILS')} at line ${f.line}: ${f.message.split('\n')[0]}`);
+  const cannotStart = startErrors(r);
+  if (cannotStart.length > 0) out.push(`  start    ${paint('red', 'FAILS')}: ${cannotStart.join('; ')}`);
+  if (a.runtime.errors.length === 0) {
+    out.push(`  runs as  ${id.id}${id.user === null ? paint('yellow', '  (no passwd entry: "I have no name!")') : ''}`);
+    const homeState = !id.homeExists ? paint('yellow', 'missing') : id.homeWritable ? 'writable' : paint('yellow', 'not writable');
+    out.push(`  HOME     ${id.home} (${homeState}${id.homeFrom === 'default' ? ', fallback /' : id.homeFrom === 'env' ? ', from the environment' : ''})`);
+    out.push(`  WORKDIR  ${id.workdir}${id.workdirExists ? '' : paint('yellow', ' (missing)')}`);
+    // Long lists are summed up: all of them (--privileged, --cap-add ALL) or root's usual set.
+    const caps = id.caps.length === 0
+      ? 'none'
+      : id.caps.length >= ALL_LINUX_CAPS.length
+        ? `all ${id.caps.length}`
+        : id.caps.length >= 14
+          ? `${id.caps.length} (the engine's default set for root${id.caps.includes('CAP_DAC_OVERRIDE') ? ', incl. DAC_OVERRIDE' : ''})`
+          : id.caps.map((c) => c.replace(/^CAP_/, '')).join(', ');
+    out.push(`  caps     ${caps}`);
+    out.push(`  sudo     ${!id.sudo.installed ? 'not installed' : id.sudo.usable ? (id.sudo.nopasswd ? 'usable without password' : 'usable with password') : id.sudo.unsure ? `not known (${id.sudo.reason})` : `not usable (${id.sudo.reason})`}`);
+    if (a.python) out.push(`  python   ${a.python.python} -> pip installs into ${a.python.sitePackages}`);
+  }
+  for (const f of a.sim.failures) out.push(`  build    ${paint('red', 'FAILS')} at line ${f.line}: ${f.message.split('\n')[0]}`);
 
-    if (a.runtime.errors.length === 0 && a.keyPaths.length > 0) {
-      out.push('');
-      const width = Math.min(66, Math.max(...a.keyPaths.map((k) => k.path.length + k.role.length + 3)) + 1);
-      out.push(paint('dim', `  ${pad('path', width)}${pad('read', 6)}${pad('write', 7)}on`));
-      for (const k of a.keyPaths) {
-        const v = (op: string) => a.verdicts.find((x) => x.path === k.path && x.op === op);
-        const read = verdictCell(v('read'));
-        const write = verdictCell(v('write') ?? v('create'));
-        const where = (v('write') ?? v('create') ?? v('read'))?.where ?? '';
-        const colour = (s: string) => (s === 'NO' || s === 'ro' ? paint('red', s) : s === 'missing' ? paint('yellow', s) : s);
-        out.push(`  ${pad(`${k.path} (${k.role})`, width)}${colour(pad(read || '-', 6))}${colour(pad(write || '-', 7))}${where === 'image' ? 'image' : `mount ${where}`}`);
-      }
-    }
-
+  if (a.runtime.errors.length === 0 && a.keyPaths.length > 0) {
     out.push('');
-    if (r.findings.length === 0) out.push(`  ${paint('green', 'no findings')}`);
-    for (const f of r.findings) out.push(...renderFinding(f, paint, opts.verbose), '');
-
-    if (opts.verbose) {
-      for (const s of a.assumptions) out.push(`  assumed  [${s.id}, ${s.confidence}] ${s.text}`);
-      for (const u of a.unknowns) out.push(`  unknown  line ${u.line}: ${u.command} (${u.reason})`);
-    } else if (a.assumptions.length + a.unknowns.length > 0) {
-      out.push(paint('dim', `  ${a.assumptions.length} assumption(s), ${a.unknowns.length} unmodelled command(s): --verbose lists them`));
+    const width = Math.min(66, Math.max(...a.keyPaths.map((k) => k.path.length + k.role.length + 3)) + 1);
+    out.push(paint('dim', `  ${pad('path', width)}${pad('read', 6)}${pad('write', 7)}on`));
+    for (const k of a.keyPaths) {
+      const v = (op: string) => a.verdicts.find((x) => x.path === k.path && x.op === op);
+      const read = verdictCell(v('read'));
+      const write = verdictCell(v('write') ?? v('create'));
+      const where = (v('write') ?? v('create') ?? v('read'))?.where ?? '';
+      const colour = (s: string) => (s === 'NO' || s === 'ro' ? paint('red', s) : s === 'missing' ? paint('yellow', s) : s);
+      out.push(`  ${pad(`${k.path} (${k.role})`, width)}${colour(pad(read || '-', 6))}${colour(pad(write || '-', 7))}${where === 'image' ? 'image' : `mount ${where}`}`);
     }
-    out.push('');
   }
 
-  const s = summary(results);
-  out.push(`${s.errors} error(s), ${s.warnings} warning(s), ${s.infos} info(s) in ${s.files} file(s)`);
+  out.push('');
+  if (r.findings.length === 0) out.push(`  ${paint('green', 'no findings')}`);
+  for (const f of r.findings) out.push(...renderFinding(f, paint, opts.verbose), '');
+
+  if (opts.verbose) {
+    for (const s of a.assumptions) out.push(`  assumed  [${s.id}, ${s.confidence}] ${s.text}`);
+    for (const u of a.unknowns) out.push(`  unknown  line ${u.line}: ${u.command} (${u.reason})`);
+  } else if (a.assumptions.length + a.unknowns.length > 0) {
+    out.push(paint('dim', `  ${a.assumptions.length} assumption(s), ${a.unknowns.length} unmodelled command(s): --verbose lists them`));
+  }
+  out.push('');
 
   return `${out.join('\n')}\n`;
 }
