@@ -191,11 +191,11 @@ function median(xs) {
   return s[s.length >> 1];
 }
 
-function coldStart(args, n = 15) {
+function coldStart(args, n = 15, env = process.env) {
   const times = [];
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
-    spawnSync(process.execPath, args, { stdio: 'ignore' });
+    spawnSync(process.execPath, args, { stdio: 'ignore', env });
     times.push(performance.now() - t0);
   }
   return median(times);
@@ -213,6 +213,7 @@ for (let d = 0; d < 50; d++) {
 }
 const bare = coldStart(['-e', '0']);
 const check = coldStart(['dist/cli.js', 'check', `${ex}/Dockerfile`, '--format', 'json']);
+const checkNoCache = coldStart(['dist/cli.js', 'check', `${ex}/Dockerfile`, '--format', 'json'], 15, { ...process.env, UIDCTL_CODE_CACHE: 'off' });
 const checkRun = coldStart(['dist/cli.js', 'check', `${ex}/Dockerfile`, '--run-file', `${ex}/run.sh`, '--host-facts', `${ex}/host.yaml`, '--format', 'json']);
 const checkProject = coldStart(['dist/cli.js', 'check', join(project, 'Dockerfile'), '--format', 'json']);
 const checkProjectClassic = coldStart(['dist/cli.js', 'check', join(project, 'Dockerfile'), '--builder', 'classic', '--format', 'json']);
@@ -221,6 +222,7 @@ console.log('');
 console.log('cold start (median of 15 processes)');
 console.log(`  node -e 0                                  ${bare.toFixed(0).padStart(4)} ms   (baseline)`);
 console.log(`  uidctl check Dockerfile                    ${check.toFixed(0).padStart(4)} ms`);
+console.log(`    the same without the code cache          ${checkNoCache.toFixed(0).padStart(4)} ms   (UIDCTL_CODE_CACHE=off: compiled from source)`);
 console.log(`  uidctl check Dockerfile --run --host-facts ${checkRun.toFixed(0).padStart(4)} ms`);
 console.log(`  uidctl check, 5,000 unused context files  ${checkProject.toFixed(0).padStart(4)} ms   (only what COPY names is read)`);
 console.log(`    the same with --builder classic          ${checkProjectClassic.toFixed(0).padStart(4)} ms   (the classic builder sends the whole context)`);

@@ -2,18 +2,9 @@
 // The one entry point: picks the command, loads only its module, and is the one place that turns
 // errors into a one-line message and an exit code.
 
-import { setFlagsFromString } from 'node:v8';
 import { processIo, type CommandMain, type Io } from './io.js';
 import { EnvironmentError, InputError, UsageError, oneLine } from './errors.js';
 import { VERSION } from '../version.js';
-
-// V8 moves the objects of an allocation site straight to the old generation once most of them
-// outlive a scavenge; here one site is pretenured after a few hundred files, the short-lived
-// objects its objects point to then survive until a full collection, and the scavenger copies
-// them over and over (measured with --trace-gc: two to three times the scavenge time, 15-20%
-// of a folder's run). The flag only steers that heuristic and is read at each collection, so
-// setting it here takes effect.
-setFlagsFromString('--no-allocation-site-pretenuring');
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default: CommandMain }> }> = {
   check: { summary: 'predict who the container runs as and what it can read, write and create', load: () => import('./check.js') },

@@ -29,9 +29,9 @@ describe('a folder this user may not read (run as uid 65534)', () => {
   const skip = !root ? 'needs root to make a folder uid 65534 cannot enter' : !setpriv ? 'setpriv is not installed' : false;
 
   /**
-   * The built CLI, copied where uid 65534 may read it: the checkout itself may sit in a folder
-   * only root can enter (a clone under mktemp -d). The bundle needs nothing from node_modules
-   * for `check` (npm ci builds dist/).
+   * The built CLI (the launcher, the bundle and its code cache), copied where uid 65534 may read
+   * it: the checkout itself may sit in a folder only root can enter (a clone under mktemp -d).
+   * The bundle needs nothing from node_modules for `check` (npm ci builds dist/).
    */
   let cli: string | undefined;
   const builtCli = () => {
@@ -40,8 +40,7 @@ describe('a folder this user may not read (run as uid 65534)', () => {
     assert.ok(existsSync(join(dist, 'cli.js')), 'dist/cli.js is missing: run `npm run build`');
     const copy = tempDir();
     chmodSync(copy, 0o755);
-    cpSync(join(dist, 'cli.js'), join(copy, 'cli.js'));
-    cpSync(join(dist, 'chunks'), join(copy, 'chunks'), { recursive: true });
+    for (const f of ['cli.js', 'cli.cjs', 'cli.cjs.cache']) cpSync(join(dist, f), join(copy, f));
     cli = join(copy, 'cli.js');
 
     return cli;

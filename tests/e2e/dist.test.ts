@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tempDirs } from '../cli/temp.js';
 
@@ -64,4 +64,34 @@ describe('the built command line', () => {
     assert.equal(sarif.version, '2.1.0');
     assert.match(uidctl(['rules']).out, /UID201/);
   });
+
+  test("a rule's documentation page is found from dist/", () => {
+    assert.match(uidctl(['rules', 'UID201']).out, /^# UID201 mount-not-writable\n/);
+  });
 });
+
+describe('the code cache of the built command line', () => {
+  const withCache = (mode: string, cli = CLI) =>
+    spawnSync(process.execPath, [cli, 'check', `${EX}/Dockerfile`, '--format', 'json', '--fail-on', 'never'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, UIDCTL_CODE_CACHE: mode } });
+
+  test('npm run build writes a cache that V8 accepts', () => {
+    const r = withCache('report');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, 'uidctl: code cache used\n');
+  });
+
+  test('a cache V8 refuses, or none, changes nothing but the time', () => {
+    const want = withCache('off');
+    assert.equal(want.status, 0, want.stderr);
+    const copy = tempDir({});
+    for (const f of ['cli.js', 'cli.cjs']) cpSync(join(ROOT, 'dist', f), join(copy, f));
+    const absent = withCache('report', join(copy, 'cli.js'));
+    assert.equal(absent.stderr, 'uidctl: code cache absent\n');
+    assert.equal(absent.stdout, want.stdout);
+    writeFileSync(join(copy, 'cli.cjs.cache'), Buffer.alloc(4096, 7));
+    const refused = withCache('report', join(copy, 'cli.js'));
+    assert.equal(refused.stderr, 'uidctl: code cache rejected\n');
+    assert.equal(refused.stdout, want.stdout);
+  });
+});
+
