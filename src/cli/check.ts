@@ -1,7 +1,7 @@
 // `uidctl check`: read the inputs (Dockerfiles, the run command, host folders, config), call the
 // pure analysis, print a report and choose the exit code.
 
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Io } from './io.js';
 import { parseFlags } from './args.js';
@@ -132,24 +132,29 @@ const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.cache', '.venv', 'v
 
 /** Dockerfiles below dir; folders that cannot be listed are skipped and named in skipped. */
 function findDockerfiles(dir: string, out: string[], skipped: { path: string; code?: string }[]): string[] {
-  let names: string[];
+  let entries: Dirent[];
   try {
-    names = readdirSync(dir).sort();
+    // The listing's types spare a stat per entry; only symlinks are followed with one.
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
     skipped.push({ path: dir, code: (e as NodeJS.ErrnoException).code });
     return out;
   }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
-  for (const name of names) {
+  for (const entry of entries) {
+    const name = entry.name;
     const p = join(dir, name);
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      // A dangling symlink or an entry gone since the listing: nothing to check there.
-      continue;
+    let isDir = entry.isDirectory();
+    if (entry.isSymbolicLink()) {
+      try {
+        isDir = statSync(p).isDirectory();
+      } catch {
+        // A dangling symlink or an entry gone since the listing: nothing to check there.
+        continue;
+      }
     }
-    if (st.isDirectory()) {
+    if (isDir) {
       if (!SKIP_DIRS.has(name)) findDockerfiles(p, out, skipped);
     } else if (DOCKERFILE_NAME.test(name)) out.push(p);
   }

@@ -3,7 +3,7 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
@@ -308,6 +308,28 @@ describe('files BuildKit refuses before any step runs: exit 2 with file:line', (
     const r = await uidctl(['check', 'Dockerfile', '--base-from', 'catalog'], tempDir({ Dockerfile: text }));
 
     assert.notEqual(r.code, 2);
+  });
+});
+
+describe('the Dockerfiles of a folder', () => {
+  test('found in name order, through symlinked folders, skipping node_modules and dangling links', async () => {
+    const dir = tempDir({
+      'repo/b/Dockerfile': GOOD,
+      'repo/a/Containerfile': GOOD,
+      'repo/a/notes.txt': 'not a Dockerfile\n',
+      'repo/gpu.Dockerfile': GOOD,
+      'repo/node_modules/pkg/Dockerfile': GOOD,
+      'elsewhere/Dockerfile.dev': GOOD,
+    });
+    symlinkSync('../elsewhere', join(dir, 'repo/linked'));
+    symlinkSync('missing', join(dir, 'repo/Dockerfile'));
+    const r = await uidctl(['check', 'repo', '--base-from', 'catalog', '--format', 'json', '--fail-on', 'never'], dir);
+
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      JSON.parse(r.stdout).results.map((x: { file: string }) => x.file),
+      ['repo/a/Containerfile', 'repo/b/Dockerfile', 'repo/gpu.Dockerfile', 'repo/linked/Dockerfile.dev'],
+    );
   });
 });
 
