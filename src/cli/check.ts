@@ -3,6 +3,7 @@
 
 import { existsSync, readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import type { Io } from './io.js';
 import { parseFlags } from './args.js';
 import { InputError, UsageError, errnoWords, inputErrorOf, oneLine } from './errors.js';
@@ -16,7 +17,9 @@ import { RunParseError } from '../runtime/errors.js';
 import { runRules, findRule } from '../rules/registry.js';
 import { applySuppressions, readSuppressions } from '../rules/suppress.js';
 import type { Reported } from '../report/json.js';
-import { reportSink } from '../report/sink.js';
+import { reportPiece, reportSink, type ReportFormat, type ReportPiece } from '../report/sink.js';
+import type { TextOptions } from '../report/text.js';
+import { checkInWorkers, type WorkerSetup } from './pool.js';
 import { loadConfig, type Config } from './config.js';
 import { ExpandError } from '../dockerfile/expand.js';
 import { ContextReadError, contextSources, contextTextReader, readBuildContext, type UnreadableEntry } from './context.js';
@@ -73,6 +76,9 @@ Report:
   --verbose             list assumptions and unmodelled commands; show docs links
   --no-color            plain text even on a terminal (NO_COLOR is respected too)
   --debug               trace the simulation step by step; stack traces on errors
+  --jobs N              check a folder in N worker threads (default: one per 100 files, at
+                        most one per CPU and 4; 1 = in the main thread). Bases other than the
+                        catalog's (archives, engine, registry) are read in the main thread only
 `;
 
 const OPTIONS = {
@@ -101,6 +107,7 @@ const OPTIONS = {
   'no-config': { type: 'boolean' },
   verbose: { type: 'boolean' },
   'no-color': { type: 'boolean' },
+  jobs: { type: 'string' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -437,7 +444,8 @@ export default async function check(args: string[], io: Io): Promise<number> {
   };
   checkBaseArchives(baseOpts.archives, io.cwd);
 
-  const report = reportSink(format, { text: { color: io.isTTY && !v['no-color'] && !io.env.NO_COLOR, verbose: v.verbose === true }, version: VERSION, root: io.cwd });
+  const textOptions = { color: io.isTTY && !v['no-color'] && !io.env.NO_COLOR, verbose: v.verbose === true };
+  const report = reportSink(format, { text: textOptions, version: VERSION, root: io.cwd });
   let failing = false;
   const errors: FileError[] = [];
   const fromRefsSeen = new Set<string>();
@@ -448,19 +456,32 @@ export default async function check(args: string[], io: Io): Promise<number> {
     io.err('uidctl: note: the run line starts podman: it is judged with podman\'s behaviour, not --engine docker\n');
   }
   const one: CheckOne = { builder, engine, profile, buildArgs, target, run, host, baseOpts, severity, perFile, contextFlag, v, text: imageOnly };
+  const shape: OutcomeShape = { format, text: textOptions, failOn };
 
-  for (const [i, file] of files.entries()) {
-    if (paintProgress) io.err(`\rchecking ${i + 1}/${files.length} ${basename(file)}`.padEnd(60));
-    try {
-      const r = await checkFile(file, one, io);
-      for (const st of r.analysis.sim.stages) if (!('stage' in st.base)) fromRefsSeen.add(st.baseRef);
-      report.add(r);
-      failing ||= failOn !== 'never' && r.findings.some((f) => severityAtLeast(f.severity, failOn));
-    } catch (e) {
-      if (!perFile || !(e instanceof InputError)) throw e;
-      if (paintProgress) io.err('\r'.padEnd(61) + '\r');
-      io.err(`uidctl check: ${oneLine(e.message)}\n`);
-      errors.push({ file: e.file ?? file, line: e.line ?? null, message: e.detail });
+  let done = 0;
+  const take = (o: FileOutcome, err: string) => {
+    done++;
+    if (paintProgress && (err !== '' || o.error)) io.err('\r'.padEnd(61) + '\r');
+    if (err !== '') io.err(err);
+    if (o.error) {
+      io.err(`uidctl check: ${o.message}\n`);
+      errors.push(o.error);
+    } else {
+      for (const ref of o.fromRefs) fromRefsSeen.add(ref);
+      report.addPiece(o.piece);
+      failing ||= o.failing;
+    }
+  };
+  const jobs = jobsFor(v.jobs, files.length, perFile && imageOnly === undefined && catalogOnly(baseOpts) && io.workerEntry !== undefined);
+  if (jobs > 1) {
+    const setup: WorkerSetup = { one, shape, cwd: io.cwd, env: { ...io.env } };
+    await checkInWorkers(io.workerEntry!, files, jobs, setup, take, (file) => {
+      if (paintProgress) io.err(`\rchecking ${done + 1}/${files.length} ${basename(file)}`.padEnd(60));
+    });
+  } else {
+    for (const [i, file] of files.entries()) {
+      if (paintProgress) io.err(`\rchecking ${i + 1}/${files.length} ${basename(file)}`.padEnd(60));
+      take(await checkReduced(file, one, io, shape), '');
     }
   }
   if (paintProgress) io.err('\r'.padEnd(61) + '\r');
@@ -479,7 +500,62 @@ export default async function check(args: string[], io: Io): Promise<number> {
   return failing ? 1 : 0;
 }
 
-interface CheckOne {
+/** How each file is reduced: the report's format and text options, and the --fail-on level. */
+export interface OutcomeShape {
+  format: ReportFormat;
+  text: TextOptions;
+  failOn: Severity | 'never';
+}
+
+/** One file of a run, reduced to what the report, the warnings and the exit code need. */
+export type FileOutcome =
+  | { error?: undefined; piece: ReportPiece; failing: boolean; fromRefs: string[] }
+  | { error: FileError; message: string };
+
+/**
+ * Check one file and keep only what the run needs of it. A bad file of a folder is an outcome;
+ * alone, its InputError is thrown (exit 2 with its one line).
+ */
+export async function checkReduced(file: string, one: CheckOne, io: Io, shape: OutcomeShape): Promise<FileOutcome> {
+  try {
+    const r = await checkFile(file, one, io);
+    const fromRefs: string[] = [];
+    for (const st of r.analysis.sim.stages) if (!('stage' in st.base)) fromRefs.push(st.baseRef);
+    const failOn = shape.failOn;
+
+    return {
+      piece: reportPiece(r, shape.format, shape.text),
+      failing: failOn !== 'never' && r.findings.some((f) => severityAtLeast(f.severity, failOn)),
+      fromRefs,
+    };
+  } catch (e) {
+    if (!one.perFile || !(e instanceof InputError)) throw e;
+
+    return { error: { file: e.file ?? file, line: e.line ?? null, message: e.detail }, message: oneLine(e.message) };
+  }
+}
+
+/** Every base comes from the catalog: nothing to pull, cache or ask an engine, in any thread. */
+function catalogOnly(opts: BaseOptions): boolean {
+  return opts.from === 'catalog' || (opts.from === 'auto' && opts.archives.size === 0 && !opts.engineReachable);
+}
+
+/**
+ * How many worker threads check a folder. A worker starts in about 30 ms and warms up its own
+ * compiled code, so it pays off only with many files each: by default one per 100 files, at
+ * most one per CPU and four in all.
+ */
+function jobsFor(flag: string | undefined, files: number, possible: boolean): number {
+  let jobs: number;
+  if (flag !== undefined) {
+    if (!/^[1-9][0-9]*$/.test(flag)) throw new UsageError(`--jobs must be a whole number of at least 1 (got '${flag}')`);
+    jobs = Number(flag);
+  } else jobs = Math.min(availableParallelism(), 4, Math.floor(files / 100));
+
+  return possible ? Math.max(1, Math.min(jobs, files)) : 1;
+}
+
+export interface CheckOne {
   builder: Builder;
   engine: Engine;
   profile: Profile;

@@ -9,6 +9,8 @@ export interface Io {
   errIsTTY: boolean;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** The script a worker thread starts to check files (absent: everything in this thread). */
+  workerEntry?: string;
 }
 
 export type CommandMain = (args: string[], io: Io) => Promise<number>;
@@ -27,6 +29,9 @@ export function processIo(): Io {
     errIsTTY: process.stderr.isTTY === true,
     env: process.env,
     cwd: process.cwd(),
+    // The launcher (dist/cli.js) when started as `uidctl`, or the sources under tsx, whose
+    // loader a worker inherits with node's flags.
+    workerEntry: process.argv[1],
   };
 }
 

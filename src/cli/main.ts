@@ -2,7 +2,9 @@
 // The one entry point: picks the command, loads only its module, and is the one place that turns
 // errors into a one-line message and an exit code.
 
+import { isMainThread, workerData } from 'node:worker_threads';
 import { processIo, type CommandMain, type Io } from './io.js';
+import { CHECK_WORKER } from './pool.js';
 import { EnvironmentError, InputError, UsageError, oneLine } from './errors.js';
 import { VERSION } from '../version.js';
 
@@ -68,9 +70,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-// Run only when executed as the CLI, not when imported by tests.
+// Run only when executed as the CLI, not when imported by tests; in a worker thread started
+// by `uidctl check` of a folder (src/cli/pool.ts), serve that check instead.
 const invoked = process.argv[1] ?? '';
-if (/(?:^|[/\\])(?:cli\.js|main\.ts|uidctl)$/.test(invoked)) {
+if (!isMainThread) {
+  if (workerData && typeof workerData === 'object' && CHECK_WORKER in workerData) {
+    void import('./check-worker.js').then((m) => m.serveChecks());
+  }
+} else if (/(?:^|[/\\])(?:cli\.js|main\.ts|uidctl)$/.test(invoked)) {
   main(process.argv.slice(2), processIo()).then(
     (code) => {
       process.exitCode = code;

@@ -95,3 +95,45 @@ describe('the code cache of the built command line', () => {
   });
 });
 
+describe('a folder checked in worker threads (--jobs)', () => {
+  // Good files, findings of each severity, a syntax error, an ignore comment naming no rule.
+  const folder = () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 14; i++) {
+      files[`svc-${String(i).padStart(2, '0')}/Dockerfile`] = i % 3 === 0
+        ? 'FROM debian:bookworm\nUSER root\n'
+        : `FROM python:3.11-slim\nRUN useradd -m -u ${1000 + i} app\nUSER app\nRUN pip install numpy\n`;
+    }
+    files['svc-05/Dockerfile'] = 'FROM debian:bookworm\nFOO bar\n';
+    files['svc-07/Dockerfile'] = '# uidctl ignore=UID999\nFROM debian:bookworm\nRUN useradd -m app\nUSER app\n';
+    return tempDir(files);
+  };
+  const run = (dir: string, args: string[]) => {
+    const r = spawnSync(process.execPath, [CLI, 'check', '.', '--base-from', 'catalog', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+
+  for (const format of ['text', 'json', 'sarif']) {
+    test(`${format}: the same report, warnings, errors and exit code as in one thread`, () => {
+      const dir = folder();
+      const one = run(dir, ['--format', format, '--jobs', '1']);
+      const three = run(dir, ['--format', format, '--jobs', '3']);
+      assert.equal(one.code, 2, one.err);
+      assert.equal(three.code, one.code);
+      assert.equal(three.out, one.out);
+      assert.equal(three.err, one.err);
+      assert.match(one.err, /svc-05\/Dockerfile:2: unknown instruction: FOO/);
+      assert.match(one.err, /svc-07\/Dockerfile:1: 'UID999' in an ignore comment names no rule/);
+    });
+  }
+
+  test('--jobs that is not a whole number of at least 1 is a usage error', () => {
+    const dir = folder();
+    for (const bad of ['0', 'two', '-1', '2.5']) {
+      const r = run(dir, [`--jobs=${bad}`]);
+      assert.equal(r.code, 2);
+      assert.equal(r.err, `uidctl check: --jobs must be a whole number of at least 1 (got '${bad}')\n`);
+    }
+  });
+});
+
