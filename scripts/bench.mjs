@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -243,13 +243,18 @@ const wall = (args) => {
   spawnSync(process.execPath, args, { stdio: 'ignore', maxBuffer: 1 << 30 });
   return performance.now() - t0;
 };
-const folderTimes = { uidctl: [], lint: [] };
-for (let r = 0; r < 3; r++) {
+const folderTimes = { uidctl: [], one: [], lint: [] };
+for (let r = 0; r < 5; r++) {
   folderTimes.uidctl.push(wall(['dist/cli.js', 'check', folderDir, '--fail-on', 'never']));
+  folderTimes.one.push(wall(['dist/cli.js', 'check', folderDir, '--fail-on', 'never', '--jobs', '1']));
   folderTimes.lint.push(wall([lintBin, ...files]));
 }
+// What `uidctl check DIR` picks by default (src/cli/check.ts: one worker per 100 files, at most
+// one per CPU and 4).
+const defaultJobs = Math.min(availableParallelism(), 4, Math.floor(corpus.length / 100));
 rmSync(folderDir, { recursive: true, force: true });
 console.log('');
-console.log(`a folder of ${corpus.length} Dockerfiles, one process, text output (median of 3)`);
-console.log(`  uidctl check DIR                          ${(median(folderTimes.uidctl) / 1000).toFixed(2).padStart(5)} s`);
-console.log(`  dockerfilelint FILE...                    ${(median(folderTimes.lint) / 1000).toFixed(2).padStart(5)} s   (baseline)`);
+console.log(`a folder of ${corpus.length} Dockerfiles, one process, text output (median of 5)`);
+console.log(`  uidctl check DIR                          ${(median(folderTimes.uidctl) / 1000).toFixed(2).padStart(5)} s   (${defaultJobs > 1 ? `${defaultJobs} worker threads` : 'one thread'} on ${availableParallelism()} CPUs)`);
+console.log(`  uidctl check DIR --jobs 1                 ${(median(folderTimes.one) / 1000).toFixed(2).padStart(5)} s   (one thread)`);
+console.log(`  dockerfilelint FILE...                    ${(median(folderTimes.lint) / 1000).toFixed(2).padStart(5)} s   (baseline, one thread)`);
