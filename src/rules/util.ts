@@ -6,6 +6,7 @@ import { isUnder, normalizePath, resolvePath } from '../image/fs.js';
 import { userByUid } from '../image/accounts.js';
 import { readOnlyRootSetting } from '../runtime/resolve.js';
 import { lacksShadowTool } from '../shell/commands/accounts.js';
+import { parseSudoers, type SudoersParse } from '../shell/commands/config.js';
 
 /** The id an unmodelled command goes by in dependsOn lists. */
 export function unknownId(u: UnknownEffect): string {
@@ -301,6 +302,24 @@ export function startsSshd(a: AnalysisView): boolean {
   return startCommand(a).some((w) => /(^|[\s/;&|])sshd(\s|$)/.test(w));
 }
 
+const sudoersOf = new WeakMap<AnalysisView, SudoersParse>();
+
+/** The image's sudoers, parsed once per analysis (analyze() hands over a parse it made). */
+export function sudoersOfImage(a: AnalysisView): SudoersParse {
+  let out = sudoersOf.get(a);
+  if (!out) {
+    out = parseSudoers(a.image);
+    sudoersOf.set(a, out);
+  }
+
+  return out;
+}
+
+/** Records parseSudoers(a.image), made before the rules run, for sudoersOfImage. */
+export function shareSudoers(a: AnalysisView, parsed: SudoersParse): void {
+  sudoersOf.set(a, parsed);
+}
+
 const unknownsOf = new WeakMap<AnalysisView, UnknownEffect[]>();
 
 /** The unknown effects of the target stage and of the stages it copies from (once per analysis). */
@@ -308,7 +327,10 @@ function buildUnknowns(a: AnalysisView): UnknownEffect[] {
   let out = unknownsOf.get(a);
   if (!out) {
     const sources = copiedFrom(a);
-    out = a.sim.stages.filter((s) => s === a.sim.target || sources.has(s.index)).flatMap((s) => s.state.unknowns);
+    out = [];
+    for (const s of a.sim.stages) {
+      if (s === a.sim.target || sources.has(s.index)) for (const u of s.state.unknowns) out.push(u);
+    }
     unknownsOf.set(a, out);
   }
 

@@ -20,8 +20,20 @@ function unquote(v: string): string {
   return v.replace(/^(['"])(.*)\1$/, '$2');
 }
 
-/** null when the container does not start Jupyter. */
+const startOf = new WeakMap<AnalysisView, JupyterStart | null>();
+
+/** null when the container does not start Jupyter. Read once per analysis (three rules ask). */
 export function jupyterStart(a: AnalysisView): JupyterStart | null {
+  let out = startOf.get(a);
+  if (out === undefined) {
+    out = readJupyterStart(a);
+    startOf.set(a, out);
+  }
+
+  return out;
+}
+
+function readJupyterStart(a: AnalysisView): JupyterStart | null {
   const argv = startCommand(a);
   const text = argv.join(' ');
   if (!/\bjupyter(-lab|-notebook|-server)?\b|start-notebook\.(sh|py)|start-singleuser/.test(text)) return null;
