@@ -178,18 +178,15 @@ function parseUserSpec(line: string, file: string, lineNo: number | undefined, a
     }
 
     for (const run of runs) {
-      const notRoot = runasHasRoot(run.runas, aliases) ? {} : { runasNotRoot: run.runas ?? '' };
+      const runasNotRoot = runasHasRoot(run.runas, aliases) ? undefined : (run.runas ?? '');
       for (const who of whoList) {
         if (who.startsWith('!')) continue;
-        rules.push({
-          who,
-          nopasswd: run.nopasswd,
-          commands: run.commands.join(', '),
-          file,
-          ...(lineNo !== undefined ? { line: lineNo } : {}),
-          ...notRoot,
-          ...(run.passwd ? { passwd: true } : {}),
-        });
+        // Optional keys added one by one, in this order (no spreads of small objects).
+        const rule: SudoRule = { who, nopasswd: run.nopasswd, commands: run.commands.join(', '), file };
+        if (lineNo !== undefined) rule.line = lineNo;
+        if (runasNotRoot !== undefined) rule.runasNotRoot = runasNotRoot;
+        if (run.passwd) rule.passwd = true;
+        rules.push(rule);
       }
     }
   }
@@ -209,12 +206,11 @@ function parseDefaults(line: string, file: string, lineNo: number | undefined, a
 
   for (const param of splitTop(m[2])) {
     if (param !== 'authenticate' && param !== '!authenticate') continue;
-    out.push({
-      ...(users ? { users } : {}),
-      authenticate: param === 'authenticate',
-      file,
-      ...(lineNo !== undefined ? { line: lineNo } : {}),
-    });
+    const authenticate = param === 'authenticate';
+    // Keys in the order users?, authenticate, file, line? (no spreads of small objects).
+    const d: SudoDefault = users ? { users, authenticate, file } : { authenticate, file };
+    if (lineNo !== undefined) d.line = lineNo;
+    out.push(d);
   }
 
   return out;
