@@ -489,7 +489,9 @@ export function passwordlessRoot(state: ImageState): PasswordlessRoot[] {
       if (who === d.rule.who) same.who = who;
       continue;
     }
-    out.push({ who, rule: d.rule, ...(d.noAuth ? { noAuth: d.noAuth } : {}) });
+    const grant: PasswordlessRoot = { who, rule: d.rule };
+    if (d.noAuth) grant.noAuth = d.noAuth;
+    out.push(grant);
   }
 
   return out;

@@ -632,11 +632,12 @@ function pipInstall(ctx: ExecContext, pyEnv: PythonEnv, args: string[]): CmdResu
   }
   if (reqs.some((r) => r.startsWith('-r '))) ctx.trace('pip -r: the requirement names are not read; only the destination is modelled');
 
-  return {
-    status: 0,
-    ...(stdout.length > 0 ? { stdout: `${stdout.join('\n')}\n` } : {}),
-    ...(stderr.length > 0 ? { stderr } : {}),
-  };
+  // Keys added one by one (status, stdout?, stderr?): no spreads of small objects.
+  const out: CmdResult = { status: 0 };
+  if (stdout.length > 0) out.stdout = `${stdout.join('\n')}\n`;
+  if (stderr.length > 0) out.stderr = stderr;
+
+  return out;
 }
 
 function runPip(ctx: ExecContext, pyEnv: PythonEnv | undefined, command: string, args: string[]): CmdResult {
