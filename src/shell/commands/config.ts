@@ -254,7 +254,8 @@ export function parseSudoers(state: ImageState, root = '/etc/sudoers'): SudoersP
   const memo = lastSudoers;
   if (memo !== undefined && sameInputs(memo, state, root)) return memo.parse;
 
-  const inputs: SudoersInputs = { root, reads: [], dirs: [], parse: { rules: [], defaults: [], problems: [] } };
+  const parse: SudoersParse = { rules: [], defaults: [], problems: [] };
+  const inputs: SudoersInputs = { root, reads: [], dirs: [], parse };
   readSudoers(state, root, inputs);
   lastSudoers = inputs;
 
