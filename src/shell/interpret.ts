@@ -149,6 +149,12 @@ const LITERAL_SPECIAL = /^~|[*?]|\[.*\]/;
 const PATTERN = /[*?]|\[.*\]/;
 /** Shared empty list: never changed in place. */
 const NO_ARGS: string[] = [];
+/**
+ * A new shell's inexact variables and functions: shared empties, marked shared in the frame so
+ * the first change copies them (most RUN lines set no inexact variable and define no function).
+ */
+const NO_INEXACT: ReadonlySet<string> = new Set();
+const NO_FUNCS: ReadonlyMap<string, Command> = new Map();
 
 /** Shell builtins the walker runs itself because they change the shell's own state. */
 const SHELL_BUILTINS = new Set([
@@ -251,15 +257,15 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     ident: init.ident,
     env: init.env,
     envShared: true,
-    inexact: new Set(),
-    inexactShared: false,
+    inexact: NO_INEXACT as Set<string>,
+    inexactShared: true,
     cwd: normalizePath(init.cwd),
     umask: init.umask ?? 0o022,
     errexit: opts.errexit,
     xtrace: opts.xtrace,
     pipefail: opts.pipefail,
-    funcs: new Map(),
-    funcsShared: false,
+    funcs: NO_FUNCS as Map<string, Command>,
+    funcsShared: true,
     positional: NO_ARGS,
     argv0,
     flavor: flavorOf(init.state, argv0),
@@ -1293,7 +1299,9 @@ class Walker {
   /** The shell's own environment, copied first if it is shared. */
   private writableEnv(): Record<string, string> {
     if (this.f.envShared) {
-      this.f.env = { ...this.f.env };
+      // Object.assign rather than a spread: the copy usually gets a key next (for d in ...,
+      // cd's OLDPWD and PWD), which V8 makes dearer on a spread's copy (node 20).
+      this.f.env = Object.assign({}, this.f.env);
       this.f.envShared = false;
     }
 
@@ -1654,8 +1662,8 @@ class Walker {
         w.f.err.push(...parsed.error);
         return { status: 2, out: '' };
       }
-      w.f.funcs = new Map();
-      w.f.funcsShared = false;
+      w.f.funcs = NO_FUNCS as Map<string, Command>;
+      w.f.funcsShared = true;
       w.f.errexit = false;
       w.f.pipefail = false;
       w.f.xtrace = false;
@@ -1675,8 +1683,14 @@ class Walker {
     if (ident) {
       frame.ident = ident;
       // su, sudo, gosu and runuser set HOME (and USER/LOGNAME) for the target user.
-      const names: Record<string, string> = ident.name ? { USER: ident.name, LOGNAME: ident.name } : {};
-      frame.env = { ...this.f.env, HOME: ident.home, ...names };
+      // Keys in the order a spread with HOME, USER and LOGNAME after it gives.
+      const env: Record<string, string> = Object.assign({}, this.f.env);
+      env.HOME = ident.home;
+      if (ident.name) {
+        env.USER = ident.name;
+        env.LOGNAME = ident.name;
+      }
+      frame.env = env;
       frame.envShared = false;
     }
     const w = new Walker(this.sh, frame);

@@ -369,3 +369,68 @@ describe('jupyter config', () => {
     assert.deepEqual(s.jupyter, { token: '', password: '', ip: '*', lines: {} });
   });
 });
+
+describe('sudoers parse reuse', () => {
+  // parseSudoers gives back its last parse when nothing it read has changed: every change
+  // below must be seen, and the same state read twice must give the same rules.
+  const changes: { name: string; change: (s: ImageState) => void; who: string[]; problems: number }[] = [
+    { name: 'nothing changed', change: () => {}, who: ['root', '%sudo', 'alice'], problems: 0 },
+    {
+      name: 'a new text in the included directory',
+      change: (s) => {
+        s.texts['/etc/sudoers.d/bob'] = { content: 'bob ALL=(ALL) ALL\n' };
+        s.fs.set('/etc/sudoers.d/bob', { kind: 'file', uid: 0, gid: 0, mode: 0o440 });
+      },
+      who: ['root', '%sudo', 'alice', 'bob'],
+      problems: 0,
+    },
+    {
+      name: 'an included text replaced',
+      change: (s) => {
+        s.texts['/etc/sudoers.d/alice'] = { content: 'carol ALL=(ALL) ALL\n' };
+      },
+      who: ['root', '%sudo', 'carol'],
+      problems: 0,
+    },
+    {
+      name: 'an included file made world writable',
+      change: (s) => {
+        s.fs.set('/etc/sudoers.d/alice', { kind: 'file', uid: 0, gid: 0, mode: 0o666 });
+      },
+      who: ['root', '%sudo'],
+      problems: 1,
+    },
+    {
+      name: 'the included text removed',
+      change: (s) => {
+        delete s.texts['/etc/sudoers.d/alice'];
+      },
+      who: ['root', '%sudo'],
+      problems: 0,
+    },
+  ];
+
+  for (const c of changes) {
+    test(c.name, () => {
+      const s = withSudo({
+        '/etc/sudoers': { text: MAIN },
+        '/etc/sudoers.d/alice': { text: 'alice ALL=(ALL) NOPASSWD:ALL\n' },
+      });
+      const before = parseSudoers(s);
+      assert.deepEqual(before.rules.map((r) => r.who), ['root', '%sudo', 'alice']);
+      c.change(s);
+      const after = parseSudoers(s);
+      assert.deepEqual(after.rules.map((r) => r.who), c.who);
+      assert.equal(after.problems.length, c.problems);
+      assert.deepEqual(parseSudoers(s), after);
+    });
+  }
+
+  test('another state with the same texts gives the same rules', () => {
+    const a = withSudo({ '/etc/sudoers': { text: MAIN } });
+    const b = withSudo({ '/etc/sudoers': { text: 'root ALL=(ALL:ALL) ALL\n' } });
+    assert.deepEqual(parseSudoers(a).rules.map((r) => r.who), ['root', '%sudo']);
+    assert.deepEqual(parseSudoers(b).rules.map((r) => r.who), ['root']);
+    assert.deepEqual(parseSudoers(a).rules.map((r) => r.who), ['root', '%sudo']);
+  });
+});

@@ -963,19 +963,22 @@ function urlName(url: string): string {
   return name === '' ? 'index.html' : name;
 }
 
+/** curl's options that take a value (a module constant: not rebuilt for every command). */
+const CURL_VALUED = new Set([
+  '-H', '--header', '-d', '--data', '-u', '--user', '-X', '--request', '-A', '--user-agent',
+  '-e', '--retry', '--retry-delay', '--max-time', '-m', '--connect-timeout', '-w', '--write-out',
+  '--cacert', '-x', '--proxy', '-T', '--upload-file', '-F', '--form', '--data-binary',
+  '--data-raw', '-b', '--cookie', '-c', '--cookie-jar', '-r', '--range', '-C', '--tlsv1.2',
+  '--proto', '-K', '--config',
+]);
+
 /** curl: -o FILE and -O write a file as the caller; otherwise the body goes to stdout. */
 const curl: CommandHandler = (ctx, argv) => {
   const outs: string[] = [];
   const urls: string[] = [];
   let remoteName = false;
   let outDir = '';
-  const valued = new Set([
-    '-H', '--header', '-d', '--data', '-u', '--user', '-X', '--request', '-A', '--user-agent',
-    '-e', '--retry', '--retry-delay', '--max-time', '-m', '--connect-timeout', '-w', '--write-out',
-    '--cacert', '-x', '--proxy', '-T', '--upload-file', '-F', '--form', '--data-binary',
-    '--data-raw', '-b', '--cookie', '-c', '--cookie-jar', '-r', '--range', '-C', '--tlsv1.2',
-    '--proto', '-K', '--config',
-  ]);
+  const valued = CURL_VALUED;
 
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
@@ -999,15 +1002,18 @@ const curl: CommandHandler = (ctx, argv) => {
   return dests.length > 0 && !dests.includes('-') ? OK : unknownOutput({ status: 0 });
 };
 
+/** wget's options that take a value. */
+const WGET_VALUED = new Set([
+  '-t', '--tries', '-T', '--timeout', '--header', '-U', '--user-agent', '--user', '--password',
+  '-e', '-a', '-o', '--output-file',
+]);
+
 /** wget: writes the URL's file name in the working directory unless -O says otherwise. */
 const wget: CommandHandler = (ctx, argv) => {
   let out: string | undefined;
   let dir = '';
   const urls: string[] = [];
-  const valued = new Set([
-    '-t', '--tries', '-T', '--timeout', '--header', '-U', '--user-agent', '--user', '--password',
-    '-e', '-a', '-o', '--output-file',
-  ]);
+  const valued = WGET_VALUED;
 
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];

@@ -2,7 +2,14 @@
 // (sudoers and sudoers.d), sshd's login settings and Jupyter's server settings. Pure: everything
 // comes from ImageState.texts and the file-metadata tree.
 
-import type { ImageState, JupyterSettings, SshdMatchBlock, SshdSettings, SudoRule } from '../../model/types.js';
+import type {
+  FileMeta,
+  ImageState,
+  JupyterSettings,
+  SshdMatchBlock,
+  SshdSettings,
+  SudoRule,
+} from '../../model/types.js';
 import { baseName, normalizePath, parentOf } from '../../image/fs.js';
 import { groupByGid, groupByName, userByName } from '../../image/accounts.js';
 
@@ -171,18 +178,15 @@ function parseUserSpec(line: string, file: string, lineNo: number | undefined, a
     }
 
     for (const run of runs) {
-      const notRoot = runasHasRoot(run.runas, aliases) ? {} : { runasNotRoot: run.runas ?? '' };
+      const runasNotRoot = runasHasRoot(run.runas, aliases) ? undefined : (run.runas ?? '');
       for (const who of whoList) {
         if (who.startsWith('!')) continue;
-        rules.push({
-          who,
-          nopasswd: run.nopasswd,
-          commands: run.commands.join(', '),
-          file,
-          ...(lineNo !== undefined ? { line: lineNo } : {}),
-          ...notRoot,
-          ...(run.passwd ? { passwd: true } : {}),
-        });
+        // Optional keys added one by one, in this order (no spreads of small objects).
+        const rule: SudoRule = { who, nopasswd: run.nopasswd, commands: run.commands.join(', '), file };
+        if (lineNo !== undefined) rule.line = lineNo;
+        if (runasNotRoot !== undefined) rule.runasNotRoot = runasNotRoot;
+        if (run.passwd) rule.passwd = true;
+        rules.push(rule);
       }
     }
   }
@@ -202,22 +206,64 @@ function parseDefaults(line: string, file: string, lineNo: number | undefined, a
 
   for (const param of splitTop(m[2])) {
     if (param !== 'authenticate' && param !== '!authenticate') continue;
-    out.push({
-      ...(users ? { users } : {}),
-      authenticate: param === 'authenticate',
-      file,
-      ...(lineNo !== undefined ? { line: lineNo } : {}),
-    });
+    const authenticate = param === 'authenticate';
+    // Keys in the order users?, authenticate, file, line? (no spreads of small objects).
+    const d: SudoDefault = users ? { users, authenticate, file } : { authenticate, file };
+    if (lineNo !== undefined) d.line = lineNo;
+    out.push(d);
   }
 
   return out;
 }
 
+/**
+ * What a parse of the sudoers files depended on: each file it looked for (its text entry and
+ * its file entry, both replaced rather than changed in place) and each @includedir listing.
+ */
+interface SudoersInputs {
+  root: string;
+  reads: { path: string; entry: ImageState['texts'][string] | undefined; meta: FileMeta | undefined }[];
+  dirs: { dir: string; files: string[] }[];
+  parse: SudoersParse;
+}
+
+/**
+ * The last parse. The final image and the build steps before it usually hold the same text
+ * entries, and the image is read by several checks (sudoAllows, passwordlessRoot): when none of
+ * the inputs changed, the parse is the same and is not done again. Its result is never changed
+ * in place by its readers.
+ */
+let lastSudoers: SudoersInputs | undefined;
+
+function sameInputs(m: SudoersInputs, state: ImageState, root: string): boolean {
+  if (m.root !== root) return false;
+  for (const r of m.reads) {
+    if (state.texts[r.path] !== r.entry || state.fs.get(r.path) !== r.meta) return false;
+  }
+  for (const d of m.dirs) {
+    const files = includedirFiles(state, d.dir);
+    if (files.length !== d.files.length) return false;
+    for (let i = 0; i < files.length; i++) if (files[i] !== d.files[i]) return false;
+  }
+
+  return true;
+}
+
 /** Parse /etc/sudoers and what it includes, the way sudo reads them (sudoers(5)). */
 export function parseSudoers(state: ImageState, root = '/etc/sudoers'): SudoersParse {
-  const rules: SudoRule[] = [];
-  const defaults: SudoDefault[] = [];
-  const problems: string[] = [];
+  const memo = lastSudoers;
+  if (memo !== undefined && sameInputs(memo, state, root)) return memo.parse;
+
+  const parse: SudoersParse = { rules: [], defaults: [], problems: [] };
+  const inputs: SudoersInputs = { root, reads: [], dirs: [], parse };
+  readSudoers(state, root, inputs);
+  lastSudoers = inputs;
+
+  return inputs.parse;
+}
+
+function readSudoers(state: ImageState, root: string, inputs: SudoersInputs): void {
+  const { rules, defaults, problems } = inputs.parse;
   const aliases = new Map<string, string[]>();
   const seen = new Set<string>();
 
@@ -225,6 +271,7 @@ export function parseSudoers(state: ImageState, root = '/etc/sudoers'): SudoersP
     if (seen.has(path)) return;
     seen.add(path);
     const entry = state.texts[path];
+    inputs.reads.push({ path, entry, meta: state.fs.get(path) });
     if (!entry) return;
 
     const bad = insecure(state, path);
@@ -246,8 +293,11 @@ export function parseSudoers(state: ImageState, root = '/etc/sudoers'): SudoersP
         : null;
       if (inc) {
         const target = normalizePath(inc[2], parentOf(path));
-        if (inc[1] === 'includedir') for (const f of includedirFiles(state, target)) read(f, false);
-        else read(target, false);
+        if (inc[1] === 'includedir') {
+          const files = includedirFiles(state, target);
+          inputs.dirs.push({ dir: target, files });
+          for (const f of files) read(f, false);
+        } else read(target, false);
         continue;
       }
 
@@ -273,8 +323,6 @@ export function parseSudoers(state: ImageState, root = '/etc/sudoers'): SudoersP
   };
 
   read(root, true);
-
-  return { rules, defaults, problems };
 }
 
 export interface SudoUser {
@@ -443,7 +491,9 @@ export function passwordlessRoot(state: ImageState, sudoers?: SudoersParse): Pas
       if (who === d.rule.who) same.who = who;
       continue;
     }
-    out.push({ who, rule: d.rule, ...(d.noAuth ? { noAuth: d.noAuth } : {}) });
+    const grant: PasswordlessRoot = { who, rule: d.rule };
+    if (d.noAuth) grant.noAuth = d.noAuth;
+    out.push(grant);
   }
 
   return out;

@@ -49,9 +49,11 @@ export function isTrackedText(path: string): boolean {
     path.startsWith('/etc/sudoers.d/') ||
     path === '/etc/ssh/sshd_config' ||
     path.startsWith('/etc/ssh/sshd_config.d/') ||
-    /(^|\/)jupyter_[a-z_]*config\.(py|json)$/.test(path) ||
+    // The patterns run only on paths that can match them (most written paths cannot).
+    (path.includes('jupyter_') && /(^|\/)jupyter_[a-z_]*config\.(py|json)$/.test(path)) ||
     path === '/etc/pip.conf' ||
-    /^\/(home\/[^/]+|root)\/(\.config\/pip\/pip\.conf|\.pip\/pip\.conf)$/.test(path) ||
+    (path.endsWith('pip.conf') &&
+      /^\/(home\/[^/]+|root)\/(\.config\/pip\/pip\.conf|\.pip\/pip\.conf)$/.test(path)) ||
     path === '/etc/login.defs' ||
     path === '/etc/default/useradd'
   );

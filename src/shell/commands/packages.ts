@@ -453,13 +453,28 @@ export function findPythonEnv(state: ImageState, env: Record<string, string>, co
 
   if (command.includes('/')) return holding(parentOf(normalizePath(command)));
 
-  for (const dir of (env.PATH ?? DEFAULT_PATH).split(':')) {
-    if (dir === '') continue;
-    const hit = holding(normalizePath(dir));
+  for (const dir of pathDirs(env.PATH ?? DEFAULT_PATH)) {
+    const hit = holding(dir);
     if (hit) return hit;
   }
 
   return pythons.length === 1 ? pythons[0] : undefined;
+}
+
+/** PATH values seen, split and normalised: every pip or python command reads the same one. */
+const PATH_DIRS = new Map<string, string[]>();
+
+/** The non-empty entries of a PATH value, normalised (a relative entry against /). */
+function pathDirs(path: string): string[] {
+  let dirs = PATH_DIRS.get(path);
+  if (dirs === undefined) {
+    dirs = [];
+    for (const dir of path.split(':')) if (dir !== '') dirs.push(normalizePath(dir));
+    if (PATH_DIRS.size >= 64) PATH_DIRS.clear();
+    PATH_DIRS.set(path, dirs);
+  }
+
+  return dirs;
 }
 
 const truthy = (v: string | undefined): boolean => v !== undefined && /^(1|true|yes|on)$/i.test(v);
@@ -559,10 +574,12 @@ function pipInstall(ctx: ExecContext, pyEnv: PythonEnv, args: string[]): CmdResu
   }
 
   let dest: string;
+  // The site-packages check, when made: the same check of the same tree is not made twice.
+  let siteBlocked: string | undefined | null = null;
   if (target) dest = normalizePath(target, ctx.cwd);
   else if (prefix) dest = normalizePath(`${prefix}/lib/python${pyEnv.version}/site-packages`, ctx.cwd);
   else {
-    if (!user && userSiteEnabled && blockedAt(ctx, pyEnv.sitePackages) !== undefined) {
+    if (!user && userSiteEnabled && (siteBlocked = blockedAt(ctx, pyEnv.sitePackages)) !== undefined) {
       user = true;
       stdout.push('Defaulting to user installation because normal site-packages is not writeable');
     }
@@ -583,7 +600,11 @@ function pipInstall(ctx: ExecContext, pyEnv: PythonEnv, args: string[]): CmdResu
 
   const named = reqs.filter((r) => !r.startsWith('-r ') && !r.startsWith('.') && !r.startsWith('/') && !r.includes('://'));
   const firstDir = named.length > 0 ? `${dest}/${importDir(named[0])}` : dest;
-  const blocked = blockedAt(ctx, dest) ?? (ctx.state.fs.has(dest) ? blockedAt(ctx, firstDir) : undefined);
+  // Without the cache directory made in between, the tree is the one site-packages was checked in.
+  const destBlocked = siteBlocked !== null && noCache && dest === pyEnv.sitePackages
+    ? siteBlocked
+    : blockedAt(ctx, dest);
+  const blocked = destBlocked ?? (ctx.state.fs.has(dest) ? blockedAt(ctx, firstDir) : undefined);
   if (blocked !== undefined) {
     const shown = blocked === dest && named.length > 0 ? firstDir : blocked;
     const hint = user ? 'Check the permissions.' : 'Consider using the `--user` option or check the permissions.';
@@ -611,11 +632,12 @@ function pipInstall(ctx: ExecContext, pyEnv: PythonEnv, args: string[]): CmdResu
   }
   if (reqs.some((r) => r.startsWith('-r '))) ctx.trace('pip -r: the requirement names are not read; only the destination is modelled');
 
-  return {
-    status: 0,
-    ...(stdout.length > 0 ? { stdout: `${stdout.join('\n')}\n` } : {}),
-    ...(stderr.length > 0 ? { stderr } : {}),
-  };
+  // Keys added one by one (status, stdout?, stderr?): no spreads of small objects.
+  const out: CmdResult = { status: 0 };
+  if (stdout.length > 0) out.stdout = `${stdout.join('\n')}\n`;
+  if (stderr.length > 0) out.stderr = stderr;
+
+  return out;
 }
 
 function runPip(ctx: ExecContext, pyEnv: PythonEnv | undefined, command: string, args: string[]): CmdResult {
