@@ -5,7 +5,7 @@
 import type { Assumption, Capability, FileMeta, FsTree, ImageState } from '../model/types.js';
 import type { DfInstruction, DfStage, Dockerfile } from '../dockerfile/types.js';
 import { expandWord, expandWords, parseKeyValues, splitRawWords } from '../dockerfile/expand.js';
-import { cloneState } from '../image/state.js';
+import { cloneState, copyRecord } from '../image/state.js';
 import { formatGroup, formatPasswd, groupByName, parseGroup, parseId, parsePasswd, resolveExecUser, userByName } from '../image/accounts.js';
 import { refreshDerived } from '../shell/commands/config.js';
 import { isTrackedText } from '../shell/commands/files.js';
@@ -181,23 +181,16 @@ class StageSimulator {
   lines: ConfigLines;
   /** buildah: a WORKDIR not created yet. */
   pendingWorkdir?: string;
-  /**
-   * The RUN environment, made at the first RUN and kept in step by ENV and ARG in runVars; the
-   * record the shell gets is made again from it only after a change (see envVars: a Map takes
-   * new keys cheaply, a record does not).
-   */
-  runVars?: Map<string, string>;
+  /** The RUN environment, made at the first RUN and kept in step by ENV and ARG. */
   runBase?: Record<string, string>;
   /**
    * The image's ENV while the stage runs, from its first ENV on, with the lines that set each
-   * name in the stage; written back to config.env and lines.env when the stage ends (flushConfig).
+   * name in the stage; written back to config.env and lines.env when the stage ends (flushEnv).
    * In this program a store of a new key into a record costs about a microsecond (V8's
    * megamorphic store, measured), a Map.set a small fraction of that.
    */
   envVars?: Map<string, string>;
   envLines?: Map<string, number>;
-  /** The image's labels from the stage's first LABEL on, kept as envVars is. */
-  labelVars?: Map<string, string>;
   /** Keep step summaries (SimulateOptions.trace). */
   readonly trace: boolean;
 
@@ -225,13 +218,11 @@ class StageSimulator {
     return Object.hasOwn(env, name) ? env[name] : undefined;
   }
 
-  /** Write the stage's ENV and labels back to the image's config (see envVars). */
-  flushConfig(): void {
-    if (this.envVars !== undefined && this.envLines !== undefined) {
-      this.state.config.env = Object.fromEntries(this.envVars);
-      this.lines.env = Object.fromEntries(this.envLines);
-    }
-    if (this.labelVars !== undefined) this.state.config.labels = Object.fromEntries(this.labelVars);
+  /** Write the stage's ENV back to the image's config (see envVars). */
+  flushEnv(): void {
+    if (this.envVars === undefined || this.envLines === undefined) return;
+    this.state.config.env = Object.fromEntries(this.envVars);
+    this.lines.env = Object.fromEntries(this.envLines);
   }
 
   expand(text: string): string {
@@ -259,7 +250,7 @@ class StageSimulator {
         this.fail(ins, (e as Error).message, 'other');
       }
     }
-    this.flushConfig();
+    this.flushEnv();
   }
 
   apply(ins: DfInstruction): void {
@@ -305,12 +296,8 @@ class StageSimulator {
         if (this.trace) this.step(ins, () => 'expose');
         return;
       case 'LABEL':
-        this.labelVars ??= new Map(Object.entries(this.state.config.labels));
         for (const kv of parseKeyValues(ins.args, this.df.escape, 'LABEL')) {
-          const key = this.expand(kv.key);
-          const value = this.expand(kv.value ?? '');
-          // As for ENV: a record would ignore a string stored at __proto__.
-          if (key !== '__proto__') this.labelVars.set(key, value);
+          this.state.config.labels[this.expand(kv.key)] = this.expand(kv.value ?? '');
         }
         if (this.trace) this.step(ins, () => 'label');
         return;
@@ -784,33 +771,22 @@ class StageSimulator {
    * RUN: adding keys one by one is what costs, a spread of the result is cheap.
    */
   runEnv(home: string): Record<string, string> {
-    let vars = this.runVars;
-    if (vars === undefined) {
-      vars = new Map(this.envVars ?? Object.entries(this.state.config.env));
-      for (const [k, v] of this.args) if (!vars.has(k)) vars.set(k, v);
-      // A record ignores a string stored at __proto__: so did the record this Map replaces.
-      vars.delete('__proto__');
-      if (vars.get('HOME') === undefined) vars.set('HOME', home);
-      if (vars.get('PATH') === undefined) vars.set('PATH', DEFAULT_PATH);
-      this.runVars = vars;
+    if (!this.runBase) {
+      const env = this.envVars ? Object.fromEntries(this.envVars) : copyRecord(this.state.config.env);
+      for (const [k, v] of this.args) if (!Object.hasOwn(env, k)) env[k] = v;
+      env.HOME ??= home;
+      env.PATH ??= DEFAULT_PATH;
+      this.runBase = env;
     }
-    if (this.envValue('HOME') === undefined && vars.get('HOME') !== home) {
-      vars.set('HOME', home);
-      this.runBase = undefined;
-    }
-    this.runBase ??= Object.fromEntries(vars);
+    if (this.envValue('HOME') === undefined) this.runBase.HOME = home;
 
     return this.runBase;
   }
 
   /** ENV or ARG set a variable: keep the RUN environment in step. */
   setRunVar(key: string, value: string, fromEnv: boolean): void {
-    const vars = this.runVars;
-    if (vars === undefined || key === '__proto__') return;
-    if (!fromEnv && this.envValue(key) !== undefined) return;
-    if (vars.get(key) === value) return;
-    vars.set(key, value);
-    this.runBase = undefined;
+    if (!this.runBase) return;
+    if (fromEnv || this.envValue(key) === undefined) this.runBase[key] = value;
   }
 
   /** Targets of RUN --mount=type=...,target=PATH (relative ones from WORKDIR). */

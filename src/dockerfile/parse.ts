@@ -483,7 +483,7 @@ export function parseDockerfile(text: string): Dockerfile {
       const name = m === null ? '' : m[1].toLowerCase();
       if (m === null || !VALID_DIRECTIVES.has(name)) {
         directivesDone = true;
-      } else if (directiveOf(directives, name) !== undefined) {
+      } else if (name in directives) {
         errors.push({ line: startLine, message: `only one ${name} parser directive can be used` });
       } else if (name === 'escape' && m[2] !== '\\' && m[2] !== '`') {
         errors.push({
@@ -491,7 +491,7 @@ export function parseDockerfile(text: string): Dockerfile {
           message: `invalid escape token '${m[2]}' does not match \` or \\`,
         });
       } else {
-        setDirective(directives, name, m[2]);
+        directives[name] = m[2];
         if (name === 'escape') escape = m[2];
       }
     }
@@ -541,18 +541,6 @@ export function parseDockerfile(text: string): Dockerfile {
   }
 
   return assemble(lines.line, escape, directives, instructions, errors);
-}
-
-// The three directive names by name: in this program a keyed store or lookup of a key the
-// record may lack costs far more than a named one (V8's megamorphic path, measured).
-function directiveOf(d: Record<string, string>, name: string): string | undefined {
-  return name === 'syntax' ? d.syntax : name === 'escape' ? d.escape : d.check;
-}
-
-function setDirective(d: Record<string, string>, name: string, value: string): void {
-  if (name === 'syntax') d.syntax = value;
-  else if (name === 'escape') d.escape = value;
-  else d.check = value;
 }
 
 function readHeredoc(lines: Lines, doc: PendingHeredoc): DfHeredoc | null {
