@@ -183,6 +183,15 @@ class StageSimulator {
   pendingWorkdir?: string;
   /** The RUN environment, made at the first RUN and kept in step by ENV and ARG. */
   runBase?: Record<string, string>;
+  /**
+   * The image's ENV while the stage runs, from its first ENV on, with the lines that set each
+   * name in the stage; written back to config.env and lines.env when the stage ends (flushEnv).
+   * Each new key stored into a record goes through V8's megamorphic store here, and past 16
+   * keys that store turns the record into a hash table (V8 --log-maps: a third fewer of those
+   * per analysis with the Maps); a Map takes new keys without either.
+   */
+  envVars?: Map<string, string>;
+  envLines?: Map<string, number>;
   /** Keep step summaries (SimulateOptions.trace). */
   readonly trace: boolean;
 
@@ -200,8 +209,22 @@ class StageSimulator {
   }
 
   // ENV wins over an ARG of the same name (Dockerfile reference, "Using ARG variables").
-  vars = (name: string): string | undefined =>
-    (Object.hasOwn(this.state.config.env, name) ? this.state.config.env[name] : undefined) ?? this.args.get(name);
+  vars = (name: string): string | undefined => this.envValue(name) ?? this.args.get(name);
+
+  /** The value ENV (of the base or of this stage) gives name. */
+  envValue(name: string): string | undefined {
+    if (this.envVars !== undefined) return this.envVars.get(name);
+    const { env } = this.state.config;
+
+    return Object.hasOwn(env, name) ? env[name] : undefined;
+  }
+
+  /** Write the stage's ENV back to the image's config (see envVars). */
+  flushEnv(): void {
+    if (this.envVars === undefined || this.envLines === undefined) return;
+    this.state.config.env = Object.fromEntries(this.envVars);
+    this.lines.env = Object.fromEntries(this.envLines);
+  }
 
   expand(text: string): string {
     return expandWord(text, this.vars, this.df.escape);
@@ -228,6 +251,7 @@ class StageSimulator {
         this.fail(ins, (e as Error).message, 'other');
       }
     }
+    this.flushEnv();
   }
 
   apply(ins: DfInstruction): void {
@@ -302,12 +326,19 @@ class StageSimulator {
     const values: string[] = [];
     for (const kv of pairs) values.push(this.expand(kv.value ?? ''));
 
-    const { env } = this.state.config;
+    if (this.envVars === undefined) {
+      this.envVars = new Map(Object.entries(this.state.config.env));
+      this.envLines = new Map();
+    }
+    const envLines = this.envLines!;
     for (let i = 0; i < pairs.length; i++) {
       const k = pairs[i].key;
-      env[k] = values[i];
+      // A record ignores a string stored at __proto__ (the setter of Object.prototype); the
+      // Maps must too, or the flushed records would gain the key.
+      if (k === '__proto__') continue;
+      this.envVars.set(k, values[i]);
       this.setRunVar(k, values[i], true);
-      this.lines.env[k] = ins.line;
+      envLines.set(k, ins.line);
     }
     if (this.trace) this.step(ins, () => `env ${pairs.map((kv) => kv.key).join(' ')}`);
   }
@@ -742,13 +773,13 @@ class StageSimulator {
    */
   runEnv(home: string): Record<string, string> {
     if (!this.runBase) {
-      const env = copyRecord(this.state.config.env);
+      const env = this.envVars ? Object.fromEntries(this.envVars) : copyRecord(this.state.config.env);
       for (const [k, v] of this.args) if (!Object.hasOwn(env, k)) env[k] = v;
       env.HOME ??= home;
       env.PATH ??= DEFAULT_PATH;
       this.runBase = env;
     }
-    if (!('HOME' in this.state.config.env)) this.runBase.HOME = home;
+    if (this.envValue('HOME') === undefined) this.runBase.HOME = home;
 
     return this.runBase;
   }
@@ -756,7 +787,7 @@ class StageSimulator {
   /** ENV or ARG set a variable: keep the RUN environment in step. */
   setRunVar(key: string, value: string, fromEnv: boolean): void {
     if (!this.runBase) return;
-    if (fromEnv || !Object.hasOwn(this.state.config.env, key)) this.runBase[key] = value;
+    if (fromEnv || this.envValue(key) === undefined) this.runBase[key] = value;
   }
 
   /** Targets of RUN --mount=type=...,target=PATH (relative ones from WORKDIR). */

@@ -662,6 +662,9 @@ export function parseKeyValues(
   escape = '\\',
   keyword: 'ARG' | 'ENV' | 'LABEL' = 'ARG',
 ): KeyValue[] {
+  const plain = plainKeyValues(args, escape, keyword === 'ARG');
+  if (plain !== undefined) return plain;
+
   const words = splitRawWords(args, escape);
   if (words.length === 0) return [];
 
@@ -684,4 +687,35 @@ export function parseKeyValues(
   }
 
   return pairs;
+}
+
+/**
+ * parseKeyValues for the usual arguments, in one pass without the word list: no quote and no
+ * escape char, and every word a pair (or, for ARG, a name). undefined for anything else, which
+ * the general path then splits (the legacy `ENV key value` form, errors).
+ */
+function plainKeyValues(args: string, escape: string, namesOk: boolean): KeyValue[] | undefined {
+  const esc = escape.charCodeAt(0);
+  const n = args.length;
+  const pairs: KeyValue[] = [];
+  let i = 0;
+
+  for (;;) {
+    while (i < n && isGoSpace(args.charCodeAt(i))) i++;
+    if (i >= n) return pairs;
+
+    let eq = -1;
+    let j = i;
+    for (; j < n; j++) {
+      const c = args.charCodeAt(j);
+      if (c === 39 || c === 34 || c === esc) return undefined;
+      if (isGoSpace(c)) break;
+      if (c === 61 && eq < 0) eq = j;
+    }
+
+    if (eq >= 0) pairs.push({ key: args.slice(i, eq), value: args.slice(eq + 1, j) });
+    else if (namesOk) pairs.push({ key: args.slice(i, j), value: null });
+    else return undefined;
+    i = j;
+  }
 }

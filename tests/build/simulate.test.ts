@@ -73,6 +73,27 @@ describe('the build simulator', () => {
     assert.equal(r.target.state.accounts.passwd.find((e) => e.name === 'x')?.uid, 1234);
   });
 
+  describe('ENV, LABEL and the RUN environment', () => {
+    const cases: [string, string, (r: ReturnType<typeof build>) => unknown, unknown][] = [
+      ['a name set again keeps its first place; new names follow in order',
+        'FROM debian:bookworm\nENV B=1 A=2\nENV B=3 C=4\n',
+        (r) => Object.entries(r.target.state.config.env), [['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], ['B', '3'], ['A', '2'], ['C', '4']]],
+      ['lines.env holds the last line that set each name',
+        'FROM debian:bookworm\nENV B=1 A=2\nENV B=3\n', (r) => r.target.lines.env, { B: 3, A: 2 }],
+      ['ENV and LABEL at __proto__ add no key, as a plain record store would',
+        'FROM debian:bookworm\nENV __proto__=x A=1\nLABEL __proto__=y b=2\n',
+        (r) => [Object.keys(r.target.state.config.env), Object.keys(r.target.state.config.labels), Object.keys(r.target.lines.env)],
+        [['PATH', 'A'], ['b'], ['A']]],
+      ['a later RUN sees ENV and ARG set after the first RUN; ENV wins over ARG',
+        'FROM debian:bookworm\nRUN true\nARG X=arg\nENV Y=env\nARG Y=argy\nRUN mkdir -p /$X/$Y\n',
+        (r) => r.target.state.fs.get('/arg/env')?.kind, 'dir'],
+      ['a later stage starts from its parent\'s ENV and labels',
+        'FROM debian:bookworm AS a\nENV A=1\nLABEL l=1\nFROM a\nENV B=$A\n',
+        (r) => [r.target.state.config.env.B, r.target.state.config.labels.l, r.stages[0].state.config.env.B], ['1', '1', undefined]],
+    ];
+    for (const [name, df, got, want] of cases) test(name, () => assert.deepEqual(got(build(df)), want));
+  });
+
   test('a failing step is reported at its line, and the analysis carries on', () => {
     const r = build(`${USER}USER alice\nRUN chown alice /opt\nRUN mkdir /home/alice/ok\n`);
     assert.equal(r.failures[0].line, 4);

@@ -208,6 +208,15 @@ describe('parseKeyValues', () => {
       ['ARG several names', 'A B=2', 'ARG', [{ key: 'A', value: null }, { key: 'B', value: '2' }]],
       ['LABEL value with = inside', 'url="a=b"', 'LABEL', [{ key: 'url', value: '"a=b"' }]],
       ['legacy LABEL form', 'maintainer me@x', 'LABEL', [{ key: 'maintainer', value: 'me@x' }]],
+      ['plain pairs split on tabs and repeated spaces', '\tA=1  \tB=x=y ', 'ENV',
+        [{ key: 'A', value: '1' }, { key: 'B', value: 'x=y' }]],
+      ['plain pairs split on a non-ASCII Go space', 'A=1\u00a0B=2', 'ENV',
+        [{ key: 'A', value: '1' }, { key: 'B', value: '2' }]],
+      ['a pair with an empty name stays a pair', '=v A=1', 'LABEL',
+        [{ key: '', value: 'v' }, { key: 'A', value: '1' }]],
+      ['an escape char in a later word keeps it raw', 'A=1 B=x\\ y', 'ENV',
+        [{ key: 'A', value: '1' }, { key: 'B', value: 'x\\ y' }]],
+      ['blank arguments give no pairs', ' \t ', 'ARG', []],
     ];
   for (const [name, input, kw, want] of cases) {
     test(name, () => assert.deepEqual(parseKeyValues(input, '\\', kw), want));
