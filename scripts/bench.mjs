@@ -243,15 +243,15 @@ const wall = (args) => {
   spawnSync(process.execPath, args, { stdio: 'ignore', maxBuffer: 1 << 30 });
   return performance.now() - t0;
 };
+// What `uidctl check DIR` picks by default (src/cli/check.ts: one worker per 100 files and two
+// CPUs, at most 4).
+const defaultJobs = Math.min(Math.floor(availableParallelism() / 2), 4, Math.floor(corpus.length / 100));
 const folderTimes = { uidctl: [], one: [], lint: [] };
 for (let r = 0; r < 5; r++) {
   folderTimes.uidctl.push(wall(['dist/cli.js', 'check', folderDir, '--fail-on', 'never']));
   folderTimes.one.push(wall(['dist/cli.js', 'check', folderDir, '--fail-on', 'never', '--jobs', defaultJobs > 1 ? '1' : '2']));
   folderTimes.lint.push(wall([lintBin, ...files]));
 }
-// What `uidctl check DIR` picks by default (src/cli/check.ts: one worker per 100 files and two
-// CPUs, at most 4).
-const defaultJobs = Math.min(Math.floor(availableParallelism() / 2), 4, Math.floor(corpus.length / 100));
 rmSync(folderDir, { recursive: true, force: true });
 console.log('');
 console.log(`a folder of ${corpus.length} Dockerfiles, one process, text output (median of 5)`);
