@@ -1,7 +1,7 @@
 // `uidctl check`: read the inputs (Dockerfiles, the run command, host folders, config), call the
 // pure analysis, print a report and choose the exit code.
 
-import { existsSync, readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { Io } from './io.js';
@@ -135,10 +135,23 @@ function setting<T extends string>(
 }
 
 const DOCKERFILE_NAME = /^(Dockerfile|Containerfile)(\..+)?$|\.(Dockerfile|Containerfile)$/i;
+// Files named after a Dockerfile that are not one: BuildKit's per-Dockerfile ignore file
+// (Dockerfile.dockerignore), notes, templates and editor or patch leftovers.
+const NOT_A_DOCKERFILE = /\.(dockerignore|md|txt|rst|json|ya?ml|sh|j2|jinja2?|tmpl|tpl|template|erb|in|orig|bak|rej|swp|patch|diff)$/i;
+
+function isDockerfileName(name: string): boolean {
+  return DOCKERFILE_NAME.test(name) && !NOT_A_DOCKERFILE.test(name);
+}
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.cache', '.venv', 'venv']);
 
-/** Dockerfiles below dir; folders that cannot be listed are skipped and named in skipped. */
-function findDockerfiles(dir: string, out: string[], skipped: { path: string; code?: string }[]): string[] {
+/**
+ * Dockerfiles below dir; folders that cannot be listed are skipped and named in skipped.
+ * Symlinked folders are followed once: `seen` holds the real path of every folder walked, so a
+ * link back up the tree (or a second link to the same folder) is not walked again.
+ */
+function findDockerfiles(dir: string, out: string[], skipped: { path: string; code?: string }[], real: string, seen: Set<string>): string[] {
+  if (seen.has(real)) return out;
+  seen.add(real);
   let entries: Dirent[];
   try {
     // The listing's types spare a stat per entry; only symlinks are followed with one.
@@ -153,17 +166,19 @@ function findDockerfiles(dir: string, out: string[], skipped: { path: string; co
     const name = entry.name;
     const p = join(dir, name);
     let isDir = entry.isDirectory();
+    let realDir = isDir ? join(real, name) : '';
     if (entry.isSymbolicLink()) {
       try {
         isDir = statSync(p).isDirectory();
+        if (isDir) realDir = realpathSync(p);
       } catch {
         // A dangling symlink or an entry gone since the listing: nothing to check there.
         continue;
       }
     }
     if (isDir) {
-      if (!SKIP_DIRS.has(name)) findDockerfiles(p, out, skipped);
-    } else if (DOCKERFILE_NAME.test(name)) out.push(p);
+      if (!SKIP_DIRS.has(name)) findDockerfiles(p, out, skipped, realDir, seen);
+    } else if (isDockerfileName(name)) out.push(p);
   }
 
   return out;
@@ -189,7 +204,7 @@ function expandInputs(inputs: string[], cwd: string, io: Io): { files: string[];
     if (st.isDirectory()) {
       folder = true;
       const skipped: { path: string; code?: string }[] = [];
-      const found = findDockerfiles(abs, [], skipped);
+      const found = findDockerfiles(abs, [], skipped, realpathSync(abs), new Set());
       // The folder given cannot be listed at all: an error, not a warning and an empty folder.
       if (skipped.length === 1 && skipped[0].path === abs) {
         throw new InputError(`cannot list ${input}: ${errnoWords(skipped[0].code)}`);
@@ -551,7 +566,8 @@ function jobsFor(flag: string | undefined, files: number, possible: boolean): nu
   let jobs: number;
   if (flag !== undefined) {
     if (!/^[1-9][0-9]*$/.test(flag)) throw new UsageError(`--jobs must be a whole number of at least 1 (got '${flag}')`);
-    jobs = Number(flag);
+    // More threads than CPUs only add warm-ups and memory (each worker has its own heap).
+    jobs = Math.min(Number(flag), 2 * availableParallelism());
   } else jobs = Math.min(Math.floor(availableParallelism() / 2), 4, Math.floor(files / 100));
 
   return possible ? Math.max(1, Math.min(jobs, files)) : 1;

@@ -2,18 +2,23 @@
 // What `uidctl` starts: it loads the command line (dist/cli.cjs, one CommonJS bundle) through
 // V8's code cache, so a cold `uidctl check` spends its time checking instead of compiling.
 // The cache (dist/cli.cjs.cache) is written by `npm run build`, which runs the bundled example
-// with UIDCTL_CODE_CACHE=write. V8 refuses a cache made by another V8 build, other V8 flags or
-// another source, and then compiles the source as it would without one: the cache can make a
-// start slower by nothing but the time to read it.
+// with UIDCTL_CODE_CACHE=write. It starts with a SHA-1 of the bundle's source and of the cache
+// itself: V8 checks only the source's length and trusts the cache's bytes (a flipped byte can
+// crash it), so a cache that is not exactly the one made for this bundle is not handed to V8.
+// V8 itself refuses a cache made by another V8 version or under other V8 flags (NODE_OPTIONS
+// with --max-old-space-size, say); the bundle is then compiled from source, with the same
+// output.
 //
 // UIDCTL_CODE_CACHE=off ignores the cache; =report says on stderr whether it was used.
 
 import { setFlagsFromString } from 'node:v8';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
+import { isMainThread } from 'node:worker_threads';
 
 // V8 moves the objects of an allocation site straight to the old generation once most of them
 // outlive a scavenge; here one site is pretenured after a few hundred files, the short-lived
@@ -23,30 +28,45 @@ import { Script } from 'node:vm';
 // V8 accepts a cache only under the flags it was made with.
 setFlagsFromString('--no-allocation-site-pretenuring');
 
-const here = dirname(fileURLToPath(import.meta.url));
+// The real file: started through a symlink (npm's bin links) under --preserve-symlinks-main,
+// import.meta.url names the link.
+const here = dirname(realpathSync(fileURLToPath(import.meta.url)));
 const bundle = join(here, 'cli.cjs');
 const cacheFile = `${bundle}.cache`;
 const mode = process.env.UIDCTL_CODE_CACHE;
+const DIGEST = 20;
 
+// The shebang line is not JavaScript.
+const source = readFileSync(bundle, 'utf8').replace(/^#!.*/, '');
+const digest = (payload: Uint8Array) => createHash('sha1').update(source).update(payload).digest();
+
+let state: 'absent' | 'damaged' | 'used' | 'rejected' = 'absent';
 let cachedData: Buffer | undefined;
 if (mode !== 'off' && mode !== 'write') {
   try {
-    cachedData = readFileSync(cacheFile);
+    const file = readFileSync(cacheFile);
+    const payload = file.subarray(DIGEST);
+    if (file.length > DIGEST && digest(payload).equals(file.subarray(0, DIGEST))) cachedData = payload;
+    else state = 'damaged';
   } catch {
     // no cache (not built yet, or removed): compile from source
   }
 }
 
-// The same wrapper node puts around a CommonJS module; the shebang line is not JavaScript.
-const source = readFileSync(bundle, 'utf8').replace(/^#!.*/, '');
+// The same wrapper node puts around a CommonJS module.
 const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData });
-if (mode === 'report') {
-  process.stderr.write(`uidctl: code cache ${cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'used'}\n`);
-}
-if (mode === 'write') {
+if (cachedData !== undefined) state = script.cachedDataRejected ? 'rejected' : 'used';
+// Worker threads of `uidctl check DIR --jobs N` start here too: one report is enough.
+if (mode === 'report' && isMainThread) process.stderr.write(`uidctl: code cache ${state}\n`);
+if (mode === 'write' && isMainThread) {
   // After the run: the cache then holds every function the run compiled, not only the top level.
-  process.once('exit', () => writeFileSync(cacheFile, script.createCachedData()));
+  process.once('exit', () => {
+    const payload = script.createCachedData();
+    writeFileSync(cacheFile, Buffer.concat([digest(payload), payload]));
+  });
 }
 
+// Tells the bundle it was started as the command line, whatever name the link has.
+(globalThis as Record<symbol, unknown>)[Symbol.for('uidctl.launched')] = true;
 const module = { exports: {} };
 (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, here);

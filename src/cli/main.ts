@@ -70,14 +70,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-// Run only when executed as the CLI, not when imported by tests; in a worker thread started
+// Run only when executed as the CLI (the launcher says so, whatever the link's name; or the
+// bundle or the sources started directly), not when imported by tests; in a worker thread started
 // by `uidctl check` of a folder (src/cli/pool.ts), serve that check instead.
 const invoked = process.argv[1] ?? '';
 if (!isMainThread) {
   if (workerData && typeof workerData === 'object' && CHECK_WORKER in workerData) {
     void import('./check-worker.js').then((m) => m.serveChecks());
   }
-} else if (/(?:^|[/\\])(?:cli\.js|main\.ts|uidctl)$/.test(invoked)) {
+} else if ((globalThis as Record<symbol, unknown>)[Symbol.for('uidctl.launched')] === true || /(?:^|[/\\])(?:cli\.c?js|main\.ts|uidctl)$/.test(invoked)) {
   main(process.argv.slice(2), processIo()).then(
     (code) => {
       process.exitCode = code;

@@ -80,6 +80,7 @@ function tokenize(src: string): Tok[] | number {
 
 class ArithParser {
   i = 0;
+  depth = 0;
 
   constructor(readonly toks: Tok[], readonly end: number) {}
 
@@ -142,6 +143,16 @@ class ArithParser {
   }
 
   unary(): Node {
+    // As for the shell parser's nesting: refused at a fixed depth, never by the stack's size.
+    if (++this.depth > 400) throw new RangeError('the arithmetic expression nests too deeply');
+    try {
+      return this.unaryHere();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  unaryHere(): Node {
     const op = this.peek();
     if (op === '++' || op === '--') {
       this.i++;

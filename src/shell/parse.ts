@@ -170,6 +170,11 @@ const enum Mode {
   Pattern,
 }
 
+/** Compound commands and substitutions nested in one another, deepest allowed (dash has no limit). */
+export const MAX_NESTING = 400;
+/** How deep the parse in progress is; module-wide because command substitutions parse anew. */
+let nesting = 0;
+
 class Parser {
   pos = 0;
   pending: PendingHeredoc[] = [];
@@ -461,6 +466,21 @@ class Parser {
   // ---- commands ----
 
   parseCommand(): Command {
+    // Nesting deeper than MAX_NESTING is refused the same way in every thread: a stack overflow
+    // would come at a depth that depends on the thread's stack size and on how much of the
+    // parser V8 has compiled, so the same file could be analysed in one run and not another.
+    if (++nesting > MAX_NESTING) {
+      nesting--;
+      throw new RangeError(`the command nests more than ${MAX_NESTING} levels deep`);
+    }
+    try {
+      return this.parseCommandHere();
+    } finally {
+      nesting--;
+    }
+  }
+
+  parseCommandHere(): Command {
     this.skipBlanks();
     const start = this.pos;
     const r = this.peekReserved();

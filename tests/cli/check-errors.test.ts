@@ -331,6 +331,22 @@ describe('the Dockerfiles of a folder', () => {
       ['repo/a/Containerfile', 'repo/b/Dockerfile', 'repo/gpu.Dockerfile', 'repo/linked/Dockerfile.dev'],
     );
   });
+
+  test('links back up the tree and second links to a folder are walked once; ignore files and notes are not Dockerfiles', async () => {
+    const dir = tempDir({
+      'two/Dockerfile': GOOD,
+      'two/Dockerfile.dockerignore': 'node_modules\n',
+      'two/Dockerfile.md': '# Build notes\n',
+      'two/sub/api.Dockerfile': GOOD,
+    });
+    symlinkSync('.', join(dir, 'two/l1'));
+    symlinkSync('..', join(dir, 'two/sub/up'));
+    symlinkSync('sub', join(dir, 'two/also-sub'));
+    const r = await uidctl(['check', 'two', '--base-from', 'catalog', '--format', 'json', '--fail-on', 'never'], dir);
+
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).results.map((x: { file: string }) => x.file), ['two/Dockerfile', 'two/also-sub/api.Dockerfile']);
+  });
 });
 
 describe('--compose without a Dockerfile uses the service build section', () => {

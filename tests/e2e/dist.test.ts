@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tempDirs } from '../cli/temp.js';
 
@@ -80,18 +80,45 @@ describe('the code cache of the built command line', () => {
     assert.equal(r.stderr, 'uidctl: code cache used\n');
   });
 
-  test('a cache V8 refuses, or none, changes nothing but the time', () => {
+  test('a cache that is absent, damaged, stale or refused by V8 changes nothing but the time', () => {
     const want = withCache('off');
     assert.equal(want.status, 0, want.stderr);
     const copy = tempDir({});
     for (const f of ['cli.js', 'cli.cjs']) cpSync(join(ROOT, 'dist', f), join(copy, f));
-    const absent = withCache('report', join(copy, 'cli.js'));
-    assert.equal(absent.stderr, 'uidctl: code cache absent\n');
-    assert.equal(absent.stdout, want.stdout);
-    writeFileSync(join(copy, 'cli.cjs.cache'), Buffer.alloc(4096, 7));
-    const refused = withCache('report', join(copy, 'cli.js'));
-    assert.equal(refused.stderr, 'uidctl: code cache rejected\n');
-    assert.equal(refused.stdout, want.stdout);
+    const cli = join(copy, 'cli.js');
+    const outcome = (env: Record<string, string> = {}) => {
+      const r = spawnSync(process.execPath, [cli, 'check', `${EX}/Dockerfile`, '--format', 'json', '--fail-on', 'never'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, UIDCTL_CODE_CACHE: 'report', ...env } });
+      assert.equal(r.stdout, want.stdout);
+      return r.stderr;
+    };
+    assert.equal(outcome(), 'uidctl: code cache absent\n');
+    // One byte flipped inside the compiled code: V8 would trust it (and may crash).
+    const good = readFileSync(join(ROOT, 'dist', 'cli.cjs.cache'));
+    const flipped = Buffer.from(good);
+    flipped[flipped.length >> 1] ^= 0xff;
+    writeFileSync(join(copy, 'cli.cjs.cache'), flipped);
+    assert.equal(outcome(), 'uidctl: code cache damaged\n');
+    // The cache of another bundle of the same length (V8 checks only the length): the version
+    // edited in place, which the cached code would hide.
+    writeFileSync(join(copy, 'cli.cjs.cache'), good);
+    assert.equal(outcome(), 'uidctl: code cache used\n');
+    writeFileSync(join(copy, 'cli.cjs'), readFileSync(join(ROOT, 'dist', 'cli.cjs'), 'utf8').replace(/VERSION = "\d/, (m) => m.slice(0, -1) + (m.endsWith('9') ? '8' : '9')));
+    const stale = spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8', env: { ...process.env, UIDCTL_CODE_CACHE: 'report' } });
+    assert.equal(stale.stderr, 'uidctl: code cache damaged\n');
+    assert.match(stale.stdout, /^[89]\./);
+    cpSync(join(ROOT, 'dist', 'cli.cjs'), join(copy, 'cli.cjs'));
+    // A V8 flag in NODE_OPTIONS: V8 refuses the cache made without it.
+    assert.equal(outcome({ NODE_OPTIONS: '--max-old-space-size=3000' }), 'uidctl: code cache rejected\n');
+  });
+
+  test('started through a link of any name, the command line runs', () => {
+    const dir = tempDir({});
+    symlinkSync(CLI, join(dir, 'uidctl-dev'));
+    const r = spawnSync(process.execPath, [join(dir, 'uidctl-dev'), '--version'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^\d+\.\d+\.\d+\n$/);
+    const kept = spawnSync(process.execPath, ['--preserve-symlinks-main', join(dir, 'uidctl-dev'), '--version'], { encoding: 'utf8' });
+    assert.equal(kept.stdout, r.stdout, kept.stderr);
   });
 });
 
