@@ -144,12 +144,19 @@ function isDockerfileName(name: string): boolean {
 }
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.cache', '.venv', 'venv']);
 
+/** A folder that could not be listed, or a file named like a Dockerfile that could not be read. */
+interface Skipped {
+  path: string;
+  code?: string;
+  file?: boolean;
+}
+
 /**
  * Dockerfiles below dir; folders that cannot be listed are skipped and named in skipped.
  * Symlinked folders are followed once: `seen` holds the real path of every folder walked, so a
  * link back up the tree (or a second link to the same folder) is not walked again.
  */
-function findDockerfiles(dir: string, out: string[], skipped: { path: string; code?: string }[], real: string, seen: Set<string>): string[] {
+function findDockerfiles(dir: string, out: string[], skipped: Skipped[], real: string, seen: Set<string>): string[] {
   if (seen.has(real)) return out;
   seen.add(real);
   let entries: Dirent[];
@@ -171,8 +178,9 @@ function findDockerfiles(dir: string, out: string[], skipped: { path: string; co
       try {
         isDir = statSync(p).isDirectory();
         if (isDir) realDir = realpathSync(p);
-      } catch {
-        // A dangling symlink or an entry gone since the listing: nothing to check there.
+      } catch (e) {
+        // A dangling symlink named like a Dockerfile is one docker build would fail on: say so.
+        if (isDockerfileName(name)) skipped.push({ path: p, code: (e as NodeJS.ErrnoException).code, file: true });
         continue;
       }
     }
@@ -203,17 +211,20 @@ function expandInputs(inputs: string[], cwd: string, io: Io): { files: string[];
     }
     if (st.isDirectory()) {
       folder = true;
-      const skipped: { path: string; code?: string }[] = [];
+      const skipped: Skipped[] = [];
       const found = findDockerfiles(abs, [], skipped, realpathSync(abs), new Set());
       // The folder given cannot be listed at all: an error, not a warning and an empty folder.
       if (skipped.length === 1 && skipped[0].path === abs) {
         throw new InputError(`cannot list ${input}: ${errnoWords(skipped[0].code)}`);
       }
       for (const d of skipped) {
-        io.err(`uidctl: warning: cannot list ${relative(cwd, d.path) || d.path} (${d.code}): its Dockerfiles are not checked\n`);
+        const where = relative(cwd, d.path) || d.path;
+        io.err(d.file
+          ? `uidctl: warning: cannot read ${where} (${d.code}): ${d.code === 'ENOENT' ? 'a symlink whose target is missing' : 'a symlink that cannot be followed'}; not checked\n`
+          : `uidctl: warning: cannot list ${where} (${d.code}): its Dockerfiles are not checked\n`);
       }
       if (found.length === 0) {
-        const where = skipped.length > 0 ? 'in the parts of this folder that could be listed' : 'in this folder';
+        const where = skipped.some((d) => !d.file) ? 'in the parts of this folder that could be listed' : 'in this folder';
         throw new InputError(`no Dockerfile or Containerfile ${where}`, input);
       }
       files.push(...found.map((f) => relative(cwd, f) || f));
@@ -283,6 +294,8 @@ function configSeverities(cfg: Config): Record<string, Severity | 'off'> {
 }
 
 function trace(a: Analysis, io: Io): void {
+  // A folder's traces follow one another: each starts by naming its file.
+  io.err(`debug: file ${a.file}\n`);
   for (const st of a.sim.stages) {
     io.err(`debug: stage ${st.name ?? st.index} FROM ${st.baseRef}\n`);
     for (const s of st.steps) io.err(`debug:   line ${s.line} ${s.keyword}: ${s.summary}\n`);

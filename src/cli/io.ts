@@ -21,6 +21,11 @@ export function processIo(): Io {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   });
+  // A closed stderr (`2>&- ` or a pipe to a reader that quit) loses the messages, not the exit
+  // code the command chose.
+  process.stderr.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
 
   return {
     out: (t) => process.stdout.write(t),

@@ -312,7 +312,7 @@ describe('files BuildKit refuses before any step runs: exit 2 with file:line', (
 });
 
 describe('the Dockerfiles of a folder', () => {
-  test('found in name order, through symlinked folders, skipping node_modules and dangling links', async () => {
+  test('found in name order, through symlinked folders, skipping node_modules; a dangling Dockerfile link is a warning', async () => {
     const dir = tempDir({
       'repo/b/Dockerfile': GOOD,
       'repo/a/Containerfile': GOOD,
@@ -330,6 +330,7 @@ describe('the Dockerfiles of a folder', () => {
       JSON.parse(r.stdout).results.map((x: { file: string }) => x.file),
       ['repo/a/Containerfile', 'repo/b/Dockerfile', 'repo/gpu.Dockerfile', 'repo/linked/Dockerfile.dev'],
     );
+    assert.equal(r.stderr, 'uidctl: warning: cannot read repo/Dockerfile (ENOENT): a symlink whose target is missing; not checked\n');
   });
 
   test('links back up the tree and second links to a folder are walked once; ignore files and notes are not Dockerfiles', async () => {
@@ -346,6 +347,15 @@ describe('the Dockerfiles of a folder', () => {
 
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout).results.map((x: { file: string }) => x.file), ['two/Dockerfile', 'two/also-sub/api.Dockerfile']);
+  });
+});
+
+describe('--debug', () => {
+  test("each file's trace starts by naming it, then its stages and steps", async () => {
+    const dir = tempDir({ 'a/Dockerfile': GOOD, 'b/Dockerfile': GOOD });
+    const r = await uidctl(['check', '.', '--debug', '--base-from', 'catalog', '--fail-on', 'never'], dir);
+    const heads = r.stderr.split('\n').filter((l) => l.startsWith('debug: file') || l.startsWith('debug: stage'));
+    assert.deepEqual(heads, ['debug: file a/Dockerfile', 'debug: stage 0 FROM debian:bookworm', 'debug: file b/Dockerfile', 'debug: stage 0 FROM debian:bookworm']);
   });
 });
 
