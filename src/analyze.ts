@@ -23,10 +23,10 @@ import { resolveRuntime, type RuntimeResolution as RuntimeResult } from './runti
 import { evaluate, type Identity } from './access/evaluate.js';
 import { formatId, groupByGid } from './image/accounts.js';
 import { isUnder, normalizePath } from './image/fs.js';
-import { parseSudoers, refreshDerived, sudoAllows, type SudoersParse } from './shell/commands/config.js';
+import { refreshDerived, sudoAllows } from './shell/commands/config.js';
 import { findPythonEnv } from './shell/commands/packages.js';
 import { runRules } from './rules/registry.js';
-import { shareSudoers, unknownId } from './rules/util.js';
+import { unknownId } from './rules/util.js';
 
 export { unknownId };
 import { engineFor, mapHostFacts, usernsMapping } from './runtime/userns.js';
@@ -174,14 +174,14 @@ function keyPathsFor(a: { image: ImageState; process: Process; run: RunContext; 
   return out;
 }
 
-function sudoStatus(image: ImageState, process: Process, sudoers: () => SudoersParse): SudoStatus {
+function sudoStatus(image: ImageState, process: Process): SudoStatus {
   const installed = image.packages.sudo !== undefined;
   if (!installed) return { installed, usable: false, nopasswd: false, reason: 'sudo is not installed in the image' };
   if (process.uid === 0) return { installed, usable: true, nopasswd: true, reason: 'the process is already root' };
   if (process.noNewPrivileges) {
     return { installed, usable: false, nopasswd: false, reason: 'no-new-privileges stops setuid sudo from gaining root' };
   }
-  const r = sudoAllows(image, { name: process.userName, uid: process.uid, groups: process.groups }, sudoers());
+  const r = sudoAllows(image, { name: process.userName, uid: process.uid, groups: process.groups });
   // A sudoers file whose text the build lost may hold a rule for this user.
   const lost = image.unknowns.find((u) => u.paths.some((p) => p === '/etc/sudoers' || p.startsWith('/etc/sudoers.d')));
   if (!r.usable && lost) {
@@ -285,10 +285,6 @@ export function analyze(input: AnalyzeInput): Analysis {
     }
   }
 
-  // The sudoers texts are final here: parsed at most once, for identity.sudo and rule UID403.
-  let sudoers: SudoersParse | undefined;
-  const sudoersOnce = (): SudoersParse => (sudoers ??= parseSudoers(image));
-
   const homeRead = check(process.home, 'chdir');
   // An entrypoint may have renumbered the user (start.sh): the process's own name wins.
   const idText = formatId(image.accounts, process.uid, process.gid, process.groups);
@@ -309,7 +305,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     workdir: process.cwd,
     workdirExists: workdirRead.errno !== 'ENOENT',
     caps: [...process.caps].sort(),
-    sudo: sudoStatus(image, process, sudoersOnce),
+    sudo: sudoStatus(image, process),
     resolved: runtime.userResolved,
   };
 
@@ -341,7 +337,6 @@ export function analyze(input: AnalyzeInput): Analysis {
     // new hidden class per analysis (measured: ~4 us for the copy).
     findings: [],
   };
-  if (sudoers) shareSudoers(analysis, sudoers);
   analysis.findings = runRules(analysis);
 
   return analysis;

@@ -1,7 +1,7 @@
 // The JSON report: schema version 1, documented in docs/json-output.md.
 
 import type { Analysis } from '../analyze.js';
-import type { Finding } from '../model/types.js';
+import type { Finding, Severity } from '../model/types.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -78,19 +78,25 @@ export function emptyTally(): Tally {
   return { files: 0, errors: 0, warnings: 0, infos: 0 };
 }
 
-/** Counts one more file and its findings into `t`. */
-export function addToTally(t: Tally, findings: readonly Finding[]): void {
+/** One file's findings counted by severity. */
+export function severityCounts(findings: readonly Finding[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) counts[f.severity]++;
+
+  return counts;
+}
+
+/** Counts one more file, with its findings' severityCounts, into `t`. */
+export function addToTally(t: Tally, counts: Record<Severity, number>): void {
   t.files++;
-  for (const f of findings) {
-    if (f.severity === 'error') t.errors++;
-    else if (f.severity === 'warning') t.warnings++;
-    else if (f.severity === 'info') t.infos++;
-  }
+  t.errors += counts.error;
+  t.warnings += counts.warning;
+  t.infos += counts.info;
 }
 
 export function summary(results: readonly Reported[]): Tally {
   const t = emptyTally();
-  for (const r of results) addToTally(t, r.findings);
+  for (const r of results) addToTally(t, severityCounts(r.findings));
 
   return t;
 }

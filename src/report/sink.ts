@@ -5,7 +5,7 @@
 // of a large folder. A piece is plain data, so a worker thread can make it and send it.
 
 import type { Finding, Severity } from '../model/types.js';
-import { emptyTally, renderJsonDoc, resultJson, type Reported, type ResultJson } from './json.js';
+import { addToTally, emptyTally, renderJsonDoc, resultJson, severityCounts, type Reported, type ResultJson } from './json.js';
 import { renderSarifFindings } from './sarif.js';
 import { renderTextResult, renderTextSummary, type TextOptions } from './text.js';
 
@@ -20,8 +20,7 @@ export interface ReportPiece {
 }
 
 export function reportPiece(r: Reported, format: ReportFormat, text: TextOptions): ReportPiece {
-  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  for (const f of r.findings) counts[f.severity]++;
+  const counts = severityCounts(r.findings);
   if (format === 'json') return { json: resultJson(r), counts };
   if (format === 'sarif') return { findings: r.findings, counts };
 
@@ -46,10 +45,7 @@ export function reportSink(format: ReportFormat, opts: { text: TextOptions; vers
   const sink: ReportSink = {
     add: (r) => sink.addPiece(reportPiece(r, format, opts.text)),
     addPiece(p) {
-      tally.files++;
-      tally.errors += p.counts.error;
-      tally.warnings += p.counts.warning;
-      tally.infos += p.counts.info;
+      addToTally(tally, p.counts);
       if (p.json) results.push(p.json);
       if (p.findings) findings.push(...p.findings);
       if (p.text !== undefined) blocks.push(p.text);

@@ -6,7 +6,6 @@ import { isUnder, normalizePath, resolvePath } from '../image/fs.js';
 import { userByUid } from '../image/accounts.js';
 import { readOnlyRootSetting } from '../runtime/resolve.js';
 import { lacksShadowTool } from '../shell/commands/accounts.js';
-import { parseSudoers, type SudoersParse } from '../shell/commands/config.js';
 
 /** The id an unmodelled command goes by in dependsOn lists. */
 export function unknownId(u: UnknownEffect): string {
@@ -300,24 +299,6 @@ export function mayBeTouched(a: AnalysisView, paths: string[]): boolean {
 /** True when the container's start command runs sshd (as the program, or in a `sh -c` line). */
 export function startsSshd(a: AnalysisView): boolean {
   return startCommand(a).some((w) => /(^|[\s/;&|])sshd(\s|$)/.test(w));
-}
-
-const sudoersOf = new WeakMap<AnalysisView, SudoersParse>();
-
-/** The image's sudoers, parsed once per analysis (analyze() hands over a parse it made). */
-export function sudoersOfImage(a: AnalysisView): SudoersParse {
-  let out = sudoersOf.get(a);
-  if (!out) {
-    out = parseSudoers(a.image);
-    sudoersOf.set(a, out);
-  }
-
-  return out;
-}
-
-/** Records parseSudoers(a.image), made before the rules run, for sudoersOfImage. */
-export function shareSudoers(a: AnalysisView, parsed: SudoersParse): void {
-  sudoersOf.set(a, parsed);
 }
 
 const unknownsOf = new WeakMap<AnalysisView, UnknownEffect[]>();

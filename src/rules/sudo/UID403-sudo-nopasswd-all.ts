@@ -1,6 +1,5 @@
 import { defineRule } from '../rule.js';
 import { passwordlessRoot } from '../../shell/commands/config.js';
-import { sudoersOfImage } from '../util.js';
 
 // Commands that hand out a root shell when run through sudo: shells, interpreters, editors and
 // tools with a command-running option (the GTFOBins "sudo" list names many more).
@@ -25,7 +24,7 @@ export default defineRule({
 
     // The same decision as identity.sudo (sudoAllows): the last matching rule that may run as
     // root, its tags, and the authenticate flag of the Defaults lines.
-    for (const { who, rule: r, noAuth } of passwordlessRoot(a.image, sudoersOfImage(a))) {
+    for (const { who, rule: r, noAuth } of passwordlessRoot(a.image)) {
       if (!givesRootShell(r.commands)) continue;
       const all = /\bALL\b/.test(r.commands);
       const def = noAuth && `Defaults${noAuth.users ? `:${noAuth.users.join(',')}` : ''} !authenticate`;

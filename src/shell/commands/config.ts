@@ -392,17 +392,16 @@ function where(file: string, line: number | undefined): string {
 /**
  * Would sudo give this user root? sudo must be installed setuid root, a rule must name the
  * user (sudo uses the LAST matching rule) and allow root as runas user, and it must either ask
- * no password or the user must have a password to type. `sudoers` is parseSudoers(state), when
- * the caller has parsed it already.
+ * no password or the user must have a password to type.
  */
-export function sudoAllows(state: ImageState, user: SudoUser, sudoers?: SudoersParse): SudoVerdict {
+export function sudoAllows(state: ImageState, user: SudoUser): SudoVerdict {
   const bin = state.fs.get('/usr/bin/sudo');
   if (!bin && !state.packages.sudo) return { usable: false, nopasswd: false, reason: 'sudo is not installed' };
   if (bin && (bin.uid !== 0 || (bin.mode & 0o4000) === 0)) {
     return { usable: false, nopasswd: false, reason: '/usr/bin/sudo is not setuid root' };
   }
 
-  const parsed = sudoers ?? parseSudoers(state);
+  const parsed = parseSudoers(state);
   const fatal = parsed.problems.find((p) => p.includes('refuses'));
   if (fatal) return { usable: false, nopasswd: false, reason: fatal };
 
@@ -457,10 +456,10 @@ export interface PasswordlessRoot {
  * Every user or group to whom sudo gives root without a password, by the same decision as
  * sudoAllows: each principal a rule or a `Defaults:user` line names is asked as a member of
  * only that principal (a real user with its real groups), and a grant is kept when the rule
- * sudo would use for it asks no password. `sudoers` as for sudoAllows.
+ * sudo would use for it asks no password.
  */
-export function passwordlessRoot(state: ImageState, sudoers?: SudoersParse): PasswordlessRoot[] {
-  const parsed = sudoers ?? parseSudoers(state);
+export function passwordlessRoot(state: ImageState): PasswordlessRoot[] {
+  const parsed = parseSudoers(state);
   if (parsed.problems.some((p) => p.includes('refuses'))) return [];
 
   const subject = (who: string): SudoUser => {
