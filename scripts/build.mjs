@@ -44,7 +44,11 @@ await build({
   define: { 'import.meta.url': '__uidctlUrl' },
   banner: { js: "const __uidctlUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
-await build({ ...common, entryPoints: { cli: 'src/cli/launch.ts' }, outdir: 'dist', banner: {} });
+// The launcher is a shell script and a module at once (see src/cli/launch.ts): sh reads the
+// first lines and execs node with --v8-pool-size=0 on the same file; node skips the #! line,
+// and the second is a string and a comment to it.
+const trampoline = `#!/bin/sh\n':' //; exec node --v8-pool-size=0 "$0" "$@"`;
+await build({ ...common, entryPoints: { cli: 'src/cli/launch.ts' }, outdir: 'dist', banner: { js: trampoline } });
 chmodSync('dist/cli.js', 0o755);
 
 // The code cache, from a run of the bundled example: it holds what a typical check compiles.

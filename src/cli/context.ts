@@ -81,15 +81,23 @@ function isScript(path: string, size: number, mode: number): boolean | undefined
 /** The few file-system calls the walk makes; tests inject failures (root reads mode-000 folders). */
 export interface ContextFs {
   readdir(path: string): string[];
-  lstat(path: string): { mode: number; size: number; isDirectory(): boolean; isSymbolicLink(): boolean; isFile(): boolean };
+  /** undefined when nothing is there (ENOENT), as a COPY source often is not: no error is built. */
+  lstat(path: string): { mode: number; size: number; isDirectory(): boolean; isSymbolicLink(): boolean; isFile(): boolean } | undefined;
   readlink(path: string): string;
 }
 
 const realFs: ContextFs = {
   readdir: (p) => readdirSync(p),
-  lstat: (p) => lstatSync(p),
+  // Node builds an Error with a stack for each ENOENT, several times the cost of the stat.
+  lstat: (p) => lstatSync(p, { throwIfNoEntry: false }),
   readlink: (p) => readlinkSync(p),
 };
+
+/** The entry, or an ENOENT error for one that was there a moment ago (the input changed). */
+function present<T>(st: T | undefined, path: string): T {
+  if (st === undefined) throw Object.assign(new Error(`ENOENT: no such file or directory, lstat '${path}'`), { code: 'ENOENT' });
+  return st;
+}
 
 /** The context changed or failed under the walk: bad input, reported on one line. */
 export class ContextReadError extends Error {
@@ -149,7 +157,7 @@ export function contextSources(df: Dockerfile): string[] | 'all' {
 export function readBuildContext(dir: string, fs: ContextFs = realFs, roots: string[] | 'all' = 'all'): BuildContext {
   const ignoreFile = join(dir, '.dockerignore');
   const ignored = existsSync(ignoreFile) ? dockerignore(readFileSync(ignoreFile, 'utf8')) : () => false;
-  const rootMode = attempt(() => fs.lstat(dir), dir).mode & 0o7777;
+  const rootMode = attempt(() => present(fs.lstat(dir), dir), dir).mode & 0o7777;
   const tree: FsTree = new Map([['/', { kind: 'dir', uid: 0, gid: 0, mode: rootMode }]]);
   const unreadable: UnreadableEntry[] = [];
   let truncated = false;
@@ -184,9 +192,9 @@ export function readBuildContext(dir: string, fs: ContextFs = realFs, roots: str
       const r = rel ? `${rel}/${name}` : name;
       if (ignored(r)) continue;
       const p = join(abs, name);
-      let st: ReturnType<ContextFs['lstat']>;
+      let st: NonNullable<ReturnType<ContextFs['lstat']>>;
       try {
-        st = fs.lstat(p);
+        st = present(fs.lstat(p), p);
       } catch (e) {
         if (!DENIED.has(errCode(e))) throw failure(e, p);
         denied(r, errCode(e));
@@ -196,7 +204,7 @@ export function readBuildContext(dir: string, fs: ContextFs = realFs, roots: str
     }
   };
   // One entry, and everything below it when it is a folder.
-  const add = (p: string, r: string, st: ReturnType<ContextFs['lstat']>) => {
+  const add = (p: string, r: string, st: NonNullable<ReturnType<ContextFs['lstat']>>) => {
     const mode = st.mode & 0o7777;
     if (st.isDirectory()) {
       tree.set(`/${r}`, { kind: 'dir', uid: 0, gid: 0, mode });
@@ -228,6 +236,7 @@ export function readBuildContext(dir: string, fs: ContextFs = realFs, roots: str
         denied(parts.slice(0, i - 1).join('/'), code);
         return true;
       }
+      if (st === undefined) return true;
       if (st.isSymbolicLink()) return false;
       if (i === parts.length) {
         add(p, r, st);

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { tempDirs } from '../cli/temp.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -119,6 +119,25 @@ describe('the code cache of the built command line', () => {
     assert.match(r.stdout, /^\d+\.\d+\.\d+\n$/);
     const kept = spawnSync(process.execPath, ['--preserve-symlinks-main', join(dir, 'uidctl-dev'), '--version'], { encoding: 'utf8' });
     assert.equal(kept.stdout, r.stdout, kept.stderr);
+  });
+
+  test('started as a program (directly or through a link), sh starts node with one V8 helper thread fewer than the CPUs', () => {
+    const dir = tempDir({});
+    symlinkSync(CLI, join(dir, 'uidctl'));
+    // A module node loads first, through NODE_OPTIONS (which node reads however it is started):
+    // it reports the options node was given on its command line.
+    writeFileSync(join(dir, 'argv.cjs'), "process.on('exit', () => process.stderr.write('execArgv ' + JSON.stringify(process.execArgv) + '\\n'));\n");
+    const env = { ...process.env, NO_COLOR: '1', NODE_OPTIONS: `--require ${join(dir, 'argv.cjs')}`, PATH: `${dirname(process.execPath)}:${process.env.PATH}` };
+    const args = ['check', `${EX}/Dockerfile`, '--run-file', `${EX}/run.sh`, '--format', 'json', '--fail-on', 'never'];
+    const plain = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', env });
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.equal(plain.stderr, 'execArgv []\n');
+    for (const program of [CLI, join(dir, 'uidctl')]) {
+      const r = spawnSync(program, args, { cwd: ROOT, encoding: 'utf8', env });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stderr, 'execArgv ["--v8-pool-size=0"]\n');
+      assert.equal(r.stdout, plain.stdout);
+    }
   });
 });
 
