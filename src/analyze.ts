@@ -143,7 +143,7 @@ export const NO_RUN: RunContext = {
 
 /** The first Python on the process's PATH (the one `pip` and `python` would run). */
 export function activePython(image: ImageState, env: Record<string, string>): PythonEnv | undefined {
-  return findPythonEnv(image, env, 'pip') ?? image.pythons[0];
+  return findPythonEnv(image, env.PATH, 'pip') ?? image.pythons[0];
 }
 
 function keyPathsFor(a: { image: ImageState; process: Process; run: RunContext; python?: PythonEnv; extra: string[] }): KeyPath[] {

@@ -11,7 +11,7 @@ import { refreshDerived } from '../shell/commands/config.js';
 import { isTrackedText } from '../shell/commands/files.js';
 import { baseName, descendants, isUnder, mkdirp, normalizePath, parentOf, resolvePath, withMeta } from '../image/fs.js';
 import { DOCKER_DEFAULT_CAPS } from '../access/evaluate.js';
-import type { Builder, BuildIdentity } from '../shell/context.js';
+import type { Builder, BuildIdentity, ShellEnv } from '../shell/context.js';
 import { runScript } from '../shell/interpret.js';
 import { globMatch } from '../shell/words.js';
 
@@ -182,7 +182,7 @@ class StageSimulator {
   /** buildah: a WORKDIR not created yet. */
   pendingWorkdir?: string;
   /** The RUN environment, made at the first RUN and kept in step by ENV and ARG. */
-  runBase?: Record<string, string>;
+  runBase?: ShellEnv;
   /**
    * The image's ENV while the stage runs, from its first ENV on, with the lines that set each
    * name in the stage; written back to config.env and lines.env when the stage ends (flushEnv).
@@ -771,15 +771,15 @@ class StageSimulator {
    * unless ENV sets it) and PATH. Kept up to date by ENV and ARG rather than rebuilt for every
    * RUN: adding keys one by one is what costs, a spread of the result is cheap.
    */
-  runEnv(home: string): Record<string, string> {
+  runEnv(home: string): ShellEnv {
     if (!this.runBase) {
-      const env = this.envVars ? Object.fromEntries(this.envVars) : copyRecord(this.state.config.env);
-      for (const [k, v] of this.args) if (!Object.hasOwn(env, k)) env[k] = v;
-      env.HOME ??= home;
-      env.PATH ??= DEFAULT_PATH;
+      const env: ShellEnv = new Map(this.envVars ?? Object.entries(this.state.config.env));
+      for (const [k, v] of this.args) if (!env.has(k)) env.set(k, v);
+      if (!env.has('HOME')) env.set('HOME', home);
+      if (!env.has('PATH')) env.set('PATH', DEFAULT_PATH);
       this.runBase = env;
     }
-    if (this.envValue('HOME') === undefined) this.runBase.HOME = home;
+    if (this.envValue('HOME') === undefined) this.runBase.set('HOME', home);
 
     return this.runBase;
   }
@@ -787,7 +787,7 @@ class StageSimulator {
   /** ENV or ARG set a variable: keep the RUN environment in step. */
   setRunVar(key: string, value: string, fromEnv: boolean): void {
     if (!this.runBase) return;
-    if (fromEnv || this.envValue(key) === undefined) this.runBase[key] = value;
+    if (fromEnv || this.envValue(key) === undefined) this.runBase.set(key, value);
   }
 
   /** Targets of RUN --mount=type=...,target=PATH (relative ones from WORKDIR). */

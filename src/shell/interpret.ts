@@ -22,6 +22,7 @@ import type {
   CmdResult,
   CommandHandler,
   ExecContext,
+  ShellEnv,
 } from './context.js';
 import type { ImageState, Op, Verdict } from '../model/types.js';
 import { DOCKER_DEFAULT_CAPS, evaluate } from '../access/evaluate.js';
@@ -44,7 +45,7 @@ export interface RunInit {
   state: ImageState;
   ident: BuildIdentity;
   /** Not changed: the walker copies it before its first change. */
-  env: Record<string, string>;
+  env: ShellEnv;
   cwd: string;
   /** Default 0o022, the umask BuildKit and runc give a RUN process. */
   umask?: number;
@@ -73,7 +74,7 @@ type Flavor = 'dash' | 'bash' | 'ash';
 /** Everything one shell process owns; a subshell or a child shell gets a copy. */
 interface Frame {
   ident: BuildIdentity;
-  env: Record<string, string>;
+  env: ShellEnv;
   /**
    * env is also seen elsewhere (the step's environment, a parent shell): copy it before the
    * first change. Most commands change no variable, so most shells never copy it.
@@ -758,7 +759,7 @@ class Walker {
       assigns = [];
       for (const a of c.assigns) {
         const e = this.staticWord(a.value);
-        const prev = a.append && Object.hasOwn(this.f.env, a.name) ? this.f.env[a.name] : '';
+        const prev = a.append ? (this.f.env.get(a.name) ?? '') : '';
         assigns.push([a.name, prev + e.value, e.exact]);
       }
     }
@@ -915,7 +916,7 @@ class Walker {
       case 'unset':
         for (const a of args) {
           if (a.startsWith('-')) continue;
-          delete this.writableEnv()[a];
+          this.writableEnv().delete(a);
           if (this.f.inexact.has(a)) this.writableInexact().delete(a);
           if (this.f.funcs.has(a)) this.writableFuncs().delete(a);
         }
@@ -970,8 +971,8 @@ class Walker {
 
   private cd(args: string[], fail: (s: number, m: string) => Res): Res {
     const rest = args.filter((a) => a !== '-P' && a !== '-L' && a !== '--');
-    const target = rest[0] ?? this.f.env.HOME ?? this.f.ident.home;
-    const dest = target === '-' ? (this.f.env.OLDPWD ?? this.f.cwd) : target;
+    const target = rest[0] ?? this.f.env.get('HOME') ?? this.f.ident.home;
+    const dest = target === '-' ? (this.f.env.get('OLDPWD') ?? this.f.cwd) : target;
     const abs = normalizePath(dest, this.f.cwd);
     const v = this.access(abs, 'chdir');
 
@@ -985,9 +986,9 @@ class Walker {
       return fail(1, `${this.f.argv0}: line ${n}: cd: ${dest}: ${why}`);
     }
 
-    this.writableEnv().OLDPWD = this.f.cwd;
+    this.writableEnv().set('OLDPWD', this.f.cwd);
     this.f.cwd = resolvePath(this.state.fs, abs).path;
-    this.writableEnv().PWD = abs;
+    this.writableEnv().set('PWD', abs);
 
     return { status: 0, out: '' };
   }
@@ -1297,11 +1298,9 @@ class Walker {
   // ------------------------------------------------------------------ words
 
   /** The shell's own environment, copied first if it is shared. */
-  private writableEnv(): Record<string, string> {
+  private writableEnv(): ShellEnv {
     if (this.f.envShared) {
-      // Object.assign rather than a spread: the copy usually gets a key next (for d in ...,
-      // cd's OLDPWD and PWD), which V8 makes dearer on a spread's copy (node 20).
-      this.f.env = Object.assign({}, this.f.env);
+      this.f.env = new Map(this.f.env);
       this.f.envShared = false;
     }
 
@@ -1329,7 +1328,7 @@ class Walker {
   }
 
   private setVar(name: string, value: string, exact: boolean): void {
-    this.writableEnv()[name] = value;
+    this.writableEnv().set(name, value);
     const inexact = this.f.inexact;
     if (exact) {
       if (inexact.has(name)) this.writableInexact().delete(name);
@@ -1364,13 +1363,12 @@ class Walker {
       if (c === 36 || c === 33) return undefined;
     } else if (c >= 65 && c <= 90) {
       if (name === 'RANDOM') return undefined;
-      if (name === 'PWD') return f.env.PWD ?? f.cwd;
-      if (name === 'HOME') return f.env.HOME ?? f.ident.home;
+      if (name === 'PWD') return f.env.get('PWD') ?? f.cwd;
+      if (name === 'HOME') return f.env.get('HOME') ?? f.ident.home;
       if (name === 'UID' && f.flavor === 'bash') return String(f.ident.uid);
     }
 
-    // Own keys only: a variable named like an Object method (constructor) is unset.
-    return Object.hasOwn(f.env, name) ? f.env[name] : null;
+    return f.env.get(name) ?? null;
   }
 
   /** Command substitution: run the inner script in a subshell and take its stdout. */
@@ -1560,7 +1558,7 @@ class Walker {
     const slash = v.indexOf('/');
     const prefix = slash === -1 ? v : v.slice(0, slash);
     const rest = slash === -1 ? '' : v.slice(slash);
-    if (prefix === '~') return (this.f.env.HOME ?? this.f.ident.home) + rest;
+    if (prefix === '~') return (this.f.env.get('HOME') ?? this.f.ident.home) + rest;
     const u = this.state.accounts.passwd.find((e) => e.name === prefix.slice(1));
 
     return u ? u.home + rest : v;
@@ -1683,12 +1681,11 @@ class Walker {
     if (ident) {
       frame.ident = ident;
       // su, sudo, gosu and runuser set HOME (and USER/LOGNAME) for the target user.
-      // Keys in the order a spread with HOME, USER and LOGNAME after it gives.
-      const env: Record<string, string> = Object.assign({}, this.f.env);
-      env.HOME = ident.home;
+      const env: ShellEnv = new Map(this.f.env);
+      env.set('HOME', ident.home);
       if (ident.name) {
-        env.USER = ident.name;
-        env.LOGNAME = ident.name;
+        env.set('USER', ident.name);
+        env.set('LOGNAME', ident.name);
       }
       frame.env = env;
       frame.envShared = false;
@@ -1720,7 +1717,7 @@ class Walker {
 class HandlerContext implements ExecContext {
   readonly state: ImageState;
   readonly ident: BuildIdentity;
-  readonly env: Record<string, string>;
+  readonly env: ShellEnv;
   readonly cwd: string;
   readonly umask: number;
   readonly builder: Builder;

@@ -111,7 +111,7 @@ export function makeCtx(state: ImageState, ident: BuildIdentity = ROOT, extra: P
   const ctx: TestCtx = {
     state,
     ident,
-    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: ident.home },
+    env: new Map([['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], ['HOME', ident.home]]),
     cwd: '/',
     umask: 0o022,
     builder: 'buildkit',

@@ -492,7 +492,7 @@ describe('id and friends', () => {
 
   test('a script string that does not parse fails with status 2', () => {
     const s = image();
-    const init = { state: s, ident: as(s, 'root'), env: {}, cwd: '/', file: 'Dockerfile', line: 3 };
+    const init = { state: s, ident: as(s, 'root'), env: new Map(), cwd: '/', file: 'Dockerfile', line: 3 };
     const out = runScript('if then', { ...init, builder: 'buildkit' });
     assert.equal(out.status, 2);
     assert.match(out.stderr[0], /^\/bin\/sh: 1: Syntax error/);
@@ -577,7 +577,7 @@ describe('more wrappers and builtins', () => {
     const out = runScript('whoami', {
       state: s,
       ident: { uid: 4242, gid: 0, groups: [0], caps: new Set(), home: '/' },
-      env: {},
+      env: new Map(),
       cwd: '/',
       builder: 'buildkit',
       file: 'Dockerfile',
@@ -706,7 +706,7 @@ describe('syntax errors in the words of the shell that runs the script', () => {
       const s = image();
       if (shell === 'ash') s.distro = 'alpine';
       const out = runScript(src, {
-        state: s, ident: as(s, 'root'), env: {}, cwd: '/', builder: 'buildkit', file: 'Dockerfile', line: 1,
+        state: s, ident: as(s, 'root'), env: new Map(), cwd: '/', builder: 'buildkit', file: 'Dockerfile', line: 1,
         shell: shell === 'bash' ? ['/bin/bash', '-c'] : undefined,
       });
       assert.equal(out.status, 2);
@@ -739,7 +739,7 @@ describe('(( at the start of a command', () => {
     test(c.name, () => {
       const s = image();
       refreshDerived(s);
-      const env: Record<string, string> = {};
+      const env: Map<string, string> = new Map();
       const init = { state: s, ident: as(s, 'root'), env, cwd: '/', builder: 'buildkit' as const, file: 'Dockerfile', line: 1 };
       const out = runScript(c.src, { ...init, shell: c.shell === 'bash' ? ['/bin/bash', '-c'] : undefined });
       assert.equal(out.status, c.status, JSON.stringify(out.stderr));
@@ -750,7 +750,7 @@ describe('(( at the start of a command', () => {
 
   test('the SHELL options -o pipefail and -e reach the script', () => {
     const s = image();
-    const init = { state: s, ident: as(s, 'root'), env: {}, cwd: '/', builder: 'buildkit' as const, file: 'Dockerfile', line: 1 };
+    const init = { state: s, ident: as(s, 'root'), env: new Map(), cwd: '/', builder: 'buildkit' as const, file: 'Dockerfile', line: 1 };
     const piped = runScript('false | true', { ...init, shell: ['/bin/bash', '-o', 'pipefail', '-c'] });
     const plain = runScript('false | true', { ...init, shell: ['/bin/bash', '-c'] });
     const errexit = runScript('false; touch /tmp/e', { ...init, shell: ['/bin/sh', '-ec'] });
@@ -854,7 +854,7 @@ describe('what dash, bash and BusyBox ash each accept', () => {
       if (c.distro) s.distro = c.distro;
       refreshDerived(s);
       const out = runScript(c.src, {
-        state: s, ident: as(s, 'root'), env: {}, cwd: '/', builder: 'buildkit', file: 'Dockerfile', line: 1,
+        state: s, ident: as(s, 'root'), env: new Map(), cwd: '/', builder: 'buildkit', file: 'Dockerfile', line: 1,
         shell: c.shell,
       });
       assert.equal(out.status, c.status, JSON.stringify(out.stderr));

@@ -148,7 +148,7 @@ describe('pip', () => {
     assert.deepEqual([dir.uid, dir.gid], [0, 0]);
 
     const ctx = makeCtx(state);
-    ctx.env.PIP_BREAK_SYSTEM_PACKAGES = '1';
+    ctx.env.set('PIP_BREAK_SYSTEM_PACKAGES', '1');
     assert.equal(run(handlers, ctx, 'python3 -m pip install flask').status, 0);
     assert.equal(state.packages.flask.via, 'pip');
   });
@@ -156,7 +156,7 @@ describe('pip', () => {
   test('non-root pip into a root-owned venv: the OSError and the --user hint', () => {
     const state = withHome(withEnv(makeState(), venvEnv, venvDirs));
     const ctx = makeCtx(state, alice);
-    ctx.env.PATH = `/opt/venv/bin:${ctx.env.PATH}`;
+    ctx.env.set('PATH', `/opt/venv/bin:${ctx.env.get('PATH')}`);
     const r = run(handlers, ctx, 'pip install --no-cache-dir requests');
     assert.equal(r.status, 1);
     assert.deepEqual(r.stderr, [
@@ -168,7 +168,7 @@ describe('pip', () => {
   test('non-root pip on root-owned conda: falls back to the user site, owned by the user', () => {
     const state = withHome(withEnv(makeState(), condaEnv, condaDirs));
     const ctx = makeCtx(state, alice);
-    ctx.env.PATH = `/opt/conda/bin:${ctx.env.PATH}`;
+    ctx.env.set('PATH', `/opt/conda/bin:${ctx.env.get('PATH')}`);
     const r = run(handlers, ctx, 'pip install torch');
     assert.deepEqual([r.status, r.stdout], [0, 'Defaulting to user installation because normal site-packages is not writeable\n']);
     const site = state.fs.get('/home/alice/.local/lib/python3.11/site-packages')!;
@@ -179,7 +179,7 @@ describe('pip', () => {
   test('pip install --user with HOME=/ (uid without passwd entry): cannot create /.local', () => {
     const state = withEnv(makeState(), condaEnv, condaDirs);
     const ctx = makeCtx(state, userIdent(1234, 0, '/'));
-    ctx.env.PATH = `/opt/conda/bin:${ctx.env.PATH}`;
+    ctx.env.set('PATH', `/opt/conda/bin:${ctx.env.get('PATH')}`);
     const r = run(handlers, ctx, 'pip install --user --no-cache-dir numpy');
     assert.deepEqual([r.status, r.stderr], [1, [
       "ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied: '/.local'",
@@ -211,7 +211,7 @@ describe('venv, conda, git', () => {
     assert.equal(v.sitePackages, '/home/alice/venv/lib/python3.11/site-packages');
     assert.equal(state.fs.get('/home/alice/venv/bin')!.uid, 1000);
 
-    ctx.env.PATH = `/home/alice/venv/bin:${ctx.env.PATH}`;
+    ctx.env.set('PATH', `/home/alice/venv/bin:${ctx.env.get('PATH')}`);
     assert.equal(run(handlers, ctx, 'pip install requests').status, 0);
     assert.equal(state.fs.get('/home/alice/venv/lib/python3.11/site-packages/requests')!.uid, 1000);
   });

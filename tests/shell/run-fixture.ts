@@ -74,7 +74,7 @@ export function run(state: ImageState, src: string, user = 'root', cwd = '/'): R
   return runScript(src, {
     state,
     ident: as(state, user),
-    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+    env: new Map([['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin']]),
     cwd,
     builder: 'buildkit',
     file: 'Dockerfile',

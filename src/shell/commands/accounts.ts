@@ -1020,7 +1020,7 @@ function busyboxAdduser(ctx: ExecContext, argv: string[]): CmdResult {
   }
 
   // New users inherit the caller's login shell unless -s (get_shell_name(): $SHELL, else passwd).
-  const callerShell = ctx.env.SHELL || userByUid(acc, ctx.ident.uid)?.shell || '/bin/sh';
+  const callerShell = ctx.env.get('SHELL') || userByUid(acc, ctx.ident.uid)?.shell || '/bin/sh';
   const shell = last(p, 'shell') ?? (system ? '/bin/false' : callerShell);
   const home = normalizePath(last(p, 'home') ?? `/home/${name}`);
   acc.passwd.push({ name, uid, gid, gecos: last(p, 'gecos') ?? 'Linux User,,,', home, shell });

@@ -423,13 +423,13 @@ const env: CommandHandler = (ctx, argv) => {
   }
   const cmd = argv.slice(i);
   if (cmd.length === 0) {
-    const vars = clear ? {} : { ...ctx.env };
-    for (const u of unset) delete vars[u];
-    for (const a of assigns) vars[a.slice(0, a.indexOf('='))] = a.slice(a.indexOf('=') + 1);
-    return { status: 0, stdout: Object.entries(vars).map(([k, v]) => `${k}=${v}\n`).join('') };
+    const vars = clear ? new Map<string, string>() : new Map(ctx.env);
+    for (const u of unset) vars.delete(u);
+    for (const a of assigns) vars.set(a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1));
+    return { status: 0, stdout: [...vars].map(([k, v]) => `${k}=${v}\n`).join('') };
   }
 
-  const drop = clear ? Object.keys(ctx.env) : unset;
+  const drop = clear ? [...ctx.env.keys()] : unset;
   const pre = drop.length > 0 ? `unset ${drop.join(' ')}; ` : '';
   const words = assigns.map((a) => `${a.slice(0, a.indexOf('=') + 1)}${quote(a.slice(a.indexOf('=') + 1))}`);
 
@@ -475,7 +475,7 @@ const SHELL_WORDS = new Set([
 function lookupCommand(ctx: ExecContext, names: string[], how: 'which' | 'command' | 'type'): CmdResult {
   let out = '';
   let status: number | 'unknown' = 0;
-  const path = (ctx.env.PATH ?? DEFAULT_PATH).split(':').filter(Boolean);
+  const path = (ctx.env.get('PATH') ?? DEFAULT_PATH).split(':').filter(Boolean);
 
   for (const name of names.filter((n) => !n.startsWith('-'))) {
     if (how !== 'which' && SHELL_WORDS.has(name)) {
@@ -935,7 +935,7 @@ const cat: CommandHandler = (ctx, argv) => {
   return out === undefined ? unknownOutput(res) : res;
 };
 
-const pwd: CommandHandler = (ctx) => ({ status: 0, stdout: `${ctx.env.PWD ?? ctx.cwd}\n` });
+const pwd: CommandHandler = (ctx) => ({ status: 0, stdout: `${ctx.env.get('PWD') ?? ctx.cwd}\n` });
 
 // ---------------------------------------------------------------- downloads
 

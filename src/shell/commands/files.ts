@@ -1681,7 +1681,7 @@ const mktemp: CommandHandler = (ctx, argv) => {
   const { opts, args, bad } = parseOpts(argv, 'dqut', 'p', long);
   if (bad) return badOption('mktemp', bad);
   const template = args[0] ?? 'tmp.XXXXXXXXXX';
-  const dir = opts.get('p') ?? ctx.env.TMPDIR ?? '/tmp';
+  const dir = opts.get('p') ?? ctx.env.get('TMPDIR') ?? '/tmp';
   const inTmp = opts.has('p') || opts.has('t') || args.length === 0;
   const fs = ctx.state.fs;
 

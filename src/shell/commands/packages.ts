@@ -141,7 +141,7 @@ function blockedAt(ctx: ExecContext, path: string): string | undefined {
 }
 
 function homeOf(ctx: ExecContext): string {
-  return ctx.env.HOME || ctx.ident.home || '/';
+  return ctx.env.get('HOME') || ctx.ident.home || '/';
 }
 
 // ---------------------------------------------------------------- package effects
@@ -444,7 +444,7 @@ const dpkg: CommandHandler = (ctx, argv) => {
 // ---------------------------------------------------------------- Python environments
 
 /** The Python environment a command name runs: a path names its env, else the first on PATH. */
-export function findPythonEnv(state: ImageState, env: Record<string, string>, command: string): PythonEnv | undefined {
+export function findPythonEnv(state: ImageState, path: string | undefined, command: string): PythonEnv | undefined {
   const pythons = state.pythons;
   if (pythons.length === 0) return undefined;
   // The directories each environment's commands live in, worked out once for all PATH entries.
@@ -453,7 +453,7 @@ export function findPythonEnv(state: ImageState, env: Record<string, string>, co
 
   if (command.includes('/')) return holding(parentOf(normalizePath(command)));
 
-  for (const dir of pathDirs(env.PATH ?? DEFAULT_PATH)) {
+  for (const dir of pathDirs(path ?? DEFAULT_PATH)) {
     const hit = holding(dir);
     if (hit) return hit;
   }
@@ -551,12 +551,12 @@ function pipInstall(ctx: ExecContext, pyEnv: PythonEnv, args: string[]): CmdResu
 
   const env = ctx.env;
   const venv = pyEnv.kind === 'venv';
-  const target = opt['-t'] ?? opt['--target'] ?? env.PIP_TARGET;
-  const prefix = opt['--prefix'] ?? env.PIP_PREFIX;
+  const target = opt['-t'] ?? opt['--target'] ?? env.get('PIP_TARGET');
+  const prefix = opt['--prefix'] ?? env.get('PIP_PREFIX');
   const rootDir = opt['--root'];
   const breakSystem =
     flags.has('--break-system-packages') ||
-    truthy(env.PIP_BREAK_SYSTEM_PACKAGES) ||
+    truthy(env.get('PIP_BREAK_SYSTEM_PACKAGES')) ||
     truthy(pipConf(ctx, pyEnv, 'break-system-packages'));
 
   if (pyEnv.externallyManaged && !venv && !target && !prefix && !rootDir && !breakSystem) {
@@ -564,8 +564,8 @@ function pipInstall(ctx: ExecContext, pyEnv: PythonEnv, args: string[]): CmdResu
   }
 
   const home = homeOf(ctx);
-  const userSiteEnabled = !venv && !truthy(env.PYTHONNOUSERSITE);
-  let user = flags.has('--user') || truthy(env.PIP_USER);
+  const userSiteEnabled = !venv && !truthy(env.get('PYTHONNOUSERSITE'));
+  let user = flags.has('--user') || truthy(env.get('PIP_USER'));
   const stdout: string[] = [];
   const stderr: string[] = [];
 
@@ -587,9 +587,9 @@ function pipInstall(ctx: ExecContext, pyEnv: PythonEnv, args: string[]): CmdResu
   }
 
   // The wheel cache under ~/.cache/pip, unless disabled; an unusable one is only a warning.
-  const noCache = flags.has('--no-cache-dir') || truthy(env.PIP_NO_CACHE_DIR) || truthy(pipConf(ctx, pyEnv, 'no-cache-dir'));
+  const noCache = flags.has('--no-cache-dir') || truthy(env.get('PIP_NO_CACHE_DIR')) || truthy(pipConf(ctx, pyEnv, 'no-cache-dir'));
   if (!noCache) {
-    const cache = normalizePath(opt['--cache-dir'] ?? env.PIP_CACHE_DIR ?? `${env.XDG_CACHE_HOME || `${home}/.cache`}/pip`);
+    const cache = normalizePath(opt['--cache-dir'] ?? env.get('PIP_CACHE_DIR') ?? `${env.get('XDG_CACHE_HOME') || `${home}/.cache`}/pip`);
     if (blockedAt(ctx, cache) === undefined) makeDirsAs(ctx, cache);
     else {
       stderr.push(
@@ -661,7 +661,7 @@ function runPip(ctx: ExecContext, pyEnv: PythonEnv | undefined, command: string,
   return { status: 0 };
 }
 
-const pip: CommandHandler = (ctx, argv) => runPip(ctx, findPythonEnv(ctx.state, ctx.env, argv[0]), argv[0], argv.slice(1));
+const pip: CommandHandler = (ctx, argv) => runPip(ctx, findPythonEnv(ctx.state, ctx.env.get('PATH'), argv[0]), argv[0], argv.slice(1));
 
 /** python -m venv DIR (Lib/venv): the caller owns everything it creates. */
 function makeVenv(ctx: ExecContext, base: PythonEnv, args: string[]): CmdResult {
@@ -713,7 +713,7 @@ const python: CommandHandler = (ctx, argv) => {
   const m = argv.indexOf('-m');
   if (m < 0) return { status: 0 };
   const mod = argv[m + 1];
-  const pyEnv = findPythonEnv(ctx.state, ctx.env, argv[0]);
+  const pyEnv = findPythonEnv(ctx.state, ctx.env.get('PATH'), argv[0]);
   if (mod === 'pip') return runPip(ctx, pyEnv, `${argv[0]} -m pip`, argv.slice(m + 2));
   if (mod === 'venv' || mod === 'virtualenv') {
     if (!pyEnv) {
@@ -728,7 +728,7 @@ const python: CommandHandler = (ctx, argv) => {
 };
 
 const virtualenv: CommandHandler = (ctx, argv) => {
-  const pyEnv = findPythonEnv(ctx.state, ctx.env, 'python3');
+  const pyEnv = findPythonEnv(ctx.state, ctx.env.get('PATH'), 'python3');
   if (!pyEnv) {
     ctx.unknown('virtualenv: no Python environment is known', []);
     return { status: 'unknown' };
@@ -742,7 +742,7 @@ const virtualenv: CommandHandler = (ctx, argv) => {
 const CONDA_VALUE_OPTS = new Set(['-n', '--name', '-p', '--prefix', '-c', '--channel', '-f', '--file', '--override-channels']);
 
 function condaRoot(ctx: ExecContext): string {
-  return normalizePath(ctx.state.condaPrefix ?? ctx.env.MAMBA_ROOT_PREFIX ?? ctx.env.CONDA_DIR ?? '/opt/conda');
+  return normalizePath(ctx.state.condaPrefix ?? ctx.env.get('MAMBA_ROOT_PREFIX') ?? ctx.env.get('CONDA_DIR') ?? '/opt/conda');
 }
 
 /**
@@ -776,7 +776,7 @@ const conda: CommandHandler = (ctx, argv) => {
     const envs = `${root}/envs`;
     prefix = blockedAt(ctx, `${envs}/${name}`) === undefined ? `${envs}/${name}` : normalizePath(`${homeOf(ctx)}/.conda/envs/${name}`);
   } else if (name === 'base') prefix = root;
-  else prefix = sub === 'create' ? root : normalizePath(ctx.env.CONDA_PREFIX ?? root);
+  else prefix = sub === 'create' ? root : normalizePath(ctx.env.get('CONDA_PREFIX') ?? root);
 
   const blocked = blockedAt(ctx, sub === 'create' ? prefix : `${prefix}/conda-meta`);
   if (blocked !== undefined) {
