@@ -443,6 +443,13 @@ describe('switching users', () => {
       status: 0,
       expect: { '/opt/envdir': 'dir 0:0 0755' },
     },
+    {
+      // Names of Object's own members are shell variables like any other (dash and bash).
+      name: 'variables named __proto__ and constructor keep their values',
+      src: `__proto__=/opt/proto; constructor=/opt/ctor; mkdir "$__proto__" "$constructor"`,
+      status: 0,
+      expect: { '/opt/proto': 'dir 0:0 0755', '/opt/ctor': 'dir 0:0 0755' },
+    },
   ];
   for (const c of cases) test(c.name, () => check(c));
 
