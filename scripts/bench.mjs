@@ -95,7 +95,17 @@ if (folder && fixtures.length === 0) {
   console.error(`bench: no Dockerfile or Containerfile under ${folder}`);
   process.exit(2);
 }
-const corpus = [...fixtures];
+// A file uidctl refuses as bad input (a syntax error such as a misspelt instruction) gets a
+// one-line error, not an analysis: it is left out of every measurement, the baselines' too.
+const corpus = fixtures.filter((text) => {
+  try {
+    analyze({ file: 'Dockerfile', text });
+    return true;
+  } catch {
+    return false;
+  }
+});
+const refused = fixtures.length - corpus.length;
 for (let i = 0; !folder && corpus.length < 1000; i++) corpus.push(generated(i));
 const bytes = corpus.reduce((n, t) => n + t.length, 0);
 const sizes = corpus.map((t) => t.length).sort((a, b) => a - b);
@@ -147,6 +157,7 @@ if (throughputOnly) {
   process.exit(0);
 }
 
+if (refused > 0) console.log(`${refused} file(s) left out: uidctl refuses them as bad input`);
 console.log(`corpus: ${corpus.length} Dockerfiles (${folder ? `from ${folder}` : `${fixtures.length} fixtures + generated`}), ${(bytes / 1024).toFixed(0)} KB, median ${(sizes[sizes.length >> 1] / 1024).toFixed(1)} KB, largest ${(sizes[sizes.length - 1] / 1024).toFixed(1)} KB`);
 console.log('');
 console.log('throughput (one process, best of 7 interleaved rounds)');
