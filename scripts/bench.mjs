@@ -96,15 +96,17 @@ if (folder && fixtures.length === 0) {
   process.exit(2);
 }
 // A file uidctl refuses as bad input (a syntax error such as a misspelt instruction) gets a
-// one-line error, not an analysis: it is left out of every measurement, the baselines' too.
-const corpus = fixtures.filter((text) => {
+// one-line error, not an analysis; dockerfilelint throws on some files it cannot read. Either
+// is left out of every measurement, so all candidates time the same files.
+const accepted = (fn) => {
   try {
-    analyze({ file: 'Dockerfile', text });
+    fn();
     return true;
   } catch {
     return false;
   }
-});
+};
+const corpus = fixtures.filter((text) => accepted(() => analyze({ file: 'Dockerfile', text })) && accepted(() => dockerfilelint.run(noConfig, text)));
 const refused = fixtures.length - corpus.length;
 for (let i = 0; !folder && corpus.length < 1000; i++) corpus.push(generated(i));
 const bytes = corpus.reduce((n, t) => n + t.length, 0);
@@ -157,7 +159,7 @@ if (throughputOnly) {
   process.exit(0);
 }
 
-if (refused > 0) console.log(`${refused} file(s) left out: uidctl refuses them as bad input`);
+if (refused > 0) console.log(`${refused} file(s) left out: uidctl refuses them as bad input, or dockerfilelint throws on them`);
 console.log(`corpus: ${corpus.length} Dockerfiles (${folder ? `from ${folder}` : `${fixtures.length} fixtures + generated`}), ${(bytes / 1024).toFixed(0)} KB, median ${(sizes[sizes.length >> 1] / 1024).toFixed(1)} KB, largest ${(sizes[sizes.length - 1] / 1024).toFixed(1)} KB`);
 console.log('');
 console.log('throughput (one process, best of 7 interleaved rounds)');
