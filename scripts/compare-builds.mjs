@@ -2,8 +2,10 @@
 // accounts and the simulator's steps must be identical. For speed work, where nothing may change:
 //   git worktree add /tmp/old HEAD~5 && (cd /tmp/old && npm ci && npm run build)
 //   npm run build && node scripts/compare-builds.mjs /tmp/old/dist dist [SEED] [COUNT]
+// or, on a folder of real Dockerfiles (each with every run line and builder below):
+//   node scripts/compare-builds.mjs /tmp/old/dist dist --dir FOLDER
 // Each differing case is written to compare-builds-N.txt in the temp folder. Exit 1 on any.
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -74,8 +76,21 @@ const digest = (M, text, run, builder) => {
     return M.renderJson([{ analysis: a, findings: a.findings }], 'x') + JSON.stringify([...a.image.fs]) + JSON.stringify(a.image.accounts) + JSON.stringify(a.sim.stages.map((s) => s.steps));
   } catch (e) { return 'ERR ' + e?.constructor?.name + ' ' + e?.message; }
 };
-const N = Number(process.argv[5] ?? 2000);
 let bad = 0, errs = 0;
+const compare = (text, run, builder) => {
+  const a = digest(A, text, run, builder), b = digest(B, text, run, builder);
+  if (a.startsWith('ERR')) errs++;
+  if (a !== b) { bad++; if (bad <= 5) writeFileSync(join(tmpdir(), `compare-builds-${bad}.txt`), `${builder} ${run}\n${text}\n---A\n${a.slice(0, 3000)}\n---B\n${b.slice(0, 3000)}`); }
+};
+if (process.argv[4] === '--dir') {
+  const files = [];
+  const walk = (d) => { for (const n of readdirSync(d).sort()) { const p = join(d, n); if (statSync(p).isDirectory()) walk(p); else if (/^(Dockerfile|Containerfile)/.test(n)) files.push(p); } };
+  walk(process.argv[5]);
+  for (const f of files) for (const run of runs) for (const builder of ['buildkit', 'classic', 'buildah']) compare(readFileSync(f, 'utf8'), run, builder);
+  console.log(`${files.length} files x ${runs.length * 3} settings (${errs} refused by both), ${bad} differ`);
+  process.exit(bad > 0 ? 1 : 0);
+}
+const N = Number(process.argv[5] ?? 2000);
 for (let i = 0; i < N; i++) {
   const multi = rand() < 0.2;
   const lines = [];
@@ -84,8 +99,7 @@ for (let i = 0; i < N; i++) {
   for (let k = 0, n = 2 + Math.floor(rand() * 9); k < n; k++) lines.push(pick(ins)());
   const text = lines.join('\n') + '\n';
   const run = pick(runs); const builder = pick(['buildkit', 'classic', 'buildah']);
-  const a = digest(A, text, run, builder), b = digest(B, text, run, builder);
-  if (a.startsWith("ERR")) errs++; if (a !== b) { bad++; if (bad <= 5) { writeFileSync(join(tmpdir(), `compare-builds-${bad}.txt`), `${builder} ${run}\n${text}\n---A\n${a.slice(0, 3000)}\n---B\n${b.slice(0, 3000)}`); } }
+  compare(text, run, builder);
 }
 console.log(`${N} cases (${errs} refused by both), ${bad} differ`);
 process.exit(bad > 0 ? 1 : 0);

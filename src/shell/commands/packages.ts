@@ -233,14 +233,20 @@ function ensureSystemPython(ctx: ExecContext, via: string): PythonEnv {
   return env;
 }
 
-/** The effects of one package that matter for permissions; everything else is root-owned files. */
-export function installPackage(ctx: ExecContext, rawName: string, via: string): void {
+/**
+ * The effects of one package that matter for permissions; everything else is root-owned files.
+ * True when it wrote what the sudo, sshd or Jupyter settings derive from (sudo and openssh
+ * bring their configuration): only then must the caller refresh them (refreshDerived), which
+ * an install of thirty other packages does not need.
+ */
+export function installPackage(ctx: ExecContext, rawName: string, via: string): boolean {
   const state = ctx.state;
   const name = PLAIN_NAME.test(rawName)
     ? rawName
     : rawName.replace(/[=<>~!].*$/, '').replace(/:[a-z0-9]+$/, '').replace(/\/.*$/, '').toLowerCase();
-  if (name === '') return;
+  if (name === '') return false;
   state.packages[name] = { name, via, line: ctx.line };
+  let texts = false;
 
   if (name === 'sudo') {
     put(ctx, '/usr/bin/sudo', 'file', 0o4755);
@@ -250,6 +256,7 @@ export function installPackage(ctx: ExecContext, rawName: string, via: string): 
       const text = SUDOERS[state.distro === 'alpine' || state.distro === 'rhel' ? state.distro : 'debian'];
       putText(ctx, '/etc/sudoers', text, 0o440);
     }
+    texts = true;
     if ((state.distro === 'debian' || state.distro === 'ubuntu') && !groupByName(state.accounts, 'sudo')) {
       const gid = groupByGid(state.accounts, 27) ? lowestFreeId(state.accounts.group.map((g) => g.gid), 100, 999) : 27;
       state.accounts.group.push({ name: 'sudo', gid, members: [] });
@@ -263,6 +270,7 @@ export function installPackage(ctx: ExecContext, rawName: string, via: string): 
     // (measured in the oracle: after apt-get install openssh-server the image lacks it).
     if (!state.texts['/etc/ssh/sshd_config']) putText(ctx, '/etc/ssh/sshd_config', SSHD_CONFIG, 0o644);
     addSshdUser(ctx);
+    texts = true;
   }
 
   if (/^python3(\.\d+)?(-(pip|venv|dev|full|minimal))?$|^py3-pip$|^python-is-python3$/.test(name)) {
@@ -275,6 +283,8 @@ export function installPackage(ctx: ExecContext, rawName: string, via: string): 
 
   if (JUPYTER.has(name)) state.packages.jupyter = { name: 'jupyter', via, line: ctx.line };
   if (name === 'git') put(ctx, '/usr/bin/git', 'file', 0o755);
+
+  return texts;
 }
 
 /** Debian's openssh-server postinst adds a system user sshd (home /run/sshd, group nogroup). */
@@ -371,8 +381,9 @@ const apt: CommandHandler = (ctx, argv) => {
 
   const local = names.filter((n) => n.startsWith('/') || n.startsWith('./') || n.endsWith('.deb'));
   if (local.length > 0) ctx.unknown(`${argv[0]} installs local packages the model cannot read`, []);
-  for (const n of names.filter((x) => !local.includes(x))) installPackage(ctx, n, 'apt');
-  refreshDerived(ctx.state);
+  let texts = false;
+  for (const n of names.filter((x) => !local.includes(x))) texts = installPackage(ctx, n, 'apt') || texts;
+  if (texts) refreshDerived(ctx.state);
 
   // Without -y apt asks before adding dependencies; a build has no terminal to answer.
   if (!yes && sub === 'install') {
@@ -406,8 +417,9 @@ const apk: CommandHandler = (ctx, argv) => {
   }
 
   if (sub === 'del') names.forEach((n) => removePackage(ctx, n));
-  if (sub === 'add') names.forEach((n) => installPackage(ctx, n, 'apk'));
-  refreshDerived(ctx.state);
+  let texts = false;
+  if (sub === 'add') for (const n of names) texts = installPackage(ctx, n, 'apk') || texts;
+  if (texts) refreshDerived(ctx.state);
 
   return { status: 0 };
 };
@@ -425,9 +437,10 @@ const dnf: CommandHandler = (ctx, argv) => {
     return res(1, 'Error: This command has to be run with superuser privileges (under the root user on most systems).');
   }
 
-  if (sub === 'install' || sub === 'reinstall') names.forEach((n) => installPackage(ctx, n, 'dnf'));
+  let texts = false;
+  if (sub === 'install' || sub === 'reinstall') for (const n of names) texts = installPackage(ctx, n, 'dnf') || texts;
   if (sub === 'remove' || sub === 'erase') names.forEach((n) => removePackage(ctx, n));
-  refreshDerived(ctx.state);
+  if (texts) refreshDerived(ctx.state);
 
   return { status: 0 };
 };
