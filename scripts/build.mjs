@@ -45,9 +45,10 @@ await build({
   banner: { js: "const __uidctlUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 // The launcher is a shell script and a module at once (see src/cli/launch.ts): sh reads the
-// first lines and execs node with --v8-pool-size=0 on the same file; node skips the #! line,
+// first lines and execs node with --v8-pool-size=0 on the same file, unless NODE_OPTIONS sets
+// a pool size of its own (a command-line option would override it); node skips the #! line,
 // and the second is a string and a comment to it.
-const trampoline = `#!/bin/sh\n':' //; exec node --v8-pool-size=0 "$0" "$@"`;
+const trampoline = `#!/bin/sh\n':' //; case "$NODE_OPTIONS" in *--v8-pool-size*) exec node "$0" "$@";; esac; exec node --v8-pool-size=0 "$0" "$@"`;
 await build({ ...common, entryPoints: { cli: 'src/cli/launch.ts' }, outdir: 'dist', banner: { js: trampoline } });
 chmodSync('dist/cli.js', 0o755);
 

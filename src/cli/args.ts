@@ -11,6 +11,9 @@ export function parseFlags<O extends Options>(args: string[], options: O): Parse
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
+    // Node's own wording of this one ends in unbalanced quotes (node 20): say it plainly.
+    const unknown = /^Unknown option '([^']*)'/.exec((e as Error).message);
+    if (unknown) throw new UsageError(`unknown option ${unknown[1]} (a file whose name starts with '-' goes after '--')`);
     throw new UsageError((e as Error).message.split('\n')[0]);
   }
 }

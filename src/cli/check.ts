@@ -198,7 +198,15 @@ function expandInputs(inputs: string[], cwd: string, io: Io): { files: string[];
   const files: string[] = [];
   let folder = false;
 
+  if (inputs.filter((i) => i === '-').length > 1) throw new UsageError('standard input (-) can be read only once');
   for (const input of inputs) {
+    // `-` is the Dockerfile on standard input, as for `docker build -`.
+    if (input === '-') {
+      files.push(input);
+      continue;
+    }
+    // resolve() would turn an empty name into the working folder.
+    if (input === '') throw new InputError('no such file or folder', "''");
     const abs = resolve(cwd, input);
     let st;
     try {
@@ -236,7 +244,7 @@ function expandInputs(inputs: string[], cwd: string, io: Io): { files: string[];
 
 function readText(path: string, cwd: string, what: string): string {
   try {
-    return readFileSync(resolve(cwd, path), 'utf8');
+    return readFileSync(path === '-' ? 0 : resolve(cwd, path), 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(code === 'ENOENT' ? `no such ${what}` : `cannot read ${what}: ${errnoWords(code)}`, path);
@@ -617,7 +625,10 @@ async function checkFile(file: string, o: CheckOne, io: Io): Promise<Reported> {
   // Parsed once: the bases, the context roots and the analysis all start from it.
   const parsed = parseDockerfile(text);
   const resolveBase = await basesFor(parsed, file, o.buildArgs, o.baseOpts, io);
-  const contextDir = o.v['no-context'] || o.text !== undefined ? undefined : resolve(io.cwd, o.contextFlag ?? dirname(file));
+  // A Dockerfile on standard input comes without a build context (`docker build - < Dockerfile`)
+  // unless --context names one (`docker build -f - DIR`).
+  const noContext = o.v['no-context'] || o.text !== undefined || (file === '-' && o.contextFlag === undefined);
+  const contextDir = noContext ? undefined : resolve(io.cwd, o.contextFlag ?? dirname(file));
   let context: ReturnType<typeof readBuildContext> | undefined;
   // A --context that is not a folder stops docker build before anything else (its words).
   if (o.contextFlag !== undefined && contextDir) {

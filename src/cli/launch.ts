@@ -15,10 +15,11 @@
 // `node --v8-pool-size=0` on this same file. Node's default is four V8 helper threads, which
 // compile hot functions and help the garbage collector; on a machine with two CPUs they take
 // turns with the thread that checks (measured: 90 preemptions of it in a 1,000-file folder
-// against 6, and the run 15-20% slower). `--v8-pool-size=0` makes it one thread fewer than
-// the CPUs. The option exists only on node's command line, so only a new process can set it;
-// the shell's `exec` replaces itself with node, at about 1 ms. For JavaScript the second line
-// is a string and a comment; `node dist/cli.js` skips the shell and keeps node's default.
+// against 6, and the run 15-20% slower). `--v8-pool-size=0` lets node pick one thread fewer
+// than the CPUs (at least one). The option exists only on node's command line, so only a new
+// process can set it; the shell's `exec` replaces itself with node, at about 1 ms. A pool size
+// in NODE_OPTIONS is left to win. For JavaScript the second line is a string and a comment;
+// `node dist/cli.js` skips the shell and keeps node's default.
 
 import { setFlagsFromString } from 'node:v8';
 import { createHash } from 'node:crypto';
@@ -45,8 +46,16 @@ const cacheFile = `${bundle}.cache`;
 const mode = process.env.UIDCTL_CODE_CACHE;
 const DIGEST = 20;
 
+// The launcher alone (copied out of dist/ rather than linked) has nothing to start.
+let bundleText: string;
+try {
+  bundleText = readFileSync(bundle, 'utf8');
+} catch (e) {
+  process.stderr.write(`uidctl: cannot read ${bundle} (${(e as NodeJS.ErrnoException).code}): the launcher needs the files of dist/ beside it; link to dist/cli.js rather than copy it\n`);
+  process.exit(2);
+}
 // The shebang line is not JavaScript.
-const source = readFileSync(bundle, 'utf8').replace(/^#!.*/, '');
+const source = bundleText.replace(/^#!.*/, '');
 const digest = (payload: Uint8Array) => createHash('sha1').update(source).update(payload).digest();
 
 let state: 'absent' | 'damaged' | 'used' | 'rejected' = 'absent';
@@ -71,7 +80,12 @@ if (mode === 'write' && isMainThread) {
   // After the run: the cache then holds every function the run compiled, not only the top level.
   process.once('exit', () => {
     const payload = script.createCachedData();
-    writeFileSync(cacheFile, Buffer.concat([digest(payload), payload]));
+    try {
+      writeFileSync(cacheFile, Buffer.concat([digest(payload), payload]));
+    } catch (e) {
+      process.stderr.write(`uidctl: cannot write the code cache ${cacheFile} (${(e as NodeJS.ErrnoException).code})\n`);
+      process.exitCode = 2;
+    }
   });
 }
 

@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { tempDirs } from '../cli/temp.js';
 
@@ -138,6 +138,51 @@ describe('the code cache of the built command line', () => {
       assert.equal(r.stderr, 'execArgv ["--v8-pool-size=0"]\n');
       assert.equal(r.stdout, plain.stdout);
     }
+    // A pool size the user sets in NODE_OPTIONS is not overridden.
+    const own = spawnSync(CLI, args, { cwd: ROOT, encoding: 'utf8', env: { ...env, NODE_OPTIONS: `--v8-pool-size=2 ${env.NODE_OPTIONS}` } });
+    assert.deepEqual([own.status, own.stderr, own.stdout], [0, 'execArgv []\n', plain.stdout]);
+  });
+
+  test('the launcher copied out of dist/ says what it lacks; a cache it cannot write is one line', () => {
+    const dir = tempDir({});
+    cpSync(CLI, join(dir, 'uidctl'));
+    const alone = spawnSync(process.execPath, [join(dir, 'uidctl'), '--version'], { encoding: 'utf8' });
+    assert.equal(alone.status, 2);
+    assert.equal(alone.stderr, `uidctl: cannot read ${join(dir, 'cli.cjs')} (ENOENT): the launcher needs the files of dist/ beside it; link to dist/cli.js rather than copy it\n`);
+
+    // A folder where the cache file would go: writing it fails even for root.
+    const dist = join(tempDir({}), 'dist');
+    cpSync(join(ROOT, 'dist'), dist, { recursive: true });
+    rmSync(join(dist, 'cli.cjs.cache'));
+    mkdirSync(join(dist, 'cli.cjs.cache'));
+    const write = spawnSync(process.execPath, [join(dist, 'cli.js'), '--version'], { encoding: 'utf8', env: { ...process.env, UIDCTL_CODE_CACHE: 'write' } });
+    assert.deepEqual([write.status, write.stdout, write.stderr], [2, readFileSync(join(ROOT, 'package.json'), 'utf8').match(/"version": "([^"]+)"/)![1] + '\n', `uidctl: cannot write the code cache ${join(dist, 'cli.cjs.cache')} (EISDIR)\n`]);
+  });
+});
+
+describe('the Dockerfile on standard input, and names that are not files', () => {
+  const run = (args: string[], input: string) => spawnSync(process.execPath, [CLI, 'check', ...args, '--no-config', '--format', 'json', '--fail-on', 'never'], { cwd: ROOT, encoding: 'utf8', input });
+
+  test('check - reads the Dockerfile from standard input, with no build context (docker build -)', () => {
+    const r = run(['-'], 'FROM debian:bookworm\nCOPY app.py /app/\nRUN useradd -m app\nUSER app\n');
+    assert.equal(r.status, 0, r.stderr);
+    const result = JSON.parse(r.stdout).results[0];
+    assert.equal(result.file, '-');
+    assert.equal(result.identity.user, 'app');
+    assert.ok(result.assumptions.some((a: { id: string; text: string }) => a.id === 'copy-source:2' && a.text.startsWith('the build context was not read')));
+  });
+
+  test('check - --context DIR reads the context named (docker build -f - DIR)', () => {
+    const dir = tempDir({ 'app.py': 'print(1)\n' });
+    const r = run(['-', '--context', dir], 'FROM debian:bookworm\nCOPY app.py /app/\n');
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).results[0].assumptions.filter((a: { id: string }) => a.id.startsWith('copy-source')), []);
+  });
+
+  test('an empty name, standard input twice, and an unknown option are one-line usage errors', () => {
+    assert.deepEqual([run([''], '').status, run([''], '').stderr], [2, "uidctl check: '': no such file or folder\n"]);
+    assert.deepEqual([run(['-', '-'], '').status, run(['-', '-'], '').stderr], [2, 'uidctl check: standard input (-) can be read only once\n']);
+    assert.deepEqual([run(['-e'], '').status, run(['-e'], '').stderr], [2, "uidctl check: unknown option -e (a file whose name starts with '-' goes after '--')\n"]);
   });
 });
 

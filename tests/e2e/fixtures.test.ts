@@ -159,6 +159,7 @@ describe('uidctl check errors: exit 2, one line, no stack trace', () => {
 
     assert.equal(r.code, 2);
     oneLine(r.err);
+    assert.equal(r.err, "uidctl check: unknown option --colour (a file whose name starts with '-' goes after '--')\n");
   });
 });
 
