@@ -94,6 +94,26 @@ describe('resolveBase picks the catalog entry and says how it matched', () => {
     assert.equal(resolveBase('localhost/debian:bookworm').state.base, 'localhost/debian:bookworm');
   });
 
+  test('references that come down to one spec get their own reference, assumptions and copy', () => {
+    // Unknown images share one built state, as python:3.11 and python:3.11.9 share a spec.
+    const a = resolveBase('example.invalid/one:1');
+    const b = resolveBase('example.invalid/two:2');
+    assert.deepEqual([a.state.base, b.state.base], ['example.invalid/one:1', 'example.invalid/two:2']);
+    assert.deepEqual([a.assumptions[0].subject, b.assumptions[0].subject], ['example.invalid/one:1', 'example.invalid/two:2']);
+    assert.deepEqual(b.state.provenance, [{ source: 'assumption', ref: 'example.invalid/two:2' }]);
+    a.state.fs.delete('/tmp');
+    a.state.accounts.group.push({ name: 'x', gid: 5, members: [] });
+    assert.equal(meta(b.state, '/tmp')?.mode, 0o1777);
+    assert.equal(b.state.accounts.group.some((g) => g.name === 'x'), false);
+    assert.deepEqual({ ...b.state, base: '', assumptions: [], provenance: [] }, { ...resolveBase('example.invalid/three:3').state, base: '', assumptions: [], provenance: [] });
+
+    const slim = resolveBase('python:3.11-slim');
+    const patch = resolveBase('python:3.11.9-slim');
+    assert.deepEqual([slim.state.base, patch.state.base], ['python:3.11-slim', 'python:3.11.9-slim']);
+    assert.equal(patch.state.config.env.PYTHON_VERSION, '3.11.9');
+    assert.notEqual(slim.state.config.env.PYTHON_VERSION, '3.11.9');
+  });
+
   test('each call returns a fresh state', () => {
     const a = resolveBase('debian:bookworm');
     a.state.accounts.passwd.push({ name: 'x', uid: 5, gid: 5, gecos: '', home: '/', shell: '' });

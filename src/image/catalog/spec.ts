@@ -173,8 +173,18 @@ export function buildState(spec: Spec, key: string, base: string): ImageState {
   const users = new Map(passwd.map((e) => [e.name, e.uid]));
   const groups = new Map(group.map((g) => [g.name, g.gid]));
 
-  // Parents before children, so a row whose parent is missing is caught as a data error.
-  const rows = [...spec.paths].sort((a, b) => a[0].split('/').length - b[0].split('/').length);
+  // Parents before children, so a row whose parent is missing is caught as a data error. The
+  // depth is counted once per row: splitting both paths in the comparator took a third of the
+  // time of building a state, which every new FROM reference of a folder run pays once.
+  const depth = (path: string) => {
+    let n = 0;
+    for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) n++;
+    return n;
+  };
+  const rows = spec.paths
+    .map((row) => ({ row, depth: depth(row[0]) }))
+    .sort((a, b) => a.depth - b.depth)
+    .map((r) => r.row);
   const rootRow = rows.find((r) => r[0] === '/');
   const fs = newTree({ partial: rootRow ? rootRow[1] === 'part' : true, origin });
 
