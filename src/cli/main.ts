@@ -80,12 +80,26 @@ if (!isMainThread) {
   }
 } else if ((globalThis as Record<symbol, unknown>)[Symbol.for('uidctl.launched')] === true || /(?:^|[/\\])(?:cli\.c?js|main\.ts|uidctl)$/.test(invoked)) {
   main(process.argv.slice(2), processIo()).then(
-    (code) => {
-      process.exitCode = code;
-    },
+    (code) => exitWhenWritten(code),
     (e: unknown) => {
       process.stderr.write(`uidctl: ${(e as Error).message}\n`);
-      process.exitCode = 2;
+      exitWhenWritten(2);
     },
   );
+}
+
+/**
+ * Exit once everything written has left (a pipe to a slow reader gets all of it first). Left
+ * to end by itself, node frees the whole heap and waits for V8's background work first: 60-90
+ * ms after the report of a folder of a few hundred Dockerfiles (strace, from the report's
+ * write to exit_group), against about 30 ms for process.exit.
+ */
+function exitWhenWritten(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
 }

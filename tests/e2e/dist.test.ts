@@ -3,7 +3,7 @@
 // bundled into a lazily loaded chunk. `npm ci` builds dist/ (the prepare script).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { tempDirs } from '../cli/temp.js';
@@ -157,6 +157,28 @@ describe('the code cache of the built command line', () => {
     mkdirSync(join(dist, 'cli.cjs.cache'));
     const write = spawnSync(process.execPath, [join(dist, 'cli.js'), '--version'], { encoding: 'utf8', env: { ...process.env, UIDCTL_CODE_CACHE: 'write' } });
     assert.deepEqual([write.status, write.stdout, write.stderr], [2, readFileSync(join(ROOT, 'package.json'), 'utf8').match(/"version": "([^"]+)"/)![1] + '\n', `uidctl: cannot write the code cache ${join(dist, 'cli.cjs.cache')} (EISDIR)\n`]);
+  });
+});
+
+describe('the end of a run', () => {
+  test('a report larger than a pipe holds reaches a slow reader whole, with the exit code', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 400; i++) files[`svc-${i}/Dockerfile`] = 'FROM debian:bookworm\nRUN useradd -m app && mkdir /data\nUSER app\nWORKDIR /data\n';
+    const dir = tempDir(files);
+    const whole = spawnSync(process.execPath, [CLI, 'check', dir, '--no-config'], { encoding: 'utf8' });
+    // More than a Linux pipe (64 KiB) and node's buffer behind it hold together.
+    assert.ok(whole.stdout.length > 256 * 1024, `${whole.stdout.length} bytes`);
+
+    // Nothing is read for half a second: the pipe fills and the command line must wait (had it
+    // ended by then, node would drop the unread output: child_process resumes unused streams).
+    const child = spawn(process.execPath, [CLI, 'check', dir, '--no-config']);
+    const chunks: Buffer[] = [];
+    const closed = new Promise<number | null>((done) => child.on('close', done));
+    await new Promise((done) => setTimeout(done, 500));
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    const code = await closed;
+    assert.equal(Buffer.concat(chunks).toString('utf8'), whole.stdout);
+    assert.deepEqual([code, whole.status], [0, 0]);
   });
 });
 
