@@ -83,9 +83,14 @@ const compare = (text, run, builder) => {
   if (a !== b) { bad++; if (bad <= 5) writeFileSync(join(tmpdir(), `compare-builds-${bad}.txt`), `${builder} ${run}\n${text}\n---A\n${a.slice(0, 3000)}\n---B\n${b.slice(0, 3000)}`); }
 };
 if (process.argv[4] === '--dir') {
+  const dir = process.argv[5];
+  if (!dir || !statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    console.error(`compare-builds: --dir needs a folder of Dockerfiles (got ${dir ?? 'nothing'})`);
+    process.exit(2);
+  }
   const files = [];
   const walk = (d) => { for (const n of readdirSync(d).sort()) { const p = join(d, n); if (statSync(p).isDirectory()) walk(p); else if (/^(Dockerfile|Containerfile)/.test(n)) files.push(p); } };
-  walk(process.argv[5]);
+  walk(dir);
   for (const f of files) for (const run of runs) for (const builder of ['buildkit', 'classic', 'buildah']) compare(readFileSync(f, 'utf8'), run, builder);
   console.log(`${files.length} files x ${runs.length * 3} settings (${errs} refused by both), ${bad} differ`);
   process.exit(bad > 0 ? 1 : 0);
