@@ -78,11 +78,20 @@ function isScript(path: string, size: number, mode: number): boolean | undefined
   return buf.toString('latin1') === '#!' || undefined;
 }
 
+/** What the walk reads of an lstat. */
+export interface ContextStat {
+  mode: number;
+  size: number;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+  isFile(): boolean;
+}
+
 /** The few file-system calls the walk makes; tests inject failures (root reads mode-000 folders). */
 export interface ContextFs {
   readdir(path: string): string[];
   /** undefined when nothing is there (ENOENT), as a COPY source often is not: no error is built. */
-  lstat(path: string): { mode: number; size: number; isDirectory(): boolean; isSymbolicLink(): boolean; isFile(): boolean } | undefined;
+  lstat(path: string): ContextStat | undefined;
   readlink(path: string): string;
 }
 
@@ -192,7 +201,7 @@ export function readBuildContext(dir: string, fs: ContextFs = realFs, roots: str
       const r = rel ? `${rel}/${name}` : name;
       if (ignored(r)) continue;
       const p = join(abs, name);
-      let st: NonNullable<ReturnType<ContextFs['lstat']>>;
+      let st: ContextStat;
       try {
         st = present(fs.lstat(p), p);
       } catch (e) {
@@ -204,7 +213,7 @@ export function readBuildContext(dir: string, fs: ContextFs = realFs, roots: str
     }
   };
   // One entry, and everything below it when it is a folder.
-  const add = (p: string, r: string, st: NonNullable<ReturnType<ContextFs['lstat']>>) => {
+  const add = (p: string, r: string, st: ContextStat) => {
     const mode = st.mode & 0o7777;
     if (st.isDirectory()) {
       tree.set(`/${r}`, { kind: 'dir', uid: 0, gid: 0, mode });
@@ -226,7 +235,7 @@ export function readBuildContext(dir: string, fs: ContextFs = realFs, roots: str
       const r = parts.slice(0, i).join('/');
       if (ignored(r)) return true;
       const p = join(dir, r);
-      let st: ReturnType<ContextFs['lstat']>;
+      let st: ContextStat | undefined;
       try {
         st = fs.lstat(p);
       } catch (e) {

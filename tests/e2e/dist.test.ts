@@ -202,9 +202,15 @@ describe('the Dockerfile on standard input, and names that are not files', () =>
   });
 
   test('an empty name, standard input twice, and an unknown option are one-line usage errors', () => {
-    assert.deepEqual([run([''], '').status, run([''], '').stderr], [2, "uidctl check: '': no such file or folder\n"]);
-    assert.deepEqual([run(['-', '-'], '').status, run(['-', '-'], '').stderr], [2, 'uidctl check: standard input (-) can be read only once\n']);
-    assert.deepEqual([run(['-e'], '').status, run(['-e'], '').stderr], [2, "uidctl check: unknown option -e (a file whose name starts with '-' goes after '--')\n"]);
+    const cases: [string[], string][] = [
+      [[''], "uidctl check: '': no such file or folder\n"],
+      [['-', '-'], 'uidctl check: standard input (-) can be read only once\n'],
+      [['-e'], "uidctl check: unknown option -e (a file whose name starts with '-' goes after '--')\n"],
+    ];
+    for (const [args, err] of cases) {
+      const r = run(args, '');
+      assert.deepEqual([r.status, r.stderr], [2, err]);
+    }
   });
 });
 
