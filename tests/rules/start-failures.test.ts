@@ -38,6 +38,13 @@ describe('account files copied from another stage', () => {
     assert.equal(f?.message, 'The container will not start: unable to find user builder: no matching entries in passwd file (if the account files the build copies in do not add it).');
     assert.deepEqual(f?.dependsOn, ['unmodelled:2']);
   });
+
+  test('a base outside the catalog: a name its users may well have depends on the guess made for it', () => {
+    // node:20-alpine has a user node; the model knows only that it does not know the image.
+    const f = check('FROM node:20-alpine\nUSER node\n').findings.find((x) => x.ruleId === 'UID104');
+    assert.equal(f?.message, 'The container will not start: unable to find user node: no matching entries in passwd file (if the base image node:20-alpine does not have it: its users are not known).');
+    assert.deepEqual(f?.dependsOn, ['base:unknown-image']);
+  });
 });
 
 describe('sudo with a sudoers file of unknown text', () => {

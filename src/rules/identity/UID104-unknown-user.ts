@@ -14,16 +14,21 @@ export default defineRule({
     for (const e of a.runtime.errors) {
       const kind = errorKind(e.message);
       if (!kind) continue;
-      // A name judged against account files whose text the model lost depends on that step.
+      // A name judged against account files whose text the model lost depends on that step;
+      // against the users of a base outside the catalog, on the guess made for it.
       const unsure = kind === 'name'
         ? a.unknowns.filter((u) => u.paths.includes('/etc/passwd') || u.paths.includes('/etc/group'))
         : [];
+      const guessed = kind === 'name' ? a.image.assumptions.find((x) => x.id === 'base:unknown-image') : undefined;
+      const hedge = guessed
+        ? ` (if the base image ${guessed.subject} does not have it: its users are not known)`
+        : unsure.length > 0 ? ' (if the account files the build copies in do not add it)' : '';
       report({
-        message: `The container will not start: ${e.message}${unsure.length > 0 ? ' (if the account files the build copies in do not add it)' : ''}.`,
+        message: `The container will not start: ${e.message}${hedge}.`,
         why: WHY[kind],
         line: identityLine(a),
         fixes: FIXES[kind],
-        dependsOn: unsure.map(unknownId),
+        dependsOn: [...unsure.map(unknownId), ...(guessed ? [guessed.id] : [])],
       });
     }
   },
