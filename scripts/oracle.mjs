@@ -257,12 +257,29 @@ function writeContext(dir, s) {
   return dir;
 }
 
-/** buildah bud; when it fails, the Dockerfile line of the last step buildah announced. */
+/**
+ * What buildah prints when it could not start a step's command at all: before each RUN it
+ * re-executes itself from a sealed in-memory copy, and adding the seals now and then fails
+ * with EBUSY. The step never ran, so the build says nothing about the Dockerfile.
+ */
+export const RUNTIME_HICCUP = /(?:sealing memfd copy|Error during reexec\(\.\.\.\)): /;
+
+/**
+ * buildah bud; when it fails, the Dockerfile line of the last step buildah announced. A build
+ * that failed for a RUNTIME_HICCUP is repeated (at most three tries); --layers keeps the steps
+ * that had passed.
+ */
 function build(S, dir, s, tag) {
   const args = [...S, 'bud', '--isolation', 'chroot', '--pull-never', '--layers', '--force-rm',
     '-t', tag];
   for (const [k, v] of Object.entries(s.buildArgs)) args.push('--build-arg', `${k}=${v}`);
-  const r = sh('buildah', [...args, dir]);
+  let r;
+  for (let attempt = 1; ; attempt++) {
+    r = sh('buildah', [...args, dir]);
+    if (r.code === 0 || attempt === 3 || !RUNTIME_HICCUP.test(r.out + r.err)) break;
+    console.log(`oracle: ${s.id}: buildah could not start a step ` +
+      `(${(r.out + r.err).match(/^.*(?:sealing memfd copy|reexec).*$/m)?.[0].trim()}); building again`);
+  }
   const text = r.out + r.err;
   if (r.code === 0) return { ok: true, tag };
 

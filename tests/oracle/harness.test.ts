@@ -8,6 +8,7 @@ interface Harness {
   dockerfileSteps(text: string): { line: number; text: string }[][];
   classify(code: number, err: string): string;
   words(text: string): string[];
+  RUNTIME_HICCUP: RegExp;
 }
 
 // A string specifier keeps tsc from resolving the plain-JS script; the interface types it.
@@ -106,5 +107,23 @@ describe('words', () => {
   test('keeps quoted spaces and joins adjacent pieces', () => {
     assert.deepEqual(h.words(`docker run -e 'A=b c' -v "/h o":/c x`),
       ['docker', 'run', '-e', 'A=b c', '-v', '/h o:/c', 'x']);
+  });
+});
+
+describe('RUNTIME_HICCUP', () => {
+  test('buildah failing to re-execute itself before a step is a reason to build again', () => {
+    // As printed in a CI run: the step's own command never started.
+    const ebusy = 'Close_Fd sealing memfd copy: Device or resource busy\n' +
+      'Error: building at STEP "RUN groupadd -g 2000 datasets": exit status 1';
+    assert.equal(h.RUNTIME_HICCUP.test(ebusy), true);
+    assert.equal(h.RUNTIME_HICCUP.test('Error during reexec(...): Permission denied'), true);
+  });
+  test('a step that ran and failed is the outcome to compare, never repeated', () => {
+    for (const said of [
+      "groupadd: GID '2000' already exists",
+      'mkdir: cannot create directory \'/opt/x\': Permission denied',
+      'error: could not seal the archive copy', // the words alone, not buildah's message
+      'Error: building at STEP "RUN false": exit status 1',
+    ]) assert.equal(h.RUNTIME_HICCUP.test(said), false, said);
   });
 });
