@@ -204,6 +204,16 @@ function markUnknownDependencies(v: Verdict, unknowns: UnknownEffect[]): void {
   }
 }
 
+/**
+ * A verdict on a path whose owner and mode an assumption decided (or on something below it, in a
+ * folder of unknown contents): say so in its dependsOn.
+ */
+function markGuessDependencies(v: Verdict, guesses: Assumption[]): void {
+  for (const g of guesses) {
+    if (g.paths!.some((p) => isUnder(v.path, p)) && !v.dependsOn.includes(g.id)) v.dependsOn.push(g.id);
+  }
+}
+
 /** simulate(), with the files BuildKit refuses before any step turned into syntax errors. */
 function simulateOrRefuse(df: Dockerfile, file: string, opts: Parameters<typeof simulate>[1]): SimulationResult {
   try {
@@ -256,6 +266,8 @@ export function analyze(input: AnalyzeInput): Analysis {
   }
   const { process, view } = runtime;
   const ident: Identity = runtime.identity;
+  // Assumptions that decided the metadata of some paths (COPY sources of unknown mode).
+  const guesses = image.assumptions.filter((x) => x.paths !== undefined);
   // Verdicts by operation, then by the path as asked: no key string to build and hash per call.
   const cache = new Map<Op, Map<string, Verdict>>();
   const check = (path: string, op: Op): Verdict => {
@@ -268,6 +280,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     if (!v) {
       v = evaluate(ident, view, path, op);
       if (image.unknowns.length > 0) markUnknownDependencies(v, image.unknowns);
+      if (guesses.length > 0) markGuessDependencies(v, guesses);
       byPath.set(path, v);
     }
 

@@ -505,6 +505,8 @@ class StageSimulator {
     let copied = 0;
     let unreadSources = 0;
     let unknownSources = 0;
+    // Destinations made from unknown sources: their metadata rest on the copy-source assumption.
+    const guessed: string[] = [];
     for (const src of sources) {
       const heredoc = ins.heredocs.find((h) => src === `<<${h.name}` || src === `<<-${h.name}`);
       if (heredoc) {
@@ -542,11 +544,15 @@ class StageSimulator {
           if (found?.unknown && fromContext) unreadSources += 1;
           const looksDir = src === '.' || src === './' || src.endsWith('/') || /[*?[]/.test(src) ||
             (ins.keyword === 'ADD' && /\.(tar|tgz|tar\.(gz|bz2|xz|zst))$/.test(src));
-          if (looksDir) ensureDir(dest, true);
-          else {
+          if (looksDir) {
+            ensureDir(dest, true);
+            guessed.push(dest);
+          } else {
             const to = destIsDir ? resolveIn(dest, baseName(one)) : dest;
             put(to, { kind: 'file', uid: base.uid, gid: base.gid, mode: chmod ?? 0o644, origin });
             this.copiedText(ins, to, () => undefined);
+            // With --chmod the mode is known; the kind (a file, not a folder) is still a guess.
+            guessed.push(to);
           }
           copied += 1;
           continue;
@@ -597,6 +603,7 @@ class StageSimulator {
             : 'the build context was not read; sources are taken as regular files with mode 0644, and directories (".", "dir/") as holding unknown files',
         'medium',
         ins.line,
+        guessed,
       );
     }
     if (this.trace) this.step(ins, () => `${ins.keyword.toLowerCase()} ${copied} entr${copied === 1 ? 'y' : 'ies'} to ${dest}`);
@@ -659,9 +666,11 @@ class StageSimulator {
     return this.opts.resolveBase(ref).state;
   }
 
-  assume(id: string, subject: string, text: string, confidence: Assumption['confidence'], line?: number): void {
+  assume(id: string, subject: string, text: string, confidence: Assumption['confidence'], line?: number, paths?: string[]): void {
     if (this.state.assumptions.some((a) => a.id === id)) return;
-    this.state.assumptions.push({ id, subject, text, confidence, file: this.opts.file, line });
+    const a: Assumption = { id, subject, text, confidence, file: this.opts.file, line };
+    if (paths && paths.length > 0) a.paths = paths;
+    this.state.assumptions.push(a);
   }
 
   runInstruction(ins: DfInstruction): void {

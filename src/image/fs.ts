@@ -214,25 +214,40 @@ export function mkdirp(
 ): string[] {
   const created: string[] = [];
   const norm = normalizePath(path);
+  // A folder made inside one known only in part (below the root) may have been there already,
+  // with contents the model does not list (`mkdir -p /etc/apt/keyrings` where /etc/apt is not
+  // described): its own listing is partial too. The root's listing is taken as known, so a new
+  // /app or /workspace is listed in full.
+  const fresh = (parent: FileMeta | undefined, at: string): FileMeta => {
+    const m: FileMeta = { kind: 'dir', uid: meta.uid, gid: meta.gid, mode: meta.mode, origin: meta.origin };
+    if (parent?.partial === true && at !== '/') m.partial = true;
+    return m;
+  };
 
   // Fast path: plain directories all the way down (no symlink to follow on the way).
   let i = norm.indexOf('/', 1);
+  let parent: FileMeta | undefined;
+  let parentPath = '/';
   for (;;) {
     const p = i === -1 ? norm : norm.slice(0, i);
-    const m = tree.get(p);
+    let m = tree.get(p);
     if (m?.kind === 'symlink') break;
     if (m === undefined) {
-      tree.set(p, { kind: 'dir', uid: meta.uid, gid: meta.gid, mode: meta.mode, origin: meta.origin });
+      m = fresh(parent, parentPath);
+      tree.set(p, m);
       created.push(p);
     }
     if (i === -1 || p === '/') return created;
+    parent = m;
+    parentPath = p;
     i = norm.indexOf('/', i + 1);
   }
 
   for (const p of ancestry(norm)) {
     const r = resolvePath(tree, p);
     if (r.meta) continue;
-    tree.set(r.path, { kind: 'dir', uid: meta.uid, gid: meta.gid, mode: meta.mode, origin: meta.origin });
+    const up = parentOf(r.path);
+    tree.set(r.path, fresh(tree.get(up), up));
     created.push(r.path);
   }
 

@@ -21,6 +21,11 @@ export interface Assumption {
   confidence: Confidence;
   file?: string;
   line?: number;
+  /**
+   * Image paths whose metadata the assumption decided (a COPY source of unknown mode, say):
+   * a verdict on one of them, or below one, depends on it. Not part of the JSON report.
+   */
+  paths?: string[];
 }
 
 /** A RUN step (or part of one) the model could not interpret. */

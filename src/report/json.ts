@@ -61,7 +61,8 @@ export function resultJson(r: Reported) {
       dependsOn: v.dependsOn,
     })),
     findings: r.findings,
-    assumptions: a.assumptions,
+    // The paths an assumption decided serve dependsOn; the report keeps to the documented fields.
+    assumptions: a.assumptions.map(({ paths: _paths, ...rest }) => rest),
     unknowns: a.unknowns,
   };
 }

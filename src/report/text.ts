@@ -65,7 +65,11 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
   if (base) out.push(`  base     ${base.ref} (${base.source === 'stage' ? `stage ${base.key}` : `${base.source}${base.key ? `: ${base.key}` : ''}`})`);
   if (a.run) out.push(`  run      ${a.run.origin.text.replace(/\s+/g, ' ').trim()}`);
 
-  const cannotStart = startErrors(r);
+  // A start error that rests on a guess (the users of a base outside the catalog) says so.
+  const cannotStart = startErrors(r).map((m) => {
+    const f = r.findings.find((x) => x.dependsOn.length > 0 && x.message.includes(m));
+    return f ? `${m} ${paint('dim', `(unsure: depends on ${f.dependsOn.join(', ')})`)}` : m;
+  });
   if (cannotStart.length > 0) out.push(`  start    ${paint('red', 'FAILS')}: ${cannotStart.join('; ')}`);
   if (a.runtime.errors.length === 0) {
     out.push(`  runs as  ${id.id}${id.user === null ? paint('yellow', '  (no passwd entry: "I have no name!")') : ''}`);
@@ -84,7 +88,11 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
     out.push(`  sudo     ${!id.sudo.installed ? 'not installed' : id.sudo.usable ? (id.sudo.nopasswd ? 'usable without password' : 'usable with password') : id.sudo.unsure ? `not known (${id.sudo.reason})` : `not usable (${id.sudo.reason})`}`);
     if (a.python) out.push(`  python   ${a.python.python} -> pip installs into ${a.python.sitePackages}`);
   }
-  for (const f of a.sim.failures) out.push(`  build    ${paint('red', 'FAILS')} at line ${f.line}: ${f.message.split('\n')[0]}`);
+  for (const f of a.sim.failures) {
+    const said = f.message.split('\n')[0];
+    const guess = r.findings.find((x) => x.location.line === f.line && x.dependsOn.length > 0 && x.message.includes(said));
+    out.push(`  build    ${paint('red', 'FAILS')} at line ${f.line}: ${said}${guess ? ` ${paint('dim', `(unsure: depends on ${guess.dependsOn.join(', ')})`)}` : ''}`);
+  }
 
   if (a.runtime.errors.length === 0 && a.keyPaths.length > 0) {
     out.push('');

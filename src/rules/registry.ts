@@ -66,7 +66,7 @@ export function runRules(a: AnalysisView, settings: RuleSettings = {}): Finding[
     const sev = override ?? rule.severity[a.profile];
     if (sev === 'off') continue;
     const effective: Rule = override ? { ...rule, severity: { ...rule.severity, [a.profile]: sev } } : rule;
-    rule.check(a, (r) => findings.push(toFinding(effective, r, a)));
+    rule.check(a, (r) => findings.push(toFinding(effective, r, a, override !== undefined)));
   }
 
   // Plain comparison: localeCompare would load ICU collation data on first use (~20 ms).

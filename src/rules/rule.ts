@@ -16,6 +16,11 @@ export interface RuleReport {
   dependsOn?: string[];
   /** Raise the severity for this finding (a start failure is always an error). */
   severity?: Severity;
+  /**
+   * The severity for this finding when it rests on a guess (a base image outside the catalog,
+   * say) rather than on what the model knows. A severity the user set for the rule wins.
+   */
+  unsureSeverity?: Severity;
 }
 
 export interface RuleMeta {
@@ -59,10 +64,11 @@ export function leadFix(fixes: Fix[]): Fix[] {
   return fixes.map((f, i) => (i === 0 && f.description.startsWith('Or ') ? { ...f, description: capitalize(f.description.slice(3)) } : f));
 }
 
-export function toFinding(rule: Rule, r: RuleReport, a: AnalysisView): Finding {
+/** `configured`: the rule's severity comes from the user's settings, not from the rule. */
+export function toFinding(rule: Rule, r: RuleReport, a: AnalysisView, configured = false): Finding {
   return {
     ruleId: rule.id,
-    severity: r.severity ?? (rule.severity[a.profile] as Severity),
+    severity: r.severity ?? (configured ? undefined : r.unsureSeverity) ?? (rule.severity[a.profile] as Severity),
     message: r.message,
     why: r.why,
     location: { file: a.file, line: r.line ?? identityLine(a) },

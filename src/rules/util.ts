@@ -362,3 +362,50 @@ export function readOnlyRootFix(a: Pick<AnalysisView, 'run'>, path: string): Fix
 export function busyboxAccounts(a: AnalysisView): boolean {
   return lacksShadowTool(a.image, 'useradd');
 }
+
+/**
+ * The user or group name a start or build error says is missing ("unable to find user tor",
+ * "chown: invalid user: 'tor'", "usermod: group 'dovecot' does not exist", ...), if any.
+ */
+export function missingAccountName(message: string): string | undefined {
+  const m =
+    /unable to find (?:user|group) ([^\s:]+)/.exec(message) ??
+    /(?:no such user|no such group|can't find uid for user|can't find gid for group|invalid user|invalid group|unknown user|unknown group)(?::\s*|\s+)'?([\w.-]+)/i.exec(message) ??
+    /(?:user|group) '?([\w.-]+)'? does not exist/i.exec(message);
+
+  return m?.[1];
+}
+
+/** The absolute paths a build error names: quoted, or after "cannot create"/"can't cd to". */
+function failurePaths(message: string): string[] {
+  const out: string[] = [];
+  for (const m of message.matchAll(/['"`‘](\/[^'"`’]*)['"`’]|(?:cannot create|can't cd to|cannot touch|cannot access) (\/[^\s:]+)/g)) {
+    const p = m[1] ?? m[2];
+    if (p && !out.includes(p)) out.push(normalizePath(p));
+  }
+
+  return out;
+}
+
+/**
+ * What a build failure at this step rests on besides the model's own knowledge: a base image
+ * outside the catalog (whose files are a guess), an assumption that decided a path the error
+ * names (a COPY source of unknown kind or mode), or an earlier unmodelled command that may have
+ * made that path. Empty when the failure is certain.
+ */
+export function failureGuesses(a: AnalysisView, f: { line: number; message: string }): { dependsOn: string[]; hedge: string } {
+  const stage = a.sim.stages.find((s) => s.failures.some((x) => x.line === f.line && x.message === f.message));
+  const state = stage?.state ?? a.image;
+  const base = state.assumptions.find((x) => x.id === 'base:unknown-image');
+  if (base) return { dependsOn: [base.id], hedge: ` (judged against a guess: the base image ${base.subject} is not known)` };
+
+  const paths = failurePaths(f.message);
+  if (paths.length === 0) return { dependsOn: [], hedge: '' };
+  const touches = (p: string, q: string) => isUnder(p, q) || isUnder(q, p);
+  const guesses = state.assumptions.filter((x) => x.paths?.some((q) => paths.some((p) => touches(p, q))));
+  const unknowns = state.unknowns.filter((u) => u.line < f.line && u.paths.some((q) => paths.some((p) => touches(p, q))));
+  const dependsOn = [...guesses.map((x) => x.id), ...unknowns.map(unknownId)];
+  if (dependsOn.length === 0) return { dependsOn, hedge: '' };
+
+  return { dependsOn, hedge: ` (judged against a guess about ${paths[0]}: see ${dependsOn.join(', ')})` };
+}

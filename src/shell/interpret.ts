@@ -744,8 +744,9 @@ class Walker {
     const argv: string[] = [];
     let exact = true;
     const partialGlobs: string[] = [];
+    const lostGlobs: string[] = [];
     for (const w of c.args) {
-      if (!this.expandInto(w, argv, partialGlobs)) exact = false;
+      if (!this.expandInto(w, argv, partialGlobs, lostGlobs)) exact = false;
     }
     // A glob over a directory whose listing is partial runs on the entries the model knows;
     // removing is complete anyway, anything else may have touched more.
@@ -753,6 +754,10 @@ class Walker {
       const text = commandText(c);
       this.note(`${partialGlobs.join(', ')} may match entries the model does not list`, text, partialGlobs);
     }
+    // A pattern that matched nothing the model knows, over a folder it knows only in part: the
+    // real words cannot be told (chmod +x /opt/*.sh after COPY . /opt), so neither can the outcome.
+    // (The note above covers it; rm removes nothing the model knows either way.)
+    if (lostGlobs.length > 0) return { status: 'unknown', out: undefined };
 
     let assigns: [string, string, boolean][] | undefined;
     if (c.assigns.length > 0) {
@@ -864,11 +869,21 @@ class Walker {
     const handler = this.sh.registry.get(base);
 
     if (!handler) {
-      if (isHarmless(base, argv)) return { status: 0, out: undefined };
+      if (isHarmless(base, argv)) {
+        // make reads nothing but writes its targets in its folder (or -C DIR's).
+        if (base === 'make') {
+          const c = argv.indexOf('-C');
+          this.contentsUnknown([c > 0 && argv[c + 1] ? normalizePath(argv[c + 1], this.f.cwd) : this.f.cwd]);
+        }
+        return { status: 0, out: undefined };
+      }
       // The absolute paths it names are what it most likely touches (find /opt/conda ...).
       const named = argv.slice(1).filter((x) => x.startsWith('/') && x.length > 1);
       const paths = named.map((x) => normalizePath(x));
       this.note(`command ${base} is not modelled`, textOf(text), paths);
+      // It may have made files in its working directory (tar x, unzip, ./configure, a build)
+      // and in the folders it names: what is in them is no longer known.
+      this.contentsUnknown([this.f.cwd, ...paths]);
       return { status: 'unknown', out: undefined };
     }
 
@@ -1190,6 +1205,25 @@ class Walker {
     return evaluate(this.f.ident, view, normalizePath(path, this.f.cwd), op, false);
   }
 
+  /**
+   * The listings of these folders become partial, so a missing child is unknown rather than
+   * missing; a path that does not exist stands for its nearest existing folder (unzip -d NEW).
+   */
+  private contentsUnknown(dirs: string[]): void {
+    const fs = this.state.fs;
+    for (let d of dirs) {
+      for (let i = 0; i < 64; i++) {
+        const r = resolvePath(fs, d);
+        if (r.meta) {
+          if (r.meta.kind === 'dir' && r.meta.partial !== true) fs.set(r.path, { ...r.meta, partial: true });
+          break;
+        }
+        if (r.unknown || d === '/') break;
+        d = parentOfPath(d);
+      }
+    }
+  }
+
   private unknownExistence(abs: string): boolean {
     return resolvePath(this.state.fs, abs).unknown;
   }
@@ -1428,9 +1462,10 @@ class Walker {
    * Expand one word into fields appended to `out`: parameter expansion and command
    * substitution through expandWordStatic, then field splitting of unquoted expansions on
    * blanks (XCU 2.6.5), tilde and pathname expansion against the known tree (2.6.6). Patterns
-   * over a partial listing go to partialGlobs. Returns false when a value was not known.
+   * over a partial listing go to partialGlobs, and those of them that matched nothing known to
+   * lostGlobs. Returns false when a value was not known.
    */
-  expandInto(w: Word, out: string[], partialGlobs: string[]): boolean {
+  expandInto(w: Word, out: string[], partialGlobs: string[], lostGlobs?: string[]): boolean {
     const parts = w.parts;
 
     // Most words are one plain literal: no tilde, no pattern, nothing to split.
@@ -1512,8 +1547,8 @@ class Walker {
     if (!ctx.exact) exact = false;
     ctx.exact = savedExact;
 
-    if (closed !== null) for (const f of closed) this.field(f.s, f.pat, f.glob, out, partialGlobs);
-    if (open) this.field(s, pat, glob, out, partialGlobs);
+    if (closed !== null) for (const f of closed) this.field(f.s, f.pat, f.glob, out, partialGlobs, lostGlobs);
+    if (open) this.field(s, pat, glob, out, partialGlobs, lostGlobs);
 
     return exact;
   }
@@ -1525,6 +1560,7 @@ class Walker {
     glob: boolean,
     out: string[],
     partialGlobs: string[],
+    lostGlobs?: string[],
   ): void {
     if (!glob || !PATTERN.test(pat)) {
       out.push(s);
@@ -1532,6 +1568,7 @@ class Walker {
     }
     const g = this.glob(pat);
     if (!g.exact) partialGlobs.push(s);
+    if (!g.exact && g.matches.length === 0) lostGlobs?.push(s);
     // A pattern over a partial listing that matched nothing known is dropped rather than
     // passed on literally: the real shell would have found something or nothing.
     if (g.matches.length > 0) for (const m of g.matches) out.push(m);

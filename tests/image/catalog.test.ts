@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 
 import type { ImageState } from '../../src/model/types.js';
 import { resolveExecUser } from '../../src/image/accounts.js';
+import { analyze } from '../../src/analyze.js';
 import { resolvePath } from '../../src/image/fs.js';
 import {
   catalogKeys,
@@ -66,7 +67,17 @@ describe('resolveBase picks the catalog entry and says how it matched', () => {
     ['continuumio/miniconda3:24.7.1-0', 'continuumio/miniconda3', 'exact'],
     ['mambaorg/micromamba:2.0.5-ubuntu24.04', 'mambaorg/micromamba:ubuntu24.04', 'exact'],
     ['condaforge/miniforge3', 'condaforge/miniforge3', 'family'],
+    ['condaforge/mambaforge:latest', 'condaforge/mambaforge', 'exact'],
+    ['condaforge/mambaforge:23.3.1-1', 'condaforge/mambaforge', 'exact'],
     ['alpine:3.20', 'alpine:3', 'exact'],
+    ['node:22-bookworm-slim', 'node:bookworm-slim', 'exact'],
+    ['node:20.11.1-alpine3.19', 'node:alpine', 'exact'],
+    ['node:lts-alpine', 'node:alpine', 'exact'],
+    ['node:18-bullseye', 'node:bullseye', 'exact'],
+    ['node:20', 'node:bookworm', 'family'],
+    ['node:current-slim', 'node:bookworm-slim', 'family'],
+    ['node', 'node:bookworm', 'family'],
+    ['node:12-alpine', 'node:alpine', 'family'],
     ['gcr.io/distroless/static-debian12:nonroot', 'gcr.io/distroless/static:nonroot', 'exact'],
     ['gcr.io/distroless/java17-debian12', 'gcr.io/distroless/base', 'family'],
     ['cgr.dev/chainguard/python:latest-dev', 'cgr.dev/chainguard/python', 'family'],
@@ -314,6 +325,7 @@ describe('config per base', () => {
     ['debian:bookworm', '', '/', null, ['bash']],
     ['ubuntu:22.04', '', '/', null, ['/bin/bash']],
     ['python:3.12-slim-bookworm', '', '/', null, ['python3']],
+    ['node:22-alpine', '', '/', ['docker-entrypoint.sh'], ['node']],
     ['nvidia/cuda:12.4.1-base-ubuntu22.04', '', '/', null, ['/bin/bash']],
     ['nvidia/cuda:12.4.1-devel-ubuntu22.04', '', '/', ['/opt/nvidia/nvidia_entrypoint.sh'], null],
     ['pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime', '', '/workspace', null, ['/bin/bash']],
@@ -460,5 +472,54 @@ describe('catalog listing', () => {
       const r = resolveExecUser(s.accounts, s.config.user);
       assert.ok(r.ok, `${key}: ${s.config.user}`);
     }
+  });
+});
+
+describe('node: the catalog entries agree with the model run over the images\' own account steps', () => {
+  // The lines of nodejs/docker-node's Dockerfiles that make the user, on the catalog entry each
+  // variant is built FROM: the model (whose useradd and adduser the oracle suite measures)
+  // must end where the catalog starts.
+  const cases: [string, string, string][] = [
+    ['node:bookworm-slim', 'debian:bookworm-slim', 'groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node'],
+    ['node:bullseye', 'debian:bullseye', 'groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node'],
+    ['node:alpine', 'alpine:3.22', 'addgroup -g 1000 node && adduser -u 1000 -G node -s /bin/sh -D node'],
+  ];
+  for (const [key, from, run] of cases) {
+    test(key, () => {
+      const built = analyze({ file: 'Dockerfile', text: `FROM ${from}\nRUN ${run}\n` }).image;
+      const cat = catalogState(key)!;
+      assert.deepEqual(user(cat, 'node'), user(built, 'node'));
+      assert.deepEqual(cat.accounts.group.find((g) => g.name === 'node'), built.accounts.group.find((g) => g.name === 'node'));
+      const [c, b] = [meta(cat, '/home/node'), meta(built, '/home/node')];
+      assert.deepEqual([c?.kind, c?.uid, c?.gid, c?.mode], [b?.kind, b?.uid, b?.gid, b?.mode]);
+    });
+  }
+
+  test('Node.js belongs to root: the global module folder is not writable by node', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM node:22-slim\nUSER node\n', paths: ['/usr/local/lib/node_modules'] });
+    assert.deepEqual([a.identity.uid, a.identity.user, a.identity.home, a.identity.homeWritable], [1000, 'node', '/home/node', true]);
+    const v = a.verdicts.find((x) => x.path === '/usr/local/lib/node_modules' && x.op === 'write');
+    assert.equal(v?.allowed, false);
+    assert.equal(v?.errno, 'EACCES');
+  });
+
+  test('USER node on a node image is no start failure', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM node:20-alpine\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\n' });
+    assert.deepEqual(a.findings.filter((f) => f.severity !== 'info').map((f) => f.ruleId), []);
+    assert.deepEqual(a.runtime.errors, []);
+  });
+});
+
+describe('condaforge/mambaforge: retired before the move to Ubuntu 24.04', () => {
+  test('no ubuntu user, so uid and gid 1000 are free', () => {
+    const s = resolveBase('condaforge/mambaforge:latest').state;
+    assert.equal(user(s, 'ubuntu'), undefined);
+    assert.equal(s.accounts.group.find((g) => g.gid === 1000), undefined);
+    assert.equal(user(resolveBase('condaforge/miniforge3:latest').state, 'ubuntu')?.uid, 1000);
+  });
+  test('groupadd -g 1000 then useradd -u 1000 build', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM condaforge/mambaforge:latest\nRUN groupadd -g 1000 --system conda && useradd -u 1000 -g 1000 --system -m conda\nUSER conda\n' });
+    assert.deepEqual(a.sim.failures, []);
+    assert.deepEqual([a.identity.uid, a.identity.user], [1000, 'conda']);
   });
 });

@@ -23,3 +23,23 @@ describe('text report: capabilities', () => {
   ];
   for (const [run, want] of cases) test(run, () => assert.equal(capsLine(run), want));
 });
+
+describe('text report: a start failure that rests on a guess', () => {
+  const startLine = (text: string) => {
+    const a = analyze({ file: 'Dockerfile', text });
+    return renderText([{ analysis: a, findings: a.findings }], { color: false, verbose: false })
+      .split('\n').find((l) => l.startsWith('  start')) ?? '';
+  };
+  test('a user missing from the guessed users of an unknown base says what it depends on', () => {
+    assert.equal(startLine('FROM nginx:1.27-alpine\nUSER nginx\n'),
+      '  start    FAILS: unable to find user nginx: no matching entries in passwd file (unsure: depends on base:unknown-image)');
+  });
+  test('a user missing from a catalogued base is stated plainly', () => {
+    assert.equal(startLine('FROM debian:bookworm\nUSER node\n'),
+      '  start    FAILS: unable to find user node: no matching entries in passwd file');
+  });
+  test('an id out of range fails whatever the base is', () => {
+    assert.equal(startLine('FROM nginx:1.27-alpine\nUSER -1\n'),
+      '  start    FAILS: uids and gids must be in range 0-2147483647');
+  });
+});

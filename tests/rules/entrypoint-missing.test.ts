@@ -113,3 +113,31 @@ describe('UID106 on a missing start program', () => {
     });
   }
 });
+
+describe('UID106 on a program whose mode is a guess', () => {
+  const uid106 = (text: string) => analyze({ file: 'Dockerfile', text }).findings.filter((f) => f.ruleId === 'UID106');
+
+  test('a binary an unmodelled build made, copied from its stage: a warning resting on the copy', () => {
+    const [f, ...rest] = uid106('FROM golang:1.22 AS build\nWORKDIR /src\nRUN go build -o app\nFROM debian:bookworm-slim\nCOPY --from=build /src/app /app\nENTRYPOINT ["/app"]\n');
+    assert.equal(rest.length, 0);
+    assert.equal(f?.message, 'The container will not start: root (uid 0) cannot execute /app (exec /app: permission denied), if its mode is the one assumed.');
+    assert.equal(f?.severity, 'warning');
+    assert.deepEqual(f?.dependsOn, ['copy-source:5']);
+    assert.match(f?.why ?? '', /That mode is not known for sure: it rests on copy-source:5\.$/);
+  });
+
+  test('a mode the Dockerfile sets stays an error', () => {
+    const [f] = uid106('FROM debian:bookworm-slim\nRUN printf "#!/bin/sh\\n" > /run.sh && chmod 0644 /run.sh\nENTRYPOINT ["/run.sh"]\n');
+    assert.equal(f?.severity, 'error');
+    assert.deepEqual(f?.dependsOn, []);
+  });
+
+  test('the JSON report keeps assumptions to their documented fields', async () => {
+    const { renderJson } = await import('../../src/report/json.js');
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm-slim\nCOPY app /app\n' });
+    assert.deepEqual(a.image.assumptions.find((x) => x.id === 'copy-source:2')?.paths, ['/app']);
+    const json = JSON.parse(renderJson([{ analysis: a, findings: a.findings }], 'x'));
+    const copied = json.results[0].assumptions.find((x: { id: string }) => x.id === 'copy-source:2');
+    assert.deepEqual(Object.keys(copied).sort(), ['confidence', 'file', 'id', 'line', 'subject', 'text']);
+  });
+});

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { analyze } from '../../src/analyze.js';
 import { parseDockerRun } from '../../src/runtime/docker.js';
 import { parseKubernetes } from '../../src/runtime/kubernetes.js';
+import { runRules } from '../../src/rules/registry.js';
 
 const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' };
 const check = (dockerfile: string, run?: string) =>
@@ -37,13 +38,137 @@ describe('account files copied from another stage', () => {
     const f = a.findings.find((x) => x.ruleId === 'UID104');
     assert.equal(f?.message, 'The container will not start: unable to find user builder: no matching entries in passwd file (if the account files the build copies in do not add it).');
     assert.deepEqual(f?.dependsOn, ['unmodelled:2']);
+    assert.equal(f?.severity, 'warning');
   });
 
   test('a base outside the catalog: a name its users may well have depends on the guess made for it', () => {
-    // node:20-alpine has a user node; the model knows only that it does not know the image.
-    const f = check('FROM node:20-alpine\nUSER node\n').findings.find((x) => x.ruleId === 'UID104');
-    assert.equal(f?.message, 'The container will not start: unable to find user node: no matching entries in passwd file (if the base image node:20-alpine does not have it: its users are not known).');
+    // nginx:1.27-alpine has a user nginx; the model knows only that it does not know the image.
+    const f = check('FROM nginx:1.27-alpine\nUSER nginx\n').findings.find((x) => x.ruleId === 'UID104');
+    assert.equal(f?.message, 'The container will not start: unable to find user nginx: no matching entries in passwd file (if the base image nginx:1.27-alpine does not have it: its users are not known).');
     assert.deepEqual(f?.dependsOn, ['base:unknown-image']);
+    // A guess does not fail CI: a warning in both profiles.
+    assert.equal(f?.severity, 'warning');
+    const dev = analyze({ file: 'Dockerfile', text: 'FROM nginx:1.27-alpine\nUSER nginx\n', profile: 'dev' });
+    assert.equal(dev.findings.find((x) => x.ruleId === 'UID104')?.severity, 'warning');
+  });
+
+  test('a name missing from a base the catalog knows stays an error', () => {
+    const f = check('FROM debian:bookworm\nUSER nginx\n').findings.find((x) => x.ruleId === 'UID104');
+    assert.equal(f?.severity, 'error');
+    assert.deepEqual(f?.dependsOn, []);
+  });
+
+  test('a severity the user configured for UID104 wins over the guess', () => {
+    const a = check('FROM nginx:1.27-alpine\nUSER nginx\n');
+    const f = runRules(a, { severity: { UID104: 'error' } }).find((x) => x.ruleId === 'UID104');
+    assert.equal(f?.severity, 'error');
+    const plain = runRules(a, { severity: { UID101: 'info' } }).find((x) => x.ruleId === 'UID104');
+    assert.equal(plain?.severity, 'warning');
+  });
+});
+
+describe('build steps judged against users that are a guess (UID602)', () => {
+  const uid602 = (a: ReturnType<typeof check>) => a.findings.filter((f) => f.ruleId === 'UID602');
+
+  test('USER then RUN on a base outside the catalog: a warning that names the guess', () => {
+    const [f, ...rest] = uid602(check('FROM nginx:1.27-alpine\nUSER nginx\nRUN nginx -t\n'));
+    assert.equal(rest.length, 0);
+    assert.equal(f?.location.line, 3);
+    assert.equal(f?.message, 'The build fails here: unable to find user nginx: no matching entries in passwd file (judged against guessed users: the base image nginx:1.27-alpine is not known)');
+    assert.equal(f?.severity, 'warning');
+    assert.deepEqual(f?.dependsOn, ['base:unknown-image']);
+    assert.match(f?.why ?? '', /The users of nginx:1.27-alpine are a guess: it is not in the catalog\./);
+  });
+
+  test('a stage built on such a stage carries the guess', () => {
+    const [f] = uid602(check('FROM nginx:1.27-alpine AS base\nFROM base\nCOPY --chown=nginx:nginx . /app\n'));
+    assert.equal(f?.location.line, 3);
+    assert.equal(f?.severity, 'warning');
+    assert.deepEqual(f?.dependsOn, ['base:unknown-image']);
+  });
+
+  test('account files of unknown text written before the step: a warning depending on that step', () => {
+    const [f] = uid602(check('FROM debian:bookworm\nCOPY passwd /etc/passwd\nRUN chown dev /srv\n'));
+    assert.equal(f?.message, "The build fails here: chown: invalid user: 'dev' (judged without the account files an earlier step writes, whose text is not known)");
+    assert.equal(f?.severity, 'warning');
+    assert.deepEqual(f?.dependsOn, ['unmodelled:2']);
+    assert.match(f?.why ?? '', /Account files written at line 2 may change that\./);
+  });
+
+  test('the same step on a catalogued base stays an error with no hedge', () => {
+    const [f] = uid602(check('FROM debian:bookworm\nRUN chown dev /srv\n'));
+    assert.equal(f?.message, "The build fails here: chown: invalid user: 'dev'");
+    assert.equal(f?.severity, 'error');
+    assert.deepEqual(f?.dependsOn, []);
+  });
+
+  test('an account file written after the step does not hedge it', () => {
+    const [f] = uid602(check('FROM debian:bookworm\nRUN chown dev /srv\nCOPY passwd /etc/passwd\n'));
+    assert.equal(f?.severity, 'error');
+    assert.deepEqual(f?.dependsOn, []);
+  });
+});
+
+describe('a missing name that an installed package may add', () => {
+  test('USER mosquitto after apt-get install mosquitto: a warning that names the package', () => {
+    const f = check('FROM debian:bookworm\nRUN apt-get update && apt-get install -y mosquitto\nUSER mosquitto\n').findings.find((x) => x.ruleId === 'UID104');
+    assert.equal(f?.message, 'The container will not start: unable to find user mosquitto: no matching entries in passwd file (unless the package mosquitto installed at line 2 adds it: its install scripts are not modelled).');
+    assert.equal(f?.severity, 'warning');
+    assert.deepEqual(f?.dependsOn, ['package:mosquitto']);
+  });
+
+  test('a group named after an installed package, in a later step (UID602)', () => {
+    const f = check('FROM debian:bookworm\nRUN apt-get update && apt-get install -y postfix dovecot-core\nRUN usermod -a -G dovecot postfix\n').findings.find((x) => x.ruleId === 'UID602');
+    assert.equal(f?.message, "The build fails here: usermod: group 'dovecot' does not exist (unless the package dovecot-core installed at line 2 adds it)");
+    assert.equal(f?.severity, 'warning');
+    assert.deepEqual(f?.dependsOn, ['package:dovecot-core']);
+  });
+
+  test('a package the table knows: Debian\'s tor adds debian-tor, so USER tor stays an error', () => {
+    const f = check('FROM debian:bookworm\nRUN apt-get update && apt-get install -y tor\nUSER tor\n').findings.find((x) => x.ruleId === 'UID104');
+    assert.equal(f?.severity, 'error');
+    assert.deepEqual(f?.dependsOn, []);
+    assert.deepEqual(uid104(check('FROM debian:bookworm\nRUN apt-get update && apt-get install -y tor\nUSER debian-tor\n')), []);
+  });
+
+  test('a package installed by the failing step itself, or after it, is no reason to doubt', () => {
+    const f = check('FROM debian:bookworm\nUSER mosquitto\nRUN apt-get install -y mosquitto\n').findings.find((x) => x.ruleId === 'UID602');
+    assert.equal(f?.severity, 'error');
+  });
+});
+
+describe('other build failures judged against a guess (UID604, UID601)', () => {
+  const find = (text: string, id: string) => check(text).findings.find((x) => x.ruleId === id);
+
+  test('on a base outside the catalog: a warning naming the base', () => {
+    // BusyBox's adduser -D, judged by the Debian tools the guess gives the image.
+    const f = find('FROM nginx:1.27-alpine\nRUN adduser -D web\n', 'UID604');
+    assert.equal(f?.message, 'The build fails here: adduser: Unknown option: D (judged against a guess: the base image nginx:1.27-alpine is not known)');
+    assert.equal(f?.severity, 'warning');
+    assert.deepEqual(f?.dependsOn, ['base:unknown-image']);
+  });
+
+  test('a path a COPY of an unread source decided: a warning resting on that COPY', () => {
+    // Without the context, scripts is taken as a file, so a path below it cannot exist.
+    const f = find('FROM debian:bookworm\nCOPY scripts /opt/scripts\nRUN chmod +x /opt/scripts/boot.sh\n', 'UID604');
+    assert.equal(f?.severity, 'warning');
+    assert.deepEqual(f?.dependsOn, ['copy-source:2']);
+    assert.match(f?.message ?? '', /\(judged against a guess about \/opt\/scripts\/boot\.sh: see copy-source:2\)$/);
+  });
+
+  test('a permission failure on a guessed base is a warning too', () => {
+    const f = find('FROM nginx:1.27-alpine\nRUN useradd -m web\nUSER web\nRUN touch /etc/x\n', 'UID601');
+    assert.equal(f?.severity, 'warning');
+    assert.deepEqual(f?.dependsOn, ['base:unknown-image']);
+  });
+
+  test('the same failure on a catalogued base is an error', () => {
+    const f = find('FROM debian:bookworm\nRUN rm /etc/nginx/conf.d/default.conf\n', 'UID604');
+    // /etc is known only in part, so the file may be there: no failure at all.
+    assert.equal(f, undefined);
+    const g = find('FROM debian:bookworm\nRUN mkdir /data && rm /data/x\n', 'UID604');
+    assert.equal(g?.severity, 'error');
+    assert.deepEqual(g?.dependsOn, []);
   });
 });
 

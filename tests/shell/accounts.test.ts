@@ -244,6 +244,8 @@ describe('BusyBox adduser and addgroup (Alpine)', () => {
       name: 'app', uid: 1500, gid: 2000, gecos: 'Linux User,,,', home: '/app', shell: '/bin/ash',
     });
     assert.equal(groupByName(state.accounts, 'app'), undefined);
+    // adduser ends with `addgroup -- app grp`, so app is also listed in its primary group.
+    assert.deepEqual(groupByName(state.accounts, 'grp')?.members, ['app']);
   });
 
   test('adduser -S: system uid from 100, group nogroup, shell /bin/false', () => {
@@ -252,6 +254,7 @@ describe('BusyBox adduser and addgroup (Alpine)', () => {
     assert.deepEqual(userByName(state.accounts, 'svc'), {
       name: 'svc', uid: 100, gid: 65533, gecos: 'Linux User,,,', home: '/home/svc', shell: '/bin/false',
     });
+    assert.deepEqual(groupByName(state.accounts, 'nogroup')?.members, ['svc']);
   });
 
   test('uid in use and non-root', () => {

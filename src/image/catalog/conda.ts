@@ -10,6 +10,7 @@ import { latestRow, layer, pickOf } from './spec.js';
 
 const MINICONDA = 'https://github.com/ContinuumIO/docker-images/blob/main/miniconda3/debian/Dockerfile';
 const MINIFORGE = 'https://github.com/conda-forge/miniforge-images/blob/main/ubuntu/Dockerfile';
+const MAMBAFORGE_SUNSET = 'https://conda-forge.org/news/2024/07/29/sunsetting-mambaforge/';
 const MM = 'https://github.com/mamba-org/micromamba-docker/blob/main';
 
 const CONDA_PATH = `/opt/conda/bin:${DEFAULT_PATH}`;
@@ -30,24 +31,33 @@ export const MINICONDA_SPEC: Spec = layer(DEBIAN_12, {
   cites: [MINICONDA],
 });
 
-export const MINIFORGE_SPEC: Spec = layer(UBUNTU['24.04'], {
-  summary: 'condaforge/miniforge3 (Ubuntu 24.04): root, conda in /opt/conda owned by root, ' +
-    'user ubuntu 1000 present, ENTRYPOINT tini',
-  paths: rootCondaRows('/opt/conda', '3.12'),
-  config: {
-    env: { CONDA_DIR: '/opt/conda', PATH: CONDA_PATH },
-    entrypoint: ['tini', '--'],
-    cmd: ['/bin/bash'],
-  },
-  packages: ['conda', 'mamba', 'python', 'pip', 'tini'],
-  pythons: [condaPython('/opt/conda', '3.12')],
-  condaPrefix: '/opt/conda',
-  assumptions: [
-    ['miniforge-python', '/opt/conda', 'the base Python is taken as 3.12; it follows the ' +
-      'Miniforge release of the tag.', 'medium'],
-  ],
-  cites: [MINIFORGE],
-});
+function miniforgeSpec(ubuntu: '20.04' | '24.04', py: string, what: string): Spec {
+  return layer(UBUNTU[ubuntu], {
+    summary: `${what} (Ubuntu ${ubuntu}): root, conda in /opt/conda owned by root, ` +
+      `${ubuntu === '24.04' ? 'user ubuntu 1000 present' : 'no user at uid 1000'}, ENTRYPOINT tini`,
+    paths: rootCondaRows('/opt/conda', py),
+    config: {
+      env: { CONDA_DIR: '/opt/conda', PATH: CONDA_PATH },
+      entrypoint: ['tini', '--'],
+      cmd: ['/bin/bash'],
+    },
+    packages: ['conda', 'mamba', 'python', 'pip', 'tini'],
+    pythons: [condaPython('/opt/conda', py)],
+    condaPrefix: '/opt/conda',
+    assumptions: [
+      ['miniforge-python', '/opt/conda', `the base Python is taken as ${py}; it follows the ` +
+        'Miniforge release of the tag.', 'medium'],
+    ],
+    cites: ubuntu === '24.04' ? [MINIFORGE] : [MINIFORGE, MAMBAFORGE_SUNSET],
+  });
+}
+
+export const MINIFORGE_SPEC: Spec = miniforgeSpec('24.04', '3.12', 'condaforge/miniforge3');
+/**
+ * condaforge/mambaforge: the installer was retired in January 2025, before the images moved
+ * to Ubuntu 24.04 (2025-03-18), so every tag is built on 20.04 and has no ubuntu user.
+ */
+export const MAMBAFORGE_SPEC: Spec = miniforgeSpec('20.04', '3.10', 'condaforge/mambaforge');
 
 type MambaOs = 'debian' | 'ubuntu22.04' | 'ubuntu24.04' | 'alpine';
 
@@ -118,6 +128,7 @@ export function micromambaSpec(os: MambaOs): Spec {
 const entries: Entry[] = [
   { key: 'continuumio/miniconda3', spec: () => MINICONDA_SPEC },
   { key: 'condaforge/miniforge3', spec: () => MINIFORGE_SPEC },
+  { key: 'condaforge/mambaforge', spec: () => MAMBAFORGE_SPEC },
   { key: 'mambaorg/micromamba', spec: () => micromambaSpec('debian') },
   { key: 'mambaorg/micromamba:ubuntu22.04', spec: () => micromambaSpec('ubuntu22.04') },
   { key: 'mambaorg/micromamba:ubuntu24.04', spec: () => micromambaSpec('ubuntu24.04') },
@@ -140,7 +151,12 @@ export const condaFamily: Family = {
       return pickOf(entries, 'continuumio/miniconda3', rows);
     }
 
-    if (ref.repo === 'condaforge/miniforge3' || ref.repo === 'condaforge/mambaforge') {
+    if (ref.repo === 'condaforge/mambaforge') {
+      // Retired in January 2025: every tag there is, latest included, is a 20.04 build.
+      return pickOf(entries, 'condaforge/mambaforge');
+    }
+
+    if (ref.repo === 'condaforge/miniforge3') {
       const rows: AssumptionRow[] = tag === 'latest'
         ? [latestRow(ref, 'a build on Ubuntu 24.04 (since 2025-03-18)')]
         : [['miniforge-base', ref.written, `tag '${tag}' is taken as built on Ubuntu 24.04, ` +

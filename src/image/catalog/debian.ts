@@ -272,15 +272,17 @@ const UBUNTU_NAMES: Record<string, string> = {
 
 export const UBUNTU_LATEST = '24.04';
 
-const SLIM: Spec = layer(DEBIAN_12, {
+export const SLIM: Spec = layer(DEBIAN_12, {
   summary: 'Debian 12 slim (bookworm-slim): as bookworm, with documentation removed',
 });
+
+export const DEBIAN_11_SLIM: Spec = layer(DEBIAN_11, { summary: `${DEBIAN_11.summary} (slim)` });
 
 const debianEntries: Entry[] = [
   { key: 'debian:bookworm', spec: () => DEBIAN_12 },
   { key: 'debian:bookworm-slim', spec: () => SLIM },
   { key: 'debian:bullseye', spec: () => DEBIAN_11 },
-  { key: 'debian:bullseye-slim', spec: () => layer(DEBIAN_11, { summary: `${DEBIAN_11.summary} (slim)` }) },
+  { key: 'debian:bullseye-slim', spec: () => DEBIAN_11_SLIM },
 ];
 
 const ubuntuEntries: Entry[] = Object.keys(UBUNTU).map((v) => ({

@@ -8,6 +8,7 @@ import { condaFamily } from './conda.js';
 import { DEBIAN_12, debianFamily, ubuntuFamily } from './debian.js';
 import { chainguardFamily, distrolessFamily } from './distroless.js';
 import { jupyterFamily } from './jupyter.js';
+import { nodeFamily } from './node.js';
 import { cudaFamily, ngcFamily } from './nvidia.js';
 import { pythonFamily } from './python.js';
 import { pytorchFamily } from './pytorch.js';
@@ -34,6 +35,7 @@ export const FAMILIES: Family[] = [
   pytorchFamily,
   jupyterFamily,
   condaFamily,
+  nodeFamily,
   alpineFamily,
   distrolessFamily,
   chainguardFamily,

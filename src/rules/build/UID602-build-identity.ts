@@ -2,12 +2,36 @@ import { defineRule, type AnalysisView } from '../rule.js';
 import type { Fix } from '../../model/types.js';
 import type { BuildFailure } from '../../build/simulate.js';
 import { groupByGid, userByUid } from '../../image/accounts.js';
+import { missingAccountName, unknownId } from '../util.js';
+import { packageNamedLike } from '../../shell/commands/package-accounts.js';
 
 /** What the failing step ran into, and the facts of the image at hand that explain it. */
-function explain(a: AnalysisView, f: BuildFailure): { cause: string; fixes: Fix[] } {
+function explain(a: AnalysisView, f: BuildFailure): { cause: string; fixes: Fix[]; hedge: string; dependsOn: string[] } {
   const stage = a.sim.stages.find((s) => a.df.stages[s.index]?.instructions.some((i) => i.line === f.line));
   const state = stage?.state ?? a.image;
-  const base = state.base;
+  // The users this step was judged against may be a guess: those of a base outside the
+  // catalog, or account files an earlier step wrote with a text the model does not know.
+  const guessed = state.assumptions.find((x) => x.id === 'base:unknown-image');
+  const lost = state.unknowns.filter((u) => u.line < f.line && (u.paths.includes('/etc/passwd') || u.paths.includes('/etc/group')));
+  // Or a package installed before the step, whose install scripts are not modelled, bears the
+  // missing name (mosquitto, dovecot-core for dovecot) and may well have created it.
+  const who = f.kind === 'identity' ? missingAccountName(f.message) : undefined;
+  const pkg = !guessed && lost.length === 0 && who !== undefined ? packageNamedLike(state, who, f.line) : undefined;
+  const hedge = guessed
+    ? ` (judged against guessed users: the base image ${guessed.subject} is not known)`
+    : lost.length > 0 ? ' (judged without the account files an earlier step writes, whose text is not known)'
+    : pkg ? ` (unless the package ${pkg.name} installed at line ${pkg.line} adds it)` : '';
+  const dependsOn = [...lost.map(unknownId), ...(guessed ? [guessed.id] : []), ...(pkg ? [`package:${pkg.name}`] : [])];
+  const known = explainCause(a, f, state, state.base);
+  const cause = guessed
+    ? `${known.cause} The users of ${guessed.subject} are a guess: it is not in the catalog.`
+    : lost.length > 0 ? `${known.cause} Account files written at line ${lost.map((u) => u.line).join(', ')} may change that.`
+    : pkg ? `${known.cause} The package ${pkg.name} (line ${pkg.line}) may create ${who} in its install scripts, which uidctl does not model.`
+    : known.cause;
+  return { cause, fixes: known.fixes, hedge, dependsOn };
+}
+
+function explainCause(a: AnalysisView, f: BuildFailure, state: AnalysisView['image'], base: string): { cause: string; fixes: Fix[] } {
 
   const uid = /UID '?(\d+)'? (?:is not unique|already exists)/.exec(f.message);
   if (uid) {
@@ -90,13 +114,16 @@ export default defineRule({
   check(a, report) {
     for (const f of a.sim.failures) {
       if (f.kind !== 'conflict' && f.kind !== 'identity') continue;
-      const { cause, fixes } = explain(a, f);
+      const { cause, fixes, hedge, dependsOn } = explain(a, f);
 
       report({
-        message: `The build fails here: ${f.message.split('\n')[0]}`,
+        message: `The build fails here: ${f.message.split('\n')[0]}${hedge}`,
         why: `Users and groups are looked up in the image's own /etc/passwd and /etc/group at this step: ${cause} The analysis carries on as if the step had not run.`,
         line: f.line,
         fixes,
+        dependsOn,
+        // Resting on a guess, the failure is a warning, so CI does not fail on it.
+        unsureSeverity: hedge ? 'warning' : undefined,
       });
     }
   },

@@ -1,6 +1,7 @@
 import type { Fix, ImageState } from '../../model/types.js';
 import { resolvePath } from '../../image/fs.js';
 import { defineRule } from '../rule.js';
+import { failureGuesses } from '../util.js';
 
 /** bash is Essential on Debian and Ubuntu (dpkg keeps it); elsewhere it must be seen. */
 function hasBash(state: ImageState): boolean {
@@ -21,6 +22,7 @@ export default defineRule({
   check(a, report) {
     for (const f of a.sim.failures) {
       if (f.kind !== 'other') continue;
+      const guess = failureGuesses(a, f);
       const fixes: Fix[] = [];
       // SHELL ["/bin/sh", "-o", "pipefail", "-c"] (written for hadolint DL4006) where /bin/sh
       // is dash, which has no pipefail: bash has it.
@@ -33,9 +35,12 @@ export default defineRule({
         });
       }
       report({
-        message: `The build fails here: ${f.message.split('\n')[0]}`,
+        message: `The build fails here: ${f.message.split('\n')[0]}${guess.hedge}`,
         why: 'The step exits non-zero, which stops the build. The analysis carries on as if the step had not run.',
         line: f.line,
+        dependsOn: guess.dependsOn,
+        // Resting on a guess, the failure is a warning, so CI does not fail on it.
+        unsureSeverity: guess.dependsOn.length > 0 ? 'warning' : undefined,
         fixes,
       });
     }

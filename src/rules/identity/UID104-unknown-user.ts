@@ -1,5 +1,6 @@
 import { defineRule, identityLine } from '../rule.js';
-import { unknownId } from '../util.js';
+import { missingAccountName, unknownId } from '../util.js';
+import { packageNamedLike } from '../../shell/commands/package-accounts.js';
 
 export default defineRule({
   id: 'UID104',
@@ -20,15 +21,22 @@ export default defineRule({
         ? a.unknowns.filter((u) => u.paths.includes('/etc/passwd') || u.paths.includes('/etc/group'))
         : [];
       const guessed = kind === 'name' ? a.image.assumptions.find((x) => x.id === 'base:unknown-image') : undefined;
+      // Or an installed package bears the name, and its install scripts (not modelled) may add it.
+      const who = kind === 'name' ? missingAccountName(e.message) : undefined;
+      const pkg = !guessed && unsure.length === 0 && who !== undefined ? packageNamedLike(a.image, who) : undefined;
       const hedge = guessed
         ? ` (if the base image ${guessed.subject} does not have it: its users are not known)`
-        : unsure.length > 0 ? ' (if the account files the build copies in do not add it)' : '';
+        : unsure.length > 0 ? ' (if the account files the build copies in do not add it)'
+        : pkg ? ` (unless the package ${pkg.name} installed at line ${pkg.line} adds it: its install scripts are not modelled)` : '';
       report({
         message: `The container will not start: ${e.message}${hedge}.`,
         why: WHY[kind],
         line: identityLine(a),
         fixes: FIXES[kind],
-        dependsOn: [...unsure.map(unknownId), ...(guessed ? [guessed.id] : [])],
+        dependsOn: [...unsure.map(unknownId), ...(guessed ? [guessed.id] : []), ...(pkg ? [`package:${pkg.name}`] : [])],
+        // Resting on a guess, the start failure is a warning, so CI does not fail on a user
+        // the real base image may well have.
+        unsureSeverity: hedge ? 'warning' : undefined,
       });
     }
   },

@@ -105,11 +105,16 @@ export default defineRule({
     const v = !exec!.allowed ? exec! : read && !read.allowed ? read : undefined;
     if (!v || v.errno !== 'EACCES') return;
 
+    // A mode the model assumed (a COPY source it could not read, a file an unmodelled command
+    // made) is no ground for an error: a built binary is usually executable.
+    const unsure = v.dependsOn.length > 0;
     report({
-      message: `The container will not start: ${who(a)} cannot ${v === exec ? 'execute' : 'read'} ${file} (exec ${file}: permission denied).`,
-      why: `${firstReason(v)}.`,
+      message: `The container will not start: ${who(a)} cannot ${v === exec ? 'execute' : 'read'} ${file} (exec ${file}: permission denied)` +
+        `${unsure ? ', if its mode is the one assumed' : ''}.`,
+      why: `${firstReason(v)}.${unsure ? ` That mode is not known for sure: it rests on ${v.dependsOn.join(', ')}.` : ''}`,
       line: a.sim.target.lines.entrypoint ?? a.sim.target.lines.cmd,
       dependsOn: v.dependsOn,
+      unsureSeverity: unsure ? 'warning' : undefined,
       fixes: [
         { description: 'Make it executable and readable for everyone when copying it.', snippet: `COPY --chmod=0755 ${file.split('/').pop()} ${file}`, safe: false },
         { description: 'Or fix the mode in a RUN step.', snippet: `RUN chmod 0755 ${file}`, safe: false },

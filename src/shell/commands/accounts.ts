@@ -975,7 +975,8 @@ function busyboxAddgroup(ctx: ExecContext, argv: string[]): CmdResult {
 /**
  * BusyBox adduser (loginutils/adduser.c): uid = first free from 1000 (system: 100-999) whose
  * gid is free too when a group is made; group = new one with gid = uid, or -G's, or nogroup for
- * -S; home chowned and set to 02755 even when it already existed; -S implies -D.
+ * -S, of which the user is then also listed as a member; home chowned and set to 02755 even when
+ * it already existed; -S implies -D.
  */
 function busyboxAdduser(ctx: ExecContext, argv: string[]): CmdResult {
   const acc = ctx.state.accounts;
@@ -1025,6 +1026,12 @@ function busyboxAdduser(ctx: ExecContext, argv: string[]): CmdResult {
   const home = normalizePath(last(p, 'home') ?? `/home/${name}`);
   acc.passwd.push({ name, uid, gid, gecos: last(p, 'gecos') ?? 'Linux User,,,', home, shell });
   acc.passwords[name] = 'none';
+  // addgroup_wrapper then runs `addgroup -- USER GROUP` for -G's group (nogroup for -S), which
+  // lists the user as a member even though it is the primary group.
+  if (usegroup !== undefined) {
+    const g = groupRef(acc, usegroup);
+    if (g && !g.members.includes(name)) g.members.push(name);
+  }
 
   if (!has(p, 'noHome')) {
     const fresh = !ctx.state.fs.has(home);

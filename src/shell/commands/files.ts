@@ -652,7 +652,12 @@ function makeDir(ctx: ExecContext, arg: string, o: MkdirOpts): string[] {
     const plain = (0o777 & ~ctx.umask) | inherited;
     let mode = plain | 0o300;
     if (last) mode = o.mode ? o.mode(0o777 | inherited) : plain;
-    fs.set(r.path, { kind: 'dir', uid: owner.uid, gid: owner.gid, mode, origin: ctx.origin });
+    const made1: FileMeta = { kind: 'dir', uid: owner.uid, gid: owner.gid, mode, origin: ctx.origin };
+    // Made in a folder known only in part (below the root): it may have been there already,
+    // with contents the model does not list (mkdirp in image/fs.ts does the same).
+    const up = parentOf(r.path);
+    if (up !== '/' && (parent ?? fs.get(up))?.partial === true) made1.partial = true;
+    fs.set(r.path, made1);
     if (known && r.path === p) made = p;
   }
 

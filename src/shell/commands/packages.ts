@@ -9,6 +9,7 @@ import { baseName, mkdirp, normalizePath, parentOf, resolvePath } from '../../im
 import { DEFAULT_PATH } from '../../image/state.js';
 import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
 import { refreshDerived } from './config.js';
+import { packageAccountScript } from './package-accounts.js';
 
 const res = (status: number, ...stderr: string[]): CmdResult =>
   stderr.length > 0 ? { status, stderr } : { status };
@@ -283,6 +284,13 @@ export function installPackage(ctx: ExecContext, rawName: string, via: string): 
 
   if (JUPYTER.has(name)) state.packages.jupyter = { name: 'jupyter', via, line: ctx.line };
   if (name === 'git') put(ctx, '/usr/bin/git', 'file', 0o755);
+
+  // The users and groups its install script creates (redis, postgres, debian-tor, ...).
+  const accounts = packageAccountScript(state.distro, name);
+  if (accounts !== undefined) {
+    ctx.trace(`${via}: the install script of ${name} adds its accounts`);
+    ctx.runScript(accounts);
+  }
 
   return texts;
 }
@@ -862,6 +870,8 @@ const git: CommandHandler = (ctx, argv) => {
 
   makeDirsAs(ctx, dir);
   makeDirsAs(ctx, `${dir}/.git`);
+  // What the repository holds is not known: its listing is partial.
+  ctx.state.fs.set(dir, { ...ctx.state.fs.get(dir)!, partial: true });
   const owner = userByUid(ctx.state.accounts, ctx.ident.uid)?.name ?? `uid ${ctx.ident.uid}`;
   ctx.trace(`git clone: ${dir} owned by ${owner}; git refuses it to other users (safe.directory)`);
 

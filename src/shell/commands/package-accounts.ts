@@ -1,0 +1,145 @@
+// The users and groups that the install scripts of common packages create, so that `USER redis`
+// after `apt-get install redis-server` is judged against the accounts the image really has. Each
+// entry is the account part of the package's own maintainer script (Debian's postinst/preinst,
+// Alpine's pre-install), run through the model's adduser/addgroup like any RUN line; the ids
+// come out as those tools pick them (the first free system id). A package outside this table
+// may create accounts too: rules that find a name missing say so when an installed package
+// bears that name (see packageNamedLike).
+
+import type { Distro, ImageState, InstalledPackage } from '../../model/types.js';
+
+interface Entry {
+  /** Package names as apt/apk take them. */
+  names: RegExp;
+  /** The account lines of its install script (root, /bin/sh). */
+  script: string;
+  /** The script it is taken from. */
+  source: string;
+}
+
+const DEBIAN: Entry[] = [
+  {
+    names: /^tor$/,
+    // The Debian package runs Tor as debian-tor, never as tor.
+    script: [
+      'adduser --quiet --system --disabled-password --home /var/lib/tor --no-create-home --shell /bin/bash --group debian-tor',
+      'mkdir -p /var/lib/tor && chown debian-tor:debian-tor /var/lib/tor && chmod 02700 /var/lib/tor',
+    ].join('\n'),
+    source: 'https://github.com/torproject/tor/blob/main/debian/tor.postinst',
+  },
+  {
+    names: /^redis(-server|-tools)?$/,
+    script: [
+      'adduser --system --home /var/lib/redis --quiet --group redis',
+      // Older and newer scripts agree on this directory (the log directory's group differs).
+      'mkdir -p /var/lib/redis && chown redis:redis /var/lib/redis && chmod 750 /var/lib/redis',
+    ].join('\n'),
+    source: 'https://github.com/redis/redis-debian/blob/master/debian/redis-tools.postinst',
+  },
+  {
+    names: /^postgresql(-\d+|-common)?$/,
+    script: [
+      'adduser --system --quiet --home /var/lib/postgresql --no-create-home --shell /bin/bash --group --gecos "PostgreSQL administrator" postgres',
+      'mkdir -p /var/lib/postgresql && chown postgres:postgres /var/lib/postgresql',
+      'install -d -m 2775 -o postgres -g postgres /var/run/postgresql',
+    ].join('\n'),
+    source: 'https://github.com/credativ/postgresql-common/blob/master/debian/postgresql-common.postinst',
+  },
+  {
+    names: /^postfix$/,
+    script: [
+      'addgroup --system postfix',
+      'adduser --system --home /var/spool/postfix --no-create-home --disabled-password --ingroup postfix postfix',
+      'addgroup --system postdrop',
+    ].join('\n'),
+    source: 'https://github.com/balabit-deps/balabit-os-9-postfix/blob/master/debian/postfix.postinst',
+  },
+  {
+    names: /^(mariadb-server|default-mysql-server|mysql-server)(-[\d.]+)?$/,
+    script: [
+      'addgroup --system mysql',
+      'adduser --system --disabled-login --ingroup mysql --no-create-home --home /nonexistent --gecos "MySQL Server" --shell /bin/false mysql',
+      'mkdir -p /var/lib/mysql && chown mysql:mysql /var/lib/mysql',
+    ].join('\n'),
+    source: 'https://github.com/MariaDB/server/blob/main/debian/mariadb-server.preinst',
+  },
+];
+
+const ALPINE: Entry[] = [
+  {
+    names: /^tor$/,
+    script: 'adduser -S -D -H -h /var/lib/tor -s /sbin/nologin -g tor tor',
+    source: 'https://github.com/alpinelinux/aports/blob/master/community/tor/tor.pre-install',
+  },
+  {
+    names: /^nginx$/,
+    script: 'addgroup nginx\nadduser -S -H -h /dev/null -s /sbin/nologin -D -G nginx nginx',
+    source: 'https://github.com/alpinelinux/aports/blob/master/main/nginx/nginx.pre-install',
+  },
+  {
+    names: /^redis$/,
+    script: 'addgroup -S redis\nadduser -S -H -h /var/lib/redis -s /bin/false -D -G redis -g redis redis',
+    source: 'https://github.com/alpinelinux/aports/blob/master/main/redis/redis.pre-install',
+  },
+  {
+    names: /^mariadb$/,
+    script: 'addgroup -S mysql\nadduser -S -h /var/lib/mysql -s /sbin/nologin -G mysql -D -g mysql mysql',
+    source: 'https://github.com/alpinelinux/aports/blob/master/main/mariadb/mariadb.pre-install',
+  },
+  {
+    names: /^postfix$/,
+    script: [
+      'addgroup -S postfix',
+      'addgroup -S postdrop',
+      'adduser -S -h /var/spool/postfix -G postfix postfix',
+      'addgroup postfix mail',
+      'adduser -S -H -s /sbin/nologin -h /var/mail/domains -G postdrop vmail',
+    ].join('\n'),
+    source: 'https://github.com/alpinelinux/aports/blob/master/main/postfix/postfix.pre-install',
+  },
+];
+
+function table(distro: Distro): Entry[] {
+  if (distro === 'debian' || distro === 'ubuntu') return DEBIAN;
+  if (distro === 'alpine') return ALPINE;
+
+  return [];
+}
+
+/**
+ * The account lines a package's install script runs on this distribution, one command per line
+ * (each line's failure, an account that already exists, is ignored as the scripts do), or
+ * undefined when the table does not know the package.
+ */
+export function packageAccountScript(distro: Distro, name: string): string | undefined {
+  const e = table(distro).find((x) => x.names.test(name));
+
+  return e?.script.split('\n').map((l) => `{ ${l}; } >/dev/null 2>&1 || true`).join('\n');
+}
+
+/** The sources of the table, for documentation and tests. */
+export function packageAccountSources(): { distro: string; names: string; source: string }[] {
+  return [
+    ...DEBIAN.map((e) => ({ distro: 'debian', names: e.names.source, source: e.source })),
+    ...ALPINE.map((e) => ({ distro: 'alpine', names: e.names.source, source: e.source })),
+  ];
+}
+
+const PACKAGE_TOOLS = new Set(['apt', 'apk', 'dnf']);
+const SUFFIX = /(-server|-common|-core|-daemon|-tools|-bin|-utils|-?\d[\d.]*)+$/;
+
+/**
+ * An installed system package outside the table whose name is that of the user or group, so
+ * its install scripts (not modelled) may have created it: `tor`, `mosquitto`, `postgresql-15`
+ * for postgres. Only packages installed before `beforeLine` count, when given.
+ */
+export function packageNamedLike(state: ImageState, name: string, beforeLine?: number): InstalledPackage | undefined {
+  for (const p of Object.values(state.packages)) {
+    if (!PACKAGE_TOOLS.has(p.via) || (beforeLine !== undefined && (p.line ?? 0) >= beforeLine)) continue;
+    if (packageAccountScript(state.distro, p.name) !== undefined) continue;
+    const stem = p.name.replace(SUFFIX, '');
+    if (stem === name || (stem.startsWith(name) && stem.length - name.length <= 2)) return p;
+  }
+
+  return undefined;
+}

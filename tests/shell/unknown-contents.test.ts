@@ -1,0 +1,59 @@
+// What the model no longer knows after a step it cannot follow: the folders an unmodelled
+// command worked in, a cloned repository, a build's folder, a folder made where the listing is
+// partial, a pattern over such a folder. Later steps there are not failed on a guess.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../src/analyze.js';
+
+const run = (text: string) => analyze({ file: 'Dockerfile', text: `FROM debian:bookworm\n${text}\n` });
+const failures = (text: string) => run(text).sim.failures.map((f) => `${f.line}: ${f.message.split('\n')[0]}`);
+
+describe('folders an unmodelled command may have filled', () => {
+  const cases: [string, string, string[]][] = [
+    ['tar x in the working folder, then cd into what it unpacked',
+      'RUN mkdir /tmp/b && cd /tmp/b && tar xzf /tmp/x.tar.gz && cd x-1.0 && ls', []],
+    ['unzip -d a folder that did not exist, then chmod inside it',
+      'RUN unzip /tmp/a.zip -d /opt/tool && chmod -R u+x /opt/tool/bin', []],
+    ['./configure and make in a cloned repository, then mv its product',
+      'RUN git clone https://example.invalid/r.git /src/r && cd /src/r && ./configure && make && mv tool /usr/local/bin/', []],
+    ['make alone (taken as harmless) still leaves its folder unknown',
+      'RUN mkdir /b && cd /b && make && cp out/app /usr/local/bin/app', []],
+    ['make -C DIR leaves DIR unknown',
+      'RUN mkdir -p /b/sub && make -C /b/sub && cp /b/sub/app /usr/local/bin/app', []],
+    // Known folders the command did not touch stay known: the failure is real.
+    ['a folder the unmodelled command did not work in',
+      'RUN mkdir /b /c && cd /b && tar xzf /tmp/x.tgz && cd /c && cp y /', ["2: cp: cannot stat 'y': No such file or directory"]],
+  ];
+  for (const [name, text, want] of cases) test(name, () => assert.deepEqual(failures(text), want));
+});
+
+describe('folders made inside folders known only in part', () => {
+  test('mkdir -p /etc/apt/keyrings leaves /etc/apt/sources.list.d possible', () => {
+    assert.deepEqual(failures('RUN mkdir -p /etc/apt/keyrings\nRUN echo deb x > /etc/apt/sources.list.d/x.list'), []);
+    const a = run('RUN mkdir -p /etc/apt/keyrings');
+    assert.equal(a.image.fs.get('/etc/apt')?.partial, true);
+    assert.equal(a.image.fs.get('/etc/apt/keyrings')?.partial, true);
+  });
+
+  test('install -d as well', () => {
+    assert.deepEqual(failures('RUN install -m 0755 -d /etc/apt/keyrings && echo x > /etc/apt/sources.list.d/x.list'), []);
+  });
+
+  test('a new top-level folder is listed in full: a missing file in it is a real failure', () => {
+    const a = run('RUN mkdir -p /app/data\nRUN cp /app/data/missing /tmp/');
+    assert.equal(a.image.fs.get('/app')?.partial, undefined);
+    assert.deepEqual(a.sim.failures.map((f) => f.line), [3]);
+  });
+});
+
+describe('a pattern over a folder known only in part', () => {
+  test('matching nothing known: the command is not judged', () => {
+    const a = run('COPY scripts/ /opt/scripts/\nRUN chmod +x /opt/scripts/*.sh');
+    assert.deepEqual(a.sim.failures, []);
+    assert.ok(a.unknowns.some((u) => u.reason === '/opt/scripts/*.sh may match entries the model does not list'));
+  });
+
+  test('over a folder listed in full, matching nothing is what the shell passes on', () => {
+    assert.deepEqual(failures('RUN mkdir /opt/s && chmod +x /opt/s/*.sh'), ["2: chmod: cannot access '/opt/s/*.sh': No such file or directory"]);
+  });
+});
