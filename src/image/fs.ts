@@ -218,28 +218,22 @@ export function mkdirp(
   // with contents the model does not list (`mkdir -p /etc/apt/keyrings` where /etc/apt is not
   // described): its own listing is partial too. The root's listing is taken as known, so a new
   // /app or /workspace is listed in full.
-  const fresh = (parent: FileMeta | undefined, at: string): FileMeta => {
-    const m: FileMeta = { kind: 'dir', uid: meta.uid, gid: meta.gid, mode: meta.mode, origin: meta.origin };
-    if (parent?.partial === true && at !== '/') m.partial = true;
-    return m;
-  };
 
   // Fast path: plain directories all the way down (no symlink to follow on the way).
   let i = norm.indexOf('/', 1);
-  let parent: FileMeta | undefined;
-  let parentPath = '/';
+  let inPartial = false;
   for (;;) {
     const p = i === -1 ? norm : norm.slice(0, i);
     let m = tree.get(p);
     if (m?.kind === 'symlink') break;
     if (m === undefined) {
-      m = fresh(parent, parentPath);
+      m = { kind: 'dir', uid: meta.uid, gid: meta.gid, mode: meta.mode, origin: meta.origin };
+      if (inPartial) m.partial = true;
       tree.set(p, m);
       created.push(p);
     }
     if (i === -1 || p === '/') return created;
-    parent = m;
-    parentPath = p;
+    inPartial = m.partial === true;
     i = norm.indexOf('/', i + 1);
   }
 
@@ -247,7 +241,9 @@ export function mkdirp(
     const r = resolvePath(tree, p);
     if (r.meta) continue;
     const up = parentOf(r.path);
-    tree.set(r.path, fresh(tree.get(up), up));
+    const m: FileMeta = { kind: 'dir', uid: meta.uid, gid: meta.gid, mode: meta.mode, origin: meta.origin };
+    if (up !== '/' && tree.get(up)?.partial === true) m.partial = true;
+    tree.set(r.path, m);
     created.push(r.path);
   }
 

@@ -399,8 +399,12 @@ export function failureGuesses(a: AnalysisView, f: { line: number; message: stri
   const base = state.assumptions.find((x) => x.id === 'base:unknown-image');
   if (base) return { dependsOn: [base.id], hedge: ` (judged against a guess: the base image ${base.subject} is not known)` };
 
+  // Only assumptions that decided paths, and earlier unmodelled commands that named some, can
+  // touch the paths of the message: without any, there is nothing to read it for.
+  const none = { dependsOn: [], hedge: '' };
+  if (!state.assumptions.some((x) => x.paths !== undefined) && !state.unknowns.some((u) => u.line < f.line && u.paths.length > 0)) return none;
   const paths = failurePaths(f.message);
-  if (paths.length === 0) return { dependsOn: [], hedge: '' };
+  if (paths.length === 0) return none;
   const touches = (p: string, q: string) => isUnder(p, q) || isUnder(q, p);
   const guesses = state.assumptions.filter((x) => x.paths?.some((q) => paths.some((p) => touches(p, q))));
   const unknowns = state.unknowns.filter((u) => u.line < f.line && u.paths.some((q) => paths.some((p) => touches(p, q))));

@@ -744,10 +744,15 @@ class Walker {
     const argv: string[] = [];
     let exact = true;
     const partialGlobs: string[] = [];
-    const lostGlobs: string[] = [];
+    // Set by field() when a pattern over a partial listing matched nothing known; saved and
+    // restored around this command, as its words may run commands of their own ($(...)).
+    const outerLost = this.lostGlob;
+    this.lostGlob = false;
     for (const w of c.args) {
-      if (!this.expandInto(w, argv, partialGlobs, lostGlobs)) exact = false;
+      if (!this.expandInto(w, argv, partialGlobs)) exact = false;
     }
+    const lostGlob = this.lostGlob;
+    this.lostGlob = outerLost;
     // A glob over a directory whose listing is partial runs on the entries the model knows;
     // removing is complete anyway, anything else may have touched more.
     if (partialGlobs.length > 0 && argv.length > 0 && baseName(argv[0]) !== 'rm') {
@@ -757,7 +762,7 @@ class Walker {
     // A pattern that matched nothing the model knows, over a folder it knows only in part: the
     // real words cannot be told (chmod +x /opt/*.sh after COPY . /opt), so neither can the outcome.
     // (The note above covers it; rm removes nothing the model knows either way.)
-    if (lostGlobs.length > 0) return { status: 'unknown', out: undefined };
+    if (lostGlob) return { status: 'unknown', out: undefined };
 
     let assigns: [string, string, boolean][] | undefined;
     if (c.assigns.length > 0) {
@@ -1375,6 +1380,8 @@ class Walker {
   private lookup?: (name: string) => string | null | undefined;
   private hook?: (script: Script, raw: string) => string | null;
   private arithFn?: (raw: string) => string | null;
+  /** A pattern of the command being expanded matched nothing known in a partial folder. */
+  private lostGlob = false;
   private xctx?: ExpandCtx;
 
   envLookup(): (name: string) => string | null | undefined {
@@ -1462,10 +1469,10 @@ class Walker {
    * Expand one word into fields appended to `out`: parameter expansion and command
    * substitution through expandWordStatic, then field splitting of unquoted expansions on
    * blanks (XCU 2.6.5), tilde and pathname expansion against the known tree (2.6.6). Patterns
-   * over a partial listing go to partialGlobs, and those of them that matched nothing known to
-   * lostGlobs. Returns false when a value was not known.
+   * over a partial listing go to partialGlobs (and set lostGlob when they matched nothing
+   * known). Returns false when a value was not known.
    */
-  expandInto(w: Word, out: string[], partialGlobs: string[], lostGlobs?: string[]): boolean {
+  expandInto(w: Word, out: string[], partialGlobs: string[]): boolean {
     const parts = w.parts;
 
     // Most words are one plain literal: no tilde, no pattern, nothing to split.
@@ -1547,8 +1554,8 @@ class Walker {
     if (!ctx.exact) exact = false;
     ctx.exact = savedExact;
 
-    if (closed !== null) for (const f of closed) this.field(f.s, f.pat, f.glob, out, partialGlobs, lostGlobs);
-    if (open) this.field(s, pat, glob, out, partialGlobs, lostGlobs);
+    if (closed !== null) for (const f of closed) this.field(f.s, f.pat, f.glob, out, partialGlobs);
+    if (open) this.field(s, pat, glob, out, partialGlobs);
 
     return exact;
   }
@@ -1560,7 +1567,6 @@ class Walker {
     glob: boolean,
     out: string[],
     partialGlobs: string[],
-    lostGlobs?: string[],
   ): void {
     if (!glob || !PATTERN.test(pat)) {
       out.push(s);
@@ -1568,7 +1574,7 @@ class Walker {
     }
     const g = this.glob(pat);
     if (!g.exact) partialGlobs.push(s);
-    if (!g.exact && g.matches.length === 0) lostGlobs?.push(s);
+    if (!g.exact && g.matches.length === 0) this.lostGlob = true;
     // A pattern over a partial listing that matched nothing known is dropped rather than
     // passed on literally: the real shell would have found something or nothing.
     if (g.matches.length > 0) for (const m of g.matches) out.push(m);
