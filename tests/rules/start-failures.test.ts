@@ -128,6 +128,10 @@ describe('a missing name that an installed package may add', () => {
     const f = check('FROM debian:bookworm\nRUN apt-get update && apt-get install -y tor\nUSER tor\n').findings.find((x) => x.ruleId === 'UID104');
     assert.equal(f?.severity, 'error');
     assert.deepEqual(f?.dependsOn, []);
+    assert.match(f?.why ?? '', /The package tor \(line 2\) adds debian-tor, not tor\.$/);
+    assert.deepEqual(f?.fixes[0], { description: 'Use the user the package tor adds.', snippet: 'USER debian-tor', safe: false });
+    const maria = check('FROM debian:bookworm\nRUN apt-get update && apt-get install -y mariadb-server\nUSER mariadb\n').findings.find((x) => x.ruleId === 'UID104');
+    assert.equal(maria?.fixes[0]?.snippet, 'USER mysql');
     assert.deepEqual(uid104(check('FROM debian:bookworm\nRUN apt-get update && apt-get install -y tor\nUSER debian-tor\n')), []);
   });
 

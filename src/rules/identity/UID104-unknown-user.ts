@@ -1,6 +1,6 @@
 import { defineRule, identityLine } from '../rule.js';
 import { missingAccountName, unknownId } from '../util.js';
-import { packageNamedLike } from '../../shell/commands/package-accounts.js';
+import { packageAddsInstead, packageNamedLike } from '../../shell/commands/package-accounts.js';
 
 export default defineRule({
   id: 'UID104',
@@ -28,11 +28,17 @@ export default defineRule({
         ? ` (if the base image ${guessed.subject} does not have it: its users are not known)`
         : unsure.length > 0 ? ' (if the account files the build copies in do not add it)'
         : pkg ? ` (unless the package ${pkg.name} installed at line ${pkg.line} adds it: its install scripts are not modelled)` : '';
+      // A package the model knows adds its service user under another name (debian-tor).
+      const instead = who !== undefined && !hedge ? packageAddsInstead(a.image, who) : undefined;
       report({
         message: `The container will not start: ${e.message}${hedge}.`,
-        why: WHY[kind],
+        why: instead
+          ? `${WHY[kind]} The package ${instead.package.name} (line ${instead.package.line}) adds ${instead.users.join(' and ')}, not ${who}.`
+          : WHY[kind],
         line: identityLine(a),
-        fixes: FIXES[kind],
+        fixes: instead
+          ? [{ description: `Use the user the package ${instead.package.name} adds.`, snippet: `USER ${instead.users[0]}`, safe: false }, ...FIXES[kind]]
+          : FIXES[kind],
         dependsOn: [...unsure.map(unknownId), ...(guessed ? [guessed.id] : []), ...(pkg ? [`package:${pkg.name}`] : [])],
         // Resting on a guess, the start failure is a warning, so CI does not fail on a user
         // the real base image may well have.

@@ -11,6 +11,8 @@ import type { Distro, ImageState, InstalledPackage } from '../../model/types.js'
 interface Entry {
   /** Package names as apt/apk take them. */
   names: RegExp;
+  /** The users the script adds. */
+  users: string[];
   /** The account lines of its install script (root, /bin/sh). */
   script: string;
   /** The script it is taken from. */
@@ -20,6 +22,7 @@ interface Entry {
 const DEBIAN: Entry[] = [
   {
     names: /^tor$/,
+    users: ['debian-tor'],
     // The Debian package runs Tor as debian-tor, never as tor.
     script: [
       'adduser --quiet --system --disabled-password --home /var/lib/tor --no-create-home --shell /bin/bash --group debian-tor',
@@ -29,6 +32,7 @@ const DEBIAN: Entry[] = [
   },
   {
     names: /^redis(-server|-tools)?$/,
+    users: ['redis'],
     script: [
       'adduser --system --home /var/lib/redis --quiet --group redis',
       // Older and newer scripts agree on this directory (the log directory's group differs).
@@ -38,6 +42,7 @@ const DEBIAN: Entry[] = [
   },
   {
     names: /^postgresql(-\d+|-common)?$/,
+    users: ['postgres'],
     script: [
       'adduser --system --quiet --home /var/lib/postgresql --no-create-home --shell /bin/bash --group --gecos "PostgreSQL administrator" postgres',
       'mkdir -p /var/lib/postgresql && chown postgres:postgres /var/lib/postgresql',
@@ -47,6 +52,7 @@ const DEBIAN: Entry[] = [
   },
   {
     names: /^postfix$/,
+    users: ['postfix'],
     script: [
       'addgroup --system postfix',
       'adduser --system --home /var/spool/postfix --no-create-home --disabled-password --ingroup postfix postfix',
@@ -56,6 +62,7 @@ const DEBIAN: Entry[] = [
   },
   {
     names: /^(mariadb-server|default-mysql-server|mysql-server)(-[\d.]+)?$/,
+    users: ['mysql'],
     script: [
       'addgroup --system mysql',
       'adduser --system --disabled-login --ingroup mysql --no-create-home --home /nonexistent --gecos "MySQL Server" --shell /bin/false mysql',
@@ -68,26 +75,31 @@ const DEBIAN: Entry[] = [
 const ALPINE: Entry[] = [
   {
     names: /^tor$/,
+    users: ['tor'],
     script: 'adduser -S -D -H -h /var/lib/tor -s /sbin/nologin -g tor tor',
     source: 'https://github.com/alpinelinux/aports/blob/master/community/tor/tor.pre-install',
   },
   {
     names: /^nginx$/,
+    users: ['nginx'],
     script: 'addgroup nginx\nadduser -S -H -h /dev/null -s /sbin/nologin -D -G nginx nginx',
     source: 'https://github.com/alpinelinux/aports/blob/master/main/nginx/nginx.pre-install',
   },
   {
     names: /^redis$/,
+    users: ['redis'],
     script: 'addgroup -S redis\nadduser -S -H -h /var/lib/redis -s /bin/false -D -G redis -g redis redis',
     source: 'https://github.com/alpinelinux/aports/blob/master/main/redis/redis.pre-install',
   },
   {
     names: /^mariadb$/,
+    users: ['mysql'],
     script: 'addgroup -S mysql\nadduser -S -h /var/lib/mysql -s /sbin/nologin -G mysql -D -g mysql mysql',
     source: 'https://github.com/alpinelinux/aports/blob/master/main/mariadb/mariadb.pre-install',
   },
   {
     names: /^postfix$/,
+    users: ['postfix', 'vmail'],
     script: [
       'addgroup -S postfix',
       'addgroup -S postdrop',
@@ -115,6 +127,21 @@ export function packageAccountScript(distro: Distro, name: string): string | und
   const e = table(distro).find((x) => x.names.test(name));
 
   return e?.script.split('\n').map((l) => `{ ${l}; } >/dev/null 2>&1 || true`).join('\n');
+}
+
+/**
+ * The users that the install script of an installed package in the table adds, when the
+ * package bears the given name but adds other users: Debian's tor adds debian-tor, not tor.
+ */
+export function packageAddsInstead(state: ImageState, name: string): { package: InstalledPackage; users: string[] } | undefined {
+  const entries = table(state.distro);
+  for (const p of Object.values(state.packages)) {
+    if (!PACKAGE_TOOLS.has(p.via)) continue;
+    const e = entries.find((x) => x.names.test(p.name));
+    if (e && !e.users.includes(name) && p.name.replace(SUFFIX, '') === name) return { package: p, users: e.users };
+  }
+
+  return undefined;
 }
 
 /** The sources of the table, for documentation and tests. */
