@@ -268,6 +268,7 @@ export function analyze(input: AnalyzeInput): Analysis {
   const ident: Identity = runtime.identity;
   // Assumptions that decided the metadata of some paths (COPY sources of unknown mode).
   const guesses = image.assumptions.filter((x) => x.paths !== undefined);
+  const unknownBase = image.assumptions.find((x) => x.id === 'base:unknown-image')?.id;
   // Verdicts by operation, then by the path as asked: no key string to build and hash per call.
   const cache = new Map<Op, Map<string, Verdict>>();
   const check = (path: string, op: Op): Verdict => {
@@ -281,6 +282,8 @@ export function analyze(input: AnalyzeInput): Analysis {
       v = evaluate(ident, view, path, op);
       if (image.unknowns.length > 0) markUnknownDependencies(v, image.unknowns);
       if (guesses.length > 0) markGuessDependencies(v, guesses);
+      // On a base outside the catalog, every owner and mode the image side has rests on the guess.
+      if (unknownBase !== undefined && v.where === 'image' && !v.dependsOn.includes(unknownBase)) v.dependsOn.push(unknownBase);
       byPath.set(path, v);
     }
 

@@ -549,7 +549,9 @@ class StageSimulator {
             guessed.push(dest);
           } else {
             const to = destIsDir ? resolveIn(dest, baseName(one)) : dest;
-            put(to, { kind: 'file', uid: base.uid, gid: base.gid, mode: chmod ?? 0o644, origin });
+            // A file another stage made with commands the model does not follow is most often a
+            // program that stage built (go build, cargo, pyinstaller): compilers write 0755.
+            put(to, { kind: 'file', uid: base.uid, gid: base.gid, mode: chmod ?? (fromStage !== undefined ? 0o755 : 0o644), origin });
             this.copiedText(ins, to, () => undefined);
             // With --chmod the mode is known; the kind (a file, not a folder) is still a guess.
             guessed.push(to);
@@ -597,7 +599,7 @@ class StageSimulator {
         `copy-source:${ins.line}`,
         `${ins.keyword} sources at line ${ins.line}`,
         fromStage !== undefined
-          ? `the sources of ${ins.keyword} --from=${fromStage} are not all known; unknown ones are taken as files with mode 0644 (directories with unknown contents)`
+          ? `the sources of ${ins.keyword} --from=${fromStage} are not all known; unknown ones are taken as files with mode 0755, as a build writes the programs it makes (directories with unknown contents)`
           : unreadSources > 0
             ? 'a source is in a build context folder that could not be read in full (see context-unreadable); it is taken as a regular file with mode 0644, or a directory holding unknown files'
             : 'the build context was not read; sources are taken as regular files with mode 0644, and directories (".", "dir/") as holding unknown files',
@@ -733,9 +735,9 @@ class StageSimulator {
       const msg = (outcome.failedAt?.stderr ?? outcome.stderr).join('\n') || `exit code ${outcome.status}`;
       const kind = /permission denied|not permitted|unable to lock|could not open lock/i.test(msg)
         ? 'permission'
-        : /already exists|not unique/i.test(msg)
+        : /already exists|not unique|' in use/i.test(msg)
           ? 'conflict'
-          : /no such user|does not exist|unknown user|invalid user|invalid group|unable to find/i.test(msg)
+          : /no such user|does not exist|unknown user|unknown group|invalid user|invalid group|unable to find/i.test(msg)
             ? 'identity'
             : 'other';
       this.fail(ins, msg, kind);

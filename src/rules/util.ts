@@ -1,11 +1,12 @@
 // Small helpers the rules share: how to name the process, the mounts and the run command.
 
 import type { AnalysisView } from './rule.js';
-import type { Fix, MountSpec, UnknownEffect, Verdict } from '../model/types.js';
+import type { Fix, ImageState, MountSpec, UnknownEffect, Verdict } from '../model/types.js';
 import { isUnder, normalizePath, resolvePath } from '../image/fs.js';
 import { userByUid } from '../image/accounts.js';
 import { readOnlyRootSetting } from '../runtime/resolve.js';
 import { lacksShadowTool } from '../shell/commands/accounts.js';
+import { packageNamedLike } from '../shell/commands/package-accounts.js';
 
 /** The id an unmodelled command goes by in dependsOn lists. */
 export function unknownId(u: UnknownEffect): string {
@@ -412,4 +413,44 @@ export function failureGuesses(a: AnalysisView, f: { line: number; message: stri
   if (dependsOn.length === 0) return { dependsOn, hedge: '' };
 
   return { dependsOn, hedge: ` (judged against a guess about ${paths[0]}: see ${dependsOn.join(', ')})` };
+}
+
+/**
+ * The guess an account-related failure (a missing or taken user or group) at this step rests on:
+ * the users of a base outside the catalog, account files an earlier step wrote with a text the
+ * model does not know, or an installed package, whose install scripts are not modelled, that
+ * bears the missing name (mosquitto, dovecot-core for dovecot) and may well have made it.
+ * `hedge` goes after the message, `cause` after the explanation; both empty when certain.
+ */
+export function accountFailureGuess(
+  state: ImageState,
+  f: { line: number; message: string; kind: string },
+): { dependsOn: string[]; hedge: string; cause: string } {
+  const guessed = state.assumptions.find((x) => x.id === 'base:unknown-image');
+  if (guessed) {
+    return {
+      dependsOn: [guessed.id],
+      hedge: ` (judged against guessed users: the base image ${guessed.subject} is not known)`,
+      cause: ` The users of ${guessed.subject} are a guess: it is not in the catalog.`,
+    };
+  }
+  const lost = state.unknowns.filter((u) => u.line < f.line && (u.paths.includes('/etc/passwd') || u.paths.includes('/etc/group')));
+  if (lost.length > 0) {
+    return {
+      dependsOn: lost.map(unknownId),
+      hedge: ' (judged without the account files an earlier step writes, whose text is not known)',
+      cause: ` Account files written at line ${lost.map((u) => u.line).join(', ')} may change that.`,
+    };
+  }
+  const who = f.kind === 'identity' ? missingAccountName(f.message) : undefined;
+  const pkg = who !== undefined ? packageNamedLike(state, who, f.line) : undefined;
+  if (pkg) {
+    return {
+      dependsOn: [`package:${pkg.name}`],
+      hedge: ` (unless the package ${pkg.name} installed at line ${pkg.line} adds it)`,
+      cause: ` The package ${pkg.name} (line ${pkg.line}) may create ${who} in its install scripts, which uidctl does not model.`,
+    };
+  }
+
+  return { dependsOn: [], hedge: '', cause: '' };
 }

@@ -523,3 +523,23 @@ describe('condaforge/mambaforge: retired before the move to Ubuntu 24.04', () =>
     assert.deepEqual([a.identity.uid, a.identity.user], [1000, 'conda']);
   });
 });
+
+describe('node tags the catalog reads with care', () => {
+  const rows = (ref: string) => resolveBase(ref).assumptions.map((x) => `${x.id} ${x.confidence}`).filter((x) => /node-(suite|tag|digest|version)|latest/.test(x));
+  const cases: [string, string[]][] = [
+    ['node:22-bookworm-slim', []],
+    ['node:iron', ['base:node-suite medium']],
+    ['node:24-trixie-slim', ['base:node-suite medium']],
+    ['node:18-buster', ['base:node-suite low']],
+    ['node:NODE', ['base:node-tag low']],
+    ['node@sha256:0123456789012345678901234567890123456789012345678901234567890123', ['base:node-digest medium']],
+    ['node:20-windowsservercore-ltsc2022', ['base:node-suite low']],
+    ['node:12', ['base:node-version medium', 'base:node-suite medium']],
+  ];
+  for (const [ref, want] of cases) test(ref, () => assert.deepEqual(rows(ref), want));
+
+  test('a suite tag says which Debian release it names', () => {
+    const t = resolveBase('node:18-buster').assumptions.find((x) => x.id === 'base:node-suite')?.text ?? '';
+    assert.match(t, /names Debian 10 \(buster\), which the catalog does not describe/);
+  });
+});

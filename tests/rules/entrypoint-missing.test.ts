@@ -117,13 +117,19 @@ describe('UID106 on a missing start program', () => {
 describe('UID106 on a program whose mode is a guess', () => {
   const uid106 = (text: string) => analyze({ file: 'Dockerfile', text }).findings.filter((f) => f.ruleId === 'UID106');
 
-  test('a binary an unmodelled build made, copied from its stage: a warning resting on the copy', () => {
-    const [f, ...rest] = uid106('FROM golang:1.22 AS build\nWORKDIR /src\nRUN go build -o app\nFROM debian:bookworm-slim\nCOPY --from=build /src/app /app\nENTRYPOINT ["/app"]\n');
+  test('a binary an unmodelled build made, copied from its stage, is taken as executable', () => {
+    const text = 'FROM golang:1.22 AS build\nWORKDIR /src\nRUN go build -o app\nFROM debian:bookworm-slim\nCOPY --from=build /src/app /app\nENTRYPOINT ["/app"]\n';
+    assert.deepEqual(uid106(text), []);
+    assert.equal(analyze({ file: 'Dockerfile', text }).image.fs.get('/app')?.mode, 0o755);
+  });
+
+  test('a context file whose mode was not read: a warning resting on the copy', () => {
+    const [f, ...rest] = uid106('FROM debian:bookworm-slim\nCOPY app /app\nENTRYPOINT ["/app"]\n');
     assert.equal(rest.length, 0);
     assert.equal(f?.message, 'The container will not start: root (uid 0) cannot execute /app (exec /app: permission denied), if its mode is the one assumed.');
     assert.equal(f?.severity, 'warning');
-    assert.deepEqual(f?.dependsOn, ['copy-source:5']);
-    assert.match(f?.why ?? '', /That mode is not known for sure: it rests on copy-source:5\.$/);
+    assert.deepEqual(f?.dependsOn, ['copy-source:2']);
+    assert.match(f?.why ?? '', /That mode is not known for sure: it rests on copy-source:2\.$/);
   });
 
   test('a mode the Dockerfile sets stays an error', () => {

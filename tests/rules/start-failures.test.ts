@@ -135,9 +135,31 @@ describe('a missing name that an installed package may add', () => {
     assert.deepEqual(uid104(check('FROM debian:bookworm\nRUN apt-get update && apt-get install -y tor\nUSER debian-tor\n')), []);
   });
 
+  test('a package installed earlier in the failing step\'s own RUN counts', () => {
+    const f = check('FROM debian:bookworm\nRUN useradd -m app\nRUN apt-get update && apt-get install -y mosquitto && usermod -aG mosquitto app\n').findings.find((x) => x.ruleId === 'UID602');
+    assert.equal(f?.severity, 'warning');
+    assert.deepEqual(f?.dependsOn, ['package:mosquitto']);
+  });
+
+  test('a user whose useradd failed on such a guess is no certain start failure either', () => {
+    const a = check('FROM debian:bookworm\nRUN apt-get update && apt-get install -y mosquitto\nRUN useradd -r -g mosquitto mqttuser\nUSER mqttuser\n');
+    const f = a.findings.find((x) => x.ruleId === 'UID104');
+    assert.equal(f?.message, 'The container will not start: unable to find user mqttuser: no matching entries in passwd file (if the step at line 3 that creates it really fails: that is judged against a guess).');
+    assert.equal(f?.severity, 'warning');
+    assert.deepEqual(f?.dependsOn, ['package:mosquitto']);
+  });
+
   test('a package installed by the failing step itself, or after it, is no reason to doubt', () => {
     const f = check('FROM debian:bookworm\nUSER mosquitto\nRUN apt-get install -y mosquitto\n').findings.find((x) => x.ruleId === 'UID602');
     assert.equal(f?.severity, 'error');
+  });
+});
+
+describe('UID102 on a base outside the catalog', () => {
+  test('a uid the real image may well name is said to rest on the guess', () => {
+    const f = check('FROM nginx:1.27-alpine\nUSER 101\n').findings.find((x) => x.ruleId === 'UID102');
+    assert.match(f?.message ?? '', /^uid 101 has no entry in the image's \/etc\/passwd \(if the base image nginx:1\.27-alpine has none: its users are not known\):/);
+    assert.deepEqual(f?.dependsOn, ['base:unknown-image']);
   });
 });
 
@@ -145,9 +167,10 @@ describe('other build failures judged against a guess (UID604, UID601)', () => {
   const find = (text: string, id: string) => check(text).findings.find((x) => x.ruleId === id);
 
   test('on a base outside the catalog: a warning naming the base', () => {
-    // BusyBox's adduser -D, judged by the Debian tools the guess gives the image.
-    const f = find('FROM nginx:1.27-alpine\nRUN adduser -D web\n', 'UID604');
-    assert.equal(f?.message, 'The build fails here: adduser: Unknown option: D (judged against a guess: the base image nginx:1.27-alpine is not known)');
+    // BusyBox's adduser -D, judged by the Debian tools the guess gives an image whose tag does
+    // not name Alpine.
+    const f = find('FROM nginx:1.27\nRUN adduser -D web\n', 'UID604');
+    assert.equal(f?.message, 'The build fails here: adduser: Unknown option: D (judged against a guess: the base image nginx:1.27 is not known)');
     assert.equal(f?.severity, 'warning');
     assert.deepEqual(f?.dependsOn, ['base:unknown-image']);
   });
@@ -158,6 +181,13 @@ describe('other build failures judged against a guess (UID604, UID601)', () => {
     assert.equal(f?.severity, 'warning');
     assert.deepEqual(f?.dependsOn, ['copy-source:2']);
     assert.match(f?.message ?? '', /\(judged against a guess about \/opt\/scripts\/boot\.sh: see copy-source:2\)$/);
+  });
+
+  test('a tag that names Alpine gets the Alpine guess, so BusyBox\'s adduser works', () => {
+    const a = check('FROM golang:1.22-alpine\nRUN addgroup -S app && adduser -S -G app app\nUSER app\n');
+    assert.deepEqual(a.sim.failures, []);
+    assert.equal(a.identity.user, 'app');
+    assert.match(a.assumptions.find((x) => x.id === 'base:unknown-image')?.text ?? '', /its tag names Alpine, so assuming an Alpine-like image/);
   });
 
   test('a permission failure on a guessed base is a warning too', () => {
@@ -173,6 +203,28 @@ describe('other build failures judged against a guess (UID604, UID601)', () => {
     const g = find('FROM debian:bookworm\nRUN mkdir /data && rm /data/x\n', 'UID604');
     assert.equal(g?.severity, 'error');
     assert.deepEqual(g?.dependsOn, []);
+  });
+});
+
+describe('account conflicts: BusyBox wording, and users packages added', () => {
+  test('adduser -u 1000 on node:alpine is a taken uid (UID602), fixed with BusyBox tools', () => {
+    const a = check('FROM node:20-alpine\nRUN adduser -D -u 1000 app\nUSER app\n');
+    const f = a.findings.find((x) => x.ruleId === 'UID602');
+    assert.equal(f?.message, "The build fails here: adduser: uid '1000' in use");
+    assert.match(f?.why ?? '', /uid 1000 already belongs to the user node \(base node:20-alpine\)/);
+    assert.equal(f?.fixes[0]?.snippet, 'RUN deluser --remove-home node && adduser -D -u 1000 app');
+    assert.equal(a.findings.find((x) => x.ruleId === 'UID104')?.fixes[0]?.snippet, 'RUN adduser -D app\nUSER app');
+  });
+
+  test('a uid a package\'s service user holds: no advice to delete that user', () => {
+    const f = check('FROM node:20\nRUN apt-get update && apt-get install -y postgresql-15\nRUN useradd -u 100 other\n').findings.find((x) => x.ruleId === 'UID602');
+    assert.match(f?.why ?? '', /uid 100 already belongs to the user postgres, which the package postgresql-15 \(line 2\) added\./);
+    assert.deepEqual(f?.fixes.map((x) => x.snippet), ['RUN useradd --create-home --uid 1100 app']);
+  });
+
+  test('aptitude is not in the Debian images: it is not modelled, so no accounts come from it', () => {
+    const a = check('FROM debian:bookworm\nRUN aptitude install -y redis-server\nUSER redis\n');
+    assert.deepEqual(a.unknowns.map((u) => u.reason), ['command aptitude is not modelled']);
   });
 });
 

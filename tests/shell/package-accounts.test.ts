@@ -48,6 +48,23 @@ describe('Debian packages that add system accounts', () => {
     assert.ok(groupByName(s.accounts, 'postdrop'));
   });
 
+  test('packages that pull in a table package get its accounts; client packages do not', () => {
+    for (const [pkg, name] of [['postgresql-contrib', 'postgres'], ['postgresql-16-pgvector', 'postgres'], ['redis-sentinel', 'redis']]) {
+      assert.ok(userByName(image(apt(pkg)).accounts, name), pkg);
+    }
+    assert.equal(userByName(image(apt('postgresql-client-15')).accounts, 'postgres'), undefined);
+  });
+
+  test('docker.io and docker-ce add the group docker', () => {
+    for (const pkg of ['docker.io', 'docker-ce']) assert.ok(groupByName(image(apt(pkg)).accounts, 'docker'), pkg);
+    assert.ok(groupByName(image('FROM alpine:3.20\nRUN apk add docker\n').accounts, 'docker'));
+  });
+
+  test('postfix\'s spool folder is shipped root-owned', () => {
+    const m = image(apt('postfix')).fs.get('/var/spool/postfix');
+    assert.deepEqual([m?.kind, m?.uid], ['dir', 0]);
+  });
+
   test('installing twice changes nothing', () => {
     const once = image(apt('redis-server'));
     const twice = image(`${apt('redis-server')}RUN apt-get install -y redis-tools\n`);
@@ -60,12 +77,22 @@ describe('Alpine packages that add system accounts', () => {
   const apk = (pkgs: string) => `FROM alpine:3.20\nRUN apk add --no-cache ${pkgs}\n`;
   const cases: [string, string, object][] = [
     ['tor', 'tor', { uid: 100, gid: 65533, home: '/var/lib/tor', shell: '/sbin/nologin', gecos: 'tor', group: 'nogroup' }],
-    ['nginx', 'nginx', { uid: 100, home: '/dev/null', shell: '/sbin/nologin', group: 'nginx' }],
+    ['nginx', 'nginx', { uid: 100, home: '/var/lib/nginx', shell: '/sbin/nologin', gecos: 'nginx', group: 'nginx' }],
     ['redis', 'redis', { uid: 100, home: '/var/lib/redis', shell: '/bin/false', gecos: 'redis', group: 'redis' }],
     ['mariadb', 'mysql', { uid: 100, home: '/var/lib/mysql', shell: '/sbin/nologin', group: 'mysql' }],
     ['postfix', 'postfix', { home: '/var/spool/postfix', group: 'postfix' }],
   ];
   accountCases(apk, cases);
+
+  test('the state folders the packages ship exist, owned by their user', () => {
+    for (const [pkg, user, dir, mode] of [['redis', 'redis', '/var/lib/redis', 0o755], ['tor', 'tor', '/var/lib/tor', 0o755], ['nginx', 'nginx', '/var/lib/nginx', 0o750]] as const) {
+      const s = image(apk(pkg));
+      const m = s.fs.get(dir);
+      assert.deepEqual([m?.uid, m?.mode], [userByName(s.accounts, user)?.uid, mode], pkg);
+    }
+    // nginx is also in www-data (82), which the script makes when missing.
+    assert.deepEqual(groupByName(image(apk('nginx')).accounts, 'www-data')?.members, ['nginx']);
+  });
 
   test('mariadb\'s adduser -S without -H makes the home, owned by mysql', () => {
     const s = image(apk('mariadb'));
@@ -91,15 +118,16 @@ describe('packageNamedLike: a package outside the table that may add the missing
     // In the table: what it adds is known, so it is no reason to doubt.
     ['redis-server', 'redisuser', undefined],
     ['tor', 'tor', undefined],
+    ['docker.io', 'docker', undefined],
   ];
   for (const [pkgs, name, want] of cases) {
     test(`${pkgs} / ${name}`, () => assert.equal(packageNamedLike(after(pkgs), name)?.name, want));
   }
 
-  test('only packages installed before the line count, and never pip packages', () => {
+  test('only packages installed up to the line count (its own RUN too), never pip packages', () => {
     const s = image('FROM debian:bookworm\nRUN apt-get update && apt-get install -y mosquitto python3-pip\n');
-    assert.equal(packageNamedLike(s, 'mosquitto', 2), undefined);
-    assert.equal(packageNamedLike(s, 'mosquitto', 3)?.line, 2);
+    assert.equal(packageNamedLike(s, 'mosquitto', 1), undefined);
+    assert.equal(packageNamedLike(s, 'mosquitto', 2)?.line, 2);
     s.packages.celery = { name: 'celery', via: 'pip', line: 2 };
     assert.equal(packageNamedLike(s, 'celery'), undefined);
   });

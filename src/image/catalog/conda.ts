@@ -45,8 +45,8 @@ function miniforgeSpec(ubuntu: '20.04' | '24.04', py: string, what: string): Spe
     pythons: [condaPython('/opt/conda', py)],
     condaPrefix: '/opt/conda',
     assumptions: [
-      ['miniforge-python', '/opt/conda', `the base Python is taken as ${py}; it follows the ` +
-        'Miniforge release of the tag.', 'medium'],
+      ['miniforge-python', '/opt/conda', `the base Python is taken as ${py} for every tag; the ` +
+        'real one follows the Miniforge release of the tag (site-packages is named after it).', 'medium'],
     ],
     cites: ubuntu === '24.04' ? [MINIFORGE] : [MINIFORGE, MAMBAFORGE_SUNSET],
   });

@@ -18,6 +18,9 @@ const NPM_EACCES = 'https://docs.npmjs.com/resolving-eacces-permissions-errors-w
 /** Node.js majors with images at the time of writing; others get the same users and paths. */
 export const NODE_MAJORS = ['18', '20', '22', '24', '25', '26'];
 
+/** Tags that name a release line rather than a version: lts, current, the LTS code names. */
+const LINES = /^(lts|current|latest|argon|boron|carbon|dubnium|erbium|fermium|gallium|hydrogen|iron|jod|krypton)$/;
+
 type Variant = 'bookworm' | 'bookworm-slim' | 'bullseye' | 'bullseye-slim' | 'alpine';
 const VARIANTS: Variant[] = ['bookworm', 'bookworm-slim', 'bullseye', 'bullseye-slim', 'alpine'];
 
@@ -99,27 +102,46 @@ export const nodeFamily: Family = {
     const tag = ref.tag ?? 'latest';
     const inferred: AssumptionRow[] = [];
     // A bare suite or variant ('alpine', 'slim', 'bookworm') is a tag of its own, as is 'lts'.
-    const { major, rest } = /^(alpine|slim|bookworm|bullseye|trixie)/.test(tag)
+    const { major, rest } = /^(alpine|slim|bookworm|bullseye|buster|stretch|trixie)/.test(tag)
       ? { major: null, rest: tag }
       : readTag(tag);
+    // What the words of the tag say, apart from the version: a release line's name, a variant.
+    const named = major === null && !/^(alpine|slim|bookworm|bullseye|buster|stretch|trixie)/.test(tag)
+      ? tag.split('-')[0] : undefined;
 
     if (major !== null && !NODE_MAJORS.includes(major)) {
       inferred.push(['node-version', ref.written, `node ${major} is not in the catalog; its ` +
         'users and paths are taken as those of the current images.', 'medium']);
+    } else if (ref.tag === null && ref.digest !== null) {
+      inferred.push(['node-digest', ref.written, 'the reference names a digest and no tag; ' +
+        'assuming a current Node.js image on Debian 12 (bookworm).', 'medium']);
     } else if (tag === 'latest') {
       inferred.push(latestRow(ref, 'a current Node.js image on Debian'));
+    } else if (named !== undefined && !LINES.test(named)) {
+      inferred.push(['node-tag', ref.written, `tag '${tag}' is not one the catalog understands; ` +
+        'assuming a current Node.js image on Debian 12 (bookworm).', 'low']);
     }
 
     let variant: Variant;
+    const windows = /windows|nanoserver|servercore/.test(rest);
     if (/^alpine/.test(rest)) variant = 'alpine';
     else if (/bullseye/.test(rest)) variant = /slim/.test(rest) ? 'bullseye-slim' : 'bullseye';
     else {
       variant = /slim/.test(rest) ? 'bookworm-slim' : 'bookworm';
-      if (!/bookworm/.test(rest)) {
+      const suite = /(trixie|buster|stretch)/.exec(rest)?.[1];
+      if (windows) {
+        inferred.push(['node-suite', ref.written, `tag '${tag}' is a Windows image; uidctl models ` +
+          'Linux images only and takes it as the Debian 12 one.', 'low']);
+      } else if (suite) {
+        const release = suite === 'trixie' ? 'Debian 13 (trixie)' : suite === 'buster' ? 'Debian 10 (buster)' : 'Debian 9 (stretch)';
+        inferred.push(['node-suite', ref.written, `tag '${tag}' names ${release}, which the ` +
+          'catalog does not describe; users, groups and modes are taken as bookworm (Debian 12) ' +
+          'has them.', suite === 'trixie' ? 'medium' : 'low']);
+      } else if (!/bookworm/.test(rest) && !inferred.some((r) => r[0] === 'node-tag' || r[0] === 'node-digest')) {
         // Tags without a suite follow Debian's newest stable release, which moves.
         inferred.push(['node-suite', ref.written, `tag '${tag}' names no Debian suite; assuming ` +
           'bookworm (Debian 12). Newer images may be built on trixie; users, groups and modes ' +
-          'are taken as bookworm has them.', /windows|nanoserver|servercore/.test(rest) ? 'low' : 'medium']);
+          'are taken as bookworm has them.', 'medium']);
       }
     }
 

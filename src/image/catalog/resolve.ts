@@ -3,7 +3,7 @@
 
 import type { Assumption, ImageState } from '../../model/types.js';
 import { cloneState, scratchState } from '../state.js';
-import { alpineFamily } from './alpine.js';
+import { ALPINE, alpineFamily } from './alpine.js';
 import { condaFamily } from './conda.js';
 import { DEBIAN_12, debianFamily, ubuntuFamily } from './debian.js';
 import { chainguardFamily, distrolessFamily } from './distroless.js';
@@ -41,12 +41,16 @@ export const FAMILIES: Family[] = [
   chainguardFamily,
 ];
 
-function genericAssumption(written: string): Assumption {
-  const text =
-    `base image ${written} is not in the catalog; assuming a Debian-like image running as root ` +
-    'with the Debian 12 users and groups (no user at uid 1000), /tmp 1777, /root 0700, no sudo ' +
-    'and no Python. Users, owners and modes it really has are unknown; give an image archive ' +
-    'or an engine to read them.';
+function genericAssumption(written: string, alpine: boolean): Assumption {
+  const text = alpine
+    ? `base image ${written} is not in the catalog; its tag names Alpine, so assuming an ` +
+      'Alpine-like image running as root with the Alpine users and groups (no user at uid ' +
+      '1000) and BusyBox tools, /tmp 1777, /root 0700, no sudo and no Python. Users, owners and ' +
+      'modes it really has are unknown; give an image archive or an engine to read them.'
+    : `base image ${written} is not in the catalog; assuming a Debian-like image running as root ` +
+      'with the Debian 12 users and groups (no user at uid 1000), /tmp 1777, /root 0700, no sudo ' +
+      'and no Python. Users, owners and modes it really has are unknown; give an image archive ' +
+      'or an engine to read them.';
 
   return { id: 'base:unknown-image', subject: written, text, confidence: 'low' };
 }
@@ -72,24 +76,38 @@ function stateOf(spec: Spec, key: string, base: string): ImageState {
   return copy;
 }
 
-let genericSpec: Spec | undefined;
+const genericSpecs = new Map<'debian' | 'alpine', Spec>();
 
-/** The state every base outside the catalog gets; only its reference and assumption differ. */
-function generic(written: string): ImageState {
-  if (!genericSpec) {
-    genericSpec = layer(DEBIAN_12, {
-      summary: 'unknown base: generic Debian-like guess',
-      distro: 'unknown',
-      // Nothing in an unknown image is fully known, so no directory listing is complete.
-      paths: DEBIAN_12.paths
+/** A distribution's spec with every directory listing partial: nothing in it is fully known. */
+function genericSpecOf(like: 'debian' | 'alpine'): Spec {
+  let spec = genericSpecs.get(like);
+  if (!spec) {
+    const from = like === 'alpine' ? ALPINE : DEBIAN_12;
+    spec = layer(from, {
+      summary: `unknown base: generic ${like === 'alpine' ? 'Alpine' : 'Debian'}-like guess`,
+      paths: from.paths
         .filter((r) => r[1] === 'dir')
         .map((r) => [r[0], 'part', r[2], r[3]] as Spec['paths'][number]),
     });
-    genericSpec.assumptions = [];
-    genericSpec.cites = [];
+    // The Alpine guess keeps its distribution, so BusyBox's adduser and addgroup are the ones
+    // that run; the Debian one is only "Debian-like".
+    if (like === 'debian') spec.distro = 'unknown';
+    spec.assumptions = [];
+    spec.cites = [];
+    genericSpecs.set(like, spec);
   }
-  const state = stateOf(genericSpec, 'generic', written);
-  state.assumptions = [genericAssumption(written)];
+
+  return spec;
+}
+
+/**
+ * The state every base outside the catalog gets; only its reference and assumption differ. A
+ * tag that names Alpine (golang:1.22-alpine, nginx:1.27-alpine3.20) gets the Alpine guess.
+ */
+function generic(written: string, tag: string | null): ImageState {
+  const alpine = tag !== null && /(^|[-_.])alpine/.test(tag);
+  const state = stateOf(genericSpecOf(alpine ? 'alpine' : 'debian'), alpine ? 'generic-alpine' : 'generic', written);
+  state.assumptions = [genericAssumption(written, alpine)];
   state.provenance = [{ source: 'assumption', ref: written }];
 
   return state;
@@ -127,7 +145,7 @@ function resolveUncached(ref: string): BaseResolution {
   }
 
   if (!pick) {
-    const state = generic(ref.trim());
+    const state = generic(ref.trim(), parsed.tag);
 
     return { state, key: null, matched: 'generic', assumptions: [...state.assumptions] };
   }

@@ -2,46 +2,44 @@ import { defineRule, type AnalysisView } from '../rule.js';
 import type { Fix } from '../../model/types.js';
 import type { BuildFailure } from '../../build/simulate.js';
 import { groupByGid, userByUid } from '../../image/accounts.js';
-import { missingAccountName, unknownId } from '../util.js';
-import { packageNamedLike } from '../../shell/commands/package-accounts.js';
+import { accountFailureGuess } from '../util.js';
+import { lacksShadowTool } from '../../shell/commands/accounts.js';
+import { packageThatAdded } from '../../shell/commands/package-accounts.js';
 
 /** What the failing step ran into, and the facts of the image at hand that explain it. */
 function explain(a: AnalysisView, f: BuildFailure): { cause: string; fixes: Fix[]; hedge: string; dependsOn: string[] } {
   const stage = a.sim.stages.find((s) => a.df.stages[s.index]?.instructions.some((i) => i.line === f.line));
   const state = stage?.state ?? a.image;
-  // The users this step was judged against may be a guess: those of a base outside the
-  // catalog, or account files an earlier step wrote with a text the model does not know.
-  const guessed = state.assumptions.find((x) => x.id === 'base:unknown-image');
-  const lost = state.unknowns.filter((u) => u.line < f.line && (u.paths.includes('/etc/passwd') || u.paths.includes('/etc/group')));
-  // Or a package installed before the step, whose install scripts are not modelled, bears the
-  // missing name (mosquitto, dovecot-core for dovecot) and may well have created it.
-  const who = f.kind === 'identity' ? missingAccountName(f.message) : undefined;
-  const pkg = !guessed && lost.length === 0 && who !== undefined ? packageNamedLike(state, who, f.line) : undefined;
-  const hedge = guessed
-    ? ` (judged against guessed users: the base image ${guessed.subject} is not known)`
-    : lost.length > 0 ? ' (judged without the account files an earlier step writes, whose text is not known)'
-    : pkg ? ` (unless the package ${pkg.name} installed at line ${pkg.line} adds it)` : '';
-  const dependsOn = [...lost.map(unknownId), ...(guessed ? [guessed.id] : []), ...(pkg ? [`package:${pkg.name}`] : [])];
+  const guess = accountFailureGuess(state, f);
   const known = explainCause(a, f, state, state.base);
-  const cause = guessed
-    ? `${known.cause} The users of ${guessed.subject} are a guess: it is not in the catalog.`
-    : lost.length > 0 ? `${known.cause} Account files written at line ${lost.map((u) => u.line).join(', ')} may change that.`
-    : pkg ? `${known.cause} The package ${pkg.name} (line ${pkg.line}) may create ${who} in its install scripts, which uidctl does not model.`
-    : known.cause;
-  return { cause, fixes: known.fixes, hedge, dependsOn };
+
+  return { cause: known.cause + guess.cause, fixes: known.fixes, hedge: guess.hedge, dependsOn: guess.dependsOn };
 }
 
 function explainCause(a: AnalysisView, f: BuildFailure, state: AnalysisView['image'], base: string): { cause: string; fixes: Fix[] } {
 
-  const uid = /UID '?(\d+)'? (?:is not unique|already exists)/.exec(f.message);
+  // BusyBox images have adduser and deluser, not useradd and userdel.
+  const busybox = lacksShadowTool(state, 'useradd');
+  // shadow's useradd says "UID 1000 is not unique", BusyBox's adduser "uid '1000' in use".
+  const uid = /(?:UID|uid) '?(\d+)'? (?:is not unique|already exists|in use)/.exec(f.message);
   if (uid) {
     const holder = userByUid(state.accounts, Number(uid[1]));
+    // A package's service user is no base user to remove: the service needs it.
+    const pkg = holder ? packageThatAdded(state, holder.name) : undefined;
+    if (holder && pkg) {
+      return {
+        cause: `uid ${uid[1]} already belongs to the user ${holder.name}, which the package ${pkg.name} (line ${pkg.line}) added.`,
+        fixes: [{ description: `Give the new user another uid: ${pkg.name} needs ${holder.name}.`, snippet: busybox ? `RUN adduser -D -u ${Number(uid[1]) + 1000} app` : `RUN useradd --create-home --uid ${Number(uid[1]) + 1000} app`, safe: false }],
+      };
+    }
     return {
       cause: `uid ${uid[1]} already belongs to ${holder ? `the user ${holder.name}` : 'another user'} (base ${base}).`,
       fixes: [
         {
           description: `uid ${uid[1]} already exists in the image: reuse that user, or remove it first.`,
-          snippet: `RUN userdel -r ${holder?.name ?? `"$(getent passwd ${uid[1]} | cut -d: -f1)"`} && useradd --create-home --uid ${uid[1]} app`,
+          snippet: busybox
+            ? `RUN deluser --remove-home ${holder?.name ?? `"$(getent passwd ${uid[1]} | cut -d: -f1)"`} && adduser -D -u ${uid[1]} app`
+            : `RUN userdel -r ${holder?.name ?? `"$(getent passwd ${uid[1]} | cut -d: -f1)"`} && useradd --create-home --uid ${uid[1]} app`,
           safe: false,
         },
       ],
@@ -57,7 +55,7 @@ function explainCause(a: AnalysisView, f: BuildFailure, state: AnalysisView['ima
     };
   }
 
-  const taken = /(user|group) [`']([^`']+)' already exists/i.exec(f.message);
+  const taken = /(user|group) [`']([^`']+)' (?:already exists|in use)/i.exec(f.message);
   if (taken) {
     return {
       cause: `a ${taken[1].toLowerCase()} named ${taken[2]} already exists (base ${base}).`,

@@ -61,8 +61,11 @@ export default defineRule({
       : ', uses gid 0 unless a group is given, and sets HOME=/, which ordinary users cannot write: ' +
         'pip, Jupyter, git and caches that write under ~ fail.';
     const fixes = namelessFixes(p.uid, p.gid, renderRunChanges(a, [{ kind: 'env', name: 'HOME', value: '/tmp' }]), runPlace(a), a.image.accounts, busyboxAccounts(a));
+    // On a base outside the catalog the passwd entries are a guess (uid 101 is nginx in nginx images).
+    const guessed = a.image.assumptions.find((x) => x.id === 'base:unknown-image');
     report({
-      message: `uid ${p.uid} has no entry in the image's /etc/passwd: the prompt shows "I have no name!", ${home}, and the group is ${p.gid}${p.gid === 0 ? ' (root)' : ''}.`,
+      message: `uid ${p.uid} has no entry in the image's /etc/passwd${guessed ? ` (if the base image ${guessed.subject} has none: its users are not known)` : ''}: the prompt shows "I have no name!", ${home}, and the group is ${p.gid}${p.gid === 0 ? ' (root)' : ''}.`,
+      dependsOn: guessed ? [guessed.id] : [],
       why:
         `${engineWords(a)} takes the user name, home and primary group from /etc/passwd. For an unknown uid it keeps ` +
         `the uid${homeWhy}`,

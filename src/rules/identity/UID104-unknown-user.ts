@@ -1,5 +1,5 @@
-import { defineRule, identityLine } from '../rule.js';
-import { missingAccountName, unknownId } from '../util.js';
+import { defineRule, identityLine, type AnalysisView } from '../rule.js';
+import { accountFailureGuess, busyboxAccounts, missingAccountName, unknownId } from '../util.js';
 import { packageAddsInstead, packageNamedLike } from '../../shell/commands/package-accounts.js';
 
 export default defineRule({
@@ -24,10 +24,14 @@ export default defineRule({
       // Or an installed package bears the name, and its install scripts (not modelled) may add it.
       const who = kind === 'name' ? missingAccountName(e.message) : undefined;
       const pkg = !guessed && unsure.length === 0 && who !== undefined ? packageNamedLike(a.image, who) : undefined;
+      // Or the step that would have created it failed on a guess of its own (useradd -g GROUP
+      // where a package may have added GROUP): the user may well be there.
+      const creator = !guessed && unsure.length === 0 && !pkg && who !== undefined ? failedCreator(a, who) : undefined;
       const hedge = guessed
         ? ` (if the base image ${guessed.subject} does not have it: its users are not known)`
         : unsure.length > 0 ? ' (if the account files the build copies in do not add it)'
-        : pkg ? ` (unless the package ${pkg.name} installed at line ${pkg.line} adds it: its install scripts are not modelled)` : '';
+        : pkg ? ` (unless the package ${pkg.name} installed at line ${pkg.line} adds it: its install scripts are not modelled)`
+        : creator ? ` (if the step at line ${creator.line} that creates it really fails: that is judged against a guess)` : '';
       // A package the model knows adds its service user under another name (debian-tor).
       const instead = who !== undefined && !hedge ? packageAddsInstead(a.image, who) : undefined;
       report({
@@ -36,10 +40,12 @@ export default defineRule({
           ? `${WHY[kind]} The package ${instead.package.name} (line ${instead.package.line}) adds ${instead.users.join(' and ')}, not ${who}.`
           : WHY[kind],
         line: identityLine(a),
-        fixes: instead
-          ? [{ description: `Use the user the package ${instead.package.name} adds.`, snippet: `USER ${instead.users[0]}`, safe: false }, ...FIXES[kind]]
-          : FIXES[kind],
-        dependsOn: [...unsure.map(unknownId), ...(guessed ? [guessed.id] : []), ...(pkg ? [`package:${pkg.name}`] : [])],
+        fixes: [
+          ...(instead ? [{ description: `Use the user the package ${instead.package.name} adds.`, snippet: `USER ${instead.users[0]}`, safe: false }] : []),
+          // BusyBox has adduser, not useradd.
+          ...(kind === 'name' && busyboxAccounts(a) ? BUSYBOX_NAME_FIXES : FIXES[kind]),
+        ],
+        dependsOn: [...unsure.map(unknownId), ...(guessed ? [guessed.id] : []), ...(pkg ? [`package:${pkg.name}`] : []), ...(creator?.dependsOn ?? [])],
         // Resting on a guess, the start failure is a warning, so CI does not fail on a user
         // the real base image may well have.
         unsureSeverity: hedge ? 'warning' : undefined,
@@ -47,6 +53,18 @@ export default defineRule({
     }
   },
 });
+
+/** A failed step of the final stage that would have created `name`, whose failure is unsure. */
+function failedCreator(a: AnalysisView, name: string): { line: number; dependsOn: string[] } | undefined {
+  const creates = new RegExp(`\\b(useradd|adduser|groupadd|addgroup)\\b[^&|;]*\\s${name.replace(/[.]/g, '\\.')}(\\s|$)`);
+  for (const f of a.sim.target.failures) {
+    if (!creates.test(f.instruction)) continue;
+    const g = accountFailureGuess(a.sim.target.state, f);
+    if (g.dependsOn.length > 0) return { line: f.line, dependsOn: g.dependsOn };
+  }
+
+  return undefined;
+}
 
 type Kind = 'name' | 'range' | 'userns' | 'caps' | 'nonroot' | 'runAsUser';
 
@@ -73,6 +91,10 @@ const WHY: Record<Kind, string> = {
     'The manifest sets both runAsNonRoot and runAsUser: 0, and the kubelet refuses that pair ' +
     '(kuberuntime verifyRunAsNonRoot). runAsUser overrides the image\'s USER, so no Dockerfile change helps.',
 };
+
+const BUSYBOX_NAME_FIXES = [
+  { description: 'Create the user before switching to it, or use numeric ids.', snippet: 'RUN adduser -D app\nUSER app', safe: false },
+];
 
 const FIXES: Record<Kind, { description: string; snippet: string; safe: boolean }[]> = {
   name: [{ description: 'Create the user before switching to it, or use numeric ids.', snippet: 'RUN useradd --create-home app\nUSER app', safe: false }],

@@ -21,6 +21,13 @@ interface Entry {
 
 const DEBIAN: Entry[] = [
   {
+    // Docker's own docker-ce adds the same group in its postinst.
+    names: /^(docker\.io|docker-ce)$/,
+    users: [],
+    script: 'addgroup --system docker',
+    source: 'https://github.com/Debian/docker.io/blob/master/debian/docker.io.postinst',
+  },
+  {
     names: /^tor$/,
     users: ['debian-tor'],
     // The Debian package runs Tor as debian-tor, never as tor.
@@ -31,7 +38,8 @@ const DEBIAN: Entry[] = [
     source: 'https://github.com/torproject/tor/blob/main/debian/tor.postinst',
   },
   {
-    names: /^redis(-server|-tools)?$/,
+    // redis-server and redis-sentinel depend on redis-tools, whose script this is.
+    names: /^redis(-server|-tools|-sentinel)?$/,
     users: ['redis'],
     script: [
       'adduser --system --home /var/lib/redis --quiet --group redis',
@@ -41,7 +49,9 @@ const DEBIAN: Entry[] = [
     source: 'https://github.com/redis/redis-debian/blob/master/debian/redis-tools.postinst',
   },
   {
-    names: /^postgresql(-\d+|-common)?$/,
+    // Every server package (postgresql, -16, -contrib, -16-pgvector, ...) pulls in
+    // postgresql-common, whose script this is; the client packages do not.
+    names: /^postgresql(-(?!client)[\w.+-]+)?$/,
     users: ['postgres'],
     script: [
       'adduser --system --quiet --home /var/lib/postgresql --no-create-home --shell /bin/bash --group --gecos "PostgreSQL administrator" postgres',
@@ -57,6 +67,8 @@ const DEBIAN: Entry[] = [
       'addgroup --system postfix',
       'adduser --system --home /var/spool/postfix --no-create-home --disabled-password --ingroup postfix postfix',
       'addgroup --system postdrop',
+      // Shipped by the package itself, root-owned.
+      'mkdir -p /var/spool/postfix',
     ].join('\n'),
     source: 'https://github.com/balabit-deps/balabit-os-9-postfix/blob/master/debian/postfix.postinst',
   },
@@ -74,21 +86,43 @@ const DEBIAN: Entry[] = [
 
 const ALPINE: Entry[] = [
   {
+    names: /^(docker|docker-engine)$/,
+    users: [],
+    script: 'addgroup -S docker',
+    source: 'https://github.com/alpinelinux/aports/blob/master/community/docker/docker.pre-install',
+  },
+  {
     names: /^tor$/,
     users: ['tor'],
-    script: 'adduser -S -D -H -h /var/lib/tor -s /sbin/nologin -g tor tor',
+    script: [
+      'adduser -S -D -H -h /var/lib/tor -s /sbin/nologin -g tor tor',
+      // The package ships its state folders, 0755 and owned by tor (APKBUILD package()).
+      'install -d -m 0755 -o tor /var/lib/tor /var/log/tor',
+    ].join('\n'),
     source: 'https://github.com/alpinelinux/aports/blob/master/community/tor/tor.pre-install',
   },
   {
     names: /^nginx$/,
     users: ['nginx'],
-    script: 'addgroup nginx\nadduser -S -H -h /dev/null -s /sbin/nologin -D -G nginx nginx',
+    script: [
+      'addgroup -S -g 82 www-data',
+      'addgroup -S nginx',
+      'adduser -S -D -H -h /var/lib/nginx -s /sbin/nologin -G nginx -g nginx nginx',
+      'addgroup nginx www-data',
+      // Shipped by the package (APKBUILD package()).
+      'install -d -m 0750 -o nginx -g nginx /var/lib/nginx',
+    ].join('\n'),
     source: 'https://github.com/alpinelinux/aports/blob/master/main/nginx/nginx.pre-install',
   },
   {
     names: /^redis$/,
     users: ['redis'],
-    script: 'addgroup -S redis\nadduser -S -H -h /var/lib/redis -s /bin/false -D -G redis -g redis redis',
+    script: [
+      'addgroup -S redis',
+      'adduser -S -H -h /var/lib/redis -s /bin/false -D -G redis -g redis redis',
+      // Shipped by the package (APKBUILD package(): install -d -o redis -g redis).
+      'install -d -o redis -g redis /var/lib/redis /var/log/redis',
+    ].join('\n'),
     source: 'https://github.com/alpinelinux/aports/blob/master/main/redis/redis.pre-install',
   },
   {
@@ -144,6 +178,16 @@ export function packageAddsInstead(state: ImageState, name: string): { package: 
   return undefined;
 }
 
+/** The installed package of the table whose install script added this user, if any. */
+export function packageThatAdded(state: ImageState, user: string): InstalledPackage | undefined {
+  const entries = table(state.distro);
+  for (const p of Object.values(state.packages)) {
+    if (PACKAGE_TOOLS.has(p.via) && entries.some((e) => e.names.test(p.name) && e.users.includes(user))) return p;
+  }
+
+  return undefined;
+}
+
 /** The sources of the table, for documentation and tests. */
 export function packageAccountSources(): { distro: string; names: string; source: string }[] {
   return [
@@ -158,11 +202,12 @@ const SUFFIX = /(-server|-common|-core|-daemon|-tools|-bin|-utils|-?\d[\d.]*)+$/
 /**
  * An installed system package outside the table whose name is that of the user or group, so
  * its install scripts (not modelled) may have created it: `tor`, `mosquitto`, `postgresql-15`
- * for postgres. Only packages installed before `beforeLine` count, when given.
+ * for postgres. Only packages installed up to `beforeLine` count, when given.
  */
 export function packageNamedLike(state: ImageState, name: string, beforeLine?: number): InstalledPackage | undefined {
   for (const p of Object.values(state.packages)) {
-    if (!PACKAGE_TOOLS.has(p.via) || (beforeLine !== undefined && (p.line ?? 0) >= beforeLine)) continue;
+    // A package installed earlier in the failing step's own RUN counts too: it ran first.
+    if (!PACKAGE_TOOLS.has(p.via) || (beforeLine !== undefined && (p.line ?? 0) > beforeLine)) continue;
     if (packageAccountScript(state.distro, p.name) !== undefined) continue;
     const stem = p.name.replace(SUFFIX, '');
     if (stem === name || (stem.startsWith(name) && stem.length - name.length <= 2)) return p;

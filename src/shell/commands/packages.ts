@@ -344,7 +344,7 @@ function aptArgs(argv: string[]): { sub?: string; names: string[]; yes: boolean 
   return { sub, names, yes };
 }
 
-/** apt, apt-get and aptitude: dpkg's frontend lock decides non-root failures (exit 100). */
+/** apt and apt-get: dpkg's frontend lock decides non-root failures (exit 100). */
 const apt: CommandHandler = (ctx, argv) => {
   const { sub, names, yes } = aptArgs(argv);
   const root = ctx.ident.uid === 0;
@@ -881,7 +881,6 @@ const git: CommandHandler = (ctx, argv) => {
 export const handlers: Record<string, CommandHandler> = {
   'apt-get': apt,
   apt,
-  aptitude: apt,
   apk,
   dnf,
   yum: dnf,
