@@ -163,6 +163,19 @@ describe('UID102 on a base outside the catalog', () => {
   });
 });
 
+describe('UID103 on a home whose existence is not known', () => {
+  test('www-data on a guessed base: "is not known to exist", depending on the guess', () => {
+    const f = check('FROM php:8-fpm\nUSER www-data\n').findings.find((x) => x.ruleId === 'UID103');
+    assert.match(f?.message ?? '', /^HOME \(\/var\/www\) is not known to exist for www-data/);
+    assert.deepEqual(f?.dependsOn, ['base:unknown-image']);
+  });
+
+  test('a home in a folder listed in full still "does not exist"', () => {
+    const f = check('FROM debian:bookworm\nRUN useradd alice\nUSER alice\n').findings.find((x) => x.ruleId === 'UID103');
+    assert.match(f?.message ?? '', /^HOME \(\/home\/alice\) does not exist for alice/);
+  });
+});
+
 describe('other build failures judged against a guess (UID604, UID601)', () => {
   const find = (text: string, id: string) => check(text).findings.find((x) => x.ruleId === id);
 

@@ -1,6 +1,7 @@
 import { defineRule, type AnalysisView } from '../rule.js';
 import { firstReason, homeFromRun, imageHome, readOnlyRootFix, renderRunChanges, who } from '../util.js';
 import type { Fix } from '../../model/types.js';
+import { resolvePath } from '../../image/fs.js';
 
 /** True when the directory is the root of the tree, or the home of another account of the image. */
 function othersHome(a: AnalysisView, home: string, uid: number): boolean {
@@ -25,7 +26,8 @@ export default defineRule({
     const noHome = p.home === '/nonexistent';
 
     const v = a.check(p.home, 'write');
-    const state = id.homeExists ? 'is not writable' : 'does not exist';
+    // A home in a folder known only in part may be there: say so rather than "does not exist".
+    const state = id.homeExists ? 'is not writable' : resolvePath(a.runtime.view.fs, p.home).unknown ? 'is not known to exist' : 'does not exist';
     const meta = a.runtime.view.fs.get(p.home);
     // A group-writable home (docker-stacks: /home/jovyan is group users, 2770) opens with the group.
     const groupFix =
