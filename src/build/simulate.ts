@@ -83,6 +83,12 @@ export interface SimulationResult {
   assumptions: Assumption[];
 }
 
+/** The ARGs BuildKit and buildah set from the build's platforms (Dockerfile reference, "Automatic platform ARGs"). */
+const PLATFORM_ARGS = new Set([
+  'TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT',
+  'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT',
+]);
+
 function instructionText(ins: DfInstruction): string {
   const flags = ins.flags.map((f) => (f.value === null ? `--${f.name}` : `--${f.name}=${f.value}`));
 
@@ -178,6 +184,8 @@ class StageSimulator {
   failures: BuildFailure[] = [];
   steps: StageResult['steps'] = [];
   args = new Map<string, string>();
+  /** Automatic platform ARGs this stage declared without a value (undefined while none). */
+  platformArgs: Set<string> | undefined = undefined;
   lines: ConfigLines;
   /** buildah: a WORKDIR not created yet. */
   pendingWorkdir?: string;
@@ -315,6 +323,11 @@ class StageSimulator {
       if (value !== undefined) {
         this.args.set(kv.key, value);
         this.setRunVar(kv.key, value, false);
+      } else if (PLATFORM_ARGS.has(kv.key) && this.opts.builder !== 'classic') {
+        // BuildKit and buildah fill `ARG TARGETARCH` (and the other platform ARGs) with the
+        // platform of the build, which the model does not know: RUN steps see an unknown value,
+        // not an empty one. The classic builder leaves them empty.
+        (this.platformArgs ??= new Set()).add(kv.key);
       }
     }
     if (this.trace) this.step(ins, () => 'arg');
@@ -721,6 +734,7 @@ class StageSimulator {
         line: ins.line,
         // Shell form runs through SHELL (bash's grammar and messages differ from dash's).
         shell: ins.json ? undefined : this.state.config.shell,
+        inexact: this.platformArgs,
       });
     } catch (e) {
       // Nesting deeper than the interpreter's stack: say so rather than predict a failure.

@@ -60,6 +60,8 @@ export interface RunInit {
    * script, with its options. Default /bin/sh -c.
    */
   shell?: string[];
+  /** Variables whose value the model does not know (BuildKit's automatic platform ARGs). */
+  inexact?: Set<string>;
 }
 
 export interface RunOutcome {
@@ -258,7 +260,7 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     ident: init.ident,
     env: init.env,
     envShared: true,
-    inexact: NO_INEXACT as Set<string>,
+    inexact: init.inexact ?? (NO_INEXACT as Set<string>),
     inexactShared: true,
     cwd: normalizePath(init.cwd),
     umask: init.umask ?? 0o022,
@@ -840,6 +842,9 @@ class Walker {
       }
       const t = textOf(text);
       this.note(`the words of "${t}" cannot be told (they use values the model does not know)`, t);
+      // What it did cannot be told either: its folder, and the folders of the absolute paths it
+      // names (mv bin/$ARCH/tool /usr/local/bin/tool), may hold new entries.
+      this.contentsUnknown([this.f.cwd, ...argv.slice(1).filter((x) => x.startsWith('/') && x.length > 1).map((x) => normalizePath(x))]);
       return { status: 'unknown', out: undefined };
     }
 

@@ -20,6 +20,8 @@ describe('folders an unmodelled command may have filled', () => {
       'RUN mkdir /b && cd /b && make && cp out/app /usr/local/bin/app', []],
     ['make -C DIR leaves DIR unknown',
       'RUN mkdir -p /b/sub && make -C /b/sub && cp /b/sub/app /usr/local/bin/app', []],
+    ['a command whose words cannot be told, then chmod of the path it named',
+      'ARG TARGETARCH\nRUN mv /tmp/bin/$TARGETARCH/tool /usr/local/bin/tool && chmod +x /usr/local/bin/tool', []],
     // Known folders the command did not touch stay known: the failure is real.
     ['a folder the unmodelled command did not work in',
       'RUN mkdir /b /c && cd /b && tar xzf /tmp/x.tgz && cd /c && cp y /', ["2: cp: cannot stat 'y': No such file or directory"]],
@@ -55,5 +57,21 @@ describe('a pattern over a folder known only in part', () => {
 
   test('over a folder listed in full, matching nothing is what the shell passes on', () => {
     assert.deepEqual(failures('RUN mkdir /opt/s && chmod +x /opt/s/*.sh'), ["2: chmod: cannot access '/opt/s/*.sh': No such file or directory"]);
+  });
+});
+
+describe('automatic platform ARGs', () => {
+  const text = 'FROM debian:bookworm\nARG TARGETARCH\nRUN mkdir -p /opt/x/amd64 && cp -r /opt/x/$TARGETARCH /opt/y\n';
+  test('BuildKit and buildah fill ARG TARGETARCH with the platform: its value is not known', () => {
+    for (const builder of ['buildkit', 'buildah'] as const) {
+      const a = analyze({ file: 'Dockerfile', text, builder });
+      assert.deepEqual(a.sim.failures, [], builder);
+      assert.ok(a.unknowns.some((u) => /cannot be told/.test(u.reason)), builder);
+    }
+  });
+  test('the classic builder leaves it empty', () => {
+    const a = analyze({ file: 'Dockerfile', text, builder: 'classic' });
+    assert.deepEqual(a.sim.failures.map((f) => f.line), []);
+    assert.deepEqual(a.unknowns, []);
   });
 });
