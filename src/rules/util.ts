@@ -434,7 +434,8 @@ export function accountFailureGuess(
       cause: ` The users of ${guessed.subject} are a guess: it is not in the catalog.`,
     };
   }
-  const lost = state.unknowns.filter((u) => u.line < f.line && (u.paths.includes('/etc/passwd') || u.paths.includes('/etc/group')));
+  const who = f.kind === 'identity' ? missingAccountName(f.message) : undefined;
+  const lost = unknownsThatMayAdd(state.unknowns, who, f.line);
   if (lost.length > 0) {
     return {
       dependsOn: lost.map(unknownId),
@@ -442,7 +443,6 @@ export function accountFailureGuess(
       cause: ` Account files written at line ${lost.map((u) => u.line).join(', ')} may change that.`,
     };
   }
-  const who = f.kind === 'identity' ? missingAccountName(f.message) : undefined;
   const pkg = who !== undefined ? packageNamedLike(state, who, f.line) : undefined;
   if (pkg) {
     return {
@@ -453,4 +453,15 @@ export function accountFailureGuess(
   }
 
   return { dependsOn: [], hedge: '', cause: '' };
+}
+
+/**
+ * Steps the model could not follow (up to a line, when given) that may have added the account
+ * `name`: ones that wrote /etc/passwd or /etc/group, and ones whose command names it as a word
+ * (`useradd -p "$(openssl passwd ...)" app`, `./create-user.sh app`).
+ */
+export function unknownsThatMayAdd(unknowns: UnknownEffect[], name: string | undefined, upToLine?: number): UnknownEffect[] {
+  const named = name === undefined ? undefined : new RegExp(`(^|[\\s'"=:])${name.replace(/[.+]/g, (c) => `\\${c}`)}(['"\\s;&|)]|$)`);
+  return unknowns.filter((u) => (upToLine === undefined || u.line <= upToLine) &&
+    (u.paths.includes('/etc/passwd') || u.paths.includes('/etc/group') || (named !== undefined && named.test(u.command))));
 }

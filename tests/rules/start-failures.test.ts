@@ -200,11 +200,11 @@ describe('other build failures judged against a guess (UID604, UID601)', () => {
     const a = check('FROM golang:1.22-alpine\nRUN addgroup -S app && adduser -S -G app app\nUSER app\n');
     assert.deepEqual(a.sim.failures, []);
     assert.equal(a.identity.user, 'app');
-    assert.match(a.assumptions.find((x) => x.id === 'base:unknown-image')?.text ?? '', /its tag names Alpine, so assuming an Alpine-like image/);
+    assert.match(a.assumptions.find((x) => x.id === 'base:unknown-image')?.text ?? '', /its name or tag says Alpine, so assuming an Alpine-like image/);
   });
 
   test('a permission failure on a guessed base is a warning too', () => {
-    const f = find('FROM nginx:1.27-alpine\nRUN useradd -m web\nUSER web\nRUN touch /etc/x\n', 'UID601');
+    const f = find('FROM nginx:1.27-alpine\nRUN adduser -D web\nUSER web\nRUN touch /etc/x\n', 'UID601');
     assert.equal(f?.severity, 'warning');
     assert.deepEqual(f?.dependsOn, ['base:unknown-image']);
   });
@@ -238,6 +238,47 @@ describe('account conflicts: BusyBox wording, and users packages added', () => {
   test('aptitude is not in the Debian images: it is not modelled, so no accounts come from it', () => {
     const a = check('FROM debian:bookworm\nRUN aptitude install -y redis-server\nUSER redis\n');
     assert.deepEqual(a.unknowns.map((u) => u.reason), ['command aptitude is not modelled']);
+  });
+});
+
+describe('a user a step the model cannot follow may add', () => {
+  test('useradd with a password from $(openssl ...): USER of that name is a warning on that step', () => {
+    const f = check('FROM debian:bookworm\nRUN useradd -m -p "$(openssl passwd -1 secret)" app\nUSER app\n').findings.find((x) => x.ruleId === 'UID104');
+    assert.equal(f?.message, 'The container will not start: unable to find user app: no matching entries in passwd file (unless the step at line 2, which the model does not follow, adds it).');
+    assert.equal(f?.severity, 'warning');
+    assert.deepEqual(f?.dependsOn, ['unmodelled:2']);
+  });
+
+  test('a script that names the user, then chown to it in a later step', () => {
+    const f = check('FROM debian:bookworm\nCOPY create-user.sh /\nRUN /create-user.sh app\nRUN chown app /srv\n').findings.find((x) => x.ruleId === 'UID602');
+    assert.equal(f?.severity, 'warning');
+    assert.deepEqual(f?.dependsOn, ['unmodelled:3']);
+  });
+
+  test('an unmodelled step that does not name the user changes nothing', () => {
+    const f = check('FROM debian:bookworm\nRUN make-things --fast\nUSER app\n').findings.find((x) => x.ruleId === 'UID104');
+    assert.equal(f?.severity, 'error');
+  });
+});
+
+describe('BusyBox tools on Alpine-like bases', () => {
+  test('useradd on the Alpine guess is not found, as on Alpine itself: a warning resting on the guess', () => {
+    const f = check('FROM golang:1.22-alpine\nRUN useradd -m app\n').findings.find((x) => x.ruleId === 'UID604');
+    assert.equal(f?.message, 'The build fails here: /bin/sh: useradd: not found (judged against a guess: the base image golang:1.22-alpine is not known)');
+    assert.equal(f?.severity, 'warning');
+  });
+
+  test('an image whose name says alpine or busybox gets the Alpine guess', () => {
+    for (const ref of ['alpine/helm:3.14.0', 'registry.example.com/alpine-base:1', 'busybox:1.36']) {
+      const a = check(`FROM ${ref}\nRUN adduser -D -u 1500 app\nUSER app\n`);
+      assert.deepEqual([a.sim.failures.length, a.identity.uid], [0, 1500], ref);
+    }
+  });
+
+  test('addgroup -g with a taken gid: the holder and a BusyBox fix', () => {
+    const f = check('FROM node:20-alpine\nRUN addgroup -g 1000 grp\n').findings.find((x) => x.ruleId === 'UID602');
+    assert.match(f?.why ?? '', /gid 1000 already belongs to the group node/);
+    assert.equal(f?.fixes[0]?.snippet, 'RUN addgroup -g 1001 app');
   });
 });
 

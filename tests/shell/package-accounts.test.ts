@@ -29,7 +29,8 @@ describe('Debian packages that add system accounts', () => {
     // Measured in the oracle suite (packages.yaml): uid 100, own group 101.
     ['redis-server', 'redis', { uid: 100, gid: 101, home: '/var/lib/redis', shell: '/usr/sbin/nologin', group: 'redis' }],
     ['tor', 'debian-tor', { uid: 100, gid: 101, home: '/var/lib/tor', shell: '/bin/bash', group: 'debian-tor' }],
-    ['postgresql-15', 'postgres', { uid: 100, gid: 101, home: '/var/lib/postgresql', shell: '/bin/bash', gecos: 'PostgreSQL administrator', group: 'postgres' }],
+    // ssl-cert (a dependency) takes gid 101 first.
+    ['postgresql-15', 'postgres', { uid: 100, gid: 102, home: '/var/lib/postgresql', shell: '/bin/bash', gecos: 'PostgreSQL administrator', group: 'postgres' }],
     ['default-mysql-server', 'mysql', { uid: 100, gid: 101, home: '/nonexistent', shell: '/bin/false', gecos: 'MySQL Server', group: 'mysql' }],
     ['postfix', 'postfix', { uid: 100, gid: 101, home: '/var/spool/postfix', group: 'postfix' }],
   ];
@@ -40,6 +41,14 @@ describe('Debian packages that add system accounts', () => {
     assert.equal(userByName(s.accounts, 'tor'), undefined);
     const m = s.fs.get('/var/lib/tor');
     assert.deepEqual([m?.uid, m?.gid, m?.mode], [100, 101, 0o2700]);
+  });
+
+  test('postgres joins ssl-cert and owns its log folder\'s group; the doc package adds nothing', () => {
+    const s = image(apt('postgresql'));
+    assert.deepEqual(groupByName(s.accounts, 'ssl-cert')?.members, ['postgres']);
+    const log = s.fs.get('/var/log/postgresql');
+    assert.deepEqual([log?.uid, log?.gid, log?.mode], [0, 102, 0o1775]);
+    assert.equal(userByName(image(apt('postgresql-doc')).accounts, 'postgres'), undefined);
   });
 
   test('postfix also adds the group postdrop; the ids follow the install order', () => {

@@ -43,7 +43,7 @@ export const FAMILIES: Family[] = [
 
 function genericAssumption(written: string, alpine: boolean): Assumption {
   const text = alpine
-    ? `base image ${written} is not in the catalog; its tag names Alpine, so assuming an ` +
+    ? `base image ${written} is not in the catalog; its name or tag says Alpine, so assuming an ` +
       'Alpine-like image running as root with the Alpine users and groups (no user at uid ' +
       '1000) and BusyBox tools, /tmp 1777, /root 0700, no sudo and no Python. Users, owners and ' +
       'modes it really has are unknown; give an image archive or an engine to read them.'
@@ -102,10 +102,11 @@ function genericSpecOf(like: 'debian' | 'alpine'): Spec {
 
 /**
  * The state every base outside the catalog gets; only its reference and assumption differ. A
- * tag that names Alpine (golang:1.22-alpine, nginx:1.27-alpine3.20) gets the Alpine guess.
+ * tag or name that says Alpine or BusyBox (golang:1.22-alpine, alpine/helm) gets the Alpine guess.
  */
-function generic(written: string, tag: string | null): ImageState {
-  const alpine = tag !== null && /(^|[-_.])alpine/.test(tag);
+function generic(written: string, tag: string | null, repo: string): ImageState {
+  // The tag (golang:1.22-alpine) or the name (alpine/helm, busybox) says BusyBox.
+  const alpine = (tag !== null && /(^|[-_.])alpine/.test(tag)) || /(^|[/_.-])(alpine|busybox)([/_.-]|$)/.test(repo);
   const state = stateOf(genericSpecOf(alpine ? 'alpine' : 'debian'), alpine ? 'generic-alpine' : 'generic', written);
   state.assumptions = [genericAssumption(written, alpine)];
   state.provenance = [{ source: 'assumption', ref: written }];
@@ -145,7 +146,7 @@ function resolveUncached(ref: string): BaseResolution {
   }
 
   if (!pick) {
-    const state = generic(ref.trim(), parsed.tag);
+    const state = generic(ref.trim(), parsed.tag, parsed.repo);
 
     return { state, key: null, matched: 'generic', assumptions: [...state.assumptions] };
   }

@@ -46,12 +46,13 @@ function explainCause(a: AnalysisView, f: BuildFailure, state: AnalysisView['ima
     };
   }
 
-  const gid = /GID '?(\d+)'? already exists/.exec(f.message);
+  // groupadd: "GID '1000' already exists"; BusyBox addgroup: "gid '1000' in use".
+  const gid = /(?:GID|gid) '?(\d+)'? (?:already exists|in use)/.exec(f.message);
   if (gid) {
     const holder = groupByGid(state.accounts, Number(gid[1]));
     return {
       cause: `gid ${gid[1]} already belongs to ${holder ? `the group ${holder.name}` : 'another group'} (base ${base}).`,
-      fixes: [{ description: `Reuse the group with gid ${gid[1]}, or pick another gid.`, snippet: `RUN groupadd --gid ${Number(gid[1]) + 1} app`, safe: false }],
+      fixes: [{ description: `Reuse the group with gid ${gid[1]}, or pick another gid.`, snippet: busybox ? `RUN addgroup -g ${Number(gid[1]) + 1} app` : `RUN groupadd --gid ${Number(gid[1]) + 1} app`, safe: false }],
     };
   }
 

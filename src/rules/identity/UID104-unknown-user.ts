@@ -1,5 +1,5 @@
 import { defineRule, identityLine, type AnalysisView } from '../rule.js';
-import { accountFailureGuess, busyboxAccounts, missingAccountName, unknownId } from '../util.js';
+import { accountFailureGuess, busyboxAccounts, missingAccountName, unknownId, unknownsThatMayAdd } from '../util.js';
 import { packageAddsInstead, packageNamedLike } from '../../shell/commands/package-accounts.js';
 
 export default defineRule({
@@ -17,19 +17,20 @@ export default defineRule({
       if (!kind) continue;
       // A name judged against account files whose text the model lost depends on that step;
       // against the users of a base outside the catalog, on the guess made for it.
-      const unsure = kind === 'name'
-        ? a.unknowns.filter((u) => u.paths.includes('/etc/passwd') || u.paths.includes('/etc/group'))
-        : [];
+      // Or on a step the model could not follow that names the user (useradd with a password
+      // from $(openssl ...), ./create-user.sh app).
+      const who = kind === 'name' ? missingAccountName(e.message) : undefined;
+      const unsure = kind === 'name' ? unknownsThatMayAdd(a.unknowns, who) : [];
       const guessed = kind === 'name' ? a.image.assumptions.find((x) => x.id === 'base:unknown-image') : undefined;
       // Or an installed package bears the name, and its install scripts (not modelled) may add it.
-      const who = kind === 'name' ? missingAccountName(e.message) : undefined;
       const pkg = !guessed && unsure.length === 0 && who !== undefined ? packageNamedLike(a.image, who) : undefined;
       // Or the step that would have created it failed on a guess of its own (useradd -g GROUP
       // where a package may have added GROUP): the user may well be there.
       const creator = !guessed && unsure.length === 0 && !pkg && who !== undefined ? failedCreator(a, who) : undefined;
       const hedge = guessed
         ? ` (if the base image ${guessed.subject} does not have it: its users are not known)`
-        : unsure.length > 0 ? ' (if the account files the build copies in do not add it)'
+        : unsure.some((u) => u.paths.includes('/etc/passwd') || u.paths.includes('/etc/group')) ? ' (if the account files the build copies in do not add it)'
+        : unsure.length > 0 ? ` (unless the step at line ${unsure.map((u) => u.line).join(', ')}, which the model does not follow, adds it)`
         : pkg ? ` (unless the package ${pkg.name} installed at line ${pkg.line} adds it: its install scripts are not modelled)`
         : creator ? ` (if the step at line ${creator.line} that creates it really fails: that is judged against a guess)` : '';
       // A package the model knows adds its service user under another name (debian-tor).

@@ -1114,7 +1114,9 @@ const deluser: CommandHandler = (ctx, argv) => {
  */
 export function lacksShadowTool(state: ImageState, name: string): boolean {
   if (state.distro !== 'alpine' || Object.hasOwn(state.packages, 'shadow')) return false;
-  if (!state.provenance.some((p) => p.source === 'catalog')) return false;
+  // A catalog Alpine, or the Alpine guess for an unknown image: what an archive or an engine
+  // gave is read for real instead.
+  if (!state.provenance.some((p) => p.source === 'catalog' || p.source === 'assumption')) return false;
 
   return !['/usr/sbin', '/usr/bin', '/sbin', '/bin'].some((d) => resolvePath(state.fs, `${d}/${name}`).meta);
 }

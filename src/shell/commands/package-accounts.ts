@@ -51,12 +51,17 @@ const DEBIAN: Entry[] = [
   {
     // Every server package (postgresql, -16, -contrib, -16-pgvector, ...) pulls in
     // postgresql-common, whose script this is; the client packages do not.
-    names: /^postgresql(-(?!client)[\w.+-]+)?$/,
+    names: /^postgresql(-(?!client|doc)[\w.+-]+)?$/,
     users: ['postgres'],
     script: [
+      // postgresql-common depends on ssl-cert, whose postinst makes the group first.
+      'addgroup --system ssl-cert',
       'adduser --system --quiet --home /var/lib/postgresql --no-create-home --shell /bin/bash --group --gecos "PostgreSQL administrator" postgres',
       'mkdir -p /var/lib/postgresql && chown postgres:postgres /var/lib/postgresql',
+      'mkdir -p /var/log/postgresql && chmod 1775 /var/log/postgresql && chown root:postgres /var/log/postgresql',
       'install -d -m 2775 -o postgres -g postgres /var/run/postgresql',
+      // On a fresh install postgres joins ssl-cert, to read the server's private key.
+      'adduser --quiet postgres ssl-cert',
     ].join('\n'),
     source: 'https://github.com/credativ/postgresql-common/blob/master/debian/postgresql-common.postinst',
   },
