@@ -566,8 +566,10 @@ class StageSimulator {
             // program that stage built (go build, cargo, pyinstaller): compilers write 0755.
             put(to, { kind: 'file', uid: base.uid, gid: base.gid, mode: chmod ?? (fromStage !== undefined ? 0o755 : 0o644), origin });
             this.copiedText(ins, to, () => undefined);
-            // With --chmod the mode is known; the kind (a file, not a folder) is still a guess.
+            // With --chmod the mode is known; the kind (a file, not a folder) is still a guess,
+            // and so is what lands below the destination when the source is a folder.
             guessed.push(to);
+            if (to !== dest) guessed.push(dest);
           }
           copied += 1;
           continue;

@@ -876,7 +876,10 @@ class Walker {
   /** Look the command up in the registry by the base name of its path and run the handler. */
   dispatch(argv: string[], stdin: string | undefined, text: Text): Res {
     const base = baseName(argv[0]);
-    const handler = this.sh.registry.get(base);
+    // A program by a relative path is the project's own (./aws/install, bin/setup), not the
+    // system tool of that name; a Python environment's tools (venv/bin/pip) are still followed.
+    const local = argv[0].includes('/') && !argv[0].startsWith('/') && !/^(pip|python|conda|mamba|micromamba)/.test(base);
+    const handler = local ? undefined : this.sh.registry.get(base);
 
     if (!handler) {
       if (isHarmless(base, argv)) {

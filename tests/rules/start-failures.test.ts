@@ -188,6 +188,13 @@ describe('other build failures judged against a guess (UID604, UID601)', () => {
     assert.deepEqual(f?.dependsOn, ['base:unknown-image']);
   });
 
+  test('a path below the destination of a COPY whose source was not read rests on that COPY too', () => {
+    // The source may be a folder whose contents land in the existing destination.
+    const f = find('FROM debian:bookworm\nRUN mkdir -p /home/docker/scripts\nCOPY ./scripts /home/docker/scripts\nRUN chmod +x /home/docker/scripts/boot.sh\n', 'UID604');
+    assert.equal(f?.severity, 'warning');
+    assert.deepEqual(f?.dependsOn, ['copy-source:3']);
+  });
+
   test('a path a COPY of an unread source decided: a warning resting on that COPY', () => {
     // Without the context, scripts is taken as a file, so a path below it cannot exist.
     const f = find('FROM debian:bookworm\nCOPY scripts /opt/scripts\nRUN chmod +x /opt/scripts/boot.sh\n', 'UID604');

@@ -121,6 +121,7 @@ describe('packageNamedLike: a package outside the table that may add the missing
   const cases: [string, string, string | undefined][] = [
     ['mosquitto', 'mosquitto', 'mosquitto'],
     ['dovecot-core', 'dovecot', 'dovecot-core'],
+    ['dovecot-imapd', 'dovecot', 'dovecot-imapd'],
     ['memcached', 'memcache', 'memcached'],
     ['curl', 'app', undefined],
     ['apparmor', 'app', undefined],

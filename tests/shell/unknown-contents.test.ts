@@ -75,3 +75,26 @@ describe('automatic platform ARGs', () => {
     assert.deepEqual(a.unknowns, []);
   });
 });
+
+describe('commands as the real shell and tools take them', () => {
+  const fails = (text: string) => analyze({ file: 'Dockerfile', text: `FROM debian:bookworm\n${text}\n` }).sim.failures.map((f) => f.message.split('\n')[0]);
+
+  test('a program by a relative path is the project\'s own, not the system tool of that name', () => {
+    // ./aws/install is the AWS CLI's installer script, not coreutils install.
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN mkdir /aws && cd / && ./aws/install\n' });
+    assert.deepEqual(a.sim.failures, []);
+    assert.deepEqual(a.unknowns.map((u) => u.reason), ['command install is not modelled']);
+  });
+
+  test('sed -i FILE -e SCRIPT: every operand is a file once -e is given anywhere', () => {
+    assert.deepEqual(fails('RUN echo a > /etc/x.conf && sed -i /etc/x.conf -e "s/a/b/"'), []);
+    // GNU sed on a missing file in a folder listed in full.
+    assert.deepEqual(fails('RUN mkdir /d && sed -i /d/missing -e "s/a/b/"'), ["sed: can't read /d/missing: No such file or directory"]);
+  });
+
+  test('Debian addgroup and adduser take long options after one dash (Getopt::Long)', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN addgroup -gid 2000 mm && adduser -q --disabled-password --uid 2000 --gid 2000 --gecos "" --home /mm mm\nUSER mm\n' });
+    assert.deepEqual(a.sim.failures, []);
+    assert.deepEqual([a.identity.uid, a.identity.gid, a.identity.user], [2000, 2000, 'mm']);
+  });
+});

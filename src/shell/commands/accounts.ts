@@ -823,7 +823,13 @@ function debianAddToGroup(ctx: ExecContext, prog: string, user: string, group: s
 function debianAdduser(ctx: ExecContext, argv: string[], groupOnly: boolean): CmdResult {
   const acc = ctx.state.accounts;
   const prog = groupOnly ? 'addgroup' : 'adduser';
-  const p = getopt(argv.slice(1), DEBIAN_ADDUSER_SPEC);
+  // Perl's Getopt::Long (without bundling) takes a long option after one dash too: the
+  // official Mattermost Dockerfile runs `addgroup -gid ${PGID} mattermost`.
+  const args = argv.slice(1).map((x) => {
+    const m = /^-([a-z][a-z_-]+)(=.*)?$/.exec(x);
+    return m && (Object.hasOwn(DEBIAN_ADDUSER_SPEC, m[1]) || Object.hasOwn(DEBIAN_ADDUSER_SPEC, `${m[1]}:`)) ? `-${x}` : x;
+  });
+  const p = getopt(args, DEBIAN_ADDUSER_SPEC);
   if (p.bad) return res(1, `${prog}: Unknown option: ${p.bad.replace(/^-+/, '')}`);
 
   if (ctx.ident.uid !== 0) return res(1, `${prog}: Only root may add a user or group to the system.`);

@@ -1576,6 +1576,9 @@ const sed: CommandHandler = (ctx, argv) => {
   let inPlace: string | undefined;
   let extended = false;
   let quietMode = false;
+  // GNU getopt moves options before operands: with -e (or -f) anywhere, even after the first
+  // operand (`sed -i FILE -e SCRIPT`), every operand is a file.
+  const scriptOption = argv.some((a) => a === '-e' || a === '--expression' || a.startsWith('--expression=') || a === '-f' || a === '--file');
 
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
@@ -1598,7 +1601,7 @@ const sed: CommandHandler = (ctx, argv) => {
       quietMode ||= a.includes('n');
     } else if (/^(--follow-symlinks|--posix|-s|--separate|-u)$/.test(a)) continue;
     else if (a.startsWith('-') && a !== '-') return unknownResult(ctx, `sed option ${a} is not modelled`);
-    else if (scripts.length === 0 && files.length === 0 && !argv.slice(1, i).includes('-e')) {
+    else if (scripts.length === 0 && files.length === 0 && !scriptOption) {
       scripts.push(a);
     }
     else files.push(a);

@@ -214,8 +214,9 @@ export function packageNamedLike(state: ImageState, name: string, beforeLine?: n
     // A package installed earlier in the failing step's own RUN counts too: it ran first.
     if (!PACKAGE_TOOLS.has(p.via) || (beforeLine !== undefined && (p.line ?? 0) > beforeLine)) continue;
     if (packageAccountScript(state.distro, p.name) !== undefined) continue;
+    // NAME-something (dovecot-imapd pulls in dovecot-core, which adds dovecot) counts too.
     const stem = p.name.replace(SUFFIX, '');
-    if (stem === name || (stem.startsWith(name) && stem.length - name.length <= 2)) return p;
+    if (stem === name || p.name.startsWith(`${name}-`) || (stem.startsWith(name) && stem.length - name.length <= 2)) return p;
   }
 
   return undefined;
