@@ -89,7 +89,9 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
     if (a.python) out.push(`  python   ${a.python.python} -> pip installs into ${a.python.sitePackages}`);
   }
   for (const f of a.sim.failures) {
-    const said = f.message.split('\n')[0];
+    // The line that says what was refused, when there is one (npm prints it fifth).
+    const lines = f.message.split('\n');
+    const said = f.kind === 'permission' ? (lines.find((l) => /permission denied|not permitted/i.test(l)) ?? lines[0]) : lines[0];
     const guess = r.findings.find((x) => x.location.line === f.line && x.dependsOn.length > 0 && x.message.includes(said));
     out.push(`  build    ${paint('red', 'FAILS')} at line ${f.line}: ${said}${guess ? ` ${paint('dim', `(unsure: depends on ${guess.dependsOn.join(', ')})`)}` : ''}`);
   }

@@ -284,6 +284,8 @@ export function installPackage(ctx: ExecContext, rawName: string, via: string): 
 
   if (JUPYTER.has(name)) state.packages.jupyter = { name: 'jupyter', via, line: ctx.line };
   if (name === 'git') put(ctx, '/usr/bin/git', 'file', 0o755);
+  // Debian's npm (9.x): /usr/bin/npm, global prefix /usr/local (measured in the oracle suite).
+  if (name === 'npm' && (state.distro === 'debian' || state.distro === 'ubuntu')) put(ctx, '/usr/bin/npm', 'file', 0o755);
 
   // The users and groups its install script creates (redis, postgres, debian-tor, ...).
   const accounts = packageAccountScript(state.distro, name);
@@ -878,6 +880,71 @@ const git: CommandHandler = (ctx, argv) => {
   return { status: 0 };
 };
 
+// ---------------------------------------------------------------- npm
+
+const NPM_INSTALL = new Set(['install', 'i', 'add', 'in', 'ins', 'inst', 'insta', 'instal', 'isnt', 'isnta', 'isntal', 'isntall', 'ci', 'clean-install', 'install-clean', 'isntall-clean']);
+const NPM_VALUE_OPTS = new Set(['--prefix', '--location', '--cache', '--registry', '--tag', '--omit', '--include', '--loglevel', '-w', '--workspace']);
+
+/** The npm the image has: the node images' own (npm 10, "npm error"), or Debian's (npm 9, "npm ERR!"). */
+function npmPresent(ctx: ExecContext): 'node-image' | 'debian' | undefined {
+  if (resolvePath(ctx.state.fs, '/usr/local/bin/npm').meta) return 'node-image';
+  if (resolvePath(ctx.state.fs, '/usr/bin/npm').meta) return 'debian';
+
+  return undefined;
+}
+
+/**
+ * npm install / ci: where npm writes decides who may run it. A global install writes
+ * PREFIX/lib/node_modules (prefix /usr/local in the node images and in Debian's npm, both
+ * root-owned); a local one writes node_modules and package-lock.json in the working folder.
+ * Other subcommands (run, test, ...) are not modelled.
+ */
+const npm: CommandHandler = (ctx, argv) => {
+  const flavor = npmPresent(ctx);
+  const args = argv.slice(1);
+  const sub = args.find((a, i) => !a.startsWith('-') && !NPM_VALUE_OPTS.has(args[i - 1] ?? ''));
+  if (!flavor || sub === undefined || !NPM_INSTALL.has(sub)) {
+    // Not followed: like any unmodelled command, its folder may have gained entries.
+    const cwd = ctx.state.fs.get(ctx.cwd);
+    if (cwd?.kind === 'dir' && cwd.partial !== true) ctx.state.fs.set(ctx.cwd, { ...cwd, partial: true });
+    ctx.unknown(`npm ${sub ?? ''}`.trim() + (flavor ? ' is not modelled' : ': whether npm is installed is not known'), []);
+    return { status: 'unknown' };
+  }
+
+  const opt = (name: string): string | undefined => {
+    const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
+    if (i < 0) return undefined;
+    return args[i].includes('=') ? args[i].slice(args[i].indexOf('=') + 1) : args[i + 1];
+  };
+  const env = ctx.env;
+  const global = args.includes('-g') || args.includes('--global') || opt('--location') === 'global' ||
+    truthy(env.get('npm_config_global') ?? env.get('NPM_CONFIG_GLOBAL'));
+  const names = args.filter((a, i) => a !== sub && !a.startsWith('-') && !NPM_VALUE_OPTS.has(args[i - 1] ?? ''));
+
+  let target: string;
+  if (global) {
+    const prefix = opt('--prefix') ?? env.get('npm_config_prefix') ?? env.get('NPM_CONFIG_PREFIX') ?? '/usr/local';
+    const dir = normalizePath(`${prefix}/lib/node_modules`, ctx.cwd);
+    // A registry name (typescript, @scope/pkg@1) lands in its own folder; a path's name is not known.
+    const name = names.find((n) => !/^[./~]|:/.test(n))?.replace(/(.)@[^/]*$/, '$1');
+    target = name ? `${dir}/${name}` : dir;
+  } else {
+    target = `${normalizePath(opt('--prefix') ?? '.', ctx.cwd)}/node_modules`;
+  }
+
+  const blocked = blockedAt(ctx, target);
+  if (blocked !== undefined) {
+    const p = flavor === 'node-image' ? 'npm error' : 'npm ERR!';
+    return {
+      status: 243,
+      stderr: [`${p} code EACCES`, `${p} syscall mkdir`, `${p} path ${blocked}`, `${p} errno -13`, `${p} Error: EACCES: permission denied, mkdir '${blocked}'`],
+    };
+  }
+  makeDirsAs(ctx, target);
+
+  return { status: 0 };
+};
+
 export const handlers: Record<string, CommandHandler> = {
   'apt-get': apt,
   apt,
@@ -895,6 +962,7 @@ export const handlers: Record<string, CommandHandler> = {
   mamba: conda,
   micromamba: conda,
   git,
+  npm,
 };
 
 // pythonX.Y and pipX.Y resolve to the same handlers.
