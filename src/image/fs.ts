@@ -250,6 +250,25 @@ export function mkdirp(
   return created;
 }
 
+/**
+ * The listings of these folders become partial, so a missing child is unknown rather than
+ * missing: what a step the model does not follow (tar x, unzip -d, a clone, a build) left in
+ * them is not known. A path that does not exist stands for its nearest existing folder.
+ */
+export function contentsUnknown(tree: FsTree, dirs: string[]): void {
+  for (let d of dirs) {
+    for (let i = 0; i < 64; i++) {
+      const r = resolvePath(tree, d);
+      if (r.meta) {
+        if (r.meta.kind === 'dir' && r.meta.partial !== true) tree.set(r.path, { ...r.meta, partial: true });
+        break;
+      }
+      if (r.unknown || d === '/') break;
+      d = parentOf(d);
+    }
+  }
+}
+
 /** Remove a path and everything below it. */
 export function removeTree(tree: FsTree, path: string): void {
   for (const p of descendants(tree, path)) tree.delete(p);

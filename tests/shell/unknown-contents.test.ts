@@ -98,3 +98,12 @@ describe('commands as the real shell and tools take them', () => {
     assert.deepEqual([a.identity.uid, a.identity.gid, a.identity.user], [2000, 2000, 'mm']);
   });
 });
+
+describe('git clone into a path through a symlink', () => {
+  test('the real folder becomes partial, and no entry is written at the path as spelled', () => {
+    // /var/run is a link to /run on Debian.
+    const a = analyze({ file: 'Dockerfile', text: 'FROM python:3.11-slim\nRUN git clone https://x.invalid/r.git /var/run/sshd\n' });
+    assert.equal(a.image.fs.get('/var/run/sshd'), undefined);
+    assert.deepEqual([a.image.fs.get('/run/sshd')?.kind, a.image.fs.get('/run/sshd')?.partial], ['dir', true]);
+  });
+});

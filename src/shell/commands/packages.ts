@@ -5,7 +5,7 @@
 
 import type { FsTree, ImageState, PythonEnv } from '../../model/types.js';
 import { groupByGid, groupByName, lowestFreeId, userByName, userByUid } from '../../image/accounts.js';
-import { baseName, mkdirp, normalizePath, parentOf, resolvePath } from '../../image/fs.js';
+import { baseName, contentsUnknown, mkdirp, normalizePath, parentOf, resolvePath } from '../../image/fs.js';
 import { DEFAULT_PATH } from '../../image/state.js';
 import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
 import { refreshDerived } from './config.js';
@@ -873,7 +873,7 @@ const git: CommandHandler = (ctx, argv) => {
   makeDirsAs(ctx, dir);
   makeDirsAs(ctx, `${dir}/.git`);
   // What the repository holds is not known: its listing is partial.
-  ctx.state.fs.set(dir, { ...ctx.state.fs.get(dir)!, partial: true });
+  contentsUnknown(ctx.state.fs, [dir]);
   const owner = userByUid(ctx.state.accounts, ctx.ident.uid)?.name ?? `uid ${ctx.ident.uid}`;
   ctx.trace(`git clone: ${dir} owned by ${owner}; git refuses it to other users (safe.directory)`);
 
@@ -905,8 +905,7 @@ const npm: CommandHandler = (ctx, argv) => {
   const sub = args.find((a, i) => !a.startsWith('-') && !NPM_VALUE_OPTS.has(args[i - 1] ?? ''));
   if (!flavor || sub === undefined || !NPM_INSTALL.has(sub)) {
     // Not followed: like any unmodelled command, its folder may have gained entries.
-    const cwd = ctx.state.fs.get(ctx.cwd);
-    if (cwd?.kind === 'dir' && cwd.partial !== true) ctx.state.fs.set(ctx.cwd, { ...cwd, partial: true });
+    contentsUnknown(ctx.state.fs, [ctx.cwd]);
     ctx.unknown(`npm ${sub ?? ''}`.trim() + (flavor ? ' is not modelled' : ': whether npm is installed is not known'), []);
     return { status: 'unknown' };
   }
