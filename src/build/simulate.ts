@@ -53,6 +53,18 @@ export interface BuildFailure {
   kind: 'permission' | 'identity' | 'conflict' | 'other';
 }
 
+/**
+ * The line of a failure's message to show: for a refusal, the one that says what was refused
+ * (npm prints "code EACCES", "syscall mkdir" and more before "Error: EACCES: permission denied,
+ * mkdir '...'"); otherwise the first.
+ */
+export function failureLine(f: Pick<BuildFailure, 'message' | 'kind'>): string {
+  const lines = f.message.split('\n');
+  if (f.kind !== 'permission') return lines[0];
+
+  return lines.find((l) => /permission denied|not permitted/i.test(l)) ?? lines[0];
+}
+
 /** Where the things that decide the run-time identity were set. */
 export interface ConfigLines {
   user?: number;

@@ -6,6 +6,7 @@ import type { Reported } from './json.js';
 import { baseSources, startErrors, summary, type Tally } from './json.js';
 import { docsUrl } from '../rules/rule.js';
 import { ALL_LINUX_CAPS } from '../runtime/resolve.js';
+import { failureLine } from '../build/simulate.js';
 
 export interface TextOptions {
   color: boolean;
@@ -65,11 +66,13 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
   if (base) out.push(`  base     ${base.ref} (${base.source === 'stage' ? `stage ${base.key}` : `${base.source}${base.key ? `: ${base.key}` : ''}`})`);
   if (a.run) out.push(`  run      ${a.run.origin.text.replace(/\s+/g, ' ').trim()}`);
 
-  // A start error that rests on a guess (the users of a base outside the catalog) says so.
-  const cannotStart = startErrors(r).map((m) => {
-    const f = r.findings.find((x) => x.dependsOn.length > 0 && x.message.includes(m));
-    return f ? `${m} ${paint('dim', `(unsure: depends on ${f.dependsOn.join(', ')})`)}` : m;
-  });
+  // A start or build error that rests on a guess (the users of a base outside the catalog, a
+  // COPY source not read) says so, after the finding that reports it with what it depends on.
+  const unsure = (said: string, line?: number): string => {
+    const f = r.findings.find((x) => (line === undefined || x.location.line === line) && x.dependsOn.length > 0 && x.message.includes(said));
+    return f ? ` ${paint('dim', `(unsure: depends on ${f.dependsOn.join(', ')})`)}` : '';
+  };
+  const cannotStart = startErrors(r).map((m) => m + unsure(m));
   if (cannotStart.length > 0) out.push(`  start    ${paint('red', 'FAILS')}: ${cannotStart.join('; ')}`);
   if (a.runtime.errors.length === 0) {
     out.push(`  runs as  ${id.id}${id.user === null ? paint('yellow', '  (no passwd entry: "I have no name!")') : ''}`);
@@ -89,11 +92,8 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
     if (a.python) out.push(`  python   ${a.python.python} -> pip installs into ${a.python.sitePackages}`);
   }
   for (const f of a.sim.failures) {
-    // The line that says what was refused, when there is one (npm prints it fifth).
-    const lines = f.message.split('\n');
-    const said = f.kind === 'permission' ? (lines.find((l) => /permission denied|not permitted/i.test(l)) ?? lines[0]) : lines[0];
-    const guess = r.findings.find((x) => x.location.line === f.line && x.dependsOn.length > 0 && x.message.includes(said));
-    out.push(`  build    ${paint('red', 'FAILS')} at line ${f.line}: ${said}${guess ? ` ${paint('dim', `(unsure: depends on ${guess.dependsOn.join(', ')})`)}` : ''}`);
+    const said = failureLine(f);
+    out.push(`  build    ${paint('red', 'FAILS')} at line ${f.line}: ${said}${unsure(said, f.line)}`);
   }
 
   if (a.runtime.errors.length === 0 && a.keyPaths.length > 0) {

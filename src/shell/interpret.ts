@@ -27,7 +27,7 @@ import type {
 import type { ImageState, Op, Verdict } from '../model/types.js';
 import { DOCKER_DEFAULT_CAPS, evaluate } from '../access/evaluate.js';
 import type { View } from '../access/evaluate.js';
-import { baseName, childrenOf, normalizePath, parentOf as parentOfPath, resolvePath } from '../image/fs.js';
+import { baseName, childrenOf, contentsUnknown, normalizePath, parentOf as parentOfPath, resolvePath } from '../image/fs.js';
 import { parseGroup, parsePasswd, resolveExecUser } from '../image/accounts.js';
 import { parseShell } from './parse.js';
 import { evalArith } from './arith.js';
@@ -443,6 +443,11 @@ function firstLine(c: Command): number {
   return first ? firstLine(first) : Infinity;
 }
 
+/** The absolute paths among a command's arguments: what it most likely touches. */
+function namedPaths(argv: string[]): string[] {
+  return argv.slice(1).filter((x) => x.startsWith('/') && x.length > 1).map((x) => normalizePath(x));
+}
+
 class Walker {
   constructor(
     readonly sh: Shared,
@@ -844,7 +849,7 @@ class Walker {
       this.note(`the words of "${t}" cannot be told (they use values the model does not know)`, t);
       // What it did cannot be told either: its folder, and the folders of the absolute paths it
       // names (mv bin/$ARCH/tool /usr/local/bin/tool), may hold new entries.
-      this.contentsUnknown([this.f.cwd, ...argv.slice(1).filter((x) => x.startsWith('/') && x.length > 1).map((x) => normalizePath(x))]);
+      this.contentsUnknown([this.f.cwd, ...namedPaths(argv)]);
       return { status: 'unknown', out: undefined };
     }
 
@@ -891,8 +896,7 @@ class Walker {
         return { status: 0, out: undefined };
       }
       // The absolute paths it names are what it most likely touches (find /opt/conda ...).
-      const named = argv.slice(1).filter((x) => x.startsWith('/') && x.length > 1);
-      const paths = named.map((x) => normalizePath(x));
+      const paths = namedPaths(argv);
       this.note(`command ${base} is not modelled`, textOf(text), paths);
       // It may have made files in its working directory (tar x, unzip, ./configure, a build)
       // and in the folders it names: what is in them is no longer known.
@@ -1218,23 +1222,9 @@ class Walker {
     return evaluate(this.f.ident, view, normalizePath(path, this.f.cwd), op, false);
   }
 
-  /**
-   * The listings of these folders become partial, so a missing child is unknown rather than
-   * missing; a path that does not exist stands for its nearest existing folder (unzip -d NEW).
-   */
+  /** What is in these folders is no longer known (see contentsUnknown in image/fs). */
   private contentsUnknown(dirs: string[]): void {
-    const fs = this.state.fs;
-    for (let d of dirs) {
-      for (let i = 0; i < 64; i++) {
-        const r = resolvePath(fs, d);
-        if (r.meta) {
-          if (r.meta.kind === 'dir' && r.meta.partial !== true) fs.set(r.path, { ...r.meta, partial: true });
-          break;
-        }
-        if (r.unknown || d === '/') break;
-        d = parentOfPath(d);
-      }
-    }
+    contentsUnknown(this.state.fs, dirs);
   }
 
   private unknownExistence(abs: string): boolean {

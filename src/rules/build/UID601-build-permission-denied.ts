@@ -1,15 +1,6 @@
 import { defineRule } from '../rule.js';
+import { failureLine } from '../../build/simulate.js';
 import { failureGuesses } from '../util.js';
-
-/**
- * The line of the error that says what was refused: npm prints "code EACCES", "syscall mkdir"
- * and more before "Error: EACCES: permission denied, mkdir '...'".
- */
-function tellingLine(message: string): string {
-  const lines = message.split('\n');
-
-  return lines.find((l) => /permission denied|not permitted/i.test(l)) ?? lines[0];
-}
 
 export default defineRule({
   id: 'UID601',
@@ -27,7 +18,7 @@ export default defineRule({
       const userIns = stage?.instructions.filter((i) => i.keyword === 'USER' && i.line < f.line).at(-1);
       const user = userIns?.args.trim() || 'root';
       report({
-        message: `The build fails here: ${tellingLine(f.message)}${guess.hedge}`,
+        message: `The build fails here: ${failureLine(f)}${guess.hedge}`,
         why: `This step runs as the USER in force at this line, not as root, so it may not change files it does not own or lock the package database. The analysis carries on as if the step had not run.`,
         line: f.line,
         dependsOn: guess.dependsOn,
