@@ -411,12 +411,33 @@ class StageSimulator {
   volume(ins: DfInstruction): void {
     const paths = ins.json ?? expandWords(ins.args, this.vars, this.df.escape);
 
+    const unsure: string[] = [];
+    const guessed: string[] = [];
     for (const raw of paths) {
       const p = normalizePath(this.expand(raw), this.state.config.workdir);
       if (!this.state.config.volumes.includes(p)) this.state.config.volumes.push(p);
       this.lines.volumes[p] = ins.line;
       // Docker creates the volume path in the image when it is missing (root-owned, 0755).
-      if (!resolvePath(this.state.fs, p).meta) mkdirp(this.state.fs, p, { uid: 0, gid: 0, mode: 0o755, origin: `${this.opts.file}:${ins.line}` });
+      const r = resolvePath(this.state.fs, p);
+      if (r.meta) continue;
+      // Below a folder a step of this build filled with unknown entries (an archive unpacked
+      // there), the path may exist already: declaring a VOLUME there suggests it does, and a
+      // recursive chown after the fill gave it its owner.
+      const filled = r.unknown && r.missingAt !== undefined ? this.state.fs.get(r.missingAt) : undefined;
+      const owner = filled?.filled === true ? filled.subtreeOwner : undefined;
+      mkdirp(this.state.fs, p, { uid: owner?.uid ?? 0, gid: owner?.gid ?? 0, mode: 0o755, origin: owner?.origin ?? `${this.opts.file}:${ins.line}` });
+      if (filled?.filled === true) unsure.push(owner ? `${p} is taken as there, owned by ${owner.uid}:${owner.gid} as the recursive chown at line ${owner.origin.slice(owner.origin.lastIndexOf(':') + 1)} left everything below ${r.missingAt}` : `${p} is taken as missing, so VOLUME creates it owned by root with mode 0755`);
+      if (filled?.filled === true) guessed.push(p);
+    }
+    if (unsure.length > 0) {
+      this.assume(
+        `volume-path:${ins.line}`,
+        `VOLUME at line ${ins.line}`,
+        `a step of this build put files the model does not know (an archive unpacked, a command it does not follow) in the folders above these paths, which may already exist: ${unsure.join('; ')}`,
+        'low',
+        ins.line,
+        guessed,
+      );
     }
     this.step(ins, () => `volume ${paths.join(' ')}`);
   }

@@ -260,13 +260,42 @@ export function contentsUnknown(tree: FsTree, dirs: string[]): void {
     for (let i = 0; i < 64; i++) {
       const r = resolvePath(tree, d);
       if (r.meta) {
-        if (r.meta.kind === 'dir' && r.meta.partial !== true) tree.set(r.path, { ...r.meta, partial: true });
+        if (r.meta.kind === 'dir' && r.meta.filled !== true) tree.set(r.path, unknownFill(r.meta));
         break;
       }
       if (r.unknown || d === '/') break;
       d = parentOf(d);
     }
   }
+}
+
+/**
+ * Every folder at or below dir lists only in part: an archive unpacked there (tar x, unzip) may
+ * add entries to any folder it reaches, not only to the one it was unpacked in (an image's
+ * tarball fills /app/logs below the /app that an earlier mkdir made).
+ */
+export function listingsUnknownBelow(tree: FsTree, dir: string): void {
+  const r = resolvePath(tree, dir);
+  if (!r.meta || r.meta.kind !== 'dir') {
+    contentsUnknown(tree, [dir]);
+    return;
+  }
+  const top = r.path;
+  // Only existing keys are replaced, so the iteration sees each entry once.
+  for (const [p, m] of tree) {
+    if (m.kind === 'dir' && m.filled !== true && isUnder(p, top)) tree.set(p, unknownFill(m));
+  }
+}
+
+/**
+ * A folder a step put unknown entries in: its listing is partial, and an owner that a recursive
+ * chown gave its unlisted entries no longer holds for the new ones.
+ */
+function unknownFill(meta: FileMeta): FileMeta {
+  const next: FileMeta = { ...meta, partial: true, filled: true };
+  delete next.subtreeOwner;
+
+  return next;
 }
 
 /** Remove a path and everything below it. */

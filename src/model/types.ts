@@ -62,6 +62,11 @@ export interface FileMeta {
    * descendant the listing does not show, so an unlisted child's owner is still known.
    */
   subtreeOwner?: { uid: number; gid: number; origin: string };
+  /**
+   * For partial directories: a step of this build (an archive unpacked there, a command the
+   * model does not follow) may have put entries in it that the model does not know.
+   */
+  filled?: boolean;
   /** What made this entry, e.g. "catalog:debian:bookworm" or "Dockerfile:14". */
   origin?: string;
   /**

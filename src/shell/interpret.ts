@@ -27,7 +27,7 @@ import type {
 import type { ImageState, Op, Verdict } from '../model/types.js';
 import { DOCKER_DEFAULT_CAPS, evaluate } from '../access/evaluate.js';
 import type { View } from '../access/evaluate.js';
-import { baseName, childrenOf, contentsUnknown, normalizePath, parentOf as parentOfPath, resolvePath } from '../image/fs.js';
+import { baseName, childrenOf, contentsUnknown, listingsUnknownBelow, normalizePath, parentOf as parentOfPath, resolvePath } from '../image/fs.js';
 import { parseGroup, parsePasswd, resolveExecUser } from '../image/accounts.js';
 import { parseShell } from './parse.js';
 import { evalArith } from './arith.js';
@@ -448,6 +448,62 @@ function namedPaths(argv: string[]): string[] {
   return argv.slice(1).filter((x) => x.startsWith('/') && x.length > 1).map((x) => normalizePath(x));
 }
 
+/** GNU tar's and bsdtar's short options that take an argument. */
+const TAR_ARG_LETTERS = 'bCfFgHIKLNTVX';
+
+/**
+ * The folder an archive command unpacks into (tar x, unzip), or null when it does not unpack:
+ * `tar -xzf a.tgz -C /opt`, `tar xvf a.tar` (old-style letters, arguments in their order),
+ * `tar --extract --directory=/opt`, `unzip a.zip -d /opt`. The working folder by default.
+ */
+export function unpacksInto(base: string, argv: string[], cwd: string): string | null {
+  let extract = false;
+  let dir: string | null = null;
+  if (base === 'tar' || base === 'bsdtar' || base === 'gtar') {
+    let i = 1;
+    const first = argv[1];
+    if (first !== undefined && /^[A-Za-z]+$/.test(first)) {
+      // Old style: a bundle of letters without a dash; each letter's argument follows in turn.
+      i = 2;
+      for (const letter of first) {
+        if (letter === 'x') extract = true;
+        if (!TAR_ARG_LETTERS.includes(letter)) continue;
+        if (letter === 'C' && argv[i] !== undefined) dir = argv[i];
+        i += 1;
+      }
+    }
+    for (; i < argv.length; i++) {
+      const a = argv[i];
+      if (a === '--extract' || a === '--get') extract = true;
+      else if (a === '--directory' && argv[i + 1] !== undefined) dir = argv[++i];
+      else if (a.startsWith('--directory=')) dir = a.slice('--directory='.length);
+      else if (/^-[A-Za-z]/.test(a)) {
+        for (let k = 1; k < a.length; k++) {
+          const letter = a[k];
+          if (letter === 'x') extract = true;
+          if (!TAR_ARG_LETTERS.includes(letter)) continue;
+          // The rest of the bundle is the argument, or else the next word is.
+          const value = k + 1 < a.length ? a.slice(k + 1) : argv[++i];
+          if (letter === 'C' && value !== undefined) dir = value;
+          break;
+        }
+      }
+    }
+  } else if (base === 'unzip') {
+    extract = true;
+    for (let i = 1; i < argv.length; i++) {
+      const a = argv[i];
+      // -l, -v, -t and -Z list or test the archive; -z prints its comment.
+      if (/^-[^d]*[lvtZz]/.test(a) && !a.startsWith('-d')) extract = false;
+      if (a === '-d' && argv[i + 1] !== undefined) dir = argv[++i];
+      else if (a.startsWith('-d') && a.length > 2) dir = a.slice(2);
+    }
+  }
+  if (!extract) return null;
+
+  return dir === null || dir === '' ? cwd : normalizePath(dir, cwd);
+}
+
 class Walker {
   constructor(
     readonly sh: Shared,
@@ -850,6 +906,7 @@ class Walker {
       // What it did cannot be told either: its folder, and the folders of the absolute paths it
       // names (mv bin/$ARCH/tool /usr/local/bin/tool), may hold new entries.
       this.contentsUnknown([this.f.cwd, ...namedPaths(argv)]);
+      this.unpacked(base, argv);
       return { status: 'unknown', out: undefined };
     }
 
@@ -901,6 +958,7 @@ class Walker {
       // It may have made files in its working directory (tar x, unzip, ./configure, a build)
       // and in the folders it names: what is in them is no longer known.
       this.contentsUnknown([this.f.cwd, ...paths]);
+      if (!local) this.unpacked(base, argv);
       return { status: 'unknown', out: undefined };
     }
 
@@ -1220,6 +1278,12 @@ class Walker {
     if (!view || view.fs !== this.state.fs) view = this.sh.view = { fs: this.state.fs, mounts: [], readOnlyRoot: false };
 
     return evaluate(this.f.ident, view, normalizePath(path, this.f.cwd), op, false);
+  }
+
+  /** An archive unpacked into a folder may have added to every folder below it too. */
+  private unpacked(base: string, argv: string[]): void {
+    const into = unpacksInto(base, argv, this.f.cwd);
+    if (into !== null) listingsUnknownBelow(this.state.fs, into);
   }
 
   /** What is in these folders is no longer known (see contentsUnknown in image/fs). */

@@ -93,3 +93,42 @@ describe('UID201 on image VOLUMEs', () => {
     });
   }
 });
+
+// A VOLUME below a folder an archive filled (the Mattermost image unpacks its tarball in / and
+// declares VOLUMEs on folders only the tarball has): measured in the oracle's
+// volumes/unpacked-* scenarios.
+describe('image VOLUMEs below a folder an archive filled', () => {
+  const UNPACKED = (chown: string) => df(
+    'FROM debian:bookworm',
+    `RUN mkdir -p /app/data && useradd -d /app -u 2000 app && cd / && tar -xzf /tmp/app.tgz${chown}`,
+    'USER app',
+    'VOLUME ["/app/data", "/app/logs"]',
+  );
+
+  test('after chown -R the folder is taken as there, owned by the user: no finding, one stated guess', () => {
+    const a = analyze({ file: 'Dockerfile', text: UNPACKED(' && chown -R app:app /app') });
+    assert.deepEqual(a.findings.filter((f) => f.ruleId === 'UID201'), []);
+    const guess = a.assumptions.find((x) => x.id === 'volume-path:4');
+    assert.equal(guess?.confidence, 'low');
+    assert.match(guess?.text ?? '', /\/app\/logs is taken as there, owned by 2000:2000 as the recursive chown at line 2 left everything below \/app/);
+    const m = a.image.fs.get('/app/logs');
+    assert.deepEqual([m?.uid, m?.gid, m?.mode], [2000, 2000, 0o755]);
+    assert.deepEqual(a.verdicts.find((v) => v.path === '/app/logs' && v.op === 'write')?.dependsOn, ['volume-path:4']);
+  });
+
+  test('without the chown it is taken as root\'s: a hedged warning that depends on the guess', () => {
+    const a = analyze({ file: 'Dockerfile', text: UNPACKED(' && chown app /app/data') });
+    const f = a.findings.filter((x) => x.ruleId === 'UID201');
+    assert.deepEqual(f.map((x) => [x.severity, x.message, x.dependsOn]), [[
+      'warning',
+      'app (uid 2000) may not be able to write to /app/logs (VOLUME /app/logs): it belongs to 0:0 - Permission denied.',
+      ['volume-path:4'],
+    ]]);
+  });
+
+  test('a VOLUME in a folder the catalog lists in part, with nothing unpacked, is as before: a plain error', () => {
+    const a = analyze({ file: 'Dockerfile', text: df('FROM debian:bookworm', 'RUN useradd -m app', 'VOLUME /data', 'USER app') });
+    assert.deepEqual(a.findings.filter((x) => x.ruleId === 'UID201').map((x) => [x.severity, x.dependsOn]), [['error', []]]);
+    assert.equal(a.assumptions.some((x) => x.id.startsWith('volume-path')), false);
+  });
+});

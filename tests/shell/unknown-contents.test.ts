@@ -4,6 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../src/analyze.js';
+import { unpacksInto } from '../../src/shell/interpret.js';
 
 const run = (text: string) => analyze({ file: 'Dockerfile', text: `FROM debian:bookworm\n${text}\n` });
 const failures = (text: string) => run(text).sim.failures.map((f) => `${f.line}: ${f.message.split('\n')[0]}`);
@@ -105,5 +106,55 @@ describe('git clone into a path through a symlink', () => {
     const a = analyze({ file: 'Dockerfile', text: 'FROM python:3.11-slim\nRUN git clone https://x.invalid/r.git /var/run/sshd\n' });
     assert.equal(a.image.fs.get('/var/run/sshd'), undefined);
     assert.deepEqual([a.image.fs.get('/run/sshd')?.kind, a.image.fs.get('/run/sshd')?.partial], ['dir', true]);
+  });
+});
+
+describe('archives unpacked into a folder', () => {
+  const into = (cmd: string, cwd = '/w') => {
+    const argv = cmd.split(' ');
+    return unpacksInto(argv[0], argv, cwd);
+  };
+  const cases: [string, string | null][] = [
+    ['tar -xzf a.tgz', '/w'],
+    ['tar -xzf a.tgz -C /opt', '/opt'],
+    ['tar -C /opt -Jxpf /tmp/s6.tar.xz', '/opt'],
+    ['tar -zxvf a.tgz -C sub', '/w/sub'],
+    ['tar xzf a.tgz', '/w'],
+    // Old-style letters take their arguments in order: f the archive, C the folder.
+    ['tar xfC a.tar /srv', '/srv'],
+    ['tar --extract --file=a.tar --directory=/usr/local', '/usr/local'],
+    ['tar --get -f a.tar --directory /x', '/x'],
+    ['tar -xf a.tar -C/opt/t', '/opt/t'],
+    ['bsdtar -xf a.zip -C /a', '/a'],
+    // -f's argument is a name, not options: the x in it is not extract.
+    ['tar -czf x.tgz -C /src app', null],
+    ['tar -tf a.tar', null],
+    ['tar cf - /etc', null],
+    ['unzip a.zip', '/w'],
+    ['unzip -q a.zip -d /opt/tool', '/opt/tool'],
+    ['unzip -o a.zip -d/opt', '/opt'],
+    ['unzip -l a.zip', null],
+    ['unzip -qt a.zip', null],
+    ['gzip -d a.gz', null],
+  ];
+  for (const [cmd, want] of cases) test(`${cmd} -> ${want}`, () => assert.equal(into(cmd), want));
+
+  test('every folder below the target lists in part afterwards, and a recursive chown before it no longer covers new entries', () => {
+    const a = run('RUN mkdir -p /app/data/sub /other && chown -R 1000:1000 /app\nRUN cd / && tar -xzf /tmp/app.tgz');
+    for (const p of ['/', '/app', '/app/data', '/app/data/sub', '/other']) {
+      assert.equal(a.image.fs.get(p)?.partial, true, p);
+      assert.equal(a.image.fs.get(p)?.filled, true, p);
+    }
+    assert.equal(a.image.fs.get('/app')?.subtreeOwner, undefined);
+  });
+
+  test('tar -C DIR leaves folders outside DIR as they were', () => {
+    const a = run('RUN mkdir -p /app/data /other\nRUN tar -xzf /tmp/app.tgz -C /app');
+    assert.equal(a.image.fs.get('/app/data')?.partial, true);
+    assert.equal(a.image.fs.get('/other')?.partial, undefined);
+  });
+
+  test('a file the archive may have added below a mkdir-made folder is not a certain failure', () => {
+    assert.deepEqual(failures('RUN mkdir -p /app/lib && cd / && tar -xzf /tmp/app.tgz && chmod +x /app/lib/run.sh'), []);
   });
 });

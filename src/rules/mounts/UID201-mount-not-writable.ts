@@ -90,12 +90,18 @@ export default defineRule({
         });
       }
 
+      // A volume copies the image path: when its owner rests on a guess (a path that may already
+      // exist below an unpacked archive, an unknown base), so does the failure.
+      // (A named volume assumed new is the usual case, not a guess about the image.)
+      const unsure = m.kind !== 'bind' && v.dependsOn.some((id) => !id.startsWith('volume-new:'));
+      const cannot = unsure ? 'may not be able to write' : 'cannot write';
       report({
         message: rootless && owner && !owner.unmapped && owner.uid === 0
-          ? `${who(a)} cannot write to ${m.target} (${m.written}): rootless podman shows your own folder as owned by root (0:0) inside - Permission denied.`
-          : `${who(a)} cannot write to ${m.target} (${m.written}): it belongs to ${owner?.unmapped ? `a host user not mapped into the container (shown as ${ownerText})` : ownerText}${facts?.meta && !rootless ? ' on the host' : ''} - Permission denied.`,
+          ? `${who(a)} ${cannot} to ${m.target} (${m.written}): rootless podman shows your own folder as owned by root (0:0) inside - Permission denied.`
+          : `${who(a)} ${cannot} to ${m.target} (${m.written}): it belongs to ${owner?.unmapped ? `a host user not mapped into the container (shown as ${ownerText})` : ownerText}${facts?.meta && !rootless ? ' on the host' : ''} - Permission denied.`,
         why: `${firstReason(v)}. ${m.kind !== 'bind' ? 'A new volume starts as a copy of the image path, owner and mode included.' : rootless ? (a.run?.userns?.startsWith('keep-id') ? 'Rootless podman with --userns=keep-id maps your host uid to the same uid inside (or to keep-id\'s uid=), other host users are not mapped, and the image\'s USER still decides who the process is.' : 'Rootless podman maps ids through a user namespace: your host uid is root inside, and other host users are not mapped.') : 'A bind mount shows the host folder with its host owner and mode; uids are not translated.'}`,
         dependsOn: v.dependsOn,
+        unsureSeverity: unsure ? 'warning' : undefined,
         line: imageVolumeLine,
         fixes,
       });
