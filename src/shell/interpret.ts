@@ -36,6 +36,7 @@ import type { ExpandCtx, StaticExpansion } from './words.js';
 import { defaultRegistry } from './commands/index.js';
 import { refreshDerived } from './commands/config.js';
 import { errnoText, isTrackedText, newEntryOwner } from './commands/files.js';
+import { expandBraces } from './braces.js';
 import { hasUnknownOutput, isHarmless, setShellOf, unknownOutput } from './commands/builtins.js';
 
 export type Status = number | 'unknown';
@@ -1534,8 +1535,17 @@ class Walker {
    * over a partial listing go to partialGlobs (and set lostGlob when they matched nothing
    * known). Returns false when a value was not known.
    */
-  expandInto(w: Word, out: string[], partialGlobs: string[]): boolean {
+  expandInto(w: Word, out: string[], partialGlobs: string[], braced = false): boolean {
     const parts = w.parts;
+    // bash expands braces first, in one pass (dash has none: the word stays literal).
+    if (!braced && this.f.flavor === 'bash') {
+      const words = expandBraces(parts, w.raw);
+      if (words !== null) {
+        let exact = true;
+        for (const one of words) if (!this.expandInto({ parts: one, raw: '' }, out, partialGlobs, true)) exact = false;
+        return exact;
+      }
+    }
 
     // Most words are one plain literal: no tilde, no pattern, nothing to split.
     if (parts.length === 1) {

@@ -34,6 +34,15 @@ export default defineRule({
           safe: false,
         });
       }
+      // `apt-get install sudo{,-ldap}` under dash: the braces reach the command as they are.
+      const brace = /\{[^{}\s]*(?:,|\.\.)[^{}\s]*\}/.exec(f.message.split('\n')[0]);
+      if (brace && hasBash(state)) {
+        fixes.push({
+          description: `/bin/sh here has no brace expansion, so ${brace[0]} was passed on as it is: write the words out, or run RUN steps with bash, which expands it.`,
+          snippet: 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+          safe: false,
+        });
+      }
       report({
         message: `The build fails here: ${f.message.split('\n')[0]}${guess.hedge}`,
         why: 'The step exits non-zero, which stops the build. The analysis carries on as if the step had not run.',

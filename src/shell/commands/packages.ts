@@ -389,6 +389,14 @@ const apt: CommandHandler = (ctx, argv) => {
     return { status: 0 };
   }
 
+  // A name with a brace or comma (dash left `sudo{,-ldap}` unexpanded) is no package: apt looks
+  // it up literally, finds nothing and installs nothing. One with apt's regex characters is a
+  // pattern, which the model does not match.
+  const impossible = names.find((n) => /[{},]/.test(n) && !/[.?+*|[^$]/.test(n));
+  if (impossible !== undefined && sub !== 'upgrade' && sub !== 'dist-upgrade' && sub !== 'full-upgrade') {
+    return res(100, `E: Unable to locate package ${impossible}`);
+  }
+
   const local = names.filter((n) => n.startsWith('/') || n.startsWith('./') || n.endsWith('.deb'));
   if (local.length > 0) ctx.unknown(`${argv[0]} installs local packages the model cannot read`, []);
   let texts = false;
