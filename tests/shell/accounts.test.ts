@@ -346,3 +346,66 @@ describe('usermod, userdel, groupadd, gpasswd, passwords', () => {
     assert.equal(state.accounts.passwords.alice, 'locked');
   });
 });
+
+// shadow groupmod (src/groupmod.c), measured in the oracle's more-accounts/groupmod-* scenarios.
+describe('groupmod (shadow)', () => {
+  test('-g renumbers the group and the users whose primary group it was; files keep their gid', () => {
+    const state = makeState();
+    run(handlers, makeCtx(state), 'useradd -m -u 1000 dev');
+    run(handlers, makeCtx(state), 'useradd -M -g dev -u 1100 guest');
+    assert.equal(run(handlers, makeCtx(state), 'groupmod --gid 1001 dev').status, 0);
+    assert.equal(groupByName(state.accounts, 'dev')!.gid, 1001);
+    assert.deepEqual([userByName(state.accounts, 'dev')!.gid, userByName(state.accounts, 'guest')!.gid], [1001, 1001]);
+    assert.equal(state.fs.get('/home/dev')!.gid, 1000);
+    // The devcontainer sequence then goes on with usermod --gid, which now finds the group.
+    assert.equal(run(handlers, makeCtx(state), 'usermod --uid 1001 --gid 1001 dev').status, 0);
+    // usermod re-groups only files of the user's primary gid before it ran (1001 already), so
+    // the home keeps gid 1000: hence the chown -R that devcontainer Dockerfiles add.
+    assert.deepEqual([userByName(state.accounts, 'dev')!.uid, state.fs.get('/home/dev')!.uid, state.fs.get('/home/dev')!.gid], [1001, 1001, 1000]);
+  });
+
+  test('-n renames, -o allows a taken gid, -U sets the members and -a adds to them', () => {
+    const state = makeState();
+    run(handlers, makeCtx(state), 'useradd -M alice');
+    run(handlers, makeCtx(state), 'groupadd -g 2000 lab');
+    assert.equal(run(handlers, makeCtx(state), 'groupmod -n research -g 3000 lab').status, 0);
+    assert.deepEqual([groupByName(state.accounts, 'lab'), groupByName(state.accounts, 'research')!.gid], [undefined, 3000]);
+    assert.equal(run(handlers, makeCtx(state), 'groupmod -o -g 27 research').status, 0);
+    assert.equal(groupByName(state.accounts, 'research')!.gid, 27);
+    run(handlers, makeCtx(state), 'groupmod -U alice research');
+    run(handlers, makeCtx(state), 'groupmod -a -U nobody research');
+    assert.deepEqual(groupByName(state.accounts, 'research')!.members, ['alice', 'nobody']);
+  });
+
+  const errors: [string, string, number, string[]][] = [
+    ['a missing group', 'groupmod -g 5 nosuch', 6, ["groupmod: group 'nosuch' does not exist"]],
+    ['a taken gid', 'groupmod -g 0 staff', 4, ["groupmod: GID '0' already exists"]],
+    ['a taken name', 'groupmod -n sudo staff', 9, ["groupmod: group 'sudo' already exists"]],
+    ['an invalid name', 'groupmod -n Bad:Name staff', 3, ["groupmod: invalid group name 'Bad:Name'"]],
+    ['gid (gid_t)-1', 'groupmod -g 4294967295 staff', 3, ["groupmod: invalid group ID '4294967295'"]],
+    ['a gid past 32 bits', 'groupmod -g 99999999999 staff', 3, ["groupmod: invalid group ID '99999999999'"]],
+    ['-o without -g', 'groupmod -o staff', 2, ['Usage: groupmod [options] GROUP']],
+    ['an unknown member', 'groupmod -U ghost staff', 10, ['Invalid member username ghost']],
+    ['useradd -u past 32 bits', 'useradd -u 99999999999 x', 3, ["useradd: invalid user ID '99999999999'"]],
+    ['useradd -u (uid_t)-1', 'useradd -u 4294967295 x', 3, ["useradd: invalid user ID '4294967295'"]],
+    ['usermod -u (uid_t)-1', 'usermod -u 4294967295 nobody', 3, ["usermod: invalid user ID '4294967295'"]],
+    ['groupadd -g (gid_t)-1', 'groupadd -g 4294967295 g', 3, ["groupadd: invalid group ID '4294967295'"]],
+  ];
+  for (const [name, line, status, stderr] of errors) {
+    test(name, () => {
+      const r = run(handlers, makeCtx(makeState()), line);
+      assert.deepEqual([r.status, r.stderr], [status, stderr]);
+    });
+  }
+
+  test('the largest uid shadow takes is 4294967294', () => {
+    const state = makeState();
+    assert.equal(run(handlers, makeCtx(state), 'useradd -u 4294967294 big').status, 0);
+    assert.equal(userByName(state.accounts, 'big')!.uid, 4294967294);
+  });
+
+  test('as a non-root user it cannot lock /etc/group', () => {
+    const r = run(handlers, makeCtx(makeState(), userIdent(1000, 1000, '/home/u')), 'groupmod -g 5000 staff');
+    assert.deepEqual([r.status, r.stderr], [10, ['groupmod: Permission denied.', 'groupmod: cannot lock /etc/group; try again later.']]);
+  });
+});

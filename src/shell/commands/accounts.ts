@@ -191,6 +191,14 @@ function groupRef(acc: Accounts, ref: string): GroupEntry | undefined {
   return n !== undefined ? groupByGid(acc, n) : groupByName(acc, ref);
 }
 
+/**
+ * An id shadow's tools accept: what get_uid()/get_gid() read as a uid_t (0 to 2^32-1), except
+ * (uid_t)-1, which every one of them refuses ("invalid user ID").
+ */
+function validId(n: number | undefined): n is number {
+  return n !== undefined && n >= 0 && n < 4294967295;
+}
+
 function allUids(acc: Accounts): number[] {
   return acc.passwd.map((e) => e.uid);
 }
@@ -350,7 +358,7 @@ const useradd: CommandHandler = (ctx, argv) => {
   const uidText = last(p, 'uid');
   if (uidText !== undefined) {
     uidWanted = parseId(uidText);
-    if (uidWanted === undefined || uidWanted < 0) return res(3, `useradd: invalid user ID '${uidText}'`);
+    if (!validId(uidWanted)) return res(3, `useradd: invalid user ID '${uidText}'`);
   }
 
   // -g: the group must exist (getgr_nam_gid), no user group is made.
@@ -490,7 +498,7 @@ const usermod: CommandHandler = (ctx, argv) => {
   const uText = last(p, 'uid');
   if (uText !== undefined) {
     newUid = parseId(uText);
-    if (newUid === undefined || newUid < 0) return res(3, `usermod: invalid user ID '${uText}'`);
+    if (!validId(newUid)) return res(3, `usermod: invalid user ID '${uText}'`);
     if (newUid !== user.uid && !has(p, 'nonUnique') && userByUid(acc, newUid)) {
       return res(4, `usermod: UID '${newUid}' already exists`);
     }
@@ -621,7 +629,7 @@ const groupadd: CommandHandler = (ctx, argv) => {
   const gText = last(p, 'gid');
   if (gText !== undefined) {
     gid = parseId(gText);
-    if (gid === undefined || gid < 0) return res(3, `groupadd: invalid group ID '${gText}'`);
+    if (!validId(gid)) return res(3, `groupadd: invalid group ID '${gText}'`);
     if (!has(p, 'nonUnique') && groupByGid(acc, gid)) {
       if (!has(p, 'force')) return res(4, `groupadd: GID '${gid}' already exists`);
       gid = undefined;
@@ -641,6 +649,67 @@ const groupadd: CommandHandler = (ctx, argv) => {
 
   const members = names(p, 'users');
   acc.group.push({ name, gid, members });
+
+  return { status: 0 };
+};
+
+const GROUPMOD_SPEC: Record<string, string> = {
+  'g:': 'gid', 'gid:': 'gid',
+  'n:': 'newName', 'new-name:': 'newName',
+  o: 'nonUnique', 'non-unique': 'nonUnique',
+  'p:': 'password', 'password:': 'password',
+  a: 'append', append: 'append',
+  'U:': 'users', 'users:': 'users',
+};
+
+/**
+ * shadow groupmod (src/groupmod.c): the flags (a bad -g exits at once), then the group, the new
+ * gid, the new name, the locks. A new gid also becomes the primary gid of every user whose
+ * primary group it was (update_primary_groups); files keep the old gid number.
+ */
+const groupmod: CommandHandler = (ctx, argv) => {
+  const acc = ctx.state.accounts;
+  const p = getopt(argv.slice(1), GROUPMOD_SPEC);
+  const usage = 'Usage: groupmod [options] GROUP';
+  const gText = last(p, 'gid');
+  let newGid: number | undefined;
+  if (gText !== undefined) {
+    newGid = parseId(gText);
+    if (!validId(newGid)) return res(3, `groupmod: invalid group ID '${gText}'`);
+  }
+  if (p.bad || p.operands.length !== 1 || (has(p, 'nonUnique') && gText === undefined)) return res(2, usage);
+
+  const name = p.operands[0];
+  const g = groupByName(acc, name);
+  if (!g) return res(6, `groupmod: group '${name}' does not exist`);
+
+  if (newGid === g.gid) newGid = undefined;
+  if (newGid !== undefined && !has(p, 'nonUnique') && groupByGid(acc, newGid)) {
+    return res(4, `groupmod: GID '${newGid}' already exists`);
+  }
+  let newName = last(p, 'newName');
+  if (newName === name) newName = undefined;
+  if (newName !== undefined) {
+    if (!validName(newName)) return res(3, `groupmod: invalid group name '${newName}'`);
+    if (groupByName(acc, newName)) return res(9, `groupmod: group '${newName}' already exists`);
+  }
+
+  const lock = lockFailure(ctx, 'groupmod', '/etc/group') ?? (newGid !== undefined ? lockFailure(ctx, 'groupmod', '/etc/passwd') : undefined);
+  if (lock) return res(10, ...lock);
+
+  const users = names(p, 'users');
+  const unknown = users.find((u) => !userByName(acc, u));
+  if (unknown !== undefined) return res(10, `Invalid member username ${unknown}`);
+
+  if (newGid !== undefined) {
+    for (const e of acc.passwd) if (e.gid === g.gid) e.gid = newGid;
+    g.gid = newGid;
+  }
+  if (newName !== undefined) g.name = newName;
+  if (has(p, 'users')) {
+    if (!has(p, 'append')) g.members = [];
+    for (const u of users) addMember(g, u);
+  }
 
   return { status: 0 };
 };
@@ -1141,6 +1210,7 @@ export const handlers: Record<string, CommandHandler> = {
   userdel: shadowTool(userdel),
   groupadd: shadowTool(groupadd),
   groupdel: shadowTool(groupdel),
+  groupmod: shadowTool(groupmod),
   gpasswd: shadowTool(gpasswd),
   chpasswd,
   passwd,
