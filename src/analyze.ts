@@ -146,6 +146,28 @@ export function activePython(image: ImageState, env: Record<string, string>): Py
   return findPythonEnv(image, env.PATH, 'pip') ?? image.pythons[0];
 }
 
+/**
+ * Variables that move a download cache out of ~/.cache: XDG_CACHE_HOME (the base of the others'
+ * defaults: pip, Hugging Face, torch hub), then the tools' own. Each tool makes its folder with
+ * its missing parents, like mkdir -p, the first time it stores something.
+ */
+const CACHE_VARS = ['HF_HOME', 'HF_HUB_CACHE', 'HUGGINGFACE_HUB_CACHE', 'TRANSFORMERS_CACHE', 'HF_DATASETS_CACHE', 'TORCH_HOME', 'PIP_CACHE_DIR', 'TRITON_CACHE_DIR'];
+
+/**
+ * The cache folders the process's tools write: ~/.cache or $XDG_CACHE_HOME, and each folder a
+ * cache variable names (only absolute values: a relative one depends on the working folder).
+ */
+export function cacheDirs(process: Process): { path: string; from: string }[] {
+  const xdg = process.env.XDG_CACHE_HOME;
+  const out = [xdg?.startsWith('/') ? { path: normalizePath(xdg), from: 'XDG_CACHE_HOME' } : { path: normalizePath(`${process.home}/.cache`), from: '~/.cache' }];
+  for (const name of CACHE_VARS) {
+    const v = process.env[name];
+    if (v?.startsWith('/') && !out.some((c) => c.path === normalizePath(v))) out.push({ path: normalizePath(v), from: name });
+  }
+
+  return out;
+}
+
 function keyPathsFor(a: { image: ImageState; process: Process; run: RunContext; python?: PythonEnv; extra: string[] }): KeyPath[] {
   const out: KeyPath[] = [];
   const seen = new Set<string>();
@@ -168,7 +190,7 @@ function keyPathsFor(a: { image: ImageState; process: Process; run: RunContext; 
     }
   }
   if (a.image.condaPrefix) add(a.image.condaPrefix, 'conda-prefix', ['write']);
-  add(`${a.process.home}/.cache`, 'cache', ['create']);
+  for (const c of cacheDirs(a.process)) add(c.path, 'cache', ['create']);
   for (const p of a.extra) add(p, 'requested', ['read', 'write', 'create', 'delete', 'exec', 'chdir']);
 
   return out;

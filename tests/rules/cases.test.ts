@@ -591,6 +591,38 @@ const python: Case[] = [
     rule: 'UID305',
     dockerfile: df(CUDA, 'RUN useradd --uid 1000 trainer', 'USER trainer'),
   },
+  {
+    name: 'UID305 fires for HF_HOME in a root-owned project folder, naming the variable',
+    rule: 'UID305',
+    dockerfile: df(PYTORCH, `${TRAINER} && mkdir -p /workspace`, 'ENV HF_HOME=/workspace/.hf', 'USER trainer'),
+    message: ['cannot write /workspace/.hf (HF_HOME): downloads cached there (Hugging Face models and datasets) fail with Permission denied'],
+    fix: 'RUN mkdir -p /workspace/.hf && chown -R 1000:1000 /workspace/.hf',
+  },
+  {
+    name: 'UID305 fires for TORCH_HOME given with -e at run time, below a missing folder of a root-owned one',
+    rule: 'UID305',
+    dockerfile: df(CUDA, TRAINER, 'USER trainer'),
+    run: 'docker run -e TORCH_HOME=/opt/models/torch img',
+    message: ['cannot write /opt/models/torch (TORCH_HOME)', 'torch hub models and weights'],
+  },
+  {
+    name: 'UID305 follows XDG_CACHE_HOME away from a root-owned ~/.cache',
+    rule: 'UID305',
+    dockerfile: df(CUDA, `${TRAINER} && mkdir -p /home/trainer/.cache/torch`, 'ENV XDG_CACHE_HOME=/tmp/cache', 'USER trainer'),
+  },
+  {
+    name: 'UID305 judges XDG_CACHE_HOME itself when it points at a root-owned place',
+    rule: 'UID305',
+    dockerfile: df(CUDA, TRAINER, 'ENV XDG_CACHE_HOME=/var/cache/app', 'USER trainer'),
+    message: ['cannot write /var/cache/app (XDG_CACHE_HOME): downloads cached there (pip, Hugging Face, torch hub)'],
+    fix: 'RUN mkdir -p /var/cache/app && chown -R 1000:1000 /var/cache/app',
+  },
+  {
+    name: 'UID305 is quiet for a cache variable on a writable bind mount',
+    rule: 'UID305',
+    dockerfile: df(PYTORCH, `${TRAINER} && mkdir -p /workspace`, 'ENV HF_HOME=/workspace/.hf', 'USER trainer'),
+    run: 'docker run --mount type=tmpfs,target=/workspace img',
+  },
 ];
 
 const NOPASSWD_ALL = "echo 'trainer ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/trainer";

@@ -1,34 +1,49 @@
 import { defineRule } from '../rule.js';
 import { firstReason, homeFromRun, readOnlyRootFix, renderRunChanges, who } from '../util.js';
-import { normalizePath } from '../../image/fs.js';
+import { cacheDirs } from '../../analyze.js';
+
+/** What keeps its downloads in the folder each variable names, and a writable place for it. */
+const CACHE_USERS: Record<string, [string, string]> = {
+  HF_HOME: ['Hugging Face models and datasets', '/tmp/cache/huggingface'],
+  HF_HUB_CACHE: ['Hugging Face Hub models', '/tmp/cache/huggingface/hub'],
+  HUGGINGFACE_HUB_CACHE: ['Hugging Face Hub models', '/tmp/cache/huggingface/hub'],
+  TRANSFORMERS_CACHE: ['transformers models', '/tmp/cache/huggingface/hub'],
+  HF_DATASETS_CACHE: ['Hugging Face datasets', '/tmp/cache/huggingface/datasets'],
+  TORCH_HOME: ['torch hub models and weights', '/tmp/cache/torch'],
+  PIP_CACHE_DIR: ['pip wheels', '/tmp/cache/pip'],
+  TRITON_CACHE_DIR: ['Triton compiled kernels', '/tmp/cache/triton'],
+};
 
 export default defineRule({
   id: 'UID305',
   name: 'cache-not-writable',
-  description: '~/.cache cannot be created or written: pip, Hugging Face and torch hub caches fail.',
+  description: 'A download cache (~/.cache, XDG_CACHE_HOME, HF_HOME, TORCH_HOME, ...) cannot be created or written: pip, Hugging Face and torch hub caches fail.',
   category: 'python',
   severity: { dev: 'warning', prod: 'info' },
   fix: 'suggestion',
   check(a, report) {
     const p = a.runtime.process;
     if (p.uid === 0 || a.runtime.errors.length > 0) return;
-    // HOME problems are reported once, by UID102/UID103.
-    if (!a.identity.homeWritable) return;
-    const path = normalizePath(`${p.home}/.cache`);
-    const v = a.check(path, 'create');
-    if (v.allowed) return;
+    for (const { path, from } of cacheDirs(p)) {
+      // HOME problems are reported once, by UID102/UID103.
+      if (from === '~/.cache' && !a.identity.homeWritable) continue;
+      const v = a.check(path, 'create');
+      if (v.allowed || v.errno === 'ENOENT') continue;
 
-    report({
-      message: `${who(a)} cannot write ${path}: downloads cached there (pip, Hugging Face, torch hub) fail with Permission denied.`,
-      why: `${firstReason(v)}.`,
-      dependsOn: v.dependsOn,
-      fixes: v.errno === 'EROFS' ? [readOnlyRootFix(a, path), { description: 'Or point caches at a writable place.', snippet: 'ENV XDG_CACHE_HOME=/tmp/cache', safe: false }] : homeFromRun(a) ? [
-        // HOME comes from the run: the cache goes where HOME was set, not into the image.
-        { description: 'Point caches at a writable place where the container is started.', snippet: renderRunChanges(a, [{ kind: 'env', name: 'XDG_CACHE_HOME', value: '/tmp/cache' }]), safe: false },
-      ] : [
-        { description: 'Make the cache belong to the user.', snippet: `RUN mkdir -p ${path} && chown -R ${p.uid}:${p.gid} ${path}`, safe: false },
-        { description: 'Or point caches elsewhere.', snippet: 'ENV XDG_CACHE_HOME=/tmp/cache', safe: false },
-      ],
-    });
+      const [what, elsewhere] = CACHE_USERS[from] ?? ['pip, Hugging Face, torch hub', '/tmp/cache'];
+      const variable = from === '~/.cache' ? 'XDG_CACHE_HOME' : from;
+      report({
+        message: `${who(a)} cannot write ${path}${from === '~/.cache' ? '' : ` (${from})`}: downloads cached there (${what}) fail with Permission denied.`,
+        why: `${firstReason(v)}.`,
+        dependsOn: v.dependsOn,
+        fixes: v.errno === 'EROFS' ? [readOnlyRootFix(a, path), { description: 'Or point the cache at a writable place.', snippet: `ENV ${variable}=${elsewhere}`, safe: false }] : homeFromRun(a) && from === '~/.cache' ? [
+          // HOME comes from the run: the cache goes where HOME was set, not into the image.
+          { description: 'Point caches at a writable place where the container is started.', snippet: renderRunChanges(a, [{ kind: 'env', name: 'XDG_CACHE_HOME', value: '/tmp/cache' }]), safe: false },
+        ] : [
+          { description: 'Make the cache belong to the user.', snippet: `RUN mkdir -p ${path} && chown -R ${p.uid}:${p.gid} ${path}`, safe: false },
+          { description: 'Or point the cache elsewhere.', snippet: `ENV ${variable}=${elsewhere}`, safe: false },
+        ],
+      });
+    }
   },
 });
