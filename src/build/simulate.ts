@@ -12,7 +12,7 @@ import { isTrackedText } from '../shell/commands/files.js';
 import { baseName, descendants, isUnder, mkdirp, normalizePath, parentOf, resolvePath, withMeta } from '../image/fs.js';
 import { DOCKER_DEFAULT_CAPS } from '../access/evaluate.js';
 import type { Builder, BuildIdentity, ShellEnv } from '../shell/context.js';
-import { runScript } from '../shell/interpret.js';
+import { runScript, type ExecRefusal } from '../shell/interpret.js';
 import { globMatch } from '../shell/words.js';
 
 export interface BaseResolution {
@@ -51,6 +51,8 @@ export interface BuildFailure {
   instruction: string;
   message: string;
   kind: 'permission' | 'identity' | 'conflict' | 'other';
+  /** The shell could not execute a program the step names (no x bit for the user). */
+  notExecutable?: ExecRefusal;
 }
 
 /**
@@ -250,8 +252,10 @@ class StageSimulator {
     return expandWord(text, this.vars, this.df.escape);
   }
 
-  fail(ins: DfInstruction, message: string, kind: BuildFailure['kind']): void {
-    this.failures.push({ file: this.opts.file, line: ins.line, instruction: instructionText(ins), message, kind });
+  fail(ins: DfInstruction, message: string, kind: BuildFailure['kind'], notExecutable?: ExecRefusal): void {
+    const f: BuildFailure = { file: this.opts.file, line: ins.line, instruction: instructionText(ins), message, kind };
+    if (notExecutable) f.notExecutable = notExecutable;
+    this.failures.push(f);
   }
 
   /**
@@ -770,6 +774,7 @@ class StageSimulator {
         // Shell form runs through SHELL (bash's grammar and messages differ from dash's).
         shell: ins.json ? undefined : this.state.config.shell,
         inexact: this.platformArgs,
+        execForm: ins.json !== null,
       });
     } catch (e) {
       // Nesting deeper than the interpreter's stack: say so rather than predict a failure.
@@ -789,7 +794,7 @@ class StageSimulator {
           : /no such user|does not exist|unknown user|unknown group|invalid user|invalid group|unable to find/i.test(msg)
             ? 'identity'
             : 'other';
-      this.fail(ins, msg, kind);
+      this.fail(ins, msg, kind, outcome.notExecutable);
     }
     if (this.trace) {
       const label = who.ident.label;

@@ -25,9 +25,9 @@ import type {
   ShellEnv,
 } from './context.js';
 import type { ImageState, Op, Verdict } from '../model/types.js';
-import { DOCKER_DEFAULT_CAPS, evaluate } from '../access/evaluate.js';
+import { ACCESS_MASKS, DOCKER_DEFAULT_CAPS, allows, evaluate } from '../access/evaluate.js';
 import type { View } from '../access/evaluate.js';
-import { baseName, childrenOf, contentsUnknown, listingsUnknownBelow, normalizePath, parentOf as parentOfPath, resolvePath } from '../image/fs.js';
+import { baseName, childrenOf, contentsUnknown, isUnder, listingsUnknownBelow, normalizePath, parentOf as parentOfPath, resolvePath } from '../image/fs.js';
 import { parseGroup, parsePasswd, resolveExecUser } from '../image/accounts.js';
 import { parseShell } from './parse.js';
 import { evalArith } from './arith.js';
@@ -63,12 +63,38 @@ export interface RunInit {
   shell?: string[];
   /** Variables whose value the model does not know (BuildKit's automatic platform ARGs). */
   inexact?: Set<string>;
+  /** An exec-form RUN: no shell starts its program, the runtime does. */
+  execForm?: boolean;
 }
 
 export interface RunOutcome {
   status: Status;
   stderr: string[];
   failedAt?: { line: number; command: string; stderr: string[] };
+  /** The step fails because the shell could not execute this program (what the fixes need). */
+  notExecutable?: ExecRefusal;
+}
+
+/** A program the shell could not start: execve refused it with EACCES. */
+export interface ExecRefusal {
+  /** The program as the script names it (./a.sh) and the file that is (/opt/a.sh). */
+  program: string;
+  path: string;
+  /** The shell's own line: "/bin/sh: 1: /opt/a.sh: Permission denied". */
+  message: string;
+  /** Who ran it, as the reasons name it: "alice (uid 1000)". */
+  who: string;
+  uid: number;
+  /** Why the kernel refuses, in the access evaluator's words. */
+  reasons: string[];
+  /** A folder on the way the user may not search, when that is what refuses. */
+  blockedAt?: string;
+  /** The user may read the file, so its interpreter can run it (`sh /opt/a.sh`). */
+  readable: boolean;
+  /** The user may chmod the file (its owner, or CAP_FOWNER). */
+  mayChmod: boolean;
+  /** What made the file ("Dockerfile:12"), so a fix can name that line. */
+  origin?: string;
 }
 
 /** Which shell /bin/sh is: decides the wording of the shell's own errors. */
@@ -121,6 +147,10 @@ interface Shared {
   /** The View of the build step, made at the first access check. */
   view?: View;
   failedAt?: { line: number; command: string; stderr: string[] };
+  /** The last program the shell could not execute. */
+  refusal?: ExecRefusal;
+  /** An exec-form RUN: its program is started by the runtime, not by a shell. */
+  execForm: boolean;
 }
 
 /** What running a piece of script gives: its status and its stdout (undefined: not known). */
@@ -159,6 +189,9 @@ const NO_ARGS: string[] = [];
  */
 const NO_INEXACT: ReadonlySet<string> = new Set();
 const NO_FUNCS: ReadonlyMap<string, Command> = new Map();
+
+/** The shells whose words for a program they cannot execute were measured (execErrorText). */
+const EXEC_WORDED = new Set(['sh', 'bash', 'dash', 'ash']);
 
 /** Shell builtins the walker runs itself because they change the shell's own state. */
 const SHELL_BUILTINS = new Set([
@@ -252,6 +285,8 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     // Present from the start, so every Shared has one shape.
     view: undefined,
     failedAt: undefined,
+    refusal: undefined,
+    execForm: init.execForm === true,
   };
   const argv0 = init.shell?.[0] ?? '/bin/sh';
   // The usual SHELL, ["/bin/sh", "-c"], sets no option: skip reading it.
@@ -311,6 +346,10 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
   const out: RunOutcome = { status, stderr: frame.err };
   if (typeof status === 'number' && status !== 0) {
     out.failedAt = shared.failedAt ?? failure(init.line, '', frame.err);
+    // The refusal is what failed the step when its line is what the failure printed (also
+    // through `bash -c`, whose handler passes the child's lines on).
+    const refusal = shared.refusal;
+    if (refusal && out.failedAt.stderr.includes(refusal.message)) out.notExecutable = refusal;
   }
 
   return out;
@@ -378,6 +417,18 @@ function ashText(d: SyntaxDetail, dash: boolean): string {
       return (dash ? `${tok} unexpected` : `unexpected ${tok}`) + expecting;
     }
   }
+}
+
+/**
+ * The line a shell prints about a program it could not start, measured in the oracle suite:
+ * dash "/bin/sh: 1: /opt/a.sh: Permission denied", bash "/bin/bash: line 1: ...", BusyBox
+ * ash "/bin/sh: /opt/a.sh: Permission denied" (no line).
+ */
+function execErrorText(f: Frame, program: string, error: string): string {
+  const n = f.lineOffset + 1;
+  const at = f.flavor === 'dash' ? `${n}: ` : f.flavor === 'bash' ? `line ${n}: ` : '';
+
+  return `${f.argv0}: ${at}${program}: ${error}`;
 }
 
 function failure(line: number, command: string, stderr: string[]) {
@@ -859,6 +910,13 @@ class Walker {
     assigns: [string, string, boolean][] | undefined,
     stdin: string | undefined,
   ): Res {
+    // A program by its path, which the shell itself execs: the kernel may refuse it. Checked
+    // here, for the script's own commands in a shell whose words were measured; a program that
+    // env, sudo or xargs start, or the runtime (an exec-form RUN), is refused in other words.
+    if (exact && argv[0].includes('/') && this.shellExecs(argv[0])) {
+      const refused = this.execRefusal(argv[0], c);
+      if (refused) return refused;
+    }
     if (assigns === undefined) return this.run(argv, exact, stdin, c);
 
     // Assignments before a command only reach that command (XCU 2.9.1): the variables are
@@ -1274,11 +1332,87 @@ class Walker {
   // ------------------------------------------------------------------ files
 
   access(path: string, op: Op): Verdict {
-    // The build's view: the image tree alone, no mounts. Made again only if the tree is swapped.
-    let view = this.sh.view;
-    if (!view || view.fs !== this.state.fs) view = this.sh.view = { fs: this.state.fs, mounts: [], readOnlyRoot: false };
+    return evaluate(this.f.ident, this.view(), normalizePath(path, this.f.cwd), op, false);
+  }
 
-    return evaluate(this.f.ident, view, normalizePath(path, this.f.cwd), op, false);
+  /** The build's view: the image tree alone, no mounts. Made again only if the tree is swapped. */
+  private view(): View {
+    const view = this.sh.view;
+    if (view && view.fs === this.state.fs) return view;
+
+    return (this.sh.view = { fs: this.state.fs, mounts: [], readOnlyRoot: false });
+  }
+
+  /**
+   * A program named by a path (/opt/a.sh, ./a.sh) that is a file the model knows and the user
+   * may not execute: execve fails with EACCES, and the shell prints its own line and gives 126
+   * (measured with dash 0.5.12, bash 5.2 and BusyBox 1.35 ash in the oracle suite). Root needs
+   * an x bit too: CAP_DAC_OVERRIDE does not make a file with none executable. Undefined when it
+   * may run, or when its mode or a folder above it rests on a guess: then it is not modelled,
+   * as before.
+   */
+  private execRefusal(program: string, text: Text): Res | undefined {
+    const abs = normalizePath(program, this.f.cwd);
+    const r = resolvePath(this.state.fs, abs);
+    const meta = r.meta;
+    // A folder is refused too, but bash words it otherwise ("Is a directory"): not modelled.
+    if (meta?.kind !== 'file') return undefined;
+    const v = this.access(abs, 'exec');
+    if (v.allowed || v.errno !== 'EACCES' || this.guessed(abs, r.path)) return undefined;
+    const ident = this.f.ident;
+    const blockedAt = this.unsearchable(abs);
+    // x allowed and every folder searchable: a script its interpreter may not read. The kernel
+    // starts the interpreter, which fails to open it in its own words: not this refusal.
+    if (blockedAt === undefined && allows(ident, meta, ACCESS_MASKS.MAY_EXEC)) return undefined;
+
+    const message = execErrorText(this.f, program, 'Permission denied');
+    this.sh.refusal = {
+      program,
+      path: r.path,
+      message,
+      who: ident.label ?? `uid ${ident.uid}`,
+      uid: ident.uid,
+      reasons: evaluate(ident, this.view(), abs, 'exec').reasons,
+      blockedAt,
+      readable: blockedAt === undefined && allows(ident, meta, ACCESS_MASKS.MAY_READ),
+      mayChmod: ident.uid === meta.uid || ident.caps.has('CAP_FOWNER'),
+      origin: meta.origin,
+    };
+    this.f.err.push(message);
+    this.sh.failedAt = failure(this.line(), textOf(text), [message]);
+
+    return { status: 126, out: '' };
+  }
+
+  /** This shell itself starts the program (not the runtime, not a function of that name). */
+  private shellExecs(program: string): boolean {
+    const f = this.f;
+
+    return !(this.sh.execForm && f.main) && EXEC_WORDED.has(baseName(f.argv0)) && !f.funcs.has(program);
+  }
+
+  /** The first folder on the way to path that the user may not search, if any. */
+  private unsearchable(path: string): string | undefined {
+    const dirs = ['/'];
+    for (let d = parentOfPath(path); d !== '/'; d = parentOfPath(d)) dirs.splice(1, 0, d);
+
+    // From the root down: below the first folder refused, every one is refused for its sake.
+    return dirs.find((d) => !this.access(d, 'chdir').allowed);
+  }
+
+  /**
+   * The metadata of these paths rest on a guess: an assumption decided them or a folder above
+   * them (a COPY source that was not read), or a step the model did not follow named them or a
+   * folder above them (as failureGuesses in rules/util reads a failure's paths).
+   */
+  private guessed(...paths: string[]): boolean {
+    const under = (q: string) => paths.some((p) => isUnder(p, q));
+
+    if (this.state.assumptions.some((a) => a.paths?.some(under)) || this.state.unknowns.some((u) => u.paths.some(under))) return true;
+
+    // A step that filled the file's folder with unknown entries (an archive unpacked over it, a
+    // build run there) may have replaced the file too. An archive marks every folder below it.
+    return paths.some((p) => this.state.fs.get(parentOfPath(p))?.filled === true);
   }
 
   /** An archive unpacked into a folder may have added to every folder below it too. */
@@ -1767,8 +1901,9 @@ class Walker {
         // $0 names the shell: `bash -c` runs bash, whose grammar and messages differ from dash's.
         w.f.argv0 = args[0];
         w.f.positional = args.slice(1);
+        // sh is the image's /bin/sh, whichever shell runs this one (bash -c 'sh -c ...').
         const name = baseName(args[0]);
-        if (name === 'bash' || name === 'dash' || name === 'ash') w.f.flavor = name;
+        if (name === 'bash' || name === 'dash' || name === 'ash' || name === 'sh') w.f.flavor = flavorOf(this.state, name);
       }
       const parsed = w.parse(src);
       if ('error' in parsed) {

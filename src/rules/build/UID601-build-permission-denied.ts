@@ -1,11 +1,75 @@
-import { defineRule } from '../rule.js';
-import { failureLine } from '../../build/simulate.js';
+import { defineRule, type AnalysisView } from '../rule.js';
+import type { Fix } from '../../model/types.js';
+import type { DfInstruction } from '../../dockerfile/types.js';
+import { failureLine, type BuildFailure } from '../../build/simulate.js';
+import type { ExecRefusal } from '../../shell/interpret.js';
 import { failureGuesses } from '../util.js';
+
+/** The COPY or ADD that made the file (its origin is "Dockerfile:12"), if one did. */
+function copiedBy(a: AnalysisView, f: BuildFailure, origin: string | undefined): DfInstruction | undefined {
+  const m = origin === undefined ? null : /^(.*):(\d+)$/.exec(origin);
+  if (!m || m[1] !== f.file) return undefined;
+  const line = Number(m[2]);
+
+  return a.df.stages
+    .flatMap((s) => s.instructions)
+    .find((i) => i.line === line && (i.keyword === 'COPY' || i.keyword === 'ADD'));
+}
+
+/** The same COPY or ADD with --chmod=0755 in place of the mode it had. */
+function withExecMode(ins: DfInstruction): string {
+  const flags = ins.flags
+    .filter((x) => x.name !== 'chmod')
+    .map((x) => (x.value === null ? `--${x.name}` : `--${x.name}=${x.value}`));
+
+  return [ins.keyword, ...flags, '--chmod=0755', ins.args].join(' ');
+}
+
+/**
+ * The fixes for a program the shell could not execute: give the file x bits where it is made
+ * or before the step (as a user allowed to chmod it), or let its interpreter read it, which
+ * needs only r. A folder on the way that refuses search is what to open up instead.
+ */
+function execFixes(a: AnalysisView, f: BuildFailure, r: ExecRefusal, user: string): Fix[] {
+  if (r.blockedAt !== undefined) {
+    return [
+      { description: `Let ${r.who} pass through ${r.blockedAt}: give everyone search (x) permission on it, as root.`, snippet: `USER root\nRUN chmod a+x ${r.blockedAt}\nUSER ${user}`, safe: false },
+    ];
+  }
+  const fixes: Fix[] = [];
+  const copy = copiedBy(a, f, r.origin);
+  if (copy) {
+    fixes.push({ description: `Copy it executable (line ${copy.line}).`, snippet: withExecMode(copy), safe: false });
+  }
+  // chmod +x adds x for every class; a file the user may not read needs r as well.
+  const chmod = `RUN chmod ${r.readable ? '+x' : '0755'} ${r.path}`;
+  fixes.push(r.mayChmod
+    ? { description: 'Or make it executable before running it.', snippet: `${chmod}\n${f.instruction}`, safe: false }
+    : { description: `Or make it executable before running it, as root (${r.who} does not own it).`, snippet: `USER root\n${chmod}\nUSER ${user}\n${f.instruction}`, safe: false });
+  if (r.readable) {
+    const sh = /\.bash$/.test(r.path) ? 'bash' : 'sh';
+    // The whole line when the step runs only the program; else the words to put in its place.
+    const alone = f.instruction === `RUN ${r.program}`;
+    fixes.push({ description: `Or run it as \`${sh} ${r.program}\`: ${sh} only reads it, which ${r.who} may (use the interpreter its #! line names).`, snippet: `${alone ? 'RUN ' : ''}${sh} ${r.program}`, safe: false });
+  }
+
+  return fixes;
+}
+
+/** Why the kernel refuses the program, for the finding's explanation. */
+function execWhy(r: ExecRefusal): string {
+  const file = r.program === r.path ? r.path : `${r.program} (${r.path})`;
+  const bits = r.uid === 0 && r.blockedAt === undefined
+    ? ' Root too needs an x bit: CAP_DAC_OVERRIDE lets it execute a file only when some class has one.'
+    : '';
+
+  return `The shell starts ${file} as a program, and the kernel lets ${r.who} execute it only with search permission on every folder above it and an x bit in the class that applies: ${r.reasons.join('; ')}.${bits} The shell says "Permission denied" and exits 126. The analysis carries on as if the step had not run.`;
+}
 
 export default defineRule({
   id: 'UID601',
   name: 'build-permission-denied',
-  description: 'A build step fails for lack of permission (chown, apt-get or a write to a root-owned path after USER).',
+  description: 'A build step fails for lack of permission (chown, apt-get, a write to a root-owned path after USER, or a script without an execute bit).',
   category: 'build',
   severity: { dev: 'error', prod: 'error' },
   fix: 'suggestion',
@@ -17,16 +81,21 @@ export default defineRule({
       const stage = a.df.stages.find((s) => s.from.line <= f.line && s.instructions.some((i) => i.line === f.line));
       const userIns = stage?.instructions.filter((i) => i.keyword === 'USER' && i.line < f.line).at(-1);
       const user = userIns?.args.trim() || 'root';
+      const exec = f.notExecutable;
       report({
         message: `The build fails here: ${failureLine(f)}${guess.hedge}`,
-        why: `This step runs as the USER in force at this line, not as root, so it may not change files it does not own or lock the package database. The analysis carries on as if the step had not run.`,
+        why: exec
+          ? execWhy(exec)
+          : `This step runs as the USER in force at this line, not as root, so it may not change files it does not own or lock the package database. The analysis carries on as if the step had not run.`,
         line: f.line,
         dependsOn: guess.dependsOn,
         // Resting on a guess, the failure is a warning, so CI does not fail on it.
         unsureSeverity: guess.dependsOn.length > 0 ? 'warning' : undefined,
-        fixes: [
-          { description: 'Do the privileged work before switching user, or switch back to root for it.', snippet: `USER root\n${f.instruction}\nUSER ${user}`, safe: false },
-        ],
+        fixes: exec
+          ? execFixes(a, f, exec, user)
+          : [
+              { description: 'Do the privileged work before switching user, or switch back to root for it.', snippet: `USER root\n${f.instruction}\nUSER ${user}`, safe: false },
+            ],
       });
     }
   },

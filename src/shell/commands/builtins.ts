@@ -155,7 +155,8 @@ const shell: CommandHandler = (ctx, argv) => {
     const src = argv[i];
     if (src === undefined) return { status: 2, stderr: [`${name}: -c: option requires an argument`] };
     const args = argv.slice(i + 1);
-    return ctx.runScript(prefix + src, undefined, args.length > 0 ? args : [name]);
+    // $0 is the shell as it was started: `/bin/bash -c` words its errors "/bin/bash: line 1: ...".
+    return ctx.runScript(prefix + src, undefined, args.length > 0 ? args : [argv[0]]);
   }
 
   if (i < argv.length) {
@@ -167,7 +168,7 @@ const shell: CommandHandler = (ctx, argv) => {
     return unknownOutput({ status: 'unknown' });
   }
 
-  return ctx.runScript(prefix + ctx.stdin, undefined, [name]);
+  return ctx.runScript(prefix + ctx.stdin, undefined, [argv[0]]);
 };
 
 // ---------------------------------------------------------------- switching users
