@@ -213,6 +213,12 @@ function expandInputs(inputs: string[], cwd: string, io: Io): { files: string[];
       st = statSync(abs);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
+      // One of several: reading it fails later with a line of its own, and the others are
+      // checked, as for an unreadable file inside a folder.
+      if (inputs.length > 1) {
+        files.push(input);
+        continue;
+      }
       if (code === 'ENOENT' || code === 'ENOTDIR') throw new InputError('no such file or folder', input);
       // A folder on the way that this user may not search (mode 0700 of another owner).
       throw new InputError(`cannot read ${input}: ${errnoWords(code)}`);
@@ -674,6 +680,7 @@ async function checkFile(file: string, o: CheckOne, io: Io): Promise<Reported> {
   const findings = rerun ? runRules(analysis, { severity: o.severity }) : analysis.findings;
   const suppressions = readSuppressions(text);
   for (const u of suppressions.unknown) io.err(`uidctl: warning: ${file}:${u.line}: '${u.key}' in an ignore comment names no rule\n`);
+  for (const m of suppressions.malformed) io.err(`uidctl: warning: ${file}:${m.line}: '${m.text}' is not an ignore comment, so it ignores nothing (write '# uidctl ignore=UID201,UID101' or '# uidctl global ignore=UID403')\n`);
   const { kept } = applySuppressions(findings, suppressions);
 
   return { analysis, findings: kept };

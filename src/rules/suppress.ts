@@ -7,10 +7,14 @@ import type { Finding } from '../model/types.js';
 import { findRule } from './registry.js';
 
 const COMMENT = /^\s*#\s*uidctl\s+(global\s+)?ignore\s*=\s*([\w\-, ]+)$/i;
+/** What an ignore comment starts with: one that then fails COMMENT was meant as one. */
+const ATTEMPT = /^\s*#\s*uidctl\s+(global\b|ignore\b)/i;
 
 export interface Suppressions {
   /** Keys in ignore comments that name no rule, with their line. */
   unknown: { key: string; line: number }[];
+  /** Comments that start like an ignore comment but are not one (`# uidctl ignore UID102`). */
+  malformed: { text: string; line: number }[];
   global: Set<string>;
   /** Dockerfile line of the instruction -> rule ids ignored there. */
   byLine: Map<number, Set<string>>;
@@ -24,7 +28,7 @@ function ids(list: string, line: number, unknown: Suppressions['unknown']): stri
 }
 
 export function readSuppressions(text: string): Suppressions {
-  const out: Suppressions = { unknown: [], global: new Set(), byLine: new Map() };
+  const out: Suppressions = { unknown: [], malformed: [], global: new Set(), byLine: new Map() };
   // Most files have no ignore comment: one scan for the word instead of a match per line.
   if (!/uidctl/i.test(text)) return out;
   const lines = text.split(/\r?\n/);
@@ -37,6 +41,7 @@ export function readSuppressions(text: string): Suppressions {
       else pending.push(...ids(m[2], i + 1, out.unknown));
       return;
     }
+    if (ATTEMPT.test(line)) out.malformed.push({ text: line.trim(), line: i + 1 });
     if (line.trim() === '' || line.trim().startsWith('#')) return;
     if (pending.length > 0) {
       out.byLine.set(i + 1, new Set(pending));

@@ -144,6 +144,8 @@ interface Shared {
   registry: Map<string, CommandHandler>;
   /** Nested function calls, to stop a function that calls itself forever. */
   calls: number;
+  /** Passes through for-loop bodies so far in this step (see MAX_ITERATIONS). */
+  iterations: number;
   /** The View of the build step, made at the first access check. */
   view?: View;
   failedAt?: { line: number; command: string; stderr: string[] };
@@ -173,6 +175,12 @@ class AbandonSignal {
 }
 
 const MAX_DEPTH = 16;
+
+/**
+ * For-loop passes one step is followed through, in all: nested loops multiply (ten items eight
+ * deep are 10^8 passes), and a check must not stall on one line. Past it the step is unknown.
+ */
+const MAX_ITERATIONS = 10_000;
 
 /** A literal starting with ~ or holding a pattern character needs the full expansion. */
 const LITERAL_SPECIAL = /^~|[*?]|\[.*\]/;
@@ -282,6 +290,7 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
       ? handlerMap(init.registry)
       : (sharedRegistry ??= handlerMap(defaultRegistry())),
     calls: 0,
+    iterations: 0,
     // Present from the start, so every Shared has one shape.
     view: undefined,
     failedAt: undefined,
@@ -793,6 +802,10 @@ class Walker {
     let res: Res = { status: 0, out: '' };
     let out: string | undefined = '';
     for (const item of items) {
+      if (++this.sh.iterations > MAX_ITERATIONS) {
+        if (this.sh.iterations === MAX_ITERATIONS + 1) this.note(`the for loops of this step run more than ${MAX_ITERATIONS} times in all; the model stops following them`, `for ${c.name}`);
+        return { status: 'unknown', out: undefined };
+      }
       this.setVar(c.name, item, true);
       res = this.list(c.body, cond);
       out = out === undefined || res.out === undefined ? undefined : out + res.out;

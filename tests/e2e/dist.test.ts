@@ -214,6 +214,23 @@ describe('the Dockerfile on standard input, and names that are not files', () =>
   });
 });
 
+describe('several files, one missing', () => {
+  test('the missing one gets its error line, the others are checked, and the exit code is 2', () => {
+    const dir = tempDir({ Dockerfile: DOCKERFILE });
+    const r = uidctl(['check', 'Dockerfile', 'missing.Dockerfile', '--format', 'json'], dir);
+    assert.equal(r.code, 2);
+    assert.equal(r.err, 'uidctl check: missing.Dockerfile: no such Dockerfile\n');
+    const report = JSON.parse(r.out);
+    assert.deepEqual(report.errors, [{ file: 'missing.Dockerfile', line: null, message: 'no such Dockerfile' }]);
+    assert.deepEqual(report.results.map((x: { file: string; identity: { user: string } }) => [x.file, x.identity.user]), [['Dockerfile', 'app']]);
+  });
+
+  test('alone, a missing file is still the one-line error it was', () => {
+    const r = uidctl(['check', 'missing.Dockerfile'], tempDir({}));
+    assert.deepEqual([r.code, r.err, r.out], [2, 'uidctl check: missing.Dockerfile: no such file or folder\n', '']);
+  });
+});
+
 describe('a folder checked in worker threads (--jobs)', () => {
   // Good files, findings of each severity, a syntax error, an ignore comment naming no rule.
   const folder = () => {

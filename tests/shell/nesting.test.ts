@@ -21,3 +21,20 @@ describe('nesting depth', () => {
   for (const [name, text, want] of cases) test(name, () => assert.deepEqual(reasons(text), want));
 
 });
+
+describe('for-loop passes', () => {
+  const nested = (depth: number) => `FROM debian:bookworm\nRUN ${'for i in 1 2 3 4 5 6 7 8 9 10; do '.repeat(depth)}touch /tmp/x$i; ${'done; '.repeat(depth)}mkdir /after\n`;
+
+  test('up to 10,000 passes in all are followed: three nested loops of ten are 1,110', () => {
+    const a = analyze({ file: 'Dockerfile', text: nested(3) });
+    assert.deepEqual(a.unknowns.map((u) => u.reason), []);
+    assert.ok(a.image.fs.has('/tmp/x10'));
+  });
+
+  test('past that the step is not followed further, and says so once (ten nested loops of ten)', () => {
+    const a = analyze({ file: 'Dockerfile', text: nested(10) });
+    assert.deepEqual(a.unknowns.map((u) => u.reason), ['the for loops of this step run more than 10000 times in all; the model stops following them']);
+    // The lines after the loops still run.
+    assert.ok(a.image.fs.has('/after'));
+  });
+});
