@@ -77,7 +77,9 @@ export interface HostFactsFile {
   paths: HostPathFacts[];
 }
 
-const KINDS = new Set(['dir', 'file', 'symlink', 'other']);
+// Device nodes (/dev/nvidia0) are judged like any other file: char and block are accepted as
+// the names `stat` and the probe's report give them.
+const KINDS = new Set(['dir', 'file', 'symlink', 'other', 'char', 'block']);
 
 function num(v: unknown, what: string): number {
   const s = String(v);
@@ -221,9 +223,9 @@ function readHostFacts(doc: unknown): HostFactsFile {
     }
 
     const kind = String(f.kind ?? 'dir');
-    if (!KINDS.has(kind)) throw new RunParseError(`host facts: ${where}.kind must be dir, file, symlink or other`, where);
+    if (!KINDS.has(kind)) throw new RunParseError(`host facts: ${where}.kind must be dir, file, symlink, char, block or other`, where);
     const meta: FileMeta = {
-      kind: kind as FileKind,
+      kind: kind === 'char' || kind === 'block' ? 'other' : (kind as FileKind),
       uid: num(f.uid ?? '0', `${where}.uid`),
       gid: num(f.gid ?? f.uid ?? '0', `${where}.gid`),
       mode: mode(f.mode ?? (kind === 'dir' ? '0755' : '0644'), `${where}.mode`),

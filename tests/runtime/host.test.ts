@@ -30,7 +30,7 @@ paths:
   const bad: [string, string, RegExp][] = [
     ['non-octal mode', 'paths:\n  /x: { mode: "0999" }\n', /must be an octal mode/],
     ['non-numeric uid', 'paths:\n  /x: { uid: alice }\n', /uid must be a number/],
-    ['unknown kind', 'paths:\n  /x: { kind: fifo }\n', /kind must be dir, file, symlink or other/],
+    ['unknown kind', 'paths:\n  /x: { kind: fifo }\n', /kind must be dir, file, symlink, char, block or other/],
     ['paths not a mapping', 'paths: [a, b]\n', /paths must be a mapping/],
   ];
   for (const [name, text, re] of bad) {
@@ -54,6 +54,11 @@ paths:
     assert.throws(() => parseHostFactsFile('invoker: { uid: 1000\n'), (e: unknown) =>
       e instanceof RunParseError && e.detail === 'YAML: Flow map in block collection must be sufficiently indented and end with a }' &&
       e.line === 2 && e.column === 1);
+  });
+
+  test('a GPU device node described as kind char is judged as a file of kind other', () => {
+    const facts = parseHostFactsFile('paths:\n  /dev/nvidia0: { kind: char, uid: 0, gid: 44, mode: "0660" }\n');
+    assert.deepEqual(facts.paths.map((p) => [p.path, p.meta]), [['/dev/nvidia0', { kind: 'other', uid: 0, gid: 44, mode: 0o660 }]]);
   });
 
   test('a relative path is read from the invoker cwd', () => {
