@@ -654,8 +654,11 @@ class StageSimulator {
           ? `the sources of ${ins.keyword} --from=${fromStage} are not all known; unknown ones are taken as files with mode 0755, as a build writes the programs it makes (directories with unknown contents)`
           : unreadSources > 0
             ? 'a source is in a build context folder that could not be read in full (see context-unreadable); it is taken as a regular file with mode 0644, or a directory holding unknown files'
-            : 'the build context was not read; sources are taken as regular files with mode 0644, and directories (".", "dir/") as holding unknown files',
-        'medium',
+            : this.opts.file === '-'
+              ? 'the Dockerfile came on standard input without --context: `docker build -` sends no context, so this step fails there; for `docker build -f - DIR` the sources are taken as regular files with mode 0644, and directories (".", "dir/") as holding unknown files (give --context DIR to read them)'
+              : 'the build context was not read; sources are taken as regular files with mode 0644, and directories (".", "dir/") as holding unknown files',
+        // On standard input the build as written (`docker build -`) fails here: say it by default.
+        fromStage === undefined && unreadSources === 0 && this.opts.file === '-' ? 'low' : 'medium',
         ins.line,
         guessed,
       );

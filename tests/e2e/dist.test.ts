@@ -191,7 +191,12 @@ describe('the Dockerfile on standard input, and names that are not files', () =>
     const result = JSON.parse(r.stdout).results[0];
     assert.equal(result.file, '-');
     assert.equal(result.identity.user, 'app');
-    assert.ok(result.assumptions.some((a: { id: string; text: string }) => a.id === 'copy-source:2' && a.text.startsWith('the build context was not read')));
+    // A stated guess of low confidence, so the default report shows it (UID701): docker build -
+    // itself would fail at the COPY.
+    const guess = result.assumptions.find((a: { id: string }) => a.id === 'copy-source:2');
+    assert.equal(guess?.confidence, 'low');
+    assert.ok(guess?.text.startsWith('the Dockerfile came on standard input without --context: `docker build -` sends no context, so this step fails there'));
+    assert.ok(result.findings.some((f: { ruleId: string; location: { line: number } }) => f.ruleId === 'UID701' && f.location.line === 2));
   });
 
   test('check - --context DIR reads the context named (docker build -f - DIR)', () => {
