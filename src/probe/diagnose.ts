@@ -105,7 +105,9 @@ function identityFindings(p: ProbeReport, out: Raw[]): void {
   }
 
   const cwdMount = userMounts(p).some((m) => p.cwd.path === m.target || p.cwd.path.startsWith(`${m.target}/`));
-  if (!p.cwd.writable && !cwdMount) {
+  // As check does: no WORKDIR leaves the process in /, which is never the user's to write (and
+  // a chown of / is no fix).
+  if (!p.cwd.writable && !cwdMount && p.cwd.path !== '/') {
     out.push({
       ruleId: 'UID105',
       message: `${who(p)} cannot create files in the working directory ${p.cwd.path}.`,

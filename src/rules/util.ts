@@ -2,7 +2,7 @@
 
 import type { AnalysisView } from './rule.js';
 import type { Fix, ImageState, MountSpec, UnknownEffect, Verdict } from '../model/types.js';
-import { isUnder, normalizePath, resolvePath } from '../image/fs.js';
+import { hasDescendants, isUnder, normalizePath, resolvePath } from '../image/fs.js';
 import { userByUid } from '../image/accounts.js';
 import { readOnlyRootSetting } from '../runtime/resolve.js';
 import { lacksShadowTool } from '../shell/commands/accounts.js';
@@ -346,8 +346,18 @@ function copiedFrom(a: AnalysisView): Set<number> {
 }
 
 /** The fix for a path on a read-only root file system: a writable directory over it. */
-export function readOnlyRootFix(a: Pick<AnalysisView, 'run'>, path: string): Fix {
+export function readOnlyRootFix(a: Pick<AnalysisView, 'run' | 'image'>, path: string): Fix {
   const what = runTool(a) === 'kubernetes' ? 'an emptyDir volume' : 'a writable tmpfs or volume';
+  // A tmpfs or emptyDir over a folder hides what the image put there (the script CMD runs):
+  // a writable folder below it keeps those files in sight.
+  if (path !== '/' && hasDescendants(a.image.fs, path)) {
+    const sub = `${path}/out`;
+    return {
+      description: `The root file system is read-only (${readOnlyRootWords(a)}): ${what} over ${path} would hide the files the image has there, so mount it on a folder below (${sub}) and write there.`,
+      snippet: renderRunChanges(a, [{ kind: 'writable-dir', path: sub }]),
+      safe: false,
+    };
+  }
 
   return {
     description: `The root file system is read-only (${readOnlyRootWords(a)}): give this path ${what}.`,

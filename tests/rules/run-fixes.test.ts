@@ -53,6 +53,14 @@ interface Case {
 
 const cases: Case[] = [
   {
+    name: 'a tmpfs over a WORKDIR holding the image\'s files would hide them: the writable folder goes below it',
+    dockerfile: [...PYTORCH_ML.slice(0, 3), 'COPY --chown=ml:ml train.py .', 'USER ml'],
+    run: () => parseCompose(COMPOSE, { invoker, env: {} }).services.train,
+    rule: 'UID105',
+    severity: 'info',
+    fix: [0, 'The root file system is read-only (read_only: true): a writable tmpfs or volume over /workspace would hide the files the image has there, so mount it on a folder below (/workspace/out) and write there.', 'tmpfs:\n  - /workspace/out'],
+  },
+  {
     name: 'Kubernetes: a read-only root is fixed with an emptyDir volume',
     dockerfile: PYTORCH_ML,
     run: () => parseKubernetes(K8S, { file: 'pod.yaml' })[0],

@@ -55,7 +55,9 @@ export default defineRule({
         if (owner.uid !== 0) {
           const arg = uidBuildArg(a);
           const imageUser = userByUid(a.image.accounts, owner.uid);
-          if (arg) {
+          // The run names its user (--user, compose user:, runAsUser): that wins over the image's
+          // USER, so rebuilding the image user changes nothing.
+          if (arg && a.run?.user === undefined) {
             fixes.push({ description: `Rebuild with the image user at the folder owner's uid: the Dockerfile takes it as ARG ${arg}.`, snippet: runTool(a) === 'compose' ? `build:\n  args:\n    ${arg}: "${owner.uid}"` : `docker build --build-arg ${arg}=${owner.uid} .`, safe: false });
           }
           if (imageUser) {
