@@ -4,7 +4,7 @@
 
 import type { Assumption, Capability, FileMeta, FsTree, ImageState } from '../model/types.js';
 import type { DfInstruction, DfStage, Dockerfile } from '../dockerfile/types.js';
-import { expandWord, expandWords, parseKeyValues, splitRawWords } from '../dockerfile/expand.js';
+import { ExpandError, KeyValueError, expandWord, expandWords, parseKeyValues, splitRawWords } from '../dockerfile/expand.js';
 import { cloneState, copyRecord } from '../image/state.js';
 import { formatGroup, formatPasswd, groupByName, parseGroup, parseId, parsePasswd, resolveExecUser, userByName } from '../image/accounts.js';
 import { refreshDerived } from '../shell/commands/config.js';
@@ -53,6 +53,8 @@ export interface BuildFailure {
   kind: 'permission' | 'identity' | 'conflict' | 'other';
   /** The shell could not execute a program the step names (no x bit for the user). */
   notExecutable?: ExecRefusal;
+  /** The folder the failing command ran in, when known: relative paths in the message are in it. */
+  cwd?: string;
 }
 
 /**
@@ -252,9 +254,10 @@ class StageSimulator {
     return expandWord(text, this.vars, this.df.escape);
   }
 
-  fail(ins: DfInstruction, message: string, kind: BuildFailure['kind'], notExecutable?: ExecRefusal): void {
+  fail(ins: DfInstruction, message: string, kind: BuildFailure['kind'], notExecutable?: ExecRefusal, cwd?: string): void {
     const f: BuildFailure = { file: this.opts.file, line: ins.line, instruction: instructionText(ins), message, kind };
     if (notExecutable) f.notExecutable = notExecutable;
+    if (cwd !== undefined) f.cwd = cwd;
     this.failures.push(f);
   }
 
@@ -271,8 +274,10 @@ class StageSimulator {
       try {
         this.apply(ins);
       } catch (e) {
-        // A word the builder itself would refuse (e.g. ${VAR:?}) fails the build at that line.
-        this.fail(ins, (e as Error).message, 'other');
+        // A word the builder itself would refuse (e.g. ${VAR:?}) fails the build at that line;
+        // anything else is a fault of the model, never a prediction.
+        if (!(e instanceof ExpandError || e instanceof KeyValueError)) throw e;
+        this.fail(ins, e.message, 'other');
       }
     }
     this.flushEnv();
@@ -490,7 +495,12 @@ class StageSimulator {
     const words = ins.json ?? expandWords(ins.args, this.vars, this.df.escape);
     const sources = words.slice(0, -1);
     const destRaw = words[words.length - 1] ?? '.';
-    const dest = resolveIn(this.state.config.workdir, destRaw);
+    // The destination as the builder reaches it: through the symlinks on the way (/bin/ is
+    // usr/bin on merged-/usr bases).
+    const destWritten = resolveIn(this.state.config.workdir, destRaw);
+    const destReached = resolvePath(this.state.fs, destWritten);
+    const dest = destReached.loop || destReached.notDir ? destWritten : destReached.path;
+    this.guessedFilesAreDirs(dest);
     const fromStage = flag(ins, 'from');
     const srcState = fromStage !== undefined ? this.stageState(fromStage) : undefined;
     const srcTree = srcState ? srcState.fs : this.opts.context;
@@ -592,7 +602,7 @@ class StageSimulator {
           // Unknown source: a directory when written as one ('.', 'dir/'), else a regular file.
           unknownSources += 1;
           if (found?.unknown && fromContext) unreadSources += 1;
-          const looksDir = src === '.' || src === './' || src.endsWith('/') || /[*?[]/.test(src) ||
+          const looksDir = /(^|\/)\.\.?$/.test(src) || src.endsWith('/') || /[*?[]/.test(src) ||
             (ins.keyword === 'ADD' && /\.(tar|tgz|tar\.(gz|bz2|xz|zst))$/.test(src));
           if (looksDir) {
             ensureDir(dest, true);
@@ -723,6 +733,22 @@ class StageSimulator {
     return this.opts.resolveBase(ref).state;
   }
 
+  /**
+   * A COPY into a path below a file the model only guessed (`COPY ih ./ih` without a context,
+   * taken as a file, then `COPY dist ./ih/frontend`): the guess was a folder after all.
+   */
+  guessedFilesAreDirs(dest: string): void {
+    const fs = this.state.fs;
+    for (let p = parentOf(dest); p !== '/'; p = parentOf(p)) {
+      const m = fs.get(p);
+      if (m === undefined || m.kind === 'dir') continue;
+      if (m.kind === 'file' && this.state.assumptions.some((a) => a.paths?.includes(p))) {
+        fs.set(p, { kind: 'dir', uid: m.uid, gid: m.gid, mode: 0o755, origin: m.origin, partial: true });
+      }
+      return;
+    }
+  }
+
   assume(id: string, subject: string, text: string, confidence: Assumption['confidence'], line?: number, paths?: string[]): void {
     if (this.state.assumptions.some((a) => a.id === id)) return;
     const a: Assumption = { id, subject, text, confidence, file: this.opts.file, line };
@@ -789,7 +815,9 @@ class StageSimulator {
     for (let i = 0; i < volumes.length; i++) this.restoreSubtree(volumes[i], saved[i]);
 
     if (outcome.status !== 0 && outcome.status !== 'unknown') {
-      const msg = (outcome.failedAt?.stderr ?? outcome.stderr).join('\n') || `exit code ${outcome.status}`;
+      // A command that fails without a word (`[ "$FLAG" = yes ] && ...` with FLAG unset) is named.
+      const quiet = outcome.failedAt?.command ? `\`${outcome.failedAt.command}\` exits ${outcome.status}, which ends the step` : `exit code ${outcome.status}`;
+      const msg = (outcome.failedAt?.stderr ?? outcome.stderr).join('\n') || quiet;
       const kind = /permission denied|not permitted|unable to lock|could not open lock/i.test(msg)
         ? 'permission'
         : /already exists|not unique|' in use/i.test(msg)
@@ -797,7 +825,7 @@ class StageSimulator {
           : /no such user|does not exist|unknown user|unknown group|invalid user|invalid group|unable to find/i.test(msg)
             ? 'identity'
             : 'other';
-      this.fail(ins, msg, kind, outcome.notExecutable);
+      this.fail(ins, msg, kind, outcome.notExecutable, outcome.failedAt?.cwd);
     }
     if (this.trace) {
       const label = who.ident.label;

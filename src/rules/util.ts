@@ -388,11 +388,18 @@ export function missingAccountName(message: string): string | undefined {
 }
 
 /** The absolute paths a build error names: quoted, or after "cannot create"/"can't cd to". */
-function failurePaths(message: string): string[] {
+function failurePaths(message: string, cwd?: string): string[] {
   const out: string[] = [];
   for (const m of message.matchAll(/['"`‘](\/[^'"`’]*)['"`’]|(?:cannot create|can't cd to|cannot touch|cannot access) (\/[^\s:]+)/g)) {
     const p = m[1] ?? m[2];
     if (p && !out.includes(p)) out.push(normalizePath(p));
+  }
+  // A relative path the tool names (touch: cannot touch 'src/main.rs'), in the folder it ran in.
+  if (cwd !== undefined) {
+    for (const m of message.matchAll(/(?:cannot (?:touch|access|stat|open|remove|create (?:regular file|directory))|can't (?:read|cd to|create)) ['"`‘]?([^/'"`’\s:][^'"`’\s:]*)/g)) {
+      const p = normalizePath(m[1], cwd);
+      if (!out.includes(p)) out.push(p);
+    }
   }
 
   return out;
@@ -404,7 +411,7 @@ function failurePaths(message: string): string[] {
  * names (a COPY source of unknown kind or mode), or an earlier unmodelled command that may have
  * made that path. Empty when the failure is certain.
  */
-export function failureGuesses(a: AnalysisView, f: { line: number; message: string }): { dependsOn: string[]; hedge: string } {
+export function failureGuesses(a: AnalysisView, f: { line: number; message: string; cwd?: string }): { dependsOn: string[]; hedge: string } {
   const stage = a.sim.stages.find((s) => s.failures.some((x) => x.line === f.line && x.message === f.message));
   const state = stage?.state ?? a.image;
   const base = state.assumptions.find((x) => x.id === 'base:unknown-image');
@@ -414,7 +421,7 @@ export function failureGuesses(a: AnalysisView, f: { line: number; message: stri
   // touch the paths of the message: without any, there is nothing to read it for.
   const none = { dependsOn: [], hedge: '' };
   if (!state.assumptions.some((x) => x.paths !== undefined) && !state.unknowns.some((u) => u.line < f.line && u.paths.length > 0)) return none;
-  const paths = failurePaths(f.message);
+  const paths = failurePaths(f.message, f.cwd);
   if (paths.length === 0) return none;
   const touches = (p: string, q: string) => isUnder(p, q) || isUnder(q, p);
   const guesses = state.assumptions.filter((x) => x.paths?.some((q) => paths.some((p) => touches(p, q))));

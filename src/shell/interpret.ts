@@ -70,7 +70,7 @@ export interface RunInit {
 export interface RunOutcome {
   status: Status;
   stderr: string[];
-  failedAt?: { line: number; command: string; stderr: string[] };
+  failedAt?: { line: number; command: string; stderr: string[]; cwd?: string };
   /** The step fails because the shell could not execute this program (what the fixes need). */
   notExecutable?: ExecRefusal;
 }
@@ -148,7 +148,7 @@ interface Shared {
   iterations: number;
   /** The View of the build step, made at the first access check. */
   view?: View;
-  failedAt?: { line: number; command: string; stderr: string[] };
+  failedAt?: { line: number; command: string; stderr: string[]; cwd?: string };
   /** The last program the shell could not execute. */
   refusal?: ExecRefusal;
   /** An exec-form RUN: its program is started by the runtime, not by a shell. */
@@ -440,8 +440,8 @@ function execErrorText(f: Frame, program: string, error: string): string {
   return `${f.argv0}: ${at}${program}: ${error}`;
 }
 
-function failure(line: number, command: string, stderr: string[]) {
-  return { line, command, stderr: [...stderr] };
+function failure(line: number, command: string, stderr: string[], cwd?: string): { line: number; command: string; stderr: string[]; cwd?: string } {
+  return cwd === undefined ? { line, command, stderr: [...stderr] } : { line, command, stderr: [...stderr], cwd };
 }
 
 /**
@@ -978,7 +978,7 @@ class Walker {
       // What it did cannot be told either: its folder, and the folders of the absolute paths it
       // names (mv bin/$ARCH/tool /usr/local/bin/tool), may hold new entries.
       this.contentsUnknown([this.f.cwd, ...namedPaths(argv)]);
-      this.unpacked(base, argv);
+      this.unknownWrites(base, argv, false);
       return { status: 'unknown', out: undefined };
     }
 
@@ -1030,7 +1030,7 @@ class Walker {
       // It may have made files in its working directory (tar x, unzip, ./configure, a build)
       // and in the folders it names: what is in them is no longer known.
       this.contentsUnknown([this.f.cwd, ...paths]);
-      if (!local) this.unpacked(base, argv);
+      this.unknownWrites(base, argv, local);
       return { status: 'unknown', out: undefined };
     }
 
@@ -1045,7 +1045,8 @@ class Walker {
     const out = hasUnknownOutput(r) ? undefined : (r.stdout ?? '');
     if (r.stderr && r.stderr.length > 0) this.f.err.push(...r.stderr);
     if (typeof r.status === 'number' && r.status !== 0) {
-      this.sh.failedAt = failure(this.line(), textOf(text), r.stderr ?? []);
+      // The folder it ran in: a relative path its error names is read against it.
+      this.sh.failedAt = failure(this.line(), textOf(text), r.stderr ?? [], this.f.cwd);
     }
 
     return { status: r.status, out };
@@ -1428,10 +1429,16 @@ class Walker {
     return paths.some((p) => this.state.fs.get(parentOfPath(p))?.filled === true);
   }
 
-  /** An archive unpacked into a folder may have added to every folder below it too. */
-  private unpacked(base: string, argv: string[]): void {
-    const into = unpacksInto(base, argv, this.f.cwd);
+  /**
+   * Where a command the model does not follow may have written besides its folder: an archive
+   * unpacked into a folder may have added to every folder below it, and tools keep their state
+   * under HOME (~/.local, ~/.config, ~/.cache: pipx, chezmoi, installers).
+   */
+  private unknownWrites(base: string, argv: string[], local: boolean): void {
+    const into = local ? null : unpacksInto(base, argv, this.f.cwd);
     if (into !== null) listingsUnknownBelow(this.state.fs, into);
+    const home = this.f.env.get('HOME') ?? this.f.ident.home;
+    if (home !== undefined && home.startsWith('/') && normalizePath(home) !== '/') listingsUnknownBelow(this.state.fs, normalizePath(home));
   }
 
   /** What is in these folders is no longer known (see contentsUnknown in image/fs). */
@@ -1616,7 +1623,9 @@ class Walker {
       if (name === 'RANDOM') return undefined;
       if (name === 'PWD') return f.env.get('PWD') ?? f.cwd;
       if (name === 'HOME') return f.env.get('HOME') ?? f.ident.home;
-      if (name === 'UID' && f.flavor === 'bash') return String(f.ident.uid);
+      // bash sets UID and EUID to the real ids only when the environment has none (variables.c,
+      // initialize_shell_variables): an ARG UID=1000 reaches a bash RUN as 1000.
+      if ((name === 'UID' || name === 'EUID') && f.flavor === 'bash') return f.env.get(name) ?? String(f.ident.uid);
     }
 
     return f.env.get(name) ?? null;

@@ -205,7 +205,7 @@ describe('the shell a RUN step runs in', () => {
   const cases: [string, string, string[]][] = [
     ['dash reads (( as two subshells', 'FROM debian:bookworm\nRUN ((echo a && echo b) > /tmp/log)\n', []],
     ['bash runs (( )) as arithmetic', 'FROM debian:bookworm\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN i=0; ((i+=1)); echo $i\n', []],
-    ['bash stops on (( 0 )) under -e', 'FROM debian:bookworm\nSHELL ["/bin/bash", "-e", "-c"]\nRUN ((0)); true\n', ['exit code 1']],
+    ['bash stops on (( 0 )) under -e', 'FROM debian:bookworm\nSHELL ["/bin/bash", "-e", "-c"]\nRUN ((0)); true\n', ['`((0))` exits 1, which ends the step']],
     ['a dash syntax error names /bin/sh', 'FROM debian:bookworm\nRUN echo "x\n', ['/bin/sh: 1: Syntax error: Unterminated quoted string']],
     ['a bash syntax error names the SHELL', 'FROM debian:bookworm\nSHELL ["/bin/bash", "-c"]\nRUN echo "x\n',
       ["/bin/bash: -c: line 1: unexpected EOF while looking for matching `\"'"]],

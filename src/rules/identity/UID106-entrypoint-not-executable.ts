@@ -79,6 +79,15 @@ function missingReport(a: AnalysisView, argv0: string, file: string | undefined)
   };
 }
 
+/** The path's entry comes from a RUN step of the target stage that the model failed. */
+function madeByFailedStep(a: AnalysisView, path: string): boolean {
+  const origin = a.runtime.view.fs.get(path)?.origin;
+  if (origin === undefined || !origin.startsWith(`${a.file}:`)) return false;
+  const line = Number(origin.slice(a.file.length + 1));
+
+  return a.sim.target.failures.some((f) => f.line === line);
+}
+
 export default defineRule({
   id: 'UID106',
   name: 'entrypoint-not-executable',
@@ -104,6 +113,10 @@ export default defineRule({
     const read = script && exec!.allowed ? a.check(file, 'read') : undefined;
     const v = !exec!.allowed ? exec! : read && !read.allowed ? read : undefined;
     if (!v || v.errno !== 'EACCES') return;
+    // The file was last changed by a step the model failed: what the rest of that step does to
+    // it (a chmod after the download) was never followed, so its mode says nothing. The failure
+    // itself is reported at that line.
+    if (madeByFailedStep(a, file)) return;
 
     // A mode the model assumed (a COPY source it could not read, a file an unmodelled command
     // made) is no ground for an error: a built binary is usually executable.

@@ -900,6 +900,12 @@ function debianAdduser(ctx: ExecContext, argv: string[], groupOnly: boolean): Cm
   });
   const p = getopt(args, DEBIAN_ADDUSER_SPEC);
   if (p.bad) return res(1, `${prog}: Unknown option: ${p.bad.replace(/^-+/, '')}`);
+  // Getopt::Long's "=i" options take only a whole number: `--uid ${UID}` with UID empty takes
+  // the next option as its value and refuses it, before anything is checked.
+  for (const [key, option] of [['uid', 'uid'], ['gid', 'gid'], ['firstUid', 'firstuid'], ['lastUid', 'lastuid'], ['firstGid', 'firstgid'], ['lastGid', 'lastgid']]) {
+    const bad = p.opts.get(key)?.find((v) => !/^[-+]?\d+$/.test(v));
+    if (bad !== undefined) return res(1, `Value "${bad}" invalid for option ${option} (number expected)`);
+  }
 
   if (ctx.ident.uid !== 0) return res(1, `${prog}: Only root may add a user or group to the system.`);
 
@@ -951,6 +957,11 @@ function debianAdduser(ctx: ExecContext, argv: string[], groupOnly: boolean): Cm
     gid = g.gid;
   } else if (system && !has(p, 'group')) {
     gid = groupByName(acc, 'nogroup')?.gid ?? 65534;
+  } else if (system && groupByName(acc, name)) {
+    // --system --group takes a group of that name that is already there (existing_group_ok
+    // in adduser; measured with Debian 12's: addgroup --system django, then adduser --system
+    // --group django, builds).
+    gid = groupByName(acc, name)!.gid;
   } else {
     if (groupByName(acc, name)) {
       return res(1, `${prog}: The group \`${name}' already exists.`);

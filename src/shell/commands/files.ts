@@ -11,6 +11,7 @@ import {
   ancestry,
   baseName,
   byPath,
+  contentsUnknown,
   descendants,
   hasDescendants,
   normalizePath,
@@ -638,6 +639,13 @@ function makeDir(ctx: ExecContext, arg: string, o: MkdirOpts): string[] {
       continue;
     }
     if (r.notDir) return refuse(p, 'Not a directory');
+    // mkdir without -p below folders the model does not list (a cloned tree's exe/luajit):
+    // they must be there for it to work, but no entry is invented for folders whose owner is
+    // not known, nor one for the new folder without them.
+    if (r.unknown && r.missingAt !== undefined && r.missingAt !== parentOf(r.path)) {
+      ctx.unknown(`${r.path} is made inside folders the model does not list`, [r.path]);
+      return [];
+    }
 
     // When the walk stopped in the new entry's own parent, that directory is what both
     // createAccess and newEntryOwner would resolve again: use it as it is.
@@ -802,6 +810,19 @@ function copyOne(ctx: ExecContext, arg: string, destArg: string, dest: string, o
       // The source came from something the model could not follow: the copy exists, its
       // owner is the caller, its mode is a guess.
       ctx.unknown(`the source ${arg} of ${o.tool} is not known to exist`, [dest]);
+      // With -r it is most likely a folder (cp -r /src/examples /opt/examples): a folder of
+      // unknown contents, so later steps in it are not failed on a guess.
+      if (o.recursive && !fs.has(dest) && resolvePath(fs, parentOf(dest)).meta?.kind === 'dir' && ctx.access(dest, 'create').allowed) {
+        ctx.state.fs.set(dest, { kind: 'dir', uid: ctx.ident.uid, gid: ctx.ident.gid, mode: 0o755, origin: ctx.origin, partial: true, filled: true });
+        return [];
+      }
+      // Onto a folder that is there (cp -r bin lib /usr/local/): a folder merged into it, as far
+      // as anyone can tell.
+      const there = resolvePath(fs, dest);
+      if (there.meta?.kind === 'dir') {
+        contentsUnknown(fs, [there.path]);
+        return [];
+      }
       const err = ctx.writeText(dest, '', false);
       return err === undefined ? [] : [`${o.tool}: cannot create regular file '${destArg}': ${err}`];
     }
@@ -1221,6 +1242,12 @@ const ln: CommandHandler = (ctx, argv) => {
         continue;
       }
     } else {
+      // In folders the model does not list (/usr/local/cuda/lib64/stubs on a base described in
+      // part): the link is made there, but no entry is invented without its folders.
+      if (existing.unknown && existing.missingAt !== undefined && existing.missingAt !== parentOf(existing.path)) {
+        ctx.unknown(`${existing.path} is made inside folders the model does not list`, [existing.path]);
+        continue;
+      }
       const v = createAccess(ctx, existing.path);
       if (!v.allowed) {
         errors.push(`ln: failed to create ${what} '${shownLink}': ${errnoText(v.errno ?? 'EACCES')}`);

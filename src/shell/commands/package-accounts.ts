@@ -120,6 +120,18 @@ const ALPINE: Entry[] = [
     source: 'https://github.com/alpinelinux/aports/blob/master/main/nginx/nginx.pre-install',
   },
   {
+    names: /^apache2$/,
+    users: ['apache'],
+    script: [
+      'addgroup -S -g 82 www-data',
+      'addgroup -S apache',
+      'adduser -S -D -H -h /var/www -s /sbin/nologin -G apache -g apache apache',
+      'addgroup apache www-data',
+      'mkdir -p /run/apache2',
+    ].join('\n'),
+    source: 'https://github.com/alpinelinux/aports/blob/master/main/apache2/apache2.pre-install',
+  },
+  {
     names: /^redis$/,
     users: ['redis'],
     script: [
