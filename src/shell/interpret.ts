@@ -26,7 +26,7 @@ import type {
 } from './context.js';
 import type { ImageState, Op, Verdict } from '../model/types.js';
 import { DOCKER_DEFAULT_CAPS, evaluate } from '../access/evaluate.js';
-import type { View } from '../access/evaluate.js';
+import type { View, ViewMount } from '../access/evaluate.js';
 import { baseName, childrenOf, contentsUnknown, listingsUnknownBelow, normalizePath, parentOf as parentOfPath, resolvePath } from '../image/fs.js';
 import { parseGroup, parsePasswd, resolveExecUser } from '../image/accounts.js';
 import { parseShell } from './parse.js';
@@ -63,6 +63,8 @@ export interface RunInit {
   shell?: string[];
   /** Variables whose value the model does not know (BuildKit's automatic platform ARGs). */
   inexact?: Set<string>;
+  /** The step's RUN --mount mounts, already laid in the tree: read-only ones refuse writes. */
+  mounts?: ViewMount[];
 }
 
 export interface RunOutcome {
@@ -120,6 +122,7 @@ interface Shared {
   calls: number;
   /** The View of the build step, made at the first access check. */
   view?: View;
+  mounts: ViewMount[];
   failedAt?: { line: number; command: string; stderr: string[] };
 }
 
@@ -159,6 +162,8 @@ const NO_ARGS: string[] = [];
  */
 const NO_INEXACT: ReadonlySet<string> = new Set();
 const NO_FUNCS: ReadonlyMap<string, Command> = new Map();
+/** Most steps mount nothing: one empty list serves them all. */
+const NO_MOUNTS: ViewMount[] = [];
 
 /** Shell builtins the walker runs itself because they change the shell's own state. */
 const SHELL_BUILTINS = new Set([
@@ -251,6 +256,7 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     calls: 0,
     // Present from the start, so every Shared has one shape.
     view: undefined,
+    mounts: init.mounts ?? NO_MOUNTS,
     failedAt: undefined,
   };
   const argv0 = init.shell?.[0] ?? '/bin/sh';
@@ -1274,9 +1280,10 @@ class Walker {
   // ------------------------------------------------------------------ files
 
   access(path: string, op: Op): Verdict {
-    // The build's view: the image tree alone, no mounts. Made again only if the tree is swapped.
+    // The build's view: the image tree and the step's RUN --mount mounts. Made again only if
+    // the tree is swapped.
     let view = this.sh.view;
-    if (!view || view.fs !== this.state.fs) view = this.sh.view = { fs: this.state.fs, mounts: [], readOnlyRoot: false };
+    if (!view || view.fs !== this.state.fs) view = this.sh.view = { fs: this.state.fs, mounts: this.sh.mounts, readOnlyRoot: false };
 
     return evaluate(this.f.ident, view, normalizePath(path, this.f.cwd), op, false);
   }
