@@ -131,6 +131,8 @@ function loadDir(dir) {
         dockerfile: img.dockerfile,
         context: img.context ?? {},
         buildArgs: img.buildArgs ?? {},
+        secrets: img.secrets ?? {},
+        ssh: img.ssh === true,
         host: s.host ?? [],
         actions: s.actions ?? [],
       });
@@ -240,14 +242,36 @@ export function translateRun(line) {
 
 function buildKey(s) {
   const h = createHash('sha256');
-  h.update(JSON.stringify([s.dockerfile, s.context, s.buildArgs]));
+  // Secrets join the key only when given, so the other builds keep their tags.
+  const secrets = Object.keys(s.secrets).length > 0 ? [s.secrets] : [];
+  h.update(JSON.stringify([s.dockerfile, s.context, s.buildArgs, ...secrets, ...(s.ssh ? ['ssh'] : [])]));
   return h.digest('hex').slice(0, 12);
 }
 
-/** Writes the Dockerfile and its inline context files; returns the context folder. */
+/** Where a scenario's build secret is written: beside the context, not in it. */
+function secretFile(dir, id) {
+  return join(dirname(dir), 'secrets', id);
+}
+
+/** The private key given to a scenario's build as its default SSH agent (`ssh: true`). */
+function sshKey(dir) {
+  return join(dirname(dir), 'ssh-key');
+}
+
+/** Writes the Dockerfile, its inline context files and its secrets; returns the context folder. */
 function writeContext(dir, s) {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(join(dir, 'Dockerfile'), s.dockerfile);
+  for (const [id, text] of Object.entries(s.secrets ?? {})) {
+    fs.mkdirSync(dirname(secretFile(dir, id)), { recursive: true });
+    fs.writeFileSync(secretFile(dir, id), text, { mode: 0o600 });
+  }
+  if (s.ssh) {
+    // A throwaway key: buildah serves it through its own agent at RUN --mount=type=ssh.
+    fs.rmSync(sshKey(dir), { force: true });
+    const k = sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', sshKey(dir)]);
+    if (k.code !== 0) die(`ssh-keygen failed: ${k.err}`);
+  }
   for (const [name, f] of Object.entries(s.context)) {
     const p = join(dir, name);
     fs.mkdirSync(dirname(p), { recursive: true });
@@ -269,13 +293,19 @@ export const RUNTIME_HICCUP = /(?:sealing memfd copy|Error during reexec\(\.\.\.
  * that failed for a RUNTIME_HICCUP is repeated (at most three tries); --layers keeps the steps
  * that had passed.
  */
-function build(S, dir, s, tag) {
+function build(S, dir, s, tag, tmp) {
   const args = [...S, 'bud', '--isolation', 'chroot', '--pull-never', '--layers', '--force-rm',
     '-t', tag];
   for (const [k, v] of Object.entries(s.buildArgs)) args.push('--build-arg', `${k}=${v}`);
+  // RUN --mount=type=secret reads these; the model takes every secret as given.
+  for (const id of Object.keys(s.secrets)) args.push('--secret', `id=${id},src=${secretFile(dir, id)}`);
+  if (s.ssh) args.push('--ssh', `default=${sshKey(dir)}`);
+  // RUN --mount=type=cache keeps its folders under $TMPDIR/buildah-cache (/var/tmp by default),
+  // from one build to the next: the run's own folder starts every cache empty and leaves none.
+  const env = { ...process.env, TMPDIR: tmp };
   let r;
   for (let attempt = 1; ; attempt++) {
-    r = sh('buildah', [...args, dir]);
+    r = sh('buildah', [...args, dir], { env });
     if (r.code === 0 || attempt === 3 || !RUNTIME_HICCUP.test(r.out + r.err)) break;
     console.log(`oracle: ${s.id}: buildah could not start a step ` +
       `(${(r.out + r.err).match(/^.*(?:sealing memfd copy|reexec).*$/m)?.[0].trim()}); building again`);
@@ -605,6 +635,8 @@ function main() {
   const work = fs.mkdtempSync(join(tmpdir(), 'uidctl-oracle-'));
   fs.chmodSync(work, 0o755);
   console.log(`oracle: ${measured.length} measured scenarios, storage ${driver}, in ${work}`);
+  const buildTmp = join(work, 'tmp');
+  fs.mkdirSync(buildTmp);
 
   const tally = { pass: 0, fail: 0, stale: 0 };
   const record = [];
@@ -645,7 +677,7 @@ function main() {
     const hostRoot = join(work, `s${n}`, 'host');
     writeContext(ctxDir, s);
     const key = buildKey(s);
-    if (!builds.has(key)) builds.set(key, build(S, ctxDir, s, `localhost/oracle-${key}`));
+    if (!builds.has(key)) builds.set(key, build(S, ctxDir, s, `localhost/oracle-${key}`, buildTmp));
     const b = builds.get(key);
 
     let truths = [];

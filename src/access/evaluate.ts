@@ -363,11 +363,13 @@ export function evaluate(id: Identity, view: View, rawPath: string, op: Op, expl
         reasons.push(`${target} already exists; creating it again means opening it for writing`);
       }
       // Opening an existing file checks the mode first (may_open) and the read-only mount after
-      // (mnt_want_write in do_open): a file you may not write gives EACCES even there.
+      // (mnt_want_write in do_open): a file you may not write gives EACCES even there. A device,
+      // socket or fifo is written without writing the file system: a read-only mount does not
+      // refuse it (do_dentry_open and do_faccessat skip special files).
       const p = permission(id, target, meta, MAY_WRITE);
       reasons.push(p.reason);
       if (!p.ok) return done(v, false, reasons, 'EACCES', target);
-      const ro = readOnlyAt(view, target);
+      const ro = meta.kind === 'other' ? undefined : readOnlyAt(view, target);
       if (ro) return done(v, false, [...reasons, ro], 'EROFS', target);
       return done(v, true, reasons, undefined, target);
     }
@@ -481,7 +483,7 @@ function decide(id: Identity, view: View, path: string, op: Op): Verdict {
         at = target;
         if (meta.kind === 'dir') errno = createErrno(id, view, target, meta);
         else if (!allows(id, meta, MAY_WRITE)) errno = 'EACCES';
-        else if (readOnly(view, target)) errno = 'EROFS';
+        else if (meta.kind !== 'other' && readOnly(view, target)) errno = 'EROFS';
         break;
 
       case 'delete': {

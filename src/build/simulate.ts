@@ -14,6 +14,8 @@ import { DOCKER_DEFAULT_CAPS } from '../access/evaluate.js';
 import type { Builder, BuildIdentity, ShellEnv } from '../shell/context.js';
 import { runScript, type ExecRefusal } from '../shell/interpret.js';
 import { globMatch } from '../shell/words.js';
+import { parseRunMount, type RunMountFlag } from '../dockerfile/run-mount.js';
+import { layMounts, liftMounts, planRunMounts, refusedMount, viewMounts, type MountPlan, type StepMountType } from './run-mounts.js';
 
 export interface BaseResolution {
   state: ImageState;
@@ -55,6 +57,11 @@ export interface BuildFailure {
   notExecutable?: ExecRefusal;
   /** The folder the failing command ran in, when known: relative paths in the message are in it. */
   cwd?: string;
+  /**
+   * A refusal on a path of one of the step's RUN --mount mounts (a cache or secret owned by
+   * root), with the ids the step ran as: the fix is in the mount's options.
+   */
+  mount?: { type: StepMountType; target: string; flag: string; uid: number; gid: number };
 }
 
 /**
@@ -764,6 +771,14 @@ class StageSimulator {
     }
     this.pendingWorkdir = undefined;
 
+    // The classic builder takes no RUN flag at all (moby daemon/builder/dockerfile/dispatchers.go,
+    // dispatchRun): the first one written fails the step.
+    if (this.opts.builder === 'classic' && ins.flags.length > 0) {
+      this.fail(ins, `the --${ins.flags[0].name} option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled`, 'other');
+      this.step(ins, () => `run refused: --${ins.flags[0].name} needs BuildKit`);
+      return;
+    }
+
     if (!who.ident) {
       // BuildKit resolves USER when a RUN executes; the build stops here.
       this.fail(ins, who.error!, 'identity');
@@ -779,13 +794,19 @@ class StageSimulator {
       return;
     }
 
-    // Paths whose changes this RUN does not keep: declared volumes (classic builder and buildah
-    // before 1.37) and RUN --mount targets (cache, tmpfs, secret, bind, ssh), which exist only
-    // while the step runs (Dockerfile reference, RUN --mount).
-    const keepVolumes = this.opts.builder === 'buildkit';
-    const mounts = ins.flags.length > 0 ? this.runMountTargets(ins) : [];
-    const volumes = keepVolumes || this.state.config.volumes.length === 0 ? mounts : [...this.state.config.volumes, ...mounts];
+    // RUN --mount: the mounts are in the tree while the step runs (run-mounts.ts); what the
+    // step writes into them is not kept. A mount the builder refuses fails the step.
+    const plan = ins.flags.length > 0 ? this.planMounts(ins) : undefined;
+    if (plan?.error !== undefined) {
+      this.fail(ins, plan.error, 'other');
+      this.step(ins, () => `run skipped: ${plan.error}`);
+      return;
+    }
+    // Declared volumes keep no change of a RUN with the classic builder and buildah before 1.37.
+    const volumes = this.opts.builder === 'buildkit' ? [] : this.state.config.volumes;
     const saved = volumes.length > 0 ? volumes.map((v) => this.snapshotSubtree(v)) : [];
+    const origin = `${this.opts.file}:${ins.line}`;
+    const laid = plan && plan.mounts.length > 0 ? layMounts(this.state.fs, plan.mounts, origin) : undefined;
     const script = this.runScriptText(ins);
     // Shared with the walker, which copies it only if the script changes a variable.
     const env = this.runEnv(who.ident.home);
@@ -804,6 +825,7 @@ class StageSimulator {
         shell: ins.json ? undefined : this.state.config.shell,
         inexact: this.platformArgs,
         execForm: ins.json !== null,
+        mounts: laid ? viewMounts(laid) : undefined,
       });
     } catch (e) {
       // Nesting deeper than the interpreter's stack: say so rather than predict a failure.
@@ -812,6 +834,7 @@ class StageSimulator {
       outcome = { status: 'unknown', stderr: [] };
     }
 
+    if (laid) liftMounts(this.state.fs, laid, this.opts.builder, origin);
     for (let i = 0; i < volumes.length; i++) this.restoreSubtree(volumes[i], saved[i]);
 
     if (outcome.status !== 0 && outcome.status !== 'unknown') {
@@ -826,10 +849,13 @@ class StageSimulator {
             ? 'identity'
             : 'other';
       this.fail(ins, msg, kind, outcome.notExecutable, outcome.failedAt?.cwd);
+      const mount = kind === 'permission' && laid ? refusedMount(laid, msg) : undefined;
+      if (mount) this.failures[this.failures.length - 1].mount = { type: mount.type, target: mount.target, flag: mount.flag, uid: who.ident.uid, gid: who.ident.gid };
     }
     if (this.trace) {
       const label = who.ident.label;
-      this.step(ins, () => `run as ${label}: exit ${outcome.status}`);
+      const on = laid ? ` with ${laid.map((l) => `${l.mount.type} ${l.path}`).join(', ')} mounted` : '';
+      this.step(ins, () => `run as ${label}${on}: exit ${outcome.status}`);
     }
   }
 
@@ -886,20 +912,37 @@ class StageSimulator {
     if (fromEnv || this.envValue(key) === undefined) this.runBase.set(key, value);
   }
 
-  /** Targets of RUN --mount=type=...,target=PATH (relative ones from WORKDIR). */
-  runMountTargets(ins: DfInstruction): string[] {
-    const out: string[] = [];
+  /** The step's RUN --mount mounts (run-mounts.ts), with the assumptions they rest on. */
+  planMounts(ins: DfInstruction): MountPlan | undefined {
+    const flags: { raw: string; mount: RunMountFlag }[] = [];
+    for (const f of ins.flags) if (f.name === 'mount' && f.value) flags.push({ raw: f.value, mount: parseRunMount(f.value) });
+    if (flags.length === 0) return undefined;
 
-    for (const f of ins.flags) {
-      if (f.name !== 'mount' || !f.value) continue;
-      const opts = new Map(f.value.split(',').map((kv) => [kv.split('=')[0], kv.slice(kv.indexOf('=') + 1)]));
-      const type = opts.get('type') ?? 'bind';
-      // A secret or ssh mount without a target lands under /run/secrets or /run/buildkit.
-      const target = opts.get('target') ?? opts.get('dst') ?? opts.get('destination') ?? (type === 'secret' ? `/run/secrets/${opts.get('id') ?? ''}` : undefined);
-      if (target) out.push(normalizePath(this.expand(target), this.state.config.workdir));
-    }
+    const plan = planRunMounts(flags, {
+      builder: this.opts.builder,
+      workdir: this.state.config.workdir,
+      expand: (t) => this.expand(t),
+      context: this.opts.context,
+      fromTree: (ref) => this.fromTree(ref),
+      origin: `${this.opts.file}:${ins.line}`,
+      line: ins.line,
+    });
+    for (const a of plan.assumptions) this.assume(a.id, a.subject, a.text, a.confidence, a.line, a.paths);
 
-    return out;
+    return plan;
+  }
+
+  /**
+   * The files of `RUN --mount=...,from=REF`: an earlier stage, or an image the base resolver
+   * knows beyond a generic guess; undefined otherwise (a named build context, say).
+   */
+  fromTree(ref: string): FsTree | undefined {
+    const idx = parseId(ref);
+    const st = this.stages.find((s) => s.name === ref.toLowerCase()) ?? (idx !== undefined ? this.stages[idx] : undefined);
+    if (st) return st.state.fs;
+    const r = this.opts.resolveBase(ref);
+
+    return r.matched === 'generic' ? undefined : r.state.fs;
   }
 
   runScriptText(ins: DfInstruction): string {

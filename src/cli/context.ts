@@ -4,8 +4,9 @@
 import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FsTree } from '../model/types.js';
-import type { Dockerfile } from '../dockerfile/types.js';
+import type { DfInstruction, Dockerfile } from '../dockerfile/types.js';
 import { splitWords } from '../dockerfile/expand.js';
+import { parseRunMount } from '../dockerfile/run-mount.js';
 
 export const CONTEXT_LIMIT = 20000;
 
@@ -122,25 +123,29 @@ function errCode(e: unknown): string {
 }
 
 /**
- * The parts of the build context the Dockerfile's COPY and ADD can read, as context-relative
- * paths ('' never appears): 'all' when a source is the whole context ('.'), a wildcard at the
- * top, or holds a variable whose value is only known during the build. Reading only these
- * keeps a project with a large data folder quick to check; the classic builder sends (and
- * fails on) the whole context, so the caller reads all of it then.
+ * The parts of the build context the Dockerfile's COPY, ADD and RUN --mount=type=bind can read,
+ * as context-relative paths ('' never appears): 'all' when a source is the whole context ('.',
+ * or a bind mount without source=), a wildcard at the top, or holds a variable whose value is
+ * only known during the build. Reading only these keeps a project with a large data folder
+ * quick to check; the classic builder sends (and fails on) the whole context, so the caller
+ * reads all of it then.
  */
 export function contextSources(df: Dockerfile): string[] | 'all' {
   const roots = new Set<string>();
 
   for (const st of df.stages) {
     for (const ins of st.instructions) {
-      if ((ins.keyword !== 'COPY' && ins.keyword !== 'ADD') || ins.flags.some((f) => f.name === 'from')) continue;
-      let words: string[];
-      try {
-        words = ins.json ?? splitWords(ins.args, df.escape);
-      } catch {
-        return 'all';
+      let sources: string[];
+      if (ins.keyword === 'RUN') sources = bindSources(ins);
+      else if ((ins.keyword !== 'COPY' && ins.keyword !== 'ADD') || ins.flags.some((f) => f.name === 'from')) continue;
+      else {
+        try {
+          sources = (ins.json ?? splitWords(ins.args, df.escape)).slice(0, -1);
+        } catch {
+          return 'all';
+        }
       }
-      for (const src of words.slice(0, -1)) {
+      for (const src of sources) {
         if (src.includes('$')) return 'all';
         if (/^<<-?/.test(src) && ins.heredocs.length > 0) continue;
         if (ins.keyword === 'ADD' && /^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(src)) continue;
@@ -161,6 +166,19 @@ export function contextSources(df: Dockerfile): string[] | 'all' {
   }
 
   return [...roots].sort();
+}
+
+/** The context paths a RUN's bind mounts show: source= ('.' when absent), unless from= names another. */
+function bindSources(ins: DfInstruction): string[] {
+  const out: string[] = [];
+  for (const f of ins.flags) {
+    if (f.name !== 'mount' || !f.value) continue;
+    const m = parseRunMount(f.value);
+    // A bind without a source shows the whole context; a pattern in a value is expanded later.
+    if (m.type === 'bind' && m.from === undefined) out.push(m.source ?? '.');
+  }
+
+  return out;
 }
 
 export function readBuildContext(dir: string, fs: ContextFs = realFs, roots: string[] | 'all' = 'all'): BuildContext {

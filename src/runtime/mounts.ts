@@ -5,6 +5,7 @@
 import type { MountSpec } from '../model/types.js';
 import { normalizePath } from '../image/fs.js';
 import { RunParseError } from './errors.js';
+import { splitCsv } from '../dockerfile/run-mount.js';
 
 export interface PathContext {
   /** Directory relative bind sources are resolved against. */
@@ -102,24 +103,6 @@ export function parseVolumeFlag(
 
 function truthy(v: string | undefined): boolean {
   return v === undefined || v === '' || v === 'true' || v === '1';
-}
-
-/** Split a --mount value on commas, honouring double quotes as the CLI's CSV reader does. */
-function splitCsv(value: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-
-  for (const ch of value) {
-    if (ch === '"') quoted = !quoted;
-    else if (ch === ',' && !quoted) {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-
-  return out.filter((f) => f !== '');
 }
 
 /**

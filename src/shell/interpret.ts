@@ -26,7 +26,7 @@ import type {
 } from './context.js';
 import type { ImageState, Op, Verdict } from '../model/types.js';
 import { ACCESS_MASKS, DOCKER_DEFAULT_CAPS, allows, evaluate } from '../access/evaluate.js';
-import type { View } from '../access/evaluate.js';
+import type { View, ViewMount } from '../access/evaluate.js';
 import { baseName, childrenOf, contentsUnknown, isUnder, listingsUnknownBelow, normalizePath, parentOf as parentOfPath, resolvePath } from '../image/fs.js';
 import { parseGroup, parsePasswd, resolveExecUser } from '../image/accounts.js';
 import { parseShell } from './parse.js';
@@ -65,6 +65,8 @@ export interface RunInit {
   inexact?: Set<string>;
   /** An exec-form RUN: no shell starts its program, the runtime does. */
   execForm?: boolean;
+  /** The step's RUN --mount mounts, already laid in the tree: read-only ones refuse writes. */
+  mounts?: ViewMount[];
 }
 
 export interface RunOutcome {
@@ -148,6 +150,7 @@ interface Shared {
   iterations: number;
   /** The View of the build step, made at the first access check. */
   view?: View;
+  mounts: ViewMount[];
   failedAt?: { line: number; command: string; stderr: string[]; cwd?: string };
   /** The last program the shell could not execute. */
   refusal?: ExecRefusal;
@@ -197,6 +200,8 @@ const NO_ARGS: string[] = [];
  */
 const NO_INEXACT: ReadonlySet<string> = new Set();
 const NO_FUNCS: ReadonlyMap<string, Command> = new Map();
+/** Most steps mount nothing: one empty list serves them all. */
+const NO_MOUNTS: ViewMount[] = [];
 
 /** The shells whose words for a program they cannot execute were measured (execErrorText). */
 const EXEC_WORDED = new Set(['sh', 'bash', 'dash', 'ash']);
@@ -293,6 +298,7 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     iterations: 0,
     // Present from the start, so every Shared has one shape.
     view: undefined,
+    mounts: init.mounts ?? NO_MOUNTS,
     failedAt: undefined,
     refusal: undefined,
     execForm: init.execForm === true,
@@ -1349,12 +1355,15 @@ class Walker {
     return evaluate(this.f.ident, this.view(), normalizePath(path, this.f.cwd), op, false);
   }
 
-  /** The build's view: the image tree alone, no mounts. Made again only if the tree is swapped. */
+  /**
+   * The build's view: the image tree and the step's RUN --mount mounts. Made again only if the
+   * tree is swapped.
+   */
   private view(): View {
     const view = this.sh.view;
     if (view && view.fs === this.state.fs) return view;
 
-    return (this.sh.view = { fs: this.state.fs, mounts: [], readOnlyRoot: false });
+    return (this.sh.view = { fs: this.state.fs, mounts: this.sh.mounts, readOnlyRoot: false });
   }
 
   /**

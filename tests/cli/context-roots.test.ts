@@ -1,5 +1,5 @@
-// Only the parts of the build context that COPY and ADD name are read (BuildKit sends no more);
-// '.', a top-level wildcard or a variable mean all of it.
+// Only the parts of the build context that COPY, ADD and RUN bind mounts name are read (BuildKit
+// sends no more); '.', a top-level wildcard, a bind without source= or a variable mean all of it.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lstatSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { tempDirs } from './temp.js';
 const tempDir = tempDirs('uidctl-roots-');
 const sources = (body: string) => contextSources(parseDockerfile(`FROM debian:bookworm\n${body}\n`));
 
-describe('contextSources: what COPY and ADD can read', () => {
+describe('contextSources: what COPY, ADD and RUN --mount=type=bind can read', () => {
   const cases: [string, string, string[] | 'all'][] = [
     ['no COPY reads nothing', 'RUN true', []],
     ['a file', 'COPY requirements.txt /app/', ['requirements.txt']],
@@ -28,6 +28,10 @@ describe('contextSources: what COPY and ADD can read', () => {
     ['ADD of a URL is not the context', 'ADD https://example.invalid/a.tgz /tmp/', []],
     ['a heredoc is not the context', 'COPY <<EOF /etc/motd\nhello\nEOF', []],
     ['sources are sorted and unique', 'COPY b /x/\nADD a b /y/', ['a', 'b']],
+    ['a RUN bind mount\'s source', 'RUN --mount=type=bind,source=requirements.txt,target=/tmp/r.txt pip install -r /tmp/r.txt', ['requirements.txt']],
+    ['a bind without source= shows the whole context', 'RUN --mount=target=/src make -C /src', 'all'],
+    ['a bind from a stage, a cache, a secret are not the context',
+      'RUN --mount=type=bind,from=b,target=/x --mount=type=cache,target=/c --mount=type=secret,id=t true', []],
   ];
   for (const [name, body, want] of cases) {
     test(name, () => assert.deepEqual(sources(body), want));
