@@ -10,8 +10,8 @@
 //  after the step      the target and those parents are        every target is removed, with all
 //                      removed when empty (executor/stubs.go,  below it, even one the image had
 //                      moby/buildkit#3307 and #3314, v0.11)    (cleanupRunMounts: copier.Remove
-//                                                              with All); the parents stay; under
-//                                                              /tmp nothing is removed (measured)
+//                                                              with All), under /tmp too; the
+//                                                              parents stay (measured)
 //  cache mode=         masked by the daemon's umask 022 (moby/moby#47415, moby/buildkit#3155), both
 //  ssh socket          0600                                    0620 (getSSHMount's default is the
 //                                                              decimal 400)
@@ -21,7 +21,7 @@ import type { Assumption, FileMeta, FsTree } from '../model/types.js';
 import type { ViewMount } from '../access/evaluate.js';
 import type { Builder } from '../shell/context.js';
 import type { RunMountFlag } from '../dockerfile/run-mount.js';
-import { baseName, descendants, hasDescendants, isUnder, mkdirp, normalizePath, parentOf, removeTree, resolvePath, withMeta } from '../image/fs.js';
+import { baseName, descendants, hasDescendants, mkdirp, normalizePath, parentOf, removeTree, resolvePath, withMeta } from '../image/fs.js';
 
 export type StepMountType = 'bind' | 'cache' | 'tmpfs' | 'secret' | 'ssh';
 
@@ -251,23 +251,16 @@ export function viewMounts(laid: LaidMount[]): ViewMount[] {
 }
 
 /** Take the mounts away after the step, leaving what the builder leaves (see the table above). */
-export function liftMounts(fs: FsTree, laid: LaidMount[], builder: Builder, origin: string): void {
+export function liftMounts(fs: FsTree, laid: LaidMount[], builder: Builder): void {
   for (let i = laid.length - 1; i >= 0; i--) {
     const l = laid[i];
-    const keptUnderTmp = builder === 'buildah' && isUnder(l.path, '/tmp');
-
     // What the step wrote into the mount is gone; what the mount hid comes back.
     removeTree(fs, l.path);
     for (const [p, m] of l.saved) fs.set(p, m);
-    // A source of unknown kind left under /tmp by buildah keeps its parent listed in part.
-    if (l.mark && fs.get(l.mark.path) === l.mark.marked && !keptUnderTmp) fs.set(l.mark.path, l.mark.before);
+    if (l.mark && fs.get(l.mark.path) === l.mark.marked) fs.set(l.mark.path, l.mark.before);
 
     if (builder === 'buildah') {
-      if (!keptUnderTmp) removeTree(fs, l.path);
-      else if (!l.existed && l.mount.root) {
-        // The mount point stays: an empty file or folder, root 0755 (measured).
-        fs.set(l.path, { kind: l.mount.root.kind === 'dir' ? 'dir' : 'file', ...ROOT_DIR, origin });
-      }
+      removeTree(fs, l.path);
       continue;
     }
 

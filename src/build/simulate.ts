@@ -834,7 +834,7 @@ class StageSimulator {
       outcome = { status: 'unknown', stderr: [] };
     }
 
-    if (laid) liftMounts(this.state.fs, laid, this.opts.builder, origin);
+    if (laid) liftMounts(this.state.fs, laid, this.opts.builder);
     for (let i = 0; i < volumes.length; i++) this.restoreSubtree(volumes[i], saved[i]);
 
     if (outcome.status !== 0 && outcome.status !== 'unknown') {
