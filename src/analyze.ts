@@ -8,6 +8,7 @@ import type {
   HostPathFacts,
   ImageState,
   Op,
+  PrivilegeDrop,
   Process,
   PythonEnv,
   RunContext,
@@ -30,7 +31,8 @@ import { unknownId } from './rules/util.js';
 
 export { unknownId };
 import { engineFor, mapHostFacts, usernsMapping } from './runtime/userns.js';
-import { applyEntrypoint } from './runtime/entrypoints.js';
+import { applyEntrypoint, startCommandOf } from './runtime/entrypoints.js';
+import { applyPrivilegeDrop } from './runtime/privdrop.js';
 
 export type Profile = 'dev' | 'prod';
 export type Engine = 'docker' | 'podman';
@@ -86,6 +88,23 @@ export interface IdentitySummary {
    * start, and the ids above are placeholders.
    */
   resolved: boolean;
+  /**
+   * The start command switches user (gosu, su-exec, setpriv, runuser, chroot --userspec,
+   * s6-setuidgid): the ids above are the ones after the switch, and `from` the ones the container
+   * starts with. `error` is what the tool prints when it cannot switch (the ids above are then
+   * the starting ones). null when the command switches nothing.
+   */
+  drop: DropSummary | null;
+}
+
+export interface DropSummary {
+  tool: PrivilegeDrop['tool'];
+  /** The tool and its arguments, as written: "gosu app". */
+  command: string;
+  from: { uid: number; gid: number; groups: number[]; user: string | null; id: string };
+  error: string | null;
+  /** Where the words are: the image's ENTRYPOINT or CMD, or the run. */
+  source: PrivilegeDrop['source'];
 }
 
 /** A path that matters, and why. */
@@ -193,6 +212,18 @@ function sudoStatus(image: ImageState, process: Process): SudoStatus {
 }
 
 
+function dropSummary(image: ImageState, d: PrivilegeDrop): DropSummary {
+  const f = d.from;
+
+  return {
+    tool: d.tool,
+    command: d.written,
+    from: { uid: f.uid, gid: f.gid, groups: f.groups, user: f.userName ?? null, id: formatId(image.accounts, f.uid, f.gid, f.groups) },
+    error: d.error ?? null,
+    source: d.source,
+  };
+}
+
 /**
  * A verdict on a path that an unmodelled command named (or a path below or above it) may be
  * wrong: say so in its dependsOn.
@@ -252,8 +283,21 @@ export function analyze(input: AnalyzeInput): Analysis {
   const userns = usernsMapping(run, engine);
   const host = mapHostFacts(input.host ?? [], userns);
   let runtime = resolveRuntime(image, run, host, { engine });
-  const argv = [...(run.entrypoint ?? image.config.entrypoint ?? []), ...(run.command?.length ? run.command : (image.config.cmd ?? []))];
-  const handover = runtime.errors.length === 0 ? applyEntrypoint(image, run, runtime.process, runtime.identity, argv) : undefined;
+  const start = startCommandOf(image, input.run);
+  const handover = runtime.errors.length === 0 ? applyEntrypoint(image, run, runtime.process, runtime.identity, start.argv) : undefined;
+  // A command that switches user (gosu app ...): the workload, and so every verdict, is judged
+  // for the user it switches to; a switch the tool cannot make leaves the identity as it starts.
+  const dropped = runtime.errors.length === 0 && !handover ? applyPrivilegeDrop(image, runtime.process, start) : undefined;
+  if (dropped) {
+    const { drop } = dropped;
+    runtime = {
+      ...runtime,
+      drop,
+      process: dropped.process ?? runtime.process,
+      identity: dropped.identity ?? runtime.identity,
+      notes: drop.assumption ? [...runtime.notes, { text: drop.assumption.text, assumption: drop.assumption }] : runtime.notes,
+    };
+  }
   if (handover) {
     runtime = { ...runtime, process: handover.process, identity: handover.identity, notes: [...runtime.notes, { text: handover.assumption.text, assumption: handover.assumption }] };
     if (handover.grantsSudo) {
@@ -323,6 +367,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     caps: [...process.caps].sort(),
     sudo: sudoStatus(image, process),
     resolved: runtime.userResolved,
+    drop: runtime.drop ? dropSummary(image, runtime.drop) : null,
   };
 
   const targetLabel = sim.target.name ?? String(sim.target.index);

@@ -1,6 +1,9 @@
 import { defineRule, type AnalysisView, type RuleReport } from '../rule.js';
-import { firstReason, knownMissing, startCommand, who } from '../util.js';
+import { firstReason, knownMissing, renderRunChanges, startCommand, who } from '../util.js';
 import { normalizePath } from '../../image/fs.js';
+import type { Fix, PrivilegeDrop } from '../../model/types.js';
+import { dropLine, named, withoutTool } from './drop.js';
+import { runPlace, runTool } from '../util.js';
 
 /** The file the engine executes first: ENTRYPOINT[0], else CMD[0], looked up on PATH. */
 export function startExecutable(a: AnalysisView): string | undefined {
@@ -88,6 +91,11 @@ export default defineRule({
   fix: 'suggestion',
   check(a, report) {
     if (a.runtime.errors.length > 0) return;
+    const drop = a.runtime.drop;
+    if (drop?.error !== undefined) {
+      report(dropFails(a, drop));
+      return;
+    }
     const argv0 = startCommand(a)[0];
     if (!argv0) return;
     const file = startExecutable(a);
@@ -122,3 +130,51 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * The command's user switch cannot be made (gosu app as a non-root user, a capability dropped,
+ * a user the image does not have): the tool prints its error and exits before the workload.
+ */
+function dropFails(a: AnalysisView, d: PrivilegeDrop): RuleReport {
+  const f = d.from;
+  const missing = d.needs.filter((c) => !f.caps.has(c));
+  const privilege = d.needs.length > 0 && (f.uid !== 0 || missing.length > 0);
+  const fixes: Fix[] = [];
+  if (privilege && f.uid !== 0) {
+    const fromRun = a.run?.user !== undefined;
+    const setting = runTool(a) === 'kubernetes' ? 'runAsUser' : runTool(a) === 'compose' ? 'user:' : '--user';
+    fixes.push({
+      description: fromRun
+        ? `Start it as root, as the command expects: leave ${setting} ${a.run!.user} out ${runPlace(a)}, and ${d.tool} switches to the user itself.`
+        : `Start it as root, as the command expects: remove USER ${a.image.config.user} (line ${a.sim.target.lines.user}), and ${d.tool} switches to the user itself.`,
+      safe: false,
+    });
+    fixes.push({
+      description: `Or keep starting as ${named(f)} and leave \`${d.written}\` out of the command: ${d.tool} only works for root.`,
+      snippet: withoutTool(d),
+      safe: false,
+    });
+  } else if (privilege) {
+    const names = missing.map((c) => c.replace(/^CAP_/, ''));
+    fixes.push({
+      description: `Keep the capabilities ${d.tool} needs to switch (${names.join(', ')}) ${runPlace(a)}.`,
+      snippet: renderRunChanges(a, [{ kind: 'caps', drop: [], add: names }]),
+      safe: false,
+    });
+  } else {
+    fixes.push({ description: `Make \`${d.written}\` name a user and group the image has (${d.tool} looks them up in /etc/passwd and /etc/group), or create them.`, snippet: 'RUN useradd --create-home app', safe: false });
+  }
+
+  return {
+    message: `The container will not start its workload: \`${d.written}\` ${privilege ? `runs as ${named(f)} and cannot switch user` : 'fails'} (${d.error}).`,
+    why: privilege
+      ? `${d.tool} changes its groups and ids with setgroups, setgid and setuid, which need root (CAP_SETGID, CAP_SETUID${d.tool === 'chroot' ? ', and CAP_SYS_CHROOT for chroot itself' : ''}); ` +
+        `${f.uid !== 0 ? `the container starts as ${named(f)}, which has none of them` : `the container starts as root without ${missing.join(', ')}`}, so ${d.tool} exits at once.`
+      : `${d.tool} exits before it runs ${d.command[0] ?? 'the command'}.`,
+    line: dropLine(a, d),
+    fixes,
+    dependsOn: d.assumption ? [d.assumption.id] : [],
+    // Behind an entrypoint script whose text is not known, the script may skip the tool.
+    unsureSeverity: d.assumption ? 'warning' : undefined,
+  };
+}
