@@ -20,7 +20,7 @@ import { parseDockerfile } from './dockerfile/parse.js';
 import { simulate, StageError, type BaseResolution, type SimulationResult } from './build/simulate.js';
 import type { Builder } from './shell/context.js';
 import { resolveBase as catalogResolve } from './image/catalog/index.js';
-import { resolveRuntime, type RuntimeResolution as RuntimeResult } from './runtime/resolve.js';
+import { resolveRuntime, runAsIdentity, type RuntimeResolution as RuntimeResult } from './runtime/resolve.js';
 import { evaluate, type Identity } from './access/evaluate.js';
 import { formatId, groupByGid } from './image/accounts.js';
 import { isUnder, normalizePath } from './image/fs.js';
@@ -137,6 +137,11 @@ export interface Analysis {
   unknowns: UnknownEffect[];
   /** Evaluate any other path for the process (rules use it). */
   check(path: string, op: Op): Verdict;
+  /**
+   * The same for the identity the container starts as, which executes the start program before
+   * the command switches user (gosu app ...); `check` itself when nothing switches.
+   */
+  checkStart(path: string, op: Op): Verdict;
 }
 
 /** A Dockerfile that does not parse: the first problem, with its line. */
@@ -314,34 +319,43 @@ export function analyze(input: AnalyzeInput): Analysis {
   const guesses = image.assumptions.filter((x) => x.paths !== undefined);
   const unknownBase = image.assumptions.find((x) => x.id === 'base:unknown-image')?.id;
   // Verdicts by operation, then by the path as asked: no key string to build and hash per call.
-  const cache = new Map<Op, Map<string, Verdict>>();
-  const check = (path: string, op: Op): Verdict => {
-    let byPath = cache.get(op);
-    if (!byPath) {
-      byPath = new Map();
-      cache.set(op, byPath);
-    }
-    let v = byPath.get(path);
-    if (!v) {
-      v = evaluate(ident, view, path, op);
-      if (image.unknowns.length > 0) markUnknownDependencies(v, image.unknowns);
-      if (guesses.length > 0) markGuessDependencies(v, guesses);
-      // On a base outside the catalog, every owner and mode the image side has rests on the guess.
-      if (unknownBase !== undefined && v.where === 'image' && !v.dependsOn.includes(unknownBase)) v.dependsOn.push(unknownBase);
-      byPath.set(path, v);
-    }
+  const checker = (who: Identity) => {
+    const cache = new Map<Op, Map<string, Verdict>>();
+    return (path: string, op: Op): Verdict => {
+      let byPath = cache.get(op);
+      if (!byPath) {
+        byPath = new Map();
+        cache.set(op, byPath);
+      }
+      let v = byPath.get(path);
+      if (!v) {
+        v = evaluate(who, view, path, op);
+        if (image.unknowns.length > 0) markUnknownDependencies(v, image.unknowns);
+        if (guesses.length > 0) markGuessDependencies(v, guesses);
+        // On a base outside the catalog, every owner and mode the image side has rests on the guess.
+        if (unknownBase !== undefined && v.where === 'image' && !v.dependsOn.includes(unknownBase)) v.dependsOn.push(unknownBase);
+        byPath.set(path, v);
+      }
 
-    return v;
+      return v;
+    };
   };
+  const check = checker(ident);
+  // What the engine and the start program do before a switch of user is done as who starts.
+  const checkStart = runtime.drop ? checker(runAsIdentity(runtime.drop.from)) : check;
 
   const python = activePython(image, process.env);
   const keyPaths = keyPathsFor({ image, process, run, python, extra: input.paths ?? [] });
   const verdicts: Verdict[] = [];
   // One verdict per (path, op), however many roles the path has (a --path that is also a mount).
-  // Nothing else has been judged yet, so the cache holds exactly the pairs already listed.
+  const listed = new Map<Op, Set<string>>();
   for (const k of keyPaths) {
     for (const op of k.ops) {
-      if (!cache.get(op)?.has(k.path)) verdicts.push(check(k.path, op));
+      let paths = listed.get(op);
+      if (!paths) listed.set(op, (paths = new Set()));
+      if (paths.has(k.path)) continue;
+      paths.add(k.path);
+      verdicts.push(check(k.path, op));
     }
   }
 
@@ -394,6 +408,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     assumptions,
     unknowns: image.unknowns,
     check,
+    checkStart,
     // Declared here and filled below: a key added later, or a spread copy with it, costs V8 a
     // new hidden class per analysis (measured: ~4 us for the copy).
     findings: [],

@@ -1,15 +1,23 @@
 import { defineRule, type AnalysisView, type RuleReport } from '../rule.js';
-import { firstReason, knownMissing, renderRunChanges, startCommand, who } from '../util.js';
+import { firstReason, knownMissing, renderRunChanges, startCommand } from '../util.js';
 import { normalizePath } from '../../image/fs.js';
 import type { Fix, PrivilegeDrop } from '../../model/types.js';
 import { dropLine, named, withoutTool } from './drop.js';
 import { runPlace, runTool } from '../util.js';
 
+/**
+ * The process the engine starts: the one that executes the start program, before a switch of
+ * user in the command (gosu app ...) changes who runs the workload.
+ */
+function starter(a: AnalysisView) {
+  return a.runtime.drop?.from ?? a.runtime.process;
+}
+
 /** The file the engine executes first: ENTRYPOINT[0], else CMD[0], looked up on PATH. */
 export function startExecutable(a: AnalysisView): string | undefined {
   const argv0 = startCommand(a)[0];
   if (!argv0) return undefined;
-  if (argv0.includes('/')) return normalizePath(argv0, a.runtime.process.cwd);
+  if (argv0.includes('/')) return normalizePath(argv0, starter(a).cwd);
 
   // Like execvp: the first PATH entry that has the name.
   for (const dir of pathDirs(a)) {
@@ -21,7 +29,7 @@ export function startExecutable(a: AnalysisView): string | undefined {
 }
 
 function pathDirs(a: AnalysisView): string[] {
-  return (a.runtime.process.env.PATH ?? '').split(':').filter(Boolean);
+  return (starter(a).env.PATH ?? '').split(':').filter(Boolean);
 }
 
 /**
@@ -60,7 +68,7 @@ function missingReport(a: AnalysisView, argv0: string, file: string | undefined)
   }
 
   if (!knownMissing(a, file)) return undefined;
-  const v = a.check(file, 'exec');
+  const v = a.checkStart(file, 'exec');
   const link = a.runtime.view.fs.get(file);
   const dangling = link?.kind === 'symlink';
 
@@ -99,7 +107,7 @@ export default defineRule({
     const argv0 = startCommand(a)[0];
     if (!argv0) return;
     const file = startExecutable(a);
-    const exec = file ? a.check(file, 'exec') : undefined;
+    const exec = file ? a.checkStart(file, 'exec') : undefined;
 
     if (!file || exec?.errno === 'ENOENT') {
       const r = missingReport(a, argv0, file);
@@ -109,7 +117,7 @@ export default defineRule({
 
     // A script is read by its interpreter after the kernel executes it.
     const script = /\.(sh|bash|py)$/.test(file);
-    const read = script && exec!.allowed ? a.check(file, 'read') : undefined;
+    const read = script && exec!.allowed ? a.checkStart(file, 'read') : undefined;
     const v = !exec!.allowed ? exec! : read && !read.allowed ? read : undefined;
     if (!v || v.errno !== 'EACCES') return;
 
@@ -117,7 +125,7 @@ export default defineRule({
     // made) is no ground for an error: a built binary is usually executable.
     const unsure = v.dependsOn.length > 0;
     report({
-      message: `The container will not start: ${who(a)} cannot ${v === exec ? 'execute' : 'read'} ${file} (exec ${file}: permission denied)` +
+      message: `The container will not start: ${named(starter(a))} cannot ${v === exec ? 'execute' : 'read'} ${file} (exec ${file}: permission denied)` +
         `${unsure ? ', if its mode is the one assumed' : ''}.`,
       why: `${firstReason(v)}.${unsure ? ` That mode is not known for sure: it rests on ${v.dependsOn.join(', ')}.` : ''}`,
       line: a.sim.target.lines.entrypoint ?? a.sim.target.lines.cmd,
