@@ -119,7 +119,7 @@ function stepsDown(a: AnalysisView, d: PrivilegeDrop): RuleReport {
   }
   fixes.push({
     description:
-      `Or, if nothing before the switch needs root (a chown of mounted folders, a port below 1024, files only root may write), ` +
+      `${fixes.length > 0 ? 'Or, if' : 'If'} nothing before the switch needs root (a chown of mounted folders, a port below 1024, files only root may write), ` +
       `start as ${p.userName ?? `uid ${p.uid}`} and leave \`${d.written}\` out of the command` +
       (d.source === 'run' ? ` (${withoutTool(d)}).` : '.'),
     snippet: d.source === 'run'
