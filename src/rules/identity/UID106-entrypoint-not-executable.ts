@@ -93,7 +93,7 @@ function missingReport(a: AnalysisView, argv0: string, file: string | undefined)
 export default defineRule({
   id: 'UID106',
   name: 'entrypoint-not-executable',
-  description: 'The program the container starts with is missing, or the process cannot execute it (or, for a script, read it): the container fails to start.',
+  description: 'The program the container starts with is missing, or the process cannot execute it (or, for a script, read it), or its command cannot switch to the user it names (gosu, su-exec, setpriv, runuser, chroot, s6-setuidgid without root): the container fails to start.',
   category: 'identity',
   severity: { dev: 'error', prod: 'error' },
   fix: 'suggestion',
