@@ -183,10 +183,23 @@ export function words(text) {
 
 /**
  * The flags of a `docker run` line that `buildah run` can reproduce. Anything else (named
- * volumes, --group-add, --read-only, a command after the image...) makes the scenario
- * unmeasurable here, and it belongs in tests/oracle/documented/ instead.
+ * volumes, --group-add, --read-only, a command after the image that does not end with bash...)
+ * makes the scenario unmeasurable here, and it belongs in tests/oracle/documented/ instead.
  */
 export function translateRun(line) {
+  return parseRunLine(line).flags;
+}
+
+/**
+ * The command after the image, without its last word `bash`: the harness runs its probe as
+ * `bash -c SCRIPT` there, so `docker run img gosu app bash` measures what gosu makes of the
+ * process. Empty when the line gives no command.
+ */
+export function runPrefix(line) {
+  return parseRunLine(line).prefix;
+}
+
+function parseRunLine(line) {
   const w = words(line);
   if (w[0] !== 'docker' || w[1] !== 'run') throw new Error(`not a docker run line: ${line}`);
   const flags = [];
@@ -195,6 +208,7 @@ export function translateRun(line) {
     '--cap-add': 'cap-add', '--cap-drop': 'cap-drop' };
   const switches = new Set(['--rm', '-i', '-t', '-it', '-ti', '-d', '--interactive', '--tty']);
   let image = '';
+  let prefix = [];
   for (let i = 2; i < w.length; i++) {
     let [flag, value] = w[i].startsWith('--') && w[i].includes('=')
       ? [w[i].slice(0, w[i].indexOf('=')), w[i].slice(w[i].indexOf('=') + 1)]
@@ -204,7 +218,11 @@ export function translateRun(line) {
     if (!kind) {
       if (flag.startsWith('-')) throw new Error(`buildah run cannot reproduce ${flag}`);
       image = flag;
-      if (i + 1 < w.length) throw new Error('a command after the image is not measured');
+      const command = w.slice(i + 1);
+      if (command.length > 0 && command.at(-1) !== 'bash') {
+        throw new Error('a command after the image is not measured unless it ends with bash');
+      }
+      prefix = command.slice(0, -1);
       break;
     }
     value ??= w[++i];
@@ -235,7 +253,7 @@ export function translateRun(line) {
   if (flags.includes('ALL') && flags.includes('--cap-add')) {
     throw new Error('--cap-drop ALL with --cap-add differs between buildah and Docker');
   }
-  return flags;
+  return { flags, prefix };
 }
 
 // ------------------------------------------------------------------ building
@@ -431,22 +449,24 @@ function parseProbe(out) {
  * in a few hundred comes back with no output at all, so a run whose output lacks the closing
  * marker is repeated, at most twice; a container that truly cannot start fails every time.
  */
-function runInContainer(S, image, runFlags, script, reset = () => {}) {
+function runInContainer(S, image, runFlags, script, reset = () => {}, prefix = []) {
   let r;
   for (let attempt = 0; attempt < 3; attempt++) {
     reset();
-    r = runOnce(S, image, runFlags, `${script}\necho @@DONE`);
+    r = runOnce(S, image, runFlags, `${script}\necho @@DONE`, prefix);
     if (r.out.includes('@@DONE')) break;
   }
   return r;
 }
 
-function runOnce(S, image, runFlags, script) {
+function runOnce(S, image, runFlags, script, prefix = []) {
   const from = sh('buildah', [...S, 'from', '--pull-never', image]);
   if (from.code !== 0) die(`buildah from ${image}: ${from.err}`);
   const c = from.out.trim().split('\n').pop();
   try {
-    const args = ['run', '--isolation', 'chroot', ...runFlags, c, 'bash', '-c', script];
+    // `--` keeps a prefix's own options (setpriv --reuid=app) from being read as buildah's.
+    const command = prefix.length > 0 ? ['--', ...prefix] : [];
+    const args = ['run', '--isolation', 'chroot', ...runFlags, c, ...command, 'bash', '-c', script];
     return sh('buildah', [...S, ...args]);
   } finally {
     sh('buildah', [...S, 'rm', c]);
@@ -469,10 +489,22 @@ function statPaths(S, image, runFlags, paths) {
   return new Map(paths.map((p, i) => [p, { kind: got[i]?.[1] ?? 'missing', meta: got[i]?.[2] }]));
 }
 
+/** The image's ENTRYPOINT as its config holds it (exec form), [] when it has none. */
+function imageEntrypoint(S, image) {
+  // buildah 1.28's --format has no json function: read the whole document.
+  const r = sh('buildah', [...S, 'inspect', '--type', 'image', image]);
+  if (r.code !== 0) die(`buildah inspect ${image}: ${r.err}`);
+  return JSON.parse(r.out).OCIv1?.config?.Entrypoint ?? [];
+}
+
 /** The truth for every action of one scenario. */
 function measure(S, s, image, hostRoot) {
   const runLine = s.run.replaceAll('$HOST', hostRoot);
   const flags = translateRun(runLine);
+  // Docker runs the image's ENTRYPOINT before a command given after the image; buildah run
+  // does not, so it is put in front here (only for a command: the other scenarios run bash).
+  const prefix = runPrefix(runLine);
+  if (prefix.length > 0) prefix.unshift(...imageEntrypoint(S, image));
   const truths = new Array(s.actions.length);
   const paths = [...new Set(s.actions.filter((a) => a.path).map((a) => a.path))];
 
@@ -484,7 +516,7 @@ function measure(S, s, image, hostRoot) {
   const shared = items.filter(({ a }) => a.identity || a.start || (a.op && !MUTATING.has(a.op)));
   const batches = [shared, ...items.filter(({ a }) => MUTATING.has(a.op)).map((x) => [x])];
   for (const batch of batches.filter((b) => b.length)) {
-    const r = runInContainer(S, image, flags, probeScript(batch), () => makeHost(hostRoot, s.host));
+    const r = runInContainer(S, image, flags, probeScript(batch), () => makeHost(hostRoot, s.host), prefix);
     const started = r.out.includes('@@START');
     const results = started ? parseProbe(r.out) : [];
     batch.forEach(({ a, i }, j) => {

@@ -8,6 +8,7 @@ import type {
   HostPathFacts,
   ImageState,
   Op,
+  PrivilegeDrop,
   Process,
   PythonEnv,
   RunContext,
@@ -19,7 +20,7 @@ import { parseDockerfile } from './dockerfile/parse.js';
 import { simulate, StageError, type BaseResolution, type SimulationResult } from './build/simulate.js';
 import type { Builder } from './shell/context.js';
 import { resolveBase as catalogResolve } from './image/catalog/index.js';
-import { resolveRuntime, type RuntimeResolution as RuntimeResult } from './runtime/resolve.js';
+import { resolveRuntime, runAsIdentity, type RuntimeResolution as RuntimeResult } from './runtime/resolve.js';
 import { evaluate, type Identity } from './access/evaluate.js';
 import { formatId, groupByGid } from './image/accounts.js';
 import { isUnder, normalizePath } from './image/fs.js';
@@ -30,7 +31,8 @@ import { unknownId } from './rules/util.js';
 
 export { unknownId };
 import { engineFor, mapHostFacts, usernsMapping } from './runtime/userns.js';
-import { applyEntrypoint } from './runtime/entrypoints.js';
+import { applyEntrypoint, startCommandOf } from './runtime/entrypoints.js';
+import { applyPrivilegeDrop } from './runtime/privdrop.js';
 
 export type Profile = 'dev' | 'prod';
 export type Engine = 'docker' | 'podman';
@@ -86,6 +88,23 @@ export interface IdentitySummary {
    * start, and the ids above are placeholders.
    */
   resolved: boolean;
+  /**
+   * The start command switches user (gosu, su-exec, setpriv, runuser, chroot --userspec,
+   * s6-setuidgid): the ids above are the ones after the switch, and `from` the ones the container
+   * starts with. `error` is what the tool prints when it cannot switch (the ids above are then
+   * the starting ones). null when the command switches nothing.
+   */
+  drop: DropSummary | null;
+}
+
+export interface DropSummary {
+  tool: PrivilegeDrop['tool'];
+  /** The tool and its arguments, as written: "gosu app". */
+  command: string;
+  from: { uid: number; gid: number; groups: number[]; user: string | null; id: string };
+  error: string | null;
+  /** Where the words are: the image's ENTRYPOINT or CMD, or the run. */
+  source: PrivilegeDrop['source'];
 }
 
 /** A path that matters, and why. */
@@ -118,6 +137,11 @@ export interface Analysis {
   unknowns: UnknownEffect[];
   /** Evaluate any other path for the process (rules use it). */
   check(path: string, op: Op): Verdict;
+  /**
+   * The same for the identity the container starts as, which executes the start program before
+   * the command switches user (gosu app ...); `check` itself when nothing switches.
+   */
+  checkStart(path: string, op: Op): Verdict;
 }
 
 /** A Dockerfile that does not parse: the first problem, with its line. */
@@ -215,6 +239,18 @@ function sudoStatus(image: ImageState, process: Process): SudoStatus {
 }
 
 
+function dropSummary(image: ImageState, d: PrivilegeDrop): DropSummary {
+  const f = d.from;
+
+  return {
+    tool: d.tool,
+    command: d.written,
+    from: { uid: f.uid, gid: f.gid, groups: f.groups, user: f.userName ?? null, id: formatId(image.accounts, f.uid, f.gid, f.groups) },
+    error: d.error ?? null,
+    source: d.source,
+  };
+}
+
 /**
  * A verdict on a path that an unmodelled command named (or a path below or above it) may be
  * wrong: say so in its dependsOn.
@@ -274,8 +310,21 @@ export function analyze(input: AnalyzeInput): Analysis {
   const userns = usernsMapping(run, engine);
   const host = mapHostFacts(input.host ?? [], userns);
   let runtime = resolveRuntime(image, run, host, { engine });
-  const argv = [...(run.entrypoint ?? image.config.entrypoint ?? []), ...(run.command?.length ? run.command : (image.config.cmd ?? []))];
-  const handover = runtime.errors.length === 0 ? applyEntrypoint(image, run, runtime.process, runtime.identity, argv) : undefined;
+  const start = startCommandOf(image, input.run);
+  const handover = runtime.errors.length === 0 ? applyEntrypoint(image, run, runtime.process, runtime.identity, start.argv) : undefined;
+  // A command that switches user (gosu app ...): the workload, and so every verdict, is judged
+  // for the user it switches to; a switch the tool cannot make leaves the identity as it starts.
+  const dropped = runtime.errors.length === 0 && !handover ? applyPrivilegeDrop(image, runtime.process, start) : undefined;
+  if (dropped) {
+    const { drop } = dropped;
+    runtime = {
+      ...runtime,
+      drop,
+      process: dropped.process ?? runtime.process,
+      identity: dropped.identity ?? runtime.identity,
+      notes: drop.assumption ? [...runtime.notes, { text: drop.assumption.text, assumption: drop.assumption }] : runtime.notes,
+    };
+  }
   if (handover) {
     runtime = { ...runtime, process: handover.process, identity: handover.identity, notes: [...runtime.notes, { text: handover.assumption.text, assumption: handover.assumption }] };
     if (handover.grantsSudo) {
@@ -292,34 +341,43 @@ export function analyze(input: AnalyzeInput): Analysis {
   const guesses = image.assumptions.filter((x) => x.paths !== undefined);
   const unknownBase = image.assumptions.find((x) => x.id === 'base:unknown-image')?.id;
   // Verdicts by operation, then by the path as asked: no key string to build and hash per call.
-  const cache = new Map<Op, Map<string, Verdict>>();
-  const check = (path: string, op: Op): Verdict => {
-    let byPath = cache.get(op);
-    if (!byPath) {
-      byPath = new Map();
-      cache.set(op, byPath);
-    }
-    let v = byPath.get(path);
-    if (!v) {
-      v = evaluate(ident, view, path, op);
-      if (image.unknowns.length > 0) markUnknownDependencies(v, image.unknowns);
-      if (guesses.length > 0) markGuessDependencies(v, guesses);
-      // On a base outside the catalog, every owner and mode the image side has rests on the guess.
-      if (unknownBase !== undefined && v.where === 'image' && !v.dependsOn.includes(unknownBase)) v.dependsOn.push(unknownBase);
-      byPath.set(path, v);
-    }
+  const checker = (who: Identity) => {
+    const cache = new Map<Op, Map<string, Verdict>>();
+    return (path: string, op: Op): Verdict => {
+      let byPath = cache.get(op);
+      if (!byPath) {
+        byPath = new Map();
+        cache.set(op, byPath);
+      }
+      let v = byPath.get(path);
+      if (!v) {
+        v = evaluate(who, view, path, op);
+        if (image.unknowns.length > 0) markUnknownDependencies(v, image.unknowns);
+        if (guesses.length > 0) markGuessDependencies(v, guesses);
+        // On a base outside the catalog, every owner and mode the image side has rests on the guess.
+        if (unknownBase !== undefined && v.where === 'image' && !v.dependsOn.includes(unknownBase)) v.dependsOn.push(unknownBase);
+        byPath.set(path, v);
+      }
 
-    return v;
+      return v;
+    };
   };
+  const check = checker(ident);
+  // What the engine and the start program do before a switch of user is done as who starts.
+  const checkStart = runtime.drop ? checker(runAsIdentity(runtime.drop.from)) : check;
 
   const python = activePython(image, process.env);
   const keyPaths = keyPathsFor({ image, process, run, python, extra: input.paths ?? [] });
   const verdicts: Verdict[] = [];
   // One verdict per (path, op), however many roles the path has (a --path that is also a mount).
-  // Nothing else has been judged yet, so the cache holds exactly the pairs already listed.
+  const listed = new Map<Op, Set<string>>();
   for (const k of keyPaths) {
     for (const op of k.ops) {
-      if (!cache.get(op)?.has(k.path)) verdicts.push(check(k.path, op));
+      let paths = listed.get(op);
+      if (!paths) listed.set(op, (paths = new Set()));
+      if (paths.has(k.path)) continue;
+      paths.add(k.path);
+      verdicts.push(check(k.path, op));
     }
   }
 
@@ -345,6 +403,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     caps: [...process.caps].sort(),
     sudo: sudoStatus(image, process),
     resolved: runtime.userResolved,
+    drop: runtime.drop ? dropSummary(image, runtime.drop) : null,
   };
 
   const targetLabel = sim.target.name ?? String(sim.target.index);
@@ -371,6 +430,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     assumptions,
     unknowns: image.unknowns,
     check,
+    checkStart,
     // Declared here and filled below: a key added later, or a spread copy with it, costs V8 a
     // new hidden class per analysis (measured: ~4 us for the copy).
     findings: [],

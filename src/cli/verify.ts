@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Io } from './io.js';
 import { parseFlags } from './args.js';
 import { EnvironmentError, UsageError } from './errors.js';
-import type { Analysis, Engine } from '../analyze.js';
+import { NO_RUN, type Analysis, type Engine } from '../analyze.js';
 import type { Builder } from '../shell/context.js';
 import type { HostPathFacts, RunContext } from '../model/types.js';
 import { analyzeFile, runContextFor } from './explain.js';
@@ -161,6 +161,15 @@ function observe(engine: VerifyEngine, io: Io, sh: Runner, dockerfile: string, r
   }
 }
 
+/**
+ * The run the prediction is made for: what the engine reproduces, with the start command the
+ * probe puts in place of the image's (--entrypoint sh ... -s), so a switch of user that command
+ * would make (gosu app ...) is not predicted, as it does not happen.
+ */
+export function probedRun(engine: VerifyEngine, run: RunContext | undefined): RunContext {
+  return { ...(run ? reproducible(engine, run) : NO_RUN), entrypoint: ['sh'], command: ['-s'] };
+}
+
 /** The run as the engine can reproduce it (buildah run has no --group-add, volumes, ...). */
 export function reproducible(engine: VerifyEngine, run: RunContext): RunContext {
   if (engine !== 'buildah') return run;
@@ -223,7 +232,7 @@ export default async function verify(args: string[], io: Io): Promise<number> {
   let host: HostPathFacts[] = [];
   if (v.run !== undefined) ({ run, host } = await runContextFor(v.run, io));
   // Compare like with like: predict for the part of the run the engine really reproduces.
-  const a = analyzeFile(dockerfile, io, { run: run && reproducible(engine, run), host, paths, ...model });
+  const a = analyzeFile(dockerfile, io, { run: probedRun(engine, run), host, paths, ...model });
 
   const notes: string[] = [];
   const observed = observe(engine, io, sh, dockerfile, run, paths, notes);

@@ -114,6 +114,17 @@ export function memberGroups(acc: Accounts, userName: string): GroupEntry[] {
   return out;
 }
 
+/**
+ * What getgrouplist(3) gives for a user: the gid it is given, then every /etc/group line that
+ * names the user (initgroups(3) sets the same list).
+ */
+export function groupList(acc: Accounts, userName: string, gid: number): number[] {
+  const out = [gid];
+  for (const g of memberGroups(acc, userName)) if (!out.includes(g.gid)) out.push(g.gid);
+
+  return out;
+}
+
 /** A decimal id as Go's strconv.Atoi reads it ("00" is 0, "+5" and "0x1" are not numbers). */
 export function parseId(text: string): number | undefined {
   if (!/^-?\d+$/.test(text)) return undefined;
@@ -133,6 +144,8 @@ export interface ExecUser {
 }
 
 export type ExecUserResult = { ok: true; user: ExecUser } | { ok: false; error: string };
+
+const ROOT_IDS = { uid: 0, gid: 0 };
 
 /** The largest id moby/sys user accepts (maxID = 1<<31 - 1, "for 32-bit systems compatibility"). */
 export const MAX_EXEC_ID = 2 ** 31 - 1;
@@ -192,8 +205,10 @@ export function execId(text: string): number | 'range' | undefined {
  *   and NO supplementary groups are added.
  * - a numeric id with no entry must lie in 0..2147483647, else ErrRange; "-1" and
  *   "4294967296" are numbers to Atoi, so they fail with that error rather than as names.
+ * `current` is the defaults GetExecUser starts from: the engines pass root (0:0); gosu passes
+ * the ids it runs with (tianon/gosu setup-user.go), so a uid with no entry keeps that gid.
  */
-export function resolveExecUser(acc: Accounts, spec: string): ExecUserResult {
+export function resolveExecUser(acc: Accounts, spec: string, current: { uid: number; gid: number } = ROOT_IDS): ExecUserResult {
   // Only the first two fields count; indexOf rather than split, as this runs for every RUN.
   const colon = spec.indexOf(':');
   const userArg = colon === -1 ? spec : spec.slice(0, colon);
@@ -202,11 +217,11 @@ export function resolveExecUser(acc: Accounts, spec: string): ExecUserResult {
   const uidArg = goAtoi(userArg);
   let entry: PasswdEntry | undefined;
 
-  if (userArg === '') entry = userByUid(acc, 0);
+  if (userArg === '') entry = userByUid(acc, current.uid);
   else if (uidArg !== undefined) entry = userByUid(acc, sameNumber(uidArg));
   else entry = userByName(acc, userArg);
 
-  let uid = 0;
+  let uid = current.uid;
   if (entry) uid = entry.uid;
   else if (userArg !== '') {
     if (uidArg === undefined) {
@@ -216,7 +231,7 @@ export function resolveExecUser(acc: Accounts, spec: string): ExecUserResult {
     uid = Number(uidArg);
   }
 
-  let gid = entry ? entry.gid : 0;
+  let gid = entry ? entry.gid : current.gid;
   let supplementary: number[] = [];
 
   if (groupArg !== '') {

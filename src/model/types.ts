@@ -370,6 +370,35 @@ export interface Process {
   env: Record<string, string>;
 }
 
+/** A program in the start command that switches user before the workload runs (gosu, ...). */
+export type DropTool = 'gosu' | 'su-exec' | 'setpriv' | 'runuser' | 'chroot' | 's6-setuidgid';
+
+/**
+ * The container starts as one identity and its command steps down to another: `gosu app cmd`,
+ * `setpriv --reuid=app ... cmd`. The Process the analysis judges is the one after the switch;
+ * this records the one before it.
+ */
+export interface PrivilegeDrop {
+  tool: DropTool;
+  /** The tool with its arguments, as written: "gosu app", "setpriv --reuid=app --init-groups". */
+  written: string;
+  /** What the tool runs (the workload): ["python", "train.py"]. */
+  command: string[];
+  /** The identity the container starts with, which runs the tool (and anything before it). */
+  from: Process;
+  /** The tool's own message when it cannot switch: it exits and the workload never runs. */
+  error?: string;
+  /** The capabilities the switch uses from the starting process (CAP_SETUID, ...). */
+  needs: Capability[];
+  /** Where the words are: the image's ENTRYPOINT or CMD, or the way the container is started. */
+  source: 'entrypoint' | 'cmd' | 'run';
+  /**
+   * Set when the tool is in the arguments of a program whose text the model does not know (an
+   * entrypoint script): the assumption that the program runs them.
+   */
+  assumption?: Assumption;
+}
+
 // ---------------------------------------------------------------- access
 
 export type Op = 'read' | 'write' | 'exec' | 'create' | 'delete' | 'chdir' | 'list';

@@ -75,6 +75,8 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
   const cannotStart = startErrors(r).map((m) => m + unsure(m));
   if (cannotStart.length > 0) out.push(`  start    ${paint('red', 'FAILS')}: ${cannotStart.join('; ')}`);
   if (a.runtime.errors.length === 0) {
+    // A command that switches user (gosu app ...): who starts it, then who the workload is.
+    if (id.drop && id.drop.error === null) out.push(`  starts   ${id.drop.from.id}, then \`${id.drop.command}\` switches`);
     out.push(`  runs as  ${id.id}${id.user === null ? paint('yellow', '  (no passwd entry: "I have no name!")') : ''}`);
     const homeState = !id.homeExists ? paint('yellow', 'missing') : id.homeWritable ? 'writable' : paint('yellow', 'not writable');
     out.push(`  HOME     ${id.home} (${homeState}${id.homeFrom === 'default' ? ', fallback /' : id.homeFrom === 'env' ? ', from the environment' : ''})`);

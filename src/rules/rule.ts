@@ -21,6 +21,11 @@ export interface RuleReport {
    * say) rather than on what the model knows. A severity the user set for the rule wins.
    */
   unsureSeverity?: Severity;
+  /**
+   * A lower severity for this case of the rule (root only until the command switches user, say).
+   * A severity the user set for the rule wins.
+   */
+  reducedSeverity?: Severity;
 }
 
 export interface RuleMeta {
@@ -68,7 +73,7 @@ export function leadFix(fixes: Fix[]): Fix[] {
 export function toFinding(rule: Rule, r: RuleReport, a: AnalysisView, configured = false): Finding {
   return {
     ruleId: rule.id,
-    severity: r.severity ?? (configured ? undefined : r.unsureSeverity) ?? (rule.severity[a.profile] as Severity),
+    severity: r.severity ?? (configured ? undefined : r.unsureSeverity ?? r.reducedSeverity) ?? (rule.severity[a.profile] as Severity),
     message: r.message,
     why: r.why,
     location: { file: a.file, line: r.line ?? identityLine(a) },

@@ -5,6 +5,7 @@ import type { Fix, ImageState, MountSpec, UnknownEffect, Verdict } from '../mode
 import { hasDescendants, isUnder, normalizePath, resolvePath } from '../image/fs.js';
 import { userByUid } from '../image/accounts.js';
 import { readOnlyRootSetting } from '../runtime/resolve.js';
+import { startCommandOf } from '../runtime/entrypoints.js';
 import { lacksShadowTool } from '../shell/commands/accounts.js';
 import { packageNamedLike } from '../shell/commands/package-accounts.js';
 
@@ -42,10 +43,7 @@ export function runCommandLine(a: AnalysisView): string {
 
 /** The whole command the container starts with (ENTRYPOINT + CMD, or the run's overrides). */
 export function startCommand(a: AnalysisView): string[] {
-  const entry = a.run?.entrypoint ?? a.image.config.entrypoint ?? [];
-  const cmd = a.run?.command && a.run.command.length > 0 ? a.run.command : (a.image.config.cmd ?? []);
-
-  return [...entry, ...cmd];
+  return startCommandOf(a.image, a.run).argv;
 }
 
 /** The line of the Dockerfile that last wrote a tracked text file. */
@@ -93,7 +91,9 @@ export type RunChange =
   | { kind: 'mount-folder'; target: string }
   | { kind: 'publish-loopback'; port: string }
   /** podman --userns=keep-id; with uid/gid the caller appears as that uid inside. */
-  | { kind: 'keep-id'; uid?: number; gid?: number };
+  | { kind: 'keep-id'; uid?: number; gid?: number }
+  /** Capabilities dropped and added (names without CAP_, as the engines take them). */
+  | { kind: 'caps'; drop: string[]; add: string[] };
 
 export type RunTool = 'docker' | 'podman' | 'compose' | 'kubernetes';
 
@@ -156,6 +156,8 @@ function dockerFlags(changes: RunChange[]): string {
           return `-p 127.0.0.1:${c.port}:${c.port}`;
         case 'keep-id':
           return c.uid === undefined ? '--userns=keep-id' : `--userns=keep-id:uid=${c.uid},gid=${c.gid ?? c.uid}`;
+        case 'caps':
+          return [...c.drop.map((x) => `--cap-drop ${x}`), ...c.add.map((x) => `--cap-add ${x}`)].join(' ');
       }
     })
     .join(' ');
@@ -181,6 +183,8 @@ function composeKeys(changes: RunChange[], invoker?: { uid: number; gid: number 
   list('group_add', changes.flatMap((c) => (c.kind === 'group-add' ? c.gids.map((g) => `"${g}"`) : [])));
   list('volumes', changes.flatMap((c) => (c.kind === 'mount-folder' ? [`./out:${c.target}`] : [])));
   list('ports', changes.flatMap((c) => (c.kind === 'publish-loopback' ? [`"127.0.0.1:${c.port}:${c.port}"`] : [])));
+  list('cap_drop', changes.flatMap((c) => (c.kind === 'caps' ? c.drop : [])));
+  list('cap_add', changes.flatMap((c) => (c.kind === 'caps' ? c.add : [])));
 
   return lines.join('\n');
 }
@@ -203,6 +207,11 @@ function kubernetesFields(changes: RunChange[], invoker?: { uid: number; gid: nu
       if (c.gid !== undefined) sc.push(`  runAsGroup: ${c.gid}`);
     }
     if (c.kind === 'invoker-ids') sc.push(`  runAsUser: ${invoker?.uid ?? 1000}`, `  runAsGroup: ${invoker?.gid ?? 1000}`);
+    if (c.kind === 'caps') {
+      sc.push('  capabilities:');
+      if (c.drop.length) sc.push(`    drop: [${c.drop.map((x) => `"${x}"`).join(', ')}]`);
+      if (c.add.length) sc.push(`    add: [${c.add.map((x) => `"${x}"`).join(', ')}]`);
+    }
     if (c.kind === 'env') env.push(`  - name: ${c.name}`, `    value: ${c.value}`);
     if (c.kind === 'writable-dir' || c.kind === 'mount-folder') {
       const path = c.kind === 'writable-dir' ? c.path : c.target;

@@ -14,6 +14,27 @@ export interface EntrypointEffect {
   grantsSudo?: { who: string; file: string };
 }
 
+/**
+ * The command the container starts with: the run's entrypoint (or the image's ENTRYPOINT), then
+ * the run's command when it gives one (or the image's CMD). `fromRun` says, for each part,
+ * whether the run gave it.
+ */
+export interface StartCommand {
+  argv: string[];
+  /** How many words of argv are the entrypoint. */
+  entryLength: number;
+  entryFromRun: boolean;
+  cmdFromRun: boolean;
+}
+
+export function startCommandOf(image: ImageState, run: RunContext | undefined): StartCommand {
+  const entry = run?.entrypoint ?? image.config.entrypoint ?? [];
+  const cmdFromRun = run?.command !== undefined && run.command.length > 0;
+  const cmd = cmdFromRun ? run!.command! : (image.config.cmd ?? []);
+
+  return { argv: [...entry, ...cmd], entryLength: entry.length, entryFromRun: run?.entrypoint !== undefined, cmdFromRun };
+}
+
 const START_SCRIPT = /(^|\/)(start\.sh|start-notebook\.(sh|py)|start-singleuser\.(sh|py))$/;
 
 /**

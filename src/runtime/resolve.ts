@@ -14,6 +14,7 @@ import type {
   ImageState,
   MountSpec,
   PasswdEntry,
+  PrivilegeDrop,
   Process,
   RunContext,
 } from '../model/types.js';
@@ -49,6 +50,11 @@ export interface RuntimeResolution {
   notes: RuntimeNote[];
   /** Reasons the container would not start at all. */
   errors: { message: string }[];
+  /**
+   * The start command switches user (gosu, setpriv, ...): process and identity above are the
+   * ones after the switch, and this holds the one the container starts as.
+   */
+  drop?: PrivilegeDrop;
   /**
    * False when the run user could not be resolved (unknown name, id out of range): the
    * process and identity are then a stand-in (nobody), not a prediction.

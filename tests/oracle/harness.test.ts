@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 
 interface Harness {
   translateRun(line: string): string[];
+  runPrefix(line: string): string[];
   dockerfileSteps(text: string): { line: number; text: string }[][];
   classify(code: number, err: string): string;
   words(text: string): string[];
@@ -54,11 +55,26 @@ describe('translateRun', () => {
     },
     { name: '-e NAME copying the caller env', line: 'docker run -e HOME image', message: /copies/ },
     { name: 'a command after the image', line: 'docker run image id -u', message: /command/ },
+    { name: 'a command that does not end with bash', line: 'docker run image gosu app id', message: /ends with bash/ },
     { name: 'a line that is not docker run', line: 'podman run image', message: /not a docker/ },
   ];
   for (const c of refused) {
     test(`refuses ${c.name}`, () => assert.throws(() => h.translateRun(c.line), c.message));
   }
+});
+
+describe('runPrefix', () => {
+  // The probe runs as `bash -c SCRIPT` where the command's bash is: what comes before it is
+  // the program that changes the process (gosu app), run as Docker would run the command.
+  test('a command ending with bash is measured: its words before bash are the prefix', () => {
+    const line = 'docker run --rm -u 1000 image setpriv --reuid=app --regid=app --init-groups bash';
+    assert.deepEqual(h.translateRun(line), ['--user', '1000']);
+    assert.deepEqual(h.runPrefix(line), ['setpriv', '--reuid=app', '--regid=app', '--init-groups']);
+  });
+  test('no command, or bash alone, has no prefix', () => {
+    assert.deepEqual(h.runPrefix('docker run --rm image'), []);
+    assert.deepEqual(h.runPrefix('docker run --rm image bash'), []);
+  });
 });
 
 describe('dockerfileSteps', () => {

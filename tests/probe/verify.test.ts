@@ -12,13 +12,23 @@ import { PROBE_SCRIPT } from '../../src/probe/script.js';
 import { compareProbe, renderComparison } from '../../src/probe/compare.js';
 import { parseDockerRun } from '../../src/runtime/docker.js';
 import { analyze } from '../../src/analyze.js';
-import verifyMain from '../../src/cli/verify.js';
+import verifyMain, { probedRun } from '../../src/cli/verify.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { EnvironmentError } from '../../src/cli/errors.js';
 import { healthy } from './fixtures.js';
 
 const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me/proj' };
 const parse = (text: string) => parseDockerRun(text, { invoker, env: { HOME: invoker.home, PWD: invoker.cwd } });
+
+describe('probedRun', () => {
+  test('the probe replaces the start command, so a gosu in CMD is not predicted', () => {
+    const text = 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y gosu && useradd -m app\nCMD ["gosu", "app", "python"]\n';
+    assert.equal(analyze({ file: 'Dockerfile', text }).identity.uid, 1000);
+    const a = analyze({ file: 'Dockerfile', text, run: probedRun('docker', parse('docker run --rm img')) });
+    assert.equal(a.identity.uid, 0);
+    assert.equal(a.identity.drop, null);
+  });
+});
 
 describe('runFlags', () => {
   const cases: { name: string; run: string; engine: 'docker' | 'buildah'; flags: string[]; notReproduced?: RegExp }[] = [

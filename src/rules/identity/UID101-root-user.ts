@@ -1,7 +1,9 @@
 import { defineRule, identityLine } from '../rule.js';
 import { busyboxAccounts, renderRunChanges, runTool, startsSshd } from '../util.js';
 import { resolveExecUser } from '../../image/accounts.js';
-import type { Fix } from '../../model/types.js';
+import type { Fix, PrivilegeDrop } from '../../model/types.js';
+import type { AnalysisView, RuleReport } from '../rule.js';
+import { dropLine, failsAsTarget, named, withoutTool } from './drop.js';
 
 export default defineRule({
   id: 'UID101',
@@ -12,7 +14,15 @@ export default defineRule({
   fix: 'suggestion',
   check(a, report) {
     const p = a.runtime.process;
-    if (p.uid !== 0 || a.runtime.errors.length > 0) return;
+    const drop = a.runtime.drop;
+    if (a.runtime.errors.length > 0) return;
+    // A switch that fails is UID106's: the workload never runs.
+    if (drop?.error !== undefined) return;
+    if (drop && drop.from.uid === 0 && p.uid !== 0) {
+      report(stepsDown(a, drop));
+      return;
+    }
+    if (p.uid !== 0) return;
 
     const fromRun = a.run?.user !== undefined;
     const nonRoot = a.image.accounts.passwd.find((e) => e.uid >= 1000 && e.uid < 65534);
@@ -83,3 +93,54 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * The container starts as root and its command switches to an unprivileged user (gosu app ...).
+ * Root is then held only by what runs before the switch (the entrypoint script, the tool), and
+ * the switch itself needs it: `USER app` would stop the tool. So the finding is lower, the lead
+ * fix narrows what root may do until the switch, and `USER` is offered only as the way to do
+ * without the tool.
+ */
+function stepsDown(a: AnalysisView, d: PrivilegeDrop): RuleReport {
+  const p = a.runtime.process;
+  const target = named(p);
+  const refusal = failsAsTarget(a);
+  const needs = d.needs.map((c) => c.replace(/^CAP_/, ''));
+  const fixes: Fix[] = [];
+  if (needs.length > 0 && d.tool !== 'runuser') {
+    fixes.push({
+      description:
+        `Keep root's capabilities to what the switch needs (${needs.join(', ')})` +
+        (d.assumption ? `, plus what ${d.assumption.subject} itself needs before it (CHOWN for a chown, DAC_OVERRIDE to write files it does not own, ...)` : '') +
+        `: after ${d.tool} the workload has none anyway.`,
+      snippet: renderRunChanges(a, [{ kind: 'caps', drop: ['ALL'], add: needs }]),
+      safe: false,
+    });
+  }
+  fixes.push({
+    description:
+      `${fixes.length > 0 ? 'Or, if' : 'If'} nothing before the switch needs root (a chown of mounted folders, a port below 1024, files only root may write), ` +
+      `start as ${p.userName ?? `uid ${p.uid}`} and leave \`${d.written}\` out of the command` +
+      (d.source === 'run' ? ` (${withoutTool(d)}).` : '.'),
+    snippet: d.source === 'run'
+      ? renderRunChanges(a, [{ kind: 'user', uid: p.uid, gid: p.gid }])
+      : `USER ${p.uid}:${p.gid}\n${withoutTool(d)}`,
+    safe: false,
+  });
+
+  return {
+    message: d.assumption
+      ? `The container starts as root: ${d.assumption.subject} runs as root, then \`${d.written}\` switches to ${target} before the workload runs.`
+      : `The container starts as root and its command switches to ${target} with \`${d.written}\` before the workload runs.`,
+    why:
+      `Until the switch the process is root with the engine's capabilities: ${d.assumption ? `${d.assumption.subject}, whose text is not known, and ` : ''}${d.tool} itself. ` +
+      `The workload after it runs as ${target} with no capabilities, and the verdicts here are judged for it. ` +
+      (refusal
+        ? `${d.tool} needs root to switch, so USER ${p.userName ?? p.uid} in the Dockerfile (or --user) alone would stop the container with \`${refusal}\`.`
+        : `${d.tool} would also run as ${target} itself, so USER ${p.userName ?? p.uid} would work with the command as it is.`),
+    line: dropLine(a, d),
+    fixes,
+    dependsOn: d.assumption ? [d.assumption.id] : [],
+    reducedSeverity: 'info',
+  };
+}

@@ -1,11 +1,33 @@
 import { defineRule, type AnalysisView } from '../rule.js';
 import { firstReason, homeFromRun, imageHome, readOnlyRootFix, renderRunChanges, who } from '../util.js';
-import type { Fix } from '../../model/types.js';
+import type { Fix, PrivilegeDrop } from '../../model/types.js';
+import { userByUid } from '../../image/accounts.js';
+import { dropLine } from './drop.js';
 import { resolvePath } from '../../image/fs.js';
 
 /** True when the directory is the root of the tree, or the home of another account of the image. */
 function othersHome(a: AnalysisView, home: string, uid: number): boolean {
   return home === '/' || home === '/root' || a.image.accounts.passwd.some((e) => e.home === home && e.uid !== uid);
+}
+
+/**
+ * The switch in the start command left HOME as the starting user had it, and the user switched
+ * to has another home in /etc/passwd: the fix is in the command.
+ */
+function keptHome(a: AnalysisView): { drop: PrivilegeDrop; home: string; fix: Fix } | undefined {
+  const d = a.runtime.drop;
+  const p = a.runtime.process;
+  const own = p.hasPasswdEntry ? userByUid(a.image.accounts, p.uid)?.home : undefined;
+  if (!d || d.error !== undefined || p.home !== d.from.home || !own || own === p.home || homeFromRun(a)) return undefined;
+  const fix: Fix = d.tool === 'setpriv'
+    ? {
+        description: `Add --reset-env: setpriv then sets HOME (and USER, LOGNAME, SHELL) from ${p.userName}'s entry; it also clears the other variables, and PATH becomes /usr/local/bin:/bin:/usr/bin.`,
+        snippet: `${d.written} --reset-env`,
+        safe: false,
+      }
+    : { description: `Set HOME for the command ${d.tool} runs.`, snippet: `${d.written} env HOME=${own} ${d.command.join(' ')}`.trim(), safe: false };
+
+  return { drop: d, home: own, fix };
 }
 
 export default defineRule({
@@ -41,6 +63,19 @@ export default defineRule({
       { description: 'Point HOME at a directory the process can write where the container is started.', snippet: tmpHome, safe: false },
       ...(own && own !== p.home ? [{ description: `Or leave HOME to the image, whose HOME for this user is ${own}.`, safe: false }] : []),
     ];
+    // The command switched user with a tool that keeps the environment (setpriv, chroot,
+    // s6-setuidgid): HOME is still the starting user's, while the user has a home of its own.
+    const kept = keptHome(a);
+    if (kept) {
+      report({
+        message: `HOME (${p.home}) ${state} for ${who(a)}: \`${kept.drop.written}\` keeps the HOME of the user the container starts as, and tools that write under ~ (pip --user, ~/.cache, Jupyter, git config) fail.`,
+        why: `${firstReason(v)}. ${kept.drop.tool} changes the ids but not the environment; ${p.userName}'s own home is ${kept.home}.`,
+        dependsOn: v.dependsOn,
+        line: dropLine(a, kept.drop),
+        fixes: [kept.fix],
+      });
+      return;
+    }
     report({
       message: `HOME (${p.home}) ${state} for ${who(a)}: tools that write under ~ (pip --user, ~/.cache, Jupyter, git config) fail.`,
       why: `${firstReason(v)}.`,

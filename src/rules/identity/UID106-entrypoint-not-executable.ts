@@ -1,12 +1,23 @@
 import { defineRule, type AnalysisView, type RuleReport } from '../rule.js';
-import { firstReason, knownMissing, startCommand, who } from '../util.js';
+import { firstReason, knownMissing, renderRunChanges, startCommand } from '../util.js';
 import { normalizePath } from '../../image/fs.js';
+import type { Fix, PrivilegeDrop } from '../../model/types.js';
+import { dropLine, named, withoutTool } from './drop.js';
+import { runPlace, runTool } from '../util.js';
+
+/**
+ * The process the engine starts: the one that executes the start program, before a switch of
+ * user in the command (gosu app ...) changes who runs the workload.
+ */
+function starter(a: AnalysisView) {
+  return a.runtime.drop?.from ?? a.runtime.process;
+}
 
 /** The file the engine executes first: ENTRYPOINT[0], else CMD[0], looked up on PATH. */
 export function startExecutable(a: AnalysisView): string | undefined {
   const argv0 = startCommand(a)[0];
   if (!argv0) return undefined;
-  if (argv0.includes('/')) return normalizePath(argv0, a.runtime.process.cwd);
+  if (argv0.includes('/')) return normalizePath(argv0, starter(a).cwd);
 
   // Like execvp: the first PATH entry that has the name.
   for (const dir of pathDirs(a)) {
@@ -18,7 +29,7 @@ export function startExecutable(a: AnalysisView): string | undefined {
 }
 
 function pathDirs(a: AnalysisView): string[] {
-  return (a.runtime.process.env.PATH ?? '').split(':').filter(Boolean);
+  return (starter(a).env.PATH ?? '').split(':').filter(Boolean);
 }
 
 /**
@@ -57,7 +68,7 @@ function missingReport(a: AnalysisView, argv0: string, file: string | undefined)
   }
 
   if (!knownMissing(a, file)) return undefined;
-  const v = a.check(file, 'exec');
+  const v = a.checkStart(file, 'exec');
   const link = a.runtime.view.fs.get(file);
   const dangling = link?.kind === 'symlink';
 
@@ -91,16 +102,21 @@ function madeByFailedStep(a: AnalysisView, path: string): boolean {
 export default defineRule({
   id: 'UID106',
   name: 'entrypoint-not-executable',
-  description: 'The program the container starts with is missing, or the process cannot execute it (or, for a script, read it): the container fails to start.',
+  description: 'The program the container starts with is missing, or the process cannot execute it (or, for a script, read it), or its command cannot switch to the user it names (gosu, su-exec, setpriv, runuser, chroot, s6-setuidgid without root): the container fails to start.',
   category: 'identity',
   severity: { dev: 'error', prod: 'error' },
   fix: 'suggestion',
   check(a, report) {
     if (a.runtime.errors.length > 0) return;
+    const drop = a.runtime.drop;
+    if (drop?.error !== undefined) {
+      report(dropFails(a, drop));
+      return;
+    }
     const argv0 = startCommand(a)[0];
     if (!argv0) return;
     const file = startExecutable(a);
-    const exec = file ? a.check(file, 'exec') : undefined;
+    const exec = file ? a.checkStart(file, 'exec') : undefined;
 
     if (!file || exec?.errno === 'ENOENT') {
       const r = missingReport(a, argv0, file);
@@ -110,7 +126,7 @@ export default defineRule({
 
     // A script is read by its interpreter after the kernel executes it.
     const script = /\.(sh|bash|py)$/.test(file);
-    const read = script && exec!.allowed ? a.check(file, 'read') : undefined;
+    const read = script && exec!.allowed ? a.checkStart(file, 'read') : undefined;
     const v = !exec!.allowed ? exec! : read && !read.allowed ? read : undefined;
     if (!v || v.errno !== 'EACCES') return;
     // The file was last changed by a step the model failed: what the rest of that step does to
@@ -122,7 +138,7 @@ export default defineRule({
     // made) is no ground for an error: a built binary is usually executable.
     const unsure = v.dependsOn.length > 0;
     report({
-      message: `The container will not start: ${who(a)} cannot ${v === exec ? 'execute' : 'read'} ${file} (exec ${file}: permission denied)` +
+      message: `The container will not start: ${named(starter(a))} cannot ${v === exec ? 'execute' : 'read'} ${file} (exec ${file}: permission denied)` +
         `${unsure ? ', if its mode is the one assumed' : ''}.`,
       why: `${firstReason(v)}.${unsure ? ` That mode is not known for sure: it rests on ${v.dependsOn.join(', ')}.` : ''}`,
       line: a.sim.target.lines.entrypoint ?? a.sim.target.lines.cmd,
@@ -135,3 +151,51 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * The command's user switch cannot be made (gosu app as a non-root user, a capability dropped,
+ * a user the image does not have): the tool prints its error and exits before the workload.
+ */
+function dropFails(a: AnalysisView, d: PrivilegeDrop): RuleReport {
+  const f = d.from;
+  const missing = d.needs.filter((c) => !f.caps.has(c));
+  const privilege = d.needs.length > 0 && (f.uid !== 0 || missing.length > 0);
+  const fixes: Fix[] = [];
+  if (privilege && f.uid !== 0) {
+    const fromRun = a.run?.user !== undefined;
+    const setting = runTool(a) === 'kubernetes' ? 'runAsUser' : runTool(a) === 'compose' ? 'user:' : '--user';
+    fixes.push({
+      description: fromRun
+        ? `Start it as root, as the command expects: leave ${setting} ${a.run!.user} out ${runPlace(a)}, and ${d.tool} switches to the user itself.`
+        : `Start it as root, as the command expects: remove USER ${a.image.config.user} (line ${a.sim.target.lines.user}), and ${d.tool} switches to the user itself.`,
+      safe: false,
+    });
+    fixes.push({
+      description: `Or keep starting as ${named(f)} and leave \`${d.written}\` out of the command: ${d.tool} only works for root.`,
+      snippet: withoutTool(d),
+      safe: false,
+    });
+  } else if (privilege) {
+    const names = missing.map((c) => c.replace(/^CAP_/, ''));
+    fixes.push({
+      description: `Keep the capabilities ${d.tool} needs to switch (${names.join(', ')}) ${runPlace(a)}.`,
+      snippet: renderRunChanges(a, [{ kind: 'caps', drop: [], add: names }]),
+      safe: false,
+    });
+  } else {
+    fixes.push({ description: `Make \`${d.written}\` name a user and group the image has (${d.tool} looks them up in /etc/passwd and /etc/group), or create them.`, snippet: 'RUN useradd --create-home app', safe: false });
+  }
+
+  return {
+    message: `The container will not start its workload: \`${d.written}\` ${privilege ? `runs as ${named(f)} and cannot switch user` : 'fails'} (${d.error}).`,
+    why: privilege
+      ? `${d.tool} changes its groups and ids with setgroups, setgid and setuid, which need root (CAP_SETGID, CAP_SETUID${d.tool === 'chroot' ? ', and CAP_SYS_CHROOT for chroot itself' : ''}); ` +
+        `${f.uid !== 0 ? `the container starts as ${named(f)}, which has none of them` : `the container starts as root without ${missing.join(', ')}`}, so ${d.tool} exits at once.`
+      : `${d.tool} exits before it runs ${d.command[0] ?? 'the command'}.`,
+    line: dropLine(a, d),
+    fixes,
+    dependsOn: d.assumption ? [d.assumption.id] : [],
+    // Behind an entrypoint script whose text is not known, the script may skip the tool.
+    unsureSeverity: d.assumption ? 'warning' : undefined,
+  };
+}

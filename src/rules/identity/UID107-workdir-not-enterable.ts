@@ -1,5 +1,6 @@
 import { defineRule } from '../rule.js';
-import { firstReason, renderRunChanges, who } from '../util.js';
+import { firstReason, renderRunChanges } from '../util.js';
+import { named } from './drop.js';
 
 export default defineRule({
   id: 'UID107',
@@ -13,12 +14,13 @@ export default defineRule({
     // (libcontainer finalizeNamespace); crun and buildah's chroot runner change into it as the
     // user and fail (measured with buildah run in the oracle suite).
     if (a.engine !== 'podman' || a.runtime.errors.length > 0) return;
-    const p = a.runtime.process;
-    const v = a.check(p.cwd, 'chdir');
+    // The engine enters it as the user the container starts as, before any switch of user.
+    const p = a.runtime.drop?.from ?? a.runtime.process;
+    const v = a.checkStart(p.cwd, 'chdir');
     if (v.allowed || v.errno !== 'EACCES') return;
 
     report({
-      message: `The container will not start: ${who(a)} cannot enter its working directory ${p.cwd} (chdir: permission denied).`,
+      message: `The container will not start: ${named(p)} cannot enter its working directory ${p.cwd} (chdir: permission denied).`,
       why: `${firstReason(v)}.`,
       line: a.sim.target.lines.workdir,
       dependsOn: v.dependsOn,
