@@ -30,7 +30,9 @@ export interface StartCommand {
 export function startCommandOf(image: ImageState, run: RunContext | undefined): StartCommand {
   const entry = run?.entrypoint ?? image.config.entrypoint ?? [];
   const cmdFromRun = run?.command !== undefined && run.command.length > 0;
-  const cmd = cmdFromRun ? run!.command! : (image.config.cmd ?? []);
+  // An entrypoint given at run time clears the image's CMD (docker run --entrypoint, compose
+  // entrypoint:, a Kubernetes command without args): only a command given with it follows.
+  const cmd = cmdFromRun ? run!.command! : run?.entrypoint !== undefined ? [] : (image.config.cmd ?? []);
 
   return { argv: [...entry, ...cmd], entryLength: entry.length, entryFromRun: run?.entrypoint !== undefined, cmdFromRun };
 }

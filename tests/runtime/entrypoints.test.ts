@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../src/analyze.js';
 import { parseDockerRun } from '../../src/runtime/docker.js';
+import { startCommandOf } from '../../src/runtime/entrypoints.js';
 
 const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' };
 const check = (dockerfile: string, run: string) =>
@@ -45,4 +46,14 @@ describe("docker-stacks' start.sh hands over from root to NB_USER", () => {
     const a = check('FROM jupyter/base-notebook\nUSER root\nENTRYPOINT []\nCMD ["python", "app.py"]\n', 'docker run img');
     assert.equal(a.identity.uid, 0);
   });
+});
+
+describe('the command the container starts with', () => {
+  const image = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nENTRYPOINT ["/usr/local/bin/entry.sh"]\nCMD ["python", "train.py"]\n' }).image;
+  const start = (line?: string) => startCommandOf(image, line === undefined ? undefined : parseDockerRun(line, { invoker }));
+
+  test('ENTRYPOINT then CMD from the image', () => assert.deepEqual(start().argv, ['/usr/local/bin/entry.sh', 'python', 'train.py']));
+  test('a command on the run line replaces CMD only', () => assert.deepEqual(start('docker run img bash').argv, ['/usr/local/bin/entry.sh', 'bash']));
+  test('--entrypoint alone clears the image CMD too', () => assert.deepEqual(start('docker run --entrypoint sh img').argv, ['sh']));
+  test('--entrypoint with a command keeps that command', () => assert.deepEqual(start('docker run --entrypoint sh img -c true').argv, ['sh', '-c', 'true']));
 });
