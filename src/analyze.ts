@@ -182,11 +182,14 @@ const CACHE_VARS = ['HF_HOME', 'HF_HUB_CACHE', 'HUGGINGFACE_HUB_CACHE', 'TRANSFO
  * cache variable names (only absolute values: a relative one depends on the working folder).
  */
 export function cacheDirs(process: Process): { path: string; from: string }[] {
-  const xdg = process.env.XDG_CACHE_HOME;
-  const out = [xdg?.startsWith('/') ? { path: normalizePath(xdg), from: 'XDG_CACHE_HOME' } : { path: normalizePath(`${process.home}/.cache`), from: '~/.cache' }];
-  for (const name of CACHE_VARS) {
-    const v = process.env[name];
-    if (v?.startsWith('/') && !out.some((c) => c.path === normalizePath(v))) out.push({ path: normalizePath(v), from: name });
+  const env = process.env;
+  const xdg = env.XDG_CACHE_HOME;
+  const out = [xdg !== undefined && xdg.startsWith('/') ? { path: normalizePath(xdg), from: 'XDG_CACHE_HOME' } : { path: normalizePath(`${process.home}/.cache`), from: '~/.cache' }];
+  for (let i = 0; i < CACHE_VARS.length; i++) {
+    const v = env[CACHE_VARS[i]];
+    if (v === undefined || !v.startsWith('/')) continue;
+    const path = normalizePath(v);
+    if (!out.some((c) => c.path === path)) out.push({ path, from: CACHE_VARS[i] });
   }
 
   return out;

@@ -292,10 +292,12 @@ export function listingsUnknownBelow(tree: FsTree, dir: string): void {
  * chown gave its unlisted entries no longer holds for the new ones.
  */
 function unknownFill(meta: FileMeta): FileMeta {
-  const next: FileMeta = { ...meta, partial: true, filled: true };
-  delete next.subtreeOwner;
+  if (meta.subtreeOwner === undefined) return withMeta(meta, { partial: true, filled: true });
+  // Left out by a rest spread rather than `delete`, which would turn the copy into a slow
+  // dictionary-mode object for every later read.
+  const { subtreeOwner: _dropped, ...rest } = meta;
 
-  return next;
+  return withMeta(rest as FileMeta, { partial: true, filled: true });
 }
 
 /** Remove a path and everything below it. */

@@ -148,6 +148,8 @@ interface Shared {
   calls: number;
   /** Passes through for-loop bodies so far in this step (see MAX_ITERATIONS). */
   iterations: number;
+  /** The HOME an unmodelled command of this step already left listed in part (unknownWrites). */
+  homeFilled: string | undefined;
   /** The View of the build step, made at the first access check. */
   view?: View;
   mounts: ViewMount[];
@@ -296,6 +298,7 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
       : (sharedRegistry ??= handlerMap(defaultRegistry())),
     calls: 0,
     iterations: 0,
+    homeFilled: undefined,
     // Present from the start, so every Shared has one shape.
     view: undefined,
     mounts: init.mounts ?? NO_MOUNTS,
@@ -1447,7 +1450,10 @@ class Walker {
     const into = local ? null : unpacksInto(base, argv, this.f.cwd);
     if (into !== null) listingsUnknownBelow(this.state.fs, into);
     const home = this.f.env.get('HOME') ?? this.f.ident.home;
-    if (home !== undefined && home.startsWith('/') && normalizePath(home) !== '/') listingsUnknownBelow(this.state.fs, normalizePath(home));
+    // Once a step: what later commands of the same step make there, the model follows.
+    if (home === undefined || home === this.sh.homeFilled || !home.startsWith('/') || normalizePath(home) === '/') return;
+    listingsUnknownBelow(this.state.fs, normalizePath(home));
+    this.sh.homeFilled = home;
   }
 
   /** What is in these folders is no longer known (see contentsUnknown in image/fs). */
