@@ -18,7 +18,8 @@ export interface RuleReport {
   severity?: Severity;
   /**
    * The severity for this finding when it rests on a guess (a base image outside the catalog,
-   * say) rather than on what the model knows. A severity the user set for the rule wins.
+   * say) rather than on what the model knows, or when the run at hand takes the danger away
+   * (no-new-privileges under a sudo rule). A severity the user set for the rule wins.
    */
   unsureSeverity?: Severity;
   /**

@@ -176,3 +176,19 @@ describe('fixes for the tool at hand and the image at hand', () => {
     test(c.name, () => assert.deepEqual(findings(c.dockerfile).filter((f) => f.ruleId === c.rule).map((f) => f.message), []));
   }
 });
+
+describe('UID403 under no-new-privileges', () => {
+  const text = 'FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y sudo && useradd -m app && echo "app ALL=(ALL) NOPASSWD:ALL" > /etc/sudoers.d/app\nUSER app\n';
+  const uid403 = (line: string) => analyze({ file: 'Dockerfile', text, run: docker(line), profile: 'prod' }).findings.filter((f) => f.ruleId === 'UID403');
+
+  test('a plain run: an error, root in all but name', () => {
+    assert.deepEqual(uid403('docker run img').map((f) => [f.severity, f.message]), [['error', 'app may run any command as root without a password (/etc/sudoers.d/app): the non-root USER is root in all but name.']]);
+  });
+
+  test('with no-new-privileges: a warning that says this run defuses it and the image still carries it', () => {
+    const f = uid403('docker run --security-opt no-new-privileges img');
+    assert.deepEqual(f.map((x) => x.severity), ['warning']);
+    assert.match(f[0].message, /wherever the container runs without no-new-privileges \(this run sets it, so sudo cannot gain root here\)\.$/);
+    assert.match(f[0].why, /the kernel ignores the setuid bit of sudo, so in this run it fails; the image still carries the rule\.$/);
+  });
+});

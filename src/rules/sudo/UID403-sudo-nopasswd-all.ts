@@ -35,9 +35,15 @@ export default defineRule({
       const dropRule = r.file === '/etc/sudoers'
         ? { description: 'Do the root work at build time and drop the rule (the line, not the file).', snippet: `RUN sed -i '/^${r.who.replace(/\//g, '\\/')}[[:space:]].*NOPASSWD/d' /etc/sudoers`, safe: false }
         : { description: 'Do the root work at build time and drop the rule.', snippet: `RUN rm -f ${r.file}`, safe: false };
+      // no-new-privileges keeps setuid sudo from gaining root in this run; the rule is still in
+      // the image for every run without it.
+      const nnp = a.runtime.process.noNewPrivileges;
       report({
-        message: `${who} may ${all ? 'run any command' : `run ${r.commands}`} as root without a password (${r.file}${via}): the non-root USER is root in all but name.`,
-        why: 'NOPASSWD (or !authenticate) for ALL, a shell, an interpreter or a tool that can run other commands turns every process of that user into a root process one command away; it undoes the point of running as non-root.',
+        message: `${who} may ${all ? 'run any command' : `run ${r.commands}`} as root without a password (${r.file}${via}): the non-root USER is root in all but name` +
+          `${nnp ? ' wherever the container runs without no-new-privileges (this run sets it, so sudo cannot gain root here)' : ''}.`,
+        why: 'NOPASSWD (or !authenticate) for ALL, a shell, an interpreter or a tool that can run other commands turns every process of that user into a root process one command away; it undoes the point of running as non-root.' +
+          (nnp ? ' With no-new-privileges the kernel ignores the setuid bit of sudo, so in this run it fails; the image still carries the rule.' : ''),
+        unsureSeverity: nnp ? 'warning' : undefined,
         line: noAuth ? noAuth.line ?? a.image.texts[noAuth.file]?.line : r.line ?? a.image.texts[r.file]?.line,
         fixes: [
           dropDefault ?? dropRule,
