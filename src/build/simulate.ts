@@ -734,7 +734,7 @@ class StageSimulator {
   stageState(ref: string): ImageState {
     const byName = this.stages.find((s) => s.name === ref.toLowerCase());
     const idx = parseId(ref);
-    const st = byName ?? (idx !== undefined ? this.stages[idx] : undefined);
+    const st = byName ?? (idx !== undefined ? this.stages.find((x) => x.index === idx) : undefined);
     if (st) return st.state;
 
     return this.opts.resolveBase(ref).state;
@@ -938,7 +938,7 @@ class StageSimulator {
    */
   fromTree(ref: string): FsTree | undefined {
     const idx = parseId(ref);
-    const st = this.stages.find((s) => s.name === ref.toLowerCase()) ?? (idx !== undefined ? this.stages[idx] : undefined);
+    const st = this.stages.find((s) => s.name === ref.toLowerCase()) ?? (idx !== undefined ? this.stages.find((s) => s.index === idx) : undefined);
     if (st) return st.state.fs;
     const r = this.opts.resolveBase(ref);
 
@@ -1044,6 +1044,68 @@ function copiesFromStage(ins: DfInstruction): boolean {
   return ins.keyword === 'COPY' && ins.flags.length > 0 && flag(ins, 'from') !== undefined;
 }
 
+/**
+ * The stages a build of the target runs: the target, the stage its FROM names, the stages its
+ * COPY --from and RUN --mount from= name, and theirs in turn. BuildKit and buildah (whose
+ * --skip-unused-stages is on by default) build only these; the classic builder builds every
+ * stage up to the target. A reference whose value cannot be told (an ARG of the stage) keeps
+ * every earlier stage.
+ */
+function neededStages(df: Dockerfile, last: number, vars: (name: string) => string | undefined): Set<number> {
+  // A word the builder would refuse (${X:?}) is refused at its own step: here it names no stage.
+  const expand = (word: string, globalOnly = false): string => {
+    // A value from a variable may come from an ARG of the stage, which only its steps know;
+    // FROM sees the global ARGs alone.
+    if (!globalOnly && word.includes('$')) return '$';
+    try {
+      return expandWord(word, vars, df.escape);
+    } catch (e) {
+      if (e instanceof ExpandError) return '$';
+      throw e;
+    }
+  };
+  const byRef = (ref: string, before: number): number | 'all' | undefined => {
+    if (ref.includes('$')) return 'all';
+    const named = df.stages.findIndex((s) => s.name === ref.toLowerCase());
+    if (named >= 0) return named;
+    const n = /^\d+$/.test(ref) ? Number(ref) : undefined;
+
+    return n !== undefined && n < before ? n : undefined;
+  };
+  const out = new Set<number>();
+  const todo = [last];
+  while (todo.length > 0) {
+    const i = todo.pop()!;
+    if (out.has(i)) continue;
+    out.add(i);
+    const st = df.stages[i];
+    const refs: string[] = [];
+    const base = expand(splitRawWords(st.from.args, df.escape)[0] ?? '', true);
+    // FROM names an earlier stage only (a stage's name is registered after its base is read).
+    const parent = df.stages.findIndex((s) => s.index < i && s.name === base.toLowerCase());
+    if (parent >= 0) todo.push(parent);
+    for (const ins of st.instructions) {
+      if (ins.flags.length === 0) continue;
+      if (ins.keyword === 'COPY' || ins.keyword === 'ADD') {
+        const from = flag(ins, 'from');
+        if (from !== undefined) refs.push(expand(from));
+      } else if (ins.keyword === 'RUN') {
+        for (const f of ins.flags) {
+          const m = f.name === 'mount' && f.value ? /(?:^|,)from=([^,]+)/.exec(f.value) : null;
+          if (m) refs.push(expand(m[1]));
+        }
+      }
+    }
+    for (const ref of refs) {
+      const to = byRef(ref, i);
+      if (to === 'all') for (let k = 0; k < i; k++) todo.push(k);
+      else if (to !== undefined && to !== i) todo.push(to);
+    }
+  }
+
+  return out;
+}
+
 /** Simulate the build up to the target stage. */
 export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResult {
   const globalArgs = new Map<string, string>();
@@ -1066,7 +1128,9 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
   const stages: StageResult[] = [];
   const assumptions: Assumption[] = [];
 
+  const needed = opts.builder === 'classic' ? undefined : neededStages(df, last, globalVars);
   for (const stage of df.stages.slice(0, last + 1)) {
+    if (needed !== undefined && !needed.has(stage.index)) continue;
     // The base is the first word, expanded alone: an empty value must not let `AS` move up.
     const written = splitRawWords(stage.from.args, df.escape)[0] ?? '';
     const ref = expandWords(written, globalVars, df.escape)[0] ?? '';

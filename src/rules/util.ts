@@ -335,7 +335,7 @@ function copiedFrom(a: AnalysisView): Set<number> {
   const visit = (index: number) => {
     const st = a.df.stages[index];
     if (!st) return;
-    const base = a.sim.stages[index]?.base;
+    const base = a.sim.stages.find((s) => s.index === index)?.base;
     if (base && 'stage' in base && !out.has(base.stage)) {
       out.add(base.stage);
       visit(base.stage);

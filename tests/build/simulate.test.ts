@@ -346,3 +346,44 @@ describe('a stage named like its base image', () => {
       e.message === 'circular dependency detected on stage: debian' && e.line === 2);
   });
 });
+
+describe('the stages a build runs', () => {
+  const FAILING = 'FROM debian:bookworm AS test\nRUN useradd -u 0 dup\n';
+  const stagesOf = (text: string, builder: Builder = 'buildkit', target?: string) => {
+    const r = build(text, builder, { target });
+    return { stages: r.stages.map((s) => s.index), failures: r.failures.map((f) => f.line) };
+  };
+
+  test('BuildKit and buildah skip a stage the target does not need, with its failure', () => {
+    const text = `${FAILING}FROM debian:bookworm\nRUN true\n`;
+    assert.deepEqual(stagesOf(text), { stages: [1], failures: [] });
+    assert.deepEqual(stagesOf(text, 'buildah'), { stages: [1], failures: [] });
+  });
+
+  test('the classic builder builds every stage up to the target', () => {
+    assert.deepEqual(stagesOf(`${FAILING}FROM debian:bookworm\nRUN true\n`, 'classic'), { stages: [0, 1], failures: [2] });
+  });
+
+  test('FROM a stage, COPY --from by name or index, and RUN --mount from= make a stage needed', () => {
+    assert.deepEqual(stagesOf(`${FAILING}FROM test\nRUN true\n`).stages, [0, 1]);
+    assert.deepEqual(stagesOf(`${FAILING}FROM debian:bookworm\nCOPY --from=test /etc/passwd /p\n`).stages, [0, 1]);
+    assert.deepEqual(stagesOf(`${FAILING}FROM debian:bookworm\nCOPY --from=0 /etc/passwd /p\n`).stages, [0, 1]);
+    assert.deepEqual(stagesOf(`${FAILING}FROM debian:bookworm\nRUN --mount=type=bind,from=test,target=/t true\n`).stages, [0, 1]);
+  });
+
+  test('a --from whose value cannot be told keeps every earlier stage; an image name keeps none', () => {
+    assert.deepEqual(stagesOf(`${FAILING}FROM debian:bookworm\nARG SRC=test\nCOPY --from=$SRC /etc/passwd /p\n`).stages, [0, 1]);
+    assert.deepEqual(stagesOf(`${FAILING}FROM debian:bookworm\nCOPY --from=nginx:latest /etc/nginx /n\n`).stages, [1]);
+  });
+
+  test('FROM a stage named through a global ARG', () => {
+    assert.deepEqual(stagesOf(`ARG BASE=test
+${FAILING}FROM \${BASE}
+RUN true
+`).stages, [0, 1]);
+  });
+
+  test('--target names the stage the build ends at', () => {
+    assert.deepEqual(stagesOf(`${FAILING}FROM debian:bookworm AS prod\nRUN true\n`, 'buildkit', 'test'), { stages: [0], failures: [2] });
+  });
+});
