@@ -1128,7 +1128,7 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
   const stages: StageResult[] = [];
   const assumptions: Assumption[] = [];
 
-  const needed = opts.builder === 'classic' ? undefined : neededStages(df, last, globalVars);
+  const needed = opts.builder === 'classic' || last === 0 ? undefined : neededStages(df, last, globalVars);
   for (const stage of df.stages.slice(0, last + 1)) {
     if (needed !== undefined && !needed.has(stage.index)) continue;
     // The base is the first word, expanded alone: an empty value must not let `AS` move up.

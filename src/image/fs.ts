@@ -281,10 +281,11 @@ export function listingsUnknownBelow(tree: FsTree, dir: string): void {
     return;
   }
   const top = r.path;
-  // Only existing keys are replaced, so the iteration sees each entry once.
-  for (const [p, m] of tree) {
+  // Only existing keys are replaced, so the iteration sees each entry once. forEach hands out
+  // key and value without an entry array per path.
+  tree.forEach((m, p) => {
     if (m.kind === 'dir' && m.filled !== true && isUnder(p, top)) tree.set(p, unknownFill(m));
-  }
+  });
 }
 
 /**
