@@ -679,8 +679,12 @@ async function checkFile(file: string, o: CheckOne, io: Io): Promise<Reported> {
   const rerun = Object.keys(o.severity).length > 0 || extra !== undefined;
   const findings = rerun ? runRules(analysis, { severity: o.severity }) : analysis.findings;
   const suppressions = readSuppressions(text);
-  for (const u of suppressions.unknown) io.err(`uidctl: warning: ${file}:${u.line}: '${u.key}' in an ignore comment names no rule\n`);
-  for (const m of suppressions.malformed) io.err(`uidctl: warning: ${file}:${m.line}: '${m.text}' is not an ignore comment, so it ignores nothing (write '# uidctl ignore=UID201,UID101' or '# uidctl global ignore=UID403')\n`);
+  // In line order, whichever kind each is.
+  const warnings = [
+    ...suppressions.unknown.map((u) => ({ line: u.line, text: `'${u.key}' in an ignore comment names no rule` })),
+    ...suppressions.malformed.map((m) => ({ line: m.line, text: `'${m.text}' is not an ignore comment, so it ignores nothing (write '# uidctl ignore=UID201,UID101' or '# uidctl global ignore=UID403')` })),
+  ].sort((x, y) => x.line - y.line);
+  for (const w of warnings) io.err(`uidctl: warning: ${file}:${w.line}: ${w.text}\n`);
   const { kept } = applySuppressions(findings, suppressions);
 
   return { analysis, findings: kept };

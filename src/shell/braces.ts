@@ -9,16 +9,21 @@ import type { WordPart } from './ast.js';
 /** One character of unquoted literal text, or a part that brace expansion does not look into. */
 type Tok = string | WordPart;
 
-/** More words than this from one word is not what a Dockerfile means: left unexpanded. */
+/** More words than this from one word are not followed (the word's value is then unknown). */
 const MAX_WORDS = 4096;
+
+/** What expandBraces gives for a word that would make more than MAX_WORDS words. */
+export const TOO_MANY = 'too-many';
+
+class TooMany extends Error {}
 
 /**
  * The words brace expansion makes of one word, or null when it makes none (no well-formed
- * brace expression, or one that would make more than MAX_WORDS words). `raw` is the word's
+ * brace expression), or TOO_MANY when it would make more than MAX_WORDS words. `raw` is the word's
  * source: a brace or comma escaped with a backslash there is literal, which the parts no longer
  * show, so such a word is left alone.
  */
-export function expandBraces(parts: WordPart[], raw: string): WordPart[][] | null {
+export function expandBraces(parts: WordPart[], raw: string): WordPart[][] | typeof TOO_MANY | null {
   if (!parts.some((p) => p.type === 'lit' && p.value.includes('{'))) return null;
   if (/\\[{},]/.test(raw)) return null;
 
@@ -27,15 +32,21 @@ export function expandBraces(parts: WordPart[], raw: string): WordPart[][] | nul
     if (p.type === 'lit') for (const ch of p.value) toks.push(ch);
     else toks.push(p);
   }
-  const words = expand(toks);
+  let words: Tok[][];
+  try {
+    words = expand(toks);
+  } catch (e) {
+    if (e instanceof TooMany) return TOO_MANY;
+    throw e;
+  }
   // One word can still differ from the source: {1..1} is 1.
-  if (words === null || (words.length === 1 && words[0].length === toks.length)) return null;
+  if (words.length === 1 && words[0].length === toks.length) return null;
 
   return words.map(toParts);
 }
 
-/** Every word toks makes, in bash's order; null past MAX_WORDS. */
-function expand(toks: Tok[]): Tok[][] | null {
+/** Every word toks makes, in bash's order; throws TooMany past MAX_WORDS. */
+function expand(toks: Tok[]): Tok[][] {
   for (let i = 0; i < toks.length; i++) {
     if (toks[i] !== '{') continue;
     // `${` opens a parameter expansion, which the parser already made a part of its own; a `$`
@@ -75,15 +86,13 @@ function expand(toks: Tok[]): Tok[][] | null {
 
     const pre = toks.slice(0, i);
     const post = expand(toks.slice(close + 1));
-    if (post === null) return null;
     const out: Tok[][] = [];
     for (const alt of alternatives) {
       const inner = expand(alt);
-      if (inner === null) return null;
       for (const a of inner) {
         for (const p of post) {
           out.push([...pre, ...a, ...p]);
-          if (out.length > MAX_WORDS) return null;
+          if (out.length > MAX_WORDS) throw new TooMany();
         }
       }
     }
@@ -108,7 +117,7 @@ function sequence(toks: Tok[]): string[] | null {
   const from = num ? Number(m[1]) : m[1].charCodeAt(0);
   const to = num ? Number(m[2]) : m[2].charCodeAt(0);
   const step = Math.abs(Number(m[3] ?? 1)) || 1;
-  if (Math.abs(to - from) / step >= MAX_WORDS) return null;
+  if (Math.abs(to - from) / step >= MAX_WORDS) throw new TooMany();
   const width = num && (/^-?0\d/.test(m[1]) || /^-?0\d/.test(m[2])) ? Math.max(m[1].length, m[2].length) : 0;
 
   const out: string[] = [];

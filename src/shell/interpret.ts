@@ -36,7 +36,7 @@ import type { ExpandCtx, StaticExpansion } from './words.js';
 import { defaultRegistry } from './commands/index.js';
 import { refreshDerived } from './commands/config.js';
 import { errnoText, isTrackedText, newEntryOwner } from './commands/files.js';
-import { expandBraces } from './braces.js';
+import { TOO_MANY, expandBraces } from './braces.js';
 import { hasUnknownOutput, isHarmless, setShellOf, unknownOutput } from './commands/builtins.js';
 
 export type Status = number | 'unknown';
@@ -1711,6 +1711,10 @@ class Walker {
     // bash expands braces first, in one pass (dash has none: the word stays literal).
     if (!braced && this.f.flavor === 'bash') {
       const words = expandBraces(parts, w.raw);
+      if (words === TOO_MANY) {
+        this.note(`the brace expression in ${w.raw} makes more words than the model follows`, w.raw);
+        return false;
+      }
       if (words !== null) {
         let exact = true;
         for (const one of words) if (!this.expandInto({ parts: one, raw: '' }, out, partialGlobs, true)) exact = false;

@@ -236,6 +236,18 @@ describe('several files, one missing', () => {
   });
 });
 
+describe('ignore comment warnings', () => {
+  test('come in line order, whichever kind each is', () => {
+    const dir = tempDir({ Dockerfile: '# uidctl ignore=UID999\n# uidctl ignore UID101\n# uidctl ignore=UID998\nFROM debian:bookworm\n' });
+    const r = uidctl(['check', 'Dockerfile', '--fail-on', 'never'], dir);
+    assert.deepEqual(r.err.split('\n').filter(Boolean).map((l) => l.split(':').slice(0, 4).join(':')), [
+      'uidctl: warning: Dockerfile:1',
+      'uidctl: warning: Dockerfile:2',
+      'uidctl: warning: Dockerfile:3',
+    ]);
+  });
+});
+
 describe('a folder checked in worker threads (--jobs)', () => {
   // Good files, findings of each severity, a syntax error, an ignore comment naming no rule.
   const folder = () => {

@@ -622,6 +622,16 @@ const python: Case[] = [
     dockerfile: df(CUDA, TRAINER, 'USER trainer'),
     run: 'docker run -e TORCH_HOME=/opt/models/torch img',
     message: ['cannot write /opt/models/torch (TORCH_HOME)', 'torch hub models and weights'],
+    // The run's value wins over any ENV: the fix goes on the run line.
+    fix: '-e TORCH_HOME=/tmp/cache/torch',
+  },
+  {
+    name: 'UID305 on a read-only root says so, and offers no place that is read-only too',
+    rule: 'UID305',
+    dockerfile: df(CUDA, TRAINER, 'ENV XDG_CACHE_HOME=/tmp/cache', 'USER trainer'),
+    run: 'docker run --read-only img',
+    message: ['cannot write /tmp/cache (XDG_CACHE_HOME)', 'fail with Read-only file system'],
+    fix: '--tmpfs /tmp/cache',
   },
   {
     name: 'UID305 follows XDG_CACHE_HOME away from a root-owned ~/.cache',

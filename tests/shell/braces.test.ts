@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { expandBraces } from '../../src/shell/braces.js';
+import { TOO_MANY, expandBraces } from '../../src/shell/braces.js';
 import { parseShell } from '../../src/shell/parse.js';
 import type { SimpleCommand, Word } from '../../src/shell/ast.js';
 import { analyze } from '../../src/analyze.js';
@@ -26,7 +26,9 @@ function wordOf(text: string): Word {
 /** What the model's expansion gives, as printf would print it: quotes removed, $HOME kept. */
 function model(text: string): string[] {
   const w = wordOf(text);
-  const words = expandBraces(w.parts, w.raw) ?? [w.parts];
+  const expanded = expandBraces(w.parts, w.raw);
+  assert.notEqual(expanded, TOO_MANY);
+  const words = expanded === TOO_MANY ? [] : expanded ?? [w.parts];
   const out: string[] = [];
   for (const parts of words) {
     let s = '';
@@ -92,5 +94,21 @@ describe('UID604 on a brace dash passed on', () => {
       '/bin/sh here has no brace expansion, so {,-ldap} was passed on as it is: write the words out, or run RUN steps with bash, which expands it.',
       'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
     ]]);
+  });
+});
+
+describe('brace expressions past 4,096 words', () => {
+  test('the word is unknown: the step is not failed on a literal it never was', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nSHELL ["/bin/bash", "-c"]\nRUN useradd -m app && mkdir -p /r/{1..5000} && chown app /r/1\nUSER app\nRUN touch /r/1/x\n' });
+    assert.deepEqual(a.sim.failures, []);
+    assert.ok(a.unknowns.some((u) => u.reason === 'the brace expression in /r/{1..5000} makes more words than the model follows'));
+  });
+
+  test('4,096 words are followed', () => {
+    const w = wordOf('/r/{1..4096}');
+    const words = expandBraces(w.parts, w.raw);
+    assert.ok(Array.isArray(words) && words.length === 4096);
+    const x = wordOf('{a..j}{a..j}{a..j}{a..j}');
+    assert.equal(expandBraces(x.parts, x.raw), TOO_MANY);
   });
 });

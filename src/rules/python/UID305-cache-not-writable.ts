@@ -1,6 +1,8 @@
 import { defineRule } from '../rule.js';
 import { firstReason, homeFromRun, readOnlyRootFix, renderRunChanges, who } from '../util.js';
 import { cacheDirs } from '../../analyze.js';
+import { isUnder } from '../../image/fs.js';
+import type { Fix } from '../../model/types.js';
 
 /** What keeps its downloads in the folder each variable names, and a writable place for it. */
 const CACHE_USERS: Record<string, [string, string]> = {
@@ -32,17 +34,24 @@ export default defineRule({
 
       const [what, elsewhere] = CACHE_USERS[from] ?? ['pip, Hugging Face, torch hub', '/tmp/cache'];
       const variable = from === '~/.cache' ? 'XDG_CACHE_HOME' : from;
+      // A value the run sets wins over ENV: a fix for it goes where the container is started.
+      const fromRun = from !== '~/.cache' && a.run?.env?.[from] !== undefined;
+      const moveIt = (value: string): Fix => fromRun || (homeFromRun(a) && from === '~/.cache')
+        ? { description: 'Or point the cache at a writable place where the container is started.', snippet: renderRunChanges(a, [{ kind: 'env', name: variable, value }]), safe: false }
+        : { description: 'Or point the cache elsewhere.', snippet: `ENV ${variable}=${value}`, safe: false };
+      // Somewhere else only when it is not the failing place itself, nor on a read-only root.
+      const other = elsewhere !== path && !isUnder(path, elsewhere) && v.errno !== 'EROFS' && a.check(elsewhere, 'create').allowed ? elsewhere : undefined;
+      const fixes: Fix[] = [];
+      if (v.errno === 'EROFS') fixes.push(readOnlyRootFix(a, path));
+      else if (!fromRun && !(homeFromRun(a) && from === '~/.cache')) {
+        fixes.push({ description: 'Make the cache belong to the user.', snippet: `RUN mkdir -p ${path} && chown -R ${p.uid}:${p.gid} ${path}`, safe: false });
+      }
+      if (other !== undefined) fixes.push(moveIt(other));
       report({
-        message: `${who(a)} cannot write ${path}${from === '~/.cache' ? '' : ` (${from})`}: downloads cached there (${what}) fail with Permission denied.`,
+        message: `${who(a)} cannot write ${path}${from === '~/.cache' ? '' : ` (${from})`}: downloads cached there (${what}) fail with ${v.errno === 'EROFS' ? 'Read-only file system' : 'Permission denied'}.`,
         why: `${firstReason(v)}.`,
         dependsOn: v.dependsOn,
-        fixes: v.errno === 'EROFS' ? [readOnlyRootFix(a, path), { description: 'Or point the cache at a writable place.', snippet: `ENV ${variable}=${elsewhere}`, safe: false }] : homeFromRun(a) && from === '~/.cache' ? [
-          // HOME comes from the run: the cache goes where HOME was set, not into the image.
-          { description: 'Point caches at a writable place where the container is started.', snippet: renderRunChanges(a, [{ kind: 'env', name: 'XDG_CACHE_HOME', value: '/tmp/cache' }]), safe: false },
-        ] : [
-          { description: 'Make the cache belong to the user.', snippet: `RUN mkdir -p ${path} && chown -R ${p.uid}:${p.gid} ${path}`, safe: false },
-          { description: 'Or point the cache elsewhere.', snippet: `ENV ${variable}=${elsewhere}`, safe: false },
-        ],
+        fixes,
       });
     }
   },
