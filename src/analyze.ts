@@ -343,6 +343,10 @@ export function analyze(input: AnalyzeInput): Analysis {
   // Assumptions that decided the metadata of some paths (COPY sources of unknown mode).
   const guesses = image.assumptions.filter((x) => x.paths !== undefined);
   const unknownBase = image.assumptions.find((x) => x.id === 'base:unknown-image')?.id;
+  // An entrypoint script whose text is not known runs first, as root: it may chown or make any
+  // path (its own mounts included) before the switch, so every verdict for the workload rests on
+  // what it is taken to do.
+  const scriptFirst = runtime.drop?.assumption !== undefined && runtime.drop.from.uid === 0 ? runtime.drop.assumption.id : undefined;
   // Verdicts by operation, then by the path as asked: no key string to build and hash per call.
   const checker = (who: Identity) => {
     const cache = new Map<Op, Map<string, Verdict>>();
@@ -359,6 +363,7 @@ export function analyze(input: AnalyzeInput): Analysis {
         if (guesses.length > 0) markGuessDependencies(v, guesses);
         // On a base outside the catalog, every owner and mode the image side has rests on the guess.
         if (unknownBase !== undefined && v.where === 'image' && !v.dependsOn.includes(unknownBase)) v.dependsOn.push(unknownBase);
+        if (scriptFirst !== undefined && who === ident && !v.dependsOn.includes(scriptFirst)) v.dependsOn.push(scriptFirst);
         byPath.set(path, v);
       }
 

@@ -121,10 +121,12 @@ describe('UID106 when the switch cannot be made', () => {
 });
 
 describe('what is judged for the user the command switches to', () => {
-  test("a root-owned bind mount: UID201 for app, as the tester's run would fail", () => {
+  test("a root-owned bind mount: UID201 for app, as the tester's run would fail (unless entrypoint.sh, run first as root, chowns it)", () => {
     const host: HostPathFacts[] = [{ path: '/srv/out', exists: true, from: 'facts-file', meta: { kind: 'dir', uid: 0, gid: 0, mode: 0o755 } }];
     const a = check(TESTER, 'docker run -v /srv/out:/out img', host);
-    assert.equal(finding(a, 'UID201')?.message, 'app (uid 1000) cannot write to /out (-v /srv/out:/out): it belongs to 0:0 on the host - Permission denied.');
+    assert.equal(finding(a, 'UID201')?.message, 'app (uid 1000) may not be able to write to /out (-v /srv/out:/out): it belongs to 0:0 on the host - Permission denied.');
+    const plain = check(IMAGE + 'CMD ["gosu", "app", "python", "train.py"]\n', 'docker run -v /srv/out:/out img', host);
+    assert.equal(finding(plain, 'UID201')?.message, 'app (uid 1000) cannot write to /out (-v /srv/out:/out): it belongs to 0:0 on the host - Permission denied.');
     assert.ok(!finding(a, 'UID202'), 'no root-owned output: the workload is not root');
   });
 
@@ -160,5 +162,25 @@ describe('the report says who starts and who runs', () => {
     const at = lines.findIndex((l) => l.startsWith('  starts '));
     assert.equal(lines[at], '  starts   uid=0(root) gid=0(root) groups=0(root), then `gosu app` switches');
     assert.equal(lines[at + 1], '  runs as  uid=1000(app) gid=1000(app) groups=1000(app)');
+  });
+});
+
+describe('an entrypoint script of unknown text runs first, as root', () => {
+  const SCRIPT_DATA = `${IMAGE}RUN mkdir /data\nCOPY --chmod=0755 entrypoint.sh /usr/local/bin/entrypoint.sh\nENTRYPOINT ["entrypoint.sh"]\nCMD ["gosu", "app", "touch", "/data/x"]\n`;
+
+  test('every verdict for the workload rests on what the script is taken to do', () => {
+    const a = check(SCRIPT_DATA, 'docker run -v data:/data img');
+    const v = a.verdicts.find((x) => x.path === '/data' && x.op === 'write');
+    assert.deepEqual([v?.allowed, v?.dependsOn], [false, ['volume-new:data', 'entrypoint:runs-arguments']]);
+    // It may chown /data before the switch (a common entrypoint line): a warning, not a fact.
+    const f = finding(a, 'UID201');
+    assert.equal(f?.severity, 'warning');
+    assert.match(f?.message ?? '', /^app \(uid 1000\) may not be able to write to \/data/);
+  });
+
+  test('without a script before the switch, the verdict is the plain one', () => {
+    const a = check(`${IMAGE}RUN mkdir /data\nCMD ["gosu", "app", "touch", "/data/x"]\n`, 'docker run -v data:/data img');
+    assert.deepEqual(a.verdicts.find((x) => x.path === '/data' && x.op === 'write')?.dependsOn, ['volume-new:data']);
+    assert.equal(finding(a, 'UID201')?.severity, 'error');
   });
 });

@@ -95,7 +95,8 @@ export default defineRule({
       // A volume copies the image path: when its owner rests on a guess (a path that may already
       // exist below an unpacked archive, an unknown base), so does the failure.
       // (A named volume assumed new is the usual case, not a guess about the image.)
-      const unsure = m.kind !== 'bind' && v.dependsOn.some((id) => !id.startsWith('volume-new:'));
+      // An entrypoint script run as root before the workload may chown a bind mount too.
+      const unsure = (m.kind !== 'bind' && v.dependsOn.some((id) => !id.startsWith('volume-new:'))) || v.dependsOn.includes('entrypoint:runs-arguments');
       const cannot = unsure ? 'may not be able to write' : 'cannot write';
       report({
         message: rootless && owner && !owner.unmapped && owner.uid === 0
