@@ -10,7 +10,7 @@ import { formatGroup, formatPasswd, groupByName, parseGroup, parseId, parsePassw
 import { refreshDerived } from '../shell/commands/config.js';
 import { isTrackedText } from '../shell/commands/files.js';
 import { baseName, descendants, isUnder, mkdirp, normalizePath, parentOf, resolvePath, withMeta } from '../image/fs.js';
-import { DOCKER_DEFAULT_CAPS } from '../access/evaluate.js';
+import { DOCKER_DEFAULT_CAPS, evaluate } from '../access/evaluate.js';
 import type { Builder, BuildIdentity, ShellEnv } from '../shell/context.js';
 import { runScript, type ExecRefusal } from '../shell/interpret.js';
 import { globMatch } from '../shell/words.js';
@@ -784,6 +784,22 @@ class StageSimulator {
       this.fail(ins, who.error!, 'identity');
       this.step(ins, () => `run skipped: ${who.error}`);
       return;
+    }
+
+    // The step's process starts in WORKDIR as the USER: a folder it may not enter stops the
+    // step before any command runs (runc: chdir to cwd; buildah's chroot: the fork/exec).
+    const workdir = this.state.config.workdir;
+    if (workdir !== '/' && resolvePath(this.state.fs, workdir).meta?.kind === 'dir') {
+      const enter = evaluate(who.ident, { fs: this.state.fs, mounts: [], readOnlyRoot: false }, workdir, 'chdir', false);
+      if (!enter.allowed && enter.errno === 'EACCES' && enter.dependsOn.length === 0) {
+        const sh = ins.json?.[0] ?? this.state.config.shell[0] ?? '/bin/sh';
+        this.fail(ins, this.opts.builder === 'buildah'
+          ? `fork/exec ${sh}: permission denied`
+          : `runc run failed: unable to start container process: error during container init: chdir to cwd ("${workdir}") set in config.json failed: permission denied`, 'permission');
+        const label = who.ident.label ?? `uid ${who.ident.uid}`;
+        this.step(ins, () => `run skipped: ${label} may not enter ${workdir}`);
+        return;
+      }
     }
 
     const missingShell = ins.json ? undefined : this.missingShell();

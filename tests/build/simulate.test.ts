@@ -387,3 +387,16 @@ RUN true
     assert.deepEqual(stagesOf(`${FAILING}FROM debian:bookworm AS prod\nRUN true\n`, 'buildkit', 'test'), { stages: [0], failures: [2] });
   });
 });
+
+describe('a RUN in a WORKDIR its USER may not enter', () => {
+  const text = 'FROM debian:bookworm\nRUN useradd -m -u 1000 dev && mkdir /work && chmod 700 /work\nUSER dev\nWORKDIR /work\nRUN true\n';
+
+  test('fails before its command runs, in the builder\'s words (buildah measured in the oracle)', () => {
+    assert.deepEqual(build(text, 'buildah').failures.map((f) => [f.line, f.kind, f.message]), [[5, 'permission', 'fork/exec /bin/sh: permission denied']]);
+    assert.deepEqual(build(text).failures.map((f) => [f.line, f.kind, f.message]), [[5, 'permission', 'runc run failed: unable to start container process: error during container init: chdir to cwd ("/work") set in config.json failed: permission denied']]);
+  });
+
+  test('a WORKDIR BuildKit makes after USER is the user\'s own', () => {
+    assert.deepEqual(build('FROM debian:bookworm\nRUN useradd -m -u 1000 dev\nUSER dev\nWORKDIR /work\nRUN true\n').failures, []);
+  });
+});

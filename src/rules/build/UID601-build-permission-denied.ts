@@ -94,6 +94,23 @@ function mountFix(f: BuildFailure): Fix | undefined {
   };
 }
 
+/**
+ * The step could not even start in its WORKDIR (runc's chdir to cwd, buildah's fork/exec): the
+ * folder must let the USER in, so give it to the user before switching.
+ */
+function workdirFix(a: AnalysisView, f: BuildFailure, user: string): Fix | undefined {
+  const m = /chdir to cwd \("([^"]+)"\)/.exec(f.message);
+  const stage = a.sim.stages.find((s) => s.failures.includes(f));
+  const dir = m?.[1] ?? (/^fork\/exec [^:]+: permission denied$/.test(f.message) ? stage?.state.config.workdir : undefined);
+  if (dir === undefined) return undefined;
+
+  return {
+    description: `${user} may not enter the WORKDIR ${dir}, where every RUN starts: give it to ${user} while still root (or let WORKDIR make it after USER, which BuildKit does as that user).`,
+    snippet: `RUN chown ${user} ${dir}`,
+    safe: false,
+  };
+}
+
 export default defineRule({
   id: 'UID601',
   name: 'build-permission-denied',
@@ -111,14 +128,17 @@ export default defineRule({
       const user = userIns?.args.trim() || 'root';
       const exec = f.notExecutable;
       const byMount = f.mount ? MOUNT_WHY[f.mount.type] : undefined;
-      const fix = mountFix(f);
+      const enter = workdirFix(a, f, user);
+      const fix = mountFix(f) ?? enter;
       report({
         message: `The build fails here: ${failureLine(f)}${guess.hedge}`,
         why: exec
           ? execWhy(exec)
           : byMount
             ? `${f.mount!.target} is this step's RUN --mount=type=${f.mount!.type}. ${byMount}; the step runs as uid ${f.mount!.uid}. The analysis carries on as if the step had not run.`
-            : `This step runs as the USER in force at this line, not as root, so it may not change files it does not own or lock the package database. The analysis carries on as if the step had not run.`,
+            : enter
+              ? 'Every RUN starts in the WORKDIR as the USER, so the folder needs search (x) permission for that user; the builder stops the step before its command runs. The analysis carries on as if the step had not run.'
+              : `This step runs as the USER in force at this line, not as root, so it may not change files it does not own or lock the package database. The analysis carries on as if the step had not run.`,
         line: f.line,
         dependsOn: guess.dependsOn,
         // Resting on a guess, the failure is a warning, so CI does not fail on it.
