@@ -184,3 +184,18 @@ describe('an entrypoint script of unknown text runs first, as root', () => {
     assert.equal(finding(a, 'UID201')?.severity, 'error');
   });
 });
+
+describe('su in the start command', () => {
+  test('UID101 says who runs the workload is not known, as info, and offers a tool that is followed', () => {
+    const f = finding(check('FROM debian:bookworm\nRUN useradd -m app\nCMD ["su", "app", "-c", "python train.py"]\n'), 'UID101');
+    assert.equal(f?.severity, 'info');
+    assert.equal(f?.message, 'The container starts as root, and its command runs `su app -c`, which may switch to another user: uidctl does not follow su and runuser\'s su mode, so who runs the workload is not known.');
+    assert.deepEqual(f?.fixes.map((x) => x.snippet), ['CMD ["runuser", "-u", "app", "--", ...]']);
+  });
+
+  test('runuser -u is followed, not hedged', () => {
+    const a = check('FROM debian:bookworm\nRUN useradd -m app\nCMD ["runuser", "-u", "app", "--", "python", "x"]\n');
+    assert.equal(a.identity.user, 'app');
+    assert.doesNotMatch(finding(a, 'UID101')?.message ?? '', /not known/);
+  });
+});

@@ -1,5 +1,5 @@
 import { defineRule, identityLine } from '../rule.js';
-import { busyboxAccounts, renderRunChanges, runTool, startsSshd } from '../util.js';
+import { busyboxAccounts, renderRunChanges, runTool, startCommand, startsSshd } from '../util.js';
 import { resolveExecUser } from '../../image/accounts.js';
 import type { Fix, PrivilegeDrop } from '../../model/types.js';
 import type { AnalysisView, RuleReport } from '../rule.js';
@@ -75,6 +75,23 @@ export default defineRule({
       }
     }
 
+    // su/runuser in the start command switch user in a way the model does not follow: the
+    // workload may well not be root, so say so instead of stating it.
+    const su = suInStart(a);
+    if (su !== undefined) {
+      report({
+        message: `The container starts as root, and its command runs \`${su}\`, which may switch to another user: uidctl does not follow su and runuser's su mode, so who runs the workload is not known.`,
+        why: 'Until the switch the process is root. su and `runuser -l`/`-c` run a login shell of the target user; the verdicts here are judged for root, which the workload may not be.',
+        line: a.sim.target.lines.cmd ?? a.sim.target.lines.entrypoint ?? identityLine(a),
+        unsureSeverity: 'info',
+        // Not USER: su as a non-root user asks for a password the container cannot give.
+        fixes: [
+          { description: 'Switch with a tool uidctl follows and that needs no login shell (gosu, setpriv, or runuser -u), so the verdicts are judged for the user who runs the workload.', snippet: `CMD ["runuser", "-u", "${nonRoot?.name ?? 'app'}", "--", ...]`, safe: false },
+        ],
+      });
+      return;
+    }
+
     const tool = runTool(a);
     const asks = tool === 'kubernetes'
       ? `the manifest sets runAsUser: ${a.run?.user}`
@@ -143,4 +160,16 @@ function stepsDown(a: AnalysisView, d: PrivilegeDrop): RuleReport {
     dependsOn: d.assumption ? [d.assumption.id] : [],
     reducedSeverity: 'info',
   };
+}
+
+/** `su ...` or runuser in su mode (`runuser -l app -c ...`) in the start command, as written. */
+function suInStart(a: AnalysisView): string | undefined {
+  const text = startCommand(a).join(' ');
+  const m = /(?:^|[\s;&|'"(])((?:\/[\w/]*\/)?(?:su|runuser)(?:\s+[^\s;&|]+)*)/.exec(text);
+  if (!m) return undefined;
+  const words = m[1].split(/\s+/);
+  // runuser -u is followed (privdrop); only its su mode is not.
+  if (words[0].endsWith('runuser') && words.includes('-u')) return undefined;
+
+  return words.slice(0, 3).join(' ');
 }
