@@ -199,3 +199,18 @@ describe('su in the start command', () => {
     assert.doesNotMatch(finding(a, 'UID101')?.message ?? '', /not known/);
   });
 });
+
+describe('a switch tool that is not installed', () => {
+  test('gosu on a catalog base that no step installs it on: the start fails, as a warning', () => {
+    const f = finding(check('FROM debian:bookworm\nRUN useradd -m app\nCMD ["gosu", "app", "id"]\n'), 'UID106');
+    assert.deepEqual([f?.severity, f?.message], ['warning', 'The container will not start: gosu is not installed (exec: "gosu": executable file not found in $PATH).']);
+    assert.deepEqual(f?.fixes.map((x) => x.snippet), ['RUN apt-get update && apt-get install -y --no-install-recommends gosu && rm -rf /var/lib/apt/lists/*']);
+  });
+
+  test('installed by apt, copied in, or possibly put there by a step the model does not follow: nothing', () => {
+    for (const step of ['RUN apt-get update && apt-get install -y gosu', 'COPY --from=tianon/gosu /gosu /usr/local/bin/gosu', 'RUN curl -fsSL https://example.invalid/gosu -o /usr/local/bin/gosu && chmod +x /usr/local/bin/gosu', 'RUN ./install-gosu.sh']) {
+      const a = check(`FROM debian:bookworm\n${step}\nRUN useradd -m app\nCMD ["gosu", "app", "id"]\n`);
+      assert.equal(finding(a, 'UID106'), undefined, step);
+    }
+  });
+});

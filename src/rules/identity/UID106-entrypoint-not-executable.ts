@@ -1,5 +1,5 @@
 import { defineRule, type AnalysisView, type RuleReport } from '../rule.js';
-import { firstReason, knownMissing, renderRunChanges, startCommand } from '../util.js';
+import { firstReason, knownMissing, mayBeTouched, renderRunChanges, startCommand } from '../util.js';
 import { normalizePath } from '../../image/fs.js';
 import type { Fix, PrivilegeDrop } from '../../model/types.js';
 import { dropLine, named, withoutTool } from './drop.js';
@@ -55,6 +55,18 @@ function missingReport(a: AnalysisView, argv0: string, file: string | undefined)
 
   if (!file) {
     const dirs = pathDirs(a);
+    if (dirs.length > 0 && notInstalled(a, argv0, dirs)) {
+      return {
+        message: `The container will not start: ${argv0} is not installed (${notFoundText(a.engine, argv0)}).`,
+        why: `${argv0} comes in a package of its own, which no base in the catalog ships and no step of this build installs (apt-get install ${argv0}, apk add ${argv0}, or a COPY of the binary); PATH is ${dirs.join(':')}.`,
+        line,
+        // The catalog describes the paths that matter, not every binary: a warning.
+        unsureSeverity: 'warning',
+        fixes: [
+          { description: `Install it before the start command needs it.`, snippet: `RUN apt-get update && apt-get install -y --no-install-recommends ${argv0} && rm -rf /var/lib/apt/lists/*`, safe: false },
+        ],
+      };
+    }
     if (dirs.length === 0 || !dirs.every((d) => knownMissing(a, normalizePath(`${d}/${argv0}`)))) return undefined;
 
     return {
@@ -97,6 +109,23 @@ function madeByFailedStep(a: AnalysisView, path: string): boolean {
   const line = Number(origin.slice(a.file.length + 1));
 
   return a.sim.target.failures.some((f) => f.line === line);
+}
+
+/** Programs that come only in a package of their own, which no catalog base has. */
+const OWN_PACKAGE = new Set(['gosu', 'su-exec']);
+
+/**
+ * A program of OWN_PACKAGE on a catalog base that no step installed: no package of that name,
+ * no file of that name in a PATH folder, and no step the model could not follow that may have
+ * put one there.
+ */
+function notInstalled(a: AnalysisView, name: string, dirs: string[]): boolean {
+  if (!OWN_PACKAGE.has(name) || Object.hasOwn(a.image.packages, name)) return false;
+  if (!a.image.provenance.every((p) => p.source === 'catalog')) return false;
+  const paths = dirs.map((d) => normalizePath(`${d}/${name}`));
+  if (paths.some((p) => a.runtime.view.fs.has(p)) || mayBeTouched(a, paths)) return false;
+
+  return true;
 }
 
 export default defineRule({
