@@ -158,3 +158,16 @@ describe('archives unpacked into a folder', () => {
     assert.deepEqual(failures('RUN mkdir -p /app/lib && cd / && tar -xzf /tmp/app.tgz && chmod +x /app/lib/run.sh'), []);
   });
 });
+
+describe('chown -R of an entry an unpacked archive made', () => {
+  test('the entry is taken as a folder of that owner, and the step stays noted', () => {
+    const a = run('RUN useradd -m -u 2000 app && mkdir /vol && tar -xf /t.tar -C /vol && chown -R app /vol/pkg');
+    const m = a.image.fs.get('/vol/pkg');
+    assert.deepEqual([m?.kind, m?.uid, m?.gid, m?.partial, m?.filled], ['dir', 2000, 0, true, true]);
+    assert.ok(a.unknowns.some((u) => u.paths.includes('/vol/pkg')));
+  });
+
+  test('in a folder nothing unknown filled, a missing path stays a chown failure', () => {
+    assert.deepEqual(failures('RUN useradd -m -u 2000 app && mkdir /vol && chown -R app /vol/pkg'), ["2: chown: cannot access '/vol/pkg': No such file or directory"]);
+  });
+});

@@ -331,6 +331,25 @@ const CHOWN_LONG: Record<string, string> = {
   '--preserve-root': 'p', '--no-preserve-root': 'n', '--from': 'F',
 };
 
+
+/**
+ * `chown -R USER:GROUP DIR` where DIR is an entry a step the model did not follow put in a
+ * folder (an archive unpacked in /vol, then `chown -R app /vol/pkg`): the chown says it is
+ * there. It is taken as a folder of unknown contents, all of them now that owner's, so a later
+ * VOLUME or write there is judged with it; the step's note keeps the verdicts hedged.
+ */
+function ownUnlisted(ctx: ExecContext, path: string, spec: { uid?: number; gid?: number }): void {
+  const fs = ctx.state.fs;
+  const r = resolvePath(fs, path);
+  const up = r.missingAt === undefined ? undefined : fs.get(r.missingAt);
+  if (r.meta || !r.unknown || r.missingAt !== parentOf(r.path) || up?.filled !== true) return;
+  if (spec.uid === undefined) return;
+  // Without a group the archive's is kept, which is not known: root's, as tar as root restores
+  // an archive made by root (the note keeps this a guess).
+  const owner = { uid: spec.uid, gid: spec.gid ?? 0 };
+  fs.set(r.path, { kind: 'dir', ...owner, mode: 0o755, origin: ctx.origin, partial: true, filled: true, subtreeOwner: { ...owner, origin: ctx.origin } });
+}
+
 function chownLike(tool: 'chown' | 'chgrp'): CommandHandler {
   return (ctx, argv) => {
     const { opts, args, bad } = parseOpts(argv, 'RhHLPfvc', '', CHOWN_LONG);
@@ -368,6 +387,7 @@ function chownLike(tool: 'chown' | 'chgrp'): CommandHandler {
         if (l.unknown) {
           ctx.unknown(`${f} is not known to exist; ${tool} may have changed it`, [abs(ctx, f)]);
           unknown = true;
+          if (recursive) ownUnlisted(ctx, abs(ctx, f), spec);
         } else errors.push(failure(ctx, tool, 'cannot access', f, errnoText(l.errno)));
         continue;
       }
