@@ -362,8 +362,11 @@ export interface Process {
   groupName?: string;
   hasPasswdEntry: boolean;
   home: string;
-  /** Where HOME came from: passwd, '-e HOME', or the fallback '/'. */
-  homeFrom: 'passwd' | 'env' | 'default';
+  /**
+   * Where HOME came from: passwd, '-e HOME', the fallback '/', or kept from the user the container
+   * starts as by a command that switches user without setting it (setpriv, chroot, s6-setuidgid).
+   */
+  homeFrom: 'passwd' | 'env' | 'default' | 'start';
   cwd: string;
   caps: Set<Capability>;
   noNewPrivileges: boolean;

@@ -79,7 +79,7 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
     if (id.drop && id.drop.error === null) out.push(`  starts   ${id.drop.from.id}, then \`${id.drop.command}\` switches`);
     out.push(`  runs as  ${id.id}${id.user === null ? paint('yellow', '  (no passwd entry: "I have no name!")') : ''}`);
     const homeState = !id.homeExists ? paint('yellow', 'missing') : id.homeWritable ? 'writable' : paint('yellow', 'not writable');
-    out.push(`  HOME     ${id.home} (${homeState}${id.homeFrom === 'default' ? ', fallback /' : id.homeFrom === 'env' ? ', from the environment' : ''})`);
+    out.push(`  HOME     ${id.home} (${homeState}${id.homeFrom === 'default' ? ', fallback /' : id.homeFrom === 'env' ? ', from the environment' : id.homeFrom === 'start' ? ', kept from the user the container starts as' : ''})`);
     out.push(`  WORKDIR  ${id.workdir}${id.workdirExists ? '' : paint('yellow', ' (missing)')}`);
     // Long lists are summed up: all of them (--privileged, --cap-add ALL) or root's usual set.
     const caps = id.caps.length === 0

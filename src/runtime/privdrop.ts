@@ -196,7 +196,7 @@ function switched(acc: Accounts, from: Process, t: Target): Process {
     groupName: groupByGid(acc, t.gid)?.name,
     hasPasswdEntry: entry !== undefined,
     home: homeSet ? t.env.HOME : from.home,
-    homeFrom: homeSet ? (t.env.HOME === '/' && !entry ? 'default' : 'passwd') : from.homeFrom,
+    homeFrom: homeSet ? (t.env.HOME === '/' && !entry ? 'default' : 'passwd') : from.homeFrom === 'env' ? 'env' : 'start',
     cwd: t.cwd ?? from.cwd,
     // A setuid from 0 clears the permitted and effective sets, and a non-root execve gets none.
     caps: t.uid === 0 ? from.caps : new Set(),

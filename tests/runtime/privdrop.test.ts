@@ -149,3 +149,15 @@ describe('a switch the tool cannot make', () => {
     assert.equal(a.identity.uid, 1000);
   });
 });
+
+describe('where HOME came from after a switch', () => {
+  const img = 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y gosu && useradd -m app\n';
+  const homeOf = (cmd: string, run = 'docker run img') => {
+    const a = analyze({ file: 'Dockerfile', text: `${img}CMD ${cmd}\n`, run: parseDockerRun(run, { invoker: { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' } }) });
+    return [a.identity.home, a.identity.homeFrom];
+  };
+
+  test('gosu sets it from the passwd entry', () => assert.deepEqual(homeOf('["gosu", "app", "x"]'), ['/home/app', 'passwd']));
+  test('setpriv without --reset-env keeps the starting user\'s', () => assert.deepEqual(homeOf('["setpriv", "--reuid=app", "--regid=app", "--init-groups", "x"]'), ['/root', 'start']));
+  test('a HOME given with -e stays one from the environment', () => assert.deepEqual(homeOf('["setpriv", "--reuid=app", "--regid=app", "--init-groups", "x"]', 'docker run -e HOME=/tmp img'), ['/tmp', 'env']));
+});
