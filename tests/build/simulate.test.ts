@@ -400,3 +400,15 @@ describe('a RUN in a WORKDIR its USER may not enter', () => {
     assert.deepEqual(build('FROM debian:bookworm\nRUN useradd -m -u 1000 dev\nUSER dev\nWORKDIR /work\nRUN true\n').failures, []);
   });
 });
+
+describe('gosu and su-exec in RUN on a base that lacks them', () => {
+  test('never installed: not found, as the shell says (oracle: more-failures/gosu-not-installed)', () => {
+    assert.deepEqual(build('FROM debian:bookworm\nRUN useradd -m app\nRUN gosu app touch /tmp/x\n').failures.map((f) => [f.line, f.message]), [[3, '/bin/sh: 1: gosu: not found']]);
+    assert.deepEqual(build('FROM alpine:3.20\nRUN adduser -D app\nRUN su-exec app touch /tmp/x\n').failures.map((f) => [f.line, f.message]), [[3, '/bin/sh: su-exec: not found']]);
+  });
+
+  test('installed, or maybe put there by a step the model does not follow: it runs', () => {
+    assert.deepEqual(build('FROM debian:bookworm\nRUN apt-get update && apt-get install -y gosu && useradd -m app\nRUN gosu app touch /tmp/x\n').failures, []);
+    assert.deepEqual(build('FROM debian:bookworm\nRUN curl -fsSL https://example.invalid/gosu -o /usr/local/bin/gosu && chmod +x /usr/local/bin/gosu && useradd -m app\nRUN gosu app touch /tmp/x\n').failures, []);
+  });
+});

@@ -121,7 +121,7 @@ const OWN_PACKAGE = new Set(['gosu', 'su-exec']);
  */
 function notInstalled(a: AnalysisView, name: string, dirs: string[]): boolean {
   if (!OWN_PACKAGE.has(name) || Object.hasOwn(a.image.packages, name)) return false;
-  if (!a.image.provenance.every((p) => p.source === 'catalog')) return false;
+  if (a.image.provenance.length === 0 || !a.image.provenance.every((p) => p.source === 'catalog')) return false;
   const paths = dirs.map((d) => normalizePath(`${d}/${name}`));
   if (paths.some((p) => a.runtime.view.fs.has(p)) || mayBeTouched(a, paths)) return false;
 

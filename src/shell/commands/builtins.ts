@@ -17,7 +17,7 @@ import {
   userByName,
   userByUid,
 } from '../../image/accounts.js';
-import { baseName, normalizePath, resolvePath } from '../../image/fs.js';
+import { baseName, isUnder, normalizePath, resolvePath } from '../../image/fs.js';
 import { DEFAULT_PATH } from '../../image/state.js';
 import { globMatch } from '../words.js';
 import { sudoAllows } from './config.js';
@@ -343,8 +343,24 @@ const sudo: CommandHandler = (ctx, argv) => {
   return ctx.runArgv(cmd, ident, ctx.stdin);
 };
 
+const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/**
+ * gosu and su-exec come in packages of their own, which no catalog base has: on such a base, a
+ * build that never installed one (a package of that name, a file of that name on PATH) and ran
+ * no step that may have put it there, does not have it (`/bin/sh: 1: gosu: not found`).
+ */
+function notInstalled(ctx: ExecContext, name: string): boolean {
+  const st = ctx.state;
+  if (Object.hasOwn(st.packages, name) || st.provenance.length === 0 || !st.provenance.every((p) => p.source === 'catalog')) return false;
+  if (PATH_DIRS.some((d) => resolvePath(st.fs, `${d}/${name}`).meta)) return false;
+
+  return !st.unknowns.some((u) => u.paths.length === 0 || u.paths.some((p) => PATH_DIRS.some((d) => isUnder(`${d}/${name}`, p) || isUnder(p, d))));
+}
+
 /** gosu USER[:GROUP] cmd: Docker-style user lookup, only as root. */
 const gosu: CommandHandler = (ctx, argv) => {
+  if (!argv[0].includes('/') && notInstalled(ctx, 'gosu')) return notFound(ctx, argv[0]);
   const [spec, ...cmd] = argv.slice(1);
   if (spec === undefined || cmd.length === 0) return fail('Usage: gosu user-spec command [args]');
   if (!isRoot(ctx)) return fail(`error: failed switching to "${spec}": operation not permitted`);
@@ -360,6 +376,7 @@ const gosu: CommandHandler = (ctx, argv) => {
 
 /** su-exec USER[:GROUP] cmd (Alpine's gosu). */
 const suExec: CommandHandler = (ctx, argv) => {
+  if (!argv[0].includes('/') && notInstalled(ctx, 'su-exec')) return notFound(ctx, argv[0]);
   const [spec, ...cmd] = argv.slice(1);
   if (spec === undefined || cmd.length === 0) return fail('Usage: su-exec user-spec command [args]');
   if (!isRoot(ctx)) return fail('su-exec: setgroups: Operation not permitted');
