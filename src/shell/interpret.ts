@@ -935,8 +935,10 @@ class Walker {
     // A program by its path, which the shell itself execs: the kernel may refuse it. Checked
     // here, for the script's own commands in a shell whose words were measured; a program that
     // env, sudo or xargs start, or the runtime (an exec-form RUN), is refused in other words.
-    if (exact && argv[0].includes('/') && this.shellExecs(argv[0])) {
-      const refused = this.execRefusal(argv[0], c);
+    if (exact && argv[0].includes('/')) {
+      // An exec-form RUN's program is started by the runtime, which words the refusal itself.
+      const byRuntime = this.sh.execForm && this.f.main;
+      const refused = byRuntime || this.shellExecs(argv[0]) ? this.execRefusal(argv[0], c, byRuntime) : undefined;
       if (refused) return refused;
     }
     if (assigns === undefined) return this.run(argv, exact, stdin, c);
@@ -1377,7 +1379,7 @@ class Walker {
    * may run, or when its mode or a folder above it rests on a guess: then it is not modelled,
    * as before.
    */
-  private execRefusal(program: string, text: Text): Res | undefined {
+  private execRefusal(program: string, text: Text, byRuntime = false): Res | undefined {
     const abs = normalizePath(program, this.f.cwd);
     const r = resolvePath(this.state.fs, abs);
     const meta = r.meta;
@@ -1391,7 +1393,14 @@ class Walker {
     // starts the interpreter, which fails to open it in its own words: not this refusal.
     if (blockedAt === undefined && allows(ident, meta, ACCESS_MASKS.MAY_EXEC)) return undefined;
 
-    const message = execErrorText(this.f, program, 'Permission denied');
+    // runc (BuildKit, the classic builder): "exec: PROG: permission denied" during container
+    // init, as Docker reports a non-executable ENTRYPOINT; buildah's chroot runtime: its fork/exec
+    // (measured).
+    const message = !byRuntime
+      ? execErrorText(this.f, program, 'Permission denied')
+      : this.sh.builder === 'buildah'
+        ? `fork/exec ${program}: permission denied`
+        : `runc run failed: unable to start container process: error during container init: exec: "${program}": permission denied`;
     this.sh.refusal = {
       program,
       path: r.path,
@@ -1407,7 +1416,7 @@ class Walker {
     this.f.err.push(message);
     this.sh.failedAt = failure(this.line(), textOf(text), [message]);
 
-    return { status: 126, out: '' };
+    return { status: byRuntime ? 1 : 126, out: '' };
   }
 
   /** This shell itself starts the program (not the runtime, not a function of that name). */

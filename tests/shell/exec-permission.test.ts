@@ -91,8 +91,6 @@ describe('what runs, and what stays unjudged', () => {
     ['a later command decides the status without set -e', 'FROM debian:bookworm\nCOPY a.sh /opt/a.sh\nRUN /opt/a.sh; echo done\n', 0o644],
     // The kernel starts the interpreter, which then cannot open the script: other words.
     ['executable but not readable: the interpreter fails, not modelled', `FROM debian:bookworm\nCOPY --chmod=0711 a.sh /opt/a.sh\n${USER_ALICE}RUN /opt/a.sh\n`, 0o755],
-    // The runtime, not a shell, starts the program of an exec-form RUN.
-    ['exec form', 'FROM debian:bookworm\nCOPY a.sh /opt/a.sh\nRUN ["/opt/a.sh"]\n', 0o644],
     ['env starts it with its own words', 'FROM debian:bookworm\nCOPY a.sh /opt/a.sh\nRUN env /opt/a.sh\n', 0o644],
     ['a folder run as a program (bash says "Is a directory")', 'FROM debian:bookworm\nRUN mkdir -m 644 /opt/d && /opt/d\n', 0o644],
   ];
@@ -202,4 +200,15 @@ describe('a folder a step filled with unknown files', () => {
     assert.deepEqual(failures('FROM debian:bookworm\nCOPY a.sh /opt/t/a.sh\nRUN mkdir /data && tar -xzf /tmp/t.tgz -C /data && /opt/t/a.sh\n', context(0o644)),
       ['3 permission: /bin/sh: 1: /opt/t/a.sh: Permission denied']);
   });
+});
+
+describe('the program of an exec-form RUN, which the runtime starts', () => {
+  const text = 'FROM debian:bookworm\nCOPY a.sh /opt/a.sh\nRUN ["/opt/a.sh"]\n';
+  test('runc refuses it during container init (BuildKit, the classic builder)', () => {
+    assert.deepEqual(failures(text, context(0o644)), ['3 permission: runc run failed: unable to start container process: error during container init: exec: "/opt/a.sh": permission denied']);
+  });
+  test('buildah refuses it at its fork/exec (oracle: exec/exec-form-run)', () => {
+    assert.deepEqual(failures(text, context(0o644), 'buildah'), ['3 permission: fork/exec /opt/a.sh: permission denied']);
+  });
+  test('an executable one runs', () => assert.deepEqual(failures(text, context(0o755)), []));
 });
