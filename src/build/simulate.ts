@@ -14,7 +14,7 @@ import { DOCKER_DEFAULT_CAPS, evaluate } from '../access/evaluate.js';
 import type { Builder, BuildIdentity, ShellEnv } from '../shell/context.js';
 import { runScript, type ExecRefusal } from '../shell/interpret.js';
 import { globMatch } from '../shell/words.js';
-import { parseRunMount, type RunMountFlag } from '../dockerfile/run-mount.js';
+import { mountError, parseRunMount, type RunMountFlag } from '../dockerfile/run-mount.js';
 import { layMounts, liftMounts, planRunMounts, refusedMount, viewMounts, type MountPlan, type StepMountType } from './run-mounts.js';
 
 export interface BaseResolution {
@@ -1056,6 +1056,19 @@ function checkStageCycles(df: Dockerfile): void {
   }
 }
 
+/** A RUN --mount value BuildKit's frontend refuses fails the whole file before any step. */
+function checkRunMounts(df: Dockerfile): void {
+  for (const st of df.stages) {
+    for (const ins of st.instructions) {
+      if (ins.keyword !== 'RUN' || ins.flags.length === 0) continue;
+      for (const f of ins.flags) {
+        const why = f.name === 'mount' && f.value ? mountError(f.value) : undefined;
+        if (why !== undefined) throw new StageError(why, ins.line);
+      }
+    }
+  }
+}
+
 function copiesFromStage(ins: DfInstruction): boolean {
   return ins.keyword === 'COPY' && ins.flags.length > 0 && flag(ins, 'from') !== undefined;
 }
@@ -1141,6 +1154,7 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
   }
 
   checkStageCycles(df);
+  if (opts.builder === 'buildkit') checkRunMounts(df);
   const stages: StageResult[] = [];
   const assumptions: Assumption[] = [];
 

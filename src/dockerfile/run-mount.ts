@@ -70,3 +70,61 @@ export function parseRunMount(value: string): RunMountFlag {
 
   return m;
 }
+
+const MOUNT_TYPES = new Set(['bind', 'cache', 'tmpfs', 'secret', 'ssh']);
+const MOUNT_KEYS = new Set(['type', 'from', 'source', 'src', 'target', 'dst', 'destination', 'readonly', 'ro', 'readwrite', 'rw', 'required', 'size', 'id', 'sharing', 'mode', 'uid', 'gid', 'env']);
+
+/**
+ * Why BuildKit's Dockerfile frontend refuses a --mount value before any step runs (parseMount
+ * and validateMount in frontend/dockerfile/instructions/commands_runmount.go), in its words; a
+ * value with a variable is left alone, as it is read once expanded. Undefined when it is taken.
+ */
+export function mountError(value: string): string | undefined {
+  if (value.includes('$')) return undefined;
+  let type = 'bind';
+  let mode: string | undefined;
+  let uid: string | undefined;
+  let gid: string | undefined;
+  let from: string | undefined;
+  let sharing: string | undefined;
+  const fields = splitCsv(value);
+  // The type decides which keys are allowed: read it first, as the frontend does.
+  for (const f of fields) if (f.toLowerCase().startsWith('type=')) type = f.slice(5).toLowerCase();
+  if (!MOUNT_TYPES.has(type)) return `unsupported mount type "${fields.find((f) => f.toLowerCase().startsWith('type='))!.slice(5)}"`;
+
+  for (const field of fields) {
+    const eq = field.indexOf('=');
+    const key = (eq < 0 ? field : field.slice(0, eq)).toLowerCase();
+    const val = field.slice(eq + 1);
+    if (eq < 0) {
+      if (['readonly', 'ro', 'readwrite', 'rw'].includes(key)) continue;
+      if (key === 'required') {
+        if (type === 'secret' || type === 'ssh') continue;
+        return `unexpected key '${key}' for mount type '${type}'`;
+      }
+      return `invalid field '${field}' must be a key=value pair`;
+    }
+    if (!MOUNT_KEYS.has(key)) return `unexpected key '${key}' in '${field}'`;
+    if (['readonly', 'ro', 'readwrite', 'rw', 'required'].includes(key) && !/^(1|t|T|TRUE|true|True|0|f|F|FALSE|false|False)$/.test(val)) return `invalid value for ${key}: ${val}`;
+    if ((key === 'required' && type !== 'secret' && type !== 'ssh') || (key === 'size' && type !== 'tmpfs')) return `unexpected key '${key}' for mount type '${type}'`;
+    if (key === 'mode') mode = val;
+    if (key === 'uid') uid = val;
+    if (key === 'gid') gid = val;
+    if (key === 'from') from = val;
+    if (key === 'sharing') sharing = val;
+  }
+  // strconv.ParseUint: base 8 for mode, base 10 for the ids, 32 bits.
+  if (mode !== undefined && !(/^[0-7]+$/.test(mode) && parseInt(mode, 8) <= 0xffffffff)) return `invalid value ${mode} for mode`;
+  if (uid !== undefined && !(/^\d+$/.test(uid) && Number(uid) <= 0xffffffff)) return `invalid value ${uid} for uid`;
+  if (gid !== undefined && !(/^\d+$/.test(gid) && Number(gid) <= 0xffffffff)) return `invalid value ${gid} for gid`;
+  if (sharing !== undefined && !['shared', 'private', 'locked'].includes(sharing.toLowerCase())) return `unsupported sharing value "${sharing}"`;
+  if (type !== 'secret' && type !== 'ssh' && type !== 'cache') {
+    if (mode !== undefined) return `mode not allowed for "${type}" type mounts`;
+    if (uid !== undefined) return `uid not allowed for "${type}" type mounts`;
+    if (gid !== undefined) return `gid not allowed for "${type}" type mounts`;
+  }
+  if (type === 'secret' && from !== undefined) return 'secret mount should not have a from';
+  if (sharing !== undefined && type !== 'cache') return `invalid cache sharing set for ${type} mount`;
+
+  return undefined;
+}

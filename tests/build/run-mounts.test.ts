@@ -4,12 +4,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
-import { parseRunMount } from '../../src/dockerfile/run-mount.js';
+import { mountError, parseRunMount } from '../../src/dockerfile/run-mount.js';
 import { simulate } from '../../src/build/simulate.js';
 import { layMounts, liftMounts, planRunMounts, viewMounts, type MountPlanEnv } from '../../src/build/run-mounts.js';
 import { resolveBase } from '../../src/image/catalog/index.js';
 import { evaluate } from '../../src/access/evaluate.js';
-import { analyze } from '../../src/analyze.js';
+import { analyze, DockerfileSyntaxError } from '../../src/analyze.js';
 import { newTree } from '../../src/image/fs.js';
 import type { Builder } from '../../src/shell/context.js';
 import type { FileMeta, FsTree } from '../../src/model/types.js';
@@ -263,4 +263,30 @@ describe('parseRunMount', () => {
     ['"type=bind","source=a,b",target=/c', { type: 'bind', source: 'a,b', target: '/c' }],
   ];
   for (const [value, want] of cases) test(value, () => assert.deepEqual(parseRunMount(value), want));
+});
+
+describe('--mount values BuildKit refuses before any step', () => {
+  const cases: [string, string | undefined][] = [
+    ['type=bogus,target=/x', 'unsupported mount type "bogus"'],
+    ['type=cache,target=/x,uid=abc', 'invalid value abc for uid'],
+    ['type=cache,target=/x,mode=999', 'invalid value 999 for mode'],
+    ['type=bind,target=/x,uid=1000', 'uid not allowed for "bind" type mounts'],
+    ['type=tmpfs,target=/x,mode=0700', 'mode not allowed for "tmpfs" type mounts'],
+    ['type=cache,target=/x,foo=1', "unexpected key 'foo' in 'foo=1'"],
+    ['type=cache,target=/x,required', "unexpected key 'required' for mount type 'cache'"],
+    ['type=cache,target=/x,nope', "invalid field 'nope' must be a key=value pair"],
+    ['type=secret,id=t,from=x', 'secret mount should not have a from'],
+    ['type=bind,target=/x,sharing=locked', 'invalid cache sharing set for bind mount'],
+    ['type=cache,target=/x,sharing=weird', 'unsupported sharing value "weird"'],
+    ['type=cache,target=/x,uid=1000,gid=1000,mode=0755,sharing=locked', undefined],
+    ['type=secret,id=tok,required', undefined],
+    ['target=/x,ro', undefined],
+    ['type=cache,target=/x,uid=$UID', undefined],
+  ];
+  for (const [value, want] of cases) test(value, () => assert.equal(mountError(value), want));
+
+  test('the file is refused at the RUN line, as a Dockerfile error (exit 2)', () => {
+    assert.throws(() => analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN --mount=type=bogus,target=/x true\n' }),
+      (e: unknown) => e instanceof DockerfileSyntaxError && e.line === 2 && /unsupported mount type "bogus"/.test(e.message));
+  });
 });
