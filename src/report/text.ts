@@ -1,7 +1,7 @@
 // The report for people: identity first, then the paths that matter, then the findings with
 // their reasons and fixes. Colour only when asked (TTY without NO_COLOR).
 
-import type { Finding, Verdict } from '../model/types.js';
+import type { Finding, Op, Verdict } from '../model/types.js';
 import type { Reported } from './json.js';
 import { baseSources, startErrors, summary, type Tally } from './json.js';
 import { docsUrl } from '../rules/rule.js';
@@ -104,8 +104,13 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
     out.push(paint('dim', `  ${pad('path', width)}${pad('read', 6)}${pad('write', 7)}on`));
     for (const k of a.keyPaths) {
       const v = (op: string) => a.verdicts.find((x) => x.path === k.path && x.op === op);
-      const read = verdictCell(v('read'));
-      const write = verdictCell(v('write') ?? v('create'));
+      // Each row shows what its role asks (a cache row only whether it can be made), and a path
+      // that is not there yet shows whether it can be made, even when another role (--path) also
+      // asked to write it.
+      const asked = (op: Op) => k.ops.includes(op);
+      const written = asked('write') ? v('write') : undefined;
+      const read = verdictCell(asked('read') ? v('read') : undefined);
+      const write = verdictCell(written && !(written.errno === 'ENOENT' && v('create')) ? written : v('create') ?? written);
       const where = (v('write') ?? v('create') ?? v('read'))?.where ?? '';
       const colour = (s: string) => (s === 'NO' || s === 'ro' ? paint('red', s) : s === 'missing' ? paint('yellow', s) : s);
       out.push(`  ${pad(`${k.path} (${k.role})`, width)}${colour(pad(read || '-', 6))}${colour(pad(write || '-', 7))}${where === 'image' ? 'image' : `mount ${where}`}`);

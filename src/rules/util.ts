@@ -355,10 +355,18 @@ function copiedFrom(a: AnalysisView): Set<number> {
 }
 
 /** The fix for a path on a read-only root file system: a writable directory over it. */
-export function readOnlyRootFix(a: Pick<AnalysisView, 'run' | 'image'>, path: string): Fix {
+export function readOnlyRootFix(a: Pick<AnalysisView, 'run' | 'image'>, path: string, over = false): Fix {
   const what = runTool(a) === 'kubernetes' ? 'an emptyDir volume' : 'a writable tmpfs or volume';
   // A tmpfs or emptyDir over a folder hides what the image put there (the script CMD runs):
-  // a writable folder below it keeps those files in sight.
+  // a writable folder below it keeps those files in sight. Where the folder itself must be
+  // writable (HOME), it goes over it, and says what it hides.
+  if (path !== '/' && hasDescendants(a.image.fs, path) && over) {
+    return {
+      description: `The root file system is read-only (${readOnlyRootWords(a)}): give ${path} ${what} (it hides the files the image has there, such as dotfiles).`,
+      snippet: renderRunChanges(a, [{ kind: 'writable-dir', path }]),
+      safe: false,
+    };
+  }
   if (path !== '/' && hasDescendants(a.image.fs, path)) {
     const sub = `${path}/out`;
     return {

@@ -3,7 +3,7 @@
 
 import type { Assumption, ImageState, Process, RunContext } from '../model/types.js';
 import type { Identity } from '../access/evaluate.js';
-import { groupByGid, memberGroups, userByName } from '../image/accounts.js';
+import { groupByGid, groupByName, memberGroups, userByName } from '../image/accounts.js';
 import { evaluate } from '../access/evaluate.js';
 
 export interface EntrypointEffect {
@@ -57,6 +57,11 @@ export function applyEntrypoint(image: ImageState, run: RunContext, process: Pro
   const uid = Number(env.NB_UID || 1000);
   const gid = Number(env.NB_GID || 100);
   const user = userByName(image.accounts, name);
+  // start.sh makes the group first (groupadd --force --gid NB_GID --non-unique
+  // "${NB_GROUP:-${NB_USER}}"), so `id` names it.
+  if (!groupByGid(image.accounts, gid) && !groupByName(image.accounts, env.NB_GROUP || name)) {
+    image.accounts.group.push({ name: env.NB_GROUP || name, gid, members: [] });
+  }
   // start.sh adds NB_USER to the users group (100) when NB_GID is another group.
   const groups = [...new Set([gid, ...(user ? memberGroups(image.accounts, name).map((g) => g.gid) : []), 100])];
   const home = `/home/${name}`;

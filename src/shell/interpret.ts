@@ -208,6 +208,9 @@ const NO_MOUNTS: ViewMount[] = [];
 /** The shells whose words for a program they cannot execute were measured (execErrorText). */
 const EXEC_WORDED = new Set(['sh', 'bash', 'dash', 'ash']);
 
+/** Where the system's own programs live: a program elsewhere with a system tool's name is not it. */
+const SYSTEM_BIN = new Set(['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin']);
+
 /** Shell builtins the walker runs itself because they change the shell's own state. */
 const SHELL_BUILTINS = new Set([
   'cd', 'export', 'unset', 'set', 'umask', 'exit', 'return', 'shift', 'local', 'readonly',
@@ -1023,7 +1026,10 @@ class Walker {
     const base = baseName(argv[0]);
     // A program by a relative path is the project's own (./aws/install, bin/setup), not the
     // system tool of that name; a Python environment's tools (venv/bin/pip) are still followed.
-    const local = argv[0].includes('/') && !argv[0].startsWith('/') && !/^(pip|python|conda|mamba|micromamba)/.test(base);
+    // So is one by an absolute path outside the system's program folders (/tmp/aws/install is
+    // the AWS CLI's installer, not coreutils install).
+    const local = argv[0].includes('/') && !/^(pip|python|conda|mamba|micromamba)/.test(base) &&
+      (!argv[0].startsWith('/') || !SYSTEM_BIN.has(parentOfPath(normalizePath(argv[0]))));
     const handler = local ? undefined : this.sh.registry.get(base);
 
     if (!handler) {

@@ -43,3 +43,16 @@ describe('text report: a start failure that rests on a guess', () => {
       '  start    FAILS: uids and gids must be in range 0-2147483647');
   });
 });
+
+describe('text report: the path table', () => {
+  test('a path that is not there shows whether it can be made; a role shows only what it asks', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN useradd -m app\nUSER app\n', paths: ['/home/app/newdir', '/home/app/.cache'] });
+    const rows = renderText([{ analysis: a, findings: a.findings }], { color: false, verbose: false })
+      .split('\n').filter((l) => /\((cache|requested)\)/.test(l)).map((l) => l.trim().split(/\s+/).slice(0, 4).join(' '));
+    assert.deepEqual(rows, [
+      '/home/app/.cache (cache) - yes',
+      '/home/app/newdir (requested) missing yes',
+      '/home/app/.cache (requested) missing yes',
+    ]);
+  });
+});

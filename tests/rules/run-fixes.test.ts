@@ -192,3 +192,11 @@ describe('UID403 under no-new-privileges', () => {
     assert.match(f[0].why, /the kernel ignores the setuid bit of sudo, so in this run it fails; the image still carries the rule\.$/);
   });
 });
+
+describe('HOME on a read-only root', () => {
+  test('the writable tmpfs goes over HOME itself, saying what it hides', () => {
+    const f = analyze({ file: 'Dockerfile', text: 'FROM python:3.12-slim\nRUN useradd -m appuser\nUSER appuser\n', run: docker('docker run --read-only img'), profile: 'prod' })
+      .findings.find((x) => x.ruleId === 'UID103');
+    assert.deepEqual([f?.fixes[0].snippet, f?.fixes[0].description], ['--tmpfs /home/appuser', 'The root file system is read-only (--read-only): give /home/appuser a writable tmpfs or volume (it hides the files the image has there, such as dotfiles).']);
+  });
+});

@@ -57,3 +57,12 @@ describe('the command the container starts with', () => {
   test('--entrypoint alone clears the image CMD too', () => assert.deepEqual(start('docker run --entrypoint sh img').argv, ['sh']));
   test('--entrypoint with a command keeps that command', () => assert.deepEqual(start('docker run --entrypoint sh img -c true').argv, ['sh', '-c', 'true']));
 });
+
+describe("docker-stacks' start.sh with NB_GID", () => {
+  test('makes the group named after NB_USER (or NB_GROUP), so id names it', () => {
+    const a = check('FROM jupyter/base-notebook\n', 'docker run --user root -e NB_UID=1001 -e NB_GID=1001 img');
+    assert.equal(a.identity.id, 'uid=1001(jovyan) gid=1001(jovyan) groups=1001(jovyan),100(users)');
+    const b = check('FROM jupyter/base-notebook\n', 'docker run --user root -e NB_UID=1001 -e NB_GID=1001 -e NB_GROUP=lab img');
+    assert.equal(b.identity.id, 'uid=1001(jovyan) gid=1001(lab) groups=1001(lab),100(users)');
+  });
+});

@@ -171,3 +171,15 @@ describe('chown -R of an entry an unpacked archive made', () => {
     assert.deepEqual(failures('RUN useradd -m -u 2000 app && mkdir /vol && chown -R app /vol/pkg'), ["2: chown: cannot access '/vol/pkg': No such file or directory"]);
   });
 });
+
+describe('a program by an absolute path outside the system program folders', () => {
+  test('/tmp/aws/install is the AWS CLI installer, not coreutils install', () => {
+    const a = run('RUN mkdir -p /tmp/aws && /tmp/aws/install');
+    assert.deepEqual(a.sim.failures, []);
+    assert.ok(a.unknowns.some((u) => u.reason === 'command install is not modelled'));
+  });
+
+  test('/usr/bin/install is coreutils install', () => {
+    assert.deepEqual(failures('RUN /usr/bin/install'), ['2: install: missing file operand']);
+  });
+});

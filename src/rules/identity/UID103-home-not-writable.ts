@@ -88,7 +88,7 @@ export default defineRule({
               ? { description: `Or give ${p.userName} a home of its own.`, snippet: `RUN mkdir -p /home/${p.userName} && chown ${p.uid}:${p.gid} /home/${p.userName} && usermod --home /home/${p.userName} ${p.userName}`, safe: false }
               : { description: 'Or run as a user created with a home of its own.', snippet: 'RUN useradd --create-home --uid 1000 app\nUSER app', safe: false },
           ]
-        : v.errno === 'EROFS' ? [readOnlyRootFix(a, p.home)] : homeFromRun(a) ? runHomeFixes : [
+        : v.errno === 'EROFS' ? [readOnlyRootFix(a, p.home, true)] : homeFromRun(a) ? runHomeFixes : [
         ...groupFix,
         {
           description: id.homeExists ? 'Or give the user its home directory.' : 'Or create the home directory when creating the user.',
