@@ -3,7 +3,7 @@
 // generic_permission, may_delete, may_create; capabilities as in capable_wrt_inode_uidgid).
 
 import type { Capability, Errno, FileMeta, FsTree, Op, Verdict } from '../model/types.js';
-import { baseName, formatMode, isUnder, normalizePath, parentOf } from '../image/fs.js';
+import { baseName, formatMode, isUnder, mayHold, normalizePath, parentOf } from '../image/fs.js';
 
 export interface Identity {
   uid: number;
@@ -200,12 +200,12 @@ function walk(id: Identity, view: View, path: string, followLast: boolean, expla
     const next = end === -1 ? norm : norm.slice(0, end);
     const meta = view.fs.get(next);
     // A missing last component (creating a new entry) is the other common case.
-    if (!meta && end === -1) return { ok: true, reasons: [], path: next, parent: cur, parentMeta: curMeta, unknown: curMeta.partial === true };
+    if (!meta && end === -1) return { ok: true, reasons: [], path: next, parent: cur, parentMeta: curMeta, unknown: mayHold(curMeta, next) };
     if (!meta) {
       // A missing directory on the way: the explaining walk would stop at the same place; when
       // no reason is wanted, answer here rather than walk again from the root.
       if (explain) break;
-      return { ok: false, errno: 'ENOENT', reasons: [], path: norm, unknown: curMeta.partial === true, parent: cur, parentMeta: curMeta };
+      return { ok: false, errno: 'ENOENT', reasons: [], path: norm, unknown: mayHold(curMeta, next), parent: cur, parentMeta: curMeta };
     }
     if (meta.kind === 'symlink' && (end !== -1 || followLast)) {
       if (explain || !meta.target || ++links > 40) break;
@@ -261,7 +261,7 @@ function explainedWalk(id: Identity, view: View, path: string, followLast: boole
     const meta = view.fs.get(next);
 
     if (!meta) {
-      const unknown = curMeta.partial === true;
+      const unknown = mayHold(curMeta, next);
       if (!last) {
         const why = unknown ? `${next} is not known to exist` : `${next} does not exist`;
         return { ok: false, errno: 'ENOENT', reasons: explain ? because(why) : reasons, path: p, unknown, parent: cur, parentMeta: curMeta };

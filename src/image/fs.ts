@@ -4,6 +4,17 @@
 
 import type { FileMeta, FsTree } from '../model/types.js';
 
+/**
+ * Whether a child missing from a directory's listing may still be there: the listing is partial
+ * and the child is not one the directory is known to lack.
+ */
+export function mayHold(dir: FileMeta | undefined, child: string): boolean {
+  if (dir?.partial !== true) return false;
+  const absent = dir.absent;
+
+  return absent === undefined || !absent.includes(child.slice(child.lastIndexOf('/') + 1));
+}
+
 /** A doubled slash, or a '.' or '..' component. */
 const ABNORMAL = /\/\/|\/\.\.?(?:\/|$)/;
 
@@ -184,7 +195,7 @@ export function resolvePath(tree: FsTree, path: string, followLast = true): Reso
     const end = p.indexOf('/', start);
     const next = end === -1 ? p : p.slice(0, end);
     const meta = tree.get(next);
-    if (!meta) return { path: p, missingAt: cur, unknown: curMeta?.partial === true, loop: false, notDir: false };
+    if (!meta) return { path: p, missingAt: cur, unknown: mayHold(curMeta, next), loop: false, notDir: false };
 
     if (meta.kind === 'symlink' && (end !== -1 || followLast)) {
       links += 1;
@@ -293,10 +304,10 @@ export function listingsUnknownBelow(tree: FsTree, dir: string): void {
  * chown gave its unlisted entries no longer holds for the new ones.
  */
 function unknownFill(meta: FileMeta): FileMeta {
-  if (meta.subtreeOwner === undefined) return withMeta(meta, { partial: true, filled: true });
+  if (meta.subtreeOwner === undefined && meta.absent === undefined) return withMeta(meta, { partial: true, filled: true });
   // Left out by a rest spread rather than `delete`, which would turn the copy into a slow
-  // dictionary-mode object for every later read.
-  const { subtreeOwner: _dropped, ...rest } = meta;
+  // dictionary-mode object for every later read. What the step put there may be anything.
+  const { subtreeOwner: _dropped, absent: _unknown, ...rest } = meta;
 
   return withMeta(rest as FileMeta, { partial: true, filled: true });
 }

@@ -67,6 +67,11 @@ export interface FileMeta {
    * model does not follow) may have put entries in it that the model does not know.
    */
   filled?: boolean;
+  /**
+   * For partial directories: names of children known not to be there (a base without sudo has no
+   * /etc/sudoers.d), so a missing one of them is missing, not unknown.
+   */
+  absent?: string[];
   /** What made this entry, e.g. "catalog:debian:bookworm" or "Dockerfile:14". */
   origin?: string;
   /**

@@ -1320,11 +1320,14 @@ class Walker {
     let msg: string;
     let status: number;
 
+    // dash and BusyBox ash word a missing folder on the way themselves (errmsg with E_CREAT:
+    // ENOENT and ENOTDIR), and strerror for the rest; bash always uses strerror.
+    const noDir = why === 'No such file or directory' || why === 'Not a directory';
     if (this.f.flavor === 'dash') {
-      msg = `${this.f.argv0}: ${n}: cannot create ${path}: ${why}`;
+      msg = `${this.f.argv0}: ${n}: cannot create ${path}: ${noDir ? 'Directory nonexistent' : why}`;
       status = 2;
     } else if (this.f.flavor === 'ash') {
-      msg = `${this.f.argv0}: line ${n}: can't create ${path}: ${why}`;
+      msg = `${this.f.argv0}: line ${n}: can't create ${path}: ${noDir ? 'nonexistent directory' : why}`;
       status = 1;
     } else {
       msg = `${this.f.argv0}: line ${n}: ${path}: ${why}`;

@@ -412,3 +412,25 @@ describe('gosu and su-exec in RUN on a base that lacks them', () => {
     assert.deepEqual(build('FROM debian:bookworm\nRUN curl -fsSL https://example.invalid/gosu -o /usr/local/bin/gosu && chmod +x /usr/local/bin/gosu && useradd -m app\nRUN gosu app touch /tmp/x\n').failures, []);
   });
 });
+
+describe('a sudoers rule written before sudo is installed', () => {
+  const RULE = "RUN echo 'dev ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/dev\n";
+
+  test('a catalog base without sudo has no /etc/sudoers.d: the shell says so (oracle: more-failures/sudoers-before-sudo)', () => {
+    assert.deepEqual(build(`FROM debian:bookworm\n${RULE}`).failures.map((f) => f.message), ['/bin/sh: 1: cannot create /etc/sudoers.d/dev: Directory nonexistent']);
+    assert.deepEqual(build(`FROM alpine:3.20\n${RULE}`).failures.map((f) => f.message), ["/bin/sh: line 1: can't create /etc/sudoers.d/dev: nonexistent directory"]);
+  });
+
+  test('after sudo is installed, or on a base that has it, the rule is written', () => {
+    assert.deepEqual(build(`FROM debian:bookworm\nRUN apt-get update && apt-get install -y sudo\n${RULE}`).failures, []);
+    assert.deepEqual(build(`FROM jupyter/base-notebook\nUSER root\n${RULE}`).failures, []);
+  });
+
+  test('on a base outside the catalog nothing is known to be missing', () => {
+    assert.deepEqual(build(`FROM example.invalid/thing:1\n${RULE}`).failures, []);
+  });
+
+  test('a step the model does not follow in /etc may have made it', () => {
+    assert.deepEqual(build(`FROM debian:bookworm\nRUN cd /etc && ./setup-sudo\n${RULE}`).failures, []);
+  });
+});

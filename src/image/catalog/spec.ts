@@ -205,6 +205,14 @@ export function buildState(spec: Spec, key: string, base: string): ImageState {
     fs.set(path, meta);
   }
 
+  // sudo's package makes /etc/sudoers and /etc/sudoers.d: a catalog base without it has neither
+  // (a base outside the catalog is only a guess, so nothing is known to be missing there).
+  const etc = fs.get('/etc');
+  if (!key.startsWith('generic') && !spec.packages.includes('sudo') && etc?.kind === 'dir' && etc.partial) {
+    const absent = ['sudoers', 'sudoers.d'].filter((n) => !fs.has(`/etc/${n}`));
+    if (absent.length > 0) fs.set('/etc', { ...etc, absent });
+  }
+
   const passwords: Record<string, 'locked'> = {};
   if (spec.shadow === 'locked') for (const e of passwd) passwords[e.name] = 'locked';
 
