@@ -333,7 +333,9 @@ async function orchestratedRun(v: { compose?: string; k8s?: string; service?: st
         const rel = relative(invoker.cwd, p);
         return read(rel.startsWith('..') || isAbsolute(rel) ? p : rel || '.');
       };
-      const { services } = parseCompose(text, { invoker, env: { ...io.env } as Record<string, string>, file, readEnvFile });
+      const { services, warnings } = parseCompose(text, { invoker, env: { ...io.env } as Record<string, string>, file, readEnvFile });
+      // What Compose itself warns of when it reads the file (an unset variable becomes blank).
+      for (const w of new Set(warnings)) io.err(`uidctl: warning: ${file}: ${w}\n`);
       const names = Object.keys(services);
       if (names.length === 0) throw new InputError('the Compose file defines no services', file);
       const name = v.service ?? (names.length === 1 ? names[0] : undefined);

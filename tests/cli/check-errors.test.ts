@@ -546,3 +546,14 @@ describe('uidctl image', () => {
     });
   }
 });
+
+describe('Compose warnings', () => {
+  test('an unset variable is warned of once, as Compose warns of it', async () => {
+    const dir = tempDir({ Dockerfile: GOOD, 'compose.yaml': 'services:\n  a:\n    build: .\n    user: "${UID}:${GID}"\n    working_dir: "/w${UID}"\n' });
+    const r = await uidctl(['check', '--compose', 'compose.yaml', '--fail-on', 'never'], dir);
+    assert.deepEqual(r.stderr.split('\n').filter((l) => l.includes('warning')), [
+      'uidctl: warning: compose.yaml: The "UID" variable is not set. Defaulting to a blank string.',
+      'uidctl: warning: compose.yaml: The "GID" variable is not set. Defaulting to a blank string.',
+    ]);
+  });
+});

@@ -110,6 +110,14 @@ const identity: Case[] = [
     fix: 'ARG UID=1001\nARG GID=1001',
   },
   {
+    name: 'UID102 keeps gid 0 when the run asks for it (OpenShift: --user 1000650000:0)',
+    rule: 'UID102',
+    dockerfile: df('FROM python:3.11-slim-bookworm', 'RUN mkdir /app && chgrp 0 /app && chmod g=u /app'),
+    run: 'docker run --user 1000650000:0 img',
+    message: ['uid 1000650000 has no entry', 'group is 0 (root)'],
+    fix: 'ARG UID=1000650000\nARG GID=0\nRUN useradd --create-home --uid $UID --gid $GID app',
+  },
+  {
     name: 'UID102 on Alpine makes the group and user with BusyBox addgroup/adduser',
     rule: 'UID102',
     dockerfile: df('FROM alpine:3.20', 'USER 1234'),

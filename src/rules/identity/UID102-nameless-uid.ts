@@ -13,10 +13,12 @@ export function namelessFixes(
   place = 'at run time',
   accounts?: Accounts,
   busybox = false,
+  gidGiven = false,
 ): Fix[] {
   // A name neither a user nor a group of the image has (useradd and groupadd refuse taken ones),
-  // and no groupadd when the group id already exists.
-  const group = gid === 0 ? uid : gid;
+  // and no groupadd when the group id already exists. Gid 0 the run did not ask for is only the
+  // engine's default; asked for (`--user 1000650000:0`, the OpenShift way), it stays.
+  const group = gid === 0 && !gidGiven ? uid : gid;
   const taken = new Set([...(accounts?.passwd ?? []).map((e) => e.name), ...(accounts?.group ?? []).map((g) => g.name)]);
   const name = ['app', 'appuser', `user${uid}`].find((n) => !taken.has(n)) ?? `u${uid}`;
   const existing = accounts?.group.find((g) => g.gid === group);
@@ -60,7 +62,8 @@ export default defineRule({
       ? ` and uses gid 0 unless a group is given. HOME does not fall back to / here: ${source}, so it is ${p.home}.`
       : ', uses gid 0 unless a group is given, and sets HOME=/, which ordinary users cannot write: ' +
         'pip, Jupyter, git and caches that write under ~ fail.';
-    const fixes = namelessFixes(p.uid, p.gid, renderRunChanges(a, [{ kind: 'env', name: 'HOME', value: '/tmp' }]), runPlace(a), a.image.accounts, busyboxAccounts(a));
+    const gidGiven = (a.run?.user ?? a.image.config.user ?? '').includes(':') || a.run?.runAsGroup !== undefined;
+    const fixes = namelessFixes(p.uid, p.gid, renderRunChanges(a, [{ kind: 'env', name: 'HOME', value: '/tmp' }]), runPlace(a), a.image.accounts, busyboxAccounts(a), gidGiven);
     // On a base outside the catalog the passwd entries are a guess (uid 101 is nginx in nginx images).
     const guessed = a.image.assumptions.find((x) => x.id === 'base:unknown-image');
     report({

@@ -16,6 +16,13 @@ export function externallyManagedMessage(python: string): string {
 export const EXTERNALLY_MANAGED_WHY =
   'Debian 12 and Ubuntu 23.04+ ship an EXTERNALLY-MANAGED marker in the system Python (PEP 668); pip then refuses to install into it.';
 
+/** The same for the distribution at hand: Alpine's python3 has carried the marker since 3.19. */
+export function externallyManagedWhy(distro: string): string {
+  return distro === 'alpine'
+    ? "Alpine's python3 package ships an EXTERNALLY-MANAGED marker (PEP 668, since Alpine 3.19); pip then refuses to install into it."
+    : EXTERNALLY_MANAGED_WHY;
+}
+
 export default defineRule({
   id: 'UID303',
   name: 'externally-managed',
@@ -29,6 +36,6 @@ export default defineRule({
     // Without pip there is nothing to refuse (distroless Pythons ship none).
     if (!pipInstalled(a, py)) return;
 
-    report({ message: externallyManagedMessage(py.python), why: EXTERNALLY_MANAGED_WHY, fixes: EXTERNALLY_MANAGED_FIXES });
+    report({ message: externallyManagedMessage(py.python), why: externallyManagedWhy(a.image.distro), fixes: EXTERNALLY_MANAGED_FIXES });
   },
 });
