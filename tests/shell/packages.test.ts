@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
+import { analyze } from '../../src/analyze.js';
 import { handlers } from '../../src/shell/commands/packages.js';
 import { systemPythonFor } from '../../src/shell/commands/packages.js';
 import type { ImageState, PythonEnv } from '../../src/model/types.js';
@@ -251,5 +252,14 @@ describe('venv, conda, git', () => {
     const ctx = makeCtx(state, alice, { cwd: '/home/alice' });
     assert.equal(run(handlers, ctx, 'git clone --depth 1 https://example.com/x/repo.git').status, 0);
     assert.equal(state.fs.get('/home/alice/repo')!.uid, 1000);
+  });
+});
+
+describe('conda env create -f FILE', () => {
+  test('the env is taken as a Python environment, and the step is noted: what it holds is not known', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM continuumio/miniconda3\nRUN conda env create -f /tmp/environment.yml -p /opt/env\nENV PATH=/opt/env/bin:$PATH\n' });
+    assert.ok(a.image.pythons.some((e) => e.binDir === '/opt/env'));
+    assert.equal(a.python?.python, '/opt/env/bin/python');
+    assert.ok(a.unknowns.some((u) => u.reason === 'the packages /tmp/environment.yml lists are not known; /opt/env is taken as a Python environment'));
   });
 });

@@ -830,8 +830,15 @@ const conda: CommandHandler = (ctx, argv) => {
     }
   }
 
-  // A new env with python in it is a Python environment of its own.
-  const py = specs.find((s) => /^python([=<>]|$)/.test(s));
+  // A new env with python in it is a Python environment of its own. One made from a file
+  // (`conda env create -f environment.yml`) most likely lists python too, but what it holds is
+  // not known: taken as one, with the step noted, so what rests on it says so.
+  const file = value('-f', '--file');
+  let py = specs.find((s) => /^python([=<>]|$)/.test(s));
+  if (sub === 'create' && !py && file !== undefined) {
+    ctx.unknown(`the packages ${file} lists are not known; ${prefix} is taken as a Python environment`, [prefix]);
+    py = 'python';
+  }
   if (sub === 'create' && py && !ctx.state.pythons.some((e) => e.binDir === prefix)) {
     const base = ctx.state.pythons.find((e) => e.kind === 'conda');
     const version = py.match(/=+(\d+\.\d+)/)?.[1] ?? base?.version ?? '3.12';
