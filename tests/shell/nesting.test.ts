@@ -38,3 +38,12 @@ describe('for-loop passes', () => {
     assert.ok(a.image.fs.has('/after'));
   });
 });
+
+describe('sh -s', () => {
+  test('reads its script from its input; the words after -- are its arguments, not a script file', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN curl -fsSL https://example.invalid/install | sh -s -- -y\n' });
+    assert.deepEqual(a.unknowns.filter((u) => u.command.startsWith('sh')).map((u) => u.reason), ['the script sh reads from its input is not known']);
+    const b = analyze({ file: 'Dockerfile', text: "FROM debian:bookworm\nRUN echo 'mkdir -p /opt/$1' | sh -s -- made\n" });
+    assert.ok(b.image.fs.has('/opt/made'));
+  });
+});

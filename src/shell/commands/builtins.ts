@@ -131,6 +131,9 @@ const shell: CommandHandler = (ctx, argv) => {
   let pipefail = false;
   let i = 1;
   let command: string | undefined;
+  // -s: the script comes from standard input and the words after it are its arguments
+  // (`curl ... | sh -s -- -y`, the rustup installer).
+  let fromInput = false;
 
   for (; i < argv.length; i++) {
     const a = argv[i];
@@ -147,6 +150,7 @@ const shell: CommandHandler = (ctx, argv) => {
     for (const ch of a.slice(1)) {
       if (ch === 'e') errexit = a[0] === '-';
       if (ch === 'c') command = '';
+      if (ch === 's') fromInput = true;
     }
   }
 
@@ -159,7 +163,7 @@ const shell: CommandHandler = (ctx, argv) => {
     return ctx.runScript(prefix + src, undefined, args.length > 0 ? args : [argv[0]]);
   }
 
-  if (i < argv.length) {
+  if (i < argv.length && !fromInput) {
     ctx.unknown(`the script ${argv[i]} run by ${name} is not known`);
     return unknownOutput({ status: 'unknown' });
   }
@@ -168,7 +172,7 @@ const shell: CommandHandler = (ctx, argv) => {
     return unknownOutput({ status: 'unknown' });
   }
 
-  return ctx.runScript(prefix + ctx.stdin, undefined, [argv[0]]);
+  return ctx.runScript(prefix + ctx.stdin, undefined, [argv[0], ...(fromInput ? argv.slice(i) : [])]);
 };
 
 // ---------------------------------------------------------------- switching users
