@@ -543,3 +543,28 @@ describe('node tags the catalog reads with care', () => {
     assert.match(t, /names Debian 10 \(buster\), which the catalog does not describe/);
   });
 });
+
+describe('the Dev Containers base images', () => {
+  test('vscode 1000:1000 with a home, password-less sudo, root by default', () => {
+    const r = resolveBase('mcr.microsoft.com/devcontainers/base:bookworm');
+    assert.equal(r.key, 'devcontainers/base:bookworm');
+    const u = resolveExecUser(r.state.accounts, 'vscode');
+    assert.ok(u.ok);
+    assert.deepEqual(u.ok && [u.user.uid, u.user.gid, u.user.home], [1000, 1000, '/home/vscode']);
+    assert.equal(r.state.config.user ?? '', '');
+    assert.equal(r.state.texts['/etc/sudoers.d/vscode']?.content, 'vscode ALL=(root) NOPASSWD:ALL\n');
+    assert.deepEqual(r.assumptions.map((x) => x.id), ['base:root-home-mode']);
+  });
+
+  test('USER vscode starts, with sudo usable without a password (UID403)', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM mcr.microsoft.com/devcontainers/base:bullseye\nUSER vscode\n' });
+    assert.deepEqual([a.identity.id, a.identity.sudo.nopasswd], ['uid=1000(vscode) gid=1000(vscode) groups=1000(vscode)', true]);
+    assert.ok(a.findings.some((f) => f.ruleId === 'UID403'));
+    assert.ok(!a.findings.some((f) => f.ruleId === 'UID104'));
+  });
+
+  test('other tags say what is assumed', () => {
+    assert.equal(resolveBase('mcr.microsoft.com/devcontainers/base:ubuntu-24.04').assumptions[0]?.id, 'base:devcontainers-tag');
+    assert.equal(resolveBase('mcr.microsoft.com/vscode/devcontainers/base').assumptions[0]?.id, 'base:latest-tag');
+  });
+});

@@ -9,6 +9,7 @@ import { DEBIAN_12, debianFamily, ubuntuFamily } from './debian.js';
 import { chainguardFamily, distrolessFamily } from './distroless.js';
 import { jupyterFamily } from './jupyter.js';
 import { nodeFamily } from './node.js';
+import { devcontainersFamily } from './devcontainers.js';
 import { cudaFamily, ngcFamily } from './nvidia.js';
 import { pythonFamily } from './python.js';
 import { pytorchFamily } from './pytorch.js';
@@ -36,6 +37,7 @@ export const FAMILIES: Family[] = [
   jupyterFamily,
   condaFamily,
   nodeFamily,
+  devcontainersFamily,
   alpineFamily,
   distrolessFamily,
   chainguardFamily,

@@ -147,7 +147,8 @@ function homeOf(ctx: ExecContext): string {
 
 // ---------------------------------------------------------------- package effects
 
-const SUDOERS: Record<string, string> = {
+/** The /etc/sudoers each distribution's sudo package installs. */
+export const SUDOERS: Record<string, string> = {
   debian: [
     '# sudoers: edit with visudo.',
     'Defaults\tenv_reset',
