@@ -199,6 +199,11 @@ export function runPrefix(line) {
   return parseRunLine(line).prefix;
 }
 
+/** Whether the line gives a command after the image (then Docker runs ENTRYPOINT before it). */
+export function runHasCommand(line) {
+  return parseRunLine(line).hasCommand;
+}
+
 function parseRunLine(line) {
   const w = words(line);
   if (w[0] !== 'docker' || w[1] !== 'run') throw new Error(`not a docker run line: ${line}`);
@@ -209,6 +214,7 @@ function parseRunLine(line) {
   const switches = new Set(['--rm', '-i', '-t', '-it', '-ti', '-d', '--interactive', '--tty']);
   let image = '';
   let prefix = [];
+  let hasCommand = false;
   for (let i = 2; i < w.length; i++) {
     let [flag, value] = w[i].startsWith('--') && w[i].includes('=')
       ? [w[i].slice(0, w[i].indexOf('=')), w[i].slice(w[i].indexOf('=') + 1)]
@@ -223,6 +229,7 @@ function parseRunLine(line) {
         throw new Error('a command after the image is not measured unless it ends with bash');
       }
       prefix = command.slice(0, -1);
+      hasCommand = command.length > 0;
       break;
     }
     value ??= w[++i];
@@ -253,7 +260,7 @@ function parseRunLine(line) {
   if (flags.includes('ALL') && flags.includes('--cap-add')) {
     throw new Error('--cap-drop ALL with --cap-add differs between buildah and Docker');
   }
-  return { flags, prefix };
+  return { flags, prefix, hasCommand };
 }
 
 // ------------------------------------------------------------------ building
@@ -502,9 +509,10 @@ function measure(S, s, image, hostRoot) {
   const runLine = s.run.replaceAll('$HOST', hostRoot);
   const flags = translateRun(runLine);
   // Docker runs the image's ENTRYPOINT before a command given after the image; buildah run
-  // does not, so it is put in front here (only for a command: the other scenarios run bash).
+  // does not, so it is put in front here (only when the line gives a command, `image bash` too:
+  // without one the harness runs its probe instead of the image's start command).
   const prefix = runPrefix(runLine);
-  if (prefix.length > 0) prefix.unshift(...imageEntrypoint(S, image));
+  if (runHasCommand(runLine)) prefix.unshift(...imageEntrypoint(S, image));
   const truths = new Array(s.actions.length);
   const paths = [...new Set(s.actions.filter((a) => a.path).map((a) => a.path))];
 

@@ -23,7 +23,7 @@ import { resolveBase as catalogResolve } from './image/catalog/index.js';
 import { resolveRuntime, runAsIdentity, type RuntimeResolution as RuntimeResult } from './runtime/resolve.js';
 import { evaluate, type Identity } from './access/evaluate.js';
 import { formatId, groupByGid } from './image/accounts.js';
-import { isUnder, normalizePath } from './image/fs.js';
+import { baseName, isUnder, normalizePath } from './image/fs.js';
 import { refreshDerived, sudoAllows } from './shell/commands/config.js';
 import { findPythonEnv } from './shell/commands/packages.js';
 import { runRules } from './rules/registry.js';
@@ -33,6 +33,7 @@ export { unknownId };
 import { engineFor, mapHostFacts, usernsMapping } from './runtime/userns.js';
 import { applyEntrypoint, startCommandOf } from './runtime/entrypoints.js';
 import { applyPrivilegeDrop } from './runtime/privdrop.js';
+import { runStartScript, startScriptOf, workloadProcess, type ScriptRun } from './runtime/entry-script.js';
 
 export type Profile = 'dev' | 'prod';
 export type Engine = 'docker' | 'podman';
@@ -275,6 +276,30 @@ function markGuessDependencies(v: Verdict, guesses: Assumption[]): void {
   }
 }
 
+/**
+ * The base names of the programs the container may start with: the first word of each
+ * ENTRYPOINT and CMD (or the file after `sh`/`bash`), and of the run's entrypoint and command.
+ * Only these files keep their text when copied in (a few reads, not one per context file).
+ */
+function startScriptNames(df: Dockerfile, run: RunContext | undefined): Set<string> | undefined {
+  let names: Set<string> | undefined;
+  const take = (words: readonly string[]) => {
+    const at = words.length > 1 && /^(sh|bash|dash|ash)$/.test(baseName(words[0])) && !words[1].startsWith('-') ? 1 : 0;
+    const w = words[at];
+    if (w !== undefined && w !== '' && !w.includes('$')) (names ??= new Set()).add(baseName(w));
+  };
+  for (const st of df.stages) {
+    for (const ins of st.instructions) {
+      if (ins.keyword !== 'ENTRYPOINT' && ins.keyword !== 'CMD') continue;
+      take(ins.json ?? ins.args.trim().split(/\s+/));
+    }
+  }
+  if (run?.entrypoint) take(run.entrypoint);
+  if (run?.command) take(run.command);
+
+  return names;
+}
+
 /** simulate(), with the files BuildKit refuses before any step turned into syntax errors. */
 function simulateOrRefuse(df: Dockerfile, file: string, opts: Parameters<typeof simulate>[1]): SimulationResult {
   try {
@@ -306,6 +331,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     context: input.context,
     readContextText: input.readContextText,
     trace: input.trace,
+    startScripts: startScriptNames(df, input.run),
   });
   const image = sim.target.state;
   const run = input.run ?? NO_RUN;
@@ -315,9 +341,41 @@ export function analyze(input: AnalyzeInput): Analysis {
   let runtime = resolveRuntime(image, run, host, { engine });
   const start = startCommandOf(image, input.run);
   const handover = runtime.errors.length === 0 ? applyEntrypoint(image, run, runtime.process, runtime.identity, start.argv) : undefined;
+  // An entrypoint script whose text is known runs first, as the container starts, in its view.
+  const script = runtime.errors.length === 0 && !handover ? startScriptOf(image, start, runtime.process) : undefined;
+  let scriptRun: ScriptRun | undefined;
+  if (script) {
+    const from = runtime.process;
+    scriptRun = runStartScript(image, runtime.view, from, { ...runtime.identity, home: from.home, name: from.userName }, script, {
+      builder,
+      file: input.file,
+      line: sim.target.lines.entrypoint ?? sim.target.lines.cmd ?? 1,
+      cmd: script.args,
+    });
+    // What it changed at start is what the workload finds: accounts (usermod -u), files it writes.
+    const st = scriptRun.state;
+    image.accounts = st.accounts;
+    image.texts = st.texts;
+    image.sudoers = st.sudoers;
+    image.sshd = st.sshd;
+    image.jupyter = st.jupyter;
+    image.unknowns = st.unknowns;
+    const notes = [...runtime.notes, { text: scriptRun.assumption.text, assumption: scriptRun.assumption }];
+    const w = scriptRun.workload;
+    const summary: NonNullable<RuntimeResult['script']> = { path: script.path, written: script.written, from };
+    if (scriptRun.error) summary.error = scriptRun.error;
+    if (w) summary.workloadLine = w.line;
+    if (w) {
+      const process = workloadProcess(st, from, w);
+      // A switch the start-command model knows (gosu, su-exec, setpriv, ...) is shown as one.
+      const known = w.launcher ? applyPrivilegeDrop(image, { ...from, cwd: w.cwd }, { argv: w.launcher, entryLength: w.launcher.length, entryFromRun: start.entryFromRun, cmdFromRun: false }) : undefined;
+      const drop = known && known.drop.error === undefined && known.process?.uid === process.uid ? { ...known.drop, source: 'entrypoint' as const } : undefined;
+      runtime = { ...runtime, process, identity: runAsIdentity(process), notes, drop, script: summary };
+    } else runtime = { ...runtime, notes, script: summary };
+  }
   // A command that switches user (gosu app ...): the workload, and so every verdict, is judged
   // for the user it switches to; a switch the tool cannot make leaves the identity as it starts.
-  const dropped = runtime.errors.length === 0 && !handover ? applyPrivilegeDrop(image, runtime.process, start) : undefined;
+  const dropped = runtime.errors.length === 0 && !handover && !scriptRun ? applyPrivilegeDrop(image, runtime.process, start) : undefined;
   if (dropped) {
     const { drop } = dropped;
     runtime = {

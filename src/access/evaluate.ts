@@ -529,7 +529,7 @@ function createErrno(id: Identity, view: View, dir: string, dirMeta: FileMeta): 
 }
 
 /** True when path lies on a read-only mount or on the read-only root (readOnlyAt's decision). */
-function readOnly(view: View, path: string): boolean {
+export function readOnly(view: View, path: string): boolean {
   const m = view.mounts.length === 0 ? undefined : mountOf(view, path);
 
   return m ? m.readonly : view.readOnlyRoot;

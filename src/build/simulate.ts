@@ -45,6 +45,12 @@ export interface SimulateOptions {
   readContextText?: (path: string) => string | undefined;
   /** Keep a summary of every step for --debug (off by default: the strings cost time). */
   trace?: boolean;
+  /**
+   * Base names of the programs the container may start with (ENTRYPOINT, CMD, the run's): a
+   * file of such a name that COPY puts in the image keeps its text, so an entrypoint script can
+   * be followed at start.
+   */
+  startScripts?: ReadonlySet<string>;
 }
 
 export interface BuildFailure {
@@ -719,7 +725,15 @@ class StageSimulator {
   copiedText(ins: DfInstruction, path: string, content: string | (() => string | undefined)): void {
     const line = ins.line;
     const accounts = path === '/etc/passwd' || path === '/etc/group';
-    if (!accounts && !isTrackedText(path)) return;
+    if (!accounts && !isTrackedText(path)) {
+      // An entrypoint script: its text when it can be read, else nothing (no doubt to record:
+      // the script is then taken as before, by its name).
+      if (this.opts.startScripts === undefined || !this.opts.startScripts.has(baseName(path))) return;
+      const text = typeof content === 'string' ? content : content();
+      if (text === undefined) delete this.state.texts[path];
+      else this.state.texts[path] = { content: text, line };
+      return;
+    }
     const text = typeof content === 'string' ? content : content();
 
     if (text === undefined) {

@@ -77,6 +77,11 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
   if (a.runtime.errors.length === 0) {
     // A command that switches user (gosu app ...): who starts it, then who the workload is.
     if (id.drop && id.drop.error === null) out.push(`  starts   ${id.drop.from.id}, then \`${id.drop.command}\` switches`);
+    // An entrypoint script followed as it runs: where it starts the command.
+    const script = a.runtime.script;
+    if (script && !script.error) {
+      out.push(`  script   ${script.written} is followed as it starts${script.workloadLine !== undefined ? `; its line ${script.workloadLine} starts the command` : ', and it never starts the command'}`);
+    }
     out.push(`  runs as  ${id.id}${id.user === null ? paint('yellow', '  (no passwd entry: "I have no name!")') : ''}`);
     const homeState = !id.homeExists ? paint('yellow', 'missing') : id.homeWritable ? 'writable' : paint('yellow', 'not writable');
     out.push(`  HOME     ${id.home} (${homeState}${id.homeFrom === 'default' ? ', fallback /' : id.homeFrom === 'env' ? ', from the environment' : id.homeFrom === 'start' ? ', kept from the user the container starts as' : ''})`);

@@ -56,6 +56,21 @@ export interface RuntimeResolution {
    */
   drop?: PrivilegeDrop;
   /**
+   * An entrypoint script whose text is in the image, followed as it runs at start
+   * (runtime/entry-script.ts): what it did is in view, process and the image's accounts.
+   */
+  script?: {
+    path: string;
+    /** As the start command names it. */
+    written: string;
+    /** It stops with an error before it starts the command: the container exits. */
+    error?: { line: number; message: string; status: number };
+    /** The script's line that starts the command. */
+    workloadLine?: number;
+    /** The user it starts as, when the script starts the command as another. */
+    from: Process;
+  };
+  /**
    * False when the run user could not be resolved (unknown name, id out of range): the
    * process and identity are then a stand-in (nobody), not a prediction.
    */

@@ -54,6 +54,11 @@ export interface ExecContext {
   shell?: string;
   /** Permission check against the current state as ctx.ident. */
   access(path: string, op: Op): Verdict;
+  /**
+   * The path is on a read-only mount (or a read-only root at start): changing its owner or
+   * mode fails with EROFS whoever asks.
+   */
+  readOnly?(path: string): boolean;
   /** Record that the command may have changed things the model cannot tell. */
   unknown(reason: string, paths?: string[]): void;
   /** A trace line for --debug. */

@@ -14,6 +14,7 @@ import type {
   SimpleCommand,
   SyntaxDetail,
   Word,
+  WordPart,
 } from './ast.js';
 import { ShellSyntaxError } from './ast.js';
 import type {
@@ -25,7 +26,7 @@ import type {
   ShellEnv,
 } from './context.js';
 import type { ImageState, Op, Verdict } from '../model/types.js';
-import { ACCESS_MASKS, DOCKER_DEFAULT_CAPS, allows, evaluate } from '../access/evaluate.js';
+import { ACCESS_MASKS, DOCKER_DEFAULT_CAPS, allows, evaluate, readOnly } from '../access/evaluate.js';
 import type { View, ViewMount } from '../access/evaluate.js';
 import { baseName, childrenOf, contentsUnknown, isUnder, listingsUnknownBelow, normalizePath, parentOf as parentOfPath, resolvePath } from '../image/fs.js';
 import { parseGroup, parsePasswd, resolveExecUser } from '../image/accounts.js';
@@ -67,6 +68,41 @@ export interface RunInit {
   execForm?: boolean;
   /** The step's RUN --mount mounts, already laid in the tree: read-only ones refuse writes. */
   mounts?: ViewMount[];
+  /**
+   * The whole view the script runs in, when it is not a build step (a container's entrypoint
+   * script at start: the run's mounts laid in the tree, a read-only root).
+   */
+  view?: View;
+  /** $0 and the positional parameters ("$@"): a script file started with arguments. */
+  argv0?: string;
+  args?: string[];
+  /** Watch for the start of the container's workload (see WorkloadWatch). */
+  workload?: WorkloadWatch;
+}
+
+/**
+ * An entrypoint script run at container start: the script ends by starting the workload, the
+ * command it was given ("$@"), often through a tool that switches user (`exec gosu app "$@"`).
+ * The walker stops there and says who starts it, with which environment, in which folder.
+ */
+export interface WorkloadWatch {
+  /** The command the script is given (the image's CMD or the run's), or [] for none. */
+  cmd: string[];
+  /** The script's own path and text: `exec gosu app "$0" "$@"` runs it again as app. */
+  self: string;
+  text: string;
+}
+
+/** Where the workload starts, as the walker met it. */
+export interface WorkloadStart {
+  ident: BuildIdentity;
+  env: Record<string, string>;
+  cwd: string;
+  argv: string[];
+  /** The outermost command that switches or wraps on the way (`gosu app python train.py`). */
+  launcher?: string[];
+  /** The script's line (1-based) of the command that started it. */
+  line: number;
 }
 
 export interface RunOutcome {
@@ -75,6 +111,8 @@ export interface RunOutcome {
   failedAt?: { line: number; command: string; stderr: string[]; cwd?: string };
   /** The step fails because the shell could not execute this program (what the fixes need). */
   notExecutable?: ExecRefusal;
+  /** With RunInit.workload: the workload's start, when the script reached it. */
+  workload?: WorkloadStart;
 }
 
 /** A program the shell could not start: execve refused it with EACCES. */
@@ -158,6 +196,13 @@ interface Shared {
   refusal?: ExecRefusal;
   /** An exec-form RUN: its program is started by the runtime, not by a shell. */
   execForm: boolean;
+  watch: WorkloadWatch | undefined;
+  /** Commands that start others (gosu, su, env, ...) on the way, outermost first. */
+  launchers: string[][];
+  /** Inside `exec`: the program it starts (through any launchers) is the workload. */
+  execing: number;
+  /** Times the script was started again by itself (`exec gosu app "$0" "$@"`). */
+  reentered: number;
 }
 
 /** What running a piece of script gives: its status and its stdout (undefined: not known). */
@@ -173,6 +218,26 @@ class ExitSignal {
 class ReturnSignal {
   constructor(readonly status: Status) {}
 }
+
+/** `$@` with no operator: inside double quotes, each positional parameter is a field of its own. */
+function isQuotedAll(p: WordPart): boolean {
+  return p.type === 'param' && p.name === '@' && p.op === undefined && p.length !== true && p.index === undefined;
+}
+
+/** The workload starts: nothing after it belongs to the entrypoint script. */
+class WorkloadSignal {
+  constructor(readonly start: WorkloadStart) {}
+}
+
+/**
+ * Programs that start another one with its words after theirs: in an entrypoint script, the
+ * workload is the program they end up starting, not them.
+ */
+const LAUNCHERS = new Set([
+  'gosu', 'su-exec', 'setpriv', 'runuser', 'su', 'sudo', 'chroot', 's6-setuidgid', 'chpst', 'env',
+  'nice', 'ionice', 'nohup', 'stdbuf', 'taskset', 'numactl', 'timeout', 'tini', 'tini-static',
+  'dumb-init', 'sh', 'bash', 'dash', 'ash', 'xargs', 'exec',
+]);
 
 /** bash drops the rest of the line it was running (an expansion error); 0-based line. */
 class AbandonSignal {
@@ -308,7 +373,15 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     failedAt: undefined,
     refusal: undefined,
     execForm: init.execForm === true,
+    watch: init.workload,
+    launchers: [],
+    execing: 0,
+    reentered: 0,
   };
+  if (init.view) {
+    shared.view = init.view;
+    shared.mounts = init.view.mounts;
+  }
   const argv0 = init.shell?.[0] ?? '/bin/sh';
   // The usual SHELL, ["/bin/sh", "-c"], sets no option: skip reading it.
   const plain = init.shell === undefined || (init.shell.length === 2 && init.shell[1] === '-c');
@@ -326,8 +399,8 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     pipefail: opts.pipefail,
     funcs: NO_FUNCS as Map<string, Command>,
     funcsShared: true,
-    positional: NO_ARGS,
-    argv0,
+    positional: init.args ?? NO_ARGS,
+    argv0: init.argv0 ?? argv0,
     flavor: flavorOf(init.state, argv0),
     last: 0,
     err: [],
@@ -357,14 +430,21 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     script = parsed.script;
   }
 
+  let workload: WorkloadStart | undefined;
   try {
     status = frame.flavor === 'bash' ? w.lines(script) : w.list(script, false).status;
   } catch (e) {
-    if (!(e instanceof ExitSignal || e instanceof ReturnSignal)) throw e;
-    status = e.status;
+    if (e instanceof WorkloadSignal) {
+      workload = e.start;
+      status = 0;
+    } else {
+      if (!(e instanceof ExitSignal || e instanceof ReturnSignal)) throw e;
+      status = e.status;
+    }
   }
 
   const out: RunOutcome = { status, stderr: frame.err };
+  if (workload) out.workload = workload;
   if (typeof status === 'number' && status !== 0) {
     out.failedAt = shared.failedAt ?? failure(init.line, '', frame.err);
     // The refusal is what failed the step when its line is what the failure printed (also
@@ -998,6 +1078,66 @@ class Walker {
 
     if (fn) return this.callFunction(fn, argv, stdin);
     if (SHELL_BUILTINS.has(name)) return this.shellBuiltin(argv, stdin, text);
+    if (this.sh.watch !== undefined) return this.watched(argv, stdin, text);
+
+    return this.dispatch(argv, stdin, text);
+  }
+
+  /**
+   * A program an entrypoint script runs: the workload when it is the command the script was
+   * given (or its tail, after a launcher such as gosu took its own words), or what `exec` starts;
+   * the script itself again; or any other program, run as usual.
+   */
+  private watched(argv: string[], stdin: string | undefined, text: Text): Res {
+    const watch = this.sh.watch!;
+    const name = baseName(argv[0]);
+    if (normalizePath(argv[0], this.f.cwd) === watch.self && this.sh.reentered < 2) {
+      this.sh.reentered++;
+      const r = this.child(undefined, (w) => {
+        w.f.argv0 = argv[0];
+        w.f.positional = argv.slice(1);
+        const parsed = w.parse(watch.text);
+        if ('error' in parsed) {
+          w.f.err.push(...parsed.error);
+          return { status: 2, out: '' };
+        }
+        w.f.funcs = NO_FUNCS as Map<string, Command>;
+        w.f.funcsShared = true;
+        w.f.errexit = false;
+        return w.list(parsed.script, false);
+      });
+      if (r.stderr && r.stderr.length > 0) this.f.err.push(...r.stderr);
+
+      return { status: r.status, out: hasUnknownOutput(r) ? undefined : (r.stdout ?? '') };
+    }
+    const cmd = watch.cmd;
+    // The command given, or its tail once a launcher took its own words (gosu app | python x).
+    const given = cmd.length > 0 && argv.length <= cmd.length && argv.every((a, i) => a === cmd[cmd.length - argv.length + i]) &&
+      (argv.length === cmd.length || this.sh.launchers.length > 0);
+    // A bare shell (`bash`, the usual interactive CMD) starts nothing else: it is the workload.
+    if (LAUNCHERS.has(name) && argv.length > 1) {
+      this.sh.launchers.push(argv);
+      // What the given command starts (`"$@"` = gosu app python x) is the workload too.
+      if (given) this.sh.execing++;
+      try {
+        return this.dispatch(argv, stdin, text);
+      } finally {
+        this.sh.launchers.pop();
+        if (given) this.sh.execing--;
+      }
+    }
+    if (given || this.sh.execing > 0) {
+      const env: Record<string, string> = {};
+      for (const [k, v] of this.f.env) env[k] = v;
+      throw new WorkloadSignal({
+        ident: this.f.ident,
+        env,
+        cwd: this.f.cwd,
+        argv,
+        launcher: this.sh.launchers[0],
+        line: this.f.lineOffset + 1,
+      });
+    }
 
     return this.dispatch(argv, stdin, text);
   }
@@ -1139,6 +1279,15 @@ class Walker {
         return { status: 'unknown', out: undefined };
       case 'exec':
         if (args.length === 0) return { status: 0, out: '' };
+        if (this.sh.watch !== undefined) {
+          // What an entrypoint script execs (through any launchers) is the workload.
+          this.sh.execing++;
+          try {
+            throw new ExitSignal(this.watched(args, stdin, text).status);
+          } finally {
+            this.sh.execing--;
+          }
+        }
         // exec replaces the shell: nothing after it runs.
         throw new ExitSignal(this.dispatch(args, stdin, text).status);
       case 'read':
@@ -1367,6 +1516,14 @@ class Walker {
 
   access(path: string, op: Op): Verdict {
     return evaluate(this.f.ident, this.view(), normalizePath(path, this.f.cwd), op, false);
+  }
+
+  /** The path is on a read-only mount, or on a read-only root (an entrypoint script at start). */
+  readOnlyAt(path: string): boolean {
+    const view = this.view();
+    if (view.mounts.length === 0 && !view.readOnlyRoot) return false;
+
+    return readOnly(view, normalizePath(path, this.f.cwd));
   }
 
   /**
@@ -1811,6 +1968,23 @@ class Walker {
         continue;
       }
 
+      if (p.type === 'dq' && p.parts.length === 1 && isQuotedAll(p.parts[0])) {
+        // "$@": one field per positional parameter, none at all when there is none.
+        const pos = this.f.positional;
+        for (let k = 0; k < pos.length; k++) {
+          if (k > 0) {
+            (closed ??= []).push({ s, pat, glob });
+            s = '';
+            pat = '';
+            glob = false;
+          }
+          open = true;
+          s += pos[k];
+          pat += escapeGlob(pos[k]);
+        }
+        continue;
+      }
+
       const value = expandPart(p, ctx);
       open = true;
       s += value;
@@ -2058,6 +2232,10 @@ class HandlerContext implements ExecContext {
 
   access(path: string, op: Op): Verdict {
     return this.w.access(path, op);
+  }
+
+  readOnly(path: string): boolean {
+    return this.w.readOnlyAt(path);
   }
 
   unknown(reason: string, paths?: string[]): void {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 interface Harness {
   translateRun(line: string): string[];
   runPrefix(line: string): string[];
+  runHasCommand(line: string): boolean;
   dockerfileSteps(text: string): { line: number; text: string }[][];
   classify(code: number, err: string): string;
   words(text: string): string[];
@@ -74,6 +75,11 @@ describe('runPrefix', () => {
   test('no command, or bash alone, has no prefix', () => {
     assert.deepEqual(h.runPrefix('docker run --rm image'), []);
     assert.deepEqual(h.runPrefix('docker run --rm image bash'), []);
+  });
+  test('bash alone is still a command: the image\'s ENTRYPOINT runs before it, as in Docker', () => {
+    assert.equal(h.runHasCommand('docker run --rm image bash'), true);
+    assert.equal(h.runHasCommand('docker run --rm -u 1000 image gosu app bash'), true);
+    assert.equal(h.runHasCommand('docker run --rm image'), false);
   });
 });
 

@@ -124,15 +124,35 @@ function stepsDown(a: AnalysisView, d: PrivilegeDrop): RuleReport {
   const refusal = failsAsTarget(a);
   const needs = d.needs.map((c) => c.replace(/^CAP_/, ''));
   const fixes: Fix[] = [];
+  // An entrypoint script the model followed: it runs as root before its switch.
+  const script = a.runtime.script;
+  const before = d.assumption?.subject ?? script?.written;
   if (needs.length > 0 && d.tool !== 'runuser') {
     fixes.push({
       description:
         `Keep root's capabilities to what the switch needs (${needs.join(', ')})` +
-        (d.assumption ? `, plus what ${d.assumption.subject} itself needs before it (CHOWN for a chown, DAC_OVERRIDE to write files it does not own, ...)` : '') +
+        (before ? `, plus what ${before} itself needs before it (CHOWN for a chown, DAC_OVERRIDE to write files it does not own, ...)` : '') +
         `: after ${d.tool} the workload has none anyway.`,
       snippet: renderRunChanges(a, [{ kind: 'caps', drop: ['ALL'], add: needs }]),
       safe: false,
     });
+  }
+  if (script) {
+    // The switch is in the script's text: the fix is there, not in the start command.
+    fixes.push({
+      description: `${fixes.length > 0 ? 'Or, if' : 'If'} nothing ${script.written} does before its line ${script.workloadLine ?? '?'} needs root (a chown of mounted folders, a port below 1024, files only root may write), start as ${p.userName ?? `uid ${p.uid}`} and drop \`${d.written}\` from that line of the script.`,
+      snippet: `USER ${p.uid}:${p.gid}`,
+      safe: false,
+    });
+
+    return {
+      message: `The container starts as root: ${script.written} runs as root, then at its line ${script.workloadLine ?? '?'} \`${d.written}\` switches to ${target} before the workload runs.`,
+      why: `Until the switch the process is root with the engine's capabilities: ${script.written} (followed as it runs, with the run's mounts) and ${d.tool} itself. The workload after it runs as ${target} with no capabilities, and the verdicts here are judged for it.`,
+      line: dropLine(a, d),
+      fixes,
+      dependsOn: [],
+      reducedSeverity: 'info',
+    };
   }
   fixes.push({
     description:

@@ -3,7 +3,7 @@ import { firstReason, knownMissing, mayBeTouched, renderRunChanges, startCommand
 import { normalizePath } from '../../image/fs.js';
 import type { Fix, PrivilegeDrop } from '../../model/types.js';
 import { dropLine, named, withoutTool } from './drop.js';
-import { runPlace, runTool } from '../util.js';
+import { runPlace, runTool, unknownId } from '../util.js';
 
 /**
  * The process the engine starts: the one that executes the start program, before a switch of
@@ -131,12 +131,17 @@ function notInstalled(a: AnalysisView, name: string, dirs: string[]): boolean {
 export default defineRule({
   id: 'UID106',
   name: 'entrypoint-not-executable',
-  description: 'The program the container starts with is missing, or the process cannot execute it (or, for a script, read it), or its command cannot switch to the user it names (gosu, su-exec, setpriv, runuser, chroot, s6-setuidgid without root): the container fails to start.',
+  description: 'The program the container starts with is missing, or the process cannot execute it (or, for a script, read it), or its command cannot switch to the user it names (gosu, su-exec, setpriv, runuser, chroot, s6-setuidgid without root), or its entrypoint script stops with an error before it starts the command: the container fails to start.',
   category: 'identity',
   severity: { dev: 'error', prod: 'error' },
   fix: 'suggestion',
   check(a, report) {
     if (a.runtime.errors.length > 0) return;
+    const started = a.runtime.script;
+    if (started?.error) {
+      report(scriptFails(a, started.written, started.error));
+      return;
+    }
     const drop = a.runtime.drop;
     if (drop?.error !== undefined) {
       report(dropFails(a, drop));
@@ -180,6 +185,27 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * The entrypoint script, followed as it runs at start, stops with an error before it starts the
+ * command (set -e and a chown the process may not make, a user switch that fails): the
+ * container exits with it.
+ */
+function scriptFails(a: AnalysisView, written: string, e: { line: number; message: string; status: number }): RuleReport {
+  const f = a.runtime.script!.from;
+  // What it depends on: commands in the script (or before it) the model does not follow.
+  const dependsOn = a.unknowns.filter((u) => u.command.startsWith(`${written} line `)).map(unknownId);
+
+  return {
+    message: `The container will not start its workload: ${written} stops at its line ${e.line} (${e.message}), exit ${e.status}.`,
+    why: `The entrypoint script runs first, as ${named(f)}, with the run's mounts in place, and it ends before it starts the command.` +
+      (dependsOn.length > 0 ? ` Some of its commands are not modelled (${dependsOn.join(', ')}), so this rests on them.` : ''),
+    line: a.sim.target.lines.entrypoint ?? a.sim.target.lines.cmd,
+    dependsOn,
+    unsureSeverity: dependsOn.length > 0 ? 'warning' : undefined,
+    fixes: [{ description: `Make the step at line ${e.line} of ${written} succeed for ${named(f)} in this setup (or start the container as the user it expects).`, safe: false }],
+  };
+}
 
 /**
  * The command's user switch cannot be made (gosu app as a non-root user, a capability dropped,

@@ -395,6 +395,10 @@ function chownLike(tool: 'chown' | 'chgrp'): CommandHandler {
       const paths = recursive && l.meta.kind === 'dir' ? walkOrder(ctx.state.fs, l.path) : [l.path];
       for (const p of paths) {
         const meta = ctx.state.fs.get(p)!;
+        if (ctx.readOnly?.(p)) {
+          errors.push(failure(ctx, tool, verb, shown(f, l.path, p), 'Read-only file system'));
+          continue;
+        }
         if (!mayChown(ctx.ident, meta, spec)) {
           errors.push(failure(ctx, tool, verb, shown(f, l.path, p), 'Operation not permitted'));
           continue;
@@ -602,6 +606,10 @@ const chmod: CommandHandler = (ctx, argv) => {
       const meta = ctx.state.fs.get(p)!;
       // chmod never changes a symlink; one met during -R is skipped.
       if (meta.kind === 'symlink') continue;
+      if (ctx.readOnly?.(p)) {
+        errors.push(failure(ctx, 'chmod', 'changing permissions of', shown(f, l.path, p), 'Read-only file system'));
+        continue;
+      }
       const mode = refMode ?? applyMode(modeSpec!, meta.mode, meta.kind === 'dir', ctx.umask)!;
       const next = chmodEntry(ctx, meta, mode);
       if (!next) {
