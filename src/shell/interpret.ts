@@ -203,6 +203,8 @@ interface Shared {
   execing: number;
   /** Times the script was started again by itself (`exec gosu app "$0" "$@"`). */
   reentered: number;
+  /** The launcher that started the script again, for the workload's record. */
+  firstLauncher: string[] | undefined;
 }
 
 /** What running a piece of script gives: its status and its stdout (undefined: not known). */
@@ -377,6 +379,7 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     launchers: [],
     execing: 0,
     reentered: 0,
+    firstLauncher: undefined,
   };
   if (init.view) {
     shared.view = init.view;
@@ -1091,21 +1094,36 @@ class Walker {
   private watched(argv: string[], stdin: string | undefined, text: Text): Res {
     const watch = this.sh.watch!;
     const name = baseName(argv[0]);
-    if (normalizePath(argv[0], this.f.cwd) === watch.self && this.sh.reentered < 2) {
+    // By its path, or by its bare name (found on PATH, as ENTRYPOINT ["docker-entrypoint.sh"]
+    // names it and so "$BASH_SOURCE" and "$0" give it).
+    const self = argv[0].includes('/') ? normalizePath(argv[0], this.f.cwd) === watch.self : name === baseName(watch.self);
+    if (self && this.sh.reentered < 2) {
       this.sh.reentered++;
-      const r = this.child(undefined, (w) => {
-        w.f.argv0 = argv[0];
-        w.f.positional = argv.slice(1);
-        const parsed = w.parse(watch.text);
-        if ('error' in parsed) {
-          w.f.err.push(...parsed.error);
-          return { status: 2, out: '' };
-        }
-        w.f.funcs = NO_FUNCS as Map<string, Command>;
-        w.f.funcsShared = true;
-        w.f.errexit = false;
-        return w.list(parsed.script, false);
-      });
+      // A new run of the script: only its own exec and launchers count from here; the switch
+      // that started it (gosu app "$0" ...) is still the one the workload went through.
+      const { launchers, execing } = this.sh;
+      this.sh.firstLauncher ??= launchers[0];
+      this.sh.launchers = [];
+      this.sh.execing = 0;
+      let r: CmdResult;
+      try {
+        r = this.child(undefined, (w) => {
+          w.f.argv0 = argv[0];
+          w.f.positional = argv.slice(1);
+          const parsed = w.parse(watch.text);
+          if ('error' in parsed) {
+            w.f.err.push(...parsed.error);
+            return { status: 2, out: '' };
+          }
+          w.f.funcs = NO_FUNCS as Map<string, Command>;
+          w.f.funcsShared = true;
+          w.f.errexit = false;
+          return w.list(parsed.script, false);
+        });
+      } finally {
+        this.sh.launchers = launchers;
+        this.sh.execing = execing;
+      }
       if (r.stderr && r.stderr.length > 0) this.f.err.push(...r.stderr);
 
       return { status: r.status, out: hasUnknownOutput(r) ? undefined : (r.stdout ?? '') };
@@ -1134,7 +1152,7 @@ class Walker {
         env,
         cwd: this.f.cwd,
         argv,
-        launcher: this.sh.launchers[0],
+        launcher: this.sh.launchers[0] ?? this.sh.firstLauncher,
         line: this.f.lineOffset + 1,
       });
     }

@@ -101,6 +101,9 @@ describe('the postgres shape: as root it runs itself again as the user', () => {
     const a = reexec('docker run -v /srv/data:/data img');
     assert.equal(a.identity.id, 'uid=1000(app) gid=1000(app) groups=1000(app)');
     assert.equal(verdict(a, '/data').allowed, true);
+    // The second pass, as app, starts the command with its `exec "$@"`.
+    assert.equal(a.runtime.script?.workloadLine, 7);
+    assert.equal(a.identity.drop?.command, 'gosu app');
   });
 
   test('as uid 1000: the root branch is skipped, and the mount stays uid 1001\'s', () => {
