@@ -96,6 +96,12 @@ export interface IdentitySummary {
    * the starting ones). null when the command switches nothing.
    */
   drop: DropSummary | null;
+  /**
+   * The entrypoint script followed as it runs at start (its text is in the image): its path, as
+   * the start command names it, the script's line that starts the command (null when it never
+   * does), and its error when it stops first (UID106). null when no script was followed.
+   */
+  script: { path: string; written: string; line: number | null; error: string | null } | null;
 }
 
 export interface DropSummary {
@@ -470,6 +476,9 @@ export function analyze(input: AnalyzeInput): Analysis {
     sudo: sudoStatus(image, process),
     resolved: runtime.userResolved,
     drop: runtime.drop ? dropSummary(image, runtime.drop) : null,
+    script: runtime.script
+      ? { path: runtime.script.path, written: runtime.script.written, line: runtime.script.workloadLine ?? null, error: runtime.script.error ? `line ${runtime.script.error.line}: ${runtime.script.error.message}` : null }
+      : null,
   };
 
   const targetLabel = sim.target.name ?? String(sim.target.index);

@@ -63,6 +63,7 @@ describe('a script that fixes a mount and steps down', () => {
     // The switch is shown as gosu's, made at the script's line 8.
     assert.equal(a.identity.drop?.command, 'gosu app');
     assert.equal(a.runtime.script?.workloadLine, 8);
+    assert.deepEqual(a.identity.script, { path: '/usr/local/bin/entrypoint.sh', written: 'entrypoint.sh', line: 8, error: null });
     const root = a.findings.find((f) => f.ruleId === 'UID101');
     assert.match(root?.message ?? '', /entrypoint\.sh runs as root, then at its line 8 `gosu app` switches to app \(uid 1000\)/);
   });
@@ -77,6 +78,12 @@ describe('a script that fixes a mount and steps down', () => {
 
   test('chown of a read-only mount stops the script (set -e): UID106 quotes its line', () => {
     const a = fixer('docker run -v /srv/data:/data:ro img');
+    assert.deepEqual(a.identity.script, {
+      path: '/usr/local/bin/entrypoint.sh',
+      written: 'entrypoint.sh',
+      line: null,
+      error: 'line 6: mkdir: cannot create directory \'/data/out\': Read-only file system',
+    });
     const f = a.findings.find((x) => x.ruleId === 'UID106');
     assert.equal(f?.message, 'The container will not start its workload: entrypoint.sh stops at its line 6 (mkdir: cannot create directory \'/data/out\': Read-only file system), exit 1.');
     assert.equal(f?.severity, 'error');
