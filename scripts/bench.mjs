@@ -220,8 +220,29 @@ const { full, ours, ast, lint } = best;
 const fmt = (ms) => `${(ms / corpus.length).toFixed(3)} ms/file`;
 const rate = (ms) => `${Math.round(corpus.length / (ms / 1000))} files/s`;
 
+// By file size: the same files in bands, after the warm-up above, each band best of 5, so a
+// typical file of another corpus (the issue's median is 2.7 KB) can be read off.
+const BANDS = [[0, 1024, '< 1 KB'], [1024, 2048, '1-2 KB'], [2048, 4096, '2-4 KB'], [4096, Infinity, '>= 4 KB']];
+function bands() {
+  const out = [];
+  for (const [lo, hi, name] of BANDS) {
+    const band = corpus.filter((t) => t.length >= lo && t.length < hi);
+    if (band.length === 0) continue;
+    const per = (fn) => timeIt(name, () => {
+      for (const text of band) fn(text);
+    }) / band.length;
+    out.push({ name, files: band.length, uidctl: per((text) => analyze({ file: 'Dockerfile', text })), lint: per((text) => dockerfilelint.run(noConfig, text)) });
+  }
+  return out;
+}
+const showBands = (list) => {
+  for (const b of list) {
+    console.log(`  ${b.name.padEnd(8)} ${String(b.files).padStart(5)} files   uidctl ${b.uidctl.toFixed(3)} ms/file   dockerfilelint ${b.lint.toFixed(3)} ms/file (baseline)`);
+  }
+};
+
 if (throughputOnly) {
-  console.log(JSON.stringify({ full: full / corpus.length, lint: lint / corpus.length }));
+  console.log(JSON.stringify({ full: full / corpus.length, lint: lint / corpus.length, bands: bands() }));
   process.exit(0);
 }
 
@@ -244,6 +265,8 @@ if (child.status === 0) {
   console.log('as the uidctl command line runs it (V8 pretenuring off, helper threads one fewer than CPUs), in a second process');
   console.log(`  uidctl full analysis        ${fmt(c.full * corpus.length).padEnd(16)} ${rate(c.full * corpus.length)}`);
   console.log(`  dockerfilelint (patterns)   ${fmt(c.lint * corpus.length).padEnd(16)} ${rate(c.lint * corpus.length)}   (baseline, same process)`);
+  console.log('  by file size, in that process (best of 5 per band)');
+  showBands(c.bands);
 } else {
   console.log(`  (the run with the CLI's V8 setting failed: ${child.stderr.trim().split('\n')[0]})`);
 }
