@@ -153,6 +153,16 @@ describe('which scripts are followed', () => {
     assert.equal(a.runtime.drop?.assumption, undefined);
   });
 
+  test('a script moved or copied into place by a RUN step keeps its text', () => {
+    for (const step of ['mv /tmp/entrypoint.sh /usr/local/bin/', 'cp /tmp/entrypoint.sh /usr/local/bin/entrypoint.sh']) {
+      const df = `${GOSU}COPY entrypoint.sh /tmp/\nRUN ${step} && chmod +x /usr/local/bin/entrypoint.sh\nENTRYPOINT ["entrypoint.sh"]\nCMD ["python3", "x.py"]\n`;
+      const a = check(df, { 'entrypoint.sh': FIXER }, 'docker run -v /srv/data:/data img', data(1001));
+      assert.equal(a.runtime.script?.path, '/usr/local/bin/entrypoint.sh', step);
+      assert.equal(a.identity.uid, 1000, step);
+      assert.equal(verdict(a, '/data').allowed, true, step);
+    }
+  });
+
   test('a Python program as ENTRYPOINT is not a shell script: not followed', () => {
     const a = check(`${GOSU}COPY main /usr/local/bin/main\nENTRYPOINT ["main"]\n`, { main: '#!/usr/bin/env python3\nprint(1)\n' }, 'docker run img');
     assert.equal(a.runtime.script, undefined);

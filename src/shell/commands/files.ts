@@ -249,7 +249,13 @@ function forgetText(ctx: ExecContext, path: string): void {
 }
 
 function setText(ctx: ExecContext, path: string, content: string | undefined): void {
-  if (!isTrackedText(path)) return;
+  if (!isTrackedText(path)) {
+    // A known text copied elsewhere (an entrypoint script moved into place) goes with the file;
+    // an unknown one leaves no doubt to record at a path whose text matters to nothing else.
+    if (content !== undefined) ctx.state.texts[path] = { content, line: ctx.line };
+    else delete ctx.state.texts[path];
+    return;
+  }
   if (content === undefined) return forgetText(ctx, path);
   ctx.state.texts[path] = { content, line: ctx.line };
   refreshDerived(ctx.state);
@@ -1166,7 +1172,8 @@ function moveOne(ctx: ExecContext, arg: string, destArg: string, dest: string): 
   for (const p of descendants(fs, src)) fs.delete(p);
   fs.delete(src);
   markerGone(ctx, src);
-  for (const [p, content] of moved) if (isTrackedText(p)) ctx.state.texts[p] = { content, line: ctx.line };
+  // Texts go with their files (an entrypoint script moved into place keeps its text too).
+  for (const [p, content] of moved) ctx.state.texts[p] = { content, line: ctx.line };
   for (const p of [to.path, ...descendants(fs, to.path)]) {
     if (isTrackedText(p) && !moved.some(([q]) => q === p)) forgetText(ctx, p);
   }
