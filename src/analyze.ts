@@ -33,7 +33,7 @@ export { unknownId };
 import { engineFor, mapHostFacts, usernsMapping } from './runtime/userns.js';
 import { applyEntrypoint, startCommandOf } from './runtime/entrypoints.js';
 import { applyPrivilegeDrop } from './runtime/privdrop.js';
-import { runStartScript, startScriptOf, workloadProcess, type ScriptRun } from './runtime/entry-script.js';
+import { parsesAs, runStartScript, startScriptOf, workloadProcess, type ScriptRun } from './runtime/entry-script.js';
 
 export type Profile = 'dev' | 'prod';
 export type Engine = 'docker' | 'podman';
@@ -348,7 +348,17 @@ export function analyze(input: AnalyzeInput): Analysis {
   const start = startCommandOf(image, input.run);
   const handover = runtime.errors.length === 0 ? applyEntrypoint(image, run, runtime.process, runtime.identity, start.argv) : undefined;
   // An entrypoint script whose text is known runs first, as the container starts, in its view.
-  const script = runtime.errors.length === 0 && !handover ? startScriptOf(image, start, runtime.process) : undefined;
+  const found = runtime.errors.length === 0 && !handover ? startScriptOf(image, start, runtime.process) : undefined;
+  const script = found && parsesAs(image, found) ? found : undefined;
+  if (found && !script) {
+    const a: Assumption = {
+      id: `entrypoint-script:${found.path}`,
+      subject: found.written,
+      text: `${found.written} uses shell syntax uidctl does not read (its text is in the image), so it is not followed: the container is judged as its start command names it`,
+      confidence: 'low',
+    };
+    runtime = { ...runtime, notes: [...runtime.notes, { text: a.text, assumption: a }] };
+  }
   let scriptRun: ScriptRun | undefined;
   if (script) {
     const from = runtime.process;

@@ -11,6 +11,7 @@ import type { View } from '../access/evaluate.js';
 import type { BuildIdentity, Builder } from '../shell/context.js';
 import type { StartCommand } from './entrypoints.js';
 import { runScript, type WorkloadStart } from '../shell/interpret.js';
+import { parseShell } from '../shell/parse.js';
 import { cloneAccounts, groupByGid, userByUid } from '../image/accounts.js';
 import { baseName, normalizePath, resolvePath } from '../image/fs.js';
 import { refreshDerived } from '../shell/commands/config.js';
@@ -60,6 +61,23 @@ export function startScriptOf(image: ImageState, start: StartCommand, process: P
   }
 
   return { path, written, text, shell, args: argv.slice(at + 1) };
+}
+
+/**
+ * Whether the model's shell parser reads the script. One it cannot read (bash's process
+ * substitution, say) is not followed: a syntax error of the parser is no ground to predict that
+ * the container will not start.
+ */
+export function parsesAs(image: ImageState, script: StartScript): boolean {
+  // The grammar the interpreter reads it with: its shell's, /bin/sh being the distribution's.
+  const name = baseName(script.shell);
+  const flavor = name === 'bash' || name === 'dash' || name === 'ash' ? name : image.distro === 'alpine' ? 'ash' : image.distro === 'rhel' ? 'bash' : 'dash';
+  try {
+    parseShell(script.text, { bash: flavor === 'bash', dash: flavor === 'dash' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The file a start word names: by its path, or (without a slash, run directly) found on PATH. */

@@ -163,6 +163,14 @@ describe('which scripts are followed', () => {
     }
   });
 
+  test('a script in syntax the parser does not read is not followed, and no start failure is invented', () => {
+    const text = '#!/bin/bash\nexec > >(tee -a /var/log/start.log) 2>&1\nchown -R app /data\nexec gosu app "$@"\n';
+    const a = check(`${GOSU}COPY start.sh /start.sh\nENTRYPOINT ["/start.sh"]\nCMD ["python3", "x.py"]\n`, { 'start.sh': text }, 'docker run img');
+    assert.equal(a.runtime.script, undefined);
+    assert.equal(a.findings.some((f) => f.ruleId === 'UID106'), false);
+    assert.equal(a.assumptions.find((x) => x.id === 'entrypoint-script:/start.sh')?.confidence, 'low');
+  });
+
   test('a Python program as ENTRYPOINT is not a shell script: not followed', () => {
     const a = check(`${GOSU}COPY main /usr/local/bin/main\nENTRYPOINT ["main"]\n`, { main: '#!/usr/bin/env python3\nprint(1)\n' }, 'docker run img');
     assert.equal(a.runtime.script, undefined);
