@@ -23,7 +23,7 @@ import { resolveBase as catalogResolve } from './image/catalog/index.js';
 import { resolveRuntime, runAsIdentity, type RuntimeResolution as RuntimeResult } from './runtime/resolve.js';
 import { evaluate, type Identity } from './access/evaluate.js';
 import { formatId, groupByGid } from './image/accounts.js';
-import { baseName, isUnder, normalizePath } from './image/fs.js';
+import { baseName, cloneTree, isUnder, normalizePath } from './image/fs.js';
 import { refreshDerived, sudoAllows } from './shell/commands/config.js';
 import { findPythonEnv } from './shell/commands/packages.js';
 import { runRules } from './rules/registry.js';
@@ -33,7 +33,7 @@ export { unknownId };
 import { engineFor, mapHostFacts, usernsMapping } from './runtime/userns.js';
 import { applyEntrypoint, startCommandOf } from './runtime/entrypoints.js';
 import { applyPrivilegeDrop } from './runtime/privdrop.js';
-import { parsesAs, runStartScript, startScriptOf, workloadProcess, type ScriptRun } from './runtime/entry-script.js';
+import { capsNeeded, parsesAs, runStartScript, startScriptOf, workloadProcess, type ScriptRun } from './runtime/entry-script.js';
 
 export type Profile = 'dev' | 'prod';
 export type Engine = 'docker' | 'podman';
@@ -349,8 +349,14 @@ export function analyze(input: AnalyzeInput): Analysis {
   const handover = runtime.errors.length === 0 ? applyEntrypoint(image, run, runtime.process, runtime.identity, start.argv) : undefined;
   // An entrypoint script whose text is known runs first, as the container starts, in its view.
   const found = runtime.errors.length === 0 && !handover ? startScriptOf(image, start, runtime.process) : undefined;
-  const script = found && parsesAs(image, found) ? found : undefined;
-  if (found && !script) {
+  if (found?.refused) {
+    // The kernel does not start it: the container stops before any of it runs.
+    const { message } = found.refused;
+    runtime = { ...runtime, script: { path: found.path, written: found.written, from: runtime.process, error: { line: 1, message, status: 1 }, refused: found.refused } };
+  }
+  const script = found && !found.refused && parsesAs(image, found) ? found : undefined;
+  let scriptCaps: string[] | undefined;
+  if (found && !found.refused && !script) {
     const a: Assumption = {
       id: `entrypoint-script:${found.path}`,
       subject: found.written,
@@ -362,12 +368,17 @@ export function analyze(input: AnalyzeInput): Analysis {
   let scriptRun: ScriptRun | undefined;
   if (script) {
     const from = runtime.process;
-    scriptRun = runStartScript(image, runtime.view, from, { ...runtime.identity, home: from.home, name: from.userName }, script, {
-      builder,
-      file: input.file,
-      line: sim.target.lines.entrypoint ?? sim.target.lines.cmd ?? 1,
-      cmd: script.args,
-    });
+    const scriptIdentity = { ...runtime.identity, home: from.home, name: from.userName };
+    const scriptOpts = { builder, file: input.file, line: sim.target.lines.entrypoint ?? sim.target.lines.cmd ?? 1, cmd: script.args };
+    // The capabilities a narrower start would need are tried first, on copies of the view: the
+    // real run below changes it.
+    const pristine = from.uid === 0 ? { ...runtime.view, fs: cloneTree(runtime.view.fs) } : undefined;
+    scriptRun = runStartScript(image, runtime.view, from, scriptIdentity, script, scriptOpts);
+    const reached = scriptRun.workload;
+    if (pristine && reached && !reached.own && reached.ident.uid !== 0 && reached.launcher) {
+      const needs = applyPrivilegeDrop(image, from, { argv: reached.launcher, entryLength: reached.launcher.length, entryFromRun: false, cmdFromRun: false })?.drop.needs ?? [];
+      scriptCaps = capsNeeded(image, pristine, from, scriptIdentity, script, scriptOpts, needs, { uid: reached.ident.uid, gid: reached.ident.gid });
+    }
     // What it changed at start is what the workload finds: accounts (usermod -u), files it writes.
     const st = scriptRun.state;
     image.accounts = st.accounts;
@@ -379,14 +390,25 @@ export function analyze(input: AnalyzeInput): Analysis {
     const notes = [...runtime.notes, { text: scriptRun.assumption.text, assumption: scriptRun.assumption }];
     const w = scriptRun.workload;
     const summary: NonNullable<RuntimeResult['script']> = { path: script.path, written: script.written, from };
+    if (scriptCaps) summary.capsNeeded = scriptCaps;
     if (scriptRun.error) summary.error = scriptRun.error;
     if (w) summary.workloadLine = w.line;
     if (w) {
-      const process = workloadProcess(st, from, w);
       // A switch the start-command model knows (gosu, su-exec, setpriv, ...) is shown as one.
-      const known = w.launcher ? applyPrivilegeDrop(image, { ...from, cwd: w.cwd }, { argv: w.launcher, entryLength: w.launcher.length, entryFromRun: start.entryFromRun, cmdFromRun: false }) : undefined;
-      const drop = known && known.drop.error === undefined && known.process?.uid === process.uid ? { ...known.drop, source: 'entrypoint' as const } : undefined;
-      runtime = { ...runtime, process, identity: runAsIdentity(process), notes, drop, script: summary };
+      const known = w.launcher ? applyPrivilegeDrop(image, { ...from, cwd: w.cwd, env: w.env }, { argv: w.launcher, entryLength: w.launcher.length, entryFromRun: start.entryFromRun, cmdFromRun: false }) : undefined;
+      const switchedByScript = w.ident.uid !== from.uid || w.ident.gid !== from.gid;
+      if (known && !switchedByScript) {
+        // A tool the interpreter does not run (chroot --userspec, s6-setuidgid): its model
+        // decides, a switch that cannot be made included (UID106).
+        const drop = { ...known.drop, source: 'entrypoint' as const };
+        runtime = known.process && known.identity
+          ? { ...runtime, process: known.process, identity: known.identity, notes, drop, script: summary }
+          : { ...runtime, notes, drop, script: summary };
+      } else {
+        const process = workloadProcess(st, from, w);
+        const drop = known && known.drop.error === undefined && known.process?.uid === process.uid ? { ...known.drop, source: 'entrypoint' as const } : undefined;
+        runtime = { ...runtime, process, identity: runAsIdentity(process), notes, drop, script: summary };
+      }
     } else runtime = { ...runtime, notes, script: summary };
   }
   // A command that switches user (gosu app ...): the workload, and so every verdict, is judged

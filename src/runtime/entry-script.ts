@@ -12,8 +12,9 @@ import type { BuildIdentity, Builder } from '../shell/context.js';
 import type { StartCommand } from './entrypoints.js';
 import { runScript, type WorkloadStart } from '../shell/interpret.js';
 import { parseShell } from '../shell/parse.js';
+import { literalValue } from '../shell/words.js';
 import { cloneAccounts, groupByGid, userByUid } from '../image/accounts.js';
-import { baseName, normalizePath, resolvePath } from '../image/fs.js';
+import { baseName, cloneTree, normalizePath, resolvePath } from '../image/fs.js';
 import { refreshDerived } from '../shell/commands/config.js';
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash']);
@@ -25,52 +26,127 @@ export interface StartScript {
   /** As the start command names it ($0). */
   written: string;
   text: string;
-  /** The shell that runs it: from its #! line, or the one named in `sh /x.sh`. */
-  shell: string;
+  /** The shell that runs it, with the options of its #! line (`/bin/sh -e`). */
+  shell: string[];
   args: string[];
+  /**
+   * The kernel will not run it (no #! line, a #! line ending in a carriage return, an
+   * interpreter the image does not have): the container stops at start with runc's words.
+   */
+  refused?: { message: string; why: string; fix: string; snippet?: string };
 }
 
 /**
  * The script that starts the container when its text is known: the first word of the start
- * command, or the file after `sh`/`bash` (`sh /entrypoint.sh`). A file that is not a shell
- * script (another #! line, none at all) is not one.
+ * command, the file after `sh`/`bash` (`sh /entrypoint.sh`), or the one a shell-form ENTRYPOINT
+ * names (`/bin/sh -c entrypoint.sh`, which passes it no arguments). A file with a #! line naming
+ * another program is not one; a file the kernel cannot start is returned with `refused`.
  */
 export function startScriptOf(image: ImageState, start: StartCommand, process: Process): StartScript | undefined {
-  const argv = start.argv;
+  let argv = start.argv;
   if (argv.length === 0) return undefined;
-  let at = 0;
-  let shell: string | undefined;
+  let byShell: string | undefined;
   if (SHELLS.has(baseName(argv[0]))) {
-    // `sh /x.sh args`, not `sh -c '...'` (the start command's own script, followed elsewhere).
-    if (argv.length < 2 || argv[1].startsWith('-')) return undefined;
-    shell = argv[0];
-    at = 1;
+    if (argv.length >= 3 && argv[1] === '-c') {
+      // A shell-form ENTRYPOINT or CMD: the shell runs the text, and the words after it are its
+      // own $0, $1... (Docker puts CMD there), not the script's.
+      const words = simpleWords(argv[2]);
+      if (words === undefined) return undefined;
+      argv = words;
+    } else if (argv.length < 2 || argv[1].startsWith('-')) {
+      return undefined;
+    } else {
+      byShell = argv[0];
+      argv = argv.slice(1);
+    }
   }
-  const written = argv[at];
-  const path = locate(image, written, process, shell !== undefined);
+  const written = argv[0];
+  const path = locate(image, written, process, byShell !== undefined);
   if (path === undefined) return undefined;
   const text = image.texts[path]?.content;
-  if (text === undefined) return undefined;
-  if (shell === undefined) {
-    const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text);
-    if (!m) return undefined;
-    // #!/usr/bin/env bash names the shell in its argument.
-    const prog = baseName(m[1]) === 'env' ? m[2] : m[1];
-    if (prog === undefined || !SHELLS.has(baseName(prog))) return undefined;
-    shell = prog.startsWith('/') ? prog : `/bin/${prog}`;
-  }
+  // A program, not a script (an ELF binary copied under a script's name).
+  if (text === undefined || text.startsWith('\x7fELF') || text.slice(0, 512).includes('\0')) return undefined;
+  const args = argv.slice(1);
+  if (byShell !== undefined) return { path, written, text, shell: [byShell], args };
 
-  return { path, written, text, shell, args: argv.slice(at + 1) };
+  const line = text.slice(0, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'));
+  if (!line.startsWith('#!')) {
+    return {
+      path, written, text, shell: ['/bin/sh'], args,
+      refused: {
+        message: `exec ${written}: exec format error`,
+        why: `${written} has no #! line, so the kernel does not know which program runs it; the runtime starts the command with execve, and no shell is there to fall back on.`,
+        fix: 'Start it with the shell that runs it, as its first line.',
+        snippet: `#!/bin/sh`,
+      },
+    };
+  }
+  if (line.endsWith('\r')) {
+    return {
+      path, written, text, shell: ['/bin/sh'], args,
+      refused: {
+        message: `exec ${written}: no such file or directory`,
+        why: `${written} has Windows line endings: its #! line ends in a carriage return, so the kernel looks for the program "${line.slice(2).trim().split(/\s+/)[0]}\\r", which no image has. The file itself is there.`,
+        fix: 'Convert the line endings when the image is built (or in the repository: `*.sh text eol=lf` in .gitattributes).',
+        snippet: `RUN sed -i 's/\\r$//' ${path}`,
+      },
+    };
+  }
+  const parts = line.slice(2).trim().split(/\s+/);
+  const prog = parts[0];
+  // The interpreter by its path: one the image is known not to have stops the start.
+  const r = prog.startsWith('/') ? resolvePath(image.fs, prog) : undefined;
+  if (r && !r.meta && !r.unknown) {
+    return {
+      path, written, text, shell: ['/bin/sh'], args,
+      refused: {
+        message: `exec ${written}: no such file or directory`,
+        why: `The #! line of ${written} names ${prog}, which the image does not have; the kernel then reports the script itself as missing.`,
+        fix: `Install ${baseName(prog)} in the image, or name an interpreter it has in the #! line.`,
+      },
+    };
+  }
+  // #!/usr/bin/env bash names the shell in its argument.
+  const viaEnv = baseName(prog) === 'env';
+  const name = viaEnv ? parts[1] : prog;
+  if (name === undefined || !SHELLS.has(baseName(name))) return undefined;
+  const shell = name.startsWith('/') ? name : `/bin/${name}`;
+  // Linux passes the rest of the #! line as one argument: `#!/bin/sh -e` sets -e.
+  const opt = viaEnv ? undefined : parts.slice(1).join(' ');
+
+  return { path, written, text, shell: opt ? [shell, opt] : [shell], args };
+}
+
+/** The literal words of a one-command shell text (`entrypoint.sh --serve`), else undefined. */
+function simpleWords(text: string): string[] | undefined {
+  let script;
+  try {
+    script = parseShell(text);
+  } catch {
+    return undefined;
+  }
+  if (script.items.length !== 1 || script.items[0].andOr.rest.length > 0 || script.items[0].background) return undefined;
+  const cmd = script.items[0].andOr.first.commands.length === 1 ? script.items[0].andOr.first.commands[0] : undefined;
+  if (cmd?.type !== 'cmd' || cmd.assigns.length > 0 || cmd.redirs.length > 0) return undefined;
+  const words: string[] = [];
+  for (const w of cmd.args) {
+    const v = literalValue(w);
+    if (v === null) return undefined;
+    words.push(v);
+  }
+  const first = words[0] === 'exec' ? words.slice(1) : words;
+
+  return first.length > 0 ? first : undefined;
 }
 
 /**
  * Whether the model's shell parser reads the script. One it cannot read (bash's process
- * substitution, say) is not followed: a syntax error of the parser is no ground to predict that
- * the container will not start.
+ * substitution, arrays) is not followed: a syntax error of the parser is no ground to predict
+ * that the container will not start.
  */
 export function parsesAs(image: ImageState, script: StartScript): boolean {
   // The grammar the interpreter reads it with: its shell's, /bin/sh being the distribution's.
-  const name = baseName(script.shell);
+  const name = baseName(script.shell[0]);
   const flavor = name === 'bash' || name === 'dash' || name === 'ash' ? name : image.distro === 'alpine' ? 'ash' : image.distro === 'rhel' ? 'bash' : 'dash';
   try {
     parseShell(script.text, { bash: flavor === 'bash', dash: flavor === 'dash' });
@@ -127,7 +203,7 @@ export function runStartScript(
     unknowns: [],
   };
   const env = new Map(Object.entries(process.env));
-  if (baseName(script.shell) === 'bash') env.set('BASH_SOURCE', script.written);
+  if (baseName(script.shell[0]) === 'bash') env.set('BASH_SOURCE', script.written);
   const outcome = runScript(script.text, {
     state,
     ident: identity,
@@ -136,7 +212,7 @@ export function runStartScript(
     builder: opts.builder,
     file: script.path,
     line: 1,
-    shell: [script.shell],
+    shell: script.shell,
     view,
     argv0: script.written,
     args: script.args,
@@ -156,10 +232,12 @@ export function runStartScript(
     assumption: {
       id: `entrypoint-script:${script.path}`,
       subject: script.written,
-      text: outcome.workload
-        ? `${script.written} (its text is in the image) is followed as it runs at start; it starts the command at its line ${outcome.workload.line}`
-        : `${script.written} (its text is in the image) is followed as it runs at start`,
-      confidence: unknowns.length > 0 || outcome.status === 'unknown' ? 'medium' : 'high',
+      text: outcome.workload?.own
+        ? `${script.written} (its text is in the image) is followed as it runs at start; it never starts the command it is given, and what it runs at its line ${outcome.workload.line} as another user is taken as the workload`
+        : outcome.workload
+          ? `${script.written} (its text is in the image) is followed as it runs at start; it starts the command at its line ${outcome.workload.line}`
+          : `${script.written} (its text is in the image) is followed as it runs at start`,
+      confidence: outcome.workload?.own ? 'low' : unknowns.length > 0 || outcome.status === 'unknown' ? 'medium' : 'high',
     },
   };
   if (outcome.workload) run.workload = outcome.workload;
@@ -187,9 +265,38 @@ export function workloadProcess(state: ImageState, from: Process, w: WorkloadSta
     groupName: groupByGid(state.accounts, id.gid)?.name,
     hasPasswdEntry: entry !== undefined,
     home,
-    homeFrom: home === from.home ? from.homeFrom : 'passwd',
+    // A switch that keeps HOME (setpriv, sudo -E) leaves the starting user's.
+    homeFrom: !switched ? (home === from.home ? from.homeFrom : 'env') : home === from.home ? 'start' : home === entry?.home ? 'passwd' : 'env',
     cwd: w.cwd,
     caps: new Set(id.caps),
     env: w.env,
   };
+}
+
+/** Capabilities a script's root steps commonly need, tried in this order beside the switch's. */
+const EXTRA_CAPS: string[][] = [[], ['CAP_CHOWN'], ['CAP_CHOWN', 'CAP_FOWNER'], ['CAP_CHOWN', 'CAP_DAC_OVERRIDE'], ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FOWNER']];
+
+/**
+ * The fewest capabilities the container may start with and still reach the same workload: the
+ * script is run again on a copy of the view with the switch's capabilities plus each candidate
+ * set, and the first that ends the same way wins. undefined when none does.
+ */
+export function capsNeeded(
+  image: ImageState,
+  view: View,
+  from: Process,
+  identity: BuildIdentity,
+  script: StartScript,
+  opts: { builder: Builder; file: string; line: number; cmd: string[] },
+  switchNeeds: string[],
+  reached: { uid: number; gid: number },
+): string[] | undefined {
+  for (const extra of EXTRA_CAPS) {
+    const caps = new Set([...switchNeeds, ...extra]);
+    const trial = runStartScript(image, { ...view, fs: cloneTree(view.fs) }, { ...from, caps }, { ...identity, caps }, script, opts);
+    const w = trial.workload;
+    if (!trial.error && w && !w.own && w.ident.uid === reached.uid && w.ident.gid === reached.gid) return [...caps].sort();
+  }
+
+  return undefined;
 }

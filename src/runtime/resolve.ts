@@ -65,10 +65,17 @@ export interface RuntimeResolution {
     written: string;
     /** It stops with an error before it starts the command: the container exits. */
     error?: { line: number; message: string; status: number };
+    /** The kernel does not start it at all (no #! line, Windows line endings, no interpreter). */
+    refused?: { message: string; why: string; fix: string; snippet?: string };
     /** The script's line that starts the command. */
     workloadLine?: number;
     /** The user it starts as, when the script starts the command as another. */
     from: Process;
+    /**
+     * The fewest capabilities (CAP_ names) a root start needs for the script to reach the same
+     * workload, found by running it again with them; absent when none of the sets tried works.
+     */
+    capsNeeded?: string[];
   };
   /**
    * False when the run user could not be resolved (unknown name, id out of range): the

@@ -63,8 +63,11 @@ export interface ExecContext {
   unknown(reason: string, paths?: string[]): void;
   /** A trace line for --debug. */
   trace(text: string): void;
-  /** Run another command line (argv) in this step, optionally as another identity (su, gosu, sudo -u). */
-  runArgv(argv: string[], ident?: BuildIdentity, stdin?: string): CmdResult;
+  /**
+   * Run another command line (argv) in this step, optionally as another identity (su, gosu,
+   * sudo -u), which sets HOME, USER and LOGNAME for it unless keepEnv (setpriv, sudo -E).
+   */
+  runArgv(argv: string[], ident?: BuildIdentity, stdin?: string, keepEnv?: boolean): CmdResult;
   /** Run a script (sh -c '...'), optionally as another identity. */
   runScript(src: string, ident?: BuildIdentity, args?: string[]): CmdResult;
   /**

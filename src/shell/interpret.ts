@@ -103,6 +103,11 @@ export interface WorkloadStart {
   launcher?: string[];
   /** The script's line (1-based) of the command that started it. */
   line: number;
+  /**
+   * The script never started the command it was given: this is the last program it ran as
+   * another user (`gosu app python train.py`), taken as its workload.
+   */
+  own?: boolean;
 }
 
 export interface RunOutcome {
@@ -205,6 +210,11 @@ interface Shared {
   reentered: number;
   /** The launcher that started the script again, for the workload's record. */
   firstLauncher: string[] | undefined;
+  /** The script's line of the outermost launcher running now. */
+  launcherLine: number | undefined;
+  /** The uid the script starts as, and the last program it ran as another user. */
+  startUid: number;
+  lastSwitched: WorkloadStart | undefined;
 }
 
 /** What running a piece of script gives: its status and its stdout (undefined: not known). */
@@ -380,6 +390,9 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     execing: 0,
     reentered: 0,
     firstLauncher: undefined,
+    launcherLine: undefined,
+    startUid: init.ident.uid,
+    lastSwitched: undefined,
   };
   if (init.view) {
     shared.view = init.view;
@@ -447,6 +460,7 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
   }
 
   const out: RunOutcome = { status, stderr: frame.err };
+  if (!workload && init.workload !== undefined && ok(status)) workload = shared.lastSwitched;
   if (workload) out.workload = workload;
   if (typeof status === 'number' && status !== 0) {
     out.failedAt = shared.failedAt ?? failure(init.line, '', frame.err);
@@ -661,6 +675,9 @@ export function unpacksInto(base: string, argv: string[], cwd: string): string |
 }
 
 class Walker {
+  /** Whether the simple command being run is tested (its status does not trigger set -e). */
+  condCall = false;
+
   constructor(
     readonly sh: Shared,
     readonly f: Frame,
@@ -798,7 +815,11 @@ class Walker {
   // ------------------------------------------------------------------ commands
 
   command(c: Command, stdin: string | undefined, cond: boolean): Res {
-    if (c.type === 'cmd') return this.simple(c, stdin);
+    if (c.type === 'cmd') {
+      // A function it calls runs with set -e ignored when the call is tested (f || true).
+      this.condCall = cond;
+      return this.simple(c, stdin);
+    }
     if (c.type === 'func') {
       this.writableFuncs().set(c.name, c.body);
       return { status: 0, out: '' };
@@ -1086,6 +1107,42 @@ class Walker {
     return this.dispatch(argv, stdin, text);
   }
 
+  /** Where the workload starts: who, with which environment, in which folder, through what. */
+  private workloadStart(argv: string[], through?: string[]): WorkloadStart {
+    const env: Record<string, string> = {};
+    for (const [k, v] of this.f.env) env[k] = v;
+    const launcher = this.sh.launchers[0] ?? this.sh.firstLauncher ?? through;
+
+    return { ident: this.f.ident, env, cwd: this.f.cwd, argv, launcher, line: this.sh.launcherLine ?? this.f.lineOffset + 1 };
+  }
+
+  /**
+   * An empty word as the program (`exec gosu app "$BASH_SOURCE" "$@"` under dash, which has no
+   * BASH_SOURCE): the launcher's or the shell's own words, measured with gosu 1.14, dash 0.5.12
+   * and bash 5.2.
+   */
+  private emptyProgram(): Res {
+    const via = this.sh.launchers.at(-1);
+    const n = this.f.lineOffset + 1;
+    const execing = this.sh.execing > 0 && via === undefined;
+    let msg: string;
+    let status: number;
+    if (via !== undefined && baseName(via[0]) === 'gosu') {
+      msg = 'error: exec: "": executable file not found in $PATH';
+      status = 1;
+    } else if (this.f.flavor === 'bash') {
+      msg = execing ? `${this.f.argv0}: line ${n}: exec: : not found` : `${this.f.argv0}: line ${n}: : command not found`;
+      status = 127;
+    } else {
+      msg = execing ? `${this.f.argv0}: ${n}: exec: : Permission denied` : `${this.f.argv0}: ${n}: : Permission denied`;
+      status = execing ? 126 : 127;
+    }
+    this.f.err.push(msg);
+    this.sh.failedAt = failure(this.line(), '', [msg]);
+
+    return { status, out: '' };
+  }
+
   /**
    * A program an entrypoint script runs: the workload when it is the command the script was
    * given (or its tail, after a launcher such as gosu took its own words), or what `exec` starts;
@@ -1094,6 +1151,7 @@ class Walker {
   private watched(argv: string[], stdin: string | undefined, text: Text): Res {
     const watch = this.sh.watch!;
     const name = baseName(argv[0]);
+    if (argv[0] === '') return this.emptyProgram();
     // By its path, or by its bare name (found on PATH, as ENTRYPOINT ["docker-entrypoint.sh"]
     // names it and so "$BASH_SOURCE" and "$0" give it).
     const self = argv[0].includes('/') ? normalizePath(argv[0], this.f.cwd) === watch.self : name === baseName(watch.self);
@@ -1101,10 +1159,11 @@ class Walker {
       this.sh.reentered++;
       // A new run of the script: only its own exec and launchers count from here; the switch
       // that started it (gosu app "$0" ...) is still the one the workload went through.
-      const { launchers, execing } = this.sh;
+      const { launchers, execing, launcherLine } = this.sh;
       this.sh.firstLauncher ??= launchers[0];
       this.sh.launchers = [];
       this.sh.execing = 0;
+      this.sh.launcherLine = undefined;
       let r: CmdResult;
       try {
         r = this.child(undefined, (w) => {
@@ -1123,6 +1182,7 @@ class Walker {
       } finally {
         this.sh.launchers = launchers;
         this.sh.execing = execing;
+        this.sh.launcherLine = launcherLine;
       }
       if (r.stderr && r.stderr.length > 0) this.f.err.push(...r.stderr);
 
@@ -1134,27 +1194,30 @@ class Walker {
       (argv.length === cmd.length || this.sh.launchers.length > 0);
     // A bare shell (`bash`, the usual interactive CMD) starts nothing else: it is the workload.
     if (LAUNCHERS.has(name) && argv.length > 1) {
+      if ((given || this.sh.execing > 0) && !this.sh.registry.has(name)) {
+        // A switch the interpreter does not run (chroot --userspec, s6-setuidgid): the workload
+        // starts through it, and the start-command model (runtime/privdrop.ts) judges it.
+        throw new WorkloadSignal(this.workloadStart(argv, argv));
+      }
       this.sh.launchers.push(argv);
+      // The script's line: the launcher's own script (su -c '...') counts its lines anew.
+      const outermost = this.sh.launchers.length === 1 && this.sh.launcherLine === undefined;
+      if (outermost) this.sh.launcherLine = this.f.lineOffset + 1;
       // What the given command starts (`"$@"` = gosu app python x) is the workload too.
       if (given) this.sh.execing++;
       try {
         return this.dispatch(argv, stdin, text);
       } finally {
         this.sh.launchers.pop();
+        if (outermost) this.sh.launcherLine = undefined;
         if (given) this.sh.execing--;
       }
     }
-    if (given || this.sh.execing > 0) {
-      const env: Record<string, string> = {};
-      for (const [k, v] of this.f.env) env[k] = v;
-      throw new WorkloadSignal({
-        ident: this.f.ident,
-        env,
-        cwd: this.f.cwd,
-        argv,
-        launcher: this.sh.launchers[0] ?? this.sh.firstLauncher,
-        line: this.f.lineOffset + 1,
-      });
+    if (given || this.sh.execing > 0) throw new WorkloadSignal(this.workloadStart(argv));
+    // A program run as another user on the way (`gosu app python train.py` without exec): if
+    // the script never starts the command it is given, the last of these is its workload.
+    if (this.sh.launchers.length > 0 && this.f.ident.uid !== this.sh.startUid) {
+      this.sh.lastSwitched = { ...this.workloadStart(argv), own: true };
     }
 
     return this.dispatch(argv, stdin, text);
@@ -1167,9 +1230,10 @@ class Walker {
     }
     this.sh.calls += 1;
     const saved = this.f.positional;
+    const cond = this.condCall;
     this.f.positional = argv.slice(1);
     try {
-      return this.command(body, stdin, false);
+      return this.command(body, stdin, cond);
     } catch (e) {
       if (!(e instanceof ReturnSignal)) throw e;
       return { status: e.status, out: '' };
@@ -2142,8 +2206,8 @@ class Walker {
     return new HandlerContext(this, stdin, text);
   }
 
-  runArgvAs(argv: string[], ident: BuildIdentity | undefined, input: string | undefined): CmdResult {
-    return this.child(ident, (w) => w.run(argv, true, input, argv.join(' ')));
+  runArgvAs(argv: string[], ident: BuildIdentity | undefined, input: string | undefined, keepEnv = false): CmdResult {
+    return this.child(ident, (w) => w.run(argv, true, input, argv.join(' ')), keepEnv);
   }
 
   runScriptAs(src: string, ident: BuildIdentity | undefined, args: string[] | undefined): CmdResult {
@@ -2174,13 +2238,13 @@ class Walker {
    * Run something in a child process, optionally as another identity. Its stderr is returned
    * (not printed) so the handler that started it passes it on.
    */
-  child(ident: BuildIdentity | undefined, run: (w: Walker) => Res): CmdResult {
+  child(ident: BuildIdentity | undefined, run: (w: Walker) => Res, keepEnv = false): CmdResult {
     const err: string[] = [];
     const frame = fork(this.f);
     frame.err = err;
     frame.depth = this.f.depth + 1;
-    if (ident) {
-      frame.ident = ident;
+    if (ident) frame.ident = ident;
+    if (ident && !keepEnv) {
       // su, sudo, gosu and runuser set HOME (and USER/LOGNAME) for the target user.
       const env: ShellEnv = new Map(this.f.env);
       env.set('HOME', ident.home);
@@ -2262,8 +2326,8 @@ class HandlerContext implements ExecContext {
 
   trace(): void {}
 
-  runArgv(argv: string[], ident?: BuildIdentity, stdin?: string): CmdResult {
-    return this.w.runArgvAs(argv, ident, stdin);
+  runArgv(argv: string[], ident?: BuildIdentity, stdin?: string, keepEnv?: boolean): CmdResult {
+    return this.w.runArgvAs(argv, ident, stdin, keepEnv);
   }
 
   runScript(src: string, ident?: BuildIdentity, args?: string[]): CmdResult {

@@ -435,6 +435,15 @@ const mounts: Case[] = [
     host: 'paths:\n  /home/me/proj/runs: { uid: 1000, gid: 1000, mode: "0755", kind: dir }',
   },
   {
+    name: 'UID204 in / with no writable mount mounts a folder of its own, never over /',
+    rule: 'UID204',
+    dockerfile: 'FROM debian:bookworm\n',
+    run: 'docker run --rm -v /srv/ro:/data:ro img',
+    host: 'paths:\n  /srv/ro: { uid: 0, gid: 0, mode: "0755", kind: dir }',
+    message: ['working directory / is not on any mount'],
+    fix: '-v "$PWD/out:/out" -w /out',
+  },
+  {
     name: 'UID204 is quiet without any mount',
     rule: 'UID204',
     dockerfile: df(PYTORCH),

@@ -210,3 +210,98 @@ describe('"$@" in the interpreter', () => {
     assert.deepEqual(run('exec a"$@"z\n', ['1', '2'], []).workload?.argv, ['a1', '2z']);
   });
 });
+
+describe('what the newcomers found, measured in the oracle', () => {
+  const one = (script: string, line = 'docker run -v /srv/data:/data img', entry = '["entrypoint.sh"]') =>
+    check(`${GOSU}COPY entrypoint.sh /usr/local/bin/entrypoint.sh\nENTRYPOINT ${entry}\nCMD ["bash"]\n`, { 'entrypoint.sh': script }, line, data(1001));
+  const fails = (a: ReturnType<typeof analyze>) => a.findings.find((f) => f.ruleId === 'UID106')?.message;
+
+  test('setpriv keeps root\'s HOME, which app cannot write', () => {
+    const a = one('#!/bin/sh\nset -e\nchown -R app /data\nexec setpriv --reuid=app --regid=app --init-groups "$@"\n');
+    assert.equal(a.identity.id, 'uid=1000(app) gid=1000(app) groups=1000(app)');
+    assert.equal(a.identity.home, '/root');
+    assert.equal(a.identity.homeFrom, 'start');
+    assert.equal(a.identity.homeWritable, false);
+  });
+
+  test('chroot --userspec, which the interpreter does not run, is judged by the start-command model', () => {
+    const a = one('#!/bin/sh\nset -e\nchown -R app:app /data\nexec chroot --userspec=app:app / "$@"\n', 'docker run -w /tmp -v /srv/data:/data img');
+    assert.equal(a.identity.uid, 1000);
+    assert.equal(a.identity.home, '/root');
+    assert.equal(a.identity.workdir, '/');
+    assert.equal(a.identity.drop?.tool, 'chroot');
+  });
+
+  test('set -e does not apply inside a function called with || true', () => {
+    const a = one('#!/bin/sh\nset -e\nf() { chown app /home/app/missing; chown app /data; }\nf || true\nexec gosu app "$@"\n');
+    assert.equal(fails(a), undefined);
+    assert.equal(a.identity.uid, 1000);
+  });
+
+  test('#!/bin/sh -e sets -e', () => {
+    assert.match(fails(one('#!/bin/sh -e\nchown app /home/app/missing\nexec gosu app "$@"\n')) ?? '', /stops at its line 2 \(chown: cannot access '\/home\/app\/missing': No such file or directory\)/);
+  });
+
+  test('Windows line endings: runc cannot find the script\'s interpreter', () => {
+    const a = one('#!/bin/sh\r\nexec gosu app "$@"\r\n');
+    assert.equal(fails(a), 'The container will not start: exec entrypoint.sh: no such file or directory.');
+    const f = a.findings.find((x) => x.ruleId === 'UID106')!;
+    assert.match(f.why, /carriage return/);
+    assert.equal(f.fixes[0].snippet, "RUN sed -i 's/\\r$//' /usr/local/bin/entrypoint.sh");
+  });
+
+  test('no #! line: exec format error', () => {
+    assert.equal(fails(one('chown -R app /data\nexec gosu app "$@"\n')), 'The container will not start: exec entrypoint.sh: exec format error.');
+  });
+
+  test('an interpreter the image lacks', () => {
+    // /opt is listed in full on this base: /opt/venv is known to be missing. (/bin/zsh is not
+    // known either way: the catalog lists /usr/bin only in part.)
+    assert.equal(fails(one('#!/opt/venv/bin/sh\nexec gosu app "$@"\n')), 'The container will not start: exec entrypoint.sh: no such file or directory.');
+    assert.equal(fails(one('#!/bin/zsh\nexec gosu app "$@"\n')), undefined);
+  });
+
+  test('an ELF program under a script\'s name is not taken for a script', () => {
+    assert.equal(one('\x7fELF\x02\x01\x01\0\0\0').runtime.script, undefined);
+  });
+
+  test('"$BASH_SOURCE" under #!/bin/sh is empty: gosu has no program to run', () => {
+    assert.match(fails(one('#!/bin/sh\nif [ "$(id -u)" = 0 ]; then\n  chown -R app /data\n  exec gosu app "$BASH_SOURCE" "$@"\nfi\nexec "$@"\n')) ?? '',
+      /stops at its line 4 \(error: exec: "": executable file not found in \$PATH\), exit 1/);
+  });
+
+  test('a shell-form ENTRYPOINT gives the script no arguments', () => {
+    assert.match(fails(one('#!/bin/sh\nset -e\nchown -R app /data\nexec gosu app "$@"\n', undefined, 'entrypoint.sh')) ?? '', /Usage: gosu user-spec command/);
+  });
+
+  test('a command the model does not follow on the mount makes UID201 a warning', () => {
+    const a = one('#!/bin/sh\nfind /data ! -user app -exec chown app {} +\nexec gosu app "$@"\n');
+    const f = a.findings.find((x) => x.ruleId === 'UID201');
+    assert.equal(f?.severity, 'warning');
+    assert.match(f?.message ?? '', /may not be able to write/);
+  });
+
+  test('a script that runs its own work as another user, never "$@": that is the workload (low confidence)', () => {
+    const a = one('#!/bin/sh\nchown -R app /data\ngosu app python3 /srv/job.py\n');
+    assert.equal(a.identity.uid, 1000);
+    assert.equal(a.assumptions.find((x) => x.id.startsWith('entrypoint-script:'))?.confidence, 'low');
+  });
+
+  test('su -c: the script\'s line is the su line, not the inner script\'s', () => {
+    const a = one('#!/bin/sh\nset -e\nchown -R app /data\nexec su app -c "$*"\n');
+    assert.equal(a.identity.uid, 1000);
+    assert.equal(a.runtime.script?.workloadLine, 4);
+  });
+
+  test('the capability fix is the set the script was run again with and still reached the switch', () => {
+    const a = one('#!/bin/sh\nset -e\nchown -R app /data\nexec gosu app "$@"\n');
+    assert.deepEqual(a.runtime.script?.capsNeeded, ['CAP_CHOWN', 'CAP_SETGID', 'CAP_SETUID']);
+    const fix = a.findings.find((x) => x.ruleId === 'UID101')?.fixes[0];
+    assert.equal(fix?.snippet, '--cap-drop ALL --cap-add CHOWN --cap-add SETGID --cap-add SETUID');
+    // That run line, analysed, still starts and switches.
+    const b = one('#!/bin/sh\nset -e\nchown -R app /data\nexec gosu app "$@"\n', 'docker run --cap-drop ALL --cap-add CHOWN --cap-add SETGID --cap-add SETUID -v /srv/data:/data img');
+    assert.equal(fails(b), undefined);
+    assert.equal(b.identity.uid, 1000);
+  });
+});
+

@@ -127,7 +127,17 @@ function stepsDown(a: AnalysisView, d: PrivilegeDrop): RuleReport {
   // An entrypoint script the model followed: it runs as root before its switch.
   const script = a.runtime.script;
   const before = d.assumption?.subject ?? script?.written;
-  if (needs.length > 0 && d.tool !== 'runuser') {
+  if (script) {
+    // Tried by running the script again with only these (runtime/entry-script.ts capsNeeded).
+    const caps = script.capsNeeded?.map((c) => c.replace(/^CAP_/, ''));
+    if (caps) {
+      fixes.push({
+        description: `Keep root's capabilities to what ${script.written} and the switch need (${caps.join(', ')}): with only these it still reaches \`${d.written}\`, and after it the workload has none anyway.`,
+        snippet: renderRunChanges(a, [{ kind: 'caps', drop: ['ALL'], add: caps }]),
+        safe: false,
+      });
+    }
+  } else if (needs.length > 0 && d.tool !== 'runuser') {
     fixes.push({
       description:
         `Keep root's capabilities to what the switch needs (${needs.join(', ')})` +

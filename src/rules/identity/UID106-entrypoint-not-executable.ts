@@ -193,6 +193,15 @@ export default defineRule({
  */
 function scriptFails(a: AnalysisView, written: string, e: { line: number; message: string; status: number }): RuleReport {
   const f = a.runtime.script!.from;
+  const refused = a.runtime.script!.refused;
+  if (refused) {
+    return {
+      message: `The container will not start: ${refused.message}.`,
+      why: refused.why,
+      line: a.sim.target.lines.entrypoint ?? a.sim.target.lines.cmd,
+      fixes: [{ description: refused.fix, snippet: refused.snippet, safe: false }],
+    };
+  }
   // What it depends on: commands in the script (or before it) the model does not follow.
   const dependsOn = a.unknowns.filter((u) => u.command.startsWith(`${written} line `)).map(unknownId);
 

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { firstReason, hostFacts, renderRunChanges, runTool, uidBuildArg, who } from '../util.js';
+import { firstReason, hostFacts, renderRunChanges, runTool, uidBuildArg, unknownId, who } from '../util.js';
 import type { Fix } from '../../model/types.js';
 import { userByUid } from '../../image/accounts.js';
 import { imageVolumeMounts } from '../../runtime/resolve.js';
@@ -96,7 +96,11 @@ export default defineRule({
       // exist below an unpacked archive, an unknown base), so does the failure.
       // (A named volume assumed new is the usual case, not a guess about the image.)
       // An entrypoint script run as root before the workload may chown a bind mount too.
-      const unsure = (m.kind !== 'bind' && v.dependsOn.some((id) => !id.startsWith('volume-new:'))) || v.dependsOn.includes('entrypoint:runs-arguments');
+      // So may a command of a followed entrypoint script that the model does not follow
+      // (`find /data ! -user app -exec chown app {} +`).
+      const script = a.runtime.script;
+      const scriptDoubt = script !== undefined && a.unknowns.some((u) => u.command.startsWith(`${script.written} line `) && v.dependsOn.includes(unknownId(u)));
+      const unsure = (m.kind !== 'bind' && v.dependsOn.some((id) => !id.startsWith('volume-new:'))) || v.dependsOn.includes('entrypoint:runs-arguments') || scriptDoubt;
       const cannot = unsure ? 'may not be able to write' : 'cannot write';
       report({
         message: rootless && owner && !owner.unmapped && owner.uid === 0

@@ -21,7 +21,10 @@ export default defineRule({
       line: a.sim.target.lines.workdir,
       fixes: writable
         ? [{ description: 'Start in a mounted folder the process can write.', snippet: renderRunChanges(a, [{ kind: 'workdir', path: writable.target }]), safe: false }]
-        : [{ description: 'Mount a writable folder where the outputs go.', snippet: renderRunChanges(a, [{ kind: 'mount-folder', target: p.cwd }]), safe: false }],
+        : p.cwd === '/'
+          // A mount over / would hide the whole image: mount a folder of its own and start there.
+          ? [{ description: 'Mount a writable folder for the outputs and start in it.', snippet: renderRunChanges(a, [{ kind: 'mount-folder', target: '/out' }, { kind: 'workdir', path: '/out' }]), safe: false }]
+          : [{ description: 'Mount a writable folder where the outputs go.', snippet: renderRunChanges(a, [{ kind: 'mount-folder', target: p.cwd }]), safe: false }],
     });
   },
 });

@@ -295,6 +295,8 @@ const sudo: CommandHandler = (ctx, argv) => {
   }
 
   let target = 'root';
+  let preserveEnv = false;
+  let setHome = false;
   let nonInteractive = false;
   let shellMode = false;
   let i = 1;
@@ -309,6 +311,8 @@ const sudo: CommandHandler = (ctx, argv) => {
     else if (a.startsWith('--user=')) target = a.slice(7);
     else if (a === '-g' || a === '--group' || a === '-C' || a === '-D' || a === '-h' || a === '-p') i++;
     else if (/^-[EHnisSkPA]+$/.test(a) || /^--(preserve-env|set-home|non-interactive|login|shell)/.test(a)) {
+      if ((/^-[A-Za-z]*E/.test(a) && !a.startsWith('--')) || a.startsWith('--preserve-env')) preserveEnv = true;
+      if ((/^-[A-Za-z]*H/.test(a) && !a.startsWith('--')) || a === '--set-home') setHome = true;
       if (a.includes('n') && a.startsWith('-') && !a.startsWith('--')) nonInteractive = true;
       if (a === '--non-interactive') nonInteractive = true;
       if (/^-[A-Za-z]*[is]/.test(a) || a === '--login' || a === '--shell') shellMode = true;
@@ -344,7 +348,9 @@ const sudo: CommandHandler = (ctx, argv) => {
 
   if (shellMode) return ctx.runScript(cmd.map(quote).join(' '), ident, ['sh']);
 
-  return ctx.runArgv(cmd, ident, ctx.stdin);
+  // -E keeps the caller's environment, HOME included, unless -H sets it (measured: `sudo -E -u
+  // app` as root leaves HOME=/root).
+  return ctx.runArgv(cmd, ident, ctx.stdin, preserveEnv && !setHome);
 };
 
 const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
@@ -398,6 +404,8 @@ const setpriv: CommandHandler = (ctx, argv) => {
   let uid: string | undefined;
   let gid: string | undefined;
   let init = false;
+  let clear = false;
+  let resetEnv = false;
   let i = 1;
   for (; i < argv.length; i++) {
     const a = argv[i];
@@ -406,6 +414,8 @@ const setpriv: CommandHandler = (ctx, argv) => {
     if (k === '--reuid' || k === '--ruid' || k === '--euid') uid = v ?? argv[++i];
     else if (k === '--regid' || k === '--rgid' || k === '--egid') gid = v ?? argv[++i];
     else if (k === '--init-groups') init = true;
+    else if (k === '--clear-groups' || k === '--groups') clear = true;
+    else if (k === '--reset-env') resetEnv = true;
     else if (k === '--') {
       i++;
       break;
@@ -413,15 +423,21 @@ const setpriv: CommandHandler = (ctx, argv) => {
     else if (v === undefined && SETPRIV_VALUED.test(k)) i++;
   }
   const cmd = argv.slice(i);
-  if (!isRoot(ctx) && uid !== undefined) return fail('setpriv: setresuid failed: Operation not permitted');
   if (uid === undefined) return ctx.runArgv(cmd, undefined, ctx.stdin);
 
   const nobody: BuildIdentity = { uid: Number(uid), gid: 0, groups: [], caps: new Set(), home: '/' };
   const user = ctx.lookupIdentity(uid) ?? nobody;
   const g = gid !== undefined ? (parseId(gid) ?? groupByName(ctx.state.accounts, gid)?.gid ?? 0) : user.gid;
+  if (!isRoot(ctx)) {
+    // The calls in setpriv's order, uid first, each exiting 127 when refused (measured with
+    // util-linux 2.38 as a non-root user; src/runtime/privdrop.ts has the same model).
+    const call = user.uid !== ctx.ident.uid ? 'setresuid' : g !== ctx.ident.gid ? 'setresgid' : init ? 'initgroups' : clear ? 'setgroups' : undefined;
+    if (call !== undefined) return { status: 127, stderr: [`setpriv: ${call} failed: Operation not permitted`] };
+  }
   const ident: BuildIdentity = { ...user, gid: g, groups: init ? user.groups : [g] };
 
-  return ctx.runArgv(cmd, ident, ctx.stdin);
+  // HOME, USER and LOGNAME stay as they were unless --reset-env sets them from the entry.
+  return ctx.runArgv(cmd, ident, ctx.stdin, !resetEnv);
 };
 
 // ---------------------------------------------------------------- running a command unchanged
