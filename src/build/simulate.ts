@@ -298,15 +298,22 @@ class StageSimulator {
 
   apply(ins: DfInstruction): void {
     // Heredocs are BuildKit syntax: the classic builder and buildah 1.28 read the body's lines
-    // as instructions of their own and stop at the first (measured with buildah in the oracle).
+    // as instructions of their own (comment lines skipped) and stop at the first; buildah runs a
+    // COPY or ADD first, whose `<<EOF` source it looks for in the context (measured with buildah
+    // 1.28 in the oracle).
     if (ins.heredocs.length > 0 && this.opts.builder !== 'buildkit') {
-      const first = ins.heredocs[0].content.split('\n').find((l) => l.trim() !== '')?.trim().split(/\s+/)[0] ?? '';
-      const word = first.toUpperCase();
+      const body = ins.heredocs[0].content.split('\n');
+      const at = body.findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#'));
+      const word = (at >= 0 ? body[at].trim().split(/\s+/)[0] : '').toUpperCase();
+      const copy = this.opts.builder === 'buildah' && (ins.keyword === 'COPY' || ins.keyword === 'ADD');
+      const h = ins.heredocs[0];
       this.failures.push({
         file: this.opts.file,
-        line: ins.line + 1,
+        line: copy ? ins.line : ins.line + 1 + Math.max(at, 0),
         instruction: instructionText(ins),
-        message: this.opts.builder === 'buildah' ? `Build error: Unknown instruction: "${word}"` : `unknown instruction: ${word}`,
+        message: copy
+          ? `checking on sources: copier: stat: "/<<${h.name}": no such file or directory`
+          : this.opts.builder === 'buildah' ? `Build error: Unknown instruction: "${word}"` : `unknown instruction: ${word}`,
         kind: 'other',
       });
       this.step(ins, () => `${ins.keyword} with a heredoc is BuildKit syntax: the ${this.opts.builder} builder fails`);

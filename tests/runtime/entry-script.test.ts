@@ -287,6 +287,14 @@ describe('what the newcomers found, measured in the oracle', () => {
     assert.equal(a.assumptions.find((x) => x.id.startsWith('entrypoint-script:'))?.confidence, 'low');
   });
 
+  test('command -v gosu fails on a catalog base where nothing installed it: the other branch runs', () => {
+    const a = check('FROM debian:bookworm\nRUN useradd -m -u 1000 app\nCOPY entrypoint.sh /usr/local/bin/entrypoint.sh\nENTRYPOINT ["entrypoint.sh"]\nCMD ["bash"]\n',
+      { 'entrypoint.sh': '#!/bin/sh\nset -e\nif command -v gosu >/dev/null; then\n  exec gosu app "$@"\nfi\nexec runuser -u app -- "$@"\n' }, 'docker run img');
+    assert.equal(a.identity.uid, 1000);
+    assert.equal(a.identity.drop?.tool, 'runuser');
+    assert.equal(a.runtime.script?.workloadLine, 6);
+  });
+
   test('su -c: the script\'s line is the su line, not the inner script\'s', () => {
     const a = one('#!/bin/sh\nset -e\nchown -R app /data\nexec su app -c "$*"\n');
     assert.equal(a.identity.uid, 1000);

@@ -532,6 +532,8 @@ function lookupCommand(ctx: ExecContext, names: string[], how: 'which' | 'comman
       if (!r.meta && (r.unknown || !ctx.state.fs.has(r.missingAt ?? '/'))) unknown = true;
     }
     if (!found && !name.includes('/') && Object.hasOwn(ctx.state.packages, name)) found = `/usr/bin/${name}`;
+    // gosu and su-exec come in packages of their own: known absent when nothing put them there.
+    if (!found && unknown && (name === 'gosu' || name === 'su-exec') && notInstalled(ctx, name)) unknown = false;
     if (found) out += how === 'type' ? `${name} is ${found}\n` : `${found}\n`;
     else if (unknown) {
       ctx.unknown(`whether ${name} is installed is not known`);
