@@ -33,7 +33,7 @@ export { unknownId };
 import { engineFor, mapHostFacts, usernsMapping } from './runtime/userns.js';
 import { applyEntrypoint, startCommandOf } from './runtime/entrypoints.js';
 import { applyPrivilegeDrop } from './runtime/privdrop.js';
-import { capsNeeded, parsesAs, runStartScript, startScriptOf, workloadProcess, type ScriptRun } from './runtime/entry-script.js';
+import { capsNeeded, parsesAs, runStartScript, startScriptOf, withoutInit, workloadProcess, type ScriptRun } from './runtime/entry-script.js';
 
 export type Profile = 'dev' | 'prod';
 export type Engine = 'docker' | 'podman';
@@ -289,7 +289,8 @@ function markGuessDependencies(v: Verdict, guesses: Assumption[]): void {
  */
 function startScriptNames(df: Dockerfile, run: RunContext | undefined): Set<string> | undefined {
   let names: Set<string> | undefined;
-  const take = (words: readonly string[]) => {
+  const take = (all: readonly string[]) => {
+    const words = withoutInit([...all]);
     const at = words.length > 1 && /^(sh|bash|dash|ash)$/.test(baseName(words[0])) && !words[1].startsWith('-') ? 1 : 0;
     const w = words[at];
     if (w !== undefined && w !== '' && !w.includes('$')) (names ??= new Set()).add(baseName(w));

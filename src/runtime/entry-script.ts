@@ -43,7 +43,7 @@ export interface StartScript {
  * another program is not one; a file the kernel cannot start is returned with `refused`.
  */
 export function startScriptOf(image: ImageState, start: StartCommand, process: Process): StartScript | undefined {
-  let argv = start.argv;
+  let argv = withoutInit(start.argv);
   if (argv.length === 0) return undefined;
   let byShell: string | undefined;
   if (SHELLS.has(baseName(argv[0]))) {
@@ -115,6 +115,29 @@ export function startScriptOf(image: ImageState, start: StartCommand, process: P
   const opt = viaEnv ? undefined : parts.slice(1).join(' ');
 
   return { path, written, text, shell: opt ? [shell, opt] : [shell], args };
+}
+
+/** Init programs that run their arguments as a child (their options that take a value). */
+const INITS: Record<string, Set<string>> = {
+  tini: new Set(['-p', '-e']),
+  'tini-static': new Set(['-p', '-e']),
+  'dumb-init': new Set(['-r', '--rewrite']),
+};
+
+/** The start command after an init in front of it (`tini -- /entrypoint.sh`, `dumb-init`). */
+export function withoutInit(argv: string[]): string[] {
+  const valued = argv.length > 0 ? INITS[baseName(argv[0])] : undefined;
+  if (!valued) return argv;
+  let i = 1;
+  while (i < argv.length && argv[i].startsWith('-')) {
+    if (argv[i] === '--') {
+      i++;
+      break;
+    }
+    i += valued.has(argv[i]) ? 2 : 1;
+  }
+
+  return argv.slice(i);
 }
 
 /** The literal words of a one-command shell text (`entrypoint.sh --serve`), else undefined. */

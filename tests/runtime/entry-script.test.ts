@@ -295,6 +295,14 @@ describe('what the newcomers found, measured in the oracle', () => {
     assert.equal(a.runtime.script?.workloadLine, 6);
   });
 
+  test('behind tini or dumb-init the script is still followed', () => {
+    for (const entry of ['["tini", "--", "entrypoint.sh"]', '["/usr/bin/dumb-init", "--rewrite", "15:2", "--", "entrypoint.sh"]']) {
+      const a = one('#!/bin/sh\nset -e\nchown -R app /data\nexec gosu app "$@"\n', undefined, entry);
+      assert.equal(a.runtime.script?.written, 'entrypoint.sh', entry);
+      assert.equal(a.identity.uid, 1000, entry);
+    }
+  });
+
   test('su -c: the script\'s line is the su line, not the inner script\'s', () => {
     const a = one('#!/bin/sh\nset -e\nchown -R app /data\nexec su app -c "$*"\n');
     assert.equal(a.identity.uid, 1000);
