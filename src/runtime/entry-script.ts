@@ -227,6 +227,12 @@ export function runStartScript(
   };
   const env = new Map(Object.entries(process.env));
   if (baseName(script.shell[0]) === 'bash') env.set('BASH_SOURCE', script.written);
+  // The engine sets HOSTNAME (a container id) for every start; its value is not known here.
+  const inexact = new Set<string>();
+  if (!env.has('HOSTNAME')) {
+    env.set('HOSTNAME', '');
+    inexact.add('HOSTNAME');
+  }
   const outcome = runScript(script.text, {
     state,
     ident: identity,
@@ -236,6 +242,7 @@ export function runStartScript(
     file: script.path,
     line: 1,
     shell: script.shell,
+    inexact,
     view,
     argv0: script.written,
     args: script.args,

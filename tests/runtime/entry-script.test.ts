@@ -303,6 +303,12 @@ describe('what the newcomers found, measured in the oracle', () => {
     }
   });
 
+  test('HOSTNAME is set by the engine to a value not known here: a path built from it is unknown', () => {
+    const a = one('#!/bin/sh\nset -e\nmkdir -p /srv/$HOSTNAME\nexec gosu app "$@"\n');
+    assert.equal(a.identity.uid, 1000);
+    assert.match(a.unknowns.find((u) => u.command.startsWith('entrypoint.sh line 3:'))?.reason ?? '', /cannot be told/);
+  });
+
   test('su -c: the script\'s line is the su line, not the inner script\'s', () => {
     const a = one('#!/bin/sh\nset -e\nchown -R app /data\nexec su app -c "$*"\n');
     assert.equal(a.identity.uid, 1000);
