@@ -31,6 +31,17 @@ describe('the built command line', () => {
     assert.ok(ruleIds.includes('UID201'), ruleIds.join(' '));
   });
 
+  test('the entrypoint-script example: the script renumbers the user and hands it the mount', () => {
+    const ex = join(ROOT, 'examples/entrypoint-fix');
+    const r = uidctl(['check', `${ex}/Dockerfile`, '--run-file', `${ex}/run.sh`, '--host-facts', `${ex}/host.yaml`, '--format', 'json', '--fail-on', 'never']);
+    assert.equal(r.code, 0, r.err);
+    const res = JSON.parse(r.out).results[0];
+    assert.equal(res.identity.id, 'uid=1001(trainer) gid=1000(trainer) groups=1000(trainer)');
+    assert.deepEqual(res.identity.script, { path: '/usr/local/bin/entrypoint.sh', written: 'entrypoint.sh', line: 9, error: null });
+    const mount = res.verdicts.find((v: { path: string; op: string }) => v.path === '/workspace/checkpoints' && v.op === 'write');
+    assert.equal(mount.allowed, true);
+  });
+
   test('a config file is read (the YAML chunk loads)', () => {
     const dir = tempDir({ Dockerfile: DOCKERFILE, '.uidctl.yaml': 'rules:\n  UID101: off\nprofile: dev\n' });
     const r = uidctl(['check', '--format', 'json'], dir);
