@@ -377,7 +377,8 @@ export function analyze(input: AnalyzeInput): Analysis {
     scriptRun = runStartScript(image, runtime.view, from, scriptIdentity, script, scriptOpts);
     const reached = scriptRun.workload;
     if (pristine && reached && !reached.own && reached.ident.uid !== 0 && reached.launcher) {
-      const needs = applyPrivilegeDrop(image, from, { argv: reached.launcher, entryLength: reached.launcher.length, entryFromRun: false, cmdFromRun: false })?.drop.needs ?? [];
+      // Judged against the accounts as the script left them (it may have made the user).
+      const needs = applyPrivilegeDrop({ ...image, accounts: scriptRun.state.accounts }, from, { argv: reached.launcher, entryLength: reached.launcher.length, entryFromRun: false, cmdFromRun: false })?.drop.needs ?? ['CAP_SETGID', 'CAP_SETUID'];
       scriptCaps = capsNeeded(image, pristine, from, scriptIdentity, script, scriptOpts, needs, { uid: reached.ident.uid, gid: reached.ident.gid });
     }
     // What it changed at start is what the workload finds: accounts (usermod -u), files it writes.

@@ -38,7 +38,7 @@ import { defaultRegistry } from './commands/index.js';
 import { refreshDerived } from './commands/config.js';
 import { errnoText, isTrackedText, newEntryOwner } from './commands/files.js';
 import { TOO_MANY, expandBraces } from './braces.js';
-import { hasUnknownOutput, isHarmless, setShellOf, unknownOutput } from './commands/builtins.js';
+import { findAsChown, hasUnknownOutput, isHarmless, setShellOf, unknownOutput } from './commands/builtins.js';
 
 export type Status = number | 'unknown';
 
@@ -1246,6 +1246,11 @@ class Walker {
   /** Look the command up in the registry by the base name of its path and run the handler. */
   dispatch(argv: string[], stdin: string | undefined, text: Text): Res {
     const base = baseName(argv[0]);
+    // `find DIR ! -user app -exec chown app {} +` is chown -R app DIR.
+    if (base === 'find') {
+      const chown = findAsChown(argv);
+      if (chown) return this.dispatch(chown, stdin, text);
+    }
     // A program by a relative path is the project's own (./aws/install, bin/setup), not the
     // system tool of that name; a Python environment's tools (venv/bin/pip) are still followed.
     // So is one by an absolute path outside the system's program folders (/tmp/aws/install is

@@ -7,6 +7,7 @@ import { analyze } from '../../src/analyze.js';
 import { parseDockerRun } from '../../src/runtime/docker.js';
 import { runScript } from '../../src/shell/interpret.js';
 import { resolveBase } from '../../src/image/catalog/index.js';
+import { findAsChown } from '../../src/shell/commands/builtins.js';
 import type { FileMeta, FsTree, HostPathFacts } from '../../src/model/types.js';
 
 const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' };
@@ -274,8 +275,15 @@ describe('what the newcomers found, measured in the oracle', () => {
     assert.match(fails(one('#!/bin/sh\nset -e\nchown -R app /data\nexec gosu app "$@"\n', undefined, 'entrypoint.sh')) ?? '', /Usage: gosu user-spec command/);
   });
 
+  test('find DIR ! -user U -exec chown U {} + is chown -R U DIR', () => {
+    const a = one('#!/bin/sh\nset -e\nfind /data \\! -user app -exec chown app \'{}\' +\nexec gosu app "$@"\n');
+    assert.equal(a.identity.uid, 1000);
+    assert.equal(a.check('/data', 'create').allowed, true);
+    assert.equal(a.findings.some((f) => f.ruleId === 'UID201'), false);
+  });
+
   test('a command the model does not follow on the mount makes UID201 a warning', () => {
-    const a = one('#!/bin/sh\nfind /data ! -user app -exec chown app {} +\nexec gosu app "$@"\n');
+    const a = one('#!/bin/sh\n/opt/tools/fix-perms --all /data\nexec gosu app "$@"\n');
     const f = a.findings.find((x) => x.ruleId === 'UID201');
     assert.equal(f?.severity, 'warning');
     assert.match(f?.message ?? '', /may not be able to write/);
@@ -324,6 +332,31 @@ describe('what the newcomers found, measured in the oracle', () => {
     const b = one('#!/bin/sh\nset -e\nchown -R app /data\nexec gosu app "$@"\n', 'docker run --cap-drop ALL --cap-add CHOWN --cap-add SETGID --cap-add SETUID -v /srv/data:/data img');
     assert.equal(fails(b), undefined);
     assert.equal(b.identity.uid, 1000);
+  });
+});
+
+describe('the find idiom', () => {
+  test('only the predicates that skip what already has the new owner', () => {
+    assert.deepEqual(findAsChown(['find', '/x', '-exec', 'chown', 'app:app', '{}', ';']), ['chown', '-R', 'app:app', '/x']);
+    assert.deepEqual(findAsChown(['find', '/x', '-xdev', '-not', '-user', 'app', '-exec', 'chown', 'app', '{}', '+']), ['chown', '-R', 'app', '/x']);
+    assert.deepEqual(findAsChown(['find', '/x', '!', '-group', 'g', '-exec', 'chgrp', 'g', '{}', '+']), ['chgrp', '-R', 'g', '/x']);
+    assert.equal(findAsChown(['find', '/x', '-name', '*.py', '-exec', 'chown', 'app', '{}', '+']), undefined);
+    assert.equal(findAsChown(['find', '/x', '!', '-user', 'app', '-exec', 'chown', 'bob', '{}', '+']), undefined);
+    assert.equal(findAsChown(['find', '/x', '-exec', 'rm', '-f', '{}', '+']), undefined);
+  });
+});
+
+describe('capabilities the switch needs, in a script', () => {
+  const script = '#!/bin/sh\nset -e\nchown -R 1000 /data\nexec gosu 1000:1000 "$@"\n';
+  const run = (line: string) => check(`${GOSU}COPY entrypoint.sh /usr/local/bin/entrypoint.sh\nENTRYPOINT ["entrypoint.sh"]\nCMD ["bash"]\n`, { 'entrypoint.sh': script }, line, data(1500));
+
+  test('without SETUID gosu cannot switch: the script stops there', () => {
+    assert.match(run('docker run --cap-drop SETUID -v /srv/data:/data img').findings.find((f) => f.ruleId === 'UID106')?.message ?? '',
+      /stops at its line 4 \(error: failed switching to "1000:1000": operation not permitted\)/);
+  });
+
+  test('with the defaults it switches', () => {
+    assert.equal(run('docker run -v /srv/data:/data img').identity.uid, 1000);
   });
 });
 

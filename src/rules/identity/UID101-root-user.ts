@@ -147,14 +147,18 @@ function stepsDown(a: AnalysisView, d: PrivilegeDrop): RuleReport {
       safe: false,
     });
   }
-  if (script) {
+  // Starting as the user works only when the script's root steps need nothing but the switch:
+  // the capabilities it was found to need say so (none beyond SETUID and SETGID).
+  const rootSteps = script?.capsNeeded?.some((c) => c !== 'CAP_SETUID' && c !== 'CAP_SETGID') ?? true;
+  if (script && !rootSteps) {
     // The switch is in the script's text: the fix is there, not in the start command.
     fixes.push({
       description: `${fixes.length > 0 ? 'Or, if' : 'If'} nothing ${script.written} does before its line ${script.workloadLine ?? '?'} needs root (a chown of mounted folders, a port below 1024, files only root may write), start as ${p.userName ?? `uid ${p.uid}`} and drop \`${d.written}\` from that line of the script.`,
       snippet: `USER ${p.uid}:${p.gid}`,
       safe: false,
     });
-
+  }
+  if (script) {
     return {
       message: `The container starts as root: ${script.written} runs as root, then at its line ${script.workloadLine ?? '?'} \`${d.written}\` switches to ${target} before the workload runs.`,
       why: `Until the switch the process is root with the engine's capabilities: ${script.written} (followed as it runs, with the run's mounts) and ${d.tool} itself. The workload after it runs as ${target} with no capabilities, and the verdicts here are judged for it.`,

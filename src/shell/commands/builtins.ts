@@ -368,18 +368,68 @@ function notInstalled(ctx: ExecContext, name: string): boolean {
   return !st.unknowns.some((u) => u.paths.length === 0 || u.paths.some((p) => PATH_DIRS.some((d) => isUnder(`${d}/${name}`, p) || isUnder(p, d))));
 }
 
+/**
+ * Whether the process may make the calls a switch to ident takes: setgroups (CAP_SETGID, always),
+ * setgid (CAP_SETGID) and setuid (CAP_SETUID) when the id changes. A non-root process has none
+ * of them; a root one started with --cap-drop SETUID lacks that one.
+ */
+function maySwitch(ctx: ExecContext, ident: BuildIdentity): boolean {
+  const caps = ctx.ident.caps;
+  if (!isRoot(ctx) || !caps.has('CAP_SETGID')) return false;
+
+  return ident.uid === ctx.ident.uid || caps.has('CAP_SETUID');
+}
+
+/**
+ * `find DIR [! -user U] -exec chown U {} +` (or `;`, chgrp with `! -group G`): the idiom of
+ * official entrypoint scripts for handing a folder to a user. It gives every entry below DIR
+ * (DIR included) the owner the predicate tests for, as `chown -R` does; the argv of that
+ * chown, or undefined for any other find.
+ */
+export function findAsChown(argv: string[]): string[] | undefined {
+  const dir = argv[1];
+  if (dir === undefined || dir.startsWith('-') || dir === '!') return undefined;
+  const rest = argv.slice(2);
+  let user: string | undefined;
+  let group: string | undefined;
+  let i = 0;
+  while (i < rest.length && rest[i] !== '-exec') {
+    const a = rest[i];
+    if (a === '-xdev' || a === '-mount') {
+      i++;
+    } else if ((a === '!' || a === '-not') && (rest[i + 1] === '-user' || rest[i + 1] === '-group') && rest[i + 2] !== undefined) {
+      if (rest[i + 1] === '-user') user = rest[i + 2];
+      else group = rest[i + 2];
+      i += 3;
+    } else return undefined;
+  }
+  const ex = rest.slice(i + 1);
+  if (rest[i] !== '-exec' || ex.length < 4 || !['+', ';'].includes(ex[ex.length - 1]) || ex[ex.length - 2] !== '{}') return undefined;
+  const tool = ex[0].slice(ex[0].lastIndexOf('/') + 1);
+  const spec = ex[ex.length - 3];
+  const opts = ex.slice(1, -3);
+  if ((tool !== 'chown' && tool !== 'chgrp') || opts.some((o) => !/^-[fv]+$/.test(o))) return undefined;
+  // The predicate may only skip entries that already have what the command gives.
+  const [owner, ownGroup] = tool === 'chown' ? (spec.includes(':') ? [spec.slice(0, spec.indexOf(':')), spec.slice(spec.indexOf(':') + 1)] : [spec, undefined]) : [undefined, spec];
+  if (user !== undefined && user !== owner) return undefined;
+  if (group !== undefined && group !== ownGroup) return undefined;
+
+  return [tool, '-R', ...opts, spec, dir];
+}
+
 /** gosu USER[:GROUP] cmd: Docker-style user lookup, only as root. */
 const gosu: CommandHandler = (ctx, argv) => {
   if (!argv[0].includes('/') && notInstalled(ctx, 'gosu')) return notFound(ctx, argv[0]);
   const [spec, ...cmd] = argv.slice(1);
   if (spec === undefined || cmd.length === 0) return fail('Usage: gosu user-spec command [args]');
-  if (!isRoot(ctx)) return fail(`error: failed switching to "${spec}": operation not permitted`);
+  // gosu looks the user up first, then calls setgroups, setgid and setuid (privdrop.ts).
   const ident = ctx.lookupIdentity(spec);
   if (!ident) {
     const user = spec.split(':')[0];
     const why = `unable to find user ${user}: no matching entries in passwd file`;
     return fail(`error: failed switching to "${spec}": ${why}`);
   }
+  if (!maySwitch(ctx, ident)) return fail(`error: failed switching to "${spec}": operation not permitted`);
 
   return ctx.runArgv(cmd, ident, ctx.stdin);
 };
@@ -389,9 +439,9 @@ const suExec: CommandHandler = (ctx, argv) => {
   if (!argv[0].includes('/') && notInstalled(ctx, 'su-exec')) return notFound(ctx, argv[0]);
   const [spec, ...cmd] = argv.slice(1);
   if (spec === undefined || cmd.length === 0) return fail('Usage: su-exec user-spec command [args]');
-  if (!isRoot(ctx)) return fail('su-exec: setgroups: Operation not permitted');
   const ident = ctx.lookupIdentity(spec);
   if (!ident) return fail(`su-exec: getpwnam(${spec.split(':')[0]}): No such file or directory`);
+  if (!maySwitch(ctx, ident)) return fail('su-exec: setgroups: Operation not permitted');
 
   return ctx.runArgv(cmd, ident, ctx.stdin);
 };
