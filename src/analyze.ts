@@ -33,7 +33,7 @@ export { unknownId };
 import { engineFor, mapHostFacts, usernsMapping } from './runtime/userns.js';
 import { applyEntrypoint, startCommandOf } from './runtime/entrypoints.js';
 import { applyPrivilegeDrop } from './runtime/privdrop.js';
-import { capsNeeded, parsesAs, runStartScript, startScriptOf, withoutInit, workloadProcess, type ScriptRun } from './runtime/entry-script.js';
+import { capsNeeded, launchOf, parsesAs, runStartScript, startScriptOf, workloadProcess, type ScriptRun } from './runtime/entry-script.js';
 
 export type Profile = 'dev' | 'prod';
 export type Engine = 'docker' | 'podman';
@@ -290,15 +290,14 @@ function markGuessDependencies(v: Verdict, guesses: Assumption[]): void {
 function startScriptNames(df: Dockerfile, run: RunContext | undefined): Set<string> | undefined {
   let names: Set<string> | undefined;
   const take = (all: readonly string[]) => {
-    const words = withoutInit([...all]);
-    const at = words.length > 1 && /^(sh|bash|dash|ash)$/.test(baseName(words[0])) && !words[1].startsWith('-') ? 1 : 0;
-    const w = words[at];
+    const w = launchOf(all)?.argv[0];
     if (w !== undefined && w !== '' && !w.includes('$')) (names ??= new Set()).add(baseName(w));
   };
   for (const st of df.stages) {
     for (const ins of st.instructions) {
       if (ins.keyword !== 'ENTRYPOINT' && ins.keyword !== 'CMD') continue;
-      take(ins.json ?? ins.args.trim().split(/\s+/));
+      // Shell form runs through /bin/sh -c, as the engine starts it.
+      take(ins.json ?? ['/bin/sh', '-c', ins.args]);
     }
   }
   if (run?.entrypoint) take(run.entrypoint);
@@ -425,6 +424,19 @@ export function analyze(input: AnalyzeInput): Analysis {
       identity: dropped.identity ?? runtime.identity,
       notes: drop.assumption ? [...runtime.notes, { text: drop.assumption.text, assumption: drop.assumption }] : runtime.notes,
     };
+  }
+  // A start program named like an entrypoint script whose text uidctl does not have: say so.
+  if (!found && !handover && runtime.errors.length === 0 && runtime.drop?.assumption === undefined) {
+    const w = launchOf(start.argv)?.argv[0];
+    if (w !== undefined && /\.(sh|bash)$|entrypoint|^start|^run$/i.test(baseName(w))) {
+      const a: Assumption = {
+        id: `entrypoint-script:${w}`,
+        subject: w,
+        text: `${w} looks like an entrypoint script whose text uidctl does not have (no build context read, or the image gets it another way): what it does at start, as uid ${runtime.process.uid}, is not followed`,
+        confidence: 'medium',
+      };
+      runtime = { ...runtime, notes: [...runtime.notes, { text: a.text, assumption: a }] };
+    }
   }
   if (handover) {
     runtime = { ...runtime, process: handover.process, identity: handover.identity, notes: [...runtime.notes, { text: handover.assumption.text, assumption: handover.assumption }] };

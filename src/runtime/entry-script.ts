@@ -43,23 +43,10 @@ export interface StartScript {
  * another program is not one; a file the kernel cannot start is returned with `refused`.
  */
 export function startScriptOf(image: ImageState, start: StartCommand, process: Process): StartScript | undefined {
-  let argv = withoutInit(start.argv);
-  if (argv.length === 0) return undefined;
-  let byShell: string | undefined;
-  if (SHELLS.has(baseName(argv[0]))) {
-    if (argv.length >= 3 && argv[1] === '-c') {
-      // A shell-form ENTRYPOINT or CMD: the shell runs the text, and the words after it are its
-      // own $0, $1... (Docker puts CMD there), not the script's.
-      const words = simpleWords(argv[2]);
-      if (words === undefined) return undefined;
-      argv = words;
-    } else if (argv.length < 2 || argv[1].startsWith('-')) {
-      return undefined;
-    } else {
-      byShell = argv[0];
-      argv = argv.slice(1);
-    }
-  }
+  const launch = launchOf(start.argv);
+  if (!launch) return undefined;
+  const argv = launch.argv;
+  const byShell = launch.shell?.[0];
   const written = argv[0];
   const path = locate(image, written, process, byShell !== undefined);
   if (path === undefined) return undefined;
@@ -67,7 +54,7 @@ export function startScriptOf(image: ImageState, start: StartCommand, process: P
   // A program, not a script (an ELF binary copied under a script's name).
   if (text === undefined || text.startsWith('\x7fELF') || text.slice(0, 512).includes('\0')) return undefined;
   const args = argv.slice(1);
-  if (byShell !== undefined) return { path, written, text, shell: [byShell], args };
+  if (launch.shell !== undefined) return { path, written, text, shell: launch.shell, args };
 
   const line = text.slice(0, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'));
   if (!line.startsWith('#!')) {
@@ -117,6 +104,37 @@ export function startScriptOf(image: ImageState, start: StartCommand, process: P
   return { path, written, text, shell: opt ? [shell, opt] : [shell], args };
 }
 
+/**
+ * How the start command reaches a script: its words (the script first, then its arguments) and,
+ * when a shell is named in front of it (`sh -e /x.sh`), that shell with its options. Inits
+ * (tini, dumb-init) and a bare `env` in front are passed over; `sh -c 'entrypoint.sh "$@"' --
+ * ARGS` (a shell-form ENTRYPOINT, or the exec form that passes CMD on) gives the text's one
+ * command, with "$@" as the arguments after $0. undefined when no script can be told.
+ */
+export function launchOf(start: readonly string[]): { argv: string[]; shell?: string[] } | undefined {
+  let argv = withoutInit([...start]);
+  if (argv.length > 1 && baseName(argv[0]) === 'env' && !argv[1].startsWith('-') && !argv[1].includes('=')) argv = argv.slice(1);
+  if (argv.length === 0 || !SHELLS.has(baseName(argv[0]))) return argv.length > 0 ? { argv } : undefined;
+  const opts: string[] = [];
+  let i = 1;
+  for (; i < argv.length && /^[-+]/.test(argv[i]); i++) {
+    const a = argv[i];
+    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(a)) {
+      // The shell runs the text; the words after it are its own $0, $1...
+      const words = simpleWords(argv[i + 1] ?? '', argv.slice(i + 3));
+      return words ? { argv: words } : undefined;
+    }
+    if (a === '-o' || a === '+o') {
+      if (argv[i + 1] === undefined) return undefined;
+      opts.push(a, argv[++i]);
+    } else if (/^[-+][a-zA-Z]+$/.test(a)) opts.push(a);
+    else return undefined;
+  }
+  if (i >= argv.length) return undefined;
+
+  return { argv: argv.slice(i), shell: [argv[0], ...opts] };
+}
+
 /** Init programs that run their arguments as a child (their options that take a value). */
 const INITS: Record<string, Set<string>> = {
   tini: new Set(['-p', '-e']),
@@ -140,8 +158,11 @@ export function withoutInit(argv: string[]): string[] {
   return argv.slice(i);
 }
 
-/** The literal words of a one-command shell text (`entrypoint.sh --serve`), else undefined. */
-function simpleWords(text: string): string[] | undefined {
+/**
+ * The literal words of a one-command shell text (`entrypoint.sh --serve`), with "$@" standing
+ * for the shell's arguments; else undefined.
+ */
+function simpleWords(text: string, positional: string[] = []): string[] | undefined {
   let script;
   try {
     script = parseShell(text);
@@ -153,6 +174,11 @@ function simpleWords(text: string): string[] | undefined {
   if (cmd?.type !== 'cmd' || cmd.assigns.length > 0 || cmd.redirs.length > 0) return undefined;
   const words: string[] = [];
   for (const w of cmd.args) {
+    const p = w.parts;
+    if (p.length === 1 && p[0].type === 'dq' && p[0].parts.length === 1 && p[0].parts[0].type === 'param' && p[0].parts[0].name === '@' && p[0].parts[0].op === undefined) {
+      words.push(...positional);
+      continue;
+    }
     const v = literalValue(w);
     if (v === null) return undefined;
     words.push(v);

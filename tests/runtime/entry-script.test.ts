@@ -8,6 +8,7 @@ import { parseDockerRun } from '../../src/runtime/docker.js';
 import { runScript } from '../../src/shell/interpret.js';
 import { resolveBase } from '../../src/image/catalog/index.js';
 import { findAsChown } from '../../src/shell/commands/builtins.js';
+import { launchOf } from '../../src/runtime/entry-script.js';
 import type { FileMeta, FsTree, HostPathFacts } from '../../src/model/types.js';
 
 const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' };
@@ -357,6 +358,33 @@ describe('capabilities the switch needs, in a script', () => {
 
   test('with the defaults it switches', () => {
     assert.equal(run('docker run -v /srv/data:/data img').identity.uid, 1000);
+  });
+});
+
+describe('how a start command reaches its script', () => {
+  test('launchOf: shells with options, sh -c with "$@", env and inits in front', () => {
+    assert.deepEqual(launchOf(['/bin/sh', '-c', 'exec entrypoint.sh "$@"', '--', 'bash']), { argv: ['entrypoint.sh', 'bash'] });
+    assert.deepEqual(launchOf(['sh', '-c', 'entrypoint.sh bash']), { argv: ['entrypoint.sh', 'bash'] });
+    assert.deepEqual(launchOf(['/usr/bin/env', 'entrypoint.sh', 'x']), { argv: ['entrypoint.sh', 'x'] });
+    assert.deepEqual(launchOf(['bash', '-x', '/e.sh', 'x']), { argv: ['/e.sh', 'x'], shell: ['bash', '-x'] });
+    assert.deepEqual(launchOf(['sh', '-e', '-o', 'nounset', '/e.sh']), { argv: ['/e.sh'], shell: ['sh', '-e', '-o', 'nounset'] });
+    assert.deepEqual(launchOf(['tini', '-g', '--', 'env', 'e.sh']), { argv: ['e.sh'] });
+    assert.equal(launchOf(['sh', '-c', 'a && b']), undefined);
+    assert.equal(launchOf(['bash']), undefined);
+  });
+
+  const SCRIPT = '#!/bin/sh\nset -e\nchown -R app /data\nexec gosu app "$@"\n';
+  for (const entry of ['["/bin/sh", "-c", "exec entrypoint.sh \\"$@\\"", "--"]', '["/usr/bin/env", "entrypoint.sh"]', '["bash", "-x", "/usr/local/bin/entrypoint.sh"]', '["sh", "-e", "/usr/local/bin/entrypoint.sh"]']) {
+    test(`followed when started as ${entry}`, () => {
+      const a = check(`${GOSU}COPY entrypoint.sh /usr/local/bin/entrypoint.sh\nENTRYPOINT ${entry}\nCMD ["bash"]\n`, { 'entrypoint.sh': SCRIPT }, 'docker run -v /srv/data:/data img', data(1001));
+      assert.equal(a.identity.uid, 1000, entry);
+      assert.equal(a.check('/data', 'create').allowed, true, entry);
+    });
+  }
+
+  test('a script whose text is not known is named in an assumption', () => {
+    const a = analyze({ file: 'Dockerfile', text: `${GOSU}COPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]\nCMD ["python3", "x.py"]\n`, run: parseDockerRun('docker run img', { invoker }) });
+    assert.equal(a.assumptions.find((x) => x.id === 'entrypoint-script:entrypoint.sh')?.confidence, 'medium');
   });
 });
 
