@@ -388,3 +388,25 @@ describe('how a start command reaches its script', () => {
   });
 });
 
+describe('a group-writable mount behind a switch', () => {
+  const SCRIPT = '#!/bin/sh\nexec gosu app "$@"\n';
+  const shared: HostPathFacts[] = [{ path: '/srv/data', exists: true, meta: dir(0, 2500, 0o770), from: 'facts-file' }];
+  const build = (extra: string, line = 'docker run -v /srv/data:/data img') =>
+    check(`${GOSU}${extra}COPY entrypoint.sh /usr/local/bin/entrypoint.sh\nENTRYPOINT ["entrypoint.sh"]\nCMD ["bash"]\n`, { 'entrypoint.sh': SCRIPT }, line, shared);
+
+  test('the fix is a membership in the image, not --group-add, which gosu would drop', () => {
+    const f = build('').findings.find((x) => x.ruleId === 'UID201');
+    const snippets = (f?.fixes ?? []).map((x) => x.snippet ?? '');
+    assert.ok(snippets.includes('RUN groupadd -g 2500 hostdata && usermod -aG hostdata app'), snippets.join(' | '));
+    assert.ok(!snippets.some((x) => x.includes('--group-add')), snippets.join(' | '));
+    // --group-add indeed does not help: gosu sets the groups from /etc/group.
+    assert.equal(build('', 'docker run --group-add 2500 -v /srv/data:/data img').check('/data', 'create').allowed, false);
+  });
+
+  test('applied, the workload is in the group and can write', () => {
+    const a = build('RUN groupadd -g 2500 hostdata && usermod -aG hostdata app\n');
+    assert.deepEqual(a.identity.groups, [1000, 2500]);
+    assert.equal(a.check('/data', 'create').allowed, true);
+  });
+});
+

@@ -1,7 +1,7 @@
 import { defineRule } from '../rule.js';
 import { firstReason, hostFacts, renderRunChanges, runTool, uidBuildArg, unknownId, who } from '../util.js';
 import type { Fix } from '../../model/types.js';
-import { userByUid } from '../../image/accounts.js';
+import { groupByGid, userByUid } from '../../image/accounts.js';
 import { imageVolumeMounts } from '../../runtime/resolve.js';
 
 export default defineRule({
@@ -50,7 +50,20 @@ export default defineRule({
         fixes.push({ description: 'Create the folder before starting, owned by the container user.', snippet: `mkdir -p ${m.source} && sudo chown ${p.uid}:${p.gid} ${m.source}`, safe: false });
       } else if (m.kind === 'bind' && owner) {
         if (groupWritable && !p.groups.includes(owner.gid)) {
-          fixes.push({ description: `The folder's group ${owner.gid} may write it: add that group to the container.`, snippet: renderRunChanges(a, [{ kind: 'group-add', gids: [owner.gid] }]), safe: false });
+          // gosu and the other switches set the groups from /etc/group: a --group-add of the
+          // starting process does not reach the workload, a membership in the image does.
+          const switched = a.runtime.drop !== undefined || (a.runtime.script !== undefined && a.runtime.script.from.uid !== p.uid);
+          const name = p.userName;
+          if (switched && name) {
+            const existing = groupByGid(a.image.accounts, owner.gid);
+            fixes.push({
+              description: `The folder's group ${owner.gid} may write it: make ${name} a member of it in the image (the switch to ${name} takes its groups from /etc/group, so --group-add would not reach the workload).`,
+              snippet: existing ? `RUN usermod -aG ${existing.name} ${name}` : `RUN groupadd -g ${owner.gid} hostdata && usermod -aG hostdata ${name}`,
+              safe: false,
+            });
+          } else if (!switched) {
+            fixes.push({ description: `The folder's group ${owner.gid} may write it: add that group to the container.`, snippet: renderRunChanges(a, [{ kind: 'group-add', gids: [owner.gid] }]), safe: false });
+          }
         }
         if (owner.uid !== 0) {
           const arg = uidBuildArg(a);
