@@ -242,9 +242,10 @@ export interface ImageState {
   condaPrefix?: string;
   /**
    * Contents of the few files whose text matters (sudoers and sudoers.d, sshd_config, Jupyter
-   * config, pip.conf, login.defs), with the Dockerfile line that last wrote each.
+   * config, pip.conf, login.defs), with the Dockerfile line that last wrote each, and for a
+   * text an entrypoint script wrote at start, that script (`start`, its line the ENTRYPOINT's).
    */
-  texts: Record<string, { content: string; line?: number }>;
+  texts: Record<string, { content: string; line?: number; start?: string }>;
   /** Derived from texts by refreshDerived(): sudo rules, sshd and Jupyter settings. */
   sudoers: SudoRule[];
   sshd: SshdSettings;

@@ -276,6 +276,10 @@ export function runStartScript(
     umask: 0o022,
     workload: { cmd: opts.cmd, self: script.path, text: script.text },
   });
+  // A text the script wrote (a sudoers rule at start) is reported at the ENTRYPOINT's line.
+  for (const [path, entry] of Object.entries(state.texts)) {
+    if (image.texts[path] !== entry) state.texts[path] = { content: entry.content, line: opts.line, start: script.written };
+  }
   refreshDerived(state);
   // Reported at the ENTRYPOINT's line, naming the script's own line.
   const unknowns = state.unknowns.map((u) => ({ ...u, file: opts.file, line: opts.line, command: `${script.written} line ${u.line}: ${u.command}` }));

@@ -410,3 +410,14 @@ describe('a group-writable mount behind a switch', () => {
   });
 });
 
+describe('what a script writes at start', () => {
+  test('a sudoers rule written at start is reported at the ENTRYPOINT line, and the fix is in the script', () => {
+    const df = 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y sudo gosu && useradd -m -u 1000 app\nCOPY entrypoint.sh /usr/local/bin/entrypoint.sh\nENTRYPOINT ["entrypoint.sh"]\nCMD ["bash"]\n';
+    const a = check(df, { 'entrypoint.sh': '#!/bin/sh\nset -e\necho "app ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/app\nchmod 0440 /etc/sudoers.d/app\nexec gosu app "$@"\n' }, 'docker run img');
+    const f = a.findings.find((x) => x.ruleId === 'UID403');
+    assert.equal(f?.location.line, 4);
+    assert.match(f?.fixes[0].description ?? '', /Drop what entrypoint.sh writes to \/etc\/sudoers.d\/app when the container starts/);
+    assert.equal(a.identity.sudo.nopasswd, true);
+  });
+});
+

@@ -35,6 +35,8 @@ export default defineRule({
       const dropRule = r.file === '/etc/sudoers'
         ? { description: 'Do the root work at build time and drop the rule (the line, not the file).', snippet: `RUN sed -i '/^${r.who.replace(/\//g, '\\/')}[[:space:]].*NOPASSWD/d' /etc/sudoers`, safe: false }
         : { description: 'Do the root work at build time and drop the rule.', snippet: `RUN rm -f ${r.file}`, safe: false };
+      // A rule the entrypoint script writes at start: the fix is in the script.
+      const atStart = a.image.texts[(noAuth ?? r).file]?.start;
       // no-new-privileges keeps setuid sudo from gaining root in this run; the rule is still in
       // the image for every run without it.
       const nnp = a.runtime.process.noNewPrivileges;
@@ -46,7 +48,9 @@ export default defineRule({
         unsureSeverity: nnp ? 'warning' : undefined,
         line: noAuth ? noAuth.line ?? a.image.texts[noAuth.file]?.line : r.line ?? a.image.texts[r.file]?.line,
         fixes: [
-          dropDefault ?? dropRule,
+          atStart
+            ? { description: `Drop what ${atStart} writes to ${(noAuth ?? r).file} when the container starts: the image itself has no such rule, the script adds it at every start.`, safe: false }
+            : dropDefault ?? dropRule,
           {
             description: 'Or allow one root-owned script that does exactly the task, and nothing else.',
             snippet: `${who} ALL=(root) NOPASSWD: /usr/local/sbin/fix-permissions`,
