@@ -421,3 +421,24 @@ describe('what a script writes at start', () => {
   });
 });
 
+describe('a folder the script changes to', () => {
+  test('UID105 names the script, and the fix is the script\'s cd, not a chown of /root', () => {
+    const a = check(`${GOSU}COPY entrypoint.sh /usr/local/bin/entrypoint.sh\nENTRYPOINT ["entrypoint.sh"]\nCMD ["bash"]\n`, { 'entrypoint.sh': '#!/bin/sh\ncd /root\nexec gosu app "$@"\n' }, 'docker run img');
+    assert.equal(a.identity.workdir, '/root');
+    const f = a.findings.find((x) => x.ruleId === 'UID105');
+    assert.match(f?.message ?? '', /where entrypoint.sh changes to before it starts the command/);
+    assert.equal(f?.fixes[0].snippet, undefined);
+  });
+});
+
+describe('stat -c in a script', () => {
+  test('the mounted folder\'s group, read with stat, joins the user to it', () => {
+    const shared: HostPathFacts[] = [{ path: '/srv/data', exists: true, meta: dir(0, 2500, 0o1770), from: 'facts-file' }];
+    const script = '#!/bin/sh\nset -e\nGID=$(stat -c %g /data)\ngroupadd -g "$GID" hostdata\nusermod -aG hostdata app\necho "$(stat -c \'%A %a %U:%G\' /data)" > /tmp/seen\nexec gosu app "$@"\n';
+    const a = check(`${GOSU}COPY entrypoint.sh /usr/local/bin/entrypoint.sh\nENTRYPOINT ["entrypoint.sh"]\nCMD ["bash"]\n`, { 'entrypoint.sh': script }, 'docker run -v /srv/data:/data img', shared);
+    assert.deepEqual(a.identity.groups, [1000, 2500]);
+    assert.equal(a.check('/data', 'create').allowed, true);
+    assert.equal(a.unknowns.filter((u) => u.command.startsWith('entrypoint.sh')).length, 0);
+  });
+});
+

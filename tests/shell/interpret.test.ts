@@ -188,7 +188,19 @@ describe('cd, subshells, variables and umask', () => {
     },
     {
       name: 'a word from an unknown command substitution makes the command unknown',
-      src: 'chown $(stat -c %u /srv) /opt',
+      src: 'chown $(owner-of /srv) /opt',
+      status: 'unknown',
+      expect: { '/opt': 'dir 0:0 0755' },
+    },
+    {
+      name: 'stat -c prints owner, group and mode from the tree, so a chown to them is followed',
+      src: 'mkdir -m 2775 /srv/d && chown 7:100 /srv/d && chown -R $(stat -c %u:%g /srv/d) /opt && chmod $(stat -c %a /srv/d) /opt',
+      status: 0,
+      expect: { '/opt': 'dir 7:100 2775' },
+    },
+    {
+      name: 'stat -c on an unknown format prints what the model does not know',
+      src: 'chown $(stat -c %s /srv) /opt',
       status: 'unknown',
       expect: { '/opt': 'dir 0:0 0755' },
     },

@@ -16,6 +16,20 @@ export default defineRule({
     const v = a.check(p.cwd, 'write');
     if (v.allowed || v.errno === 'ENOENT') return;
     const why = v.errno === 'EROFS' ? 'Read-only file system' : 'Permission denied';
+    // An entrypoint script changed to this folder (`cd /root`) before it started the command:
+    // the fix is where it goes, not the folder's owner (which may be root's own home).
+    const script = a.runtime.script;
+    const started = a.run?.workdir ?? (a.image.config.workdir || '/');
+    if (script && script.workloadLine !== undefined && p.cwd !== started) {
+      report({
+        message: `${who(a)} cannot create files in the working directory ${p.cwd}, where ${script.written} changes to before it starts the command.`,
+        why: `${firstReason(v)}. Scripts that save checkpoints or logs to relative paths fail with ${why}.`,
+        line: a.sim.target.lines.entrypoint ?? a.sim.target.lines.cmd,
+        dependsOn: v.dependsOn,
+        fixes: [{ description: `Change ${script.written} to cd into a folder ${p.userName ?? `uid ${p.uid}`} may write (its home, or a mounted folder) before it starts the command.`, safe: false }],
+      });
+      return;
+    }
     report({
       message: `${who(a)} cannot create files in the working directory ${p.cwd}.`,
       why: `${firstReason(v)}. Scripts that save checkpoints or logs to relative paths fail with ${why}.`,
