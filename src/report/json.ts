@@ -58,7 +58,7 @@ export function resultJson(r: Reported) {
       errno: v.errno ?? null,
       where: v.where,
       reasons: v.reasons,
-      dependsOn: v.dependsOn,
+      dependsOn: [...new Set(v.dependsOn)],
     })),
     findings: r.findings,
     // The paths an assumption decided serve dependsOn; the report keeps to the documented fields.

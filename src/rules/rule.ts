@@ -79,6 +79,7 @@ export function toFinding(rule: Rule, r: RuleReport, a: AnalysisView, configured
     why: r.why,
     location: { file: a.file, line: r.line ?? identityLine(a) },
     fixes: leadFix(r.fixes),
-    dependsOn: r.dependsOn ?? [],
+    // The same unknown can be reached by several paths of one check; each is named once.
+    dependsOn: [...new Set(r.dependsOn ?? [])],
   };
 }

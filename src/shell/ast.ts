@@ -91,7 +91,11 @@ export interface WhileClause {
 export interface CaseClause {
   type: 'case';
   word: Word;
-  items: { patterns: Word[]; body: Script }[];
+  /**
+   * end: how the item ends. `;;` (or none, the last item) leaves the statement; bash's `;&`
+   * runs the next item's body as well, and `;;&` goes on testing the next items' patterns.
+   */
+  items: { patterns: Word[]; body: Script; end?: ';&' | ';;&' }[];
   redirs: Redirect[];
 }
 export interface FuncDef { type: 'func'; name: string; body: Command }

@@ -163,6 +163,13 @@ interface Frame {
   errexit: boolean;
   xtrace: boolean;
   pipefail: boolean;
+  /** set -u: expanding a variable known to be unset ends the shell. */
+  nounset: boolean;
+  /**
+   * What started this shell's process: `-c` text or a script file. Subshells and function
+   * bodies have none. bash ends a `-c` shell on an unset variable with 127, a file with 1.
+   */
+  started: 'c' | 'file' | undefined;
   funcs: Map<string, Command>;
   /** funcs is also seen by another shell: copy it before the first change. */
   funcsShared: boolean;
@@ -309,24 +316,25 @@ function flavorOf(state: ImageState, shell = '/bin/sh'): Flavor {
 }
 
 /** The set options a SHELL argv gives before -c: -e, -x, -o pipefail (grouped or not). */
-function shellOptions(argv: string[]): { errexit: boolean; xtrace: boolean; pipefail: boolean } {
-  const out = { errexit: false, xtrace: false, pipefail: false };
+function shellOptions(argv: string[]): { errexit: boolean; xtrace: boolean; pipefail: boolean; nounset: boolean } {
+  const out = { errexit: false, xtrace: false, pipefail: false, nounset: false };
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
     if (!/^[-+][a-zA-Z]+$/.test(a)) break;
     const on = a[0] === '-';
     if (a.includes('e')) out.errexit = on;
     if (a.includes('x')) out.xtrace = on;
+    if (a.includes('u')) out.nounset = on;
     if (!a.slice(1).includes('o')) continue;
     // -o NAME: the name is the next word, and options may follow it (-o pipefail -e).
     const name = argv[++i];
-    if (name === 'pipefail' || name === 'errexit' || name === 'xtrace') out[name] = on;
+    if (name === 'pipefail' || name === 'errexit' || name === 'xtrace' || name === 'nounset') out[name] = on;
   }
 
   return out;
 }
 
-const NO_OPTIONS = { errexit: false, xtrace: false, pipefail: false } as const;
+const NO_OPTIONS = { errexit: false, xtrace: false, pipefail: false, nounset: false } as const;
 
 /** dash 0.5.12's `-o` names (options.c optnames); it refuses any other before reading -c. */
 const DASH_OPTIONS = new Set([
@@ -347,6 +355,9 @@ function dashIllegalOption(argv: string[]): string | undefined {
 
   return undefined;
 }
+
+/** Set at start by the engine for some runs only: never known to be unset. */
+const ENGINE_MAY_SET = /^(?:TERM|HOSTNAME|[A-Z0-9_]+_(?:SERVICE_HOST|SERVICE_PORT(?:_[A-Z0-9_]+)?|PORT(?:_\d+_(?:TCP|UDP|SCTP)(?:_ADDR|_PORT|_PROTO)?)?))$/;
 
 /** The default table, built once: handlers are pure functions, so one table serves every run. */
 let sharedRegistry: Map<string, CommandHandler> | undefined;
@@ -413,6 +424,9 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     errexit: opts.errexit,
     xtrace: opts.xtrace,
     pipefail: opts.pipefail,
+    nounset: opts.nounset,
+    // An entrypoint script is started from its file; a RUN's text is given to `sh -c`.
+    started: init.argv0 !== undefined ? 'file' : 'c',
     funcs: NO_FUNCS as Map<string, Command>,
     funcsShared: true,
     positional: init.args ?? NO_ARGS,
@@ -531,7 +545,7 @@ function ashText(d: SyntaxDetail, dash: boolean): string {
     case 'eof':
       return (dash ? 'end of file unexpected' : 'unexpected end of file') + expecting;
     case 'token': {
-      const tok = d.token === 'newline' ? 'newline' : `"${d.token}"`;
+      const tok = d.token === 'newline' || d.token === 'word' ? d.token : `"${d.token}"`;
       return (dash ? `${tok} unexpected` : `unexpected ${tok}`) + expecting;
     }
   }
@@ -544,9 +558,19 @@ function ashText(d: SyntaxDetail, dash: boolean): string {
  */
 function execErrorText(f: Frame, program: string, error: string): string {
   const n = f.lineOffset + 1;
-  const at = f.flavor === 'dash' ? `${n}: ` : f.flavor === 'bash' ? `line ${n}: ` : '';
+  const at = f.flavor === 'dash' ? `${n}: ` : f.flavor === 'bash' ? bashLine(f) : '';
 
   return `${f.argv0}: ${at}${program}: ${error}`;
+}
+
+/**
+ * Where bash 5.2 says an error of a running command was: `line N: `, except when its $0 is
+ * exactly `bash` (`bash -c '...'` started by name), where it names no line. Measured here:
+ * `bash -c 'cd /nope'` prints "bash: cd: /nope: ...", `/bin/bash -c` and `sh`, `xbash` or a
+ * script's path print the line. Syntax errors always carry their line.
+ */
+function bashLine(f: Frame): string {
+  return f.argv0 === 'bash' ? '' : `line ${f.lineOffset + 1}: `;
 }
 
 function failure(line: number, command: string, stderr: string[], cwd?: string): { line: number; command: string; stderr: string[]; cwd?: string } {
@@ -570,6 +594,8 @@ function fork(f: Frame): Frame {
     errexit: f.errexit,
     xtrace: f.xtrace,
     pipefail: f.pipefail,
+    nounset: f.nounset,
+    started: undefined,
     funcs: f.funcs,
     funcsShared: true,
     positional: f.positional,
@@ -870,7 +896,7 @@ class Walker {
       return { status: 'unknown', out: '' };
     }
     if ('error' in r) {
-      const msg = `${this.f.argv0}: line ${this.f.lineOffset + 1}: ((: ${expr.trimStart()}: ` +
+      const msg = `${this.f.argv0}: ${bashLine(this.f)}((: ${expr.trimStart()}: ` +
         `${r.error} (error token is "${r.token}")`;
       this.f.err.push(msg);
       this.sh.failedAt = failure(this.line(), text, [msg]);
@@ -950,18 +976,27 @@ class Walker {
       return { status: 'unknown', out: undefined };
     }
 
+    let res: Res = { status: 0, out: '' };
+    // fell: the previous body ended with ;& so this body runs without a test.
+    let fell = false;
     for (const item of c.items) {
-      for (const p of item.patterns) {
+      let hit = fell;
+      for (let i = 0; !hit && i < item.patterns.length; i++) {
+        const p = item.patterns[i];
         const pat = this.pattern(p);
         if (pat === undefined) {
           this.note(`a case pattern (${p.raw}) cannot be told`, 'case');
           return { status: 'unknown', out: undefined };
         }
-        if (globMatch(pat, word.value)) return this.list(item.body, cond);
+        hit = globMatch(pat, word.value);
       }
+      if (!hit) continue;
+      res = this.list(item.body, cond);
+      if (item.end === undefined) return res;
+      fell = item.end === ';&';
     }
 
-    return { status: 0, out: '' };
+    return res;
   }
 
   private testClause(words: Word[]): Res {
@@ -992,6 +1027,7 @@ class Walker {
     // restored around this command, as its words may run commands of their own ($(...)).
     const outerLost = this.lostGlob;
     this.lostGlob = false;
+    const substsBefore = this.substs;
     for (const w of c.args) {
       if (!this.expandInto(w, argv, partialGlobs)) exact = false;
     }
@@ -1020,8 +1056,11 @@ class Walker {
 
     if (argv.length === 0) {
       if (assigns) for (const [name, value, ex] of assigns) this.setVar(name, value, ex);
-      if (c.redirs.length === 0) return { status: 0, out: '' };
-      return this.redirected(c.redirs, stdin, c, () => ({ status: 0, out: '' }));
+      // With no command word, the status is that of the last command substitution, if any ran
+      // (XCU 2.9.1): `x=$(false)` is status 1, and set -e ends the shell on it.
+      const status: Status = this.substs !== substsBefore ? this.f.last : 0;
+      if (c.redirs.length === 0) return { status, out: '' };
+      return this.redirected(c.redirs, stdin, c, () => ({ status, out: '' }));
     }
 
     if (this.f.xtrace) this.f.err.push(`+ ${argv.join(' ')}`);
@@ -1131,7 +1170,7 @@ class Walker {
       msg = 'error: exec: "": executable file not found in $PATH';
       status = 1;
     } else if (this.f.flavor === 'bash') {
-      msg = execing ? `${this.f.argv0}: line ${n}: exec: : not found` : `${this.f.argv0}: line ${n}: : command not found`;
+      msg = execing ? `${this.f.argv0}: ${bashLine(this.f)}exec: : not found` : `${this.f.argv0}: ${bashLine(this.f)}: command not found`;
       status = 127;
     } else {
       msg = execing ? `${this.f.argv0}: ${n}: exec: : Permission denied` : `${this.f.argv0}: ${n}: : Permission denied`;
@@ -1177,6 +1216,8 @@ class Walker {
           w.f.funcs = NO_FUNCS as Map<string, Command>;
           w.f.funcsShared = true;
           w.f.errexit = false;
+          w.f.nounset = false;
+          w.f.started = 'file';
           return w.list(parsed.script, false);
         });
       } finally {
@@ -1399,7 +1440,7 @@ class Walker {
       if (this.f.flavor === 'ash') {
         return fail(2, `${this.f.argv0}: cd: line ${n}: can't cd to ${dest}: ${why}`);
       }
-      return fail(1, `${this.f.argv0}: line ${n}: cd: ${dest}: ${why}`);
+      return fail(1, `${this.f.argv0}: ${bashLine(this.f)}cd: ${dest}: ${why}`);
     }
 
     this.writableEnv().set('OLDPWD', this.f.cwd);
@@ -1420,6 +1461,7 @@ class Walker {
         if (args[i + 1] === 'pipefail') this.f.pipefail = a === '-o';
         if (args[i + 1] === 'errexit') this.f.errexit = a === '-o';
         if (args[i + 1] === 'xtrace') this.f.xtrace = a === '-o';
+        if (args[i + 1] === 'nounset') this.f.nounset = a === '-o';
         i++;
         continue;
       }
@@ -1428,6 +1470,7 @@ class Walker {
         for (const ch of a.slice(1)) {
           if (ch === 'e') this.f.errexit = on;
           if (ch === 'x') this.f.xtrace = on;
+          if (ch === 'u') this.f.nounset = on;
           if (ch === 'o' && args[i + 1] === 'pipefail') {
             this.f.pipefail = on;
             i++;
@@ -1566,7 +1609,7 @@ class Walker {
       msg = `${this.f.argv0}: line ${n}: can't create ${path}: ${noDir ? 'nonexistent directory' : why}`;
       status = 1;
     } else {
-      msg = `${this.f.argv0}: line ${n}: ${path}: ${why}`;
+      msg = `${this.f.argv0}: ${bashLine(this.f)}${path}: ${why}`;
       status = 1;
     }
     this.f.err.push(msg);
@@ -1876,6 +1919,8 @@ class Walker {
   private arithFn?: (raw: string) => string | null;
   /** A pattern of the command being expanded matched nothing known in a partial folder. */
   private lostGlob = false;
+  /** Command substitutions run so far by this walker (an assignment's status is the last one's). */
+  private substs = 0;
   private xctx?: ExpandCtx;
 
   envLookup(): (name: string) => string | null | undefined {
@@ -1895,7 +1940,10 @@ class Walker {
       if (c === 64 || c === 42) return f.positional.join(' ');
       if (c === 48) return f.argv0;
       if (c >= 49 && c <= 57) return f.positional[c - 49] ?? null;
-      if (c === 36 || c === 33) return undefined;
+      if (c === 36 || c === 33 || c === 45) return undefined;
+    } else if (c >= 48 && c <= 57) {
+      // ${10} and on: positional parameters too.
+      return /^\d+$/.test(name) ? (f.positional[Number(name) - 1] ?? null) : null;
     } else if (c >= 65 && c <= 90) {
       if (name === 'RANDOM') return undefined;
       if (name === 'PWD') return f.env.get('PWD') ?? f.cwd;
@@ -1920,6 +1968,7 @@ class Walker {
         r = { status: e.status, out: '' };
       }
       this.f.last = r.status;
+      this.substs++;
 
       return r.out === undefined || r.status === 'unknown' ? null : r.out;
     });
@@ -1931,8 +1980,36 @@ class Walker {
       env: this.envLookup(),
       onCmdSubst: this.substHook(),
       onArith: this.arithHook(),
+      onUnset: (name, op, word) => this.unsetParam(name, op, word),
       exact: true,
     });
+  }
+
+  /**
+   * A variable known to be unset was expanded with no default: under set -u, or through
+   * `${X?word}`. The shell prints its error and ends (a subshell ends only itself), as dash
+   * 0.5.12 and bash 5.2 did here: dash with status 2; bash with 1, or 127 for a `-c` shell
+   * without set -e. BusyBox ash is not measured: the value is only taken as not known.
+   * Variables the engine may set at start (TERM with -t, Kubernetes' service links) are not
+   * known to be unset.
+   */
+  private unsetParam(name: string, op: string | undefined, word: string | undefined): boolean {
+    const f = this.f;
+    const asked = op === '?' || op === ':?';
+    if (!asked && !f.nounset) return false;
+    if (f.flavor === 'ash' || ENGINE_MAY_SET.test(name)) return true;
+    const positional = name.charCodeAt(0) >= 48 && name.charCodeAt(0) <= 57;
+    let text: string;
+    if (asked && word) text = word;
+    else if (op === ':?') text = f.flavor === 'dash' ? 'parameter not set or null' : 'parameter null or not set';
+    else if (asked || f.flavor === 'dash') text = 'parameter not set';
+    else text = 'unbound variable';
+    const shown = !asked && f.flavor === 'bash' && positional ? `$${name}` : name;
+    const where = f.flavor === 'dash' ? `${f.lineOffset + 1}: ` : bashLine(f);
+    const msg = `${f.argv0}: ${where}${shown}: ${text}`;
+    f.err.push(msg);
+    this.sh.failedAt = failure(this.line(), asked ? `\${${name}${op}${word ?? ''}}` : `$${name}`, [msg]);
+    throw new ExitSignal(f.flavor === 'dash' ? 2 : f.started === 'c' && !f.errexit ? 127 : 1);
   }
 
   /**
@@ -2158,7 +2235,7 @@ class Walker {
       ? `${f.argv0}: ${n}: arithmetic expression: division by zero: "${raw}"`
       : f.flavor === 'ash'
         ? `${f.argv0}: divide by zero`
-        : `${f.argv0}: line ${n}: ${raw.trimStart()}: division by 0 (error token is "${token}")`;
+        : `${f.argv0}: ${bashLine(f)}${raw.trimStart()}: division by 0 (error token is "${token}")`;
     f.err.push(msg);
     this.sh.failedAt = failure(this.line(), `$((${raw}))`, [msg]);
     if (f.flavor === 'bash' && f.main) throw new AbandonSignal(f.lineOffset);
@@ -2235,6 +2312,8 @@ class Walker {
       w.f.errexit = false;
       w.f.pipefail = false;
       w.f.xtrace = false;
+      w.f.nounset = false;
+      w.f.started = 'c';
       return w.list(parsed.script, false);
     });
   }

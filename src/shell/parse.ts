@@ -800,11 +800,20 @@ class Parser {
       }
 
       const body = this.parseScript();
-      items.push({ patterns, body });
+      const item: CaseClause['items'][number] = { patterns, body };
+      items.push(item);
       if (this.cc(this.pos) === SEMI) {
-        // ;; ends the item; bash's ;& and ;;& (fall through) are accepted and treated alike.
-        this.pos += 2;
-        if (this.cc(this.pos) === AMP) this.pos++;
+        // ;; ends the item; bash's ;& falls through to the next body and ;;& tests the next
+        // patterns. dash 0.5.12 has neither: it stops at the & ("&" unexpected).
+        const fall = this.cc(this.pos + 1) === AMP;
+        const amp = this.pos + (fall ? 1 : 2);
+        if (this.cc(amp) === AMP) {
+          if (this.dash) this.failDashCaseEnd(fall, amp);
+          item.end = fall ? ';&' : ';;&';
+          this.pos = amp + 1;
+        } else {
+          this.pos += 2;
+        }
         continue;
       }
       this.skipLinebreaks();
@@ -812,6 +821,21 @@ class Parser {
       break;
     }
     return { type: 'case', word, items, redirs: [] };
+  }
+
+  /**
+   * dash 0.5.12 on bash's case ends, as it words them: `;&` is `;` then a stray `&`; after
+   * `;;&` it wants the next pattern's `)` and names what it met instead.
+   */
+  private failDashCaseEnd(fall: boolean, amp: number): never {
+    if (fall) this.fail('unexpected "&"', amp, { kind: 'token', token: '&', line: this.lineAt(amp) });
+    this.pos = amp + 1;
+    this.skipBlanks();
+    const c = this.cc(this.pos);
+    if (isEnd(c)) this.fail('case patterns must be followed by ")"', this.pos, { kind: 'eof', expecting: ')' });
+    const token = c === NL ? 'newline' : 'word';
+    const line = this.lineAt(this.pos) + (c === NL ? 1 : 0);
+    this.fail('case patterns must be followed by ")"', this.pos, { kind: 'token', token, expecting: ')', line });
   }
 
   /** bash [[ ... ]]: words and operators are kept as words, not parsed into an expression. */

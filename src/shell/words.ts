@@ -54,6 +54,13 @@ export interface ExpandCtx {
   env: StaticEnv;
   onCmdSubst: CmdSubstHook | undefined;
   onArith?: ArithHook;
+  /**
+   * A variable known to be unset was expanded with no default (op undefined, or a pattern
+   * operator), or through `${x?word}` (op `?`/`:?`, with the word expanded). The hook may end
+   * the shell (set -u, or the `?` error); it returns true when the value is to be taken as not
+   * known, false when the expansion goes on as for an empty value.
+   */
+  onUnset?: (name: string, op: string | undefined, word: string | undefined) => boolean;
   exact: boolean;
 }
 
@@ -158,9 +165,13 @@ function expandParam(p: WordPart & { type: 'param' }, ctx: Ctx): string {
     v = lookup(p.name, ctx);
     if (p.indirect) v = v === null ? null : lookup(v, ctx);
   }
+  const op = p.op;
+  // set -u: a variable known to be unset, used without a default ($@ and $* never count).
+  if (v === null && ctx.onUnset !== undefined && !p.indirect && (op === undefined || !DEFAULTING.has(op)) && p.name !== '@' && p.name !== '*' && ctx.env(p.name) === null) {
+    if (ctx.onUnset(p.name, undefined, undefined)) ctx.exact = false;
+  }
   if (p.length) return String(v === null ? 0 : [...v].length);
 
-  const op = p.op;
   if (op === undefined) return v ?? '';
 
   // With a colon, an empty value counts as unset too.
@@ -176,8 +187,11 @@ function expandParam(p: WordPart & { type: 'param' }, ctx: Ctx): string {
       return missing ? '' : argValue(p, ctx);
     case '?':
     case ':?':
-      // The shell would stop with an error here; the result is not a value.
-      if (missing) ctx.exact = false;
+      // The shell stops with an error here (the hook ends it); else the result is not a value.
+      if (missing) {
+        const known = !p.indirect && ctx.env(p.name) !== undefined;
+        if (!known || ctx.onUnset === undefined || ctx.onUnset(p.name, op, p.arg ? argValue(p, ctx) : undefined)) ctx.exact = false;
+      }
       return missing ? '' : (v as string);
     case ':':
       return substring(v ?? '', p.arg?.raw ?? '', ctx);
@@ -206,6 +220,9 @@ function expandParam(p: WordPart & { type: 'param' }, ctx: Ctx): string {
   ctx.exact = false;
   return value;
 }
+
+/** Operators that give a value of their own when the variable is unset. */
+const DEFAULTING = new Set(['-', ':-', '=', ':=', '+', ':+', '?', ':?']);
 
 /** The operator word of ${x-word}, expanded only when the operator takes it. */
 function argValue(p: WordPart & { type: 'param' }, ctx: Ctx): string {

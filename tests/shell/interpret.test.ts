@@ -704,6 +704,10 @@ describe('syntax errors in the words of the shell that runs the script', () => {
     ["dash", "if", ["/bin/sh: 1: Syntax error: end of file unexpected (expecting \"then\")"]],
     ["bash", "if", ["/bin/bash: -c: line 2: syntax error: unexpected end of file"]],
     ["ash", "if", ["/bin/sh: syntax error: unexpected end of file (expecting \"then\")"]],
+    ["dash", "case a in a) echo 1 ;& b) echo 2;; esac", ["/bin/sh: 1: Syntax error: \"&\" unexpected"]],
+    ["dash", "case a in a) echo 1 ;;& b) echo 2;; esac", ["/bin/sh: 1: Syntax error: word unexpected (expecting \")\")"]],
+    ["dash", "case a in\na) echo 1 ;;&\nb) echo 2;; esac", ["/bin/sh: 3: Syntax error: newline unexpected (expecting \")\")"]],
+    ["dash", "case a in a) echo 1 ;;&", ["/bin/sh: 1: Syntax error: end of file unexpected (expecting \")\")"]],
     ["dash", "echo a |", ["/bin/sh: 1: Syntax error: end of file unexpected"]],
     ["bash", "echo a |", ["/bin/bash: -c: line 2: syntax error: unexpected end of file"]],
     ["ash", "echo a |", ["/bin/sh: syntax error: unexpected end of file"]],
@@ -775,6 +779,69 @@ describe('(( at the start of a command', () => {
     const errexit = runScript('false; touch /tmp/e', { ...init, shell: ['/bin/sh', '-ec'] });
     assert.deepEqual([piped.status, plain.status, errexit.status, meta(s, '/tmp/e')], [1, 0, 1, 'missing']);
   });
+});
+
+describe('set -u and ${X?}: a variable known to be unset ends the shell', () => {
+  // [name, shell, script, stderr, status, files that exist after]: as dash 0.5.12 and bash 5.2
+  // printed and exited here (`sh -c` / `/bin/bash -c`, or the script file named in argv0).
+  type U = { name: string; shell: 'dash' | 'bash'; src: string; stderr: string[]; status: number | 'unknown'; argv0?: string; made?: string[] };
+  const cases: U[] = [
+    { name: 'dash: set -u stops at the unset variable', shell: 'dash', src: 'set -u; touch /tmp/a; echo "$X"; touch /tmp/b', stderr: ['/bin/sh: 1: X: parameter not set'], status: 2, made: ['/tmp/a'] },
+    { name: 'bash -c: unbound variable, status 127', shell: 'bash', src: 'set -u; echo $X; touch /tmp/b', stderr: ['/bin/bash: line 1: X: unbound variable'], status: 127 },
+    { name: 'bash -c with set -e: status 1', shell: 'bash', src: 'set -eu; echo $X', stderr: ['/bin/bash: line 1: X: unbound variable'], status: 1 },
+    { name: 'defaults, $@, $* and $# are no error', shell: 'bash', src: 'set -u; echo ${X:-d} ${X-e} "$@" "$#" $* > /tmp/a', stderr: [], status: 0, made: ['/tmp/a'] },
+    { name: 'dash: ${#X} is an error too', shell: 'dash', src: 'set -u; echo ${#X}', stderr: ['/bin/sh: 1: X: parameter not set'], status: 2 },
+    { name: 'dash: an unset positional parameter', shell: 'dash', src: 'set -u; echo $1', stderr: ['/bin/sh: 1: 1: parameter not set'], status: 2 },
+    { name: 'bash: an unset positional parameter is named with its $', shell: 'bash', src: 'set -u; echo $1', stderr: ['/bin/bash: line 1: $1: unbound variable'], status: 127 },
+    { name: 'dash: a subshell ends itself only', shell: 'dash', src: 'set -u; ( echo $Z ); touch /tmp/a', stderr: ['/bin/sh: 1: Z: parameter not set'], status: 0, made: ['/tmp/a'] },
+    { name: 'bash: a command substitution ends with status 1', shell: 'bash', src: 'set -u; x=$(echo $Y); touch /tmp/a$?', stderr: ['/bin/bash: line 1: Y: unbound variable'], status: 0, made: ['/tmp/a1'] },
+    { name: 'bash: an if condition does not protect it', shell: 'bash', src: 'set -u; if [ -n "$Z" ]; then touch /tmp/a; fi; touch /tmp/b', stderr: ['/bin/bash: line 1: Z: unbound variable'], status: 127 },
+    { name: 'set +u turns it off again', shell: 'dash', src: 'set -u; set +u; echo "$X" > /tmp/a', stderr: [], status: 0, made: ['/tmp/a'] },
+    { name: 'a set variable, even empty, is no error', shell: 'dash', src: 'set -u; X=; echo "$X" "$HOME" > /tmp/a', stderr: [], status: 0, made: ['/tmp/a'] },
+    { name: 'dash: ${X?} without set -u', shell: 'dash', src: 'echo ${X?}; touch /tmp/a', stderr: ['/bin/sh: 1: X: parameter not set'], status: 2 },
+    { name: 'dash: ${X:?} on an empty value', shell: 'dash', src: 'X=; echo ${X:?}', stderr: ['/bin/sh: 1: X: parameter not set or null'], status: 2 },
+    { name: 'bash: ${X:?} names null first', shell: 'bash', src: 'echo ${X:?}', stderr: ['/bin/bash: line 1: X: parameter null or not set'], status: 127 },
+    { name: 'the ? word is the message, expanded', shell: 'dash', src: 'echo ${X:?"need $HOME"}', stderr: ['/bin/sh: 1: X: need /root'], status: 2 },
+    { name: 'bash: a script file ends with status 1, named by its path', shell: 'bash', argv0: '/tmp/u3.sh', src: '#!/bin/bash\nset -u\necho "$X"\n', stderr: ['/tmp/u3.sh: line 3: X: unbound variable'], status: 1 },
+    { name: 'dash: a script file, with its line', shell: 'dash', argv0: '/tmp/u2.sh', src: '#!/bin/sh\nset -eu\n\necho "$X"\n', stderr: ['/tmp/u2.sh: 4: X: parameter not set'], status: 2 },
+    { name: 'bash -c started by name names no line', shell: 'dash', src: "bash -c 'set -u; echo $X'", stderr: ['bash: X: unbound variable'], status: 127 },
+    { name: 'sh -u -c sets it for the child shell', shell: 'dash', src: "sh -u -c 'echo $X'", stderr: ['sh: 1: X: parameter not set'], status: 2 },
+    { name: 'TERM may be set by the engine: not known to be unset', shell: 'dash', src: 'set -u; [ "$TERM" = dumb ]', stderr: [], status: 'unknown' },
+    { name: 'an assignment alone has the status of its command substitution', shell: 'dash', src: 'x=$(false) || touch /tmp/a; x=$(true) && touch /tmp/b', stderr: [], status: 0, made: ['/tmp/a', '/tmp/b'] },
+    { name: 'set -e ends the shell on a failing assignment', shell: 'dash', src: 'set -e; x=$(false); touch /tmp/a', stderr: [], status: 1 },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const s = image();
+      refreshDerived(s);
+      const out = runScript(c.src, {
+        state: s, ident: as(s, 'root'), env: new Map([['HOME', '/root']]), cwd: '/', builder: 'buildkit', file: 'Dockerfile', line: 1,
+        shell: c.shell === 'bash' ? ['/bin/bash', '-c'] : undefined, ...(c.argv0 ? { argv0: c.argv0, shell: [c.shell === 'bash' ? '/bin/bash' : '/bin/sh'] } : {}),
+      });
+      assert.equal(out.status, c.status, JSON.stringify(out.stderr));
+      assert.deepEqual(out.stderr, c.stderr);
+      for (const p of ['/tmp/a', '/tmp/b', '/tmp/a1']) assert.equal(meta(s, p) !== 'missing', (c.made ?? []).includes(p), p);
+    });
+  }
+});
+
+describe("bash's case fall-through", () => {
+  // Files and statuses as bash 5.2 gave them here.
+  const cases: [string, string, string[], number][] = [
+    [';& runs the next body without testing its pattern', 'case gpu in gpu) touch /tmp/a ;& cpu) touch /tmp/b ;; *) touch /tmp/c ;; esac', ['/tmp/a', '/tmp/b'], 0],
+    [';;& goes on testing the next patterns', 'case gpu in g*) touch /tmp/a ;;& cpu) touch /tmp/b ;; gp*) touch /tmp/c ;;& *) touch /tmp/d ;; esac', ['/tmp/a', '/tmp/c', '/tmp/d'], 0],
+    ['an empty body fallen into is status 0', 'case x in x) false ;& y) ;; esac', [], 0],
+    ['after ;;& with no other match the status is the last body\'s', 'case x in x) false ;;& y) true ;; esac', [], 1],
+  ];
+  for (const [name, src, made, status] of cases) {
+    test(name, () => {
+      const s = image();
+      refreshDerived(s);
+      const out = runScript(src, { state: s, ident: as(s, 'root'), env: new Map(), cwd: '/', builder: 'buildkit', file: 'Dockerfile', line: 1, shell: ['/bin/bash', '-c'] });
+      assert.equal(out.status, status, JSON.stringify(out.stderr));
+      assert.deepEqual(['/tmp/a', '/tmp/b', '/tmp/c', '/tmp/d'].filter((p) => meta(s, p) !== 'missing'), made);
+    });
+  }
 });
 
 describe('what dash, bash and BusyBox ash each accept', () => {

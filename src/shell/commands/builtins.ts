@@ -129,6 +129,7 @@ const shell: CommandHandler = (ctx, argv) => {
   const name = baseName(argv[0]);
   let errexit = false;
   let pipefail = false;
+  let nounset = false;
   let i = 1;
   let command: string | undefined;
   // -s: the script comes from standard input and the words after it are its arguments
@@ -139,6 +140,8 @@ const shell: CommandHandler = (ctx, argv) => {
     const a = argv[i];
     if (a === '-o' || a === '+o') {
       if (argv[i + 1] === 'pipefail') pipefail = a === '-o';
+      if (argv[i + 1] === 'errexit') errexit = a === '-o';
+      if (argv[i + 1] === 'nounset') nounset = a === '-o';
       i++;
       continue;
     }
@@ -149,12 +152,13 @@ const shell: CommandHandler = (ctx, argv) => {
     if (!/^[-+][a-zA-Z]+$/.test(a)) break;
     for (const ch of a.slice(1)) {
       if (ch === 'e') errexit = a[0] === '-';
+      if (ch === 'u') nounset = a[0] === '-';
       if (ch === 'c') command = '';
       if (ch === 's') fromInput = true;
     }
   }
 
-  const prefix = `${errexit ? 'set -e; ' : ''}${pipefail ? 'set -o pipefail; ' : ''}`;
+  const prefix = `${errexit ? 'set -e; ' : ''}${pipefail ? 'set -o pipefail; ' : ''}${nounset ? 'set -u; ' : ''}`;
   if (command !== undefined) {
     const src = argv[i];
     if (src === undefined) return { status: 2, stderr: [`${name}: -c: option requires an argument`] };
