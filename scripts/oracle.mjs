@@ -318,6 +318,18 @@ export const RUNTIME_HICCUP = /(?:sealing memfd copy|Error during reexec\(\.\.\.
  * that failed for a RUNTIME_HICCUP is repeated (at most three tries); --layers keeps the steps
  * that had passed.
  */
+/** The lines after the last STEP header: what the failing step printed, and buildah's end. */
+function stepTail(text) {
+  const lines = text.split('\n');
+  const last = lines.findLastIndex((l) => /^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: /.test(l));
+  return lines.slice(last + 1);
+}
+
+/** What the failing step printed, without buildah's own "exited with status" lines. */
+function stepSaid(text) {
+  return stepTail(text).filter((l) => l.trim() && !/^(subprocess exited|Error: building at)/.test(l));
+}
+
 function build(S, dir, s, tag, tmp) {
   const args = [...S, 'bud', '--isolation', 'chroot', '--pull-never', '--layers', '--force-rm',
     '-t', tag];
@@ -331,9 +343,17 @@ function build(S, dir, s, tag, tmp) {
   let r;
   for (let attempt = 1; ; attempt++) {
     r = sh('buildah', [...args, dir], { env });
-    if (r.code === 0 || attempt === 3 || !RUNTIME_HICCUP.test(r.out + r.err)) break;
-    console.log(`oracle: ${s.id}: buildah could not start a step ` +
-      `(${(r.out + r.err).match(/^.*(?:sealing memfd copy|reexec).*$/m)?.[0].trim()}); building again`);
+    if (r.code === 0 || attempt === 3) break;
+    if (RUNTIME_HICCUP.test(r.out + r.err)) {
+      console.log(`oracle: ${s.id}: buildah could not start a step ` +
+        `(${(r.out + r.err).match(/^.*(?:sealing memfd copy|reexec).*$/m)?.[0].trim()}); building again`);
+    } else if (stepSaid(r.out + r.err).length === 0) {
+      // Seen once under load: a step that could not start (chdir refused) failed without the
+      // runtime's line. A step that really prints nothing fails the same way again.
+      console.log(`oracle: ${s.id}: a step failed without a word; building again to read why`);
+    } else {
+      break;
+    }
   }
   const text = r.out + r.err;
   if (r.code === 0) return { ok: true, tag };
@@ -345,11 +365,8 @@ function build(S, dir, s, tag, tmp) {
   }
   const stages = dockerfileSteps(s.dockerfile);
   const step = where ? stages[where.stage - 1]?.[where.step - 1] : undefined;
-  // What the failing step printed, without buildah's own "exited with status" lines.
-  const lines = text.split('\n');
-  const last = lines.findLastIndex((l) => /^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: /.test(l));
-  const tail = lines.slice(last + 1);
-  const said = tail.filter((l) => l.trim() && !/^(subprocess exited|Error: building at)/.test(l));
+  const tail = stepTail(text);
+  const said = stepSaid(text);
   const telling = /error|denied|not found|not permitted|exists|unique|requir/i;
   const key = said.filter((l) => telling.test(l));
   const final = tail.find((l) => l.startsWith('Error:')) ?? '';

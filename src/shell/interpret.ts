@@ -564,13 +564,12 @@ function execErrorText(f: Frame, program: string, error: string): string {
 }
 
 /**
- * Where bash 5.2 says an error of a running command was: `line N: `, except when its $0 is
- * exactly `bash` (`bash -c '...'` started by name), where it names no line. Measured here:
- * `bash -c 'cd /nope'` prints "bash: cd: /nope: ...", `/bin/bash -c` and `sh`, `xbash` or a
- * script's path print the line. Syntax errors always carry their line.
+ * Where bash 5.2 says an error of a running command was: `line N: `. (Measured: with standard
+ * input on /dev/null, as in a build step or a start without -i, even `bash -c` started by its
+ * bare name names the line; on a terminal or a pipe that one does not.)
  */
 function bashLine(f: Frame): string {
-  return f.argv0 === 'bash' ? '' : `line ${f.lineOffset + 1}: `;
+  return `line ${f.lineOffset + 1}: `;
 }
 
 function failure(line: number, command: string, stderr: string[], cwd?: string): { line: number; command: string; stderr: string[]; cwd?: string } {

@@ -442,3 +442,21 @@ describe('stat -c in a script', () => {
   });
 });
 
+
+describe('set -u in a script, and a variable the run does not set', () => {
+  const df = `${GOSU}COPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["bash"]\n`;
+  const files = { 'entrypoint.sh': '#!/bin/sh\nset -eu\nexec gosu "$APP_USER" "$@"\n' };
+
+  test('unset: the script stops in dash\'s words, and the fix sets it in the run\'s own form', () => {
+    const a = check(df, files, 'docker run img bash');
+    const f = a.findings.find((x) => x.ruleId === 'UID106');
+    assert.match(f?.message ?? '', /stops at its line 3 \(\/entrypoint\.sh: 3: APP_USER: parameter not set\), exit 2/);
+    assert.deepEqual([f?.fixes[0].description, f?.fixes[0].snippet], ['Set APP_USER at run time (or give it a default in the script, ${APP_USER:-...}).', '-e APP_USER=...']);
+  });
+
+  test('given with -e: the switch is made', () => {
+    const a = check(df, files, 'docker run -e APP_USER=app img bash');
+    assert.equal(a.findings.find((x) => x.ruleId === 'UID106'), undefined);
+    assert.deepEqual([a.identity.uid, a.identity.user], [1000, 'app']);
+  });
+});

@@ -804,7 +804,7 @@ describe('set -u and ${X?}: a variable known to be unset ends the shell', () => 
     { name: 'the ? word is the message, expanded', shell: 'dash', src: 'echo ${X:?"need $HOME"}', stderr: ['/bin/sh: 1: X: need /root'], status: 2 },
     { name: 'bash: a script file ends with status 1, named by its path', shell: 'bash', argv0: '/tmp/u3.sh', src: '#!/bin/bash\nset -u\necho "$X"\n', stderr: ['/tmp/u3.sh: line 3: X: unbound variable'], status: 1 },
     { name: 'dash: a script file, with its line', shell: 'dash', argv0: '/tmp/u2.sh', src: '#!/bin/sh\nset -eu\n\necho "$X"\n', stderr: ['/tmp/u2.sh: 4: X: parameter not set'], status: 2 },
-    { name: 'bash -c started by name names no line', shell: 'dash', src: "bash -c 'set -u; echo $X'", stderr: ['bash: X: unbound variable'], status: 127 },
+    { name: 'bash -c started by name: $0 is bash', shell: 'dash', src: "bash -c 'set -u; echo $X'", stderr: ['bash: line 1: X: unbound variable'], status: 127 },
     { name: 'sh -u -c sets it for the child shell', shell: 'dash', src: "sh -u -c 'echo $X'", stderr: ['sh: 1: X: parameter not set'], status: 2 },
     { name: 'TERM may be set by the engine: not known to be unset', shell: 'dash', src: 'set -u; [ "$TERM" = dumb ]', stderr: [], status: 'unknown' },
     { name: 'an assignment alone has the status of its command substitution', shell: 'dash', src: 'x=$(false) || touch /tmp/a; x=$(true) && touch /tmp/b', stderr: [], status: 0, made: ['/tmp/a', '/tmp/b'] },

@@ -212,8 +212,23 @@ function scriptFails(a: AnalysisView, written: string, e: { line: number; messag
     line: a.sim.target.lines.entrypoint ?? a.sim.target.lines.cmd,
     dependsOn,
     unsureSeverity: dependsOn.length > 0 ? 'warning' : undefined,
-    fixes: [{ description: `Make the step at line ${e.line} of ${written} succeed for ${named(f)} in this setup (or start the container as the user it expects).`, safe: false }],
+    fixes: [unsetFix(a, e.message) ?? { description: `Make the step at line ${e.line} of ${written} succeed for ${named(f)} in this setup (or start the container as the user it expects).`, safe: false }],
   };
+}
+
+/**
+ * A variable the script needs (set -u, `${X:?}`) that the run does not set: the fix is to set
+ * it, in the run's own form.
+ */
+function unsetFix(a: AnalysisView, message: string): Fix | undefined {
+  const m = /: (\w+): (?:parameter not set|unbound variable|parameter null or not set|parameter not set or null)$/.exec(message);
+  if (!m || /^\d+$/.test(m[1])) return undefined;
+  const name = m[1];
+  const tool = runTool(a);
+  const snippet = tool === 'kubernetes'
+    ? `env:\n  - name: ${name}\n    value: "..."`
+    : tool === 'compose' ? `environment:\n  ${name}: "..."` : `-e ${name}=...`;
+  return { description: `Set ${name} ${runPlace(a)} (or give it a default in the script, \${${name}:-...}).`, snippet, safe: false };
 }
 
 /**
