@@ -1124,6 +1124,14 @@ class Walker {
       this.sh.failedAt = failure(this.line(), textOf(text), [msg]);
       return { status: 127, out: '' };
     }
+    if (name === 'source' && this.f.flavor === 'dash' && fn === undefined) {
+      // `source` is bash's name for `.`: dash 0.5.12 has no such builtin and Debian no such
+      // program (measured in the oracle, venv/dash-source: "/bin/sh: 1: source: not found").
+      const msg = `${this.f.argv0}: ${this.f.lineOffset + 1}: source: not found`;
+      this.f.err.push(msg);
+      this.sh.failedAt = failure(this.line(), textOf(text), [msg]);
+      return { status: 127, out: '' };
+    }
     if (!exact) {
       const base = baseName(name);
       if (name !== '' && (isHarmless(base, argv) || base === 'echo' || base === 'printf')) {
@@ -1402,8 +1410,7 @@ class Walker {
         return this.evalText(args.join(' '));
       case '.':
       case 'source':
-        this.note(`the script ${args[0] ?? ''} read by ${name} is not known`, textOf(text));
-        return { status: 'unknown', out: undefined };
+        return this.source(name, args, fail, text);
       case 'exec':
         if (args.length === 0) return { status: 0, out: '' };
         if (this.sh.watch !== undefined) {
@@ -1423,6 +1430,44 @@ class Walker {
         // trap, wait, shopt, alias, hash, ulimit: no effect on files or users.
         return { status: 0, out: '' };
     }
+  }
+
+  /**
+   * `. FILE` / `source FILE`. A virtual environment's bin/activate, made by `python -m venv`
+   * in an earlier step, is followed for what it does to the shell (venv's activate script:
+   * VIRTUAL_ENV, PATH with its bin first, PYTHONHOME unset), so a later pip installs into it.
+   * A file the shell cannot open stops it as each shell does: dash 0.5.12 ends with status 2
+   * (`.` is a special builtin, even after ||), bash 5.2 gives status 1 and goes on. Any other
+   * file's text is not known.
+   */
+  private source(name: string, args: string[], fail: (s: number, m: string) => Res, text: Text): Res {
+    const file = args[0];
+    const unknown = (): Res => {
+      this.note(`the script ${file ?? ''} read by ${name} is not known`, textOf(text));
+      return { status: 'unknown', out: undefined };
+    };
+    // Without a slash the shell looks the name up on PATH (and bash in the current folder).
+    if (file === undefined || !file.includes('/') || this.f.flavor === 'ash') return unknown();
+    const abs = normalizePath(file, this.f.cwd);
+    const v = this.access(abs, 'read');
+    if (!v.allowed) {
+      if (v.errno === 'ENOENT' && this.unknownExistence(abs)) return unknown();
+      const why = errnoText(v.errno ?? 'ENOENT');
+      if (this.f.flavor === 'dash') {
+        fail(2, `${this.f.argv0}: ${this.f.lineOffset + 1}: .: cannot open ${file}: ${why === 'No such file or directory' ? 'No such file' : why}`);
+        throw new ExitSignal(2);
+      }
+      return fail(1, `${this.f.argv0}: ${bashLine(this.f)}${file}: ${why}`);
+    }
+    const venv = this.state.pythons.find((p) => p.kind === 'venv' && `${p.binDir}/bin/activate` === abs);
+    if (venv === undefined || args.length > 1) return unknown();
+    const env = this.writableEnv();
+    this.setVar('VIRTUAL_ENV', venv.binDir, true);
+    const path = this.varValue('PATH');
+    if (path === undefined) return unknown();
+    this.setVar('PATH', `${venv.binDir}/bin:${path ?? ''}`, true);
+    env.delete('PYTHONHOME');
+    return { status: 0, out: '' };
   }
 
   private cd(args: string[], fail: (s: number, m: string) => Res): Res {

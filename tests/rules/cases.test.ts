@@ -1198,6 +1198,25 @@ const build: Case[] = [
     rule: 'UID604',
     dockerfile: df('FROM ubuntu:24.04', 'RUN [[ -d /opt ]] && useradd -m app'),
     message: ['The build fails here: /bin/sh: 1: [[: not found'],
+    fix: 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+  },
+  {
+    name: 'UID604 fires for source under dash, and the fix spells it .',
+    rule: 'UID604',
+    dockerfile: df('FROM python:3.11-slim', 'RUN python -m venv /opt/venv', 'RUN source /opt/venv/bin/activate && pip install numpy'),
+    message: ['The build fails here: /bin/sh: 1: source: not found'],
+    fix: 'RUN . /opt/venv/bin/activate && pip install numpy',
+  },
+  {
+    name: 'UID604 is quiet for . VENV/bin/activate on Debian: pip is the venv\'s, not the externally managed system one',
+    rule: 'UID604',
+    dockerfile: df('FROM debian:bookworm', 'RUN apt-get update && apt-get install -y python3-venv python3-pip', 'RUN python3 -m venv /opt/venv', 'RUN . /opt/venv/bin/activate && pip install numpy'),
+  },
+  {
+    name: 'UID604 fires for the same pip without the activation: externally managed',
+    rule: 'UID604',
+    dockerfile: df('FROM debian:bookworm', 'RUN apt-get update && apt-get install -y python3-venv python3-pip', 'RUN python3 -m venv /opt/venv', 'RUN pip install numpy'),
+    message: ['externally-managed-environment'],
   },
   {
     name: 'UID604 fires for a shell-form RUN on distroless: runc finds no /bin/sh',

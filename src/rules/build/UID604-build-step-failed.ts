@@ -43,6 +43,22 @@ export default defineRule({
           safe: false,
         });
       }
+      // bash's `source` and `[[` under dash: the POSIX spelling works in every shell.
+      if (/: source: not found$/m.test(f.message)) {
+        const posix = f.instruction.replace(/(^|[;&|(]\s*|\bthen\s+|\bdo\s+|\s)source(?=\s)/g, '$1.');
+        fixes.push({
+          description: '/bin/sh here is dash, which has no `source`: use `.`, the POSIX name of the same builtin (or run RUN steps with bash).',
+          snippet: posix !== f.instruction ? posix : undefined,
+          safe: true,
+        });
+      }
+      if (/: \[\[: not found$/m.test(f.message) && hasBash(state)) {
+        fixes.push({
+          description: '/bin/sh here is dash, which has no `[[ ]]`: write the test with `[ ]`, or run RUN steps with bash.',
+          snippet: 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+          safe: false,
+        });
+      }
       report({
         message: `The build fails here: ${f.message.split('\n')[0]}${guess.hedge}`,
         why: 'The step exits non-zero, which stops the build. The analysis carries on as if the step had not run.',

@@ -711,6 +711,8 @@ function makeVenv(ctx: ExecContext, base: PythonEnv, args: string[]): CmdResult 
     const own = { uid: ctx.ident.uid, gid: ctx.ident.gid, origin: ctx.origin };
     ctx.state.fs.set(`${dir}/pyvenv.cfg`, { kind: 'file', mode: 0o666 & ~ctx.umask, ...own });
     ctx.state.fs.set(`${dir}/bin/python`, { kind: 'symlink', target: base.python, mode: 0o777, ...own });
+    // The activate scripts are written with the process's umask (venv's install_scripts).
+    ctx.state.fs.set(`${dir}/bin/activate`, { kind: 'file', mode: 0o666 & ~ctx.umask, ...own });
 
     // Debian's python3 lacks ensurepip until python3-venv is installed.
     const noPip = args.includes('--without-pip');
