@@ -103,6 +103,14 @@ const identity: Case[] = [
     dockerfile: df(PYTORCH, 'USER trainer'),
   },
   {
+    name: 'UID102 after gosu to a uid without an entry names the switch, and offers no HOME fix gosu would override',
+    rule: 'UID102',
+    dockerfile: df('FROM debian:bookworm', 'RUN apt-get update && apt-get install -y gosu'),
+    run: 'docker run img gosu 1234 bash',
+    message: ['after `gosu 1234` the workload has no user name', 'HOME is /', 'the group is 0 (root)'],
+    fix: 'ARG UID=1234\nARG GID=1234\nRUN groupadd --gid $GID app && useradd --create-home --uid $UID --gid $GID app',
+  },
+  {
     name: 'UID102 fires for USER 1001 with no passwd entry: HOME / and group 0',
     rule: 'UID102',
     dockerfile: df('FROM python:3.11-slim-bookworm', 'USER 1001'),

@@ -66,6 +66,19 @@ export default defineRule({
     const fixes = namelessFixes(p.uid, p.gid, renderRunChanges(a, [{ kind: 'env', name: 'HOME', value: '/tmp' }]), runPlace(a), a.image.accounts, busyboxAccounts(a), gidGiven);
     // On a base outside the catalog the passwd entries are a guess (uid 101 is nginx in nginx images).
     const guessed = a.image.assumptions.find((x) => x.id === 'base:unknown-image');
+    // A switch in the start command (gosu 1001:1001) made the uid: the tool looked it up, not
+    // the engine, and it set HOME itself (gosu to /), so only a user in the image helps.
+    const drop = a.runtime.drop;
+    if (drop && !drop.error) {
+      report({
+        message: `uid ${p.uid} has no entry in the image's /etc/passwd${guessed ? ` (if the base image ${guessed.subject} has none: its users are not known)` : ''}: after \`${drop.written}\` the workload has no user name ("I have no name!"), HOME is ${p.home}, and the group is ${p.gid}${p.gid === 0 ? ' (root)' : ''}.`,
+        dependsOn: guessed ? [guessed.id] : [],
+        why: `\`${drop.written}\` switches to a uid /etc/passwd does not name, so it finds no name, home or groups for it: the workload keeps the ids it was given${p.home === '/' ? ', with HOME=/, which ordinary users cannot write: pip, Jupyter, git and caches that write under ~ fail' : ''}.`,
+        line: drop.source === 'run' ? undefined : (drop.source === 'entrypoint' ? a.sim.target.lines.entrypoint : a.sim.target.lines.cmd) ?? a.sim.target.lines.cmd,
+        fixes: namelessFixes(p.uid, p.gid, undefined, undefined, a.image.accounts, busyboxAccounts(a)).slice(0, 1),
+      });
+      return;
+    }
     report({
       message: `uid ${p.uid} has no entry in the image's /etc/passwd${guessed ? ` (if the base image ${guessed.subject} has none: its users are not known)` : ''}: the prompt shows "I have no name!", ${home}, and the group is ${p.gid}${p.gid === 0 ? ' (root)' : ''}.`,
       dependsOn: guessed ? [guessed.id] : [],
