@@ -545,7 +545,7 @@ function ashText(d: SyntaxDetail, dash: boolean): string {
     case 'eof':
       return (dash ? 'end of file unexpected' : 'unexpected end of file') + expecting;
     case 'token': {
-      const tok = d.token === 'newline' || d.token === 'word' ? d.token : `"${d.token}"`;
+      const tok = d.token === 'newline' || d.token === 'word' || d.token === 'redirection' ? d.token : `"${d.token}"`;
       return (dash ? `${tok} unexpected` : `unexpected ${tok}`) + expecting;
     }
   }
@@ -1124,13 +1124,25 @@ class Walker {
       this.sh.failedAt = failure(this.line(), textOf(text), [msg]);
       return { status: 127, out: '' };
     }
-    if (name === 'source' && this.f.flavor === 'dash' && fn === undefined) {
-      // `source` is bash's name for `.`: dash 0.5.12 has no such builtin and Debian no such
-      // program (measured in the oracle, venv/dash-source: "/bin/sh: 1: source: not found").
-      const msg = `${this.f.argv0}: ${this.f.lineOffset + 1}: source: not found`;
+    if ((name === 'source' || name === 'let') && this.f.flavor === 'dash' && fn === undefined) {
+      // bash's `source` (its name for `.`) and `let`: dash 0.5.12 has neither builtin and Debian
+      // no such program (measured in the oracle, venv/dash-source: "/bin/sh: 1: source: not found").
+      const msg = `${this.f.argv0}: ${this.f.lineOffset + 1}: ${name}: not found`;
       this.f.err.push(msg);
       this.sh.failedAt = failure(this.line(), textOf(text), [msg]);
       return { status: 127, out: '' };
+    }
+    if ((name === '[' || name === 'test') && this.f.flavor === 'dash' && fn === undefined) {
+      // dash's test has no `==`: "[: X: unexpected operator", status 2 (X: the word before it).
+      const args = name === '[' && argv[argv.length - 1] === ']' ? argv.slice(1, -1) : argv.slice(1);
+      const at = args.length > 1 ? args.findIndex((a, i) => i > 0 && a === '==' && !['!', '-a', '-o', '('].includes(args[i - 1])) : -1;
+      if (at > 0) {
+        const word = args[at - 1];
+        const msg = `${this.f.argv0}: ${this.f.lineOffset + 1}: ${name}: ${word === '' ? '' : `${word}: `}unexpected operator`;
+        this.f.err.push(msg);
+        this.sh.failedAt = failure(this.line(), textOf(text), [msg]);
+        return { status: 2, out: '' };
+      }
     }
     if (!exact) {
       const base = baseName(name);
@@ -1619,6 +1631,8 @@ class Walker {
 
       const failed = this.writeFile(path, '', append || r.op === '<>');
       if (failed !== undefined) return this.cannotCreate(path, failed, text);
+      // What the command prints on stderr goes into the file, not into the step's output.
+      if (fd === 2 || r.op.startsWith('&')) errNull = true;
       if (fd === 1 || r.op.startsWith('&')) {
         outFile = { path, append: true };
         toNull = false;
@@ -2025,8 +2039,18 @@ class Walker {
       onCmdSubst: this.substHook(),
       onArith: this.arithHook(),
       onUnset: (name, op, word) => this.unsetParam(name, op, word),
+      onBashOnly: this.f.flavor === 'dash' ? () => this.badSubstitution() : undefined,
       exact: true,
     });
+  }
+
+  /** dash 0.5.12 on a bash-only expansion, at run time: "Bad substitution", and the shell ends. */
+  private badSubstitution(): never {
+    const f = this.f;
+    const msg = `${f.argv0}: ${f.lineOffset + 1}: Bad substitution`;
+    f.err.push(msg);
+    this.sh.failedAt = failure(this.line(), '', [msg]);
+    throw new ExitSignal(2);
   }
 
   /**

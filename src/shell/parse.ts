@@ -374,7 +374,9 @@ class Parser {
     }
     const n = this.cc(e);
     if (!(isMeta(n) || isEnd(n))) return null;
-    return reservedAt(s, p, e - p);
+    const r = reservedAt(s, p, e - p);
+    // dash has no `function` keyword: the word is a command name like any other.
+    return r === 'function' && this.dash ? null : r;
   }
 
   expectReserved(word: string, message: string, at: number): void {
@@ -408,7 +410,8 @@ class Parser {
       if (c === SEMI && n !== SEMI && n !== AMP) {
         this.pos++;
         items.push({ andOr, background: false });
-      } else if (c === AMP && n !== AMP && n !== GT) {
+      } else if (c === AMP && n !== AMP && (n !== GT || this.dash)) {
+        // dash has no &>: `cmd &>/dev/null` is `cmd &` and then a command of a redirection alone.
         this.pos++;
         items.push({ andOr, background: true });
       } else if (c === NL) {
@@ -553,7 +556,7 @@ class Parser {
       if (args.length === 1 && assigns.length === 0 && redirs.length === 0) {
         return this.parseFuncParens(args[0], start);
       }
-      this.fail('a command can only contain words and redirects; "(" is not allowed here');
+      this.fail('a command can only contain words and redirects; "(" is not allowed here', this.pos, { kind: 'token', token: '(', line: this.lineAt(this.pos) });
     }
     if (args.length === 0 && assigns.length === 0 && redirs.length === 0) this.unexpected();
     return cmd;
@@ -576,7 +579,11 @@ class Parser {
 
     const name = s.slice(start, append ? e - 1 : e);
     this.pos = e + 1;
-    if (this.cc(this.pos) === LP) this.fail('arrays are not supported');
+    if (this.cc(this.pos) === LP) {
+      // dash (no arrays) meets ( where a word or an operator should be.
+      if (this.dash) this.fail('arrays are not supported', this.pos, { kind: 'token', token: '(', line: this.lineAt(this.pos) });
+      this.fail('arrays are not supported');
+    }
     const value = this.readWord();
     return append ? { name, value, append } : { name, value };
   }
@@ -874,7 +881,7 @@ class Parser {
     let p = this.pos;
     let c = this.cc(p);
     if (c === LT || c === GT) return true;
-    if (c === AMP) return this.cc(p + 1) === GT;
+    if (c === AMP) return !this.dash && this.cc(p + 1) === GT;
     if (!isDigit(c)) return false;
     do c = this.cc(++p);
     while (isDigit(c));
@@ -898,6 +905,8 @@ class Parser {
       if (n === LT) {
         const t = this.cc(this.pos + 2);
         op = t === LT ? '<<<' : t === MINUS ? '<<-' : '<<';
+        // dash has no here-string: it reads <<, then meets < where the delimiter word should be.
+        if (op === '<<<' && this.dash) this.fail('here-strings are not supported by dash', this.pos, { kind: 'token', token: 'redirection', line: this.lineAt(this.pos) });
       } else if (n === GT) op = '<>';
       else if (n === AMP) op = '<&';
       else if (n === LP) this.fail('process substitution "<(...)" is not supported');

@@ -61,6 +61,11 @@ export interface ExpandCtx {
    * known, false when the expansion goes on as for an empty value.
    */
   onUnset?: (name: string, op: string | undefined, word: string | undefined) => boolean;
+  /**
+   * A bash-only expansion (`${x,,}`, `${x//a/b}`, `${x:0:2}`, `${!x}`, `${a[0]}`) met at run
+   * time: dash stops with "Bad substitution". Set only for shells without them.
+   */
+  onBashOnly?: () => void;
   exact: boolean;
 }
 
@@ -157,6 +162,7 @@ function lookup(name: string, ctx: Ctx): string | null {
 }
 
 function expandParam(p: WordPart & { type: 'param' }, ctx: Ctx): string {
+  if (ctx.onBashOnly !== undefined && (p.indirect || p.index !== undefined || (p.op !== undefined && BASH_ONLY.has(p.op)))) ctx.onBashOnly();
   let v: string | null;
   if (p.index !== undefined) {
     ctx.exact = false;
@@ -220,6 +226,9 @@ function expandParam(p: WordPart & { type: 'param' }, ctx: Ctx): string {
   ctx.exact = false;
   return value;
 }
+
+/** bash's parameter operators that POSIX sh (dash) does not have. */
+const BASH_ONLY = new Set(['^', '^^', ',', ',,', '/', '//', '/#', '/%', ':']);
 
 /** Operators that give a value of their own when the variable is unset. */
 const DEFAULTING = new Set(['-', ':-', '=', ':=', '+', ':+', '?', ':?']);
