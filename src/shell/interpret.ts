@@ -39,6 +39,7 @@ import { refreshDerived } from './commands/config.js';
 import { errnoText, isTrackedText, newEntryOwner } from './commands/files.js';
 import { TOO_MANY, expandBraces } from './braces.js';
 import { findAsChown, hasUnknownOutput, isHarmless, setShellOf, unknownOutput } from './commands/builtins.js';
+import { findReader } from './commands/readers.js';
 
 export type Status = number | 'unknown';
 
@@ -1317,7 +1318,8 @@ class Walker {
     // the AWS CLI's installer, not coreutils install).
     const local = argv[0].includes('/') && !/^(pip|python|conda|mamba|micromamba)/.test(base) &&
       (!argv[0].startsWith('/') || !SYSTEM_BIN.has(parentOfPath(normalizePath(argv[0]))));
-    const handler = local ? undefined : this.sh.registry.get(base);
+    // find that only reads (no -exec, -delete, ...) fails where it cannot list a folder.
+    const handler = local ? undefined : base === 'find' && isHarmless(base, argv) ? findReader : this.sh.registry.get(base);
 
     if (!handler) {
       if (isHarmless(base, argv)) {

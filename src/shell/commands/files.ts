@@ -118,12 +118,12 @@ export function createAccess(ctx: ExecContext, path: string): { allowed: boolean
   return { allowed: v.allowed, errno: v.errno };
 }
 
-type Lookup =
+export type Lookup =
   | { ok: true; path: string; meta: FileMeta }
   | { ok: false; errno: Errno; unknown: boolean };
 
 /** stat/lstat: search permission on the way, then the entry (symlinks followed when asked). */
-function lookup(ctx: ExecContext, p: string, follow = true): Lookup {
+export function lookup(ctx: ExecContext, p: string, follow = true): Lookup {
   const a = abs(ctx, p);
   if (a !== '/') {
     const v = ctx.access(parentOf(a), 'chdir');
@@ -141,7 +141,7 @@ function lookup(ctx: ExecContext, p: string, follow = true): Lookup {
 }
 
 /** A descendant's name as the tool prints it: the argument as typed plus the relative part. */
-function shown(arg: string, root: string, path: string): string {
+export function shown(arg: string, root: string, path: string): string {
   if (path === root) return arg;
 
   return `${arg.replace(/\/+$/, '')}${path.slice(root === '/' ? 0 : root.length)}`;
@@ -1811,6 +1811,18 @@ const stat: CommandHandler = (ctx, argv) => {
     else if (a === '-L' || a === '--dereference') follow = true;
     else if (a.startsWith('-') && a !== '-') return unknown;
     else files.push(a);
+  }
+  if (fmt === undefined && files.length > 0) {
+    // Without a format only whether each file can be reached is known: "cannot statx", status 1.
+    const errors: string[] = [];
+    let unsure = false;
+    for (const f of files) {
+      const l = lookup(ctx, f, follow);
+      if (!l.ok && l.unknown) unsure = true;
+      else if (!l.ok) errors.push(`stat: cannot statx '${f}': ${errnoText(l.errno)}`);
+    }
+    if (errors.length > 0) return unknownOutput({ status: 1, stderr: errors });
+    return unknownOutput({ status: unsure ? 'unknown' : 0 });
   }
   if (fmt === undefined || files.length === 0 || !/^(?:%[ugUGaAnF%]|[^%])*$/.test(fmt)) return unknown;
   let out = '';

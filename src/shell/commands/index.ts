@@ -6,8 +6,9 @@ import { handlers as accounts } from './accounts.js';
 import { handlers as builtins } from './builtins.js';
 import { handlers as files } from './files.js';
 import { handlers as packages } from './packages.js';
+import { readers } from './readers.js';
 
 /** A fresh table each call, so a caller may add or replace handlers without side effects. */
 export function defaultRegistry(): Record<string, CommandHandler> {
-  return { ...builtins, ...files, ...accounts, ...packages };
+  return { ...builtins, ...files, ...accounts, ...packages, ...readers };
 }

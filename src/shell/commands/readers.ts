@@ -1,0 +1,300 @@
+// Commands that only read: head, tail, wc, grep, ls, find, du, stat. They change nothing, but
+// they fail where the process may not read (or reach) what they name, and a RUN step or an
+// entrypoint script under `set -e` stops there. Messages and statuses are GNU coreutils 9.1,
+// grep 3.8 and findutils 4.9 in the C locale (Debian bookworm), measured here as uid 65534.
+// What they print is never known: their output is unknown, their status is the model's.
+
+import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
+import type { Errno } from '../../model/types.js';
+import { byPath, descendants } from '../../image/fs.js';
+import { errnoText, lookup, shown } from './files.js';
+import { unknownOutput } from './builtins.js';
+
+/** What opening one named operand gives: a file, a folder, an error, or not known. */
+type Opened =
+  | { kind: 'file' | 'dir'; path: string }
+  | { kind: 'error'; errno: Errno }
+  | { kind: 'unknown' };
+
+/** open(2) for reading: search on the way, the entry (symlinks followed), read on it. */
+function openRead(ctx: ExecContext, arg: string): Opened {
+  const l = lookup(ctx, arg, true);
+  if (!l.ok) return l.unknown ? { kind: 'unknown' } : { kind: 'error', errno: l.errno };
+  const v = ctx.access(l.path, 'read');
+  if (!v.allowed) return { kind: 'error', errno: v.errno ?? 'EACCES' };
+
+  return { kind: l.meta.kind === 'dir' ? 'dir' : 'file', path: l.path };
+}
+
+/** The result of a reader: errors make the status, the output is never known. */
+function outcome(errors: string[], status: number | 'unknown', failStatus: number): CmdResult {
+  if (errors.length === 0) return unknownOutput({ status });
+
+  return unknownOutput({ status: failStatus, stderr: errors });
+}
+
+/**
+ * Operands after the options, GNU style: `--` ends the options, `-` alone is standard input.
+ * valued: short options that take a value (attached or as the next word); long options with
+ * a value are taken in their `--name=value` form, or as the next word when listed in valuedLong.
+ * Returns undefined for an option the tool does not have or one the model does not follow.
+ */
+function operands(argv: string[], valued: string, valuedLong: string[] = []): { files: string[]; flags: Set<string> } {
+  const files: string[] = [];
+  const flags = new Set<string>();
+  let i = 1;
+  for (; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      i++;
+      break;
+    }
+    if (a.startsWith('--')) {
+      const name = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+      flags.add(name);
+      if (!a.includes('=') && valuedLong.includes(name)) i++;
+      continue;
+    }
+    if (a.length > 1 && a[0] === '-') {
+      for (let k = 1; k < a.length; k++) {
+        const c = a[k];
+        flags.add(`-${c}`);
+        if (valued.includes(c)) {
+          // The value is the rest of the word, or the next word.
+          if (k === a.length - 1) i++;
+          break;
+        }
+      }
+      continue;
+    }
+    files.push(a);
+  }
+  for (; i < argv.length; i++) files.push(argv[i]);
+
+  return { files, flags };
+}
+
+// ---------------------------------------------------------------- head, tail, wc
+
+/** head/tail: "cannot open 'F' for reading: ..." and "error reading 'F': Is a directory", status 1. */
+function headTail(tool: 'head' | 'tail'): CommandHandler {
+  return (ctx, argv) => {
+    // -5 (an old-style count) is a flag here; its value is in the word.
+    const { files } = operands(argv, tool === 'tail' ? 'ncs' : 'nc', ['--lines', '--bytes', '--pid', '--sleep-interval', '--max-unchanged-stats']);
+    const errors: string[] = [];
+    let unknown = false;
+    for (const f of files) {
+      if (f === '-') continue;
+      const o = openRead(ctx, f);
+      if (o.kind === 'unknown') unknown = true;
+      else if (o.kind === 'error') errors.push(`${tool}: cannot open '${f}' for reading: ${errnoText(o.errno)}`);
+      else if (o.kind === 'dir') errors.push(`${tool}: error reading '${f}': Is a directory`);
+    }
+
+    return outcome(errors, unknown ? 'unknown' : 0, 1);
+  };
+}
+
+/** wc: "wc: F: Permission denied", "wc: F: Is a directory", status 1. */
+const wc: CommandHandler = (ctx, argv) => {
+  const { files } = operands(argv, '', ['--files0-from']);
+  const errors: string[] = [];
+  let unknown = false;
+  for (const f of files) {
+    if (f === '-') continue;
+    const o = openRead(ctx, f);
+    if (o.kind === 'unknown') unknown = true;
+    else if (o.kind === 'error') errors.push(`wc: ${f}: ${errnoText(o.errno)}`);
+    else if (o.kind === 'dir') errors.push(`wc: ${f}: Is a directory`);
+  }
+
+  return outcome(errors, unknown ? 'unknown' : 0, 1);
+};
+
+// ---------------------------------------------------------------- grep
+
+/**
+ * grep: any file it cannot read is an error, status 2; with -q a match in another file makes it
+ * 0 (GNU grep: "if -q and a line is selected, the exit status is 0 even if an error
+ * occurred"), which the model cannot tell. -s drops the messages, not the status. With -r the
+ * known folders below are read too. Whether a readable file matches is not known: its status
+ * is taken as 0, as for any command the model takes as harmless.
+ */
+const grep: CommandHandler = (ctx, argv) => {
+  const { files: words, flags } = operands(argv, 'efmABCdD', ['--regexp', '--file', '--max-count', '--after-context', '--before-context', '--context', '--directories', '--devices', '--label', '--binary-files']);
+  const patternGiven = flags.has('-e') || flags.has('-f') || flags.has('--regexp') || flags.has('--file');
+  const files = patternGiven ? words : words.slice(1);
+  const recursive = flags.has('-r') || flags.has('-R') || flags.has('--recursive') || flags.has('--dereference-recursive');
+  if (files.length === 0 && recursive) files.push('.');
+  const quiet = flags.has('-q') || flags.has('--quiet') || flags.has('--silent');
+  const silent = flags.has('-s') || flags.has('--no-messages');
+  const errors: string[] = [];
+  let readable = false;
+  let unknown = false;
+  for (const f of files) {
+    if (f === '-') {
+      readable = true;
+      continue;
+    }
+    const o = openRead(ctx, f);
+    if (o.kind === 'unknown') unknown = true;
+    else if (o.kind === 'error') errors.push(`grep: ${f}: ${errnoText(o.errno)}`);
+    else if (o.kind === 'dir' && !recursive) errors.push(`grep: ${f}: Is a directory`);
+    else if (o.kind === 'file') readable = true;
+    else if (o.kind === 'dir') {
+      readable = true;
+      for (const e of walk(ctx, o.path, f, Infinity)) errors.push(`grep: ${e.shown}: ${errnoText(e.errno)}`);
+    }
+  }
+  if (files.length === 0) readable = true;
+  if (errors.length === 0) return unknownOutput({ status: unknown ? 'unknown' : 0 });
+  const status = quiet && (readable || unknown) ? 'unknown' : 2;
+
+  return unknownOutput(silent ? { status } : { status, stderr: errors });
+};
+
+// ---------------------------------------------------------------- walking folders
+
+/** A known entry below a folder that a walk cannot read (find, du, grep -r, ls -R). */
+interface WalkError { shown: string; errno: Errno; dir: boolean }
+
+/**
+ * The known entries below root that a recursive reader cannot read, in walk order: a folder it
+ * cannot list (read and search), and with files, a file it cannot read. Below an unreadable
+ * folder nothing is reached. Entries the model does not list are not walked.
+ */
+function walk(ctx: ExecContext, root: string, arg: string, depth: number, files = true): WalkError[] {
+  const out: WalkError[] = [];
+  const blocked: string[] = [];
+  const rootDepth = root === '/' ? 0 : root.split('/').length - 1;
+  for (const p of [root].concat(descendants(ctx.state.fs, root).sort(byPath))) {
+    if (blocked.some((b) => p.startsWith(b === '/' ? '/' : `${b}/`))) continue;
+    const d = p === '/' ? 0 : p.split('/').length - 1;
+    if (d - rootDepth > depth) continue;
+    const meta = ctx.state.fs.get(p);
+    if (meta === undefined || meta.kind === 'symlink') continue;
+    if (meta.kind === 'dir') {
+      if (d - rootDepth >= depth) continue;
+      const r = ctx.access(p, 'read');
+      const x = r.allowed ? ctx.access(p, 'chdir') : r;
+      if (!x.allowed) {
+        out.push({ shown: shown(arg, root, p), errno: x.errno ?? 'EACCES', dir: true });
+        blocked.push(p);
+      }
+    } else if (files && p !== root) {
+      const r = ctx.access(p, 'read');
+      if (!r.allowed) out.push({ shown: shown(arg, root, p), errno: r.errno ?? 'EACCES', dir: false });
+    }
+  }
+
+  return out;
+}
+
+// ---------------------------------------------------------------- ls, find, du
+
+/**
+ * ls: a named operand it cannot reach is "cannot access 'X': ...", a folder it cannot list
+ * "cannot open directory 'X': Permission denied", both status 2 (GNU: serious trouble with a
+ * command-line argument); -d lists a folder as an entry, -R also the known folders below
+ * (status 1 for those). A folder it may read but not search is not followed (its entries'
+ * details fail one by one, depending on the options).
+ */
+const ls: CommandHandler = (ctx, argv) => {
+  const { files, flags } = operands(argv, 'ITw', ['--ignore', '--hide', '--tabsize', '--width', '--time-style', '--format', '--sort', '--block-size', '--quoting-style', '--indicator-style']);
+  const noDirs = flags.has('-d') || flags.has('--directory');
+  const recursive = flags.has('-R') || flags.has('--recursive');
+  if (files.length === 0) files.push('.');
+  const errors: string[] = [];
+  let status: number | 'unknown' = 0;
+  for (const f of files) {
+    const l = lookup(ctx, f, true);
+    if (!l.ok) {
+      if (l.unknown) {
+        if (status === 0) status = 'unknown';
+        continue;
+      }
+      errors.push(`ls: cannot access '${f}': ${errnoText(l.errno)}`);
+      status = 2;
+      continue;
+    }
+    if (l.meta.kind !== 'dir' || noDirs) continue;
+    const r = ctx.access(l.path, 'read');
+    if (!r.allowed) {
+      errors.push(`ls: cannot open directory '${f}': ${errnoText(r.errno ?? 'EACCES')}`);
+      status = 2;
+      continue;
+    }
+    if (!ctx.access(l.path, 'chdir').allowed) {
+      if (status === 0) status = 'unknown';
+      continue;
+    }
+    if (recursive) {
+      for (const e of walk(ctx, l.path, f, Infinity, false)) {
+        errors.push(`ls: cannot open directory '${e.shown}': ${errnoText(e.errno)}`);
+        if (status !== 2) status = 1;
+      }
+    }
+  }
+
+  return unknownOutput(errors.length > 0 ? { status, stderr: errors } : { status });
+};
+
+/**
+ * find (the forms that only read: dispatch sends those with -exec, -delete and the like
+ * elsewhere): a starting point it cannot reach, or a folder on the way it cannot list, is
+ * "find: 'X': Permission denied" and status 1, and it goes on with the rest.
+ */
+export const findReader: CommandHandler = (ctx, argv) => {
+  let i = 1;
+  while (i < argv.length && /^-[HLP]$|^-D$|^-O\d$/.test(argv[i])) i += argv[i] === '-D' ? 2 : 1;
+  const starts: string[] = [];
+  for (; i < argv.length && !/^[-(!]/.test(argv[i]); i++) starts.push(argv[i]);
+  if (starts.length === 0) starts.push('.');
+  const md = argv.indexOf('-maxdepth');
+  const depth = md > 0 && /^\d+$/.test(argv[md + 1] ?? '') ? Number(argv[md + 1]) : Infinity;
+  const errors: string[] = [];
+  let unknown = false;
+  for (const f of starts) {
+    const l = lookup(ctx, f, true);
+    if (!l.ok) {
+      if (l.unknown) unknown = true;
+      else errors.push(`find: '${f}': ${errnoText(l.errno)}`);
+      continue;
+    }
+    if (l.meta.kind !== 'dir') continue;
+    for (const e of walk(ctx, l.path, f, depth, false)) errors.push(`find: '${e.shown}': ${errnoText(e.errno)}`);
+  }
+
+  return outcome(errors, unknown ? 'unknown' : 0, 1);
+};
+
+/** du: "cannot access 'X'" for an operand, "cannot read directory 'X'" on the way; status 1. */
+const du: CommandHandler = (ctx, argv) => {
+  const { files } = operands(argv, 'dBtX', ['--max-depth', '--block-size', '--threshold', '--exclude-from', '--time-style']);
+  if (files.length === 0) files.push('.');
+  const errors: string[] = [];
+  let unknown = false;
+  for (const f of files) {
+    const l = lookup(ctx, f, true);
+    if (!l.ok) {
+      if (l.unknown) unknown = true;
+      else errors.push(`du: cannot access '${f}': ${errnoText(l.errno)}`);
+      continue;
+    }
+    if (l.meta.kind !== 'dir') continue;
+    for (const e of walk(ctx, l.path, f, Infinity, false)) errors.push(`du: cannot read directory '${e.shown}': ${errnoText(e.errno)}`);
+  }
+
+  return outcome(errors, unknown ? 'unknown' : 0, 1);
+};
+
+export const readers: Record<string, CommandHandler> = {
+  head: headTail('head'),
+  tail: headTail('tail'),
+  wc,
+  grep,
+  egrep: grep,
+  fgrep: grep,
+  ls,
+  du,
+};
