@@ -33,7 +33,7 @@ export { unknownId };
 import { engineFor, mapHostFacts, usernsMapping } from './runtime/userns.js';
 import { applyEntrypoint, startCommandOf } from './runtime/entrypoints.js';
 import { applyPrivilegeDrop } from './runtime/privdrop.js';
-import { capsNeeded, launchOf, parsesAs, runStartScript, startScriptOf, workloadProcess, type ScriptRun } from './runtime/entry-script.js';
+import { capsNeeded, launchOf, parsesAs, runStartScript, startScriptOf, unreadableScript, workloadProcess, type ScriptRun } from './runtime/entry-script.js';
 
 export type Profile = 'dev' | 'prod';
 export type Engine = 'docker' | 'podman';
@@ -348,11 +348,17 @@ export function analyze(input: AnalyzeInput): Analysis {
   const start = startCommandOf(image, input.run);
   const handover = runtime.errors.length === 0 ? applyEntrypoint(image, run, runtime.process, runtime.identity, start.argv) : undefined;
   // An entrypoint script whose text is known runs first, as the container starts, in its view.
-  const found = runtime.errors.length === 0 && !handover ? startScriptOf(image, start, runtime.process) : undefined;
+  let found = runtime.errors.length === 0 && !handover ? startScriptOf(image, start, runtime.process) : undefined;
+  if (found && !found.refused && launchOf(start.argv)?.shell !== undefined) {
+    // A shell named in front of the script (`bash /app/run.sh`) opens it for reading: one the
+    // process may not read stops the start in that shell's words (bash 126, dash 2; measured).
+    const v = evaluate(runtime.identity, runtime.view, found.path, 'read', false);
+    if (!v.allowed && v.errno !== 'ENOENT') found = { ...found, refused: unreadableScript(found, v.errno ?? 'EACCES') };
+  }
   if (found?.refused) {
     // The kernel does not start it: the container stops before any of it runs.
     const { message } = found.refused;
-    runtime = { ...runtime, script: { path: found.path, written: found.written, from: runtime.process, error: { line: 1, message, status: 1 }, refused: found.refused } };
+    runtime = { ...runtime, script: { path: found.path, written: found.written, from: runtime.process, error: { line: 1, message, status: found.refused.status ?? 1 }, refused: found.refused } };
   }
   const script = found && !found.refused && parsesAs(image, found) ? found : undefined;
   let scriptCaps: string[] | undefined;

@@ -6,7 +6,7 @@
 // accounts the verdicts are judged on, and the user it starts the command as (`exec gosu app
 // "$@"`) is the workload's. Pure.
 
-import type { Assumption, ImageState, Process, UnknownEffect } from '../model/types.js';
+import type { Assumption, Errno, ImageState, Process, UnknownEffect } from '../model/types.js';
 import type { View } from '../access/evaluate.js';
 import type { BuildIdentity, Builder } from '../shell/context.js';
 import type { StartCommand } from './entrypoints.js';
@@ -16,6 +16,7 @@ import { literalValue } from '../shell/words.js';
 import { cloneAccounts, groupByGid, userByUid } from '../image/accounts.js';
 import { baseName, cloneTree, normalizePath, resolvePath } from '../image/fs.js';
 import { refreshDerived } from '../shell/commands/config.js';
+import { errnoText } from '../shell/commands/files.js';
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash']);
 
@@ -33,7 +34,8 @@ export interface StartScript {
    * The kernel will not run it (no #! line, a #! line ending in a carriage return, an
    * interpreter the image does not have): the container stops at start with runc's words.
    */
-  refused?: { message: string; why: string; fix: string; snippet?: string };
+  /** status: the start's exit status when it is not 1 (the shell's own, for a script it cannot open). */
+  refused?: { message: string; why: string; fix: string; snippet?: string; status?: number };
 }
 
 /**
@@ -102,6 +104,24 @@ export function startScriptOf(image: ImageState, start: StartCommand, process: P
   const opt = viaEnv ? undefined : parts.slice(1).join(' ');
 
   return { path, written, text, shell: opt ? [shell, opt] : [shell], args };
+}
+
+/**
+ * The refusal of a shell named in front of a script (`bash /app/run.sh`) that the process may
+ * not read: bash "bash: /app/run.sh: Permission denied", status 126; dash "sh: 0: cannot open
+ * /app/run.sh: Permission denied", status 2 (measured here as uid 65534).
+ */
+export function unreadableScript(script: StartScript, errno: Errno): NonNullable<StartScript['refused']> {
+  const shell = script.shell[0];
+  const why = errnoText(errno);
+  const bash = baseName(shell) === 'bash';
+  return {
+    message: bash ? `${shell}: ${script.written}: ${why}` : `${shell}: 0: cannot open ${script.written}: ${why}`,
+    why: `${shell} opens ${script.written} to read its commands, and the process may not read it (${why}).`,
+    fix: `Make ${script.path} readable by the user the container starts as (it needs no x bit when a shell runs it).`,
+    snippet: `RUN chmod a+r ${script.path}`,
+    status: bash ? 126 : 2,
+  };
 }
 
 /**

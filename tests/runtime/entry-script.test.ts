@@ -460,3 +460,27 @@ describe('set -u in a script, and a variable the run does not set', () => {
     assert.deepEqual([a.identity.uid, a.identity.user], [1000, 'app']);
   });
 });
+
+describe('a shell named in front of a script it may not read', () => {
+  const df = 'FROM debian:bookworm\nRUN useradd -m -u 1000 ml\nCOPY run.sh /app/\nRUN chmod 700 /app/run.sh\nUSER ml\n';
+  const files = { 'run.sh': '#!/bin/bash\necho hi\n' };
+
+  test('bash: the start fails in bash\'s words with 126, and the fix makes it readable', () => {
+    const a = check(`${df}CMD ["bash", "/app/run.sh"]\n`, files, 'docker run img');
+    const f = a.findings.find((x) => x.ruleId === 'UID106');
+    assert.equal(f?.message, 'The container will not start: bash: /app/run.sh: Permission denied.');
+    assert.equal(f?.fixes[0].snippet, 'RUN chmod a+r /app/run.sh');
+    assert.deepEqual(a.runtime.script?.error, { line: 1, message: 'bash: /app/run.sh: Permission denied', status: 126 });
+  });
+
+  test('sh: dash\'s words, status 2', () => {
+    const a = check(`${df}CMD ["sh", "/app/run.sh"]\n`, files, 'docker run img');
+    assert.deepEqual(a.runtime.script?.error, { line: 1, message: 'sh: 0: cannot open /app/run.sh: Permission denied', status: 2 });
+  });
+
+  test('root reads it: the script is followed', () => {
+    const a = check(`${df}CMD ["bash", "/app/run.sh"]\n`, files, 'docker run -u 0 img');
+    assert.equal(a.runtime.script?.error, undefined);
+    assert.equal(a.findings.find((x) => x.ruleId === 'UID106'), undefined);
+  });
+});
