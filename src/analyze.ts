@@ -67,6 +67,8 @@ export interface SudoStatus {
   reason: string;
   /** Set when a sudoers file's text is not known: usable is then only what the known rules say. */
   unsure?: boolean;
+  /** The rule sudo uses allows only these commands (its list as written), not every command. */
+  only?: string;
 }
 
 export interface IdentitySummary {
@@ -245,7 +247,9 @@ function sudoStatus(image: ImageState, process: Process): SudoStatus {
     return { installed, usable: false, nopasswd: false, unsure: true, reason: `${file} is written at line ${lost.line} with a text the model does not know; among the rules it knows, ${r.reason}` };
   }
 
-  return { installed, usable: r.usable, nopasswd: r.nopasswd, reason: r.reason };
+  const out: SudoStatus = { installed, usable: r.usable, nopasswd: r.nopasswd, reason: r.reason };
+  if (r.only !== undefined) out.only = r.only;
+  return out;
 }
 
 

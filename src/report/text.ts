@@ -95,7 +95,8 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
           ? `${id.caps.length} (the engine's default set for root${id.caps.includes('CAP_DAC_OVERRIDE') ? ', incl. DAC_OVERRIDE' : ''})`
           : id.caps.map((c) => c.replace(/^CAP_/, '')).join(', ');
     out.push(`  caps     ${caps}`);
-    out.push(`  sudo     ${!id.sudo.installed ? 'not installed' : id.sudo.usable ? (id.sudo.nopasswd ? 'usable without password' : 'usable with password') : id.sudo.unsure ? `not known (${id.sudo.reason})` : `not usable (${id.sudo.reason})`}`);
+    const only = id.sudo.only !== undefined ? `, only for ${id.sudo.only}` : '';
+    out.push(`  sudo     ${!id.sudo.installed ? 'not installed' : id.sudo.usable ? (id.sudo.nopasswd ? `usable without password${only}` : `usable with password${only}`) : id.sudo.unsure ? `not known (${id.sudo.reason})` : `not usable (${id.sudo.reason})`}`);
     if (a.python) out.push(`  python   ${a.python.python} -> pip installs into ${a.python.sitePackages}`);
   }
   for (const f of a.sim.failures) {

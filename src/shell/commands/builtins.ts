@@ -20,7 +20,7 @@ import {
 import { baseName, isUnder, normalizePath, resolvePath } from '../../image/fs.js';
 import { DEFAULT_PATH } from '../../image/state.js';
 import { globMatch } from '../words.js';
-import { sudoAllows } from './config.js';
+import { sudoAllows, type SudoCommand } from './config.js';
 
 // ---------------------------------------------------------------- output whose text is unknown
 
@@ -336,7 +336,9 @@ const sudo: CommandHandler = (ctx, argv) => {
     if (bin && (bin.uid !== 0 || (bin.mode & 0o4000) === 0)) {
       return fail('sudo: /usr/bin/sudo must be owned by uid 0 and have the setuid bit set');
     }
-    const v = sudoAllows(ctx.state, { name, uid: ctx.ident.uid, groups: allGroups(ctx.ident) });
+    // The rule that counts is the last one naming the user AND this command (sudoers(5)).
+    const command = shellMode ? undefined : sudoCommand(ctx, cmd);
+    const v = sudoAllows(ctx.state, { name, uid: ctx.ident.uid, groups: allGroups(ctx.ident) }, command);
     if (!v.nopasswd) {
       // sudo authenticates before it says a user is not in sudoers; a RUN step has no terminal.
       return fail(
@@ -358,6 +360,22 @@ const sudo: CommandHandler = (ctx, argv) => {
 };
 
 const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/**
+ * The command as sudo matches it: a name without a slash is looked up in secure_path (Debian's
+ * sudoers sets the system folders, the same as PATH_DIRS) among the files the model lists.
+ */
+function sudoCommand(ctx: ExecContext, cmd: string[]): SudoCommand {
+  const name = cmd[0];
+  const args = cmd.slice(1);
+  if (name.includes('/')) return { path: normalizePath(name, ctx.cwd), name: baseName(name), args };
+  for (const d of PATH_DIRS) {
+    const r = resolvePath(ctx.state.fs, `${d}/${name}`);
+    if (r.meta && r.meta.kind !== 'dir') return { path: `${d}/${name}`, name, args };
+  }
+
+  return { path: undefined, name, args };
+}
 
 /**
  * gosu and su-exec come in packages of their own, which no catalog base has: on such a base, a

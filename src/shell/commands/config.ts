@@ -12,6 +12,7 @@ import type {
 } from '../../model/types.js';
 import { baseName, normalizePath, parentOf } from '../../image/fs.js';
 import { groupByGid, groupByName, userByName } from '../../image/accounts.js';
+import { globMatch } from '../words.js';
 
 // ---------------------------------------------------------------- sudoers
 
@@ -336,7 +337,57 @@ export interface SudoVerdict {
   nopasswd: boolean;
   rule?: SudoRule;
   reason: string;
+  /** The rule allows only these commands (its list as written), not every command. */
+  only?: string;
 }
+
+/** A command as sudo matches it against a rule: its full path (when known) and its arguments. */
+export interface SudoCommand {
+  /** The program's path after sudo's own PATH lookup; undefined when it cannot be found. */
+  path: string | undefined;
+  /** The name as typed (`apt-get`), for a rule that names a path the tree does not list. */
+  name: string;
+  args: string[];
+}
+
+/** Whether a rule's command list names every command (ALL, possibly among others). */
+export function allowsAll(commands: string): boolean {
+  return splitTop(commands).some((c) => c.trim() === 'ALL');
+}
+
+/**
+ * Whether one of a rule's commands (sudoers(5), Cmnd_List: ALL, a path with optional
+ * arguments, `""` for none, a folder ending in /, shell wildcards) matches the command. A
+ * negated entry (`!/usr/bin/su`) is not followed: the answer is then not known.
+ */
+export function commandMatches(commands: string, cmd: SudoCommand): boolean | 'unknown' {
+  let unknown = false;
+  for (const raw of splitTop(commands)) {
+    const item = raw.trim();
+    if (item === 'ALL') return true;
+    if (item.startsWith('!')) {
+      unknown = true;
+      continue;
+    }
+    const [prog, ...spec] = item.split(/\s+/);
+    const wild = /[*?[]/.test(prog);
+    let progOk: boolean;
+    if (cmd.path === undefined) progOk = baseName(prog) === cmd.name || (wild && globMatch(baseName(prog), cmd.name));
+    else if (prog.endsWith('/')) progOk = cmd.path.slice(0, cmd.path.lastIndexOf('/') + 1) === prog;
+    else progOk = wild ? globMatch(prog, cmd.path) : prog === cmd.path;
+    if (!progOk) continue;
+    if (spec.length === 0) return true;
+    const want = spec.join(' ');
+    if (want === '""') {
+      if (cmd.args.length === 0) return true;
+      continue;
+    }
+    if (/[*?[]/.test(want) ? globMatch(want, cmd.args.join(' ')) : want === cmd.args.join(' ')) return true;
+  }
+
+  return unknown ? 'unknown' : false;
+}
+
 
 function whoMatches(state: ImageState, who: string, user: SudoUser): boolean {
   if (who === 'ALL') return true;
@@ -370,8 +421,10 @@ export interface SudoRootDecision {
  * last one is used; a NOPASSWD or PASSWD tag on it decides, else the authenticate flag does,
  * from global Defaults then Defaults:user (later lines win within each kind).
  */
-export function sudoRootDecision(state: ImageState, parsed: SudoersParse, user: SudoUser): SudoRootDecision {
-  const matching = parsed.rules.filter((r) => whoMatches(state, r.who, user));
+export function sudoRootDecision(state: ImageState, parsed: SudoersParse, user: SudoUser, command?: SudoCommand): SudoRootDecision {
+  // With a command, only the rules whose command list matches it count (a negation that may
+  // match is taken to match).
+  const matching = parsed.rules.filter((r) => whoMatches(state, r.who, user) && (command === undefined || commandMatches(r.commands, command) !== false));
   const rule = matching.filter((r) => r.runasNotRoot === undefined).at(-1);
   const otherRunas = matching.filter((r) => r.runasNotRoot !== undefined);
   if (!rule) return { otherRunas, nopasswd: false };
@@ -394,7 +447,7 @@ function where(file: string, line: number | undefined): string {
  * user (sudo uses the LAST matching rule) and allow root as runas user, and it must either ask
  * no password or the user must have a password to type.
  */
-export function sudoAllows(state: ImageState, user: SudoUser): SudoVerdict {
+export function sudoAllows(state: ImageState, user: SudoUser, command?: SudoCommand): SudoVerdict {
   const bin = state.fs.get('/usr/bin/sudo');
   if (!bin && !state.packages.sudo) return { usable: false, nopasswd: false, reason: 'sudo is not installed' };
   if (bin && (bin.uid !== 0 || (bin.mode & 0o4000) === 0)) {
@@ -407,9 +460,14 @@ export function sudoAllows(state: ImageState, user: SudoUser): SudoVerdict {
 
   if (user.uid === 0) return { usable: true, nopasswd: true, reason: 'the user is already root' };
 
-  const d = sudoRootDecision(state, parsed, user);
+  const d = sudoRootDecision(state, parsed, user, command);
   const rule = d.rule;
   const label = user.name ?? `uid ${user.uid}`;
+  if (!rule && command !== undefined && sudoRootDecision(state, parsed, user).rule !== undefined) {
+    // A rule names the user, but not for this command: sudo asks for a password before it
+    // says so (measured: "sudo: a password is required" with -n).
+    return { usable: false, nopasswd: false, reason: `no sudoers rule lets ${label} run ${command.path ?? command.name}` };
+  }
   if (!rule) {
     const other = d.otherRunas.at(-1);
     if (other) {
@@ -433,7 +491,9 @@ export function sudoAllows(state: ImageState, user: SudoUser): SudoVerdict {
     return { usable: true, nopasswd: true, rule, reason: `rule "${rule.who} ... ${rule.commands}" in ${at}, with "${def}" in ${where(d.noAuth.file, d.noAuth.line)}` };
   }
   if (d.nopasswd) {
-    return { usable: true, nopasswd: true, rule, reason: `rule "${rule.who} ... NOPASSWD: ${rule.commands}" in ${at}` };
+    const v: SudoVerdict = { usable: true, nopasswd: true, rule, reason: `rule "${rule.who} ... NOPASSWD: ${rule.commands}" in ${at}` };
+    if (!allowsAll(rule.commands)) v.only = rule.commands;
+    return v;
   }
 
   const pw = user.name !== undefined ? state.accounts.passwords[user.name] : undefined;
@@ -442,7 +502,9 @@ export function sudoAllows(state: ImageState, user: SudoUser): SudoVerdict {
     ? `rule "${rule.who} ... ${rule.commands}" in ${at} asks for ${label}'s password`
     : `rule "${rule.who} ... ${rule.commands}" in ${at} asks for a password ${label} does not have`;
 
-  return { usable: hasPw, nopasswd: false, rule, reason };
+  const v: SudoVerdict = { usable: hasPw, nopasswd: false, rule, reason };
+  if (!allowsAll(rule.commands)) v.only = rule.commands;
+  return v;
 }
 
 export interface PasswordlessRoot {
