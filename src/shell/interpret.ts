@@ -1409,7 +1409,10 @@ class Walker {
       case 'exit': {
         const status = args.length > 0 ? Number(args[0]) & 255 : this.f.last;
         if (status !== 0 && args.length > 0) {
-          this.sh.failedAt = failure(this.line(), textOf(text), []);
+          // `cd /data || exit 3`: the failure that led here printed the line worth quoting.
+          const prev = this.sh.failedAt;
+          const led = this.f.last !== 0 && prev !== undefined && prev.stderr.length > 0;
+          this.sh.failedAt = failure(this.line(), textOf(text), led ? prev.stderr : []);
         }
         throw new ExitSignal(status);
       }

@@ -669,3 +669,19 @@ describe('applyMode agrees with the per-call parser, whatever the umask', () => 
     });
   }
 });
+
+describe('mkdir names the argument as typed', () => {
+  // coreutils 9.1 as uid 65534 here: the text of the argument up to the failing component.
+  const cases: [string, string][] = [
+    ['mkdir -p /opt//models/', "mkdir: cannot create directory '/opt//models/': Permission denied"],
+    ['mkdir -p /opt//m/x/', "mkdir: cannot create directory '/opt//m': Permission denied"],
+    ['mkdir /tmp/../opt/z', "mkdir: cannot create directory '/tmp/../opt/z': Permission denied"],
+    ['cd /tmp && mkdir -p ./../opt/q/r', "mkdir: cannot create directory './../opt/q': Permission denied"],
+  ];
+  for (const [src, msg] of cases) {
+    test(src, () => {
+      const out = run(image(), src, "alice");
+      assert.deepEqual([out.status, out.stderr], [1, [msg]]);
+    });
+  }
+});
