@@ -3,6 +3,7 @@ import { firstReason, hostFacts, renderRunChanges, runTool, uidBuildArg, unknown
 import type { Fix } from '../../model/types.js';
 import { groupByGid, userByUid } from '../../image/accounts.js';
 import { imageVolumeMounts } from '../../runtime/resolve.js';
+import { parentOf } from '../../image/fs.js';
 
 export default defineRule({
   id: 'UID201',
@@ -21,6 +22,31 @@ export default defineRule({
       if (m.readonly || m.kind === 'tmpfs') continue;
       const v = a.check(m.target, 'create');
       if (v.allowed || v.errno !== 'EACCES') continue;
+
+      // Blocked above the mount (a parent folder, maybe another mount, the process may not
+      // enter): the mount's own owner and mode do not matter, and the fix is up there.
+      const up = parentOf(m.target);
+      const reach = up === m.target ? undefined : a.check(up, 'chdir');
+      if (reach && !reach.allowed && reach.errno === 'EACCES') {
+        const above = mounts
+          .filter((o) => o !== m && (up === o.target || up.startsWith(`${o.target}/`)))
+          .sort((x, y) => y.target.length - x.target.length)[0];
+        const aboveText = above ? `${above.target} (${above.written})` : up;
+        report({
+          message: `${who(a)} cannot reach ${m.target} (${m.written}): ${aboveText} above it may not be entered - Permission denied.`,
+          why: `${firstReason(reach)}. Every folder on the way to a mount must allow search (x) for the process; while ${up} does not, the mounted folder's own owner and mode do not matter.`,
+          dependsOn: reach.dependsOn,
+          fixes: above?.kind === 'bind' && above.source
+            ? [
+              { description: `Let uid ${p.uid} enter ${above.target}: give the host folder ${above.source} to it.`, snippet: `sudo chown ${p.uid}:${p.gid} ${above.source}`, safe: false },
+              { description: `Or let everyone pass through it without listing it.`, snippet: `chmod o+x ${above.source}`, safe: false },
+            ]
+            : above
+              ? []
+              : [{ description: `Let uid ${p.uid} pass through ${up} in the image.`, snippet: `RUN chmod o+x ${up}`, safe: false }],
+        });
+        continue;
+      }
 
       const facts = hostFacts(a, m.source);
       const owner = a.runtime.view.fs.get(m.target);
