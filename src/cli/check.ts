@@ -25,6 +25,7 @@ import { ExpandError } from '../dockerfile/expand.js';
 import { ContextReadError, contextSources, contextTextReader, readBuildContext, type UnreadableEntry } from './context.js';
 import { realInvoker } from './invoker.js';
 import { envFileReader } from './env-file.js';
+import { composeVariables } from './compose-env.js';
 import { checkBaseArchives, fromRefs, parseBaseArchives, resolveBases, unmatchedArchiveRefs, type BaseOptions, type BaseSource } from './bases.js';
 import { referenceError, stageNameError } from './reference.js';
 import { withFileErrors, type FileError } from './file-errors.js';
@@ -44,7 +45,10 @@ How it runs:
   --run-file FILE       the same, read from a file (a script holding the run command)
   --compose FILE        a Compose file; --service NAME picks the service (default: the only one).
                         With no Dockerfile given, the service's build section names it (context,
-                        dockerfile, args, target)
+                        dockerfile, args, target). Its variables come from the environment, then
+                        the .env file next to it
+  --env-file FILE       with --compose: read these variables instead of that .env, as
+                        docker compose --env-file does (repeatable; the environment still wins)
   --k8s FILE            a Kubernetes manifest (Pod, Deployment, Job, ...); --container NAME (or
                         WORKLOAD/NAME) picks one; default as kubectl: the default-container
                         annotation, else the first container (with a note on stderr)
@@ -86,6 +90,7 @@ const OPTIONS = {
   'run-file': { type: 'string' },
   compose: { type: 'string' },
   service: { type: 'string' },
+  'env-file': { type: 'string', multiple: true },
   k8s: { type: 'string' },
   container: { type: 'string' },
   'host-facts': { type: 'string' },
@@ -318,7 +323,7 @@ function trace(a: Analysis, io: Io): void {
 }
 
 /** The RunContext of one Compose service (with its build section) or one Kubernetes container. */
-async function orchestratedRun(v: { compose?: string; k8s?: string; service?: string; container?: string }, invoker: Invoker, io: Io): Promise<{ run: RunContext; build?: ComposeBuild; where: string }> {
+async function orchestratedRun(v: { compose?: string; k8s?: string; service?: string; container?: string; 'env-file'?: string[] }, invoker: Invoker, io: Io): Promise<{ run: RunContext; build?: ComposeBuild; where: string }> {
   const file = (v.compose ?? v.k8s)!;
   const text = readText(file, io.cwd, v.compose ? 'Compose file' : 'Kubernetes manifest');
   if (v.compose !== undefined && v.container !== undefined) throw new UsageError('--container goes with --k8s; a Compose service is picked with --service');
@@ -333,7 +338,10 @@ async function orchestratedRun(v: { compose?: string; k8s?: string; service?: st
         const rel = relative(invoker.cwd, p);
         return read(rel.startsWith('..') || isAbsolute(rel) ? p : rel || '.');
       };
-      const { services, warnings } = parseCompose(text, { invoker, env: { ...io.env } as Record<string, string>, file, readEnvFile });
+      // The shell environment over the project's .env (or --env-file), as Compose interpolates.
+      const vars = composeVariables(file, v['env-file'], { ...io.env } as Record<string, string>, io.cwd);
+      for (const w of vars.warnings) io.err(`uidctl: warning: ${w.file}: ${w.text}\n`);
+      const { services, warnings } = parseCompose(text, { invoker, env: vars.env, file, readEnvFile });
       // What Compose itself warns of when it reads the file (an unset variable becomes blank).
       for (const w of new Set(warnings)) io.err(`uidctl: warning: ${file}: ${w}\n`);
       const names = Object.keys(services);
@@ -416,6 +424,8 @@ export default async function check(args: string[], io: Io): Promise<number> {
   }
   const runSources = [v.run, v['run-file'], v.compose, v.k8s].filter((x) => x !== undefined).length;
   if (runSources > 1) throw new UsageError('give one of --run, --run-file, --compose and --k8s');
+  // A run line names its own env files (`docker run --env-file`); this one is Compose's.
+  if (v['env-file'] !== undefined && v.compose === undefined) throw new UsageError('--env-file goes with --compose (a docker run line gives its own --env-file)');
 
   const cliBuildArgs = parseBuildArgs(v['build-arg'], io.env);
   const severity = configSeverities(cfg);
