@@ -22,7 +22,7 @@ import type { TextOptions } from '../report/text.js';
 import { checkInWorkers, type WorkerSetup } from './pool.js';
 import { loadConfig, type Config } from './config.js';
 import { ExpandError } from '../dockerfile/expand.js';
-import { ContextReadError, contextSources, contextTextReader, readBuildContext, type UnreadableEntry } from './context.js';
+import { readContextFor } from './build-context.js';
 import { realInvoker } from './invoker.js';
 import { envFileReader } from './env-file.js';
 import { composeVariables } from './compose-env.js';
@@ -643,31 +643,15 @@ async function checkFile(file: string, o: CheckOne, io: Io): Promise<Reported> {
   // Parsed once: the bases, the context roots and the analysis all start from it.
   const parsed = parseDockerfile(text);
   const resolveBase = await basesFor(parsed, file, o.buildArgs, o.baseOpts, io);
-  // A Dockerfile on standard input comes without a build context (`docker build - < Dockerfile`)
-  // unless --context names one (`docker build -f - DIR`).
-  const noContext = o.v['no-context'] || o.text !== undefined || (file === '-' && o.contextFlag === undefined);
-  const contextDir = noContext ? undefined : resolve(io.cwd, o.contextFlag ?? dirname(file));
-  let context: ReturnType<typeof readBuildContext> | undefined;
-  // A --context that is not a folder stops docker build before anything else (its words).
-  if (o.contextFlag !== undefined && contextDir) {
-    if (!existsSync(contextDir)) throw new InputError(`unable to prepare context: path "${o.contextFlag}" not found`, '--context');
-    if (!statSync(contextDir).isDirectory()) throw new InputError(`unable to prepare context: context must be a directory: ${contextDir}`, '--context');
-  }
-  try {
-    // The classic builder sends (and stats) the whole context; BuildKit reads what COPY names.
-    const roots = o.builder === 'classic' || parsed.errors.length > 0 ? 'all' : contextSources(parsed);
-    context = contextDir && existsSync(contextDir) ? readBuildContext(contextDir, undefined, roots) : undefined;
-  } catch (e) {
-    if (e instanceof ContextReadError) throw new InputError(e.message, e.path);
-    throw e;
-  }
+  // A Compose service with only image: has no build context.
+  const ctx = readContextFor(file, parsed, { builder: o.builder, noContext: o.v['no-context'] || o.text !== undefined, contextFlag: o.contextFlag, cwd: io.cwd });
 
   let analysis: Analysis;
   try {
     analysis = analyze({
       file, text, parsed, builder: o.builder, engine: o.engine, profile: o.profile, buildArgs: o.buildArgs, target: o.target,
-      run: o.run, host: o.host, paths: o.v.path, context: context?.tree, resolveBase, trace: o.v.debug === true,
-      readContextText: context && contextDir ? contextTextReader(contextDir, context.tree) : undefined,
+      run: o.run, host: o.host, paths: o.v.path, context: ctx.context, resolveBase, trace: o.v.debug === true,
+      readContextText: ctx.readContextText,
     });
   } catch (e) {
     if (e instanceof DockerfileSyntaxError) throw new InputError(e.message, e.file, e.line);
@@ -679,15 +663,8 @@ async function checkFile(file: string, o: CheckOne, io: Io): Promise<Reported> {
   refuseBadReferences(analysis, file);
 
   if (o.v.debug) trace(analysis, io);
-  const extra = context && contextDir ? contextAssumption(context.unreadable, contextDir, io.cwd) : undefined;
-  if (extra) {
-    const line = firstContextCopy(analysis.df);
-    if (line !== undefined) {
-      extra.file = file;
-      extra.line = line;
-    }
-    analysis.assumptions.push(extra);
-  }
+  const extra = ctx.assumption;
+  if (extra) analysis.assumptions.push(extra);
   const rerun = Object.keys(o.severity).length > 0 || extra !== undefined;
   const findings = rerun ? runRules(analysis, { severity: o.severity }) : analysis.findings;
   const suppressions = readSuppressions(text);
@@ -717,28 +694,4 @@ function refuseBadReferences(a: Analysis, file: string): void {
   }
 }
 
-/**
- * Context folders the user may not read. Docker cannot send them either: the classic builder
- * fails the whole build ("error checking context"), BuildKit fails when a COPY or ADD needs
- * them. uidctl keeps going with their contents unknown, and says so (UID701).
- */
-/** The line of the first COPY or ADD that reads the build context: the step that needs it. */
-export function firstContextCopy(df: Dockerfile): number | undefined {
-  return df.stages.flatMap((st) => st.instructions)
-    .find((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && !i.flags.some((f) => f.name === 'from'))?.line;
-}
-
-export function contextAssumption(unreadable: UnreadableEntry[], contextDir: string, cwd: string): Assumption | undefined {
-  if (unreadable.length === 0) return undefined;
-  const shown = unreadable.slice(0, 5).map((u) => `${u.path} (${u.code})`).join(', ');
-  const more = unreadable.length > 5 ? ` and ${unreadable.length - 5} more` : '';
-  const rel = relative(cwd, contextDir);
-  const where = rel === '' ? 'the build context' : `the build context ${rel}`;
-
-  return {
-    id: 'context-unreadable',
-    subject: where,
-    text: `cannot read ${shown}${more} in ${where}: their contents are unknown, and docker build fails with "permission denied" if it has to send them`,
-    confidence: 'low',
-  };
-}
+export { contextAssumption, firstContextCopy } from './build-context.js';
