@@ -456,6 +456,8 @@ export default async function check(args: string[], io: Io): Promise<number> {
       const readEnvFile = envFileReader(io.cwd, v['run-file'] ?? '--run');
       const parsedRun = parseDockerRun(runText, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, file: v['run-file'], readEnvFile });
       if (parsedRun.note) io.err(`uidctl: note: ${parsedRun.note}\n`);
+      // What the shell would have done differently, or could not be told ($NAME unset, $(cmd)).
+      for (const w of parsedRun.warnings) io.err(`uidctl: warning: ${v['run-file'] ?? '--run'}: ${w}\n`);
       run = parsedRun;
     } catch (e) {
       // An inline --run is one command: a line number in it says nothing.

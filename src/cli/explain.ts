@@ -66,6 +66,7 @@ export async function runContextFor(text: string, io: Io): Promise<{ run: RunCon
   try {
     const readEnvFile = envFileReader(io.cwd, '--run');
     run = parseDockerRun(text, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, readEnvFile });
+    for (const w of (run as ReturnType<typeof parseDockerRun>).warnings) io.err(`uidctl: warning: --run: ${w}\n`);
   } catch (e) {
     if (e instanceof RunParseError) throw inputErrorOf(e, '--run');
     throw e;
