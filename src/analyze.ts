@@ -541,6 +541,7 @@ export function analyze(input: AnalyzeInput): Analysis {
   const assumptions = [...sim.assumptions];
   if (userns && run.mounts.some((m) => m.kind === 'bind')) assumptions.push(userns.assumption);
   for (const n of runtime.notes) if (n.assumption && !assumptions.some((a) => a.id === n.assumption!.id)) assumptions.push(n.assumption);
+  for (const x of run.assumptions ?? []) if (!assumptions.some((a) => a.id === x.id)) assumptions.push(x);
 
   const analysis: Analysis = {
     file: input.file,

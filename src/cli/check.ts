@@ -22,9 +22,10 @@ import type { TextOptions } from '../report/text.js';
 import { checkInWorkers, type WorkerSetup } from './pool.js';
 import { loadConfig, type Config } from './config.js';
 import { ExpandError } from '../dockerfile/expand.js';
-import { ContextReadError, contextSources, contextTextReader, readBuildContext, type UnreadableEntry } from './context.js';
+import { readContextFor } from './build-context.js';
 import { realInvoker } from './invoker.js';
 import { envFileReader } from './env-file.js';
+import { composeVariables } from './compose-env.js';
 import { checkBaseArchives, fromRefs, parseBaseArchives, resolveBases, unmatchedArchiveRefs, type BaseOptions, type BaseSource } from './bases.js';
 import { referenceError, stageNameError } from './reference.js';
 import { withFileErrors, type FileError } from './file-errors.js';
@@ -44,7 +45,10 @@ How it runs:
   --run-file FILE       the same, read from a file (a script holding the run command)
   --compose FILE        a Compose file; --service NAME picks the service (default: the only one).
                         With no Dockerfile given, the service's build section names it (context,
-                        dockerfile, args, target)
+                        dockerfile, args, target). Its variables come from the environment, then
+                        the .env file next to it
+  --env-file FILE       with --compose: read these variables instead of that .env, as
+                        docker compose --env-file does (repeatable; the environment still wins)
   --k8s FILE            a Kubernetes manifest (Pod, Deployment, Job, ...); --container NAME (or
                         WORKLOAD/NAME) picks one; default as kubectl: the default-container
                         annotation, else the first container (with a note on stderr)
@@ -86,6 +90,7 @@ const OPTIONS = {
   'run-file': { type: 'string' },
   compose: { type: 'string' },
   service: { type: 'string' },
+  'env-file': { type: 'string', multiple: true },
   k8s: { type: 'string' },
   container: { type: 'string' },
   'host-facts': { type: 'string' },
@@ -318,7 +323,7 @@ function trace(a: Analysis, io: Io): void {
 }
 
 /** The RunContext of one Compose service (with its build section) or one Kubernetes container. */
-async function orchestratedRun(v: { compose?: string; k8s?: string; service?: string; container?: string }, invoker: Invoker, io: Io): Promise<{ run: RunContext; build?: ComposeBuild; where: string }> {
+async function orchestratedRun(v: { compose?: string; k8s?: string; service?: string; container?: string; 'env-file'?: string[] }, invoker: Invoker, io: Io): Promise<{ run: RunContext; build?: ComposeBuild; where: string }> {
   const file = (v.compose ?? v.k8s)!;
   const text = readText(file, io.cwd, v.compose ? 'Compose file' : 'Kubernetes manifest');
   if (v.compose !== undefined && v.container !== undefined) throw new UsageError('--container goes with --k8s; a Compose service is picked with --service');
@@ -333,7 +338,10 @@ async function orchestratedRun(v: { compose?: string; k8s?: string; service?: st
         const rel = relative(invoker.cwd, p);
         return read(rel.startsWith('..') || isAbsolute(rel) ? p : rel || '.');
       };
-      const { services, warnings } = parseCompose(text, { invoker, env: { ...io.env } as Record<string, string>, file, readEnvFile });
+      // The shell environment over the project's .env (or --env-file), as Compose interpolates.
+      const vars = composeVariables(file, v['env-file'], { ...io.env } as Record<string, string>, io.cwd);
+      for (const w of vars.warnings) io.err(`uidctl: warning: ${w.file}: ${w.text}\n`);
+      const { services, warnings } = parseCompose(text, { invoker, env: vars.env, file, readEnvFile });
       // What Compose itself warns of when it reads the file (an unset variable becomes blank).
       for (const w of new Set(warnings)) io.err(`uidctl: warning: ${file}: ${w}\n`);
       const names = Object.keys(services);
@@ -416,6 +424,8 @@ export default async function check(args: string[], io: Io): Promise<number> {
   }
   const runSources = [v.run, v['run-file'], v.compose, v.k8s].filter((x) => x !== undefined).length;
   if (runSources > 1) throw new UsageError('give one of --run, --run-file, --compose and --k8s');
+  // A run line names its own env files (`docker run --env-file`); this one is Compose's.
+  if (v['env-file'] !== undefined && v.compose === undefined) throw new UsageError('--env-file goes with --compose (a docker run line gives its own --env-file)');
 
   const cliBuildArgs = parseBuildArgs(v['build-arg'], io.env);
   const severity = configSeverities(cfg);
@@ -446,6 +456,8 @@ export default async function check(args: string[], io: Io): Promise<number> {
       const readEnvFile = envFileReader(io.cwd, v['run-file'] ?? '--run');
       const parsedRun = parseDockerRun(runText, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, file: v['run-file'], readEnvFile });
       if (parsedRun.note) io.err(`uidctl: note: ${parsedRun.note}\n`);
+      // What the shell would have done differently, or could not be told ($NAME unset, $(cmd)).
+      for (const w of parsedRun.warnings) io.err(`uidctl: warning: ${v['run-file'] ?? '--run'}: ${w}\n`);
       run = parsedRun;
     } catch (e) {
       // An inline --run is one command: a line number in it says nothing.
@@ -633,31 +645,15 @@ async function checkFile(file: string, o: CheckOne, io: Io): Promise<Reported> {
   // Parsed once: the bases, the context roots and the analysis all start from it.
   const parsed = parseDockerfile(text);
   const resolveBase = await basesFor(parsed, file, o.buildArgs, o.baseOpts, io);
-  // A Dockerfile on standard input comes without a build context (`docker build - < Dockerfile`)
-  // unless --context names one (`docker build -f - DIR`).
-  const noContext = o.v['no-context'] || o.text !== undefined || (file === '-' && o.contextFlag === undefined);
-  const contextDir = noContext ? undefined : resolve(io.cwd, o.contextFlag ?? dirname(file));
-  let context: ReturnType<typeof readBuildContext> | undefined;
-  // A --context that is not a folder stops docker build before anything else (its words).
-  if (o.contextFlag !== undefined && contextDir) {
-    if (!existsSync(contextDir)) throw new InputError(`unable to prepare context: path "${o.contextFlag}" not found`, '--context');
-    if (!statSync(contextDir).isDirectory()) throw new InputError(`unable to prepare context: context must be a directory: ${contextDir}`, '--context');
-  }
-  try {
-    // The classic builder sends (and stats) the whole context; BuildKit reads what COPY names.
-    const roots = o.builder === 'classic' || parsed.errors.length > 0 ? 'all' : contextSources(parsed);
-    context = contextDir && existsSync(contextDir) ? readBuildContext(contextDir, undefined, roots) : undefined;
-  } catch (e) {
-    if (e instanceof ContextReadError) throw new InputError(e.message, e.path);
-    throw e;
-  }
+  // A Compose service with only image: has no build context.
+  const ctx = readContextFor(file, parsed, { builder: o.builder, noContext: o.v['no-context'] || o.text !== undefined, contextFlag: o.contextFlag, cwd: io.cwd });
 
   let analysis: Analysis;
   try {
     analysis = analyze({
       file, text, parsed, builder: o.builder, engine: o.engine, profile: o.profile, buildArgs: o.buildArgs, target: o.target,
-      run: o.run, host: o.host, paths: o.v.path, context: context?.tree, resolveBase, trace: o.v.debug === true,
-      readContextText: context && contextDir ? contextTextReader(contextDir, context.tree) : undefined,
+      run: o.run, host: o.host, paths: o.v.path, context: ctx.context, resolveBase, trace: o.v.debug === true,
+      readContextText: ctx.readContextText,
     });
   } catch (e) {
     if (e instanceof DockerfileSyntaxError) throw new InputError(e.message, e.file, e.line);
@@ -669,15 +665,8 @@ async function checkFile(file: string, o: CheckOne, io: Io): Promise<Reported> {
   refuseBadReferences(analysis, file);
 
   if (o.v.debug) trace(analysis, io);
-  const extra = context && contextDir ? contextAssumption(context.unreadable, contextDir, io.cwd) : undefined;
-  if (extra) {
-    const line = firstContextCopy(analysis.df);
-    if (line !== undefined) {
-      extra.file = file;
-      extra.line = line;
-    }
-    analysis.assumptions.push(extra);
-  }
+  const extra = ctx.assumption;
+  if (extra) analysis.assumptions.push(extra);
   const rerun = Object.keys(o.severity).length > 0 || extra !== undefined;
   const findings = rerun ? runRules(analysis, { severity: o.severity }) : analysis.findings;
   const suppressions = readSuppressions(text);
@@ -707,28 +696,4 @@ function refuseBadReferences(a: Analysis, file: string): void {
   }
 }
 
-/**
- * Context folders the user may not read. Docker cannot send them either: the classic builder
- * fails the whole build ("error checking context"), BuildKit fails when a COPY or ADD needs
- * them. uidctl keeps going with their contents unknown, and says so (UID701).
- */
-/** The line of the first COPY or ADD that reads the build context: the step that needs it. */
-export function firstContextCopy(df: Dockerfile): number | undefined {
-  return df.stages.flatMap((st) => st.instructions)
-    .find((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && !i.flags.some((f) => f.name === 'from'))?.line;
-}
-
-export function contextAssumption(unreadable: UnreadableEntry[], contextDir: string, cwd: string): Assumption | undefined {
-  if (unreadable.length === 0) return undefined;
-  const shown = unreadable.slice(0, 5).map((u) => `${u.path} (${u.code})`).join(', ');
-  const more = unreadable.length > 5 ? ` and ${unreadable.length - 5} more` : '';
-  const rel = relative(cwd, contextDir);
-  const where = rel === '' ? 'the build context' : `the build context ${rel}`;
-
-  return {
-    id: 'context-unreadable',
-    subject: where,
-    text: `cannot read ${shown}${more} in ${where}: their contents are unknown, and docker build fails with "permission denied" if it has to send them`,
-    confidence: 'low',
-  };
-}
+export { contextAssumption, firstContextCopy } from './build-context.js';

@@ -14,18 +14,24 @@ import { RunParseError } from '../runtime/errors.js';
 import { explainError, tailor, type Explanation } from '../probe/explain.js';
 import { realInvoker } from './invoker.js';
 import { envFileReader } from './env-file.js';
+import { readContextFor } from './build-context.js';
+import { parseDockerfile } from '../dockerfile/parse.js';
+import { ExpandError } from '../dockerfile/expand.js';
+import { runRules } from '../rules/registry.js';
 
 const HELP = `Usage: uidctl explain "ERROR TEXT" [options]
        some-command 2>&1 | uidctl explain -
 
 Recognises the messages permission problems in containers print (Permission denied on a path,
-pip's OSError and externally-managed-environment, sudo not found or not in sudoers, Jupyter's
+judged as the read, exec or create its words tell; pip's OSError and externally-managed-environment, sudo not found or not in sudoers, Jupyter's
 --allow-root, git's dubious ownership, "I have no name!", unknown users, chown's Operation not
 permitted, Read-only file system, NVML Insufficient Permissions, useradd's UID is not unique,
 dpkg's lock file) and says why it happens and what to change.
 
 Options:
   --dockerfile FILE   also analyse this Dockerfile, to name the exact uid, owner and mount
+  --context DIR       its build context, read for the modes COPY gives (default: its folder)
+  --no-context        do not read the build context (COPY sources are then assumed 0644 files)
   --run TEXT          the docker/podman run command the container was started with
   --engine ENGINE     docker (default) or podman
   --format FORMAT     text (default) or json
@@ -36,6 +42,8 @@ Exit code 0 when the text was read (recognised or not: an unknown message prints
 
 const OPTIONS = {
   dockerfile: { type: 'string' },
+  context: { type: 'string' },
+  'no-context': { type: 'boolean' },
   run: { type: 'string' },
   engine: { type: 'string' },
   format: { type: 'string' },
@@ -58,6 +66,7 @@ export async function runContextFor(text: string, io: Io): Promise<{ run: RunCon
   try {
     const readEnvFile = envFileReader(io.cwd, '--run');
     run = parseDockerRun(text, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, readEnvFile });
+    for (const w of (run as ReturnType<typeof parseDockerRun>).warnings) io.err(`uidctl: warning: --run: ${w}\n`);
   } catch (e) {
     if (e instanceof RunParseError) throw inputErrorOf(e, '--run');
     throw e;
@@ -68,17 +77,31 @@ export async function runContextFor(text: string, io: Io): Promise<{ run: RunCon
   return { run, host: sources.length > 0 ? await statHostPaths(sources) : [] };
 }
 
-/** analyze() with the CLI's error mapping: a bad Dockerfile is an InputError naming its line. */
+/**
+ * analyze() with the CLI's error mapping (a bad Dockerfile is an InputError naming its line), and
+ * the build context read as `uidctl check` reads it (the Dockerfile's folder unless --context
+ * says otherwise; none for standard input), so COPY gives each file its real mode.
+ */
 export function analyzeFile(
   file: string,
   io: Io,
-  opts: { run?: RunContext; host: HostPathFacts[]; engine: Engine; builder?: Builder; paths?: string[] },
+  opts: { run?: RunContext; host: HostPathFacts[]; engine: Engine; builder?: Builder; paths?: string[]; contextFlag?: string; noContext?: boolean },
 ): Analysis {
   const text = readText(file, io.cwd, 'Dockerfile');
+  const { contextFlag, noContext, ...rest } = opts;
+  const builder = opts.builder ?? 'buildkit';
   try {
-    return analyze({ file, text, ...opts, profile: 'dev' });
+    const parsed = parseDockerfile(text);
+    const ctx = readContextFor(file, parsed, { builder, noContext, contextFlag, cwd: io.cwd });
+    const a = analyze({ file, text, parsed, ...rest, builder, context: ctx.context, readContextText: ctx.readContextText, profile: 'dev' });
+    if (ctx.assumption) {
+      a.assumptions.push(ctx.assumption);
+      a.findings = runRules(a);
+    }
+    return a;
   } catch (e) {
     if (e instanceof DockerfileSyntaxError) throw new InputError(e.message, e.file, e.line);
+    if (e instanceof ExpandError) throw new InputError(e.message, file);
     throw e;
   }
 }
@@ -126,6 +149,7 @@ export default async function explain(args: string[], io: Io): Promise<number> {
   const engine = v.engine ?? 'docker';
   if (engine !== 'docker' && engine !== 'podman') throw new UsageError(`--engine must be one of docker, podman (got '${engine}')`);
   if (v.run !== undefined && v.dockerfile === undefined) throw new UsageError('--run needs --dockerfile (the image it runs)');
+  if ((v.context !== undefined || v['no-context']) && v.dockerfile === undefined) throw new UsageError('--context and --no-context go with --dockerfile');
 
   const text = parsed.positionals.length === 1 && parsed.positionals[0] === '-' ? readText('-', io.cwd, 'input') : parsed.positionals.join(' ');
   let list = explainError(text);
@@ -133,7 +157,7 @@ export default async function explain(args: string[], io: Io): Promise<number> {
   // The files given are read even when no pattern matches: a wrong path is said, not ignored.
   if (v.dockerfile !== undefined) {
     const ctx = v.run !== undefined ? await runContextFor(v.run, io) : undefined;
-    const a = analyzeFile(v.dockerfile, io, { run: ctx?.run, host: ctx?.host ?? [], engine });
+    const a = analyzeFile(v.dockerfile, io, { run: ctx?.run, host: ctx?.host ?? [], engine, contextFlag: v.context, noContext: v['no-context'] });
     list = list.map((e) => tailor(e, a));
   }
 

@@ -356,6 +356,11 @@ export interface RunContext {
   supplementalGroupsPolicy?: 'Merge' | 'Strict';
   /** Every option as written, by canonical long name (docker/podman): { gpus: ['all'] }. */
   options?: Record<string, string[]>;
+  /**
+   * What reading the run line took for granted: a shell variable not set in the environment
+   * given (expanded empty, as the shell would), bash's own UID/EUID/GROUPS taken from the invoker.
+   */
+  assumptions?: Assumption[];
 }
 
 /** The identity the container's main process has. */

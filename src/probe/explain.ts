@@ -18,6 +18,12 @@ export interface ExplainFacts {
   program?: string;
   /** What the program was doing to the path, as far as the message tells. */
   op?: Op;
+  /**
+   * Other operations the words fit: bash and zsh print `bash: FILE: Permission denied` alike
+   * for running FILE, reading it (`bash FILE`, `< FILE`) and writing it (`> FILE`). With an
+   * analysis, tailor() judges the first of op and these that the model refuses.
+   */
+  alsoOps?: Op[];
 }
 
 export interface Explanation {
@@ -268,6 +274,72 @@ const PATTERNS: Pattern[] = [
     hides: ['permission-denied'],
   },
   {
+    // Starting a program: the runtime (runc `exec: "/app/run.sh": permission denied`, buildah
+    // `fork/exec ...`), or a shell running a command by its path (dash `/bin/sh: 1: ./x.sh:
+    // Permission denied`, bash `bash: /app/run.sh: Permission denied`, zsh `permission denied:
+    // ./x`). bash prints the same words for `bash FILE` when it cannot read FILE, so the read
+    // verdict is given beside the exec one.
+    id: 'exec-permission-denied',
+    title: 'Permission denied starting a program (EACCES on exec)',
+    match: [
+      /(?:fork\/)?exec(?::)? "?([^\s":]+)"?: permission denied/i,
+      /(zsh): permission denied: (\S+)/,
+      /(?:^|\s)((?:[\w./-]*\/)?(?:ba|da|k|z)?sh)(?:: line \d+)?: (?:\d+: )?((?:\.{1,2}|~)?\/[^\s:]*): Permission denied/m,
+      /(?:^|\n)(\.{1,2}\/[^\s:]*): Permission denied/,
+    ],
+    facts: (m) => {
+      if (m.length <= 2 || m[2] === undefined) return { path: m[1], op: 'exec' };
+      const program = baseName(m[1]);
+      // dash and BusyBox ash word a redirection "cannot create" and a read "cannot open"; bash,
+      // ksh and zsh use these same words for all three.
+      return /^(?:ba|k|z)sh$/.test(program) ? { program, path: m[2], op: 'exec', alsoOps: ['read', 'write'] } : { program, path: m[2], op: 'exec' };
+    },
+    cause: (f) =>
+      `${f.path ?? 'The program'} could not be started (EACCES): the kernel needs search permission on every folder above it ` +
+      'and execute permission on the file for the process\'s uid and groups, and a script must be readable too, as its ' +
+      'interpreter opens it. In containers: a file copied without its x bit, or with a mode only its owner may use ' +
+      '(0700) and an owner the container does not run as.' +
+      (f.alsoOps ? ` ${f.program} prints the same words when it cannot read the file (\`${f.program} FILE\`, \`< FILE\`) or write it (\`> FILE\`); give --dockerfile to have the model tell which.` : ''),
+    fixes: (f, w) => {
+      const path = f.path && f.path.startsWith('/') ? f.path : '/app/run.sh';
+
+      return [
+        fix('Copy it with read and execute permission for every user (or owned by the user that runs it).', `COPY --chmod=755 ${baseName(path)} ${path}`),
+        fix('Or change its mode at build time, as root.', `RUN chmod 755 ${path}`),
+        fix('Or give it to the container user.', `COPY --chown=${w.uid}:${w.gid} ${baseName(path)} ${path}`),
+      ];
+    },
+    ruleIds: ['UID106', 'UID601'],
+    hides: ['permission-denied'],
+  },
+  {
+    // Reading a file: cat, head, grep, ... (`cat: /app/secret.txt: Permission denied`), cp's
+    // source (`cannot open '...' for reading`), dash's `sh: 0: cannot open FILE` (`sh FILE`).
+    id: 'read-permission-denied',
+    title: 'Permission denied reading a file (EACCES on read)',
+    match: [
+      /(?:^|\s)(cat|head|tail|less|more|grep|egrep|fgrep|zcat|sed|awk|sort|uniq|wc|cut|diff|cmp|md5sum|sha1sum|sha256sum|sha512sum|base64|xxd|od|strings|jq|yq|tar|source|\.): (?:line \d+: )?['"‘]?((?:\.{0,2}|~)\/[^\s:'"’]*)['"’]?: Permission denied/,
+      /(cp|install|rsync|tar|gzip|unzip): (?:cannot|can't) open ['"‘]([^'"’\n]+)['"’] for reading: Permission denied/,
+      /(?:^|\s)(?:\S+: )?\d+: (?:cannot|Can't) open ['"‘]?([^\s'"’:]+)['"’]?: Permission denied/,
+    ],
+    facts: (m) => (m.length > 2 && m[2] !== undefined ? { program: m[1], path: m[2], op: 'read' } : { program: 'sh', path: m[1], op: 'read' }),
+    cause: (f) =>
+      `${f.program ?? 'The program'} could not read ${f.path ?? 'the file'} (EACCES): reading needs search permission on every ` +
+      'folder above it and read permission on the file for the process\'s uid and groups. In containers: a file copied ' +
+      'with a mode only its owner may read (0600, 0700) and an owner the container does not run as, or a bind-mounted ' +
+      'host file of another uid.',
+    fixes: (f, w) => {
+      const path = f.path && f.path.startsWith('/') ? f.path : '/path/to/file';
+
+      return [
+        fix('Give it to the container user when copying it.', `COPY --chown=${w.uid}:${w.gid} ${baseName(path)} ${path}`),
+        fix('Or let every user read it (not for secrets).', `RUN chmod a+r ${path}`),
+      ];
+    },
+    ruleIds: ['UID106'],
+    hides: ['permission-denied'],
+  },
+  {
     id: 'permission-denied',
     title: 'Permission denied (EACCES)',
     match: [
@@ -300,6 +372,10 @@ const PATTERNS: Pattern[] = [
     ruleIds: ['UID201', 'UID103', 'UID105'],
   },
 ];
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
 
 function parentDir(path: string): string {
   const p = path.replace(/\/+$/, '');
@@ -368,7 +444,10 @@ function relatedFindings(e: Explanation, a: AnalysisView & { findings?: Finding[
 
   return all.filter((f) => {
     if (!e.ruleIds.includes(f.ruleId)) return false;
-    if (!path || !['UID201', 'UID103', 'UID105'].includes(f.ruleId)) return true;
+    if (!path) return true;
+    // A start or build failure is about this file only when it names it.
+    if (f.ruleId === 'UID106' || f.ruleId === 'UID601') return f.message.includes(path);
+    if (!['UID201', 'UID103', 'UID105'].includes(f.ruleId)) return true;
     const m = mountOf(a, path);
 
     return (m && f.message.includes(m.target)) || f.message.includes(parentDir(path)) || f.message.includes(path);
@@ -386,15 +465,37 @@ function verdictLine(v: Verdict): string {
  * the verdict for the path the message names, the owner of that path in the model, the mount
  * it lives on, and the fixes of the findings that predict the error (put first).
  */
+/** The explanation of another operation on the same path (bash's words fit several). */
+function rejudged(e: Explanation, op: Op): Explanation {
+  const id = op === 'read' ? 'read-permission-denied' : op === 'exec' ? 'exec-permission-denied' : 'permission-denied';
+  const p = PATTERNS.find((x) => x.id === id)!;
+  const facts: ExplainFacts = { program: e.facts.program, path: e.facts.path, op };
+
+  return { ...e, id, title: p.title, facts, cause: p.cause(facts), fixes: p.fixes(facts, TYPICAL), ruleIds: p.ruleIds };
+}
+
 export function tailor(e: Explanation, a: AnalysisView & { findings?: Finding[] }): Explanation {
   const details: string[] = [`the container runs as ${a.identity.id}`];
   const path = e.facts.path && e.facts.path.startsWith('/') && !e.facts.path.includes('*') ? normalizePath(e.facts.path) : undefined;
 
   for (const err of a.runtime.errors) details.push(`the container would not start: ${err.message}`);
 
+  // Words that fit several operations (bash's): judged as the first one the model refuses.
+  let others: Op[] = [];
+  if (path && e.facts.op && e.facts.alsoOps) {
+    const exists = a.runtime.view.fs.get(path) !== undefined;
+    const ops = [e.facts.op, ...e.facts.alsoOps].map((op): Op => (op === 'write' && !exists ? 'create' : op));
+    // The message is a permission error: a path that is not there (ENOENT) is not the answer.
+    const judged = ops.find((op) => a.check(path, op).errno === 'EACCES') ?? ops[0];
+    e = rejudged(e, judged);
+    others = ops.filter((op) => op !== judged);
+  }
   if (path) {
     const v = e.facts.op ? a.check(path, e.facts.op) : undefined;
     if (v) details.push(verdictLine(v));
+    for (const op of others) details.push(verdictLine(a.check(path, op)));
+    const file = e.facts.op === 'read' || e.facts.op === 'exec' ? a.runtime.view.fs.get(path) : undefined;
+    if (file && file.kind !== 'dir') details.push(`${path} belongs to ${ownerText(a, path)} in the model`);
     const dir = a.runtime.view.fs.get(path)?.kind === 'dir' ? path : parentDir(path);
     const owner = ownerText(a, dir);
     if (owner) details.push(`${dir} belongs to ${owner} in the model`);

@@ -6,7 +6,8 @@
 import type { RunContext } from '../model/types.js';
 import { normalizePath } from '../image/fs.js';
 import { parseShell } from '../shell/parse.js';
-import { expandWordStatic, literalValue } from '../shell/words.js';
+import { expandWordIn, expandWordStatic, literalValue, type ExpandCtx } from '../shell/words.js';
+import type { Assumption } from '../model/types.js';
 import type { Script, SimpleCommand, Word } from '../shell/ast.js';
 import { ShellSyntaxError } from '../shell/ast.js';
 import { RunParseError } from './errors.js';
@@ -336,7 +337,15 @@ function validDockerIpc(mode: string): boolean {
 
 // ---------------------------------------------------------------- shell text
 
-/** What the invoking shell knows: its environment plus bash's own UID/EUID. */
+/**
+ * Variables bash (and zsh) set themselves and do not export, so they are not in the
+ * environment uidctl is given: taken from the invoker (the user running uidctl, or
+ * --host-facts' invoker). bash ignores a UID or EUID in its environment (they are read-only), so
+ * the invoker's ids win. GROUPS expands to its first element, which bash makes the primary gid.
+ */
+const SHELL_OWN = new Set(['UID', 'EUID', 'GROUPS']);
+
+/** What the invoking shell knows: its environment plus bash's own UID, EUID and GROUPS. */
 function shellEnv(opts: RunParseOptions, assigned: Record<string, string>): Record<string, string> {
   const inv = opts.invoker;
   const vars: Record<string, string> = { ...opts.env };
@@ -345,12 +354,23 @@ function shellEnv(opts: RunParseOptions, assigned: Record<string, string>): Reco
   vars.PWD = inv.cwd;
   vars.UID = String(inv.uid);
   vars.EUID = String(inv.uid);
+  vars.GROUPS = String(inv.gid);
   if (inv.name !== undefined) {
     vars.USER ??= inv.name;
     vars.LOGNAME ??= inv.name;
   }
 
   return { ...vars, ...assigned };
+}
+
+/** What expanding the words of the run text met: for the warnings and the assumptions. */
+interface ExpandNotes {
+  warnings: string[];
+  /** Variables used with no value and no default: the shell expands them empty. */
+  unset: Set<string>;
+  /** bash's own variables (UID, EUID, GROUPS) used, not set by the text itself. */
+  shellOwn: Set<string>;
+  assigned: Record<string, string>;
 }
 
 /** The argv of a simple one-command script, when every word is a plain literal. */
@@ -383,33 +403,101 @@ function substitute(argv: string[] | null, inv: Invoker): string | null {
   return null;
 }
 
-function expandWord(w: Word, vars: Record<string, string>, inv: Invoker, warnings: string[]): string {
+/** What reading the run line took for granted, for the report (and --verbose). */
+function runAssumptions(notes: ExpandNotes, opts: RunParseOptions, line: number): Assumption[] {
+  const out: Assumption[] = [];
+  const at = { file: opts.file, line: opts.file !== undefined ? line : undefined };
+  for (const name of notes.shellOwn) {
+    const value = name === 'GROUPS' ? `${opts.invoker.gid}, the invoking user's primary gid` : `${opts.invoker.uid}, the invoking user's uid`;
+    out.push({
+      id: `run-variable:${name}`,
+      subject: `$${name}`,
+      text: `$${name} in the run line is taken as ${value}: bash sets ${name} itself without exporting it (plain sh, such as dash, leaves it empty)`,
+      confidence: 'high',
+      ...definedOnly(at),
+    });
+  }
+  for (const name of notes.unset) {
+    out.push({
+      id: `run-variable:${name}`,
+      subject: `$${name}`,
+      text: isArgument(name)
+        ? `$${name} is a script argument, and none is given: the run line is read without it`
+        : `$${name} is not set in the environment uidctl runs in, so the run line is read with it empty, as the shell expands an unset variable; if your shell sets it, export it before running uidctl`,
+      confidence: 'medium',
+      ...definedOnly(at),
+    });
+  }
+
+  return out;
+}
+
+/** $1, $@, $*: the arguments of the script the run line is in. */
+function isArgument(name: string): boolean {
+  return /^(?:[0-9]+|[@*])$/.test(name);
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Parameters the shell keeps itself: a name, a positional parameter, $@ or $*. */
+const PARAMETER = /^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*])$/;
+
+/**
+ * A word as the invoking shell expands it. A variable neither the environment nor the text sets
+ * is empty, as in the shell (`${X:-d}` takes its default); `${X?}` stops the line as the shell
+ * does. A command substitution other than id, whoami and pwd, or arithmetic it needs, cannot be
+ * told: the word is kept as written, with a warning.
+ */
+function expandWord(w: Word, vars: Record<string, string>, inv: Invoker, notes: ExpandNotes): string {
   const hook = (script: Script, raw: string): string | null => {
     const out = substitute(literalArgv(script), inv);
-    if (out === null) warnings.push(`cannot evaluate $(${raw}); kept as written`);
+    if (out === null) notes.warnings.push(`cannot evaluate $(${raw}); kept as written`);
 
     return out;
   };
-  const known = (name: string) => (name in vars ? vars[name] : undefined);
-  const first = expandWordStatic(w, known, hook);
-  if (first.exact) return first.value;
-
-  // Keep unknown variables and substitutions visible instead of silently empty, except where
-  // the word gives a default (${X:-d}): the default is the better guess there.
-  const defaulted = new Set([...w.raw.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=]/g)].map((m) => m[1]));
-  const keep = (name: string) => (name in vars ? vars[name] : defaulted.has(name) ? null : `$${name}`);
-  const hookKeep = (script: Script, raw: string) => substitute(literalArgv(script), inv) ?? `$(${raw})`;
-  // Arithmetic on values not known cannot be told: keep the word as written, and say so.
-  if (w.parts.some((p) => p.type === 'arith')) {
-    warnings.push(`cannot evaluate ${w.raw}; kept as written`);
-    return w.raw;
+  const missing = new Set<string>();
+  const special = new Set<string>();
+  const ctx: ExpandCtx = {
+    env: (name) => {
+      if (Object.hasOwn(vars, name)) {
+        if (SHELL_OWN.has(name) && !Object.hasOwn(notes.assigned, name)) notes.shellOwn.add(name);
+        return vars[name];
+      }
+      if (PARAMETER.test(name)) {
+        missing.add(name);
+        return null;
+      }
+      // $$, $!, $?, $-: the shell's own state, not known here.
+      special.add(name);
+      return undefined;
+    },
+    onCmdSubst: hook,
+    exact: true,
+    onUnset: (name, op, word) => {
+      // bash: "X: parameter null or not set" (or the word given); the command never runs.
+      if (op !== undefined) throw new RunParseError(`${name}: ${word || (op === ':?' ? 'parameter null or not set' : 'parameter not set')}`, `$${name}`);
+      return false;
+    },
+  };
+  let value = expandWordIn(w, ctx);
+  if (!ctx.exact) {
+    // Arithmetic that cannot be told is kept as written, and so are $$, $! and the like, and a
+    // command substitution (the hook said so), rather than made silently empty.
+    if (w.parts.some((p) => p.type === 'arith')) {
+      notes.warnings.push(`cannot evaluate ${w.raw}; kept as written`);
+      return w.raw;
+    }
+    for (const name of special) notes.warnings.push(`cannot evaluate $${name}; kept as written`);
+    const keepRaw = (script: Script, raw: string) => substitute(literalArgv(script), inv) ?? `$(${raw})`;
+    value = expandWordStatic(w, (name) => { const v = ctx.env(name); return v === undefined ? `$${name}` : v; }, keepRaw).value;
   }
-  const second = expandWordStatic(w, keep, hookKeep);
-  for (const m of w.raw.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
-    if (!(m[1] in vars) && !defaulted.has(m[1])) warnings.push(`$${m[1]} is not set in the given environment; kept as written`);
-  }
+  // Used with a default (${X:-d}, ${X-d}, ${X:=d}, ${X:+alt}): the shell says nothing of them.
+  const defaulted = new Set([...w.raw.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=+]/g)].map((m) => m[1]));
+  for (const name of missing) if (!defaulted.has(name)) notes.unset.add(name);
 
-  return second.value;
+  return value;
 }
 
 function isRunCommand(argv: string[]): boolean {
@@ -451,36 +539,70 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
 
   const assigned: Record<string, string> = {};
   const warnings: string[] = [];
+  const notes: ExpandNotes = { warnings, unset: new Set(), shellOwn: new Set(), assigned };
   let engineCommand: { argv: string[]; line: number } | undefined;
   let first: ParsedRun | undefined;
   const runLines: number[] = [];
 
   for (const cmd of simpleCommands(script)) {
     const vars = shellEnv(opts, assigned);
-    // Commands after the first run command are only counted: their remarks are not wanted.
-    const argv = cmd.args.map((w) => expandWord(w, vars, opts.invoker, first ? [] : warnings));
-
-    // `X=1` alone and `export X=1` set variables the run line may use.
-    if (argv.length === 0 || argv[0] === 'export') {
-      for (const a of cmd.assigns) assigned[a.name] = expandWord(a.value, vars, opts.invoker, warnings);
-      for (const a of argv.slice(1)) {
-        const eq = a.indexOf('=');
-        if (eq > 0) assigned[a.slice(0, eq)] = a.slice(eq + 1);
-      }
-      continue;
-    }
     const line = opts.line !== undefined ? opts.line + cmd.lineOffset : cmd.lineOffset + 1;
+    // What this command's words met counts only for an assignment and the first run command.
+    const local: ExpandNotes = { warnings: [], unset: new Set(), shellOwn: new Set(), assigned };
+    const merge = () => {
+      warnings.push(...local.warnings);
+      for (const n of local.unset) notes.unset.add(n);
+      for (const n of local.shellOwn) notes.shellOwn.add(n);
+    };
+    let argv: string[];
+    try {
+      argv = cmd.args.map((w) => expandWord(w, vars, opts.invoker, local));
+
+      // `X=1` alone and `export X=1` set variables the run line may use.
+      if (argv.length === 0 || argv[0] === 'export') {
+        for (const a of cmd.assigns) assigned[a.name] = expandWord(a.value, vars, opts.invoker, local);
+        for (const a of argv.slice(1)) {
+          const eq = a.indexOf('=');
+          if (eq > 0) assigned[a.slice(0, eq)] = a.slice(eq + 1);
+        }
+        merge();
+        continue;
+      }
+    } catch (e) {
+      // ${X?} of an unset X: the shell stops before docker starts.
+      if (e instanceof RunParseError && e.file === undefined) throw new RunParseError(e.detail, e.flag, opts.file, line);
+      throw e;
+    }
     if (!isRunCommand(argv)) {
       if (ENGINES[baseName(argv[skipWrappers(argv)] ?? '')]) engineCommand ??= { argv, line };
       continue;
     }
     runLines.push(line);
     if (first) continue;
+    merge();
     const words = cmd.args.map((w) => w.raw).join(' ');
-
-    const raw = cmd.args.map((w) => w.raw);
-
-    first = parseRunArgv(argv, { ...opts, line, text: words, warnings, raw });
+    // An unquoted expansion that comes out empty is no word at all (field splitting), and
+    // "$@" with no arguments is none either.
+    const kept = cmd.args.map((w, k) => ({ w, value: argv[k] })).filter(({ w, value }) => value !== '' || (/["']/.test(w.raw) && w.raw !== '"$@"'));
+    const raw = kept.map((x) => x.w.raw);
+    try {
+      first = parseRunArgv(kept.map((x) => x.value), { ...opts, line, text: words, warnings, raw });
+    } catch (e) {
+      // A line made wrong by a variable the shell would have had: say which.
+      if (e instanceof RunParseError && notes.unset.size > 0) {
+        const names = [...notes.unset].map((n) => `$${n}`).join(', ');
+        throw new RunParseError(`${e.detail} (${names} ${notes.unset.size > 1 ? 'are' : 'is'} not set in the environment uidctl runs in, so ${notes.unset.size > 1 ? 'they expand' : 'it expands'} to nothing, as in a shell where unset)`, e.flag, e.file, e.line);
+      }
+      throw e;
+    }
+    const assumptions = runAssumptions(notes, opts, line);
+    if (assumptions.length > 0) first.assumptions = assumptions;
+    // As Compose warns of a variable it makes blank, and before what the line then does.
+    for (const name of notes.unset) {
+      first.warnings.push(isArgument(name)
+        ? `$${name} is a script argument, and none is given here: it expands to nothing`
+        : `$${name} is not set in the environment uidctl runs in: it expands to an empty string, as in a shell where it is unset (export it, or write its value, if your shell has it)`);
+    }
   }
 
   // A script that starts a helper container first (a database, say) is common: check the first

@@ -2,11 +2,14 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
 import { explainError, PATTERN_IDS, tailor, type ExplainFacts } from '../../src/probe/explain.js';
 import { analyze } from '../../src/analyze.js';
 import { parseDockerRun } from '../../src/runtime/docker.js';
-import explainMain from '../../src/cli/explain.js';
+import explainMain, { analyzeFile } from '../../src/cli/explain.js';
 import { memoryIo } from '../../src/cli/io.js';
+import { tempDirs } from '../cli/temp.js';
 
 const cases: { name: string; text: string; id: string; facts: ExplainFacts; cause: RegExp }[] = [
   {
@@ -43,6 +46,55 @@ const cases: { name: string; text: string; id: string; facts: ExplainFacts; caus
     id: 'permission-denied',
     facts: { path: '/var/log/app.log', op: 'create', program: undefined },
     cause: /EACCES/,
+  },
+  {
+    name: 'cat on a file it may not read',
+    text: 'cat: /app/secret.txt: Permission denied',
+    id: 'read-permission-denied',
+    facts: { program: 'cat', path: '/app/secret.txt', op: 'read' },
+    cause: /^cat could not read \/app\/secret\.txt \(EACCES\)/,
+  },
+  {
+    name: "cp's source it may not read",
+    text: "cp: cannot open '/etc/shadow' for reading: Permission denied",
+    id: 'read-permission-denied',
+    facts: { program: 'cp', path: '/etc/shadow', op: 'read' },
+    cause: /could not read \/etc\/shadow/,
+  },
+  {
+    name: 'dash given a script it may not read (sh FILE)',
+    text: 'sh: 0: cannot open /app/run.sh: Permission denied',
+    id: 'read-permission-denied',
+    facts: { program: 'sh', path: '/app/run.sh', op: 'read' },
+    cause: /could not read \/app\/run\.sh/,
+  },
+  {
+    name: "bash's words for a file it may not run, read or write",
+    text: 'bash: /app/run.sh: Permission denied',
+    id: 'exec-permission-denied',
+    facts: { program: 'bash', path: '/app/run.sh', op: 'exec', alsoOps: ['read', 'write'] },
+    cause: /^\/app\/run\.sh could not be started \(EACCES\).* bash prints the same words when it cannot read the file/,
+  },
+  {
+    name: 'dash running a script without its x bit',
+    text: '/bin/sh: 1: ./setup.sh: Permission denied',
+    id: 'exec-permission-denied',
+    facts: { program: 'sh', path: './setup.sh', op: 'exec' },
+    cause: /^\.\/setup\.sh could not be started/,
+  },
+  {
+    name: "runc's exec of the entrypoint",
+    text: 'exec /app/run.sh: permission denied',
+    id: 'exec-permission-denied',
+    facts: { path: '/app/run.sh', op: 'exec' },
+    cause: /^\/app\/run\.sh could not be started/,
+  },
+  {
+    name: 'a relative program, bare',
+    text: './x: Permission denied',
+    id: 'exec-permission-denied',
+    facts: { path: './x', op: 'exec' },
+    cause: /^\.\/x could not be started/,
   },
   {
     name: "pip's OSError with Errno 13 (not also plain Permission denied)",
@@ -231,5 +283,71 @@ describe('uidctl explain', () => {
     assert.equal(await explainMain(['useradd: UID 1000 is not unique', '--format', 'json'], io), 0);
     const doc = JSON.parse(io.stdout);
     assert.deepEqual([doc.recognised, doc.explanations[0].id, doc.explanations[0].facts.uid], [true, 'uid-not-unique', 1000]);
+  });
+});
+
+describe('explain and verify read the build context as check does', () => {
+  const tempDir = tempDirs('uidctl-explain-');
+  const files = {
+    Dockerfile: 'FROM debian:bookworm\nRUN useradd -m -u 1000 app && mkdir /out\nCOPY run.sh /app/run.sh\nCOPY secret.txt /app/secret.txt\nUSER app\nCMD ["/app/run.sh"]\n',
+    'run.sh': '#!/bin/sh\necho hi\n',
+    'secret.txt': 's\n',
+  };
+  const project = () => {
+    const dir = tempDir(files);
+    chmodSync(join(dir, 'run.sh'), 0o700);
+    chmodSync(join(dir, 'secret.txt'), 0o600);
+    return dir;
+  };
+  const explainJson = async (dir: string, args: string[]) => {
+    const io = memoryIo({ HOME: '/home/ci' }, dir);
+    assert.equal(await explainMain([...args, '--format', 'json'], io), 0, io.stderr);
+    return JSON.parse(io.stdout).explanations[0];
+  };
+
+  test('analyzeFile (explain, verify) gives a COPY source its mode in the context', () => {
+    const dir = project();
+    const a = analyzeFile('Dockerfile', memoryIo({ HOME: '/home/ci' }, dir), { host: [], engine: 'docker' });
+    assert.deepEqual([a.image.fs.get('/app/run.sh')?.mode, a.image.fs.get('/app/secret.txt')?.mode], [0o700, 0o600]);
+    assert.deepEqual([a.check('/app/run.sh', 'exec').errno, a.check('/app/secret.txt', 'read').errno], ['EACCES', 'EACCES']);
+  });
+
+  test('--no-context takes COPY sources as 0644 files again', () => {
+    const dir = project();
+    const a = analyzeFile('Dockerfile', memoryIo({ HOME: '/home/ci' }, dir), { host: [], engine: 'docker', noContext: true });
+    assert.deepEqual([a.image.fs.get('/app/secret.txt')?.mode, a.check('/app/secret.txt', 'read').allowed], [0o644, true]);
+  });
+
+  test("bash's Permission denied on a script of mode 0700: an exec failure of that file, with UID106", async () => {
+    const e = await explainJson(project(), ['bash: /app/run.sh: Permission denied', '--dockerfile', 'Dockerfile']);
+    assert.equal(e.id, 'exec-permission-denied');
+    assert.deepEqual(e.facts, { program: 'bash', path: '/app/run.sh', op: 'exec' });
+    assert.deepEqual(e.details.slice(0, 5), [
+      'the container runs as uid=1000(app) gid=1000(app) groups=1000(app)',
+      'the model: exec /app/run.sh is refused (EACCES) - /app/run.sh is -rwx------ 0:0; uid 1000 (app) falls in the other class (---), which does not allow search/execute',
+      'the model: read /app/run.sh is refused (EACCES) - /app/run.sh is -rwx------ 0:0; uid 1000 (app) falls in the other class (---), which does not allow read',
+      'the model: write /app/run.sh is refused (EACCES) - /app/run.sh is -rwx------ 0:0; uid 1000 (app) falls in the other class (---), which does not allow write',
+      '/app/run.sh belongs to 0:0 mode 0700 in the model',
+    ]);
+    assert.ok(e.details.includes('UID106 (Dockerfile:6): The container will not start: app (uid 1000) cannot execute /app/run.sh (exec /app/run.sh: permission denied).'));
+    assert.ok(!e.fixes.some((f: { description: string }) => /owner of the folder/.test(f.description)));
+  });
+
+  test('cat on a file of mode 0600: a read of that file, not a create in its folder', async () => {
+    const e = await explainJson(project(), ['cat: /app/secret.txt: Permission denied', '--dockerfile', 'Dockerfile']);
+    assert.equal(e.id, 'read-permission-denied');
+    assert.deepEqual(e.details.slice(1, 3), [
+      'the model: read /app/secret.txt is refused (EACCES) - /app/secret.txt is -rw------- 0:0; uid 1000 (app) falls in the other class (---), which does not allow read',
+      '/app/secret.txt belongs to 0:0 mode 0600 in the model',
+    ]);
+    // UID106 is about /app/run.sh, not this file.
+    assert.ok(!e.details.some((d: string) => d.startsWith('UID106')));
+    assert.deepEqual(e.fixes.map((f: { snippet: string }) => f.snippet), ['COPY --chown=1000:1000 secret.txt /app/secret.txt', 'RUN chmod a+r /app/secret.txt']);
+  });
+
+  test("bash's words on a redirection the model refuses: judged as the create it is", async () => {
+    const e = await explainJson(project(), ['bash: /out/log.txt: Permission denied', '--dockerfile', 'Dockerfile']);
+    assert.deepEqual([e.id, e.facts], ['permission-denied', { program: 'bash', path: '/out/log.txt', op: 'create' }]);
+    assert.match(e.details[1], /^the model: create \/out\/log\.txt is refused \(EACCES\)/);
   });
 });

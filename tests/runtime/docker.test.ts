@@ -65,7 +65,7 @@ describe('parseDockerRun: the pytorch line from the brief', () => {
 describe('parseDockerRun: users and shell expansion', () => {
   const cases: { name: string; text: string; user: string | undefined }[] = [
     { name: 'backquoted id -u', text: 'docker run -u `id -u` img', user: '1000' },
-    { name: '$UID:$GID falls back to bash UID, GID unknown stays literal', text: 'docker run -u $UID img', user: '1000' },
+    { name: "$UID is bash's own: the invoker uid", text: 'docker run -u $UID img', user: '1000' },
     { name: 'id -un gives the invoker name', text: 'docker run --user "$(id -un)" img', user: 'me' },
     { name: 'id -u -n split letters', text: 'docker run --user=$(id -u -n) img', user: 'me' },
     { name: '$USER from the environment', text: 'docker run -u $USER img', user: 'me' },
@@ -82,10 +82,60 @@ describe('parseDockerRun: users and shell expansion', () => {
     test(c.name, () => assert.equal(parse(c.text).user, c.user));
   }
 
-  test('an unknown variable stays visible and is warned about', () => {
-    const r = parse('docker run -v $NOPE/x:/x img');
-    assert.equal(r.mounts[0].source, '$NOPE/x');
-    assert.deepEqual(r.warnings, ['$NOPE is not set in the given environment; kept as written']);
+  test('a variable the environment does not set expands empty, as in the shell, with a warning and an assumption', () => {
+    const r = parseDockerRun('docker run -v $NOPE/x:/x img', { invoker, env, file: 'run.sh', line: 4 });
+    assert.equal(r.mounts[0].source, '/x');
+    assert.deepEqual(r.warnings, ['$NOPE is not set in the environment uidctl runs in: it expands to an empty string, as in a shell where it is unset (export it, or write its value, if your shell has it)']);
+    assert.deepEqual(r.assumptions, [{
+      id: 'run-variable:NOPE',
+      subject: '$NOPE',
+      text: '$NOPE is not set in the environment uidctl runs in, so the run line is read with it empty, as the shell expands an unset variable; if your shell sets it, export it before running uidctl',
+      confidence: 'medium',
+      file: 'run.sh',
+      line: 4,
+    }]);
+  });
+
+  test('--user ${UID}:${GID}: UID is bash\'s own (the invoker\'s uid, stated), GID unset is empty, never a literal $GID', () => {
+    const r = parse('docker run --user ${UID}:${GID} img');
+    assert.equal(r.user, '1000:');
+    assert.deepEqual(r.assumptions?.map((a) => [a.id, a.confidence, a.text]), [
+      ['run-variable:UID', 'high', "$UID in the run line is taken as 1000, the invoking user's uid: bash sets UID itself without exporting it (plain sh, such as dash, leaves it empty)"],
+      ['run-variable:GID', 'medium', '$GID is not set in the environment uidctl runs in, so the run line is read with it empty, as the shell expands an unset variable; if your shell sets it, export it before running uidctl'],
+    ]);
+  });
+
+  test('a variable in the environment is used, with no warning; GROUPS is the primary gid', () => {
+    const r = parseDockerRun('docker run -u $UID:$GROUPS -v $DATA_DIR:/data img', { invoker: { ...invoker, gid: 1001 }, env: { ...env, DATA_DIR: '/srv/d' } });
+    assert.deepEqual([r.user, r.mounts[0].source, r.warnings], ['1000:1001', '/srv/d', []]);
+    assert.deepEqual(r.assumptions?.map((a) => a.id), ['run-variable:UID', 'run-variable:GROUPS']);
+  });
+
+  test('a default or an assignment in the text is no warning', () => {
+    const r = parse('GID=1002\ndocker run -u ${RUN_UID:-1000}:$GID -v ${DATA:-/x}:/d img');
+    assert.deepEqual([r.user, r.warnings, r.assumptions], ['1000:1002', [], undefined]);
+  });
+
+  test('an empty unquoted expansion is no word; "$@" with no arguments is none', () => {
+    const r = parse('docker run img $1 "$@" ""');
+    assert.deepEqual(r.command, ['']);
+    assert.deepEqual(r.warnings, ['$1 is a script argument, and none is given here: it expands to nothing', '$@ is a script argument, and none is given here: it expands to nothing']);
+  });
+
+  test('${X?} of an unset variable stops the line as the shell does', () => {
+    assert.throws(() => parseDockerRun('docker run -u ${GID:?set GID first} img', { invoker, env, file: 'run.sh', line: 2 }), (e: unknown) => {
+      assert.ok(e instanceof RunParseError);
+      assert.deepEqual([e.detail, e.file, e.line], ['GID: set GID first', 'run.sh', 2]);
+      return true;
+    });
+  });
+
+  test('an option an unset variable made wrong names the variable', () => {
+    assert.throws(() => parse('docker run -v $DATA_DIR:/data img'), (e: unknown) => {
+      assert.ok(e instanceof RunParseError);
+      assert.equal(e.detail, "invalid volume specification: ':/data' ($DATA_DIR is not set in the environment uidctl runs in, so it expands to nothing, as in a shell where unset)");
+      return true;
+    });
   });
 
   test('an unknown command substitution stays visible and is warned about', () => {
@@ -343,10 +393,10 @@ describe('arithmetic in a run line', () => {
     assert.equal(parse('docker run -u "$(id -u):$((1000*2))" img').user, '1000:2000');
   });
 
-  test('arithmetic on a variable the environment does not give is kept as written, with a warning', () => {
+  test('arithmetic on a variable the environment does not give takes it as 0, as the shell does, with a warning', () => {
     const r = parse('docker run -u $((NOPE+1)) img');
-    assert.equal(r.user, '$((NOPE+1))');
-    assert.deepEqual(r.warnings, ['cannot evaluate $((NOPE+1)); kept as written']);
+    assert.equal(r.user, '1');
+    assert.deepEqual(r.assumptions?.map((a) => a.id), ['run-variable:NOPE']);
   });
 });
 

@@ -1,0 +1,45 @@
+// Shell variables in a --run line: the environment uidctl runs in gives them; bash's own UID
+// comes from the invoking user; anything else unset expands empty, with a warning and an
+// assumption, never a literal $NAME.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { memoryIo } from '../../src/cli/io.js';
+import { tempDirs } from './temp.js';
+
+const tempDir = tempDirs('uidctl-run-vars-');
+
+async function uidctl(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const io = memoryIo({ HOME: '/home/ci', XDG_CACHE_HOME: join(cwd, '.cache'), ...env }, cwd);
+  const code = await main(args, io);
+
+  return { code, stdout: io.stdout, stderr: io.stderr };
+}
+
+const HOST = 'invoker: { uid: 1000, gid: 1000, home: /home/me, cwd: /home/me/proj }\npaths: {}\n';
+
+describe('check --run with shell variables', () => {
+  test('${GID} unset: warned on stderr, an assumption in the report, and the user is 1000: (no "group $GID")', async () => {
+    const dir = tempDir({ Dockerfile: 'FROM debian:bookworm\nRUN useradd -u 1000 app\n', 'host.yaml': HOST });
+    const r = await uidctl(['check', '--host-facts', 'host.yaml', '--run', 'docker run --user ${UID}:${GID} img', '--format', 'json', '--fail-on', 'never'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, 'uidctl: warning: --run: $GID is not set in the environment uidctl runs in: it expands to an empty string, as in a shell where it is unset (export it, or write its value, if your shell has it)\n');
+    const res = JSON.parse(r.stdout).results[0];
+    assert.deepEqual([res.identity.uid, res.identity.gid], [1000, 1000]);
+    assert.deepEqual(res.assumptions.filter((a: { id: string }) => a.id.startsWith('run-variable:')).map((a: { id: string; confidence: string }) => [a.id, a.confidence]), [
+      ['run-variable:UID', 'high'],
+      ['run-variable:GID', 'medium'],
+    ]);
+    assert.ok(!r.stdout.includes('unable to find group'));
+  });
+
+  test('a variable set in the environment uidctl runs in is used, with no warning', async () => {
+    const dir = tempDir({ Dockerfile: 'FROM debian:bookworm\n', 'host.yaml': HOST });
+    const r = await uidctl(['check', '--host-facts', 'host.yaml', '--run', 'docker run --user ${HOST_UID}:${HOST_GID} img', '--format', 'json', '--fail-on', 'never'], dir, { HOST_UID: '1234', HOST_GID: '1235' });
+    assert.equal(r.stderr, '');
+    const id = JSON.parse(r.stdout).results[0].identity;
+    assert.deepEqual([id.uid, id.gid], [1234, 1235]);
+  });
+});
