@@ -4,13 +4,15 @@
 
 import type {
   FileMeta,
+  FsTree,
   ImageState,
   JupyterSettings,
+  SshdInclude,
   SshdMatchBlock,
   SshdSettings,
   SudoRule,
 } from '../../model/types.js';
-import { baseName, normalizePath, parentOf } from '../../image/fs.js';
+import { baseName, isUnder, normalizePath, parentOf, resolvePath } from '../../image/fs.js';
 import { groupByGid, groupByName, userByName } from '../../image/accounts.js';
 
 // ---------------------------------------------------------------- sudoers
@@ -500,36 +502,81 @@ export function passwordlessRoot(state: ImageState): PasswordlessRoot[] {
 
 // ---------------------------------------------------------------- sshd
 
+/**
+ * A pattern as glob(3) reads it with no flags, which is how sshd expands Include: '*', '?' and
+ * '[...]' stay inside one path component, and a name starting with '.' is matched only by a
+ * pattern component that starts with '.'.
+ */
 function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const part = (c: string) => {
+    let body = '';
+    for (let i = 0; i < c.length; i++) {
+      const ch = c[i];
+      const close = ch === '[' ? c.indexOf(']', i + 2) : -1;
+      if (ch === '*') body += '[^/]*';
+      else if (ch === '?') body += '[^/]';
+      else if (close > 0) {
+        const set = c.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
+        body += `[${set}]`;
+        i = close;
+      } else body += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
 
-  return new RegExp(`^${body}$`);
+    return c.startsWith('.') ? body : `(?!\\.)${body}`;
+  };
+
+  return new RegExp(`^${glob.split('/').map(part).join('/')}$`);
 }
 
-type SshdField = 'permitRootLogin' | 'passwordAuthentication' | 'permitEmptyPasswords';
+/** True when a pattern has a character glob(3) expands. */
+function isGlob(pattern: string): boolean {
+  return /[*?[]/.test(pattern);
+}
 
-const SSHD_KEYS: Record<string, SshdField> = {
+type SshdField = 'permitRootLogin' | 'passwordAuthentication' | 'permitEmptyPasswords' | 'kbdInteractiveAuthentication';
+
+const SSHD_KEYS: Record<string, SshdField | 'usePam'> = {
   permitrootlogin: 'permitRootLogin',
   passwordauthentication: 'passwordAuthentication',
   permitemptypasswords: 'permitEmptyPasswords',
+  // One keyword with two names in OpenSSH's servconf.c (both map to sKbdInteractiveAuthentication
+  // since 8.7), so the first of either wins.
+  kbdinteractiveauthentication: 'kbdInteractiveAuthentication',
+  challengeresponseauthentication: 'kbdInteractiveAuthentication',
+  usepam: 'usePam',
 };
+
+const SSHD_FIELDS: readonly (SshdField | 'usePam')[] = [
+  'permitRootLogin',
+  'passwordAuthentication',
+  'permitEmptyPasswords',
+  'kbdInteractiveAuthentication',
+  'usePam',
+];
+
+/** sshd's Include nests at most this deep (READCONF_MAX_DEPTH in OpenSSH's readconf.h). */
+const SSHD_INCLUDE_DEPTH = 16;
 
 /**
  * sshd_config: keywords are case-insensitive and the FIRST value given wins (sshd(8) /
- * sshd_config(5)); Include expands globs in order, relative paths from /etc/ssh. Lines after a
- * Match belong to that block until the next Match or the end of the file; an included file
- * starts under the block of its Include line and does not carry its own Match back out (the
- * activep save and restore around Include in OpenSSH's servconf.c).
+ * sshd_config(5)); Include expands globs in order, relative paths from /etc/ssh, and the lines
+ * of the files it names count where the Include line stands. Lines after a Match belong to that
+ * block until the next Match or the end of the file; an included file starts under the block
+ * of its Include line and does not carry its own Match back out (the activep save and restore
+ * around Include in OpenSSH's servconf.c). A pattern that matches nothing is skipped, as sshd
+ * does; whether a pattern may name a file whose text is not kept is sshdIncludeDoubts' question.
  */
 export function parseSshd(state: ImageState, root = '/etc/ssh/sshd_config'): SshdSettings {
   const out: SshdSettings = { lines: {} };
   const blocks: SshdMatchBlock[] = [];
-  const seen = new Set<string>();
+  const includes: SshdInclude[] = [];
+  const files: Record<string, string> = {};
+  const reading = new Set<string>();
 
-  const read = (path: string, inherited: SshdMatchBlock | undefined): void => {
-    if (seen.has(path) || !state.texts[path]) return;
-    seen.add(path);
+  const read = (path: string, inherited: SshdMatchBlock | undefined, depth: number): void => {
     const entry = state.texts[path];
+    if (!entry || reading.has(path) || depth > SSHD_INCLUDE_DEPTH) return;
+    reading.add(path);
     let block = inherited;
 
     entry.content.split('\n').forEach((raw, i) => {
@@ -547,9 +594,15 @@ export function parseSshd(state: ImageState, root = '/etc/ssh/sshd_config'): Ssh
       }
 
       if (key === 'include') {
-        for (const pat of value.split(/\s+/)) {
-          const re = globToRegExp(normalizePath(pat, '/etc/ssh'));
-          Object.keys(state.texts).filter((p) => re.test(p)).sort().forEach((p) => read(p, block));
+        for (const pat of value.split(/\s+/).filter(Boolean)) {
+          const pattern = normalizePath(pat, '/etc/ssh');
+          const inc: SshdInclude = { pattern, file: path, fileLine: i + 1, open: SSHD_FIELDS.filter((f) => out[f] === undefined) };
+          if (entry.line !== undefined) inc.line = entry.line;
+          if (block) inc.block = block.criteria;
+          includes.push(inc);
+          const re = isGlob(pattern) ? globToRegExp(pattern) : undefined;
+          const found = re ? Object.keys(state.texts).filter((p) => re.test(p)).sort() : state.texts[pattern] ? [pattern] : [];
+          for (const p of found) read(p, block, depth + 1);
         }
         return;
       }
@@ -557,19 +610,71 @@ export function parseSshd(state: ImageState, root = '/etc/ssh/sshd_config'): Ssh
       const field = SSHD_KEYS[key];
       if (!field) return;
       if (block) {
-        if (block[field] === undefined) block[field] = value;
+        // UsePAM is not allowed inside Match (sshd exits on it): it never narrows a block.
+        if (field !== 'usePam' && block[field] === undefined) block[field] = value;
       } else if (out[field] === undefined) {
         out[field] = value;
+        files[field] = path;
         if (entry.line !== undefined) out.lines[field] = entry.line;
       }
     });
+    reading.delete(path);
   };
 
-  read(root, undefined);
-  const used = blocks.filter((b) => Object.values(SSHD_KEYS).some((f) => b[f] !== undefined));
+  read(root, undefined, 0);
+  const used = blocks.filter((b) => SSHD_FIELDS.some((f) => f !== 'usePam' && b[f] !== undefined));
+  if (Object.keys(files).length > 0) out.files = files;
   if (used.length > 0) out.matches = used;
+  if (includes.length > 0) out.includes = includes;
 
   return out;
+}
+
+/**
+ * The Include patterns that may name a file whose text the model does not have, so sshd may
+ * read settings the parse could not: a file there with no text kept, or a folder the pattern
+ * looks in whose listing is known only in part. Asked of the final image (the tree may change
+ * without a text changing), not kept with the settings.
+ */
+export function sshdIncludeDoubts(settings: SshdSettings, texts: ImageState['texts'], fs: FsTree): SshdInclude[] {
+  return (settings.includes ?? []).filter((inc) => includeMayHideText(inc.pattern, texts, fs));
+}
+
+/** The id of the assumption an Include of unknown text stands for (the findings' dependsOn). */
+export function sshdIncludeId(inc: SshdInclude): string {
+  return `sshd-include:${inc.pattern}`;
+}
+
+function includeMayHideText(pattern: string, texts: ImageState['texts'], fs: FsTree): boolean {
+  const unread = (p: string, m: FileMeta): boolean => {
+    if (m.kind === 'dir' || texts[p]) return false;
+    const r = m.kind === 'symlink' ? resolvePath(fs, p) : undefined;
+
+    return r ? r.unknown || (r.meta !== undefined && r.meta.kind !== 'dir' && !texts[r.path]) : true;
+  };
+
+  if (!isGlob(pattern)) {
+    const m = fs.get(pattern);
+    if (m) return unread(pattern, m);
+    const r = resolvePath(fs, pattern);
+
+    return r.unknown || (r.meta !== undefined && r.meta.kind !== 'dir' && !texts[r.path]);
+  }
+
+  const re = globToRegExp(pattern);
+  for (const [p, m] of fs) if (re.test(p) && unread(p, m)) return true;
+
+  // The folder the pattern's first glob component looks in, and those below it when a later
+  // component globs too: a listing known only in part may hold a match.
+  const fixed = pattern.slice(0, pattern.search(/[*?[]/));
+  const dir = fixed.slice(0, fixed.lastIndexOf('/')) || '/';
+  const r = resolvePath(fs, dir);
+  if (!r.meta) return r.unknown;
+  if (r.meta.partial === true) return true;
+  if (pattern.indexOf('/', fixed.length) === -1) return false;
+  for (const [p, m] of fs) if (m.kind === 'dir' && m.partial === true && isUnder(p, r.path)) return true;
+
+  return false;
 }
 
 /** OpenSSH's match_pattern_list(): any negated pattern that matches refuses, else any positive. */
