@@ -1,7 +1,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { parseSudoers, passwordlessRoot, refreshDerived, sshdIncludeDoubts, sshdReach, sudoAllows } from '../../src/shell/commands/config.js';
+import {
+  jupyterConfigPath,
+  jupyterSettingsIn,
+  parseSudoers,
+  passwordlessRoot,
+  refreshDerived,
+  sshdIncludeDoubts,
+  sshdReach,
+  sudoAllows,
+} from '../../src/shell/commands/config.js';
 import type { ImageState, SshdMatchBlock } from '../../src/model/types.js';
 import { makeState } from './handler-fixture.js';
 
@@ -458,6 +467,45 @@ describe('jupyter config', () => {
     };
     refreshDerived(s);
     assert.deepEqual(s.jupyter, { token: '', password: '', ip: '*', lines: {} });
+  });
+});
+
+describe('jupyter config path (jupyter_core paths.py)', () => {
+  const base = { home: '/home/ml', cwd: '/work', prefix: '/opt/conda' };
+  const cases: [string, Parameters<typeof jupyterConfigPath>[0], string[]][] = [
+    [
+      'defaults: ~/.jupyter, the user site, the prefix, the system folders',
+      { ...base, env: {} },
+      ['/home/ml/.jupyter', '/home/ml/.local/etc/jupyter', '/opt/conda/etc/jupyter', '/usr/local/etc/jupyter', '/etc/jupyter'],
+    ],
+    [
+      'JUPYTER_CONFIG_DIR replaces ~/.jupyter',
+      { ...base, env: { JUPYTER_CONFIG_DIR: '/opt/jc' } },
+      ['/opt/jc', '/home/ml/.local/etc/jupyter', '/opt/conda/etc/jupyter', '/usr/local/etc/jupyter', '/etc/jupyter'],
+    ],
+    [
+      'an empty JUPYTER_CONFIG_DIR is not set',
+      { ...base, env: { JUPYTER_CONFIG_DIR: '' }, prefix: '/usr/local' },
+      ['/home/ml/.jupyter', '/home/ml/.local/etc/jupyter', '/usr/local/etc/jupyter', '/etc/jupyter'],
+    ],
+    [
+      'JUPYTER_CONFIG_PATH entries come first; JUPYTER_PREFER_ENV_PATH puts the prefix before the user',
+      { ...base, env: { JUPYTER_CONFIG_PATH: '/a:/b/', JUPYTER_PREFER_ENV_PATH: '1', PYTHONNOUSERSITE: '1' } },
+      ['/a', '/b', '/opt/conda/etc/jupyter', '/home/ml/.jupyter', '/usr/local/etc/jupyter', '/etc/jupyter'],
+    ],
+    ['JUPYTER_NO_CONFIG: no folder at all', { ...base, env: { JUPYTER_NO_CONFIG: '1' } }, []],
+  ];
+  for (const [name, inputs, want] of cases) {
+    test(name, () => assert.deepEqual(jupyterConfigPath(inputs), want));
+  }
+
+  test('a higher-priority folder wins; .json over .py in one folder; files outside the path are not read', () => {
+    const s = makeState();
+    s.texts['/etc/jupyter/jupyter_server_config.py'] = { content: "c.ServerApp.token = ''\nc.ServerApp.ip = '0.0.0.0'\n", line: 3 };
+    s.texts['/opt/jc/jupyter_server_config.py'] = { content: "c.ServerApp.token = 'abc'\n", line: 4 };
+    s.texts['/opt/jc/jupyter_server_config.json'] = { content: JSON.stringify({ ServerApp: { token: 'def' } }), line: 5 };
+    s.texts['/home/ml/.jupyter/jupyter_server_config.py'] = { content: "c.ServerApp.password = ''\n", line: 6 };
+    assert.deepEqual(jupyterSettingsIn(s, ['/opt/jc', '/etc/jupyter']), { token: 'def', ip: '0.0.0.0', lines: { token: 5, ip: 3 } });
   });
 });
 

@@ -782,34 +782,112 @@ function applyJupyter(out: JupyterSettings, key: string, value: unknown, line: n
   if (key === 'ip' && typeof value === 'string') set('ip', value);
 }
 
+/** One config file's settings applied over `out` (later files win, as traitlets merges them). */
+function readJupyterFile(out: JupyterSettings, entry: ImageState['texts'][string], json: boolean): void {
+  if (json) {
+    let data: unknown;
+    try {
+      data = JSON.parse(entry.content);
+    } catch {
+      return;
+    }
+    for (const [cls, body] of Object.entries((data ?? {}) as Record<string, unknown>)) {
+      if (!JUPYTER_CLASSES.has(cls) || typeof body !== 'object' || body === null) continue;
+      for (const [k, v] of Object.entries(body)) applyJupyter(out, k, v, entry.line);
+    }
+    return;
+  }
+
+  for (const raw of entry.content.split('\n')) {
+    const m = raw.trim().match(/^c\.(\w+)\.(\w+)\s*=\s*(.+)$/);
+    if (!m || !JUPYTER_CLASSES.has(m[1])) continue;
+    applyJupyter(out, m[2], pyValue(m[3]), entry.line);
+  }
+}
+
 /**
- * Jupyter's traitlets config files (jupyter_server_config.py / .json and the notebook/lab
- * ones): later assignments win, files read in path order.
+ * Every Jupyter traitlets config file the build wrote (jupyter_server_config.py / .json and the
+ * notebook/lab ones), wherever it is: later assignments win, files read in path order. What a
+ * server started in the container reads is jupyterSettingsIn(), over its config path.
  */
 export function parseJupyter(state: ImageState): JupyterSettings {
   const out: JupyterSettings = { lines: {} };
   const files = Object.keys(state.texts).filter((p) => JUPYTER_FILE.test(baseName(p))).sort();
+  for (const path of files) readJupyterFile(out, state.texts[path], path.endsWith('.json'));
 
-  for (const path of files) {
-    const entry = state.texts[path];
-    if (path.endsWith('.json')) {
-      let data: unknown;
-      try {
-        data = JSON.parse(entry.content);
-      } catch {
-        continue;
-      }
-      for (const [cls, body] of Object.entries((data ?? {}) as Record<string, unknown>)) {
-        if (!JUPYTER_CLASSES.has(cls) || typeof body !== 'object' || body === null) continue;
-        for (const [k, v] of Object.entries(body)) applyJupyter(out, k, v, entry.line);
-      }
-      continue;
-    }
+  return out;
+}
 
-    for (const raw of entry.content.split('\n')) {
-      const m = raw.trim().match(/^c\.(\w+)\.(\w+)\s*=\s*(.+)$/);
-      if (!m || !JUPYTER_CLASSES.has(m[1])) continue;
-      applyJupyter(out, m[2], pyValue(m[3]), entry.line);
+/** What the config path depends on, from the process that starts Jupyter. */
+export interface JupyterPathInputs {
+  env: Record<string, string>;
+  home: string;
+  cwd: string;
+  /** sys.prefix of the Python that runs Jupyter (/opt/conda, /usr, a venv), when known. */
+  prefix?: string;
+  /** True when that Python is a venv, which turns the user site off (site.py). */
+  venv?: boolean;
+}
+
+/** jupyter_core's envset(): set, and not one of no, n, false, off, 0, 0.0. */
+function envSet(env: Record<string, string>, name: string): boolean {
+  const v = env[name];
+
+  return v !== undefined && !['no', 'n', 'false', 'off', '0', '0.0'].includes(v.toLowerCase());
+}
+
+/**
+ * The folders Jupyter reads config files from, highest priority first, as jupyter_core's
+ * paths.py builds them (jupyter_config_path(), with JupyterApp.config_file_paths putting
+ * jupyter_config_dir() first when it is not on the path):
+ * - JUPYTER_NO_CONFIG set: only a new empty temporary folder, so no file at all;
+ * - the JUPYTER_CONFIG_PATH entries (':'-separated);
+ * - the user's: jupyter_config_dir(), which is JUPYTER_CONFIG_DIR when set and not empty, and
+ *   only otherwise ~/.jupyter; then {site.getuserbase()}/etc/jupyter (PYTHONUSERBASE or
+ *   ~/.local) while the user site is on (not under PYTHONNOUSERSITE or in a venv);
+ * - the environment's: {sys.prefix}/etc/jupyter unless it is a system folder, before the
+ *   user's when JUPYTER_PREFER_ENV_PATH is set (jupyter_core also prefers it in a venv or conda
+ *   env the user owns, which is not followed here);
+ * - the system's: /usr/local/etc/jupyter, /etc/jupyter.
+ * The working folder is not searched (it was before jupyter_core 4.11.2, CVE-2022-39286).
+ */
+export function jupyterConfigPath(p: JupyterPathInputs): string[] {
+  const env = p.env;
+  if (env.JUPYTER_NO_CONFIG) return [];
+  const abs = (dir: string) => normalizePath(dir, p.cwd);
+  const paths: string[] = [];
+  if (env.JUPYTER_CONFIG_PATH) paths.push(...env.JUPYTER_CONFIG_PATH.split(':').filter(Boolean).map(abs));
+
+  const user = [env.JUPYTER_CONFIG_DIR ? abs(env.JUPYTER_CONFIG_DIR) : normalizePath(`${p.home}/.jupyter`)];
+  if (!env.PYTHONNOUSERSITE && !p.venv) {
+    const userDir = normalizePath(`${env.PYTHONUSERBASE ? abs(env.PYTHONUSERBASE) : `${p.home}/.local`}/etc/jupyter`);
+    if (!user.includes(userDir)) user.push(userDir);
+  }
+  const system = ['/usr/local/etc/jupyter', '/etc/jupyter'];
+  const ownEnv = p.prefix !== undefined ? [normalizePath(`${p.prefix}/etc/jupyter`)].filter((d) => !system.includes(d)) : [];
+  if (envSet(env, 'JUPYTER_PREFER_ENV_PATH')) paths.push(...ownEnv, ...user);
+  else paths.push(...user, ...ownEnv);
+  paths.push(...system);
+
+  return paths.filter((d, i) => paths.indexOf(d) === i);
+}
+
+const JUPYTER_NAMES = ['jupyter_notebook_config', 'jupyter_server_config', 'jupyter_lab_config'];
+
+/**
+ * The settings a server reads from the config folders given (highest priority first): for each
+ * file name, traitlets' _load_config_files reads the folders from the lowest priority up, .py
+ * then .json in each, and a later file overrides an earlier one. A file outside the folders
+ * (~/.jupyter while JUPYTER_CONFIG_DIR points elsewhere) is not read.
+ */
+export function jupyterSettingsIn(state: ImageState, dirs: string[]): JupyterSettings {
+  const out: JupyterSettings = { lines: {} };
+  for (const name of JUPYTER_NAMES) {
+    for (let i = dirs.length - 1; i >= 0; i--) {
+      for (const ext of ['py', 'json']) {
+        const entry = state.texts[`${dirs[i] === '/' ? '' : dirs[i]}/${name}.${ext}`];
+        if (entry) readJupyterFile(out, entry, ext === 'json');
+      }
     }
   }
 
