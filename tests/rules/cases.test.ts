@@ -1059,7 +1059,7 @@ const services: Case[] = [
       `RUN printf 'UsePAM yes\\n' > ${SSHD_CONFIG}`,
     ),
     message: ['password logins (PasswordAuthentication, and keyboard-interactive through PAM)', 'sets a password for dev'],
-    fix: "-e '1i KbdInteractiveAuthentication no' /etc/ssh/sshd_config",
+    fix: "RUN sed -i -e '1i PasswordAuthentication no' -e '1i KbdInteractiveAuthentication no' /etc/ssh/sshd_config",
   },
   {
     name: 'UID502 fires for KbdInteractiveAuthentication yes inside Match User dev',

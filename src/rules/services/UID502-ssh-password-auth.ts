@@ -9,12 +9,14 @@ const KBD = '\\(KbdInteractive\\|ChallengeResponse\\)Authentication';
 /**
  * The sed that turns password login off where sshd reads it, and keyboard-interactive too when
  * it lets PAM take passwords: each keyword in the file its first value came from (the first
- * value wins), or, when no file sets keyboard-interactive (its default is yes), as a new first
- * line of sshd_config, ahead of everything sshd reads.
+ * value wins), or, when no file sets it and no line of sshd_config names it (both default to
+ * yes), as a new first line of sshd_config, ahead of everything sshd reads.
  */
-function passwordsOffSnippet(sshd: SshdSettings, kbd: boolean): string {
+function passwordsOffSnippet(sshd: SshdSettings, kbd: boolean, mainText: string | undefined): string {
   const pwFile = sshd.files?.passwordAuthentication ?? MAIN;
-  const pw = `s/^#\\?PasswordAuthentication.*/PasswordAuthentication no/`;
+  // No line to edit (a hand-written sshd_config that leaves it at its default): a first line.
+  const noLine = sshd.files?.passwordAuthentication === undefined && mainText !== undefined && !/^#?PasswordAuthentication/im.test(mainText);
+  const pw = noLine ? '1i PasswordAuthentication no' : `s/^#\\?PasswordAuthentication.*/PasswordAuthentication no/`;
   if (!kbd) return `RUN sed -i '${pw}' ${pwFile}`;
 
   const kbdFile = sshd.files?.kbdInteractiveAuthentication;
@@ -108,10 +110,10 @@ export default defineRule({
           : kbd
             ? {
                 description: 'Turn password login off, and keyboard-interactive authentication too (with UsePAM yes PAM asks for the password there), and mount an authorized_keys file instead.',
-                snippet: passwordsOffSnippet(sshd, true),
+                snippet: passwordsOffSnippet(sshd, true, a.image.texts[MAIN]?.content),
                 safe: false,
               }
-            : { description: 'Turn password login off and mount an authorized_keys file instead.', snippet: passwordsOffSnippet(sshd, false), safe: false },
+            : { description: 'Turn password login off and mount an authorized_keys file instead.', snippet: passwordsOffSnippet(sshd, false, a.image.texts[MAIN]?.content), safe: false },
       ],
       dependsOn: doubts,
       unsureSeverity: doubts.length > 0 ? 'warning' : undefined,
