@@ -24,7 +24,7 @@ import { resolveRuntime, runAsIdentity, type RuntimeResolution as RuntimeResult 
 import { evaluate, type Identity } from './access/evaluate.js';
 import { formatId, groupByGid } from './image/accounts.js';
 import { baseName, cloneTree, isUnder, normalizePath } from './image/fs.js';
-import { refreshDerived, sudoAllows } from './shell/commands/config.js';
+import { refreshDerived, sshdIncludeDoubts, sshdIncludeId, sudoAllows } from './shell/commands/config.js';
 import { findPythonEnv } from './shell/commands/packages.js';
 import { runRules } from './rules/registry.js';
 import { unknownId } from './rules/util.js';
@@ -539,6 +539,23 @@ export function analyze(input: AnalyzeInput): Analysis {
 
   const targetLabel = sim.target.name ?? String(sim.target.index);
   const assumptions = [...sim.assumptions];
+  // An sshd Include that may name a file whose text uidctl does not have: sshd reads settings
+  // there that UID501 and UID502 cannot see, so it is said, never skipped; their findings then
+  // depend on it.
+  if (image.packages['openssh-server']) {
+    for (const inc of sshdIncludeDoubts(image.sshd, image.texts, view.fs)) {
+      const id = sshdIncludeId(inc);
+      if (assumptions.some((x) => x.id === id)) continue;
+      const a: Assumption = {
+        id,
+        subject: inc.pattern,
+        text: `${inc.file} line ${inc.fileLine} includes ${inc.pattern}${inc.block ? ` inside "Match ${inc.block}"` : ''}, whose text uidctl does not have: the sshd settings it may hold (PermitRootLogin, PasswordAuthentication, ...) are not read`,
+        confidence: 'low',
+      };
+      if (inc.line !== undefined) a.line = inc.line;
+      assumptions.push(a);
+    }
+  }
   if (userns && run.mounts.some((m) => m.kind === 'bind')) assumptions.push(userns.assumption);
   for (const n of runtime.notes) if (n.assumption && !assumptions.some((a) => a.id === n.assumption!.id)) assumptions.push(n.assumption);
   for (const x of run.assumptions ?? []) if (!assumptions.some((a) => a.id === x.id)) assumptions.push(x);

@@ -13,7 +13,7 @@ export interface SnapshotCache {
 }
 
 /** Bump when the snapshot format or what a scan keeps changes: old entries are then ignored. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 type Row = [string, FileKind, number, number, number, string?];
 

@@ -98,6 +98,8 @@ export function isWantedText(path: string): boolean {
   if (WANTED.has(path)) return true;
   const dir = parentOf(path);
   if (WANTED_DIRS.has(dir)) return true;
+  // Any file of /etc/ssh an sshd Include may name, but not the host keys (secrets).
+  if (path.startsWith('/etc/ssh/') && !/^\/etc\/ssh\/(ssh_host_|moduli$)/.test(path)) return true;
   const base = path.slice(path.lastIndexOf('/') + 1);
 
   return base === 'pip.conf' || JUPYTER_CONFIG.test(base);

@@ -158,10 +158,36 @@ export interface SshdSettings {
   permitRootLogin?: string;
   passwordAuthentication?: string;
   permitEmptyPasswords?: string;
+  /** KbdInteractiveAuthentication, or its deprecated alias ChallengeResponseAuthentication. */
+  kbdInteractiveAuthentication?: string;
+  /** UsePAM: global only (sshd refuses it inside Match). */
+  usePam?: string;
   /** Dockerfile line that set each value. */
   lines: Record<string, number>;
+  /** The file each global value was read from (absent when none was set). */
+  files?: Record<string, string>;
   /** Match blocks that set one of the keywords above, in file order (absent when none). */
   matches?: SshdMatchBlock[];
+  /** Every Include line read, in the order sshd reads them (absent when none). */
+  includes?: SshdInclude[];
+}
+
+/** One pattern of an sshd `Include` line, as sshd expands it. */
+export interface SshdInclude {
+  /** Absolute: a relative pattern is taken from /etc/ssh, as sshd does. */
+  pattern: string;
+  file: string;
+  /** Line of the Include keyword inside the file. */
+  fileLine: number;
+  /** Dockerfile line that wrote the file, when it came from the build. */
+  line?: number;
+  /** The Match block the Include sits in: what it includes belongs to that block. */
+  block?: string;
+  /**
+   * The global keywords that had no value yet when sshd reached the Include: a file it includes
+   * could still set them (the first value wins).
+   */
+  open: string[];
 }
 
 /** The settings of one sshd_config `Match` block: first value per keyword, as sshd keeps. */
@@ -171,6 +197,7 @@ export interface SshdMatchBlock {
   permitRootLogin?: string;
   passwordAuthentication?: string;
   permitEmptyPasswords?: string;
+  kbdInteractiveAuthentication?: string;
   file: string;
   /** Line of the Match keyword inside the file. */
   fileLine: number;

@@ -8,6 +8,7 @@ import { readOnlyRootSetting } from '../runtime/resolve.js';
 import { startCommandOf } from '../runtime/entrypoints.js';
 import { lacksShadowTool } from '../shell/commands/accounts.js';
 import { packageNamedLike } from '../shell/commands/package-accounts.js';
+import { sshdIncludeId } from '../shell/commands/config.js';
 
 /** The id an unmodelled command goes by in dependsOn lists. */
 export function unknownId(u: UnknownEffect): string {
@@ -309,6 +310,20 @@ export function mayBeTouched(a: AnalysisView, paths: string[]): boolean {
 /** True when the container's start command runs sshd (as the program, or in a `sh -c` line). */
 export function startsSshd(a: AnalysisView): boolean {
   return startCommand(a).some((w) => /(^|[\s/;&|])sshd(\s|$)/.test(w));
+}
+
+/**
+ * The ids of the sshd Include assumptions a judgement of these keywords rests on: an Include
+ * whose text uidctl does not have, inside a Match block, or reached before one of the keywords
+ * had its global value (sshd keeps the first value, so a later Include cannot change it).
+ */
+export function sshdDoubts(a: AnalysisView, fields: string[]): string[] {
+  const ids = new Set(a.assumptions.filter((x) => x.id.startsWith('sshd-include:')).map((x) => x.id));
+  if (ids.size === 0) return [];
+
+  return (a.image.sshd.includes ?? [])
+    .filter((inc) => ids.has(sshdIncludeId(inc)) && (inc.block !== undefined || inc.open.some((f) => fields.includes(f))))
+    .map(sshdIncludeId);
 }
 
 const unknownsOf = new WeakMap<AnalysisView, UnknownEffect[]>();

@@ -147,6 +147,9 @@ describe('scanLayers: texts that matter', () => {
     const s = await scan([
       { name: 'etc/ssh/sshd_config', content: 'PermitRootLogin yes\n' },
       { name: 'etc/ssh/sshd_config.d/x.conf', content: 'PasswordAuthentication no\n' },
+      // A file an Include may name; never the host keys.
+      { name: 'etc/ssh/extra.conf', content: 'PermitRootLogin yes\n' },
+      { name: 'etc/ssh/ssh_host_ed25519_key', content: 'PRIVATE\n' },
       { name: 'home/j/.jupyter/jupyter_server_config.py', content: "c.ServerApp.token = ''\n" },
       { name: 'etc/pip.conf', content: '[global]\n' },
       { name: 'usr/lib/os-release', content: 'ID=debian\n' },
@@ -155,6 +158,7 @@ describe('scanLayers: texts that matter', () => {
 
     assert.deepEqual(Object.keys(s.texts), [
       '/etc/pip.conf',
+      '/etc/ssh/extra.conf',
       '/etc/ssh/sshd_config',
       '/etc/ssh/sshd_config.d/x.conf',
       '/home/j/.jupyter/jupyter_server_config.py',

@@ -874,6 +874,8 @@ const sudo: Case[] = [
 ];
 
 const SSHD = 'RUN apt-get update && apt-get install -y openssh-server';
+const BOOKWORM = 'FROM debian:bookworm';
+const ADD_DEV = 'useradd --create-home --uid 1000 dev';
 const SSHD_CONFIG = '/etc/ssh/sshd_config';
 const JUPYTERLAB = 'RUN pip install --no-cache-dir jupyterlab';
 const JUPYTER_CONFIG = '/etc/jupyter/jupyter_server_config.py';
@@ -941,6 +943,46 @@ const services: Case[] = [
     dockerfile: df(CUDA, SSHD, 'CMD ["/usr/sbin/sshd", "-D"]'),
   },
   {
+    name: 'UID501 follows an Include of /etc/ssh/extra.conf written in a drop-in (sshd -T: permitrootlogin yes)',
+    rule: 'UID501',
+    dockerfile: df(
+      BOOKWORM,
+      SSHD,
+      "RUN echo 'Include /etc/ssh/extra.conf' > /etc/ssh/sshd_config.d/10-extra.conf && echo 'PermitRootLogin yes' > /etc/ssh/extra.conf",
+    ),
+    message: ['PermitRootLogin yes (in /etc/ssh/extra.conf)'],
+    fix: "sed -i 's/^#\\?PermitRootLogin.*/PermitRootLogin no/' /etc/ssh/extra.conf",
+  },
+  {
+    name: 'UID501 follows an Include appended to sshd_config, the file written later by COPY <<EOF',
+    rule: 'UID501',
+    dockerfile: df(
+      BOOKWORM,
+      SSHD,
+      `RUN echo 'Include /etc/ssh/my.conf' >> ${SSHD_CONFIG}`,
+      'COPY <<EOF /etc/ssh/my.conf',
+      'PermitRootLogin yes',
+      'EOF',
+    ),
+    message: ['PermitRootLogin yes (in /etc/ssh/my.conf)'],
+    fix: '/etc/ssh/my.conf',
+  },
+  {
+    name: 'UID501 follows a relative Include from /etc/ssh, as sshd does',
+    rule: 'UID501',
+    dockerfile: df(BOOKWORM, SSHD, `RUN echo 'Include my.conf' >> ${SSHD_CONFIG} && printf 'PermitRootLogin yes\\n' > /etc/ssh/my.conf`),
+    message: ['PermitRootLogin yes (in /etc/ssh/my.conf)'],
+  },
+  {
+    name: 'UID501 is quiet for an Include placed after PermitRootLogin no: the first value wins',
+    rule: 'UID501',
+    dockerfile: df(
+      BOOKWORM,
+      SSHD,
+      `RUN printf 'PermitRootLogin no\\nInclude /etc/ssh/my.conf\\n' >> ${SSHD_CONFIG} && echo 'PermitRootLogin yes' > /etc/ssh/my.conf`,
+    ),
+  },
+  {
     name: 'UID502 fires for PasswordAuthentication yes and a chpasswd password',
     rule: 'UID502',
     dockerfile: df(
@@ -981,6 +1023,77 @@ const services: Case[] = [
     name: 'UID502 is quiet with PasswordAuthentication no',
     rule: 'UID502',
     dockerfile: df(CUDA, `${SSHD} && echo 'PasswordAuthentication no' >> /etc/ssh/sshd_config`),
+  },
+  {
+    name: 'UID502 fires for KbdInteractiveAuthentication yes with UsePAM yes, though PasswordAuthentication is no',
+    rule: 'UID502',
+    dockerfile: df(
+      BOOKWORM,
+      `${SSHD} && ${ADD_DEV} && echo 'dev:secret' | chpasswd`,
+      `RUN sed -i 's/^KbdInteractiveAuthentication no/KbdInteractiveAuthentication yes/' ${SSHD_CONFIG} && echo 'PasswordAuthentication no' >> ${SSHD_CONFIG}`,
+      'CMD ["/usr/sbin/sshd", "-D"]',
+    ),
+    message: [
+      'sshd accepts password logins through keyboard-interactive authentication (KbdInteractiveAuthentication yes with UsePAM yes',
+      'and the build sets a password for dev',
+    ],
+    fix: "-e 's/^[[:space:]]*\\(KbdInteractive\\|ChallengeResponse\\)Authentication.*/KbdInteractiveAuthentication no/I' /etc/ssh/sshd_config",
+  },
+  {
+    name: 'UID502 fires for ChallengeResponseAuthentication yes in a drop-in, read before Debian\'s KbdInteractiveAuthentication no',
+    rule: 'UID502',
+    dockerfile: df(
+      BOOKWORM,
+      `${SSHD} && ${ADD_DEV} && echo 'dev:secret' | chpasswd`,
+      "RUN printf 'PasswordAuthentication no\\nChallengeResponseAuthentication yes\\n' > /etc/ssh/sshd_config.d/10-kbd.conf",
+    ),
+    message: ['through keyboard-interactive', 'sets a password for dev'],
+    fix: 'KbdInteractiveAuthentication no/I\' /etc/ssh/sshd_config.d/10-kbd.conf',
+  },
+  {
+    name: 'UID502 fires for both ways in when a hand-written sshd_config leaves keyboard-interactive at its default',
+    rule: 'UID502',
+    dockerfile: df(
+      BOOKWORM,
+      `${SSHD} && ${ADD_DEV} && echo 'dev:secret' | chpasswd`,
+      `RUN printf 'UsePAM yes\\n' > ${SSHD_CONFIG}`,
+    ),
+    message: ['password logins (PasswordAuthentication, and keyboard-interactive through PAM)', 'sets a password for dev'],
+    fix: "RUN sed -i -e '1i PasswordAuthentication no' -e '1i KbdInteractiveAuthentication no' /etc/ssh/sshd_config",
+  },
+  {
+    name: 'UID502 fires for KbdInteractiveAuthentication yes inside Match User dev',
+    rule: 'UID502',
+    dockerfile: df(
+      BOOKWORM,
+      `${SSHD} && ${ADD_DEV} && echo 'dev:secret' | chpasswd`,
+      `RUN printf 'PasswordAuthentication no\\nMatch User dev\\n  KbdInteractiveAuthentication yes\\n' >> ${SSHD_CONFIG}`,
+    ),
+    message: ['password logins through keyboard-interactive', 'for dev inside "Match User dev"'],
+    fix: `\\1KbdInteractiveAuthentication no/' ${SSHD_CONFIG}`,
+  },
+  {
+    name: "UID502 is quiet with PasswordAuthentication no and Debian's KbdInteractiveAuthentication no",
+    rule: 'UID502',
+    dockerfile: df(BOOKWORM, `${SSHD} && ${ADD_DEV} && echo 'dev:secret' | chpasswd`, `RUN echo 'PasswordAuthentication no' >> ${SSHD_CONFIG}`),
+  },
+  {
+    name: 'UID502 is quiet for KbdInteractiveAuthentication yes without PAM (UsePAM no)',
+    rule: 'UID502',
+    dockerfile: df(
+      BOOKWORM,
+      `${SSHD} && ${ADD_DEV} && echo 'dev:secret' | chpasswd`,
+      `RUN sed -i -e 's/^KbdInteractiveAuthentication no/KbdInteractiveAuthentication yes/' -e 's/^UsePAM yes/UsePAM no/' ${SSHD_CONFIG} && echo 'PasswordAuthentication no' >> ${SSHD_CONFIG}`,
+    ),
+  },
+  {
+    name: 'UID502 is quiet for ChallengeResponseAuthentication yes appended after KbdInteractiveAuthentication no: the first value wins',
+    rule: 'UID502',
+    dockerfile: df(
+      BOOKWORM,
+      `${SSHD} && ${ADD_DEV} && echo 'dev:secret' | chpasswd`,
+      `RUN printf 'PasswordAuthentication no\\nChallengeResponseAuthentication yes\\n' >> ${SSHD_CONFIG}`,
+    ),
   },
   {
     name: 'UID503 fires for jupyter lab --allow-root as root',
@@ -1039,6 +1152,17 @@ const services: Case[] = [
     run: 'docker run --rm --user root -e NB_UID=1001 img',
   },
   {
+    name: 'UID504 fires for python -m jupyterlab as root',
+    rule: 'UID504',
+    dockerfile: df(PYTORCH, JUPYTERLAB, 'CMD ["python", "-m", "jupyterlab", "--ip", "0.0.0.0"]'),
+    message: ['refuse to start'],
+  },
+  {
+    name: 'UID504 is quiet for --ServerApp.allow_root True given as separate words',
+    rule: 'UID504',
+    dockerfile: df(PYTORCH, JUPYTERLAB, 'CMD ["jupyter", "lab", "--ServerApp.allow_root", "True"]'),
+  },
+  {
     name: 'UID504 is quiet for a non-root user',
     rule: 'UID504',
     dockerfile: df(
@@ -1091,6 +1215,111 @@ const services: Case[] = [
     name: 'UID506 is quiet when the container does not start sshd',
     rule: 'UID506',
     dockerfile: df('FROM ubuntu:22.04', 'RUN apt-get update && apt-get install -y openssh-server', 'CMD ["bash"]'),
+  },
+  {
+    name: "UID505 fires for --ip 0.0.0.0 --ServerApp.token '' given as separate words (shell form)",
+    rule: 'UID505',
+    dockerfile: df(PYTORCH, JUPYTERLAB, TRAINER, 'USER 1000', "CMD jupyter lab --ip 0.0.0.0 --ServerApp.token ''"),
+    message: ['Jupyter listens on 0.0.0.0 with an empty token'],
+    fix: '-p 127.0.0.1:8888:8888',
+  },
+  {
+    name: 'UID505 fires for --ServerApp.token "" as a separate word',
+    rule: 'UID505',
+    dockerfile: df(PYTORCH, JUPYTERLAB, TRAINER, 'USER 1000', 'CMD jupyter lab --ip=0.0.0.0 --ServerApp.token ""'),
+    message: ['Jupyter listens on 0.0.0.0 with an empty token'],
+  },
+  {
+    name: 'UID505 fires for an empty exec-form word after --ServerApp.token',
+    rule: 'UID505',
+    dockerfile: df(PYTORCH, JUPYTERLAB, TRAINER, 'USER 1000', 'CMD ["jupyter", "lab", "--ip", "0.0.0.0", "--ServerApp.token", ""]'),
+    message: ['Jupyter listens on 0.0.0.0 with an empty token'],
+  },
+  {
+    name: "UID505 fires for jupyter notebook --NotebookApp.token '' with --ip=0.0.0.0",
+    rule: 'UID505',
+    dockerfile: df(PYTORCH, JUPYTERLAB, TRAINER, 'USER 1000', "CMD jupyter notebook --ip=0.0.0.0 --NotebookApp.token ''"),
+    message: ['Jupyter listens on 0.0.0.0 with an empty token'],
+  },
+  {
+    name: 'UID505 fires for python3 -m jupyter_server',
+    rule: 'UID505',
+    dockerfile: df(PYTORCH, JUPYTERLAB, TRAINER, 'USER 1000', 'CMD ["python3", "-m", "jupyter_server", "--ip=0.0.0.0", "--ServerApp.token="]'),
+    message: ['Jupyter listens on 0.0.0.0 with an empty token'],
+  },
+  {
+    name: 'UID505 fires for python -m jupyterlab',
+    rule: 'UID505',
+    dockerfile: df(PYTORCH, JUPYTERLAB, TRAINER, 'USER 1000', "CMD python -m jupyterlab --ip 0.0.0.0 --ServerApp.token ''"),
+    message: ['Jupyter listens on 0.0.0.0 with an empty token'],
+  },
+  {
+    name: 'UID505 fires for python -m notebook',
+    rule: 'UID505',
+    dockerfile: df(PYTORCH, JUPYTERLAB, TRAINER, 'USER 1000', "CMD python -m notebook --ip 0.0.0.0 --NotebookApp.token ''"),
+    message: ['Jupyter listens on 0.0.0.0 with an empty token'],
+  },
+  {
+    name: 'UID505 fires for a config file in JUPYTER_CONFIG_DIR',
+    rule: 'UID505',
+    dockerfile: df(
+      PYTORCH,
+      JUPYTERLAB,
+      TRAINER,
+      'ENV JUPYTER_CONFIG_DIR=/opt/jc',
+      `RUN mkdir -p /opt/jc && echo "c.ServerApp.token = ''" > /opt/jc/jupyter_server_config.py`,
+      'USER 1000',
+      'CMD ["jupyter", "lab", "--ip=0.0.0.0"]',
+    ),
+    message: ['Jupyter listens on 0.0.0.0 with an empty token'],
+  },
+  {
+    name: 'UID505 fires for a config file in ~/.jupyter when JUPYTER_CONFIG_DIR is not set',
+    rule: 'UID505',
+    dockerfile: df(
+      PYTORCH,
+      JUPYTERLAB,
+      TRAINER,
+      `RUN mkdir -p /home/trainer/.jupyter && echo "c.ServerApp.token = ''" > /home/trainer/.jupyter/jupyter_server_config.py`,
+      'USER 1000',
+      'CMD ["jupyter", "lab", "--ip=0.0.0.0"]',
+    ),
+    message: ['Jupyter listens on 0.0.0.0 with an empty token'],
+  },
+  {
+    name: 'UID505 is quiet for a config file in ~/.jupyter while JUPYTER_CONFIG_DIR points elsewhere (not read)',
+    rule: 'UID505',
+    dockerfile: df(
+      PYTORCH,
+      JUPYTERLAB,
+      TRAINER,
+      'ENV JUPYTER_CONFIG_DIR=/opt/jc',
+      `RUN mkdir -p /home/trainer/.jupyter && echo "c.ServerApp.token = ''" > /home/trainer/.jupyter/jupyter_server_config.py`,
+      'USER 1000',
+      'CMD ["jupyter", "lab", "--ip=0.0.0.0"]',
+    ),
+  },
+  {
+    name: 'UID505 is quiet for a config file in another user\'s ~/.jupyter',
+    rule: 'UID505',
+    dockerfile: df(
+      PYTORCH,
+      JUPYTERLAB,
+      TRAINER,
+      `RUN mkdir -p /root/.jupyter && echo "c.ServerApp.token = ''" > /root/.jupyter/jupyter_server_config.py`,
+      'USER 1000',
+      'CMD ["jupyter", "lab", "--ip=0.0.0.0"]',
+    ),
+  },
+  {
+    name: "UID505 is quiet for --ip 127.0.0.1 (space form) with --ServerApp.token ''",
+    rule: 'UID505',
+    dockerfile: df(PYTORCH, JUPYTERLAB, TRAINER, 'USER 1000', "CMD jupyter lab --ip 127.0.0.1 --ServerApp.token ''"),
+  },
+  {
+    name: 'UID505 is quiet when a later --ServerApp.token word sets a token again',
+    rule: 'UID505',
+    dockerfile: df(PYTORCH, JUPYTERLAB, TRAINER, 'USER 1000', "CMD jupyter lab --ip 0.0.0.0 --ServerApp.token '' --ServerApp.token s3cret"),
   },
   {
     name: 'UID505 is quiet with the default token',

@@ -1,7 +1,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { parseSudoers, passwordlessRoot, refreshDerived, sshdReach, sudoAllows } from '../../src/shell/commands/config.js';
+import {
+  jupyterConfigPath,
+  jupyterSettingsIn,
+  parseSudoers,
+  passwordlessRoot,
+  refreshDerived,
+  sshdIncludeDoubts,
+  sshdReach,
+  sudoAllows,
+} from '../../src/shell/commands/config.js';
 import type { ImageState, SshdMatchBlock } from '../../src/model/types.js';
 import { makeState } from './handler-fixture.js';
 
@@ -240,7 +249,9 @@ describe('sudoers', () => {
 });
 
 describe('sshd_config', () => {
-  type Want = Partial<Record<'permitRootLogin' | 'passwordAuthentication' | 'permitEmptyPasswords', string>> & { matches?: SshdMatchBlock[] };
+  type Want = Partial<Record<'permitRootLogin' | 'passwordAuthentication' | 'permitEmptyPasswords' | 'kbdInteractiveAuthentication' | 'usePam', string>> & {
+    matches?: SshdMatchBlock[];
+  };
   const cases: [string, Record<string, string>, Want][] = [
     ['PermitRootLogin yes', { '/etc/ssh/sshd_config': 'PermitRootLogin yes\n' }, { permitRootLogin: 'yes' }],
     [
@@ -295,16 +306,105 @@ describe('sshd_config', () => {
       },
       { matches: [{ criteria: 'all', permitRootLogin: 'yes', file: '/etc/ssh/sshd_config', fileLine: 1, line: 4 }] },
     ],
+    [
+      'an included file counts where its Include line stands: before a later value, after an earlier one',
+      {
+        '/etc/ssh/sshd_config': 'PasswordAuthentication no\nInclude /etc/ssh/my.conf\nPermitRootLogin no\n',
+        '/etc/ssh/my.conf': 'PermitRootLogin yes\nPasswordAuthentication yes\n',
+      },
+      { passwordAuthentication: 'no', permitRootLogin: 'yes' },
+    ],
+    [
+      'a relative Include is read from /etc/ssh, and an included file may include again',
+      {
+        '/etc/ssh/sshd_config': 'Include sshd_config.d/*.conf\n',
+        '/etc/ssh/sshd_config.d/10-extra.conf': 'Include extra.conf\n',
+        '/etc/ssh/extra.conf': 'PermitRootLogin yes\n',
+      },
+      { permitRootLogin: 'yes' },
+    ],
+    [
+      "glob(3): '*' matches no name that starts with '.', and names are read in order",
+      {
+        '/etc/ssh/sshd_config': 'Include /etc/ssh/sshd_config.d/*.conf\n',
+        '/etc/ssh/sshd_config.d/.hidden.conf': 'PermitRootLogin yes\n',
+        '/etc/ssh/sshd_config.d/20-b.conf': 'PasswordAuthentication yes\n',
+        '/etc/ssh/sshd_config.d/10-a.conf': 'PasswordAuthentication no\n',
+      },
+      { passwordAuthentication: 'no' },
+    ],
+    [
+      'ChallengeResponseAuthentication is KbdInteractiveAuthentication: the first of either wins',
+      { '/etc/ssh/sshd_config': 'ChallengeResponseAuthentication yes\nKbdInteractiveAuthentication no\nUsePAM yes\n' },
+      { kbdInteractiveAuthentication: 'yes', usePam: 'yes' },
+    ],
+    [
+      'UsePAM inside Match is not a setting of the block (sshd refuses it there)',
+      { '/etc/ssh/sshd_config': 'Match User dev\n  UsePAM yes\n  KbdInteractiveAuthentication yes\n' },
+      { matches: [{ criteria: 'User dev', kbdInteractiveAuthentication: 'yes', file: '/etc/ssh/sshd_config', fileLine: 1, line: 4 }] },
+    ],
   ];
   for (const [name, texts, want] of cases) {
     test(name, () => {
       const s = makeState();
       for (const [p, t] of Object.entries(texts)) s.texts[p] = { content: t, line: 4 };
       refreshDerived(s);
-      const { lines, ...got } = s.sshd;
+      const { lines, files: _files, includes: _includes, ...got } = s.sshd;
       assert.deepEqual(got, want);
       // Only global values carry a line in `lines`; a block carries its own.
       assert.deepEqual(Object.keys(lines).sort(), Object.keys(want).filter((k) => k !== 'matches').sort());
+    });
+  }
+});
+
+describe('sshd Include', () => {
+  test('each pattern is recorded with its place, block and the keywords still open there', () => {
+    const s = makeState();
+    s.texts['/etc/ssh/sshd_config'] = { content: 'PermitRootLogin no\nInclude a.conf /opt/b.conf\nMatch User dev\n  Include /opt/c.conf\n', line: 7 };
+    refreshDerived(s);
+    const open = ['passwordAuthentication', 'permitEmptyPasswords', 'kbdInteractiveAuthentication', 'usePam'];
+    assert.deepEqual(s.sshd.includes, [
+      { pattern: '/etc/ssh/a.conf', file: '/etc/ssh/sshd_config', fileLine: 2, open, line: 7 },
+      { pattern: '/opt/b.conf', file: '/etc/ssh/sshd_config', fileLine: 2, open, line: 7 },
+      { pattern: '/opt/c.conf', file: '/etc/ssh/sshd_config', fileLine: 4, open, line: 7, block: 'User dev' },
+    ]);
+    assert.deepEqual(s.sshd.files, { permitRootLogin: '/etc/ssh/sshd_config' });
+  });
+
+  // Which Include patterns may name a file whose text is not kept.
+  const cases: [string, string, (s: ImageState) => void, boolean][] = [
+    ['a file that exists with no text kept', '/opt/sshd.conf', (s) => s.fs.set('/opt/sshd.conf', { kind: 'file', uid: 0, gid: 0, mode: 0o644 }), true],
+    [
+      'a file whose text is kept',
+      '/opt/sshd.conf',
+      (s) => {
+        s.fs.set('/opt/sshd.conf', { kind: 'file', uid: 0, gid: 0, mode: 0o644 });
+        s.texts['/opt/sshd.conf'] = { content: 'PermitRootLogin no\n' };
+      },
+      false,
+    ],
+    ['a missing file in a folder listed in full', '/opt/sshd.conf', () => {}, false],
+    ['a missing file in a folder listed in part', '/opt/sshd.conf', (s) => s.fs.set('/opt', { kind: 'dir', uid: 0, gid: 0, mode: 0o755, partial: true }), true],
+    ['a glob over a folder listed in full with no match', '/opt/sshd/*.conf', (s) => s.fs.set('/opt/sshd', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 }), false],
+    ['a glob over a folder listed in part', '/opt/sshd/*.conf', (s) => s.fs.set('/opt/sshd', { kind: 'dir', uid: 0, gid: 0, mode: 0o755, partial: true }), true],
+    [
+      'a glob that matches a file with no text kept',
+      '/opt/sshd/*.conf',
+      (s) => {
+        s.fs.set('/opt/sshd', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 });
+        s.fs.set('/opt/sshd/root.conf', { kind: 'file', uid: 0, gid: 0, mode: 0o644 });
+      },
+      true,
+    ],
+  ];
+  for (const [name, pattern, setup, doubt] of cases) {
+    test(`${name}: ${doubt ? 'in doubt' : 'known'}`, () => {
+      const s = makeState();
+      s.fs.set('/opt', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 });
+      setup(s);
+      s.texts['/etc/ssh/sshd_config'] = { content: `Include ${pattern}\n` };
+      refreshDerived(s);
+      assert.deepEqual(sshdIncludeDoubts(s.sshd, s.texts, s.fs).map((d) => d.pattern), doubt ? [pattern] : []);
     });
   }
 });
@@ -367,6 +467,45 @@ describe('jupyter config', () => {
     };
     refreshDerived(s);
     assert.deepEqual(s.jupyter, { token: '', password: '', ip: '*', lines: {} });
+  });
+});
+
+describe('jupyter config path (jupyter_core paths.py)', () => {
+  const base = { home: '/home/ml', cwd: '/work', prefix: '/opt/conda' };
+  const cases: [string, Parameters<typeof jupyterConfigPath>[0], string[]][] = [
+    [
+      'defaults: ~/.jupyter, the user site, the prefix, the system folders',
+      { ...base, env: {} },
+      ['/home/ml/.jupyter', '/home/ml/.local/etc/jupyter', '/opt/conda/etc/jupyter', '/usr/local/etc/jupyter', '/etc/jupyter'],
+    ],
+    [
+      'JUPYTER_CONFIG_DIR replaces ~/.jupyter',
+      { ...base, env: { JUPYTER_CONFIG_DIR: '/opt/jc' } },
+      ['/opt/jc', '/home/ml/.local/etc/jupyter', '/opt/conda/etc/jupyter', '/usr/local/etc/jupyter', '/etc/jupyter'],
+    ],
+    [
+      'an empty JUPYTER_CONFIG_DIR is not set',
+      { ...base, env: { JUPYTER_CONFIG_DIR: '' }, prefix: '/usr/local' },
+      ['/home/ml/.jupyter', '/home/ml/.local/etc/jupyter', '/usr/local/etc/jupyter', '/etc/jupyter'],
+    ],
+    [
+      'JUPYTER_CONFIG_PATH entries come first; JUPYTER_PREFER_ENV_PATH puts the prefix before the user',
+      { ...base, env: { JUPYTER_CONFIG_PATH: '/a:/b/', JUPYTER_PREFER_ENV_PATH: '1', PYTHONNOUSERSITE: '1' } },
+      ['/a', '/b', '/opt/conda/etc/jupyter', '/home/ml/.jupyter', '/usr/local/etc/jupyter', '/etc/jupyter'],
+    ],
+    ['JUPYTER_NO_CONFIG: no folder at all', { ...base, env: { JUPYTER_NO_CONFIG: '1' } }, []],
+  ];
+  for (const [name, inputs, want] of cases) {
+    test(name, () => assert.deepEqual(jupyterConfigPath(inputs), want));
+  }
+
+  test('a higher-priority folder wins; .json over .py in one folder; files outside the path are not read', () => {
+    const s = makeState();
+    s.texts['/etc/jupyter/jupyter_server_config.py'] = { content: "c.ServerApp.token = ''\nc.ServerApp.ip = '0.0.0.0'\n", line: 3 };
+    s.texts['/opt/jc/jupyter_server_config.py'] = { content: "c.ServerApp.token = 'abc'\n", line: 4 };
+    s.texts['/opt/jc/jupyter_server_config.json'] = { content: JSON.stringify({ ServerApp: { token: 'def' } }), line: 5 };
+    s.texts['/home/ml/.jupyter/jupyter_server_config.py'] = { content: "c.ServerApp.password = ''\n", line: 6 };
+    assert.deepEqual(jupyterSettingsIn(s, ['/opt/jc', '/etc/jupyter']), { token: 'def', ip: '0.0.0.0', lines: { token: 5, ip: 3 } });
   });
 });
 

@@ -1,6 +1,34 @@
 import { defineRule } from '../rule.js';
-import { textLine } from '../util.js';
+import { sshdDoubts, textLine } from '../util.js';
 import { sshdReach, sshdUser } from '../../shell/commands/config.js';
+import type { SshdSettings } from '../../model/types.js';
+
+const MAIN = '/etc/ssh/sshd_config';
+const KBD = '\\(KbdInteractive\\|ChallengeResponse\\)Authentication';
+
+/**
+ * The sed that turns password login off where sshd reads it, and keyboard-interactive too when
+ * it lets PAM take passwords: each keyword in the file its first value came from (the first
+ * value wins), or, when no file sets it and no line of sshd_config names it (both default to
+ * yes), as a new first line of sshd_config, ahead of everything sshd reads.
+ */
+function passwordsOffSnippet(sshd: SshdSettings, kbd: boolean, mainText: string | undefined): string {
+  const pwFile = sshd.files?.passwordAuthentication ?? MAIN;
+  // No line to edit (a hand-written sshd_config that leaves it at its default): a first line.
+  const noLine = sshd.files?.passwordAuthentication === undefined && mainText !== undefined && !/^#?PasswordAuthentication/im.test(mainText);
+  const pw = noLine ? '1i PasswordAuthentication no' : `s/^#\\?PasswordAuthentication.*/PasswordAuthentication no/`;
+  if (!kbd) return `RUN sed -i '${pw}' ${pwFile}`;
+
+  const kbdFile = sshd.files?.kbdInteractiveAuthentication;
+  if (kbdFile === undefined) {
+    const first = '1i KbdInteractiveAuthentication no';
+    return pwFile === MAIN ? `RUN sed -i -e '${pw}' -e '${first}' ${MAIN}` : `RUN sed -i '${pw}' ${pwFile} \\\n    && sed -i '${first}' ${MAIN}`;
+  }
+  const off = `s/^[[:space:]]*${KBD}.*/KbdInteractiveAuthentication no/I`;
+  if (kbdFile === pwFile) return `RUN sed -i -e '${pw}' -e '${off}' ${pwFile}`;
+
+  return `RUN sed -i '${pw}' ${pwFile} \\\n    && sed -i '${off}' ${kbdFile}`;
+}
 
 export default defineRule({
   id: 'UID502',
@@ -15,6 +43,13 @@ export default defineRule({
     // sshd's compiled-in default is PasswordAuthentication yes (sshd_config(5)); Debian and
     // Ubuntu ship the line commented out, so an image that never sets it accepts passwords.
     const explicit = sshd.passwordAuthentication !== undefined;
+    // Keyboard-interactive is a second way in for the same password: with UsePAM yes (Debian
+    // and Ubuntu set it; the compiled-in default is no) it hands the prompt to PAM, whose
+    // pam_unix checks the account password whatever PasswordAuthentication says. Its
+    // compiled-in default is yes; Debian and Ubuntu set it to no. Without PAM a Linux sshd has
+    // no keyboard-interactive device that asks for a password.
+    const pam = sshd.usePam?.toLowerCase() === 'yes';
+    const explicitKbd = sshd.kbdInteractiveAuthentication !== undefined;
     const withPassword = Object.entries(a.image.accounts.passwords).filter(([, s]) => s === 'set' || s === 'empty').map(([n]) => n);
 
     // Who can log in: the accounts, and the users a Match User line names (they may be added
@@ -26,30 +61,62 @@ export default defineRule({
       return {
         name,
         pw: sshdReach(sshd, 'passwordAuthentication', u, 'yes', sshd.passwordAuthentication ?? 'yes'),
+        kbd: pam ? sshdReach(sshd, 'kbdInteractiveAuthentication', u, 'yes', sshd.kbdInteractiveAuthentication ?? 'yes') : undefined,
         empty: sshdReach(sshd, 'permitEmptyPasswords', u, 'yes', sshd.permitEmptyPasswords),
       };
     });
 
     const globalEmpty = reach.some((r) => r.empty && !r.empty.block);
     const globalPw = reach.some((r) => r.pw && !r.pw.block && (explicit || withPassword.includes(r.name)));
-    const inMatch = reach.find((r) => r.empty?.block ?? r.pw?.block);
-    if (!globalEmpty && !globalPw && !inMatch) return;
+    const globalKbd = reach.some((r) => r.kbd && !r.kbd.block && (explicitKbd || withPassword.includes(r.name)));
+    const inMatch = reach.find((r) => r.empty?.block ?? r.pw?.block ?? r.kbd?.block);
+    if (!globalEmpty && !globalPw && !globalKbd && !inMatch) return;
 
-    const block = !globalEmpty && !globalPw ? inMatch?.empty?.block ?? inMatch?.pw?.block : undefined;
+    const global = globalEmpty || globalPw || globalKbd;
+    const block = !global ? inMatch?.empty?.block ?? inMatch?.pw?.block ?? inMatch?.kbd?.block : undefined;
     const empty = block ? inMatch?.empty?.block !== undefined : globalEmpty;
-    const users = block ? reach.filter((r) => (empty ? r.empty : r.pw)?.block === block).map((r) => r.name) : [];
+    // Which way in the finding is about: keyboard-interactive alone, or beside PasswordAuthentication.
+    const kbd = !empty && (block ? inMatch?.pw?.block === undefined : globalKbd);
+    const viaPw = !empty && (block ? !kbd : globalPw);
+    const users = block ? reach.filter((r) => (empty ? r.empty : kbd ? r.kbd : r.pw)?.block === block).map((r) => r.name) : [];
     const where = block ? ` for ${users.join(', ')} inside "Match ${block.criteria}" (${block.file} line ${block.fileLine})` : '';
-    const keyword = empty ? 'PermitEmptyPasswords' : 'PasswordAuthentication';
+    const keyword = empty ? 'PermitEmptyPasswords' : kbd ? 'KbdInteractiveAuthentication' : 'PasswordAuthentication';
+    const what = empty
+      ? 'empty passwords'
+      : kbd && !viaPw
+        ? 'password logins through keyboard-interactive authentication (KbdInteractiveAuthentication yes with UsePAM yes: PAM asks for the password)'
+        : kbd
+          ? 'password logins (PasswordAuthentication, and keyboard-interactive through PAM)'
+          : 'password logins';
+    const doubts = sshdDoubts(a, ['passwordAuthentication', 'permitEmptyPasswords', 'kbdInteractiveAuthentication', 'usePam']);
 
     report({
-      message: `sshd accepts ${empty ? 'empty passwords' : 'password logins'}${where}${withPassword.length ? ` and the build sets a password for ${withPassword.join(', ')}` : ''}: passwords baked into an image are readable by anyone who has the image.`,
-      why: 'Passwords set with chpasswd at build time live in the image layers; key-based login avoids sharing them.',
-      line: block ? block.line ?? textLine(a, block.file) : sshd.lines.passwordAuthentication ?? sshd.lines.permitEmptyPasswords ?? textLine(a, '/etc/ssh/sshd_config'),
+      message: `sshd accepts ${what}${where}${withPassword.length ? ` and the build sets a password for ${withPassword.join(', ')}` : ''}: passwords baked into an image are readable by anyone who has the image.`,
+      why:
+        'Passwords set with chpasswd at build time live in the image layers; key-based login avoids sharing them.' +
+        (kbd ? ' With UsePAM yes, keyboard-interactive authentication lets PAM ask for the account password, so PasswordAuthentication no alone does not stop password logins.' : '') +
+        (doubts.length > 0 ? ` sshd may read other values from a file uidctl does not have the text of (${doubts.join(', ')}).` : ''),
+      line: block
+        ? block.line ?? textLine(a, block.file)
+        : (kbd && !viaPw ? sshd.lines.kbdInteractiveAuthentication ?? sshd.lines.usePam : undefined) ??
+          sshd.lines.passwordAuthentication ?? sshd.lines.permitEmptyPasswords ?? textLine(a, MAIN),
       fixes: [
         block
-          ? { description: `Turn ${keyword} off in the Match block too and mount an authorized_keys file instead.`, snippet: `RUN sed -i 's/^\\([[:space:]]*\\)${keyword}[[:space:]]*yes/\\1${keyword} no/' ${block.file}`, safe: false }
-          : { description: 'Turn password login off and mount an authorized_keys file instead.', snippet: "RUN sed -i 's/^#\\?PasswordAuthentication.*/PasswordAuthentication no/' /etc/ssh/sshd_config", safe: false },
+          ? {
+              description: `Turn ${keyword} off in the Match block too and mount an authorized_keys file instead.`,
+              snippet: `RUN sed -i 's/^\\([[:space:]]*\\)${kbd ? KBD : keyword}[[:space:]]*yes/\\1${keyword} no/' ${block.file}`,
+              safe: false,
+            }
+          : kbd
+            ? {
+                description: 'Turn password login off, and keyboard-interactive authentication too (with UsePAM yes PAM asks for the password there), and mount an authorized_keys file instead.',
+                snippet: passwordsOffSnippet(sshd, true, a.image.texts[MAIN]?.content),
+                safe: false,
+              }
+            : { description: 'Turn password login off and mount an authorized_keys file instead.', snippet: passwordsOffSnippet(sshd, false, a.image.texts[MAIN]?.content), safe: false },
       ],
+      dependsOn: doubts,
+      unsureSeverity: doubts.length > 0 ? 'warning' : undefined,
     });
   },
 });

@@ -2,7 +2,9 @@
 // Jupyter config files the build wrote.
 
 import type { AnalysisView } from '../rule.js';
+import type { JupyterSettings } from '../../model/types.js';
 import { startCommand } from '../util.js';
+import { jupyterConfigPath, jupyterSettingsIn } from '../../shell/commands/config.js';
 
 export interface JupyterStart {
   argv: string[];
@@ -14,7 +16,16 @@ export interface JupyterStart {
   line?: number;
 }
 
-const OPTION = /^--(?:NotebookApp|ServerApp|IdentityProvider)\.(token|password|allow_root|ip)=(.*)$/;
+/**
+ * The command-line settings that matter here, as traitlets reads them: `--Class.trait=value` or
+ * `--Class.trait value` (KVArgParseConfigLoader), and the apps' aliases, `--ip` for
+ * ServerApp.ip / NotebookApp.ip, in both forms. `--allow-root` is a flag and takes no value.
+ */
+const OPTION = /^--(?:(?:NotebookApp|ServerApp|IdentityProvider|PasswordIdentityProvider)\.(token|password|hashed_password|allow_root|ip)|(ip))(?:=([\s\S]*))?$/;
+
+/** Start commands that run a Jupyter server: `jupyter lab`, docker-stacks' scripts, `python -m jupyterlab`. */
+const STARTS_JUPYTER =
+  /\bjupyter(-lab|-notebook|-server)?\b|start-notebook\.(sh|py)|start-singleuser|(^|[\s/])python[\d.]*\s+(-[A-Za-z]+\s+)*-m\s+(jupyter_server|jupyterlab|notebook|nbclassic)(\s|$)/;
 
 function unquote(v: string): string {
   return v.replace(/^(['"])(.*)\1$/, '$2');
@@ -33,32 +44,54 @@ export function jupyterStart(a: AnalysisView): JupyterStart | null {
   return out;
 }
 
+/**
+ * The words of the start command: an exec-form word as it is (an empty one is an empty value),
+ * a shell-form string (`sh -c "jupyter lab --ip 0.0.0.0 --ServerApp.token ''"`) split again at
+ * blanks, its quotes left for unquote().
+ */
+function words(argv: string[]): string[] {
+  return argv.flatMap((x) => (/\s/.test(x) ? x.trim().split(/\s+/) : [x]));
+}
+
+/** The config files the server reads: those in its config path, for the process that starts it. */
+function configFor(a: AnalysisView): JupyterSettings {
+  const p = a.runtime.process;
+  const dirs = jupyterConfigPath({ env: p.env, home: p.home, cwd: p.cwd, prefix: a.python?.binDir, venv: a.python?.kind === 'venv' });
+
+  return jupyterSettingsIn(a.image, dirs);
+}
+
 function readJupyterStart(a: AnalysisView): JupyterStart | null {
   const argv = startCommand(a);
-  const text = argv.join(' ');
-  if (!/\bjupyter(-lab|-notebook|-server)?\b|start-notebook\.(sh|py)|start-singleuser/.test(text)) return null;
+  if (!STARTS_JUPYTER.test(argv.join(' '))) return null;
 
+  const config = configFor(a);
   const out: JupyterStart = {
     argv,
-    allowRoot: a.image.jupyter.allowRoot === true,
-    token: a.image.jupyter.token,
-    password: a.image.jupyter.password,
-    ip: a.image.jupyter.ip,
+    allowRoot: config.allowRoot === true,
+    token: config.token,
+    password: config.password,
+    ip: config.ip,
     line: a.sim.target.lines.cmd ?? a.sim.target.lines.entrypoint,
   };
-  // Options may sit inside one shell-form string: split it again.
-  for (const w of argv.flatMap((x) => x.split(/\s+/))) {
-    if (w === '--allow-root') out.allowRoot = true;
-    const m = OPTION.exec(w);
-    if (m) {
-      const v = unquote(m[2]);
-      if (m[1] === 'token') out.token = v;
-      if (m[1] === 'password') out.password = v;
-      if (m[1] === 'allow_root') out.allowRoot = v === 'True' || v === 'true';
-      if (m[1] === 'ip') out.ip = v;
+  // The command line wins over the config files; a later option over an earlier one.
+  const w = words(argv);
+  for (let i = 0; i < w.length; i++) {
+    if (w[i] === '--allow-root') out.allowRoot = true;
+    const m = OPTION.exec(w[i]);
+    if (!m) continue;
+    let raw = m[3];
+    if (raw === undefined) {
+      // The value is the next word, unless that is another option (argparse would refuse).
+      if (i + 1 >= w.length || w[i + 1].startsWith('--')) continue;
+      raw = w[++i];
     }
-    const ip = /^--ip=(.*)$/.exec(w);
-    if (ip) out.ip = unquote(ip[1]);
+    const v = unquote(raw);
+    const trait = m[1] ?? m[2];
+    if (trait === 'token') out.token = v;
+    if (trait === 'password' || trait === 'hashed_password') out.password = v;
+    if (trait === 'allow_root') out.allowRoot = v === 'True' || v === 'true';
+    if (trait === 'ip') out.ip = v;
   }
 
   return out;

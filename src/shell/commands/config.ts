@@ -4,13 +4,15 @@
 
 import type {
   FileMeta,
+  FsTree,
   ImageState,
   JupyterSettings,
+  SshdInclude,
   SshdMatchBlock,
   SshdSettings,
   SudoRule,
 } from '../../model/types.js';
-import { baseName, normalizePath, parentOf } from '../../image/fs.js';
+import { baseName, isUnder, normalizePath, parentOf, resolvePath } from '../../image/fs.js';
 import { groupByGid, groupByName, userByName } from '../../image/accounts.js';
 import { globMatch } from '../words.js';
 
@@ -562,36 +564,81 @@ export function passwordlessRoot(state: ImageState): PasswordlessRoot[] {
 
 // ---------------------------------------------------------------- sshd
 
+/**
+ * A pattern as glob(3) reads it with no flags, which is how sshd expands Include: '*', '?' and
+ * '[...]' stay inside one path component, and a name starting with '.' is matched only by a
+ * pattern component that starts with '.'.
+ */
 function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const part = (c: string) => {
+    let body = '';
+    for (let i = 0; i < c.length; i++) {
+      const ch = c[i];
+      const close = ch === '[' ? c.indexOf(']', i + 2) : -1;
+      if (ch === '*') body += '[^/]*';
+      else if (ch === '?') body += '[^/]';
+      else if (close > 0) {
+        const set = c.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
+        body += `[${set}]`;
+        i = close;
+      } else body += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
 
-  return new RegExp(`^${body}$`);
+    return c.startsWith('.') ? body : `(?!\\.)${body}`;
+  };
+
+  return new RegExp(`^${glob.split('/').map(part).join('/')}$`);
 }
 
-type SshdField = 'permitRootLogin' | 'passwordAuthentication' | 'permitEmptyPasswords';
+/** True when a pattern has a character glob(3) expands. */
+function isGlob(pattern: string): boolean {
+  return /[*?[]/.test(pattern);
+}
 
-const SSHD_KEYS: Record<string, SshdField> = {
+type SshdField = 'permitRootLogin' | 'passwordAuthentication' | 'permitEmptyPasswords' | 'kbdInteractiveAuthentication';
+
+const SSHD_KEYS: Record<string, SshdField | 'usePam'> = {
   permitrootlogin: 'permitRootLogin',
   passwordauthentication: 'passwordAuthentication',
   permitemptypasswords: 'permitEmptyPasswords',
+  // One keyword with two names in OpenSSH's servconf.c (both map to sKbdInteractiveAuthentication
+  // since 8.7), so the first of either wins.
+  kbdinteractiveauthentication: 'kbdInteractiveAuthentication',
+  challengeresponseauthentication: 'kbdInteractiveAuthentication',
+  usepam: 'usePam',
 };
+
+const SSHD_FIELDS: readonly (SshdField | 'usePam')[] = [
+  'permitRootLogin',
+  'passwordAuthentication',
+  'permitEmptyPasswords',
+  'kbdInteractiveAuthentication',
+  'usePam',
+];
+
+/** sshd's Include nests at most this deep (READCONF_MAX_DEPTH in OpenSSH's readconf.h). */
+const SSHD_INCLUDE_DEPTH = 16;
 
 /**
  * sshd_config: keywords are case-insensitive and the FIRST value given wins (sshd(8) /
- * sshd_config(5)); Include expands globs in order, relative paths from /etc/ssh. Lines after a
- * Match belong to that block until the next Match or the end of the file; an included file
- * starts under the block of its Include line and does not carry its own Match back out (the
- * activep save and restore around Include in OpenSSH's servconf.c).
+ * sshd_config(5)); Include expands globs in order, relative paths from /etc/ssh, and the lines
+ * of the files it names count where the Include line stands. Lines after a Match belong to that
+ * block until the next Match or the end of the file; an included file starts under the block
+ * of its Include line and does not carry its own Match back out (the activep save and restore
+ * around Include in OpenSSH's servconf.c). A pattern that matches nothing is skipped, as sshd
+ * does; whether a pattern may name a file whose text is not kept is sshdIncludeDoubts' question.
  */
 export function parseSshd(state: ImageState, root = '/etc/ssh/sshd_config'): SshdSettings {
   const out: SshdSettings = { lines: {} };
   const blocks: SshdMatchBlock[] = [];
-  const seen = new Set<string>();
+  const includes: SshdInclude[] = [];
+  const files: Record<string, string> = {};
+  const reading = new Set<string>();
 
-  const read = (path: string, inherited: SshdMatchBlock | undefined): void => {
-    if (seen.has(path) || !state.texts[path]) return;
-    seen.add(path);
+  const read = (path: string, inherited: SshdMatchBlock | undefined, depth: number): void => {
     const entry = state.texts[path];
+    if (!entry || reading.has(path) || depth > SSHD_INCLUDE_DEPTH) return;
+    reading.add(path);
     let block = inherited;
 
     entry.content.split('\n').forEach((raw, i) => {
@@ -609,9 +656,15 @@ export function parseSshd(state: ImageState, root = '/etc/ssh/sshd_config'): Ssh
       }
 
       if (key === 'include') {
-        for (const pat of value.split(/\s+/)) {
-          const re = globToRegExp(normalizePath(pat, '/etc/ssh'));
-          Object.keys(state.texts).filter((p) => re.test(p)).sort().forEach((p) => read(p, block));
+        for (const pat of value.split(/\s+/).filter(Boolean)) {
+          const pattern = normalizePath(pat, '/etc/ssh');
+          const inc: SshdInclude = { pattern, file: path, fileLine: i + 1, open: SSHD_FIELDS.filter((f) => out[f] === undefined) };
+          if (entry.line !== undefined) inc.line = entry.line;
+          if (block) inc.block = block.criteria;
+          includes.push(inc);
+          const re = isGlob(pattern) ? globToRegExp(pattern) : undefined;
+          const found = re ? Object.keys(state.texts).filter((p) => re.test(p)).sort() : state.texts[pattern] ? [pattern] : [];
+          for (const p of found) read(p, block, depth + 1);
         }
         return;
       }
@@ -619,19 +672,71 @@ export function parseSshd(state: ImageState, root = '/etc/ssh/sshd_config'): Ssh
       const field = SSHD_KEYS[key];
       if (!field) return;
       if (block) {
-        if (block[field] === undefined) block[field] = value;
+        // UsePAM is not allowed inside Match (sshd exits on it): it never narrows a block.
+        if (field !== 'usePam' && block[field] === undefined) block[field] = value;
       } else if (out[field] === undefined) {
         out[field] = value;
+        files[field] = path;
         if (entry.line !== undefined) out.lines[field] = entry.line;
       }
     });
+    reading.delete(path);
   };
 
-  read(root, undefined);
-  const used = blocks.filter((b) => Object.values(SSHD_KEYS).some((f) => b[f] !== undefined));
+  read(root, undefined, 0);
+  const used = blocks.filter((b) => SSHD_FIELDS.some((f) => f !== 'usePam' && b[f] !== undefined));
+  if (Object.keys(files).length > 0) out.files = files;
   if (used.length > 0) out.matches = used;
+  if (includes.length > 0) out.includes = includes;
 
   return out;
+}
+
+/**
+ * The Include patterns that may name a file whose text the model does not have, so sshd may
+ * read settings the parse could not: a file there with no text kept, or a folder the pattern
+ * looks in whose listing is known only in part. Asked of the final image (the tree may change
+ * without a text changing), not kept with the settings.
+ */
+export function sshdIncludeDoubts(settings: SshdSettings, texts: ImageState['texts'], fs: FsTree): SshdInclude[] {
+  return (settings.includes ?? []).filter((inc) => includeMayHideText(inc.pattern, texts, fs));
+}
+
+/** The id of the assumption an Include of unknown text stands for (the findings' dependsOn). */
+export function sshdIncludeId(inc: SshdInclude): string {
+  return `sshd-include:${inc.pattern}`;
+}
+
+function includeMayHideText(pattern: string, texts: ImageState['texts'], fs: FsTree): boolean {
+  const unread = (p: string, m: FileMeta): boolean => {
+    if (m.kind === 'dir' || texts[p]) return false;
+    const r = m.kind === 'symlink' ? resolvePath(fs, p) : undefined;
+
+    return r ? r.unknown || (r.meta !== undefined && r.meta.kind !== 'dir' && !texts[r.path]) : true;
+  };
+
+  if (!isGlob(pattern)) {
+    const m = fs.get(pattern);
+    if (m) return unread(pattern, m);
+    const r = resolvePath(fs, pattern);
+
+    return r.unknown || (r.meta !== undefined && r.meta.kind !== 'dir' && !texts[r.path]);
+  }
+
+  const re = globToRegExp(pattern);
+  for (const [p, m] of fs) if (re.test(p) && unread(p, m)) return true;
+
+  // The folder the pattern's first glob component looks in, and those below it when a later
+  // component globs too: a listing known only in part may hold a match.
+  const fixed = pattern.slice(0, pattern.search(/[*?[]/));
+  const dir = fixed.slice(0, fixed.lastIndexOf('/')) || '/';
+  const r = resolvePath(fs, dir);
+  if (!r.meta) return r.unknown;
+  if (r.meta.partial === true) return true;
+  if (pattern.indexOf('/', fixed.length) === -1) return false;
+  for (const [p, m] of fs) if (m.kind === 'dir' && m.partial === true && isUnder(p, r.path)) return true;
+
+  return false;
 }
 
 /** OpenSSH's match_pattern_list(): any negated pattern that matches refuses, else any positive. */
@@ -739,34 +844,112 @@ function applyJupyter(out: JupyterSettings, key: string, value: unknown, line: n
   if (key === 'ip' && typeof value === 'string') set('ip', value);
 }
 
+/** One config file's settings applied over `out` (later files win, as traitlets merges them). */
+function readJupyterFile(out: JupyterSettings, entry: ImageState['texts'][string], json: boolean): void {
+  if (json) {
+    let data: unknown;
+    try {
+      data = JSON.parse(entry.content);
+    } catch {
+      return;
+    }
+    for (const [cls, body] of Object.entries((data ?? {}) as Record<string, unknown>)) {
+      if (!JUPYTER_CLASSES.has(cls) || typeof body !== 'object' || body === null) continue;
+      for (const [k, v] of Object.entries(body)) applyJupyter(out, k, v, entry.line);
+    }
+    return;
+  }
+
+  for (const raw of entry.content.split('\n')) {
+    const m = raw.trim().match(/^c\.(\w+)\.(\w+)\s*=\s*(.+)$/);
+    if (!m || !JUPYTER_CLASSES.has(m[1])) continue;
+    applyJupyter(out, m[2], pyValue(m[3]), entry.line);
+  }
+}
+
 /**
- * Jupyter's traitlets config files (jupyter_server_config.py / .json and the notebook/lab
- * ones): later assignments win, files read in path order.
+ * Every Jupyter traitlets config file the build wrote (jupyter_server_config.py / .json and the
+ * notebook/lab ones), wherever it is: later assignments win, files read in path order. What a
+ * server started in the container reads is jupyterSettingsIn(), over its config path.
  */
 export function parseJupyter(state: ImageState): JupyterSettings {
   const out: JupyterSettings = { lines: {} };
   const files = Object.keys(state.texts).filter((p) => JUPYTER_FILE.test(baseName(p))).sort();
+  for (const path of files) readJupyterFile(out, state.texts[path], path.endsWith('.json'));
 
-  for (const path of files) {
-    const entry = state.texts[path];
-    if (path.endsWith('.json')) {
-      let data: unknown;
-      try {
-        data = JSON.parse(entry.content);
-      } catch {
-        continue;
-      }
-      for (const [cls, body] of Object.entries((data ?? {}) as Record<string, unknown>)) {
-        if (!JUPYTER_CLASSES.has(cls) || typeof body !== 'object' || body === null) continue;
-        for (const [k, v] of Object.entries(body)) applyJupyter(out, k, v, entry.line);
-      }
-      continue;
-    }
+  return out;
+}
 
-    for (const raw of entry.content.split('\n')) {
-      const m = raw.trim().match(/^c\.(\w+)\.(\w+)\s*=\s*(.+)$/);
-      if (!m || !JUPYTER_CLASSES.has(m[1])) continue;
-      applyJupyter(out, m[2], pyValue(m[3]), entry.line);
+/** What the config path depends on, from the process that starts Jupyter. */
+export interface JupyterPathInputs {
+  env: Record<string, string>;
+  home: string;
+  cwd: string;
+  /** sys.prefix of the Python that runs Jupyter (/opt/conda, /usr, a venv), when known. */
+  prefix?: string;
+  /** True when that Python is a venv, which turns the user site off (site.py). */
+  venv?: boolean;
+}
+
+/** jupyter_core's envset(): set, and not one of no, n, false, off, 0, 0.0. */
+function envSet(env: Record<string, string>, name: string): boolean {
+  const v = env[name];
+
+  return v !== undefined && !['no', 'n', 'false', 'off', '0', '0.0'].includes(v.toLowerCase());
+}
+
+/**
+ * The folders Jupyter reads config files from, highest priority first, as jupyter_core's
+ * paths.py builds them (jupyter_config_path(), with JupyterApp.config_file_paths putting
+ * jupyter_config_dir() first when it is not on the path):
+ * - JUPYTER_NO_CONFIG set: only a new empty temporary folder, so no file at all;
+ * - the JUPYTER_CONFIG_PATH entries (':'-separated);
+ * - the user's: jupyter_config_dir(), which is JUPYTER_CONFIG_DIR when set and not empty, and
+ *   only otherwise ~/.jupyter; then {site.getuserbase()}/etc/jupyter (PYTHONUSERBASE or
+ *   ~/.local) while the user site is on (not under PYTHONNOUSERSITE or in a venv);
+ * - the environment's: {sys.prefix}/etc/jupyter unless it is a system folder, before the
+ *   user's when JUPYTER_PREFER_ENV_PATH is set (jupyter_core also prefers it in a venv or conda
+ *   env the user owns, which is not followed here);
+ * - the system's: /usr/local/etc/jupyter, /etc/jupyter.
+ * The working folder is not searched (it was before jupyter_core 4.11.2, CVE-2022-39286).
+ */
+export function jupyterConfigPath(p: JupyterPathInputs): string[] {
+  const env = p.env;
+  if (env.JUPYTER_NO_CONFIG) return [];
+  const abs = (dir: string) => normalizePath(dir, p.cwd);
+  const paths: string[] = [];
+  if (env.JUPYTER_CONFIG_PATH) paths.push(...env.JUPYTER_CONFIG_PATH.split(':').filter(Boolean).map(abs));
+
+  const user = [env.JUPYTER_CONFIG_DIR ? abs(env.JUPYTER_CONFIG_DIR) : normalizePath(`${p.home}/.jupyter`)];
+  if (!env.PYTHONNOUSERSITE && !p.venv) {
+    const userDir = normalizePath(`${env.PYTHONUSERBASE ? abs(env.PYTHONUSERBASE) : `${p.home}/.local`}/etc/jupyter`);
+    if (!user.includes(userDir)) user.push(userDir);
+  }
+  const system = ['/usr/local/etc/jupyter', '/etc/jupyter'];
+  const ownEnv = p.prefix !== undefined ? [normalizePath(`${p.prefix}/etc/jupyter`)].filter((d) => !system.includes(d)) : [];
+  if (envSet(env, 'JUPYTER_PREFER_ENV_PATH')) paths.push(...ownEnv, ...user);
+  else paths.push(...user, ...ownEnv);
+  paths.push(...system);
+
+  return paths.filter((d, i) => paths.indexOf(d) === i);
+}
+
+const JUPYTER_NAMES = ['jupyter_notebook_config', 'jupyter_server_config', 'jupyter_lab_config'];
+
+/**
+ * The settings a server reads from the config folders given (highest priority first): for each
+ * file name, traitlets' _load_config_files reads the folders from the lowest priority up, .py
+ * then .json in each, and a later file overrides an earlier one. A file outside the folders
+ * (~/.jupyter while JUPYTER_CONFIG_DIR points elsewhere) is not read.
+ */
+export function jupyterSettingsIn(state: ImageState, dirs: string[]): JupyterSettings {
+  const out: JupyterSettings = { lines: {} };
+  for (const name of JUPYTER_NAMES) {
+    for (let i = dirs.length - 1; i >= 0; i--) {
+      for (const ext of ['py', 'json']) {
+        const entry = state.texts[`${dirs[i] === '/' ? '' : dirs[i]}/${name}.${ext}`];
+        if (entry) readJupyterFile(out, entry, ext === 'json');
+      }
     }
   }
 

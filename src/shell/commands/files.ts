@@ -49,8 +49,9 @@ export function isTrackedText(path: string): boolean {
   return (
     path === '/etc/sudoers' ||
     path.startsWith('/etc/sudoers.d/') ||
-    path === '/etc/ssh/sshd_config' ||
-    path.startsWith('/etc/ssh/sshd_config.d/') ||
+    // sshd_config, its drop-ins and any file of /etc/ssh an Include may name; not the host keys
+    // (secrets no setting depends on) or the moduli.
+    (path.startsWith('/etc/ssh/') && !/^\/etc\/ssh\/(ssh_host_|moduli$)/.test(path)) ||
     // The patterns run only on paths that can match them (most written paths cannot).
     (path.includes('jupyter_') && /(^|\/)jupyter_[a-z_]*config\.(py|json)$/.test(path)) ||
     path === '/etc/pip.conf' ||
@@ -241,7 +242,8 @@ function missingOperand(tool: string): CmdResult {
 
 /** Drop the text of a tracked file whose new content is not known. */
 function forgetText(ctx: ExecContext, path: string): void {
-  if (!isTrackedText(path)) return;
+  // A folder has no text (/etc/ssh/sshd_config.d moved into place with its files).
+  if (!isTrackedText(path) || ctx.state.fs.get(path)?.kind === 'dir') return;
   ctx.unknown(`the text of ${path} after this command is not known`, [path]);
   if (ctx.state.texts[path]) {
     delete ctx.state.texts[path];
