@@ -591,7 +591,7 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
       // A line made wrong by a variable the shell would have had: say which.
       if (e instanceof RunParseError && notes.unset.size > 0) {
         const names = [...notes.unset].map((n) => `$${n}`).join(', ');
-        throw new RunParseError(`${e.detail} (${names} ${notes.unset.size > 1 ? 'are' : 'is'} not set in the environment uidctl runs in, so ${notes.unset.size > 1 ? 'they expand' : 'it expands'} to nothing, as in a shell where unset)`, e.flag, e.file, e.line);
+        throw new RunParseError(`${e.detail} (${names} ${notes.unset.size > 1 ? 'are' : 'is'} not set in the environment uidctl runs in, so ${notes.unset.size > 1 ? 'they expand' : 'it expands'} to nothing, as in a shell)`, e.flag, e.file, e.line);
       }
       throw e;
     }
