@@ -107,7 +107,8 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
   if (a.runtime.errors.length === 0 && a.keyPaths.length > 0) {
     out.push('');
     const width = Math.min(66, Math.max(...a.keyPaths.map((k) => k.path.length + k.role.length + 3)) + 1);
-    out.push(paint('dim', `  ${pad('path', width)}${pad('read', 6)}${pad('write', 7)}on`));
+    // Columns wide enough for their longest word ("missing") and a space.
+    out.push(paint('dim', `  ${pad('path', width)}${pad('read', 8)}${pad('write', 8)}on`));
     for (const k of a.keyPaths) {
       const v = (op: string) => a.verdicts.find((x) => x.path === k.path && x.op === op);
       // Each row shows what its role asks (a cache row only whether it can be made), and a path
@@ -118,8 +119,13 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
       const read = verdictCell(asked('read') ? v('read') : undefined);
       const write = verdictCell(written && !(written.errno === 'ENOENT' && v('create')) ? written : v('create') ?? written);
       const where = (v('write') ?? v('create') ?? v('read'))?.where ?? '';
-      const colour = (s: string) => (s === 'NO' || s === 'ro' ? paint('red', s) : s === 'missing' ? paint('yellow', s) : s);
-      out.push(`  ${pad(`${k.path} (${k.role})`, width)}${colour(pad(read || '-', 6))}${colour(pad(write || '-', 7))}${where === 'image' ? 'image' : `mount ${where}`}`);
+      // Coloured by the word, padded after, so the colour codes do not count in the width.
+      const cell = (s: string) => {
+        const padded = pad(s, 8);
+        const tail = padded.slice(s.length);
+        return (s === 'NO' || s === 'ro' ? paint('red', s) : s === 'missing' ? paint('yellow', s) : s) + tail;
+      };
+      out.push(`  ${pad(`${k.path} (${k.role})`, width)}${cell(read || '-')}${cell(write || '-')}${where === 'image' ? 'image' : `mount ${where}`}`);
     }
   }
 

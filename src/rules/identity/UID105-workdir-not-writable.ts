@@ -1,5 +1,6 @@
 import { defineRule } from '../rule.js';
 import { firstReason, mountFor, readOnlyRootFix, who } from '../util.js';
+import { resolvePath } from '../../image/fs.js';
 
 export default defineRule({
   id: 'UID105',
@@ -30,8 +31,11 @@ export default defineRule({
       });
       return;
     }
+    // Not in the image (buildah makes a WORKDIR only for a step that uses it): the runtime
+    // makes it at start, as root.
+    const madeAtStart = !resolvePath(a.image.fs, p.cwd).meta && !resolvePath(a.image.fs, p.cwd).unknown;
     report({
-      message: `${who(a)} cannot create files in the working directory ${p.cwd}.`,
+      message: `${who(a)} cannot create files in the working directory ${p.cwd}${madeAtStart ? ', which the image does not have: the runtime makes it at start, owned by root' : ''}.`,
       why: `${firstReason(v)}. Scripts that save checkpoints or logs to relative paths fail with ${why}.`,
       line: a.sim.target.lines.workdir,
       dependsOn: v.dependsOn,

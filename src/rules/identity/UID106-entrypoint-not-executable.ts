@@ -158,6 +158,15 @@ export default defineRule({
       return;
     }
 
+    // `python train.py`: the interpreter starts, then opens the script it is given.
+    if (exec!.allowed && !a.runtime.script) {
+      const r = pythonScriptUnreadable(a);
+      if (r) {
+        report(r);
+        return;
+      }
+    }
+
     // A script is read by its interpreter after the kernel executes it.
     const script = /\.(sh|bash|py)$/.test(file);
     const read = script && exec!.allowed ? a.checkStart(file, 'read') : undefined;
@@ -185,6 +194,56 @@ export default defineRule({
     });
   },
 });
+
+/** python's options that take a value (`-X dev`, `-W error`); -c and -m run no script file. */
+const PY_VALUED = new Set(['-X', '-W']);
+
+/** The script operand of a python command line (`python -u train.py --lr 3`), if any. */
+export function pythonScript(argv: string[]): string | undefined {
+  if (!/^python(\d(\.\d+)?)?$/.test(argv[0]?.slice(argv[0].lastIndexOf('/') + 1) ?? '')) return undefined;
+  for (let i = 1; i < argv.length; i++) {
+    const w = argv[i];
+    if (w === '-c' || w === '-m' || w === '-' || /^-[^-]*[cm]/.test(w)) return undefined;
+    if (PY_VALUED.has(w)) {
+      i++;
+      continue;
+    }
+    if (w.startsWith('-')) continue;
+    return w;
+  }
+
+  return undefined;
+}
+
+/**
+ * The workload is `python FILE` and the process may not read FILE: python starts, then stops
+ * with "can't open file '/app/train.py': [Errno 13] Permission denied", status 2 (CPython 3.11,
+ * measured here as uid 65534). The path it prints is the working folder joined with the
+ * argument as given.
+ */
+function pythonScriptUnreadable(a: AnalysisView): RuleReport | undefined {
+  const argv = a.runtime.drop?.command ?? startCommand(a);
+  const file = pythonScript(argv);
+  if (file === undefined) return undefined;
+  const cwd = a.runtime.process.cwd;
+  const path = normalizePath(file, cwd);
+  const v = a.check(path, 'read');
+  if (v.allowed || v.errno !== 'EACCES') return undefined;
+  const shown = file.startsWith('/') ? file : `${cwd === '/' ? '' : cwd}/${file}`;
+  const unsure = v.dependsOn.length > 0;
+
+  return {
+    message: `The container will not start its workload: ${argv[0]}: can't open file '${shown}': [Errno 13] Permission denied (exit 2)${unsure ? ', if its mode is the one assumed' : ''}.`,
+    why: `${firstReason(v)}. The interpreter starts, then opens the script it is given as ${named(a.runtime.process)}.`,
+    line: a.sim.target.lines.cmd ?? a.sim.target.lines.entrypoint,
+    dependsOn: v.dependsOn,
+    unsureSeverity: unsure ? 'warning' : undefined,
+    fixes: [
+      { description: 'Copy it readable for every user (a script needs no x bit when python runs it).', snippet: `COPY --chmod=0644 ${file.split('/').pop()} ${path}`, safe: false },
+      { description: 'Or fix the mode in a RUN step.', snippet: `RUN chmod a+r ${path}`, safe: false },
+    ],
+  };
+}
 
 /**
  * The entrypoint script, followed as it runs at start, stops with an error before it starts the

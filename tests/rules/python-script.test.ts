@@ -1,0 +1,45 @@
+// `python FILE` as the workload: the interpreter starts, then opens FILE as the process; one it
+// may not read stops the container (CPython 3.11: "can't open file ...: [Errno 13] Permission
+// denied", status 2; measured in the oracle, entry/python-cannot-read).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../src/analyze.js';
+import { parseDockerRun } from '../../src/runtime/docker.js';
+import { pythonScript } from '../../src/rules/identity/UID106-entrypoint-not-executable.js';
+import type { FsTree } from '../../src/model/types.js';
+
+describe('pythonScript', () => {
+  const cases: [string[], string | undefined][] = [
+    [['python', 'train.py'], 'train.py'],
+    [['python3', '-u', '-X', 'dev', '/app/train.py', '--lr', '3'], '/app/train.py'],
+    [['/usr/local/bin/python3.11', '-W', 'error', 'a.py'], 'a.py'],
+    [['python', '-m', 'torch.distributed.run', 'train.py'], undefined],
+    [['python', '-c', 'print(1)'], undefined],
+    [['python3', '-uc', 'print(1)'], undefined],
+    [['node', 'a.js'], undefined],
+  ];
+  for (const [argv, want] of cases) test(argv.join(' '), () => assert.equal(pythonScript(argv), want));
+});
+
+describe('a python script the workload may not read', () => {
+  const df = 'FROM python:3.11-slim\nRUN useradd -m -u 1000 ml\nWORKDIR /app\nCOPY train.py .\nUSER ml\nCMD ["python", "train.py"]\n';
+  const check = (mode: number, line?: string) => {
+    const context: FsTree = new Map([['/', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 }], ['/train.py', { kind: 'file', uid: 0, gid: 0, mode }]]);
+    return analyze({ file: 'Dockerfile', text: df, context, run: line ? parseDockerRun(line, { invoker: { uid: 1000, gid: 1000, home: '/h', cwd: '/h' } }) : undefined });
+  };
+
+  test('0600 root: python cannot open it, with the path it prints and a chmod fix', () => {
+    const f = check(0o600).findings.find((x) => x.ruleId === 'UID106');
+    assert.equal(f?.message, "The container will not start its workload: python: can't open file '/app/train.py': [Errno 13] Permission denied (exit 2).");
+    assert.deepEqual(f?.fixes.map((x) => x.snippet), ['COPY --chmod=0644 train.py /app/train.py', 'RUN chmod a+r /app/train.py']);
+    assert.equal(f?.location.line, 6);
+  });
+
+  test('0644: nothing to report', () => {
+    assert.equal(check(0o644).findings.find((x) => x.ruleId === 'UID106'), undefined);
+  });
+
+  test('run as root, it reads the 0600 file', () => {
+    assert.equal(check(0o600, 'docker run -u 0 img').findings.find((x) => x.ruleId === 'UID106'), undefined);
+  });
+});
