@@ -43,3 +43,16 @@ describe('a python script the workload may not read', () => {
     assert.equal(check(0o600, 'docker run -u 0 img').findings.find((x) => x.ruleId === 'UID106'), undefined);
   });
 });
+
+describe('UID201 fixes that would cost the workload its own script', () => {
+  test('running as the folder owner is said to lose /workspace/train.py, and comes after the host chown', async () => {
+    const { parseHostFactsFile } = await import('../../src/runtime/host.js');
+    const df = 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y python3\nRUN useradd -m -u 1000 ml && mkdir /workspace && chown ml:ml /workspace\nCOPY --chown=ml:ml train.py /workspace/train.py\nWORKDIR /workspace\nUSER ml\nCMD ["python3", "train.py"]\n';
+    const context: FsTree = new Map([['/', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 }], ['/train.py', { kind: 'file', uid: 0, gid: 0, mode: 0o600 }]]);
+    const facts = parseHostFactsFile('invoker: { uid: 1001, gid: 1001, home: /home/sam, cwd: /home/sam }\npaths:\n  /srv/h1001: { uid: 1001, gid: 1001, mode: "0755", kind: dir }\n');
+    const run = parseDockerRun('docker run -v /srv/h1001:/workspace/out img', { invoker: facts.invoker! });
+    const f = analyze({ file: 'Dockerfile', text: df, context, run, host: facts.paths }).findings.find((x) => x.ruleId === 'UID201');
+    assert.equal(f?.fixes[0].snippet, 'sudo chown -R 1000:1000 /srv/h1001');
+    assert.match(f?.fixes[1].description ?? '', /But uid 1001 could then not read \/workspace\/train\.py \(RUN chmod a\+r \/workspace\/train\.py\)/);
+  });
+});

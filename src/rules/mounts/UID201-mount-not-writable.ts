@@ -1,9 +1,31 @@
-import { defineRule } from '../rule.js';
-import { firstReason, hostFacts, renderRunChanges, runTool, uidBuildArg, unknownId, who } from '../util.js';
+import { defineRule, type AnalysisView } from '../rule.js';
+import { firstReason, hostFacts, renderRunChanges, runTool, startCommand, uidBuildArg, unknownId, who } from '../util.js';
+import { evaluate } from '../../access/evaluate.js';
+import { pythonScript } from '../identity/UID106-entrypoint-not-executable.js';
 import type { Fix } from '../../model/types.js';
 import { groupByGid, userByUid } from '../../image/accounts.js';
 import { imageVolumeMounts } from '../../runtime/resolve.js';
-import { parentOf } from '../../image/fs.js';
+import { normalizePath, parentOf } from '../../image/fs.js';
+
+/**
+ * What the workload needs from the image that another uid would lose: the script python is
+ * given and the working folder, judged for uid:gid with no capabilities. A fix that runs as
+ * the folder's owner says so, rather than trade one Permission denied for another.
+ */
+function lostInputs(a: AnalysisView, uid: number, gid: number): string {
+  const id = { uid, gid, groups: [gid], caps: new Set<never>(), label: `uid ${uid}` };
+  const lost: string[] = [];
+  const argv = a.runtime.drop?.command ?? startCommand(a);
+  const script = pythonScript(argv);
+  const cwd = a.runtime.process.cwd;
+  if (script !== undefined) {
+    const path = normalizePath(script, cwd);
+    if (!evaluate(id, a.runtime.view, path, 'read', false).allowed && a.check(path, 'read').allowed) lost.push(`read ${path} (RUN chmod a+r ${path})`);
+  }
+  if (cwd !== '/' && !evaluate(id, a.runtime.view, cwd, 'chdir', false).allowed && a.check(cwd, 'chdir').allowed) lost.push(`enter ${cwd} (RUN chmod a+rx ${cwd})`);
+
+  return lost.length > 0 ? ` But uid ${uid} could then not ${lost.join(' or ')}, which the image gives only to its current user: change that too.` : '';
+}
 
 export default defineRule({
   id: 'UID201',
@@ -100,12 +122,12 @@ export default defineRule({
             fixes.push({ description: `Rebuild with the image user at the folder owner's uid: the Dockerfile takes it as ARG ${arg}.`, snippet: runTool(a) === 'compose' ? `build:\n  args:\n    ${arg}: "${owner.uid}"` : `docker build --build-arg ${arg}=${owner.uid} .`, safe: false });
           }
           if (imageUser) {
-            fixes.push({ description: `Or run as ${imageUser.name}, the image's user with uid ${owner.uid}.`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: imageUser.gid, name: imageUser.name }]), safe: false });
+            fixes.push({ description: `Or run as ${imageUser.name}, the image's user with uid ${owner.uid}.${lostInputs(a, owner.uid, imageUser.gid)}`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: imageUser.gid, name: imageUser.name }]), safe: false });
           } else {
-            fixes.push({ description: `Or run as the folder's owner; uid ${owner.uid} has no passwd entry in the image, so HOME becomes / unless you set it.`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: owner.gid }, { kind: 'env', name: 'HOME', value: '/tmp' }]), safe: false });
+            fixes.push({ description: `Or run as the folder's owner; uid ${owner.uid} has no passwd entry in the image, so HOME becomes / unless you set it.${lostInputs(a, owner.uid, owner.gid)}`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: owner.gid }, { kind: 'env', name: 'HOME', value: '/tmp' }]), safe: false });
             if (!arg) {
               fixes.push({
-                description: 'Or build the image user with the host uid so both agree.',
+                description: `Or build the image user with the host uid so both agree.${lostInputs(a, owner.uid, owner.uid)}`,
                 snippet: `ARG UID=${owner.uid}\nRUN useradd --create-home --uid $UID app\nUSER app\n# docker build --build-arg UID=$(id -u) .`,
                 safe: false,
               });
@@ -113,6 +135,9 @@ export default defineRule({
           }
         }
         fixes.push({ description: `Or give the folder to uid ${p.uid} on the host.`, snippet: `sudo chown -R ${p.uid}:${p.gid} ${m.source}`, safe: false });
+        // A fix that would cost the workload its own files comes last.
+        const costly = fixes.filter((f) => f.description.includes(' could then not '));
+        if (costly.length > 0) fixes.splice(0, fixes.length, ...fixes.filter((f) => !costly.includes(f)), ...costly);
       } else if (m.kind === 'image-volume') {
         // The classic builder throws away what a RUN changes under a declared VOLUME, so the
         // chown has to come before the VOLUME line.
