@@ -492,4 +492,9 @@ export interface Finding {
   fixes: Fix[];
   /** Ids of assumptions the finding depends on. */
   dependsOn: string[];
+  /**
+   * Where the container is started, when a file says so (a compose service, a Kubernetes
+   * container): the place to change for a run-time fix. Absent for build findings.
+   */
+  related?: { file: string; line?: number; message: string }[];
 }

@@ -81,6 +81,13 @@ export function renderSarifFindings(findings: readonly Finding[], version: strin
               },
             },
           ],
+          ...(f.related ? {
+            relatedLocations: f.related.map((r, i) => ({
+              id: i,
+              physicalLocation: { artifactLocation: artifact(r.file, root), ...(r.line !== undefined ? { region: { startLine: Math.max(1, r.line) } } : {}) },
+              message: { text: r.message },
+            })),
+          } : {}),
           partialFingerprints: { 'uidctl/v1': fingerprint(`${f.ruleId}|${artifact(f.location.file, root).uri}|${f.message}`) },
         })),
         ...(root === undefined ? {} : { originalUriBaseIds: { '%SRCROOT%': { uri: `file://${resolve(root).split(sep).map(encodeURIComponent).join('/').replace(/\/?$/, '/')}` } } }),

@@ -72,7 +72,8 @@ export function leadFix(fixes: Fix[]): Fix[] {
 
 /** `configured`: the rule's severity comes from the user's settings, not from the rule. */
 export function toFinding(rule: Rule, r: RuleReport, a: AnalysisView, configured = false): Finding {
-  return {
+  const origin = a.run?.origin;
+  const f: Finding = {
     ruleId: rule.id,
     severity: r.severity ?? (configured ? undefined : r.unsureSeverity ?? r.reducedSeverity) ?? (rule.severity[a.profile] as Severity),
     message: r.message,
@@ -82,4 +83,9 @@ export function toFinding(rule: Rule, r: RuleReport, a: AnalysisView, configured
     // The same unknown can be reached by several paths of one check; each is named once.
     dependsOn: [...new Set(r.dependsOn ?? [])],
   };
+  if (origin?.file !== undefined && rule.category !== 'build') {
+    f.related = [{ file: origin.file, ...(origin.line !== undefined ? { line: origin.line } : {}), message: `The container is started by ${origin.text}.` }];
+  }
+
+  return f;
 }

@@ -557,3 +557,21 @@ describe('Compose warnings', () => {
     ]);
   });
 });
+
+describe('SARIF points run-time findings at the compose service too', () => {
+  test('a UID201 from a compose volume has the service line as a related location; a build finding has none', async () => {
+    const dir = tempDir({
+      'compose.yaml': 'services:\n  nb:\n    build: .\n    user: "1000"\n    volumes:\n      - /srv/closed-data:/data\n',
+      'Dockerfile': 'FROM debian:bookworm\nRUN useradd -m -u 1000 ml\nRUN mkdir /opt/x && chown nobody /opt/x\nUSER ml\nRUN touch /opt/x/f\n',
+      'host.yaml': 'paths:\n  /srv/closed-data: { uid: 1001, gid: 1001, mode: "0750", kind: dir }\n',
+    });
+    const r = await uidctl(['check', '--compose', 'compose.yaml', '--host-facts', 'host.yaml', '--base-from', 'catalog', '--format', 'sarif', '--fail-on', 'never'], dir);
+    const results = JSON.parse(r.stdout).runs[0].results as { ruleId: string; relatedLocations?: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } }; message: { text: string } }[] }[];
+    const mount = results.find((x) => x.ruleId === 'UID201');
+    assert.deepEqual(mount?.relatedLocations?.map((l) => [l.physicalLocation.artifactLocation.uri, l.physicalLocation.region?.startLine, l.message.text]),
+      [['compose.yaml', 2, 'The container is started by services.nb.']]);
+    const build = results.find((x) => x.ruleId === 'UID601');
+    assert.ok(build !== undefined);
+    assert.equal(build.relatedLocations, undefined);
+  });
+});
