@@ -343,7 +343,7 @@ export function evaluate(id: Identity, view: View, rawPath: string, op: Op, expl
     if (w.unknown) reasons.push(`${target} is not known to exist in the base image (its listing is partial)`);
     if (op === 'create') return createIn(id, v, reasons, w.parent!, w.parentMeta!, `creating ${target} needs write and search on ${w.parent}`);
 
-    return done(v, false, [...reasons, `${target} does not exist`], 'ENOENT');
+    return done(v, false, [...reasons, `${target} does not exist`], 'ENOENT', target);
   }
 
   switch (op) {
@@ -468,7 +468,11 @@ function decide(id: Identity, view: View, path: string, op: Op): Verdict {
     if (op === 'create') {
       at = w.parent!;
       errno = createErrno(id, view, w.parent!, w.parentMeta!);
-    } else errno = 'ENOENT';
+    } else {
+      // Where it would be: the path with its links resolved (a link into a mount is the mount).
+      at = w.path;
+      errno = 'ENOENT';
+    }
   } else {
     const target = w.path;
     switch (op) {

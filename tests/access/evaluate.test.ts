@@ -270,3 +270,14 @@ describe('the quick answer agrees with the explained one on mounts, sticky dirs 
     }
   }
 });
+
+describe('where a missing path would be', () => {
+  test('through a link into a mount it is on the mount, in both the explained and the quick verdict', () => {
+    const fs2 = tree({ '/ws': dir(0, 0, 0o755), '/ws/ds': { kind: 'symlink', uid: 0, gid: 0, mode: 0o777, target: '/mnt/ds' }, '/mnt': dir(0, 0, 0o755), '/mnt/ds': dir(0, 0, 0o755) });
+    const v2: View = { fs: fs2, mounts: [{ target: '/mnt/ds', readonly: false, describe: 'bind mount of /srv/ds' }], readOnlyRoot: false };
+    for (const explain of [true, false]) {
+      const v = evaluate(user(1000), v2, '/ws/ds/newfile', 'write', explain);
+      assert.deepEqual([v.allowed, v.errno, v.where], [false, 'ENOENT', '/mnt/ds']);
+    }
+  });
+});
