@@ -76,20 +76,32 @@ function operands(argv: string[], valued: string, valuedLong: string[] = []): { 
 
 // ---------------------------------------------------------------- head, tail, wc
 
+/**
+ * Open each named file for reading (`-` is standard input): the error lines, worded by the
+ * tool, and whether any file's existence is not known.
+ */
+function openEach(ctx: ExecContext, files: string[], denied: (f: string, errno: Errno) => string, isDir: (f: string) => string): { errors: string[]; unknown: boolean } {
+  const errors: string[] = [];
+  let unknown = false;
+  for (const f of files) {
+    if (f === '-') continue;
+    const o = openRead(ctx, f);
+    if (o.kind === 'unknown') unknown = true;
+    else if (o.kind === 'error') errors.push(denied(f, o.errno));
+    else if (o.kind === 'dir') errors.push(isDir(f));
+  }
+
+  return { errors, unknown };
+}
+
 /** head/tail: "cannot open 'F' for reading: ..." and "error reading 'F': Is a directory", status 1. */
 function headTail(tool: 'head' | 'tail'): CommandHandler {
   return (ctx, argv) => {
     // -5 (an old-style count) is a flag here; its value is in the word.
     const { files } = operands(argv, tool === 'tail' ? 'ncs' : 'nc', ['--lines', '--bytes', '--pid', '--sleep-interval', '--max-unchanged-stats']);
-    const errors: string[] = [];
-    let unknown = false;
-    for (const f of files) {
-      if (f === '-') continue;
-      const o = openRead(ctx, f);
-      if (o.kind === 'unknown') unknown = true;
-      else if (o.kind === 'error') errors.push(`${tool}: cannot open '${f}' for reading: ${errnoText(o.errno)}`);
-      else if (o.kind === 'dir') errors.push(`${tool}: error reading '${f}': Is a directory`);
-    }
+    const { errors, unknown } = openEach(ctx, files,
+      (f, e) => `${tool}: cannot open '${f}' for reading: ${errnoText(e)}`,
+      (f) => `${tool}: error reading '${f}': Is a directory`);
 
     return outcome(errors, unknown ? 'unknown' : 0, 1);
   };
@@ -98,15 +110,7 @@ function headTail(tool: 'head' | 'tail'): CommandHandler {
 /** wc: "wc: F: Permission denied", "wc: F: Is a directory", status 1. */
 const wc: CommandHandler = (ctx, argv) => {
   const { files } = operands(argv, '', ['--files0-from']);
-  const errors: string[] = [];
-  let unknown = false;
-  for (const f of files) {
-    if (f === '-') continue;
-    const o = openRead(ctx, f);
-    if (o.kind === 'unknown') unknown = true;
-    else if (o.kind === 'error') errors.push(`wc: ${f}: ${errnoText(o.errno)}`);
-    else if (o.kind === 'dir') errors.push(`wc: ${f}: Is a directory`);
-  }
+  const { errors, unknown } = openEach(ctx, files, (f, e) => `wc: ${f}: ${errnoText(e)}`, (f) => `wc: ${f}: Is a directory`);
 
   return outcome(errors, unknown ? 'unknown' : 0, 1);
 };
