@@ -347,9 +347,9 @@ function build(S, dir, s, tag, tmp) {
     if (RUNTIME_HICCUP.test(r.out + r.err)) {
       console.log(`oracle: ${s.id}: buildah could not start a step ` +
         `(${(r.out + r.err).match(/^.*(?:sealing memfd copy|reexec).*$/m)?.[0].trim()}); building again`);
-    } else if (stepSaid(r.out + r.err).length === 0 && /^Error: building at STEP .*: exit status \d+$/m.test(r.out + r.err)) {
+    } else if (attempt === 1 && stepSaid(r.out + r.err).length === 0 && /^Error: building at STEP .*: exit status \d+$/m.test(r.out + r.err)) {
       // Seen once under load: a step that could not start (chdir refused) failed without the
-      // runtime's line. A step that really prints nothing fails the same way again.
+      // runtime's line. A step that really prints nothing fails the same way again: once is enough.
       console.log(`oracle: ${s.id}: a step failed without a word; building again to read why`);
     } else {
       break;
