@@ -61,8 +61,10 @@ describe('readers as a user who may not read', () => {
   }
 
   test('root reads them all', () => {
-    const out = run(state(), 'head -n1 secret && ls closed && find . && du -s . && grep -r x .', 'root', '/srv');
+    const out = run(state(), 'head -n1 secret && ls closed && find . && du -s .', 'root', '/srv');
     assert.deepEqual([out.status, out.stderr], [0, []]);
+    // What the files under . hold is not known: whether grep selects a line is not either.
+    assert.deepEqual([run(state(), 'grep -r x .', 'root', '/srv').status], ['unknown']);
   });
 
   test('set -e stops at the failing reader, as a build step or a start script would', () => {
@@ -81,4 +83,30 @@ describe('readers as a user who may not read', () => {
     const out = run(state(), 'find /srv/closed -exec true {} +', 'alice');
     assert.equal(out.status, 'unknown');
   });
+});
+
+describe('grep on texts the model keeps', () => {
+  // [command (as root), status, files made]: the account files and written texts are matched.
+  const cases: [string, number | 'unknown', string[]][] = [
+    ["grep -q '^app:' /etc/passwd || useradd -m app", 0, ['/home/app']],
+    ["grep -q '^alice:' /etc/passwd || useradd -m alice2", 0, []],
+    ['grep -qE "^(bob|carol):" /etc/passwd && touch /tmp/hit', 0, ['/tmp/hit']],
+    ['grep -qx staff:x:50:bob /etc/group && touch /tmp/hit', 0, ['/tmp/hit']],
+    ['grep -qiF ALICE /etc/passwd && touch /tmp/hit', 0, ['/tmp/hit']],
+    ['grep -qw ali /etc/passwd || touch /tmp/miss', 0, ['/tmp/miss']],
+    ['grep -qv . /etc/passwd || touch /tmp/miss', 0, ['/tmp/miss']],
+    ['echo "%sudo ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/g && grep -q NOPASSWD /etc/sudoers.d/g && touch /tmp/hit', 0, ['/tmp/hit']],
+    ['n=$(grep -c "^[a-z]" /etc/group); [ "$n" = 6 ] && touch /tmp/hit', 0, ['/tmp/hit']],
+    ['u=$(grep bob /etc/passwd); [ "$u" = "bob:x:1001:1001::/home/bob:/bin/bash" ] && touch /tmp/hit', 0, ['/tmp/hit']],
+    ['grep -q nomatch /etc/passwd', 1, []],
+    ['grep -q x /tmp/root-file', 'unknown', []],
+  ];
+  for (const [cmd, status, made] of cases) {
+    test(cmd, () => {
+      const s = state();
+      const out = run(s, cmd, 'root', '/');
+      assert.equal(out.status, status, JSON.stringify(out.stderr));
+      for (const p of ['/home/app', '/home/alice2', '/tmp/hit', '/tmp/miss']) assert.equal(s.fs.has(p), made.includes(p), p);
+    });
+  }
 });

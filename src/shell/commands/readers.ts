@@ -7,7 +7,8 @@
 import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
 import type { Errno } from '../../model/types.js';
 import { byPath, descendants } from '../../image/fs.js';
-import { errnoText, lookup, shown } from './files.js';
+import { errnoText, lookup, posixToJs, shown } from './files.js';
+import { formatGroup, formatPasswd } from '../../image/accounts.js';
 import { unknownOutput } from './builtins.js';
 
 /** What opening one named operand gives: a file, a folder, an error, or not known. */
@@ -39,9 +40,17 @@ function outcome(errors: string[], status: number | 'unknown', failStatus: numbe
  * a value are taken in their `--name=value` form, or as the next word when listed in valuedLong.
  * Returns undefined for an option the tool does not have or one the model does not follow.
  */
-function operands(argv: string[], valued: string, valuedLong: string[] = []): { files: string[]; flags: Set<string> } {
+function operands(argv: string[], valued: string, valuedLong: string[] = []): { files: string[]; flags: Set<string>; values: Map<string, string[]> } {
   const files: string[] = [];
   const flags = new Set<string>();
+  // The values of the options that take one, by option (`-e PAT` twice gives two).
+  const values = new Map<string, string[]>();
+  const keep = (name: string, v: string | undefined) => {
+    if (v === undefined) return;
+    const list = values.get(name);
+    if (list) list.push(v);
+    else values.set(name, [v]);
+  };
   let i = 1;
   for (; i < argv.length; i++) {
     const a = argv[i];
@@ -52,7 +61,8 @@ function operands(argv: string[], valued: string, valuedLong: string[] = []): { 
     if (a.startsWith('--')) {
       const name = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
       flags.add(name);
-      if (!a.includes('=') && valuedLong.includes(name)) i++;
+      if (a.includes('=')) keep(name, a.slice(a.indexOf('=') + 1));
+      else if (valuedLong.includes(name)) keep(name, argv[++i]);
       continue;
     }
     if (a.length > 1 && a[0] === '-') {
@@ -61,7 +71,7 @@ function operands(argv: string[], valued: string, valuedLong: string[] = []): { 
         flags.add(`-${c}`);
         if (valued.includes(c)) {
           // The value is the rest of the word, or the next word.
-          if (k === a.length - 1) i++;
+          keep(`-${c}`, k === a.length - 1 ? argv[++i] : a.slice(k + 1));
           break;
         }
       }
@@ -71,7 +81,7 @@ function operands(argv: string[], valued: string, valuedLong: string[] = []): { 
   }
   for (; i < argv.length; i++) files.push(argv[i]);
 
-  return { files, flags };
+  return { files, flags, values };
 }
 
 // ---------------------------------------------------------------- head, tail, wc
@@ -117,44 +127,106 @@ const wc: CommandHandler = (ctx, argv) => {
 
 // ---------------------------------------------------------------- grep
 
+/** grep options that change what is matched or printed in ways not followed here. */
+const GREP_UNFOLLOWED = new Set(['-o', '-n', '-l', '-L', '-h', '-H', '-m', '-A', '-B', '-C', '-P', '-z', '-f', '-b', '-Z',
+  '--only-matching', '--line-number', '--files-with-matches', '--files-without-match', '--max-count', '--perl-regexp',
+  '--null-data', '--file', '--after-context', '--before-context', '--context', '--byte-offset']);
+
+/** The text of a file the model keeps (the account files are kept parsed), else undefined. */
+function knownText(ctx: ExecContext, path: string): string | undefined {
+  if (path === '/etc/passwd') return formatPasswd(ctx.state.accounts.passwd);
+  if (path === '/etc/group') return formatGroup(ctx.state.accounts.group);
+
+  return ctx.state.texts[path]?.content;
+}
+
+/** A line matcher for grep's patterns and options; undefined when one cannot be translated. */
+function grepMatcher(patterns: string[], flags: Set<string>): ((line: string) => boolean) | undefined {
+  const fixed = flags.has('-F') || flags.has('--fixed-strings');
+  const extended = flags.has('-E') || flags.has('--extended-regexp');
+  const whole = flags.has('-x') || flags.has('--line-regexp');
+  const word = flags.has('-w') || flags.has('--word-regexp');
+  const res: RegExp[] = [];
+  for (const p of patterns) {
+    const js = fixed ? p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : posixToJs(p, extended);
+    if (js === undefined) return undefined;
+    const body = whole ? `^(?:${js})$` : word ? `(?<![A-Za-z0-9_])(?:${js})(?![A-Za-z0-9_])` : js;
+    try {
+      res.push(new RegExp(body, flags.has('-i') || flags.has('--ignore-case') ? 'i' : ''));
+    } catch {
+      return undefined;
+    }
+  }
+
+  return (line) => res.some((r) => r.test(line));
+}
+
 /**
- * grep: any file it cannot read is an error, status 2; with -q a match in another file makes it
+ * grep: a file it cannot read is an error, status 2; with -q a match in another file makes it
  * 0 (GNU grep: "if -q and a line is selected, the exit status is 0 even if an error
- * occurred"), which the model cannot tell. -s drops the messages, not the status. With -r the
- * known folders below are read too. Whether a readable file matches is not known: its status
- * is taken as 0, as for any command the model takes as harmless.
+ * occurred"). -s drops the messages, not the status. With -r the known folders below are read
+ * too. Files whose text the model keeps (the account files, sudoers, sshd_config, the texts a
+ * build wrote) are matched for real, so `grep -q '^app:' /etc/passwd || useradd app` runs
+ * useradd when app is not there (0 when a line is selected, 1 when none is); other texts are not
+ * known, and neither is the status then.
  */
 const grep: CommandHandler = (ctx, argv) => {
-  const { files: words, flags } = operands(argv, 'efmABCdD', ['--regexp', '--file', '--max-count', '--after-context', '--before-context', '--context', '--directories', '--devices', '--label', '--binary-files']);
-  const patternGiven = flags.has('-e') || flags.has('-f') || flags.has('--regexp') || flags.has('--file');
+  const { files: words, flags, values } = operands(argv, 'efmABCdD', ['--regexp', '--file', '--max-count', '--after-context', '--before-context', '--context', '--directories', '--devices', '--label', '--binary-files']);
+  const given = [...(values.get('-e') ?? []), ...(values.get('--regexp') ?? [])];
+  const patternGiven = given.length > 0 || flags.has('-f') || flags.has('--file');
   const files = patternGiven ? words : words.slice(1);
+  const patterns = (patternGiven ? given : words.slice(0, 1)).flatMap((p) => p.split('\n'));
   const recursive = flags.has('-r') || flags.has('-R') || flags.has('--recursive') || flags.has('--dereference-recursive');
   if (files.length === 0 && recursive) files.push('.');
   const quiet = flags.has('-q') || flags.has('--quiet') || flags.has('--silent');
   const silent = flags.has('-s') || flags.has('--no-messages');
+  const invert = flags.has('-v') || flags.has('--invert-match');
+  const count = flags.has('-c') || flags.has('--count');
+  const followed = !recursive && ![...flags].some((f) => GREP_UNFOLLOWED.has(f));
+  const match = followed && patterns.length > 0 ? grepMatcher(patterns, flags) : undefined;
   const errors: string[] = [];
-  let readable = false;
+  // What the inputs give: lines selected (known), or not known.
+  let selected = false;
   let unknown = false;
+  let out = '';
+  const take = (name: string | undefined, text: string | undefined) => {
+    if (text === undefined || match === undefined) {
+      unknown = true;
+      return;
+    }
+    const lines = text.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    const hits = lines.filter((l) => match(l) !== invert);
+    if (hits.length > 0) selected = true;
+    const prefix = name !== undefined && files.length > 1 ? `${name}:` : '';
+    if (count) out += `${prefix}${hits.length}\n`;
+    else for (const h of hits) out += `${prefix}${h}\n`;
+  };
+  if (files.length === 0) take(undefined, ctx.stdin);
   for (const f of files) {
     if (f === '-') {
-      readable = true;
+      take('(standard input)', ctx.stdin);
       continue;
     }
     const o = openRead(ctx, f);
     if (o.kind === 'unknown') unknown = true;
     else if (o.kind === 'error') errors.push(`grep: ${f}: ${errnoText(o.errno)}`);
     else if (o.kind === 'dir' && !recursive) errors.push(`grep: ${f}: Is a directory`);
-    else if (o.kind === 'file') readable = true;
-    else if (o.kind === 'dir') {
-      readable = true;
+    else if (o.kind === 'file') take(f, knownText(ctx, o.path));
+    else {
+      unknown = true;
       for (const e of walk(ctx, o.path, f, Infinity)) errors.push(`grep: ${e.shown}: ${errnoText(e.errno)}`);
     }
   }
-  if (files.length === 0) readable = true;
-  if (errors.length === 0) return unknownOutput({ status: unknown ? 'unknown' : 0 });
-  const status = quiet && (readable || unknown) ? 'unknown' : 2;
+  const matched: number | 'unknown' = selected ? 0 : unknown ? 'unknown' : 1;
+  const status: number | 'unknown' = errors.length === 0 ? matched : quiet && matched !== 1 ? (selected ? 0 : 'unknown') : 2;
+  const stderr = silent ? [] : errors;
+  const res: CmdResult = stderr.length > 0 ? { status, stderr } : { status };
+  if (quiet) res.stdout = '';
+  else if (unknown) return unknownOutput(res);
+  else res.stdout = out;
 
-  return unknownOutput(silent ? { status } : { status, stderr: errors });
+  return res;
 };
 
 // ---------------------------------------------------------------- walking folders
