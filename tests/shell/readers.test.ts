@@ -14,6 +14,9 @@ function state(): ImageState {
   s.fs.set('/srv/closed/x', { kind: 'file', uid: 0, gid: 0, mode: 0o644 });
   s.fs.set('/srv/open', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 });
   s.fs.set('/srv/open/f', { kind: 'file', uid: 0, gid: 0, mode: 0o644 });
+  // Readable but not searchable for others (0744): names can be listed, entries not reached.
+  s.fs.set('/srv/d744', { kind: 'dir', uid: 0, gid: 0, mode: 0o744 });
+  s.fs.set('/srv/d744/f', { kind: 'file', uid: 0, gid: 0, mode: 0o644 });
 
   return s;
 }
@@ -51,6 +54,14 @@ describe('readers as a user who may not read', () => {
     ['stat nope', 1, ["stat: cannot statx 'nope': No such file or directory"]],
     ['stat closed/x', 1, ["stat: cannot statx 'closed/x': Permission denied"]],
     ['stat secret', 0, []],
+    // Measured as uid 1000 in a real build: ls and find of a 0744 folder succeed.
+    ['ls d744', 0, []],
+    ['ls -l d744', 'unknown', []],
+    ['find d744', 'unknown', []],
+    ['du -s d744', 'unknown', []],
+    ['stat -c %s closed/x', 1, ["stat: cannot statx 'closed/x': Permission denied"]],
+    ['stat -t nope', 1, ["stat: cannot statx 'nope': No such file or directory"]],
+    ['stat --printf=%s nope', 1, ["stat: cannot statx 'nope': No such file or directory"]],
   ];
   for (const [cmd, status, stderr] of cases) {
     test(cmd, () => {
@@ -109,4 +120,21 @@ describe('grep on texts the model keeps', () => {
       for (const p of ['/home/app', '/home/alice2', '/tmp/hit', '/tmp/miss']) assert.equal(s.fs.has(p), made.includes(p), p);
     });
   }
+});
+
+describe('an input redirection the shell cannot open', () => {
+  // dash 0.5.12 and bash 5.2 as uid 65534 here: the command does not run, the shell goes on.
+  test('dash: cannot open, status 2, and the next command runs', () => {
+    const s = state();
+    const out = run(s, 'wc -l < /srv/secret; touch /tmp/after', 'alice');
+    assert.deepEqual([out.stderr, s.fs.has('/tmp/after')], [['/bin/sh: 1: cannot open /srv/secret: Permission denied'], true]);
+    assert.equal(run(state(), 'wc -l < /srv/secret', 'alice').status, 2);
+    assert.deepEqual(run(state(), 'cat < /srv/nope', 'alice').stderr, ['/bin/sh: 1: cannot open /srv/nope: No such file']);
+  });
+
+  test('set -e stops there; a readable file is fine', () => {
+    const s = state();
+    assert.deepEqual([run(s, 'set -e; read l < /srv/secret; touch /tmp/after', 'alice').status, s.fs.has('/tmp/after')], [2, false]);
+    assert.equal(run(state(), 'wc -l < /srv/open/f', 'alice').status, 0);
+  });
 });

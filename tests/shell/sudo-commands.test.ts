@@ -9,7 +9,7 @@ import { image, run } from './run-fixture.js';
 const cmd = (path: string | undefined, name: string, ...args: string[]) => ({ path, name, args });
 
 describe('commandMatches', () => {
-  const cases: [string, ReturnType<typeof cmd>, boolean | 'unknown'][] = [
+  const cases: [string, ReturnType<typeof cmd>, boolean][] = [
     ['ALL', cmd('/usr/bin/touch', 'touch', '/x'), true],
     ['/usr/bin/apt-get', cmd('/usr/bin/apt-get', 'apt-get', 'install', 'vim'), true],
     ['/usr/bin/apt-get', cmd('/usr/bin/touch', 'touch'), false],
@@ -24,12 +24,23 @@ describe('commandMatches', () => {
     ['/usr/bin/apt*', cmd('/usr/bin/apt-get', 'apt-get'), true],
     // A name the tree does not list is matched by the rule's base name.
     ['/usr/bin/apt-get', cmd(undefined, 'apt-get', 'update'), true],
-    ['ALL, !/usr/bin/su', cmd('/usr/bin/su', 'su'), true],
-    ['/usr/bin/touch, !/usr/bin/su', cmd('/usr/bin/su', 'su'), 'unknown'],
+    // The last entry that matches decides (measured: "Sorry, user u7 is not allowed to execute
+    // '/usr/bin/su -c id'").
+    ['ALL, !/usr/bin/su', cmd('/usr/bin/su', 'su', '-c', 'id'), false],
+    ['ALL, !/usr/bin/su', cmd('/usr/bin/id', 'id'), true],
+    ['/usr/bin/mkdir, !/usr/bin/mkdir /etc/*', cmd('/usr/bin/mkdir', 'mkdir', '/etc/u16'), false],
+    ['/usr/bin/mkdir, !/usr/bin/mkdir /etc/*', cmd('/usr/bin/mkdir', 'mkdir', '/opt/u16'), true],
   ];
   for (const [list, c, want] of cases) {
     test(`${list} vs ${[c.path ?? c.name, ...c.args].join(' ')}`, () => assert.equal(commandMatches(list, c), want));
   }
+
+  test('paths are compared as files: /bin/mkdir is /usr/bin/mkdir on a merged-/usr image', () => {
+    const merged = (p: string) => p.replace(/^\/(bin|sbin)\//, '/usr/$1/');
+    assert.equal(commandMatches('/bin/mkdir', cmd('/usr/bin/mkdir', 'mkdir', '/opt/x'), merged), true);
+    assert.equal(commandMatches('/usr/bin/apt-get', cmd('/bin/apt-get', 'apt-get'), merged), true);
+    assert.equal(commandMatches('/usr/sbin/', cmd('/sbin/useradd', 'useradd', 'z'), merged), true);
+  });
 });
 
 describe('sudo with a rule for some commands', () => {

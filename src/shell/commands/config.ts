@@ -358,36 +358,39 @@ export function allowsAll(commands: string): boolean {
 }
 
 /**
- * Whether one of a rule's commands (sudoers(5), Cmnd_List: ALL, a path with optional
- * arguments, `""` for none, a folder ending in /, shell wildcards) matches the command. A
- * negated entry (`!/usr/bin/su`) is not followed: the answer is then not known.
+ * Whether a rule's command list (sudoers(5), Cmnd_List: ALL, a path with optional arguments,
+ * `""` for none, a folder ending in /, shell wildcards, `!` to negate) allows the command. The
+ * last entry that matches decides, so `ALL, !/usr/bin/su` refuses su. Paths are compared as
+ * files (sudo compares device and inode): `/bin/chown` in a rule is `/usr/bin/chown` on a
+ * merged-/usr image; `resolve` gives a path with its links followed.
  */
-export function commandMatches(commands: string, cmd: SudoCommand): boolean | 'unknown' {
-  let unknown = false;
+export function commandMatches(commands: string, cmd: SudoCommand, resolve: (p: string) => string = (p) => p): boolean {
+  let allowed = false;
+  const path = cmd.path === undefined ? undefined : resolve(cmd.path);
   for (const raw of splitTop(commands)) {
-    const item = raw.trim();
-    if (item === 'ALL') return true;
-    if (item.startsWith('!')) {
-      unknown = true;
+    let item = raw.trim();
+    const negated = item.startsWith('!');
+    if (negated) item = item.slice(1).trim();
+    if (item === 'ALL') {
+      allowed = !negated;
       continue;
     }
     const [prog, ...spec] = item.split(/\s+/);
     const wild = /[*?[]/.test(prog);
     let progOk: boolean;
-    if (cmd.path === undefined) progOk = baseName(prog) === cmd.name || (wild && globMatch(baseName(prog), cmd.name));
-    else if (prog.endsWith('/')) progOk = cmd.path.slice(0, cmd.path.lastIndexOf('/') + 1) === prog;
-    else progOk = wild ? globMatch(prog, cmd.path) : prog === cmd.path;
+    if (path === undefined) progOk = baseName(prog) === cmd.name || (wild && globMatch(baseName(prog), cmd.name));
+    else if (prog.endsWith('/')) progOk = path.slice(0, path.lastIndexOf('/') + 1) === `${resolve(prog.slice(0, -1))}/`;
+    else progOk = wild ? globMatch(prog, cmd.path!) || globMatch(prog, path) : resolve(prog) === path;
     if (!progOk) continue;
-    if (spec.length === 0) return true;
-    const want = spec.join(' ');
-    if (want === '""') {
-      if (cmd.args.length === 0) return true;
-      continue;
+    let argsOk = true;
+    if (spec.length > 0) {
+      const want = spec.join(' ');
+      argsOk = want === '""' ? cmd.args.length === 0 : /[*?[]/.test(want) ? globMatch(want, cmd.args.join(' ')) : want === cmd.args.join(' ');
     }
-    if (/[*?[]/.test(want) ? globMatch(want, cmd.args.join(' ')) : want === cmd.args.join(' ')) return true;
+    if (argsOk) allowed = !negated;
   }
 
-  return unknown ? 'unknown' : false;
+  return allowed;
 }
 
 
@@ -426,7 +429,8 @@ export interface SudoRootDecision {
 export function sudoRootDecision(state: ImageState, parsed: SudoersParse, user: SudoUser, command?: SudoCommand): SudoRootDecision {
   // With a command, only the rules whose command list matches it count (a negation that may
   // match is taken to match).
-  const matching = parsed.rules.filter((r) => whoMatches(state, r.who, user) && (command === undefined || commandMatches(r.commands, command) !== false));
+  const resolve = (p: string) => resolvePath(state.fs, p).path;
+  const matching = parsed.rules.filter((r) => whoMatches(state, r.who, user) && (command === undefined || commandMatches(r.commands, command, resolve)));
   const rule = matching.filter((r) => r.runasNotRoot === undefined).at(-1);
   const otherRunas = matching.filter((r) => r.runasNotRoot !== undefined);
   if (!rule) return { otherRunas, nopasswd: false };

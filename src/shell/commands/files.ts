@@ -1814,16 +1814,21 @@ const stat: CommandHandler = (ctx, argv) => {
   let fmt: string | undefined;
   let follow = false;
   const files: string[] = [];
+  // Other options (-t, --printf, -f) change only what is printed: it is then not known.
+  let other = false;
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-c' || a === '--format') fmt = argv[++i];
     else if (a.startsWith('--format=')) fmt = a.slice(9);
     else if (/^-c./.test(a)) fmt = a.slice(2);
     else if (a === '-L' || a === '--dereference') follow = true;
-    else if (a.startsWith('-') && a !== '-') return unknown;
+    else if (a === '--printf') {
+      other = true;
+      i++;
+    } else if (a.startsWith('-') && a !== '-') other = true;
     else files.push(a);
   }
-  if (fmt === undefined && files.length > 0) {
+  if (files.length > 0 && (other || fmt === undefined || !/^(?:%[ugUGaAnF%]|[^%])*$/.test(fmt))) {
     // Without a format only whether each file can be reached is known: "cannot statx", status 1.
     const errors: string[] = [];
     let unsure = false;

@@ -214,8 +214,9 @@ const grep: CommandHandler = (ctx, argv) => {
     else if (o.kind === 'dir' && !recursive) errors.push(`grep: ${f}: Is a directory`);
     else if (o.kind === 'file') take(f, knownText(ctx, o.path));
     else {
+      // What the files below hold is not known, so neither is whether a line is selected.
       unknown = true;
-      for (const e of walk(ctx, o.path, f, Infinity)) errors.push(`grep: ${e.shown}: ${errnoText(e.errno)}`);
+      for (const e of walk(ctx, o.path, f, Infinity).errors) errors.push(`grep: ${e.shown}: ${errnoText(e.errno)}`);
     }
   }
   const matched: number | 'unknown' = selected ? 0 : unknown ? 'unknown' : 1;
@@ -236,25 +237,32 @@ interface WalkError { shown: string; errno: Errno; dir: boolean }
 
 /**
  * The known entries below root that a recursive reader cannot read, in walk order: a folder it
- * cannot list (read and search), and with files, a file it cannot read. Below an unreadable
- * folder nothing is reached. Entries the model does not list are not walked.
+ * cannot list, and with files, a file it cannot read. Below an unreadable folder nothing is
+ * reached. A folder it may list but not search (0744 for others) gives its names, but nothing
+ * below it can be opened or stat'ed: when it holds entries, the outcome is `unsure` (find
+ * lists their names; ls -l, du and grep -r fail on each). Entries the model does not list are
+ * not walked.
  */
-function walk(ctx: ExecContext, root: string, arg: string, depth: number, files = true): WalkError[] {
+function walk(ctx: ExecContext, root: string, arg: string, depth: number, files = true): { errors: WalkError[]; unsure: boolean } {
   const out: WalkError[] = [];
   const blocked: string[] = [];
+  let unsure = false;
+  const fs = ctx.state.fs;
   const rootDepth = root === '/' ? 0 : root.split('/').length - 1;
-  for (const p of [root].concat(descendants(ctx.state.fs, root).sort(byPath))) {
+  for (const p of [root].concat(descendants(fs, root).sort(byPath))) {
     if (blocked.some((b) => p.startsWith(b === '/' ? '/' : `${b}/`))) continue;
     const d = p === '/' ? 0 : p.split('/').length - 1;
     if (d - rootDepth > depth) continue;
-    const meta = ctx.state.fs.get(p);
+    const meta = fs.get(p);
     if (meta === undefined || meta.kind === 'symlink') continue;
     if (meta.kind === 'dir') {
       if (d - rootDepth >= depth) continue;
-      const r = ctx.access(p, 'read');
-      const x = r.allowed ? ctx.access(p, 'chdir') : r;
-      if (!x.allowed) {
-        out.push({ shown: shown(arg, root, p), errno: x.errno ?? 'EACCES', dir: true });
+      const r = ctx.access(p, 'list');
+      if (!r.allowed) {
+        out.push({ shown: shown(arg, root, p), errno: r.errno ?? 'EACCES', dir: true });
+        blocked.push(p);
+      } else if (!ctx.access(p, 'chdir').allowed) {
+        if (descendants(fs, p).length > 0) unsure = true;
         blocked.push(p);
       }
     } else if (files && p !== root) {
@@ -263,7 +271,7 @@ function walk(ctx: ExecContext, root: string, arg: string, depth: number, files 
     }
   }
 
-  return out;
+  return { errors: out, unsure };
 }
 
 // ---------------------------------------------------------------- ls, find, du
@@ -294,26 +302,35 @@ const ls: CommandHandler = (ctx, argv) => {
       continue;
     }
     if (l.meta.kind !== 'dir' || noDirs) continue;
-    const r = ctx.access(l.path, 'read');
+    const r = ctx.access(l.path, 'list');
     if (!r.allowed) {
       errors.push(`ls: cannot open directory '${f}': ${errnoText(r.errno ?? 'EACCES')}`);
       status = 2;
       continue;
     }
     if (!ctx.access(l.path, 'chdir').allowed) {
-      if (status === 0) status = 'unknown';
+      // Readable, not searchable (0744 for others): the names are listed (measured: `ls /d744`
+      // succeeds), but each entry's details fail ("cannot access 'D/f'", status 1) with -l.
+      if (statsEntries(flags) && status === 0) status = 'unknown';
       continue;
     }
     if (recursive) {
-      for (const e of walk(ctx, l.path, f, Infinity, false)) {
+      const w = walk(ctx, l.path, f, Infinity, false);
+      for (const e of w.errors) {
         errors.push(`ls: cannot open directory '${e.shown}': ${errnoText(e.errno)}`);
         if (status !== 2) status = 1;
       }
+      if (w.unsure && status === 0) status = 'unknown';
     }
   }
 
   return unknownOutput(errors.length > 0 ? { status, stderr: errors } : { status });
 };
+
+/** ls options that stat every entry it lists (long listing, sizes, inodes, types, sorting by time or size). */
+function statsEntries(flags: Set<string>): boolean {
+  return ['-l', '-s', '-i', '-F', '-t', '-S', '-n', '-g', '-o', '-p', '-c', '-u', '--classify', '--size', '--inode', '--file-type', '--color'].some((f) => flags.has(f));
+}
 
 /**
  * find (the forms that only read: dispatch sends those with -exec, -delete and the like
@@ -338,7 +355,9 @@ export const findReader: CommandHandler = (ctx, argv) => {
       continue;
     }
     if (l.meta.kind !== 'dir') continue;
-    for (const e of walk(ctx, l.path, f, depth, false)) errors.push(`find: '${e.shown}': ${errnoText(e.errno)}`);
+    const w = walk(ctx, l.path, f, depth, false);
+    for (const e of w.errors) errors.push(`find: '${e.shown}': ${errnoText(e.errno)}`);
+    if (w.unsure) unknown = true;
   }
 
   return outcome(errors, unknown ? 'unknown' : 0, 1);
@@ -358,7 +377,9 @@ const du: CommandHandler = (ctx, argv) => {
       continue;
     }
     if (l.meta.kind !== 'dir') continue;
-    for (const e of walk(ctx, l.path, f, Infinity, false)) errors.push(`du: cannot read directory '${e.shown}': ${errnoText(e.errno)}`);
+    const w = walk(ctx, l.path, f, Infinity, false);
+    for (const e of w.errors) errors.push(`du: cannot read directory '${e.shown}': ${errnoText(e.errno)}`);
+    if (w.unsure) unknown = true;
   }
 
   return outcome(errors, unknown ? 'unknown' : 0, 1);
