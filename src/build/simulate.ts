@@ -9,7 +9,7 @@ import { cloneState, copyRecord } from '../image/state.js';
 import { formatGroup, formatPasswd, groupByName, parseGroup, parseId, parsePasswd, resolveExecUser, userByName } from '../image/accounts.js';
 import { refreshDerived } from '../shell/commands/config.js';
 import { isTrackedText } from '../shell/commands/files.js';
-import { baseName, descendants, isUnder, mkdirp, normalizePath, parentOf, resolvePath, withMeta } from '../image/fs.js';
+import { baseName, descendants, isUnder, mkdirp, rebase, normalizePath, parentOf, resolvePath, withMeta } from '../image/fs.js';
 import { DOCKER_DEFAULT_CAPS, evaluate } from '../access/evaluate.js';
 import type { Builder, BuildIdentity, ShellEnv } from '../shell/context.js';
 import { runScript, type ExecRefusal } from '../shell/interpret.js';
@@ -647,7 +647,7 @@ class StageSimulator {
           const target = matches.length > 1 || wild ? resolveIn(dest, baseName(one)) : dest;
           ensureDir(target, m.partial === true);
           for (const p of descendants(srcTree!, at)) {
-            const to = target + p.slice(at === '/' ? 0 : at.length);
+            const to = rebase(p, at, target);
             const sub = srcTree!.get(p)!;
             put(to, mapMeta(sub), true);
             if (sub.kind === 'file') this.copiedText(ins, to, () => srcText(p));

@@ -103,6 +103,17 @@ export function byPath(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * A path below (or at) `from`, moved to the same place below `to`: /ctx/etc/x from /ctx to /
+ * is /etc/x, never //etc/x (a COPY or cp into the root).
+ */
+export function rebase(path: string, from: string, to: string): string {
+  const rest = from === '/' ? path : path.slice(from.length);
+  if (rest === '' || rest === '/') return to;
+
+  return to === '/' ? rest : to + rest;
+}
+
 export function isUnder(path: string, dir: string): boolean {
   if (dir === '/') return path.startsWith('/');
 

@@ -65,3 +65,25 @@ describe('what the fixed shapes now give', () => {
     assert.deepEqual([a.image.fs.get('/app/ih')?.kind, a.image.fs.get('/app/ih')?.partial], ['dir', true]);
   });
 });
+
+describe('a folder of the context copied to /', () => {
+  const context = new Map([
+    ['/', { kind: 'dir' as const, uid: 0, gid: 0, mode: 0o755 }],
+    ['/rootfs', { kind: 'dir' as const, uid: 0, gid: 0, mode: 0o755 }],
+    ['/rootfs/etc', { kind: 'dir' as const, uid: 0, gid: 0, mode: 0o755 }],
+    ['/rootfs/etc/sudoers.d', { kind: 'dir' as const, uid: 0, gid: 0, mode: 0o755 }],
+    ['/rootfs/etc/sudoers.d/dev', { kind: 'file' as const, uid: 0, gid: 0, mode: 0o440 }],
+  ]);
+  const texts: Record<string, string> = { '/rootfs/etc/sudoers.d/dev': 'dev ALL=(ALL) NOPASSWD:ALL\n' };
+
+  for (const [name, copy] of [['COPY rootfs/ /', 'COPY rootfs/ /'], ['COPY . / (the whole context)', 'COPY . /']]) {
+    test(`${name} lands at /etc/..., never //etc/..., and its texts are read`, () => {
+      const text = `FROM debian:bookworm\nRUN apt-get update && apt-get install -y sudo && useradd -m dev\n${copy}\n`;
+      const a = analyze({ file: 'Dockerfile', text, context, readContextText: (p) => texts[p] });
+      const at = copy.startsWith('COPY .') ? '/rootfs/etc/sudoers.d/dev' : '/etc/sudoers.d/dev';
+      assert.equal(a.image.fs.get(at)?.mode, 0o440);
+      assert.deepEqual([...a.image.fs.keys()].filter((p) => p.startsWith('//')), []);
+      if (at === '/etc/sudoers.d/dev') assert.ok(a.findings.some((f) => f.ruleId === 'UID403'));
+    });
+  }
+});

@@ -17,6 +17,7 @@ import {
   hasDescendants,
   normalizePath,
   parentOf,
+  rebase,
   resolvePath,
   withMeta,
 } from '../../image/fs.js';
@@ -892,7 +893,7 @@ function copyOne(ctx: ExecContext, arg: string, destArg: string, dest: string, o
   const created = new Set<string>();
   for (const p of walkOrder(fs, l.path)) {
     const meta = fs.get(p)!;
-    const to = dest + p.slice(l.path.length);
+    const to = rebase(p, l.path, dest);
     const inNew = created.has(parentOf(to));
     if (meta.kind === 'dir') {
       if (!ctx.access(p, 'read').allowed) {
