@@ -212,6 +212,8 @@ export interface JupyterSettings {
   password?: string;
   ip?: string;
   lines: Record<string, number>;
+  /** The config file each value was read from (jupyterSettingsIn only). */
+  files?: Record<string, string>;
 }
 
 // ---------------------------------------------------------------- software that matters

@@ -832,10 +832,11 @@ function pyValue(text: string): string | boolean | undefined {
   return undefined;
 }
 
-function applyJupyter(out: JupyterSettings, key: string, value: unknown, line: number | undefined): void {
+function applyJupyter(out: JupyterSettings, key: string, value: unknown, line: number | undefined, file?: string): void {
   const set = (field: 'allowRoot' | 'token' | 'password' | 'ip', v: string | boolean) => {
     (out as unknown as Record<string, unknown>)[field] = v;
     if (line !== undefined) out.lines[field] = line;
+    if (file !== undefined) (out.files ??= {})[field] = file;
   };
 
   if (key === 'allow_root' && typeof value === 'boolean') set('allowRoot', value);
@@ -845,7 +846,13 @@ function applyJupyter(out: JupyterSettings, key: string, value: unknown, line: n
 }
 
 /** One config file's settings applied over `out` (later files win, as traitlets merges them). */
-function readJupyterFile(out: JupyterSettings, entry: ImageState['texts'][string], json: boolean): void {
+function readJupyterFile(
+  out: JupyterSettings,
+  entry: ImageState['texts'][string],
+  json: boolean,
+  classes: ReadonlySet<string> = JUPYTER_CLASSES,
+  file?: string,
+): void {
   if (json) {
     let data: unknown;
     try {
@@ -854,16 +861,16 @@ function readJupyterFile(out: JupyterSettings, entry: ImageState['texts'][string
       return;
     }
     for (const [cls, body] of Object.entries((data ?? {}) as Record<string, unknown>)) {
-      if (!JUPYTER_CLASSES.has(cls) || typeof body !== 'object' || body === null) continue;
-      for (const [k, v] of Object.entries(body)) applyJupyter(out, k, v, entry.line);
+      if (!classes.has(cls) || typeof body !== 'object' || body === null) continue;
+      for (const [k, v] of Object.entries(body)) applyJupyter(out, k, v, entry.line, file);
     }
     return;
   }
 
   for (const raw of entry.content.split('\n')) {
     const m = raw.trim().match(/^c\.(\w+)\.(\w+)\s*=\s*(.+)$/);
-    if (!m || !JUPYTER_CLASSES.has(m[1])) continue;
-    applyJupyter(out, m[2], pyValue(m[3]), entry.line);
+    if (!m || !classes.has(m[1])) continue;
+    applyJupyter(out, m[2], pyValue(m[3]), entry.line, file);
   }
 }
 
@@ -937,18 +944,54 @@ export function jupyterConfigPath(p: JupyterPathInputs): string[] {
 const JUPYTER_NAMES = ['jupyter_notebook_config', 'jupyter_server_config', 'jupyter_lab_config'];
 
 /**
+ * Which config classes and config files a Jupyter application reads. The class must match the
+ * app that runs (measured with notebook 6.4.12 and jupyter_server 1.23.3: `python3 -m notebook
+ * --ServerApp.token=` and `python3 -m jupyter_server --NotebookApp.token=` both keep a random
+ * token):
+ * - notebook: classic Notebook (`jupyter notebook`, `python -m notebook`, nbclassic), whose
+ *   version the model does not know. Notebook 6 reads only NotebookApp.* and
+ *   jupyter_notebook_config; notebook 7 reads those too (its NotebookConfigShimMixin moves
+ *   NotebookApp.* to ServerApp.*), so they are the values both read. ServerApp.* is left out: it
+ *   counts only for notebook 7 and would be a false finding for notebook 6.
+ * - server: jupyter_server itself (`jupyter server`, `python -m jupyter_server`): ServerApp.*
+ *   (and IdentityProvider.*) from jupyter_server_config only; it has no NotebookApp shim.
+ * - lab: JupyterLab 3+/4 and the docker-stacks start scripts: ServerApp.*, and NotebookApp.*
+ *   through the notebook_shim / nbclassic shim LabApp mixes in, from all three files.
+ */
+export type JupyterAppKind = 'notebook' | 'server' | 'lab';
+
+export const JUPYTER_APPS: Record<JupyterAppKind, { names: string[]; classes: ReadonlySet<string> }> = {
+  notebook: { names: ['jupyter_notebook_config'], classes: new Set(['NotebookApp']) },
+  server: { names: ['jupyter_server_config'], classes: new Set(['ServerApp', 'IdentityProvider', 'PasswordIdentityProvider']) },
+  lab: { names: JUPYTER_NAMES, classes: JUPYTER_CLASSES },
+};
+
+/** The config files of an app's names in the folders given, whether or not their text is kept. */
+export function jupyterConfigFiles(dirs: string[], kind: JupyterAppKind = 'lab'): string[] {
+  const out: string[] = [];
+  for (const name of JUPYTER_APPS[kind].names) {
+    for (const dir of dirs) for (const ext of ['py', 'json']) out.push(`${dir === '/' ? '' : dir}/${name}.${ext}`);
+  }
+
+  return out;
+}
+
+/**
  * The settings a server reads from the config folders given (highest priority first): for each
  * file name, traitlets' _load_config_files reads the folders from the lowest priority up, .py
  * then .json in each, and a later file overrides an earlier one. A file outside the folders
- * (~/.jupyter while JUPYTER_CONFIG_DIR points elsewhere) is not read.
+ * (~/.jupyter while JUPYTER_CONFIG_DIR points elsewhere) is not read. Only the files and
+ * classes the app reads count (JUPYTER_APPS).
  */
-export function jupyterSettingsIn(state: ImageState, dirs: string[]): JupyterSettings {
+export function jupyterSettingsIn(state: ImageState, dirs: string[], kind: JupyterAppKind = 'lab'): JupyterSettings {
   const out: JupyterSettings = { lines: {} };
-  for (const name of JUPYTER_NAMES) {
+  const app = JUPYTER_APPS[kind];
+  for (const name of app.names) {
     for (let i = dirs.length - 1; i >= 0; i--) {
       for (const ext of ['py', 'json']) {
-        const entry = state.texts[`${dirs[i] === '/' ? '' : dirs[i]}/${name}.${ext}`];
-        if (entry) readJupyterFile(out, entry, ext === 'json');
+        const path = `${dirs[i] === '/' ? '' : dirs[i]}/${name}.${ext}`;
+        const entry = state.texts[path];
+        if (entry) readJupyterFile(out, entry, ext === 'json', app.classes, path);
       }
     }
   }
