@@ -1096,6 +1096,86 @@ const services: Case[] = [
     ),
   },
   {
+    name: 'UID502 is quiet for AuthenticationMethods publickey with PasswordAuthentication yes (sshd -T: no password login)',
+    rule: 'UID502',
+    dockerfile: df(
+      BOOKWORM,
+      `${SSHD} && ${ADD_DEV} && echo 'dev:secret' | chpasswd`,
+      "RUN printf 'AuthenticationMethods publickey\\nPasswordAuthentication yes\\nKbdInteractiveAuthentication yes\\n' > /etc/ssh/sshd_config.d/10-keys.conf",
+    ),
+  },
+  {
+    name: 'UID502 is quiet for AuthenticationMethods publickey inside Match User dev',
+    rule: 'UID502',
+    dockerfile: df(
+      BOOKWORM,
+      `${SSHD} && ${ADD_DEV} && echo 'dev:secret' | chpasswd`,
+      `RUN printf 'PasswordAuthentication no\\nMatch User dev\\n  AuthenticationMethods publickey\\n  PasswordAuthentication yes\\n' >> ${SSHD_CONFIG}`,
+    ),
+  },
+  {
+    name: 'UID502 fires when one AuthenticationMethods sequence names password',
+    rule: 'UID502',
+    dockerfile: df(
+      BOOKWORM,
+      `${SSHD} && ${ADD_DEV} && echo 'dev:secret' | chpasswd`,
+      "RUN printf 'AuthenticationMethods publickey publickey,password\\nPasswordAuthentication yes\\n' > /etc/ssh/sshd_config.d/10-keys.conf",
+    ),
+    message: ['sshd accepts password logins and the build sets a password for dev:'],
+  },
+  {
+    name: 'UID502 fires for AuthenticationMethods any (the default)',
+    rule: 'UID502',
+    dockerfile: df(
+      BOOKWORM,
+      `${SSHD} && ${ADD_DEV} && echo 'dev:secret' | chpasswd`,
+      "RUN printf 'AuthenticationMethods any\\nPasswordAuthentication yes\\n' > /etc/ssh/sshd_config.d/10-keys.conf",
+    ),
+    message: ['sshd accepts password logins and the build sets a password for dev:'],
+  },
+  {
+    name: 'UID502 is quiet for a Match LocalPort block on a port sshd does not listen on',
+    rule: 'UID502',
+    dockerfile: df(
+      CUDA,
+      `${SSHD} && ${ADD_TRAINER} && echo 'trainer:changeme' | chpasswd`,
+      `RUN printf 'PasswordAuthentication no\\nMatch LocalPort 2222\\n  PasswordAuthentication yes\\n' >> ${SSHD_CONFIG}`,
+    ),
+  },
+  {
+    name: 'UID502 names the accounts with a password and summarises the rest for Match User *,!root',
+    rule: 'UID502',
+    dockerfile: df(
+      CUDA,
+      `${SSHD} && ${ADD_TRAINER} && echo 'trainer:changeme' | chpasswd`,
+      `RUN printf 'PasswordAuthentication no\\nMatch User *,!root\\n  PasswordAuthentication yes\\n' >> ${SSHD_CONFIG}`,
+    ),
+    message: ['sshd accepts password logins for trainer and 19 other accounts inside "Match User *,!root" (/etc/ssh/sshd_config line 13) and the build sets a password for trainer:'],
+  },
+  {
+    name: 'UID502 counts the accounts a Match Address block covers when none has a password',
+    rule: 'UID502',
+    dockerfile: df(CUDA, `${SSHD} && ${ADD_TRAINER}`, `RUN printf 'PasswordAuthentication no\\nMatch Address 10.*\\n  PasswordAuthentication yes\\n' >> ${SSHD_CONFIG}`),
+    message: ['sshd accepts password logins for 21 accounts inside "Match Address 10.*" (/etc/ssh/sshd_config line 13):'],
+  },
+  {
+    name: 'UID501 is quiet for Match LocalPort 2222 while sshd listens on 22 only',
+    rule: 'UID501',
+    dockerfile: df(CUDA, SSHD, `RUN printf 'Match LocalPort 2222\\n  PermitRootLogin yes\\n' >> ${SSHD_CONFIG}`),
+  },
+  {
+    name: 'UID501 fires for Match LocalPort 2222 when Port 2222 is set',
+    rule: 'UID501',
+    dockerfile: df(CUDA, SSHD, `RUN printf 'Port 2222\\nMatch LocalPort 2222\\n  PermitRootLogin yes\\n' >> ${SSHD_CONFIG}`),
+    message: ['sshd sets PermitRootLogin yes inside "Match LocalPort 2222" (/etc/ssh/sshd_config line 13), which applies to root:'],
+  },
+  {
+    name: 'UID501 fires for Match LocalPort 2222 when ListenAddress 0.0.0.0:2222 adds the port',
+    rule: 'UID501',
+    dockerfile: df(CUDA, SSHD, `RUN printf 'ListenAddress 0.0.0.0:2222\\nMatch LocalPort 2222\\n  PermitRootLogin yes\\n' >> ${SSHD_CONFIG}`),
+    message: ['inside "Match LocalPort 2222"'],
+  },
+  {
     name: 'UID503 fires for jupyter lab --allow-root as root',
     rule: 'UID503',
     dockerfile: df(PYTORCH, JUPYTERLAB, 'CMD ["jupyter", "lab", "--ip=0.0.0.0", "--allow-root"]'),

@@ -595,7 +595,7 @@ function isGlob(pattern: string): boolean {
   return /[*?[]/.test(pattern);
 }
 
-type SshdField = 'permitRootLogin' | 'passwordAuthentication' | 'permitEmptyPasswords' | 'kbdInteractiveAuthentication';
+type SshdField = 'permitRootLogin' | 'passwordAuthentication' | 'permitEmptyPasswords' | 'kbdInteractiveAuthentication' | 'authenticationMethods';
 
 const SSHD_KEYS: Record<string, SshdField | 'usePam'> = {
   permitrootlogin: 'permitRootLogin',
@@ -606,6 +606,7 @@ const SSHD_KEYS: Record<string, SshdField | 'usePam'> = {
   kbdinteractiveauthentication: 'kbdInteractiveAuthentication',
   challengeresponseauthentication: 'kbdInteractiveAuthentication',
   usepam: 'usePam',
+  authenticationmethods: 'authenticationMethods',
 };
 
 const SSHD_FIELDS: readonly (SshdField | 'usePam')[] = [
@@ -614,6 +615,7 @@ const SSHD_FIELDS: readonly (SshdField | 'usePam')[] = [
   'permitEmptyPasswords',
   'kbdInteractiveAuthentication',
   'usePam',
+  'authenticationMethods',
 ];
 
 /** sshd's Include nests at most this deep (READCONF_MAX_DEPTH in OpenSSH's readconf.h). */
@@ -634,6 +636,9 @@ export function parseSshd(state: ImageState, root = '/etc/ssh/sshd_config'): Ssh
   const includes: SshdInclude[] = [];
   const files: Record<string, string> = {};
   const reading = new Set<string>();
+  // Port and ListenAddress add up (they are not first-value-wins) and are global only.
+  const ports: string[] = [];
+  const listenPorts: string[] = [];
 
   const read = (path: string, inherited: SshdMatchBlock | undefined, depth: number): void => {
     const entry = state.texts[path];
@@ -669,6 +674,12 @@ export function parseSshd(state: ImageState, root = '/etc/ssh/sshd_config'): Ssh
         return;
       }
 
+      if (!block && key === 'port') ports.push(...value.split(/\s+/).filter(Boolean));
+      if (!block && key === 'listenaddress') {
+        // host:port or [host]:port; a bare IPv6 address has more than one colon and no port.
+        const lp = value.split(/\s+/)[0].match(/^(?:\[[^\]]*\]|[^:]*):(\d+)$/);
+        if (lp) listenPorts.push(lp[1]);
+      }
       const field = SSHD_KEYS[key];
       if (!field) return;
       if (block) {
@@ -684,6 +695,10 @@ export function parseSshd(state: ImageState, root = '/etc/ssh/sshd_config'): Ssh
   };
 
   read(root, undefined, 0);
+  if (ports.length > 0 || listenPorts.length > 0) {
+    const all = [...(ports.length > 0 ? ports : ['22']), ...listenPorts];
+    out.ports = all.filter((p, i) => all.indexOf(p) === i);
+  }
   const used = blocks.filter((b) => SSHD_FIELDS.some((f) => f !== 'usePam' && b[f] !== undefined));
   if (Object.keys(files).length > 0) out.files = files;
   if (used.length > 0) out.matches = used;
@@ -763,9 +778,11 @@ export interface SshdUser {
 /**
  * Does a Match line apply to a user's connections? 'maybe' when it depends on where the
  * connection comes from (Address, Host, LocalAddress, LocalPort, RDomain), except a lone '*'.
+ * `LocalPort` is checked against the ports sshd listens on (SshdSettings.ports, default 22): a
+ * block for a port it does not listen on never applies.
  * All criteria on the line must hold (match_cfg_line in OpenSSH's servconf.c).
  */
-export function sshdMatchApplies(criteria: string, user: SshdUser): 'yes' | 'no' | 'maybe' {
+export function sshdMatchApplies(criteria: string, user: SshdUser, ports: readonly string[] = ['22']): 'yes' | 'no' | 'maybe' {
   const words = criteria.split(/\s+/).filter(Boolean);
   if (words.length === 1 && words[0].toLowerCase() === 'all') return 'yes';
   let result: 'yes' | 'maybe' = 'yes';
@@ -777,6 +794,11 @@ export function sshdMatchApplies(criteria: string, user: SshdUser): 'yes' | 'no'
       if (!sshPatternList(user.name, list)) return 'no';
     } else if (kind === 'group') {
       if (!user.groups.some((g) => sshPatternList(g, list))) return 'no';
+    } else if (kind === 'localport') {
+      // Only connections to a port sshd listens on exist: none of them, never; all of them, always.
+      const hits = ports.filter((p) => sshPatternList(p, list)).length;
+      if (hits === 0) return 'no';
+      if (hits < ports.length) result = 'maybe';
     } else if (list !== '*') {
       result = 'maybe';
     }
@@ -800,13 +822,39 @@ export function sshdReach(
   for (const b of settings.matches ?? []) {
     const v = b[field];
     if (v === undefined) continue;
-    const applies = sshdMatchApplies(b.criteria, user);
+    const applies = sshdMatchApplies(b.criteria, user, settings.ports);
     if (applies === 'no') continue;
     if (v.toLowerCase() === value) return { block: b };
     if (applies === 'yes') return undefined;
   }
 
   return globalValue?.toLowerCase() === value ? {} : undefined;
+}
+
+/** Does one AuthenticationMethods value let a login use `method` (any sequence naming it)? */
+function methodsAllow(value: string, method: string): boolean {
+  if (value.trim().toLowerCase() === 'any') return true;
+
+  return value.split(/\s+/).some((seq) => seq.split(',').some((m) => m.toLowerCase().split(':')[0] === method));
+}
+
+/**
+ * Can a user's logins use `method` ('password', 'keyboard-interactive') at all, as
+ * AuthenticationMethods allows? Each space-separated list is one allowed sequence; `any`, the
+ * default, allows everything. The first Match block that applies and sets it wins over the
+ * global value; a block that only may apply and allows the method is enough to say yes.
+ */
+export function sshdAllowsMethod(settings: SshdSettings, user: SshdUser, method: string): boolean {
+  for (const b of settings.matches ?? []) {
+    const v = b.authenticationMethods;
+    if (v === undefined) continue;
+    const applies = sshdMatchApplies(b.criteria, user, settings.ports);
+    if (applies === 'no') continue;
+    if (methodsAllow(v, method)) return true;
+    if (applies === 'yes') return false;
+  }
+
+  return settings.authenticationMethods === undefined || methodsAllow(settings.authenticationMethods, method);
 }
 
 /** A user's name and group names, for sshd's Match User and Match Group. */
