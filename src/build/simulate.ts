@@ -591,7 +591,8 @@ class StageSimulator {
       const heredoc = ins.heredocs.find((h) => src === `<<${h.name}` || src === `<<-${h.name}`);
       if (heredoc) {
         const target = destIsDir ? normalizePath(heredoc.name, dest) : dest;
-        const text = heredoc.quoted ? heredoc.content : this.expand(heredoc.content);
+        // BuildKit expands an unquoted heredoc body but keeps its quotes and escapes, as a shell does.
+        const text = heredoc.quoted ? heredoc.content : expandWord(heredoc.content, this.vars, this.df.escape, { rawQuotes: true, rawEscapes: true });
         put(target, { kind: 'file', uid: base.uid, gid: base.gid, mode: chmod ?? 0o644, origin, script: text.startsWith('#!') || undefined });
         this.copiedText(ins, target, text);
         copied += 1;

@@ -162,6 +162,13 @@ export interface SshdSettings {
   kbdInteractiveAuthentication?: string;
   /** UsePAM: global only (sshd refuses it inside Match). */
   usePam?: string;
+  /** AuthenticationMethods (first value wins): space-separated sequences of comma-separated methods. */
+  authenticationMethods?: string;
+  /**
+   * The ports sshd listens on: every Port value (22 when none), and the port of each
+   * `ListenAddress host:port`. Absent when the config sets neither.
+   */
+  ports?: string[];
   /** Dockerfile line that set each value. */
   lines: Record<string, number>;
   /** The file each global value was read from (absent when none was set). */
@@ -198,6 +205,7 @@ export interface SshdMatchBlock {
   passwordAuthentication?: string;
   permitEmptyPasswords?: string;
   kbdInteractiveAuthentication?: string;
+  authenticationMethods?: string;
   file: string;
   /** Line of the Match keyword inside the file. */
   fileLine: number;
@@ -212,6 +220,8 @@ export interface JupyterSettings {
   password?: string;
   ip?: string;
   lines: Record<string, number>;
+  /** The config file each value was read from (jupyterSettingsIn only). */
+  files?: Record<string, string>;
 }
 
 // ---------------------------------------------------------------- software that matters

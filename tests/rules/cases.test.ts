@@ -1096,6 +1096,86 @@ const services: Case[] = [
     ),
   },
   {
+    name: 'UID502 is quiet for AuthenticationMethods publickey with PasswordAuthentication yes (sshd -T: no password login)',
+    rule: 'UID502',
+    dockerfile: df(
+      BOOKWORM,
+      `${SSHD} && ${ADD_DEV} && echo 'dev:secret' | chpasswd`,
+      "RUN printf 'AuthenticationMethods publickey\\nPasswordAuthentication yes\\nKbdInteractiveAuthentication yes\\n' > /etc/ssh/sshd_config.d/10-keys.conf",
+    ),
+  },
+  {
+    name: 'UID502 is quiet for AuthenticationMethods publickey inside Match User dev',
+    rule: 'UID502',
+    dockerfile: df(
+      BOOKWORM,
+      `${SSHD} && ${ADD_DEV} && echo 'dev:secret' | chpasswd`,
+      `RUN printf 'PasswordAuthentication no\\nMatch User dev\\n  AuthenticationMethods publickey\\n  PasswordAuthentication yes\\n' >> ${SSHD_CONFIG}`,
+    ),
+  },
+  {
+    name: 'UID502 fires when one AuthenticationMethods sequence names password',
+    rule: 'UID502',
+    dockerfile: df(
+      BOOKWORM,
+      `${SSHD} && ${ADD_DEV} && echo 'dev:secret' | chpasswd`,
+      "RUN printf 'AuthenticationMethods publickey publickey,password\\nPasswordAuthentication yes\\n' > /etc/ssh/sshd_config.d/10-keys.conf",
+    ),
+    message: ['sshd accepts password logins and the build sets a password for dev:'],
+  },
+  {
+    name: 'UID502 fires for AuthenticationMethods any (the default)',
+    rule: 'UID502',
+    dockerfile: df(
+      BOOKWORM,
+      `${SSHD} && ${ADD_DEV} && echo 'dev:secret' | chpasswd`,
+      "RUN printf 'AuthenticationMethods any\\nPasswordAuthentication yes\\n' > /etc/ssh/sshd_config.d/10-keys.conf",
+    ),
+    message: ['sshd accepts password logins and the build sets a password for dev:'],
+  },
+  {
+    name: 'UID502 is quiet for a Match LocalPort block on a port sshd does not listen on',
+    rule: 'UID502',
+    dockerfile: df(
+      CUDA,
+      `${SSHD} && ${ADD_TRAINER} && echo 'trainer:changeme' | chpasswd`,
+      `RUN printf 'PasswordAuthentication no\\nMatch LocalPort 2222\\n  PasswordAuthentication yes\\n' >> ${SSHD_CONFIG}`,
+    ),
+  },
+  {
+    name: 'UID502 names the accounts with a password and summarises the rest for Match User *,!root',
+    rule: 'UID502',
+    dockerfile: df(
+      CUDA,
+      `${SSHD} && ${ADD_TRAINER} && echo 'trainer:changeme' | chpasswd`,
+      `RUN printf 'PasswordAuthentication no\\nMatch User *,!root\\n  PasswordAuthentication yes\\n' >> ${SSHD_CONFIG}`,
+    ),
+    message: ['sshd accepts password logins for trainer and 19 other accounts inside "Match User *,!root" (/etc/ssh/sshd_config line 13) and the build sets a password for trainer:'],
+  },
+  {
+    name: 'UID502 counts the accounts a Match Address block covers when none has a password',
+    rule: 'UID502',
+    dockerfile: df(CUDA, `${SSHD} && ${ADD_TRAINER}`, `RUN printf 'PasswordAuthentication no\\nMatch Address 10.*\\n  PasswordAuthentication yes\\n' >> ${SSHD_CONFIG}`),
+    message: ['sshd accepts password logins for 21 accounts inside "Match Address 10.*" (/etc/ssh/sshd_config line 13):'],
+  },
+  {
+    name: 'UID501 is quiet for Match LocalPort 2222 while sshd listens on 22 only',
+    rule: 'UID501',
+    dockerfile: df(CUDA, SSHD, `RUN printf 'Match LocalPort 2222\\n  PermitRootLogin yes\\n' >> ${SSHD_CONFIG}`),
+  },
+  {
+    name: 'UID501 fires for Match LocalPort 2222 when Port 2222 is set',
+    rule: 'UID501',
+    dockerfile: df(CUDA, SSHD, `RUN printf 'Port 2222\\nMatch LocalPort 2222\\n  PermitRootLogin yes\\n' >> ${SSHD_CONFIG}`),
+    message: ['sshd sets PermitRootLogin yes inside "Match LocalPort 2222" (/etc/ssh/sshd_config line 13), which applies to root:'],
+  },
+  {
+    name: 'UID501 fires for Match LocalPort 2222 when ListenAddress 0.0.0.0:2222 adds the port',
+    rule: 'UID501',
+    dockerfile: df(CUDA, SSHD, `RUN printf 'ListenAddress 0.0.0.0:2222\\nMatch LocalPort 2222\\n  PermitRootLogin yes\\n' >> ${SSHD_CONFIG}`),
+    message: ['inside "Match LocalPort 2222"'],
+  },
+  {
     name: 'UID503 fires for jupyter lab --allow-root as root',
     rule: 'UID503',
     dockerfile: df(PYTORCH, JUPYTERLAB, 'CMD ["jupyter", "lab", "--ip=0.0.0.0", "--allow-root"]'),
@@ -1119,6 +1199,23 @@ const services: Case[] = [
       'CMD ["jupyter", "lab"]',
     ),
     message: ['Jupyter runs as root'],
+  },
+  {
+    name: 'UID503 names the JUPYTER_CONFIG_PATH file that sets allow_root',
+    rule: 'UID503',
+    dockerfile: df(
+      PYTORCH,
+      JUPYTERLAB,
+      'ENV JUPYTER_CONFIG_PATH=/srv/jc',
+      "RUN mkdir -p /srv/jc && echo 'c.ServerApp.allow_root = True' > /srv/jc/jupyter_server_config.py",
+      'CMD ["python3", "-m", "jupyter_server", "--ip=0.0.0.0"]',
+    ),
+    message: ['Jupyter runs as root with allow_root set in /srv/jc/jupyter_server_config.py: every notebook cell'],
+  },
+  {
+    name: 'UID503 is quiet for jupyter notebook --ServerApp.allow_root=True: notebook 6 reads NotebookApp (UID504 instead)',
+    rule: 'UID503',
+    dockerfile: df(PYTORCH, 'RUN pip install --no-cache-dir notebook==6.4.12', 'CMD ["jupyter", "notebook", "--ServerApp.allow_root=True"]'),
   },
   {
     name: 'UID503 is quiet when --allow-root is given but the user is not root',
@@ -1161,6 +1258,43 @@ const services: Case[] = [
     name: 'UID504 is quiet for --ServerApp.allow_root True given as separate words',
     rule: 'UID504',
     dockerfile: df(PYTORCH, JUPYTERLAB, 'CMD ["jupyter", "lab", "--ServerApp.allow_root", "True"]'),
+  },
+  {
+    name: 'UID504 is quiet for c.ServerApp.allow_root = True in /etc/jupyter (measured: the server runs as root)',
+    rule: 'UID504',
+    dockerfile: df(
+      PYTORCH,
+      JUPYTERLAB,
+      `RUN mkdir -p /etc/jupyter && printf "c.ServerApp.allow_root = True\\nc.ServerApp.token = ''\\n" > ${JUPYTER_CONFIG}`,
+      'CMD ["python3", "-m", "jupyter_server", "--ip=0.0.0.0"]',
+    ),
+  },
+  {
+    name: 'UID504 is quiet for allow_root in a JUPYTER_CONFIG_PATH folder',
+    rule: 'UID504',
+    dockerfile: df(
+      PYTORCH,
+      JUPYTERLAB,
+      'ENV JUPYTER_CONFIG_PATH=/srv/jc',
+      "RUN mkdir -p /srv/jc && echo 'c.ServerApp.allow_root = True' > /srv/jc/jupyter_server_config.py",
+      'CMD ["jupyter", "lab", "--ip=0.0.0.0"]',
+    ),
+  },
+  {
+    name: 'UID504 is quiet for a config file copied from the context, whose text is unknown',
+    rule: 'UID504',
+    dockerfile: df(PYTORCH, JUPYTERLAB, 'COPY jupyter_server_config.py /etc/jupyter/', 'CMD ["jupyter", "lab", "--ip=0.0.0.0"]'),
+  },
+  {
+    name: 'UID504 fires for jupyter server with c.NotebookApp.allow_root in jupyter_notebook_config.py (not read)',
+    rule: 'UID504',
+    dockerfile: df(
+      PYTORCH,
+      'RUN pip install --no-cache-dir jupyter_server==1.23.3',
+      "RUN mkdir -p /etc/jupyter && echo 'c.NotebookApp.allow_root = True' > /etc/jupyter/jupyter_notebook_config.py",
+      'CMD ["jupyter", "server"]',
+    ),
+    message: ['Jupyter will refuse to start: it runs as root and neither --allow-root nor allow_root in a config file it reads is given'],
   },
   {
     name: 'UID504 is quiet for a non-root user',
@@ -1325,6 +1459,81 @@ const services: Case[] = [
     name: 'UID505 is quiet with the default token',
     rule: 'UID505',
     dockerfile: df(PYTORCH, JUPYTERLAB, 'CMD ["jupyter", "lab", "--ip=0.0.0.0", "--allow-root"]'),
+  },
+  {
+    name: 'UID505 is quiet for python3 -m notebook --ServerApp.token= (notebook 6 reads NotebookApp, measured: random token)',
+    rule: 'UID505',
+    dockerfile: df(PYTORCH, 'RUN pip install --no-cache-dir notebook==6.4.12', TRAINER, 'USER 1000', 'CMD ["python3", "-m", "notebook", "--ip=0.0.0.0", "--ServerApp.token="]'),
+  },
+  {
+    name: 'UID505 is quiet for python3 -m jupyter_server --NotebookApp.token= (measured: random token)',
+    rule: 'UID505',
+    dockerfile: df(PYTORCH, 'RUN pip install --no-cache-dir jupyter_server==1.23.3', TRAINER, 'USER 1000', 'CMD ["python3", "-m", "jupyter_server", "--ip=0.0.0.0", "--NotebookApp.token="]'),
+  },
+  {
+    name: 'UID505 is quiet for jupyter server with c.NotebookApp.token in jupyter_notebook_config.py (not read)',
+    rule: 'UID505',
+    dockerfile: df(
+      PYTORCH,
+      'RUN pip install --no-cache-dir jupyter_server==1.23.3',
+      `RUN mkdir -p /etc/jupyter && echo "c.NotebookApp.token = ''" > /etc/jupyter/jupyter_notebook_config.py`,
+      TRAINER,
+      'USER 1000',
+      'CMD ["jupyter", "server", "--ip=0.0.0.0"]',
+    ),
+  },
+  {
+    name: 'UID505 fires for jupyter notebook with c.NotebookApp.token in /etc/jupyter/jupyter_notebook_config.py',
+    rule: 'UID505',
+    dockerfile: df(
+      PYTORCH,
+      'RUN pip install --no-cache-dir notebook==6.4.12',
+      `RUN mkdir -p /etc/jupyter && echo "c.NotebookApp.token = ''" > /etc/jupyter/jupyter_notebook_config.py`,
+      TRAINER,
+      'USER 1000',
+      'CMD ["jupyter", "notebook", "--ip=0.0.0.0"]',
+    ),
+    message: ['Jupyter listens on 0.0.0.0 with an empty token (set in /etc/jupyter/jupyter_notebook_config.py):'],
+  },
+  {
+    name: 'UID505 fires for c.ServerApp.token in /etc/jupyter as root with allow_root in the same file (measured: HTTP 200)',
+    rule: 'UID505',
+    dockerfile: df(
+      PYTORCH,
+      JUPYTERLAB,
+      `RUN mkdir -p /etc/jupyter && printf "c.ServerApp.allow_root = True\\nc.ServerApp.token = ''\\n" > ${JUPYTER_CONFIG}`,
+      'CMD ["python3", "-m", "jupyter_server", "--ip=0.0.0.0"]',
+    ),
+    message: [`Jupyter listens on 0.0.0.0 with an empty token (set in ${JUPYTER_CONFIG}): anyone who reaches the port`],
+  },
+  {
+    name: 'UID505 fires for c.ServerApp.token in a JUPYTER_CONFIG_PATH folder',
+    rule: 'UID505',
+    dockerfile: df(
+      PYTORCH,
+      JUPYTERLAB,
+      'ENV JUPYTER_CONFIG_PATH=/srv/jc',
+      `RUN mkdir -p /srv/jc && printf "c.ServerApp.allow_root = True\\nc.ServerApp.token = ''\\n" > /srv/jc/jupyter_server_config.py`,
+      'CMD ["jupyter", "lab", "--ip=0.0.0.0"]',
+    ),
+    message: ['Jupyter listens on 0.0.0.0 with an empty token (set in /srv/jc/jupyter_server_config.py):'],
+  },
+  {
+    name: "UID505 fires for a config file written by COPY <<EOF: the heredoc keeps its quotes (token = '')",
+    rule: 'UID505',
+    dockerfile: df(PYTORCH, JUPYTERLAB, `COPY <<EOF ${JUPYTER_CONFIG}`, 'c.ServerApp.allow_root = True', "c.ServerApp.token = ''", 'EOF', 'CMD ["jupyter", "lab", "--ip=0.0.0.0"]'),
+    message: [`Jupyter listens on 0.0.0.0 with an empty token (set in ${JUPYTER_CONFIG}):`],
+  },
+  {
+    name: 'UID505 says all interfaces for an empty --ip=',
+    rule: 'UID505',
+    dockerfile: df(PYTORCH, JUPYTERLAB, TRAINER, 'USER 1000', 'CMD ["jupyter", "lab", "--ip=", "--ServerApp.token="]'),
+    message: ['Jupyter listens on all interfaces (an empty --ip) with an empty token: anyone'],
+  },
+  {
+    name: 'UID505 is quiet for a repeated --ip: traitlets refuses it and the server exits 1',
+    rule: 'UID505',
+    dockerfile: df(PYTORCH, JUPYTERLAB, TRAINER, 'USER 1000', 'CMD ["jupyter", "lab", "--ip=0.0.0.0", "--ip=0.0.0.0", "--ServerApp.token="]'),
   },
   {
     name: 'UID505 is quiet for an empty token on 127.0.0.1',

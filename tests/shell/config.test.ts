@@ -7,7 +7,9 @@ import {
   parseSudoers,
   passwordlessRoot,
   refreshDerived,
+  sshdAllowsMethod,
   sshdIncludeDoubts,
+  sshdMatchApplies,
   sshdReach,
   sudoAllows,
 } from '../../src/shell/commands/config.js';
@@ -362,7 +364,7 @@ describe('sshd Include', () => {
     const s = makeState();
     s.texts['/etc/ssh/sshd_config'] = { content: 'PermitRootLogin no\nInclude a.conf /opt/b.conf\nMatch User dev\n  Include /opt/c.conf\n', line: 7 };
     refreshDerived(s);
-    const open = ['passwordAuthentication', 'permitEmptyPasswords', 'kbdInteractiveAuthentication', 'usePam'];
+    const open = ['passwordAuthentication', 'permitEmptyPasswords', 'kbdInteractiveAuthentication', 'usePam', 'authenticationMethods'];
     assert.deepEqual(s.sshd.includes, [
       { pattern: '/etc/ssh/a.conf', file: '/etc/ssh/sshd_config', fileLine: 2, open, line: 7 },
       { pattern: '/opt/b.conf', file: '/etc/ssh/sshd_config', fileLine: 2, open, line: 7 },
@@ -505,8 +507,73 @@ describe('jupyter config path (jupyter_core paths.py)', () => {
     s.texts['/opt/jc/jupyter_server_config.py'] = { content: "c.ServerApp.token = 'abc'\n", line: 4 };
     s.texts['/opt/jc/jupyter_server_config.json'] = { content: JSON.stringify({ ServerApp: { token: 'def' } }), line: 5 };
     s.texts['/home/ml/.jupyter/jupyter_server_config.py'] = { content: "c.ServerApp.password = ''\n", line: 6 };
-    assert.deepEqual(jupyterSettingsIn(s, ['/opt/jc', '/etc/jupyter']), { token: 'def', ip: '0.0.0.0', lines: { token: 5, ip: 3 } });
+    assert.deepEqual(jupyterSettingsIn(s, ['/opt/jc', '/etc/jupyter']), {
+      token: 'def',
+      ip: '0.0.0.0',
+      lines: { token: 5, ip: 3 },
+      files: { token: '/opt/jc/jupyter_server_config.json', ip: '/etc/jupyter/jupyter_server_config.py' },
+    });
   });
+
+  test('each app reads its own class and files: notebook NotebookApp, jupyter_server ServerApp, lab both', () => {
+    const s = makeState();
+    s.texts['/etc/jupyter/jupyter_notebook_config.py'] = { content: "c.NotebookApp.token = ''\nc.ServerApp.allow_root = True\n", line: 3 };
+    s.texts['/etc/jupyter/jupyter_server_config.py'] = { content: "c.ServerApp.ip = '0.0.0.0'\nc.NotebookApp.allow_root = True\n", line: 4 };
+    const nb = '/etc/jupyter/jupyter_notebook_config.py';
+    const sv = '/etc/jupyter/jupyter_server_config.py';
+    assert.deepEqual(jupyterSettingsIn(s, ['/etc/jupyter'], 'notebook'), { token: '', lines: { token: 3 }, files: { token: nb } });
+    assert.deepEqual(jupyterSettingsIn(s, ['/etc/jupyter'], 'server'), { ip: '0.0.0.0', lines: { ip: 4 }, files: { ip: sv } });
+    assert.deepEqual(jupyterSettingsIn(s, ['/etc/jupyter'], 'lab'), {
+      token: '',
+      allowRoot: true,
+      ip: '0.0.0.0',
+      lines: { token: 3, allowRoot: 4, ip: 4 },
+      files: { token: nb, allowRoot: sv, ip: sv },
+    });
+  });
+});
+
+describe('sshd AuthenticationMethods and LocalPort', () => {
+  const dev = { name: 'dev', groups: ['dev'] };
+  const methods: [string, string, boolean, boolean][] = [
+    ['no AuthenticationMethods: any', 'PasswordAuthentication yes\n', true, true],
+    ['publickey only', 'AuthenticationMethods publickey\n', false, false],
+    ['any', 'AuthenticationMethods any\n', true, true],
+    ['the first value wins', 'AuthenticationMethods publickey\nAuthenticationMethods password\n', false, false],
+    ['a second sequence with password', 'AuthenticationMethods publickey publickey,password\n', true, false],
+    ['keyboard-interactive with a device', 'AuthenticationMethods publickey,keyboard-interactive:pam\n', false, true],
+    ['Match User dev narrows a global any', 'Match User dev\n  AuthenticationMethods publickey\n', false, false],
+    ['Match User bob leaves dev alone', 'AuthenticationMethods publickey\nMatch User bob\n  AuthenticationMethods password\n', false, false],
+    ['Match Address may apply: password may be used', 'AuthenticationMethods publickey\nMatch Address 10.*\n  AuthenticationMethods password\n', true, false],
+    ['Match LocalPort 2222 with sshd on 22 never applies', 'AuthenticationMethods publickey\nMatch LocalPort 2222\n  AuthenticationMethods password\n', false, false],
+  ];
+  for (const [name, text, pw, kbd] of methods) {
+    test(name, () => {
+      const s = makeState();
+      s.texts['/etc/ssh/sshd_config'] = { content: text };
+      refreshDerived(s);
+      assert.deepEqual([sshdAllowsMethod(s.sshd, dev, 'password'), sshdAllowsMethod(s.sshd, dev, 'keyboard-interactive')], [pw, kbd]);
+    });
+  }
+
+  const ports: [string, string, string[] | undefined, 'yes' | 'no' | 'maybe'][] = [
+    ['default port 22: LocalPort 2222 never applies', '', undefined, 'no'],
+    ['default port 22: LocalPort 22 always applies', '', undefined, 'yes'],
+    ['Port 2222: LocalPort 2222 always applies', 'Port 2222\n', ['2222'], 'yes'],
+    ['Port 22 and 2222: LocalPort 2222 may apply', 'Port 22\nPort 2222\n', ['22', '2222'], 'maybe'],
+    ['ListenAddress 0.0.0.0:2222 adds a port', 'ListenAddress 0.0.0.0:2222\n', ['22', '2222'], 'maybe'],
+    ['ListenAddress [::]:2200 adds a port; Port inside Match does not count', 'ListenAddress [::]:2200\nMatch all\nPort 2222\n', ['22', '2200'], 'no'],
+  ];
+  for (const [name, text, want, applies] of ports) {
+    test(name, () => {
+      const s = makeState();
+      s.texts['/etc/ssh/sshd_config'] = { content: text };
+      refreshDerived(s);
+      assert.deepEqual(s.sshd.ports, want);
+      const port = name.includes('LocalPort 22 ') ? '22' : name.includes('2200') ? '2222' : '2222';
+      assert.equal(sshdMatchApplies(`LocalPort ${port}`, dev, s.sshd.ports), applies);
+    });
+  }
 });
 
 describe('sudoers parse reuse', () => {

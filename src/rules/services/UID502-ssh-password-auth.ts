@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.js';
 import { sshdDoubts, textLine } from '../util.js';
-import { sshdReach, sshdUser } from '../../shell/commands/config.js';
+import { sshdAllowsMethod, sshdReach, sshdUser } from '../../shell/commands/config.js';
 import type { SshdSettings } from '../../model/types.js';
 
 const MAIN = '/etc/ssh/sshd_config';
@@ -28,6 +28,23 @@ function passwordsOffSnippet(sshd: SshdSettings, kbd: boolean, mainText: string 
   if (kbdFile === pwFile) return `RUN sed -i -e '${pw}' -e '${off}' ${pwFile}`;
 
   return `RUN sed -i '${pw}' ${pwFile} \\\n    && sed -i '${off}' ${kbdFile}`;
+}
+
+/** How many accounts a Match block's finding names before it summarises the rest. */
+const SHOWN = 3;
+
+/**
+ * The accounts a Match block lets in, as the message names them: all of them when there are
+ * few; else first those with a password (from the build) and those the Match line names, at
+ * most SHOWN, and "and N other accounts" (a `Match User *,!root` covers every system account).
+ */
+function whoList(users: string[], withPassword: string[], named: string[]): string {
+  if (users.length <= SHOWN) return users.join(', ');
+  const first = users.filter((u) => withPassword.includes(u) || named.includes(u)).slice(0, SHOWN);
+  const rest = users.length - first.length;
+  if (first.length === 0) return `${users.length} accounts`;
+
+  return `${first.join(', ')} and ${rest} other account${rest === 1 ? '' : 's'}`;
 }
 
 export default defineRule({
@@ -58,11 +75,15 @@ export default defineRule({
     const names = [...a.image.accounts.passwd.map((e) => e.name), ...named.filter((n) => /^[\w.-]+$/.test(n))];
     const reach = names.filter((n, i) => names.indexOf(n) === i).map((name) => {
       const u = sshdUser(a.image, name);
+      // AuthenticationMethods without password (or keyboard-interactive) in any sequence shuts
+      // that way in whatever PasswordAuthentication says (measured with sshd 9.2).
+      const pwOk = sshdAllowsMethod(sshd, u, 'password');
+      const kbdOk = pam && sshdAllowsMethod(sshd, u, 'keyboard-interactive');
       return {
         name,
-        pw: sshdReach(sshd, 'passwordAuthentication', u, 'yes', sshd.passwordAuthentication ?? 'yes'),
-        kbd: pam ? sshdReach(sshd, 'kbdInteractiveAuthentication', u, 'yes', sshd.kbdInteractiveAuthentication ?? 'yes') : undefined,
-        empty: sshdReach(sshd, 'permitEmptyPasswords', u, 'yes', sshd.permitEmptyPasswords),
+        pw: pwOk ? sshdReach(sshd, 'passwordAuthentication', u, 'yes', sshd.passwordAuthentication ?? 'yes') : undefined,
+        kbd: kbdOk ? sshdReach(sshd, 'kbdInteractiveAuthentication', u, 'yes', sshd.kbdInteractiveAuthentication ?? 'yes') : undefined,
+        empty: pwOk || kbdOk ? sshdReach(sshd, 'permitEmptyPasswords', u, 'yes', sshd.permitEmptyPasswords) : undefined,
       };
     });
 
@@ -79,7 +100,7 @@ export default defineRule({
     const kbd = !empty && (block ? inMatch?.pw?.block === undefined : globalKbd);
     const viaPw = !empty && (block ? !kbd : globalPw);
     const users = block ? reach.filter((r) => (empty ? r.empty : kbd ? r.kbd : r.pw)?.block === block).map((r) => r.name) : [];
-    const where = block ? ` for ${users.join(', ')} inside "Match ${block.criteria}" (${block.file} line ${block.fileLine})` : '';
+    const where = block ? ` for ${whoList(users, withPassword, named)} inside "Match ${block.criteria}" (${block.file} line ${block.fileLine})` : '';
     const keyword = empty ? 'PermitEmptyPasswords' : kbd ? 'KbdInteractiveAuthentication' : 'PasswordAuthentication';
     const what = empty
       ? 'empty passwords'

@@ -12,8 +12,9 @@ export default defineRule({
     const j = jupyterStart(a);
     if (!j || !j.allowRoot || a.runtime.process.uid !== 0) return;
 
+    const from = j.allowRootFrom && j.allowRootFrom !== 'cli' ? `allow_root set in ${j.allowRootFrom}` : '--allow-root';
     report({
-      message: 'Jupyter runs as root with --allow-root: every notebook cell and terminal is a root shell.',
+      message: `Jupyter runs as root with ${from}: every notebook cell and terminal is a root shell.`,
       why: 'Jupyter refuses root unless told otherwise because code run from the browser then has full control of the container and its mounts.',
       line: j.line,
       fixes: [{ description: 'Run Jupyter as an unprivileged user and drop --allow-root.', snippet: 'RUN useradd --create-home --uid 1000 app\nUSER 1000', safe: false }],

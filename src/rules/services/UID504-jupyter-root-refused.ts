@@ -13,9 +13,11 @@ export default defineRule({
     if (!j || j.allowRoot || a.runtime.process.uid !== 0) return;
     // docker-stacks' start scripts switch from root to NB_USER themselves.
     if (j.argv.some((w) => /start-notebook|start-singleuser|start\.sh/.test(w))) return;
+    // A config file it reads whose text is unknown may set allow_root: no claim either way.
+    if (j.unreadConfig.length > 0) return;
 
     report({
-      message: 'Jupyter will refuse to start: it runs as root and --allow-root is not given ("Running as root is not recommended. Use --allow-root to bypass.").',
+      message: 'Jupyter will refuse to start: it runs as root and neither --allow-root nor allow_root in a config file it reads is given ("Running as root is not recommended. Use --allow-root to bypass.").',
       why: 'Jupyter Server exits when started by uid 0 unless allow_root is set.',
       line: j.line,
       fixes: [

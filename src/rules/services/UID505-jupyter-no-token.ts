@@ -13,9 +13,13 @@ export default defineRule({
     const j = jupyterStart(a);
     if (!j || j.token !== '' || (j.password ?? '') !== '') return;
     if (!isPublicIp(j.ip) || publishedOnLoopbackOnly(a)) return;
+    // traitlets refuses a repeated --ip ("ip only accepts one value, got 2") and the server exits.
+    if (j.ipCount > 1) return;
+    const where = j.ip === '' ? 'all interfaces (an empty --ip)' : j.ip;
+    const from = j.tokenFrom ? ` (set in ${j.tokenFrom})` : '';
 
     report({
-      message: `Jupyter listens on ${j.ip} with an empty token: anyone who reaches the port can run code in the container.`,
+      message: `Jupyter listens on ${where} with an empty token${from}: anyone who reaches the port can run code in the container.`,
       why: 'The token is the only login Jupyter has by default; with it empty and the server bound to every interface, the port is an open shell.',
       line: j.line,
       fixes: [

@@ -4,7 +4,8 @@
 import type { AnalysisView } from '../rule.js';
 import type { JupyterSettings } from '../../model/types.js';
 import { startCommand } from '../util.js';
-import { jupyterConfigPath, jupyterSettingsIn } from '../../shell/commands/config.js';
+import { JUPYTER_APPS, jupyterConfigFiles, jupyterConfigPath, jupyterSettingsIn, type JupyterAppKind } from '../../shell/commands/config.js';
+import { resolvePath } from '../../image/fs.js';
 
 export interface JupyterStart {
   argv: string[];
@@ -14,6 +15,16 @@ export interface JupyterStart {
   password?: string;
   ip?: string;
   line?: number;
+  /** Which app runs, so which config classes and files it reads (JUPYTER_APPS). */
+  kind: JupyterAppKind;
+  /** Where allow_root came from: 'cli', or the config file that set it. */
+  allowRootFrom?: string;
+  /** The config file the empty token came from, when not the command line. */
+  tokenFrom?: string;
+  /** How many times the command line gives ip (traitlets refuses more than one). */
+  ipCount: number;
+  /** Config files the app reads that exist but whose text the model does not have. */
+  unreadConfig: string[];
 }
 
 /**
@@ -21,7 +32,15 @@ export interface JupyterStart {
  * `--Class.trait value` (KVArgParseConfigLoader), and the apps' aliases, `--ip` for
  * ServerApp.ip / NotebookApp.ip, in both forms. `--allow-root` is a flag and takes no value.
  */
-const OPTION = /^--(?:(?:NotebookApp|ServerApp|IdentityProvider|PasswordIdentityProvider)\.(token|password|hashed_password|allow_root|ip)|(ip))(?:=([\s\S]*))?$/;
+const OPTION = /^--(?:(NotebookApp|ServerApp|IdentityProvider|PasswordIdentityProvider)\.(token|password|hashed_password|allow_root|ip)|(ip))(?:=([\s\S]*))?$/;
+
+/** The app a start command runs: classic Notebook, jupyter_server itself, or JupyterLab (and the rest). */
+function appKind(cmd: string): JupyterAppKind {
+  if (/\bjupyter[\s-]+notebook\b|(^|[\s/])python[\d.]*\s+(-[A-Za-z]+\s+)*-m\s+notebook(\s|$)/.test(cmd)) return 'notebook';
+  if (/\bjupyter[\s-]+server\b|(^|[\s/])python[\d.]*\s+(-[A-Za-z]+\s+)*-m\s+jupyter_server(\s|$)/.test(cmd)) return 'server';
+
+  return 'lab';
+}
 
 /** Start commands that run a Jupyter server: `jupyter lab`, docker-stacks' scripts, `python -m jupyterlab`. */
 const STARTS_JUPYTER =
@@ -54,18 +73,27 @@ function words(argv: string[]): string[] {
 }
 
 /** The config files the server reads: those in its config path, for the process that starts it. */
-function configFor(a: AnalysisView): JupyterSettings {
+function configFor(a: AnalysisView, kind: JupyterAppKind): { settings: JupyterSettings; unread: string[] } {
   const p = a.runtime.process;
   const dirs = jupyterConfigPath({ env: p.env, home: p.home, cwd: p.cwd, prefix: a.python?.binDir, venv: a.python?.kind === 'venv' });
+  // A config file in the path whose text is unknown (copied from the build context, downloaded)
+  // may set allow_root or the token: nothing is claimed about what it holds.
+  const unread = jupyterConfigFiles(dirs, kind).filter((f) => {
+    if (a.image.texts[f]) return false;
+    const r = resolvePath(a.runtime.view.fs, f);
+    // Only a file the build surely put there: a base image's folders are not all listed.
+    return r.meta !== undefined && r.meta.kind !== 'dir' && !a.image.texts[r.path];
+  });
 
-  return jupyterSettingsIn(a.image, dirs);
+  return { settings: jupyterSettingsIn(a.image, dirs, kind), unread };
 }
 
 function readJupyterStart(a: AnalysisView): JupyterStart | null {
   const argv = startCommand(a);
   if (!STARTS_JUPYTER.test(argv.join(' '))) return null;
 
-  const config = configFor(a);
+  const kind = appKind(argv.join(' '));
+  const { settings: config, unread } = configFor(a, kind);
   const out: JupyterStart = {
     argv,
     allowRoot: config.allowRoot === true,
@@ -73,25 +101,44 @@ function readJupyterStart(a: AnalysisView): JupyterStart | null {
     password: config.password,
     ip: config.ip,
     line: a.sim.target.lines.cmd ?? a.sim.target.lines.entrypoint,
+    kind,
+    ipCount: 0,
+    unreadConfig: unread,
   };
+  if (config.allowRoot === true) out.allowRootFrom = config.files?.allowRoot;
+  if (config.token !== undefined) out.tokenFrom = config.files?.token;
   // The command line wins over the config files; a later option over an earlier one.
   const w = words(argv);
   for (let i = 0; i < w.length; i++) {
-    if (w[i] === '--allow-root') out.allowRoot = true;
+    if (w[i] === '--allow-root') {
+      out.allowRoot = true;
+      out.allowRootFrom = 'cli';
+    }
     const m = OPTION.exec(w[i]);
     if (!m) continue;
-    let raw = m[3];
+    let raw = m[4];
     if (raw === undefined) {
       // The value is the next word, unless that is another option (argparse would refuse).
       if (i + 1 >= w.length || w[i + 1].startsWith('--')) continue;
       raw = w[++i];
     }
     const v = unquote(raw);
-    const trait = m[1] ?? m[2];
-    if (trait === 'token') out.token = v;
+    // An option of a class the app does not read is ignored (notebook 6 has no ServerApp).
+    if (m[1] !== undefined && !JUPYTER_APPS[kind].classes.has(m[1])) continue;
+    const trait = m[2] ?? m[3];
+    if (trait === 'token') {
+      out.token = v;
+      out.tokenFrom = undefined;
+    }
     if (trait === 'password' || trait === 'hashed_password') out.password = v;
-    if (trait === 'allow_root') out.allowRoot = v === 'True' || v === 'true';
-    if (trait === 'ip') out.ip = v;
+    if (trait === 'allow_root') {
+      out.allowRoot = v === 'True' || v === 'true';
+      out.allowRootFrom = out.allowRoot ? 'cli' : undefined;
+    }
+    if (trait === 'ip') {
+      out.ip = v;
+      if (m[3] !== undefined) out.ipCount++;
+    }
   }
 
   return out;

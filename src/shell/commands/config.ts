@@ -599,7 +599,7 @@ function isGlob(pattern: string): boolean {
   return /[*?[]/.test(pattern);
 }
 
-type SshdField = 'permitRootLogin' | 'passwordAuthentication' | 'permitEmptyPasswords' | 'kbdInteractiveAuthentication';
+type SshdField = 'permitRootLogin' | 'passwordAuthentication' | 'permitEmptyPasswords' | 'kbdInteractiveAuthentication' | 'authenticationMethods';
 
 const SSHD_KEYS: Record<string, SshdField | 'usePam'> = {
   permitrootlogin: 'permitRootLogin',
@@ -610,6 +610,7 @@ const SSHD_KEYS: Record<string, SshdField | 'usePam'> = {
   kbdinteractiveauthentication: 'kbdInteractiveAuthentication',
   challengeresponseauthentication: 'kbdInteractiveAuthentication',
   usepam: 'usePam',
+  authenticationmethods: 'authenticationMethods',
 };
 
 const SSHD_FIELDS: readonly (SshdField | 'usePam')[] = [
@@ -618,6 +619,7 @@ const SSHD_FIELDS: readonly (SshdField | 'usePam')[] = [
   'permitEmptyPasswords',
   'kbdInteractiveAuthentication',
   'usePam',
+  'authenticationMethods',
 ];
 
 /** sshd's Include nests at most this deep (READCONF_MAX_DEPTH in OpenSSH's readconf.h). */
@@ -638,6 +640,9 @@ export function parseSshd(state: ImageState, root = '/etc/ssh/sshd_config'): Ssh
   const includes: SshdInclude[] = [];
   const files: Record<string, string> = {};
   const reading = new Set<string>();
+  // Port and ListenAddress add up (they are not first-value-wins) and are global only.
+  const ports: string[] = [];
+  const listenPorts: string[] = [];
 
   const read = (path: string, inherited: SshdMatchBlock | undefined, depth: number): void => {
     const entry = state.texts[path];
@@ -673,6 +678,12 @@ export function parseSshd(state: ImageState, root = '/etc/ssh/sshd_config'): Ssh
         return;
       }
 
+      if (!block && key === 'port') ports.push(...value.split(/\s+/).filter(Boolean));
+      if (!block && key === 'listenaddress') {
+        // host:port or [host]:port; a bare IPv6 address has more than one colon and no port.
+        const lp = value.split(/\s+/)[0].match(/^(?:\[[^\]]*\]|[^:]*):(\d+)$/);
+        if (lp) listenPorts.push(lp[1]);
+      }
       const field = SSHD_KEYS[key];
       if (!field) return;
       if (block) {
@@ -688,6 +699,10 @@ export function parseSshd(state: ImageState, root = '/etc/ssh/sshd_config'): Ssh
   };
 
   read(root, undefined, 0);
+  if (ports.length > 0 || listenPorts.length > 0) {
+    const all = [...(ports.length > 0 ? ports : ['22']), ...listenPorts];
+    out.ports = all.filter((p, i) => all.indexOf(p) === i);
+  }
   const used = blocks.filter((b) => SSHD_FIELDS.some((f) => f !== 'usePam' && b[f] !== undefined));
   if (Object.keys(files).length > 0) out.files = files;
   if (used.length > 0) out.matches = used;
@@ -767,9 +782,11 @@ export interface SshdUser {
 /**
  * Does a Match line apply to a user's connections? 'maybe' when it depends on where the
  * connection comes from (Address, Host, LocalAddress, LocalPort, RDomain), except a lone '*'.
+ * `LocalPort` is checked against the ports sshd listens on (SshdSettings.ports, default 22): a
+ * block for a port it does not listen on never applies.
  * All criteria on the line must hold (match_cfg_line in OpenSSH's servconf.c).
  */
-export function sshdMatchApplies(criteria: string, user: SshdUser): 'yes' | 'no' | 'maybe' {
+export function sshdMatchApplies(criteria: string, user: SshdUser, ports: readonly string[] = ['22']): 'yes' | 'no' | 'maybe' {
   const words = criteria.split(/\s+/).filter(Boolean);
   if (words.length === 1 && words[0].toLowerCase() === 'all') return 'yes';
   let result: 'yes' | 'maybe' = 'yes';
@@ -781,6 +798,11 @@ export function sshdMatchApplies(criteria: string, user: SshdUser): 'yes' | 'no'
       if (!sshPatternList(user.name, list)) return 'no';
     } else if (kind === 'group') {
       if (!user.groups.some((g) => sshPatternList(g, list))) return 'no';
+    } else if (kind === 'localport') {
+      // Only connections to a port sshd listens on exist: none of them, never; all of them, always.
+      const hits = ports.filter((p) => sshPatternList(p, list)).length;
+      if (hits === 0) return 'no';
+      if (hits < ports.length) result = 'maybe';
     } else if (list !== '*') {
       result = 'maybe';
     }
@@ -804,13 +826,39 @@ export function sshdReach(
   for (const b of settings.matches ?? []) {
     const v = b[field];
     if (v === undefined) continue;
-    const applies = sshdMatchApplies(b.criteria, user);
+    const applies = sshdMatchApplies(b.criteria, user, settings.ports);
     if (applies === 'no') continue;
     if (v.toLowerCase() === value) return { block: b };
     if (applies === 'yes') return undefined;
   }
 
   return globalValue?.toLowerCase() === value ? {} : undefined;
+}
+
+/** Does one AuthenticationMethods value let a login use `method` (any sequence naming it)? */
+function methodsAllow(value: string, method: string): boolean {
+  if (value.trim().toLowerCase() === 'any') return true;
+
+  return value.split(/\s+/).some((seq) => seq.split(',').some((m) => m.toLowerCase().split(':')[0] === method));
+}
+
+/**
+ * Can a user's logins use `method` ('password', 'keyboard-interactive') at all, as
+ * AuthenticationMethods allows? Each space-separated list is one allowed sequence; `any`, the
+ * default, allows everything. The first Match block that applies and sets it wins over the
+ * global value; a block that only may apply and allows the method is enough to say yes.
+ */
+export function sshdAllowsMethod(settings: SshdSettings, user: SshdUser, method: string): boolean {
+  for (const b of settings.matches ?? []) {
+    const v = b.authenticationMethods;
+    if (v === undefined) continue;
+    const applies = sshdMatchApplies(b.criteria, user, settings.ports);
+    if (applies === 'no') continue;
+    if (methodsAllow(v, method)) return true;
+    if (applies === 'yes') return false;
+  }
+
+  return settings.authenticationMethods === undefined || methodsAllow(settings.authenticationMethods, method);
 }
 
 /** A user's name and group names, for sshd's Match User and Match Group. */
@@ -836,10 +884,11 @@ function pyValue(text: string): string | boolean | undefined {
   return undefined;
 }
 
-function applyJupyter(out: JupyterSettings, key: string, value: unknown, line: number | undefined): void {
+function applyJupyter(out: JupyterSettings, key: string, value: unknown, line: number | undefined, file?: string): void {
   const set = (field: 'allowRoot' | 'token' | 'password' | 'ip', v: string | boolean) => {
     (out as unknown as Record<string, unknown>)[field] = v;
     if (line !== undefined) out.lines[field] = line;
+    if (file !== undefined) (out.files ??= {})[field] = file;
   };
 
   if (key === 'allow_root' && typeof value === 'boolean') set('allowRoot', value);
@@ -849,7 +898,13 @@ function applyJupyter(out: JupyterSettings, key: string, value: unknown, line: n
 }
 
 /** One config file's settings applied over `out` (later files win, as traitlets merges them). */
-function readJupyterFile(out: JupyterSettings, entry: ImageState['texts'][string], json: boolean): void {
+function readJupyterFile(
+  out: JupyterSettings,
+  entry: ImageState['texts'][string],
+  json: boolean,
+  classes: ReadonlySet<string> = JUPYTER_CLASSES,
+  file?: string,
+): void {
   if (json) {
     let data: unknown;
     try {
@@ -858,16 +913,16 @@ function readJupyterFile(out: JupyterSettings, entry: ImageState['texts'][string
       return;
     }
     for (const [cls, body] of Object.entries((data ?? {}) as Record<string, unknown>)) {
-      if (!JUPYTER_CLASSES.has(cls) || typeof body !== 'object' || body === null) continue;
-      for (const [k, v] of Object.entries(body)) applyJupyter(out, k, v, entry.line);
+      if (!classes.has(cls) || typeof body !== 'object' || body === null) continue;
+      for (const [k, v] of Object.entries(body)) applyJupyter(out, k, v, entry.line, file);
     }
     return;
   }
 
   for (const raw of entry.content.split('\n')) {
     const m = raw.trim().match(/^c\.(\w+)\.(\w+)\s*=\s*(.+)$/);
-    if (!m || !JUPYTER_CLASSES.has(m[1])) continue;
-    applyJupyter(out, m[2], pyValue(m[3]), entry.line);
+    if (!m || !classes.has(m[1])) continue;
+    applyJupyter(out, m[2], pyValue(m[3]), entry.line, file);
   }
 }
 
@@ -941,18 +996,54 @@ export function jupyterConfigPath(p: JupyterPathInputs): string[] {
 const JUPYTER_NAMES = ['jupyter_notebook_config', 'jupyter_server_config', 'jupyter_lab_config'];
 
 /**
+ * Which config classes and config files a Jupyter application reads. The class must match the
+ * app that runs (measured with notebook 6.4.12 and jupyter_server 1.23.3: `python3 -m notebook
+ * --ServerApp.token=` and `python3 -m jupyter_server --NotebookApp.token=` both keep a random
+ * token):
+ * - notebook: classic Notebook (`jupyter notebook`, `python -m notebook`, nbclassic), whose
+ *   version the model does not know. Notebook 6 reads only NotebookApp.* and
+ *   jupyter_notebook_config; notebook 7 reads those too (its NotebookConfigShimMixin moves
+ *   NotebookApp.* to ServerApp.*), so they are the values both read. ServerApp.* is left out: it
+ *   counts only for notebook 7 and would be a false finding for notebook 6.
+ * - server: jupyter_server itself (`jupyter server`, `python -m jupyter_server`): ServerApp.*
+ *   (and IdentityProvider.*) from jupyter_server_config only; it has no NotebookApp shim.
+ * - lab: JupyterLab 3+/4 and the docker-stacks start scripts: ServerApp.*, and NotebookApp.*
+ *   through the notebook_shim / nbclassic shim LabApp mixes in, from all three files.
+ */
+export type JupyterAppKind = 'notebook' | 'server' | 'lab';
+
+export const JUPYTER_APPS: Record<JupyterAppKind, { names: string[]; classes: ReadonlySet<string> }> = {
+  notebook: { names: ['jupyter_notebook_config'], classes: new Set(['NotebookApp']) },
+  server: { names: ['jupyter_server_config'], classes: new Set(['ServerApp', 'IdentityProvider', 'PasswordIdentityProvider']) },
+  lab: { names: JUPYTER_NAMES, classes: JUPYTER_CLASSES },
+};
+
+/** The config files of an app's names in the folders given, whether or not their text is kept. */
+export function jupyterConfigFiles(dirs: string[], kind: JupyterAppKind = 'lab'): string[] {
+  const out: string[] = [];
+  for (const name of JUPYTER_APPS[kind].names) {
+    for (const dir of dirs) for (const ext of ['py', 'json']) out.push(`${dir === '/' ? '' : dir}/${name}.${ext}`);
+  }
+
+  return out;
+}
+
+/**
  * The settings a server reads from the config folders given (highest priority first): for each
  * file name, traitlets' _load_config_files reads the folders from the lowest priority up, .py
  * then .json in each, and a later file overrides an earlier one. A file outside the folders
- * (~/.jupyter while JUPYTER_CONFIG_DIR points elsewhere) is not read.
+ * (~/.jupyter while JUPYTER_CONFIG_DIR points elsewhere) is not read. Only the files and
+ * classes the app reads count (JUPYTER_APPS).
  */
-export function jupyterSettingsIn(state: ImageState, dirs: string[]): JupyterSettings {
+export function jupyterSettingsIn(state: ImageState, dirs: string[], kind: JupyterAppKind = 'lab'): JupyterSettings {
   const out: JupyterSettings = { lines: {} };
-  for (const name of JUPYTER_NAMES) {
+  const app = JUPYTER_APPS[kind];
+  for (const name of app.names) {
     for (let i = dirs.length - 1; i >= 0; i--) {
       for (const ext of ['py', 'json']) {
-        const entry = state.texts[`${dirs[i] === '/' ? '' : dirs[i]}/${name}.${ext}`];
-        if (entry) readJupyterFile(out, entry, ext === 'json');
+        const path = `${dirs[i] === '/' ? '' : dirs[i]}/${name}.${ext}`;
+        const entry = state.texts[path];
+        if (entry) readJupyterFile(out, entry, ext === 'json', app.classes, path);
       }
     }
   }
