@@ -283,7 +283,17 @@ export function parseRunArgv(
           Object.assign(fileEnv, parseEnvFile(text, value, opts.env ?? {}));
           break;
         }
-        case 'user': run.user = value === '' ? undefined : value; break;
+        case 'user':
+          // A $(...) or `...` the invoking shell would run but uidctl cannot: kept as written
+          // (the warning says so), and the user is not known rather than a name to look up.
+          if (/\$\(|`/.test(value)) {
+            run.user = undefined;
+            run.userUnknown = value;
+          } else {
+            run.user = value === '' ? undefined : value;
+            delete run.userUnknown;
+          }
+          break;
         case 'workdir': run.workdir = value === '' ? undefined : value; break;
         case 'group-add': run.groupAdd.push(...list(value)); break;
         case 'cap-add': run.capAdd.push(...value.split(',').filter(Boolean).map(capName)); break;
@@ -596,6 +606,15 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
       throw e;
     }
     const assumptions = runAssumptions(notes, opts, line);
+    if (first.userUnknown !== undefined) {
+      assumptions.push({
+        id: 'run-user:unknown',
+        subject: '--user',
+        text: `--user ${first.userUnknown}: the command substitution is not run, so the user is not known; the identity shown is a stand-in (nobody, 65534), not a prediction`,
+        confidence: 'low',
+        ...definedOnly({ file: opts.file, line: opts.file !== undefined ? line : undefined }),
+      });
+    }
     if (assumptions.length > 0) first.assumptions = assumptions;
     // As Compose warns of a variable it makes blank, and before what the line then does.
     for (const name of notes.unset) {

@@ -42,4 +42,20 @@ describe('check --run with shell variables', () => {
     const id = JSON.parse(r.stdout).results[0].identity;
     assert.deepEqual([id.uid, id.gid], [1234, 1235]);
   });
+
+  test('--user $(stat -c %u data): kept as written with a warning, the user not known, never an internal error', async () => {
+    // A step the model cannot follow makes the account check look for the name in commands.
+    const dir = tempDir({ Dockerfile: 'FROM debian:bookworm\nRUN ./setup.sh\n', 'host.yaml': HOST });
+    for (const sub of ['$(stat -c %u data)', '$(cat uid.txt)', '$(git config user.name)']) {
+      const r = await uidctl(['check', '--host-facts', 'host.yaml', '--run', `docker run --user ${sub} img`, '--format', 'json', '--fail-on', 'never'], dir);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, `uidctl: warning: --run: cannot evaluate ${sub}; kept as written\n`);
+      const res = JSON.parse(r.stdout).results[0];
+      assert.equal(res.identity.resolved, false);
+      assert.deepEqual(res.assumptions.filter((a: { id: string }) => a.id === 'run-user:unknown').map((a: { text: string }) => a.text), [
+        `--user ${sub}: the command substitution is not run, so the user is not known; the identity shown is a stand-in (nobody, 65534), not a prediction`,
+      ]);
+      assert.deepEqual(res.findings.filter((f: { ruleId: string }) => ['UID102', 'UID103', 'UID104'].includes(f.ruleId)), []);
+    }
+  });
 });

@@ -140,8 +140,22 @@ describe('parseDockerRun: users and shell expansion', () => {
 
   test('an unknown command substitution stays visible and is warned about', () => {
     const r = parse('docker run -u $(stat -c %u data) img');
-    assert.equal(r.user, '$(stat -c %u data)');
+    assert.equal(r.user, undefined);
+    assert.equal(r.userUnknown, '$(stat -c %u data)');
     assert.deepEqual(r.warnings, ['cannot evaluate $(stat -c %u data); kept as written']);
+    assert.deepEqual(r.assumptions, [{
+      id: 'run-user:unknown',
+      subject: '--user',
+      text: '--user $(stat -c %u data): the command substitution is not run, so the user is not known; the identity shown is a stand-in (nobody, 65534), not a prediction',
+      confidence: 'low',
+    }]);
+  });
+
+  test('--user $(cat uid.txt) and $(git config user.name) are not known either; a later --user wins', () => {
+    assert.equal(parse('docker run --user $(cat uid.txt) img').userUnknown, '$(cat uid.txt)');
+    assert.equal(parse('docker run --user "$(git config user.name)":1000 img').userUnknown, '$(git config user.name):1000');
+    const later = parse('docker run --user $(cat uid.txt) --user 1000 img');
+    assert.deepEqual([later.user, later.userUnknown, later.assumptions], ['1000', undefined, undefined]);
   });
 });
 
