@@ -11,7 +11,7 @@ import { VERSION } from '../version.js';
 import { analyze, DockerfileSyntaxError, type Analysis, type Engine, type Profile } from '../analyze.js';
 import type { Builder } from '../shell/context.js';
 import type { Assumption, HostPathFacts, RunContext, Severity } from '../model/types.js';
-import { parseDockerRun, type Invoker } from '../runtime/docker.js';
+import { parseDockerRun, runFileShell, type Invoker } from '../runtime/docker.js';
 import type { ComposeBuild } from '../runtime/compose.js';
 import { RunParseError } from '../runtime/errors.js';
 import { runRules, findRule } from '../rules/registry.js';
@@ -462,7 +462,10 @@ export default async function check(args: string[], io: Io): Promise<number> {
     if (nul >= 0) throw new InputError('a NUL byte in the run command', v['run-file'] ?? '--run', runText.slice(0, nul).split('\n').length);
     try {
       const readEnvFile = envFileReader(io.cwd, v['run-file'] ?? '--run');
-      const parsedRun = parseDockerRun(runText, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, file: v['run-file'], readEnvFile });
+      const parsedRun = parseDockerRun(runText, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, file: v['run-file'], readEnvFile,
+        // A run file runs under the shell its #! line names (dash has no $UID); --run text is
+        // typed in the invoker's interactive shell, taken as bash.
+        shell: v['run-file'] !== undefined ? runFileShell(runText) : undefined });
       if (parsedRun.note) io.err(`uidctl: note: ${parsedRun.note}\n`);
       // What the shell would have done differently, or could not be told ($NAME unset, $(cmd)).
       for (const w of parsedRun.warnings) io.err(`uidctl: warning: ${v['run-file'] ?? '--run'}: ${w}\n`);

@@ -58,4 +58,22 @@ describe('check --run with shell variables', () => {
       assert.deepEqual(res.findings.filter((f: { ruleId: string }) => ['UID102', 'UID103', 'UID104'].includes(f.ruleId)), []);
     }
   });
+
+  test('a #!/bin/sh run file: $UID is empty (dash sets none), so --user $UID:$(id -g) runs as root; a #!/bin/bash one as the invoker', async () => {
+    const dir = tempDir({
+      Dockerfile: 'FROM debian:bookworm\n',
+      'host.yaml': HOST,
+      'sh.sh': '#!/bin/sh\ndocker run --user $UID:$(id -g) img\n',
+      'bash.sh': '#!/bin/bash\ndocker run --user $UID:$(id -g) img\n',
+    });
+    const sh = await uidctl(['check', '--host-facts', 'host.yaml', '--run-file', 'sh.sh', '--format', 'json', '--fail-on', 'never'], dir);
+    assert.equal(sh.stderr, 'uidctl: warning: sh.sh: $UID is empty under sh (the #! line): only bash sets UID, so it expands to an empty string\n');
+    const shRes = JSON.parse(sh.stdout).results[0];
+    assert.deepEqual([shRes.identity.uid, shRes.identity.gid], [0, 1000]);
+    assert.deepEqual(shRes.assumptions.filter((a: { id: string }) => a.id === 'run-variable:UID').map((a: { confidence: string }) => a.confidence), ['medium']);
+    const bash = await uidctl(['check', '--host-facts', 'host.yaml', '--run-file', 'bash.sh', '--format', 'json', '--fail-on', 'never'], dir);
+    assert.equal(bash.stderr, '');
+    const bashRes = JSON.parse(bash.stdout).results[0];
+    assert.deepEqual([bashRes.identity.uid, bashRes.identity.gid], [1000, 1000]);
+  });
 });
