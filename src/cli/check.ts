@@ -11,7 +11,7 @@ import { VERSION } from '../version.js';
 import { analyze, DockerfileSyntaxError, type Analysis, type Engine, type Profile } from '../analyze.js';
 import type { Builder } from '../shell/context.js';
 import type { Assumption, HostPathFacts, RunContext, Severity } from '../model/types.js';
-import { parseDockerRun, type Invoker } from '../runtime/docker.js';
+import { parseDockerRun, runFileShell, type Invoker } from '../runtime/docker.js';
 import type { ComposeBuild } from '../runtime/compose.js';
 import { RunParseError } from '../runtime/errors.js';
 import { runRules, findRule } from '../rules/registry.js';
@@ -47,8 +47,10 @@ How it runs:
                         With no Dockerfile given, the service's build section names it (context,
                         dockerfile, args, target). Its variables come from the environment, then
                         the .env file next to it
-  --env-file FILE       with --compose: read these variables instead of that .env, as
-                        docker compose --env-file does (repeatable; the environment still wins)
+  --compose-env-file FILE
+                        with --compose: read these variables instead of that .env, as
+                        docker compose --env-file does (repeatable; the environment still wins).
+                        Not named --env-file: Node 20 takes that option for itself
   --k8s FILE            a Kubernetes manifest (Pod, Deployment, Job, ...); --container NAME (or
                         WORKLOAD/NAME) picks one; default as kubectl: the default-container
                         annotation, else the first container (with a note on stderr)
@@ -90,6 +92,9 @@ const OPTIONS = {
   'run-file': { type: 'string' },
   compose: { type: 'string' },
   service: { type: 'string' },
+  'compose-env-file': { type: 'string', multiple: true },
+  // Node 20 reads --env-file even after the script name (nodejs/node#54232): refused with a
+  // pointer to the option that reaches uidctl.
   'env-file': { type: 'string', multiple: true },
   k8s: { type: 'string' },
   container: { type: 'string' },
@@ -323,7 +328,7 @@ function trace(a: Analysis, io: Io): void {
 }
 
 /** The RunContext of one Compose service (with its build section) or one Kubernetes container. */
-async function orchestratedRun(v: { compose?: string; k8s?: string; service?: string; container?: string; 'env-file'?: string[] }, invoker: Invoker, io: Io): Promise<{ run: RunContext; build?: ComposeBuild; where: string }> {
+async function orchestratedRun(v: { compose?: string; k8s?: string; service?: string; container?: string; 'compose-env-file'?: string[] }, invoker: Invoker, io: Io): Promise<{ run: RunContext; build?: ComposeBuild; where: string }> {
   const file = (v.compose ?? v.k8s)!;
   const text = readText(file, io.cwd, v.compose ? 'Compose file' : 'Kubernetes manifest');
   if (v.compose !== undefined && v.container !== undefined) throw new UsageError('--container goes with --k8s; a Compose service is picked with --service');
@@ -338,8 +343,8 @@ async function orchestratedRun(v: { compose?: string; k8s?: string; service?: st
         const rel = relative(invoker.cwd, p);
         return read(rel.startsWith('..') || isAbsolute(rel) ? p : rel || '.');
       };
-      // The shell environment over the project's .env (or --env-file), as Compose interpolates.
-      const vars = composeVariables(file, v['env-file'], { ...io.env } as Record<string, string>, io.cwd);
+      // The shell environment over the project's .env (or --compose-env-file), as Compose interpolates.
+      const vars = composeVariables(file, v['compose-env-file'], { ...io.env } as Record<string, string>, io.cwd);
       for (const w of vars.warnings) io.err(`uidctl: warning: ${w.file}: ${w.text}\n`);
       const { services, warnings } = parseCompose(text, { invoker, env: vars.env, file, readEnvFile });
       // What Compose itself warns of when it reads the file (an unset variable becomes blank).
@@ -425,7 +430,10 @@ export default async function check(args: string[], io: Io): Promise<number> {
   const runSources = [v.run, v['run-file'], v.compose, v.k8s].filter((x) => x !== undefined).length;
   if (runSources > 1) throw new UsageError('give one of --run, --run-file, --compose and --k8s');
   // A run line names its own env files (`docker run --env-file`); this one is Compose's.
-  if (v['env-file'] !== undefined && v.compose === undefined) throw new UsageError('--env-file goes with --compose (a docker run line gives its own --env-file)');
+  if (v['env-file'] !== undefined) {
+    throw new UsageError('--env-file is not an option of uidctl: Node 20 reads --env-file itself (nodejs/node#54232), loading the file into the environment; use --compose-env-file FILE');
+  }
+  if (v['compose-env-file'] !== undefined && v.compose === undefined) throw new UsageError('--compose-env-file goes with --compose (a docker run line gives its own --env-file)');
 
   const cliBuildArgs = parseBuildArgs(v['build-arg'], io.env);
   const severity = configSeverities(cfg);
@@ -454,7 +462,10 @@ export default async function check(args: string[], io: Io): Promise<number> {
     if (nul >= 0) throw new InputError('a NUL byte in the run command', v['run-file'] ?? '--run', runText.slice(0, nul).split('\n').length);
     try {
       const readEnvFile = envFileReader(io.cwd, v['run-file'] ?? '--run');
-      const parsedRun = parseDockerRun(runText, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, file: v['run-file'], readEnvFile });
+      const parsedRun = parseDockerRun(runText, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, file: v['run-file'], readEnvFile,
+        // A run file runs under the shell its #! line names (dash has no $UID); --run text is
+        // typed in the invoker's interactive shell, taken as bash.
+        shell: v['run-file'] !== undefined ? runFileShell(runText) : undefined });
       if (parsedRun.note) io.err(`uidctl: note: ${parsedRun.note}\n`);
       // What the shell would have done differently, or could not be told ($NAME unset, $(cmd)).
       for (const w of parsedRun.warnings) io.err(`uidctl: warning: ${v['run-file'] ?? '--run'}: ${w}\n`);

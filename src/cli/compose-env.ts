@@ -1,5 +1,6 @@
 // The variables Compose interpolates into a Compose file: the shell environment, and the `.env`
-// file of the project directory (or the files `--env-file` names instead). Read here, at the CLI
+// file of the project directory (or the files `--compose-env-file` names instead, uidctl's
+// name for `docker compose --env-file`). Read here, at the CLI
 // edge; the Compose parser gets the merged variables as data.
 //
 // Compose's documented rules (https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/):
@@ -49,8 +50,8 @@ export function composeVariables(composeFile: string, envFiles: string[] | undef
       // The default .env is optional: absent (or a folder), it adds nothing.
       if (!given && (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR')) continue;
       // compose-go's words for a missing file (dotenv.GetEnvFromFile).
-      if (code === 'ENOENT' || code === 'ENOTDIR') throw new InputError(`couldn't read env file: ${abs}`, '--env-file');
-      throw new InputError(`cannot read env file ${f}: ${errnoWords(code)}`, '--env-file');
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw new InputError(`couldn't read env file: ${abs}`, '--compose-env-file');
+      throw new InputError(`cannot read env file ${f}: ${errnoWords(code)}`, '--compose-env-file');
     }
     try {
       const parsed = parseDotenv(text, f, shell, fromFiles);

@@ -356,6 +356,11 @@ export interface RunContext {
   tool: 'docker' | 'podman' | 'compose' | 'kubernetes' | 'none';
   /** --user as written, after evaluating $(id -u) etc.; undefined = the image's USER. */
   user?: string;
+  /**
+   * --user as written when the invoking shell's $(...) in it could not be evaluated
+   * (`--user $(stat -c %u data)`): the user is not known, and `user` is then unset.
+   */
+  userUnknown?: string;
   groupAdd: string[];
   mounts: MountSpec[];
   workdir?: string;

@@ -313,6 +313,28 @@ const PATTERNS: Pattern[] = [
     hides: ['permission-denied'],
   },
   {
+    // python3 SCRIPT with no such file: `python3: can't open file '/app/train.py': [Errno 2] No
+    // such file or directory`. Not a permission problem: the script is not where it is named.
+    id: 'python-script-missing',
+    title: 'python cannot find the script (ENOENT)',
+    match: [/(python[\d.]*): can't open file ['"‘]([^'"’\n]+)['"’]: \[Errno 2\]/],
+    facts: (m) => ({ program: m[1], path: m[2], op: 'read' }),
+    cause: (f) =>
+      `${f.program ?? 'python'} could not open ${f.path ?? 'the script'} for reading: there is no such file (ENOENT). The script ` +
+      'was not copied to that path, a relative name was taken from another working folder (WORKDIR, -w), or a mount ' +
+      'over its folder hides what the image has there.',
+    fixes: (f) => {
+      const path = f.path && f.path.startsWith('/') ? f.path : '/app/script.py';
+
+      return [
+        fix('Copy the script to the path the command names.', `COPY --chmod=0644 ${baseName(path)} ${path}`),
+        fix('Or name it by its absolute path, or set the working folder it is relative to.', `WORKDIR ${parentDir(path)}`),
+      ];
+    },
+    ruleIds: [],
+    hides: ['permission-denied'],
+  },
+  {
     // Reading a file: cat, head, grep, ... (`cat: /app/secret.txt: Permission denied`), cp's
     // source (`cannot open '...' for reading`), dash's `sh: 0: cannot open FILE` (`sh FILE`).
     id: 'read-permission-denied',
@@ -320,6 +342,8 @@ const PATTERNS: Pattern[] = [
     match: [
       /(?:^|\s)(cat|head|tail|less|more|grep|egrep|fgrep|zcat|sed|awk|sort|uniq|wc|cut|diff|cmp|md5sum|sha1sum|sha256sum|sha512sum|base64|xxd|od|strings|jq|yq|tar|source|\.): (?:line \d+: )?['"‘]?((?:\.{0,2}|~)\/[^\s:'"’]*)['"’]?: Permission denied/,
       /(cp|install|rsync|tar|gzip|unzip): (?:cannot|can't) open ['"‘]([^'"’\n]+)['"’] for reading: Permission denied/,
+      // python3 SCRIPT: `python3: can't open file '/app/train.py': [Errno 13] Permission denied`.
+      /(python[\d.]*): can't open file ['"‘]([^'"’\n]+)['"’]: \[Errno 13\]/,
       /(?:^|\s)(?:\S+: )?\d+: (?:cannot|Can't) open ['"‘]?([^\s'"’:]+)['"’]?: Permission denied/,
     ],
     facts: (m) => (m.length > 2 && m[2] !== undefined ? { program: m[1], path: m[2], op: 'read' } : { program: 'sh', path: m[1], op: 'read' }),
@@ -330,9 +354,14 @@ const PATTERNS: Pattern[] = [
       'host file of another uid.',
     fixes: (f, w) => {
       const path = f.path && f.path.startsWith('/') ? f.path : '/path/to/file';
+      // A script python is given to run is code, not a secret: readable by all is the usual mode.
+      const script = f.program !== undefined && /^python/.test(f.program)
+        ? [fix('Copy the script readable by every user.', `COPY --chmod=0644 ${baseName(path)} ${path}`)]
+        : [];
 
       return [
-        fix('Give it to the container user when copying it.', `COPY --chown=${w.uid}:${w.gid} ${baseName(path)} ${path}`),
+        ...script,
+        fix(script.length > 0 ? 'Or give it to the container user when copying it.' : 'Give it to the container user when copying it.', `COPY --chown=${w.uid}:${w.gid} ${baseName(path)} ${path}`),
         fix('Or let every user read it (not for secrets).', `RUN chmod a+r ${path}`),
       ];
     },
@@ -474,9 +503,54 @@ function rejudged(e: Explanation, op: Op): Explanation {
   return { ...e, id, title: p.title, facts, cause: p.cause(facts), fixes: p.fixes(facts, TYPICAL), ruleIds: p.ruleIds };
 }
 
+/** The folder above path a refused verdict cannot pass through (`cannot pass through /app/priv: ...`). */
+function passThroughDir(v: Verdict, path: string): string | undefined {
+  for (const r of v.reasons) {
+    const m = /^cannot pass through (\/\S*?):/.exec(r);
+    if (m && m[1] !== path) return m[1];
+  }
+
+  return undefined;
+}
+
+/** Fixes that give the process search permission on a folder above the file. */
+function folderFixes(dir: string, id: { uid: number; gid: number }): Fix[] {
+  return [
+    fix(`Let every user pass through ${dir} (search permission), at build time as root.`, `RUN chmod o+x ${dir}`),
+    fix('Or give the folder the usual mode.', `RUN chmod 755 ${dir}`),
+    fix('Or give the folder to the container user.', `RUN chown ${id.uid}:${id.gid} ${dir}`),
+  ];
+}
+
+/** The read-only mount as written, without its read-only flag. */
+function readWriteFix(m: { kind: string; target: string; source?: string; written: string }): Fix {
+  let snippet: string;
+  if (m.written.startsWith('--mount') || m.written.startsWith('type=')) {
+    snippet = m.written.replace(/,(?:readonly|ro)(?:=(?:true|1))?(?=,|$)/, '');
+  } else if (m.source !== undefined && m.kind !== 'tmpfs') {
+    snippet = `-v ${m.source}:${m.target}`;
+  } else {
+    snippet = m.written.replace(/:ro\b/, '');
+  }
+
+  return fix(`Mount ${m.target} read-write if writing is intended (now ${m.written}).`, snippet);
+}
+
 export function tailor(e: Explanation, a: AnalysisView & { findings?: Finding[] }): Explanation {
   const details: string[] = [`the container runs as ${a.identity.id}`];
+  // A relative name (`touch: cannot touch 'log.txt'`) is the process's: taken from its working
+  // folder (WORKDIR, -w) before it is judged.
+  const written = e.facts.path;
+  if (written !== undefined && written !== '' && !written.startsWith('/') && !written.startsWith('~') && !written.includes('*')) {
+    const abs = normalizePath(written, a.identity.workdir);
+    details.push(`${written} is relative: taken from the working folder ${a.identity.workdir} as ${abs}`);
+    const facts = { ...e.facts, path: abs };
+    const p = PATTERNS.find((x) => x.id === e.id);
+    e = { ...e, facts, cause: p ? p.cause(facts) : e.cause };
+  }
   const path = e.facts.path && e.facts.path.startsWith('/') && !e.facts.path.includes('*') ? normalizePath(e.facts.path) : undefined;
+  // The folder above the path that the model says the process cannot pass through, if any.
+  let blockingDir: string | undefined;
 
   for (const err of a.runtime.errors) details.push(`the container would not start: ${err.message}`);
 
@@ -493,6 +567,8 @@ export function tailor(e: Explanation, a: AnalysisView & { findings?: Finding[] 
   if (path) {
     const v = e.facts.op ? a.check(path, e.facts.op) : undefined;
     if (v) details.push(verdictLine(v));
+    if (v && !v.allowed) blockingDir = passThroughDir(v, path);
+    if (blockingDir) details.push(`the blocking path is the folder ${blockingDir} above ${path}: the process may not search it, so no mode of ${path} itself helps`);
     for (const op of others) details.push(verdictLine(a.check(path, op)));
     const file = e.facts.op === 'read' || e.facts.op === 'exec' ? a.runtime.view.fs.get(path) : undefined;
     if (file && file.kind !== 'dir') details.push(`${path} belongs to ${ownerText(a, path)} in the model`);
@@ -518,7 +594,16 @@ export function tailor(e: Explanation, a: AnalysisView & { findings?: Finding[] 
   const id = a.identity;
   const pattern = PATTERNS.find((p) => p.id === e.id);
   const own = pattern ? pattern.fixes(e.facts, { uid: id.uid, gid: id.gid, user: id.user ?? 'app' }) : e.fixes;
-  const fixes = related.length > 0 ? related.flatMap((f) => f.fixes) : own;
+  let fixes = related.length > 0 ? related.flatMap((f) => f.fixes) : own;
+  // A folder above the file blocks the way: the file's own mode or owner does not matter.
+  if (blockingDir) fixes = folderFixes(blockingDir, id);
+  // A read-only mount: the mount as written, read-write, rather than the file inside it.
+  if (e.id === 'read-only-file-system' && path) {
+    const m = mountOf(a, path);
+    // The pattern's guesses (the path without :ro, a tmpfs for --read-only) do not fit here.
+    const guesses = new Set((pattern?.fixes(e.facts, TYPICAL) ?? []).map((f) => f.snippet));
+    if (m && m.readonly) fixes = [readWriteFix(m), ...fixes.filter((f) => !guesses.has(f.snippet))];
+  }
   const seen = new Set<string>();
 
   return {

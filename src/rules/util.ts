@@ -504,13 +504,18 @@ export function accountFailureGuess(
   return { dependsOn: [], hedge: '', cause: '' };
 }
 
+/** Text matched literally inside a RegExp (names come from run lines and Dockerfiles as written). */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
 /**
  * Steps the model could not follow (up to a line, when given) that may have added the account
  * `name`: ones that wrote /etc/passwd or /etc/group, and ones whose command names it as a word
  * (`useradd -p "$(openssl passwd ...)" app`, `./create-user.sh app`).
  */
 export function unknownsThatMayAdd(unknowns: UnknownEffect[], name: string | undefined, upToLine?: number): UnknownEffect[] {
-  const named = name === undefined ? undefined : new RegExp(`(^|[\\s'"=:])${name.replace(/[.+]/g, (c) => `\\${c}`)}(['"\\s;&|)]|$)`);
+  const named = name === undefined ? undefined : new RegExp(`(^|[\\s'"=:])${escapeRegExp(name)}(['"\\s;&|)]|$)`);
   return unknowns.filter((u) => (upToLine === undefined || u.line <= upToLine) &&
     (u.paths.includes('/etc/passwd') || u.paths.includes('/etc/group') || (named !== undefined && named.test(u.command))));
 }

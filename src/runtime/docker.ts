@@ -34,6 +34,34 @@ export interface RunParseOptions {
    * exist). Without it the files are only recorded in envFiles.
    */
   readEnvFile?: (path: string) => string | undefined;
+  /**
+   * The shell that runs the text: a run file's #! line names it (runFileShell); undefined for
+   * text typed in the invoker's interactive shell (--run), taken as bash. Only bash sets UID,
+   * EUID and GROUPS itself; zsh sets UID, EUID, GID and EGID; sh (dash on Debian and Ubuntu)
+   * none of them. 'none' is a file without a #! line, which bash runs itself from `./run.sh`.
+   */
+  shell?: RunShell;
+}
+
+export type RunShell = 'bash' | 'sh' | 'dash' | 'zsh' | 'none';
+
+/**
+ * The shell a run file's first line names: `#!/bin/bash`, `#!/usr/bin/env bash`,
+ * `#!/bin/sh -e`, ... A #! line naming another program (ash, ksh, busybox sh) counts as sh: it
+ * sets none of bash's own variables either.
+ */
+export function runFileShell(text: string): RunShell {
+  const first = text.replace(/^\uFEFF/, '').split('\n', 1)[0].replace(/\r$/, '');
+  const m = /^#!\s*(\S+)(?:\s+(.*))?$/.exec(first);
+  if (!m) return 'none';
+  let prog = baseName(m[1]);
+  // #!/usr/bin/env bash, #!/usr/bin/env -S bash -e
+  if (prog === 'env') prog = baseName((m[2] ?? '').split(/\s+/).find((w) => w !== '' && !w.startsWith('-')) ?? '');
+  if (prog === 'bash') return 'bash';
+  if (prog === 'zsh') return 'zsh';
+  if (prog === 'dash') return 'dash';
+
+  return 'sh';
 }
 
 /** A RunContext plus what the parser had to guess. */
@@ -283,7 +311,17 @@ export function parseRunArgv(
           Object.assign(fileEnv, parseEnvFile(text, value, opts.env ?? {}));
           break;
         }
-        case 'user': run.user = value === '' ? undefined : value; break;
+        case 'user':
+          // A $(...) or `...` the invoking shell would run but uidctl cannot: kept as written
+          // (the warning says so), and the user is not known rather than a name to look up.
+          if (/\$\(|`/.test(value)) {
+            run.user = undefined;
+            run.userUnknown = value;
+          } else {
+            run.user = value === '' ? undefined : value;
+            delete run.userUnknown;
+          }
+          break;
         case 'workdir': run.workdir = value === '' ? undefined : value; break;
         case 'group-add': run.groupAdd.push(...list(value)); break;
         case 'cap-add': run.capAdd.push(...value.split(',').filter(Boolean).map(capName)); break;
@@ -345,16 +383,22 @@ function validDockerIpc(mode: string): boolean {
  */
 const SHELL_OWN = new Set(['UID', 'EUID', 'GROUPS']);
 
-/** What the invoking shell knows: its environment plus bash's own UID, EUID and GROUPS. */
+/** The variables each shell sets itself from the invoking user (GID and EGID: zsh's). */
+function ownVariables(shell: RunShell | undefined): string[] {
+  if (shell === 'sh' || shell === 'dash') return [];
+  if (shell === 'zsh') return ['UID', 'EUID', 'GID', 'EGID'];
+
+  return ['UID', 'EUID', 'GROUPS'];
+}
+
+/** What the invoking shell knows: its environment plus its own UID, EUID, GROUPS (bash). */
 function shellEnv(opts: RunParseOptions, assigned: Record<string, string>): Record<string, string> {
   const inv = opts.invoker;
   const vars: Record<string, string> = { ...opts.env };
 
   vars.HOME = inv.home;
   vars.PWD = inv.cwd;
-  vars.UID = String(inv.uid);
-  vars.EUID = String(inv.uid);
-  vars.GROUPS = String(inv.gid);
+  for (const name of ownVariables(opts.shell)) vars[name] = String(name === 'GROUPS' || name.endsWith('GID') ? inv.gid : inv.uid);
   if (inv.name !== undefined) {
     vars.USER ??= inv.name;
     vars.LOGNAME ??= inv.name;
@@ -368,8 +412,10 @@ interface ExpandNotes {
   warnings: string[];
   /** Variables used with no value and no default: the shell expands them empty. */
   unset: Set<string>;
-  /** bash's own variables (UID, EUID, GROUPS) used, not set by the text itself. */
+  /** The shell's own variables (bash: UID, EUID, GROUPS) used, not set by the text itself. */
   shellOwn: Set<string>;
+  /** Which variables the shell sets itself (ownVariables). */
+  own: ReadonlySet<string>;
   assigned: Record<string, string>;
 }
 
@@ -408,11 +454,13 @@ function runAssumptions(notes: ExpandNotes, opts: RunParseOptions, line: number)
   const out: Assumption[] = [];
   const at = { file: opts.file, line: opts.file !== undefined ? line : undefined };
   for (const name of notes.shellOwn) {
-    const value = name === 'GROUPS' ? `${opts.invoker.gid}, the invoking user's primary gid` : `${opts.invoker.uid}, the invoking user's uid`;
+    const value = name === 'GROUPS' || name.endsWith('GID') ? `${opts.invoker.gid}, the invoking user's primary gid` : `${opts.invoker.uid}, the invoking user's uid`;
     out.push({
       id: `run-variable:${name}`,
       subject: `$${name}`,
-      text: `$${name} in the run line is taken as ${value}: bash sets ${name} itself without exporting it (plain sh, such as dash, leaves it empty)`,
+      text: opts.shell === 'zsh'
+        ? `$${name} in the run line is taken as ${value}: zsh sets ${name} itself without exporting it`
+        : `$${name} in the run line is taken as ${value}: bash sets ${name} itself without exporting it (plain sh, such as dash, leaves it empty)`,
       confidence: 'high',
       ...definedOnly(at),
     });
@@ -421,7 +469,9 @@ function runAssumptions(notes: ExpandNotes, opts: RunParseOptions, line: number)
     out.push({
       id: `run-variable:${name}`,
       subject: `$${name}`,
-      text: isArgument(name)
+      text: plainShellLacks(name, opts.shell)
+        ? `$${name} is empty: the run file's #! line names ${opts.shell === 'dash' ? 'dash' : 'sh'}, which does not set ${name} (only bash does), and the environment uidctl runs in does not have it`
+        : isArgument(name)
         ? `$${name} is a script argument, and none is given: the run line is read without it`
         : `$${name} is not set in the environment uidctl runs in, so the run line is read with it empty, as the shell expands an unset variable; if your shell sets it, export it before running uidctl`,
       confidence: 'medium',
@@ -430,6 +480,11 @@ function runAssumptions(notes: ExpandNotes, opts: RunParseOptions, line: number)
   }
 
   return out;
+}
+
+/** bash's own UID, EUID or GROUPS (zsh's GID, EGID) in a file a plain sh runs, where it is unset. */
+function plainShellLacks(name: string, shell: RunShell | undefined): boolean {
+  return (shell === 'sh' || shell === 'dash') && SHELL_OWN.has(name);
 }
 
 /** $1, $@, $*: the arguments of the script the run line is in. */
@@ -462,7 +517,7 @@ function expandWord(w: Word, vars: Record<string, string>, inv: Invoker, notes: 
   const ctx: ExpandCtx = {
     env: (name) => {
       if (Object.hasOwn(vars, name)) {
-        if (SHELL_OWN.has(name) && !Object.hasOwn(notes.assigned, name)) notes.shellOwn.add(name);
+        if (notes.own.has(name) && !Object.hasOwn(notes.assigned, name)) notes.shellOwn.add(name);
         return vars[name];
       }
       if (PARAMETER.test(name)) {
@@ -539,7 +594,8 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
 
   const assigned: Record<string, string> = {};
   const warnings: string[] = [];
-  const notes: ExpandNotes = { warnings, unset: new Set(), shellOwn: new Set(), assigned };
+  const own: ReadonlySet<string> = new Set(ownVariables(opts.shell));
+  const notes: ExpandNotes = { warnings, unset: new Set(), shellOwn: new Set(), own, assigned };
   let engineCommand: { argv: string[]; line: number } | undefined;
   let first: ParsedRun | undefined;
   const runLines: number[] = [];
@@ -548,7 +604,7 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
     const vars = shellEnv(opts, assigned);
     const line = opts.line !== undefined ? opts.line + cmd.lineOffset : cmd.lineOffset + 1;
     // What this command's words met counts only for an assignment and the first run command.
-    const local: ExpandNotes = { warnings: [], unset: new Set(), shellOwn: new Set(), assigned };
+    const local: ExpandNotes = { warnings: [], unset: new Set(), shellOwn: new Set(), own, assigned };
     const merge = () => {
       warnings.push(...local.warnings);
       for (const n of local.unset) notes.unset.add(n);
@@ -596,10 +652,21 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
       throw e;
     }
     const assumptions = runAssumptions(notes, opts, line);
+    if (first.userUnknown !== undefined) {
+      assumptions.push({
+        id: 'run-user:unknown',
+        subject: '--user',
+        text: `--user ${first.userUnknown}: the command substitution is not run, so the user is not known; the identity shown is a stand-in (nobody, 65534), not a prediction`,
+        confidence: 'low',
+        ...definedOnly({ file: opts.file, line: opts.file !== undefined ? line : undefined }),
+      });
+    }
     if (assumptions.length > 0) first.assumptions = assumptions;
     // As Compose warns of a variable it makes blank, and before what the line then does.
     for (const name of notes.unset) {
-      first.warnings.push(isArgument(name)
+      first.warnings.push(plainShellLacks(name, opts.shell)
+        ? `$${name} is empty under ${opts.shell === 'dash' ? 'dash' : 'sh'} (the #! line): only bash sets ${name}, so it expands to an empty string`
+        : isArgument(name)
         ? `$${name} is a script argument, and none is given here: it expands to nothing`
         : `$${name} is not set in the environment uidctl runs in: it expands to an empty string, as in a shell where it is unset (export it, or write its value, if your shell has it)`);
     }

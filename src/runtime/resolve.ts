@@ -304,6 +304,13 @@ function resolveUser(
   errors: { message: string }[],
 ): UserResult {
   let acc = image.accounts;
+  // --user $(cmd) that could not be evaluated: no user to look up, and no reason to think the
+  // container fails to start either.
+  if (run.userUnknown !== undefined) {
+    notes.push({ text: `--user ${run.userUnknown} cannot be evaluated: the user is not known; the identity below is a stand-in (nobody)` });
+
+    return { uid: 65534, gid: 65534, groups: [65534], home: '/', hasPasswdEntry: false, resolved: false };
+  }
   let spec = run.user ?? image.config.user;
 
   // podman --userns=keep-id runs as the caller when neither --user nor the image names a user.

@@ -1,4 +1,4 @@
-// Compose's .env (and --env-file): the variables Compose interpolates into the Compose file,
+// Compose's .env (and --compose-env-file): the variables Compose interpolates into the Compose file,
 // read at the CLI edge, the shell environment winning.
 
 import { describe, test } from 'node:test';
@@ -69,32 +69,41 @@ describe('compose: the .env file of the project directory', () => {
   });
 });
 
-describe('compose: --env-file', () => {
+describe('compose: --compose-env-file', () => {
   test('replaces .env; several are read in order, the later winning', async () => {
     const dir = project({
       'proj/.env': 'HOST_UID=1234\nHOST_GID=1234\n',
       'a.env': 'HOST_UID=2000\nHOST_GID=2000\n',
       'b.env': 'HOST_GID=3000\n',
     });
-    assert.deepEqual(await identity(['--compose', 'proj/compose.yaml', '--env-file', 'a.env', '--env-file', 'b.env'], dir), { uid: 2000, gid: 3000, stderr: '' });
+    assert.deepEqual(await identity(['--compose', 'proj/compose.yaml', '--compose-env-file', 'a.env', '--compose-env-file', 'b.env'], dir), { uid: 2000, gid: 3000, stderr: '' });
   });
 
-  test('a variable only .env sets is not read when --env-file is given', async () => {
+  test('a variable only .env sets is not read when --compose-env-file is given', async () => {
     const dir = project({ 'proj/.env': 'HOST_UID=1234\nHOST_GID=1234\n', 'a.env': 'HOST_UID=2000\n' });
-    const r = await identity(['--compose', 'proj/compose.yaml', '--env-file', 'a.env'], dir);
+    const r = await identity(['--compose', 'proj/compose.yaml', '--compose-env-file', 'a.env'], dir);
     assert.deepEqual(r, { uid: 2000, gid: 0, stderr: 'uidctl: warning: proj/compose.yaml: The "HOST_GID" variable is not set. Defaulting to a blank string.\n' });
   });
 
-  test('a missing --env-file stops the check, in compose-go\'s words', async () => {
+  test('a missing --compose-env-file stops the check, in compose-go\'s words', async () => {
     const dir = project();
-    const r = await uidctl(['check', '--compose', 'proj/compose.yaml', '--env-file', 'nope.env'], dir);
-    assert.deepEqual([r.code, r.stderr], [2, `uidctl check: --env-file: couldn't read env file: ${join(dir, 'nope.env')}\n`]);
+    const r = await uidctl(['check', '--compose', 'proj/compose.yaml', '--compose-env-file', 'nope.env'], dir);
+    assert.deepEqual([r.code, r.stderr], [2, `uidctl check: --compose-env-file: couldn't read env file: ${join(dir, 'nope.env')}\n`]);
   });
 
-  test('--env-file without --compose is a usage error', async () => {
+  test('--compose-env-file without --compose is a usage error', async () => {
     const dir = project();
-    const r = await uidctl(['check', 'proj/Dockerfile', '--env-file', 'a.env'], dir);
-    assert.deepEqual([r.code, r.stderr], [2, 'uidctl check: --env-file goes with --compose (a docker run line gives its own --env-file)\n']);
+    const r = await uidctl(['check', 'proj/Dockerfile', '--compose-env-file', 'a.env'], dir);
+    assert.deepEqual([r.code, r.stderr], [2, 'uidctl check: --compose-env-file goes with --compose (a docker run line gives its own --env-file)\n']);
+  });
+
+  test('--env-file (and --env-file=FILE), which Node 20 takes for itself, is refused with the new name', async () => {
+    const dir = project();
+    const want = 'uidctl check: --env-file is not an option of uidctl: Node 20 reads --env-file itself (nodejs/node#54232), loading the file into the environment; use --compose-env-file FILE\n';
+    for (const args of [['--env-file', 'a.env'], ['--env-file=a.env']]) {
+      const r = await uidctl(['check', '--compose', 'proj/compose.yaml', ...args], dir);
+      assert.deepEqual([r.code, r.stderr], [2, want]);
+    }
   });
 });
 

@@ -42,4 +42,38 @@ describe('check --run with shell variables', () => {
     const id = JSON.parse(r.stdout).results[0].identity;
     assert.deepEqual([id.uid, id.gid], [1234, 1235]);
   });
+
+  test('--user $(stat -c %u data): kept as written with a warning, the user not known, never an internal error', async () => {
+    // A step the model cannot follow makes the account check look for the name in commands.
+    const dir = tempDir({ Dockerfile: 'FROM debian:bookworm\nRUN ./setup.sh\n', 'host.yaml': HOST });
+    for (const sub of ['$(stat -c %u data)', '$(cat uid.txt)', '$(git config user.name)']) {
+      const r = await uidctl(['check', '--host-facts', 'host.yaml', '--run', `docker run --user ${sub} img`, '--format', 'json', '--fail-on', 'never'], dir);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, `uidctl: warning: --run: cannot evaluate ${sub}; kept as written\n`);
+      const res = JSON.parse(r.stdout).results[0];
+      assert.equal(res.identity.resolved, false);
+      assert.deepEqual(res.assumptions.filter((a: { id: string }) => a.id === 'run-user:unknown').map((a: { text: string }) => a.text), [
+        `--user ${sub}: the command substitution is not run, so the user is not known; the identity shown is a stand-in (nobody, 65534), not a prediction`,
+      ]);
+      assert.deepEqual(res.findings.filter((f: { ruleId: string }) => ['UID102', 'UID103', 'UID104'].includes(f.ruleId)), []);
+    }
+  });
+
+  test('a #!/bin/sh run file: $UID is empty (dash sets none), so --user $UID:$(id -g) runs as root; a #!/bin/bash one as the invoker', async () => {
+    const dir = tempDir({
+      Dockerfile: 'FROM debian:bookworm\n',
+      'host.yaml': HOST,
+      'sh.sh': '#!/bin/sh\ndocker run --user $UID:$(id -g) img\n',
+      'bash.sh': '#!/bin/bash\ndocker run --user $UID:$(id -g) img\n',
+    });
+    const sh = await uidctl(['check', '--host-facts', 'host.yaml', '--run-file', 'sh.sh', '--format', 'json', '--fail-on', 'never'], dir);
+    assert.equal(sh.stderr, 'uidctl: warning: sh.sh: $UID is empty under sh (the #! line): only bash sets UID, so it expands to an empty string\n');
+    const shRes = JSON.parse(sh.stdout).results[0];
+    assert.deepEqual([shRes.identity.uid, shRes.identity.gid], [0, 1000]);
+    assert.deepEqual(shRes.assumptions.filter((a: { id: string }) => a.id === 'run-variable:UID').map((a: { confidence: string }) => a.confidence), ['medium']);
+    const bash = await uidctl(['check', '--host-facts', 'host.yaml', '--run-file', 'bash.sh', '--format', 'json', '--fail-on', 'never'], dir);
+    assert.equal(bash.stderr, '');
+    const bashRes = JSON.parse(bash.stdout).results[0];
+    assert.deepEqual([bashRes.identity.uid, bashRes.identity.gid], [1000, 1000]);
+  });
 });

@@ -13,6 +13,20 @@ import { tempDirs } from '../cli/temp.js';
 
 const cases: { name: string; text: string; id: string; facts: ExplainFacts; cause: RegExp }[] = [
   {
+    name: "python can't open its script: a read of the script, not a create",
+    text: "python3: can't open file '/app/train.py': [Errno 13] Permission denied",
+    id: 'read-permission-denied',
+    facts: { program: 'python3', path: '/app/train.py', op: 'read' },
+    cause: /^python3 could not read \/app\/train\.py \(EACCES\)/,
+  },
+  {
+    name: "python can't find its script",
+    text: "python3: can't open file '/app/train.py': [Errno 2] No such file or directory",
+    id: 'python-script-missing',
+    facts: { program: 'python3', path: '/app/train.py', op: 'read' },
+    cause: /^python3 could not open \/app\/train\.py for reading: there is no such file \(ENOENT\)/,
+  },
+  {
     name: "coreutils touch on a bind mount",
     text: "touch: cannot touch '/workspace/data/x': Permission denied",
     id: 'permission-denied',
@@ -349,5 +363,51 @@ describe('explain and verify read the build context as check does', () => {
     const e = await explainJson(project(), ['bash: /out/log.txt: Permission denied', '--dockerfile', 'Dockerfile']);
     assert.deepEqual([e.id, e.facts], ['permission-denied', { program: 'bash', path: '/out/log.txt', op: 'create' }]);
     assert.match(e.details[1], /^the model: create \/out\/log\.txt is refused \(EACCES\)/);
+  });
+});
+
+describe('explain fixes aimed at what the model blames', () => {
+  const analyzeText = (text: string, runText?: string) => {
+    const run = runText === undefined ? undefined : parseDockerRun(runText, { invoker, env: { HOME: invoker.home, PWD: invoker.cwd } });
+    const host = [{ path: '/home/me/proj/data', exists: true, from: 'facts-file' as const, meta: { kind: 'dir' as const, uid: 1000, gid: 1000, mode: 0o755 } }];
+    return analyze({ file: 'Dockerfile', text, run, host, profile: 'dev' });
+  };
+  const PRIV = 'FROM debian:bookworm\nRUN useradd -u 1000 app && mkdir -p /app/priv && echo x > /app/priv/ok.sh && chmod 755 /app/priv/ok.sh && chmod 700 /app/priv\nWORKDIR /app\nUSER app\n';
+
+  test("python3 can't open file [Errno 13]: the fixes make the script readable", () => {
+    const [e] = explainError("python3: can't open file '/app/train.py': [Errno 13] Permission denied");
+    assert.deepEqual(e.fixes.map((f) => f.snippet), ['COPY --chmod=0644 train.py /app/train.py', 'COPY --chown=1000:1000 train.py /app/train.py', 'RUN chmod a+r /app/train.py']);
+    assert.deepEqual(explainError("python3: can't open file '/app/train.py': [Errno 2] No such file or directory")[0].fixes.map((f) => f.snippet), ['COPY --chmod=0644 train.py /app/train.py', 'WORKDIR /app']);
+  });
+
+  test('a folder above the file without search permission: the fixes target the folder, not the file', () => {
+    const a = analyzeText(PRIV);
+    for (const text of ['/usr/bin/bash: line 1: /app/priv/ok.sh: Permission denied', "python3: can't open file '/app/priv/ok.sh': [Errno 13] Permission denied"]) {
+      const e = tailor(explainError(text)[0], a);
+      assert.ok(e.details.includes('the blocking path is the folder /app/priv above /app/priv/ok.sh: the process may not search it, so no mode of /app/priv/ok.sh itself helps'), e.details.join('\n'));
+      assert.deepEqual(e.fixes.map((f) => f.snippet), ['RUN chmod o+x /app/priv', 'RUN chmod 755 /app/priv', 'RUN chown 1000:1000 /app/priv']);
+    }
+  });
+
+  test('Read-only file system under -v HOST:/data:ro: the fix names the mount as written, not the file', () => {
+    const a = analyzeText(DOCKERFILE, 'docker run -v $PWD/data:/data:ro img');
+    const e = tailor(explainError("touch: cannot touch '/data/z': Read-only file system")[0], a);
+    assert.deepEqual(e.fixes.map((f) => [f.description, f.snippet]), [
+      ['Mount /data read-write if writing is intended (now -v $PWD/data:/data:ro).', '-v /home/me/proj/data:/data'],
+    ]);
+  });
+
+  test('a relative path is taken from the working folder (WORKDIR, then -w) and judged', () => {
+    const e = tailor(explainError("touch: cannot touch 'log.txt': Permission denied")[0], analyzeText(DOCKERFILE));
+    assert.equal(e.facts.path, '/workspace/log.txt');
+    assert.deepEqual(e.details.slice(1, 3), [
+      'log.txt is relative: taken from the working folder /workspace as /workspace/log.txt',
+      'the model: create /workspace/log.txt is allowed - creating /workspace/log.txt needs write and search on /workspace: /workspace is drwxr-xr-x 1000:1000; uid 1000 (app) falls in the owner class (rwx), which allows write+search/execute',
+    ]);
+    const w = tailor(explainError("touch: cannot touch 'log.txt': Permission denied")[0], analyzeText(DOCKERFILE, 'docker run -w /tmp img'));
+    assert.deepEqual(w.details.slice(1, 3), [
+      'log.txt is relative: taken from the working folder /tmp as /tmp/log.txt',
+      'the model: create /tmp/log.txt is allowed - creating /tmp/log.txt needs write and search on /tmp: /tmp is drwxrwxrwt 0:0; uid 1000 (app) falls in the other class (rwx), which allows write+search/execute',
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDockerRun, parseEnvFile, parseRunArgv, type ParsedRun } from '../../src/runtime/docker.js';
+import { parseDockerRun, parseEnvFile, parseRunArgv, runFileShell, type ParsedRun } from '../../src/runtime/docker.js';
 import { RunParseError } from '../../src/runtime/errors.js';
 
 const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me/proj', name: 'me' };
@@ -140,8 +140,22 @@ describe('parseDockerRun: users and shell expansion', () => {
 
   test('an unknown command substitution stays visible and is warned about', () => {
     const r = parse('docker run -u $(stat -c %u data) img');
-    assert.equal(r.user, '$(stat -c %u data)');
+    assert.equal(r.user, undefined);
+    assert.equal(r.userUnknown, '$(stat -c %u data)');
     assert.deepEqual(r.warnings, ['cannot evaluate $(stat -c %u data); kept as written']);
+    assert.deepEqual(r.assumptions, [{
+      id: 'run-user:unknown',
+      subject: '--user',
+      text: '--user $(stat -c %u data): the command substitution is not run, so the user is not known; the identity shown is a stand-in (nobody, 65534), not a prediction',
+      confidence: 'low',
+    }]);
+  });
+
+  test('--user $(cat uid.txt) and $(git config user.name) are not known either; a later --user wins', () => {
+    assert.equal(parse('docker run --user $(cat uid.txt) img').userUnknown, '$(cat uid.txt)');
+    assert.equal(parse('docker run --user "$(git config user.name)":1000 img').userUnknown, '$(git config user.name):1000');
+    const later = parse('docker run --user $(cat uid.txt) --user 1000 img');
+    assert.deepEqual([later.user, later.userUnknown, later.assumptions], ['1000', undefined, undefined]);
   });
 });
 
@@ -409,5 +423,64 @@ describe('--ipc values docker accepts', () => {
 
   test('podman words its own check: its values are left to it', () => {
     assert.deepEqual(parse('podman run --ipc=ns:/proc/1/ns/ipc img').options?.ipc, ['ns:/proc/1/ns/ipc']);
+  });
+});
+
+describe('parseDockerRun: the shell a run file names', () => {
+  test('runFileShell reads the #! line', () => {
+    const cases: [string, string][] = [
+      ['#!/bin/bash\n', 'bash'], ['#!/usr/bin/env bash\n', 'bash'], ['#! /bin/bash -e\r\n', 'bash'],
+      ['#!/bin/sh\n', 'sh'], ['#!/bin/sh -eu\n', 'sh'], ['#!/bin/dash\n', 'dash'], ['#!/bin/ash\n', 'sh'],
+      ['#!/usr/bin/env -S zsh -f\n', 'zsh'], ['#!/bin/zsh\n', 'zsh'], ['docker run img\n', 'none'], ['', 'none'],
+    ];
+    assert.deepEqual(cases.map(([text]) => [text, runFileShell(text)]), cases);
+  });
+
+  test('#!/bin/sh (dash): $UID is empty, so --user $UID:$(id -g) is --user :1000, with a warning and an assumption', () => {
+    const text = '#!/bin/sh\ndocker run --user $UID:$(id -g) img\n';
+    const r = parseDockerRun(text, { invoker, env, file: 'run.sh', shell: runFileShell(text) });
+    assert.equal(r.user, ':1000');
+    assert.deepEqual(r.warnings, ['$UID is empty under sh (the #! line): only bash sets UID, so it expands to an empty string']);
+    assert.deepEqual(r.assumptions, [{
+      id: 'run-variable:UID',
+      subject: '$UID',
+      text: "$UID is empty: the run file's #! line names sh, which does not set UID (only bash does), and the environment uidctl runs in does not have it",
+      confidence: 'medium',
+      file: 'run.sh',
+      line: 2,
+    }]);
+  });
+
+  test('#!/bin/dash: $EUID and $GROUPS are empty too', () => {
+    const r = parseDockerRun('#!/bin/dash\ndocker run --user $EUID:$GROUPS img\n', { invoker, env, shell: 'dash' });
+    assert.equal(r.user, ':');
+    assert.deepEqual(r.warnings, [
+      '$EUID is empty under dash (the #! line): only bash sets EUID, so it expands to an empty string',
+      '$GROUPS is empty under dash (the #! line): only bash sets GROUPS, so it expands to an empty string',
+    ]);
+  });
+
+  test('#!/bin/bash, no #! line and --run text: $UID is the invoker\'s, as before', () => {
+    for (const shell of ['bash', 'none', undefined] as const) {
+      const r = parseDockerRun('docker run --user $UID:$(id -g) img', { invoker, env, shell });
+      assert.equal(r.user, '1000:1000');
+      assert.deepEqual(r.warnings, []);
+      assert.deepEqual(r.assumptions?.map((a) => [a.id, a.text]), [
+        ['run-variable:UID', "$UID in the run line is taken as 1000, the invoking user's uid: bash sets UID itself without exporting it (plain sh, such as dash, leaves it empty)"],
+      ]);
+    }
+  });
+
+  test('#!/bin/zsh: UID and GID are zsh\'s own; GROUPS is not', () => {
+    const r = parseDockerRun('docker run --user $UID:$GID img', { invoker, env: { ...env, GID: '5' }, shell: 'zsh' });
+    assert.equal(r.user, '1000:1000');
+    assert.deepEqual(r.assumptions?.map((a) => a.id), ['run-variable:UID', 'run-variable:GID']);
+    const g = parseDockerRun('docker run --user 1:$GROUPS img', { invoker, env, shell: 'zsh' });
+    assert.equal(g.user, '1:');
+  });
+
+  test('an exported UID reaches a sh run file through the environment', () => {
+    const r = parseDockerRun('docker run --user $UID img', { invoker, env: { ...env, UID: '1234' }, shell: 'sh' });
+    assert.deepEqual([r.user, r.warnings, r.assumptions], ['1234', [], undefined]);
   });
 });

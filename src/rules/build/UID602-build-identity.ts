@@ -2,7 +2,7 @@ import { defineRule, type AnalysisView } from '../rule.js';
 import type { Fix } from '../../model/types.js';
 import type { BuildFailure } from '../../build/simulate.js';
 import { groupByGid, userByUid } from '../../image/accounts.js';
-import { accountFailureGuess } from '../util.js';
+import { accountFailureGuess, escapeRegExp } from '../util.js';
 import { lacksShadowTool } from '../../shell/commands/accounts.js';
 import { packageThatAdded } from '../../shell/commands/package-accounts.js';
 
@@ -91,7 +91,7 @@ function explainCause(a: AnalysisView, f: BuildFailure, state: AnalysisView['ima
   // An earlier step that meant to create the user but failed (a uid already taken, say).
   const tried = name === undefined
     ? undefined
-    : a.sim.target.failures.find((x) => x.line < f.line && new RegExp(`\\b(useradd|adduser)\\b[^&|;]*\\b${name.replace(/[.]/g, '\\.')}\\b`).test(x.instruction));
+    : a.sim.target.failures.find((x) => x.line < f.line && new RegExp(`\\b(useradd|adduser)\\b[^&|;]*\\b${escapeRegExp(name)}\\b`).test(x.instruction));
 
   return {
     cause: name && tried

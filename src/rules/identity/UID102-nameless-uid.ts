@@ -51,7 +51,7 @@ export default defineRule({
   fix: 'suggestion',
   check(a, report) {
     const p = a.runtime.process;
-    if (p.hasPasswdEntry || a.runtime.errors.length > 0) return;
+    if (p.hasPasswdEntry || a.runtime.errors.length > 0 || !a.runtime.userResolved) return;
 
     const fromEnv = p.homeFrom === 'env';
     const home = fromEnv ? `HOME is ${p.home} (from the environment)` : 'HOME falls back to /';

@@ -40,7 +40,7 @@ export default defineRule({
   check(a, report) {
     const p = a.runtime.process;
     const id = a.identity;
-    if (p.uid === 0 || a.runtime.errors.length > 0 || (id.homeExists && id.homeWritable)) return;
+    if (p.uid === 0 || a.runtime.errors.length > 0 || !a.runtime.userResolved || (id.homeExists && id.homeWritable)) return;
     // The nameless-uid rule already explains HOME=/ for a uid without a passwd entry.
     if (!p.hasPasswdEntry && p.homeFrom === 'default') return;
     // System accounts with the home /nonexistent (nobody, _apt) are meant to have none: the fix

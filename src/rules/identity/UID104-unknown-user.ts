@@ -1,5 +1,5 @@
 import { defineRule, identityLine, type AnalysisView } from '../rule.js';
-import { accountFailureGuess, busyboxAccounts, missingAccountName, unknownId, unknownsThatMayAdd } from '../util.js';
+import { accountFailureGuess, busyboxAccounts, escapeRegExp, missingAccountName, unknownId, unknownsThatMayAdd } from '../util.js';
 import { packageAddsInstead, packageNamedLike } from '../../shell/commands/package-accounts.js';
 
 export default defineRule({
@@ -57,7 +57,7 @@ export default defineRule({
 
 /** A failed step of the final stage that would have created `name`, whose failure is unsure. */
 function failedCreator(a: AnalysisView, name: string): { line: number; dependsOn: string[] } | undefined {
-  const creates = new RegExp(`\\b(useradd|adduser|groupadd|addgroup)\\b[^&|;]*\\s${name.replace(/[.]/g, '\\.')}(\\s|$)`);
+  const creates = new RegExp(`\\b(useradd|adduser|groupadd|addgroup)\\b[^&|;]*\\s${escapeRegExp(name)}(\\s|$)`);
   for (const f of a.sim.target.failures) {
     if (!creates.test(f.instruction)) continue;
     const g = accountFailureGuess(a.sim.target.state, f);
