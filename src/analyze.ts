@@ -403,7 +403,10 @@ export function analyze(input: AnalyzeInput): Analysis {
     const summary: NonNullable<RuntimeResult['script']> = { path: script.path, written: script.written, from };
     if (scriptCaps) summary.capsNeeded = scriptCaps;
     if (scriptRun.error) summary.error = scriptRun.error;
-    if (w) summary.workloadLine = w.line;
+    if (w) {
+      summary.workloadLine = w.line;
+      summary.workload = w.argv;
+    }
     if (w) {
       // A switch the start-command model knows (gosu, su-exec, setpriv, ...) is shown as one.
       const known = w.launcher ? applyPrivilegeDrop(image, { ...from, cwd: w.cwd, env: w.env }, { argv: w.launcher, entryLength: w.launcher.length, entryFromRun: start.entryFromRun, cmdFromRun: false }) : undefined;

@@ -69,6 +69,8 @@ export interface RuntimeResolution {
     refused?: { message: string; why: string; fix: string; snippet?: string };
     /** The script's line that starts the command. */
     workloadLine?: number;
+    /** What it starts there, after any switch (`bash /app/run.sh`, `python3 train.py`). */
+    workload?: string[];
     /** The user it starts as, when the script starts the command as another. */
     from: Process;
     /**

@@ -253,6 +253,23 @@ class WorkloadSignal {
  * Programs that start another one with its words after theirs: in an entrypoint script, the
  * workload is the program they end up starting, not them.
  */
+const SHELL_NAMES = new Set(['sh', 'bash', 'dash', 'ash']);
+
+/** `sh -c TEXT ...` (options before it, `-ec` grouped too): the shell runs text, not a file. */
+function shellRunsText(argv: string[]): boolean {
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-o' || a === '+o') {
+      i++;
+      continue;
+    }
+    if (!/^[-+][a-zA-Z]+$/.test(a)) return false;
+    if (a[0] === '-' && a.includes('c')) return true;
+  }
+
+  return false;
+}
+
 const LAUNCHERS = new Set([
   'gosu', 'su-exec', 'setpriv', 'runuser', 'su', 'sudo', 'chroot', 's6-setuidgid', 'chpst', 'env',
   'nice', 'ionice', 'nohup', 'stdbuf', 'taskset', 'numactl', 'timeout', 'tini', 'tini-static',
@@ -1253,8 +1270,9 @@ class Walker {
     // The command given, or its tail once a launcher took its own words (gosu app | python x).
     const given = cmd.length > 0 && argv.length <= cmd.length && argv.every((a, i) => a === cmd[cmd.length - argv.length + i]) &&
       (argv.length === cmd.length || this.sh.launchers.length > 0);
-    // A bare shell (`bash`, the usual interactive CMD) starts nothing else: it is the workload.
-    if (LAUNCHERS.has(name) && argv.length > 1) {
+    // A bare shell (`bash`, the usual interactive CMD) starts nothing else: it is the workload;
+    // so is a shell given a script file (`bash /app/run.sh`): only `sh -c '...'` launches.
+    if (LAUNCHERS.has(name) && argv.length > 1 && !(SHELL_NAMES.has(name) && !shellRunsText(argv))) {
       if ((given || this.sh.execing > 0) && !this.sh.registry.has(name)) {
         // A switch the interpreter does not run (chroot --userspec, s6-setuidgid): the workload
         // starts through it, and the start-command model (runtime/privdrop.ts) judges it.

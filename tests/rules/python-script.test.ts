@@ -56,3 +56,29 @@ describe('UID201 fixes that would cost the workload its own script', () => {
     assert.match(f?.fixes[1].description ?? '', /But uid 1001 could then not read \/workspace\/train\.py \(RUN chmod a\+r \/workspace\/train\.py\)/);
   });
 });
+
+describe('a script the workload may not read, after a switch', () => {
+  const base = 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y gosu python3\nRUN groupadd -g 2000 grp && useradd -m -u 1000 -G grp app && mkdir /app\nCOPY run.sh train.py /app/\nRUN chmod 600 /app/run.sh && chown root:grp /app/train.py && chmod 640 /app/train.py\n';
+  const files: Record<string, string> = { '/run.sh': 'echo ok\n', '/ep-gosu.sh': '#!/bin/sh\nset -e\nexec gosu app "$@"\n', '/ep-clear.sh': '#!/bin/sh\nexec setpriv --reuid=app --regid=app --clear-groups "$@"\n' };
+  const check = (tail: string) => {
+    const context: FsTree = new Map([['/', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 }]]);
+    for (const f of ['/run.sh', '/train.py', '/ep-gosu.sh', '/ep-clear.sh']) context.set(f, { kind: 'file', uid: 0, gid: 0, mode: f.startsWith('/ep') ? 0o755 : 0o644 });
+    return analyze({ file: 'Dockerfile', text: base + tail, context, readContextText: (p) => files[p] ?? 'print(1)\n' });
+  };
+  const uid106 = (a: ReturnType<typeof check>) => a.findings.find((x) => x.ruleId === 'UID106')?.message;
+
+  test('ENTRYPOINT exec gosu app "$@" with CMD bash FILE: the workload is app running bash on the file, which it cannot read', () => {
+    const a = check('COPY ep-gosu.sh /\nENTRYPOINT ["/ep-gosu.sh"]\nCMD ["bash", "/app/run.sh"]\n');
+    assert.equal(a.identity.user, 'app');
+    assert.equal(uid106(a), 'The container will not start its workload: bash: /app/run.sh: Permission denied (exit 126).');
+  });
+
+  test('CMD gosu app bash FILE, with gosu from apt', () => {
+    assert.equal(uid106(check('CMD ["gosu", "app", "bash", "/app/run.sh"]\n')), 'The container will not start its workload: bash: /app/run.sh: Permission denied (exit 126).');
+  });
+
+  test('setpriv --clear-groups in a script drops grp, so the 0640 root:grp script cannot be read; gosu keeps it', () => {
+    assert.equal(uid106(check('COPY ep-clear.sh /\nENTRYPOINT ["/ep-clear.sh"]\nCMD ["python3", "/app/train.py"]\n')), "The container will not start its workload: python3: can't open file '/app/train.py': [Errno 13] Permission denied (exit 2).");
+    assert.equal(uid106(check('COPY ep-gosu.sh /\nENTRYPOINT ["/ep-gosu.sh"]\nCMD ["python3", "/app/train.py"]\n')), undefined);
+  });
+});

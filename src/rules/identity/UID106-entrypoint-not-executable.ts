@@ -154,13 +154,16 @@ export default defineRule({
 
     if (!file || exec?.errno === 'ENOENT') {
       const r = missingReport(a, argv0, file);
-      if (r) report(r);
+      // A program not known to be missing (gosu from apt) may still start a script it cannot read.
+      const w = r ? undefined : workloadScriptUnreadable(a);
+      if (r ?? w) report((r ?? w)!);
       return;
     }
 
-    // `python train.py`: the interpreter starts, then opens the script it is given.
-    if (exec!.allowed && !a.runtime.script) {
-      const r = pythonScriptUnreadable(a);
+    // `python train.py`, `bash run.sh`: the interpreter starts, then opens the script it is
+    // given, as the workload's user (after any switch, in the start command or a script).
+    if (exec!.allowed) {
+      const r = workloadScriptUnreadable(a);
       if (r) {
         report(r);
         return;
@@ -215,31 +218,63 @@ export function pythonScript(argv: string[]): string | undefined {
   return undefined;
 }
 
+/** `bash FILE ...` / `sh -e FILE`: the script file a shell is given (not `-c TEXT`), if any. */
+function shellScript(argv: string[]): string | undefined {
+  if (!/^(ba|da)?sh$/.test(argv[0]?.slice(argv[0].lastIndexOf('/') + 1) ?? '')) return undefined;
+  for (let i = 1; i < argv.length; i++) {
+    const w = argv[i];
+    if (w === '-o' || w === '+o') {
+      i++;
+      continue;
+    }
+    if (/^[-+][a-zA-Z]+$/.test(w)) {
+      if (w[0] === '-' && (w.includes('c') || w.includes('s'))) return undefined;
+      continue;
+    }
+    return w === '--' ? argv[i + 1] : w;
+  }
+
+  return undefined;
+}
+
 /**
- * The workload is `python FILE` and the process may not read FILE: python starts, then stops
- * with "can't open file '/app/train.py': [Errno 13] Permission denied", status 2 (CPython 3.11,
- * measured here as uid 65534). The path it prints is the working folder joined with the
- * argument as given.
+ * The workload is `python FILE` or `bash FILE` and the process may not read FILE: the
+ * interpreter starts, then stops. CPython 3.11: "can't open file '/app/train.py': [Errno 13]
+ * Permission denied", status 2 (it prints the working folder joined with the argument); bash
+ * "bash: /app/run.sh: Permission denied", 126; dash "sh: 0: cannot open ...", 2 (measured).
+ * A script a followed entrypoint script starts is judged for the user it switched to.
  */
-function pythonScriptUnreadable(a: AnalysisView): RuleReport | undefined {
-  const argv = a.runtime.drop?.command ?? startCommand(a);
-  const file = pythonScript(argv);
+function workloadScriptUnreadable(a: AnalysisView): RuleReport | undefined {
+  const script = a.runtime.script;
+  // A script it followed: only what it starts (a refusal of its own is reported elsewhere).
+  if (script && (script.refused || script.workload === undefined)) return undefined;
+  const argv = script?.workload ?? a.runtime.drop?.command ?? startCommand(a);
+  const py = pythonScript(argv);
+  const sh = py === undefined ? shellScript(argv) : undefined;
+  const file = py ?? sh;
   if (file === undefined) return undefined;
   const cwd = a.runtime.process.cwd;
   const path = normalizePath(file, cwd);
   const v = a.check(path, 'read');
   if (v.allowed || v.errno !== 'EACCES') return undefined;
-  const shown = file.startsWith('/') ? file : `${cwd === '/' ? '' : cwd}/${file}`;
   const unsure = v.dependsOn.length > 0;
+  let said: string;
+  if (py !== undefined) {
+    const shown = file.startsWith('/') ? file : `${cwd === '/' ? '' : cwd}/${file}`;
+    said = `${argv[0]}: can't open file '${shown}': [Errno 13] Permission denied (exit 2)`;
+  } else {
+    const bash = /bash$/.test(argv[0]);
+    said = bash ? `${argv[0]}: ${file}: Permission denied (exit 126)` : `${argv[0]}: 0: cannot open ${file}: Permission denied (exit 2)`;
+  }
 
   return {
-    message: `The container will not start its workload: ${argv[0]}: can't open file '${shown}': [Errno 13] Permission denied (exit 2)${unsure ? ', if its mode is the one assumed' : ''}.`,
-    why: `${firstReason(v)}. The interpreter starts, then opens the script it is given as ${named(a.runtime.process)}.`,
-    line: a.sim.target.lines.cmd ?? a.sim.target.lines.entrypoint,
+    message: `The container will not start its workload: ${said}${unsure ? ', if its mode is the one assumed' : ''}.`,
+    why: `${firstReason(v)}. The interpreter starts, then opens the script it is given as ${named(a.runtime.process)}${script ? `, whom ${script.written} switched to` : ''}.`,
+    line: script ? (a.sim.target.lines.entrypoint ?? a.sim.target.lines.cmd) : (a.sim.target.lines.cmd ?? a.sim.target.lines.entrypoint),
     dependsOn: v.dependsOn,
     unsureSeverity: unsure ? 'warning' : undefined,
     fixes: [
-      { description: 'Copy it readable for every user (a script needs no x bit when python runs it).', snippet: `COPY --chmod=0644 ${file.split('/').pop()} ${path}`, safe: false },
+      { description: `Copy it readable for every user (a script needs no x bit when ${py !== undefined ? 'python' : 'a shell'} runs it).`, snippet: `COPY --chmod=0644 ${file.split('/').pop()} ${path}`, safe: false },
       { description: 'Or fix the mode in a RUN step.', snippet: `RUN chmod a+r ${path}`, safe: false },
     ],
   };
