@@ -472,6 +472,10 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
 
   if (typeof script === 'string') {
     const parsed = w.parse(script);
+    if ('error' in parsed && parsed.unsupported !== undefined) {
+      w.unsupported(parsed.unsupported, script);
+      return { status: 'unknown', stderr: [] };
+    }
     if ('error' in parsed) {
       return { status: 2, stderr: parsed.error, failedAt: failure(init.line, script, parsed.error) };
     }
@@ -730,14 +734,23 @@ class Walker {
     return this.sh.state;
   }
 
-  parse(src: string): { script: Script } | { error: string[] } {
+  parse(src: string): { script: Script } | { error: string[]; unsupported?: string } {
     try {
       const flavor = this.f.flavor;
       return { script: parseShell(src, { bash: flavor === 'bash', dash: flavor === 'dash' }) };
     } catch (e) {
       if (!(e instanceof ShellSyntaxError)) throw e;
-      return { error: syntaxErrorText(e, src, this.f.flavor, this.f.argv0) };
+      const error = syntaxErrorText(e, src, this.f.flavor, this.f.argv0);
+      // bash (and BusyBox ash) have arrays, process substitution, C-style for, select: the
+      // parser does not read them, which is no error of the shell's. dash has none of them.
+      return this.f.flavor !== 'dash' && /not supported/.test(e.message) ? { error, unsupported: e.message } : { error };
     }
+  }
+
+  /** A script in syntax the parser does not read: not followed, its outcome not known. */
+  unsupported(reason: string, src: string): Res {
+    this.note(`${baseName(this.f.argv0)} runs shell syntax the model does not follow (${reason}): what it does is not known`, src.split('\n')[0]);
+    return { status: 'unknown', out: undefined };
   }
 
   line(): number {
@@ -1584,6 +1597,7 @@ class Walker {
 
   private evalText(src: string): Res {
     const parsed = this.parse(src);
+    if ('error' in parsed && parsed.unsupported !== undefined) return this.unsupported(parsed.unsupported, src);
     if ('error' in parsed) {
       this.f.err.push(...parsed.error);
       return { status: 2, out: '' };
@@ -2418,6 +2432,7 @@ class Walker {
         if (name === 'bash' || name === 'dash' || name === 'ash' || name === 'sh') w.f.flavor = flavorOf(this.state, name);
       }
       const parsed = w.parse(src);
+      if ('error' in parsed && parsed.unsupported !== undefined) return w.unsupported(parsed.unsupported, src);
       if ('error' in parsed) {
         w.f.err.push(...parsed.error);
         return { status: 2, out: '' };
