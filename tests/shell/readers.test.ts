@@ -54,6 +54,13 @@ describe('readers as a user who may not read', () => {
     ['stat nope', 1, ["stat: cannot statx 'nope': No such file or directory"]],
     ['stat closed/x', 1, ["stat: cannot statx 'closed/x': Permission denied"]],
     ['stat secret', 0, []],
+    ['md5sum secret open/f', 1, ['md5sum: secret: Permission denied']],
+    ['sha256sum open', 1, ['sha256sum: open: Is a directory']],
+    ['sort -t: -k2 secret', 2, ['sort: cannot read: secret: Permission denied']],
+    ['sort open', 2, ['sort: read failed: open: Is a directory']],
+    ['diff secret open/f', 2, ['diff: secret: Permission denied']],
+    ['cmp nope open/f', 2, ['cmp: nope: No such file or directory']],
+    ['diff open/f open/f', 'unknown', []],
     // Measured as uid 1000 in a real build: ls and find of a 0744 folder succeed.
     ['ls d744', 0, []],
     ['ls -l d744', 'unknown', []],

@@ -385,7 +385,51 @@ const du: CommandHandler = (ctx, argv) => {
   return outcome(errors, unknown ? 'unknown' : 0, 1);
 };
 
+/** md5sum, sha1sum, sha256sum, sha512sum (not -c, which reads the files a list names): status 1. */
+const checksum: CommandHandler = (ctx, argv) => {
+  const tool = argv[0].slice(argv[0].lastIndexOf('/') + 1);
+  const { files, flags } = operands(argv, '');
+  if (flags.has('-c') || flags.has('--check')) return unknownOutput({ status: 'unknown' });
+  const { errors, unknown } = openEach(ctx, files, (f, e) => `${tool}: ${f}: ${errnoText(e)}`, (f) => `${tool}: ${f}: Is a directory`);
+
+  return outcome(errors, unknown ? 'unknown' : 0, 1);
+};
+
+/** sort: "cannot read: F: ..." and "read failed: F: Is a directory", status 2 (coreutils 9.1). */
+const sort: CommandHandler = (ctx, argv) => {
+  const { files } = operands(argv, 'ktoST', ['--key', '--field-separator', '--output', '--buffer-size', '--temporary-directory', '--parallel', '--batch-size', '--compress-program', '--files0-from', '--random-source', '--sort']);
+  const { errors, unknown } = openEach(ctx, files, (f, e) => `sort: cannot read: ${f}: ${errnoText(e)}`, (f) => `sort: read failed: ${f}: Is a directory`);
+
+  return outcome(errors, unknown ? 'unknown' : 0, 2);
+};
+
+/**
+ * diff and cmp of two files: "diff: F: Permission denied", status 2; whether they differ is not
+ * known (status 0 or 1). Folders (diff -r) are not followed.
+ */
+function compare(tool: 'diff' | 'cmp'): CommandHandler {
+  return (ctx, argv) => {
+    const { files } = operands(argv, tool === 'diff' ? 'CFILSUWxX' : 'iIn', ['--label', '--ignore-initial', '--bytes', '--exclude', '--exclude-from', '--starting-file', '--unified', '--context', '--width', '--tabsize', '--from-file', '--to-file']);
+    const errors: string[] = [];
+    for (const f of files.slice(0, 2)) {
+      if (f === '-') continue;
+      const o = openRead(ctx, f);
+      if (o.kind === 'error') errors.push(`${tool}: ${f}: ${errnoText(o.errno)}`);
+      if (o.kind === 'error' || o.kind === 'unknown' || o.kind === 'dir') break;
+    }
+
+    return errors.length > 0 ? unknownOutput({ status: 2, stderr: errors }) : unknownOutput({ status: 'unknown' });
+  };
+}
+
 export const readers: Record<string, CommandHandler> = {
+  md5sum: checksum,
+  sha1sum: checksum,
+  sha256sum: checksum,
+  sha512sum: checksum,
+  sort,
+  diff: compare('diff'),
+  cmp: compare('cmp'),
   head: headTail('head'),
   tail: headTail('tail'),
   wc,
