@@ -155,6 +155,9 @@ export const DEBIAN_PATHS: PathRow[] = [
   ['/run/lock', 'dir', 'root:root', 0o1777],
   ['/var/log', 'part', 'root:root', 0o755],
   ['/var/cache', 'part', 'root:root', 0o755],
+  // ldconfig's aux cache folder (libc-bin), 0700: read from the oracle's debootstrap minbase
+  // tree; a user's `find /var` or `du /var/cache` fails on it.
+  ['/var/cache/ldconfig', 'dir', 'root:root', 0o700],
   ['/var/spool', 'part', 'root:root', 0o755],
   ['/var/local', 'dir', 'root:staff', 0o2775],
   ['/var/opt', 'dir', 'root:root', 0o755],
