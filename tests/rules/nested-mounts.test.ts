@@ -35,3 +35,14 @@ describe('a mount below a mount the user may not enter', () => {
     assert.equal(a.check('/workspace/data', 'create').allowed, true);
   });
 });
+
+describe('a bind source nothing is known about', () => {
+  test('UID201 is a warning that says the owner is assumed', () => {
+    const run = parseDockerRun('docker run -u 1000 -v /srv/unknown-here:/data img', { invoker: facts.invoker!, env: {} });
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN useradd -m -u 1000 trainer\n', run, host: [] });
+    const f = a.findings.find((x) => x.ruleId === 'UID201');
+    assert.equal(f?.severity, 'warning');
+    assert.match(f?.message ?? '', /may not be able to write to \/data .*, if the host folder is as assumed \(nothing is known of it\)/);
+    assert.deepEqual(f?.dependsOn, ['host-unknown:/srv/unknown-here']);
+  });
+});

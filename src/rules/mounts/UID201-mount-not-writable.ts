@@ -164,12 +164,15 @@ export default defineRule({
       // (`find /data ! -user app -exec chown app {} +`).
       const script = a.runtime.script;
       const scriptDoubt = script !== undefined && a.unknowns.some((u) => u.command.startsWith(`${script.written} line `) && v.dependsOn.includes(unknownId(u)));
-      const unsure = (m.kind !== 'bind' && v.dependsOn.some((id) => !id.startsWith('volume-new:'))) || v.dependsOn.includes('entrypoint:runs-arguments') || scriptDoubt;
+      // A bind source nothing is known about (`$(realpath data)`, a path not on this machine)
+      // is a guess of root 0755: so is the verdict.
+      const hostGuess = v.dependsOn.some((id) => id.startsWith('host-unknown:'));
+      const unsure = (m.kind !== 'bind' && v.dependsOn.some((id) => !id.startsWith('volume-new:'))) || v.dependsOn.includes('entrypoint:runs-arguments') || scriptDoubt || hostGuess;
       const cannot = unsure ? 'may not be able to write' : 'cannot write';
       report({
         message: rootless && owner && !owner.unmapped && owner.uid === 0
           ? `${who(a)} ${cannot} to ${m.target} (${m.written}): rootless podman shows your own folder as owned by root (0:0) inside - Permission denied.`
-          : `${who(a)} ${cannot} to ${m.target} (${m.written}): it belongs to ${owner?.unmapped ? `a host user not mapped into the container (shown as ${ownerText})` : ownerText}${facts?.meta && !rootless ? ' on the host' : ''} - Permission denied.`,
+          : `${who(a)} ${cannot} to ${m.target} (${m.written}): it belongs to ${owner?.unmapped ? `a host user not mapped into the container (shown as ${ownerText})` : ownerText}${facts?.meta && !rootless ? ' on the host' : ''}${hostGuess ? ', if the host folder is as assumed (nothing is known of it)' : ''} - Permission denied.`,
         why: `${firstReason(v)}. ${m.kind !== 'bind' ? 'A new volume starts as a copy of the image path, owner and mode included.' : rootless ? (a.run?.userns?.startsWith('keep-id') ? 'Rootless podman with --userns=keep-id maps your host uid to the same uid inside (or to keep-id\'s uid=), other host users are not mapped, and the image\'s USER still decides who the process is.' : 'Rootless podman maps ids through a user namespace: your host uid is root inside, and other host users are not mapped.') : 'A bind mount shows the host folder with its host owner and mode; uids are not translated.'}`,
         dependsOn: v.dependsOn,
         unsureSeverity: unsure ? 'warning' : undefined,
