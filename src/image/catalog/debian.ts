@@ -157,7 +157,7 @@ export const DEBIAN_PATHS: PathRow[] = [
   ['/var/cache', 'part', 'root:root', 0o755],
   // ldconfig's aux cache folder (libc-bin), 0700: read from the oracle's debootstrap minbase
   // tree; a user's `find /var` or `du /var/cache` fails on it.
-  ['/var/cache/ldconfig', 'dir', 'root:root', 0o700],
+  ['/var/cache/ldconfig', 'part', 'root:root', 0o700],
   ['/var/spool', 'part', 'root:root', 0o755],
   ['/var/local', 'dir', 'root:staff', 0o2775],
   ['/var/opt', 'dir', 'root:root', 0o755],
