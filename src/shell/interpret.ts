@@ -1155,6 +1155,14 @@ class Walker {
       this.sh.failedAt = failure(this.line(), textOf(text), [msg]);
       return { status: 127, out: '' };
     }
+    if (name === 'deactivate' && fn === undefined && this.f.env.has('_OLD_VIRTUAL_PATH') && this.f.env.has('VIRTUAL_ENV')) {
+      // The function a followed `. VENV/bin/activate` defined: the PATH it found comes back.
+      const env = this.writableEnv();
+      env.set('PATH', env.get('_OLD_VIRTUAL_PATH')!);
+      env.delete('_OLD_VIRTUAL_PATH');
+      env.delete('VIRTUAL_ENV');
+      return { status: 0, out: '' };
+    }
     if ((name === 'source' || name === 'let') && this.f.flavor === 'dash' && fn === undefined) {
       // bash's `source` (its name for `.`) and `let`: dash 0.5.12 has neither builtin and Debian
       // no such program (measured in the oracle, venv/dash-source: "/bin/sh: 1: source: not found").
@@ -1513,6 +1521,8 @@ class Walker {
     this.setVar('VIRTUAL_ENV', venv.binDir, true);
     const path = this.varValue('PATH');
     if (path === undefined) return unknown();
+    // activate keeps the PATH it found for its `deactivate` function.
+    this.setVar('_OLD_VIRTUAL_PATH', path ?? '', true);
     this.setVar('PATH', `${venv.binDir}/bin:${path ?? ''}`, true);
     env.delete('PYTHONHOME');
     return { status: 0, out: '' };

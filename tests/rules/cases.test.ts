@@ -1659,6 +1659,23 @@ const build: Case[] = [
     dockerfile: df('FROM debian:bookworm', 'RUN apt-get update && apt-get install -y python3-venv python3-pip', 'RUN python3 -m venv /opt/venv', 'RUN . /opt/venv/bin/activate && pip install numpy'),
   },
   {
+    name: 'UID604 fires for pip on Debian\'s python3 without python3-pip: not found',
+    rule: 'UID604',
+    dockerfile: df('FROM debian:bookworm', 'RUN apt-get update && apt-get install -y python3', 'RUN pip install numpy'),
+    message: ['The build fails here: /bin/sh: 1: pip: not found'],
+  },
+  {
+    name: 'UID604 fires for python3 -m pip there: no module named pip',
+    rule: 'UID604',
+    dockerfile: df('FROM debian:bookworm', 'RUN apt-get update && apt-get install -y python3', 'RUN python3 -m pip install numpy'),
+    message: ['The build fails here: /usr/bin/python3: No module named pip'],
+  },
+  {
+    name: 'UID604 is quiet when get-pip.py (a step the model does not follow) may have installed pip',
+    rule: 'UID604',
+    dockerfile: df('FROM debian:bookworm', 'RUN apt-get update && apt-get install -y python3 curl', 'RUN curl -sS https://bootstrap.pypa.io/get-pip.py | python3 - --break-system-packages', 'RUN pip --version'),
+  },
+  {
     name: 'UID604 fires for the same pip without the activation: externally managed',
     rule: 'UID604',
     dockerfile: df('FROM debian:bookworm', 'RUN apt-get update && apt-get install -y python3-venv python3-pip', 'RUN python3 -m venv /opt/venv', 'RUN pip install numpy'),

@@ -145,3 +145,15 @@ describe('an input redirection the shell cannot open', () => {
     assert.equal(run(state(), 'wc -l < /srv/open/f', 'alice').status, 0);
   });
 });
+
+describe('a venv activated, then deactivated', () => {
+  test('activate puts the venv first on PATH; deactivate gives the old PATH back', () => {
+    const s = state();
+    s.pythons.push({ python: '/opt/venv/bin/python', kind: 'venv', sitePackages: '/opt/venv/lib/python3.11/site-packages', version: '3.11', externallyManaged: false, binDir: '/opt/venv' });
+    s.fs.set('/opt/venv', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 });
+    s.fs.set('/opt/venv/bin', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 });
+    s.fs.set('/opt/venv/bin/activate', { kind: 'file', uid: 0, gid: 0, mode: 0o644 });
+    const out = run(s, '. /opt/venv/bin/activate && case "$PATH" in /opt/venv/bin:*) touch /tmp/a;; esac; deactivate && case "$PATH" in /opt/venv/bin:*) ;; *) [ -z "$VIRTUAL_ENV" ] && touch /tmp/b;; esac');
+    assert.deepEqual([out.status, s.fs.has('/tmp/a'), s.fs.has('/tmp/b')], [0, true, true]);
+  });
+});

@@ -382,7 +382,7 @@ function sudoCommand(ctx: ExecContext, cmd: string[]): SudoCommand {
  * build that never installed one (a package of that name, a file of that name on PATH) and ran
  * no step that may have put it there, does not have it (`/bin/sh: 1: gosu: not found`).
  */
-function notInstalled(ctx: ExecContext, name: string): boolean {
+export function notInstalled(ctx: ExecContext, name: string): boolean {
   const st = ctx.state;
   if (Object.hasOwn(st.packages, name) || st.provenance.length === 0 || !st.provenance.every((p) => p.source === 'catalog')) return false;
   if (PATH_DIRS.some((d) => resolvePath(st.fs, `${d}/${name}`).meta)) return false;

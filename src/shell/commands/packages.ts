@@ -10,6 +10,7 @@ import { DEFAULT_PATH } from '../../image/state.js';
 import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
 import { refreshDerived } from './config.js';
 import { packageAccountScript } from './package-accounts.js';
+import { notFound, notInstalled } from './builtins.js';
 
 const res = (status: number, ...stderr: string[]): CmdResult =>
   stderr.length > 0 ? { status, stderr } : { status };
@@ -672,10 +673,31 @@ function pipInstall(ctx: ExecContext, pyEnv: PythonEnv, args: string[]): CmdResu
   return out;
 }
 
+/**
+ * Debian's and Ubuntu's python3 package has no pip: it comes with python3-pip (or python3-full).
+ * A system Python installed with apt, on a catalog base, with no pip package and no step the
+ * model does not follow that may have put one on PATH (get-pip.py), has none (measured:
+ * `pip: not found`, and `python3 -m pip` "No module named pip").
+ */
+function pipMissing(ctx: ExecContext, pyEnv: PythonEnv): boolean {
+  const st = ctx.state;
+  if (pyEnv.kind !== 'system' || pyEnv.python !== '/usr/bin/python3') return false;
+  if (st.distro !== 'debian' && st.distro !== 'ubuntu') return false;
+  // python3 from apt (python3-venv and python3-dev pull it in too), not a base's own Python.
+  if (!Object.values(st.packages).some((p) => p.via === 'apt' && /^python3(\.\d+)?(-(venv|dev|minimal))?$/.test(p.name))) return false;
+  if (Object.keys(st.packages).some((k) => /pip$/.test(k) || k === 'python3-full')) return false;
+
+  return notInstalled(ctx, 'pip') && notInstalled(ctx, 'pip3');
+}
+
 function runPip(ctx: ExecContext, pyEnv: PythonEnv | undefined, command: string, args: string[]): CmdResult {
   if (!pyEnv) {
     ctx.unknown(`${command}: no Python environment is known for it`, []);
     return { status: 'unknown' };
+  }
+  if (pipMissing(ctx, pyEnv)) {
+    if (command.endsWith(' -m pip') || command.endsWith(' -m ensurepip')) return res(1, `${pyEnv.python}: No module named ${command.endsWith('ensurepip') ? 'ensurepip' : 'pip'}`);
+    return notFound(ctx, command);
   }
 
   const sub = args.find((a) => !a.startsWith('-'));
@@ -745,7 +767,16 @@ function makeVenv(ctx: ExecContext, base: PythonEnv, args: string[]): CmdResult 
 /** python / python3 / pythonX.Y: only `-m pip` and `-m venv` change anything we model. */
 const python: CommandHandler = (ctx, argv) => {
   const m = argv.indexOf('-m');
-  if (m < 0) return { status: 0 };
+  if (m < 0) {
+    // A script from a file or standard input (get-pip.py, `curl ... | python3 -`) may install
+    // or write anything: not followed, and said so. `-c` code and `--version` stay harmless.
+    const script = argv.slice(1).find((a, i, rest) => !a.startsWith('-') || a === '-' ? rest[i - 1] !== '-W' && rest[i - 1] !== '-X' : false);
+    if (script !== undefined && !argv.includes('-c')) {
+      ctx.unknown(`${baseName(argv[0])} runs ${script === '-' ? 'a script from its input' : script}, which the model does not read`, []);
+      return { status: 'unknown' };
+    }
+    return { status: 0 };
+  }
   const mod = argv[m + 1];
   const pyEnv = findPythonEnv(ctx.state, ctx.env.get('PATH'), argv[0]);
   if (mod === 'pip') return runPip(ctx, pyEnv, `${argv[0]} -m pip`, argv.slice(m + 2));
