@@ -150,6 +150,8 @@ export interface SudoRule {
    * the list as written. Plain `sudo cmd` runs as root, so such a rule does not let it run.
    */
   runasNotRoot?: string;
+  /** The users of its runas list, aliases expanded, in written order ('!' kept); absent: root only. */
+  runasUsers?: string[];
   /** An explicit PASSWD: tag, which asks for a password even under `Defaults !authenticate`. */
   passwd?: boolean;
 }

@@ -42,7 +42,7 @@ describe('sudoers', () => {
       '/etc/sudoers': { text: MAIN },
       '/etc/sudoers.d/alice': { text: 'alice ALL=(ALL) NOPASSWD:ALL\n', line: 9 },
     });
-    assert.deepEqual(s.sudoers.at(-1), { who: 'alice', nopasswd: true, commands: 'ALL', file: '/etc/sudoers.d/alice', line: 9 });
+    assert.deepEqual(s.sudoers.at(-1), { who: 'alice', nopasswd: true, commands: 'ALL', file: '/etc/sudoers.d/alice', line: 9, runasUsers: ['ALL'] });
     const v = sudoAllows(s, alice);
     assert.deepEqual([v.usable, v.nopasswd, v.rule?.file], [true, true, '/etc/sudoers.d/alice']);
   });

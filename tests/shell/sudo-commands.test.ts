@@ -74,3 +74,26 @@ describe('sudo with a rule for some commands', () => {
     assert.equal(run(s, 'sudo -n touch /opt/root-file', 'alice').status, 0);
   });
 });
+
+describe('sudo -u another user', () => {
+  const state = (rule: string) => {
+    const s = image();
+    s.fs.set('/etc/sudoers.d/alice', { kind: 'file', uid: 0, gid: 0, mode: 0o440 });
+    s.texts['/etc/sudoers.d/alice'] = { content: rule };
+    s.fs.set('/usr/bin/id', { kind: 'file', uid: 0, gid: 0, mode: 0o755 });
+    refreshDerived(s);
+    return s;
+  };
+  // Measured: `sudo -n -u nobody id` with a (nobody) rule succeeds; without a rule naming nobody
+  // sudo asks for a password.
+  test('a (bob) rule lets alice run commands as bob, not as root', () => {
+    const s = state('alice ALL=(bob) NOPASSWD: ALL\n');
+    assert.equal(run(s, 'sudo -n -u bob id', 'alice').status, 0);
+    assert.equal(run(s, 'sudo -n id', 'alice').status, 1);
+  });
+  test('a rule without a runas list is for root only; (ALL, !bob) leaves bob out', () => {
+    assert.equal(run(state('alice ALL= NOPASSWD: ALL\n'), 'sudo -n -u bob id', 'alice').status, 1);
+    assert.equal(run(state('alice ALL=(ALL, !bob) NOPASSWD: ALL\n'), 'sudo -n -u bob id', 'alice').status, 1);
+    assert.equal(run(state('alice ALL=(ALL) NOPASSWD: ALL\n'), 'sudo -n -u bob id', 'alice').status, 0);
+  });
+});

@@ -338,7 +338,7 @@ const sudo: CommandHandler = (ctx, argv) => {
     }
     // The rule that counts is the last one naming the user AND this command (sudoers(5)).
     const command = shellMode ? undefined : sudoCommand(ctx, cmd);
-    const v = sudoAllows(ctx.state, { name, uid: ctx.ident.uid, groups: allGroups(ctx.ident) }, command);
+    const v = sudoAllows(ctx.state, { name, uid: ctx.ident.uid, groups: allGroups(ctx.ident) }, command, { name: ident.name, uid: ident.uid });
     if (!v.nopasswd) {
       // sudo authenticates before it says a user is not in sudoers; a RUN step has no terminal.
       return fail(

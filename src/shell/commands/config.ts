@@ -121,6 +121,35 @@ function splitTop(text: string): string[] {
  * list from its end and the last item that matches root decides, '!' denying (userlist_matches
  * in sudo's plugins/sudoers/match.c).
  */
+/** The user part of a Runas_Spec, aliases expanded, in written order ('!' kept). */
+function runasItems(spec: string, aliases: Map<string, string[]>): string[] {
+  const expand = (item: string): string[] => {
+    const neg = item.startsWith('!');
+    const name = neg ? item.replace(/^!+/, '') : item;
+    const alias = aliases.get(name);
+    if (!alias) return [item];
+
+    return alias.flatMap(expand).map((x) => (neg ? (x.startsWith('!') ? x.slice(1) : `!${x}`) : x));
+  };
+
+  return splitTop(spec.split(':')[0]).flatMap(expand);
+}
+
+/**
+ * Does a rule's runas list let the command run as this other user (`sudo -u nobody`)? No list:
+ * root only. The last item that names the user (ALL, the name, #uid) decides, '!' denying;
+ * groups (%staff) are not followed.
+ */
+export function runasAllows(items: string[] | undefined, target: { name?: string; uid: number }): boolean {
+  if (items === undefined) return target.uid === 0;
+  for (const item of [...items].reverse()) {
+    const name = item.replace(/^!+/, '');
+    if (name === 'ALL' || (target.name !== undefined && name === target.name) || name === `#${target.uid}`) return !item.startsWith('!');
+  }
+
+  return false;
+}
+
 function runasHasRoot(spec: string | undefined, aliases: Map<string, string[]>): boolean {
   if (spec === undefined) return true;
   const expand = (item: string): string[] => {
@@ -188,6 +217,7 @@ function parseUserSpec(line: string, file: string, lineNo: number | undefined, a
         const rule: SudoRule = { who, nopasswd: run.nopasswd, commands: run.commands.join(', '), file };
         if (lineNo !== undefined) rule.line = lineNo;
         if (runasNotRoot !== undefined) rule.runasNotRoot = runasNotRoot;
+        if (run.runas !== undefined) rule.runasUsers = runasItems(run.runas, aliases);
         if (run.passwd) rule.passwd = true;
         rules.push(rule);
       }
@@ -426,13 +456,15 @@ export interface SudoRootDecision {
  * last one is used; a NOPASSWD or PASSWD tag on it decides, else the authenticate flag does,
  * from global Defaults then Defaults:user (later lines win within each kind).
  */
-export function sudoRootDecision(state: ImageState, parsed: SudoersParse, user: SudoUser, command?: SudoCommand): SudoRootDecision {
+export function sudoRootDecision(state: ImageState, parsed: SudoersParse, user: SudoUser, command?: SudoCommand, runas?: { name?: string; uid: number }): SudoRootDecision {
   // With a command, only the rules whose command list matches it count (a negation that may
   // match is taken to match).
   const resolve = (p: string) => resolvePath(state.fs, p).path;
   const matching = parsed.rules.filter((r) => whoMatches(state, r.who, user) && (command === undefined || commandMatches(r.commands, command, resolve)));
-  const rule = matching.filter((r) => r.runasNotRoot === undefined).at(-1);
-  const otherRunas = matching.filter((r) => r.runasNotRoot !== undefined);
+  // `sudo -u OTHER`: the rules whose runas list names that user; else those that allow root.
+  const other = runas !== undefined && runas.uid !== 0;
+  const rule = matching.filter((r) => (other ? runasAllows(r.runasUsers, runas) : r.runasNotRoot === undefined)).at(-1);
+  const otherRunas = other ? [] : matching.filter((r) => r.runasNotRoot !== undefined);
   if (!rule) return { otherRunas, nopasswd: false };
   if (rule.nopasswd || rule.passwd) return { rule, otherRunas, nopasswd: rule.nopasswd };
 
@@ -453,7 +485,7 @@ function where(file: string, line: number | undefined): string {
  * user (sudo uses the LAST matching rule) and allow root as runas user, and it must either ask
  * no password or the user must have a password to type.
  */
-export function sudoAllows(state: ImageState, user: SudoUser, command?: SudoCommand): SudoVerdict {
+export function sudoAllows(state: ImageState, user: SudoUser, command?: SudoCommand, runas?: { name?: string; uid: number }): SudoVerdict {
   const bin = state.fs.get('/usr/bin/sudo');
   if (!bin && !state.packages.sudo) return { usable: false, nopasswd: false, reason: 'sudo is not installed' };
   if (bin && (bin.uid !== 0 || (bin.mode & 0o4000) === 0)) {
@@ -466,7 +498,7 @@ export function sudoAllows(state: ImageState, user: SudoUser, command?: SudoComm
 
   if (user.uid === 0) return { usable: true, nopasswd: true, reason: 'the user is already root' };
 
-  const d = sudoRootDecision(state, parsed, user, command);
+  const d = sudoRootDecision(state, parsed, user, command, runas);
   const rule = d.rule;
   const label = user.name ?? `uid ${user.uid}`;
   if (!rule && command !== undefined && sudoRootDecision(state, parsed, user).rule !== undefined) {
