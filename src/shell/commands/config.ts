@@ -115,12 +115,6 @@ function splitTop(text: string): string[] {
   return out.map((x) => x.trim()).filter(Boolean);
 }
 
-/**
- * Does a Runas_Spec let the command run as root? Omitted: yes (runas_default is root). A
- * group-only "(:staff)" or an empty "()" runs as the invoking user. Otherwise sudo walks the user
- * list from its end and the last item that matches root decides, '!' denying (userlist_matches
- * in sudo's plugins/sudoers/match.c).
- */
 /** The user part of a Runas_Spec, aliases expanded, in written order ('!' kept). */
 function runasItems(spec: string, aliases: Map<string, string[]>): string[] {
   const expand = (item: string): string[] => {
@@ -150,19 +144,16 @@ export function runasAllows(items: string[] | undefined, target: { name?: string
   return false;
 }
 
+/**
+ * Does a Runas_Spec let the command run as root? Omitted: yes (runas_default is root). A
+ * group-only "(:staff)" or an empty "()" runs as the invoking user. Otherwise sudo walks the user
+ * list from its end and the last item that matches root decides, '!' denying (userlist_matches
+ * in sudo's plugins/sudoers/match.c).
+ */
 function runasHasRoot(spec: string | undefined, aliases: Map<string, string[]>): boolean {
   if (spec === undefined) return true;
-  const expand = (item: string): string[] => {
-    const neg = item.startsWith('!');
-    const name = neg ? item.replace(/^!+/, '') : item;
-    const alias = aliases.get(name);
-    if (!alias) return [item];
 
-    return alias.flatMap(expand).map((x) => (neg ? (x.startsWith('!') ? x.slice(1) : `!${x}`) : x));
-  };
-  const items = splitTop(spec.split(':')[0]).flatMap(expand);
-
-  for (const item of items.reverse()) {
+  for (const item of runasItems(spec, aliases).reverse()) {
     const name = item.startsWith('!') ? item.replace(/^!+/, '') : item;
     if (['ALL', 'root', '#0', '%root', '%#0'].includes(name)) return !item.startsWith('!');
   }
@@ -457,8 +448,7 @@ export interface SudoRootDecision {
  * from global Defaults then Defaults:user (later lines win within each kind).
  */
 export function sudoRootDecision(state: ImageState, parsed: SudoersParse, user: SudoUser, command?: SudoCommand, runas?: { name?: string; uid: number }): SudoRootDecision {
-  // With a command, only the rules whose command list matches it count (a negation that may
-  // match is taken to match).
+  // With a command, only the rules whose command list allows it count (commandMatches).
   const resolve = (p: string) => resolvePath(state.fs, p).path;
   const matching = parsed.rules.filter((r) => whoMatches(state, r.who, user) && (command === undefined || commandMatches(r.commands, command, resolve)));
   // `sudo -u OTHER`: the rules whose runas list names that user; else those that allow root.
