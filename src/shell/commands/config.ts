@@ -596,6 +596,21 @@ export function passwordlessRoot(state: ImageState): PasswordlessRoot[] {
  * pattern component that starts with '.'.
  */
 function globToRegExp(glob: string): RegExp {
+  let re = globRegExps.get(glob);
+  if (re === undefined) {
+    re = compileGlob(glob);
+    // The patterns come from the image's texts: a handful per build, the same in most images.
+    if (globRegExps.size >= 256) globRegExps.clear();
+    globRegExps.set(glob, re);
+  }
+
+  return re;
+}
+
+/** Compiled Include patterns: sshd_config is parsed again after every text change. */
+const globRegExps = new Map<string, RegExp>();
+
+function compileGlob(glob: string): RegExp {
   const part = (c: string) => {
     let body = '';
     for (let i = 0; i < c.length; i++) {
