@@ -32,6 +32,7 @@ import { unknownId } from './rules/util.js';
 export { unknownId };
 import { engineFor, mapHostFacts, usernsMapping } from './runtime/userns.js';
 import { applyEntrypoint, startCommandOf } from './runtime/entrypoints.js';
+import { launcherAssumptionText, launcherCall, launcherId, launcherName } from './rules/identity/launchers.js';
 import { applyPrivilegeDrop } from './runtime/privdrop.js';
 import { capsNeeded, launchOf, parsesAs, runStartScript, startScriptOf, unreadableScript, workloadProcess, type ScriptRun } from './runtime/entry-script.js';
 
@@ -542,22 +543,11 @@ export function analyze(input: AnalyzeInput): Analysis {
 
   const targetLabel = sim.target.name ?? String(sim.target.index);
   const assumptions = [...sim.assumptions];
-  // An sshd Include that may name a file whose text uidctl does not have: sshd reads settings
-  // there that UID501 and UID502 cannot see, so it is said, never skipped; their findings then
-  // depend on it.
-  if (image.packages['openssh-server']) {
-    for (const inc of sshdIncludeDoubts(image.sshd, image.texts, view.fs)) {
-      const id = sshdIncludeId(inc);
-      if (assumptions.some((x) => x.id === id)) continue;
-      const a: Assumption = {
-        id,
-        subject: inc.pattern,
-        text: `${inc.file} line ${inc.fileLine} includes ${inc.pattern}${inc.block ? ` inside "Match ${inc.block}"` : ''}, whose text uidctl does not have: the sshd settings it may hold (PermitRootLogin, PasswordAuthentication, ...) are not read`,
-        confidence: 'low',
-      };
-      if (inc.line !== undefined) a.line = inc.line;
-      assumptions.push(a);
-    }
+  // An ML launcher (torchrun, accelerate launch, deepspeed) followed to its script: how it runs
+  // its workers is read from its source, as none of them can be run where uidctl is measured.
+  const launched = launcherCall(runtime.script?.workload ?? runtime.drop?.command ?? start.argv);
+  if (launched?.script !== undefined) {
+    assumptions.push({ id: launcherId(launched), subject: launcherName(launched), text: launcherAssumptionText(launched), confidence: 'high' });
   }
   if (userns && run.mounts.some((m) => m.kind === 'bind')) assumptions.push(userns.assumption);
   for (const n of runtime.notes) if (n.assumption && !assumptions.some((a) => a.id === n.assumption!.id)) assumptions.push(n.assumption);
