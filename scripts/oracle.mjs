@@ -521,6 +521,42 @@ function imageEntrypoint(S, image) {
   return JSON.parse(r.out).OCIv1?.config?.Entrypoint ?? [];
 }
 
+/** The image's start command (ENTRYPOINT then CMD, exec form), as its config holds it. */
+function imageStart(S, image) {
+  const r = sh('buildah', [...S, 'inspect', '--type', 'image', image]);
+  if (r.code !== 0) die(`buildah inspect ${image}: ${r.err}`);
+  const c = JSON.parse(r.out).OCIv1?.config ?? {};
+  return [...(c.Entrypoint ?? []), ...(c.Cmd ?? [])];
+}
+
+/**
+ * `sshd: root-login`: whether root may log in with PermitRootLogin yes on a port the image's
+ * sshd listens on, as `sshd -T` reports it for the image's own sshd command line (its -p, -o
+ * and -f): the ports from `sshd -T` (any lport: Port is global only), then for each `sshd -T -C user=root,...,lport=PORT`, which
+ * applies the Match blocks for that connection. Run as root, as sshd starts.
+ */
+function sshdTruth(S, image, runFlags, a) {
+  if (a.sshd !== 'root-login') throw new Error(`unknown sshd action ${a.sshd}`);
+  const start = imageStart(S, image);
+  const at = start.findIndex((w) => w.split('/').pop() === 'sshd');
+  if (at < 0) throw new Error('the image does not start sshd');
+  const args = start.slice(at).map(q).join(' ');
+  const conn = 'user=root,host=client.example,addr=192.0.2.1';
+  const script = [
+    // Port is global only; a Match LocalPort makes -T want an lport, whichever.
+    `ports=$(${args} -T -C ${conn},lport=1 2>&1 | awk '$1=="port"{print $2}')`,
+    'echo "@@PORTS $ports"',
+    `for p in $ports; do echo "@@ROOT $p $(${args} -T -C ${conn},lport=$p 2>&1 | awk '$1=="permitrootlogin"{print $2}')"; done`,
+  ].join('\n');
+  const mounts = [];
+  for (let i = 0; i < runFlags.length; i += 2) if (runFlags[i] === '--volume') mounts.push(runFlags[i], runFlags[i + 1]);
+  const r = runInContainer(S, image, ['--user', '0:0', ...mounts], script);
+  const ports = r.out.match(/^@@PORTS (.*)$/m)?.[1].trim();
+  if (!ports) return `sshd -T gave no port: ${(r.err || r.out).trim().slice(-300)}`;
+  const values = [...r.out.matchAll(/^@@ROOT (\d+) (.*)$/gm)].map((m) => `${m[1]}:${m[2].trim()}`);
+  return { rootLogin: values.some((v) => v.endsWith(':yes')), ports: ports.split(/\s+/), values };
+}
+
 /** The truth for every action of one scenario. */
 function measure(S, s, image, hostRoot) {
   const runLine = s.run.replaceAll('$HOST', hostRoot);
@@ -535,7 +571,10 @@ function measure(S, s, image, hostRoot) {
 
   makeHost(hostRoot, s.host);
   const kinds = paths.length ? statPaths(S, image, flags, paths) : new Map();
-  const items = s.actions.map((a, i) => ({ a, i }));
+  const items = s.actions.map((a, i) => ({ a, i })).filter(({ a }) => !a.sshd);
+  for (const [i, a] of s.actions.entries()) {
+    if (a.sshd) truths[i] = sshdTruth(S, image, flags, a);
+  }
 
   // Actions that change nothing share one container; each change gets a fresh one.
   const shared = items.filter(({ a }) => a.identity || a.start || (a.op && !MUTATING.has(a.op)));
@@ -590,6 +629,7 @@ function show(a, t) {
     return `build fails at line ${t.line}${t.message ? ` (${t.message})` : ''}`;
   }
   if (a.start) return t.started ? 'starts' : 'does not start';
+  if (a.sshd) return `root login ${t.rootLogin ? 'allowed' : 'refused'}${t.values ? ` (sshd -T per port: ${t.values.join(' ')})` : ''}`;
   const parts = [];
   if ('uid' in t) parts.push(`uid=${t.uid}`);
   if ('gid' in t) parts.push(`gid=${t.gid}`);
@@ -604,6 +644,7 @@ function label(a) {
   if (a.identity) return 'identity';
   if (a.build) return 'build';
   if (a.start) return 'start';
+  if (a.sshd) return `sshd ${a.sshd}`;
   return `${a.op} ${a.path}`;
 }
 
@@ -618,6 +659,11 @@ function predicted(a, rep) {
   }
   if (a.start) {
     return { value: { started: rep.start?.ok !== false }, why: rep.start?.errors ?? [] };
+  }
+  if (a.sshd) {
+    // UID501: sshd lets root log in (PermitRootLogin yes, globally or in a Match block that applies).
+    const f = (rep.findings ?? []).filter((x) => x.ruleId === 'UID501');
+    return { value: { rootLogin: f.length > 0 }, why: f.map((x) => x.message) };
   }
   if (a.identity) {
     const id = rep.identity;
@@ -645,6 +691,7 @@ function differ(a, truth, other) {
     return truth.ok || truth.line === other.line ? [] : ['line'];
   }
   if (a.start) return truth.started === other.started ? [] : ['started'];
+  if (a.sshd) return truth.rootLogin === other.rootLogin ? [] : ['rootLogin'];
   const out = [];
   // A documented outcome may name only some fields; a measured one names them all.
   for (const k of ['uid', 'gid', 'user', 'home', 'cwd']) {
@@ -659,6 +706,7 @@ function expectation(a) {
   if (a.expect === undefined) return undefined;
   if (a.build) return { ok: a.expect.ok ?? true, line: a.expect.line ?? null };
   if (a.start) return { started: a.expect };
+  if (a.sshd) return { rootLogin: a.expect };
   return a.expect;
 }
 

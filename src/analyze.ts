@@ -24,7 +24,7 @@ import { resolveRuntime, runAsIdentity, type RuntimeResolution as RuntimeResult 
 import { evaluate, type Identity } from './access/evaluate.js';
 import { formatId, groupByGid } from './image/accounts.js';
 import { baseName, cloneTree, isUnder, normalizePath } from './image/fs.js';
-import { refreshDerived, sshdIncludeDoubts, sshdIncludeId, sudoAllows } from './shell/commands/config.js';
+import { parseSshd, refreshDerived, sshdCommandLine, sshdIncludeDoubts, sshdIncludeId, sudoAllows } from './shell/commands/config.js';
 import { findPythonEnv } from './shell/commands/packages.js';
 import { runRules } from './rules/registry.js';
 import { unknownId } from './rules/util.js';
@@ -32,6 +32,7 @@ import { unknownId } from './rules/util.js';
 export { unknownId };
 import { engineFor, mapHostFacts, usernsMapping } from './runtime/userns.js';
 import { applyEntrypoint, startCommandOf } from './runtime/entrypoints.js';
+import { launcherAssumptionText, launcherCall, launcherId, launcherName } from './rules/identity/launchers.js';
 import { applyPrivilegeDrop } from './runtime/privdrop.js';
 import { capsNeeded, launchOf, parsesAs, runStartScript, startScriptOf, unreadableScript, workloadProcess, type ScriptRun } from './runtime/entry-script.js';
 
@@ -542,6 +543,28 @@ export function analyze(input: AnalyzeInput): Analysis {
 
   const targetLabel = sim.target.name ?? String(sim.target.index);
   const assumptions = [...sim.assumptions];
+  // sshd's own options in the start command: -f names the config file it reads, -p and -o Port
+  // the ports it listens on (and so which Match LocalPort blocks can apply).
+  const sshdCmd = image.packages['openssh-server'] ? sshdCommandLine(runtime.script?.workload ?? runtime.drop?.command ?? start.argv, runtime.process.cwd) : undefined;
+  if (sshdCmd && (sshdCmd.config !== undefined || sshdCmd.ports.length > 0 || sshdCmd.listenPorts.length > 0)) {
+    image.sshd = parseSshd(image, sshdCmd.config ?? '/etc/ssh/sshd_config', sshdCmd);
+  }
+  if (image.sshd.unread !== undefined) {
+    assumptions.push({
+      id: `sshd-config:${image.sshd.unread}`,
+      subject: image.sshd.unread,
+      text: `sshd is started with -f ${image.sshd.unread}, whose text uidctl does not have: its settings (PermitRootLogin, PasswordAuthentication, ...) are not known, so UID501 and UID502 say nothing`,
+      confidence: 'low',
+    });
+  }
+  for (const key of sshdCmd?.otherOptions ?? []) {
+    assumptions.push({
+      id: `sshd-option:${key}`,
+      subject: `-o ${key}`,
+      text: `sshd is started with -o ${key}=..., which uidctl does not read (only Port and ListenAddress): sshd takes it before its config file, so it may override what UID501 and UID502 judge`,
+      confidence: 'low',
+    });
+  }
   // An sshd Include that may name a file whose text uidctl does not have: sshd reads settings
   // there that UID501 and UID502 cannot see, so it is said, never skipped; their findings then
   // depend on it.
@@ -558,6 +581,12 @@ export function analyze(input: AnalyzeInput): Analysis {
       if (inc.line !== undefined) a.line = inc.line;
       assumptions.push(a);
     }
+  }
+  // An ML launcher (torchrun, accelerate launch, deepspeed) followed to its script: how it runs
+  // its workers is read from its source, as none of them can be run where uidctl is measured.
+  const launched = launcherCall(runtime.script?.workload ?? runtime.drop?.command ?? start.argv);
+  if (launched?.script !== undefined) {
+    assumptions.push({ id: launcherId(launched), subject: launcherName(launched), text: launcherAssumptionText(launched), confidence: 'high' });
   }
   if (userns && run.mounts.some((m) => m.kind === 'bind')) assumptions.push(userns.assumption);
   for (const n of runtime.notes) if (n.assumption && !assumptions.some((a) => a.id === n.assumption!.id)) assumptions.push(n.assumption);

@@ -171,6 +171,10 @@ export interface SshdSettings {
    * `ListenAddress host:port`. Absent when the config sets neither.
    */
   ports?: string[];
+  /** The file sshd reads instead of /etc/ssh/sshd_config (`sshd -f FILE` in the start command). */
+  config?: string;
+  /** The config file sshd reads, when uidctl does not have its text: nothing of it is known. */
+  unread?: string;
   /** Dockerfile line that set each value. */
   lines: Record<string, number>;
   /** The file each global value was read from (absent when none was set). */

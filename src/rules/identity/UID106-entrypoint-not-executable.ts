@@ -4,6 +4,7 @@ import { normalizePath } from '../../image/fs.js';
 import type { Fix, PrivilegeDrop } from '../../model/types.js';
 import { dropLine, named, withoutTool } from './drop.js';
 import { runPlace, runTool, unknownId } from '../util.js';
+import { launcherCall, launcherId, launcherName, type LauncherCall } from './launchers.js';
 
 /**
  * The process the engine starts: the one that executes the start program, before a switch of
@@ -58,12 +59,16 @@ function missingReport(a: AnalysisView, argv0: string, file: string | undefined)
     if (dirs.length > 0 && notInstalled(a, argv0, dirs)) {
       return {
         message: `The container will not start: ${argv0} is not installed (${notFoundText(a.engine, argv0)}).`,
-        why: `${argv0} comes in a package of its own, which no base in the catalog ships and no step of this build installs (apt-get install ${argv0}, apk add ${argv0}, or a COPY of the binary); PATH is ${dirs.join(':')}.`,
+        why: LAUNCHER_PACKAGE[argv0] !== undefined
+          ? `${argv0} comes with the Python package ${LAUNCHER_PACKAGE[argv0]}, which the base image (${[...new Set(a.image.provenance.map((p) => p.ref))].join(', ')}) does not have and no step of this build installs (no step installs Python packages at all); PATH is ${dirs.join(':')}.`
+          : `${argv0} comes in a package of its own, which no base in the catalog ships and no step of this build installs (apt-get install ${argv0}, apk add ${argv0}, or a COPY of the binary); PATH is ${dirs.join(':')}.`,
         line,
         // The catalog describes the paths that matter, not every binary: a warning.
         unsureSeverity: 'warning',
         fixes: [
-          { description: `Install it before the start command needs it.`, snippet: `RUN apt-get update && apt-get install -y --no-install-recommends ${argv0} && rm -rf /var/lib/apt/lists/*`, safe: false },
+          LAUNCHER_PACKAGE[argv0] !== undefined
+            ? { description: `Install ${LAUNCHER_PACKAGE[argv0]} before the start command needs it (or start from a base image that has it).`, snippet: `RUN pip install --no-cache-dir ${LAUNCHER_PACKAGE[argv0]}`, safe: false }
+            : { description: `Install it before the start command needs it.`, snippet: `RUN apt-get update && apt-get install -y --no-install-recommends ${argv0} && rm -rf /var/lib/apt/lists/*`, safe: false },
         ],
       };
     }
@@ -114,18 +119,73 @@ function madeByFailedStep(a: AnalysisView, path: string): boolean {
 /** Programs that come only in a package of their own, which no catalog base has. */
 const OWN_PACKAGE = new Set(['gosu', 'su-exec']);
 
+/** ML launchers, with the pip package that installs each on PATH. */
+const LAUNCHER_PACKAGE: Record<string, string> = { torchrun: 'torch', accelerate: 'accelerate', deepspeed: 'deepspeed' };
+
 /**
  * A program of OWN_PACKAGE on a catalog base that no step installed: no package of that name,
  * no file of that name in a PATH folder, and no step the model could not follow that may have
- * put one there.
+ * put one there. An ML launcher likewise, when its Python package is not there (below).
  */
 function notInstalled(a: AnalysisView, name: string, dirs: string[]): boolean {
-  if (!OWN_PACKAGE.has(name) || Object.hasOwn(a.image.packages, name)) return false;
+  const pkg = LAUNCHER_PACKAGE[name];
+  if (pkg !== undefined ? !pythonPackageAbsent(a, pkg) : !OWN_PACKAGE.has(name) || Object.hasOwn(a.image.packages, name)) return false;
   if (a.image.provenance.length === 0 || !a.image.provenance.every((p) => p.source === 'catalog')) return false;
   const paths = dirs.map((d) => normalizePath(`${d}/${name}`));
   if (paths.some((p) => a.runtime.view.fs.has(p)) || mayBeTouched(a, paths)) return false;
 
   return true;
+}
+
+/** A RUN that installs Python packages: any of them may bring torch along as a dependency. */
+const PY_INSTALL = /\b(pip[\d.]*|conda|mamba|micromamba|uv|poetry|pipenv|pdm|pixi|easy_install)\b|setup\.py|-m\s+pip\b/;
+
+/**
+ * A Python package known to be absent: no base in the catalog that has it (pytorch/pytorch and
+ * NGC PyTorch have torch), not installed by name, and no step of any stage that installs Python
+ * packages at all (a requirements file, a project or another package may depend on it:
+ * accelerate and deepspeed require torch) nor copies from another image. Only catalog bases.
+ */
+function pythonPackageAbsent(a: AnalysisView, pkg: string): boolean {
+  if (Object.hasOwn(a.image.packages, pkg)) return false;
+  if (pkg === 'torch' && (Object.hasOwn(a.image.packages, 'accelerate') || Object.hasOwn(a.image.packages, 'deepspeed'))) return false;
+  if (a.image.provenance.length === 0 || !a.image.provenance.every((p) => p.source === 'catalog')) return false;
+  const stageNames = new Set(a.df.stages.flatMap((s, i) => [String(i), ...(s.name ? [s.name.toLowerCase()] : [])]));
+  for (const st of a.df.stages) {
+    for (const ins of st.instructions) {
+      const i = ins.inner ?? ins;
+      if (i.keyword === 'RUN' && (PY_INSTALL.test(i.args) || i.heredocs.some((h) => PY_INSTALL.test(h.content)))) return false;
+      if ((i.keyword === 'COPY' || i.keyword === 'ADD') && i.flags.some((f) => f.name === 'from' && !stageNames.has(String(f.value).toLowerCase()))) return false;
+    }
+  }
+
+  return true;
+}
+
+/**
+ * `python -m torch.distributed.run` where torch is known to be absent: python cannot find the
+ * module (measured with Debian's python3: "/usr/bin/python3: Error while finding module specification
+ * for 'torch.distributed.run' (ModuleNotFoundError: No module named 'torch')", status 1; python
+ * names itself by its full path; launchers/python-m-torch-run-no-torch).
+ */
+function launcherModuleMissing(a: AnalysisView): RuleReport | undefined {
+  const script = a.runtime.script;
+  if (script && (script.refused || script.workload === undefined)) return undefined;
+  const argv = script?.workload ?? a.runtime.drop?.command ?? startCommand(a);
+  const c = launcherCall(argv);
+  if (!c || !c.tool.startsWith('torch.') || !pythonPackageAbsent(a, 'torch')) return undefined;
+  // A torch the model cannot see: a step it did not follow may have put one in site-packages.
+  if (mayBeTouched(a, ['/'])) return undefined;
+
+  return {
+    message: `The container will not start its workload: ${startExecutable(a) ?? argv[0]}: Error while finding module specification for '${c.tool}' (ModuleNotFoundError: No module named 'torch') (exit 1).`,
+    why: `No step of this build installs torch, and the base image (${[...new Set(a.image.provenance.map((p) => p.ref))].join(', ')}) does not have it; python looks the module up in its own site-packages.`,
+    line: script ? (a.sim.target.lines.entrypoint ?? a.sim.target.lines.cmd) : (a.sim.target.lines.cmd ?? a.sim.target.lines.entrypoint),
+    unsureSeverity: 'warning',
+    fixes: [
+      { description: 'Install torch in the image (or start from a PyTorch base image).', snippet: 'RUN pip install --no-cache-dir torch', safe: false },
+    ],
+  };
 }
 
 export default defineRule({
@@ -163,7 +223,7 @@ export default defineRule({
     // `python train.py`, `bash run.sh`: the interpreter starts, then opens the script it is
     // given, as the workload's user (after any switch, in the start command or a script).
     if (exec!.allowed) {
-      const r = workloadScriptUnreadable(a);
+      const r = launcherModuleMissing(a) ?? workloadScriptUnreadable(a);
       if (r) {
         report(r);
         return;
@@ -251,13 +311,15 @@ function workloadScriptUnreadable(a: AnalysisView): RuleReport | undefined {
   const argv = script?.workload ?? a.runtime.drop?.command ?? startCommand(a);
   const py = pythonScript(argv);
   const sh = py === undefined ? shellScript(argv) : undefined;
-  const file = py ?? sh;
+  const launched = py === undefined && sh === undefined ? launcherCall(argv) : undefined;
+  const file = py ?? sh ?? launched?.script;
   if (file === undefined) return undefined;
   const cwd = a.runtime.process.cwd;
   const path = normalizePath(file, cwd);
   const v = a.check(path, 'read');
   if (v.allowed || v.errno !== 'EACCES') return undefined;
   const unsure = v.dependsOn.length > 0;
+  if (launched) return launcherScriptUnreadable(a, launched, file, path, v);
   let said: string;
   if (py !== undefined) {
     const shown = file.startsWith('/') ? file : `${cwd === '/' ? '' : cwd}/${file}`;
@@ -370,5 +432,42 @@ function dropFails(a: AnalysisView, d: PrivilegeDrop): RuleReport {
     dependsOn: d.assumption ? [d.assumption.id] : [],
     // Behind an entrypoint script whose text is not known, the script may skip the tool.
     unsureSeverity: d.assumption ? 'warning' : undefined,
+  };
+}
+
+/**
+ * What each launcher does when its workers cannot open the script, from its source (none of
+ * them can run here: no torch on this machine): torchrun and torch.distributed.run start every
+ * worker as `python -u SCRIPT` (torch/distributed/run.py config_from_args) and, once they fail,
+ * raise ChildFailedError; accelerate launch runs `python SCRIPT` itself for one process
+ * (simple_launcher: CalledProcessError) and goes through torch.distributed.run otherwise;
+ * deepspeed runs deepspeed.launcher.launch, whose workers are `python -u SCRIPT
+ * --local_rank=N` and which exits with the failed worker's status.
+ */
+const LAUNCHER_OUTCOME: Record<LauncherCall['tool'], string> = {
+  torchrun: 'torchrun then reports the failed workers (ChildFailedError) and exits non-zero',
+  'torch.distributed.run': 'torch.distributed.run then reports the failed workers (ChildFailedError) and exits non-zero',
+  'torch.distributed.launch': 'torch.distributed.launch then reports the failed workers (ChildFailedError) and exits non-zero',
+  'accelerate launch': 'accelerate launch then fails too (CalledProcessError for one process, torch\'s ChildFailedError for several)',
+  deepspeed: 'deepspeed then stops the other ranks and exits with the worker\'s status',
+};
+
+/** A launcher's workers cannot read the script: python's refusal is certain, the launcher's words are not measured. */
+function launcherScriptUnreadable(a: AnalysisView, c: LauncherCall, file: string, path: string, v: ReturnType<AnalysisView['check']>): RuleReport {
+  const script = a.runtime.script;
+  const name = launcherName(c);
+  const dependsOn = [...v.dependsOn, launcherId(c)];
+  const unsure = v.dependsOn.length > 0;
+
+  return {
+    message: `The container will not start its workload: ${name} starts, but ${named(a.runtime.process)} cannot read ${path}, so each worker's python stops with "can't open file '${path}': [Errno 13] Permission denied" (status 2) and ${LAUNCHER_OUTCOME[c.tool]}${unsure ? ', if its mode is the one assumed' : ''}. The launcher's own output is not measured.`,
+    why: `${firstReason(v)}. ${name} starts its workers as the same user (${named(a.runtime.process)}${script ? `, whom ${script.written} switched to` : ''}), and each opens the script with python.`,
+    line: script ? (a.sim.target.lines.entrypoint ?? a.sim.target.lines.cmd) : (a.sim.target.lines.cmd ?? a.sim.target.lines.entrypoint),
+    dependsOn,
+    unsureSeverity: unsure ? 'warning' : undefined,
+    fixes: [
+      { description: 'Copy it readable for every user (python needs no x bit to run it).', snippet: `COPY --chmod=0644 ${file.split('/').pop()} ${path}`, safe: false },
+      { description: 'Or fix the mode in a RUN step.', snippet: `RUN chmod a+r ${path}`, safe: false },
+    ],
   };
 }

@@ -14,7 +14,8 @@ import type {
 } from '../../model/types.js';
 import { baseName, isUnder, normalizePath, parentOf, resolvePath } from '../../image/fs.js';
 import { groupByGid, groupByName, userByName } from '../../image/accounts.js';
-import { globMatch } from '../words.js';
+import { expandWordStatic, globMatch } from '../words.js';
+import { parseShell } from '../parse.js';
 
 // ---------------------------------------------------------------- sudoers
 
@@ -671,15 +672,18 @@ const SSHD_INCLUDE_DEPTH = 16;
  * around Include in OpenSSH's servconf.c). A pattern that matches nothing is skipped, as sshd
  * does; whether a pattern may name a file whose text is not kept is sshdIncludeDoubts' question.
  */
-export function parseSshd(state: ImageState, root = '/etc/ssh/sshd_config'): SshdSettings {
+export function parseSshd(state: ImageState, root = '/etc/ssh/sshd_config', cmd?: SshdCommandLine): SshdSettings {
   const out: SshdSettings = { lines: {} };
   const blocks: SshdMatchBlock[] = [];
   const includes: SshdInclude[] = [];
   const files: Record<string, string> = {};
   const reading = new Set<string>();
-  // Port and ListenAddress add up (they are not first-value-wins) and are global only.
-  const ports: string[] = [];
-  const listenPorts: string[] = [];
+  // Port and ListenAddress add up (they are not first-value-wins) and are global only. The
+  // command line's come first (-o is read before the config file); after -p, sshd ignores
+  // every Port of the config (servconf.c: ports_from_cmdline).
+  const ports: string[] = [...(cmd?.ports ?? [])];
+  const listenPorts: string[] = [...(cmd?.listenPorts ?? [])];
+  const configPorts = !cmd?.portsFromCommandLine;
 
   const read = (path: string, inherited: SshdMatchBlock | undefined, depth: number): void => {
     const entry = state.texts[path];
@@ -715,7 +719,7 @@ export function parseSshd(state: ImageState, root = '/etc/ssh/sshd_config'): Ssh
         return;
       }
 
-      if (!block && key === 'port') ports.push(...value.split(/\s+/).filter(Boolean));
+      if (!block && key === 'port' && configPorts) ports.push(...value.split(/\s+/).filter(Boolean));
       if (!block && key === 'listenaddress') {
         // host:port or [host]:port; a bare IPv6 address has more than one colon and no port.
         const lp = value.split(/\s+/)[0].match(/^(?:\[[^\]]*\]|[^:]*):(\d+)$/);
@@ -736,6 +740,8 @@ export function parseSshd(state: ImageState, root = '/etc/ssh/sshd_config'): Ssh
   };
 
   read(root, undefined, 0);
+  if (root !== '/etc/ssh/sshd_config') out.config = root;
+  if (cmd?.config !== undefined && !state.texts[root]) out.unread = root;
   if (ports.length > 0 || listenPorts.length > 0) {
     const all = [...(ports.length > 0 ? ports : ['22']), ...listenPorts];
     out.ports = all.filter((p, i) => all.indexOf(p) === i);
@@ -746,6 +752,127 @@ export function parseSshd(state: ImageState, root = '/etc/ssh/sshd_config'): Ssh
   if (includes.length > 0) out.includes = includes;
 
   return out;
+}
+
+/** What sshd's own options in the start command change: -f, -p, and -o Port/ListenAddress. */
+export interface SshdCommandLine {
+  /** -f FILE, absolute. */
+  config?: string;
+  /** Ports from -p and -o Port, in order. */
+  ports: string[];
+  /** A -p was given: the config file's Port lines are ignored. */
+  portsFromCommandLine: boolean;
+  /** The ports of -o ListenAddress=host:port. */
+  listenPorts: string[];
+  /** -o keywords other than Port and ListenAddress, which are not followed. */
+  otherOptions: string[];
+}
+
+/** sshd's getopt string (OpenSSH 9.x sshd.c): these options take a value. */
+const SSHD_VALUED = new Set('CEbcfghkopu'.split(''));
+const INIT_PROGRAMS: Record<string, Set<string>> = { tini: new Set(['-p', '-e']), 'tini-static': new Set(['-p', '-e']), 'dumb-init': new Set(['-r', '--rewrite']) };
+
+/**
+ * The sshd a start command runs and what its options change: first in the command (after tini
+ * or dumb-init, or `exec`), or a command of a `sh -c` script. undefined when none runs sshd.
+ */
+export function sshdCommandLine(argv: string[], cwd = '/'): SshdCommandLine | undefined {
+  const words = sshdWords(argv);
+  if (!words) return undefined;
+  const out: SshdCommandLine = { ports: [], portsFromCommandLine: false, listenPorts: [], otherOptions: [] };
+  for (let i = 1; i < words.length; i++) {
+    const w = words[i];
+    if (w === '--') break;
+    if (!/^-./.test(w)) break;
+    // getopt: flags joined (-De), a value attached (-p2222) or in the next word.
+    for (let j = 1; j < w.length; j++) {
+      const c = w[j];
+      if (!SSHD_VALUED.has(c)) continue;
+      const value = j + 1 < w.length ? w.slice(j + 1) : words[++i];
+      if (value === undefined) return out;
+      if (c === 'f') out.config = normalizePath(value, cwd);
+      if (c === 'p') {
+        out.portsFromCommandLine = true;
+        out.ports.push(value);
+      }
+      if (c === 'o') {
+        const m = value.trim().match(/^(\S+?)\s*(?:=\s*|\s+)(.*)$/);
+        const key = m?.[1].toLowerCase();
+        const v = m?.[2].trim() ?? '';
+        if (key === 'port') {
+          // Taken only until a -p (process_server_config_line with ports_from_cmdline set).
+          if (!out.portsFromCommandLine) out.ports.push(...v.split(/\s+/).filter(Boolean));
+        } else if (key === 'listenaddress') {
+          const lp = v.split(/\s+/)[0].match(/^(?:\[[^\]]*\]|[^:]*):(\d+)$/);
+          if (lp) out.listenPorts.push(lp[1]);
+        } else if (m) out.otherOptions.push(m[1]);
+      }
+      break;
+    }
+  }
+
+  return out;
+}
+
+/** The words of the sshd command in a start command, sshd first. */
+function sshdWords(argv: string[]): string[] | undefined {
+  let i = 0;
+  while (i < argv.length) {
+    const name = argv[i].slice(argv[i].lastIndexOf('/') + 1);
+    const valued = INIT_PROGRAMS[name];
+    if (valued) {
+      i++;
+      while (i < argv.length && argv[i].startsWith('-')) {
+        if (argv[i] === '--') {
+          i++;
+          break;
+        }
+        i += valued.has(argv[i]) ? 2 : 1;
+      }
+      continue;
+    }
+    if (name === 'exec') {
+      i++;
+      continue;
+    }
+    if (name === 'sshd') return argv.slice(i);
+    if (/^(ba|da|a)?sh$/.test(name)) {
+      const c = argv.slice(i + 1).findIndex((w) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(w));
+      const text = c >= 0 ? argv[i + 1 + c + 1] : undefined;
+      return text === undefined ? undefined : sshdInScript(text);
+    }
+    return undefined;
+  }
+
+  return undefined;
+}
+
+/** The last command of a `sh -c` script that runs sshd, its words as written (literal only). */
+function sshdInScript(text: string): string[] | undefined {
+  let script;
+  try {
+    script = parseShell(text);
+  } catch {
+    return undefined;
+  }
+  let found: string[] | undefined;
+  for (const item of script.items) {
+    for (const pipeline of [item.andOr.first, ...item.andOr.rest.map((r) => r.pipeline)]) {
+      for (const cmd of pipeline.commands) {
+        if (cmd.type !== 'cmd') continue;
+        const words: string[] = [];
+        for (const w of cmd.args) {
+          const e = expandWordStatic(w, () => undefined);
+          if (!e.exact) break;
+          words.push(e.value);
+        }
+        const at = words[0] === 'exec' ? 1 : 0;
+        if (words[at] !== undefined && words[at].slice(words[at].lastIndexOf('/') + 1) === 'sshd') found = words.slice(at);
+      }
+    }
+  }
+
+  return found;
 }
 
 /**

@@ -53,6 +53,8 @@ export function isTrackedText(path: string): boolean {
     // sshd_config, its drop-ins and any file of /etc/ssh an Include may name; not the host keys
     // (secrets no setting depends on) or the moduli.
     (path.startsWith('/etc/ssh/') && !/^\/etc\/ssh\/(ssh_host_|moduli$)/.test(path)) ||
+    // A config file elsewhere that `sshd -f` may name, by its usual name (/srv/ssh/sshd_config).
+    (path.includes('sshd_config') && /\/[^/]*sshd_config[^/]*$/.test(path)) ||
     // The patterns run only on paths that can match them (most written paths cannot).
     (path.includes('jupyter_') && /(^|\/)jupyter_[a-z_]*config\.(py|json)$/.test(path)) ||
     path === '/etc/pip.conf' ||
