@@ -8,7 +8,7 @@ import { readOnlyRootSetting } from '../runtime/resolve.js';
 import { startCommandOf } from '../runtime/entrypoints.js';
 import { lacksShadowTool } from '../shell/commands/accounts.js';
 import { packageNamedLike } from '../shell/commands/package-accounts.js';
-import { sshdIncludeId } from '../shell/commands/config.js';
+import { sshdCommandLine, sshdIncludeId } from '../shell/commands/config.js';
 
 /** The id an unmodelled command goes by in dependsOn lists. */
 export function unknownId(u: UnknownEffect): string {
@@ -309,7 +309,9 @@ export function mayBeTouched(a: AnalysisView, paths: string[]): boolean {
 
 /** True when the container's start command runs sshd (as the program, or in a `sh -c` line). */
 export function startsSshd(a: AnalysisView): boolean {
-  return startCommand(a).some((w) => /(^|[\s/;&|])sshd(\s|$)/.test(w));
+  // sshd as the command (after tini, dumb-init or exec) or a command of a `sh -c` script; a
+  // word that only names its folder (`mkdir -p /run/sshd && exec nginx`) is not sshd.
+  return sshdCommandLine(startCommand(a)) !== undefined;
 }
 
 /**

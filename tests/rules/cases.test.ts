@@ -1341,6 +1341,17 @@ const services: Case[] = [
     dockerfile: df('FROM ubuntu:22.04', 'RUN apt-get update && apt-get install -y openssh-server && mkdir -p /var/run/sshd', 'CMD ["/usr/sbin/sshd", "-D"]'),
   },
   {
+    name: 'UID506 fires for sshd as a command of a sh -c start script',
+    rule: 'UID506',
+    dockerfile: df('FROM ubuntu:22.04', 'RUN apt-get update && apt-get install -y openssh-server', 'CMD echo starting && exec /usr/sbin/sshd -D'),
+    message: ['Missing privilege separation directory: /run/sshd'],
+  },
+  {
+    name: 'UID506 is quiet when the start command only names /run/sshd (mkdir, then another program)',
+    rule: 'UID506',
+    dockerfile: df('FROM ubuntu:22.04', 'RUN apt-get update && apt-get install -y openssh-server', 'CMD ["/bin/sh", "-c", "mkdir -p /run/sshd && exec sleep infinity"]'),
+  },
+  {
     name: 'UID506 is quiet for service ssh start, which makes the folder',
     rule: 'UID506',
     dockerfile: df('FROM ubuntu:22.04', 'RUN apt-get update && apt-get install -y openssh-server', 'CMD ["/bin/sh", "-c", "service ssh start && sleep infinity"]'),
