@@ -206,7 +206,8 @@ export function runHasCommand(line) {
 
 function parseRunLine(line) {
   const w = words(line);
-  if (w[0] !== 'docker' || w[1] !== 'run') throw new Error(`not a docker run line: ${line}`);
+  // A podman run line is measured the same way: buildah run shares podman's mount code.
+  if ((w[0] !== 'docker' && w[0] !== 'podman') || w[1] !== 'run') throw new Error(`not a docker or podman run line: ${line}`);
   const flags = [];
   const takes = { '-u': 'user', '--user': 'user', '-v': 'volume', '--volume': 'volume',
     '-w': 'workdir', '--workdir': 'workdir', '-e': 'env', '--env': 'env',
@@ -247,7 +248,9 @@ function parseRunLine(line) {
     else {
       const [src, dst, opt, extra] = value.split(':');
       if (!src.startsWith('/')) throw new Error(`named volume ${src} is not measurable here`);
-      if (!dst || extra !== undefined || (opt && opt !== 'ro' && opt !== 'rw')) {
+      // U (podman's chown of the source to the run user) only on a podman line.
+      const known = opt === undefined || opt === 'ro' || opt === 'rw' || (opt === 'U' && w[0] === 'podman');
+      if (!dst || extra !== undefined || !known) {
         throw new Error(`unsupported volume ${value}`);
       }
       flags.push('--volume', value);

@@ -348,6 +348,11 @@ export interface MountSpec {
   tmpfsGid?: number;
   /** Volume copy-up disabled (`nocopy`, `volume-nocopy`, compose `volume.nocopy`). */
   nocopy?: boolean;
+  /**
+   * podman's `U` option (`-v SRC:DST:U`, `--mount ...,U=true`): at start podman changes the
+   * owner of the source, recursively, to the container process's uid and gid.
+   */
+  chownToUser?: boolean;
   /** Kubernetes volume type behind the mount: emptyDir, persistentVolumeClaim, configMap... */
   volumeType?: string;
   /** Kubernetes volumeMounts[].subPath. */

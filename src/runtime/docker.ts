@@ -338,7 +338,7 @@ export function parseRunArgv(
           break;
         }
         case 'volume': run.mounts.push(parseVolumeFlag(value, pathCtx, { tool, written })); break;
-        case 'mount': run.mounts.push(parseMountFlag(value, pathCtx, written)); break;
+        case 'mount': run.mounts.push(parseMountFlag(value, pathCtx, written, tool)); break;
         case 'tmpfs': run.mounts.push(parseTmpfsFlag(value, written)); break;
         default:
           // Switches must still hold a boolean; other options are kept in run.options only.

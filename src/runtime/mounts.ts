@@ -83,9 +83,13 @@ export function parseVolumeFlag(
     if (!VOLUME_OPTIONS.has(o)) throw new RunParseError(`invalid mode: ${o} in volume '${value}'`, flag);
   }
 
+  // U is podman's alone: the Docker daemon refuses it as it refuses any mode it does not know
+  // (moby volume/mounts/linux_parser.go validMountMode).
+  if (opts.tool === 'docker' && options.includes('U')) throw new RunParseError(`invalid mode: U in volume '${value}'`, flag);
   const target = requireAbsolute(dst, written, flag);
   const readonly = options.includes('ro');
   const nocopy = options.includes('nocopy') || undefined;
+  const chownToUser = options.includes('U') || undefined;
 
   if (isBindSource(src)) {
     return {
@@ -95,10 +99,11 @@ export function parseVolumeFlag(
       readonly,
       createMissingSource: opts.tool === 'docker',
       written,
+      ...(chownToUser ? { chownToUser } : {}),
     };
   }
 
-  return { target, kind: 'volume', source: src, readonly, createMissingSource: false, written, nocopy };
+  return { target, kind: 'volume', source: src, readonly, createMissingSource: false, written, nocopy, ...(chownToUser ? { chownToUser } : {}) };
 }
 
 function truthy(v: string | undefined): boolean {
@@ -109,7 +114,7 @@ function truthy(v: string | undefined): boolean {
  * `--mount type=bind|volume|tmpfs,src=..,dst=..,readonly,...` (docker/cli opts/mount.go). The
  * type defaults to volume; a bind whose source is missing is refused unless bind-create-src.
  */
-export function parseMountFlag(value: string, ctx: PathContext, written = `--mount ${value}`): MountSpec {
+export function parseMountFlag(value: string, ctx: PathContext, written = `--mount ${value}`, tool: 'docker' | 'podman' = 'docker'): MountSpec {
   const flag = '--mount';
   let type = 'volume';
   let source: string | undefined;
@@ -117,6 +122,7 @@ export function parseMountFlag(value: string, ctx: PathContext, written = `--mou
   let readonly = false;
   let nocopy = false;
   let createSrc = false;
+  let chownToUser = false;
   let tmpfsMode: number | undefined;
 
   for (const field of splitCsv(value)) {
@@ -131,12 +137,18 @@ export function parseMountFlag(value: string, ctx: PathContext, written = `--mou
       case 'readonly': case 'ro': readonly = truthy(val); break;
       case 'volume-nocopy': nocopy = truthy(val); break;
       case 'bind-create-src': createSrc = truthy(val); break;
+      // podman's U (or chown): change the source's owner to the container user at start.
+      case 'u': case 'chown':
+        // docker/cli opts/mount.go knows neither key.
+        if (tool === 'docker') throw new RunParseError(`unexpected key '${key}' in '${value}'`, flag);
+        chownToUser = truthy(val);
+        break;
       case 'tmpfs-mode': tmpfsMode = parseOctal(val ?? '', written, flag); break;
       case 'bind-propagation': case 'bind-nonrecursive': case 'bind-recursive':
       case 'consistency': case 'volume-driver': case 'volume-opt': case 'volume-subpath':
       case 'volume-label': case 'tmpfs-size': case 'tmpfs-options': case 'image-subpath':
-      case 'relabel': case 'u': case 'idmap': case 'notmpcopyup': case 'tmpcopyup':
-      case 'chown': case 'bind-rslave': case 'rw':
+      case 'relabel': case 'idmap': case 'notmpcopyup': case 'tmpcopyup':
+      case 'bind-rslave': case 'rw':
         if (key === 'rw') readonly = !truthy(val);
         break;
       default:
@@ -156,11 +168,12 @@ export function parseMountFlag(value: string, ctx: PathContext, written = `--mou
       readonly,
       createMissingSource: createSrc,
       written,
+      ...(chownToUser ? { chownToUser } : {}),
     };
   }
   if (type === 'volume') {
     const kind = source ? 'volume' : 'anonymous';
-    return { target: dst, kind, source, readonly, createMissingSource: false, written, nocopy: nocopy || undefined };
+    return { target: dst, kind, source, readonly, createMissingSource: false, written, nocopy: nocopy || undefined, ...(chownToUser ? { chownToUser } : {}) };
   }
   if (type === 'tmpfs') {
     if (source) throw new RunParseError(`source must not be specified for tmpfs mounts: ${value}`, flag);

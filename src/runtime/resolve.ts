@@ -471,6 +471,20 @@ function applyBind(vb: ViewBuild, m: MountSpec, target: string, host: HostPathFa
 }
 
 /**
+ * podman's `U` volume option: before the container starts, podman changes the owner of the
+ * source and of everything below it to the container process's uid and gid (podman-run(1),
+ * --volume "Chowning Volume Mounts"; measured with buildah run -v SRC:DST:U, which shares the
+ * code). Modes are left as they are.
+ */
+function chownMount(vb: ViewBuild, m: MountSpec, target: string, user: UserResult): void {
+  for (const [p, meta] of [...vb.fs]) {
+    if (!isUnder(p, target)) continue;
+    vb.fs.set(p, { ...meta, uid: user.uid, gid: user.gid, origin: `${meta.origin ?? target} (owner changed by :U)` });
+  }
+  vb.notes.push({ text: `${m.written}: podman gives ${m.source ?? target} and everything in it to ${user.uid}:${user.gid} (the U option) before the container starts` });
+}
+
+/**
  * A new volume (named, anonymous, or an image VOLUME): Docker copies the image's content at
  * the path into it and gives its root the image directory's owner and mode
  * (moby daemon/container copyExistingContents); an empty image path or `nocopy` leaves a fresh
@@ -707,6 +721,7 @@ function buildView(
     if (m.kind === 'bind') applyBind(vb, m, target, host, engine);
     else if (m.kind === 'tmpfs') applyTmpfs(vb, m, target, image.fs, engine);
     else applyVolume(vb, m, target, image.fs, engine, user, run.fsGroup);
+    if (m.chownToUser && (m.kind === 'bind' || m.kind === 'volume')) chownMount(vb, m, target, user);
 
     // configMap/secret volumes are always read-only in Kubernetes.
     const ro = m.readonly || ['configMap', 'secret', 'projected', 'downwardAPI'].includes(m.volumeType ?? '');

@@ -36,6 +36,11 @@ describe('translateRun', () => {
       flags: ['--cap-drop', 'CAP_DAC_OVERRIDE', '--cap-add', 'CAP_DAC_READ_SEARCH'],
     },
     {
+      name: "a podman line keeps podman's U volume option",
+      line: 'podman run --rm --user 1001:1001 -v /h/d:/data:U image',
+      flags: ['--user', '1001:1001', '--volume', '/h/d:/data:U'],
+    },
+    {
       name: 'cap-drop ALL alone is kept',
       line: 'docker run --cap-drop ALL image',
       flags: ['--cap-drop', 'ALL'],
@@ -57,7 +62,8 @@ describe('translateRun', () => {
     { name: '-e NAME copying the caller env', line: 'docker run -e HOME image', message: /copies/ },
     { name: 'a command after the image', line: 'docker run image id -u', message: /command/ },
     { name: 'a command that does not end with bash', line: 'docker run image gosu app id', message: /ends with bash/ },
-    { name: 'a line that is not docker run', line: 'podman run image', message: /not a docker/ },
+    { name: 'a line that is not docker or podman run', line: 'nerdctl run image', message: /not a docker or podman run line/ },
+    { name: "podman's U option on a docker line", line: 'docker run -v /h:/c:U image', message: /unsupported volume/ },
   ];
   for (const c of refused) {
     test(`refuses ${c.name}`, () => assert.throws(() => h.translateRun(c.line), c.message));

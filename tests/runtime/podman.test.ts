@@ -252,3 +252,34 @@ describe('run users that cannot start', () => {
     assert.deepEqual([good.userResolved, good.process.uid, good.process.gid, good.process.groups], [true, 0, 1000, [1000]]);
   });
 });
+
+describe("podman's U volume option (measured: mounts/podman-chown-U)", () => {
+  // The host folder belongs to 1000 with mode 0700 and holds a 0600 file of 1000's.
+  const host = [
+    { path: '/srv/mine', exists: true, meta: dir(1000, 1000, 0o700) },
+    { path: '/srv/mine/f', exists: true, meta: { kind: 'file' as const, uid: 1000, gid: 1000, mode: 0o600 } },
+  ];
+  const view = (text: string) => resolveRuntime(image(), parseDockerRun(text, { invoker: root }), host, { engine: 'podman' });
+
+  test('-v SRC:DST:U gives the mount and what the host facts list in it to the process user, modes kept', () => {
+    const r = view('podman run --user 1002:1003 -v /srv/mine:/data:U img');
+    assert.deepEqual([r.view.fs.get('/data')?.uid, r.view.fs.get('/data')?.gid, r.view.fs.get('/data')?.mode], [1002, 1003, 0o700]);
+    assert.deepEqual([r.view.fs.get('/data/f')?.uid, r.view.fs.get('/data/f')?.gid, r.view.fs.get('/data/f')?.mode], [1002, 1003, 0o600]);
+    assert.equal(evaluate(r.identity, r.view, '/data/new', 'create').allowed, true);
+    assert.equal(evaluate(r.identity, r.view, '/data/f', 'write').allowed, true);
+    assert.ok(r.notes.some((n) => n.text.includes('podman gives /srv/mine and everything in it to 1002:1003')));
+  });
+
+  test('without U the host owner stays and the write is refused', () => {
+    const r = view('podman run --user 1002:1003 -v /srv/mine:/data img');
+    assert.equal(r.view.fs.get('/data')?.uid, 1000);
+    assert.equal(evaluate(r.identity, r.view, '/data/new', 'create').errno, 'EACCES');
+  });
+
+  test('--mount with U=true does the same; docker knows neither spelling', () => {
+    const r = view('podman run --user 1002:1003 --mount type=bind,src=/srv/mine,dst=/data,U=true img');
+    assert.equal(r.view.fs.get('/data')?.uid, 1002);
+    assert.throws(() => parseDockerRun('docker run -v /srv/mine:/data:U img', { invoker: root }), /invalid mode: U in volume '\/srv\/mine:\/data:U'/);
+    assert.throws(() => parseDockerRun('docker run --mount type=bind,src=/srv/mine,dst=/data,U=true img', { invoker: root }), /unexpected key 'u' in 'type=bind,src=\/srv\/mine,dst=\/data,U=true'/);
+  });
+});

@@ -91,6 +91,10 @@ export default defineRule({
             : { description: `Keep your host uid inside the container, so the folder you own stays yours.`, snippet: renderRunChanges(a, [{ kind: 'keep-id' }]), safe: false },
         );
       }
+      // podman's own answer: U hands the source to the process's uid and gid as it starts.
+      if (runTool(a) === 'podman' && (m.kind === 'bind' || m.kind === 'volume') && m.source !== undefined && !m.chownToUser && !m.readonly) {
+        fixes.push({ description: `Let podman give ${m.source} and everything in it to uid ${p.uid}:${p.gid} as the container starts (the U option changes the owners on the host too, recursively).`, snippet: withChownOption(m.written), safe: false });
+      }
       if (rootless && m.kind === 'bind' && owner && inv) {
         // Host-side chowns and --user tricks do not translate through the namespace.
       } else if (m.kind === 'bind' && facts && !facts.exists) {
@@ -182,3 +186,11 @@ export default defineRule({
     }
   },
 });
+
+/** A podman mount as written, with its U option added (`-v SRC:DST:U`, `--mount ...,U=true`). */
+function withChownOption(written: string): string {
+  const v = /^(?:-v|--volume)[ =](.*)$/.exec(written);
+  if (!v) return `${written},U=true`;
+
+  return v[1].split(':').length >= 3 ? `${written},U` : `${written}:U`;
+}
