@@ -150,8 +150,14 @@ export interface SudoRule {
    * the list as written. Plain `sudo cmd` runs as root, so such a rule does not let it run.
    */
   runasNotRoot?: string;
-  /** The users of its runas list, aliases expanded, in written order ('!' kept); absent: root only. */
+  /**
+   * The users of its runas list, aliases expanded, in written order ('!' kept). Absent when the
+   * list is left out ("(:staff)", or no runas spec at all: root only); empty for "()" and
+   * "(:)", which name the invoking user.
+   */
   runasUsers?: string[];
+  /** The groups of its runas list ("(ALL:staff)"), as runasUsers; absent when left out. */
+  runasGroups?: string[];
   /** An explicit PASSWD: tag, which asks for a password even under `Defaults !authenticate`. */
   passwd?: boolean;
 }

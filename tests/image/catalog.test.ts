@@ -422,7 +422,7 @@ describe('sudo', () => {
     const s = resolveBase('quay.io/jupyter/minimal-notebook').state;
     assert.deepEqual(s.packages.sudo, { name: 'sudo', via: 'base' });
     assert.match(s.texts['/etc/sudoers'].content, /^#%sudo/m);
-    assert.deepEqual(s.sudoers, [{ who: 'root', nopasswd: false, commands: 'ALL', file: '/etc/sudoers', runasUsers: ['ALL'] }]);
+    assert.deepEqual(s.sudoers, [{ who: 'root', nopasswd: false, commands: 'ALL', file: '/etc/sudoers', runasUsers: ['ALL'], runasGroups: ['ALL'] }]);
   });
 
   test('Debian, Ubuntu, CUDA and PyTorch images have no sudo', () => {

@@ -3,8 +3,9 @@
 // them in the oracle (failures/sudo-one-command*).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { commandMatches, refreshDerived, sudoAllows } from '../../src/shell/commands/config.js';
-import { image, run } from './run-fixture.js';
+import { commandMatches, refreshDerived, RUNAS_ROOT, runasMatches, sudoAllows, type SudoRunas } from '../../src/shell/commands/config.js';
+import { runScript } from '../../src/shell/interpret.js';
+import { as, image, run } from './run-fixture.js';
 
 const cmd = (path: string | undefined, name: string, ...args: string[]) => ({ path, name, args });
 
@@ -95,5 +96,207 @@ describe('sudo -u another user', () => {
     assert.equal(run(state('alice ALL= NOPASSWD: ALL\n'), 'sudo -n -u bob id', 'alice').status, 1);
     assert.equal(run(state('alice ALL=(ALL, !bob) NOPASSWD: ALL\n'), 'sudo -n -u bob id', 'alice').status, 1);
     assert.equal(run(state('alice ALL=(ALL) NOPASSWD: ALL\n'), 'sudo -n -u bob id', 'alice').status, 0);
+  });
+});
+
+// Runas groups and sudo's refusals, as sudo 1.9.13 gave them in the oracle (sudo/*).
+describe('runas lists with groups', () => {
+  const state = (rule: string) => {
+    const s = image();
+    s.accounts.passwd.push({ name: 'carol', uid: 1003, gid: 1003, gecos: '', home: '/home/carol', shell: '/bin/bash' });
+    s.accounts.passwd.push({ name: 'dave', uid: 1002, gid: 50, gecos: '', home: '/home/dave', shell: '/bin/bash' });
+    s.accounts.group.push({ name: 'carol', gid: 1003, members: [] });
+    // Debian's /etc/sudoers without its %sudo line, so that only the rule under test names alice.
+    s.texts['/etc/sudoers'] = { content: 'root\tALL=(ALL:ALL) ALL\n@includedir /etc/sudoers.d\n' };
+    s.fs.set('/etc/sudoers.d/alice', { kind: 'file', uid: 0, gid: 0, mode: 0o440 });
+    s.texts['/etc/sudoers.d/alice'] = { content: rule };
+    s.fs.set('/usr/bin/id', { kind: 'file', uid: 0, gid: 0, mode: 0o755 });
+    s.fs.set('/usr/bin/touch', { kind: 'file', uid: 0, gid: 0, mode: 0o755 });
+    refreshDerived(s);
+    return s;
+  };
+  const alice = { name: 'alice', uid: 1000, groups: [1000, 27] };
+  const target = (name: string, uid: number, gid: number) => ({ name, uid, gid });
+
+  test('the runas lists as parsed: users, groups, "(:staff)" has no user list, "()" names the invoking user', () => {
+    const rule = (spec: string) => {
+      const r = state(`alice ALL=${spec} NOPASSWD: ALL\n`).sudoers.at(-1)!;
+      return [r.runasUsers, r.runasGroups, r.runasNotRoot];
+    };
+    assert.deepEqual(rule('(%staff)'), [['%staff'], undefined, '%staff']);
+    assert.deepEqual(rule('(ALL:ALL)'), [['ALL'], ['ALL'], undefined]);
+    assert.deepEqual(rule('(bob:staff, !root)'), [['bob'], ['staff', '!root'], 'bob:staff, !root']);
+    assert.deepEqual(rule('(:staff)'), [undefined, ['staff'], ':staff']);
+    assert.deepEqual(rule('()'), [[], undefined, '']);
+    assert.deepEqual(rule(''), [undefined, undefined, undefined]);
+  });
+
+  test('runasMatches follows runaslist_matches', () => {
+    const s = state('');
+    const m = (users: string[] | undefined, groups: string[] | undefined, req: SudoRunas) => runasMatches(s, { runasUsers: users, runasGroups: groups }, req, alice);
+    const asUser = (name: string, uid: number, gid: number): SudoRunas => ({ user: target(name, uid, gid), userGiven: true });
+    const withGroup = (req: SudoRunas, gid: number, name: string): SudoRunas => ({ ...req, group: { name, gid } });
+    const self = { user: target('alice', 1000, 1000), userGiven: false };
+    // %staff: bob is a member by /etc/group, dave by his passwd gid; carol and root are not.
+    assert.equal(m(['%staff'], undefined, asUser('bob', 1001, 1001)), true);
+    assert.equal(m(['%staff'], undefined, asUser('dave', 1002, 50)), true);
+    assert.equal(m(['%staff'], undefined, asUser('carol', 1003, 1003)), undefined);
+    assert.equal(m(['%staff'], undefined, RUNAS_ROOT), undefined);
+    assert.equal(m(['%#50'], undefined, asUser('bob', 1001, 1001)), true);
+    assert.equal(m(['ALL', '!%staff'], undefined, asUser('bob', 1001, 1001)), false);
+    assert.equal(m(['ALL', '!%staff'], undefined, asUser('carol', 1003, 1003)), true);
+    // -g: the group list, else one of the target's own groups.
+    assert.equal(m(['ALL'], ['ALL'], withGroup(self, 50, 'staff')), true);
+    assert.equal(m(['ALL'], undefined, withGroup(self, 50, 'staff')), undefined);
+    assert.equal(m(['ALL'], undefined, withGroup(self, 27, 'sudo')), true);
+    assert.equal(m(['ALL'], ['staff'], withGroup(asUser('bob', 1001, 1001), 50, 'staff')), true);
+    assert.equal(m(['ALL'], ['staff'], withGroup(self, 0, 'root')), undefined);
+    assert.equal(m(['ALL'], ['ALL', '!staff'], withGroup(self, 50, 'staff')), false);
+    // (:staff): -g staff as herself only; neither root nor alice without -g.
+    assert.equal(m(undefined, ['staff'], withGroup(self, 50, 'staff')), true);
+    assert.equal(m(undefined, ['staff'], RUNAS_ROOT), undefined);
+    assert.equal(m(undefined, ['staff'], asUser('alice', 1000, 1000)), undefined);
+    assert.equal(m(undefined, ['staff'], withGroup(asUser('bob', 1001, 1001), 50, 'staff')), undefined);
+    // No runas spec: root only. "()": the invoking user.
+    assert.equal(m(undefined, undefined, RUNAS_ROOT), true);
+    assert.equal(m(undefined, undefined, asUser('bob', 1001, 1001)), false);
+    assert.equal(m([], undefined, RUNAS_ROOT), true);
+    assert.equal(m([], undefined, asUser('alice', 1000, 1000)), true);
+    assert.equal(m([], undefined, asUser('bob', 1001, 1001)), undefined);
+  });
+
+  test('(%staff): sudo -u a member runs, a non-member or root asks for a password', () => {
+    const s = state('alice ALL=(%staff) NOPASSWD: ALL\n');
+    assert.equal(run(s, 'sudo -n -u bob id', 'alice').status, 0);
+    assert.equal(run(s, 'sudo -n -u dave id', 'alice').status, 0);
+    for (const line of ['sudo -n -u carol id', 'sudo -n id']) {
+      const out = run(s, line, 'alice');
+      assert.deepEqual([out.status, out.stderr], [1, ['sudo: a password is required']], line);
+    }
+    assert.equal(sudoAllows(s, alice).usable, false);
+  });
+
+  test('(ALL:ALL): sudo -g staff runs as alice with the group staff first; (ALL) refuses -g staff', () => {
+    const s = state('alice ALL=(ALL:ALL) NOPASSWD: ALL\n');
+    assert.equal(run(s, 'mkdir /srv/without', 'alice').status, 1);
+    assert.equal(run(s, 'sudo -n -g staff mkdir /srv/by-alice', 'alice').status, 0);
+    const made = s.fs.get('/srv/by-alice')!;
+    assert.deepEqual([made.uid, made.gid], [1000, 50]);
+    assert.equal(run(s, 'sudo -n -u bob -g staff touch /tmp/by-bob', 'alice').status, 0);
+    assert.deepEqual([s.fs.get('/tmp/by-bob')!.uid, s.fs.get('/tmp/by-bob')!.gid], [1001, 50]);
+
+    const only = state('alice ALL=(ALL) NOPASSWD: ALL\n');
+    const out = run(only, 'sudo -n -g staff id', 'alice');
+    assert.deepEqual([out.status, out.stderr], [1, ['sudo: a password is required']]);
+    assert.equal(run(only, 'sudo -n -g sudo id', 'alice').status, 0);
+  });
+
+  test('(:staff): -g staff runs; plain sudo asks a password; sudo -u alice is refused without one', () => {
+    const s = state('alice ALL=(:staff) NOPASSWD: ALL\n');
+    assert.equal(run(s, 'sudo -n -g staff mkdir /srv/a', 'alice').status, 0);
+    assert.deepEqual(run(s, 'sudo -n id', 'alice').stderr, ['sudo: a password is required']);
+    assert.deepEqual(run(s, 'sudo -n -u alice id', 'alice').stderr, [
+      "Sorry, user alice is not allowed to execute '/usr/bin/id' as alice on buildkitsandbox.",
+    ]);
+  });
+
+  test('"()" runs the command as the invoking user', () => {
+    const s = state('alice ALL=() NOPASSWD: ALL\n');
+    const out = run(s, 'sudo -n touch /opt/x', 'alice');
+    assert.deepEqual([out.status, out.stderr], [1, ["touch: cannot touch '/opt/x': Permission denied"]]);
+    assert.equal(run(s, 'sudo -n touch /home/alice/x', 'alice').status, 0);
+    assert.equal(s.fs.get('/home/alice/x')!.uid, 1000);
+    assert.equal(sudoAllows(s, alice).usable, false);
+  });
+
+  test('an unknown group or user stops sudo before any rule', () => {
+    const s = state('alice ALL=(ALL:ALL) NOPASSWD: ALL\n');
+    assert.deepEqual(run(s, 'sudo -n -g nosuch id', 'alice').stderr, ['sudo: unknown group nosuch', 'sudo: error initializing audit plugin sudoers_audit']);
+    assert.deepEqual(run(s, 'sudo -n -u nosuch id', 'alice').stderr, ['sudo: unknown user nosuch', 'sudo: error initializing audit plugin sudoers_audit']);
+    assert.deepEqual(run(s, "sudo -n -g '#4242' id", 'alice').stderr, ['sudo: unknown group #4242']);
+    assert.equal(run(s, "sudo -n -g '#50' mkdir /srv/b", 'alice').status, 0);
+  });
+
+  test('a %group in the runas group list is a syntax error: sudo skips the entry and says where', () => {
+    const s = state('alice ALL=(root:%staff) NOPASSWD: ALL\n');
+    const out = run(s, 'sudo -n -u bob id', 'bob');
+    assert.deepEqual(out.stderr, [
+      '/etc/sudoers.d/alice:1:17: syntax error',
+      'alice ALL=(root:%staff) NOPASSWD: ALL',
+      '                ^~~~~~',
+      'bob is not in the sudoers file.',
+    ]);
+    assert.deepEqual(run(s, 'sudo -n id', 'alice').stderr?.at(-1), 'sudo: a password is required');
+    assert.match(sudoAllows(s, alice).reason, /syntax error/);
+  });
+});
+
+describe('the words sudo refuses a command with', () => {
+  const state = (text: string) => {
+    const s = image();
+    s.texts['/etc/sudoers'] = { content: 'root\tALL=(ALL:ALL) ALL\n@includedir /etc/sudoers.d\n' };
+    s.fs.set('/etc/sudoers.d/alice', { kind: 'file', uid: 0, gid: 0, mode: 0o440 });
+    s.texts['/etc/sudoers.d/alice'] = { content: text };
+    s.fs.set('/usr/bin/id', { kind: 'file', uid: 0, gid: 0, mode: 0o755 });
+    s.fs.set('/usr/bin/touch', { kind: 'file', uid: 0, gid: 0, mode: 0o755 });
+    refreshDerived(s);
+    return s;
+  };
+  const refuse = (s: ReturnType<typeof state>, line: string, user = 'alice') => {
+    const out = run(s, line, user);
+    return [out.status, out.stderr];
+  };
+  const sorry = (what: string, as: string, user = 'alice') => [1, [`Sorry, user ${user} is not allowed to execute '${what}' as ${as} on buildkitsandbox.`]];
+
+  test('a NOPASSWD entry that negates the command: no password is asked, sudo says it is not allowed', () => {
+    const s = state('alice ALL=(ALL:ALL) NOPASSWD: ALL, !/usr/bin/id\n');
+    assert.deepEqual(refuse(s, 'sudo -n id -u'), sorry('/usr/bin/id -u', 'root'));
+    assert.deepEqual(refuse(s, 'sudo id'), sorry('/usr/bin/id', 'root'));
+    assert.deepEqual(refuse(s, 'sudo -n -u bob id'), sorry('/usr/bin/id', 'bob'));
+    assert.deepEqual(refuse(s, 'sudo -n -g staff id'), sorry('/usr/bin/id', 'alice:staff'));
+    assert.deepEqual(refuse(s, 'sudo -n -u bob -g staff id'), sorry('/usr/bin/id', 'bob:staff'));
+    assert.equal(run(s, 'sudo -n touch /opt/x', 'alice').status, 0);
+  });
+
+  test('a negation in an entry that asks a password asks it first', () => {
+    const s = state('alice ALL=(ALL:ALL) ALL, !/usr/bin/id\n');
+    assert.deepEqual(refuse(s, 'sudo -n id'), [1, ['sudo: a password is required']]);
+    assert.deepEqual(refuse(s, 'sudo id'), [1, [
+      'sudo: a terminal is required to read the password; either use the -S option to read from standard input or configure an askpass helper',
+      'sudo: a password is required',
+    ]]);
+  });
+
+  test('a later entry that negates the command wins over an earlier one that allows it', () => {
+    const s = state('alice ALL=(ALL) NOPASSWD: ALL\nalice ALL=(ALL) NOPASSWD: !/usr/bin/touch\n');
+    assert.deepEqual(refuse(s, 'sudo -n touch /opt/x'), sorry('/usr/bin/touch /opt/x', 'root'));
+    assert.equal(run(s, 'sudo -n id', 'alice').status, 0);
+  });
+
+  test('a command no entry names: a password is asked, unless authentication is off', () => {
+    const listed = state('alice ALL=(ALL) NOPASSWD: /usr/bin/apt-get\n');
+    assert.deepEqual(refuse(listed, 'sudo -n touch /opt/x'), [1, ['sudo: a password is required']]);
+    const off = state('Defaults:alice !authenticate\nalice ALL=(ALL) /usr/bin/apt-get\n');
+    assert.deepEqual(refuse(off, 'sudo -n touch /opt/x'), sorry('/usr/bin/touch /opt/x', 'root'));
+  });
+
+  test('sudo -u oneself asks no password: a user no rule names is "not in the sudoers file"', () => {
+    const s = state('alice ALL=(ALL) NOPASSWD: ALL\n');
+    assert.deepEqual(refuse(s, 'sudo -n -u bob id', 'bob'), [1, ['bob is not in the sudoers file.']]);
+    assert.deepEqual(refuse(s, 'sudo -n id', 'bob'), [1, ['sudo: a password is required']]);
+  });
+
+  test('the host is the container id where the builder is not BuildKit', () => {
+    const s = state('alice ALL=(ALL) NOPASSWD: ALL, !/usr/bin/id\n');
+    const out = runScript('sudo -n id', {
+      state: s,
+      ident: as(s, 'alice'),
+      env: new Map([['PATH', '/usr/bin:/bin']]),
+      cwd: '/',
+      builder: 'buildah',
+      file: 'Dockerfile',
+      line: 1,
+    });
+    assert.deepEqual(out.stderr, ["Sorry, user alice is not allowed to execute '/usr/bin/id' as root on <container id>."]);
   });
 });

@@ -34,6 +34,11 @@ export interface SudoersParse {
   defaults: SudoDefault[];
   /** Files sudo would refuse or skip, with the reason, e.g. "/etc/sudoers.d/x is world writable". */
   problems: string[];
+  /**
+   * What sudo prints on every run for an entry it cannot parse: "/etc/sudoers.d/alice:1:17:
+   * syntax error", the line, and a mark under the token (it skips that entry and reads on).
+   */
+  syntaxErrors: string[];
 }
 
 /** Logical lines: comments stripped, backslash continuations joined. */
@@ -116,8 +121,8 @@ function splitTop(text: string): string[] {
   return out.map((x) => x.trim()).filter(Boolean);
 }
 
-/** The user part of a Runas_Spec, aliases expanded, in written order ('!' kept). */
-function runasItems(spec: string, aliases: Map<string, string[]>): string[] {
+/** A Runas_List's items, aliases expanded, in written order ('!' kept). */
+function runasList(text: string, aliases: Map<string, string[]>): string[] {
   const expand = (item: string): string[] => {
     const neg = item.startsWith('!');
     const name = neg ? item.replace(/^!+/, '') : item;
@@ -127,39 +132,133 @@ function runasItems(spec: string, aliases: Map<string, string[]>): string[] {
     return alias.flatMap(expand).map((x) => (neg ? (x.startsWith('!') ? x.slice(1) : `!${x}`) : x));
   };
 
-  return splitTop(spec.split(':')[0]).flatMap(expand);
+  return splitTop(text).flatMap(expand);
 }
 
 /**
- * Does a rule's runas list let the command run as this other user (`sudo -u nobody`)? No list:
- * root only. The last item that names the user (ALL, the name, #uid) decides, '!' denying;
- * groups (%staff) are not followed.
+ * The two lists of a Runas_Spec "(users:groups)", as sudo's grammar reads them: a list left
+ * out is absent, so "(:staff)" has no user list; "()" and "(:)" name the invoking user (sudo's
+ * MYSELF), kept as an empty user list.
  */
-export function runasAllows(items: string[] | undefined, target: { name?: string; uid: number }): boolean {
-  if (items === undefined) return target.uid === 0;
-  for (const item of [...items].reverse()) {
-    const name = item.replace(/^!+/, '');
-    if (name === 'ALL' || (target.name !== undefined && name === target.name) || name === `#${target.uid}`) return !item.startsWith('!');
+function runasLists(spec: string, aliases: Map<string, string[]>): { users?: string[]; groups?: string[] } {
+  const colon = spec.indexOf(':');
+  const userText = (colon < 0 ? spec : spec.slice(0, colon)).trim();
+  const groupText = colon < 0 ? '' : spec.slice(colon + 1).trim();
+  const out: { users?: string[]; groups?: string[] } = {};
+  if (userText !== '' || groupText === '') out.users = userText === '' ? [] : runasList(userText, aliases);
+  if (groupText !== '') out.groups = runasList(groupText, aliases);
+
+  return out;
+}
+
+/** Whom a sudo command asks to run as (sudo -u, sudo -g). */
+export interface SudoRunas {
+  /** The target user: -u's, the invoking user for -g alone, root when neither is given. */
+  user: { name?: string; uid: number; gid: number };
+  /** -u was given (sudo's RUNAS_USER_SPECIFIED). */
+  userGiven: boolean;
+  /** -g's group. */
+  group?: { name?: string; gid: number };
+}
+
+/** Plain `sudo cmd`: root, neither -u nor -g. */
+export const RUNAS_ROOT: SudoRunas = { user: { name: 'root', uid: 0, gid: 0 }, userGiven: false };
+
+/**
+ * Does a rule's Runas_Spec let the command run as the target (sudo's runaslist_matches, sudo
+ * 1.9.13)? true allows, false denies ('!'), undefined: the rule does not apply. No spec at all:
+ * root only (runas_default). The user list is walked from its end and the last item that names
+ * the target decides: ALL, the name, #uid, %group or %#gid (the target is in the group by its
+ * passwd entry's gid or by /etc/group; for the invoking user, by the groups its process has),
+ * an empty list the invoking user. With -g the group list decides the same way (ALL, the name,
+ * #gid); a group it does not name still counts when it is one of the target's own, and with -g
+ * alone the target is the invoking user, which the user list need not name.
+ */
+export function runasMatches(state: ImageState, rule: Pick<SudoRule, 'runasUsers' | 'runasGroups'>, req: SudoRunas, user: SudoUser): boolean | undefined {
+  const users = rule.runasUsers;
+  const groups = rule.runasGroups;
+  const target = req.user;
+  const self = target.uid === user.uid && (target.name === undefined || user.name === undefined || target.name === user.name);
+  // %group asks user_in_group(), which for the invoking user reads the groups its process has;
+  // the -g fallback asks the group database (runas_getgroups), for the invoking user too.
+  const targetGroups = (processGroups: boolean): number[] => {
+    if (self && processGroups) {
+      const primary = user.name !== undefined ? userByName(state.accounts, user.name)?.gid : undefined;
+      return primary === undefined ? user.groups : [primary, ...user.groups];
+    }
+    const db = target.name !== undefined ? userGroupsFor(state, target.name) : [];
+    return [target.gid, ...db];
+  };
+  const gidOf = (name: string): number | undefined => (name.startsWith('#') ? Number(name.slice(1)) : groupByName(state.accounts, name)?.gid);
+
+  let userMatch: boolean | undefined;
+  if (req.userGiven || req.group === undefined) {
+    if (users === undefined && groups === undefined) return target.uid === 0;
+    if (users !== undefined && users.length === 0) {
+      if (!req.userGiven || self) userMatch = true;
+    }
+    for (const item of [...(users ?? [])].reverse()) {
+      const name = item.replace(/^!+/, '');
+      let hit: boolean;
+      if (name === 'ALL') hit = true;
+      else if (name.startsWith('%')) {
+        const gid = gidOf(name.slice(1));
+        hit = gid !== undefined && targetGroups(true).includes(gid);
+      } else if (name.startsWith('#')) hit = Number(name.slice(1)) === target.uid;
+      else hit = target.name !== undefined && name === target.name;
+      if (hit) {
+        userMatch = !item.startsWith('!');
+        break;
+      }
+    }
   }
 
-  return false;
+  let groupMatch: boolean | undefined;
+  if (req.group !== undefined) {
+    if (userMatch === undefined && self) userMatch = true;
+    for (const item of [...(groups ?? [])].reverse()) {
+      const name = item.replace(/^!+/, '');
+      if (name === 'ALL' || (name.startsWith('#') ? Number(name.slice(1)) === req.group.gid : name === req.group.name)) {
+        groupMatch = !item.startsWith('!');
+        break;
+      }
+    }
+    if (groupMatch === undefined && targetGroups(false).includes(req.group.gid)) groupMatch = true;
+  }
+
+  if (userMatch === false || groupMatch === false) return false;
+  if (userMatch === groupMatch || req.group === undefined) return userMatch;
+
+  return undefined;
 }
 
 /**
- * Does a Runas_Spec let the command run as root? Omitted: yes (runas_default is root). A
- * group-only "(:staff)" or an empty "()" runs as the invoking user. Otherwise sudo walks the user
- * list from its end and the last item that matches root decides, '!' denying (userlist_matches
- * in sudo's plugins/sudoers/match.c).
+ * Does a Runas_Spec plainly let the command run as root, as written? Omitted: yes
+ * (runas_default is root). A group-only "(:staff)" or an empty "()" does not. Otherwise the
+ * last item of the user list that names root decides, '!' denying. A %group other than root's
+ * is taken as leaving root out here; runasMatches decides with the image's groups.
  */
 function runasHasRoot(spec: string | undefined, aliases: Map<string, string[]>): boolean {
   if (spec === undefined) return true;
 
-  for (const item of runasItems(spec, aliases).reverse()) {
+  for (const item of [...(runasLists(spec, aliases).users ?? [])].reverse()) {
     const name = item.startsWith('!') ? item.replace(/^!+/, '') : item;
     if (['ALL', 'root', '#0', '%root', '%#0'].includes(name)) return !item.startsWith('!');
   }
 
   return false;
+}
+
+/**
+ * The first thing sudo's grammar cannot read in a Runas_Spec, as an offset into it: a group
+ * list holds group names, #gids, aliases and ALL, so a %group there is a syntax error.
+ */
+function runasSyntaxError(spec: string): number | undefined {
+  const colon = spec.indexOf(':');
+  if (colon < 0) return undefined;
+  const m = /(^|,)\s*!*\s*%/.exec(spec.slice(colon + 1));
+
+  return m ? colon + 1 + m.index + m[0].length - 1 : undefined;
 }
 
 function parseUserSpec(line: string, file: string, lineNo: number | undefined, aliases: Map<string, string[]>): SudoRule[] {
@@ -209,7 +308,11 @@ function parseUserSpec(line: string, file: string, lineNo: number | undefined, a
         const rule: SudoRule = { who, nopasswd: run.nopasswd, commands: run.commands.join(', '), file };
         if (lineNo !== undefined) rule.line = lineNo;
         if (runasNotRoot !== undefined) rule.runasNotRoot = runasNotRoot;
-        if (run.runas !== undefined) rule.runasUsers = runasItems(run.runas, aliases);
+        if (run.runas !== undefined) {
+          const lists = runasLists(run.runas, aliases);
+          if (lists.users !== undefined) rule.runasUsers = lists.users;
+          if (lists.groups !== undefined) rule.runasGroups = lists.groups;
+        }
         if (run.passwd) rule.passwd = true;
         rules.push(rule);
       }
@@ -279,7 +382,7 @@ export function parseSudoers(state: ImageState, root = '/etc/sudoers'): SudoersP
   const memo = lastSudoers;
   if (memo !== undefined && sameInputs(memo, state, root)) return memo.parse;
 
-  const parse: SudoersParse = { rules: [], defaults: [], problems: [] };
+  const parse: SudoersParse = { rules: [], defaults: [], problems: [], syntaxErrors: [] };
   const inputs: SudoersInputs = { root, reads: [], dirs: [], parse };
   readSudoers(state, root, inputs);
   lastSudoers = inputs;
@@ -288,7 +391,7 @@ export function parseSudoers(state: ImageState, root = '/etc/sudoers'): SudoersP
 }
 
 function readSudoers(state: ImageState, root: string, inputs: SudoersInputs): void {
-  const { rules, defaults, problems } = inputs.parse;
+  const { rules, defaults, problems, syntaxErrors } = inputs.parse;
   const aliases = new Map<string, string[]>();
   const seen = new Set<string>();
 
@@ -305,7 +408,7 @@ function readSudoers(state: ImageState, root: string, inputs: SudoersInputs): vo
       return;
     }
 
-    for (const { text } of logicalLines(entry.content)) {
+    for (const { text, n } of logicalLines(entry.content)) {
       const line = text.trim();
       if (line === '') continue;
 
@@ -340,6 +443,25 @@ function readSudoers(state: ImageState, root: string, inputs: SudoersInputs): vo
           const [k, v = ''] = def.split('=', 2);
           aliases.set(k.trim(), v.split(',').map((x) => x.trim()).filter(Boolean));
         }
+        continue;
+      }
+
+      // An entry sudo's grammar cannot read is skipped, with its place named on every run
+      // (measured: "/etc/sudoers.d/alice:1:17: syntax error" for "(root:%staff)").
+      let bad: { at: number; token: string } | undefined;
+      for (const spec of content.matchAll(/\(([^)]*)\)/g)) {
+        const at = runasSyntaxError(spec[1]);
+        if (at !== undefined) {
+          bad = { at: spec.index! + 1 + at, token: spec[1].slice(at).match(/^[^,)\s]*/)![0] };
+          break;
+        }
+      }
+      if (bad !== undefined) {
+        // sudo names the place, prints the line and marks the token under it.
+        const col = text.length - text.trimStart().length + bad.at;
+        const where = `${path}:${n}:${col + 1}`;
+        syntaxErrors.push(`${where}: syntax error`, text, `${' '.repeat(col)}^${'~'.repeat(Math.max(0, bad.token.length - 1))}`);
+        problems.push(`${where}: syntax error in "${content}"; sudo skips it`);
         continue;
       }
 
@@ -387,7 +509,16 @@ export function allowsAll(commands: string): boolean {
  * merged-/usr image; `resolve` gives a path with its links followed.
  */
 export function commandMatches(commands: string, cmd: SudoCommand, resolve: (p: string) => string = (p) => p): boolean {
-  let allowed = false;
+  return commandMatch(commands, cmd, resolve) === true;
+}
+
+/**
+ * commandMatches, telling an entry that denies the command ('!', false) from no entry that
+ * names it (undefined): sudo takes the first for a match, whose tags then decide whether a
+ * password is asked, and goes on to earlier rules after the second.
+ */
+export function commandMatch(commands: string, cmd: SudoCommand, resolve: (p: string) => string = (p) => p): boolean | undefined {
+  let allowed: boolean | undefined;
   const path = cmd.path === undefined ? undefined : resolve(cmd.path);
   for (const raw of splitTop(commands)) {
     let item = raw.trim();
@@ -434,8 +565,17 @@ function whoMatches(state: ImageState, who: string, user: SudoUser): boolean {
 }
 
 export interface SudoRootDecision {
-  /** The rule plain `sudo cmd` (run as root) uses: the last matching one that allows root. */
+  /**
+   * The rule sudo decides by: the last one that names the user, lets it run as the runas
+   * target (plain `sudo cmd`: root) and has an entry that names the command.
+   */
   rule?: SudoRule;
+  /** That entry is a '!' one: sudo refuses the command. */
+  denied?: boolean;
+  /** The rule's runas list is "()" or "(:)" and no -u was given: the command runs as the invoking user. */
+  asInvoker?: boolean;
+  /** Some rule names the user (else sudo says it "is not in the sudoers file"). */
+  listed: boolean;
   /** Rules that name the user but only for other runas users. */
   otherRunas: SudoRule[];
   nopasswd: boolean;
@@ -444,27 +584,50 @@ export interface SudoRootDecision {
 }
 
 /**
- * The decision sudo makes for `sudo cmd` as root. sudoers(5): when several entries match, the
- * last one is used; a NOPASSWD or PASSWD tag on it decides, else the authenticate flag does,
- * from global Defaults then Defaults:user (later lines win within each kind).
+ * The decision sudo makes for `sudo cmd` (as root, or as `runas` says). sudoers(5): when
+ * several entries match, the last one is used, a '!' entry refusing the command; a NOPASSWD or
+ * PASSWD tag on it decides whether a password is asked, else the authenticate flag does, from
+ * global Defaults then Defaults:user (later lines win within each kind), which also decides
+ * when no entry matches.
  */
-export function sudoRootDecision(state: ImageState, parsed: SudoersParse, user: SudoUser, command?: SudoCommand, runas?: { name?: string; uid: number }): SudoRootDecision {
-  // With a command, only the rules whose command list allows it count (commandMatches).
+export function sudoRootDecision(state: ImageState, parsed: SudoersParse, user: SudoUser, command?: SudoCommand, runas?: SudoRunas): SudoRootDecision {
   const resolve = (p: string) => resolvePath(state.fs, p).path;
-  const matching = parsed.rules.filter((r) => whoMatches(state, r.who, user) && (command === undefined || commandMatches(r.commands, command, resolve)));
-  // `sudo -u OTHER`: the rules whose runas list names that user; else those that allow root.
-  const other = runas !== undefined && runas.uid !== 0;
-  const rule = matching.filter((r) => (other ? runasAllows(r.runasUsers, runas) : r.runasNotRoot === undefined)).at(-1);
-  const otherRunas = other ? [] : matching.filter((r) => r.runasNotRoot !== undefined);
-  if (!rule) return { otherRunas, nopasswd: false };
-  if (rule.nopasswd || rule.passwd) return { rule, otherRunas, nopasswd: rule.nopasswd };
+  const req = runas ?? RUNAS_ROOT;
+  const named = parsed.rules.filter((r) => whoMatches(state, r.who, user));
+  // Without a command, every rule counts (the identity says which commands it allows).
+  const cmdMatch = (r: SudoRule) => (command === undefined ? true : commandMatch(r.commands, command, resolve));
+  let rule: SudoRule | undefined;
+  let denied = false;
+  for (let i = named.length - 1; i >= 0 && rule === undefined; i--) {
+    const r = named[i];
+    if (runasMatches(state, r, req, user) !== true) continue;
+    const m = cmdMatch(r);
+    if (m === undefined) continue;
+    rule = r;
+    denied = !m;
+  }
+  const plain = runas === undefined || (!req.userGiven && req.group === undefined);
+  const otherRunas = plain && !rule ? named.filter((r) => runasMatches(state, r, req, user) !== true && cmdMatch(r) !== undefined) : [];
+  const out: SudoRootDecision = { listed: named.length > 0, otherRunas, nopasswd: false };
+  if (rule) {
+    out.rule = rule;
+    if (denied) out.denied = true;
+    if (plain && rule.runasUsers?.length === 0) out.asInvoker = true;
+    if (rule.nopasswd || rule.passwd) {
+      out.nopasswd = rule.nopasswd;
+      return out;
+    }
+  }
 
   const global = parsed.defaults.filter((d) => d.users === undefined);
   const own = parsed.defaults.filter((d) => d.users?.some((w) => whoMatches(state, w, user)));
   const last = [...global, ...own].at(-1);
-  if (last && !last.authenticate) return { rule, otherRunas, nopasswd: true, noAuth: last };
+  if (last && !last.authenticate) {
+    out.nopasswd = true;
+    out.noAuth = last;
+  }
 
-  return { rule, otherRunas, nopasswd: false };
+  return out;
 }
 
 function where(file: string, line: number | undefined): string {
@@ -476,7 +639,7 @@ function where(file: string, line: number | undefined): string {
  * user (sudo uses the LAST matching rule) and allow root as runas user, and it must either ask
  * no password or the user must have a password to type.
  */
-export function sudoAllows(state: ImageState, user: SudoUser, command?: SudoCommand, runas?: { name?: string; uid: number }): SudoVerdict {
+export function sudoAllows(state: ImageState, user: SudoUser, command?: SudoCommand, runas?: SudoRunas): SudoVerdict {
   const bin = state.fs.get('/usr/bin/sudo');
   if (!bin && !state.packages.sudo) return { usable: false, nopasswd: false, reason: 'sudo is not installed' };
   if (bin && (bin.uid !== 0 || (bin.mode & 0o4000) === 0)) {
@@ -490,8 +653,12 @@ export function sudoAllows(state: ImageState, user: SudoUser, command?: SudoComm
   if (user.uid === 0) return { usable: true, nopasswd: true, reason: 'the user is already root' };
 
   const d = sudoRootDecision(state, parsed, user, command, runas);
-  const rule = d.rule;
   const label = user.name ?? `uid ${user.uid}`;
+  if (d.asInvoker && d.rule) {
+    const r = d.rule;
+    return { usable: false, nopasswd: false, reason: `rule "${r.who} ... (${r.runasNotRoot}) ${r.commands}" in ${where(r.file, r.line)} lets ${label} run commands only as the invoking user, not as root` };
+  }
+  const rule = d.rule;
   if (!rule && command !== undefined && sudoRootDecision(state, parsed, user).rule !== undefined) {
     // A rule names the user, but not for this command: sudo asks for a password before it
     // says so (measured: "sudo: a password is required" with -n).
@@ -509,12 +676,15 @@ export function sudoAllows(state: ImageState, user: SudoUser, command?: SudoComm
     }
     // An included file sudo skips as unsafe is the usual reason a rule written for the user is
     // not there: say which.
-    const ignored = parsed.problems.filter((p) => p.endsWith('sudo ignores it'));
+    const ignored = parsed.problems.filter((p) => p.endsWith('sudo ignores it') || p.endsWith('sudo skips it'));
     const why = ignored.length > 0 ? ` (${ignored.join('; ')})` : '';
     return { usable: false, nopasswd: false, reason: `no sudoers rule names ${label} or one of its groups${why}` };
   }
 
   const at = where(rule.file, rule.line);
+  if (d.denied && command !== undefined) {
+    return { usable: false, nopasswd: d.nopasswd, rule, reason: `rule "${rule.who} ... ${rule.commands}" in ${at} refuses ${command.path ?? command.name}` };
+  }
   if (d.noAuth) {
     const def = `Defaults${d.noAuth.users ? `:${d.noAuth.users.join(',')}` : ''} !authenticate`;
     return { usable: true, nopasswd: true, rule, reason: `rule "${rule.who} ... ${rule.commands}" in ${at}, with "${def}" in ${where(d.noAuth.file, d.noAuth.line)}` };
@@ -534,6 +704,40 @@ export function sudoAllows(state: ImageState, user: SudoUser, command?: SudoComm
   const v: SudoVerdict = { usable: hasPw, nopasswd: false, rule, reason };
   if (!allowsAll(rule.commands)) v.only = rule.commands;
   return v;
+}
+
+/** What sudo does with a command in a build step or a start script (no terminal). */
+export interface SudoRunOutcome {
+  /** sudo runs the command. */
+  runs: boolean;
+  /** sudo asks for a password first, which a step without a terminal cannot type. */
+  password: boolean;
+  /** Some rule names the user; else sudo says it "is not in the sudoers file". */
+  listed: boolean;
+  /** The rule's runas list is "()": the command runs as the invoking user. */
+  asInvoker?: boolean;
+}
+
+/**
+ * sudo's sudoers_policy_main for a user other than root: the rule it decides by
+ * (sudoRootDecision), then check_user(): no password is asked when the target is the invoking
+ * user (with no -g, or a group the user's process has) or the deciding entry (else the
+ * Defaults) turns authentication off. Only then does it refuse in its own words, for a '!'
+ * entry or a command no entry names. A sudoers file sudo refuses to read is taken as asking a
+ * password, as before.
+ */
+export function sudoRun(state: ImageState, user: SudoUser, command: SudoCommand | undefined, runas: SudoRunas): SudoRunOutcome {
+  const parsed = parseSudoers(state);
+  if (parsed.problems.some((p) => p.includes('refuses'))) return { runs: false, password: true, listed: false };
+
+  const d = sudoRootDecision(state, parsed, user, command, runas);
+  const primary = user.name !== undefined ? userByName(state.accounts, user.name)?.gid : undefined;
+  const ownGroup = runas.group === undefined || runas.group.gid === primary || user.groups.includes(runas.group.gid);
+  const self = (d.asInvoker === true || runas.user.uid === user.uid) && ownGroup;
+  const out: SudoRunOutcome = { runs: d.rule !== undefined && d.denied !== true, password: !self && !d.nopasswd, listed: d.listed };
+  if (d.asInvoker) out.asInvoker = true;
+
+  return out;
 }
 
 export interface PasswordlessRoot {
@@ -567,14 +771,15 @@ export function passwordlessRoot(state: ImageState): PasswordlessRoot[] {
     return who === 'ALL' ? { uid: -1, groups: [] } : { name: who, uid: -1, groups: [] };
   };
   const names = [
-    ...parsed.rules.filter((r) => r.runasNotRoot === undefined).map((r) => r.who),
+    // A %group in the runas list lets the rule run as root when root is in that group.
+    ...parsed.rules.filter((r) => r.runasNotRoot === undefined || r.runasUsers?.some((u) => u.startsWith('%'))).map((r) => r.who),
     ...parsed.defaults.filter((d) => !d.authenticate).flatMap((d) => d.users ?? []),
   ];
   const out: PasswordlessRoot[] = [];
 
   for (const who of names.filter((w, i) => names.indexOf(w) === i && w !== 'root' && !w.startsWith('!'))) {
     const d = sudoRootDecision(state, parsed, subject(who));
-    if (!d.rule || !d.nopasswd) continue;
+    if (!d.rule || !d.nopasswd || d.asInvoker) continue;
     // Two principals that end on the same decision are one finding, named as the rule names it.
     const same = out.find((o) => o.rule === d.rule && o.noAuth === d.noAuth);
     if (same) {
