@@ -451,6 +451,8 @@ function probeScript(items) {
   const parts = ['echo @@START'];
   items.forEach(({ a }, i) => {
     if (a.identity) parts.push(`echo @@ID ${i}; ( ${IDENTITY} ); echo @@END ${i} 0`);
+    // sudo at run time: whether the process gets root without a password.
+    else if (a.sudo) parts.push(`echo @@OP ${i}; ( sudo -n true ) 2>&1 >/dev/null; echo "@@END ${i} $?"`);
     else if (a.op) {
       parts.push(`echo @@OP ${i}; ( ${opCommand(a)} ) 2>&1 >/dev/null; echo "@@END ${i} $?"`);
     }
@@ -580,7 +582,7 @@ function measure(S, s, image, hostRoot) {
   }
 
   // Actions that change nothing share one container; each change gets a fresh one.
-  const shared = items.filter(({ a }) => a.identity || a.start || (a.op && !MUTATING.has(a.op)));
+  const shared = items.filter(({ a }) => a.identity || a.start || a.sudo || (a.op && !MUTATING.has(a.op)));
   const batches = [shared, ...items.filter(({ a }) => MUTATING.has(a.op)).map((x) => [x])];
   for (const batch of batches.filter((b) => b.length)) {
     const r = runInContainer(S, image, flags, probeScript(batch), () => makeHost(hostRoot, s.host), prefix);
@@ -589,6 +591,7 @@ function measure(S, s, image, hostRoot) {
     batch.forEach(({ a, i }, j) => {
       if (a.start) truths[i] = { started, error: started ? '' : r.err.trim() };
       else if (!started) truths[i] = `not started (${r.code}): ${(r.err || r.out).trim()}`;
+      else if (a.sudo && results[j] !== undefined) truths[i] = results[j] === 'ok' ? 'root' : `refused: ${results[j]}`;
       else truths[i] = results[j] ?? `no result: ${r.err.trim().slice(-300)}`;
     });
   }
@@ -648,6 +651,7 @@ function label(a) {
   if (a.build) return 'build';
   if (a.start) return 'start';
   if (a.sshd) return `sshd ${a.sshd}`;
+  if (a.sudo) return 'sudo -n true';
   return `${a.op} ${a.path}`;
 }
 
@@ -668,6 +672,11 @@ function predicted(a, rep) {
     const f = (rep.findings ?? []).filter((x) => x.ruleId === 'UID501');
     return { value: { rootLogin: f.length > 0 }, why: f.map((x) => x.message) };
   }
+  if (a.sudo) {
+    // Root without a password: identity.sudo usable and needing none (or already root).
+    const su = rep.identity?.sudo;
+    return { value: su?.usable && su.nopasswd ? 'root' : 'refused', why: [su?.reason ?? 'no sudo in the report'] };
+  }
   if (a.identity) {
     const id = rep.identity;
     if (!id) return { value: 'no identity in the report', why: [] };
@@ -686,6 +695,8 @@ function sameGroups(x, y) {
 
 /** Field-by-field differences; empty means the two agree. */
 function differ(a, truth, other) {
+  // A refusal is measured with sudo's words; the model's answer is only that it refuses.
+  if (a.sudo) return (truth === 'root') === (other === 'root') ? [] : ['outcome'];
   if (typeof truth === 'string' || typeof other === 'string') {
     return truth === other ? [] : ['outcome'];
   }
@@ -710,6 +721,7 @@ function expectation(a) {
   if (a.build) return { ok: a.expect.ok ?? true, line: a.expect.line ?? null };
   if (a.start) return { started: a.expect };
   if (a.sshd) return { rootLogin: a.expect };
+  if (a.sudo) return a.expect === 'root' ? 'root' : 'refused';
   return a.expect;
 }
 

@@ -240,6 +240,13 @@ function sudoStatus(image: ImageState, process: Process): SudoStatus {
   if (process.noNewPrivileges) {
     return { installed, usable: false, nopasswd: false, reason: 'no-new-privileges stops setuid sudo from gaining root' };
   }
+  // setuid sudo gets its capabilities back from the bounding set: without CAP_SETGID it cannot
+  // set root's groups and stops ("sudo: unable to change to root gid: Operation not permitted",
+  // status 1, measured with buildah run --cap-drop CAP_SETGID and --cap-drop ALL; a dropped
+  // CAP_SETUID alone still lets it run, as the setuid bit already makes it root).
+  if (process.bounding !== undefined && !process.bounding.has('CAP_SETGID')) {
+    return { installed, usable: false, nopasswd: false, reason: 'sudo: unable to change to root gid: Operation not permitted (CAP_SETGID is dropped from the bounding set, which setuid sudo needs)' };
+  }
   const r = sudoAllows(image, { name: process.userName, uid: process.uid, groups: process.groups });
   // A sudoers file whose text the build lost may hold a rule for this user.
   const lost = image.unknowns.find((u) => u.paths.some((p) => p === '/etc/sudoers' || p.startsWith('/etc/sudoers.d')));

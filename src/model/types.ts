@@ -439,6 +439,11 @@ export interface Process {
   homeFrom: 'passwd' | 'env' | 'default' | 'start';
   cwd: string;
   caps: Set<Capability>;
+  /**
+   * The capability bounding set the container starts with (the engine's defaults after
+   * --cap-add/--cap-drop): what a setuid-root program such as sudo can get back.
+   */
+  bounding?: Set<Capability>;
   noNewPrivileges: boolean;
   env: Record<string, string>;
 }

@@ -866,6 +866,7 @@ export function resolveRuntime(
     homeFrom,
     cwd,
     caps,
+    bounding,
     noNewPrivileges: run.noNewPrivileges,
     env,
   };

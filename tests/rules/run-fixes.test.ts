@@ -193,6 +193,31 @@ describe('UID403 under no-new-privileges', () => {
   });
 });
 
+describe('sudo without CAP_SETGID in the bounding set (measured: caps/sudo-*)', () => {
+  const text = 'FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y sudo && useradd -m app && echo "app ALL=(ALL) NOPASSWD:ALL" > /etc/sudoers.d/app\nUSER app\n';
+  const run = (line: string, profile: 'dev' | 'prod' = 'prod') => analyze({ file: 'Dockerfile', text, run: docker(line), profile });
+
+  test('--cap-drop ALL and --cap-drop SETGID: sudo is not usable, in sudo\'s words', () => {
+    for (const line of ['docker run --cap-drop ALL img', 'docker run --cap-drop SETGID img']) {
+      const s = run(line).identity.sudo;
+      assert.deepEqual([s.usable, s.nopasswd, s.reason], [false, false, 'sudo: unable to change to root gid: Operation not permitted (CAP_SETGID is dropped from the bounding set, which setuid sudo needs)']);
+    }
+  });
+
+  test('--cap-drop SETUID alone: sudo still gives root', () => {
+    const s = run('docker run --cap-drop SETUID img').identity.sudo;
+    assert.deepEqual([s.usable, s.nopasswd], [true, true]);
+  });
+
+  test('UID403 becomes a warning that says this run stops sudo; UID402 says why in the run\'s terms', () => {
+    const a = run('docker run --cap-drop ALL img', 'dev');
+    const f = a.findings.find((x) => x.ruleId === 'UID403');
+    assert.equal(f?.severity, 'warning');
+    assert.match(f?.message ?? '', /wherever the container keeps CAP_SETGID \(this run drops it, so sudo stops here\)\.$/);
+    assert.match(a.findings.find((x) => x.ruleId === 'UID402')?.why ?? '', /a bounding set without CAP_SETGID keeps it from taking root's groups/);
+  });
+});
+
 describe('HOME on a read-only root', () => {
   test('the writable tmpfs goes over HOME itself, saying what it hides', () => {
     const f = analyze({ file: 'Dockerfile', text: 'FROM python:3.12-slim\nRUN useradd -m appuser\nUSER appuser\n', run: docker('docker run --read-only img'), profile: 'prod' })

@@ -256,8 +256,8 @@ describe('run users that cannot start', () => {
 describe("podman's U volume option (measured: mounts/podman-chown-U)", () => {
   // The host folder belongs to 1000 with mode 0700 and holds a 0600 file of 1000's.
   const host = [
-    { path: '/srv/mine', exists: true, meta: dir(1000, 1000, 0o700) },
-    { path: '/srv/mine/f', exists: true, meta: { kind: 'file' as const, uid: 1000, gid: 1000, mode: 0o600 } },
+    { path: '/srv/mine', exists: true, meta: dir(1000, 1000, 0o700), from: 'facts-file' as const },
+    { path: '/srv/mine/f', exists: true, meta: { kind: 'file' as const, uid: 1000, gid: 1000, mode: 0o600 }, from: 'facts-file' as const },
   ];
   const view = (text: string) => resolveRuntime(image(), parseDockerRun(text, { invoker: root }), host, { engine: 'podman' });
 

@@ -40,12 +40,16 @@ export default defineRule({
       // no-new-privileges keeps setuid sudo from gaining root in this run; the rule is still in
       // the image for every run without it.
       const nnp = a.runtime.process.noNewPrivileges;
+      // A bounding set without CAP_SETGID stops sudo as well (identity.sudo says why).
+      const noSetgid = !nnp && a.runtime.process.bounding !== undefined && !a.runtime.process.bounding.has('CAP_SETGID');
+      const blocked = nnp || noSetgid;
       report({
         message: `${who} may ${all ? 'run any command' : `run ${r.commands}`} as root without a password (${r.file}${via}): the non-root USER is root in all but name` +
-          `${nnp ? ' wherever the container runs without no-new-privileges (this run sets it, so sudo cannot gain root here)' : ''}.`,
+          `${nnp ? ' wherever the container runs without no-new-privileges (this run sets it, so sudo cannot gain root here)' : noSetgid ? ' wherever the container keeps CAP_SETGID (this run drops it, so sudo stops here)' : ''}.`,
         why: 'NOPASSWD (or !authenticate) for ALL, a shell, an interpreter or a tool that can run other commands turns every process of that user into a root process one command away; it undoes the point of running as non-root.' +
-          (nnp ? ' With no-new-privileges the kernel ignores the setuid bit of sudo, so in this run it fails; the image still carries the rule.' : ''),
-        unsureSeverity: nnp ? 'warning' : undefined,
+          (nnp ? ' With no-new-privileges the kernel ignores the setuid bit of sudo, so in this run it fails; the image still carries the rule.' : '') +
+          (noSetgid ? ' Without CAP_SETGID in the bounding set sudo cannot take root\'s groups and stops ("unable to change to root gid"); the image still carries the rule.' : ''),
+        unsureSeverity: blocked ? 'warning' : undefined,
         line: noAuth ? noAuth.line ?? a.image.texts[noAuth.file]?.line : r.line ?? a.image.texts[r.file]?.line,
         fixes: [
           atStart
