@@ -384,6 +384,15 @@ const mounts: Case[] = [
     host: samHost('/home/sam/proj: { uid: 1001, gid: 1001, mode: "0755", kind: dir }'),
   },
   {
+    name: 'UID202 under rootless podman keep-id with --user 0: container root is a subordinate uid, repaired with podman unshare',
+    rule: 'UID202',
+    dockerfile: df(PYTORCH, TRAINER, 'USER trainer'),
+    run: 'podman run --rm --userns=keep-id --user 0 -v "$PWD:/workspace" img',
+    host: samHost('/home/sam/proj: { uid: 1001, gid: 1001, mode: "0755", kind: dir }'),
+    message: ['/workspace will belong to one of your subordinate uids on the host (/home/sam/proj), not to uid 1001'],
+    fix: '--user "$(id -u):$(id -g)"',
+  },
+  {
     name: 'UID202 is quiet for root with a read-only mount',
     rule: 'UID202',
     dockerfile: df(PYTORCH),

@@ -23,6 +23,19 @@ export default defineRule({
       if (m.kind !== 'bind' || m.readonly) continue;
       if (!a.check(m.target, 'create').allowed) continue;
 
+      if (userns && invoker) {
+        // Rootless podman with keep-id: the caller is itself inside, so container root is one of
+        // the caller's subordinate ids (/etc/subuid), not root and not the caller, on the host.
+        report({
+          message: `Files the container creates in ${m.target} will belong to one of your subordinate uids on the host (${m.source}), not to uid ${invoker.uid}: you cannot edit or delete them without podman unshare.`,
+          why: `Rootless podman maps ids through a user namespace: with --userns=${a.run?.userns} host uid ${invoker.uid} is itself inside, and container root is the first id of your /etc/subuid range.`,
+          fixes: [
+            { description: 'Run the container with your own ids, which keep-id maps to you.', snippet: renderRunChanges(a, [{ kind: 'invoker-ids' }]), safe: false },
+            { description: 'Or, to repair files already written, give them back from inside your user namespace (where you are root).', snippet: `podman unshare chown -R 0:0 ${m.source}`, safe: false },
+          ],
+        });
+        continue;
+      }
       report({
         message: `Files the container creates in ${m.target} will belong to root on the host (${m.source}), where ${invoker ? `uid ${invoker.uid}` : 'your user'} cannot edit or delete them without sudo.`,
         why: 'A bind mount passes uids through unchanged: what uid 0 creates inside is owned by uid 0 outside.',
