@@ -558,7 +558,7 @@ export default async function check(args: string[], io: Io): Promise<number> {
   }
 
   const rendered = report.finish();
-  if (format !== 'text') io.out(withFileErrors(rendered, errors, format));
+  if (format !== 'text') io.out(withFileErrors(rendered, errors, format, io.cwd));
   else if (rendered !== '') io.out(rendered);
 
   // A file that could not be checked wins over findings: exit 2, as for a single bad file.

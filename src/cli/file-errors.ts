@@ -1,6 +1,8 @@
 // Files a folder run could not check (bad syntax, unreadable): added to the JSON and SARIF
 // reports so CI sees them next to the findings of the files that were checked.
 
+import { artifact } from '../report/sarif.js';
+
 /** One file that could not be checked; line is null when the problem has none. */
 export interface FileError {
   file: string;
@@ -13,7 +15,7 @@ export interface FileError {
  * there, empty when every file was checked; docs/json-output.md). SARIF 2.1.0 gets an
  * invocation that did not succeed, with one toolExecutionNotification per file (section 3.20).
  */
-export function withFileErrors(rendered: string, errors: FileError[], format: 'json' | 'sarif'): string {
+export function withFileErrors(rendered: string, errors: FileError[], format: 'json' | 'sarif', root?: string): string {
   if (format === 'sarif' && errors.length === 0) return rendered;
   const doc = JSON.parse(rendered) as Record<string, unknown>;
 
@@ -33,7 +35,8 @@ export function withFileErrors(rendered: string, errors: FileError[], format: 'j
         locations: [
           {
             physicalLocation: {
-              artifactLocation: { uri: e.file.replace(/\\/g, '/').replace(/^\.\//, '') },
+              // Located as the results are: relative to %SRCROOT% where the file is below it.
+              artifactLocation: artifact(e.file, root),
               ...(e.line !== null ? { region: { startLine: e.line } } : {}),
             },
           },

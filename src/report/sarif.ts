@@ -25,7 +25,7 @@ function fingerprint(text: string): string {
  * usually the repository) with uriBaseId %SRCROOT%, else an absolute file URI. The same file
  * then has the same location and fingerprint however its path was typed.
  */
-function artifact(file: string, root: string | undefined): { uri: string; uriBaseId?: string } {
+export function artifact(file: string, root: string | undefined): { uri: string; uriBaseId?: string } {
   if (root === undefined) return { uri: file.replace(/\\/g, '/').replace(/^\.\//, '') };
   const abs = resolve(root, file);
   const rel = relative(root, abs);

@@ -230,7 +230,7 @@ describe('a folder with bad files', () => {
     assert.deepEqual(inv[0].toolExecutionNotifications[0], {
       level: 'error',
       message: { text: 'unknown instruction: FOO' },
-      locations: [{ physicalLocation: { artifactLocation: { uri: 'bad/b-unknown.Dockerfile' }, region: { startLine: 2 } } }],
+      locations: [{ physicalLocation: { artifactLocation: { uri: 'bad/b-unknown.Dockerfile', uriBaseId: '%SRCROOT%' }, region: { startLine: 2 } } }],
     });
   });
 
