@@ -332,7 +332,9 @@ const KNOWN_KEYS = new Set([
  */
 export function parseCompose(yamlText: string, opts: ComposeOptions): ComposeProject {
   const lc = new LineCounter();
-  const doc = parseDocument(yamlText, { lineCounter: lc });
+  // `<<: *anchor` merge keys, as Compose reads them (compose-go's YAML parser; the Compose
+  // spec's "Fragments" and "Extension" pages): the yaml library merges them only when asked.
+  const doc = parseDocument(yamlText, { lineCounter: lc, merge: true });
   if (doc.errors.length > 0) {
     throw yamlError(doc.errors[0], opts.file);
   }
