@@ -46,7 +46,12 @@ How it runs:
   --compose FILE        a Compose file; --service NAME picks the service (default: the only one).
                         With no Dockerfile given, the service's build section names it (context,
                         dockerfile, args, target). Its variables come from the environment, then
-                        the .env file next to it
+                        the .env file next to it. Repeatable: the files are merged in order, as
+                        docker compose -f A -f B does. One compose.yaml (or compose.yml,
+                        docker-compose.yml, docker-compose.yaml) is read with the
+                        compose.override.yml/.yaml (docker-compose.override.*) next to it, as
+                        docker compose reads them when it finds them itself (a note says so)
+  --no-compose-override do not read that override file (as docker compose -f compose.yaml)
   --compose-env-file FILE
                         with --compose: read these variables instead of that .env, as
                         docker compose --env-file does (repeatable; the environment still wins).
@@ -90,7 +95,8 @@ Report:
 const OPTIONS = {
   run: { type: 'string' },
   'run-file': { type: 'string' },
-  compose: { type: 'string' },
+  compose: { type: 'string', multiple: true },
+  'no-compose-override': { type: 'boolean' },
   service: { type: 'string' },
   'compose-env-file': { type: 'string', multiple: true },
   // Node 20 reads --env-file even after the script name (nodejs/node#54232): refused with a
@@ -327,36 +333,83 @@ function trace(a: Analysis, io: Io): void {
   for (const n of a.runtime.notes) io.err(`debug: runtime: ${n.text}\n`);
 }
 
+/** The names docker compose looks for (compose-go cli/options.go DefaultFileNames). */
+const COMPOSE_DEFAULT_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
+/** Its override files next to them, in its order of preference (DefaultOverrideFileNames). */
+const COMPOSE_OVERRIDE_NAMES = ['compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml'];
+
+/**
+ * The Compose files to read: those given, and, for one file with a default name, the override
+ * file next to it, as `docker compose` reads both when it finds compose.yaml itself
+ * (docs.docker.com "Merge Compose files": "By default, Compose reads two files, a compose.yaml
+ * and an optional compose.override.yaml file"). Several override names there: the first in
+ * compose-go's order, with its warning.
+ */
+function composeFiles(given: string[], noOverride: boolean, cwd: string, io: Io): { files: string[]; override?: string } {
+  if (given.length !== 1 || noOverride || given[0] === '-' || !COMPOSE_DEFAULT_NAMES.includes(basename(given[0]))) return { files: given };
+  const dir = dirname(given[0]);
+  const found = COMPOSE_OVERRIDE_NAMES.map((n) => (dir === '.' ? n : join(dir, n))).filter((f) => statSync(resolve(cwd, f), { throwIfNoEntry: false })?.isFile());
+  if (found.length === 0) return { files: given };
+  if (found.length > 1) io.err(`uidctl: warning: found multiple override files with supported names: ${found.join(', ')}; using ${found[0]}\n`);
+
+  return { files: [given[0], found[0]], override: found[0] };
+}
+
 /** The RunContext of one Compose service (with its build section) or one Kubernetes container. */
-async function orchestratedRun(v: { compose?: string; k8s?: string; service?: string; container?: string; 'compose-env-file'?: string[] }, invoker: Invoker, io: Io): Promise<{ run: RunContext; build?: ComposeBuild; where: string }> {
-  const file = (v.compose ?? v.k8s)!;
-  const text = readText(file, io.cwd, v.compose ? 'Compose file' : 'Kubernetes manifest');
+async function orchestratedRun(v: { compose?: string[]; k8s?: string; service?: string; container?: string; 'compose-env-file'?: string[]; 'no-compose-override'?: boolean }, invoker: Invoker, io: Io): Promise<{ run: RunContext; build?: ComposeBuild; where: string }> {
   if (v.compose !== undefined && v.container !== undefined) throw new UsageError('--container goes with --k8s; a Compose service is picked with --service');
   if (v.k8s !== undefined && v.service !== undefined) throw new UsageError('--service goes with --compose; a Kubernetes container is picked with --container');
-  try {
-    if (v.compose !== undefined) {
-      const { parseCompose } = await import('../runtime/compose.js');
-      // env_file paths come back absolute from the (maybe described) invoker's folder: read them
-      // from the same place relative to where uidctl runs.
-      const read = envFileReader(io.cwd, file);
-      const readEnvFile = (p: string) => {
+  if (v.compose !== undefined) {
+    const { files, override } = composeFiles(v.compose, v['no-compose-override'] === true, io.cwd, io);
+    const texts = files.map((f) => ({ file: f, text: readText(f, io.cwd, 'Compose file') }));
+    const file = files[0];
+    try {
+      const { parseComposeFiles } = await import('../runtime/compose.js');
+      // Paths come back absolute from the (maybe described) invoker's folder: read them from
+      // the same place relative to where uidctl runs.
+      const local = (p: string) => {
         const rel = relative(invoker.cwd, p);
-        return read(rel.startsWith('..') || isAbsolute(rel) ? p : rel || '.');
+        return rel.startsWith('..') || isAbsolute(rel) ? p : rel || '.';
+      };
+      const read = envFileReader(io.cwd, file);
+      const readEnvFile = (p: string) => read(local(p));
+      // extends.file: the other Compose file's text, undefined when it does not exist.
+      const readComposeFile = (p: string) => {
+        try {
+          return readFileSync(resolve(io.cwd, local(p)), 'utf8');
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+          throw new InputError(`cannot read Compose file ${p}: ${errnoWords(code)}`, file);
+        }
       };
       // The shell environment over the project's .env (or --compose-env-file), as Compose interpolates.
       const vars = composeVariables(file, v['compose-env-file'], { ...io.env } as Record<string, string>, io.cwd);
       for (const w of vars.warnings) io.err(`uidctl: warning: ${w.file}: ${w.text}\n`);
-      const { services, warnings } = parseCompose(text, { invoker, env: vars.env, file, readEnvFile });
+      const { services, fileWarnings } = parseComposeFiles(texts, { invoker, env: vars.env, file, readEnvFile, readComposeFile });
       // What Compose itself warns of when it reads the file (an unset variable becomes blank).
-      for (const w of new Set(warnings)) io.err(`uidctl: warning: ${file}: ${w}\n`);
+      for (const w of new Set(fileWarnings.map((x) => `${x.file ?? file}: ${x.text}`))) io.err(`uidctl: warning: ${w}\n`);
       const names = Object.keys(services);
+      const shown = files.join(' + ');
       if (names.length === 0) throw new InputError('the Compose file defines no services', file);
       const name = v.service ?? (names.length === 1 ? names[0] : undefined);
-      if (!name) throw new UsageError(`${file} has ${names.length} services (${names.join(', ')}): pick one with --service`);
-      if (!Object.hasOwn(services, name)) throw new UsageError(`no service '${name}' in ${file} (it has ${names.join(', ')})`);
+      if (!name) throw new UsageError(`${shown} has ${names.length} services (${names.join(', ')}): pick one with --service`);
+      if (!Object.hasOwn(services, name)) throw new UsageError(`no service '${name}' in ${shown} (it has ${names.join(', ')})`);
       const { build, ...run } = services[name];
+      if (override !== undefined) {
+        const text = `${override} is read after ${file} and merged over it, as docker compose does when it finds ${basename(file)} itself; docker compose -f ${file} would not read it (--no-compose-override)`;
+        io.err(`uidctl: note: ${text}\n`);
+        run.assumptions = [...(run.assumptions ?? []), { id: 'compose-override', subject: override, text, confidence: 'high', file: override }];
+      }
       return { run, build, where: `services.${name}` };
+    } catch (e) {
+      if (e instanceof RunParseError) throw inputErrorOf(e, file);
+      throw e;
     }
+  }
+  const file = v.k8s!;
+  const text = readText(file, io.cwd, 'Kubernetes manifest');
+  try {
     const { readKubernetes, selectContainer } = await import('../runtime/kubernetes.js');
     const manifest = readKubernetes(text, { file, invoker });
     const others = manifest.workloads.length === 0 ? manifest.otherKinds : [];
@@ -434,6 +487,10 @@ export default async function check(args: string[], io: Io): Promise<number> {
     throw new UsageError('--env-file is not an option of uidctl: Node 20 reads --env-file itself (nodejs/node#54232), loading the file into the environment; use --compose-env-file FILE');
   }
   if (v['compose-env-file'] !== undefined && v.compose === undefined) throw new UsageError('--compose-env-file goes with --compose (a docker run line gives its own --env-file)');
+  // A picker with nothing to pick from would be ignored without a word.
+  if (v.service !== undefined && v.compose === undefined && v.k8s === undefined) throw new UsageError('--service goes with --compose: it picks a service of the Compose file');
+  if (v.container !== undefined && v.k8s === undefined && v.compose === undefined) throw new UsageError('--container goes with --k8s: it picks a container of the Kubernetes manifest');
+  if (v['no-compose-override'] !== undefined && v.compose === undefined) throw new UsageError('--no-compose-override goes with --compose');
 
   const cliBuildArgs = parseBuildArgs(v['build-arg'], io.env);
   const severity = configSeverities(cfg);
@@ -483,7 +540,7 @@ export default async function check(args: string[], io: Io): Promise<number> {
     const picked = await orchestratedRun(v, invoker, io);
     run = picked.run;
     // No Dockerfile given: the service's own build section says which one, as compose build does.
-    if (v.compose !== undefined && parsed.positionals.length === 0) composeBuild = composeBuildInputs(picked.build, picked.where, v.compose, io.cwd, invoker.cwd);
+    if (v.compose !== undefined && parsed.positionals.length === 0) composeBuild = composeBuildInputs(picked.build, picked.where, v.compose[0], io.cwd, invoker.cwd);
     // No build section either: the service runs its image as it is, so that image is analysed
     // (a one-line Dockerfile naming it), not a ./Dockerfile the service never uses.
     if (v.compose !== undefined && parsed.positionals.length === 0 && !picked.build && run.image !== undefined) {
@@ -495,7 +552,7 @@ export default async function check(args: string[], io: Io): Promise<number> {
 
   const { files, folder } = composeBuild
     ? { files: [composeBuild.file], folder: false }
-    : imageOnly !== undefined ? { files: [v.compose!], folder: false } : expandInputs(parsed.positionals, io.cwd, io);
+    : imageOnly !== undefined ? { files: [v.compose![0]], folder: false } : expandInputs(parsed.positionals, io.cwd, io);
   // Precedence as docker compose build: the compose file's args, then --build-arg.
   const buildArgs = { ...(cfg.buildArgs ?? {}), ...(composeBuild?.args ?? {}), ...cliBuildArgs };
   const target = v.target ?? composeBuild?.target;

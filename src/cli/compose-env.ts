@@ -5,8 +5,8 @@
 //
 // Compose's documented rules (https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/):
 // - "Compose looks for an `.env` file in the project directory": --project-directory, else the
-//   folder of the first Compose file (uidctl takes one Compose file and has no
-//   --project-directory, so the Compose file's folder), else the current folder;
+//   folder of the first Compose file (uidctl has no --project-directory, so the
+//   first --compose file's folder), else the current folder;
 // - `--env-file` replaces the default `.env` ("you can use --env-file ... to override the default
 //   .env"); several are read in order, a later one overriding an earlier one;
 // - precedence for interpolation (docs.docker.com/compose/how-tos/environment-variables/envvars-precedence/):

@@ -8,6 +8,7 @@ import type { MountSpec, RunContext } from '../model/types.js';
 import { normalizePath } from '../image/fs.js';
 import { RunParseError, yamlError, yamlToJS } from './errors.js';
 import type { Invoker } from './docker.js';
+import { mergeService, rebaseService } from './compose-merge.js';
 import { hostPath, isBindSource, parseTmpfsFlag, parseVolumeFlag, type PathContext } from './mounts.js';
 
 export interface ComposeOptions {
@@ -21,6 +22,11 @@ export interface ComposeOptions {
    * not exist. Without it the files are only recorded in envFiles.
    */
   readEnvFile?: (path: string) => string | undefined;
+  /**
+   * The text of a Compose file `extends: {file: ...}` names (an absolute path; the caller
+   * reads it), undefined when it does not exist.
+   */
+  readComposeFile?: (path: string) => string | undefined;
 }
 
 export interface ComposeBuild {
@@ -42,6 +48,8 @@ export interface ComposeProject {
   services: Record<string, ComposeService>;
   /** Unset variables and keys that were ignored. */
   warnings: string[];
+  /** The same warnings, each with the Compose file it comes from. */
+  fileWarnings: { file?: string; text: string }[];
 }
 
 type Obj = Record<string, unknown>;
@@ -326,29 +334,151 @@ const KNOWN_KEYS = new Set([
   'entrypoint', 'command', 'ports',
 ]);
 
+/** One Compose file of a project: its text, and its path as given (for messages). */
+export interface ComposeSource {
+  text: string;
+  file?: string;
+}
+
+/** One Compose file, read: its services interpolated, with the lines they are defined at. */
+interface Layer {
+  /** The path as given, for messages. */
+  file?: string;
+  /** Absolute folder of the file: where extends.file is looked up from. */
+  dir: string;
+  services: Map<string, Obj>;
+  lines: Map<string, number | undefined>;
+  extendsLines: Map<string, number | undefined>;
+}
+
+function readLayer(text: string, file: string | undefined, dir: string, env: Record<string, string>, warnings: { file?: string; text: string }[]): Layer {
+  const lc = new LineCounter();
+  // `<<: *anchor` merge keys, as Compose reads them (compose-go's YAML parser; the Compose
+  // spec's "Fragments" and "Extension" pages): the yaml library merges them only when asked.
+  const doc = parseDocument(text, { lineCounter: lc, merge: true });
+  if (doc.errors.length > 0) {
+    throw yamlError(doc.errors[0], file);
+  }
+  if (!isMap(doc.contents)) throw new RunParseError('a compose file is a mapping with "services"', undefined, file);
+
+  const raw = asObj(yamlToJS(doc, file));
+  const layer: Layer = { file, dir, services: new Map(), lines: new Map(), extendsLines: new Map() };
+  for (const [name, rawSvc] of Object.entries(asObj(raw.services))) {
+    const texts: string[] = [];
+    layer.services.set(name, asObj(interpolateAll(rawSvc, env, texts, `services.${name}`)));
+    for (const t of texts) warnings.push({ file, text: t });
+    layer.lines.set(name, keyLine(doc, ['services'], name, lc));
+    layer.extendsLines.set(name, keyLine(doc, ['services', name], 'extends', lc));
+  }
+
+  return layer;
+}
+
+interface ExtendsContext {
+  env: Record<string, string>;
+  warnings: { file?: string; text: string }[];
+  read?: (path: string) => string | undefined;
+  /** The files extends.file named, read once each (by absolute path). */
+  layers: Map<string, Layer>;
+}
+
+const display = (layer: Layer) => layer.file ?? 'the Compose file';
+
+/**
+ * A service with its `extends:` applied (Compose Specification, 05-services.md "extends"):
+ * the service it names, from the same file or from extends.file (relative to this file's
+ * folder), itself extended first, with this service merged over it. Errors as docker compose
+ * gives them (compose-go loader/extends.go): an unknown service, a cycle.
+ */
+function extendedService(layer: Layer, name: string, chain: { layer: Layer; name: string }[], ctx: ExtendsContext): Obj {
+  const svc = layer.services.get(name)!;
+  if (svc.extends === undefined || svc.extends === null) return svc;
+  const where = `services.${name}.extends`;
+  const line = layer.extendsLines.get(name) ?? layer.lines.get(name);
+  const fail = (message: string) => new RunParseError(message, where, layer.file, line);
+
+  if (chain.some((c) => c.layer === layer && c.name === name)) {
+    const loop = [...chain, { layer, name }];
+    throw fail(`Circular reference: ${loop.map((c, i) => `${i === 0 ? '' : 'extends '}${c.name} in ${display(c.layer)}`).join(' ')}`);
+  }
+
+  const ext = svc.extends;
+  let ref: string;
+  let file: string | undefined;
+  if (typeof ext === 'string') ref = ext;
+  else if (ext !== null && typeof ext === 'object' && !Array.isArray(ext)) {
+    const o = ext as Obj;
+    if (typeof o.service !== 'string' || o.service === '') throw fail(`${where}.service is required`);
+    ref = o.service;
+    if (o.file !== undefined && o.file !== null) file = String(o.file);
+  } else throw fail(`${where} must be a string or a mapping`);
+
+  let base = layer;
+  if (file !== undefined) {
+    const abs = normalizePath(file, layer.dir);
+    let other = ctx.layers.get(abs);
+    if (!other) {
+      const text = ctx.read?.(abs);
+      if (text === undefined) {
+        throw fail(ctx.read ? `open ${abs}: no such file or directory` : `${where}.file ${file}: no reader for other Compose files was given`);
+      }
+      other = readLayer(text, file.startsWith('/') ? file : abs, normalizePath('..', abs), ctx.env, ctx.warnings);
+      ctx.layers.set(abs, other);
+    }
+    base = other;
+  }
+  if (!base.services.has(ref)) throw fail(`cannot extend service "${name}" in ${display(base)}: service "${ref}" not found`);
+
+  let parent = extendedService(base, ref, [...chain, { layer, name }], ctx);
+  // Paths in a service from another folder keep naming the same files.
+  if (base.dir !== layer.dir) parent = rebaseService(parent, base.dir);
+  const { extends: _, ...own } = svc;
+
+  return mergeService(parent, own);
+}
+
 /**
  * Parse a compose file. Pure: the caller provides the environment used for interpolation
- * (compose also reads `.env`; merging it is the caller's job).
+ * (compose also reads `.env`; merging it is the caller's job), and reads the files
+ * `extends: {file: ...}` names through opts.readComposeFile.
  */
 export function parseCompose(yamlText: string, opts: ComposeOptions): ComposeProject {
-  const lc = new LineCounter();
-  const doc = parseDocument(yamlText, { lineCounter: lc });
-  if (doc.errors.length > 0) {
-    throw yamlError(doc.errors[0], opts.file);
-  }
-  if (!isMap(doc.contents)) throw new RunParseError('a compose file is a mapping with "services"', undefined, opts.file);
+  return parseComposeFiles([{ text: yamlText, file: opts.file }], opts);
+}
 
+/**
+ * Several Compose files merged in order, as `docker compose -f a.yaml -f b.yaml` merges them
+ * (Compose Specification, 13-merge.md): each file's `extends:` is applied first, then a later
+ * file's service is merged over the earlier one's. Relative paths in every file resolve from
+ * the first file's folder, the project directory (docs.docker.com, "Merge Compose files").
+ */
+export function parseComposeFiles(sources: ComposeSource[], opts: ComposeOptions): ComposeProject {
+  if (sources.length === 0) throw new RunParseError('no Compose file given');
   const env = { ...opts.env };
-  const warnings: string[] = [];
-  const raw = asObj(yamlToJS(doc, opts.file));
-  const baseDir = opts.file ? normalizePath('..', normalizePath(opts.file, opts.invoker.cwd)) : opts.invoker.cwd;
+  const fileWarnings: { file?: string; text: string }[] = [];
+  const first = sources[0].file;
+  const baseDir = first && first !== '-' ? normalizePath('..', normalizePath(first, opts.invoker.cwd)) : opts.invoker.cwd;
   const ctx: PathContext = { cwd: baseDir, home: opts.invoker.home };
-  const services: Record<string, ComposeService> = {};
+  const extendsCtx: ExtendsContext = { env, warnings: fileWarnings, read: opts.readComposeFile, layers: new Map() };
 
-  for (const [name, rawSvc] of Object.entries(asObj(raw.services))) {
+  // Every service, with the file and line where it is first defined.
+  const merged = new Map<string, { svc: Obj; file?: string; line?: number }>();
+  for (const source of sources) {
+    const dir = source.file && source.file !== '-' ? normalizePath('..', normalizePath(source.file, opts.invoker.cwd)) : opts.invoker.cwd;
+    const layer = readLayer(source.text, source.file, dir, env, fileWarnings);
+    // An extends.file naming this file (a cycle through another file) finds it as read here.
+    if (source.file && source.file !== '-') extendsCtx.layers.set(normalizePath(source.file, opts.invoker.cwd), layer);
+    for (const name of layer.services.keys()) {
+      const svc = extendedService(layer, name, [], extendsCtx);
+      const before = merged.get(name);
+      if (before) before.svc = mergeService(before.svc, svc);
+      else merged.set(name, { svc, file: source.file, line: layer.lines.get(name) });
+    }
+  }
+
+  const services: Record<string, ComposeService> = {};
+  for (const [name, { svc, file, line }] of merged) {
     const where = `services.${name}`;
-    const svc = asObj(interpolateAll(rawSvc, env, warnings, where));
-    const line = keyLine(doc, ['services'], name, lc);
 
     try {
       const run: ComposeService = {
@@ -371,7 +501,7 @@ export function parseCompose(yamlText: string, opts: ComposeOptions): ComposePro
         publish: (Array.isArray(svc.ports) ? svc.ports : []).map((p) =>
           typeof p === 'object' && p !== null ? `${asObj(p).published ?? ''}:${asObj(p).target ?? ''}` : String(p),
         ),
-        origin: { file: opts.file, line, text: where },
+        origin: { file, line, text: where },
         invoker: { ...opts.invoker },
       };
 
@@ -415,12 +545,12 @@ export function parseCompose(yamlText: string, opts: ComposeOptions): ComposePro
       // Defined, not assigned: a service may be called __proto__ (the spec's name pattern allows it).
       Object.defineProperty(services, name, { value: run, enumerable: true, writable: true, configurable: true });
     } catch (e) {
-      if (e instanceof RunParseError) throw new RunParseError(e.detail, e.flag, opts.file, line);
+      if (e instanceof RunParseError) throw new RunParseError(e.detail, e.flag, file, line);
       throw e;
     }
   }
 
-  return { services, warnings };
+  return { services, warnings: fileWarnings.map((w) => w.text), fileWarnings };
 }
 
 /**

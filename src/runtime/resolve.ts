@@ -296,6 +296,33 @@ export function readOnlyRootSetting(tool: RunContext['tool']): string {
   return '--read-only';
 }
 
+/**
+ * A user-namespace mode under Docker. The docker CLI accepts only "" and host (moby
+ * api/types/container UsernsMode.Valid, the part before any ':') and refuses the rest before it
+ * creates anything: `docker: --userns: invalid USER mode.` (cli/command/container/opts.go).
+ * Compose sends userns_mode to the Engine API, whose container checks look at the IPC, PID, UTS
+ * and cgroup namespace modes but not this one (moby daemon verifyPlatformContainerSettings);
+ * any mode but host is then the daemon's default namespace, so podman's keep-id does nothing.
+ */
+function dockerUserns(run: RunContext, notes: RuntimeNote[], errors: { message: string }[]): void {
+  const mode = run.userns;
+  if (mode === undefined || mode === '' || mode.split(':')[0] === 'host') return;
+  if (run.tool === 'docker') {
+    errors.push({ message: '--userns: invalid USER mode' });
+    notes.push({ text: `docker run refuses --userns=${mode}: the docker CLI knows only --userns=host (keep-id, auto and nomap are podman's)` });
+    return;
+  }
+  if (run.tool !== 'compose') return;
+  const a = assumption(
+    'docker-userns-ignored',
+    `userns_mode: ${mode}`,
+    `userns_mode: ${mode} is podman's: the Docker Engine does not check userns_mode and runs the container in its ` +
+      'default user namespace (no mapping unless the daemon has userns-remap), so the ids are not kept',
+    'medium',
+  );
+  notes.push({ text: a.text, assumption: a });
+}
+
 /** The run user: --user, podman keep-id, Kubernetes runAsUser/runAsGroup, else the image USER. */
 function resolveUser(
   image: ImageState,
@@ -315,6 +342,7 @@ function resolveUser(
   }
   let spec = run.user ?? image.config.user;
 
+  if (engine === 'docker') dockerUserns(run, notes, errors);
   // podman --userns=keep-id runs as the caller when neither --user nor the image names a user.
   const keep = engine === 'podman' ? keepIdUser(image, run, notes, errors) : undefined;
   if (keep && run.user === undefined && image.config.user === '') spec = `${keep.uid}:${keep.gid}`;

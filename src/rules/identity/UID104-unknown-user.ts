@@ -67,13 +67,14 @@ function failedCreator(a: AnalysisView, name: string): { line: number; dependsOn
   return undefined;
 }
 
-type Kind = 'name' | 'range' | 'userns' | 'caps' | 'nonroot' | 'runAsUser';
+type Kind = 'name' | 'range' | 'userns' | 'dockerUserns' | 'caps' | 'nonroot' | 'runAsUser';
 
 function errorKind(message: string): Kind | undefined {
   if (/uids and gids must be in range/.test(message)) return 'range';
   if (/runAsUser breaks non-root/.test(message)) return 'runAsUser';
   if (/runAsNonRoot|non-root/i.test(message)) return 'nonroot';
   if (/capabilit/i.test(message)) return 'caps';
+  if (/invalid USER mode/.test(message)) return 'dockerUserns';
   if (/keep-id|userns|ParseUint|invalid option specified/i.test(message)) return 'userns';
   if (/user|group|passwd/i.test(message)) return 'name';
 
@@ -86,6 +87,9 @@ const WHY: Record<Kind, string> = {
     'container starts; a name that is not there stops the start. Numeric ids need no entry.',
   range: 'The runtime reads a user or group id as a number from 0 to 2147483647 (moby/sys user); anything else stops the start.',
   userns: 'The user-namespace option of the run cannot be applied as written, so the engine refuses to create the container.',
+  dockerUserns:
+    'The docker CLI accepts only --userns=host (its user namespaces are the daemon\'s userns-remap); ' +
+    'keep-id, auto and nomap are podman\'s, and docker run refuses them before it creates the container.',
   caps: 'The engine checks every --cap-add and --cap-drop name against the capabilities it knows before it creates the container.',
   nonroot: 'The kubelet refuses to start a container with runAsNonRoot when the user it would run as is root or is not numeric.',
   runAsUser:
@@ -101,6 +105,10 @@ const FIXES: Record<Kind, { description: string; snippet: string; safe: boolean 
   name: [{ description: 'Create the user before switching to it, or use numeric ids.', snippet: 'RUN useradd --create-home app\nUSER app', safe: false }],
   range: [{ description: 'Use an id from 0 to 2147483647, for example the one useradd gave the user.', snippet: 'USER 1000:1000', safe: false }],
   userns: [{ description: 'Write the option as the engine documents it.', snippet: '--userns=keep-id:uid=1000,gid=1000', safe: false }],
+  dockerUserns: [
+    { description: 'Run as your own ids instead, which is what keep-id does under podman.', snippet: '--user "$(id -u):$(id -g)"', safe: false },
+    { description: 'Or start it with podman, which has keep-id.', snippet: 'podman run --userns=keep-id ...', safe: false },
+  ],
   caps: [{ description: 'Name a capability the kernel has (capabilities(7)), with or without the CAP_ prefix.', snippet: '--cap-add CHOWN', safe: false }],
   nonroot: [{ description: 'Run as a numeric non-root user.', snippet: 'USER 1000:1000', safe: false }],
   runAsUser: [
