@@ -69,6 +69,15 @@ describe('the built command line', () => {
     }
   });
 
+  test('the library exports the Compose and Kubernetes readers the README names', async () => {
+    const lib = await import(join(ROOT, 'dist/index.js'));
+    const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me/p', name: 'me' };
+    const compose = lib.parseCompose('x-root: &root {user: "0"}\nservices:\n  app:\n    <<: *root\n    image: img\n', { invoker, env: {}, file: 'compose.yaml' });
+    assert.equal(compose.services.app.user, '0');
+    const runs = lib.parseKubernetes('apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: img\n    securityContext: {runAsUser: 1234}\n');
+    assert.deepEqual(runs.map((r: { user?: string }) => r.user), ['1234']);
+  });
+
   test('SARIF output and the rules list', () => {
     const dir = tempDir({ Dockerfile: DOCKERFILE });
     const sarif = JSON.parse(uidctl(['check', '--format', 'sarif', '--fail-on', 'never'], dir).out);
