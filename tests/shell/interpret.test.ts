@@ -540,6 +540,18 @@ describe('more wrappers and builtins', () => {
       expect: { '/tmp/sp': 'file 1001:1001 0644' },
     },
     {
+      name: 'gosu --version and -h succeed, then gosu USER true (measured: failures/gosu-version-check)',
+      src: 'set -e; gosu --version; gosu -h; gosu bob true; touch /checked',
+      status: 0,
+      expect: { '/checked': 'file 0:0 0644' },
+    },
+    {
+      name: 'gosu with a user and no command fails with its usage (measured: failures/gosu-no-command)',
+      src: 'gosu nobody',
+      status: 1,
+      stderr: ['Usage: gosu user-spec command [args]'],
+    },
+    {
       name: 'gosu as a non-root user is refused',
       src: 'gosu root touch /x',
       user: 'alice',

@@ -506,6 +506,9 @@ export function findAsChown(argv: string[]): string[] | undefined {
 const gosu: CommandHandler = (ctx, argv) => {
   if (!argv[0].includes('/') && notInstalled(ctx, 'gosu')) return notFound(ctx, argv[0]);
   const [spec, ...cmd] = argv.slice(1);
+  // gosu --version and --help print and succeed (tianon/gosu main.go), as the official images'
+  // `gosu --version; gosu nobody true` check does after installing it.
+  if (spec !== undefined && ['--help', '-h', '-?', '--version', '-v'].includes(spec)) return unknownOutput(OK);
   if (spec === undefined || cmd.length === 0) return fail('Usage: gosu user-spec command [args]');
   // gosu looks the user up first, then calls setgroups, setgid and setuid (privdrop.ts).
   const ident = ctx.lookupIdentity(spec);
