@@ -599,6 +599,12 @@ function failure(line: number, command: string, stderr: string[], cwd?: string):
 }
 
 /**
+ * In a frame's inexact set: a script the model could not read was sourced, so a variable it
+ * knows as unset may have been set there. Not a valid variable name, so no real one meets it.
+ */
+const ANY_UNSET = '*unset*';
+
+/**
  * A subshell's frame: the same values, with the variables, their exactness and the functions
  * shared until one side changes them (copy on write, see writableEnv). Written field by field
  * so every frame has one shape.
@@ -1500,6 +1506,9 @@ class Walker {
     const file = args[0];
     const unknown = (): Res => {
       this.note(`the script ${file ?? ''} read by ${name} is not known`, textOf(text));
+      // It may set any variable: from here on one the model knows as unset is not known
+      // (`. "$APACHE_ENVVARS"; mkdir "$APACHE_LOCK_DIR"` under set -u is not an error).
+      this.writableInexact().add(ANY_UNSET);
       return { status: 'unknown', out: undefined };
     };
     // Without a slash the shell looks the name up on PATH (and bash in the current folder).
@@ -2080,7 +2089,10 @@ class Walker {
       if ((name === 'UID' || name === 'EUID') && f.flavor === 'bash') return f.env.get(name) ?? String(f.ident.uid);
     }
 
-    return f.env.get(name) ?? null;
+    const v = f.env.get(name);
+    if (v !== undefined) return v;
+
+    return f.inexact.size > 0 && f.inexact.has(ANY_UNSET) ? undefined : null;
   }
 
   /** Command substitution: run the inner script in a subshell and take its stdout. */
