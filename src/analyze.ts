@@ -34,6 +34,7 @@ import { engineFor, mapHostFacts, usernsMapping } from './runtime/userns.js';
 import { applyEntrypoint, startCommandOf } from './runtime/entrypoints.js';
 import { launcherAssumptionText, launcherCall, launcherId, launcherName } from './rules/identity/launchers.js';
 import { applyPrivilegeDrop } from './runtime/privdrop.js';
+import { loadVolume, runInitContainers } from './runtime/init-containers.js';
 import { capsNeeded, launchOf, parsesAs, runStartScript, startScriptOf, unreadableScript, workloadProcess, type ScriptRun } from './runtime/entry-script.js';
 
 export type Profile = 'dev' | 'prod';
@@ -350,6 +351,20 @@ export function analyze(input: AnalyzeInput): Analysis {
   const userns = usernsMapping(run, engine);
   const host = mapHostFacts(input.host ?? [], userns);
   let runtime = resolveRuntime(image, run, host, { engine });
+  // Kubernetes init containers run first, to completion, on the pod's volumes: what they leave
+  // there is what the container finds (runtime/init-containers.ts).
+  if (run.initContainers !== undefined && run.initContainers.length > 0 && runtime.errors.length === 0) {
+    const init = runInitContainers(image, run, host, { engine, builder, file: input.file });
+    const dependsOn = [...(runtime.view.dependsOn ?? [])];
+    for (const m of run.mounts) {
+      if (m.volumeName === undefined) continue;
+      const target = normalizePath(m.target);
+      const held = init.volumes.get(m.volumeName);
+      if (held) loadVolume(runtime.view.fs, m, target, held);
+      for (const id of init.doubts.get(m.volumeName) ?? []) dependsOn.push({ prefix: target, id });
+    }
+    runtime = { ...runtime, view: { ...runtime.view, dependsOn }, notes: [...runtime.notes, ...init.notes] };
+  }
   const start = startCommandOf(image, input.run);
   const handover = runtime.errors.length === 0 ? applyEntrypoint(image, run, runtime.process, runtime.identity, start.argv) : undefined;
   // An entrypoint script whose text is known runs first, as the container starts, in its view.

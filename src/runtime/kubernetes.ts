@@ -93,7 +93,7 @@ function mountOf(vm: Obj, volumes: Map<string, VolumeDef>, where: string): Mount
   const subPath = str(vm.subPath) ?? str(vm.subPathExpr);
   const written = `${where}: ${name} -> ${target}`;
   const vol = volumes.get(name);
-  const base = { target, readonly, written, ...(subPath !== undefined ? { subPath } : {}) };
+  const base = { target, readonly, written, volumeName: name, ...(subPath !== undefined ? { subPath } : {}) };
 
   if (!vol) throw new RunParseError(`volumeMount ${name} names no volume of the pod`, where);
   const def = vol.def;
@@ -221,6 +221,7 @@ export function readKubernetes(yamlText: string, opts: KubernetesOptions = {}): 
   const out: KubeContainer[] = [];
   const workloads: string[] = [];
   const otherKinds: string[] = [];
+  const podInits = new Set<KubeContainer>();
 
   docs.forEach((doc, docIndex) => {
     if (doc.errors.length > 0) {
@@ -325,10 +326,25 @@ export function readKubernetes(yamlText: string, opts: KubernetesOptions = {}): 
           if (Array.isArray(container.command)) run.entrypoint = container.command.map(String);
           if (Array.isArray(container.args)) run.command = container.args.map(String);
           if (opts.invoker) run.invoker = { ...opts.invoker };
+          // hostUsers: false runs the pod in its own user namespace.
+          // https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/
+          if (pod.hostUsers === false) run.hostUsers = false;
           const entry: KubeContainer = { workload: `${kind}/${name}`, name: cname, init: listName !== 'containers', run };
           if (defaultContainer !== undefined) entry.defaultContainer = defaultContainer;
           out.push(entry);
         });
+      }
+      // Every init container runs to completion, in order, before the containers start, and
+      // shares the pod's volumes with them: a regular container's run carries them.
+      // https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
+      const inits = out.filter((c) => c.init && c.workload === `${kind}/${name}` && !podInits.has(c));
+      for (const c of inits) podInits.add(c);
+      if (inits.length > 0) {
+        for (const c of out) {
+          if (!c.init && c.workload === `${kind}/${name}` && c.run.initContainers === undefined) {
+            c.run.initContainers = inits.map((i) => ({ name: i.name, run: i.run }));
+          }
+        }
       }
     }
   });

@@ -1,0 +1,125 @@
+// What the pod around a Kubernetes container does to what it finds: init containers run first
+// on the shared volumes, the volume types' own ownership rules (PVC, NFS, configMap, hostPath
+// types), user namespaces (hostUsers: false), and the fixes written for them.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze, type Analysis } from '../../src/analyze.js';
+import { readKubernetes, selectContainer } from '../../src/runtime/kubernetes.js';
+import type { HostPathFacts } from '../../src/model/types.js';
+
+const DOCKERFILE = ['FROM debian:bookworm', 'RUN useradd -m -u 1000 app', 'USER app', 'CMD ["python3", "-c", "pass"]'].join('\n');
+
+function check(manifest: string, opts: { dockerfile?: string; host?: HostPathFacts[]; paths?: string[]; container?: string } = {}): Analysis {
+  const m = readKubernetes(manifest, { file: 'pod.yaml' });
+  const c = selectContainer(m.containers, 'pod.yaml', opts.container);
+  if ('error' in c) throw new Error(c.error);
+  return analyze({ file: 'Dockerfile', text: opts.dockerfile ?? DOCKERFILE, run: c.run, host: opts.host ?? [], paths: opts.paths ?? [], profile: 'dev' });
+}
+
+const rules = (a: Analysis) => a.findings.map((f) => f.ruleId);
+const verdict = (a: Analysis, path: string, op: string) => a.verdicts.find((v) => v.path === path && v.op === op)!;
+const note = (a: Analysis, start: string) => a.runtime.notes.map((n) => n.text).filter((t) => t.startsWith(start));
+
+function pod(init: string, volume: string, extra = ''): string {
+  return `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext: {runAsUser: 1000${extra}}
+  initContainers:
+${init}
+  containers:
+    - name: app
+      image: img
+      volumeMounts: [{name: data, mountPath: /data}]
+  volumes:
+    - name: data
+${volume}
+`;
+}
+const SRV: HostPathFacts[] = [{ path: '/srv/data', exists: true, meta: { kind: 'dir', uid: 0, gid: 0, mode: 0o755 }, from: 'facts-file' }];
+const HOSTPATH = '      hostPath: {path: /srv/data, type: Directory}';
+const PVC = '      persistentVolumeClaim: {claimName: c}';
+
+describe('init containers run before the container, on the same volumes', () => {
+  test('a root init container that chowns the hostPath (sh -c) removes UID201, and says what it changed', () => {
+    const init = `    - name: fix-perms
+      image: busybox
+      command: ["sh", "-c", "chown -R 1000:1000 /data"]
+      securityContext: {runAsUser: 0}
+      volumeMounts: [{name: data, mountPath: /data}]`;
+    const a = check(pod(init, HOSTPATH), { host: SRV });
+    assert.equal(rules(a).includes('UID201'), false);
+    assert.deepEqual([verdict(a, '/data', 'write').allowed, verdict(a, '/data', 'write').dependsOn], [true, ['k8s-init:fix-perms']]);
+    assert.deepEqual(note(a, 'initContainer fix-perms changed'), ['initContainer fix-perms changed volume data: /data drwxr-xr-x 0:0 -> drwxr-xr-x 1000:1000']);
+    const x = a.assumptions.find((y) => y.id === 'k8s-init:fix-perms')!;
+    assert.deepEqual([x.confidence, x.text], ['medium', 'initContainer fix-perms runs image busybox, not the analysed one: `chown -R 1000:1000 /data` is followed as uid 0 (root), taking the shell and the tools it names as present there; only what it does to the shared volumes is kept']);
+  });
+
+  test('exec form (command: [chmod, ...]) at another mount path of the same volume, in the same image', () => {
+    const init = `    - name: open
+      image: img
+      command: [chmod, "0777", /work]
+      securityContext: {runAsUser: 0}
+      volumeMounts: [{name: data, mountPath: /work}]`;
+    const a = check(pod(init, HOSTPATH), { host: SRV });
+    assert.equal(rules(a).includes('UID201'), false);
+    assert.deepEqual(note(a, 'initContainer open changed'), ['initContainer open changed volume data: /data drwxr-xr-x 0:0 -> drwxrwxrwx 0:0']);
+    assert.equal(a.assumptions.find((y) => y.id === 'k8s-init:open')?.confidence, 'high');
+    assert.deepEqual(verdict(a, '/data', 'write').dependsOn, []);
+  });
+
+  test('init containers run in order: the second sees what the first did', () => {
+    const init = `    - name: one
+      image: img
+      command: [mkdir, /data/out]
+      securityContext: {runAsUser: 0}
+      volumeMounts: [{name: data, mountPath: /data}]
+    - name: two
+      image: img
+      command: [chown, "1000", /data/out]
+      securityContext: {runAsUser: 0}
+      volumeMounts: [{name: data, mountPath: /data}]`;
+    const a = check(pod(init, HOSTPATH), { host: SRV, paths: ['/data/out'] });
+    assert.equal(verdict(a, '/data/out', 'write').allowed, true);
+    assert.deepEqual(note(a, 'initContainer'), [
+      'initContainer one runs before the container, as uid 0 (root), in the same image: `mkdir /data/out` is followed on the volumes it shares with the container',
+      'initContainer one changed volume data: /data/out created drwxr-xr-x 0:0',
+      'initContainer two runs before the container, as uid 0 (root), in the same image: `chown 1000 /data/out` is followed on the volumes it shares with the container',
+      'initContainer two changed volume data: /data/out drwxr-xr-x 0:0 -> drwxr-xr-x 1000:0',
+    ]);
+  });
+
+  test('an init container running a script of another image: an assumption, and UID201 depends on it (warning)', () => {
+    const init = `    - name: prep
+      image: busybox
+      command: ["/scripts/fix.sh"]
+      securityContext: {runAsUser: 0}
+      volumeMounts: [{name: data, mountPath: /data}]`;
+    const a = check(pod(init, HOSTPATH), { host: SRV });
+    const f = a.findings.find((x) => x.ruleId === 'UID201')!;
+    assert.deepEqual([f.severity, f.dependsOn], ['warning', ['k8s-init-unknown:prep']]);
+    assert.equal(f.message, 'app (uid 1000) may not be able to write to /data (Pod/p container app: data -> /data): it belongs to 0:0 on the node - Permission denied.');
+    const x = a.assumptions.find((y) => y.id === 'k8s-init-unknown:prep')!;
+    assert.deepEqual([x.confidence, x.text], ['low', 'initContainer prep (image busybox) runs before the container and may change the volumes it mounts (data at /data), but it runs the script /scripts/fix.sh, whose text uidctl does not have: verdicts on them depend on what it does']);
+  });
+
+  test('an init container of another image with no command runs that image\'s own command: an assumption', () => {
+    const init = `    - name: prep
+      image: busybox
+      volumeMounts: [{name: data, mountPath: /data}]`;
+    const a = check(pod(init, HOSTPATH), { host: SRV });
+    assert.deepEqual(verdict(a, '/data', 'write').dependsOn, ['k8s-init-unknown:prep']);
+  });
+
+  test('an init container that cannot chown (not root) changes nothing and says it fails', () => {
+    const init = `    - name: prep
+      image: busybox
+      command: ["sh", "-c", "chown -R 1000:1000 /data"]
+      volumeMounts: [{name: data, mountPath: /data}]`;
+    const a = check(pod(init, HOSTPATH), { host: SRV });
+    assert.equal(verdict(a, '/data', 'write').allowed, false);
+    assert.match(a.assumptions.find((y) => y.id === 'k8s-init-unknown:prep')!.text, /it fails \(chown: changing ownership of '\/data': Operation not permitted\)/);
+  });
+});
