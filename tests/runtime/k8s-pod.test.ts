@@ -123,3 +123,57 @@ describe('init containers run before the container, on the same volumes', () => 
     assert.match(a.assumptions.find((y) => y.id === 'k8s-init-unknown:prep')!.text, /it fails \(chown: changing ownership of '\/data': Operation not permitted\)/);
   });
 });
+
+describe('UID201 by volume kind', () => {
+  const STS = `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  template:
+    spec:
+      securityContext: {runAsUser: 1000, runAsNonRoot: true}
+      containers:
+        - name: app
+          image: img
+          volumeMounts: [{name: data, mountPath: /data}]
+  volumeClaimTemplates:
+    - metadata: {name: data}
+      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+`;
+
+  test('a PersistentVolumeClaim (volumeClaimTemplates) is not filled from the image: fsGroup and an init container', () => {
+    const f = check(STS).findings.find((x) => x.ruleId === 'UID201')!;
+    assert.equal(f.why, 'creating a file in /data: /data is drwxr-xr-x 0:0; uid 1000 (app) falls in the other class (r-x), which does not allow write+search/execute. The PersistentVolumeClaim data-db-0 is not filled from the image: Kubernetes mounts the storage as its driver made it, and only securityContext.fsGroup (for volume types that support ownership management) or an init container changes its owner.');
+    assert.deepEqual(f.fixes.map((x) => x.snippet), [
+      '# in the pod spec:\nsecurityContext:\n  fsGroup: 1000\n  fsGroupChangePolicy: OnRootMismatch',
+      '# in the pod spec:\ninitContainers:\n  - name: volume-owner\n    image: busybox\n    command: ["chown", "-R", "1000:1000", "/data"]\n    securityContext:\n      runAsUser: 0\n      runAsNonRoot: false\n    volumeMounts:\n      - name: data\n        mountPath: /data',
+    ]);
+    assert.equal(f.fixes.some((x) => x.snippet?.includes('RUN ')), false);
+  });
+
+  test('a PVC with fsGroup set is writable through the group', () => {
+    const a = check(pod('    []', PVC, ', fsGroup: 1000').replace('  initContainers:\n    []\n', ''));
+    assert.deepEqual([verdict(a, '/data', 'write').allowed, rules(a).includes('UID201')], [true, false]);
+  });
+
+  test('a hostPath on a node: the node folder, and a root init container', () => {
+    const a = check(pod('    []', HOSTPATH).replace('  initContainers:\n    []\n', ''), { host: SRV });
+    const f = a.findings.find((x) => x.ruleId === 'UID201')!;
+    assert.equal(f.message, 'app (uid 1000) cannot write to /data (Pod/p container app: data -> /data): it belongs to 0:0 on the node - Permission denied.');
+    assert.deepEqual(f.fixes.map((x) => x.description.slice(0, 60)), [
+      'Give the folder to uid 1000 on the node.',
+      'Or let a root init container give it to uid 1000 when the po',
+    ]);
+  });
+});
+
+describe('UID201 for a Docker named volume with nocopy', () => {
+  test('the volume is not filled from the image: drop nocopy, or chown it once', async () => {
+    const { parseDockerRun } = await import('../../src/runtime/docker.js');
+    const run = parseDockerRun('docker run --mount type=volume,src=cache,dst=/data,volume-nocopy img', { invoker: { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' } });
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN useradd -m -u 1000 app && mkdir /data && chown app /data\nUSER app\n', run, host: [] });
+    const f = a.findings.find((x) => x.ruleId === 'UID201')!;
+    assert.match(f.why, /With nocopy the volume is not filled from the image: a new volume keeps the root:root 0755 directory the engine makes, whatever the image has at the path\.$/);
+    assert.deepEqual(f.fixes.map((x) => x.snippet), ['--mount type=volume,src=cache,dst=/data', 'docker run --rm -v cache:/v busybox chown 1000:1000 /v']);
+  });
+});

@@ -44,7 +44,7 @@ function initContainerFix(a: AnalysisView, m: MountSpec, uid: number, gid: numbe
       '    image: busybox',
       `    command: ["chown", "-R", "${uid}:${gid}", "${m.target}"]`,
       '    securityContext:',
-      ...sc.map((l) => l.slice(2)),
+      ...sc,
       '    volumeMounts:',
       `      - name: ${m.volumeName ?? 'data'}`,
       `        mountPath: ${m.target}`,
@@ -201,11 +201,18 @@ export default defineRule({
       } else if (m.kind === 'volume' && m.nocopy) {
         // nocopy: the engine does not copy the image path into a new volume, so its root stays
         // the root:root 0755 directory it makes (Docker docs, volumes: "volume-nocopy").
-        fixes.push({
-          description: `Drop nocopy, and create ${m.target} in the image owned by the user, so a new volume copies that owner.`,
-          snippet: `RUN mkdir -p ${m.target} && chown ${p.uid}:${p.gid} ${m.target}`,
-          safe: false,
-        });
+        const inImage = a.image.fs.get(m.target);
+        fixes.push(inImage?.kind === 'dir' && inImage.uid === p.uid
+          ? {
+            description: `Drop nocopy: the image's ${m.target} already belongs to uid ${p.uid}, and a new volume copies it, owner and mode included.`,
+            snippet: m.written.replace(/,?\b(volume-)?nocopy(=(true|1))?\b/, '').replace(/:nocopy\b/, ''),
+            safe: false,
+          }
+          : {
+            description: `Drop nocopy, and create ${m.target} in the image owned by the user, so a new volume copies that owner.`,
+            snippet: `RUN mkdir -p ${m.target} && chown ${p.uid}:${p.gid} ${m.target}`,
+            safe: false,
+          });
         fixes.push({
           description: `Or give the volume to uid ${p.uid} once, from a root container.`,
           snippet: `docker run --rm -v ${m.source}:/v busybox chown ${p.uid}:${p.gid} /v`,
