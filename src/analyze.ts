@@ -20,7 +20,7 @@ import { parseDockerfile } from './dockerfile/parse.js';
 import { simulate, StageError, type BaseResolution, type SimulationResult } from './build/simulate.js';
 import type { Builder } from './shell/context.js';
 import { resolveBase as catalogResolve } from './image/catalog/index.js';
-import { resolveRuntime, runAsIdentity, type RuntimeResolution as RuntimeResult } from './runtime/resolve.js';
+import { assumeProjectedKeys, resolveRuntime, runAsIdentity, type RuntimeResolution as RuntimeResult } from './runtime/resolve.js';
 import { evaluate, type Identity } from './access/evaluate.js';
 import { formatId, groupByGid } from './image/accounts.js';
 import { baseName, cloneTree, isUnder, normalizePath } from './image/fs.js';
@@ -366,6 +366,13 @@ export function analyze(input: AnalyzeInput): Analysis {
     runtime = { ...runtime, view: { ...runtime.view, dependsOn }, notes: [...runtime.notes, ...init.notes] };
   }
   const start = startCommandOf(image, input.run);
+  // A file named below a configMap or secret volume mounted without items: one of its keys.
+  if (run.mounts.some((m) => m.volumeType !== undefined && m.items === undefined)) {
+    const cwd = runtime.process.cwd;
+    const named = [...start.argv, ...(input.paths ?? [])].filter((w) => w.startsWith('/') || w.startsWith('./')).map((w) => normalizePath(w, cwd));
+    const keys = assumeProjectedKeys(runtime.view, run, named);
+    if (keys.length > 0) runtime = { ...runtime, notes: [...runtime.notes, ...keys] };
+  }
   const handover = runtime.errors.length === 0 ? applyEntrypoint(image, run, runtime.process, runtime.identity, start.argv) : undefined;
   // An entrypoint script whose text is known runs first, as the container starts, in its view.
   let found = runtime.errors.length === 0 && !handover ? startScriptOf(image, start, runtime.process) : undefined;

@@ -29,7 +29,7 @@ import {
   userByName,
   userByUid,
 } from '../image/accounts.js';
-import { cloneTree, copyTree, isUnder, mkdirp, normalizePath, octal, removeTree, resolvePath } from '../image/fs.js';
+import { cloneTree, copyTree, isUnder, mkdirp, normalizePath, octal, parentOf as parentOfPath, removeTree, resolvePath } from '../image/fs.js';
 import { DEFAULT_PATH } from '../image/state.js';
 import { sortMounts } from './mounts.js';
 import { engineFor, parseKeepId } from './userns.js';
@@ -607,6 +607,44 @@ function applyKubernetesVolume(vb: ViewBuild, m: MountSpec, target: string, fsGr
   );
   vb.notes.push({ text: a.text, assumption: a });
   vb.dependsOn.push({ prefix: target, id: a.id });
+}
+
+const PROJECTED = new Set(['configMap', 'secret', 'projected', 'downwardAPI']);
+
+/**
+ * A configMap, secret, projected or downwardAPI volume mounted without `items` holds one file
+ * per key of its source, and the keys are not in the manifest: "If unspecified, each key-value
+ * pair in the Data field of the referenced ConfigMap will be projected into the volume as a file
+ * whose name is the key" (API reference, ConfigMapVolumeSource). A path the container names
+ * directly below such a mount (keys have no '/') is taken to be one of them, a file with the
+ * volume's defaultMode (0644 unless set, with fsGroup's 0440 ORed in), with an assumption the
+ * verdicts on it depend on, rather than reported missing.
+ */
+export function assumeProjectedKeys(view: View, run: RunContext, paths: string[]): RuntimeNote[] {
+  const notes: RuntimeNote[] = [];
+  for (const m of run.mounts) {
+    if (!PROJECTED.has(m.volumeType ?? '') || m.items !== undefined || m.subPath !== undefined) continue;
+    const target = normalizePath(m.target);
+    for (const raw of paths) {
+      const path = normalizePath(raw);
+      if (path === target || parentOfPath(path) !== target || view.fs.has(path)) continue;
+      const fsGroup = run.fsGroup;
+      const mode = (m.defaultMode ?? 0o644) | (fsGroup === undefined ? 0 : 0o440);
+      const gid = fsGroup ?? 0;
+      const key = path.slice(target.length + 1);
+      view.fs.set(path, { kind: 'file', uid: 0, gid, mode, origin: `kubernetes ${m.volumeType} ${m.source ?? ''} key ${key} (assumed)` });
+      const a = assumption(
+        `k8s-${m.volumeType}-keys:${path}`,
+        path,
+        `${m.volumeType} ${m.source ?? ''} is mounted at ${target} without items, so its keys are not in the manifest: ${key} is taken to be one of them, a file ${octal(mode)} 0:${gid}${m.defaultMode === undefined ? ' (the default mode, 0644)' : ' (defaultMode)'}; if it is not, ${path} does not exist`,
+        'medium',
+      );
+      notes.push({ text: a.text, assumption: a });
+      (view.dependsOn ??= []).push({ prefix: path, id: a.id });
+    }
+  }
+
+  return notes;
 }
 
 /** tmpfs: a fresh root-owned 1777 directory unless mode/uid/gid say otherwise (docs: tmpfs). */

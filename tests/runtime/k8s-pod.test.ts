@@ -177,3 +177,46 @@ describe('UID201 for a Docker named volume with nocopy', () => {
     assert.deepEqual(f.fixes.map((x) => x.snippet), ['--mount type=volume,src=cache,dst=/data', 'docker run --rm -v cache:/v busybox chown 1000:1000 /v']);
   });
 });
+
+describe('configMap and secret volumes', () => {
+  const cm = (items: string, mode = '') => `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext: {runAsUser: 1000}
+  containers:
+    - name: app
+      image: img
+      command: ["/scripts/run.sh"]
+      volumeMounts: [{name: s, mountPath: /scripts}]
+  volumes:
+    - name: s
+      configMap:
+        name: scripts${mode}${items}
+`;
+  const ITEMS = '\n        items: [{key: run.sh, path: run.sh}]';
+
+  test('a script of a configMap with the default mode 0644: UID106 is sure, and its fixes are defaultMode, items[].mode, sh', () => {
+    const f = check(cm(ITEMS)).findings.find((x) => x.ruleId === 'UID106')!;
+    assert.deepEqual([f.severity, f.message], ['error', 'The container will not start: app (uid 1000) cannot execute /scripts/run.sh (exec /scripts/run.sh: permission denied).']);
+    assert.equal(f.why, '/scripts/run.sh is -rw-r--r-- 0:0; uid 1000 (app) falls in the other class (r--), which does not allow search/execute. /scripts/run.sh is a file of the configMap volume scripts, written by the kubelet with the default mode, as defaultMode is not set (0644): no execute bit.');
+    assert.deepEqual(f.fixes.map((x) => x.snippet), [
+      '# in the pod spec:\nvolumes:\n  - name: s\n    configMap:\n      name: scripts\n      defaultMode: 0755',
+      '# in the pod spec:\nvolumes:\n  - name: s\n    configMap:\n      name: scripts\n      items:\n        - key: run.sh\n          path: run.sh\n          mode: 0755',
+      'command: ["sh", "/scripts/run.sh"]',
+    ]);
+  });
+
+  test('defaultMode 0755 makes it executable', () => {
+    assert.equal(rules(check(cm(ITEMS, '\n        defaultMode: 0755'))).includes('UID106'), false);
+  });
+
+  test('without items the keys are unknown: a path below is an assumed key, not ENOENT', () => {
+    const a = check(cm(''), { paths: ['/scripts/run.sh'] });
+    const v = verdict(a, '/scripts/run.sh', 'read');
+    assert.deepEqual([v.allowed, v.errno, v.dependsOn], [true, undefined, ['k8s-configMap-root:/scripts', 'k8s-configMap-keys:/scripts/run.sh']]);
+    assert.equal(a.assumptions.find((x) => x.id === 'k8s-configMap-keys:/scripts/run.sh')?.text, 'configMap scripts is mounted at /scripts without items, so its keys are not in the manifest: run.sh is taken to be one of them, a file 0644 0:0 (the default mode, 0644); if it is not, /scripts/run.sh does not exist');
+    const f = a.findings.find((x) => x.ruleId === 'UID106')!;
+    assert.deepEqual([f.severity, f.message], ['warning', 'The container will not start: app (uid 1000) cannot execute /scripts/run.sh (exec /scripts/run.sh: permission denied), if the configMap has the key run.sh.']);
+  });
+});
