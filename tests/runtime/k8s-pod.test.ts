@@ -220,3 +220,27 @@ spec:
     assert.deepEqual([f.severity, f.message], ['warning', 'The container will not start: app (uid 1000) cannot execute /scripts/run.sh (exec /scripts/run.sh: permission denied), if the configMap has the key run.sh.']);
   });
 });
+
+describe('UID102 HOME fix on a read-only root file system', () => {
+  const NO_USER = 'FROM debian:bookworm\nCMD ["python3", "-c", "pass"]\n';
+
+  test('Kubernetes readOnlyRootFilesystem: HOME=/tmp gets an emptyDir at /tmp', () => {
+    const man = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {runAsUser: 1001}\n  containers:\n    - name: app\n      image: img\n      securityContext: {readOnlyRootFilesystem: true}\n';
+    const f = check(man, { dockerfile: NO_USER }).findings.find((x) => x.ruleId === 'UID102')!;
+    assert.equal(f.fixes[1].snippet, 'env:\n  - name: HOME\n    value: /tmp\nvolumeMounts:\n  - name: tmp\n    mountPath: /tmp\n# in the pod spec:\nvolumes:\n  - name: tmp\n    emptyDir: {}');
+  });
+
+  test('Compose read_only: true: HOME=/tmp gets a tmpfs at /tmp', async () => {
+    const { parseCompose } = await import('../../src/runtime/compose.js');
+    const run = parseCompose('services:\n  app:\n    image: img\n    user: "1001"\n    read_only: true\n', { invoker: { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' }, env: {} }).services.app;
+    const a = analyze({ file: 'Dockerfile', text: NO_USER, run, host: [] });
+    const f = a.findings.find((x) => x.ruleId === 'UID102')!;
+    assert.equal(f.fixes[1].snippet, 'environment:\n  HOME: /tmp\ntmpfs:\n  - /tmp');
+  });
+
+  test('without a read-only root, HOME=/tmp alone', () => {
+    const man = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {runAsUser: 1001}\n  containers:\n    - name: app\n      image: img\n';
+    const f = check(man, { dockerfile: NO_USER }).findings.find((x) => x.ruleId === 'UID102')!;
+    assert.equal(f.fixes[1].snippet, 'env:\n  - name: HOME\n    value: /tmp');
+  });
+});

@@ -1,5 +1,5 @@
 import { defineRule, type AnalysisView } from '../rule.js';
-import { firstReason, hostFacts, renderRunChanges, runTool, startCommand, uidBuildArg, unknownId, who } from '../util.js';
+import { firstReason, hostFacts, renderRunChanges, runTool, startCommand, tmpHomeChanges, uidBuildArg, unknownId, who } from '../util.js';
 import { evaluate } from '../../access/evaluate.js';
 import { pythonScript } from '../identity/UID106-entrypoint-not-executable.js';
 import type { Fix, MountSpec } from '../../model/types.js';
@@ -161,7 +161,7 @@ export default defineRule({
           if (imageUser) {
             fixes.push({ description: `Or run as ${imageUser.name}, the image's user with uid ${owner.uid}.${lostInputs(a, owner.uid, imageUser.gid)}`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: imageUser.gid, name: imageUser.name }]), safe: false });
           } else {
-            fixes.push({ description: `Or run as the folder's owner; uid ${owner.uid} has no passwd entry in the image, so HOME becomes / unless you set it.${lostInputs(a, owner.uid, owner.gid)}`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: owner.gid }, { kind: 'env', name: 'HOME', value: '/tmp' }]), safe: false });
+            fixes.push({ description: `Or run as the folder's owner; uid ${owner.uid} has no passwd entry in the image, so HOME becomes / unless you set it.${lostInputs(a, owner.uid, owner.gid)}`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: owner.gid }, ...tmpHomeChanges(a)]), safe: false });
             if (!arg) {
               fixes.push({
                 description: `Or build the image user with the host uid so both agree.${lostInputs(a, owner.uid, owner.uid)}`,
