@@ -352,6 +352,8 @@ export interface MountSpec {
   volumeType?: string;
   /** Kubernetes volumeMounts[].subPath. */
   subPath?: string;
+  /** Kubernetes hostPath type ('' when not set): DirectoryOrCreate, Directory, FileOrCreate... */
+  hostPathType?: string;
   /** Kubernetes: the pod volume the mount names (shared by the pod's containers). */
   volumeName?: string;
   /** Kubernetes configMap/secret/projected: mode of the files, and the keys listed. */

@@ -98,17 +98,20 @@ function mountOf(vm: Obj, volumes: Map<string, VolumeDef>, where: string): Mount
   if (!vol) throw new RunParseError(`volumeMount ${name} names no volume of the pod`, where);
   const def = vol.def;
 
-  // hostPath: a bind mount of the node's path. Type "" and DirectoryOrCreate create a missing
-  // directory (0755, root); Directory/File/... fail the pod when the check fails.
-  // https://kubernetes.io/docs/concepts/storage/volumes/#hostpath
+  // hostPath: a bind mount of the node's path. DirectoryOrCreate makes a missing directory
+  // (0755) and FileOrCreate an empty file (0644), both owned by the kubelet's user (root);
+  // Directory, File, Socket, CharDevice and BlockDevice fail the mount when the check fails;
+  // "" checks nothing (the container runtime then makes a missing directory, root 0755).
+  // https://kubernetes.io/docs/concepts/storage/volumes/#hostpath, and the kubelet's checks in
+  // pkg/volume/hostpath/host_path.go checkTypeInternal.
   if (def.hostPath !== undefined) {
     const hp = asObj(def.hostPath);
     const type = str(hp.type) ?? '';
     const root = normalizePath(String(hp.path ?? '/'));
     const source = subPath ? normalizePath(subPath, root) : root;
-    const creates = type === '' || type === 'DirectoryOrCreate';
+    const creates = type === '' || type === 'DirectoryOrCreate' || type === 'FileOrCreate';
 
-    return { ...base, kind: 'bind', source, createMissingSource: creates, volumeType: 'hostPath' };
+    return { ...base, kind: 'bind', source, createMissingSource: creates, volumeType: 'hostPath', hostPathType: type };
   }
 
   // emptyDir: a new world-writable directory (kubelet makes it 0777, see

@@ -426,6 +426,43 @@ function applyBind(vb: ViewBuild, m: MountSpec, target: string, host: HostPathFa
   const src = m.source ?? '';
   const facts = hostFact(host, src);
 
+  // Kubernetes hostPath types: the kubelet checks (and for the *OrCreate types makes) the node's
+  // path before the mount (pkg/volume/hostpath/host_path.go checkTypeInternal).
+  if (m.hostPathType !== undefined && facts) {
+    const type = m.hostPathType;
+    const kind = facts.exists ? facts.meta?.kind : undefined;
+    const wants: Record<string, [string, string]> = {
+      Directory: ['dir', 'a directory'], DirectoryOrCreate: ['dir', 'a directory'],
+      File: ['file', 'a file'], FileOrCreate: ['file', 'a file'],
+      Socket: ['socket', 'a socket file'], CharDevice: ['char', 'a character device'], BlockDevice: ['block', 'a block device'],
+    };
+    const want = wants[type];
+    if (!facts.exists && type === 'FileOrCreate') {
+      vb.notes.push({ text: `${src} does not exist on the node: hostPath FileOrCreate makes it an empty file, 0644, owned by the kubelet's user (root)` });
+      vb.fs.set(target, { kind: 'file', uid: 0, gid: 0, mode: 0o644, origin: `host:${src} (created by the kubelet)` });
+      return;
+    }
+    if (!facts.exists && type === 'DirectoryOrCreate') {
+      vb.notes.push({ text: `${src} does not exist on the node: hostPath DirectoryOrCreate makes it a directory, 0755, owned by the kubelet's user (root)` });
+      vb.fs.set(target, dirMeta(0, 0, 0o755, `host:${src} (created by the kubelet)`));
+      return;
+    }
+    // A kind the facts can tell (dir, file) that is not the one asked for, or nothing there.
+    const known = kind === 'dir' || kind === 'file' || !facts.exists;
+    if (want && known && kind !== want[0]) {
+      vb.errors.push({ message: `MountVolume.SetUp failed for volume "${m.volumeName ?? ''}" : hostPath type check failed: ${src} is not ${want[1]}` });
+      return;
+    }
+    if (!facts.exists) {
+      // Type "": no check; the container runtime (containerd, CRI-O) makes the missing source.
+      const a = assumption(`k8s-hostpath-created:${src}`, src, `${src} does not exist on the node: hostPath with no type is not checked by the kubelet, and the container runtime (containerd, CRI-O) is taken to make the missing source a directory, 0755, owned by root`, 'medium');
+      vb.notes.push({ text: a.text, assumption: a });
+      vb.dependsOn.push({ prefix: target, id: a.id });
+      vb.fs.set(target, dirMeta(0, 0, 0o755, `host:${src} (created by the container runtime)`));
+      return;
+    }
+  }
+
   if (facts && !facts.exists) {
     if (!m.createMissingSource) {
       vb.errors.push({

@@ -244,3 +244,51 @@ describe('UID102 HOME fix on a read-only root file system', () => {
     assert.equal(f.fixes[1].snippet, 'env:\n  - name: HOME\n    value: /tmp');
   });
 });
+
+describe('hostPath types', () => {
+  const hp = (type: string, path = '/srv/data') => `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext: {runAsUser: 1000}
+  containers:
+    - name: app
+      image: img
+      volumeMounts: [{name: data, mountPath: /data}]
+  volumes:
+    - name: data
+      hostPath: {path: ${path}${type ? `, type: ${type}` : ''}}
+`;
+  const MISSING: HostPathFacts[] = [{ path: '/srv/data', exists: false, from: 'facts-file' }];
+  const FILE: HostPathFacts[] = [{ path: '/srv/data', exists: true, meta: { kind: 'file', uid: 0, gid: 0, mode: 0o644 }, from: 'facts-file' }];
+
+  test('FileOrCreate on a missing path: the kubelet makes an empty file 0644 owned by root; no start failure', () => {
+    const a = check(hp('FileOrCreate'), { host: MISSING });
+    assert.deepEqual(a.runtime.errors, []);
+    assert.deepEqual(a.runtime.view.fs.get('/data'), { kind: 'file', uid: 0, gid: 0, mode: 0o644, origin: 'host:/srv/data (created by the kubelet)' });
+    const f = a.findings.find((x) => x.ruleId === 'UID203')!;
+    assert.deepEqual([f.severity, f.message], ['warning', '/srv/data does not exist on the node: the kubelet creates it as an empty file, 0644, owned by root, so only root can write it.']);
+    assert.equal(f.fixes[0].snippet, 'sudo touch /srv/data && sudo chown 1000:1000 /srv/data');
+  });
+
+  test('Directory on a missing path: the kubelet\'s own words', () => {
+    const a = check(hp('Directory'), { host: MISSING });
+    assert.deepEqual(a.runtime.errors, [{ message: 'MountVolume.SetUp failed for volume "data" : hostPath type check failed: /srv/data is not a directory' }]);
+    const f = a.findings.find((x) => x.ruleId === 'UID203')!;
+    assert.deepEqual([f.severity, f.message], ['error', 'The container will not start: MountVolume.SetUp failed for volume "data" : hostPath type check failed: /srv/data is not a directory.']);
+    assert.deepEqual(f.fixes.map((x) => x.snippet), ['sudo mkdir -p /srv/data', 'hostPath:\n  path: /srv/data\n  type: DirectoryOrCreate']);
+  });
+
+  test('Directory over a file, File over nothing', () => {
+    assert.deepEqual(check(hp('Directory'), { host: FILE }).runtime.errors.map((e) => e.message), ['MountVolume.SetUp failed for volume "data" : hostPath type check failed: /srv/data is not a directory']);
+    assert.deepEqual(check(hp('File'), { host: MISSING }).runtime.errors.map((e) => e.message), ['MountVolume.SetUp failed for volume "data" : hostPath type check failed: /srv/data is not a file']);
+  });
+
+  test('DirectoryOrCreate and "" speak of the node and the kubelet or runtime, not of Docker and -v', () => {
+    const dc = check(hp('DirectoryOrCreate'), { host: MISSING }).findings.find((x) => x.ruleId === 'UID203')!;
+    assert.equal(dc.message, '/srv/data does not exist on the node: the kubelet creates it as a directory, 0755, owned by root, so only root can write it.');
+    const none = check(hp(''), { host: MISSING });
+    const f = none.findings.find((x) => x.ruleId === 'UID203')!;
+    assert.deepEqual([f.message, f.dependsOn], ['/srv/data does not exist on the node: the container runtime (type "" is not checked by the kubelet) creates it as a directory, 0755, owned by root, so only root can write it.', ['k8s-hostpath-created:/srv/data']]);
+  });
+});
