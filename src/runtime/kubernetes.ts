@@ -153,6 +153,8 @@ function mountOf(vm: Obj, volumes: Map<string, VolumeDef>, where: string): Mount
   // https://kubernetes.io/docs/concepts/storage/persistent-volumes/
   const type = Object.keys(def).find((k) => k !== 'name') ?? 'unknown';
   const claim = str(asObj(def.persistentVolumeClaim).claimName);
+  // nfs: the server's export, server:path.
+  const nfs = def.nfs !== undefined ? `${str(asObj(def.nfs).server) ?? ''}:${str(asObj(def.nfs).path) ?? '/'}` : undefined;
   // The source's own readOnly (persistentVolumeClaim, csi, nfs, iscsi, rbd...) "will force the
   // ReadOnly setting in VolumeMounts" (API reference, PersistentVolumeClaimVolumeSource).
   const forced = asObj(def[type]).readOnly === true;
@@ -161,7 +163,7 @@ function mountOf(vm: Obj, volumes: Map<string, VolumeDef>, where: string): Mount
     ...base,
     readonly: readonly || forced,
     kind: 'volume',
-    source: claim ?? name,
+    source: claim ?? nfs ?? name,
     createMissingSource: false,
     volumeType: type,
   };

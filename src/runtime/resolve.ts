@@ -632,6 +632,23 @@ function applyKubernetesVolume(vb: ViewBuild, m: MountSpec, target: string, fsGr
     return;
   }
 
+  // nfs: the server's export shows through with the owner and mode it has there, and the
+  // in-tree NFS plugin does not apply fsGroup (it never calls SetVolumeOwnership; kubernetes
+  // issue #95945, PR #96900 closed in favour of csi-driver-nfs). Nothing of it is known here.
+  if (type === 'nfs') {
+    vb.fs.set(target, dirMeta(0, 0, 0o755, origin, true));
+    const a = assumption(
+      `k8s-nfs-owner:${target}`,
+      target,
+      `nfs volume ${m.source ?? ''}: its owner and mode are the NFS server's export, not known here; assumed 0755 0:0` +
+        `${fsGroup !== undefined ? ' (fsGroup does not change it: the NFS volume plugin does not apply fsGroup ownership)' : ''}`,
+      'low',
+    );
+    vb.notes.push({ text: a.text, assumption: a });
+    vb.dependsOn.push({ prefix: target, id: a.id });
+    return;
+  }
+
   // persistentVolumeClaim and every other provisioned volume: ownership depends on the driver.
   const { gid, mode } = withFsGroup(0o755);
   vb.fs.set(target, dirMeta(0, gid, mode, origin, true));

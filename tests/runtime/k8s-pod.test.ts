@@ -292,3 +292,17 @@ spec:
     assert.deepEqual([f.message, f.dependsOn], ['/srv/data does not exist on the node: the container runtime (type "" is not checked by the kubelet) creates it as a directory, 0755, owned by root, so only root can write it.', ['k8s-hostpath-created:/srv/data']]);
   });
 });
+
+describe('nfs volumes', () => {
+  const NFS = '      nfs: {server: nfs.example, path: /exports/data}';
+
+  test('fsGroup does not apply: the owner is the server\'s, an assumption; UID201 depends on it and offers no fsGroup', () => {
+    const a = check(pod('    []', NFS, ', fsGroup: 1000').replace('  initContainers:\n    []\n', ''));
+    assert.deepEqual(a.runtime.view.fs.get('/data'), { kind: 'dir', uid: 0, gid: 0, mode: 0o755, origin: 'kubernetes nfs nfs.example:/exports/data', partial: true });
+    assert.equal(a.assumptions.find((x) => x.id === 'k8s-nfs-owner:/data')?.text, 'nfs volume nfs.example:/exports/data: its owner and mode are the NFS server\'s export, not known here; assumed 0755 0:0 (fsGroup does not change it: the NFS volume plugin does not apply fsGroup ownership)');
+    const f = a.findings.find((x) => x.ruleId === 'UID201')!;
+    assert.deepEqual([f.severity, f.dependsOn], ['warning', ['k8s-nfs-owner:/data']]);
+    assert.match(f.why, /An nfs volume shows the server's export with the owner and mode it has there: Kubernetes does not fill it from the image, and the NFS volume plugin does not apply securityContext\.fsGroup\.$/);
+    assert.deepEqual(f.fixes.map((x) => x.snippet?.split('\n')[1] ?? x.snippet), ['initContainers:', 'sudo chown -R 1000:1000 /exports/data']);
+  });
+});

@@ -196,7 +196,7 @@ export default defineRule({
         }
         fixes.push(initContainerFix(a, m, p.uid, p.gid, `${fixes.length > 0 ? 'Or let' : 'Let'} a root init container give the volume to uid ${p.uid} before the container starts (init containers run to completion first, on the same volume)${nfs ? '; the NFS server must not squash root (no_root_squash) for it to chown' : ''}.`));
         if (nfs) {
-          fixes.push({ description: `Or give the exported folder to uid ${p.uid} on the NFS server.`, snippet: `sudo chown -R ${p.uid}:${p.gid} ${m.source ?? '/EXPORT'}`, safe: false });
+          fixes.push({ description: `Or give the exported folder to uid ${p.uid} on the NFS server.`, snippet: `sudo chown -R ${p.uid}:${p.gid} ${m.source?.includes(':') ? m.source.slice(m.source.indexOf(':') + 1) : '/EXPORT'}`, safe: false });
         }
       } else if (m.kind === 'volume' && m.nocopy) {
         // nocopy: the engine does not copy the image path into a new volume, so its root stays
