@@ -365,6 +365,22 @@ export function analyze(input: AnalyzeInput): Analysis {
     }
     runtime = { ...runtime, view: { ...runtime.view, dependsOn }, notes: [...runtime.notes, ...init.notes] };
   }
+  // hostUsers: false: the pod has its own user namespace. The Kubernetes documentation requires
+  // idmap-mount support on every filesystem of the pod's volumes
+  // (https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/), so volumes are taken
+  // as idmapped: node owners show through unchanged and what the container writes is stored
+  // under its in-container ids. Not measured here: an assumption the volume verdicts rest on.
+  if (run.hostUsers === false) {
+    const a: Assumption = {
+      id: 'k8s-userns',
+      subject: 'hostUsers: false',
+      text: 'hostUsers: false runs the pod in its own user namespace: uid 0 and every other container uid are mapped to unprivileged uids on the node (above 65535), so root here is not root on the node. Its volumes are taken as idmapped mounts, which the Kubernetes documentation requires for user namespaces: files keep their node owners inside, and what the container creates is stored under the same ids on the node. Without idmapped mounts, node-owned files would show as the overflow uid 65534 and container root would have no override on them',
+      confidence: 'medium',
+    };
+    const dependsOn = [...(runtime.view.dependsOn ?? [])];
+    for (const m of run.mounts) if (m.kind === 'bind') dependsOn.push({ prefix: normalizePath(m.target), id: a.id });
+    runtime = { ...runtime, view: { ...runtime.view, dependsOn }, notes: [...runtime.notes, { text: a.text, assumption: a }] };
+  }
   const start = startCommandOf(image, input.run);
   // A file named below a configMap or secret volume mounted without items: one of its keys.
   if (run.mounts.some((m) => m.volumeType !== undefined && m.items === undefined)) {

@@ -306,3 +306,42 @@ describe('nfs volumes', () => {
     assert.deepEqual(f.fixes.map((x) => x.snippet?.split('\n')[1] ?? x.snippet), ['initContainers:', 'sudo chown -R 1000:1000 /exports/data']);
   });
 });
+
+describe('hostUsers: false (user namespaces)', () => {
+  const man = (hostUsers: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:${hostUsers}
+  securityContext: {runAsUser: 0}
+  containers:
+    - name: app
+      image: img
+      volumeMounts: [{name: data, mountPath: /data}]
+  volumes:
+    - name: data
+      hostPath: {path: /srv/data, type: Directory}
+`;
+  const ROOT_IMG = 'FROM debian:bookworm\nCMD ["sleep", "1"]\n';
+
+  test('parsed from the pod spec', () => {
+    assert.equal(readKubernetes(man('\n  hostUsers: false'), {}).containers[0].run.hostUsers, false);
+    assert.equal(readKubernetes(man(''), {}).containers[0].run.hostUsers, undefined);
+  });
+
+  test('UID101 and UID202 make no "root on the host" claim, and rest on the idmapped-volume assumption', () => {
+    const a = check(man('\n  hostUsers: false'), { dockerfile: ROOT_IMG, host: SRV });
+    const u101 = a.findings.find((x) => x.ruleId === 'UID101')!;
+    assert.equal(u101.why, 'With hostUsers: false, uid 0 is root only inside the pod\'s user namespace: on the node it is an unprivileged uid, so a process that escapes the container is not root there. Inside, it can still change every file in the image and in its volumes.');
+    assert.deepEqual(u101.dependsOn, ['k8s-userns']);
+    const u202 = a.findings.find((x) => x.ruleId === 'UID202')!;
+    assert.equal(u202.message.includes('root on the host'), false);
+    assert.deepEqual(u202.dependsOn, ['k8s-userns']);
+    assert.deepEqual(verdict(a, '/data', 'write').dependsOn, ['k8s-userns']);
+    assert.equal(a.assumptions.find((x) => x.id === 'k8s-userns')?.confidence, 'medium');
+  });
+
+  test('without hostUsers: false the texts are unchanged', () => {
+    const a = check(man(''), { dockerfile: ROOT_IMG, host: SRV });
+    assert.match(a.findings.find((x) => x.ruleId === 'UID202')!.message, /will belong to root on the host/);
+  });
+});
