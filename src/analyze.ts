@@ -20,7 +20,7 @@ import { parseDockerfile } from './dockerfile/parse.js';
 import { simulate, StageError, type BaseResolution, type SimulationResult } from './build/simulate.js';
 import type { Builder } from './shell/context.js';
 import { resolveBase as catalogResolve } from './image/catalog/index.js';
-import { resolveRuntime, runAsIdentity, type RuntimeResolution as RuntimeResult } from './runtime/resolve.js';
+import { assumeProjectedKeys, resolveRuntime, runAsIdentity, type RuntimeResolution as RuntimeResult } from './runtime/resolve.js';
 import { evaluate, type Identity } from './access/evaluate.js';
 import { formatId, groupByGid } from './image/accounts.js';
 import { baseName, cloneTree, isUnder, normalizePath } from './image/fs.js';
@@ -34,6 +34,7 @@ import { engineFor, mapHostFacts, usernsMapping } from './runtime/userns.js';
 import { applyEntrypoint, startCommandOf } from './runtime/entrypoints.js';
 import { launcherAssumptionText, launcherCall, launcherId, launcherName } from './rules/identity/launchers.js';
 import { applyPrivilegeDrop } from './runtime/privdrop.js';
+import { loadVolume, runInitContainers } from './runtime/init-containers.js';
 import { capsNeeded, launchOf, parsesAs, runStartScript, startScriptOf, unreadableScript, workloadProcess, type ScriptRun } from './runtime/entry-script.js';
 
 export type Profile = 'dev' | 'prod';
@@ -357,7 +358,44 @@ export function analyze(input: AnalyzeInput): Analysis {
   const userns = usernsMapping(run, engine);
   const host = mapHostFacts(input.host ?? [], userns);
   let runtime = resolveRuntime(image, run, host, { engine });
+  // Kubernetes init containers run first, to completion, on the pod's volumes: what they leave
+  // there is what the container finds (runtime/init-containers.ts).
+  if (run.initContainers !== undefined && run.initContainers.length > 0 && runtime.errors.length === 0) {
+    const init = runInitContainers(image, run, host, { engine, builder, file: input.file });
+    const dependsOn = [...(runtime.view.dependsOn ?? [])];
+    for (const m of run.mounts) {
+      if (m.volumeName === undefined) continue;
+      const target = normalizePath(m.target);
+      const held = init.volumes.get(m.volumeName);
+      if (held) loadVolume(runtime.view.fs, m, target, held);
+      for (const id of init.doubts.get(m.volumeName) ?? []) dependsOn.push({ prefix: target, id });
+    }
+    runtime = { ...runtime, view: { ...runtime.view, dependsOn }, notes: [...runtime.notes, ...init.notes] };
+  }
+  // hostUsers: false: the pod has its own user namespace. The Kubernetes documentation requires
+  // idmap-mount support on every filesystem of the pod's volumes
+  // (https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/), so volumes are taken
+  // as idmapped: node owners show through unchanged and what the container writes is stored
+  // under its in-container ids. Not measured here: an assumption the volume verdicts rest on.
+  if (run.hostUsers === false) {
+    const a: Assumption = {
+      id: 'k8s-userns',
+      subject: 'hostUsers: false',
+      text: 'hostUsers: false runs the pod in its own user namespace: uid 0 and every other container uid are mapped to unprivileged uids on the node (above 65535), so root here is not root on the node. Its volumes are taken as idmapped mounts, which the Kubernetes documentation requires for user namespaces: files keep their node owners inside, and what the container creates is stored under the same ids on the node. Without idmapped mounts, node-owned files would show as the overflow uid 65534 and container root would have no override on them',
+      confidence: 'medium',
+    };
+    const dependsOn = [...(runtime.view.dependsOn ?? [])];
+    for (const m of run.mounts) if (m.kind === 'bind') dependsOn.push({ prefix: normalizePath(m.target), id: a.id });
+    runtime = { ...runtime, view: { ...runtime.view, dependsOn }, notes: [...runtime.notes, { text: a.text, assumption: a }] };
+  }
   const start = startCommandOf(image, input.run);
+  // A file named below a configMap or secret volume mounted without items: one of its keys.
+  if (run.mounts.some((m) => m.volumeType !== undefined && m.items === undefined)) {
+    const cwd = runtime.process.cwd;
+    const named = [...start.argv, ...(input.paths ?? [])].filter((w) => w.startsWith('/') || w.startsWith('./')).map((w) => normalizePath(w, cwd));
+    const keys = assumeProjectedKeys(runtime.view, run, named);
+    if (keys.length > 0) runtime = { ...runtime, notes: [...runtime.notes, ...keys] };
+  }
   const handover = runtime.errors.length === 0 ? applyEntrypoint(image, run, runtime.process, runtime.identity, start.argv) : undefined;
   // An entrypoint script whose text is known runs first, as the container starts, in its view.
   let found = runtime.errors.length === 0 && !handover ? startScriptOf(image, start, runtime.process) : undefined;

@@ -363,6 +363,10 @@ export interface MountSpec {
   volumeType?: string;
   /** Kubernetes volumeMounts[].subPath. */
   subPath?: string;
+  /** Kubernetes hostPath type ('' when not set): DirectoryOrCreate, Directory, FileOrCreate... */
+  hostPathType?: string;
+  /** Kubernetes: the pod volume the mount names (shared by the pod's containers). */
+  volumeName?: string;
   /** Kubernetes configMap/secret/projected: mode of the files, and the keys listed. */
   defaultMode?: number;
   items?: { path: string; mode?: number }[];
@@ -409,6 +413,14 @@ export interface RunContext {
   envFiles?: string[];
   /** Kubernetes runAsGroup: replaces the primary group of whichever user runs. */
   runAsGroup?: number;
+  /**
+   * Kubernetes initContainers of the pod (for a regular container): each runs to completion, in
+   * order, before the containers start, on the same pod volumes.
+   * https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
+   */
+  initContainers?: { name: string; run: RunContext }[];
+  /** Kubernetes pod spec hostUsers: false runs the pod in a user namespace. */
+  hostUsers?: boolean;
   /** Kubernetes runAsNonRoot: the kubelet refuses to start a uid-0 (or unverifiable) user. */
   runAsNonRoot?: boolean;
   /** Kubernetes supplementalGroupsPolicy; Merge (default) adds the image's /etc/group ones. */

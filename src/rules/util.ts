@@ -245,6 +245,19 @@ export function renderRunChanges(a: Pick<AnalysisView, 'run'>, changes: RunChang
   return dockerFlags(changes);
 }
 
+/**
+ * The run-time changes that give the process HOME=/tmp. On a read-only root file system
+ * (--read-only, Compose read_only: true, readOnlyRootFilesystem) /tmp is not writable unless
+ * something is mounted there, so HOME gets a writable directory of its own too: a tmpfs
+ * (--tmpfs, Compose tmpfs:) or an emptyDir volume in Kubernetes.
+ */
+export function tmpHomeChanges(a: Pick<AnalysisView, 'run' | 'check'>): RunChange[] {
+  const env: RunChange = { kind: 'env', name: 'HOME', value: '/tmp' };
+  if (!a.run?.readOnlyRootfs || a.check('/tmp', 'write').allowed) return [env];
+
+  return [{ kind: 'writable-dir', path: '/tmp' }, env];
+}
+
 /** Where run-time changes go, for fix descriptions: "at run time", "in the service", ... */
 export function runPlace(a: Pick<AnalysisView, 'run'>): string {
   const t = runTool(a);

@@ -93,22 +93,25 @@ function mountOf(vm: Obj, volumes: Map<string, VolumeDef>, where: string): Mount
   const subPath = str(vm.subPath) ?? str(vm.subPathExpr);
   const written = `${where}: ${name} -> ${target}`;
   const vol = volumes.get(name);
-  const base = { target, readonly, written, ...(subPath !== undefined ? { subPath } : {}) };
+  const base = { target, readonly, written, volumeName: name, ...(subPath !== undefined ? { subPath } : {}) };
 
   if (!vol) throw new RunParseError(`volumeMount ${name} names no volume of the pod`, where);
   const def = vol.def;
 
-  // hostPath: a bind mount of the node's path. Type "" and DirectoryOrCreate create a missing
-  // directory (0755, root); Directory/File/... fail the pod when the check fails.
-  // https://kubernetes.io/docs/concepts/storage/volumes/#hostpath
+  // hostPath: a bind mount of the node's path. DirectoryOrCreate makes a missing directory
+  // (0755) and FileOrCreate an empty file (0644), both owned by the kubelet's user (root);
+  // Directory, File, Socket, CharDevice and BlockDevice fail the mount when the check fails;
+  // "" checks nothing (the container runtime then makes a missing directory, root 0755).
+  // https://kubernetes.io/docs/concepts/storage/volumes/#hostpath, and the kubelet's checks in
+  // pkg/volume/hostpath/host_path.go checkTypeInternal.
   if (def.hostPath !== undefined) {
     const hp = asObj(def.hostPath);
     const type = str(hp.type) ?? '';
     const root = normalizePath(String(hp.path ?? '/'));
     const source = subPath ? normalizePath(subPath, root) : root;
-    const creates = type === '' || type === 'DirectoryOrCreate';
+    const creates = type === '' || type === 'DirectoryOrCreate' || type === 'FileOrCreate';
 
-    return { ...base, kind: 'bind', source, createMissingSource: creates, volumeType: 'hostPath' };
+    return { ...base, kind: 'bind', source, createMissingSource: creates, volumeType: 'hostPath', hostPathType: type };
   }
 
   // emptyDir: a new world-writable directory (kubelet makes it 0777, see
@@ -150,6 +153,8 @@ function mountOf(vm: Obj, volumes: Map<string, VolumeDef>, where: string): Mount
   // https://kubernetes.io/docs/concepts/storage/persistent-volumes/
   const type = Object.keys(def).find((k) => k !== 'name') ?? 'unknown';
   const claim = str(asObj(def.persistentVolumeClaim).claimName);
+  // nfs: the server's export, server:path.
+  const nfs = def.nfs !== undefined ? `${str(asObj(def.nfs).server) ?? ''}:${str(asObj(def.nfs).path) ?? '/'}` : undefined;
   // The source's own readOnly (persistentVolumeClaim, csi, nfs, iscsi, rbd...) "will force the
   // ReadOnly setting in VolumeMounts" (API reference, PersistentVolumeClaimVolumeSource).
   const forced = asObj(def[type]).readOnly === true;
@@ -158,7 +163,7 @@ function mountOf(vm: Obj, volumes: Map<string, VolumeDef>, where: string): Mount
     ...base,
     readonly: readonly || forced,
     kind: 'volume',
-    source: claim ?? name,
+    source: claim ?? nfs ?? name,
     createMissingSource: false,
     volumeType: type,
   };
@@ -221,6 +226,7 @@ export function readKubernetes(yamlText: string, opts: KubernetesOptions = {}): 
   const out: KubeContainer[] = [];
   const workloads: string[] = [];
   const otherKinds: string[] = [];
+  const podInits = new Set<KubeContainer>();
 
   docs.forEach((doc, docIndex) => {
     if (doc.errors.length > 0) {
@@ -325,10 +331,25 @@ export function readKubernetes(yamlText: string, opts: KubernetesOptions = {}): 
           if (Array.isArray(container.command)) run.entrypoint = container.command.map(String);
           if (Array.isArray(container.args)) run.command = container.args.map(String);
           if (opts.invoker) run.invoker = { ...opts.invoker };
+          // hostUsers: false runs the pod in its own user namespace.
+          // https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/
+          if (pod.hostUsers === false) run.hostUsers = false;
           const entry: KubeContainer = { workload: `${kind}/${name}`, name: cname, init: listName !== 'containers', run };
           if (defaultContainer !== undefined) entry.defaultContainer = defaultContainer;
           out.push(entry);
         });
+      }
+      // Every init container runs to completion, in order, before the containers start, and
+      // shares the pod's volumes with them: a regular container's run carries them.
+      // https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
+      const inits = out.filter((c) => c.init && c.workload === `${kind}/${name}` && !podInits.has(c));
+      for (const c of inits) podInits.add(c);
+      if (inits.length > 0) {
+        for (const c of out) {
+          if (!c.init && c.workload === `${kind}/${name}` && c.run.initContainers === undefined) {
+            c.run.initContainers = inits.map((i) => ({ name: i.name, run: i.run }));
+          }
+        }
       }
     }
   });

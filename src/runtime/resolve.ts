@@ -29,7 +29,7 @@ import {
   userByName,
   userByUid,
 } from '../image/accounts.js';
-import { cloneTree, copyTree, isUnder, mkdirp, normalizePath, octal, removeTree, resolvePath } from '../image/fs.js';
+import { cloneTree, copyTree, isUnder, mkdirp, normalizePath, octal, parentOf as parentOfPath, removeTree, resolvePath } from '../image/fs.js';
 import { DEFAULT_PATH } from '../image/state.js';
 import { sortMounts } from './mounts.js';
 import { engineFor, parseKeepId } from './userns.js';
@@ -454,6 +454,43 @@ function applyBind(vb: ViewBuild, m: MountSpec, target: string, host: HostPathFa
   const src = m.source ?? '';
   const facts = hostFact(host, src);
 
+  // Kubernetes hostPath types: the kubelet checks (and for the *OrCreate types makes) the node's
+  // path before the mount (pkg/volume/hostpath/host_path.go checkTypeInternal).
+  if (m.hostPathType !== undefined && facts) {
+    const type = m.hostPathType;
+    const kind = facts.exists ? facts.meta?.kind : undefined;
+    const wants: Record<string, [string, string]> = {
+      Directory: ['dir', 'a directory'], DirectoryOrCreate: ['dir', 'a directory'],
+      File: ['file', 'a file'], FileOrCreate: ['file', 'a file'],
+      Socket: ['socket', 'a socket file'], CharDevice: ['char', 'a character device'], BlockDevice: ['block', 'a block device'],
+    };
+    const want = wants[type];
+    if (!facts.exists && type === 'FileOrCreate') {
+      vb.notes.push({ text: `${src} does not exist on the node: hostPath FileOrCreate makes it an empty file, 0644, owned by the kubelet's user (root)` });
+      vb.fs.set(target, { kind: 'file', uid: 0, gid: 0, mode: 0o644, origin: `host:${src} (created by the kubelet)` });
+      return;
+    }
+    if (!facts.exists && type === 'DirectoryOrCreate') {
+      vb.notes.push({ text: `${src} does not exist on the node: hostPath DirectoryOrCreate makes it a directory, 0755, owned by the kubelet's user (root)` });
+      vb.fs.set(target, dirMeta(0, 0, 0o755, `host:${src} (created by the kubelet)`));
+      return;
+    }
+    // A kind the facts can tell (dir, file) that is not the one asked for, or nothing there.
+    const known = kind === 'dir' || kind === 'file' || !facts.exists;
+    if (want && known && kind !== want[0]) {
+      vb.errors.push({ message: `MountVolume.SetUp failed for volume "${m.volumeName ?? ''}" : hostPath type check failed: ${src} is not ${want[1]}` });
+      return;
+    }
+    if (!facts.exists) {
+      // Type "": no check; the container runtime (containerd, CRI-O) makes the missing source.
+      const a = assumption(`k8s-hostpath-created:${src}`, src, `${src} does not exist on the node: hostPath with no type is not checked by the kubelet, and the container runtime (containerd, CRI-O) is taken to make the missing source a directory, 0755, owned by root`, 'medium');
+      vb.notes.push({ text: a.text, assumption: a });
+      vb.dependsOn.push({ prefix: target, id: a.id });
+      vb.fs.set(target, dirMeta(0, 0, 0o755, `host:${src} (created by the container runtime)`));
+      return;
+    }
+  }
+
   if (facts && !facts.exists) {
     if (!m.createMissingSource) {
       vb.errors.push({
@@ -637,6 +674,23 @@ function applyKubernetesVolume(vb: ViewBuild, m: MountSpec, target: string, fsGr
     return;
   }
 
+  // nfs: the server's export shows through with the owner and mode it has there, and the
+  // in-tree NFS plugin does not apply fsGroup (it never calls SetVolumeOwnership; kubernetes
+  // issue #95945, PR #96900 closed in favour of csi-driver-nfs). Nothing of it is known here.
+  if (type === 'nfs') {
+    vb.fs.set(target, dirMeta(0, 0, 0o755, origin, true));
+    const a = assumption(
+      `k8s-nfs-owner:${target}`,
+      target,
+      `nfs volume ${m.source ?? ''}: its owner and mode are the NFS server's export, not known here; assumed 0755 0:0` +
+        `${fsGroup !== undefined ? ' (fsGroup does not change it: the NFS volume plugin does not apply fsGroup ownership)' : ''}`,
+      'low',
+    );
+    vb.notes.push({ text: a.text, assumption: a });
+    vb.dependsOn.push({ prefix: target, id: a.id });
+    return;
+  }
+
   // persistentVolumeClaim and every other provisioned volume: ownership depends on the driver.
   const { gid, mode } = withFsGroup(0o755);
   vb.fs.set(target, dirMeta(0, gid, mode, origin, true));
@@ -649,6 +703,44 @@ function applyKubernetesVolume(vb: ViewBuild, m: MountSpec, target: string, fsGr
   );
   vb.notes.push({ text: a.text, assumption: a });
   vb.dependsOn.push({ prefix: target, id: a.id });
+}
+
+const PROJECTED = new Set(['configMap', 'secret', 'projected', 'downwardAPI']);
+
+/**
+ * A configMap, secret, projected or downwardAPI volume mounted without `items` holds one file
+ * per key of its source, and the keys are not in the manifest: "If unspecified, each key-value
+ * pair in the Data field of the referenced ConfigMap will be projected into the volume as a file
+ * whose name is the key" (API reference, ConfigMapVolumeSource). A path the container names
+ * directly below such a mount (keys have no '/') is taken to be one of them, a file with the
+ * volume's defaultMode (0644 unless set, with fsGroup's 0440 ORed in), with an assumption the
+ * verdicts on it depend on, rather than reported missing.
+ */
+export function assumeProjectedKeys(view: View, run: RunContext, paths: string[]): RuntimeNote[] {
+  const notes: RuntimeNote[] = [];
+  for (const m of run.mounts) {
+    if (!PROJECTED.has(m.volumeType ?? '') || m.items !== undefined || m.subPath !== undefined) continue;
+    const target = normalizePath(m.target);
+    for (const raw of paths) {
+      const path = normalizePath(raw);
+      if (path === target || parentOfPath(path) !== target || view.fs.has(path)) continue;
+      const fsGroup = run.fsGroup;
+      const mode = (m.defaultMode ?? 0o644) | (fsGroup === undefined ? 0 : 0o440);
+      const gid = fsGroup ?? 0;
+      const key = path.slice(target.length + 1);
+      view.fs.set(path, { kind: 'file', uid: 0, gid, mode, origin: `kubernetes ${m.volumeType} ${m.source ?? ''} key ${key} (assumed)` });
+      const a = assumption(
+        `k8s-${m.volumeType}-keys:${path}`,
+        path,
+        `${m.volumeType} ${m.source ?? ''} is mounted at ${target} without items, so its keys are not in the manifest: ${key} is taken to be one of them, a file ${octal(mode)} 0:${gid}${m.defaultMode === undefined ? ' (the default mode, 0644)' : ' (defaultMode)'}; if it is not, ${path} does not exist`,
+        'medium',
+      );
+      notes.push({ text: a.text, assumption: a });
+      (view.dependsOn ??= []).push({ prefix: path, id: a.id });
+    }
+  }
+
+  return notes;
 }
 
 /** tmpfs: a fresh root-owned 1777 directory unless mode/uid/gid say otherwise (docs: tmpfs). */

@@ -70,12 +70,12 @@ const cases: Case[] = [
       'volumeMounts:\n  - name: workspace\n    mountPath: /workspace\n# in the pod spec:\nvolumes:\n  - name: workspace\n    emptyDir: {}'],
   },
   {
-    name: 'Kubernetes: HOME for a nameless uid is an env entry, and the runtime is not called Docker',
+    name: 'Kubernetes: HOME for a nameless uid is an env entry with an emptyDir at /tmp (the root is read-only), and the runtime is not called Docker',
     dockerfile: PYTORCH_ML,
     run: () => parseKubernetes(K8S, { file: 'pod.yaml' })[0],
     rule: 'UID102',
     severity: 'warning',
-    fix: [1, 'Or give the process a writable HOME in the manifest.', 'env:\n  - name: HOME\n    value: /tmp'],
+    fix: [1, 'Or give the process a writable HOME in the manifest.', 'env:\n  - name: HOME\n    value: /tmp\nvolumeMounts:\n  - name: tmp\n    mountPath: /tmp\n# in the pod spec:\nvolumes:\n  - name: tmp\n    emptyDir: {}'],
     why: 'The container runtime takes the user name, home and primary group from /etc/passwd. For an unknown uid it keeps the uid, uses gid 0 unless a group is given, and sets HOME=/, which ordinary users cannot write: pip, Jupyter, git and caches that write under ~ fail.',
   },
   {

@@ -102,9 +102,12 @@ export default defineRule({
       message: fromRun
         ? `The container runs as root because ${asks}.`
         : 'The container runs as root: the image sets no non-root USER.',
-      why:
-        'A root process can change every file in the image and in every mounted folder, and files it ' +
-        'creates in bind mounts belong to root on the host. A compromised process starts with full control.',
+      why: a.run?.hostUsers === false
+        // https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/
+        ? 'With hostUsers: false, uid 0 is root only inside the pod\'s user namespace: on the node it is an unprivileged uid, so a process that escapes the container is not root there. Inside, it can still change every file in the image and in its volumes.'
+        : 'A root process can change every file in the image and in every mounted folder, and files it ' +
+          'creates in bind mounts belong to root on the host. A compromised process starts with full control.',
+      dependsOn: a.run?.hostUsers === false ? ['k8s-userns'] : undefined,
       line: fromRun ? identityLine(a) : (a.sim.target.lines.user ?? a.sim.target.lines.from),
       fixes,
     });

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { busyboxAccounts, engineWords, homeFromRun, renderRunChanges, runPlace } from '../util.js';
+import { busyboxAccounts, engineWords, homeFromRun, renderRunChanges, runPlace, tmpHomeChanges } from '../util.js';
 import type { Accounts, Fix } from '../../model/types.js';
 
 /**
@@ -63,7 +63,7 @@ export default defineRule({
       : ', uses gid 0 unless a group is given, and sets HOME=/, which ordinary users cannot write: ' +
         'pip, Jupyter, git and caches that write under ~ fail.';
     const gidGiven = (a.run?.user ?? a.image.config.user ?? '').includes(':') || a.run?.runAsGroup !== undefined;
-    const fixes = namelessFixes(p.uid, p.gid, renderRunChanges(a, [{ kind: 'env', name: 'HOME', value: '/tmp' }]), runPlace(a), a.image.accounts, busyboxAccounts(a), gidGiven);
+    const fixes = namelessFixes(p.uid, p.gid, renderRunChanges(a, tmpHomeChanges(a)), runPlace(a), a.image.accounts, busyboxAccounts(a), gidGiven);
     // On a base outside the catalog the passwd entries are a guess (uid 101 is nginx in nginx images).
     const guessed = a.image.assumptions.find((x) => x.id === 'base:unknown-image');
     // A switch in the start command (gosu 1001:1001) made the uid: the tool looked it up, not

@@ -1,5 +1,5 @@
 import { defineRule, type AnalysisView } from '../rule.js';
-import { firstReason, homeFromRun, imageHome, readOnlyRootFix, renderRunChanges, who } from '../util.js';
+import { firstReason, homeFromRun, imageHome, readOnlyRootFix, renderRunChanges, who, tmpHomeChanges } from '../util.js';
 import type { Fix, PrivilegeDrop } from '../../model/types.js';
 import { userByUid } from '../../image/accounts.js';
 import { dropLine } from './drop.js';
@@ -56,7 +56,7 @@ export default defineRule({
       meta && meta.kind === 'dir' && (meta.mode & 0o030) === 0o030 && !p.groups.includes(meta.gid)
         ? [{ description: `Join the home's group ${meta.gid}, which may write it.`, snippet: renderRunChanges(a, [{ kind: 'group-add', gids: [meta.gid] }]), safe: false }]
         : [];
-    const tmpHome = renderRunChanges(a, [{ kind: 'env', name: 'HOME', value: '/tmp' }]);
+    const tmpHome = renderRunChanges(a, tmpHomeChanges(a));
     // A HOME set where the container starts is not the image's: fix it there, not in the image.
     const own = imageHome(a);
     const runHomeFixes: Fix[] = [

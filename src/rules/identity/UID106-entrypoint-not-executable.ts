@@ -1,7 +1,7 @@
 import { defineRule, type AnalysisView, type RuleReport } from '../rule.js';
-import { firstReason, knownMissing, mayBeTouched, renderRunChanges, startCommand } from '../util.js';
-import { normalizePath } from '../../image/fs.js';
-import type { Fix, PrivilegeDrop } from '../../model/types.js';
+import { firstReason, knownMissing, mayBeTouched, mountFor, renderRunChanges, startCommand } from '../util.js';
+import { baseName, normalizePath } from '../../image/fs.js';
+import type { Fix, MountSpec, PrivilegeDrop, Verdict } from '../../model/types.js';
 import { dropLine, named, withoutTool } from './drop.js';
 import { runPlace, runTool, unknownId } from '../util.js';
 import { launcherCall, launcherId, launcherName, type LauncherCall } from './launchers.js';
@@ -240,6 +240,16 @@ export default defineRule({
     // itself is reported at that line.
     if (madeByFailedStep(a, file)) return;
 
+    // A file of a configMap, secret, projected or downwardAPI volume: its mode is the volume's
+    // defaultMode (documented default 0644, no execute bit) or its item's mode, not a guess; the
+    // volume hides the image path, so a Dockerfile chmod does not reach it
+    // (https://kubernetes.io/docs/concepts/storage/volumes/#configmap, API reference
+    // ConfigMapVolumeSource.defaultMode: "Defaults to 0644").
+    const vol = mountFor(a, file);
+    if (vol?.volumeType !== undefined && KUBELET_FILES.has(vol.volumeType)) {
+      report(projectedNotExecutable(a, vol, file, v, v === exec));
+      return;
+    }
     // A mode the model assumed (a COPY source it could not read, a file an unmodelled command
     // made) is no ground for an error: a built binary is usually executable.
     const unsure = v.dependsOn.length > 0;
@@ -257,6 +267,51 @@ export default defineRule({
     });
   },
 });
+
+const KUBELET_FILES = new Set(['configMap', 'secret', 'projected', 'downwardAPI']);
+
+/** The start program is a file of a configMap or secret volume the process may not execute. */
+function projectedNotExecutable(a: AnalysisView, m: MountSpec, file: string, v: Verdict, execute: boolean): RuleReport {
+  const type = m.volumeType!;
+  const target = normalizePath(m.target);
+  const meta = a.runtime.view.fs.get(file);
+  const mode = meta ? `0${(meta.mode & 0o777).toString(8)}` : '0644';
+  // The volume directory's own mode is assumed; the file's is documented. What is not known is
+  // only whether a keyless volume has the key at all.
+  const doubts = v.dependsOn.filter((id) => !id.startsWith(`k8s-${type}-root:`));
+  const unsure = doubts.length > 0;
+  const key = file === target ? (m.subPath ?? baseName(file)) : file.slice(target.length + 1);
+  const name = m.volumeName ?? 'scripts';
+  const field = type === 'secret' ? 'secretName' : 'name';
+  const modeFrom = m.items?.find((it) => normalizePath(it.path, '/') === normalizePath(key, '/'))?.mode !== undefined
+    ? 'its items[].mode'
+    : m.defaultMode !== undefined ? 'the volume\'s defaultMode' : 'the default mode, as defaultMode is not set';
+  const src = type === 'configMap' || type === 'secret' ? [`    ${type}:`, `      ${field}: ${m.source ?? name}`] : [`    ${type}:`];
+  const fixes: Fix[] = [
+    {
+      description: `Give the volume's files an execute bit with defaultMode (the image's ${target} is hidden by the volume, so a Dockerfile chmod does not reach it).`,
+      snippet: ['# in the pod spec:', 'volumes:', `  - name: ${name}`, ...src, '      defaultMode: 0755'].join('\n'),
+      safe: false,
+    },
+    {
+      description: `Or give only this key a mode with items[].mode (listed items are the only keys the volume holds).`,
+      snippet: ['# in the pod spec:', 'volumes:', `  - name: ${name}`, ...src, '      items:', `        - key: ${key}`, `          path: ${key}`, '          mode: 0755'].join('\n'),
+      safe: false,
+    },
+  ];
+  if (execute && /\.(sh|bash)$/.test(file)) {
+    fixes.push({ description: 'Or start it through the shell, which needs only read permission.', snippet: `command: ["sh", "${file}"]`, safe: false });
+  }
+
+  return {
+    message: `The container will not start: ${named(starter(a))} cannot ${execute ? 'execute' : 'read'} ${file} (exec ${file}: permission denied)${unsure ? `, if the ${type} has the key ${key}` : ''}.`,
+    why: `${firstReason(v)}. ${file} is a file of the ${type} volume ${m.source ?? name}, written by the kubelet with ${modeFrom} (${mode}): no execute bit.${unsure ? ` Whether the volume has that key is not known: it rests on ${doubts.join(', ')}.` : ''}`,
+    line: a.sim.target.lines.entrypoint ?? a.sim.target.lines.cmd,
+    dependsOn: v.dependsOn,
+    unsureSeverity: unsure ? 'warning' : undefined,
+    fixes,
+  };
+}
 
 /** python's options that take a value (`-X dev`, `-W error`); -c and -m run no script file. */
 const PY_VALUED = new Set(['-X', '-W']);

@@ -1,8 +1,8 @@
 import { defineRule, type AnalysisView } from '../rule.js';
-import { firstReason, hostFacts, renderRunChanges, runTool, startCommand, uidBuildArg, unknownId, who } from '../util.js';
+import { firstReason, hostFacts, renderRunChanges, runTool, startCommand, tmpHomeChanges, uidBuildArg, unknownId, who } from '../util.js';
 import { evaluate } from '../../access/evaluate.js';
 import { pythonScript } from '../identity/UID106-entrypoint-not-executable.js';
-import type { Fix } from '../../model/types.js';
+import type { Fix, MountSpec } from '../../model/types.js';
 import { groupByGid, userByUid } from '../../image/accounts.js';
 import { imageVolumeMounts } from '../../runtime/resolve.js';
 import { normalizePath, parentOf } from '../../image/fs.js';
@@ -25,6 +25,42 @@ function lostInputs(a: AnalysisView, uid: number, gid: number): string {
   if (cwd !== '/' && !evaluate(id, a.runtime.view, cwd, 'chdir', false).allowed && a.check(cwd, 'chdir').allowed) lost.push(`enter ${cwd} (RUN chmod a+rx ${cwd})`);
 
   return lost.length > 0 ? ` But uid ${uid} could then not ${lost.join(' or ')}, which the image gives only to its current user: change that too.` : '';
+}
+
+/**
+ * A root init container that gives the volume to the process before it starts: it runs to
+ * completion first, on the same pod volume
+ * (https://kubernetes.io/docs/concepts/workloads/pods/init-containers/). With runAsNonRoot in
+ * the pod's securityContext it must say runAsNonRoot: false to run as root.
+ */
+function initContainerFix(a: AnalysisView, m: MountSpec, uid: number, gid: number, description: string): Fix {
+  const sc = a.run?.runAsNonRoot ? ['      runAsUser: 0', '      runAsNonRoot: false'] : ['      runAsUser: 0'];
+  return {
+    description,
+    snippet: [
+      '# in the pod spec:',
+      'initContainers:',
+      '  - name: volume-owner',
+      '    image: busybox',
+      `    command: ["chown", "-R", "${uid}:${gid}", "${m.target}"]`,
+      '    securityContext:',
+      ...sc,
+      '    volumeMounts:',
+      `      - name: ${m.volumeName ?? 'data'}`,
+      `        mountPath: ${m.target}`,
+    ].join('\n'),
+    safe: false,
+  };
+}
+
+/** Kubernetes volume types the kubelet fills itself (not from a storage driver or server). */
+const KUBELET_VOLUMES = new Set(['emptyDir', 'configMap', 'secret', 'projected', 'downwardAPI']);
+
+/** How the report names a Kubernetes volume type. */
+function volumeWords(m: MountSpec): string {
+  if (m.volumeType === 'persistentVolumeClaim') return `The PersistentVolumeClaim ${m.source ?? ''}`.trim();
+  if (m.volumeType === 'nfs') return 'An nfs volume';
+  return `A ${m.volumeType} volume`;
 }
 
 export default defineRule({
@@ -70,6 +106,7 @@ export default defineRule({
         continue;
       }
 
+      const k8s = a.run?.tool === 'kubernetes';
       const facts = hostFacts(a, m.source);
       const owner = a.runtime.view.fs.get(m.target);
       const ownerText = owner ? `${owner.uid}:${owner.gid}` : 'another user';
@@ -128,7 +165,7 @@ export default defineRule({
           if (imageUser) {
             fixes.push({ description: `Or run as ${imageUser.name}, the image's user with uid ${owner.uid}.${lostInputs(a, owner.uid, imageUser.gid)}`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: imageUser.gid, name: imageUser.name }]), safe: false });
           } else {
-            fixes.push({ description: `Or run as the folder's owner; uid ${owner.uid} has no passwd entry in the image, so HOME becomes / unless you set it.${lostInputs(a, owner.uid, owner.gid)}`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: owner.gid }, { kind: 'env', name: 'HOME', value: '/tmp' }]), safe: false });
+            fixes.push({ description: `Or run as the folder's owner; uid ${owner.uid} has no passwd entry in the image, so HOME becomes / unless you set it.${lostInputs(a, owner.uid, owner.gid)}`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: owner.gid }, ...tmpHomeChanges(a)]), safe: false });
             if (!arg) {
               fixes.push({
                 description: `Or build the image user with the host uid so both agree.${lostInputs(a, owner.uid, owner.uid)}`,
@@ -138,10 +175,53 @@ export default defineRule({
             }
           }
         }
-        fixes.push({ description: `Or give the folder to uid ${p.uid} on the host.`, snippet: `sudo chown -R ${p.uid}:${p.gid} ${m.source}`, safe: false });
+        fixes.push({ description: `Or give the folder to uid ${p.uid} on the ${k8s ? 'node' : 'host'}.`, snippet: `sudo chown -R ${p.uid}:${p.gid} ${m.source}`, safe: false });
+        if (k8s) fixes.push(initContainerFix(a, m, p.uid, p.gid, `Or let a root init container give it to uid ${p.uid} when the pod starts (init containers run to completion first, on the same volume); the node's folder changes owner too.`));
         // A fix that would cost the workload its own files comes last.
         const costly = fixes.filter((f) => f.description.includes(' could then not '));
         if (costly.length > 0) fixes.splice(0, fixes.length, ...fixes.filter((f) => !costly.includes(f)), ...costly);
+      } else if (k8s && m.kind === 'volume' && m.volumeType !== undefined && !KUBELET_VOLUMES.has(m.volumeType)) {
+        // A PersistentVolumeClaim (a StatefulSet's volumeClaimTemplates too) or another
+        // provisioned volume: Kubernetes never copies the image path into it, so a Dockerfile
+        // chown does nothing. fsGroup makes the kubelet give it to a group for volume types that
+        // support ownership management; fsGroupChangePolicy: OnRootMismatch skips the recursive
+        // change when the root already matches
+        // (https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#configure-volume-permission-and-ownership-change-policy-for-pods).
+        // The in-tree NFS plugin does not apply fsGroup (kubernetes/kubernetes#95945, PR #96900
+        // closed: "consider using the csi-driver-nfs plugin").
+        const nfs = m.volumeType === 'nfs';
+        if (!nfs && a.run?.fsGroup === undefined) {
+          const g = p.gid !== 0 ? p.gid : p.uid;
+          fixes.push({
+            description: `Set the pod's fsGroup: before the container starts, the kubelet gives the volume's files to group ${g}, adds the setgid bit and group read-write, and adds ${g} to the process's groups (on volume types whose driver supports ownership management). fsGroupChangePolicy: OnRootMismatch skips the recursive change when the volume's root already matches, so large volumes start faster.`,
+            snippet: `# in the pod spec:\nsecurityContext:\n  fsGroup: ${g}\n  fsGroupChangePolicy: OnRootMismatch`,
+            safe: false,
+          });
+        }
+        fixes.push(initContainerFix(a, m, p.uid, p.gid, `${fixes.length > 0 ? 'Or let' : 'Let'} a root init container give the volume to uid ${p.uid} before the container starts (init containers run to completion first, on the same volume)${nfs ? '; the NFS server must not squash root (no_root_squash) for it to chown' : ''}.`));
+        if (nfs) {
+          fixes.push({ description: `Or give the exported folder to uid ${p.uid} on the NFS server.`, snippet: `sudo chown -R ${p.uid}:${p.gid} ${m.source?.includes(':') ? m.source.slice(m.source.indexOf(':') + 1) : '/EXPORT'}`, safe: false });
+        }
+      } else if (m.kind === 'volume' && m.nocopy) {
+        // nocopy: the engine does not copy the image path into a new volume, so its root stays
+        // the root:root 0755 directory it makes (Docker docs, volumes: "volume-nocopy").
+        const inImage = a.image.fs.get(m.target);
+        fixes.push(inImage?.kind === 'dir' && inImage.uid === p.uid
+          ? {
+            description: `Drop nocopy: the image's ${m.target} already belongs to uid ${p.uid}, and a new volume copies it, owner and mode included.`,
+            snippet: m.written.replace(/,?\b(volume-)?nocopy(=(true|1))?\b/, '').replace(/:nocopy\b/, ''),
+            safe: false,
+          }
+          : {
+            description: `Drop nocopy, and create ${m.target} in the image owned by the user, so a new volume copies that owner.`,
+            snippet: `RUN mkdir -p ${m.target} && chown ${p.uid}:${p.gid} ${m.target}`,
+            safe: false,
+          });
+        fixes.push({
+          description: `Or give the volume to uid ${p.uid} once, from a root container.`,
+          snippet: `docker run --rm -v ${m.source}:/v busybox chown ${p.uid}:${p.gid} /v`,
+          safe: false,
+        });
       } else if (m.kind === 'image-volume') {
         // The classic builder throws away what a RUN changes under a declared VOLUME, so the
         // chown has to come before the VOLUME line.
@@ -171,13 +251,15 @@ export default defineRule({
       // A bind source nothing is known about (`$(realpath data)`, a path not on this machine)
       // is a guess of root 0755: so is the verdict.
       const hostGuess = v.dependsOn.some((id) => id.startsWith('host-unknown:'));
-      const unsure = (m.kind !== 'bind' && v.dependsOn.some((id) => !id.startsWith('volume-new:'))) || v.dependsOn.includes('entrypoint:runs-arguments') || scriptDoubt || hostGuess;
+      // An init container that may have changed the volume (not followed, or another image).
+      const initDoubt = v.dependsOn.some((id) => id.startsWith('k8s-init'));
+      const unsure = (m.kind !== 'bind' && v.dependsOn.some((id) => !id.startsWith('volume-new:'))) || v.dependsOn.includes('entrypoint:runs-arguments') || scriptDoubt || hostGuess || initDoubt;
       const cannot = unsure ? 'may not be able to write' : 'cannot write';
       report({
         message: rootless && owner && !owner.unmapped && owner.uid === 0
           ? `${who(a)} ${cannot} to ${m.target} (${m.written}): rootless podman shows your own folder as owned by root (0:0) inside - Permission denied.`
-          : `${who(a)} ${cannot} to ${m.target} (${m.written}): it belongs to ${owner?.unmapped ? `a host user not mapped into the container (shown as ${ownerText})` : ownerText}${facts?.meta && !rootless ? ' on the host' : ''}${hostGuess ? ', if the host folder is as assumed (nothing is known of it)' : ''} - Permission denied.`,
-        why: `${firstReason(v)}. ${m.kind !== 'bind' ? 'A new volume starts as a copy of the image path, owner and mode included.' : rootless ? (a.run?.userns?.startsWith('keep-id') ? 'Rootless podman with --userns=keep-id maps your host uid to the same uid inside (or to keep-id\'s uid=), other host users are not mapped, and the image\'s USER still decides who the process is.' : 'Rootless podman maps ids through a user namespace: your host uid is root inside, and other host users are not mapped.') : 'A bind mount shows the host folder with its host owner and mode; uids are not translated.'}`,
+          : `${who(a)} ${cannot} to ${m.target} (${m.written}): it belongs to ${owner?.unmapped ? `a host user not mapped into the container (shown as ${ownerText})` : ownerText}${facts?.meta && !rootless ? (k8s ? ' on the node' : ' on the host') : ''}${hostGuess ? ', if the host folder is as assumed (nothing is known of it)' : ''} - Permission denied.`,
+        why: `${firstReason(v)}. ${k8s && m.kind === 'volume' && m.volumeType === 'nfs' ? 'An nfs volume shows the server\'s export with the owner and mode it has there: Kubernetes does not fill it from the image, and the NFS volume plugin does not apply securityContext.fsGroup.' : k8s && m.kind === 'volume' && m.volumeType !== undefined && !KUBELET_VOLUMES.has(m.volumeType) ? `${volumeWords(m)} is not filled from the image: Kubernetes mounts the storage as its driver made it, and only securityContext.fsGroup (for volume types that support ownership management) or an init container changes its owner.` : m.kind === 'volume' && m.nocopy ? 'With nocopy the volume is not filled from the image: a new volume keeps the root:root 0755 directory the engine makes, whatever the image has at the path.' : m.kind !== 'bind' ? 'A new volume starts as a copy of the image path, owner and mode included.' : rootless ? (a.run?.userns?.startsWith('keep-id') ? 'Rootless podman with --userns=keep-id maps your host uid to the same uid inside (or to keep-id\'s uid=), other host users are not mapped, and the image\'s USER still decides who the process is.' : 'Rootless podman maps ids through a user namespace: your host uid is root inside, and other host users are not mapped.') : k8s ? 'A hostPath volume shows the node\'s folder with its owner and mode there; uids are not translated, and hostPath volumes do not support ownership management (fsGroup does not apply).' : 'A bind mount shows the host folder with its host owner and mode; uids are not translated.'}`,
         dependsOn: v.dependsOn,
         unsureSeverity: unsure ? 'warning' : undefined,
         line: imageVolumeLine,

@@ -36,6 +36,9 @@ export default defineRule({
         });
         continue;
       }
+      // hostUsers: false: container root is not root on the node, but an idmapped volume (as the
+      // documentation requires) stores the container's ids unchanged, so uid 0 on disk.
+      const podUserns = a.run?.hostUsers === false;
       report({
         message: `Files the container creates in ${m.target} will belong to root on the host (${m.source}), where ${invoker ? `uid ${invoker.uid}` : 'your user'} cannot edit or delete them without sudo.`,
         why: 'A bind mount passes uids through unchanged: what uid 0 creates inside is owned by uid 0 outside.',
@@ -45,6 +48,11 @@ export default defineRule({
             : { description: 'Run the container with your own ids.', snippet: renderRunChanges(a, [{ kind: 'invoker-ids' }]), safe: false },
           { description: 'Or, to repair files already written, give them back on the host.', snippet: `sudo chown -R "$(id -u):$(id -g)" ${m.source}`, safe: false },
         ],
+        ...(podUserns ? {
+          message: `Files the container creates in ${m.target} will be stored as uid 0 on the node (${m.source}): the pod's user namespace maps its root to an unprivileged node uid, but the idmapped volume keeps the ids it writes, so ${invoker ? `uid ${invoker.uid}` : 'other users'} cannot edit or delete them there without sudo.`,
+          why: 'With hostUsers: false the pod\'s volumes are idmapped mounts (the Kubernetes documentation requires idmap support for them): uid 0 inside writes files owned by uid 0 on disk, though the process itself is not root on the node.',
+          dependsOn: ['k8s-userns'],
+        } : {}),
       });
     }
   },

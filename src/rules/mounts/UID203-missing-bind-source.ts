@@ -1,5 +1,47 @@
-import { defineRule } from '../rule.js';
+import { defineRule, type AnalysisView, type RuleReport } from '../rule.js';
 import { hostFacts } from '../util.js';
+import type { FileKind, MountSpec } from '../../model/types.js';
+
+/**
+ * A Kubernetes hostPath the node does not have, or has as another kind than its type asks: the
+ * kubelet's check and what it makes, in its own words (pkg/volume/hostpath/host_path.go
+ * checkTypeInternal; https://kubernetes.io/docs/concepts/storage/volumes/#hostpath).
+ */
+function hostPathReport(a: AnalysisView, m: MountSpec, exists: boolean, kind: FileKind | undefined): RuleReport | undefined {
+  const type = m.hostPathType ?? '';
+  const src = m.source ?? '';
+  const failed = a.runtime.errors.find((e) => e.message.includes(`hostPath type check failed: ${src} `));
+  if (failed) {
+    const dir = failed.message.endsWith('is not a directory');
+    return {
+      severity: 'error',
+      message: `The container will not start: ${failed.message}.`,
+      why: `The kubelet checks a hostPath of type ${type} before it mounts it: ${exists ? `the node has ${src}, but as a ${kind}` : `the node has nothing at ${src}`}, so the mount fails and the pod stays in ContainerCreating, repeating this event.`,
+      fixes: [
+        { description: `Create it on the node (every node the pod may run on).`, snippet: dir ? `sudo mkdir -p ${src}` : `sudo touch ${src}`, safe: false },
+        ...(!exists && (type === 'Directory' || type === 'File')
+          ? [{ description: `Or let the kubelet create it: type ${type}OrCreate (owned by root, ${type === 'Directory' ? '0755' : '0644'}).`, snippet: `hostPath:\n  path: ${src}\n  type: ${type}OrCreate`, safe: false }]
+          : []),
+      ],
+    };
+  }
+  if (exists) return undefined;
+  const p = a.runtime.process;
+  const file = type === 'FileOrCreate';
+  const who = type === '' ? 'the container runtime (type "" is not checked by the kubelet)' : 'the kubelet';
+  return {
+    message: `${src} does not exist on the node: ${who} creates it as ${file ? 'an empty file, 0644' : 'a directory, 0755'}, owned by root, so only root can write it.`,
+    why: type === ''
+      ? 'A hostPath with no type is mounted without a check; containerd and CRI-O make a missing source directory as root.'
+      : `hostPath ${type}: "If nothing exists at the given path, an empty ${file ? 'file' : 'directory'} will be created there as needed with permission set to ${file ? '0644' : '0755'}, having the same group and ownership with Kubelet" (Kubernetes documentation, volumes), and the kubelet runs as root.`,
+    dependsOn: type === '' ? [`k8s-hostpath-created:${src}`] : [],
+    fixes: [
+      p.uid === 0
+        ? { description: `Create it on the node before the pod starts.`, snippet: file ? `sudo touch ${src}` : `sudo mkdir -p ${src}`, safe: false }
+        : { description: `Create it on the node before the pod starts, owned by uid ${p.uid}.`, snippet: `${file ? `sudo touch ${src}` : `sudo mkdir -p ${src}`} && sudo chown ${p.uid}:${p.gid} ${src}`, safe: false },
+    ],
+  };
+}
 
 export default defineRule({
   id: 'UID203',
@@ -12,7 +54,13 @@ export default defineRule({
     for (const m of a.run?.mounts ?? []) {
       if (m.kind !== 'bind') continue;
       const facts = hostFacts(a, m.source);
-      if (!facts || facts.exists) continue;
+      if (!facts) continue;
+      if (m.hostPathType !== undefined) {
+        const r = hostPathReport(a, m, facts.exists, facts.meta?.kind);
+        if (r) report(r);
+        continue;
+      }
+      if (facts.exists) continue;
 
       report({
         severity: m.createMissingSource ? undefined : 'error',
