@@ -9,6 +9,7 @@ import UID104 from './identity/UID104-unknown-user.js';
 import UID105 from './identity/UID105-workdir-not-writable.js';
 import UID106 from './identity/UID106-entrypoint-not-executable.js';
 import UID107 from './identity/UID107-workdir-not-enterable.js';
+import UID108 from './identity/UID108-privileged.js';
 import UID201 from './mounts/UID201-mount-not-writable.js';
 import UID202 from './mounts/UID202-root-owned-output.js';
 import UID203 from './mounts/UID203-missing-bind-source.js';
@@ -35,7 +36,7 @@ import UID701 from './model/UID701-assumption.js';
 import UID801 from './gpu/UID801-gpu-device-denied.js';
 
 export const RULES: readonly Rule[] = [
-  UID101, UID102, UID103, UID104, UID105, UID106, UID107,
+  UID101, UID102, UID103, UID104, UID105, UID106, UID107, UID108,
   UID201, UID202, UID203, UID204,
   UID301, UID302, UID303, UID304, UID305,
   UID401, UID402, UID403,

@@ -1819,6 +1819,32 @@ const workdir: Case[] = [
     dockerfile: PRIVATE_WORKDIR('0755'),
     run: 'podman run --rm img',
   },
+  {
+    name: 'UID108 fires for a root container run with --privileged, and offers --gpus for the GPUs',
+    rule: 'UID108',
+    dockerfile: df(CUDA),
+    run: 'docker run --rm --privileged img',
+    message: ['The container runs privileged (--privileged) as root: it has every capability and every host device, with no seccomp or AppArmor profile, so a process in it can take over the host.'],
+  },
+  {
+    name: 'UID108 fires for a non-root user too: the capabilities are one setuid program away',
+    rule: 'UID108',
+    dockerfile: df('FROM debian:bookworm', 'RUN useradd -m -u 1000 app', 'USER app'),
+    run: 'podman run --rm --privileged img',
+    message: ['The container runs privileged (--privileged): its user (uid 1000) has no capabilities itself'],
+  },
+  {
+    name: 'UID108 is quiet for --gpus all',
+    rule: 'UID108',
+    dockerfile: df(CUDA),
+    run: 'docker run --rm --gpus all img',
+  },
+  {
+    name: 'UID108 is quiet for --privileged=false',
+    rule: 'UID108',
+    dockerfile: df(CUDA),
+    run: 'docker run --rm --privileged=false img',
+  },
 ];
 
 const gpu: Case[] = [

@@ -218,6 +218,26 @@ describe('sudo without CAP_SETGID in the bounding set (measured: caps/sudo-*)', 
   });
 });
 
+describe('UID108: the fixes in the run tool\'s own terms', () => {
+  const text = 'FROM nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04\nRUN useradd -m -u 1000 trainer\n';
+  test('docker: drop --privileged, and --gpus all for the GPUs', () => {
+    const f = analyze({ file: 'Dockerfile', text, run: docker('docker run --privileged img'), profile: 'prod' }).findings.find((x) => x.ruleId === 'UID108');
+    assert.equal(f?.severity, 'error');
+    assert.deepEqual(f?.fixes.map((x) => [x.description, x.snippet]), [
+      ['Remove --privileged from the run line. Add back only the capabilities the workload needs, one by one.', undefined],
+      ['For GPUs, ask for them by name instead: the NVIDIA runtime adds the device nodes and nothing else.', '--gpus all'],
+    ]);
+  });
+  test('Kubernetes: privileged in the securityContext, and the nvidia.com/gpu limit', async () => {
+    const { parseKubernetes } = await import('../../src/runtime/kubernetes.js');
+    const [run] = parseKubernetes('apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: img\n    securityContext: {privileged: true}\n');
+    const f = analyze({ file: 'Dockerfile', text, run, profile: 'dev' }).findings.find((x) => x.ruleId === 'UID108');
+    assert.equal(f?.severity, 'warning');
+    assert.match(f?.message ?? '', /^The container runs privileged \(securityContext\.privileged: true\) as root/);
+    assert.equal(f?.fixes[1].snippet, 'resources:\n  limits:\n    nvidia.com/gpu: 1');
+  });
+});
+
 describe('HOME on a read-only root', () => {
   test('the writable tmpfs goes over HOME itself, saying what it hides', () => {
     const f = analyze({ file: 'Dockerfile', text: 'FROM python:3.12-slim\nRUN useradd -m appuser\nUSER appuser\n', run: docker('docker run --read-only img'), profile: 'prod' })
