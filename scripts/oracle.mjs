@@ -133,6 +133,8 @@ function loadDir(dir) {
         buildArgs: img.buildArgs ?? {},
         secrets: img.secrets ?? {},
         ssh: img.ssh === true,
+        // `format: docker` builds the Docker image format, in which buildah keeps SHELL.
+        format: img.format === 'docker' || s.format === 'docker' ? 'docker' : undefined,
         host: s.host ?? [],
         actions: s.actions ?? [],
       });
@@ -272,7 +274,7 @@ function buildKey(s) {
   const h = createHash('sha256');
   // Secrets join the key only when given, so the other builds keep their tags.
   const secrets = Object.keys(s.secrets).length > 0 ? [s.secrets] : [];
-  h.update(JSON.stringify([s.dockerfile, s.context, s.buildArgs, ...secrets, ...(s.ssh ? ['ssh'] : [])]));
+  h.update(JSON.stringify([s.dockerfile, s.context, s.buildArgs, ...secrets, ...(s.ssh ? ['ssh'] : []), ...(s.format ? [s.format] : [])]));
   return h.digest('hex').slice(0, 12);
 }
 
@@ -340,6 +342,7 @@ function build(S, dir, s, tag, tmp) {
   // RUN --mount=type=secret reads these; the model takes every secret as given.
   for (const id of Object.keys(s.secrets)) args.push('--secret', `id=${id},src=${secretFile(dir, id)}`);
   if (s.ssh) args.push('--ssh', `default=${sshKey(dir)}`);
+  if (s.format) args.push('--format', s.format);
   // RUN --mount=type=cache keeps its folders under $TMPDIR/buildah-cache (/var/tmp by default),
   // from one build to the next: the run's own folder starts every cache empty and leaves none.
   const env = { ...process.env, TMPDIR: tmp };
@@ -821,7 +824,9 @@ function main() {
     let rep = null;
     if (!recordOnly) {
       makeHost(hostRoot, s.host);
-      rep = askModel(ctxDir, s, runLine, 'podman', 'buildah');
+      // buildah's Docker format keeps SHELL as BuildKit does (its OCI default drops it): such a
+      // scenario is judged with BuildKit's rules.
+      rep = askModel(ctxDir, s, runLine, 'podman', s.format === 'docker' ? 'buildkit' : 'buildah');
       if (rep.error) console.log(`ERROR ${s.id}: ${rep.error}`);
     }
     s.actions.forEach((a, i) => {

@@ -832,6 +832,15 @@ class StageSimulator {
       return;
     }
 
+    // A SHELL that is not a POSIX shell (Windows images' powershell or cmd): the step's text is
+    // in another language, so it is an unknown effect, never read as sh.
+    const foreign = ins.json ? undefined : foreignShell(this.state.config.shell);
+    if (foreign !== undefined) {
+      this.state.unknowns.push({ file: this.opts.file, line: ins.line, command: instructionText(ins).slice(0, 80), reason: `RUN goes through SHELL ${foreign}, whose language the model does not read`, paths: [] });
+      this.step(ins, () => `run not followed: SHELL ${foreign}`);
+      return;
+    }
+
     // RUN --mount: the mounts are in the tree while the step runs (run-mounts.ts); what the
     // step writes into them is not kept. A mount the builder refuses fails the step.
     const plan = ins.flags.length > 0 ? this.planMounts(ins) : undefined;
@@ -1243,4 +1252,12 @@ function recordOf<V>(map: Map<string, V>): Record<string, V> {
   for (const [k, v] of map) out[k] = v;
 
   return out;
+}
+
+/** The SHELL program when it is not a POSIX shell the interpreter reads (powershell, pwsh, cmd). */
+function foreignShell(shell: readonly string[]): string | undefined {
+  const prog = shell[0] ?? '';
+  const name = prog.slice(Math.max(prog.lastIndexOf('/'), prog.lastIndexOf('\\')) + 1).toLowerCase();
+
+  return /^(powershell|pwsh|cmd)(\.exe)?$/.test(name) ? prog : undefined;
 }

@@ -374,6 +374,36 @@ function dashIllegalOption(argv: string[]): string | undefined {
   return undefined;
 }
 
+/** conda/mamba/micromamba `run` options that take a value. */
+const ENV_RUN_VALUED = new Set(['-n', '--name', '-p', '--prefix', '--cwd', '-e', '--env']);
+
+/**
+ * The shell a SHELL argv really runs when a wrapper starts it: `/usr/bin/env [NAME=V] bash -c`,
+ * `conda run -n ENV /bin/bash -c` (also mamba and micromamba), and micromamba-docker's
+ * `_dockerfile_shell.sh`, whose last line is `exec bash -o pipefail -c "$@"`
+ * (mamba-org/micromamba-docker). Anything else is returned as it is.
+ */
+export function unwrapShell(shell: string[]): string[] {
+  let i = 0;
+  for (let guard = 0; guard < 4 && i < shell.length; guard++) {
+    const name = baseName(shell[i]);
+    if (name === 'env') {
+      i++;
+      while (i < shell.length && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(shell[i]) || shell[i] === '-i' || shell[i] === '-')) i++;
+      continue;
+    }
+    if ((name === 'conda' || name === 'mamba' || name === 'micromamba') && shell[i + 1] === 'run') {
+      i += 2;
+      while (i < shell.length && shell[i].startsWith('-')) i += ENV_RUN_VALUED.has(shell[i]) ? 2 : 1;
+      continue;
+    }
+    if (name === '_dockerfile_shell.sh') return ['bash', '-o', 'pipefail', '-c', ...shell.slice(i + 1)];
+    break;
+  }
+
+  return i === 0 || i >= shell.length ? shell : shell.slice(i);
+}
+
 /** Set at start by the engine for some runs only: never known to be unset. */
 const ENGINE_MAY_SET = /^(?:TERM|HOSTNAME|[A-Z0-9_]+_(?:SERVICE_HOST|SERVICE_PORT(?:_[A-Z0-9_]+)?|PORT(?:_\d+_(?:TCP|UDP|SCTP)(?:_ADDR|_PORT|_PROTO)?)?))$/;
 
@@ -427,10 +457,12 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     shared.view = init.view;
     shared.mounts = init.view.mounts;
   }
-  const argv0 = init.shell?.[0] ?? '/bin/sh';
+  // A SHELL that starts the shell through a wrapper (env, conda run) runs that shell.
+  const shell = init.shell !== undefined && init.shell.length !== 2 ? unwrapShell(init.shell) : init.shell;
+  const argv0 = shell?.[0] ?? '/bin/sh';
   // The usual SHELL, ["/bin/sh", "-c"], sets no option: skip reading it.
-  const plain = init.shell === undefined || (init.shell.length === 2 && init.shell[1] === '-c');
-  const opts = plain ? NO_OPTIONS : shellOptions(init.shell ?? NO_ARGS);
+  const plain = shell === undefined || (shell.length === 2 && shell[1] === '-c');
+  const opts = plain ? NO_OPTIONS : shellOptions(shell ?? NO_ARGS);
   const frame: Frame = {
     ident: init.ident,
     env: init.env,
@@ -463,7 +495,7 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
   // script, whatever it is (measured with dash 0.5.12: "/bin/sh: 0: Illegal option -o
   // pipefail", exit 2; +o words it as -o too).
   const illegal = frame.flavor === 'dash' && !plain
-    ? dashIllegalOption(init.shell ?? [])
+    ? dashIllegalOption(shell ?? [])
     : undefined;
   if (illegal !== undefined) {
     const err = [`${argv0}: 0: Illegal option -o ${illegal}`];

@@ -434,3 +434,20 @@ describe('a sudoers rule written before sudo is installed', () => {
     assert.deepEqual(build(`FROM debian:bookworm\nRUN cd /etc && ./setup-sudo\n${RULE}`).failures, []);
   });
 });
+
+describe('a SHELL that is not a POSIX shell', () => {
+  test('RUN through powershell or cmd is an unknown effect, not a failure in sh\'s words', () => {
+    const df = 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL ["powershell", "-Command", "$ErrorActionPreference = \'Stop\';"]\nRUN Write-Host ("x {0}" -f $env:V); exit 1\nSHELL ["cmd", "/S", "/C"]\nRUN if exist C:\\\\x ( echo y )\n';
+    const r = build(df);
+    assert.deepEqual(r.failures, []);
+    assert.deepEqual(r.target.state.unknowns.map((u) => [u.line, u.reason]), [
+      [3, 'RUN goes through SHELL powershell, whose language the model does not read'],
+      [5, 'RUN goes through SHELL cmd, whose language the model does not read'],
+    ]);
+  });
+
+  test('an exec-form RUN is still followed under such a SHELL', () => {
+    const r = build('FROM debian:bookworm\nSHELL ["pwsh", "-c"]\nRUN ["mkdir", "/x"]\n');
+    assert.equal(r.target.state.fs.get('/x')?.kind, 'dir');
+  });
+});

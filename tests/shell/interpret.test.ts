@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { as, image, meta, run } from './run-fixture.js';
-import { runScript } from '../../src/shell/interpret.js';
+import { runScript, unwrapShell } from '../../src/shell/interpret.js';
 import { refreshDerived } from '../../src/shell/commands/config.js';
 
 interface Case {
@@ -992,4 +992,27 @@ describe('what dash, bash and BusyBox ash each accept', () => {
       for (const [p, want] of Object.entries(c.expect ?? {})) assert.equal(meta(s, p), want, p);
     });
   }
+});
+
+describe('a SHELL that starts the shell through a wrapper', () => {
+  const cases: [string[], string[]][] = [
+    [['/usr/bin/env', 'bash', '-c'], ['bash', '-c']],
+    [['/usr/bin/env', 'LANG=C', 'bash', '-eu', '-c'], ['bash', '-eu', '-c']],
+    [['conda', 'run', '-n', 'ml', '--no-capture-output', '/bin/bash', '-c'], ['/bin/bash', '-c']],
+    [['/opt/conda/bin/mamba', 'run', '-p', '/opt/env', 'bash', '-o', 'pipefail', '-c'], ['bash', '-o', 'pipefail', '-c']],
+    [['/usr/local/bin/_dockerfile_shell.sh'], ['bash', '-o', 'pipefail', '-c']],
+    [['/bin/sh', '-c'], ['/bin/sh', '-c']],
+    [['/usr/bin/env'], ['/usr/bin/env']],
+  ];
+  for (const [shell, want] of cases) {
+    test(`${shell.join(' ')} runs ${want.join(' ')}`, () => assert.deepEqual(unwrapShell(shell), want));
+  }
+
+  test('bash syntax runs under env bash, in bash\'s words (measured: shells/env-bash-wrapper*)', () => {
+    const s = image();
+    refreshDerived(s);
+    const run = (src: string) => runScript(src, { state: s, ident: as(s, 'root'), env: new Map([['HOME', '/root']]), cwd: '/', builder: 'buildkit', file: 'Dockerfile', line: 1, shell: ['/usr/bin/env', 'bash', '-eu', '-c'] });
+    assert.deepEqual([run('[[ -d /tmp ]] && touch /tmp/w').status, meta(s, '/tmp/w')], [0, 'file 0:0 0644']);
+    assert.deepEqual(run('mkdir -p "/opt/$NOPE"').stderr, ['bash: line 1: NOPE: unbound variable']);
+  });
 });
