@@ -154,6 +154,25 @@ describe('pip', () => {
     assert.equal(state.packages.flask.via, 'pip');
   });
 
+  test('pip install -e of a project folder the user may not write: setuptools cannot make its egg-info (measured: venv/editable-*)', () => {
+    const state = withHome(withEnv(makeState(), venvEnv, venvDirs));
+    state.fs.set('/app', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 });
+    state.fs.set('/app/pyproject.toml', { kind: 'file', uid: 0, gid: 0, mode: 0o644 });
+    state.texts['/app/pyproject.toml'] = { content: '[project]\nname = "my-pkg.core"\nversion = "0.1"\n' };
+    state.fs.set('/proj', { kind: 'dir', uid: 1000, gid: 1000, mode: 0o755 });
+    for (const p of venvDirs) state.fs.set(p, { kind: 'dir', uid: 1000, gid: 1000, mode: 0o755 });
+    const ctx = () => {
+      const c = makeCtx(state, alice);
+      c.env.set('PATH', `/opt/venv/bin:${c.env.get('PATH')}`);
+      return c;
+    };
+    const denied = run(handlers, ctx(), 'pip install -e /app');
+    assert.deepEqual([denied.status, denied.stderr], [1, ["error: could not create 'my_pkg_core.egg-info': Permission denied"]]);
+    assert.deepEqual(run(handlers, ctx(), 'pip install --editable=/proj').stderr, undefined);
+    assert.equal(run(handlers, ctx(), 'pip install -e /proj').status, 0);
+    assert.equal(run(handlers, ctx(), 'pip install -e git+https://example.invalid/x.git#egg=x').status, 0);
+  });
+
   test('non-root pip into a root-owned venv: the OSError and the --user hint', () => {
     const state = withHome(withEnv(makeState(), venvEnv, venvDirs));
     const ctx = makeCtx(state, alice);

@@ -596,6 +596,19 @@ function pipInstall(ctx: ExecContext, pyEnv: PythonEnv, args: string[]): CmdResu
     return res(1, ...externallyManagedLines);
   }
 
+  // An editable install of a project folder builds its metadata there first: setuptools writes
+  // NAME.egg-info next to the source, so a folder the user may not write stops it (measured with
+  // Debian 12's pip 23 and setuptools 66: "error: could not create 'pkg.egg-info': Permission
+  // denied"). A VCS URL is cloned instead, and is not followed here.
+  const editable = opt['-e'] ?? opt['--editable'];
+  if (editable !== undefined && editable !== '' && !editable.includes('://') && !/^[a-z]+\+/.test(editable)) {
+    const project = normalizePath(editable, ctx.cwd);
+    const m = resolvePath(ctx.state.fs, project).meta;
+    if (m?.kind === 'dir' && !ctx.access(project, 'create').allowed) {
+      return res(1, `error: could not create '${projectName(ctx, project) ?? '<project>'}.egg-info': Permission denied`);
+    }
+  }
+
   const home = homeOf(ctx);
   const userSiteEnabled = !venv && !truthy(env.get('PYTHONNOUSERSITE'));
   let user = flags.has('--user') || truthy(env.get('PIP_USER'));
@@ -671,6 +684,20 @@ function pipInstall(ctx: ExecContext, pyEnv: PythonEnv, args: string[]): CmdResu
   if (stderr.length > 0) out.stderr = stderr;
 
   return out;
+}
+
+/**
+ * The project name an editable install writes its egg-info under, from a pyproject.toml or
+ * setup.cfg whose text is known (dashes and dots become underscores, as setuptools makes it).
+ */
+function projectName(ctx: ExecContext, dir: string): string | undefined {
+  for (const f of ['pyproject.toml', 'setup.cfg']) {
+    const text = ctx.state.texts[`${dir}/${f}`]?.content;
+    const m = text?.match(/^\s*name\s*=\s*["']?([A-Za-z0-9][A-Za-z0-9._-]*)/m);
+    if (m) return m[1].replace(/[-.]+/g, '_');
+  }
+
+  return undefined;
 }
 
 /**
