@@ -300,3 +300,32 @@ describe('the words sudo refuses a command with', () => {
     assert.deepEqual(out.stderr, ["Sorry, user alice is not allowed to execute '/usr/bin/id' as root on <container id>."]);
   });
 });
+
+describe('sudo -S: the password from standard input (measured: failures/sudo-S-*)', () => {
+  const state = (password: 'set' | 'locked') => {
+    const s = image();
+    s.texts['/etc/sudoers'] = { content: 'root\tALL=(ALL:ALL) ALL\n%sudo\tALL=(ALL:ALL) ALL\nalice ALL=(ALL:ALL) ALL\n' };
+    s.fs.set('/usr/bin/mkdir', { kind: 'file', uid: 0, gid: 0, mode: 0o755 });
+    s.accounts.passwords.alice = password;
+    refreshDerived(s);
+    return s;
+  };
+
+  test('a piped password for an account that has one: the command runs as root, noted as taken to be right', () => {
+    const s = state('set');
+    const out = run(s, 'echo secret | sudo -S mkdir /opt/made', 'alice');
+    assert.deepEqual([out.status, out.stderr], [0, []]);
+    assert.equal(s.fs.get('/opt/made')?.uid, 0);
+    assert.deepEqual(s.unknowns.map((u) => u.reason), ["sudo -S: the password on its input is taken to be alice's"]);
+  });
+
+  test('nothing on its input: a password is required', () => {
+    const out = run(state('set'), 'sudo -S mkdir /opt/made < /dev/null', 'alice');
+    assert.deepEqual([out.status, out.stderr], [1, ['sudo: a password is required']]);
+  });
+
+  test('an account without a password the model knows: not known', () => {
+    const s = state('locked');
+    assert.equal(run(s, 'echo x | sudo -S mkdir /opt/made', 'alice').status, 'unknown');
+  });
+});

@@ -304,6 +304,7 @@ const sudo: CommandHandler = (ctx, argv) => {
   let setHome = false;
   let nonInteractive = false;
   let shellMode = false;
+  let readStdin = false;
   let i = 1;
   for (; i < argv.length; i++) {
     const a = argv[i];
@@ -317,7 +318,8 @@ const sudo: CommandHandler = (ctx, argv) => {
     else if (a === '-g' || a === '--group') group = argv[++i];
     else if (a.startsWith('--group=')) group = a.slice(8);
     else if (a === '-C' || a === '-D' || a === '-h' || a === '-p') i++;
-    else if (/^-[EHnisSkPA]+$/.test(a) || /^--(preserve-env|set-home|non-interactive|login|shell)/.test(a)) {
+    else if (/^-[EHnisSkPA]+$/.test(a) || /^--(preserve-env|set-home|non-interactive|login|shell|stdin)/.test(a)) {
+      if ((a.includes('S') && !a.startsWith('--')) || a === '--stdin') readStdin = true;
       if ((/^-[A-Za-z]*E/.test(a) && !a.startsWith('--')) || a.startsWith('--preserve-env')) preserveEnv = true;
       if ((/^-[A-Za-z]*H/.test(a) && !a.startsWith('--')) || a === '--set-home') setHome = true;
       if (a.includes('n') && a.startsWith('-') && !a.startsWith('--')) nonInteractive = true;
@@ -363,7 +365,18 @@ const sudo: CommandHandler = (ctx, argv) => {
     const user = { name, uid: ctx.ident.uid, groups: allGroups(ctx.ident) };
     const o = sudoRun(ctx.state, user, command, runas);
     const syntax = parseSudoers(ctx.state).syntaxErrors;
-    if (o.password) {
+    if (o.password && readStdin && !nonInteractive) {
+      // -S reads the password from standard input (a RUN step has none: measured,
+      // failures/sudo-S-no-input). A piped one is taken to be the account's: the model keeps
+      // whether an account has a password, not what it is (failures/sudo-S-piped-password).
+      const state = name !== undefined ? acc.passwords[name] : undefined;
+      if (ctx.stdin === undefined || ctx.stdin === '') return fail(...syntax, 'sudo: a password is required');
+      if (state !== 'set') {
+        ctx.unknown(`sudo -S: ${name ?? `uid ${ctx.ident.uid}`} has no password the model knows of, so whether the one on its input is accepted is not known`, []);
+        return { status: 'unknown' };
+      }
+      ctx.unknown(`sudo -S: the password on its input is taken to be ${name}'s`, []);
+    } else if (o.password) {
       // sudo authenticates before it refuses; a RUN step has no terminal.
       return fail(
         ...syntax,
