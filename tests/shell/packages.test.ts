@@ -282,3 +282,33 @@ describe('conda env create -f FILE', () => {
     assert.ok(a.unknowns.some((u) => u.reason === 'the packages /tmp/environment.yml lists are not known; /opt/env is taken as a Python environment'));
   });
 });
+
+describe('conda environments by name', () => {
+  const setup = () => {
+    const state = withHome(withEnv(makeState(), condaEnv, [...condaDirs, '/opt/conda/envs']));
+    return state;
+  };
+
+  test('conda env create -f FILE as a user: made under ~/.conda/envs, as the shared envs folder is root\'s, and noted', () => {
+    const state = setup();
+    const ctx = makeCtx(state, alice);
+    const r = run(handlers, ctx, 'conda env create -f environment.yml');
+    assert.equal(r.status, 0);
+    assert.equal(state.fs.get('/home/alice/.conda/envs')?.uid, 1000);
+    assert.deepEqual(ctx.unknowns, ['the environment environment.yml describes is named in the file, which is not read: it is made in /home/alice/.conda/envs']);
+  });
+
+  test('conda install -n ENV into an environment root made: found where it is, and refused', () => {
+    const state = setup();
+    assert.equal(run(handlers, makeCtx(state), 'conda create -y -n ml python=3.11').status, 0);
+    assert.equal(state.fs.get('/opt/conda/envs/ml')?.uid, 0);
+    const r = run(handlers, makeCtx(state, alice), 'conda install -n ml -y scipy');
+    assert.deepEqual([r.status, r.stderr?.[0], r.stderr?.[1]], [1, 'EnvironmentNotWritableError: The current user does not have write permissions to the target environment.', '  environment location: /opt/conda/envs/ml']);
+  });
+
+  test('conda create -n ENV as a user goes to ~/.conda/envs', () => {
+    const state = setup();
+    assert.equal(run(handlers, makeCtx(state, alice), 'conda create -y -n mine python=3.11').status, 0);
+    assert.equal(state.fs.get('/home/alice/.conda/envs/mine')?.uid, 1000);
+  });
+});

@@ -861,14 +861,30 @@ const conda: CommandHandler = (ctx, argv) => {
 
   const root = condaRoot(ctx);
   const name = value('-n', '--name');
+  const file = value('-f', '--file');
   let prefix: string;
   const p = value('-p', '--prefix');
+  // A new environment goes to the first envs folder the user may write: the installation's,
+  // else ~/.conda/envs (conda's envs_dirs). An existing one is found where it is, and conda
+  // changes it there or refuses (EnvironmentNotWritableError).
+  const shared = (n: string) => `${root}/envs/${n}`;
+  const own = (n: string) => normalizePath(`${homeOf(ctx)}/.conda/envs/${n}`);
+  const newEnv = (n: string) => (blockedAt(ctx, shared(n)) === undefined ? shared(n) : own(n));
   if (p) prefix = normalizePath(p, ctx.cwd);
   else if (name && name !== 'base') {
-    const envs = `${root}/envs`;
-    prefix = blockedAt(ctx, `${envs}/${name}`) === undefined ? `${envs}/${name}` : normalizePath(`${homeOf(ctx)}/.conda/envs/${name}`);
+    if (sub === 'create') prefix = newEnv(name);
+    else if (ctx.state.fs.has(shared(name))) prefix = shared(name);
+    else if (ctx.state.fs.has(own(name))) prefix = own(name);
+    else prefix = newEnv(name);
   } else if (name === 'base') prefix = root;
-  else prefix = sub === 'create' ? root : normalizePath(ctx.env.get('CONDA_PREFIX') ?? root);
+  else if (sub === 'create' && file !== undefined) {
+    // `conda env create -f FILE` takes the name from the file, whose text is not read: the
+    // environment is somewhere in the envs folder it would pick, which may not be the shared one.
+    const envs = parentOf(newEnv('_'));
+    makeDirsAs(ctx, envs);
+    ctx.unknown(`the environment ${file} describes is named in the file, which is not read: it is made in ${envs}`, [envs]);
+    return { status: 0 };
+  } else prefix = sub === 'create' ? root : normalizePath(ctx.env.get('CONDA_PREFIX') ?? root);
 
   const blocked = blockedAt(ctx, sub === 'create' ? prefix : `${prefix}/conda-meta`);
   if (blocked !== undefined) {
@@ -894,7 +910,6 @@ const conda: CommandHandler = (ctx, argv) => {
   // A new env with python in it is a Python environment of its own. One made from a file
   // (`conda env create -f environment.yml`) most likely lists python too, but what it holds is
   // not known: taken as one, with the step noted, so what rests on it says so.
-  const file = value('-f', '--file');
   let py = specs.find((s) => /^python([=<>]|$)/.test(s));
   if (sub === 'create' && !py && file !== undefined) {
     ctx.unknown(`the packages ${file} lists are not known; ${prefix} is taken as a Python environment`, [prefix]);
