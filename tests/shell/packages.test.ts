@@ -173,6 +173,14 @@ describe('pip', () => {
     assert.equal(run(handlers, ctx(), 'pip install -e git+https://example.invalid/x.git#egg=x').status, 0);
   });
 
+  test('a venv reached by a path relative to the working folder is that venv (measured: venv/relative-venv-pip)', () => {
+    const state = withHome(withEnv(makeState(), venvEnv, venvDirs));
+    const ctx = makeCtx(state, alice);
+    ctx.cwd = '/opt';
+    const r = handlers.pip(ctx, ['venv/bin/pip', 'install', 'requests']) as { status: number; stderr?: string[] };
+    assert.deepEqual([r.status, r.stderr?.[0]], [1, "ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied: '/opt/venv/lib/python3.11/site-packages/requests'"]);
+  });
+
   test('non-root pip into a root-owned venv: the OSError and the --user hint', () => {
     const state = withHome(withEnv(makeState(), venvEnv, venvDirs));
     const ctx = makeCtx(state, alice);

@@ -477,14 +477,15 @@ const dpkg: CommandHandler = (ctx, argv) => {
 // ---------------------------------------------------------------- Python environments
 
 /** The Python environment a command name runs: a path names its env, else the first on PATH. */
-export function findPythonEnv(state: ImageState, path: string | undefined, command: string): PythonEnv | undefined {
+export function findPythonEnv(state: ImageState, path: string | undefined, command: string, cwd = '/'): PythonEnv | undefined {
   const pythons = state.pythons;
   if (pythons.length === 0) return undefined;
   // The directories each environment's commands live in, worked out once for all PATH entries.
   const bins = pythons.map((p) => [normalizePath(`${p.binDir}/bin`), normalizePath(p.binDir), parentOf(p.python)]);
   const holding = (dir: string) => pythons.find((_, i) => bins[i].includes(dir));
 
-  if (command.includes('/')) return holding(parentOf(normalizePath(command)));
+  // A path is found from the working folder (`.venv/bin/pip` in WORKDIR /app).
+  if (command.includes('/')) return holding(parentOf(normalizePath(command, cwd)));
 
   for (const dir of pathDirs(path ?? DEFAULT_PATH)) {
     const hit = holding(dir);
@@ -742,7 +743,7 @@ function runPip(ctx: ExecContext, pyEnv: PythonEnv | undefined, command: string,
   return { status: 0 };
 }
 
-const pip: CommandHandler = (ctx, argv) => runPip(ctx, findPythonEnv(ctx.state, ctx.env.get('PATH'), argv[0]), argv[0], argv.slice(1));
+const pip: CommandHandler = (ctx, argv) => runPip(ctx, findPythonEnv(ctx.state, ctx.env.get('PATH'), argv[0], ctx.cwd), argv[0], argv.slice(1));
 
 /** python -m venv DIR (Lib/venv): the caller owns everything it creates. */
 function makeVenv(ctx: ExecContext, base: PythonEnv, args: string[]): CmdResult {
@@ -805,7 +806,7 @@ const python: CommandHandler = (ctx, argv) => {
     return { status: 0 };
   }
   const mod = argv[m + 1];
-  const pyEnv = findPythonEnv(ctx.state, ctx.env.get('PATH'), argv[0]);
+  const pyEnv = findPythonEnv(ctx.state, ctx.env.get('PATH'), argv[0], ctx.cwd);
   if (mod === 'pip') return runPip(ctx, pyEnv, `${argv[0]} -m pip`, argv.slice(m + 2));
   if (mod === 'venv' || mod === 'virtualenv') {
     if (!pyEnv) {
