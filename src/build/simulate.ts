@@ -561,7 +561,12 @@ class StageSimulator {
       }
       this.state.fs.set(path, m);
     };
-    const dirMeta = { uid: base.uid, gid: base.gid, mode: chmod ?? 0o755, origin };
+    // The folders COPY makes on the way to its destination: buildah makes them 0755 (measured:
+    // copy/chmod-parent-buildah); BuildKit since Docker 28.1 gives them the --chmod mode, less
+    // the group and other write bits dockerd's umask takes off (moby/moby#49851,
+    // moby/buildkit#6801), where 28.0 and earlier made them 0755.
+    const parentMode = chmod === undefined || this.opts.builder === 'buildah' ? 0o755 : chmod & ~0o022;
+    const dirMeta = { uid: base.uid, gid: base.gid, mode: parentMode, origin };
     const ensureDir = (path: string, partial: boolean) => {
       mkdirp(this.state.fs, parentOf(path), dirMeta);
       const cur = this.state.fs.get(path);
@@ -580,7 +585,18 @@ class StageSimulator {
       return;
     }
 
-    mkdirp(this.state.fs, destIsDir ? dest : parentOf(dest), dirMeta);
+    const made = destIsDir ? dest : parentOf(dest);
+    if (chmod !== undefined && parentMode !== 0o755 && !this.state.fs.has(made)) {
+      this.assume(
+        `copy-chmod-parents:${ins.line}`,
+        `the folders COPY --chmod makes at line ${ins.line}`,
+        `the folders COPY makes for ${made} are given --chmod's mode less group and other write (${parentMode.toString(8).padStart(4, '0')}), as BuildKit does in Docker 28.1 and later; Docker 28.0 and earlier made them 0755, and a standalone BuildKit keeps the mode as given`,
+        'medium',
+        ins.line,
+        [made],
+      );
+    }
+    mkdirp(this.state.fs, made, dirMeta);
 
     let copied = 0;
     let unreadSources = 0;

@@ -451,3 +451,19 @@ describe('a SHELL that is not a POSIX shell', () => {
     assert.equal(r.target.state.fs.get('/x')?.kind, 'dir');
   });
 });
+
+describe('the folders COPY --chmod makes', () => {
+  const df = 'FROM debian:bookworm\nCOPY --chmod=0600 train.py /app/train.py\nCOPY --chmod=0777 a.txt /srv/w/a.txt\nCOPY b.txt /opt/n/b.txt\n';
+  test('buildah makes them 0755 (measured: copy/chmod-parent-buildah)', () => {
+    const r = build(df, 'buildah');
+    assert.deepEqual([owner(r, '/app'), owner(r, '/app/train.py'), owner(r, '/srv/w')], ['dir 0:0 755', 'file 0:0 600', 'dir 0:0 755']);
+    assert.equal(r.target.state.assumptions.some((a) => a.id.startsWith('copy-chmod-parents:')), false);
+  });
+
+  test('BuildKit gives them the mode less group and other write, as an assumption about the Docker release', () => {
+    const r = build(df);
+    assert.deepEqual([owner(r, '/app'), owner(r, '/srv/w'), owner(r, '/opt/n')], ['dir 0:0 600', 'dir 0:0 755', 'dir 0:0 755']);
+    const a = r.target.state.assumptions.filter((x) => x.id.startsWith('copy-chmod-parents:'));
+    assert.deepEqual(a.map((x) => [x.id, x.confidence, x.paths]), [['copy-chmod-parents:2', 'medium', ['/app']]]);
+  });
+});

@@ -1820,6 +1820,13 @@ const workdir: Case[] = [
     run: 'podman run --rm img',
   },
   {
+    name: 'UID106 for a script in a folder COPY --chmod=600 made: the fix opens the folder too',
+    rule: 'UID106',
+    dockerfile: df('FROM python:3.11-slim', 'RUN useradd -m app', 'COPY --chmod=600 train.py /app/train.py', 'USER app', 'CMD ["python", "/app/train.py"]'),
+    message: ["can't open file '/app/train.py': [Errno 13] Permission denied (exit 2), if its mode is the one assumed"],
+    fix: 'RUN chmod 0755 /app && chmod a+r /app/train.py',
+  },
+  {
     name: 'UID108 fires for a root container run with --privileged, and offers --gpus for the GPUs',
     rule: 'UID108',
     dockerfile: df(CUDA),

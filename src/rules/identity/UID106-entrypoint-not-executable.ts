@@ -390,11 +390,39 @@ function workloadScriptUnreadable(a: AnalysisView): RuleReport | undefined {
     line: script ? (a.sim.target.lines.entrypoint ?? a.sim.target.lines.cmd) : (a.sim.target.lines.cmd ?? a.sim.target.lines.entrypoint),
     dependsOn: v.dependsOn,
     unsureSeverity: unsure ? 'warning' : undefined,
-    fixes: [
-      { description: `Copy it readable for every user (a script needs no x bit when ${py !== undefined ? 'python' : 'a shell'} runs it).`, snippet: `COPY --chmod=0644 ${file.split('/').pop()} ${path}`, safe: false },
-      { description: 'Or fix the mode in a RUN step.', snippet: `RUN chmod a+r ${path}`, safe: false },
-    ],
+    fixes: scriptReadFixes(a, file, path, py !== undefined ? 'python' : 'a shell'),
   };
+}
+
+/**
+ * Fixes for a script the workload may not read: its own mode, or the folder above it that may
+ * not be passed through (COPY --chmod gives the folders it makes the file's mode with BuildKit
+ * since Docker 28.1, so `--chmod=0600 train.py /app/` leaves /app drw-------).
+ */
+function scriptReadFixes(a: AnalysisView, file: string, path: string, reader: string): Fix[] {
+  const blocked = ancestors(path).find((d) => {
+    const v = a.check(d, 'chdir');
+    return !v.allowed && v.errno === 'EACCES';
+  });
+  if (blocked !== undefined) {
+    return [
+      { description: `Let every user pass through ${blocked}, which the process may not enter, and read the script.`, snippet: `RUN chmod 0755 ${blocked} && chmod a+r ${path}`, safe: false },
+      { description: `Or make the folder before copying into it, so COPY --chmod does not give it the file's mode.`, snippet: `RUN mkdir -p ${blocked}\nCOPY --chmod=0644 ${file.split('/').pop()} ${path}`, safe: false },
+    ];
+  }
+
+  return [
+    { description: `Copy it readable for every user (a script needs no x bit when ${reader} runs it).`, snippet: `COPY --chmod=0644 ${file.split('/').pop()} ${path}`, safe: false },
+    { description: 'Or fix the mode in a RUN step.', snippet: `RUN chmod a+r ${path}`, safe: false },
+  ];
+}
+
+/** The folders above a path, from the top: /app/src/train.py gives /app, /app/src. */
+function ancestors(path: string): string[] {
+  const out: string[] = [];
+  for (let i = path.indexOf('/', 1); i !== -1; i = path.indexOf('/', i + 1)) out.push(path.slice(0, i));
+
+  return out;
 }
 
 /**
@@ -520,9 +548,6 @@ function launcherScriptUnreadable(a: AnalysisView, c: LauncherCall, file: string
     line: script ? (a.sim.target.lines.entrypoint ?? a.sim.target.lines.cmd) : (a.sim.target.lines.cmd ?? a.sim.target.lines.entrypoint),
     dependsOn,
     unsureSeverity: unsure ? 'warning' : undefined,
-    fixes: [
-      { description: 'Copy it readable for every user (python needs no x bit to run it).', snippet: `COPY --chmod=0644 ${file.split('/').pop()} ${path}`, safe: false },
-      { description: 'Or fix the mode in a RUN step.', snippet: `RUN chmod a+r ${path}`, safe: false },
-    ],
+    fixes: scriptReadFixes(a, file, path, 'python'),
   };
 }
