@@ -369,6 +369,30 @@ const PATTERNS: Pattern[] = [
     hides: ['permission-denied'],
   },
   {
+    // `docker run --user $(id -u)` with a uid the image has no passwd line for: HOME is /, so
+    // every tool that keeps state in a dot folder of HOME asks for /.local, /.cache, /.config...
+    id: 'home-is-root',
+    title: 'HOME is / (a dot folder right under / was refused)',
+    match: [
+      // Python and node: `Permission denied: '/.local'`, `permission denied, mkdir '/.npm'`.
+      /Permission denied[^'"‘\n]*['"‘](\/\.[A-Za-z0-9_][^\s/'"’]*)/i,
+      // coreutils and the shells: `cannot create directory '/.cache': Permission denied`.
+      /['"‘](\/\.[A-Za-z0-9_][^\s/'"’]*)[^'"’\n]*['"’]: Permission denied/,
+    ],
+    facts: (m) => ({ path: m[1], op: 'create' }),
+    cause: (f) =>
+      `${f.path ?? 'The path'} is a dot folder right under /: the program looked for it in HOME, and HOME is /. That is ` +
+      'what a container started with --user UID (often `--user $(id -u):$(id -g)`) gets when the image has no ' +
+      "/etc/passwd line for that uid: there is no home to read, so HOME falls back to /, which only root may write. The " +
+      "shell prompt says \"I have no name!\" for the same reason.",
+    fixes: (_f, w) => [
+      fix('Give the process a HOME it may write.', '-e HOME=/tmp'),
+      fix('Or create a user with that uid in the image, with a home, and run as it.', `RUN useradd -m -u ${w.uid} ${w.user}\nUSER ${w.uid}`),
+    ],
+    ruleIds: ['UID102', 'UID103'],
+    hides: ['permission-denied'],
+  },
+  {
     id: 'permission-denied',
     title: 'Permission denied (EACCES)',
     match: [
@@ -392,10 +416,12 @@ const PATTERNS: Pattern[] = [
       'does not run as, or an image folder created by root before USER.',
     fixes: (f, w) => {
       const dir = f.path ? parentDir(f.path) : '/path';
+      // Never the root folder or a system one: giving / or /etc to a user hands it the image.
+      const system = /^\/(?:(?:etc|usr|bin|sbin|lib\d*|var|opt|proc|sys|dev|run|boot|root)(?:\/|$)|$)/.test(dir) && !/^\/(?:var|opt)\/./.test(dir);
 
       return [
         fix('Run as the owner of the folder (your own ids for a bind mount you own).', '--user "$(id -u):$(id -g)"'),
-        fix('Or give the folder to the container user at build time.', `RUN mkdir -p ${dir} && chown ${w.uid}:${w.gid} ${dir}`),
+        ...(system ? [] : [fix('Or give the folder to the container user at build time.', `RUN mkdir -p ${dir} && chown ${w.uid}:${w.gid} ${dir}`)]),
       ];
     },
     ruleIds: ['UID201', 'UID103', 'UID105'],

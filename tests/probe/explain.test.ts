@@ -27,6 +27,20 @@ const cases: { name: string; text: string; id: string; facts: ExplainFacts; caus
     cause: /^python3 could not open \/app\/train\.py for reading: there is no such file \(ENOENT\)/,
   },
   {
+    name: 'python under --user $(id -u) with no passwd line: HOME is /, so ~/.local is /.local',
+    text: "PermissionError: [Errno 13] Permission denied: '/.local'",
+    id: 'home-is-root',
+    facts: { path: '/.local', op: 'create' },
+    cause: /^\/\.local is a dot folder right under \/: the program looked for it in HOME, and HOME is \//,
+  },
+  {
+    name: 'coreutils mkdir of a dot folder under /',
+    text: "mkdir: cannot create directory '/.cache': Permission denied",
+    id: 'home-is-root',
+    facts: { path: '/.cache', op: 'create' },
+    cause: /^\/\.cache is a dot folder right under \//,
+  },
+  {
     name: "coreutils touch on a bind mount",
     text: "touch: cannot touch '/workspace/data/x': Permission denied",
     id: 'permission-denied',
@@ -409,5 +423,16 @@ describe('explain fixes aimed at what the model blames', () => {
       'log.txt is relative: taken from the working folder /tmp as /tmp/log.txt',
       'the model: create /tmp/log.txt is allowed - creating /tmp/log.txt needs write and search on /tmp: /tmp is drwxrwxrwt 0:0; uid 1000 (app) falls in the other class (rwx), which allows write+search/execute',
     ]);
+  });
+});
+
+describe('the fixes never give a system folder away', () => {
+  test('a refused file in /etc: no chown of /etc is offered', () => {
+    const [e] = explainError("touch: cannot touch '/etc/x': Permission denied");
+    assert.deepEqual(e.fixes.map((f) => f.snippet), ['--user "$(id -u):$(id -g)"']);
+  });
+  test('HOME is /: the fix is a HOME, not a chown of /', () => {
+    const [e] = explainError("PermissionError: [Errno 13] Permission denied: '/.local'");
+    assert.deepEqual(e.fixes.map((f) => f.snippet), ['-e HOME=/tmp', 'RUN useradd -m -u 1000 app\nUSER 1000']);
   });
 });
