@@ -1820,6 +1820,13 @@ const workdir: Case[] = [
     run: 'podman run --rm img',
   },
   {
+    name: 'UID106 follows conda run -n ENV python FILE to the script',
+    rule: 'UID106',
+    dockerfile: df('FROM continuumio/miniconda3', 'RUN useradd -m app', 'COPY --chmod=600 train.py /opt/train.py', 'USER app', 'CMD ["conda", "run", "-n", "base", "--no-capture-output", "python", "/opt/train.py"]'),
+    message: ["python: can't open file '/opt/train.py': [Errno 13] Permission denied (exit 2)"],
+    fix: 'COPY --chmod=0644 train.py /opt/train.py',
+  },
+  {
     name: 'UID106 for a script in a folder COPY --chmod=600 made: the fix opens the folder too',
     rule: 'UID106',
     dockerfile: df('FROM python:3.11-slim', 'RUN useradd -m app', 'COPY --chmod=600 train.py /app/train.py', 'USER app', 'CMD ["python", "/app/train.py"]'),

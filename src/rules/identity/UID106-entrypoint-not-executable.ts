@@ -5,6 +5,7 @@ import type { Fix, MountSpec, PrivilegeDrop, Verdict } from '../../model/types.j
 import { dropLine, named, withoutTool } from './drop.js';
 import { runPlace, runTool, unknownId } from '../util.js';
 import { launcherCall, launcherId, launcherName, type LauncherCall } from './launchers.js';
+import { unwrapShell } from '../../shell/interpret.js';
 
 /**
  * The process the engine starts: the one that executes the start program, before a switch of
@@ -363,7 +364,8 @@ function workloadScriptUnreadable(a: AnalysisView): RuleReport | undefined {
   const script = a.runtime.script;
   // A script it followed: only what it starts (a refusal of its own is reported elsewhere).
   if (script && (script.refused || script.workload === undefined)) return undefined;
-  const argv = script?.workload ?? a.runtime.drop?.command ?? startCommand(a);
+  // `env VAR=x python ...` and `conda run -n ENV python ...` run the same interpreter.
+  const argv = unwrapShell(script?.workload ?? a.runtime.drop?.command ?? startCommand(a));
   const py = pythonScript(argv);
   const sh = py === undefined ? shellScript(argv) : undefined;
   const launched = py === undefined && sh === undefined ? launcherCall(argv) : undefined;
