@@ -103,6 +103,13 @@ const identity: Case[] = [
     dockerfile: df(PYTORCH, 'USER trainer'),
   },
   {
+    name: 'UID101 names a USER that expands to nothing: an ARG declared only before FROM',
+    rule: 'UID101',
+    dockerfile: df('ARG USERNAME=dev', 'FROM debian:bookworm', 'RUN useradd -m dev', 'USER $USERNAME'),
+    message: ['`USER $USERNAME` at line 4 expands to nothing, as USERNAME has no value in this stage (an ARG before FROM is seen only by FROM lines: repeat it after FROM).'],
+    fix: 'ARG USERNAME',
+  },
+  {
     name: 'UID102 after gosu to a uid without an entry names the switch, and offers no HOME fix gosu would override',
     rule: 'UID102',
     dockerfile: df('FROM debian:bookworm', 'RUN apt-get update && apt-get install -y gosu'),

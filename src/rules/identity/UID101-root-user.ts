@@ -98,9 +98,12 @@ export default defineRule({
       : tool === 'compose'
       ? `the Compose service sets user: ${a.run?.user}`
       : `the run command asks for it (${a.run?.user})`;
+    const emptied = fromRun ? undefined : emptiedUser(a);
     report({
       message: fromRun
         ? `The container runs as root because ${asks}.`
+        : emptied
+        ? `The container runs as root: \`USER ${emptied.written}\` at line ${emptied.line} expands to nothing, as ${emptied.names.join(', ')} ${emptied.names.length === 1 ? 'has' : 'have'} no value in this stage${emptied.global ? ' (an ARG before FROM is seen only by FROM lines: repeat it after FROM)' : ''}.`
         : 'The container runs as root: the image sets no non-root USER.',
       why: a.run?.hostUsers === false
         // https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/
@@ -109,10 +112,29 @@ export default defineRule({
           'creates in bind mounts belong to root on the host. A compromised process starts with full control.',
       dependsOn: a.run?.hostUsers === false ? ['k8s-userns'] : undefined,
       line: fromRun ? identityLine(a) : (a.sim.target.lines.user ?? a.sim.target.lines.from),
-      fixes,
+      fixes: emptied
+        ? [{ description: `Declare ${emptied.names.join(', ')} in this stage, after FROM, so USER sees ${emptied.names.length === 1 ? 'its' : 'their'} value${emptied.names.length === 1 ? '' : 's'}.`, snippet: emptied.names.map((n) => `ARG ${n}`).join('\n'), safe: false }, ...fixes]
+        : fixes,
     });
   },
 });
+
+/**
+ * The USER that made the image root by expanding to nothing: `USER $USERNAME` with USERNAME
+ * declared only before FROM (BuildKit's UndefinedVar check warns of it; the builder then runs
+ * as root).
+ */
+function emptiedUser(a: AnalysisView): { written: string; line: number; names: string[]; global: boolean } | undefined {
+  const line = a.sim.target.lines.user;
+  if (line === undefined || (a.image.config.user ?? '') !== '') return undefined;
+  const ins = a.df.instructions.find((i) => i.line === line && i.keyword === 'USER');
+  if (!ins || !ins.args.includes('$')) return undefined;
+  const names = [...ins.args.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);
+  if (names.length === 0) return undefined;
+  const global = names.some((n) => a.df.globalArgs.some((g) => new RegExp(`^${n}(=|\\s|$)`).test(g.args.trim())));
+
+  return { written: ins.args.trim(), line, names: [...new Set(names)], global };
+}
 
 /**
  * The container starts as root and its command switches to an unprivileged user (gosu app ...).
