@@ -6,6 +6,7 @@
 // accounts the verdicts are judged on, and the user it starts the command as (`exec gosu app
 // "$@"`) is the workload's. Pure.
 
+import { afterInit } from './inits.js';
 import type { Assumption, Errno, ImageState, Process, UnknownEffect } from '../model/types.js';
 import type { View } from '../access/evaluate.js';
 import type { BuildIdentity, Builder } from '../shell/context.js';
@@ -156,26 +157,11 @@ export function launchOf(start: readonly string[]): { argv: string[]; shell?: st
 }
 
 /** Init programs that run their arguments as a child (their options that take a value). */
-const INITS: Record<string, Set<string>> = {
-  tini: new Set(['-p', '-e']),
-  'tini-static': new Set(['-p', '-e']),
-  'dumb-init': new Set(['-r', '--rewrite']),
-};
-
 /** The start command after an init in front of it (`tini -- /entrypoint.sh`, `dumb-init`). */
 export function withoutInit(argv: string[]): string[] {
-  const valued = argv.length > 0 ? INITS[baseName(argv[0])] : undefined;
-  if (!valued) return argv;
-  let i = 1;
-  while (i < argv.length && argv[i].startsWith('-')) {
-    if (argv[i] === '--') {
-      i++;
-      break;
-    }
-    i += valued.has(argv[i]) ? 2 : 1;
-  }
+  const next = afterInit(argv, 0);
 
-  return argv.slice(i);
+  return next === undefined ? argv : argv.slice(next);
 }
 
 /**

@@ -12,6 +12,7 @@ import { normalizePath } from '../image/fs.js';
 import { parseShell } from '../shell/parse.js';
 import { expandWordStatic } from '../shell/words.js';
 import { runAsIdentity } from './resolve.js';
+import { afterInit } from './inits.js';
 import type { StartCommand } from './entrypoints.js';
 
 export interface DropEffect {
@@ -51,13 +52,6 @@ type Outcome =
 const TOOLS: ReadonlySet<string> = new Set<DropTool>(['gosu', 'su-exec', 'setpriv', 'runuser', 'chroot', 's6-setuidgid']);
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash']);
 /** Init programs that run their arguments as a child, with their own identity. */
-const INITS: Record<string, Set<string>> = {
-  // krallin/tini: -p SIGNAL and -e CODE take a value.
-  tini: new Set(['-p', '-e']),
-  'tini-static': new Set(['-p', '-e']),
-  // Yelp/dumb-init: -r/--rewrite s:r takes a value.
-  'dumb-init': new Set(['-r', '--rewrite']),
-};
 /** A program whose text is not known but that, by its name, is an entrypoint script. */
 const SCRIPT_NAME = /(\.(sh|bash)$|entrypoint)/;
 
@@ -81,16 +75,9 @@ export function locateDrop(argv: string[], env: Record<string, string>): Found |
   for (let i = 0; i < argv.length; ) {
     const name = base(argv[i]);
     if (TOOLS.has(name)) return { words: argv.slice(i), index: i, via };
-    const valued = INITS[name];
-    if (valued) {
-      i++;
-      while (i < argv.length && argv[i].startsWith('-')) {
-        if (argv[i] === '--') {
-          i++;
-          break;
-        }
-        i += valued.has(argv[i]) ? 2 : 1;
-      }
+    const next = afterInit(argv, i);
+    if (next !== undefined) {
+      i = next;
       continue;
     }
     const script = SHELLS.has(name) ? shellScript(argv, i + 1) : undefined;

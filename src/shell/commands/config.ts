@@ -2,6 +2,7 @@
 // (sudoers and sudoers.d), sshd's login settings and Jupyter's server settings. Pure: everything
 // comes from ImageState.texts and the file-metadata tree.
 
+import { afterInit } from '../../runtime/inits.js';
 import type {
   FileMeta,
   FsTree,
@@ -975,7 +976,6 @@ export interface SshdCommandLine {
 
 /** sshd's getopt string (OpenSSH 9.x sshd.c): these options take a value. */
 const SSHD_VALUED = new Set('CEbcfghkopu'.split(''));
-const INIT_PROGRAMS: Record<string, Set<string>> = { tini: new Set(['-p', '-e']), 'tini-static': new Set(['-p', '-e']), 'dumb-init': new Set(['-r', '--rewrite']) };
 
 /**
  * The sshd a start command runs and what its options change: first in the command (after tini
@@ -1024,16 +1024,9 @@ function sshdWords(argv: string[]): string[] | undefined {
   let i = 0;
   while (i < argv.length) {
     const name = argv[i].slice(argv[i].lastIndexOf('/') + 1);
-    const valued = INIT_PROGRAMS[name];
-    if (valued) {
-      i++;
-      while (i < argv.length && argv[i].startsWith('-')) {
-        if (argv[i] === '--') {
-          i++;
-          break;
-        }
-        i += valued.has(argv[i]) ? 2 : 1;
-      }
+    const next = afterInit(argv, i);
+    if (next !== undefined) {
+      i = next;
       continue;
     }
     if (name === 'exec') {
