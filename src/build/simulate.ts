@@ -180,7 +180,10 @@ export function resolveChown(state: ImageState, spec: string): { uid: number; gi
       if (!ge) return { error: `unable to convert uid/gid chown string to host mapping: can't find gid for group ${g}: no such group: ${g}` };
       gid = ge.gid;
     }
-  } else if (g === '') gid = 0;
+  }
+  // An empty group (`--chown=1234:`, what `--chown=$UID:$GID` becomes with GID unset) is no
+  // group: a uid's gid is the uid, a name's is its primary group (measured with buildah:
+  // copy/chown-empty-group).
 
   return { uid, gid: gid ?? uid };
 }
@@ -287,6 +290,12 @@ class StageSimulator {
       try {
         this.apply(ins);
       } catch (e) {
+        // A value that doubles at every ARG (`ARG B=$A$A`, forty deep) outgrows what a string
+        // may hold: the instruction is not followed, and says so.
+        if (e instanceof RangeError && /Invalid string length/.test(e.message)) {
+          this.state.unknowns.push({ file: this.opts.file, line: ins.line, command: instructionText(ins).slice(0, 80), reason: 'a value it expands grows too long to hold', paths: [] });
+          continue;
+        }
         // A word the builder itself would refuse (e.g. ${VAR:?}) fails the build at that line;
         // anything else is a fault of the model, never a prediction.
         if (!(e instanceof ExpandError || e instanceof KeyValueError)) throw e;

@@ -467,3 +467,15 @@ describe('the folders COPY --chmod makes', () => {
     assert.deepEqual(a.map((x) => [x.id, x.confidence, x.paths]), [['copy-chmod-parents:2', 'medium', ['/app']]]);
   });
 });
+
+describe('a value that outgrows a string', () => {
+  test('ARGs that double forty times: the ARG that cannot be held is an unknown effect, not a crash', () => {
+    const lines = ['FROM debian:bookworm', 'ARG A0=x'];
+    for (let i = 1; i <= 40; i++) lines.push(`ARG A${i}=\${A${i - 1}}\${A${i - 1}}`);
+    lines.push('RUN mkdir /done');
+    const r = build(`${lines.join('\n')}\n`);
+    assert.equal(owner(r, '/done'), 'dir 0:0 755');
+    const u = r.target.state.unknowns.find((x) => x.reason === 'a value it expands grows too long to hold');
+    assert.ok(u !== undefined && u.line > 20, JSON.stringify(r.target.state.unknowns.map((x) => [x.line, x.reason])));
+  });
+});
