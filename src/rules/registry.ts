@@ -19,6 +19,7 @@ import UID302 from './python/UID302-user-bin-not-on-path.js';
 import UID303 from './python/UID303-externally-managed.js';
 import UID304 from './python/UID304-conda-prefix-not-writable.js';
 import UID305 from './python/UID305-cache-not-writable.js';
+import UID306 from './python/UID306-user-site-of-another-user.js';
 import UID401 from './sudo/UID401-sudo-missing.js';
 import UID402 from './sudo/UID402-not-in-sudoers.js';
 import UID403 from './sudo/UID403-sudo-nopasswd-all.js';
@@ -38,7 +39,7 @@ import UID801 from './gpu/UID801-gpu-device-denied.js';
 export const RULES: readonly Rule[] = [
   UID101, UID102, UID103, UID104, UID105, UID106, UID107, UID108,
   UID201, UID202, UID203, UID204,
-  UID301, UID302, UID303, UID304, UID305,
+  UID301, UID302, UID303, UID304, UID305, UID306,
   UID401, UID402, UID403,
   UID501, UID502, UID503, UID504, UID505, UID506,
   UID601, UID602, UID603, UID604,

@@ -1841,6 +1841,29 @@ const workdir: Case[] = [
     fix: 'RUN chmod 0755 /app && chmod a+r /app/train.py',
   },
   {
+    name: 'UID306 fires for pip install --user as root before USER (the import fails as app)',
+    rule: 'UID306',
+    dockerfile: df('FROM python:3.11-slim', 'RUN pip install --user --no-cache-dir requests numpy', 'RUN useradd -m app', 'USER app'),
+    message: ["app (uid 1000) runs with HOME /home/app, so Python does not look in /root/.local/lib/python3.11/site-packages (root's): `import` of what is there (requests, numpy) fails with ModuleNotFoundError."],
+    fix: 'USER app\nRUN pip install --user --no-cache-dir PACKAGES',
+  },
+  {
+    name: 'UID306 fires for a build stage\'s /root/.local copied into the final image of a non-root user',
+    rule: 'UID306',
+    dockerfile: df('FROM python:3.11-slim AS builder', 'RUN pip install --user --no-cache-dir flask', 'FROM python:3.11-slim', 'COPY --from=builder /root/.local /root/.local', 'RUN useradd -m app', 'USER app'),
+    message: ['does not look in /root/.local/lib/python3.11/site-packages'],
+  },
+  {
+    name: 'UID306 is quiet when the container runs as root, whose site it is',
+    rule: 'UID306',
+    dockerfile: df('FROM python:3.11-slim', 'RUN pip install --user --no-cache-dir requests'),
+  },
+  {
+    name: 'UID306 is quiet when PYTHONUSERBASE points the workload at that site',
+    rule: 'UID306',
+    dockerfile: df('FROM python:3.11-slim', 'RUN pip install --user --no-cache-dir requests', 'RUN useradd -m app && chmod 0755 /root', 'ENV PYTHONUSERBASE=/root/.local', 'USER app'),
+  },
+  {
     name: 'UID108 fires for a root container run with --privileged, and offers --gpus for the GPUs',
     rule: 'UID108',
     dockerfile: df(CUDA),
