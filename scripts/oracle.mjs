@@ -117,7 +117,7 @@ function octal(v) {
   return parseInt(String(v).replace(/^0o/, ''), 8);
 }
 
-function loadDir(dir) {
+export function loadDir(dir) {
   if (!fs.existsSync(dir)) return [];
   const out = [];
   for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.yaml')).sort()) {

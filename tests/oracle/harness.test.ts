@@ -155,3 +155,17 @@ describe('RUNTIME_HICCUP', () => {
     ]) assert.equal(h.RUNTIME_HICCUP.test(said), false, said);
   });
 });
+
+describe('the scenario files', () => {
+  const { loadDir } = h as unknown as { loadDir(dir: string): { id: string; actions: unknown[] }[] };
+  const dir = new URL('./scenarios', import.meta.url).pathname;
+  const documented = new URL('./documented', import.meta.url).pathname;
+
+  test('every file parses, and every scenario has a unique id and at least one action', () => {
+    const all = [...loadDir(dir), ...loadDir(documented)];
+    assert.ok(all.length > 400, `only ${all.length} scenarios read`);
+    const ids = all.map((s) => s.id);
+    assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), []);
+    assert.deepEqual(all.filter((s) => s.actions.length === 0).map((s) => s.id), []);
+  });
+});
