@@ -29,6 +29,7 @@ import UID503 from './services/UID503-jupyter-allow-root.js';
 import UID504 from './services/UID504-jupyter-root-refused.js';
 import UID505 from './services/UID505-jupyter-no-token.js';
 import UID506 from './services/UID506-sshd-privsep-dir-missing.js';
+import UID507 from './services/UID507-jupyter-runtime-dir.js';
 import UID601 from './build/UID601-build-permission-denied.js';
 import UID602 from './build/UID602-build-identity.js';
 import UID603 from './build/UID603-unmodelled-command.js';
@@ -41,7 +42,7 @@ export const RULES: readonly Rule[] = [
   UID201, UID202, UID203, UID204,
   UID301, UID302, UID303, UID304, UID305, UID306,
   UID401, UID402, UID403,
-  UID501, UID502, UID503, UID504, UID505, UID506,
+  UID501, UID502, UID503, UID504, UID505, UID506, UID507,
   UID601, UID602, UID603, UID604,
   UID701,
   UID801,

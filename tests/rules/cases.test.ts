@@ -1864,6 +1864,33 @@ const workdir: Case[] = [
     dockerfile: df('FROM python:3.11-slim', 'RUN pip install --user --no-cache-dir requests', 'RUN useradd -m app && chmod 0755 /root', 'ENV PYTHONUSERBASE=/root/.local', 'USER app'),
   },
   {
+    name: 'UID507 fires for jupyter lab as a uid with no passwd line: HOME is /, and /.local cannot be made',
+    rule: 'UID507',
+    dockerfile: df('FROM python:3.11-slim', 'RUN pip install --no-cache-dir jupyterlab', 'CMD ["jupyter", "lab", "--ip=0.0.0.0"]'),
+    run: 'docker run --rm --user 1001:1001 img',
+    message: ["Jupyter will not start: uid 1001 (no passwd entry) cannot make its runtime folder /.local/share/jupyter/runtime (PermissionError: [Errno 13] Permission denied: '/.local')."],
+    fix: '-e HOME=/tmp',
+  },
+  {
+    name: 'UID507 fires for a host folder of another uid mounted over HOME',
+    rule: 'UID507',
+    dockerfile: df('FROM python:3.11-slim', 'RUN pip install --no-cache-dir jupyterlab && useradd -m -u 1000 app', 'USER app', 'CMD ["jupyter", "lab", "--ip=0.0.0.0"]'),
+    run: 'docker run --rm -v /srv/other:/home/app img',
+    host: 'paths:\n  /srv/other: { uid: 1001, gid: 1001, mode: "0755", kind: dir }',
+    message: ["Permission denied: '/home/app/.local'"],
+  },
+  {
+    name: 'UID507 is quiet when JUPYTER_RUNTIME_DIR names a writable folder',
+    rule: 'UID507',
+    dockerfile: df('FROM python:3.11-slim', 'RUN pip install --no-cache-dir jupyterlab', 'ENV JUPYTER_RUNTIME_DIR=/tmp/jr', 'CMD ["jupyter", "lab", "--ip=0.0.0.0"]'),
+    run: 'docker run --rm --user 1001:1001 img',
+  },
+  {
+    name: 'UID507 is quiet for a user with its own home',
+    rule: 'UID507',
+    dockerfile: df('FROM python:3.11-slim', 'RUN pip install --no-cache-dir jupyterlab && useradd -m app', 'USER app', 'CMD ["jupyter", "lab", "--ip=0.0.0.0"]'),
+  },
+  {
     name: 'UID108 fires for a root container run with --privileged, and offers --gpus for the GPUs',
     rule: 'UID108',
     dockerfile: df(CUDA),
