@@ -21,14 +21,18 @@ export default defineRule({
   check(a, report) {
     const p = a.runtime.process;
     if (a.runtime.errors.length > 0) return;
-    const base = p.env.PYTHONUSERBASE ? normalizePath(p.env.PYTHONUSERBASE, p.cwd) : normalizePath(`${p.home}/.local`);
-    const extra = (p.env.PYTHONPATH ?? '').split(':').filter(Boolean).map((d) => normalizePath(d, p.cwd));
+    let base: string | undefined;
+    let extra: string[] | undefined;
     // Sites with something in them, by the home they belong to.
     const sites = new Map<string, string>();
     for (const path of a.image.fs.keys()) {
+      // Most images have no user site at all: a plain substring test first.
+      if (!path.includes('/.local/lib/python')) continue;
       const parent = parentOf(path);
       const m = USER_SITE.exec(parent);
       if (!m || sites.has(parent)) continue;
+      base ??= p.env.PYTHONUSERBASE ? normalizePath(p.env.PYTHONUSERBASE, p.cwd) : normalizePath(`${p.home}/.local`);
+      extra ??= (p.env.PYTHONPATH ?? '').split(':').filter(Boolean).map((d) => normalizePath(d, p.cwd));
       if (normalizePath(`${m[1]}/.local`) === base || extra.includes(parent)) continue;
       sites.set(parent, m[1] || '/');
     }
