@@ -685,3 +685,42 @@ describe('mkdir names the argument as typed', () => {
     });
   }
 });
+
+describe("docker-stacks' fix-permissions", () => {
+  // The image has the script; NB_GID comes from the environment, as docker-stacks' ENV sets it.
+  const state = () => {
+    const s = image();
+    s.fs.set('/usr/local/bin/fix-permissions', file(0, 0, 0o755));
+    s.fs.set('/opt/conda', dir(1000, 100, 0o2775));
+    s.fs.set('/opt/conda/pkg', dir(0, 100, 0o755));
+    s.fs.set('/opt/conda/pkg/a.py', file(0, 100, 0o644));
+    s.fs.set('/opt/conda/mine', dir(1000, 1000, 0o700));
+    return s;
+  };
+  const go = (s: ReturnType<typeof state>, line: string, user = 'root') => run(s, `export NB_GID=100; ${line}`, user);
+
+  test('as root: group NB_GID and g+rwX on every entry, and the 6000 bits on every folder', () => {
+    const s = state();
+    assert.equal(go(s, 'fix-permissions /opt/conda').status, 0);
+    assert.deepEqual(['/opt/conda', '/opt/conda/pkg', '/opt/conda/pkg/a.py', '/opt/conda/mine'].map((p) => meta(s, p)),
+      ['dir 1000:100 6775', 'dir 0:100 6775', 'file 0:100 0664', 'dir 1000:100 6770']);
+  });
+
+  test('as the owner of some entries: those change, root\'s fail in chgrp\'s and chmod\'s words, and the command fails', () => {
+    const s = state();
+    const out = go(s, 'fix-permissions /opt/conda', 'alice');
+    assert.equal(out.status, 1);
+    for (const line of ["chgrp: changing group of '/opt/conda/pkg': Operation not permitted", "chmod: changing permissions of '/opt/conda/pkg': Operation not permitted", "chgrp: changing group of '/opt/conda/pkg/a.py': Operation not permitted"]) {
+      assert.ok(out.stderr.includes(line), line);
+    }
+    assert.equal(meta(s, '/opt/conda/pkg'), 'dir 0:100 0755');
+    // alice owns mine but is not in group 100: chgrp needs the membership, chmod only ownership.
+    assert.ok(out.stderr.includes("chgrp: changing group of '/opt/conda/mine': Operation not permitted"));
+    assert.equal(meta(s, '/opt/conda/mine'), 'dir 1000:1000 6770');
+  });
+
+  test('without NB_GID (not a docker-stacks image) it is not followed', () => {
+    const s = state();
+    assert.equal(run(s, 'fix-permissions /opt/conda').status, 'unknown');
+  });
+});

@@ -1875,7 +1875,56 @@ const stat: CommandHandler = (ctx, argv) => {
   return errors.length > 0 ? { status: 1, stdout: out, stderr: errors } : { status: 0, stdout: out };
 };
 
+/**
+ * docker-stacks' fix-permissions DIR... (images/docker-stacks-foundation/fix-permissions): for
+ * every entry below each DIR not already in group NB_GID with g+rwX, chgrp NB_GID and chmod
+ * g+rwX; then chmod +6000 on every directory without both bits. Each goes through find -exec,
+ * so an entry the caller may not change prints chgrp's or chmod's error, the rest still change,
+ * and the command fails. Followed only where the image has the script and NB_GID (the
+ * docker-stacks bases); entries of a folder listed only in part are taken as the base image left
+ * them, already fixed.
+ */
+const fixPermissions: CommandHandler = (ctx, argv) => {
+  const nb = ctx.env.get('NB_GID');
+  const gid = nb !== undefined && /^\d+$/.test(nb) ? Number(nb) : undefined;
+  const script = argv[0].includes('/') ? abs(ctx, argv[0]) : '/usr/local/bin/fix-permissions';
+  if (gid === undefined || ctx.state.fs.get(script)?.kind !== 'file') return unknownResult(ctx, 'fix-permissions is not known here');
+  const errors: string[] = [];
+  const spec: OwnerSpec = { gid };
+  for (const d of argv.slice(1)) {
+    const l = lookup(ctx, d, true);
+    if (!l.ok) {
+      // find: 'DIR': No such file or directory, and the script goes on.
+      if (!l.unknown) errors.push(`find: '${d}': ${errnoText(l.errno)}`);
+      continue;
+    }
+    const paths = l.meta.kind === 'dir' ? walkOrder(ctx.state.fs, l.path) : [l.path];
+    for (const p of paths) {
+      let meta = ctx.state.fs.get(p)!;
+      if (meta.kind === 'symlink') continue;
+      const gx = meta.kind === 'dir' || (meta.mode & 0o111) !== 0 ? 0o070 : 0o060;
+      if (meta.gid !== gid || (meta.mode & gx) !== gx) {
+        if (ctx.readOnly?.(p) || !mayChown(ctx.ident, meta, spec)) {
+          errors.push(failure(ctx, 'chgrp', 'changing group of', shown(d, l.path, p), ctx.readOnly?.(p) ? 'Read-only file system' : 'Operation not permitted'));
+        } else meta = chownedMeta(meta, spec);
+        const next = chmodEntry(ctx, meta, meta.mode | gx);
+        if (!next) errors.push(failure(ctx, 'chmod', 'changing permissions of', shown(d, l.path, p), 'Operation not permitted'));
+        else meta = next;
+      }
+      if (meta.kind === 'dir' && (meta.mode & 0o6000) !== 0o6000) {
+        const next = chmodEntry(ctx, meta, meta.mode | 0o6000);
+        if (!next) errors.push(failure(ctx, 'chmod', 'changing permissions of', shown(d, l.path, p), 'Operation not permitted'));
+        else meta = next;
+      }
+      if (meta !== ctx.state.fs.get(p)) ctx.state.fs.set(p, { ...meta, origin: ctx.origin });
+    }
+  }
+
+  return errors.length > 0 ? { status: 1, stderr: errors } : OK;
+};
+
 export const handlers: Record<string, CommandHandler> = {
+  'fix-permissions': fixPermissions,
   stat,
   chown: chownLike('chown'),
   chgrp: chownLike('chgrp'),
