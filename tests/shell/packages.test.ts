@@ -157,8 +157,13 @@ describe('pip', () => {
   test('pip install -e of a project folder the user may not write: setuptools cannot make its egg-info (measured: venv/editable-*)', () => {
     const state = withHome(withEnv(makeState(), venvEnv, venvDirs));
     state.fs.set('/app', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 });
-    state.fs.set('/app/pyproject.toml', { kind: 'file', uid: 0, gid: 0, mode: 0o644 });
-    state.texts['/app/pyproject.toml'] = { content: '[project]\nname = "my-pkg.core"\nversion = "0.1"\n' };
+    state.fs.set('/app/setup.py', { kind: 'file', uid: 0, gid: 0, mode: 0o644 });
+    state.fs.set('/app/setup.cfg', { kind: 'file', uid: 0, gid: 0, mode: 0o644 });
+    state.texts['/app/setup.cfg'] = { content: '[metadata]\nname = my-pkg.core\nversion = 0.1\n' };
+    // A pyproject.toml project builds its metadata elsewhere (PEP 660): no failure.
+    state.fs.set('/modern', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 });
+    state.fs.set('/modern/setup.py', { kind: 'file', uid: 0, gid: 0, mode: 0o644 });
+    state.fs.set('/modern/pyproject.toml', { kind: 'file', uid: 0, gid: 0, mode: 0o644 });
     state.fs.set('/proj', { kind: 'dir', uid: 1000, gid: 1000, mode: 0o755 });
     for (const p of venvDirs) state.fs.set(p, { kind: 'dir', uid: 1000, gid: 1000, mode: 0o755 });
     const ctx = () => {
@@ -169,6 +174,7 @@ describe('pip', () => {
     const denied = run(handlers, ctx(), 'pip install -e /app');
     assert.deepEqual([denied.status, denied.stderr], [1, ["error: could not create 'my_pkg_core.egg-info': Permission denied"]]);
     assert.deepEqual(run(handlers, ctx(), 'pip install --editable=/proj').stderr, undefined);
+    assert.equal(run(handlers, ctx(), 'pip install -e /modern').status, 0);
     assert.equal(run(handlers, ctx(), 'pip install -e /proj').status, 0);
     assert.equal(run(handlers, ctx(), 'pip install -e git+https://example.invalid/x.git#egg=x').status, 0);
   });

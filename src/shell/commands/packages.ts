@@ -605,7 +605,11 @@ function pipInstall(ctx: ExecContext, pyEnv: PythonEnv, args: string[]): CmdResu
   if (editable !== undefined && editable !== '' && !editable.includes('://') && !/^[a-z]+\+/.test(editable)) {
     const project = normalizePath(editable, ctx.cwd);
     const m = resolvePath(ctx.state.fs, project).meta;
-    if (m?.kind === 'dir' && !ctx.access(project, 'create').allowed) {
+    // Only a setup.py project builds in place; one with a pyproject.toml goes through PEP 660,
+    // which builds the metadata in a temporary folder (measured: it installs). A folder listed
+    // in part may hold a pyproject.toml the model does not see.
+    const legacy = m?.kind === 'dir' && !m.partial && ctx.state.fs.has(`${project}/setup.py`) && !ctx.state.fs.has(`${project}/pyproject.toml`);
+    if (legacy && !ctx.access(project, 'create').allowed) {
       return res(1, `error: could not create '${projectName(ctx, project) ?? '<project>'}.egg-info': Permission denied`);
     }
   }
