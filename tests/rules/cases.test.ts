@@ -1854,6 +1854,24 @@ const workdir: Case[] = [
     message: ['does not look in /root/.local/lib/python3.11/site-packages'],
   },
   {
+    name: 'UID306 fires for pip install --user -r requirements.txt as root, whose packages are not named',
+    rule: 'UID306',
+    dockerfile: df('FROM python:3.11-slim', 'RUN pip install --user --no-cache-dir -r requirements.txt', 'RUN useradd -m app', 'USER app'),
+    message: ['`import` of the packages pip installed there fails with ModuleNotFoundError'],
+  },
+  {
+    name: 'UID306 fires for a build stage\'s --user -r install copied to /root/.local',
+    rule: 'UID306',
+    dockerfile: df('FROM python:3.11-slim AS build', 'RUN pip install --user --no-cache-dir -r requirements.txt', 'FROM python:3.11-slim', 'COPY --from=build /root/.local /root/.local', 'RUN useradd -m app', 'USER app'),
+    message: ['does not look in /root/.local/lib/python3.11/site-packages'],
+  },
+  {
+    name: 'UID306 fires when PYTHONPATH names root\'s site but /root is closed to the user',
+    rule: 'UID306',
+    dockerfile: df('FROM python:3.11-slim', 'RUN pip install --user --no-cache-dir requests', 'RUN useradd -m app', 'ENV PYTHONPATH=/root/.local/lib/python3.11/site-packages', 'USER app'),
+    message: ['has /root/.local/lib/python3.11/site-packages on its path but may not read it'],
+  },
+  {
     name: 'UID306 is quiet when the container runs as root, whose site it is',
     rule: 'UID306',
     dockerfile: df('FROM python:3.11-slim', 'RUN pip install --user --no-cache-dir requests'),
