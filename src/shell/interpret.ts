@@ -383,13 +383,38 @@ const ENV_RUN_VALUED = new Set(['-n', '--name', '-p', '--prefix', '--cwd', '-e',
  * `_dockerfile_shell.sh`, whose last line is `exec bash -o pipefail -c "$@"`
  * (mamba-org/micromamba-docker). Anything else is returned as it is.
  */
-export function unwrapShell(shell: string[]): string[] {
+export function unwrapShell(shellArgv: string[]): string[] {
+  let shell = shellArgv;
   let i = 0;
   for (let guard = 0; guard < 4 && i < shell.length; guard++) {
     const name = baseName(shell[i]);
     if (name === 'env') {
-      i++;
-      while (i < shell.length && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(shell[i]) || shell[i] === '-i' || shell[i] === '-')) i++;
+      // coreutils env: -i, -0, -v alone; -u NAME and -C DIR take a value; -S STRING is split
+      // into words (`env -S 'bash -e' -c`); NAME=VALUE words set variables.
+      const rest = shell.slice(i + 1);
+      const out: string[] = [];
+      let j = 0;
+      for (; j < rest.length; j++) {
+        const w = rest[j];
+        if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w) || /^-[i0v]+$/.test(w) || w === '-' || w === '--ignore-environment' || w === '--null' || w === '--debug') continue;
+        if (w === '-u' || w === '-C' || w === '--unset' || w === '--chdir') {
+          j++;
+          continue;
+        }
+        if (/^(-u|-C).|^--(unset|chdir)=/.test(w)) continue;
+        if (w === '-S' || w === '--split-string') {
+          out.push(...(rest[++j] ?? '').split(/\s+/).filter(Boolean));
+          continue;
+        }
+        if (/^-S.|^--split-string=/.test(w)) {
+          out.push(...w.replace(/^-S|^--split-string=/, '').split(/\s+/).filter(Boolean));
+          continue;
+        }
+        break;
+      }
+      shell = [...out, ...rest.slice(j)];
+      i = 0;
+      if (shell.length === 0) return ['/usr/bin/env'];
       continue;
     }
     if ((name === 'conda' || name === 'mamba' || name === 'micromamba') && shell[i + 1] === 'run') {
@@ -401,7 +426,9 @@ export function unwrapShell(shell: string[]): string[] {
     break;
   }
 
-  return i === 0 || i >= shell.length ? shell : shell.slice(i);
+  if (i === 0) return shell;
+
+  return i >= shell.length ? shellArgv : shell.slice(i);
 }
 
 /** Set at start by the engine for some runs only: never known to be unset. */

@@ -1003,6 +1003,10 @@ describe('a SHELL that starts the shell through a wrapper', () => {
     [['/usr/local/bin/_dockerfile_shell.sh'], ['bash', '-o', 'pipefail', '-c']],
     [['/bin/sh', '-c'], ['/bin/sh', '-c']],
     [['/usr/bin/env'], ['/usr/bin/env']],
+    [['/usr/bin/env', '-u', 'FOO', 'bash', '-c'], ['bash', '-c']],
+    [['/usr/bin/env', '-S', 'bash', '-euo', 'pipefail', '-c'], ['bash', '-euo', 'pipefail', '-c']],
+    [['/usr/bin/env', '-S', 'bash -e', '-c'], ['bash', '-e', '-c']],
+    [['/usr/bin/env', '-i', 'PATH=/bin', '--chdir=/tmp', 'bash', '-c'], ['bash', '-c']],
   ];
   for (const [shell, want] of cases) {
     test(`${shell.join(' ')} runs ${want.join(' ')}`, () => assert.deepEqual(unwrapShell(shell), want));

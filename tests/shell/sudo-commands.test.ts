@@ -324,8 +324,16 @@ describe('sudo -S: the password from standard input (measured: failures/sudo-S-*
     assert.deepEqual([out.status, out.stderr], [1, ['sudo: a password is required']]);
   });
 
-  test('an account without a password the model knows: not known', () => {
-    const s = state('locked');
-    assert.equal(run(s, 'echo x | sudo -S mkdir /opt/made', 'alice').status, 'unknown');
+  test('an account with no password (useradd leaves it locked): no password is right', () => {
+    const out = run(state('locked'), 'echo x | sudo -S mkdir /opt/made', 'alice');
+    assert.deepEqual([out.status, out.stderr], [1, ['Sorry, try again.', 'sudo: 1 incorrect password attempt']]);
+  });
+
+  test("sudo -u '#UID' of no account is an unknown user", () => {
+    const s = state('set');
+    s.texts['/etc/sudoers'] = { content: 'alice ALL=(ALL) NOPASSWD: ALL\n' };
+    refreshDerived(s);
+    const out = run(s, "sudo -n -u '#1005' true", 'alice');
+    assert.deepEqual([out.status, out.stderr], [1, ['sudo: unknown user #1005']]);
   });
 });

@@ -130,7 +130,15 @@ export default defineRule({
       }
       // podman's own answer: U hands the source to the process's uid and gid as it starts.
       if (runTool(a) === 'podman' && (m.kind === 'bind' || m.kind === 'volume') && m.source !== undefined && !m.chownToUser && !m.readonly) {
-        fixes.push({ description: `Let podman give ${m.source} and everything in it to uid ${p.uid}:${p.gid} as the container starts (the U option changes the owners on the host too, recursively).`, snippet: withChownOption(m.written), safe: false });
+        // Rootless, container uid p.uid is one of the caller's subordinate uids on the host: the
+        // caller's own folder then belongs to that uid (podman unshare chown gives it back).
+        fixes.push({
+          description: rootless && m.kind === 'bind'
+            ? `Let podman give ${m.source} and everything in it to uid ${p.uid}:${p.gid} as the container starts: rootless, that is one of your subordinate uids on the host, so the folder stops being yours there (\`podman unshare chown -R 0:0 ${m.source}\` gives it back).`
+            : `Let podman give ${m.source} and everything in it to uid ${p.uid}:${p.gid} as the container starts (the U option changes the owners on the host too, recursively).`,
+          snippet: withChownOption(m.written),
+          safe: false,
+        });
       }
       if (rootless && m.kind === 'bind' && owner && inv) {
         // Host-side chowns and --user tricks do not translate through the namespace.

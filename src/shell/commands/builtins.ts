@@ -338,6 +338,11 @@ const sudo: CommandHandler = (ctx, argv) => {
   let ident = ctx.lookupIdentity(userSpec.startsWith('#') ? userSpec.slice(1) : userSpec);
   // Measured: an unknown name stops sudo as its policy plugin starts.
   if (!ident) return fail(`sudo: unknown user ${userSpec}`, 'sudo: error initializing audit plugin sudoers_audit');
+  // `#UID` of no account is unknown too, unless runas_allow_unknown_id is set (sudoers(5);
+  // measured: failures/sudo-u-unknown-uid).
+  if (userSpec.startsWith('#') && !userByUid(acc, Number(userSpec.slice(1))) && !/runas_allow_unknown_id/.test(ctx.state.texts['/etc/sudoers']?.content ?? '')) {
+    return fail(`sudo: unknown user ${userSpec}`);
+  }
   const target0 = ident;
   let runGroup: { name?: string; gid: number } | undefined;
   if (group !== undefined) {
@@ -371,6 +376,10 @@ const sudo: CommandHandler = (ctx, argv) => {
       // whether an account has a password, not what it is (failures/sudo-S-piped-password).
       const state = name !== undefined ? acc.passwords[name] : undefined;
       if (ctx.stdin === undefined || ctx.stdin === '') return fail(...syntax, 'sudo: a password is required');
+      // An account with no usable password (locked, or none set) accepts none: sudo reads the
+      // one line, refuses it, and finds no second try on its input (measured:
+      // failures/sudo-S-locked-account).
+      if (state === 'locked' || state === 'none') return fail(...syntax, 'Sorry, try again.', 'sudo: 1 incorrect password attempt');
       if (state !== 'set') {
         ctx.unknown(`sudo -S: ${name ?? `uid ${ctx.ident.uid}`} has no password the model knows of, so whether the one on its input is accepted is not known`, []);
         return { status: 'unknown' };
