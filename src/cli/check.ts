@@ -543,6 +543,10 @@ export default async function check(args: string[], io: Io): Promise<number> {
     if (v.compose !== undefined && parsed.positionals.length === 0) composeBuild = composeBuildInputs(picked.build, picked.where, v.compose[0], io.cwd, invoker.cwd);
     // No build section either: the service runs its image as it is, so that image is analysed
     // (a one-line Dockerfile naming it), not a ./Dockerfile the service never uses.
+    // Neither: Compose itself refuses the service (compose-go's loader).
+    if (v.compose !== undefined && !picked.build && run.image === undefined) {
+      throw new InputError(`service ${picked.where.replace(/^services\./, '')} has neither an image nor a build context specified: invalid compose project`, v.compose[0], run.origin.line);
+    }
     if (v.compose !== undefined && parsed.positionals.length === 0 && !picked.build && run.image !== undefined) {
       imageOnly = imageOnlyDockerfile(run.image, run.origin.line);
       io.err(`uidctl: note: ${picked.where} has no build section: the image it runs (${run.image}) is analysed, as if built from \`FROM ${run.image}\`\n`);

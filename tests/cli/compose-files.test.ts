@@ -117,3 +117,11 @@ describe('pickers without what they pick from', () => {
     assert.deepEqual([b.code, b.stderr], [2, 'uidctl check: --container goes with --k8s: it picks a container of the Kubernetes manifest\n']);
   });
 });
+
+describe('a service Compose itself refuses', () => {
+  test('neither image nor build: Compose\'s error, at the service, exit 2', async () => {
+    const dir = tempDir({ 'compose.yaml': 'services:\n  app:\n    user: "1000"\n' });
+    const r = await uidctl(['check', '--compose', 'compose.yaml', '--no-compose-override'], dir);
+    assert.deepEqual([r.code, r.stderr.trim()], [2, 'uidctl check: compose.yaml:2: service app has neither an image nor a build context specified: invalid compose project']);
+  });
+});
