@@ -236,6 +236,14 @@ describe('UID108: the fixes in the run tool\'s own terms', () => {
     assert.match(f?.message ?? '', /^The container runs privileged \(securityContext\.privileged: true\) as root/);
     assert.equal(f?.fixes[1].snippet, 'resources:\n  limits:\n    nvidia.com/gpu: 1');
   });
+  test('a privileged init container is flagged too, by its name', async () => {
+    const { readKubernetes, selectContainer } = await import('../../src/runtime/kubernetes.js');
+    const m = readKubernetes('apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  initContainers:\n  - name: sysctl\n    image: busybox\n    command: ["sysctl", "-w", "vm.max_map_count=262144"]\n    securityContext: {privileged: true}\n  containers:\n  - name: c\n    image: img\n    securityContext: {runAsUser: 1000}\n', { file: 'pod.yaml' });
+    const c = selectContainer(m.containers, 'pod.yaml', undefined);
+    if ('error' in c) throw new Error(c.error);
+    const f = analyze({ file: 'Dockerfile', text, run: c.run, profile: 'prod' }).findings.filter((x) => x.ruleId === 'UID108');
+    assert.deepEqual(f.map((x) => x.message), ['The init container sysctl runs privileged (securityContext.privileged: true): while it runs it has every capability and every host device, with no seccomp or AppArmor profile.']);
+  });
 });
 
 describe('HOME on a read-only root', () => {

@@ -26,7 +26,20 @@ export default defineRule({
   severity: { dev: 'warning', prod: 'error' },
   fix: 'suggestion',
   check(a, report) {
-    if (a.run?.privileged !== true || a.runtime.errors.length > 0) return;
+    if (a.runtime.errors.length > 0) return;
+    // A privileged init container (the sysctl and chown helpers of many charts) holds the same
+    // power over the node while it runs, before the workload.
+    for (const ic of a.run?.initContainers ?? []) {
+      if (!ic.run.privileged) continue;
+      report({
+        message: `The init container ${ic.name} runs privileged (securityContext.privileged: true): while it runs it has every capability and every host device, with no seccomp or AppArmor profile.`,
+        why: 'An init container shares the node as any container does: privileged, it is not isolated from it in any way that matters, even if it only sets a sysctl or changes an owner.',
+        fixes: [
+          { description: 'Give it only what the task needs: a sysctl through the pod\'s securityContext.sysctls, an owner change through fsGroup or a non-privileged root init container.', snippet: 'securityContext:\n  privileged: false\n  capabilities:\n    add: ["CHOWN"]', safe: false },
+        ],
+      });
+    }
+    if (a.run?.privileged !== true) return;
     const tool = runTool(a);
     const w = WORDS[tool];
     const p = a.runtime.process;
