@@ -24,6 +24,7 @@ import { assumeProjectedKeys, resolveRuntime, runAsIdentity, type RuntimeResolut
 import { evaluate, type Identity } from './access/evaluate.js';
 import { formatId, groupByGid } from './image/accounts.js';
 import { baseName, cloneTree, isUnder, normalizePath } from './image/fs.js';
+import { WINDOWS_BASE } from './image/catalog/resolve.js';
 import { parseSshd, refreshDerived, sshdCommandLine, sshdIncludeDoubts, sshdIncludeId, sudoAllows } from './shell/commands/config.js';
 import { findPythonEnv } from './shell/commands/packages.js';
 import { runRules } from './rules/registry.js';
@@ -661,7 +662,9 @@ export function analyze(input: AnalyzeInput): Analysis {
     // new hidden class per analysis (measured: ~4 us for the copy).
     findings: [],
   };
-  analysis.findings = runRules(analysis);
+  // A Windows base: only the assumption that says so is reported (users and modes do not apply).
+  const windows = image.assumptions.some((x) => x.id === WINDOWS_BASE);
+  analysis.findings = windows ? runRules(analysis).filter((f) => f.ruleId === 'UID701') : runRules(analysis);
 
   return analysis;
 }

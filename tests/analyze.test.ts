@@ -68,3 +68,15 @@ describe('sudoers are read once per analysis', () => {
     ]);
   });
 });
+
+describe('a Windows base image', () => {
+  test('only the assumption that says so is reported; Linux images that mention windows are not taken for one', () => {
+    for (const base of ['mcr.microsoft.com/windows/servercore:ltsc2022', 'mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022', 'mcr.microsoft.com/powershell:lts-windowsservercore-ltsc2022']) {
+      const a = analyze({ file: 'Dockerfile', text: `FROM ${base}\nSHELL ["powershell", "-Command"]\nRUN Write-Host hi\nUSER ContainerUser\n` });
+      assert.deepEqual(a.findings.map((f) => f.ruleId), ['UID701'], base);
+      assert.ok(a.assumptions.some((x) => x.id === 'base:windows'), base);
+    }
+    const linux = analyze({ file: 'Dockerfile', text: 'FROM example.invalid/windows-build-tools:1\n' });
+    assert.equal(linux.assumptions.some((x) => x.id === 'base:windows'), false);
+  });
+});

@@ -43,6 +43,21 @@ export const FAMILIES: Family[] = [
   chainguardFamily,
 ];
 
+/** Windows base images: Server Core, Nano Server, and the Windows-only images built on them. */
+const WINDOWS = /(^|\/)windows(\/|$)|(^|[/:_.-])(nanoserver|windowsservercore|servercore)([/_:.-]|$)/i;
+
+/** The id of the assumption a Windows base stands for: the analysis then says nothing else. */
+export const WINDOWS_BASE = 'base:windows';
+
+function windowsAssumption(written: string): Assumption {
+  return {
+    id: WINDOWS_BASE,
+    subject: written,
+    text: `base image ${written} is a Windows image: uidctl models Linux images (users and groups from /etc/passwd, owners and mode bits); a Windows container has none of these, so no finding about its users or file access is made`,
+    confidence: 'low',
+  };
+}
+
 function genericAssumption(written: string, alpine: boolean): Assumption {
   const text = alpine
     ? `base image ${written} is not in the catalog; its name or tag says Alpine, so assuming an ` +
@@ -110,7 +125,7 @@ function generic(written: string, tag: string | null, repo: string): ImageState 
   // The tag (golang:1.22-alpine) or the name (alpine/helm, busybox) says BusyBox.
   const alpine = (tag !== null && /(^|[-_.])alpine/.test(tag)) || /(^|[/_.-])(alpine|busybox)([/_.-]|$)/.test(repo);
   const state = stateOf(genericSpecOf(alpine ? 'alpine' : 'debian'), alpine ? 'generic-alpine' : 'generic', written);
-  state.assumptions = [genericAssumption(written, alpine)];
+  state.assumptions = [WINDOWS.test(written) ? windowsAssumption(written) : genericAssumption(written, alpine)];
   state.provenance = [{ source: 'assumption', ref: written }];
 
   return state;
