@@ -574,6 +574,14 @@ export function tailor(e: Explanation, a: AnalysisView & { findings?: Finding[] 
     const p = PATTERNS.find((x) => x.id === e.id);
     e = { ...e, facts, cause: p ? p.cause(facts) : e.cause };
   }
+  // A dot folder under / while the model's HOME is another folder: not HOME=/, but a program
+  // that did not take HOME (a cache variable set relative or empty, or HOME reset for it).
+  if (e.id === 'home-is-root' && a.runtime.process.home !== '/') {
+    e = {
+      ...e,
+      cause: `${e.facts.path ?? 'The path'} is a dot folder right under /, but HOME is ${a.runtime.process.home} here: the program did not use HOME. A variable it reads first (XDG_CACHE_HOME, XDG_CONFIG_HOME, HF_HOME, TORCH_HOME, ...) may be empty or relative, or the program ran with HOME=/ (a sudo, su or gosu step, or an env of its own).`,
+    };
+  }
   const path = e.facts.path && e.facts.path.startsWith('/') && !e.facts.path.includes('*') ? normalizePath(e.facts.path) : undefined;
   // The folder above the path that the model says the process cannot pass through, if any.
   let blockingDir: string | undefined;

@@ -436,3 +436,14 @@ describe('the fixes never give a system folder away', () => {
     assert.deepEqual(e.fixes.map((f) => f.snippet), ['-e HOME=/tmp', 'RUN useradd -m -u 1000 app\nUSER 1000']);
   });
 });
+
+describe('tailor: HOME is not / in the model', () => {
+  test('a dot folder under / is then not blamed on HOME=/', async () => {
+    const { analyze } = await import('../../src/analyze.js');
+    const { parseDockerRun } = await import('../../src/runtime/docker.js');
+    const run = parseDockerRun('docker run --user 1001:1001 -e HOME=/workspace img', { invoker: { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' } });
+    const a = analyze({ file: 'Dockerfile', text: 'FROM python:3.11-slim\nWORKDIR /workspace\n', run });
+    const [e] = explainError("PermissionError: [Errno 13] Permission denied: '/.cache/huggingface'").map((x) => tailor(x, a));
+    assert.match(e.cause, /^\/\.cache is a dot folder right under \/, but HOME is \/workspace here: the program did not use HOME\./);
+  });
+});
