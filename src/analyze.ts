@@ -372,6 +372,7 @@ export function analyze(input: AnalyzeInput): Analysis {
       for (const id of init.doubts.get(m.volumeName) ?? []) dependsOn.push({ prefix: target, id });
     }
     runtime = { ...runtime, view: { ...runtime.view, dependsOn }, notes: [...runtime.notes, ...init.notes] };
+    if (init.failures.length > 0) runtime.initFailures = init.failures;
   }
   // hostUsers: false: the pod has its own user namespace. The Kubernetes documentation requires
   // idmap-mount support on every filesystem of the pod's volumes

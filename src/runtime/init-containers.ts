@@ -17,11 +17,11 @@ import type { Assumption, FileMeta, FsTree, HostPathFacts, ImageState, MountSpec
 import type { View } from '../access/evaluate.js';
 import type { Builder } from '../shell/context.js';
 import { runScript } from '../shell/interpret.js';
-import { baseName, descendants, formatMode, normalizePath, removeTree } from '../image/fs.js';
+import { baseName, descendants, formatMode, isUnder, normalizePath, removeTree } from '../image/fs.js';
 import { cloneAccounts } from '../image/accounts.js';
 import { launchOf, startScriptOf } from './entry-script.js';
 import { startCommandOf } from './entrypoints.js';
-import { resolveRuntime, type Engine, type RuntimeNote } from './resolve.js';
+import { resolveRuntime, type Engine, type InitFailure, type RuntimeNote } from './resolve.js';
 
 /** A pod volume's tree, by path relative to the volume's root ('' is the root itself). */
 type VolumeTree = Map<string, FileMeta>;
@@ -33,6 +33,8 @@ export interface InitOutcome {
   notes: RuntimeNote[];
   /** Volume name -> ids of the assumptions a verdict on it depends on. */
   doubts: Map<string, string[]>;
+  /** Init containers whose command fails: the container never starts. */
+  failures: InitFailure[];
 }
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash']);
@@ -125,7 +127,7 @@ export function runInitContainers(
   host: HostPathFacts[],
   opts: { engine: Engine; builder: Builder; file: string },
 ): InitOutcome {
-  const out: InitOutcome = { volumes: new Map(), notes: [], doubts: new Map() };
+  const out: InitOutcome = { volumes: new Map(), notes: [], doubts: new Map(), failures: [] };
   const inits = main.initContainers ?? [];
   const shared = new Set(main.mounts.map((m) => m.volumeName).filter((n): n is string => n !== undefined));
   const doubt = (volume: string, id: string) => {
@@ -210,6 +212,9 @@ export function runInitContainers(
       if (typeof outcome.status === 'number' && outcome.status !== 0) {
         const f = outcome.failedAt;
         const msg = (f?.stderr ?? outcome.stderr).join('; ') || `it exits ${outcome.status}`;
+        // What the failure rests on: the assumptions about the volumes it met (a PVC's owner).
+        const rests = (rt.view.dependsOn ?? []).filter((d) => targets.some(({ target }) => isUnder(d.prefix, target) || isUnder(target, d.prefix))).map((d) => d.id);
+        out.failures.push({ name, message: msg, dependsOn: [...new Set(rests)] });
         unsure(`it fails (${msg}), so the kubelet restarts it and the container does not start until it succeeds`, 'medium');
       } else if (outcome.status === 'unknown' || state.unknowns.length > 0) {
         const what = state.unknowns.map((u) => u.command).join('; ');

@@ -43,6 +43,13 @@ export interface RuntimeNote {
   assumption?: Assumption;
 }
 
+/** An init container that fails: its name, what it printed, and what the outcome rests on. */
+export interface InitFailure {
+  name: string;
+  message: string;
+  dependsOn: string[];
+}
+
 export interface RuntimeResolution {
   process: Process;
   view: View;
@@ -50,6 +57,11 @@ export interface RuntimeResolution {
   notes: RuntimeNote[];
   /** Reasons the container would not start at all. */
   errors: { message: string }[];
+  /**
+   * Kubernetes init containers whose command fails: the pod stays in Init (the kubelet restarts
+   * them), so the container never starts. Filled by the analysis (runtime/init-containers.ts).
+   */
+  initFailures?: InitFailure[];
   /**
    * The start command switches user (gosu, setpriv, ...): process and identity above are the
    * ones after the switch, and this holds the one the container starts as.

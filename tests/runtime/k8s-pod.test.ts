@@ -121,6 +121,20 @@ describe('init containers run before the container, on the same volumes', () => 
     const a = check(pod(init, HOSTPATH), { host: SRV });
     assert.equal(verdict(a, '/data', 'write').allowed, false);
     assert.match(a.assumptions.find((y) => y.id === 'k8s-init-unknown:prep')!.text, /it fails \(chown: changing ownership of '\/data': Operation not permitted\)/);
+    // The pod never gets past Init: a start failure (UID106), a sure one on a hostPath of known facts.
+    const f = a.findings.find((x) => x.ruleId === 'UID106' && x.message.includes('init container'));
+    assert.deepEqual([f?.severity, f?.message], ['error', "The container will not start: the init container prep fails (chown: changing ownership of '/data': Operation not permitted), so the pod stays in Init."]);
+  });
+
+  test('on a claim whose owner is assumed, the failing init container is a warning that says so', () => {
+    const init = `    - name: prep
+      image: busybox
+      command: ["sh", "-c", "chown -R 1000:1000 /data"]
+      volumeMounts: [{name: data, mountPath: /data}]`;
+    const a = check(pod(init, PVC));
+    const f = a.findings.find((x) => x.ruleId === 'UID106' && x.message.includes('init container'));
+    assert.equal(f?.severity, 'warning');
+    assert.match(f?.message ?? '', /, if the volumes are as assumed\.$/);
   });
 });
 

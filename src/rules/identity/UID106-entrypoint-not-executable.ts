@@ -197,6 +197,20 @@ export default defineRule({
   severity: { dev: 'error', prod: 'error' },
   fix: 'suggestion',
   check(a, report) {
+    // An init container of the pod that fails: the kubelet restarts it and the container never
+    // starts (the pod stays in Init, then Init:CrashLoopBackOff).
+    for (const f of a.runtime.initFailures ?? []) {
+      report({
+        message: `The container will not start: the init container ${f.name} fails (${f.message}), so the pod stays in Init${f.dependsOn.length > 0 ? ', if the volumes are as assumed' : ''}.`,
+        why: 'Kubernetes runs each init container to completion before the containers start, and restarts one that fails; the containers start only after all of them succeed.',
+        dependsOn: f.dependsOn,
+        unsureSeverity: f.dependsOn.length > 0 ? 'warning' : undefined,
+        fixes: [
+          { description: `Run ${f.name} as root, so it may change the owners of what it was meant to fix.`, snippet: 'securityContext:\n  runAsUser: 0\n  runAsNonRoot: false', safe: false },
+          { description: 'Or let the kubelet give the volume to the pod\'s group instead, and drop the init container.', snippet: 'securityContext:\n  fsGroup: GID\n  fsGroupChangePolicy: OnRootMismatch', safe: false },
+        ],
+      });
+    }
     if (a.runtime.errors.length > 0) return;
     const started = a.runtime.script;
     if (started?.error) {
