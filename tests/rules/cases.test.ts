@@ -1172,7 +1172,7 @@ const services: Case[] = [
     name: 'UID502 counts the accounts a Match Address block covers when none has a password',
     rule: 'UID502',
     dockerfile: df(CUDA, `${SSHD} && ${ADD_TRAINER}`, `RUN printf 'PasswordAuthentication no\\nMatch Address 10.*\\n  PasswordAuthentication yes\\n' >> ${SSHD_CONFIG}`),
-    message: ['sshd accepts password logins for 21 accounts inside "Match Address 10.*" (/etc/ssh/sshd_config line 13):'],
+    message: ['sshd accepts password logins for 21 accounts inside "Match Address 10.*" (/etc/ssh/sshd_config line 13); no account has a password in the image, but one set later (chpasswd in an entrypoint, passwd in a shell) opens a password login.'],
   },
   {
     name: 'UID501 is quiet for Match LocalPort 2222 while sshd listens on 22 only',

@@ -114,7 +114,11 @@ export default defineRule({
     const doubts = sshdDoubts(a, ['passwordAuthentication', 'permitEmptyPasswords', 'kbdInteractiveAuthentication', 'usePam']);
 
     report({
-      message: `sshd accepts ${what}${where}${withPassword.length ? ` and the build sets a password for ${withPassword.join(', ')}` : ''}: passwords baked into an image are readable by anyone who has the image.`,
+      message: withPassword.length > 0 || empty
+        ? `sshd accepts ${what}${where}${withPassword.length ? ` and the build sets a password for ${withPassword.join(', ')}` : ''}: passwords baked into an image are readable by anyone who has the image.`
+        : `sshd accepts ${what}${where}; no account has a password in the image, but one set later (chpasswd in an entrypoint, passwd in a shell) opens a password login.`,
+      // No password to guess yet: a setting to fix, not an open door.
+      reducedSeverity: withPassword.length === 0 && !empty ? 'warning' : undefined,
       why:
         'Passwords set with chpasswd at build time live in the image layers; key-based login avoids sharing them.' +
         (kbd ? ' With UsePAM yes, keyboard-interactive authentication lets PAM ask for the account password, so PasswordAuthentication no alone does not stop password logins.' : '') +
