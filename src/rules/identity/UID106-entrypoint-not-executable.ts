@@ -1,6 +1,6 @@
 import { defineRule, type AnalysisView, type RuleReport } from '../rule.js';
 import { firstReason, knownMissing, mayBeTouched, mountFor, renderRunChanges, startCommand } from '../util.js';
-import { baseName, normalizePath } from '../../image/fs.js';
+import { ancestry, baseName, normalizePath } from '../../image/fs.js';
 import type { Fix, MountSpec, PrivilegeDrop, Verdict } from '../../model/types.js';
 import { dropLine, named, withoutTool } from './drop.js';
 import { runPlace, runTool, unknownId } from '../util.js';
@@ -416,7 +416,8 @@ function workloadScriptUnreadable(a: AnalysisView): RuleReport | undefined {
  * since Docker 28.1, so `--chmod=0600 train.py /app/` leaves /app drw-------).
  */
 function scriptReadFixes(a: AnalysisView, file: string, path: string, reader: string): Fix[] {
-  const blocked = ancestors(path).find((d) => {
+  // The folders above the script, from the top (/ itself is always entered).
+  const blocked = ancestry(path).slice(1, -1).find((d) => {
     const v = a.check(d, 'chdir');
     return !v.allowed && v.errno === 'EACCES';
   });
@@ -431,14 +432,6 @@ function scriptReadFixes(a: AnalysisView, file: string, path: string, reader: st
     { description: `Copy it readable for every user (a script needs no x bit when ${reader} runs it).`, snippet: `COPY --chmod=0644 ${file.split('/').pop()} ${path}`, safe: false },
     { description: 'Or fix the mode in a RUN step.', snippet: `RUN chmod a+r ${path}`, safe: false },
   ];
-}
-
-/** The folders above a path, from the top: /app/src/train.py gives /app, /app/src. */
-function ancestors(path: string): string[] {
-  const out: string[] = [];
-  for (let i = path.indexOf('/', 1); i !== -1; i = path.indexOf('/', i + 1)) out.push(path.slice(0, i));
-
-  return out;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { normalizePath } from '../../image/fs.js';
+import { ancestry, normalizePath } from '../../image/fs.js';
 import { firstReason, renderRunChanges, tmpHomeChanges, who } from '../util.js';
 import { jupyterStart } from './jupyter.js';
 
@@ -13,15 +13,6 @@ function runtimeDir(env: Record<string, string>, home: string, cwd: string): str
   const data = env.JUPYTER_DATA_DIR || `${env.XDG_DATA_HOME || `${home}/.local/share`}/jupyter`;
 
   return normalizePath(`${data}/runtime`, cwd);
-}
-
-/** The folders from / down to path: /a/b gives /a, /a/b. */
-function prefixes(path: string): string[] {
-  const out: string[] = [];
-  for (let i = path.indexOf('/', 1); i !== -1; i = path.indexOf('/', i + 1)) out.push(path.slice(0, i));
-  out.push(path);
-
-  return out;
 }
 
 export default defineRule({
@@ -40,7 +31,7 @@ export default defineRule({
     const dir = runtimeDir(p.env, p.home, p.cwd);
     // mkdir -p: the first folder on the way that is missing must be made in its parent.
     let blocked: { path: string; v: ReturnType<typeof a.check> } | undefined;
-    for (const d of prefixes(dir)) {
+    for (const d of ancestry(dir).slice(1)) {
       const here = a.check(d, 'chdir');
       if (here.allowed) continue;
       if (here.errno !== 'ENOENT') {
