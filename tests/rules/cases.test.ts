@@ -1827,6 +1827,12 @@ const workdir: Case[] = [
     run: 'podman run --rm img',
   },
   {
+    name: 'UID106 for an entrypoint script without an execute bit: execve fails, no later line of it is blamed',
+    rule: 'UID106',
+    dockerfile: df('FROM debian:bookworm', 'RUN useradd -m app && mkdir /app', "COPY <<'EOF' /app/entrypoint.sh", '#!/bin/sh', 'set -e', 'mkdir /app/data', 'exec "$@"', 'EOF', 'USER app', 'ENTRYPOINT ["/app/entrypoint.sh"]', 'CMD ["sleep", "1"]'),
+    message: ['The container will not start: app (uid 1000) cannot execute /app/entrypoint.sh (exec /app/entrypoint.sh: permission denied).'],
+  },
+  {
     name: 'UID106 follows conda run -n ENV python FILE to the script',
     rule: 'UID106',
     dockerfile: df('FROM continuumio/miniconda3', 'RUN useradd -m app', 'COPY --chmod=600 train.py /opt/train.py', 'USER app', 'CMD ["conda", "run", "-n", "base", "--no-capture-output", "python", "/opt/train.py"]'),
