@@ -324,7 +324,8 @@ export function mayBeTouched(a: AnalysisView, paths: string[]): boolean {
 export function startsSshd(a: AnalysisView): boolean {
   // sshd as the command (after tini, dumb-init or exec) or a command of a `sh -c` script; a
   // word that only names its folder (`mkdir -p /run/sshd && exec nginx`) is not sshd.
-  return sshdCommandLine(startCommand(a)) !== undefined;
+  // What really runs: the command an entrypoint script execs, or the one a switch runs.
+  return sshdCommandLine(a.runtime.script?.workload ?? a.runtime.drop?.command ?? startCommand(a)) !== undefined;
 }
 
 /**

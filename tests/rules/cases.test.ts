@@ -1368,6 +1368,12 @@ const services: Case[] = [
     dockerfile: df('FROM ubuntu:22.04', 'RUN apt-get update && apt-get install -y openssh-server', 'CMD ["/bin/sh", "-c", "mkdir -p /run/sshd && exec sleep infinity"]'),
   },
   {
+    name: 'UID506 fires on nvidia/cuda too: its entrypoint only runs the command, so sshd is what starts',
+    rule: 'UID506',
+    dockerfile: df('FROM nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04', 'RUN apt-get update && apt-get install -y openssh-server', 'CMD ["/usr/sbin/sshd", "-D"]'),
+    message: ['Missing privilege separation directory: /run/sshd'],
+  },
+  {
     name: 'UID506 is quiet for service ssh start, which makes the folder',
     rule: 'UID506',
     dockerfile: df('FROM ubuntu:22.04', 'RUN apt-get update && apt-get install -y openssh-server', 'CMD ["/bin/sh", "-c", "service ssh start && sleep infinity"]'),
