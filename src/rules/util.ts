@@ -423,6 +423,22 @@ export function busyboxAccounts(a: AnalysisView): boolean {
 }
 
 /**
+ * A new unprivileged user for a fix: the lowest uid from 1000 and a name the image has neither
+ * as a user nor as a group (ubuntu:24.04 has ubuntu at 1000, docker-stacks jovyan, node node),
+ * with the command that makes it there (BusyBox adduser or useradd).
+ */
+export function newUser(a: AnalysisView): { uid: number; name: string; create: string } {
+  const acc = a.image.accounts;
+  const uids = new Set(acc.passwd.map((e) => e.uid));
+  let uid = 1000;
+  while (uids.has(uid)) uid++;
+  const names = new Set([...acc.passwd.map((e) => e.name), ...acc.group.map((g) => g.name)]);
+  const name = ['app', 'appuser', `user${uid}`].find((n) => !names.has(n)) ?? `u${uid}`;
+
+  return { uid, name, create: busyboxAccounts(a) ? `adduser -D -u ${uid} ${name}` : `useradd --create-home --uid ${uid} ${name}` };
+}
+
+/**
  * The user or group name a start or build error says is missing ("unable to find user tor",
  * "chown: invalid user: 'tor'", "usermod: group 'dovecot' does not exist", ...), if any.
  */

@@ -253,3 +253,16 @@ describe('HOME on a read-only root', () => {
     assert.deepEqual([f?.fixes[0].snippet, f?.fixes[0].description], ['--tmpfs /home/appuser', 'The root file system is read-only (--read-only): give /home/appuser a writable tmpfs or volume (it hides the files the image has there, such as dotfiles).']);
   });
 });
+
+describe('a new user in a fix never takes a uid or name the image has', () => {
+  test('on a docker-stacks image (jovyan at 1000), UID103 proposes the next free uid', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM jupyter/base-notebook\n', run: docker('docker run --user 1234:1234 img'), profile: 'prod' });
+    const snippets = a.findings.filter((f) => f.ruleId === 'UID103' || f.ruleId === 'UID102').flatMap((f) => f.fixes.map((x) => x.snippet ?? ''));
+    assert.equal(snippets.some((x) => /useradd --create-home --uid 1000 /.test(x)), false, snippets.join(' | '));
+  });
+  test('on ubuntu:24.04 (ubuntu at 1000), UID504 proposes uid 1001 and a free name', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y python3-pip && pip install --break-system-packages jupyterlab\nCMD ["jupyter", "lab", "--ip=0.0.0.0"]\n', profile: 'prod' });
+    const f = a.findings.find((x) => x.ruleId === 'UID504');
+    assert.equal(f?.fixes[0].snippet, 'RUN useradd --create-home --uid 1001 app\nUSER 1001');
+  });
+});

@@ -1,5 +1,5 @@
 import { defineRule, type AnalysisView } from '../rule.js';
-import { firstReason, homeFromRun, imageHome, readOnlyRootFix, renderRunChanges, who, tmpHomeChanges } from '../util.js';
+import { firstReason, homeFromRun, imageHome, newUser, readOnlyRootFix, renderRunChanges, who, tmpHomeChanges } from '../util.js';
 import type { Fix, PrivilegeDrop } from '../../model/types.js';
 import { userByUid } from '../../image/accounts.js';
 import { dropLine } from './drop.js';
@@ -86,7 +86,7 @@ export default defineRule({
             { description: 'Give the process a writable HOME.', snippet: tmpHome, safe: false },
             p.userName && !noHome
               ? { description: `Or give ${p.userName} a home of its own.`, snippet: `RUN mkdir -p /home/${p.userName} && chown ${p.uid}:${p.gid} /home/${p.userName} && usermod --home /home/${p.userName} ${p.userName}`, safe: false }
-              : { description: 'Or run as a user created with a home of its own.', snippet: 'RUN useradd --create-home --uid 1000 app\nUSER app', safe: false },
+              : { description: 'Or run as a user created with a home of its own.', snippet: `RUN ${newUser(a).create}\nUSER ${newUser(a).name}`, safe: false },
           ]
         : v.errno === 'EROFS' ? [readOnlyRootFix(a, p.home, true)] : homeFromRun(a) ? runHomeFixes : [
         ...groupFix,

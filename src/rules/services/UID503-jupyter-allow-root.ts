@@ -1,4 +1,5 @@
 import { defineRule } from '../rule.js';
+import { newUser } from '../util.js';
 import { jupyterStart } from './jupyter.js';
 
 export default defineRule({
@@ -17,7 +18,7 @@ export default defineRule({
       message: `Jupyter runs as root with ${from}: every notebook cell and terminal is a root shell.`,
       why: 'Jupyter refuses root unless told otherwise because code run from the browser then has full control of the container and its mounts.',
       line: j.line,
-      fixes: [{ description: 'Run Jupyter as an unprivileged user and drop --allow-root.', snippet: 'RUN useradd --create-home --uid 1000 app\nUSER 1000', safe: false }],
+      fixes: [{ description: 'Run Jupyter as an unprivileged user and drop --allow-root.', snippet: `RUN ${newUser(a).create}\nUSER ${newUser(a).uid}`, safe: false }],
     });
   },
 });

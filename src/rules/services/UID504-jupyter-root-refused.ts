@@ -1,4 +1,5 @@
 import { defineRule } from '../rule.js';
+import { newUser } from '../util.js';
 import { jupyterStart } from './jupyter.js';
 
 export default defineRule({
@@ -21,7 +22,7 @@ export default defineRule({
       why: 'Jupyter Server exits when started by uid 0 unless allow_root is set.',
       line: j.line,
       fixes: [
-        { description: 'Run it as an unprivileged user (preferred).', snippet: 'RUN useradd --create-home --uid 1000 app\nUSER 1000', safe: false },
+        { description: 'Run it as an unprivileged user (preferred).', snippet: `RUN ${newUser(a).create}\nUSER ${newUser(a).uid}`, safe: false },
         { description: 'Or accept the risk explicitly.', snippet: 'CMD ["jupyter", "lab", "--allow-root"]', safe: false },
       ],
     });
