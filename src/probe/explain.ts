@@ -144,6 +144,64 @@ const PATTERNS: Pattern[] = [
     ruleIds: ['UID402'],
   },
   {
+    id: 'sudo-password',
+    title: 'sudo asks for a password no one can type',
+    match: [/sudo: a terminal is required to read the password/, /sudo: a password is required/, /sudo: no password was provided/],
+    facts: () => ({ program: 'sudo' }),
+    cause: () =>
+      'The sudoers rule that applies asks for the user\'s password, and a build step or a container has no terminal ' +
+      'to type it into (and the account often has no password at all). With -n sudo says "a password is required"; ' +
+      'without it, "a terminal is required".',
+    fixes: (_f, w) => [
+      fix('Do the root work at build time, before USER.', `USER root\nRUN COMMAND\nUSER ${w.user}`),
+      fix('Or allow that one command without a password.', `RUN echo '${w.user} ALL=(root) NOPASSWD: /usr/bin/COMMAND' > /etc/sudoers.d/${w.user} && chmod 0440 /etc/sudoers.d/${w.user}`),
+    ],
+    ruleIds: ['UID402', 'UID601'],
+  },
+  {
+    id: 'sudo-refused-command',
+    title: 'sudo refuses this command to the user',
+    match: [/Sorry, user (\S+) is not allowed to execute '([^']*)'/],
+    facts: (m) => ({ program: 'sudo', user: m[1] }),
+    cause: (f) =>
+      `A sudoers rule names ${f.user ?? 'the user'}, but not for this command (or a later "!" entry takes it back): sudo ` +
+      'matches the command\'s full path and arguments against the rule that applies last.',
+    fixes: (f, w) => [
+      fix('Allow exactly that command, or do the work at build time before USER.', `RUN echo '${f.user ?? w.user} ALL=(root) NOPASSWD: /usr/bin/COMMAND' > /etc/sudoers.d/${f.user ?? w.user}`),
+    ],
+    ruleIds: ['UID402'],
+  },
+  {
+    id: 'sudo-no-setgid',
+    title: 'sudo cannot take root\'s groups (CAP_SETGID dropped)',
+    match: [/sudo: unable to change to root gid: Operation not permitted/],
+    facts: () => ({ program: 'sudo' }),
+    cause: () =>
+      'The container was started without CAP_SETGID in its bounding set (--cap-drop ALL or --cap-drop SETGID, Compose ' +
+      'cap_drop, Kubernetes capabilities.drop), so setuid sudo cannot set root\'s groups and stops. That is the ' +
+      'hardening working as meant.',
+    fixes: (_f, w) => [
+      fix('Do the root work at build time, before USER, and keep the capabilities dropped.', `USER root\nRUN COMMAND\nUSER ${w.user}`),
+      fix('Or, if sudo is really needed at run time, keep CAP_SETGID (and CAP_SETUID) in the run.', '--cap-drop ALL --cap-add SETGID --cap-add SETUID'),
+    ],
+    ruleIds: ['UID402'],
+  },
+  {
+    id: 'exec-not-found-crlf',
+    title: 'the start program is missing, or its #! line ends in a carriage return',
+    match: [/exec ([^\s:]+): no such file or directory/],
+    facts: (m) => ({ program: 'exec', path: m[1], op: 'exec' }),
+    cause: (f) =>
+      `The engine could not start ${f.path ?? 'the program'}: it is not in the image, or it is a script whose #! names ` +
+      'an interpreter the image lacks, or whose lines end in CRLF (written on Windows), so the kernel looks for an ' +
+      'interpreter named with a trailing carriage return.',
+    fixes: (f) => [
+      fix('Strip Windows line endings when the image is built.', `RUN sed -i 's/\\r$//' ${f.path ?? '/path/to/script.sh'}`),
+      fix('Or make sure the file and its interpreter are in the image (COPY it; install bash for a #!/bin/bash script on Alpine).'),
+    ],
+    ruleIds: ['UID106'],
+  },
+  {
     id: 'jupyter-root',
     title: 'Jupyter refuses to run as root',
     match: [/Running as root is not recommended\. Use --allow-root to bypass\./],
