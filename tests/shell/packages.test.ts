@@ -326,3 +326,14 @@ describe('conda environments by name', () => {
     assert.equal(state.fs.get('/home/alice/.conda/envs/mine')?.uid, 1000);
   });
 });
+
+describe('pip and python on a base without Python (measured: failures/no-python*)', () => {
+  test('debian:bookworm has neither: the shell does not find them', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN pip install numpy\nRUN python3 -m pip install numpy\n' });
+    assert.deepEqual(a.sim.target.failures.map((f) => [f.line, f.message]), [[2, '/bin/sh: 1: pip: not found'], [3, '/bin/sh: 1: python3: not found']]);
+  });
+  test('after apt-get install python3-pip they are there', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y python3-pip\nRUN pip install --break-system-packages numpy\n' });
+    assert.deepEqual(a.sim.target.failures, []);
+  });
+});

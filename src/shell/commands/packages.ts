@@ -724,6 +724,10 @@ function pipMissing(ctx: ExecContext, pyEnv: PythonEnv): boolean {
 
 function runPip(ctx: ExecContext, pyEnv: PythonEnv | undefined, command: string, args: string[]): CmdResult {
   if (!pyEnv) {
+    // A catalog base without Python (debian, ubuntu, the CUDA images) where no step installed
+    // one and none the model does not follow could have: the shell does not find pip.
+    const name = baseName(command.split(' ')[0]);
+    if (!command.includes('/') && /^pip\d*(\.\d+)?$/.test(name) && notInstalled(ctx, name)) return notFound(ctx, name);
     ctx.unknown(`${command}: no Python environment is known for it`, []);
     return { status: 'unknown' };
   }
@@ -798,6 +802,9 @@ function makeVenv(ctx: ExecContext, base: PythonEnv, args: string[]): CmdResult 
 
 /** python / python3 / pythonX.Y: only `-m pip` and `-m venv` change anything we model. */
 const python: CommandHandler = (ctx, argv) => {
+  // No Python in the image at all (a catalog base without one, no step that installed it).
+  const name = baseName(argv[0]);
+  if (!argv[0].includes('/') && ctx.state.pythons.length === 0 && notInstalled(ctx, name)) return notFound(ctx, name);
   const m = argv.indexOf('-m');
   if (m < 0) {
     // A script from a file or standard input (get-pip.py, `curl ... | python3 -`) may install
