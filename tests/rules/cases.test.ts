@@ -110,6 +110,12 @@ const identity: Case[] = [
     fix: 'ARG USERNAME',
   },
   {
+    name: 'UID104 names the step whose useradd failed behind || true, and why (uid 1000 is ubuntu on ubuntu:24.04)',
+    rule: 'UID104',
+    dockerfile: df('FROM ubuntu:24.04', 'ARG UID=1000', 'RUN useradd -m -u ${UID} user6 || true', 'USER user6'),
+    message: ['the step at line 3 that creates user6 failed (useradd: UID 1000 is not unique: ubuntu has it), and the failure was hidden.'],
+  },
+  {
     name: 'UID102 after gosu to a uid without an entry names the switch, and offers no HOME fix gosu would override',
     rule: 'UID102',
     dockerfile: df('FROM debian:bookworm', 'RUN apt-get update && apt-get install -y gosu'),

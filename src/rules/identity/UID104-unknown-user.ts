@@ -35,10 +35,15 @@ export default defineRule({
         : creator ? ` (if the step at line ${creator.line} that creates it really fails: that is judged against a guess)` : '';
       // A package the model knows adds its service user under another name (debian-tor).
       const instead = who !== undefined && !hedge ? packageAddsInstead(a.image, who) : undefined;
+      // The step that should have made it ran without failing the build: `useradd ... || true`
+      // hid its error (uid 1000 is ubuntu's on ubuntu:24.04, jovyan's on docker-stacks).
+      const hidden = who !== undefined && !hedge && !instead ? hiddenCreator(a, who) : undefined;
       report({
-        message: `The container will not start: ${e.message}${hedge}.`,
+        message: `The container will not start: ${e.message}${hedge}${hidden ? `: the step at line ${hidden.line} that creates ${who} failed (${hidden.reason}), and the failure was hidden` : ''}.`,
         why: instead
           ? `${WHY[kind]} The package ${instead.package.name} (line ${instead.package.line}) adds ${instead.users.join(' and ')}, not ${who}.`
+          : hidden
+          ? `${WHY[kind]} The RUN at line ${hidden.line} goes on after its account command fails (\`|| true\` or another ||), so the build passes without the user.`
           : WHY[kind],
         line: identityLine(a),
         fixes: [
@@ -54,6 +59,27 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * A RUN of the target stage that names `name` in a useradd or adduser and did not fail the
+ * build, though the user is not there: its error was hidden. The reason when the model can say
+ * it: a uid (-u/--uid N) another account has.
+ */
+function hiddenCreator(a: AnalysisView, name: string): { line: number; reason: string } | undefined {
+  const creates = new RegExp(`\\b(useradd|adduser)\\b[^&|;]*\\s${escapeRegExp(name)}(\\s|$)`);
+  const stage = a.df.stages[a.sim.target.index];
+  const ins = stage?.instructions.find((i) => i.keyword === 'RUN' && creates.test(i.args));
+  if (!ins || a.sim.target.failures.some((f) => f.line === ins.line)) return undefined;
+  const uid = /(?:^|\s)(?:-u|--uid)[=\s]+(?:\$\{?(\w+)\}?|(\d+))/.exec(ins.args);
+  // A uid from an ARG of the stage: its default, as the build used it without --build-arg.
+  const fromArg = uid?.[1] !== undefined
+    ? stage.instructions.filter((i) => i.keyword === 'ARG' && i.line < ins.line).map((i) => new RegExp(`^${uid[1]}=(\\d+)\\s*$`).exec(i.args.trim())?.[1]).filter(Boolean).at(-1)
+    : undefined;
+  const n = uid?.[2] !== undefined ? Number(uid[2]) : fromArg !== undefined ? Number(fromArg) : undefined;
+  const holder = n !== undefined ? a.image.accounts.passwd.find((e) => e.uid === n && e.name !== name) : undefined;
+
+  return { line: ins.line, reason: holder ? `useradd: UID ${n} is not unique: ${holder.name} has it` : 'its account command failed' };
+}
 
 /** A failed step of the final stage that would have created `name`, whose failure is unsure. */
 function failedCreator(a: AnalysisView, name: string): { line: number; dependsOn: string[] } | undefined {
