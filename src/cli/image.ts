@@ -121,7 +121,7 @@ function textReport(r: ReturnType<typeof imageReport>): string {
   const hidden = r.users.length - people.length;
   lines.push('', `users${hidden > 0 ? ` (${hidden} system accounts not shown; --format json lists all)` : ''}`);
   for (const x of people) {
-    lines.push(`  ${x.name.padEnd(12)} ${`${x.uid}:${x.gid}`.padEnd(12)} ${x.home.padEnd(18)} ${x.shell}${x.password ? `  password ${x.password}` : ''}`);
+    lines.push(`  ${x.name.padEnd(12)} ${`${x.uid}:${x.gid}`.padEnd(12)} ${x.home.padEnd(18)} ${x.shell}${x.password ? `  password ${PASSWORD_WORDS[x.password] ?? x.password}` : ''}`);
   }
   const shownGroups = r.groups.filter((g) => (g.gid >= 1000 && g.gid !== 65534) || g.members.length > 0 || g.gid === 0);
   lines.push('', `groups${r.groups.length > shownGroups.length ? ` (${r.groups.length - shownGroups.length} system groups without members not shown)` : ''}`);
@@ -209,3 +209,11 @@ export default async function run(args: string[], io: Io): Promise<number> {
 
   return 0;
 }
+
+/** The shadow password states in words: `*` lets no password in, `!` is locked, `""` is empty. */
+const PASSWORD_WORDS: Record<string, string> = {
+  none: 'none (no password logs in)',
+  locked: 'locked',
+  set: 'set',
+  empty: 'empty (anyone may log in)',
+};
