@@ -5,7 +5,7 @@ import { pythonScript } from '../identity/UID106-entrypoint-not-executable.js';
 import type { Fix, MountSpec } from '../../model/types.js';
 import { groupByGid, userByUid } from '../../image/accounts.js';
 import { imageVolumeMounts } from '../../runtime/resolve.js';
-import { normalizePath, parentOf } from '../../image/fs.js';
+import { ancestry, normalizePath, parentOf } from '../../image/fs.js';
 
 /**
  * What the workload needs from the image that another uid would lose: the script python is
@@ -222,7 +222,7 @@ export default defineRule({
           }
           : {
             description: `Drop nocopy, and create ${m.target} in the image owned by the user, so a new volume copies that owner.`,
-            snippet: `RUN mkdir -p ${m.target} && chown ${p.uid}:${p.gid} ${m.target}`,
+            snippet: `RUN ${mkdirOwned(a, m.target, p.uid, p.gid)}`,
             safe: false,
           });
         fixes.push({
@@ -236,14 +236,14 @@ export default defineRule({
         const volumeLine = a.sim.target.lines.volumes[m.target];
         fixes.push({
           description: `Create ${m.target} owned by the user before the VOLUME line, so each new anonymous volume copies that owner (the classic builder discards changes made after VOLUME).`,
-          snippet: `RUN mkdir -p ${m.target} && chown ${p.uid}:${p.gid} ${m.target}\nVOLUME ${m.target}`,
+          snippet: `RUN ${mkdirOwned(a, m.target, p.uid, p.gid)}\nVOLUME ${m.target}`,
           safe: false,
         });
         if (volumeLine !== undefined) imageVolumeLine = volumeLine;
       } else {
         fixes.push({
           description: 'Create the path in the image owned by the user before the volume is first used, so the new volume copies that owner.',
-          snippet: `RUN mkdir -p ${m.target} && chown ${p.uid}:${p.gid} ${m.target}`,
+          snippet: `RUN ${mkdirOwned(a, m.target, p.uid, p.gid)}`,
           safe: false,
         });
       }
@@ -283,4 +283,14 @@ function withChownOption(written: string): string {
   if (!v) return `${written},U=true`;
 
   return v[1].split(':').length >= 3 ? `${written},U` : `${written}:U`;
+}
+
+/**
+ * `mkdir -p PATH && chown UID:GID ...` giving the user every folder mkdir makes, not only the
+ * last: a root-owned ~/.cache above ~/.cache/huggingface would still stop a later write there.
+ */
+function mkdirOwned(a: AnalysisView, path: string, uid: number, gid: number): string {
+  const made = ancestry(path).slice(1).filter((d) => !a.image.fs.has(d));
+
+  return `mkdir -p ${path} && chown ${uid}:${gid} ${(made.length > 0 ? made : [path]).join(' ')}`;
 }
