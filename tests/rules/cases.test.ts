@@ -1916,6 +1916,14 @@ const workdir: Case[] = [
     message: ["Permission denied: '/home/app/.local'"],
   },
   {
+    name: 'UID507 fires for a docker-stacks image with a host folder of another uid over /home/jovyan',
+    rule: 'UID507',
+    dockerfile: df('FROM quay.io/jupyter/datascience-notebook:latest'),
+    run: 'docker run --rm -v /srv/out:/home/jovyan img',
+    host: 'paths:\n  /srv/out: { uid: 1001, gid: 1001, mode: "0755", kind: dir }',
+    message: ["Permission denied: '/home/jovyan/.local'"],
+  },
+  {
     name: 'UID507 is quiet when JUPYTER_RUNTIME_DIR names a writable folder',
     rule: 'UID507',
     dockerfile: df('FROM python:3.11-slim', 'RUN pip install --no-cache-dir jupyterlab', 'ENV JUPYTER_RUNTIME_DIR=/tmp/jr', 'CMD ["jupyter", "lab", "--ip=0.0.0.0"]'),
