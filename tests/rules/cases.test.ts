@@ -261,7 +261,7 @@ const identity: Case[] = [
     rule: 'UID105',
     dockerfile: df(PYTORCH, TRAINER, 'USER trainer'),
     message: ['trainer (uid 1000)', 'working directory /workspace'],
-    fix: 'RUN mkdir -p /workspace && chown 1000:1000 /workspace',
+    fix: 'RUN mkdir -p /workspace && chown trainer:trainer /workspace',
   },
   {
     name: 'UID105 fires for a WORKDIR that COPY created as root',
@@ -274,7 +274,7 @@ const identity: Case[] = [
       'WORKDIR /opt/experiments',
     ),
     message: ['working directory /opt/experiments'],
-    fix: 'chown 1000:1000 /opt/experiments',
+    fix: 'chown trainer:trainer /opt/experiments',
   },
   {
     name: 'UID105 is quiet for a WORKDIR created after USER (BuildKit gives it to the user)',

@@ -41,7 +41,9 @@ export default defineRule({
       dependsOn: v.dependsOn,
       fixes: v.errno === 'EROFS'
         ? [readOnlyRootFix(a, p.cwd)]
-        : [{ description: 'Make the working directory belong to the user.', snippet: `RUN mkdir -p ${p.cwd} && chown ${p.uid}:${p.gid} ${p.cwd}`, safe: false }],
+        // By name when the image's own user runs: the fix stays right when a build argument
+        // changes that user's uid.
+        : [{ description: 'Make the working directory belong to the user.', snippet: `RUN mkdir -p ${p.cwd} && chown ${a.run?.user === undefined && p.userName && p.groupName ? `${p.userName}:${p.groupName}` : `${p.uid}:${p.gid}`} ${p.cwd}`, safe: false }],
     });
   },
 });
