@@ -449,6 +449,15 @@ const mounts: Case[] = [
     run: 'docker run --rm -v /mnt/nfs/datasets:/data:ro img',
   },
   {
+    name: 'UID204 on a docker-stacks image (WORKDIR is HOME): the fix mounts a folder below it, not over it',
+    rule: 'UID204',
+    dockerfile: df('FROM quay.io/jupyter/scipy-notebook:latest'),
+    run: 'docker run --rm -v /srv/data:/data:ro img',
+    host: 'paths:\n  /srv/data: { uid: 1000, gid: 100, mode: "0755", kind: dir }',
+    message: ['The working directory /home/jovyan is not on any mount'],
+    fix: '-v "$PWD/out:/home/jovyan/work" -w /home/jovyan/work',
+  },
+  {
     name: 'UID204 fires when the mounts miss the working directory /workspace',
     rule: 'UID204',
     dockerfile: df(PYTORCH),

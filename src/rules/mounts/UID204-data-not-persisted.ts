@@ -1,3 +1,4 @@
+import { hasDescendants } from '../../image/fs.js';
 import { defineRule } from '../rule.js';
 import { mountFor, renderRunChanges } from '../util.js';
 
@@ -24,6 +25,10 @@ export default defineRule({
         : p.cwd === '/'
           // A mount over / would hide the whole image: mount a folder of its own and start there.
           ? [{ description: 'Mount a writable folder for the outputs and start in it.', snippet: renderRunChanges(a, [{ kind: 'mount-folder', target: '/out' }, { kind: 'workdir', path: '/out' }]), safe: false }]
+          // A mount over HOME, or over a folder the image fills, would hide what is there (the
+          // dotfiles, the code): a folder below it, and start there.
+          : p.cwd === p.home || hasDescendants(a.image.fs, p.cwd)
+          ? [{ description: `Mount a writable folder below ${p.cwd} for the outputs (a mount over ${p.cwd} itself would hide what the image has there) and start in it.`, snippet: renderRunChanges(a, [{ kind: 'mount-folder', target: `${p.cwd === '/' ? '' : p.cwd}/work` }, { kind: 'workdir', path: `${p.cwd === '/' ? '' : p.cwd}/work` }]), safe: false }]
           : [{ description: 'Mount a writable folder where the outputs go.', snippet: renderRunChanges(a, [{ kind: 'mount-folder', target: p.cwd }]), safe: false }],
     });
   },
