@@ -80,7 +80,7 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
     // An entrypoint script followed as it runs: where it starts the command.
     const script = a.runtime.script;
     if (script && !script.error) {
-      out.push(`  script   ${script.written} is followed as it starts${script.workloadLine !== undefined ? `; its line ${script.workloadLine} starts the command` : ', and it never starts the command'}`);
+      out.push(`  script   ${script.written} is followed as it starts${script.workloadLine !== undefined ? `; its line ${script.workloadLine} starts the command` : ': it starts no other program, so it is the workload itself'}`);
     }
     out.push(`  runs as  ${id.id}${id.user === null ? paint('yellow', '  (no passwd entry: "I have no name!")') : ''}`);
     const homeState = !id.homeExists ? paint('yellow', 'missing') : id.homeWritable ? 'writable' : paint('yellow', 'not writable');
