@@ -266,3 +266,11 @@ describe('a new user in a fix never takes a uid or name the image has', () => {
     assert.equal(f?.fixes[0].snippet, 'RUN useradd --create-home --uid 1001 app\nUSER 1001');
   });
 });
+
+describe('UID601: the step run as root keeps the user\'s ~', () => {
+  test('~ and $HOME in the step are written as the USER\'s home in the root fix', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM python:3.11-slim\nRUN useradd -m trainer && mkdir -p /opt/models\nUSER trainer\nRUN mkdir -p ~/.cache/hf $HOME/x && touch /opt/models/x\n', profile: 'prod' });
+    const f = a.findings.find((x) => x.ruleId === 'UID601');
+    assert.equal(f?.fixes.at(-1)?.snippet, 'USER root\nRUN mkdir -p /home/trainer/.cache/hf /home/trainer/x && touch /opt/models/x\nUSER trainer');
+  });
+});

@@ -147,9 +147,21 @@ export default defineRule({
           ? execFixes(a, f, exec, user)
           : [
               ...(fix ? [fix] : []),
-              { description: 'Do the privileged work before switching user, or switch back to root for it.', snippet: `USER root\n${f.instruction}\nUSER ${user}`, safe: false },
+              { description: 'Do the privileged work before switching user, or switch back to root for it.', snippet: `USER root\n${asRootText(a, f.instruction, user)}\nUSER ${user}`, safe: false },
             ],
       });
     }
   },
 });
+
+/**
+ * A step's text to run as root instead of USER: `~` and `$HOME` would then be root's home, so
+ * they are written as the user's (`mkdir -p ~/.cache` must still make the user's folder).
+ */
+function asRootText(a: AnalysisView, text: string, user: string): string {
+  const acc = a.image.accounts;
+  const entry = /^\d+$/.test(user) ? acc.passwd.find((e) => e.uid === Number(user)) : acc.passwd.find((e) => e.name === user.split(':')[0]);
+  if (!entry || entry.home === '/root') return text;
+
+  return text.replace(/(^|[\s=:])~(?=\/|\s|$)/g, `$1${entry.home}`).replace(/\$\{HOME\}|\$HOME\b/g, entry.home);
+}
