@@ -516,6 +516,15 @@ export function analyze(input: AnalyzeInput): Analysis {
       image.fs.set(file, { kind: 'file', uid: 0, gid: 0, mode: 0o440, origin: 'start.sh' });
       refreshDerived(image);
     }
+    // CHOWN_HOME / CHOWN_EXTRA: root gives these to the user before the switch, in the run's
+    // view (a bind mount over the home included); a read-only one stays as it is.
+    for (const c of handover.chowns ?? []) {
+      for (const [p, meta] of [...runtime.view.fs]) {
+        if (p !== c.path && !(c.recursive && isUnder(p, c.path))) continue;
+        if (runtime.view.mounts.some((m) => m.readonly && isUnder(p, m.target))) continue;
+        runtime.view.fs.set(p, { ...meta, uid: c.uid, gid: c.gid, origin: `${meta.origin ?? p} (chown by start.sh)` });
+      }
+    }
   }
   const { process, view } = runtime;
   const ident: Identity = runtime.identity;

@@ -12,6 +12,11 @@ export interface EntrypointEffect {
   assumption: Assumption;
   /** A sudoers rule the script writes (GRANT_SUDO). */
   grantsSudo?: { who: string; file: string };
+  /**
+   * What the script gives to the user as root before it switches (CHOWN_HOME, CHOWN_EXTRA):
+   * each path, recursively when the *_OPTS say -R.
+   */
+  chowns?: { path: string; uid: number; gid: number; recursive: boolean }[];
 }
 
 /**
@@ -79,6 +84,15 @@ export function applyEntrypoint(image: ImageState, run: RunContext, process: Pro
     env: { ...process.env, HOME: home, USER: name },
   };
   const grant = /^(yes|1)$/i.test(env.GRANT_SUDO ?? '');
+  // CHOWN_HOME=yes gives /home/NB_USER to NB_UID:NB_GID, CHOWN_EXTRA the comma-separated paths
+  // it names, each with its *_OPTS (start.sh, "Optionally ensure the desired user gets
+  // filesystem ownership"); -R makes it recursive.
+  const recursive = (opts: string | undefined) => /(^|\s)-[a-zA-Z]*R/.test(opts ?? '');
+  const chowns: NonNullable<EntrypointEffect['chowns']> = [];
+  if (/^(yes|1)$/i.test(env.CHOWN_HOME ?? '')) chowns.push({ path: home, uid, gid, recursive: recursive(env.CHOWN_HOME_OPTS) });
+  for (const path of (env.CHOWN_EXTRA ?? '').split(',').map((x) => x.trim()).filter((x) => x.startsWith('/'))) {
+    chowns.push({ path, uid, gid, recursive: recursive(env.CHOWN_EXTRA_OPTS) });
+  }
 
   return {
     process: next,
@@ -86,10 +100,11 @@ export function applyEntrypoint(image: ImageState, run: RunContext, process: Pro
     assumption: {
       id: 'entrypoint:docker-stacks',
       subject: 'docker-stacks start.sh',
-      text: `the image's start.sh starts as root, makes ${name} uid ${uid} gid ${gid}${grant ? ', grants it password-less sudo (GRANT_SUDO)' : ''}, and runs the command as ${name}`,
+      text: `the image's start.sh starts as root, makes ${name} uid ${uid} gid ${gid}${grant ? ', grants it password-less sudo (GRANT_SUDO)' : ''}${chowns.length > 0 ? `, gives ${chowns.map((c) => `${c.path}${c.recursive ? ' (recursively)' : ''}`).join(', ')} to ${uid}:${gid}` : ''}, and runs the command as ${name}`,
       confidence: 'high',
     },
     grantsSudo: grant ? { who: name, file: '/etc/sudoers.d/added-by-start-script' } : undefined,
+    ...(chowns.length > 0 ? { chowns } : {}),
   };
 }
 

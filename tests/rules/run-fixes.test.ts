@@ -274,3 +274,20 @@ describe('UID601: the step run as root keeps the user\'s ~', () => {
     assert.equal(f?.fixes.at(-1)?.snippet, 'USER root\nRUN mkdir -p /home/trainer/.cache/hf /home/trainer/x && touch /opt/models/x\nUSER trainer');
   });
 });
+
+describe("docker-stacks' start.sh: CHOWN_HOME and CHOWN_EXTRA", () => {
+  const host = [{ path: '/srv/out', exists: true, meta: { kind: 'dir' as const, uid: 1001, gid: 1001, mode: 0o755 }, from: 'facts-file' as const }];
+  const run = (line: string) => analyze({ file: 'Dockerfile', text: 'FROM quay.io/jupyter/scipy-notebook:latest\n', run: docker(line), host, profile: 'prod' });
+  test('without it, a host folder of another uid over the home stops Jupyter (UID507) and writes (UID201)', () => {
+    assert.deepEqual(run('docker run -v /srv/out:/home/jovyan img').findings.map((f) => f.ruleId).filter((r) => r === 'UID201' || r === 'UID507'), ['UID201', 'UID507']);
+  });
+  test('as root with CHOWN_HOME=yes, the home (the mount) is given to jovyan before the switch: nothing to report', () => {
+    const a = run('docker run --user root -e CHOWN_HOME=yes -v /srv/out:/home/jovyan img');
+    assert.deepEqual(a.findings.map((f) => f.ruleId).filter((r) => /^UID(103|201|507)$/.test(r)), []);
+    assert.match(a.runtime.notes.map((n) => n.text).join('\n'), /gives \/home\/jovyan to 1000:100/);
+  });
+  test('CHOWN_EXTRA names other paths', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM quay.io/jupyter/scipy-notebook:latest\n', run: docker('docker run --user root -e CHOWN_EXTRA=/data -v /srv/out:/data img'), host, profile: 'prod' });
+    assert.equal(a.check('/data', 'create').allowed, true);
+  });
+});

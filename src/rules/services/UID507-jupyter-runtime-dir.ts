@@ -26,10 +26,6 @@ export default defineRule({
     const j = jupyterStart(a);
     const p = a.runtime.process;
     if (!j || a.runtime.errors.length > 0 || p.uid === 0) return;
-    // docker-stacks' start scripts (followed by the model) may give the home to the user when
-    // asked to (CHOWN_HOME=yes as root), which the model does not follow: no claim then.
-    const stacks = j.argv.some((w) => /start-notebook|start-singleuser|start\.sh/.test(w));
-    if (stacks && /^(yes|1|true)$/i.test(a.run?.env?.CHOWN_HOME ?? p.env.CHOWN_HOME ?? '')) return;
     const dir = runtimeDir(p.env, p.home, p.cwd);
     // mkdir -p: the first folder on the way that is missing must be made in its parent.
     let blocked: { path: string; v: ReturnType<typeof a.check> } | undefined;
