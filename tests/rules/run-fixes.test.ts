@@ -286,6 +286,12 @@ describe("docker-stacks' start.sh: CHOWN_HOME and CHOWN_EXTRA", () => {
     assert.deepEqual(a.findings.map((f) => f.ruleId).filter((r) => /^UID(103|201|507)$/.test(r)), []);
     assert.match(a.runtime.notes.map((n) => n.text).join('\n'), /gives \/home\/jovyan to 1000:100/);
   });
+  test('UID201 offers the image\'s own way first: --user root -e NB_UID -e NB_GID of the folder\'s owner', () => {
+    const a = run('docker run -v /srv/out:/home/jovyan/work img');
+    const f = a.findings.find((x) => x.ruleId === 'UID201');
+    assert.equal(f?.fixes[0].snippet, '--user root -e NB_UID=1001 -e NB_GID=1001');
+    assert.equal(run('docker run --user root -e NB_UID=1001 -e NB_GID=1001 -v /srv/out:/home/jovyan/work img').findings.some((x) => x.ruleId === 'UID201'), false);
+  });
   test('CHOWN_EXTRA names other paths', () => {
     const a = analyze({ file: 'Dockerfile', text: 'FROM quay.io/jupyter/scipy-notebook:latest\n', run: docker('docker run --user root -e CHOWN_EXTRA=/data -v /srv/out:/data img'), host, profile: 'prod' });
     assert.equal(a.check('/data', 'create').allowed, true);

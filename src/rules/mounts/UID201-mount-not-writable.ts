@@ -146,6 +146,15 @@ export default defineRule({
         // Docker creates a missing -v source as root: make it first, owned by the run user.
         fixes.push({ description: 'Create the folder before starting, owned by the container user.', snippet: `mkdir -p ${m.source} && sudo chown ${p.uid}:${p.gid} ${m.source}`, safe: false });
       } else if (m.kind === 'bind' && owner) {
+        // docker-stacks images renumber their user at start (start.sh, run as root): the
+        // documented way to match a host folder's owner (docs "Common Features": NB_UID, NB_GID).
+        if (owner.uid !== 0 && stacksImage(a)) {
+          fixes.push({
+            description: `Start as root and let the image's start.sh renumber ${p.userName ?? 'its user'} to the folder's owner ${owner.uid}:${owner.gid} before it switches.`,
+            snippet: renderRunChanges(a, [{ kind: 'user', uid: 0, gid: 0, name: 'root' }, { kind: 'env', name: 'NB_UID', value: String(owner.uid) }, { kind: 'env', name: 'NB_GID', value: String(owner.gid) }]),
+            safe: false,
+          });
+        }
         if (groupWritable && !p.groups.includes(owner.gid)) {
           // gosu and the other switches set the groups from /etc/group: a --group-add of the
           // starting process does not reach the workload, a membership in the image does.
@@ -293,4 +302,9 @@ function mkdirOwned(a: AnalysisView, path: string, uid: number, gid: number): st
   const made = ancestry(path).slice(1).filter((d) => !a.image.fs.has(d));
 
   return `mkdir -p ${path} && chown ${uid}:${gid} ${(made.length > 0 ? made : [path]).join(' ')}`;
+}
+
+/** A Jupyter docker-stacks image started through its start scripts (NB_USER in its ENV). */
+function stacksImage(a: AnalysisView): boolean {
+  return a.image.config.env.NB_USER !== undefined && startCommand(a).some((w) => /(^|\/)start(-notebook|-singleuser)?\.(sh|py)$/.test(w));
 }
