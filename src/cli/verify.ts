@@ -131,7 +131,10 @@ function observe(engine: VerifyEngine, io: Io, sh: Runner, dockerfile: string, r
     const g = buildahGlobals(io, sh);
     const isolation = io.env.BUILDAH_ISOLATION ?? 'chroot';
     notes.push(`buildah ${[...g, '--isolation', isolation].join(' ')}`);
-    const b = sh.run('buildah', [...g, 'bud', '--isolation', isolation, '--pull=false', '-t', tag, '-f', file, context], { timeout: 30 * MINUTES });
+    // --layers, as the oracle builds: without it buildah 1.28 makes a WORKDIR at its line (for
+    // the USER then), with it only when a later step runs there (measured), which is what
+    // --builder buildah models.
+    const b = sh.run('buildah', [...g, 'bud', '--isolation', isolation, '--pull=false', '--layers', '-t', tag, '-f', file, context], { timeout: 30 * MINUTES });
     if (b.status !== 0) return { built: false, buildLog: tail(b), started: false };
 
     try {
@@ -174,6 +177,7 @@ export function probedRun(engine: VerifyEngine, run: RunContext | undefined): Ru
 export function reproducible(engine: VerifyEngine, run: RunContext): RunContext {
   if (engine !== 'buildah') return run;
 
+  // buildah run adds no /etc/passwd line for a run user without one (podman's --passwd=false).
   return {
     ...run,
     groupAdd: [],
@@ -181,6 +185,7 @@ export function reproducible(engine: VerifyEngine, run: RunContext): RunContext 
     readOnlyRootfs: false,
     userns: undefined,
     mounts: run.mounts.filter((m) => m.kind === 'bind' || m.kind === 'tmpfs'),
+    passwd: false,
   };
 }
 

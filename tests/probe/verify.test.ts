@@ -30,6 +30,14 @@ describe('probedRun', () => {
   });
 });
 
+describe('probedRun for buildah run', () => {
+  test('a uid with no passwd line keeps none: buildah run adds no line (podman would)', () => {
+    const text = 'FROM debian:bookworm\nRUN useradd -m -u 1000 app\nWORKDIR /app\nUSER app\n';
+    const a = analyze({ file: 'Dockerfile', text, builder: 'buildah', engine: 'podman', run: probedRun('buildah', parse('docker run --rm --user 1001:1001 img')) });
+    assert.deepEqual([a.identity.user, a.identity.home], [null, '/']);
+  });
+});
+
 describe('runFlags', () => {
   const cases: { name: string; run: string; engine: 'docker' | 'buildah'; flags: string[]; notReproduced?: RegExp }[] = [
     {
