@@ -1282,6 +1282,8 @@ function recordOf<V>(map: Map<string, V>): Record<string, V> {
 /** The SHELL program when it is not a POSIX shell the interpreter reads (powershell, pwsh, cmd). */
 function foreignShell(shell: readonly string[]): string | undefined {
   const prog = shell[0] ?? '';
+  // Nearly every image keeps the default: no name to take apart.
+  if (prog === '/bin/sh' || prog === '/bin/bash') return undefined;
   const name = prog.slice(Math.max(prog.lastIndexOf('/'), prog.lastIndexOf('\\')) + 1).toLowerCase();
 
   return /^(powershell|pwsh|cmd)(\.exe)?$/.test(name) ? prog : undefined;

@@ -1,10 +1,14 @@
 // The init programs a start command may put in front of the real one, and the options of each
-// that take a value: krallin/tini (-p SIGNAL, -e CODE) and Yelp/dumb-init (-r/--rewrite s:r).
+// that take a value: krallin/tini (-p SIGNAL, -e CODE), Yelp/dumb-init (-r/--rewrite s:r), and
+// NVIDIA's nvidia_entrypoint.sh, which runs what follows it.
 
 const INITS: Record<string, Set<string>> = {
   tini: new Set(['-p', '-e']),
   'tini-static': new Set(['-p', '-e']),
   'dumb-init': new Set(['-r', '--rewrite']),
+  // NVIDIA's CUDA and NGC entrypoint: prints its banner parts, then execs the command (or bash
+  // without one); see src/image/catalog/nvidia.ts.
+  'nvidia_entrypoint.sh': new Set(),
 };
 
 /**

@@ -20,14 +20,6 @@ const UID_CLASH_SRC = 'https://github.com/pytorch/pytorch/issues/138812';
 
 export const NVIDIA_ENTRYPOINT = '/opt/nvidia/nvidia_entrypoint.sh';
 
-/**
- * What NVIDIA's entrypoint does, as uidctl follows it (ENTRYPOINT_SRC): it prints the banner
- * parts of /opt/nvidia/entrypoint.d (its .sh parts are sourced: driver and GPU checks that only
- * print), then execs the command, or bash when there is none. The real script gathers the parts
- * with bash's extglob and arrays, which the interpreter does not read; this text keeps only what
- * decides who runs what.
- */
-const NVIDIA_ENTRYPOINT_TEXT = '#!/bin/bash\nif [ $# -eq 0 ]; then exec /bin/bash; fi\nexec "$@"\n';
 
 export type CudaFlavor = 'base' | 'runtime' | 'devel';
 export const CUDA_UBUNTUS = ['20.04', '22.04', '24.04'];
@@ -75,7 +67,6 @@ export function cudaSpec(flavor: CudaFlavor, ubuntu: string, cudnn: boolean, ver
     ],
     // Setting ENTRYPOINT drops the CMD inherited from ubuntu, so runtime and devel have none.
     config: withRuntime ? { env, entrypoint: [NVIDIA_ENTRYPOINT], cmd: null } : { env },
-    texts: withRuntime ? { [NVIDIA_ENTRYPOINT]: NVIDIA_ENTRYPOINT_TEXT } : {},
     packages: [
       'cuda',
       ...(flavor === 'devel' ? ['cuda-toolkit'] : []),
@@ -83,7 +74,7 @@ export function cudaSpec(flavor: CudaFlavor, ubuntu: string, cudnn: boolean, ver
       ...(cudnn ? ['cudnn'] : []),
     ],
     assumptions: withRuntime
-      ? [...ubuntuNote, ['nvidia-entrypoint', NVIDIA_ENTRYPOINT, `${NVIDIA_ENTRYPOINT} is followed as printing its banner parts and then running the command (or bash); the parts of /opt/nvidia/entrypoint.d it sources are taken to change no file or user.`, 'medium']]
+      ? [...ubuntuNote, ['nvidia-entrypoint', NVIDIA_ENTRYPOINT, `${NVIDIA_ENTRYPOINT} is taken to print its banner parts and then exec the command (or bash), as its source does; the parts of /opt/nvidia/entrypoint.d it sources are taken to change no file or user.`, 'medium']]
       : ubuntuNote,
     cites: [
       TAGS_SRC,
