@@ -1,7 +1,7 @@
 // Small helpers the rules share: how to name the process, the mounts and the run command.
 
 import type { AnalysisView } from './rule.js';
-import type { Fix, ImageState, MountSpec, UnknownEffect, Verdict } from '../model/types.js';
+import type { Accounts, Fix, ImageState, MountSpec, UnknownEffect, Verdict } from '../model/types.js';
 import { hasDescendants, isUnder, normalizePath, resolvePath } from '../image/fs.js';
 import { userByUid } from '../image/accounts.js';
 import { readOnlyRootSetting } from '../runtime/resolve.js';
@@ -423,6 +423,15 @@ export function busyboxAccounts(a: AnalysisView): boolean {
 }
 
 /**
+ * A name for a new user with this uid that the image has neither as a user nor as a group
+ * (useradd and groupadd refuse taken ones).
+ */
+export function freeUserName(uid: number, accounts?: Accounts): string {
+  const taken = new Set([...(accounts?.passwd ?? []).map((e) => e.name), ...(accounts?.group ?? []).map((g) => g.name)]);
+  return ['app', 'appuser', `user${uid}`].find((n) => !taken.has(n)) ?? `u${uid}`;
+}
+
+/**
  * A new unprivileged user for a fix: the lowest uid from 1000 and a name the image has neither
  * as a user nor as a group (ubuntu:24.04 has ubuntu at 1000, docker-stacks jovyan, node node),
  * with the command that makes it there (BusyBox adduser or useradd).
@@ -432,8 +441,7 @@ export function newUser(a: AnalysisView): { uid: number; name: string; create: s
   const uids = new Set(acc.passwd.map((e) => e.uid));
   let uid = 1000;
   while (uids.has(uid)) uid++;
-  const names = new Set([...acc.passwd.map((e) => e.name), ...acc.group.map((g) => g.name)]);
-  const name = ['app', 'appuser', `user${uid}`].find((n) => !names.has(n)) ?? `u${uid}`;
+  const name = freeUserName(uid, acc);
 
   return { uid, name, create: busyboxAccounts(a) ? `adduser -D -u ${uid} ${name}` : `useradd --create-home --uid ${uid} ${name}` };
 }

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { busyboxAccounts, engineWords, homeFromRun, renderRunChanges, runPlace, tmpHomeChanges } from '../util.js';
+import { busyboxAccounts, engineWords, freeUserName, homeFromRun, renderRunChanges, runPlace, tmpHomeChanges } from '../util.js';
 import type { Accounts, Fix } from '../../model/types.js';
 
 /**
@@ -15,12 +15,11 @@ export function namelessFixes(
   busybox = false,
   gidGiven = false,
 ): Fix[] {
-  // A name neither a user nor a group of the image has (useradd and groupadd refuse taken ones),
-  // and no groupadd when the group id already exists. Gid 0 the run did not ask for is only the
-  // engine's default; asked for (`--user 1000650000:0`, the OpenShift way), it stays.
+  // A free name, and no groupadd when the group id already exists. Gid 0 the run did not ask
+  // for is only the engine's default; asked for (`--user 1000650000:0`, the OpenShift way), it
+  // stays.
   const group = gid === 0 && !gidGiven ? uid : gid;
-  const taken = new Set([...(accounts?.passwd ?? []).map((e) => e.name), ...(accounts?.group ?? []).map((g) => g.name)]);
-  const name = ['app', 'appuser', `user${uid}`].find((n) => !taken.has(n)) ?? `u${uid}`;
+  const name = freeUserName(uid, accounts);
   const existing = accounts?.group.find((g) => g.gid === group);
   let create = existing
     ? `RUN useradd --create-home --uid $UID --gid $GID ${name}`
