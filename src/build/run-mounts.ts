@@ -114,36 +114,29 @@ export function planRunMounts(flags: { raw: string; mount: RunMountFlag }[], env
     }
     const target = normalizePath(written, env.workdir);
     if (target === '/') continue;
-    const base = { target, flag: raw, below: [] as [string, FileMeta][] };
+    // Each mount written out whole: a spread of a shared base with keys added would give every
+    // mount a hidden class of its own.
+    const mount = (readonly: boolean, root?: FileMeta, below: [string, FileMeta][] = []): StepMount =>
+      root === undefined ? { target, flag: raw, below, type, readonly } : { target, flag: raw, below, type, readonly, root };
 
     switch (type) {
       case 'cache':
         // Contents left by earlier builds are unknown: the listing is partial. The folder is made
         // with mkdir(mode), so the builder's umask 022 applies (see the table above).
-        mounts.push({
-          ...base,
-          type,
-          readonly: f.readonly === true,
-          root: { kind: 'dir', uid: uid ?? 0, gid: gid ?? 0, mode: (mode ?? 0o755) & ~0o022, partial: true, origin },
-        });
+        mounts.push(mount(f.readonly === true, { kind: 'dir', uid: uid ?? 0, gid: gid ?? 0, mode: (mode ?? 0o755) & ~0o022, partial: true, origin }));
         break;
       case 'tmpfs':
         // A tmpfs mounted without a mode option (BuildKit passes only nosuid and size) has the
         // kernel's default root, 1777 root:root (mm/shmem.c); buildah gives the same (measured).
-        mounts.push({ ...base, type, readonly: false, root: { kind: 'dir', uid: 0, gid: 0, mode: 0o1777, origin } });
+        mounts.push(mount(false, { kind: 'dir', uid: 0, gid: 0, mode: 0o1777, origin }));
         break;
       case 'secret':
         // A read-only file, root 0400 unless uid/gid/mode say otherwise; mode is set by chmod,
         // no umask (BuildKit secretMount, buildah getSecretMount).
-        mounts.push({ ...base, type, readonly: true, root: { kind: 'file', uid: uid ?? 0, gid: gid ?? 0, mode: mode ?? 0o400, origin } });
+        mounts.push(mount(true, { kind: 'file', uid: uid ?? 0, gid: gid ?? 0, mode: mode ?? 0o400, origin }));
         break;
       case 'ssh':
-        mounts.push({
-          ...base,
-          type,
-          readonly: true,
-          root: { kind: 'other', uid: uid ?? 0, gid: gid ?? 0, mode: mode ?? (env.builder === 'buildah' ? 0o620 : 0o600), origin },
-        });
+        mounts.push(mount(true, { kind: 'other', uid: uid ?? 0, gid: gid ?? 0, mode: mode ?? (env.builder === 'buildah' ? 0o620 : 0o600), origin }));
         break;
       case 'bind': {
         const source = normalizePath(x(f.source) ?? '/', '/');
@@ -157,7 +150,7 @@ export function planRunMounts(flags: { raw: string; mount: RunMountFlag }[], env
           const map = (m: FileMeta): FileMeta => withMeta(m, from === undefined ? { uid: 0, gid: 0, origin } : { origin });
           const at = found.path;
           const below = descendants(tree!, at).map((p): [string, FileMeta] => [at === '/' ? p : p.slice(at.length), map(tree!.get(p)!)]);
-          mounts.push({ ...base, type, readonly, root: map(found.meta), below });
+          mounts.push(mount(readonly, map(found.meta), below));
           break;
         }
         if (from === undefined && tree !== undefined && !found?.unknown && !found?.loop && env.builder === 'buildkit') {
@@ -168,7 +161,7 @@ export function planRunMounts(flags: { raw: string; mount: RunMountFlag }[], env
         }
         if (source === '/' && from === undefined) {
           // The whole context, not read: a folder whose contents are unknown.
-          mounts.push({ ...base, type, readonly, root: { kind: 'dir', uid: 0, gid: 0, mode: 0o755, partial: true, origin } });
+          mounts.push(mount(readonly, { kind: 'dir', uid: 0, gid: 0, mode: 0o755, partial: true, origin }));
           assumptions.push({
             id: `run-mount-context:${env.line}`,
             subject: `RUN --mount=${raw} at line ${env.line}`,
@@ -179,7 +172,7 @@ export function planRunMounts(flags: { raw: string; mount: RunMountFlag }[], env
           });
           break;
         }
-        mounts.push({ ...base, type, readonly });
+        mounts.push(mount(readonly));
         break;
       }
       default:

@@ -52,6 +52,14 @@ export function copyRecord<T>(r: Readonly<Record<string, T>>): Record<string, T>
   return Object.assign({}, r);
 }
 
+/** A copy of settings whose lines record later steps add to (Object.assign: see copyRecord). */
+function withLines<T extends { lines: Record<string, number> }>(settings: T): T {
+  const copy = Object.assign({}, settings);
+  copy.lines = copyRecord(settings.lines);
+
+  return copy;
+}
+
 /**
  * Written field by field, in one order, rather than spread: states come from many places (each
  * catalog entry, archives, stages) in many hidden classes, and a spread's copy keeps its
@@ -82,8 +90,8 @@ export function cloneState(s: ImageState): ImageState {
     condaPrefix: s.condaPrefix,
     texts: copyRecord(s.texts),
     sudoers: s.sudoers.map((r) => ({ ...r })),
-    sshd: { ...s.sshd, lines: copyRecord(s.sshd.lines) },
-    jupyter: { ...s.jupyter, lines: copyRecord(s.jupyter.lines) },
+    sshd: withLines(s.sshd),
+    jupyter: withLines(s.jupyter),
     unknowns: [...s.unknowns],
     assumptions: [...s.assumptions],
     provenance: [...s.provenance],

@@ -28,7 +28,7 @@ import type {
 import type { Errno, ImageState, Op, Verdict } from '../model/types.js';
 import { ACCESS_MASKS, DOCKER_DEFAULT_CAPS, allows, evaluate, readOnly } from '../access/evaluate.js';
 import type { View, ViewMount } from '../access/evaluate.js';
-import { baseName, childrenOf, contentsUnknown, isUnder, listingsUnknownBelow, normalizePath, parentOf as parentOfPath, resolvePath } from '../image/fs.js';
+import { baseName, childrenOf, contentsUnknown, isUnder, listingsUnknownBelow, normalizePath, parentOf as parentOfPath, resolvePath, withMeta } from '../image/fs.js';
 import { parseGroup, parsePasswd, resolveExecUser } from '../image/accounts.js';
 import { parseShell } from './parse.js';
 import { evalArith } from './arith.js';
@@ -2013,7 +2013,7 @@ class Walker {
       // (fs/inode.c: file_remove_privs / should_remove_suid).
       let mode = r.meta.mode & ~0o4000;
       if ((mode & 0o2010) === 0o2010) mode &= ~0o2000;
-      fs.set(real, { ...r.meta, mode });
+      fs.set(real, withMeta(r.meta, { mode }));
     }
 
     if (content === undefined) {
@@ -2024,7 +2024,7 @@ class Walker {
     // truncates, then appends the output, so appended text can be the start too.)
     if (content.startsWith('#!')) {
       const m = fs.get(real);
-      if (m && !m.script) fs.set(real, { ...m, script: true });
+      if (m && !m.script) fs.set(real, withMeta(m, { script: true }));
     }
     this.storeText(real, content, append);
 

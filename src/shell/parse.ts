@@ -185,6 +185,8 @@ class Parser {
   /** First newline at or after lcPos (len when none): a line after the last is not rescanned. */
   private lcNext = -1;
   private readonly len: number;
+  /** Set by readParts: the parts it read are literal text as written (no quote, escape or $). */
+  private plainWord = false;
 
   /**
    * baseLine: line of the text's start in the enclosing script (for `...` bodies).
@@ -941,11 +943,9 @@ class Parser {
   readWord(): Word {
     const start = this.pos;
     const parts = this.readParts(Mode.Word);
-    // A plain word (one literal as long as its source: no escape removed) is its own raw text.
-    const only = parts.length === 1 ? parts[0] : undefined;
-    if (only !== undefined && only.type === 'lit' && only.value.length === this.pos - start) {
-      return { parts, raw: only.value };
-    }
+    // A plain word (one literal, no escape removed) is its own raw text. Told by readParts rather
+    // than by the part's type: parts come in many shapes, and that read was megamorphic.
+    if (this.plainWord && parts.length === 1) return { parts, raw: (parts[0] as { value: string }).value };
     return { parts, raw: this.src.slice(start, this.pos) };
   }
 
@@ -956,6 +956,7 @@ class Parser {
     const parts: WordPart[] = [];
     let lit = '';
     let run = this.pos;
+    let plain = true;
     for (;;) {
       if (mode === Mode.Word) {
         // Most of a word is plain characters: skip them with one table lookup each.
@@ -979,6 +980,7 @@ class Parser {
       }
 
       if (c === BSL) {
+        plain = false;
         lit += s.slice(run, this.pos);
         const n = this.cc(this.pos + 1);
         if (n === NL) this.pos += 2;
@@ -1012,10 +1014,12 @@ class Parser {
       if (lit !== '') parts.push({ type: 'lit', value: lit });
       lit = '';
       parts.push(part);
+      plain = false;
       run = this.pos;
     }
     lit += s.slice(run, this.pos);
     if (lit !== '') parts.push({ type: 'lit', value: lit });
+    this.plainWord = plain;
     return parts;
   }
 

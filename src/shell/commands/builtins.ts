@@ -25,8 +25,12 @@ import { parseSudoers, sudoRun, type SudoCommand, type SudoRunas } from './confi
 // ---------------------------------------------------------------- output whose text is unknown
 
 /** Mark a result as printing something the model cannot predict (a download, an unknown file). */
+const UNKNOWN_OUTPUT = { stdoutUnknown: true } as const;
+
 export function unknownOutput(r: CmdResult): CmdResult {
-  return { ...r, stdoutUnknown: true };
+  // Object.assign, not a spread: a spread copy with a key added gets a hidden class of its own
+  // each time, and every handler's result is read at one place (Walker.dispatch).
+  return Object.assign({}, r, UNKNOWN_OUTPUT);
 }
 
 export function hasUnknownOutput(r: CmdResult): boolean {

@@ -333,7 +333,7 @@ function chownedMeta(meta: FileMeta, spec: OwnerSpec): FileMeta {
     if ((mode & 0o2010) === 0o2010) mode &= ~0o2000;
   }
 
-  return { ...meta, uid: spec.uid ?? meta.uid, gid: spec.gid ?? meta.gid, mode };
+  return withMeta(meta, { uid: spec.uid ?? meta.uid, gid: spec.gid ?? meta.gid, mode });
 }
 
 // Long options of chown and chgrp (a module constant: not rebuilt for every command).
@@ -554,7 +554,7 @@ function chmodEntry(ctx: ExecContext, meta: FileMeta, mode: number): FileMeta | 
   // group nor has CAP_FSETID.
   if (mode & 0o2000 && !inGroup(ctx.ident, meta.gid) && !ctx.ident.caps.has('CAP_FSETID')) mode &= ~0o2000;
 
-  return { ...meta, mode };
+  return withMeta(meta, { mode });
 }
 
 const chmod: CommandHandler = (ctx, argv) => {
@@ -959,7 +959,7 @@ function copyFile(
       const m = copiedMeta(ctx, meta, existing.path, o);
       const owner = o.preserveOwner ? m : cur;
       const mode = o.preserveMode ? m.mode : cur.mode;
-      fs.set(existing.path, { ...cur, mode, uid: owner.uid, gid: owner.gid });
+      fs.set(existing.path, withMeta(cur, { mode, uid: owner.uid, gid: owner.gid }));
     }
     if (text === undefined) forgetText(ctx, existing.path);
     return [];
