@@ -24,9 +24,9 @@ import { parseSudoers, sudoRun, type SudoCommand, type SudoRunas } from './confi
 
 // ---------------------------------------------------------------- output whose text is unknown
 
-/** Mark a result as printing something the model cannot predict (a download, an unknown file). */
 const UNKNOWN_OUTPUT = { stdoutUnknown: true } as const;
 
+/** Mark a result as printing something the model cannot predict (a download, an unknown file). */
 export function unknownOutput(r: CmdResult): CmdResult {
   // Object.assign, not a spread: a spread copy with a key added gets a hidden class of its own
   // each time, and every handler's result is read at one place (Walker.dispatch).
