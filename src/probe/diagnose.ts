@@ -12,6 +12,7 @@ import { pipDeniedFixes, venvSnippet } from '../rules/python/UID301-pip-install-
 import { EXTERNALLY_MANAGED_FIXES, EXTERNALLY_MANAGED_WHY, externallyManagedMessage } from '../rules/python/UID303-externally-managed.js';
 import { refusedByMarker } from '../rules/python/pip.js';
 import { leadFix } from '../rules/rule.js';
+import { sudoersStep } from '../rules/util.js';
 import { mountKind, userMounts, type ProbeReport } from './report.js';
 
 /** UID801's header, from the rule itself (src/rules/gpu). */
@@ -240,7 +241,7 @@ function sudoFindings(p: ProbeReport, out: Raw[]): void {
       message: `${who(p)} cannot use sudo without a password: \`sudo -n true\` said "${said}".`,
       why: 'sudo allows only the users and groups its sudoers files name; everyone else gets "is not in the sudoers file", and a rule without NOPASSWD asks for a password the user may not have.',
       fixes: [
-        { description: 'Allow only the commands the user needs.', snippet: `RUN echo '${name} ALL=(root) NOPASSWD: /usr/bin/apt-get' > /etc/sudoers.d/${name} && chmod 0440 /etc/sudoers.d/${name}`, safe: false },
+        { description: 'Allow only the commands the user needs.', snippet: sudoersStep(name, '/usr/bin/apt-get'), safe: false },
       ],
     });
   }

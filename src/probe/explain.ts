@@ -8,6 +8,7 @@ import type { Fix, Finding, Op, Verdict } from '../model/types.js';
 import type { AnalysisView } from '../rules/rule.js';
 import { isUnder, normalizePath, octal } from '../image/fs.js';
 import { imageVolumeMounts } from '../runtime/resolve.js';
+import { sudoersStep } from '../rules/util.js';
 
 /** What the message said, pulled out of it. */
 export interface ExplainFacts {
@@ -137,7 +138,7 @@ const PATTERNS: Pattern[] = [
       const u = f.user ?? w.user;
 
       return [
-        fix('Allow the commands the user needs, at build time.', `RUN echo '${u} ALL=(root) NOPASSWD: /usr/bin/apt-get' > /etc/sudoers.d/${u} && chmod 0440 /etc/sudoers.d/${u}`),
+        fix('Allow the commands the user needs, at build time.', sudoersStep(u, '/usr/bin/apt-get')),
         fix('Or open a root shell instead.', 'docker exec -u 0 -it CONTAINER bash'),
       ];
     },
@@ -154,7 +155,7 @@ const PATTERNS: Pattern[] = [
       'without it, "a terminal is required".',
     fixes: (_f, w) => [
       fix('Do the root work at build time, before USER.', `USER root\nRUN COMMAND\nUSER ${w.user}`),
-      fix('Or allow that one command without a password.', `RUN echo '${w.user} ALL=(root) NOPASSWD: /usr/bin/COMMAND' > /etc/sudoers.d/${w.user} && chmod 0440 /etc/sudoers.d/${w.user}`),
+      fix('Or allow that one command without a password.', sudoersStep(w.user, '/usr/bin/COMMAND')),
     ],
     ruleIds: ['UID402', 'UID601'],
   },

@@ -9,6 +9,20 @@ import { as, image, run } from './run-fixture.js';
 
 const cmd = (path: string | undefined, name: string, ...args: string[]) => ({ path, name, args });
 
+/** Debian's /etc/sudoers without its %sudo line, so that only the rule under test names alice. */
+const ROOT_ONLY = 'root\tALL=(ALL:ALL) ALL\n@includedir /etc/sudoers.d\n';
+
+/** The fixture image with alice's rule in /etc/sudoers.d/alice and these programs in /usr/bin. */
+function withRule(rule: string, programs: string[], sudoers?: string) {
+  const s = image();
+  if (sudoers !== undefined) s.texts['/etc/sudoers'] = { content: sudoers };
+  s.fs.set('/etc/sudoers.d/alice', { kind: 'file', uid: 0, gid: 0, mode: 0o440 });
+  s.texts['/etc/sudoers.d/alice'] = { content: rule };
+  for (const p of programs) s.fs.set(`/usr/bin/${p}`, { kind: 'file', uid: 0, gid: 0, mode: 0o755 });
+  refreshDerived(s);
+  return s;
+}
+
 describe('commandMatches', () => {
   const cases: [string, ReturnType<typeof cmd>, boolean][] = [
     ['ALL', cmd('/usr/bin/touch', 'touch', '/x'), true],
@@ -45,15 +59,7 @@ describe('commandMatches', () => {
 });
 
 describe('sudo with a rule for some commands', () => {
-  const state = () => {
-    const s = image();
-    s.fs.set('/etc/sudoers.d/alice', { kind: 'file', uid: 0, gid: 0, mode: 0o440 });
-    s.texts['/etc/sudoers.d/alice'] = { content: 'alice ALL=(root) NOPASSWD: /usr/bin/apt-get\n' };
-    s.fs.set('/usr/bin/apt-get', { kind: 'file', uid: 0, gid: 0, mode: 0o755 });
-    s.fs.set('/usr/bin/touch', { kind: 'file', uid: 0, gid: 0, mode: 0o755 });
-    refreshDerived(s);
-    return s;
-  };
+  const state = () => withRule('alice ALL=(root) NOPASSWD: /usr/bin/apt-get\n', ['apt-get', 'touch']);
 
   test('the identity says which commands', () => {
     const v = sudoAllows(state(), { name: 'alice', uid: 1000, groups: [1000, 27] });
@@ -77,14 +83,7 @@ describe('sudo with a rule for some commands', () => {
 });
 
 describe('sudo -u another user', () => {
-  const state = (rule: string) => {
-    const s = image();
-    s.fs.set('/etc/sudoers.d/alice', { kind: 'file', uid: 0, gid: 0, mode: 0o440 });
-    s.texts['/etc/sudoers.d/alice'] = { content: rule };
-    s.fs.set('/usr/bin/id', { kind: 'file', uid: 0, gid: 0, mode: 0o755 });
-    refreshDerived(s);
-    return s;
-  };
+  const state = (rule: string) => withRule(rule, ['id']);
   // Measured: `sudo -n -u nobody id` with a (nobody) rule succeeds; without a rule naming nobody
   // sudo asks for a password.
   test('a (bob) rule lets alice run commands as bob, not as root', () => {
@@ -102,16 +101,10 @@ describe('sudo -u another user', () => {
 // Runas groups and sudo's refusals, as sudo 1.9.13 gave them in the oracle (sudo/*).
 describe('runas lists with groups', () => {
   const state = (rule: string) => {
-    const s = image();
+    const s = withRule(rule, ['id', 'touch'], ROOT_ONLY);
     s.accounts.passwd.push({ name: 'carol', uid: 1003, gid: 1003, gecos: '', home: '/home/carol', shell: '/bin/bash' });
     s.accounts.passwd.push({ name: 'dave', uid: 1002, gid: 50, gecos: '', home: '/home/dave', shell: '/bin/bash' });
     s.accounts.group.push({ name: 'carol', gid: 1003, members: [] });
-    // Debian's /etc/sudoers without its %sudo line, so that only the rule under test names alice.
-    s.texts['/etc/sudoers'] = { content: 'root\tALL=(ALL:ALL) ALL\n@includedir /etc/sudoers.d\n' };
-    s.fs.set('/etc/sudoers.d/alice', { kind: 'file', uid: 0, gid: 0, mode: 0o440 });
-    s.texts['/etc/sudoers.d/alice'] = { content: rule };
-    s.fs.set('/usr/bin/id', { kind: 'file', uid: 0, gid: 0, mode: 0o755 });
-    s.fs.set('/usr/bin/touch', { kind: 'file', uid: 0, gid: 0, mode: 0o755 });
     refreshDerived(s);
     return s;
   };
@@ -232,16 +225,7 @@ describe('runas lists with groups', () => {
 });
 
 describe('the words sudo refuses a command with', () => {
-  const state = (text: string) => {
-    const s = image();
-    s.texts['/etc/sudoers'] = { content: 'root\tALL=(ALL:ALL) ALL\n@includedir /etc/sudoers.d\n' };
-    s.fs.set('/etc/sudoers.d/alice', { kind: 'file', uid: 0, gid: 0, mode: 0o440 });
-    s.texts['/etc/sudoers.d/alice'] = { content: text };
-    s.fs.set('/usr/bin/id', { kind: 'file', uid: 0, gid: 0, mode: 0o755 });
-    s.fs.set('/usr/bin/touch', { kind: 'file', uid: 0, gid: 0, mode: 0o755 });
-    refreshDerived(s);
-    return s;
-  };
+  const state = (text: string) => withRule(text, ['id', 'touch'], ROOT_ONLY);
   const refuse = (s: ReturnType<typeof state>, line: string, user = 'alice') => {
     const out = run(s, line, user);
     return [out.status, out.stderr];

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { who } from '../util.js';
+import { sudoersStep, who } from '../util.js';
 
 export default defineRule({
   id: 'UID402',
@@ -25,7 +25,7 @@ export default defineRule({
         { description: 'Do the root work at build time, before USER, so the user never needs sudo.', snippet: `USER root\nRUN COMMAND\nUSER ${name}`, safe: false },
         {
           description: 'Or allow one root-owned script that does exactly the task (not a shell, an editor or a package manager, which all hand out root).',
-          snippet: `RUN echo '${name} ALL=(root) NOPASSWD: /usr/local/sbin/fix-permissions' > /etc/sudoers.d/${name} && chmod 0440 /etc/sudoers.d/${name}`,
+          snippet: sudoersStep(name, '/usr/local/sbin/fix-permissions'),
           safe: false,
         },
       ],
