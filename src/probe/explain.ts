@@ -168,7 +168,7 @@ const PATTERNS: Pattern[] = [
       `A sudoers rule names ${f.user ?? 'the user'}, but not for this command (or a later "!" entry takes it back): sudo ` +
       'matches the command\'s full path and arguments against the rule that applies last.',
     fixes: (f, w) => [
-      fix('Allow exactly that command, or do the work at build time before USER.', `RUN echo '${f.user ?? w.user} ALL=(root) NOPASSWD: /usr/bin/COMMAND' > /etc/sudoers.d/${f.user ?? w.user}`),
+      fix('Allow exactly that command, or do the work at build time before USER.', sudoersStep(f.user ?? w.user, '/usr/bin/COMMAND')),
     ],
     ruleIds: ['UID402'],
   },

@@ -263,6 +263,11 @@ describe('explainError', () => {
     assert.deepEqual([...new Set(cases.map((c) => c.id))].sort(), [...PATTERN_IDS].sort());
   });
 
+  test('a command sudo refuses: the fix is a sudoers.d file of mode 0440, as for the other sudo refusals', () => {
+    const [e] = explainError("Sorry, user alice is not allowed to execute '/usr/bin/id -u' as root on buildkitsandbox.");
+    assert.equal(e.fixes[0].snippet, "RUN echo 'alice ALL=(root) NOPASSWD: /usr/bin/COMMAND' > /etc/sudoers.d/alice && chmod 0440 /etc/sudoers.d/alice");
+  });
+
   test('text that matches nothing gives no explanation', () => {
     assert.deepEqual(explainError('Segmentation fault (core dumped)'), []);
   });
