@@ -195,9 +195,70 @@ function mergeMaps(base: Obj, local: Obj, path: string, flat: boolean): Obj {
   return out;
 }
 
-/** `local` over `base`: a later file's service over an earlier one's, or a service over the one it extends. */
-export function mergeService(base: Obj, local: Obj): Obj {
-  return mergeMaps(deepClone(base), deepClone(local), '', false);
+/**
+ * A value tagged `!reset` or `!override` in a service (13-merge.md "Reset value", "Replace
+ * value"): the keys from the service down to it (`["volumes"]`, `["environment", "FOO"]`).
+ */
+export interface MergeTag {
+  kind: 'reset' | 'override';
+  path: string[];
+}
+
+/**
+ * `local` over `base`: a later file's service over an earlier one's, or a service over the one it
+ * extends. A `!reset` value of local leaves the setting unset, whatever base had; an `!override`
+ * one replaces base's whole, unmerged.
+ */
+export function mergeService(base: Obj, local: Obj, tags: readonly MergeTag[] = []): Obj {
+  const out = mergeMaps(deepClone(base), deepClone(local), '', false);
+  for (const t of tags) {
+    if (t.kind === 'reset') unsetAt(out, t.path);
+    else {
+      const value = valueAt(local, t.path);
+      if (value !== undefined) setAt(out, t.path, deepClone(value));
+    }
+  }
+
+  return out;
+}
+
+/** A service with its own `!reset` settings taken out: their values are ignored. */
+export function withoutResets(svc: Obj, tags: readonly MergeTag[]): Obj {
+  if (!tags.some((t) => t.kind === 'reset')) return svc;
+  const out = deepClone(svc);
+  for (const t of tags) if (t.kind === 'reset') unsetAt(out, t.path);
+
+  return out;
+}
+
+function valueAt(o: Obj, path: readonly string[]): unknown {
+  let cur: unknown = o;
+  for (const k of path) cur = isObj(cur) && Object.hasOwn(cur, k) ? cur[k] : undefined;
+
+  return cur;
+}
+
+function setAt(o: Obj, path: readonly string[], value: unknown): void {
+  let cur = o;
+  for (const k of path.slice(0, -1)) {
+    if (!isObj(cur[k])) put(cur, k, {});
+    cur = cur[k] as Obj;
+  }
+  put(cur, path[path.length - 1], value);
+}
+
+/**
+ * Remove the setting at path; in a KEY=VALUE list (`environment: [FOO=1]`) the entry of that
+ * name goes.
+ */
+function unsetAt(o: Obj, path: readonly string[]): void {
+  const parent = valueAt(o, path.slice(0, -1));
+  const key = path[path.length - 1];
+  if (isObj(parent)) delete parent[key];
+  else if (Array.isArray(parent)) {
+    const kept = parent.filter((v) => String(v) !== key && !String(v).startsWith(`${key}=`));
+    parent.splice(0, parent.length, ...kept);
+  }
 }
 
 const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@)/i;

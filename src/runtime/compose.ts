@@ -3,12 +3,12 @@
 // are interpolated as https://github.com/compose-spec/compose-spec/blob/main/12-interpolation.md
 // describes.
 
-import { LineCounter, parseDocument, isMap, isScalar, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isPair, isScalar, visit, type Document } from 'yaml';
 import type { MountSpec, RunContext } from '../model/types.js';
 import { normalizePath } from '../image/fs.js';
 import { RunParseError, yamlError, yamlToJS } from './errors.js';
 import type { Invoker } from './docker.js';
-import { mergeService, rebaseService } from './compose-merge.js';
+import { mergeService, rebaseService, withoutResets, type MergeTag } from './compose-merge.js';
 import { hostPath, isBindSource, parseTmpfsFlag, parseVolumeFlag, type PathContext } from './mounts.js';
 
 export interface ComposeOptions {
@@ -349,6 +349,31 @@ interface Layer {
   services: Map<string, Obj>;
   lines: Map<string, number | undefined>;
   extendsLines: Map<string, number | undefined>;
+  /** Per service, its values tagged `!reset` or `!override`. */
+  tags: Map<string, MergeTag[]>;
+}
+
+/**
+ * The values tagged `!reset` or `!override` inside each service, by their keys below it. The
+ * yaml library keeps a tag it does not know on the node and reads the value as untagged.
+ */
+function mergeTags(doc: Document): Map<string, MergeTag[]> {
+  const out = new Map<string, MergeTag[]>();
+  visit(doc, {
+    Value(key, node, path) {
+      const kind = node.tag === '!reset' ? 'reset' : node.tag === '!override' ? 'override' : undefined;
+      if (kind === undefined || key !== 'value') return;
+      const keys: string[] = [];
+      for (const step of path) if (isPair(step)) keys.push(String(isScalar(step.key) ? step.key.value : step.key));
+      // services, the service's name, then the setting (and any keys below it).
+      if (keys.length < 3 || keys[0] !== 'services') return;
+      const list = out.get(keys[1]) ?? [];
+      list.push({ kind, path: keys.slice(2) });
+      out.set(keys[1], list);
+    },
+  });
+
+  return out;
 }
 
 function readLayer(text: string, file: string | undefined, dir: string, env: Record<string, string>, warnings: { file?: string; text: string }[]): Layer {
@@ -362,10 +387,10 @@ function readLayer(text: string, file: string | undefined, dir: string, env: Rec
   if (!isMap(doc.contents)) throw new RunParseError('a compose file is a mapping with "services"', undefined, file);
 
   const raw = asObj(yamlToJS(doc, file));
-  const layer: Layer = { file, dir, services: new Map(), lines: new Map(), extendsLines: new Map() };
+  const layer: Layer = { file, dir, services: new Map(), lines: new Map(), extendsLines: new Map(), tags: mergeTags(doc) };
   for (const [name, rawSvc] of Object.entries(asObj(raw.services))) {
     const texts: string[] = [];
-    layer.services.set(name, asObj(interpolateAll(rawSvc, env, texts, `services.${name}`)));
+    layer.services.set(name, withoutResets(asObj(interpolateAll(rawSvc, env, texts, `services.${name}`)), layer.tags.get(name) ?? []));
     for (const t of texts) warnings.push({ file, text: t });
     layer.lines.set(name, keyLine(doc, ['services'], name, lc));
     layer.extendsLines.set(name, keyLine(doc, ['services', name], 'extends', lc));
@@ -434,7 +459,7 @@ function extendedService(layer: Layer, name: string, chain: { layer: Layer; name
   if (base.dir !== layer.dir) parent = rebaseService(parent, base.dir);
   const { extends: _, ...own } = svc;
 
-  return mergeService(parent, own);
+  return mergeService(parent, own, layer.tags.get(name));
 }
 
 /**
@@ -471,7 +496,7 @@ export function parseComposeFiles(sources: ComposeSource[], opts: ComposeOptions
     for (const name of layer.services.keys()) {
       const svc = extendedService(layer, name, [], extendsCtx);
       const before = merged.get(name);
-      if (before) before.svc = mergeService(before.svc, svc);
+      if (before) before.svc = mergeService(before.svc, svc, layer.tags.get(name));
       else merged.set(name, { svc, file: source.file, line: layer.lines.get(name) });
     }
   }

@@ -261,3 +261,44 @@ describe('Compose: several files merged in order (docker compose -f a -f b)', ()
     assert.deepEqual([p.services.app.user, p.services.app.capAdd], ['root', ['CAP_CHOWN', 'ALL']]);
   });
 });
+
+describe('Compose: !reset and !override in a later file (13-merge.md "Reset value", "Replace value")', () => {
+  const BASE = [
+    'services:',
+    '  train:',
+    '    image: img',
+    '    user: "1000:1000"',
+    '    cap_add: [SYS_PTRACE]',
+    '    environment: {TZ: utc, HF_HOME: /cache}',
+    '    volumes:',
+    '      - ./data:/data',
+    '      - ./ckpt:/ckpt',
+    '',
+  ].join('\n');
+  const merged = (override: string) => parseComposeFiles([{ text: BASE, file: 'compose.yaml' }, { text: override, file: 'compose.override.yaml' }], { invoker, env: {} }).services.train;
+
+  test('!reset [] leaves no volumes, where a plain list would have added to them', () => {
+    assert.deepEqual(merged('services:\n  train:\n    volumes: !reset []\n').mounts, []);
+    assert.deepEqual(merged('services:\n  train:\n    volumes: [./x:/x]\n').mounts.map((m) => m.target), ['/data', '/ckpt', '/x']);
+  });
+
+  test('!override replaces the whole list: only its volumes are mounted', () => {
+    const m = merged('services:\n  train:\n    volumes: !override\n      - ./other:/data:ro\n').mounts;
+    assert.deepEqual(m.map((x) => [x.source, x.target, x.readonly]), [['/home/me/proj/other', '/data', true]]);
+  });
+
+  test('!reset of a scalar or one variable: user unset, FOO gone, the rest kept', () => {
+    const t = merged('services:\n  train:\n    user: !reset null\n    environment:\n      HF_HOME: !reset null\n    cap_add: !reset []\n');
+    assert.deepEqual([t.user, t.env, t.capAdd], [undefined, { TZ: 'utc' }, []]);
+  });
+
+  test('in a list of KEY=VALUE the named variable goes too', () => {
+    const p = parseComposeFiles([{ text: 'services:\n  train:\n    image: img\n    environment: [TZ=utc, HF_HOME=/cache]\n', file: 'a.yaml' }, { text: 'services:\n  train:\n    environment:\n      HF_HOME: !reset ""\n', file: 'b.yaml' }], { invoker, env: {} });
+    assert.deepEqual(p.services.train.env, { TZ: 'utc' });
+  });
+
+  test('through extends the same: the service that extends resets what it inherits', () => {
+    const p = parseCompose('services:\n  base:\n    image: img\n    volumes: [./data:/data]\n  train:\n    extends: base\n    volumes: !reset []\n', { invoker, file });
+    assert.deepEqual([p.services.base.mounts.length, p.services.train.mounts.length], [1, 0]);
+  });
+});
