@@ -26,7 +26,7 @@ import { formatId, groupByGid } from './image/accounts.js';
 import { baseName, cloneTree, isUnder, normalizePath } from './image/fs.js';
 import { WINDOWS_BASE } from './image/catalog/resolve.js';
 import { parseSshd, refreshDerived, sshdCommandLine, sshdIncludeDoubts, sshdIncludeId, sudoAllows } from './shell/commands/config.js';
-import { findPythonEnv } from './shell/commands/packages.js';
+import { condaActivation, condaRunArgs, findPythonEnv, isCondaRun } from './shell/commands/packages.js';
 import { runRules } from './rules/registry.js';
 import { unknownId } from './rules/util.js';
 
@@ -36,7 +36,7 @@ import { applyEntrypoint, startCommandOf } from './runtime/entrypoints.js';
 import { launcherAssumptionText, launcherCall, launcherId, launcherName } from './rules/identity/launchers.js';
 import { applyPrivilegeDrop } from './runtime/privdrop.js';
 import { loadVolume, runInitContainers } from './runtime/init-containers.js';
-import { capsNeeded, launchOf, parsesAs, runStartScript, startScriptOf, unreadableScript, workloadProcess, type ScriptRun } from './runtime/entry-script.js';
+import { capsNeeded, launchOf, parsesAs, runStartScript, startScriptOf, unreadableScript, withoutInit, workloadProcess, type ScriptRun } from './runtime/entry-script.js';
 
 export type Profile = 'dev' | 'prod';
 export type Engine = 'docker' | 'podman';
@@ -524,6 +524,19 @@ export function analyze(input: AnalyzeInput): Analysis {
         if (runtime.view.mounts.some((m) => m.readonly && isUnder(p, m.target))) continue;
         runtime.view.fs.set(p, { ...meta, uid: c.uid, gid: c.gid, origin: `${meta.origin ?? p} (chown by start.sh)` });
       }
+    }
+  }
+  // `conda run -n ENV COMMAND` as what starts the workload (after an init or a user switch):
+  // it runs with ENV activated, so its pip and python are ENV's.
+  const condaStart = withoutInit(runtime.drop?.command ?? start.argv);
+  if (!scriptRun && isCondaRun(condaStart)) {
+    const env = runtime.process.env;
+    const act = condaActivation(image, (k) => env[k], condaRunArgs(condaStart.slice(2)), runtime.process.cwd);
+    if ('unknown' in act) {
+      const a: Assumption = { id: 'start:conda-run', subject: condaStart.slice(0, 4).join(' '), text: `${act.unknown}: the workload's pip and python are judged as if it were not activated`, confidence: 'low' };
+      runtime = { ...runtime, notes: [...runtime.notes, { text: a.text, assumption: a }] };
+    } else {
+      runtime = { ...runtime, process: { ...runtime.process, env: { ...env, ...Object.fromEntries(act.vars) } } };
     }
   }
   const { process, view } = runtime;

@@ -40,6 +40,7 @@ import { errnoText, isTrackedText, newEntryOwner } from './commands/files.js';
 import { TOO_MANY, expandBraces } from './braces.js';
 import { findAsChown, hasUnknownOutput, isHarmless, setShellOf, unknownOutput } from './commands/builtins.js';
 import { findReader } from './commands/readers.js';
+import { condaActivation, condaRunArgs, isCondaRun, type CondaRunArgs } from './commands/packages.js';
 
 export type Status = number | 'unknown';
 
@@ -374,9 +375,6 @@ function dashIllegalOption(argv: string[]): string | undefined {
   return undefined;
 }
 
-/** conda/mamba/micromamba `run` options that take a value. */
-const ENV_RUN_VALUED = new Set(['-n', '--name', '-p', '--prefix', '--cwd', '-e', '--env']);
-
 /**
  * The shell a SHELL argv really runs when a wrapper starts it: `/usr/bin/env [NAME=V] bash -c`,
  * `conda run -n ENV /bin/bash -c` (also mamba and micromamba), and micromamba-docker's
@@ -384,14 +382,19 @@ const ENV_RUN_VALUED = new Set(['-n', '--name', '-p', '--prefix', '--cwd', '-e',
  * (mamba-org/micromamba-docker). Anything else is returned as it is.
  */
 export function unwrapShell(shellArgv: string[]): string[] {
+  return unwrapShellWrapper(shellArgv).shell;
+}
+
+/** unwrapShell, with the environment a `conda run` wrapper activates for the shell. */
+export function unwrapShellWrapper(shellArgv: string[]): { shell: string[]; condaRun?: CondaRunArgs } {
   let shell = shellArgv;
-  let i = 0;
-  for (let guard = 0; guard < 4 && i < shell.length; guard++) {
-    const name = baseName(shell[i]);
+  let condaRun: CondaRunArgs | undefined;
+  for (let guard = 0; guard < 4 && shell.length > 0; guard++) {
+    const name = baseName(shell[0]);
     if (name === 'env') {
       // coreutils env: -i, -0, -v alone; -u NAME and -C DIR take a value; -S STRING is split
       // into words (`env -S 'bash -e' -c`); NAME=VALUE words set variables.
-      const rest = shell.slice(i + 1);
+      const rest = shell.slice(1);
       const out: string[] = [];
       let j = 0;
       for (; j < rest.length; j++) {
@@ -413,22 +416,20 @@ export function unwrapShell(shellArgv: string[]): string[] {
         break;
       }
       shell = [...out, ...rest.slice(j)];
-      i = 0;
-      if (shell.length === 0) return ['/usr/bin/env'];
+      if (shell.length === 0) return { shell: ['/usr/bin/env'], condaRun };
       continue;
     }
-    if ((name === 'conda' || name === 'mamba' || name === 'micromamba') && shell[i + 1] === 'run') {
-      i += 2;
-      while (i < shell.length && shell[i].startsWith('-')) i += ENV_RUN_VALUED.has(shell[i]) ? 2 : 1;
+    if (isCondaRun(shell)) {
+      condaRun = condaRunArgs(shell.slice(2));
+      shell = condaRun.command;
+      if (shell.length === 0) return { shell: shellArgv };
       continue;
     }
-    if (name === '_dockerfile_shell.sh') return ['bash', '-o', 'pipefail', '-c', ...shell.slice(i + 1)];
+    if (name === '_dockerfile_shell.sh') return { shell: ['bash', '-o', 'pipefail', '-c', ...shell.slice(1)], condaRun };
     break;
   }
 
-  if (i === 0) return shell;
-
-  return i >= shell.length ? shellArgv : shell.slice(i);
+  return { shell, condaRun };
 }
 
 /** Set at start by the engine for some runs only: never known to be unset. */
@@ -484,19 +485,29 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     shared.view = init.view;
     shared.mounts = init.view.mounts;
   }
-  // A SHELL that starts the shell through a wrapper (env, conda run) runs that shell.
-  const shell = init.shell !== undefined && init.shell.length !== 2 ? unwrapShell(init.shell) : init.shell;
+  // A SHELL that starts the shell through a wrapper (env, conda run) runs that shell; `conda
+  // run` first activates its environment for it.
+  const wrapped = init.shell !== undefined && init.shell.length !== 2 ? unwrapShellWrapper(init.shell) : undefined;
+  const shell = wrapped !== undefined ? wrapped.shell : init.shell;
+  const activation = wrapped?.condaRun !== undefined ? condaActivation(init.state, (k) => init.env.get(k), wrapped.condaRun, init.cwd) : undefined;
+  let env = init.env;
+  let cwd = init.cwd;
+  if (activation !== undefined && !('unknown' in activation)) {
+    env = new Map(init.env);
+    for (const [k, v] of activation.vars) env.set(k, v);
+    if (wrapped?.condaRun?.cwd !== undefined) cwd = normalizePath(wrapped.condaRun.cwd, init.cwd);
+  }
   const argv0 = shell?.[0] ?? '/bin/sh';
   // The usual SHELL, ["/bin/sh", "-c"], sets no option: skip reading it.
   const plain = shell === undefined || (shell.length === 2 && shell[1] === '-c');
   const opts = plain ? NO_OPTIONS : shellOptions(shell ?? NO_ARGS);
   const frame: Frame = {
     ident: init.ident,
-    env: init.env,
+    env,
     envShared: true,
     inexact: init.inexact ?? (NO_INEXACT as Set<string>),
     inexactShared: true,
-    cwd: normalizePath(init.cwd),
+    cwd: normalizePath(cwd),
     umask: init.umask ?? 0o022,
     errexit: opts.errexit,
     xtrace: opts.xtrace,
@@ -527,6 +538,11 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
   if (illegal !== undefined) {
     const err = [`${argv0}: 0: Illegal option -o ${illegal}`];
     return { status: 2, stderr: err, failedAt: failure(init.line, '', err) };
+  }
+
+  if (activation !== undefined && 'unknown' in activation) {
+    w.note(`${activation.unknown}; what runs in it is not followed`, typeof script === 'string' ? script.slice(0, 80) : '');
+    return { status: 'unknown', stderr: [] };
   }
 
   if (typeof script === 'string') {

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { as, image, meta, run } from './run-fixture.js';
-import { runScript, unwrapShell } from '../../src/shell/interpret.js';
+import { runScript, unwrapShell, unwrapShellWrapper } from '../../src/shell/interpret.js';
 import { refreshDerived } from '../../src/shell/commands/config.js';
 
 interface Case {
@@ -1011,6 +1011,12 @@ describe('a SHELL that starts the shell through a wrapper', () => {
   for (const [shell, want] of cases) {
     test(`${shell.join(' ')} runs ${want.join(' ')}`, () => assert.deepEqual(unwrapShell(shell), want));
   }
+
+  test('a conda run wrapper names the environment it activates for the shell', () => {
+    assert.deepEqual(unwrapShellWrapper(['conda', 'run', '-n', 'ml', '--no-capture-output', '/bin/bash', '-c']), { shell: ['/bin/bash', '-c'], condaRun: { name: 'ml', command: ['/bin/bash', '-c'] } });
+    assert.deepEqual(unwrapShellWrapper(['/usr/bin/env', 'micromamba', 'run', '--prefix=/opt/env', '--cwd', '/src', 'bash', '-c']).condaRun, { prefix: '/opt/env', cwd: '/src', command: ['bash', '-c'] });
+    assert.equal(unwrapShellWrapper(['/usr/bin/env', 'bash', '-c']).condaRun, undefined);
+  });
 
   test('bash syntax runs under env bash, in bash\'s words (measured: shells/env-bash-wrapper*)', () => {
     const s = image();

@@ -337,3 +337,74 @@ describe('pip and python on a base without Python (measured: failures/no-python*
     assert.deepEqual(a.sim.target.failures, []);
   });
 });
+
+describe('conda run, and a SHELL that runs through it', () => {
+  const dockerfile = (...lines: string[]) => ['FROM continuumio/miniconda3:24.7.1-0', 'RUN useradd -m app', 'RUN conda create -y -n ml python=3.10', ...lines, ''].join('\n');
+  const owners = (a: ReturnType<typeof analyze>, under: string) =>
+    [...a.image.fs].filter(([p]) => p.startsWith(under)).map(([p, m]) => `${p} ${m.uid}`);
+
+  test('conda run -n ENV pip install: pip is the environment\'s (its bin first on PATH)', () => {
+    const a = analyze({ file: 'Dockerfile', text: dockerfile('RUN conda run -n ml pip install torch') });
+    assert.equal(a.image.fs.get('/opt/conda/envs/ml/lib/python3.10/site-packages/torch')?.uid, 0);
+    assert.equal(a.image.fs.has('/opt/conda/lib/python3.12/site-packages/torch'), false);
+    assert.deepEqual(a.sim.failures, []);
+  });
+
+  test('as a user, the root-made environment is not writable: pip falls back to the user site of its Python', () => {
+    const a = analyze({ file: 'Dockerfile', text: dockerfile('USER app', 'RUN conda run --no-capture-output --name=ml pip install torch') });
+    assert.deepEqual(owners(a, '/home/app/.local/lib/python3.10/site-packages/torch'), ['/home/app/.local/lib/python3.10/site-packages/torch 1000']);
+  });
+
+  test('SHELL ["conda", "run", "-n", "ENV", "/bin/bash", "-c"]: every RUN after it runs in the environment', () => {
+    const a = analyze({ file: 'Dockerfile', text: dockerfile('SHELL ["conda", "run", "-n", "ml", "/bin/bash", "-c"]', 'RUN pip install numpy && [[ $CONDA_PREFIX == /opt/conda/envs/ml ]] && touch /ok') });
+    assert.equal(a.image.fs.get('/opt/conda/envs/ml/lib/python3.10/site-packages/numpy')?.kind, 'dir');
+    assert.equal(a.image.fs.get('/ok')?.kind, 'file');
+    // The workload's own environment is the image's ENV: SHELL changes only the build's steps.
+    assert.equal(a.python?.python, '/opt/conda/bin/python');
+  });
+
+  test('--cwd DIR runs the command there; -p PREFIX names the environment by its path', () => {
+    const a = analyze({ file: 'Dockerfile', text: dockerfile('RUN mkdir /work && conda run -p /opt/conda/envs/ml --cwd /work touch made') });
+    assert.equal(a.image.fs.get('/work/made')?.kind, 'file');
+  });
+
+  test('the command\'s exit status is conda run\'s: a failing command fails the step', () => {
+    const a = analyze({ file: 'Dockerfile', text: dockerfile('RUN conda run -n ml sh -c "exit 3"') });
+    assert.deepEqual(a.sim.failures.map((f) => [f.line, f.kind]), [[4, 'other']]);
+  });
+
+  test('an environment the image is not known to hold: noted, and what runs in it is not followed', () => {
+    const a = analyze({ file: 'Dockerfile', text: dockerfile('RUN conda run -n other pip install torch') });
+    assert.ok(a.unknowns.some((u) => u.reason === 'the conda environment other is not known to exist (/opt/conda/envs/other); what runs in it is not followed'));
+    assert.equal([...a.image.fs.keys()].some((p) => p.endsWith('/torch')), false);
+    assert.ok(a.findings.some((f) => f.ruleId === 'UID603' && f.location.line === 4));
+  });
+
+  test('the same through SHELL: the steps are noted, not read in another environment', () => {
+    const a = analyze({ file: 'Dockerfile', text: dockerfile('SHELL ["conda", "run", "-n", "other", "/bin/bash", "-c"]', 'RUN touch /x') });
+    assert.ok(a.unknowns.some((u) => u.line === 5 && u.reason.startsWith('the conda environment other is not known to exist')));
+    assert.equal(a.image.fs.has('/x'), false);
+  });
+
+  test('conda run as the start command: the workload\'s pip and python are the environment\'s', () => {
+    const a = analyze({ file: 'Dockerfile', text: dockerfile('USER app', 'CMD ["conda", "run", "--no-capture-output", "-n", "ml", "python", "train.py"]') });
+    assert.equal(a.python?.python, '/opt/conda/envs/ml/bin/python');
+    assert.equal(a.runtime.process.env.CONDA_PREFIX, '/opt/conda/envs/ml');
+    const target = a.verdicts.find((v) => v.path === '/opt/conda/envs/ml/lib/python3.10/site-packages' && v.op === 'write');
+    assert.deepEqual([target?.allowed, target?.errno], [false, 'EACCES']);
+  });
+
+  test('after an init and a user switch too; an environment not known to exist is an assumption', () => {
+    const a = analyze({ file: 'Dockerfile', text: dockerfile('RUN apt-get update && apt-get install -y gosu tini', 'ENTRYPOINT ["tini", "--", "gosu", "app"]', 'CMD ["mamba", "run", "-n", "ml", "python", "train.py"]') });
+    assert.deepEqual([a.runtime.process.uid, a.python?.python], [1000, '/opt/conda/envs/ml/bin/python']);
+    const b = analyze({ file: 'Dockerfile', text: dockerfile('CMD ["tini", "--", "conda", "run", "-n", "nope", "python", "x.py"]') });
+    assert.equal(b.python?.python, '/opt/conda/bin/python');
+    assert.ok(b.assumptions.some((x) => x.id === 'start:conda-run' && x.text === 'the conda environment nope is not known to exist (/opt/conda/envs/nope): the workload\'s pip and python are judged as if it were not activated'));
+  });
+
+  test('conda activate is noted as not followed: later commands keep the environment active before', () => {
+    const a = analyze({ file: 'Dockerfile', text: dockerfile('RUN conda activate ml && pip install torch') });
+    assert.ok(a.unknowns.some((u) => u.line === 4 && u.reason.startsWith('conda activate works only through conda\'s shell function')));
+    assert.equal(a.image.fs.get('/opt/conda/lib/python3.12/site-packages/torch')?.kind, 'dir');
+  });
+});

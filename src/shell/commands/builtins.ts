@@ -82,7 +82,8 @@ const ERRNO_TEXT = {
   EACCES: 'Permission denied',
 };
 
-function quote(s: string): string {
+/** A word as sh reads it back unchanged: bare when it holds nothing special, else single-quoted. */
+export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -413,7 +414,7 @@ const sudo: CommandHandler = (ctx, argv) => {
     if (o.asInvoker) ident = (name !== undefined ? ctx.lookupIdentity(name) : undefined) ?? ctx.ident;
   }
 
-  if (shellMode) return ctx.runScript(cmd.map(quote).join(' '), ident, ['sh']);
+  if (shellMode) return ctx.runScript(cmd.map(shellQuote).join(' '), ident, ['sh']);
 
   // -E keeps the caller's environment, HOME included, unless -H sets it (measured: `sudo -E -u
   // app` as root leaves HOME=/root).
@@ -633,9 +634,9 @@ const env: CommandHandler = (ctx, argv) => {
 
   const drop = clear ? [...ctx.env.keys()] : unset;
   const pre = drop.length > 0 ? `unset ${drop.join(' ')}; ` : '';
-  const words = assigns.map((a) => `${a.slice(0, a.indexOf('=') + 1)}${quote(a.slice(a.indexOf('=') + 1))}`);
+  const words = assigns.map((a) => `${a.slice(0, a.indexOf('=') + 1)}${shellQuote(a.slice(a.indexOf('=') + 1))}`);
 
-  return ctx.runScript(pre + [...words, ...cmd.map(quote)].join(' '), undefined, ['env']);
+  return ctx.runScript(pre + [...words, ...cmd.map(shellQuote)].join(' '), undefined, ['env']);
 };
 
 /** Wrappers that only change scheduling or timing: run the rest of the line. */

@@ -10,7 +10,7 @@ import { DEFAULT_PATH } from '../../image/state.js';
 import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
 import { refreshDerived } from './config.js';
 import { packageAccountScript } from './package-accounts.js';
-import { notFound, notInstalled } from './builtins.js';
+import { notFound, notInstalled, shellQuote } from './builtins.js';
 
 const res = (status: number, ...stderr: string[]): CmdResult =>
   stderr.length > 0 ? { status, stderr } : { status };
@@ -846,7 +846,11 @@ const virtualenv: CommandHandler = (ctx, argv) => {
 const CONDA_VALUE_OPTS = new Set(['-n', '--name', '-p', '--prefix', '-c', '--channel', '-f', '--file', '--override-channels']);
 
 function condaRoot(ctx: ExecContext): string {
-  return normalizePath(ctx.state.condaPrefix ?? ctx.env.get('MAMBA_ROOT_PREFIX') ?? ctx.env.get('CONDA_DIR') ?? '/opt/conda');
+  return condaRootIn(ctx.state, (k) => ctx.env.get(k));
+}
+
+function condaRootIn(state: ImageState, env: (name: string) => string | undefined): string {
+  return normalizePath(state.condaPrefix ?? env('MAMBA_ROOT_PREFIX') ?? env('CONDA_DIR') ?? '/opt/conda');
 }
 
 /**
@@ -859,6 +863,15 @@ const conda: CommandHandler = (ctx, argv) => {
   let args = argv.slice(1);
   if (args[0] === 'env' && args[1] === 'create') args = ['create', ...args.slice(2)];
   const sub = args.find((a) => !a.startsWith('-'));
+  if (sub === 'run') return condaRun(ctx, tool, condaRunArgs(args.slice(args.indexOf(sub) + 1)));
+  if (sub === 'activate' || sub === 'deactivate') {
+    // Activation changes the calling shell, so it is conda's shell function's work (`conda
+    // init`, or `. ROOT/etc/profile.d/conda.sh`); the program alone refuses ("Run 'conda init'
+    // before 'conda activate'"). Neither is followed: later commands keep the environment that
+    // was active before.
+    ctx.unknown(`${tool} ${sub} works only through conda's shell function, which the model does not follow: later commands are taken to run in the environment active before (\`${tool} run -n ENV COMMAND\` is followed)`, []);
+    return { status: 'unknown' };
+  }
   if (!sub || !['install', 'create', 'remove', 'uninstall', 'update', 'upgrade'].includes(sub)) return { status: 0 };
 
   const rest = args.slice(args.indexOf(sub) + 1);
@@ -938,6 +951,112 @@ const conda: CommandHandler = (ctx, argv) => {
 
   return { status: 0 };
 };
+
+/** The options of `conda run` (also mamba and micromamba) that take a value. */
+const CONDA_RUN_VALUED = new Set(['-n', '--name', '-p', '--prefix', '--cwd', '-e', '--env']);
+
+/** What `conda run OPTIONS COMMAND...` names: the environment, the folder, the command. */
+export interface CondaRunArgs {
+  name?: string;
+  prefix?: string;
+  cwd?: string;
+  command: string[];
+}
+
+/** `conda run ...`, `mamba run ...` or `micromamba run ...` (by name or by path). */
+export function isCondaRun(argv: readonly string[]): boolean {
+  if (argv.length < 2 || argv[1] !== 'run') return false;
+  const tool = baseName(argv[0]);
+
+  return tool === 'conda' || tool === 'mamba' || tool === 'micromamba';
+}
+
+/** `conda run` arguments after `run`: options (`-n ENV`, `--name=ENV`, flags) up to the command. */
+export function condaRunArgs(args: readonly string[]): CondaRunArgs {
+  const out: CondaRunArgs = { command: [] };
+  let i = 0;
+  for (; i < args.length && args[i].startsWith('-'); i++) {
+    const a = args[i];
+    if (a === '--') {
+      i++;
+      break;
+    }
+    const eq = a.indexOf('=');
+    const opt = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    if (!CONDA_RUN_VALUED.has(opt)) continue;
+    const value = opt === a ? args[++i] : a.slice(eq + 1);
+    if (opt === '-n' || opt === '--name') out.name = value;
+    else if (opt === '-p' || opt === '--prefix') out.prefix = value;
+    else if (opt === '--cwd') out.cwd = value;
+  }
+  out.command = args.slice(i);
+
+  return out;
+}
+
+/**
+ * The variables activating an environment sets, as conda's activator does: PATH with its
+ * `bin` first, CONDA_PREFIX, CONDA_DEFAULT_ENV and CONDA_SHLVL; the environment is the one
+ * named (`-n NAME`: ROOT/envs/NAME, else ~/.conda/envs/NAME; `-n base`: the installation
+ * itself), the one at `-p PREFIX`, or else the active one. An environment the image is not
+ * known to hold gives the reason instead: conda refuses one that is not there.
+ */
+export function condaActivation(
+  state: ImageState,
+  env: (name: string) => string | undefined,
+  which: { name?: string; prefix?: string },
+  cwd: string,
+): { prefix: string; vars: [string, string][] } | { unknown: string } {
+  const root = condaRootIn(state, env);
+  const home = env('HOME') || '/';
+  let prefix: string;
+  if (which.prefix !== undefined) prefix = normalizePath(which.prefix, cwd);
+  else if (which.name === undefined) prefix = normalizePath(env('CONDA_PREFIX') ?? root);
+  else if (which.name === 'base') prefix = root;
+  else {
+    const shared = `${root}/envs/${which.name}`;
+    const own = normalizePath(`${home}/.conda/envs/${which.name}`);
+    prefix = resolvePath(state.fs, own).meta !== undefined && resolvePath(state.fs, shared).meta === undefined ? own : shared;
+  }
+  const found = resolvePath(state.fs, prefix);
+  if (found.meta?.kind !== 'dir') {
+    return { unknown: `the conda environment ${which.name ?? prefix} is not known to exist (${prefix})` };
+  }
+  const path = env('PATH') ?? DEFAULT_PATH;
+  const bin = `${prefix}/bin`;
+
+  return {
+    prefix,
+    vars: [
+      ['PATH', path === bin || path.startsWith(`${bin}:`) ? path : `${bin}:${path}`],
+      ['CONDA_PREFIX', prefix],
+      ['CONDA_DEFAULT_ENV', which.name ?? prefix],
+      ['CONDA_SHLVL', '1'],
+    ],
+  };
+}
+
+/**
+ * `conda run -n ENV COMMAND...`: the command runs with the environment activated (its `bin`
+ * first on PATH, so `pip` and `python` are the environment's), in `--cwd DIR` if given, and
+ * conda exits with its status.
+ */
+function condaRun(ctx: ExecContext, tool: string, run: CondaRunArgs): CmdResult {
+  if (run.command.length === 0) {
+    ctx.unknown(`${tool} run names no command to run`, []);
+    return { status: 'unknown' };
+  }
+  const act = condaActivation(ctx.state, (k) => ctx.env.get(k), run, ctx.cwd);
+  if ('unknown' in act) {
+    ctx.unknown(`${act.unknown}; what runs in it is not followed`, []);
+    return { status: 'unknown' };
+  }
+  ctx.trace(`${tool} run: ${act.prefix} activated`);
+  const into = run.cwd === undefined ? '' : `cd ${shellQuote(run.cwd)} || exit 1; `;
+  const vars = act.vars.map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
+
+  return ctx.runScript(`${into}${vars} ${run.command.map(shellQuote).join(' ')}`, undefined, [tool]);
+}
 
 // ---------------------------------------------------------------- git
 
