@@ -7,6 +7,7 @@ import { LineCounter, parseDocument, isMap, isPair, isScalar, visit, type Docume
 import type { MountSpec, RunContext } from '../model/types.js';
 import { normalizePath } from '../image/fs.js';
 import { RunParseError, yamlError, yamlToJS } from './errors.js';
+import { parseDotenv } from './dotenv.js';
 import type { Invoker } from './docker.js';
 import { mergeService, rebaseService, withoutResets, type MergeTag } from './compose-merge.js';
 import { hostPath, isBindSource, parseTmpfsFlag, parseVolumeFlag, type PathContext } from './mounts.js';
@@ -27,6 +28,13 @@ export interface ComposeOptions {
    * reads it), undefined when it does not exist.
    */
   readComposeFile?: (path: string) => string | undefined;
+  /**
+   * The folder relative paths resolve from, when not the first file's: the project directory
+   * of a Compose file read through another one's `include:`.
+   */
+  projectDir?: string;
+  /** The files whose `include:` led here (absolute), to stop a file that includes itself. */
+  includedBy?: string[];
 }
 
 export interface ComposeBuild {
@@ -351,6 +359,9 @@ interface Layer {
   extendsLines: Map<string, number | undefined>;
   /** Per service, its values tagged `!reset` or `!override`. */
   tags: Map<string, MergeTag[]>;
+  /** The top-level `include:` list, as written, and its line. */
+  include: unknown;
+  includeLine?: number;
 }
 
 /**
@@ -387,7 +398,7 @@ function readLayer(text: string, file: string | undefined, dir: string, env: Rec
   if (!isMap(doc.contents)) throw new RunParseError('a compose file is a mapping with "services"', undefined, file);
 
   const raw = asObj(yamlToJS(doc, file));
-  const layer: Layer = { file, dir, services: new Map(), lines: new Map(), extendsLines: new Map(), tags: mergeTags(doc) };
+  const layer: Layer = { file, dir, services: new Map(), lines: new Map(), extendsLines: new Map(), tags: mergeTags(doc), include: raw.include, includeLine: keyLine(doc, [], 'include', lc) };
   for (const [name, rawSvc] of Object.entries(asObj(raw.services))) {
     const texts: string[] = [];
     layer.services.set(name, withoutResets(asObj(interpolateAll(rawSvc, env, texts, `services.${name}`)), layer.tags.get(name) ?? []));
@@ -482,15 +493,17 @@ export function parseComposeFiles(sources: ComposeSource[], opts: ComposeOptions
   const env = { ...opts.env };
   const fileWarnings: { file?: string; text: string }[] = [];
   const first = sources[0].file;
-  const baseDir = first && first !== '-' ? normalizePath('..', normalizePath(first, opts.invoker.cwd)) : opts.invoker.cwd;
+  const baseDir = opts.projectDir ?? (first && first !== '-' ? normalizePath('..', normalizePath(first, opts.invoker.cwd)) : opts.invoker.cwd);
   const ctx: PathContext = { cwd: baseDir, home: opts.invoker.home };
   const extendsCtx: ExtendsContext = { env, warnings: fileWarnings, read: opts.readComposeFile, layers: new Map() };
 
   // Every service, with the file and line where it is first defined.
   const merged = new Map<string, { svc: Obj; file?: string; line?: number }>();
+  const layers: Layer[] = [];
   for (const source of sources) {
     const dir = source.file && source.file !== '-' ? normalizePath('..', normalizePath(source.file, opts.invoker.cwd)) : opts.invoker.cwd;
     const layer = readLayer(source.text, source.file, dir, env, fileWarnings);
+    layers.push(layer);
     // An extends.file naming this file (a cycle through another file) finds it as read here.
     if (source.file && source.file !== '-') extendsCtx.layers.set(normalizePath(source.file, opts.invoker.cwd), layer);
     for (const name of layer.services.keys()) {
@@ -575,7 +588,86 @@ export function parseComposeFiles(sources: ComposeSource[], opts: ComposeOptions
     }
   }
 
+  // `include:` is read after the files are merged (14-include.md): each included project's
+  // services join this one's.
+  for (const layer of layers) {
+    for (const entry of includeEntries(layer)) {
+      const sub = includedProject(layer, entry, opts);
+      fileWarnings.push(...sub.fileWarnings);
+      for (const [name, svc] of Object.entries(sub.services)) {
+        if (Object.hasOwn(services, name)) {
+          fileWarnings.push({ file: layer.file, text: `services.${name} is also defined in the included ${entry.paths.join(', ')}: Compose 2 refuses this ("services.${name} conflicts with imported resource"), later releases keep this file's; this file's is used` });
+          continue;
+        }
+        services[name] = svc;
+      }
+    }
+  }
+
   return { services, warnings: fileWarnings.map((w) => w.text), fileWarnings };
+}
+
+/** One entry of a top-level `include:`: its files (merged in order), project directory and env files. */
+interface IncludeEntry {
+  paths: string[];
+  projectDirectory?: string;
+  envFiles?: string[];
+}
+
+/** The `include:` list in either syntax: a path, or {path: one or a list, project_directory, env_file}. */
+function includeEntries(layer: Layer): IncludeEntry[] {
+  const raw = layer.include;
+  if (raw === undefined || raw === null) return [];
+  const fail = (message: string) => new RunParseError(message, 'include', layer.file, layer.includeLine);
+  if (!Array.isArray(raw)) throw fail('include must be a list');
+  const strings = (v: unknown, what: string): string[] => {
+    const list = Array.isArray(v) ? v : [v];
+    if (list.length === 0 || list.some((x) => typeof x !== 'string' || x === '')) throw fail(`${what} must be a path or a list of paths`);
+    return list as string[];
+  };
+
+  return raw.map((item, i) => {
+    if (typeof item === 'string') return { paths: strings(item, `include[${i}]`) };
+    const o = asObj(item);
+    if (o.path === undefined) throw fail(`include[${i}].path is required`);
+    const entry: IncludeEntry = { paths: strings(o.path, `include[${i}].path`) };
+    if (typeof o.project_directory === 'string') entry.projectDirectory = o.project_directory;
+    if (o.env_file !== undefined) entry.envFiles = strings(o.env_file, `include[${i}].env_file`);
+    return entry;
+  });
+}
+
+/**
+ * An included Compose project (14-include.md): its files read and merged on their own, relative
+ * paths from its project directory (the first file's folder unless project_directory says),
+ * variables from its env files (by default that folder's .env, which may be missing), with
+ * this project's environment winning over them.
+ */
+function includedProject(layer: Layer, entry: IncludeEntry, opts: ComposeOptions): ComposeProject {
+  const fail = (message: string) => new RunParseError(message, 'include', layer.file, layer.includeLine);
+  const files = entry.paths.map((p) => normalizePath(p, layer.dir));
+  const here = layer.file !== undefined && layer.file !== '-' ? [normalizePath(layer.file, opts.invoker.cwd)] : [];
+  const chain = [...(opts.includedBy ?? []), ...here];
+  const loop = files.find((f) => chain.includes(f));
+  if (loop !== undefined) throw fail(`include cycle: ${[...chain, loop].join(' -> ')}`);
+  const sources = files.map((f) => {
+    const text = opts.readComposeFile?.(f);
+    if (text === undefined) throw fail(opts.readComposeFile ? `open ${f}: no such file or directory` : `include ${f}: no reader for other Compose files was given`);
+    return { text, file: f };
+  });
+  const projectDir = entry.projectDirectory !== undefined ? normalizePath(entry.projectDirectory, layer.dir) : normalizePath('..', files[0]);
+  const envFiles = entry.envFiles?.map((f) => normalizePath(f, layer.dir));
+  const fromFiles: Record<string, string> = {};
+  for (const f of envFiles ?? [`${projectDir}/.env`]) {
+    const text = opts.readEnvFile?.(f);
+    if (text === undefined) {
+      if (envFiles === undefined) continue;
+      throw fail(`couldn't read env file: ${f}`);
+    }
+    Object.assign(fromFiles, parseDotenv(text, f, opts.env ?? {}, fromFiles).vars);
+  }
+
+  return parseComposeFiles(sources, { ...opts, env: { ...fromFiles, ...opts.env }, projectDir, includedBy: chain });
 }
 
 /**

@@ -302,3 +302,50 @@ describe('Compose: !reset and !override in a later file (13-merge.md "Reset valu
     assert.deepEqual([p.services.base.mounts.length, p.services.train.mounts.length], [1, 0]);
   });
 });
+
+describe('Compose: include (14-include.md)', () => {
+  const files: Record<string, string> = {
+    '/home/me/proj/ml/compose.yaml': 'services:\n  train:\n    build: .\n    user: "${TRAIN_UID}:${TRAIN_UID}"\n    volumes: [./data:/data]\n',
+    '/home/me/proj/ml/.env': 'TRAIN_UID=1500\n',
+    '/home/me/proj/ml/gpu.yaml': 'services:\n  train:\n    group_add: [video]\n',
+    '/home/me/proj/other/vars.env': 'TRAIN_UID=1700\n',
+    '/home/me/proj/loop/a.yaml': 'include: [b.yaml]\nservices: {a: {image: x}}\n',
+    '/home/me/proj/loop/b.yaml': 'include: [a.yaml]\nservices: {b: {image: x}}\n',
+  };
+  const read = (p: string) => files[p];
+  const parse = (text: string, env: Record<string, string> = {}) => parseCompose(text, { invoker, file, env, readComposeFile: read, readEnvFile: read });
+
+  test('an included file\'s services join, with paths from its own folder and variables from its own .env', () => {
+    const p = parse('include:\n  - ml/compose.yaml\nservices:\n  web:\n    image: nginx\n');
+    assert.deepEqual(Object.keys(p.services).sort(), ['train', 'web']);
+    const t = p.services.train;
+    assert.deepEqual([t.user, t.build?.context, t.mounts.map((m) => [m.source, m.target])], ['1500:1500', '/home/me/proj/ml', [['/home/me/proj/ml/data', '/data']]]);
+  });
+
+  test('this project\'s environment wins over the included .env; the long syntax merges its paths and names its env_file', () => {
+    assert.equal(parse('include: [ml/compose.yaml]\nservices: {}\n', { TRAIN_UID: '42' }).services.train.user, '42:42');
+    const p = parse('include:\n  - path: [ml/compose.yaml, ml/gpu.yaml]\n    env_file: other/vars.env\n');
+    assert.deepEqual([p.services.train.user, p.services.train.groupAdd], ['1700:1700', ['video']]);
+  });
+
+  test('project_directory moves where relative paths resolve from', () => {
+    const p = parse('include:\n  - path: ml/compose.yaml\n    project_directory: other\n');
+    assert.deepEqual([p.services.train.build?.context, p.services.train.mounts[0].source], ['/home/me/proj/other', '/home/me/proj/other/data']);
+  });
+
+  test('a service defined in both keeps this file\'s, with a warning naming how Compose versions differ', () => {
+    const p = parse('include: [ml/compose.yaml]\nservices:\n  train:\n    image: mine\n');
+    assert.equal(p.services.train.image, 'mine');
+    assert.ok(p.warnings.some((w) => w.startsWith('services.train is also defined in the included ml/compose.yaml: Compose 2 refuses this')));
+  });
+
+  test('a missing file, a wrong shape and a cycle are errors at the include line', () => {
+    assert.throws(() => parse('services: {}\ninclude: [nope.yaml]\n'), { message: '/home/me/proj/compose.yaml:2: open /home/me/proj/nope.yaml: no such file or directory' });
+    assert.throws(() => parse('include: ml/compose.yaml\n'), { message: '/home/me/proj/compose.yaml:1: include must be a list' });
+    assert.throws(() => parse('include:\n  - env_file: x.env\n'), { message: '/home/me/proj/compose.yaml:1: include[0].path is required' });
+    assert.throws(
+      () => parseCompose(files['/home/me/proj/loop/a.yaml'], { invoker, file: '/home/me/proj/loop/a.yaml', readComposeFile: read }),
+      { message: '/home/me/proj/loop/b.yaml:1: include cycle: /home/me/proj/loop/a.yaml -> /home/me/proj/loop/b.yaml -> /home/me/proj/loop/a.yaml' },
+    );
+  });
+});
