@@ -40,7 +40,7 @@ import { errnoText, isTrackedText, newEntryOwner } from './commands/files.js';
 import { TOO_MANY, expandBraces } from './braces.js';
 import { findAsChown, hasUnknownOutput, isHarmless, setShellOf, unknownOutput } from './commands/builtins.js';
 import { findReader } from './commands/readers.js';
-import { condaActivation, condaRunArgs, isCondaRun, type CondaRunArgs } from './commands/packages.js';
+import { condaActivation, condaInstaller, condaRunArgs, isCondaInstaller, isCondaRun, type CondaRunArgs } from './commands/packages.js';
 
 export type Status = number | 'unknown';
 
@@ -431,6 +431,9 @@ export function unwrapShellWrapper(shellArgv: string[]): { shell: string[]; cond
 
   return { shell, condaRun };
 }
+
+/** Shells that run a script file named as their first word (`bash installer.sh -b`). */
+const INSTALLER_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh']);
 
 /** Set at start by the engine for some runs only: never known to be unset. */
 const ENGINE_MAY_SET = /^(?:TERM|HOSTNAME|[A-Z0-9_]+_(?:SERVICE_HOST|SERVICE_PORT(?:_[A-Z0-9_]+)?|PORT(?:_\d+_(?:TCP|UDP|SCTP)(?:_ADDR|_PORT|_PROTO)?)?))$/;
@@ -1438,8 +1441,12 @@ class Walker {
     // the AWS CLI's installer, not coreutils install).
     const local = argv[0].includes('/') && !/^(pip|python|conda|mamba|micromamba)/.test(base) &&
       (!argv[0].startsWith('/') || !SYSTEM_BIN.has(parentOfPath(normalizePath(argv[0]))));
+    // A conda installer, run by a shell (`bash Miniconda3-latest-Linux-x86_64.sh -b`) or by its path.
+    const installer = isCondaInstaller(argv[0]) ? 0 : INSTALLER_SHELLS.has(base) && argv.length > 1 && isCondaInstaller(argv[1]) ? 1 : -1;
     // find that only reads (no -exec, -delete, ...) fails where it cannot list a folder.
-    const handler = local ? undefined : base === 'find' && isHarmless(base, argv) ? findReader : this.sh.registry.get(base);
+    const handler: CommandHandler | undefined = installer >= 0
+      ? (c, a) => condaInstaller(c, a[installer], a.slice(installer + 1))
+      : local ? undefined : base === 'find' && isHarmless(base, argv) ? findReader : this.sh.registry.get(base);
 
     if (!handler) {
       if (isHarmless(base, argv)) {

@@ -408,3 +408,39 @@ describe('conda run, and a SHELL that runs through it', () => {
     assert.equal(a.image.fs.get('/opt/conda/lib/python3.12/site-packages/torch')?.kind, 'dir');
   });
 });
+
+describe('a conda installer run in a step (constructor\'s installer header)', () => {
+  const dockerfile = (...lines: string[]) => ['FROM debian:bookworm-slim', 'RUN useradd -m -u 1000 app', ...lines, ''].join('\n');
+
+  test('bash Miniconda3-*.sh -b -p /opt/conda as root: a root-owned installation that pip and conda use', () => {
+    const a = analyze({ file: 'Dockerfile', text: dockerfile('RUN bash /tmp/Miniconda3-latest-Linux-x86_64.sh -b -p /opt/conda', 'ENV PATH=/opt/conda/bin:$PATH', 'USER app') });
+    assert.deepEqual([a.image.condaPrefix, a.python?.python, a.python?.sitePackages], ['/opt/conda', '/opt/conda/bin/python', '/opt/conda/lib/python3.12/site-packages']);
+    assert.equal(a.image.fs.get('/opt/conda/bin/pip')?.uid, 0);
+    // app may not write it: pip falls back to the user site, conda install fails (UID301, UID304).
+    assert.deepEqual(a.findings.map((f) => f.ruleId).filter((id) => id === 'UID301' || id === 'UID304'), ['UID301', 'UID304']);
+    assert.ok(a.assumptions.some((x) => x.id === 'conda-installer-python:/opt/conda' && x.confidence === 'low'));
+  });
+
+  test('the Python comes from the installer\'s name when it says it; run by its path as a user, it goes to ~/miniconda3', () => {
+    const a = analyze({ file: 'Dockerfile', text: dockerfile('RUN apt-get update && apt-get install -y curl', 'USER app', 'WORKDIR /home/app', 'RUN curl -fsSLO https://repo.anaconda.com/miniconda/Miniconda3-py310_24.1.2-0-Linux-x86_64.sh && chmod +x Miniconda3-py310_24.1.2-0-Linux-x86_64.sh && ./Miniconda3-py310_24.1.2-0-Linux-x86_64.sh -b') });
+    const env = a.image.pythons.find((e) => e.binDir === '/home/app/miniconda3');
+    assert.equal(env?.sitePackages, '/home/app/miniconda3/lib/python3.10/site-packages');
+    assert.deepEqual([a.image.fs.get('/home/app/miniconda3')?.uid, a.image.fs.get('/home/app/miniconda3/.nonadmin')?.kind, a.image.fs.get('/home/app/.conda')?.uid], [1000, 'file', 1000]);
+  });
+
+  test('a user may not create /opt/conda: the step fails in the installer\'s words', () => {
+    const a = analyze({ file: 'Dockerfile', text: dockerfile('USER app', 'RUN bash /tmp/miniforge.sh -b -p /opt/conda') });
+    assert.equal(a.sim.failures.length, 1);
+    assert.ok(a.sim.failures[0].message.includes("ERROR: Could not create directory: '/opt/conda'."), a.sim.failures[0].message);
+    assert.equal(a.sim.failures[0].kind, 'permission');
+  });
+
+  test('a prefix that exists stops it unless -u or -f; without -b it is noted, not followed', () => {
+    const exists = analyze({ file: 'Dockerfile', text: dockerfile('RUN mkdir -p /opt/conda && bash ~/miniconda.sh -b -p /opt/conda') });
+    assert.ok(exists.sim.failures[0]?.message.includes("ERROR: File or directory already exists: '/opt/conda'"));
+    const forced = analyze({ file: 'Dockerfile', text: dockerfile('RUN mkdir -p /opt/conda && bash ~/miniconda.sh -b -f -p /opt/conda') });
+    assert.deepEqual([forced.sim.failures, forced.image.condaPrefix], [[], '/opt/conda']);
+    const asked = analyze({ file: 'Dockerfile', text: dockerfile('RUN bash Anaconda3-2024.10-1-Linux-x86_64.sh') });
+    assert.ok(asked.unknowns.some((u) => u.reason === 'Anaconda3-2024.10-1-Linux-x86_64.sh without -b asks for the license and the folder on its input: what it does is not followed'));
+  });
+});

@@ -5,7 +5,7 @@
 
 import type { FsTree, ImageState, PythonEnv } from '../../model/types.js';
 import { groupByGid, groupByName, lowestFreeId, userByName, userByUid } from '../../image/accounts.js';
-import { baseName, contentsUnknown, mkdirp, normalizePath, parentOf, resolvePath } from '../../image/fs.js';
+import { baseName, contentsUnknown, mkdirp, normalizePath, parentOf, resolvePath, withMeta } from '../../image/fs.js';
 import { DEFAULT_PATH } from '../../image/state.js';
 import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
 import { refreshDerived } from './config.js';
@@ -1056,6 +1056,124 @@ function condaRun(ctx: ExecContext, tool: string, run: CondaRunArgs): CmdResult 
   const vars = act.vars.map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
 
   return ctx.runScript(`${into}${vars} ${run.command.map(shellQuote).join(' ')}`, undefined, [tool]);
+}
+
+// ---------------------------------------------------------------- conda installers
+
+/**
+ * A conda distribution's installer script (made by conda's constructor): Miniconda3-*.sh,
+ * Anaconda3-*.sh, Miniforge3-*.sh, Mambaforge-*.sh, or the same saved as miniconda.sh.
+ */
+export function isCondaInstaller(path: string): boolean {
+  const name = baseName(path);
+
+  return name.endsWith('.sh') && /^(?:(?:mini|ana)conda|(?:mini|mamba)forge)/i.test(name);
+}
+
+/** The folder an installer picks without -p: ${HOME:-/opt}/NAME, NAME after the distribution. */
+function installerFolder(script: string): string {
+  const name = baseName(script).toLowerCase();
+  if (name.startsWith('anaconda')) return 'anaconda3';
+  if (name.startsWith('miniforge')) return 'miniforge3';
+  if (name.startsWith('mambaforge')) return 'mambaforge';
+
+  return 'miniconda3';
+}
+
+/**
+ * `bash Miniconda3-latest-Linux-x86_64.sh -b -p /opt/conda`, as the constructor's installer
+ * header does it (options by getopts "bifhkp:smut"): with -b it installs without asking; a
+ * prefix that exists stops it unless -f or -u is given ("ERROR: File or directory already
+ * exists"); `mkdir -p PREFIX` must succeed for the caller; then the whole installation belongs
+ * to the caller, a user's marked with .nonadmin, and ~/.conda is made when it can be. The
+ * Python comes from the installer's name (Miniconda3-py310_...: 3.10); otherwise it is assumed.
+ */
+export function condaInstaller(ctx: ExecContext, script: string, args: string[]): CmdResult {
+  let batch = false;
+  let force = false;
+  let prefix: string | undefined;
+  for (let i = 0; i < args.length && args[i].startsWith('-') && args[i] !== '-'; i++) {
+    const a = args[i];
+    if (a === '--') break;
+    for (let j = 1; j < a.length; j++) {
+      const c = a[j];
+      if (c === 'p') {
+        prefix = j + 1 < a.length ? a.slice(j + 1) : args[++i];
+        break;
+      }
+      if (c === 'b') batch = true;
+      else if (c === 'i') batch = false;
+      else if (c === 'f' || c === 'u') force = true;
+      else if (c === 'h') return { status: 2 };
+      else if (c === 't') {
+        ctx.unknown(`${script} -t runs package tests after installing, which the model does not follow`, []);
+        return { status: 'unknown' };
+      } else if (!'kms'.includes(c)) return res(1, "ERROR: did not recognize option '?', please try -h");
+    }
+  }
+  if (!batch) {
+    ctx.unknown(`${script} without -b asks for the license and the folder on its input: what it does is not followed`, []);
+    return { status: 'unknown' };
+  }
+
+  // ${HOME:-/opt}: runc sets HOME from the passwd entry when the image does not.
+  const home = ctx.env.get('HOME') || ctx.ident.home || '/opt';
+  const given = prefix ?? `${home}/${installerFolder(script)}`;
+  if (given.includes(' ')) return res(1, 'ERROR: Cannot install into directories with spaces');
+  const dir = normalizePath(given, ctx.cwd);
+  if (resolvePath(ctx.state.fs, dir).meta !== undefined && !force) {
+    return res(1, `ERROR: File or directory already exists: '${given}'`, 'If you want to update an existing installation, use the -u option.');
+  }
+  const blocked = blockedAt(ctx, dir);
+  if (blocked !== undefined) {
+    return res(1, `mkdir: cannot create directory '${blocked}': Permission denied`, `ERROR: Could not create directory: '${given}'.`);
+  }
+
+  const named = /[-_]py(\d)(\d+)_/i.exec(baseName(script));
+  const version = named ? `${named[1]}.${named[2]}` : '3.12';
+  if (!named) {
+    ctx.state.assumptions.push({
+      id: `conda-installer-python:${dir}`,
+      subject: dir,
+      text: `the Python ${script} installs in ${dir} is taken as 3.12; the real one follows the installer's release (site-packages is named after it)`,
+      confidence: 'low',
+      file: ctx.file,
+      line: ctx.line,
+    });
+  }
+  const own = { uid: ctx.ident.uid, gid: ctx.ident.gid };
+  const file = (path: string, mode: number, target?: string) => {
+    ctx.state.fs.set(path, target === undefined
+      ? { kind: 'file', ...own, mode: mode & ~ctx.umask, origin: ctx.origin }
+      : { kind: 'symlink', ...own, mode: 0o777, target, origin: ctx.origin });
+  };
+  makeDirsAs(ctx, dir);
+  const site = `${dir}/lib/python${version}/site-packages`;
+  for (const d of [`${dir}/bin`, site, `${dir}/pkgs`, `${dir}/envs`, `${dir}/conda-meta`, `${dir}/condabin`, `${dir}/etc/profile.d`]) makeDirsAs(ctx, d);
+  // What the packages hold is not listed: a child of these folders may be there.
+  for (const d of [dir, `${dir}/bin`, `${dir}/lib`, `${dir}/lib/python${version}`, site, `${dir}/pkgs`]) {
+    const m = ctx.state.fs.get(d);
+    if (m !== undefined && m.kind === 'dir' && !m.partial) ctx.state.fs.set(d, withMeta(m, { partial: true }));
+  }
+  file(`${dir}/bin/python${version}`, 0o755);
+  file(`${dir}/bin/python3`, 0o777, `python${version}`);
+  file(`${dir}/bin/python`, 0o777, `python${version}`);
+  for (const tool of ['bin/pip', 'bin/conda', 'condabin/conda']) file(`${dir}/${tool}`, 0o755);
+  file(`${dir}/etc/profile.d/conda.sh`, 0o644);
+  if (ctx.ident.uid !== 0) file(`${dir}/.nonadmin`, 0o644);
+  // `test -d ~/.conda || mkdir -p ~/.conda`, its failure ignored.
+  const dotConda = normalizePath(`${home}/.conda`);
+  if (blockedAt(ctx, dotConda) === undefined) makeDirsAs(ctx, dotConda);
+
+  const state = ctx.state;
+  state.condaPrefix ??= dir;
+  if (!state.pythons.some((e) => e.binDir === dir)) {
+    state.pythons.push({ python: `${dir}/bin/python`, kind: 'conda', sitePackages: site, version, externallyManaged: false, binDir: dir });
+  }
+  for (const name of ['conda', 'python', 'pip']) state.packages[name] = { name, via: 'conda', line: ctx.line };
+  ctx.trace(`${script}: conda installed in ${dir} for uid ${ctx.ident.uid}, python ${version}`);
+
+  return { status: 0 };
 }
 
 // ---------------------------------------------------------------- git
