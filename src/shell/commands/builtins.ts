@@ -48,7 +48,7 @@ const READ_ONLY = new Set([
   'jq', 'base64', 'od', 'hexdump', 'strings', 'ldd', 'tree', 'less', 'more', 'column', 'fold',
   'paste', 'rev', 'tac', 'nl', 'expr', 'arch', 'getconf', 'dpkg-query', 'make', 'sync',
   'ldconfig', 'update-ca-certificates', 'hostname', 'lscpu', 'nvidia-smi', 'nvcc', 'env-update',
-  'gpg', 'openssl', 'tee-null', 'logger', 'clear', 'mountpoint', 'namei',
+  'gpg', 'openssl', 'tee-null', 'logger', 'clear', 'mountpoint', 'namei', 'gpgconf', 'dpkg-architecture',
 ]);
 
 /** Interpreters that are harmless only with an inline program (`python -c '...'`). */

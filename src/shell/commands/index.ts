@@ -3,6 +3,7 @@
 
 import type { CommandHandler } from '../context.js';
 import { handlers as accounts } from './accounts.js';
+import { handlers as admin } from './admin.js';
 import { handlers as builtins } from './builtins.js';
 import { handlers as files } from './files.js';
 import { handlers as packages } from './packages.js';
@@ -10,5 +11,5 @@ import { readers } from './readers.js';
 
 /** A fresh table each call, so a caller may add or replace handlers without side effects. */
 export function defaultRegistry(): Record<string, CommandHandler> {
-  return { ...builtins, ...files, ...accounts, ...packages, ...readers };
+  return { ...builtins, ...files, ...accounts, ...packages, ...admin, ...readers };
 }

@@ -1,0 +1,74 @@
+// update-alternatives and the root-only administration tools (src/shell/commands/admin.ts),
+// through whole Dockerfiles. The measured cases are in tests/oracle/scenarios/admin.yaml.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { analyze } from '../../src/analyze.js';
+
+const dockerfile = (...lines: string[]) => ['FROM debian:bookworm', 'RUN useradd -m -u 1000 alice', ...lines, ''].join('\n');
+const link = (a: ReturnType<typeof analyze>, p: string) => {
+  const m = a.image.fs.get(p);
+  return m === undefined ? undefined : `${m.kind} ${m.uid}:${m.gid}${m.target !== undefined ? ` -> ${m.target}` : ''}`;
+};
+
+describe('update-alternatives', () => {
+  test('--install links LINK -> /etc/alternatives/NAME -> PATH, root\'s, and keeps the registry', () => {
+    const a = analyze({ file: 'Dockerfile', text: dockerfile('RUN touch /opt/tool && chmod 755 /opt/tool && update-alternatives --install /usr/local/bin/tool tool /opt/tool 10') });
+    assert.deepEqual([link(a, '/usr/local/bin/tool'), link(a, '/etc/alternatives/tool')], ['symlink 0:0 -> /etc/alternatives/tool', 'symlink 0:0 -> /opt/tool']);
+    assert.equal(a.image.texts['/var/lib/dpkg/alternatives/tool']?.content, 'auto\n/usr/local/bin/tool\n\n/opt/tool\n10\n\n');
+    assert.deepEqual(a.sim.failures, []);
+    assert.equal(a.unknowns.length, 0);
+  });
+
+  test('the higher priority wins in auto mode, --set picks a registered one in manual mode, slaves follow', () => {
+    const a = analyze({ file: 'Dockerfile', text: dockerfile(
+      'RUN touch /opt/a /opt/b /opt/a.1 /opt/b.1 \\',
+      ' && update-alternatives --install /usr/local/bin/t t /opt/a 10 --slave /usr/local/share/t.1 t.1 /opt/a.1 \\',
+      ' && update-alternatives --install /usr/local/bin/t t /opt/b 20 --slave /usr/local/share/t.1 t.1 /opt/b.1',
+    ) });
+    assert.deepEqual([link(a, '/etc/alternatives/t'), link(a, '/etc/alternatives/t.1'), link(a, '/usr/local/share/t.1')], ['symlink 0:0 -> /opt/b', 'symlink 0:0 -> /opt/b.1', 'symlink 0:0 -> /etc/alternatives/t.1']);
+    const set = analyze({ file: 'Dockerfile', text: dockerfile('RUN touch /opt/a /opt/b && update-alternatives --install /usr/local/bin/t t /opt/a 10 && update-alternatives --install /usr/local/bin/t t /opt/b 20 && update-alternatives --set t /opt/a') });
+    assert.equal(link(set, '/etc/alternatives/t'), 'symlink 0:0 -> /opt/a');
+    assert.ok(set.image.texts['/var/lib/dpkg/alternatives/t']?.content.startsWith('manual\n'));
+    const wrong = analyze({ file: 'Dockerfile', text: dockerfile('RUN touch /opt/a && update-alternatives --install /usr/local/bin/t t /opt/a 10 && update-alternatives --set t /opt/zz') });
+    assert.ok(wrong.sim.failures[0]?.message.includes('update-alternatives: error: alternative /opt/zz for t not registered; not setting'));
+  });
+
+  test('as a user the first link is refused (measured: admin/alternatives-as-user)', () => {
+    const a = analyze({ file: 'Dockerfile', text: dockerfile('RUN touch /opt/tool', 'USER alice', 'RUN update-alternatives --install /usr/local/bin/tool tool /opt/tool 10') });
+    assert.deepEqual(a.sim.failures.map((f) => [f.line, f.kind]), [[5, 'permission']]);
+    assert.ok(a.sim.failures[0].message.includes("update-alternatives: error: error creating symbolic link '/etc/alternatives/tool.dpkg-tmp': Permission denied"));
+  });
+
+  test('a path that does not exist, a link in a missing folder, a file where the link goes', () => {
+    const missing = analyze({ file: 'Dockerfile', text: dockerfile('RUN mkdir /opt/tools && update-alternatives --install /usr/local/bin/x x /opt/tools/x 1') });
+    assert.ok(missing.sim.failures[0]?.message.includes("update-alternatives: error: alternative path /opt/tools/x doesn't exist"));
+    const nodir = analyze({ file: 'Dockerfile', text: dockerfile('RUN mkdir /opt/d && touch /opt/x && update-alternatives --install /opt/d/nodir/x x /opt/x 1') });
+    assert.ok(nodir.sim.failures[0]?.message.includes("error creating symbolic link '/opt/d/nodir/x.dpkg-tmp': No such file or directory"));
+    assert.equal(link(nodir, '/etc/alternatives/x'), 'symlink 0:0 -> /opt/x');
+    const file = analyze({ file: 'Dockerfile', text: dockerfile('RUN touch /opt/tool /usr/local/bin/tool && update-alternatives --install /usr/local/bin/tool tool /opt/tool 10') });
+    assert.deepEqual([file.sim.failures, link(file, '/usr/local/bin/tool'), link(file, '/etc/alternatives/tool')], [[], 'file 0:0', 'symlink 0:0 -> /opt/tool']);
+  });
+
+  test('an alternative the image already had, and actions not modelled, are noted', () => {
+    const a = analyze({ file: 'Dockerfile', text: dockerfile('RUN update-alternatives --set editor /usr/bin/vim.basic && update-alternatives --remove-all pager') });
+    assert.deepEqual(a.unknowns.map((u) => u.reason), [
+      'update-alternatives --set editor: the alternatives the image already has are not known to the model',
+      'update-alternatives --remove-all is not followed',
+    ]);
+    assert.equal(analyze({ file: 'Dockerfile', text: dockerfile('RUN update-alternatives --display python') }).unknowns.length, 0);
+  });
+});
+
+describe('root-only administration tools', () => {
+  test('as root they succeed and leave nothing unknown; apt-mark show* only reads', () => {
+    const a = analyze({ file: 'Dockerfile', text: dockerfile('RUN apt-mark hold dpkg && apt-key add /tmp/k.gpg && locale-gen && update-locale LANG=C.UTF-8 && gpgconf --kill all && apt-mark showmanual') });
+    assert.deepEqual([a.sim.failures, a.unknowns], [[], []]);
+  });
+
+  test('as a user: noted as most likely failing, not worded', () => {
+    const a = analyze({ file: 'Dockerfile', text: dockerfile('USER alice', 'RUN apt-mark manual curl; apt-mark showhold') });
+    assert.deepEqual(a.unknowns.map((u) => u.reason), ["apt-mark changes root's system files: as uid 1000 it most likely fails, in words the model does not have"]);
+  });
+});
