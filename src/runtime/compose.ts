@@ -359,6 +359,8 @@ interface Layer {
   extendsLines: Map<string, number | undefined>;
   /** Per service, its values tagged `!reset` or `!override`. */
   tags: Map<string, MergeTag[]>;
+  /** Services tagged whole: `!reset` drops an earlier definition, `!override` replaces it. */
+  serviceTags: Map<string, MergeTag['kind']>;
   /** The top-level `include:` list, as written, and its line. */
   include: unknown;
   includeLine?: number;
@@ -368,8 +370,9 @@ interface Layer {
  * The values tagged `!reset` or `!override` inside each service, by their keys below it. The
  * yaml library keeps a tag it does not know on the node and reads the value as untagged.
  */
-function mergeTags(doc: Document): Map<string, MergeTag[]> {
+function mergeTags(doc: Document): { tags: Map<string, MergeTag[]>; serviceTags: Map<string, MergeTag['kind']> } {
   const out = new Map<string, MergeTag[]>();
+  const serviceTags = new Map<string, MergeTag['kind']>();
   visit(doc, {
     Value(key, node, path) {
       const kind = node.tag === '!reset' ? 'reset' : node.tag === '!override' ? 'override' : undefined;
@@ -377,14 +380,18 @@ function mergeTags(doc: Document): Map<string, MergeTag[]> {
       const keys: string[] = [];
       for (const step of path) if (isPair(step)) keys.push(String(isScalar(step.key) ? step.key.value : step.key));
       // services, the service's name, then the setting (and any keys below it).
-      if (keys.length < 3 || keys[0] !== 'services') return;
+      if (keys.length < 2 || keys[0] !== 'services') return;
+      if (keys.length === 2) {
+        serviceTags.set(keys[1], kind);
+        return;
+      }
       const list = out.get(keys[1]) ?? [];
       list.push({ kind, path: keys.slice(2) });
       out.set(keys[1], list);
     },
   });
 
-  return out;
+  return { tags: out, serviceTags };
 }
 
 function readLayer(text: string, file: string | undefined, dir: string, env: Record<string, string>, warnings: { file?: string; text: string }[]): Layer {
@@ -398,7 +405,7 @@ function readLayer(text: string, file: string | undefined, dir: string, env: Rec
   if (!isMap(doc.contents)) throw new RunParseError('a compose file is a mapping with "services"', undefined, file);
 
   const raw = asObj(yamlToJS(doc, file));
-  const layer: Layer = { file, dir, services: new Map(), lines: new Map(), extendsLines: new Map(), tags: mergeTags(doc), include: raw.include, includeLine: keyLine(doc, [], 'include', lc) };
+  const layer: Layer = { file, dir, services: new Map(), lines: new Map(), extendsLines: new Map(), ...mergeTags(doc), include: raw.include, includeLine: keyLine(doc, [], 'include', lc) };
   for (const [name, rawSvc] of Object.entries(asObj(raw.services))) {
     const texts: string[] = [];
     layer.services.set(name, withoutResets(asObj(interpolateAll(rawSvc, env, texts, `services.${name}`)), layer.tags.get(name) ?? []));
@@ -495,24 +502,7 @@ export function parseComposeFiles(sources: ComposeSource[], opts: ComposeOptions
   const first = sources[0].file;
   const baseDir = opts.projectDir ?? (first && first !== '-' ? normalizePath('..', normalizePath(first, opts.invoker.cwd)) : opts.invoker.cwd);
   const ctx: PathContext = { cwd: baseDir, home: opts.invoker.home };
-  const extendsCtx: ExtendsContext = { env, warnings: fileWarnings, read: opts.readComposeFile, layers: new Map() };
-
-  // Every service, with the file and line where it is first defined.
-  const merged = new Map<string, { svc: Obj; file?: string; line?: number }>();
-  const layers: Layer[] = [];
-  for (const source of sources) {
-    const dir = source.file && source.file !== '-' ? normalizePath('..', normalizePath(source.file, opts.invoker.cwd)) : opts.invoker.cwd;
-    const layer = readLayer(source.text, source.file, dir, env, fileWarnings);
-    layers.push(layer);
-    // An extends.file naming this file (a cycle through another file) finds it as read here.
-    if (source.file && source.file !== '-') extendsCtx.layers.set(normalizePath(source.file, opts.invoker.cwd), layer);
-    for (const name of layer.services.keys()) {
-      const svc = extendedService(layer, name, [], extendsCtx);
-      const before = merged.get(name);
-      if (before) before.svc = mergeService(before.svc, svc, layer.tags.get(name));
-      else merged.set(name, { svc, file: source.file, line: layer.lines.get(name) });
-    }
-  }
+  const merged = loadServices(sources, opts, env, fileWarnings);
 
   const services: Record<string, ComposeService> = {};
   for (const [name, { svc, file, line }] of merged) {
@@ -588,22 +578,6 @@ export function parseComposeFiles(sources: ComposeSource[], opts: ComposeOptions
     }
   }
 
-  // `include:` is read after the files are merged (14-include.md): each included project's
-  // services join this one's.
-  for (const layer of layers) {
-    for (const entry of includeEntries(layer)) {
-      const sub = includedProject(layer, entry, opts);
-      fileWarnings.push(...sub.fileWarnings);
-      for (const [name, svc] of Object.entries(sub.services)) {
-        if (Object.hasOwn(services, name)) {
-          fileWarnings.push({ file: layer.file, text: `services.${name} is also defined in the included ${entry.paths.join(', ')}: Compose 2 refuses this ("services.${name} conflicts with imported resource"), later releases keep this file's; this file's is used` });
-          continue;
-        }
-        services[name] = svc;
-      }
-    }
-  }
-
   return { services, warnings: fileWarnings.map((w) => w.text), fileWarnings };
 }
 
@@ -615,8 +589,10 @@ interface IncludeEntry {
 }
 
 /** The `include:` list in either syntax: a path, or {path: one or a list, project_directory, env_file}. */
-function includeEntries(layer: Layer): IncludeEntry[] {
-  const raw = layer.include;
+function includeEntries(layer: Layer, env: Record<string, string>, fileWarnings: { file?: string; text: string }[]): IncludeEntry[] {
+  const texts: string[] = [];
+  const raw = interpolateAll(layer.include, env, texts, 'include');
+  for (const t of texts) fileWarnings.push({ file: layer.file, text: t });
   if (raw === undefined || raw === null) return [];
   const fail = (message: string) => new RunParseError(message, 'include', layer.file, layer.includeLine);
   if (!Array.isArray(raw)) throw fail('include must be a list');
@@ -637,13 +613,58 @@ function includeEntries(layer: Layer): IncludeEntry[] {
   });
 }
 
+type Loaded = Map<string, { svc: Obj; file?: string; line?: number }>;
+
 /**
- * An included Compose project (14-include.md): its files read and merged on their own, relative
- * paths from its project directory (the first file's folder unless project_directory says),
- * variables from its env files (by default that folder's .env, which may be missing), with
- * this project's environment winning over them.
+ * The services of these files, merged in order (13-merge.md), each with the file and line where
+ * it is first defined. Each file's `include:` is applied to it before the next file is merged
+ * over it, as compose-go does: an included project's services join the file's, and a service
+ * the file also defines is merged over the included one. Then each service's `extends:`.
  */
-function includedProject(layer: Layer, entry: IncludeEntry, opts: ComposeOptions): ComposeProject {
+function loadServices(sources: ComposeSource[], opts: ComposeOptions, env: Record<string, string>, fileWarnings: { file?: string; text: string }[]): Loaded {
+  const extendsCtx: ExtendsContext = { env, warnings: fileWarnings, read: opts.readComposeFile, layers: new Map() };
+  const merged: Loaded = new Map();
+  for (const source of sources) {
+    const dir = source.file && source.file !== '-' ? normalizePath('..', normalizePath(source.file, opts.invoker.cwd)) : opts.invoker.cwd;
+    const layer = readLayer(source.text, source.file, dir, env, fileWarnings);
+    // An extends.file naming this file (a cycle through another file) finds it as read here.
+    if (source.file && source.file !== '-') extendsCtx.layers.set(normalizePath(source.file, opts.invoker.cwd), layer);
+    const own: Loaded = new Map();
+    for (const entry of includeEntries(layer, env, fileWarnings)) {
+      for (const [name, item] of includedServices(layer, entry, opts, fileWarnings)) {
+        const before = own.get(name);
+        own.set(name, before ? { ...before, svc: mergeService(before.svc, item.svc) } : item);
+      }
+    }
+    for (const name of layer.services.keys()) {
+      const svc = extendedService(layer, name, [], extendsCtx);
+      const imported = own.get(name);
+      own.set(name, imported
+        ? { ...imported, svc: mergeService(imported.svc, svc, layer.tags.get(name)) }
+        : { svc, file: source.file, line: layer.lines.get(name) });
+    }
+    for (const [name, item] of own) {
+      const before = merged.get(name);
+      if (before) before.svc = mergeService(before.svc, item.svc, layer.tags.get(name));
+      else merged.set(name, item);
+    }
+    // `services: {NAME: !reset}` drops the service; `!override` puts this file's in place of the earlier one.
+    for (const [name, kind] of layer.serviceTags) {
+      if (kind === 'reset') merged.delete(name);
+      else if (own.has(name)) merged.set(name, own.get(name)!);
+    }
+  }
+
+  return merged;
+}
+
+/**
+ * An included Compose project's services (14-include.md): its files read and merged on their
+ * own, their relative paths made absolute from its project directory (the first file's folder
+ * unless project_directory says), its variables from its env files (by default that folder's
+ * .env, which may be missing), with this project's environment winning over them.
+ */
+function includedServices(layer: Layer, entry: IncludeEntry, opts: ComposeOptions, fileWarnings: { file?: string; text: string }[]): Loaded {
   const fail = (message: string) => new RunParseError(message, 'include', layer.file, layer.includeLine);
   const files = entry.paths.map((p) => normalizePath(p, layer.dir));
   const here = layer.file !== undefined && layer.file !== '-' ? [normalizePath(layer.file, opts.invoker.cwd)] : [];
@@ -666,8 +687,11 @@ function includedProject(layer: Layer, entry: IncludeEntry, opts: ComposeOptions
     }
     Object.assign(fromFiles, parseDotenv(text, f, opts.env ?? {}, fromFiles).vars);
   }
+  const loaded = loadServices(sources, { ...opts, projectDir, includedBy: chain }, { ...fromFiles, ...opts.env }, fileWarnings);
+  // Relative paths name the included project's files wherever it is used from.
+  for (const item of loaded.values()) item.svc = rebaseService(item.svc, projectDir);
 
-  return parseComposeFiles(sources, { ...opts, env: { ...fromFiles, ...opts.env }, projectDir, includedBy: chain });
+  return loaded;
 }
 
 /**

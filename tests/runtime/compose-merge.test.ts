@@ -297,6 +297,14 @@ describe('Compose: !reset and !override in a later file (13-merge.md "Reset valu
     assert.deepEqual(p.services.train.env, { TZ: 'utc' });
   });
 
+  test('!reset on a whole service drops it; !override puts the later one in place of the earlier', () => {
+    const base = 'services:\n  train: {image: img, user: root}\n  web: {image: nginx}\n';
+    const two = (over: string) => parseComposeFiles([{ text: base, file: 'a.yaml' }, { text: over, file: 'b.yaml' }], { invoker, env: {} }).services;
+    assert.deepEqual(Object.keys(two('services:\n  train: !reset\n')), ['web']);
+    const o = two('services:\n  train: !override {image: other}\n').train;
+    assert.deepEqual([o.image, o.user], ['other', undefined]);
+  });
+
   test('through extends the same: the service that extends resets what it inherits', () => {
     const p = parseCompose('services:\n  base:\n    image: img\n    volumes: [./data:/data]\n  train:\n    extends: base\n    volumes: !reset []\n', { invoker, file });
     assert.deepEqual([p.services.base.mounts.length, p.services.train.mounts.length], [1, 0]);
@@ -333,10 +341,31 @@ describe('Compose: include (14-include.md)', () => {
     assert.deepEqual([p.services.train.build?.context, p.services.train.mounts[0].source], ['/home/me/proj/other', '/home/me/proj/other/data']);
   });
 
-  test('a service defined in both keeps this file\'s, with a warning naming how Compose versions differ', () => {
-    const p = parse('include: [ml/compose.yaml]\nservices:\n  train:\n    image: mine\n');
-    assert.equal(p.services.train.image, 'mine');
-    assert.ok(p.warnings.some((w) => w.startsWith('services.train is also defined in the included ml/compose.yaml: Compose 2 refuses this')));
+  test('a service this file also defines is merged over the included one, as compose-go merges it', () => {
+    const p = parse('include: [ml/compose.yaml]\nservices:\n  train:\n    user: "0:0"\n');
+    const t = p.services.train;
+    assert.deepEqual([t.user, t.build?.context, t.mounts.map((m) => m.source)], ['0:0', '/home/me/proj/ml', ['/home/me/proj/ml/data']]);
+    assert.deepEqual(p.warnings, []);
+  });
+
+  test('a later file (the override file) changes an included service: include is applied to its own file first', () => {
+    const p = parseComposeFiles([
+      { text: 'include: [ml/compose.yaml]\nservices:\n  web: {image: nginx}\n', file },
+      { text: 'services:\n  train:\n    user: "0:0"\n    volumes: !reset []\n', file: '/home/me/proj/compose.override.yaml' },
+    ], { invoker, env: {}, readComposeFile: read, readEnvFile: read });
+    assert.deepEqual([p.services.train.user, p.services.train.mounts, p.services.train.build?.context], ['0:0', [], '/home/me/proj/ml']);
+  });
+
+  test('the same file included twice (through two projects) is no conflict; include paths take variables', () => {
+    const diamond: Record<string, string> = {
+      '/home/me/proj/p1/compose.yaml': 'include: [../common/compose.yaml]\nservices: {a: {image: a}}\n',
+      '/home/me/proj/p2/compose.yaml': 'include: [../common/compose.yaml]\nservices: {b: {image: b}}\n',
+      '/home/me/proj/common/compose.yaml': 'services: {redis: {image: redis, user: "999"}}\n',
+    };
+    const r = (path: string) => diamond[path] ?? files[path];
+    const p = parseCompose('include: [p1/compose.yaml, p2/compose.yaml]\nservices: {}\n', { invoker, file, env: {}, readComposeFile: r, readEnvFile: r });
+    assert.deepEqual([Object.keys(p.services).sort(), p.services.redis.user, p.warnings], [['a', 'b', 'redis'], '999', []]);
+    assert.equal(parse('include: ["${ML_DIR:-ml}/compose.yaml"]\n').services.train.user, '1500:1500');
   });
 
   test('a missing file, a wrong shape and a cycle are errors at the include line', () => {
