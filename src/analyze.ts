@@ -36,7 +36,7 @@ import { applyEntrypoint, startCommandOf } from './runtime/entrypoints.js';
 import { launcherAssumptionText, launcherCall, launcherId, launcherName } from './rules/identity/launchers.js';
 import { applyPrivilegeDrop } from './runtime/privdrop.js';
 import { loadVolume, runInitContainers } from './runtime/init-containers.js';
-import { capsNeeded, launchOf, parsesAs, runStartScript, startScriptOf, unreadableScript, withoutInit, workloadProcess, type ScriptRun } from './runtime/entry-script.js';
+import { capsNeeded, launchOf, parsesAs, runStartScript, startScriptOf, unreadableScript, workloadProcess, type ScriptRun } from './runtime/entry-script.js';
 
 export type Profile = 'dev' | 'prod';
 export type Engine = 'docker' | 'podman';
@@ -526,17 +526,19 @@ export function analyze(input: AnalyzeInput): Analysis {
       }
     }
   }
-  // `conda run -n ENV COMMAND` as what starts the workload (after an init or a user switch):
-  // it runs with ENV activated, so its pip and python are ENV's.
-  const condaStart = withoutInit(runtime.drop?.command ?? start.argv);
-  if (!scriptRun && isCondaRun(condaStart)) {
+  // `conda run -n ENV COMMAND` as what starts the workload (after an init, a user switch, in a
+  // shell-form command or at the end of an entrypoint script): it runs with ENV activated, so
+  // its pip and python are ENV's.
+  const condaStart = launchOf(runtime.script?.workload ?? runtime.drop?.command ?? start.argv)?.argv ?? [];
+  if (isCondaRun(condaStart)) {
     const env = runtime.process.env;
     const act = condaActivation(image, (k) => env[k], condaRunArgs(condaStart.slice(2)), runtime.process.cwd);
     if ('unknown' in act) {
       const a: Assumption = { id: 'start:conda-run', subject: condaStart.slice(0, 4).join(' '), text: `${act.unknown}: the workload's pip and python are judged as if it were not activated`, confidence: 'low' };
       runtime = { ...runtime, notes: [...runtime.notes, { text: a.text, assumption: a }] };
     } else {
-      runtime = { ...runtime, process: { ...runtime.process, env: { ...env, ...Object.fromEntries(act.vars) } } };
+      const notes = act.assumed === undefined ? runtime.notes : [...runtime.notes, { text: act.assumed, assumption: { id: 'start:conda-run', subject: condaStart.slice(0, 4).join(' '), text: act.assumed, confidence: 'medium' as const } }];
+      runtime = { ...runtime, notes, process: { ...runtime.process, env: { ...env, ...Object.fromEntries(act.vars) } } };
     }
   }
   const { process, view } = runtime;

@@ -547,6 +547,7 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     w.note(`${activation.unknown}; what runs in it is not followed`, typeof script === 'string' ? script.slice(0, 80) : '');
     return { status: 'unknown', stderr: [] };
   }
+  if (activation?.assumed !== undefined) w.note(activation.assumed, typeof script === 'string' ? script.slice(0, 80) : '', [activation.prefix]);
 
   if (typeof script === 'string') {
     const parsed = w.parse(script);
@@ -1247,6 +1248,14 @@ class Walker {
       env.delete('VIRTUAL_ENV');
       return { status: 0, out: '' };
     }
+    if (fn === undefined && (argv[1] === 'activate' || argv[1] === 'deactivate') && baseName(name) === 'conda' && this.refusesActivation()) {
+      // No conda shell function in this sh: the program itself refuses (exit 1), and what the
+      // activation was for does not happen.
+      const msg = `CondaError: Run 'conda init' before 'conda ${argv[1]}'`;
+      this.f.err.push(msg);
+      this.sh.failedAt = failure(this.line(), textOf(text), [msg]);
+      return { status: 1, out: '' };
+    }
     if ((name === 'source' || name === 'let') && this.f.flavor === 'dash' && fn === undefined) {
       // bash's `source` (its name for `.`) and `let`: dash 0.5.12 has neither builtin and Debian
       // no such program (measured in the oracle, venv/dash-source: "/bin/sh: 1: source: not found").
@@ -1286,6 +1295,19 @@ class Walker {
     if (this.sh.watch !== undefined) return this.watched(argv, stdin, text);
 
     return this.dispatch(argv, stdin, text);
+  }
+
+  /**
+   * `conda activate` is conda's shell function's work; the program alone refuses it. A
+   * non-interactive sh (dash, BusyBox ash) reads no startup file, so the function exists only
+   * if this shell defined or sourced it: nothing unknown was sourced here, and the image has
+   * conda. bash may have read BASH_ENV or a profile (`bash -l`): not told.
+   */
+  private refusesActivation(): boolean {
+    const f = this.f;
+    if (f.flavor === 'bash' || f.inexact.has(ANY_UNSET)) return false;
+
+    return this.state.condaPrefix !== undefined || this.state.packages.conda !== undefined;
   }
 
   /** Where the workload starts: who, with which environment, in which folder, through what. */

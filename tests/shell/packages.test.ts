@@ -394,6 +394,11 @@ describe('conda run, and a SHELL that runs through it', () => {
     assert.deepEqual([target?.allowed, target?.errno], [false, 'EACCES']);
   });
 
+  test('micromamba run\'s -r ROOT and -a STREAMS take a value; a shell-form CMD runs it too', () => {
+    const a = analyze({ file: 'Dockerfile', text: dockerfile('RUN micromamba run -r /opt/conda -a "" -n ml touch /made', 'CMD conda run -n ml python serve.py') });
+    assert.deepEqual([a.image.fs.get('/made')?.kind, a.unknowns, a.python?.python], ['file', [], '/opt/conda/envs/ml/bin/python']);
+  });
+
   test('after an init and a user switch too; an environment not known to exist is an assumption', () => {
     const a = analyze({ file: 'Dockerfile', text: dockerfile('RUN apt-get update && apt-get install -y gosu tini', 'ENTRYPOINT ["tini", "--", "gosu", "app"]', 'CMD ["mamba", "run", "-n", "ml", "python", "train.py"]') });
     assert.deepEqual([a.runtime.process.uid, a.python?.python], [1000, '/opt/conda/envs/ml/bin/python']);
@@ -402,11 +407,21 @@ describe('conda run, and a SHELL that runs through it', () => {
     assert.ok(b.assumptions.some((x) => x.id === 'start:conda-run' && x.text === 'the conda environment nope is not known to exist (/opt/conda/envs/nope): the workload\'s pip and python are judged as if it were not activated'));
   });
 
-  test('conda activate is noted as not followed: later commands keep the environment active before', () => {
+  test('conda activate under /bin/sh (dash, nothing sourced): conda refuses it, and the step fails', () => {
     const a = analyze({ file: 'Dockerfile', text: dockerfile('RUN conda activate ml && pip install torch') });
-    assert.ok(a.unknowns.some((u) => u.line === 4 && u.reason.startsWith('conda activate works only through conda\'s shell function')));
-    assert.equal(a.image.fs.get('/opt/conda/lib/python3.12/site-packages/torch')?.kind, 'dir');
+    assert.deepEqual(a.sim.failures.map((f) => [f.line, f.message.includes("CondaError: Run 'conda init' before 'conda activate'")]), [[4, true]]);
+    assert.equal(a.image.fs.has('/opt/conda/lib/python3.12/site-packages/torch'), false);
   });
+
+  test('under bash, or after a script the model does not read was sourced, it is noted, not followed', () => {
+    const bash = analyze({ file: 'Dockerfile', text: dockerfile('SHELL ["/bin/bash", "-lc"]', 'RUN conda activate ml && pip install torch') });
+    assert.ok(bash.unknowns.some((u) => u.line === 5 && u.reason.startsWith('conda activate works only through conda\'s shell function')));
+    assert.equal(bash.image.fs.get('/opt/conda/lib/python3.12/site-packages/torch')?.kind, 'dir');
+    const sourced = analyze({ file: 'Dockerfile', text: dockerfile('RUN . /opt/conda/etc/profile.d/conda.sh && conda activate ml') });
+    assert.deepEqual(sourced.sim.failures, []);
+    assert.ok(sourced.unknowns.some((u) => u.reason.startsWith('conda activate works only through')));
+  });
+
 });
 
 describe('a conda installer run in a step (constructor\'s installer header)', () => {
@@ -442,5 +457,14 @@ describe('a conda installer run in a step (constructor\'s installer header)', ()
     assert.deepEqual([forced.sim.failures, forced.image.condaPrefix], [[], '/opt/conda']);
     const asked = analyze({ file: 'Dockerfile', text: dockerfile('RUN bash Anaconda3-2024.10-1-Linux-x86_64.sh') });
     assert.ok(asked.unknowns.some((u) => u.reason === 'Anaconda3-2024.10-1-Linux-x86_64.sh without -b asks for the license and the folder on its input: what it does is not followed'));
+  });
+});
+
+describe('conda env create -f FILE, then conda run -n NAME', () => {
+  test('the environment whose name is in the file is taken to exist: the steps under it are followed, with a note', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM continuumio/miniconda3:24.7.1-0\nRUN conda env create -f /tmp/environment.yml\nSHELL ["conda", "run", "-n", "ml", "/bin/bash", "-c"]\nRUN useradd -m -u 1000 dev\nUSER dev\n' });
+    assert.equal(a.runtime.process.userName, 'dev');
+    assert.ok(a.unknowns.some((u) => u.line === 4 && u.reason === 'the conda environment ml is taken to exist at /opt/conda/envs/ml, in a folder whose contents are not all known'));
+    assert.ok(!a.unknowns.some((u) => u.reason.includes('not known to exist')));
   });
 });

@@ -907,6 +907,8 @@ const conda: CommandHandler = (ctx, argv) => {
     // environment is somewhere in the envs folder it would pick, which may not be the shared one.
     const envs = parentOf(newEnv('_'));
     makeDirsAs(ctx, envs);
+    // The folder now holds an environment whose name the model does not know.
+    contentsUnknown(ctx.state.fs, [envs]);
     ctx.unknown(`the environment ${file} describes is named in the file, which is not read: it is made in ${envs}`, [envs]);
     return { status: 0 };
   } else prefix = sub === 'create' ? root : normalizePath(ctx.env.get('CONDA_PREFIX') ?? root);
@@ -953,13 +955,15 @@ const conda: CommandHandler = (ctx, argv) => {
 };
 
 /** The options of `conda run` (also mamba and micromamba) that take a value. */
-const CONDA_RUN_VALUED = new Set(['-n', '--name', '-p', '--prefix', '--cwd', '-e', '--env']);
+const CONDA_RUN_VALUED = new Set(['-n', '--name', '-p', '--prefix', '--cwd', '-e', '--env', '-r', '--root-prefix', '-a', '--attach']);
 
 /** What `conda run OPTIONS COMMAND...` names: the environment, the folder, the command. */
 export interface CondaRunArgs {
   name?: string;
   prefix?: string;
   cwd?: string;
+  /** micromamba's -r/--root-prefix: where `-n NAME` environments are looked up. */
+  root?: string;
   command: string[];
 }
 
@@ -988,6 +992,7 @@ export function condaRunArgs(args: readonly string[]): CondaRunArgs {
     if (opt === '-n' || opt === '--name') out.name = value;
     else if (opt === '-p' || opt === '--prefix') out.prefix = value;
     else if (opt === '--cwd') out.cwd = value;
+    else if (opt === '-r' || opt === '--root-prefix') out.root = value;
   }
   out.command = args.slice(i);
 
@@ -1004,10 +1009,10 @@ export function condaRunArgs(args: readonly string[]): CondaRunArgs {
 export function condaActivation(
   state: ImageState,
   env: (name: string) => string | undefined,
-  which: { name?: string; prefix?: string },
+  which: { name?: string; prefix?: string; root?: string },
   cwd: string,
-): { prefix: string; vars: [string, string][] } | { unknown: string } {
-  const root = condaRootIn(state, env);
+): { prefix: string; vars: [string, string][]; assumed?: string } | { unknown: string } {
+  const root = which.root !== undefined ? normalizePath(which.root, cwd) : condaRootIn(state, env);
   const home = env('HOME') || '/';
   let prefix: string;
   if (which.prefix !== undefined) prefix = normalizePath(which.prefix, cwd);
@@ -1019,7 +1024,12 @@ export function condaActivation(
     prefix = resolvePath(state.fs, own).meta !== undefined && resolvePath(state.fs, shared).meta === undefined ? own : shared;
   }
   const found = resolvePath(state.fs, prefix);
-  if (found.meta?.kind !== 'dir') {
+  // In an envs folder a step filled with entries the model does not know (`conda env create -f
+  // FILE` put one there, named in the file), it may well be there.
+  const assumed = found.meta === undefined && found.unknown && state.fs.get(parentOf(prefix))?.filled === true
+    ? `the conda environment ${which.name ?? prefix} is taken to exist at ${prefix}, in a folder whose contents are not all known`
+    : undefined;
+  if (found.meta?.kind !== 'dir' && assumed === undefined) {
     return { unknown: `the conda environment ${which.name ?? prefix} is not known to exist (${prefix})` };
   }
   const path = env('PATH') ?? DEFAULT_PATH;
@@ -1027,6 +1037,7 @@ export function condaActivation(
 
   return {
     prefix,
+    ...(assumed !== undefined ? { assumed } : {}),
     vars: [
       ['PATH', path === bin || path.startsWith(`${bin}:`) ? path : `${bin}:${path}`],
       ['CONDA_PREFIX', prefix],
@@ -1051,6 +1062,7 @@ function condaRun(ctx: ExecContext, tool: string, run: CondaRunArgs): CmdResult 
     ctx.unknown(`${act.unknown}; what runs in it is not followed`, []);
     return { status: 'unknown' };
   }
+  if (act.assumed !== undefined) ctx.unknown(act.assumed, [act.prefix]);
   ctx.trace(`${tool} run: ${act.prefix} activated`);
   const into = run.cwd === undefined ? '' : `cd ${shellQuote(run.cwd)} || exit 1; `;
   const vars = act.vars.map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
