@@ -51,6 +51,7 @@ export function resultJson(r: Reported) {
     },
     start: { ok: startErrors(r).length === 0, errors: startErrors(r) },
     identity: a.identity,
+    python: a.python ? { python: a.python.python, kind: a.python.kind, version: a.python.version, sitePackages: a.python.sitePackages } : null,
     verdicts: a.verdicts.map((v) => ({
       path: v.path,
       op: v.op,
