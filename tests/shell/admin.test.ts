@@ -72,3 +72,11 @@ describe('root-only administration tools', () => {
     assert.deepEqual(a.unknowns.map((u) => u.reason), ["apt-mark changes root's system files: as uid 1000 it most likely fails, in words the model does not have"]);
   });
 });
+
+describe('update-alternatives after a step the model does not follow', () => {
+  test('a PATH such a step may have made is not taken as missing', () => {
+    const a = analyze({ file: 'Dockerfile', text: dockerfile('RUN apt-get update && apt-get install -y python3 && python3 /tmp/get-pip.py', 'RUN update-alternatives --install /usr/local/bin/pip pip /usr/local/bin/pip3 1') });
+    assert.deepEqual(a.sim.failures, []);
+    assert.equal(link(a, '/usr/local/bin/pip'), 'symlink 0:0 -> /etc/alternatives/pip');
+  });
+});

@@ -468,3 +468,21 @@ describe('conda env create -f FILE, then conda run -n NAME', () => {
     assert.ok(!a.unknowns.some((u) => u.reason.includes('not known to exist')));
   });
 });
+
+describe('get-pip.py, piped or by an older python3.X', () => {
+  const base = 'FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y python3 curl\n';
+  test('`curl .../get-pip.py | python3` runs a script the model does not read: pip is then not taken as missing', () => {
+    const a = analyze({ file: 'Dockerfile', text: `${base}RUN curl -sS https://bootstrap.pypa.io/get-pip.py | python3\nRUN python3 -m pip install requests\n` });
+    assert.deepEqual(a.sim.failures, []);
+    assert.ok(a.unknowns.some((u) => u.line === 3 && u.reason === 'python3 runs a script from its input, which the model does not read'));
+    // Without it, Ubuntu's python3 has no pip (measured on Debian: failures/no-pip).
+    const b = analyze({ file: 'Dockerfile', text: `${base}RUN python3 -m pip install requests\n` });
+    assert.ok(b.sim.failures[0]?.message.includes('No module named pip'));
+  });
+
+  test('python3.6 and python3.7 are the same Python handler as the newer ones', () => {
+    const a = analyze({ file: 'Dockerfile', text: `${base}RUN python3.6 /tmp/get-pip.py\nRUN pip install requests\n` });
+    assert.deepEqual(a.sim.failures, []);
+    assert.ok(a.unknowns.some((u) => u.reason === 'python3.6 runs /tmp/get-pip.py, which the model does not read'));
+  });
+});

@@ -20,7 +20,7 @@
 // every other action that changes a registry, is noted as not followed.
 
 import type { ImageState } from '../../model/types.js';
-import { baseName, mkdirp, resolvePath } from '../../image/fs.js';
+import { baseName, isUnder, mkdirp, resolvePath } from '../../image/fs.js';
 import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
 import { OK } from '../context.js';
 import { createAccess, errnoText } from './files.js';
@@ -188,7 +188,9 @@ const updateAlternatives: CommandHandler = (ctx, argv) => {
       slaves.push({ link: args[i + 1], name: args[i + 2], path: args[i + 3] });
     }
     const target = resolvePath(ctx.state.fs, path);
-    if (target.meta === undefined && !target.unknown) {
+    // A step the model did not follow (get-pip.py, say) may have made it.
+    const mayExist = target.unknown || ctx.state.unknowns.some((u) => u.paths.length === 0 || u.paths.some((p) => isUnder(target.path, p)));
+    if (target.meta === undefined && !mayExist) {
       return result(2, out, [`${TOOL}: error: alternative path ${path} doesn't exist`]);
     }
     const known = ctx.state.texts[registryPath(name)] !== undefined;

@@ -814,6 +814,11 @@ const python: CommandHandler = (ctx, argv) => {
       ctx.unknown(`${baseName(argv[0])} runs ${script === '-' ? 'a script from its input' : script}, which the model does not read`, []);
       return { status: 'unknown' };
     }
+    // No script word: Python reads the program from its input (`curl .../get-pip.py | python3`).
+    if (script === undefined && !argv.includes('-c') && !argv.some((a) => /^(-V|--version|-VV|-h|--help)$/.test(a))) {
+      ctx.unknown(`${baseName(argv[0])} runs a script from its input, which the model does not read`, []);
+      return { status: 'unknown' };
+    }
     return { status: 0 };
   }
   const mod = argv[m + 1];
@@ -1317,7 +1322,7 @@ export const handlers: Record<string, CommandHandler> = {
 };
 
 // pythonX.Y and pipX.Y resolve to the same handlers.
-for (const v of ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13', '3.14']) {
+for (const v of ['3.5', '3.6', '3.7', '3.8', '3.9', '3.10', '3.11', '3.12', '3.13', '3.14']) {
   handlers[`python${v}`] = python;
   handlers[`pip${v}`] = pip;
 }
