@@ -28,13 +28,6 @@ export interface ComposeOptions {
    * reads it), undefined when it does not exist.
    */
   readComposeFile?: (path: string) => string | undefined;
-  /**
-   * The folder relative paths resolve from, when not the first file's: the project directory
-   * of a Compose file read through another one's `include:`.
-   */
-  projectDir?: string;
-  /** The files whose `include:` led here (absolute), to stop a file that includes itself. */
-  includedBy?: string[];
 }
 
 export interface ComposeBuild {
@@ -500,7 +493,7 @@ export function parseComposeFiles(sources: ComposeSource[], opts: ComposeOptions
   const env = { ...opts.env };
   const fileWarnings: { file?: string; text: string }[] = [];
   const first = sources[0].file;
-  const baseDir = opts.projectDir ?? (first && first !== '-' ? normalizePath('..', normalizePath(first, opts.invoker.cwd)) : opts.invoker.cwd);
+  const baseDir = first && first !== '-' ? normalizePath('..', normalizePath(first, opts.invoker.cwd)) : opts.invoker.cwd;
   const ctx: PathContext = { cwd: baseDir, home: opts.invoker.home };
   const merged = loadServices(sources, opts, env, fileWarnings);
 
@@ -621,7 +614,13 @@ type Loaded = Map<string, { svc: Obj; file?: string; line?: number }>;
  * over it, as compose-go does: an included project's services join the file's, and a service
  * the file also defines is merged over the included one. Then each service's `extends:`.
  */
-function loadServices(sources: ComposeSource[], opts: ComposeOptions, env: Record<string, string>, fileWarnings: { file?: string; text: string }[]): Loaded {
+function loadServices(
+  sources: ComposeSource[],
+  opts: ComposeOptions,
+  env: Record<string, string>,
+  fileWarnings: { file?: string; text: string }[],
+  includedBy: string[] = [],
+): Loaded {
   const extendsCtx: ExtendsContext = { env, warnings: fileWarnings, read: opts.readComposeFile, layers: new Map() };
   const merged: Loaded = new Map();
   for (const source of sources) {
@@ -631,7 +630,7 @@ function loadServices(sources: ComposeSource[], opts: ComposeOptions, env: Recor
     if (source.file && source.file !== '-') extendsCtx.layers.set(normalizePath(source.file, opts.invoker.cwd), layer);
     const own: Loaded = new Map();
     for (const entry of includeEntries(layer, env, fileWarnings)) {
-      for (const [name, item] of includedServices(layer, entry, opts, fileWarnings)) {
+      for (const [name, item] of includedServices(layer, entry, opts, env, fileWarnings, includedBy)) {
         const before = own.get(name);
         own.set(name, before ? { ...before, svc: mergeService(before.svc, item.svc) } : item);
       }
@@ -664,11 +663,19 @@ function loadServices(sources: ComposeSource[], opts: ComposeOptions, env: Recor
  * unless project_directory says), its variables from its env files (by default that folder's
  * .env, which may be missing), with this project's environment winning over them.
  */
-function includedServices(layer: Layer, entry: IncludeEntry, opts: ComposeOptions, fileWarnings: { file?: string; text: string }[]): Loaded {
+function includedServices(
+  layer: Layer,
+  entry: IncludeEntry,
+  opts: ComposeOptions,
+  env: Record<string, string>,
+  fileWarnings: { file?: string; text: string }[],
+  includedBy: string[],
+): Loaded {
   const fail = (message: string) => new RunParseError(message, 'include', layer.file, layer.includeLine);
   const files = entry.paths.map((p) => normalizePath(p, layer.dir));
+  // The files whose include: led here: one met again includes itself.
   const here = layer.file !== undefined && layer.file !== '-' ? [normalizePath(layer.file, opts.invoker.cwd)] : [];
-  const chain = [...(opts.includedBy ?? []), ...here];
+  const chain = [...includedBy, ...here];
   const loop = files.find((f) => chain.includes(f));
   if (loop !== undefined) throw fail(`include cycle: ${[...chain, loop].join(' -> ')}`);
   const sources = files.map((f) => {
@@ -685,9 +692,9 @@ function includedServices(layer: Layer, entry: IncludeEntry, opts: ComposeOption
       if (envFiles === undefined) continue;
       throw fail(`couldn't read env file: ${f}`);
     }
-    Object.assign(fromFiles, parseDotenv(text, f, opts.env ?? {}, fromFiles).vars);
+    Object.assign(fromFiles, parseDotenv(text, f, env, fromFiles).vars);
   }
-  const loaded = loadServices(sources, { ...opts, projectDir, includedBy: chain }, { ...fromFiles, ...opts.env }, fileWarnings);
+  const loaded = loadServices(sources, opts, { ...fromFiles, ...env }, fileWarnings, chain);
   // Relative paths name the included project's files wherever it is used from.
   for (const item of loaded.values()) item.svc = rebaseService(item.svc, projectDir);
 
