@@ -533,11 +533,14 @@ export function analyze(input: AnalyzeInput): Analysis {
   if (isCondaRun(condaStart)) {
     const env = runtime.process.env;
     const act = condaActivation(image, (k) => env[k], condaRunArgs(condaStart.slice(2)), runtime.process.cwd);
+    const assume = (text: string, confidence: Assumption['confidence']) => {
+      const a: Assumption = { id: 'start:conda-run', subject: condaStart.slice(0, 4).join(' '), text, confidence };
+      return [...runtime.notes, { text, assumption: a }];
+    };
     if ('unknown' in act) {
-      const a: Assumption = { id: 'start:conda-run', subject: condaStart.slice(0, 4).join(' '), text: `${act.unknown}: the workload's pip and python are judged as if it were not activated`, confidence: 'low' };
-      runtime = { ...runtime, notes: [...runtime.notes, { text: a.text, assumption: a }] };
+      runtime = { ...runtime, notes: assume(`${act.unknown}: the workload's pip and python are judged as if it were not activated`, 'low') };
     } else {
-      const notes = act.assumed === undefined ? runtime.notes : [...runtime.notes, { text: act.assumed, assumption: { id: 'start:conda-run', subject: condaStart.slice(0, 4).join(' '), text: act.assumed, confidence: 'medium' as const } }];
+      const notes = act.assumed === undefined ? runtime.notes : assume(act.assumed, 'medium');
       runtime = { ...runtime, notes, process: { ...runtime.process, env: { ...env, ...Object.fromEntries(act.vars) } } };
     }
   }
