@@ -532,7 +532,7 @@ export function analyze(input: AnalyzeInput): Analysis {
   const condaStart = launchOf(runtime.script?.workload ?? runtime.drop?.command ?? start.argv)?.argv ?? [];
   if (isCondaRun(condaStart)) {
     const env = runtime.process.env;
-    const act = condaActivation(image, (k) => env[k], condaRunArgs(condaStart.slice(2)), runtime.process.cwd);
+    const act = condaActivation(image, (k) => env[k], { ...condaRunArgs(condaStart.slice(2)), tool: condaStart[0] }, runtime.process.cwd);
     const assume = (text: string, confidence: Assumption['confidence']) => {
       const a: Assumption = { id: 'start:conda-run', subject: condaStart.slice(0, 4).join(' '), text, confidence };
       return [...runtime.notes, { text, assumption: a }];

@@ -68,8 +68,11 @@ export interface ExecContext {
    * sudo -u), which sets HOME, USER and LOGNAME for it unless keepEnv (setpriv, sudo -E).
    */
   runArgv(argv: string[], ident?: BuildIdentity, stdin?: string, keepEnv?: boolean): CmdResult;
-  /** Run a script (sh -c '...'), optionally as another identity. */
-  runScript(src: string, ident?: BuildIdentity, args?: string[]): CmdResult;
+  /**
+   * Run a script (sh -c '...'), optionally as another identity. startupFiles: the shell reads
+   * startup files first (bash -l, -i), which may define any variable or function.
+   */
+  runScript(src: string, ident?: BuildIdentity, args?: string[], startupFiles?: boolean): CmdResult;
   /**
    * Write text into a file (redirections, tee, COPY of a heredoc): creates or updates the
    * metadata entry after an access check and keeps the text when the file is one that matters.

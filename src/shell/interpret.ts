@@ -420,7 +420,7 @@ export function unwrapShellWrapper(shellArgv: string[]): { shell: string[]; cond
       continue;
     }
     if (isCondaRun(shell)) {
-      condaRun = condaRunArgs(shell.slice(2));
+      condaRun = { ...condaRunArgs(shell.slice(2)), tool: shell[0] };
       shell = condaRun.command;
       if (shell.length === 0) return { shell: shellArgv };
       continue;
@@ -504,12 +504,15 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
   // The usual SHELL, ["/bin/sh", "-c"], sets no option: skip reading it.
   const plain = shell === undefined || (shell.length === 2 && shell[1] === '-c');
   const opts = plain ? NO_OPTIONS : shellOptions(shell ?? NO_ARGS);
+  // A login or interactive shell (SHELL ["/bin/bash", "--login", "-c"]) reads startup files first.
+  const startupFiles = shell !== undefined && shell.some((a, i) => i > 0 && (a === '--login' || /^-[a-zA-Z]*[li][a-zA-Z]*$/.test(a)));
+  const inexact = init.inexact ?? (NO_INEXACT as Set<string>);
   const frame: Frame = {
     ident: init.ident,
     env,
     envShared: true,
-    inexact: init.inexact ?? (NO_INEXACT as Set<string>),
-    inexactShared: true,
+    inexact: startupFiles ? new Set([...inexact, ANY_UNSET]) : inexact,
+    inexactShared: !startupFiles,
     cwd: normalizePath(cwd),
     umask: init.umask ?? 0o022,
     errexit: opts.errexit,
@@ -1283,6 +1286,8 @@ class Walker {
       }
       const t = textOf(text);
       this.note(`the words of "${t}" cannot be told (they use values the model does not know)`, t);
+      // `eval "$(conda shell.posix hook)"`: what it runs may define any variable or function.
+      if (name === 'eval' || name === '.' || name === 'source') this.writableInexact().add(ANY_UNSET);
       // What it did cannot be told either: its folder, and the folders of the absolute paths it
       // names (mv bin/$ARCH/tool /usr/local/bin/tool), may hold new entries.
       this.contentsUnknown([this.f.cwd, ...namedPaths(argv)]);
@@ -1298,14 +1303,14 @@ class Walker {
   }
 
   /**
-   * `conda activate` is conda's shell function's work; the program alone refuses it. A
-   * non-interactive sh (dash, BusyBox ash) reads no startup file, so the function exists only
-   * if this shell defined or sourced it: nothing unknown was sourced here, and the image has
-   * conda. bash may have read BASH_ENV or a profile (`bash -l`): not told.
+   * `conda activate` is conda's shell function's work; the program alone refuses it. A shell
+   * that is neither a login nor an interactive one reads no startup file (bash only BASH_ENV),
+   * so the function exists only if this shell defined it: nothing unknown was sourced or
+   * eval'd here (`eval "$(conda shell.posix hook)"`), and the image has conda.
    */
   private refusesActivation(): boolean {
     const f = this.f;
-    if (f.flavor === 'bash' || f.inexact.has(ANY_UNSET)) return false;
+    if (f.inexact.has(ANY_UNSET) || (f.flavor === 'bash' && f.env.has('BASH_ENV'))) return false;
 
     return this.state.condaPrefix !== undefined || this.state.packages.conda !== undefined;
   }
@@ -1467,7 +1472,7 @@ class Walker {
     const installer = isCondaInstaller(argv[0]) ? 0 : INSTALLER_SHELLS.has(base) && argv.length > 1 && isCondaInstaller(argv[1]) ? 1 : -1;
     // find that only reads (no -exec, -delete, ...) fails where it cannot list a folder.
     const handler: CommandHandler | undefined = installer >= 0
-      ? (c, a) => condaInstaller(c, a[installer], a.slice(installer + 1))
+      ? (c, a) => condaInstaller(c, a[installer], a.slice(installer + 1), installer === 1 ? { argv0: a[0], flavor: flavorOf(this.state, a[0]) } : undefined)
       : local ? undefined : base === 'find' && isHarmless(base, argv) ? findReader : this.sh.registry.get(base);
 
     if (!handler) {
@@ -2124,7 +2129,7 @@ class Walker {
   }
 
   /** The set of inexact variables, copied first if it is shared. */
-  private writableInexact(): Set<string> {
+  writableInexact(): Set<string> {
     if (this.f.inexactShared) {
       this.f.inexact = new Set(this.f.inexact);
       this.f.inexactShared = false;
@@ -2547,8 +2552,10 @@ class Walker {
     return this.child(ident, (w) => w.run(argv, true, input, argv.join(' ')), keepEnv);
   }
 
-  runScriptAs(src: string, ident: BuildIdentity | undefined, args: string[] | undefined): CmdResult {
+  runScriptAs(src: string, ident: BuildIdentity | undefined, args: string[] | undefined, startupFiles = false): CmdResult {
     return this.child(ident, (w) => {
+      // What a login or interactive shell reads first (/etc/profile, ~/.bashrc) is not known.
+      if (startupFiles) w.writableInexact().add(ANY_UNSET);
       if (args && args.length > 0) {
         // $0 names the shell: `bash -c` runs bash, whose grammar and messages differ from dash's.
         w.f.argv0 = args[0];
@@ -2670,8 +2677,8 @@ class HandlerContext implements ExecContext {
     return this.w.runArgvAs(argv, ident, stdin, keepEnv);
   }
 
-  runScript(src: string, ident?: BuildIdentity, args?: string[]): CmdResult {
-    return this.w.runScriptAs(src, ident, args);
+  runScript(src: string, ident?: BuildIdentity, args?: string[], startupFiles?: boolean): CmdResult {
+    return this.w.runScriptAs(src, ident, args, startupFiles);
   }
 
   writeText(path: string, content: string, append: boolean): string | undefined {

@@ -63,8 +63,15 @@ describe('update-alternatives', () => {
 
 describe('root-only administration tools', () => {
   test('as root they succeed and leave nothing unknown; apt-mark show* only reads', () => {
-    const a = analyze({ file: 'Dockerfile', text: dockerfile('RUN apt-mark hold dpkg && apt-key add /tmp/k.gpg && locale-gen && update-locale LANG=C.UTF-8 && gpgconf --kill all && apt-mark showmanual') });
+    const a = analyze({ file: 'Dockerfile', text: dockerfile('RUN apt-get update && apt-get install -y locales software-properties-common', 'RUN apt-mark hold dpkg && apt-key add /tmp/k.gpg && locale-gen && update-locale LANG=C.UTF-8 && add-apt-repository -y ppa:deadsnakes/ppa && gpgconf --kill all && apt-mark showmanual') });
     assert.deepEqual([a.sim.failures, a.unknowns], [[], []]);
+  });
+
+  test('on the plain debian and ubuntu images, locale-gen and add-apt-repository come only with their packages', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM ubuntu:22.04\nRUN locale-gen en_US.UTF-8\n' });
+    assert.deepEqual(a.sim.failures.map((f) => f.message), ['/bin/sh: 1: locale-gen: not found']);
+    const b = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN add-apt-repository -y ppa:x/y\n' });
+    assert.deepEqual(b.sim.failures.map((f) => f.message), ['/bin/sh: 1: add-apt-repository: not found']);
   });
 
   test('as a user: noted as most likely failing, not worded', () => {
@@ -78,5 +85,20 @@ describe('update-alternatives after a step the model does not follow', () => {
     const a = analyze({ file: 'Dockerfile', text: dockerfile('RUN apt-get update && apt-get install -y python3 && python3 /tmp/get-pip.py', 'RUN update-alternatives --install /usr/local/bin/pip pip /usr/local/bin/pip3 1') });
     assert.deepEqual(a.sim.failures, []);
     assert.equal(link(a, '/usr/local/bin/pip'), 'symlink 0:0 -> /etc/alternatives/pip');
+  });
+});
+
+describe('update-alternatives: usage errors and what the model cannot see', () => {
+  test('too few words and a priority that is not a number fail as dpkg does (measured)', () => {
+    const few = analyze({ file: 'Dockerfile', text: dockerfile('RUN update-alternatives --install /a b') });
+    assert.equal(few.sim.failures[0]?.message, "update-alternatives: --install needs <link> <name> <path> <priority>\n\nUse 'update-alternatives --help' for program usage information.");
+    const prio = analyze({ file: 'Dockerfile', text: dockerfile('RUN touch /opt/x && update-alternatives --install /usr/local/bin/x x /opt/x abc') });
+    assert.ok(prio.sim.failures[0]?.message.startsWith("update-alternatives: priority 'abc' must be an integer"));
+  });
+
+  test('a PATH or a link folder in a folder the model lists only in part is taken to be there, with a note', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM ubuntu:22.04\nRUN update-alternatives --install /usr/bin/python3 python3 /usr/bin/python3.11 2\n' });
+    assert.deepEqual(a.sim.failures, []);
+    assert.ok(a.unknowns.some((u) => u.reason === '/usr/bin/python3.11 is not known to exist: update-alternatives is taken to have linked it (dpkg refuses a path that is not there)'));
   });
 });

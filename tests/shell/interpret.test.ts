@@ -1013,8 +1013,8 @@ describe('a SHELL that starts the shell through a wrapper', () => {
   }
 
   test('a conda run wrapper names the environment it activates for the shell', () => {
-    assert.deepEqual(unwrapShellWrapper(['conda', 'run', '-n', 'ml', '--no-capture-output', '/bin/bash', '-c']), { shell: ['/bin/bash', '-c'], condaRun: { name: 'ml', command: ['/bin/bash', '-c'] } });
-    assert.deepEqual(unwrapShellWrapper(['/usr/bin/env', 'micromamba', 'run', '--prefix=/opt/env', '--cwd', '/src', 'bash', '-c']).condaRun, { prefix: '/opt/env', cwd: '/src', command: ['bash', '-c'] });
+    assert.deepEqual(unwrapShellWrapper(['conda', 'run', '-n', 'ml', '--no-capture-output', '/bin/bash', '-c']), { shell: ['/bin/bash', '-c'], condaRun: { name: 'ml', command: ['/bin/bash', '-c'], tool: 'conda' } });
+    assert.deepEqual(unwrapShellWrapper(['/usr/bin/env', 'micromamba', 'run', '--prefix=/opt/env', '--cwd', '/src', 'bash', '-c']).condaRun, { prefix: '/opt/env', cwd: '/src', command: ['bash', '-c'], tool: 'micromamba' });
     assert.equal(unwrapShellWrapper(['/usr/bin/env', 'bash', '-c']).condaRun, undefined);
   });
 

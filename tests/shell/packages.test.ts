@@ -413,6 +413,17 @@ describe('conda run, and a SHELL that runs through it', () => {
     assert.equal(a.image.fs.has('/opt/conda/lib/python3.12/site-packages/torch'), false);
   });
 
+  test('bash -c reads no startup file either: refused there too, unless BASH_ENV is set; an eval of the hook defines the function', () => {
+    const bashC = analyze({ file: 'Dockerfile', text: dockerfile('SHELL ["/bin/bash", "-c"]', 'RUN conda activate ml && pip install torch') });
+    assert.ok(bashC.sim.failures[0]?.message.includes("CondaError: Run 'conda init' before 'conda activate'"));
+    const bashEnv = analyze({ file: 'Dockerfile', text: dockerfile('SHELL ["/bin/bash", "-c"]', 'ENV BASH_ENV=/etc/profile.d/conda.sh', 'RUN conda activate ml') });
+    assert.deepEqual(bashEnv.sim.failures, []);
+    const hook = analyze({ file: 'Dockerfile', text: dockerfile('RUN eval "$(/opt/conda/bin/conda shell.posix hook)" && conda activate ml') });
+    assert.deepEqual(hook.sim.failures, []);
+    const lc = analyze({ file: 'Dockerfile', text: dockerfile('RUN bash -lc "conda activate ml && python -V"') });
+    assert.deepEqual(lc.sim.failures, []);
+  });
+
   test('under bash, or after a script the model does not read was sourced, it is noted, not followed', () => {
     const bash = analyze({ file: 'Dockerfile', text: dockerfile('SHELL ["/bin/bash", "-lc"]', 'RUN conda activate ml && pip install torch') });
     assert.ok(bash.unknowns.some((u) => u.line === 5 && u.reason.startsWith('conda activate works only through conda\'s shell function')));
@@ -425,10 +436,11 @@ describe('conda run, and a SHELL that runs through it', () => {
 });
 
 describe('a conda installer run in a step (constructor\'s installer header)', () => {
-  const dockerfile = (...lines: string[]) => ['FROM debian:bookworm-slim', 'RUN useradd -m -u 1000 app', ...lines, ''].join('\n');
+  const dockerfile = (...lines: string[]) => ['FROM debian:bookworm-slim', 'RUN useradd -m -u 1000 app', 'RUN apt-get update && apt-get install -y wget', ...lines, ''].join('\n');
+  const get = (to: string) => `wget -q -O ${to} https://repo.anaconda.com/miniconda/Miniconda3-latest-Linux-x86_64.sh`;
 
   test('bash Miniconda3-*.sh -b -p /opt/conda as root: a root-owned installation that pip and conda use', () => {
-    const a = analyze({ file: 'Dockerfile', text: dockerfile('RUN bash /tmp/Miniconda3-latest-Linux-x86_64.sh -b -p /opt/conda', 'ENV PATH=/opt/conda/bin:$PATH', 'USER app') });
+    const a = analyze({ file: 'Dockerfile', text: dockerfile(`RUN ${get('/tmp/Miniconda3-latest-Linux-x86_64.sh')} && bash /tmp/Miniconda3-latest-Linux-x86_64.sh -b -p /opt/conda`, 'ENV PATH=/opt/conda/bin:$PATH', 'USER app') });
     assert.deepEqual([a.image.condaPrefix, a.python?.python, a.python?.sitePackages], ['/opt/conda', '/opt/conda/bin/python', '/opt/conda/lib/python3.12/site-packages']);
     assert.equal(a.image.fs.get('/opt/conda/bin/pip')?.uid, 0);
     // app may not write it: pip falls back to the user site, conda install fails (UID301, UID304).
@@ -437,28 +449,53 @@ describe('a conda installer run in a step (constructor\'s installer header)', ()
   });
 
   test('the Python comes from the installer\'s name when it says it; run by its path as a user, it goes to ~/miniconda3', () => {
-    const a = analyze({ file: 'Dockerfile', text: dockerfile('RUN apt-get update && apt-get install -y curl', 'USER app', 'WORKDIR /home/app', 'RUN curl -fsSLO https://repo.anaconda.com/miniconda/Miniconda3-py310_24.1.2-0-Linux-x86_64.sh && chmod +x Miniconda3-py310_24.1.2-0-Linux-x86_64.sh && ./Miniconda3-py310_24.1.2-0-Linux-x86_64.sh -b') });
+    const a = analyze({ file: 'Dockerfile', text: dockerfile('USER app', 'WORKDIR /home/app', 'RUN wget -q https://repo.anaconda.com/miniconda/Miniconda3-py310_24.1.2-0-Linux-x86_64.sh && chmod +x Miniconda3-py310_24.1.2-0-Linux-x86_64.sh && ./Miniconda3-py310_24.1.2-0-Linux-x86_64.sh -b') });
     const env = a.image.pythons.find((e) => e.binDir === '/home/app/miniconda3');
     assert.equal(env?.sitePackages, '/home/app/miniconda3/lib/python3.10/site-packages');
     assert.deepEqual([a.image.fs.get('/home/app/miniconda3')?.uid, a.image.fs.get('/home/app/miniconda3/.nonadmin')?.kind, a.image.fs.get('/home/app/.conda')?.uid], [1000, 'file', 1000]);
   });
 
-  test('a user may not create /opt/conda: the step fails in the installer\'s words', () => {
-    const a = analyze({ file: 'Dockerfile', text: dockerfile('USER app', 'RUN bash /tmp/miniforge.sh -b -p /opt/conda') });
-    assert.equal(a.sim.failures.length, 1);
-    assert.ok(a.sim.failures[0].message.includes("ERROR: Could not create directory: '/opt/conda'."), a.sim.failures[0].message);
-    assert.equal(a.sim.failures[0].kind, 'permission');
+  test('a user may not create /opt/conda: mkdir -p fails, then the installer says so; a file there: File exists', () => {
+    const a = analyze({ file: 'Dockerfile', text: dockerfile(`RUN ${get('/tmp/miniforge.sh')} && chmod 644 /tmp/miniforge.sh`, 'USER app', 'RUN bash /tmp/miniforge.sh -b -p /opt/conda') });
+    assert.deepEqual(a.sim.failures.map((f) => [f.line, f.kind, f.message]), [[6, 'permission', "mkdir: cannot create directory '/opt/conda': Permission denied\nERROR: Could not create directory: '/opt/conda'."]]);
+    const f = analyze({ file: 'Dockerfile', text: dockerfile(`RUN ${get('/tmp/miniconda.sh')} && touch /opt/conda && bash /tmp/miniconda.sh -b -f -p /opt/conda`) });
+    assert.equal(f.sim.failures[0]?.message, "mkdir: cannot create directory '/opt/conda': File exists\nERROR: Could not create directory: '/opt/conda'.");
   });
 
-  test('a prefix that exists stops it unless -u or -f; without -b it is noted, not followed', () => {
-    const exists = analyze({ file: 'Dockerfile', text: dockerfile('RUN mkdir -p /opt/conda && bash ~/miniconda.sh -b -p /opt/conda') });
-    assert.ok(exists.sim.failures[0]?.message.includes("ERROR: File or directory already exists: '/opt/conda'"));
-    const forced = analyze({ file: 'Dockerfile', text: dockerfile('RUN mkdir -p /opt/conda && bash ~/miniconda.sh -b -f -p /opt/conda') });
+  test('a prefix that exists stops it unless -u or -f (a build failure of its own, not an account conflict); -u as a user on root\'s prefix is refused', () => {
+    const exists = analyze({ file: 'Dockerfile', text: dockerfile(`RUN ${get('/tmp/miniconda.sh')} && mkdir -p /opt/conda && bash /tmp/miniconda.sh -b -p /opt/conda`) });
+    assert.deepEqual(exists.sim.failures.map((f) => [f.kind, f.message.split('\n')[0]]), [['other', "ERROR: File or directory already exists: '/opt/conda'"]]);
+    assert.ok(exists.findings.some((x) => x.ruleId === 'UID604'));
+    const forced = analyze({ file: 'Dockerfile', text: dockerfile(`RUN ${get('/tmp/miniconda.sh')} && mkdir -p /opt/conda && bash /tmp/miniconda.sh -b -f -p /opt/conda`) });
     assert.deepEqual([forced.sim.failures, forced.image.condaPrefix], [[], '/opt/conda']);
-    const asked = analyze({ file: 'Dockerfile', text: dockerfile('RUN bash Anaconda3-2024.10-1-Linux-x86_64.sh') });
+    const update = analyze({ file: 'Dockerfile', text: dockerfile(`RUN ${get('/tmp/miniconda.sh')} && chmod 644 /tmp/miniconda.sh && mkdir -p /opt/conda`, 'USER app', 'RUN bash /tmp/miniconda.sh -b -u -p /opt/conda') });
+    assert.deepEqual(update.sim.failures.map((x) => [x.kind, x.message]), [['permission', '/tmp/miniconda.sh: cannot create /opt/conda/_conda: Permission denied']]);
+  });
+
+  test('an installer that is not there: bash and dash say so in their words; -p without a value; without -b it is noted', () => {
+    const bash = analyze({ file: 'Dockerfile', text: dockerfile('RUN bash /tmp/Miniconda3-latest-Linux-x86_64.sh -b -p /opt/conda') });
+    assert.deepEqual(bash.sim.failures.map((f) => f.message), ['bash: /tmp/Miniconda3-latest-Linux-x86_64.sh: No such file or directory']);
+    const dash = analyze({ file: 'Dockerfile', text: dockerfile('RUN sh /tmp/miniconda.sh -b') });
+    assert.deepEqual(dash.sim.failures.map((f) => f.message), ['sh: 0: cannot open /tmp/miniconda.sh: No such file']);
+    const noValue = analyze({ file: 'Dockerfile', text: dockerfile(`RUN ${get('/tmp/miniconda.sh')} && bash /tmp/miniconda.sh -b -p`) });
+    assert.deepEqual(noValue.sim.failures.map((f) => f.message), ["ERROR: did not recognize option '?', please try -h"]);
+    const asked = analyze({ file: 'Dockerfile', text: dockerfile('RUN wget -q https://repo.anaconda.com/archive/Anaconda3-2024.10-1-Linux-x86_64.sh && bash Anaconda3-2024.10-1-Linux-x86_64.sh') });
     assert.ok(asked.unknowns.some((u) => u.reason === 'Anaconda3-2024.10-1-Linux-x86_64.sh without -b asks for the license and the folder on its input: what it does is not followed'));
   });
+
+  test('conda is the installation found on PATH: a user\'s own Miniforge over root\'s Miniconda', () => {
+    const a = analyze({ file: 'Dockerfile', text: dockerfile(
+      `RUN ${get('/tmp/Miniconda3.sh')} && chmod 644 /tmp/Miniconda3.sh && bash /tmp/Miniconda3.sh -b -p /opt/conda`,
+      'USER app',
+      'RUN wget -q -O /tmp/Miniforge3-x.sh https://github.com/conda-forge/miniforge/releases/latest/download/Miniforge3-Linux-x86_64.sh && bash /tmp/Miniforge3-x.sh -b',
+      'ENV PATH=/home/app/miniforge3/bin:$PATH',
+      'RUN conda install -y numpy && conda create -y -n mine python=3.11',
+    ) });
+    assert.deepEqual(a.sim.failures, []);
+    assert.equal(a.image.fs.get('/home/app/miniforge3/envs/mine')?.uid, 1000);
+  });
 });
+
 
 describe('conda env create -f FILE, then conda run -n NAME', () => {
   test('the environment whose name is in the file is taken to exist: the steps under it are followed, with a note', () => {

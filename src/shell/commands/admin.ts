@@ -16,14 +16,17 @@
 //   directory", status 2, after /etc/alternatives/NAME was made.
 // - `--set NAME PATH` with PATH not registered: "alternative PATH for NAME not registered; not
 //   setting", status 2; otherwise manual mode, "... in manual mode".
+// - too few words: "--install needs <link> <name> <path> <priority>"; a priority that is not a
+//   number: "priority 'abc' must be an integer"; each with a --help hint, status 2.
 // The registry of an alternative the base image already had is not known: `--set` on one, and
 // every other action that changes a registry, is noted as not followed.
 
 import type { ImageState } from '../../model/types.js';
-import { baseName, isUnder, mkdirp, resolvePath } from '../../image/fs.js';
+import { baseName, isUnder, mkdirp, parentOf, resolvePath } from '../../image/fs.js';
 import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
 import { OK } from '../context.js';
 import { createAccess, errnoText } from './files.js';
+import { notFound, notInstalled } from './builtins.js';
 
 const TOOL = 'update-alternatives';
 const ADMIN_DIR = '/var/lib/dpkg/alternatives';
@@ -113,6 +116,8 @@ function makeLink(ctx: ExecContext, link: string, target: string): string | unde
   const tmp = `${link}.dpkg-tmp`;
   const v = createAccess(ctx, tmp);
   if (!v.allowed) return `${TOOL}: error: error creating symbolic link '${tmp}': ${errnoText(v.errno ?? 'EACCES')}`;
+  const folder = resolvePath(ctx.state.fs, parentOf(link));
+  if (folder.meta === undefined) ctx.unknown(`the folder of ${link} is not known to exist: the link is taken to be made there`, [link]);
   ctx.state.fs.set(link, { kind: 'symlink', uid: ctx.ident.uid, gid: ctx.ident.gid, mode: 0o777, target, origin: ctx.origin });
 
   return undefined;
@@ -153,6 +158,11 @@ function apply(ctx: ExecContext, name: string, r: Registry, choice: Choice, out:
   return 0;
 }
 
+/** dpkg's usage error: the message, an empty line, the --help hint; status 2 (measured). */
+function usage(message: string): CmdResult {
+  return { status: 2, stderr: [`${TOOL}: ${message}`, '', `Use '${TOOL} --help' for program usage information.`] };
+}
+
 function result(status: number, out: string[], err: string[]): CmdResult {
   const r: CmdResult = { status };
   if (out.length > 0) r.stdout = `${out.join('\n')}\n`;
@@ -175,10 +185,8 @@ const updateAlternatives: CommandHandler = (ctx, argv) => {
 
   if (action === '--install') {
     const [link, name, path, prio] = args.slice(1, 5);
-    if (prio === undefined || !/^-?\d+$/.test(prio)) {
-      ctx.unknown(`${TOOL} --install needs LINK NAME PATH PRIORITY; these words are not followed`, []);
-      return { status: 'unknown' };
-    }
+    if (prio === undefined) return usage(`--install needs <link> <name> <path> <priority>`);
+    if (!/^-?\d+$/.test(prio)) return usage(`priority '${prio}' must be an integer`);
     const slaves: { name: string; link: string; path: string }[] = [];
     for (let i = 5; i < args.length; i += 4) {
       if (args[i] !== '--slave' || args[i + 3] === undefined) {
@@ -193,6 +201,7 @@ const updateAlternatives: CommandHandler = (ctx, argv) => {
     if (target.meta === undefined && !mayExist) {
       return result(2, out, [`${TOOL}: error: alternative path ${path} doesn't exist`]);
     }
+    if (target.meta === undefined) ctx.unknown(`${path} is not known to exist: ${TOOL} is taken to have linked it (dpkg refuses a path that is not there)`, [path]);
     const known = ctx.state.texts[registryPath(name)] !== undefined;
     if (!known && resolvePath(ctx.state.fs, registryPath(name)).meta !== undefined) {
       ctx.unknown(`the alternative ${name} the image already has is not known to the model: what ${TOOL} --install does with it is not followed`, [LINKS_DIR]);
@@ -229,6 +238,16 @@ const updateAlternatives: CommandHandler = (ctx, argv) => {
   return { status: 'unknown' };
 };
 
+/** The package a tool comes with, where the plain distribution images lack it. */
+const PACKAGE_OF: Record<string, string> = {
+  'add-apt-repository': 'software-properties-common',
+  'locale-gen': 'locales',
+  'update-locale': 'locales',
+};
+
+/** debian:TAG and ubuntu:TAG themselves, whose package lists the catalog has. */
+const PLAIN_DISTRO = /^(?:docker\.io\/)?(?:library\/)?(?:debian|ubuntu)(?:[:@]|$)/;
+
 /**
  * Tools that change only root's own system files: apt's state (apt-mark), apt's keys and
  * sources (apt-key, add-apt-repository), locales (locale-gen, update-locale). Nothing they write
@@ -237,6 +256,9 @@ const updateAlternatives: CommandHandler = (ctx, argv) => {
  */
 const rootOnly: CommandHandler = (ctx, argv) => {
   const name = baseName(argv[0]);
+  // On the plain Debian and Ubuntu images these come only with their package.
+  const pkg = PACKAGE_OF[name];
+  if (pkg !== undefined && PLAIN_DISTRO.test(ctx.state.base) && !Object.hasOwn(ctx.state.packages, pkg) && notInstalled(ctx, name)) return notFound(ctx, name);
   // apt-mark's show* subcommands only read.
   if (name === 'apt-mark' && /^show/.test(argv.find((a, i) => i > 0 && !a.startsWith('-')) ?? '')) return OK;
   if (ctx.ident.uid === 0) return OK;

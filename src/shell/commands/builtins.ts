@@ -140,6 +140,8 @@ const shell: CommandHandler = (ctx, argv) => {
   // -s: the script comes from standard input and the words after it are its arguments
   // (`curl ... | sh -s -- -y`, the rustup installer).
   let fromInput = false;
+  // -l, --login, -i: it reads startup files first.
+  let startupFiles = false;
 
   for (; i < argv.length; i++) {
     const a = argv[i];
@@ -154,8 +156,13 @@ const shell: CommandHandler = (ctx, argv) => {
       i++;
       break;
     }
+    if (a === '--login') {
+      startupFiles = true;
+      continue;
+    }
     if (!/^[-+][a-zA-Z]+$/.test(a)) break;
     for (const ch of a.slice(1)) {
+      if (ch === 'l' || ch === 'i') startupFiles = true;
       if (ch === 'e') errexit = a[0] === '-';
       if (ch === 'u') nounset = a[0] === '-';
       if (ch === 'c') command = '';
@@ -169,7 +176,7 @@ const shell: CommandHandler = (ctx, argv) => {
     if (src === undefined) return { status: 2, stderr: [`${name}: -c: option requires an argument`] };
     const args = argv.slice(i + 1);
     // $0 is the shell as it was started: `/bin/bash -c` words its errors "/bin/bash: line 1: ...".
-    return ctx.runScript(prefix + src, undefined, args.length > 0 ? args : [argv[0]]);
+    return ctx.runScript(prefix + src, undefined, args.length > 0 ? args : [argv[0]], startupFiles);
   }
 
   if (i < argv.length && !fromInput) {

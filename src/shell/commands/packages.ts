@@ -10,7 +10,7 @@ import { DEFAULT_PATH } from '../../image/state.js';
 import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
 import { refreshDerived } from './config.js';
 import { packageAccountScript } from './package-accounts.js';
-import { notFound, notInstalled, shellQuote } from './builtins.js';
+import { notFound, notInstalled, shellQuote, unknownOutput } from './builtins.js';
 
 const res = (status: number, ...stderr: string[]): CmdResult =>
   stderr.length > 0 ? { status, stderr } : { status };
@@ -216,7 +216,11 @@ function ensureSystemPython(ctx: ExecContext, via: string): PythonEnv {
   }
 
   const stdlib = stdlibDir(sp.version);
-  put(ctx, '/usr/bin/python3', 'file', 0o755);
+  // Debian, Ubuntu and Alpine ship /usr/bin/python3 as a link to python3.X (which
+  // update-alternatives may replace).
+  put(ctx, `/usr/bin/python${sp.version}`, 'file', 0o755);
+  if (state.distro === 'rhel') put(ctx, '/usr/bin/python3', 'file', 0o755);
+  else state.fs.set('/usr/bin/python3', { kind: 'symlink', uid: 0, gid: 0, mode: 0o777, target: `python${sp.version}`, origin: ctx.origin });
   put(ctx, stdlib, 'dir', 0o755);
   if (state.distro !== 'alpine') put(ctx, '/usr/lib/python3/dist-packages', 'dir', 0o755);
   if (sp.externallyManaged) put(ctx, externallyManagedMarker(sp.version), 'file', 0o644);
@@ -722,6 +726,21 @@ function pipMissing(ctx: ExecContext, pyEnv: PythonEnv): boolean {
   return notInstalled(ctx, 'pip') && notInstalled(ctx, 'pip3');
 }
 
+/**
+ * Debian's and Ubuntu's python3 package gives `python3`, not `python`: that name comes with
+ * python-is-python3 (or Python 2). With only that system Python on PATH, and no step the model
+ * does not follow that may have made one, `python` is not found (measured: venv/no-python-name).
+ */
+function noPythonCommand(ctx: ExecContext): boolean {
+  const st = ctx.state;
+  if (st.distro !== 'debian' && st.distro !== 'ubuntu') return false;
+  const env = findPythonEnv(st, ctx.env.get('PATH'), 'python', ctx.cwd);
+  if (env === undefined || env.kind !== 'system' || env.python !== '/usr/bin/python3') return false;
+  if (Object.keys(st.packages).some((k) => /^python(2(\.\d+)?)?(-is-python3|-minimal)?$/.test(k) && k !== 'python3')) return false;
+
+  return notInstalled(ctx, 'python');
+}
+
 function runPip(ctx: ExecContext, pyEnv: PythonEnv | undefined, command: string, args: string[]): CmdResult {
   if (!pyEnv) {
     // A catalog base without Python (debian, ubuntu, the CUDA images) where no step installed
@@ -805,6 +824,7 @@ const python: CommandHandler = (ctx, argv) => {
   // No Python in the image at all (a catalog base without one, no step that installed it).
   const name = baseName(argv[0]);
   if (!argv[0].includes('/') && ctx.state.pythons.length === 0 && notInstalled(ctx, name)) return notFound(ctx, name);
+  if (argv[0] === 'python' && noPythonCommand(ctx)) return notFound(ctx, name);
   const m = argv.indexOf('-m');
   if (m < 0) {
     // A script from a file or standard input (get-pip.py, `curl ... | python3 -`) may install
@@ -850,11 +870,34 @@ const virtualenv: CommandHandler = (ctx, argv) => {
 
 const CONDA_VALUE_OPTS = new Set(['-n', '--name', '-p', '--prefix', '-c', '--channel', '-f', '--file', '--override-channels']);
 
-function condaRoot(ctx: ExecContext): string {
-  return condaRootIn(ctx.state, (k) => ctx.env.get(k));
+function condaRoot(ctx: ExecContext, tool: string): string {
+  return condaRootIn(ctx.state, (k) => ctx.env.get(k), tool, ctx.cwd);
 }
 
-function condaRootIn(state: ImageState, env: (name: string) => string | undefined): string {
+/**
+ * The installation a conda (or mamba) command belongs to: the one whose bin/ holds the program
+ * the command names by its path, or the first found on PATH; else the image's first
+ * installation, MAMBA_ROOT_PREFIX or CONDA_DIR, /opt/conda. micromamba is one program apart
+ * from its root prefix, which only those variables give.
+ */
+function condaRootIn(state: ImageState, env: (name: string) => string | undefined, tool = 'conda', cwd = '/'): string {
+  const name = baseName(tool);
+  const installedAt = (program: string): string | undefined => {
+    const real = resolvePath(state.fs, program);
+    return real.meta?.kind === 'file' && /\/(?:bin|condabin)\/(?:conda|mamba)$/.test(real.path) ? parentOf(parentOf(real.path)) : undefined;
+  };
+  if (name === 'conda' || name === 'mamba') {
+    if (tool.includes('/')) {
+      const at = installedAt(normalizePath(tool, cwd));
+      if (at !== undefined) return at;
+    } else {
+      for (const dir of pathDirs(env('PATH') ?? DEFAULT_PATH)) {
+        const at = installedAt(`${dir}/${name}`);
+        if (at !== undefined) return at;
+      }
+    }
+  }
+
   return normalizePath(state.condaPrefix ?? env('MAMBA_ROOT_PREFIX') ?? env('CONDA_DIR') ?? '/opt/conda');
 }
 
@@ -868,7 +911,7 @@ const conda: CommandHandler = (ctx, argv) => {
   let args = argv.slice(1);
   if (args[0] === 'env' && args[1] === 'create') args = ['create', ...args.slice(2)];
   const sub = args.find((a) => !a.startsWith('-'));
-  if (sub === 'run') return condaRun(ctx, tool, condaRunArgs(args.slice(args.indexOf(sub) + 1)));
+  if (sub === 'run') return condaRun(ctx, tool, { ...condaRunArgs(args.slice(args.indexOf(sub) + 1)), tool: argv[0] });
   if (sub === 'activate' || sub === 'deactivate') {
     // Activation changes the calling shell, so it is conda's shell function's work (`conda
     // init`, or `. ROOT/etc/profile.d/conda.sh`); the program alone refuses ("Run 'conda init'
@@ -877,7 +920,9 @@ const conda: CommandHandler = (ctx, argv) => {
     ctx.unknown(`${tool} ${sub} works only through conda's shell function, which the model does not follow: later commands are taken to run in the environment active before (\`${tool} run -n ENV COMMAND\` is followed)`, []);
     return { status: 'unknown' };
   }
-  if (!sub || !['install', 'create', 'remove', 'uninstall', 'update', 'upgrade'].includes(sub)) return { status: 0 };
+  // Any other subcommand (info, list, clean, `shell.posix hook`) changes nothing modelled; what it
+  // prints (a path, a script to eval) is not known.
+  if (!sub || !['install', 'create', 'remove', 'uninstall', 'update', 'upgrade'].includes(sub)) return unknownOutput({ status: 0 });
 
   const rest = args.slice(args.indexOf(sub) + 1);
   const value = (...names: string[]) => {
@@ -889,7 +934,7 @@ const conda: CommandHandler = (ctx, argv) => {
   };
   const specs = rest.filter((a, i) => !a.startsWith('-') && !(i > 0 && CONDA_VALUE_OPTS.has(rest[i - 1]) && rest[i - 1] !== '--override-channels'));
 
-  const root = condaRoot(ctx);
+  const root = condaRoot(ctx, argv[0]);
   const name = value('-n', '--name');
   const file = value('-f', '--file');
   let prefix: string;
@@ -969,6 +1014,8 @@ export interface CondaRunArgs {
   cwd?: string;
   /** micromamba's -r/--root-prefix: where `-n NAME` environments are looked up. */
   root?: string;
+  /** The program as written (conda, /opt/conda/bin/conda, mamba): which installation it is. */
+  tool?: string;
   command: string[];
 }
 
@@ -1014,10 +1061,10 @@ export function condaRunArgs(args: readonly string[]): CondaRunArgs {
 export function condaActivation(
   state: ImageState,
   env: (name: string) => string | undefined,
-  which: { name?: string; prefix?: string; root?: string },
+  which: { name?: string; prefix?: string; root?: string; tool?: string },
   cwd: string,
 ): { prefix: string; vars: [string, string][]; assumed?: string } | { unknown: string } {
-  const root = which.root !== undefined ? normalizePath(which.root, cwd) : condaRootIn(state, env);
+  const root = which.root !== undefined ? normalizePath(which.root, cwd) : condaRootIn(state, env, which.tool, cwd);
   const home = env('HOME') || '/';
   let prefix: string;
   if (which.prefix !== undefined) prefix = normalizePath(which.prefix, cwd);
@@ -1105,7 +1152,14 @@ function installerFolder(script: string): string {
  * to the caller, a user's marked with .nonadmin, and ~/.conda is made when it can be. The
  * Python comes from the installer's name (Miniconda3-py310_...: 3.10); otherwise it is assumed.
  */
-export function condaInstaller(ctx: ExecContext, script: string, args: string[]): CmdResult {
+export function condaInstaller(ctx: ExecContext, script: string, args: string[], runBy?: { argv0: string; flavor: string }): CmdResult {
+  // A shell given a script that is not there says so (measured: dash 0.5.12, bash 5.2).
+  const found = resolvePath(ctx.state.fs, normalizePath(script, ctx.cwd));
+  if (runBy !== undefined && found.meta === undefined && !found.unknown && runBy.flavor !== 'ash') {
+    return runBy.flavor === 'bash'
+      ? res(127, `${runBy.argv0}: ${script}: No such file or directory`)
+      : res(2, `${runBy.argv0}: 0: cannot open ${script}: No such file`);
+  }
   let batch = false;
   let force = false;
   let prefix: string | undefined;
@@ -1116,6 +1170,8 @@ export function condaInstaller(ctx: ExecContext, script: string, args: string[])
       const c = a[j];
       if (c === 'p') {
         prefix = j + 1 < a.length ? a.slice(j + 1) : args[++i];
+        // getopts: "option requires an argument -- p", then the script's own error.
+        if (prefix === undefined) return res(1, "ERROR: did not recognize option '?', please try -h");
         break;
       }
       if (c === 'b') batch = true;
@@ -1138,12 +1194,19 @@ export function condaInstaller(ctx: ExecContext, script: string, args: string[])
   const given = prefix ?? `${home}/${installerFolder(script)}`;
   if (given.includes(' ')) return res(1, 'ERROR: Cannot install into directories with spaces');
   const dir = normalizePath(given, ctx.cwd);
-  if (resolvePath(ctx.state.fs, dir).meta !== undefined && !force) {
+  const existing = resolvePath(ctx.state.fs, dir).meta;
+  if (existing !== undefined && !force) {
     return res(1, `ERROR: File or directory already exists: '${given}'`, 'If you want to update an existing installation, use the -u option.');
   }
-  const blocked = blockedAt(ctx, dir);
-  if (blocked !== undefined) {
-    return res(1, `mkdir: cannot create directory '${blocked}': Permission denied`, `ERROR: Could not create directory: '${given}'.`);
+  // `mkdir -p "$PREFIX"` fails on a file, and where the user may not create the folder.
+  const cannotCreate = (why: string, at = given) => res(1, `mkdir: cannot create directory '${at}': ${why}`, `ERROR: Could not create directory: '${given}'.`);
+  if (existing !== undefined && existing.kind !== 'dir') return cannotCreate('File exists');
+  if (existing === undefined) {
+    const blocked = blockedAt(ctx, dir);
+    if (blocked !== undefined) return cannotCreate('Permission denied', blocked);
+  } else if (!ctx.access(dir, 'write').allowed) {
+    // An existing prefix (-u, -f): the first file it writes there is refused.
+    return res(1, `${script}: cannot create ${dir}/_conda: Permission denied`);
   }
 
   const named = /[-_]py(\d)(\d+)_/i.exec(baseName(script));
