@@ -523,3 +523,15 @@ describe('get-pip.py, piped or by an older python3.X', () => {
     assert.ok(a.unknowns.some((u) => u.reason === 'python3.6 runs /tmp/get-pip.py, which the model does not read'));
   });
 });
+
+describe('conda by name is found only on PATH', () => {
+  test('after an installer run with -b and no ENV PATH, and on a base without conda, conda is not found', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y wget && wget -q -O /tmp/miniconda.sh https://repo.anaconda.com/miniconda/Miniconda3-latest-Linux-x86_64.sh && bash /tmp/miniconda.sh -b -p /opt/conda\nRUN conda install -y numpy\n' });
+    assert.deepEqual(a.sim.failures.map((f) => [f.line, f.message]), [[3, '/bin/sh: 1: conda: not found']]);
+    // By its path it runs; with its bin on PATH too.
+    const byPath = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y wget && wget -q -O /tmp/miniconda.sh https://x/Miniconda3.sh && bash /tmp/miniconda.sh -b -p /opt/conda\nRUN /opt/conda/bin/conda install -y numpy\nENV PATH=/opt/conda/bin:$PATH\nRUN conda install -y scipy\n' });
+    assert.deepEqual(byPath.sim.failures, []);
+    assert.deepEqual(analyze({ file: 'Dockerfile', text: 'FROM ubuntu:22.04\nRUN conda install -y numpy\n' }).sim.failures.map((f) => f.message), ['/bin/sh: 1: conda: not found']);
+    assert.deepEqual(analyze({ file: 'Dockerfile', text: 'FROM continuumio/miniconda3:24.7.1-0\nRUN conda install -y numpy\n' }).sim.failures, []);
+  });
+});

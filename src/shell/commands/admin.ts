@@ -27,6 +27,7 @@ import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
 import { OK } from '../context.js';
 import { createAccess, errnoText } from './files.js';
 import { notFound, notInstalled } from './builtins.js';
+import { PLAIN_DISTRO } from './packages.js';
 
 const TOOL = 'update-alternatives';
 const ADMIN_DIR = '/var/lib/dpkg/alternatives';
@@ -238,15 +239,15 @@ const updateAlternatives: CommandHandler = (ctx, argv) => {
   return { status: 'unknown' };
 };
 
-/** The package a tool comes with, where the plain distribution images lack it. */
-const PACKAGE_OF: Record<string, string> = {
-  'add-apt-repository': 'software-properties-common',
-  'locale-gen': 'locales',
-  'update-locale': 'locales',
+/**
+ * The package a tool comes with, and the plain images that lack it: Debian's never had locales;
+ * old Ubuntu images (16.04) did, so locale-gen is only judged on Debian.
+ */
+const PACKAGE_OF: Record<string, { pkg: string; images: RegExp }> = {
+  'add-apt-repository': { pkg: 'software-properties-common', images: PLAIN_DISTRO },
+  'locale-gen': { pkg: 'locales', images: /^(?:docker\.io\/)?(?:library\/)?debian(?:[:@]|$)/ },
+  'update-locale': { pkg: 'locales', images: /^(?:docker\.io\/)?(?:library\/)?debian(?:[:@]|$)/ },
 };
-
-/** debian:TAG and ubuntu:TAG themselves, whose package lists the catalog has. */
-const PLAIN_DISTRO = /^(?:docker\.io\/)?(?:library\/)?(?:debian|ubuntu)(?:[:@]|$)/;
 
 /**
  * Tools that change only root's own system files: apt's state (apt-mark), apt's keys and
@@ -257,8 +258,8 @@ const PLAIN_DISTRO = /^(?:docker\.io\/)?(?:library\/)?(?:debian|ubuntu)(?:[:@]|$
 const rootOnly: CommandHandler = (ctx, argv) => {
   const name = baseName(argv[0]);
   // On the plain Debian and Ubuntu images these come only with their package.
-  const pkg = PACKAGE_OF[name];
-  if (pkg !== undefined && PLAIN_DISTRO.test(ctx.state.base) && !Object.hasOwn(ctx.state.packages, pkg) && notInstalled(ctx, name)) return notFound(ctx, name);
+  const from = PACKAGE_OF[name];
+  if (from !== undefined && from.images.test(ctx.state.base) && !Object.hasOwn(ctx.state.packages, from.pkg) && notInstalled(ctx, name)) return notFound(ctx, name);
   // apt-mark's show* subcommands only read.
   if (name === 'apt-mark' && /^show/.test(argv.find((a, i) => i > 0 && !a.startsWith('-')) ?? '')) return OK;
   if (ctx.ident.uid === 0) return OK;

@@ -5,7 +5,7 @@
 
 import type { FsTree, ImageState, PythonEnv } from '../../model/types.js';
 import { groupByGid, groupByName, lowestFreeId, userByName, userByUid } from '../../image/accounts.js';
-import { baseName, contentsUnknown, mkdirp, normalizePath, parentOf, resolvePath, withMeta } from '../../image/fs.js';
+import { baseName, contentsUnknown, isUnder, mkdirp, normalizePath, parentOf, resolvePath, withMeta } from '../../image/fs.js';
 import { DEFAULT_PATH } from '../../image/state.js';
 import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
 import { refreshDerived } from './config.js';
@@ -908,6 +908,7 @@ function condaRootIn(state: ImageState, env: (name: string) => string | undefine
  */
 const conda: CommandHandler = (ctx, argv) => {
   const tool = baseName(argv[0]);
+  if (tool === 'conda' && !argv[0].includes('/') && condaNotOnPath(ctx)) return notFound(ctx, tool);
   let args = argv.slice(1);
   if (args[0] === 'env' && args[1] === 'create') args = ['create', ...args.slice(2)];
   const sub = args.find((a) => !a.startsWith('-'));
@@ -1003,6 +1004,26 @@ const conda: CommandHandler = (ctx, argv) => {
 
   return { status: 0 };
 };
+
+/**
+ * `conda` by name where no folder on PATH holds it: an installer run with -b changes no PATH,
+ * and a base without conda has none. As notInstalled does, the catalog's listings are trusted
+ * and a step the model did not follow may have put one there.
+ */
+function condaNotOnPath(ctx: ExecContext): boolean {
+  const st = ctx.state;
+  // Only where the model knows where conda is (an installation it made or the catalog lists) or
+  // that there is none (the plain distribution images): an older tag of another base may have it.
+  if (st.condaPrefix === undefined && !PLAIN_DISTRO.test(st.base)) return false;
+  if (st.provenance.length === 0 || !st.provenance.every((p) => p.source === 'catalog')) return false;
+  const dirs = pathDirs(ctx.env.get('PATH') ?? DEFAULT_PATH);
+  if (dirs.some((d) => resolvePath(st.fs, `${d}/conda`).meta !== undefined)) return false;
+
+  return !st.unknowns.some((u) => u.paths.length === 0 || u.paths.some((p) => dirs.some((d) => isUnder(`${d}/conda`, p) || isUnder(p, d))));
+}
+
+/** debian:TAG and ubuntu:TAG themselves, whose package lists the catalog has. */
+export const PLAIN_DISTRO = /^(?:docker\.io\/)?(?:library\/)?(?:debian|ubuntu)(?:[:@]|$)/;
 
 /** The options of `conda run` (also mamba and micromamba) that take a value. */
 const CONDA_RUN_VALUED = new Set(['-n', '--name', '-p', '--prefix', '--cwd', '-e', '--env', '-r', '--root-prefix', '-a', '--attach']);
