@@ -493,6 +493,8 @@ describe('a conda installer run in a step (constructor\'s installer header)', ()
     ) });
     assert.deepEqual(a.sim.failures, []);
     assert.equal(a.image.fs.get('/home/app/miniforge3/envs/mine')?.uid, 1000);
+    // Miniforge brings mamba; Miniconda does not.
+    assert.deepEqual([a.image.fs.has('/home/app/miniforge3/bin/mamba'), a.image.fs.has('/opt/conda/bin/mamba')], [true, false]);
   });
 });
 

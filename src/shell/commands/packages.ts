@@ -1259,7 +1259,9 @@ export function condaInstaller(ctx: ExecContext, script: string, args: string[],
   file(`${dir}/bin/python${version}`, 0o755);
   file(`${dir}/bin/python3`, 0o777, `python${version}`);
   file(`${dir}/bin/python`, 0o777, `python${version}`);
-  for (const tool of ['bin/pip', 'bin/conda', 'condabin/conda']) file(`${dir}/${tool}`, 0o755);
+  // Miniforge and Mambaforge bring mamba as well.
+  const tools = /^(?:mini|mamba)forge/i.test(baseName(script)) ? ['bin/pip', 'bin/conda', 'bin/mamba', 'condabin/conda'] : ['bin/pip', 'bin/conda', 'condabin/conda'];
+  for (const tool of tools) file(`${dir}/${tool}`, 0o755);
   file(`${dir}/etc/profile.d/conda.sh`, 0o644);
   if (ctx.ident.uid !== 0) file(`${dir}/.nonadmin`, 0o644);
   // `test -d ~/.conda || mkdir -p ~/.conda`, its failure ignored.
