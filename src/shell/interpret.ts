@@ -40,7 +40,7 @@ import { errnoText, isTrackedText, newEntryOwner } from './commands/files.js';
 import { TOO_MANY, expandBraces } from './braces.js';
 import { findAsChown, hasUnknownOutput, isHarmless, setShellOf, unknownOutput } from './commands/builtins.js';
 import { findReader } from './commands/readers.js';
-import { condaActivation, condaInstaller, condaRunArgs, isCondaInstaller, isCondaRun, type CondaRunArgs } from './commands/packages.js';
+import { assumeEnvironment, condaActivation, condaInstaller, condaRunArgs, isCondaInstaller, isCondaRun, type CondaRunArgs } from './commands/packages.js';
 
 export type Status = number | 'unknown';
 
@@ -550,7 +550,7 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     w.note(`${activation.unknown}; what runs in it is not followed`, typeof script === 'string' ? script.slice(0, 80) : '');
     return { status: 'unknown', stderr: [] };
   }
-  if (activation?.assumed !== undefined) w.note(activation.assumed, typeof script === 'string' ? script.slice(0, 80) : '', [activation.prefix]);
+  if (activation?.assumed !== undefined) assumeEnvironment(init.state, activation.prefix, activation.assumed, init.file, init.line);
 
   if (typeof script === 'string') {
     const parsed = w.parse(script);
@@ -1472,7 +1472,7 @@ class Walker {
     const installer = isCondaInstaller(argv[0]) ? 0 : INSTALLER_SHELLS.has(base) && argv.length > 1 && isCondaInstaller(argv[1]) ? 1 : -1;
     // find that only reads (no -exec, -delete, ...) fails where it cannot list a folder.
     const handler: CommandHandler | undefined = installer >= 0
-      ? (c, a) => condaInstaller(c, a[installer], a.slice(installer + 1), installer === 1 ? { argv0: a[0], flavor: flavorOf(this.state, a[0]) } : undefined)
+      ? (c, a) => condaInstaller(c, a[installer], a.slice(installer + 1), installer === 1 ? a[0] : undefined)
       : local ? undefined : base === 'find' && isHarmless(base, argv) ? findReader : this.sh.registry.get(base);
 
     if (!handler) {

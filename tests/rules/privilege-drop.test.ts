@@ -208,7 +208,7 @@ describe('a switch tool that is not installed', () => {
   });
 
   test('installed by apt, copied in, or possibly put there by a step the model does not follow: nothing', () => {
-    for (const step of ['RUN apt-get update && apt-get install -y gosu', 'COPY --from=tianon/gosu /gosu /usr/local/bin/gosu', 'RUN curl -fsSL https://example.invalid/gosu -o /usr/local/bin/gosu && chmod +x /usr/local/bin/gosu', 'RUN ./install-gosu.sh']) {
+    for (const step of ['RUN apt-get update && apt-get install -y gosu', 'COPY --from=tianon/gosu /gosu /usr/local/bin/gosu', 'RUN apt-get update && apt-get install -y curl && curl -fsSL https://example.invalid/gosu -o /usr/local/bin/gosu && chmod +x /usr/local/bin/gosu', 'RUN ./install-gosu.sh']) {
       const a = check(`FROM debian:bookworm\n${step}\nRUN useradd -m app\nCMD ["gosu", "app", "id"]\n`);
       assert.equal(finding(a, 'UID106'), undefined, step);
     }

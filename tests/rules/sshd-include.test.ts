@@ -11,7 +11,7 @@ const BOOKWORM = 'FROM debian:bookworm';
 const SSHD = 'RUN apt-get update && apt-get install -y openssh-server && mkdir -p /run/sshd';
 const CMD = 'CMD ["/usr/sbin/sshd", "-D"]';
 // A download the model does not read: the file exists, its text is not known.
-const FETCH = 'RUN curl -fsSL -o /opt/sshd.conf https://example.com/sshd.conf';
+const FETCH = 'RUN apt-get update && apt-get install -y curl && curl -fsSL -o /opt/sshd.conf https://example.com/sshd.conf';
 
 function run(text: string) {
   return analyze({ file: 'Dockerfile', text, host: [], profile: 'prod', engine: 'docker' });

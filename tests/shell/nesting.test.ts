@@ -41,7 +41,7 @@ describe('for-loop passes', () => {
 
 describe('sh -s', () => {
   test('reads its script from its input; the words after -- are its arguments, not a script file', () => {
-    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN curl -fsSL https://example.invalid/install | sh -s -- -y\n' });
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl && curl -fsSL https://example.invalid/install | sh -s -- -y\n' });
     assert.deepEqual(a.unknowns.filter((u) => u.command.startsWith('sh')).map((u) => u.reason), ['the script sh reads from its input is not known']);
     const b = analyze({ file: 'Dockerfile', text: "FROM debian:bookworm\nRUN echo 'mkdir -p /opt/$1' | sh -s -- made\n" });
     assert.ok(b.image.fs.has('/opt/made'));

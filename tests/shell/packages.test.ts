@@ -503,8 +503,9 @@ describe('conda env create -f FILE, then conda run -n NAME', () => {
   test('the environment whose name is in the file is taken to exist: the steps under it are followed, with a note', () => {
     const a = analyze({ file: 'Dockerfile', text: 'FROM continuumio/miniconda3:24.7.1-0\nRUN conda env create -f /tmp/environment.yml\nSHELL ["conda", "run", "-n", "ml", "/bin/bash", "-c"]\nRUN useradd -m -u 1000 dev\nUSER dev\n' });
     assert.equal(a.runtime.process.userName, 'dev');
-    assert.ok(a.unknowns.some((u) => u.line === 4 && u.reason === 'the conda environment ml is taken to exist at /opt/conda/envs/ml, in a folder whose contents are not all known'));
-    assert.ok(!a.unknowns.some((u) => u.reason.includes('not known to exist')));
+    // Said once, as an assumption, not as a step the model did not follow.
+    assert.deepEqual(a.assumptions.filter((x) => x.id === 'conda-env:/opt/conda/envs/ml').map((x) => [x.line, x.text, x.confidence]), [[4, 'the conda environment ml is taken to exist at /opt/conda/envs/ml, in a folder whose contents are not all known', 'medium']]);
+    assert.ok(!a.unknowns.some((u) => u.reason.includes('taken to exist') || u.reason.includes('not known to exist')));
   });
 });
 
@@ -535,5 +536,33 @@ describe('conda by name is found only on PATH', () => {
     assert.deepEqual(byPath.sim.failures, []);
     assert.deepEqual(analyze({ file: 'Dockerfile', text: 'FROM ubuntu:22.04\nRUN conda install -y numpy\n' }).sim.failures.map((f) => f.message), ['/bin/sh: 1: conda: not found']);
     assert.deepEqual(analyze({ file: 'Dockerfile', text: 'FROM continuumio/miniconda3:24.7.1-0\nRUN conda install -y numpy\n' }).sim.failures, []);
+  });
+});
+
+describe('what the plain Debian and Ubuntu images lack, and what packages bring', () => {
+  test('curl, wget and git are not found until installed (measured: failures/no-curl); a python3-* library brings python3', () => {
+    const none = analyze({ file: 'Dockerfile', text: 'FROM ubuntu:22.04\nRUN wget -q https://example.com/x.tar.gz -O /tmp/x.tar.gz\n' });
+    assert.deepEqual(none.sim.failures.map((f) => f.message), ['/bin/sh: 1: wget: not found']);
+    const installed = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl git && curl -fsSLO https://example.com/y && git clone https://example.com/r.git /src\n' });
+    assert.deepEqual(installed.sim.failures, []);
+    // Other bases are not judged: python:3.11 has curl and git (buildpack-deps).
+    assert.deepEqual(analyze({ file: 'Dockerfile', text: 'FROM python:3.11\nRUN curl -fsSLO https://example.com/y\n' }).sim.failures, []);
+    const lib = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y python3-numpy && python3 -c "print(1)"\n' });
+    assert.deepEqual(lib.sim.failures, []);
+  });
+
+  test('a script a shell cannot open: not there, or not readable for the user (measured: bash 126, dash 2)', () => {
+    const text = (run: string) => `FROM debian:bookworm\nRUN useradd -m u && echo 'echo hi' > /tmp/s.sh && chmod 600 /tmp/s.sh\nUSER u\nRUN ${run}\n`;
+    assert.deepEqual(analyze({ file: 'Dockerfile', text: text('bash /tmp/s.sh') }).sim.failures.map((f) => [f.message, f.kind]), [['bash: /tmp/s.sh: Permission denied', 'permission']]);
+    assert.deepEqual(analyze({ file: 'Dockerfile', text: text('sh /tmp/s.sh') }).sim.failures.map((f) => f.message), ['sh: 0: cannot open /tmp/s.sh: Permission denied']);
+    assert.deepEqual(analyze({ file: 'Dockerfile', text: text('sh /tmp/none.sh') }).sim.failures.map((f) => f.message), ['sh: 0: cannot open /tmp/none.sh: No such file']);
+    // `bash -` reads standard input; a script in a folder a guessed COPY filled may be there.
+    const dash = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl && curl -fsSL https://deb.nodesource.com/setup_20.x | bash -\n' });
+    assert.deepEqual([dash.sim.failures, dash.unknowns.map((u) => u.reason)], [[], ['the script bash reads from its input is not known']]);
+    const guessed = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nCOPY scripts/installers /tmp/b/scripts/installers/\nRUN /bin/bash /tmp/b/scripts/installers/install.sh\n' });
+    assert.deepEqual(guessed.sim.failures, []);
+    // An installer ADD gave mode 0600 (root's): the user's shell cannot read it either.
+    const add = analyze({ file: 'Dockerfile', text: 'FROM ubuntu:22.04\nRUN useradd -m u\nADD https://repo.anaconda.com/miniconda/Miniconda3-latest-Linux-x86_64.sh /tmp/\nUSER u\nRUN bash /tmp/Miniconda3-latest-Linux-x86_64.sh -b\n' });
+    assert.deepEqual(add.sim.failures.map((f) => f.message), ['bash: /tmp/Miniconda3-latest-Linux-x86_64.sh: Permission denied']);
   });
 });

@@ -16,7 +16,7 @@ describe('folders an unmodelled command may have filled', () => {
     ['unzip -d a folder that did not exist, then chmod inside it',
       'RUN unzip /tmp/a.zip -d /opt/tool && chmod -R u+x /opt/tool/bin', []],
     ['./configure and make in a cloned repository, then mv its product',
-      'RUN git clone https://example.invalid/r.git /src/r && cd /src/r && ./configure && make && mv tool /usr/local/bin/', []],
+      'RUN apt-get update && apt-get install -y git && git clone https://example.invalid/r.git /src/r && cd /src/r && ./configure && make && mv tool /usr/local/bin/', []],
     ['make alone (taken as harmless) still leaves its folder unknown',
       'RUN mkdir /b && cd /b && make && cp out/app /usr/local/bin/app', []],
     ['make -C DIR leaves DIR unknown',

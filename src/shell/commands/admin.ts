@@ -26,8 +26,7 @@ import { baseName, isUnder, mkdirp, parentOf, resolvePath } from '../../image/fs
 import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
 import { OK } from '../context.js';
 import { createAccess, errnoText } from './files.js';
-import { notFound, notInstalled } from './builtins.js';
-import { PLAIN_DISTRO } from './packages.js';
+import { PLAIN_DISTRO, notFound, notInstalled } from './builtins.js';
 
 const TOOL = 'update-alternatives';
 const ADMIN_DIR = '/var/lib/dpkg/alternatives';

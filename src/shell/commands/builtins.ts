@@ -17,7 +17,7 @@ import {
   userByName,
   userByUid,
 } from '../../image/accounts.js';
-import { baseName, isUnder, normalizePath, resolvePath } from '../../image/fs.js';
+import { baseName, isUnder, normalizePath, parentOf as parentOfPath, resolvePath } from '../../image/fs.js';
 import { DEFAULT_PATH } from '../../image/state.js';
 import { globMatch } from '../words.js';
 import { parseSudoers, sudoRun, type SudoCommand, type SudoRunas } from './config.js';
@@ -127,6 +127,47 @@ export function notFound(ctx: ExecContext, name: string): CmdResult {
   return { status: 127, stderr: [text] };
 }
 
+/** debian:TAG and ubuntu:TAG themselves, whose package lists the catalog has. */
+export const PLAIN_DISTRO = /^(?:docker\.io\/)?(?:library\/)?(?:debian|ubuntu)(?:[:@]|$)/;
+
+/**
+ * A download or version-control tool by name on the plain Debian and Ubuntu images, which ship
+ * none of curl, wget and git until their package is installed (measured: failures/no-curl).
+ */
+export function missingOnPlainImage(ctx: ExecContext, argv0: string): CmdResult | undefined {
+  if (argv0.includes('/') || !PLAIN_DISTRO.test(ctx.state.base)) return undefined;
+
+  return notInstalled(ctx, argv0) ? notFound(ctx, argv0) : undefined;
+}
+
+/**
+ * A shell given a script file it cannot open says so and stops (measured with dash 0.5.12 and
+ * bash 5.2): one that is not there, or one the user may not read. BusyBox ash and zsh are not
+ * worded; nor is a file whose existence the model does not know.
+ */
+export function scriptFileError(ctx: ExecContext, argv0: string, script: string): CmdResult | undefined {
+  const name = baseName(argv0);
+  const flavor = name === 'bash' || name === 'dash' ? name : name === 'sh' ? (ctx.state.distro === 'alpine' ? 'ash' : ctx.state.distro === 'rhel' ? 'bash' : 'dash') : undefined;
+  if (flavor !== 'bash' && flavor !== 'dash') return undefined;
+  if (script === '-') return undefined;
+  const path = normalizePath(script, ctx.cwd);
+  const found = resolvePath(ctx.state.fs, path);
+  let why: string;
+  if (found.meta === undefined) {
+    // A folder a guess filled (a COPY source of unknown kind) may hold it after all.
+    const guessed = ctx.state.assumptions.some((a) => a.paths?.some((p) => isUnder(path, p) || isUnder(p, parentOfPath(path))));
+    if (found.unknown || guessed) return undefined;
+    why = flavor === 'bash' ? 'No such file or directory' : 'No such file';
+  } else {
+    const v = ctx.access(path, 'read');
+    if (v.allowed || v.errno !== 'EACCES') return undefined;
+    why = 'Permission denied';
+  }
+  if (flavor === 'bash') return { status: why === 'Permission denied' ? 126 : 127, stderr: [`${argv0}: ${script}: ${why}`] };
+
+  return { status: 2, stderr: [`${argv0}: 0: cannot open ${script}: ${why}`] };
+}
+
 // ---------------------------------------------------------------- shells
 
 /** sh -c 'script' [$0 [args...]], sh -e -c, bash -lc, sh < stdin; a script file is unknown. */
@@ -156,6 +197,12 @@ const shell: CommandHandler = (ctx, argv) => {
       i++;
       break;
     }
+    // `curl ... | bash -`: a lone - ends the options; the script comes from standard input.
+    if (a === '-') {
+      fromInput = true;
+      i++;
+      break;
+    }
     if (a === '--login') {
       startupFiles = true;
       continue;
@@ -180,6 +227,8 @@ const shell: CommandHandler = (ctx, argv) => {
   }
 
   if (i < argv.length && !fromInput) {
+    const refused = scriptFileError(ctx, argv[0], argv[i]);
+    if (refused !== undefined) return refused;
     ctx.unknown(`the script ${argv[i]} run by ${name} is not known`);
     return unknownOutput({ status: 'unknown' });
   }
@@ -1186,6 +1235,8 @@ const CURL_VALUED = new Set([
 
 /** curl: -o FILE and -O write a file as the caller; otherwise the body goes to stdout. */
 const curl: CommandHandler = (ctx, argv) => {
+  const missing = missingOnPlainImage(ctx, argv[0]);
+  if (missing !== undefined) return missing;
   const outs: string[] = [];
   const urls: string[] = [];
   let remoteName = false;
@@ -1222,6 +1273,8 @@ const WGET_VALUED = new Set([
 
 /** wget: writes the URL's file name in the working directory unless -O says otherwise. */
 const wget: CommandHandler = (ctx, argv) => {
+  const missing = missingOnPlainImage(ctx, argv[0]);
+  if (missing !== undefined) return missing;
   let out: string | undefined;
   let dir = '';
   const urls: string[] = [];

@@ -10,7 +10,7 @@ import { DEFAULT_PATH } from '../../image/state.js';
 import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
 import { refreshDerived } from './config.js';
 import { packageAccountScript } from './package-accounts.js';
-import { notFound, notInstalled, shellQuote, unknownOutput } from './builtins.js';
+import { PLAIN_DISTRO, missingOnPlainImage, notFound, notInstalled, scriptFileError, shellQuote, unknownOutput } from './builtins.js';
 
 const res = (status: number, ...stderr: string[]): CmdResult =>
   stderr.length > 0 ? { status, stderr } : { status };
@@ -280,7 +280,10 @@ export function installPackage(ctx: ExecContext, rawName: string, via: string): 
     texts = true;
   }
 
-  if (/^python3(\.\d+)?(-(pip|venv|dev|full|minimal))?$|^py3-pip$|^python-is-python3$/.test(name)) {
+  // Debian's python3-* libraries, virtualenv and pipx depend on python3 (apt-cache depends).
+  const needsPython = /^python3(\.\d+)?(-(pip|venv|dev|full|minimal))?$|^py3-pip$|^python-is-python3$/.test(name) ||
+    ((state.distro === 'debian' || state.distro === 'ubuntu') && /^python3-[a-z0-9]|^(virtualenv|pipx)$/.test(name));
+  if (needsPython) {
     ensureSystemPython(ctx, via);
     if (/pip$/.test(name)) {
       put(ctx, '/usr/bin/pip3', 'file', 0o755);
@@ -728,12 +731,14 @@ function pipMissing(ctx: ExecContext, pyEnv: PythonEnv): boolean {
 
 /**
  * Debian's and Ubuntu's python3 package gives `python3`, not `python`: that name comes with
- * python-is-python3 (or Python 2). With only that system Python on PATH, and no step the model
- * does not follow that may have made one, `python` is not found (measured: venv/no-python-name).
+ * python-is-python3 (or Python 2). On the plain images, with only that system Python on PATH and
+ * no step the model does not follow that may have made one, `python` is not found (measured:
+ * venv/no-python-name).
  */
 function noPythonCommand(ctx: ExecContext): boolean {
   const st = ctx.state;
-  if (st.distro !== 'debian' && st.distro !== 'ubuntu') return false;
+  // On the plain images every python3 came from apt; other bases (NGC's) may link python.
+  if (!PLAIN_DISTRO.test(st.base)) return false;
   const env = findPythonEnv(st, ctx.env.get('PATH'), 'python', ctx.cwd);
   if (env === undefined || env.kind !== 'system' || env.python !== '/usr/bin/python3') return false;
   if (Object.keys(st.packages).some((k) => /^python(2(\.\d+)?)?(-is-python3|-minimal)?$/.test(k) && k !== 'python3')) return false;
@@ -1022,9 +1027,6 @@ function condaNotOnPath(ctx: ExecContext): boolean {
   return !st.unknowns.some((u) => u.paths.length === 0 || u.paths.some((p) => dirs.some((d) => isUnder(`${d}/conda`, p) || isUnder(p, d))));
 }
 
-/** debian:TAG and ubuntu:TAG themselves, whose package lists the catalog has. */
-export const PLAIN_DISTRO = /^(?:docker\.io\/)?(?:library\/)?(?:debian|ubuntu)(?:[:@]|$)/;
-
 /** The options of `conda run` (also mamba and micromamba) that take a value. */
 const CONDA_RUN_VALUED = new Set(['-n', '--name', '-p', '--prefix', '--cwd', '-e', '--env', '-r', '--root-prefix', '-a', '--attach']);
 
@@ -1121,6 +1123,15 @@ export function condaActivation(
 }
 
 /**
+ * An environment taken to exist (see condaActivation), said once per build as an assumption,
+ * however many steps run in it.
+ */
+export function assumeEnvironment(state: ImageState, prefix: string, text: string, file: string, line: number): void {
+  const id = `conda-env:${prefix}`;
+  if (!state.assumptions.some((a) => a.id === id)) state.assumptions.push({ id, subject: prefix, text, confidence: 'medium', file, line, paths: [prefix] });
+}
+
+/**
  * `conda run -n ENV COMMAND...`: the command runs with the environment activated (its `bin`
  * first on PATH, so `pip` and `python` are the environment's), in `--cwd DIR` if given, and
  * conda exits with its status.
@@ -1135,7 +1146,7 @@ function condaRun(ctx: ExecContext, tool: string, run: CondaRunArgs): CmdResult 
     ctx.unknown(`${act.unknown}; what runs in it is not followed`, []);
     return { status: 'unknown' };
   }
-  if (act.assumed !== undefined) ctx.unknown(act.assumed, [act.prefix]);
+  if (act.assumed !== undefined) assumeEnvironment(ctx.state, act.prefix, act.assumed, ctx.file, ctx.line);
   ctx.trace(`${tool} run: ${act.prefix} activated`);
   const into = run.cwd === undefined ? '' : `cd ${shellQuote(run.cwd)} || exit 1; `;
   const vars = act.vars.map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
@@ -1173,14 +1184,10 @@ function installerFolder(script: string): string {
  * to the caller, a user's marked with .nonadmin, and ~/.conda is made when it can be. The
  * Python comes from the installer's name (Miniconda3-py310_...: 3.10); otherwise it is assumed.
  */
-export function condaInstaller(ctx: ExecContext, script: string, args: string[], runBy?: { argv0: string; flavor: string }): CmdResult {
-  // A shell given a script that is not there says so (measured: dash 0.5.12, bash 5.2).
-  const found = resolvePath(ctx.state.fs, normalizePath(script, ctx.cwd));
-  if (runBy !== undefined && found.meta === undefined && !found.unknown && runBy.flavor !== 'ash') {
-    return runBy.flavor === 'bash'
-      ? res(127, `${runBy.argv0}: ${script}: No such file or directory`)
-      : res(2, `${runBy.argv0}: 0: cannot open ${script}: No such file`);
-  }
+export function condaInstaller(ctx: ExecContext, script: string, args: string[], shell?: string): CmdResult {
+  // The shell running it must be able to open it.
+  const refused = shell === undefined ? undefined : scriptFileError(ctx, shell, script);
+  if (refused !== undefined) return refused;
   let batch = false;
   let force = false;
   let prefix: string | undefined;
@@ -1295,6 +1302,8 @@ function hasChild(fs: FsTree, dir: string): boolean {
 
 /** git clone URL [DIR]: the work tree is made by and owned by the caller. */
 const git: CommandHandler = (ctx, argv) => {
+  const missing = missingOnPlainImage(ctx, argv[0]);
+  if (missing !== undefined) return missing;
   const args = argv.slice(1);
   const ci = args.indexOf('clone');
   if (ci < 0) return { status: 0 };
