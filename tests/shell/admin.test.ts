@@ -104,3 +104,15 @@ describe('update-alternatives: usage errors and what the model cannot see', () =
     assert.ok(a.unknowns.some((u) => u.reason === '/usr/bin/python3.11 is not known to exist: update-alternatives is taken to have linked it (dpkg refuses a path that is not there)'));
   });
 });
+
+describe('unknownOnPath', () => {
+  test('reads each unknown effect once, and sees one added later', async () => {
+    const { unknownOnPath } = await import('../../src/shell/commands/builtins.js');
+    const unknowns: { line: number; command: string; reason: string; paths: string[] }[] = [{ line: 1, command: 'tar', reason: 'r', paths: ['/opt/x'] }];
+    assert.equal(unknownOnPath(unknowns), false);
+    unknowns.push({ line: 2, command: 'make install', reason: 'r', paths: ['/usr/local'] });
+    assert.equal(unknownOnPath(unknowns), true);
+    // Another PATH is another question: /opt/x/bin lies in /opt/x.
+    assert.equal(unknownOnPath([{ line: 1, command: 'tar', reason: 'r', paths: ['/opt/x'] }], ['/opt/x/bin']), true);
+  });
+});

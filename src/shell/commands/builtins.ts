@@ -533,7 +533,29 @@ export function notInstalled(ctx: ExecContext, name: string): boolean {
   if (Object.hasOwn(st.packages, name) || st.provenance.length === 0 || !st.provenance.every((p) => p.source === 'catalog')) return false;
   if (PATH_DIRS.some((d) => resolvePath(st.fs, `${d}/${name}`).meta)) return false;
 
-  return !st.unknowns.some((u) => u.paths.length === 0 || u.paths.some((p) => PATH_DIRS.some((d) => isUnder(`${d}/${name}`, p) || isUnder(p, d))));
+  return !unknownOnPath(st.unknowns);
+}
+
+/** How far each build's list of unknown effects was read for a PATH, and whether one could touch it. */
+const unknownsRead = new WeakMap<ImageState['unknowns'], Map<string, { read: number; touches: boolean }>>();
+
+/**
+ * Whether a step the model did not follow may have put a program in one of these folders: one
+ * that may touch anything, or whose paths hold or lie in one. The list only grows, so each
+ * entry is read once per PATH (a long build asks after every step: linear, not quadratic).
+ */
+export function unknownOnPath(unknowns: ImageState['unknowns'], dirs: readonly string[] = PATH_DIRS): boolean {
+  let byPath = unknownsRead.get(unknowns);
+  if (byPath === undefined) unknownsRead.set(unknowns, (byPath = new Map()));
+  const key = dirs.join(':');
+  let memo = byPath.get(key);
+  if (memo === undefined) byPath.set(key, (memo = { read: 0, touches: false }));
+  for (; !memo.touches && memo.read < unknowns.length; memo.read++) {
+    const u = unknowns[memo.read];
+    memo.touches = u.paths.length === 0 || u.paths.some((p) => dirs.some((d) => isUnder(d, p) || isUnder(p, d)));
+  }
+
+  return memo.touches;
 }
 
 /**

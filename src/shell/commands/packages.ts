@@ -5,12 +5,12 @@
 
 import type { FsTree, ImageState, PythonEnv } from '../../model/types.js';
 import { groupByGid, groupByName, lowestFreeId, userByName, userByUid } from '../../image/accounts.js';
-import { baseName, contentsUnknown, isUnder, mkdirp, normalizePath, parentOf, resolvePath, withMeta } from '../../image/fs.js';
+import { baseName, contentsUnknown, mkdirp, normalizePath, parentOf, resolvePath, withMeta } from '../../image/fs.js';
 import { DEFAULT_PATH } from '../../image/state.js';
 import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
 import { refreshDerived } from './config.js';
 import { packageAccountScript } from './package-accounts.js';
-import { PLAIN_DISTRO, missingOnPlainImage, notFound, notInstalled, scriptFileError, shellQuote, unknownOutput } from './builtins.js';
+import { PLAIN_DISTRO, missingOnPlainImage, notFound, notInstalled, scriptFileError, shellQuote, unknownOnPath, unknownOutput } from './builtins.js';
 
 const res = (status: number, ...stderr: string[]): CmdResult =>
   stderr.length > 0 ? { status, stderr } : { status };
@@ -1024,7 +1024,7 @@ function condaNotOnPath(ctx: ExecContext): boolean {
   const dirs = pathDirs(ctx.env.get('PATH') ?? DEFAULT_PATH);
   if (dirs.some((d) => resolvePath(st.fs, `${d}/conda`).meta !== undefined)) return false;
 
-  return !st.unknowns.some((u) => u.paths.length === 0 || u.paths.some((p) => dirs.some((d) => isUnder(`${d}/conda`, p) || isUnder(p, d))));
+  return !unknownOnPath(st.unknowns, dirs);
 }
 
 /** The options of `conda run` (also mamba and micromamba) that take a value. */
