@@ -170,7 +170,10 @@ export function scriptFileError(ctx: ExecContext, argv0: string, script: string)
 
 // ---------------------------------------------------------------- shells
 
-/** sh -c 'script' [$0 [args...]], sh -e -c, bash -lc, sh < stdin; a script file is unknown. */
+/**
+ * sh -c 'script' [$0 [args...]], sh -e -c, bash -lc, sh < stdin, `bash -`; a script file is
+ * unknown, unless the shell cannot open it (scriptFileError).
+ */
 const shell: CommandHandler = (ctx, argv) => {
   const name = baseName(argv[0]);
   let errexit = false;
