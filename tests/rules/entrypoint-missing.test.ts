@@ -147,3 +147,25 @@ describe('UID106 on a program whose mode is a guess', () => {
     assert.deepEqual(Object.keys(copied).sort(), ['confidence', 'file', 'id', 'line', 'subject', 'text']);
   });
 });
+
+describe('python and python3 as the start command on the plain debian and ubuntu images', () => {
+  const uid106 = (text: string) => analyze({ file: 'Dockerfile', text }).findings.find((f) => f.ruleId === 'UID106');
+
+  test('python without python-is-python3, and python3 with no Python at all: the container does not start', () => {
+    const python = uid106('FROM debian:bookworm\nRUN apt-get update && apt-get install -y python3\nCMD ["python", "app.py"]\n');
+    assert.deepEqual([python?.message, python?.fixes.map((f) => f.description)], [
+      'The container will not start: python is not installed (exec: "python": executable file not found in $PATH).',
+      ['Start it with python3, the name the python3 package gives.', 'Or install python-is-python3, which adds the python name.'],
+    ]);
+    assert.equal(uid106('FROM ubuntu:22.04\nCMD ["python3", "app.py"]\n')?.message, 'The container will not start: python3 is not installed (exec: "python3": executable file not found in $PATH).');
+  });
+
+  test('quiet where the name is there or may be: python-is-python3, a venv, another base, python3 installed', () => {
+    for (const text of [
+      'FROM debian:bookworm\nRUN apt-get update && apt-get install -y python3 python-is-python3\nCMD ["python", "app.py"]\n',
+      'FROM debian:bookworm\nRUN apt-get update && apt-get install -y python3 python3-venv && python3 -m venv /opt/venv\nENV PATH=/opt/venv/bin:$PATH\nCMD ["python", "app.py"]\n',
+      'FROM nvidia/cuda:12.1.0-devel-ubuntu22.04\nCMD ["python", "app.py"]\n',
+      'FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y python3-numpy\nCMD ["python3", "app.py"]\n',
+    ]) assert.equal(uid106(text), undefined, text);
+  });
+});

@@ -6,6 +6,7 @@ import { dropLine, named, withoutTool } from './drop.js';
 import { runPlace, runTool, unknownId } from '../util.js';
 import { launcherCall, launcherId, launcherName, type LauncherCall } from './launchers.js';
 import { unwrapShell } from '../../shell/interpret.js';
+import { PLAIN_DISTRO } from '../../shell/commands/builtins.js';
 
 /**
  * The process the engine starts: the one that executes the start program, before a switch of
@@ -60,17 +61,10 @@ function missingReport(a: AnalysisView, argv0: string, file: string | undefined)
     if (dirs.length > 0 && notInstalled(a, argv0, dirs)) {
       return {
         message: `The container will not start: ${argv0} is not installed (${notFoundText(a.engine, argv0)}).`,
-        why: LAUNCHER_PACKAGE[argv0] !== undefined
-          ? `${argv0} comes with the Python package ${LAUNCHER_PACKAGE[argv0]}, which the base image (${[...new Set(a.image.provenance.map((p) => p.ref))].join(', ')}) does not have and no step of this build installs (no step installs Python packages at all); PATH is ${dirs.join(':')}.`
-          : `${argv0} comes in a package of its own, which no base in the catalog ships and no step of this build installs (apt-get install ${argv0}, apk add ${argv0}, or a COPY of the binary); PATH is ${dirs.join(':')}.`,
+        ...missingProgram(a, argv0, `PATH is ${dirs.join(':')}.`),
         line,
         // The catalog describes the paths that matter, not every binary: a warning.
         unsureSeverity: 'warning',
-        fixes: [
-          LAUNCHER_PACKAGE[argv0] !== undefined
-            ? { description: `Install ${LAUNCHER_PACKAGE[argv0]} before the start command needs it (or start from a base image that has it).`, snippet: `RUN pip install --no-cache-dir ${LAUNCHER_PACKAGE[argv0]}`, safe: false }
-            : { description: `Install it before the start command needs it.`, snippet: `RUN apt-get update && apt-get install -y --no-install-recommends ${argv0} && rm -rf /var/lib/apt/lists/*`, safe: false },
-        ],
       };
     }
     if (dirs.length === 0 || !dirs.every((d) => knownMissing(a, normalizePath(`${d}/${argv0}`)))) return undefined;
@@ -108,6 +102,38 @@ function missingReport(a: AnalysisView, argv0: string, file: string | undefined)
   };
 }
 
+/** Why a program the start command names is not installed, and how to get it. */
+function missingProgram(a: AnalysisView, argv0: string, path: string): Pick<RuleReport, 'why' | 'fixes'> {
+  const apt = (pkg: string) => `RUN apt-get update && apt-get install -y --no-install-recommends ${pkg} && rm -rf /var/lib/apt/lists/*`;
+  if (argv0 === 'python') {
+    return {
+      why: `Debian's and Ubuntu's python3 package gives python3, not python: that name comes with python-is-python3, which no step of this build installs; ${path}`,
+      fixes: [
+        { description: 'Start it with python3, the name the python3 package gives.', safe: false },
+        { description: 'Or install python-is-python3, which adds the python name.', snippet: apt('python-is-python3'), safe: false },
+      ],
+    };
+  }
+  if (argv0 === 'python3') {
+    return {
+      why: `The plain ${a.image.base} image has no Python, and no step of this build installs one; ${path}`,
+      fixes: [{ description: 'Install Python before the start command needs it (or start from a Python base image).', snippet: apt('python3'), safe: false }],
+    };
+  }
+  const pkg = LAUNCHER_PACKAGE[argv0];
+  if (pkg !== undefined) {
+    return {
+      why: `${argv0} comes with the Python package ${pkg}, which the base image (${[...new Set(a.image.provenance.map((p) => p.ref))].join(', ')}) does not have and no step of this build installs (no step installs Python packages at all); ${path}`,
+      fixes: [{ description: `Install ${pkg} before the start command needs it (or start from a base image that has it).`, snippet: `RUN pip install --no-cache-dir ${pkg}`, safe: false }],
+    };
+  }
+
+  return {
+    why: `${argv0} comes in a package of its own, which no base in the catalog ships and no step of this build installs (apt-get install ${argv0}, apk add ${argv0}, or a COPY of the binary); ${path}`,
+    fixes: [{ description: 'Install it before the start command needs it.', snippet: apt(argv0), safe: false }],
+  };
+}
+
 /** The path's entry comes from a RUN step of the target stage that the model failed. */
 function madeByFailedStep(a: AnalysisView, path: string): boolean {
   const origin = a.runtime.view.fs.get(path)?.origin;
@@ -130,12 +156,28 @@ const LAUNCHER_PACKAGE: Record<string, string> = { torchrun: 'torch', accelerate
  */
 function notInstalled(a: AnalysisView, name: string, dirs: string[]): boolean {
   const pkg = LAUNCHER_PACKAGE[name];
-  if (pkg !== undefined ? !pythonPackageAbsent(a, pkg) : !OWN_PACKAGE.has(name) || Object.hasOwn(a.image.packages, name)) return false;
+  if (name === 'python' || name === 'python3') {
+    if (!pythonNameAbsent(a, name)) return false;
+  } else if (pkg !== undefined ? !pythonPackageAbsent(a, pkg) : !OWN_PACKAGE.has(name) || Object.hasOwn(a.image.packages, name)) return false;
   if (a.image.provenance.length === 0 || !a.image.provenance.every((p) => p.source === 'catalog')) return false;
   const paths = dirs.map((d) => normalizePath(`${d}/${name}`));
   if (paths.some((p) => a.runtime.view.fs.has(p)) || mayBeTouched(a, paths)) return false;
 
   return true;
+}
+
+/**
+ * `python3` or `python` on the plain debian and ubuntu images, which have no Python: python3
+ * only when a step installed it (apt's python3 or a library that depends on it), `python` only
+ * with python-is-python3 (measured: failures/no-python3, venv/no-python-name). Any other
+ * Python the model knows of (a venv, conda, one built from source) may provide the name.
+ */
+function pythonNameAbsent(a: AnalysisView, name: 'python' | 'python3'): boolean {
+  if (!PLAIN_DISTRO.test(a.image.base)) return false;
+  if (a.image.pythons.some((e) => e.kind !== 'system' || e.python !== '/usr/bin/python3')) return false;
+  if (name === 'python3') return a.image.pythons.length === 0;
+
+  return !Object.keys(a.image.packages).some((k) => /^python(2(\.\d+)?)?(-is-python3|-minimal)?$/.test(k) && k !== 'python3');
 }
 
 /** A RUN that installs Python packages: any of them may bring torch along as a dependency. */
