@@ -38,7 +38,7 @@ import { defaultRegistry } from './commands/index.js';
 import { refreshDerived } from './commands/config.js';
 import { errnoText, isTrackedText, newEntryOwner } from './commands/files.js';
 import { TOO_MANY, expandBraces } from './braces.js';
-import { findAsChown, hasUnknownOutput, isHarmless, setShellOf, unknownOutput } from './commands/builtins.js';
+import { findAsChown, flavorOf, hasUnknownOutput, isHarmless, setShellOf, unknownOutput, type Flavor } from './commands/builtins.js';
 import { findReader } from './commands/readers.js';
 import { assumeEnvironment, condaActivation, condaInstaller, condaRunArgs, isCondaInstaller, isCondaRun, type CondaRunArgs } from './commands/packages.js';
 
@@ -145,7 +145,6 @@ export interface ExecRefusal {
 }
 
 /** Which shell /bin/sh is: decides the wording of the shell's own errors. */
-type Flavor = 'dash' | 'bash' | 'ash';
 
 /** Everything one shell process owns; a subshell or a child shell gets a copy. */
 interface Frame {
@@ -325,14 +324,6 @@ export function ok(s: Status): boolean {
   return s === 0 || s === 'unknown';
 }
 
-function flavorOf(state: ImageState, shell = '/bin/sh'): Flavor {
-  const name = baseName(shell);
-  if (name === 'bash' || name === 'dash' || name === 'ash') return name;
-  if (state.distro === 'alpine') return 'ash';
-  if (state.distro === 'rhel') return 'bash';
-
-  return 'dash';
-}
 
 /** The set options a SHELL argv gives before -c: -e, -x, -o pipefail (grouped or not). */
 function shellOptions(argv: string[]): { errexit: boolean; xtrace: boolean; pipefail: boolean; nounset: boolean } {

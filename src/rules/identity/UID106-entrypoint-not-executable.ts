@@ -7,6 +7,7 @@ import { runPlace, runTool, unknownId } from '../util.js';
 import { launcherCall, launcherId, launcherName, type LauncherCall } from './launchers.js';
 import { unwrapShell } from '../../shell/interpret.js';
 import { PLAIN_DISTRO } from '../../shell/commands/builtins.js';
+import { givesPythonName } from '../../shell/commands/packages.js';
 
 /**
  * The process the engine starts: the one that executes the start program, before a switch of
@@ -177,7 +178,7 @@ function pythonNameAbsent(a: AnalysisView, name: 'python' | 'python3'): boolean 
   if (a.image.pythons.some((e) => e.kind !== 'system' || e.python !== '/usr/bin/python3')) return false;
   if (name === 'python3') return a.image.pythons.length === 0;
 
-  return !Object.keys(a.image.packages).some((k) => /^python(2(\.\d+)?)?(-is-python3|-minimal)?$/.test(k) && k !== 'python3');
+  return !givesPythonName(a.image.packages);
 }
 
 /** A RUN that installs Python packages: any of them may bring torch along as a dependency. */

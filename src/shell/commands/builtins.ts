@@ -127,6 +127,18 @@ export function notFound(ctx: ExecContext, name: string): CmdResult {
   return { status: 127, stderr: [text] };
 }
 
+export type Flavor = 'dash' | 'bash' | 'ash';
+
+/** The shell a program name runs: bash, dash or ash by name, else the image's /bin/sh. */
+export function flavorOf(state: ImageState, shell = '/bin/sh'): Flavor {
+  const name = baseName(shell);
+  if (name === 'bash' || name === 'dash' || name === 'ash') return name;
+  if (state.distro === 'alpine') return 'ash';
+  if (state.distro === 'rhel') return 'bash';
+
+  return 'dash';
+}
+
 /** debian:TAG and ubuntu:TAG themselves, whose package lists the catalog has. */
 export const PLAIN_DISTRO = /^(?:docker\.io\/)?(?:library\/)?(?:debian|ubuntu)(?:[:@]|$)/;
 
@@ -147,8 +159,9 @@ export function missingOnPlainImage(ctx: ExecContext, argv0: string): CmdResult 
  */
 export function scriptFileError(ctx: ExecContext, argv0: string, script: string): CmdResult | undefined {
   const name = baseName(argv0);
-  const flavor = name === 'bash' || name === 'dash' ? name : name === 'sh' ? (ctx.state.distro === 'alpine' ? 'ash' : ctx.state.distro === 'rhel' ? 'bash' : 'dash') : undefined;
-  if (flavor !== 'bash' && flavor !== 'dash') return undefined;
+  if (name !== 'bash' && name !== 'dash' && name !== 'sh') return undefined;
+  const flavor = flavorOf(ctx.state, name);
+  if (flavor === 'ash') return undefined;
   if (script === '-') return undefined;
   const path = normalizePath(script, ctx.cwd);
   const found = resolvePath(ctx.state.fs, path);
@@ -532,11 +545,18 @@ function sudoCommand(ctx: ExecContext, cmd: string[]): SudoCommand {
  * no step that may have put it there, does not have it (`/bin/sh: 1: gosu: not found`).
  */
 export function notInstalled(ctx: ExecContext, name: string): boolean {
-  const st = ctx.state;
-  if (Object.hasOwn(st.packages, name) || st.provenance.length === 0 || !st.provenance.every((p) => p.source === 'catalog')) return false;
-  if (PATH_DIRS.some((d) => resolvePath(st.fs, `${d}/${name}`).meta)) return false;
+  return !Object.hasOwn(ctx.state.packages, name) && absentFromPath(ctx.state, name, PATH_DIRS);
+}
 
-  return !unknownOnPath(st.unknowns);
+/**
+ * No folder of dirs holds name, on a catalog base (whose listings are trusted), and no step the
+ * model did not follow may have put it there.
+ */
+export function absentFromPath(st: ImageState, name: string, dirs: readonly string[]): boolean {
+  if (st.provenance.length === 0 || !st.provenance.every((p) => p.source === 'catalog')) return false;
+  if (dirs.some((d) => resolvePath(st.fs, `${d}/${name}`).meta)) return false;
+
+  return !unknownOnPath(st.unknowns, dirs);
 }
 
 /** How far each build's list of unknown effects was read for a PATH, and whether one could touch it. */

@@ -10,7 +10,7 @@ import { DEFAULT_PATH } from '../../image/state.js';
 import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
 import { refreshDerived } from './config.js';
 import { packageAccountScript } from './package-accounts.js';
-import { PLAIN_DISTRO, missingOnPlainImage, notFound, notInstalled, scriptFileError, shellQuote, unknownOnPath, unknownOutput } from './builtins.js';
+import { PLAIN_DISTRO, absentFromPath, missingOnPlainImage, notFound, notInstalled, scriptFileError, shellQuote, unknownOutput } from './builtins.js';
 
 const res = (status: number, ...stderr: string[]): CmdResult =>
   stderr.length > 0 ? { status, stderr } : { status };
@@ -741,9 +741,14 @@ function noPythonCommand(ctx: ExecContext): boolean {
   if (!PLAIN_DISTRO.test(st.base)) return false;
   const env = findPythonEnv(st, ctx.env.get('PATH'), 'python', ctx.cwd);
   if (env === undefined || env.kind !== 'system' || env.python !== '/usr/bin/python3') return false;
-  if (Object.keys(st.packages).some((k) => /^python(2(\.\d+)?)?(-is-python3|-minimal)?$/.test(k) && k !== 'python3')) return false;
+  if (givesPythonName(st.packages)) return false;
 
   return notInstalled(ctx, 'python');
+}
+
+/** A package installed that gives the `python` name: python-is-python3, or a Python 2. */
+export function givesPythonName(packages: ImageState['packages']): boolean {
+  return Object.keys(packages).some((k) => /^python(2(\.\d+)?)?(-is-python3|-minimal)?$/.test(k) && k !== 'python3');
 }
 
 function runPip(ctx: ExecContext, pyEnv: PythonEnv | undefined, command: string, args: string[]): CmdResult {
@@ -1020,11 +1025,8 @@ function condaNotOnPath(ctx: ExecContext): boolean {
   // Only where the model knows where conda is (an installation it made or the catalog lists) or
   // that there is none (the plain distribution images): an older tag of another base may have it.
   if (st.condaPrefix === undefined && !PLAIN_DISTRO.test(st.base)) return false;
-  if (st.provenance.length === 0 || !st.provenance.every((p) => p.source === 'catalog')) return false;
-  const dirs = pathDirs(ctx.env.get('PATH') ?? DEFAULT_PATH);
-  if (dirs.some((d) => resolvePath(st.fs, `${d}/conda`).meta !== undefined)) return false;
 
-  return !unknownOnPath(st.unknowns, dirs);
+  return absentFromPath(st, 'conda', pathDirs(ctx.env.get('PATH') ?? DEFAULT_PATH));
 }
 
 /** The options of `conda run` (also mamba and micromamba) that take a value. */
