@@ -664,7 +664,7 @@ function predicted(a, rep) {
     const f = rep.build?.failures?.[0];
     const findings = (rep.findings ?? []).slice(0, 3)
       .map((x) => `${x.ruleId} (line ${x.location?.line}): ${x.message}`);
-    return { value: { ok: rep.build?.ok !== false, line: f?.line ?? null },
+    return { value: { ok: rep.build?.ok !== false, line: f?.line ?? null, message: f?.message ?? '' },
       why: f ? [`${f.instruction}: ${f.message}`] : findings };
   }
   if (a.start) {
@@ -697,7 +697,7 @@ function sameGroups(x, y) {
 }
 
 /** Field-by-field differences; empty means the two agree. */
-function differ(a, truth, other) {
+export function differ(a, truth, other) {
   // A refusal is measured with sudo's words; the model's answer is only that it refuses.
   if (a.sudo) return (truth === 'root') === (other === 'root') ? [] : ['outcome'];
   if (typeof truth === 'string' || typeof other === 'string') {
@@ -705,7 +705,11 @@ function differ(a, truth, other) {
   }
   if (a.build) {
     if (truth.ok !== other.ok) return ['ok'];
-    return truth.ok || truth.line === other.line ? [] : ['line'];
+    if (!truth.ok && truth.line !== other.line) return ['line'];
+    // `worded: true`: the words the failure must show (`because`) are the model's words too.
+    // Opt-in, as builders word some failures differently (buildah's and runc's lookups).
+    const because = a.expect?.worded === true ? a.expect.because : undefined;
+    return !truth.ok && because && other.message !== undefined && !other.message.includes(because) ? ['message'] : [];
   }
   if (a.start) return truth.started === other.started ? [] : ['started'];
   if (a.sshd) return truth.rootLogin === other.rootLogin ? [] : ['rootLogin'];

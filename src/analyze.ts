@@ -26,7 +26,7 @@ import { formatId, groupByGid } from './image/accounts.js';
 import { baseName, cloneTree, isUnder, normalizePath } from './image/fs.js';
 import { WINDOWS_BASE } from './image/catalog/resolve.js';
 import { parseSshd, refreshDerived, sshdCommandLine, sshdIncludeDoubts, sshdIncludeId, sudoAllows } from './shell/commands/config.js';
-import { condaActivation, condaRunArgs, findPythonEnv, isCondaRun } from './shell/commands/packages.js';
+import { condaActivation, condaNotOnPath, condaRunArgs, findPythonEnv, isCondaRun } from './shell/commands/packages.js';
 import { runRules } from './rules/registry.js';
 import { unknownId } from './rules/util.js';
 
@@ -530,7 +530,9 @@ export function analyze(input: AnalyzeInput): Analysis {
   // shell-form command or at the end of an entrypoint script): it runs with ENV activated, so
   // its pip and python are ENV's.
   const condaStart = launchOf(runtime.script?.workload ?? runtime.drop?.command ?? start.argv)?.argv ?? [];
-  if (isCondaRun(condaStart)) {
+  // A conda that is not on PATH never runs (UID106): nothing is activated.
+  const condaMissing = (tool: string) => !tool.includes('/') && condaNotOnPath(image, runtime.process.env.PATH, baseName(tool));
+  if (isCondaRun(condaStart) && !condaMissing(condaStart[0])) {
     const env = runtime.process.env;
     const act = condaActivation(image, (k) => env[k], { ...condaRunArgs(condaStart.slice(2)), tool: condaStart[0] }, runtime.process.cwd);
     const assume = (text: string, confidence: Assumption['confidence']) => {

@@ -9,6 +9,7 @@ import { cloneState, copyRecord } from '../image/state.js';
 import { formatGroup, formatPasswd, groupByName, parseGroup, parseId, parsePasswd, resolveExecUser, userByName } from '../image/accounts.js';
 import { refreshDerived } from '../shell/commands/config.js';
 import { isTrackedText } from '../shell/commands/files.js';
+import { condaNotOnPath } from '../shell/commands/packages.js';
 import { baseName, descendants, isUnder, mkdirp, rebase, normalizePath, parentOf, resolvePath, withMeta } from '../image/fs.js';
 import { DOCKER_DEFAULT_CAPS, evaluate } from '../access/evaluate.js';
 import type { Builder, BuildIdentity, ShellEnv } from '../shell/context.js';
@@ -852,7 +853,9 @@ class StageSimulator {
     const missingShell = ins.json ? undefined : this.missingShell();
     if (missingShell !== undefined) {
       // runc cannot start the step at all; the user's rights have nothing to do with it.
-      this.fail(ins, `runc run failed: unable to start container process: exec: "${missingShell}": stat ${missingShell}: no such file or directory`, 'other');
+      // A path is stat'ed; a bare name is looked up on PATH (Go's exec.LookPath in runc).
+      const why = missingShell.includes('/') ? `stat ${missingShell}: no such file or directory` : 'executable file not found in $PATH';
+      this.fail(ins, `runc run failed: unable to start container process: exec: "${missingShell}": ${why}`, 'other');
       this.step(ins, () => `run skipped: no ${missingShell} in the image`);
       return;
     }
@@ -938,6 +941,10 @@ class StageSimulator {
    */
   missingShell(): string | undefined {
     const sh = this.state.config.shell[0];
+    // SHELL ["conda", "run", "-n", ENV, ...] where no conda is on the image's PATH.
+    if (sh !== undefined && !sh.includes('/') && CONDA_TOOLS.has(sh)) {
+      return condaNotOnPath(this.state, this.state.config.env.PATH, sh) ? sh : undefined;
+    }
     if (sh !== undefined && this.state.distro === 'alpine') {
       return this.lacksBash(sh) ? sh : undefined;
     }
@@ -1046,6 +1053,9 @@ class StageSimulator {
 }
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** The conda programs a SHELL may name (`SHELL ["conda", "run", "-n", "env", "/bin/bash", "-c"]`). */
+const CONDA_TOOLS = new Set(['conda', 'mamba', 'micromamba']);
 
 function stageIndex(df: Dockerfile, target: string | undefined): number {
   if (target === undefined) return df.stages.length - 1;

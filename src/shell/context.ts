@@ -52,6 +52,11 @@ export interface ExecContext {
   stdin?: string;
   /** The shell running the command: 'dash', 'bash', 'ash' (messages and echo differ). */
   shell?: string;
+  /**
+   * The line the running shell prints about a program it could not start, in its own words:
+   * dash `/bin/sh: 1: NAME: ERROR`, bash `bash: line 1: NAME: ERROR`, ash `/bin/sh: NAME: ERROR`.
+   */
+  shellError?(program: string, error: string): string;
   /** Permission check against the current state as ctx.ident. */
   access(path: string, op: Op): Verdict;
   /**

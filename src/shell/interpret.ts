@@ -803,6 +803,8 @@ export function unpacksInto(base: string, argv: string[], cwd: string): string |
 class Walker {
   /** Whether the simple command being run is tested (its status does not trigger set -e). */
   condCall = false;
+  /** The next program dispatched is the `exec` builtin's: the shell words its failure so. */
+  execNext = false;
 
   constructor(
     readonly sh: Shared,
@@ -1490,7 +1492,8 @@ class Walker {
       return { status: 'unknown', out: undefined };
     }
 
-    const ctx = this.context(stdin, text);
+    const ctx = this.context(stdin, text, this.execNext);
+    this.execNext = false;
     setShellOf(ctx, this.f.flavor);
     const r = handler(ctx, argv);
     const out = hasUnknownOutput(r) ? undefined : (r.stdout ?? '');
@@ -1578,6 +1581,7 @@ class Walker {
         if (this.sh.watch !== undefined) {
           // What an entrypoint script execs (through any launchers) is the workload.
           this.sh.execing++;
+          this.execNext = true;
           try {
             throw new ExitSignal(this.watched(args, stdin, text).status);
           } finally {
@@ -1585,6 +1589,7 @@ class Walker {
           }
         }
         // exec replaces the shell: nothing after it runs.
+        this.execNext = true;
         throw new ExitSignal(this.dispatch(args, stdin, text).status);
       case 'read':
         return this.read(args, stdin);
@@ -2535,8 +2540,8 @@ class Walker {
 
   // ------------------------------------------------------------------ the handler context
 
-  context(stdin: string | undefined, text: Text): ExecContext {
-    return new HandlerContext(this, stdin, text);
+  context(stdin: string | undefined, text: Text, viaExec = false): ExecContext {
+    return new HandlerContext(this, stdin, text, viaExec);
   }
 
   runArgvAs(argv: string[], ident: BuildIdentity | undefined, input: string | undefined, keepEnv = false): CmdResult {
@@ -2634,6 +2639,7 @@ class HandlerContext implements ExecContext {
     private readonly w: Walker,
     readonly stdin: string | undefined,
     private readonly text: Text,
+    private readonly viaExec: boolean,
   ) {
     const f = w.f;
     this.state = w.state;
@@ -2649,6 +2655,14 @@ class HandlerContext implements ExecContext {
   get origin(): string {
     return (this.originText ??= `${this.file}:${this.line}`);
   }
+  shellError(program: string, error: string): string {
+    // The exec builtin words it as its own failure, "not found" in bash too (measured: dash
+    // "/e.sh: 3: exec: gosu: not found", bash "/h.sh: line 3: exec: gosu: not found").
+    if (this.viaExec) return execErrorText(this.w.f, `exec: ${program}`, error === 'command not found' ? 'not found' : error);
+
+    return execErrorText(this.w.f, program, error);
+  }
+
 
   access(path: string, op: Op): Verdict {
     return this.w.access(path, op);

@@ -11,6 +11,7 @@ interface Harness {
   classify(code: number, err: string): string;
   words(text: string): string[];
   RUNTIME_HICCUP: RegExp;
+  differ(a: object, truth: object, other: object): string[];
 }
 
 // A string specifier keeps tsc from resolving the plain-JS script; the interface types it.
@@ -167,5 +168,21 @@ describe('the scenario files', () => {
     const ids = all.map((s) => s.id);
     assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), []);
     assert.deepEqual(all.filter((s) => s.actions.length === 0).map((s) => s.id), []);
+  });
+});
+
+describe('differ on a build action', () => {
+  const fails = (message: string) => ({ ok: false, line: 2, message });
+  const truth = fails("Error: building at STEP \"RUN env python3\": env: 'python3': No such file or directory");
+  test('ok and line decide; the model\'s words only count with worded: true', () => {
+    const because = { build: true, expect: { ok: false, line: 2, because: "env: 'python3'" } };
+    const worded = { build: true, expect: { ...because.expect, worded: true } };
+    assert.deepEqual(h.differ(because, truth, fails('/bin/sh: 1: python3: not found')), []);
+    assert.deepEqual(h.differ(worded, truth, fails('/bin/sh: 1: python3: not found')), ['message']);
+    assert.deepEqual(h.differ(worded, truth, fails("env: 'python3': No such file or directory")), []);
+    assert.deepEqual(h.differ(worded, truth, { ok: false, line: 3, message: '' }), ['line']);
+    assert.deepEqual(h.differ(worded, truth, { ok: true, line: null, message: '' }), ['ok']);
+    // A scenario's own expectation carries no words: only ok and line are compared.
+    assert.deepEqual(h.differ(worded, truth, { ok: false, line: 2 }), []);
   });
 });

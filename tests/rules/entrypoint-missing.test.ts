@@ -169,3 +169,61 @@ describe('python and python3 as the start command on the plain debian and ubuntu
     ]) assert.equal(uid106(text), undefined, text);
   });
 });
+
+describe('a program that a shell-form command or env starts, missing on the plain images', () => {
+  const uid106 = (text: string, run?: string) =>
+    analyze({ file: 'Dockerfile', text, run: run === undefined ? undefined : parseDockerRun(run, { invoker: { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' } }) }).findings.find((f) => f.ruleId === 'UID106');
+  const PY3 = 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y python3\n';
+
+  test('the shell or env starts, cannot find it, and exits 127 in its own words (measured: launchers/*-missing)', () => {
+    const said = (text: string, run?: string) => uid106(text, run)?.message;
+    assert.equal(said(`${PY3}CMD python app.py\n`), 'The container will not start its workload: /bin/sh: 1: python: not found (exit 127).');
+    assert.equal(said(`${PY3}CMD ["bash", "-c", "python app.py"]\n`), 'The container will not start its workload: bash: line 1: python: command not found (exit 127).');
+    assert.equal(said(`${PY3}CMD ["/usr/bin/env", "python", "app.py"]\n`), "The container will not start its workload: /usr/bin/env: 'python': No such file or directory (exit 127).");
+    assert.equal(said('FROM ubuntu:22.04\nCMD env PYTHONUNBUFFERED=1 python3 app.py\n'), "The container will not start its workload: env: 'python3': No such file or directory (exit 127).");
+    assert.equal(said(PY3, `docker run --rm image sh -c 'python /app/train.py "$@"' sh bash`), 'The container will not start its workload: sh: 1: python: not found (exit 127).');
+    const f = uid106(`${PY3}CMD python app.py\n`);
+    assert.deepEqual([f?.severity, f?.location.line, f?.fixes[0]?.description], ['warning', 3, 'Start it with python3, the name the python3 package gives.']);
+  });
+
+  test('quiet where the program is there, may be, or something else fails first', () => {
+    for (const text of [
+      `${PY3}CMD python3 app.py\n`,
+      `${PY3}CMD ["env", "python3", "app.py"]\n`,
+      'FROM python:3.11-slim\nCMD python app.py\n',
+      // tini itself is not on the plain image: the engine fails on it first (its own UID106).
+      `${PY3}ENTRYPOINT ["tini", "--"]\nCMD python app.py\n`,
+      // A script file given to the shell: not a program looked up by name.
+      `${PY3}CMD ["bash", "run.sh"]\n`,
+      // After a switch of user the command is judged by the switch's own model.
+      `${PY3}RUN useradd -m app\nCMD su app -c "python app.py"\n`,
+    ]) assert.doesNotMatch(uid106(text)?.message ?? '', /workload: .*(not found|No such file)/, text);
+  });
+});
+
+describe('conda, mamba and micromamba as the start program', () => {
+  const uid106 = (text: string) => analyze({ file: 'Dockerfile', text }).findings.find((f) => f.ruleId === 'UID106');
+  const INSTALLED = 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl && curl -LO https://x/Miniconda3-latest-Linux-x86_64.sh && bash Miniconda3-latest-Linux-x86_64.sh -b -p /opt/conda\n';
+
+  test('none on PATH: a plain image, or an installer run with -b and no ENV PATH', () => {
+    assert.equal(uid106('FROM debian:bookworm\nCMD ["conda", "run", "-n", "ml", "python", "app.py"]\n')?.message, 'The container will not start: conda is not installed (exec: "conda": executable file not found in $PATH).');
+    assert.equal(uid106('FROM ubuntu:22.04\nCMD micromamba run -n ml python app.py\n')?.message, 'The container will not start its workload: /bin/sh: 1: micromamba: not found (exit 127).');
+    const f = uid106(`${INSTALLED}CMD ["conda", "run", "-n", "base", "python", "app.py"]\n`);
+    assert.deepEqual([f?.message, f?.fixes.map((x) => x.snippet)], [
+      'The container will not start: conda is not on PATH (exec: "conda": executable file not found in $PATH).',
+      ['ENV PATH=/opt/conda/bin:$PATH'],
+    ]);
+    // Not on PATH, conda activates nothing: the workload's python is not the base env's.
+    const a = analyze({ file: 'Dockerfile', text: `${INSTALLED}CMD ["conda", "run", "-n", "base", "python", "app.py"]\n` });
+    assert.equal(a.runtime.process.env.CONDA_PREFIX, undefined);
+  });
+
+  test('quiet where conda is on PATH or the base may have it', () => {
+    for (const text of [
+      `${INSTALLED}ENV PATH=/opt/conda/bin:$PATH\nCMD ["conda", "run", "-n", "base", "python", "app.py"]\n`,
+      `${INSTALLED}CMD ["/opt/conda/bin/conda", "run", "-n", "base", "python", "app.py"]\n`,
+      'FROM continuumio/miniconda3:24.7.1-0\nCMD ["conda", "run", "-n", "base", "python", "app.py"]\n',
+      'FROM mambaorg/micromamba:1.5.8\nCMD ["micromamba", "run", "-n", "base", "python", "app.py"]\n',
+    ]) assert.equal(uid106(text), undefined, text);
+  });
+});

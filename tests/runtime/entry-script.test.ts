@@ -127,7 +127,7 @@ describe('which scripts are followed', () => {
   test('gosu the image does not have ends the script with the shell\'s words', () => {
     const a = check('FROM debian:bookworm\nRUN useradd -m -u 1000 app\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["bash"]\n',
       { 'entrypoint.sh': '#!/bin/sh\nchown app /home/app\nexec gosu app "$@"\n' }, 'docker run img');
-    assert.equal(a.findings.find((x) => x.ruleId === 'UID106')?.message, 'The container will not start its workload: /entrypoint.sh stops at its line 3 (/bin/sh: 1: gosu: not found), exit 127.');
+    assert.equal(a.findings.find((x) => x.ruleId === 'UID106')?.message, 'The container will not start its workload: /entrypoint.sh stops at its line 3 (/entrypoint.sh: 3: exec: gosu: not found), exit 127.');
   });
 
   test('a script written by a COPY heredoc, started as `sh /start.sh` from CMD', () => {

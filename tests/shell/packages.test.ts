@@ -537,6 +537,32 @@ describe('conda by name is found only on PATH', () => {
     assert.deepEqual(analyze({ file: 'Dockerfile', text: 'FROM ubuntu:22.04\nRUN conda install -y numpy\n' }).sim.failures.map((f) => f.message), ['/bin/sh: 1: conda: not found']);
     assert.deepEqual(analyze({ file: 'Dockerfile', text: 'FROM continuumio/miniconda3:24.7.1-0\nRUN conda install -y numpy\n' }).sim.failures, []);
   });
+
+  test('micromamba and mamba likewise; a SHELL through conda run with no conda stops each RUN at runc', () => {
+    const failures = (text: string) => analyze({ file: 'Dockerfile', text }).sim.failures.map((f) => [f.line, f.message]);
+    assert.deepEqual(failures('FROM debian:bookworm\nRUN micromamba install -y -n base numpy\n'), [[2, '/bin/sh: 1: micromamba: not found']]);
+    assert.deepEqual(failures('FROM debian:bookworm\nSHELL ["conda", "run", "-n", "ml", "/bin/bash", "-c"]\nRUN python -c 1\n'), [
+      [3, 'runc run failed: unable to start container process: exec: "conda": executable file not found in $PATH'],
+    ]);
+    // buildah ignores SHELL in its default OCI format: /bin/sh runs the step.
+    const buildah = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nSHELL ["conda", "run", "-n", "ml", "/bin/bash", "-c"]\nRUN python -c 1\n', builder: 'buildah' });
+    assert.deepEqual(buildah.sim.failures.map((f) => f.message), ['/bin/sh: 1: python: not found']);
+    assert.deepEqual(failures('FROM continuumio/miniconda3:24.7.1-0\nSHELL ["conda", "run", "-n", "base", "/bin/bash", "-c"]\nRUN python -c 1\n'), []);
+  });
+});
+
+describe('a missing program in the words of what looks it up', () => {
+  const failures = (text: string) => analyze({ file: 'Dockerfile', text }).sim.failures.map((f) => f.message);
+  test('env says it itself (coreutils, measured: failures/env-no-python3; BusyBox); bash names the line (failures/bash-c-no-python3)', () => {
+    assert.deepEqual(failures('FROM debian:bookworm\nRUN env PYTHONUNBUFFERED=1 python3 -c 1\n'), ["env: 'python3': No such file or directory"]);
+    assert.deepEqual(failures('FROM debian:bookworm\nRUN /usr/bin/env python -c 1\n'), ["/usr/bin/env: 'python': No such file or directory"]);
+    assert.deepEqual(failures('FROM debian:bookworm\nRUN bash -c "python3 -c 1"\n'), ['bash: line 1: python3: command not found']);
+    assert.deepEqual(failures('FROM debian:bookworm\nSHELL ["/bin/bash", "-c"]\nRUN curl -fsSLO https://example.com/x\n'), ['/bin/bash: line 1: curl: command not found']);
+    // dash names the line of a multi-line script it runs.
+    assert.deepEqual(failures('FROM debian:bookworm\nRUN <<EOF\nset -e\ncurl -fsSLO https://example.com/x\nEOF\n'), ['/bin/sh: 2: curl: not found']);
+    // BusyBox env (Alpine) by its applet name (libbb/executable.c).
+    assert.deepEqual(failures('FROM alpine:3.19\nRUN env python3 -c 1\n'), ["env: can't execute 'python3': No such file or directory"]);
+  });
 });
 
 describe('what the plain Debian and Ubuntu images lack, and what packages bring', () => {

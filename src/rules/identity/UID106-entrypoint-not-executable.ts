@@ -6,8 +6,9 @@ import { dropLine, named, withoutTool } from './drop.js';
 import { runPlace, runTool, unknownId } from '../util.js';
 import { launcherCall, launcherId, launcherName, type LauncherCall } from './launchers.js';
 import { unwrapShell } from '../../shell/interpret.js';
-import { PLAIN_DISTRO } from '../../shell/commands/builtins.js';
-import { givesPythonName } from '../../shell/commands/packages.js';
+import { launchOf, withoutInit } from '../../runtime/entry-script.js';
+import { PLAIN_DISTRO, envNotFoundText } from '../../shell/commands/builtins.js';
+import { condaNotOnPath, givesPythonName } from '../../shell/commands/packages.js';
 
 /**
  * The process the engine starts: the one that executes the start program, before a switch of
@@ -61,7 +62,7 @@ function missingReport(a: AnalysisView, argv0: string, file: string | undefined)
     const dirs = pathDirs(a);
     if (dirs.length > 0 && notInstalled(a, argv0, dirs)) {
       return {
-        message: `The container will not start: ${argv0} is not installed (${notFoundText(a.engine, argv0)}).`,
+        message: `The container will not start: ${argv0} is not ${CONDA_TOOLS.has(argv0) && a.image.condaPrefix !== undefined ? 'on PATH' : 'installed'} (${notFoundText(a.engine, argv0)}).`,
         ...missingProgram(a, argv0, `PATH is ${dirs.join(':')}.`),
         line,
         // The catalog describes the paths that matter, not every binary: a warning.
@@ -115,6 +116,22 @@ function missingProgram(a: AnalysisView, argv0: string, path: string): Pick<Rule
       ],
     };
   }
+  if (CONDA_TOOLS.has(argv0)) {
+    const prefix = a.image.condaPrefix;
+    if (prefix !== undefined) {
+      // An installer run with -b changes no PATH.
+      return {
+        why: `conda is installed in ${prefix}, but ${prefix}/bin is not on PATH (an installer run with -b changes no PATH); ${path}`,
+        fixes: [{ description: `Put ${prefix}/bin on PATH, or start it by its full path.`, snippet: `ENV PATH=${prefix}/bin:$PATH`, safe: false }],
+      };
+    }
+    return {
+      why: `No step of this build installs ${argv0}, and the ${a.image.base} image has none; ${path}`,
+      fixes: [
+        { description: `Start from an image that has ${argv0} (continuumio/miniconda3, condaforge/miniforge3, mambaorg/micromamba), or install it and put its bin folder on PATH.`, snippet: 'ENV PATH=/opt/conda/bin:$PATH', safe: false },
+      ],
+    };
+  }
   if (argv0 === 'python3') {
     return {
       why: `The plain ${a.image.base} image has no Python, and no step of this build installs one; ${path}`,
@@ -135,6 +152,49 @@ function missingProgram(a: AnalysisView, argv0: string, path: string): Pick<Rule
   };
 }
 
+/**
+ * The program a shell-form command (`/bin/sh -c "python app.py"`) or env (`env python app.py`)
+ * starts, when it is known not to be installed: the engine starts the shell or env, which then
+ * cannot find it and exits 127 in its own words (measured: dash "/bin/sh: 1: python: not
+ * found", coreutils 9.1 "env: 'python': No such file or directory"; launchers/python-name-missing).
+ * Only the start command itself: after a switch of user or an entrypoint script, not judged.
+ */
+function wrappedProgramMissing(a: AnalysisView): RuleReport | undefined {
+  if (a.runtime.script || a.runtime.drop) return undefined;
+  const start = startCommand(a);
+  const outer = withoutInit(start);
+  // An init in front (tini, dumb-init) must be there itself: a missing one fails first.
+  if (outer.length < start.length && !a.runtime.view.fs.has(startExecutable(a) ?? '')) return undefined;
+  let words = outer;
+  let said: ((name: string) => string) | undefined;
+  const runner = baseName(outer[0] ?? '');
+  if (/^(ba|da|a)?sh$/.test(runner)) {
+    const l = launchOf(outer);
+    // Only `sh -c TEXT`: a shell given a script file runs that file, not a program by name.
+    if (l === undefined || l.shell !== undefined) return undefined;
+    words = l.argv;
+    const bash = runner === 'bash' || (runner === 'sh' && a.image.distro === 'rhel');
+    said = (name) => (bash ? `${outer[0]}: line 1: ${name}: command not found` : a.image.distro === 'alpine' ? `${outer[0]}: ${name}: not found` : `${outer[0]}: 1: ${name}: not found`);
+  }
+  // env execs the program itself, and says so in its own words.
+  const env = baseName(words[0] ?? '') === 'env' ? words[0] : undefined;
+  if (env !== undefined) {
+    words = unwrapShell(words);
+    said = (name) => envNotFoundText(a.image.distro, env, name);
+  }
+  const name = words[0];
+  if (said === undefined || name === undefined || name === '' || name.includes('/')) return undefined;
+  const dirs = pathDirs(a);
+  if (dirs.length === 0 || !notInstalled(a, name, dirs)) return undefined;
+
+  return {
+    message: `The container will not start its workload: ${said(name)} (exit 127).`,
+    ...missingProgram(a, name, `PATH is ${dirs.join(':')}.`),
+    line: a.sim.target.lines.cmd ?? a.sim.target.lines.entrypoint,
+    unsureSeverity: 'warning',
+  };
+}
+
 /** The path's entry comes from a RUN step of the target stage that the model failed. */
 function madeByFailedStep(a: AnalysisView, path: string): boolean {
   const origin = a.runtime.view.fs.get(path)?.origin;
@@ -143,6 +203,9 @@ function madeByFailedStep(a: AnalysisView, path: string): boolean {
 
   return a.sim.target.failures.some((f) => f.line === line);
 }
+
+/** conda's programs: judged as the shell judges them (condaNotOnPath). */
+const CONDA_TOOLS = new Set(['conda', 'mamba', 'micromamba']);
 
 /** Programs that come only in a package of their own, which no catalog base has. */
 const OWN_PACKAGE = new Set(['gosu', 'su-exec']);
@@ -157,7 +220,10 @@ const LAUNCHER_PACKAGE: Record<string, string> = { torchrun: 'torch', accelerate
  */
 function notInstalled(a: AnalysisView, name: string, dirs: string[]): boolean {
   const pkg = LAUNCHER_PACKAGE[name];
-  if (name === 'python' || name === 'python3') {
+  if (CONDA_TOOLS.has(name)) {
+    // The shell's own model: no installation of it that the model knows, on a base without one.
+    if (!condaNotOnPath(a.image, dirs.join(':'), name)) return false;
+  } else if (name === 'python' || name === 'python3') {
     if (!pythonNameAbsent(a, name)) return false;
   } else if (pkg !== undefined ? !pythonPackageAbsent(a, pkg) : !OWN_PACKAGE.has(name) || Object.hasOwn(a.image.packages, name)) return false;
   if (a.image.provenance.length === 0 || !a.image.provenance.every((p) => p.source === 'catalog')) return false;
@@ -267,6 +333,12 @@ export default defineRule({
     }
     const argv0 = startCommand(a)[0];
     if (!argv0) return;
+    // The shell or env every plain image has, starting a program it does not have.
+    const wrapped = wrappedProgramMissing(a);
+    if (wrapped) {
+      report(wrapped);
+      return;
+    }
     const file = startExecutable(a);
     const exec = file ? a.checkStart(file, 'exec') : undefined;
 

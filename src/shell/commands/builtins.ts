@@ -118,11 +118,15 @@ function installed(state: ImageState, name: string): boolean | 'unknown' {
   return dirs.some((m) => m?.kind === 'dir' && m.partial) ? 'unknown' : false;
 }
 
-/** The shell's "not found" (exit 127) for a command the image does not have. */
+/**
+ * The shell's "not found" (exit 127) for a command the image does not have, in the words of the
+ * shell running it: dash and BusyBox ash "not found", bash (RHEL's /bin/sh too) "command not
+ * found" after `line N:` (measured in the oracle suite).
+ */
 export function notFound(ctx: ExecContext, name: string): CmdResult {
-  const sh = ctx.state.distro === 'alpine' ? '/bin/sh' : '/bin/sh: 1';
-  const text =
-    ctx.state.distro === 'rhel' ? `/bin/sh: line 1: ${name}: command not found` : `${sh}: ${name}: not found`;
+  const flavor = ctx.shell ?? flavorOf(ctx.state);
+  const error = flavor === 'bash' ? 'command not found' : 'not found';
+  const text = ctx.shellError?.(name, error) ?? (flavor === 'bash' ? `/bin/sh: line 1: ${name}: ${error}` : flavor === 'ash' ? `/bin/sh: ${name}: ${error}` : `/bin/sh: 1: ${name}: ${error}`);
 
   return { status: 127, stderr: [text] };
 }
@@ -737,8 +741,34 @@ const env: CommandHandler = (ctx, argv) => {
   const pre = drop.length > 0 ? `unset ${drop.join(' ')}; ` : '';
   const words = assigns.map((a) => `${a.slice(0, a.indexOf('=') + 1)}${shellQuote(a.slice(a.indexOf('=') + 1))}`);
 
-  return ctx.runScript(pre + [...words, ...cmd.map(shellQuote)].join(' '), undefined, ['env']);
+  const r = ctx.runScript(pre + [...words, ...cmd.map(shellQuote)].join(' '), undefined, ['env']);
+
+  return envNotFound(ctx, argv[0], cmd[0], r);
 };
+
+/**
+ * What env prints when it cannot find the program it was given (exit 127): coreutils names
+ * itself as it was called (`env: 'python': No such file or directory`, `/usr/bin/env: ...`;
+ * measured, coreutils 9.1 on Debian 12); BusyBox (Alpine) by its applet name, through
+ * BB_EXECVP_or_die (`env: can't execute 'python': No such file or directory`; busybox
+ * libbb/executable.c).
+ */
+export function envNotFoundText(distro: ImageState['distro'], called: string, program: string): string {
+  return distro === 'alpine' ? `env: can't execute '${program}': No such file or directory` : `${called}: '${program}': No such file or directory`;
+}
+
+/**
+ * env starts the program itself (execvp), so a program it cannot find is env's error, not a
+ * shell's. The child shell standing in for env words it as a shell would; its last line is
+ * reworded.
+ */
+function envNotFound(ctx: ExecContext, called: string, program: string, r: CmdResult): CmdResult {
+  if (r.status !== 127 || !r.stderr || r.stderr.length === 0) return r;
+  const last = r.stderr[r.stderr.length - 1];
+  if (!last.endsWith(`: ${program}: not found`) && !last.endsWith(`: ${program}: command not found`)) return r;
+
+  return { ...r, stderr: [...r.stderr.slice(0, -1), envNotFoundText(ctx.state.distro, called, program)] };
+}
 
 /** Wrappers that only change scheduling or timing: run the rest of the line. */
 function passThrough(skipWithValue: string[], firstIsValue = false): CommandHandler {
@@ -1151,7 +1181,6 @@ const echo: CommandHandler = (ctx, argv) => {
   return { status: 0, stdout: u.text + (newline && !u.stop ? '\n' : '') };
 };
 
-/** Which shell runs the command (dash, bash, ash): the walker records it per context. */
 /** Which shell runs the command (dash's echo differs from bash's): kept on the context itself. */
 export function setShellOf(ctx: ExecContext, name: string): void {
   ctx.shell = name;

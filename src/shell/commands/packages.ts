@@ -918,7 +918,7 @@ function condaRootIn(state: ImageState, env: (name: string) => string | undefine
  */
 const conda: CommandHandler = (ctx, argv) => {
   const tool = baseName(argv[0]);
-  if (tool === 'conda' && !argv[0].includes('/') && condaNotOnPath(ctx)) return notFound(ctx, tool);
+  if (!argv[0].includes('/') && condaNotOnPath(ctx.state, ctx.env.get('PATH') ?? DEFAULT_PATH, tool)) return notFound(ctx, tool);
   let args = argv.slice(1);
   if (args[0] === 'env' && args[1] === 'create') args = ['create', ...args.slice(2)];
   const sub = args.find((a) => !a.startsWith('-'));
@@ -1020,13 +1020,14 @@ const conda: CommandHandler = (ctx, argv) => {
  * and a base without conda has none. As notInstalled does, the catalog's listings are trusted
  * and a step the model did not follow may have put one there.
  */
-function condaNotOnPath(ctx: ExecContext): boolean {
-  const st = ctx.state;
+export function condaNotOnPath(st: ImageState, path: string = DEFAULT_PATH, tool = 'conda'): boolean {
   // Only where the model knows where conda is (an installation it made or the catalog lists) or
   // that there is none (the plain distribution images): an older tag of another base may have it.
   if (st.condaPrefix === undefined && !PLAIN_DISTRO.test(st.base)) return false;
+  // mamba and micromamba: only where there is no conda at all (Miniforge's mamba is beside it).
+  if (tool !== 'conda' && st.condaPrefix !== undefined) return false;
 
-  return absentFromPath(st, 'conda', pathDirs(ctx.env.get('PATH') ?? DEFAULT_PATH));
+  return absentFromPath(st, tool, pathDirs(path));
 }
 
 /** The options of `conda run` (also mamba and micromamba) that take a value. */
