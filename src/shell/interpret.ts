@@ -29,7 +29,7 @@ import type { Errno, ImageState, Op, Verdict } from '../model/types.js';
 import { ACCESS_MASKS, DOCKER_DEFAULT_CAPS, allows, evaluate, readOnly } from '../access/evaluate.js';
 import type { View, ViewMount } from '../access/evaluate.js';
 import { baseName, childrenOf, contentsUnknown, isUnder, listingsUnknownBelow, normalizePath, parentOf as parentOfPath, resolvePath, withMeta } from '../image/fs.js';
-import { parseGroup, parsePasswd, resolveExecUser } from '../image/accounts.js';
+import { SHADOW_DEFAULTS, parseGroup, parseLoginDefs, parsePasswd, resolveExecUser } from '../image/accounts.js';
 import { parseShell } from './parse.js';
 import { evalArith } from './arith.js';
 import { expandPart, expandWordIn, globMatch } from './words.js';
@@ -2092,9 +2092,21 @@ class Walker {
       return;
     }
 
+    if (real === '/etc/adduser.conf') {
+      // Debian's adduser reads it as shell assignments, the last one of a name winning.
+      for (const m of content.matchAll(/^\s*DIR_MODE\s*=\s*["']?(0?[0-7]{3,4})["']?\s*$/gm)) {
+        state.accounts.loginDefs = { ...state.accounts.loginDefs, adduserDirMode: parseInt(m[1], 8) };
+      }
+      return;
+    }
     if (!isTrackedText(real)) return;
     const prev = state.texts[real]?.content ?? '';
     state.texts[real] = { content: append ? prev + content : content, line: this.line() };
+    if (real === '/etc/login.defs') {
+      // useradd reads the file at each run, a later line of a key winning (shadow getdef.c):
+      // appended lines change the settings the image had; a new file starts from shadow's own.
+      state.accounts.loginDefs = parseLoginDefs(content, append ? state.accounts.loginDefs : SHADOW_DEFAULTS);
+    }
     refreshDerived(state);
   }
 

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { image, meta, run } from './run-fixture.js';
+import { runScript } from '../../src/shell/interpret.js';
 import { applyMode, parseSedScript, posixToJs, runSed } from '../../src/shell/commands/files.js';
 import type { FileMeta } from '../../src/model/types.js';
 
@@ -724,3 +725,95 @@ describe("docker-stacks' fix-permissions", () => {
     assert.equal(run(s, 'fix-permissions /opt/conda').status, 'unknown');
   });
 });
+
+// Measured with buildah on debian:bookworm (tests/oracle/scenarios/links.yaml, homes.yaml,
+// misc.yaml, umask-modes.yaml).
+table('chown through links, --from, and a walk that cannot read', [
+  {
+    name: 'a trailing slash on a link to a folder changes the folder and what it holds',
+    src: 'mkdir -p /w/real/d && touch /w/real/f && ln -s /w/real /w/link && chown -R alice /w/link/',
+    status: 0,
+    expect: { '/w/real': 'dir 1000:0 0755', '/w/real/f': 'file 1000:0 0644', '/w/real/d': 'dir 1000:0 0755', '/w/link': 'symlink 0:0 0777' },
+  },
+  {
+    name: 'without the slash -R changes only the link',
+    src: 'mkdir -p /w/real && touch /w/real/f && ln -s /w/real /w/link && chown -R alice /w/link',
+    status: 0,
+    expect: { '/w/real': 'dir 0:0 0755', '/w/real/f': 'file 0:0 0644', '/w/link': 'symlink 1000:0 0777' },
+  },
+  {
+    name: '-L follows the links the walk meets',
+    src: 'mkdir -p /w/t/d && touch /w/out && ln -s /w/out /w/t/lnk && chown -R -L alice /w/t',
+    status: 0,
+    expect: { '/w/out': 'file 1000:0 0644', '/w/t/lnk': 'symlink 0:0 0777', '/w/t': 'dir 1000:0 0755' },
+  },
+  {
+    name: '--from changes only entries with that owner now',
+    src: 'mkdir /w && touch /w/a /w/b && chown bob /w/b && chown --from=root alice /w/a /w/b',
+    status: 0,
+    expect: { '/w/a': 'file 1000:0 0644', '/w/b': 'file 1001:0 0644' },
+  },
+  {
+    name: '--from OWNER:GROUP, given as a separate word',
+    src: 'mkdir /w && touch /w/a /w/b && chgrp staff /w/b && chown --from 0:50 bob /w/a /w/b',
+    status: 0,
+    expect: { '/w/a': 'file 0:0 0644', '/w/b': 'file 1001:50 0644' },
+  },
+]);
+
+describe('chown -R by a root without the capabilities that read any folder', () => {
+  test('a folder closed to it is "cannot read directory" and stays as it is (FTS_DNR); one it may read but not search is "cannot access" for each entry', () => {
+    const s = image();
+    s.fs.set('/data', dir(3000, 4000, 0o770));
+    s.fs.set('/data/f', file(3000, 4000, 0o600));
+    s.fs.set('/open', dir(3000, 4000, 0o774));
+    s.fs.set('/open/f', file(3000, 4000, 0o600));
+    const out = runScript('chown -R alice /data /open', {
+      state: s,
+      ident: { uid: 0, gid: 0, groups: [0], caps: new Set(['CAP_CHOWN', 'CAP_SETUID', 'CAP_SETGID']), home: '/root', name: 'root' },
+      env: new Map(),
+      cwd: '/',
+      builder: 'buildkit',
+      file: 'Dockerfile',
+      line: 1,
+    });
+    assert.equal(out.status, 1);
+    assert.deepEqual(out.stderr, ["chown: cannot read directory '/data': Permission denied", "chown: cannot access '/open/f': Permission denied"]);
+    assert.deepEqual([meta(s, '/data'), meta(s, '/data/f'), meta(s, '/open'), meta(s, '/open/f')], ['dir 3000:4000 0770', 'file 3000:4000 0600', 'dir 1000:4000 0774', 'file 3000:4000 0600']);
+  });
+});
+
+table('cp of SRC/. , install parents, chmod written as an option', [
+  {
+    name: 'cp -r SRC/. DEST copies the entries of SRC into DEST, dot files too',
+    src: 'mkdir -p /src/d /dst && touch /src/d/f /src/d/.h && cp -r /src/d/. /dst',
+    status: 0,
+    expect: { '/dst/f': 'file 0:0 0644', '/dst/.h': 'file 0:0 0644', '/dst/d': 'missing' },
+  },
+  {
+    name: 'cp -a SRC/. DEST/ likewise',
+    src: 'mkdir -p /src/d /dst && touch /src/d/f && chown bob /src/d/f && cp -a /src/d/. /dst/',
+    status: 0,
+    expect: { '/dst/f': 'file 1001:0 0644' },
+  },
+  {
+    name: 'install -d and -D make their parents 0755 whatever the umask',
+    src: 'umask 077 && install -d /w/i/a/b && install -D /etc/hostname /w/k/a/p || true; umask 000; install -d /w/j/a/b',
+    setup: [['/etc/hostname', file(0, 0, 0o644)]],
+    status: 0,
+    expect: { '/w/i': 'dir 0:0 0755', '/w/i/a': 'dir 0:0 0755', '/w/i/a/b': 'dir 0:0 0755', '/w/k/a': 'dir 0:0 0755', '/w/k/a/p': 'file 0:0 0755', '/w/j/a': 'dir 0:0 0755' },
+  },
+  {
+    name: 'chmod -w under umask 022 removes only the owner\'s w, says so and exits 1',
+    src: 'mkdir /w && touch /w/g && chmod 0664 /w/g && chmod -w /w/g',
+    status: 1,
+    stderr: ['chmod: /w/g: new permissions are r--rw-r--, not r--r--r--'],
+    expect: { '/w/g': 'file 0:0 0464' },
+  },
+  {
+    name: 'chmod a-w names the classes: no surprise',
+    src: 'mkdir /w && touch /w/g && chmod 0664 /w/g && chmod a-w /w/g',
+    status: 0,
+    expect: { '/w/g': 'file 0:0 0444' },
+  },
+]);

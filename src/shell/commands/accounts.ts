@@ -330,6 +330,16 @@ const USERADD_SPEC: Record<string, string> = {
   'D': 'defaults', 'defaults': 'defaults',
 };
 
+/** The first lines of useradd's usage text, which follows a usage error. */
+const USERADD_USAGE = ['Usage: useradd [options] LOGIN', '       useradd -D', '       useradd -D [options]'];
+
+/** Where an option first appears on the line (-x, -xVALUE, --name, --name=VALUE); Infinity if not. */
+function optionIndex(argv: string[], short: string, long: string): number {
+  const i = argv.findIndex((a) => a === `-${short}` || (a.startsWith(`-${short}`) && !a.startsWith('--')) || a === `--${long}` || a.startsWith(`--${long}=`));
+
+  return i < 0 ? Infinity : i;
+}
+
 /**
  * shadow useradd, in the order of src/useradd.c main(): options (unknown groups exit 6), then
  * "user exists" (9), the user-group clash (9), locking the files (1), the uid check (4), then
@@ -361,13 +371,19 @@ const useradd: CommandHandler = (ctx, argv) => {
     if (!validId(uidWanted)) return res(3, `useradd: invalid user ID '${uidText}'`);
   }
 
-  // -g: the group must exist (getgr_nam_gid), no user group is made.
+  // -g: the group must exist (getgr_nam_gid), no user group is made. -d must be absolute.
+  // Both are checked as getopt meets them, so the first of the two on the line is reported
+  // (measured with shadow 4.13: "invalid home directory 'relative'", exit 3).
   let primary: GroupEntry | undefined;
   const gText = last(p, 'gid');
-  if (gText !== undefined) {
-    primary = groupRef(acc, gText);
-    if (!primary) return res(6, `useradd: group '${gText}' does not exist`);
+  if (gText !== undefined) primary = groupRef(acc, gText);
+  const homeText = last(p, 'home');
+  const badHome = homeText !== undefined && !homeText.startsWith('/');
+  const badGroup = gText !== undefined && !primary;
+  if (badHome && (!badGroup || optionIndex(argv, 'd', 'home-dir') < optionIndex(argv, 'g', 'gid'))) {
+    return res(3, `useradd: invalid home directory '${homeText}'`);
   }
+  if (badGroup) return res(6, `useradd: group '${gText}' does not exist`);
 
   const extra: GroupEntry[] = [];
   for (const g of names(p, 'groups')) {
@@ -376,9 +392,9 @@ const useradd: CommandHandler = (ctx, argv) => {
     extra.push(e);
   }
 
-  if (has(p, 'userGroup') && primary) {
-    return res(2, 'useradd: options -g and -U conflict');
-  }
+  // After the options, with usage text (E_USAGE).
+  if (has(p, 'userGroup') && primary) return res(2, 'useradd: options -U and -g conflict', ...USERADD_USAGE);
+  if (has(p, 'userGroup') && has(p, 'noUserGroup')) return res(2, 'useradd: options -U and -N conflict', ...USERADD_USAGE);
   const userGroup = has(p, 'userGroup') || (!primary && !has(p, 'noUserGroup') && defs.usergroupsEnab);
 
   if (userByName(acc, name)) return res(9, `useradd: user '${name}' already exists`);

@@ -425,6 +425,14 @@ function readSudoers(state: ImageState, root: string, inputs: SudoersInputs): vo
         if (inc[1] === 'includedir') {
           const files = includedirFiles(state, target);
           inputs.dirs.push({ dir: target, files });
+          // The folder itself must be as safe as a file (sudo_secure_dir): one that is not is
+          // passed over with all it holds (measured: sudo-files/dir-0777, sudo-files/dir-owned-by-alice).
+          inputs.reads.push({ path: target, entry: state.texts[target], meta: state.fs.get(target) });
+          const badDir = insecure(state, target);
+          if (badDir) {
+            problems.push(`${badDir}; sudo ignores it`);
+            continue;
+          }
           for (const f of files) read(f, false);
         } else read(target, false);
         continue;

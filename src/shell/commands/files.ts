@@ -15,6 +15,7 @@ import {
   descendants,
   formatMode,
   hasDescendants,
+  isUnder,
   normalizePath,
   parentOf,
   rebase,
@@ -25,6 +26,7 @@ import type { Resolved } from '../../image/fs.js';
 import { groupByGid, groupByName, parseId, userByName, userByUid } from '../../image/accounts.js';
 import { refreshDerived } from './config.js';
 import { unknownOutput } from './builtins.js';
+import { ACCESS_MASKS, allows } from '../../access/evaluate.js';
 import { externallyManagedMarker } from './packages.js';
 
 // ---------------------------------------------------------------- shared helpers
@@ -149,6 +151,61 @@ export function shown(arg: string, root: string, path: string): string {
   if (path === root) return arg;
 
   return `${arg.replace(/\/+$/, '')}${path.slice(root === '/' ? 0 : root.length)}`;
+}
+
+/**
+ * The entries `chown -R` / `chgrp -R` reach below root, as coreutils' fts walk reaches them: a
+ * folder the process may not read is "cannot read directory" and is left as it is, with
+ * everything below it (FTS_DNR); the entries of one it may read but not search are each
+ * "cannot access" (FTS_NS). Root needs CAP_DAC_READ_SEARCH or CAP_DAC_OVERRIDE for folders
+ * not open to it (measured: a root entrypoint with only CHOWN, SETUID and SETGID). With
+ * followAll (-L), a symlink met on the way stands for what it names, walked in turn.
+ */
+function walkTree(ctx: ExecContext, root: string, followAll: boolean, errors: string[], arg: string, tool: string): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const visit = (top: string, shownTop: string): void => {
+    if (seen.has(top)) return;
+    seen.add(top);
+    // Folders whose entries the walk does not reach (the order puts /a/b-c between /a/b and /a/b/x).
+    const blocked: string[] = [];
+    for (const p of walkOrder(ctx.state.fs, top)) {
+      if (blocked.length > 0 && blocked.some((b) => isUnder(p, b) && p !== b)) continue;
+      const meta = ctx.state.fs.get(p)!;
+      if (followAll && meta.kind === 'symlink') {
+        const r = resolvePath(ctx.state.fs, p);
+        if (r.meta?.kind === 'dir') visit(r.path, shown(shownTop, top, p));
+        else if (r.meta !== undefined && !seen.has(r.path)) {
+          seen.add(r.path);
+          out.push(r.path);
+        }
+        continue;
+      }
+      if (meta.kind !== 'dir') {
+        out.push(p);
+        continue;
+      }
+      // The walk is already inside: only the folder's own r (opendir) and x (each entry).
+      if (!allows(ctx.ident, meta, ACCESS_MASKS.MAY_READ)) {
+        errors.push(failure(ctx, tool, 'cannot read directory', shown(shownTop, top, p), 'Permission denied'));
+        blocked.push(p);
+        continue;
+      }
+      if (!allows(ctx.ident, meta, ACCESS_MASKS.MAY_EXEC)) {
+        // Its names are read, but none of them can be looked at.
+        for (const c of descendants(ctx.state.fs, p)) {
+          if (parentOf(c) === p) errors.push(failure(ctx, tool, 'cannot access', shown(shownTop, top, c), 'Permission denied'));
+        }
+        out.push(p);
+        blocked.push(p);
+        continue;
+      }
+      out.push(p);
+    }
+  };
+  visit(root, arg);
+
+  return out;
 }
 
 /** Known entries of a tree in walk order (parents first), the root included. */
@@ -364,7 +421,7 @@ function ownUnlisted(ctx: ExecContext, path: string, spec: { uid?: number; gid?:
 
 function chownLike(tool: 'chown' | 'chgrp'): CommandHandler {
   return (ctx, argv) => {
-    const { opts, args, bad } = parseOpts(argv, 'RhHLPfvc', '', CHOWN_LONG);
+    const { opts, args, bad } = parseOpts(argv, 'RhHLPfvc', 'F', CHOWN_LONG);
     if (bad) return badOption(tool, bad);
 
     let spec: OwnerSpec | string;
@@ -378,14 +435,19 @@ function chownLike(tool: 'chown' | 'chgrp'): CommandHandler {
     } else {
       if (args.length === 0) return missingOperand(tool);
       if (args.length < 2) return usage(`${tool}: missing operand after '${args[0]}'`);
-      if (opts.has('F')) return unknownResult(ctx, `${tool} --from is not modelled`);
       spec = tool === 'chown' ? parseOwnerSpec(ctx, args[0]) : parseOwnerSpec(ctx, `:${args[0]}`);
       if (typeof spec === 'string' && tool === 'chgrp') spec = `invalid group: '${args[0]}'`;
       files = args.slice(1);
     }
     if (typeof spec === 'string') return fail(`${tool}: ${spec}`);
+    // --from=OWNER:GROUP: only entries that have that owner (and group) now are changed.
+    const fromText = opts.get('F');
+    const from = fromText === undefined ? undefined : parseOwnerSpec(ctx, fromText);
+    if (typeof from === 'string') return fail(`${tool}: ${from}`);
 
     const recursive = opts.has('R');
+    // -L follows every symlink met during -R, -H those on the command line.
+    const followAll = recursive && opts.has('L') && !opts.has('P') && !opts.has('h');
     // With -R and no -H/-L, coreutils works on symlinks themselves (lchown), like -h.
     const noDeref = opts.has('h') || (recursive && !opts.has('H') && !opts.has('L'));
     const quiet = opts.has('f');
@@ -394,7 +456,9 @@ function chownLike(tool: 'chown' | 'chgrp'): CommandHandler {
     const verb = tool === 'chown' ? 'changing ownership of' : 'changing group of';
 
     for (const f of files) {
-      const l = lookup(ctx, f, !noDeref);
+      // A trailing slash makes the kernel's lookup follow a last symlink (`chown -R app
+      // /usr/local/cuda/` changes the folder the link names; measured: links/alice).
+      const l = lookup(ctx, f, !noDeref || /[^/]\/+$/.test(f));
       if (!l.ok) {
         if (l.unknown) {
           ctx.unknown(`${f} is not known to exist; ${tool} may have changed it`, [abs(ctx, f)]);
@@ -404,9 +468,10 @@ function chownLike(tool: 'chown' | 'chgrp'): CommandHandler {
         continue;
       }
 
-      const paths = recursive && l.meta.kind === 'dir' ? walkOrder(ctx.state.fs, l.path) : [l.path];
+      const paths = recursive && l.meta.kind === 'dir' ? walkTree(ctx, l.path, followAll, errors, f, tool) : [l.path];
       for (const p of paths) {
         const meta = ctx.state.fs.get(p)!;
+        if (from !== undefined && ((from.uid !== undefined && from.uid !== meta.uid) || (from.gid !== undefined && from.gid !== meta.gid))) continue;
         if (ctx.readOnly?.(p)) {
           errors.push(failure(ctx, tool, verb, shown(f, l.path, p), 'Read-only file system'));
           continue;
@@ -604,6 +669,7 @@ const chmod: CommandHandler = (ctx, argv) => {
 
   const errors: string[] = [];
   let unknown = false;
+  const surprises = refMode === undefined && modeSpec!.startsWith('-');
   for (const f of args) {
     const l = lookup(ctx, f, true);
     if (!l.ok) {
@@ -630,6 +696,16 @@ const chmod: CommandHandler = (ctx, argv) => {
         continue;
       }
       ctx.state.fs.set(p, next);
+      // A mode written like an option (`chmod -w`) names no class, so the umask keeps some bits
+      // from changing; GNU chmod then says so and exits 1, the change made (coreutils chmod.c
+      // diagnose_surprises; measured: umask/chmod-minus-w-surprise).
+      if (surprises && !busybox(ctx)) {
+        const naive = applyMode(modeSpec!, meta.mode, meta.kind === 'dir', 0)!;
+        if (next.mode & ~naive & 0o7777) {
+          const text = (m: number) => formatMode({ kind: 'file', mode: m }).slice(1);
+          errors.push(`chmod: ${shown(f, l.path, p)}: new permissions are ${text(next.mode)}, not ${text(naive)}`);
+        }
+      }
     }
   }
 
@@ -647,6 +723,11 @@ interface MkdirOpts {
   tool: string;
   /** Message for a refused creation: "cannot create directory 'X'". */
   owner?: OwnerSpec;
+  /**
+   * Mode of the folders made on the way, whatever the umask: install makes them 0755, as it
+   * runs with umask 0 (measured: misc/install-parents-umask-000 and -077).
+   */
+  parentMode?: number;
 }
 
 /**
@@ -707,7 +788,7 @@ function makeDir(ctx: ExecContext, arg: string, o: MkdirOpts): string[] {
     const inherited = owner.setgid ? 0o2000 : 0;
     // Intermediate directories get u+wx on top of the umask-reduced default (mkdir -p, POSIX).
     const plain = (0o777 & ~ctx.umask) | inherited;
-    let mode = plain | 0o300;
+    let mode = o.parentMode !== undefined ? o.parentMode | inherited : plain | 0o300;
     if (last) mode = o.mode ? o.mode(0o777 | inherited) : plain;
     const made1: FileMeta = { kind: 'dir', uid: owner.uid, gid: owner.gid, mode, origin: ctx.origin };
     // Made in a folder known only in part (below the root): it may have been there already,
@@ -1036,8 +1117,11 @@ function copyOrMove(
   const errors: string[] = [];
   for (const s of sources) {
     const name = baseName(normalizePath(s, '/'));
-    const dest = intoDir ? `${destAbs === '/' ? '' : destAbs}/${name}` : destAbs;
-    const shownDest = intoDir ? `${destArg.replace(/\/+$/, '')}/${name}` : destArg;
+    // `cp -r SRC/. DEST`: the last name is ".", so DEST/. is DEST itself and SRC's entries go
+    // straight into it, dot files too (measured: misc/cp-r-dot, misc/cp-r-dot-hidden).
+    const dot = tool === 'cp' && intoDir && /(^|\/)\.\/*$/.test(s);
+    const dest = dot ? destAbs : intoDir ? `${destAbs === '/' ? '' : destAbs}/${name}` : destAbs;
+    const shownDest = dot ? `${destArg.replace(/\/+$/, '')}/.` : intoDir ? `${destArg.replace(/\/+$/, '')}/${name}` : destArg;
     errors.push(...one(s, shownDest, dest));
   }
 
@@ -1093,7 +1177,7 @@ const install: CommandHandler = (ctx, argv) => {
     if (args.length === 0) return missingOperand('install');
     const errors: string[] = [];
     for (const d of args) {
-      const errs = makeDir(ctx, d, { parents: true, tool: 'install' });
+      const errs = makeDir(ctx, d, { parents: true, tool: 'install', parentMode: 0o755 });
       if (errs.length > 0) {
         errors.push(...errs);
         continue;
@@ -1112,7 +1196,7 @@ const install: CommandHandler = (ctx, argv) => {
   };
   return copyOrMove(ctx, 'install', args, opts.get('t'), opts.has('T'), (src, destArg, dest) => {
     if (opts.has('D')) {
-      const errs = makeDir(ctx, parentOf(dest), { parents: true, tool: 'install' });
+      const errs = makeDir(ctx, parentOf(dest), { parents: true, tool: 'install', parentMode: 0o755, mode: (inherited) => 0o755 | (inherited & 0o2000) });
       if (errs.length > 0) return errs;
     }
     // install removes an existing destination first, so the new file is the caller's.

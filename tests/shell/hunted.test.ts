@@ -1,0 +1,67 @@
+// Account settings appended to their files, useradd's own refusals, sudo's check of an
+// included folder and sg: each case measured with buildah on debian:bookworm (the oracle's
+// accounts-defs.yaml, homes.yaml, misc.yaml, sudo-files.yaml and umask-modes.yaml hold the builds).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../src/analyze.js';
+
+const build = (run: string) => analyze({ file: 'Dockerfile', text: `FROM debian:bookworm\n${run}\n` });
+const last = (run: string) => {
+  const a = build(run);
+  const u = a.image.accounts.passwd.at(-1)!;
+  return { failures: a.sim.failures.map((f) => f.message), user: `${u.name} ${u.uid}:${u.gid}`, home: a.image.fs.get(u.home)?.mode.toString(8) };
+};
+
+describe('lines appended to login.defs and adduser.conf change the accounts made after them', () => {
+  test('HOME_MODE, UMASK, USERGROUPS_ENAB and the id ranges (the last line of a key wins)', () => {
+    assert.deepEqual(last('RUN echo "HOME_MODE 0750" >> /etc/login.defs && useradd -m -u 1002 hm'), { failures: [], user: 'hm 1002:1002', home: '750' });
+    assert.deepEqual(last('RUN echo "UMASK 077" >> /etc/login.defs && useradd -m -u 1003 dave'), { failures: [], user: 'dave 1003:1003', home: '700' });
+    assert.deepEqual(last("RUN echo 'USERGROUPS_ENAB no' >> /etc/login.defs && useradd -m -u 1000 ug"), { failures: [], user: 'ug 1000:100', home: '755' });
+    assert.deepEqual(last("RUN printf 'UID_MIN 2000\\nGID_MIN 3000\\n' >> /etc/login.defs && useradd -m mm"), { failures: [], user: 'mm 2000:3000', home: '755' });
+  });
+
+  test("adduser.conf's DIR_MODE", () => {
+    assert.deepEqual(last(`RUN echo "DIR_MODE=0755" >> /etc/adduser.conf && adduser --disabled-password --gecos '' --uid 1005 ed`), { failures: [], user: 'ed 1005:1005', home: '755' });
+    // Without it, Debian 12's adduser makes homes 0700.
+    assert.equal(last(`RUN adduser --disabled-password --gecos '' --uid 1005 ed`).home, '700');
+  });
+});
+
+describe("useradd's refusals, in the order getopt meets them", () => {
+  test('a relative home (3), -U with -g or -N (2, with the usage text)', () => {
+    assert.deepEqual(build('RUN useradd -m -u 1000 -d relative alice').sim.failures.map((f) => f.message), ["useradd: invalid home directory 'relative'"]);
+    assert.deepEqual(build('RUN useradd -d relative -g nosuch a').sim.failures.map((f) => f.message), ["useradd: invalid home directory 'relative'"]);
+    assert.deepEqual(build('RUN useradd -g nosuch -d relative a').sim.failures.map((f) => f.message), ["useradd: group 'nosuch' does not exist"]);
+    const [n] = build('RUN useradd -u 1000 -U -N alice').sim.failures;
+    assert.equal(n?.message.split('\n')[0], 'useradd: options -U and -N conflict');
+    assert.equal(build('RUN useradd -U -g users a').sim.failures[0]?.message.split('\n')[0], 'useradd: options -U and -g conflict');
+  });
+});
+
+describe('sudo passes over an @includedir folder that is not safe', () => {
+  const SUDO = "RUN apt-get update && apt-get install -y sudo && useradd -m -u 1000 alice && echo 'alice ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/app && chmod 0440 /etc/sudoers.d/app";
+  test('world-writable or not root-owned: its rules do not apply', () => {
+    for (const [fix, problem] of [
+      ['chmod 0777 /etc/sudoers.d', '/etc/sudoers.d is world writable; sudo ignores it'],
+      ['chown alice /etc/sudoers.d', '/etc/sudoers.d is owned by uid 1000, should be 0; sudo ignores it'],
+    ]) {
+      const a = build(`${SUDO} && ${fix}\nUSER alice`);
+      assert.equal(a.identity.sudo.usable && a.identity.sudo.nopasswd, false, fix);
+      assert.ok(JSON.stringify(a.identity.sudo).includes(problem.split(';')[0]), JSON.stringify(a.identity.sudo));
+    }
+    const ok = build(`${SUDO}\nUSER alice`);
+    assert.equal(ok.identity.sudo.usable && ok.identity.sudo.nopasswd, true);
+  });
+});
+
+describe('sg GROUP -c COMMAND', () => {
+  const PRE = 'RUN groupadd -g 2000 ml && useradd -m -u 1000 carol -G ml && useradd -m -u 1001 dan\n';
+  test('root takes any group; a member its own; anyone else is asked for a password', () => {
+    const a = build(`${PRE}RUN sg ml -c 'touch /srv/sgfile' && chmod 0640 /srv/sgfile`);
+    const m = a.image.fs.get('/srv/sgfile');
+    assert.deepEqual([a.sim.failures, m?.uid, m?.gid, m?.mode], [[], 0, 2000, 0o640]);
+    assert.equal(build(`${PRE}USER carol\nRUN sg ml -c 'touch /tmp/c'`).image.fs.get('/tmp/c')?.gid, 2000);
+    assert.deepEqual(build(`${PRE}USER dan\nRUN sg ml -c id`).sim.failures.map((f) => f.message), ['Password: Invalid password.']);
+    assert.deepEqual(build(`${PRE}RUN sg nosuch -c id`).sim.failures.map((f) => f.message), ["sg: group 'nosuch' does not exist"]);
+  });
+});
