@@ -290,7 +290,9 @@ function parseBuildArgs(list: string[] | undefined, env: Io['env']): Record<stri
 
 async function hostFactsFor(run: RunContext | undefined, given: HostPathFacts[]): Promise<HostPathFacts[]> {
   if (!run) return given;
-  const binds = run.mounts.filter((m) => m.kind === 'bind' && m.source).map((m) => m.source!);
+  // A hostPath's own path too, when a subPath below it is mounted: the kubelet makes a missing
+  // subPath with its mode.
+  const binds = run.mounts.filter((m) => m.kind === 'bind' && m.source).flatMap((m) => [m.source!, ...(m.volumeRoot ? [m.volumeRoot] : [])]);
   const missingBinds = binds.filter((p) => !given.some((g) => g.path === p));
   const missingDevices = gpuDevices(run, given.map((g) => g.path)).filter((p) => !given.some((g) => g.path === p));
   if (missingBinds.length + missingDevices.length === 0) return given;
@@ -441,7 +443,7 @@ function composeBuildInputs(build: ComposeBuild | undefined, where: string, comp
   const context = rel.startsWith('..') || isAbsolute(rel) ? build.context : resolve(real, rel);
   // build.dockerfile is relative to the context (Compose Build Specification).
   const abs = resolve(context, build.dockerfile);
-  return { file: relative(cwd, abs) || abs, context, args: build.args, target: build.target };
+  return { file: relative(cwd, abs) || abs, context, args: build.args, target: build.target, targetAt: build.targetAt };
 }
 
 /** Read the real base images the Dockerfile names, when asked or available. */
@@ -583,7 +585,9 @@ export default async function check(args: string[], io: Io): Promise<number> {
   if (run?.tool === 'podman' && (v.engine ?? cfg.engine) === 'docker') {
     io.err('uidctl: note: the run line starts podman: it is judged with podman\'s behaviour, not --engine docker\n');
   }
-  const one: CheckOne = { builder, engine, profile, buildArgs, target, run, host, baseOpts, severity, perFile, contextFlag, v, text: imageOnly };
+  // A target the Compose file names is reported at its line there, not as a flag's.
+  const targetAt = v.target === undefined ? composeBuild?.targetAt : undefined;
+  const one: CheckOne = { builder, engine, profile, buildArgs, target, targetAt, run, host, baseOpts, severity, perFile, contextFlag, v, text: imageOnly };
   const shape: OutcomeShape = { format, text: textOptions, failOn };
 
   let done = 0;
@@ -692,6 +696,8 @@ export interface CheckOne {
   profile: Profile;
   buildArgs: Record<string, string>;
   target?: string;
+  /** Where the Compose file names the target, when it does (not --target). */
+  targetAt?: { file?: string; line?: number };
   run?: RunContext;
   host: HostPathFacts[];
   baseOpts: BaseOptions;
@@ -731,6 +737,9 @@ async function checkFile(file: string, o: CheckOne, io: Io): Promise<Reported> {
     if (e instanceof DockerfileSyntaxError) throw new InputError(e.message, e.file, e.line);
     if (e instanceof ExpandError) throw new InputError(e.message, file);
     // One file of many lacking the stage is that file's problem; alone, a usage error as before.
+    if (e instanceof TargetError && o.targetAt?.file !== undefined) {
+      throw new InputError(`${e.message}, which build.target names for ${file}`, o.targetAt.file, o.targetAt.line);
+    }
     if (e instanceof TargetError) throw o.perFile ? new InputError(e.message, file) : new UsageError(e.message);
     throw e;
   }

@@ -363,6 +363,8 @@ export interface MountSpec {
   volumeType?: string;
   /** Kubernetes volumeMounts[].subPath. */
   subPath?: string;
+  /** Kubernetes hostPath with a subPath: the volume's own path on the node (source is below it). */
+  volumeRoot?: string;
   /** Kubernetes hostPath type ('' when not set): DirectoryOrCreate, Directory, FileOrCreate... */
   hostPathType?: string;
   /** Kubernetes: the pod volume the mount names (shared by the pod's containers). */
