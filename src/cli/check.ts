@@ -296,10 +296,14 @@ async function hostFactsFor(run: RunContext | undefined, given: HostPathFacts[])
   const missingBinds = binds.filter((p) => !given.some((g) => g.path === p));
   const missingDevices = gpuDevices(run, given.map((g) => g.path)).filter((p) => !given.some((g) => g.path === p));
   if (missingBinds.length + missingDevices.length === 0) return given;
-  const { statHostPaths, statHostTree } = await import('../runtime/host.js');
+  const { impliedByListed, statHostPaths, statHostTree } = await import('../runtime/host.js');
+  // A folder the facts file does not list but lists a path below: it exists there, whatever
+  // this machine has at that path.
+  const implied = impliedByListed(missingBinds, given);
+  const toStat = missingBinds.filter((p) => !implied.some((f) => f.path === p));
 
   // The folders a container mounts, with what is inside them (bounded), and the GPU devices.
-  return [...given, ...(await statHostTree(missingBinds)), ...(await statHostPaths(missingDevices))];
+  return [...given, ...implied, ...(await statHostTree(toStat)), ...(await statHostPaths(missingDevices))];
 }
 
 function severityAtLeast(s: Severity, level: Severity): boolean {

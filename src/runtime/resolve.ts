@@ -533,12 +533,15 @@ function applyBind(vb: ViewBuild, m: MountSpec, target: string, host: HostPathFa
     const a = assumption(
       `host-unknown:${src}`,
       src,
-      `nothing is known about the host path ${src}; assumed a directory owned by root, mode 0755`,
+      facts?.exists
+        ? `the host path ${src} exists, but its owner and mode are not known (the host facts give none); assumed a directory owned by root, mode 0755`
+        : `nothing is known about the host path ${src}; assumed a directory owned by root, mode 0755`,
       'low',
     );
     vb.notes.push({ text: a.text, assumption: a });
     vb.dependsOn.push({ prefix: target, id: a.id });
     vb.fs.set(target, dirMeta(0, 0, 0o755, `host:${src}`, true));
+    hostChildren(vb, src, target, host);
     return;
   }
 
@@ -550,7 +553,11 @@ function applyBind(vb: ViewBuild, m: MountSpec, target: string, host: HostPathFa
     partial: meta.kind === 'dir' ? meta.partial ?? true : undefined,
   });
 
-  // Children the host facts describe show up under the target.
+  hostChildren(vb, src, target, host);
+}
+
+/** Children the host facts describe show up under the target. */
+function hostChildren(vb: ViewBuild, src: string, target: string, host: HostPathFacts[]): void {
   for (const h of host) {
     const p = normalizePath(h.path);
     if (p === src || !isUnder(p, src) || !h.exists || !h.meta) continue;
