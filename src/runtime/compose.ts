@@ -8,7 +8,7 @@ import type { MountSpec, RunContext } from '../model/types.js';
 import { normalizePath } from '../image/fs.js';
 import { RunParseError, yamlError, yamlToJS } from './errors.js';
 import { parseDotenv } from './dotenv.js';
-import type { Invoker } from './docker.js';
+import { volumesFromAssumption, type Invoker } from './docker.js';
 import { mergeService, rebaseService, withoutResets, type MergeTag } from './compose-merge.js';
 import { hostPath, isBindSource, parseTmpfsFlag, parseVolumeFlag, type PathContext } from './mounts.js';
 
@@ -643,6 +643,12 @@ export function parseComposeFiles(sources: ComposeSource[], opts: ComposeOptions
         if (opts.readEnvFile) {
           run.env = { ...envFileVars(files, opts.readEnvFile, env, `${where}.env_file`), ...run.env };
         }
+      }
+      // volumes_from: another service's or container's mounts, which this service gets too.
+      if (svc.volumes_from !== undefined && svc.volumes_from !== null) {
+        const at = { file, line: locate?.(`${where}.volumes_from`)?.line ?? line };
+        run.assumptions = listOf(svc.volumes_from, `${where}.volumes_from`).map((v) =>
+          volumesFromAssumption(String(v).replace(/^(?:service|container):/, ''), `${where}.volumes_from: ${String(v)}`, at));
       }
       const build = buildOf(svc.build, baseDir);
       if (build?.target !== undefined) build.targetAt = locate?.(`${where}.build.target`) ?? { file, line };

@@ -6,7 +6,7 @@
 import type { RunContext } from '../model/types.js';
 import { normalizePath } from '../image/fs.js';
 import { parseShell } from '../shell/parse.js';
-import { expandWordIn, expandWordStatic, literalValue, type ExpandCtx } from '../shell/words.js';
+import { expandWordIn, literalValue, type ExpandCtx } from '../shell/words.js';
 import type { Assumption } from '../model/types.js';
 import type { Script, SimpleCommand, Word } from '../shell/ast.js';
 import { ShellSyntaxError } from '../shell/ast.js';
@@ -340,6 +340,7 @@ export function parseRunArgv(
         case 'volume': run.mounts.push(parseVolumeFlag(value, pathCtx, { tool, written })); break;
         case 'mount': run.mounts.push(parseMountFlag(value, pathCtx, written, tool)); break;
         case 'tmpfs': run.mounts.push(parseTmpfsFlag(value, written)); break;
+        case 'volumes-from': (run.assumptions ??= []).push(volumesFromAssumption(value, written, opts)); break;
         default:
           // Switches must still hold a boolean; other options are kept in run.options only.
           if (flag.kind === 'bool') parseBool(value, dash);
@@ -367,6 +368,22 @@ export function parseRunArgv(
   }
 
   return run;
+}
+
+/**
+ * `--volumes-from NAME[:ro|:rw]` mounts every volume and bind of another container, at the same
+ * paths (https://docs.docker.com/reference/cli/docker/container/run/#volumes-from). Which they
+ * are is that container's, not in the run line: the paths they cover are judged without them.
+ */
+export function volumesFromAssumption(value: string, written: string, at: { file?: string; line?: number }): Assumption {
+  const name = value.replace(/:(?:ro|rw|z|Z)$/, '');
+  return {
+    id: `volumes-from:${name}`,
+    subject: written,
+    text: `${written}: the container also gets the mounts of container ${name}, at their paths there; they are not known here, so the paths they cover are judged as the image has them`,
+    confidence: 'low',
+    ...definedOnly({ file: at.file, line: at.file !== undefined ? at.line : undefined }),
+  };
 }
 
 function validDockerIpc(mode: string): boolean {
@@ -417,6 +434,22 @@ interface ExpandNotes {
   /** Which variables the shell sets itself (ownVariables). */
   own: ReadonlySet<string>;
   assigned: Record<string, string>;
+  /** `~user` prefixes expanded from what uidctl takes the user's home to be. */
+  homes: Map<string, string>;
+}
+
+/**
+ * The home folder the invoking shell gives `~user` (getpwnam on the host): the invoker's own
+ * from the invoker, root's /root, where Linux puts it (FHS 3.0, "/root: Home directory for the
+ * root user"), and any other user's is not known here (the host's /etc/passwd is not read).
+ */
+function homeOf(user: string, inv: Invoker, notes: ExpandNotes): string | undefined {
+  if (user === '+') return inv.cwd;
+  if (inv.name !== undefined && user === inv.name) return inv.home;
+  if (user !== 'root') return undefined;
+  notes.homes.set(user, '/root');
+
+  return '/root';
 }
 
 /** The argv of a simple one-command script, when every word is a plain literal. */
@@ -461,6 +494,15 @@ function runAssumptions(notes: ExpandNotes, opts: RunParseOptions, line: number)
       text: opts.shell === 'zsh'
         ? `$${name} in the run line is taken as ${value}: zsh sets ${name} itself without exporting it`
         : `$${name} in the run line is taken as ${value}: bash sets ${name} itself without exporting it (plain sh, such as dash, leaves it empty)`,
+      confidence: 'high',
+      ...definedOnly(at),
+    });
+  }
+  for (const [user, home] of notes.homes) {
+    out.push({
+      id: `run-tilde:${user}`,
+      subject: `~${user}`,
+      text: `~${user} in the run line is taken as ${home}, ${user}'s home folder on Linux; the shell reads it from the host's /etc/passwd, which uidctl does not read`,
       confidence: 'high',
       ...definedOnly(at),
     });
@@ -529,6 +571,7 @@ function expandWord(w: Word, vars: Record<string, string>, inv: Invoker, notes: 
       return undefined;
     },
     onCmdSubst: hook,
+    homeOf: (user) => homeOf(user, inv, notes),
     exact: true,
     onUnset: (name, op, word) => {
       // bash: "X: parameter null or not set" (or the word given); the command never runs.
@@ -545,8 +588,13 @@ function expandWord(w: Word, vars: Record<string, string>, inv: Invoker, notes: 
       return w.raw;
     }
     for (const name of special) notes.warnings.push(`cannot evaluate $${name}; kept as written`);
+    const tilde = /^~([A-Za-z0-9_.][A-Za-z0-9_.-]*)(?:\/|$)/.exec(w.raw);
+    if (tilde && homeOf(tilde[1], inv, notes) === undefined) {
+      notes.warnings.push(`cannot tell the home folder of user ${tilde[1]} (~${tilde[1]}): the host's /etc/passwd is not read; kept as written`);
+    }
     const keepRaw = (script: Script, raw: string) => substitute(literalArgv(script), inv) ?? `$(${raw})`;
-    value = expandWordStatic(w, (name) => { const v = ctx.env(name); return v === undefined ? `$${name}` : v; }, keepRaw).value;
+    const again: ExpandCtx = { env: (name) => { const v = ctx.env(name); return v === undefined ? `$${name}` : v; }, onCmdSubst: keepRaw, homeOf: ctx.homeOf, exact: true };
+    value = expandWordIn(w, again);
   }
   // Used with a default (${X:-d}, ${X-d}, ${X:=d}, ${X:+alt}): the shell says nothing of them.
   const defaulted = new Set([...w.raw.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=+]/g)].map((m) => m[1]));
@@ -595,7 +643,7 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
   const assigned: Record<string, string> = {};
   const warnings: string[] = [];
   const own: ReadonlySet<string> = new Set(ownVariables(opts.shell));
-  const notes: ExpandNotes = { warnings, unset: new Set(), shellOwn: new Set(), own, assigned };
+  const notes: ExpandNotes = { warnings, unset: new Set(), shellOwn: new Set(), own, assigned, homes: new Map() };
   let engineCommand: { argv: string[]; line: number } | undefined;
   let first: ParsedRun | undefined;
   const runLines: number[] = [];
@@ -604,11 +652,12 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
     const vars = shellEnv(opts, assigned);
     const line = opts.line !== undefined ? opts.line + cmd.lineOffset : cmd.lineOffset + 1;
     // What this command's words met counts only for an assignment and the first run command.
-    const local: ExpandNotes = { warnings: [], unset: new Set(), shellOwn: new Set(), own, assigned };
+    const local: ExpandNotes = { warnings: [], unset: new Set(), shellOwn: new Set(), own, assigned, homes: new Map() };
     const merge = () => {
       warnings.push(...local.warnings);
       for (const n of local.unset) notes.unset.add(n);
       for (const n of local.shellOwn) notes.shellOwn.add(n);
+      for (const [n, h] of local.homes) notes.homes.set(n, h);
     };
     let argv: string[];
     try {
@@ -661,7 +710,7 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
         ...definedOnly({ file: opts.file, line: opts.file !== undefined ? line : undefined }),
       });
     }
-    if (assumptions.length > 0) first.assumptions = assumptions;
+    if (assumptions.length > 0) first.assumptions = [...(first.assumptions ?? []), ...assumptions];
     // As Compose warns of a variable it makes blank, and before what the line then does.
     for (const name of notes.unset) {
       first.warnings.push(plainShellLacks(name, opts.shell)

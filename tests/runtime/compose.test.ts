@@ -334,3 +334,13 @@ describe('Compose settings of the wrong type are refused at their own line', () 
     assert.deepEqual(p.services.a.build?.targetAt, { file: 'c.yaml', line: 5 });
   });
 });
+
+describe('Compose volumes_from', () => {
+  test('each entry is an assumption at the volumes_from line', () => {
+    const p = parseCompose('services:\n  a:\n    image: debian\n    volumes_from: [db, "container:cache:ro"]\n', { invoker, file: 'c.yaml' });
+    assert.deepEqual(p.services.a.assumptions?.map((x) => [x.id, x.line, x.confidence]), [
+      ['volumes-from:db', 4, 'low'],
+      ['volumes-from:cache', 4, 'low'],
+    ]);
+  });
+});

@@ -484,3 +484,38 @@ describe('parseDockerRun: the shell a run file names', () => {
     assert.deepEqual([r.user, r.warnings, r.assumptions], ['1234', [], undefined]);
   });
 });
+
+describe('~user in a run line, as the shell expands it', () => {
+  const inv = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me/proj', name: 'me' };
+
+  test('~root/x is root\'s home, /root/x, with an assumption saying where that comes from', () => {
+    const r = parseDockerRun('docker run -v ~root/x:/x img', { invoker: inv });
+    assert.equal(r.mounts[0].source, '/root/x');
+    assert.deepEqual(r.assumptions, [{
+      id: 'run-tilde:root',
+      subject: '~root',
+      text: '~root in the run line is taken as /root, root\'s home folder on Linux; the shell reads it from the host\'s /etc/passwd, which uidctl does not read',
+      confidence: 'high',
+    }]);
+  });
+
+  test('~me is the invoker\'s home; ~bob is kept as written, with a warning', () => {
+    const r = parseDockerRun('docker run -v ~me/d:/d -v ~bob/y:/y img', { invoker: inv });
+    assert.equal(r.mounts[0].source, '/home/me/d');
+    assert.deepEqual(r.warnings, ['cannot tell the home folder of user bob (~bob): the host\'s /etc/passwd is not read; kept as written']);
+  });
+});
+
+describe('--volumes-from', () => {
+  test('the other container\'s mounts are not known: a low-confidence assumption naming it', () => {
+    const r = parseDockerRun('docker run --volumes-from data:ro img', { invoker, file: 'run.sh' });
+    assert.deepEqual(r.assumptions, [{
+      id: 'volumes-from:data',
+      subject: '--volumes-from data:ro',
+      text: '--volumes-from data:ro: the container also gets the mounts of container data, at their paths there; they are not known here, so the paths they cover are judged as the image has them',
+      confidence: 'low',
+      file: 'run.sh',
+      line: 1,
+    }]);
+  });
+});
