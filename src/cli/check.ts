@@ -429,6 +429,19 @@ async function orchestratedRun(v: { compose?: string[]; k8s?: string; service?: 
   }
 }
 
+/** Whether two paths name the same file (symlinks followed); their text when one is missing. */
+function sameFile(a: string, b: string): boolean {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+
+  return real(a) === real(b);
+}
+
 /** The Dockerfile, context, build args and target a Compose service's build section names. */
 function composeBuildInputs(build: ComposeBuild | undefined, where: string, composeFile: string, cwd: string, invokerCwd: string) {
   if (!build) return undefined;
@@ -517,6 +530,8 @@ export default async function check(args: string[], io: Io): Promise<number> {
 
   let run: RunContext | undefined;
   let composeBuild: ReturnType<typeof composeBuildInputs>;
+  // The build section of the service, for a Dockerfile named on the command line that it builds.
+  let serviceBuild: ReturnType<typeof composeBuildInputs>;
   let imageOnly: string | undefined;
   const runText = v.run ?? (v['run-file'] !== undefined ? readText(v['run-file'], io.cwd, 'run file') : undefined);
   if (runText !== undefined) {
@@ -547,6 +562,23 @@ export default async function check(args: string[], io: Io): Promise<number> {
     run = picked.run;
     // No Dockerfile given: the service's own build section says which one, as compose build does.
     if (v.compose !== undefined && parsed.positionals.length === 0) composeBuild = composeBuildInputs(picked.build, picked.where, v.compose[0], io.cwd, invoker.cwd);
+    // A Dockerfile named as well: the one the service builds gets its build section's args and
+    // target, as docker compose build gives them; another one is checked without them, and
+    // the report says so.
+    if (v.compose !== undefined && parsed.positionals.length > 0 && picked.build) {
+      const b = picked.build;
+      const named = b.inline === undefined && !b.remote ? composeBuildInputs(b, picked.where, v.compose[0], io.cwd, invoker.cwd) : undefined;
+      if (named && parsed.positionals.length === 1 && sameFile(resolve(io.cwd, parsed.positionals[0]), resolve(io.cwd, named.file))) {
+        serviceBuild = named;
+      } else {
+        const builds = named ? named.file : b.inline !== undefined ? 'its dockerfile_inline' : b.context;
+        const args = Object.keys(b.args);
+        const what = [args.length > 0 ? `build args ${args.join(', ')}` : '', b.target !== undefined ? `target ${b.target}` : ''].filter(Boolean).join(' and ');
+        const text = `${picked.where} builds ${builds}, not ${parsed.positionals.join(', ')}: the Dockerfile given is checked without the service's build section${what ? ` (${what} not applied)` : ''}`;
+        io.err(`uidctl: note: ${text}\n`);
+        run.assumptions = [...(run.assumptions ?? []), { id: 'compose-build-not-applied', subject: picked.where, text, confidence: 'medium', file: v.compose[0] }];
+      }
+    }
     // No build section either: the service runs its image as it is, so that image is analysed
     // (a one-line Dockerfile naming it), not a ./Dockerfile the service never uses.
     // Neither: Compose itself refuses the service (compose-go's loader).
@@ -564,9 +596,10 @@ export default async function check(args: string[], io: Io): Promise<number> {
     ? { files: [composeBuild.file], folder: false }
     : imageOnly !== undefined ? { files: [v.compose![0]], folder: false } : expandInputs(parsed.positionals, io.cwd, io);
   // Precedence as docker compose build: the compose file's args, then --build-arg.
-  const buildArgs = { ...(cfg.buildArgs ?? {}), ...(composeBuild?.args ?? {}), ...cliBuildArgs };
-  const target = v.target ?? composeBuild?.target;
-  const contextFlag = v.context ?? (composeBuild ? relative(io.cwd, composeBuild.context) || '.' : undefined);
+  const applied = composeBuild ?? serviceBuild;
+  const buildArgs = { ...(cfg.buildArgs ?? {}), ...(applied?.args ?? {}), ...cliBuildArgs };
+  const target = v.target ?? applied?.target;
+  const contextFlag = v.context ?? (applied ? relative(io.cwd, applied.context) || '.' : undefined);
 
   const baseOpts: BaseOptions = {
     from: oneOf<BaseSource>('base-from', v['base-from'], ['auto', 'archive', 'engine', 'registry', 'catalog'], 'auto'),
@@ -590,7 +623,7 @@ export default async function check(args: string[], io: Io): Promise<number> {
     io.err('uidctl: note: the run line starts podman: it is judged with podman\'s behaviour, not --engine docker\n');
   }
   // A target the Compose file names is reported at its line there, not as a flag's.
-  const targetAt = v.target === undefined ? composeBuild?.targetAt : undefined;
+  const targetAt = v.target === undefined ? applied?.targetAt : undefined;
   const one: CheckOne = { builder, engine, profile, buildArgs, target, targetAt, run, host, baseOpts, severity, perFile, contextFlag, v, text: imageOnly };
   const shape: OutcomeShape = { format, text: textOptions, failOn };
 
