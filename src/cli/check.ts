@@ -290,6 +290,9 @@ function parseBuildArgs(list: string[] | undefined, env: Io['env']): Record<stri
 
 async function hostFactsFor(run: RunContext | undefined, given: HostPathFacts[]): Promise<HostPathFacts[]> {
   if (!run) return given;
+  // A daemon on another machine (or one not known here) mounts that machine's paths: this
+  // machine's stat says nothing of them, so only --host-facts describes them.
+  if (run.daemon !== undefined && run.daemon.kind !== 'rootless') return given;
   // A hostPath's own path too, when a subPath below it is mounted: the kubelet makes a missing
   // subPath with its mode.
   const binds = run.mounts.filter((m) => m.kind === 'bind' && m.source).flatMap((m) => [m.source!, ...(m.volumeRoot ? [m.volumeRoot] : [])]);

@@ -3,7 +3,7 @@
 // them before docker sees them ($(id -u), $PWD, ~), then the options are read the way the
 // CLI's flag library (spf13/pflag, with interspersed flags off) reads them.
 
-import type { RunContext } from '../model/types.js';
+import type { DockerDaemon, RunContext } from '../model/types.js';
 import { normalizePath } from '../image/fs.js';
 import { parseShell } from '../shell/parse.js';
 import { expandWordIn, literalValue, type ExpandCtx } from '../shell/words.js';
@@ -41,6 +41,8 @@ export interface RunParseOptions {
    * none of them. 'none' is a file without a #! line, which bash runs itself from `./run.sh`.
    */
   shell?: RunShell;
+  /** DOCKER_HOST and DOCKER_CONTEXT as the docker process gets them (parseDockerRun fills it). */
+  daemonEnv?: Record<string, string>;
 }
 
 export type RunShell = 'bash' | 'sh' | 'dash' | 'zsh' | 'none';
@@ -247,12 +249,17 @@ export function parseRunArgv(
 
   // Options of the program itself, then `run`, `create`, `container run` or `container create`.
   let i = start + 1;
+  const daemonFlags: { host?: string; context?: string } = {};
   while (i < argv.length && argv[i].startsWith('-')) {
     const a = argv[i];
-    const name = a.replace(/^--?/, '');
+    const eq = a.indexOf('=');
+    const name = (eq < 0 ? a : a.slice(0, eq)).replace(/^--?/, '');
+    const value = eq >= 0 ? a.slice(eq + 1) : argv[i + 1];
     if (a.includes('=') || GLOBAL_BOOL_FLAGS.has(name)) i += 1;
     else if (GLOBAL_VALUE_FLAGS.has(name)) i += 2;
     else throw new RunParseError(`unknown ${program} option before the command: ${a}`, a, opts.file, opts.line);
+    if ((name === 'H' || name === 'host') && value !== undefined) daemonFlags.host = `${a.startsWith('--') ? '--host' : '-H'} ${value}`;
+    if ((name === 'c' || name === 'context') && value !== undefined) daemonFlags.context = `--context ${value}`;
   }
   if (argv[i] === 'container') i += 1;
   if (argv[i] !== 'run' && argv[i] !== 'create') {
@@ -285,6 +292,18 @@ export function parseRunArgv(
     options: {},
     warnings: opts.warnings ?? [],
   };
+  // The daemon the docker CLI talks to: -H before --context before DOCKER_HOST before
+  // DOCKER_CONTEXT (docker/cli cli/command/cli.go resolveContextName and getServerHost).
+  if (tool === 'docker') {
+    const env = opts.daemonEnv ?? {};
+    const via = daemonFlags.host ?? daemonFlags.context
+      ?? (env.DOCKER_HOST ? `DOCKER_HOST=${env.DOCKER_HOST}` : env.DOCKER_CONTEXT ? `DOCKER_CONTEXT=${env.DOCKER_CONTEXT}` : undefined);
+    const daemon = via !== undefined ? daemonOf(via, opts.invoker) : undefined;
+    if (daemon) {
+      run.daemon = daemon;
+      (run.assumptions ??= []).push(daemonAssumption(daemon, opts));
+    }
+  }
   const envFiles: string[] = [];
   const fileEnv: Record<string, string> = {};
   const list = (s: string) => (tool === 'podman' ? s.split(',') : [s]).filter((x) => x !== '');
@@ -368,6 +387,48 @@ export function parseRunArgv(
   }
 
   return run;
+}
+
+/**
+ * Which daemon an endpoint or context names. The rootful daemon's own socket is this machine's
+ * usual one (undefined); dockerd-rootless listens on $XDG_RUNTIME_DIR/docker.sock, which is
+ * /run/user/UID/docker.sock, and its setup tool names its context "rootless"
+ * (https://docs.docker.com/engine/security/rootless/); ssh://, tcp:// and the like are another
+ * machine (a tcp:// to this machine is a daemon not known here). Any other context's endpoint
+ * is in ~/.docker/contexts, which is not read.
+ */
+export function daemonOf(via: string, inv: Invoker): DockerDaemon | undefined {
+  const value = via.replace(/^(?:-H |--host |--context |DOCKER_HOST=|DOCKER_CONTEXT=)/, '');
+  if (via.startsWith('--context') || via.startsWith('DOCKER_CONTEXT=')) {
+    if (value === 'default') return undefined;
+    return value === 'rootless' ? { kind: 'rootless', via, uid: inv.uid } : { kind: 'unknown', via };
+  }
+  const unix = /^unix:\/\/(.*)$/.exec(value);
+  if (unix) {
+    const path = normalizePath(unix[1]);
+    if (path === '/var/run/docker.sock' || path === '/run/docker.sock') return undefined;
+    const user = /^\/run\/user\/(\d+)\/docker\.sock$/.exec(path);
+    return user ? { kind: 'rootless', via, uid: Number(user[1]) } : { kind: 'unknown', via };
+  }
+  if (/^(?:tcp|https?):\/\/(?:localhost|127\.[\d.]+|\[::1\])(?::\d+)?\/?$/.test(value)) return { kind: 'unknown', via };
+
+  return { kind: 'remote', via };
+}
+
+function daemonAssumption(d: DockerDaemon, at: { file?: string; line?: number }): Assumption {
+  const text = d.kind === 'remote'
+    ? `${d.via}: the Docker daemon is on another machine, so bind sources are paths there: they are not read with stat here (--host-facts can describe them), and verdicts on them rest on what is assumed`
+    : d.kind === 'rootless'
+    ? `${d.via}: rootless Docker, the daemon of uid ${d.uid}: container root is uid ${d.uid} on the host, files of uid ${d.uid} show as root inside, and other host ids show as 65534 (nobody)`
+    : `${d.via}: the daemon it names is not known here (it may be another machine, or rootless): bind sources are not read with stat here (--host-facts can describe them), and verdicts on them rest on what is assumed`;
+
+  return {
+    id: `docker-daemon:${d.kind}`,
+    subject: d.via,
+    text,
+    confidence: d.kind === 'rootless' ? 'medium' : 'low',
+    ...definedOnly({ file: at.file, line: at.file !== undefined ? at.line : undefined }),
+  };
 }
 
 /**
@@ -690,8 +751,20 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
     // "$@" with no arguments is none either.
     const kept = cmd.args.map((w, k) => ({ w, value: argv[k] })).filter(({ w, value }) => value !== '' || (/["']/.test(w.raw) && w.raw !== '"$@"'));
     const raw = kept.map((x) => x.w.raw);
+    // What the docker process's environment holds: the shell's, what the text exported, a
+    // `NAME=value docker run` prefix, and `env NAME=value docker run`.
+    const daemonEnv: Record<string, string> = {};
+    for (const k of ['DOCKER_HOST', 'DOCKER_CONTEXT']) {
+      const v = assigned[k] ?? opts.env?.[k];
+      if (v !== undefined && v !== '') daemonEnv[k] = v;
+    }
+    for (const a of cmd.assigns) daemonEnv[a.name] = expandWord(a.value, vars, opts.invoker, local);
+    for (const w of argv.slice(0, skipWrappers(argv))) {
+      const m = /^(DOCKER_HOST|DOCKER_CONTEXT)=(.*)$/.exec(w);
+      if (m) daemonEnv[m[1]] = m[2];
+    }
     try {
-      first = parseRunArgv(kept.map((x) => x.value), { ...opts, line, text: words, warnings, raw });
+      first = parseRunArgv(kept.map((x) => x.value), { ...opts, line, text: words, warnings, raw, daemonEnv });
     } catch (e) {
       // A line made wrong by a variable the shell would have had: say which.
       if (e instanceof RunParseError && notes.unset.size > 0) {

@@ -123,3 +123,14 @@ describe('a Dockerfile named with --compose', () => {
     assert.equal(r.assumptions.find((a: { id: string }) => a.id === 'compose-build-not-applied').text, text);
   });
 });
+
+describe('a run line for another machine\'s daemon', () => {
+  test('-H ssh://: the bind source is not read with stat here, its facts are an assumption', async () => {
+    const dir = tempDir({ Dockerfile: 'FROM debian:bookworm\nRUN useradd -m -u 1000 app\nUSER app\n', 'data/x': '' });
+    const io = memoryIo({ HOME: '/home/ci', XDG_CACHE_HOME: join(dir, '.cache') }, dir);
+    const code = await main(['check', 'Dockerfile', '--run', `docker -H ssh://gpu run -v ${join(dir, 'data')}:/d img`, '--no-config', '--format', 'json', '--fail-on', 'never'], io);
+    assert.equal(code, 0);
+    const ids = JSON.parse(io.stdout).results[0].assumptions.map((a: { id: string }) => a.id);
+    assert.deepEqual(ids.filter((id: string) => id.startsWith('host-') || id.startsWith('docker-daemon')), [`host-unknown:${join(dir, 'data')}`, 'docker-daemon:remote']);
+  });
+});

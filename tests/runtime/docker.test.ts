@@ -519,3 +519,22 @@ describe('--volumes-from', () => {
     }]);
   });
 });
+
+describe('the Docker daemon a run line names', () => {
+  const daemonOfLine = (text: string, env: Record<string, string> = {}) => {
+    const r = parseDockerRun(text, { invoker, env });
+    return [r.daemon, r.assumptions?.map((a) => [a.id, a.confidence])];
+  };
+  const cases: [string, string, Record<string, string>, unknown][] = [
+    ['-H ssh://: another machine', 'docker -H ssh://gpu-box run img', {}, [{ kind: 'remote', via: '-H ssh://gpu-box' }, [['docker-daemon:remote', 'low']]]],
+    ['--host=tcp://', 'docker --host=tcp://10.0.0.5:2376 run img', {}, [{ kind: 'remote', via: '--host tcp://10.0.0.5:2376' }, [['docker-daemon:remote', 'low']]]],
+    ['--context X: not known here', 'docker --context lab run img', {}, [{ kind: 'unknown', via: '--context lab' }, [['docker-daemon:unknown', 'low']]]],
+    ['--context default: this machine\'s', 'docker --context default run img', {}, [undefined, undefined]],
+    ['a DOCKER_HOST prefix of the rootless socket', 'DOCKER_HOST=unix:///run/user/1000/docker.sock docker run img', {}, [{ kind: 'rootless', via: 'DOCKER_HOST=unix:///run/user/1000/docker.sock', uid: 1000 }, [['docker-daemon:rootless', 'medium']]]],
+    ['DOCKER_HOST exported earlier', 'export DOCKER_HOST=ssh://lab\ndocker run img', {}, [{ kind: 'remote', via: 'DOCKER_HOST=ssh://lab' }, [['docker-daemon:remote', 'low']]]],
+    ['DOCKER_HOST in the environment', 'docker run img', { DOCKER_HOST: 'ssh://lab' }, [{ kind: 'remote', via: 'DOCKER_HOST=ssh://lab' }, [['docker-daemon:remote', 'low']]]],
+    ['-H wins over DOCKER_HOST', 'docker -H unix:///var/run/docker.sock run img', { DOCKER_HOST: 'ssh://lab' }, [undefined, undefined]],
+    ['env DOCKER_CONTEXT=rootless', 'env DOCKER_CONTEXT=rootless docker run img', {}, [{ kind: 'rootless', via: 'DOCKER_CONTEXT=rootless', uid: 1000 }, [['docker-daemon:rootless', 'medium']]]],
+  ];
+  for (const [name, text, env, want] of cases) test(name, () => assert.deepEqual(daemonOfLine(text, env), want));
+});

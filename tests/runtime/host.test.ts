@@ -142,3 +142,18 @@ paths:
     assert.equal(a.runtime.view.fs.get('/work/data')?.uid, 1000);
   });
 });
+
+describe('rootless Docker maps host ids as rootless podman does', () => {
+  test('the daemon user\'s folder is root\'s inside; another user\'s is nobody\'s', () => {
+    const run = parseDockerRun('DOCKER_HOST=unix:///run/user/1000/docker.sock docker run -v /srv/mine:/m -v /srv/other:/o img', { invoker: { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' } });
+    const host = [
+      { path: '/srv/mine', exists: true, meta: { kind: 'dir' as const, uid: 1000, gid: 1000, mode: 0o755 }, from: 'facts-file' as const },
+      { path: '/srv/other', exists: true, meta: { kind: 'dir' as const, uid: 3000, gid: 3000, mode: 0o770 }, from: 'facts-file' as const },
+    ];
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\n', run, host, profile: 'prod' });
+    assert.deepEqual([a.runtime.view.fs.get('/m')?.uid, a.runtime.view.fs.get('/o')?.uid], [0, 65534]);
+    assert.equal(a.assumptions.some((x) => x.id === 'userns:rootless-docker'), true);
+    // Container root is the caller on the host: nothing it writes is root's there.
+    assert.equal(a.findings.some((f) => f.ruleId === 'UID202'), false);
+  });
+});
