@@ -290,14 +290,23 @@ function parseBuildArgs(list: string[] | undefined, env: Io['env']): Record<stri
 
 async function hostFactsFor(run: RunContext | undefined, given: HostPathFacts[]): Promise<HostPathFacts[]> {
   if (!run) return given;
-  const binds = run.mounts.filter((m) => m.kind === 'bind' && m.source).map((m) => m.source!);
+  // A daemon on another machine (or one not known here) mounts that machine's paths: this
+  // machine's stat says nothing of them, so only --host-facts describes them.
+  if (run.daemon !== undefined && run.daemon.kind !== 'rootless') return given;
+  // A hostPath's own path too, when a subPath below it is mounted: the kubelet makes a missing
+  // subPath with its mode.
+  const binds = run.mounts.filter((m) => m.kind === 'bind' && m.source).flatMap((m) => [m.source!, ...(m.volumeRoot ? [m.volumeRoot] : [])]);
   const missingBinds = binds.filter((p) => !given.some((g) => g.path === p));
   const missingDevices = gpuDevices(run, given.map((g) => g.path)).filter((p) => !given.some((g) => g.path === p));
   if (missingBinds.length + missingDevices.length === 0) return given;
-  const { statHostPaths, statHostTree } = await import('../runtime/host.js');
+  const { impliedByListed, statHostPaths, statHostTree } = await import('../runtime/host.js');
+  // A folder the facts file does not list but lists a path below: it exists there, whatever
+  // this machine has at that path.
+  const implied = impliedByListed(missingBinds, given);
+  const toStat = missingBinds.filter((p) => !implied.some((f) => f.path === p));
 
   // The folders a container mounts, with what is inside them (bounded), and the GPU devices.
-  return [...given, ...(await statHostTree(missingBinds)), ...(await statHostPaths(missingDevices))];
+  return [...given, ...implied, ...(await statHostTree(toStat)), ...(await statHostPaths(missingDevices))];
 }
 
 function severityAtLeast(s: Severity, level: Severity): boolean {
@@ -423,6 +432,19 @@ async function orchestratedRun(v: { compose?: string[]; k8s?: string; service?: 
   }
 }
 
+/** Whether two paths name the same file (symlinks followed); their text when one is missing. */
+function sameFile(a: string, b: string): boolean {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+
+  return real(a) === real(b);
+}
+
 /** The Dockerfile, context, build args and target a Compose service's build section names. */
 function composeBuildInputs(build: ComposeBuild | undefined, where: string, composeFile: string, cwd: string, invokerCwd: string) {
   if (!build) return undefined;
@@ -441,7 +463,7 @@ function composeBuildInputs(build: ComposeBuild | undefined, where: string, comp
   const context = rel.startsWith('..') || isAbsolute(rel) ? build.context : resolve(real, rel);
   // build.dockerfile is relative to the context (Compose Build Specification).
   const abs = resolve(context, build.dockerfile);
-  return { file: relative(cwd, abs) || abs, context, args: build.args, target: build.target };
+  return { file: relative(cwd, abs) || abs, context, args: build.args, target: build.target, targetAt: build.targetAt };
 }
 
 /** Read the real base images the Dockerfile names, when asked or available. */
@@ -511,6 +533,8 @@ export default async function check(args: string[], io: Io): Promise<number> {
 
   let run: RunContext | undefined;
   let composeBuild: ReturnType<typeof composeBuildInputs>;
+  // The build section of the service, for a Dockerfile named on the command line that it builds.
+  let serviceBuild: ReturnType<typeof composeBuildInputs>;
   let imageOnly: string | undefined;
   const runText = v.run ?? (v['run-file'] !== undefined ? readText(v['run-file'], io.cwd, 'run file') : undefined);
   if (runText !== undefined) {
@@ -541,6 +565,23 @@ export default async function check(args: string[], io: Io): Promise<number> {
     run = picked.run;
     // No Dockerfile given: the service's own build section says which one, as compose build does.
     if (v.compose !== undefined && parsed.positionals.length === 0) composeBuild = composeBuildInputs(picked.build, picked.where, v.compose[0], io.cwd, invoker.cwd);
+    // A Dockerfile named as well: the one the service builds gets its build section's args and
+    // target, as docker compose build gives them; another one is checked without them, and
+    // the report says so.
+    if (v.compose !== undefined && parsed.positionals.length > 0 && picked.build) {
+      const b = picked.build;
+      const named = b.inline === undefined && !b.remote ? composeBuildInputs(b, picked.where, v.compose[0], io.cwd, invoker.cwd) : undefined;
+      if (named && parsed.positionals.length === 1 && sameFile(resolve(io.cwd, parsed.positionals[0]), resolve(io.cwd, named.file))) {
+        serviceBuild = named;
+      } else {
+        const builds = named ? named.file : b.inline !== undefined ? 'its dockerfile_inline' : b.context;
+        const args = Object.keys(b.args);
+        const what = [args.length > 0 ? `build args ${args.join(', ')}` : '', b.target !== undefined ? `target ${b.target}` : ''].filter(Boolean).join(' and ');
+        const text = `${picked.where} builds ${builds}, not ${parsed.positionals.join(', ')}: the Dockerfile given is checked without the service's build section${what ? ` (${what} not applied)` : ''}`;
+        io.err(`uidctl: note: ${text}\n`);
+        run.assumptions = [...(run.assumptions ?? []), { id: 'compose-build-not-applied', subject: picked.where, text, confidence: 'medium', file: v.compose[0] }];
+      }
+    }
     // No build section either: the service runs its image as it is, so that image is analysed
     // (a one-line Dockerfile naming it), not a ./Dockerfile the service never uses.
     // Neither: Compose itself refuses the service (compose-go's loader).
@@ -558,9 +599,10 @@ export default async function check(args: string[], io: Io): Promise<number> {
     ? { files: [composeBuild.file], folder: false }
     : imageOnly !== undefined ? { files: [v.compose![0]], folder: false } : expandInputs(parsed.positionals, io.cwd, io);
   // Precedence as docker compose build: the compose file's args, then --build-arg.
-  const buildArgs = { ...(cfg.buildArgs ?? {}), ...(composeBuild?.args ?? {}), ...cliBuildArgs };
-  const target = v.target ?? composeBuild?.target;
-  const contextFlag = v.context ?? (composeBuild ? relative(io.cwd, composeBuild.context) || '.' : undefined);
+  const applied = composeBuild ?? serviceBuild;
+  const buildArgs = { ...(cfg.buildArgs ?? {}), ...(applied?.args ?? {}), ...cliBuildArgs };
+  const target = v.target ?? applied?.target;
+  const contextFlag = v.context ?? (applied ? relative(io.cwd, applied.context) || '.' : undefined);
 
   const baseOpts: BaseOptions = {
     from: oneOf<BaseSource>('base-from', v['base-from'], ['auto', 'archive', 'engine', 'registry', 'catalog'], 'auto'),
@@ -583,7 +625,9 @@ export default async function check(args: string[], io: Io): Promise<number> {
   if (run?.tool === 'podman' && (v.engine ?? cfg.engine) === 'docker') {
     io.err('uidctl: note: the run line starts podman: it is judged with podman\'s behaviour, not --engine docker\n');
   }
-  const one: CheckOne = { builder, engine, profile, buildArgs, target, run, host, baseOpts, severity, perFile, contextFlag, v, text: imageOnly };
+  // A target the Compose file names is reported at its line there, not as a flag's.
+  const targetAt = v.target === undefined ? applied?.targetAt : undefined;
+  const one: CheckOne = { builder, engine, profile, buildArgs, target, targetAt, run, host, baseOpts, severity, perFile, contextFlag, v, text: imageOnly };
   const shape: OutcomeShape = { format, text: textOptions, failOn };
 
   let done = 0;
@@ -692,6 +736,8 @@ export interface CheckOne {
   profile: Profile;
   buildArgs: Record<string, string>;
   target?: string;
+  /** Where the Compose file names the target, when it does (not --target). */
+  targetAt?: { file?: string; line?: number };
   run?: RunContext;
   host: HostPathFacts[];
   baseOpts: BaseOptions;
@@ -731,6 +777,9 @@ async function checkFile(file: string, o: CheckOne, io: Io): Promise<Reported> {
     if (e instanceof DockerfileSyntaxError) throw new InputError(e.message, e.file, e.line);
     if (e instanceof ExpandError) throw new InputError(e.message, file);
     // One file of many lacking the stage is that file's problem; alone, a usage error as before.
+    if (e instanceof TargetError && o.targetAt?.file !== undefined) {
+      throw new InputError(`${e.message}, which build.target names for ${file}`, o.targetAt.file, o.targetAt.line);
+    }
     if (e instanceof TargetError) throw o.perFile ? new InputError(e.message, file) : new UsageError(e.message);
     throw e;
   }

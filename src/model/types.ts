@@ -363,6 +363,8 @@ export interface MountSpec {
   volumeType?: string;
   /** Kubernetes volumeMounts[].subPath. */
   subPath?: string;
+  /** Kubernetes hostPath with a subPath: the volume's own path on the node (source is below it). */
+  volumeRoot?: string;
   /** Kubernetes hostPath type ('' when not set): DirectoryOrCreate, Directory, FileOrCreate... */
   hostPathType?: string;
   /** Kubernetes: the pod volume the mount names (shared by the pod's containers). */
@@ -370,6 +372,14 @@ export interface MountSpec {
   /** Kubernetes configMap/secret/projected: mode of the files, and the keys listed. */
   defaultMode?: number;
   items?: { path: string; mode?: number }[];
+}
+
+export interface DockerDaemon {
+  kind: 'remote' | 'rootless' | 'unknown';
+  /** As written: "-H ssh://gpu-box", "DOCKER_HOST=unix:///run/user/1000/docker.sock". */
+  via: string;
+  /** rootless: the uid the daemon runs as (container root on the host). */
+  uid?: number;
 }
 
 /** How a container is started, whatever tool starts it. */
@@ -409,6 +419,12 @@ export interface RunContext {
   origin: { file?: string; line?: number; text: string };
   /** Facts about the invoking user used to evaluate $(id -u), $PWD and ~. */
   invoker?: { uid: number; gid: number; home: string; cwd: string; name?: string };
+  /**
+   * A Docker daemon other than this machine's rootful one, named by -H/--host, --context,
+   * DOCKER_HOST or DOCKER_CONTEXT: remote (bind sources are another machine's paths), rootless
+   * (its user's uid is root in the container), or not known.
+   */
+  daemon?: DockerDaemon;
   /** --env-file / env_file paths, recorded but not read. */
   envFiles?: string[];
   /** Kubernetes runAsGroup: replaces the primary group of whichever user runs. */

@@ -3,12 +3,12 @@
 // are interpolated as https://github.com/compose-spec/compose-spec/blob/main/12-interpolation.md
 // describes.
 
-import { LineCounter, parseDocument, isMap, isPair, isScalar, visit, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, visit, type Document } from 'yaml';
 import type { MountSpec, RunContext } from '../model/types.js';
 import { normalizePath } from '../image/fs.js';
 import { RunParseError, yamlError, yamlToJS } from './errors.js';
 import { parseDotenv } from './dotenv.js';
-import type { Invoker } from './docker.js';
+import { volumesFromAssumption, type Invoker } from './docker.js';
 import { mergeService, rebaseService, withoutResets, type MergeTag } from './compose-merge.js';
 import { hostPath, isBindSource, parseTmpfsFlag, parseVolumeFlag, type PathContext } from './mounts.js';
 
@@ -41,6 +41,8 @@ export interface ComposeBuild {
   remote?: boolean;
   /** build.dockerfile_inline: the Dockerfile's text, given in the compose file. */
   inline?: string;
+  /** Where build.target is written, for a target the Dockerfile lacks. */
+  targetAt?: { file?: string; line?: number };
 }
 
 export type ComposeService = RunContext & { build?: ComposeBuild };
@@ -215,10 +217,56 @@ function octalMode(v: unknown, where: string): number {
   return parseInt(s, 8);
 }
 
+/**
+ * A boolean setting (privileged, read_only, a volume's read_only and volume.nocopy). docker
+ * compose casts a string there to a boolean after interpolation, so `privileged: "true"` and
+ * `privileged: ${PRIV:-true}` are true: compose-go loader/interpolate.go toBoolean takes true
+ * and false in any case, and y, yes, on, n, no, off with a warning that YAML 1.2 does not
+ * read them as booleans; anything else is "invalid boolean". A value that is not a string
+ * stays as written and must be a boolean (the schema's type).
+ */
+export function composeBool(v: unknown, where: string, warnings: string[] = []): boolean {
+  if (v === undefined || v === null) return false;
+  if (typeof v === 'boolean') return v;
+  if (typeof v !== 'string') throw new RunParseError(`${where} must be a boolean`, where);
+  const word = v.toLowerCase();
+  if (word === 'true' || word === 'false') return word === 'true';
+  if (['y', 'yes', 'on', 'n', 'no', 'off'].includes(word)) {
+    const yes = ['y', 'yes', 'on'].includes(word);
+    warnings.push(`${where}: "${v}" for boolean is not supported by YAML 1.2, please use \`${yes}\``);
+    return yes;
+  }
+
+  throw new RunParseError(`error while interpolating ${where}: failed to cast to expected type: invalid boolean: ${v}`, where);
+}
+
+/**
+ * A setting the Compose schema types as a list (cap_add, volumes, ...): a string or a mapping
+ * there is refused by docker compose's schema check ("services.a.cap_drop must be a array"),
+ * not read as one entry. null, as an empty key, is no list at all.
+ */
+function listOf(v: unknown, where: string): unknown[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw new RunParseError(`${where} must be a list, not ${typeName(v)}`, where);
+
+  return v;
+}
+
+function typeName(v: unknown): string {
+  if (typeof v === 'string') return `a string ("${v}")`;
+  if (typeof v === 'object') return 'a mapping';
+
+  return `a ${typeof v} (${String(v)})`;
+}
+
 /** `volumes:` entries, short (`./d:/c:ro`, `name:/c`, `/c`) and long syntax. */
-function volumeOf(v: unknown, ctx: PathContext, where: string): MountSpec {
+function volumeOf(v: unknown, ctx: PathContext, where: string, warnings: string[] = []): MountSpec {
   if (typeof v === 'string') {
     return { ...parseVolumeFlag(v, ctx, { tool: 'docker', written: `${where}: ${v}`, flag: where }) };
+  }
+  // The schema has each entry as a string (short syntax) or a mapping (long syntax).
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    throw new RunParseError(`${where} must be a string or a mapping, not ${Array.isArray(v) ? 'a list' : typeName(v)}`, where);
   }
 
   const o = asObj(v);
@@ -230,7 +278,7 @@ function volumeOf(v: unknown, ctx: PathContext, where: string): MountSpec {
     throw new RunParseError(`${where}: invalid mount path: '${String(o.target)}' mount path must be absolute`, where);
   }
   const target = normalizePath(String(o.target));
-  const readonly = o.read_only === true;
+  const readonly = composeBool(o.read_only, `${where}.read_only`, warnings);
   const written = `${where}: ${type} ${String(o.source ?? '')} -> ${target}`;
 
   if (type === 'bind') {
@@ -249,7 +297,7 @@ function volumeOf(v: unknown, ctx: PathContext, where: string): MountSpec {
   }
   if (type === 'volume') {
     const src = o.source === undefined || o.source === null ? undefined : String(o.source);
-    const nocopy = asObj(o.volume).nocopy === true || undefined;
+    const nocopy = composeBool(asObj(o.volume).nocopy, `${where}.volume.nocopy`, warnings) || undefined;
     if (src !== undefined && isBindSource(src)) {
       throw new RunParseError(`${where}: a volume source must be a name, not a path (${src})`, where);
     }
@@ -357,6 +405,45 @@ interface Layer {
   /** The top-level `include:` list, as written, and its line. */
   include: unknown;
   includeLine?: number;
+  /** The line of a key below services (services.a.volumes[0]), as deep as this file has it. */
+  lineOf: (flag: string) => number | undefined;
+}
+
+/** Where in which file a key is written; see Layer.lineOf. */
+type Locate = (flag: string) => { file?: string; line: number } | undefined;
+
+/** `services.a.volumes[0].target` as the keys and indexes of the YAML nodes it names. */
+function flagPath(flag: string, names: Iterable<string>): (string | number)[] | undefined {
+  // A service name may hold dots: match the names the file has, longest first.
+  const name = [...names].sort((x, y) => y.length - x.length).find((n) => flag === `services.${n}` || flag.startsWith(`services.${n}.`) || flag.startsWith(`services.${n}[`));
+  if (name === undefined) return undefined;
+  const rest = flag.slice(`services.${name}`.length);
+  const out: (string | number)[] = ['services', name];
+  for (const m of rest.matchAll(/\.([^.[\]]+)|\[(\d+)\]/g)) out.push(m[1] ?? Number(m[2]));
+
+  return out;
+}
+
+/** The line of the deepest node of path the document has: a key's own line, a list item's. */
+function deepestLine(doc: Document, path: (string | number)[], lc: LineCounter): number | undefined {
+  let node: unknown = doc.contents;
+  let line: number | undefined;
+  for (const step of path) {
+    let start: number | undefined;
+    if (typeof step === 'number' && isSeq(node)) {
+      node = node.items[step];
+      start = (node as { range?: [number, number, number] } | undefined)?.range?.[0];
+    } else if (typeof step === 'string' && isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === step);
+      if (!pair) break;
+      start = isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+      node = pair.value;
+    } else break;
+    if (node === undefined) break;
+    if (start !== undefined) line = lc.linePos(start).line;
+  }
+
+  return line;
 }
 
 /**
@@ -398,7 +485,12 @@ function readLayer(text: string, file: string | undefined, dir: string, env: Rec
   if (!isMap(doc.contents)) throw new RunParseError('a compose file is a mapping with "services"', undefined, file);
 
   const raw = asObj(yamlToJS(doc, file));
-  const layer: Layer = { file, dir, services: new Map(), lines: new Map(), extendsLines: new Map(), ...mergeTags(doc), include: raw.include, includeLine: keyLine(doc, [], 'include', lc) };
+  const names = Object.keys(asObj(raw.services));
+  const lineOf = (flag: string) => {
+    const path = flagPath(flag, names);
+    return path ? deepestLine(doc, path, lc) : undefined;
+  };
+  const layer: Layer = { file, dir, services: new Map(), lines: new Map(), extendsLines: new Map(), ...mergeTags(doc), include: raw.include, includeLine: keyLine(doc, [], 'include', lc), lineOf };
   for (const [name, rawSvc] of Object.entries(asObj(raw.services))) {
     const texts: string[] = [];
     layer.services.set(name, withoutResets(asObj(interpolateAll(rawSvc, env, texts, `services.${name}`)), layer.tags.get(name) ?? []));
@@ -498,27 +590,28 @@ export function parseComposeFiles(sources: ComposeSource[], opts: ComposeOptions
   const merged = loadServices(sources, opts, env, fileWarnings);
 
   const services: Record<string, ComposeService> = {};
-  for (const [name, { svc, file, line }] of merged) {
+  for (const [name, { svc, file, line, locate }] of merged) {
     const where = `services.${name}`;
 
+    const warn: string[] = [];
     try {
       const run: ComposeService = {
         tool: 'compose',
-        groupAdd: (Array.isArray(svc.group_add) ? svc.group_add : []).map(String),
+        groupAdd: listOf(svc.group_add, `${where}.group_add`).map(String),
         mounts: [
-          ...(Array.isArray(svc.volumes) ? svc.volumes : []).map((v, i) => volumeOf(v, ctx, `${where}.volumes[${i}]`)),
+          ...listOf(svc.volumes, `${where}.volumes`).map((v, i) => volumeOf(v, ctx, `${where}.volumes[${i}]`, warn)),
           ...(svc.tmpfs === undefined ? [] : Array.isArray(svc.tmpfs) ? svc.tmpfs : [svc.tmpfs]).map((t, i) =>
             parseTmpfsFlag(String(t), `${where}.tmpfs[${i}]: ${String(t)}`, `${where}.tmpfs`),
           ),
         ],
         env: environment(svc.environment, env),
-        capAdd: (Array.isArray(svc.cap_add) ? svc.cap_add : []).map((c) => capName(String(c))),
-        capDrop: (Array.isArray(svc.cap_drop) ? svc.cap_drop : []).map((c) => capName(String(c))),
-        privileged: svc.privileged === true,
-        noNewPrivileges: (Array.isArray(svc.security_opt) ? svc.security_opt : []).some((s) =>
+        capAdd: listOf(svc.cap_add, `${where}.cap_add`).map((c) => capName(String(c))),
+        capDrop: listOf(svc.cap_drop, `${where}.cap_drop`).map((c) => capName(String(c))),
+        privileged: composeBool(svc.privileged, `${where}.privileged`, warn),
+        noNewPrivileges: listOf(svc.security_opt, `${where}.security_opt`).some((s) =>
           /^no-new-privileges(?:[:=]true)?$/.test(String(s)),
         ),
-        readOnlyRootfs: svc.read_only === true,
+        readOnlyRootfs: composeBool(svc.read_only, `${where}.read_only`, warn),
         publish: (Array.isArray(svc.ports) ? svc.ports : []).map((p) =>
           typeof p === 'object' && p !== null ? `${asObj(p).published ?? ''}:${asObj(p).target ?? ''}` : String(p),
         ),
@@ -551,7 +644,14 @@ export function parseComposeFiles(sources: ComposeSource[], opts: ComposeOptions
           run.env = { ...envFileVars(files, opts.readEnvFile, env, `${where}.env_file`), ...run.env };
         }
       }
+      // volumes_from: another service's or container's mounts, which this service gets too.
+      if (svc.volumes_from !== undefined && svc.volumes_from !== null) {
+        const at = { file, line: locate?.(`${where}.volumes_from`)?.line ?? line };
+        run.assumptions = listOf(svc.volumes_from, `${where}.volumes_from`).map((v) =>
+          volumesFromAssumption(String(v).replace(/^(?:service|container):/, ''), `${where}.volumes_from: ${String(v)}`, at));
+      }
       const build = buildOf(svc.build, baseDir);
+      if (build?.target !== undefined) build.targetAt = locate?.(`${where}.build.target`) ?? { file, line };
       if (build) run.build = build;
 
       for (const k of Object.keys(svc)) {
@@ -565,8 +665,14 @@ export function parseComposeFiles(sources: ComposeSource[], opts: ComposeOptions
       }
       // Defined, not assigned: a service may be called __proto__ (the spec's name pattern allows it).
       Object.defineProperty(services, name, { value: run, enumerable: true, writable: true, configurable: true });
+      for (const text of warn) fileWarnings.push({ file, text });
     } catch (e) {
-      if (e instanceof RunParseError) throw new RunParseError(e.detail, e.flag, file, line);
+      // At the key at fault (services.a.user, services.a.volumes[0]) when a file has it, else
+      // at the service.
+      if (e instanceof RunParseError) {
+        const at = (e.flag !== undefined ? locate?.(e.flag) : undefined) ?? { file, line };
+        throw new RunParseError(e.detail, e.flag, at.file, at.line);
+      }
       throw e;
     }
   }
@@ -606,7 +712,22 @@ function includeEntries(layer: Layer, env: Record<string, string>, fileWarnings:
   });
 }
 
-type Loaded = Map<string, { svc: Obj; file?: string; line?: number }>;
+type Loaded = Map<string, { svc: Obj; file?: string; line?: number; locate?: Locate }>;
+
+/** A key's place in this layer's file. */
+function locatorOf(layer: Layer): Locate {
+  return (flag) => {
+    const line = layer.lineOf(flag);
+    return line === undefined ? undefined : { file: layer.file, line };
+  };
+}
+
+/** The later file's place for a key first (its value won the merge), else the earlier's. */
+function both(earlier: Locate | undefined, later: Locate | undefined): Locate | undefined {
+  if (!earlier || !later) return earlier ?? later;
+
+  return (flag) => later(flag) ?? earlier(flag);
+}
 
 /**
  * The services of these files, merged in order (13-merge.md), each with the file and line where
@@ -632,20 +753,22 @@ function loadServices(
     for (const entry of includeEntries(layer, env, fileWarnings)) {
       for (const [name, item] of includedServices(layer, entry, opts, env, fileWarnings, includedBy)) {
         const before = own.get(name);
-        own.set(name, before ? { ...before, svc: mergeService(before.svc, item.svc) } : item);
+        own.set(name, before ? { ...before, svc: mergeService(before.svc, item.svc), locate: both(before.locate, item.locate) } : item);
       }
     }
     for (const name of layer.services.keys()) {
       const svc = extendedService(layer, name, [], extendsCtx);
       const imported = own.get(name);
       own.set(name, imported
-        ? { ...imported, svc: mergeService(imported.svc, svc, layer.tags.get(name)) }
-        : { svc, file: source.file, line: layer.lines.get(name) });
+        ? { ...imported, svc: mergeService(imported.svc, svc, layer.tags.get(name)), locate: both(imported.locate, locatorOf(layer)) }
+        : { svc, file: source.file, line: layer.lines.get(name), locate: locatorOf(layer) });
     }
     for (const [name, item] of own) {
       const before = merged.get(name);
-      if (before) before.svc = mergeService(before.svc, item.svc, layer.tags.get(name));
-      else merged.set(name, item);
+      if (before) {
+        before.svc = mergeService(before.svc, item.svc, layer.tags.get(name));
+        before.locate = both(before.locate, item.locate);
+      } else merged.set(name, item);
     }
     // `services: {NAME: !reset}` drops the service; `!override` puts this file's in place of the earlier one.
     for (const [name, kind] of layer.serviceTags) {

@@ -3,10 +3,10 @@
 // them before docker sees them ($(id -u), $PWD, ~), then the options are read the way the
 // CLI's flag library (spf13/pflag, with interspersed flags off) reads them.
 
-import type { RunContext } from '../model/types.js';
+import type { DockerDaemon, RunContext } from '../model/types.js';
 import { normalizePath } from '../image/fs.js';
 import { parseShell } from '../shell/parse.js';
-import { expandWordIn, expandWordStatic, literalValue, type ExpandCtx } from '../shell/words.js';
+import { expandWordIn, literalValue, type ExpandCtx } from '../shell/words.js';
 import type { Assumption } from '../model/types.js';
 import type { Script, SimpleCommand, Word } from '../shell/ast.js';
 import { ShellSyntaxError } from '../shell/ast.js';
@@ -41,6 +41,8 @@ export interface RunParseOptions {
    * none of them. 'none' is a file without a #! line, which bash runs itself from `./run.sh`.
    */
   shell?: RunShell;
+  /** DOCKER_HOST and DOCKER_CONTEXT as the docker process gets them (parseDockerRun fills it). */
+  daemonEnv?: Record<string, string>;
 }
 
 export type RunShell = 'bash' | 'sh' | 'dash' | 'zsh' | 'none';
@@ -247,12 +249,17 @@ export function parseRunArgv(
 
   // Options of the program itself, then `run`, `create`, `container run` or `container create`.
   let i = start + 1;
+  const daemonFlags: { host?: string; context?: string } = {};
   while (i < argv.length && argv[i].startsWith('-')) {
     const a = argv[i];
-    const name = a.replace(/^--?/, '');
+    const eq = a.indexOf('=');
+    const name = (eq < 0 ? a : a.slice(0, eq)).replace(/^--?/, '');
+    const value = eq >= 0 ? a.slice(eq + 1) : argv[i + 1];
     if (a.includes('=') || GLOBAL_BOOL_FLAGS.has(name)) i += 1;
     else if (GLOBAL_VALUE_FLAGS.has(name)) i += 2;
     else throw new RunParseError(`unknown ${program} option before the command: ${a}`, a, opts.file, opts.line);
+    if ((name === 'H' || name === 'host') && value !== undefined) daemonFlags.host = `${a.startsWith('--') ? '--host' : '-H'} ${value}`;
+    if ((name === 'c' || name === 'context') && value !== undefined) daemonFlags.context = `--context ${value}`;
   }
   if (argv[i] === 'container') i += 1;
   if (argv[i] !== 'run' && argv[i] !== 'create') {
@@ -285,6 +292,18 @@ export function parseRunArgv(
     options: {},
     warnings: opts.warnings ?? [],
   };
+  // The daemon the docker CLI talks to: -H before --context before DOCKER_HOST before
+  // DOCKER_CONTEXT (docker/cli cli/command/cli.go resolveContextName and getServerHost).
+  if (tool === 'docker') {
+    const env = opts.daemonEnv ?? {};
+    const via = daemonFlags.host ?? daemonFlags.context
+      ?? (env.DOCKER_HOST ? `DOCKER_HOST=${env.DOCKER_HOST}` : env.DOCKER_CONTEXT ? `DOCKER_CONTEXT=${env.DOCKER_CONTEXT}` : undefined);
+    const daemon = via !== undefined ? daemonOf(via, opts.invoker) : undefined;
+    if (daemon) {
+      run.daemon = daemon;
+      (run.assumptions ??= []).push(daemonAssumption(daemon, opts));
+    }
+  }
   const envFiles: string[] = [];
   const fileEnv: Record<string, string> = {};
   const list = (s: string) => (tool === 'podman' ? s.split(',') : [s]).filter((x) => x !== '');
@@ -340,6 +359,7 @@ export function parseRunArgv(
         case 'volume': run.mounts.push(parseVolumeFlag(value, pathCtx, { tool, written })); break;
         case 'mount': run.mounts.push(parseMountFlag(value, pathCtx, written, tool)); break;
         case 'tmpfs': run.mounts.push(parseTmpfsFlag(value, written)); break;
+        case 'volumes-from': (run.assumptions ??= []).push(volumesFromAssumption(value, written, opts)); break;
         default:
           // Switches must still hold a boolean; other options are kept in run.options only.
           if (flag.kind === 'bool') parseBool(value, dash);
@@ -367,6 +387,64 @@ export function parseRunArgv(
   }
 
   return run;
+}
+
+/**
+ * Which daemon an endpoint or context names. The rootful daemon's own socket is this machine's
+ * usual one (undefined); dockerd-rootless listens on $XDG_RUNTIME_DIR/docker.sock, which is
+ * /run/user/UID/docker.sock, and its setup tool names its context "rootless"
+ * (https://docs.docker.com/engine/security/rootless/); ssh://, tcp:// and the like are another
+ * machine (a tcp:// to this machine is a daemon not known here). Any other context's endpoint
+ * is in ~/.docker/contexts, which is not read.
+ */
+export function daemonOf(via: string, inv: Invoker): DockerDaemon | undefined {
+  const value = via.replace(/^(?:-H |--host |--context |DOCKER_HOST=|DOCKER_CONTEXT=)/, '');
+  if (via.startsWith('--context') || via.startsWith('DOCKER_CONTEXT=')) {
+    if (value === 'default') return undefined;
+    return value === 'rootless' ? { kind: 'rootless', via, uid: inv.uid } : { kind: 'unknown', via };
+  }
+  const unix = /^unix:\/\/(.*)$/.exec(value);
+  if (unix) {
+    const path = normalizePath(unix[1]);
+    if (path === '/var/run/docker.sock' || path === '/run/docker.sock') return undefined;
+    const user = /^\/run\/user\/(\d+)\/docker\.sock$/.exec(path);
+    return user ? { kind: 'rootless', via, uid: Number(user[1]) } : { kind: 'unknown', via };
+  }
+  if (/^(?:tcp|https?):\/\/(?:localhost|127\.[\d.]+|\[::1\])(?::\d+)?\/?$/.test(value)) return { kind: 'unknown', via };
+
+  return { kind: 'remote', via };
+}
+
+function daemonAssumption(d: DockerDaemon, at: { file?: string; line?: number }): Assumption {
+  const text = d.kind === 'remote'
+    ? `${d.via}: the Docker daemon is on another machine, so bind sources are paths there: they are not read with stat here (--host-facts can describe them), and verdicts on them rest on what is assumed`
+    : d.kind === 'rootless'
+    ? `${d.via}: rootless Docker, the daemon of uid ${d.uid}: container root is uid ${d.uid} on the host, files of uid ${d.uid} show as root inside, and other host ids show as 65534 (nobody)`
+    : `${d.via}: the daemon it names is not known here (it may be another machine, or rootless): bind sources are not read with stat here (--host-facts can describe them), and verdicts on them rest on what is assumed`;
+
+  return {
+    id: `docker-daemon:${d.kind}`,
+    subject: d.via,
+    text,
+    confidence: d.kind === 'rootless' ? 'medium' : 'low',
+    ...definedOnly({ file: at.file, line: at.file !== undefined ? at.line : undefined }),
+  };
+}
+
+/**
+ * `--volumes-from NAME[:ro|:rw]` mounts every volume and bind of another container, at the same
+ * paths (https://docs.docker.com/reference/cli/docker/container/run/#volumes-from). Which they
+ * are is that container's, not in the run line: the paths they cover are judged without them.
+ */
+export function volumesFromAssumption(value: string, written: string, at: { file?: string; line?: number }): Assumption {
+  const name = value.replace(/:(?:ro|rw|z|Z)$/, '');
+  return {
+    id: `volumes-from:${name}`,
+    subject: written,
+    text: `${written}: the container also gets the mounts of container ${name}, at their paths there; they are not known here, so the paths they cover are judged as the image has them`,
+    confidence: 'low',
+    ...definedOnly({ file: at.file, line: at.file !== undefined ? at.line : undefined }),
+  };
 }
 
 function validDockerIpc(mode: string): boolean {
@@ -417,6 +495,22 @@ interface ExpandNotes {
   /** Which variables the shell sets itself (ownVariables). */
   own: ReadonlySet<string>;
   assigned: Record<string, string>;
+  /** `~user` prefixes expanded from what uidctl takes the user's home to be. */
+  homes: Map<string, string>;
+}
+
+/**
+ * The home folder the invoking shell gives `~user` (getpwnam on the host): the invoker's own
+ * from the invoker, root's /root, where Linux puts it (FHS 3.0, "/root: Home directory for the
+ * root user"), and any other user's is not known here (the host's /etc/passwd is not read).
+ */
+function homeOf(user: string, inv: Invoker, notes: ExpandNotes): string | undefined {
+  if (user === '+') return inv.cwd;
+  if (inv.name !== undefined && user === inv.name) return inv.home;
+  if (user !== 'root') return undefined;
+  notes.homes.set(user, '/root');
+
+  return '/root';
 }
 
 /** The argv of a simple one-command script, when every word is a plain literal. */
@@ -461,6 +555,15 @@ function runAssumptions(notes: ExpandNotes, opts: RunParseOptions, line: number)
       text: opts.shell === 'zsh'
         ? `$${name} in the run line is taken as ${value}: zsh sets ${name} itself without exporting it`
         : `$${name} in the run line is taken as ${value}: bash sets ${name} itself without exporting it (plain sh, such as dash, leaves it empty)`,
+      confidence: 'high',
+      ...definedOnly(at),
+    });
+  }
+  for (const [user, home] of notes.homes) {
+    out.push({
+      id: `run-tilde:${user}`,
+      subject: `~${user}`,
+      text: `~${user} in the run line is taken as ${home}, ${user}'s home folder on Linux; the shell reads it from the host's /etc/passwd, which uidctl does not read`,
       confidence: 'high',
       ...definedOnly(at),
     });
@@ -529,6 +632,7 @@ function expandWord(w: Word, vars: Record<string, string>, inv: Invoker, notes: 
       return undefined;
     },
     onCmdSubst: hook,
+    homeOf: (user) => homeOf(user, inv, notes),
     exact: true,
     onUnset: (name, op, word) => {
       // bash: "X: parameter null or not set" (or the word given); the command never runs.
@@ -545,8 +649,13 @@ function expandWord(w: Word, vars: Record<string, string>, inv: Invoker, notes: 
       return w.raw;
     }
     for (const name of special) notes.warnings.push(`cannot evaluate $${name}; kept as written`);
+    const tilde = /^~([A-Za-z0-9_.][A-Za-z0-9_.-]*)(?:\/|$)/.exec(w.raw);
+    if (tilde && homeOf(tilde[1], inv, notes) === undefined) {
+      notes.warnings.push(`cannot tell the home folder of user ${tilde[1]} (~${tilde[1]}): the host's /etc/passwd is not read; kept as written`);
+    }
     const keepRaw = (script: Script, raw: string) => substitute(literalArgv(script), inv) ?? `$(${raw})`;
-    value = expandWordStatic(w, (name) => { const v = ctx.env(name); return v === undefined ? `$${name}` : v; }, keepRaw).value;
+    const again: ExpandCtx = { env: (name) => { const v = ctx.env(name); return v === undefined ? `$${name}` : v; }, onCmdSubst: keepRaw, homeOf: ctx.homeOf, exact: true };
+    value = expandWordIn(w, again);
   }
   // Used with a default (${X:-d}, ${X-d}, ${X:=d}, ${X:+alt}): the shell says nothing of them.
   const defaulted = new Set([...w.raw.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=+]/g)].map((m) => m[1]));
@@ -595,7 +704,7 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
   const assigned: Record<string, string> = {};
   const warnings: string[] = [];
   const own: ReadonlySet<string> = new Set(ownVariables(opts.shell));
-  const notes: ExpandNotes = { warnings, unset: new Set(), shellOwn: new Set(), own, assigned };
+  const notes: ExpandNotes = { warnings, unset: new Set(), shellOwn: new Set(), own, assigned, homes: new Map() };
   let engineCommand: { argv: string[]; line: number } | undefined;
   let first: ParsedRun | undefined;
   const runLines: number[] = [];
@@ -604,11 +713,12 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
     const vars = shellEnv(opts, assigned);
     const line = opts.line !== undefined ? opts.line + cmd.lineOffset : cmd.lineOffset + 1;
     // What this command's words met counts only for an assignment and the first run command.
-    const local: ExpandNotes = { warnings: [], unset: new Set(), shellOwn: new Set(), own, assigned };
+    const local: ExpandNotes = { warnings: [], unset: new Set(), shellOwn: new Set(), own, assigned, homes: new Map() };
     const merge = () => {
       warnings.push(...local.warnings);
       for (const n of local.unset) notes.unset.add(n);
       for (const n of local.shellOwn) notes.shellOwn.add(n);
+      for (const [n, h] of local.homes) notes.homes.set(n, h);
     };
     let argv: string[];
     try {
@@ -641,8 +751,20 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
     // "$@" with no arguments is none either.
     const kept = cmd.args.map((w, k) => ({ w, value: argv[k] })).filter(({ w, value }) => value !== '' || (/["']/.test(w.raw) && w.raw !== '"$@"'));
     const raw = kept.map((x) => x.w.raw);
+    // What the docker process's environment holds: the shell's, what the text exported, a
+    // `NAME=value docker run` prefix, and `env NAME=value docker run`.
+    const daemonEnv: Record<string, string> = {};
+    for (const k of ['DOCKER_HOST', 'DOCKER_CONTEXT']) {
+      const v = assigned[k] ?? opts.env?.[k];
+      if (v !== undefined && v !== '') daemonEnv[k] = v;
+    }
+    for (const a of cmd.assigns) daemonEnv[a.name] = expandWord(a.value, vars, opts.invoker, local);
+    for (const w of argv.slice(0, skipWrappers(argv))) {
+      const m = /^(DOCKER_HOST|DOCKER_CONTEXT)=(.*)$/.exec(w);
+      if (m) daemonEnv[m[1]] = m[2];
+    }
     try {
-      first = parseRunArgv(kept.map((x) => x.value), { ...opts, line, text: words, warnings, raw });
+      first = parseRunArgv(kept.map((x) => x.value), { ...opts, line, text: words, warnings, raw, daemonEnv });
     } catch (e) {
       // A line made wrong by a variable the shell would have had: say which.
       if (e instanceof RunParseError && notes.unset.size > 0) {
@@ -661,7 +783,7 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
         ...definedOnly({ file: opts.file, line: opts.file !== undefined ? line : undefined }),
       });
     }
-    if (assumptions.length > 0) first.assumptions = assumptions;
+    if (assumptions.length > 0) first.assumptions = [...(first.assumptions ?? []), ...assumptions];
     // As Compose warns of a variable it makes blank, and before what the line then does.
     for (const name of notes.unset) {
       first.warnings.push(plainShellLacks(name, opts.shell)

@@ -224,6 +224,12 @@ function readHostFacts(doc: unknown): HostFactsFile {
 
     const kind = String(f.kind ?? 'dir');
     if (!KINDS.has(kind)) throw new RunParseError(`host facts: ${where}.kind must be dir, file, symlink, char, block or other`, where);
+    // Listed with no owner and no mode (`/srv/x: {}`): it exists, and the rest is not known. The
+    // resolver then states its guess as an assumption (host-unknown) rather than a fact.
+    if (f.uid === undefined && f.gid === undefined && f.mode === undefined) {
+      out.paths.push({ path, exists: true, from: 'facts-file' });
+      continue;
+    }
     const meta: FileMeta = {
       kind: kind === 'char' || kind === 'block' ? 'other' : (kind as FileKind),
       uid: num(f.uid ?? '0', `${where}.uid`),
@@ -233,6 +239,23 @@ function readHostFacts(doc: unknown): HostFactsFile {
     if (f.target !== undefined) meta.target = String(f.target);
     if (kind === 'dir') meta.partial = String(f.complete ?? 'false') !== 'true';
     out.paths.push({ path, exists: true, meta, from: 'facts-file' });
+  }
+
+  return out;
+}
+
+/**
+ * Bind sources the host-facts file does not list, but proves to exist: it lists a path below
+ * them (`/home/me/proj/data` for a mount of `/home/me/proj`). Their owner and mode are not known.
+ */
+export function impliedByListed(sources: string[], given: HostPathFacts[]): HostPathFacts[] {
+  const out: HostPathFacts[] = [];
+  for (const raw of sources) {
+    const path = normalizePath(raw);
+    const below = path === '/' ? '/' : `${path}/`;
+    if (given.some((g) => g.from === 'facts-file' && g.exists && normalizePath(g.path).startsWith(below))) {
+      out.push({ path, exists: true, from: 'facts-file' });
+    }
   }
 
   return out;

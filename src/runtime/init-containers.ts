@@ -167,6 +167,15 @@ export function runInitContainers(
       for (const m of vols) doubt(m.volumeName!, a.id);
     };
 
+    // What the kubelet refuses for certain: a runAsUser the manifest gives (runAsNonRoot with
+    // runAsUser: 0 is refused whatever the image, kuberuntime verifyRunAsNonRoot), or any
+    // refusal in the analysed image itself. The container never starts, as when the same
+    // setting is on the container itself.
+    if (rt.errors.length > 0 && (sameImage || run.user !== undefined)) {
+      out.failures.push({ name, message: rt.errors[0].message, dependsOn: [], refused: true });
+      out.notes.push({ text: `${label} cannot be created (${rt.errors[0].message}): the pod stays in Init and the container never starts` });
+      continue;
+    }
     if (rt.errors.length > 0) {
       const a: Assumption = {
         id: `k8s-init-fails:${name}`,

@@ -47,6 +47,23 @@ function idField(v: unknown, field: string, file?: string, line?: number): numbe
   throw new RunParseError(`${field}: ${shown} is not an integer; ${why}`, field, file, line);
 }
 
+/**
+ * A boolean field of a securityContext (runAsNonRoot, privileged, ...). The manifest is read as
+ * kubectl reads it, YAML 1.1 (sigs.k8s.io/yaml), so a plain yes or on is already true; a quoted
+ * "yes", a number or a list reaches the API server as that type, and it refuses to decode it into
+ * a bool (encoding/json: "cannot unmarshal string into Go struct field ... of type bool"), as it
+ * does a string runAsUser (idField).
+ */
+function boolField(v: unknown, field: string, file?: string, line?: number): boolean | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'boolean') return v;
+  const type = Array.isArray(v) ? 'array' : typeof v === 'object' ? 'object' : typeof v;
+  const shown = typeof v === 'string' ? `"${v}"` : JSON.stringify(v);
+  const why = `the API server refuses it (cannot unmarshal ${type} into a bool field)`;
+
+  throw new RunParseError(`${field}: ${shown} is not a boolean; ${why}`, field, file, line);
+}
+
 /** Where the pod template sits in each workload kind. */
 const TEMPLATE_PATHS: Record<string, string[]> = {
   Pod: ['spec'],
@@ -111,7 +128,9 @@ function mountOf(vm: Obj, volumes: Map<string, VolumeDef>, where: string): Mount
     const source = subPath ? normalizePath(subPath, root) : root;
     const creates = type === '' || type === 'DirectoryOrCreate' || type === 'FileOrCreate';
 
-    return { ...base, kind: 'bind', source, createMissingSource: creates, volumeType: 'hostPath', hostPathType: type };
+    const spec: MountSpec = { ...base, kind: 'bind', source, createMissingSource: creates, volumeType: 'hostPath', hostPathType: type };
+    if (subPath) spec.volumeRoot = root;
+    return spec;
   }
 
   // emptyDir: a new world-writable directory (kubelet makes it 0777, see
@@ -298,10 +317,14 @@ export function readKubernetes(yamlText: string, opts: KubernetesOptions = {}): 
           const podGroup = podId('runAsGroup');
           const runAsUser = ownId('runAsUser') ?? podUser;
           const runAsGroup = ownId('runAsGroup') ?? podGroup;
-          const runAsNonRoot = (sc.runAsNonRoot ?? podSc.runAsNonRoot) === true;
+          const podBool = (key: string) => boolField(podSc[key], `${podPath}.${key}`, opts.file, podLine(key));
+          const ownBool = (key: string) => boolField(sc[key], `${scPath}.${key}`, opts.file, ownLine(key));
+          const runAsNonRoot = (ownBool('runAsNonRoot') ?? podBool('runAsNonRoot')) === true;
           const fsGroup = podId('fsGroup');
           const policy = str(podSc.supplementalGroupsPolicy);
-          const privileged = sc.privileged === true;
+          const privileged = ownBool('privileged') === true;
+          const escalation = ownBool('allowPrivilegeEscalation');
+          const readOnlyRoot = ownBool('readOnlyRootFilesystem') === true;
           const capsObj = asObj(sc.capabilities);
 
           const run: RunContext = {
@@ -314,8 +337,8 @@ export function readKubernetes(yamlText: string, opts: KubernetesOptions = {}): 
             privileged,
             // allowPrivilegeEscalation: false sets no_new_privs; privileged implies true.
             // https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
-            noNewPrivileges: sc.allowPrivilegeEscalation === false && !privileged,
-            readOnlyRootfs: sc.readOnlyRootFilesystem === true,
+            noNewPrivileges: escalation === false && !privileged,
+            readOnlyRootfs: readOnlyRoot,
             publish: asList(container.ports).map((p) => String(asObj(p).containerPort ?? '')),
             origin: { file: opts.file, line, text: where },
           };

@@ -48,6 +48,11 @@ export interface InitFailure {
   name: string;
   message: string;
   dependsOn: string[];
+  /**
+   * The kubelet refuses to create the init container (runAsNonRoot with runAsUser: 0, a user
+   * the image lacks): CreateContainerConfigError, before its command runs.
+   */
+  refused?: boolean;
 }
 
 export interface RuntimeResolution {
@@ -466,6 +471,12 @@ function applyBind(vb: ViewBuild, m: MountSpec, target: string, host: HostPathFa
   const src = m.source ?? '';
   const facts = hostFact(host, src);
 
+  // A hostPath subPath: the type check is the volume's own path's, and a missing subPath is made
+  // by the kubelet, not the container runtime.
+  if (m.volumeRoot !== undefined && m.volumeRoot !== src && facts && !facts.exists) {
+    if (subPathMadeByKubelet(vb, m, target, host)) return;
+  }
+
   // Kubernetes hostPath types: the kubelet checks (and for the *OrCreate types makes) the node's
   // path before the mount (pkg/volume/hostpath/host_path.go checkTypeInternal).
   if (m.hostPathType !== undefined && facts) {
@@ -522,12 +533,15 @@ function applyBind(vb: ViewBuild, m: MountSpec, target: string, host: HostPathFa
     const a = assumption(
       `host-unknown:${src}`,
       src,
-      `nothing is known about the host path ${src}; assumed a directory owned by root, mode 0755`,
+      facts?.exists
+        ? `the host path ${src} exists, but its owner and mode are not known (the host facts give none); assumed a directory owned by root, mode 0755`
+        : `nothing is known about the host path ${src}; assumed a directory owned by root, mode 0755`,
       'low',
     );
     vb.notes.push({ text: a.text, assumption: a });
     vb.dependsOn.push({ prefix: target, id: a.id });
     vb.fs.set(target, dirMeta(0, 0, 0o755, `host:${src}`, true));
+    hostChildren(vb, src, target, host);
     return;
   }
 
@@ -539,12 +553,47 @@ function applyBind(vb: ViewBuild, m: MountSpec, target: string, host: HostPathFa
     partial: meta.kind === 'dir' ? meta.partial ?? true : undefined,
   });
 
-  // Children the host facts describe show up under the target.
+  hostChildren(vb, src, target, host);
+}
+
+/** Children the host facts describe show up under the target. */
+function hostChildren(vb: ViewBuild, src: string, target: string, host: HostPathFacts[]): void {
   for (const h of host) {
     const p = normalizePath(h.path);
     if (p === src || !isUnder(p, src) || !h.exists || !h.meta) continue;
     vb.fs.set(target + p.slice(src.length), { ...h.meta, origin: `host:${p}` });
   }
+}
+
+/**
+ * A hostPath mounted with a subPath that does not exist on the node. The kubelet makes it before
+ * the container starts (kubelet_pods.go makeMounts: "Create the sub path now because if it's
+ * auto-created later when referenced, it may have an incorrect ownership and mode"): each missing
+ * folder gets the mode of the volume's own path, setgid and sticky bits included (hostutil
+ * GetMode, then subpath_linux.go doSafeMakeDir: mkdirat and fchmod), and the kubelet's owner,
+ * root; the group is root's too unless the folder above has the setgid bit, whose group a new
+ * folder takes (mkdir(2)). False when the volume's own path is not known or is missing (then
+ * the hostPath type decides, as for a mount without subPath).
+ */
+function subPathMadeByKubelet(vb: ViewBuild, m: MountSpec, target: string, host: HostPathFacts[]): boolean {
+  const root = hostFact(host, m.volumeRoot!);
+  if (!root?.exists || root.meta?.kind !== 'dir') return false;
+  const type = m.hostPathType ?? '';
+  // The type check is on the volume's path, which is a directory here: only File-like types fail.
+  if (type !== '' && type !== 'Directory' && type !== 'DirectoryOrCreate') return false;
+  const mode = root.meta.mode & 0o7777;
+  const gid = mode & 0o2000 ? root.meta.gid : 0;
+  const src = m.source ?? '';
+  vb.notes.push({
+    text: `${src} does not exist on the node: the kubelet makes the subPath ${m.subPath} before the container starts, with the mode of ${m.volumeRoot} (${formatOctal(mode)}), owned by root (0:${gid})`,
+  });
+  vb.fs.set(target, dirMeta(0, gid, mode, `host:${src} (subPath made by the kubelet)`));
+
+  return true;
+}
+
+function formatOctal(mode: number): string {
+  return `0${mode.toString(8).padStart(3, '0')}`;
 }
 
 /**

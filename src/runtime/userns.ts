@@ -74,6 +74,24 @@ export interface UsernsMapping {
  */
 export function usernsMapping(run: RunContext, engine: EngineName): UsernsMapping | undefined {
   const inv = run.invoker;
+  // Rootless Docker: dockerd runs in a user namespace of its own user, mapped as rootless
+  // podman's (container root is that uid; the rest come from /etc/subuid), and every container
+  // shares it (https://docs.docker.com/engine/security/rootless/).
+  const rootless = run.daemon?.kind === 'rootless' && run.daemon.uid !== undefined && engineFor(run, engine) === 'docker' ? run.daemon.uid : undefined;
+  if (rootless !== undefined && rootless !== 0) {
+    const own = inv !== undefined && inv.uid === rootless;
+    return {
+      uid: (h) => (h === rootless ? 0 : undefined),
+      // Its primary group is the invoker's when the daemon is the invoker's own.
+      gid: (h) => (own && h === inv.gid ? 0 : undefined),
+      assumption: {
+        id: 'userns:rootless-docker',
+        subject: 'rootless Docker',
+        text: `Docker runs rootless (${run.daemon!.via}): host uid ${rootless} is root inside the container, and other host ids show as ${OVERFLOW_ID} (nobody)`,
+        confidence: 'medium',
+      },
+    };
+  }
   if (engineFor(run, engine) !== 'podman' || !inv || inv.uid === 0 || run.userns === 'host') return undefined;
 
   // keep-id maps the caller to itself, or to uid=/gid= (GetKeepIDMapping: {ContainerID: uid,

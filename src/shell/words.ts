@@ -4,8 +4,8 @@
 //
 // Simplified on purpose: no field splitting and no pathname expansion (a RUN word with an
 // unquoted $VAR holding spaces stays one word), tilde expansion only for `~` and `~/...` at the
-// word start, `$((...))` through the caller's hook or else read-only, `${x=w}` does not store w,
-// arrays are unknown.
+// word start (and `~user/...` when the caller knows that home), `$((...))` through the caller's
+// hook or else read-only, `${x=w}` does not store w, arrays are unknown.
 
 import type { Script, Word, WordPart } from './ast.js';
 import { evalArith } from './arith.js';
@@ -66,6 +66,11 @@ export interface ExpandCtx {
    * time: dash stops with "Bad substitution". Set only for shells without them.
    */
   onBashOnly?: () => void;
+  /**
+   * The home folder of a user named in a tilde prefix (`~root/x`), as the shell's getpwnam gives
+   * it; undefined when not known (the word is then not exact).
+   */
+  homeOf?: (user: string) => string | undefined;
   exact: boolean;
 }
 
@@ -92,8 +97,8 @@ export function expandWordIn(w: Word, ctx: ExpandCtx): string {
   if (w.raw.charCodeAt(0) === 126 && first !== undefined && first.type === 'lit') {
     const slash = first.value.indexOf('/');
     const prefix = slash === -1 ? first.value : first.value.slice(0, slash);
-    const home = prefix === '~' ? ctx.env('HOME') : undefined;
-    if (typeof home === 'string') value = home + value.slice(1);
+    const home = prefix === '~' ? ctx.env('HOME') : ctx.homeOf?.(prefix.slice(1));
+    if (typeof home === 'string') value = home + value.slice(prefix.length);
     else ctx.exact = false;
   }
   return value;

@@ -93,3 +93,44 @@ describe('a Compose service with only image:', () => {
     assert.equal(JSON.parse(io.stdout).results[0].identity.uid, 1234);
   });
 });
+
+describe('a Dockerfile named with --compose', () => {
+  const files = {
+    'docker/Dockerfile.gpu': 'FROM debian:bookworm\nARG UID=1000\nRUN useradd -m -u ${UID} app\nUSER app\n',
+    'Other.Dockerfile': 'FROM debian:bookworm\nARG UID=1000\nRUN useradd -m -u ${UID} app\nUSER app\n',
+    'compose.yaml': 'services:\n  t:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.gpu\n      args: { UID: "2000" }\n      target: nope\n',
+  };
+  const check = async (file: string, extra: string[] = []) => {
+    const dir = tempDir(files);
+    const io = memoryIo({ HOME: '/home/ci', XDG_CACHE_HOME: join(dir, '.cache') }, dir);
+    const code = await main(['check', file, '--compose', 'compose.yaml', '--no-config', '--format', 'json', '--fail-on', 'never', ...extra], io);
+    return { code, io };
+  };
+
+  test('the one the service builds gets its build args and target (the target\'s line in the Compose file)', async () => {
+    const { code, io } = await check('docker/Dockerfile.gpu');
+    assert.deepEqual([code, io.stderr], [2, 'uidctl check: compose.yaml:7: target stage \'nope\' not found (stages: 0), which build.target names for docker/Dockerfile.gpu\n']);
+    const ok = await check('docker/Dockerfile.gpu', ['--target', '0']);
+    assert.equal(JSON.parse(ok.io.stdout).results[0].identity.uid, 2000);
+  });
+
+  test('another one is checked without them, with a note and an assumption', async () => {
+    const { code, io } = await check('Other.Dockerfile');
+    const text = 'services.t builds docker/Dockerfile.gpu, not Other.Dockerfile: the Dockerfile given is checked without the service\'s build section (build args UID and target nope not applied)';
+    assert.deepEqual([code, io.stderr], [0, `uidctl: note: ${text}\n`]);
+    const r = JSON.parse(io.stdout).results[0];
+    assert.equal(r.identity.uid, 1000);
+    assert.equal(r.assumptions.find((a: { id: string }) => a.id === 'compose-build-not-applied').text, text);
+  });
+});
+
+describe('a run line for another machine\'s daemon', () => {
+  test('-H ssh://: the bind source is not read with stat here, its facts are an assumption', async () => {
+    const dir = tempDir({ Dockerfile: 'FROM debian:bookworm\nRUN useradd -m -u 1000 app\nUSER app\n', 'data/x': '' });
+    const io = memoryIo({ HOME: '/home/ci', XDG_CACHE_HOME: join(dir, '.cache') }, dir);
+    const code = await main(['check', 'Dockerfile', '--run', `docker -H ssh://gpu run -v ${join(dir, 'data')}:/d img`, '--no-config', '--format', 'json', '--fail-on', 'never'], io);
+    assert.equal(code, 0);
+    const ids = JSON.parse(io.stdout).results[0].assumptions.map((a: { id: string }) => a.id);
+    assert.deepEqual(ids.filter((id: string) => id.startsWith('host-') || id.startsWith('docker-daemon')), [`host-unknown:${join(dir, 'data')}`, 'docker-daemon:remote']);
+  });
+});

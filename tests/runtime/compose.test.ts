@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { interpolate, parseCompose } from '../../src/runtime/compose.js';
+import { interpolate, parseCompose, parseComposeFiles } from '../../src/runtime/compose.js';
 import { RunParseError } from '../../src/runtime/errors.js';
 
 const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me/proj' };
@@ -106,7 +106,7 @@ describe('parseCompose', () => {
   });
 
   test('build: long and short forms resolved from the compose file directory', () => {
-    assert.deepEqual(t.build, { context: '/home/me/proj/docker', dockerfile: 'Dockerfile.gpu', target: 'runtime', args: { BASE: 'cuda' } });
+    assert.deepEqual(t.build, { context: '/home/me/proj/docker', dockerfile: 'Dockerfile.gpu', target: 'runtime', args: { BASE: 'cuda' }, targetAt: { file: '/home/me/proj/compose.yaml', line: 7 } });
     assert.deepEqual(project.services.web.build, { context: '/home/me/proj/web', dockerfile: 'Dockerfile', args: {} });
   });
 
@@ -148,16 +148,16 @@ describe('interpolate', () => {
   });
 });
 
-describe('parseCompose: errors carry the file and line', () => {
+describe('parseCompose: errors carry the file and the line of the key at fault', () => {
   test('a named volume in long syntax must not be a path', () => {
     const text = 'services:\n  a:\n    volumes:\n      - type: volume\n        source: ./x\n        target: /x\n';
-    assert.throws(() => parseCompose(text, { invoker, file: 'c.yaml' }), /c\.yaml:2: services\.a\.volumes\[0\]: a volume source must be a name/);
+    assert.throws(() => parseCompose(text, { invoker, file: 'c.yaml' }), /c\.yaml:4: services\.a\.volumes\[0\]: a volume source must be a name/);
   });
 });
 
 describe('parseCompose: a relative container path is refused', () => {
   const cases: { name: string; volume: string; message: RegExp }[] = [
-    { name: 'long syntax volume', volume: '{ type: volume, source: v, target: data }', message: /c\.yaml:2: services\.a\.volumes\[0\]: invalid mount path: 'data' mount path must be absolute/ },
+    { name: 'long syntax volume', volume: '{ type: volume, source: v, target: data }', message: /c\.yaml:4: services\.a\.volumes\[0\]: invalid mount path: 'data' mount path must be absolute/ },
     { name: 'long syntax bind', volume: '{ type: bind, source: ./x, target: out/x }', message: /invalid mount path: 'out\/x' mount path must be absolute/ },
     { name: 'short syntax, as -v does', volume: '"v:data"', message: /must be an absolute path/ },
   ];
@@ -273,5 +273,74 @@ describe('Compose service names', () => {
     const name: string = 'constructor';
     assert.equal(Object.hasOwn(p.services, name), true);
     assert.equal(p.services[name].user, '1234');
+  });
+});
+
+describe('Compose booleans written as strings are cast, as docker compose does', () => {
+  // compose-go loader/interpolate.go toBoolean, applied after interpolation.
+  const parse = (yaml: string, env: Record<string, string> = {}) =>
+    parseCompose(`services:\n  s:\n    image: debian\n${yaml}`, { invoker, env, file: 'c.yaml' });
+  const cases: [string, string, Record<string, string>, boolean, string[]][] = [
+    ['${PRIV:-true} unset', '    privileged: ${PRIV:-true}\n', {}, true, []],
+    ['${PRIV:-true} set to false', '    privileged: ${PRIV:-true}\n', { PRIV: 'false' }, false, []],
+    ['"true" quoted', '    privileged: "true"\n', {}, true, []],
+    ['TRUE in capitals', '    privileged: "TRUE"\n', {}, true, []],
+    ['yes, with compose\'s YAML 1.2 warning', '    privileged: yes\n', {}, true, ['services.s.privileged: "yes" for boolean is not supported by YAML 1.2, please use `true`']],
+    ['off', '    privileged: off\n', {}, false, ['services.s.privileged: "off" for boolean is not supported by YAML 1.2, please use `false`']],
+  ];
+  for (const [name, yaml, env, want, warnings] of cases) {
+    test(`privileged: ${name}`, () => {
+      const p = parse(yaml, env);
+      assert.deepEqual([p.services.s.privileged, p.warnings], [want, warnings]);
+    });
+  }
+
+  test('read_only: ${RO:-true} and a volume\'s read_only: "true"', () => {
+    const p = parse('    read_only: ${RO:-true}\n    volumes:\n      - {type: bind, source: /d, target: /d, read_only: "true"}\n');
+    assert.deepEqual([p.services.s.readOnlyRootfs, p.services.s.mounts[0].readonly], [true, true]);
+  });
+
+  test('anything else is compose\'s "invalid boolean", at its line', () => {
+    assert.throws(() => parse('    privileged: maybe\n'), {
+      name: 'RunParseError',
+      message: 'c.yaml:4: error while interpolating services.s.privileged: failed to cast to expected type: invalid boolean: maybe',
+    });
+  });
+});
+
+describe('Compose settings of the wrong type are refused at their own line', () => {
+  const bad = (yaml: string) => () => parseCompose(`services:\n  a:\n    image: debian\n${yaml}`, { invoker, file: 'c.yaml' });
+  const cases: [string, string, string][] = [
+    ['cap_drop: ALL (a string, not a list)', '    cap_drop: ALL\n', 'c.yaml:4: services.a.cap_drop must be a list, not a string ("ALL")'],
+    ['volumes: "x"', '    volumes: "x"\n', 'c.yaml:4: services.a.volumes must be a list, not a string ("x")'],
+    ['a volume entry that is a number', '    volumes:\n      - /ok:/ok\n      - 42\n', 'c.yaml:6: services.a.volumes[1] must be a string or a mapping, not a number (42)'],
+    ['user: [1], at the user: line', '    user: [1]\n', 'c.yaml:4: services.a.user must be a string'],
+    ['a long-syntax volume without target, at its entry', '    volumes:\n      - type: bind\n        source: /x\n', 'c.yaml:5: services.a.volumes[0]: target is required'],
+  ];
+  for (const [name, yaml, message] of cases) {
+    test(name, () => assert.throws(bad(yaml), { name: 'RunParseError', message }));
+  }
+
+  test('in a second file merged over the first, the line is the second file\'s', () => {
+    const files = [
+      { file: 'a.yaml', text: 'services:\n  a:\n    image: debian\n' },
+      { file: 'b.yaml', text: 'services:\n  a:\n    cap_add: SYS_ADMIN\n' },
+    ];
+    assert.throws(() => parseComposeFiles(files, { invoker }), { message: 'b.yaml:3: services.a.cap_add must be a list, not a string ("SYS_ADMIN")' });
+  });
+
+  test('build.target\'s line is kept for a target the Dockerfile lacks', () => {
+    const p = parseCompose('services:\n  a:\n    build:\n      context: .\n      target: nope\n', { invoker, file: 'c.yaml' });
+    assert.deepEqual(p.services.a.build?.targetAt, { file: 'c.yaml', line: 5 });
+  });
+});
+
+describe('Compose volumes_from', () => {
+  test('each entry is an assumption at the volumes_from line', () => {
+    const p = parseCompose('services:\n  a:\n    image: debian\n    volumes_from: [db, "container:cache:ro"]\n', { invoker, file: 'c.yaml' });
+    assert.deepEqual(p.services.a.assumptions?.map((x) => [x.id, x.line, x.confidence]), [
+      ['volumes-from:db', 4, 'low'],
+      ['volumes-from:cache', 4, 'low'],
+    ]);
   });
 });

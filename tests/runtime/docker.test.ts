@@ -484,3 +484,57 @@ describe('parseDockerRun: the shell a run file names', () => {
     assert.deepEqual([r.user, r.warnings, r.assumptions], ['1234', [], undefined]);
   });
 });
+
+describe('~user in a run line, as the shell expands it', () => {
+  const inv = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me/proj', name: 'me' };
+
+  test('~root/x is root\'s home, /root/x, with an assumption saying where that comes from', () => {
+    const r = parseDockerRun('docker run -v ~root/x:/x img', { invoker: inv });
+    assert.equal(r.mounts[0].source, '/root/x');
+    assert.deepEqual(r.assumptions, [{
+      id: 'run-tilde:root',
+      subject: '~root',
+      text: '~root in the run line is taken as /root, root\'s home folder on Linux; the shell reads it from the host\'s /etc/passwd, which uidctl does not read',
+      confidence: 'high',
+    }]);
+  });
+
+  test('~me is the invoker\'s home; ~bob is kept as written, with a warning', () => {
+    const r = parseDockerRun('docker run -v ~me/d:/d -v ~bob/y:/y img', { invoker: inv });
+    assert.equal(r.mounts[0].source, '/home/me/d');
+    assert.deepEqual(r.warnings, ['cannot tell the home folder of user bob (~bob): the host\'s /etc/passwd is not read; kept as written']);
+  });
+});
+
+describe('--volumes-from', () => {
+  test('the other container\'s mounts are not known: a low-confidence assumption naming it', () => {
+    const r = parseDockerRun('docker run --volumes-from data:ro img', { invoker, file: 'run.sh' });
+    assert.deepEqual(r.assumptions, [{
+      id: 'volumes-from:data',
+      subject: '--volumes-from data:ro',
+      text: '--volumes-from data:ro: the container also gets the mounts of container data, at their paths there; they are not known here, so the paths they cover are judged as the image has them',
+      confidence: 'low',
+      file: 'run.sh',
+      line: 1,
+    }]);
+  });
+});
+
+describe('the Docker daemon a run line names', () => {
+  const daemonOfLine = (text: string, env: Record<string, string> = {}) => {
+    const r = parseDockerRun(text, { invoker, env });
+    return [r.daemon, r.assumptions?.map((a) => [a.id, a.confidence])];
+  };
+  const cases: [string, string, Record<string, string>, unknown][] = [
+    ['-H ssh://: another machine', 'docker -H ssh://gpu-box run img', {}, [{ kind: 'remote', via: '-H ssh://gpu-box' }, [['docker-daemon:remote', 'low']]]],
+    ['--host=tcp://', 'docker --host=tcp://10.0.0.5:2376 run img', {}, [{ kind: 'remote', via: '--host tcp://10.0.0.5:2376' }, [['docker-daemon:remote', 'low']]]],
+    ['--context X: not known here', 'docker --context lab run img', {}, [{ kind: 'unknown', via: '--context lab' }, [['docker-daemon:unknown', 'low']]]],
+    ['--context default: this machine\'s', 'docker --context default run img', {}, [undefined, undefined]],
+    ['a DOCKER_HOST prefix of the rootless socket', 'DOCKER_HOST=unix:///run/user/1000/docker.sock docker run img', {}, [{ kind: 'rootless', via: 'DOCKER_HOST=unix:///run/user/1000/docker.sock', uid: 1000 }, [['docker-daemon:rootless', 'medium']]]],
+    ['DOCKER_HOST exported earlier', 'export DOCKER_HOST=ssh://lab\ndocker run img', {}, [{ kind: 'remote', via: 'DOCKER_HOST=ssh://lab' }, [['docker-daemon:remote', 'low']]]],
+    ['DOCKER_HOST in the environment', 'docker run img', { DOCKER_HOST: 'ssh://lab' }, [{ kind: 'remote', via: 'DOCKER_HOST=ssh://lab' }, [['docker-daemon:remote', 'low']]]],
+    ['-H wins over DOCKER_HOST', 'docker -H unix:///var/run/docker.sock run img', { DOCKER_HOST: 'ssh://lab' }, [undefined, undefined]],
+    ['env DOCKER_CONTEXT=rootless', 'env DOCKER_CONTEXT=rootless docker run img', {}, [{ kind: 'rootless', via: 'DOCKER_CONTEXT=rootless', uid: 1000 }, [['docker-daemon:rootless', 'medium']]]],
+  ];
+  for (const [name, text, env, want] of cases) test(name, () => assert.deepEqual(daemonOfLine(text, env), want));
+});

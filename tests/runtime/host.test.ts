@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseHostFactsFile, statHostPaths } from '../../src/runtime/host.js';
+import { impliedByListed, parseHostFactsFile, statHostPaths } from '../../src/runtime/host.js';
+import { analyze } from '../../src/analyze.js';
+import { parseDockerRun } from '../../src/runtime/docker.js';
 import { RunParseError } from '../../src/runtime/errors.js';
 
 describe('parseHostFactsFile', () => {
@@ -104,5 +106,54 @@ describe('statHostPaths', () => {
 describe('host-facts id range', () => {
   test('a uid past 32 bits is refused', () => {
     assert.throws(() => parseHostFactsFile('paths:\n  /srv/d: { uid: 4294967296 }\n'), /host facts: paths\["\/srv\/d"\]\.uid must be between 0 and 4294967294, got 4294967296/);
+  });
+});
+
+describe('host facts that prove a folder exists without saying its owner', () => {
+  const FILE = `invoker: { uid: 1000, gid: 1000, home: /home/me, cwd: /home/me/proj }
+paths:
+  /home/me/proj/data: { uid: 1000, gid: 1000, mode: "0755" }
+  /srv/x: {}
+`;
+
+  test('an entry with no uid, gid or mode exists, with no metadata', () => {
+    assert.deepEqual(parseHostFactsFile(FILE).paths[1], { path: '/srv/x', exists: true, from: 'facts-file' });
+  });
+
+  test('an unlisted folder with a listed path below it exists; one without does not follow', () => {
+    const given = parseHostFactsFile(FILE).paths;
+    assert.deepEqual(impliedByListed(['/home/me/proj', '/home/me/other', '/home/me/proj/data'], given), [
+      { path: '/home/me/proj', exists: true, from: 'facts-file' },
+    ]);
+  });
+
+  test('-v .:/work and -v /srv/x:/x: no UID203, and UID201 a warning resting on the stated guess', () => {
+    const facts = parseHostFactsFile(FILE);
+    const run = parseDockerRun('docker run -v .:/work -v /srv/x:/x img', { invoker: facts.invoker! });
+    const host = [...facts.paths, ...impliedByListed(['/home/me/proj'], facts.paths)];
+    const df = 'FROM debian:bookworm\nRUN useradd -m -u 1000 app\nUSER app\n';
+    const a = analyze({ file: 'Dockerfile', text: df, run, host, profile: 'prod' });
+    assert.deepEqual(a.findings.filter((f) => f.ruleId === 'UID203'), []);
+    const w = a.findings.filter((f) => f.ruleId === 'UID201').map((f) => [f.severity, f.dependsOn]);
+    assert.deepEqual(w, [['warning', ['host-unknown:/home/me/proj']], ['warning', ['host-unknown:/srv/x']]]);
+    const x = a.assumptions.find((y) => y.id === 'host-unknown:/home/me/proj')!;
+    assert.deepEqual([x.confidence, x.text], ['low', 'the host path /home/me/proj exists, but its owner and mode are not known (the host facts give none); assumed a directory owned by root, mode 0755']);
+    // The listed child shows through with its own owner.
+    assert.equal(a.runtime.view.fs.get('/work/data')?.uid, 1000);
+  });
+});
+
+describe('rootless Docker maps host ids as rootless podman does', () => {
+  test('the daemon user\'s folder is root\'s inside; another user\'s is nobody\'s', () => {
+    const run = parseDockerRun('DOCKER_HOST=unix:///run/user/1000/docker.sock docker run -v /srv/mine:/m -v /srv/other:/o img', { invoker: { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' } });
+    const host = [
+      { path: '/srv/mine', exists: true, meta: { kind: 'dir' as const, uid: 1000, gid: 1000, mode: 0o755 }, from: 'facts-file' as const },
+      { path: '/srv/other', exists: true, meta: { kind: 'dir' as const, uid: 3000, gid: 3000, mode: 0o770 }, from: 'facts-file' as const },
+    ];
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\n', run, host, profile: 'prod' });
+    assert.deepEqual([a.runtime.view.fs.get('/m')?.uid, a.runtime.view.fs.get('/o')?.uid], [0, 65534]);
+    assert.equal(a.assumptions.some((x) => x.id === 'userns:rootless-docker'), true);
+    // Container root is the caller on the host: nothing it writes is root's there.
+    assert.equal(a.findings.some((f) => f.ruleId === 'UID202'), false);
   });
 });

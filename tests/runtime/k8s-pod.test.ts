@@ -307,6 +307,57 @@ spec:
   });
 });
 
+describe('hostPath subPath the node lacks: the kubelet makes it', () => {
+  // kubelet makeMounts + subpath doSafeMakeDir: the volume folder's mode, owner root.
+  const sub = (type = '') => `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext: {runAsUser: 1000}
+  containers:
+    - name: app
+      image: img
+      volumeMounts: [{name: data, mountPath: /g, subPath: sub}]
+  volumes:
+    - name: data
+      hostPath: {path: /srv/locked${type ? `, type: ${type}` : ''}}
+`;
+  const host = (mode: number, gid = 0): HostPathFacts[] => [
+    { path: '/srv/locked', exists: true, meta: { kind: 'dir', uid: 0, gid, mode }, from: 'facts-file' },
+    { path: '/srv/locked/sub', exists: false, from: 'facts-file' },
+  ];
+
+  test('a 0700 volume folder: the subPath is made 0700 root, not the runtime\'s 0755', () => {
+    const a = check(sub(), { host: host(0o700) });
+    assert.deepEqual(a.runtime.view.fs.get('/g'), { kind: 'dir', uid: 0, gid: 0, mode: 0o700, origin: 'host:/srv/locked/sub (subPath made by the kubelet)' });
+    const f = a.findings.find((x) => x.ruleId === 'UID203')!;
+    assert.deepEqual([f.message, f.dependsOn], ['/srv/locked/sub does not exist on the node: the kubelet creates the subPath sub as a directory with the mode of /srv/locked (0700), owned by root, so only root can write it.', []]);
+    assert.equal(a.assumptions.some((x) => x.id.startsWith('k8s-hostpath-created')), false);
+  });
+
+  test('a setgid 2775 volume folder of group 100: the subPath keeps the mode and takes the group', () => {
+    const a = check(sub('Directory'), { host: host(0o2775, 100) });
+    assert.deepEqual(a.runtime.view.fs.get('/g'), { kind: 'dir', uid: 0, gid: 100, mode: 0o2775, origin: 'host:/srv/locked/sub (subPath made by the kubelet)' });
+    assert.deepEqual(a.runtime.errors, []);
+  });
+});
+
+describe('an init container the kubelet refuses to create', () => {
+  test('runAsNonRoot on the pod and runAsUser: 0 on the init container: UID104 error, as for the container', () => {
+    const init = `    - name: fix
+      image: busybox
+      securityContext: {runAsUser: 0}
+      command: ["sh", "-c", "chown -R 1000 /data"]
+      volumeMounts: [{name: data, mountPath: /data}]`;
+    const a = check(pod(init, '      emptyDir: {}', ', runAsNonRoot: true'));
+    const f = a.findings.find((x) => x.ruleId === 'UID104')!;
+    assert.deepEqual([f.severity, f.message], ['error', 'The container will not start: the kubelet refuses to create the init container fix (container\'s runAsUser breaks non-root policy), so the pod stays in Init.']);
+    assert.equal(f.fixes[0].snippet, 'initContainers:\n  - name: fix\n    securityContext:\n      runAsUser: 0\n      runAsNonRoot: false');
+    assert.deepEqual(a.findings.filter((x) => x.message.includes('init container fix')).map((x) => x.ruleId), ['UID104']);
+    assert.equal(a.assumptions.some((x) => x.id === 'k8s-init-fails:fix'), false);
+  });
+});
+
 describe('nfs volumes', () => {
   const NFS = '      nfs: {server: nfs.example, path: /exports/data}';
 

@@ -119,7 +119,7 @@ describe('parseKubernetes', () => {
   test('volumes by type', () => {
     assert.deepEqual(runs[1].mounts, [
       { target: '/scratch', readonly: false, volumeName: 'scratch', written: 'Deployment/trainer container main: scratch -> /scratch', kind: 'volume', source: 'scratch', createMissingSource: false, volumeType: 'emptyDir' },
-      { target: '/data', readonly: true, volumeName: 'data', written: 'Deployment/trainer container main: data -> /data', subPath: 'set1', kind: 'bind', source: '/srv/data/set1', createMissingSource: false, volumeType: 'hostPath', hostPathType: 'Directory' },
+      { target: '/data', readonly: true, volumeName: 'data', written: 'Deployment/trainer container main: data -> /data', subPath: 'set1', kind: 'bind', source: '/srv/data/set1', createMissingSource: false, volumeType: 'hostPath', hostPathType: 'Directory', volumeRoot: '/srv/data' },
       { target: '/etc/app', readonly: true, volumeName: 'cfg', written: 'Deployment/trainer container main: cfg -> /etc/app', kind: 'volume', source: 'cfg', createMissingSource: false, volumeType: 'configMap', defaultMode: 0o440, items: [{ path: 'app.conf' }] },
       { target: '/models', readonly: false, volumeName: 'models', written: 'Deployment/trainer container main: models -> /models', kind: 'volume', source: 'models-pvc', createMissingSource: false, volumeType: 'persistentVolumeClaim' },
     ]);
@@ -498,4 +498,30 @@ describe('ids beyond int64', () => {
       else assert.equal(parseKubernetes(text, { file: 'p.yaml' })[0].user, c.user);
     });
   }
+});
+
+describe('securityContext booleans of the wrong type are refused, as runAsUser is', () => {
+  const pod = (podSc: string, sc = '{}') => `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext: ${podSc}
+  containers:
+    - name: c
+      image: i
+      securityContext: ${sc}
+`;
+  const cases: [string, string, string, string][] = [
+    ['runAsNonRoot: "yes" (quoted) on the pod', '{runAsNonRoot: "yes"}', '{}', 'pod.yaml:5: spec.securityContext.runAsNonRoot: "yes" is not a boolean; the API server refuses it (cannot unmarshal string into a bool field)'],
+    ['privileged: "true" on the container', '{}', '{privileged: "true"}', 'pod.yaml:9: spec.containers[0].securityContext.privileged: "true" is not a boolean; the API server refuses it (cannot unmarshal string into a bool field)'],
+    ['runAsNonRoot: 1', '{}', '{runAsNonRoot: 1}', 'pod.yaml:9: spec.containers[0].securityContext.runAsNonRoot: 1 is not a boolean; the API server refuses it (cannot unmarshal number into a bool field)'],
+  ];
+  for (const [name, podSc, sc, message] of cases) {
+    test(name, () => assert.throws(() => readKubernetes(pod(podSc, sc), { file: 'pod.yaml' }), { name: 'RunParseError', message }));
+  }
+
+  test('a plain yes is YAML 1.1\'s true, as kubectl reads it', () => {
+    const m = readKubernetes(pod('{runAsNonRoot: yes}'), { file: 'pod.yaml' });
+    assert.equal(m.containers[0].run.runAsNonRoot, true);
+  });
 });

@@ -57,8 +57,35 @@ export default defineRule({
         unsureSeverity: hedge ? 'warning' : undefined,
       });
     }
+    // An init container the kubelet refuses to create (CreateContainerConfigError): the pod
+    // stays in Init, so the container never starts either.
+    // https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
+    for (const f of a.runtime.initFailures ?? []) {
+      const kind = f.refused ? errorKind(f.message) : undefined;
+      if (!kind) continue;
+      report({
+        message: `The container will not start: the kubelet refuses to create the init container ${f.name} (${f.message}), so the pod stays in Init.`,
+        why: `${WHY[kind]} Init containers run to completion before the containers start, so one that cannot be created stops the pod.`,
+        line: identityLine(a),
+        fixes: kind === 'runAsUser' ? initRunAsRootFixes(f.name) : FIXES[kind],
+      });
+    }
   },
 });
+
+/** A root init container in a pod whose securityContext says runAsNonRoot. */
+const initRunAsRootFixes = (name: string) => [
+  {
+    description: 'Let the init container run as root: a container\'s own securityContext overrides the pod\'s runAsNonRoot.',
+    snippet: `initContainers:\n  - name: ${name}\n    securityContext:\n      runAsUser: 0\n      runAsNonRoot: false`,
+    safe: false,
+  },
+  {
+    description: 'Or drop the init container and let the kubelet give the volume to the pod\'s group.',
+    snippet: 'securityContext:\n  fsGroup: GID\n  fsGroupChangePolicy: OnRootMismatch',
+    safe: false,
+  },
+];
 
 /**
  * A RUN of the target stage that names `name` in a useradd or adduser and did not fail the

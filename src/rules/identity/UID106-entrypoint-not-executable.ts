@@ -309,6 +309,8 @@ export default defineRule({
     // An init container of the pod that fails: the kubelet restarts it and the container never
     // starts (the pod stays in Init, then Init:CrashLoopBackOff).
     for (const f of a.runtime.initFailures ?? []) {
+      // One the kubelet refuses to create never runs: UID104's, like the same on the container.
+      if (f.refused) continue;
       report({
         message: `The container will not start: the init container ${f.name} fails (${f.message}), so the pod stays in Init${f.dependsOn.length > 0 ? ', if the volumes are as assumed' : ''}.`,
         why: 'Kubernetes runs each init container to completion before the containers start, and restarts one that fails; the containers start only after all of them succeed.',

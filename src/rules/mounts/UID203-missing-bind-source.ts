@@ -1,6 +1,7 @@
 import { defineRule, type AnalysisView, type RuleReport } from '../rule.js';
 import { hostFacts } from '../util.js';
 import type { FileKind, MountSpec } from '../../model/types.js';
+import { normalizePath } from '../../image/fs.js';
 
 /**
  * A Kubernetes hostPath the node does not have, or has as another kind than its type asks: the
@@ -27,6 +28,21 @@ function hostPathReport(a: AnalysisView, m: MountSpec, exists: boolean, kind: Fi
   }
   if (exists) return undefined;
   const p = a.runtime.process;
+  // A missing subPath of a hostPath folder: the kubelet made it with that folder's mode.
+  const made = a.runtime.view.fs.get(normalizePath(m.target));
+  if (made?.origin?.endsWith('(subPath made by the kubelet)')) {
+    const mode = `0${(made.mode & 0o7777).toString(8).padStart(3, '0')}`;
+    const open = (made.mode & 0o022) !== 0;
+    return {
+      message: `${src} does not exist on the node: the kubelet creates the subPath ${m.subPath} as a directory with the mode of ${m.volumeRoot} (${mode}), owned by root${open ? '' : ', so only root can write it'}.`,
+      why: 'Before the container starts, the kubelet makes a missing subPath inside the volume with the mode of the volume\'s own folder (kubelet makeMounts, subpath doSafeMakeDir) and its own owner, root; the container runtime never sees it missing.',
+      fixes: [
+        p.uid === 0
+          ? { description: 'Create it on the node before the pod starts.', snippet: `sudo mkdir -p ${src}`, safe: false }
+          : { description: `Create it on the node before the pod starts, owned by uid ${p.uid}.`, snippet: `sudo mkdir -p ${src} && sudo chown ${p.uid}:${p.gid} ${src}`, safe: false },
+      ],
+    };
+  }
   const file = type === 'FileOrCreate';
   const who = type === '' ? 'the container runtime (type "" is not checked by the kubelet)' : 'the kubelet';
   return {
