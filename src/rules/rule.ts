@@ -40,6 +40,13 @@ export interface RuleMeta {
   severity: Record<Profile, Severity | 'off'>;
   /** 'safe': applicable without review; 'suggestion': for a person to judge. */
   fix: 'safe' | 'suggestion' | 'none';
+  /**
+   * The case in which a finding of this rule is raised above the table's severities, whatever
+   * the profile or a severity set in the config (RuleReport.severity): a container that cannot
+   * start, say. `uidctl rules` and the rule's page say so, so the table is not taken for the
+   * whole story.
+   */
+  raised?: { severity: Severity; when: string };
 }
 
 export type AnalysisView = Omit<Analysis, 'findings'>;
