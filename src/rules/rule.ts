@@ -51,8 +51,18 @@ export interface RuleMeta {
 
 export type AnalysisView = Omit<Analysis, 'findings'>;
 
+/**
+ * What a check may know of the other rules: whether one runs in this analysis (the profile or
+ * the config may turn it off). A rule that leaves a case to another (UID103 leaves HOME=/ of a
+ * nameless uid to UID102) reports it itself when that rule is off, so turning one rule off
+ * does not hide another's finding.
+ */
+export interface RuleContext {
+  runs(id: string): boolean;
+}
+
 export interface Rule extends RuleMeta {
-  check(a: AnalysisView, report: (r: RuleReport) => void): void;
+  check(a: AnalysisView, report: (r: RuleReport) => void, rules: RuleContext): void;
 }
 
 export function defineRule(rule: Rule): Rule {
