@@ -1,8 +1,8 @@
-import { defineRule, type AnalysisView } from '../rule.js';
+import { defineRule, type AnalysisView, type RuleReport } from '../rule.js';
 import { firstReason, hostFacts, renderRunChanges, runTool, startCommand, tmpHomeChanges, uidBuildArg, unknownId, who } from '../util.js';
 import { evaluate } from '../../access/evaluate.js';
 import { pythonScript } from '../identity/UID106-entrypoint-not-executable.js';
-import type { Fix, MountSpec } from '../../model/types.js';
+import type { Fix, MountSpec, Verdict } from '../../model/types.js';
 import { groupByGid, userByUid } from '../../image/accounts.js';
 import { imageVolumeMounts } from '../../runtime/resolve.js';
 import { ancestry, normalizePath, parentOf } from '../../image/fs.js';
@@ -77,7 +77,7 @@ export default defineRule({
     // The image's own VOLUMEs become anonymous volumes at every start, run line or not.
     const mounts = [...(a.run?.mounts ?? []), ...imageVolumeMounts(a.image, a.run?.mounts ?? [])];
     for (const m of mounts) {
-      if (m.readonly || m.kind === 'tmpfs') continue;
+      if (m.readonly) continue;
       const v = a.check(m.target, 'create');
       if (v.allowed || v.errno !== 'EACCES') continue;
 
@@ -103,6 +103,11 @@ export default defineRule({
               ? []
               : [{ description: `Let uid ${p.uid} pass through ${up} in the image.`, snippet: `RUN chmod o+x ${up}`, safe: false }],
         });
+        continue;
+      }
+
+      if (m.kind === 'tmpfs') {
+        report(tmpfsReport(a, m, v));
         continue;
       }
 
@@ -285,6 +290,64 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * A tmpfs the process may not write: it starts empty, root's unless uid=/gid= say otherwise
+ * (--tmpfs, Compose tmpfs:), with the mode given (1777 when none: docker docs, tmpfs mounts).
+ * `--tmpfs /x:mode=0700` or `--mount type=tmpfs,...,tmpfs-mode=0700` then leaves a non-root
+ * process nothing there. The fixes give the tmpfs to the process (the kernel's tmpfs uid= and
+ * gid= mount options, which --tmpfs passes on) or open it to every uid with the sticky bit, as
+ * /tmp is.
+ */
+function tmpfsReport(a: AnalysisView, m: MountSpec, v: Verdict): RuleReport {
+  const p = a.runtime.process;
+  const meta = a.runtime.view.fs.get(m.target);
+  const mode = (meta?.mode ?? m.tmpfsMode ?? 0o1777) & 0o7777;
+  const octal = mode.toString(8).padStart(4, '0');
+  const owner = `${meta?.uid ?? m.tmpfsUid ?? 0}:${meta?.gid ?? m.tmpfsGid ?? 0}`;
+  const tool = runTool(a);
+  // The options written (size=64m, noexec; --mount's tmpfs-size as size=) are kept in the fixes.
+  const flag = /^--tmpfs[ =][^:]*:(.*)$/.exec(m.written);
+  const size = /tmpfs-size=([^,\s]+)/.exec(m.written);
+  const kept = flag ? flag[1].split(',').filter((o) => o !== '' && !/^mode=/.test(o)) : size ? [`size=${size[1]}`] : [];
+  const others = kept.filter((o) => !/^(uid|gid)=/.test(o));
+  const own = `${m.target}:${[...others, `uid=${p.uid}`, `gid=${p.gid}`, `mode=${octal}`].join(',')}`;
+  const open = `${m.target}:${[...kept, 'mode=1777'].join(',')}`;
+  const fixes: Fix[] = [];
+  if (tool === 'kubernetes') {
+    // Not a tmpfs of a manifest (emptyDir is a volume): nothing to spell here.
+  } else if (tool === 'compose') {
+    fixes.push(
+      { description: `Give the tmpfs to uid ${p.uid} as it is mounted (tmpfs's uid= and gid= options), keeping its mode.`, snippet: `tmpfs:\n  - ${own}`, safe: false },
+      { description: 'Or let every uid write it, with the sticky bit, as /tmp is.', snippet: `tmpfs:\n  - ${open}`, safe: false },
+    );
+  } else {
+    const mount = m.written.startsWith('--mount');
+    fixes.push({
+      description: mount
+        ? `Give the tmpfs to uid ${p.uid} as it is mounted, keeping its mode: --tmpfs takes the kernel's uid= and gid= options (instead of ${m.written}).`
+        : `Give the tmpfs to uid ${p.uid} as it is mounted (tmpfs's uid= and gid= options), keeping its mode.`,
+      snippet: `--tmpfs ${own}`,
+      safe: false,
+    });
+    fixes.push({
+      description: 'Or let every uid write it, with the sticky bit, as /tmp is.',
+      snippet: mount
+        ? (/tmpfs-mode=[0-7]+/.test(m.written) ? m.written.replace(/tmpfs-mode=[0-7]+/, 'tmpfs-mode=1777') : `${m.written},tmpfs-mode=1777`)
+        : `--tmpfs ${open}`,
+      safe: false,
+    });
+  }
+
+  return {
+    message: `${who(a)} cannot write to ${m.target} (${m.written}): the tmpfs belongs to ${owner} with mode ${octal} - Permission denied.`,
+    // podman copies the image's files into a tmpfs (tmpcopyup); Docker hides them. Either way
+    // the tmpfs's own root is made from its options (runtime/resolve.ts applyTmpfs).
+    why: `${firstReason(v)}. A tmpfs is made as the container starts, owned by root unless its uid= and gid= options say otherwise, with the mode it is given (1777 when none)${tool === 'podman' ? '' : ': a chown or chmod of that path in the Dockerfile does not reach it'}.`,
+    dependsOn: v.dependsOn,
+    fixes,
+  };
+}
 
 /** A podman mount as written, with its U option added (`-v SRC:DST:U`, `--mount ...,U=true`). */
 function withChownOption(written: string): string {
