@@ -21,7 +21,7 @@ import { simulate, StageError, type BaseResolution, type SimulationResult } from
 import type { Builder } from './shell/context.js';
 import { resolveBase as catalogResolve } from './image/catalog/index.js';
 import { assumeProjectedKeys, resolveRuntime, runAsIdentity, type RuntimeResolution as RuntimeResult } from './runtime/resolve.js';
-import { evaluate, type Identity } from './access/evaluate.js';
+import { evaluate, permission, refusedByItself, type Identity } from './access/evaluate.js';
 import { formatId, groupByGid } from './image/accounts.js';
 import { baseName, cloneTree, isUnder, normalizePath } from './image/fs.js';
 import { WINDOWS_BASE } from './image/catalog/resolve.js';
@@ -297,6 +297,44 @@ function markGuessDependencies(v: Verdict, guesses: Assumption[]): void {
 }
 
 /**
+ * A refusal the path's own owner and mode make (a root 0600 file read by another uid) stands
+ * whatever the folders above it are taken to be: the guesses that cannot change it are taken out
+ * of its dependsOn, so it is not reported "if its mode is the one assumed". They are a guess
+ * about a folder above the path (the mode COPY --chmod gives the folders it makes), and the
+ * kind of a COPY source whose mode and owner the COPY sets (--chmod; root unless --chown):
+ * refusedByItself holds for a file and a folder alike. A guess about the path's own mode (a
+ * context file taken as 0644) stays, and so does every other kind of doubt (an unmodelled
+ * command, an unknown base, an entrypoint script).
+ */
+function dropIdleGuesses(v: Verdict, who: Identity, view: Parameters<typeof evaluate>[1], guesses: Assumption[], df: Dockerfile, file: string): void {
+  if (!refusedByItself(who, view, v.path, v.op)) return;
+  const path = normalizePath(v.path);
+  const origin = view.fs.get(path)?.origin;
+  const idle = (g: Assumption): boolean => {
+    const covering = g.paths!.filter((p) => isUnder(path, p));
+    if (covering.every((p) => normalizePath(p) !== path)) return true;
+    // The path itself: only a COPY source's kind, when that COPY gave it its mode.
+    const line = /^copy-source:(\d+)$/.exec(g.id)?.[1];
+    if (line === undefined || origin !== `${file}:${line}`) return false;
+    const ins = df.stages.flatMap((st) => st.instructions).find((i) => i.line === Number(line));
+    return ins?.flags.some((f) => f.name === 'chmod') === true;
+  };
+  const dropped = v.dependsOn.filter((id) => {
+    const g = guesses.find((x) => x.id === id);
+    return g !== undefined && idle(g);
+  });
+  if (dropped.length === 0) return;
+  v.dependsOn = v.dependsOn.filter((id) => !dropped.includes(id));
+  // Said where the reason is read (the last one): the folder's mode is not what decides.
+  const meta = view.fs.get(path)!;
+  const dir = meta.kind === 'dir';
+  const mask = v.op === 'read' ? (dir ? 5 : 4) : v.op === 'exec' ? 1 : (dir ? 3 : 2);
+  const own = permission(who, path, meta, mask).reason;
+  const last = v.reasons.length - 1;
+  if (last >= 0 && !v.reasons[last].includes(own)) v.reasons[last] = `${v.reasons[last]}; and ${own}, so it is refused whatever ${dropped.join(' and ')} assume${dropped.length === 1 ? 's' : ''}`;
+}
+
+/**
  * The base names of the programs the container may start with: the first word of each
  * ENTRYPOINT and CMD (or the file after `sh`/`bash`), and of the run's entrypoint and command.
  * Only these files keep their text when copied in (a few reads, not one per context file).
@@ -569,6 +607,7 @@ export function analyze(input: AnalyzeInput): Analysis {
         v = evaluate(who, view, path, op);
         if (image.unknowns.length > 0) markUnknownDependencies(v, image.unknowns);
         if (guesses.length > 0) markGuessDependencies(v, guesses);
+        if (guesses.length > 0 && !v.allowed && v.errno === 'EACCES') dropIdleGuesses(v, who, view, guesses, df, input.file);
         // On a base outside the catalog, every owner and mode the image side has rests on the guess.
         if (unknownBase !== undefined && v.where === 'image' && !v.dependsOn.includes(unknownBase)) v.dependsOn.push(unknownBase);
         if (scriptFirst !== undefined && who === ident && !v.dependsOn.includes(scriptFirst)) v.dependsOn.push(scriptFirst);

@@ -80,3 +80,45 @@ describe('a Windows base image', () => {
     assert.equal(linux.assumptions.some((x) => x.id === 'base:windows'), false);
   });
 });
+
+// Only a guess that could change a verdict is attached to it. A file whose own owner and mode
+// refuse the process (root 0600, read by app) is refused whatever mode the folder above it is
+// taken to have (COPY --chmod gives the folders it makes the file's mode from Docker 28.1 on,
+// 0755 before: an assumption) and whether the unread source is a file or a folder.
+describe('refusals the file itself makes do not rest on guesses about its folders', () => {
+  const copied = (chmod: string, cmd = '["python", "/app/train.py"]') => analyze({
+    file: 'Dockerfile',
+    text: `FROM python:3.11-slim\nRUN useradd -m app\nCOPY ${chmod} train.py /app/train.py\nUSER app\nCMD ${cmd}\n`,
+  });
+
+  test('COPY --chmod=600 then USER app: the read is refused with no dependsOn, and UID106 is an error', () => {
+    const a = copied('--chmod=600');
+    const v = a.check('/app/train.py', 'read');
+    assert.equal(v.allowed, false);
+    assert.deepEqual(v.dependsOn, []);
+    assert.match(v.reasons.at(-1)!, /; and \/app\/train\.py is -rw------- 0:0; uid 1000 \(app\) falls in the other class \(---\), which does not allow read, so it is refused whatever copy-chmod-parents:3 and copy-source:3 assume$/);
+    const f = a.findings.find((x) => x.ruleId === 'UID106')!;
+    assert.equal(f.severity, 'error');
+    assert.deepEqual(f.dependsOn, []);
+  });
+
+  test('COPY --chmod=640: the same (no read for other)', () => {
+    assert.deepEqual(copied('--chmod=640').check('/app/train.py', 'read').dependsOn, []);
+  });
+
+  test('COPY --chmod=604: the file allows read, so the folder decides, and its guess stays', () => {
+    const v = copied('--chmod=604').check('/app/train.py', 'read');
+    assert.equal(v.allowed, false);
+    assert.deepEqual(v.dependsOn, ['copy-chmod-parents:3', 'copy-source:3']);
+  });
+
+  test('no --chmod: the file is taken as 0644 (a guess of its own mode), which stays on a refused write', () => {
+    const v = copied('').check('/app/train.py', 'write');
+    assert.equal(v.allowed, false);
+    assert.deepEqual(v.dependsOn, ['copy-source:3']);
+  });
+
+  test('a refusal of the folder alone (chdir) keeps the folder guess', () => {
+    assert.deepEqual(copied('--chmod=600').check('/app', 'chdir').dependsOn, ['copy-chmod-parents:3']);
+  });
+});

@@ -153,6 +153,30 @@ export function allows(id: Identity, m: FileMeta, mask: number): boolean {
   return false;
 }
 
+/**
+ * The path's own owner and mode refuse `op` for `id`, whatever the folders above it allow, and
+ * whether it is a file or a folder (a folder needs the bits a file does and search too; a
+ * folder is never executed). A guess about a folder above such a path, or about its kind,
+ * cannot change the outcome (analyze.ts: certainRefusal).
+ */
+export function refusedByItself(id: Identity, view: View, path: string, op: Op): boolean {
+  const meta = view.fs.get(normalizePath(path));
+  if (!meta || meta.kind === 'symlink' || meta.kind === 'other') return false;
+  const asFile = { ...meta, kind: 'file' as const };
+  const asDir = { ...meta, kind: 'dir' as const };
+  switch (op) {
+    case 'read':
+      return !allows(id, asFile, MAY_READ) && !allows(id, asDir, MAY_READ | MAY_EXEC);
+    case 'write':
+    case 'create':
+      return !allows(id, asFile, MAY_WRITE) && !allows(id, asDir, MAY_WRITE | MAY_EXEC);
+    case 'exec':
+      return !allows(id, asFile, MAY_EXEC);
+    default:
+      return false;
+  }
+}
+
 function mountOf(view: View, path: string): ViewMount | undefined {
   let best: ViewMount | undefined;
 

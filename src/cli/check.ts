@@ -69,6 +69,9 @@ Build:
   --target STAGE        stop at this stage
   --context DIR         the build context (default: the Dockerfile's folder); read for modes only
   --no-context          do not read the build context (COPY sources are then assumed)
+  --stdin-filename PATH the name the Dockerfile read from - is reported under (text, JSON,
+                        SARIF), as eslint's option: the repository path it has, so code
+                        scanning places its findings (default: - in text and JSON, stdin in SARIF)
 
 Base images:
   --base-from SOURCE    auto (default), archive, engine, registry or catalog: where FROM images
@@ -116,6 +119,7 @@ const OPTIONS = {
   platform: { type: 'string' },
   'no-cache': { type: 'boolean' },
   'no-context': { type: 'boolean' },
+  'stdin-filename': { type: 'string' },
   format: { type: 'string' },
   profile: { type: 'string' },
   'fail-on': { type: 'string' },
@@ -603,6 +607,9 @@ export default async function check(args: string[], io: Io): Promise<number> {
   const buildArgs = { ...(cfg.buildArgs ?? {}), ...(applied?.args ?? {}), ...cliBuildArgs };
   const target = v.target ?? applied?.target;
   const contextFlag = v.context ?? (applied ? relative(io.cwd, applied.context) || '.' : undefined);
+  const stdinName = v['stdin-filename'];
+  if (stdinName !== undefined && !files.includes('-')) throw new UsageError('--stdin-filename names the Dockerfile read from standard input: give - as well');
+  if (stdinName === '' || stdinName === '-') throw new UsageError(`--stdin-filename needs a file name (got '${stdinName}')`);
 
   const baseOpts: BaseOptions = {
     from: oneOf<BaseSource>('base-from', v['base-from'], ['auto', 'archive', 'engine', 'registry', 'catalog'], 'auto'),
@@ -627,7 +634,7 @@ export default async function check(args: string[], io: Io): Promise<number> {
   }
   // A target the Compose file names is reported at its line there, not as a flag's.
   const targetAt = v.target === undefined ? applied?.targetAt : undefined;
-  const one: CheckOne = { builder, engine, profile, buildArgs, target, targetAt, run, host, baseOpts, severity, perFile, contextFlag, v, text: imageOnly };
+  const one: CheckOne = { builder, engine, profile, buildArgs, target, targetAt, run, host, baseOpts, severity, perFile, contextFlag, stdinName, v, text: imageOnly };
   const shape: OutcomeShape = { format, text: textOptions, failOn };
 
   let done = 0;
@@ -744,6 +751,8 @@ export interface CheckOne {
   severity: Record<string, Severity | 'off'>;
   perFile: boolean;
   contextFlag?: string;
+  /** --stdin-filename: the name the Dockerfile read from `-` is reported under. */
+  stdinName?: string;
   v: { 'no-context'?: boolean; path?: string[]; debug?: boolean };
   /** The Dockerfile's text when there is no file to read (a Compose service with only image:). */
   text?: string;
@@ -758,13 +767,16 @@ function imageOnlyDockerfile(image: string, line: number | undefined): string {
 }
 
 /** Read, analyse and filter one Dockerfile; bad input throws an InputError naming it. */
-async function checkFile(file: string, o: CheckOne, io: Io): Promise<Reported> {
-  const text = o.text ?? readText(file, io.cwd, 'Dockerfile');
+async function checkFile(input: string, o: CheckOne, io: Io): Promise<Reported> {
+  const text = o.text ?? readText(input, io.cwd, 'Dockerfile');
+  // Read from `-`, named as --stdin-filename says in every report and message; the build
+  // context is still that of standard input (none unless --context).
+  const file = input === '-' && o.stdinName !== undefined ? o.stdinName : input;
   // Parsed once: the bases, the context roots and the analysis all start from it.
   const parsed = parseDockerfile(text);
   const resolveBase = await basesFor(parsed, file, o.buildArgs, o.baseOpts, io);
   // A Compose service with only image: has no build context.
-  const ctx = readContextFor(file, parsed, { builder: o.builder, noContext: o.v['no-context'] || o.text !== undefined, contextFlag: o.contextFlag, cwd: io.cwd });
+  const ctx = readContextFor(input, parsed, { builder: o.builder, noContext: o.v['no-context'] || o.text !== undefined, contextFlag: o.contextFlag, cwd: io.cwd });
 
   let analysis: Analysis;
   try {

@@ -99,7 +99,7 @@ export default async function diagnose(args: string[], io: Io): Promise<number> 
   try {
     probe = parseProbeReport(readInput(file, io.cwd));
   } catch (e) {
-    if (e instanceof ProbeParseError) throw new InputError(e.message, file === '-' ? 'stdin' : file);
+    if (e instanceof ProbeParseError) throw new InputError(e.message, file === '-' ? 'stdin' : file, e.line, e.column);
     throw e;
   }
   const findings = diagnoseProbe(probe, { file: file === '-' ? 'stdin' : file, profile });

@@ -118,6 +118,8 @@ export function renderExplanations(list: Explanation[]): string {
     if (f.uid !== undefined) out.push(`  id       ${f.uid}`);
     out.push(`  cause    ${e.cause}`);
     for (const [i, d] of e.details.entries()) out.push(`  ${i === 0 ? 'model   ' : '        '} ${d}`);
+    // Said apart from the details: the cause above is then not this run's.
+    if (e.contradiction) out.push(`  differs  ${e.contradiction}`);
     for (const x of e.fixes) {
       out.push(`  fix      ${x.description}`);
       if (x.snippet) for (const l of x.snippet.split('\n')) out.push(`             ${l}`);

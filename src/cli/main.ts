@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default:
   probe: { summary: 'print a read-only sh script that reports identity and access from inside a container', load: () => import('./probe.js') },
   diagnose: { summary: "turn a probe's JSON into findings and fixes", load: () => import('./diagnose.js') },
   explain: { summary: 'explain a pasted error message (Permission denied, sudo, pip, Jupyter...)', load: () => import('./explain.js') },
+  catalog: { summary: 'list the base images uidctl knows without reading them (the embedded catalog)', load: () => import('./catalog.js') },
   rules: { summary: 'list the rules, or show one rule\'s documentation', load: () => import('./rules.js') },
 };
 

@@ -4,8 +4,10 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Io } from './io.js';
+import { parseFlags } from './args.js';
 import { UsageError } from './errors.js';
 import { RULES, findRule } from '../rules/registry.js';
+import { docsUrl, type Rule } from '../rules/rule.js';
 
 function docsDir(): string {
   // dist/cli.js and src/cli/rules.ts both sit two levels below the package root or one.
@@ -23,26 +25,73 @@ function docsDir(): string {
   return join(here, '..', 'docs', 'rules');
 }
 
+const HELP = `Usage: uidctl rules [RULE] [--format text|json]
+
+Lists every rule with its default severities (dev / prod), or prints the documentation of one
+rule (RULE is its id or name: UID201, mount-not-writable).
+
+Options:
+  --format FORMAT     text (default) or json: the rules' metadata (and, for one rule, its page)
+`;
+
+const OPTIONS = {
+  format: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** What a rule's line says beyond its table: the case it is raised for ("error when ..."). */
+function raisedWords(r: Rule): string {
+  return r.raised ? ` (${r.raised.severity} when ${r.raised.when})` : '';
+}
+
+/** A rule's metadata as `--format json` gives it: the fields of `uidctl rules`, and its page's address. */
+function ruleJson(r: Rule): Record<string, unknown> {
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    category: r.category,
+    severity: r.severity,
+    ...(r.raised ? { raised: r.raised } : {}),
+    fix: r.fix,
+    helpUri: docsUrl(r.id),
+  };
+}
+
 export default async function rules(args: string[], io: Io): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.out('Usage: uidctl rules [RULE]\n\nLists every rule with its default severities (dev / prod), or prints the documentation of one rule.\n');
+  const parsed = parseFlags(args, OPTIONS);
+  const v = parsed.values;
+  if (v.help) {
+    io.out(HELP);
     return 0;
   }
+  const format = v.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be one of text, json (got '${format}')`);
+  if (parsed.positionals.length > 1) throw new UsageError(`give at most one rule (got ${parsed.positionals.length}: ${parsed.positionals.join(' ')})`);
 
-  if (args.length === 0) {
+  if (parsed.positionals.length === 0) {
+    if (format === 'json') {
+      io.out(`${JSON.stringify({ schemaVersion: 1, rules: RULES.map(ruleJson) }, null, 2)}\n`);
+      return 0;
+    }
     for (const r of RULES) {
-      io.out(`${r.id}  ${r.name.padEnd(28)} ${r.severity.dev.padEnd(7)} ${r.severity.prod.padEnd(7)} ${r.description}\n`);
+      io.out(`${r.id}  ${r.name.padEnd(28)} ${r.severity.dev.padEnd(7)} ${r.severity.prod.padEnd(7)} ${r.description}${raisedWords(r)}\n`);
     }
     return 0;
   }
 
-  const rule = findRule(args[0]);
-  if (!rule) throw new UsageError(`unknown rule '${args[0]}' (run 'uidctl rules' for the list)`);
+  const rule = findRule(parsed.positionals[0]);
+  if (!rule) throw new UsageError(`unknown rule '${parsed.positionals[0]}' (run 'uidctl rules' for the list)`);
+  let page: string | null;
   try {
-    io.out(readFileSync(join(docsDir(), `${rule.id}.md`), 'utf8'));
+    page = readFileSync(join(docsDir(), `${rule.id}.md`), 'utf8');
   } catch {
-    io.out(`${rule.id} ${rule.name}: ${rule.description}\n`);
+    // An install without docs/ (a bundle copied alone): the metadata still answers.
+    page = null;
   }
+  if (format === 'json') {
+    io.out(`${JSON.stringify({ schemaVersion: 1, rule: { ...ruleJson(rule), documentation: page } }, null, 2)}\n`);
+  } else io.out(page ?? `${rule.id} ${rule.name}: ${rule.description}${raisedWords(rule)}\n`);
 
   return 0;
 }

@@ -40,6 +40,12 @@ export interface Explanation {
   ruleIds: string[];
   /** Filled by tailor(): what the model of the Dockerfile and run says about it. */
   details: string[];
+  /**
+   * Filled by tailor() when the analysed image and run do not produce this error: the message
+   * then came from a container started otherwise (other flags, another image) or from what the
+   * model misses, and the pattern's general cause is not this run's.
+   */
+  contradiction?: string;
 }
 
 interface Pattern {
@@ -552,6 +558,30 @@ function mountOf(a: AnalysisView, path: string) {
   return all.filter((m) => isUnder(path, m.target)).sort((x, y) => y.target.length - x.target.length)[0];
 }
 
+/**
+ * "Read-only file system" for a path the model has on a writable file system: what the model
+ * predicts there instead, and what would have to differ. EROFS comes from the mount the path is
+ * on (a :ro mount, --read-only for the image's own files), never from owners and modes.
+ */
+function notReadOnly(a: AnalysisView, path: string, v: Verdict): string {
+  const m = mountOf(a, path);
+  const ro = m ? m.readonly : a.run?.readOnlyRootfs === true;
+  if (ro && !v.allowed) {
+    // Read-only here too, but the path is refused on the way: the kernel looks the path up
+    // (search permission on every folder) before it asks whether the mount may be written.
+    return `${path} is on a read-only file system in the model too (${m ? m.written : '--read-only'}), but this process is refused before that (${v.errno ?? 'an error'}): ` +
+      'a lookup checks search permission on each folder on the way first, so it would see Permission denied, not this error; the process that printed it may pass (another uid or group)';
+  }
+  const where = m
+    ? `${path} is on the read-write ${m.kind === 'image-volume' ? 'anonymous volume at' : `${m.kind} mount`} ${m.target} (${m.written})`
+    : `${path} is in the image and the root file system is writable (no --read-only)`;
+  const predicted = v.allowed ? 'the write works' : `${v.errno ?? 'an error'}, not EROFS`;
+
+  return `the model has no read-only file system here: ${where}, and it predicts ${predicted}. ` +
+    'The container that printed this was started otherwise (a :ro mount, --read-only, readOnlyRootFilesystem: true), ' +
+    'or the host file system under the mount is itself read-only (a read-only NFS export, a remount)';
+}
+
 /** Findings of the analysis that predict this error: same rule, and the same path when it has one. */
 function relatedFindings(e: Explanation, a: AnalysisView & { findings?: Finding[] }, path?: string): Finding[] {
   const all = a.findings ?? [];
@@ -644,6 +674,7 @@ export function tailor(e: Explanation, a: AnalysisView & { findings?: Finding[] 
   const path = e.facts.path && e.facts.path.startsWith('/') && !e.facts.path.includes('*') ? normalizePath(e.facts.path) : undefined;
   // The folder above the path that the model says the process cannot pass through, if any.
   let blockingDir: string | undefined;
+  let contradiction: string | undefined;
 
   for (const err of a.runtime.errors) details.push(`the container would not start: ${err.message}`);
 
@@ -671,9 +702,16 @@ export function tailor(e: Explanation, a: AnalysisView & { findings?: Finding[] 
     const m = mountOf(a, path);
     if (m) details.push(`${path} is on the ${m.kind === 'image-volume' ? 'anonymous volume at' : `${m.kind} mount`} ${m.target}${m.source ? ` from ${m.source}` : ''} (${m.written})`);
     else details.push(`${path} is in the image, not on a mount`);
-    if (v?.allowed) {
-      details.push('the model predicts this works with the given flags: the container may run with other flags, or the model misses something (try uidctl verify)');
+    if (v?.allowed && e.id !== 'read-only-file-system') {
+      contradiction = 'the model predicts this works with the given flags: the container may run with other flags, or the model misses something (try uidctl verify)';
     }
+    if (e.id === 'read-only-file-system' && v && v.errno !== 'EROFS') contradiction = notReadOnly(a, path, v);
+  }
+  if (e.id === 'no-name' && a.runtime.errors.length === 0 && a.runtime.process.hasPasswdEntry) {
+    const p = a.runtime.process;
+    contradiction =
+      `in the model uid ${p.uid} has an /etc/passwd entry (${p.userName ?? '?'}), so the prompt would show that name, not "I have no name!": ` +
+      'the container that printed this runs as another uid (a --user, user: or runAsUser this run does not give), or its /etc/passwd is not the image\'s (a file mounted over it, another image)';
   }
   if (e.id === 'sudo-not-found' || e.id === 'not-in-sudoers' || e.id === 'dpkg-lock') {
     const s = a.identity.sudo;
@@ -702,6 +740,7 @@ export function tailor(e: Explanation, a: AnalysisView & { findings?: Finding[] 
   return {
     ...e,
     details,
+    ...(contradiction !== undefined ? { contradiction } : {}),
     fixes: fixes.filter((f) => {
       const k = `${f.description}|${f.snippet ?? ''}`;
       if (seen.has(k)) return false;

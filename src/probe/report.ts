@@ -1,6 +1,8 @@
 // The JSON the probe script prints (see ./script.ts), and a strict reader for it: a file that
 // is not a probe's output gets one clear sentence naming the first field that is wrong.
 
+import { jsonSyntaxError } from './json-position.js';
+
 export interface ProbeMount {
   target: string;
   /** The part of the source file system mounted here (mountinfo field 4): a host folder for binds. */
@@ -106,8 +108,15 @@ export interface ProbeReport {
   pipEnv?: ProbePipEnv;
 }
 
-/** The input is not a probe report; the message names the first bad field. */
-export class ProbeParseError extends Error {}
+/**
+ * The input is not a probe report; the message names the first bad field, or for a text that is
+ * not JSON at all, the line and column where it stops being JSON.
+ */
+export class ProbeParseError extends Error {
+  constructor(message: string, readonly line?: number, readonly column?: number) {
+    super(message);
+  }
+}
 
 type Obj = Record<string, unknown>;
 
@@ -263,11 +272,12 @@ export function parseProbeReport(text: string): ProbeReport {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
-  } catch (e) {
-    const msg = (e as Error).message.split('\n')[0];
-    const hint = text.trim() === '' ? 'the file is empty' : msg;
+  } catch {
+    const tail = "it should be the output of 'uidctl probe --script | ... sh'";
+    if (text.trim() === '') throw new ProbeParseError(`not JSON (the file is empty); ${tail}`);
+    const bad = jsonSyntaxError(text);
 
-    throw new ProbeParseError(`not JSON (${hint}); it should be the output of 'uidctl probe --script | ... sh'`);
+    throw new ProbeParseError(`not JSON (${bad?.message ?? 'not valid JSON'}); ${tail}`, bad?.line, bad?.column);
   }
   const d = obj(doc, 'the document');
   if (d.probe !== 'uidctl') fail('probe', '"uidctl" (is this the output of uidctl probe?)', d.probe);

@@ -7,6 +7,9 @@ import type { Finding, Severity } from '../model/types.js';
 import type { Reported } from './json.js';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 
+/** The name `uidctl check -` gives the Dockerfile it reads from standard input. */
+const STDIN = '-';
+
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
 /** FNV-1a, enough to tell findings apart across runs without a crypto import. */
@@ -24,8 +27,14 @@ function fingerprint(text: string): string {
  * Where a file is, as code scanning wants it: relative to the root (the folder uidctl ran in,
  * usually the repository) with uriBaseId %SRCROOT%, else an absolute file URI. The same file
  * then has the same location and fingerprint however its path was typed.
+ *
+ * `-`, the Dockerfile read from standard input with no --stdin-filename, is no file: `stdin`,
+ * with no uriBaseId, so it is not taken for a file of that name at the root of the repository.
+ * Code scanning needs a non-empty uri; `<stdin>`, the name linters print (actionlint), is not a
+ * valid URI reference.
  */
 export function artifact(file: string, root: string | undefined): { uri: string; uriBaseId?: string } {
+  if (file === STDIN) return { uri: 'stdin' };
   if (root === undefined) return { uri: file.replace(/\\/g, '/').replace(/^\.\//, '') };
   const abs = resolve(root, file);
   const rel = relative(root, abs);

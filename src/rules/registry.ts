@@ -63,13 +63,15 @@ export interface RuleSettings {
 /** Run every rule that is on for the analysis's profile. */
 export function runRules(a: AnalysisView, settings: RuleSettings = {}): Finding[] {
   const findings: Finding[] = [];
+  const sevOf = (rule: Rule) => settings.severity?.[rule.id] ?? rule.severity[a.profile];
+  const context = { runs: (id: string) => RULES.some((r) => r.id === id && sevOf(r) !== 'off') };
 
   for (const rule of RULES) {
     const override = settings.severity?.[rule.id];
     const sev = override ?? rule.severity[a.profile];
     if (sev === 'off') continue;
     const effective: Rule = override ? { ...rule, severity: { ...rule.severity, [a.profile]: sev } } : rule;
-    rule.check(a, (r) => findings.push(toFinding(effective, r, a, override !== undefined)));
+    rule.check(a, (r) => findings.push(toFinding(effective, r, a, override !== undefined)), context);
   }
 
   // Plain comparison: localeCompare would load ICU collation data on first use (~20 ms).

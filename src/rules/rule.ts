@@ -40,12 +40,29 @@ export interface RuleMeta {
   severity: Record<Profile, Severity | 'off'>;
   /** 'safe': applicable without review; 'suggestion': for a person to judge. */
   fix: 'safe' | 'suggestion' | 'none';
+  /**
+   * The case in which a finding of this rule is raised above the table's severities, whatever
+   * the profile or a severity set in the config (RuleReport.severity): a container that cannot
+   * start, say. `uidctl rules` and the rule's page say so, so the table is not taken for the
+   * whole story.
+   */
+  raised?: { severity: Severity; when: string };
 }
 
 export type AnalysisView = Omit<Analysis, 'findings'>;
 
+/**
+ * What a check may know of the other rules: whether one runs in this analysis (the profile or
+ * the config may turn it off). A rule that leaves a case to another (UID103 leaves HOME=/ of a
+ * nameless uid to UID102) reports it itself when that rule is off, so turning one rule off
+ * does not hide another's finding.
+ */
+export interface RuleContext {
+  runs(id: string): boolean;
+}
+
 export interface Rule extends RuleMeta {
-  check(a: AnalysisView, report: (r: RuleReport) => void): void;
+  check(a: AnalysisView, report: (r: RuleReport) => void, rules: RuleContext): void;
 }
 
 export function defineRule(rule: Rule): Rule {

@@ -3,7 +3,7 @@
 import type { AnalysisView } from './rule.js';
 import type { Accounts, Fix, ImageState, MountSpec, UnknownEffect, Verdict } from '../model/types.js';
 import { hasDescendants, isUnder, normalizePath, resolvePath } from '../image/fs.js';
-import { userByUid } from '../image/accounts.js';
+import { resolveExecUser, userByUid } from '../image/accounts.js';
 import { readOnlyRootSetting } from '../runtime/resolve.js';
 import { startCommandOf } from '../runtime/entrypoints.js';
 import { lacksShadowTool } from '../shell/commands/accounts.js';
@@ -79,6 +79,29 @@ export function uidBuildArg(a: AnalysisView): string | undefined {
   }
 
   return undefined;
+}
+
+/**
+ * Where a RUN step that needs root (a chown, a mkdir in a root-owned folder) goes in the target
+ * stage, so the fix builds when pasted: a RUN after a non-root USER runs as that user, and only
+ * root may chown (chown: changing ownership of '/app': Operation not permitted). Before the
+ * stage's last USER when it names a non-root user; wrapped in `USER root` ... `USER NAME` when
+ * that user comes from the base image (no USER in the stage); anywhere after FROM when the stage
+ * builds as root.
+ */
+export function rootStep(a: AnalysisView, run: string): { where: string; snippet: string } {
+  const user = a.image.config.user ?? '';
+  const resolved = user === '' ? undefined : resolveExecUser(a.image.accounts, user);
+  // An image USER that cannot be resolved stops the container anyway (UID104): as for a user.
+  const root = user === '' || (resolved?.ok === true && resolved.user.uid === 0);
+  if (root) return { where: 'anywhere after FROM: the steps of this stage run as root', snippet: run };
+  const line = a.sim.target.lines.user;
+  const ins = line === undefined ? undefined : a.df.instructions.find((i) => i.line === line && i.keyword === 'USER');
+  if (ins) {
+    return { where: `before \`USER ${ins.args.trim()}\` at line ${line} (a RUN after it runs as ${ins.args.trim()}, not as root)`, snippet: run };
+  }
+
+  return { where: `at the end of the stage, as root: its USER (${user}) comes from the base image, so the step switches to root and back`, snippet: `USER root\n${run}\nUSER ${user}` };
 }
 
 // ---------------------------------------------------------------- run-time changes

@@ -264,3 +264,19 @@ describe('explain reads the files it is given', () => {
     assert.match(r.stdout, /^uidctl explain: no known pattern in this text\./);
   });
 });
+
+describe('diagnose: a probe file that is not JSON is named by file, line and column', () => {
+  const cases = [
+    { name: 'a file', args: ['diagnose', 'probe.json'], stderr: "uidctl diagnose: probe.json:2:9: not JSON (Unexpected token '}'); it should be the output of 'uidctl probe --script | ... sh'\n" },
+    { name: 'an empty file: no position to give', args: ['diagnose', 'empty.json'], stderr: "uidctl diagnose: empty.json: not JSON (the file is empty); it should be the output of 'uidctl probe --script | ... sh'\n" },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const r = await uidctl(c.args, tempDir({ 'probe.json': '{"probe":"uidctl",\n "uid": }\n', 'empty.json': '' }));
+
+      assert.equal(r.stderr, c.stderr);
+      assert.equal(r.stdout, '');
+      assert.equal(r.code, 2);
+    });
+  }
+});

@@ -226,6 +226,37 @@ describe('the Dockerfile on standard input, and names that are not files', () =>
     assert.deepEqual(JSON.parse(r.stdout).results[0].assumptions.filter((a: { id: string }) => a.id.startsWith('copy-source')), []);
   });
 
+  // Code scanning needs a uri that is not a file's unless it is one: `-` would be read as a
+  // file named - at the repository's root.
+  const sarifUris = (args: string[]) => {
+    const r = spawnSync(process.execPath, [CLI, 'check', ...args, '--no-config', '--format', 'sarif', '--fail-on', 'never', '--base-from', 'catalog'], { cwd: ROOT, encoding: 'utf8', input: 'FROM debian:bookworm\nUSER root\n' });
+    assert.equal(r.status, 0, r.stderr);
+    return (JSON.parse(r.stdout).runs[0].results as { locations: { physicalLocation: { artifactLocation: unknown } }[] }[]).map((x) => x.locations[0].physicalLocation.artifactLocation);
+  };
+
+  test('check - --format sarif: the location is stdin, with no %SRCROOT% base', () => {
+    assert.deepEqual(sarifUris(['-']), [{ uri: 'stdin' }]);
+  });
+
+  test('check - --stdin-filename PATH: reported under that repository path (SARIF, JSON, errors)', () => {
+    assert.deepEqual(sarifUris(['-', '--stdin-filename', 'docker/Dockerfile']), [{ uri: 'docker/Dockerfile', uriBaseId: '%SRCROOT%' }]);
+    const json = run(['-', '--stdin-filename', 'docker/Dockerfile'], 'FROM debian:bookworm\n');
+    assert.equal(JSON.parse(json.stdout).results[0].file, 'docker/Dockerfile');
+    const bad = run(['-', '--stdin-filename', 'docker/Dockerfile'], 'FROM debian:bookworm\nUSERR root\n');
+    assert.deepEqual([bad.status, bad.stderr], [2, 'uidctl check: docker/Dockerfile:2: unknown instruction: USERR\n']);
+  });
+
+  test('--stdin-filename without -, or with no name, is a usage error', () => {
+    const cases: [string[], string][] = [
+      [['examples/pytorch-uid-mismatch/Dockerfile', '--stdin-filename', 'x'], 'uidctl check: --stdin-filename names the Dockerfile read from standard input: give - as well\n'],
+      [['-', '--stdin-filename', ''], "uidctl check: --stdin-filename needs a file name (got '')\n"],
+    ];
+    for (const [args, err] of cases) {
+      const r = run(args, 'FROM debian:bookworm\n');
+      assert.deepEqual([r.status, r.stderr], [2, err]);
+    }
+  });
+
   test('an empty name, standard input twice, and an unknown option are one-line usage errors', () => {
     const cases: [string[], string][] = [
       [[''], "uidctl check: '': no such file or folder\n"],

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { explainError, PATTERN_IDS, tailor, type ExplainFacts } from '../../src/probe/explain.js';
 import { analyze } from '../../src/analyze.js';
 import { parseDockerRun } from '../../src/runtime/docker.js';
-import explainMain, { analyzeFile } from '../../src/cli/explain.js';
+import explainMain, { analyzeFile, renderExplanations } from '../../src/cli/explain.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { tempDirs } from '../cli/temp.js';
 
@@ -306,7 +306,43 @@ describe('tailor', () => {
     const [e] = explainError("PermissionError: [Errno 13] Permission denied: '/workspace/data/x'").map((x) => tailor(x, a));
 
     assert.match(e.details[1], /^the model: create \/workspace\/data\/x is allowed/);
-    assert.ok(e.details.some((d) => d.includes('try uidctl verify')));
+    // Said apart from the details (text: a "differs" line), as every contradiction is.
+    assert.equal(e.contradiction, 'the model predicts this works with the given flags: the container may run with other flags, or the model misses something (try uidctl verify)');
+  });
+
+  // The pattern's cause is general ("started with --user UID that the image never created"); a
+  // model that has the opposite must say so, not leave the cause standing.
+  describe('a symptom the analysed image and run contradict', () => {
+    const explained = (text: string, run: string) => explainError(text).map((x) => tailor(x, analysis(run)))[0];
+
+    test('"I have no name!" while the user has a passwd entry', () => {
+      assert.equal(explained('I have no name!', 'docker run img').contradiction,
+        'in the model uid 1000 has an /etc/passwd entry (app), so the prompt would show that name, not "I have no name!": the container that printed this runs as another uid (a --user, user: or runAsUser this run does not give), or its /etc/passwd is not the image\'s (a file mounted over it, another image)');
+    });
+
+    test('"I have no name!" for a uid with no entry: consistent, nothing said', () => {
+      assert.equal(explained('I have no name!', 'docker run --user 4000 img').contradiction, undefined);
+    });
+
+    test('Read-only file system on a read-write mount', () => {
+      assert.equal(explained("OSError: [Errno 30] Read-only file system: '/workspace/data/x'", 'docker run --user 1001 -v $PWD/data:/workspace/data img').contradiction,
+        'the model has no read-only file system here: /workspace/data/x is on the read-write bind mount /workspace/data (-v $PWD/data:/workspace/data), and it predicts the write works. The container that printed this was started otherwise (a :ro mount, --read-only, readOnlyRootFilesystem: true), or the host file system under the mount is itself read-only (a read-only NFS export, a remount)');
+    });
+
+    test('Read-only file system in the image with no --read-only', () => {
+      assert.match(explained("OSError: [Errno 30] Read-only file system: '/etc/x'", 'docker run img').contradiction ?? '',
+        /^the model has no read-only file system here: \/etc\/x is in the image and the root file system is writable \(no --read-only\), and it predicts EACCES, not EROFS\./);
+    });
+
+    test('Read-only file system on a :ro mount: consistent, nothing said', () => {
+      assert.equal(explained("OSError: [Errno 30] Read-only file system: '/workspace/data/x'", 'docker run --user 1001 -v $PWD/data:/workspace/data:ro img').contradiction, undefined);
+    });
+
+    test('a :ro mount the process cannot even enter: the kernel says EACCES first', () => {
+      const a = analyze({ file: 'Dockerfile', text: DOCKERFILE, run: parseDockerRun('docker run -v /srv/private:/workspace/data:ro img', { invoker }), host: [{ path: '/srv/private', exists: true, from: 'facts-file', meta: { kind: 'dir', uid: 3000, gid: 3000, mode: 0o700 } }], profile: 'dev' });
+      const [e] = explainError("OSError: [Errno 30] Read-only file system: '/workspace/data/x'").map((x) => tailor(x, a));
+      assert.match(e.contradiction ?? '', /^\/workspace\/data\/x is on a read-only file system in the model too \(-v \/srv\/private:\/workspace\/data:ro\), but this process is refused before that \(EACCES\)/);
+    });
   });
 
   test('a path under an image VOLUME is on that anonymous volume, with the UID201 fix', () => {
@@ -331,6 +367,15 @@ describe('uidctl explain', () => {
     const io = memoryIo();
     assert.equal(await explainMain(["touch: cannot touch '/data/x': Permission denied"], io), 0);
     assert.match(io.stdout, /^Permission denied \(EACCES\) \[permission-denied\]\n  matched  touch: cannot touch '\/data\/x': Permission denied\n  path     \/data\/x\n/);
+  });
+
+  test('a contradiction is its own line of the text, after the model', () => {
+    const [e] = explainError('I have no name!').map((x) => tailor(x, analysis('docker run img')));
+    const lines = renderExplanations([e]).split('\n');
+    const at = lines.findIndex((l) => l.startsWith('  differs  in the model uid 1000 has an /etc/passwd entry (app)'));
+
+    assert.ok(at > 0, lines.join('\n'));
+    assert.match(lines[at - 1], /^  model    the container runs as uid=1000\(app\)/);
   });
 
   test('unknown text: exit 0 with a hint', async () => {

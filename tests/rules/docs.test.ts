@@ -55,6 +55,13 @@ describe('rule docs', () => {
       assert.ok(page.includes(rule.description), 'the page repeats the one-sentence description');
     });
 
+    // `uidctl rules` prints the metadata; the page must not say otherwise.
+    test(`${rule.id}'s page gives the severities the rule has`, () => {
+      const page = readFileSync(path, 'utf8');
+      assert.ok(page.includes(`| Severity | ${rule.severity.dev} | ${rule.severity.prod} |`), 'the severity table is out of date');
+      if (rule.raised) assert.ok(page.includes(`Severity: ${rule.raised.severity} when ${rule.raised.when}`), 'the page does not say when the severity is raised');
+    });
+
     if (!existsSync(path)) continue;
     const page = readFileSync(path, 'utf8');
     const { fires, quiet } = examplesOf(page);

@@ -63,3 +63,24 @@ describe('UID101 names where the run asks for root', () => {
     });
   }
 });
+
+// "sets no non-root USER" read as if USER were missing; a USER that names root is quoted.
+describe('UID101 names the USER that makes the image root', () => {
+  const cases = [
+    { name: 'USER root after a user was created: that line', text: 'FROM debian:bookworm\nRUN useradd -m app\nUSER root\nCMD ["sleep", "1"]\n', line: 3,
+      message: 'The container runs as root: `USER root` at line 3 makes root the user it starts as.' },
+    { name: 'USER 0:0, by number', text: 'FROM debian:bookworm\nUSER 0:0\nRUN true\n', line: 2,
+      message: 'The container runs as root: `USER 0:0` at line 2 makes root the user it starts as.' },
+    { name: "a stage's USER root inherited by the next stage: the base image's", text: 'FROM debian:bookworm AS b\nUSER root\nFROM b\nRUN true\n', line: 3,
+      message: "The container runs as root: the base image's USER is root, and no USER in this stage changes it." },
+    { name: 'no USER at all: the wording as before', text: 'FROM debian:bookworm\nRUN true\n', line: 1,
+      message: 'The container runs as root: the image sets no non-root USER.' },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const { f } = uid101(c.text);
+      assert.equal(f?.message, c.message);
+      assert.equal(f?.location.line, c.line);
+    });
+  }
+});

@@ -392,3 +392,31 @@ describe('UID104: runAsNonRoot under Kubernetes', () => {
     });
   }
 });
+
+// A heredoc has no file in the build context: `COPY --chmod=0755 entrypoint.sh ...` would name
+// one that does not exist. The fix is the COPY that wrote it, with --chmod.
+describe('UID106: an entrypoint written by a heredoc COPY', () => {
+  const body = '#!/bin/sh\nexec "$@"\nEOT\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["sleep", "1"]\n';
+  const uid106Fixes = (dockerfile: string) => check(dockerfile).findings.filter((f) => f.ruleId === 'UID106').map((f) => f.fixes.map((x) => [x.description, x.snippet]));
+
+  test("COPY <<'EOT' /entrypoint.sh: that COPY with --chmod=0755, the body as it is", () => {
+    assert.deepEqual(uid106Fixes(`FROM debian:bookworm\nCOPY <<'EOT' /entrypoint.sh\n${body}`), [[
+      ['Make it executable and readable for everyone where the heredoc writes it: add --chmod=0755 to the COPY at line 2 (its body stays as it is).', "COPY --chmod=0755 <<'EOT' /entrypoint.sh"],
+      ['Or fix the mode in a RUN step.', 'RUN chmod 0755 /entrypoint.sh'],
+    ]]);
+  });
+
+  test('its other flags are kept and a --chmod of its own replaced', () => {
+    const fixes = uid106Fixes(`FROM debian:bookworm\nCOPY --chown=1:1 --chmod=0644 --link <<EOT /entrypoint.sh\n${body}`);
+    assert.equal(fixes[0][0][1], 'COPY --chmod=0755 --chown=1:1 --link <<EOT /entrypoint.sh');
+  });
+
+  test('the fixed Dockerfile starts: no UID106', () => {
+    assert.deepEqual(uid106Fixes(`FROM debian:bookworm\nCOPY --chmod=0755 <<'EOT' /entrypoint.sh\n${body}`), []);
+  });
+
+  test('a file from the context keeps the context file fix', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nCOPY --chmod=0644 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n' });
+    assert.equal(a.findings.find((f) => f.ruleId === 'UID106')?.fixes[0].snippet, 'COPY --chmod=0755 entrypoint.sh /entrypoint.sh');
+  });
+});

@@ -99,11 +99,16 @@ export default defineRule({
       ? `the Compose service sets user: ${a.run?.user}`
       : `the run command asks for it (${a.run?.user})`;
     const emptied = fromRun ? undefined : emptiedUser(a);
+    const explicit = fromRun || emptied ? undefined : explicitRoot(a);
     report({
       message: fromRun
         ? `The container runs as root because ${asks}.`
         : emptied
         ? `The container runs as root: \`USER ${emptied.written}\` at line ${emptied.line} expands to nothing, as ${emptied.names.join(', ')} ${emptied.names.length === 1 ? 'has' : 'have'} no value in this stage${emptied.global ? ' (an ARG before FROM is seen only by FROM lines: repeat it after FROM)' : ''}.`
+        : explicit
+        ? explicit.line !== undefined
+          ? `The container runs as root: \`USER ${explicit.written}\` at line ${explicit.line} makes root the user it starts as.`
+          : `The container runs as root: the base image's USER is ${explicit.written}, and no USER in this stage changes it.`
         : 'The container runs as root: the image sets no non-root USER.',
       why: a.run?.hostUsers === false
         // https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/
@@ -118,6 +123,22 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * The image's USER when it names root itself (`USER root`, `USER 0:0`): the image does set a
+ * USER, so "sets no non-root USER" would read as if it set none. line is that of the stage's
+ * USER instruction; undefined when the USER is the base image's.
+ */
+function explicitRoot(a: AnalysisView): { written: string; line: number | undefined } | undefined {
+  const user = a.image.config.user ?? '';
+  if (user === '') return undefined;
+  const resolved = resolveExecUser(a.image.accounts, user);
+  if (!resolved.ok || resolved.user.uid !== 0) return undefined;
+  const line = a.sim.target.lines.user;
+  const ins = line === undefined ? undefined : a.df.instructions.find((i) => i.line === line && i.keyword === 'USER');
+
+  return ins ? { written: ins.args.trim(), line } : { written: user, line: undefined };
+}
 
 /**
  * The USER that made the image root by expanding to nothing: `USER $USERNAME` with USERNAME

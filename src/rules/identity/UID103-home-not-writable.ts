@@ -37,12 +37,13 @@ export default defineRule({
   category: 'identity',
   severity: { dev: 'warning', prod: 'warning' },
   fix: 'suggestion',
-  check(a, report) {
+  check(a, report, rules) {
     const p = a.runtime.process;
     const id = a.identity;
     if (p.uid === 0 || a.runtime.errors.length > 0 || !a.runtime.userResolved || (id.homeExists && id.homeWritable)) return;
-    // The nameless-uid rule already explains HOME=/ for a uid without a passwd entry.
-    if (!p.hasPasswdEntry && p.homeFrom === 'default') return;
+    // The nameless-uid rule already explains HOME=/ for a uid without a passwd entry; when it is
+    // turned off, the HOME problem is still this rule's to say.
+    if (!p.hasPasswdEntry && p.homeFrom === 'default' && rules.runs('UID102')) return;
     // System accounts with the home /nonexistent (nobody, _apt) are meant to have none: the fix
     // is another HOME, not creating /nonexistent.
     const noHome = p.home === '/nonexistent';

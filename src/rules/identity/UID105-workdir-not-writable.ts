@@ -1,6 +1,14 @@
-import { defineRule } from '../rule.js';
-import { firstReason, mountFor, readOnlyRootFix, who } from '../util.js';
+import { defineRule, type AnalysisView } from '../rule.js';
+import { firstReason, mountFor, readOnlyRootFix, rootStep, who } from '../util.js';
+import type { Fix } from '../../model/types.js';
 import { resolvePath } from '../../image/fs.js';
+
+/** The chown of the working folder, placed where it runs as root (rootStep). */
+function ownWorkdirFix(a: AnalysisView, run: string): Fix {
+  const step = rootStep(a, run);
+
+  return { description: `Make the working directory belong to the user: put this ${step.where}.`, snippet: step.snippet, safe: false };
+}
 
 export default defineRule({
   id: 'UID105',
@@ -43,7 +51,7 @@ export default defineRule({
         ? [readOnlyRootFix(a, p.cwd)]
         // By name when the image's own user runs: the fix stays right when a build argument
         // changes that user's uid.
-        : [{ description: 'Make the working directory belong to the user.', snippet: `RUN mkdir -p ${p.cwd} && chown ${a.run?.user === undefined && p.userName && p.groupName ? `${p.userName}:${p.groupName}` : `${p.uid}:${p.gid}`} ${p.cwd}`, safe: false }],
+        : [ownWorkdirFix(a, `RUN mkdir -p ${p.cwd} && chown ${a.run?.user === undefined && p.userName && p.groupName ? `${p.userName}:${p.groupName}` : `${p.uid}:${p.gid}`} ${p.cwd}`)],
     });
   },
 });

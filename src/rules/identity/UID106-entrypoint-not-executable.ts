@@ -393,7 +393,7 @@ export default defineRule({
       dependsOn: v.dependsOn,
       unsureSeverity: unsure ? 'warning' : undefined,
       fixes: [
-        { description: 'Make it executable and readable for everyone when copying it.', snippet: `COPY --chmod=0755 ${file.split('/').pop()} ${file}`, safe: false },
+        heredocCopyFix(a, file) ?? { description: 'Make it executable and readable for everyone when copying it.', snippet: `COPY --chmod=0755 ${file.split('/').pop()} ${file}`, safe: false },
         { description: 'Or fix the mode in a RUN step.', snippet: `RUN chmod 0755 ${file}`, safe: false },
       ],
     });
@@ -401,6 +401,28 @@ export default defineRule({
 });
 
 const KUBELET_FILES = new Set(['configMap', 'secret', 'projected', 'downwardAPI']);
+
+/**
+ * The program was written by a COPY whose source is a heredoc (`COPY <<'EOT' /entrypoint.sh`):
+ * there is no file in the build context to copy with --chmod, so the fix is that COPY itself
+ * with --chmod=0755 (BuildKit gives a heredoc source the --chmod mode, else 0644), the body left
+ * as it is. Undefined when the file came from anywhere else.
+ */
+function heredocCopyFix(a: AnalysisView, file: string): Fix | undefined {
+  const origin = a.runtime.view.fs.get(file)?.origin;
+  if (origin === undefined || !origin.startsWith(`${a.file}:`)) return undefined;
+  const line = Number(origin.slice(a.file.length + 1));
+  const ins = a.df.instructions.find((i) => i.line === line && (i.keyword === 'COPY' || i.keyword === 'ADD') && i.heredocs.length > 0);
+  if (!ins) return undefined;
+  // The other flags (--chown, --link) as written; a --chmod already there is the one replaced.
+  const flags = ins.flags.filter((f) => f.name !== 'chmod').map((f) => `--${f.name}${f.value !== null ? `=${f.value}` : ''}`);
+
+  return {
+    description: `Make it executable and readable for everyone where the heredoc writes it: add --chmod=0755 to the ${ins.keyword} at line ${line} (its body stays as it is).`,
+    snippet: [ins.keyword, '--chmod=0755', ...flags, ins.args].join(' '),
+    safe: false,
+  };
+}
 
 /** The start program is a file of a configMap or secret volume the process may not execute. */
 function projectedNotExecutable(a: AnalysisView, m: MountSpec, file: string, v: Verdict, execute: boolean): RuleReport {

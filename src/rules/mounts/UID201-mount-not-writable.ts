@@ -1,8 +1,8 @@
-import { defineRule, type AnalysisView } from '../rule.js';
-import { firstReason, hostFacts, renderRunChanges, runTool, startCommand, tmpHomeChanges, uidBuildArg, unknownId, who } from '../util.js';
+import { defineRule, type AnalysisView, type RuleReport } from '../rule.js';
+import { busyboxAccounts, firstReason, freeUserName, hostFacts, renderRunChanges, rootStep, runTool, startCommand, tmpHomeChanges, uidBuildArg, unknownId, who } from '../util.js';
 import { evaluate } from '../../access/evaluate.js';
 import { pythonScript } from '../identity/UID106-entrypoint-not-executable.js';
-import type { Fix, MountSpec } from '../../model/types.js';
+import type { Fix, MountSpec, Verdict } from '../../model/types.js';
 import { groupByGid, userByUid } from '../../image/accounts.js';
 import { imageVolumeMounts } from '../../runtime/resolve.js';
 import { ancestry, normalizePath, parentOf } from '../../image/fs.js';
@@ -77,7 +77,7 @@ export default defineRule({
     // The image's own VOLUMEs become anonymous volumes at every start, run line or not.
     const mounts = [...(a.run?.mounts ?? []), ...imageVolumeMounts(a.image, a.run?.mounts ?? [])];
     for (const m of mounts) {
-      if (m.readonly || m.kind === 'tmpfs') continue;
+      if (m.readonly) continue;
       const v = a.check(m.target, 'create');
       if (v.allowed || v.errno !== 'EACCES') continue;
 
@@ -103,6 +103,11 @@ export default defineRule({
               ? []
               : [{ description: `Let uid ${p.uid} pass through ${up} in the image.`, snippet: `RUN chmod o+x ${up}`, safe: false }],
         });
+        continue;
+      }
+
+      if (m.kind === 'tmpfs') {
+        report(tmpfsReport(a, m, v));
         continue;
       }
 
@@ -183,13 +188,7 @@ export default defineRule({
             fixes.push({ description: `Or run as ${imageUser.name}, the image's user with uid ${owner.uid}.${lostInputs(a, owner.uid, imageUser.gid)}`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: imageUser.gid, name: imageUser.name }]), safe: false });
           } else {
             fixes.push({ description: `Or run as the folder's owner; uid ${owner.uid} has no passwd entry in the image, so HOME becomes / unless you set it.${lostInputs(a, owner.uid, owner.gid)}`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: owner.gid }, ...tmpHomeChanges(a)]), safe: false });
-            if (!arg) {
-              fixes.push({
-                description: `Or build the image user with the host uid so both agree.${lostInputs(a, owner.uid, owner.uid)}`,
-                snippet: `ARG UID=${owner.uid}\nRUN useradd --create-home --uid $UID app\nUSER app\n# docker build --build-arg UID=$(id -u) .`,
-                safe: false,
-              });
-            }
+            if (!arg) fixes.push(hostUidUserFix(a, owner.uid, lostInputs(a, owner.uid, owner.uid)));
           }
         }
         fixes.push({ description: `Or give the folder to uid ${p.uid} on the ${k8s ? 'node' : 'host'}.`, snippet: `sudo chown -R ${p.uid}:${p.gid} ${m.source}`, safe: false });
@@ -229,11 +228,11 @@ export default defineRule({
             snippet: m.written.replace(/,?\b(volume-)?nocopy(=(true|1))?\b/, '').replace(/:nocopy\b/, ''),
             safe: false,
           }
-          : {
-            description: `Drop nocopy, and create ${m.target} in the image owned by the user, so a new volume copies that owner.`,
-            snippet: `RUN ${mkdirOwned(a, m.target, p.uid, p.gid)}`,
+          : ((step) => ({
+            description: `Drop nocopy, and create ${m.target} in the image owned by the user, so a new volume copies that owner: put this ${step.where}.`,
+            snippet: step.snippet,
             safe: false,
-          });
+          }))(rootStep(a, `RUN ${mkdirOwned(a, m.target, p.uid, p.gid)}`)));
         fixes.push({
           description: `Or give the volume to uid ${p.uid} once, from a root container.`,
           snippet: `docker run --rm -v ${m.source}:/v busybox chown ${p.uid}:${p.gid} /v`,
@@ -250,9 +249,10 @@ export default defineRule({
         });
         if (volumeLine !== undefined) imageVolumeLine = volumeLine;
       } else {
+        const step = rootStep(a, `RUN ${mkdirOwned(a, m.target, p.uid, p.gid)}`);
         fixes.push({
-          description: 'Create the path in the image owned by the user before the volume is first used, so the new volume copies that owner.',
-          snippet: `RUN ${mkdirOwned(a, m.target, p.uid, p.gid)}`,
+          description: `Create the path in the image owned by the user before the volume is first used, so the new volume copies that owner: put this ${step.where}.`,
+          snippet: step.snippet,
           safe: false,
         });
       }
@@ -285,6 +285,127 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * A tmpfs the process may not write: it starts empty, root's unless uid=/gid= say otherwise
+ * (--tmpfs, Compose tmpfs:), with the mode given (1777 when none: docker docs, tmpfs mounts).
+ * `--tmpfs /x:mode=0700` or `--mount type=tmpfs,...,tmpfs-mode=0700` then leaves a non-root
+ * process nothing there. The fixes give the tmpfs to the process (the kernel's tmpfs uid= and
+ * gid= mount options, which --tmpfs passes on) or open it to every uid with the sticky bit, as
+ * /tmp is.
+ */
+function tmpfsReport(a: AnalysisView, m: MountSpec, v: Verdict): RuleReport {
+  const p = a.runtime.process;
+  const meta = a.runtime.view.fs.get(m.target);
+  const mode = (meta?.mode ?? m.tmpfsMode ?? 0o1777) & 0o7777;
+  const octal = mode.toString(8).padStart(4, '0');
+  const owner = `${meta?.uid ?? m.tmpfsUid ?? 0}:${meta?.gid ?? m.tmpfsGid ?? 0}`;
+  const tool = runTool(a);
+  // The options written (size=64m, noexec; --mount's tmpfs-size as size=) are kept in the fixes.
+  const flag = /^--tmpfs[ =][^:]*:(.*)$/.exec(m.written);
+  const size = /tmpfs-size=([^,\s]+)/.exec(m.written);
+  const kept = flag ? flag[1].split(',').filter((o) => o !== '' && !/^mode=/.test(o)) : size ? [`size=${size[1]}`] : [];
+  const others = kept.filter((o) => !/^(uid|gid)=/.test(o));
+  const own = `${m.target}:${[...others, `uid=${p.uid}`, `gid=${p.gid}`, `mode=${octal}`].join(',')}`;
+  const open = `${m.target}:${[...kept, 'mode=1777'].join(',')}`;
+  const fixes: Fix[] = [];
+  if (tool === 'kubernetes') {
+    // Not a tmpfs of a manifest (emptyDir is a volume): nothing to spell here.
+  } else if (tool === 'compose') {
+    fixes.push(
+      { description: `Give the tmpfs to uid ${p.uid} as it is mounted (tmpfs's uid= and gid= options), keeping its mode.`, snippet: `tmpfs:\n  - ${own}`, safe: false },
+      { description: 'Or let every uid write it, with the sticky bit, as /tmp is.', snippet: `tmpfs:\n  - ${open}`, safe: false },
+    );
+  } else {
+    const mount = m.written.startsWith('--mount');
+    fixes.push({
+      description: mount
+        ? `Give the tmpfs to uid ${p.uid} as it is mounted, keeping its mode: --tmpfs takes the kernel's uid= and gid= options (instead of ${m.written}).`
+        : `Give the tmpfs to uid ${p.uid} as it is mounted (tmpfs's uid= and gid= options), keeping its mode.`,
+      snippet: `--tmpfs ${own}`,
+      safe: false,
+    });
+    fixes.push({
+      description: 'Or let every uid write it, with the sticky bit, as /tmp is.',
+      snippet: mount
+        ? (/tmpfs-mode=[0-7]+/.test(m.written) ? m.written.replace(/tmpfs-mode=[0-7]+/, 'tmpfs-mode=1777') : `${m.written},tmpfs-mode=1777`)
+        : `--tmpfs ${open}`,
+      safe: false,
+    });
+  }
+
+  return {
+    message: `${who(a)} cannot write to ${m.target} (${m.written}): the tmpfs belongs to ${owner} with mode ${octal} - Permission denied.`,
+    // podman copies the image's files into a tmpfs (tmpcopyup); Docker hides them. Either way
+    // the tmpfs's own root is made from its options (runtime/resolve.ts applyTmpfs).
+    why: `${firstReason(v)}. A tmpfs is made as the container starts, owned by root unless its uid= and gid= options say otherwise, with the mode it is given (1777 when none)${tool === 'podman' ? '' : ': a chown or chmod of that path in the Dockerfile does not reach it'}.`,
+    dependsOn: v.dependsOn,
+    fixes,
+  };
+}
+
+/**
+ * The fix that builds the process's user at the host folder's uid, written so it builds when
+ * pasted. useradd of a name the image has fails (useradd: user 'app' already exists), so:
+ * - a user a RUN of this stage makes: that RUN, its uid taken from ARG UID (replacing the line);
+ * - a user of the base image: renumbered with usermod -u, as root (which also gives it the files
+ *   in its home; files elsewhere keep the old uid);
+ * - no user of that name: a new one, under a name the image does not have.
+ */
+function hostUidUserFix(a: AnalysisView, uid: number, lost: string): Fix {
+  const p = a.runtime.process;
+  const name = p.userName;
+  const build = '# docker build --build-arg UID=$(id -u) .';
+  const made = name === undefined ? undefined : userMadeAt(a, name);
+  if (made) {
+    return {
+      description: `Or build ${name} with the host uid so both agree: replace line ${made.line} with these (a second ${made.tool} of ${name} would fail, as it exists).${lost}`,
+      snippet: `ARG UID=${uid}\nRUN ${made.rewritten}\n${build}`,
+      safe: false,
+    };
+  }
+  if (name !== undefined && a.image.accounts.passwd.some((e) => e.name === name) && !busyboxAccounts(a)) {
+    const step = rootStep(a, `ARG UID=${uid}\nRUN usermod -u $UID ${name}`);
+    return {
+      description: `Or renumber ${name}, whom the base image makes, to the host uid: put this ${step.where}. usermod -u also gives ${name} the files in its home; files elsewhere keep uid ${p.uid}.${lost}`,
+      snippet: `${step.snippet}\n${build}`,
+      safe: false,
+    };
+  }
+  const fresh = freeUserName(uid, a.image.accounts);
+  const create = busyboxAccounts(a) ? `adduser -D -u $UID ${fresh}` : `useradd --create-home --uid $UID ${fresh}`;
+
+  return {
+    description: `Or build the image user with the host uid so both agree.${lost}`,
+    snippet: `ARG UID=${uid}\nRUN ${create}\nUSER ${fresh}\n${build}`,
+    safe: false,
+  };
+}
+
+/**
+ * The RUN of the target stage that makes the user `name` (useradd or adduser ... name), and its
+ * text with the uid taken from $UID: the -u/--uid given replaced, else one added.
+ */
+function userMadeAt(a: AnalysisView, name: string): { line: number; rewritten: string; tool: string } | undefined {
+  const stage = a.df.stages[a.sim.target.index];
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // One command of the RUN: from useradd/adduser to the next ; & | or newline, naming the user.
+  const made = new RegExp(`\\b(useradd|adduser)\\b([^;&|\\n]*?\\s)${esc}(?=$|[\\s;&|])`);
+  for (const ins of stage?.instructions ?? []) {
+    if (ins.keyword !== 'RUN') continue;
+    const m = made.exec(ins.args);
+    if (!m) continue;
+    const opts = m[2];
+    const withUid = /(^|\s)(-u|--uid)([ =]+)\S+/.test(opts)
+      ? opts.replace(/(^|\s)(-u|--uid)([ =]+)\S+/, (_x, lead: string, flag: string, sep: string) => `${lead}${flag}${sep}$UID`)
+      : ` ${m[1] === 'adduser' && busyboxAccounts(a) ? '-u' : '--uid'} $UID${opts}`;
+    const rewritten = `${ins.args.slice(0, m.index)}${m[1]}${withUid}${name}${ins.args.slice(m.index + m[0].length)}`;
+
+    return { line: ins.line, rewritten, tool: m[1] };
+  }
+
+  return undefined;
+}
 
 /** A podman mount as written, with its U option added (`-v SRC:DST:U`, `--mount ...,U=true`). */
 function withChownOption(written: string): string {

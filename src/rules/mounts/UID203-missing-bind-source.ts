@@ -65,6 +65,8 @@ export default defineRule({
   description: 'A bind mount source does not exist on the host: -v creates it owned by root, --mount refuses to start.',
   category: 'mounts',
   severity: { dev: 'warning', prod: 'warning' },
+  // Both are start failures: the container does not exist to be warned about.
+  raised: { severity: 'error', when: 'the container cannot start: a --mount source that does not exist, or a Kubernetes hostPath whose type check fails' },
   fix: 'suggestion',
   check(a, report) {
     for (const m of a.run?.mounts ?? []) {
