@@ -439,11 +439,12 @@ export function analyze(input: AnalyzeInput): Analysis {
   const handover = runtime.errors.length === 0 ? applyEntrypoint(image, run, runtime.process, runtime.identity, start.argv) : undefined;
   // An entrypoint script whose text is known runs first, as the container starts, in its view.
   let found = runtime.errors.length === 0 && !handover ? startScriptOf(image, start, runtime.process) : undefined;
-  if (found && !found.refused && launchOf(start.argv)?.shell === undefined) {
+  if (found && launchOf(start.argv)?.shell === undefined) {
     // Started as a program (`ENTRYPOINT ["/app/entrypoint.sh"]`), the kernel first needs its
     // execute bit: without it execve fails and no line of it runs (measured with buildah:
     // "fork/exec /app/entrypoint.sh: permission denied"). UID106 reports that; the body is
-    // not followed, so no later line is blamed.
+    // not followed, so no later line is blamed. execve checks that bit before it reads the
+    // file's first line, so a script with no #! line that may not be executed is EACCES too.
     const x = evaluate(runtime.identity, runtime.view, found.path, 'exec', false);
     if (!x.allowed && x.errno === 'EACCES') found = undefined;
   }

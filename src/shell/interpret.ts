@@ -1469,14 +1469,7 @@ class Walker {
       : local ? undefined : base === 'find' && isHarmless(base, argv) ? findReader : this.sh.registry.get(base);
 
     if (!handler) {
-      if (isHarmless(base, argv)) {
-        // make reads nothing but writes its targets in its folder (or -C DIR's).
-        if (base === 'make') {
-          const c = argv.indexOf('-C');
-          this.contentsUnknown([c > 0 && argv[c + 1] ? normalizePath(argv[c + 1], this.f.cwd) : this.f.cwd]);
-        }
-        return { status: 0, out: undefined };
-      }
+      if (isHarmless(base, argv)) return { status: 0, out: undefined };
       // The absolute paths it names are what it most likely touches (find /opt/conda ...).
       const paths = namedPaths(argv);
       this.note(`command ${base} is not modelled`, textOf(text), paths);

@@ -5,6 +5,7 @@ import { simulate } from '../../src/build/simulate.js';
 import type { Builder } from '../../src/shell/context.js';
 import { resolveBase } from '../../src/image/catalog/index.js';
 import type { FileMeta, FsTree } from '../../src/model/types.js';
+import { analyze } from '../../src/analyze.js';
 
 function build(text: string, builder: Builder = 'buildkit', opts: { buildArgs?: Record<string, string>; context?: FsTree; target?: string } = {}) {
   return simulate(parseDockerfile(text), { file: 'Dockerfile', builder, buildArgs: opts.buildArgs ?? {}, resolveBase, context: opts.context, target: opts.target });
@@ -477,5 +478,18 @@ describe('a value that outgrows a string', () => {
     assert.equal(owner(r, '/done'), 'dir 0:0 755');
     const u = r.target.state.unknowns.find((x) => x.reason === 'a value it expands grows too long to hold');
     assert.ok(u !== undefined && u.line > 20, JSON.stringify(r.target.state.unknowns.map((x) => [x.line, x.reason])));
+  });
+});
+
+describe('ADD of a local tar archive', () => {
+  test('unpacked into the destination, which then lists in part; the archive file is not there', () => {
+    const context: FsTree = new Map([
+      ['/', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 }],
+      ['/pkg.tar.gz', { kind: 'file', uid: 0, gid: 0, mode: 0o644 }],
+      ['/notes.txt', { kind: 'file', uid: 0, gid: 0, mode: 0o644 }],
+    ]);
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nADD pkg.tar.gz /opt/a/\nADD notes.txt /opt/a/\n', context, readContextText: () => '' });
+    assert.deepEqual([a.image.fs.has('/opt/a/pkg.tar.gz'), a.image.fs.has('/opt/a/notes.txt'), a.image.fs.get('/opt/a')?.partial], [false, true, true]);
+    assert.deepEqual(a.assumptions.filter((x) => x.id.startsWith('add-archive')).map((x) => x.id), ['add-archive:2']);
   });
 });

@@ -227,3 +227,12 @@ describe('conda, mamba and micromamba as the start program', () => {
     ]) assert.equal(uid106(text), undefined, text);
   });
 });
+
+describe('gcr.io/distroless/python3 starts its interpreter (python3/python.bzl: ENTRYPOINT ["/usr/bin/python3.11"])', () => {
+  test('a CMD naming a script is python3.11\'s argument, not a program to execute', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM gcr.io/distroless/python3-debian12:nonroot\nCOPY hello.py /app/hello.py\nCMD ["/app/hello.py"]\n' });
+    assert.deepEqual([a.image.config.entrypoint, a.image.config.env.LANG], [['/usr/bin/python3.11'], 'C.UTF-8']);
+    assert.equal(a.findings.find((f) => f.ruleId === 'UID106'), undefined);
+    assert.equal(a.image.fs.get('/usr/bin/python')?.target, '/usr/bin/python3.11');
+  });
+});

@@ -256,6 +256,11 @@ describe('what the newcomers found, measured in the oracle', () => {
     assert.equal(fails(one('chown -R app /data\nexec gosu app "$@"\n')), 'The container will not start: exec entrypoint.sh: exec format error.');
   });
 
+  test('no #! line and no execute bit for the user: execve refuses it for the bit first', () => {
+    const a = check('FROM debian:bookworm\nRUN useradd -m app\nCOPY --chmod=0644 x.sh /app/x.sh\nUSER app\nCMD ["/app/x.sh"]\n', { 'x.sh': 'echo hi\n' }, 'docker run img');
+    assert.equal(fails(a), 'The container will not start: app (uid 1000) cannot execute /app/x.sh (exec /app/x.sh: permission denied).');
+  });
+
   test('an interpreter the image lacks', () => {
     // /opt is listed in full on this base: /opt/venv is known to be missing. (/bin/zsh is not
     // known either way: the catalog lists /usr/bin only in part.)

@@ -17,10 +17,10 @@ describe('folders an unmodelled command may have filled', () => {
       'RUN unzip /tmp/a.zip -d /opt/tool && chmod -R u+x /opt/tool/bin', []],
     ['./configure and make in a cloned repository, then mv its product',
       'RUN apt-get update && apt-get install -y git && git clone https://example.invalid/r.git /src/r && cd /src/r && ./configure && make && mv tool /usr/local/bin/', []],
-    ['make alone (taken as harmless) still leaves its folder unknown',
-      'RUN mkdir /b && cd /b && make && cp out/app /usr/local/bin/app', []],
+    ['make leaves its folder unknown',
+      'RUN apt-get update && apt-get install -y make && mkdir /b && cd /b && make && cp out/app /usr/local/bin/app', []],
     ['make -C DIR leaves DIR unknown',
-      'RUN mkdir -p /b/sub && make -C /b/sub && cp /b/sub/app /usr/local/bin/app', []],
+      'RUN apt-get update && apt-get install -y build-essential && mkdir -p /b/sub && make -C /b/sub && cp /b/sub/app /usr/local/bin/app', []],
     ['a command whose words cannot be told, then chmod of the path it named',
       'ARG TARGETARCH\nRUN mv /tmp/bin/$TARGETARCH/tool /usr/local/bin/tool && chmod +x /usr/local/bin/tool', []],
     // Known folders the command did not touch stay known: the failure is real.

@@ -61,11 +61,15 @@ function distrolessSpec(name: string, nonroot: boolean, debian: '11' | '12'): Sp
   const python: Spec = layer(DISTROLESS, {
     paths: [
       ['/usr/bin', 'part', 'root:root', 0o755],
-      ['/usr/bin/python3', 'link', 'root:root', 0o777, `python${py}`],
+      ['/usr/bin/python3', 'link', 'root:root', 0o777, `/usr/bin/python${py}`],
+      ['/usr/bin/python', 'link', 'root:root', 0o777, `/usr/bin/python${py}`],
       [`/usr/bin/python${py}`, 'file', 'root:root', 0o755],
       ['/usr/lib', 'part', 'root:root', 0o755],
       [`/usr/lib/python${py}`, 'part', 'root:root', 0o755],
     ],
+    // python3/python.bzl: ENTRYPOINT the interpreter, LANG=C.UTF-8, python and python3 links.
+    config: { entrypoint: [`/usr/bin/python${py}`], env: { LANG: 'C.UTF-8' } },
+    cites: [`${DL}/python3/python.bzl`],
     packages: ['python3'],
     pythons: [
       {

@@ -17,7 +17,7 @@ import {
   userByName,
   userByUid,
 } from '../../image/accounts.js';
-import { baseName, isUnder, normalizePath, parentOf as parentOfPath, resolvePath } from '../../image/fs.js';
+import { baseName, contentsUnknown, isUnder, normalizePath, parentOf as parentOfPath, resolvePath } from '../../image/fs.js';
 import { DEFAULT_PATH } from '../../image/state.js';
 import { globMatch } from '../words.js';
 import { parseSudoers, sudoRun, type SudoCommand, type SudoRunas } from './config.js';
@@ -46,8 +46,8 @@ const READ_ONLY = new Set([
   'printenv', 'basename', 'dirname', 'realpath', 'readlink', 'md5sum', 'sha1sum', 'sha256sum',
   'sha512sum', 'diff', 'cmp', 'tput', 'locale', 'lsb_release', 'free', 'uptime', 'yes', 'seq',
   'jq', 'base64', 'od', 'hexdump', 'strings', 'ldd', 'tree', 'less', 'more', 'column', 'fold',
-  'paste', 'rev', 'tac', 'nl', 'expr', 'arch', 'getconf', 'dpkg-query', 'make', 'sync',
-  'ldconfig', 'update-ca-certificates', 'hostname', 'lscpu', 'nvidia-smi', 'nvcc', 'env-update',
+  'paste', 'rev', 'tac', 'nl', 'expr', 'arch', 'getconf', 'dpkg-query', 'sync',
+  'ldconfig', 'update-ca-certificates', 'hostname', 'lscpu', 'nvcc', 'env-update',
   'gpg', 'openssl', 'tee-null', 'logger', 'clear', 'mountpoint', 'namei', 'gpgconf', 'dpkg-architecture',
 ]);
 
@@ -1333,6 +1333,53 @@ const CURL_VALUED = new Set([
   '--proto', '-K', '--config',
 ]);
 
+/** Packages that bring make: itself, and those that depend on it (apt-cache depends). */
+const MAKE_PACKAGES = ['make', 'build-essential', 'dpkg-dev', 'make-guile'];
+
+/**
+ * make runs the recipes of a Makefile the model does not read: what is in the folder it runs
+ * in (-C DIR) is no longer known and, for an install target, what it writes under the prefix
+ * (PREFIX=, DESTDIR=, else /usr/local, the GNU default) is an unknown effect. The plain debian
+ * and ubuntu images have no make until a package brings it (measured: failures/no-make).
+ */
+const make: CommandHandler = (ctx, argv) => {
+  if (!argv[0].includes('/') && PLAIN_DISTRO.test(ctx.state.base) && !MAKE_PACKAGES.some((p) => Object.hasOwn(ctx.state.packages, p)) && notInstalled(ctx, 'make')) {
+    return notFound(ctx, argv[0]);
+  }
+  let dir = ctx.cwd;
+  const paths: string[] = [];
+  let install = false;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-C' || a === '--directory') dir = normalizePath(argv[++i] ?? '.', dir);
+    else if (a.startsWith('-C') && a.length > 2) dir = normalizePath(a.slice(2), dir);
+    else if (a.startsWith('--directory=')) dir = normalizePath(a.slice(12), dir);
+    else if (/^(PREFIX|prefix|DESTDIR|INSTALL_DIR|BINDIR|bindir)=/.test(a)) paths.push(normalizePath(a.slice(a.indexOf('=') + 1) || '/', dir));
+    else if (!a.startsWith('-') && /install/.test(a)) install = true;
+  }
+  // What it builds lands in its folder, which then lists in part (no note: that is all a build
+  // does); an install target writes below the prefix, which is an effect of its own.
+  contentsUnknown(ctx.state.fs, [dir]);
+  if (!install) return OK;
+  if (paths.length === 0) paths.push('/usr/local');
+  ctx.unknown('make runs the install recipes of a Makefile the model does not read', paths);
+
+  return OK;
+};
+
+/**
+ * nvidia-smi comes with the host's driver, which the NVIDIA container toolkit mounts into a
+ * container started with GPUs, never into a build step; no image of the catalog has it, so
+ * `RUN nvidia-smi` is not found, exit 127 (NVIDIA/nvidia-docker#225: "the driver files
+ * (libraries and binaries) are mounted from the host ... when the container is started";
+ * NVIDIA/nvidia-container-toolkit#218).
+ */
+const nvidiaSmi: CommandHandler = (ctx, argv) => {
+  if (!argv[0].includes('/') && notInstalled(ctx, 'nvidia-smi')) return notFound(ctx, argv[0]);
+
+  return { status: 'unknown', stdoutUnknown: true };
+};
+
 /** curl: -o FILE and -O write a file as the caller; otherwise the body goes to stdout. */
 const curl: CommandHandler = (ctx, argv) => {
   const missing = missingOnPlainImage(ctx, argv[0]);
@@ -1418,6 +1465,9 @@ export const handlers: Record<string, CommandHandler> = {
   setpriv,
   sg,
   env,
+  make,
+  gmake: make,
+  'nvidia-smi': nvidiaSmi,
   nice: passThrough(['-n', '--adjustment']),
   nohup: passThrough([]),
   time: passThrough(['-f', '--format', '-o', '--output']),

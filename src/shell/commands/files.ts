@@ -1389,6 +1389,12 @@ const ln: CommandHandler = (ctx, argv) => {
       }
     }
     fs.set(existing.path, meta);
+    if (!symbolic && meta.kind !== 'symlink') {
+      // One inode under two names: a later chown or chmod of either changes both (measured:
+      // a chown of the first name shows on the second), which the tree of names does not follow.
+      const first = resolvePath(fs, abs(ctx, t), true).path;
+      ctx.unknown(`${existing.path} is a hard link to ${first}: a later change of owner or mode of either name changes both, which is not followed`, [existing.path, first]);
+    }
     if (isTrackedText(existing.path)) {
       const real = resolvePath(fs, existing.path).path;
       setText(ctx, existing.path, ctx.state.texts[real]?.content);

@@ -65,3 +65,27 @@ describe('sg GROUP -c COMMAND', () => {
     assert.deepEqual(build(`${PRE}RUN sg nosuch -c id`).sim.failures.map((f) => f.message), ["sg: group 'nosuch' does not exist"]);
   });
 });
+
+describe('make and nvidia-smi', () => {
+  test('make is not on the plain images until a package brings it; it runs recipes the model does not read', () => {
+    assert.deepEqual(build('RUN make install').sim.failures.map((f) => f.message), ['/bin/sh: 1: make: not found']);
+    const a = build('RUN apt-get update && apt-get install -y build-essential && make -C /src install PREFIX=/opt/x');
+    assert.deepEqual([a.sim.failures, a.unknowns.map((u) => [u.reason, u.paths])], [[], [['make runs the install recipes of a Makefile the model does not read', ['/opt/x']]]]);
+    // Its folder lists in part; an install target without a prefix writes below GNU's default.
+    const b = analyze({ file: 'Dockerfile', text: 'FROM python:3.11\nWORKDIR /src\nRUN make && make install\n' });
+    assert.deepEqual([b.unknowns.map((u) => u.paths), b.image.fs.get('/src')?.filled], [[['/usr/local']], true]);
+  });
+
+  test('nvidia-smi comes from the host driver at run time: a build step does not find it', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM nvidia/cuda:12.1.0-runtime-ubuntu22.04\nRUN nvidia-smi\n' });
+    assert.deepEqual(a.sim.failures.map((f) => [f.line, f.message]), [[2, '/bin/sh: 1: nvidia-smi: not found']]);
+  });
+});
+
+describe('a hard link', () => {
+  test('is one file under two names: what a later chown or chmod of either does is noted, not followed', () => {
+    const a = build('RUN touch /srv/h && ln /srv/h /srv/h2 && chown 1000 /srv/h && chmod 0600 /srv/h');
+    assert.deepEqual(a.unknowns.map((u) => u.paths), [['/srv/h2', '/srv/h']]);
+    assert.equal(a.check('/srv/h2', 'read').dependsOn.length > 0, true);
+  });
+});
