@@ -428,6 +428,29 @@ export function analyze(input: AnalyzeInput): Analysis {
     for (const m of run.mounts) if (m.kind === 'bind') dependsOn.push({ prefix: normalizePath(m.target), id: a.id });
     runtime = { ...runtime, view: { ...runtime.view, dependsOn }, notes: [...runtime.notes, { text: a.text, assumption: a }] };
   }
+  // A bind source with POSIX ACL entries: a named user or group may be allowed what the mode
+  // bits refuse (or refused what they allow); the entries are not read, so every verdict below
+  // the mount rests on that.
+  const acls = host.filter((h) => h.acl === true && h.exists);
+  if (acls.length > 0) {
+    const dependsOn = [...(runtime.view.dependsOn ?? [])];
+    const notes = [...runtime.notes];
+    for (const m of run.mounts) {
+      if (m.kind !== 'bind' || m.source === undefined) continue;
+      const src = normalizePath(m.source);
+      const h = acls.find((x) => x.path === src);
+      if (!h) continue;
+      const a: Assumption = {
+        id: `host-acl:${src}`,
+        subject: src,
+        text: `${src} carries POSIX ACL entries, which uidctl does not read: a named user or group may be allowed what its mode bits refuse (or refused what they allow), so the verdicts below ${normalizePath(m.target)} follow the mode bits alone; check with \`getfacl ${src}\` before changing owners`,
+        confidence: 'low',
+      };
+      notes.push({ text: a.text, assumption: a });
+      dependsOn.push({ prefix: normalizePath(m.target), id: a.id });
+    }
+    runtime = { ...runtime, view: { ...runtime.view, dependsOn }, notes };
+  }
   const start = startCommandOf(image, input.run);
   // A file named below a configMap or secret volume mounted without items: one of its keys.
   if (run.mounts.some((m) => m.volumeType !== undefined && m.items === undefined)) {

@@ -336,6 +336,8 @@ export interface HostPathFacts {
   meta?: FileMeta;
   /** Where the facts came from: 'stat' or a host-facts file. */
   from: 'stat' | 'facts-file' | 'assumed';
+  /** The path carries POSIX ACL entries (`ls -l` shows a +), which the mode bits do not tell. */
+  acl?: boolean;
 }
 
 export interface MountSpec {

@@ -2,7 +2,9 @@
 // I/O edge of the runtime layer), or from a YAML file describing another machine, so examples
 // and CI give the same answer everywhere.
 
+import { execFile } from 'node:child_process';
 import { readdir, lstat, stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import type { Stats } from 'node:fs';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import type { FileKind, FileMeta, HostPathFacts } from '../model/types.js';
@@ -23,6 +25,22 @@ function kindOf(st: Stats): FileKind {
 
 function metaOf(st: Stats): FileMeta {
   return { kind: kindOf(st), uid: st.uid, gid: st.gid, mode: st.mode & 0o7777 };
+}
+
+const run = promisify(execFile);
+
+/**
+ * Whether a path carries POSIX ACL entries: node has no call for extended attributes, and
+ * coreutils' `ls -l` marks such a file with a '+' after its mode (following a link, as the
+ * mount does). Where ls cannot tell, false: the mode bits are then all there is to go on.
+ */
+async function hasAcl(path: string): Promise<boolean> {
+  try {
+    const { stdout } = await run('ls', ['-ldL', '--', path], { timeout: 5000 });
+    return stdout.charAt(10) === '+';
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -49,7 +67,9 @@ export async function statHostPaths(
     }
 
     const meta = metaOf(st);
-    out.push({ path, exists: true, meta, from: 'stat' });
+    const facts: HostPathFacts = { path, exists: true, meta, from: 'stat' };
+    if (await hasAcl(path)) facts.acl = true;
+    out.push(facts);
     if (!opts.children || meta.kind !== 'dir') continue;
 
     let names: string[];
@@ -139,6 +159,7 @@ function obj(v: unknown, what: string): Record<string, unknown> {
  *     /home/me/proj/data: { uid: 1001, gid: 1001, mode: "0755", kind: dir }
  *     /home/me/proj/missing: { exists: false }
  *     /home/me/proj/full: { uid: 1000, gid: 1000, mode: "0755", kind: dir, complete: true }
+ *     /srv/shared: { uid: 3000, gid: 3000, mode: "0770", acl: true }   # POSIX ACL entries
  *
  * Every scalar is read as text (YAML's failsafe schema) so `mode: 0755` stays octal whatever
  * YAML version the writer had in mind. Relative paths and `~` use the invoker's cwd and home,
@@ -215,7 +236,7 @@ function readHostFacts(doc: unknown): HostFactsFile {
     }
     const path = tilde ? normalizePath(raw.slice(1).replace(/^\//, ''), home) : normalizePath(raw, cwd);
     const f = value === null || value === '' ? {} : obj(value, where);
-    onlyKeys(f, ['exists', 'kind', 'uid', 'gid', 'mode', 'target', 'complete'], where);
+    onlyKeys(f, ['exists', 'kind', 'uid', 'gid', 'mode', 'target', 'complete', 'acl'], where);
 
     if (String(f.exists ?? 'true') === 'false') {
       out.paths.push({ path, exists: false, from: 'facts-file' });
@@ -238,7 +259,9 @@ function readHostFacts(doc: unknown): HostFactsFile {
     };
     if (f.target !== undefined) meta.target = String(f.target);
     if (kind === 'dir') meta.partial = String(f.complete ?? 'false') !== 'true';
-    out.paths.push({ path, exists: true, meta, from: 'facts-file' });
+    const facts: HostPathFacts = { path, exists: true, meta, from: 'facts-file' };
+    if (String(f.acl ?? 'false') === 'true') facts.acl = true;
+    out.paths.push(facts);
   }
 
   return out;

@@ -191,7 +191,10 @@ export default defineRule({
             if (!arg) fixes.push(hostUidUserFix(a, owner.uid, lostInputs(a, owner.uid, owner.uid)));
           }
         }
-        fixes.push({ description: `Or give the folder to uid ${p.uid} on the ${k8s ? 'node' : 'host'}.`, snippet: `sudo chown -R ${p.uid}:${p.gid} ${m.source}`, safe: false });
+        // A folder shared through ACL entries keeps its owner: give this uid an entry instead.
+        const acl = v.dependsOn.some((id) => id.startsWith('host-acl:'));
+        if (acl) fixes.push({ description: `Or give uid ${p.uid} an ACL entry on the folder (it has ACL entries already: check them with getfacl first), which leaves its owner as it is.`, snippet: `sudo setfacl -R -m u:${p.uid}:rwX -m d:u:${p.uid}:rwX ${m.source}`, safe: false });
+        else fixes.push({ description: `Or give the folder to uid ${p.uid} on the ${k8s ? 'node' : 'host'}.`, snippet: `sudo chown -R ${p.uid}:${p.gid} ${m.source}`, safe: false });
         if (k8s) fixes.push(initContainerFix(a, m, p.uid, p.gid, `Or let a root init container give it to uid ${p.uid} when the pod starts (init containers run to completion first, on the same volume); the node's folder changes owner too.`));
         // A fix that would cost the workload its own files comes last.
         const costly = fixes.filter((f) => f.description.includes(' could then not '));
@@ -270,12 +273,14 @@ export default defineRule({
       const hostGuess = v.dependsOn.some((id) => id.startsWith('host-unknown:'));
       // An init container that may have changed the volume (not followed, or another image).
       const initDoubt = v.dependsOn.some((id) => id.startsWith('k8s-init'));
-      const unsure = (m.kind !== 'bind' && v.dependsOn.some((id) => !id.startsWith('volume-new:'))) || v.dependsOn.includes('entrypoint:runs-arguments') || scriptDoubt || hostGuess || initDoubt;
+      // A bind source with ACL entries the model does not read may grant what the bits refuse.
+      const aclDoubt = v.dependsOn.some((id) => id.startsWith('host-acl:'));
+      const unsure = (m.kind !== 'bind' && v.dependsOn.some((id) => !id.startsWith('volume-new:'))) || v.dependsOn.includes('entrypoint:runs-arguments') || scriptDoubt || hostGuess || initDoubt || aclDoubt;
       const cannot = unsure ? 'may not be able to write' : 'cannot write';
       report({
         message: rootless && owner && !owner.unmapped && owner.uid === 0
           ? `${who(a)} ${cannot} to ${m.target} (${m.written}): rootless podman shows your own folder as owned by root (0:0) inside - Permission denied.`
-          : `${who(a)} ${cannot} to ${m.target} (${m.written}): it belongs to ${owner?.unmapped ? `a host user not mapped into the container (shown as ${ownerText})` : ownerText}${facts?.meta && !rootless ? (k8s ? ' on the node' : ' on the host') : ''}${hostGuess ? ', if the host folder is as assumed (nothing is known of it)' : ''} - Permission denied.`,
+          : `${who(a)} ${cannot} to ${m.target} (${m.written}): it belongs to ${owner?.unmapped ? `a host user not mapped into the container (shown as ${ownerText})` : ownerText}${facts?.meta && !rootless ? (k8s ? ' on the node' : ' on the host') : ''}${hostGuess ? ', if the host folder is as assumed (nothing is known of it)' : ''}${aclDoubt ? ', unless its ACL entries (not read) allow it' : ''} - Permission denied.`,
         why: `${firstReason(v)}. ${k8s && m.kind === 'volume' && m.volumeType === 'nfs' ? 'An nfs volume shows the server\'s export with the owner and mode it has there: Kubernetes does not fill it from the image, and the NFS volume plugin does not apply securityContext.fsGroup.' : k8s && m.kind === 'volume' && m.volumeType !== undefined && !KUBELET_VOLUMES.has(m.volumeType) ? `${volumeWords(m)} is not filled from the image: Kubernetes mounts the storage as its driver made it, and only securityContext.fsGroup (for volume types that support ownership management) or an init container changes its owner.` : m.kind === 'volume' && m.nocopy ? 'With nocopy the volume is not filled from the image: a new volume keeps the root:root 0755 directory the engine makes, whatever the image has at the path.' : m.kind !== 'bind' ? 'A new volume starts as a copy of the image path, owner and mode included.' : rootless ? (a.run?.userns?.startsWith('keep-id') ? 'Rootless podman with --userns=keep-id maps your host uid to the same uid inside (or to keep-id\'s uid=), other host users are not mapped, and the image\'s USER still decides who the process is.' : 'Rootless podman maps ids through a user namespace: your host uid is root inside, and other host users are not mapped.') : k8s ? 'A hostPath volume shows the node\'s folder with its owner and mode there; uids are not translated, and hostPath volumes do not support ownership management (fsGroup does not apply).' : 'A bind mount shows the host folder with its host owner and mode; uids are not translated.'}`,
         dependsOn: v.dependsOn,
         unsureSeverity: unsure ? 'warning' : undefined,
