@@ -261,7 +261,12 @@ export function mkdirp(
 
   for (const p of ancestry(norm)) {
     const r = resolvePath(tree, p);
-    if (r.meta) continue;
+    if (r.meta || r.loop || r.notDir) continue;
+    // A link followed on the way names a path whose own folders may be missing too (a WORKDIR
+    // through `ln -s /data/work /work`): mkdir -p makes them as well.
+    if (r.path !== p && parentOf(r.path) !== r.missingAt && !resolvePath(tree, parentOf(r.path)).meta) {
+      created.push(...mkdirp(tree, parentOf(r.path), meta));
+    }
     const up = parentOf(r.path);
     const m: FileMeta = { kind: 'dir', uid: meta.uid, gid: meta.gid, mode: meta.mode, origin: meta.origin };
     if (up !== '/' && tree.get(up)?.partial === true) m.partial = true;

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ancestry, formatMode, isUnder, newTree, normalizePath, resolvePath } from '../../src/image/fs.js';
+import { ancestry, formatMode, isUnder, mkdirp, newTree, normalizePath, resolvePath } from '../../src/image/fs.js';
 import type { FileMeta, FsTree } from '../../src/model/types.js';
 
 /** The slow, obviously right normalisation the fast path must agree with. */
@@ -141,4 +141,22 @@ describe('isUnder: the directory itself or a path below it, never a sibling with
       assert.equal(isUnder(path, dir), path === dir || path.startsWith(dir === '/' ? '/' : `${dir}/`) || (dir === '/' && path.startsWith('/')));
     });
   }
+});
+
+describe('mkdirp through a link', () => {
+  test('a link whose target is missing: the target and its missing folders are made (measured: workdir/through-dangling-link)', () => {
+    const t: FsTree = newTree();
+    t.set('/work', { kind: 'symlink', uid: 0, gid: 0, mode: 0o777, target: '/data/work' });
+    const made = mkdirp(t, '/work/sub', { uid: 0, gid: 0, mode: 0o755 });
+    assert.deepEqual(made, ['/data', '/data/work', '/data/work/sub']);
+    assert.equal(t.get('/work')?.kind, 'symlink');
+    assert.equal(resolvePath(t, '/work/sub').path, '/data/work/sub');
+  });
+
+  test('a link in a loop is left alone', () => {
+    const t: FsTree = newTree();
+    t.set('/a', { kind: 'symlink', uid: 0, gid: 0, mode: 0o777, target: '/b' });
+    t.set('/b', { kind: 'symlink', uid: 0, gid: 0, mode: 0o777, target: '/a' });
+    assert.deepEqual(mkdirp(t, '/a/x', { uid: 0, gid: 0, mode: 0o755 }), []);
+  });
 });
