@@ -8,7 +8,7 @@ import { ExpandError, KeyValueError, expandWord, expandWords, parseKeyValues, sp
 import { cloneState, copyRecord } from '../image/state.js';
 import { formatGroup, formatPasswd, groupByName, parseGroup, parseId, parsePasswd, resolveExecUser, userByName } from '../image/accounts.js';
 import { refreshDerived } from '../shell/commands/config.js';
-import { isTrackedText } from '../shell/commands/files.js';
+import { isProjectText, isTrackedText } from '../shell/commands/files.js';
 import { condaNotOnPath } from '../shell/commands/packages.js';
 import { baseName, descendants, isUnder, mkdirp, rebase, normalizePath, parentOf, resolvePath, withMeta } from '../image/fs.js';
 import { DOCKER_DEFAULT_CAPS, evaluate } from '../access/evaluate.js';
@@ -781,9 +781,10 @@ class StageSimulator {
     const line = ins.line;
     const accounts = path === '/etc/passwd' || path === '/etc/group';
     if (!accounts && !isTrackedText(path)) {
-      // An entrypoint script: its text when it can be read, else nothing (no doubt to record:
-      // the script is then taken as before, by its name).
-      if (this.opts.startScripts === undefined || !this.opts.startScripts.has(baseName(path))) return;
+      // An entrypoint script, or a Python project's setup.py (pip reads its console scripts):
+      // its text when it can be read, else nothing (no doubt to record: the script is then
+      // taken as before, by its name, and pip's install lists in part).
+      if (!isProjectText(path) && (this.opts.startScripts === undefined || !this.opts.startScripts.has(baseName(path)))) return;
       const text = typeof content === 'string' ? content : content();
       if (text === undefined) delete this.state.texts[path];
       else this.state.texts[path] = { content: text, line };

@@ -260,6 +260,13 @@ export interface PythonEnv {
    * (/usr, /usr/local, /opt/conda, /opt/venv).
    */
   binDir: string;
+  /**
+   * A venv made with --system-site-packages (pyvenv.cfg include-system-site-packages = true):
+   * site.py then keeps the user site enabled, so `pip install --user` works in it and pip
+   * falls back to a user install when the venv is not writable (measured:
+   * probe-venv2/system-site-user, probe-venv2/system-site-default-user).
+   */
+  systemSite?: boolean;
 }
 
 export interface ImageConfig {

@@ -36,7 +36,7 @@ import { expandPart, expandWordIn, globMatch } from './words.js';
 import type { ExpandCtx, StaticExpansion } from './words.js';
 import { defaultRegistry } from './commands/index.js';
 import { refreshDerived } from './commands/config.js';
-import { errnoText, isTrackedText, newEntryOwner } from './commands/files.js';
+import { errnoText, isProjectText, isTrackedText, newEntryOwner } from './commands/files.js';
 import { TOO_MANY, expandBraces } from './braces.js';
 import { findAsChown, flavorOf, hasUnknownOutput, isHarmless, setShellOf, unknownOutput, type Flavor } from './commands/builtins.js';
 import { findReader } from './commands/readers.js';
@@ -2092,7 +2092,10 @@ class Walker {
       }
       return;
     }
-    if (!isTrackedText(real)) return;
+    if (!isTrackedText(real)) {
+      if (isProjectText(real)) state.texts[real] = { content: append ? (state.texts[real]?.content ?? '') + content : content, line: this.line() };
+      return;
+    }
     const prev = state.texts[real]?.content ?? '';
     state.texts[real] = { content: append ? prev + content : content, line: this.line() };
     if (real === '/etc/login.defs') {
@@ -2105,6 +2108,7 @@ class Walker {
 
   private unknownContent(path: string, text: string): void {
     const real = resolvePath(this.state.fs, normalizePath(path, this.f.cwd)).path;
+    if (isProjectText(real)) delete this.state.texts[real];
     if (!isTrackedText(real) && real !== '/etc/passwd' && real !== '/etc/group') return;
     this.note(`the text written to ${real} is not known`, text, [real]);
     if (this.state.texts[real]) {

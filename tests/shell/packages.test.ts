@@ -592,3 +592,117 @@ describe('what the plain Debian and Ubuntu images lack, and what packages bring'
     assert.deepEqual(add.sim.failures.map((f) => f.message), ['bash: /tmp/Miniconda3-latest-Linux-x86_64.sh: Permission denied']);
   });
 });
+
+describe('pip install locations and configuration (measured: tests/oracle/scenarios/pip-more.yaml)', () => {
+  const APT = 'RUN apt-get update && apt-get install -y --no-install-recommends python3-pip python3-venv python3-setuptools python3-wheel sudo\nRUN useradd -m -u 1000 app && useradd -m -u 1001 bob\n';
+  const SETUP = `printf 'from setuptools import setup\\nsetup(name="pkg", version="0.1", packages=["pkg"], entry_points={"console_scripts": ["pkgtool=pkg:main"]})\\n'`;
+  const proj = (dir: string) => `RUN mkdir -p ${dir}/pkg && touch ${dir}/pkg/__init__.py && ${SETUP} > ${dir}/setup.py`;
+  const build = (...lines: string[]) => analyze({ file: 'Dockerfile', text: `FROM debian:bookworm\n${APT}${lines.join('\n')}\n` });
+  const failures = (a: ReturnType<typeof analyze>) => a.sim.target.failures.map((f) => [f.line, f.message]);
+  const meta = (a: ReturnType<typeof analyze>, p: string) => {
+    const m = a.image.fs.get(p);
+    return m && [m.kind, m.uid, m.gid, m.mode];
+  };
+
+  test('a local project leaves its package and console script, and no ~/.cache with --no-index (pip-more/user-site-*)', () => {
+    const a = build('USER app', proj('/home/app/proj'), 'RUN pip install --user --break-system-packages --no-index --no-build-isolation /home/app/proj');
+    assert.deepEqual(failures(a), []);
+    assert.deepEqual(meta(a, '/home/app/.local/bin/pkgtool'), ['file', 1000, 1000, 0o755]);
+    assert.deepEqual(meta(a, '/home/app/.local/lib/python3.11/site-packages/pkg'), ['dir', 1000, 1000, 0o755]);
+    assert.equal(a.image.fs.get('/home/app/.cache'), undefined);
+    // From an index, pip caches what it downloads.
+    const b = build('USER app', 'RUN pip install --user --break-system-packages requests');
+    assert.deepEqual(meta(b, '/home/app/.cache/pip'), ['dir', 1000, 1000, 0o755]);
+  });
+
+  test('a setup.py the model cannot read: the bin and site-packages folders list in part', () => {
+    const a = build('USER app', 'RUN mkdir -p /home/app/proj && cat /etc/hostname > /home/app/proj/setup.py', 'RUN pip install --user --break-system-packages /home/app/proj');
+    assert.equal(a.image.fs.get('/home/app/.local')?.partial, true);
+    assert.equal(a.image.fs.get('/home/app/.local/lib/python3.11/site-packages')?.partial, true);
+  });
+
+  test('PYTHONUSERBASE moves the user install; one app cannot create stops it (pip-more/pythonuserbase-*)', () => {
+    const denied = build('ENV PYTHONUSERBASE=/opt/pyuser', 'USER app', proj('/home/app/proj'), 'RUN pip install --user --break-system-packages --no-index /home/app/proj');
+    assert.deepEqual(failures(denied), [[7, "ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied: '/opt/pyuser'\nCheck the permissions."]]);
+    const own = build('RUN mkdir /opt/pyuser && chown app:app /opt/pyuser', 'ENV PYTHONUSERBASE=/opt/pyuser', 'USER app', proj('/home/app/proj'), 'RUN pip install --user --break-system-packages --no-index /home/app/proj');
+    assert.deepEqual(failures(own), []);
+    assert.deepEqual(meta(own, '/opt/pyuser/lib/python3.11/site-packages/pkg'), ['dir', 1000, 1000, 0o755]);
+    assert.deepEqual(meta(own, '/opt/pyuser/bin/pkgtool'), ['file', 1000, 1000, 0o755]);
+    assert.equal(own.image.fs.get('/home/app/.local'), undefined);
+  });
+
+  test('--prefix follows Debian\'s posix_local scheme, --root puts the usual place under R (pip-more/prefix-debian-local, root-as-user)', () => {
+    const a = build('USER app', proj('/home/app/proj'), 'RUN pip install --prefix /home/app/pfx --no-index /home/app/proj && pip install --root /home/app/r --no-index /home/app/proj');
+    assert.deepEqual(failures(a), []);
+    assert.deepEqual(meta(a, '/home/app/pfx/local/lib/python3.11/dist-packages/pkg'), ['dir', 1000, 1000, 0o755]);
+    assert.deepEqual(meta(a, '/home/app/pfx/local/bin/pkgtool'), ['file', 1000, 1000, 0o755]);
+    assert.equal(a.image.fs.get('/home/app/pfx/lib'), undefined);
+    assert.deepEqual(meta(a, '/home/app/r/usr/local/lib/python3.11/dist-packages/pkg'), ['dir', 1000, 1000, 0o755]);
+    assert.deepEqual(meta(a, '/home/app/r/usr/local/bin/pkgtool'), ['file', 1000, 1000, 0o755]);
+    assert.equal(a.image.fs.get('/home/app/.local'), undefined);
+    const both = build('USER app', 'RUN pip install --user --prefix /tmp/p x');
+    assert.deepEqual(failures(both), [[5, "ERROR: Can not combine '--user' and '--prefix' as they imply different installation locations"]]);
+  });
+
+  test('a venv with --system-site-packages keeps the user site (pip-more/system-site-*)', () => {
+    for (const flag of ['--user ', '']) {
+      const a = build('RUN python3 -m venv --system-site-packages /opt/venv', 'USER app', proj('/tmp/proj'), `RUN /opt/venv/bin/pip install ${flag}--no-index /tmp/proj`);
+      assert.deepEqual(failures(a), [], flag);
+      assert.deepEqual(meta(a, '/home/app/.local/lib/python3.11/site-packages/pkg'), ['dir', 1000, 1000, 0o755]);
+    }
+    const plain = build('RUN python3 -m venv /opt/venv', 'USER app', 'RUN /opt/venv/bin/pip install --user x');
+    assert.deepEqual(failures(plain), [[6, "ERROR: Can not perform a '--user' install. User site-packages are not visible in this virtualenv."]]);
+  });
+
+  test('a local setup.py project in a folder the user may not write fails its build (pip-more/root-owned-project)', () => {
+    const a = build(proj('/src/proj'), 'USER app', 'RUN pip install --user --break-system-packages --no-index /src/proj');
+    assert.deepEqual(failures(a), [[6, [
+      "error: could not create 'build': Permission denied", 'error: legacy-install-failure', '', '× Encountered error while trying to install package.',
+      '╰─> pkg', '', 'note: This is an issue with the package mentioned above, not pip.', 'hint: See above for output from the failure.',
+    ].join('\n')]]);
+    // With a pyproject.toml the build is not judged (PEP 517).
+    const b = build(proj('/src/proj'), 'RUN touch /src/proj/pyproject.toml', 'USER app', 'RUN pip install --user --break-system-packages --no-index /src/proj');
+    assert.deepEqual(failures(b), []);
+  });
+
+  test('the venv\'s own pip has no wheel: a setup.py project it may not install is a legacy-install-failure (pip-more/venv-other-owner-legacy)', () => {
+    const a = build('RUN python3 -m venv /opt/venv', 'USER app', proj('/tmp/proj'), 'RUN /opt/venv/bin/pip install --no-index /tmp/proj');
+    assert.deepEqual(failures(a).map(([l, m]) => [l, String(m).split('\n').slice(0, 2)]), [[7, [
+      "error: could not create '/opt/venv/lib/python3.11/site-packages': Permission denied", 'error: legacy-install-failure',
+    ]]]);
+  });
+
+  test('pip.conf: names with _, only [global] and [install], PIP_CONFIG_FILE, XDG_CONFIG_HOME, strtobool (pip-more/conf-*)', () => {
+    const install = 'RUN pip install --user --no-index x';
+    const ok = (...lines: string[]) => assert.deepEqual(failures(build(...lines, 'USER app', install)), [], lines.join(' | '));
+    const managed = (...lines: string[]) => assert.deepEqual(failures(build(...lines, 'USER app', install)).map(([, m]) => String(m).split('\n')[0]), ['error: externally-managed-environment'], lines.join(' | '));
+    ok("RUN printf '[global]\\nbreak_system_packages = true\\n' > /etc/pip.conf");
+    ok("RUN printf '[install]\\nBreak-System-Packages: on\\n' > /etc/pip.conf");
+    managed("RUN printf '[freeze]\\nbreak-system-packages = true\\n' > /etc/pip.conf");
+    managed("RUN printf '[global]\\nbreak-system-packages = true\\n[install]\\nbreak-system-packages = no\\n' > /etc/pip.conf");
+    ok("RUN printf '[global]\\nbreak-system-packages = true\\n' > /opt/pip.conf", 'ENV PIP_CONFIG_FILE=/opt/pip.conf');
+    managed("RUN printf '[global]\\nbreak-system-packages = true\\n' > /etc/pip.conf", 'ENV PIP_CONFIG_FILE=/dev/null');
+    for (const v of ['t', 'y', 'on', '1', 'yes', 'TRUE']) ok(`ENV PIP_BREAK_SYSTEM_PACKAGES=${v}`);
+    managed('ENV PIP_BREAK_SYSTEM_PACKAGES=f');
+    ok('ENV XDG_CONFIG_HOME=/home/app/cfg', "RUN mkdir -p /home/app/cfg/pip && printf '[global]\\nbreak-system-packages = true\\n' > /home/app/cfg/pip/pip.conf");
+    const bad = build('ENV PIP_BREAK_SYSTEM_PACKAGES=maybe', 'USER app', install);
+    assert.deepEqual(failures(bad), [[6, 'ERROR: maybe is not a valid value for break-system-packages option, please specify a boolean value like yes/no, true/false or 1/0 instead.']]);
+  });
+
+  test('pip.conf [install] target and user (pip-more/conf-user-target, conf-user-venv)', () => {
+    const target = build("RUN printf '[install]\\ntarget = /opt/site\\n' > /etc/pip.conf", 'USER app', 'RUN pip install --no-index x');
+    assert.deepEqual(failures(target), [[6, "ERROR: Exception:\nTraceback (most recent call last):\nPermissionError: [Errno 13] Permission denied: '/opt/site'"]]);
+    const user = build("RUN python3 -m venv /opt/venv && printf '[install]\\nuser = true\\n' > /etc/pip.conf", 'RUN /opt/venv/bin/pip install --no-index x');
+    assert.deepEqual(failures(user), [[5, "ERROR: Can not perform a '--user' install. User site-packages are not visible in this virtualenv."]]);
+    // PIP_USER=0 is an explicit no: no fall-back to the user site (pip's decide_user_install).
+    const no = build('ENV PIP_USER=0 PIP_BREAK_SYSTEM_PACKAGES=1', 'USER app', 'RUN pip install --no-cache-dir x');
+    assert.deepEqual(failures(no), [[6, "ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied: '/usr/local/lib/python3.11/dist-packages/x'\nConsider using the `--user` option or check the permissions."]]);
+  });
+
+  test('general options before the command: pip --no-cache-dir install', () => {
+    const a = build('USER app', 'RUN pip --no-cache-dir install --user --break-system-packages requests && pip --cache-dir /tmp/c install --user --break-system-packages x');
+    assert.deepEqual(failures(a), []);
+    assert.equal(a.image.fs.get('/home/app/.cache'), undefined);
+    assert.deepEqual(meta(a, '/tmp/c'), ['dir', 1000, 1000, 0o755]);
+  });
+});

@@ -59,12 +59,20 @@ export function isTrackedText(path: string): boolean {
     (path.includes('sshd_config') && /\/[^/]*sshd_config[^/]*$/.test(path)) ||
     // The patterns run only on paths that can match them (most written paths cannot).
     (path.includes('jupyter_') && /(^|\/)jupyter_[a-z_]*config\.(py|json)$/.test(path)) ||
-    path === '/etc/pip.conf' ||
-    (path.endsWith('pip.conf') &&
-      /^\/(home\/[^/]+|root)\/(\.config\/pip\/pip\.conf|\.pip\/pip\.conf)$/.test(path)) ||
+    // Any pip.conf: PIP_CONFIG_FILE, XDG_CONFIG_HOME and a venv's own may name one anywhere.
+    path.endsWith('/pip.conf') ||
     path === '/etc/login.defs' ||
     path === '/etc/default/useradd'
   );
+}
+
+/**
+ * A Python project's description (setup.py, setup.cfg, pyproject.toml): pip reads its packages
+ * and console scripts from it. Its text is kept when known, with no doubt recorded when it is
+ * not (pip's install then lists in part what it leaves).
+ */
+export function isProjectText(path: string): boolean {
+  return path.endsWith('/setup.py') || path.endsWith('/setup.cfg') || path.endsWith('/pyproject.toml');
 }
 
 /**

@@ -518,21 +518,101 @@ function pathDirs(path: string): string[] {
   return dirs;
 }
 
+/** npm's true words for a config value (npm's own parsing; unchanged from before). */
 const truthy = (v: string | undefined): boolean => v !== undefined && /^(1|true|yes|on)$/i.test(v);
 
-/** pip.conf settings that matter, from the files pip reads (global, user, then the env's own). */
-function pipConf(ctx: ExecContext, pyEnv: PythonEnv, key: string): string | undefined {
-  const home = homeOf(ctx);
-  const files = ['/etc/pip.conf', '/etc/xdg/pip/pip.conf', `${home}/.pip/pip.conf`, `${home}/.config/pip/pip.conf`, `${pyEnv.binDir}/pip.conf`];
-  let value: string | undefined;
+/**
+ * strtobool (pip/_internal/utils/misc.py), which pip applies to the switches it reads from the
+ * environment and pip.conf: these words are true or false, any other is an error.
+ */
+function strtobool(v: string): boolean | undefined {
+  const w = v.toLowerCase();
+  if (w === 'y' || w === 'yes' || w === 't' || w === 'true' || w === 'on' || w === '1') return true;
+  if (w === 'n' || w === 'no' || w === 'f' || w === 'false' || w === 'off' || w === '0') return false;
 
-  for (const f of files) {
-    const text = ctx.state.texts[normalizePath(f)]?.content;
-    const m = text?.match(new RegExp(`^\\s*${key}\\s*=\\s*(\\S+)`, 'm'));
-    if (m) value = m[1];
+  return undefined;
+}
+
+/** A setting's name as pip compares it (pip/_internal/configuration.py _normalize_name). */
+function pipKey(name: string): string {
+  const key = name.toLowerCase().replace(/_/g, '-');
+
+  return key.startsWith('--') ? key.slice(2) : key;
+}
+
+/**
+ * The [section] key = value pairs of an INI file as configparser reads it: keys lower-cased,
+ * values kept whole (no inline comments), indented continuation lines not read (the settings
+ * modelled here take one value), section names case-sensitive.
+ */
+function iniSections(text: string): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  let cur: Map<string, string> | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (/^\s*([#;]|$)/.test(line) || /^\s/.test(line)) continue;
+    const sec = line.match(/^\[([^\]]+)\]/);
+    if (sec) {
+      cur = out.get(sec[1]) ?? new Map<string, string>();
+      out.set(sec[1], cur);
+      continue;
+    }
+    const kv = line.match(/^([^=:]+?)\s*[=:]\s*(.*?)\s*$/);
+    if (kv && cur) cur.set(kv[1].trim().toLowerCase(), kv[2]);
   }
 
-  return value;
+  return out;
+}
+
+/** The pip settings names read here, and the environment variables that set them (PIP_NAME). */
+const PIP_SETTINGS = ['break-system-packages', 'user', 'target', 'prefix', 'root', 'no-cache-dir', 'cache-dir', 'no-index'];
+
+/**
+ * The settings `pip install` takes from its configuration (pip/_internal/configuration.py and
+ * cli/parser.py ConfigOptionParser, pip 23): the files are read in the order global
+ * ($XDG_CONFIG_DIRS or /etc/xdg, each /pip/pip.conf, then /etc/pip.conf), user (~/.pip/pip.conf,
+ * then $XDG_CONFIG_HOME or ~/.config, /pip/pip.conf; skipped when PIP_CONFIG_FILE names a file
+ * that exists), site (sys.prefix/pip.conf), then the file PIP_CONFIG_FILE names, a later file
+ * winning; PIP_CONFIG_FILE=/dev/null reads none. Only the sections [global] and [install] count,
+ * [install] over [global]; then the PIP_* environment variables over both. Names are compared
+ * with _ as - (measured: probe-pipenv/conf-underscore, conf-other-section, pip-config-file,
+ * xdg-config-home). A file the user may not read is passed over (configparser skips it).
+ */
+function pipSettings(ctx: ExecContext, pyEnv: PythonEnv): Map<string, string> {
+  const env = ctx.env;
+  const home = homeOf(ctx);
+  const configFile = env.get('PIP_CONFIG_FILE') || undefined;
+  const files: string[] = [];
+  if (configFile !== '/dev/null') {
+    for (const d of (env.get('XDG_CONFIG_DIRS') || '/etc/xdg').split(':')) if (d.trim() !== '') files.push(`${d}/pip/pip.conf`);
+    files.push('/etc/pip.conf');
+    if (configFile === undefined || !ctx.state.fs.has(normalizePath(configFile, ctx.cwd))) {
+      files.push(`${home}/.pip/pip.conf`, `${env.get('XDG_CONFIG_HOME')?.trim() ? env.get('XDG_CONFIG_HOME') : `${home}/.config`}/pip/pip.conf`);
+    }
+    files.push(`${pyEnv.binDir}/pip.conf`);
+    if (configFile !== undefined) files.push(configFile);
+  }
+
+  const global = new Map<string, string>();
+  const install = new Map<string, string>();
+  for (const f of files) {
+    const path = normalizePath(f, ctx.cwd);
+    const text = ctx.state.texts[path]?.content;
+    if (text === undefined || !ctx.access(path, 'read').allowed) continue;
+    const sections = iniSections(text);
+    for (const [section, into] of [['global', global], ['install', install]] as const) {
+      for (const [k, v] of sections.get(section) ?? []) into.set(pipKey(k), v);
+    }
+  }
+
+  const out = new Map<string, string>(global);
+  for (const [k, v] of install) out.set(k, v);
+  for (const k of PIP_SETTINGS) {
+    const v = env.get(`PIP_${k.toUpperCase().replace(/-/g, '_')}`);
+    if (v !== undefined) out.set(k, v);
+  }
+
+  return out;
 }
 
 const PIP_VALUE_OPTS = new Set([
@@ -542,6 +622,7 @@ const PIP_VALUE_OPTS = new Set([
   '--no-binary', '--only-binary', '--platform', '--python-version', '--implementation', '--abi',
   '--config-settings', '-C', '--timeout', '--retries', '--proxy', '--log', '--cert',
   '--client-cert', '--exists-action', '--global-option', '--install-option', '--report',
+  '--python',
 ]);
 
 const externallyManagedLines = [
@@ -559,11 +640,105 @@ function importDir(req: string): string {
   return name.includes('-') ? name.replace(/-/g, '_') : name;
 }
 
+/** A requirement that names a local path (pip's _looks_like_path: ./x, ../x, /x). */
+const isLocalPath = (req: string): boolean => req.startsWith('.') || req.startsWith('/');
+
 /**
- * pip install (pip/_internal/commands/install.py): the PEP 668 check first (skipped for --target,
- * --prefix, --root and virtual environments), then decide_user_install() (a non-writable
- * site-packages means a user install when user site is enabled, never inside a venv), then the
- * files are written as the caller; an OSError carries the first path that could not be made.
+ * A project folder only setuptools' legacy setup.py path builds: a setup.py and no
+ * pyproject.toml (one with a pyproject.toml goes through PEP 517/660; measured for -e:
+ * venv/editable-*). A folder listed in part may hold a pyproject.toml the model does not see.
+ */
+function legacyProject(ctx: ExecContext, project: string): boolean {
+  const m = resolvePath(ctx.state.fs, project).meta;
+
+  return m?.kind === 'dir' && !m.partial && ctx.state.fs.has(`${project}/setup.py`) && !ctx.state.fs.has(`${project}/pyproject.toml`);
+}
+
+/** What pip leaves of a local project: its top-level packages and console scripts, when known. */
+interface ProjectFiles {
+  name?: string;
+  /** Top-level package folders; undefined when not known (setuptools' discovery, unknown text). */
+  packages?: string[];
+  /** Console and GUI script names; undefined when not known. */
+  scripts?: string[];
+}
+
+/** The string literals of a Python or TOML list body ("a", 'b'). */
+const literals = (body: string): string[] => [...body.matchAll(/["']([^"']*)["']/g)].map((m) => m[1]);
+
+/**
+ * A local project's packages and scripts from the texts of its setup.py, setup.cfg and
+ * pyproject.toml, read as literals only: `packages=[...]` in setup.py (without it setuptools
+ * 61+ discovers them: not known), `entry_points={"console_scripts": [...]}` (and gui_scripts),
+ * and pyproject's [project.scripts] / [project.gui-scripts]. A file that is there with a text
+ * not known, a setup.cfg with packages or entry points, or anything not a literal: not known.
+ */
+function readProject(ctx: ExecContext, dir: string): ProjectFiles {
+  const m = resolvePath(ctx.state.fs, dir).meta;
+  if (m?.kind !== 'dir') return {};
+  const text = (f: string): string | null | undefined => {
+    const p = `${dir}/${f}`;
+    if (!ctx.state.fs.has(p)) return m.partial ? undefined : null;
+
+    return ctx.state.texts[p]?.content;
+  };
+  const setupPy = text('setup.py');
+  const setupCfg = text('setup.cfg');
+  const pyproject = text('pyproject.toml');
+  if (setupPy === undefined || setupCfg === undefined || pyproject === undefined) return {};
+
+  const out: ProjectFiles = {};
+  const nameM = setupPy?.match(/\bname\s*=\s*["']([^"']+)["']/);
+  out.name = nameM ? nameM[1] : projectName(ctx, dir);
+
+  let packages: string[] | undefined;
+  const pk = setupPy?.match(/\bpackages\s*=\s*(\[[^\]]*\])?/);
+  if (pk?.[1] !== undefined) packages = [...new Set(literals(pk[1]).map((p) => p.split('.')[0]))];
+  const cfg = setupCfg ? iniSections(setupCfg) : undefined;
+  if (cfg?.get('options')?.has('packages') || (pyproject && /^\s*\[tool\.setuptools/m.test(pyproject))) packages = undefined;
+  out.packages = packages;
+
+  let scripts: string[] | undefined = [];
+  if (setupPy && /\b(entry_points|scripts)\s*=/.test(setupPy)) {
+    if (/\bscripts\s*=/.test(setupPy.replace(/["'](console|gui)_scripts["']/g, ''))) scripts = undefined;
+    else {
+      const eps = [...setupPy.matchAll(/["'](?:console|gui)_scripts["']\s*:\s*\[([^\]]*)\]/g)];
+      scripts = eps.length > 0 ? eps.flatMap((e) => literals(e[1]).map((s) => s.split('=')[0].trim())) : undefined;
+    }
+  }
+  if (cfg && (cfg.has('options.entry_points') || cfg.get('options')?.has('scripts'))) scripts = undefined;
+  if (scripts && pyproject) {
+    for (const sec of pyproject.matchAll(/^\s*\[project\.(?:scripts|gui-scripts)\]\s*$([\s\S]*?)(?=^\s*\[|(?![\s\S]))/gm)) {
+      for (const kv of sec[1].matchAll(/^\s*["']?([A-Za-z0-9._-]+)["']?\s*=/gm)) scripts.push(kv[1]);
+    }
+    if (/^\s*dynamic\s*=.*["'](scripts|gui-scripts)["']/m.test(pyproject)) scripts = undefined;
+  }
+  out.scripts = scripts;
+
+  return out;
+}
+
+/** The last lines pip 23.0 prints when `setup.py install` failed (legacy-install-failure). */
+const legacyFailure = (name: string): string[] => [
+  'error: legacy-install-failure',
+  '',
+  '× Encountered error while trying to install package.',
+  `╰─> ${name}`,
+  '',
+  'note: This is an issue with the package mentioned above, not pip.',
+  'hint: See above for output from the failure.',
+];
+
+/** PATH joined under pip's --root (pip/_internal/locations/base.py change_root). */
+const underRoot = (root: string | undefined, path: string): string => (root ? normalizePath(`${root}/${path}`) : path);
+
+/**
+ * pip install (pip/_internal/commands/install.py, pip 23.0): --user with --target is refused;
+ * the PEP 668 check (skipped for --target, --prefix, --root and virtual environments); then
+ * decide_user_install() (--user with --prefix is refused, and in a venv that does not see the
+ * system site; with neither, a site-packages the user may not write means a user install when
+ * the user site is enabled); a local setup.py project is built in its folder; then the files are
+ * written as the caller, and an OSError carries the first path that could not be made.
  */
 function pipInstall(ctx: ExecContext, pyEnv: PythonEnv, args: string[]): CmdResult {
   const reqs: string[] = [];
@@ -592,14 +767,37 @@ function pipInstall(ctx: ExecContext, pyEnv: PythonEnv, args: string[]): CmdResu
 
   const env = ctx.env;
   const venv = pyEnv.kind === 'venv';
-  const target = opt['-t'] ?? opt['--target'] ?? env.get('PIP_TARGET');
-  const prefix = opt['--prefix'] ?? env.get('PIP_PREFIX');
-  const rootDir = opt['--root'];
-  const breakSystem =
-    flags.has('--break-system-packages') ||
-    truthy(env.get('PIP_BREAK_SYSTEM_PACKAGES')) ||
-    truthy(pipConf(ctx, pyEnv, 'break-system-packages'));
+  const conf = pipSettings(ctx, pyEnv);
+  // A valued setting: the command line's, else the environment's or pip.conf's.
+  const setting = (key: string, ...cli: string[]): string | undefined => {
+    for (const c of cli) if (opt[c] !== undefined) return opt[c];
+    return conf.get(key) || undefined;
+  };
+  // A switch: true when given on the command line, else its strtobool value from the
+  // environment or pip.conf (PIP_USER=0 is an explicit no), undefined when not set.
+  const invalid: string[] = [];
+  const switched = (key: string, ...cli: string[]): boolean | undefined => {
+    if (cli.some((c) => flags.has(c))) return true;
+    const v = conf.get(key);
+    if (v === undefined) return undefined;
+    const b = strtobool(v);
+    if (b === undefined) invalid.push(`ERROR: ${v} is not a valid value for ${key} option, please specify a boolean value like yes/no, true/false or 1/0 instead.`);
+    return b;
+  };
 
+  const target = setting('target', '-t', '--target');
+  const prefix = setting('prefix', '--prefix');
+  const rootDir = setting('root', '--root');
+  const breakSystem = switched('break-system-packages', '--break-system-packages') === true;
+  const userOpt = switched('user', '--user');
+  const noIndex = switched('no-index', '--no-index') === true;
+  // --no-cache-dir takes any boolean word to disable the cache, "false" too
+  // (pip/_internal/cli/cmdoptions.py _handle_no_cache_dir).
+  const noCache = flags.has('--no-cache-dir') || switched('no-cache-dir') !== undefined;
+  // ConfigOptionParser stops on a value strtobool refuses, exit status 2 (cli/parser.py; not measured).
+  if (invalid.length > 0) return res(2, invalid[0]);
+
+  if (userOpt === true && target) return res(1, "ERROR: Can not combine '--user' and '--target'");
   if (pyEnv.externallyManaged && !venv && !target && !prefix && !rootDir && !breakSystem) {
     return res(1, ...externallyManagedLines);
   }
@@ -611,52 +809,90 @@ function pipInstall(ctx: ExecContext, pyEnv: PythonEnv, args: string[]): CmdResu
   const editable = opt['-e'] ?? opt['--editable'];
   if (editable !== undefined && editable !== '' && !editable.includes('://') && !/^[a-z]+\+/.test(editable)) {
     const project = normalizePath(editable, ctx.cwd);
-    const m = resolvePath(ctx.state.fs, project).meta;
-    // Only a setup.py project builds in place; one with a pyproject.toml goes through PEP 660,
-    // which builds the metadata in a temporary folder (measured: it installs). A folder listed
-    // in part may hold a pyproject.toml the model does not see.
-    const legacy = m?.kind === 'dir' && !m.partial && ctx.state.fs.has(`${project}/setup.py`) && !ctx.state.fs.has(`${project}/pyproject.toml`);
-    if (legacy && !ctx.access(project, 'create').allowed) {
+    if (legacyProject(ctx, project) && !ctx.access(project, 'create').allowed) {
       return res(1, `error: could not create '${projectName(ctx, project) ?? '<project>'}.egg-info': Permission denied`);
     }
   }
 
   const home = homeOf(ctx);
-  const userSiteEnabled = !venv && !truthy(env.get('PYTHONNOUSERSITE'));
-  let user = flags.has('--user') || truthy(env.get('PIP_USER'));
+  // site.ENABLE_USER_SITE: off in a venv that does not see the system site (Lib/site.py venv()),
+  // and when PYTHONNOUSERSITE is set to anything not empty (Python/initconfig.c).
+  const userSiteEnabled = (!venv || pyEnv.systemSite === true) && (env.get('PYTHONNOUSERSITE') ?? '') === '';
+  // site.getuserbase(): PYTHONUSERBASE when set and not empty, else ~/.local (measured:
+  // probe-pip/pythonuserbase-*).
+  const userBaseVar = env.get('PYTHONUSERBASE');
+  const userBase = userBaseVar ? normalizePath(userBaseVar, ctx.cwd) : normalizePath(`${home}/.local`);
   const stdout: string[] = [];
   const stderr: string[] = [];
 
-  if (user && venv) {
+  let user = userOpt === true;
+  if (user && prefix) return res(1, "ERROR: Can not combine '--user' and '--prefix' as they imply different installation locations");
+  if (user && venv && pyEnv.systemSite !== true) {
     return res(1, "ERROR: Can not perform a '--user' install. User site-packages are not visible in this virtualenv.");
   }
 
+  // Debian's python3 (3.10 on, where pip 22+ uses sysconfig) patches sysconfig with the
+  // 'posix_local' scheme: a --prefix install goes to PREFIX/local/lib/pythonX.Y/dist-packages and
+  // PREFIX/local/bin (Debian's python3.11 sysconfig-debian-schemes.diff; measured:
+  // probe-pip/prefix-debian-local). Older Debian Pythons (distutils) and other systems: the
+  // plain posix_prefix scheme (assumed, not measured).
+  const debianLocal = pyEnv.kind === 'system' && pyEnv.sitePackages.endsWith('/dist-packages') && Number(pyEnv.version.split('.')[1]) >= 10;
+  const prefixSite = (p: string) => normalizePath(debianLocal ? `${p}/local/lib/python${pyEnv.version}/dist-packages` : `${p}/lib/python${pyEnv.version}/site-packages`, ctx.cwd);
+  const prefixBin = (p: string) => normalizePath(debianLocal ? `${p}/local/bin` : `${p}/bin`, ctx.cwd);
+  const systemBin = pyEnv.kind === 'system' ? '/usr/local/bin' : `${pyEnv.binDir}/bin`;
+
   let dest: string;
+  let bin: string;
   // The site-packages check, when made: the same check of the same tree is not made twice.
   let siteBlocked: string | undefined | null = null;
-  if (target) dest = normalizePath(target, ctx.cwd);
-  else if (prefix) dest = normalizePath(`${prefix}/lib/python${pyEnv.version}/site-packages`, ctx.cwd);
-  else {
-    if (!user && userSiteEnabled && (siteBlocked = blockedAt(ctx, pyEnv.sitePackages)) !== undefined) {
+  if (target) {
+    dest = normalizePath(target, ctx.cwd);
+    bin = `${dest}/bin`;
+  } else if (prefix) {
+    dest = underRoot(rootDir, prefixSite(prefix));
+    bin = underRoot(rootDir, prefixBin(prefix));
+  } else {
+    // site_packages_writable(root=...): with --root the folder checked is the one under it,
+    // so a writable root is no reason for a user install (measured: probe-misc5/pip-root-as-user).
+    const site = underRoot(rootDir, pyEnv.sitePackages);
+    if (userOpt === undefined && userSiteEnabled && (siteBlocked = blockedAt(ctx, site)) !== undefined) {
       user = true;
       stdout.push('Defaulting to user installation because normal site-packages is not writeable');
     }
-    dest = user ? normalizePath(`${home}/.local/lib/python${pyEnv.version}/site-packages`) : pyEnv.sitePackages;
+    dest = user ? underRoot(rootDir, `${userBase}/lib/python${pyEnv.version}/site-packages`) : site;
+    bin = underRoot(rootDir, user ? `${userBase}/bin` : systemBin);
   }
 
-  // The wheel cache under ~/.cache/pip, unless disabled; an unusable one is only a warning.
-  const noCache = flags.has('--no-cache-dir') || truthy(env.get('PIP_NO_CACHE_DIR')) || truthy(pipConf(ctx, pyEnv, 'no-cache-dir'));
-  if (!noCache) {
-    const cache = normalizePath(opt['--cache-dir'] ?? env.get('PIP_CACHE_DIR') ?? `${env.get('XDG_CACHE_HOME') || `${home}/.cache`}/pip`);
-    if (blockedAt(ctx, cache) === undefined) makeDirsAs(ctx, cache);
-    else {
-      stderr.push(
-        `WARNING: The directory '${cache}' or its parent directory is not owned or is not writable by the current user. The cache has been disabled. Check the permissions and owner of that directory. If executing pip with sudo, you should use sudo's -H flag.`,
-      );
+  // A local setup.py project (no pyproject.toml) is built in its own folder: bdist_wheel, then
+  // pip 23.0's fallback to `setup.py install`, both make build/ there, so a folder the user may
+  // not write fails the install (measured: probe-pip/root-owned-project, "could not create
+  // 'build': Permission denied" and legacy-install-failure).
+  const locals = reqs.filter(isLocalPath).map((r) => normalizePath(r, ctx.cwd));
+  for (const project of locals) {
+    if (legacyProject(ctx, project) && !ctx.access(project, 'create').allowed) {
+      const name = readProject(ctx, project).name ?? baseName(project);
+      return res(1, "error: could not create 'build': Permission denied", ...legacyFailure(name));
     }
   }
 
-  const named = reqs.filter((r) => !r.startsWith('-r ') && !r.startsWith('.') && !r.startsWith('/') && !r.includes('://'));
+  // The cache folder (~/.cache/pip unless moved or disabled): one pip may not use is a warning
+  // at start (base_command.py check_path_owner). pip makes it only when it writes there: HTTP
+  // responses from an index, wheels it built from a named sdist, its self version check (not
+  // with --no-index). A local project folder's wheel is built in a temporary folder
+  // (wheel_builder.py _should_cache), so --no-index with only local folders leaves no cache
+  // (measured: probe-pip/user-site-owner). A local folder named like NAME-VERSION would be
+  // cached: not modelled.
+  if (!noCache) {
+    const cache = normalizePath(setting('cache-dir', '--cache-dir') ?? `${env.get('XDG_CACHE_HOME') || `${home}/.cache`}/pip`, ctx.cwd);
+    const blockedCache = blockedAt(ctx, cache);
+    if (blockedCache !== undefined) {
+      stderr.push(
+        `WARNING: The directory '${cache}' or its parent directory is not owned or is not writable by the current user. The cache has been disabled. Check the permissions and owner of that directory. If executing pip with sudo, you should use sudo's -H flag.`,
+      );
+    } else if (!(noIndex && reqs.length > 0 && reqs.every(isLocalPath))) makeDirsAs(ctx, cache);
+  }
+
+  const named = reqs.filter((r) => !r.startsWith('-r ') && !isLocalPath(r) && !r.includes('://'));
   const firstDir = named.length > 0 ? `${dest}/${importDir(named[0])}` : dest;
   // Without the cache directory made in between, the tree is the one site-packages was checked in.
   const destBlocked = siteBlocked !== null && noCache && dest === pyEnv.sitePackages
@@ -665,28 +901,62 @@ function pipInstall(ctx: ExecContext, pyEnv: PythonEnv, args: string[]): CmdResu
   const blocked = destBlocked ?? (ctx.state.fs.has(dest) ? blockedAt(ctx, firstDir) : undefined);
   if (blocked !== undefined) {
     const shown = blocked === dest && named.length > 0 ? firstDir : blocked;
-    const hint = user ? 'Check the permissions.' : 'Consider using the `--user` option or check the permissions.';
-    return {
-      status: 1,
+    const out = (...lines: string[]): CmdResult => ({
+      status: lines[0].startsWith('ERROR: Exception') ? 2 : 1,
       stdout: stdout.length > 0 ? `${stdout.join('\n')}\n` : undefined,
-      stderr: [...stderr, `ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied: '${shown}'`, hint],
-    };
+      stderr: [...stderr, ...lines],
+    });
+    // --target: pip installs into a temporary folder, then makes the target outside its OSError
+    // handler (install.py _handle_target_dir), so the error is a traceback, exit status 2
+    // (measured: probe-pipenv/conf-user-target shows the PermissionError).
+    // os.makedirs names the first folder it could not make; into a target that is there,
+    // shutil.move names the item it could not put.
+    if (target) return out('ERROR: Exception:', 'Traceback (most recent call last):', `PermissionError: [Errno 13] Permission denied: '${ctx.state.fs.has(dest) ? shown : blocked}'`);
+    // A venv's own pip has no wheel package: a local setup.py project goes through
+    // `setup.py install`, which fails as legacy-install-failure (measured: probe-fs/venv-other-owner;
+    // the path distutils names is assumed to be the first it could not make).
+    const legacyLocal = locals.find((p) => legacyProject(ctx, p));
+    if (legacyLocal !== undefined && venv && pyEnv.systemSite !== true && !ctx.state.packages.wheel) {
+      return out(`error: could not create '${shown}': Permission denied`, ...legacyFailure(readProject(ctx, legacyLocal).name ?? baseName(legacyLocal)));
+    }
+    const hint = user ? 'Check the permissions.' : 'Consider using the `--user` option or check the permissions.';
+    return out(`ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied: '${shown}'`, hint);
   }
 
   makeDirsAs(ctx, dest);
+  const dirMode = 0o777 & ~ctx.umask;
+  const putDir = (dir: string) => {
+    if (!ctx.state.fs.has(dir)) ctx.state.fs.set(dir, { kind: 'dir', uid: ctx.ident.uid, gid: ctx.ident.gid, mode: dirMode, origin: ctx.origin });
+  };
+  // A console script as distlib's ScriptMaker writes it: the umask's mode, then r-x for all
+  // added (distlib scripts.py set_mode, bits 0o555).
+  const putScript = (name: string) => {
+    if (blockedAt(ctx, `${bin}/${name}`) !== undefined) return;
+    makeDirsAs(ctx, bin);
+    ctx.state.fs.set(`${bin}/${name}`, { kind: 'file', uid: ctx.ident.uid, gid: ctx.ident.gid, mode: (0o666 & ~ctx.umask) | 0o555, origin: ctx.origin });
+  };
   for (const r of named) {
-    const dir = `${dest}/${importDir(r)}`;
-    if (!ctx.state.fs.has(dir)) ctx.state.fs.set(dir, { kind: 'dir', uid: ctx.ident.uid, gid: ctx.ident.gid, mode: 0o777 & ~ctx.umask, origin: ctx.origin });
+    putDir(`${dest}/${importDir(r)}`);
     const name = PLAIN_NAME.test(r) ? r : r.replace(/\[.*$/, '').replace(/[<>=!~;@ ].*$/, '').toLowerCase();
     ctx.state.packages[name] = { name, via: 'pip', line: ctx.line };
     if (JUPYTER.has(name)) {
       ctx.state.packages.jupyter = { name: 'jupyter', via: 'pip', line: ctx.line };
-      const bin = user ? `${home}/.local/bin` : target || prefix ? undefined : pyEnv.kind === 'system' ? '/usr/local/bin' : `${pyEnv.binDir}/bin`;
-      if (bin && blockedAt(ctx, `${bin}/jupyter`) === undefined) {
-        makeDirsAs(ctx, bin);
-        ctx.state.fs.set(`${bin}/jupyter`, { kind: 'file', uid: ctx.ident.uid, gid: ctx.ident.gid, mode: 0o755 & ~ctx.umask | 0o111, origin: ctx.origin });
+      const jbin = user ? `${userBase}/bin` : target || prefix ? undefined : systemBin;
+      if (jbin && blockedAt(ctx, `${jbin}/jupyter`) === undefined) {
+        makeDirsAs(ctx, jbin);
+        ctx.state.fs.set(`${jbin}/jupyter`, { kind: 'file', uid: ctx.ident.uid, gid: ctx.ident.gid, mode: 0o755 & ~ctx.umask | 0o111, origin: ctx.origin });
       }
     }
+  }
+  // A local project leaves its top-level packages and its console scripts (measured:
+  // probe-pip/user-site-owner, user-site-other-user); what the model cannot read lists in part.
+  for (const project of locals) {
+    const p = readProject(ctx, project);
+    if (p.packages) for (const pkg of p.packages) putDir(`${dest}/${pkg}`);
+    else contentsUnknown(ctx.state.fs, [dest]);
+    if (p.scripts) for (const s of p.scripts) putScript(s);
+    else contentsUnknown(ctx.state.fs, [bin]);
+    if (p.name) ctx.state.packages[p.name.toLowerCase()] = { name: p.name.toLowerCase(), via: 'pip', line: ctx.line };
   }
   if (reqs.some((r) => r.startsWith('-r '))) ctx.trace('pip -r: the requirement names are not read; only the destination is modelled');
 
@@ -765,9 +1035,19 @@ function runPip(ctx: ExecContext, pyEnv: PythonEnv | undefined, command: string,
     return notFound(ctx, command);
   }
 
-  const sub = args.find((a) => !a.startsWith('-'));
-  const rest = sub ? args.slice(args.indexOf(sub) + 1) : [];
-  if (sub === 'install') return pipInstall(ctx, pyEnv, rest);
+  // General options may come before the command (`pip --no-cache-dir install X`); the value of
+  // one that takes a value (`pip --cache-dir /c install X`) is not the command.
+  let at = -1;
+  for (let i = 0; i < args.length; i++) {
+    if (!args[i].startsWith('-')) {
+      at = i;
+      break;
+    }
+    if (PIP_VALUE_OPTS.has(args[i])) i++;
+  }
+  const sub = at >= 0 ? args[at] : undefined;
+  const rest = sub ? args.slice(at + 1) : [];
+  if (sub === 'install') return pipInstall(ctx, pyEnv, [...args.slice(0, at), ...rest]);
   if (sub === 'uninstall') {
     const blocked = blockedAt(ctx, pyEnv.sitePackages);
     if (blocked && pyEnv.kind !== 'venv' && ctx.ident.uid !== 0) {
@@ -823,6 +1103,8 @@ function makeVenv(ctx: ExecContext, base: PythonEnv, args: string[]): CmdResult 
       version,
       externallyManaged: false,
       binDir: dir,
+      // pyvenv.cfg include-system-site-packages (Lib/venv, virtualenv): the user site stays on.
+      systemSite: args.includes('--system-site-packages'),
     });
   }
 
