@@ -63,6 +63,8 @@ export function isTrackedText(path: string): boolean {
     (path.endsWith('pip.conf') &&
       /^\/(home\/[^/]+|root)\/(\.config\/pip\/pip\.conf|\.pip\/pip\.conf)$/.test(path)) ||
     path === '/etc/login.defs' ||
+    // What a login shell reads first (its umask and variables; see Walker.readProfile).
+    path === '/etc/profile' ||
     path === '/etc/default/useradd'
   );
 }
