@@ -160,6 +160,11 @@ export interface SudoRule {
   runasGroups?: string[];
   /** An explicit PASSWD: tag, which asks for a password even under `Defaults !authenticate`. */
   passwd?: boolean;
+  /**
+   * An explicit SETENV: (true) or NOSETENV: (false) tag: whether the user may set variables on
+   * sudo's command line (`sudo VAR=value cmd`) and keep the environment with -E (sudoers(5)).
+   */
+  setenv?: boolean;
 }
 
 export interface SshdSettings {

@@ -34,6 +34,31 @@ export interface CmdResult {
   stderr?: string[];
 }
 
+/**
+ * What a new shell reads before its command: true for an interactive one (~/.bashrc, not
+ * known), 'login' for a login shell (bash -l, su -, sudo -i): /etc/profile, whose lines the
+ * model applies where it knows them, then files it does not know.
+ */
+export type StartupFiles = boolean | 'login';
+
+/**
+ * How a command started through su, sudo or runuser begins, when the tool sets it up itself:
+ * its environment (sudo's env_reset, su -), its umask (sudo's), its working folder. Given, it
+ * replaces the default of a switch (HOME, USER and LOGNAME set for the target).
+ */
+export interface ChildSetup {
+  /**
+   * The environment starts empty but for the caller's variables this accepts (sudo's env_reset,
+   * su -); left out, it starts as the caller's. A variable whose value the model does not know
+   * stays unknown when kept.
+   */
+  keep?: (name: string, value: string | undefined) => boolean;
+  /** Then these are set, in order (undefined removes one). */
+  set?: [string, string | undefined][];
+  umask?: number;
+  cwd?: string;
+}
+
 export interface ExecContext {
   /** The working copy of the image for this step: handlers mutate it. */
   state: ImageState;
@@ -72,12 +97,12 @@ export interface ExecContext {
    * Run another command line (argv) in this step, optionally as another identity (su, gosu,
    * sudo -u), which sets HOME, USER and LOGNAME for it unless keepEnv (setpriv, sudo -E).
    */
-  runArgv(argv: string[], ident?: BuildIdentity, stdin?: string, keepEnv?: boolean): CmdResult;
+  runArgv(argv: string[], ident?: BuildIdentity, stdin?: string, keepEnv?: boolean, setup?: ChildSetup): CmdResult;
   /**
    * Run a script (sh -c '...'), optionally as another identity. startupFiles: the shell reads
    * startup files first (bash -l, -i), which may define any variable or function.
    */
-  runScript(src: string, ident?: BuildIdentity, args?: string[], startupFiles?: boolean): CmdResult;
+  runScript(src: string, ident?: BuildIdentity, args?: string[], startupFiles?: StartupFiles, setup?: ChildSetup): CmdResult;
   /**
    * Write text into a file (redirections, tee, COPY of a heredoc): creates or updates the
    * metadata entry after an access check and keeps the text when the file is one that matters.

@@ -21,9 +21,11 @@ import type {
   Builder,
   BuildIdentity,
   CmdResult,
+  ChildSetup,
   CommandHandler,
   ExecContext,
   ShellEnv,
+  StartupFiles,
 } from './context.js';
 import type { Errno, ImageState, Op, Verdict } from '../model/types.js';
 import { ACCESS_MASKS, DOCKER_DEFAULT_CAPS, allows, evaluate, readOnly } from '../access/evaluate.js';
@@ -542,6 +544,8 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     return { status: 'unknown', stderr: [] };
   }
   if (activation?.assumed !== undefined) assumeEnvironment(init.state, activation.prefix, activation.assumed, init.file, init.line);
+  // SHELL ["/bin/bash", "--login", "-c"]: a login shell reads /etc/profile first.
+  if (startupFiles && shell!.some((a, i) => i > 0 && (a === '--login' || /^-[a-zA-Z]*l[a-zA-Z]*$/.test(a)))) w.readProfile();
 
   if (typeof script === 'string') {
     const parsed = w.parse(script);
@@ -2133,6 +2137,34 @@ class Walker {
     return this.f.env;
   }
 
+  /**
+   * The lines of /etc/profile the model knows, as a login shell reads them: the text a build
+   * wrote there, or appended to the stock file (whose own lines set PATH and PS1 and source
+   * /etc/profile.d, none of which sets the umask on Debian 12). A `umask N` line and plain
+   * assignments (`export NAME=value`, `NAME=value`, no command substitution) are run here;
+   * any other line is passed over, as before: what it sets is covered by the unknown startup
+   * files (measured: probe-sudo/login-umask-profile, probe-misc3/bash-login-profile-umask).
+   */
+  readProfile(): void {
+    const text = this.state.texts['/etc/profile']?.content;
+    if (text === undefined) return;
+    for (const raw of text.split('\n')) {
+      const line = raw.trim();
+      const simple = /^umask\s+[0-7]{1,4}$/.test(line) ||
+        (/^(export\s+)?[A-Za-z_][A-Za-z0-9_]*=/.test(line) && !/[`;&|<>]|\$\(/.test(line));
+      if (!simple) continue;
+      const parsed = this.parse(line);
+      if ('error' in parsed) continue;
+      const err = this.f.err;
+      this.f.err = [];
+      try {
+        this.list(parsed.script, false);
+      } finally {
+        this.f.err = err;
+      }
+    }
+  }
+
   /** The set of inexact variables, copied first if it is shared. */
   writableInexact(): Set<string> {
     if (this.f.inexactShared) {
@@ -2553,13 +2585,16 @@ class Walker {
     return new HandlerContext(this, stdin, text, viaExec);
   }
 
-  runArgvAs(argv: string[], ident: BuildIdentity | undefined, input: string | undefined, keepEnv = false): CmdResult {
-    return this.child(ident, (w) => w.run(argv, true, input, argv.join(' ')), keepEnv);
+  runArgvAs(argv: string[], ident: BuildIdentity | undefined, input: string | undefined, keepEnv = false, setup?: ChildSetup): CmdResult {
+    return this.child(ident, (w) => w.run(argv, true, input, argv.join(' ')), keepEnv, setup);
   }
 
-  runScriptAs(src: string, ident: BuildIdentity | undefined, args: string[] | undefined, startupFiles = false): CmdResult {
+  runScriptAs(src: string, ident: BuildIdentity | undefined, args: string[] | undefined, startupFiles: StartupFiles = false, setup?: ChildSetup): CmdResult {
     return this.child(ident, (w) => {
-      // What a login or interactive shell reads first (/etc/profile, ~/.bashrc) is not known.
+      // A login shell reads /etc/profile: the lines of it the model knows are applied.
+      if (startupFiles === 'login') w.readProfile();
+      // What a login or interactive shell reads beyond those (/etc/profile.d, ~/.profile,
+      // ~/.bashrc) is not known.
       if (startupFiles) w.writableInexact().add(ANY_UNSET);
       if (args && args.length > 0) {
         // $0 names the shell: `bash -c` runs bash, whose grammar and messages differ from dash's.
@@ -2583,20 +2618,42 @@ class Walker {
       w.f.nounset = false;
       w.f.started = 'c';
       return w.list(parsed.script, false);
-    });
+    }, false, setup);
   }
 
   /**
    * Run something in a child process, optionally as another identity. Its stderr is returned
    * (not printed) so the handler that started it passes it on.
    */
-  child(ident: BuildIdentity | undefined, run: (w: Walker) => Res, keepEnv = false): CmdResult {
+  child(ident: BuildIdentity | undefined, run: (w: Walker) => Res, keepEnv = false, setup?: ChildSetup): CmdResult {
     const err: string[] = [];
     const frame = fork(this.f);
     frame.err = err;
     frame.depth = this.f.depth + 1;
     if (ident) frame.ident = ident;
-    if (ident && !keepEnv) {
+    if (setup?.umask !== undefined) frame.umask = setup.umask;
+    if (setup?.cwd !== undefined) frame.cwd = setup.cwd;
+    if (setup !== undefined) {
+      // The tool builds the environment itself (sudo's env_reset, su -).
+      const keep = setup.keep;
+      const env: ShellEnv = new Map();
+      const inexact = new Set<string>();
+      for (const [k, v] of this.f.env) if (keep === undefined || keep(k, v)) env.set(k, v);
+      // Kept whole, the caller's HOME stays, also where it was the account's by default.
+      if (keep === undefined && !env.has('HOME') && !this.f.inexact.has('HOME')) env.set('HOME', this.f.ident.home);
+      for (const k of this.f.inexact) {
+        if (keep === undefined || (k !== ANY_UNSET && keep(k, this.f.env.get(k)))) inexact.add(k);
+      }
+      for (const [k, v] of setup.set ?? []) {
+        if (v === undefined) env.delete(k);
+        else env.set(k, v);
+        inexact.delete(k);
+      }
+      frame.env = env;
+      frame.envShared = false;
+      frame.inexact = inexact;
+      frame.inexactShared = false;
+    } else if (ident && !keepEnv) {
       // su, sudo, gosu and runuser set HOME (and USER/LOGNAME) for the target user.
       const env: ShellEnv = new Map(this.f.env);
       env.set('HOME', ident.home);
@@ -2687,12 +2744,12 @@ class HandlerContext implements ExecContext {
 
   trace(): void {}
 
-  runArgv(argv: string[], ident?: BuildIdentity, stdin?: string, keepEnv?: boolean): CmdResult {
-    return this.w.runArgvAs(argv, ident, stdin, keepEnv);
+  runArgv(argv: string[], ident?: BuildIdentity, stdin?: string, keepEnv?: boolean, setup?: ChildSetup): CmdResult {
+    return this.w.runArgvAs(argv, ident, stdin, keepEnv, setup);
   }
 
-  runScript(src: string, ident?: BuildIdentity, args?: string[], startupFiles?: boolean): CmdResult {
-    return this.w.runScriptAs(src, ident, args, startupFiles);
+  runScript(src: string, ident?: BuildIdentity, args?: string[], startupFiles?: StartupFiles, setup?: ChildSetup): CmdResult {
+    return this.w.runScriptAs(src, ident, args, startupFiles, setup);
   }
 
   writeText(path: string, content: string, append: boolean): string | undefined {

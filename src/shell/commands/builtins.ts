@@ -3,9 +3,9 @@
 // Each follows the real tool's option handling and wording: util-linux for su, runuser and
 // setpriv; sudo 1.9; gosu and su-exec; coreutils for id, whoami, env, test, echo, printf, cat.
 
-import type { BuildIdentity, CmdResult, CommandHandler, ExecContext } from '../context.js';
+import type { BuildIdentity, ChildSetup, CmdResult, CommandHandler, ExecContext, StartupFiles } from '../context.js';
 import { OK, fail } from '../context.js';
-import type { ImageState } from '../../model/types.js';
+import type { ImageState, PasswdEntry } from '../../model/types.js';
 import {
   formatGroup,
   formatId,
@@ -20,7 +20,7 @@ import {
 import { baseName, contentsUnknown, isUnder, normalizePath, parentOf as parentOfPath, resolvePath } from '../../image/fs.js';
 import { DEFAULT_PATH } from '../../image/state.js';
 import { globMatch } from '../words.js';
-import { parseSudoers, sudoRun, type SudoCommand, type SudoRunas } from './config.js';
+import { parseSudoers, ruleSetenv, sudoEnvPolicy, sudoRootDecision, sudoRun, type SudoCommand, type SudoRunas } from './config.js';
 
 // ---------------------------------------------------------------- output whose text is unknown
 
@@ -201,8 +201,8 @@ const shell: CommandHandler = (ctx, argv) => {
   // -s: the script comes from standard input and the words after it are its arguments
   // (`curl ... | sh -s -- -y`, the rustup installer).
   let fromInput = false;
-  // -l, --login, -i: it reads startup files first.
-  let startupFiles = false;
+  // -l, --login, -i: it reads startup files first (a login shell /etc/profile).
+  let startupFiles: StartupFiles = false;
 
   for (; i < argv.length; i++) {
     const a = argv[i];
@@ -224,12 +224,13 @@ const shell: CommandHandler = (ctx, argv) => {
       break;
     }
     if (a === '--login') {
-      startupFiles = true;
+      startupFiles = 'login';
       continue;
     }
     if (!/^[-+][a-zA-Z]+$/.test(a)) break;
     for (const ch of a.slice(1)) {
-      if (ch === 'l' || ch === 'i') startupFiles = true;
+      if (ch === 'l') startupFiles = 'login';
+      if (ch === 'i' && startupFiles === false) startupFiles = true;
       if (ch === 'e') errexit = a[0] === '-';
       if (ch === 'u') nounset = a[0] === '-';
       if (ch === 'c') command = '';
@@ -262,7 +263,11 @@ const shell: CommandHandler = (ctx, argv) => {
 
 // ---------------------------------------------------------------- switching users
 
-/** What the target's login shell does with `-c CMD` (nologin and false refuse). */
+/**
+ * What the target's login shell does with `-c CMD` (nologin and false refuse). login: su -,
+ * sudo -i: the shell starts in the target's home and reads /etc/profile (and files the model
+ * does not know). setup: the environment, umask and folder the tool gives it.
+ */
 function viaShell(
   ctx: ExecContext,
   ident: BuildIdentity,
@@ -270,23 +275,65 @@ function viaShell(
   cmd: string | undefined,
   args: string[],
   login: boolean,
+  setup?: ChildSetup,
 ): CmdResult {
   const sh = baseName(shellPath);
-  if (sh === 'nologin') return { status: 1, stdout: 'This account is currently not available.\n' };
+  // nologin prints this on its standard output and exits 1 (util-linux login-utils/nologin.c);
+  // it is the failure's only words, which the build log shows (measured:
+  // probe-misc2/su-nologin, probe-misc2/sudo-i-nologin).
+  if (sh === 'nologin') return { status: 1, stderr: ['This account is currently not available.'] };
   if (sh === 'false') return { status: 1 };
 
   const prefix = login ? 'cd "$HOME" 2>/dev/null; ' : '';
-  if (cmd !== undefined) return ctx.runScript(prefix + cmd, ident, [sh, ...args]);
+  const files: StartupFiles = login ? 'login' : false;
+  if (cmd !== undefined) return ctx.runScript(prefix + cmd, ident, [sh, ...args], files, setup);
   if (ctx.stdin === undefined) {
     ctx.unknown('the commands given to the shell on its input are not known');
     return unknownOutput({ status: 'unknown' });
   }
 
-  return ctx.runScript(prefix + ctx.stdin, ident, [sh, ...args]);
+  return ctx.runScript(prefix + ctx.stdin, ident, [sh, ...args], files, setup);
+}
+
+/**
+ * The PATH a login environment gets. util-linux su --login: login.defs ENV_SUPATH for root,
+ * ENV_PATH for the others (su-common.c, set_path), here Debian 12's /etc/login.defs values; a
+ * login.defs without them (RHEL's) gives util-linux's _PATH_DEFPATH_ROOT and _PATH_DEFPATH
+ * (pathnames.h), an assumption for that family. BusyBox su (Alpine) sets its built-in paths
+ * (libbb/messages.c, bb_PATH_root_path and bb_default_path).
+ */
+function loginPath(st: ImageState, uid: number): string {
+  if (st.distro === 'alpine') return uid === 0 ? '/sbin:/usr/sbin:/bin:/usr/bin' : '/bin:/usr/bin';
+  if (st.distro === 'rhel') return uid === 0 ? '/usr/local/sbin:/usr/local/bin:/sbin:/bin:/usr/sbin:/usr/bin' : '/usr/local/bin:/bin:/usr/bin';
+
+  return uid === 0 ? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' : '/usr/local/bin:/usr/bin:/bin:/usr/local/games:/usr/games';
+}
+
+/**
+ * The environment su and runuser give the shell (util-linux su-common.c, modify_environment):
+ * --login clears it but for TERM, then sets HOME, SHELL, USER, LOGNAME and PATH (measured:
+ * probe-envpass/su-login-drops-env, probe-misc2/su-login-path); without it HOME and SHELL are
+ * set, and USER and LOGNAME unless the target is root; -m/-p keeps it whole, and is ignored
+ * with --login (su(1); measured: probe-sudo/su-m-keeps-home).
+ */
+function suSetup(ctx: ExecContext, entry: PasswdEntry, shellPath: string, login: boolean, preserve: boolean): ChildSetup {
+  if (login) {
+    return {
+      keep: (k) => k === 'TERM',
+      set: [['HOME', entry.home], ['SHELL', shellPath], ['USER', entry.name], ['LOGNAME', entry.name], ['PATH', loginPath(ctx.state, entry.uid)]],
+    };
+  }
+  if (preserve) return {};
+  const set: [string, string][] = [['HOME', entry.home], ['SHELL', shellPath]];
+  if (entry.uid !== 0) set.push(['USER', entry.name], ['LOGNAME', entry.name]);
+
+  return { set };
 }
 
 interface SuArgs {
   login: boolean;
+  /** -m, -p, --preserve-environment. */
+  preserve: boolean;
   command?: string;
   shell?: string;
   user: string;
@@ -294,7 +341,7 @@ interface SuArgs {
 }
 
 function parseSu(argv: string[]): SuArgs | string {
-  const out: SuArgs = { login: false, user: 'root', rest: [] };
+  const out: SuArgs = { login: false, preserve: false, user: 'root', rest: [] };
   let user: string | undefined;
 
   for (let i = 1; i < argv.length; i++) {
@@ -308,11 +355,13 @@ function parseSu(argv: string[]): SuArgs | string {
     else if (a.startsWith('--command=')) out.command = a.slice(10);
     else if (a === '-s' || a === '--shell') out.shell = argv[++i];
     else if (a.startsWith('--shell=')) out.shell = a.slice(8);
-    else if (/^(-m|-p|--preserve-environment|-P|--pty)$/.test(a)) continue;
+    else if (/^(-m|-p|--preserve-environment)$/.test(a)) out.preserve = true;
+    else if (/^(-P|--pty)$/.test(a)) continue;
     else if (a === '-g' || a === '-G' || a === '-w' || a === '--group' || a === '--supp-group') i++;
     else if (a === '--') continue;
     else if (/^-[lmpP]+c$/.test(a)) {
       out.login ||= a.includes('l');
+      out.preserve ||= /[mp]/.test(a);
       out.command = argv[++i];
     } else if (a.startsWith('-')) return a;
     else if (user === undefined) user = a;
@@ -341,8 +390,9 @@ const su: CommandHandler = (ctx, argv) => {
   if (!isRoot(ctx)) return fail(busybox ? 'su: incorrect password' : 'su: Authentication failure');
 
   const ident = loginIdentity(ctx, p.user)!;
+  const shellPath = p.shell ?? entry.shell;
 
-  return viaShell(ctx, ident, p.shell ?? entry.shell, p.command, p.rest, p.login);
+  return viaShell(ctx, ident, shellPath, p.command, p.rest, p.login, suSetup(ctx, entry, shellPath, p.login, p.preserve));
 };
 
 /**
@@ -393,7 +443,9 @@ const runuser: CommandHandler = (ctx, argv) => {
   const entry = userByName(ctx.state.accounts, p.user);
   if (!entry) return fail(noUser('runuser', p.user));
 
-  return viaShell(ctx, loginIdentity(ctx, p.user)!, p.shell ?? entry.shell, p.command, p.rest, p.login);
+  const shellPath = p.shell ?? entry.shell;
+
+  return viaShell(ctx, loginIdentity(ctx, p.user)!, shellPath, p.command, p.rest, p.login, suSetup(ctx, entry, shellPath, p.login, p.preserve));
 };
 
 /** sudo [-u USER] [-E] [-H] [-n] [-i|-s] [--] cmd args: sudo 1.9 option handling. */
@@ -408,9 +460,12 @@ const sudo: CommandHandler = (ctx, argv) => {
   let target: string | undefined;
   let group: string | undefined;
   let preserveEnv = false;
+  /** --preserve-env=LIST: these of the caller's variables are passed as if given as VAR=value. */
+  const preserveList: string[] = [];
   let setHome = false;
   let nonInteractive = false;
   let shellMode = false;
+  let loginShell = false;
   let readStdin = false;
   let i = 1;
   for (; i < argv.length; i++) {
@@ -425,18 +480,32 @@ const sudo: CommandHandler = (ctx, argv) => {
     else if (a === '-g' || a === '--group') group = argv[++i];
     else if (a.startsWith('--group=')) group = a.slice(8);
     else if (a === '-C' || a === '-D' || a === '-h' || a === '-p') i++;
-    else if (/^-[EHnisSkPA]+$/.test(a) || /^--(preserve-env|set-home|non-interactive|login|shell|stdin)/.test(a)) {
+    else if (a.startsWith('--preserve-env=')) preserveList.push(...a.slice(15).split(',').filter(Boolean));
+    else if (/^-[EHnisSkPA]+$/.test(a) || /^--(preserve-env|set-home|non-interactive|login|shell|stdin)$/.test(a)) {
       if ((a.includes('S') && !a.startsWith('--')) || a === '--stdin') readStdin = true;
-      if ((/^-[A-Za-z]*E/.test(a) && !a.startsWith('--')) || a.startsWith('--preserve-env')) preserveEnv = true;
+      if ((/^-[A-Za-z]*E/.test(a) && !a.startsWith('--')) || a === '--preserve-env') preserveEnv = true;
       if ((/^-[A-Za-z]*H/.test(a) && !a.startsWith('--')) || a === '--set-home') setHome = true;
       if (a.includes('n') && a.startsWith('-') && !a.startsWith('--')) nonInteractive = true;
       if (a === '--non-interactive') nonInteractive = true;
-      if (/^-[A-Za-z]*[is]/.test(a) || a === '--login' || a === '--shell') shellMode = true;
+      if (/^-[A-Za-z]*i/.test(a) || a === '--login') loginShell = true;
+      else if (/^-[A-Za-z]*s/.test(a) || a === '--shell') shellMode = true;
     } else if (/^-u./.test(a)) target = a.slice(2);
     else if (/^-g./.test(a)) group = a.slice(2);
     else return fail(`sudo: invalid option -- '${a.slice(1, 2)}'`);
   }
 
+  // VAR=value words before the command are variables to set for it (sudo(8)).
+  const vars: [string, string][] = [];
+  for (; i < argv.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[i]); i++) {
+    const eq = argv[i].indexOf('=');
+    vars.push([argv[i].slice(0, eq), argv[i].slice(eq + 1)]);
+  }
+  for (const k of preserveList) {
+    const v = ctx.env.get(k);
+    if (v !== undefined) vars.push([k, v]);
+  }
+  // -i runs the target's login shell, and -s the caller's shell, with the command as a script.
+  if (loginShell) shellMode = true;
   const cmd = argv.slice(i);
   const acc = ctx.state.accounts;
   const name = userByUid(acc, ctx.ident.uid)?.name ?? ctx.ident.name;
@@ -464,6 +533,11 @@ const sudo: CommandHandler = (ctx, argv) => {
   }
   if (cmd.length === 0 && !shellMode) return fail('usage: sudo -h | -K | -k | -V');
 
+  const user = { name, uid: ctx.ident.uid, groups: allGroups(ctx.ident) };
+  const policy = sudoEnvPolicy(ctx.state, user);
+  // Root's own rule in Debian's sudoers is ALL, which implies SETENV (sudoers(5)); a sudoers
+  // with no rule for root is taken the same way (an assumption: root's policy is not checked).
+  let setenv = !isRoot(ctx) || ruleSetenv(sudoRootDecision(ctx.state, parseSudoers(ctx.state), user).rule, true);
   if (!isRoot(ctx)) {
     const bin = ctx.state.fs.get('/usr/bin/sudo');
     if (bin && (bin.uid !== 0 || (bin.mode & 0o4000) === 0)) {
@@ -474,7 +548,6 @@ const sudo: CommandHandler = (ctx, argv) => {
     const command = shellMode ? undefined : sudoCommand(ctx, cmd);
     const runas: SudoRunas = { user: { name: target0.name, uid: target0.uid, gid: target0.gid }, userGiven: target !== undefined };
     if (runGroup) runas.group = runGroup;
-    const user = { name, uid: ctx.ident.uid, groups: allGroups(ctx.ident) };
     const o = sudoRun(ctx.state, user, command, runas);
     const syntax = parseSudoers(ctx.state).syntaxErrors;
     if (o.password && readStdin && !nonInteractive) {
@@ -514,14 +587,101 @@ const sudo: CommandHandler = (ctx, argv) => {
     }
     // "()" runs the command as the invoking user (measured: `sudo -n id` shows the user).
     if (o.asInvoker) ident = (name !== undefined ? ctx.lookupIdentity(name) : undefined) ?? ctx.ident;
+    setenv = o.setenv;
   }
 
-  if (shellMode) return ctx.runScript(cmd.map(shellQuote).join(' '), ident, ['sh']);
+  // Without SETENV only variables sudo would keep anyway may be given (sudoers.c, which calls
+  // env.c validate_env_vars; measured: probe-misc2/sudo-var-not-allowed). -E under such a rule
+  // is refused by sudo too, in words not measured: it is left running as before.
+  if (!setenv && vars.length > 0) {
+    const bad = vars.filter(([k, v]) => (policy.securePath !== undefined && k === 'PATH') || (policy.envReset ? !sudoKeeps(policy.envKeep, k, v) : SUDO_BADENV.test(k)));
+    if (bad.length > 0) {
+      return fail(`sudo: sorry, you are not allowed to set the following environment variables: ${bad.map(([k]) => k).join(', ')}`);
+    }
+  }
 
-  // -E keeps the caller's environment, HOME included, unless -H sets it (measured: `sudo -E -u
-  // app` as root leaves HOME=/root).
-  return ctx.runArgv(cmd, ident, ctx.stdin, preserveEnv && !setHome);
+  const setup = sudoSetup(ctx, ident, policy, { login: loginShell, preserveEnv, setHome, vars, invoker: name });
+  // The command is found on secure_path, whatever PATH it is given (sudoers.c set_cmnd, which
+  // looks it up on def_secure_path): a PATH passed with VAR=value or --preserve-env=PATH does
+  // not change which program runs (measured: probe-misc4/sudo-preserve-path).
+  let run = cmd;
+  if (!shellMode && policy.securePath !== undefined && vars.some(([k]) => k === 'PATH') && !cmd[0].includes('/')) {
+    const found = sudoCommand(ctx, cmd).path;
+    if (found !== undefined) run = [found, ...cmd.slice(1)];
+  }
+
+  if (shellMode) {
+    // sudo gives the command to the shell as one -c string, each character but letters,
+    // digits, '_', '-' and '$' escaped with a backslash (sudo's parse_args.c).
+    const script = cmd.length > 0 ? cmd.map((a) => a.replace(/[^A-Za-z0-9_$-]/g, '\\$&')).join(' ') : undefined;
+    if (loginShell) {
+      // -i: the target's login shell, in the target's home (measured: probe-sudo/i-changes-dir,
+      // probe-misc2/sudo-i-nologin).
+      const entry = userByUid(acc, ident.uid);
+      return viaShell(ctx, ident, entry?.shell || '/bin/sh', script, [], true, setup);
+    }
+    // -s: the shell of SHELL, else the caller's passwd entry (sudo(8)).
+    const own = userByUid(acc, ctx.ident.uid)?.shell;
+    return viaShell(ctx, ident, ctx.env.get('SHELL') || own || '/bin/sh', script, [], false, setup);
+  }
+
+  return ctx.runArgv(run, ident, ctx.stdin, false, setup);
 };
+
+/**
+ * Variables env_reset keeps from the caller (sudo 1.9 plugins/sudoers/env.c): those of
+ * initial_keepenv_table, and of initial_checkenv_table when the value holds no '/' or '%'.
+ */
+const SUDO_KEEP = new Set(['COLORS', 'DISPLAY', 'HOSTNAME', 'KRB5CCNAME', 'LS_COLORS', 'PATH', 'PS1', 'PS2', 'XAUTHORITY', 'XAUTHORIZATION', 'XDG_CURRENT_DESKTOP']);
+const SUDO_CHECK = new Set(['COLORTERM', 'LANG', 'LANGUAGE', 'LINGUAS', 'TERM', 'TZ']);
+/** Part of env.c's initial_badenv_table, which sudo drops without env_reset. */
+const SUDO_BADENV = /^(IFS|CDPATH|LOCALDOMAIN|RES_OPTIONS|HOSTALIASES|NLSPATH|PATH_LOCALE|LD_.*|_RLD.*|TERMINFO|TERMINFO_DIRS|TERMPATH|TERMCAP|ENV|BASH_ENV|PS4|GLOBIGNORE|BASHOPTS|SHELLOPTS|JAVA_TOOL_OPTIONS|PERLIO_DEBUG|PERLLIB|PERL5LIB|PERL5OPT|PERL5DB|FPATH|NULLCMD|READNULLCMD|ZDOTDIR|TMPPREFIX|PYTHONHOME|PYTHONPATH|PYTHONINSPECT|PYTHONUSERBASE|RUBYLIB|RUBYOPT|KRB5_CONFIG|KRB5_KTNAME|VAR_ACE|USR_ACE|DLC_ACE|SHLIB_PATH|LIBPATH|DYLD_.*)$/;
+
+function sudoKeeps(envKeep: string[], k: string, v: string | undefined): boolean {
+  if (SUDO_KEEP.has(k)) return true;
+  if (envKeep.some((p) => (p.endsWith('*') ? k.startsWith(p.slice(0, -1)) : p === k))) return true;
+
+  return (SUDO_CHECK.has(k) || k.startsWith('LC_')) && v !== undefined && !/[/%]/.test(v);
+}
+
+/**
+ * The environment and umask sudo runs the command with (sudoers(5), "Command environment";
+ * env.c rebuild_env). env_reset (Debian's sudoers sets it; also sudo's default) starts anew:
+ * what sudoKeeps lets through, then HOME, SHELL, MAIL, USER and LOGNAME of the target (measured:
+ * probe-envpass/sudo-drops-pip-env). -i does so whatever env_reset says. -E (with SETENV) keeps
+ * the caller's, HOME included unless -H or always_set_home (measured: `sudo -E -u app` as root
+ * leaves HOME=/root); USER and LOGNAME still name the target (set_logname). secure_path
+ * replaces PATH either way (measured: probe-sudo/secure-path-venv, probe-sudo/path-env-venv);
+ * VAR=value words come last and win (sudoers.c insert_env_vars; measured:
+ * probe-sudo/var-assignment-home). The umask is the union of the caller's and sudoers' umask
+ * (default 0022), unless umask_override, or 0777 which keeps the caller's (sudoers(5), umask;
+ * measured: probe-misc3/sudo-umask-union).
+ */
+function sudoSetup(
+  ctx: ExecContext,
+  ident: BuildIdentity,
+  policy: ReturnType<typeof sudoEnvPolicy>,
+  o: { login: boolean; preserveEnv: boolean; setHome: boolean; vars: [string, string][]; invoker: string | undefined },
+): ChildSetup {
+  const reset = o.login || (policy.envReset && !o.preserveEnv);
+  const entry = userByUid(ctx.state.accounts, ident.uid);
+  const set: [string, string | undefined][] = [];
+  if (reset || o.setHome || policy.alwaysSetHome) set.push(['HOME', ident.home]);
+  if (reset) {
+    set.push(['SHELL', entry?.shell || '/bin/sh']);
+    if (ident.name !== undefined) set.push(['MAIL', `/var/mail/${ident.name}`]);
+  }
+  if (ident.name !== undefined) set.push(['USER', ident.name], ['LOGNAME', ident.name]);
+  if (o.invoker !== undefined) set.push(['SUDO_USER', o.invoker]);
+  set.push(['SUDO_UID', String(ctx.ident.uid)], ['SUDO_GID', String(ctx.ident.gid)]);
+  if (policy.securePath !== undefined) set.push(['PATH', policy.securePath]);
+  set.push(...o.vars);
+  const setup: ChildSetup = { set };
+  if (reset) setup.keep = (k, v) => sudoKeeps(policy.envKeep, k, v);
+  setup.umask = policy.umask === 0o777 ? ctx.umask : policy.umaskOverride ? policy.umask : ctx.umask | policy.umask;
+
+  return setup;
+}
 
 /**
  * The host name sudo's refusal ends with: BuildKit's build containers are named

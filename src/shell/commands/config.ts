@@ -29,10 +29,27 @@ export interface SudoDefault {
   line?: number;
 }
 
+/**
+ * A `Defaults` setting of the command's environment (env_reset, secure_path, setenv, umask,
+ * umask_override, env_keep, always_set_home): `name` (on), `!name` (off), `name=value`,
+ * `name+=value`, `name-=value`.
+ */
+export interface SudoEnvSetting {
+  users?: string[];
+  name: string;
+  op: 'on' | 'off' | '=' | '+=' | '-=';
+  value?: string;
+}
+
+/** The Defaults names SudoEnvSetting keeps. */
+const ENV_SETTINGS = new Set(['env_reset', 'secure_path', 'setenv', 'umask', 'umask_override', 'env_keep', 'always_set_home']);
+
 export interface SudoersParse {
   rules: SudoRule[];
   /** The authenticate settings, in file order. */
   defaults: SudoDefault[];
+  /** The settings of the command's environment, in file order. */
+  envSettings: SudoEnvSetting[];
   /** Files sudo would refuse or skip, with the reason, e.g. "/etc/sudoers.d/x is world writable". */
   problems: string[];
   /**
@@ -273,11 +290,12 @@ function parseUserSpec(line: string, file: string, lineNo: number | undefined, a
   for (const group of splitSpec(rest)) {
     // A runas list and tags carry over to the commands after them in the same spec until one
     // sets them again (sudoers(5), Runas_Spec and Tag_Spec): one rule per run of commands.
-    type Run = { runas?: string; nopasswd: boolean; passwd: boolean; commands: string[] };
+    type Run = { runas?: string; nopasswd: boolean; passwd: boolean; setenv?: boolean; commands: string[] };
     const runs: Run[] = [];
     let runas: string | undefined;
     let nopasswd = false;
     let passwd = false;
+    let setenv: boolean | undefined;
 
     for (const item of splitTop(group.body)) {
       let body = item;
@@ -290,14 +308,18 @@ function parseUserSpec(line: string, file: string, lineNo: number | undefined, a
       while ((tag = body.match(/^([A-Z_]+):\s*/)) !== null && /^(NO)?[A-Z_]+$/.test(tag[1])) {
         if (tag[1] === 'NOPASSWD') [nopasswd, passwd] = [true, false];
         if (tag[1] === 'PASSWD') [nopasswd, passwd] = [false, true];
+        if (tag[1] === 'SETENV') setenv = true;
+        if (tag[1] === 'NOSETENV') setenv = false;
         body = body.slice(tag[0].length);
       }
       const commands = aliases.get(body.trim()) ?? [body.trim()];
       const last = runs.at(-1);
-      if (last && last.runas === runas && last.nopasswd === nopasswd && last.passwd === passwd) {
+      if (last && last.runas === runas && last.nopasswd === nopasswd && last.passwd === passwd && last.setenv === setenv) {
         last.commands.push(...commands);
       } else {
-        runs.push({ runas, nopasswd, passwd, commands });
+        const r: Run = { runas, nopasswd, passwd, commands };
+        if (setenv !== undefined) r.setenv = setenv;
+        runs.push(r);
       }
     }
 
@@ -315,6 +337,7 @@ function parseUserSpec(line: string, file: string, lineNo: number | undefined, a
           if (lists.groups !== undefined) rule.runasGroups = lists.groups;
         }
         if (run.passwd) rule.passwd = true;
+        if (run.setenv !== undefined) rule.setenv = run.setenv;
         rules.push(rule);
       }
     }
@@ -340,6 +363,27 @@ function parseDefaults(line: string, file: string, lineNo: number | undefined, a
     const d: SudoDefault = users ? { users, authenticate, file } : { authenticate, file };
     if (lineNo !== undefined) d.line = lineNo;
     out.push(d);
+  }
+
+  return out;
+}
+
+/** The environment settings of a `Defaults[:users]` line (sudoers(5), "Defaults"). */
+function parseEnvDefaults(line: string, aliases: Map<string, string[]>): SudoEnvSetting[] {
+  const m = line.match(/^Defaults(?::(\S+))?\s+(.*)$/);
+  if (!m) return [];
+  const users = m[1]?.split(',').flatMap((w) => aliases.get(w) ?? [w]);
+  const out: SudoEnvSetting[] = [];
+
+  for (const param of splitTop(m[2])) {
+    const p = param.match(/^(!*)\s*([a-z_]+)\s*(?:([+-]?=)\s*(.*))?$/);
+    if (!p || !ENV_SETTINGS.has(p[2])) continue;
+    const s: SudoEnvSetting = users ? { users, name: p[2], op: 'on' } : { name: p[2], op: 'on' };
+    if (p[3] !== undefined) {
+      s.op = p[3] as SudoEnvSetting['op'];
+      s.value = p[4].replace(/^"(.*)"$/, '$1');
+    } else if (p[1].length % 2 === 1) s.op = 'off';
+    out.push(s);
   }
 
   return out;
@@ -383,7 +427,7 @@ export function parseSudoers(state: ImageState, root = '/etc/sudoers'): SudoersP
   const memo = lastSudoers;
   if (memo !== undefined && sameInputs(memo, state, root)) return memo.parse;
 
-  const parse: SudoersParse = { rules: [], defaults: [], problems: [], syntaxErrors: [] };
+  const parse: SudoersParse = { rules: [], defaults: [], envSettings: [], problems: [], syntaxErrors: [] };
   const inputs: SudoersInputs = { root, reads: [], dirs: [], parse };
   readSudoers(state, root, inputs);
   lastSudoers = inputs;
@@ -443,6 +487,7 @@ function readSudoers(state: ImageState, root: string, inputs: SudoersInputs): vo
       const content = line.includes('#') ? line.replace(/\s#(?!\d).*$/, '') : line;
       if (content.startsWith('Defaults') && /^Defaults\b/.test(content)) {
         defaults.push(...parseDefaults(content, path, entry.line, aliases));
+        inputs.parse.envSettings.push(...parseEnvDefaults(content, aliases));
         continue;
       }
 
@@ -725,6 +770,12 @@ export interface SudoRunOutcome {
   listed: boolean;
   /** The rule's runas list is "()": the command runs as the invoking user. */
   asInvoker?: boolean;
+  /**
+   * The user may set variables on the command line and keep the environment (-E): the deciding
+   * rule's SETENV/NOSETENV tag, else implied when its command is ALL, else Defaults setenv
+   * (sudoers(5), "SETENV and NOSETENV").
+   */
+  setenv: boolean;
 }
 
 /**
@@ -737,14 +788,94 @@ export interface SudoRunOutcome {
  */
 export function sudoRun(state: ImageState, user: SudoUser, command: SudoCommand | undefined, runas: SudoRunas): SudoRunOutcome {
   const parsed = parseSudoers(state);
-  if (parsed.problems.some((p) => p.includes('refuses'))) return { runs: false, password: true, listed: false };
+  if (parsed.problems.some((p) => p.includes('refuses'))) return { runs: false, password: true, listed: false, setenv: false };
 
   const d = sudoRootDecision(state, parsed, user, command, runas);
   const primary = user.name !== undefined ? userByName(state.accounts, user.name)?.gid : undefined;
   const ownGroup = runas.group === undefined || runas.group.gid === primary || user.groups.includes(runas.group.gid);
   const self = (d.asInvoker === true || runas.user.uid === user.uid) && ownGroup;
-  const out: SudoRunOutcome = { runs: d.rule !== undefined && d.denied !== true, password: !self && !d.nopasswd, listed: d.listed };
+  const out: SudoRunOutcome = {
+    runs: d.rule !== undefined && d.denied !== true,
+    password: !self && !d.nopasswd,
+    listed: d.listed,
+    setenv: ruleSetenv(d.rule, sudoEnvPolicy(state, user).setenv),
+  };
   if (d.asInvoker) out.asInvoker = true;
+
+  return out;
+}
+
+/**
+ * Whether a deciding rule lets the user set the command's environment: its SETENV or NOSETENV
+ * tag; else "If the command matched is ALL, the SETENV tag is implied for that command"
+ * (sudoers(5)), taken here as a command list holding ALL (the entry that matched is not kept);
+ * else the setenv flag of Defaults.
+ */
+export function ruleSetenv(rule: SudoRule | undefined, defaultSetenv: boolean): boolean {
+  if (rule?.setenv !== undefined) return rule.setenv;
+  if (rule !== undefined && allowsAll(rule.commands)) return true;
+
+  return defaultSetenv;
+}
+
+/**
+ * The environment settings sudo runs a command with (sudoers(5), "Command environment" and
+ * "SUDOERS OPTIONS"), from the global Defaults then the user's own (later lines win). Without
+ * a sudoers file the model knows, sudo's compiled-in values (env_reset on, umask 0022, no
+ * secure_path) are assumed: `known` is false then.
+ */
+export interface SudoEnvPolicy {
+  known: boolean;
+  envReset: boolean;
+  securePath?: string;
+  setenv: boolean;
+  /** 0o777 means the user's own umask is used (sudoers(5), umask). */
+  umask: number;
+  umaskOverride: boolean;
+  /** Names env_keep adds to sudo's own list (a trailing * matches any tail). */
+  envKeep: string[];
+  alwaysSetHome: boolean;
+}
+
+export function sudoEnvPolicy(state: ImageState, user: SudoUser): SudoEnvPolicy {
+  const known = state.texts['/etc/sudoers'] !== undefined;
+  const out: SudoEnvPolicy = { known, envReset: true, setenv: false, umask: 0o022, umaskOverride: false, envKeep: [], alwaysSetHome: false };
+  if (!known) return out;
+  const parsed = parseSudoers(state);
+  const global = parsed.envSettings.filter((d) => d.users === undefined);
+  const own = parsed.envSettings.filter((d) => d.users?.some((w) => whoMatches(state, w, user)));
+  for (const d of [...global, ...own]) {
+    const on = d.op !== 'off';
+    const words = (d.value ?? '').split(/\s+/).filter(Boolean);
+    switch (d.name) {
+      case 'env_reset':
+        out.envReset = on;
+        break;
+      case 'setenv':
+        out.setenv = on;
+        break;
+      case 'umask_override':
+        out.umaskOverride = on;
+        break;
+      case 'always_set_home':
+        out.alwaysSetHome = on;
+        break;
+      case 'secure_path':
+        if (d.op === 'off') delete out.securePath;
+        else if (d.value !== undefined) out.securePath = d.value;
+        break;
+      case 'umask':
+        // `!umask` leaves the user's umask alone, as 0777 does.
+        out.umask = d.op === 'off' ? 0o777 : /^[0-7]+$/.test(d.value ?? '') ? parseInt(d.value!, 8) : out.umask;
+        break;
+      case 'env_keep':
+        if (d.op === '=') out.envKeep = words;
+        else if (d.op === '+=') out.envKeep.push(...words);
+        else if (d.op === '-=') out.envKeep = out.envKeep.filter((w) => !words.includes(w));
+        else if (d.op === 'off') out.envKeep = [];
+        break;
+    }
+  }
 
   return out;
 }

@@ -62,6 +62,8 @@ export function isTrackedText(path: string): boolean {
     // Any pip.conf: PIP_CONFIG_FILE, XDG_CONFIG_HOME and a venv's own may name one anywhere.
     path.endsWith('/pip.conf') ||
     path === '/etc/login.defs' ||
+    // What a login shell reads first (its umask and variables; see Walker.readProfile).
+    path === '/etc/profile' ||
     path === '/etc/default/useradd'
   );
 }
