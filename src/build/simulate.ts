@@ -9,7 +9,7 @@ import { cloneState, copyRecord } from '../image/state.js';
 import { formatGroup, formatPasswd, groupByName, parseGroup, parseId, parsePasswd, resolveExecUser, userByName } from '../image/accounts.js';
 import { refreshDerived } from '../shell/commands/config.js';
 import { isProjectText, isTrackedText } from '../shell/commands/files.js';
-import { condaNotOnPath } from '../shell/commands/packages.js';
+import { CONDA_TOOLS, condaNotOnPath } from '../shell/commands/packages.js';
 import { baseName, descendants, isUnder, mkdirp, rebase, normalizePath, parentOf, resolvePath, withMeta } from '../image/fs.js';
 import { DOCKER_DEFAULT_CAPS, evaluate } from '../access/evaluate.js';
 import type { Builder, BuildIdentity, ShellEnv } from '../shell/context.js';
@@ -1078,9 +1078,6 @@ const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/b
 
 /** Names of the local archives ADD unpacks (it tells them by content; the name stands in). */
 const ARCHIVE_NAME = /\.(tar|tgz|tbz2?|txz|tzst|tar\.(gz|bz2|xz|zst))$/;
-
-/** The conda programs a SHELL may name (`SHELL ["conda", "run", "-n", "env", "/bin/bash", "-c"]`). */
-const CONDA_TOOLS = new Set(['conda', 'mamba', 'micromamba']);
 
 function stageIndex(df: Dockerfile, target: string | undefined): number {
   if (target === undefined) return df.stages.length - 1;

@@ -8,7 +8,7 @@ import { launcherCall, launcherId, launcherName, type LauncherCall } from './lau
 import { unwrapShell } from '../../shell/interpret.js';
 import { launchOf, withoutInit } from '../../runtime/entry-script.js';
 import { PLAIN_DISTRO, envNotFoundText } from '../../shell/commands/builtins.js';
-import { condaNotOnPath, givesPythonName } from '../../shell/commands/packages.js';
+import { CONDA_TOOLS, condaNotOnPath, givesPythonName } from '../../shell/commands/packages.js';
 
 /**
  * The process the engine starts: the one that executes the start program, before a switch of
@@ -203,9 +203,6 @@ function madeByFailedStep(a: AnalysisView, path: string): boolean {
 
   return a.sim.target.failures.some((f) => f.line === line);
 }
-
-/** conda's programs: judged as the shell judges them (condaNotOnPath). */
-const CONDA_TOOLS = new Set(['conda', 'mamba', 'micromamba']);
 
 /** Programs that come only in a package of their own, which no catalog base has. */
 const OWN_PACKAGE = new Set(['gosu', 'su-exec']);

@@ -1297,6 +1297,9 @@ const conda: CommandHandler = (ctx, argv) => {
   return { status: 0 };
 };
 
+/** conda's programs by name, which a SHELL or a start command may name. */
+export const CONDA_TOOLS: ReadonlySet<string> = new Set(['conda', 'mamba', 'micromamba']);
+
 /**
  * `conda` by name where no folder on PATH holds it: an installer run with -b changes no PATH,
  * and a base without conda has none. As notInstalled does, the catalog's listings are trusted
