@@ -631,7 +631,7 @@ export function analyze(input: AnalyzeInput): Analysis {
         v = evaluate(who, view, path, op);
         if (image.unknowns.length > 0) markUnknownDependencies(v, image.unknowns);
         if (guesses.length > 0) markGuessDependencies(v, guesses);
-        if (guesses.length > 0 && !v.allowed && v.errno === 'EACCES') dropIdleGuesses(v, who, view, guesses, df, input.file);
+        if (guesses.length > 0 && !v.allowed && v.errno === 'EACCES' && v.dependsOn.length > 0) dropIdleGuesses(v, who, view, guesses, df, input.file);
         // On a base outside the catalog, every owner and mode the image side has rests on the guess.
         if (unknownBase !== undefined && v.where === 'image' && !v.dependsOn.includes(unknownBase)) v.dependsOn.push(unknownBase);
         if (scriptFirst !== undefined && who === ident && !v.dependsOn.includes(scriptFirst)) v.dependsOn.push(scriptFirst);

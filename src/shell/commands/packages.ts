@@ -566,6 +566,14 @@ function iniSections(text: string): Map<string, Map<string, string>> {
 
 /** The pip settings names read here, and the environment variables that set them (PIP_NAME). */
 const PIP_SETTINGS = ['break-system-packages', 'user', 'target', 'prefix', 'root', 'no-cache-dir', 'cache-dir', 'no-index'];
+const PIP_SETTING_VARS = PIP_SETTINGS.map((k) => [k, `PIP_${k.toUpperCase().replace(/-/g, '_')}`] as const);
+
+/** Whether any text the image keeps is a pip.conf (most images have none: nothing to read then). */
+function hasPipConf(texts: ImageState['texts']): boolean {
+  for (const k in texts) if (k.endsWith('pip.conf')) return true;
+
+  return false;
+}
 
 /**
  * The settings `pip install` takes from its configuration (pip/_internal/configuration.py and
@@ -583,7 +591,8 @@ function pipSettings(ctx: ExecContext, pyEnv: PythonEnv): Map<string, string> {
   const home = homeOf(ctx);
   const configFile = env.get('PIP_CONFIG_FILE') || undefined;
   const files: string[] = [];
-  if (configFile !== '/dev/null') {
+  // A PIP_CONFIG_FILE may name a file of another name: only then is every text a candidate.
+  if (configFile !== '/dev/null' && (configFile !== undefined || hasPipConf(ctx.state.texts))) {
     for (const d of (env.get('XDG_CONFIG_DIRS') || '/etc/xdg').split(':')) if (d.trim() !== '') files.push(`${d}/pip/pip.conf`);
     files.push('/etc/pip.conf');
     if (configFile === undefined || !ctx.state.fs.has(normalizePath(configFile, ctx.cwd))) {
@@ -607,8 +616,8 @@ function pipSettings(ctx: ExecContext, pyEnv: PythonEnv): Map<string, string> {
 
   const out = new Map<string, string>(global);
   for (const [k, v] of install) out.set(k, v);
-  for (const k of PIP_SETTINGS) {
-    const v = env.get(`PIP_${k.toUpperCase().replace(/-/g, '_')}`);
+  for (const [k, name] of PIP_SETTING_VARS) {
+    const v = env.get(name);
     if (v !== undefined) out.set(k, v);
   }
 
