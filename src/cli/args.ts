@@ -17,3 +17,24 @@ export function parseFlags<O extends Options>(args: string[], options: O): Parse
     throw new UsageError((e as Error).message.split('\n')[0]);
   }
 }
+
+/**
+ * The listing commands' options (`rules`, `catalog`): their help text, the --format they print
+ * in (text or json), and at most one positional. Undefined once the help was printed.
+ */
+export function listingFlags(
+  parsed: { values: { help?: boolean; format?: string }; positionals: string[] },
+  help: () => void,
+  one: string,
+): { format: 'text' | 'json'; positional?: string } | undefined {
+  const v = parsed.values;
+  if (v.help) {
+    help();
+    return undefined;
+  }
+  const format = v.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be one of text, json (got '${format}')`);
+  if (parsed.positionals.length > 1) throw new UsageError(`give at most ${one} (got ${parsed.positionals.length}: ${parsed.positionals.join(' ')})`);
+
+  return { format, positional: parsed.positionals[0] };
+}

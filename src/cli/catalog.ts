@@ -2,8 +2,7 @@
 // what each entry says and where its facts come from; UID701 sends users here.
 
 import type { Io } from './io.js';
-import { parseFlags } from './args.js';
-import { UsageError } from './errors.js';
+import { listingFlags, parseFlags } from './args.js';
 import { describeCatalog } from '../image/catalog/index.js';
 
 const HELP = `Usage: uidctl catalog [TEXT] [--format text|json]
@@ -24,21 +23,15 @@ const OPTIONS = {
 } as const;
 
 export default async function catalog(args: string[], io: Io): Promise<number> {
-  const parsed = parseFlags(args, OPTIONS);
-  const v = parsed.values;
-  if (v.help) {
-    io.out(HELP);
-    return 0;
-  }
-  const format = v.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be one of text, json (got '${format}')`);
-  if (parsed.positionals.length > 1) throw new UsageError(`give at most one text to look for (got ${parsed.positionals.length}: ${parsed.positionals.join(' ')})`);
+  const flags = listingFlags(parseFlags(args, OPTIONS), () => io.out(HELP), 'one text to look for');
+  if (!flags) return 0;
+  const { format, positional } = flags;
 
-  const text = parsed.positionals[0]?.toLowerCase();
+  const text = positional?.toLowerCase();
   const entries = describeCatalog().filter((e) => text === undefined || e.key.toLowerCase().includes(text));
   // A filter that keeps nothing is an answer, not an error; but it is said, on stderr, so an
   // empty list on stdout is not mistaken for a missing catalog.
-  if (entries.length === 0) io.err(`uidctl catalog: no entry's key contains '${parsed.positionals[0]}'\n`);
+  if (entries.length === 0) io.err(`uidctl catalog: no entry's key contains '${positional}'\n`);
 
   if (format === 'json') {
     io.out(`${JSON.stringify({ schemaVersion: 1, entries }, null, 2)}\n`);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Io } from './io.js';
-import { parseFlags } from './args.js';
+import { listingFlags, parseFlags } from './args.js';
 import { UsageError } from './errors.js';
 import { RULES, findRule } from '../rules/registry.js';
 import { docsUrl, type Rule } from '../rules/rule.js';
@@ -59,17 +59,11 @@ function ruleJson(r: Rule): Record<string, unknown> {
 }
 
 export default async function rules(args: string[], io: Io): Promise<number> {
-  const parsed = parseFlags(args, OPTIONS);
-  const v = parsed.values;
-  if (v.help) {
-    io.out(HELP);
-    return 0;
-  }
-  const format = v.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be one of text, json (got '${format}')`);
-  if (parsed.positionals.length > 1) throw new UsageError(`give at most one rule (got ${parsed.positionals.length}: ${parsed.positionals.join(' ')})`);
+  const flags = listingFlags(parseFlags(args, OPTIONS), () => io.out(HELP), 'one rule');
+  if (!flags) return 0;
+  const { format, positional } = flags;
 
-  if (parsed.positionals.length === 0) {
+  if (positional === undefined) {
     if (format === 'json') {
       io.out(`${JSON.stringify({ schemaVersion: 1, rules: RULES.map(ruleJson) }, null, 2)}\n`);
       return 0;
@@ -80,8 +74,8 @@ export default async function rules(args: string[], io: Io): Promise<number> {
     return 0;
   }
 
-  const rule = findRule(parsed.positionals[0]);
-  if (!rule) throw new UsageError(`unknown rule '${parsed.positionals[0]}' (run 'uidctl rules' for the list)`);
+  const rule = findRule(positional);
+  if (!rule) throw new UsageError(`unknown rule '${positional}' (run 'uidctl rules' for the list)`);
   let page: string | null;
   try {
     page = readFileSync(join(docsDir(), `${rule.id}.md`), 'utf8');
