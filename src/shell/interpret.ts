@@ -40,7 +40,7 @@ import { defaultRegistry } from './commands/index.js';
 import { refreshDerived } from './commands/config.js';
 import { errnoText, isProjectText, isTrackedText, newEntryOwner } from './commands/files.js';
 import { TOO_MANY, expandBraces } from './braces.js';
-import { findAsChown, flavorOf, hasUnknownOutput, isHarmless, setShellOf, unknownOutput, type Flavor } from './commands/builtins.js';
+import { findAsChown, flavorOf, hasUnknownOutput, isHarmless, setShellOf, shellErrorLine, unknownOutput, type Flavor } from './commands/builtins.js';
 import { findReader } from './commands/readers.js';
 import { assumeEnvironment, condaActivation, condaInstaller, condaRunArgs, isCondaInstaller, isCondaRun, type CondaRunArgs } from './commands/packages.js';
 
@@ -650,16 +650,9 @@ function ashText(d: SyntaxDetail, dash: boolean): string {
   }
 }
 
-/**
- * The line a shell prints about a program it could not start, measured in the oracle suite:
- * dash "/bin/sh: 1: /opt/a.sh: Permission denied", bash "/bin/bash: line 1: ...", BusyBox
- * ash "/bin/sh: /opt/a.sh: Permission denied" (no line).
- */
+/** The line this shell prints about a program it could not start (shellErrorLine). */
 function execErrorText(f: Frame, program: string, error: string): string {
-  const n = f.lineOffset + 1;
-  const at = f.flavor === 'dash' ? `${n}: ` : f.flavor === 'bash' ? bashLine(f) : '';
-
-  return `${f.argv0}: ${at}${program}: ${error}`;
+  return shellErrorLine(f.flavor, f.argv0, f.lineOffset + 1, program, error);
 }
 
 /**

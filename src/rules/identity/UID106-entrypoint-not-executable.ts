@@ -7,7 +7,7 @@ import { runPlace, runTool, unknownId } from '../util.js';
 import { launcherCall, launcherId, launcherName, type LauncherCall } from './launchers.js';
 import { unwrapShell } from '../../shell/interpret.js';
 import { launchOf, withoutInit } from '../../runtime/entry-script.js';
-import { PLAIN_DISTRO, envNotFoundText } from '../../shell/commands/builtins.js';
+import { PLAIN_DISTRO, envNotFoundText, flavorOf, notFoundWords, shellErrorLine } from '../../shell/commands/builtins.js';
 import { CONDA_TOOLS, condaNotOnPath, givesPythonName } from '../../shell/commands/packages.js';
 
 /**
@@ -173,8 +173,8 @@ function wrappedProgramMissing(a: AnalysisView): RuleReport | undefined {
     // Only `sh -c TEXT`: a shell given a script file runs that file, not a program by name.
     if (l === undefined || l.shell !== undefined) return undefined;
     words = l.argv;
-    const bash = runner === 'bash' || (runner === 'sh' && a.image.distro === 'rhel');
-    said = (name) => (bash ? `${outer[0]}: line 1: ${name}: command not found` : a.image.distro === 'alpine' ? `${outer[0]}: ${name}: not found` : `${outer[0]}: 1: ${name}: not found`);
+    const flavor = flavorOf(a.image, runner);
+    said = (name) => shellErrorLine(flavor, outer[0], 1, name, notFoundWords(flavor));
   }
   // env execs the program itself, and says so in its own words.
   const env = baseName(words[0] ?? '') === 'env' ? words[0] : undefined;

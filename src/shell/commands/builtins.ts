@@ -124,11 +124,27 @@ function installed(state: ImageState, name: string): boolean | 'unknown' {
  * found" after `line N:` (measured in the oracle suite).
  */
 export function notFound(ctx: ExecContext, name: string): CmdResult {
-  const flavor = ctx.shell ?? flavorOf(ctx.state);
-  const error = flavor === 'bash' ? 'command not found' : 'not found';
-  const text = ctx.shellError?.(name, error) ?? (flavor === 'bash' ? `/bin/sh: line 1: ${name}: ${error}` : flavor === 'ash' ? `/bin/sh: ${name}: ${error}` : `/bin/sh: 1: ${name}: ${error}`);
+  const flavor = (ctx.shell ?? flavorOf(ctx.state)) as Flavor;
+  const error = notFoundWords(flavor);
+  const text = ctx.shellError?.(name, error) ?? shellErrorLine(flavor, '/bin/sh', 1, name, error);
 
   return { status: 127, stderr: [text] };
+}
+
+/** A shell's words for a program not found: bash "command not found", dash and ash "not found". */
+export function notFoundWords(flavor: Flavor): string {
+  return flavor === 'bash' ? 'command not found' : 'not found';
+}
+
+/**
+ * The line a shell prints about a program it could not start, measured in the oracle suite:
+ * dash "/bin/sh: 1: /opt/a.sh: Permission denied", bash "/bin/bash: line 1: ...", BusyBox
+ * ash "/bin/sh: /opt/a.sh: Permission denied" (no line). argv0 is the shell's $0.
+ */
+export function shellErrorLine(flavor: Flavor, argv0: string, line: number, program: string, error: string): string {
+  const at = flavor === 'dash' ? `${line}: ` : flavor === 'bash' ? `line ${line}: ` : '';
+
+  return `${argv0}: ${at}${program}: ${error}`;
 }
 
 export type Flavor = 'dash' | 'bash' | 'ash';
