@@ -98,7 +98,7 @@ export function rootStep(a: AnalysisView, run: string): { where: string; snippet
   const line = a.sim.target.lines.user;
   const ins = line === undefined ? undefined : a.df.instructions.find((i) => i.line === line && i.keyword === 'USER');
   if (ins) {
-    return { where: `before \`USER ${ins.args.trim()}\` at line ${line} (a RUN after it runs as ${ins.args.trim()}, not as root)`, snippet: run };
+    return { where: `before \`USER ${ins.args.trim()}\` at line ${line} (a RUN after it runs as ${user}, not as root)`, snippet: run };
   }
 
   return { where: `at the end of the stage, as root: its USER (${user}) comes from the base image, so the step switches to root and back`, snippet: `USER root\n${run}\nUSER ${user}` };
