@@ -209,11 +209,10 @@ export function cacheDirs(process: Process): { path: string; from: string }[] {
 
 function keyPathsFor(a: { image: ImageState; process: Process; run: RunContext; python?: PythonEnv; extra: string[] }): KeyPath[] {
   const out: KeyPath[] = [];
-  const seen = new Set<string>();
+  // A dozen entries at most: a scan finds a repeat without building a key string per path.
   const add = (path: string, role: KeyPath['role'], ops: Op[]) => {
     const p = normalizePath(path);
-    if (seen.has(`${p}|${role}`)) return;
-    seen.add(`${p}|${role}`);
+    for (let i = 0; i < out.length; i++) if (out[i].path === p && out[i].role === role) return;
     out.push({ path: p, role, ops });
   };
   const dirOps: Op[] = ['read', 'write', 'chdir'];

@@ -817,3 +817,61 @@ table('cp of SRC/. , install parents, chmod written as an option', [
     expect: { '/w/g': 'file 0:0 0444' },
   },
 ]);
+
+// An octal value after the operator: coreutils takes it whole (no umask, every bit mentioned),
+// BusyBox refuses it. Each row measured with buildah on debian:bookworm (coreutils 9.1 chmod on
+// a 0600 file and a 2775 folder; busybox 1.35 chmod on a 0600 file).
+describe('octal values after an operator (=0700)', () => {
+  const gnu: [string, number, boolean, number | undefined][] = [
+    ['=0700', 0o600, false, 0o700],
+    ['=0700', 0o2775, true, 0o700],
+    ['=755', 0o600, false, 0o755],
+    ['+0644', 0o600, false, 0o644],
+    ['+0644', 0o2775, true, 0o2775],
+    ['-022', 0o600, false, 0o600],
+    ['-022', 0o2775, true, 0o2755],
+    ['=0700,g+r', 0o600, false, 0o740],
+    ['+x=700', 0o600, false, 0o700],
+    ['=700,u+s', 0o600, false, 0o4700],
+    ['=7777', 0o600, false, 0o7777],
+    ['=0', 0o600, false, 0o0],
+    ['u=7', 0o600, false, undefined],
+    ['=0700+x', 0o600, false, undefined],
+    ['=17777', 0o600, false, undefined],
+    [',=700', 0o600, false, undefined],
+  ];
+  for (const [spec, old, isDir, want] of gnu) {
+    test(`coreutils ${spec} on ${old.toString(8)}${isDir ? ' (dir)' : ''}`, () => {
+      assert.equal(applyMode(spec, old, isDir, 0o022), want);
+    });
+  }
+  for (const spec of ['=0700', '=755', '+0644', '=7777', '=0700,g+r', '+x=700']) {
+    test(`BusyBox refuses ${spec}`, () => assert.equal(applyMode(spec, 0o600, false, 0o022, true), undefined));
+  }
+  test('BusyBox still takes a plain octal mode and letters', () => {
+    assert.equal(applyMode('0750', 0o600, false, 0o022, true), 0o750);
+    assert.equal(applyMode('g+rx', 0o600, false, 0o022, true), 0o650);
+  });
+});
+
+table('modes with an octal value after the operator, as the tools take them', [
+  // umask 027 in the measurement: -m=0700 gives 0700 whatever the umask, +0077 adds to 0777.
+  { name: 'mkdir -m=0700 (coreutils)', src: 'umask 027; mkdir -m=0700 /tmp/x1', status: 0, expect: { '/tmp/x1': 'dir 0:0 0700' } },
+  { name: 'mkdir -m +0077 (coreutils)', src: 'umask 027; mkdir -m +0077 /tmp/x2', status: 0, expect: { '/tmp/x2': 'dir 0:0 0777' } },
+  { name: 'chmod -022 is a mode to coreutils, not an option', src: 'touch /tmp/f && chmod 0666 /tmp/f && chmod -022 /tmp/f', status: 0, expect: { '/tmp/f': 'file 0:0 0644' } },
+]);
+
+describe('BusyBox refuses an octal value after the operator', () => {
+  for (const [src, stderr] of [
+    ['mkdir -m=0700 /tmp/y1', ["mkdir: invalid mode '=0700'"]],
+    ['touch /tmp/f && chmod =0700 /tmp/f', ["chmod: invalid mode '=0700'"]],
+  ] as const) {
+    test(src, () => {
+      const s = image();
+      s.distro = 'alpine';
+      const out = run(s, src);
+      assert.equal(out.status, 1);
+      assert.deepEqual(out.stderr, stderr);
+    });
+  }
+});

@@ -38,6 +38,32 @@ describe("useradd's refusals, in the order getopt meets them", () => {
   });
 });
 
+describe('shadow tools check each option value as getopt meets it (an empty ARG shifts the words)', () => {
+  const first = (run: string) => build(run).sim.failures.map((f) => f.message.split('\n')[0]);
+  test('useradd: the first bad value on the line, before the count of names', () => {
+    assert.deepEqual(first('RUN useradd -g nosuch -u abc x2'), ["useradd: group 'nosuch' does not exist"]);
+    assert.deepEqual(first('RUN useradd -u abc -g nosuch x1'), ["useradd: invalid user ID 'abc'"]);
+    assert.deepEqual(first('RUN useradd -G nosuch -u abc x5'), ["useradd: group 'nosuch' does not exist"]);
+    assert.deepEqual(first('RUN useradd -u abc'), ["useradd: invalid user ID 'abc'"]);
+    // `ARG UID` with no value: `-u $UID -s /bin/bash` gives -u the word "-s".
+    assert.deepEqual(first('ARG UID\nRUN useradd docker -l -u $UID -s /bin/bash -m'), ["useradd: invalid user ID '-s'"]);
+    assert.deepEqual(first('RUN useradd -s bash x3'), ["useradd: invalid shell 'bash'"]);
+    assert.deepEqual(build('RUN useradd a b').sim.failures.map((f) => f.message), ['Usage: useradd [options] LOGIN\n       useradd -D\n       useradd -D [options]']);
+  });
+  test('groupadd and usermod', () => {
+    assert.deepEqual(first('ARG GID\nRUN groupadd -g $GID dockergrp'), ["groupadd: invalid group ID 'dockergrp'"]);
+    assert.deepEqual(first('RUN groupadd -g 5000 a b'), ['Usage: groupadd [options] GROUP']);
+    assert.deepEqual(first('RUN usermod -u abc nosuchuser'), ["usermod: invalid user ID 'abc'"]);
+  });
+  test('a long option may be shortened to a prefix only it has; an ambiguous one is refused', () => {
+    const a = build('RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --home /app app && useradd --ho /h2 u2');
+    assert.deepEqual(a.sim.failures, []);
+    assert.deepEqual(a.image.accounts.passwd.filter((e) => e.name === 'app' || e.name === 'u2').map((e) => `${e.name} ${e.uid} ${e.home}`), ['app 10001 /app', 'u2 10002 /h2']);
+    assert.deepEqual(first('RUN useradd --h /h x6'), ["useradd: option '--h' is ambiguous; possibilities: '--home-dir' '--help'"]);
+    assert.deepEqual(build('RUN mkdir --par /a/b/c').sim.failures, []);
+  });
+});
+
 describe('sudo passes over an @includedir folder that is not safe', () => {
   const SUDO = "RUN apt-get update && apt-get install -y sudo && useradd -m -u 1000 alice && echo 'alice ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/app && chmod 0440 /etc/sudoers.d/app";
   test('world-writable or not root-owned: its rules do not apply', () => {

@@ -26,9 +26,12 @@ export default defineRule({
     let extra: string[] | undefined;
     // The user sites the build made or filled (a base's own are left alone), with what is in them.
     const sites = new Map<string, { home: string; names: string[] }>();
-    for (const [path, meta] of a.image.fs) {
-      // Most images have no user site at all: a plain substring test first.
+    // Keys alone (no entry array per path): most images have no user site at all, so a plain
+    // substring test comes first.
+    const fs = a.image.fs;
+    for (const path of fs.keys()) {
       if (!path.includes('/.local/lib/python')) continue;
+      const meta = fs.get(path)!;
       const own = USER_SITE.exec(path);
       const parent = own ? path : parentOf(path);
       const m = own ?? USER_SITE.exec(parent);

@@ -34,6 +34,13 @@ export interface ParsedArgs {
   operands: string[];
   /** The first option the spec does not know, as written. */
   bad?: string;
+  /** The long names an ambiguous prefix (the first bad option) could stand for. */
+  ambiguous?: string[];
+  /**
+   * The options in the order getopt meets them (key '' for a bad one, its value as written):
+   * shadow's tools check each value as it comes, so the first bad one on the line is reported.
+   */
+  seq: { key: string; value: string }[];
 }
 
 /**
@@ -58,17 +65,60 @@ function compile(spec: Record<string, string>): Map<string, { key: string; arg: 
   return takes;
 }
 
+/**
+ * A long option written as a prefix of its name (`--home` for --home-dir): getopt_long in glibc
+ * and musl, and Perl's Getopt::Long, take a prefix that only one option (or options with the
+ * same meaning) starts with (measured: `useradd --home /app app` and `--ho` make /app the home).
+ * An ambiguous or unknown prefix is undefined.
+ */
+function abbreviated<T extends { key: string; arg: boolean }>(takes: Map<string, T>, name: string): T | string[] | undefined {
+  let hit: T | undefined;
+  let clash = false;
+  const names: string[] = [];
+  for (const [long, t] of takes) {
+    if (long.length < 2 || !long.startsWith(name)) continue;
+    names.push(`--${long}`);
+    if (hit !== undefined && (hit.key !== t.key || hit.arg !== t.arg)) clash = true;
+    hit = t;
+  }
+
+  return clash ? names : hit;
+}
+
+/**
+ * glibc getopt's line for the first bad option (the tool's usage text follows it): an unknown
+ * long option, an ambiguous prefix with its possibilities, or an unknown letter (measured:
+ * `useradd --h` names '--home-dir' '--help').
+ */
+function badOptionLine(tool: string, p: ParsedArgs): string {
+  const bad = p.bad ?? '';
+  if (p.ambiguous) return `${tool}: option '${bad.split('=')[0]}' is ambiguous; possibilities: ${p.ambiguous.map((n) => `'${n}'`).join(' ')}`;
+  if (bad.startsWith('--')) return `${tool}: unrecognized option '${bad}'`;
+
+  return `${tool}: invalid option -- '${bad.slice(1)}'`;
+}
+
 export function getopt(args: string[], spec: Record<string, string>): ParsedArgs {
   const takes = compile(spec);
 
   const opts = new Map<string, string[]>();
   const operands: string[] = [];
+  const seq: ParsedArgs['seq'] = [];
   const put = (key: string, v: string): void => {
     const values = opts.get(key);
     if (values) values.push(v);
     else opts.set(key, [v]);
+    seq.push({ key, value: v });
   };
   let bad: string | undefined;
+  let ambiguous: string[] | undefined;
+  const refuse = (written: string, names?: string[]): void => {
+    if (bad === undefined) {
+      bad = written;
+      ambiguous = names;
+    }
+    seq.push({ key: '', value: written });
+  };
 
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -80,9 +130,9 @@ export function getopt(args: string[], spec: Record<string, string>): ParsedArgs
     if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
-      const t = name.length > 1 ? takes.get(name) : undefined;
-      if (!t) {
-        bad ??= a;
+      const t = name === '' ? undefined : (name.length > 1 ? takes.get(name) : undefined) ?? abbreviated(takes, name);
+      if (t === undefined || Array.isArray(t)) {
+        refuse(a, t);
         continue;
       }
       if (!t.arg) put(t.key, '');
@@ -95,7 +145,7 @@ export function getopt(args: string[], spec: Record<string, string>): ParsedArgs
       for (let j = 1; j < a.length; j++) {
         const t = takes.get(a[j]);
         if (!t) {
-          bad ??= `-${a[j]}`;
+          refuse(`-${a[j]}`);
           continue;
         }
         if (!t.arg) {
@@ -111,7 +161,7 @@ export function getopt(args: string[], spec: Record<string, string>): ParsedArgs
     operands.push(a);
   }
 
-  return { opts, operands, bad };
+  return { opts, operands, bad, ambiguous, seq };
 }
 
 const last = (p: ParsedArgs, key: string): string | undefined => p.opts.get(key)?.at(-1);
@@ -195,6 +245,14 @@ function groupRef(acc: Accounts, ref: string): GroupEntry | undefined {
  * An id shadow's tools accept: what get_uid()/get_gid() read as a uid_t (0 to 2^32-1), except
  * (uid_t)-1, which every one of them refuses ("invalid user ID").
  */
+/**
+ * A login shell shadow takes for -s (useradd.c, usermod.c process_flags): empty, absolute, or
+ * starting with '*'; never holding ':' or a newline (measured: `useradd -s bash` exits 3).
+ */
+function validShell(v: string): boolean {
+  return !/[:\n]/.test(v) && (v === '' || v.startsWith('/') || v.startsWith('*'));
+}
+
 function validId(n: number | undefined): n is number {
   return n !== undefined && n >= 0 && n < 4294967295;
 }
@@ -328,17 +386,12 @@ const USERADD_SPEC: Record<string, string> = {
   'f:': 'inactive', 'inactive:': 'inactive',
   'badname': 'badname', 'badnames': 'badname',
   'D': 'defaults', 'defaults': 'defaults',
+  // Known so that `--h` is as ambiguous as useradd finds it (--home-dir, --help).
+  h: 'help', help: 'help',
 };
 
 /** The first lines of useradd's usage text, which follows a usage error. */
 const USERADD_USAGE = ['Usage: useradd [options] LOGIN', '       useradd -D', '       useradd -D [options]'];
-
-/** Where an option first appears on the line (-x, -xVALUE, --name, --name=VALUE); Infinity if not. */
-function optionIndex(argv: string[], short: string, long: string): number {
-  const i = argv.findIndex((a) => a === `-${short}` || (a.startsWith(`-${short}`) && !a.startsWith('--')) || a === `--${long}` || a.startsWith(`--${long}=`));
-
-  return i < 0 ? Infinity : i;
-}
 
 /**
  * shadow useradd, in the order of src/useradd.c main(): options (unknown groups exit 6), then
@@ -348,9 +401,24 @@ function optionIndex(argv: string[], short: string, long: string): number {
 const useradd: CommandHandler = (ctx, argv) => {
   const acc = ctx.state.accounts;
   const p = getopt(argv.slice(1), USERADD_SPEC);
-  if (p.bad || (p.operands.length !== 1 && !has(p, 'defaults'))) {
-    return res(2, `useradd: unrecognized option '${p.bad ?? ''}'`.replace(" ''", ''));
+  // process_flags(): each value is checked as getopt meets it, so the first bad one on the line
+  // is the one reported, before the count of names (measured with shadow 4.13: `-g nosuch -u
+  // abc` is "group 'nosuch' does not exist", `-u abc -g nosuch` "invalid user ID 'abc'", and an
+  // empty $UID in `-u $UID -s /bin/bash` makes "-s" the uid).
+  for (const o of p.seq) {
+    const v = o.value;
+    if (o.key === '') return res(2, badOptionLine('useradd', p), ...USERADD_USAGE);
+    // -h prints the usage to stdout and exits 0, whatever follows.
+    if (o.key === 'help') return { status: 0 };
+    if (o.key === 'uid' && !validId(parseId(v))) return res(3, `useradd: invalid user ID '${v}'`);
+    if (o.key === 'gid' && !groupRef(acc, v)) return res(6, `useradd: group '${v}' does not exist`);
+    if (o.key === 'home' && !v.startsWith('/')) return res(3, `useradd: invalid home directory '${v}'`);
+    if (o.key === 'shell' && !validShell(v)) return res(3, `useradd: invalid shell '${v}'`);
+    if (o.key === 'groups') {
+      for (const g of v.split(',')) if (g !== '' && !groupRef(acc, g)) return res(6, `useradd: group '${g}' does not exist`);
+    }
   }
+  if (p.operands.length !== 1 && !has(p, 'defaults')) return res(2, ...USERADD_USAGE);
   if (has(p, 'defaults')) {
     ctx.unknown('useradd -D changes /etc/default/useradd', ['/etc/default/useradd']);
     return { status: 0 };
@@ -364,33 +432,13 @@ const useradd: CommandHandler = (ctx, argv) => {
     return res(3, `useradd: invalid user name '${name}': use --badname to ignore`);
   }
 
-  let uidWanted: number | undefined;
+  // The values were checked above; -g names the primary group, no user group is made.
   const uidText = last(p, 'uid');
-  if (uidText !== undefined) {
-    uidWanted = parseId(uidText);
-    if (!validId(uidWanted)) return res(3, `useradd: invalid user ID '${uidText}'`);
-  }
-
-  // -g: the group must exist (getgr_nam_gid), no user group is made. -d must be absolute.
-  // Both are checked as getopt meets them, so the first of the two on the line is reported
-  // (measured with shadow 4.13: "invalid home directory 'relative'", exit 3).
-  let primary: GroupEntry | undefined;
+  const uidWanted = uidText === undefined ? undefined : parseId(uidText);
   const gText = last(p, 'gid');
-  if (gText !== undefined) primary = groupRef(acc, gText);
-  const homeText = last(p, 'home');
-  const badHome = homeText !== undefined && !homeText.startsWith('/');
-  const badGroup = gText !== undefined && !primary;
-  if (badHome && (!badGroup || optionIndex(argv, 'd', 'home-dir') < optionIndex(argv, 'g', 'gid'))) {
-    return res(3, `useradd: invalid home directory '${homeText}'`);
-  }
-  if (badGroup) return res(6, `useradd: group '${gText}' does not exist`);
-
+  const primary = gText === undefined ? undefined : groupRef(acc, gText);
   const extra: GroupEntry[] = [];
-  for (const g of names(p, 'groups')) {
-    const e = groupRef(acc, g);
-    if (!e) return res(6, `useradd: group '${g}' does not exist`);
-    extra.push(e);
-  }
+  for (const g of names(p, 'groups')) extra.push(groupRef(acc, g)!);
 
   // After the options, with usage text (E_USAGE).
   if (has(p, 'userGroup') && primary) return res(2, 'useradd: options -U and -g conflict', ...USERADD_USAGE);
@@ -484,7 +532,19 @@ const USERMOD_SPEC: Record<string, string> = {
 const usermod: CommandHandler = (ctx, argv) => {
   const acc = ctx.state.accounts;
   const p = getopt(argv.slice(1), USERMOD_SPEC);
-  if (p.bad || p.operands.length !== 1) return res(2, 'Usage: usermod [options] LOGIN');
+  // As useradd: the values of -g, -G, -u and -s are checked as getopt meets them, before the
+  // user is looked up (measured: `usermod -u abc nosuchuser` is "invalid user ID 'abc'").
+  for (const o of p.seq) {
+    const v = o.value;
+    if (o.key === '') return res(2, badOptionLine('usermod', p), 'Usage: usermod [options] LOGIN');
+    if (o.key === 'uid' && !validId(parseId(v))) return res(3, `usermod: invalid user ID '${v}'`);
+    if (o.key === 'gid' && !groupRef(acc, v)) return res(6, `usermod: group '${v}' does not exist`);
+    if (o.key === 'shell' && !validShell(v)) return res(3, `usermod: invalid shell '${v}'`);
+    if (o.key === 'groups') {
+      for (const g of v.split(',')) if (g !== '' && !groupRef(acc, g)) return res(6, `usermod: group '${g}' does not exist`);
+    }
+  }
+  if (p.operands.length !== 1) return res(2, 'Usage: usermod [options] LOGIN');
 
   const name = p.operands[0];
   const user = userByName(acc, name);
@@ -630,7 +690,13 @@ const userdel: CommandHandler = (ctx, argv) => {
 const groupadd: CommandHandler = (ctx, argv) => {
   const acc = ctx.state.accounts;
   const p = getopt(argv.slice(1), GROUPADD_SPEC);
-  if (p.bad || p.operands.length !== 1) return res(2, 'Usage: groupadd [options] GROUP');
+  // -g is checked as getopt meets it, before the count of names (measured: `groupadd -g
+  // dockergrp`, an empty $GID before the name, is "invalid group ID 'dockergrp'", exit 3).
+  for (const o of p.seq) {
+    if (o.key === '') return res(2, badOptionLine('groupadd', p), 'Usage: groupadd [options] GROUP');
+    if (o.key === 'gid' && !validId(parseId(o.value))) return res(3, `groupadd: invalid group ID '${o.value}'`);
+  }
+  if (p.operands.length !== 1) return res(2, 'Usage: groupadd [options] GROUP');
 
   const name = p.operands[0];
   const defs = withKeys(acc.loginDefs, p.opts.get('key'));

@@ -234,6 +234,21 @@ function unknownResult(ctx: ExecContext, reason: string, paths: string[] = []): 
   return { status: 'unknown' };
 }
 
+/**
+ * A long option written as a prefix of one name, as getopt_long takes it (`mkdir --par`,
+ * `chown --ref=`): undefined when no name or names of different meanings start with it.
+ */
+function abbreviatedLong(long: Record<string, string>, name: string): string | undefined {
+  let hit: string | undefined;
+  for (const full in long) {
+    if (!full.startsWith(name)) continue;
+    if (hit !== undefined && hit !== long[full]) return undefined;
+    hit = long[full];
+  }
+
+  return hit;
+}
+
 /** Parse coreutils-style options: a set of flags, values for the options that take one. */
 function parseOpts(
   argv: string[],
@@ -253,7 +268,7 @@ function parseOpts(
     if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       const name = eq > 0 ? a.slice(0, eq) : a;
-      const key = long[name];
+      const key = long[name] ?? abbreviatedLong(long, name);
       if (key === undefined) return { opts, args, bad: a };
       if (valued.includes(key)) opts.set(key, eq > 0 ? a.slice(eq + 1) : (argv[++i] ?? ''));
       else opts.set(key, eq > 0 ? a.slice(eq + 1) : '');
@@ -514,10 +529,11 @@ const WHO: Record<string, number> = { u: 0o4700, g: 0o2070, o: 0o1007, a: 0o7777
  * Apply a chmod mode (octal or symbolic) to a mode, as gnulib's mode_compile/mode_adjust do:
  * with no "who", bits set in the umask are left alone; for a directory, setuid and setgid are
  * kept unless the mode mentions them (a numeric mode needs 5 digits to clear them).
- * Returns undefined for an invalid mode.
+ * Returns undefined for an invalid mode. BusyBox (bb_parse_mode) knows no octal value after an
+ * operator: `=0700`, which coreutils takes, is invalid there (measured: both, chmod and mkdir -m).
  */
-export function applyMode(spec: string, old: number, isDir: boolean, umask: number): number | undefined {
-  const c = compiledMode(spec);
+export function applyMode(spec: string, old: number, isDir: boolean, umask: number, busybox = false): number | undefined {
+  const c = compiledMode(spec, busybox);
   if (c === undefined) return undefined;
 
   if (c.numeric !== undefined) {
@@ -528,9 +544,11 @@ export function applyMode(spec: string, old: number, isDir: boolean, umask: numb
 
   let mode = old & 0o7777;
   for (const clause of c.clauses) {
-    const affected = clause.who === 0 ? 0o7777 & ~umask : clause.who;
+    const given = clause.who === 0 ? 0o7777 & ~umask : clause.who;
 
     for (const action of clause.actions) {
+      // An octal value after the operator (`=0700`) is absolute: every bit, no umask.
+      const affected = action.octal ? 0o7777 : given;
       let value = 0;
       if (action.copy >= 0) {
         const bits = (mode >> action.copy) & 7;
@@ -540,7 +558,7 @@ export function applyMode(spec: string, old: number, isDir: boolean, umask: numb
         if (action.bigX && (isDir || mode & 0o111)) value |= 0o111;
       }
       value &= affected;
-      const mentioned = clause.who === 0 ? value : affected & value;
+      const mentioned = action.octal ? 0o7777 : clause.who === 0 ? value : affected & value;
       const omit = isDir ? 0o6000 & ~mentioned : 0;
 
       if (action.op === '+') mode |= value;
@@ -564,6 +582,8 @@ interface ModeAction {
   bits: number;
   /** X: execute only for directories and for files some class may already execute. */
   bigX: boolean;
+  /** An octal value after the operator (coreutils only): bits given whole, all mentioned. */
+  octal?: boolean;
 }
 
 interface CompiledMode {
@@ -576,19 +596,29 @@ interface CompiledMode {
 
 /** Parsed modes by their text: chmod -R applies the same text to every entry. Kept small. */
 const MODE_CACHE = new Map<string, CompiledMode | null>();
+const BUSYBOX_MODE_CACHE = new Map<string, CompiledMode | null>();
 
-function compiledMode(spec: string): CompiledMode | undefined {
-  let c = MODE_CACHE.get(spec);
+function compiledMode(spec: string, busybox: boolean): CompiledMode | undefined {
+  const cache = busybox ? BUSYBOX_MODE_CACHE : MODE_CACHE;
+  let c = cache.get(spec);
   if (c === undefined) {
-    c = compileMode(spec) ?? null;
-    if (MODE_CACHE.size >= 256) MODE_CACHE.clear();
-    MODE_CACHE.set(spec, c);
+    c = compileMode(spec, busybox) ?? null;
+    if (cache.size >= 256) cache.clear();
+    cache.set(spec, c);
   }
 
   return c ?? undefined;
 }
 
-function compileMode(spec: string): CompiledMode | undefined {
+/**
+ * The actions of one clause after its who letters. gnulib's mode_compile also takes an octal
+ * value after an operator when the clause names no who, and only as its last action (`=0700`,
+ * `+x=700`, `=700,u+s`; `u=7`, `=0700+x` and values above 07777 are invalid; measured with
+ * coreutils 9.1).
+ */
+const ACTIONS = /^((?:[-+=](?:[ugo]|[rwxXst]*))*)(?:([-+=])([0-7]+))?$/;
+
+function compileMode(spec: string, busybox: boolean): CompiledMode | undefined {
   if (/^[0-7]{1,5}$/.test(spec)) {
     const value = parseInt(spec, 8);
     if (value > 0o7777) return undefined;
@@ -598,12 +628,15 @@ function compileMode(spec: string): CompiledMode | undefined {
 
   const clauses: CompiledMode['clauses'] = [];
   for (const clause of spec.split(',')) {
-    const m = /^([ugoa]*)((?:[-+=](?:[ugo]|[rwxXst]*))+)$/.exec(clause);
-    if (!m) return undefined;
-    const who = [...m[1]].reduce((acc, ch) => acc | WHO[ch], 0);
+    const whoEnd = /^[ugoa]*/.exec(clause)![0].length;
+    const m = ACTIONS.exec(clause.slice(whoEnd));
+    if (!m || (m[1] === '' && m[2] === undefined)) return undefined;
+    const octal = m[2] === undefined ? undefined : parseInt(m[3], 8);
+    if (octal !== undefined && (busybox || whoEnd > 0 || octal > 0o7777)) return undefined;
+    const who = [...clause.slice(0, whoEnd)].reduce((acc, ch) => acc | WHO[ch], 0);
     const actions: ModeAction[] = [];
 
-    for (const action of m[2].match(/[-+=](?:[ugo]|[rwxXst]*)/g)!) {
+    for (const action of m[1].match(/[-+=](?:[ugo]|[rwxXst]*)/g) ?? []) {
       const perms = action.slice(1);
       const copy = perms === 'u' ? 6 : perms === 'g' ? 3 : perms === 'o' ? 0 : -1;
       let bits = 0;
@@ -616,6 +649,7 @@ function compileMode(spec: string): CompiledMode | undefined {
       }
       actions.push({ op: action[0], copy, bits, bigX: perms.includes('X') });
     }
+    if (octal !== undefined) actions.push({ op: m[2], copy: -1, bits: octal, bigX: false, octal: true });
     clauses.push({ who, actions });
   }
 
@@ -658,8 +692,8 @@ const chmod: CommandHandler = (ctx, argv) => {
     else if (/^-[Rfvc]+$/.test(a)) {
       recursive ||= a.includes('R');
       quiet ||= a.includes('f');
-    } else if (a.startsWith('-') && modeSpec === undefined && /^-[rwxXst]+/.test(a)) modeSpec = a;
-    else if (a.startsWith('-') && a.length > 1 && !/^-[rwxXst]/.test(a)) return badOption('chmod', a);
+    } else if (a.startsWith('-') && modeSpec === undefined && /^-[rwxXst0-7]/.test(a)) modeSpec = a;
+    else if (a.startsWith('-') && a.length > 1 && !/^-[rwxXst0-7]/.test(a)) return badOption('chmod', a);
     else if (modeSpec === undefined && ref === undefined) modeSpec = a;
     else args.push(a);
   }
@@ -673,7 +707,9 @@ const chmod: CommandHandler = (ctx, argv) => {
   }
   if (modeSpec === undefined && refMode === undefined) return missingOperand('chmod');
   if (args.length === 0) return usage(`chmod: missing operand after '${modeSpec}'`);
-  if (refMode === undefined && applyMode(modeSpec!, 0, false, ctx.umask) === undefined) {
+  if (refMode === undefined && applyMode(modeSpec!, 0, false, ctx.umask, busybox(ctx)) === undefined) {
+    // BusyBox's words carry no colon and no hint (measured: `chmod: invalid mode '=0700'`, 1).
+    if (busybox(ctx)) return fail(`chmod: invalid mode '${modeSpec}'`);
     return usage(`chmod: invalid mode: '${modeSpec}'`);
   }
 
@@ -698,7 +734,7 @@ const chmod: CommandHandler = (ctx, argv) => {
         errors.push(failure(ctx, 'chmod', 'changing permissions of', shown(f, l.path, p), 'Read-only file system'));
         continue;
       }
-      const mode = refMode ?? applyMode(modeSpec!, meta.mode, meta.kind === 'dir', ctx.umask)!;
+      const mode = refMode ?? applyMode(modeSpec!, meta.mode, meta.kind === 'dir', ctx.umask, busybox(ctx))!;
       const next = chmodEntry(ctx, meta, mode);
       if (!next) {
         const shownPath = shown(f, l.path, p);
@@ -821,10 +857,10 @@ const mkdir: CommandHandler = (ctx, argv) => {
   if (args.length === 0) return missingOperand('mkdir');
 
   const spec = opts.get('m');
-  if (spec !== undefined && applyMode(spec, 0o777, true, ctx.umask) === undefined) {
+  if (spec !== undefined && applyMode(spec, 0o777, true, ctx.umask, busybox(ctx)) === undefined) {
     return fail(`mkdir: invalid mode '${spec}'`);
   }
-  const mode = spec === undefined ? undefined : (inh: number) => applyMode(spec, inh, true, ctx.umask)!;
+  const mode = spec === undefined ? undefined : (inh: number) => applyMode(spec, inh, true, ctx.umask, busybox(ctx))!;
   const errors: string[] = [];
   for (const d of args) errors.push(...makeDir(ctx, d, { parents: opts.has('p'), mode, tool: 'mkdir' }));
 
@@ -1162,7 +1198,7 @@ const install: CommandHandler = (ctx, argv) => {
     owner.gid = s.gid;
   }
   const spec = opts.get('m');
-  if (spec !== undefined && applyMode(spec, 0o755, false, 0) === undefined) {
+  if (spec !== undefined && applyMode(spec, 0o755, false, 0, busybox(ctx)) === undefined) {
     return fail(`install: invalid mode '${spec}'`);
   }
 
@@ -1170,7 +1206,7 @@ const install: CommandHandler = (ctx, argv) => {
   const finish = (path: string, shownPath: string, isDir: boolean): string[] => {
     const fs = ctx.state.fs;
     const meta = fs.get(path)!;
-    const mode = spec === undefined ? 0o755 : applyMode(spec, isDir ? 0o755 : 0o755, isDir, 0)!;
+    const mode = spec === undefined ? 0o755 : applyMode(spec, isDir ? 0o755 : 0o755, isDir, 0, busybox(ctx))!;
     let next = chmodEntry(ctx, meta, mode) ?? meta;
     if (owner.uid !== undefined || owner.gid !== undefined) {
       if (!mayChown(ctx.ident, next, owner)) {
