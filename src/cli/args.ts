@@ -38,3 +38,24 @@ export function listingFlags(
 
   return { format, positional: parsed.positionals[0] };
 }
+
+/**
+ * `--build-arg` values as docker build takes them: NAME=VALUE, or NAME alone for the value of
+ * NAME in the environment (left out when it is not set there). The last one of a name wins. A
+ * value with no name before its = (or an empty one) is a usage error.
+ */
+export function parseBuildArgs(list: string[] | undefined, env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+
+  for (const item of list ?? []) {
+    const i = item.indexOf('=');
+    const name = i < 0 ? item : item.slice(0, i);
+    if (name === '') throw new UsageError(`--build-arg needs a name: NAME=VALUE, or NAME to take its value from the environment (got '${item}')`);
+    if (i < 0) {
+      const v = Object.hasOwn(env, item) ? env[item] : undefined;
+      if (v !== undefined) out[item] = v;
+    } else out[name] = item.slice(i + 1);
+  }
+
+  return out;
+}

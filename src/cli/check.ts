@@ -5,7 +5,7 @@ import { existsSync, readFileSync, readdirSync, realpathSync, statSync, type Dir
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { Io } from './io.js';
-import { parseFlags } from './args.js';
+import { parseBuildArgs, parseFlags } from './args.js';
 import { InputError, UsageError, errnoWords, inputErrorOf, oneLine } from './errors.js';
 import { VERSION } from '../version.js';
 import { analyze, DockerfileSyntaxError, type Analysis, type Engine, type Profile } from '../analyze.js';
@@ -275,21 +275,6 @@ function readText(path: string, cwd: string, what: string): string {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(code === 'ENOENT' ? `no such ${what}` : `cannot read ${what}: ${errnoWords(code)}`, path);
   }
-}
-
-function parseBuildArgs(list: string[] | undefined, env: Io['env']): Record<string, string> {
-  const out: Record<string, string> = {};
-
-  for (const item of list ?? []) {
-    const i = item.indexOf('=');
-    // `--build-arg NAME` takes the value from the environment, as docker build does.
-    if (i < 0) {
-      const v = Object.hasOwn(env, item) ? env[item] : undefined;
-      if (v !== undefined) out[item] = v;
-    } else out[item.slice(0, i)] = item.slice(i + 1);
-  }
-
-  return out;
 }
 
 async function hostFactsFor(run: RunContext | undefined, given: HostPathFacts[]): Promise<HostPathFacts[]> {

@@ -85,7 +85,7 @@ export async function runContextFor(text: string, io: Io): Promise<{ run: RunCon
 export function analyzeFile(
   file: string,
   io: Io,
-  opts: { run?: RunContext; host: HostPathFacts[]; engine: Engine; builder?: Builder; paths?: string[]; contextFlag?: string; noContext?: boolean },
+  opts: { run?: RunContext; host: HostPathFacts[]; engine: Engine; builder?: Builder; paths?: string[]; buildArgs?: Record<string, string>; target?: string; contextFlag?: string; noContext?: boolean },
 ): Analysis {
   const text = readText(file, io.cwd, 'Dockerfile');
   const { contextFlag, noContext, ...rest } = opts;

@@ -6,7 +6,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Io } from './io.js';
-import { parseFlags } from './args.js';
+import { parseBuildArgs, parseFlags } from './args.js';
 import { EnvironmentError, UsageError } from './errors.js';
 import { NO_RUN, type Analysis, type Engine } from '../analyze.js';
 import type { Builder } from '../shell/context.js';
@@ -14,7 +14,8 @@ import type { HostPathFacts, RunContext } from '../model/types.js';
 import { analyzeFile, runContextFor } from './explain.js';
 import { parseProbeReport, ProbeParseError } from '../probe/report.js';
 import { compareProbe, renderComparison, type ComparisonRow } from '../probe/compare.js';
-import { probeScriptFor, runFlags, shQuote, type VerifyEngine } from '../probe/engine.js';
+import { buildCommand, buildFlags, probeScriptFor, runFlags, shQuote, type VerifyEngine } from '../probe/engine.js';
+import { TargetError } from '../build/simulate.js';
 
 const HELP = `Usage: uidctl verify [DOCKERFILE] [--run 'docker run ...'] [options]
 
@@ -28,6 +29,9 @@ Options:
   --engine ENGINE   docker, podman or buildah (default: the first found, in that order;
                     docker also needs a reachable daemon)
   --path PATH       also compare this container path: exists, readable, writable (repeatable)
+  --build-arg K=V   as docker build --build-arg (repeatable; NAME alone takes its value from
+                    the environment); given to the engine's build and to the prediction
+  --target STAGE    build and predict up to this stage
   --format FORMAT   text (default) or json
 
 buildah: runs with --isolation chroot (BUILDAH_ISOLATION overrides) and the default storage;
@@ -39,6 +43,8 @@ const OPTIONS = {
   run: { type: 'string' },
   engine: { type: 'string' },
   path: { type: 'string', multiple: true },
+  'build-arg': { type: 'string', multiple: true },
+  target: { type: 'string' },
   format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -118,11 +124,19 @@ interface Observed {
   probeText?: string;
 }
 
+/** What is built: the build args and the target stage, the same for the engine and the prediction. */
+interface Build {
+  buildArgs: Record<string, string>;
+  target?: string;
+}
+
 /** Build, start with the run's flags, pipe the probe in; always removes what it created. */
-function observe(engine: VerifyEngine, io: Io, sh: Runner, dockerfile: string, run: RunContext | undefined, paths: string[], notes: string[]): Observed {
+function observe(engine: VerifyEngine, io: Io, sh: Runner, dockerfile: string, build: Build, run: RunContext | undefined, paths: string[], notes: string[]): Observed {
   const tag = `localhost/uidctl-verify-${process.pid}-${Date.now().toString(36)}`;
   const file = resolve(io.cwd, dockerfile);
-  const context = dirname(file);
+  const spec = { tag, file, context: dirname(file), ...build };
+  const asked = buildFlags(build.buildArgs, build.target);
+  if (asked.length > 0) notes.push(`built with ${asked.map(shQuote).join(' ')}`);
   const script = probeScriptFor(paths);
   const { flags, notReproduced } = runFlags(engine, run ?? { tool: 'none', groupAdd: [], mounts: [], env: {}, capAdd: [], capDrop: [], privileged: false, noNewPrivileges: false, readOnlyRootfs: false, publish: [], origin: { text: '' } });
   notes.push(...notReproduced.map((n) => `not reproduced: ${n}`));
@@ -131,10 +145,7 @@ function observe(engine: VerifyEngine, io: Io, sh: Runner, dockerfile: string, r
     const g = buildahGlobals(io, sh);
     const isolation = io.env.BUILDAH_ISOLATION ?? 'chroot';
     notes.push(`buildah ${[...g, '--isolation', isolation].join(' ')}`);
-    // --layers, as the oracle builds: without it buildah 1.28 makes a WORKDIR at its line (for
-    // the USER then), with it only when a later step runs there (measured), which is what
-    // --builder buildah models.
-    const b = sh.run('buildah', [...g, 'bud', '--isolation', isolation, '--pull=false', '--layers', '-t', tag, '-f', file, context], { timeout: 30 * MINUTES });
+    const b = sh.run('buildah', buildCommand('buildah', spec, { globals: g, isolation }), { timeout: 30 * MINUTES });
     if (b.status !== 0) return { built: false, buildLog: tail(b), started: false };
 
     try {
@@ -153,7 +164,7 @@ function observe(engine: VerifyEngine, io: Io, sh: Runner, dockerfile: string, r
     }
   }
 
-  const b = sh.run(engine, ['build', '-q', '-t', tag, '-f', file, context], { timeout: 30 * MINUTES });
+  const b = sh.run(engine, buildCommand(engine, spec), { timeout: 30 * MINUTES });
   if (b.status !== 0) return { built: false, buildLog: tail(b), started: false };
   try {
     notes.push(`${engine} run --rm -i ${flags.map(shQuote).join(' ')} --entrypoint sh IMAGE -s`);
@@ -223,6 +234,8 @@ export default async function verify(args: string[], io: Io): Promise<number> {
   if (v.engine !== undefined && !(ENGINES as readonly string[]).includes(v.engine)) {
     throw new UsageError(`--engine must be one of ${ENGINES.join(', ')} (got '${v.engine}')`);
   }
+  // Read as `uidctl check` reads them, so both predict the same build.
+  const build: Build = { buildArgs: parseBuildArgs(v['build-arg'], io.env), target: v.target };
 
   const sh = runner(io);
   const engine = pickEngine(v.engine as VerifyEngine | undefined, io, sh);
@@ -237,10 +250,17 @@ export default async function verify(args: string[], io: Io): Promise<number> {
   let host: HostPathFacts[] = [];
   if (v.run !== undefined) ({ run, host } = await runContextFor(v.run, io));
   // Compare like with like: predict for the part of the run the engine really reproduces.
-  const a = analyzeFile(dockerfile, io, { run: probedRun(engine, run), host, paths, ...model });
+  let a: Analysis;
+  try {
+    a = analyzeFile(dockerfile, io, { run: probedRun(engine, run), host, paths, ...build, ...model });
+  } catch (e) {
+    // Refused before anything is built, as the engine would refuse it.
+    if (e instanceof TargetError) throw new UsageError(e.message);
+    throw e;
+  }
 
   const notes: string[] = [];
-  const observed = observe(engine, io, sh, dockerfile, run, paths, notes);
+  const observed = observe(engine, io, sh, dockerfile, build, run, paths, notes);
   const rows = comparison(a, observed, paths);
   const disagreements = rows.filter((r) => !r.agree).length;
 

@@ -1,6 +1,7 @@
-// How `uidctl verify` reproduces a run command with a real engine: the parsed RunContext written
-// back as flags of `docker run`, `podman run` or `buildah run`, and the probe script with the
-// extra paths to report. Pure: the CLI spawns the commands.
+// How `uidctl verify` reproduces a build and a run command with a real engine: the build
+// command with its build args and target, the parsed RunContext written back as flags of
+// `docker run`, `podman run` or `buildah run`, and the probe script with the extra paths to
+// report. Pure: the CLI spawns the commands.
 
 import type { MountSpec, RunContext } from '../model/types.js';
 import { PROBE_SCRIPT } from './script.js';
@@ -23,6 +24,44 @@ export function probeScriptFor(paths: string[]): string {
   if (paths.length === 0) return PROBE_SCRIPT;
 
   return `UIDCTL_PROBE_PATHS=${shQuote(paths.join('\n'))}\n${PROBE_SCRIPT}`;
+}
+
+/** What the image is built from, and as what. */
+export interface BuildSpec {
+  tag: string;
+  /** The Dockerfile and the build context, as absolute paths. */
+  file: string;
+  context: string;
+  buildArgs: Record<string, string>;
+  target?: string;
+}
+
+/** buildah's global flags (storage driver) and the isolation its steps run with. */
+export interface BuildahSetup {
+  globals: string[];
+  isolation: string;
+}
+
+/** `--build-arg K=V` for each build arg, then `--target STAGE`: the same for all three engines. */
+export function buildFlags(buildArgs: Record<string, string>, target: string | undefined): string[] {
+  const flags = Object.entries(buildArgs).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
+
+  return target === undefined ? flags : [...flags, '--target', target];
+}
+
+/**
+ * The build command's words after the program's name: `docker build` / `podman build`, or
+ * `buildah bud` after buildah's global flags. buildah builds with --layers, as the oracle
+ * does: without it buildah 1.28 makes a WORKDIR at its line (for the USER then), with it only
+ * when a later step runs there (measured), which is what --builder buildah models.
+ */
+export function buildCommand(engine: VerifyEngine, b: BuildSpec, buildah: BuildahSetup = { globals: [], isolation: 'chroot' }): string[] {
+  const flags = buildFlags(b.buildArgs, b.target);
+  if (engine === 'buildah') {
+    return [...buildah.globals, 'bud', '--isolation', buildah.isolation, '--pull=false', '--layers', ...flags, '-t', b.tag, '-f', b.file, b.context];
+  }
+
+  return ['build', '-q', ...flags, '-t', b.tag, '-f', b.file, b.context];
 }
 
 function tmpfsOptions(m: MountSpec): string[] {

@@ -12,7 +12,8 @@ import { ContextReadError, readBuildContext, type ContextFs } from '../../src/cl
 import { contextAssumption, firstContextCopy } from '../../src/cli/check.js';
 import { parseDockerfile } from '../../src/dockerfile/parse.js';
 import { goQuote, referenceError, stageNameError } from '../../src/cli/reference.js';
-import { oneLine } from '../../src/cli/errors.js';
+import { oneLine, UsageError } from '../../src/cli/errors.js';
+import { parseBuildArgs } from '../../src/cli/args.js';
 import { makeTar, sha256 } from '../archive/helpers.js';
 import { tempDirs } from './temp.js';
 
@@ -573,5 +574,34 @@ describe('SARIF points run-time findings at the compose service too', () => {
     const build = results.find((x) => x.ruleId === 'UID601');
     assert.ok(build !== undefined);
     assert.equal(build.relatedLocations, undefined);
+  });
+});
+
+describe('--build-arg, as check and verify read it', () => {
+  test('K=V, NAME from the environment (left out when unset there), the last of a name winning', () => {
+    const env = { FROM_ENV: 'e', EMPTY: '' };
+    assert.deepEqual(parseBuildArgs(['A=1', 'FROM_ENV', 'EMPTY', 'UNSET', 'B=x=y', 'A=2', 'C='], env), { A: '2', FROM_ENV: 'e', EMPTY: '', B: 'x=y', C: '' });
+    assert.deepEqual(parseBuildArgs(undefined, env), {});
+  });
+
+  test('a value with no name is a usage error', () => {
+    assert.throws(() => parseBuildArgs(['=1'], {}), (e: Error) => e instanceof UsageError && e.message === "--build-arg needs a name: NAME=VALUE, or NAME to take its value from the environment (got '=1')");
+  });
+
+  test('check: --build-arg =1 exits 2 with one line', async () => {
+    const dir = tempDir({ Dockerfile: GOOD });
+    const r = await uidctl(['check', '--base-from', 'catalog', '--build-arg', '=1'], dir);
+
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, "uidctl check: --build-arg needs a name: NAME=VALUE, or NAME to take its value from the environment (got '=1')\n");
+  });
+
+  test('check: --build-arg NAME takes its value from the environment', async () => {
+    const dir = tempDir({ Dockerfile: 'FROM debian:bookworm\nARG UID=1000\nRUN useradd -u $UID app\nUSER app\n' });
+    const r = await uidctl(['check', '--base-from', 'catalog', '--format', 'json', '--fail-on', 'never', '--build-arg', 'UID'], dir, { UID: '1234' });
+
+    assert.equal(r.code, 0);
+    assert.equal(JSON.parse(r.stdout).results[0].identity.uid, 1234);
   });
 });

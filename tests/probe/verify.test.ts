@@ -4,15 +4,16 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runFlags, probeScriptFor, shQuote } from '../../src/probe/engine.js';
+import { buildCommand, runFlags, probeScriptFor, shQuote } from '../../src/probe/engine.js';
 import { PROBE_SCRIPT } from '../../src/probe/script.js';
 import { compareProbe, renderComparison } from '../../src/probe/compare.js';
 import { parseDockerRun } from '../../src/runtime/docker.js';
 import { analyze } from '../../src/analyze.js';
 import verifyMain, { probedRun } from '../../src/cli/verify.js';
+import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { EnvironmentError } from '../../src/cli/errors.js';
 import { healthy } from './fixtures.js';
@@ -84,6 +85,29 @@ describe('runFlags', () => {
   });
 });
 
+describe('buildCommand', () => {
+  const spec = { tag: 'localhost/t', file: '/p/Dockerfile', context: '/p', buildArgs: { UID: '1234', NOTE: 'a=b c' }, target: 'app' };
+
+  test('docker and podman: --build-arg K=V for each, then --target, before the tag', () => {
+    const want = ['build', '-q', '--build-arg', 'UID=1234', '--build-arg', 'NOTE=a=b c', '--target', 'app', '-t', 'localhost/t', '-f', '/p/Dockerfile', '/p'];
+    assert.deepEqual(buildCommand('docker', spec), want);
+    assert.deepEqual(buildCommand('podman', spec), want);
+  });
+
+  test('buildah bud: the global flags first, then the same build args and target', () => {
+    assert.deepEqual(buildCommand('buildah', spec, { globals: ['--storage-driver', 'vfs'], isolation: 'chroot' }), [
+      '--storage-driver', 'vfs', 'bud', '--isolation', 'chroot', '--pull=false', '--layers',
+      '--build-arg', 'UID=1234', '--build-arg', 'NOTE=a=b c', '--target', 'app', '-t', 'localhost/t', '-f', '/p/Dockerfile', '/p',
+    ]);
+  });
+
+  test('no build args and no target: the command as before', () => {
+    const plain = { ...spec, buildArgs: {}, target: undefined };
+    assert.deepEqual(buildCommand('docker', plain), ['build', '-q', '-t', 'localhost/t', '-f', '/p/Dockerfile', '/p']);
+    assert.deepEqual(buildCommand('buildah', plain), ['bud', '--isolation', 'chroot', '--pull=false', '--layers', '-t', 'localhost/t', '-f', '/p/Dockerfile', '/p']);
+  });
+});
+
 describe('compareProbe', () => {
   const DOCKERFILE = 'FROM debian:bookworm\nRUN useradd -m -u 1000 app\nUSER app\nWORKDIR /workspace\n';
 
@@ -134,4 +158,115 @@ describe('uidctl verify', () => {
     const left = spawnSync('buildah', ['--storage-driver', 'vfs', 'images', '--format', '{{.Name}}'], { encoding: 'utf8' }).stdout;
     assert.ok(!/uidctl-verify-/.test(left), 'the verify image was removed');
   });
+});
+
+/**
+ * A folder with a stand-in docker, podman and buildah on PATH: each writes its words to a log
+ * and answers as the engine would (run prints the probe's JSON; buildah from names a container).
+ */
+function fakeEngines(probe: object): { dir: string; env: Record<string, string>; calls: () => string[][] } {
+  const dir = mkdtempSync(join(tmpdir(), 'uidctl-verify-fake-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  const script = [
+    '#!/bin/sh',
+    `printf '%s\\037' "\${0##*/}" "$@" >> "$FAKE_LOG"; printf '\\036' >> "$FAKE_LOG"`,
+    '[ "$1" = --storage-driver ] && shift 2',
+    'case $1 in',
+    '  run) cat "$FAKE_PROBE" ;;',
+    '  from) echo fake-container ;;',
+    'esac',
+    '',
+  ].join('\n');
+  for (const e of ['docker', 'podman', 'buildah']) {
+    writeFileSync(join(bin, e), script);
+    chmodSync(join(bin, e), 0o755);
+  }
+  writeFileSync(join(dir, 'probe.json'), JSON.stringify(probe));
+  writeFileSync(join(dir, 'calls'), '');
+  const env = { PATH: `${bin}:/usr/bin:/bin`, HOME: '/home/ci', FAKE_LOG: join(dir, 'calls'), FAKE_PROBE: join(dir, 'probe.json') };
+  const calls = () => readFileSync(join(dir, 'calls'), 'utf8').split('\x1e').filter(Boolean).map((c) => c.split('\x1f').slice(0, -1));
+
+  return { dir, env, calls };
+}
+
+describe('uidctl verify --build-arg and --target', () => {
+  // The last stage runs as root: only --target app predicts the user, and only UID=1234 its uid.
+  const DOCKERFILE = 'FROM debian:bookworm AS app\nARG UID=1000\nRUN useradd -u $UID app\nUSER app\nFROM debian:bookworm AS other\nUSER root\n';
+  const probe = { ...healthy(), uid: 1234, gid: 1234, groups: [1234] };
+  const ARGS = ['--build-arg', 'UID', '--build-arg', 'NOT_SET', '--build-arg', 'NOTE=a=b c', '--target', 'app', '--format', 'json'];
+
+  async function verifyWith(engine: string, args: string[], extraEnv: Record<string, string> = {}) {
+    const fake = fakeEngines(probe);
+    writeFileSync(join(fake.dir, 'Dockerfile'), DOCKERFILE);
+    const io = memoryIo({ ...fake.env, ...extraEnv }, fake.dir);
+    const code = await main(['verify', '--engine', engine, ...args], io);
+    const calls = fake.calls();
+    const build = calls.find((c) => c.includes('-t'));
+    const tag = build?.[build.indexOf('-t') + 1];
+    // The tag is made of the pid and the time: written TAG to compare.
+    const named = calls.map((c) => c.map((w) => (w === tag ? 'TAG' : w)));
+
+    return { code, io, dir: fake.dir, calls: named, out: io.stdout ? JSON.parse(io.stdout) : undefined };
+  }
+  const uidRow = (out: { rows: { field: string }[] }) => out.rows.find((r) => r.field === 'uid');
+
+  for (const engine of ['docker', 'podman'] as const) {
+    test(`${engine} build gets the build args (NAME from the environment, an unset one left out) and the target`, async () => {
+      const r = await verifyWith(engine, ARGS, { UID: '1234' });
+
+      assert.equal(r.io.stderr, '');
+      assert.deepEqual(r.calls.map((c) => c.slice(0, 2)), [[engine, 'info'], [engine, 'build'], [engine, 'run'], [engine, 'rmi']]);
+      assert.deepEqual(r.calls[1], [engine, 'build', '-q', '--build-arg', 'UID=1234', '--build-arg', 'NOTE=a=b c', '--target', 'app', '-t', 'TAG', '-f', join(r.dir, 'Dockerfile'), r.dir]);
+      assert.deepEqual(r.calls[2].slice(-4), ['--entrypoint', 'sh', 'TAG', '-s']);
+      assert.deepEqual(r.calls[3], [engine, 'rmi', '-f', 'TAG']);
+      assert.deepEqual(uidRow(r.out), { field: 'uid', predicted: '1234', observed: '1234', agree: true });
+      assert.equal(r.out.notes[0], "built with --build-arg UID=1234 --build-arg 'NOTE=a=b c' --target app");
+    });
+  }
+
+  test('buildah bud gets them after its own flags, with the storage driver asked for', async () => {
+    const r = await verifyWith('buildah', ARGS, { UID: '1234', UIDCTL_BUILDAH_STORAGE: 'vfs' });
+
+    assert.equal(r.io.stderr, '');
+    const g = ['--storage-driver', 'vfs'];
+    assert.deepEqual(r.calls[0], ['buildah', ...g, 'bud', '--isolation', 'chroot', '--pull=false', '--layers',
+      '--build-arg', 'UID=1234', '--build-arg', 'NOTE=a=b c', '--target', 'app', '-t', 'TAG', '-f', join(r.dir, 'Dockerfile'), r.dir]);
+    assert.deepEqual(r.calls.slice(1).map((c) => c.slice(0, 4)), [['buildah', ...g, 'from'], ['buildah', ...g, 'run'], ['buildah', ...g, 'rm'], ['buildah', ...g, 'rmi']]);
+    assert.deepEqual(uidRow(r.out), { field: 'uid', predicted: '1234', observed: '1234', agree: true });
+  });
+
+  test('K=V given on the command line reaches the prediction: the default uid would disagree', async () => {
+    const given = await verifyWith('docker', ['--build-arg', 'UID=1234', '--target', 'app', '--format', 'json']);
+    assert.deepEqual(uidRow(given.out), { field: 'uid', predicted: '1234', observed: '1234', agree: true });
+    assert.deepEqual(given.calls[1].slice(3, 7), ['--build-arg', 'UID=1234', '--target', 'app']);
+
+    const without = await verifyWith('docker', ['--target', 'app', '--format', 'json']);
+    assert.equal(without.code, 1);
+    assert.deepEqual(uidRow(without.out), { field: 'uid', predicted: '1000', observed: '1234', agree: false });
+    assert.deepEqual(without.calls[1].slice(3, 5), ['--target', 'app']);
+  });
+
+  test('without --target the last stage is predicted (root) and built', async () => {
+    const r = await verifyWith('docker', ['--build-arg', 'UID=1234', '--format', 'json']);
+    assert.deepEqual(uidRow(r.out), { field: 'uid', predicted: '0', observed: '1234', agree: false });
+    assert.ok(!r.calls[1].includes('--target'));
+  });
+
+  test('a target the Dockerfile lacks: exit 2 with one line, and nothing is built', async () => {
+    const r = await verifyWith('docker', ['--target', 'nope']);
+    assert.equal(r.code, 2);
+    assert.equal(r.io.stderr, "uidctl verify: target stage 'nope' not found (stages: app, other)\n");
+    assert.deepEqual(r.calls, [['docker', 'info']]);
+  });
+
+  for (const bad of ['=1234', '']) {
+    test(`--build-arg '${bad}' has no name: exit 2 with one line, before any engine is looked for`, async () => {
+      const io = memoryIo({ PATH: '/nonexistent' });
+      const code = await main(['verify', '--build-arg', bad], io);
+      assert.equal(code, 2);
+      assert.equal(io.stderr, `uidctl verify: --build-arg needs a name: NAME=VALUE, or NAME to take its value from the environment (got '${bad}')\n`);
+    });
+  }
 });
