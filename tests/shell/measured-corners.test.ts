@@ -50,6 +50,15 @@ describe('shadow tools check each option value as getopt meets it (an empty ARG 
     assert.deepEqual(first('RUN useradd -s bash x3'), ["useradd: invalid shell 'bash'"]);
     assert.deepEqual(build('RUN useradd a b').sim.failures.map((f) => f.message), ['Usage: useradd [options] LOGIN\n       useradd -D\n       useradd -D [options]']);
   });
+  test('UID602 names the empty ARG and how to give it a value; a plain word is "not a number"', () => {
+    const f = build('ARG UID\nARG GID\nRUN groupadd -g $GID dockergrp && useradd -u $UID -g $GID -m -s /bin/bash dockeruser').findings.find((x) => x.ruleId === 'UID602');
+    assert.match(f?.why ?? '', /ARG GID \(line 3\) has no default and no --build-arg gave it a value, so \$GID expands to nothing and -g takes the next word, 'dockergrp', as the group id\./);
+    assert.deepEqual(f?.fixes.map((x) => x.snippet), ['docker build --build-arg GID=$(id -g) .', 'ARG GID=1000']);
+    // A default for the global ARG reaches the stage's own `ARG GID`: no failure at all.
+    assert.deepEqual(analyze({ file: 'Dockerfile', text: 'ARG GID=1000\nFROM debian:bookworm\nARG GID\nRUN groupadd -g $GID grp\n' }).sim.failures, []);
+    const plain = build('RUN useradd -u abc x').findings.find((x) => x.ruleId === 'UID602');
+    assert.match(plain?.why ?? '', /'abc' is not a number, and -u takes a numeric user id\./);
+  });
   test('groupadd and usermod', () => {
     assert.deepEqual(first('ARG GID\nRUN groupadd -g $GID dockergrp'), ["groupadd: invalid group ID 'dockergrp'"]);
     assert.deepEqual(first('RUN groupadd -g 5000 a b'), ['Usage: groupadd [options] GROUP']);

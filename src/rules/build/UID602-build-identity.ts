@@ -16,7 +16,54 @@ function explain(a: AnalysisView, f: BuildFailure): { cause: string; fixes: Fix[
   return { cause: known.cause + guess.cause, fixes: known.fixes, hedge: guess.hedge, dependsOn: guess.dependsOn };
 }
 
+/**
+ * The line of an `ARG NAME` with no default that is in force at a line (the stage's own, or a
+ * global one the stage declares again): undefined when the ARG has a default or is not there.
+ */
+function argWithoutValue(a: AnalysisView, name: string, line: number): number | undefined {
+  const stage = a.df.stages.find((st) => st.instructions.some((i) => i.line === line));
+  let found: number | undefined;
+  for (const ins of stage?.instructions ?? []) {
+    if (ins.line >= line || ins.keyword !== 'ARG') continue;
+    for (const word of ins.args.split(/\s+/)) {
+      const eq = word.indexOf('=');
+      if ((eq < 0 ? word : word.slice(0, eq)) !== name) continue;
+      const global = a.df.globalArgs.flatMap((g) => g.args.split(/\s+/)).find((w) => w === name || w.startsWith(`${name}=`));
+      found = eq < 0 && (global === undefined || global === name) ? ins.line : undefined;
+    }
+  }
+
+  return found;
+}
+
+/**
+ * shadow's "invalid user ID 'X'" / "invalid group ID 'X'": the value of -u or -g is not a
+ * number. Most often an ARG with no value: `-u $UID -s /bin/bash` becomes `-u -s /bin/bash`.
+ */
+function invalidId(a: AnalysisView, f: BuildFailure, kind: string, word: string): { cause: string; fixes: Fix[] } {
+  const opt = kind === 'user' ? '(?:-u|--uid)' : '(?:-g|--gid)';
+  const named = new RegExp(`${opt}(?:=|\\s+)["']?\\$\\{?(\\w+)\\}?`).exec(f.instruction)?.[1];
+  const at = named === undefined ? undefined : argWithoutValue(a, named, f.line);
+  const flag = kind === 'user' ? '-u' : '-g';
+  if (named !== undefined && at !== undefined) {
+    return {
+      cause: `ARG ${named} (line ${at}) has no default and no --build-arg gave it a value, so $${named} expands to nothing and ${flag} takes the next word, '${word}', as the ${kind} id.`,
+      fixes: [
+        { description: `Pass the id when building (here, your own ${kind} id).`, snippet: `docker build --build-arg ${named}=$(id ${flag}) .`, safe: false },
+        { description: `Or give the ARG a default, so a build without --build-arg works too.`, snippet: `ARG ${named}=1000`, safe: false },
+      ],
+    };
+  }
+
+  return {
+    cause: `'${word}' is not a number, and ${flag} takes a numeric ${kind} id.`,
+    fixes: [{ description: `Give ${flag} a numeric id (or leave it out to let the tool pick one).`, snippet: kind === 'user' ? 'RUN useradd --create-home --uid 1000 app' : 'RUN groupadd --gid 1000 app', safe: false }],
+  };
+}
+
 function explainCause(a: AnalysisView, f: BuildFailure, state: AnalysisView['image'], base: string): { cause: string; fixes: Fix[] } {
+  const badId = /invalid (user|group) ID '([^']*)'/.exec(f.message);
+  if (badId) return invalidId(a, f, badId[1], badId[2]);
 
   // BusyBox images have adduser and deluser, not useradd and userdel.
   const busybox = lacksShadowTool(state, 'useradd');
