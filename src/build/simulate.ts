@@ -271,6 +271,29 @@ class StageSimulator {
     return expandWord(text, this.vars, this.df.escape);
   }
 
+  /**
+   * Whether an instruction after ins in this stage uses path as a folder: names a path below it,
+   * or gives it to `mkdir -p`, `cd` or WORKDIR. Read from the text as written (variables and
+   * relative paths are not resolved), so it only ever turns a guess of "file" into "folder".
+   */
+  usedAsFolderLater(ins: DfInstruction, path: string): boolean {
+    if (path === '/') return true;
+    const quoted = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const asFolder = new RegExp(`${quoted}/|(?:\\bmkdir\\s+(?:-\\S+\\s+)*|\\bcd\\s+)(?:\\S+\\s+)*?${quoted}(?=[\\s;&|)"']|$)`);
+    let after = false;
+    for (const next of this.stage.instructions) {
+      if (next === ins) {
+        after = true;
+        continue;
+      }
+      if (!after) continue;
+      if (next.keyword === 'WORKDIR' && normalizePath(next.args.trim()) === path) return true;
+      if (next.args.includes(path) && asFolder.test(next.args)) return true;
+    }
+
+    return false;
+  }
+
   fail(ins: DfInstruction, message: string, kind: BuildFailure['kind'], notExecutable?: ExecRefusal, cwd?: string): void {
     const f: BuildFailure = { file: this.opts.file, line: ins.line, instruction: instructionText(ins), message, kind };
     if (notExecutable) f.notExecutable = notExecutable;
@@ -652,11 +675,17 @@ class StageSimulator {
           if (found?.unknown && fromContext) unreadSources += 1;
           const looksDir = /(^|\/)\.\.?$/.test(src) || src.endsWith('/') || /[*?[]/.test(src) ||
             (ins.keyword === 'ADD' && /\.(tar|tgz|tar\.(gz|bz2|xz|zst))$/.test(src));
+          const to = destIsDir ? resolveIn(dest, baseName(one)) : dest;
           if (looksDir) {
             ensureDir(dest, true);
             guessed.push(dest);
+          } else if (to === dest && this.usedAsFolderLater(ins, to)) {
+            // A later step of the stage treats it as a folder (a path below it, mkdir -p, cd,
+            // WORKDIR): the copied thing is a folder of unknown contents, not a program. (Into a
+            // destination written as a folder, a folder source lands as its contents.)
+            ensureDir(to, true);
+            guessed.push(to);
           } else {
-            const to = destIsDir ? resolveIn(dest, baseName(one)) : dest;
             // A file another stage made with commands the model does not follow is most often a
             // program that stage built (go build, cargo, pyinstaller): compilers write 0755.
             put(to, { kind: 'file', uid: base.uid, gid: base.gid, mode: chmod ?? (fromStage !== undefined ? 0o755 : 0o644), origin });

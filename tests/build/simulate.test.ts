@@ -294,6 +294,29 @@ describe('COPY sources missing from a build context that was read', () => {
   });
 });
 
+describe('an unknown COPY --from source that a later step uses as a folder is a folder', () => {
+  const stageMade = 'FROM debian:bookworm AS prepare\nRUN perl -e \'mkdir "/usr/share/app"\'\nFROM debian:bookworm\n';
+  test('mkdir -p on it, a path below it, cd and WORKDIR make it a folder (measured: copy/from-stage-unknown-folder-used-as-folder)', () => {
+    for (const later of [
+      'RUN mkdir -p /usr/share/app/static /usr/share/app/media',
+      'RUN touch /usr/share/app/static/x',
+      'RUN cd /usr/share/app/static && ls',
+      'WORKDIR /usr/share/app/static',
+    ]) {
+      const r = build(`${stageMade}COPY --from=prepare /usr/share/app/static /usr/share/app/static\n${later}\n`);
+      assert.deepEqual(r.failures, [], later);
+      assert.equal(r.target.state.fs.get('/usr/share/app/static')?.kind, 'dir', later);
+    }
+  });
+  test('with no such use it stays a program the stage built (0755), as before', () => {
+    const r = build(`${stageMade}COPY --from=prepare /app/server /usr/local/bin/server\nRUN /usr/local/bin/server --version\n`);
+    assert.equal(owner(r, '/usr/local/bin/server'), 'file 0:0 755');
+    // A similar name is no use of the path itself.
+    const s = build(`${stageMade}COPY --from=prepare /srv/static /srv/static\nRUN mkdir -p /srv/static2/x\n`);
+    assert.equal(owner(s, '/srv/static'), 'file 0:0 755');
+  });
+});
+
 describe('COPY of a symlink given as the source copies what it points to', () => {
   const ctx: FsTree = new Map<string, FileMeta>([
     ['/', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 }],
