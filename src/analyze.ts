@@ -26,7 +26,7 @@ import { formatId, groupByGid } from './image/accounts.js';
 import { baseName, cloneTree, isUnder, normalizePath } from './image/fs.js';
 import { WINDOWS_BASE } from './image/catalog/resolve.js';
 import { parseSshd, refreshDerived, sshdCommandLine, sshdIncludeDoubts, sshdIncludeId, sudoAllows } from './shell/commands/config.js';
-import { condaActivation, condaNotOnPath, condaRunArgs, findPythonEnv, isCondaRun } from './shell/commands/packages.js';
+import { condaActivation, condaNotOnPath, condaRunArgs, findPythonEnv, isCondaRun, pythonUserBase } from './shell/commands/packages.js';
 import { runRules } from './rules/registry.js';
 import { unknownId } from './rules/util.js';
 
@@ -224,7 +224,9 @@ function keyPathsFor(a: { image: ImageState; process: Process; run: RunContext; 
   if (a.python) {
     add(a.python.sitePackages, 'pip-target', ['write']);
     if (a.process.uid !== 0) {
-      add(`${a.process.home}/.local/lib/python${a.python.version}/site-packages`, 'user-site', ['create']);
+      // The user site of the process's own user base: PYTHONUSERBASE, else ~/.local.
+      const base = pythonUserBase(a.process.env.PYTHONUSERBASE, a.process.home, a.process.cwd);
+      add(`${base}/lib/python${a.python.version}/site-packages`, 'user-site', ['create']);
     }
   }
   if (a.image.condaPrefix) add(a.image.condaPrefix, 'conda-prefix', ['write']);

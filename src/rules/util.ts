@@ -301,7 +301,7 @@ export function runPlace(a: Pick<AnalysisView, 'run'>): string {
 // ---------------------------------------------------------------- HOME
 
 /** HOME was set where the container is started (-e HOME, environment:, env:). */
-export function homeFromRun(a: AnalysisView): boolean {
+export function homeFromRun(a: Pick<AnalysisView, 'run'>): boolean {
   const h = a.run?.env.HOME;
 
   return h !== undefined && h !== '';

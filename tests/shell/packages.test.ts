@@ -631,6 +631,31 @@ describe('pip install locations and configuration (measured: tests/oracle/scenar
     assert.equal(own.image.fs.get('/home/app/.local'), undefined);
   });
 
+  test('a plain install falls back into PYTHONUSERBASE, or fails there (pip-more/pythonuserbase-fallback*)', () => {
+    const env = 'ENV PYTHONUSERBASE=/opt/pyuser PIP_BREAK_SYSTEM_PACKAGES=1';
+    const own = build('RUN mkdir /opt/pyuser && chown app:app /opt/pyuser', env, 'USER app', proj('/home/app/proj'), 'RUN pip install --no-index /home/app/proj');
+    assert.deepEqual(failures(own), []);
+    assert.deepEqual(meta(own, '/opt/pyuser/lib/python3.11/site-packages/pkg'), ['dir', 1000, 1000, 0o755]);
+    assert.deepEqual(meta(own, '/opt/pyuser/bin/pkgtool'), ['file', 1000, 1000, 0o755]);
+    assert.equal(own.image.fs.get('/home/app/.local'), undefined);
+    const denied = build(env, 'USER app', proj('/home/app/proj'), 'RUN pip install --no-index /home/app/proj');
+    assert.deepEqual(failures(denied), [[7, "ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied: '/opt/pyuser'\nCheck the permissions."]]);
+  });
+
+  test('a relative PYTHONUSERBASE counts from the working folder of the step (pip-more/pythonuserbase-relative)', () => {
+    const a = build(
+      'USER app', proj('/home/app/proj'), 'RUN mkdir /home/app/work', 'WORKDIR /home/app/work', 'ENV PYTHONUSERBASE=pyuser PIP_BREAK_SYSTEM_PACKAGES=1',
+      'RUN pip install --user --no-index /home/app/proj',
+      'RUN cd /home/app && PYTHONUSERBASE=ub pip install --user --no-index /home/app/proj',
+    );
+    assert.deepEqual(failures(a), []);
+    assert.deepEqual(meta(a, '/home/app/work/pyuser/lib/python3.11/site-packages/pkg'), ['dir', 1000, 1000, 0o755]);
+    assert.deepEqual(meta(a, '/home/app/work/pyuser/bin/pkgtool'), ['file', 1000, 1000, 0o755]);
+    assert.deepEqual(meta(a, '/home/app/ub/lib/python3.11/site-packages/pkg'), ['dir', 1000, 1000, 0o755]);
+    assert.equal(a.image.fs.get('/home/app/.local'), undefined);
+    assert.equal(a.image.fs.get('/pyuser'), undefined);
+  });
+
   test('--prefix follows Debian\'s posix_local scheme, --root puts the usual place under R (pip-more/prefix-debian-local, root-as-user)', () => {
     const a = build('USER app', proj('/home/app/proj'), 'RUN pip install --prefix /home/app/pfx --no-index /home/app/proj && pip install --root /home/app/r --no-index /home/app/proj');
     assert.deepEqual(failures(a), []);

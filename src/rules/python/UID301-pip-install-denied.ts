@@ -1,13 +1,13 @@
 import { defineRule, type AnalysisView } from '../rule.js';
-import { firstReason, homeFromRun, imageHome, renderRunChanges, who } from '../util.js';
+import { firstReason, imageHome, renderRunChanges, who } from '../util.js';
 import type { Fix } from '../../model/types.js';
 import { normalizePath } from '../../image/fs.js';
-import { pipInstalled, refusedByMarker } from './pip.js';
+import { pipInstalled, refusedByMarker, userBaseOf, userBinListed, userSiteWritable, type UserBase } from './pip.js';
 
 // pip's decide_user_install() (pip/_internal/commands/install.py): when site-packages is not
 // writable and user site-packages are enabled (not a venv, no PYTHONNOUSERSITE), pip prints
 // "Defaulting to user installation because normal site-packages is not writeable" and installs
-// into ~/.local; otherwise it stops with OSError [Errno 13].
+// into the user site (PYTHONUSERBASE, else ~/.local); otherwise it stops with OSError [Errno 13].
 
 export interface PipFixParts {
   /** pip falls back to a user install, so `--user` is the first advice. */
@@ -15,8 +15,8 @@ export interface PipFixParts {
   /** The USER to switch back to after a root install. */
   user: string;
   /**
-   * Puts ~/.local/bin on PATH: an ENV line, or run-time settings when HOME is a run-time one;
-   * undefined when PATH already lists it.
+   * Puts the user base's bin (~/.local/bin, or PYTHONUSERBASE/bin) on PATH: an ENV line, or
+   * run-time settings when the run decides the base; undefined when PATH already lists it.
    */
   pathSnippet?: string;
   /** Creates a virtual environment the user owns. */
@@ -52,19 +52,20 @@ export function venvSnippet(home: string | undefined, uid: number, gid: number):
 }
 
 /**
- * PATH with ~/.local/bin in front. A HOME set when the container starts is not the image's, so
- * the change goes where HOME was set rather than into the Dockerfile.
+ * PATH with the user base's bin in front. A base the run decides (HOME or PYTHONUSERBASE set
+ * when the container starts) is not the image's, so the change goes where it was set rather
+ * than into the Dockerfile.
  */
-export function userBinOnPath(a: AnalysisView, bin: string): string {
-  if (!homeFromRun(a)) return `ENV PATH=${bin}:$PATH`;
+export function userBinOnPath(a: AnalysisView, u: UserBase): string {
+  if (!u.fromRun) return `ENV PATH=${u.bin}:$PATH`;
 
-  return renderRunChanges(a, [{ kind: 'env', name: 'PATH', value: `${bin}:${a.runtime.process.env.PATH ?? ''}` }]);
+  return renderRunChanges(a, [{ kind: 'env', name: 'PATH', value: `${u.bin}:${a.runtime.process.env.PATH ?? ''}` }]);
 }
 
 export default defineRule({
   id: 'UID301',
   name: 'pip-install-denied',
-  description: 'A plain `pip install` cannot write site-packages for the run-time user: it fails, or quietly falls back to ~/.local.',
+  description: 'A plain `pip install` cannot write site-packages for the run-time user: it fails, or quietly falls back to the user site (~/.local, or PYTHONUSERBASE).',
   category: 'python',
   severity: { dev: 'warning', prod: 'info' },
   fix: 'suggestion',
@@ -78,25 +79,25 @@ export default defineRule({
     const v = a.check(py.sitePackages, 'write');
     if (v.allowed || v.errno === 'ENOENT') return;
 
-    const userSite = normalizePath(`${p.home}/.local/lib/python${py.version}/site-packages`);
+    // The user base: PYTHONUSERBASE when set, else ~/.local.
+    const u = userBaseOf(a, py);
+    const userSite = u.site;
     const userSiteEnabled = py.kind !== 'venv' && !p.env.PYTHONNOUSERSITE;
-    const userSiteOk = a.check(userSite, 'create').allowed || a.check(`${p.home}/.local`, 'create').allowed || a.check(p.home, 'write').allowed;
-    const falls = userSiteEnabled && userSiteOk;
+    const falls = userSiteEnabled && userSiteWritable(a, u);
     // The image's own HOME, never one set when the container starts.
     const home = imageHome(a);
-    const bin = normalizePath(`${p.home}/.local/bin`);
-    const onPath = (p.env.PATH ?? '').split(':').some((d) => d === bin || d === '$HOME/.local/bin');
     const fixes = pipDeniedFixes({
       falls,
       user: p.userName ?? String(p.uid),
-      pathSnippet: onPath ? undefined : userBinOnPath(a, bin),
+      pathSnippet: userBinListed(p.env, u) ? undefined : userBinOnPath(a, u),
       venvSnippet: venvSnippet(home, p.uid, p.gid),
     });
+    const named = u.variable ? ' (PYTHONUSERBASE)' : '';
 
     report({
       message: falls
-        ? `\`pip install\` as ${who(a)} cannot write ${py.sitePackages}: pip falls back to a user installation in ${userSite} ("Defaulting to user installation because normal site-packages is not writeable").`
-        : `\`pip install\` as ${who(a)} will fail: ${py.sitePackages} is not writable and ${userSiteEnabled ? `${normalizePath(`${p.home}/.local`)} cannot be created either` : 'user installs are off in this environment'} (ERROR: Could not install packages due to an OSError: ${v.errno === 'EROFS' ? '[Errno 30] Read-only file system' : '[Errno 13] Permission denied'}).`,
+        ? `\`pip install\` as ${who(a)} cannot write ${py.sitePackages}: pip falls back to a user installation in ${userSite}${named} ("Defaulting to user installation because normal site-packages is not writeable").`
+        : `\`pip install\` as ${who(a)} will fail: ${py.sitePackages} is not writable and ${userSiteEnabled ? `its user site ${userSite}${named} cannot be written either` : 'user installs are off in this environment'} (ERROR: Could not install packages due to an OSError: ${v.errno === 'EROFS' ? '[Errno 30] Read-only file system' : '[Errno 13] Permission denied'}).`,
       why: `pip writes into the site-packages of ${py.python}. ${firstReason(v)}.`,
       dependsOn: v.dependsOn,
       fixes,

@@ -1,12 +1,11 @@
 import { defineRule } from '../rule.js';
-import { normalizePath } from '../../image/fs.js';
-import { pipInstalled, refusedByMarker } from './pip.js';
+import { pipInstalled, refusedByMarker, userBaseOf, userBinListed, userSiteWritable } from './pip.js';
 import { userBinOnPath } from './UID301-pip-install-denied.js';
 
 export default defineRule({
   id: 'UID302',
   name: 'user-bin-not-on-path',
-  description: '~/.local/bin is not on PATH, so tools installed with `pip install --user` are not found.',
+  description: 'The user base\'s bin folder (~/.local/bin, or PYTHONUSERBASE/bin) is not on PATH, so tools installed with `pip install --user` are not found.',
   category: 'python',
   severity: { dev: 'info', prod: 'off' },
   fix: 'suggestion',
@@ -17,14 +16,17 @@ export default defineRule({
     // PEP 668 refuses --user installs too; a venv has no user site.
     if (refusedByMarker(py, p.env) || py.kind === 'venv') return;
     if (a.check(py.sitePackages, 'write').allowed) return;
-    const bin = normalizePath(`${p.home}/.local/bin`);
-    const path = (p.env.PATH ?? '').split(':');
-    if (path.includes(bin) || path.includes('$HOME/.local/bin')) return;
+    // PYTHONUSERBASE/bin when the variable is set, else ~/.local/bin.
+    const u = userBaseOf(a, py);
+    // A user site pip cannot write gets no scripts at all: UID301 says the install fails.
+    if (userBinListed(p.env, u) || !userSiteWritable(a, u)) return;
 
     report({
-      message: `${bin} is not on PATH: console scripts from \`pip install --user\` (jupyter, tensorboard, ...) will be "command not found".`,
-      why: 'pip puts the scripts of user installs into ~/.local/bin, which the image PATH does not list.',
-      fixes: [{ description: 'Add it to PATH.', snippet: userBinOnPath(a, bin), safe: false }],
+      message: `${u.bin} is not on PATH: console scripts from \`pip install --user\` (jupyter, tensorboard, ...) will be "command not found".`,
+      why: u.variable
+        ? `pip puts the scripts of user installs into the bin folder of the user base, PYTHONUSERBASE (${u.base}), which PATH does not list.`
+        : 'pip puts the scripts of user installs into ~/.local/bin, which PATH does not list.',
+      fixes: [{ description: 'Add it to PATH.', snippet: userBinOnPath(a, u), safe: false }],
     });
   },
 });

@@ -1,6 +1,7 @@
 import { defineRule } from '../rule.js';
 import { normalizePath, parentOf } from '../../image/fs.js';
 import { firstReason, who } from '../util.js';
+import { pythonUserBase } from '../../shell/commands/packages.js';
 
 /** A user site-packages folder: HOME/.local/lib/pythonX.Y/site-packages. */
 const USER_SITE = /^(.*)\/\.local\/lib\/python(\d+\.\d+)\/site-packages$/;
@@ -45,7 +46,7 @@ export default defineRule({
       if (!own && !/\.(dist|egg)-info$|^__pycache__$/.test(path.slice(parent.length + 1))) site.names.push(path.slice(parent.length + 1));
     }
     for (const [site, { home, names }] of sites) {
-      base ??= p.env.PYTHONUSERBASE ? normalizePath(p.env.PYTHONUSERBASE, p.cwd) : normalizePath(`${p.home}/.local`);
+      base ??= pythonUserBase(p.env.PYTHONUSERBASE, p.home, p.cwd);
       extra ??= (p.env.PYTHONPATH ?? '').split(':').filter(Boolean).map((d) => normalizePath(d, p.cwd));
       const onPath = normalizePath(`${home}/.local`) === base || extra.includes(site);
       const readable = a.check(site, 'read');
@@ -55,7 +56,7 @@ export default defineRule({
       report({
         message: onPath
           ? `${who(a)} has ${site} on its path but may not read it${owner ? ` (${owner}'s)` : ''}: \`import\` of ${what} fails with ModuleNotFoundError.`
-          : `${who(a)} runs with HOME ${p.home}, so Python does not look in ${site}${owner ? ` (${owner}'s)` : ''}: \`import\` of ${what} fails with ModuleNotFoundError.`,
+          : `${who(a)} runs with ${p.env.PYTHONUSERBASE ? `PYTHONUSERBASE ${base}` : `HOME ${p.home}`}, so Python does not look in ${site}${owner ? ` (${owner}'s)` : ''}: \`import\` of ${what} fails with ModuleNotFoundError.`,
         why: onPath
           ? `${firstReason(readable)}. Python skips a folder on sys.path it cannot read.`
           : `pip install --user writes into the site of the HOME it runs with; Python adds only the site of its own HOME (or PYTHONUSERBASE) to sys.path. ${site} was filled for ${owner ?? home}, not for the workload.`,

@@ -17,6 +17,7 @@ import { baseName, isUnder, normalizePath, parentOf, resolvePath } from '../../i
 import { groupByGid, groupByName, userByName } from '../../image/accounts.js';
 import { expandWordStatic, globMatch } from '../words.js';
 import { parseShell } from '../parse.js';
+import { pythonUserBase } from './packages.js';
 
 // ---------------------------------------------------------------- sudoers
 
@@ -1482,7 +1483,7 @@ export function jupyterConfigPath(p: JupyterPathInputs): string[] {
 
   const user = [env.JUPYTER_CONFIG_DIR ? abs(env.JUPYTER_CONFIG_DIR) : normalizePath(`${p.home}/.jupyter`)];
   if (!env.PYTHONNOUSERSITE && !p.venv) {
-    const userDir = normalizePath(`${env.PYTHONUSERBASE ? abs(env.PYTHONUSERBASE) : `${p.home}/.local`}/etc/jupyter`);
+    const userDir = normalizePath(`${pythonUserBase(env.PYTHONUSERBASE, p.home, p.cwd)}/etc/jupyter`);
     if (!user.includes(userDir)) user.push(userDir);
   }
   const system = ['/usr/local/etc/jupyter', '/etc/jupyter'];

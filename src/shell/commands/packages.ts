@@ -502,6 +502,21 @@ export function findPythonEnv(state: ImageState, path: string | undefined, comma
   return pythons.length === 1 ? pythons[0] : undefined;
 }
 
+/**
+ * Python's user base, site.getuserbase(): PYTHONUSERBASE when it is set and not empty, else
+ * HOME/.local (Lib/site.py _getuserbase; measured: pip-more/pythonuserbase-*). The user site is
+ * BASE/lib/pythonX.Y/site-packages and `pip install --user` puts console scripts in BASE/bin
+ * (https://docs.python.org/3/library/site.html). A relative value is kept as given by site.py,
+ * which makes it absolute against the working folder when it adds the user site to sys.path
+ * (makepath in addsitedir), and pip opens the relative paths it gets from the working folder
+ * too: so both resolve it against the cwd, and so does this (measured:
+ * pip-more/pythonuserbase-relative). `~` in the value is not expanded. The RUN-step pip model,
+ * the run-time key paths, UID301/UID302/UID306 and Jupyter's config path all take it from here.
+ */
+export function pythonUserBase(value: string | undefined, home: string, cwd: string): string {
+  return value ? normalizePath(value, cwd) : normalizePath(`${home}/.local`);
+}
+
 /** PATH values seen, split and normalised: every pip or python command reads the same one. */
 const PATH_DIRS = new Map<string, string[]>();
 
@@ -827,10 +842,7 @@ function pipInstall(ctx: ExecContext, pyEnv: PythonEnv, args: string[]): CmdResu
   // site.ENABLE_USER_SITE: off in a venv that does not see the system site (Lib/site.py venv()),
   // and when PYTHONNOUSERSITE is set to anything not empty (Python/initconfig.c).
   const userSiteEnabled = (!venv || pyEnv.systemSite === true) && (env.get('PYTHONNOUSERSITE') ?? '') === '';
-  // site.getuserbase(): PYTHONUSERBASE when set and not empty, else ~/.local (measured:
-  // probe-pip/pythonuserbase-*).
-  const userBaseVar = env.get('PYTHONUSERBASE');
-  const userBase = userBaseVar ? normalizePath(userBaseVar, ctx.cwd) : normalizePath(`${home}/.local`);
+  const userBase = pythonUserBase(env.get('PYTHONUSERBASE'), home, ctx.cwd);
   const stdout: string[] = [];
   const stderr: string[] = [];
 
