@@ -195,12 +195,23 @@ describe('other build failures judged against a guess (UID604, UID601)', () => {
     assert.deepEqual(f?.dependsOn, ['copy-source:3']);
   });
 
+  test('a COPY of an unread source that a later step uses as a folder is a folder: no failure below it', () => {
+    // Without the context, scripts would be taken as a file; the path below it says it is a
+    // folder whose contents are not known, so chmod +x of boot.sh there is not a failure.
+    const text = 'FROM debian:bookworm\nCOPY scripts /opt/scripts\nRUN chmod +x /opt/scripts/boot.sh\n';
+    assert.equal(find(text, 'UID604'), undefined);
+    const a = analyze({ file: 'Dockerfile', text });
+    assert.equal(a.image.fs.get('/opt/scripts')?.kind, 'dir');
+    assert.deepEqual(a.sim.assumptions.find((x) => x.id === 'copy-source:2')?.paths, ['/opt/scripts']);
+  });
+
   test('a path a COPY of an unread source decided: a warning resting on that COPY', () => {
-    // Without the context, scripts is taken as a file, so a path below it cannot exist.
-    const f = find('FROM debian:bookworm\nCOPY scripts /opt/scripts\nRUN chmod +x /opt/scripts/boot.sh\n', 'UID604');
+    // Taken as a root-owned 0644 file (no later step says otherwise): another user's append
+    // is refused, on that guess.
+    const f = find('FROM debian:bookworm\nRUN useradd -u 1000 a\nCOPY data.txt /srv/data.txt\nUSER a\nRUN echo x >> /srv/data.txt\n', 'UID601');
     assert.equal(f?.severity, 'warning');
-    assert.deepEqual(f?.dependsOn, ['copy-source:2']);
-    assert.match(f?.message ?? '', /\(judged against a guess about \/opt\/scripts\/boot\.sh: see copy-source:2\)$/);
+    assert.deepEqual(f?.dependsOn, ['copy-source:3']);
+    assert.match(f?.message ?? '', /\(judged against a guess about \/srv\/data\.txt: see copy-source:3\)$/);
   });
 
   test('a tag that names Alpine gets the Alpine guess, so BusyBox\'s adduser works', () => {
