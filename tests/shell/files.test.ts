@@ -602,6 +602,11 @@ describe('BusyBox wording on Alpine', () => {
     ['mkdir', 'mkdir /opt/x', ["mkdir: can't create directory '/opt/x': Permission denied"]],
     ['touch', 'touch /x', ['touch: /x: Permission denied']],
     ['rm', 'rm -f /tmp/root-file', ["rm: can't remove '/tmp/root-file': Operation not permitted"]],
+    // An owner BusyBox cannot find (measured with busybox 1.35).
+    ['chown user:group', 'chown nginx:nginx /tmp', ['chown: unknown user/group nginx:nginx']],
+    ['chown user', 'chown nginx /tmp', ['chown: unknown user nginx']],
+    ['chown :group', 'chown :nogrp /tmp', ['chown: unknown group nogrp']],
+    ['chgrp', 'chgrp nogrp /tmp', ['chgrp: unknown group nogrp']],
   ];
   for (const [name, src, stderr] of cases) {
     test(name, () => {

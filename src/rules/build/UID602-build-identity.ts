@@ -124,7 +124,7 @@ function explainCause(a: AnalysisView, f: BuildFailure, state: AnalysisView['ima
 
   // A name that is not there: useradd -g, chown, COPY --chown, USER. The name follows one
   // space or ": " and is never the next words of the message ("user : no such user").
-  const missing = /(?:no such user|can't find uid for user|unknown user|invalid user)(?::\s*|\s+)'?([\w.-]+)/i.exec(f.message) ??
+  const missing = /(?:no such user|can't find uid for user|unknown user(?:\/group)?|invalid user)(?::\s*|\s+)'?([\w.-]+)/i.exec(f.message) ??
     /user '?([\w.-]+)'? does not exist/i.exec(f.message);
   const missingGroup = /(?:can't find gid for group|no such group|invalid group)(?::\s*|\s+)'?([\w.-]+)/i.exec(f.message) ??
     /group '?([\w.-]+)'? does not exist/i.exec(f.message);

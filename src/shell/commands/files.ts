@@ -392,6 +392,20 @@ function parseOwnerSpec(ctx: ExecContext, spec: string): OwnerSpec | string {
 }
 
 /**
+ * BusyBox's words for an owner it cannot find (measured with busybox 1.35: `chown nginx:nginx`
+ * is "unknown user/group nginx:nginx", `chown nginx` "unknown user nginx", `chown :grp` and
+ * `chgrp grp` "unknown group grp").
+ */
+function busyboxOwnerError(tool: 'chown' | 'chgrp', spec: string): string {
+  if (tool === 'chgrp') return `unknown group ${spec}`;
+  const sep = spec.indexOf(':');
+  if (sep < 0) return `unknown user ${spec}`;
+  if (sep === 0) return `unknown group ${spec.slice(1)}`;
+
+  return `unknown user/group ${spec}`;
+}
+
+/**
  * The kernel's decision for chown(2) (fs/attr.c chown_ok / chgrp_ok): changing the owner
  * needs CAP_CHOWN unless it stays the caller's own uid; changing the group needs ownership and
  * membership in the new group, or CAP_CHOWN.
@@ -462,6 +476,7 @@ function chownLike(tool: 'chown' | 'chgrp'): CommandHandler {
       if (args.length < 2) return usage(`${tool}: missing operand after '${args[0]}'`);
       spec = tool === 'chown' ? parseOwnerSpec(ctx, args[0]) : parseOwnerSpec(ctx, `:${args[0]}`);
       if (typeof spec === 'string' && tool === 'chgrp') spec = `invalid group: '${args[0]}'`;
+      if (typeof spec === 'string' && busybox(ctx)) spec = busyboxOwnerError(tool, args[0]);
       files = args.slice(1);
     }
     if (typeof spec === 'string') return fail(`${tool}: ${spec}`);
