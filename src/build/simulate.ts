@@ -69,6 +69,12 @@ export interface BuildFailure {
    * root), with the ids the step ran as: the fix is in the mount's options.
    */
   mount?: { type: StepMountType; target: string; flag: string; uid: number; gid: number };
+  /**
+   * ARGs the step names (`$UID`, `${USER_NAME}`) that have no value at it: declared with no
+   * default, given no --build-arg and set by no ENV, so each expands to nothing. With the line
+   * of the ARG.
+   */
+  unsetArgs?: { name: string; line: number }[];
 }
 
 /**
@@ -219,6 +225,8 @@ class StageSimulator {
   args = new Map<string, string>();
   /** Automatic platform ARGs this stage declared without a value (undefined while none). */
   platformArgs: Set<string> | undefined = undefined;
+  /** ARGs of the stage declared with no value and given none, with their lines (see BuildFailure.unsetArgs). */
+  unsetArgs: Map<string, number> | undefined = undefined;
   lines: ConfigLines;
   /** buildah: a WORKDIR not created yet. */
   pendingWorkdir?: string;
@@ -298,6 +306,15 @@ class StageSimulator {
     const f: BuildFailure = { file: this.opts.file, line: ins.line, instruction: instructionText(ins), message, kind };
     if (notExecutable) f.notExecutable = notExecutable;
     if (cwd !== undefined) f.cwd = cwd;
+    if (this.unsetArgs !== undefined) {
+      const named: { name: string; line: number }[] = [];
+      const text = ins.flags.length > 0 ? `${ins.flags.map((x) => x.value ?? '').join(' ')} ${ins.args}` : ins.args;
+      for (const m of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+        const at = this.unsetArgs.get(m[1]);
+        if (at !== undefined && this.envValue(m[1]) === undefined && !named.some((x) => x.name === m[1])) named.push({ name: m[1], line: at });
+      }
+      if (named.length > 0) f.unsetArgs = named;
+    }
     this.failures.push(f);
   }
 
@@ -397,7 +414,11 @@ class StageSimulator {
       if (value !== undefined) {
         this.args.set(kv.key, value);
         this.setRunVar(kv.key, value, false);
-      } else if (PLATFORM_ARGS.has(kv.key) && this.opts.builder !== 'classic') {
+        this.unsetArgs?.delete(kv.key);
+      } else if (!PLATFORM_ARGS.has(kv.key) || this.opts.builder === 'classic') {
+        (this.unsetArgs ??= new Map()).set(kv.key, ins.line);
+      }
+      if (value === undefined && PLATFORM_ARGS.has(kv.key) && this.opts.builder !== 'classic') {
         // BuildKit and buildah fill `ARG TARGETARCH` (and the other platform ARGs) with the
         // platform of the build, which the model does not know: RUN steps see an unknown value,
         // not an empty one. The classic builder leaves them empty.

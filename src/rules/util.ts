@@ -514,6 +514,34 @@ function failurePaths(message: string, cwd?: string): string[] {
  * names (a COPY source of unknown kind or mode), or an earlier unmodelled command that may have
  * made that path. Empty when the failure is certain.
  */
+/** A value to pass for an ARG in a fix: the caller's own ids for *UID / *GID names. */
+function argValueHint(name: string, fallback: string): string {
+  if (/(^|_)UID$/i.test(name)) return fallback === 'default' ? '1000' : '$(id -u)';
+  if (/(^|_)GID$/i.test(name)) return fallback === 'default' ? '1000' : '$(id -g)';
+
+  return 'VALUE';
+}
+
+/**
+ * For a failing step that names ARGs with no value (BuildFailure.unsetArgs): a sentence for
+ * its "why" and the two fixes (a --build-arg, or a default). Empty when there are none.
+ */
+export function unsetArgsNote(f: { unsetArgs?: { name: string; line: number }[] }): { why: string; fixes: Fix[] } {
+  const list = f.unsetArgs ?? [];
+  if (list.length === 0) return { why: '', fixes: [] };
+  const one = list.length === 1;
+  const args = list.map((x) => `ARG ${x.name} (line ${x.line})`).join(', ');
+  const refs = list.map((x) => `$${x.name}`).join(', ');
+
+  return {
+    why: ` ${args} ${one ? 'has' : 'have'} no default and no --build-arg gave ${one ? 'it' : 'them'} a value, so ${refs} ${one ? 'expands' : 'expand'} to nothing in this step: that may be why it fails.`,
+    fixes: [
+      { description: `Pass ${one ? 'a value' : 'values'} when building.`, snippet: `docker build ${list.map((x) => `--build-arg ${x.name}=${argValueHint(x.name, 'cli')}`).join(' ')} .`, safe: false },
+      { description: `Or give ${one ? 'the ARG a default' : 'the ARGs defaults'}, so a build without --build-arg works too.`, snippet: list.map((x) => `ARG ${x.name}=${argValueHint(x.name, 'default')}`).join('\n'), safe: false },
+    ],
+  };
+}
+
 export function failureGuesses(a: AnalysisView, f: { line: number; message: string; cwd?: string }): { dependsOn: string[]; hedge: string } {
   const stage = a.sim.stages.find((s) => s.failures.some((x) => x.line === f.line && x.message === f.message));
   const state = stage?.state ?? a.image;

@@ -53,11 +53,21 @@ describe('shadow tools check each option value as getopt meets it (an empty ARG 
   test('UID602 names the empty ARG and how to give it a value; a plain word is "not a number"', () => {
     const f = build('ARG UID\nARG GID\nRUN groupadd -g $GID dockergrp && useradd -u $UID -g $GID -m -s /bin/bash dockeruser').findings.find((x) => x.ruleId === 'UID602');
     assert.match(f?.why ?? '', /ARG GID \(line 3\) has no default and no --build-arg gave it a value, so \$GID expands to nothing and -g takes the next word, 'dockergrp', as the group id\./);
-    assert.deepEqual(f?.fixes.map((x) => x.snippet), ['docker build --build-arg GID=$(id -g) .', 'ARG GID=1000']);
+    assert.deepEqual(f?.fixes.map((x) => x.snippet), ['docker build --build-arg GID=$(id -g) --build-arg UID=$(id -u) .', 'ARG GID=1000\nARG UID=1000']);
     // A default for the global ARG reaches the stage's own `ARG GID`: no failure at all.
     assert.deepEqual(analyze({ file: 'Dockerfile', text: 'ARG GID=1000\nFROM debian:bookworm\nARG GID\nRUN groupadd -g $GID grp\n' }).sim.failures, []);
     const plain = build('RUN useradd -u abc x').findings.find((x) => x.ruleId === 'UID602');
     assert.match(plain?.why ?? '', /'abc' is not a number, and -u takes a numeric user id\./);
+  });
+  test('a failing step names the ARGs it uses that have no value (not those given one by --build-arg, a default or ENV)', () => {
+    const text = 'FROM debian:bookworm\nARG USER_NAME\nARG UID=1000\nARG HOME_DIR\nENV HOME_DIR=/home/x\nRUN echo $HOME_DIR && adduser --disabled-password --gecos "" --uid ${UID} ${USER_NAME}\n';
+    const a = analyze({ file: 'Dockerfile', text });
+    assert.deepEqual(a.sim.failures.map((x) => x.unsetArgs), [[{ name: 'USER_NAME', line: 2 }]]);
+    const f = a.findings.find((x) => x.ruleId === 'UID604' || x.ruleId === 'UID602');
+    assert.match(f?.why ?? '', /ARG USER_NAME \(line 2\) has no default and no --build-arg gave it a value, so \$USER_NAME expands to nothing in this step: that may be why it fails\./);
+    assert.deepEqual(f?.fixes.slice(0, 2).map((x) => x.snippet), ['docker build --build-arg USER_NAME=VALUE .', 'ARG USER_NAME=VALUE']);
+    const given = analyze({ file: 'Dockerfile', text, buildArgs: { USER_NAME: 'bob' } });
+    assert.deepEqual(given.sim.failures.map((x) => x.unsetArgs), []);
   });
   test('groupadd and usermod', () => {
     assert.deepEqual(first('ARG GID\nRUN groupadd -g $GID dockergrp'), ["groupadd: invalid group ID 'dockergrp'"]);

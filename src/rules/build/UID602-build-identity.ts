@@ -2,7 +2,7 @@ import { defineRule, type AnalysisView } from '../rule.js';
 import type { Fix } from '../../model/types.js';
 import type { BuildFailure } from '../../build/simulate.js';
 import { groupByGid, userByUid } from '../../image/accounts.js';
-import { accountFailureGuess, escapeRegExp } from '../util.js';
+import { accountFailureGuess, escapeRegExp, unsetArgsNote } from '../util.js';
 import { lacksShadowTool } from '../../shell/commands/accounts.js';
 import { packageThatAdded } from '../../shell/commands/package-accounts.js';
 
@@ -17,41 +17,20 @@ function explain(a: AnalysisView, f: BuildFailure): { cause: string; fixes: Fix[
 }
 
 /**
- * The line of an `ARG NAME` with no default that is in force at a line (the stage's own, or a
- * global one the stage declares again): undefined when the ARG has a default or is not there.
- */
-function argWithoutValue(a: AnalysisView, name: string, line: number): number | undefined {
-  const stage = a.df.stages.find((st) => st.instructions.some((i) => i.line === line));
-  let found: number | undefined;
-  for (const ins of stage?.instructions ?? []) {
-    if (ins.line >= line || ins.keyword !== 'ARG') continue;
-    for (const word of ins.args.split(/\s+/)) {
-      const eq = word.indexOf('=');
-      if ((eq < 0 ? word : word.slice(0, eq)) !== name) continue;
-      const global = a.df.globalArgs.flatMap((g) => g.args.split(/\s+/)).find((w) => w === name || w.startsWith(`${name}=`));
-      found = eq < 0 && (global === undefined || global === name) ? ins.line : undefined;
-    }
-  }
-
-  return found;
-}
-
-/**
  * shadow's "invalid user ID 'X'" / "invalid group ID 'X'": the value of -u or -g is not a
  * number. Most often an ARG with no value: `-u $UID -s /bin/bash` becomes `-u -s /bin/bash`.
  */
-function invalidId(a: AnalysisView, f: BuildFailure, kind: string, word: string): { cause: string; fixes: Fix[] } {
+function invalidId(f: BuildFailure, kind: string, word: string): { cause: string; fixes: Fix[] } {
   const opt = kind === 'user' ? '(?:-u|--uid)' : '(?:-g|--gid)';
   const named = new RegExp(`${opt}(?:=|\\s+)["']?\\$\\{?(\\w+)\\}?`).exec(f.instruction)?.[1];
-  const at = named === undefined ? undefined : argWithoutValue(a, named, f.line);
+  const unset = f.unsetArgs?.find((x) => x.name === named);
   const flag = kind === 'user' ? '-u' : '-g';
-  if (named !== undefined && at !== undefined) {
+  if (unset !== undefined) {
+    // The fixes give every ARG of the step that has no value, this one first.
+    const all = [unset, ...f.unsetArgs!.filter((x) => x !== unset)];
     return {
-      cause: `ARG ${named} (line ${at}) has no default and no --build-arg gave it a value, so $${named} expands to nothing and ${flag} takes the next word, '${word}', as the ${kind} id.`,
-      fixes: [
-        { description: `Pass the id when building (here, your own ${kind} id).`, snippet: `docker build --build-arg ${named}=$(id ${flag}) .`, safe: false },
-        { description: `Or give the ARG a default, so a build without --build-arg works too.`, snippet: `ARG ${named}=1000`, safe: false },
-      ],
+      cause: `ARG ${unset.name} (line ${unset.line}) has no default and no --build-arg gave it a value, so $${unset.name} expands to nothing and ${flag} takes the next word, '${word}', as the ${kind} id.`,
+      fixes: unsetArgsNote({ unsetArgs: all }).fixes,
     };
   }
 
@@ -63,7 +42,7 @@ function invalidId(a: AnalysisView, f: BuildFailure, kind: string, word: string)
 
 function explainCause(a: AnalysisView, f: BuildFailure, state: AnalysisView['image'], base: string): { cause: string; fixes: Fix[] } {
   const badId = /invalid (user|group) ID '([^']*)'/.exec(f.message);
-  if (badId) return invalidId(a, f, badId[1], badId[2]);
+  if (badId) return invalidId(f, badId[1], badId[2]);
 
   // BusyBox images have adduser and deluser, not useradd and userdel.
   const busybox = lacksShadowTool(state, 'useradd');
@@ -161,12 +140,14 @@ export default defineRule({
     for (const f of a.sim.failures) {
       if (f.kind !== 'conflict' && f.kind !== 'identity') continue;
       const { cause, fixes, hedge, dependsOn } = explain(a, f);
+      // ARGs with no value, when the cause does not already name one (`useradd ... $USER_NAME`).
+      const unset = /^ARG \S+ \(line \d+\) has no default/.test(cause) ? { why: '', fixes: [] } : unsetArgsNote(f);
 
       report({
         message: `The build fails here: ${f.message.split('\n')[0]}${hedge}`,
-        why: `Users and groups are looked up in the image's own /etc/passwd and /etc/group at this step: ${cause} The analysis carries on as if the step had not run.`,
+        why: `Users and groups are looked up in the image's own /etc/passwd and /etc/group at this step: ${cause}${unset.why} The analysis carries on as if the step had not run.`,
         line: f.line,
-        fixes,
+        fixes: [...unset.fixes, ...fixes],
         dependsOn,
         // Resting on a guess, the failure is a warning, so CI does not fail on it.
         unsureSeverity: hedge ? 'warning' : undefined,
