@@ -305,6 +305,23 @@ const NO_ARGS: string[] = [];
  * the first change copies them (most RUN lines set no inexact variable and define no function).
  */
 const NO_INEXACT: ReadonlySet<string> = new Set();
+
+/**
+ * The variables a non-interactive shell sets itself (measured with `set -u; : "$V"` in dash
+ * 0.5.12 and bash 5.2.15 on debian:bookworm): a script may use them under set -u. The value,
+ * where it is always the same; undefined where it depends on the machine or the moment.
+ */
+const SHELL_SETS: [string, string | undefined][] = [['IFS', ' \t\n'], ['PS4', '+ '], ['OPTIND', '1'], ['PPID', undefined]];
+// dash's PS1 is '# ' for root, '$ ' otherwise: left unknown.
+const DASH_SETS = new Map<string, string | undefined>([...SHELL_SETS, ['PS1', undefined], ['PS2', '> ']]);
+const BASH_SETS = new Map<string, string | undefined>([
+  ...SHELL_SETS,
+  ['OSTYPE', 'linux-gnu'],
+  // bash sets TERM to dumb when the environment has none (variables.c, set_if_not).
+  ['TERM', 'dumb'],
+  ['BASH_SUBSHELL', undefined],
+  ...['HOSTTYPE', 'MACHTYPE', 'BASH', 'BASH_VERSION', 'BASH_VERSINFO', 'BASHPID', 'SHLVL', 'SECONDS', 'LINENO', 'SRANDOM', 'EPOCHSECONDS', 'EPOCHREALTIME', 'GROUPS', 'BASHOPTS', 'SHELLOPTS', 'PIPESTATUS'].map((n): [string, undefined] => [n, undefined]),
+]);
 const NO_FUNCS: ReadonlyMap<string, Command> = new Map();
 /** Most steps mount nothing: one empty list serves them all. */
 const NO_MOUNTS: ViewMount[] = [];
@@ -2230,6 +2247,10 @@ class Walker {
 
     const v = f.env.get(name);
     if (v !== undefined) return v;
+    // Variables the shell itself sets when the environment has none (undefined: a value the
+    // model does not know, such as the machine's HOSTTYPE).
+    const own = f.flavor === 'bash' ? BASH_SETS : f.flavor === 'dash' ? DASH_SETS : undefined;
+    if (own !== undefined && own.has(name)) return own.get(name);
 
     return f.inexact.size > 0 && f.inexact.has(ANY_UNSET) ? undefined : null;
   }

@@ -871,10 +871,37 @@ class Parser {
         words.push({ parts: [{ type: 'lit', value: op }], raw: op });
         continue;
       }
-      words.push(this.readWord());
+      // The right side of =~ is a regular expression: bash reads (, ) and | in it as part of
+      // the word, and blanks too inside parentheses (`[[ $HOSTTYPE =~ ^(x86_64|aarch64) ]]`).
+      words.push(words.length > 0 && words[words.length - 1].raw === '=~' ? this.readRegexWord() : this.readWord());
     }
     if (words.length === 0) this.fail('"[[" must be followed by an expression', start);
     return { type: 'test', words, redirs: [] };
+  }
+
+  /** The operand of =~ (see parseTest): a word that may hold (, ) and |, balanced parentheses. */
+  private readRegexWord(): Word {
+    const start = this.pos;
+    const parts: WordPart[] = [];
+    let depth = 0;
+    for (;;) {
+      const c = this.cc(this.pos);
+      if (isEnd(c)) break;
+      const blank = c === 32 || c === 9 || c === NL;
+      if (depth === 0 && (blank || c === RP || (c === PIPE && this.cc(this.pos + 1) === PIPE))) break;
+      if (c === LP || c === RP || c === PIPE || blank) {
+        depth += c === LP ? 1 : c === RP ? -1 : 0;
+        parts.push({ type: 'lit', value: String.fromCharCode(c) });
+        this.pos++;
+        continue;
+      }
+      if (isMeta(c)) break;
+      const at = this.pos;
+      parts.push(...this.readParts(Mode.Word));
+      if (this.pos === at) break;
+    }
+
+    return { parts, raw: this.src.slice(start, this.pos) };
   }
 
   // ---- redirections ----

@@ -134,3 +134,14 @@ describe('a hard link', () => {
     assert.equal(a.check('/srv/h2', 'read').dependsOn.length > 0, true);
   });
 });
+
+describe("a shell's own variables under set -u (measured: shells/own-variables-set-u-*)", () => {
+  const failures = (text: string) => analyze({ file: 'Dockerfile', text: `FROM debian:bookworm\n${text}\n` }).sim.failures.map((f) => f.message);
+  test('bash sets HOSTTYPE, MACHTYPE, OSTYPE, TERM=dumb, PPID, BASHPID, SHLVL, IFS; =~ takes (a|b)', () => {
+    assert.deepEqual(failures('SHELL ["/bin/bash", "-c"]\nRUN set -euo pipefail; echo "$HOSTTYPE $MACHTYPE $OSTYPE $TERM $PPID $BASHPID $SHLVL" > /tmp/own; : "$IFS"; if [[ "${HOSTTYPE}" =~ ^(x86_64|aarch64) ]]; then touch /tmp/arch-ok; else exit 1; fi\nRUN test "$TERM" = dumb && test "$OSTYPE" = linux-gnu'), []);
+  });
+  test('dash sets IFS, PS1, PS2, PS4, PPID, OPTIND, but not HOSTTYPE', () => {
+    assert.deepEqual(failures('RUN set -u; : "$IFS" "$PS1" "$PS2" "$PS4" "$PPID" "$OPTIND"; test "$PS2" = \'> \' && test "$PS4" = \'+ \' && test "$OPTIND" = 1'), []);
+    assert.deepEqual(failures('RUN set -u; echo "$HOSTTYPE"'), ['/bin/sh: 1: HOSTTYPE: parameter not set']);
+  });
+});
