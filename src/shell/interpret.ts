@@ -32,7 +32,7 @@ import { ACCESS_MASKS, DOCKER_DEFAULT_CAPS, allows, evaluate, readOnly } from '.
 import type { View, ViewMount } from '../access/evaluate.js';
 import { baseName, childrenOf, contentsUnknown, isUnder, listingsUnknownBelow, normalizePath, parentOf as parentOfPath, resolvePath, withMeta } from '../image/fs.js';
 import { SHADOW_DEFAULTS, parseGroup, parseLoginDefs, parsePasswd, resolveExecUser } from '../image/accounts.js';
-import { parseShell } from './parse.js';
+import { literalText, parseShell } from './parse.js';
 import { evalArith } from './arith.js';
 import { expandPart, expandWordIn, globMatch } from './words.js';
 import type { ExpandCtx, StaticExpansion } from './words.js';
@@ -685,6 +685,46 @@ function failure(line: number, command: string, stderr: string[], cwd?: string):
   return cwd === undefined ? { line, command, stderr: [...stderr] } : { line, command, stderr: [...stderr], cwd };
 }
 
+/** Builtins whose literal operands name variables they set. */
+const SETS_NAMED = new Set(['export', 'readonly', 'local', 'declare', 'typeset', 'read']);
+
+/**
+ * The variables a script may set in the shell that runs it: plain assignments, `export X=`,
+ * `read X`, for-loop names, in its own bodies (not a subshell's, not a function's).
+ */
+function assignedIn(script: Script, out: Set<string>): void {
+  for (const { andOr } of script.items) {
+    for (const p of [andOr.first, ...andOr.rest.map((r) => r.pipeline)]) {
+      // Only a pipeline of one command runs in this shell (dash and bash without lastpipe).
+      if (p.commands.length !== 1) continue;
+      const c = p.commands[0];
+      if (c.type === 'cmd') {
+        if (c.args.length === 0) for (const a of c.assigns) out.add(a.name);
+        const name = c.args.length > 0 ? (literalText(c.args[0]) ?? undefined) : undefined;
+        if (name !== undefined && SETS_NAMED.has(name)) {
+          for (const w of c.args.slice(1)) {
+            const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\+?=|$)/.exec(literalText(w) ?? w.raw);
+            if (m) out.add(m[1]);
+          }
+        }
+      } else if (c.type === 'group') assignedIn(c.body, out);
+      else if (c.type === 'if') {
+        for (const cl of c.clauses) {
+          assignedIn(cl.cond, out);
+          assignedIn(cl.body, out);
+        }
+        if (c.elseBody) assignedIn(c.elseBody, out);
+      } else if (c.type === 'for') {
+        out.add(c.name);
+        assignedIn(c.body, out);
+      } else if (c.type === 'while' || c.type === 'until') {
+        assignedIn(c.cond, out);
+        assignedIn(c.body, out);
+      } else if (c.type === 'case') for (const i of c.items) assignedIn(i.body, out);
+    }
+  }
+}
+
 /**
  * In a frame's inexact set: a script the model could not read was sourced, so a variable it
  * knows as unset may have been set there. Not a valid variable name, so no real one meets it.
@@ -1061,6 +1101,8 @@ class Walker {
       for (const w of c.items) {
         if (!this.expandInto(w, items, partial) || partial.length > 0) {
           this.note(`the items of the for loop over ${c.name} cannot be told`, `for ${c.name}`);
+          this.forgetAssigned([c.body]);
+          this.writableInexact().add(c.name);
           return { status: 'unknown', out: undefined };
         }
       }
@@ -1098,6 +1140,8 @@ class Walker {
     const word = this.staticWord(c.word);
     if (!word.exact) {
       this.note(`the word of a case statement (${c.word.raw}) cannot be told`, 'case');
+      // Whichever branch runs may set its variables: their values are not known after it.
+      this.forgetAssigned(c.items.map((i) => i.body));
       return { status: 'unknown', out: undefined };
     }
 
@@ -2193,6 +2237,13 @@ class Walker {
     }
 
     return this.f.funcs;
+  }
+
+  /** Bodies that may or may not have run: the variables they assign lose their known values. */
+  private forgetAssigned(bodies: Script[]): void {
+    const names = new Set<string>();
+    for (const b of bodies) assignedIn(b, names);
+    for (const n of names) if (!this.f.inexact.has(n)) this.writableInexact().add(n);
   }
 
   private setVar(name: string, value: string, exact: boolean): void {

@@ -1339,7 +1339,7 @@ function dupStderr(): Redirect {
 }
 
 /** Value of a word with no expansions after quote removal (a here-doc delimiter). */
-function literalText(w: Word): string | null {
+export function literalText(w: Word): string | null {
   let out = '';
   for (const p of w.parts) {
     if (p.type === 'lit' || p.type === 'sq' || p.type === 'ansic') out += p.value;

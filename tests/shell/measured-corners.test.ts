@@ -145,3 +145,13 @@ describe("a shell's own variables under set -u (measured: shells/own-variables-s
     assert.deepEqual(failures('RUN set -u; echo "$HOSTTYPE"'), ['/bin/sh: 1: HOSTTYPE: parameter not set']);
   });
 });
+
+describe('a case or for loop the model cannot decide leaves the variables it sets unknown', () => {
+  const failures = (text: string) => analyze({ file: 'Dockerfile', text: `FROM debian:bookworm\n${text}\n` }).sim.failures.map((f) => f.message);
+  test('case ${TARGETARCH} setting REPO_ARCH: a later ${REPO_ARCH} under set -u is not "parameter not set"', () => {
+    assert.deepEqual(failures('ARG TARGETARCH\nRUN set -eux; case ${TARGETARCH} in amd64) REPO_ARCH=x86_64 ;; arm64) REPO_ARCH=sbsa ;; esac; echo ${REPO_ARCH}'), []);
+    assert.deepEqual(failures('RUN set -u; for f in $(ls /etc/apt); do LAST=$f; done; echo $LAST'), []);
+    // A variable no branch sets is still unset.
+    assert.deepEqual(failures('ARG TARGETARCH\nRUN set -u; case ${TARGETARCH} in amd64) A=1 ;; esac; echo $OTHER'), ['/bin/sh: 1: OTHER: parameter not set']);
+  });
+});
