@@ -157,3 +157,24 @@ describe('a venv activated, then deactivated', () => {
     assert.deepEqual([out.status, s.fs.has('/tmp/a'), s.fs.has('/tmp/b')], [0, true, true]);
   });
 });
+
+describe('cut -d -f over standard input the model knows', () => {
+  // What cut printed, compared in the script itself: status 0 when it is the expected text.
+  const is = (pipe: string, want: string) => run(image(), `x=$(${pipe}); test "$x" = '${want}'`).status;
+  test('the devcontainer recipe: getent passwd 0 | cut -d: -f1 is root', () => {
+    assert.equal(is('getent passwd 0 | cut -d: -f1', 'root'), 0);
+    assert.equal(is('getent passwd 0 | cut -d : -f 1,3', 'root:0'), 0);
+    assert.equal(is('getent passwd 0 | cut -d: -f1', 'nobody'), 1);
+  });
+  test('lists, -s, and a line without the delimiter', () => {
+    assert.equal(is("printf 'a:b:c\\nplain\\n' | cut -d: -f-2 | tr '\\n' ' '", 'a:b plain '), 'unknown');
+    assert.equal(is("printf 'a:b:c\\n' | cut -d: -f1,3", 'a:c'), 0);
+    assert.equal(is("printf 'a:b:c\\n' | cut -d: -f2-", 'b:c'), 0);
+    assert.equal(is("printf 'plain\\n' | cut -d: -f2", 'plain'), 0);
+    assert.equal(is("printf 'plain\\n' | cut -s -d: -f2", ''), 0);
+  });
+  test('what it does not follow prints what the model does not know', () => {
+    assert.equal(is('getent passwd 0 | cut -c1-3', 'roo'), 'unknown');
+    assert.equal(is('cut -d: -f1 /etc/passwd', 'root'), 'unknown');
+  });
+});

@@ -125,6 +125,54 @@ const wc: CommandHandler = (ctx, argv) => {
   return outcome(errors, unknown ? 'unknown' : 0, 1);
 };
 
+// ---------------------------------------------------------------- cut
+
+/** A cut list (`1`, `1,3`, `2-`, `-3`, `1-3`): whether a 1-based position is in it; undefined if malformed. */
+function cutList(text: string): ((n: number) => boolean) | undefined {
+  const ranges: [number, number][] = [];
+  for (const part of text.split(',')) {
+    const m = /^(\d*)(-?)(\d*)$/.exec(part);
+    if (!m || (m[1] === '' && m[3] === '') || m[1] === '0' || m[3] === '0') return undefined;
+    const lo = m[1] === '' ? 1 : Number(m[1]);
+    const hi = m[2] === '' ? lo : m[3] === '' ? Infinity : Number(m[3]);
+    if (hi < lo) return undefined;
+    ranges.push([lo, hi]);
+  }
+
+  return (n) => ranges.some(([lo, hi]) => n >= lo && n <= hi);
+}
+
+/**
+ * cut -d DELIM -f LIST [-s] over standard input the model knows (`getent passwd 1000 | cut -d:
+ * -f1`, the devcontainer recipe): the fields in their order in the line, a line without the
+ * delimiter printed whole unless -s (coreutils and BusyBox alike). Anything else (files,
+ * -c/-b, --complement) prints what the model does not know.
+ */
+const cut: CommandHandler = (ctx, argv) => {
+  const { files, flags, values } = operands(argv, 'dfcb', ['--delimiter', '--fields', '--characters', '--bytes', '--output-delimiter']);
+  const list = values.get('-f')?.at(-1) ?? values.get('--fields')?.at(-1);
+  const delim = values.get('-d')?.at(-1) ?? values.get('--delimiter')?.at(-1) ?? '\t';
+  const other = [...flags].some((f) => !/^(-d|-f|-s|--delimiter|--fields|--only-delimited)$/.test(f));
+  const fromStdin = files.every((f) => f === '-');
+  const pick = list === undefined ? undefined : cutList(list);
+  if (!fromStdin || ctx.stdin === undefined || other || pick === undefined || delim.length !== 1) {
+    const { errors, unknown } = openEach(ctx, files, (f, e) => `cut: ${f}: ${errnoText(e)}`, (f) => `cut: ${f}: Is a directory`);
+    return outcome(errors, unknown ? 'unknown' : 0, 1);
+  }
+  const only = flags.has('-s') || flags.has('--only-delimited');
+  let out = '';
+  const lines = ctx.stdin.endsWith('\n') ? ctx.stdin.slice(0, -1).split('\n') : ctx.stdin === '' ? [] : ctx.stdin.split('\n');
+  for (const line of lines) {
+    if (!line.includes(delim)) {
+      if (!only) out += `${line}\n`;
+      continue;
+    }
+    out += `${line.split(delim).filter((_, i) => pick(i + 1)).join(delim)}\n`;
+  }
+
+  return { status: 0, stdout: out };
+};
+
 // ---------------------------------------------------------------- grep
 
 /** grep options that change what is matched or printed in ways not followed here. */
@@ -430,6 +478,7 @@ export const readers: Record<string, CommandHandler> = {
   sort,
   diff: compare('diff'),
   cmp: compare('cmp'),
+  cut,
   head: headTail('head'),
   tail: headTail('tail'),
   wc,
