@@ -335,6 +335,9 @@ function dropIdleGuesses(v: Verdict, who: Identity, view: Parameters<typeof eval
   if (last >= 0 && !v.reasons[last].includes(own)) v.reasons[last] = `${v.reasons[last]}; and ${own}, so it is refused whatever ${dropped.join(' and ')} assume${dropped.length === 1 ? 's' : ''}`;
 }
 
+/** A word ending in .sh, or the file a shell is given (`bash /tmp/install`), in a RUN's text. */
+const RUN_SCRIPT = /(?:^|[\s;&|(])([\w./-]*[\w-]\.sh)(?=$|[\s;&|)])|\b(?:sh|bash|dash)[ \t]+(?:-[a-z]+[ \t]+)*([\w./-]+)/g;
+
 /**
  * The base names of the programs the container may start with: the first word of each
  * ENTRYPOINT and CMD (or the file after `sh`/`bash`), and of the run's entrypoint and command.
@@ -348,6 +351,12 @@ function startScriptNames(df: Dockerfile, run: RunContext | undefined): Set<stri
   };
   for (const st of df.stages) {
     for (const ins of st.instructions) {
+      if (ins.keyword === 'RUN') {
+        // The scripts a RUN step runs (`./setup.sh`, `bash /tmp/install`): their text is kept
+        // too, so the step follows them.
+        for (const m of ins.args.matchAll(RUN_SCRIPT)) (names ??= new Set()).add(baseName(m[1] ?? m[2]));
+        continue;
+      }
       if (ins.keyword !== 'ENTRYPOINT' && ins.keyword !== 'CMD') continue;
       // Shell form runs through /bin/sh -c, as the engine starts it.
       take(ins.json ?? ['/bin/sh', '-c', ins.args]);

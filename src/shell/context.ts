@@ -102,7 +102,11 @@ export interface ExecContext {
    * Run a script (sh -c '...'), optionally as another identity. startupFiles: the shell reads
    * startup files first (bash -l, -i), which may define any variable or function.
    */
-  runScript(src: string, ident?: BuildIdentity, args?: string[], startupFiles?: StartupFiles, setup?: ChildSetup): CmdResult;
+  /**
+   * Run a script in a child shell. shellOfFile: the script is a file that shell runs (args[0]
+   * is then its path, not a shell's name), so errors name it as a file's.
+   */
+  runScript(src: string, ident?: BuildIdentity, args?: string[], startupFiles?: StartupFiles, setup?: ChildSetup, shellOfFile?: string): CmdResult;
   /**
    * Write text into a file (redirections, tee, COPY of a heredoc): creates or updates the
    * metadata entry after an access check and keeps the text when the file is one that matters.

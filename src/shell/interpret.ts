@@ -40,7 +40,7 @@ import { defaultRegistry } from './commands/index.js';
 import { refreshDerived } from './commands/config.js';
 import { errnoText, isProjectText, isTrackedText, newEntryOwner } from './commands/files.js';
 import { TOO_MANY, expandBraces } from './braces.js';
-import { findAsChown, flavorOf, hasUnknownOutput, isHarmless, setShellOf, shellErrorLine, unknownOutput, type Flavor } from './commands/builtins.js';
+import { findAsChown, flavorOf, hasUnknownOutput, isHarmless, knownScript, scriptShell, setShellOf, shellErrorLine, unknownOutput, type Flavor } from './commands/builtins.js';
 import { findReader } from './commands/readers.js';
 import { assumeEnvironment, condaActivation, condaInstaller, condaRunArgs, isCondaInstaller, isCondaRun, type CondaRunArgs } from './commands/packages.js';
 
@@ -1528,6 +1528,11 @@ class Walker {
 
     if (!handler) {
       if (isHarmless(base, argv)) return { status: 0, out: undefined };
+      // A script of the build's own by its path, whose text the model keeps and whose #! line
+      // names a shell: that shell runs it (the execute bit was checked before this).
+      const script = local ? knownScript(this.state, this.f.cwd, argv[0]) : undefined;
+      const sh = script === undefined ? undefined : scriptShell(script);
+      if (sh !== undefined) return this.dispatch([...sh, ...argv], stdin, text);
       // The absolute paths it names are what it most likely touches (find /opt/conda ...).
       const paths = namedPaths(argv);
       this.note(`command ${base} is not modelled`, textOf(text), paths);
@@ -2654,7 +2659,7 @@ class Walker {
     return this.child(ident, (w) => w.run(argv, true, input, argv.join(' ')), keepEnv, setup);
   }
 
-  runScriptAs(src: string, ident: BuildIdentity | undefined, args: string[] | undefined, startupFiles: StartupFiles = false, setup?: ChildSetup): CmdResult {
+  runScriptAs(src: string, ident: BuildIdentity | undefined, args: string[] | undefined, startupFiles: StartupFiles = false, setup?: ChildSetup, shellOfFile?: string): CmdResult {
     return this.child(ident, (w) => {
       // A login shell reads /etc/profile: the lines of it the model knows are applied.
       if (startupFiles === 'login') w.readProfile();
@@ -2666,7 +2671,7 @@ class Walker {
         w.f.argv0 = args[0];
         w.f.positional = args.slice(1);
         // sh is the image's /bin/sh, whichever shell runs this one (bash -c 'sh -c ...').
-        const name = baseName(args[0]);
+        const name = baseName(shellOfFile ?? args[0]);
         if (name === 'bash' || name === 'dash' || name === 'ash' || name === 'sh') w.f.flavor = flavorOf(this.state, name);
       }
       const parsed = w.parse(src);
@@ -2681,7 +2686,7 @@ class Walker {
       w.f.pipefail = false;
       w.f.xtrace = false;
       w.f.nounset = false;
-      w.f.started = 'c';
+      w.f.started = shellOfFile !== undefined ? 'file' : 'c';
       return w.list(parsed.script, false);
     }, false, setup);
   }
@@ -2813,8 +2818,8 @@ class HandlerContext implements ExecContext {
     return this.w.runArgvAs(argv, ident, stdin, keepEnv, setup);
   }
 
-  runScript(src: string, ident?: BuildIdentity, args?: string[], startupFiles?: StartupFiles, setup?: ChildSetup): CmdResult {
-    return this.w.runScriptAs(src, ident, args, startupFiles, setup);
+  runScript(src: string, ident?: BuildIdentity, args?: string[], startupFiles?: StartupFiles, setup?: ChildSetup, shellOfFile?: string): CmdResult {
+    return this.w.runScriptAs(src, ident, args, startupFiles, setup, shellOfFile);
   }
 
   writeText(path: string, content: string, append: boolean): string | undefined {

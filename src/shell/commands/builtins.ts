@@ -201,6 +201,29 @@ export function scriptFileError(ctx: ExecContext, argv0: string, script: string)
   return { status: 2, stderr: [`${argv0}: 0: cannot open ${script}: ${why}`] };
 }
 
+/** The text of a script file the model keeps (copied in or written by a step), else undefined. */
+export function knownScript(state: ImageState, cwd: string, file: string): string | undefined {
+  const r = resolvePath(state.fs, normalizePath(file, cwd));
+  if (r.meta?.kind !== 'file') return undefined;
+
+  return state.texts[r.path]?.content;
+}
+
+/**
+ * The shell a script's `#!` line names (`#!/bin/bash`, `#!/usr/bin/env bash`, `#!/bin/sh -e`),
+ * with its options; undefined for another interpreter or none.
+ */
+export function scriptShell(text: string): string[] | undefined {
+  const m = /^#!\s*(\S+)(?:[ \t]+([^\n]*?))?[ \t]*(?:\n|$)/.exec(text);
+  if (!m) return undefined;
+  const words = [m[1], ...(m[2] ? m[2].split(/[ \t]+/) : [])];
+  const at = baseName(words[0]) === 'env' ? 1 : 0;
+  const sh = words[at];
+  if (sh === undefined || !/^(sh|bash|dash)$/.test(baseName(sh))) return undefined;
+
+  return words.slice(at);
+}
+
 // ---------------------------------------------------------------- shells
 
 /**
@@ -266,6 +289,12 @@ const shell: CommandHandler = (ctx, argv) => {
   if (i < argv.length && !fromInput) {
     const refused = scriptFileError(ctx, argv[0], argv[i]);
     if (refused !== undefined) return refused;
+    // A script whose text the build put there (COPY from the context, a heredoc): its lines
+    // run in this shell, $0 its path as given.
+    const known = knownScript(ctx.state, ctx.cwd, argv[i]);
+    if (known !== undefined && (name === 'bash' || name === 'sh' || name === 'dash')) {
+      return ctx.runScript(prefix + known, undefined, [argv[i], ...argv.slice(i + 1)], startupFiles, undefined, name);
+    }
     ctx.unknown(`the script ${argv[i]} run by ${name} is not known`);
     return unknownOutput({ status: 'unknown' });
   }
