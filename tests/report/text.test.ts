@@ -31,15 +31,15 @@ describe('text report: a start failure that rests on a guess', () => {
       .split('\n').find((l) => l.startsWith('  start')) ?? '';
   };
   test('a user missing from the guessed users of an unknown base says what it depends on', () => {
-    assert.equal(startLine('FROM nginx:1.27-alpine\nUSER nginx\n'),
-      '  start    FAILS: unable to find user nginx: no matching entries in passwd file (unsure: depends on base:unknown-image)');
+    assert.equal(startLine('FROM redis:7-alpine\nUSER redis\n'),
+      '  start    FAILS: unable to find user redis: no matching entries in passwd file (unsure: depends on base:unknown-image)');
   });
   test('a user missing from a catalogued base is stated plainly', () => {
     assert.equal(startLine('FROM debian:bookworm\nUSER node\n'),
       '  start    FAILS: unable to find user node: no matching entries in passwd file');
   });
   test('an id out of range fails whatever the base is', () => {
-    assert.equal(startLine('FROM nginx:1.27-alpine\nUSER -1\n'),
+    assert.equal(startLine('FROM redis:7-alpine\nUSER -1\n'),
       '  start    FAILS: uids and gids must be in range 0-2147483647');
   });
 });

@@ -7,12 +7,16 @@ import { ALPINE, alpineFamily } from './alpine.js';
 import { condaFamily } from './conda.js';
 import { DEBIAN_12, debianFamily, ubuntuFamily } from './debian.js';
 import { chainguardFamily, distrolessFamily } from './distroless.js';
+import { golangFamily } from './golang.js';
 import { jupyterFamily } from './jupyter.js';
+import { nginxFamily } from './nginx.js';
 import { nodeFamily } from './node.js';
 import { devcontainersFamily } from './devcontainers.js';
 import { cudaFamily, ngcFamily } from './nvidia.js';
 import { pythonFamily } from './python.js';
 import { pytorchFamily } from './pytorch.js';
+import { rustFamily } from './rust.js';
+import { tensorflowFamily } from './tensorflow.js';
 import { parseRef } from './reference.js';
 import type { Family, Pick, Spec } from './spec.js';
 import { buildState, layer } from './spec.js';
@@ -34,9 +38,13 @@ export const FAMILIES: Family[] = [
   cudaFamily,
   ngcFamily,
   pytorchFamily,
+  tensorflowFamily,
   jupyterFamily,
   condaFamily,
   nodeFamily,
+  golangFamily,
+  rustFamily,
+  nginxFamily,
   devcontainersFamily,
   alpineFamily,
   distrolessFamily,
@@ -119,10 +127,10 @@ function genericSpecOf(like: 'debian' | 'alpine'): Spec {
 
 /**
  * The state every base outside the catalog gets; only its reference and assumption differ. A
- * tag or name that says Alpine or BusyBox (golang:1.22-alpine, alpine/helm) gets the Alpine guess.
+ * tag or name that says Alpine or BusyBox (redis:7-alpine, alpine/helm) gets the Alpine guess.
  */
 function generic(written: string, tag: string | null, repo: string): ImageState {
-  // The tag (golang:1.22-alpine) or the name (alpine/helm, busybox) says BusyBox.
+  // The tag (redis:7-alpine) or the name (alpine/helm, busybox) says BusyBox.
   const alpine = (tag !== null && /(^|[-_.])alpine/.test(tag)) || /(^|[/_.-])(alpine|busybox)([/_.-]|$)/.test(repo);
   const state = stateOf(genericSpecOf(alpine ? 'alpine' : 'debian'), alpine ? 'generic-alpine' : 'generic', written);
   state.assumptions = [WINDOWS.test(written) ? windowsAssumption(written) : genericAssumption(written, alpine)];

@@ -63,7 +63,7 @@ export default defineRule({
         'pip, Jupyter, git and caches that write under ~ fail.';
     const gidGiven = (a.run?.user ?? a.image.config.user ?? '').includes(':') || a.run?.runAsGroup !== undefined;
     const fixes = namelessFixes(p.uid, p.gid, renderRunChanges(a, tmpHomeChanges(a)), runPlace(a), a.image.accounts, busyboxAccounts(a), gidGiven);
-    // On a base outside the catalog the passwd entries are a guess (uid 101 is nginx in nginx images).
+    // On a base outside the catalog the passwd entries are a guess (uid 999 is redis in the redis images).
     const guessed = a.image.assumptions.find((x) => x.id === 'base:unknown-image');
     // A switch in the start command (gosu 1001:1001) made the uid: the tool looked it up, not
     // the engine, and it set HOME itself (gosu to /), so only a user in the image helps.
