@@ -97,7 +97,13 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
     out.push(`  caps     ${caps}`);
     const only = id.sudo.only !== undefined ? `, only for ${id.sudo.only}` : '';
     out.push(`  sudo     ${!id.sudo.installed ? 'not installed' : id.sudo.usable ? (id.sudo.nopasswd ? `usable without password${only}` : `usable with password${only}`) : id.sudo.unsure ? `not known (${id.sudo.reason})` : `not usable (${id.sudo.reason})`}`);
-    if (a.python) out.push(`  python   ${a.python.python} -> pip installs into ${a.python.sitePackages}`);
+    if (a.python) {
+      // Debian's python3 without python3-pip (apt-get install python3, or what buildpack-deps
+      // brings): there is no pip to install anything.
+      const pipless = a.python.kind === 'system' && !['python3-pip', 'py3-pip', 'pip'].some((n) => Object.hasOwn(a.image.packages, n)) &&
+        !['/usr/bin/pip3', '/usr/local/bin/pip3', '/usr/bin/pip', '/usr/local/bin/pip'].some((p) => a.image.fs.has(p));
+      out.push(`  python   ${a.python.python} -> ${pipless ? `no pip installed (its site-packages: ${a.python.sitePackages})` : `pip installs into ${a.python.sitePackages}`}`);
+    }
   }
   for (const f of a.sim.failures) {
     const said = failureLine(f);

@@ -365,3 +365,20 @@ describe('tensorflow/tensorflow: root, TensorFlow in the system Python, Jupyter 
     }
   });
 });
+
+describe("the images built on buildpack-deps have Debian's python3 (mercurial needs it), without pip", () => {
+  for (const [ref, version] of [['node:20', '3.11'], ['node:20-bullseye', '3.9'], ['golang:1.22', '3.11'], ['rust:1', '3.11']] as const) {
+    test(ref, () => {
+      const s = resolveBase(ref).state;
+      assert.deepEqual(s.pythons.map((p) => `${p.kind} ${p.python} ${p.version} ${p.externallyManaged}`), [`system /usr/bin/python3 ${version} ${version === '3.11'}`]);
+      assert.equal(resolvePath(s.fs, '/usr/bin/python3').meta?.kind, 'file');
+      assert.equal(s.fs.has('/usr/bin/pip3'), false);
+      const a = analyze({ file: 'Dockerfile', text: `FROM ${ref}\nRUN python3 -c 'print(1)' && hg --version\n` });
+      assert.deepEqual(a.sim.failures, []);
+      assert.deepEqual(analyze({ file: 'Dockerfile', text: `FROM ${ref}\nRUN pip install numpy\n` }).sim.failures.map((f) => f.message), ['/bin/sh: 1: pip: not found']);
+    });
+  }
+  test('the slim and Alpine variants have none', () => {
+    for (const ref of ['node:20-slim', 'golang:1.22-alpine', 'rust:1-slim']) assert.deepEqual(resolveBase(ref).state.pythons, [], ref);
+  });
+});

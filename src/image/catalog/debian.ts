@@ -360,3 +360,35 @@ export const ubuntuFamily: Family = {
     ]);
   },
 };
+
+/** buildpack-deps' scm layer: git, mercurial, openssh-client, subversion, procps. */
+export const BUILDPACK_SCM_SRC = 'https://github.com/docker-library/buildpack-deps/blob/master/debian/bookworm/scm/Dockerfile';
+
+/**
+ * Debian's python3 in an image built on buildpack-deps:SUITE-scm (node, golang and rust's full
+ * images): its mercurial is a Python program and depends on python3, which comes without pip.
+ * The paths, packages and Python environment for a spec's layer; PEP 668's marker on bookworm.
+ */
+export function buildpackPython(suite: 'bookworm' | 'bullseye'): { paths: PathRow[]; packages: string[]; pythons: Spec['pythons']; assumption: AssumptionRow } {
+  const v = suite === 'bookworm' ? '3.11' : '3.9';
+  const marker = suite === 'bookworm';
+
+  return {
+    paths: [
+      [`/usr/bin/python${v}`, 'file', 'root:root', 0o755],
+      ['/usr/bin/python3', 'link', 'root:root', 0o777, `python${v}`],
+      [`/usr/lib/python${v}`, 'part', 'root:root', 0o755],
+      ...(marker ? [[`/usr/lib/python${v}/EXTERNALLY-MANAGED`, 'file', 'root:root', 0o644] as PathRow] : []),
+      ['/usr/lib/python3', 'part', 'root:root', 0o755],
+      ['/usr/lib/python3/dist-packages', 'part', 'root:root', 0o755],
+      ['/usr/bin/hg', 'file', 'root:root', 0o755],
+      // Where a pip would install as root, as an apt-get install python3 leaves it.
+      ['/usr/local/lib', 'part', 'root:root', 0o755],
+      [`/usr/local/lib/python${v}`, 'dir', 'root:root', 0o755],
+      [`/usr/local/lib/python${v}/dist-packages`, 'dir', 'root:root', 0o755],
+    ],
+    packages: ['mercurial', 'python3'],
+    pythons: [{ python: '/usr/bin/python3', kind: 'system', sitePackages: `/usr/local/lib/python${v}/dist-packages`, version: v, externallyManaged: marker, binDir: '/usr' }],
+    assumption: ['buildpack-deps-python', '/usr/bin/python3', `the image is built on buildpack-deps:${suite}-scm, whose mercurial depends on Debian's python3 (${v}, without pip): it is modelled as Debian installs it; the other tools buildpack-deps adds (compilers, git, subversion) are not listed`, 'medium'],
+  };
+}

@@ -5,7 +5,7 @@
 
 import { DEFAULT_PATH } from '../state.js';
 import { ALPINE } from './alpine.js';
-import { DEBIAN_11, DEBIAN_12 } from './debian.js';
+import { DEBIAN_11, DEBIAN_12, buildpackPython } from './debian.js';
 import type { AssumptionRow, Entry, Family, ImageRef, Pick, Spec } from './spec.js';
 import { latestRow, layer } from './spec.js';
 
@@ -38,6 +38,8 @@ export function golangSpec(variant: Variant, gopathMode = 0o1777, toolchain = tr
   };
   if (toolchain) env.GOTOOLCHAIN = 'local';
 
+  const py = alpine ? undefined : buildpackPython(variant);
+
   return layer(BASES[variant], {
     summary: `Go (${variant}): root, Go in /usr/local/go owned by root, GOPATH /go ` +
       `${gopathMode.toString(8).padStart(4, '0')} for any user, WORKDIR /go`,
@@ -51,22 +53,18 @@ export function golangSpec(variant: Variant, gopathMode = 0o1777, toolchain = tr
       ['/go', 'dir', 'root:root', gopathMode],
       ['/go/src', 'dir', 'root:root', gopathMode],
       ['/go/bin', 'dir', 'root:root', gopathMode],
+      ...(py?.paths ?? []),
     ],
+    ...(py ? { pythons: py.pythons } : {}),
     config: { env, workdir: '/go' },
     packages: alpine
       ? ['go', 'ca-certificates']
-      : ['go', 'g++', 'gcc', 'libc6-dev', 'make', 'pkg-config', 'git', 'curl', 'wget'],
+      : ['go', 'g++', 'gcc', 'libc6-dev', 'make', 'pkg-config', 'git', 'curl', 'wget', ...(py?.packages ?? [])],
     assumptions: [
       ['golang-tree', '/usr/local/go', 'the Go tree in /usr/local/go is taken as root:root with ' +
         '0755 folders and programs, as root unpacks the release tarball; the Dockerfile does ' +
         'not state its modes.', 'medium'],
-      ...(alpine
-        ? []
-        : ([['golang-buildpack-deps', '/usr/bin', 'the Debian image is built on ' +
-            'buildpack-deps:SUITE-scm (curl, wget, git, mercurial and other version-control ' +
-            "tools; mercurial probably brings Debian's python3, without pip) plus gcc, g++ and " +
-            'make; only what the Go image itself adds is modelled, so a step that runs python3 ' +
-            'is judged as if there were none.', 'medium']] as AssumptionRow[])),
+      ...(py ? [py.assumption] : []),
     ],
     cites: [alpine ? ALPINE_SRC : DEBIAN_SRC, GO_120_SRC, GO_112_SRC, TOOLCHAIN_ISSUE, ...(alpine ? [] : [SCM_SRC])],
   });

@@ -3,7 +3,7 @@
 // of CMD node. Global npm installs go to the root-owned /usr/local/lib/node_modules.
 
 import { ALPINE } from './alpine.js';
-import { DEBIAN_11, DEBIAN_11_SLIM, DEBIAN_12, SLIM } from './debian.js';
+import { BUILDPACK_SCM_SRC, DEBIAN_11, DEBIAN_11_SLIM, DEBIAN_12, SLIM, buildpackPython } from './debian.js';
 import type { AssumptionRow, Entry, Family, ImageRef, Pick, Spec } from './spec.js';
 import { latestRow, layer } from './spec.js';
 
@@ -35,11 +35,8 @@ const BASES: Record<Variant, Spec> = {
 export function nodeSpec(variant: Variant): Spec {
   const alpine = variant === 'alpine';
   const full = variant === 'bookworm' || variant === 'bullseye';
-  const assumptions: AssumptionRow[] = full
-    ? [['node-buildpack-deps', '/usr/bin', 'the full image is built on buildpack-deps, which ' +
-        'adds compilers, git and Debian\'s python3 (without pip); only what Node.js itself ' +
-        'installs is modelled.', 'medium']]
-    : [];
+  const py = full ? buildpackPython(variant === 'bookworm' ? 'bookworm' : 'bullseye') : undefined;
+  const assumptions: AssumptionRow[] = py ? [py.assumption] : [];
 
   return layer(BASES[variant], {
     summary: `Node.js (${variant}): root, user node 1000:1000 with a home, Node.js and npm in ` +
@@ -68,19 +65,21 @@ export function nodeSpec(variant: Variant): Spec {
       ['/usr/local/lib/node_modules/npm/bin/npm-cli.js', 'file', 'root:root', 0o755],
       ['/usr/local/lib/node_modules/npm/bin/npx-cli.js', 'file', 'root:root', 0o755],
       ['/opt', 'part', 'root:root', 0o755],
+      ...(py?.paths ?? []),
     ],
+    ...(py ? { pythons: py.pythons } : {}),
     config: {
       env: { YARN_VERSION: '1.22.22' },
       entrypoint: ['docker-entrypoint.sh'],
       cmd: ['node'],
     },
-    packages: ['nodejs', 'npm', 'yarn'],
+    packages: ['nodejs', 'npm', 'yarn', ...(py?.packages ?? [])],
     assumptions: [
       ...assumptions,
       ['node-yarn', '/opt', 'Yarn 1.22 is unpacked under /opt with links in /usr/local/bin; ' +
         'its files are not modelled.', 'medium'],
     ],
-    cites: [alpine ? ALPINE_SRC : full ? DEBIAN_SRC : SLIM_SRC, ENTRYPOINT_SRC, NON_ROOT_DOC, NPM_EACCES],
+    cites: [alpine ? ALPINE_SRC : full ? DEBIAN_SRC : SLIM_SRC, ENTRYPOINT_SRC, NON_ROOT_DOC, NPM_EACCES, ...(py ? [BUILDPACK_SCM_SRC] : [])],
   });
 }
 

@@ -6,7 +6,7 @@
 
 import { DEFAULT_PATH } from '../state.js';
 import { ALPINE } from './alpine.js';
-import { DEBIAN_11, DEBIAN_11_SLIM, DEBIAN_12, SLIM } from './debian.js';
+import { DEBIAN_11, DEBIAN_11_SLIM, DEBIAN_12, SLIM, buildpackPython } from './debian.js';
 import type { AssumptionRow, Entry, Family, ImageRef, Pick, Spec } from './spec.js';
 import { latestRow, layer } from './spec.js';
 
@@ -34,6 +34,7 @@ export function rustSpec(variant: Variant): Spec {
   const alpine = variant === 'alpine';
   const full = variant === 'bookworm' || variant === 'bullseye';
   const bins = ['cargo', 'rustc', 'rustup', 'rustdoc'];
+  const py = full ? buildpackPython(variant === 'bookworm' ? 'bookworm' : 'bullseye') : undefined;
 
   return layer(BASES[variant], {
     summary: `Rust (${variant}): root, rustup and cargo homes in /usr/local opened to every ` +
@@ -44,7 +45,9 @@ export function rustSpec(variant: Variant): Spec {
       ...bins.map((b) => [`/usr/local/cargo/bin/${b}`, 'file', 'root:root', OPEN] as Spec['paths'][number]),
       ['/usr/local/rustup', 'part', 'root:root', OPEN],
       ['/usr/local/rustup/toolchains', 'part', 'root:root', OPEN],
+      ...(py?.paths ?? []),
     ],
+    ...(py ? { pythons: py.pythons } : {}),
     config: {
       env: {
         RUSTUP_HOME: '/usr/local/rustup',
@@ -52,17 +55,12 @@ export function rustSpec(variant: Variant): Spec {
         PATH: `/usr/local/cargo/bin:${DEFAULT_PATH}`,
       },
     },
-    packages: ['rust', 'cargo', 'rustup', 'gcc', ...(alpine ? ['ca-certificates'] : ['libc6-dev'])],
+    packages: ['rust', 'cargo', 'rustup', 'gcc', ...(alpine ? ['ca-certificates'] : ['libc6-dev']), ...(py?.packages ?? [])],
     assumptions: [
       ['rust-modes', '/usr/local/cargo', 'rustup-init, run as root, is taken to make 0755 ' +
         'folders and programs (0644 data files) before the Dockerfile\'s `chmod -R a+w` opens ' +
         'them to every user (0777, 0666); the Dockerfile states only the a+w.', 'medium'],
-      ...(full
-        ? ([['rust-buildpack-deps', '/usr/bin', 'the full image is built on buildpack-deps, which ' +
-            "adds compilers, git, mercurial and other development tools (mercurial probably brings " +
-            "Debian's python3, without pip); only what the Rust image itself installs is modelled, " +
-            'so a step that runs python3 is judged as if there were none.', 'medium']] as AssumptionRow[])
-        : []),
+      ...(py ? [py.assumption] : []),
     ],
     cites: [alpine ? ALPINE_SRC : full ? FULL_SRC : SLIM_SRC, ...(full ? [BUILDPACK_SRC] : [])],
   });

@@ -1013,8 +1013,9 @@ function pipMissing(ctx: ExecContext, pyEnv: PythonEnv): boolean {
   const st = ctx.state;
   if (pyEnv.kind !== 'system' || pyEnv.python !== '/usr/bin/python3') return false;
   if (st.distro !== 'debian' && st.distro !== 'ubuntu') return false;
-  // python3 from apt (python3-venv and python3-dev pull it in too), not a base's own Python.
-  if (!Object.values(st.packages).some((p) => p.via === 'apt' && /^python3(\.\d+)?(-(venv|dev|minimal))?$/.test(p.name))) return false;
+  // python3 from apt (python3-venv and python3-dev pull it in too), or Debian's python3 a
+  // catalog base brings as a dependency (buildpack-deps' mercurial), not a base's own Python.
+  if (!Object.values(st.packages).some((p) => (p.via === 'apt' || p.via === 'base') && /^python3(\.\d+)?(-(venv|dev|minimal))?$/.test(p.name))) return false;
   if (Object.keys(st.packages).some((k) => /pip$/.test(k) || k === 'python3-full')) return false;
 
   return notInstalled(ctx, 'pip') && notInstalled(ctx, 'pip3');
