@@ -82,6 +82,11 @@ export interface ExecContext {
    * dash `/bin/sh: 1: NAME: ERROR`, bash `bash: line 1: NAME: ERROR`, ash `/bin/sh: NAME: ERROR`.
    */
   shellError?(program: string, error: string): string;
+  /**
+   * PATH may hold folders the model does not know (a login shell after /etc/profile.d scripts it
+   * does not read): a program not found on it may be found after all.
+   */
+  pathUnknown?(): boolean;
   /** Permission check against the current state as ctx.ident. */
   access(path: string, op: Op): Verdict;
   /**

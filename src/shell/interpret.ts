@@ -33,6 +33,7 @@ import type { View, ViewMount } from '../access/evaluate.js';
 import { baseName, childrenOf, contentsUnknown, isUnder, listingsUnknownBelow, normalizePath, parentOf as parentOfPath, resolvePath, withMeta } from '../image/fs.js';
 import { SHADOW_DEFAULTS, parseGroup, parseLoginDefs, parsePasswd, resolveExecUser } from '../image/accounts.js';
 import { literalText, parseShell } from './parse.js';
+import { onlyCommand, profileCommandRuns, profileLines, profileScriptsKnown, profileText, stockProfile } from './profile.js';
 import { evalArith } from './arith.js';
 import { expandPart, expandWordIn, globMatch } from './words.js';
 import type { ExpandCtx, StaticExpansion } from './words.js';
@@ -2128,12 +2129,13 @@ class Walker {
       const m = fs.get(real);
       if (m && !m.script) fs.set(real, withMeta(m, { script: true }));
     }
-    this.storeText(real, content, append);
+    // Appended to a file that may have been there (its folder is listed in part): to its text.
+    this.storeText(real, content, append, r.meta === undefined && !r.unknown);
 
     return undefined;
   }
 
-  private storeText(real: string, content: string, append: boolean): void {
+  private storeText(real: string, content: string, append: boolean, created = false): void {
     const state = this.state;
 
     if (real === '/etc/passwd' || real === '/etc/group') {
@@ -2159,7 +2161,8 @@ class Walker {
       if (isProjectText(real)) state.texts[real] = { content: append ? (state.texts[real]?.content ?? '') + content : content, line: this.line() };
       return;
     }
-    const prev = state.texts[real]?.content ?? '';
+    // Lines appended to the image's own /etc/profile come after its text (Debian's PATH lines).
+    const prev = state.texts[real]?.content ?? (append && !created && real === '/etc/profile' ? stockProfile(state) : undefined) ?? '';
     state.texts[real] = { content: append ? prev + content : content, line: this.line() };
     if (real === '/etc/login.defs') {
       // useradd reads the file at each run, a later line of a key winning (shadow getdef.c):
@@ -2197,30 +2200,38 @@ class Walker {
   }
 
   /**
-   * The lines of /etc/profile the model knows, as a login shell reads them: the text a build
-   * wrote there, or appended to the stock file (whose own lines set PATH and PS1 and source
-   * /etc/profile.d, none of which sets the umask on Debian 12). A `umask N` line and plain
-   * assignments (`export NAME=value`, `NAME=value`, no command substitution) are run here;
-   * any other line is passed over, as before: what it sets is covered by the unknown startup
-   * files (measured: probe-sudo/login-umask-profile, probe-misc3/bash-login-profile-umask).
+   * What a login shell runs of /etc/profile: the text a build wrote there (appended to the
+   * image's own, Debian's where known: profile.ts), else the image's own. Its `umask N` lines,
+   * plain assignments and exports (no command substitution) and its `if [ "$(id -u)" -eq 0 ]`
+   * block of such lines run here, in order; Debian's text resets PATH that way, by the uid, over
+   * ENV PATH, su's and sudo's (measured: sudo-path/login-path-values, sudo-path/su-login-conda,
+   * sudo-path/sudo-i-conda), where the /etc/profile.d scripts it then sources are known to be
+   * none (profileScriptsKnown). Any other command is passed over, as before: what it does is
+   * covered by the unknown startup files (measured: probe-sudo/login-umask-profile,
+   * probe-misc3/bash-login-profile-umask). A text the parser does not read is taken line by line.
    */
   readProfile(): void {
-    const text = this.state.texts['/etc/profile']?.content;
+    const text = profileText(this.state);
     if (text === undefined) return;
-    for (const raw of text.split('\n')) {
-      const line = raw.trim();
-      const simple = /^umask\s+[0-7]{1,4}$/.test(line) ||
-        (/^(export\s+)?[A-Za-z_][A-Za-z0-9_]*=/.test(line) && !/[`;&|<>]|\$\(/.test(line));
-      if (!simple) continue;
-      const parsed = this.parse(line);
-      if ('error' in parsed) continue;
-      const err = this.f.err;
-      this.f.err = [];
-      try {
-        this.list(parsed.script, false);
-      } finally {
-        this.f.err = err;
-      }
+    const parsed = this.parse(text);
+    // A text that sources /etc/profile.d runs its scripts too (after the PATH lines).
+    const scriptsKnown = !text.includes('/etc/profile.d') || profileScriptsKnown(this.state);
+    const items = 'error' in parsed ? profileLines(text, (l) => this.parse(l)) : parsed.script.items.filter((it) => {
+      const c = onlyCommand(it.andOr);
+      return !it.background && c !== undefined && profileCommandRuns(c, scriptsKnown);
+    });
+    // Scripts of /etc/profile.d the model does not read may put more folders on PATH.
+    if (!scriptsKnown) this.writableInexact().add('PATH');
+    if (items.length === 0) return;
+    const { err, last } = this.f;
+    const failedAt = this.sh.failedAt;
+    this.f.err = [];
+    try {
+      this.list({ items }, false);
+    } finally {
+      this.f.err = err;
+      this.f.last = last;
+      this.sh.failedAt = failedAt;
     }
   }
 
@@ -2661,19 +2672,20 @@ class Walker {
 
   runScriptAs(src: string, ident: BuildIdentity | undefined, args: string[] | undefined, startupFiles: StartupFiles = false, setup?: ChildSetup, shellOfFile?: string): CmdResult {
     return this.child(ident, (w) => {
-      // A login shell reads /etc/profile: the lines of it the model knows are applied.
+      if (args && args.length > 0) {
+        // $0 names the shell: `bash -c` runs bash, whose grammar and messages differ from dash's.
+        // A login shell's starts with '-' ("-bash", "-sh": su -, sudo -i).
+        w.f.argv0 = args[0];
+        w.f.positional = args.slice(1);
+        // sh is the image's /bin/sh, whichever shell runs this one (bash -c 'sh -c ...').
+        const name = baseName(shellOfFile ?? args[0]).replace(/^-/, '');
+        if (name === 'bash' || name === 'dash' || name === 'ash' || name === 'sh') w.f.flavor = flavorOf(this.state, name);
+      }
+      // A login shell reads /etc/profile: the commands of it the model knows are run.
       if (startupFiles === 'login') w.readProfile();
       // What a login or interactive shell reads beyond those (/etc/profile.d, ~/.profile,
       // ~/.bashrc) is not known.
       if (startupFiles) w.writableInexact().add(ANY_UNSET);
-      if (args && args.length > 0) {
-        // $0 names the shell: `bash -c` runs bash, whose grammar and messages differ from dash's.
-        w.f.argv0 = args[0];
-        w.f.positional = args.slice(1);
-        // sh is the image's /bin/sh, whichever shell runs this one (bash -c 'sh -c ...').
-        const name = baseName(shellOfFile ?? args[0]);
-        if (name === 'bash' || name === 'dash' || name === 'ash' || name === 'sh') w.f.flavor = flavorOf(this.state, name);
-      }
       const parsed = w.parse(src);
       if ('error' in parsed && parsed.unsupported !== undefined) return w.unsupported(parsed.unsupported, src);
       if ('error' in parsed) {
@@ -2790,6 +2802,9 @@ class HandlerContext implements ExecContext {
 
   get origin(): string {
     return (this.originText ??= `${this.file}:${this.line}`);
+  }
+  pathUnknown(): boolean {
+    return this.w.f.inexact.has('PATH');
   }
   shellError(program: string, error: string): string {
     // The exec builtin words it as its own failure, "not found" in bash too (measured: dash

@@ -124,6 +124,11 @@ function installed(state: ImageState, name: string): boolean | 'unknown' {
  * found" after `line N:` (measured in the oracle suite).
  */
 export function notFound(ctx: ExecContext, name: string): CmdResult {
+  // A login shell's PATH after /etc/profile.d scripts the model does not read (profile.ts).
+  if (!name.includes('/') && ctx.pathUnknown?.() === true) {
+    ctx.unknown(`whether ${name} is on PATH is not known: scripts the model does not read may have added folders to it`);
+    return unknownOutput({ status: 'unknown' });
+  }
   const flavor = (ctx.shell ?? flavorOf(ctx.state)) as Flavor;
   const error = notFoundWords(flavor);
   const text = ctx.shellError?.(name, error) ?? shellErrorLine(flavor, '/bin/sh', 1, name, error);
@@ -321,6 +326,7 @@ function viaShell(
   args: string[],
   login: boolean,
   setup?: ChildSetup,
+  byPath = false,
 ): CmdResult {
   const sh = baseName(shellPath);
   // nologin prints this on its standard output and exits 1 (util-linux login-utils/nologin.c);
@@ -331,13 +337,19 @@ function viaShell(
 
   const prefix = login ? 'cd "$HOME" 2>/dev/null; ' : '';
   const files: StartupFiles = login ? 'login' : false;
-  if (cmd !== undefined) return ctx.runScript(prefix + cmd, ident, [sh, ...args], files, setup);
+  // The shell's $0, which its messages begin with. su starts it by its name, a login shell with
+  // '-' before it (util-linux su-common.c run_shell); sudo -i the same ("Convert /bin/sh -> -sh
+  // so shell knows it is a login shell", sudoers.c), sudo -s by the path it found (byPath).
+  // Measured: "-sh: 1: conda: not found" (sudo-path/su-login-conda), "-bash: line 1: ..."
+  // (sudo-path/sudo-i-conda), "/bin/sh: 1: ..." (sudo-path/sudo-s-conda).
+  const argv0 = login ? `-${sh}` : byPath ? shellPath : sh;
+  if (cmd !== undefined) return ctx.runScript(prefix + cmd, ident, [argv0, ...args], files, setup);
   if (ctx.stdin === undefined) {
     ctx.unknown('the commands given to the shell on its input are not known');
     return unknownOutput({ status: 'unknown' });
   }
 
-  return ctx.runScript(prefix + ctx.stdin, ident, [sh, ...args], files, setup);
+  return ctx.runScript(prefix + ctx.stdin, ident, [argv0, ...args], files, setup);
 }
 
 /**
@@ -539,6 +551,10 @@ const sudo: CommandHandler = (ctx, argv) => {
     else return fail(`sudo: invalid option -- '${a.slice(1, 2)}'`);
   }
 
+  // -E with -i is a usage error, found before anything else (sudo's parse_args.c; measured with
+  // sudo 1.9.13: the line, then the usage, exit 1). --preserve-env=LIST with -i is allowed.
+  if (preserveEnv && loginShell) return fail('sudo: you may not specify both the -i and -E options', ...SUDO_USAGE);
+
   // VAR=value words before the command are variables to set for it (sudo(8)).
   const vars: [string, string][] = [];
   for (; i < argv.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[i]); i++) {
@@ -580,6 +596,11 @@ const sudo: CommandHandler = (ctx, argv) => {
 
   const user = { name, uid: ctx.ident.uid, groups: allGroups(ctx.ident) };
   const policy = sudoEnvPolicy(ctx.state, user);
+  // sudo looks the command up on secure_path, or on the caller's PATH when sudoers sets none
+  // (sudoers.c set_cmnd_path: `if (def_secure_path && !user_is_exempt()) path =
+  // def_secure_path;`, else user_path; measured: sudo-path/custom-secure-path,
+  // sudo-path/no-secure-path).
+  const lookupDirs = searchDirs(policy.securePath ?? ctx.env.get('PATH') ?? DEFAULT_PATH);
   // Root's own rule in Debian's sudoers is ALL, which implies SETENV (sudoers(5)); a sudoers
   // with no rule for root is taken the same way (an assumption: root's policy is not checked).
   let setenv = !isRoot(ctx) || ruleSetenv(sudoRootDecision(ctx.state, parseSudoers(ctx.state), user).rule, true);
@@ -590,7 +611,7 @@ const sudo: CommandHandler = (ctx, argv) => {
     }
     // The rule that counts is the last one naming the user, the runas target AND this command
     // (sudoers(5)).
-    const command = shellMode ? undefined : sudoCommand(ctx, cmd);
+    const command = shellMode ? undefined : sudoCommand(ctx, cmd, lookupDirs);
     const runas: SudoRunas = { user: { name: target0.name, uid: target0.uid, gid: target0.gid }, userGiven: target !== undefined };
     if (runGroup) runas.group = runGroup;
     const o = sudoRun(ctx.state, user, command, runas);
@@ -635,9 +656,19 @@ const sudo: CommandHandler = (ctx, argv) => {
     setenv = o.setenv;
   }
 
-  // Without SETENV only variables sudo would keep anyway may be given (sudoers.c, which calls
-  // env.c validate_env_vars; measured: probe-misc2/sudo-var-not-allowed). -E under such a rule
-  // is refused by sudo too, in words not measured: it is left running as before.
+  // A command sudo does not find is its own error, after the password and the rules (sudoers.c
+  // sudoers_policy_main: "Finally tell the user if the command did not exist", sudo_warnx
+  // "%s: command not found" with the name as given, then `goto bad`: exit 1; measured:
+  // sudo-path/not-on-secure-path-conda, sudo-path/not-found-by-path). Here for a path to
+  // nothing, a folder or a file without an x bit; for a name, from what the command's own model
+  // says once run (below).
+  if (!shellMode && sudoCommand(ctx, cmd, lookupDirs).missing) return fail(`sudo: ${cmd[0]}: command not found`);
+
+  // Without SETENV, -E is refused (sudoers.c: "sorry, you are not allowed to preserve the
+  // environment"; measured: sudo-path/E-without-setenv), and only variables sudo would keep
+  // anyway may be given (sudoers.c, which calls env.c validate_env_vars; measured:
+  // probe-misc2/sudo-var-not-allowed).
+  if (!setenv && preserveEnv) return fail('sudo: sorry, you are not allowed to preserve the environment');
   if (!setenv && vars.length > 0) {
     const bad = vars.filter(([k, v]) => (policy.securePath !== undefined && k === 'PATH') || (policy.envReset ? !sudoKeeps(policy.envKeep, k, v) : SUDO_BADENV.test(k)));
     if (bad.length > 0) {
@@ -651,7 +682,7 @@ const sudo: CommandHandler = (ctx, argv) => {
   // not change which program runs (measured: probe-misc4/sudo-preserve-path).
   let run = cmd;
   if (!shellMode && policy.securePath !== undefined && vars.some(([k]) => k === 'PATH') && !cmd[0].includes('/')) {
-    const found = sudoCommand(ctx, cmd).path;
+    const found = sudoCommand(ctx, cmd, lookupDirs).path;
     if (found !== undefined) run = [found, ...cmd.slice(1)];
   }
 
@@ -667,11 +698,44 @@ const sudo: CommandHandler = (ctx, argv) => {
     }
     // -s: the shell of SHELL, else the caller's passwd entry (sudo(8)).
     const own = userByUid(acc, ctx.ident.uid)?.shell;
-    return viaShell(ctx, ident, ctx.env.get('SHELL') || own || '/bin/sh', script, [], false, setup);
+    return viaShell(ctx, ident, ctx.env.get('SHELL') || own || '/bin/sh', script, [], false, setup, true);
   }
 
-  return ctx.runArgv(run, ident, ctx.stdin, false, setup);
+  // The command runs with PATH set as sudo looked it up (secure_path, or the caller's kept): a
+  // handler that finds no such program there answers in a shell's words, which are sudo's here.
+  const r = ctx.runArgv(run, ident, ctx.stdin, false, setup);
+
+  return programNotFound(r, run[0]) ? { ...r, status: 1, stderr: [...r.stderr!.slice(0, -1), `sudo: ${cmd[0]}: command not found`] } : r;
 };
+
+/** sudo's usage, which a usage error prints after its line (sudo 1.9.13, measured). */
+const SUDO_USAGE = [
+  'usage: sudo -h | -K | -k | -V',
+  'usage: sudo -v [-ABkNnS] [-g group] [-h host] [-p prompt] [-u user]',
+  'usage: sudo -l [-ABkNnS] [-g group] [-h host] [-p prompt] [-U user] [-u user]',
+  '            [command [arg ...]]',
+  'usage: sudo [-ABbEHkNnPS] [-r role] [-t type] [-C num] [-D directory] [-g',
+  '            group] [-h host] [-p prompt] [-R directory] [-T timeout] [-u user]',
+  '            [VAR=value] [-i | -s] [command [arg ...]]',
+  'usage: sudo -e [-ABkNnS] [-r role] [-t type] [-C num] [-D directory] [-g group]',
+  '            [-h host] [-p prompt] [-R directory] [-T timeout] [-u user] file ...',
+];
+
+/** The folders of a PATH value, in order (an empty entry is left out). */
+function searchDirs(path: string): string[] {
+  return path.split(':').filter(Boolean).map((d) => normalizePath(d));
+}
+
+/**
+ * Whether a command's result is a shell's "not found" for the program it was asked to start
+ * (exit 127, the last line "...: NAME: not found" or "...: NAME: command not found").
+ */
+function programNotFound(r: CmdResult, program: string): boolean {
+  if (r.status !== 127 || !r.stderr || r.stderr.length === 0) return false;
+  const last = r.stderr[r.stderr.length - 1];
+
+  return last.endsWith(`: ${program}: not found`) || last.endsWith(`: ${program}: command not found`);
+}
 
 /**
  * Variables env_reset keeps from the caller (sudo 1.9 plugins/sudoers/env.c): those of
@@ -759,19 +823,32 @@ function guessedPath(name: string): string {
 const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
 /**
- * The command as sudo matches it: a name without a slash is looked up in secure_path (Debian's
- * sudoers sets the system folders, the same as PATH_DIRS) among the files the model lists.
+ * The command as sudo matches it: a name without a slash is looked up in the folders sudo
+ * searches (dirs: secure_path, Debian's sudoers setting the system folders of PATH_DIRS, else
+ * the caller's PATH) among the files the model lists. missing: a path to nothing, surely (its
+ * folders are listed in full), or to what sudo will not run. A name found nowhere is not taken
+ * as missing here: the system folders are listed only in part, and which programs are where is
+ * for the command's own model.
  */
-function sudoCommand(ctx: ExecContext, cmd: string[]): SudoCommand {
+function sudoCommand(ctx: ExecContext, cmd: string[], dirs: readonly string[]): SudoCommand & { missing: boolean } {
   const name = cmd[0];
   const args = cmd.slice(1);
-  if (name.includes('/')) return { path: normalizePath(name, ctx.cwd), name: baseName(name), args };
-  for (const d of PATH_DIRS) {
+  if (name.includes('/')) {
+    const path = normalizePath(name, ctx.cwd);
+    const r = resolvePath(ctx.state.fs, path);
+    // Only a regular file with an x bit will do (sudo's sudo_goodpath, which find_path asks
+    // for a path with a slash): a folder, or a file without any x bit, is not found either
+    // (measured: sudo-path/not-executable, sudo-path/folder-as-command).
+    const m = r.meta;
+    const missing = m === undefined ? !r.unknown : m.kind === 'dir' || (m.kind === 'file' && (m.mode & 0o111) === 0);
+    return { path, name: baseName(name), args, missing };
+  }
+  for (const d of dirs) {
     const r = resolvePath(ctx.state.fs, `${d}/${name}`);
-    if (r.meta && r.meta.kind !== 'dir') return { path: `${d}/${name}`, name, args };
+    if (r.meta && r.meta.kind !== 'dir') return { path: `${d}/${name}`, name, args, missing: false };
   }
 
-  return { path: undefined, name, args };
+  return { path: undefined, name, args, missing: false };
 }
 
 /**
@@ -994,11 +1071,9 @@ export function envNotFoundText(distro: ImageState['distro'], called: string, pr
  * reworded.
  */
 function envNotFound(ctx: ExecContext, called: string, program: string, r: CmdResult): CmdResult {
-  if (r.status !== 127 || !r.stderr || r.stderr.length === 0) return r;
-  const last = r.stderr[r.stderr.length - 1];
-  if (!last.endsWith(`: ${program}: not found`) && !last.endsWith(`: ${program}: command not found`)) return r;
+  if (!programNotFound(r, program)) return r;
 
-  return { ...r, stderr: [...r.stderr.slice(0, -1), envNotFoundText(ctx.state.distro, called, program)] };
+  return { ...r, stderr: [...r.stderr!.slice(0, -1), envNotFoundText(ctx.state.distro, called, program)] };
 }
 
 /** Wrappers that only change scheduling or timing: run the rest of the line. */
