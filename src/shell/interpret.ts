@@ -686,6 +686,20 @@ function failure(line: number, command: string, stderr: string[], cwd?: string):
   return cwd === undefined ? { line, command, stderr: [...stderr] } : { line, command, stderr: [...stderr], cwd };
 }
 
+/** Commands whose status is an answer to a question (a test), not a success or a failure. */
+const PREDICATES = new Set(['test', '[', 'grep', 'egrep', 'fgrep', 'getent', 'id', 'command', 'which', 'type', 'cmp', 'diff', 'dpkg', 'pgrep']);
+
+/** A pipeline of one test: `[[ ... ]]`, `test -f X`, `grep -q ...`, possibly negated. */
+function isPredicate(p: Pipeline): boolean {
+  if (p.commands.length !== 1) return false;
+  const c = p.commands[0];
+  if (c.type === 'test') return true;
+  if (c.type !== 'cmd' || c.args.length === 0) return false;
+  const name = literalText(c.args[0]);
+
+  return name !== null && PREDICATES.has(name.slice(name.lastIndexOf('/') + 1));
+}
+
 /** Builtins whose literal operands name variables they set. */
 const SETS_NAMED = new Set(['export', 'readonly', 'local', 'declare', 'typeset', 'read']);
 
@@ -950,10 +964,15 @@ class Walker {
     let out = res.out;
     let lastRan = -1;
 
+    // The last pipeline that ran: a test whose answer is not known (`test -f X`, `[ -d X ]`)
+    // leads on as if it held, but what follows it then only may run.
+    let ranLast = ao.first;
     for (let i = 0; i < n; i++) {
       const { op, pipeline } = rest[i];
       if ((op === '&&') !== ok(res.status)) continue;
-      res = this.pipeline(pipeline, cond || i < n - 1);
+      const maybe = res.status === 'unknown' && isPredicate(ranLast);
+      res = maybe ? this.mayRun(pipeline, cond || i < n - 1) : this.pipeline(pipeline, cond || i < n - 1);
+      ranLast = pipeline;
       lastRan = i;
       out = out === undefined || res.out === undefined ? undefined : out + res.out;
     }
@@ -963,6 +982,31 @@ class Walker {
     }
 
     return { status: res.status, out };
+  }
+
+  /**
+   * A pipeline that runs only if a test the model cannot answer held: its effects are kept (as
+   * for an if whose condition cannot be told), but a failure or `exit N` in it is not certain.
+   */
+  private mayRun(p: Pipeline, cond: boolean): Res {
+    try {
+      const r = this.pipeline(p, cond);
+      return typeof r.status === 'number' && r.status !== 0 ? { status: 'unknown', out: r.out } : r;
+    } catch (e) {
+      if (e instanceof ExitSignal && e.status !== 0) throw new ExitSignal('unknown');
+      throw e;
+    }
+  }
+
+  /** mayRun for the body of an if whose test cannot be answered. */
+  private mayRunList(body: Script, cond: boolean): Res {
+    try {
+      const r = this.list(body, cond);
+      return typeof r.status === 'number' && r.status !== 0 ? { status: 'unknown', out: r.out } : r;
+    } catch (e) {
+      if (e instanceof ExitSignal && e.status !== 0) throw new ExitSignal('unknown');
+      throw e;
+    }
   }
 
   /** set -e: a failed command ends the shell. */
@@ -1083,7 +1127,10 @@ class Walker {
       const r = this.list(cl.cond, true);
       if (r.status === 'unknown') {
         this.note('the condition of an if cannot be told; the model assumes it holds', 'if');
-        return this.list(cl.body, cond);
+        // A test it cannot answer: the body only may run, so a failure in it is not certain.
+        const last = cl.cond.items.at(-1)?.andOr;
+        const test = last !== undefined && last.rest.length === 0 && isPredicate(last.first);
+        return test ? this.mayRunList(cl.body, cond) : this.list(cl.body, cond);
       }
       if (r.status === 0) return this.list(cl.body, cond);
     }

@@ -155,3 +155,12 @@ describe('a case or for loop the model cannot decide leaves the variables it set
     assert.deepEqual(failures('ARG TARGETARCH\nRUN set -u; case ${TARGETARCH} in amd64) A=1 ;; esac; echo $OTHER'), ['/bin/sh: 1: OTHER: parameter not set']);
   });
 });
+
+describe('a test the model cannot answer leads on as if it held, but what it guards only may run', () => {
+  const failures = (text: string) => analyze({ file: 'Dockerfile', text: `FROM debian:bookworm\n${text}\n` }).sim.failures.map((f) => f.message);
+  test('`test -f X && exit 2` and `if [ -f X ]; then exit 3; fi` on a folder an unmodelled step filled', () => {
+    assert.deepEqual(failures("RUN mkdir -p /opt/s && cd /opt/s && perl -e 'open(F, \">/opt/s/readme\")'; test -f /opt/s/lic && exit 2 || echo no\nRUN if [ -f /opt/s/lic.bak ]; then exit 3; fi"), []);
+    // A known answer still decides: the file is not there on a folder listed in full.
+    assert.deepEqual(failures('RUN mkdir -p /opt/t && touch /opt/t/lic; test -f /opt/t/lic && exit 2 || echo no'), ['`exit 2` exits 2, which ends the step']);
+  });
+});
