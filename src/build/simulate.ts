@@ -10,6 +10,7 @@ import { formatGroup, formatPasswd, groupByName, parseGroup, parseId, parsePassw
 import { refreshDerived } from '../shell/commands/config.js';
 import { isProjectText, isTrackedText } from '../shell/commands/files.js';
 import { CONDA_TOOLS, condaNotOnPath } from '../shell/commands/packages.js';
+import { scriptShell } from '../shell/commands/builtins.js';
 import { baseName, descendants, isUnder, mkdirp, rebase, normalizePath, parentOf, resolvePath, withMeta } from '../image/fs.js';
 import { DOCKER_DEFAULT_CAPS, evaluate } from '../access/evaluate.js';
 import type { Builder, BuildIdentity, ShellEnv } from '../shell/context.js';
@@ -955,6 +956,18 @@ class StageSimulator {
     const origin = `${this.opts.file}:${ins.line}`;
     const laid = plan && plan.mounts.length > 0 ? layMounts(this.state.fs, plan.mounts, origin) : undefined;
     const script = this.runScriptText(ins);
+    // RUN <<EOF whose body starts with #!: BuildKit runs the body as a file, so its #! line
+    // picks the interpreter, not SHELL (Dockerfile reference, "Here-Documents"). A shell is
+    // followed; another interpreter (python, perl) is not.
+    const shebang = ins.heredocs.length > 0 && script === ins.heredocs[0].content && script.startsWith('#!') ? script : undefined;
+    const interp = shebang === undefined ? undefined : scriptShell(shebang);
+    if (shebang !== undefined && interp === undefined) {
+      if (laid) liftMounts(this.state.fs, laid, this.opts.builder);
+      const program = /^#!\s*(\S+(?:\s+\S+)?)/.exec(shebang)?.[1] ?? '';
+      this.state.unknowns.push({ file: this.opts.file, line: ins.line, command: `#!${program}`, reason: `the here-document is run by ${program}, which the model does not follow`, paths: [] });
+      this.step(ins, () => `run not followed: #!${program}`);
+      return;
+    }
     // Shared with the walker, which copies it only if the script changes a variable.
     const env = this.runEnv(who.ident.home);
 
@@ -968,8 +981,9 @@ class StageSimulator {
         builder: this.opts.builder,
         file: this.opts.file,
         line: ins.line,
-        // Shell form runs through SHELL (bash's grammar and messages differ from dash's).
-        shell: ins.json ? undefined : this.state.config.shell,
+        // Shell form runs through SHELL (bash's grammar and messages differ from dash's), a
+        // here-document with a #! line through the shell it names.
+        shell: ins.json ? undefined : interp !== undefined ? [...interp, '-c'] : this.state.config.shell,
         inexact: this.platformArgs,
         execForm: ins.json !== null,
         mounts: laid ? viewMounts(laid) : undefined,

@@ -164,3 +164,17 @@ describe('a test the model cannot answer leads on as if it held, but what it gua
     assert.deepEqual(failures('RUN mkdir -p /opt/t && touch /opt/t/lic; test -f /opt/t/lic && exit 2 || echo no'), ['`exit 2` exits 2, which ends the step']);
   });
 });
+
+describe('RUN <<EOF whose body starts with #! runs under that interpreter (BuildKit)', () => {
+  const a = (text: string) => analyze({ file: 'Dockerfile', text: `FROM debian:bookworm\n${text}\n` });
+  test('#!/bin/bash: bash, not /bin/sh (set -o pipefail works, [[ ]] is read)', () => {
+    assert.deepEqual(a('RUN <<EOF\n#!/bin/bash\nset -euo pipefail\n[[ -d /etc ]] && useradd -m -u 1000 ml\nEOF\nUSER ml').sim.failures, []);
+    // Without the #! line SHELL (/bin/sh, dash) runs it: pipefail is an illegal option there.
+    assert.deepEqual(a('RUN <<EOF\nset -euo pipefail\nEOF').sim.failures.map((f) => f.message), ['/bin/sh: 1: set: Illegal option -o pipefail']);
+  });
+  test('#!/usr/bin/env python3: not followed, and said so', () => {
+    const r = a('RUN <<EOF\n#!/usr/bin/env python3\nimport os\nEOF');
+    assert.deepEqual(r.sim.failures, []);
+    assert.deepEqual(r.image.unknowns.map((u) => u.reason), ['the here-document is run by /usr/bin/env python3, which the model does not follow']);
+  });
+});
