@@ -222,3 +222,16 @@ describe('sudo: a command not found where sudo looks', () => {
     assert.deepEqual([out.status, out.stderr], [1, ['sudo: conda: command not found']]);
   });
 });
+
+describe("UID604 on sudo's \"command not found\": secure_path, with the program's path", () => {
+  test('conda on the step PATH but not on secure_path: the fix names /opt/conda/bin/conda, and that fix builds', async () => {
+    const { analyze } = await import('../../src/analyze.js');
+    const text = "FROM continuumio/miniconda3\nRUN apt-get update && apt-get install -y sudo && useradd -m dev && echo 'dev ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/dev\nUSER dev\nRUN sudo conda install -y numpy\n";
+    const f = analyze({ file: 'Dockerfile', text }).findings.find((x) => x.ruleId === 'UID604');
+    assert.equal(f?.message, 'The build fails here: sudo: conda: command not found');
+    assert.match(f?.why ?? '', /sudo looks conda up in its secure_path \(the system folders\), not in the PATH of the step, where it is \/opt\/conda\/bin\/conda\./);
+    assert.deepEqual(f?.fixes.map((x) => x.snippet), ['RUN sudo /opt/conda/bin/conda install -y numpy', 'USER root\nRUN conda install -y numpy\nUSER dev']);
+    const fixed = analyze({ file: 'Dockerfile', text: text.replace('RUN sudo conda', 'RUN sudo /opt/conda/bin/conda') });
+    assert.deepEqual(fixed.sim.failures, []);
+  });
+});

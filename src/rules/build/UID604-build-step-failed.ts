@@ -59,10 +59,21 @@ export default defineRule({
           safe: false,
         });
       }
+      // sudo looks a command up in secure_path, not in the caller's PATH (conda, a venv's pip).
+      const sudoMiss = /^sudo: ([^\s/:]+): command not found$/m.exec(f.message);
+      let sudoWhy = '';
+      if (sudoMiss) {
+        const name = sudoMiss[1];
+        const path = (state.config.env.PATH ?? '').split(':').filter((d) => d.startsWith('/'));
+        const where = path.map((d) => `${d.replace(/\/$/, '')}/${name}`).find((p) => resolvePath(state.fs, p).meta !== undefined);
+        sudoWhy = ` sudo looks ${name} up in its secure_path (the system folders), not in the PATH of the step${where ? `, where it is ${where}` : ''}.`;
+        if (where) fixes.push({ description: `Name the program by its path, so sudo does not look it up.`, snippet: f.instruction.replace(/^RUN\s+/, 'RUN ').replace(new RegExp(`\\bsudo(\\s+-\\S+)*\\s+${name}\\b`), (m) => m.replace(new RegExp(`${name}$`), where)), safe: false });
+        fixes.push({ description: 'Or do this work as root before switching user, without sudo.', snippet: `USER root\n${f.instruction.replace(/\bsudo\s+(-\S+\s+)*/g, '')}\nUSER ${state.config.user || 'root'}`, safe: false });
+      }
       const unset = unsetArgsNote(f);
       report({
         message: `The build fails here: ${f.message.split('\n')[0]}${guess.hedge}`,
-        why: `The step exits non-zero, which stops the build.${unset.why} The analysis carries on as if the step had not run.`,
+        why: `The step exits non-zero, which stops the build.${sudoWhy}${unset.why} The analysis carries on as if the step had not run.`,
         line: f.line,
         dependsOn: guess.dependsOn,
         // Resting on a guess, the failure is a warning, so CI does not fail on it.
