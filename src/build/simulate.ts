@@ -596,13 +596,17 @@ class StageSimulator {
     const base = owner ?? { uid: 0, gid: 0 };
     const fromContext = fromStage === undefined;
     // The client zeroes the ids of context files; --from keeps the source's ids.
-    const mapMeta = (m: FileMeta): FileMeta => withMeta(m, {
-      uid: owner ? owner.uid : fromContext ? 0 : m.uid,
-      gid: owner ? owner.gid : fromContext ? 0 : m.gid,
-      mode: chmod ?? m.mode,
-      partial: m.partial,
-      origin,
-    });
+    const mapMeta = (m: FileMeta): FileMeta => {
+      const out = withMeta(m, {
+        uid: owner ? owner.uid : fromContext ? 0 : m.uid,
+        gid: owner ? owner.gid : fromContext ? 0 : m.gid,
+        mode: chmod ?? m.mode,
+        partial: m.partial,
+        origin,
+      });
+      if (out.unwalked) delete out.unwalked;
+      return out;
+    };
     // An existing directory keeps its owner and mode when it is the top of the copy; below the
     // top it takes the copied metadata, its listing staying as complete as it was (fsutil
     // copy.go: copyDirectoryOnly overwrites the metadata of every level below the top; measured
@@ -725,8 +729,10 @@ class StageSimulator {
           const target = matches.length > 1 || wild ? resolveIn(dest, baseName(one)) : dest;
           ensureDir(target, m.partial === true);
           for (const p of descendants(srcTree!, at)) {
-            const to = rebase(p, at, target);
             const sub = srcTree!.get(p)!;
+            // Found only by naming it (.dockerignore keeps a folder above it closed to the walk).
+            if (sub.unwalked && !m.unwalked) continue;
+            const to = rebase(p, at, target);
             put(to, mapMeta(sub), true);
             if (sub.kind === 'file') this.copiedText(ins, to, () => srcText(p));
             copied += 1;
