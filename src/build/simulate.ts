@@ -163,12 +163,22 @@ export function buildIdentity(state: ImageState): { ident?: BuildIdentity; error
  * --chown for COPY/ADD (BuildKit: names from the image's passwd/group at this step; a bare
  * numeric user takes the same number as gid; a bare name takes its primary group).
  */
-export function resolveChown(state: ImageState, spec: string): { uid: number; gid: number } | { error: string } {
+export function resolveChown(state: ImageState, spec: string, builder: Builder = 'buildkit'): { uid: number; gid: number } | { error: string } {
   // The first two ':' fields, as spec.split(':') would give them, without the array.
   const colon = spec.indexOf(':');
   const second = colon < 0 ? -1 : spec.indexOf(':', colon + 1);
   const u = colon < 0 ? spec : spec.slice(0, colon);
   const g = colon < 0 ? undefined : spec.slice(colon + 1, second < 0 ? spec.length : second);
+  // buildah takes an empty user before a group as root (measured: `--chown=:1000` is 0:1000,
+  // `--chown=:staff` 0:50, whatever USER is; an unknown group stops the step; `--chown=:`
+  // alone names no user): copy/chown-empty-user-buildah.
+  if (builder === 'buildah' && u === '' && g !== undefined && g !== '') {
+    const n = parseId(g);
+    if (n !== undefined && n >= 0) return { uid: 0, gid: n };
+    const ge = groupByName(state.accounts, g);
+    if (!ge) return { error: `looking up UID/GID for "${spec}": determining run gid: group: unknown group error looking up group "${g}"` };
+    return { uid: 0, gid: ge.gid };
+  }
   let uid = parseId(u);
   let gid: number | undefined;
 
@@ -547,7 +557,7 @@ class StageSimulator {
     let owner: { uid: number; gid: number } | undefined;
 
     if (chownSpec !== undefined) {
-      const r = resolveChown(this.state, this.expand(chownSpec));
+      const r = resolveChown(this.state, this.expand(chownSpec), this.opts.builder);
       if ('error' in r) {
         this.fail(ins, r.error, 'identity');
         return;

@@ -106,6 +106,7 @@ function explainCause(a: AnalysisView, f: BuildFailure, state: AnalysisView['ima
   const missing = /(?:no such user|can't find uid for user|unknown user(?:\/group)?|invalid user)(?::\s*|\s+)'?([\w.-]+)/i.exec(f.message) ??
     /user '?([\w.-]+)'? does not exist/i.exec(f.message);
   const missingGroup = /(?:can't find gid for group|no such group|invalid group)(?::\s*|\s+)'?([\w.-]+)/i.exec(f.message) ??
+    /unknown group error looking up group "([\w.-]+)"/.exec(f.message) ??
     /group '?([\w.-]+)'? does not exist/i.exec(f.message);
   if (missingGroup && !missing) {
     return {
