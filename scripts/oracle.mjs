@@ -376,7 +376,7 @@ function build(S, dir, s, tag, tmp) {
   const telling = /error|denied|not found|not permitted|exists|unique|requir/i;
   const key = said.filter((l) => telling.test(l));
   // getopt's own line comes first and a long usage text after it: that line says why.
-  const getopt = said.filter((l) => /is ambiguous; possibilities|unrecognized option|invalid option/.test(l));
+  const getopt = said.filter((l) => /is ambiguous; possibilities|unrecognized option|invalid option|requires an argument/.test(l));
   const final = tail.find((l) => l.startsWith('Error:')) ?? '';
   const message = [...(getopt.length ? getopt : key.length ? key : said).slice(-3), final].filter(Boolean).join(' | ');
   return { ok: false, line: step?.line ?? null, instruction: step?.text ?? '', message };
