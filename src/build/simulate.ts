@@ -72,9 +72,11 @@ export interface BuildFailure {
   /**
    * ARGs the step names (`$UID`, `${USER_NAME}`) that have no value at it: declared with no
    * default, given no --build-arg and set by no ENV, so each expands to nothing. With the line
-   * of the ARG.
+   * of the ARG. `global`: an ARG declared before the first FROM and not again in this stage,
+   * which a stage's steps do not see (Dockerfile reference, "Understand how ARG and FROM
+   * interact"), with the line of that ARG.
    */
-  unsetArgs?: { name: string; line: number }[];
+  unsetArgs?: { name: string; line: number; global?: boolean }[];
 }
 
 /**
@@ -237,6 +239,8 @@ class StageSimulator {
   platformArgs: Set<string> | undefined = undefined;
   /** ARGs of the stage declared with no value and given none, with their lines (see BuildFailure.unsetArgs). */
   unsetArgs: Map<string, number> | undefined = undefined;
+  /** Names the stage declares with ARG (with or without a value). */
+  declaredArgs: Set<string> | undefined = undefined;
   lines: ConfigLines;
   /** buildah: a WORKDIR not created yet. */
   pendingWorkdir?: string;
@@ -316,12 +320,18 @@ class StageSimulator {
     const f: BuildFailure = { file: this.opts.file, line: ins.line, instruction: instructionText(ins), message, kind };
     if (notExecutable) f.notExecutable = notExecutable;
     if (cwd !== undefined) f.cwd = cwd;
-    if (this.unsetArgs !== undefined) {
-      const named: { name: string; line: number }[] = [];
+    if (this.unsetArgs !== undefined || this.df.globalArgs.length > 0) {
+      const named: NonNullable<BuildFailure['unsetArgs']> = [];
       const text = ins.flags.length > 0 ? `${ins.flags.map((x) => x.value ?? '').join(' ')} ${ins.args}` : ins.args;
       for (const m of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
-        const at = this.unsetArgs.get(m[1]);
-        if (at !== undefined && this.envValue(m[1]) === undefined && !named.some((x) => x.name === m[1])) named.push({ name: m[1], line: at });
+        if (named.some((x) => x.name === m[1]) || this.envValue(m[1]) !== undefined) continue;
+        const at = this.unsetArgs?.get(m[1]);
+        if (at !== undefined) named.push({ name: m[1], line: at });
+        else if (!this.declaredArgs?.has(m[1])) {
+          // Declared before the first FROM only: this stage does not see it.
+          const global = this.globalArgLine(m[1]);
+          if (global !== undefined) named.push({ name: m[1], line: global, global: true });
+        }
       }
       if (named.length > 0) f.unsetArgs = named;
     }
@@ -416,8 +426,19 @@ class StageSimulator {
     }
   }
 
+  /** The line of the ARG before the first FROM that declares name (the last such), if any. */
+  globalArgLine(name: string): number | undefined {
+    let line: number | undefined;
+    for (const g of this.df.globalArgs) {
+      for (const kv of parseKeyValues(g.args, this.df.escape, 'ARG')) if (kv.key === name) line = g.line;
+    }
+
+    return line;
+  }
+
   arg(ins: DfInstruction): void {
     for (const kv of parseKeyValues(ins.args, this.df.escape, 'ARG')) {
+      (this.declaredArgs ??= new Set()).add(kv.key);
       const given = this.opts.buildArgs[kv.key];
       const inherited = this.globalArgs.get(kv.key);
       const value = given ?? (kv.value !== null ? this.expand(kv.value) : inherited);
