@@ -10,7 +10,7 @@ import { formatGroup, formatPasswd, groupByName, parseGroup, parseId, parsePassw
 import { refreshDerived } from '../shell/commands/config.js';
 import { isProjectText, isTrackedText } from '../shell/commands/files.js';
 import { CONDA_TOOLS, condaNotOnPath } from '../shell/commands/packages.js';
-import { baseName, descendants, isUnder, mkdirp, rebase, normalizePath, parentOf, resolvePath, withMeta } from '../image/fs.js';
+import { baseName, descendants, isUnder, listingsUnknownBelow, mkdirp, rebase, normalizePath, parentOf, resolvePath, withMeta } from '../image/fs.js';
 import { DOCKER_DEFAULT_CAPS, evaluate } from '../access/evaluate.js';
 import type { Builder, BuildIdentity, ShellEnv } from '../shell/context.js';
 import { runScript, type ExecRefusal } from '../shell/interpret.js';
@@ -787,8 +787,10 @@ class StageSimulator {
         if (ins.keyword === 'ADD' && fromStage === undefined && m.kind === 'file' && ARCHIVE_NAME.test(one)) {
           // ADD unpacks a local tar archive (plain or compressed) into dest, keeping the owners
           // and modes stored in it (BuildKit and buildah; measured: the archive itself is not
-          // there afterwards). What it holds is not read here: dest lists in part.
+          // there afterwards). What it holds is not read here: dest, and every folder below it
+          // that it may add to, lists in part, filled by this step.
           ensureDir(dest, true);
+          listingsUnknownBelow(this.state.fs, dest);
           archives.push(one.slice(1));
           guessed.push(dest);
           copied += 1;

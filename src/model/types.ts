@@ -544,6 +544,12 @@ export interface Verdict {
   dependsOn: string[];
   /** Where the path lives: the image, or a mount (its target). */
   where: string;
+  /**
+   * Whether the path is there is not known: it would be below a folder a step of this build
+   * filled with entries uidctl does not read (an archive ADD unpacked, a command it does not
+   * follow). allowed and errno are then the answer if it is not there.
+   */
+  unknown?: true;
 }
 
 // ---------------------------------------------------------------- findings
