@@ -293,7 +293,11 @@ function markUnknownDependencies(v: Verdict, unknowns: UnknownEffect[]): void {
  */
 function markGuessDependencies(v: Verdict, guesses: Assumption[]): void {
   for (const g of guesses) {
-    if (g.paths!.some((p) => isUnder(v.path, p)) && !v.dependsOn.includes(g.id)) v.dependsOn.push(g.id);
+    if (g.paths!.some((p) => isUnder(v.path, p)) && !v.dependsOn.includes(g.id)) {
+      v.dependsOn.push(g.id);
+      // A path that may or may not be there: name the step that made that so (ADD of an archive).
+      if (v.unknown && g.paths!.some((p) => p !== v.path && isUnder(v.path, p))) v.reasons.push(`${g.subject}: ${g.text}`);
+    }
   }
 }
 

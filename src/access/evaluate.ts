@@ -351,23 +351,29 @@ export function evaluate(id: Identity, view: View, rawPath: string, op: Op, expl
   const reasons = w.reasons;
 
   if (!w.ok) {
+    // A folder on the way that a step of this build may have made (an archive ADD unpacked, a
+    // command the model does not follow): whether the path is there is not known.
+    const filled = w.errno === 'ENOENT' && w.unknown === true && w.parentMeta?.filled === true;
+    if (filled) reasons.push(filledReason(w.parent!));
     // Creating a path whose parents are missing too works like mkdir -p: what counts is the
     // deepest directory that exists.
     if (op === 'create' && w.errno === 'ENOENT' && w.parent && w.parentMeta) {
-      return createIn(id, v, reasons, w.parent, w.parentMeta, `creating ${path} and its missing parents needs write and search on ${w.parent}`);
+      return notKnown(createIn(id, v, reasons, w.parent, w.parentMeta, `creating ${path} and its missing parents needs write and search on ${w.parent}`), filled);
     }
 
-    return done(v, false, w.reasons, w.errno);
+    return notKnown(done(v, false, w.reasons, w.errno), filled);
   }
 
   const target = w.path;
   const meta = w.meta;
 
   if (!meta) {
-    if (w.unknown) reasons.push(`${target} is not known to exist in the base image (its listing is partial)`);
-    if (op === 'create') return createIn(id, v, reasons, w.parent!, w.parentMeta!, `creating ${target} needs write and search on ${w.parent}`);
+    const filled = w.unknown === true && w.parentMeta?.filled === true;
+    if (filled) reasons.push(`${target} is not known to exist`, filledReason(w.parent!));
+    else if (w.unknown) reasons.push(`${target} is not known to exist in the base image (its listing is partial)`);
+    if (op === 'create') return notKnown(createIn(id, v, reasons, w.parent!, w.parentMeta!, `creating ${target} needs write and search on ${w.parent}`), filled);
 
-    return done(v, false, [...reasons, `${target} does not exist`], 'ENOENT', target);
+    return notKnown(done(v, false, [...reasons, filled ? `if it is not there, ${target} does not exist` : `${target} does not exist`], 'ENOENT', target), filled);
   }
 
   switch (op) {
@@ -434,6 +440,20 @@ export function evaluate(id: Identity, view: View, rawPath: string, op: Op, expl
   }
 }
 
+
+/**
+ * Why a path below a folder a step of this build filled is not known (the analysis adds the
+ * assumption that names the step, such as the ADD of an archive).
+ */
+function filledReason(dir: string): string {
+  return `${dir} holds entries a step of this build put there that uidctl does not know (an archive unpacked, a command it does not follow)`;
+}
+
+/** A verdict whose path may or may not be there: the answer is given for "not there", marked unknown. */
+function notKnown(v: Verdict, unknown: boolean): Verdict {
+  if (unknown) v.unknown = true;
+  return v;
+}
 
 /** What every verdict of one evaluate() call shares. */
 interface VerdictBase {

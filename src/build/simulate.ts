@@ -11,7 +11,7 @@ import { refreshDerived } from '../shell/commands/config.js';
 import { isProjectText, isTrackedText } from '../shell/commands/files.js';
 import { CONDA_TOOLS, condaNotOnPath } from '../shell/commands/packages.js';
 import { scriptShell } from '../shell/commands/builtins.js';
-import { baseName, descendants, isUnder, mkdirp, rebase, normalizePath, parentOf, resolvePath, withMeta } from '../image/fs.js';
+import { baseName, descendants, isUnder, listingsUnknownBelow, mkdirp, rebase, normalizePath, parentOf, resolvePath, withMeta } from '../image/fs.js';
 import { DOCKER_DEFAULT_CAPS, evaluate } from '../access/evaluate.js';
 import type { Builder, BuildIdentity, ShellEnv } from '../shell/context.js';
 import { runScript, type ExecRefusal } from '../shell/interpret.js';
@@ -73,9 +73,11 @@ export interface BuildFailure {
   /**
    * ARGs the step names (`$UID`, `${USER_NAME}`) that have no value at it: declared with no
    * default, given no --build-arg and set by no ENV, so each expands to nothing. With the line
-   * of the ARG.
+   * of the ARG. `global`: an ARG declared before the first FROM and not again in this stage,
+   * which a stage's steps do not see (Dockerfile reference, "Understand how ARG and FROM
+   * interact"), with the line of that ARG.
    */
-  unsetArgs?: { name: string; line: number }[];
+  unsetArgs?: { name: string; line: number; global?: boolean }[];
 }
 
 /**
@@ -164,12 +166,22 @@ export function buildIdentity(state: ImageState): { ident?: BuildIdentity; error
  * --chown for COPY/ADD (BuildKit: names from the image's passwd/group at this step; a bare
  * numeric user takes the same number as gid; a bare name takes its primary group).
  */
-export function resolveChown(state: ImageState, spec: string): { uid: number; gid: number } | { error: string } {
+export function resolveChown(state: ImageState, spec: string, builder: Builder = 'buildkit'): { uid: number; gid: number } | { error: string } {
   // The first two ':' fields, as spec.split(':') would give them, without the array.
   const colon = spec.indexOf(':');
   const second = colon < 0 ? -1 : spec.indexOf(':', colon + 1);
   const u = colon < 0 ? spec : spec.slice(0, colon);
   const g = colon < 0 ? undefined : spec.slice(colon + 1, second < 0 ? spec.length : second);
+  // buildah takes an empty user before a group as root (measured: `--chown=:1000` is 0:1000,
+  // `--chown=:staff` 0:50, whatever USER is; an unknown group stops the step; `--chown=:`
+  // alone names no user): copy/chown-empty-user-buildah.
+  if (builder === 'buildah' && u === '' && g !== undefined && g !== '') {
+    const n = parseId(g);
+    if (n !== undefined && n >= 0) return { uid: 0, gid: n };
+    const ge = groupByName(state.accounts, g);
+    if (!ge) return { error: `looking up UID/GID for "${spec}": determining run gid: group: unknown group error looking up group "${g}"` };
+    return { uid: 0, gid: ge.gid };
+  }
   let uid = parseId(u);
   let gid: number | undefined;
 
@@ -228,6 +240,8 @@ class StageSimulator {
   platformArgs: Set<string> | undefined = undefined;
   /** ARGs of the stage declared with no value and given none, with their lines (see BuildFailure.unsetArgs). */
   unsetArgs: Map<string, number> | undefined = undefined;
+  /** Names the stage declares with ARG (with or without a value). */
+  declaredArgs: Set<string> | undefined = undefined;
   lines: ConfigLines;
   /** buildah: a WORKDIR not created yet. */
   pendingWorkdir?: string;
@@ -307,12 +321,18 @@ class StageSimulator {
     const f: BuildFailure = { file: this.opts.file, line: ins.line, instruction: instructionText(ins), message, kind };
     if (notExecutable) f.notExecutable = notExecutable;
     if (cwd !== undefined) f.cwd = cwd;
-    if (this.unsetArgs !== undefined) {
-      const named: { name: string; line: number }[] = [];
+    if (this.unsetArgs !== undefined || this.df.globalArgs.length > 0) {
+      const named: NonNullable<BuildFailure['unsetArgs']> = [];
       const text = ins.flags.length > 0 ? `${ins.flags.map((x) => x.value ?? '').join(' ')} ${ins.args}` : ins.args;
       for (const m of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
-        const at = this.unsetArgs.get(m[1]);
-        if (at !== undefined && this.envValue(m[1]) === undefined && !named.some((x) => x.name === m[1])) named.push({ name: m[1], line: at });
+        if (named.some((x) => x.name === m[1]) || this.envValue(m[1]) !== undefined) continue;
+        const at = this.unsetArgs?.get(m[1]);
+        if (at !== undefined) named.push({ name: m[1], line: at });
+        else if (!this.declaredArgs?.has(m[1])) {
+          // Declared before the first FROM only: this stage does not see it.
+          const global = this.globalArgLine(m[1]);
+          if (global !== undefined) named.push({ name: m[1], line: global, global: true });
+        }
       }
       if (named.length > 0) f.unsetArgs = named;
     }
@@ -407,8 +427,19 @@ class StageSimulator {
     }
   }
 
+  /** The line of the ARG before the first FROM that declares name (the last such), if any. */
+  globalArgLine(name: string): number | undefined {
+    let line: number | undefined;
+    for (const g of this.df.globalArgs) {
+      for (const kv of parseKeyValues(g.args, this.df.escape, 'ARG')) if (kv.key === name) line = g.line;
+    }
+
+    return line;
+  }
+
   arg(ins: DfInstruction): void {
     for (const kv of parseKeyValues(ins.args, this.df.escape, 'ARG')) {
+      (this.declaredArgs ??= new Set()).add(kv.key);
       const given = this.opts.buildArgs[kv.key];
       const inherited = this.globalArgs.get(kv.key);
       const value = given ?? (kv.value !== null ? this.expand(kv.value) : inherited);
@@ -548,7 +579,7 @@ class StageSimulator {
     let owner: { uid: number; gid: number } | undefined;
 
     if (chownSpec !== undefined) {
-      const r = resolveChown(this.state, this.expand(chownSpec));
+      const r = resolveChown(this.state, this.expand(chownSpec), this.opts.builder);
       if ('error' in r) {
         this.fail(ins, r.error, 'identity');
         return;
@@ -597,13 +628,17 @@ class StageSimulator {
     const base = owner ?? { uid: 0, gid: 0 };
     const fromContext = fromStage === undefined;
     // The client zeroes the ids of context files; --from keeps the source's ids.
-    const mapMeta = (m: FileMeta): FileMeta => withMeta(m, {
-      uid: owner ? owner.uid : fromContext ? 0 : m.uid,
-      gid: owner ? owner.gid : fromContext ? 0 : m.gid,
-      mode: chmod ?? m.mode,
-      partial: m.partial,
-      origin,
-    });
+    const mapMeta = (m: FileMeta): FileMeta => {
+      const out = withMeta(m, {
+        uid: owner ? owner.uid : fromContext ? 0 : m.uid,
+        gid: owner ? owner.gid : fromContext ? 0 : m.gid,
+        mode: chmod ?? m.mode,
+        partial: m.partial,
+        origin,
+      });
+      if (out.unwalked) delete out.unwalked;
+      return out;
+    };
     // An existing directory keeps its owner and mode when it is the top of the copy; below the
     // top it takes the copied metadata, its listing staying as complete as it was (fsutil
     // copy.go: copyDirectoryOnly overwrites the metadata of every level below the top; measured
@@ -726,8 +761,10 @@ class StageSimulator {
           const target = matches.length > 1 || wild ? resolveIn(dest, baseName(one)) : dest;
           ensureDir(target, m.partial === true);
           for (const p of descendants(srcTree!, at)) {
-            const to = rebase(p, at, target);
             const sub = srcTree!.get(p)!;
+            // Found only by naming it (.dockerignore keeps a folder above it closed to the walk).
+            if (sub.unwalked && !m.unwalked) continue;
+            const to = rebase(p, at, target);
             put(to, mapMeta(sub), true);
             if (sub.kind === 'file') this.copiedText(ins, to, () => srcText(p));
             copied += 1;
@@ -751,8 +788,10 @@ class StageSimulator {
         if (ins.keyword === 'ADD' && fromStage === undefined && m.kind === 'file' && ARCHIVE_NAME.test(one)) {
           // ADD unpacks a local tar archive (plain or compressed) into dest, keeping the owners
           // and modes stored in it (BuildKit and buildah; measured: the archive itself is not
-          // there afterwards). What it holds is not read here: dest lists in part.
+          // there afterwards). What it holds is not read here: dest, and every folder below it
+          // that it may add to, lists in part, filled by this step.
           ensureDir(dest, true);
+          listingsUnknownBelow(this.state.fs, dest);
           archives.push(one.slice(1));
           guessed.push(dest);
           copied += 1;

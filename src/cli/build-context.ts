@@ -8,7 +8,7 @@ import type { Assumption, FsTree } from '../model/types.js';
 import type { Builder } from '../shell/context.js';
 import type { Dockerfile } from '../dockerfile/types.js';
 import { InputError } from './errors.js';
-import { ContextReadError, contextSources, contextTextReader, readBuildContext, type UnreadableEntry } from './context.js';
+import { ContextReadError, contextSources, contextTextReader, namedContextSources, readBuildContext, type UnreadableEntry } from './context.js';
 
 export interface ContextOptions {
   builder: Builder;
@@ -46,7 +46,8 @@ export function readContextFor(file: string, parsed: Dockerfile, o: ContextOptio
   try {
     // The classic builder sends (and stats) the whole context; BuildKit reads what COPY names.
     const roots = o.builder === 'classic' || parsed.errors.length > 0 ? 'all' : contextSources(parsed);
-    ({ tree, unreadable } = readBuildContext(contextDir, undefined, roots));
+    const named = roots === 'all' && o.builder === 'buildah' ? namedContextSources(parsed) : [];
+    ({ tree, unreadable } = readBuildContext(contextDir, undefined, roots, o.builder, named));
   } catch (e) {
     if (e instanceof ContextReadError) throw new InputError(e.message, e.path);
     throw e;

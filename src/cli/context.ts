@@ -1,5 +1,5 @@
 // Reads the build context's metadata (type and mode of each entry, never contents), so COPY and
-// ADD copy what is really there. Honours .dockerignore in the common forms (globs, `**`, `!`).
+// ADD copy what is really there. Honours .dockerignore as each builder does (./dockerignore.ts).
 
 import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +7,8 @@ import type { FsTree } from '../model/types.js';
 import type { DfInstruction, Dockerfile } from '../dockerfile/types.js';
 import { splitWords } from '../dockerfile/expand.js';
 import { parseRunMount } from '../dockerfile/run-mount.js';
+import type { Builder } from '../shell/context.js';
+import { DockerIgnore, type ParentMatches } from './dockerignore.js';
 
 export const CONTEXT_LIMIT = 20000;
 
@@ -23,43 +25,6 @@ export interface UnreadableEntry {
   path: string;
   /** EACCES or EPERM. */
   code: string;
-}
-
-/** Turn a .dockerignore pattern into a RegExp over slash-separated relative paths. */
-function patternRe(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*' && pattern[i + 1] === '*') {
-      re += '.*';
-      i += 1;
-      if (pattern[i + 1] === '/') i += 1;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-
-  // A pattern also excludes everything below what it matches.
-  return new RegExp(`^${re}(/.*)?$`);
-}
-
-export function dockerignore(text: string): (rel: string) => boolean {
-  const rules = text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'))
-    .map((l) => {
-      const negate = l.startsWith('!');
-      const body = (negate ? l.slice(1) : l).replace(/^\/+/, '').replace(/\/+$/, '');
-      return { negate, re: patternRe(body.replace(/^\.\//, '')) };
-    });
-
-  // The last matching line decides, as in Docker's fileutils.PatternMatcher.
-  return (rel) => {
-    let ignored = false;
-    for (const r of rules) if (r.re.test(rel)) ignored = !r.negate;
-    return ignored;
-  };
 }
 
 /** A file that starts with #! (read only for files that may be run: executable or *.sh/*.py). */
@@ -168,6 +133,37 @@ export function contextSources(df: Dockerfile): string[] | 'all' {
   return [...roots].sort();
 }
 
+/**
+ * The sources COPY and ADD name one by one (no wildcard, no variable, not the whole context):
+ * buildah looks each up on its own, even when a walk over the context would not reach it.
+ */
+export function namedContextSources(df: Dockerfile): string[] {
+  const named = new Set<string>();
+  for (const st of df.stages) {
+    for (const ins of st.instructions) {
+      if ((ins.keyword !== 'COPY' && ins.keyword !== 'ADD') || ins.flags.some((f) => f.name === 'from')) continue;
+      let sources: string[];
+      try {
+        sources = (ins.json ?? splitWords(ins.args, df.escape)).slice(0, -1);
+      } catch {
+        continue;
+      }
+      for (const src of sources) {
+        if (src.includes('$') || /[*?[\\]/.test(src) || /^<<-?/.test(src) || /^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(src)) continue;
+        const parts: string[] = [];
+        for (const part of src.split('/')) {
+          if (part === '' || part === '.') continue;
+          if (part === '..') parts.pop();
+          else parts.push(part);
+        }
+        if (parts.length > 0) named.add(parts.join('/'));
+      }
+    }
+  }
+
+  return [...named].sort();
+}
+
 /** The context paths a RUN's bind mounts show: source= ('.' when absent), unless from= names another. */
 function bindSources(ins: DfInstruction): string[] {
   const out: string[] = [];
@@ -181,9 +177,15 @@ function bindSources(ins: DfInstruction): string[] {
   return out;
 }
 
-export function readBuildContext(dir: string, fs: ContextFs = realFs, roots: string[] | 'all' = 'all'): BuildContext {
+/**
+ * The context's entries (metadata only) as the builder gets them: .dockerignore applied as the
+ * builder applies it (./dockerignore.ts). An excluded folder that a `!` line may reach into is
+ * still opened; it is kept when something inside is brought back (BuildKit sends it with its own
+ * mode, buildah 1.28 and the classic builder make it 0755: measured with buildah).
+ */
+export function readBuildContext(dir: string, fs: ContextFs = realFs, roots: string[] | 'all' = 'all', builder: Builder = 'buildkit', named: string[] = []): BuildContext {
   const ignoreFile = join(dir, '.dockerignore');
-  const ignored = existsSync(ignoreFile) ? dockerignore(readFileSync(ignoreFile, 'utf8')) : () => false;
+  const ignore = existsSync(ignoreFile) ? DockerIgnore.parse(readFileSync(ignoreFile, 'utf8'), builder) : undefined;
   const rootMode = attempt(() => present(fs.lstat(dir), dir), dir).mode & 0o7777;
   const tree: FsTree = new Map([['/', { kind: 'dir', uid: 0, gid: 0, mode: rootMode }]]);
   const unreadable: UnreadableEntry[] = [];
@@ -198,13 +200,16 @@ export function readBuildContext(dir: string, fs: ContextFs = realFs, roots: str
     if (m && m.kind === 'dir') tree.set(key, { ...m, partial: true });
   };
 
-  const walk = (abs: string, rel: string) => {
+  // excluded: the folder is itself left out and opened only for what a `!` line brings back;
+  // the builders pass over what they cannot read there (fsutil: a permission error on a
+  // skipped entry).
+  const walk = (abs: string, rel: string, parent: ParentMatches | undefined, excluded = false) => {
     let names: string[];
     try {
       names = fs.readdir(abs).sort();
     } catch (e) {
       if (!DENIED.has(errCode(e))) throw failure(e, abs);
-      denied(rel, errCode(e));
+      if (!excluded) denied(rel, errCode(e));
       return;
     }
 
@@ -217,8 +222,19 @@ export function readBuildContext(dir: string, fs: ContextFs = realFs, roots: str
         return;
       }
       const r = rel ? `${rel}/${name}` : name;
-      if (ignored(r)) continue;
+      const m = ignore?.match(r, parent);
       const p = join(abs, name);
+      if (m?.excluded) {
+        if (!ignore!.opens(r)) continue;
+        let st: ContextStat | undefined;
+        try {
+          st = fs.lstat(p);
+        } catch {
+          continue;
+        }
+        if (st?.isDirectory()) holder(p, r, st, m.matches);
+        continue;
+      }
       let st: ContextStat;
       try {
         st = present(fs.lstat(p), p);
@@ -227,15 +243,15 @@ export function readBuildContext(dir: string, fs: ContextFs = realFs, roots: str
         denied(r, errCode(e));
         continue;
       }
-      add(p, r, st);
+      add(p, r, st, m?.matches);
     }
   };
   // One entry, and everything below it when it is a folder.
-  const add = (p: string, r: string, st: ContextStat) => {
+  const add = (p: string, r: string, st: ContextStat, matches: ParentMatches | undefined) => {
     const mode = st.mode & 0o7777;
     if (st.isDirectory()) {
       tree.set(`/${r}`, { kind: 'dir', uid: 0, gid: 0, mode });
-      walk(p, r);
+      walk(p, r, matches);
     } else if (st.isSymbolicLink()) {
       tree.set(`/${r}`, { kind: 'symlink', uid: 0, gid: 0, mode, target: attempt(() => fs.readlink(p), p) });
     } else {
@@ -243,15 +259,25 @@ export function readBuildContext(dir: string, fs: ContextFs = realFs, roots: str
       tree.set(`/${r}`, { kind: st.isFile() ? 'file' : 'other', uid: 0, gid: 0, mode, script });
     }
   };
+  // An excluded folder a `!` line may reach into: kept only when something inside is sent.
+  const holder = (p: string, r: string, st: ContextStat, matches: ParentMatches) => {
+    const key = `/${r}`;
+    const before = tree.size;
+    tree.set(key, { kind: 'dir', uid: 0, gid: 0, mode: builder === 'buildkit' ? st.mode & 0o7777 : 0o755 });
+    walk(p, r, matches, true);
+    if (tree.size === before + 1 && !tree.get(key)!.partial) tree.delete(key);
+  };
   // One source of COPY/ADD: the folders on the way, then the source itself in full. The folders
   // on the way are not marked partial: the simulator looks up only the named sources there, so
   // an absent one is truly absent. false when a symlink on the way or at the end (COPY follows
-  // it) means reading everything.
+  // it) means reading everything. A source .dockerignore leaves out is absent (buildah: "no
+  // items matching glob ... filtered out"), unless BuildKit's walk brings back something in it.
   const addRoot = (rel: string): boolean => {
+    if (ignore?.closedOnTheWay(rel) !== undefined) return true;
+    const m = ignore?.matchPath(rel);
     const parts = rel.split('/');
     for (let i = 1; i <= parts.length; i++) {
       const r = parts.slice(0, i).join('/');
-      if (ignored(r)) return true;
       const p = join(dir, r);
       let st: ContextStat | undefined;
       try {
@@ -266,7 +292,8 @@ export function readBuildContext(dir: string, fs: ContextFs = realFs, roots: str
       if (st === undefined) return true;
       if (st.isSymbolicLink()) return false;
       if (i === parts.length) {
-        add(p, r, st);
+        if (!m?.excluded) add(p, r, st, m?.matches);
+        else if (builder === 'buildkit' && st.isDirectory() && ignore!.opens(r)) holder(p, r, st, m.matches);
         return true;
       }
       if (!st.isDirectory()) return true;
@@ -275,8 +302,23 @@ export function readBuildContext(dir: string, fs: ContextFs = realFs, roots: str
     return true;
   };
 
-  if (roots === 'all') walk(dir, '');
-  else for (const r of roots) if (!addRoot(r)) return readBuildContext(dir, fs, 'all');
+  if (roots === 'all') {
+    walk(dir, '', undefined);
+    // buildah looks a named source up on its own: one in a folder the walk kept closed is
+    // still found, by that COPY alone (the folders on the way are known only in part).
+    if (builder === 'buildah' && ignore?.hasExceptions) {
+      for (const r of named) {
+        if (tree.has(`/${r}`)) continue;
+        const before = new Set(tree.keys());
+        if (!addRoot(r)) continue;
+        for (const [k, m] of tree) {
+          if (before.has(k)) continue;
+          const onTheWay = m.kind === 'dir' && k !== `/${r}` && !k.startsWith(`/${r}/`);
+          tree.set(k, { ...m, unwalked: true, ...(onTheWay ? { partial: true } : {}) });
+        }
+      }
+    }
+  } else for (const r of roots) if (!addRoot(r)) return readBuildContext(dir, fs, 'all', builder);
 
   if (truncated) {
     const root = tree.get('/')!;

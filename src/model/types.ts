@@ -81,6 +81,13 @@ export interface FileMeta {
   unmapped?: boolean;
   /** A script (starts with #!): executing it also needs read permission, for its interpreter. */
   script?: boolean;
+  /**
+   * Build context only: an entry a COPY finds by naming it (or a path below it) but that the
+   * walk over a folder above it does not reach, as .dockerignore keeps that folder closed
+   * (buildah: `*` with `!**\/*.sh` sends scripts/entry.sh to `COPY scripts/entry.sh`, not to
+   * `COPY . /c`).
+   */
+  unwalked?: boolean;
 }
 
 /** Absolute, normalised path -> metadata. '/' is always present. */
@@ -537,6 +544,12 @@ export interface Verdict {
   dependsOn: string[];
   /** Where the path lives: the image, or a mount (its target). */
   where: string;
+  /**
+   * Whether the path is there is not known: it would be below a folder a step of this build
+   * filled with entries uidctl does not read (an archive ADD unpacked, a command it does not
+   * follow). allowed and errno are then the answer if it is not there.
+   */
+  unknown?: true;
 }
 
 // ---------------------------------------------------------------- findings

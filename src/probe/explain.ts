@@ -194,6 +194,25 @@ const PATTERNS: Pattern[] = [
     ruleIds: ['UID402'],
   },
   {
+    id: 'env-crlf',
+    title: "env is given the interpreter's name with a carriage return: the #! line ends in CRLF",
+    // coreutils env quotes the name: 'bash\r' (a backslash and an r), or the carriage return itself.
+    match: [/(\S*\benv): '([^'\r\\]+)(?:\\r|\r)': No such file or directory/],
+    // program: env, as the message names it; user-facing text names the interpreter it sought.
+    facts: (m) => ({ program: `${m[1]} ${m[2]}` }),
+    cause: (f) => {
+      const [env, name] = (f.program ?? '/usr/bin/env bash').split(' ');
+      return `A script starts with #!${env} ${name} and has Windows line endings (CRLF): the kernel runs ${env} ` +
+        `fine, but the carriage return stays on its argument, so env looks for a program named "${name}\\r", ` +
+        'which no image has (exit 127). The script itself is there.';
+    },
+    fixes: () => [
+      fix('Strip Windows line endings when the image is built.', "RUN sed -i 's/\\r$//' /path/to/script.sh"),
+      fix('And keep them out of the repository.', '*.sh text eol=lf   # in .gitattributes'),
+    ],
+    ruleIds: ['UID106'],
+  },
+  {
     id: 'exec-not-found-crlf',
     title: 'the start program is missing, or its #! line ends in a carriage return',
     match: [/exec ([^\s:]+): no such file or directory/],

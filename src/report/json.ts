@@ -60,6 +60,8 @@ export function resultJson(r: Reported) {
       where: v.where,
       reasons: v.reasons,
       dependsOn: [...new Set(v.dependsOn)],
+      // Only when set: whether the path is there is not known (added in 0.1.0, still v1).
+      ...(v.unknown ? { unknown: true } : {}),
     })),
     findings: r.findings,
     // The paths an assumption decided serve dependsOn; the report keeps to the documented fields.

@@ -21,6 +21,8 @@ function painter(on: boolean) {
 
 function verdictCell(v: Verdict | undefined): string {
   if (!v) return '';
+  // Below a folder a step filled with entries uidctl does not read: neither yes nor missing.
+  if (v.unknown) return 'not known';
   if (v.allowed) return 'yes';
 
   return v.errno === 'ENOENT' ? 'missing' : v.errno === 'EROFS' ? 'ro' : 'NO';
@@ -114,7 +116,9 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
     out.push('');
     const width = Math.min(66, Math.max(...a.keyPaths.map((k) => k.path.length + k.role.length + 3)) + 1);
     // Columns wide enough for their longest word ("missing") and a space.
-    out.push(paint('dim', `  ${pad('path', width)}${pad('read', 8)}${pad('write', 8)}on`));
+    // "not known" is the longest word a cell may hold: the columns widen for it.
+    const cw = a.verdicts.some((x) => x.unknown && a.keyPaths.some((k) => k.path === x.path)) ? 10 : 8;
+    out.push(paint('dim', `  ${pad('path', width)}${pad('read', cw)}${pad('write', cw)}on`));
     for (const k of a.keyPaths) {
       const v = (op: string) => a.verdicts.find((x) => x.path === k.path && x.op === op);
       // Each row shows what its role asks (a cache row only whether it can be made), and a path
@@ -127,9 +131,9 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
       const where = (v('write') ?? v('create') ?? v('read'))?.where ?? '';
       // Coloured by the word, padded after, so the colour codes do not count in the width.
       const cell = (s: string) => {
-        const padded = pad(s, 8);
+        const padded = pad(s, cw);
         const tail = padded.slice(s.length);
-        return (s === 'NO' || s === 'ro' ? paint('red', s) : s === 'missing' ? paint('yellow', s) : s) + tail;
+        return (s === 'NO' || s === 'ro' ? paint('red', s) : s === 'missing' || s === 'not known' ? paint('yellow', s) : s) + tail;
       };
       out.push(`  ${pad(`${k.path} (${k.role})`, width)}${cell(read || '-')}${cell(write || '-')}${where === 'image' ? 'image' : `mount ${where}`}`);
     }

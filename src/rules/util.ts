@@ -526,20 +526,38 @@ function argValueHint(name: string, fallback: string): string {
  * For a failing step that names ARGs with no value (BuildFailure.unsetArgs): a sentence for
  * its "why" and the two fixes (a --build-arg, or a default). Empty when there are none.
  */
-export function unsetArgsNote(f: { unsetArgs?: { name: string; line: number }[] }): { why: string; fixes: Fix[] } {
-  const list = f.unsetArgs ?? [];
-  if (list.length === 0) return { why: '', fixes: [] };
-  const one = list.length === 1;
-  const args = list.map((x) => `ARG ${x.name} (line ${x.line})`).join(', ');
-  const refs = list.map((x) => `$${x.name}`).join(', ');
-
-  return {
-    why: ` ${args} ${one ? 'has' : 'have'} no default and no --build-arg gave ${one ? 'it' : 'them'} a value, so ${refs} ${one ? 'expands' : 'expand'} to nothing in this step: that may be why it fails.`,
-    fixes: [
+export function unsetArgsNote(f: { unsetArgs?: { name: string; line: number; global?: boolean }[] }): { why: string; fixes: Fix[] } {
+  const all = f.unsetArgs ?? [];
+  if (all.length === 0) return { why: '', fixes: [] };
+  const list = all.filter((x) => !x.global);
+  const globals = all.filter((x) => x.global);
+  let why = '';
+  const fixes: Fix[] = [];
+  if (globals.length > 0) {
+    // An ARG before the first FROM is only for the FROM lines: a stage sees it once it
+    // declares it again (Dockerfile reference, "Understand how ARG and FROM interact").
+    const one = globals.length === 1;
+    const args = globals.map((x) => `ARG ${x.name} (line ${x.line})`).join(', ');
+    const refs = globals.map((x) => `$${x.name}`).join(', ');
+    why += ` ${args} ${one ? 'is' : 'are'} declared before the first FROM and not again in this stage, so ${refs} ${one ? 'expands' : 'expand'} to nothing in this step: that may be why it fails.`;
+    fixes.push({
+      description: `Declare ${globals.map((x) => `\`ARG ${x.name}\``).join(', ')} again after FROM (without a value ${one ? 'it keeps' : 'they keep'} the one given before FROM).`,
+      snippet: globals.map((x) => `ARG ${x.name}`).join('\n'),
+      safe: false,
+    });
+  }
+  if (list.length > 0) {
+    const one = list.length === 1;
+    const args = list.map((x) => `ARG ${x.name} (line ${x.line})`).join(', ');
+    const refs = list.map((x) => `$${x.name}`).join(', ');
+    why += ` ${args} ${one ? 'has' : 'have'} no default and no --build-arg gave ${one ? 'it' : 'them'} a value, so ${refs} ${one ? 'expands' : 'expand'} to nothing in this step: that may be why it fails.`;
+    fixes.push(
       { description: `Pass ${one ? 'a value' : 'values'} when building.`, snippet: `docker build ${list.map((x) => `--build-arg ${x.name}=${argValueHint(x.name, 'cli')}`).join(' ')} .`, safe: false },
       { description: `Or give ${one ? 'the ARG a default' : 'the ARGs defaults'}, so a build without --build-arg works too.`, snippet: list.map((x) => `ARG ${x.name}=${argValueHint(x.name, 'default')}`).join('\n'), safe: false },
-    ],
-  };
+    );
+  }
+
+  return { why, fixes };
 }
 
 export function failureGuesses(a: AnalysisView, f: { line: number; message: string; cwd?: string }): { dependsOn: string[]; hedge: string } {

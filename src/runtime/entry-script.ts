@@ -40,6 +40,51 @@ export interface StartScript {
 }
 
 /**
+ * A #! line ending in a carriage return (Windows line endings). The kernel (binfmt_script)
+ * takes the interpreter up to the first blank and passes the rest, trailing spaces and tabs
+ * cut but not the '\r', as one argument: with no argument the '\r' ends the interpreter's
+ * path, which no image has (ENOENT, the script reported missing); with one, the interpreter
+ * runs and gets "ARG\r" (measured: env looks for 'bash\r', exit 127; dash "Illegal option -",
+ * exit 2; bash "-\r: invalid option"). undefined for another interpreter given an argument:
+ * what it makes of it is not known.
+ */
+function crlfRefusal(line: string, written: string): { message: string; why: string } | undefined {
+  const body = line.slice(2).replace(/^[ \t]+/, '');
+  const blank = body.search(/[ \t]/);
+  const interp = blank < 0 ? body : body.slice(0, blank);
+  const arg = blank < 0 ? '' : body.slice(blank).replace(/^[ \t]+/, '');
+  const shown = (x: string) => x.replace(/\r$/, '\\r');
+  if (arg === '' || arg === '\r') {
+    return {
+      message: `exec ${written}: no such file or directory`,
+      why: `${written} has Windows line endings: its #! line ends in a carriage return, so the kernel looks for the program "${shown(interp)}", which no image has. The file itself is there.`,
+    };
+  }
+  const name = baseName(interp);
+  if (name === 'env') {
+    return {
+      message: `${interp}: '${shown(arg)}': No such file or directory`,
+      why: `${written} has Windows line endings: the kernel runs ${interp} from its #! line, and the carriage return stays on its argument, so env looks for a program named "${shown(arg)}", which no image has (exit 127). The file itself is there.`,
+    };
+  }
+  if (!arg.startsWith('-')) return undefined;
+  if (name === 'sh' || name === 'dash') {
+    return {
+      message: `${interp}: 0: Illegal option -\\r`,
+      why: `${written} has Windows line endings: the kernel runs ${interp} with "${shown(arg)}" from its #! line, and the shell refuses the carriage return as an option (exit 2). The file itself is there.`,
+    };
+  }
+  if (name === 'bash') {
+    return {
+      message: `${interp}: -\\r: invalid option`,
+      why: `${written} has Windows line endings: the kernel runs ${interp} with "${shown(arg)}" from its #! line, and bash refuses the carriage return as an option. The file itself is there.`,
+    };
+  }
+
+  return undefined;
+}
+
+/**
  * The script that starts the container when its text is known: the first word of the start
  * command, the file after `sh`/`bash` (`sh /entrypoint.sh`), or the one a shell-form ENTRYPOINT
  * names (`/bin/sh -c entrypoint.sh`, which passes it no arguments). A file with a #! line naming
@@ -72,11 +117,12 @@ export function startScriptOf(image: ImageState, start: StartCommand, process: P
     };
   }
   if (line.endsWith('\r')) {
+    const crlf = crlfRefusal(line, written);
+    if (crlf === undefined) return undefined;
     return {
       path, written, text, shell: ['/bin/sh'], args,
       refused: {
-        message: `exec ${written}: no such file or directory`,
-        why: `${written} has Windows line endings: its #! line ends in a carriage return, so the kernel looks for the program "${line.slice(2).trim().split(/\s+/)[0]}\\r", which no image has. The file itself is there.`,
+        ...crlf,
         fix: 'Convert the line endings when the image is built (or in the repository: `*.sh text eol=lf` in .gitattributes).',
         snippet: `RUN sed -i 's/\\r$//' ${path}`,
       },

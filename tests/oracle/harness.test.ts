@@ -186,3 +186,14 @@ describe('differ on a build action', () => {
     assert.deepEqual(h.differ(worded, truth, { ok: false, line: 2 }), []);
   });
 });
+
+describe('differ on a path action the model is to leave not known', () => {
+  test('model: not-known accepts "not known" and still compares a definite answer', () => {
+    const a = { op: 'read', path: '/models/weights/w.bin', expect: 'ok', model: 'not-known' };
+    assert.deepEqual(h.differ(a, 'ok' as unknown as object, 'not known' as unknown as object), []);
+    assert.deepEqual(h.differ(a, 'ok' as unknown as object, 'ok' as unknown as object), []);
+    assert.deepEqual(h.differ(a, 'ok' as unknown as object, 'ENOENT' as unknown as object), ['outcome']);
+    // Without it, "not known" is no answer.
+    assert.deepEqual(h.differ({ op: 'read', path: '/x', expect: 'ok' }, 'ok' as unknown as object, 'not known' as unknown as object), ['outcome']);
+  });
+});

@@ -48,6 +48,13 @@ const cases: { name: string; text: string; id: string; facts: ExplainFacts; caus
     cause: /without CAP_SETGID in its bounding set/,
   },
   {
+    name: "env given 'bash\\r' by a #!/usr/bin/env bash line with CRLF ends (coreutils quotes the carriage return)",
+    text: "/usr/bin/env: 'bash\\r': No such file or directory",
+    id: 'env-crlf',
+    facts: { program: '/usr/bin/env bash' },
+    cause: /^A script starts with #!\/usr\/bin\/env bash and has Windows line endings \(CRLF\): the kernel runs \/usr\/bin\/env fine, but the carriage return stays on its argument, so env looks for a program named "bash\\r"/,
+  },
+  {
     name: 'a start program that is missing or has CRLF line ends',
     text: 'exec /app/entrypoint.sh: no such file or directory',
     id: 'exec-not-found-crlf',

@@ -56,3 +56,24 @@ describe('text report: the path table', () => {
     ]);
   });
 });
+
+describe('text report: a path below an ADD archive', () => {
+  test('is "not known", with a reason naming the ADD step (measured: copy/add-archive-contents-not-known)', () => {
+    const text = 'FROM debian:bookworm\nRUN useradd -m -u 1000 ml\nADD weights.tar.gz /models/\nUSER ml\n';
+    const context = new Map([['/', { kind: 'dir' as const, uid: 0, gid: 0, mode: 0o755 }], ['/weights.tar.gz', { kind: 'file' as const, uid: 0, gid: 0, mode: 0o644 }]]);
+    const a = analyze({ file: 'Dockerfile', text, context, paths: ['/models/weights/w.bin', '/models'] });
+    const rows = renderText([{ analysis: a, findings: a.findings }], { color: false, verbose: false })
+      .split('\n').filter((l) => /\(requested\)/.test(l));
+    assert.deepEqual(rows, [
+      '  /models/weights/w.bin (requested) not known not known image',
+      '  /models (requested)               yes       NO        image',
+    ]);
+    const read = a.verdicts.find((v) => v.path === '/models/weights/w.bin' && v.op === 'read')!;
+    assert.deepEqual([read.unknown, read.reasons], [true, [
+      '/models/weights is not known to exist',
+      '/models holds entries a step of this build put there that uidctl does not know (an archive unpacked, a command it does not follow)',
+      'ADD weights.tar.gz at line 3: ADD unpacks the tar archive weights.tar.gz into /models, with the owners and modes stored in it, which uidctl does not read: what lands in /models is not known',
+    ]]);
+    assert.equal(a.verdicts.find((v) => v.path === '/models' && v.op === 'read')!.unknown, undefined);
+  });
+});

@@ -252,6 +252,21 @@ describe('what the newcomers found, measured in the oracle', () => {
     assert.equal(f.fixes[0].snippet, "RUN sed -i 's/\\r$//' /usr/local/bin/entrypoint.sh");
   });
 
+  // Measured with buildah 1.28 (entry/crlf-env, entry/crlf-sh-option): the kernel cuts the
+  // interpreter at the first blank; the carriage return stays on the argument.
+  test('Windows line endings after #!/usr/bin/env bash: env runs and looks for "bash\\r"', () => {
+    const a = one('#!/usr/bin/env bash\r\nset -e\r\nexec gosu app "$@"\r\n');
+    assert.equal(fails(a), "The container will not start: /usr/bin/env: 'bash\\r': No such file or directory.");
+    const f = a.findings.find((x) => x.ruleId === 'UID106')!;
+    assert.equal(f.why, 'entrypoint.sh has Windows line endings: the kernel runs /usr/bin/env from its #! line, and the carriage return stays on its argument, so env looks for a program named "bash\\r", which no image has (exit 127). The file itself is there.');
+    assert.equal(f.fixes[0].snippet, "RUN sed -i 's/\\r$//' /usr/local/bin/entrypoint.sh");
+  });
+
+  test('Windows line endings after #!/bin/sh -e: dash refuses the carriage return as an option', () => {
+    assert.equal(fails(one('#!/bin/sh -e\r\nexec gosu app "$@"\r\n')), 'The container will not start: /bin/sh: 0: Illegal option -\\r.');
+    assert.equal(fails(one('#!/bin/bash -e\r\nexec gosu app "$@"\r\n')), 'The container will not start: /bin/bash: -\\r: invalid option.');
+  });
+
   test('no #! line: exec format error', () => {
     assert.equal(fails(one('chown -R app /data\nexec gosu app "$@"\n')), 'The container will not start: exec entrypoint.sh: exec format error.');
   });

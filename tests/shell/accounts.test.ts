@@ -33,6 +33,47 @@ describe('getopt', () => {
     assert.deepEqual(p.operands, ['alice']);
     assert.equal(p.bad, undefined);
   });
+
+  test('an option that takes a value but ends the line is a missing argument, in the order met', () => {
+    const spec = { m: 'home', 'u:': 'uid', 'uid:': 'uid', 'g:': 'gid' };
+    const p = getopt(['-m', '-u'], spec);
+    assert.deepEqual([p.bad, p.missingArgument, p.seq], ['-u', true, [{ key: 'home', value: '' }, { key: '', value: '-u' }]]);
+    assert.deepEqual([getopt(['-mu'], spec).bad, getopt(['-m', '--ui'], spec).bad], ['-u', '--uid']);
+    // `--uid=` gives an empty value; a value is taken even when it looks like an option.
+    assert.deepEqual([...getopt(['--uid=', 'x'], spec).opts], [['uid', ['']]]);
+    assert.deepEqual([...getopt(['-u', '-g'], spec).opts], [['uid', ['-g']]]);
+  });
+});
+
+// Measured with shadow 4.13 on debian:bookworm: glibc getopt's words, then the usage, exit 2;
+// shadow's own check of -R/-P first (exit 3); Getopt::Long's words for Debian's adduser.
+describe('a value missing at the end of the line', () => {
+  const cases: [string, number, string[]][] = [
+    ['useradd -m -u', 2, ["useradd: option requires an argument -- 'u'", 'Usage: useradd [options] LOGIN', '       useradd -D', '       useradd -D [options]']],
+    ['useradd -m --uid', 2, ["useradd: option '--uid' requires an argument", 'Usage: useradd [options] LOGIN', '       useradd -D', '       useradd -D [options]']],
+    ['useradd -m --ui', 2, ["useradd: option '--uid' requires an argument", 'Usage: useradd [options] LOGIN', '       useradd -D', '       useradd -D [options]']],
+    ['useradd -m -u 1000 x -s', 2, ["useradd: option requires an argument -- 's'", 'Usage: useradd [options] LOGIN', '       useradd -D', '       useradd -D [options]']],
+    ['useradd -u abc -m -g', 3, ["useradd: invalid user ID 'abc'"]],
+    ['useradd -g nosuch -m -u', 6, ["useradd: group 'nosuch' does not exist"]],
+    ['useradd -m -u --bogus', 3, ["useradd: invalid user ID '--bogus'"]],
+    ['useradd -u abc -R', 3, ["useradd: option '-R' requires an argument"]],
+    ['groupadd x -g', 2, ["groupadd: option requires an argument -- 'g'", 'Usage: groupadd [options] GROUP']],
+    ['groupadd --gid', 2, ["groupadd: option '--gid' requires an argument", 'Usage: groupadd [options] GROUP']],
+    ['usermod root -g', 2, ["usermod: option requires an argument -- 'g'", 'Usage: usermod [options] LOGIN']],
+    ['groupmod root -n', 2, ["groupmod: option requires an argument -- 'n'", 'Usage: groupmod [options] GROUP']],
+    ['groupmod -g', 2, ["groupmod: option requires an argument -- 'g'", 'Usage: groupmod [options] GROUP']],
+    ['gpasswd -a', 2, ["gpasswd: option requires an argument -- 'a'", 'Usage: gpasswd [option] GROUP']],
+    ['passwd -x', 6, ["passwd: option requires an argument -- 'x'", 'Usage: passwd [options] [LOGIN]']],
+    ['userdel -P', 3, ["userdel: option '-P' requires an argument"]],
+    ['groupdel -f -R', 3, ["groupdel: option '-R' requires an argument"]],
+    ['adduser x --uid', 1, ['Option uid requires an argument']],
+  ];
+  for (const [line, status, stderr] of cases) {
+    test(line, () => {
+      const r = run(handlers, makeCtx(makeState()), line);
+      assert.deepEqual([r.status, r.stderr], [status, stderr]);
+    });
+  }
 });
 
 describe('useradd (shadow)', () => {

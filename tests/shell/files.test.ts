@@ -81,6 +81,58 @@ table('chown and chgrp', [
     status: 1,
     stderr: ["chown: invalid user: 'carol'"],
   },
+  // coreutils' limits, measured with GNU chown 9.1: 4294967295 is (uid_t) -1 and refused,
+  // 4294967294 is the largest id; blanks and '+' may lead a number.
+  {
+    name: 'the largest uid chown takes is 4294967294',
+    src: 'chown 4294967294:4294967294 /opt',
+    status: 0,
+    expect: { '/opt': 'dir 4294967294:4294967294 0755' },
+  },
+  {
+    name: 'uid 4294967295 is refused',
+    src: 'chown 4294967295 /opt',
+    status: 1,
+    stderr: ["chown: invalid user: '4294967295'"],
+    expect: { '/opt': 'dir 0:0 0755' },
+  },
+  {
+    name: 'a uid past 32 bits is refused',
+    src: 'chown -R 99999999999:1 /opt',
+    status: 1,
+    stderr: ["chown: invalid user: '99999999999:1'"],
+  },
+  {
+    name: 'gid 4294967295 is refused, the whole spec quoted',
+    src: 'chown 1:4294967295 /opt',
+    status: 1,
+    stderr: ["chown: invalid group: '1:4294967295'"],
+  },
+  {
+    name: "a '+' before the number",
+    src: 'chown +4242 /opt',
+    status: 0,
+    expect: { '/opt': 'dir 4242:0 0755' },
+  },
+  {
+    name: 'chgrp takes 4294967295 and changes nothing',
+    src: 'chgrp 4294967295 /opt',
+    status: 0,
+    expect: { '/opt': 'dir 0:0 0755' },
+  },
+  {
+    name: 'chgrp refuses a gid past 32 bits',
+    src: 'chgrp 99999999999 /opt',
+    status: 1,
+    stderr: ["chgrp: invalid group: '99999999999'"],
+  },
+  {
+    name: 'install -o 4294967295 changes nothing, 4294967296 is refused',
+    src: 'install -o 4294967295 -g 4294967294 -d /opt/a; install -o 4294967296 -d /opt/b',
+    status: 1,
+    stderr: ["install: invalid user '4294967296'"],
+    expect: { '/opt/a': 'dir 0:4294967294 0755', '/opt/b': 'missing' },
+  },
   {
     name: 'an unknown group name is refused',
     src: 'chown alice:nogrp /opt',

@@ -69,6 +69,21 @@ describe('shadow tools check each option value as getopt meets it (an empty ARG 
     const given = analyze({ file: 'Dockerfile', text, buildArgs: { USER_NAME: 'bob' } });
     assert.deepEqual(given.sim.failures.map((x) => x.unsetArgs), []);
   });
+  test('an ARG declared only before FROM is named, with its line and the fix to declare it again (measured: options/global-arg-not-redeclared)', () => {
+    const text = 'ARG USER_UID=1001\nARG USERNAME=ml\nFROM debian:bookworm\nRUN useradd -m -u $USER_UID $USERNAME\nUSER ml\n';
+    const a = analyze({ file: 'Dockerfile', text, builder: 'buildah' });
+    assert.deepEqual(a.sim.failures.map((x) => [x.message.split('\n')[0], x.unsetArgs]),
+      [["useradd: option requires an argument -- 'u'", [{ name: 'USER_UID', line: 1, global: true }, { name: 'USERNAME', line: 2, global: true }]]]);
+    const f = a.findings.find((x) => x.ruleId === 'UID604');
+    assert.equal(f?.why, 'The step exits non-zero, which stops the build. ARG USER_UID (line 1), ARG USERNAME (line 2) are declared before the first FROM and not again in this stage, so $USER_UID, $USERNAME expand to nothing in this step: that may be why it fails. The analysis carries on as if the step had not run.');
+    assert.deepEqual(f?.fixes.map((x) => [x.description, x.snippet]), [['Declare `ARG USER_UID`, `ARG USERNAME` again after FROM (without a value they keep the one given before FROM).', 'ARG USER_UID\nARG USERNAME']]);
+    // Declared again in the stage: it has the value, and the step passes.
+    assert.deepEqual(analyze({ file: 'Dockerfile', text: text.replace('FROM debian:bookworm\n', 'FROM debian:bookworm\nARG USER_UID\nARG USERNAME\n') }).sim.failures, []);
+    // -u's value shifts: UID602 says why in the ARG's words.
+    const g = analyze({ file: 'Dockerfile', text: 'ARG GID=1000\nFROM debian:bookworm\nRUN groupadd -g $GID grp\n' }).findings.find((x) => x.ruleId === 'UID602');
+    assert.match(g?.why ?? '', /ARG GID \(line 1\) is declared before the first FROM and not again in this stage, so \$GID expands to nothing and -g takes the next word, 'grp', as the group id\./);
+    assert.deepEqual(g?.fixes.map((x) => x.snippet), ['ARG GID']);
+  });
   test('groupadd and usermod', () => {
     assert.deepEqual(first('ARG GID\nRUN groupadd -g $GID dockergrp'), ["groupadd: invalid group ID 'dockergrp'"]);
     assert.deepEqual(first('RUN groupadd -g 5000 a b'), ['Usage: groupadd [options] GROUP']);

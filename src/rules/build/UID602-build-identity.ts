@@ -29,7 +29,7 @@ function invalidId(f: BuildFailure, kind: string, word: string): { cause: string
     // The fixes give every ARG of the step that has no value, this one first.
     const all = [unset, ...f.unsetArgs!.filter((x) => x !== unset)];
     return {
-      cause: `ARG ${unset.name} (line ${unset.line}) has no default and no --build-arg gave it a value, so $${unset.name} expands to nothing and ${flag} takes the next word, '${word}', as the ${kind} id.`,
+      cause: `ARG ${unset.name} (line ${unset.line}) ${unset.global ? 'is declared before the first FROM and not again in this stage' : 'has no default and no --build-arg gave it a value'}, so $${unset.name} expands to nothing and ${flag} takes the next word, '${word}', as the ${kind} id.`,
       fixes: unsetArgsNote({ unsetArgs: all }).fixes,
     };
   }
@@ -106,6 +106,7 @@ function explainCause(a: AnalysisView, f: BuildFailure, state: AnalysisView['ima
   const missing = /(?:no such user|can't find uid for user|unknown user(?:\/group)?|invalid user)(?::\s*|\s+)'?([\w.-]+)/i.exec(f.message) ??
     /user '?([\w.-]+)'? does not exist/i.exec(f.message);
   const missingGroup = /(?:can't find gid for group|no such group|invalid group)(?::\s*|\s+)'?([\w.-]+)/i.exec(f.message) ??
+    /unknown group error looking up group "([\w.-]+)"/.exec(f.message) ??
     /group '?([\w.-]+)'? does not exist/i.exec(f.message);
   if (missingGroup && !missing) {
     return {
@@ -141,7 +142,7 @@ export default defineRule({
       if (f.kind !== 'conflict' && f.kind !== 'identity') continue;
       const { cause, fixes, hedge, dependsOn } = explain(a, f);
       // ARGs with no value, when the cause does not already name one (`useradd ... $USER_NAME`).
-      const unset = /^ARG \S+ \(line \d+\) has no default/.test(cause) ? { why: '', fixes: [] } : unsetArgsNote(f);
+      const unset = /^ARG \S+ \(line \d+\) (?:has no default|is declared before the first FROM)/.test(cause) ? { why: '', fixes: [] } : unsetArgsNote(f);
 
       report({
         message: `The build fails here: ${f.message.split('\n')[0]}${hedge}`,

@@ -37,6 +37,11 @@ export interface ParsedArgs {
   /** The long names an ambiguous prefix (the first bad option) could stand for. */
   ambiguous?: string[];
   /**
+   * The first bad option is one that takes a value but ends the line (`useradd -m -u` when
+   * $UID and the name are empty): `bad` is then `-u`, or the long option's full name.
+   */
+  missingArgument?: boolean;
+  /**
    * The options in the order getopt meets them (key '' for a bad one, its value as written):
    * shadow's tools check each value as it comes, so the first bad one on the line is reported.
    */
@@ -71,18 +76,20 @@ function compile(spec: Record<string, string>): Map<string, { key: string; arg: 
  * same meaning) starts with (measured: `useradd --home /app app` and `--ho` make /app the home).
  * An ambiguous or unknown prefix is undefined.
  */
-function abbreviated<T extends { key: string; arg: boolean }>(takes: Map<string, T>, name: string): T | string[] | undefined {
+function abbreviated<T extends { key: string; arg: boolean }>(takes: Map<string, T>, name: string): (T & { name: string }) | string[] | undefined {
   let hit: T | undefined;
+  let first = '';
   let clash = false;
   const names: string[] = [];
   for (const [long, t] of takes) {
     if (long.length < 2 || !long.startsWith(name)) continue;
     names.push(`--${long}`);
     if (hit !== undefined && (hit.key !== t.key || hit.arg !== t.arg)) clash = true;
+    if (hit === undefined) first = long;
     hit = t;
   }
 
-  return clash ? names : hit;
+  return clash ? names : hit === undefined ? undefined : { ...hit, name: first };
 }
 
 /**
@@ -92,6 +99,10 @@ function abbreviated<T extends { key: string; arg: boolean }>(takes: Map<string,
  */
 function badOptionLine(tool: string, p: ParsedArgs): string {
   const bad = p.bad ?? '';
+  // glibc's words for a value missing at the end of the line (measured: `useradd -m -u` is
+  // "option requires an argument -- 'u'", `useradd -m --ui` "option '--uid' requires an
+  // argument"), exit 2 with the usage, as for an unknown option.
+  if (p.missingArgument) return bad.startsWith('--') ? `${tool}: option '${bad}' requires an argument` : `${tool}: option requires an argument -- '${bad.slice(1)}'`;
   if (p.ambiguous) return `${tool}: option '${bad.split('=')[0]}' is ambiguous; possibilities: ${p.ambiguous.map((n) => `'${n}'`).join(' ')}`;
   if (bad.startsWith('--')) return `${tool}: unrecognized option '${bad}'`;
 
@@ -112,10 +123,12 @@ export function getopt(args: string[], spec: Record<string, string>): ParsedArgs
   };
   let bad: string | undefined;
   let ambiguous: string[] | undefined;
-  const refuse = (written: string, names?: string[]): void => {
+  let missingArgument: boolean | undefined;
+  const refuse = (written: string, names?: string[], missing?: boolean): void => {
     if (bad === undefined) {
       bad = written;
       ambiguous = names;
+      missingArgument = missing;
     }
     seq.push({ key: '', value: written });
   };
@@ -130,14 +143,16 @@ export function getopt(args: string[], spec: Record<string, string>): ParsedArgs
     if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
-      const t = name === '' ? undefined : (name.length > 1 ? takes.get(name) : undefined) ?? abbreviated(takes, name);
+      const exact = name.length > 1 ? takes.get(name) : undefined;
+      const t = name === '' ? undefined : exact ? { ...exact, name } : abbreviated(takes, name);
       if (t === undefined || Array.isArray(t)) {
         refuse(a, t);
         continue;
       }
       if (!t.arg) put(t.key, '');
       else if (eq >= 0) put(t.key, a.slice(eq + 1));
-      else put(t.key, args[++i] ?? '');
+      else if (i + 1 < args.length) put(t.key, args[++i]);
+      else refuse(`--${t.name}`, undefined, true);
       continue;
     }
 
@@ -152,7 +167,9 @@ export function getopt(args: string[], spec: Record<string, string>): ParsedArgs
           put(t.key, '');
           continue;
         }
-        put(t.key, j + 1 < a.length ? a.slice(j + 1) : (args[++i] ?? ''));
+        if (j + 1 < a.length) put(t.key, a.slice(j + 1));
+        else if (i + 1 < args.length) put(t.key, args[++i]);
+        else refuse(`-${a[j]}`, undefined, true);
         break;
       }
       continue;
@@ -161,7 +178,7 @@ export function getopt(args: string[], spec: Record<string, string>): ParsedArgs
     operands.push(a);
   }
 
-  return { opts, operands, bad, ambiguous, seq };
+  return { opts, operands, bad, ambiguous, missingArgument, seq };
 }
 
 const last = (p: ParsedArgs, key: string): string | undefined => p.opts.get(key)?.at(-1);
@@ -197,6 +214,17 @@ const GPASSWD_SPEC: Record<string, string> = {
     R: 'restrict', restrict: 'restrict',
   };
 const PASSWD_SPEC: Record<string, string> = {
+    a: 'all', all: 'all',
+    'i:': 'inactive', 'inactive:': 'inactive',
+    k: 'keepTokens', 'keep-tokens': 'keepTokens',
+    'n:': 'minDays', 'mindays:': 'minDays',
+    q: 'quiet', quiet: 'quiet',
+    'r:': 'repository', 'repository:': 'repository',
+    'R:': 'root', 'root:': 'root',
+    'P:': 'prefix', 'prefix:': 'prefix',
+    'w:': 'warnDays', 'warndays:': 'warnDays',
+    'x:': 'maxDays', 'maxdays:': 'maxDays',
+    h: 'help', help: 'help',
     d: 'delete', delete: 'delete',
     l: 'lock', lock: 'lock',
     u: 'unlock', unlock: 'unlock',
@@ -222,6 +250,22 @@ const DELUSER_SPEC: Record<string, string> = { 'remove-home': 'removeHome', syst
 
 const res = (status: number, ...stderr: string[]): CmdResult =>
   stderr.length > 0 ? { status, stderr } : { status };
+
+/**
+ * shadow's process_root_flag and process_prefix_flag look for `-R`/`--root` (and `-P`/
+ * `--prefix`) before getopt: one that ends the line stops the tool with its own words, exit 3
+ * (measured: `useradd -u abc -R` is "option '-R' requires an argument").
+ */
+function rootFlagMissing(tool: string, args: string[], prefix: boolean): CmdResult | undefined {
+  const flags = prefix ? ['-R', '--root', '-P', '--prefix'] : ['-R', '--root'];
+  for (let i = 0; i < args.length; i++) {
+    if (!flags.includes(args[i])) continue;
+    if (i + 1 === args.length) return res(3, `${tool}: option '${args[i]}' requires an argument`);
+    i++;
+  }
+
+  return undefined;
+}
 
 /**
  * Whether the account files can be locked. shadow's commonio_lock() calls lckpwdf(), which
@@ -400,6 +444,8 @@ const USERADD_USAGE = ['Usage: useradd [options] LOGIN', '       useradd -D', ' 
  */
 const useradd: CommandHandler = (ctx, argv) => {
   const acc = ctx.state.accounts;
+  const rootFlag = rootFlagMissing('useradd', argv.slice(1), true);
+  if (rootFlag) return rootFlag;
   const p = getopt(argv.slice(1), USERADD_SPEC);
   // process_flags(): each value is checked as getopt meets it, so the first bad one on the line
   // is the one reported, before the count of names (measured with shadow 4.13: `-g nosuch -u
@@ -531,6 +577,8 @@ const USERMOD_SPEC: Record<string, string> = {
 /** shadow usermod (src/usermod.c): process_flags() checks everything before open_files(). */
 const usermod: CommandHandler = (ctx, argv) => {
   const acc = ctx.state.accounts;
+  const rootFlag = rootFlagMissing('usermod', argv.slice(1), true);
+  if (rootFlag) return rootFlag;
   const p = getopt(argv.slice(1), USERMOD_SPEC);
   // As useradd: the values of -g, -G, -u and -s are checked as getopt meets them, before the
   // user is looked up (measured: `usermod -u abc nosuchuser` is "invalid user ID 'abc'").
@@ -647,8 +695,11 @@ const usermod: CommandHandler = (ctx, argv) => {
  */
 const userdel: CommandHandler = (ctx, argv) => {
   const acc = ctx.state.accounts;
+  const rootFlag = rootFlagMissing('userdel', argv.slice(1), true);
+  if (rootFlag) return rootFlag;
   const p = getopt(argv.slice(1), USERDEL_SPEC);
-  if (p.bad || p.operands.length !== 1) return res(2, 'Usage: userdel [options] LOGIN');
+  if (p.bad) return res(2, badOptionLine('userdel', p), 'Usage: userdel [options] LOGIN');
+  if (p.operands.length !== 1) return res(2, 'Usage: userdel [options] LOGIN');
 
   const name = p.operands[0];
   const user = userByName(acc, name);
@@ -689,6 +740,8 @@ const userdel: CommandHandler = (ctx, argv) => {
 
 const groupadd: CommandHandler = (ctx, argv) => {
   const acc = ctx.state.accounts;
+  const rootFlag = rootFlagMissing('groupadd', argv.slice(1), true);
+  if (rootFlag) return rootFlag;
   const p = getopt(argv.slice(1), GROUPADD_SPEC);
   // -g is checked as getopt meets it, before the count of names (measured: `groupadd -g
   // dockergrp`, an empty $GID before the name, is "invalid group ID 'dockergrp'", exit 3).
@@ -751,15 +804,18 @@ const GROUPMOD_SPEC: Record<string, string> = {
  */
 const groupmod: CommandHandler = (ctx, argv) => {
   const acc = ctx.state.accounts;
+  const rootFlag = rootFlagMissing('groupmod', argv.slice(1), true);
+  if (rootFlag) return rootFlag;
   const p = getopt(argv.slice(1), GROUPMOD_SPEC);
   const usage = 'Usage: groupmod [options] GROUP';
-  const gText = last(p, 'gid');
-  let newGid: number | undefined;
-  if (gText !== undefined) {
-    newGid = parseId(gText);
-    if (!validId(newGid)) return res(3, `groupmod: invalid group ID '${gText}'`);
+  // -g is checked as getopt meets it, a bad option stops where it stands (as groupadd).
+  for (const o of p.seq) {
+    if (o.key === '') return res(2, badOptionLine('groupmod', p), usage);
+    if (o.key === 'gid' && !validId(parseId(o.value))) return res(3, `groupmod: invalid group ID '${o.value}'`);
   }
-  if (p.bad || p.operands.length !== 1 || (has(p, 'nonUnique') && gText === undefined)) return res(2, usage);
+  const gText = last(p, 'gid');
+  let newGid = gText === undefined ? undefined : parseId(gText);
+  if (p.operands.length !== 1 || (has(p, 'nonUnique') && gText === undefined)) return res(2, usage);
 
   const name = p.operands[0];
   const g = groupByName(acc, name);
@@ -798,8 +854,11 @@ const groupmod: CommandHandler = (ctx, argv) => {
 
 const groupdel: CommandHandler = (ctx, argv) => {
   const acc = ctx.state.accounts;
+  const rootFlag = rootFlagMissing('groupdel', argv.slice(1), true);
+  if (rootFlag) return rootFlag;
   const p = getopt(argv.slice(1), GROUPDEL_SPEC);
-  if (p.bad || p.operands.length !== 1) return res(2, 'Usage: groupdel [options] GROUP');
+  if (p.bad) return res(2, badOptionLine('groupdel', p), 'Usage: groupdel [options] GROUP');
+  if (p.operands.length !== 1) return res(2, 'Usage: groupdel [options] GROUP');
 
   const name = p.operands[0];
   const g = groupByName(acc, name);
@@ -823,7 +882,8 @@ const groupdel: CommandHandler = (ctx, argv) => {
 const gpasswd: CommandHandler = (ctx, argv) => {
   const acc = ctx.state.accounts;
   const p = getopt(argv.slice(1), GPASSWD_SPEC);
-  if (p.bad || p.operands.length !== 1) return res(2, 'Usage: gpasswd [option] GROUP');
+  if (p.bad) return res(2, badOptionLine('gpasswd', p), 'Usage: gpasswd [option] GROUP');
+  if (p.operands.length !== 1) return res(2, 'Usage: gpasswd [option] GROUP');
 
   const add = last(p, 'add');
   if (add !== undefined && !userByName(acc, add)) return res(3, `gpasswd: user '${add}' does not exist`);
@@ -904,7 +964,12 @@ const chpasswd: CommandHandler = (ctx, argv) => {
 
 const passwd: CommandHandler = (ctx, argv) => {
   const acc = ctx.state.accounts;
+  const rootFlag = rootFlagMissing('passwd', argv.slice(1), false);
+  if (rootFlag) return rootFlag;
   const p = getopt(argv.slice(1), PASSWD_SPEC);
+  // passwd's usage() exits 6 (measured: `passwd -x` with no value).
+  if (p.bad) return res(6, badOptionLine('passwd', p), 'Usage: passwd [options] [LOGIN]');
+  if (has(p, 'help')) return { status: 0 };
   const self = userByUid(acc, ctx.ident.uid);
   const name = p.operands[0] ?? self?.name;
   if (!name) return res(1, `passwd: Cannot determine your user name.`);
@@ -981,6 +1046,9 @@ function debianAdduser(ctx: ExecContext, argv: string[], groupOnly: boolean): Cm
     return m && (Object.hasOwn(DEBIAN_ADDUSER_SPEC, m[1]) || Object.hasOwn(DEBIAN_ADDUSER_SPEC, `${m[1]}:`)) ? `-${x}` : x;
   });
   const p = getopt(args, DEBIAN_ADDUSER_SPEC);
+  // Getopt::Long's words for a value missing at the end (measured: `adduser x --uid` prints
+  // "Option uid requires an argument" and the usage, exit 1).
+  if (p.bad && p.missingArgument) return res(1, `Option ${p.bad.replace(/^-+/, '')} requires an argument`);
   if (p.bad) return res(1, `${prog}: Unknown option: ${p.bad.replace(/^-+/, '')}`);
   // Getopt::Long's "=i" options take only a whole number: `--uid ${UID}` with UID empty takes
   // the next option as its value and refuses it, before anything is checked.

@@ -360,7 +360,26 @@ interface OwnerSpec {
  * OWNER[:GROUP] as coreutils parses it (parse_user_spec): names first, then numbers; "user:"
  * takes the user's login group; the old "user.group" form is accepted when no colon is given.
  */
-function parseOwnerSpec(ctx: ExecContext, spec: string): OwnerSpec | string {
+/**
+ * An owner or group number as coreutils reads it (xstrtoul): blanks and one '+' may lead, and
+ * the value may not pass max. chown refuses 4294967295, which is (uid_t) -1, "no change" to the
+ * kernel (measured: `chown 4294967295 f` is "invalid user", 4294967294 is taken); chgrp and
+ * install take it and change nothing.
+ */
+const ID_MAX = 4294967295;
+function coreutilsId(text: string, max: number): number | undefined {
+  const m = /^[ \t\n\v\f\r]*\+?(\d+)$/.exec(text);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+
+  return n <= max ? n : undefined;
+}
+
+/**
+ * chown's USER[:GROUP] (coreutils parse_user_spec): a name first, then a number below
+ * 4294967295. For chgrp (group), the group alone with chgrp's own limit.
+ */
+function parseOwnerSpec(ctx: ExecContext, spec: string, chgrp = false): OwnerSpec | string {
   const acc = ctx.state.accounts;
   let sep = spec.indexOf(':');
   if (sep < 0 && spec.includes('.') && !userByName(acc, spec)) sep = spec.indexOf('.');
@@ -370,9 +389,9 @@ function parseOwnerSpec(ctx: ExecContext, spec: string): OwnerSpec | string {
 
   if (userPart !== '') {
     const u = userByName(acc, userPart);
-    const n = parseId(userPart.replace(/^\+/, ''));
+    const n = coreutilsId(userPart, ID_MAX - 1);
     if (u) out.uid = u.uid;
-    else if (n !== undefined && n >= 0) out.uid = n;
+    else if (n !== undefined) out.uid = n;
     else return `invalid user: '${spec}'`;
     if (groupPart === '') {
       const login = u ?? userByUid(acc, out.uid);
@@ -382,9 +401,10 @@ function parseOwnerSpec(ctx: ExecContext, spec: string): OwnerSpec | string {
   }
   if (groupPart !== undefined && groupPart !== '') {
     const g = groupByName(acc, groupPart);
-    const n = parseId(groupPart.replace(/^\+/, ''));
+    const n = coreutilsId(groupPart, chgrp ? ID_MAX : ID_MAX - 1);
     if (g) out.gid = g.gid;
-    else if (n !== undefined && n >= 0) out.gid = n;
+    else if (n === ID_MAX) return out;
+    else if (n !== undefined) out.gid = n;
     else return `invalid group: '${spec}'`;
   }
 
@@ -474,7 +494,7 @@ function chownLike(tool: 'chown' | 'chgrp'): CommandHandler {
     } else {
       if (args.length === 0) return missingOperand(tool);
       if (args.length < 2) return usage(`${tool}: missing operand after '${args[0]}'`);
-      spec = tool === 'chown' ? parseOwnerSpec(ctx, args[0]) : parseOwnerSpec(ctx, `:${args[0]}`);
+      spec = tool === 'chown' ? parseOwnerSpec(ctx, args[0]) : parseOwnerSpec(ctx, `:${args[0]}`, true);
       if (typeof spec === 'string' && tool === 'chgrp') spec = `invalid group: '${args[0]}'`;
       if (typeof spec === 'string' && busybox(ctx)) spec = busyboxOwnerError(tool, args[0]);
       files = args.slice(1);
@@ -1200,17 +1220,17 @@ const install: CommandHandler = (ctx, argv) => {
   const owner: OwnerSpec = {};
   const u = opts.get('o');
   const g = opts.get('g');
+  // A name, else a number up to 4294967295, which changes nothing (measured: `install -o
+  // 4294967295 -d D` leaves D root's).
   if (u !== undefined) {
-    const s = parseOwnerSpec(ctx, u);
-    if (typeof s === 'string' || s.uid === undefined) {
-      return fail(`install: invalid user '${u}'`);
-    }
-    owner.uid = s.uid;
+    const n = userByName(ctx.state.accounts, u)?.uid ?? coreutilsId(u, ID_MAX);
+    if (n === undefined) return fail(`install: invalid user '${u}'`);
+    if (n !== ID_MAX) owner.uid = n;
   }
   if (g !== undefined) {
-    const s = parseOwnerSpec(ctx, `:${g}`);
-    if (typeof s === 'string') return fail(`install: invalid group '${g}'`);
-    owner.gid = s.gid;
+    const n = groupByName(ctx.state.accounts, g)?.gid ?? coreutilsId(g, ID_MAX);
+    if (n === undefined) return fail(`install: invalid group '${g}'`);
+    if (n !== ID_MAX) owner.gid = n;
   }
   const spec = opts.get('m');
   if (spec !== undefined && applyMode(spec, 0o755, false, 0, busybox(ctx)) === undefined) {
