@@ -702,7 +702,14 @@ export function tailor(e: Explanation, a: AnalysisView & { findings?: Finding[] 
     const m = mountOf(a, path);
     if (m) details.push(`${path} is on the ${m.kind === 'image-volume' ? 'anonymous volume at' : `${m.kind} mount`} ${m.target}${m.source ? ` from ${m.source}` : ''} (${m.written})`);
     else details.push(`${path} is in the image, not on a mount`);
-    if (v?.allowed && e.id !== 'read-only-file-system') {
+    // The permissions may allow what failed for another reason the model does predict (a
+    // script whose #! line ends in a carriage return: exec is allowed, the start still fails).
+    // A finding or a start failure that names the path is that prediction: no contradiction.
+    const predicted = relatedFindings(e, a, path).length > 0 || a.runtime.errors.some((err) => err.message.includes(path));
+    if (v?.allowed && e.id !== 'read-only-file-system' && predicted) {
+      details.push(`the permissions allow ${v.op} ${path}; the failure is the one predicted below, not a permission refusal`);
+    }
+    if (v?.allowed && e.id !== 'read-only-file-system' && !predicted) {
       contradiction = 'the model predicts this works with the given flags: the container may run with other flags, or the model misses something (try uidctl verify)';
     }
     if (e.id === 'read-only-file-system' && v && v.errno !== 'EROFS') contradiction = notReadOnly(a, path, v);

@@ -451,6 +451,27 @@ describe('explain and verify read the build context as check does', () => {
     assert.deepEqual(e.fixes.map((f: { snippet: string }) => f.snippet), ['COPY --chown=1000:1000 secret.txt /app/secret.txt', 'RUN chmod a+r /app/secret.txt']);
   });
 
+  test('exec ... no such file or directory for a CRLF script: UID106 is quoted, and the model does not claim it works', async () => {
+    const dir = tempDir({ Dockerfile: 'FROM debian:bookworm\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["bash"]\n', 'entrypoint.sh': '#!/bin/sh\r\nset -e\r\nexec "$@"\r\n' });
+    chmodSync(join(dir, 'entrypoint.sh'), 0o755);
+    const e = await explainJson(dir, ['exec /entrypoint.sh: no such file or directory', '--dockerfile', 'Dockerfile']);
+    assert.equal(e.id, 'exec-not-found-crlf');
+    assert.equal(e.contradiction, undefined);
+    assert.deepEqual(e.details.slice(-2), [
+      'the permissions allow exec /entrypoint.sh; the failure is the one predicted below, not a permission refusal',
+      'UID106 (Dockerfile:3): The container will not start: exec /entrypoint.sh: no such file or directory.',
+    ]);
+    assert.deepEqual(e.fixes.map((f: { snippet?: string }) => f.snippet), ["RUN sed -i 's/\\r$//' /entrypoint.sh"]);
+  });
+
+  test('exec ... no such file or directory for a script the model starts: the contradiction stays', async () => {
+    const dir = tempDir({ Dockerfile: 'FROM debian:bookworm\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n', 'entrypoint.sh': '#!/bin/sh\nexec "$@"\n' });
+    chmodSync(join(dir, 'entrypoint.sh'), 0o755);
+    const e = await explainJson(dir, ['exec /entrypoint.sh: no such file or directory', '--dockerfile', 'Dockerfile']);
+    assert.equal(e.contradiction, 'the model predicts this works with the given flags: the container may run with other flags, or the model misses something (try uidctl verify)');
+    assert.ok(!e.details.some((d: string) => d.startsWith('UID106') || d.startsWith('the permissions allow')));
+  });
+
   test("bash's words on a redirection the model refuses: judged as the create it is", async () => {
     const e = await explainJson(project(), ['bash: /out/log.txt: Permission denied', '--dockerfile', 'Dockerfile']);
     assert.deepEqual([e.id, e.facts], ['permission-denied', { program: 'bash', path: '/out/log.txt', op: 'create' }]);
