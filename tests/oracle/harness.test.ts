@@ -12,6 +12,8 @@ interface Harness {
   words(text: string): string[];
   RUNTIME_HICCUP: RegExp;
   differ(a: object, truth: object, other: object): string[];
+  storageFlags(driver: string, env?: Record<string, string | undefined>): string[];
+  importBaseStorage(env?: Record<string, string | undefined>): { flags: string[]; where: string };
 }
 
 // A string specifier keeps tsc from resolving the plain-JS script; the interface types it.
@@ -184,5 +186,19 @@ describe('differ on a build action', () => {
     assert.deepEqual(h.differ(worded, truth, { ok: true, line: null, message: '' }), ['ok']);
     // A scenario's own expectation carries no words: only ok and line are compared.
     assert.deepEqual(h.differ(worded, truth, { ok: false, line: 2 }), []);
+  });
+});
+
+describe('storage of --import-base', () => {
+  test('with ORACLE_STORAGE: the vfs driver of that store, as a run with the same ORACLE_STORAGE uses', () => {
+    assert.deepEqual(h.importBaseStorage({ ORACLE_STORAGE: '/X' }), {
+      flags: ['--root', '/X/storage-vfs', '--runroot', '/X/run/storage-vfs', '--storage-driver', 'vfs'],
+      where: 'the vfs storage of /X/storage-vfs',
+    });
+    assert.deepEqual(h.importBaseStorage({ ORACLE_STORAGE: '/X' }).flags, h.storageFlags('vfs', { ORACLE_STORAGE: '/X' }));
+  });
+
+  test("without it: buildah's default store with the vfs driver, where the probe and archive tests look", () => {
+    assert.deepEqual(h.importBaseStorage({}), { flags: ['--storage-driver', 'vfs'], where: "buildah's vfs storage" });
   });
 });
