@@ -407,6 +407,9 @@ const PATTERNS: Pattern[] = [
     match: [
       /(?:^|\s)(cat|head|tail|less|more|grep|egrep|fgrep|zcat|sed|awk|sort|uniq|wc|cut|diff|cmp|md5sum|sha1sum|sha256sum|sha512sum|base64|xxd|od|strings|jq|yq|tar|source|\.): (?:line \d+: )?['"‘]?((?:\.{0,2}|~)\/[^\s:'"’]*)['"’]?: Permission denied/,
       /(cp|install|rsync|tar|gzip|unzip): (?:cannot|can't) open ['"‘]([^'"’\n]+)['"’] for reading: Permission denied/,
+      // Listing a folder: coreutils `ls: cannot open directory '/datasets'`, BusyBox `ls: can't
+      // open '/datasets'`, `du: cannot read directory`, `find: '/datasets'`.
+      /(ls|du|find|tree): (?:cannot open directory |cannot read directory |can't open )?['"‘]([^'"’\n]+)['"’]: Permission denied/,
       // python3 SCRIPT: `python3: can't open file '/app/train.py': [Errno 13] Permission denied`.
       /(python[\d.]*): can't open file ['"‘]([^'"’\n]+)['"’]: \[Errno 13\]/,
       /(?:^|\s)(?:\S+: )?\d+: (?:cannot|Can't) open ['"‘]?([^\s'"’:]+)['"’]?: Permission denied/,
@@ -430,7 +433,7 @@ const PATTERNS: Pattern[] = [
         fix('Or let every user read it (not for secrets).', `RUN chmod a+r ${path}`),
       ];
     },
-    ruleIds: ['UID106'],
+    ruleIds: ['UID106', 'UID205'],
     hides: ['permission-denied'],
   },
   {
@@ -591,7 +594,7 @@ function relatedFindings(e: Explanation, a: AnalysisView & { findings?: Finding[
     if (!path) return true;
     // A start or build failure is about this file only when it names it.
     if (f.ruleId === 'UID106' || f.ruleId === 'UID601') return f.message.includes(path);
-    if (!['UID201', 'UID103', 'UID105'].includes(f.ruleId)) return true;
+    if (!['UID201', 'UID205', 'UID103', 'UID105'].includes(f.ruleId)) return true;
     const m = mountOf(a, path);
 
     return (m && f.message.includes(m.target)) || f.message.includes(parentDir(path)) || f.message.includes(path);

@@ -27,6 +27,20 @@ const cases: { name: string; text: string; id: string; facts: ExplainFacts; caus
     cause: /^python3 could not open \/app\/train\.py for reading: there is no such file \(ENOENT\)/,
   },
   {
+    name: "ls on a folder it may not list: a read of the folder (coreutils' words)",
+    text: "ls: cannot open directory '/datasets': Permission denied",
+    id: 'read-permission-denied',
+    facts: { program: 'ls', path: '/datasets', op: 'read' },
+    cause: /^ls could not read \/datasets \(EACCES\)/,
+  },
+  {
+    name: "find on a folder it may not list (find's own quotes)",
+    text: "find: ‘/datasets’: Permission denied",
+    id: 'read-permission-denied',
+    facts: { program: 'find', path: '/datasets', op: 'read' },
+    cause: /^find could not read \/datasets \(EACCES\)/,
+  },
+  {
     name: 'sudo -n with a rule that asks a password',
     text: 'sudo: a password is required',
     id: 'sudo-password',
@@ -299,6 +313,18 @@ describe('tailor', () => {
     assert.ok(e.details.includes('/workspace/data/x is on the bind mount /workspace/data from /home/me/proj/data (-v $PWD/data:/workspace/data)'));
     assert.ok(e.details.some((d) => d.startsWith('UID201 (Dockerfile:3): app (uid 1000) cannot write to /workspace/data')));
     assert.ok(e.fixes.some((f) => f.snippet === 'sudo chown -R 1000:1000 /home/me/proj/data'));
+  });
+
+  test('ls on a read-only data set the user may not list: UID205 quoted, its fixes first', () => {
+    const run = parseDockerRun('docker run -v /srv/ds:/datasets:ro img', { invoker, env: { HOME: invoker.home, PWD: invoker.cwd } });
+    const host = [{ path: '/srv/ds', exists: true, from: 'facts-file' as const, meta: { kind: 'dir' as const, uid: 0, gid: 0, mode: 0o700 } }];
+    const a = analyze({ file: 'Dockerfile', text: DOCKERFILE, run, host, profile: 'dev' });
+    const [e] = explainError("ls: cannot open directory '/datasets': Permission denied").map((x) => tailor(x, a));
+
+    assert.equal(e.id, 'read-permission-denied');
+    assert.equal(e.contradiction, undefined);
+    assert.ok(e.details.includes('UID205 (Dockerfile:3): app (uid 1000) cannot read /datasets (-v /srv/ds:/datasets:ro): it belongs to 0:0 with mode 0700 on the host - Permission denied.'));
+    assert.deepEqual(e.fixes.map((f) => f.snippet), ['sudo chmod -R a+rX /srv/ds', 'sudo setfacl -R -m u:1000:rX -m d:u:1000:rX /srv/ds']);
   });
 
   test('a path the model allows says so and points to verify', () => {
