@@ -397,7 +397,7 @@ const mounts: Case[] = [
     run: 'docker run --rm -v /srv/keys/token:/run/token:ro img',
     host: 'paths:\n  /srv/keys/token: { uid: 0, gid: 0, mode: "0600", kind: file }',
     message: ['cannot read /run/token', 'belongs to 0:0 with mode 0600 on the host'],
-    fix: 'sudo chmod -R a+rX /srv/keys/token',
+    fix: 'sudo setfacl -m u:1000:r /srv/keys/token',
   },
   {
     name: 'UID205 is quiet for a read-only data set of mode 0755',

@@ -68,10 +68,20 @@ describe('UID205 on docker run mounts', () => {
     ]);
   });
 
-  test('a mounted file of mode 0600', () => {
-    const [f] = uid205(docker('docker run --rm -v /srv/keys/token:/run/token:ro img'), [dir('/srv/keys/token', 0, 0, 0o600, 'file')]);
-    assert.equal(f.message, 'app (uid 1000) cannot read /run/token (-v /srv/keys/token:/run/token:ro): it belongs to 0:0 with mode 0600 on the host - Permission denied.');
-    assert.match(f.why, /^\/run\/token is -rw------- 0:0; uid 1000 \(app\) falls in the other class \(---\), which does not allow read\. /);
+  test('a mounted file of mode 0600: the narrow fixes first, everyone last and not for secrets', () => {
+    const [f] = uid205(docker('docker run --rm -v /srv/keys/token:/run/token:ro img'), [dir('/srv/keys/token', 1001, 1001, 0o600, 'file')]);
+    assert.equal(f.message, 'app (uid 1000) cannot read /run/token (-v /srv/keys/token:/run/token:ro): it belongs to 1001:1001 with mode 0600 on the host - Permission denied.');
+    assert.match(f.why, /^\/run\/token is -rw------- 1001:1001; uid 1000 \(app\) falls in the other class \(---\), which does not allow read\. /);
+    assert.deepEqual(f.fixes.map((x) => [x.description, x.snippet]), [
+      ['Give uid 1000 alone read access with an ACL entry, which leaves the file private to everyone else.', 'sudo setfacl -m u:1000:r /srv/keys/token'],
+      ["Or run as the file's owner; uid 1001 has no passwd entry in the image, so HOME becomes / unless you set it.", '--user 1001:1001 -e HOME=/tmp'],
+      ['Or let every user read the file on the host (not for keys and secrets: ssh, for one, refuses a private key others may read).', 'sudo chmod a+r /srv/keys/token'],
+    ]);
+  });
+
+  test('a socket or a device node mounted in is not judged as data', () => {
+    const sock: HostPathFacts = { path: '/run/docker.sock', exists: true, from: 'facts-file', meta: { kind: 'other', uid: 0, gid: 999, mode: 0o660 } };
+    assert.deepEqual(uid205(docker('docker run --rm -v /run/docker.sock:/var/run/docker.sock img'), [sock]), []);
   });
 
   test('a mount below a folder the process may not enter: the folder above is named', () => {

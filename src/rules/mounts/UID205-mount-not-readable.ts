@@ -74,6 +74,8 @@ function bindFixes(a: AnalysisView, m: MountSpec, owner: FileMeta): Fix[] {
   const where = k8s ? 'node' : 'host';
   const fixes: Fix[] = [];
   const groupReadable = (owner.mode & 0o050) === 0o050;
+  const file = owner.kind === 'file';
+  const thing = file ? 'file' : 'folder';
 
   // Root's group (0) is never the one to hand out.
   if (groupReadable && owner.gid !== 0 && !p.groups.includes(owner.gid) && p.gid !== owner.gid) {
@@ -83,32 +85,37 @@ function bindFixes(a: AnalysisView, m: MountSpec, owner: FileMeta): Fix[] {
     if (switched && p.userName) {
       const existing = groupByGid(a.image.accounts, owner.gid);
       fixes.push({
-        description: `The folder's group ${owner.gid} may read it: make ${p.userName} a member of it in the image (the switch to ${p.userName} takes its groups from /etc/group, so --group-add would not reach the workload).`,
+        description: `The ${thing}'s group ${owner.gid} may read it: make ${p.userName} a member of it in the image (the switch to ${p.userName} takes its groups from /etc/group, so --group-add would not reach the workload).`,
         snippet: existing ? `RUN usermod -aG ${existing.name} ${p.userName}` : `RUN groupadd -g ${owner.gid} hostdata && usermod -aG hostdata ${p.userName}`,
         safe: false,
       });
     } else if (!switched) {
-      fixes.push({ description: `The folder's group ${owner.gid} may read it: add that group to the container.`, snippet: renderRunChanges(a, [{ kind: 'group-add', gids: [owner.gid] }]), safe: false });
+      fixes.push({ description: `The ${thing}'s group ${owner.gid} may read it: add that group to the container.`, snippet: renderRunChanges(a, [{ kind: 'group-add', gids: [owner.gid] }]), safe: false });
     }
   }
-  if (m.source !== undefined) {
-    fixes.push({
-      description: `Let every user read the folder on the ${where} (X adds search to folders only), which leaves its owner as it is.`,
-      snippet: `sudo chmod -R a+rX ${m.source}`,
-      safe: false,
-    });
-    fixes.push({
-      description: `Or give uid ${p.uid} alone read access with an ACL entry (default entries too, for files added later).`,
-      snippet: `sudo setfacl -R -m u:${p.uid}:rX -m d:u:${p.uid}:rX ${m.source}`,
-      safe: false,
-    });
-  }
+  const acl: Fix[] = m.source === undefined ? [] : [{
+    description: file
+      ? `Or give uid ${p.uid} alone read access with an ACL entry, which leaves the file private to everyone else.`
+      : `Or give uid ${p.uid} alone read access with an ACL entry (default entries too, for files added later).`,
+    snippet: file ? `sudo setfacl -m u:${p.uid}:r ${m.source}` : `sudo setfacl -R -m u:${p.uid}:rX -m d:u:${p.uid}:rX ${m.source}`,
+    safe: false,
+  }];
+  const everyone: Fix[] = m.source === undefined ? [] : [{
+    description: file
+      ? `Or let every user read the file on the ${where} (not for keys and secrets: ssh, for one, refuses a private key others may read).`
+      : `Let every user read the folder on the ${where} (X adds search to folders only), which leaves its owner as it is.`,
+    snippet: file ? `sudo chmod a+r ${m.source}` : `sudo chmod -R a+rX ${m.source}`,
+    safe: false,
+  }];
+  const owners: Fix[] = [];
   if (owner.uid !== 0 && owner.uid !== p.uid) {
     const imageUser = userByUid(a.image.accounts, owner.uid);
-    fixes.push(imageUser
-      ? { description: `Or run as ${imageUser.name}, the image's user with uid ${owner.uid}, the folder's owner.`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: imageUser.gid, name: imageUser.name }]), safe: false }
-      : { description: `Or run as the folder's owner; uid ${owner.uid} has no passwd entry in the image, so HOME becomes / unless you set it.`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: owner.gid }, ...tmpHomeChanges(a)]), safe: false });
+    owners.push(imageUser
+      ? { description: `Or run as ${imageUser.name}, the image's user with uid ${owner.uid}, the ${thing}'s owner.`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: imageUser.gid, name: imageUser.name }]), safe: false }
+      : { description: `Or run as the ${thing}'s owner; uid ${owner.uid} has no passwd entry in the image, so HOME becomes / unless you set it.`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: owner.gid }, ...tmpHomeChanges(a)]), safe: false });
   }
+  // A data folder is opened to everyone; a file may be a key: the narrow fixes come first.
+  fixes.push(...(file ? [...acl, ...owners, ...everyone] : [...everyone, ...acl, ...owners]));
   if (k8s) {
     const sc = a.run?.runAsNonRoot ? ['      runAsUser: 0', '      runAsNonRoot: false'] : ['      runAsUser: 0'];
     fixes.push({
@@ -221,6 +228,10 @@ export default defineRule({
       // podman refuses to start in a working directory it cannot enter: UID107 says so.
       if (a.engine === 'podman' && p.cwd === target && rules.runs('UID107') && !a.checkStart(target, 'chdir').allowed) continue;
 
+      // Sockets and device nodes are not read as data: a device is UID801's, a socket asks for
+      // write permission to connect.
+      const kind = a.runtime.view.fs.get(target)?.kind;
+      if (kind !== undefined && kind !== 'dir' && kind !== 'file') continue;
       const v = a.check(target, 'read');
       let report1: RuleReport | undefined;
       if (!v.allowed && v.errno === 'EACCES') {
