@@ -5,7 +5,8 @@
 //
 //   node scripts/oracle.mjs [--filter TEXT] [--record-only] [--out FILE] [--keep]
 //                           [--driver vfs|overlay|auto]
-//   node scripts/oracle.mjs --import-base   (only put the base image into buildah's vfs storage)
+//   node scripts/oracle.mjs --import-base   (only put the base image into buildah's vfs storage,
+//                                            or ORACLE_STORAGE's vfs store when that is set)
 //
 // Exit 0 when the model agrees everywhere, 1 on any disagreement, 2 on a broken setup.
 import { spawnSync } from 'node:child_process';
@@ -62,10 +63,10 @@ function sh(cmd, args, opts = {}) {
  * overlay is what Docker itself uses and is several times faster than vfs; it is taken when
  * this machine can mount it, else vfs (always works, slower).
  */
-function storageFlags(driver) {
+export function storageFlags(driver, env = process.env) {
   // ORACLE_STORAGE gives a run its own store, so two runs on one machine do not meet.
-  const root = process.env.ORACLE_STORAGE ?? '/var/lib/uidctl-oracle';
-  const runroot = process.env.ORACLE_STORAGE ? `${process.env.ORACLE_STORAGE}/run` : '/run/uidctl-oracle';
+  const root = env.ORACLE_STORAGE ?? '/var/lib/uidctl-oracle';
+  const runroot = env.ORACLE_STORAGE ? `${env.ORACLE_STORAGE}/run` : '/run/uidctl-oracle';
   return [
     '--root', `${root}/storage-${driver}`,
     '--runroot', `${runroot}/storage-${driver}`,
@@ -741,13 +742,24 @@ function expectation(a) {
 
 // ------------------------------------------------------------------ main
 
+/**
+ * Where --import-base puts the base image. With ORACLE_STORAGE, the vfs driver of that store (the
+ * one a run with --driver vfs and the same ORACLE_STORAGE uses); without it, buildah's default
+ * store with the vfs driver, where the tests of tests/probe and tests/archive look for it.
+ */
+export function importBaseStorage(env = process.env) {
+  if (env.ORACLE_STORAGE) {
+    return { flags: storageFlags('vfs', env), where: `the vfs storage of ${env.ORACLE_STORAGE}/storage-vfs` };
+  }
+  return { flags: ['--storage-driver', 'vfs'], where: "buildah's vfs storage" };
+}
+
 function main() {
   const opt = parseArgs(process.argv.slice(2));
   if (opt.baseOnly) {
-    // The tests of tests/probe and tests/archive look for the base in buildah's default vfs
-    // storage: put the same debootstrap image there.
-    ensureBase(['--storage-driver', 'vfs']);
-    console.log(`oracle: ${BASE_IMAGE} is in buildah's vfs storage`);
+    const base = importBaseStorage();
+    ensureBase(base.flags);
+    console.log(`oracle: ${BASE_IMAGE} is in ${base.where}`);
     return;
   }
   const t0 = Date.now();

@@ -3,6 +3,7 @@
 
 import type {
   Distro,
+  GroupEntry,
   FsTree,
   ImageConfig,
   ImageState,
@@ -10,7 +11,7 @@ import type {
   PasswordState,
   PythonEnv,
 } from '../model/types.js';
-import { SHADOW_DEFAULTS, parseGroup, parseLoginDefs, parsePasswd } from '../image/accounts.js';
+import { ADDUSER_BOOKWORM_DEFAULTS, SHADOW_DEFAULTS, adduserDefs, parseGroup, parseLoginDefs, parsePasswd } from '../image/accounts.js';
 import { resolvePath } from '../image/fs.js';
 import { DEFAULT_PATH, emptyConfig, scratchState } from '../image/state.js';
 import type { ImageSnapshot } from './layers.js';
@@ -61,8 +62,13 @@ function passwordsOf(redacted: string | undefined): Record<string, PasswordState
   return out;
 }
 
-/** login.defs, then the useradd and adduser defaults that the model also needs. */
-export function loginDefsOf(s: ImageSnapshot): LoginDefs {
+/**
+ * login.defs, then the useradd and adduser defaults that the model also needs. adduser.conf is
+ * read with the defaults adduser documents in it (Debian 12 ships every setting commented out:
+ * `#DIR_MODE=0700` under `# Default: DIR_MODE=0700`); on Debian 12 without such a file, its
+ * adduser's own defaults apply, as the catalog's debian:bookworm has them.
+ */
+export function loginDefsOf(s: ImageSnapshot, groups: GroupEntry[] = parseGroup(textAt(s, '/etc/group') ?? '')): LoginDefs {
   const defs = parseLoginDefs(textAt(s, '/etc/login.defs') ?? '', SHADOW_DEFAULTS);
 
   for (const line of (textAt(s, '/etc/default/useradd') ?? '').split('\n')) {
@@ -70,12 +76,10 @@ export function loginDefsOf(s: ImageSnapshot): LoginDefs {
     if (m) defs.defaultShell = m[1];
   }
 
-  for (const line of (textAt(s, '/etc/adduser.conf') ?? '').split('\n')) {
-    const m = line.match(/^\s*DIR_MODE\s*=\s*"?([0-7]+)"?/);
-    if (m) defs.adduserDirMode = parseInt(m[1], 8);
-  }
+  const os = parseOsRelease(textAt(s, '/etc/os-release') ?? '');
+  const bookworm = distroOf(os) === 'debian' && os.ID === 'debian' && os.VERSION_ID === '12';
 
-  return defs;
+  return { ...defs, ...adduserDefs(textAt(s, '/etc/adduser.conf'), bookworm ? ADDUSER_BOOKWORM_DEFAULTS : undefined, groups) };
 }
 
 function exists(tree: FsTree, path: string): boolean {
@@ -191,11 +195,12 @@ export function snapshotToState(
   state.distro = distroOf(osRelease);
   state.fs = s.fs;
   state.config = config;
+  const group = parseGroup(textAt(s, '/etc/group') ?? '');
   state.accounts = {
     passwd: parsePasswd(textAt(s, '/etc/passwd') ?? ''),
-    group: parseGroup(textAt(s, '/etc/group') ?? ''),
+    group,
     passwords: passwordsOf(s.texts['/etc/shadow']),
-    loginDefs: loginDefsOf(s),
+    loginDefs: loginDefsOf(s, group),
   };
 
   state.pythons = detectPythons(s.fs, config.env.PATH ?? DEFAULT_PATH);

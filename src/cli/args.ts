@@ -7,15 +7,44 @@ import { UsageError } from './errors.js';
 type Options = NonNullable<ParseArgsConfig['options']>;
 export type ParsedFlags<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>;
 
-export function parseFlags<O extends Options>(args: string[], options: O): ParsedFlags<O> {
+export function parseFlags<O extends Options>(args: string[], options: O, opts: { positionals?: boolean } = {}): ParsedFlags<O> {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parseArgs({ args, options, allowPositionals: opts.positionals ?? true, strict: true }) as ParsedFlags<O>;
   } catch (e) {
-    // Node's own wording of this one ends in unbalanced quotes (node 20): say it plainly.
-    const unknown = /^Unknown option '([^']*)'/.exec((e as Error).message);
-    if (unknown) throw new UsageError(`unknown option ${unknown[1]} (a file whose name starts with '-' goes after '--')`);
-    throw new UsageError((e as Error).message.split('\n')[0]);
+    throw new UsageError(flagProblem(e as Error, args, opts.positionals ?? true));
   }
+}
+
+/**
+ * node's parseArgs errors in uidctl's words, on one line: its own are several lines long, end
+ * in unbalanced quotes (node 20) or name the option as `-h, --help`.
+ */
+export function flagProblem(e: Error, args: string[], positionals = true): string {
+  const text = e.message;
+  const unknown = /^Unknown option '([^']*)'/.exec(text);
+  if (unknown) return `unknown option ${unknown[1]}${positionals ? " (a file whose name starts with '-' goes after '--')" : ''}`;
+  const extra = /^Unexpected argument '([^']*)'/.exec(text);
+  if (extra) return `unexpected argument '${extra[1]}': this command takes options only`;
+  // "Option '--jobs <value>' argument missing", "Option '-h, --help' does not take an argument".
+  const option = /^Option '(?:(-[^-,' ]+), )?(--?[^' ]+)/.exec(text);
+  const named = option?.[2];
+  if (option && named !== undefined) {
+    if (/argument is ambiguous/.test(text)) {
+      // The word after the option starts with '-': node takes no such word as its value.
+      const at = args.findIndex((a) => a === named || (option[1] !== undefined && a === option[1]));
+      const next = at >= 0 ? args[at + 1] : undefined;
+      return next !== undefined
+        ? `${named} needs a value; '${next}' looks like an option (write ${named}=${next} if it is the value)`
+        : `${named} needs a value`;
+    }
+    if (/argument missing/.test(text)) return `${named} needs a value`;
+    if (/does not take an argument/.test(text)) {
+      const given = args.find((a) => a.startsWith(`${named}=`));
+      return given !== undefined ? `${named} takes no value (got '${given.slice(named.length + 1)}')` : `${named} takes no value`;
+    }
+  }
+
+  return text.split('\n')[0];
 }
 
 /**

@@ -3,7 +3,6 @@
 
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { FileMeta, ImageState } from '../model/types.js';
 import { groupByGid, resolveExecUser, userByUid } from '../image/accounts.js';
 import { formatMode, octal, resolvePath } from '../image/fs.js';
@@ -15,6 +14,7 @@ import { progressWriter } from '../archive/progress.js';
 import { pullImage } from '../archive/registry.js';
 import { snapshotToState } from '../archive/snapshot.js';
 import { InputError, UsageError } from './errors.js';
+import { parseFlags } from './args.js';
 import type { Io } from './io.js';
 
 const USAGE =
@@ -138,34 +138,27 @@ function textReport(r: ReturnType<typeof imageReport>): string {
 }
 
 export default async function run(args: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        platform: { type: 'string' },
-        format: { type: 'string', default: 'text' },
-        from: { type: 'string' },
-        'no-cache': { type: 'boolean', default: false },
-        insecure: { type: 'boolean', default: false },
-        'auth-file': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n${USAGE}`);
-  }
+  const parsed = parseFlags(args, {
+    platform: { type: 'string' },
+    format: { type: 'string', default: 'text' },
+    from: { type: 'string' },
+    'no-cache': { type: 'boolean', default: false },
+    insecure: { type: 'boolean', default: false },
+    'auth-file': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
 
   const { values, positionals } = parsed;
   if (values.help) {
     io.out(`${USAGE}\n\nPrints an image's default user, users and groups, and the owner and mode of HOME, WORKDIR,\nsite-packages, the conda prefix and /tmp. NAME|ARCHIVE is a docker save or OCI archive (tar or\nfolder), or an image name: read from the local engine, or with --from registry over the network.\n`);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError(USAGE);
-  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json\n${USAGE}`);
+  // One line each, in the words of the other commands ('uidctl image --help' gives the usage).
+  if (positionals.length === 0) throw new UsageError("give an image name or archive (see 'uidctl image --help')");
+  if (positionals.length > 1) throw new UsageError(`give one image name or archive (got ${positionals.length}: ${positionals.join(' ')})`);
+  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be one of text, json (got '${values.format}')`);
   if (values.from !== undefined && !['archive', 'engine', 'registry'].includes(values.from)) {
-    throw new UsageError(`--from must be archive, engine or registry\n${USAGE}`);
+    throw new UsageError(`--from must be one of archive, engine, registry (got '${values.from}')`);
   }
 
   const name = positionals[0];

@@ -1,9 +1,9 @@
 // `uidctl probe --script`: prints the probe script, to be piped into a shell inside a container.
 // uidctl itself runs nothing here.
 
-import { parseArgs } from 'node:util';
 import type { Io } from './io.js';
 import { UsageError } from './errors.js';
+import { parseFlags } from './args.js';
 import { PROBE_SCRIPT } from '../probe/script.js';
 
 const HELP = `Usage: uidctl probe --script
@@ -28,12 +28,7 @@ UIDCTL_PROBE_SUDO=0 skips it.
 `;
 
 export default async function probe(args: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: { script: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]);
-  }
+  const parsed = parseFlags(args, { script: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, { positionals: false });
   if (parsed.values.help) {
     io.out(HELP);
     return 0;

@@ -83,6 +83,22 @@ function tail(r: SpawnSyncReturns<string>, lines = 6): string {
   return text.split('\n').slice(-lines).join('\n');
 }
 
+/**
+ * Why `docker info` (or `podman info`) failed, in one line. Docker prints the client half to
+ * stdout even then (ending in "Server:") and the reason to stderr ("Cannot connect to the Docker
+ * daemon at unix:///var/run/docker.sock. Is the docker daemon running?", "ERROR: ..." in older
+ * releases, then "errors pretty printing info"): the error line of stderr is the reason.
+ */
+export function infoFailure(r: Pick<SpawnSyncReturns<string>, 'stdout' | 'stderr' | 'status' | 'error'>): string {
+  const lines = (r.stderr ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^errors pretty printing info$/i.test(l));
+  const error = lines.find((l) => /^(ERROR|Error|error)\b|cannot connect|permission denied|no such file|not found|refused/i.test(l)) ?? lines[0];
+  if (error !== undefined) return error.replace(/^ERROR:\s*/, '');
+  if (r.error) return r.error.message;
+  const out = (r.stdout ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+
+  return out.find((l) => /error/i.test(l)) ?? `exit ${r.status}`;
+}
+
 /** The engine to use: the one asked for, or the first usable of docker, podman, buildah. */
 function pickEngine(asked: VerifyEngine | undefined, io: Io, sh: Runner): VerifyEngine {
   const candidates = asked ? [asked] : ENGINES;
@@ -96,7 +112,7 @@ function pickEngine(asked: VerifyEngine | undefined, io: Io, sh: Runner): Verify
     if (e === 'docker' || e === 'podman') {
       const r = sh.run(e, ['info'], { timeout: 20_000 });
       if (r.status !== 0) {
-        if (asked) throw new EnvironmentError(`${e} is installed but not usable (${e} info: ${tail(r, 1)})`);
+        if (asked) throw new EnvironmentError(`${e} is installed but not usable (${e} info: ${infoFailure(r)})`);
         continue;
       }
     }

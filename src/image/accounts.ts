@@ -57,6 +57,60 @@ export const SHADOW_DEFAULTS: LoginDefs = {
   defaultShell: '/bin/sh',
 };
 
+/**
+ * /etc/adduser.conf as Debian's adduser reads it: shell assignments, the last one of a name
+ * winning (quotes taken off), and, apart, the defaults adduser 3.124 on writes into its own file
+ * as comments (`# Default: DIR_MODE=0700`, `# Default: USERS_GID=undefined, USERS_GROUP=users`),
+ * which hold whenever the assignment itself is commented out, as Debian 12 ships it.
+ */
+export function readAdduserConf(text: string): { assigned: Record<string, string>; documented: Record<string, string> } {
+  const assigned: Record<string, string> = {};
+  const documented: Record<string, string> = {};
+
+  for (const raw of text.split('\n')) {
+    const doc = /^\s*#\s*Default:\s*(.*)$/.exec(raw);
+    if (doc) {
+      for (const m of doc[1].matchAll(/([A-Z_]+)=("[^"]*"|'[^']*'|[^,\s]*)/g)) documented[m[1]] = m[2].replace(/^(["'])(.*)\1$/, '$2');
+      continue;
+    }
+    const set = /^\s*([A-Z_]+)\s*=\s*("[^"]*"|'[^']*'|\S*)\s*$/.exec(raw);
+    if (set) assigned[set[1]] = set[2].replace(/^(["'])(.*)\1$/, '$2');
+  }
+
+  return { assigned, documented };
+}
+
+/**
+ * The defaults of Debian 12's adduser (3.134): homes 0700 (DIR_MODE, since 3.123) and new normal
+ * users added to `users` (USERS_GROUP, since 3.124; adduser's NEWS.Debian). For a Debian 12
+ * image whose adduser.conf does not document its defaults (or that has none yet).
+ */
+export const ADDUSER_BOOKWORM_DEFAULTS: Readonly<Record<string, string>> = { DIR_MODE: '0700', USERS_GROUP: 'users' };
+
+/**
+ * What adduser.conf decides for new users: the home mode (DIR_MODE) and the group adduser adds
+ * each new normal user to. The defaults are the ones the file documents, else `builtIn` (the
+ * release's, when known). An adduser whose defaults name no USERS_GROUP (before 3.124) adds none
+ * with USERGROUPS=yes; neither does USERGROUPS=no (users is then the primary group) or
+ * USERS_GID=-1 (adduser.conf(5)). A numeric USERS_GID names its group.
+ */
+export function adduserDefs(text: string | undefined, builtIn: Readonly<Record<string, string>> | undefined, groups: GroupEntry[]): Pick<LoginDefs, 'adduserDirMode' | 'adduserUsersGroup'> {
+  const conf = readAdduserConf(text ?? '');
+  const defaults = Object.keys(conf.documented).length > 0 ? conf.documented : builtIn ?? {};
+  const value = (key: string): string | undefined => conf.assigned[key] ?? (defaults[key] === 'undefined' ? undefined : defaults[key]);
+  const out: Pick<LoginDefs, 'adduserDirMode' | 'adduserUsersGroup'> = {};
+
+  const mode = value('DIR_MODE');
+  if (mode !== undefined && /^0?[0-7]{3,4}$/.test(mode)) out.adduserDirMode = parseInt(mode, 8);
+
+  const gid = value('USERS_GID');
+  if (!('USERS_GROUP' in defaults) || value('USERGROUPS')?.toLowerCase() === 'no' || gid === '-1') out.adduserUsersGroup = '';
+  else if (gid !== undefined && /^\d+$/.test(gid)) out.adduserUsersGroup = groups.find((g) => g.gid === Number(gid))?.name ?? '';
+  else out.adduserUsersGroup = value('USERS_GROUP') ?? '';
+
+  return out;
+}
+
 /** Read the keys of /etc/login.defs that matter here, on top of the given defaults. */
 export function parseLoginDefs(text: string, base: LoginDefs = SHADOW_DEFAULTS): LoginDefs {
   const out: LoginDefs = { ...base };

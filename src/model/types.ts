@@ -126,6 +126,12 @@ export interface LoginDefs {
   homeMode?: number;
   /** DIR_MODE of adduser.conf (Debian's adduser). */
   adduserDirMode?: number;
+  /**
+   * The group Debian's adduser (3.124 on, Debian 12) adds each new normal user to as a
+   * supplementary group (USERS_GROUP, `users`); '' when it adds none (older adduser, or
+   * USERS_GID=-1). Unset: taken from adduserDirMode (0700 is Debian 12's adduser).
+   */
+  adduserUsersGroup?: string;
   usergroupsEnab: boolean;
   /** useradd's default shell (/etc/default/useradd SHELL). */
   defaultShell: string;

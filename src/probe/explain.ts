@@ -426,6 +426,9 @@ const PATTERNS: Pattern[] = [
     match: [
       /(?:^|\s)(cat|head|tail|less|more|grep|egrep|fgrep|zcat|sed|awk|sort|uniq|wc|cut|diff|cmp|md5sum|sha1sum|sha256sum|sha512sum|base64|xxd|od|strings|jq|yq|tar|source|\.): (?:line \d+: )?['"‘]?((?:\.{0,2}|~)\/[^\s:'"’]*)['"’]?: Permission denied/,
       /(cp|install|rsync|tar|gzip|unzip): (?:cannot|can't) open ['"‘]([^'"’\n]+)['"’] for reading: Permission denied/,
+      // Listing a folder: coreutils `ls: cannot open directory '/datasets'`, BusyBox `ls: can't
+      // open '/datasets'`, `du: cannot read directory`, `find: '/datasets'`.
+      /(ls|du|find|tree): (?:cannot open directory |cannot read directory |can't open )?['"‘]([^'"’\n]+)['"’]: Permission denied/,
       // python3 SCRIPT: `python3: can't open file '/app/train.py': [Errno 13] Permission denied`.
       /(python[\d.]*): can't open file ['"‘]([^'"’\n]+)['"’]: \[Errno 13\]/,
       /(?:^|\s)(?:\S+: )?\d+: (?:cannot|Can't) open ['"‘]?([^\s'"’:]+)['"’]?: Permission denied/,
@@ -449,7 +452,7 @@ const PATTERNS: Pattern[] = [
         fix('Or let every user read it (not for secrets).', `RUN chmod a+r ${path}`),
       ];
     },
-    ruleIds: ['UID106'],
+    ruleIds: ['UID106', 'UID205'],
     hides: ['permission-denied'],
   },
   {
@@ -610,7 +613,7 @@ function relatedFindings(e: Explanation, a: AnalysisView & { findings?: Finding[
     if (!path) return true;
     // A start or build failure is about this file only when it names it.
     if (f.ruleId === 'UID106' || f.ruleId === 'UID601') return f.message.includes(path);
-    if (!['UID201', 'UID103', 'UID105'].includes(f.ruleId)) return true;
+    if (!['UID201', 'UID205', 'UID103', 'UID105'].includes(f.ruleId)) return true;
     const m = mountOf(a, path);
 
     return (m && f.message.includes(m.target)) || f.message.includes(parentDir(path)) || f.message.includes(path);
@@ -721,7 +724,14 @@ export function tailor(e: Explanation, a: AnalysisView & { findings?: Finding[] 
     const m = mountOf(a, path);
     if (m) details.push(`${path} is on the ${m.kind === 'image-volume' ? 'anonymous volume at' : `${m.kind} mount`} ${m.target}${m.source ? ` from ${m.source}` : ''} (${m.written})`);
     else details.push(`${path} is in the image, not on a mount`);
-    if (v?.allowed && e.id !== 'read-only-file-system') {
+    // The permissions may allow what failed for another reason the model does predict (a
+    // script whose #! line ends in a carriage return: exec is allowed, the start still fails).
+    // A finding or a start failure that names the path is that prediction: no contradiction.
+    const predicted = relatedFindings(e, a, path).length > 0 || a.runtime.errors.some((err) => err.message.includes(path));
+    if (v?.allowed && e.id !== 'read-only-file-system' && predicted) {
+      details.push(`the permissions allow ${v.op} ${path}; the failure is the one predicted below, not a permission refusal`);
+    }
+    if (v?.allowed && e.id !== 'read-only-file-system' && !predicted) {
       contradiction = 'the model predicts this works with the given flags: the container may run with other flags, or the model misses something (try uidctl verify)';
     }
     if (e.id === 'read-only-file-system' && v && v.errno !== 'EROFS') contradiction = notReadOnly(a, path, v);

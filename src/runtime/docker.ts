@@ -768,8 +768,16 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
     } catch (e) {
       // A line made wrong by a variable the shell would have had: say which.
       if (e instanceof RunParseError && notes.unset.size > 0) {
-        const names = [...notes.unset].map((n) => `$${n}`).join(', ');
-        throw new RunParseError(`${e.detail} (${names} ${notes.unset.size > 1 ? 'are' : 'is'} not set in the environment uidctl runs in, so ${notes.unset.size > 1 ? 'they expand' : 'it expands'} to nothing, as in a shell)`, e.flag, e.file, e.line);
+        // bash's own UID, EUID, GROUPS in a file sh runs are empty for that reason, not for
+        // uidctl's environment: said as the warning says it.
+        const lacking = [...notes.unset].filter((n) => plainShellLacks(n, opts.shell));
+        const unset = [...notes.unset].filter((n) => !lacking.includes(n));
+        const names = (list: string[]) => `${list.map((n) => `$${n}`).join(', ')} ${list.length > 1 ? 'are' : 'is'}`;
+        const why = [
+          ...(unset.length > 0 ? [`${names(unset)} not set in the environment uidctl runs in`] : []),
+          ...(lacking.length > 0 ? [`${names(lacking)} empty under ${opts.shell === 'dash' ? 'dash' : 'sh'} (the #! line; only bash sets ${lacking.length > 1 ? 'them' : 'it'})`] : []),
+        ].join(', and ');
+        throw new RunParseError(`${e.detail} (${why}, so ${notes.unset.size > 1 ? 'they expand' : 'it expands'} to nothing, as in a shell)`, e.flag, e.file, e.line);
       }
       throw e;
     }
@@ -798,10 +806,18 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
   // run command, as documented, and say so rather than refuse the file.
   if (first && runLines.length > 1) {
     const where = opts.file ?? 'the run text';
-    const lines = runLines.join(', ');
-    first.note = `${where} holds ${runLines.length} run commands (lines ${lines}); checking the first, line ${runLines[0]}`;
+    // Two run commands may share a line (`docker run a || docker run b`): each line named once.
+    const lines = [...new Set(runLines)];
+    const at = lines.length > 1 ? `lines ${lines.join(', ')}` : `both on line ${lines[0]}`;
+    first.note = `${where} holds ${runLines.length} run commands (${runLines.length > 2 && lines.length === 1 ? `all on line ${lines[0]}` : at}); checking the first, line ${runLines[0]}`;
   }
-  if (first) return first;
+  if (first) {
+    // Each warning once, however many words of the text met the same thing ($UID in --user and
+    // in -e, the same $(cmd) twice).
+    const unique = [...new Set(first.warnings)];
+    first.warnings.splice(0, first.warnings.length, ...unique);
+    return first;
+  }
 
   // A docker command that is not `run` gets the precise complaint.
   if (engineCommand) parseRunArgv(engineCommand.argv, { ...opts, line: engineCommand.line });

@@ -64,6 +64,58 @@ function boolField(v: unknown, field: string, file?: string, line?: number): boo
   throw new RunParseError(`${field}: ${shown} is not a boolean; ${why}`, field, file, line);
 }
 
+/** The JSON type name the API server's decoder would meet (encoding/json's words). */
+function jsonType(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (v === null) return 'null';
+  return typeof v === 'object' ? 'object' : typeof v;
+}
+
+function shownValue(v: unknown): string {
+  return typeof v === 'string' ? `"${v}"` : JSON.stringify(v);
+}
+
+/**
+ * A field the API declares a list (command, args, volumeMounts, volumes, containers, env...):
+ * the API server refuses any other type when it decodes the object (encoding/json: "cannot
+ * unmarshal string into Go struct field Container.spec.containers.command of type []string"),
+ * so `command: "sh -c x"` is bad input, as a string runAsUser is (idField). Absent or null is
+ * an empty list.
+ */
+function listField(v: unknown, field: string, file?: string, line?: number): unknown[] {
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v)) return v;
+  const why = `the API server refuses it (cannot unmarshal ${jsonType(v)} into a list field)`;
+
+  throw new RunParseError(`${field}: ${shownValue(v)} is not a list; ${why}`, field, file, line);
+}
+
+/** A field the API declares an object (securityContext, capabilities, a list's items). */
+function objectField(v: unknown, field: string, file?: string, line?: number): Obj {
+  if (v === undefined || v === null) return {};
+  if (typeof v === 'object' && !Array.isArray(v)) return v as Obj;
+  const why = `the API server refuses it (cannot unmarshal ${jsonType(v)} into an object field)`;
+
+  throw new RunParseError(`${field}: ${shownValue(v)} is not an object; ${why}`, field, file, line);
+}
+
+/**
+ * volumeMounts[].subPath and subPathExpr: the API server validates them as a local descending
+ * path (pkg/apis/core/validation validateLocalDescendingPath): not absolute, and no '..'
+ * element, so the mount cannot leave its volume.
+ */
+function subPathField(v: unknown, field: string, file?: string, line?: number): string | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v !== 'string') {
+    const why = `the API server refuses it (cannot unmarshal ${jsonType(v)} into a string field)`;
+    throw new RunParseError(`${field}: ${shownValue(v)} is not a string; ${why}`, field, file, line);
+  }
+  if (v.startsWith('/')) throw new RunParseError(`${field}: Invalid value: "${v}": must be a relative path`, field, file, line);
+  if (v.split('/').includes('..')) throw new RunParseError(`${field}: Invalid value: "${v}": must not contain '..'`, field, file, line);
+
+  return v;
+}
+
 /** Where the pod template sits in each workload kind. */
 const TEMPLATE_PATHS: Record<string, string[]> = {
   Pod: ['spec'],
@@ -103,11 +155,10 @@ interface VolumeDef {
  * One volumeMount -> MountSpec, by the type of the pod volume it names.
  * https://kubernetes.io/docs/concepts/storage/volumes/
  */
-function mountOf(vm: Obj, volumes: Map<string, VolumeDef>, where: string): MountSpec {
+function mountOf(vm: Obj, volumes: Map<string, VolumeDef>, where: string, subPath: string | undefined): MountSpec {
   const name = String(vm.name ?? '');
   const target = normalizePath(String(vm.mountPath ?? '/'));
   const readonly = vm.readOnly === true;
-  const subPath = str(vm.subPath) ?? str(vm.subPathExpr);
   const written = `${where}: ${name} -> ${target}`;
   const vol = volumes.get(name);
   const base = { target, readonly, written, volumeName: name, ...(subPath !== undefined ? { subPath } : {}) };
@@ -271,16 +322,18 @@ export function readKubernetes(yamlText: string, opts: KubernetesOptions = {}): 
       const pod = asObj(spec);
       const name = str(asObj(obj.metadata).name) ?? `document ${docIndex + 1}`;
       workloads.push(`${kind}/${name}`);
-      const podSc = asObj(pod.securityContext);
+      const podAt = [...at, ...path];
+      const podField = (key: string) => `${lead}${path.join('.')}.${key}`;
+      const podSc = objectField(pod.securityContext, podField('securityContext'), opts.file, lineOf(doc, [...podAt, 'securityContext'], lc));
       // Pods made from a template carry the template's metadata (annotations included).
       let meta: unknown = obj;
       for (const k of [...path.slice(0, -1), 'metadata']) meta = asObj(meta)[k];
       const defaultContainer = str(asObj(asObj(meta).annotations)['kubectl.kubernetes.io/default-container']);
       const volumes = new Map<string, VolumeDef>();
-      for (const v of asList(pod.volumes)) {
-        const o = asObj(v);
+      listField(pod.volumes, podField('volumes'), opts.file, lineOf(doc, [...podAt, 'volumes'], lc)).forEach((v, vi) => {
+        const o = objectField(v, `${podField('volumes')}[${vi}]`, opts.file, lineOf(doc, [...podAt, 'volumes', vi], lc));
         volumes.set(String(o.name ?? ''), { name: String(o.name ?? ''), def: o });
-      }
+      });
       // A StatefulSet's volumeClaimTemplates give each pod a claim <template>-<set>-<ordinal>,
       // mounted as a volume named like the template; it replaces a pod volume of that name
       // (pkg/controller/statefulset stateful_set_utils.go updateStorage).
@@ -297,13 +350,16 @@ export function readKubernetes(yamlText: string, opts: KubernetesOptions = {}): 
       if (opts.initContainers !== false) lists.unshift(['initContainers', pod.initContainers]);
 
       for (const [listName, list] of lists) {
-        asList(list).forEach((c, ci) => {
-          const container = asObj(c);
-          const cname = str(container.name) ?? `#${ci}`;
-          const sc = asObj(container.securityContext);
-          const where = `${kind}/${name} ${listName === 'containers' ? 'container' : 'initContainer'} ${cname}`;
+        listField(list, podField(listName), opts.file, lineOf(doc, [...podAt, listName], lc)).forEach((c, ci) => {
           const nodePath = [...at, ...path, listName, ci];
           const line = isSeq(doc.getIn(nodePath.slice(0, -1), true)) ? lineOf(doc, nodePath, lc) : undefined;
+          const fieldOf = (key: string) => `${lead}${[...path, listName].join('.')}[${ci}].${key}`;
+          // A field of the wrong type is reported at its own line, else at the container's.
+          const lineAt = (...keys: (string | number)[]) => lineOf(doc, [...nodePath, ...keys], lc) ?? line;
+          const container = objectField(c, `${lead}${[...path, listName].join('.')}[${ci}]`, opts.file, line);
+          const cname = str(container.name) ?? `#${ci}`;
+          const sc = objectField(container.securityContext, fieldOf('securityContext'), opts.file, lineAt('securityContext'));
+          const where = `${kind}/${name} ${listName === 'containers' ? 'container' : 'initContainer'} ${cname}`;
 
           // Container fields override the pod's for runAsUser/runAsGroup/runAsNonRoot.
           const scPath = `${lead}${[...path, listName].join('.')}[${ci}].securityContext`;
@@ -325,21 +381,31 @@ export function readKubernetes(yamlText: string, opts: KubernetesOptions = {}): 
           const privileged = ownBool('privileged') === true;
           const escalation = ownBool('allowPrivilegeEscalation');
           const readOnlyRoot = ownBool('readOnlyRootFilesystem') === true;
-          const capsObj = asObj(sc.capabilities);
+          const capsObj = objectField(sc.capabilities, fieldOf('securityContext.capabilities'), opts.file, lineAt('securityContext', 'capabilities'));
+          const capList = (key: string) => listField(capsObj[key], fieldOf(`securityContext.capabilities.${key}`), opts.file, lineAt('securityContext', 'capabilities', key));
+          const mountsField = fieldOf('volumeMounts');
+          const mounts = listField(container.volumeMounts, mountsField, opts.file, lineAt('volumeMounts')).map((vm, mi) => {
+            const o = objectField(vm, `${mountsField}[${mi}]`, opts.file, lineAt('volumeMounts', mi));
+            const key = o.subPath !== undefined && o.subPath !== null && o.subPath !== '' ? 'subPath' : 'subPathExpr';
+            const subPath = subPathField(o[key], `${mountsField}[${mi}].${key}`, opts.file, lineAt('volumeMounts', mi, key));
+            return mountOf(o, volumes, where, subPath);
+          });
+          const command = container.command === undefined ? undefined : listField(container.command, fieldOf('command'), opts.file, lineAt('command'));
+          const args = container.args === undefined ? undefined : listField(container.args, fieldOf('args'), opts.file, lineAt('args'));
 
           const run: RunContext = {
             tool: 'kubernetes',
-            groupAdd: asList(podSc.supplementalGroups).map(String),
-            mounts: asList(container.volumeMounts).map((vm) => mountOf(asObj(vm), volumes, where)),
-            env: envOf(container.env),
-            capAdd: caps(capsObj.add),
-            capDrop: caps(capsObj.drop),
+            groupAdd: listField(podSc.supplementalGroups, podField('securityContext.supplementalGroups'), opts.file, lineOf(doc, [...podAt, 'securityContext', 'supplementalGroups'], lc)).map(String),
+            mounts,
+            env: envOf(listField(container.env, fieldOf('env'), opts.file, lineAt('env'))),
+            capAdd: caps(capList('add')),
+            capDrop: caps(capList('drop')),
             privileged,
             // allowPrivilegeEscalation: false sets no_new_privs; privileged implies true.
             // https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
             noNewPrivileges: escalation === false && !privileged,
             readOnlyRootfs: readOnlyRoot,
-            publish: asList(container.ports).map((p) => String(asObj(p).containerPort ?? '')),
+            publish: listField(container.ports, fieldOf('ports'), opts.file, lineAt('ports')).map((p) => String(asObj(p).containerPort ?? '')),
             origin: { file: opts.file, line, text: where },
           };
           if (runAsUser !== undefined) run.user = String(runAsUser);
@@ -351,8 +417,8 @@ export function readKubernetes(yamlText: string, opts: KubernetesOptions = {}): 
           if (str(container.image)) run.image = String(container.image);
           // command replaces ENTRYPOINT, args replaces CMD.
           // https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/
-          if (Array.isArray(container.command)) run.entrypoint = container.command.map(String);
-          if (Array.isArray(container.args)) run.command = container.args.map(String);
+          if (command !== undefined && container.command !== null) run.entrypoint = command.map(String);
+          if (args !== undefined && container.args !== null) run.command = args.map(String);
           if (opts.invoker) run.invoker = { ...opts.invoker };
           // hostUsers: false runs the pod in its own user namespace.
           // https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/

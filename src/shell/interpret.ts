@@ -31,7 +31,7 @@ import type { Errno, ImageState, Op, Verdict } from '../model/types.js';
 import { ACCESS_MASKS, DOCKER_DEFAULT_CAPS, allows, evaluate, readOnly } from '../access/evaluate.js';
 import type { View, ViewMount } from '../access/evaluate.js';
 import { baseName, childrenOf, contentsUnknown, isUnder, listingsUnknownBelow, normalizePath, parentOf as parentOfPath, resolvePath, withMeta } from '../image/fs.js';
-import { SHADOW_DEFAULTS, parseGroup, parseLoginDefs, parsePasswd, resolveExecUser } from '../image/accounts.js';
+import { SHADOW_DEFAULTS, parseGroup, parseLoginDefs, parsePasswd, readAdduserConf, resolveExecUser } from '../image/accounts.js';
 import { literalText, parseShell } from './parse.js';
 import { onlyCommand, profileCommandRuns, profileLines, profileScriptsKnown, profileText, stockProfile } from './profile.js';
 import { evalArith } from './arith.js';
@@ -2198,10 +2198,20 @@ class Walker {
     }
 
     if (real === '/etc/adduser.conf') {
-      // Debian's adduser reads it as shell assignments, the last one of a name winning.
-      for (const m of content.matchAll(/^\s*DIR_MODE\s*=\s*["']?(0?[0-7]{3,4})["']?\s*$/gm)) {
-        state.accounts.loginDefs = { ...state.accounts.loginDefs, adduserDirMode: parseInt(m[1], 8) };
+      // Debian's adduser reads it as shell assignments, the last one of a name winning. Which
+      // group new users join is settled first from the release's adduser, so a new DIR_MODE
+      // does not change it.
+      const { assigned } = readAdduserConf(content);
+      const defs = state.accounts.loginDefs;
+      const next = { ...defs, adduserUsersGroup: defs.adduserUsersGroup ?? (defs.adduserDirMode === 0o700 ? 'users' : '') };
+      const mode = assigned.DIR_MODE;
+      if (mode !== undefined && /^0?[0-7]{3,4}$/.test(mode)) next.adduserDirMode = parseInt(mode, 8);
+      // Only an adduser that adds users to a group at all (3.124 on) is changed by these.
+      if (next.adduserUsersGroup !== '') {
+        if (assigned.USERS_GID === '-1' || assigned.USERGROUPS?.toLowerCase() === 'no') next.adduserUsersGroup = '';
+        else if (assigned.USERS_GROUP !== undefined) next.adduserUsersGroup = assigned.USERS_GROUP;
       }
+      state.accounts.loginDefs = next;
       return;
     }
     if (!isTrackedText(real)) {

@@ -125,11 +125,13 @@ describe('real images built with buildah', { skip }, () => {
       await new Promise((r) => setTimeout(r, 100));
     }
 
+    // The store buildah built in, as it reports it (CONTAINERS_STORAGE_CONF may move it).
+    const store = buildah('info', '--format', '{{.store.GraphRoot}}+{{.store.RunRoot}}');
     execFileSync('skopeo', [
       'copy',
       '-q',
       '--dest-tls-verify=false',
-      `containers-storage:[vfs@/var/lib/containers/storage+/run/containers/storage]${IMAGE}`,
+      `containers-storage:[vfs@${store}]${IMAGE}`,
       `docker://127.0.0.1:${port}/uidctl/test:v1`,
     ]);
 

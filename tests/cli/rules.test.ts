@@ -66,7 +66,7 @@ describe('uidctl rules', () => {
   const usage = [
     { args: ['rules', '--format', 'sarif'], stderr: "uidctl rules: --format must be one of text, json (got 'sarif')\n" },
     // Before, '--format' was taken for a rule's name.
-    { args: ['rules', '--format'], stderr: "uidctl rules: Option '--format <value>' argument missing\n" },
+    { args: ['rules', '--format'], stderr: 'uidctl rules: --format needs a value\n' },
     { args: ['rules', '--bogus'], stderr: "uidctl rules: unknown option --bogus (a file whose name starts with '-' goes after '--')\n" },
     { args: ['rules', 'UID201', 'UID202'], stderr: 'uidctl rules: give at most one rule (got 2: UID201 UID202)\n' },
     { args: ['rules', 'UID999'], stderr: "uidctl rules: unknown rule 'UID999' (run 'uidctl rules' for the list)\n" },

@@ -63,7 +63,7 @@ describe('check --run with shell variables', () => {
     const dir = tempDir({
       Dockerfile: 'FROM debian:bookworm\n',
       'host.yaml': HOST,
-      'sh.sh': '#!/bin/sh\ndocker run --user $UID:$(id -g) img\n',
+      'sh.sh': '#!/bin/sh\nHOST_UID=$UID\ndocker run --user $UID:$(id -g) -e HOST_UID=$HOST_UID -e U="$UID" img\n',
       'bash.sh': '#!/bin/bash\ndocker run --user $UID:$(id -g) img\n',
     });
     const sh = await uidctl(['check', '--host-facts', 'host.yaml', '--run-file', 'sh.sh', '--format', 'json', '--fail-on', 'never'], dir);

@@ -12,6 +12,8 @@ interface Harness {
   words(text: string): string[];
   RUNTIME_HICCUP: RegExp;
   differ(a: object, truth: object, other: object): string[];
+  storageFlags(driver: string, env?: Record<string, string | undefined>): string[];
+  importBaseStorage(env?: Record<string, string | undefined>): { flags: string[]; where: string };
 }
 
 // A string specifier keeps tsc from resolving the plain-JS script; the interface types it.
@@ -195,5 +197,19 @@ describe('differ on a path action the model is to leave not known', () => {
     assert.deepEqual(h.differ(a, 'ok' as unknown as object, 'ENOENT' as unknown as object), ['outcome']);
     // Without it, "not known" is no answer.
     assert.deepEqual(h.differ({ op: 'read', path: '/x', expect: 'ok' }, 'ok' as unknown as object, 'not known' as unknown as object), ['outcome']);
+  });
+});
+
+describe('storage of --import-base', () => {
+  test('with ORACLE_STORAGE: the vfs driver of that store, as a run with the same ORACLE_STORAGE uses', () => {
+    assert.deepEqual(h.importBaseStorage({ ORACLE_STORAGE: '/X' }), {
+      flags: ['--root', '/X/storage-vfs', '--runroot', '/X/run/storage-vfs', '--storage-driver', 'vfs'],
+      where: 'the vfs storage of /X/storage-vfs',
+    });
+    assert.deepEqual(h.importBaseStorage({ ORACLE_STORAGE: '/X' }).flags, h.storageFlags('vfs', { ORACLE_STORAGE: '/X' }));
+  });
+
+  test("without it: buildah's default store with the vfs driver, where the probe and archive tests look", () => {
+    assert.deepEqual(h.importBaseStorage({}), { flags: ['--storage-driver', 'vfs'], where: "buildah's vfs storage" });
   });
 });

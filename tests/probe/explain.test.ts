@@ -27,6 +27,20 @@ const cases: { name: string; text: string; id: string; facts: ExplainFacts; caus
     cause: /^python3 could not open \/app\/train\.py for reading: there is no such file \(ENOENT\)/,
   },
   {
+    name: "ls on a folder it may not list: a read of the folder (coreutils' words)",
+    text: "ls: cannot open directory '/datasets': Permission denied",
+    id: 'read-permission-denied',
+    facts: { program: 'ls', path: '/datasets', op: 'read' },
+    cause: /^ls could not read \/datasets \(EACCES\)/,
+  },
+  {
+    name: "find on a folder it may not list (find's own quotes)",
+    text: "find: ‘/datasets’: Permission denied",
+    id: 'read-permission-denied',
+    facts: { program: 'find', path: '/datasets', op: 'read' },
+    cause: /^find could not read \/datasets \(EACCES\)/,
+  },
+  {
     name: 'sudo -n with a rule that asks a password',
     text: 'sudo: a password is required',
     id: 'sudo-password',
@@ -308,6 +322,18 @@ describe('tailor', () => {
     assert.ok(e.fixes.some((f) => f.snippet === 'sudo chown -R 1000:1000 /home/me/proj/data'));
   });
 
+  test('ls on a read-only data set the user may not list: UID205 quoted, its fixes first', () => {
+    const run = parseDockerRun('docker run -v /srv/ds:/datasets:ro img', { invoker, env: { HOME: invoker.home, PWD: invoker.cwd } });
+    const host = [{ path: '/srv/ds', exists: true, from: 'facts-file' as const, meta: { kind: 'dir' as const, uid: 0, gid: 0, mode: 0o700 } }];
+    const a = analyze({ file: 'Dockerfile', text: DOCKERFILE, run, host, profile: 'dev' });
+    const [e] = explainError("ls: cannot open directory '/datasets': Permission denied").map((x) => tailor(x, a));
+
+    assert.equal(e.id, 'read-permission-denied');
+    assert.equal(e.contradiction, undefined);
+    assert.ok(e.details.includes('UID205 (Dockerfile:3): app (uid 1000) cannot read /datasets (-v /srv/ds:/datasets:ro): it belongs to 0:0 with mode 0700 on the host - Permission denied.'));
+    assert.deepEqual(e.fixes.map((f) => f.snippet), ['sudo chmod -R a+rX /srv/ds', 'sudo setfacl -R -m u:1000:rX -m d:u:1000:rX /srv/ds']);
+  });
+
   test('a path the model allows says so and points to verify', () => {
     const a = analysis('docker run --user 1001:1001 -v $PWD/data:/workspace/data img');
     const [e] = explainError("PermissionError: [Errno 13] Permission denied: '/workspace/data/x'").map((x) => tailor(x, a));
@@ -456,6 +482,27 @@ describe('explain and verify read the build context as check does', () => {
     // UID106 is about /app/run.sh, not this file.
     assert.ok(!e.details.some((d: string) => d.startsWith('UID106')));
     assert.deepEqual(e.fixes.map((f: { snippet: string }) => f.snippet), ['COPY --chown=1000:1000 secret.txt /app/secret.txt', 'RUN chmod a+r /app/secret.txt']);
+  });
+
+  test('exec ... no such file or directory for a CRLF script: UID106 is quoted, and the model does not claim it works', async () => {
+    const dir = tempDir({ Dockerfile: 'FROM debian:bookworm\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["bash"]\n', 'entrypoint.sh': '#!/bin/sh\r\nset -e\r\nexec "$@"\r\n' });
+    chmodSync(join(dir, 'entrypoint.sh'), 0o755);
+    const e = await explainJson(dir, ['exec /entrypoint.sh: no such file or directory', '--dockerfile', 'Dockerfile']);
+    assert.equal(e.id, 'exec-not-found-crlf');
+    assert.equal(e.contradiction, undefined);
+    assert.deepEqual(e.details.slice(-2), [
+      'the permissions allow exec /entrypoint.sh; the failure is the one predicted below, not a permission refusal',
+      'UID106 (Dockerfile:3): The container will not start: exec /entrypoint.sh: no such file or directory.',
+    ]);
+    assert.deepEqual(e.fixes.map((f: { snippet?: string }) => f.snippet), ["RUN sed -i 's/\\r$//' /entrypoint.sh"]);
+  });
+
+  test('exec ... no such file or directory for a script the model starts: the contradiction stays', async () => {
+    const dir = tempDir({ Dockerfile: 'FROM debian:bookworm\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n', 'entrypoint.sh': '#!/bin/sh\nexec "$@"\n' });
+    chmodSync(join(dir, 'entrypoint.sh'), 0o755);
+    const e = await explainJson(dir, ['exec /entrypoint.sh: no such file or directory', '--dockerfile', 'Dockerfile']);
+    assert.equal(e.contradiction, 'the model predicts this works with the given flags: the container may run with other flags, or the model misses something (try uidctl verify)');
+    assert.ok(!e.details.some((d: string) => d.startsWith('UID106') || d.startsWith('the permissions allow')));
   });
 
   test("bash's words on a redirection the model refuses: judged as the create it is", async () => {

@@ -12,7 +12,7 @@ import { PROBE_SCRIPT } from '../../src/probe/script.js';
 import { compareProbe, renderComparison } from '../../src/probe/compare.js';
 import { parseDockerRun } from '../../src/runtime/docker.js';
 import { analyze } from '../../src/analyze.js';
-import verifyMain, { probedRun } from '../../src/cli/verify.js';
+import verifyMain, { infoFailure, probedRun } from '../../src/cli/verify.js';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { EnvironmentError } from '../../src/cli/errors.js';
@@ -132,6 +132,29 @@ describe('uidctl verify', () => {
   test('without any engine: exit 2 with the one-line message', async () => {
     const io = memoryIo({ PATH: '/nonexistent' });
     await assert.rejects(verifyMain([], io), (e: Error) => e instanceof EnvironmentError && e.message === 'no container engine found (looked for docker, podman, buildah)');
+  });
+
+  test('docker without its daemon: the error line of docker info, not the last line of its client half', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uidctl-verify-nodaemon-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    // What docker 28 prints with no daemon: the client section on stdout, the reason on stderr.
+    writeFileSync(join(dir, 'docker'), [
+      '#!/bin/sh',
+      "printf 'Client:\\n Version:    28.2.2\\n Context:    default\\n Debug Mode: false\\n\\nServer:\\n'",
+      "echo 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' >&2",
+      'exit 1',
+      '',
+    ].join('\n'));
+    chmodSync(join(dir, 'docker'), 0o755);
+    const io = memoryIo({ PATH: `${dir}:/usr/bin:/bin` });
+    assert.equal(await main(['verify', '--engine', 'docker'], io), 2);
+    assert.equal(io.stderr, 'uidctl verify: docker is installed but not usable (docker info: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?)\n');
+  });
+
+  test('infoFailure: the ERROR line of older releases, without its prefix and the pretty-printing note', () => {
+    const r = { status: 1, error: undefined, stdout: 'Client:\n Context:    default\n\nServer:\n', stderr: 'ERROR: permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock\nerrors pretty printing info\n' };
+    assert.equal(infoFailure(r), 'permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock');
+    assert.equal(infoFailure({ status: 125, error: undefined, stdout: '', stderr: '' }), 'exit 125');
   });
 
   const buildah = spawnSync('sh', ['-c', 'command -v buildah']).status === 0;

@@ -451,6 +451,33 @@ describe('parseDockerRun: the shell a run file names', () => {
     }]);
   });
 
+  test('#!/bin/sh: $UID met in several words and lines is warned of once, and a $(cmd) used twice once', () => {
+    const text = '#!/bin/sh\nHOST_UID=$UID\ndocker run --user $UID:$(id -g) -e HOST_UID=$HOST_UID -e U=$UID -e A=$(foo) -e B=$(foo) img\n';
+    const r = parseDockerRun(text, { invoker, env, file: 'run.sh', shell: runFileShell(text) });
+    assert.deepEqual(r.warnings, [
+      'cannot evaluate $(foo); kept as written',
+      '$UID is empty under sh (the #! line): only bash sets UID, so it expands to an empty string',
+    ]);
+    assert.deepEqual(r.assumptions?.filter((a) => a.id === 'run-variable:UID').length, 1);
+  });
+
+  test('#!/bin/sh: a line an empty $UID breaks says why in the warning\'s words', () => {
+    const text = '#!/bin/sh\ndocker run -u $UID img\n';
+    assert.throws(() => parseDockerRun(text, { invoker, env, file: 'run.sh', shell: runFileShell(text) }), {
+      name: 'RunParseError',
+      message: 'run.sh:2: "docker run" requires an image name ($UID is empty under sh (the #! line; only bash sets it), so it expands to nothing, as in a shell)',
+    });
+    const both = '#!/bin/sh\ndocker run -u $UID $NOPE img\n';
+    assert.throws(() => parseDockerRun(both, { invoker, env, file: 'run.sh', shell: runFileShell(both) }), {
+      message: 'run.sh:2: "docker run" requires an image name ($NOPE is not set in the environment uidctl runs in, and $UID is empty under sh (the #! line; only bash sets it), so they expand to nothing, as in a shell)',
+    });
+  });
+
+  test('two run commands on one line: the line is named once', () => {
+    const r = parseDockerRun('docker run a || docker run b\n', { invoker, env, file: 'run.sh' });
+    assert.equal(r.note, 'run.sh holds 2 run commands (both on line 1); checking the first, line 1');
+  });
+
   test('#!/bin/dash: $EUID and $GROUPS are empty too', () => {
     const r = parseDockerRun('#!/bin/dash\ndocker run --user $EUID:$GROUPS img\n', { invoker, env, shell: 'dash' });
     assert.equal(r.user, ':');

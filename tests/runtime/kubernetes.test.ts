@@ -1,4 +1,7 @@
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { evaluate } from '../../src/access/evaluate.js';
 import { parseGroup, parsePasswd } from '../../src/image/accounts.js';
@@ -6,6 +9,8 @@ import { scratchState } from '../../src/image/state.js';
 import type { HostPathFacts, ImageState } from '../../src/model/types.js';
 import { parseKubernetes, readKubernetes, selectContainer } from '../../src/runtime/kubernetes.js';
 import { resolveRuntime } from '../../src/runtime/resolve.js';
+import { main } from '../../src/cli/main.js';
+import { memoryIo } from '../../src/cli/io.js';
 
 const MANIFEST = `apiVersion: v1
 kind: ConfigMap
@@ -254,6 +259,107 @@ describe('parseKubernetes: id fields the API server would refuse', () => {
   test('integers are taken', () => {
     const [run] = parseKubernetes(pod('{ fsGroup: 100 }', '{ runAsUser: 1000, runAsGroup: 1000 }'), { file: 'p.yaml' });
     assert.deepEqual([run.user, run.runAsGroup, run.fsGroup], ['1000', 1000, 100]);
+  });
+});
+
+describe('parseKubernetes: fields of a type the API server would refuse, and a subPath that leaves its volume', () => {
+  const POD = [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata: { name: p }',
+    'spec:',
+    '  containers:',
+    '    - name: app',
+    '      image: x',
+    '      command: ["sh", "-c", "x"]',
+    '      volumeMounts:',
+    '        - name: data',
+    '          mountPath: /data',
+    '  volumes:',
+    '    - name: data',
+    '      hostPath: { path: /srv/data }',
+    '',
+  ].join('\n');
+  const edit = (from: string, to: string) => {
+    assert.ok(POD.includes(from), from);
+    return POD.replace(from, to);
+  };
+  const cases: { name: string; text: string; message: string }[] = [
+    {
+      name: 'securityContext: [] on the container',
+      text: edit('      image: x\n', '      image: x\n      securityContext: []\n'),
+      message: 'p.yaml:8: spec.containers[0].securityContext: [] is not an object; the API server refuses it (cannot unmarshal array into an object field)',
+    },
+    {
+      name: 'securityContext: [] on the pod',
+      text: edit('  containers:\n', '  securityContext: []\n  containers:\n'),
+      message: 'p.yaml:5: spec.securityContext: [] is not an object; the API server refuses it (cannot unmarshal array into an object field)',
+    },
+    {
+      name: 'command as one string',
+      text: edit('command: ["sh", "-c", "x"]', 'command: "sh -c x"'),
+      message: 'p.yaml:8: spec.containers[0].command: "sh -c x" is not a list; the API server refuses it (cannot unmarshal string into a list field)',
+    },
+    {
+      name: 'args as a number',
+      text: edit('      image: x\n', '      image: x\n      args: 5\n'),
+      message: 'p.yaml:8: spec.containers[0].args: 5 is not a list; the API server refuses it (cannot unmarshal number into a list field)',
+    },
+    {
+      name: 'volumeMounts as a string',
+      text: edit('      volumeMounts:\n        - name: data\n          mountPath: /data\n', '      volumeMounts: "x"\n'),
+      message: 'p.yaml:9: spec.containers[0].volumeMounts: "x" is not a list; the API server refuses it (cannot unmarshal string into a list field)',
+    },
+    {
+      name: 'a volumeMount that is a string',
+      text: edit('        - name: data\n          mountPath: /data\n', '        - data\n'),
+      message: 'p.yaml:10: spec.containers[0].volumeMounts[0]: "data" is not an object; the API server refuses it (cannot unmarshal string into an object field)',
+    },
+    {
+      name: 'volumes as a number',
+      text: edit('  volumes:\n    - name: data\n      hostPath: { path: /srv/data }\n', '  volumes: 5\n'),
+      message: 'p.yaml:12: spec.volumes: 5 is not a list; the API server refuses it (cannot unmarshal number into a list field)',
+    },
+    {
+      name: 'capabilities.drop as a string',
+      text: edit('      image: x\n', '      image: x\n      securityContext:\n        capabilities: { drop: ALL }\n'),
+      message: 'p.yaml:9: spec.containers[0].securityContext.capabilities.drop: "ALL" is not a list; the API server refuses it (cannot unmarshal string into a list field)',
+    },
+    {
+      name: 'containers as a mapping',
+      text: 'kind: Pod\nmetadata: { name: p }\nspec:\n  containers: { name: app }\n',
+      message: 'p.yaml:4: spec.containers: {"name":"app"} is not a list; the API server refuses it (cannot unmarshal object into a list field)',
+    },
+    {
+      name: "subPath with '..'",
+      text: edit('          mountPath: /data\n', '          mountPath: /data\n          subPath: ../../etc\n'),
+      message: "p.yaml:12: spec.containers[0].volumeMounts[0].subPath: Invalid value: \"../../etc\": must not contain '..'",
+    },
+    {
+      name: 'an absolute subPathExpr',
+      text: edit('          mountPath: /data\n', '          mountPath: /data\n          subPathExpr: /etc\n'),
+      message: 'p.yaml:12: spec.containers[0].volumeMounts[0].subPathExpr: Invalid value: "/etc": must be a relative path',
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      assert.throws(() => parseKubernetes(c.text, { file: 'p.yaml' }), { name: 'RunParseError', message: c.message });
+    });
+  }
+
+  test("a subPath with '..' inside a name, and null lists, are taken", () => {
+    const [run] = parseKubernetes(edit('          mountPath: /data\n', '          mountPath: /data\n          subPath: a..b/c\n').replace('      image: x\n', '      image: x\n      args: null\n'), { file: 'p.yaml' });
+    assert.deepEqual([run.mounts[0].source, run.mounts[0].subPath, run.entrypoint, run.command], ['/srv/data/a..b/c', 'a..b/c', ['sh', '-c', 'x'], undefined]);
+  });
+
+  test('uidctl check refuses the manifest with one line naming file and line, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uidctl-k8s-types-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM debian:bookworm\n');
+    writeFileSync(join(dir, 'pod.yaml'), edit('command: ["sh", "-c", "x"]', 'command: "sh -c x"'));
+    const io = memoryIo({ HOME: '/home/ci' }, dir);
+    assert.equal(await main(['check', '--base-from', 'catalog', '--k8s', 'pod.yaml'], io), 2);
+    assert.equal(io.stderr, 'uidctl check: pod.yaml:8: spec.containers[0].command: "sh -c x" is not a list; the API server refuses it (cannot unmarshal string into a list field)\n');
   });
 });
 

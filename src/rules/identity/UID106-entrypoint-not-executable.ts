@@ -7,7 +7,7 @@ import { runPlace, runTool, unknownId } from '../util.js';
 import { launcherCall, launcherId, launcherName, type LauncherCall } from './launchers.js';
 import { unwrapShell } from '../../shell/interpret.js';
 import { launchOf, withoutInit } from '../../runtime/entry-script.js';
-import { PLAIN_DISTRO, envNotFoundText, flavorOf, notFoundWords, shellErrorLine } from '../../shell/commands/builtins.js';
+import { PLAIN_DISTRO, baseListingsKnown, envNotFoundText, flavorOf, notFoundWords, shellErrorLine } from '../../shell/commands/builtins.js';
 import { CONDA_TOOLS, condaNotOnPath, givesPythonName } from '../../shell/commands/packages.js';
 
 /**
@@ -211,7 +211,8 @@ const OWN_PACKAGE = new Set(['gosu', 'su-exec']);
 const LAUNCHER_PACKAGE: Record<string, string> = { torchrun: 'torch', accelerate: 'accelerate', deepspeed: 'deepspeed' };
 
 /**
- * A program of OWN_PACKAGE on a catalog base that no step installed: no package of that name,
+ * A program of OWN_PACKAGE on a catalog base (or an image read for real of a known distribution,
+ * whose folders were listed in full) that no step installed: no package of that name,
  * no file of that name in a PATH folder, and no step the model could not follow that may have
  * put one there. An ML launcher likewise, when its Python package is not there (below).
  */
@@ -223,7 +224,7 @@ function notInstalled(a: AnalysisView, name: string, dirs: string[]): boolean {
   } else if (name === 'python' || name === 'python3') {
     if (!pythonNameAbsent(a, name)) return false;
   } else if (pkg !== undefined ? !pythonPackageAbsent(a, pkg) : !OWN_PACKAGE.has(name) || Object.hasOwn(a.image.packages, name)) return false;
-  if (a.image.provenance.length === 0 || !a.image.provenance.every((p) => p.source === 'catalog')) return false;
+  if (!baseListingsKnown(a.image)) return false;
   const paths = dirs.map((d) => normalizePath(`${d}/${name}`));
   if (paths.some((p) => a.runtime.view.fs.has(p)) || mayBeTouched(a, paths)) return false;
 

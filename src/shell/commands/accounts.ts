@@ -1133,9 +1133,12 @@ function debianAdduser(ctx: ExecContext, argv: string[], groupOnly: boolean): Cm
   acc.passwd.push({ name, uid, gid, gecos: last(p, 'gecos') ?? '', home, shell });
 
   // Debian 12's adduser (3.134, DIR_MODE 0700) also puts new normal users in the group `users`
-  // (USERS_GROUP); measured in the oracle suite. Older adduser releases do not.
-  const users = groupByName(acc, 'users');
-  if (!system && users && acc.loginDefs.adduserDirMode === 0o700 && !users.members.includes(name)) users.members.push(name);
+  // (USERS_GROUP); measured in the oracle suite. Older adduser releases do not. An image read
+  // for real says which from its adduser.conf (adduserUsersGroup); the catalog's Debian 12 is
+  // told by its DIR_MODE.
+  const usersName = acc.loginDefs.adduserUsersGroup ?? (acc.loginDefs.adduserDirMode === 0o700 ? 'users' : '');
+  const users = usersName === '' ? undefined : groupByName(acc, usersName);
+  if (!system && users && !users.members.includes(name)) users.members.push(name);
 
   if (has(p, 'disabledPassword') || has(p, 'disabledLogin') || system) {
     acc.passwords[name] = has(p, 'disabledLogin') ? 'locked' : 'none';

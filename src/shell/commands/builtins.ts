@@ -861,11 +861,23 @@ export function notInstalled(ctx: ExecContext, name: string): boolean {
 }
 
 /**
- * No folder of dirs holds name, on a catalog base (whose listings are trusted), and no step the
- * model did not follow may have put it there.
+ * The base's listings of what it holds are trusted: a catalog base, or an image read for real
+ * (an archive, the engine, a registry) of a known distribution, whose folders are listed in full
+ * and whose packages are the ones the model knows (an apt-get install of tini still leaves gosu
+ * absent, as on the catalog's debian).
+ */
+export function baseListingsKnown(st: Pick<ImageState, 'provenance' | 'distro'>): boolean {
+  if (st.provenance.length === 0) return false;
+
+  return st.provenance.every((p) => p.source === 'catalog' || ((p.source === 'archive' || p.source === 'engine' || p.source === 'registry') && st.distro !== 'unknown'));
+}
+
+/**
+ * No folder of dirs holds name, on a base whose listings are trusted (baseListingsKnown), and
+ * no step the model did not follow may have put it there.
  */
 export function absentFromPath(st: ImageState, name: string, dirs: readonly string[]): boolean {
-  if (st.provenance.length === 0 || !st.provenance.every((p) => p.source === 'catalog')) return false;
+  if (!baseListingsKnown(st)) return false;
   if (dirs.some((d) => resolvePath(st.fs, `${d}/${name}`).meta)) return false;
 
   return !unknownOnPath(st.unknowns, dirs);

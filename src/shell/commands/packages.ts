@@ -253,6 +253,7 @@ export function installPackage(ctx: ExecContext, rawName: string, via: string): 
     : rawName.replace(/[=<>~!].*$/, '').replace(/:[a-z0-9]+$/, '').replace(/\/.*$/, '').toLowerCase();
   if (name === '') return false;
   state.packages[name] = { name, via, line: ctx.line };
+  packageFilesUnknown(state.fs);
   let texts = false;
 
   if (name === 'sudo') {
@@ -304,6 +305,23 @@ export function installPackage(ctx: ExecContext, rawName: string, via: string): 
   }
 
   return texts;
+}
+
+/** The folders a distribution package puts its programs and libraries in. */
+const PACKAGE_DIRS = ['/usr/bin', '/usr/sbin', '/bin', '/sbin', '/usr/lib', '/lib', '/usr/libexec', '/usr/share'];
+
+/**
+ * What a package puts in these folders is not listed (tini brings /usr/bin/tini, procps ps and
+ * top): a folder listed in full, as an image read from an archive, the engine or a registry has
+ * it, lists only in part from now on, so the program the package brings is not "known missing"
+ * (exec: "tini": executable file not found). The catalog's folders list in part already; they
+ * are left as they are, with what they know to be absent.
+ */
+function packageFilesUnknown(fs: FsTree): void {
+  for (const dir of PACKAGE_DIRS) {
+    const r = resolvePath(fs, dir);
+    if (r.meta?.kind === 'dir' && r.meta.partial !== true) fs.set(r.path, withMeta(r.meta, { partial: true, filled: true }));
+  }
 }
 
 /** Debian's openssh-server postinst adds a system user sshd (home /run/sshd, group nogroup). */
