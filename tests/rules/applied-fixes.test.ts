@@ -1,0 +1,141 @@
+// Fixes that did nothing, or made things worse, when a newcomer applied them: each case takes
+// the input as they had it, reads the fix uidctl gives, applies it where the fix says (the
+// Dockerfile, the entrypoint script, the run line, the manifest) and checks again: the finding
+// must be gone, and nothing the fix causes may take its place.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../src/analyze.js';
+import { parseDockerRun } from '../../src/runtime/docker.js';
+import { readKubernetes, selectContainer } from '../../src/runtime/kubernetes.js';
+import type { Finding, FsTree, HostPathFacts } from '../../src/model/types.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { memoryIo } from '../../src/cli/io.js';
+import { tempDirs } from '../cli/temp.js';
+
+type Result = ReturnType<typeof analyze>;
+const lines = (text: string) => text.trimEnd().split('\n');
+/** The text with `insert` before line `at` (1-based). */
+const before = (text: string, at: number, insert: string) => {
+  const l = lines(text);
+  return `${[...l.slice(0, at - 1), ...lines(insert), ...l.slice(at - 1)].join('\n')}\n`;
+};
+/** The text with line `at` replaced by `by` (comment lines of the fix left out). */
+const replace = (text: string, at: number, by: string) => {
+  const l = lines(text);
+  return `${[...l.slice(0, at - 1), ...lines(by).filter((x) => !x.startsWith('#')), ...l.slice(at)].join('\n')}\n`;
+};
+/** The text without line `at`. */
+const drop = (text: string, at: number) => `${lines(text).filter((_x, i) => i !== at - 1).join('\n')}\n`;
+const ids = (a: Result) => a.findings.map((f) => f.ruleId);
+const one = (a: Result, id: string): Finding => {
+  const f = a.findings.filter((x) => x.ruleId === id);
+  assert.equal(f.length, 1, `one ${id} in ${ids(a).join(' ')}`);
+  return f[0];
+};
+const fixes = (f: Finding) => f.fixes.map((x) => [x.description, x.snippet]);
+
+/** A build context of text files (mode 0755 for *.sh), and the reader of their text. */
+function context(files: Record<string, string>): { context: FsTree; readContextText: (p: string) => string | undefined } {
+  const tree: FsTree = new Map([['/', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 }]]);
+  for (const name of Object.keys(files)) tree.set(`/${name}`, { kind: 'file', uid: 0, gid: 0, mode: name.endsWith('.sh') ? 0o755 : 0o644 });
+  return { context: tree, readContextText: (p) => files[p.replace(/^\//, '')] };
+}
+
+describe('UID105 where the entrypoint renumbers the user (/tmp/hE/t4b)', () => {
+  // The newcomer's image: the by-name chown the old fix gave is there already (line 7), and the
+  // entrypoint makes app uid HOST_UID before gosu.
+  const DOCKERFILE = [
+    'FROM debian:bookworm',
+    'RUN apt-get update && apt-get install -y --no-install-recommends gosu \\',
+    ' && rm -rf /var/lib/apt/lists/*',
+    'RUN useradd -m -u 1000 -s /bin/bash app && mkdir -p /data /workspace && chown app:app /workspace',
+    'COPY entrypoint.sh /usr/local/bin/entrypoint.sh',
+    'RUN chmod +x /usr/local/bin/entrypoint.sh',
+    'RUN mkdir -p /workspace && chown app:app /workspace',
+    'WORKDIR /workspace',
+    'ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]',
+    'CMD ["python3", "train.py"]',
+  ].join('\n');
+  const SCRIPT = [
+    '#!/bin/bash',
+    'set -e',
+    'if [ "$(id -u)" = "0" ]; then',
+    '  if [ -n "$HOST_UID" ]; then',
+    '    usermod -o -u "$HOST_UID" app',
+    '  fi',
+    '  chown -R app:app /data',
+    '  exec gosu app "$@"',
+    'fi',
+    'exec "$@"',
+  ].join('\n');
+  const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' };
+  const check = (dockerfile: string, script = SCRIPT, hostUid = '1001') =>
+    analyze({ file: 'Dockerfile', text: dockerfile, run: parseDockerRun(`docker run -e HOST_UID=${hostUid} img`, { invoker }), profile: 'prod', ...context({ 'entrypoint.sh': script }) });
+
+  test('the fixes: a chown in the script after the renumbering, or the numeric ids; never the by-name chown already there', () => {
+    const a = check(DOCKERFILE);
+    assert.equal(a.identity.id, 'uid=1001(app) gid=1000(app) groups=1000(app)');
+    const f = one(a, 'UID105');
+    assert.deepEqual(fixes(f), [
+      ['Give the working directory to app in /usr/local/bin/entrypoint.sh, after it renumbers app and while it is still root: put this before its line 8, which starts the command (`gosu app`). A chown in the Dockerfile runs at build time, when app is uid 1000; it becomes uid 1001 only as the container starts.', 'chown app:app /workspace'],
+      ['Or give it at build time to the ids the workload runs with, uid 1001 gid 1000, by number: app is uid 1000 gid 1000 while the image is built, so `chown app` there would give it to 1000. Right only while the container gives app these ids. Put this anywhere after FROM: the steps of this stage run as root.', 'RUN mkdir -p /workspace && chown 1001:1000 /workspace'],
+    ]);
+  });
+
+  test('the chown put in the script before line 8: gone, for this HOST_UID and another', () => {
+    const f = one(check(DOCKERFILE), 'UID105');
+    const script = before(SCRIPT, 8, `  ${f.fixes[0].snippet}`);
+    for (const uid of ['1001', '1234']) {
+      const a = check(DOCKERFILE, script, uid);
+      assert.equal(a.identity.uid, Number(uid));
+      assert.deepEqual(ids(a).filter((x) => x !== 'UID101'), [], uid);
+    }
+  });
+
+  test('the numeric chown appended to the Dockerfile: gone', () => {
+    const f = one(check(DOCKERFILE), 'UID105');
+    const a = check(`${DOCKERFILE}\n${f.fixes[1].snippet}\n`);
+    assert.deepEqual(ids(a).filter((x) => x !== 'UID101'), []);
+  });
+
+  test('the old by-name fix is the no-op it was: line 7 already has it and UID105 stays', () => {
+    assert.match(DOCKERFILE, /RUN mkdir -p \/workspace && chown app:app \/workspace/);
+    assert.equal(ids(check(DOCKERFILE)).includes('UID105'), true);
+  });
+
+  test('after the numeric fix for HOST_UID=1001, a run with another HOST_UID gets its own ids, not the same line again', () => {
+    const f = one(check(`${DOCKERFILE}\nRUN mkdir -p /workspace && chown 1001:1000 /workspace\n`, SCRIPT, '1234'), 'UID105');
+    assert.deepEqual(f.fixes.map((x) => x.snippet), ['chown app:app /workspace', 'RUN mkdir -p /workspace && chown 1234:1000 /workspace']);
+  });
+
+  test('a numeric chown the Dockerfile already has (undone by a later step) is not offered again', () => {
+    // Before line 4, whose chown app:app gives /workspace back to uid 1000.
+    const f = one(check(before(DOCKERFILE, 4, 'RUN mkdir -p /workspace && chown 1001:1000 /workspace')), 'UID105');
+    assert.deepEqual(f.fixes.map((x) => x.snippet), ['chown app:app /workspace']);
+  });
+});
+
+describe('the bundled example examples/entrypoint-fix, through the command line', () => {
+  const EX = join(import.meta.dirname, '../../examples/entrypoint-fix');
+  const tempDir = tempDirs('uidctl-applied-');
+  const files = () => Object.fromEntries(['Dockerfile', 'entrypoint.sh', 'host.yaml', 'run.sh'].map((n) => [n, readFileSync(join(EX, n), 'utf8')]));
+  async function findings(dir: string): Promise<Finding[]> {
+    const io = memoryIo({ HOME: '/home/ci', XDG_CACHE_HOME: join(dir, '.cache') }, dir);
+    await main(['check', 'Dockerfile', '--run-file', 'run.sh', '--host-facts', 'host.yaml', '--base-from', 'catalog', '--format', 'json', '--fail-on', 'never'], io);
+    return JSON.parse(io.stdout).results[0].findings;
+  }
+
+  test("UID105's first fix goes into entrypoint.sh before its gosu line; put there, /workspace is the workload's", async () => {
+    const ex = files();
+    const f = (await findings(tempDir(ex))).find((x) => x.ruleId === 'UID105')!;
+    assert.deepEqual(f.fixes.map((x) => x.snippet), ['chown trainer:trainer /workspace', 'RUN mkdir -p /workspace && chown 1001:1000 /workspace']);
+    assert.match(f.fixes[0].description, /^Give the working directory to trainer in entrypoint\.sh, after it renumbers trainer and while it is still root: put this before its line 9/);
+    const fixed = await findings(tempDir({ ...ex, 'entrypoint.sh': before(ex['entrypoint.sh'], 9, f.fixes[0].snippet!) }));
+    assert.equal(fixed.some((x) => x.ruleId === 'UID105'), false);
+    const numeric = await findings(tempDir({ ...ex, Dockerfile: `${ex.Dockerfile}${f.fixes[1].snippet}\n` }));
+    assert.equal(numeric.some((x) => x.ruleId === 'UID105'), false);
+  });
+});
