@@ -118,6 +118,52 @@ describe('UID105 where the entrypoint renumbers the user (/tmp/hE/t4b)', () => {
   });
 });
 
+describe('UID402: a sudoers.d file with a dot in its name (/tmp/hE/t10)', () => {
+  const T10 = [
+    'FROM debian:bookworm',
+    'RUN apt-get update && apt-get install -y --no-install-recommends sudo && rm -rf /var/lib/apt/lists/*',
+    'RUN useradd -m -s /bin/bash jane.doe \\',
+    " && echo 'jane.doe ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/jane.doe \\",
+    ' && chmod 0440 /etc/sudoers.d/jane.doe',
+    'USER jane.doe',
+  ].join('\n');
+  const check = (text: string) => analyze({ file: 'Dockerfile', text, profile: 'dev' });
+
+  test('the message says the file is skipped for its name, as for a file of the wrong owner', () => {
+    const a = check(T10);
+    const f = one(a, 'UID402');
+    assert.equal(f.message, "jane.doe (uid 1000) cannot use sudo: no sudoers rule names jane.doe or one of its groups (/etc/sudoers.d/jane.doe has a '.' in its name, and @includedir /etc/sudoers.d reads no such file; sudo skips it).");
+    assert.match(f.why, / The rule for jane\.doe in \/etc\/sudoers\.d\/jane\.doe is never read: sudo reads only the files of an @includedir whose names have no '\.' and do not end in '~' \(sudoers\(5\)\)\.$/);
+    assert.deepEqual(f.fixes.map((x) => x.snippet), [
+      'RUN mv /etc/sudoers.d/jane.doe /etc/sudoers.d/jane_doe',
+      'USER root\nRUN COMMAND\nUSER jane.doe',
+      "RUN echo 'jane.doe ALL=(root) NOPASSWD: /usr/local/sbin/fix-permissions' > /etc/sudoers.d/jane_doe && chmod 0440 /etc/sudoers.d/jane_doe",
+    ]);
+    assert.match(f.fixes[0].description, /^Give \/etc\/sudoers\.d\/jane\.doe a name sudo reads: an @includedir skips names with a '\.' or ending in '~'\. Put this before `USER jane\.doe` at line 6/);
+  });
+
+  test('the rename before USER: sudo reads the rule (UID402 gone; its NOPASSWD ALL is now UID403)', () => {
+    const f = one(check(T10), 'UID402');
+    const a = check(before(T10, 6, f.fixes[0].snippet!));
+    assert.deepEqual([a.identity.sudo.usable, a.identity.sudo.nopasswd], [true, true]);
+    assert.deepEqual(ids(a).filter((x) => x.startsWith('UID4')), ['UID403']);
+  });
+
+  test('the one-script rule written where the fix says: read, only for that script', () => {
+    const f = one(check(T10), 'UID402');
+    const a = check(before(T10, 6, `${f.fixes[2].snippet}\nRUN printf '#!/bin/sh\\necho fixed\\n' > /usr/local/sbin/fix-permissions && chmod 755 /usr/local/sbin/fix-permissions`));
+    assert.deepEqual([a.identity.sudo.usable, a.identity.sudo.only], [true, '/usr/local/sbin/fix-permissions']);
+    assert.deepEqual(ids(a).filter((x) => x.startsWith('UID4')), []);
+  });
+
+  test('a name ending in ~ is explained too; a file that names another user gets no rename', () => {
+    const a = check('FROM debian:bookworm\nRUN apt-get update && apt-get install -y sudo && useradd -m dev && useradd -m ops && echo "ops ALL=(ALL) ALL" > /etc/sudoers.d/ops~\nUSER dev\n');
+    const f = one(a, 'UID402');
+    assert.equal(f.message, "dev (uid 1000) cannot use sudo: no sudoers rule names dev or one of its groups (/etc/sudoers.d/ops~ has a name that ends in '~', and @includedir /etc/sudoers.d reads no such file; sudo skips it).");
+    assert.equal(f.fixes.some((x) => /^RUN mv /.test(x.snippet ?? '')), false);
+  });
+});
+
 describe('the bundled example examples/entrypoint-fix, through the command line', () => {
   const EX = join(import.meta.dirname, '../../examples/entrypoint-fix');
   const tempDir = tempDirs('uidctl-applied-');
