@@ -164,6 +164,57 @@ describe('UID402: a sudoers.d file with a dot in its name (/tmp/hE/t10)', () => 
   });
 });
 
+describe('UID306 with a virtual environment first on PATH (/tmp/hE/t13)', () => {
+  const T13 = [
+    'FROM debian:bookworm AS builder',
+    'RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-venv python3-pip && rm -rf /var/lib/apt/lists/*',
+    'RUN python3 -m venv /opt/venv',
+    'COPY proj /src/proj',
+    'RUN /opt/venv/bin/pip install --no-index --no-build-isolation /src/proj || true',
+    'RUN pip install --user --break-system-packages --no-index --no-build-isolation /src/proj || true',
+    '',
+    'FROM debian:bookworm',
+    'RUN apt-get update && apt-get install -y --no-install-recommends python3 && rm -rf /var/lib/apt/lists/*',
+    'RUN useradd -m -u 1000 ml',
+    'COPY --from=builder --chown=ml:ml /opt/venv /opt/venv',
+    'COPY --from=builder /root/.local /root/.local',
+    'ENV PATH=/opt/venv/bin:$PATH',
+    'USER ml',
+    'WORKDIR /home/ml',
+    'CMD ["python", "-c", "import sys; print(sys.prefix)"]',
+  ].join('\n');
+  const check = (text: string) => analyze({ file: 'Dockerfile', text, profile: 'prod' });
+  const PKG = (snippet: string) => snippet.replace('PACKAGES', 'mypkg');
+
+  test('the message says the venv has no user site; the fixes install into the venv, without --user', () => {
+    const f = one(check(T13), 'UID306');
+    assert.equal(f.message, 'ml (uid 1000) runs /opt/venv/bin/python, a virtual environment that adds no user site to sys.path, so Python does not look in /root/.local/lib/python3.11/site-packages (root\'s): `import` of the packages pip installed there fails with ModuleNotFoundError.');
+    assert.deepEqual(fixes(f), [
+      ['Install them into the virtual environment /opt/venv, first on PATH, as ml, who may write it: after USER, without --user (pip refuses --user in a virtual environment); and drop line 12, which fills root\'s site.', 'USER ml\nRUN pip install --no-cache-dir PACKAGES'],
+      ['Or install them into the virtual environment /opt/venv as root, without --user (pip refuses --user in a virtual environment): put this before `USER ml` at line 14 (a RUN after it runs as ml, not as root), after the ENV that puts /opt/venv/bin first on PATH; and drop line 12, which fills root\'s site.', 'RUN pip install --no-cache-dir PACKAGES'],
+      ['Or, when a build stage filled it, copy it to the user\'s own home, owned by the user, in place of line 12, which fills root\'s site, and name its site-packages in PYTHONPATH: the virtual environment reads no ~/.local by itself.', 'COPY --from=builder --chown=1000:1000 /root/.local /home/ml/.local\nENV PYTHONPATH=/home/ml/.local/lib/python3.11/site-packages'],
+    ]);
+  });
+
+  test('the old fix (pip install --user after USER) is what pip refuses in a venv: UID604', () => {
+    const a = check(`${T13}\nUSER ml\nRUN pip install --user --no-cache-dir mypkg\n`);
+    assert.deepEqual(a.findings.filter((x) => x.ruleId === 'UID604').map((x) => x.message), ["The build fails here: ERROR: Can not perform a '--user' install. User site-packages are not visible in this virtualenv."]);
+  });
+
+  test('each fix applied as it says: the build passes and UID306 is gone', () => {
+    const f = one(check(T13), 'UID306');
+    const applied = [
+      `${drop(T13, 12)}${PKG(f.fixes[0].snippet!)}\n`,
+      before(drop(T13, 12), 13, PKG(f.fixes[1].snippet!)),
+      replace(T13, 12, f.fixes[2].snippet!),
+    ];
+    for (const [i, text] of applied.entries()) {
+      const a = check(text);
+      assert.deepEqual(ids(a), [], `fix ${i + 1}`);
+    }
+  });
+});
+
 describe('the bundled example examples/entrypoint-fix, through the command line', () => {
   const EX = join(import.meta.dirname, '../../examples/entrypoint-fix');
   const tempDir = tempDirs('uidctl-applied-');
