@@ -164,6 +164,30 @@ describe('UID402: a sudoers.d file with a dot in its name (/tmp/hE/t10)', () => 
   });
 });
 
+describe('UID201: renumbering a base image user whose USER line names its uid', () => {
+  const NODE = 'FROM node:20\nWORKDIR /home/node/app\nRUN chown node:node /home/node/app\nUSER 1000\nCMD ["node", "x.js"]\n';
+  const invoker = { uid: 1001, gid: 1001, home: '/home/sam', cwd: '/home/sam/proj' };
+  const host: HostPathFacts[] = [{ path: '/home/sam/proj', exists: true, from: 'facts-file', meta: { kind: 'dir', uid: 1001, gid: 1001, mode: 0o755 } }];
+  const check = (text: string) => analyze({ file: 'Dockerfile', text, run: parseDockerRun('docker run -v /home/sam/proj:/data img', { invoker }), host, profile: 'prod' });
+
+  test('the USER line is replaced by one naming the user, and the home moving along is not a loss', () => {
+    const f = one(check(NODE), 'UID201').fixes.find((x) => /usermod/.test(x.snippet ?? ''))!;
+    assert.deepEqual([f.description, f.snippet], [
+      'Or renumber node, whom the base image makes, to the host uid: replace line 4 (`USER 1000`, uid 1000, which names no user once node is renumbered) with these. usermod -u also gives node the files in its home; files elsewhere keep uid 1000.',
+      'ARG UID=1001\nRUN usermod -u $UID node\nUSER node\n# docker build --build-arg UID=$(id -u) .',
+    ]);
+    const fixed = check(replace(NODE, 4, f.snippet!));
+    assert.equal(fixed.identity.id, 'uid=1001(node) gid=1000(node) groups=1000(node)');
+    assert.deepEqual(ids(fixed).filter((x) => x !== 'UID204'), []);
+  });
+
+  test('put before the USER line instead, as the old fix said, the image runs as a nameless uid 1000', () => {
+    const a = check(before(NODE, 4, 'ARG UID=1001\nRUN usermod -u $UID node'));
+    assert.equal(a.identity.user, null);
+    assert.equal(ids(a).includes('UID201'), true);
+  });
+});
+
 describe('UID306 with a virtual environment first on PATH (/tmp/hE/t13)', () => {
   const T13 = [
     'FROM debian:bookworm AS builder',
@@ -212,6 +236,86 @@ describe('UID306 with a virtual environment first on PATH (/tmp/hE/t13)', () => 
       const a = check(text);
       assert.deepEqual(ids(a), [], `fix ${i + 1}`);
     }
+  });
+});
+
+describe('Kubernetes: an init container that chowns the volume undoes fsGroup (/tmp/hE/k3)', () => {
+  const DOCKERFILE = 'FROM debian:bookworm\nARG USER_UID=1000\nARG USER_GID=$USER_UID\nARG USERNAME=ml\nRUN groupadd --gid $USER_GID $USERNAME \\\n    && useradd --uid $USER_UID --gid $USER_GID -m -s /bin/bash $USERNAME\nUSER $USERNAME\nWORKDIR /work/out\nRUN touch /work/out/x\nCMD ["bash"]\n';
+  const JOB = `apiVersion: batch/v1
+kind: Job
+metadata: {name: train}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      initContainers:
+        - name: fix-perms
+          image: busybox
+          command: ["sh", "-c", "chown -R 1000:1000 /ckpt && chmod 0750 /ckpt"]
+          securityContext: {runAsUser: 0}
+          volumeMounts: [{name: ckpt, mountPath: /ckpt}]
+      containers:
+        - name: train
+          image: me/train
+          securityContext:
+            runAsUser: 1001
+            allowPrivilegeEscalation: false
+          volumeMounts: [{name: ckpt, mountPath: /work/out/ckpt}]
+      volumes:
+        - name: ckpt
+          persistentVolumeClaim: {claimName: ckpt}
+`;
+  const FSGROUP = '      securityContext:\n        fsGroup: 1001\n        fsGroupChangePolicy: OnRootMismatch\n';
+  /** job2.yaml: the old fsGroup fix added to the pod spec. */
+  const JOB2 = JOB.replace('      initContainers:\n', `${FSGROUP}      initContainers:\n`);
+  const check = (manifest: string) => {
+    const m = readKubernetes(manifest, { file: 'job.yaml' });
+    const c = selectContainer(m.containers, 'job.yaml', 'train');
+    if ('error' in c) throw new Error(c.error);
+    return analyze({ file: 'Dockerfile', text: DOCKERFILE, run: c.run, profile: 'prod' });
+  };
+  const uid201 = (manifest: string) => check(manifest).findings.filter((f) => f.ruleId === 'UID201');
+
+  test('with the old fsGroup fix applied, UID201 stays: fix-perms runs after the kubelet', () => {
+    assert.equal(uid201(JOB2).length, 1);
+  });
+
+  test('the fixes change fix-perms, or keep fsGroup and take its chown and chmod out; no new init container', () => {
+    for (const manifest of [JOB, JOB2]) {
+      const f = uid201(manifest)[0];
+      assert.deepEqual(f.fixes.map((x) => x.snippet), [
+        '# in the pod spec:\ninitContainers:\n  - name: fix-perms\n    command: ["sh", "-c", "chown -R 1001:0 /ckpt && chmod 0750 /ckpt"]',
+        '# in the pod spec:\nsecurityContext:\n  fsGroup: 1001\n  fsGroupChangePolicy: OnRootMismatch\n# and in initContainers: drop fix-perms, or its chown and chmod of the volume',
+      ]);
+      assert.equal(f.fixes[0].description, 'Change the init container fix-perms, which runs before the container and gives the volume to 1000:1000: let it give the volume to uid 1001 instead.');
+    }
+    assert.match(uid201(JOB2)[0].fixes[1].description, /^Or let the pod's fsGroup \(1001, already set\) give the volume to group 1001, and take the chown and chmod of it out of the init container fix-perms: the kubelet applies fsGroup before the init containers run, so their chown and chmod undo it\.$/);
+  });
+
+  test("fix-perms's command as the fix writes it: the volume is writable", () => {
+    const command = uid201(JOB)[0].fixes[0].snippet!.split('\n').at(-1)!.trim();
+    const fixed = JOB.replace(/ {10}command: .*\n/, `          ${command}\n`);
+    assert.notEqual(fixed, JOB);
+    assert.deepEqual(uid201(fixed), []);
+    assert.equal(check(fixed).check('/work/out/ckpt', 'create').allowed, true);
+  });
+
+  test('fsGroup kept and fix-perms dropped: the volume is writable', () => {
+    const fixed = JOB2.replace(/ {6}initContainers:\n(?: {8}.*\n)+/, '');
+    assert.equal(fixed.includes('fix-perms'), false);
+    assert.deepEqual(uid201(fixed), []);
+  });
+
+  test('an exec-form chown in the init container is changed in place', () => {
+    const exec = JOB.replace('command: ["sh", "-c", "chown -R 1000:1000 /ckpt && chmod 0750 /ckpt"]', 'command: ["chown", "-R", "1000:1000", "/ckpt"]');
+    const f = uid201(exec)[0];
+    assert.equal(f?.fixes[0].snippet, '# in the pod spec:\ninitContainers:\n  - name: fix-perms\n    command: ["chown", "-R", "1001:0", "/ckpt"]');
+    assert.deepEqual(uid201(exec.replace('"1000:1000"', '"1001:0"')), []);
+  });
+
+  test('an emptyDir that the init container closes: the same change to it, not a Dockerfile chown', () => {
+    const f = uid201(JOB.replace('persistentVolumeClaim: {claimName: ckpt}', 'emptyDir: {}'))[0];
+    assert.deepEqual(f.fixes.map((x) => x.snippet), ['# in the pod spec:\ninitContainers:\n  - name: fix-perms\n    command: ["sh", "-c", "chown -R 1001:0 /ckpt && chmod 0750 /ckpt"]']);
   });
 });
 
