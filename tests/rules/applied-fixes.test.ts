@@ -164,6 +164,64 @@ describe('UID402: a sudoers.d file with a dot in its name (/tmp/hE/t10)', () => 
   });
 });
 
+describe('docker-stacks: UID201 and UID204 for a host folder of uid 1001 over ~/work (/tmp/hE/j1)', () => {
+  const J1 = [
+    'FROM quay.io/jupyter/pytorch-notebook:cuda12-2024-07-29',
+    'USER root',
+    'RUN apt-get update && apt-get install -y --no-install-recommends htop && rm -rf /var/lib/apt/lists/*',
+    'USER ${NB_UID}',
+    'RUN pip install --no-cache-dir lightning && fix-permissions "${CONDA_DIR}" && fix-permissions "/home/${NB_USER}"',
+  ].join('\n');
+  const invoker = { uid: 1001, gid: 1001, home: '/home/sam', cwd: '/home/sam/proj', name: 'sam' };
+  const host: HostPathFacts[] = [{ path: '/home/sam/proj', exists: true, from: 'facts-file', meta: { kind: 'dir', uid: 1001, gid: 1001, mode: 0o755 } }];
+  const RUN = 'docker run -p 8888:8888 -v "$PWD":/home/jovyan/work img';
+  const check = (run: string) => analyze({ file: 'Dockerfile', text: J1, run: parseDockerRun(run, { invoker, env: { PWD: invoker.cwd, HOME: invoker.home } }), host, profile: 'prod' });
+  /** The run line with the fix's flags before the image. */
+  const withFlags = (run: string, flags: string) => run.replace(/ img$/, ` ${flags} img`);
+
+  test("UID201: start.sh's NB_UID first; no build-time renumbering (USER ${NB_UID} would name no user), no false 'could not enter'", () => {
+    const f = one(check(RUN), 'UID201');
+    assert.deepEqual(f.fixes.map((x) => x.snippet), [
+      '--user root -e NB_UID=1001 -e NB_GID=1001',
+      'sudo chown -R 1000:100 /home/sam/proj',
+      '--user 1001:1001 -e HOME=/tmp',
+    ]);
+    assert.equal(f.fixes.some((x) => /usermod/.test(x.snippet ?? '')), false);
+  });
+
+  test('UID204: the target is mounted already, so -w into it, not a second -v there', () => {
+    const f = one(check(RUN), 'UID204');
+    assert.deepEqual(fixes(f), [[
+      'Start in /home/jovyan/work, which the run already mounts (-v "$PWD":/home/jovyan/work): the process cannot write it yet, so fix that too (UID201); a second mount there would be refused as a duplicate mount point.',
+      '-w /home/jovyan/work',
+    ]]);
+  });
+
+  test('both applied to the run line: jovyan is uid 1001, starts in the mount and writes it; nothing left', () => {
+    const a = check(RUN);
+    const run = withFlags(RUN, `${one(a, 'UID201').fixes[0].snippet} ${one(a, 'UID204').fixes[0].snippet}`);
+    assert.equal(run, 'docker run -p 8888:8888 -v "$PWD":/home/jovyan/work --user root -e NB_UID=1001 -e NB_GID=1001 -w /home/jovyan/work img');
+    const fixed = check(run);
+    assert.equal(fixed.identity.id, 'uid=1001(jovyan) gid=1001(jovyan) groups=1001(jovyan),100(users)');
+    assert.equal(fixed.identity.workdir, '/home/jovyan/work');
+    assert.deepEqual(ids(fixed), []);
+  });
+
+  test('UID105 after start.sh renumbers jovyan: CHOWN_EXTRA or the numeric ids, never `chown jovyan` at build time; applied, gone', () => {
+    const run = 'docker run --user root -e NB_UID=1001 -w /opt img';
+    const f = one(check(run), 'UID105');
+    assert.deepEqual(f.fixes.map((x) => x.snippet), ['-e CHOWN_EXTRA=/opt', 'RUN mkdir -p /opt && chown 1001:100 /opt']);
+    assert.equal(ids(check(withFlags(run, f.fixes[0].snippet!))).includes('UID105'), false);
+    const numeric = analyze({ file: 'Dockerfile', text: before(J1, 4, f.fixes[1].snippet!), run: parseDockerRun(run, { invoker, env: { PWD: invoker.cwd, HOME: invoker.home } }), host, profile: 'prod' });
+    assert.equal(ids(numeric).includes('UID105'), false);
+  });
+
+  test('a read-only mount there: the new folder takes a free name', () => {
+    const f = one(check(RUN.replace('/home/jovyan/work', '/home/jovyan/work:ro')), 'UID204');
+    assert.equal(f.fixes[0].snippet, '-v "$PWD/out:/home/jovyan/work-2" -w /home/jovyan/work-2');
+  });
+});
+
 describe('UID201: renumbering a base image user whose USER line names its uid', () => {
   const NODE = 'FROM node:20\nWORKDIR /home/node/app\nRUN chown node:node /home/node/app\nUSER 1000\nCMD ["node", "x.js"]\n';
   const invoker = { uid: 1001, gid: 1001, home: '/home/sam', cwd: '/home/sam/proj' };
