@@ -524,6 +524,10 @@ export function analyze(input: AnalyzeInput): Analysis {
     }
     // What it changed at start is what the workload finds: accounts (usermod -u), files it writes.
     const st = scriptRun.state;
+    const renumbered = image.accounts.passwd.flatMap((e) => {
+      const now = st.accounts.passwd.find((x) => x.name === e.name);
+      return now && (now.uid !== e.uid || now.gid !== e.gid) ? [{ name: e.name, uid: e.uid, gid: e.gid }] : [];
+    });
     image.accounts = st.accounts;
     image.texts = st.texts;
     image.sudoers = st.sudoers;
@@ -534,6 +538,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     const w = scriptRun.workload;
     const summary: NonNullable<RuntimeResult['script']> = { path: script.path, written: script.written, from };
     if (scriptCaps) summary.capsNeeded = scriptCaps;
+    if (renumbered.length > 0) summary.renumbered = renumbered;
     if (scriptRun.error) summary.error = scriptRun.error;
     if (w) {
       summary.workloadLine = w.line;

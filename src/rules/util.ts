@@ -20,7 +20,17 @@ export function unknownId(u: UnknownEffect): string {
  * its own in /etc/sudoers.d, mode 0440 as visudo leaves it.
  */
 export function sudoersStep(user: string, command: string): string {
-  return `RUN echo '${user} ALL=(root) NOPASSWD: ${command}' > /etc/sudoers.d/${user} && chmod 0440 /etc/sudoers.d/${user}`;
+  const file = sudoersFileName(user);
+
+  return `RUN echo '${user} ALL=(root) NOPASSWD: ${command}' > /etc/sudoers.d/${file} && chmod 0440 /etc/sudoers.d/${file}`;
+}
+
+/**
+ * A file name in /etc/sudoers.d for a user's rule that sudo reads: @includedir passes over
+ * names with a '.' or ending in '~' (sudoers(5)), so jane.doe's file is jane_doe.
+ */
+export function sudoersFileName(user: string): string {
+  return user.replace(/[^A-Za-z0-9_-]/g, '_');
 }
 
 export function who(a: AnalysisView): string {

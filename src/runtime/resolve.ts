@@ -91,6 +91,11 @@ export interface RuntimeResolution {
     /** The user it starts as, when the script starts the command as another. */
     from: Process;
     /**
+     * Users whose ids the script changed (`usermod -u "$HOST_UID" app`), with the ids they had
+     * in the image: what a chown by name at build time gives a folder to.
+     */
+    renumbered?: { name: string; uid: number; gid: number }[];
+    /**
      * The fewest capabilities (CAP_ names) a root start needs for the script to reach the same
      * workload, found by running it again with them; absent when none of the sets tried works.
      */

@@ -1,13 +1,84 @@
 import { defineRule, type AnalysisView } from '../rule.js';
-import { firstReason, mountFor, readOnlyRootFix, rootStep, who } from '../util.js';
+import { firstReason, mountFor, readOnlyRootFix, renderRunChanges, rootStep, who } from '../util.js';
 import type { Fix } from '../../model/types.js';
 import { resolvePath } from '../../image/fs.js';
+import { userByName } from '../../image/accounts.js';
 
 /** The chown of the working folder, placed where it runs as root (rootStep). */
 function ownWorkdirFix(a: AnalysisView, run: string): Fix {
   const step = rootStep(a, run);
 
   return { description: `Make the working directory belong to the user: put this ${step.where}.`, snippet: step.snippet, safe: false };
+}
+
+/**
+ * The image's user of the process's name, when the container gives it other ids as it starts
+ * (an entrypoint script's `usermod -u "$HOST_UID" app`, docker-stacks' start.sh with NB_UID):
+ * a chown by that name in the Dockerfile runs at build time and gives the folder to the ids
+ * the name has then, not to the ones the workload runs with.
+ */
+function renumberedAtStart(a: AnalysisView): { uid: number; gid: number } | undefined {
+  const p = a.runtime.process;
+  if (p.userName === undefined) return undefined;
+  // A run that only picks another group (--user app:staff) renumbers nothing.
+  const built = a.runtime.script?.renumbered?.find((u) => u.name === p.userName) ?? userByName(a.image.accounts, p.userName);
+  if (!built || built.uid === p.uid) return undefined;
+
+  return { uid: built.uid, gid: built.gid };
+}
+
+/** The Dockerfile's steps of the target stage already hold this RUN line (whitespace aside). */
+function alreadyInStage(a: AnalysisView, run: string): boolean {
+  const want = run.replace(/^RUN\s+/, '').replace(/\s+/g, ' ').trim();
+  const stage = a.df.stages[a.sim.target.index];
+
+  return (stage?.instructions ?? []).some((i) => i.keyword === 'RUN' && i.args.replace(/\s+/g, ' ').trim() === want);
+}
+
+/**
+ * The fixes for a folder the process may not write, where the start renumbers its user: the
+ * chown belongs where the new ids exist (the entrypoint script, after the renumbering, while it
+ * is still root), or is written with the numeric ids the workload gets.
+ */
+function renumberedFixes(a: AnalysisView, built: { uid: number; gid: number }): Fix[] {
+  const p = a.runtime.process;
+  const name = p.userName!;
+  const fixes: Fix[] = [];
+  const script = a.runtime.script;
+  const drop = a.runtime.drop;
+  // The script starts the command as root and switches there (gosu, su-exec...): a line before
+  // that one runs as root, after its usermod.
+  if (script && script.workloadLine !== undefined && script.from.uid === 0 && !script.error) {
+    // By name there: the script's renumbering has run, so the name has the workload's ids
+    // whatever value the run gives it (HOST_UID).
+    const owner = `${name}:${p.groupName ?? p.gid}`;
+    fixes.push({
+      description: `Give the working directory to ${name} in ${script.written}, after it renumbers ${name} and while it is still root: put this before its line ${script.workloadLine}, which starts the command${drop ? ` (\`${drop.written}\`)` : ''}. A chown in the Dockerfile runs at build time, when ${name} is uid ${built.uid}; it becomes uid ${p.uid} only as the container starts.`,
+      snippet: `chown ${owner} ${p.cwd}`,
+      safe: false,
+    });
+  }
+  // docker-stacks' start.sh renumbered the user as root: it also gives the paths of
+  // CHOWN_EXTRA to the new ids before it switches (runtime/entrypoints.ts).
+  if (a.assumptions.some((x) => x.id === 'entrypoint:docker-stacks')) {
+    const extra = [...(a.run?.env?.CHOWN_EXTRA ?? '').split(',').map((x) => x.trim()).filter(Boolean), p.cwd].join(',');
+    fixes.push({
+      description: `Let the image's start.sh give it to ${name} after it renumbers ${name}, as it starts (CHOWN_EXTRA names the paths it gives to NB_UID:NB_GID).`,
+      snippet: renderRunChanges(a, [{ kind: 'env', name: 'CHOWN_EXTRA', value: extra }]),
+      safe: false,
+    });
+  }
+  const run = `RUN mkdir -p ${p.cwd} && chown ${p.uid}:${p.gid} ${p.cwd}`;
+  if (!alreadyInStage(a, run)) {
+    const step = rootStep(a, run);
+    fixes.push({
+      description: `Or give it at build time to the ids the workload runs with, uid ${p.uid} gid ${p.gid}, by number: ${name} is uid ${built.uid} gid ${built.gid} while the image is built, so \`chown ${name}\` there would give it to ${built.uid}. Right only while the container gives ${name} these ids. Put this ${step.where}.`,
+      snippet: step.snippet,
+      safe: false,
+    });
+  }
+
+  return fixes;
 }
 
 export default defineRule({
@@ -41,6 +112,7 @@ export default defineRule({
     }
     // Not in the image (buildah makes a WORKDIR only for a step that uses it): the runtime
     // makes it at start, as root.
+    const renumbered = renumberedAtStart(a);
     const madeAtStart = !resolvePath(a.image.fs, p.cwd).meta && !resolvePath(a.image.fs, p.cwd).unknown;
     report({
       message: `${who(a)} cannot create files in the working directory ${p.cwd}${madeAtStart ? ', which the image does not have: the runtime makes it at start, owned by root' : ''}.`,
@@ -49,6 +121,8 @@ export default defineRule({
       dependsOn: v.dependsOn,
       fixes: v.errno === 'EROFS'
         ? [readOnlyRootFix(a, p.cwd)]
+        : renumbered
+          ? renumberedFixes(a, renumbered)
         // By name when the image's own user runs: the fix stays right when a build argument
         // changes that user's uid.
         : [ownWorkdirFix(a, `RUN mkdir -p ${p.cwd} && chown ${a.run?.user === undefined && p.userName && p.groupName ? `${p.userName}:${p.groupName}` : `${p.uid}:${p.gid}`} ${p.cwd}`)],

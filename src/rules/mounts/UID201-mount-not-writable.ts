@@ -2,7 +2,7 @@ import { defineRule, type AnalysisView, type RuleReport } from '../rule.js';
 import { busyboxAccounts, firstReason, freeUserName, hostFacts, renderRunChanges, rootStep, runTool, startCommand, tmpHomeChanges, uidBuildArg, unknownId, who } from '../util.js';
 import { evaluate } from '../../access/evaluate.js';
 import { pythonScript } from '../identity/UID106-entrypoint-not-executable.js';
-import type { Fix, MountSpec, Verdict } from '../../model/types.js';
+import type { Fix, MountSpec, RunContext, Verdict } from '../../model/types.js';
 import { groupByGid, userByUid } from '../../image/accounts.js';
 import { imageVolumeMounts } from '../../runtime/resolve.js';
 import { ancestry, normalizePath, parentOf } from '../../image/fs.js';
@@ -12,7 +12,7 @@ import { ancestry, normalizePath, parentOf } from '../../image/fs.js';
  * given and the working folder, judged for uid:gid with no capabilities. A fix that runs as
  * the folder's owner says so, rather than trade one Permission denied for another.
  */
-function lostInputs(a: AnalysisView, uid: number, gid: number): string {
+function lostInputs(a: AnalysisView, uid: number, gid: number, moved?: string): string {
   const id = { uid, gid, groups: [gid], caps: new Set<never>(), label: `uid ${uid}` };
   const lost: string[] = [];
   const argv = a.runtime.drop?.command ?? startCommand(a);
@@ -23,6 +23,13 @@ function lostInputs(a: AnalysisView, uid: number, gid: number): string {
     if (!evaluate(id, a.runtime.view, path, 'read', false).allowed && a.check(path, 'read').allowed) lost.push(`read ${path} (RUN chmod a+r ${path})`);
   }
   if (cwd !== '/' && !evaluate(id, a.runtime.view, cwd, 'chdir', false).allowed && a.check(cwd, 'chdir').allowed) lost.push(`enter ${cwd} (RUN chmod a+rx ${cwd})`);
+  // usermod -u gives the user the files of its home that the old uid owns: those follow it.
+  const p = a.runtime.process;
+  const follows = (path: string) => moved !== undefined && moved !== '/' && (path === moved || path.startsWith(`${moved}/`)) && a.runtime.view.fs.get(path)?.uid === p.uid;
+  if (moved !== undefined) {
+    const kept = lost.filter((x) => !follows(/^(?:read|enter) (\S+)/.exec(x)![1]));
+    lost.splice(0, lost.length, ...kept);
+  }
 
   return lost.length > 0 ? ` But uid ${uid} could then not ${lost.join(' or ')}, which the image gives only to its current user: change that too.` : '';
 }
@@ -51,6 +58,56 @@ function initContainerFix(a: AnalysisView, m: MountSpec, uid: number, gid: numbe
     ].join('\n'),
     safe: false,
   };
+}
+
+/**
+ * The pod's init containers that change this volume: they mount it writable and their command
+ * runs chown, chgrp or chmod. They run after the kubelet has applied fsGroup and before the
+ * container, so what they leave is what the container finds.
+ */
+function changingInits(a: AnalysisView, m: MountSpec): { name: string; run: RunContext; target: string }[] {
+  if (m.volumeName === undefined) return [];
+  return (a.run?.initContainers ?? []).flatMap(({ name, run }) => {
+    const mine = run.mounts.find((x) => x.volumeName === m.volumeName && !x.readonly);
+    const argv = [...(run.entrypoint ?? []), ...(run.command ?? [])];
+    return mine && argv.some((w) => /(^|[\s;&|(])(chown|chgrp|chmod)\s/.test(`${w} `)) ? [{ name, run, target: normalizePath(mine.target) }] : [];
+  });
+}
+
+/**
+ * The init container's command with each `chown [-R...] OWNER PATH` of its volume (the mount
+ * path or below) giving it to uid:gid instead; undefined when it has no such chown. In the
+ * field the manifest gave it: command (ENTRYPOINT) or args.
+ */
+function rechowned(init: { run: RunContext; target: string }, uid: number, gid: number): { field: 'command' | 'args'; argv: string[] } | undefined {
+  const esc = init.target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`(^|[\\s;&|(])chown((?:\\s+-[A-Za-z-]+)*)\\s+[^\\s;&|-][^\\s;&|]*(?=((?:\\s+[^\\s;&|]+)*?)\\s+["']?${esc}(?:/[^\\s;&|]*)?["']?(?=$|[\\s;&|)]))`, 'g');
+  const swap = (words: string[]): string[] | undefined => {
+    let changed = false;
+    const out = words.map((w) => w.replace(re, (_x, lead: string, opts: string) => {
+      changed = true;
+      return `${lead}chown${opts} ${uid}:${gid}`;
+    }));
+    // The exec form: ["chown", "-R", "1000:1000", "/data"].
+    const i = words.findIndex((w) => /(^|\/)chown$/.test(w));
+    if (!changed && i >= 0) {
+      let j = i + 1;
+      while (j < words.length && words[j].startsWith('-')) j++;
+      if (j < words.length - 1 && words.slice(j + 1).some((w) => normalizePath(w) === init.target || normalizePath(w).startsWith(`${init.target}/`))) {
+        const next = [...words];
+        next[j] = `${uid}:${gid}`;
+        return next;
+      }
+    }
+    return changed ? out : undefined;
+  };
+  const command = init.run.entrypoint;
+  const args = init.run.command;
+  const c = command ? swap(command) : undefined;
+  if (c) return { field: 'command', argv: c };
+  const r = args ? swap(args) : undefined;
+
+  return r ? { field: 'args', argv: r } : undefined;
 }
 
 /** Kubernetes volume types the kubelet fills itself (not from a storage driver or server). */
@@ -118,6 +175,20 @@ export default defineRule({
       const fixes: Fix[] = [];
       let imageVolumeLine: number | undefined;
       const groupWritable = owner !== undefined && (owner.mode & 0o030) === 0o030;
+      // Kubernetes: an init container that chowns or chmods the volume runs after the kubelet
+      // has applied fsGroup, and leaves it as the container finds it: its command is what to
+      // change (when the owner's bits it leaves let the owner write).
+      const inits = k8s ? changingInits(a, m) : [];
+      const initRewrites: Fix[] = [];
+      for (const init of owner !== undefined && (owner.mode & 0o300) === 0o300 ? inits : []) {
+        const next = rechowned(init, p.uid, p.gid);
+        if (!next) continue;
+        initRewrites.push({
+          description: `Change the init container ${init.name}, which runs before the container and gives the volume to ${ownerText}: let it give the volume to uid ${p.uid} instead.`,
+          snippet: ['# in the pod spec:', 'initContainers:', `  - name: ${init.name}`, `    ${next.field}: ${flowList(next.argv)}`].join('\n'),
+          safe: false,
+        });
+      }
 
       const rootless = a.assumptions.some((x) => x.id === 'userns:rootless-podman');
       const inv = a.run?.invoker;
@@ -188,14 +259,16 @@ export default defineRule({
             fixes.push({ description: `Or run as ${imageUser.name}, the image's user with uid ${owner.uid}.${lostInputs(a, owner.uid, imageUser.gid)}`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: imageUser.gid, name: imageUser.name }]), safe: false });
           } else {
             fixes.push({ description: `Or run as the folder's owner; uid ${owner.uid} has no passwd entry in the image, so HOME becomes / unless you set it.${lostInputs(a, owner.uid, owner.gid)}`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: owner.gid }, ...tmpHomeChanges(a)]), safe: false });
-            if (!arg) fixes.push(hostUidUserFix(a, owner.uid, lostInputs(a, owner.uid, owner.uid)));
+            const renumber = arg ? undefined : hostUidUserFix(a, owner.uid);
+            if (renumber) fixes.push(renumber);
           }
         }
         // A folder shared through ACL entries keeps its owner: give this uid an entry instead.
         const acl = v.dependsOn.some((id) => id.startsWith('host-acl:'));
         if (acl) fixes.push({ description: `Or give uid ${p.uid} an ACL entry on the folder (it has ACL entries already: check them with getfacl first), which leaves its owner as it is.`, snippet: `sudo setfacl -R -m u:${p.uid}:rwX -m d:u:${p.uid}:rwX ${m.source}`, safe: false });
         else fixes.push({ description: `Or give the folder to uid ${p.uid} on the ${k8s ? 'node' : 'host'}.`, snippet: `sudo chown -R ${p.uid}:${p.gid} ${m.source}`, safe: false });
-        if (k8s) fixes.push(initContainerFix(a, m, p.uid, p.gid, `Or let a root init container give it to uid ${p.uid} when the pod starts (init containers run to completion first, on the same volume); the node's folder changes owner too.`));
+        if (k8s && initRewrites.length > 0) fixes.push(...initRewrites.map((f) => ({ ...f, description: `Or c${f.description.slice(1)} The node's folder changes owner too.` })));
+        else if (k8s) fixes.push(initContainerFix(a, m, p.uid, p.gid, `Or let a root init container give it to uid ${p.uid} when the pod starts (init containers run to completion first, in order, on the same volume${inits.length > 0 ? `: put it after ${inits.at(-1)!.name}, which would undo it` : ''}); the node's folder changes owner too.`));
         // A fix that would cost the workload its own files comes last.
         const costly = fixes.filter((f) => f.description.includes(' could then not '));
         if (costly.length > 0) fixes.splice(0, fixes.length, ...fixes.filter((f) => !costly.includes(f)), ...costly);
@@ -209,7 +282,17 @@ export default defineRule({
         // The in-tree NFS plugin does not apply fsGroup (kubernetes/kubernetes#95945, PR #96900
         // closed: "consider using the csi-driver-nfs plugin").
         const nfs = m.volumeType === 'nfs';
-        if (!nfs && a.run?.fsGroup === undefined) {
+        fixes.push(...initRewrites);
+        if (!nfs && inits.length > 0) {
+          const g = a.run?.fsGroup ?? (p.gid !== 0 ? p.gid : p.uid);
+          const names = inits.map((i) => i.name).join(' and ');
+          fixes.push({
+            description: `${fixes.length > 0 ? 'Or let' : 'Let'} the pod's fsGroup${a.run?.fsGroup !== undefined ? ` (${a.run.fsGroup}, already set)` : ''} give the volume to group ${g}, and take the chown and chmod of it out of the init container${inits.length > 1 ? 's' : ''} ${names}: the kubelet applies fsGroup before the init containers run, so their chown and chmod undo it.`,
+            snippet: `# in the pod spec:\nsecurityContext:\n  fsGroup: ${g}\n  fsGroupChangePolicy: OnRootMismatch\n# and in initContainers: drop ${names}, or its chown and chmod of the volume`,
+            safe: false,
+          });
+        }
+        if (!nfs && a.run?.fsGroup === undefined && inits.length === 0) {
           const g = p.gid !== 0 ? p.gid : p.uid;
           fixes.push({
             description: `Set the pod's fsGroup: before the container starts, the kubelet gives the volume's files to group ${g}, adds the setgid bit and group read-write, and adds ${g} to the process's groups (on volume types whose driver supports ownership management). fsGroupChangePolicy: OnRootMismatch skips the recursive change when the volume's root already matches, so large volumes start faster.`,
@@ -217,7 +300,10 @@ export default defineRule({
             safe: false,
           });
         }
-        fixes.push(initContainerFix(a, m, p.uid, p.gid, `${fixes.length > 0 ? 'Or let' : 'Let'} a root init container give the volume to uid ${p.uid} before the container starts (init containers run to completion first, on the same volume)${nfs ? '; the NFS server must not squash root (no_root_squash) for it to chown' : ''}.`));
+        if (initRewrites.length === 0) {
+          const last = inits.at(-1)?.name;
+          fixes.push(initContainerFix(a, m, p.uid, p.gid, `${fixes.length > 0 ? 'Or let' : 'Let'} a root init container give the volume to uid ${p.uid} before the container starts (init containers run to completion first, in order, on the same volume${last ? `: put it after ${last}, which would undo it` : ''})${nfs ? '; the NFS server must not squash root (no_root_squash) for it to chown' : ''}.`));
+        }
         if (nfs) {
           fixes.push({ description: `Or give the exported folder to uid ${p.uid} on the NFS server.`, snippet: `sudo chown -R ${p.uid}:${p.gid} ${m.source?.includes(':') ? m.source.slice(m.source.indexOf(':') + 1) : '/EXPORT'}`, safe: false });
         }
@@ -251,6 +337,9 @@ export default defineRule({
           safe: false,
         });
         if (volumeLine !== undefined) imageVolumeLine = volumeLine;
+      } else if (initRewrites.length > 0) {
+        // A volume the kubelet makes (emptyDir) that an init container gives away.
+        fixes.push(...initRewrites);
       } else {
         const step = rootStep(a, `RUN ${mkdirOwned(a, m.target, p.uid, p.gid)}`);
         fixes.push({
@@ -357,11 +446,16 @@ function tmpfsReport(a: AnalysisView, m: MountSpec, v: Verdict): RuleReport {
  *   in its home; files elsewhere keep the old uid);
  * - no user of that name: a new one, under a name the image does not have.
  */
-function hostUidUserFix(a: AnalysisView, uid: number, lost: string): Fix {
+function hostUidUserFix(a: AnalysisView, uid: number): Fix | undefined {
   const p = a.runtime.process;
   const name = p.userName;
   const build = '# docker build --build-arg UID=$(id -u) .';
+  // docker-stacks images renumber their user as they start (NB_UID, with --user root): the
+  // run-line fix says so, and renumbering at build time fights start.sh, whose NB_UID and the
+  // stage's `USER ${NB_UID}` still name the old uid.
+  if (stacksImage(a)) return undefined;
   const made = name === undefined ? undefined : userMadeAt(a, name);
+  const lost = lostInputs(a, uid, uid);
   if (made) {
     return {
       description: `Or build ${name} with the host uid so both agree: replace line ${made.line} with these (a second ${made.tool} of ${name} would fail, as it exists).${lost}`,
@@ -370,9 +464,25 @@ function hostUidUserFix(a: AnalysisView, uid: number, lost: string): Fix {
     };
   }
   if (name !== undefined && a.image.accounts.passwd.some((e) => e.name === name) && !busyboxAccounts(a)) {
+    // usermod keeps the primary group, and moves the home's files of the old uid along.
+    const kept = lostInputs(a, uid, p.gid, p.home);
+    const moves = `usermod -u also gives ${name} the files in its home; files elsewhere keep uid ${p.uid}.${kept}`;
+    // A USER line that names the old uid by number (`USER 1000`, `USER \${NB_UID}`) would name
+    // no user after the renumbering: it is replaced by one naming the user.
+    const line = a.sim.target.lines.user;
+    const ins = line === undefined ? undefined : a.df.instructions.find((i) => i.line === line && i.keyword === 'USER');
+    const spec = a.image.config.user ?? '';
+    const numeric = /^\d+(:.*)?$/.exec(spec);
+    if (ins && numeric && Number(spec.split(':')[0]) === p.uid) {
+      return {
+        description: `Or renumber ${name}, whom the base image makes, to the host uid: replace line ${line} (\`USER ${ins.args.trim()}\`, uid ${p.uid}, which names no user once ${name} is renumbered) with these. ${moves}`,
+        snippet: `ARG UID=${uid}\nRUN usermod -u $UID ${name}\nUSER ${name}${numeric[1] ?? ''}\n${build}`,
+        safe: false,
+      };
+    }
     const step = rootStep(a, `ARG UID=${uid}\nRUN usermod -u $UID ${name}`);
     return {
-      description: `Or renumber ${name}, whom the base image makes, to the host uid: put this ${step.where}. usermod -u also gives ${name} the files in its home; files elsewhere keep uid ${p.uid}.${lost}`,
+      description: `Or renumber ${name}, whom the base image makes, to the host uid: put this ${step.where}. ${moves}`,
       snippet: `${step.snippet}\n${build}`,
       safe: false,
     };
@@ -433,4 +543,9 @@ function mkdirOwned(a: AnalysisView, path: string, uid: number, gid: number): st
 /** A Jupyter docker-stacks image started through its start scripts (NB_USER in its ENV). */
 function stacksImage(a: AnalysisView): boolean {
   return a.image.config.env.NB_USER !== undefined && startCommand(a).some((w) => /(^|\/)start(-notebook|-singleuser)?\.(sh|py)$/.test(w));
+}
+
+/** A YAML flow list of strings, as manifests write a command: ["sh", "-c", "..."]. */
+function flowList(words: string[]): string {
+  return `[${words.map((w) => JSON.stringify(w)).join(', ')}]`;
 }

@@ -58,6 +58,8 @@ export interface SudoersParse {
    * syntax error", the line, and a mark under the token (it skips that entry and reads on).
    */
   syntaxErrors: string[];
+  /** Files of an @includedir that sudo passes over for their names (a '.', a trailing '~'). */
+  skippedByName: string[];
 }
 
 /** Logical lines: comments stripped, backslash continuations joined. */
@@ -98,8 +100,30 @@ function insecure(state: ImageState, path: string): string | undefined {
 function includedirFiles(state: ImageState, dir: string): string[] {
   return Object.keys(state.texts)
     .filter((p) => parentOf(p) === dir)
-    .filter((p) => !baseName(p).includes('.') && !baseName(p).endsWith('~'))
+    .filter((p) => skippedName(baseName(p)) === undefined)
     .sort();
+}
+
+/** Why an @includedir passes over a file of this name, if it does. */
+function skippedName(name: string): string | undefined {
+  if (name.includes('.')) return "has a '.' in its name";
+  if (name.endsWith('~')) return "has a name that ends in '~'";
+
+  return undefined;
+}
+
+/**
+ * The files of an @includedir that sudo passes over for their names, each with the reason in
+ * the words the explanations use ("...; sudo skips it"), as for a file of the wrong owner or mode.
+ */
+function skippedPaths(state: ImageState, dir: string): string[] {
+  return Object.keys(state.texts)
+    .filter((p) => parentOf(p) === dir && skippedName(baseName(p)) !== undefined)
+    .sort();
+}
+
+function skippedFiles(state: ImageState, dir: string): string[] {
+  return skippedPaths(state, dir).map((p) => `${p} ${skippedName(baseName(p))}, and @includedir ${dir} reads no such file; sudo skips it`);
 }
 
 /**
@@ -397,7 +421,7 @@ function parseEnvDefaults(line: string, aliases: Map<string, string[]>): SudoEnv
 interface SudoersInputs {
   root: string;
   reads: { path: string; entry: ImageState['texts'][string] | undefined; meta: FileMeta | undefined }[];
-  dirs: { dir: string; files: string[] }[];
+  dirs: { dir: string; files: string[]; skipped: string[] }[];
   parse: SudoersParse;
 }
 
@@ -418,6 +442,8 @@ function sameInputs(m: SudoersInputs, state: ImageState, root: string): boolean 
     const files = includedirFiles(state, d.dir);
     if (files.length !== d.files.length) return false;
     for (let i = 0; i < files.length; i++) if (files[i] !== d.files[i]) return false;
+    const skipped = skippedFiles(state, d.dir);
+    if (skipped.length !== d.skipped.length || skipped.some((x, i) => x !== d.skipped[i])) return false;
   }
 
   return true;
@@ -428,7 +454,7 @@ export function parseSudoers(state: ImageState, root = '/etc/sudoers'): SudoersP
   const memo = lastSudoers;
   if (memo !== undefined && sameInputs(memo, state, root)) return memo.parse;
 
-  const parse: SudoersParse = { rules: [], defaults: [], envSettings: [], problems: [], syntaxErrors: [] };
+  const parse: SudoersParse = { rules: [], defaults: [], envSettings: [], problems: [], syntaxErrors: [], skippedByName: [] };
   const inputs: SudoersInputs = { root, reads: [], dirs: [], parse };
   readSudoers(state, root, inputs);
   lastSudoers = inputs;
@@ -469,7 +495,7 @@ function readSudoers(state: ImageState, root: string, inputs: SudoersInputs): vo
         const target = normalizePath(inc[2], parentOf(path));
         if (inc[1] === 'includedir') {
           const files = includedirFiles(state, target);
-          inputs.dirs.push({ dir: target, files });
+          inputs.dirs.push({ dir: target, files, skipped: skippedFiles(state, target) });
           // The folder itself must be as safe as a file (sudo_secure_dir): one that is not is
           // passed over with all it holds (measured: sudo-files/dir-0777, sudo-files/dir-owned-by-alice).
           inputs.reads.push({ path: target, entry: state.texts[target], meta: state.fs.get(target) });
@@ -478,6 +504,8 @@ function readSudoers(state: ImageState, root: string, inputs: SudoersInputs): vo
             problems.push(`${badDir}; sudo ignores it`);
             continue;
           }
+          problems.push(...skippedFiles(state, target));
+          inputs.parse.skippedByName.push(...skippedPaths(state, target));
           for (const f of files) read(f, false);
         } else read(target, false);
         continue;

@@ -1,0 +1,400 @@
+// Fixes that did nothing, or made things worse, when a newcomer applied them: each case takes
+// the input as they had it, reads the fix uidctl gives, applies it where the fix says (the
+// Dockerfile, the entrypoint script, the run line, the manifest) and checks again: the finding
+// must be gone, and nothing the fix causes may take its place.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../src/analyze.js';
+import { parseDockerRun } from '../../src/runtime/docker.js';
+import { readKubernetes, selectContainer } from '../../src/runtime/kubernetes.js';
+import type { Finding, FsTree, HostPathFacts } from '../../src/model/types.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { memoryIo } from '../../src/cli/io.js';
+import { tempDirs } from '../cli/temp.js';
+
+type Result = ReturnType<typeof analyze>;
+const lines = (text: string) => text.trimEnd().split('\n');
+/** The text with `insert` before line `at` (1-based). */
+const before = (text: string, at: number, insert: string) => {
+  const l = lines(text);
+  return `${[...l.slice(0, at - 1), ...lines(insert), ...l.slice(at - 1)].join('\n')}\n`;
+};
+/** The text with line `at` replaced by `by` (comment lines of the fix left out). */
+const replace = (text: string, at: number, by: string) => {
+  const l = lines(text);
+  return `${[...l.slice(0, at - 1), ...lines(by).filter((x) => !x.startsWith('#')), ...l.slice(at)].join('\n')}\n`;
+};
+/** The text without line `at`. */
+const drop = (text: string, at: number) => `${lines(text).filter((_x, i) => i !== at - 1).join('\n')}\n`;
+const ids = (a: Result) => a.findings.map((f) => f.ruleId);
+const one = (a: Result, id: string): Finding => {
+  const f = a.findings.filter((x) => x.ruleId === id);
+  assert.equal(f.length, 1, `one ${id} in ${ids(a).join(' ')}`);
+  return f[0];
+};
+const fixes = (f: Finding) => f.fixes.map((x) => [x.description, x.snippet]);
+
+/** A build context of text files (mode 0755 for *.sh), and the reader of their text. */
+function context(files: Record<string, string>): { context: FsTree; readContextText: (p: string) => string | undefined } {
+  const tree: FsTree = new Map([['/', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 }]]);
+  for (const name of Object.keys(files)) tree.set(`/${name}`, { kind: 'file', uid: 0, gid: 0, mode: name.endsWith('.sh') ? 0o755 : 0o644 });
+  return { context: tree, readContextText: (p) => files[p.replace(/^\//, '')] };
+}
+
+describe('UID105 where the entrypoint renumbers the user (/tmp/hE/t4b)', () => {
+  // The newcomer's image: the by-name chown the old fix gave is there already (line 7), and the
+  // entrypoint makes app uid HOST_UID before gosu.
+  const DOCKERFILE = [
+    'FROM debian:bookworm',
+    'RUN apt-get update && apt-get install -y --no-install-recommends gosu \\',
+    ' && rm -rf /var/lib/apt/lists/*',
+    'RUN useradd -m -u 1000 -s /bin/bash app && mkdir -p /data /workspace && chown app:app /workspace',
+    'COPY entrypoint.sh /usr/local/bin/entrypoint.sh',
+    'RUN chmod +x /usr/local/bin/entrypoint.sh',
+    'RUN mkdir -p /workspace && chown app:app /workspace',
+    'WORKDIR /workspace',
+    'ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]',
+    'CMD ["python3", "train.py"]',
+  ].join('\n');
+  const SCRIPT = [
+    '#!/bin/bash',
+    'set -e',
+    'if [ "$(id -u)" = "0" ]; then',
+    '  if [ -n "$HOST_UID" ]; then',
+    '    usermod -o -u "$HOST_UID" app',
+    '  fi',
+    '  chown -R app:app /data',
+    '  exec gosu app "$@"',
+    'fi',
+    'exec "$@"',
+  ].join('\n');
+  const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' };
+  const check = (dockerfile: string, script = SCRIPT, hostUid = '1001') =>
+    analyze({ file: 'Dockerfile', text: dockerfile, run: parseDockerRun(`docker run -e HOST_UID=${hostUid} img`, { invoker }), profile: 'prod', ...context({ 'entrypoint.sh': script }) });
+
+  test('the fixes: a chown in the script after the renumbering, or the numeric ids; never the by-name chown already there', () => {
+    const a = check(DOCKERFILE);
+    assert.equal(a.identity.id, 'uid=1001(app) gid=1000(app) groups=1000(app)');
+    const f = one(a, 'UID105');
+    assert.deepEqual(fixes(f), [
+      ['Give the working directory to app in /usr/local/bin/entrypoint.sh, after it renumbers app and while it is still root: put this before its line 8, which starts the command (`gosu app`). A chown in the Dockerfile runs at build time, when app is uid 1000; it becomes uid 1001 only as the container starts.', 'chown app:app /workspace'],
+      ['Or give it at build time to the ids the workload runs with, uid 1001 gid 1000, by number: app is uid 1000 gid 1000 while the image is built, so `chown app` there would give it to 1000. Right only while the container gives app these ids. Put this anywhere after FROM: the steps of this stage run as root.', 'RUN mkdir -p /workspace && chown 1001:1000 /workspace'],
+    ]);
+  });
+
+  test('the chown put in the script before line 8: gone, for this HOST_UID and another', () => {
+    const f = one(check(DOCKERFILE), 'UID105');
+    const script = before(SCRIPT, 8, `  ${f.fixes[0].snippet}`);
+    for (const uid of ['1001', '1234']) {
+      const a = check(DOCKERFILE, script, uid);
+      assert.equal(a.identity.uid, Number(uid));
+      assert.deepEqual(ids(a).filter((x) => x !== 'UID101'), [], uid);
+    }
+  });
+
+  test('the numeric chown appended to the Dockerfile: gone', () => {
+    const f = one(check(DOCKERFILE), 'UID105');
+    const a = check(`${DOCKERFILE}\n${f.fixes[1].snippet}\n`);
+    assert.deepEqual(ids(a).filter((x) => x !== 'UID101'), []);
+  });
+
+  test('the old by-name fix is the no-op it was: line 7 already has it and UID105 stays', () => {
+    assert.match(DOCKERFILE, /RUN mkdir -p \/workspace && chown app:app \/workspace/);
+    assert.equal(ids(check(DOCKERFILE)).includes('UID105'), true);
+  });
+
+  test('after the numeric fix for HOST_UID=1001, a run with another HOST_UID gets its own ids, not the same line again', () => {
+    const f = one(check(`${DOCKERFILE}\nRUN mkdir -p /workspace && chown 1001:1000 /workspace\n`, SCRIPT, '1234'), 'UID105');
+    assert.deepEqual(f.fixes.map((x) => x.snippet), ['chown app:app /workspace', 'RUN mkdir -p /workspace && chown 1234:1000 /workspace']);
+  });
+
+  test('a numeric chown the Dockerfile already has (undone by a later step) is not offered again', () => {
+    // Before line 4, whose chown app:app gives /workspace back to uid 1000.
+    const f = one(check(before(DOCKERFILE, 4, 'RUN mkdir -p /workspace && chown 1001:1000 /workspace')), 'UID105');
+    assert.deepEqual(f.fixes.map((x) => x.snippet), ['chown app:app /workspace']);
+  });
+});
+
+describe('UID402: a sudoers.d file with a dot in its name (/tmp/hE/t10)', () => {
+  const T10 = [
+    'FROM debian:bookworm',
+    'RUN apt-get update && apt-get install -y --no-install-recommends sudo && rm -rf /var/lib/apt/lists/*',
+    'RUN useradd -m -s /bin/bash jane.doe \\',
+    " && echo 'jane.doe ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/jane.doe \\",
+    ' && chmod 0440 /etc/sudoers.d/jane.doe',
+    'USER jane.doe',
+  ].join('\n');
+  const check = (text: string) => analyze({ file: 'Dockerfile', text, profile: 'dev' });
+
+  test('the message says the file is skipped for its name, as for a file of the wrong owner', () => {
+    const a = check(T10);
+    const f = one(a, 'UID402');
+    assert.equal(f.message, "jane.doe (uid 1000) cannot use sudo: no sudoers rule names jane.doe or one of its groups (/etc/sudoers.d/jane.doe has a '.' in its name, and @includedir /etc/sudoers.d reads no such file; sudo skips it).");
+    assert.match(f.why, / The rule for jane\.doe in \/etc\/sudoers\.d\/jane\.doe is never read: sudo reads only the files of an @includedir whose names have no '\.' and do not end in '~' \(sudoers\(5\)\)\.$/);
+    assert.deepEqual(f.fixes.map((x) => x.snippet), [
+      'RUN mv /etc/sudoers.d/jane.doe /etc/sudoers.d/jane_doe',
+      'USER root\nRUN COMMAND\nUSER jane.doe',
+      "RUN echo 'jane.doe ALL=(root) NOPASSWD: /usr/local/sbin/fix-permissions' > /etc/sudoers.d/jane_doe && chmod 0440 /etc/sudoers.d/jane_doe",
+    ]);
+    assert.match(f.fixes[0].description, /^Give \/etc\/sudoers\.d\/jane\.doe a name sudo reads: an @includedir skips names with a '\.' or ending in '~'\. Put this before `USER jane\.doe` at line 6/);
+  });
+
+  test('the rename before USER: sudo reads the rule (UID402 gone; its NOPASSWD ALL is now UID403)', () => {
+    const f = one(check(T10), 'UID402');
+    const a = check(before(T10, 6, f.fixes[0].snippet!));
+    assert.deepEqual([a.identity.sudo.usable, a.identity.sudo.nopasswd], [true, true]);
+    assert.deepEqual(ids(a).filter((x) => x.startsWith('UID4')), ['UID403']);
+  });
+
+  test('the one-script rule written where the fix says: read, only for that script', () => {
+    const f = one(check(T10), 'UID402');
+    const a = check(before(T10, 6, `${f.fixes[2].snippet}\nRUN printf '#!/bin/sh\\necho fixed\\n' > /usr/local/sbin/fix-permissions && chmod 755 /usr/local/sbin/fix-permissions`));
+    assert.deepEqual([a.identity.sudo.usable, a.identity.sudo.only], [true, '/usr/local/sbin/fix-permissions']);
+    assert.deepEqual(ids(a).filter((x) => x.startsWith('UID4')), []);
+  });
+
+  test('a name ending in ~ is explained too; a file that names another user gets no rename', () => {
+    const a = check('FROM debian:bookworm\nRUN apt-get update && apt-get install -y sudo && useradd -m dev && useradd -m ops && echo "ops ALL=(ALL) ALL" > /etc/sudoers.d/ops~\nUSER dev\n');
+    const f = one(a, 'UID402');
+    assert.equal(f.message, "dev (uid 1000) cannot use sudo: no sudoers rule names dev or one of its groups (/etc/sudoers.d/ops~ has a name that ends in '~', and @includedir /etc/sudoers.d reads no such file; sudo skips it).");
+    assert.equal(f.fixes.some((x) => /^RUN mv /.test(x.snippet ?? '')), false);
+  });
+});
+
+describe('docker-stacks: UID201 and UID204 for a host folder of uid 1001 over ~/work (/tmp/hE/j1)', () => {
+  const J1 = [
+    'FROM quay.io/jupyter/pytorch-notebook:cuda12-2024-07-29',
+    'USER root',
+    'RUN apt-get update && apt-get install -y --no-install-recommends htop && rm -rf /var/lib/apt/lists/*',
+    'USER ${NB_UID}',
+    'RUN pip install --no-cache-dir lightning && fix-permissions "${CONDA_DIR}" && fix-permissions "/home/${NB_USER}"',
+  ].join('\n');
+  const invoker = { uid: 1001, gid: 1001, home: '/home/sam', cwd: '/home/sam/proj', name: 'sam' };
+  const host: HostPathFacts[] = [{ path: '/home/sam/proj', exists: true, from: 'facts-file', meta: { kind: 'dir', uid: 1001, gid: 1001, mode: 0o755 } }];
+  const RUN = 'docker run -p 8888:8888 -v "$PWD":/home/jovyan/work img';
+  const check = (run: string) => analyze({ file: 'Dockerfile', text: J1, run: parseDockerRun(run, { invoker, env: { PWD: invoker.cwd, HOME: invoker.home } }), host, profile: 'prod' });
+  /** The run line with the fix's flags before the image. */
+  const withFlags = (run: string, flags: string) => run.replace(/ img$/, ` ${flags} img`);
+
+  test("UID201: start.sh's NB_UID first; no build-time renumbering (USER ${NB_UID} would name no user), no false 'could not enter'", () => {
+    const f = one(check(RUN), 'UID201');
+    assert.deepEqual(f.fixes.map((x) => x.snippet), [
+      '--user root -e NB_UID=1001 -e NB_GID=1001',
+      'sudo chown -R 1000:100 /home/sam/proj',
+      '--user 1001:1001 -e HOME=/tmp',
+    ]);
+    assert.equal(f.fixes.some((x) => /usermod/.test(x.snippet ?? '')), false);
+  });
+
+  test('UID204: the target is mounted already, so -w into it, not a second -v there', () => {
+    const f = one(check(RUN), 'UID204');
+    assert.deepEqual(fixes(f), [[
+      'Start in /home/jovyan/work, which the run already mounts (-v "$PWD":/home/jovyan/work): the process cannot write it yet, so fix that too (UID201); a second mount there would be refused as a duplicate mount point.',
+      '-w /home/jovyan/work',
+    ]]);
+  });
+
+  test('both applied to the run line: jovyan is uid 1001, starts in the mount and writes it; nothing left', () => {
+    const a = check(RUN);
+    const run = withFlags(RUN, `${one(a, 'UID201').fixes[0].snippet} ${one(a, 'UID204').fixes[0].snippet}`);
+    assert.equal(run, 'docker run -p 8888:8888 -v "$PWD":/home/jovyan/work --user root -e NB_UID=1001 -e NB_GID=1001 -w /home/jovyan/work img');
+    const fixed = check(run);
+    assert.equal(fixed.identity.id, 'uid=1001(jovyan) gid=1001(jovyan) groups=1001(jovyan),100(users)');
+    assert.equal(fixed.identity.workdir, '/home/jovyan/work');
+    assert.deepEqual(ids(fixed), []);
+  });
+
+  test('UID105 after start.sh renumbers jovyan: CHOWN_EXTRA or the numeric ids, never `chown jovyan` at build time; applied, gone', () => {
+    const run = 'docker run --user root -e NB_UID=1001 -w /opt img';
+    const f = one(check(run), 'UID105');
+    assert.deepEqual(f.fixes.map((x) => x.snippet), ['-e CHOWN_EXTRA=/opt', 'RUN mkdir -p /opt && chown 1001:100 /opt']);
+    assert.equal(ids(check(withFlags(run, f.fixes[0].snippet!))).includes('UID105'), false);
+    const numeric = analyze({ file: 'Dockerfile', text: before(J1, 4, f.fixes[1].snippet!), run: parseDockerRun(run, { invoker, env: { PWD: invoker.cwd, HOME: invoker.home } }), host, profile: 'prod' });
+    assert.equal(ids(numeric).includes('UID105'), false);
+  });
+
+  test('a read-only mount there: the new folder takes a free name', () => {
+    const f = one(check(RUN.replace('/home/jovyan/work', '/home/jovyan/work:ro')), 'UID204');
+    assert.equal(f.fixes[0].snippet, '-v "$PWD/out:/home/jovyan/work-2" -w /home/jovyan/work-2');
+  });
+});
+
+describe('UID201: renumbering a base image user whose USER line names its uid', () => {
+  const NODE = 'FROM node:20\nWORKDIR /home/node/app\nRUN chown node:node /home/node/app\nUSER 1000\nCMD ["node", "x.js"]\n';
+  const invoker = { uid: 1001, gid: 1001, home: '/home/sam', cwd: '/home/sam/proj' };
+  const host: HostPathFacts[] = [{ path: '/home/sam/proj', exists: true, from: 'facts-file', meta: { kind: 'dir', uid: 1001, gid: 1001, mode: 0o755 } }];
+  const check = (text: string) => analyze({ file: 'Dockerfile', text, run: parseDockerRun('docker run -v /home/sam/proj:/data img', { invoker }), host, profile: 'prod' });
+
+  test('the USER line is replaced by one naming the user, and the home moving along is not a loss', () => {
+    const f = one(check(NODE), 'UID201').fixes.find((x) => /usermod/.test(x.snippet ?? ''))!;
+    assert.deepEqual([f.description, f.snippet], [
+      'Or renumber node, whom the base image makes, to the host uid: replace line 4 (`USER 1000`, uid 1000, which names no user once node is renumbered) with these. usermod -u also gives node the files in its home; files elsewhere keep uid 1000.',
+      'ARG UID=1001\nRUN usermod -u $UID node\nUSER node\n# docker build --build-arg UID=$(id -u) .',
+    ]);
+    const fixed = check(replace(NODE, 4, f.snippet!));
+    assert.equal(fixed.identity.id, 'uid=1001(node) gid=1000(node) groups=1000(node)');
+    assert.deepEqual(ids(fixed).filter((x) => x !== 'UID204'), []);
+  });
+
+  test('put before the USER line instead, as the old fix said, the image runs as a nameless uid 1000', () => {
+    const a = check(before(NODE, 4, 'ARG UID=1001\nRUN usermod -u $UID node'));
+    assert.equal(a.identity.user, null);
+    assert.equal(ids(a).includes('UID201'), true);
+  });
+});
+
+describe('UID306 with a virtual environment first on PATH (/tmp/hE/t13)', () => {
+  const T13 = [
+    'FROM debian:bookworm AS builder',
+    'RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-venv python3-pip && rm -rf /var/lib/apt/lists/*',
+    'RUN python3 -m venv /opt/venv',
+    'COPY proj /src/proj',
+    'RUN /opt/venv/bin/pip install --no-index --no-build-isolation /src/proj || true',
+    'RUN pip install --user --break-system-packages --no-index --no-build-isolation /src/proj || true',
+    '',
+    'FROM debian:bookworm',
+    'RUN apt-get update && apt-get install -y --no-install-recommends python3 && rm -rf /var/lib/apt/lists/*',
+    'RUN useradd -m -u 1000 ml',
+    'COPY --from=builder --chown=ml:ml /opt/venv /opt/venv',
+    'COPY --from=builder /root/.local /root/.local',
+    'ENV PATH=/opt/venv/bin:$PATH',
+    'USER ml',
+    'WORKDIR /home/ml',
+    'CMD ["python", "-c", "import sys; print(sys.prefix)"]',
+  ].join('\n');
+  const check = (text: string) => analyze({ file: 'Dockerfile', text, profile: 'prod' });
+  const PKG = (snippet: string) => snippet.replace('PACKAGES', 'mypkg');
+
+  test('the message says the venv has no user site; the fixes install into the venv, without --user', () => {
+    const f = one(check(T13), 'UID306');
+    assert.equal(f.message, 'ml (uid 1000) runs /opt/venv/bin/python, a virtual environment that adds no user site to sys.path, so Python does not look in /root/.local/lib/python3.11/site-packages (root\'s): `import` of the packages pip installed there fails with ModuleNotFoundError.');
+    assert.deepEqual(fixes(f), [
+      ['Install them into the virtual environment /opt/venv, first on PATH, as ml, who may write it: after USER, without --user (pip refuses --user in a virtual environment); and drop line 12, which fills root\'s site.', 'USER ml\nRUN pip install --no-cache-dir PACKAGES'],
+      ['Or install them into the virtual environment /opt/venv as root, without --user (pip refuses --user in a virtual environment): put this before `USER ml` at line 14 (a RUN after it runs as ml, not as root), after the ENV that puts /opt/venv/bin first on PATH; and drop line 12, which fills root\'s site.', 'RUN pip install --no-cache-dir PACKAGES'],
+      ['Or, when a build stage filled it, copy it to the user\'s own home, owned by the user, in place of line 12, which fills root\'s site, and name its site-packages in PYTHONPATH: the virtual environment reads no ~/.local by itself.', 'COPY --from=builder --chown=1000:1000 /root/.local /home/ml/.local\nENV PYTHONPATH=/home/ml/.local/lib/python3.11/site-packages'],
+    ]);
+  });
+
+  test('the old fix (pip install --user after USER) is what pip refuses in a venv: UID604', () => {
+    const a = check(`${T13}\nUSER ml\nRUN pip install --user --no-cache-dir mypkg\n`);
+    assert.deepEqual(a.findings.filter((x) => x.ruleId === 'UID604').map((x) => x.message), ["The build fails here: ERROR: Can not perform a '--user' install. User site-packages are not visible in this virtualenv."]);
+  });
+
+  test('each fix applied as it says: the build passes and UID306 is gone', () => {
+    const f = one(check(T13), 'UID306');
+    const applied = [
+      `${drop(T13, 12)}${PKG(f.fixes[0].snippet!)}\n`,
+      before(drop(T13, 12), 13, PKG(f.fixes[1].snippet!)),
+      replace(T13, 12, f.fixes[2].snippet!),
+    ];
+    for (const [i, text] of applied.entries()) {
+      const a = check(text);
+      assert.deepEqual(ids(a), [], `fix ${i + 1}`);
+    }
+  });
+});
+
+describe('Kubernetes: an init container that chowns the volume undoes fsGroup (/tmp/hE/k3)', () => {
+  const DOCKERFILE = 'FROM debian:bookworm\nARG USER_UID=1000\nARG USER_GID=$USER_UID\nARG USERNAME=ml\nRUN groupadd --gid $USER_GID $USERNAME \\\n    && useradd --uid $USER_UID --gid $USER_GID -m -s /bin/bash $USERNAME\nUSER $USERNAME\nWORKDIR /work/out\nRUN touch /work/out/x\nCMD ["bash"]\n';
+  const JOB = `apiVersion: batch/v1
+kind: Job
+metadata: {name: train}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      initContainers:
+        - name: fix-perms
+          image: busybox
+          command: ["sh", "-c", "chown -R 1000:1000 /ckpt && chmod 0750 /ckpt"]
+          securityContext: {runAsUser: 0}
+          volumeMounts: [{name: ckpt, mountPath: /ckpt}]
+      containers:
+        - name: train
+          image: me/train
+          securityContext:
+            runAsUser: 1001
+            allowPrivilegeEscalation: false
+          volumeMounts: [{name: ckpt, mountPath: /work/out/ckpt}]
+      volumes:
+        - name: ckpt
+          persistentVolumeClaim: {claimName: ckpt}
+`;
+  const FSGROUP = '      securityContext:\n        fsGroup: 1001\n        fsGroupChangePolicy: OnRootMismatch\n';
+  /** job2.yaml: the old fsGroup fix added to the pod spec. */
+  const JOB2 = JOB.replace('      initContainers:\n', `${FSGROUP}      initContainers:\n`);
+  const check = (manifest: string) => {
+    const m = readKubernetes(manifest, { file: 'job.yaml' });
+    const c = selectContainer(m.containers, 'job.yaml', 'train');
+    if ('error' in c) throw new Error(c.error);
+    return analyze({ file: 'Dockerfile', text: DOCKERFILE, run: c.run, profile: 'prod' });
+  };
+  const uid201 = (manifest: string) => check(manifest).findings.filter((f) => f.ruleId === 'UID201');
+
+  test('with the old fsGroup fix applied, UID201 stays: fix-perms runs after the kubelet', () => {
+    assert.equal(uid201(JOB2).length, 1);
+  });
+
+  test('the fixes change fix-perms, or keep fsGroup and take its chown and chmod out; no new init container', () => {
+    for (const manifest of [JOB, JOB2]) {
+      const f = uid201(manifest)[0];
+      assert.deepEqual(f.fixes.map((x) => x.snippet), [
+        '# in the pod spec:\ninitContainers:\n  - name: fix-perms\n    command: ["sh", "-c", "chown -R 1001:0 /ckpt && chmod 0750 /ckpt"]',
+        '# in the pod spec:\nsecurityContext:\n  fsGroup: 1001\n  fsGroupChangePolicy: OnRootMismatch\n# and in initContainers: drop fix-perms, or its chown and chmod of the volume',
+      ]);
+      assert.equal(f.fixes[0].description, 'Change the init container fix-perms, which runs before the container and gives the volume to 1000:1000: let it give the volume to uid 1001 instead.');
+    }
+    assert.match(uid201(JOB2)[0].fixes[1].description, /^Or let the pod's fsGroup \(1001, already set\) give the volume to group 1001, and take the chown and chmod of it out of the init container fix-perms: the kubelet applies fsGroup before the init containers run, so their chown and chmod undo it\.$/);
+  });
+
+  test("fix-perms's command as the fix writes it: the volume is writable", () => {
+    const command = uid201(JOB)[0].fixes[0].snippet!.split('\n').at(-1)!.trim();
+    const fixed = JOB.replace(/ {10}command: .*\n/, `          ${command}\n`);
+    assert.notEqual(fixed, JOB);
+    assert.deepEqual(uid201(fixed), []);
+    assert.equal(check(fixed).check('/work/out/ckpt', 'create').allowed, true);
+  });
+
+  test('fsGroup kept and fix-perms dropped: the volume is writable', () => {
+    const fixed = JOB2.replace(/ {6}initContainers:\n(?: {8}.*\n)+/, '');
+    assert.equal(fixed.includes('fix-perms'), false);
+    assert.deepEqual(uid201(fixed), []);
+  });
+
+  test('an exec-form chown in the init container is changed in place', () => {
+    const exec = JOB.replace('command: ["sh", "-c", "chown -R 1000:1000 /ckpt && chmod 0750 /ckpt"]', 'command: ["chown", "-R", "1000:1000", "/ckpt"]');
+    const f = uid201(exec)[0];
+    assert.equal(f?.fixes[0].snippet, '# in the pod spec:\ninitContainers:\n  - name: fix-perms\n    command: ["chown", "-R", "1001:0", "/ckpt"]');
+    assert.deepEqual(uid201(exec.replace('"1000:1000"', '"1001:0"')), []);
+  });
+
+  test('an emptyDir that the init container closes: the same change to it, not a Dockerfile chown', () => {
+    const f = uid201(JOB.replace('persistentVolumeClaim: {claimName: ckpt}', 'emptyDir: {}'))[0];
+    assert.deepEqual(f.fixes.map((x) => x.snippet), ['# in the pod spec:\ninitContainers:\n  - name: fix-perms\n    command: ["sh", "-c", "chown -R 1001:0 /ckpt && chmod 0750 /ckpt"]']);
+  });
+});
+
+describe('the bundled example examples/entrypoint-fix, through the command line', () => {
+  const EX = join(import.meta.dirname, '../../examples/entrypoint-fix');
+  const tempDir = tempDirs('uidctl-applied-');
+  const files = () => Object.fromEntries(['Dockerfile', 'entrypoint.sh', 'host.yaml', 'run.sh'].map((n) => [n, readFileSync(join(EX, n), 'utf8')]));
+  async function findings(dir: string): Promise<Finding[]> {
+    const io = memoryIo({ HOME: '/home/ci', XDG_CACHE_HOME: join(dir, '.cache') }, dir);
+    await main(['check', 'Dockerfile', '--run-file', 'run.sh', '--host-facts', 'host.yaml', '--base-from', 'catalog', '--format', 'json', '--fail-on', 'never'], io);
+    return JSON.parse(io.stdout).results[0].findings;
+  }
+
+  test("UID105's first fix goes into entrypoint.sh before its gosu line; put there, /workspace is the workload's", async () => {
+    const ex = files();
+    const f = (await findings(tempDir(ex))).find((x) => x.ruleId === 'UID105')!;
+    assert.deepEqual(f.fixes.map((x) => x.snippet), ['chown trainer:trainer /workspace', 'RUN mkdir -p /workspace && chown 1001:1000 /workspace']);
+    assert.match(f.fixes[0].description, /^Give the working directory to trainer in entrypoint\.sh, after it renumbers trainer and while it is still root: put this before its line 9/);
+    const fixed = await findings(tempDir({ ...ex, 'entrypoint.sh': before(ex['entrypoint.sh'], 9, f.fixes[0].snippet!) }));
+    assert.equal(fixed.some((x) => x.ruleId === 'UID105'), false);
+    const numeric = await findings(tempDir({ ...ex, Dockerfile: `${ex.Dockerfile}${f.fixes[1].snippet}\n` }));
+    assert.equal(numeric.some((x) => x.ruleId === 'UID105'), false);
+  });
+});
