@@ -14,19 +14,9 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { tempDirs } from '../cli/temp.js';
+import { before, lines, replace } from './edit-lines.js';
 
 type Result = ReturnType<typeof analyze>;
-const lines = (text: string) => text.trimEnd().split('\n');
-/** The text with `insert` before line `at` (1-based). */
-const before = (text: string, at: number, insert: string) => {
-  const l = lines(text);
-  return `${[...l.slice(0, at - 1), ...lines(insert), ...l.slice(at - 1)].join('\n')}\n`;
-};
-/** The text with line `at` replaced by `by` (comment lines of the fix left out). */
-const replace = (text: string, at: number, by: string) => {
-  const l = lines(text);
-  return `${[...l.slice(0, at - 1), ...lines(by).filter((x) => !x.startsWith('#')), ...l.slice(at)].join('\n')}\n`;
-};
 /** The text without line `at`. */
 const drop = (text: string, at: number) => `${lines(text).filter((_x, i) => i !== at - 1).join('\n')}\n`;
 const ids = (a: Result) => a.findings.map((f) => f.ruleId);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { analyze } from '../../src/analyze.js';
 import { parseDockerRun } from '../../src/runtime/docker.js';
 import type { HostPathFacts } from '../../src/model/types.js';
+import { before, lines, replace } from './edit-lines.js';
 
 const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' };
 /** The host folder of the UID201 cases: another user's, group-only (0770). */
@@ -15,17 +16,6 @@ const HOST: HostPathFacts[] = [{ path: '/srv/shared', exists: true, from: 'facts
 function check(dockerfile: string, run?: string) {
   return analyze({ file: 'Dockerfile', text: dockerfile, run: run ? parseDockerRun(run, { invoker }) : undefined, host: HOST, profile: 'dev' });
 }
-const lines = (text: string) => text.trimEnd().split('\n');
-/** The Dockerfile with `insert` before line `at` (1-based). */
-const before = (text: string, at: number, insert: string) => {
-  const l = lines(text);
-  return `${[...l.slice(0, at - 1), ...lines(insert), ...l.slice(at - 1)].join('\n')}\n`;
-};
-/** The Dockerfile with line `at` replaced by `by` (comment lines of the fix left out). */
-const replace = (text: string, at: number, by: string) => {
-  const l = lines(text);
-  return `${[...l.slice(0, at - 1), ...lines(by).filter((x) => !x.startsWith('#')), ...l.slice(at)].join('\n')}\n`;
-};
 const buildFailures = (a: ReturnType<typeof check>) => a.findings.filter((f) => f.ruleId === 'UID601' || f.ruleId === 'UID602' || f.ruleId === 'UID604').map((f) => f.message);
 
 describe('UID105: the chown of the working folder goes where it runs as root', () => {
