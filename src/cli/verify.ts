@@ -16,6 +16,7 @@ import { parseProbeReport, ProbeParseError } from '../probe/report.js';
 import { compareProbe, renderComparison, type ComparisonRow } from '../probe/compare.js';
 import { buildCommand, buildFlags, probeScriptFor, runFlags, shQuote, type VerifyEngine } from '../probe/engine.js';
 import { TargetError } from '../build/simulate.js';
+import { loadConfig } from './config.js';
 
 const HELP = `Usage: uidctl verify [DOCKERFILE] [--run 'docker run ...'] [options]
 
@@ -33,6 +34,9 @@ Options:
                     the environment); given to the engine's build and to the prediction
   --target STAGE    build and predict up to this stage
   --format FORMAT   text (default) or json
+  --config FILE     the config file whose buildArgs are used (default: .uidctl.yaml in the
+                    current folder when present; --build-arg wins for the same name)
+  --no-config       read no config file
 
 buildah: runs with --isolation chroot (BUILDAH_ISOLATION overrides) and the default storage;
 UIDCTL_BUILDAH_STORAGE=vfs (or another driver) picks the storage driver. Base images already
@@ -46,6 +50,8 @@ const OPTIONS = {
   'build-arg': { type: 'string', multiple: true },
   target: { type: 'string' },
   format: { type: 'string' },
+  config: { type: 'string' },
+  'no-config': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -250,8 +256,10 @@ export default async function verify(args: string[], io: Io): Promise<number> {
   if (v.engine !== undefined && !(ENGINES as readonly string[]).includes(v.engine)) {
     throw new UsageError(`--engine must be one of ${ENGINES.join(', ')} (got '${v.engine}')`);
   }
-  // Read as `uidctl check` reads them, so both predict the same build.
-  const build: Build = { buildArgs: parseBuildArgs(v['build-arg'], io.env), target: v.target };
+  // Read as `uidctl check` reads them (the config file's buildArgs, then --build-arg), so both
+  // predict the same build.
+  const cfg = v['no-config'] ? {} : await loadConfig(io.cwd, v.config);
+  const build: Build = { buildArgs: { ...(cfg.buildArgs ?? {}), ...parseBuildArgs(v['build-arg'], io.env) }, target: v.target };
 
   const sh = runner(io);
   const engine = pickEngine(v.engine as VerifyEngine | undefined, io, sh);

@@ -220,9 +220,10 @@ describe('uidctl verify --build-arg and --target', () => {
   const probe = { ...healthy(), uid: 1234, gid: 1234, groups: [1234] };
   const ARGS = ['--build-arg', 'UID', '--build-arg', 'NOT_SET', '--build-arg', 'NOTE=a=b c', '--target', 'app', '--format', 'json'];
 
-  async function verifyWith(engine: string, args: string[], extraEnv: Record<string, string> = {}) {
+  async function verifyWith(engine: string, args: string[], extraEnv: Record<string, string> = {}, files: Record<string, string> = {}) {
     const fake = fakeEngines(probe);
     writeFileSync(join(fake.dir, 'Dockerfile'), DOCKERFILE);
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(fake.dir, name), text);
     const io = memoryIo({ ...fake.env, ...extraEnv }, fake.dir);
     const code = await main(['verify', '--engine', engine, ...args], io);
     const calls = fake.calls();
@@ -282,6 +283,36 @@ describe('uidctl verify --build-arg and --target', () => {
     assert.equal(r.code, 2);
     assert.equal(r.io.stderr, "uidctl verify: target stage 'nope' not found (stages: app, other)\n");
     assert.deepEqual(r.calls, [['docker', 'info']]);
+  });
+
+  test("the config file's buildArgs reach the build and the prediction", async () => {
+    const r = await verifyWith('docker', ['--target', 'app', '--format', 'json'], {}, { '.uidctl.yaml': 'buildArgs: { UID: "1234" }\n' });
+    assert.deepEqual(r.calls[1].slice(3, 7), ['--build-arg', 'UID=1234', '--target', 'app']);
+    assert.deepEqual(uidRow(r.out), { field: 'uid', predicted: '1234', observed: '1234', agree: true });
+  });
+
+  test('--build-arg wins over the config file for the same name; the config keeps the others', async () => {
+    const r = await verifyWith('docker', ['--build-arg', 'UID=1234', '--target', 'app', '--format', 'json'], {}, { '.uidctl.yaml': 'buildArgs: { UID: "999", EXTRA: "x" }\n' });
+    assert.deepEqual(r.calls[1].slice(3, 9), ['--build-arg', 'UID=1234', '--build-arg', 'EXTRA=x', '--target', 'app']);
+    assert.deepEqual(uidRow(r.out), { field: 'uid', predicted: '1234', observed: '1234', agree: true });
+  });
+
+  test('--config FILE names the file; --no-config reads none', async () => {
+    const named = await verifyWith('docker', ['--config', 'ci.yaml', '--target', 'app', '--format', 'json'], {}, { 'ci.yaml': 'buildArgs: { UID: "1234" }\n' });
+    assert.deepEqual(uidRow(named.out), { field: 'uid', predicted: '1234', observed: '1234', agree: true });
+
+    const none = await verifyWith('docker', ['--no-config', '--target', 'app', '--format', 'json'], {}, { '.uidctl.yaml': 'buildArgs: { UID: "1234" }\n' });
+    assert.equal(none.code, 1);
+    assert.deepEqual(none.calls[1].slice(3, 5), ['--target', 'app']);
+    assert.deepEqual(uidRow(none.out), { field: 'uid', predicted: '1000', observed: '1234', agree: false });
+  });
+
+  test('a bad config file: exit 2 with its file and line, and nothing is built', async () => {
+    const r = await verifyWith('docker', ['--target', 'app'], {}, { '.uidctl.yaml': 'profile: dev\nbuildArgs: [1, 2]\n' });
+    assert.equal(r.code, 2);
+    assert.match(r.io.stderr, /^uidctl verify: \.uidctl\.yaml:2: buildArgs must be a map/);
+    assert.equal(r.io.stderr.split('\n').length, 2);
+    assert.deepEqual(r.calls, []);
   });
 
   for (const bad of ['=1234', '']) {
