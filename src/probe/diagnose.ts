@@ -13,7 +13,7 @@ import { EXTERNALLY_MANAGED_FIXES, EXTERNALLY_MANAGED_WHY, externallyManagedMess
 import { refusedByMarker } from '../rules/python/pip.js';
 import { leadFix } from '../rules/rule.js';
 import { sudoersStep } from '../rules/util.js';
-import { mountKind, userMounts, type ProbeReport } from './report.js';
+import { mountKind, userMounts, type ProbeMount, type ProbeReport } from './report.js';
 
 /** UID801's header, from the rule itself (src/rules/gpu). */
 export const UID801_META: RuleMeta = UID801;
@@ -120,8 +120,52 @@ function identityFindings(p: ProbeReport, out: Raw[]): void {
   }
 }
 
+/** UID205 for a mount the probe could not read: a folder not listable, a file not readable. */
+function unreadableMount(p: ProbeReport, m: ProbeMount): Raw {
+  const kind = mountKind(m);
+  const dir = m.kind === 'dir';
+  const fixes: Fix[] = [];
+  const mode = m.mode === null ? undefined : parseInt(m.mode, 8);
+  // The group may read (and, for a folder, search): the process lacks only the membership.
+  const groupReads = mode !== undefined && (mode & 0o040) !== 0 && (!dir || (mode & 0o010) !== 0);
+  if (kind === 'other') {
+    // Where it comes from is not a host folder the probe can name: open it from inside, as root.
+    if (!m.ro) fixes.push({ description: 'Open it to every user from a root shell in the container (the change stays on the mount\'s source).', snippet: `docker exec -u 0 CONTAINER chmod ${dir ? '-R a+rX' : 'a+r'} ${m.target}`, safe: false });
+  } else if (kind === 'bind') {
+    const src = m.root;
+    if (dir) fixes.push({ description: 'Let every user read the folder on the host (X adds search to folders only).', snippet: `sudo chmod -R a+rX ${src}`, safe: false });
+    fixes.push({
+      description: `${dir ? 'Or give' : 'Give'} uid ${p.uid} an ACL entry on the host, leaving the mode as it is.`,
+      snippet: dir ? `sudo setfacl -R -m u:${p.uid}:rX -m d:u:${p.uid}:rX ${src}` : `sudo setfacl -m u:${p.uid}:r ${src}`,
+      safe: false,
+    });
+  } else if (kind === 'volume') {
+    const name = /\/volumes\/([^/]+)\/_data$/.exec(m.root)?.[1] ?? 'VOLUME';
+    fixes.push({ description: 'Open the volume to every user once, from a root container.', snippet: `docker run --rm -v ${name}:/v busybox chmod -R a+rX /v`, safe: false });
+  } else {
+    fixes.push({ description: 'Mount the tmpfs with a mode every user may read.', snippet: `--tmpfs ${m.target}:mode=0755`, safe: false });
+  }
+  if (groupReads && m.gid !== null && !p.groups.includes(m.gid)) {
+    fixes.push({ description: `Or add group ${m.gid}, which may read it, to the process.`, snippet: `--group-add ${m.gid}`, safe: false });
+  }
+  if (m.uid !== null && m.uid !== 0 && m.uid !== p.uid) {
+    fixes.push({ description: `Or run as its owner (uid ${m.uid}).`, snippet: `--user ${m.uid}:${m.gid}`, safe: false });
+  }
+  const what = dir ? 'list' : 'read';
+
+  return {
+    ruleId: 'UID205',
+    message: `${who(p)} cannot ${what} ${m.target} (${kind === 'other' ? 'a mount' : `${kind} of ${m.root}`}): it belongs to ${ownerOf(m.uid, m.gid, m.mode)} - Permission denied.`,
+    why: `The probe could not ${dir ? 'list the folder (read and search)' : 'read the file'}. A mount keeps the owner and mode of its source, and read-only (:ro) says nothing about who may read it; uids are not translated.`,
+    fixes,
+  };
+}
+
 function mountFindings(p: ProbeReport, out: Raw[]): void {
   for (const m of userMounts(p)) {
+    // A read-write folder that may not be written either is UID201's (its fixes give the folder
+    // to the process), as in `check`.
+    if (m.readable === false && !(m.kind === 'dir' && !m.ro && m.writable === false)) out.push(unreadableMount(p, m));
     if (m.kind !== 'dir' || m.ro) continue;
     const kind = mountKind(m);
 

@@ -18,6 +18,11 @@ export interface ProbeMount {
   kind: 'dir' | 'file' | 'char' | 'symlink' | 'other' | null;
   /** Directories only: an entry could be created in it. null for files. */
   writable: boolean | null;
+  /**
+   * A folder could be listed (read and search), a file opened for reading; null for other kinds.
+   * Absent in probes written before the field existed.
+   */
+  readable?: boolean | null;
 }
 
 export interface ProbePython {
@@ -204,6 +209,7 @@ function mount(v: unknown, where: string): ProbeMount {
     mode: modeStr(m.mode, `${where}.mode`),
     kind: kind as ProbeMount['kind'],
     writable: boolOrNull(m.writable, `${where}.writable`),
+    ...(m.readable === undefined ? {} : { readable: boolOrNull(m.readable, `${where}.readable`) }),
   };
 }
 

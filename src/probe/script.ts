@@ -334,6 +334,13 @@ if [ -r /proc/self/mountinfo ]; then
     else
       printf ',"writable":null'
     fi
+    # Read: list a folder (read and search), open a file; not asked of devices and sockets.
+    m_r=0
+    case $st_kind in
+      dir) [ -r "$m_point" ] && [ -x "$m_point" ] && m_r=1; printf ',"readable":'; jbool "$m_r" ;;
+      file) [ -r "$m_point" ] && m_r=1; printf ',"readable":'; jbool "$m_r" ;;
+      *) printf ',"readable":null' ;;
+    esac
     printf '}'
   done < /proc/self/mountinfo
 fi

@@ -29,6 +29,33 @@ describe('diagnoseProbe', () => {
     assert.deepEqual(ids(healthy()), []);
   });
 
+  test('UID205: a folder its group may list offers --group-add of that group, and its owner', () => {
+    const p = healthy();
+    p.mounts.push({ target: '/shared', root: '/srv/shared', fstype: 'ext4', source: '/dev/sda1', ro: true, uid: 1002, gid: 2000, mode: '0750', kind: 'dir', writable: false, readable: false });
+    const f = only(p, 'UID205');
+    assert.deepEqual(f.fixes.map((x) => x.snippet), [
+      'sudo chmod -R a+rX /srv/shared',
+      'sudo setfacl -R -m u:1000:rX -m d:u:1000:rX /srv/shared',
+      '--group-add 2000',
+      '--user 1002:2000',
+    ]);
+  });
+
+  test('UID205 leaves a read-write folder that may not be written either to UID201, as check does', () => {
+    const p = healthy();
+    Object.assign(p.mounts[2], { uid: 1001, gid: 1001, mode: '0700', writable: false, readable: false });
+    assert.deepEqual(ids(p), ['UID201']);
+  });
+
+  test('UID205 needs the readable field: a probe written before it gives no finding', () => {
+    const p = healthy();
+    p.mounts.push({ target: '/datasets', root: '/srv/datasets', fstype: 'ext4', source: '/dev/sda1', ro: true, uid: 0, gid: 0, mode: '0700', kind: 'dir', writable: false });
+    assert.deepEqual(ids(p), []);
+    const parsed = parseProbeReport(JSON.stringify(p));
+    assert.equal('readable' in parsed.mounts[3], false);
+    assert.equal(parseProbeReport(JSON.stringify({ ...p, mounts: [{ ...p.mounts[3], readable: false }] })).mounts[0].readable, false);
+  });
+
   const cases: { name: string; change: (p: ProbeReport) => void; id: string; message: RegExp; snippet?: RegExp }[] = [
     {
       name: 'uid 0 is UID101 root-user',
@@ -90,6 +117,27 @@ describe('diagnoseProbe', () => {
       id: 'UID201',
       message: /\/data \(volume of/,
       snippet: /^RUN mkdir -p \/data && chown 1000:1000 \/data$/,
+    },
+    {
+      name: 'a read-only bind mount the process may not list is UID205 with the host chmod',
+      change: (p) => p.mounts.push({ target: '/datasets', root: '/srv/datasets', fstype: 'ext4', source: '/dev/sda1', ro: true, uid: 0, gid: 0, mode: '0700', kind: 'dir', writable: false, readable: false }),
+      id: 'UID205',
+      message: /^app \(uid 1000\) cannot list \/datasets \(bind of \/srv\/datasets\): it belongs to 0:0 mode 0700 - Permission denied\.$/,
+      snippet: /^sudo chmod -R a\+rX \/srv\/datasets$/,
+    },
+    {
+      name: 'a mounted file the process may not read is UID205 with an ACL entry first, never chmod a+r',
+      change: (p) => p.mounts.push({ target: '/run/token', root: '/home/me/token', fstype: 'ext4', source: '/dev/sda1', ro: true, uid: 1001, gid: 1001, mode: '0600', kind: 'file', writable: null, readable: false }),
+      id: 'UID205',
+      message: /^app \(uid 1000\) cannot read \/run\/token \(bind of \/home\/me\/token\): it belongs to 1001:1001 mode 0600/,
+      snippet: /^sudo setfacl -m u:1000:r \/home\/me\/token$/,
+    },
+    {
+      name: 'a named volume the process may not list is UID205 opened from a root container',
+      change: (p) => p.mounts.push({ target: '/models', root: '/var/lib/docker/volumes/models/_data', fstype: 'ext4', source: '/dev/sda1', ro: true, uid: 0, gid: 0, mode: '0700', kind: 'dir', writable: false, readable: false }),
+      id: 'UID205',
+      message: /cannot list \/models \(volume of/,
+      snippet: /^docker run --rm -v models:\/v busybox chmod -R a\+rX \/v$/,
     },
     {
       name: 'root writing a bind mount is UID202 naming the host folder',

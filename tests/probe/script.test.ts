@@ -4,7 +4,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { chownSync, chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROBE_SCRIPT } from '../../src/probe/script.js';
@@ -129,12 +129,20 @@ const containerSkip = !buildah
 describe('the probe inside a buildah container', { skip: containerSkip }, () => {
   let container = '';
   const data = join(work, 'host data');
+  // A folder its owner alone may list, holding a file its owner alone may read.
+  const locked = join(work, 'locked');
 
   before(() => {
     container = execFileSync(buildah!, [...B, 'from', '--pull=never', IMAGE], { encoding: 'utf8' }).trim();
     mkdirSync(data);
     chownSync(data, 1001, 1001);
     chmodSync(data, 0o755);
+    mkdirSync(locked);
+    writeFileSync(join(locked, 'token'), 'x');
+    chownSync(locked, 1001, 1001);
+    chownSync(join(locked, 'token'), 1001, 1001);
+    chmodSync(locked, 0o700);
+    chmodSync(join(locked, 'token'), 0o600);
   });
   after(() => {
     if (container) spawnSync(buildah!, [...B, 'rm', container]);
@@ -197,6 +205,30 @@ describe('the probe inside a buildah container', { skip: containerSkip }, () => 
         assert.equal(p.uid, 0);
         assert.equal(p.capEff, '0000000000000000');
         assert.equal(p.mounts.find((x) => x.target === target)?.writable, false);
+      },
+    },
+    {
+      name: 'readable: a 0700 folder and a 0600 file of uid 1001 are not readable for uid 1000, are for their owner',
+      flags: ['--user', '1000:1000', '-v', `${locked}:/locked:ro`, '-v', `${join(locked, 'token')}:/token:ro`, '-v', `${data}:${target}:ro`],
+      expect: (p) => {
+        const m = (t: string) => p.mounts.find((x) => x.target === t);
+        assert.deepEqual([m('/locked')?.kind, m('/locked')?.readable], ['dir', false]);
+        assert.deepEqual([m('/token')?.kind, m('/token')?.readable], ['file', false]);
+        assert.equal(m(target)?.readable, true);
+        const ids = diagnoseProbe(p).filter((f) => f.ruleId === 'UID205').map((f) => f.message);
+        assert.deepEqual(ids, [
+          `uid 1000 (no passwd entry) cannot list /locked (bind of ${locked}): it belongs to 1001:1001 mode 0700 - Permission denied.`,
+          `uid 1000 (no passwd entry) cannot read /token (bind of ${join(locked, 'token')}): it belongs to 1001:1001 mode 0600 - Permission denied.`,
+        ]);
+      },
+    },
+    {
+      name: 'readable: the owner of the 0700 folder and 0600 file may read both',
+      flags: ['--user', '1001:1001', '-v', `${locked}:/locked:ro`, '-v', `${join(locked, 'token')}:/token:ro`],
+      expect: (p) => {
+        const m = (t: string) => p.mounts.find((x) => x.target === t);
+        assert.deepEqual([m('/locked')?.readable, m('/token')?.readable], [true, true]);
+        assert.deepEqual(diagnoseProbe(p).filter((f) => f.ruleId === 'UID205'), []);
       },
     },
     {
