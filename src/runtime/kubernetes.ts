@@ -384,8 +384,18 @@ export function readKubernetes(yamlText: string, opts: KubernetesOptions = {}): 
           const capsObj = objectField(sc.capabilities, fieldOf('securityContext.capabilities'), opts.file, lineAt('securityContext', 'capabilities'));
           const capList = (key: string) => listField(capsObj[key], fieldOf(`securityContext.capabilities.${key}`), opts.file, lineAt('securityContext', 'capabilities', key));
           const mountsField = fieldOf('volumeMounts');
+          // The API server's validateVolumeMounts: a mountPath is required, and unique within the
+          // container as written ("/data" and "/data/" are two; pkg/apis/core/validation).
+          const mountPaths = new Set<string>();
           const mounts = listField(container.volumeMounts, mountsField, opts.file, lineAt('volumeMounts')).map((vm, mi) => {
             const o = objectField(vm, `${mountsField}[${mi}]`, opts.file, lineAt('volumeMounts', mi));
+            const pathField = `${mountsField}[${mi}].mountPath`;
+            const mountPath = o.mountPath === undefined || o.mountPath === null ? '' : String(o.mountPath);
+            if (mountPath === '') throw new RunParseError(`${pathField}: Required value`, pathField, opts.file, lineAt('volumeMounts', mi));
+            if (mountPaths.has(mountPath)) {
+              throw new RunParseError(`${pathField}: Invalid value: "${mountPath}": must be unique`, pathField, opts.file, lineAt('volumeMounts', mi, 'mountPath'));
+            }
+            mountPaths.add(mountPath);
             const key = o.subPath !== undefined && o.subPath !== null && o.subPath !== '' ? 'subPath' : 'subPathExpr';
             const subPath = subPathField(o[key], `${mountsField}[${mi}].${key}`, opts.file, lineAt('volumeMounts', mi, key));
             return mountOf(o, volumes, where, subPath);

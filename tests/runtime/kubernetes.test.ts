@@ -336,6 +336,16 @@ describe('parseKubernetes: fields of a type the API server would refuse, and a s
       message: "p.yaml:12: spec.containers[0].volumeMounts[0].subPath: Invalid value: \"../../etc\": must not contain '..'",
     },
     {
+      name: 'two volumeMounts on one mountPath',
+      text: edit('          mountPath: /data\n', '          mountPath: /data\n        - name: data\n          mountPath: /data\n'),
+      message: 'p.yaml:13: spec.containers[0].volumeMounts[1].mountPath: Invalid value: "/data": must be unique',
+    },
+    {
+      name: 'a volumeMount without mountPath',
+      text: edit('          mountPath: /data\n', '          readOnly: true\n'),
+      message: 'p.yaml:10: spec.containers[0].volumeMounts[0].mountPath: Required value',
+    },
+    {
       name: 'an absolute subPathExpr',
       text: edit('          mountPath: /data\n', '          mountPath: /data\n          subPathExpr: /etc\n'),
       message: 'p.yaml:12: spec.containers[0].volumeMounts[0].subPathExpr: Invalid value: "/etc": must be a relative path',
@@ -346,6 +356,11 @@ describe('parseKubernetes: fields of a type the API server would refuse, and a s
       assert.throws(() => parseKubernetes(c.text, { file: 'p.yaml' }), { name: 'RunParseError', message: c.message });
     });
   }
+
+  test('mountPaths unique as written are taken: /data and /data/ are two mounts of one folder', () => {
+    const [run] = parseKubernetes(edit('          mountPath: /data\n', '          mountPath: /data\n        - name: data\n          mountPath: /data/\n          readOnly: true\n'), { file: 'p.yaml' });
+    assert.deepEqual(run.mounts.map((m) => [m.target, m.readonly]), [['/data', false], ['/data', true]]);
+  });
 
   test("a subPath with '..' inside a name, and null lists, are taken", () => {
     const [run] = parseKubernetes(edit('          mountPath: /data\n', '          mountPath: /data\n          subPath: a..b/c\n').replace('      image: x\n', '      image: x\n      args: null\n'), { file: 'p.yaml' });
