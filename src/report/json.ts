@@ -2,6 +2,7 @@
 
 import type { Analysis } from '../analyze.js';
 import type { Finding, Severity } from '../model/types.js';
+import { followedFailure } from '../rules/util.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -47,7 +48,10 @@ export function resultJson(r: Reported) {
     bases: baseSources(a),
     build: {
       ok: a.sim.failures.length === 0,
-      failures: a.sim.failures.map((f) => ({ line: f.line, instruction: f.instruction, message: f.message, kind: f.kind })),
+      failures: a.sim.failures.map((f) => {
+        const follows = followedFailure(a, f)?.line;
+        return { line: f.line, instruction: f.instruction, message: f.message, kind: f.kind, ...(follows === undefined ? {} : { follows }) };
+      }),
     },
     start: { ok: startErrors(r).length === 0, errors: startErrors(r) },
     identity: a.identity,

@@ -7,6 +7,7 @@ import { baseSources, startErrors, summary, type Tally } from './json.js';
 import { docsUrl } from '../rules/rule.js';
 import { ALL_LINUX_CAPS } from '../runtime/resolve.js';
 import { failureLine } from '../build/simulate.js';
+import { followedFailure, startFollows } from '../rules/util.js';
 
 export interface TextOptions {
   color: boolean;
@@ -74,7 +75,9 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
     const f = r.findings.find((x) => (line === undefined || x.location.line === line) && x.dependsOn.length > 0 && x.message.includes(said));
     return f ? ` ${paint('dim', `(unsure: depends on ${f.dependsOn.join(', ')})`)}` : '';
   };
-  const cannotStart = startErrors(r).map((m) => m + unsure(m));
+  // What follows from a failed build step that was to make the account is said so.
+  const follows = (g: { line: number } | undefined) => (g ? ` ${paint('dim', `(follows from line ${g.line})`)}` : '');
+  const cannotStart = startErrors(r).map((m) => m + unsure(m) + follows(startFollows(a, m)));
   if (cannotStart.length > 0) out.push(`  start    ${paint('red', 'FAILS')}: ${cannotStart.join('; ')}`);
   if (a.runtime.errors.length === 0) {
     // A command that switches user (gosu app ...): who starts it, then who the workload is.
@@ -109,7 +112,7 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
   }
   for (const f of a.sim.failures) {
     const said = failureLine(f);
-    out.push(`  build    ${paint('red', 'FAILS')} at line ${f.line}: ${said}${unsure(said, f.line)}`);
+    out.push(`  build    ${paint('red', 'FAILS')} at line ${f.line}: ${said}${unsure(said, f.line)}${follows(followedFailure(a, f))}`);
   }
 
   if (a.runtime.errors.length === 0 && a.keyPaths.length > 0) {

@@ -500,6 +500,72 @@ export function missingAccountName(message: string): string | undefined {
   return m?.[1];
 }
 
+/** A command that makes users or groups, as a word of a step's text. */
+const MAKES_ACCOUNTS = /(?:^|[\s;&|(`])(?:useradd|adduser|groupadd|addgroup|newusers)(?=\s)/;
+
+type FailureAt = { line: number; message: string; instruction: string; kind: string };
+
+/** The stages whose steps run before a stage's own: itself and its FROM chain of stages. */
+function stageChain(a: Pick<AnalysisView, 'sim'>, from: number): Set<number> {
+  const stages = a.sim.stages;
+  const chain = new Set<number>();
+  for (let at = from; at >= 0 && !chain.has(at);) {
+    chain.add(at);
+    const base = stages[at].base;
+    at = 'stage' in base ? stages.findIndex((s) => s.index === base.stage) : -1;
+  }
+
+  return chain;
+}
+
+/**
+ * The first failed step, of the stages in chain and before a line, that was to make the user or
+ * group `name`: its text names it with the command that makes it. The step's whole text is read
+ * (a failure keeps only the first 200 characters of it).
+ */
+function failedMaker(a: Pick<AnalysisView, 'sim' | 'df'>, chain: Set<number>, name: string, before: number): FailureAt | undefined {
+  const named = new RegExp(`(^|[\\s'"=:])${escapeRegExp(name)}(['"\\s;&|)]|$)`);
+  const textAt = (line: number) => a.df.stages.flatMap((s) => s.instructions).find((i) => i.line === line)?.args ?? '';
+
+  return a.sim.stages.filter((_, i) => chain.has(i)).flatMap((s) => s.failures)
+    .filter((g) => g.line < before && MAKES_ACCOUNTS.test(textAt(g.line)) && named.test(textAt(g.line)))
+    .sort((x, y) => x.line - y.line)[0];
+}
+
+/**
+ * The earlier failed step a failure follows from: this one is refused a user or group that the
+ * earlier step, which failed, was to make (`useradd --uid 1000 app` fails on a taken uid, so each
+ * later `chown app` fails on a missing user). Such a step never runs in a real build, which stops
+ * at the first failure, and succeeds once that one is fixed: it is not a failure of its own.
+ * Only a step of the same stage or of a stage it is built FROM counts.
+ */
+export function followedFailure(a: Pick<AnalysisView, 'sim' | 'df'>, f: FailureAt): FailureAt | undefined {
+  if (f.kind !== 'identity') return undefined;
+  const name = missingAccountName(f.message);
+  if (name === undefined) return undefined;
+
+  return failedMaker(a, stageChain(a, a.sim.stages.findIndex((s) => s.failures.includes(f as never))), name, f.line);
+}
+
+/** The failed build step that was to make the user or group the container cannot start as. */
+export function startFollows(a: Pick<AnalysisView, 'sim' | 'df'>, message: string): FailureAt | undefined {
+  const name = missingAccountName(message);
+
+  return name === undefined ? undefined : failedMaker(a, stageChain(a, a.sim.stages.length - 1), name, Infinity);
+}
+
+/** The later failures (build steps, the start) that follow from this one, as a sentence. */
+export function followersNote(a: Pick<AnalysisView, 'sim' | 'df' | 'runtime'>, f: FailureAt): string {
+  const lines = a.sim.failures.filter((g) => g !== f && followedFailure(a, g) === f).map((g) => g.line);
+  const start = a.runtime.errors.some((e) => startFollows(a, e.message) === f);
+  if (lines.length === 0 && !start) return '';
+  const list = lines.length === 1 ? `line ${lines[0]}` : `lines ${lines.slice(0, -1).join(', ')} and ${lines.at(-1)}`;
+  const steps = lines.length === 0 ? '' : `${list} ${lines.length === 1 ? 'fails' : 'fail'} too`;
+  const what = [steps, start ? 'the container could not start as it' : ''].filter(Boolean).join(', and ');
+
+  return ` Until this step is fixed, the account it makes is missing, so ${what}; ${lines.length + (start ? 1 : 0) === 1 ? 'that is' : 'those are'} not reported apart.`;
+}
+
 /** The absolute paths a build error names: quoted, or after "cannot create"/"can't cd to". */
 function failurePaths(message: string, cwd?: string): string[] {
   const out: string[] = [];

@@ -4,7 +4,7 @@ import type { DfInstruction } from '../../dockerfile/types.js';
 import { failureLine, type BuildFailure } from '../../build/simulate.js';
 import type { ExecRefusal } from '../../shell/interpret.js';
 import { splitCsv } from '../../dockerfile/run-mount.js';
-import { failureGuesses, unsetArgsNote } from '../util.js';
+import { failureGuesses, followersNote, unsetArgsNote } from '../util.js';
 
 /** The COPY or ADD that made the file (its origin is "Dockerfile:12"), if one did. */
 function copiedBy(a: AnalysisView, f: BuildFailure, origin: string | undefined): DfInstruction | undefined {
@@ -133,13 +133,13 @@ export default defineRule({
       const unset = unsetArgsNote(f);
       report({
         message: `The build fails here: ${failureLine(f)}${guess.hedge}`,
-        why: exec
+        why: (exec
           ? execWhy(exec)
           : byMount
             ? `${f.mount!.target} is this step's RUN --mount=type=${f.mount!.type}. ${byMount}; the step runs as uid ${f.mount!.uid}. The analysis carries on as if the step had not run.`
             : enter
               ? 'Every RUN starts in the WORKDIR as the USER, so the folder needs search (x) permission for that user; the builder stops the step before its command runs. The analysis carries on as if the step had not run.'
-              : `This step runs as the USER in force at this line, not as root, so it may not change files it does not own or lock the package database.${unset.why} The analysis carries on as if the step had not run.`,
+              : `This step runs as the USER in force at this line, not as root, so it may not change files it does not own or lock the package database.${unset.why} The analysis carries on as if the step had not run.`) + followersNote(a, f),
         line: f.line,
         dependsOn: guess.dependsOn,
         // Resting on a guess, the failure is a warning, so CI does not fail on it.

@@ -2,7 +2,7 @@ import { defineRule, type AnalysisView } from '../rule.js';
 import type { Fix } from '../../model/types.js';
 import type { BuildFailure } from '../../build/simulate.js';
 import { groupByGid, userByUid } from '../../image/accounts.js';
-import { accountFailureGuess, escapeRegExp, unsetArgsNote } from '../util.js';
+import { accountFailureGuess, followedFailure, followersNote, unsetArgsNote } from '../util.js';
 import { lacksShadowTool } from '../../shell/commands/accounts.js';
 import { packageThatAdded } from '../../shell/commands/package-accounts.js';
 
@@ -115,15 +115,9 @@ function explainCause(a: AnalysisView, f: BuildFailure, state: AnalysisView['ima
     };
   }
   const name = missing?.[1];
-  // An earlier step that meant to create the user but failed (a uid already taken, say).
-  const tried = name === undefined
-    ? undefined
-    : a.sim.target.failures.find((x) => x.line < f.line && new RegExp(`\\b(useradd|adduser)\\b[^&|;]*\\b${escapeRegExp(name)}\\b`).test(x.instruction));
-
+  // (A user an earlier failed step was to create is not reported here: see followedFailure.)
   return {
-    cause: name && tried
-      ? `no user named ${name} is there: the step at line ${tried.line} that creates it fails.`
-      : name
+    cause: name
       ? `no user named ${name} is there: the base ${base} has none and no earlier step creates it.`
       : `a user or group this step names is not (base ${base}).`,
     fixes: [{ description: 'Create the user or group before this step, or use numeric ids.', snippet: `RUN useradd --create-home ${name ?? 'app'}`, safe: false }],
@@ -140,13 +134,15 @@ export default defineRule({
   check(a, report) {
     for (const f of a.sim.failures) {
       if (f.kind !== 'conflict' && f.kind !== 'identity') continue;
+      // A user an earlier failed step was to make: that step's finding names this line.
+      if (followedFailure(a, f) !== undefined) continue;
       const { cause, fixes, hedge, dependsOn } = explain(a, f);
       // ARGs with no value, when the cause does not already name one (`useradd ... $USER_NAME`).
       const unset = /^ARG \S+ \(line \d+\) (?:has no default|is declared before the first FROM)/.test(cause) ? { why: '', fixes: [] } : unsetArgsNote(f);
 
       report({
         message: `The build fails here: ${f.message.split('\n')[0]}${hedge}`,
-        why: `Users and groups are looked up in the image's own /etc/passwd and /etc/group at this step: ${cause}${unset.why} The analysis carries on as if the step had not run.`,
+        why: `Users and groups are looked up in the image's own /etc/passwd and /etc/group at this step: ${cause}${unset.why} The analysis carries on as if the step had not run.${followersNote(a, f)}`,
         line: f.line,
         fixes: [...unset.fixes, ...fixes],
         dependsOn,

@@ -1,7 +1,7 @@
 import type { Fix, ImageState } from '../../model/types.js';
 import { resolvePath } from '../../image/fs.js';
 import { defineRule } from '../rule.js';
-import { failureGuesses, unsetArgsNote } from '../util.js';
+import { failureGuesses, followersNote, unsetArgsNote } from '../util.js';
 
 /** bash is Essential on Debian and Ubuntu (dpkg keeps it); elsewhere it must be seen. */
 function hasBash(state: ImageState): boolean {
@@ -73,7 +73,7 @@ export default defineRule({
       const unset = unsetArgsNote(f);
       report({
         message: `The build fails here: ${f.message.split('\n')[0]}${guess.hedge}`,
-        why: `The step exits non-zero, which stops the build.${sudoWhy}${unset.why} The analysis carries on as if the step had not run.`,
+        why: `The step exits non-zero, which stops the build.${sudoWhy}${unset.why} The analysis carries on as if the step had not run.${followersNote(a, f)}`,
         line: f.line,
         dependsOn: guess.dependsOn,
         // Resting on a guess, the failure is a warning, so CI does not fail on it.

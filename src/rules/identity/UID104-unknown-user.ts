@@ -1,5 +1,5 @@
 import { defineRule, identityLine, type AnalysisView } from '../rule.js';
-import { accountFailureGuess, busyboxAccounts, escapeRegExp, missingAccountName, unknownId, unknownsThatMayAdd } from '../util.js';
+import { accountFailureGuess, busyboxAccounts, escapeRegExp, missingAccountName, startFollows, unknownId, unknownsThatMayAdd } from '../util.js';
 import { packageAddsInstead, packageNamedLike } from '../../shell/commands/package-accounts.js';
 
 export default defineRule({
@@ -34,6 +34,9 @@ export default defineRule({
         : pkg ? ` (unless the package ${pkg.name} installed at line ${pkg.line} adds it: its install scripts are not modelled)`
         : creator ? ` (if the step at line ${creator.line} that creates it really fails: that is judged against a guess)` : '';
       // A package the model knows adds its service user under another name (debian-tor).
+      // A user a build step was to make, and that step fails for certain: its finding (UID602,
+      // UID601 or UID604) says so, and that the container could not start as the user.
+      if (who !== undefined && !hedge && startFollows(a, e.message) !== undefined) continue;
       const instead = who !== undefined && !hedge ? packageAddsInstead(a.image, who) : undefined;
       // The step that should have made it ran without failing the build: `useradd ... || true`
       // hid its error (uid 1000 is ubuntu's on ubuntu:24.04, jovyan's on docker-stacks).
