@@ -2736,7 +2736,7 @@ class Walker {
         w.f.positional = args.slice(1);
         // sh is the image's /bin/sh, whichever shell runs this one (bash -c 'sh -c ...').
         const name = baseName(shellOfFile ?? args[0]).replace(/^-/, '');
-        if (name === 'bash' || name === 'dash' || name === 'ash' || name === 'sh') w.f.flavor = flavorOf(this.state, name);
+        if (name === 'bash' || name === 'dash' || name === 'ash' || name === 'sh' || name === 'zsh') w.f.flavor = flavorOf(this.state, name);
       }
       // A login shell reads /etc/profile: the commands of it the model knows are run.
       if (startupFiles === 'login') w.readProfile();

@@ -372,6 +372,16 @@ describe('redirections and texts', () => {
     assert.equal(s.texts['/etc/sudoers.d/t'].content, 'a\tb\n');
   });
 
+  test('zsh -c is read with bash\'s grammar and builtins: [[ ]] and source work, where dash knows neither', () => {
+    const s = image();
+    const out = run(s, `useradd -m zed && zsh -c '[[ -d /home/zed ]] && n=zed && touch /home/\${n}/ok'`);
+    assert.equal(out.status, 0);
+    assert.equal(meta(s, '/home/zed/ok'), 'file 0:0 0644');
+    const dash = run(image(), `sh -c '[[ -d /tmp ]]'`);
+    assert.deepEqual([dash.status, dash.stderr], [127, ['sh: 1: [[: not found']]);
+    assert.equal(run(image(), `zsh -c 'source /etc/nonexistent'`).stderr.some((l) => / source: not found/.test(l)), false);
+  });
+
   test('output of an unknown command written to a tracked file is recorded as unknown', () => {
     const s = image();
     run(s, 'curl -fsSL https://example.com/sudoers > /etc/sudoers.d/remote');

@@ -158,6 +158,9 @@ export type Flavor = 'dash' | 'bash' | 'ash';
 export function flavorOf(state: ImageState, shell = '/bin/sh'): Flavor {
   const name = baseName(shell);
   if (name === 'bash' || name === 'dash' || name === 'ash') return name;
+  // zsh is read with bash's grammar and builtins (source, [[ ]], arrays), which it shares; its
+  // own error words are not modelled, so a failure in it is worded as bash words it.
+  if (name === 'zsh') return 'bash';
   if (state.distro === 'alpine') return 'ash';
   if (state.distro === 'rhel') return 'bash';
 
