@@ -33,8 +33,19 @@ describe('Debian packages that add system accounts', () => {
     ['postgresql-15', 'postgres', { uid: 100, gid: 102, home: '/var/lib/postgresql', shell: '/bin/bash', gecos: 'PostgreSQL administrator', group: 'postgres' }],
     ['default-mysql-server', 'mysql', { uid: 100, gid: 101, home: '/nonexistent', shell: '/bin/false', gecos: 'MySQL Server', group: 'mysql' }],
     ['postfix', 'postfix', { uid: 100, gid: 101, home: '/var/spool/postfix', group: 'postfix' }],
+    ['pulseaudio', 'pulse', { uid: 100, gid: 101, home: '/run/pulse', gecos: 'PulseAudio daemon', group: 'pulse' }],
   ];
   accountCases(apt, cases);
+
+  test('cups adds the group lpadmin, pulseaudio pulse-access and pulse in audio: usermod -aG of them works', () => {
+    const s = image(`${apt('cups pulseaudio')}RUN useradd -m app && usermod -aG lpadmin,pulse-access app\n`);
+    // As measured (packages/cups-pulse-groups): ssl-cert, a dependency of cups-daemon, takes 101.
+    assert.deepEqual(['ssl-cert', 'lpadmin', 'pulse', 'pulse-access'].map((g) => groupByName(s.accounts, g)?.gid), [101, 102, 103, 104]);
+    assert.deepEqual(groupByName(s.accounts, 'audio')?.members, ['pulse']);
+    assert.deepEqual(groupByName(s.accounts, 'lpadmin')?.members, ['app']);
+    assert.deepEqual(groupByName(s.accounts, 'pulse-access')?.members, ['app']);
+    assert.equal(groupByName(image(apt('cups-bsd')).accounts, 'lpadmin'), undefined);
+  });
 
   test('Debian\'s tor adds no user tor, and keeps /var/lib/tor to debian-tor', () => {
     const s = image(apt('tor'));

@@ -87,6 +87,27 @@ const DEBIAN: Entry[] = [
     ].join('\n'),
     source: 'https://github.com/MariaDB/server/blob/main/debian/mariadb-server.preinst',
   },
+  {
+    // cups depends on cups-daemon, whose postinst makes the group of printer administrators;
+    // it depends on ssl-cert, whose postinst makes its group first (measured in the oracle:
+    // packages/cups-pulse-groups, ssl-cert 101 and lpadmin 102 on debian:bookworm).
+    names: /^cups(-daemon)?$/,
+    users: [],
+    script: 'addgroup --system ssl-cert\naddgroup --system lpadmin',
+    source: 'https://github.com/chri50/cups/blob/1b637db488f94260682bb24f720c8fcab9b067f2/debian/cups-daemon.postinst',
+  },
+  {
+    // The system-wide daemon's user, and the group allowed to use it. Bookworm's home is
+    // /run/pulse (measured: packages/cups-pulse-groups); older scripts wrote /var/run/pulse.
+    names: /^pulseaudio$/,
+    users: ['pulse'],
+    script: [
+      'adduser --disabled-password --quiet --system --home /run/pulse --no-create-home --gecos "PulseAudio daemon" --group pulse',
+      'adduser --quiet pulse audio',
+      'addgroup --quiet --system pulse-access',
+    ].join('\n'),
+    source: 'https://github.com/Tubbz-alt/pulseaudio/blob/31c6373cec2a1db338ffe408b8b1bb6b28e329e5/debian/pulseaudio.postinst',
+  },
 ];
 
 const ALPINE: Entry[] = [
