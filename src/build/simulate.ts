@@ -694,6 +694,8 @@ class StageSimulator {
     let unknownSources = 0;
     // Destinations made from unknown sources: their metadata rest on the copy-source assumption.
     const guessed: string[] = [];
+    // What was copied from another stage, source path to destination path.
+    const carried: [string, string][] = [];
     for (const src of sources) {
       const heredoc = ins.heredocs.find((h) => src === `<<${h.name}` || src === `<<-${h.name}`);
       if (heredoc) {
@@ -759,6 +761,7 @@ class StageSimulator {
         if (m.kind === 'dir') {
           // Copying a directory copies its contents into dest (not the directory itself).
           const target = matches.length > 1 || wild ? resolveIn(dest, baseName(one)) : dest;
+          carried.push([at, target]);
           ensureDir(target, m.partial === true);
           for (const p of descendants(srcTree!, at)) {
             const sub = srcTree!.get(p)!;
@@ -798,11 +801,13 @@ class StageSimulator {
           continue;
         }
         const to = destIsDir ? resolveIn(dest, baseName(one)) : dest;
+        carried.push([at, to]);
         put(to, mapMeta(m));
         if (m.kind === 'file') this.copiedText(ins, to, () => srcText(at));
         copied += 1;
       }
     }
+    if (srcState !== undefined && carried.length > 0) this.carryGuesses(srcState, carried);
     if (archives.length > 0) {
       this.assume(
         `add-archive:${ins.line}`,
@@ -832,6 +837,32 @@ class StageSimulator {
       );
     }
     if (this.trace) this.step(ins, () => `${ins.keyword.toLowerCase()} ${copied} entr${copied === 1 ? 'y' : 'ies'} to ${dest}`);
+  }
+
+  /**
+   * The guesses of another stage that the paths COPY --from brings rest on (a file of that
+   * stage copied from a build context not read, taken as 0644): they come along, at the paths
+   * the copy puts them, so a verdict on the copy still says what it depends on.
+   */
+  carryGuesses(src: ImageState, pairs: [string, string][]): void {
+    for (const x of src.assumptions) {
+      if (x.paths === undefined) continue;
+      const paths: string[] = [];
+      for (const p of x.paths) {
+        for (const [from, to] of pairs) {
+          // Below a copied path, or above it (a folder of unknown contents the copy reaches into).
+          if (isUnder(p, from)) paths.push(rebase(p, from, to));
+          else if (isUnder(from, p)) paths.push(to);
+        }
+      }
+      if (paths.length === 0) continue;
+      const at = this.state.assumptions.findIndex((y) => y.id === x.id);
+      const had = at >= 0 ? this.state.assumptions[at].paths ?? [] : [];
+      const merged = Object.assign({}, at >= 0 ? this.state.assumptions[at] : x);
+      merged.paths = [...new Set([...had, ...paths])];
+      if (at >= 0) this.state.assumptions[at] = merged;
+      else this.state.assumptions.push(merged);
+    }
   }
 
   /**

@@ -132,6 +132,19 @@ describe('UID106 on a program whose mode is a guess', () => {
     assert.match(f?.why ?? '', /That mode is not known for sure: it rests on copy-source:2\.$/);
   });
 
+  test('the guess comes along when another stage copies the file: still a warning resting on it', () => {
+    const text = 'FROM debian:bookworm-slim AS build\nWORKDIR /base/app\nCOPY run.sh .\nFROM debian:bookworm-slim AS fs\nCOPY --from=build /base /\nFROM scratch\nCOPY --from=fs / /\nUSER nobody\nCMD ["/app/run.sh"]\n';
+    const [f, ...rest] = uid106(text);
+    assert.equal(rest.length, 0);
+    assert.equal(f?.message, 'The container will not start: nobody (uid 65534) cannot execute /app/run.sh (exec /app/run.sh: permission denied), if its mode is the one assumed.');
+    assert.equal(f?.severity, 'warning');
+    assert.deepEqual(f?.dependsOn, ['copy-source:3']);
+    const a = analyze({ file: 'Dockerfile', text });
+    assert.deepEqual(a.image.assumptions.find((x) => x.id === 'copy-source:3')?.paths, ['/app/run.sh', '/app']);
+    // The stage that made the guess keeps its own paths.
+    assert.deepEqual(a.sim.stages[0].state.assumptions.find((x) => x.id === 'copy-source:3')?.paths, ['/base/app/run.sh', '/base/app']);
+  });
+
   test('a mode the Dockerfile sets stays an error', () => {
     const [f] = uid106('FROM debian:bookworm-slim\nRUN printf "#!/bin/sh\\n" > /run.sh && chmod 0644 /run.sh\nENTRYPOINT ["/run.sh"]\n');
     assert.equal(f?.severity, 'error');
