@@ -717,9 +717,16 @@ class StageSimulator {
       }
 
       const srcPath = resolveIn('/', src);
-      const matches = srcTree && /[*?[]/.test(src)
+      let matches = srcTree && /[*?[]/.test(src)
         ? [...srcTree.keys()].filter((k) => k !== '/' && parentOf(k) === parentOf(srcPath) && globMatch(baseName(srcPath), baseName(k)))
         : [srcPath];
+      if (matches.length === 0 && srcTree) {
+        // A wildcard in a folder known only in part (`COPY --from=build /src/dist/*.whl`, the
+        // wheel a step the model does not follow built) may match what the listing lacks: an
+        // unknown source, not an empty match.
+        const dir = resolvePath(srcTree, parentOf(srcPath));
+        if (dir.meta?.partial === true || (dir.meta === undefined && dir.unknown)) matches = [srcPath];
+      }
 
       for (const one of matches) {
         // A source that is a link is followed, for the context and --from alike (BuildKit

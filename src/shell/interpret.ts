@@ -41,7 +41,7 @@ import { defaultRegistry } from './commands/index.js';
 import { refreshDerived } from './commands/config.js';
 import { errnoText, isProjectText, isTrackedText, newEntryOwner } from './commands/files.js';
 import { TOO_MANY, expandBraces } from './braces.js';
-import { findAsChown, flavorOf, hasUnknownOutput, isHarmless, knownScript, scriptShell, setShellOf, shellErrorLine, unknownOutput, type Flavor } from './commands/builtins.js';
+import { findAsChown, flavorOf, hasUnknownOutput, inlineWrites, isHarmless, knownScript, scriptShell, setShellOf, shellErrorLine, unknownOutput, type Flavor } from './commands/builtins.js';
 import { findReader } from './commands/readers.js';
 import { assumeEnvironment, condaActivation, condaInstaller, condaRunArgs, isCondaInstaller, isCondaRun, type CondaRunArgs } from './commands/packages.js';
 
@@ -1573,6 +1573,9 @@ class Walker {
     const handler: CommandHandler | undefined = installer >= 0
       ? (c, a) => condaInstaller(c, a[installer], a.slice(installer + 1), installer === 1 ? a[0] : undefined)
       : local ? undefined : base === 'find' && isHarmless(base, argv) ? findReader : this.sh.registry.get(base);
+    // An inline program that writes files or runs programs (`python3 -c "os.makedirs(...)"`)
+    // is not followed, once the interpreter is found: like a command the model does not read.
+    const inline = local ? undefined : inlineWrites(base, argv);
 
     if (!handler) {
       if (isHarmless(base, argv)) return { status: 0, out: undefined };
@@ -1581,14 +1584,8 @@ class Walker {
       const script = local ? knownScript(this.state, this.f.cwd, argv[0]) : undefined;
       const sh = script === undefined ? undefined : scriptShell(script);
       if (sh !== undefined) return this.dispatch([...sh, ...argv], stdin, text);
-      // The absolute paths it names are what it most likely touches (find /opt/conda ...).
-      const paths = namedPaths(argv);
-      this.note(`command ${base} is not modelled`, textOf(text), paths);
-      // It may have made files in its working directory (tar x, unzip, ./configure, a build)
-      // and in the folders it names: what is in them is no longer known.
-      this.contentsUnknown([this.f.cwd, ...paths]);
-      this.unknownWrites(base, argv, local);
-      return { status: 'unknown', out: undefined };
+
+      return this.notFollowed(base, argv, text, local, inline);
     }
 
     if (this.f.depth > MAX_DEPTH) {
@@ -1600,6 +1597,7 @@ class Walker {
     this.execNext = false;
     setShellOf(ctx, this.f.flavor);
     const r = handler(ctx, argv);
+    if (inline !== undefined && r.status === 0) return this.notFollowed(base, argv, text, local, inline);
     const out = hasUnknownOutput(r) ? undefined : (r.stdout ?? '');
     if (r.stderr && r.stderr.length > 0) this.f.err.push(...r.stderr);
     if (typeof r.status === 'number' && r.status !== 0) {
@@ -1608,6 +1606,21 @@ class Walker {
     }
 
     return { status: r.status, out };
+  }
+
+  /**
+   * A command the model does not follow: noted, with the absolute paths it names (and those an
+   * inline program's code names), which with its working folder it most likely touched.
+   */
+  private notFollowed(base: string, argv: string[], text: Text, local: boolean, inline: string[] | undefined): Res {
+    const paths = [...namedPaths(argv), ...(inline ?? [])];
+    this.note(inline !== undefined ? `${base}'s inline program writes files or runs programs, which the model does not follow` : `command ${base} is not modelled`, textOf(text), paths);
+    // It may have made files in its working directory (tar x, unzip, ./configure, a build)
+    // and in the folders it names: what is in them is no longer known.
+    this.contentsUnknown([this.f.cwd, ...paths]);
+    this.unknownWrites(base, argv, local);
+
+    return { status: 'unknown', out: undefined };
   }
 
   // ------------------------------------------------------------------ shell builtins

@@ -183,3 +183,29 @@ describe('a program by an absolute path outside the system program folders', () 
     assert.deepEqual(failures('RUN /usr/bin/install'), ['2: install: missing file operand']);
   });
 });
+
+describe('inline programs (python3 -c, perl -e, node -e) that write files or run programs', () => {
+  const on = (base: string, text: string) => analyze({ file: 'Dockerfile', text: `FROM ${base}\n${text}\n` });
+
+  test('one that only prints is a no-op, as before', () => {
+    const a = on('python:3.11-slim', `RUN python3 -c "import sys; print(sys.version)" && python3 -c "print(open('/etc/os-release').read())"`);
+    assert.deepEqual([a.unknowns, a.sim.failures], [[], []]);
+  });
+
+  test('os.makedirs is not followed: the folder it makes is not known missing, so the chown after it is no failure', () => {
+    const a = on('python:3.11-slim', `RUN python3 -c "import os; os.makedirs('/data/models')" && chown nobody /data/models`);
+    assert.deepEqual(a.sim.failures, []);
+    assert.deepEqual([a.unknowns[0].reason, a.unknowns[0].paths], ["python3's inline program writes files or runs programs, which the model does not follow", ['/data/models']]);
+    assert.equal(a.unknowns[1].reason, '/data/models is not known to exist; chown may have changed it');
+  });
+
+  test('a model download (from_pretrained) and a perl open for writing are not followed either', () => {
+    assert.equal(on('python:3.11-slim', `RUN python3 -c "from transformers import AutoModel; AutoModel.from_pretrained('bert-base-uncased')"`).unknowns.length, 1);
+    assert.deepEqual(on('debian:bookworm', `RUN perl -e 'open(F, ">/opt/x"); close F'`).unknowns.map((u) => u.paths), [['/opt/x']]);
+    assert.deepEqual(on('debian:bookworm', `RUN perl -e 'print 1'`).unknowns, []);
+  });
+
+  test('an interpreter the image lacks is still not found, whatever its program does', () => {
+    assert.deepEqual(on('debian:bookworm', `RUN python3 -c "import os; os.makedirs('/data')"`).sim.failures.map((f) => f.message), ['/bin/sh: 1: python3: not found']);
+  });
+});

@@ -55,6 +55,40 @@ const READ_ONLY = new Set([
 const INLINE_OK = new Set(['python', 'python2', 'python3', 'node', 'perl', 'ruby']);
 
 /**
+ * What in an inline program writes files or runs other programs: opening for writing, making,
+ * moving, linking or removing paths, changing modes and owners, downloads and model caches
+ * (`from_pretrained`, `snapshot_download`), subprocesses. Most inline programs only print a
+ * version or import a module; one that matches is not followed, rather than taken as a no-op.
+ */
+const INLINE_WRITES = new RegExp([
+  // Python: open(..., 'w'|'a'|'x'|'+'), pathlib writes, os/shutil calls, model downloads.
+  String.raw`\bopen\([^)]*,\s*(?:mode\s*=\s*)?[rbt]*['"][^'"]*[wax+]`,
+  String.raw`\.write(?:_text|_bytes)?\(`, String.raw`\b(?:makedirs|mkdir|mkdtemp|chmod|chown|lchown|rename|renames|replace|remove|removedirs|unlink|rmdir|rmtree|symlink|link|touch|copy|copy2|copyfile|copytree|move|system|popen|Popen|run|call|check_call|check_output|execv|execvp|spawn|urlretrieve|download|snapshot_download|hf_hub_download|from_pretrained|save|save_pretrained|install|extractall|extract)\s*\(`,
+  String.raw`\bsubprocess\b`, String.raw`\bnltk\.download\b`,
+  // Perl: open with >, >>, +<; backticks, qx, system.
+  String.raw`\bopen\s*\(?\s*\$?\w+\s*,\s*['"]?\s*(?:>|\+<|\|)`, String.raw`\bqx[({/]`, String.raw`\``,
+  // Node: fs writes, child processes.
+  String.raw`\b(?:writeFile|appendFile|mkdir|copyFile|cp|rm|rename|symlink|unlink|chmod|chown|exec|execSync|spawn|spawnSync|execFileSync)(?:Sync)?\s*\(`,
+  // Ruby: File.write, FileUtils.
+  String.raw`\bFile\.(?:write|open\([^)]*['"][wa])|\bFileUtils\b|\bDir\.mkdir\b`,
+].join('|'));
+
+/**
+ * An interpreter's inline program (`python3 -c CODE`, `perl -e`, `node -e`, `ruby -e`) that
+ * writes files or runs programs (INLINE_WRITES): the absolute paths its code names, quoted,
+ * which it most likely writes. undefined for any other command, or code that does not write.
+ */
+export function inlineWrites(name: string, argv: readonly string[]): string[] | undefined {
+  if (!/^python[23]?(\.\d+)?$/.test(name) && !INLINE_OK.has(name)) return undefined;
+  const at = argv.findIndex((a, i) => i > 0 && (a === '-c' || a === '-e'));
+  const code = at > 0 ? argv[at + 1] : undefined;
+  if (code === undefined || !INLINE_WRITES.test(code)) return undefined;
+
+  // Quoted, after perl's open modes (">/opt/x", ">>/var/log/x").
+  return [...code.matchAll(/['"][<>+]*\s*(\/[^'"\s]*[^'"\s/])['"]/g)].map((m) => normalizePath(m[1]));
+}
+
+/**
  * Whether a command the model does not interpret can be taken as a no-op that succeeds.
  * find with -delete/-exec, or an interpreter running a script file, are not harmless.
  */
@@ -63,7 +97,8 @@ export function isHarmless(name: string, argv: string[]): boolean {
   if (rest.length === 1 && ['--version', '-V', '--help', '-version'].includes(rest[0])) return true;
   if (name === 'find') return !rest.some((a) => /^-(delete|exec|execdir|ok|okdir|fprint.*|fls)$/.test(a));
   if (/^python3?(\.\d+)?$/.test(name) || INLINE_OK.has(name)) {
-    return rest[0] === '-c' || rest[0] === '-e' || (rest[0] === '-m' && rest[1] === 'site');
+    if (rest[0] === '-m' && rest[1] === 'site') return true;
+    return (rest[0] === '-c' || rest[0] === '-e') && inlineWrites(name, argv) === undefined;
   }
   if (name === 'dpkg') {
     return rest.length > 0 && /^(-l|-s|-L|-S|--print-architecture|--list|--status)$/.test(rest[0]);
