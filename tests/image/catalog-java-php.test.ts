@@ -366,3 +366,72 @@ describe('gradle: user gradle 1000, /home/gradle open to others, USER root at th
     }
   });
 });
+
+describe('ros: ROS in /opt/ros/$ROS_DISTRO on the Ubuntu release of each distribution, root', () => {
+  // [ref, key or null, matched, assumption ids the tag made, ROS_DISTRO]
+  const cases: [string, string | null, string, string[], string | undefined][] = [
+    ['ros:humble', 'ros:ros-base-jammy', 'exact', [], 'humble'],
+    ['ros:humble-ros-core', 'ros:ros-core-jammy', 'exact', [], 'humble'],
+    ['ros:humble-ros-base-jammy', 'ros:ros-base-jammy', 'exact', [], 'humble'],
+    ['ros:iron-ros-core', 'ros:ros-core-jammy', 'exact', [], 'iron'],
+    ['ros:jazzy-ros-core-noble', 'ros:ros-core-noble', 'exact', [], 'jazzy'],
+    ['ros:noetic', 'ros:ros-base-focal', 'exact', [], 'noetic'],
+    ['ros:foxy-ros-base-focal', 'ros:ros-base-focal', 'exact', [], 'foxy'],
+    ['ros:humble-perception', 'ros:ros-base-jammy', 'family', ['base:ros-image'], 'humble'],
+    ['osrf/ros:humble-desktop-full', 'ros:ros-base-jammy', 'family', ['base:ros-image'], 'humble'],
+    ['ros:rolling', 'ros:ros-base-noble', 'family', ['base:ros-rolling'], 'rolling'],
+    ['ros', 'ros:ros-base-noble', 'family', ['base:latest-tag'], 'jazzy'],
+    ['ros:humble-ros-core-noble', 'ros:ros-core-jammy', 'family', ['base:ros-tag'], 'humble'],
+    ['ros:melodic', null, 'generic', [], undefined],
+  ];
+  for (const [ref, key, matched, rows, distro] of cases) {
+    test(`${ref} -> ${key ?? 'generic guess'} (${matched})`, () => {
+      const r = resolveBase(ref);
+      assert.deepEqual([r.key, r.matched], [key, matched]);
+      assert.deepEqual(r.assumptions.map((a) => a.id).filter((id) => /^base:(latest-tag|ros-(tag|image|rolling))$/.test(id)), rows);
+      assert.equal(r.state.config.env.ROS_DISTRO, distro);
+    });
+  }
+
+  test('config: root, /ros_entrypoint.sh then bash, C.UTF-8, the default PATH', () => {
+    for (const ref of ['ros:humble', 'ros:jazzy-ros-core', 'ros:noetic']) {
+      const c = resolveBase(ref).state.config;
+      assert.deepEqual([c.user, c.workdir, c.entrypoint, c.cmd], ['', '/', ['/ros_entrypoint.sh'], ['bash']], ref);
+      assert.deepEqual([c.env.LANG, c.env.LC_ALL, c.env.PATH], ['C.UTF-8', 'C.UTF-8', DEFAULT_PATH], ref);
+    }
+  });
+
+  const rows: [string, string, number, number, number, string?][] = [
+    ['/ros_entrypoint.sh', 'file', 0, 0, 0o755],
+    ['/opt/ros', 'dir', 0, 0, 0o755],
+    ['/opt/ros/humble', 'dir', 0, 0, 0o755],
+    ['/opt/ros/humble/setup.bash', 'file', 0, 0, 0o644],
+    ['/etc/ros/rosdep/sources.list.d/20-default.list', 'file', 0, 0, 0o644],
+    ['/usr/bin/python3', 'symlink', 0, 0, 0o777, 'python3.10'],
+  ];
+  for (const [path, kind, uid, gid, mode, target] of rows) {
+    test(`ros:humble: ${path} ${uid}:${gid} ${mode.toString(8)}`, () => {
+      assert.deepEqual(at(resolveBase('ros:humble').state, path), [kind, uid, gid, mode, target]);
+    });
+  }
+
+  test('ros-core has no rosdep files; the other distribution\'s folder is not there', () => {
+    const s = resolveBase('ros:humble-ros-core').state;
+    assert.equal(s.fs.get('/etc/ros'), undefined);
+    assert.equal(s.fs.get('/opt/ros/jazzy'), undefined);
+    assert.equal(s.packages['ros-humble-ros-core']?.via, 'base');
+  });
+
+  test("Ubuntu's python3 without pip, PEP 668's marker on noble only", () => {
+    const py = (ref: string) => resolveBase(ref).state.pythons.map((p) => `${p.python} ${p.version} ${p.externallyManaged} ${p.sitePackages}`);
+    assert.deepEqual(py('ros:humble'), ['/usr/bin/python3 3.10 false /usr/local/lib/python3.10/dist-packages']);
+    assert.deepEqual(py('ros:jazzy'), ['/usr/bin/python3 3.12 true /usr/local/lib/python3.12/dist-packages']);
+    assert.deepEqual(py('ros:noetic'), ['/usr/bin/python3 3.8 false /usr/local/lib/python3.8/dist-packages']);
+  });
+
+  test('the ubuntu user at 1000 on the noble distributions only', () => {
+    assert.equal(user(resolveBase('ros:jazzy').state, 'ubuntu')?.uid, 1000);
+    assert.equal(resolveBase('ros:humble').state.accounts.passwd.find((e) => e.uid === 1000), undefined);
+    assert.equal(resolveBase('ros:noetic').state.accounts.passwd.find((e) => e.uid === 1000), undefined);
+  });
+});

@@ -141,3 +141,29 @@ describe('eclipse-temurin on noble has the ubuntu user at 1000', () => {
     assert.equal(a.identity.id, 'uid=1000(app) gid=1000(app) groups=1000(app)');
   });
 });
+
+describe('ros: a user of its own on humble, and the same Dockerfile on jazzy', () => {
+  const DOCKERFILE = (tag: string) => `FROM ros:${tag}\nRUN useradd -m -u 1000 ros\nUSER ros\nWORKDIR /home/ros/ws\n`;
+
+  test('humble (jammy): the user is made, its workspace is its own, no finding', () => {
+    const a = check(DOCKERFILE('humble'));
+    assert.deepEqual(a.sim.failures, []);
+    assert.equal(guessed(a), false);
+    assert.equal(a.identity.id, 'uid=1000(ros) gid=1000(ros) groups=1000(ros)');
+    assert.deepEqual(found(a), []);
+    assert.equal(a.image.config.env.ROS_DISTRO, 'humble');
+  });
+
+  test('jazzy (noble): uid 1000 is the ubuntu user, so useradd fails and USER ros does not start', () => {
+    const a = check(DOCKERFILE('jazzy'));
+    assert.deepEqual(found(a).slice(0, 2), [
+      'UID602 error 2: The build fails here: useradd: UID 1000 is not unique',
+      'UID104 error 3: The container will not start: unable to find user ros: no matching entries in passwd file.',
+    ]);
+  });
+
+  test('pip is not in the ros images: pip install fails the build', () => {
+    const a = check('FROM ros:jazzy\nRUN pip install numpy\n');
+    assert.deepEqual(found(a).filter((f) => f.startsWith('UID604')), ['UID604 error 2: The build fails here: /bin/sh: 1: pip: not found']);
+  });
+});

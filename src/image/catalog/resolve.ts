@@ -18,6 +18,7 @@ import { devcontainersFamily } from './devcontainers.js';
 import { cudaFamily, ngcFamily } from './nvidia.js';
 import { pythonFamily } from './python.js';
 import { pytorchFamily } from './pytorch.js';
+import { rosFamily } from './ros.js';
 import { rustFamily } from './rust.js';
 import { temurinFamily } from './temurin.js';
 import { tensorflowFamily } from './tensorflow.js';
@@ -53,6 +54,7 @@ export const FAMILIES: Family[] = [
   temurinFamily,
   mavenFamily,
   gradleFamily,
+  rosFamily,
   devcontainersFamily,
   alpineFamily,
   distrolessFamily,
