@@ -435,3 +435,32 @@ describe('ros: ROS in /opt/ros/$ROS_DISTRO on the Ubuntu release of each distrib
     assert.equal(resolveBase('ros:noetic').state.accounts.passwd.find((e) => e.uid === 1000), undefined);
   });
 });
+
+describe('jupyterhub/singleuser: the docker-stacks base-notebook with JupyterHub added', () => {
+  test('jovyan 1000 in group users, conda in /opt/conda, like base-notebook', () => {
+    const s = resolveBase('jupyterhub/singleuser:4.1').state;
+    const nb = resolveBase('jupyter/base-notebook').state;
+    assert.deepEqual(user(s, 'jovyan'), user(nb, 'jovyan'));
+    assert.equal(user(s, 'jovyan')?.uid, 1000);
+    assert.deepEqual([s.config.user, s.config.workdir], [nb.config.user, nb.config.workdir]);
+    assert.deepEqual(at(s, '/opt/conda'), at(nb, '/opt/conda'));
+    assert.equal(s.packages.jupyterhub?.via, 'base');
+    assert.equal(s.distro, 'ubuntu');
+  });
+
+  // [ref, matched, assumption ids the tag made]
+  const cases: [string, string, string[]][] = [
+    ['jupyterhub/singleuser:4.1', 'exact', []],
+    ['jupyterhub/singleuser:5', 'exact', []],
+    ['jupyterhub/singleuser:1.2', 'family', ['base:singleuser-version']],
+    ['jupyterhub/singleuser', 'family', ['base:latest-tag']],
+  ];
+  for (const [ref, matched, rows] of cases) {
+    test(`${ref} -> jupyterhub/singleuser (${matched})`, () => {
+      const r = resolveBase(ref);
+      assert.deepEqual([r.key, r.matched], ['jupyterhub/singleuser', matched]);
+      assert.deepEqual(r.assumptions.map((a) => a.id).filter((id) => /^base:(latest-tag|singleuser-version)$/.test(id)), rows);
+      assert.ok(r.assumptions.some((a) => a.id === 'base:singleuser-base' && a.confidence === 'medium'));
+    });
+  }
+});

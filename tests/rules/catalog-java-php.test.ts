@@ -167,3 +167,19 @@ describe('ros: a user of its own on humble, and the same Dockerfile on jazzy', (
     assert.deepEqual(found(a).filter((f) => f.startsWith('UID604')), ['UID604 error 2: The build fails here: /bin/sh: 1: pip: not found']);
   });
 });
+
+describe('jupyterhub/singleuser: jovyan installs into the conda Python it owns', () => {
+  test('pip install as jovyan builds, runs as jovyan 1000:100, no finding', () => {
+    const a = check('FROM jupyterhub/singleuser:4.1\nRUN pip install --no-cache-dir pandas\n');
+    assert.deepEqual(a.sim.failures, []);
+    assert.equal(guessed(a), false);
+    assert.equal(a.identity.id, 'uid=1000(jovyan) gid=100(users) groups=100(users)');
+    assert.deepEqual(found(a), []);
+  });
+
+  test('USER root for apt-get: start.sh still hands the server to jovyan', () => {
+    const a = check('FROM jupyterhub/singleuser:4.1\nUSER root\nRUN apt-get update && apt-get install -y git\n');
+    assert.deepEqual(a.sim.failures, []);
+    assert.equal(a.identity.uid, 1000);
+  });
+});

@@ -10,6 +10,7 @@ import { chainguardFamily, distrolessFamily } from './distroless.js';
 import { golangFamily } from './golang.js';
 import { gradleFamily } from './gradle.js';
 import { jupyterFamily } from './jupyter.js';
+import { jupyterhubFamily } from './jupyterhub.js';
 import { mavenFamily } from './maven.js';
 import { nginxFamily } from './nginx.js';
 import { nodeFamily } from './node.js';
@@ -45,6 +46,7 @@ export const FAMILIES: Family[] = [
   pytorchFamily,
   tensorflowFamily,
   jupyterFamily,
+  jupyterhubFamily,
   condaFamily,
   nodeFamily,
   golangFamily,
