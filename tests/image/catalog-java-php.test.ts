@@ -464,3 +464,47 @@ describe('jupyterhub/singleuser: the docker-stacks base-notebook with JupyterHub
     });
   }
 });
+
+describe('openjdk (deprecated): the Debian 11 variants, Java in /usr/local/openjdk-N owned by root', () => {
+  // [ref, key or null, matched, assumption ids the tag made, JAVA_HOME]
+  const cases: [string, string | null, string, string[], string | undefined][] = [
+    ['openjdk:11-jre-slim-bullseye', 'openjdk:jre-slim-bullseye', 'exact', [], '/usr/local/openjdk-11'],
+    ['openjdk:17-jdk-slim-bullseye', 'openjdk:jdk-slim-bullseye', 'exact', [], '/usr/local/openjdk-17'],
+    ['openjdk:17-jdk-bullseye', 'openjdk:jdk-bullseye', 'exact', [], '/usr/local/openjdk-17'],
+    ['openjdk:17-jdk-slim', 'openjdk:jdk-slim-bullseye', 'family', ['base:openjdk-suite'], '/usr/local/openjdk-17'],
+    ['openjdk:8-jdk', 'openjdk:jdk-bullseye', 'family', ['base:openjdk-suite'], '/usr/local/openjdk-8'],
+    ['openjdk:11', 'openjdk:jdk-bullseye', 'family', ['base:openjdk-suite'], '/usr/local/openjdk-11'],
+    ['openjdk:8u342-jre-buster', 'openjdk:jre-bullseye', 'family', ['base:openjdk-suite'], '/usr/local/openjdk-8'],
+    ['openjdk:17', null, 'generic', [], undefined],
+    ['openjdk', null, 'generic', [], undefined],
+    ['openjdk:17-alpine', null, 'generic', [], undefined],
+    ['openjdk:18-ea-jdk-oraclelinux8', null, 'generic', [], undefined],
+  ];
+  for (const [ref, key, matched, rows, home] of cases) {
+    test(`${ref} -> ${key ?? 'generic guess'} (${matched})`, () => {
+      const r = resolveBase(ref);
+      assert.deepEqual([r.key, r.matched], [key, matched]);
+      assert.deepEqual(r.assumptions.map((a) => a.id).filter((id) => /^base:openjdk-(suite|tag)$/.test(id)), rows);
+      assert.equal(r.state.config.env.JAVA_HOME, home);
+    });
+  }
+
+  test('config: root, JAVA_HOME first on PATH, jshell for a JDK 9 and later, bash otherwise', () => {
+    const c = (ref: string) => resolveBase(ref).state.config;
+    assert.deepEqual([c('openjdk:17-jdk-slim').cmd, c('openjdk:11-jre-slim').cmd, c('openjdk:8-jdk').cmd], [['jshell'], ['bash'], ['bash']]);
+    assert.deepEqual([c('openjdk:17-jdk-slim').user, c('openjdk:17-jdk-slim').entrypoint, c('openjdk:17-jdk-slim').env.PATH, c('openjdk:17-jdk-slim').env.LANG],
+      ['', null, `/usr/local/openjdk-17/bin:${DEFAULT_PATH}`, 'C.UTF-8']);
+  });
+
+  test('Debian 11 accounts, the Java tree root-owned, the full images carry buildpack-deps\' python3', () => {
+    const s = resolveBase('openjdk:11').state;
+    assert.equal(user(s, '_apt')?.uid, 100);
+    assert.equal(s.accounts.passwd.find((e) => e.uid === 1000), undefined);
+    assert.deepEqual(at(s, '/usr/local/openjdk-11/bin/java'), ['file', 0, 0, 0o755, undefined]);
+    assert.deepEqual(at(s, '/usr/local/openjdk-11/lib/security/cacerts'), ['file', 0, 0, 0o644, undefined]);
+    assert.deepEqual(at(s, '/usr/local/bin/docker-java-home'), ['file', 0, 0, 0o755, undefined]);
+    assert.deepEqual(s.pythons.map((p) => p.version), ['3.9']);
+    assert.deepEqual(resolveBase('openjdk:17-jdk-slim').state.pythons, []);
+    assert.equal(resolveBase('openjdk:17-jdk-slim').state.fs.get('/usr/local/bin/docker-java-home'), undefined);
+  });
+});

@@ -183,3 +183,16 @@ describe('jupyterhub/singleuser: jovyan installs into the conda Python it owns',
     assert.equal(a.identity.uid, 1000);
   });
 });
+
+describe('openjdk:11-jre-slim with a system user of its own', () => {
+  test('useradd -r makes no home: UID103 on the missing home, UID105 on the root-owned WORKDIR', () => {
+    const a = check('FROM openjdk:11-jre-slim\nRUN useradd -r -u 1001 app\nWORKDIR /app\nUSER app\n');
+    assert.deepEqual(a.sim.failures, []);
+    assert.equal(guessed(a), false);
+    assert.equal(a.identity.id, 'uid=1001(app) gid=999(app) groups=999(app)');
+    assert.deepEqual(found(a), [
+      'UID105 info 3: app (uid 1001) cannot create files in the working directory /app.',
+      'UID103 warning 4: HOME (/home/app) does not exist for app (uid 1001): tools that write under ~ (pip --user, ~/.cache, Jupyter, git config) fail.',
+    ]);
+  });
+});

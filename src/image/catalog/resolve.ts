@@ -14,6 +14,7 @@ import { jupyterhubFamily } from './jupyterhub.js';
 import { mavenFamily } from './maven.js';
 import { nginxFamily } from './nginx.js';
 import { nodeFamily } from './node.js';
+import { openjdkFamily } from './openjdk.js';
 import { phpFamily } from './php.js';
 import { devcontainersFamily } from './devcontainers.js';
 import { cudaFamily, ngcFamily } from './nvidia.js';
@@ -56,6 +57,7 @@ export const FAMILIES: Family[] = [
   temurinFamily,
   mavenFamily,
   gradleFamily,
+  openjdkFamily,
   rosFamily,
   devcontainersFamily,
   alpineFamily,
