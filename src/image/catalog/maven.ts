@@ -20,6 +20,11 @@ const FULL_SRC = `${REPO}/eclipse-temurin-11/Dockerfile`;
 const COPY_SRC = `${REPO}/eclipse-temurin-21/Dockerfile`;
 // Alpine: apk add bash procps curl tar openssh-client, then the same copies (commit 092ca524bc46).
 const ALPINE_SRC = `${REPO}/eclipse-temurin-17-alpine/Dockerfile`;
+// copy_reference_files: `touch "$MAVEN_CONFIG/copy_reference_file.log" || (echo "Can not write to
+// ${log}. Wrong volume permissions?" && exit 1)`, then each file of /usr/share/maven/ref copied
+// into MAVEN_CONFIG, then `exec "$@"` (an older revision, commit 0d400403f249; the current script
+// is not in the sources read).
+const ENTRYPOINT_SRC = `${REPO}/jdk-8/mvn-entrypoint.sh`;
 
 const VARIANTS: TemurinVariant[] = ['noble', 'jammy', 'focal', 'alpine'];
 const MAVEN_HOME = '/usr/share/maven';
@@ -58,10 +63,11 @@ export function mavenSpec(variant: TemurinVariant, major: number | null = null):
         "files, as root unpacks Maven's tarball; the Dockerfile does not state the modes.", 'medium'],
       ['maven-entrypoint', '/usr/local/bin/mvn-entrypoint.sh', 'mvn-entrypoint.sh is taken to copy ' +
         `the files of ${MAVEN_HOME}/ref into MAVEN_CONFIG (/root/.m2) and then run the command; a ` +
-        'user other than root cannot write /root, so such a user should set MAVEN_CONFIG or ' +
-        '-Dmaven.repo.local to a folder of its own.', 'medium'],
+        'user other than root cannot write /root (an older script stops with "Can not write to ' +
+        '.../copy_reference_file.log. Wrong volume permissions?"), so such a user should set ' +
+        'MAVEN_CONFIG to a folder of its own. The script is not followed.', 'medium'],
     ],
-    cites: [FULL_SRC, alpine ? ALPINE_SRC : COPY_SRC],
+    cites: [FULL_SRC, alpine ? ALPINE_SRC : COPY_SRC, ENTRYPOINT_SRC],
   });
 }
 
