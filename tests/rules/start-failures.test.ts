@@ -165,9 +165,16 @@ describe('UID102 on a base outside the catalog', () => {
 
 describe('UID103 on a home whose existence is not known', () => {
   test('www-data on a guessed base: "is not known to exist", depending on the guess', () => {
-    const f = check('FROM php:8-fpm\nUSER www-data\n').findings.find((x) => x.ruleId === 'UID103');
+    // httpd is outside the catalog (php was the example here until it joined it).
+    const f = check('FROM httpd:2.4\nUSER www-data\n').findings.find((x) => x.ruleId === 'UID103');
     assert.match(f?.message ?? '', /^HOME \(\/var\/www\) is not known to exist for www-data/);
     assert.deepEqual(f?.dependsOn, ['base:unknown-image']);
+  });
+
+  test('on the php catalog image the same home is known: root-owned 0755, not writable', () => {
+    const f = check('FROM php:8-fpm\nUSER www-data\n').findings.find((x) => x.ruleId === 'UID103');
+    assert.match(f?.message ?? '', /^HOME \(\/var\/www\) is not writable for www-data \(uid 33\)/);
+    assert.deepEqual(f?.dependsOn, []);
   });
 
   test('a home in a folder listed in full still "does not exist"', () => {

@@ -186,7 +186,7 @@ export function jupyterSpec(image: string, o: JupyterOptions): Spec {
 
 const CURRENT: JupyterOptions = { ubuntu: '24.04', py: '3.13', cuda: false };
 /** What the Docker Hub copies carried when they stopped updating (2023-10-20). */
-const FROZEN: JupyterOptions = { ubuntu: '22.04', py: '3.11', cuda: false };
+export const FROZEN: JupyterOptions = { ubuntu: '22.04', py: '3.11', cuda: false };
 
 const entries: Entry[] = Object.keys(IMAGES).map((image) => ({
   key: `jupyter/${image}`,

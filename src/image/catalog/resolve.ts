@@ -8,14 +8,21 @@ import { condaFamily } from './conda.js';
 import { DEBIAN_12, debianFamily, ubuntuFamily } from './debian.js';
 import { chainguardFamily, distrolessFamily } from './distroless.js';
 import { golangFamily } from './golang.js';
+import { gradleFamily } from './gradle.js';
 import { jupyterFamily } from './jupyter.js';
+import { jupyterhubFamily } from './jupyterhub.js';
+import { mavenFamily } from './maven.js';
 import { nginxFamily } from './nginx.js';
 import { nodeFamily } from './node.js';
+import { openjdkFamily } from './openjdk.js';
+import { phpFamily } from './php.js';
 import { devcontainersFamily } from './devcontainers.js';
 import { cudaFamily, ngcFamily } from './nvidia.js';
 import { pythonFamily } from './python.js';
 import { pytorchFamily } from './pytorch.js';
+import { rosFamily } from './ros.js';
 import { rustFamily } from './rust.js';
+import { temurinFamily } from './temurin.js';
 import { tensorflowFamily } from './tensorflow.js';
 import { parseRef } from './reference.js';
 import type { Family, Pick, Spec } from './spec.js';
@@ -40,11 +47,18 @@ export const FAMILIES: Family[] = [
   pytorchFamily,
   tensorflowFamily,
   jupyterFamily,
+  jupyterhubFamily,
   condaFamily,
   nodeFamily,
   golangFamily,
   rustFamily,
   nginxFamily,
+  phpFamily,
+  temurinFamily,
+  mavenFamily,
+  gradleFamily,
+  openjdkFamily,
+  rosFamily,
   devcontainersFamily,
   alpineFamily,
   distrolessFamily,
