@@ -358,6 +358,9 @@ function startScriptNames(df: Dockerfile, run: RunContext | undefined): Set<stri
       if (ins.keyword === 'RUN') {
         // The scripts a RUN step runs (`./setup.sh`, `bash /tmp/install`): their text is kept
         // too, so the step follows them.
+        // Both shapes hold 'sh' (`x.sh`, `sh`/`bash`/`dash FILE`): most steps have none, and
+        // indexOf rejects them faster than the expression, which tries every position.
+        if (ins.args.indexOf('sh') === -1) continue;
         for (const m of ins.args.matchAll(RUN_SCRIPT)) (names ??= new Set()).add(baseName(m[1] ?? m[2]));
         continue;
       }

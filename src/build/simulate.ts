@@ -301,8 +301,8 @@ class StageSimulator {
    */
   usedAsFolderLater(ins: DfInstruction, path: string): boolean {
     if (path === '/') return true;
-    const quoted = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const asFolder = new RegExp(`${quoted}/|(?:\\bmkdir\\s+(?:-\\S+\\s+)*|\\bcd\\s+)(?:\\S+\\s+)*?${quoted}(?=[\\s;&|)"']|$)`);
+    // Built only for an instruction that names the path at all: most name none.
+    let asFolder: RegExp | undefined;
     let after = false;
     for (const next of this.stage.instructions) {
       if (next === ins) {
@@ -311,7 +311,12 @@ class StageSimulator {
       }
       if (!after) continue;
       if (next.keyword === 'WORKDIR' && normalizePath(next.args.trim()) === path) return true;
-      if (next.args.includes(path) && asFolder.test(next.args)) return true;
+      if (!next.args.includes(path)) continue;
+      if (asFolder === undefined) {
+        const quoted = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        asFolder = new RegExp(`${quoted}/|(?:\\bmkdir\\s+(?:-\\S+\\s+)*|\\bcd\\s+)(?:\\S+\\s+)*?${quoted}(?=[\\s;&|)"']|$)`);
+      }
+      if (asFolder.test(next.args)) return true;
     }
 
     return false;

@@ -241,6 +241,22 @@ function ensureSystemPython(ctx: ExecContext, via: string): PythonEnv {
 }
 
 /**
+ * installPackage for each name of one install command. The package folders list in part once
+ * any package is in (packageFilesUnknown), before the first and again after the last, for a
+ * folder a package's files made: once per command rather than once per package, an apt-get
+ * install of thirty names needing no more than one of one.
+ */
+function installAll(ctx: ExecContext, names: readonly string[], via: string): boolean {
+  if (names.length === 0) return false;
+  packageFilesUnknown(ctx.state.fs);
+  let texts = false;
+  for (const n of names) texts = installPackage(ctx, n, via) || texts;
+  packageFilesUnknown(ctx.state.fs);
+
+  return texts;
+}
+
+/**
  * The effects of one package that matter for permissions; everything else is root-owned files.
  * True when it wrote what the sudo, sshd or Jupyter settings derive from (sudo and openssh
  * bring their configuration): only then must the caller refresh them (refreshDerived), which
@@ -253,7 +269,6 @@ export function installPackage(ctx: ExecContext, rawName: string, via: string): 
     : rawName.replace(/[=<>~!].*$/, '').replace(/:[a-z0-9]+$/, '').replace(/\/.*$/, '').toLowerCase();
   if (name === '') return false;
   state.packages[name] = { name, via, line: ctx.line };
-  packageFilesUnknown(state.fs);
   let texts = false;
 
   if (name === 'sudo') {
@@ -426,8 +441,7 @@ const apt: CommandHandler = (ctx, argv) => {
 
   const local = names.filter((n) => n.startsWith('/') || n.startsWith('./') || n.endsWith('.deb'));
   if (local.length > 0) ctx.unknown(`${argv[0]} installs local packages the model cannot read`, []);
-  let texts = false;
-  for (const n of names.filter((x) => !local.includes(x))) texts = installPackage(ctx, n, 'apt') || texts;
+  const texts = installAll(ctx, names.filter((x) => !local.includes(x)), 'apt');
   if (texts) refreshDerived(ctx.state);
 
   // Without -y apt asks before adding dependencies; a build has no terminal to answer.
@@ -462,8 +476,7 @@ const apk: CommandHandler = (ctx, argv) => {
   }
 
   if (sub === 'del') names.forEach((n) => removePackage(ctx, n));
-  let texts = false;
-  if (sub === 'add') for (const n of names) texts = installPackage(ctx, n, 'apk') || texts;
+  const texts = sub === 'add' && installAll(ctx, names, 'apk');
   if (texts) refreshDerived(ctx.state);
 
   return { status: 0 };
@@ -482,8 +495,7 @@ const dnf: CommandHandler = (ctx, argv) => {
     return res(1, 'Error: This command has to be run with superuser privileges (under the root user on most systems).');
   }
 
-  let texts = false;
-  if (sub === 'install' || sub === 'reinstall') for (const n of names) texts = installPackage(ctx, n, 'dnf') || texts;
+  const texts = (sub === 'install' || sub === 'reinstall') && installAll(ctx, names, 'dnf');
   if (sub === 'remove' || sub === 'erase') names.forEach((n) => removePackage(ctx, n));
   if (texts) refreshDerived(ctx.state);
 
