@@ -525,11 +525,24 @@ function stageChain(a: Pick<AnalysisView, 'sim'>, from: number): Set<number> {
  */
 function failedMaker(a: Pick<AnalysisView, 'sim' | 'df'>, chain: Set<number>, name: string, before: number): FailureAt | undefined {
   const named = new RegExp(`(^|[\\s'"=:])${escapeRegExp(name)}(['"\\s;&|)]|$)`);
-  const textAt = (line: number) => a.df.stages.flatMap((s) => s.instructions).find((i) => i.line === line)?.args ?? '';
 
   return a.sim.stages.filter((_, i) => chain.has(i)).flatMap((s) => s.failures)
-    .filter((g) => g.line < before && MAKES_ACCOUNTS.test(textAt(g.line)) && named.test(textAt(g.line)))
+    .filter((g) => g.line < before && MAKES_ACCOUNTS.test(stepText(a.df, g.line)) && named.test(stepText(a.df, g.line)))
     .sort((x, y) => x.line - y.line)[0];
+}
+
+const STEP_TEXTS = new WeakMap<AnalysisView['df'], Map<number, string>>();
+
+/** The text of the instruction at a line, from a map made once per Dockerfile. */
+function stepText(df: AnalysisView['df'], line: number): string {
+  let texts = STEP_TEXTS.get(df);
+  if (texts === undefined) {
+    texts = new Map();
+    for (const s of df.stages) for (const i of s.instructions) texts.set(i.line, i.args);
+    STEP_TEXTS.set(df, texts);
+  }
+
+  return texts.get(line) ?? '';
 }
 
 /**

@@ -196,10 +196,18 @@ function table(distro: Distro): Entry[] {
  * undefined when the table does not know the package.
  */
 export function packageAccountScript(distro: Distro, name: string): string | undefined {
+  // Asked for every package every install names: the answer per name is kept (a few hundred
+  // names in all), rather than tried against each entry's pattern again.
+  const key = `${distro === 'ubuntu' ? 'debian' : distro} ${name}`;
+  if (SCRIPTS.has(key)) return SCRIPTS.get(key);
   const e = table(distro).find((x) => x.names.test(name));
+  const script = e?.script.split('\n').map((l) => `{ ${l}; } >/dev/null 2>&1 || true`).join('\n');
+  if (SCRIPTS.size < 10_000) SCRIPTS.set(key, script);
 
-  return e?.script.split('\n').map((l) => `{ ${l}; } >/dev/null 2>&1 || true`).join('\n');
+  return script;
 }
+
+const SCRIPTS = new Map<string, string | undefined>();
 
 /**
  * The users that the install script of an installed package in the table adds, when the
