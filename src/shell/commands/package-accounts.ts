@@ -198,16 +198,19 @@ function table(distro: Distro): Entry[] {
 export function packageAccountScript(distro: Distro, name: string): string | undefined {
   // Asked for every package every install names: the answer per name is kept (a few hundred
   // names in all), rather than tried against each entry's pattern again.
-  const key = `${distro === 'ubuntu' ? 'debian' : distro} ${name}`;
-  if (SCRIPTS.has(key)) return SCRIPTS.get(key);
-  const e = table(distro).find((x) => x.names.test(name));
+  const entries = table(distro);
+  let known = SCRIPTS.get(entries);
+  if (known === undefined) SCRIPTS.set(entries, (known = new Map()));
+  if (known.has(name)) return known.get(name);
+  const e = entries.find((x) => x.names.test(name));
   const script = e?.script.split('\n').map((l) => `{ ${l}; } >/dev/null 2>&1 || true`).join('\n');
-  if (SCRIPTS.size < 10_000) SCRIPTS.set(key, script);
+  if (known.size < 10_000) known.set(name, script);
 
   return script;
 }
 
-const SCRIPTS = new Map<string, string | undefined>();
+/** Per table, the script found for each package name asked for. */
+const SCRIPTS = new Map<Entry[], Map<string, string | undefined>>();
 
 /**
  * The users that the install script of an installed package in the table adds, when the

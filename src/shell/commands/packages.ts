@@ -1045,8 +1045,16 @@ function pipMissing(ctx: ExecContext, pyEnv: PythonEnv): boolean {
   if (st.distro !== 'debian' && st.distro !== 'ubuntu') return false;
   // python3 from apt (python3-venv and python3-dev pull it in too), or Debian's python3 a
   // catalog base brings as a dependency (buildpack-deps' mercurial), not a base's own Python.
-  if (!Object.values(st.packages).some((p) => (p.via === 'apt' || p.via === 'base') && /^python3(\.\d+)?(-(venv|dev|minimal))?$/.test(p.name))) return false;
-  if (Object.keys(st.packages).some((k) => /pip$/.test(k) || k === 'python3-full')) return false;
+  // One pass over the names (a base lists a hundred or more): python3 first, pip last.
+  let python3 = false;
+  for (const k in st.packages) {
+    if (k.endsWith('pip') || k === 'python3-full') return false;
+    if (!python3 && k.startsWith('python3') && /^python3(\.\d+)?(-(venv|dev|minimal))?$/.test(k)) {
+      const via = st.packages[k].via;
+      python3 = via === 'apt' || via === 'base';
+    }
+  }
+  if (!python3) return false;
 
   return notInstalled(ctx, 'pip') && notInstalled(ctx, 'pip3');
 }
