@@ -365,6 +365,21 @@ export const ubuntuFamily: Family = {
 export const BUILDPACK_SCM_SRC = 'https://github.com/docker-library/buildpack-deps/blob/master/debian/bookworm/scm/Dockerfile';
 
 /**
+ * Where Debian's (and Ubuntu's) python3 package puts Python V: the interpreter, the python3
+ * link, its library folders, and PEP 668's marker when the release has one.
+ */
+export function debianPythonPaths(v: string, marker: boolean): PathRow[] {
+  return [
+    [`/usr/bin/python${v}`, 'file', 'root:root', 0o755],
+    ['/usr/bin/python3', 'link', 'root:root', 0o777, `python${v}`],
+    [`/usr/lib/python${v}`, 'part', 'root:root', 0o755],
+    ...(marker ? [[`/usr/lib/python${v}/EXTERNALLY-MANAGED`, 'file', 'root:root', 0o644] as PathRow] : []),
+    ['/usr/lib/python3', 'part', 'root:root', 0o755],
+    ['/usr/lib/python3/dist-packages', 'part', 'root:root', 0o755],
+  ];
+}
+
+/**
  * Debian's python3 in an image built on buildpack-deps:SUITE-scm (node, golang and rust's full
  * images): its mercurial is a Python program and depends on python3, which comes without pip.
  * The paths, packages and Python environment for a spec's layer; PEP 668's marker on bookworm.
@@ -375,12 +390,7 @@ export function buildpackPython(suite: 'bookworm' | 'bullseye'): { paths: PathRo
 
   return {
     paths: [
-      [`/usr/bin/python${v}`, 'file', 'root:root', 0o755],
-      ['/usr/bin/python3', 'link', 'root:root', 0o777, `python${v}`],
-      [`/usr/lib/python${v}`, 'part', 'root:root', 0o755],
-      ...(marker ? [[`/usr/lib/python${v}/EXTERNALLY-MANAGED`, 'file', 'root:root', 0o644] as PathRow] : []),
-      ['/usr/lib/python3', 'part', 'root:root', 0o755],
-      ['/usr/lib/python3/dist-packages', 'part', 'root:root', 0o755],
+      ...debianPythonPaths(v, marker),
       ['/usr/bin/hg', 'file', 'root:root', 0o755],
       // Where a pip would install as root, as an apt-get install python3 leaves it.
       ['/usr/local/lib', 'part', 'root:root', 0o755],

@@ -7,7 +7,7 @@
 // distribution is built on one Ubuntu release: noetic, foxy and galactic on 20.04; humble and
 // iron on 22.04; jazzy, kilted and rolling on 24.04 (which carries the user ubuntu at uid 1000).
 
-import { UBUNTU } from './debian.js';
+import { UBUNTU, debianPythonPaths } from './debian.js';
 import type { AssumptionRow, Entry, Family, ImageRef, PathRow, Pick, Spec } from './spec.js';
 import { latestRow, layer } from './spec.js';
 
@@ -57,12 +57,7 @@ export function rosSpec(release: Release, flavour: Flavour, distro: string): Spe
     [`/opt/ros/${distro}/setup.bash`, 'file', 'root:root', 0o644],
     ['/etc/timezone', 'file', 'root:root', 0o644],
     ['/etc/localtime', 'link', 'root:root', 0o777, '/usr/share/zoneinfo/Etc/UTC'],
-    [`/usr/bin/python${v}`, 'file', 'root:root', 0o755],
-    ['/usr/bin/python3', 'link', 'root:root', 0o777, `python${v}`],
-    [`/usr/lib/python${v}`, 'part', 'root:root', 0o755],
-    ...(marker ? [[`/usr/lib/python${v}/EXTERNALLY-MANAGED`, 'file', 'root:root', 0o644] as PathRow] : []),
-    ['/usr/lib/python3', 'part', 'root:root', 0o755],
-    ['/usr/lib/python3/dist-packages', 'part', 'root:root', 0o755],
+    ...debianPythonPaths(v, marker),
   ];
   if (flavour === 'ros-base') {
     // rosdep init writes the default source list; rosdep update, run as root, caches into
