@@ -5,11 +5,11 @@ import type { Fix, MountSpec, PrivilegeDrop, Verdict } from '../../model/types.j
 import { dropLine, named, withoutTool } from './drop.js';
 import { runPlace, runTool, unknownId } from '../util.js';
 import { launcherCall, launcherId, launcherName, type LauncherCall } from './launchers.js';
-import { brokenExecForm, programIsFolder } from './start-form.js';
 import { unwrapShell } from '../../shell/interpret.js';
 import { launchOf, withoutInit } from '../../runtime/entry-script.js';
 import { PLAIN_DISTRO, baseListingsKnown, envNotFoundText, flavorOf, notFoundWords, shellErrorLine } from '../../shell/commands/builtins.js';
 import { CONDA_TOOLS, condaNotOnPath, givesPythonName } from '../../shell/commands/packages.js';
+import { brokenExecForm, programIsFolder } from './start-form.js';
 
 /**
  * The process the engine starts: the one that executes the start program, before a switch of
