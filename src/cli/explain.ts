@@ -26,7 +26,9 @@ Recognises the messages permission problems in containers print (Permission deni
 judged as the read, exec or create its words tell; pip's OSError and externally-managed-environment, sudo not found or not in sudoers, Jupyter's
 --allow-root, git's dubious ownership, "I have no name!", unknown users, chown's Operation not
 permitted, Read-only file system, NVML Insufficient Permissions, useradd's UID is not unique,
-dpkg's lock file) and says why it happens and what to change.
+dpkg's lock file), and the start failures of a run: a mount of a file onto a folder, two mounts
+on one path, a relative working directory, an exec form that is not JSON, a folder as the start
+program; and says why it happens and what to change.
 
 Options:
   --dockerfile FILE   also analyse this Dockerfile, to name the exact uid, owner and mount
@@ -135,7 +137,8 @@ const NO_MATCH =
   'uidctl explain: no known pattern in this text.\n' +
   'It knows Permission denied, Read-only file system, Operation not permitted (chown), pip and PEP 668\n' +
   'errors, sudo, Jupyter --allow-root, git dubious ownership, "I have no name!", unknown users,\n' +
-  'NVML Insufficient Permissions, useradd UID is not unique and the dpkg lock. Paste the whole error\n' +
+  'NVML Insufficient Permissions, useradd UID is not unique, the dpkg lock, mounts the engine refuses,\n' +
+  'a relative working directory, an exec form that is not JSON and a folder as the start program. Paste the whole error\n' +
   "line, or look inside the container with 'uidctl probe --script | docker exec -i CONTAINER sh'.\n";
 
 export default async function explain(args: string[], io: Io): Promise<number> {

@@ -228,6 +228,83 @@ const PATTERNS: Pattern[] = [
     ruleIds: ['UID106'],
   },
   {
+    id: 'exec-form-not-json',
+    title: 'an ENTRYPOINT or CMD meant as exec form is not JSON, so a shell runs it',
+    // dash `/bin/sh: 1: [python,: not found`, bash `/bin/bash: line 1: [python,: command not found`.
+    match: [/^(\S+): (?:\d+: |line \d+: )(\[[^\s:]+): (?:command )?not found/m],
+    facts: (m) => ({ program: m[1] }),
+    cause: (f) =>
+      `${f.program ?? 'The shell'} was asked to run a program whose name starts with [: an ENTRYPOINT or CMD written as ` +
+      'an array that is not valid JSON (single quotes, no closing ], a comma after the last element) is kept as shell ' +
+      'form, /bin/sh -c with the whole text, and the shell takes the bracket, the words and the commas as the name.',
+    fixes: () => [fix('Write it as a JSON array: double quotes around every element, commas between them, closed with ].', 'CMD ["python", "app.py"]')],
+    ruleIds: ['UID106'],
+  },
+  {
+    id: 'start-program-folder',
+    title: 'the start program is a folder',
+    // runc `exec: "/app": is a directory`; crun `open executable: Operation not permitted`.
+    match: [/exec: "(?<path>[^"]+)": is a directory/, /open executable: Operation not permitted/],
+    facts: (m) => (m.groups?.path ? { program: 'exec', path: m.groups.path, op: 'exec' } : { program: 'exec', op: 'exec' }),
+    cause: (f) =>
+      `The first word of the start command (ENTRYPOINT, else CMD, or the command of the run) names ${f.path ?? 'a path'} that is ` +
+      'a folder in the image, not a program: the runtime refuses to execute it.',
+    fixes: (f) => [fix('Name the program inside the folder.', `ENTRYPOINT ["${f.path ?? '/app'}/PROGRAM"]`)],
+    ruleIds: ['UID106'],
+    // crun's "OCI permission denied" is no refused path.
+    hides: ['permission-denied'],
+  },
+  {
+    id: 'mount-kind-clash',
+    title: 'a file mounted onto a folder, or a folder onto a file',
+    match: [
+      // runc (Docker adds the hint), and buildah run's own wording.
+      /error mounting "[^"]*" to rootfs at "(?<path>[^"]+)"[^\n]*not a directory/,
+      /bind mounting "[^"]*" from host to "(?<path>[^"]+)"[^\n]*: not a directory/,
+      /Are you trying to mount a directory onto a file \(or vice-versa\)\?/,
+    ],
+    facts: (m) => (m.groups?.path ? { path: m.groups.path } : {}),
+    cause: (f) =>
+      `A bind mount lands only on a mount point of its own kind: ${f.path ?? 'the container path'} is a folder in the image and the ` +
+      'host path a file, or the other way round, so mount(2) fails with ENOTDIR and the container does not start. Often the ' +
+      'host file did not exist: Docker creates a missing -v source as a folder.',
+    fixes: () => [
+      fix('Create the host file before the first start (remove the folder Docker made of the missing source first).', 'rm -r ./config.yml && touch ./config.yml'),
+      fix('Or mount a file inside the image\'s folder, under its own name.', '-v ./app.yml:/srv/conf/app.yml'),
+    ],
+    ruleIds: ['UID206'],
+  },
+  {
+    id: 'duplicate-mount',
+    title: 'two mounts on one container path',
+    match: [
+      /Duplicate mount points?: (?<path>\/[^\s,\]]*)?/,
+      /(?<path>\/\S*): duplicate mount destination/,
+      /mountPath: Invalid value: "(?<path>[^"]+)": must be unique/,
+    ],
+    facts: (m) => (m.groups?.path ? { path: m.groups.path.replace(/\.$/, '') } : {}),
+    cause: (f) =>
+      `Two mounts of the run name the same container path${f.path ? ` (${f.path})` : ''}: the engine takes one mount per path and ` +
+      'refuses to create the container (under Kubernetes the API server rejects the pod).',
+    fixes: () => [fix('Keep one of them, or give the second a container path of its own.', '-v ./b:/data-2')],
+    ruleIds: ['UID206'],
+  },
+  {
+    id: 'relative-workdir',
+    title: 'the working directory is not an absolute path',
+    match: [/the working directory '[^']*' is invalid, it needs to be an absolute path/, /workdir "[^"]+" does not exist on container/],
+    facts: () => ({}),
+    cause: () =>
+      'The run gives a working directory the engine refuses before anything starts: a relative one (-w app, compose ' +
+      'working_dir, a pod\'s workingDir), which Docker rejects and podman looks for as given and does not find, or under ' +
+      'podman a -w folder the image does not have.',
+    fixes: () => [
+      fix('Give it as an absolute path (below the image\'s WORKDIR if that was meant).', '-w /srv/app'),
+      fix('Or leave -w out, and the image\'s WORKDIR applies.'),
+    ],
+    ruleIds: ['UID107'],
+  },
+  {
     id: 'jupyter-root',
     title: 'Jupyter refuses to run as root',
     match: [/Running as root is not recommended\. Use --allow-root to bypass\./],

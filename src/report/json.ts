@@ -23,7 +23,7 @@ export function baseSources(a: Analysis) {
 }
 
 /** Findings that mean the container does not start at all. */
-const START_RULES = new Set(['UID106', 'UID107']);
+const START_RULES = new Set(['UID106', 'UID107', 'UID206']);
 
 /** Why the container will not start: the engine's own refusals, then start-failure findings. */
 export function startErrors(r: Reported): string[] {

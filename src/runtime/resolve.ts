@@ -8,6 +8,7 @@ import { DOCKER_DEFAULT_CAPS } from '../access/evaluate.js';
 import type {
   Assumption,
   Capability,
+  FileKind,
   FileMeta,
   FsTree,
   HostPathFacts,
@@ -55,13 +56,24 @@ export interface InitFailure {
   refused?: boolean;
 }
 
+/**
+ * A reason the engine refuses to start the container. `workdir` marks the working directory's
+ * (UID107's), `mount` a mount the runtime refuses (UID206's): two mounts on one container path,
+ * or a file mounted onto a folder of the image (or a folder onto a file).
+ */
+export interface StartError {
+  message: string;
+  workdir?: true;
+  mount?: { spec: MountSpec; clash: 'duplicate' | 'kind'; other?: MountSpec; imageKind?: FileKind; sourceKind?: FileKind };
+}
+
 export interface RuntimeResolution {
   process: Process;
   view: View;
   identity: Identity;
   notes: RuntimeNote[];
   /** Reasons the container would not start at all. */
-  errors: { message: string }[];
+  errors: StartError[];
   /**
    * Kubernetes init containers whose command fails: the pod stays in Init (the kubelet restarts
    * them), so the container never starts. Filled by the analysis (runtime/init-containers.ts).
@@ -468,7 +480,7 @@ interface ViewBuild {
   mounts: ViewMount[];
   dependsOn: { prefix: string; id: string }[];
   notes: RuntimeNote[];
-  errors: { message: string }[];
+  errors: StartError[];
 }
 
 /** Lay a bind mount over the tree: the host's metadata shows through unchanged. */
@@ -893,12 +905,15 @@ function buildView(
   if (engine === 'podman') ensureWorkdir(vb, cwd, run, engine, user);
 
   applyShm(vb, run);
+  vb.errors.push(...duplicateMounts(run, engine));
   const mounts: MountSpec[] = [...run.mounts, ...imageVolumeMounts(image, run.mounts)];
 
   for (const m of sortMounts(mounts)) {
     // runc resolves the destination inside the rootfs, following symlinks (securejoin).
     const target = resolvePath(vb.fs, normalizePath(m.target)).path;
     const parent = target.slice(0, target.lastIndexOf('/')) || '/';
+    const clash = m.kind === 'bind' ? kindClash(m, target, vb.fs.get(target), host, run, engine) : undefined;
+    if (clash) vb.errors.push(clash);
 
     // A missing mount point (and its parents) is created by runc as root 0755.
     mkdirp(vb.fs, parent, { uid: 0, gid: 0, mode: 0o755, origin: `mount point for ${m.target}` });
@@ -915,6 +930,64 @@ function buildView(
   }
 
   return vb;
+}
+
+/**
+ * Two mounts of the run on one container path: the engine refuses the container before it
+ * starts. Docker: `Duplicate mount point: /data` (moby daemon/volumes.go registerMountPoints,
+ * for -v, --mount and compose volumes alike); podman and buildah run: `/data: duplicate mount
+ * destination` (measured with buildah run, which shares podman's mount parsing); Kubernetes:
+ * the API server rejects the pod (validation ValidateVolumeMounts: "must be unique"). An image
+ * VOLUME under a run mount is replaced, not doubled (imageVolumeMounts), and Docker's --tmpfs,
+ * kept apart from the mount list, is left out for Docker.
+ */
+function duplicateMounts(run: RunContext, engine: Engine): StartError[] {
+  const seen = new Map<string, MountSpec>();
+  const out: StartError[] = [];
+  for (const m of run.mounts) {
+    if (engine === 'docker' && m.kind === 'tmpfs' && !m.written.startsWith('--mount')) continue;
+    const target = normalizePath(m.target);
+    const first = seen.get(target);
+    if (!first) {
+      seen.set(target, m);
+      continue;
+    }
+    const message = run.tool === 'kubernetes'
+      ? `spec.containers[].volumeMounts[].mountPath: Invalid value: "${target}": must be unique`
+      : engine === 'podman' ? `${target}: duplicate mount destination` : `Duplicate mount point: ${target}`;
+    out.push({ message, mount: { spec: m, clash: 'duplicate', other: first } });
+  }
+
+  return out;
+}
+
+/**
+ * A bind whose source is a file mounted where the image has a folder, or a folder where it has
+ * a file: mount(2) fails with ENOTDIR and the runtime stops the start. runc words it `error
+ * mounting "SRC" to rootfs at "DST": ...: not a directory` (the part between names the mount's
+ * flags and file descriptor, which vary by release), and Docker's daemon adds "Are you trying
+ * to mount a directory onto a file (or vice-versa)? ..." (moby daemon/start.go); buildah run
+ * says `bind mounting "..." from host to "DST" in mount namespace (...): not a directory`
+ * (measured). Only kinds both sides know: a host path without facts, or an image path the
+ * model does not know, is no clash.
+ */
+function kindClash(m: MountSpec, target: string, image: FileMeta | undefined, host: HostPathFacts[], run: RunContext, engine: Engine): StartError | undefined {
+  const src = m.source ?? '';
+  const facts = hostFact(host, src);
+  // A -v source that does not exist: Docker's daemon makes it a folder first (the usual way a
+  // `-v ./config.yml:/app/config.yml` ends here).
+  const made = facts !== undefined && !facts.exists && m.createMissingSource && engine === 'docker' && run.tool !== 'kubernetes';
+  const sourceKind = facts?.exists ? facts.meta?.kind : made ? 'dir' : undefined;
+  if (sourceKind === undefined || sourceKind === 'symlink' || image === undefined || image.kind === 'symlink') return undefined;
+  if ((sourceKind === 'dir') === (image.kind === 'dir')) return undefined;
+  const runc = `error mounting "${src}" to rootfs at "${target}": not a directory`;
+  const message = run.tool === 'kubernetes'
+    ? runc
+    : engine === 'podman'
+      ? `mounting "${src}" onto "${target}": not a directory`
+      : `${runc}: Are you trying to mount a directory onto a file (or vice-versa)? Check if the specified host path exists and is the expected type`;
+
+  return { message, mount: { spec: m, clash: 'kind', imageKind: image.kind, sourceKind } };
 }
 
 /**
@@ -941,7 +1014,8 @@ function ensureWorkdir(
 
   if (engine === 'podman') {
     if (run.workdir !== undefined && run.tool === 'podman') {
-      vb.errors.push({ message: `workdir "${cwd}" does not exist on container` });
+      // A relative one is refused in its own words already (relativeWorkdirError).
+      if (run.workdir.startsWith('/')) vb.errors.push({ message: `workdir "${cwd}" does not exist on container`, workdir: true });
       return;
     }
     mkdirp(vb.fs, cwd, { uid: 0, gid: 0, mode: 0o755, origin: 'working directory (podman)' });
@@ -954,6 +1028,21 @@ function ensureWorkdir(
   vb.notes.push({ text: `working directory ${cwd} is missing: Docker creates it 0755 owned by root, not by the run user` });
 }
 
+/**
+ * A relative working directory (`-w app`, compose `working_dir: app`, a pod's `workingDir: app`)
+ * in the words of whoever refuses it. Docker's daemon checks it when it creates the container
+ * (moby daemon/container.go verifyContainerSettings); podman 4.3 refuses it at start as a
+ * workdir that does not exist, even when the folder exists below / (measured with podman create
+ * and start, `-w tmp`); under Kubernetes the OCI runtime gets a relative cwd, which the runtime
+ * spec does not allow (the words are not measured). buildah run takes it below / instead.
+ */
+function relativeWorkdirError(cwd: string, run: RunContext, engine: Engine): string {
+  if (run.tool === 'kubernetes') return `the working directory '${cwd}' (workingDir) is not an absolute path, which the OCI runtime refuses`;
+  if (engine === 'podman' && run.tool === 'podman') return `workdir "${cwd}" does not exist on container`;
+
+  return `the working directory '${cwd}' is invalid, it needs to be an absolute path`;
+}
+
 /** Resolve the process and its file system view for one container start. */
 export function resolveRuntime(
   image: ImageState,
@@ -962,16 +1051,14 @@ export function resolveRuntime(
   opts: { engine: Engine },
 ): RuntimeResolution {
   const notes: RuntimeNote[] = [];
-  const errors: { message: string }[] = [];
+  const errors: StartError[] = [];
   const engine = engineFor(run, opts.engine);
   if (engine !== opts.engine) {
     notes.push({ text: `a ${run.tool} run line: podman's behaviour is modelled, not ${opts.engine}'s` });
   }
 
   const cwdRaw = run.workdir ?? (image.config.workdir || '/');
-  if (!cwdRaw.startsWith('/')) {
-    errors.push({ message: `the working directory '${cwdRaw}' is invalid, it needs to be an absolute path` });
-  }
+  if (!cwdRaw.startsWith('/')) errors.push({ message: relativeWorkdirError(cwdRaw, run, engine), workdir: true });
   const cwd = normalizePath(cwdRaw);
 
   const user = resolveUser(image, run, engine, cwd, notes, errors);

@@ -157,6 +157,8 @@ describe('exec (JSON) form', () => {
     ['CMD array', 'CMD ["a", "b c"]', ['a', 'b c']],
     ['ENTRYPOINT shell form', 'ENTRYPOINT exec app', null],
     ['invalid JSON falls back to shell form', "CMD ['a']", null],
+    ['an unclosed array is shell form', 'CMD ["python", "app.py"', null],
+    ['a comma after the last element is shell form', 'ENTRYPOINT ["python", "app.py",]', null],
     ['COPY array', 'COPY ["a b", "/c"]', ['a b', '/c']],
     ['VOLUME array', 'VOLUME ["/data"]', ['/data']],
     ['RUN after flags', 'RUN --network=none ["true"]', ['true']],
@@ -166,6 +168,11 @@ describe('exec (JSON) form', () => {
   for (const [name, line, want] of cases) {
     test(name, () => assert.deepEqual(only(`FROM x\n${line}\n`).json, want));
   }
+
+  test('a broken array keeps its text as the shell-form arguments, with no error', () => {
+    const df = parseDockerfile('FROM x\nCMD ["python", "app.py"\n');
+    assert.deepEqual([df.instructions[1].args, df.instructions[1].json, df.errors], ['["python", "app.py"', null, []]);
+  });
 
   test('an array with a non-string is an error', () => {
     const df = parseDockerfile('FROM x\nCMD ["a", 1]\n');

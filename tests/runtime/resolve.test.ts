@@ -421,7 +421,7 @@ describe('resolveRuntime: working directory', () => {
 
   test('podman refuses a missing -w', () => {
     const r = resolveRuntime(image(), run('podman run -w /nope img'), [], { engine: 'podman' });
-    assert.deepEqual(r.errors, [{ message: 'workdir "/nope" does not exist on container' }]);
+    assert.deepEqual(r.errors, [{ message: 'workdir "/nope" does not exist on container', workdir: true }]);
   });
 
   test('an existing workdir is left alone', () => {
@@ -432,7 +432,41 @@ describe('resolveRuntime: working directory', () => {
 
   test('a relative -w is refused', () => {
     const r = resolveRuntime(image(), run('docker run -w rel img'), [], { engine: 'docker' });
-    assert.deepEqual(r.errors, [{ message: "the working directory 'rel' is invalid, it needs to be an absolute path" }]);
+    assert.deepEqual(r.errors, [{ message: "the working directory 'rel' is invalid, it needs to be an absolute path", workdir: true }]);
+  });
+
+  test('podman refuses a relative -w in its own words, once (measured: podman 4.3 create and start)', () => {
+    const r = resolveRuntime(image(), run('podman run -w tmp img'), [], { engine: 'podman' });
+    assert.deepEqual(r.errors, [{ message: 'workdir "tmp" does not exist on container', workdir: true }]);
+  });
+});
+
+describe('mounts the engine refuses', () => {
+  const file = (path: string) => ({ path, exists: true, from: 'facts-file' as const, meta: { kind: 'file' as const, uid: 0, gid: 0, mode: 0o644 } });
+  const folder = (path: string) => ({ path, exists: true, from: 'facts-file' as const, meta: { kind: 'dir' as const, uid: 0, gid: 0, mode: 0o755 } });
+
+  test('two -v on one path: Docker\'s words, and the two mounts named', () => {
+    const r = resolveRuntime(image(), run('docker run -v /h/a:/data -v /h/b:/data/ img'), [folder('/h/a'), folder('/h/b')], { engine: 'docker' });
+    assert.deepEqual(r.errors.map((e) => [e.message, e.mount?.clash, e.mount?.other?.written, e.mount?.spec.written]), [
+      ['Duplicate mount point: /data', 'duplicate', '-v /h/a:/data', '-v /h/b:/data/'],
+    ]);
+  });
+
+  test('podman: duplicate mount destination, --tmpfs counted too', () => {
+    const r = resolveRuntime(image(), run('podman run --tmpfs /data -v /h/a:/data img'), [folder('/h/a')], { engine: 'podman' });
+    assert.deepEqual(r.errors.map((e) => e.message), ['/data: duplicate mount destination']);
+  });
+
+  test('a host file onto a folder of the image, a host folder onto a file: ENOTDIR', () => {
+    const img = image();
+    img.fs.set('/srv', dir(0, 0, 0o755));
+    img.fs.set('/srv/conf', dir(0, 0, 0o755));
+    img.fs.set('/srv/app.yml', { kind: 'file', uid: 0, gid: 0, mode: 0o644 });
+    const r = resolveRuntime(img, run('docker run -v /h/f:/srv/conf -v /h/d:/srv/app.yml img'), [file('/h/f'), folder('/h/d')], { engine: 'docker' });
+    assert.deepEqual(r.errors.map((e) => [e.mount?.clash, e.mount?.sourceKind, e.mount?.imageKind, e.message.split(': Are you')[0]]), [
+      ['kind', 'file', 'dir', 'error mounting "/h/f" to rootfs at "/srv/conf": not a directory'],
+      ['kind', 'dir', 'file', 'error mounting "/h/d" to rootfs at "/srv/app.yml": not a directory'],
+    ]);
   });
 });
 

@@ -9,6 +9,7 @@ import { unwrapShell } from '../../shell/interpret.js';
 import { launchOf, withoutInit } from '../../runtime/entry-script.js';
 import { PLAIN_DISTRO, baseListingsKnown, envNotFoundText, flavorOf, notFoundWords, shellErrorLine } from '../../shell/commands/builtins.js';
 import { CONDA_TOOLS, condaNotOnPath, givesPythonName } from '../../shell/commands/packages.js';
+import { brokenExecForm, programIsFolder } from './start-form.js';
 
 /**
  * The process the engine starts: the one that executes the start program, before a switch of
@@ -321,6 +322,12 @@ export default defineRule({
       });
     }
     if (a.runtime.errors.length > 0) return;
+    // An exec form whose JSON does not parse runs as shell form, and fails as such.
+    const form = brokenExecForm(a);
+    if (form) {
+      report(form);
+      return;
+    }
     const started = a.runtime.script;
     if (started?.error) {
       report(scriptFails(a, started.written, started.error));
@@ -340,6 +347,11 @@ export default defineRule({
       return;
     }
     const file = startExecutable(a);
+    const folder = programIsFolder(a, argv0, file);
+    if (folder) {
+      report(folder);
+      return;
+    }
     const exec = file ? a.checkStart(file, 'exec') : undefined;
 
     if (!file || exec?.errno === 'ENOENT') {

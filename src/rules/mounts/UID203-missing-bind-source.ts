@@ -79,6 +79,8 @@ export default defineRule({
         continue;
       }
       if (facts.exists) continue;
+      // The folder -v makes clashes with a file of the image: UID206 says the start fails.
+      if (a.runtime.errors.some((e) => e.mount?.spec === m)) continue;
 
       report({
         severity: m.createMissingSource ? undefined : 'error',
