@@ -23,10 +23,8 @@ function fix(description: string, snippet: string | undefined): Fix {
 /** Two mounts on one container path. */
 function duplicate(a: AnalysisView, e: StartError, m: MountSpec, other: MountSpec): RuleReport {
   const target = normalizePath(m.target);
-  const k8s = runTool(a) === 'kubernetes';
-  const why = k8s
-    ? `Two volumeMounts of the container name ${target} as their mountPath; the API server accepts each mountPath once per container and rejects the pod, so it is never created.`
-    : `${other.written} and ${m.written} both mount onto ${target}; the engine mounts one thing per container path and refuses to create the container.`;
+  // (Kubernetes never comes here: its manifest reader refuses two mountPaths as the API server does.)
+  const why = `${other.written} and ${m.written} both mount onto ${target}; the engine mounts one thing per container path and refuses to create the container.`;
 
   return {
     message: `The container will not start: ${e.message}.`,
