@@ -523,7 +523,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     if (pristine && reached && !reached.own && reached.ident.uid !== 0 && reached.launcher) {
       // Judged against the accounts as the script left them (it may have made the user).
       const needs = applyPrivilegeDrop({ ...image, accounts: scriptRun.state.accounts }, from, { argv: reached.launcher, entryLength: reached.launcher.length, entryFromRun: false, cmdFromRun: false })?.drop.needs ?? ['CAP_SETGID', 'CAP_SETUID'];
-      scriptCaps = capsNeeded(image, pristine, from, scriptIdentity, script, scriptOpts, needs, { uid: reached.ident.uid, gid: reached.ident.gid });
+      scriptCaps = capsNeeded(image, pristine, from, scriptIdentity, script, scriptOpts, needs, { uid: reached.ident.uid, gid: reached.ident.gid, fs: runtime.view.fs });
     }
     // What it changed at start is what the workload finds: accounts (usermod -u), files it writes.
     const st = scriptRun.state;

@@ -7,7 +7,7 @@
 // "$@"`) is the workload's. Pure.
 
 import { afterInit } from './inits.js';
-import type { Assumption, Errno, ImageState, Process, UnknownEffect } from '../model/types.js';
+import type { Assumption, Errno, FsTree, ImageState, Process, UnknownEffect } from '../model/types.js';
 import type { View } from '../access/evaluate.js';
 import type { BuildIdentity, Builder } from '../shell/context.js';
 import type { StartCommand } from './entrypoints.js';
@@ -389,9 +389,12 @@ export function workloadProcess(state: ImageState, from: Process, w: WorkloadSta
 const EXTRA_CAPS: string[][] = [[], ['CAP_CHOWN'], ['CAP_CHOWN', 'CAP_FOWNER'], ['CAP_CHOWN', 'CAP_DAC_OVERRIDE'], ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FOWNER']];
 
 /**
- * The fewest capabilities the container may start with and still reach the same workload: the
- * script is run again on a copy of the view with the switch's capabilities plus each candidate
- * set, and the first that ends the same way wins. undefined when none does.
+ * The fewest capabilities the container may start with and still reach the same workload with
+ * the same effects: the script is run again on a copy of the view with the switch's
+ * capabilities plus each candidate set, and the first that ends the same way wins - the same
+ * user, and every path left with the owner and mode the run with all of root's capabilities
+ * left it (a `chown -R app /data || true` that fails quietly without CAP_CHOWN is not the same
+ * end). undefined when none does.
  */
 export function capsNeeded(
   image: ImageState,
@@ -401,14 +404,26 @@ export function capsNeeded(
   script: StartScript,
   opts: { builder: Builder; file: string; line: number; cmd: string[] },
   switchNeeds: string[],
-  reached: { uid: number; gid: number },
+  reached: { uid: number; gid: number; fs: FsTree },
 ): string[] | undefined {
   for (const extra of EXTRA_CAPS) {
     const caps = new Set([...switchNeeds, ...extra]);
-    const trial = runStartScript(image, { ...view, fs: cloneTree(view.fs) }, { ...from, caps }, { ...identity, caps }, script, opts);
+    const copy = { ...view, fs: cloneTree(view.fs) };
+    const trial = runStartScript(image, copy, { ...from, caps }, { ...identity, caps }, script, opts);
     const w = trial.workload;
-    if (!trial.error && w && !w.own && w.ident.uid === reached.uid && w.ident.gid === reached.gid) return [...caps].sort();
+    if (!trial.error && w && !w.own && w.ident.uid === reached.uid && w.ident.gid === reached.gid && sameOwners(copy.fs, reached.fs)) return [...caps].sort();
   }
 
   return undefined;
+}
+
+/** Whether two trees hold the same paths with the same kind, owner and mode. */
+function sameOwners(a: FsTree, b: FsTree): boolean {
+  if (a.size !== b.size) return false;
+  for (const [p, m] of a) {
+    const n = b.get(p);
+    if (n === undefined || n.kind !== m.kind || n.uid !== m.uid || n.gid !== m.gid || n.mode !== m.mode) return false;
+  }
+
+  return true;
 }

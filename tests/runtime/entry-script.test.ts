@@ -354,6 +354,13 @@ describe('what the newcomers found, measured in the oracle', () => {
     assert.equal(fails(b), undefined);
     assert.equal(b.identity.uid, 1000);
   });
+
+  test('a chown whose failure is hidden (|| true) still needs CHOWN: the set must leave the same owners, not just reach the switch', () => {
+    const a = one('#!/bin/sh\nchown -R app /data 2>/dev/null || true\nexec gosu app "$@"\n');
+    assert.deepEqual(a.runtime.script?.capsNeeded, ['CAP_CHOWN', 'CAP_SETGID', 'CAP_SETUID']);
+    const quiet = one('#!/bin/sh\necho starting\nexec gosu app "$@"\n');
+    assert.deepEqual(quiet.runtime.script?.capsNeeded, ['CAP_SETGID', 'CAP_SETUID']);
+  });
 });
 
 describe('the find idiom', () => {
