@@ -388,3 +388,28 @@ describe('the bundled example examples/entrypoint-fix, through the command line'
     assert.equal(numeric.some((x) => x.ruleId === 'UID105'), false);
   });
 });
+
+describe('UID103 where the entrypoint script re-executes itself through setpriv, keeping root\'s HOME', () => {
+  const SCRIPT = '#!/bin/sh\nset -e\nif [ "$(id -u)" = 0 ]; then\n  mkdir -p /work/out\n  chown -R app:app /work/out\n  exec setpriv --reuid=app --regid=app --init-groups "$0" "$@"\nfi\nexec "$@"\n';
+  const DOCKERFILE = 'FROM debian:bookworm\nRUN useradd -m -u 1000 app\nCOPY --chmod=0755 entrypoint.sh /usr/local/bin/entrypoint.sh\nWORKDIR /work\nENTRYPOINT ["/usr/local/bin/entrypoint.sh"]\nCMD ["sh", "-c", "touch ~/x"]\n';
+  const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' };
+  const check = (runLine: string) => analyze({ file: 'Dockerfile', text: DOCKERFILE, ...context({ 'entrypoint.sh': SCRIPT }), run: parseDockerRun(runLine, { invoker }) });
+
+  test('the finding names the kept HOME at the ENTRYPOINT line; its fix is HOME, never usermod --home of a home app already has', () => {
+    const f = one(check('docker run --rm img'), 'UID103');
+    assert.equal(f.location.line, 5);
+    assert.match(f.message, /^HOME \(\/root\) is not writable for app \(uid 1000\): the switch in the start command keeps the HOME/);
+    assert.deepEqual(f.fixes.map((x) => x.snippet), ['-e HOME=/home/app', 'export HOME=/home/app']);
+  });
+
+  test('applied at run time: gone, and HOME is the user\'s own', () => {
+    const a = check('docker run --rm -e HOME=/home/app img');
+    assert.equal(a.findings.some((x) => x.ruleId === 'UID103'), false);
+    assert.deepEqual([a.identity.home, a.identity.homeWritable], ['/home/app', true]);
+  });
+
+  test('applied in the script before the switch: gone', () => {
+    const a = analyze({ file: 'Dockerfile', text: DOCKERFILE, ...context({ 'entrypoint.sh': before(SCRIPT, 6, 'export HOME=/home/app') }), run: parseDockerRun('docker run --rm img', { invoker }) });
+    assert.equal(a.findings.some((x) => x.ruleId === 'UID103'), false);
+  });
+});

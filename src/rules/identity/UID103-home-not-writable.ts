@@ -77,6 +77,23 @@ export default defineRule({
       });
       return;
     }
+    // A switch inside the entrypoint script kept the starting user's HOME (setpriv, a re-exec of
+    // the script), while the user has a writable home of its own: the environment is the fix,
+    // not the user's entry, which is already right.
+    const passwdHome = p.hasPasswdEntry ? userByUid(a.image.accounts, p.uid)?.home : undefined;
+    if (p.homeFrom === 'start' && passwdHome !== undefined && passwdHome !== p.home && a.check(passwdHome, 'write').allowed && !homeFromRun(a)) {
+      report({
+        message: `HOME (${p.home}) ${state} for ${who(a)}: the switch in the start command keeps the HOME of the user the container starts as, and tools that write under ~ (pip --user, ~/.cache, Jupyter, git config) fail.`,
+        why: `${firstReason(v)}. The tool that switched to ${p.userName} changed the ids but not the environment; ${p.userName}'s own home is ${passwdHome}, which it may write.`,
+        dependsOn: v.dependsOn,
+        line: a.sim.target.lines.entrypoint ?? a.sim.target.lines.cmd,
+        fixes: [
+          { description: `Start the container with ${p.userName}'s home as HOME: the switch keeps it.`, snippet: renderRunChanges(a, [{ kind: 'env', name: 'HOME', value: passwdHome }]), safe: false },
+          { description: `Or set HOME in the start script before it switches (setpriv: add --reset-env, which sets it from ${p.userName}'s entry).`, snippet: `export HOME=${passwdHome}`, safe: false },
+        ],
+      });
+      return;
+    }
     report({
       message: `HOME (${p.home}) ${state} for ${who(a)}: tools that write under ~ (pip --user, ~/.cache, Jupyter, git config) fail.`,
       why: `${firstReason(v)}.`,
