@@ -413,3 +413,19 @@ describe('UID103 where the entrypoint script re-executes itself through setpriv,
     assert.equal(a.findings.some((x) => x.ruleId === 'UID103'), false);
   });
 });
+
+describe('UID304 for a uid whose HOME is / (no passwd entry)', () => {
+  const check = (runLine: string) => analyze({ file: 'Dockerfile', text: 'FROM continuumio/miniconda3:24.7.1-0\n', run: parseDockerRun(runLine, { invoker: { uid: 1234, gid: 1234, home: '/home/me', cwd: '/home/me' } }) });
+
+  test('the environment of its own goes under a folder it may write, not ~ (which is /)', () => {
+    const a = check('docker run --rm --user 1234:1234 img');
+    assert.equal(a.identity.home, '/');
+    assert.deepEqual(one(a, 'UID304').fixes.map((x) => x.snippet), ['RUN chown -R 1234:1234 /opt/conda', 'conda create -p /tmp/envs/work python']);
+    assert.equal(a.check('/tmp/envs', 'create').allowed, true);
+  });
+
+  test('with a writable HOME it is ~/envs/work, as before', () => {
+    const a = check('docker run --rm --user 1234:1234 -e HOME=/tmp img');
+    assert.equal(one(a, 'UID304').fixes[1].snippet, 'conda create -p ~/envs/work python');
+  });
+});
