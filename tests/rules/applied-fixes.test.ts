@@ -264,7 +264,7 @@ describe('UID306 with a virtual environment first on PATH (/tmp/hE/t13)', () => 
     assert.deepEqual(fixes(f), [
       ['Install them into the virtual environment /opt/venv, first on PATH, as ml, who may write it: after USER, without --user (pip refuses --user in a virtual environment); and drop line 12, which fills root\'s site.', 'USER ml\nRUN pip install --no-cache-dir PACKAGES'],
       ['Or install them into the virtual environment /opt/venv as root, without --user (pip refuses --user in a virtual environment): put this before `USER ml` at line 14 (a RUN after it runs as ml, not as root), after the ENV that puts /opt/venv/bin first on PATH; and drop line 12, which fills root\'s site.', 'RUN pip install --no-cache-dir PACKAGES'],
-      ['Or, when a build stage filled it, copy it to the user\'s own home, owned by the user, in place of line 12, which fills root\'s site, and name its site-packages in PYTHONPATH: the virtual environment reads no ~/.local by itself.', 'COPY --from=builder --chown=1000:1000 /root/.local /home/ml/.local\nENV PYTHONPATH=/home/ml/.local/lib/python3.11/site-packages'],
+      ['Or copy it from the stage builder to the user\'s own home, owned by the user, in place of line 12, which fills root\'s site, and name its site-packages in PYTHONPATH: the virtual environment reads no ~/.local by itself.', 'COPY --from=builder --chown=1000:1000 /root/.local /home/ml/.local\nENV PYTHONPATH=/home/ml/.local/lib/python3.11/site-packages'],
     ]);
   });
 

@@ -79,7 +79,7 @@ export default defineRule({
           : [
             { description: `Install as the user the container runs as, after USER, so the packages land in its own ~/.local${filledAt(a, site)}.`, snippet: `USER ${p.userName ?? p.uid}\nRUN pip install --user --no-cache-dir PACKAGES`, safe: false },
             { description: `Or install them without --user (as root, before USER) into the environment every user shares, or into a virtual environment${filledAt(a, site)}.`, snippet: 'RUN pip install --no-cache-dir PACKAGES', safe: false },
-            { description: `Or, when a build stage filled it, copy it to the user's own home, owned by the user${filledAt(a, site, 'replace')}.`, snippet: `COPY --from=builder --chown=${p.uid}:${p.gid} ${normalizePath(`${home}/.local`)} ${normalizePath(`${p.home}/.local`)}`, safe: false },
+            ...copiedFrom(a, site).map((stage) => ({ description: `Or copy it from the stage ${stage} to the user's own home, owned by the user${filledAt(a, site, 'replace')}.`, snippet: `COPY --from=${stage} --chown=${p.uid}:${p.gid} ${normalizePath(`${home}/.local`)} ${normalizePath(`${p.home}/.local`)}`, safe: false })),
           ],
       });
     }
@@ -128,11 +128,25 @@ function venvFixes(a: AnalysisView, venv: { binDir: string; sitePackages: string
   });
   const copied = normalizePath(`${p.home}/.local/lib/python${version}/site-packages`);
   const prior = p.env.PYTHONPATH ? ':$PYTHONPATH' : '';
-  fixes.push({
-    description: `Or, when a build stage filled it, copy it to the user's own home, owned by the user${filledAt(a, site, 'replace')}, and name its site-packages in PYTHONPATH: the virtual environment reads no ~/.local by itself.`,
-    snippet: `COPY --from=builder --chown=${p.uid}:${p.gid} ${normalizePath(`${home}/.local`)} ${normalizePath(`${p.home}/.local`)}\nENV PYTHONPATH=${copied}${prior}`,
-    safe: false,
-  });
+  for (const stage of copiedFrom(a, site)) {
+    fixes.push({
+      description: `Or copy it from the stage ${stage} to the user's own home, owned by the user${filledAt(a, site, 'replace')}, and name its site-packages in PYTHONPATH: the virtual environment reads no ~/.local by itself.`,
+      snippet: `COPY --from=${stage} --chown=${p.uid}:${p.gid} ${normalizePath(`${home}/.local`)} ${normalizePath(`${p.home}/.local`)}\nENV PYTHONPATH=${copied}${prior}`,
+      safe: false,
+    });
+  }
 
   return fixes;
+}
+
+/**
+ * The stage a COPY --from brought the site from (the step that made it), as written: a fix that
+ * copies it again, to the user's home, names that stage; none when a step of this stage filled it.
+ */
+function copiedFrom(a: AnalysisView, site: string): string[] {
+  const line = Number(/:(\d+)$/.exec(a.image.fs.get(site)?.origin ?? '')?.[1]);
+  const ins = a.df.stages.flatMap((st) => st.instructions).find((i) => i.line === line);
+  const from = ins && (ins.keyword === 'COPY' || ins.keyword === 'ADD') ? ins.flags.find((f) => f.name === 'from')?.value : undefined;
+
+  return from ? [from] : [];
 }
