@@ -573,6 +573,12 @@ function failurePaths(message: string, cwd?: string): string[] {
     const p = m[1] ?? m[2];
     if (p && !out.includes(p)) out.push(normalizePath(p));
   }
+  // The plain form of coreutils and most tools, the path unquoted between colons
+  // (`cat: /srv/meta/scripts/bashrc.bash: No such file or directory`).
+  for (const m of message.matchAll(/(?:^|\n)[\w.+-]+: (\/[^:\n]*[^:\s]): (?:No such file or directory|Not a directory|Is a directory|Permission denied)/g)) {
+    const p = normalizePath(m[1]);
+    if (!out.includes(p)) out.push(p);
+  }
   // A relative path the tool names (touch: cannot touch 'src/main.rs'), in the folder it ran in.
   if (cwd !== undefined) {
     for (const m of message.matchAll(/(?:cannot (?:touch|access|stat|open|remove|create (?:regular file|directory))|can't (?:read|cd to|create)) ['"`‘]?([^/'"`’\s:][^'"`’\s:]*)/g)) {

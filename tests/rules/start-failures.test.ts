@@ -202,6 +202,20 @@ describe('other build failures judged against a guess (UID604, UID601)', () => {
     assert.deepEqual(f?.dependsOn, ['copy-source:3']);
   });
 
+  test('a tool naming the path unquoted (cat: /x: No such file or directory) rests on that COPY too', () => {
+    // Found in a public Dockerfile: cat of a file from a folder copied without the context read.
+    const f = find('FROM debian:bookworm\nRUN mkdir -p /srv/meta/scripts\nCOPY ./docker/app/scripts /srv/meta/scripts\nRUN cat /srv/meta/scripts/bashrc.bash >> /root/.bashrc\n', 'UID604');
+    assert.equal(f?.severity, 'warning');
+    assert.deepEqual(f?.dependsOn, ['copy-source:3']);
+    assert.match(f?.message ?? '', /^The build fails here: cat: \/srv\/meta\/scripts\/bashrc\.bash: No such file or directory \(judged against a guess about \/srv\/meta\/scripts\/bashrc\.bash: see copy-source:3\)$/);
+  });
+
+  test('cat of a file nothing made, with no guess near it, stays a certain error', () => {
+    const f = find('FROM debian:bookworm\nCOPY ./scripts /opt/other\nRUN cat /srv/none.txt\n', 'UID604');
+    assert.equal(f?.severity, 'error');
+    assert.deepEqual(f?.dependsOn, []);
+  });
+
   test('a COPY of an unread source that a later step uses as a folder is a folder: no failure below it', () => {
     // Without the context, scripts would be taken as a file; the path below it says it is a
     // folder whose contents are not known, so chmod +x of boot.sh there is not a failure.
