@@ -1241,6 +1241,13 @@ function condaRootIn(state: ImageState, env: (name: string) => string | undefine
 const conda: CommandHandler = (ctx, argv) => {
   const tool = baseName(argv[0]);
   if (!argv[0].includes('/') && condaNotOnPath(ctx.state, ctx.env.get('PATH') ?? DEFAULT_PATH, tool)) return notFound(ctx, tool);
+  if (tool === 'conda' && !argv[0].includes('/')) {
+    const dirs = pathDirs(ctx.env.get('PATH') ?? DEFAULT_PATH);
+    const env = condaEnvBinOnPath(ctx.state, dirs);
+    if (env !== undefined && absentFromPath(ctx.state, tool, dirs)) {
+      ctx.unknown(`conda is on PATH only if it is in ${env}, the bin folder of a conda environment: conda before 4.4 linked itself there, later releases do not`, [env]);
+    }
+  }
   let args = argv.slice(1);
   if (args[0] === 'env' && args[1] === 'create') args = ['create', ...args.slice(2)];
   const sub = args.find((a) => !a.startsWith('-'));
@@ -1352,7 +1359,22 @@ export function condaNotOnPath(st: ImageState, path: string = DEFAULT_PATH, tool
   // mamba and micromamba: only where there is no conda at all (Miniforge's mamba is beside it).
   if (tool !== 'conda' && st.condaPrefix !== undefined) return false;
 
-  return absentFromPath(st, tool, pathDirs(path));
+  const dirs = pathDirs(path);
+  if (!absentFromPath(st, tool, dirs)) return false;
+
+  return tool !== 'conda' || condaEnvBinOnPath(st, dirs) === undefined;
+}
+
+/**
+ * The bin folder of a conda environment (not the installation's own) among dirs. conda before
+ * 4.4 linked itself into each environment it made (its `symlink_conda`, also run on
+ * `activate`); later releases do not. Which release made the environment is not known, so
+ * conda's absence from such a PATH is not certain.
+ */
+function condaEnvBinOnPath(st: ImageState, dirs: readonly string[]): string | undefined {
+  const own = st.condaPrefix === undefined ? undefined : `${st.condaPrefix}/bin`;
+
+  return dirs.find((d) => d !== own && st.pythons.some((e) => e.kind === 'conda' && e.binDir !== st.condaPrefix && e.python === `${d}/python`));
 }
 
 /** The options of `conda run` (also mamba and micromamba) that take a value. */
