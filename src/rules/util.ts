@@ -8,6 +8,7 @@ import { readOnlyRootSetting } from '../runtime/resolve.js';
 import { startCommandOf } from '../runtime/entrypoints.js';
 import { lacksShadowTool } from '../shell/commands/accounts.js';
 import { packageNamedLike } from '../shell/commands/package-accounts.js';
+import { externallyManagedMarker } from '../shell/commands/packages.js';
 import { sshdCommandLine, sshdIncludeId } from '../shell/commands/config.js';
 
 /** The id an unmodelled command goes by in dependsOn lists. */
@@ -653,9 +654,14 @@ export function failureGuesses(a: AnalysisView, f: { line: number; message: stri
   const none = { dependsOn: [], hedge: '' };
   if (!state.assumptions.some((x) => x.paths !== undefined) && !state.unknowns.some((u) => u.line < f.line && u.paths.length > 0)) return none;
   const paths = failurePaths(f.message, f.cwd);
+  // pip's PEP 668 refusal names no path: it is the marker of the system Python that decides it.
+  if (/^error: externally-managed-environment$/m.test(f.message)) {
+    for (const py of state.pythons) if (py.kind === 'system') paths.push(externallyManagedMarker(py.version));
+  }
   if (paths.length === 0) return none;
   const touches = (p: string, q: string) => isUnder(p, q) || isUnder(q, p);
-  const guesses = state.assumptions.filter((x) => x.paths?.some((q) => paths.some((p) => touches(p, q))));
+  // A guess made by a later step cannot have decided this one.
+  const guesses = state.assumptions.filter((x) => (x.line === undefined || x.line <= f.line) && x.paths?.some((q) => paths.some((p) => touches(p, q))));
   const unknowns = state.unknowns.filter((u) => u.line < f.line && u.paths.some((q) => paths.some((p) => touches(p, q))));
   const dependsOn = [...guesses.map((x) => x.id), ...unknowns.map(unknownId)];
   if (dependsOn.length === 0) return { dependsOn, hedge: '' };

@@ -36,7 +36,16 @@ export interface SystemPython {
   /** Release the facts were chosen for, e.g. "debian 12". */
   release: string;
   assumed: boolean;
+  /**
+   * With the release assumed, whether PEP 668's marker is there all the same: every release
+   * the reference may name has it (plain alpine or debian, latest). Else the marker, and the
+   * refusal of `pip install` it brings, rest on the assumption.
+   */
+  markerSure?: boolean;
 }
+
+/** A reference that names the newest release of plain alpine or debian, whichever that is now. */
+const NEWEST = /^(?:docker\.io\/)?(?:library\/)?(?:alpine(?::(?:latest|edge))?|debian(?::(?:latest|stable|stable-slim|testing|testing-slim|sid|sid-slim|unstable))?)$/;
 
 /** The standard library folder of a distribution's python3 (Debian, Ubuntu). */
 function stdlibDir(version: string): string {
@@ -86,6 +95,8 @@ export function systemPythonFor(state: ImageState): SystemPython {
       sitePackages: `/usr/lib/python${version}/site-packages`,
       release: `alpine 3.${minor}`,
       assumed: !m,
+      // Every Alpine since 3.19 (2023) has the marker, so the newest does.
+      markerSure: !m && NEWEST.test(state.base),
     };
   }
 
@@ -102,7 +113,8 @@ export function systemPythonFor(state: ImageState): SystemPython {
   ];
   for (const [re, v, em, rel] of table) if (re.test(id)) return deb(v, em, rel);
 
-  return deb('3.11', true, 'debian 12', true);
+  // Debian 12 and every release after it have the marker.
+  return { ...deb('3.11', true, 'debian 12', true), markerSure: NEWEST.test(state.base) };
 }
 
 // ---------------------------------------------------------------- file helpers
@@ -210,6 +222,8 @@ function ensureSystemPython(ctx: ExecContext, via: string): PythonEnv {
       subject: 'python3',
       text: `the release could not be told from "${state.base}"; python3 assumed to be ${sp.version} as on ${sp.release}`,
       confidence: 'low',
+      // PEP 668's marker, when it is there only on that guess: pip's refusal rests on it.
+      paths: sp.externallyManaged && sp.markerSure !== true ? [externallyManagedMarker(sp.version)] : undefined,
       file: ctx.file,
       line: ctx.line,
     });
