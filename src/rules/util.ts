@@ -8,6 +8,7 @@ import { readOnlyRootSetting } from '../runtime/resolve.js';
 import { startCommandOf } from '../runtime/entrypoints.js';
 import { lacksShadowTool } from '../shell/commands/accounts.js';
 import { packageNamedLike } from '../shell/commands/package-accounts.js';
+import { externallyManagedMarker } from '../shell/commands/packages.js';
 import { sshdCommandLine, sshdIncludeId } from '../shell/commands/config.js';
 
 /** The id an unmodelled command goes by in dependsOn lists. */
@@ -586,6 +587,12 @@ function failurePaths(message: string, cwd?: string): string[] {
     const p = m[1] ?? m[2];
     if (p && !out.includes(p)) out.push(normalizePath(p));
   }
+  // The plain form of coreutils and most tools, the path unquoted between colons
+  // (`cat: /srv/meta/scripts/bashrc.bash: No such file or directory`).
+  for (const m of message.matchAll(/(?:^|\n)[\w.+-]+: (\/[^:\n]*[^:\s]): (?:No such file or directory|Not a directory|Is a directory|Permission denied)/g)) {
+    const p = normalizePath(m[1]);
+    if (!out.includes(p)) out.push(p);
+  }
   // A relative path the tool names (touch: cannot touch 'src/main.rs'), in the folder it ran in.
   if (cwd !== undefined) {
     for (const m of message.matchAll(/(?:cannot (?:touch|access|stat|open|remove|create (?:regular file|directory))|can't (?:read|cd to|create)) ['"`‘]?([^/'"`’\s:][^'"`’\s:]*)/g)) {
@@ -660,9 +667,14 @@ export function failureGuesses(a: AnalysisView, f: { line: number; message: stri
   const none = { dependsOn: [], hedge: '' };
   if (!state.assumptions.some((x) => x.paths !== undefined) && !state.unknowns.some((u) => u.line < f.line && u.paths.length > 0)) return none;
   const paths = failurePaths(f.message, f.cwd);
+  // pip's PEP 668 refusal names no path: it is the marker of the system Python that decides it.
+  if (/^error: externally-managed-environment$/m.test(f.message)) {
+    for (const py of state.pythons) if (py.kind === 'system') paths.push(externallyManagedMarker(py.version));
+  }
   if (paths.length === 0) return none;
   const touches = (p: string, q: string) => isUnder(p, q) || isUnder(q, p);
-  const guesses = state.assumptions.filter((x) => x.paths?.some((q) => paths.some((p) => touches(p, q))));
+  // A guess made by a later step cannot have decided this one.
+  const guesses = state.assumptions.filter((x) => (x.line === undefined || x.line <= f.line) && x.paths?.some((q) => paths.some((p) => touches(p, q))));
   const unknowns = state.unknowns.filter((u) => u.line < f.line && u.paths.some((q) => paths.some((p) => touches(p, q))));
   const dependsOn = [...guesses.map((x) => x.id), ...unknowns.map(unknownId)];
   if (dependsOn.length === 0) return { dependsOn, hedge: '' };

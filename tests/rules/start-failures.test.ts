@@ -202,6 +202,47 @@ describe('other build failures judged against a guess (UID604, UID601)', () => {
     assert.deepEqual(f?.dependsOn, ['copy-source:3']);
   });
 
+  test('a tool naming the path unquoted (cat: /x: No such file or directory) rests on that COPY too', () => {
+    // Found in a public Dockerfile: cat of a file from a folder copied without the context read.
+    const f = find('FROM debian:bookworm\nRUN mkdir -p /srv/meta/scripts\nCOPY ./docker/app/scripts /srv/meta/scripts\nRUN cat /srv/meta/scripts/bashrc.bash >> /root/.bashrc\n', 'UID604');
+    assert.equal(f?.severity, 'warning');
+    assert.deepEqual(f?.dependsOn, ['copy-source:3']);
+    assert.match(f?.message ?? '', /^The build fails here: cat: \/srv\/meta\/scripts\/bashrc\.bash: No such file or directory \(judged against a guess about \/srv\/meta\/scripts\/bashrc\.bash: see copy-source:3\)$/);
+  });
+
+  test('cat of a file nothing made, with no guess near it, stays a certain error', () => {
+    const f = find('FROM debian:bookworm\nCOPY ./scripts /opt/other\nRUN cat /srv/none.txt\n', 'UID604');
+    assert.equal(f?.severity, 'error');
+    assert.deepEqual(f?.dependsOn, []);
+  });
+
+  test('pip refused by PEP 668 on a system Python whose release is assumed: a warning naming that guess', () => {
+    // Found in a public Dockerfile: FROM php:$PHP_VERSION-fpm-alpine with the ARG unset, where
+    // the Alpine release (and so the marker, there since 3.19) is not known.
+    const f = find('ARG PHP_VERSION\nFROM php:$PHP_VERSION-fpm-alpine\nRUN apk add --no-cache python3 py3-pip\nRUN pip3 install spotdl\n', 'UID604');
+    assert.equal(f?.severity, 'warning');
+    assert.deepEqual(f?.dependsOn, ['system-python:3']);
+    assert.equal(f?.message, 'The build fails here: error: externally-managed-environment (judged against a guess about /usr/lib/python3.12/EXTERNALLY-MANAGED: see system-python:3)');
+  });
+
+  test('pip refused by PEP 668 where every release the reference may name has the marker: certain', () => {
+    for (const base of ['alpine:latest', 'alpine']) {
+      const f = find(`FROM ${base}\nRUN apk add --no-cache python3 py3-pip\nRUN pip3 install wheel\n`, 'UID604');
+      assert.equal(f?.severity, 'error', base);
+      assert.deepEqual(f?.dependsOn, [], base);
+    }
+    // A known release: certain too, and no guess is made.
+    const known = find('FROM alpine:3.20\nRUN apk add --no-cache python3 py3-pip\nRUN pip3 install wheel\n', 'UID604');
+    assert.equal(known?.severity, 'error');
+  });
+
+  test('a guess a later step makes does not hedge an earlier failure', () => {
+    // COPY of an unread file to / may be a folder landing anywhere below /, but only from line 4 on.
+    const f = find('FROM alpine:latest\nRUN apk add --no-cache python3 py3-pip\nRUN pip3 install wheel\nCOPY etc/tool.zip /\n', 'UID604');
+    assert.equal(f?.severity, 'error');
+    assert.deepEqual(f?.dependsOn, []);
+  });
+
   test('a COPY of an unread source that a later step uses as a folder is a folder: no failure below it', () => {
     // Without the context, scripts would be taken as a file; the path below it says it is a
     // folder whose contents are not known, so chmod +x of boot.sh there is not a failure.

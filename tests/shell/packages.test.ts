@@ -538,6 +538,19 @@ describe('conda by name is found only on PATH', () => {
     assert.deepEqual(analyze({ file: 'Dockerfile', text: 'FROM continuumio/miniconda3:24.7.1-0\nRUN conda install -y numpy\n' }).sim.failures, []);
   });
 
+  test('with only a conda environment\'s bin on PATH, conda is not certainly missing: conda before 4.4 linked itself there', () => {
+    // Found in a public Dockerfile (Miniconda3-4.2.12, then ENV PATH=/opt/conda/envs/NAME/bin:$PATH).
+    const install = 'RUN apt-get update && apt-get install -y wget && wget -q -O /tmp/miniconda.sh https://x/Miniconda3-4.2.12-Linux-x86_64.sh && bash /tmp/miniconda.sh -b -p /opt/conda && /opt/conda/bin/conda create -y --name py35 python=3.5.2 numpy';
+    const a = analyze({ file: 'Dockerfile', text: `FROM debian:bookworm\n${install}\nENV PATH=/opt/conda/envs/py35/bin:$PATH\nRUN conda install --name py35 -y scipy\n` });
+    assert.deepEqual(a.sim.failures, []);
+    const note = a.unknowns.find((u) => u.line === 4);
+    assert.equal(note?.reason, 'conda is on PATH only if it is in /opt/conda/envs/py35/bin, the bin folder of a conda environment: conda before 4.4 linked itself there, later releases do not');
+    assert.deepEqual(note?.paths, ['/opt/conda/envs/py35/bin']);
+    // Without the environment on PATH it is still not found.
+    const none = analyze({ file: 'Dockerfile', text: `FROM debian:bookworm\n${install}\nRUN conda install --name py35 -y scipy\n` });
+    assert.deepEqual(none.sim.failures.map((f) => [f.line, f.message]), [[3, '/bin/sh: 1: conda: not found']]);
+  });
+
   test('micromamba and mamba likewise; a SHELL through conda run with no conda stops each RUN at runc', () => {
     const failures = (text: string) => analyze({ file: 'Dockerfile', text }).sim.failures.map((f) => [f.line, f.message]);
     assert.deepEqual(failures('FROM debian:bookworm\nRUN micromamba install -y -n base numpy\n'), [[2, '/bin/sh: 1: micromamba: not found']]);

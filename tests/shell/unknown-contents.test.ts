@@ -23,6 +23,15 @@ describe('folders an unmodelled command may have filled', () => {
       'RUN apt-get update && apt-get install -y build-essential && mkdir -p /b/sub && make -C /b/sub && cp /b/sub/app /usr/local/bin/app', []],
     ['a command whose words cannot be told, then chmod of the path it named',
       'ARG TARGETARCH\nRUN mv /tmp/bin/$TARGETARCH/tool /usr/local/bin/tool && chmod +x /usr/local/bin/tool', []],
+    // Found in a public Dockerfile (golang:1.10-stretch, whose /usr/local/bin lists in full):
+    // the unpacked program moved into a folder known in full may be there afterwards.
+    ['mv of what tar unpacked into a folder listed in full, then chmod of it',
+      'RUN mkdir /opt/d && cd /tmp && tar -xf /tmp/helm.tar && mv linux-amd64/helm /opt/d/helm && chmod u+x /opt/d/helm', []],
+    ['mv of what tar unpacked into a folder given as the destination, then chmod of it',
+      'RUN mkdir /opt/d && cd /tmp && tar -xf /tmp/helm.tar && mv linux-amd64/helm /opt/d && chmod u+x /opt/d/helm', []],
+    // Known folders the command did not touch stay known: the failure is real.
+    ['mv of an unknown source leaves other folders listed in full as they were',
+      'RUN mkdir /opt/d /opt/e && cd /tmp && tar -xf /tmp/helm.tar && mv linux-amd64/helm /opt/d/helm && chmod u+x /opt/e/helm', ["2: chmod: cannot access '/opt/e/helm': No such file or directory"]],
     // Known folders the command did not touch stay known: the failure is real.
     ['a folder the unmodelled command did not work in',
       'RUN mkdir /b /c && cd /b && tar xzf /tmp/x.tgz && cd /c && cp y /', ["2: cp: cannot stat 'y': No such file or directory"]],

@@ -1302,6 +1302,12 @@ function moveOne(ctx: ExecContext, arg: string, destArg: string, dest: string): 
   if (!l.ok) {
     if (l.unknown) {
       ctx.unknown(`the source ${arg} of mv is not known to exist`, [dest]);
+      // What a step the model did not follow made (tar x, a download) may well be there and
+      // land at dest: the folder it lands in lists in part, so a later step on dest is not
+      // failed on a guess (`mv linux-amd64/helm /usr/local/bin/helm && chmod +x ...`).
+      const there = resolvePath(fs, dest);
+      const into = there.meta?.kind === 'dir' ? there.path : there.meta === undefined && resolvePath(fs, parentOf(dest)).meta?.kind === 'dir' ? parentOf(dest) : undefined;
+      if (into !== undefined) contentsUnknown(fs, [into]);
       return [];
     }
     return [`mv: cannot stat '${arg}': ${errnoText(l.errno)}`];

@@ -36,7 +36,16 @@ export interface SystemPython {
   /** Release the facts were chosen for, e.g. "debian 12". */
   release: string;
   assumed: boolean;
+  /**
+   * With the release assumed, whether PEP 668's marker is there all the same: every release
+   * the reference may name has it (plain alpine or debian, latest). Else the marker, and the
+   * refusal of `pip install` it brings, rest on the assumption.
+   */
+  markerSure?: boolean;
 }
+
+/** A reference that names the newest release of plain alpine or debian, whichever that is now. */
+const NEWEST = /^(?:docker\.io\/)?(?:library\/)?(?:alpine(?::(?:latest|edge))?|debian(?::(?:latest|stable|stable-slim|testing|testing-slim|sid|sid-slim|unstable))?)$/;
 
 /** The standard library folder of a distribution's python3 (Debian, Ubuntu). */
 function stdlibDir(version: string): string {
@@ -86,6 +95,8 @@ export function systemPythonFor(state: ImageState): SystemPython {
       sitePackages: `/usr/lib/python${version}/site-packages`,
       release: `alpine 3.${minor}`,
       assumed: !m,
+      // Every Alpine since 3.19 (2023) has the marker, so the newest does.
+      markerSure: !m && NEWEST.test(state.base),
     };
   }
 
@@ -102,7 +113,8 @@ export function systemPythonFor(state: ImageState): SystemPython {
   ];
   for (const [re, v, em, rel] of table) if (re.test(id)) return deb(v, em, rel);
 
-  return deb('3.11', true, 'debian 12', true);
+  // Debian 12 and every release after it have the marker.
+  return { ...deb('3.11', true, 'debian 12', true), markerSure: NEWEST.test(state.base) };
 }
 
 // ---------------------------------------------------------------- file helpers
@@ -210,6 +222,8 @@ function ensureSystemPython(ctx: ExecContext, via: string): PythonEnv {
       subject: 'python3',
       text: `the release could not be told from "${state.base}"; python3 assumed to be ${sp.version} as on ${sp.release}`,
       confidence: 'low',
+      // PEP 668's marker, when it is there only on that guess: pip's refusal rests on it.
+      paths: sp.externallyManaged && sp.markerSure !== true ? [externallyManagedMarker(sp.version)] : undefined,
       file: ctx.file,
       line: ctx.line,
     });
@@ -1261,6 +1275,13 @@ function condaRootIn(state: ImageState, env: (name: string) => string | undefine
 const conda: CommandHandler = (ctx, argv) => {
   const tool = baseName(argv[0]);
   if (!argv[0].includes('/') && condaNotOnPath(ctx.state, ctx.env.get('PATH') ?? DEFAULT_PATH, tool)) return notFound(ctx, tool);
+  if (tool === 'conda' && !argv[0].includes('/')) {
+    const dirs = pathDirs(ctx.env.get('PATH') ?? DEFAULT_PATH);
+    const env = condaEnvBinOnPath(ctx.state, dirs);
+    if (env !== undefined && absentFromPath(ctx.state, tool, dirs)) {
+      ctx.unknown(`conda is on PATH only if it is in ${env}, the bin folder of a conda environment: conda before 4.4 linked itself there, later releases do not`, [env]);
+    }
+  }
   let args = argv.slice(1);
   if (args[0] === 'env' && args[1] === 'create') args = ['create', ...args.slice(2)];
   const sub = args.find((a) => !a.startsWith('-'));
@@ -1372,7 +1393,22 @@ export function condaNotOnPath(st: ImageState, path: string = DEFAULT_PATH, tool
   // mamba and micromamba: only where there is no conda at all (Miniforge's mamba is beside it).
   if (tool !== 'conda' && st.condaPrefix !== undefined) return false;
 
-  return absentFromPath(st, tool, pathDirs(path));
+  const dirs = pathDirs(path);
+  if (!absentFromPath(st, tool, dirs)) return false;
+
+  return tool !== 'conda' || condaEnvBinOnPath(st, dirs) === undefined;
+}
+
+/**
+ * The bin folder of a conda environment (not the installation's own) among dirs. conda before
+ * 4.4 linked itself into each environment it made (its `symlink_conda`, also run on
+ * `activate`); later releases do not. Which release made the environment is not known, so
+ * conda's absence from such a PATH is not certain.
+ */
+function condaEnvBinOnPath(st: ImageState, dirs: readonly string[]): string | undefined {
+  const own = st.condaPrefix === undefined ? undefined : `${st.condaPrefix}/bin`;
+
+  return dirs.find((d) => d !== own && st.pythons.some((e) => e.kind === 'conda' && e.binDir !== st.condaPrefix && e.python === `${d}/python`));
 }
 
 /** The options of `conda run` (also mamba and micromamba) that take a value. */
