@@ -65,8 +65,22 @@ describe('UID106: the program after a switch of user is judged for the new user'
     assert.match(f?.message ?? '', /setpriv still holds root's capabilities when it executes \/opt\/priv\/tool\.sh, but its interpreter cannot open it \(dash: "\/bin\/sh: 0: cannot open \/opt\/priv\/tool\.sh: Permission denied", exit 2\)\.$/);
   });
 
-  test('quiet: setpriv runs a 0700 program that is not a script (root\'s capabilities let it execute)', () => {
-    assert.deepEqual(uid106(LOOKUP, 'docker run --rm img setpriv --reuid=app --regid=app --init-groups rootonly'), []);
+  test('gosu app with a 0711 script: executed, but its interpreter cannot open it', () => {
+    const text = `${LOOKUP}RUN printf '#!/bin/sh\\nexec "$@"\\n' > /usr/local/bin/noread.sh && chmod 0711 /usr/local/bin/noread.sh\n`;
+    const [f] = uid106(text, 'docker run --rm img gosu app noread.sh');
+    assert.equal(f?.severity, 'error');
+    assert.equal(f?.message, 'The container will not start its workload: `gosu app` switches to app (uid 1000) before it looks up noread.sh, which executes /usr/local/bin/noread.sh, but its interpreter cannot open it (dash: "/bin/sh: 0: cannot open /usr/local/bin/noread.sh: Permission denied", exit 2).');
+    assert.equal(f?.fixes[0].snippet, 'RUN chmod 0755 /usr/local/bin/noread.sh');
+  });
+
+  test('setpriv with a 0700 root script on PATH (known to be one by its #! line): its interpreter is refused', () => {
+    const [f] = uid106(LOOKUP, 'docker run --rm img setpriv --reuid=app --regid=app --init-groups rootonly');
+    assert.match(f?.message ?? '', /but its interpreter cannot open it \(dash: "\/bin\/sh: 0: cannot open \/usr\/local\/bin\/rootonly: Permission denied", exit 2\)\.$/);
+  });
+
+  test('quiet: setpriv runs a binary in a 0700 folder (root\'s capabilities let it execute)', () => {
+    const text = `${LOOKUP}RUN cp /usr/bin/env /opt/priv/env && chmod 0755 /opt/priv/env\n`;
+    assert.deepEqual(uid106(text, 'docker run --rm img setpriv --reuid=app --regid=app --init-groups /opt/priv/env'), []);
   });
 
   test('quiet: a 0755 program, and the same 0700 program run as root', () => {
@@ -143,5 +157,70 @@ describe('a pip --user console script started by name', () => {
     const [f] = run(text).filter((x) => x.ruleId === 'UID106');
     assert.equal(f?.message, 'The container will not start its workload: `gosu app` switches to app (uid 1000) before it looks up httpie, and its PATH (/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin) does not list /home/app/.local/bin: error: exec: "httpie": executable file not found in $PATH (exit 1), if httpie installs a script named httpie.');
     assert.equal(f?.fixes[1].description, 'Or name it by its full path after `gosu app`: /home/app/.local/bin/httpie.');
+  });
+});
+
+describe('UID106: sudo -u and su -c judge the program for the user they run it as', () => {
+  const SUDO = LOOKUP.replace('gosu s6', 'gosu s6 sudo');
+
+  test('sudo -u app with a 0700 root program: found as root, executed as app', () => {
+    const [f, ...rest] = uid106(SUDO, 'docker run --rm img sudo -u app rootonly');
+    assert.equal(rest.length, 0);
+    assert.equal(f?.severity, 'error');
+    assert.equal(f?.message, 'The container will not start: `sudo -u app` executes /usr/local/bin/rootonly as app (uid 1000), who may not: sudo: unable to execute /usr/local/bin/rootonly: Permission denied (exit 1).');
+    assert.equal(f?.fixes[0].snippet, 'RUN chmod 0755 /usr/local/bin/rootonly');
+  });
+
+  test('sudo -u app with a script in a 0700 folder', () => {
+    const [f] = uid106(SUDO, 'docker run --rm img sudo -u app /opt/priv/tool.sh');
+    assert.match(f?.message ?? '', /sudo: unable to execute \/opt\/priv\/tool\.sh: Permission denied \(exit 1\)\.$/);
+    assert.equal(f?.fixes[0].snippet, 'RUN chmod 0755 /opt/priv && chmod 0755 /opt/priv/tool.sh');
+  });
+
+  test('su app -c in dash\'s words', () => {
+    const [f] = uid106(SUDO, 'docker run --rm img su app -c rootonly');
+    assert.equal(f?.message, "The container will not start its workload: `su app -c` runs the command in app (uid 1000)'s shell, which says sh: 1: rootonly: Permission denied (exit 127).");
+    const [g] = uid106(SUDO, 'docker run --rm img su app -c /opt/priv/tool.sh');
+    assert.match(g?.message ?? '', /which says sh: 1: \/opt\/priv\/tool\.sh: Permission denied \(exit 126\)\.$/);
+  });
+
+  test('quiet: sudo -u app with a 0755 program, sudo as root, su with a login shell', () => {
+    assert.deepEqual(uid106(SUDO, 'docker run --rm img sudo -u app pass'), []);
+    assert.deepEqual(uid106(SUDO, 'docker run --rm img sudo rootonly'), []);
+    assert.deepEqual(uid106(SUDO, 'docker run --rm img su - app -c rootonly'), []);
+  });
+});
+
+describe('UID106: a switch inside a followed entrypoint script', () => {
+  test('exec gosu app "$@" with a 0700 root program as CMD: judged for app', () => {
+    const text = LOOKUP + 'COPY --chmod=0755 entrypoint.sh /usr/local/bin/entrypoint.sh\nENTRYPOINT ["entrypoint.sh"]\nCMD ["rootonly"]\n';
+    const ctx = context({ 'entrypoint.sh': '#!/bin/sh\nset -e\nexec gosu app "$@"\n' });
+    const [f, ...rest] = run(text, undefined, 'prod', ctx).filter((x) => x.ruleId === 'UID106');
+    assert.equal(rest.length, 0);
+    assert.equal(f?.severity, 'error');
+    assert.equal(f?.message, 'The container will not start its workload: `gosu app` switches to app (uid 1000) before it looks up rootonly, and app (uid 1000) cannot execute /usr/local/bin/rootonly: error: exec failed: permission denied (exit 1).');
+  });
+
+  test('quiet: the same script with a 0755 program', () => {
+    const text = LOOKUP + 'COPY --chmod=0755 entrypoint.sh /usr/local/bin/entrypoint.sh\nENTRYPOINT ["entrypoint.sh"]\nCMD ["pass"]\n';
+    const ctx = context({ 'entrypoint.sh': '#!/bin/sh\nset -e\nexec gosu app "$@"\n' });
+    assert.deepEqual(run(text, undefined, 'prod', ctx).filter((x) => x.ruleId === 'UID106'), []);
+  });
+});
+
+describe('gosu passes over a PATH file without an x bit', () => {
+  test('a 0644 file in the only PATH folder: executable file not found, the fix is its x bit', () => {
+    const text = [
+      'FROM debian:bookworm',
+      'RUN apt-get update && apt-get install -y --no-install-recommends gosu && rm -rf /var/lib/apt/lists/*',
+      'RUN useradd -m -u 1000 app',
+      'RUN mkdir /opt/tools && printf \'#!/bin/sh\\nexec "$@"\\n\' > /opt/tools/noexec && chmod 0644 /opt/tools/noexec',
+      'ENV PATH=/opt/tools',
+      'CMD ["/usr/sbin/gosu", "app", "noexec"]',
+      '',
+    ].join('\n');
+    const [f] = uid106(text);
+    assert.equal(f?.message, 'The container will not start its workload: `/usr/sbin/gosu app` switches to app (uid 1000) before it looks up noexec, and no folder of its PATH (/opt/tools) holds an executable noexec (Go\'s LookPath passes over /opt/tools/noexec, which has no x bit): error: exec: "noexec": executable file not found in $PATH (exit 1).');
+    assert.equal(f?.fixes[0].snippet, 'RUN chmod 0755 /opt/tools/noexec');
   });
 });
