@@ -261,6 +261,13 @@ export interface InstalledPackage {
   /** apt, apk, dnf, pip, conda, mamba, base (came with the base image). */
   via: string;
   line?: number;
+  /**
+   * pip: the folder the install put its console scripts in (BASE/bin for `pip install --user`,
+   * the environment's bin otherwise). Which scripts a named package has is not known.
+   */
+  bin?: string;
+  /** pip: installed with --user (or pip's fallback to a user install). */
+  user?: boolean;
 }
 
 export interface PythonEnv {

@@ -5,6 +5,7 @@ import type { Fix, MountSpec, PrivilegeDrop, Verdict } from '../../model/types.j
 import { dropLine, named, withoutTool } from './drop.js';
 import { runPlace, runTool, unknownId } from '../util.js';
 import { launcherCall, launcherId, launcherName, type LauncherCall } from './launchers.js';
+import { droppedProgramFails, sudoSuProgramFails, userBinMiss, userBinReport } from './lookup.js';
 import { unwrapShell } from '../../shell/interpret.js';
 import { launchOf, withoutInit } from '../../runtime/entry-script.js';
 import { PLAIN_DISTRO, baseListingsKnown, envNotFoundText, flavorOf, notFoundWords, shellErrorLine } from '../../shell/commands/builtins.js';
@@ -61,6 +62,9 @@ function missingReport(a: AnalysisView, argv0: string, file: string | undefined)
 
   if (!file) {
     const dirs = pathDirs(a);
+    // A pip --user console script started by name, from a bin folder PATH does not list.
+    const ub = a.runtime.drop ? undefined : userBinMiss(a, argv0, dirs);
+    if (ub) return userBinReport(a, ub, argv0, `${argv0} is not on PATH (${notFoundText(a.engine, argv0)})`, line);
     if (dirs.length > 0 && notInstalled(a, argv0, dirs)) {
       return {
         message: `The container will not start: ${argv0} is not ${CONDA_TOOLS.has(argv0) && a.image.condaPrefix !== undefined ? 'on PATH' : 'installed'} (${notFoundText(a.engine, argv0)}).`,
@@ -300,7 +304,7 @@ function launcherModuleMissing(a: AnalysisView): RuleReport | undefined {
 export default defineRule({
   id: 'UID106',
   name: 'entrypoint-not-executable',
-  description: 'The program the container starts with is missing, or the process cannot execute it (or, for a script, read it), or its command cannot switch to the user it names (gosu, su-exec, setpriv, runuser, chroot, s6-setuidgid without root), or its entrypoint script stops with an error before it starts the command: the container fails to start.',
+  description: 'The program the container starts with is missing, or the process cannot execute it (or, for a script, read it), or its command cannot switch to the user it names (gosu, su-exec, setpriv, runuser, chroot, s6-setuidgid without root), or the program such a switch (or sudo -u, su -c) starts is missing or not executable for the user it switched to, or its entrypoint script stops with an error before it starts the command: the container fails to start.',
   category: 'identity',
   severity: { dev: 'error', prod: 'error' },
   fix: 'suggestion',
@@ -357,7 +361,7 @@ export default defineRule({
     if (!file || exec?.errno === 'ENOENT') {
       const r = missingReport(a, argv0, file);
       // A program not known to be missing (gosu from apt) may still start a script it cannot read.
-      const w = r ? undefined : workloadScriptUnreadable(a);
+      const w = r ? undefined : (droppedProgramFails(a) ?? sudoSuProgramFails(a) ?? workloadScriptUnreadable(a));
       if (r ?? w) report((r ?? w)!);
       return;
     }
@@ -365,7 +369,7 @@ export default defineRule({
     // `python train.py`, `bash run.sh`: the interpreter starts, then opens the script it is
     // given, as the workload's user (after any switch, in the start command or a script).
     if (exec!.allowed) {
-      const r = launcherModuleMissing(a) ?? workloadScriptUnreadable(a);
+      const r = droppedProgramFails(a) ?? sudoSuProgramFails(a) ?? launcherModuleMissing(a) ?? workloadScriptUnreadable(a);
       if (r) {
         report(r);
         return;

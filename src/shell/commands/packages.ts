@@ -1003,7 +1003,7 @@ function pipInstall(ctx: ExecContext, pyEnv: PythonEnv, args: string[]): CmdResu
   for (const r of named) {
     putDir(`${dest}/${importDir(r)}`);
     const name = PLAIN_NAME.test(r) ? r : r.replace(/\[.*$/, '').replace(/[<>=!~;@ ].*$/, '').toLowerCase();
-    ctx.state.packages[name] = { name, via: 'pip', line: ctx.line };
+    ctx.state.packages[name] = user ? { name, via: 'pip', line: ctx.line, bin, user } : { name, via: 'pip', line: ctx.line };
     if (JUPYTER.has(name)) {
       ctx.state.packages.jupyter = { name: 'jupyter', via: 'pip', line: ctx.line };
       const jbin = user ? `${userBase}/bin` : target || prefix ? undefined : systemBin;
