@@ -173,6 +173,15 @@ describe('python and python3 as the start command on the plain debian and ubuntu
     assert.equal(uid106('FROM ubuntu:22.04\nCMD ["python3", "app.py"]\n')?.message, 'The container will not start: python3 is not installed (exec: "python3": executable file not found in $PATH).');
   });
 
+  test('alpine:TAG has no Python either, until apk or another step brings one', () => {
+    const f = uid106('FROM alpine:3.19\nCMD ["python3", "-c", "print(1)"]\n');
+    assert.equal(f?.message, 'The container will not start: python3 is not installed (exec: "python3": executable file not found in $PATH).');
+    assert.equal(f?.severity, 'warning');
+    assert.equal(uid106('FROM alpine:3.19\nRUN apk add --no-cache python3\nCMD ["python3", "app.py"]\n'), undefined);
+    assert.equal(uid106('FROM alpine:3.19\nRUN ./install-python.sh\nCMD ["python3", "app.py"]\n'), undefined);
+    assert.equal(uid106('FROM python:3.12-alpine\nCMD ["python3", "app.py"]\n'), undefined);
+  });
+
   test('quiet where the name is there or may be: python-is-python3, a venv, another base, python3 installed', () => {
     for (const text of [
       'FROM debian:bookworm\nRUN apt-get update && apt-get install -y python3 python-is-python3\nCMD ["python", "app.py"]\n',

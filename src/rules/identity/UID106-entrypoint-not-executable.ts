@@ -243,12 +243,18 @@ function notInstalled(a: AnalysisView, name: string, dirs: string[]): boolean {
  * Python the model knows of (a venv, conda, one built from source) may provide the name.
  */
 function pythonNameAbsent(a: AnalysisView, name: 'python' | 'python3'): boolean {
+  // alpine:TAG has BusyBox and apk only (the catalog's alpine entry): no Python of any name
+  // until a step installs one.
+  if (PLAIN_ALPINE.test(a.image.base)) return a.image.pythons.length === 0 && !Object.keys(a.image.packages).some((k) => k.startsWith('python'));
   if (!PLAIN_DISTRO.test(a.image.base)) return false;
   if (a.image.pythons.some((e) => e.kind !== 'system' || e.python !== '/usr/bin/python3')) return false;
   if (name === 'python3') return a.image.pythons.length === 0;
 
   return !givesPythonName(a.image.packages);
 }
+
+/** alpine:TAG itself. */
+const PLAIN_ALPINE = /^(?:docker\.io\/)?(?:library\/)?alpine(?:[:@]|$)/;
 
 /** A RUN that installs Python packages: any of them may bring torch along as a dependency. */
 const PY_INSTALL = /\b(pip[\d.]*|conda|mamba|micromamba|uv|poetry|pipenv|pdm|pixi|easy_install)\b|setup\.py|-m\s+pip\b/;
