@@ -157,6 +157,7 @@ export default async function explain(args: string[], io: Io): Promise<number> {
   if ((v.context !== undefined || v['no-context']) && v.dockerfile === undefined) throw new UsageError('--context and --no-context go with --dockerfile');
 
   const text = parsed.positionals.length === 1 && parsed.positionals[0] === '-' ? readText('-', io.cwd, 'input') : parsed.positionals.join(' ');
+  if (text.trim() === '') throw new UsageError(parsed.positionals[0] === '-' ? 'standard input held no error text' : 'the error text is empty: give the line the program printed (quoted)');
   let list = explainError(text);
 
   // The files given are read even when no pattern matches: a wrong path is said, not ignored.

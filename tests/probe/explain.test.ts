@@ -472,6 +472,15 @@ describe('uidctl explain', () => {
     assert.match(io.stdout, /^Permission denied \(EACCES\) \[permission-denied\]\n  matched  touch: cannot touch '\/data\/x': Permission denied\n  path     \/data\/x\n/);
   });
 
+  test('an empty error text is a usage error (exit 2), not "no known pattern"', async () => {
+    const { main } = await import('../../src/cli/main.js');
+    for (const text of ['', '   ']) {
+      const io = memoryIo();
+      assert.equal(await main(['explain', text], io), 2);
+      assert.equal(io.stderr, 'uidctl explain: the error text is empty: give the line the program printed (quoted)\n');
+    }
+  });
+
   test('a contradiction is its own line of the text, after the model', () => {
     const [e] = explainError('I have no name!').map((x) => tailor(x, analysis('docker run img')));
     const lines = renderExplanations([e]).split('\n');
