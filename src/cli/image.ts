@@ -205,7 +205,7 @@ export default async function run(args: string[], io: Io): Promise<number> {
 
 /** The shadow password states in words: `*` lets no password in, `!` is locked, `""` is empty. */
 const PASSWORD_WORDS: Record<string, string> = {
-  none: 'none (no password logs in)',
+  none: 'disabled (* in /etc/shadow: no password is accepted)',
   locked: 'locked',
   set: 'set',
   empty: 'empty (anyone may log in)',
