@@ -17,7 +17,7 @@ import type {
 } from './model/types.js';
 import type { Dockerfile } from './dockerfile/types.js';
 import { parseDockerfile } from './dockerfile/parse.js';
-import { simulate, StageError, type BaseResolution, type SimulationResult } from './build/simulate.js';
+import { simulate, StageError, type BaseResolution, type ContextIgnored, type SimulationResult } from './build/simulate.js';
 import type { Builder } from './shell/context.js';
 import { resolveBase as catalogResolve } from './image/catalog/index.js';
 import { assumeProjectedKeys, resolveRuntime, runAsIdentity, type RuntimeResolution as RuntimeResult } from './runtime/resolve.js';
@@ -57,6 +57,8 @@ export interface AnalyzeInput {
   paths?: string[];
   resolveBase?: (ref: string) => BaseResolution;
   context?: FsTree;
+  /** Sources .dockerignore leaves out of the context (see SimulateOptions.contextIgnored). */
+  contextIgnored?: ContextIgnored;
   /** Reads a build-context file's text (see SimulateOptions.readContextText). */
   readContextText?: (path: string) => string | undefined;
   /** Keep the simulator's step-by-step trace (sim.stages[].steps) for --debug. */
@@ -405,6 +407,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     resolveBase: input.resolveBase ?? catalogResolve,
     context: input.context,
     readContextText: input.readContextText,
+    contextIgnored: input.contextIgnored,
     trace: input.trace,
     startScripts: startScriptNames(df, input.run),
   });

@@ -45,6 +45,8 @@ export interface SimulateOptions {
    * asked only for files copied to a path whose text matters (sudoers, sshd_config, ...).
    */
   readContextText?: (path: string) => string | undefined;
+  /** Sources that are in the context folder but .dockerignore leaves out (buildah's words). */
+  contextIgnored?: ContextIgnored;
   /** Keep a summary of every step for --debug (off by default: the strings cost time). */
   trace?: boolean;
   /**
@@ -53,6 +55,12 @@ export interface SimulateOptions {
    * be followed at start.
    */
   startScripts?: ReadonlySet<string>;
+}
+
+/** The context folder on the host, and the COPY sources (tree paths) .dockerignore leaves out. */
+export interface ContextIgnored {
+  dir: string;
+  paths: string[];
 }
 
 export interface BuildFailure {
@@ -897,7 +905,15 @@ class StageSimulator {
       if (this.opts.builder === 'classic') {
         return `COPY failed: file not found in build context or excluded by .dockerignore: stat ${path.slice(1)}: file does not exist`;
       }
-      if (this.opts.builder === 'buildah') return `checking on sources: copier: stat: "${path}": no such file or directory`;
+      if (this.opts.builder === 'buildah') {
+        // buildah 1.28 filters the glob's matches with .dockerignore: a source that is there
+        // but left out is named with the context folder and the file that excluded it.
+        const ig = this.opts.contextIgnored;
+        if (ig && ig.paths.includes(path)) {
+          return `no items matching glob "${ig.dir}${path}" copied (1 filtered out using ${ig.dir}/.dockerignore): no such file or directory`;
+        }
+        return `checking on sources: copier: stat: "${path}": no such file or directory`;
+      }
 
       return `failed to compute cache key: failed to calculate checksum of ref: "${path}": not found`;
     }

@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { Assumption, FsTree } from '../model/types.js';
 import type { Builder } from '../shell/context.js';
+import type { ContextIgnored } from '../build/simulate.js';
 import type { Dockerfile } from '../dockerfile/types.js';
 import { InputError } from './errors.js';
 import { ContextReadError, contextSources, contextTextReader, namedContextSources, readBuildContext, type UnreadableEntry } from './context.js';
@@ -23,6 +24,8 @@ export interface ContextOptions {
 export interface ContextInputs {
   context?: FsTree;
   readContextText?: (path: string) => string | undefined;
+  /** The context folder and the sources .dockerignore leaves out (buildah names both). */
+  contextIgnored?: ContextIgnored;
   assumption?: Assumption;
 }
 
@@ -43,16 +46,18 @@ export function readContextFor(file: string, parsed: Dockerfile, o: ContextOptio
   if (!existsSync(contextDir)) return {};
   let tree: FsTree;
   let unreadable: UnreadableEntry[];
+  let ignored: string[];
   try {
     // The classic builder sends (and stats) the whole context; BuildKit reads what COPY names.
     const roots = o.builder === 'classic' || parsed.errors.length > 0 ? 'all' : contextSources(parsed);
     const named = roots === 'all' && o.builder === 'buildah' ? namedContextSources(parsed) : [];
-    ({ tree, unreadable } = readBuildContext(contextDir, undefined, roots, o.builder, named));
+    ({ tree, unreadable, ignored } = readBuildContext(contextDir, undefined, roots, o.builder, named));
   } catch (e) {
     if (e instanceof ContextReadError) throw new InputError(e.message, e.path);
     throw e;
   }
   const out: ContextInputs = { context: tree, readContextText: contextTextReader(contextDir, tree) };
+  if (ignored.length > 0) out.contextIgnored = { dir: contextDir, paths: ignored };
   const assumption = contextAssumption(unreadable, contextDir, o.cwd);
   if (assumption) {
     // Placed at the step that needs the context.

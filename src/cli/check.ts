@@ -768,7 +768,7 @@ async function checkFile(input: string, o: CheckOne, io: Io): Promise<Reported> 
     analysis = analyze({
       file, text, parsed, builder: o.builder, engine: o.engine, profile: o.profile, buildArgs: o.buildArgs, target: o.target,
       run: o.run, host: o.host, paths: o.v.path, context: ctx.context, resolveBase, trace: o.v.debug === true,
-      readContextText: ctx.readContextText,
+      readContextText: ctx.readContextText, contextIgnored: ctx.contextIgnored,
     });
   } catch (e) {
     if (e instanceof DockerfileSyntaxError) throw new InputError(e.message, e.file, e.line);

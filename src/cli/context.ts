@@ -18,6 +18,11 @@ export interface BuildContext {
   truncated: boolean;
   /** Folders (and entries) the user may not read: kept with unknown contents. */
   unreadable: UnreadableEntry[];
+  /**
+   * COPY/ADD sources (tree paths, '/models/w.bin') that are in the context folder but that
+   * .dockerignore leaves out: absent from the tree, and named apart for buildah's words.
+   */
+  ignored: string[];
 }
 
 export interface UnreadableEntry {
@@ -189,6 +194,7 @@ export function readBuildContext(dir: string, fs: ContextFs = realFs, roots: str
   const rootMode = attempt(() => present(fs.lstat(dir), dir), dir).mode & 0o7777;
   const tree: FsTree = new Map([['/', { kind: 'dir', uid: 0, gid: 0, mode: rootMode }]]);
   const unreadable: UnreadableEntry[] = [];
+  const ignored: string[] = [];
   let truncated = false;
 
   // A folder the user may not list is kept with unknown contents (partial), as COPY treats
@@ -294,6 +300,7 @@ export function readBuildContext(dir: string, fs: ContextFs = realFs, roots: str
       if (i === parts.length) {
         if (!m?.excluded) add(p, r, st, m?.matches);
         else if (builder === 'buildkit' && st.isDirectory() && ignore!.opens(r)) holder(p, r, st, m.matches);
+        else ignored.push(`/${r}`);
         return true;
       }
       if (!st.isDirectory()) return true;
@@ -325,7 +332,7 @@ export function readBuildContext(dir: string, fs: ContextFs = realFs, roots: str
     tree.set('/', { ...root, partial: true });
   }
 
-  return { tree, truncated, unreadable };
+  return { tree, truncated, unreadable, ignored };
 }
 
 /** Larger files are not configuration the model reads (sudoers, sshd_config, ...). */

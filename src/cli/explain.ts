@@ -95,7 +95,7 @@ export function analyzeFile(
   try {
     const parsed = parseDockerfile(text);
     const ctx = readContextFor(file, parsed, { builder, noContext, contextFlag, cwd: io.cwd });
-    const a = analyze({ file, text, parsed, ...rest, builder, context: ctx.context, readContextText: ctx.readContextText, profile: 'dev' });
+    const a = analyze({ file, text, parsed, ...rest, builder, context: ctx.context, readContextText: ctx.readContextText, contextIgnored: ctx.contextIgnored, profile: 'dev' });
     if (ctx.assumption) {
       a.assumptions.push(ctx.assumption);
       a.findings = runRules(a);

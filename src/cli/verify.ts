@@ -13,7 +13,8 @@ import type { Builder } from '../shell/context.js';
 import type { HostPathFacts, RunContext } from '../model/types.js';
 import { analyzeFile, runContextFor } from './explain.js';
 import { parseProbeReport, ProbeParseError } from '../probe/report.js';
-import { compareProbe, renderComparison, type ComparisonRow } from '../probe/compare.js';
+import { compareProbe, disagreementsOf, renderComparison, type ComparisonRow } from '../probe/compare.js';
+import { startErrors } from '../report/json.js';
 import { buildCommand, buildFlags, probeScriptFor, runFlags, shQuote, type VerifyEngine } from '../probe/engine.js';
 import { TargetError } from '../build/simulate.js';
 import { loadConfig } from './config.js';
@@ -22,7 +23,9 @@ const HELP = `Usage: uidctl verify [DOCKERFILE] [--run 'docker run ...'] [option
 
 Builds the image for real, starts it with the same run flags, runs the probe inside
 ('uidctl probe --script'), and prints what was observed next to what 'uidctl check' predicts.
-Every disagreement is marked with != . Exit 0 when all agree, 1 on any disagreement, 2 when no
+Every disagreement is marked with != . The probe replaces the image's start command, so the
+'starts' row (check's prediction for that command) is observed 'not tested' and not compared.
+Exit 0 when all agree, 1 on any disagreement, 2 when no
 engine is usable or the inputs are wrong.
 
 Options:
@@ -222,14 +225,21 @@ export function reproducible(engine: VerifyEngine, run: RunContext): RunContext 
   };
 }
 
-/** Build, start and probe rows, then the probe's rows when the container ran. */
-function comparison(a: Analysis, o: Observed, paths: string[]): ComparisonRow[] {
+/**
+ * Build and start rows, then the probe's rows when the container ran. `a` is the prediction for
+ * the probe's run (sh -s in place of the start command); `own`, for the image's own start
+ * command, which verify never runs: its row says so and counts neither way.
+ */
+function comparison(a: Analysis, own: Analysis, o: Observed, paths: string[]): ComparisonRow[] {
   const predictedBuild = a.sim.failures.length === 0;
   const rows: ComparisonRow[] = [{ field: 'build', predicted: predictedBuild ? 'ok' : 'fails', observed: o.built ? 'ok' : 'fails', agree: predictedBuild === o.built }];
   if (!o.built) return rows;
 
+  const ownStarts = startErrors({ analysis: own, findings: own.findings }).length === 0;
+  rows.push({ field: 'starts', predicted: ownStarts ? 'yes' : 'no', observed: 'not tested', agree: null });
+  // The container the probe runs in: the engine's refusals (user, mounts) stop it too.
   const predictedStart = a.runtime.errors.length === 0;
-  rows.push({ field: 'starts', predicted: predictedStart ? 'yes' : 'no', observed: o.started ? 'yes' : 'no', agree: predictedStart === o.started });
+  rows.push({ field: 'probe starts', predicted: predictedStart ? 'yes' : 'no', observed: o.started ? 'yes' : 'no', agree: predictedStart === o.started });
   if (!o.started || !predictedStart) return rows;
 
   let probe;
@@ -275,8 +285,11 @@ export default async function verify(args: string[], io: Io): Promise<number> {
   if (v.run !== undefined) ({ run, host } = await runContextFor(v.run, io));
   // Compare like with like: predict for the part of the run the engine really reproduces.
   let a: Analysis;
+  let own: Analysis;
   try {
     a = analyzeFile(dockerfile, io, { run: probedRun(engine, run), host, paths, ...build, ...model });
+    // What `uidctl check` predicts for the image's own start command, with the same run.
+    own = analyzeFile(dockerfile, io, { run: run ? reproducible(engine, run) : undefined, host, paths, ...build, ...model });
   } catch (e) {
     // Refused before anything is built, as the engine would refuse it.
     if (e instanceof TargetError) throw new UsageError(e.message);
@@ -285,8 +298,8 @@ export default async function verify(args: string[], io: Io): Promise<number> {
 
   const notes: string[] = [];
   const observed = observe(engine, io, sh, dockerfile, build, run, paths, notes);
-  const rows = comparison(a, observed, paths);
-  const disagreements = rows.filter((r) => !r.agree).length;
+  const rows = comparison(a, own, observed, paths);
+  const disagreements = disagreementsOf(rows);
 
   if (format === 'json') {
     io.out(`${JSON.stringify({ schemaVersion: 1, engine, notes, buildLog: observed.buildLog ?? null, startLog: observed.startLog ?? null, rows, disagreements }, null, 2)}\n`);

@@ -11,7 +11,8 @@ export interface ComparisonRow {
   field: string;
   predicted: string;
   observed: string;
-  agree: boolean;
+  /** null: the fact was not observed (the image's own start command), so it is not compared. */
+  agree: boolean | null;
 }
 
 type View = Pick<Analysis, 'identity' | 'run' | 'python' | 'check' | 'runtime'>;
@@ -78,13 +79,18 @@ export function compareProbe(a: View, p: ProbeReport, paths: string[] = []): Com
   return rows;
 }
 
+/** The rows where prediction and observation differ; a row not observed is not one. */
+export function disagreementsOf(rows: ComparisonRow[]): number {
+  return rows.filter((r) => r.agree === false).length;
+}
+
 /** The table for people: every disagreement marked with != between the columns. */
 export function renderComparison(rows: ComparisonRow[]): string {
   const w1 = Math.max(5, ...rows.map((r) => r.field.length)) + 2;
   const w2 = Math.max(9, ...rows.map((r) => r.predicted.length)) + 2;
   const out = [`${'field'.padEnd(w1)}${'predicted'.padEnd(w2)}    observed`];
 
-  for (const r of rows) out.push(`${r.field.padEnd(w1)}${r.predicted.padEnd(w2)}${r.agree ? '    ' : '!=  '}${r.observed}`);
+  for (const r of rows) out.push(`${r.field.padEnd(w1)}${r.predicted.padEnd(w2)}${r.agree === false ? '!=  ' : '    '}${r.observed}`);
 
   return `${out.join('\n')}\n`;
 }

@@ -113,8 +113,10 @@ describe('the context sent with a .dockerignore', () => {
   const build = (ignore: string, body: string, builder: Builder) => {
     const dir = project(ignore);
     const text = `FROM debian:bookworm\n${body}\n`;
-    const tree = readBuildContext(dir, undefined, contextSources(parseDockerfile(text)), builder).tree;
-    return analyze({ file: 'Dockerfile', text, context: tree, builder }).sim.failures.map((f) => [f.line, f.message]);
+    const { tree, ignored } = readBuildContext(dir, undefined, contextSources(parseDockerfile(text)), builder);
+    const contextIgnored = ignored.length > 0 ? { dir, paths: ignored } : undefined;
+    // The context folder is a temporary one: written DIR in the messages.
+    return analyze({ file: 'Dockerfile', text, context: tree, contextIgnored, builder }).sim.failures.map((f) => [f.line, f.message.split(dir).join('DIR')]);
   };
   const copyEntry = 'COPY src /app/src\nCOPY scripts/entry.sh /entry.sh';
   for (const ignore of ['*\n!src\n!scripts/entry.sh\n', '*\n!src\n!scripts/*.sh\n', '*\n!src\n!**/*.sh\n', 'scripts\n!scripts/entry.sh\n']) {
@@ -122,11 +124,19 @@ describe('the context sent with a .dockerignore', () => {
       test(`${builder}: COPY of a brought-back file builds with ${JSON.stringify(ignore)}`, () => assert.deepEqual(build(ignore, copyEntry, builder), []));
     }
   }
-  test('without the ! line the file is left out and the COPY fails', () => {
-    assert.deepEqual(build('*\n!src\n', copyEntry, 'buildah'), [[3, 'checking on sources: copier: stat: "/scripts/entry.sh": no such file or directory']]);
+  test('without the ! line the file is left out and the COPY fails, in buildah 1.28\'s glob words (measured: dockerignore/folder-left-out)', () => {
+    assert.deepEqual(build('*\n!src\n', copyEntry, 'buildah'), [[3, 'no items matching glob "DIR/scripts/entry.sh" copied (1 filtered out using DIR/.dockerignore): no such file or directory']]);
+  });
+  test('buildah: a file in an excluded folder is named with the context and the .dockerignore (measured: dockerignore/file-left-out-worded); a file simply missing keeps copier\'s stat', () => {
+    assert.deepEqual(build('src\n', 'COPY src/a.py /a.py\nCOPY nothing.txt /n', 'buildah'), [
+      [2, 'no items matching glob "DIR/src/a.py" copied (1 filtered out using DIR/.dockerignore): no such file or directory'],
+      [3, 'checking on sources: copier: stat: "/nothing.txt": no such file or directory'],
+    ]);
+    // BuildKit has one message for both.
+    assert.deepEqual(build('src\n', 'COPY src/a.py /a.py', 'buildkit'), [[2, 'failed to compute cache key: failed to calculate checksum of ref: "/src/a.py": not found']]);
   });
   test('buildah: a named folder that is itself left out fails even when a ! line reaches inside (measured)', () => {
-    assert.deepEqual(build('*\n!**/*.sh\n', 'COPY scripts /s', 'buildah'), [[2, 'checking on sources: copier: stat: "/scripts": no such file or directory']]);
+    assert.deepEqual(build('*\n!**/*.sh\n', 'COPY scripts /s', 'buildah'), [[2, 'no items matching glob "DIR/scripts" copied (1 filtered out using DIR/.dockerignore): no such file or directory']]);
     assert.deepEqual(build('*\n!**/*.sh\n', 'COPY scripts /s', 'buildkit'), []);
   });
 });
@@ -144,5 +154,19 @@ describe('buildah: a named source in a folder its walk keeps closed', () => {
     assert.deepEqual(['/entry.sh', '/c/top.sh', '/c/scripts', '/c/scripts/entry.sh'].map((p) => a.image.fs.get(p)?.kind ?? 'missing'),
       ['file', 'file', 'missing', 'missing']);
     assert.equal(a.image.fs.get('/entry.sh')?.unwalked, undefined);
+  });
+});
+
+describe('uidctl check --builder buildah: a source .dockerignore leaves out', () => {
+  test('the build failure has buildah 1.28\'s words, with the context folder (measured: dockerignore/file-left-out-worded)', async () => {
+    const { main } = await import('../../src/cli/main.js');
+    const { memoryIo } = await import('../../src/cli/io.js');
+    const dir = tempDir({ '.dockerignore': 'models\n', 'models/w.bin': 'w\n', Dockerfile: 'FROM debian:bookworm\nCOPY models/w.bin /models/w.bin\n' });
+    const io = memoryIo({ PATH: '/usr/bin:/bin', HOME: '/root' }, dir);
+    await main(['check', '--builder', 'buildah', '--format', 'json', 'Dockerfile'], io);
+    const doc = JSON.parse(io.stdout) as { results: { build: { failures: { line: number; message: string }[] } }[] };
+    assert.deepEqual(doc.results[0].build.failures.map((f) => [f.line, f.message]), [
+      [2, `no items matching glob "${dir}/models/w.bin" copied (1 filtered out using ${dir}/.dockerignore): no such file or directory`],
+    ]);
   });
 });

@@ -324,3 +324,54 @@ describe('uidctl verify --build-arg and --target', () => {
     });
   }
 });
+
+describe('uidctl verify: the image start command is not tested', () => {
+  // The probe runs in place of the entrypoint (--entrypoint sh ... -s), so whether the image's
+  // own start command starts is never observed: check predicts it fails (alice may not execute
+  // a 0700 root-owned script), and verify must neither agree nor disagree with that.
+  const DOCKERFILE = [
+    'FROM debian:bookworm',
+    'RUN useradd -m -u 1500 alice',
+    'COPY --chmod=0700 run.sh /opt/app/run.sh',
+    'USER alice',
+    'ENTRYPOINT ["/opt/app/run.sh"]',
+    '',
+  ].join('\n');
+  const probe = { ...healthy(), uid: 1500, gid: 1500, groups: [1500], user: 'alice', group: 'alice', home: { path: '/home/alice', set: true, exists: true, writable: true }, cwd: { path: '/', writable: false } };
+
+  async function run(format: 'json' | 'text') {
+    const fake = fakeEngines(probe);
+    writeFileSync(join(fake.dir, 'Dockerfile'), DOCKERFILE);
+    writeFileSync(join(fake.dir, 'run.sh'), '#!/bin/sh\nexec sleep infinity\n');
+    const io = memoryIo(fake.env, fake.dir);
+    const code = await main(['verify', '--engine', 'docker', '--format', format], io);
+
+    return { code, io };
+  }
+
+  test('json: the starts row is predicted no, observed "not tested", agree null; the probe container row is compared', async () => {
+    const { io } = await run('json');
+    const out = JSON.parse(io.stdout) as { rows: { field: string; predicted: string; observed: string; agree: boolean | null }[]; disagreements: number };
+    const starts = out.rows.find((r) => r.field === 'starts');
+    assert.deepEqual(starts, { field: 'starts', predicted: 'no', observed: 'not tested', agree: null });
+    assert.deepEqual(out.rows.find((r) => r.field === 'probe starts'), { field: 'probe starts', predicted: 'yes', observed: 'yes', agree: true });
+    assert.equal(out.disagreements, out.rows.filter((r) => r.agree === false).length);
+    assert.ok(!out.rows.some((r) => r.field === 'starts' && r.agree !== null));
+  });
+
+  test('text: the row reads "not tested" without a != mark, and does not count as a disagreement', async () => {
+    const { io } = await run('text');
+    const line = io.stdout.split('\n').find((l) => /^starts\s/.test(l));
+    assert.ok(line, io.stdout);
+    assert.match(line, /^starts\s+no\s+not tested$/);
+    assert.ok(!line.includes('!='));
+  });
+
+  test('renderComparison marks no row that was not compared', () => {
+    const text = renderComparison([
+      { field: 'starts', predicted: 'no', observed: 'not tested', agree: null },
+      { field: 'uid', predicted: '1', observed: '2', agree: false },
+    ]);
+    assert.equal(text, 'field   predicted      observed\nstarts  no             not tested\nuid     1          !=  2\n');
+  });
+});

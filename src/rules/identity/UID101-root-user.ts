@@ -2,6 +2,7 @@ import { defineRule, identityLine } from '../rule.js';
 import { busyboxAccounts, renderRunChanges, runTool, startCommand, startsSshd } from '../util.js';
 import { resolveExecUser } from '../../image/accounts.js';
 import type { Fix, PrivilegeDrop } from '../../model/types.js';
+import type { DfInstruction } from '../../dockerfile/types.js';
 import type { AnalysisView, RuleReport } from '../rule.js';
 import { dropLine, failsAsTarget, named, withoutTool } from './drop.js';
 
@@ -118,7 +119,7 @@ export default defineRule({
       dependsOn: a.run?.hostUsers === false ? ['k8s-userns'] : undefined,
       line: fromRun ? identityLine(a) : (a.sim.target.lines.user ?? a.sim.target.lines.from),
       fixes: emptied
-        ? [{ description: `Declare ${emptied.names.join(', ')} in this stage, after FROM, so USER sees ${emptied.names.length === 1 ? 'its' : 'their'} value${emptied.names.length === 1 ? '' : 's'}.`, snippet: emptied.names.map((n) => `ARG ${n}`).join('\n'), safe: false }, ...fixes]
+        ? [declareFix(emptied), ...fixes]
         : fixes,
     });
   },
@@ -141,11 +142,32 @@ function explicitRoot(a: AnalysisView): { written: string; line: number | undefi
 }
 
 /**
+ * Declare the names right after FROM: an ARG takes effect from its own line on, so it must come
+ * before the first line of the stage that uses one of them (a useradd that makes the user, say),
+ * not just before USER, or that line runs without the value and USER names a user never made.
+ */
+function declareFix(e: NonNullable<ReturnType<typeof emptiedUser>>): Fix {
+  const n = e.names.length === 1;
+  const names = e.names.join(', ');
+  const first = e.firstUse.line === e.line
+    ? `before line ${e.line}, the USER that uses ${n ? 'it' : 'them'}`
+    : `before line ${e.firstUse.line} (\`${e.firstUse.text}\`), the first line that uses ${n ? 'it' : 'them'}; declared just before USER, ${n ? 'it' : 'they'} would come too late and that line would run without ${n ? 'its value' : 'their values'}`;
+
+  return {
+    description: `Declare ${names} in this stage, right after FROM (line ${e.from.line}), so ${n ? 'its' : 'their'} value reaches every line that uses ${n ? 'it' : 'them'}: ${first}.`,
+    snippet: [`FROM ${e.from.text}`, ...e.names.map((x) => `ARG ${x}`)].join('\n'),
+    safe: false,
+  };
+}
+
+/**
  * The USER that made the image root by expanding to nothing: `USER $USERNAME` with USERNAME
  * declared only before FROM (BuildKit's UndefinedVar check warns of it; the builder then runs
  * as root).
  */
-function emptiedUser(a: AnalysisView): { written: string; line: number; names: string[]; global: boolean } | undefined {
+function emptiedUser(a: AnalysisView):
+  | { written: string; line: number; names: string[]; global: boolean; from: { line: number; text: string }; firstUse: { line: number; text: string } }
+  | undefined {
   const line = a.sim.target.lines.user;
   if (line === undefined || (a.image.config.user ?? '') !== '') return undefined;
   const ins = a.df.instructions.find((i) => i.line === line && i.keyword === 'USER');
@@ -153,8 +175,17 @@ function emptiedUser(a: AnalysisView): { written: string; line: number; names: s
   const names = [...ins.args.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);
   if (names.length === 0) return undefined;
   const global = names.some((n) => a.df.globalArgs.some((g) => new RegExp(`^${n}(=|\\s|$)`).test(g.args.trim())));
+  const unique = [...new Set(names)];
+  // The stage's first line that names one of them (in its flags, arguments or heredoc bodies).
+  const stage = a.df.stages.find((s) => s.instructions.some((i) => i === ins));
+  const uses = (i: DfInstruction) => {
+    const text = [...i.flags.map((f) => f.value ?? ''), i.args, ...i.heredocs.map((h) => h.content)].join('\n');
+    return unique.some((n) => new RegExp(`\\$(\\{${n}\\b|${n}(?![A-Za-z0-9_]))`).test(text));
+  };
+  const first = stage?.instructions.find((i) => i.line <= line && uses(i)) ?? ins;
+  const from = stage ? { line: stage.from.line, text: stage.from.args.trim() } : { line: 1, text: '...' };
 
-  return { written: ins.args.trim(), line, names: [...new Set(names)], global };
+  return { written: ins.args.trim(), line, names: unique, global, from, firstUse: { line: first.line, text: `${first.keyword} ${first.args.trim()}` } };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { defineRule, type AnalysisView } from '../rule.js';
 import { firstReason, mountFor, readOnlyRootFix, renderRunChanges, rootStep, who } from '../util.js';
 import type { Fix } from '../../model/types.js';
-import { resolvePath } from '../../image/fs.js';
+import { ancestry, resolvePath } from '../../image/fs.js';
 import { userByName } from '../../image/accounts.js';
 
 /** The chown of the working folder, placed where it runs as root (rootStep). */
@@ -9,6 +9,55 @@ function ownWorkdirFix(a: AnalysisView, run: string): Fix {
   const step = rootStep(a, run);
 
   return { description: `Make the working directory belong to the user: put this ${step.where}.`, snippet: step.snippet, safe: false };
+}
+
+/** The class of the mode bits the kernel applies to the process for this file (generic_permission). */
+function classOf(a: AnalysisView, uid: number, gid: number): 'u' | 'g' | 'o' {
+  const p = a.runtime.process;
+  if (p.uid === uid) return 'u';
+
+  return p.gid === gid || p.groups.includes(gid) ? 'g' : 'o';
+}
+
+/**
+ * The folders above the working directory that the process may not pass through: no search
+ * (x) bit for its class. A chown of the working directory does not help while one of them is
+ * closed, so the fix opens each first, with the one bit its class needs.
+ */
+function closedAncestors(a: AnalysisView, cwd: string): { path: string; cls: 'u' | 'g' | 'o' }[] {
+  const out: { path: string; cls: 'u' | 'g' | 'o' }[] = [];
+  for (const d of ancestry(cwd).slice(0, -1)) {
+    const m = resolvePath(a.image.fs, d).meta;
+    if (!m || m.kind !== 'dir') continue;
+    const cls = classOf(a, m.uid, m.gid);
+    const shift = cls === 'u' ? 6 : cls === 'g' ? 3 : 0;
+    if (((m.mode >> shift) & 1) === 0) out.push({ path: d, cls });
+  }
+
+  return out;
+}
+
+/**
+ * The fix when a folder above the working directory refuses search: open it (chmod CLASS+x), and
+ * give the working directory to the user too when that alone would still refuse it.
+ */
+function openAncestorsFix(a: AnalysisView, closed: { path: string; cls: 'u' | 'g' | 'o' }[], owner: string): Fix {
+  const p = a.runtime.process;
+  const chmods = closed.map((c) => `chmod ${c.cls}+x ${c.path}`);
+  const m = resolvePath(a.image.fs, p.cwd).meta;
+  const cls = m ? classOf(a, m.uid, m.gid) : undefined;
+  const shift = cls === 'u' ? 6 : cls === 'g' ? 3 : 0;
+  const writable = m !== undefined && m.kind === 'dir' && ((m.mode >> shift) & 3) === 3;
+  const run = `RUN ${[...chmods, ...(writable ? [] : [`mkdir -p ${p.cwd} && chown ${owner} ${p.cwd}`])].join(' && ')}`;
+  const step = rootStep(a, run);
+  const names = closed.map((c) => c.path).join(' and ');
+  const classes = [...new Set(closed.map((c) => ({ u: 'owner', g: 'group', o: 'other' })[c.cls]))].join(' and ');
+
+  return {
+    description: `Let the user pass through ${names} first: ${closed.length === 1 ? 'it has' : 'they have'} no search (x) permission for the ${classes} class the process falls in, so no owner or mode of ${p.cwd} helps until ${closed.length === 1 ? 'it is' : 'they are'} opened${writable ? `; ${p.cwd} itself already lets it write` : `, and then give ${p.cwd} to the user`}. Put this ${step.where}.`,
+    snippet: step.snippet,
+    safe: false,
+  };
 }
 
 /**
@@ -81,6 +130,13 @@ function renumberedFixes(a: AnalysisView, built: { uid: number; gid: number }): 
   return fixes;
 }
 
+/** The owner to give the working directory: by name when the image's own user runs. */
+function ownerOf(a: AnalysisView): string {
+  const p = a.runtime.process;
+
+  return a.run?.user === undefined && p.userName && p.groupName ? `${p.userName}:${p.groupName}` : `${p.uid}:${p.gid}`;
+}
+
 export default defineRule({
   id: 'UID105',
   name: 'workdir-not-writable',
@@ -113,6 +169,7 @@ export default defineRule({
     // Not in the image (buildah makes a WORKDIR only for a step that uses it): the runtime
     // makes it at start, as root.
     const renumbered = renumberedAtStart(a);
+    const closed = v.errno === 'EACCES' ? closedAncestors(a, p.cwd) : [];
     const madeAtStart = !resolvePath(a.image.fs, p.cwd).meta && !resolvePath(a.image.fs, p.cwd).unknown;
     report({
       message: `${who(a)} cannot create files in the working directory ${p.cwd}${madeAtStart ? ', which the image does not have: the runtime makes it at start, owned by root' : ''}.`,
@@ -121,11 +178,13 @@ export default defineRule({
       dependsOn: v.dependsOn,
       fixes: v.errno === 'EROFS'
         ? [readOnlyRootFix(a, p.cwd)]
+        : closed.length > 0
+          ? [openAncestorsFix(a, closed, ownerOf(a))]
         : renumbered
           ? renumberedFixes(a, renumbered)
         // By name when the image's own user runs: the fix stays right when a build argument
         // changes that user's uid.
-        : [ownWorkdirFix(a, `RUN mkdir -p ${p.cwd} && chown ${a.run?.user === undefined && p.userName && p.groupName ? `${p.userName}:${p.groupName}` : `${p.uid}:${p.gid}`} ${p.cwd}`)],
+        : [ownWorkdirFix(a, `RUN mkdir -p ${p.cwd} && chown ${ownerOf(a)} ${p.cwd}`)],
     });
   },
 });

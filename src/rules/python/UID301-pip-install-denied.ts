@@ -1,6 +1,7 @@
 import { defineRule, type AnalysisView } from '../rule.js';
 import { firstReason, imageHome, renderRunChanges, who } from '../util.js';
 import type { Fix } from '../../model/types.js';
+import type { DfInstruction } from '../../dockerfile/types.js';
 import { normalizePath } from '../../image/fs.js';
 import { pipInstalled, refusedByMarker, userBaseOf, userBinListed, userSiteWritable, type UserBase } from './pip.js';
 
@@ -21,11 +22,17 @@ export interface PipFixParts {
   pathSnippet?: string;
   /** Creates a virtual environment the user owns. */
   venvSnippet: string;
+  /**
+   * The user site pip falls back to cannot be written because a COPY or ADD put it there owned
+   * by root: the same line with --chown, which is the first advice.
+   */
+  copyFix?: Fix;
 }
 
 /** UID301's fixes (shared with `uidctl diagnose`); the first one reads on its own. */
 export function pipDeniedFixes(f: PipFixParts): Fix[] {
   const fixes: Fix[] = [];
+  if (f.copyFix) fixes.push(f.copyFix);
   if (f.falls) {
     fixes.push(
       f.pathSnippet
@@ -62,12 +69,38 @@ export function userBinOnPath(a: AnalysisView, u: UserBase): string {
   return renderRunChanges(a, [{ kind: 'env', name: 'PATH', value: `${u.bin}:${a.runtime.process.env.PATH ?? ''}` }]);
 }
 
+/**
+ * The COPY or ADD of this Dockerfile that put the user site (or a folder above it, up to the
+ * user base) in place without --chown, so root owns it: the deepest such folder that exists.
+ */
+function userSiteCopy(a: AnalysisView, u: UserBase): DfInstruction | undefined {
+  for (let d = u.site; d.length >= u.base.length && d !== '/'; d = normalizePath(`${d}/..`)) {
+    const meta = a.image.fs.get(d);
+    if (!meta) continue;
+    const m = meta.origin === undefined ? null : /^(.*):(\d+)$/.exec(meta.origin);
+    if (!m || m[1] !== a.file) return undefined;
+    const line = Number(m[2]);
+    const ins = a.df.stages.flatMap((s) => s.instructions).find((i) => i.line === line && (i.keyword === 'COPY' || i.keyword === 'ADD'));
+
+    return ins && !ins.flags.some((x) => x.name === 'chown') ? ins : undefined;
+  }
+
+  return undefined;
+}
+
+/** The same COPY or ADD, giving what it copies to the process's user and group. */
+function withChown(ins: DfInstruction, owner: string): string {
+  const flags = ins.flags.map((x) => (x.value === null ? `--${x.name}` : `--${x.name}=${x.value}`));
+
+  return [ins.keyword, `--chown=${owner}`, ...flags, ins.args].join(' ');
+}
+
 export default defineRule({
   id: 'UID301',
   name: 'pip-install-denied',
   description: 'A plain `pip install` cannot write site-packages for the run-time user: it fails, or quietly falls back to the user site (~/.local, or PYTHONUSERBASE).',
   category: 'python',
-  severity: { dev: 'warning', prod: 'info' },
+  severity: { dev: 'warning', prod: 'warning' },
   fix: 'suggestion',
   check(a, report) {
     const p = a.runtime.process;
@@ -86,8 +119,19 @@ export default defineRule({
     const falls = userSiteEnabled && userSiteWritable(a, u);
     // The image's own HOME, never one set when the container starts.
     const home = imageHome(a);
+    // pip still falls back (it looks only at site-packages) and then fails writing the user
+    // site: when a COPY put that there as root, copying it owned by the user is the fix.
+    const copy = userSiteEnabled && !falls ? userSiteCopy(a, u) : undefined;
+    const owner = `${p.userName ?? p.uid}:${p.groupName ?? p.gid}`;
     const fixes = pipDeniedFixes({
       falls,
+      copyFix: copy
+        ? {
+            description: `Copy the user site in owned by the user (line ${copy.line} leaves it to root), so pip can write ${u.base}.`,
+            snippet: withChown(copy, owner),
+            safe: false,
+          }
+        : undefined,
       user: p.userName ?? String(p.uid),
       pathSnippet: userBinListed(p.env, u) ? undefined : userBinOnPath(a, u),
       venvSnippet: venvSnippet(home, p.uid, p.gid),
@@ -98,9 +142,11 @@ export default defineRule({
       message: falls
         ? `\`pip install\` as ${who(a)} cannot write ${py.sitePackages}: pip falls back to a user installation in ${userSite}${named} ("Defaulting to user installation because normal site-packages is not writeable").`
         : `\`pip install\` as ${who(a)} will fail: ${py.sitePackages} is not writable and ${userSiteEnabled ? `its user site ${userSite}${named} cannot be written either` : 'user installs are off in this environment'} (ERROR: Could not install packages due to an OSError: ${v.errno === 'EROFS' ? '[Errno 30] Read-only file system' : '[Errno 13] Permission denied'}).`,
-      why: `pip writes into the site-packages of ${py.python}. ${firstReason(v)}.`,
+      why: `pip writes into the site-packages of ${py.python}. ${firstReason(v)}.${userSiteEnabled && !falls ? ` Its fallback, the user site, is refused too: ${firstReason(a.check(userSite, 'create'))}.` : ''}`,
       dependsOn: v.dependsOn,
       fixes,
+      // The fallback that works is a note in prod; pip failing outright is a warning in both.
+      reducedSeverity: falls && a.profile === 'prod' ? 'info' : undefined,
     });
   },
 });

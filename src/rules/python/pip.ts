@@ -2,7 +2,7 @@
 
 import type { AnalysisView } from '../rule.js';
 import type { PythonEnv } from '../../model/types.js';
-import { normalizePath, parentOf, resolvePath } from '../../image/fs.js';
+import { normalizePath, resolvePath } from '../../image/fs.js';
 import { pythonUserBase } from '../../shell/commands/packages.js';
 import { homeFromRun } from '../util.js';
 
@@ -71,9 +71,12 @@ export function userBinListed(env: Record<string, string | undefined>, u: UserBa
 }
 
 /**
- * `pip install --user` can make or write the user site: the site itself, else its base, else
- * the folder the base would be made in.
+ * `pip install --user` can make or write the user site. The verdict on the site itself decides:
+ * an existing site must be writable, and a missing one is made like `mkdir -p`, which needs the
+ * deepest folder that exists (the base, or the folder above it). A base that exists but refuses
+ * the user (a root-owned ~/.local copied in without --chown) is not worked round by the folder
+ * above it being writable.
  */
 export function userSiteWritable(a: Pick<AnalysisView, 'check'>, u: UserBase): boolean {
-  return a.check(u.site, 'create').allowed || a.check(u.base, 'create').allowed || a.check(parentOf(u.base), 'write').allowed;
+  return a.check(u.site, 'create').allowed;
 }
