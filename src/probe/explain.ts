@@ -841,6 +841,15 @@ export function tailor(e: Explanation, a: AnalysisView & { findings?: Finding[] 
     const guesses = new Set((pattern?.fixes(e.facts, TYPICAL) ?? []).map((f) => f.snippet));
     if (m && m.readonly) fixes = [readWriteFix(m), ...fixes.filter((f) => !guesses.has(f.snippet))];
   }
+  // The model says the action works: a chown that gives a path to the owner it already has in
+  // the model changes nothing, and is not offered (the container that failed may differ).
+  if (contradiction !== undefined && related.length === 0) {
+    fixes = fixes.filter((f) => {
+      const m = /\bchown (?:-R )?(\d+):(\d+) (\/\S*)$/.exec(f.snippet ?? '');
+      const meta = m ? a.runtime.view.fs.get(normalizePath(m[3])) : undefined;
+      return !(m && meta && meta.uid === Number(m[1]) && meta.gid === Number(m[2]));
+    });
+  }
   const seen = new Set<string>();
 
   return {

@@ -472,6 +472,13 @@ describe('uidctl explain', () => {
     assert.match(io.stdout, /^Permission denied \(EACCES\) \[permission-denied\]\n  matched  touch: cannot touch '\/data\/x': Permission denied\n  path     \/data\/x\n/);
   });
 
+  test('where the model says the action works, a chown to the owner the path already has is not offered', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN useradd -m -u 1000 app && mkdir -p /srv/cache/sub && chown -R app:app /srv/cache\nUSER app\n' });
+    const [e] = explainError("touch: cannot touch '/srv/cache/sub/x': Permission denied").map((x) => tailor(x, a));
+    assert.match(e.contradiction ?? '', /^the model predicts this works/);
+    assert.deepEqual(e.fixes.map((f) => f.snippet), ['--user "$(id -u):$(id -g)"']);
+  });
+
   test('an empty error text is a usage error (exit 2), not "no known pattern"', async () => {
     const { main } = await import('../../src/cli/main.js');
     for (const text of ['', '   ']) {
