@@ -63,7 +63,10 @@ const INLINE_OK = new Set(['python', 'python2', 'python3', 'node', 'perl', 'ruby
 const INLINE_WRITES = new RegExp([
   // Python: open(..., 'w'|'a'|'x'|'+'), pathlib writes, os/shutil calls, model downloads.
   String.raw`\bopen\([^)]*,\s*(?:mode\s*=\s*)?[rbt]*['"][^'"]*[wax+]`,
-  String.raw`\.write(?:_text|_bytes)?\(`, String.raw`\b(?:makedirs|mkdir|mkdtemp|chmod|chown|lchown|rename|renames|replace|remove|removedirs|unlink|rmdir|rmtree|symlink|link|touch|copy|copy2|copyfile|copytree|move|system|popen|Popen|run|call|check_call|check_output|execv|execvp|spawn|urlretrieve|download|snapshot_download|hf_hub_download|from_pretrained|save|save_pretrained|install|extractall|extract)\s*\(`,
+  // Names that are also common harmless methods (str.replace, dict.copy, a run or call of
+  // one's own) count only with their module (os.replace, shutil.copy; subprocess below).
+  String.raw`\.write(?:_text|_bytes)?\(`, String.raw`\b(?:makedirs|mkdir|mkdtemp|chmod|chown|lchown|rename|renames|remove|removedirs|unlink|rmdir|rmtree|symlink|touch|copy2|copyfile|copytree|system|popen|Popen|check_call|check_output|execv|execvp|urlretrieve|snapshot_download|hf_hub_download|from_pretrained|save_pretrained|extractall)\s*\(`,
+  String.raw`\b(?:os\.(?:replace|link)|shutil\.(?:copy|move)|torch\.save|np\.save|nltk\.download|spacy\.cli\.download)\s*\(`,
   String.raw`\bsubprocess\b`, String.raw`\bnltk\.download\b`,
   // Perl: open with >, >>, +<; backticks, qx, system.
   String.raw`\bopen\s*\(?\s*\$?\w+\s*,\s*['"]?\s*(?:>|\+<|\|)`, String.raw`\bqx[({/]`, String.raw`\``,
