@@ -561,11 +561,16 @@ export function followedFailure(a: Pick<AnalysisView, 'sim' | 'df'>, f: FailureA
   return failedMaker(a, stageChain(a, a.sim.stages.findIndex((s) => s.failures.includes(f as never))), name, f.line);
 }
 
+/** The failed build step, of the target and the stages it is built FROM, that was to make `name`. */
+export function failedMakerOf(a: Pick<AnalysisView, 'sim' | 'df'>, name: string): FailureAt | undefined {
+  return failedMaker(a, stageChain(a, a.sim.stages.length - 1), name, Infinity);
+}
+
 /** The failed build step that was to make the user or group the container cannot start as. */
 export function startFollows(a: Pick<AnalysisView, 'sim' | 'df'>, message: string): FailureAt | undefined {
   const name = missingAccountName(message);
 
-  return name === undefined ? undefined : failedMaker(a, stageChain(a, a.sim.stages.length - 1), name, Infinity);
+  return name === undefined ? undefined : failedMakerOf(a, name);
 }
 
 /** The later failures (build steps, the start) that follow from this one, as a sentence. */

@@ -1,5 +1,5 @@
 import { defineRule, identityLine, type AnalysisView } from '../rule.js';
-import { accountFailureGuess, busyboxAccounts, escapeRegExp, missingAccountName, startFollows, unknownId, unknownsThatMayAdd } from '../util.js';
+import { accountFailureGuess, busyboxAccounts, escapeRegExp, failedMakerOf, missingAccountName, startFollows, unknownId, unknownsThatMayAdd } from '../util.js';
 import { packageAddsInstead, packageNamedLike } from '../../shell/commands/package-accounts.js';
 
 export default defineRule({
@@ -111,16 +111,15 @@ function hiddenCreator(a: AnalysisView, name: string): { line: number; reason: s
   return { line: ins.line, reason: holder ? `useradd: UID ${n} is not unique: ${holder.name} has it` : 'its account command failed' };
 }
 
-/** A failed step of the final stage that would have created `name`, whose failure is unsure. */
+/**
+ * The failed step that would have created `name` (failedMakerOf, as for a certain failure),
+ * when its failure is unsure: what the start failure then rests on.
+ */
 function failedCreator(a: AnalysisView, name: string): { line: number; dependsOn: string[] } | undefined {
-  const creates = new RegExp(`\\b(useradd|adduser|groupadd|addgroup)\\b[^&|;]*\\s${escapeRegExp(name)}(\\s|$)`);
-  for (const f of a.sim.target.failures) {
-    if (!creates.test(f.instruction)) continue;
-    const g = accountFailureGuess(a.sim.target.state, f);
-    if (g.dependsOn.length > 0) return { line: f.line, dependsOn: g.dependsOn };
-  }
+  const f = failedMakerOf(a, name);
+  const g = f ? accountFailureGuess(a.sim.target.state, f) : undefined;
 
-  return undefined;
+  return f && g && g.dependsOn.length > 0 ? { line: f.line, dependsOn: g.dependsOn } : undefined;
 }
 
 type Kind = 'name' | 'range' | 'userns' | 'dockerUserns' | 'caps' | 'nonroot' | 'runAsUser';
