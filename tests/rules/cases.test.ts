@@ -1692,7 +1692,7 @@ const build: Case[] = [
     rule: 'UID602',
     dockerfile: df(CUDA_NOBLE, TRAINER, 'USER 1000'),
     message: ['UID 1000 is not unique'],
-    fix: 'RUN userdel -r ubuntu && useradd --create-home --uid 1000 app',
+    fix: 'RUN userdel -r ubuntu && useradd --create-home --uid 1000 trainer',
   },
   {
     name: 'UID602 fires for useradd --gid naming a missing group',

@@ -69,3 +69,28 @@ describe('failures that follow from a failed step that makes the account', () =>
     assert.deepEqual(ids(a), ['UID104:3']);
   });
 });
+
+describe("UID602's fix for a taken uid makes the user the step was to make", () => {
+  const fixOf = (text: string) => check(text).findings.find((x) => x.ruleId === 'UID602')?.fixes[0]?.snippet;
+
+  test('useradd with its options spread over continued lines: the name is the operand, not an option value', () => {
+    assert.equal(
+      fixOf('FROM ubuntu:24.04\nRUN useradd --create-home \\\n    --shell /bin/bash --uid 1000 trainer\n'),
+      'RUN userdel -r ubuntu && useradd --create-home --uid 1000 trainer',
+    );
+  });
+
+  test("Debian's adduser with a quoted --gecos of several words", () => {
+    assert.equal(
+      fixOf('FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y adduser && adduser --disabled-password --gecos "Dev User" --uid 1000 dev\n'),
+      'RUN userdel -r ubuntu && useradd --create-home --uid 1000 dev',
+    );
+  });
+
+  test('of two useradds in one step, the one asking for the taken uid', () => {
+    assert.equal(
+      fixOf('FROM ubuntu:24.04\nRUN useradd -u 2000 -m other && useradd -m -u 1000 -g users ml\n'),
+      'RUN userdel -r ubuntu && useradd --create-home --uid 1000 ml',
+    );
+  });
+});

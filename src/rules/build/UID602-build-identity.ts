@@ -40,6 +40,43 @@ function invalidId(f: BuildFailure, kind: string, word: string): { cause: string
   };
 }
 
+/** Options of useradd, BusyBox adduser and Debian's adduser that take the next word as their value. */
+const VALUED = new Set([
+  '-u', '--uid', '-g', '--gid', '-G', '--groups', '-d', '--home', '--home-dir', '-s', '--shell', '-c', '--comment', '--gecos',
+  '-k', '--skel', '-K', '--key', '-e', '--expiredate', '-f', '--inactive', '-p', '--password', '-b', '--base-dir', '-R', '--root',
+  '-P', '--prefix', '-Z', '--selinux-user', '-h', '--ingroup', '--firstuid', '--lastuid', '--add-extra-groups', '--conf',
+]);
+
+/**
+ * The name the failing useradd or adduser was to give its new user (the first operand after
+ * its options), so the fix makes that user rather than a placeholder; the command chosen is
+ * the one that asks for the taken uid when the step has several. Undefined when no such
+ * command is found in the step's text.
+ */
+export function newUserName(instruction: string, uid: string): string | undefined {
+  const names: string[] = [];
+  // Continued lines are one command.
+  for (const m of instruction.replace(/\\\r?\n/g, ' ').matchAll(/(?:^|[\s;&|(])(?:useradd|adduser)\s+([^;&|)\n]*)/g)) {
+    // Words as the shell splits them here: a quoted value ("Dev User") is one word.
+    const words = m[1].match(/"[^"]*"|'[^']*'|\S+/g) ?? [];
+    let name: string | undefined;
+    for (let i = 0; i < words.length && name === undefined; i++) {
+      const w = words[i];
+      if (w.startsWith('-')) {
+        // A short option with its value joined (-u1000) or a long one with '=' takes no next word.
+        if (VALUED.has(w)) i += 1;
+        continue;
+      }
+      name = w.replace(/^['"]|['"]$/g, '');
+    }
+    if (name === undefined || name === '') continue;
+    if (new RegExp(`(?:-u|--uid)[=\\s]*['"]?${uid}\\b`).test(m[1])) return name;
+    names.push(name);
+  }
+
+  return names[0];
+}
+
 function explainCause(a: AnalysisView, f: BuildFailure, state: AnalysisView['image'], base: string): { cause: string; fixes: Fix[] } {
   const badId = /invalid (user|group) ID '([^']*)'/.exec(f.message);
   if (badId) return invalidId(f, badId[1], badId[2]);
@@ -47,15 +84,17 @@ function explainCause(a: AnalysisView, f: BuildFailure, state: AnalysisView['ima
   // BusyBox images have adduser and deluser, not useradd and userdel.
   const busybox = lacksShadowTool(state, 'useradd');
   // shadow's useradd says "UID 1000 is not unique", BusyBox's adduser "uid '1000' in use".
-  const uid = /(?:UID|uid) '?(\d+)'? (?:is not unique|already exists|in use)/.exec(f.message);
+  // Debian's adduser says "The UID 1000 is already in use."
+  const uid = /(?:UID|uid) '?(\d+)'? (?:is not unique|(?:is )?already (?:exists|in use)|in use)/.exec(f.message);
   if (uid) {
     const holder = userByUid(state.accounts, Number(uid[1]));
     // A package's service user is no base user to remove: the service needs it.
     const pkg = holder ? packageThatAdded(state, holder.name) : undefined;
+    const wanted = newUserName(f.instruction, uid[1]) ?? 'app';
     if (holder && pkg) {
       return {
         cause: `uid ${uid[1]} already belongs to the user ${holder.name}, which the package ${pkg.name} (line ${pkg.line}) added.`,
-        fixes: [{ description: `Give the new user another uid: ${pkg.name} needs ${holder.name}.`, snippet: busybox ? `RUN adduser -D -u ${Number(uid[1]) + 1000} app` : `RUN useradd --create-home --uid ${Number(uid[1]) + 1000} app`, safe: false }],
+        fixes: [{ description: `Give the new user another uid: ${pkg.name} needs ${holder.name}.`, snippet: busybox ? `RUN adduser -D -u ${Number(uid[1]) + 1000} ${wanted}` : `RUN useradd --create-home --uid ${Number(uid[1]) + 1000} ${wanted}`, safe: false }],
       };
     }
     return {
@@ -64,8 +103,8 @@ function explainCause(a: AnalysisView, f: BuildFailure, state: AnalysisView['ima
         {
           description: `uid ${uid[1]} already exists in the image: reuse that user, or remove it first.`,
           snippet: busybox
-            ? `RUN deluser --remove-home ${holder?.name ?? `"$(getent passwd ${uid[1]} | cut -d: -f1)"`} && adduser -D -u ${uid[1]} app`
-            : `RUN userdel -r ${holder?.name ?? `"$(getent passwd ${uid[1]} | cut -d: -f1)"`} && useradd --create-home --uid ${uid[1]} app`,
+            ? `RUN deluser --remove-home ${holder?.name ?? `"$(getent passwd ${uid[1]} | cut -d: -f1)"`} && adduser -D -u ${uid[1]} ${wanted}`
+            : `RUN userdel -r ${holder?.name ?? `"$(getent passwd ${uid[1]} | cut -d: -f1)"`} && useradd --create-home --uid ${uid[1]} ${wanted}`,
           safe: false,
         },
       ],
@@ -73,7 +112,7 @@ function explainCause(a: AnalysisView, f: BuildFailure, state: AnalysisView['ima
   }
 
   // groupadd: "GID '1000' already exists"; BusyBox addgroup: "gid '1000' in use".
-  const gid = /(?:GID|gid) '?(\d+)'? (?:already exists|in use)/.exec(f.message);
+  const gid = /(?:GID|gid) '?(\d+)'? (?:(?:is )?already (?:exists|in use)|in use)/.exec(f.message);
   if (gid) {
     const holder = groupByGid(state.accounts, Number(gid[1]));
     return {
