@@ -10,7 +10,7 @@ import { formatGroup, formatPasswd, groupByName, parseGroup, parseId, parsePassw
 import { refreshDerived } from '../shell/commands/config.js';
 import { isProjectText, isTrackedText } from '../shell/commands/files.js';
 import { CONDA_TOOLS, condaNotOnPath } from '../shell/commands/packages.js';
-import { scriptShell } from '../shell/commands/builtins.js';
+import { PLAIN_DISTRO, absentFromPath, scriptShell } from '../shell/commands/builtins.js';
 import { baseName, descendants, isUnder, listingsUnknownBelow, mkdirp, rebase, normalizePath, parentOf, resolvePath, withMeta } from '../image/fs.js';
 import { DOCKER_DEFAULT_CAPS, evaluate } from '../access/evaluate.js';
 import type { Builder, BuildIdentity, ShellEnv } from '../shell/context.js';
@@ -1132,10 +1132,31 @@ class StageSimulator {
     if (sh !== undefined && this.state.distro === 'alpine') {
       return this.lacksBash(sh) ? sh : undefined;
     }
+    if (sh !== undefined && (this.state.distro === 'debian' || this.state.distro === 'ubuntu')) {
+      return this.lacksOptionalShell(sh) ? sh : undefined;
+    }
     if (this.state.distro !== 'distroless' || sh === undefined) return undefined;
     if (this.state.assumptions.some((a) => a.id === 'base:chainguard-dev')) return undefined;
 
     return resolvePath(this.state.fs, sh).meta ? undefined : sh;
+  }
+
+  /**
+   * SHELL ["/bin/zsh", ...] (or ash, ksh, fish, csh...) on the plain Debian or Ubuntu image,
+   * which ships dash as sh and bash and no other shell: each of the others comes in a package
+   * of its own name (measured: shells/missing-ash-on-debian). Its package installed, a file put
+   * in /bin or /usr/bin, or a step the model did not follow that may have put one there leaves
+   * it open.
+   */
+  lacksOptionalShell(sh: string): boolean {
+    if (!PLAIN_DISTRO.test(this.state.base) || !/^\/(?:usr\/)?bin\/[^/]+$/.test(sh)) return false;
+    const name = baseName(sh);
+    if (!OPTIONAL_SHELLS.has(name) || Object.hasOwn(this.state.packages, name)) return false;
+    // A link put there (`ln -s /bin/bash /usr/bin/zsh`) counts, whatever it points to: the
+    // catalog does not list every program its target may be.
+    if (resolvePath(this.state.fs, sh, false).meta) return false;
+
+    return absentFromPath(this.state, name, ['/bin', '/usr/bin']);
   }
 
   /**
@@ -1472,6 +1493,9 @@ function recordOf<V>(map: Map<string, V>): Record<string, V> {
 
   return out;
 }
+
+/** Shells the plain Debian and Ubuntu images lack, each the name of the package that brings it. */
+const OPTIONAL_SHELLS = new Set(['ash', 'zsh', 'ksh', 'ksh93', 'mksh', 'fish', 'tcsh', 'csh', 'yash', 'posh']);
 
 /** The SHELL program when it is not a POSIX shell the interpreter reads (powershell, pwsh, cmd). */
 function foreignShell(shell: readonly string[]): string | undefined {
