@@ -41,7 +41,7 @@ import { defaultRegistry } from './commands/index.js';
 import { refreshDerived } from './commands/config.js';
 import { errnoText, isProjectText, isTrackedText, newEntryOwner } from './commands/files.js';
 import { TOO_MANY, expandBraces } from './braces.js';
-import { findAsChown, flavorOf, hasUnknownOutput, inlineWrites, isHarmless, knownScript, scriptShell, setShellOf, shellErrorLine, unknownOutput, type Flavor } from './commands/builtins.js';
+import { findAsChown, flavorOf, hasUnknownOutput, inlineWrites, outputOf, isHarmless, knownScript, scriptShell, setShellOf, shellErrorLine, unknownOutput, type Flavor } from './commands/builtins.js';
 import { findReader } from './commands/readers.js';
 import { assumeEnvironment, condaActivation, condaInstaller, condaRunArgs, isCondaInstaller, isCondaRun, type CondaRunArgs } from './commands/packages.js';
 
@@ -691,8 +691,11 @@ const PREDICATES = new Set(['test', '[', 'grep', 'egrep', 'fgrep', 'getent', 'id
 
 /** A pipeline of one test: `[[ ... ]]`, `test -f X`, `grep -q ...`, possibly negated. */
 function isPredicate(p: Pipeline): boolean {
-  if (p.commands.length !== 1) return false;
-  const c = p.commands[0];
+  return p.commands.length === 1 && isTest(p.commands[0]);
+}
+
+/** `[[ ... ]]`, `test -f X`, `grep -q ...`: a command whose status answers a question. */
+function isTest(c: Command): boolean {
   if (c.type === 'test') return true;
   if (c.type !== 'cmd' || c.args.length === 0) return false;
   const name = literalText(c.args[0]);
@@ -1041,7 +1044,11 @@ class Walker {
 
     if (p.negated) {
       const s = res.status;
-      res = { status: s === 'unknown' ? s : s === 0 ? 1 : 0, out: res.out };
+      // A command the model does not follow is taken to succeed (as `cmd || exit 1` is), so its
+      // negation fails: `if ! ./configure; then ...; exit 1; fi` skips the body, and
+      // `! make && exit 4` the exit. A test's unknown answer stays unknown.
+      const unknown = s === 'unknown' && isTest(p.commands[p.commands.length - 1]);
+      res = { status: unknown ? s : s === 0 || s === 'unknown' ? 1 : 0, out: res.out };
     }
     this.f.last = res.status;
 
@@ -1598,7 +1605,7 @@ class Walker {
     setShellOf(ctx, this.f.flavor);
     const r = handler(ctx, argv);
     if (inline !== undefined && r.status === 0) return this.notFollowed(base, argv, text, local, inline);
-    const out = hasUnknownOutput(r) ? undefined : (r.stdout ?? '');
+    const out = outputOf(base, argv, r);
     if (r.stderr && r.stderr.length > 0) this.f.err.push(...r.stderr);
     if (typeof r.status === 'number' && r.status !== 0) {
       // The folder it ran in: a relative path its error names is read against it.

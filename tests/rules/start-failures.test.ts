@@ -300,7 +300,7 @@ describe('account conflicts: BusyBox wording, and users packages added', () => {
   test('a uid a package\'s service user holds: no advice to delete that user', () => {
     const f = check('FROM node:20\nRUN apt-get update && apt-get install -y postgresql-15\nRUN useradd -u 100 other\n').findings.find((x) => x.ruleId === 'UID602');
     assert.match(f?.why ?? '', /uid 100 already belongs to the user postgres, which the package postgresql-15 \(line 2\) added\./);
-    assert.deepEqual(f?.fixes.map((x) => x.snippet), ['RUN useradd --create-home --uid 1100 app']);
+    assert.deepEqual(f?.fixes.map((x) => x.snippet), ['RUN useradd --create-home --uid 1100 other']);
   });
 
   test('aptitude is not in the Debian images: it is not modelled, so no accounts come from it', () => {

@@ -180,6 +180,41 @@ describe('a test the model cannot answer leads on as if it held, but what it gua
   });
 });
 
+describe('the negation of a command the model does not follow, and the output of one it follows in part', () => {
+  const a = (text: string) => analyze({ file: 'Dockerfile', text: `FROM debian:bookworm\n${text}\n` });
+  test('`if ! tar ...; then exit 1; fi` and `! gzip ... && exit 4` skip the exit, and the steps after them run (measured: shells/exit-after-negated-unknown)', () => {
+    const r = a('RUN if ! tar -cf /tmp/etc.tar /etc/hostname; then echo "no archive"; exit 1; fi; useradd -m app\nRUN ! gzip -k /etc/hostname && exit 4; useradd -m ops');
+    assert.deepEqual(r.sim.failures, []);
+    assert.deepEqual(r.image.accounts.passwd.slice(-2).map((u) => `${u.name} ${u.uid}`), ['app 1000', 'ops 1001']);
+  });
+
+  test("a test's negation stays unknown: what it guards only may run", () => {
+    const r = a("RUN mkdir -p /opt/s && cd /opt/s && perl -e 'open(F, \">/opt/s/readme\")'; if ! test -f /opt/s/lic; then exit 3; fi");
+    assert.deepEqual(r.sim.failures, []);
+    // A known answer still decides.
+    assert.deepEqual(a('RUN mkdir -p /opt/t; if ! test -f /opt/t/lic; then exit 3; fi').sim.failures.map((f) => f.message), ['`exit 3` exits 3, which ends the step']);
+  });
+
+  test("what apk, dpkg, pip, git and curl print is not known, so a check of it is not a certain failure", () => {
+    for (const [base, run] of [
+      ['alpine:3.18', `RUN set -eux; apkArch="$(apk --print-arch)"; case "$apkArch" in 'x86_64') u=a ;; 'aarch64') u=b ;; *) exit 1 ;; esac`],
+      ['debian:bookworm', 'RUN arch="$(dpkg --print-architecture)"; [ -n "$arch" ] || exit 1'],
+      ['python:3.11', 'RUN loc="$(pip show pip | grep Location)"; [ -n "$loc" ] || exit 1'],
+      ['debian:bookworm', 'RUN rev="$(git rev-parse HEAD)"; [ -n "$rev" ] || exit 1'],
+      ['python:3.11', 'RUN v="$(curl -fsSL https://example.invalid/VERSION)"; [ -n "$v" ] || exit 1'],
+    ]) {
+      assert.deepEqual(analyze({ file: 'Dockerfile', text: `FROM ${base}\n${run}\n` }).sim.failures, [], run);
+    }
+  });
+
+  test('the file tools print nothing unless verbose, so their empty output is known', () => {
+    assert.deepEqual(a('RUN x="$(mkdir -p /opt/a && chown 1000 /opt/a)"; [ -z "$x" ] || exit 1').sim.failures, []);
+    assert.deepEqual(a('RUN x="$(mkdir -p /opt/a)"; [ -n "$x" ] || exit 1').sim.failures.map((f) => f.message), ['`exit 1` exits 1, which ends the step']);
+    // -v prints a line per folder made: the text is not computed, so the test cannot be told.
+    assert.deepEqual(a('RUN x="$(mkdir -pv /opt/a)"; [ -n "$x" ] || exit 1').sim.failures, []);
+  });
+});
+
 describe('RUN <<EOF whose body starts with #! runs under that interpreter (BuildKit)', () => {
   const a = (text: string) => analyze({ file: 'Dockerfile', text: `FROM debian:bookworm\n${text}\n` });
   test('#!/bin/bash: bash, not /bin/sh (set -o pipefail works, [[ ]] is read)', () => {

@@ -37,6 +37,40 @@ export function hasUnknownOutput(r: CmdResult): boolean {
   return r.stdoutUnknown === true;
 }
 
+/**
+ * Commands that print nothing on standard output when they succeed (unless asked to be
+ * verbose): for them, a result without output means none.
+ */
+const SILENT = new Set([
+  ':', 'true', 'false', '[', '[[', 'test', 'chattr', 'chgrp', 'chmod', 'chown', 'chpasswd', 'cp', 'ln', 'mkdir', 'mv', 'rm',
+  'rmdir', 'install', 'touch', 'useradd', 'usermod', 'groupadd', 'groupmod', 'groupdel',
+]);
+
+/** The file tools' verbose switch (`mkdir -pv`, `cp -av`, `--verbose`), which prints a line per file. */
+const VERBOSE_TOOLS = new Set(['chgrp', 'chmod', 'chown', 'cp', 'ln', 'mkdir', 'mv', 'rm', 'rmdir', 'install']);
+
+/**
+ * What a handled command printed, or undefined when that is unknown. A handler's result says
+ * so when it knows (its stdout, or stdoutUnknown); one without output is empty only for the
+ * commands that print nothing. Any other (apk --print-arch, dpkg --print-architecture, pip
+ * show, git rev-parse, conda info) prints text the model does not compute, so
+ * `arch="$(dpkg --print-architecture)"` is unknown, not empty.
+ */
+export function outputOf(name: string, argv: readonly string[], r: CmdResult): string | undefined {
+  if (r.stdoutUnknown === true) return undefined;
+  if (r.stdout !== undefined) return r.stdout;
+  if (!SILENT.has(name)) return undefined;
+  if (VERBOSE_TOOLS.has(name)) {
+    for (let i = 1; i < argv.length; i++) {
+      const a = argv[i];
+      if (a === '--') break;
+      if (a === '--verbose' || (a.length > 1 && a.charCodeAt(0) === 45 && a.charCodeAt(1) !== 45 && a.includes('v'))) return undefined;
+    }
+  }
+
+  return '';
+}
+
 // ---------------------------------------------------------------- harmless commands
 
 /** Commands that only read or print: they change no file, user or group the model tracks. */
