@@ -1129,11 +1129,8 @@ class StageSimulator {
     if (sh !== undefined && !sh.includes('/') && CONDA_TOOLS.has(sh)) {
       return condaNotOnPath(this.state, this.state.config.env.PATH, sh) ? sh : undefined;
     }
-    if (sh !== undefined && this.state.distro === 'alpine') {
-      return this.lacksBash(sh) ? sh : undefined;
-    }
-    if (sh !== undefined && (this.state.distro === 'debian' || this.state.distro === 'ubuntu')) {
-      return this.lacksOptionalShell(sh) ? sh : undefined;
+    if (sh !== undefined && (this.state.distro === 'alpine' || this.state.distro === 'debian' || this.state.distro === 'ubuntu')) {
+      return this.lacksShell(sh) ? sh : undefined;
     }
     if (this.state.distro !== 'distroless' || sh === undefined) return undefined;
     if (this.state.assumptions.some((a) => a.id === 'base:chainguard-dev')) return undefined;
@@ -1142,34 +1139,29 @@ class StageSimulator {
   }
 
   /**
-   * SHELL ["/bin/zsh", ...] (or ash, ksh, fish, csh...) on the plain Debian or Ubuntu image,
-   * which ships dash as sh and bash and no other shell: each of the others comes in a package
-   * of its own name (measured: shells/missing-ash-on-debian). Its package installed, a file put
-   * in /bin or /usr/bin, or a step the model did not follow that may have put one there leaves
-   * it open.
+   * A shell the base image does not ship, named by SHELL: on the plain Debian and Ubuntu images
+   * (dash as sh, and bash) any other shell (measured: shells/missing-ash-on-debian), on Alpine
+   * anything but BusyBox's ash. Each comes in a package: installed, or a file (or link) put at
+   * the path, or on PATH for a bare name, it is there. On Debian a step the model did not
+   * follow that may have written to those folders leaves it open; on Alpine one that names apk
+   * or the shell does (`apk add $PKGS`).
    */
-  lacksOptionalShell(sh: string): boolean {
-    if (!PLAIN_DISTRO.test(this.state.base) || !/^\/(?:usr\/)?bin\/[^/]+$/.test(sh)) return false;
+  lacksShell(sh: string): boolean {
+    const alpine = this.state.distro === 'alpine';
+    if (!alpine && !PLAIN_DISTRO.test(this.state.base)) return false;
     const name = baseName(sh);
-    if (!OPTIONAL_SHELLS.has(name) || Object.hasOwn(this.state.packages, name)) return false;
+    const packages = (alpine ? ALPINE_SHELLS : DEBIAN_SHELLS).get(name);
+    if (packages === undefined || packages.some((p) => Object.hasOwn(this.state.packages, p))) return false;
+    const bare = !sh.includes('/');
+    if (!bare && !/^\/(?:usr\/)?bin\/[^/]+$/.test(sh)) return false;
+    // runc looks a bare name up on the image's PATH (Go's exec.LookPath).
+    const dirs = bare ? (this.state.config.env.PATH ?? DEFAULT_PATH).split(':').filter((d) => d.startsWith('/')) : [parentOf(sh)];
     // A link put there (`ln -s /bin/bash /usr/bin/zsh`) counts, whatever it points to: the
     // catalog does not list every program its target may be.
-    if (resolvePath(this.state.fs, sh, false).meta) return false;
+    if (dirs.some((d) => resolvePath(this.state.fs, `${d}/${name}`, false).meta)) return false;
+    if (alpine) return !this.state.unknowns.some((u) => new RegExp(`\\b(apk|${name})\\b`).test(u.command));
 
-    return absentFromPath(this.state, name, ['/bin', '/usr/bin']);
-  }
-
-  /**
-   * SHELL ["/bin/bash", ...] on Alpine, whose base has BusyBox ash only: bash is there once
-   * `apk add bash` ran or a bash was copied in. A step the model could not follow that names
-   * apk or bash (apk add $PKGS) leaves it open.
-   */
-  lacksBash(sh: string): boolean {
-    if (!sh.startsWith('/') || baseName(sh) !== 'bash') return false;
-    if (Object.hasOwn(this.state.packages, 'bash')) return false;
-    if (resolvePath(this.state.fs, sh).meta) return false;
-
-    return !this.state.unknowns.some((u) => /\b(apk|bash)\b/.test(u.command));
+    return absentFromPath(this.state, name, dirs);
   }
 
   /**
@@ -1494,8 +1486,21 @@ function recordOf<V>(map: Map<string, V>): Record<string, V> {
   return out;
 }
 
-/** Shells the plain Debian and Ubuntu images lack, each the name of the package that brings it. */
-const OPTIONAL_SHELLS = new Set(['ash', 'zsh', 'ksh', 'ksh93', 'mksh', 'fish', 'tcsh', 'csh', 'yash', 'posh']);
+/**
+ * Shells the plain Debian and Ubuntu images lack, with the packages that bring each (Debian 12:
+ * ksh93 comes with ksh, csh also with tcsh, pwsh with Microsoft's powershell).
+ */
+const DEBIAN_SHELLS = new Map<string, readonly string[]>([
+  ['ash', ['ash']], ['zsh', ['zsh']], ['ksh', ['ksh', 'ksh93u+m', 'mksh']], ['ksh93', ['ksh', 'ksh93u+m']], ['mksh', ['mksh']],
+  ['fish', ['fish']], ['tcsh', ['tcsh']], ['csh', ['csh', 'tcsh']], ['yash', ['yash']], ['posh', ['posh']],
+  ['busybox', ['busybox', 'busybox-static']], ['pwsh', ['powershell']],
+]);
+
+/** Shells Alpine's base lacks (it has BusyBox's ash as sh), with the apk packages that bring each. */
+const ALPINE_SHELLS = new Map<string, readonly string[]>([
+  ['bash', ['bash']], ['zsh', ['zsh']], ['fish', ['fish']], ['dash', ['dash']], ['mksh', ['mksh']], ['ksh', ['loksh', 'oksh', 'mksh']],
+  ['tcsh', ['tcsh']], ['yash', ['yash']],
+]);
 
 /** The SHELL program when it is not a POSIX shell the interpreter reads (powershell, pwsh, cmd). */
 function foreignShell(shell: readonly string[]): string | undefined {
