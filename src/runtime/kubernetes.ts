@@ -91,6 +91,43 @@ function listField(v: unknown, field: string, file?: string, line?: number): unk
 }
 
 /** A field the API declares an object (securityContext, capabilities, a list's items). */
+/**
+ * The fields of a container, its securityContext and the pod's securityContext in the core/v1
+ * API (k8s.io/api core/v1 types.go: Container, SecurityContext, PodSecurityContext).
+ */
+const CONTAINER_FIELDS = new Set([
+  'name', 'image', 'command', 'args', 'workingDir', 'ports', 'envFrom', 'env', 'resources', 'resizePolicy', 'restartPolicy',
+  'volumeMounts', 'volumeDevices', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'terminationMessagePath',
+  'terminationMessagePolicy', 'imagePullPolicy', 'securityContext', 'stdin', 'stdinOnce', 'tty',
+]);
+const SECURITY_CONTEXT_FIELDS = new Set([
+  'capabilities', 'privileged', 'seLinuxOptions', 'windowsOptions', 'runAsUser', 'runAsGroup', 'runAsNonRoot',
+  'readOnlyRootFilesystem', 'allowPrivilegeEscalation', 'procMount', 'seccompProfile', 'appArmorProfile',
+]);
+const POD_SECURITY_CONTEXT_FIELDS = new Set([
+  'seLinuxOptions', 'windowsOptions', 'runAsUser', 'runAsGroup', 'runAsNonRoot', 'supplementalGroups', 'supplementalGroupsPolicy',
+  'fsGroup', 'sysctls', 'fsGroupChangePolicy', 'seccompProfile', 'appArmorProfile', 'seLinuxChangePolicy',
+]);
+
+/**
+ * A field the API does not have (`runAsUser` written on the container rather than in its
+ * securityContext, `fsGroup` in a container's securityContext): `kubectl apply` and `create`
+ * validate strictly by default (`--validate=strict`) and refuse the manifest; with validation
+ * off the field would be dropped without a word, and the container would run as if it were not
+ * written. Refused here, as kubectl does, with where the field belongs when it is known.
+ */
+function knownFields(o: Obj, known: Set<string>, field: string, file: string | undefined, lineOf: (key: string) => number | undefined): void {
+  for (const key of Object.keys(o)) {
+    if (known.has(key)) continue;
+    const home = known === CONTAINER_FIELDS && SECURITY_CONTEXT_FIELDS.has(key)
+      ? ` (it belongs in ${field}.securityContext)`
+      : known === SECURITY_CONTEXT_FIELDS && POD_SECURITY_CONTEXT_FIELDS.has(key)
+        ? ' (it belongs in the pod\'s securityContext)'
+        : '';
+    throw new RunParseError(`${field}.${key}: unknown field${home}; kubectl's default strict validation refuses the manifest (strict decoding error: unknown field "${field}.${key}")`, `${field}.${key}`, file, lineOf(key));
+  }
+}
+
 function objectField(v: unknown, field: string, file?: string, line?: number): Obj {
   if (v === undefined || v === null) return {};
   if (typeof v === 'object' && !Array.isArray(v)) return v as Obj;
@@ -325,6 +362,7 @@ export function readKubernetes(yamlText: string, opts: KubernetesOptions = {}): 
       const podAt = [...at, ...path];
       const podField = (key: string) => `${lead}${path.join('.')}.${key}`;
       const podSc = objectField(pod.securityContext, podField('securityContext'), opts.file, lineOf(doc, [...podAt, 'securityContext'], lc));
+      knownFields(podSc, POD_SECURITY_CONTEXT_FIELDS, podField('securityContext'), opts.file, (k) => lineOf(doc, [...podAt, 'securityContext', k], lc));
       // Pods made from a template carry the template's metadata (annotations included).
       let meta: unknown = obj;
       for (const k of [...path.slice(0, -1), 'metadata']) meta = asObj(meta)[k];
@@ -357,8 +395,10 @@ export function readKubernetes(yamlText: string, opts: KubernetesOptions = {}): 
           // A field of the wrong type is reported at its own line, else at the container's.
           const lineAt = (...keys: (string | number)[]) => lineOf(doc, [...nodePath, ...keys], lc) ?? line;
           const container = objectField(c, `${lead}${[...path, listName].join('.')}[${ci}]`, opts.file, line);
+          knownFields(container, CONTAINER_FIELDS, `${lead}${[...path, listName].join('.')}[${ci}]`, opts.file, (k) => lineAt(k));
           const cname = str(container.name) ?? `#${ci}`;
           const sc = objectField(container.securityContext, fieldOf('securityContext'), opts.file, lineAt('securityContext'));
+          knownFields(sc, SECURITY_CONTEXT_FIELDS, fieldOf('securityContext'), opts.file, (k) => lineAt('securityContext', k));
           const where = `${kind}/${name} ${listName === 'containers' ? 'container' : 'initContainer'} ${cname}`;
 
           // Container fields override the pod's for runAsUser/runAsGroup/runAsNonRoot.

@@ -346,6 +346,21 @@ describe('parseKubernetes: fields of a type the API server would refuse, and a s
       message: 'p.yaml:10: spec.containers[0].volumeMounts[0].mountPath: Required value',
     },
     {
+      name: 'runAsUser written on the container, not in its securityContext',
+      text: edit('      image: x\n', '      image: x\n      runAsUser: 1000\n'),
+      message: 'p.yaml:8: spec.containers[0].runAsUser: unknown field (it belongs in spec.containers[0].securityContext); kubectl\'s default strict validation refuses the manifest (strict decoding error: unknown field "spec.containers[0].runAsUser")',
+    },
+    {
+      name: "fsGroup in a container's securityContext",
+      text: edit('      image: x\n', '      image: x\n      securityContext:\n        fsGroup: 100\n'),
+      message: 'p.yaml:9: spec.containers[0].securityContext.fsGroup: unknown field (it belongs in the pod\'s securityContext); kubectl\'s default strict validation refuses the manifest (strict decoding error: unknown field "spec.containers[0].securityContext.fsGroup")',
+    },
+    {
+      name: "a misspelt field of the pod's securityContext",
+      text: edit('  containers:\n', '  securityContext:\n    runAsUsr: 1000\n  containers:\n'),
+      message: 'p.yaml:6: spec.securityContext.runAsUsr: unknown field; kubectl\'s default strict validation refuses the manifest (strict decoding error: unknown field "spec.securityContext.runAsUsr")',
+    },
+    {
       name: 'an absolute subPathExpr',
       text: edit('          mountPath: /data\n', '          mountPath: /data\n          subPathExpr: /etc\n'),
       message: 'p.yaml:12: spec.containers[0].volumeMounts[0].subPathExpr: Invalid value: "/etc": must be a relative path',
