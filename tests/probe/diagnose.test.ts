@@ -218,7 +218,7 @@ describe('diagnoseProbe', () => {
       first: {
         id: 'UID303',
         severity: 'warning',
-        message: '/usr/bin/python3 is externally managed: `pip install` stops with "error: externally-managed-environment".',
+        message: '/usr/bin/python3 is externally managed: `pip install` in the container stops with "error: externally-managed-environment".',
         fix: 'Use a virtual environment.',
       },
     },

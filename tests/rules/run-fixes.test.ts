@@ -147,7 +147,7 @@ const cases: Case[] = [
     dockerfile: ['FROM debian:bookworm', 'RUN apt-get update && apt-get install -y python3 python3-pip'],
     rule: 'UID303',
     severity: 'info',
-    message: '/usr/bin/python3 is externally managed: `pip install` stops with "error: externally-managed-environment".',
+    message: '/usr/bin/python3 is externally managed: `pip install` in the container stops with "error: externally-managed-environment".',
   },
 ];
 

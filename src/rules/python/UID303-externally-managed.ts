@@ -10,7 +10,7 @@ export const EXTERNALLY_MANAGED_FIXES: Fix[] = [
 
 /** The finding's message, for check and diagnose alike. */
 export function externallyManagedMessage(python: string): string {
-  return `${python} is externally managed: \`pip install\` stops with "error: externally-managed-environment".`;
+  return `${python} is externally managed: \`pip install\` in the container stops with "error: externally-managed-environment".`;
 }
 
 export const EXTERNALLY_MANAGED_WHY =
@@ -36,6 +36,11 @@ export default defineRule({
     // Without pip there is nothing to refuse (distroless Pythons ship none).
     if (!pipInstalled(a, py)) return;
 
-    report({ message: externallyManagedMessage(py.python), why: externallyManagedWhy(a.image.distro), fixes: EXTERNALLY_MANAGED_FIXES });
+    // A build step that overrode the marker for itself does not lift it for the container.
+    const override = a.df.stages.flatMap((s) => s.instructions).find((i) => i.keyword === 'RUN' && /--break-system-packages\b/.test(i.args));
+    const why = override === undefined
+      ? externallyManagedWhy(a.image.distro)
+      : `${externallyManagedWhy(a.image.distro)} The \`--break-system-packages\` of line ${override.line} overrides it for that command only, not for a \`pip install\` run later in the container.`;
+    report({ message: externallyManagedMessage(py.python), why, fixes: EXTERNALLY_MANAGED_FIXES });
   },
 });
