@@ -26,7 +26,7 @@ const BASE_IMAGE = 'docker.io/library/debian:bookworm';
 const PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 const MUTATING = new Set(['write', 'create', 'delete']);
-const OUTCOMES = ['ok', 'EACCES', 'EROFS', 'ENOENT', 'EPERM', 'ENOTDIR', 'EEXIST'];
+const OUTCOMES = ['ok', 'EACCES', 'EROFS', 'ENOENT', 'EPERM', 'ENOTDIR', 'EEXIST', 'EISDIR'];
 
 // ------------------------------------------------------------------ command line
 
@@ -419,15 +419,21 @@ const q = (p) => `'${p.replace(/'/g, `'\\''`)}'`;
 function opCommand(a) {
   const p = q(a.path);
   const inside = q(`${a.path}/.oracle-new`);
+  // A path written with a trailing slash asks for a folder: what is not one fails the tests
+  // below (stat follows the slash) and takes the `missing` form. Making such a path means
+  // mkdir (touch would report its utimensat's ENOENT after open's EISDIR), and executing one
+  // goes through env, which reports execve's errno (EACCES for a folder) where bash prints its
+  // own "Is a directory". Paths without the slash keep the forms below unchanged.
+  const slash = a.path.length > 1 && a.path.endsWith('/');
   const forms = {
     // Reading a folder means listing it with details: r to list, x to look at what is listed.
     read: { dir: `ls -la ${p} >/dev/null`, file: `cat ${p} >/dev/null` },
     write: { dir: `touch ${inside}`, file: `: >> ${p}` },
     create: { dir: `touch ${inside}`, file: `echo "${a.path}: File exists" >&2; false`,
-      missing: a.as === 'dir' ? `mkdir ${p}` : `touch ${p}` },
+      missing: a.as === 'dir' || slash ? `mkdir ${p}` : `touch ${p}` },
     delete: { dir: `rmdir ${p}`, file: `rm -f ${p}`, missing: `rm ${p}` },
     // Only scripts the scenario made are executed; bash reports execve's errno itself.
-    exec: { dir: p, file: p },
+    exec: { dir: slash ? `env ${p}` : p, file: p },
     chdir: { dir: `cd ${p}`, file: `cd ${p}` },
   }[a.op];
   if (!forms) throw new Error(`unknown op ${a.op}`);
@@ -442,7 +448,9 @@ export function classify(code, err) {
   if (/Read-only file system/.test(err)) return 'EROFS';
   if (/Operation not permitted/.test(err)) return 'EPERM';
   if (/Permission denied/.test(err)) return 'EACCES';
-  if (/Not a directory/.test(err)) return 'ENOTDIR';
+  // coreutils rmdir's words for rmdir(2)'s ENOTDIR on `link/` where the link leads to a folder.
+  if (/Not a directory|Symbolic link not followed/.test(err)) return 'ENOTDIR';
+  if (/Is a directory/.test(err)) return 'EISDIR';
   if (/File exists/.test(err)) return 'EEXIST';
   if (/No such file or directory|not found/.test(err)) return 'ENOENT';
   return `other(${code}): ${err.trim()}`;

@@ -213,7 +213,10 @@ function keyPathsFor(a: { image: ImageState; process: Process; run: RunContext; 
   const out: KeyPath[] = [];
   // A dozen entries at most: a scan finds a repeat without building a key string per path.
   const add = (path: string, role: KeyPath['role'], ops: Op[]) => {
-    const p = normalizePath(path);
+    const n = normalizePath(path);
+    // A --path written with a trailing slash asks for a directory: the slash is kept, as the
+    // kernel judges `/srv/f/` apart from `/srv/f` (the evaluator's verdict keeps it too).
+    const p = role === 'requested' && n !== path && n !== '/' && path.endsWith('/') ? `${n}/` : n;
     for (let i = 0; i < out.length; i++) if (out[i].path === p && out[i].role === role) return;
     out.push({ path: p, role, ops });
   };
@@ -283,8 +286,10 @@ function dropSummary(image: ImageState, d: PrivilegeDrop): DropSummary {
  * wrong: say so in its dependsOn.
  */
 function markUnknownDependencies(v: Verdict, unknowns: UnknownEffect[]): void {
+  // The path without a trailing slash it may have been asked with.
+  const path = normalizePath(v.path);
   for (const u of unknowns) {
-    const hit = u.paths.some((p) => isUnder(v.path, p) || isUnder(p, v.path));
+    const hit = u.paths.some((p) => isUnder(path, p) || isUnder(p, path));
     if (hit && !v.dependsOn.includes(unknownId(u))) v.dependsOn.push(unknownId(u));
   }
 }
@@ -294,11 +299,12 @@ function markUnknownDependencies(v: Verdict, unknowns: UnknownEffect[]): void {
  * folder of unknown contents): say so in its dependsOn.
  */
 function markGuessDependencies(v: Verdict, guesses: Assumption[]): void {
+  const path = normalizePath(v.path);
   for (const g of guesses) {
-    if (g.paths!.some((p) => isUnder(v.path, p)) && !v.dependsOn.includes(g.id)) {
+    if (g.paths!.some((p) => isUnder(path, p)) && !v.dependsOn.includes(g.id)) {
       v.dependsOn.push(g.id);
       // A path that may or may not be there: name the step that made that so (ADD of an archive).
-      if (v.unknown && g.paths!.some((p) => p !== v.path && isUnder(v.path, p))) v.reasons.push(`${g.subject}: ${g.text}`);
+      if (v.unknown && g.paths!.some((p) => p !== path && isUnder(path, p))) v.reasons.push(`${g.subject}: ${g.text}`);
     }
   }
 }

@@ -340,6 +340,9 @@ function stickyBlocks(id: Identity, dir: FileMeta, victim: FileMeta): boolean {
 /** Evaluate one operation. Pure: the same inputs always give the same verdict. */
 export function evaluate(id: Identity, view: View, rawPath: string, op: Op, explain = true): Verdict {
   const path = normalizePath(rawPath);
+  // A trailing slash asks for a directory, which normalising forgets: such a path is judged
+  // apart. A path without one is returned by normalizePath as it came and passes on here.
+  if (path !== rawPath && path !== '/' && rawPath.charCodeAt(rawPath.length - 1) === 47) return slashed(id, view, path, op, explain);
   // Without explanations (the build simulator only needs the answer) skip the reason strings.
   if (!explain) return decide(id, view, path, op);
   const permission = explainedPermission;
@@ -440,6 +443,99 @@ export function evaluate(id: Identity, view: View, rawPath: string, op: Op, expl
   }
 }
 
+
+/** What a path is, for the reasons: "a regular file". */
+function kindText(m: FileMeta): string {
+  return m.kind === 'file' ? 'a regular file' : m.kind === 'dir' ? 'a directory' : m.kind === 'symlink' ? 'a symbolic link' : 'a special file';
+}
+
+/**
+ * A path written with a trailing slash (`/srv/data/`, given here without it): the kernel's walk
+ * then wants a directory at the end (LOOKUP_DIRECTORY, fs/namei.c), and each operation meets
+ * that demand its own way (measured: tests/oracle/scenarios/trailing-slash.yaml):
+ * - read, list, chdir and exec follow a final symlink; anything but a directory is ENOTDIR,
+ *   before its own mode counts; a directory is never executed (may_open: EACCES, whatever the
+ *   mode and the capabilities).
+ * - write is an open with O_CREAT, as a shell's `>>`: open_last_lookups refuses a trailing
+ *   slash with EISDIR before it looks the last name up, so a file, a missing name, or a link to
+ *   either, on a read-only mount or not; a directory (or a link to one) gets an entry inside,
+ *   as without the slash.
+ * - create on a directory (or a link to one) makes an entry inside; otherwise it is mkdir,
+ *   which takes the slash: a taken name is EEXIST before the folder's permissions or a
+ *   read-only mount (a dangling link too), and a missing one is made as without the slash.
+ * - delete: a directory is removed as without the slash; a link to one is what `[ -d P/ ]`
+ *   sees, so rmdir(2) is asked, which removes the link itself: its folder's checks, then
+ *   ENOTDIR. Anything else goes to rm, whose unlink(2) of `P/` meets a read-only mount first
+ *   (EROFS), then the slash (ENOTDIR), before the folder's permissions.
+ * An answer the slash does not change is evaluate()'s for the path without it, given back with
+ * the slash in its path.
+ */
+function slashed(id: Identity, view: View, path: string, op: Op, explain: boolean): Verdict {
+  const shown = `${path}/`;
+  const asWithout = (): Verdict => {
+    const v = evaluate(id, view, path, op, explain);
+    v.path = shown;
+    return v;
+  };
+  const follows = op === 'read' || op === 'list' || op === 'chdir' || op === 'exec';
+  const w = walk(id, view, path, follows, explain);
+  // A folder on the way that refuses or is missing: the slash changes nothing.
+  if (!w.ok) return asWithout();
+  const meta = w.meta;
+  const base: VerdictBase = { path: shown, op, deps: dependsOn(view, path), view };
+  const reasons = w.reasons;
+  const because = (...why: string[]): string[] => {
+    if (explain) reasons.push(...why);
+    return reasons;
+  };
+  const ask = 'a trailing slash asks for a directory';
+
+  if (follows) {
+    if (!meta || (meta.kind === 'dir' && op !== 'exec')) return asWithout();
+    if (meta.kind === 'dir') {
+      return done(base, false, because(`${w.path} is a directory, which execve never runs (EACCES), whatever its mode and the capabilities`), 'EACCES', w.path);
+    }
+    return done(base, false, because(`${ask}, and ${w.path} is ${kindText(meta)}`), 'ENOTDIR', w.path);
+  }
+
+  // write, create, delete: the last name itself, and where a link leads.
+  if (meta?.kind === 'dir') return asWithout();
+  let what = meta ? `${path} is ${kindText(meta)}` : `${path} does not exist`;
+  if (meta?.kind === 'symlink') {
+    const t = walk(id, view, path, true, false);
+    if (t.ok && t.meta?.kind === 'dir') {
+      if (op !== 'delete') return asWithout();
+      // rmdir(2) of the link: removing it from its folder is judged first.
+      const v = evaluate(id, view, path, 'delete', explain);
+      v.path = shown;
+      if (!v.allowed) return v;
+      if (explain) v.reasons.push(`${path} is a symbolic link to the directory ${t.path}, and rmdir(2) removes the link itself, which is no directory (ENOTDIR)`);
+      v.allowed = false;
+      v.errno = 'ENOTDIR';
+      return v;
+    }
+    what = `${path} is a symbolic link to ${meta.target ?? ''}, which is no directory`;
+  }
+
+  switch (op) {
+    case 'write': {
+      const v = done(base, false, because(`${ask}, and ${what}: an open with O_CREAT (a shell's > or >>) refuses such a path before it looks the name up (EISDIR)`), 'EISDIR', w.path);
+      // The name may be a directory after all, in a listing not known in full.
+      return notKnown(v, !meta && w.unknown === true);
+    }
+    case 'create':
+      if (!meta) return asWithout();
+      return done(base, false, because(`${ask}, so creating it means mkdir, and ${what}: the name is taken (EEXIST, before the folder's permissions)`), 'EEXIST', w.path);
+    case 'delete': {
+      if (!meta) return asWithout();
+      const ro = readOnlyAt(view, w.parent!);
+      if (ro) return done(base, false, because(`rm's unlink(2) of ${shown} asks for write access to the mount first: ${ro}`), 'EROFS', w.parent);
+      return done(base, false, because(`${ask}, and ${what}: unlink(2) refuses it (ENOTDIR) before the folder's permissions`), 'ENOTDIR', w.path);
+    }
+    default:
+      return asWithout();
+  }
+}
 
 /**
  * Why a path below a folder a step of this build filled is not known (the analysis adds the

@@ -67,11 +67,18 @@ export function compareProbe(a: View, p: ProbeReport, paths: string[] = []): Com
     rows.push(row('sudo without password', yn(id.sudo.usable && id.sudo.nopasswd), yn(p.sudo.nopasswd)));
   }
 
+  // A path asked with a trailing slash keeps it: the kernel (and the probe's test -e, test -d)
+  // then wants a directory, so `/srv/f/` of a file neither exists nor reads.
+  const asked = (raw: string) => {
+    const n = normalizePath(raw, id.workdir);
+    return n !== '/' && raw.length > 1 && raw.endsWith('/') ? `${n}/` : n;
+  };
   for (const raw of paths) {
-    const path = normalizePath(raw, id.workdir);
-    const obs = p.paths.find((x) => normalizePath(x.path, id.workdir) === path);
+    const path = asked(raw);
+    const obs = p.paths.find((x) => asked(x.path) === path);
     const read = a.check(path, 'read');
-    rows.push(row(`${path} exists`, yn(read.errno !== 'ENOENT'), obs ? yn(obs.exists) : 'not probed'));
+    // stat fails with ENOENT or ENOTDIR (a file on the way, or a slash after one).
+    rows.push(row(`${path} exists`, yn(read.errno !== 'ENOENT' && read.errno !== 'ENOTDIR'), obs ? yn(obs.exists) : 'not probed'));
     rows.push(row(`${path} readable`, yn(read.allowed), obs ? yn(obs.readable) : 'not probed'));
     rows.push(row(`${path} writable`, yn(writable(a, path).allowed), obs ? yn(obs.writable) : 'not probed'));
   }

@@ -130,7 +130,7 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
       const asked = (op: Op) => k.ops.includes(op);
       const written = asked('write') ? v('write') : undefined;
       const read = verdictCell(asked('read') ? v('read') : undefined);
-      const write = verdictCell(written && !(written.errno === 'ENOENT' && v('create')) ? written : v('create') ?? written);
+      const write = verdictCell(written && !((written.errno === 'ENOENT' || written.errno === 'EISDIR') && v('create')) ? written : v('create') ?? written);
       const where = (v('write') ?? v('create') ?? v('read'))?.where ?? '';
       // Coloured by the word, padded after, so the colour codes do not count in the width.
       const cell = (s: string) => {

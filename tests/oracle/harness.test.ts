@@ -124,13 +124,16 @@ describe('classify', () => {
     ['sticky folder', 1, "rm: cannot remove '/tmp/f': Operation not permitted", 'EPERM'],
     ['bash cd', 1, 'bash: line 1: cd: /nope: No such file or directory', 'ENOENT'],
     ['bash exec', 126, 'bash: line 1: /srv/x.sh: Permission denied', 'EACCES'],
+    ['open with O_CREAT of a path with a trailing slash', 1, 'bash: line 1: /t/f/: Is a directory', 'EISDIR'],
+    ['a trailing slash on a file', 1, 'cat: /t/f/: Not a directory', 'ENOTDIR'],
+    ["coreutils rmdir's words for ENOTDIR on a link to a folder", 1, "rmdir: failed to remove '/t/ld/': Symbolic link not followed", 'ENOTDIR'],
   ];
   for (const [name, code, err, want] of cases) {
     test(name, () => assert.equal(h.classify(code, err), want));
   }
 
   test('an unknown failure keeps its text', () => {
-    assert.equal(h.classify(1, 'cat: /d: Is a directory\n'), 'other(1): cat: /d: Is a directory');
+    assert.equal(h.classify(1, "rmdir: failed to remove '/d': Directory not empty\n"), "other(1): rmdir: failed to remove '/d': Directory not empty");
   });
 });
 

@@ -126,6 +126,21 @@ describe('compareProbe', () => {
     assert.match(renderComparison(rows), /^\/workspace writable +no +!= {2}yes$/m);
     assert.match(renderComparison(rows), /^uid +1000 {4,}1000$/m);
   });
+
+  test('a --path with a trailing slash is compared as asked: a file with a slash neither exists nor reads', () => {
+    const a = analyze({ file: 'Dockerfile', text: DOCKERFILE, engine: 'podman', builder: 'buildah', paths: ['/etc/passwd/', '/etc/passwd'] });
+    const p = healthy();
+    // What the probe's test -e, test -d and test -r say of each (the slash follows the kernel).
+    p.paths = [
+      { path: '/etc/passwd/', exists: false, uid: null, gid: null, mode: null, kind: null, readable: false, writable: false },
+      { path: '/etc/passwd', exists: true, uid: 0, gid: 0, mode: '644', kind: 'file', readable: true, writable: false },
+    ];
+    const rows = compareProbe(a, p, ['/etc/passwd/', '/etc/passwd']).filter((r) => r.field.startsWith('/etc/passwd'));
+    assert.deepEqual(rows.map((r) => [r.field, r.predicted, r.observed]), [
+      ['/etc/passwd/ exists', 'no', 'no'], ['/etc/passwd/ readable', 'no', 'no'], ['/etc/passwd/ writable', 'no', 'no'],
+      ['/etc/passwd exists', 'yes', 'yes'], ['/etc/passwd readable', 'yes', 'yes'], ['/etc/passwd writable', 'no', 'no'],
+    ]);
+  });
 });
 
 describe('uidctl verify', () => {

@@ -55,6 +55,24 @@ describe('text report: the path table', () => {
       '/home/app/.cache (requested) missing yes',
     ]);
   });
+
+  test('a --path with a trailing slash keeps it: its own row, verdicts and JSON path (measured: trailing-slash/root)', () => {
+    const text = 'FROM debian:bookworm\nRUN mkdir /t && echo x > /t/f\n';
+    const a = analyze({ file: 'Dockerfile', text, paths: ['/t/f/', '/t/f', '/t/new/', '/t/new//'] });
+    const rows = renderText([{ analysis: a, findings: a.findings }], { color: false, verbose: false })
+      .split('\n').filter((l) => /\(requested\)/.test(l)).map((l) => l.trim().split(/\s+/).slice(0, 4).join(' '));
+    // /t/new/ cannot be opened with O_CREAT (EISDIR) but mkdir makes it: the row shows create.
+    assert.deepEqual(rows, ['/t/f/ (requested) NO NO', '/t/f (requested) yes yes', '/t/new/ (requested) missing yes']);
+    const got = (path: string, op: string) => {
+      const v = a.verdicts.find((x) => x.path === path && x.op === op)!;
+      return v.allowed ? 'ok' : v.errno;
+    };
+    assert.deepEqual(['read', 'write', 'create', 'delete', 'exec', 'chdir'].map((op) => got('/t/f/', op)),
+      ['ENOTDIR', 'EISDIR', 'EEXIST', 'ENOTDIR', 'ENOTDIR', 'ENOTDIR']);
+    assert.deepEqual(['read', 'write', 'create', 'delete', 'exec', 'chdir'].map((op) => got('/t/new/', op)),
+      ['ENOENT', 'EISDIR', 'ok', 'ENOENT', 'ENOENT', 'ENOENT']);
+    assert.equal(got('/t/f', 'read'), 'ok');
+  });
 });
 
 describe('text report: a path below an ADD archive', () => {

@@ -40,6 +40,7 @@ const ERRNO_TEXT: Record<Errno, string> = {
   ELOOP: 'Too many levels of symbolic links',
   EEXIST: 'File exists',
   EBUSY: 'Device or resource busy',
+  EISDIR: 'Is a directory',
 };
 
 /** strerror(3) text of an errno, as the tools print it. */
