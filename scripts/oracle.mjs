@@ -26,7 +26,7 @@ const BASE_IMAGE = 'docker.io/library/debian:bookworm';
 const PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 const MUTATING = new Set(['write', 'create', 'delete']);
-const OUTCOMES = ['ok', 'EACCES', 'EROFS', 'ENOENT', 'EPERM', 'ENOTDIR', 'EEXIST', 'EISDIR'];
+const OUTCOMES = ['ok', 'EACCES', 'EROFS', 'ENOENT', 'EPERM', 'ENOTDIR', 'EEXIST', 'EISDIR', 'ENOTEMPTY'];
 
 // ------------------------------------------------------------------ command line
 
@@ -421,9 +421,9 @@ function opCommand(a) {
   const inside = q(`${a.path}/.oracle-new`);
   // A path written with a trailing slash asks for a folder: what is not one fails the tests
   // below (stat follows the slash) and takes the `missing` form. Making such a path means
-  // mkdir (touch would report its utimensat's ENOENT after open's EISDIR), and executing one
-  // goes through env, which reports execve's errno (EACCES for a folder) where bash prints its
-  // own "Is a directory". Paths without the slash keep the forms below unchanged.
+  // mkdir (touch would report its utimensat's ENOENT after open's EISDIR). Executing a folder,
+  // with the slash or without, goes through env, which reports execve's errno (EACCES) where
+  // bash prints its own "Is a directory".
   const slash = a.path.length > 1 && a.path.endsWith('/');
   const forms = {
     // Reading a folder means listing it with details: r to list, x to look at what is listed.
@@ -433,7 +433,7 @@ function opCommand(a) {
       missing: a.as === 'dir' || slash ? `mkdir ${p}` : `touch ${p}` },
     delete: { dir: `rmdir ${p}`, file: `rm -f ${p}`, missing: `rm ${p}` },
     // Only scripts the scenario made are executed; bash reports execve's errno itself.
-    exec: { dir: slash ? `env ${p}` : p, file: p },
+    exec: { dir: `env ${p}`, file: p },
     chdir: { dir: `cd ${p}`, file: `cd ${p}` },
   }[a.op];
   if (!forms) throw new Error(`unknown op ${a.op}`);
@@ -452,6 +452,7 @@ export function classify(code, err) {
   if (/Not a directory|Symbolic link not followed/.test(err)) return 'ENOTDIR';
   if (/Is a directory/.test(err)) return 'EISDIR';
   if (/File exists/.test(err)) return 'EEXIST';
+  if (/Directory not empty/.test(err)) return 'ENOTEMPTY';
   if (/No such file or directory|not found/.test(err)) return 'ENOENT';
   return `other(${code}): ${err.trim()}`;
 }

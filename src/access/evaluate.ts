@@ -3,7 +3,7 @@
 // generic_permission, may_delete, may_create; capabilities as in capable_wrt_inode_uidgid).
 
 import type { Capability, Errno, FileMeta, FsTree, Op, Verdict } from '../model/types.js';
-import { baseName, formatMode, isUnder, mayHold, normalizePath, parentOf } from '../image/fs.js';
+import { baseName, formatMode, hasDescendants, isUnder, mayHold, normalizePath, parentOf } from '../image/fs.js';
 
 export interface Identity {
   uid: number;
@@ -423,12 +423,20 @@ export function evaluate(id: Identity, view: View, rawPath: string, op: Op, expl
       if (mountOf(view, target)?.target === target) {
         return done(v, false, [...reasons, `${target} is a mount point`], 'EBUSY', target);
       }
+      // rmdir(2) removes an empty directory only; the file system says so after the checks
+      // above (measured: delete/non-empty-folder).
+      if (meta.kind === 'dir' && hasDescendants(view.fs, target)) {
+        return done(v, false, [...reasons, `${target} is not empty, and rmdir removes only an empty directory (rm -r deletes its entries first)`], 'ENOTEMPTY', target);
+      }
       return done(v, true, reasons, undefined, dir);
     }
 
     case 'exec':
     case 'chdir': {
       if (op === 'chdir' && meta.kind !== 'dir') return done(v, false, [...reasons, `${target} is not a directory`], 'ENOTDIR');
+      // execve opens only a regular file (do_open_execat): a directory is EACCES whatever its
+      // mode, for root too.
+      if (op === 'exec' && meta.kind === 'dir') return done(v, false, [...reasons, `${target} is a directory, which execve does not run (EACCES whatever its mode)`], 'EACCES', target);
       const p = permission(id, target, meta, MAY_EXEC);
       reasons.push(p.reason);
       if (!p.ok || op === 'chdir' || !meta.script) return done(v, p.ok, reasons, 'EACCES', target);
@@ -640,6 +648,9 @@ function decide(id: Identity, view: View, path: string, op: Op): Verdict {
         else if (mountOf(view, target)?.target === target) {
           errno = 'EBUSY';
           at = target;
+        } else if (meta.kind === 'dir' && hasDescendants(view.fs, target)) {
+          errno = 'ENOTEMPTY';
+          at = target;
         }
         break;
       }
@@ -647,7 +658,10 @@ function decide(id: Identity, view: View, path: string, op: Op): Verdict {
       case 'exec':
       case 'chdir':
         if (op === 'chdir' && meta.kind !== 'dir') errno = 'ENOTDIR';
-        else {
+        else if (op === 'exec' && meta.kind === 'dir') {
+          at = target;
+          errno = 'EACCES';
+        } else {
           at = target;
           // binfmt_script: the interpreter then reads the script.
           const ok = allows(id, meta, MAY_EXEC) && (op === 'chdir' || !meta.script || allows(id, meta, MAY_READ));

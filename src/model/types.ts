@@ -543,7 +543,7 @@ export interface PrivilegeDrop {
 
 export type Op = 'read' | 'write' | 'exec' | 'create' | 'delete' | 'chdir' | 'list';
 
-export type Errno = 'EACCES' | 'EPERM' | 'EROFS' | 'ENOENT' | 'ENOTDIR' | 'ELOOP' | 'EEXIST' | 'EBUSY' | 'EISDIR';
+export type Errno = 'EACCES' | 'EPERM' | 'EROFS' | 'ENOENT' | 'ENOTDIR' | 'ELOOP' | 'EEXIST' | 'EBUSY' | 'EISDIR' | 'ENOTEMPTY';
 
 /** One answer to "can this process do this to this path", with its reasons. */
 export interface Verdict {

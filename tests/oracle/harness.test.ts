@@ -127,13 +127,14 @@ describe('classify', () => {
     ['open with O_CREAT of a path with a trailing slash', 1, 'bash: line 1: /t/f/: Is a directory', 'EISDIR'],
     ['a trailing slash on a file', 1, 'cat: /t/f/: Not a directory', 'ENOTDIR'],
     ["coreutils rmdir's words for ENOTDIR on a link to a folder", 1, "rmdir: failed to remove '/t/ld/': Symbolic link not followed", 'ENOTDIR'],
+    ['rmdir of a folder that holds entries', 1, "rmdir: failed to remove '/d': Directory not empty", 'ENOTEMPTY'],
   ];
   for (const [name, code, err, want] of cases) {
     test(name, () => assert.equal(h.classify(code, err), want));
   }
 
   test('an unknown failure keeps its text', () => {
-    assert.equal(h.classify(1, "rmdir: failed to remove '/d': Directory not empty\n"), "other(1): rmdir: failed to remove '/d': Directory not empty");
+    assert.equal(h.classify(1, "rm: cannot remove '/d': Device or resource busy\n"), "other(1): rm: cannot remove '/d': Device or resource busy");
   });
 });
 

@@ -41,6 +41,7 @@ const ERRNO_TEXT: Record<Errno, string> = {
   EEXIST: 'File exists',
   EBUSY: 'Device or resource busy',
   EISDIR: 'Is a directory',
+  ENOTEMPTY: 'Directory not empty',
 };
 
 /** strerror(3) text of an errno, as the tools print it. */
