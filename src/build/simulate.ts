@@ -86,6 +86,12 @@ export interface BuildFailure {
    * interact"), with the line of that ARG.
    */
   unsetArgs?: { name: string; line: number; global?: boolean }[];
+  /**
+   * The values the stage's ARGs and ENV give the variables the step's text names (`$USERNAME`,
+   * `${USER_UID:-1000}`) at this step, those that have one: a later step can then tell the
+   * names this step was to make (`groupadd --gid 1000 $USERNAME`).
+   */
+  values?: Record<string, string>;
 }
 
 /**
@@ -121,6 +127,11 @@ export interface StageResult {
   lines: ConfigLines;
   /** Per instruction: the line and the state right after it (for --debug traces and rules). */
   steps: { line: number; keyword: string; summary: string }[];
+  /**
+   * The Dockerfile line that last made each user (`user:NAME`) and group (`group:NAME`) of the
+   * stage's image, its own or of a stage it is built FROM; an account with none is the base's.
+   */
+  accountLines: Map<string, number>;
 }
 
 export interface SimulationResult {
@@ -266,6 +277,8 @@ class StageSimulator {
   envLines?: Map<string, number>;
   /** Keep step summaries (SimulateOptions.trace). */
   readonly trace: boolean;
+  /** StageResult.accountLines. */
+  accountLines: Map<string, number>;
 
   constructor(
     readonly df: Dockerfile,
@@ -274,7 +287,9 @@ class StageSimulator {
     readonly stages: StageResult[],
     base: ImageState,
     readonly globalArgs: Map<string, string>,
+    accountLines: Map<string, number> = new Map(),
   ) {
+    this.accountLines = accountLines;
     this.state = base;
     this.lines = { from: stage.from.line, volumes: {}, env: {} };
     this.trace = opts.trace === true;
@@ -349,6 +364,11 @@ class StageSimulator {
       }
       if (named.length > 0) f.unsetArgs = named;
     }
+    const text = ins.flags.length > 0 ? `${ins.flags.map((x) => x.value ?? '').join(' ')} ${ins.args}` : ins.args;
+    for (const m of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+      const value = this.vars(m[1]);
+      if (value !== undefined) (f.values ??= {})[m[1]] = value;
+    }
     this.failures.push(f);
   }
 
@@ -362,6 +382,10 @@ class StageSimulator {
 
   run(): void {
     for (const ins of this.stage.instructions) {
+      // The accounts before a step that may make some (see StageResult.accountLines).
+      const makes = ins.keyword === 'RUN' || ins.keyword === 'COPY' || ins.keyword === 'ADD';
+      const users = makes ? new Set(this.state.accounts.passwd.map((e) => e.name)) : undefined;
+      const groups = makes ? new Set(this.state.accounts.group.map((g) => g.name)) : undefined;
       try {
         this.apply(ins);
       } catch (e) {
@@ -375,6 +399,10 @@ class StageSimulator {
         // anything else is a fault of the model, never a prediction.
         if (!(e instanceof ExpandError || e instanceof KeyValueError)) throw e;
         this.fail(ins, e.message, 'other');
+      }
+      if (users !== undefined && groups !== undefined) {
+        for (const e of this.state.accounts.passwd) if (!users.has(e.name)) this.accountLines.set(`user:${e.name}`, ins.line);
+        for (const g of this.state.accounts.group) if (!groups.has(g.name)) this.accountLines.set(`group:${g.name}`, ins.line);
       }
     }
     this.flushEnv();
@@ -1455,7 +1483,7 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
       }
     }
 
-    const sim = new StageSimulator(df, stage, opts, stages, base, globalArgs);
+    const sim = new StageSimulator(df, stage, opts, stages, base, globalArgs, parent ? new Map(parent.accountLines) : undefined);
     sim.run();
     stages.push({
       index: stage.index,
@@ -1466,6 +1494,7 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
       failures: sim.failures,
       lines: sim.lines,
       steps: sim.steps,
+      accountLines: sim.accountLines,
     });
   }
 

@@ -504,7 +504,7 @@ export function missingAccountName(message: string): string | undefined {
 /** A command that makes users or groups, as a word of a step's text. */
 const MAKES_ACCOUNTS = /(?:^|[\s;&|(`])(?:useradd|adduser|groupadd|addgroup|newusers)(?=\s)/;
 
-type FailureAt = { line: number; message: string; instruction: string; kind: string };
+type FailureAt = { line: number; message: string; instruction: string; kind: string; values?: Record<string, string> };
 
 /** The stages whose steps run before a stage's own: itself and its FROM chain of stages. */
 function stageChain(a: Pick<AnalysisView, 'sim'>, from: number): Set<number> {
@@ -528,14 +528,37 @@ function failedMaker(a: Pick<AnalysisView, 'sim' | 'df'>, chain: Set<number>, na
   const named = new RegExp(`(^|[\\s'"=:])${escapeRegExp(name)}(['"\\s;&|)]|$)`);
 
   return a.sim.stages.filter((_, i) => chain.has(i)).flatMap((s) => s.failures)
-    .filter((g) => g.line < before && MAKES_ACCOUNTS.test(stepText(a.df, g.line)) && named.test(stepText(a.df, g.line)))
+    .filter((g) => {
+      if (g.line >= before) return false;
+      const text = withValues(stepText(a.df, g.line), g.values);
+      return MAKES_ACCOUNTS.test(text) && named.test(text);
+    })
     .sort((x, y) => x.line - y.line)[0];
+}
+
+/**
+ * A step's text with the variables the stage gives a value put in (`$USERNAME`, `${USERNAME}`,
+ * `${USERNAME:-dev}`, `${USERNAME-dev}`); a `:-`/`-` default stands when the variable has none
+ * (or, for `:-`, an empty one); the rest stays as written.
+ */
+export function withValues(text: string, values: Record<string, string> | undefined): string {
+  if (values === undefined && !text.includes('${')) return text;
+  const v = values ?? {};
+  const has = (n: string) => Object.hasOwn(v, n);
+
+  return text
+    .replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)-([^}]*))?\}/g, (all, n: string, colon: string | undefined, dflt: string | undefined) => {
+      if (dflt === undefined) return has(n) ? v[n] : all;
+      if (has(n) && (colon !== ':' || v[n] !== '')) return v[n];
+      return dflt;
+    })
+    .replace(/\$([A-Za-z_][A-Za-z0-9_]*)/g, (all, n: string) => (has(n) ? v[n] : all));
 }
 
 const STEP_TEXTS = new WeakMap<AnalysisView['df'], Map<number, string>>();
 
 /** The text of the instruction at a line, from a map made once per Dockerfile. */
-function stepText(df: AnalysisView['df'], line: number): string {
+export function stepText(df: AnalysisView['df'], line: number): string {
   let texts = STEP_TEXTS.get(df);
   if (texts === undefined) {
     texts = new Map();

@@ -2,7 +2,7 @@ import { defineRule, type AnalysisView } from '../rule.js';
 import type { Fix } from '../../model/types.js';
 import type { BuildFailure } from '../../build/simulate.js';
 import { groupByGid, userByUid } from '../../image/accounts.js';
-import { accountFailureGuess, followedFailure, followersNote, unsetArgsNote } from '../util.js';
+import { accountFailureGuess, followedFailure, followersNote, stepText, unsetArgsNote, withValues } from '../util.js';
 import { lacksShadowTool } from '../../shell/commands/accounts.js';
 import { packageThatAdded } from '../../shell/commands/package-accounts.js';
 
@@ -47,84 +47,186 @@ const VALUED = new Set([
   '-P', '--prefix', '-Z', '--selinux-user', '-h', '--ingroup', '--firstuid', '--lastuid', '--add-extra-groups', '--conf',
 ]);
 
+/** A command of a step that makes a user or group, as written in the step's text. */
+export interface AccountCommand {
+  tool: 'useradd' | 'adduser' | 'groupadd' | 'addgroup';
+  /** The name it makes: its first operand after the options (quotes taken off). */
+  name?: string;
+  /** The value of its id option as written (`1000`, `$USER_UID`, `"${USER_GID}"`) and where it is in the text. */
+  id?: { word: string; at: number };
+}
+
 /**
- * The name the failing useradd or adduser was to give its new user (the first operand after
- * its options), so the fix makes that user rather than a placeholder; the command chosen is
- * the one that asks for the taken uid when the step has several. Undefined when no such
- * command is found in the step's text.
+ * The commands of a step's text that make users or groups (continued lines joined), with the
+ * name each makes and its id option: `-u`/`--uid` for a user, `-g`/`--gid` for a group
+ * (groupadd, addgroup; for useradd and adduser `-g`/`--gid` names a group to join, not one to
+ * make). The words are split as the shell does here: a quoted value ("Dev User") is one word.
  */
-export function newUserName(instruction: string, uid: string): string | undefined {
-  const names: string[] = [];
-  // Continued lines are one command.
-  for (const m of instruction.replace(/\\\r?\n/g, ' ').matchAll(/(?:^|[\s;&|(])(?:useradd|adduser)\s+([^;&|)\n]*)/g)) {
-    // Words as the shell splits them here: a quoted value ("Dev User") is one word.
-    const words = m[1].match(/"[^"]*"|'[^']*'|\S+/g) ?? [];
-    let name: string | undefined;
-    for (let i = 0; i < words.length && name === undefined; i++) {
-      const w = words[i];
-      if (w.startsWith('-')) {
-        // A short option with its value joined (-u1000) or a long one with '=' takes no next word.
-        if (VALUED.has(w)) i += 1;
+export function accountCommands(text: string): AccountCommand[] {
+  const out: AccountCommand[] = [];
+  for (const m of text.matchAll(/(?:^|[\s;&|(])(useradd|adduser|groupadd|addgroup)\s+([^;&|)\n]*)/g)) {
+    const tool = m[1] as AccountCommand['tool'];
+    const group = tool === 'groupadd' || tool === 'addgroup';
+    const [short, long] = group ? ['-g', '--gid'] : ['-u', '--uid'];
+    const from = (m.index ?? 0) + m[0].length - m[2].length;
+    const cmd: AccountCommand = { tool };
+    const words = [...m[2].matchAll(/"[^"]*"|'[^']*'|\S+/g)];
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i][0];
+      if (!word.startsWith('-')) {
+        if (cmd.name === undefined) cmd.name = word.replace(/^['"]|['"]$/g, '');
         continue;
       }
-      name = w.replace(/^['"]|['"]$/g, '');
+      // `-u N`, `--uid N`, `-uN`, `--uid=N` (and the same with -g, --gid for a group).
+      const joined = word.startsWith(`${long}=`) ? long.length + 1 : !word.startsWith('--') && word.startsWith(short) && word.length > 2 ? 2 : 0;
+      if (joined > 0) {
+        cmd.id = { word: word.slice(joined), at: from + (words[i].index ?? 0) + joined };
+        continue;
+      }
+      if (word === short || word === long) {
+        i += 1;
+        if (i < words.length) cmd.id = { word: words[i][0], at: from + (words[i].index ?? 0) };
+        continue;
+      }
+      // A short option with its value joined (-u1000) or a long one with '=' takes no next word.
+      if (VALUED.has(word)) i += 1;
     }
-    if (name === undefined || name === '') continue;
-    if (new RegExp(`(?:-u|--uid)[=\\s]*['"]?${uid}\\b`).test(m[1])) return name;
-    names.push(name);
+    out.push(cmd);
   }
 
-  return names[0];
+  return out;
+}
+
+/**
+ * A step's text on one line as written: continued lines joined, and the runs of blanks the
+ * indentation of continued lines leaves made one space (not inside quotes).
+ */
+function oneLine(text: string): string {
+  return text.replace(/\\\r?\n/g, ' ').replace(/"[^"]*"|'[^']*'|\s{2,}/g, (m) => (m.startsWith('"') || m.startsWith("'") ? m : ' ')).trim();
+}
+
+/** The value a word gives with the stage's values put in, quotes taken off. */
+function valueOf(word: string, values: Record<string, string> | undefined): string {
+  return withValues(word, values).replace(/^['"]|['"]$/g, '');
+}
+
+/** The lowest id from `from` that no user has as its uid and no group as its gid. */
+function freeId(state: AnalysisView['image'], from: number): number {
+  const taken = new Set([...state.accounts.passwd.map((e) => e.uid), ...state.accounts.group.map((g) => g.gid)]);
+  let id = from;
+  while (taken.has(id)) id++;
+
+  return id;
+}
+
+/**
+ * Where an account came from: the earlier step of the Dockerfile that made it, or the base.
+ * Read from the simulator's record of the line that made each account.
+ */
+function madeBy(a: AnalysisView, f: BuildFailure, kind: 'user' | 'group', name: string, base: string): string {
+  const stage = a.sim.stages.find((s) => s.failures.includes(f));
+  const line = stage?.accountLines.get(`${kind}:${name}`);
+
+  return line !== undefined && line < f.line ? `made by the step at line ${line}` : `base ${base}`;
+}
+
+/**
+ * A uid or gid the step asks for is taken. The holder, and where it came from (an earlier step
+ * or the base), are named. A user of the login range (login.defs UID_MIN..UID_MAX) that no
+ * package added can go: the fix removes it, with its own group (userdel does so under
+ * USERGROUPS_ENAB), before the step's own commands as written. A system user or a package's
+ * service user stays: the fix gives the new account another id, its name and options kept.
+ */
+function takenId(a: AnalysisView, f: BuildFailure, state: AnalysisView['image'], base: string, kind: 'user' | 'group', id: number): { cause: string; fixes: Fix[] } {
+  // BusyBox images have adduser and deluser, not useradd and userdel.
+  const busybox = lacksShadowTool(state, 'useradd');
+  const acc = state.accounts;
+  const defs = acc.loginDefs;
+  const text = oneLine(stepText(a.df, f.line) || f.instruction.replace(/^RUN\s+/, ''));
+  const commands = accountCommands(text);
+  // The failing command: the one asking for the taken id, after the stage's ARG and ENV values.
+  const failing = commands.find((c) => (kind === 'group') === (c.tool === 'groupadd' || c.tool === 'addgroup') && c.id !== undefined && valueOf(c.id.word, f.values) === String(id));
+
+  const group = kind === 'group' ? groupByGid(acc, id) : undefined;
+  // The user to remove: the uid's holder, or the user whose own group holds the gid.
+  const user = kind === 'user' ? userByUid(acc, id) : group ? acc.passwd.find((e) => e.name === group.name && e.gid === group.gid) : undefined;
+  const holderName = kind === 'user' ? user?.name : group?.name;
+  const pkg = holderName !== undefined ? packageThatAdded(state, user?.name ?? holderName) : undefined;
+  const from = holderName === undefined ? '' : pkg ? `, which the package ${pkg.name} (line ${pkg.line}) added` : ` (${madeBy(a, f, kind, holderName, base)})`;
+  const holderWords = holderName === undefined ? `another ${kind}` : `the ${kind} ${holderName}`;
+  let cause = `${kind === 'user' ? 'uid' : 'gid'} ${id} already belongs to ${holderWords}${from}.`;
+
+  // Removable: a login user no package added, whose own group (for a gid) is the one in the way
+  // and no other user's primary group.
+  // userdel drops the user from every member list first, then its own group when no one else
+  // is in it (shadow's remove_usergroup); BusyBox's deluser is not measured here for a group.
+  const login = user !== undefined && user.uid >= defs.uidMin && user.uid <= defs.uidMax;
+  const othersIn = group !== undefined && user !== undefined && (group.members.some((m) => m !== user.name) || acc.passwd.some((e) => e !== user && e.gid === group.gid));
+  const removable = user !== undefined && pkg === undefined && login &&
+    (group === undefined || (!busybox && defs.usergroupsEnab && !othersIn));
+  if (removable && text !== '' && !text.startsWith('[')) {
+    const remove = busybox ? `deluser --remove-home ${user.name}` : `userdel -r ${user.name}`;
+    const also = group ? ` (${busybox ? 'deluser' : 'userdel'} takes its own group ${group.name} with it)` : '';
+    return {
+      cause,
+      fixes: [{
+        description: `${kind === 'user' ? 'uid' : 'gid'} ${id} is taken by ${user.name}: reuse that ${kind}, or remove the user ${user.name} first${also}, then run the step as written.`,
+        snippet: `RUN ${remove} && ${text}`,
+        safe: false,
+      }],
+    };
+  }
+
+  if (pkg === undefined && holderName !== undefined) {
+    cause += user === undefined
+      ? ` The group ${holderName} is no user's own group, so removing a user does not free the gid.`
+      : !login ? ` ${user.name} is a system account (uid ${user.uid}, outside ${defs.uidMin}-${defs.uidMax}): removing it is not safe.`
+        : othersIn ? ` Other users are in the group ${holderName}: removing ${user.name} does not free the gid.`
+          : busybox ? ` Whether BusyBox's deluser takes the group ${holderName} with the user ${user.name} is not measured here.`
+            : ` USERGROUPS_ENAB is off in login.defs: userdel leaves the group ${holderName}.`;
+  }
+  const other = freeId(state, id + 1000);
+  const what = kind === 'user' ? 'uid' : 'gid';
+  const reason = pkg ? `${pkg.name} needs ${holderName}` : `${holderWords} stays`;
+  if (failing?.id !== undefined) {
+    // An id from an ARG: another default for it (or --build-arg) changes every use of it.
+    const arg = /^["']?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?["']?$/.exec(failing.id.word)?.[1];
+    if (arg !== undefined) {
+      return {
+        cause,
+        fixes: [{ description: `Give the new ${kind} another ${what} (${reason}): another default for ${arg}, or --build-arg ${arg}=${other}.`, snippet: `ARG ${arg}=${other}`, safe: false }],
+      };
+    }
+    const at = failing.id.at;
+
+    return {
+      cause,
+      fixes: [{ description: `Give the new ${kind} another ${what} (${reason}).`, snippet: `RUN ${text.slice(0, at)}${other}${text.slice(at + failing.id.word.length)}`, safe: false }],
+    };
+  }
+
+  return {
+    cause,
+    fixes: [{ description: `Give the new ${kind} another ${what}, or reuse ${holderWords}.`, snippet: kind === 'user' ? (busybox ? `RUN adduser -D -u ${other} app` : `RUN useradd --create-home --uid ${other} app`) : (busybox ? `RUN addgroup -g ${other} app` : `RUN groupadd --gid ${other} app`), safe: false }],
+  };
 }
 
 function explainCause(a: AnalysisView, f: BuildFailure, state: AnalysisView['image'], base: string): { cause: string; fixes: Fix[] } {
   const badId = /invalid (user|group) ID '([^']*)'/.exec(f.message);
   if (badId) return invalidId(f, badId[1], badId[2]);
 
-  // BusyBox images have adduser and deluser, not useradd and userdel.
-  const busybox = lacksShadowTool(state, 'useradd');
   // shadow's useradd says "UID 1000 is not unique", BusyBox's adduser "uid '1000' in use".
   // Debian's adduser says "The UID 1000 is already in use."
   const uid = /(?:UID|uid) '?(\d+)'? (?:is not unique|(?:is )?already (?:exists|in use)|in use)/.exec(f.message);
-  if (uid) {
-    const holder = userByUid(state.accounts, Number(uid[1]));
-    // A package's service user is no base user to remove: the service needs it.
-    const pkg = holder ? packageThatAdded(state, holder.name) : undefined;
-    const wanted = newUserName(f.instruction, uid[1]) ?? 'app';
-    if (holder && pkg) {
-      return {
-        cause: `uid ${uid[1]} already belongs to the user ${holder.name}, which the package ${pkg.name} (line ${pkg.line}) added.`,
-        fixes: [{ description: `Give the new user another uid: ${pkg.name} needs ${holder.name}.`, snippet: busybox ? `RUN adduser -D -u ${Number(uid[1]) + 1000} ${wanted}` : `RUN useradd --create-home --uid ${Number(uid[1]) + 1000} ${wanted}`, safe: false }],
-      };
-    }
-    return {
-      cause: `uid ${uid[1]} already belongs to ${holder ? `the user ${holder.name}` : 'another user'} (base ${base}).`,
-      fixes: [
-        {
-          description: `uid ${uid[1]} already exists in the image: reuse that user, or remove it first.`,
-          snippet: busybox
-            ? `RUN deluser --remove-home ${holder?.name ?? `"$(getent passwd ${uid[1]} | cut -d: -f1)"`} && adduser -D -u ${uid[1]} ${wanted}`
-            : `RUN userdel -r ${holder?.name ?? `"$(getent passwd ${uid[1]} | cut -d: -f1)"`} && useradd --create-home --uid ${uid[1]} ${wanted}`,
-          safe: false,
-        },
-      ],
-    };
-  }
-
   // groupadd: "GID '1000' already exists"; BusyBox addgroup: "gid '1000' in use".
-  const gid = /(?:GID|gid) '?(\d+)'? (?:(?:is )?already (?:exists|in use)|in use)/.exec(f.message);
-  if (gid) {
-    const holder = groupByGid(state.accounts, Number(gid[1]));
-    return {
-      cause: `gid ${gid[1]} already belongs to ${holder ? `the group ${holder.name}` : 'another group'} (base ${base}).`,
-      fixes: [{ description: `Reuse the group with gid ${gid[1]}, or pick another gid.`, snippet: busybox ? `RUN addgroup -g ${Number(gid[1]) + 1} app` : `RUN groupadd --gid ${Number(gid[1]) + 1} app`, safe: false }],
-    };
-  }
+  const gid = uid ? null : /(?:GID|gid) '?(\d+)'? (?:(?:is )?already (?:exists|in use)|in use)/.exec(f.message);
+  if (uid || gid) return takenId(a, f, state, base, uid ? 'user' : 'group', Number((uid ?? gid)![1]));
 
   const taken = /(user|group) [`']([^`']+)' (?:already exists|in use)/i.exec(f.message);
   if (taken) {
+    const kind = taken[1].toLowerCase() as 'user' | 'group';
     return {
-      cause: `a ${taken[1].toLowerCase()} named ${taken[2]} already exists (base ${base}).`,
+      cause: `a ${kind} named ${taken[2]} already exists (${madeBy(a, f, kind, taken[2], base)}).`,
       fixes: [{ description: `Reuse the existing ${taken[1].toLowerCase()} ${taken[2]}, or pick another name.`, safe: false }],
     };
   }
