@@ -650,7 +650,7 @@ function show(a, t) {
     if (t.ok) return 'build ok';
     return `build fails at line ${t.line}${t.message ? ` (${t.message})` : ''}`;
   }
-  if (a.start) return t.started ? 'starts' : 'does not start';
+  if (a.start) return t.started ? 'starts' : `does not start${t.error ? ` (${t.error})` : t.message ? ` (${t.message})` : ''}`;
   if (a.sshd) return `root login ${t.rootLogin ? 'allowed' : 'refused'}${t.values ? ` (sshd -T per port: ${t.values.join(' ')})` : ''}`;
   const parts = [];
   if ('uid' in t) parts.push(`uid=${t.uid}`);
@@ -681,7 +681,7 @@ function predicted(a, rep) {
       why: f ? [`${f.instruction}: ${f.message}`] : findings };
   }
   if (a.start) {
-    return { value: { started: rep.start?.ok !== false }, why: rep.start?.errors ?? [] };
+    return { value: { started: rep.start?.ok !== false, message: (rep.start?.errors ?? []).join(' ') }, why: rep.start?.errors ?? [] };
   }
   if (a.sshd) {
     // UID501: sshd lets root log in (PermitRootLogin yes, globally or in a Match block that applies).
@@ -728,7 +728,13 @@ export function differ(a, truth, other) {
     const because = a.expect?.worded === true ? a.expect.because : undefined;
     return !truth.ok && because && other.message !== undefined && !other.message.includes(because) ? ['message'] : [];
   }
-  if (a.start) return truth.started === other.started ? [] : ['started'];
+  if (a.start) {
+    if (truth.started !== other.started) return ['started'];
+    // `worded: true` on a start action: its `because` (what the run's error shows) is in the
+    // model's start errors too.
+    const because = a.worded === true ? a.because : undefined;
+    return !truth.started && because && other.message !== undefined && !other.message.includes(because) ? ['message'] : [];
+  }
   if (a.sshd) return truth.rootLogin === other.rootLogin ? [] : ['rootLogin'];
   const out = [];
   // A documented outcome may name only some fields; a measured one names them all.
@@ -799,9 +805,11 @@ function main() {
   const report = (s, a, truth, model, where) => {
     const exp = expectation(a);
     // `because` names text the failure must show, so a build fails for the intended reason.
-    const because = a.build && a.expect?.because;
+    // On a start action, `because` names what the container's error output must show.
+    const because = a.build ? a.expect?.because : a.start ? a.because : undefined;
+    const shown = a.build ? truth?.message : truth?.error;
     const wrongExpect = exp !== undefined && (differ(a, truth, exp).length > 0 ||
-      (because && !String(truth.message ?? '').includes(because)));
+      (because && !String(shown ?? '').includes(because)));
     record.push({ id: s.id, action: label(a), truth, expect: exp, kinds: where });
     if (wrongExpect) {
       tally.stale++;

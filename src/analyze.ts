@@ -600,7 +600,17 @@ export function analyze(input: AnalyzeInput): Analysis {
       runtime = { ...runtime, notes: [...runtime.notes, { text: a.text, assumption: a }] };
     }
   }
-  if (handover) {
+  if (handover?.error) {
+    // start.sh stops as root before it switches: the container exits, as with a followed
+    // script that stops (UID106).
+    const { step, message, status, target } = handover.error;
+    const written = start.argv.find((w) => /(^|\/)start\.sh$/.test(w)) ?? 'start.sh';
+    runtime = {
+      ...runtime,
+      notes: [...runtime.notes, { text: handover.assumption.text, assumption: handover.assumption }],
+      script: { path: '/usr/local/bin/start.sh', written, from: runtime.process, error: { step, message, status, switchTo: target } },
+    };
+  } else if (handover) {
     runtime = { ...runtime, process: handover.process, identity: handover.identity, notes: [...runtime.notes, { text: handover.assumption.text, assumption: handover.assumption }] };
     if (handover.grantsSudo) {
       // The file start.sh writes when the container starts.
@@ -715,7 +725,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     resolved: runtime.userResolved,
     drop: runtime.drop ? dropSummary(image, runtime.drop) : null,
     script: runtime.script
-      ? { path: runtime.script.path, written: runtime.script.written, line: runtime.script.workloadLine ?? null, error: runtime.script.error ? `line ${runtime.script.error.line}: ${runtime.script.error.message}` : null }
+      ? { path: runtime.script.path, written: runtime.script.written, line: runtime.script.workloadLine ?? null, error: runtime.script.error ? `${scriptErrorAt(runtime.script.error)}: ${runtime.script.error.message}` : null }
       : null,
   };
 
@@ -799,4 +809,9 @@ export function analyze(input: AnalyzeInput): Analysis {
   analysis.findings = windows ? runRules(analysis).filter((f) => f.ruleId === 'UID701') : runRules(analysis);
 
   return analysis;
+}
+
+/** Where a start script stopped, as identity.script.error names it: "line 2", or its step. */
+function scriptErrorAt(e: { line?: number; step?: string }): string {
+  return e.line !== undefined ? `line ${e.line}` : `at ${e.step ?? 'a step'}`;
 }

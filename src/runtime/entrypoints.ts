@@ -1,10 +1,11 @@
 // Entrypoints that change the identity themselves before the main program starts. Only the ones
 // whose behaviour is documented and common in this field are modelled; each says so in notes.
 
-import type { Assumption, ImageState, Process, RunContext } from '../model/types.js';
+import type { Assumption, Capability, ImageState, Process, RunContext } from '../model/types.js';
 import type { Identity } from '../access/evaluate.js';
 import { groupByGid, groupByName, memberGroups, userByName } from '../image/accounts.js';
 import { evaluate } from '../access/evaluate.js';
+import { SUDO_NO_SETUID } from '../shell/commands/builtins.js';
 
 export interface EntrypointEffect {
   process: Process;
@@ -17,6 +18,12 @@ export interface EntrypointEffect {
    * each path, recursively when the *_OPTS say -R.
    */
   chowns?: { path: string; uid: number; gid: number; recursive: boolean }[];
+  /**
+   * start.sh stops as root before the switch (set -e): a chown, or the closing
+   * `exec sudo ... --user NB_USER`, refused for a capability the run drops. The process stays
+   * root and the command never runs.
+   */
+  error?: { step: string; message: string; status: number; missing: Capability[]; target: { name: string; uid: number; gid: number } };
 }
 
 /**
@@ -94,6 +101,21 @@ export function applyEntrypoint(image: ImageState, run: RunContext, process: Pro
     chowns.push({ path, uid, gid, recursive: recursive(env.CHOWN_EXTRA_OPTS) });
   }
 
+  const refused = startShRefusal(process, name, uid, gid, chowns, argv);
+  if (refused) {
+    return {
+      process,
+      identity,
+      assumption: {
+        id: 'entrypoint:docker-stacks-caps',
+        subject: 'docker-stacks start.sh',
+        text: `the image's start.sh starts as root and, with set -e, stops at ${refused.step}: ${refused.missing.join(' and ')} ${refused.missing.length > 1 ? 'are' : 'is'} dropped from the run, so it never switches to ${name}. sudo's words are measured with Debian 12's sudo 1.9.13 (tests/oracle/scenarios/launchers-caps.yaml) and taken to be the same for the Ubuntu sudo in the image; the steps before (usermod, the sudoers.d file) are taken to succeed as root without capabilities, as with the default NB_USER, NB_UID and NB_GID they change nothing the root owner may not`,
+        confidence: 'medium',
+      },
+      error: refused,
+    };
+  }
+
   return {
     process: next,
     identity: { uid, gid, groups, caps: new Set(), label: `${name} (uid ${uid})` },
@@ -106,6 +128,39 @@ export function applyEntrypoint(image: ImageState, run: RunContext, process: Pro
     grantsSudo: grant ? { who: name, file: '/etc/sudoers.d/added-by-start-script' } : undefined,
     ...(chowns.length > 0 ? { chowns } : {}),
   };
+}
+
+/**
+ * What stops start.sh (set -e) as root when the run drops a capability its last steps need:
+ * CHOWN_HOME/CHOWN_EXTRA's chown without CAP_CHOWN (root is not the owner of the ids it gives,
+ * so chown(2) needs it), then `exec sudo --preserve-env --set-home --user NB_USER ... CMD`,
+ * which reads sudoers as uid 1 (CAP_SETUID) and sets the runas gid (CAP_SETGID), in sudo's
+ * words (measured with sudo 1.9.13: launchers-caps/sudo-drop-*).
+ */
+function startShRefusal(
+  process: Process,
+  name: string,
+  uid: number,
+  gid: number,
+  chowns: { path: string }[],
+  argv: string[],
+): EntrypointEffect['error'] {
+  const caps = process.caps;
+  const target = { name, uid, gid };
+  if (chowns.length > 0 && !caps.has('CAP_CHOWN')) {
+    const path = chowns[0].path;
+    return { step: `its chown of ${path} (CHOWN_HOME/CHOWN_EXTRA)`, message: `chown: changing ownership of '${path}': Operation not permitted`, status: 1, missing: ['CAP_CHOWN'], target };
+  }
+  const missing = (['CAP_SETUID', 'CAP_SETGID'] as const).filter((c) => !caps.has(c));
+  if (missing.length === 0) return undefined;
+  const step = `\`exec sudo --preserve-env --set-home --user "\${NB_USER}" ...\``;
+  if (!caps.has('CAP_SETUID')) return { step, message: SUDO_NO_SETUID.join('; '), status: 1, missing, target };
+  // The command start.sh hands to sudo: what follows it in the start command, else bash.
+  const at = argv.findIndex((w) => /(^|\/)start\.sh$/.test(w));
+  const cmd0 = (at >= 0 ? argv[at + 1] : argv.find((w) => START_SCRIPT.test(w) && !/(^|\/)start\.sh$/.test(w))) ?? 'bash';
+  const call = gid !== process.gid ? 'unable to change to runas gid' : 'unable to set runas group vector';
+
+  return { step, message: `sudo: ${call}: Operation not permitted; sudo: ${cmd0}: Operation not permitted`, status: 1, missing, target };
 }
 
 /**

@@ -92,8 +92,12 @@ export interface RuntimeResolution {
     path: string;
     /** As the start command names it. */
     written: string;
-    /** It stops with an error before it starts the command: the container exits. */
-    error?: { line: number; message: string; status: number };
+    /**
+     * It stops with an error before it starts the command: the container exits. line is the
+     * script's line when its text is followed; step names the command where it is not (a
+     * catalog image's start.sh, whose text is described, not read).
+     */
+    error?: { line?: number; step?: string; message: string; status: number; switchTo?: { name: string; uid: number; gid: number } };
     /** The kernel does not start it at all (no #! line, Windows line endings, no interpreter). */
     refused?: { message: string; why: string; fix: string; snippet?: string };
     /** The script's line that starts the command. */

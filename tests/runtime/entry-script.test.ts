@@ -511,3 +511,64 @@ describe('a shell named in front of a script it may not read', () => {
     assert.equal(a.findings.find((x) => x.ruleId === 'UID106'), undefined);
   });
 });
+
+// Entrypoint scripts that switch with each tool, run by root without CAP_SETUID or CAP_SETGID:
+// the tool's words and exit status as measured with buildah (launchers-caps/*-drop-*).
+describe('a switch in a script, refused for a dropped capability', () => {
+  const TOOLS = 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends sudo gosu s6 && rm -rf /var/lib/apt/lists/*\nRUN groupadd -g 2000 data && useradd -m -u 1000 app && usermod -aG data app\nCOPY entrypoint.sh /usr/local/bin/entrypoint.sh\nENTRYPOINT ["entrypoint.sh"]\nCMD ["sleep", "infinity"]\n';
+  const LINES: Record<string, string> = {
+    sudo: 'exec sudo -u app "$@"',
+    su: "exec su app -s /bin/sh -c 'exec \"$0\" \"$@\"' -- \"$@\"",
+    runuser: 'exec runuser -u app -- "$@"',
+    gosu: 'exec gosu app "$@"',
+    setpriv: 'exec setpriv --reuid=app --regid=app --init-groups "$@"',
+    chroot: 'exec chroot --userspec=app:app / "$@"',
+    s6: 'exec s6-setuidgid app "$@"',
+  };
+  const SUDO_SETUID = 'sudo: PERM_SUDOERS: setresuid(-1, 1, -1): Operation not permitted; sudo: no valid sudoers sources found, quitting; sudo: error initializing audit plugin sudoers_audit';
+  const MEASURED: Record<string, Record<'ALL' | 'SETUID' | 'SETGID', [string, number]>> = {
+    sudo: { ALL: [SUDO_SETUID, 1], SETUID: [SUDO_SETUID, 1], SETGID: ['sudo: unable to change to runas gid: Operation not permitted; sudo: sleep: Operation not permitted', 1] },
+    su: { ALL: ['su: cannot set groups: Operation not permitted', 1], SETUID: ['su: cannot set user id: Operation not permitted', 1], SETGID: ['su: cannot set groups: Operation not permitted', 1] },
+    runuser: { ALL: ['runuser: cannot set groups: Operation not permitted', 1], SETUID: ['runuser: cannot set user id: Operation not permitted', 1], SETGID: ['runuser: cannot set groups: Operation not permitted', 1] },
+    gosu: { ALL: ['error: failed switching to "app": operation not permitted', 1], SETUID: ['error: failed switching to "app": operation not permitted', 1], SETGID: ['error: failed switching to "app": operation not permitted', 1] },
+    setpriv: { ALL: ['setpriv: setresuid failed: Operation not permitted', 127], SETUID: ['setpriv: setresuid failed: Operation not permitted', 127], SETGID: ['setpriv: setresgid failed: Operation not permitted', 127] },
+  };
+  const run = (tool: string, line: string) => check(TOOLS, { 'entrypoint.sh': `#!/bin/sh\n${LINES[tool]}\n` }, line);
+
+  for (const [tool, byCap] of Object.entries(MEASURED)) {
+    for (const [cap, [words, status]] of Object.entries(byCap)) {
+      test(`${tool} under --cap-drop ${cap}: "${words}", exit ${status}`, () => {
+        const a = run(tool, `docker run --rm --cap-drop ${cap} img bash`);
+        assert.equal(a.identity.uid, 0);
+        assert.equal(a.identity.script?.error, `line 2: ${words.replace('sleep', 'bash')}`);
+        const f = a.findings.find((x) => x.ruleId === 'UID106');
+        assert.equal(f?.message, `The container will not start its workload: entrypoint.sh stops at its line 2 (${words.replace('sleep', 'bash')}), exit ${status}.`);
+        const keep = cap === 'ALL' ? '--cap-add SETUID --cap-add SETGID' : `--cap-add ${cap}`;
+        assert.deepEqual(f?.fixes.map((x) => x.snippet), [keep]);
+      });
+    }
+    test(`${tool} with the default capabilities switches to app`, () => {
+      const a = run(tool, 'docker run --rm img bash');
+      assert.deepEqual([a.identity.uid, a.identity.gid, a.identity.groups], [1000, 1000, [1000, 2000]]);
+      assert.ok(!a.findings.some((f) => f.ruleId === 'UID106'));
+    });
+  }
+
+  test('chroot and s6-setuidgid, which the interpreter leaves to their start-command model', () => {
+    const c = run('chroot', 'docker run --rm --cap-drop ALL img bash').findings.find((x) => x.ruleId === 'UID106');
+    assert.equal(c?.message, "The container will not start its workload: `chroot --userspec=app:app /` runs as root (uid 0) and cannot switch user (chroot: cannot change root directory to '/': Operation not permitted).");
+    const s = run('s6', 'docker run --rm --cap-drop SETUID img bash').findings.find((x) => x.ruleId === 'UID106');
+    assert.equal(s?.message, 'The container will not start its workload: `s6-setuidgid app` runs as root (uid 0) and cannot switch user (s6-applyuidgid: fatal: unable to setuid: Operation not permitted).');
+  });
+
+  test('root switching to root: su and runuser still set groups (SETGID), sudo still reads sudoers as uid 1 (SETUID)', () => {
+    const one = (text: string, line: string) => check(TOOLS, { 'entrypoint.sh': `#!/bin/sh\n${text}\n` }, line).identity.script?.error;
+    assert.equal(one('exec su root -c "exec $*"', 'docker run --cap-drop SETUID img bash'), null);
+    assert.equal(one('exec su root -c "exec $*"', 'docker run --cap-drop SETGID img bash'), 'line 2: su: cannot set groups: Operation not permitted');
+    assert.equal(one('exec runuser -u root -- "$@"', 'docker run --cap-drop SETUID img bash'), null);
+    assert.equal(one('exec sudo "$@"', 'docker run --cap-drop SETUID img bash'), `line 2: ${SUDO_SETUID}`);
+    assert.equal(one('exec sudo "$@"', 'docker run --cap-drop SETGID img bash'), 'line 2: sudo: unable to set runas group vector: Operation not permitted; sudo: bash: Operation not permitted');
+    assert.equal(one('exec setpriv --reuid=app --regid=0 --keep-groups "$@"', 'docker run --cap-drop SETGID img bash'), null);
+    assert.equal(one('exec setpriv --reuid=0 --regid=0 --init-groups "$@"', 'docker run --cap-drop SETGID img bash'), 'line 2: setpriv: initgroups failed: Operation not permitted');
+  });
+});

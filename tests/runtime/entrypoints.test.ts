@@ -66,3 +66,60 @@ describe("docker-stacks' start.sh with NB_GID", () => {
     assert.equal(b.identity.id, 'uid=1001(jovyan) gid=1001(lab) groups=1001(lab),100(users)');
   });
 });
+
+// start.sh ends with `exec sudo --preserve-env --set-home --user "${NB_USER}" ...` (set -e):
+// sudo run by root reads sudoers as uid 1 (CAP_SETUID) and sets the runas gid (CAP_SETGID), in
+// the words measured with Debian's sudo 1.9.13 (tests/oracle/scenarios/launchers-caps.yaml).
+describe("docker-stacks' start.sh under a run that drops capabilities", () => {
+  const SETUID_WORDS = 'sudo: PERM_SUDOERS: setresuid(-1, 1, -1): Operation not permitted; sudo: no valid sudoers sources found, quitting; sudo: error initializing audit plugin sudoers_audit';
+  const STEP = '`exec sudo --preserve-env --set-home --user "${NB_USER}" ...`';
+
+  test('--user root --cap-drop ALL: sudo stops, the container stays root and exits', () => {
+    const a = check('FROM jupyter/base-notebook\n', 'docker run --user root --cap-drop ALL jupyter/base-notebook');
+    assert.deepEqual([a.identity.uid, a.identity.gid, a.identity.user], [0, 0, 'root']);
+    assert.deepEqual(a.identity.script, { path: '/usr/local/bin/start.sh', written: 'start.sh', line: null, error: `at ${STEP}: ${SETUID_WORDS}` });
+    const f = a.findings.find((x) => x.ruleId === 'UID106');
+    assert.equal(f?.message, `The container will not start its workload: start.sh stops at ${STEP} (${SETUID_WORDS}), exit 1.`);
+    assert.equal(f?.severity, 'error');
+    assert.deepEqual(f?.fixes.map((x) => x.snippet), ['--cap-add SETUID --cap-add SETGID', '--user 1000:100']);
+    assert.deepEqual(f?.dependsOn, ['entrypoint:docker-stacks-caps']);
+    assert.equal(a.assumptions.find((x) => x.id === 'entrypoint:docker-stacks-caps')?.confidence, 'medium');
+    assert.ok(!a.assumptions.some((x) => x.id === 'entrypoint:docker-stacks'), 'no switch to jovyan');
+  });
+
+  test('--cap-drop SETUID alone: the same words', () => {
+    const a = check('FROM jupyter/base-notebook\n', 'docker run --user root --cap-drop SETUID img');
+    assert.equal(a.identity.script?.error, `at ${STEP}: ${SETUID_WORDS}`);
+    assert.deepEqual(a.findings.find((x) => x.ruleId === 'UID106')?.fixes.map((x) => x.snippet), ['--cap-add SETUID', '--user 1000:100']);
+  });
+
+  test('--cap-drop SETGID: sudo reads its rules and cannot take the runas gid 100', () => {
+    const a = check('FROM jupyter/base-notebook\n', 'docker run --user root --cap-drop SETGID img bash');
+    assert.equal(a.identity.script?.error, `at ${STEP}: sudo: unable to change to runas gid: Operation not permitted; sudo: bash: Operation not permitted`);
+    assert.equal(a.identity.uid, 0);
+  });
+
+  test('the image CMD is what sudo names when it cannot execute it', () => {
+    const a = check('FROM jupyter/base-notebook\n', 'docker run --user root --cap-drop SETGID img');
+    assert.equal(a.identity.script?.error, `at ${STEP}: sudo: unable to change to runas gid: Operation not permitted; sudo: start-notebook.py: Operation not permitted`);
+  });
+
+  test('CHOWN_HOME without CAP_CHOWN stops at the chown, before sudo', () => {
+    const a = check('FROM jupyter/base-notebook\n', 'docker run --user root --cap-drop CHOWN -e CHOWN_HOME=yes img');
+    const f = a.findings.find((x) => x.ruleId === 'UID106');
+    assert.equal(f?.message, "The container will not start its workload: start.sh stops at its chown of /home/jovyan (CHOWN_HOME/CHOWN_EXTRA) (chown: changing ownership of '/home/jovyan': Operation not permitted), exit 1.");
+    assert.deepEqual(f?.fixes.map((x) => x.snippet), ['--cap-add CHOWN', '--user 1000:100']);
+  });
+
+  test('capabilities kept: it switches to jovyan as before', () => {
+    const a = check('FROM jupyter/base-notebook\n', 'docker run --user root --cap-drop ALL --cap-add SETUID --cap-add SETGID img');
+    assert.deepEqual([a.identity.uid, a.identity.gid], [1000, 100]);
+    assert.ok(!a.findings.some((f) => f.ruleId === 'UID106'));
+  });
+
+  test('started as jovyan under --cap-drop ALL, start.sh does not switch and the server starts', () => {
+    const a = check('FROM jupyter/base-notebook\n', 'docker run --cap-drop ALL img');
+    assert.equal(a.identity.uid, 1000);
+    assert.ok(!a.findings.some((f) => f.ruleId === 'UID106'));
+  });
+});

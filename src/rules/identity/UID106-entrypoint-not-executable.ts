@@ -598,7 +598,32 @@ function scriptReadFixes(a: AnalysisView, file: string, path: string, reader: st
  * command (set -e and a chown the process may not make, a user switch that fails): the
  * container exits with it.
  */
-function scriptFails(a: AnalysisView, written: string, e: { line: number; message: string; status: number }): RuleReport {
+/**
+ * The measured words of a user switch refused for a capability (launchers-caps/*,
+ * privilege-drop.yaml): gosu, su-exec, setpriv, su, runuser, sudo run by root, chroot
+ * --userspec, s6-setuidgid. Each needs CAP_SETUID and CAP_SETGID; chroot also CAP_SYS_CHROOT.
+ */
+const SWITCH_REFUSED = [
+  /error: failed switching to "[^"]*": operation not permitted/,
+  /su-exec: set(groups|gid|uid)\b.*Operation not permitted/,
+  /setpriv: (setresuid|setresgid|initgroups|setgroups) failed: Operation not permitted/,
+  /\b(su|runuser): cannot set (groups|user id): Operation not permitted/,
+  /sudo: PERM_SUDOERS: setresuid|sudo: unable to (change to runas gid|set runas group vector): Operation not permitted/,
+  /chroot: (failed to set (supplemental groups|group-ID|user-ID)|cannot change root directory to '[^']*'): Operation not permitted/,
+  /s6-applyuidgid: fatal: unable to (set supplementary group list|setgid|setuid): Operation not permitted/,
+];
+
+/** The capabilities a root start lacks for the switch that stopped the script, if that is why. */
+function switchCapsMissing(a: AnalysisView, message: string): string[] | undefined {
+  const f = a.runtime.script!.from;
+  if (f.uid !== 0 || !SWITCH_REFUSED.some((r) => r.test(message))) return undefined;
+  const needs = ['CAP_SETUID', 'CAP_SETGID', ...(/chroot: /.test(message) ? ['CAP_SYS_CHROOT'] : [])];
+  const missing = needs.filter((c) => !f.caps.has(c as never));
+
+  return missing.length > 0 ? missing : undefined;
+}
+
+function scriptFails(a: AnalysisView, written: string, e: NonNullable<NonNullable<AnalysisView['runtime']['script']>['error']>): RuleReport {
   const f = a.runtime.script!.from;
   const refused = a.runtime.script!.refused;
   if (refused) {
@@ -612,14 +637,41 @@ function scriptFails(a: AnalysisView, written: string, e: { line: number; messag
   // What it depends on: commands in the script (or before it) the model does not follow.
   const dependsOn = a.unknowns.filter((u) => u.command.startsWith(`${written} line `)).map(unknownId);
 
+  const at = e.line !== undefined ? `its line ${e.line}` : (e.step ?? 'a step');
+  const missing = switchCapsMissing(a, e.message);
+  const chownCap = e.switchTo !== undefined && /^chown: changing ownership of /.test(e.message) && !f.caps.has('CAP_CHOWN') ? ['CAP_CHOWN'] : undefined;
+  const keep = missing ?? chownCap;
+  const fixes: Fix[] = [];
+  if (keep) {
+    const names = keep.map((c) => c.replace(/^CAP_/, ''));
+    fixes.push({
+      description: `Keep the capabilities ${written} needs as root before it switches user (${names.join(', ')}) ${runPlace(a)}.`,
+      snippet: renderRunChanges(a, [{ kind: 'caps', drop: [], add: names }]),
+      safe: false,
+    });
+    if (e.switchTo) {
+      const t = e.switchTo;
+      fixes.push({
+        description: `Or start it as ${t.name} (uid ${t.uid}) itself: ${written} then skips the root steps and the switch and runs the command as that user, with no capability needed.`,
+        snippet: renderRunChanges(a, [{ kind: 'user', uid: t.uid, gid: t.gid }]),
+        safe: false,
+      });
+    }
+  } else {
+    fixes.push(unsetFix(a, e.message) ?? { description: `Make the step at ${at} of ${written} succeed for ${named(f)} in this setup (or start the container as the user it expects).`, safe: false });
+  }
+
   return {
-    message: `The container will not start its workload: ${written} stops at its line ${e.line} (${e.message}), exit ${e.status}.`,
+    message: `The container will not start its workload: ${written} stops at ${at} (${e.message}), exit ${e.status}.`,
     why: `The entrypoint script runs first, as ${named(f)}, with the run's mounts in place, and it ends before it starts the command.` +
+      (missing ? ` Switching user takes setgroups, setgid and setuid (sudo also reads its rules as uid 1), which need CAP_SETGID and CAP_SETUID even for root; this run starts without ${missing.join(', ')}.` : '') +
+      (chownCap ? ' Giving a path to another owner needs CAP_CHOWN even for root, and the run drops it.' : '') +
       (dependsOn.length > 0 ? ` Some of its commands are not modelled (${dependsOn.join(', ')}), so this rests on them.` : ''),
     line: a.sim.target.lines.entrypoint ?? a.sim.target.lines.cmd,
-    dependsOn,
+    // A catalog image's start.sh is described, not read: the refusal rests on that description.
+    dependsOn: e.switchTo ? [...dependsOn, 'entrypoint:docker-stacks-caps'] : dependsOn,
     unsureSeverity: dependsOn.length > 0 ? 'warning' : undefined,
-    fixes: [unsetFix(a, e.message) ?? { description: `Make the step at line ${e.line} of ${written} succeed for ${named(f)} in this setup (or start the container as the user it expects).`, safe: false }],
+    fixes,
   };
 }
 

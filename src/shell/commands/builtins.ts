@@ -522,10 +522,33 @@ const su: CommandHandler = (ctx, argv) => {
   if (!isRoot(ctx)) return fail(busybox ? 'su: incorrect password' : 'su: Authentication failure');
 
   const ident = loginIdentity(ctx, p.user)!;
+  const refused = switchCaps(ctx, busybox ? 'busybox su' : 'su', ident);
+  if (refused) return refused;
   const shellPath = p.shell ?? entry.shell;
 
   return viaShell(ctx, ident, shellPath, p.command, p.rest, p.login, suSetup(ctx, entry, shellPath, p.login, p.preserve));
 };
+
+/**
+ * util-linux su and runuser, as root, change identity with initgroups, setgid and setuid in that
+ * order (login-utils/su-common.c: init_groups, change_identity), each needing its capability:
+ * without CAP_SETGID the group list is refused even for root itself, without CAP_SETUID the
+ * switch to another uid (measured with util-linux 2.38 under --cap-drop SETGID, SETUID and ALL:
+ * launchers-caps/su-drop-*, runuser-drop-*; exit 1). BusyBox su's words are not measured.
+ */
+function switchCaps(ctx: ExecContext, tool: 'su' | 'runuser' | 'busybox su', ident: BuildIdentity): CmdResult | undefined {
+  if (!isRoot(ctx)) return undefined;
+  const caps = ctx.ident.caps;
+  const groups = caps.has('CAP_SETGID');
+  const uid = ident.uid === ctx.ident.uid || caps.has('CAP_SETUID');
+  if (groups && uid) return undefined;
+  if (tool === 'busybox su') {
+    ctx.unknown(`su runs as root without ${groups ? 'CAP_SETUID' : 'CAP_SETGID'}: BusyBox su's failure is not measured, so whether it switches is not known`);
+    return unknownOutput({ status: 'unknown' });
+  }
+
+  return fail(`${tool}: ${groups ? 'cannot set user id' : 'cannot set groups'}: Operation not permitted`);
+}
 
 /**
  * sg GROUP [-c] COMMAND: COMMAND through /bin/sh -c with GROUP as the primary group and the
@@ -564,6 +587,8 @@ const runuser: CommandHandler = (ctx, argv) => {
     if (rest[0] === '--') rest = rest.slice(1);
     const ident = loginIdentity(ctx, name);
     if (!ident) return fail(noUser('runuser', name));
+    const refused = switchCaps(ctx, 'runuser', ident);
+    if (refused) return refused;
     if (rest.length === 0) {
       return viaShell(ctx, ident, userByName(ctx.state.accounts, name)!.shell, undefined, [], false);
     }
@@ -576,8 +601,11 @@ const runuser: CommandHandler = (ctx, argv) => {
   if (!entry) return fail(noUser('runuser', p.user));
 
   const shellPath = p.shell ?? entry.shell;
+  const ident = loginIdentity(ctx, p.user)!;
+  const refused = switchCaps(ctx, 'runuser', ident);
+  if (refused) return refused;
 
-  return viaShell(ctx, loginIdentity(ctx, p.user)!, shellPath, p.command, p.rest, p.login, suSetup(ctx, entry, shellPath, p.login, p.preserve));
+  return viaShell(ctx, ident, shellPath, p.command, p.rest, p.login, suSetup(ctx, entry, shellPath, p.login, p.preserve));
 };
 
 /** sudo [-u USER] [-E] [-H] [-n] [-i|-s] [--] cmd args: sudo 1.9 option handling. */
@@ -629,6 +657,12 @@ const sudo: CommandHandler = (ctx, argv) => {
   // -E with -i is a usage error, found before anything else (sudo's parse_args.c; measured with
   // sudo 1.9.13: the line, then the usage, exit 1). --preserve-env=LIST with -i is allowed.
   if (preserveEnv && loginShell) return fail('sudo: you may not specify both the -i and -E options', ...SUDO_USAGE);
+
+  // Root reads sudoers with its effective uid set to 1 (set_perms.c PERM_SUDOERS: sudoers_mode
+  // 0440 is group-readable, so "we use a non-zero uid in order to avoid NFS lossage"), which
+  // needs CAP_SETUID whoever the command is for: without it the plugin stops before any rule is
+  // read (measured with sudo 1.9.13 under --cap-drop SETUID and ALL: launchers-caps/sudo-drop-*).
+  if (isRoot(ctx) && !ctx.ident.caps.has('CAP_SETUID')) return fail(...SUDO_NO_SETUID);
 
   // VAR=value words before the command are variables to set for it (sudo(8)).
   const vars: [string, string][] = [];
@@ -761,6 +795,13 @@ const sudo: CommandHandler = (ctx, argv) => {
     if (found !== undefined) run = [found, ...cmd.slice(1)];
   }
 
+  // Root without CAP_SETGID passes the rules and stops as it switches: the runas gid first when
+  // it changes, else the group list, then the command's own line (measured, sudo 1.9.13).
+  if (isRoot(ctx) && !ctx.ident.caps.has('CAP_SETGID')) {
+    const call = ident.gid !== ctx.ident.gid ? 'unable to change to runas gid' : 'unable to set runas group vector';
+    return fail(`sudo: ${call}: Operation not permitted`, ...(shellMode ? [] : [`sudo: ${cmd[0]}: Operation not permitted`]));
+  }
+
   if (shellMode) {
     // sudo gives the command to the shell as one -c string, each character but letters,
     // digits, '_', '-' and '$' escaped with a backslash (sudo's parse_args.c).
@@ -782,6 +823,13 @@ const sudo: CommandHandler = (ctx, argv) => {
 
   return programNotFound(r, run[0]) ? { ...r, status: 1, stderr: [...r.stderr!.slice(0, -1), `sudo: ${cmd[0]}: command not found`] } : r;
 };
+
+/** sudo run by root without CAP_SETUID (sudo 1.9.13 on Debian 12, measured). */
+export const SUDO_NO_SETUID = [
+  'sudo: PERM_SUDOERS: setresuid(-1, 1, -1): Operation not permitted',
+  'sudo: no valid sudoers sources found, quitting',
+  'sudo: error initializing audit plugin sudoers_audit',
+];
 
 /** sudo's usage, which a usage error prints after its line (sudo 1.9.13, measured). */
 const SUDO_USAGE = [
@@ -1093,12 +1141,14 @@ const setpriv: CommandHandler = (ctx, argv) => {
   const nobody: BuildIdentity = { uid: Number(uid), gid: 0, groups: [], caps: new Set(), home: '/' };
   const user = ctx.lookupIdentity(uid) ?? nobody;
   const g = gid !== undefined ? (parseId(gid) ?? groupByName(ctx.state.accounts, gid)?.gid ?? 0) : user.gid;
-  if (!isRoot(ctx)) {
-    // The calls in setpriv's order, uid first, each exiting 127 when refused (measured with
-    // util-linux 2.38 as a non-root user; src/runtime/privdrop.ts has the same model).
-    const call = user.uid !== ctx.ident.uid ? 'setresuid' : g !== ctx.ident.gid ? 'setresgid' : init ? 'initgroups' : clear ? 'setgroups' : undefined;
-    if (call !== undefined) return { status: 127, stderr: [`setpriv: ${call} failed: Operation not permitted`] };
-  }
+  // The calls in setpriv's order, uid first, each exiting 127 when refused (measured with
+  // util-linux 2.38 as a non-root user, and as root without CAP_SETUID or CAP_SETGID:
+  // launchers-caps/setpriv-drop-*; src/runtime/privdrop.ts has the same model).
+  const caps = isRoot(ctx) ? ctx.ident.caps : new Set<string>();
+  const setuid = caps.has('CAP_SETUID');
+  const setgid = caps.has('CAP_SETGID');
+  const call = user.uid !== ctx.ident.uid && !setuid ? 'setresuid' : g !== ctx.ident.gid && !setgid ? 'setresgid' : !setgid && init ? 'initgroups' : !setgid && clear ? 'setgroups' : undefined;
+  if (call !== undefined) return { status: 127, stderr: [`setpriv: ${call} failed: Operation not permitted`] };
   const ident: BuildIdentity = { ...user, gid: g, groups: init ? user.groups : [g] };
 
   // HOME, USER and LOGNAME stay as they were unless --reset-env sets them from the entry.
