@@ -268,6 +268,8 @@ export interface InstalledPackage {
   bin?: string;
   /** pip: installed with --user (or pip's fallback to a user install). */
   user?: boolean;
+  /** pip: the console scripts, when known (a local project that lists them as literals). */
+  scripts?: string[];
 }
 
 export interface PythonEnv {

@@ -80,9 +80,14 @@ export default defineRule({
     // workload may well not be root, so say so instead of stating it.
     const su = suInStart(a);
     if (su !== undefined) {
+      const sudo = /^(?:\S*\/)?sudo$/.test(su.split(' ')[0]);
       report({
-        message: `The container starts as root, and its command runs \`${su}\`, which may switch to another user: uidctl does not follow su and runuser's su mode, so who runs the workload is not known.`,
-        why: 'Until the switch the process is root. su and `runuser -l`/`-c` run a login shell of the target user; the verdicts here are judged for root, which the workload may not be.',
+        message: sudo
+          ? `The container starts as root, and its command runs \`${su}\`, which runs the workload as another user: uidctl does not follow sudo as a switch of user (only the program it starts is checked for that user), so the verdicts here are root's, not the workload's.`
+          : `The container starts as root, and its command runs \`${su}\`, which may switch to another user: uidctl does not follow su and runuser's su mode, so who runs the workload is not known.`,
+        why: sudo
+          ? 'Until sudo runs the command the process is root. sudo -u/-g runs it as the user (and group) it names, with the environment its sudoers policy leaves (env_reset, secure_path, HOME); the verdicts here are judged for root, which the workload is not.'
+          : 'Until the switch the process is root. su and `runuser -l`/`-c` run a login shell of the target user; the verdicts here are judged for root, which the workload may not be.',
         line: a.sim.target.lines.cmd ?? a.sim.target.lines.entrypoint ?? identityLine(a),
         unsureSeverity: 'info',
         // Not USER: su as a non-root user asks for a password the container cannot give.
@@ -273,12 +278,25 @@ function stepsDown(a: AnalysisView, d: PrivilegeDrop): RuleReport {
   };
 }
 
-/** `su ...` or runuser in su mode (`runuser -l app -c ...`) in the start command, as written. */
+/**
+ * `su ...`, runuser in su mode (`runuser -l app -c ...`) or `sudo -u USER ...` in the start
+ * command, as written (a bare `sudo CMD` runs CMD as root: no switch).
+ */
 function suInStart(a: AnalysisView): string | undefined {
   const text = startCommand(a).join(' ');
-  const m = /(?:^|[\s;&|'"(])((?:\/[\w/]*\/)?(?:su|runuser)(?:\s+[^\s;&|]+)*)/.exec(text);
+  // The tool's whole name: `sudo` is not `su`.
+  const m = /(?:^|[\s;&|'"(])((?:\/[\w/]*\/)?(?:su|sudo|runuser)(?=$|[\s;&|'")])(?:\s+[^\s;&|]+)*)/.exec(text);
   if (!m) return undefined;
   const words = m[1].split(/\s+/);
+  // sudo without -u/-g runs the command as root: no switch.
+  if (/sudo$/.test(words[0])) {
+    const opts: string[] = [];
+    for (const w of words.slice(1)) {
+      if (!w.startsWith('-') || w === '--') break;
+      opts.push(w);
+    }
+    if (!opts.some((w) => /^(--user|--group)/.test(w) || /^-[A-Za-z]*[ug]/.test(w))) return undefined;
+  }
   // runuser -u is followed (privdrop); only its su mode is not.
   if (words[0].endsWith('runuser') && words.includes('-u')) return undefined;
 

@@ -5,7 +5,7 @@ import type { Fix, MountSpec, PrivilegeDrop, Verdict } from '../../model/types.j
 import { dropLine, named, withoutTool } from './drop.js';
 import { runPlace, runTool, unknownId } from '../util.js';
 import { launcherCall, launcherId, launcherName, type LauncherCall } from './launchers.js';
-import { droppedProgramFails, sudoSuProgramFails, userBinMiss, userBinReport } from './lookup.js';
+import { droppedProgramFails, sudoSuProgramFails, userBinMiss, userBinReport, userSiteImportFails } from './lookup.js';
 import { unwrapShell } from '../../shell/interpret.js';
 import { launchOf, withoutInit } from '../../runtime/entry-script.js';
 import { PLAIN_DISTRO, baseListingsKnown, envNotFoundText, flavorOf, notFoundWords, shellErrorLine } from '../../shell/commands/builtins.js';
@@ -151,6 +151,14 @@ function missingProgram(a: AnalysisView, argv0: string, path: string): Pick<Rule
     };
   }
 
+  const own = Object.hasOwn(OWN_PACKAGE, argv0) ? OWN_PACKAGE[argv0][0] : undefined;
+  if (own !== undefined && argv0 !== 'gosu' && argv0 !== 'su-exec') {
+    return {
+      why: `${argv0} comes with the ${own} package, which the base image (${[...new Set(a.image.provenance.map((p) => p.ref))].join(', ')}) does not have and no step of this build installs (apt-get install ${own}, apk add ${own}, or a COPY of the binary); ${path}`,
+      fixes: [{ description: `Install ${own} before the start command needs it.`, snippet: apt(own), safe: false }],
+    };
+  }
+
   return {
     why: `${argv0} comes in a package of its own, which no base in the catalog ships and no step of this build installs (apt-get install ${argv0}, apk add ${argv0}, or a COPY of the binary); ${path}`,
     fixes: [{ description: 'Install it before the start command needs it.', snippet: apt(argv0), safe: false }],
@@ -209,8 +217,19 @@ function madeByFailedStep(a: AnalysisView, path: string): boolean {
   return a.sim.target.failures.some((f) => f.line === line);
 }
 
-/** Programs that come only in a package of their own, which no catalog base has. */
-const OWN_PACKAGE = new Set(['gosu', 'su-exec']);
+/**
+ * Programs that come only in a package of their own, with the packages that give each: gosu and
+ * su-exec, which no catalog base has, and the switch tools a catalog base has only when its
+ * entry lists the package (sudo in the Jupyter images, s6). The start command's own
+ * tool is looked up by the runtime like any program: runc `exec: "sudo": executable file not
+ * found in $PATH` (measured: start-interpreters/sudo-not-installed, s6-setuidgid-not-installed).
+ */
+const OWN_PACKAGE: Record<string, readonly string[]> = {
+  gosu: ['gosu'],
+  'su-exec': ['su-exec'],
+  sudo: ['sudo'],
+  's6-setuidgid': ['s6'],
+};
 
 /** ML launchers, with the pip package that installs each on PATH. */
 const LAUNCHER_PACKAGE: Record<string, string> = { torchrun: 'torch', accelerate: 'accelerate', deepspeed: 'deepspeed' };
@@ -228,7 +247,7 @@ function notInstalled(a: AnalysisView, name: string, dirs: string[]): boolean {
     if (!condaNotOnPath(a.image, dirs.join(':'), name)) return false;
   } else if (name === 'python' || name === 'python3') {
     if (!pythonNameAbsent(a, name)) return false;
-  } else if (pkg !== undefined ? !pythonPackageAbsent(a, pkg) : !OWN_PACKAGE.has(name) || Object.hasOwn(a.image.packages, name)) return false;
+  } else if (pkg !== undefined ? !pythonPackageAbsent(a, pkg) : !Object.hasOwn(OWN_PACKAGE, name) || [name, ...OWN_PACKAGE[name]].some((p) => Object.hasOwn(a.image.packages, p))) return false;
   if (!baseListingsKnown(a.image)) return false;
   const paths = dirs.map((d) => normalizePath(`${d}/${name}`));
   if (paths.some((p) => a.runtime.view.fs.has(p)) || mayBeTouched(a, paths)) return false;
@@ -375,7 +394,7 @@ export default defineRule({
     // `python train.py`, `bash run.sh`: the interpreter starts, then opens the script it is
     // given, as the workload's user (after any switch, in the start command or a script).
     if (exec!.allowed) {
-      const r = droppedProgramFails(a) ?? sudoSuProgramFails(a) ?? launcherModuleMissing(a) ?? workloadScriptUnreadable(a);
+      const r = droppedProgramFails(a) ?? sudoSuProgramFails(a) ?? launcherModuleMissing(a) ?? workloadScriptUnreadable(a) ?? userSiteImportFails(a, file);
       if (r) {
         report(r);
         return;
@@ -526,8 +545,60 @@ function shellScript(argv: string[]): string | undefined {
   return undefined;
 }
 
+/** Options of each interpreter that take the next word as their value. */
+const SCRIPT_VALUED: Record<'node' | 'perl' | 'ruby', ReadonlySet<string>> = {
+  node: new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions', '--title', '--input-type']),
+  perl: new Set([]),
+  ruby: new Set(['-I', '-r', '-C', '-E', '--encoding']),
+};
+
+/** Options after which an interpreter runs no script file (code on the line, or stdin). */
+const NO_SCRIPT: Record<'node' | 'perl' | 'ruby', RegExp> = {
+  node: /^(-e|-p|-pe|--eval|--print|-i|--interactive|-|--eval=.*|--print=.*|-v|--version|-h|--help)$/,
+  perl: /^-[^-]*[eEvV]/,
+  ruby: /^(-[^-]*e|-v|--version|-h|--help|-)$/,
+};
+
 /**
- * The workload is `python FILE` or `bash FILE` and the process may not read FILE: the
+ * The script operand of `node [opts] FILE`, `perl [opts] FILE`, `ruby [opts] FILE` (Debian's
+ * `nodejs` name too), if any: the first word that is not an option (or the one after `--`).
+ */
+export function interpreterScript(argv: string[]): { kind: 'node' | 'perl' | 'ruby'; file: string } | undefined {
+  const name = baseName(argv[0] ?? '');
+  const kind = /^node(js)?$/.test(name) ? 'node' : /^perl(5[\d.]*)?$/.test(name) ? 'perl' : /^ruby(\d[\d.]*)?$/.test(name) ? 'ruby' : undefined;
+  if (kind === undefined) return undefined;
+  for (let i = 1; i < argv.length; i++) {
+    const w = argv[i];
+    if (NO_SCRIPT[kind].test(w)) return undefined;
+    if (w === '--') return argv[i + 1] !== undefined ? { kind, file: argv[i + 1] } : undefined;
+    if (SCRIPT_VALUED[kind].has(w)) {
+      i++;
+      continue;
+    }
+    if (w.startsWith('-')) continue;
+    return { kind, file: w };
+  }
+
+  return undefined;
+}
+
+/**
+ * What each interpreter prints, and its status, when it may not open its script (measured with
+ * buildah on Debian 12, tests/oracle/scenarios/start-interpreters.yaml): node 18 throws from its
+ * loader with the path made absolute, `Error: EACCES: permission denied, open '/app/server.js'`,
+ * exit 1; perl 5.36 `Can't open perl script "run.pl": Permission denied`, the path as given,
+ * exit 13 (the errno); ruby 3.1 `ruby: Permission denied -- run.rb (LoadError)`, exit 1 (ruby
+ * names itself by argv[0], which Docker passes as written; buildah passes the resolved path).
+ */
+function interpreterWords(kind: 'node' | 'perl' | 'ruby', argv0: string, file: string, path: string): string {
+  if (kind === 'node') return `Error: EACCES: permission denied, open '${path}' (exit 1)`;
+  if (kind === 'perl') return `Can't open perl script "${file}": Permission denied (exit 13)`;
+
+  return `${argv0}: Permission denied -- ${file} (LoadError) (exit 1)`;
+}
+
+/**
+ * The workload is `python FILE`, `bash FILE`, `node FILE`, `perl FILE` or `ruby FILE` and the process may not read FILE: the
  * interpreter starts, then stops. CPython 3.11: "can't open file '/app/train.py': [Errno 13]
  * Permission denied", status 2 (it prints the working folder joined with the argument); bash
  * "bash: /app/run.sh: Permission denied", 126; dash "sh: 0: cannot open ...", 2 (measured).
@@ -541,8 +612,9 @@ function workloadScriptUnreadable(a: AnalysisView): RuleReport | undefined {
   const argv = unwrapShell(script?.workload ?? a.runtime.drop?.command ?? startCommand(a));
   const py = pythonScript(argv);
   const sh = py === undefined ? shellScript(argv) : undefined;
-  const launched = py === undefined && sh === undefined ? launcherCall(argv) : undefined;
-  const file = py ?? sh ?? launched?.script;
+  const other = py === undefined && sh === undefined ? interpreterScript(argv) : undefined;
+  const launched = py === undefined && sh === undefined && other === undefined ? launcherCall(argv) : undefined;
+  const file = py ?? sh ?? other?.file ?? launched?.script;
   if (file === undefined) return undefined;
   const cwd = a.runtime.process.cwd;
   const path = normalizePath(file, cwd);
@@ -554,6 +626,8 @@ function workloadScriptUnreadable(a: AnalysisView): RuleReport | undefined {
   if (py !== undefined) {
     const shown = file.startsWith('/') ? file : `${cwd === '/' ? '' : cwd}/${file}`;
     said = `${argv[0]}: can't open file '${shown}': [Errno 13] Permission denied (exit 2)`;
+  } else if (other !== undefined) {
+    said = `${argv[0]} stops: ${interpreterWords(other.kind, argv[0], file, path)}`;
   } else {
     const bash = /bash$/.test(argv[0]);
     said = bash ? `${argv[0]}: ${file}: Permission denied (exit 126)` : `${argv[0]}: 0: cannot open ${file}: Permission denied (exit 2)`;
@@ -565,7 +639,7 @@ function workloadScriptUnreadable(a: AnalysisView): RuleReport | undefined {
     line: script ? (a.sim.target.lines.entrypoint ?? a.sim.target.lines.cmd) : (a.sim.target.lines.cmd ?? a.sim.target.lines.entrypoint),
     dependsOn: v.dependsOn,
     unsureSeverity: unsure ? 'warning' : undefined,
-    fixes: scriptReadFixes(a, file, path, py !== undefined ? 'python' : 'a shell'),
+    fixes: scriptReadFixes(a, file, path, py !== undefined ? 'python' : other !== undefined ? other.kind : 'a shell'),
   };
 }
 

@@ -12,7 +12,7 @@
 import type { AnalysisView, RuleReport } from '../rule.js';
 import type { Fix, InstalledPackage, PrivilegeDrop, Verdict } from '../../model/types.js';
 import { baseName, normalizePath, parentOf, resolvePath } from '../../image/fs.js';
-import { firstReason, knownMissing, mayBeTouched, startCommand } from '../util.js';
+import { firstReason, knownMissing, mayBeTouched, renderRunChanges, runPlace, startCommand } from '../util.js';
 import { baseListingsKnown, flavorOf, notFoundWords, shellErrorLine } from '../../shell/commands/builtins.js';
 import { pythonUserBase } from '../../shell/commands/packages.js';
 import { sudoEnvPolicy } from '../../shell/commands/config.js';
@@ -329,7 +329,11 @@ export function userBinMiss(a: AnalysisView, name: string, dirs: string[]): User
     }
   }
   if (!hit) {
-    const pkg = Object.values(a.image.packages).find((p) => p.via === 'pip' && p.user && p.bin !== undefined && samePackageName(p.name, name));
+    // A package whose scripts are not known: the one named like the program, else one whose
+    // name the program's begins or ends (jupyter from a jupyterlab-like package, torchrun from
+    // torch). A package whose scripts are known, and lack the name, is not a guess.
+    const guesses = Object.values(a.image.packages).filter((p) => p.via === 'pip' && p.user && p.bin !== undefined && p.scripts === undefined);
+    const pkg = guesses.find((p) => samePackageName(p.name, name)) ?? guesses.find((p) => relatedPackageName(p.name, name));
     if (pkg && !listed.has(normalizePath(pkg.bin!))) {
       const bin = normalizePath(pkg.bin!);
       hit = { bin, path: `${bin}/${name}`, known: false, pkg, owner: bins.find((b) => b.bin === bin)?.owner };
@@ -347,6 +351,19 @@ export function userBinMiss(a: AnalysisView, name: string, dirs: string[]): User
   }
 
   return hit;
+}
+
+/**
+ * A program named after its package in part: one name begins the other (at least three
+ * letters), or is one of the package's dash-separated words (airflow from apache-airflow).
+ */
+function relatedPackageName(pkg: string, program: string): boolean {
+  const norm = (s: string) => s.toLowerCase().replace(/[-_.]+/g, '-');
+  const p = norm(pkg);
+  const n = norm(program);
+  if (Math.min(p.length, n.length) < 3) return false;
+
+  return p.startsWith(n) || n.startsWith(p) || p.split('-').includes(n);
 }
 
 function samePackageName(pkg: string, program: string): boolean {
@@ -586,4 +603,137 @@ function suCall(argv: string[]): SwitchCall | undefined {
   if (first[0] === '' || /[$`'"\\;&|<>(){}*?[\]=~]/.test(first[0])) return undefined;
 
   return { user, command: first, written: `su ${user} -c` };
+}
+
+// ---------------------------------------------------------------- another user's user site
+
+/** A user site-packages folder: HOME/.local/lib/pythonX.Y/site-packages. */
+const USER_SITE = /^(.*)\/\.local\/lib\/python(\d+\.\d+)\/site-packages$/;
+
+/** The user sites the build filled (site folder, home), from the image's own files. */
+function filledUserSites(a: AnalysisView): { site: string; home: string }[] {
+  const out: { site: string; home: string }[] = [];
+  for (const e of a.image.accounts.passwd) {
+    if (!e.home || e.home === '/') continue;
+    const lib = normalizePath(`${e.home}/.local/lib`);
+    for (const path of a.runtime.view.fs.keys()) {
+      if (!path.startsWith(`${lib}/python`) || !USER_SITE.test(path)) continue;
+      out.push({ site: path, home: normalizePath(e.home) });
+    }
+  }
+
+  return out;
+}
+
+/**
+ * Where a top-level module is for the process's Python: its own user site (when Python adds
+ * one), PYTHONPATH, any environment's site-packages the model knows. `other`: the site of
+ * another user that holds it. Undefined when it is on the process's path or not known.
+ */
+function moduleOnlyInOtherSite(a: AnalysisView, mod: string): { site: string; home: string; certain: boolean } | undefined {
+  const p = a.runtime.process;
+  const fs = a.runtime.view.fs;
+  const has = (dir: string) => fs.has(`${dir}/${mod}`) || fs.has(`${dir}/${mod}.py`);
+  const sites = filledUserSites(a);
+  const other = sites.find((s) => has(s.site));
+  if (!other) return undefined;
+  const py = a.python;
+  const noUserSite = (py?.kind === 'venv' && !py.systemSite) || Boolean(p.env.PYTHONNOUSERSITE);
+  const base = pythonUserBase(p.env.PYTHONUSERBASE, p.home, p.cwd);
+  if (!noUserSite && normalizePath(`${other.home}/.local`) === base) return undefined;
+  const extra = (p.env.PYTHONPATH ?? '').split(':').filter(Boolean).map((d) => normalizePath(d, p.cwd));
+  const own = sites.filter((s) => !noUserSite && normalizePath(`${s.home}/.local`) === base).map((s) => s.site);
+  const version = USER_SITE.exec(other.site)![2];
+  own.push(normalizePath(`${base}/lib/python${version}/site-packages`));
+  const envs = a.image.pythons.map((e) => e.sitePackages);
+  const elsewhere = [...extra, ...own, ...envs];
+  if (elsewhere.some((d) => has(d))) return undefined;
+  // As for a program on PATH: the base's listings are trusted, and no step the model did not
+  // follow may have put a module of that name there.
+  const certain = baseListingsKnown(a.image) && !mayBeTouched(a, elsewhere.flatMap((d) => [`${d}/${mod}`, `${d}/${mod}.py`]));
+
+  return { ...other, certain };
+}
+
+/**
+ * The workload imports a package that pip install --user put in another user's ~/.local: Python
+ * adds only the user site of its own HOME (or PYTHONUSERBASE), so the import fails and the
+ * container stops. Two shapes, measured with buildah on Debian 12 (start-interpreters/pip-user-
+ * other-uid-*): the project's console script, found on PATH and run by a uid whose HOME is
+ * another (`-u 1001`: HOME=/), stops with a traceback ending `ModuleNotFoundError: No module
+ * named 'pkg'` (exit 1); `python3 -m pkg` says `/usr/bin/python3: No module named pkg` (exit 1).
+ * With `-e HOME=/home/app` both start.
+ */
+export function userSiteImportFails(a: AnalysisView, program: string | undefined): RuleReport | undefined {
+  if (a.runtime.drop || a.runtime.script || a.runtime.errors.length > 0) return undefined;
+  const argv = startCommand(a);
+  const line = a.sim.target.lines.cmd ?? a.sim.target.lines.entrypoint;
+  const fs = a.runtime.view.fs;
+
+  // python -m MOD
+  const name = baseName(argv[0] ?? '');
+  if (/^python(\d(\.\d+)?)?$/.test(name)) {
+    let mod: string | undefined;
+    for (let i = 1; i < argv.length; i++) {
+      const w = argv[i];
+      if (w === '-m') {
+        mod = argv[i + 1];
+        break;
+      }
+      if (/^-m./.test(w)) {
+        mod = w.slice(2);
+        break;
+      }
+      if (w === '-X' || w === '-W') {
+        i++;
+        continue;
+      }
+      if (!w.startsWith('-') || w === '-c' || w === '-') break;
+    }
+    const top = mod?.split('.')[0];
+    if (!top) return undefined;
+    const o = moduleOnlyInOtherSite(a, top);
+    if (!o) return undefined;
+    return siteReport(a, o, `${program ?? argv[0]}: No module named ${mod} (exit 1)`, `python looks ${top} up on its sys.path`, line);
+  }
+
+  // A console script in another user's ~/.local/bin: the modules its step put in that user's site.
+  if (program === undefined) return undefined;
+  const meta = fs.get(program);
+  const m = /^(.*)\/\.local\/bin\/[^/]+$/.exec(program);
+  if (!m || !meta?.origin) return undefined;
+  const home = normalizePath(m[1] || '/');
+  const site = filledUserSites(a).find((s) => s.home === home);
+  if (!site) return undefined;
+  const mods: string[] = [];
+  for (const path of fs.keys()) {
+    if (parentOf(path) !== site.site) continue;
+    const entry = path.slice(site.site.length + 1);
+    if (/\.(dist|egg)-info$|^__pycache__$|\.pth$/.test(entry)) continue;
+    if (fs.get(path)?.origin === meta.origin) mods.push(entry.replace(/\.py$/, ''));
+  }
+  if (mods.length !== 1) return undefined;
+  const o = moduleOnlyInOtherSite(a, mods[0]);
+  if (!o || o.site !== site.site) return undefined;
+
+  return siteReport(a, o, `${program} stops: ModuleNotFoundError: No module named '${mods[0]}' (exit 1)`, `the console script ${program} imports ${mods[0]}`, line);
+}
+
+function siteReport(a: AnalysisView, o: { site: string; home: string; certain: boolean }, said: string, how: string, line: number | undefined): RuleReport {
+  const p = a.runtime.process;
+  const owner = a.image.accounts.passwd.find((e) => normalizePath(e.home) === o.home);
+  const base = pythonUserBase(p.env.PYTHONUSERBASE, p.home, p.cwd);
+
+  return {
+    message: `The container will not start its workload: ${said}, as ${named(p)} runs with ${p.env.PYTHONUSERBASE ? `PYTHONUSERBASE ${base}` : `HOME ${p.home}`} and Python does not look in ${o.site}${owner ? ` (${owner.name}'s)` : ''}.`,
+    why: `pip install --user put the package in ${o.site}; Python adds to sys.path only the user site of the HOME it runs with (or of PYTHONUSERBASE), here ${base}, and ${how}, which neither that site nor the environment's site-packages holds.${o.certain ? '' : ' A step uidctl does not follow may have put a module of that name on the path.'}`,
+    line,
+    unsureSeverity: o.certain ? undefined : 'warning',
+    fixes: [
+      owner
+        ? { description: `Run it as ${owner.name}, who installed it, or with HOME=${o.home} ${runPlace(a)}.`, snippet: renderRunChanges(a, [{ kind: 'env', name: 'HOME', value: o.home }]), safe: false }
+        : { description: `Run it with HOME=${o.home} ${runPlace(a)}.`, safe: false },
+      { description: 'Or install the package without --user (as root before USER, or into a virtual environment every user may read) so every uid finds it.', snippet: 'RUN python3 -m venv /opt/venv && /opt/venv/bin/pip install ...\nENV PATH=/opt/venv/bin:$PATH', safe: false },
+    ],
+  };
 }

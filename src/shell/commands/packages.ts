@@ -1021,7 +1021,13 @@ function pipInstall(ctx: ExecContext, pyEnv: PythonEnv, args: string[]): CmdResu
     else contentsUnknown(ctx.state.fs, [dest]);
     if (p.scripts) for (const s of p.scripts) putScript(s);
     else contentsUnknown(ctx.state.fs, [bin]);
-    if (p.name) ctx.state.packages[p.name.toLowerCase()] = { name: p.name.toLowerCase(), via: 'pip', line: ctx.line };
+    if (p.name) {
+      const name = p.name.toLowerCase();
+      // A user install records where its scripts went, and which they are when the project lists them.
+      ctx.state.packages[name] = user
+        ? { name, via: 'pip', line: ctx.line, bin, user, ...(p.scripts ? { scripts: p.scripts } : {}) }
+        : { name, via: 'pip', line: ctx.line };
+    }
   }
   if (reqs.some((r) => r.startsWith('-r '))) ctx.trace('pip -r: the requirement names are not read; only the destination is modelled');
 
