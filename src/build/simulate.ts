@@ -663,9 +663,41 @@ class StageSimulator {
     };
     const wild = sources.some(isWildcard);
     const destExistingDir = resolvePath(this.state.fs, dest).meta?.kind === 'dir';
-    // BuildKit: a trailing slash, several sources or a wildcard make dest a directory; so does a
-    // dest that already is one.
-    const destIsDir = destRaw.endsWith('/') || destRaw === '.' || sources.length > 1 || wild || destExistingDir;
+    const heredocOf = (src: string) => ins.heredocs.find((h) => src === `<<${h.name}` || src === `<<-${h.name}`);
+    const isUrl = (src: string) => ins.keyword === 'ADD' && /^(https?|git):\/\/|^git@/.test(src);
+    // What each wildcard matches, in the order the builders copy them (Go's filepath.Match
+    // over a sorted listing: buildah's copier, BuildKit's fsutil and the classic builder all
+    // walk names in lexical order). A wildcard in a folder known only in part (`COPY
+    // --from=build /src/dist/*.whl`, the wheel a step the model does not follow built) may match
+    // what the listing lacks: an unknown source, not an empty match. Only a folder the model
+    // lists in full is judged to hold no match.
+    const matchesOf = new Map<string, string[]>();
+    for (const src of sources) {
+      if (heredocOf(src) || isUrl(src)) continue;
+      const srcPath = resolveIn('/', src);
+      if (!srcTree || !isWildcard(src)) {
+        matchesOf.set(src, [srcPath]);
+        continue;
+      }
+      const found = [...srcTree.keys()]
+        .filter((k) => k !== '/' && parentOf(k) === parentOf(srcPath) && globMatch(baseName(srcPath), baseName(k)))
+        .sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+      const dir = resolvePath(srcTree, parentOf(srcPath));
+      const unknownDir = dir.meta?.partial === true || (dir.meta === undefined && dir.unknown);
+      matchesOf.set(src, found.length === 0 && unknownDir ? [srcPath] : found);
+    }
+    // How many things the step copies (a folder counts once, as the builders count sources).
+    const items = sources.reduce((n, src) => n + (matchesOf.get(src)?.length ?? 1), 0);
+    // A trailing slash or `.` makes dest a directory for every builder, and so does a dest that
+    // already is one. buildah 1.28 also takes several sources as a directory, while one wildcard
+    // matching several files into a dest without a slash leaves dest a file, the last match (by
+    // name) written over the others (measured: copy-wildcards/from-stage-into-file,
+    // copy-wildcards/context-into-file). BuildKit copies each source in turn to dest as written
+    // (dockerfile2llb dispatchCopy makes one copy action per source, with no check on their
+    // number), so each file overwrites the one before and the last wins (moby/buildkit#1853,
+    // moby/buildkit#4550). The classic builder refuses more than one below.
+    const destIsDir = destRaw.endsWith('/') || destRaw === '.' || destRaw === '' || destExistingDir ||
+      (this.opts.builder === 'buildah' && sources.length > 1);
     const base = owner ?? { uid: 0, gid: 0 };
     const fromContext = fromStage === undefined;
     // The client zeroes the ids of context files; --from keeps the source's ids.
@@ -716,6 +748,37 @@ class StageSimulator {
       return;
     }
 
+    if (items === 0) {
+      // Every source is a wildcard that matches nothing. buildah 1.28 stops, naming them all
+      // (measured: copy-wildcards/from-stage-no-match, copy-wildcards/context-no-match,
+      // copy-wildcards/from-stage-two-without-match; a wildcard with no match beside a source
+      // that is there copies that source: copy-wildcards/from-stage-no-match-beside-a-match).
+      // The classic builder stops too (moby daemon/builder/dockerfile/copy.go
+      // getCopyInfosForSourcePaths, wrapped as "COPY failed"; moby/moby#42600). BuildKit lets a
+      // wildcard match nothing (dockerfile2llb dispatchCopy: AllowEmptyWildcard; the file
+      // backend returns before it makes anything), so the step copies nothing and makes no folder.
+      if (this.opts.builder === 'buildah') {
+        const named = sources.map((src) => JSON.stringify(resolveIn('/', src))).join(' ');
+        this.fail(ins, `checking on sources: copier: stat: [${named}]: no such file or directory`, 'other');
+        this.step(ins, () => `${ins.keyword.toLowerCase()} fails: no source matches`);
+        return;
+      }
+      if (this.opts.builder === 'classic') {
+        this.fail(ins, `${ins.keyword} failed: no source files were specified`, 'other');
+        this.step(ins, () => `${ins.keyword.toLowerCase()} fails: no source matches`);
+        return;
+      }
+      if (this.trace) this.step(ins, () => `${ins.keyword.toLowerCase()} copies nothing: no source matches`);
+      return;
+    }
+    if (this.opts.builder === 'classic' && items > 1 && !destRaw.endsWith('/')) {
+      // moby daemon/builder/dockerfile/copy.go createCopyInstruction, after the wildcards are
+      // expanded (so `.` counts as a file name here, and one match is fine).
+      this.fail(ins, `When using ${ins.keyword} with more than one source file, the destination must be a directory and end with a /`, 'other');
+      this.step(ins, () => `${ins.keyword.toLowerCase()} fails: several sources into ${destRaw}`);
+      return;
+    }
+
     const made = destIsDir ? dest : parentOf(dest);
     if (chmod !== undefined && parentMode !== 0o755 && !this.state.fs.has(made)) {
       this.assume(
@@ -729,6 +792,9 @@ class StageSimulator {
     }
     mkdirp(this.state.fs, made, dirMeta);
 
+    // A file goes below dest when dest is a directory, or became one earlier in this step (a
+    // folder source copied first); else it is written at dest, over what an earlier source put.
+    const intoDest = () => destIsDir || this.state.fs.get(dest)?.kind === 'dir';
     let copied = 0;
     let unreadSources = 0;
     const archives: string[] = [];
@@ -757,17 +823,7 @@ class StageSimulator {
         continue;
       }
 
-      const srcPath = resolveIn('/', src);
-      let matches = srcTree && /[*?[]/.test(src)
-        ? [...srcTree.keys()].filter((k) => k !== '/' && parentOf(k) === parentOf(srcPath) && globMatch(baseName(srcPath), baseName(k)))
-        : [srcPath];
-      if (matches.length === 0 && srcTree) {
-        // A wildcard in a folder known only in part (`COPY --from=build /src/dist/*.whl`, the
-        // wheel a step the model does not follow built) may match what the listing lacks: an
-        // unknown source, not an empty match.
-        const dir = resolvePath(srcTree, parentOf(srcPath));
-        if (dir.meta?.partial === true || (dir.meta === undefined && dir.unknown)) matches = [srcPath];
-      }
+      const matches = matchesOf.get(src) ?? [resolveIn('/', src)];
 
       for (const one of matches) {
         // A source that is a link is followed, for the context and --from alike (BuildKit
@@ -782,7 +838,7 @@ class StageSimulator {
           if (found?.unknown && fromContext) unreadSources += 1;
           const looksDir = /(^|\/)\.\.?$/.test(src) || src.endsWith('/') || /[*?[]/.test(src) ||
             (ins.keyword === 'ADD' && /\.(tar|tgz|tar\.(gz|bz2|xz|zst))$/.test(src));
-          const to = destIsDir ? resolveIn(dest, baseName(one)) : dest;
+          const to = intoDest() ? resolveIn(dest, baseName(one)) : dest;
           if (looksDir) {
             ensureDir(dest, true);
             guessed.push(dest);
@@ -848,7 +904,7 @@ class StageSimulator {
           copied += 1;
           continue;
         }
-        const to = destIsDir ? resolveIn(dest, baseName(one)) : dest;
+        const to = intoDest() ? resolveIn(dest, baseName(one)) : dest;
         carried.push([at, to]);
         put(to, mapMeta(m));
         if (m.kind === 'file') this.copiedText(ins, to, () => srcText(at));
