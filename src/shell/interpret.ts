@@ -813,7 +813,18 @@ function firstLine(c: Command): number {
 
 /** The absolute paths among a command's arguments: what it most likely touches. */
 function namedPaths(argv: string[]): string[] {
-  return argv.slice(1).filter((x) => x.startsWith('/') && x.length > 1).map((x) => normalizePath(x));
+  const out: string[] = [];
+  for (let i = 1; i < argv.length; i++) {
+    const x = argv[i];
+    if (x.startsWith('/') && x.length > 1) out.push(normalizePath(x));
+    // An option's value (`--prefix=/opt/openssl`, `--target=/opt/lib`) names a path too.
+    else if (x.startsWith('-')) {
+      const eq = x.indexOf('=/');
+      if (eq > 0 && x.length > eq + 2) out.push(normalizePath(x.slice(eq + 1)));
+    }
+  }
+
+  return out;
 }
 
 /** GNU tar's and bsdtar's short options that take an argument. */
@@ -1623,8 +1634,10 @@ class Walker {
     const paths = [...namedPaths(argv), ...(inline ?? [])];
     this.note(inline !== undefined ? `${base}'s inline program writes files or runs programs, which the model does not follow` : `command ${base} is not modelled`, textOf(text), paths);
     // It may have made files in its working directory (tar x, unzip, ./configure, a build)
-    // and in the folders it names: what is in them is no longer known.
-    this.contentsUnknown([this.f.cwd, ...paths]);
+    // and in the folders it names, anywhere below a folder (`python -m zipfile -e x.zip
+    // /usr/local` fills /usr/local/bin): what is in them is no longer known.
+    this.contentsUnknown([this.f.cwd]);
+    for (const p of paths) listingsUnknownBelow(this.state.fs, p);
     this.unknownWrites(base, argv, local);
 
     return { status: 'unknown', out: undefined };

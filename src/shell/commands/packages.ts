@@ -339,6 +339,9 @@ export function installPackage(ctx: ExecContext, rawName: string, via: string): 
 /** The folders a distribution package puts its programs and libraries in. */
 const PACKAGE_DIRS = ['/usr/bin', '/usr/sbin', '/bin', '/sbin', '/usr/lib', '/lib', '/usr/libexec', '/usr/share'];
 
+/** Where a package file installed by hand (`dpkg -i x.deb`) may also put files. */
+const LOCAL_DIRS = ['/usr/local/bin', '/usr/local/sbin', '/usr/local/lib', '/usr/local/share', '/usr/local', '/opt', '/etc'];
+
 /**
  * What a package puts in these folders is not listed (tini brings /usr/bin/tini, procps ps and
  * top): a folder listed in full, as an image read from an archive, the engine or a registry has
@@ -521,6 +524,8 @@ const dpkg: CommandHandler = (ctx, argv) => {
   if (!modifying) return { status: 0 };
   if (ctx.ident.uid !== 0) return res(2, 'dpkg: error: requested operation requires superuser privilege');
   ctx.unknown('dpkg installs or removes packages the model cannot read', []);
+  // A .deb may hold files anywhere a package puts them (kong's brings /usr/local/bin/kong).
+  contentsUnknown(ctx.state.fs, [...PACKAGE_DIRS, ...LOCAL_DIRS]);
 
   return { status: 0 };
 };
