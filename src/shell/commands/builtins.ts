@@ -102,8 +102,8 @@ const INLINE_WRITES = new RegExp([
   String.raw`\.write(?:_text|_bytes)?\(`, String.raw`\b(?:makedirs|mkdir|mkdtemp|chmod|chown|lchown|rename|renames|remove|removedirs|unlink|rmdir|rmtree|symlink|touch|copy2|copyfile|copytree|system|popen|Popen|check_call|check_output|execv|execvp|urlretrieve|snapshot_download|hf_hub_download|from_pretrained|save_pretrained|extractall)\s*\(`,
   String.raw`\b(?:os\.(?:replace|link)|shutil\.(?:copy|move)|torch\.save|np\.save|nltk\.download|spacy\.cli\.download)\s*\(`,
   String.raw`\bsubprocess\b`, String.raw`\bnltk\.download\b`,
-  // Perl: open with >, >>, +<; backticks, qx, system.
-  String.raw`\bopen\s*\(?\s*\$?\w+\s*,\s*['"]?\s*(?:>|\+<|\|)`, String.raw`\bqx[({/]`, String.raw`\``,
+  // Perl: open with >, >>, +< (of a bareword or a `my $fh` handle); backticks, qx, system.
+  String.raw`\bopen\s*\(?\s*(?:my\s+)?\$?\w+\s*,\s*['"]?\s*(?:>|\+<|\|)`, String.raw`\bqx[({/]`, String.raw`\``,
   // Node: fs writes, child processes.
   String.raw`\b(?:writeFile|appendFile|mkdir|copyFile|cp|rm|rename|symlink|unlink|chmod|chown|exec|execSync|spawn|spawnSync|execFileSync)(?:Sync)?\s*\(`,
   // Ruby: File.write, FileUtils.
