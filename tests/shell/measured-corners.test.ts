@@ -215,6 +215,20 @@ describe('the negation of a command the model does not follow, and the output of
   });
 });
 
+describe('what commands the model does not follow may have written (measured: more-failures/unfollowed-writes-below-named-folder, dpkg-install-local-deb)', () => {
+  const failures = (text: string) => analyze({ file: 'Dockerfile', text: `FROM debian:bookworm\n${text}\n` }).sim.failures.map((f) => f.message);
+  test('a named folder, and every folder below it, lists in part afterwards; an option value names a folder too', () => {
+    assert.deepEqual(failures(`RUN mkdir -p /opt/p/bin && perl -e 'open(my $f, ">", "$ARGV[0]/bin/tool") or die' /opt/p && chmod 755 /opt/p/bin/tool`), []);
+    assert.deepEqual(failures('RUN mkdir -p /opt/q/etc && ./configure --prefix=/opt/q && chown 1000 /opt/q/etc/q.conf'), []);
+    // A folder it does not name keeps its listing.
+    assert.deepEqual(failures('RUN mkdir -p /opt/r/bin && ./configure --prefix=/opt/q && chmod 755 /opt/r/bin/tool'), ["chmod: cannot access '/opt/r/bin/tool': No such file or directory"]);
+  });
+
+  test('dpkg -i of a package file may put files where packages go, /usr/local/bin included', () => {
+    assert.deepEqual(failures('RUN mkdir -p /usr/local/bin && dpkg -i /tmp/tool.deb && chown 1000 /usr/local/bin/tool'), []);
+  });
+});
+
 describe('RUN <<EOF whose body starts with #! runs under that interpreter (BuildKit)', () => {
   const a = (text: string) => analyze({ file: 'Dockerfile', text: `FROM debian:bookworm\n${text}\n` });
   test('#!/bin/bash: bash, not /bin/sh (set -o pipefail works, [[ ]] is read)', () => {
