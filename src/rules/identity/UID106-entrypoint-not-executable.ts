@@ -643,6 +643,16 @@ function workloadScriptUnreadable(a: AnalysisView): RuleReport | undefined {
   };
 }
 
+/** The folder was made by a COPY or ADD with --chmod (its origin names that line). */
+function madeByChmodCopy(a: AnalysisView, dir: string): boolean {
+  const origin = a.runtime.view.fs.get(dir)?.origin ?? a.image.fs.get(dir)?.origin;
+  const line = origin === undefined ? undefined : Number(/:(\d+)$/.exec(origin)?.[1]);
+  if (line === undefined || Number.isNaN(line)) return false;
+  const ins = a.df.stages.flatMap((st) => st.instructions).find((i) => i.line === line);
+
+  return ins !== undefined && (ins.keyword === 'COPY' || ins.keyword === 'ADD') && ins.flags.some((f) => f.name === 'chmod');
+}
+
 /**
  * Fixes for a script the workload may not read: its own mode, or the folder above it that may
  * not be passed through (COPY --chmod gives the folders it makes the file's mode with BuildKit
@@ -655,10 +665,14 @@ function scriptReadFixes(a: AnalysisView, file: string, path: string, reader: st
     return !v.allowed && v.errno === 'EACCES';
   });
   if (blocked !== undefined) {
-    return [
+    const fixes: Fix[] = [
       { description: `Let every user pass through ${blocked}, which the process may not enter, and read the script.`, snippet: `RUN chmod 0755 ${blocked} && chmod a+r ${path}`, safe: false },
-      { description: `Or make the folder before copying into it, so COPY --chmod does not give it the file's mode.`, snippet: `RUN mkdir -p ${blocked}\nCOPY --chmod=0644 ${file.split('/').pop()} ${path}`, safe: false },
     ];
+    // Only where a COPY --chmod (or ADD --chmod) made that folder with the file's mode.
+    if (madeByChmodCopy(a, blocked)) {
+      fixes.push({ description: `Or make the folder before copying into it, so COPY --chmod does not give it the file's mode.`, snippet: `RUN mkdir -p ${blocked}\nCOPY --chmod=0644 ${file.split('/').pop()} ${path}`, safe: false });
+    }
+    return fixes;
   }
 
   return [
