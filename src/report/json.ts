@@ -27,10 +27,12 @@ const START_RULES = new Set(['UID106', 'UID107', 'UID206']);
 
 /** Why the container will not start: the engine's own refusals, then start-failure findings. */
 export function startErrors(r: Reported): string[] {
-  return [
-    ...r.analysis.runtime.errors.map((e) => e.message),
-    ...r.findings.filter((f) => START_RULES.has(f.ruleId)).map((f) => f.message),
-  ].filter((m, i, all) => all.indexOf(m) === i);
+  const refused = r.analysis.runtime.errors.map((e) => e.message);
+  // A finding that reports one of the engine's refusals says it again in its own sentence
+  // ("The container will not start: <refusal>."): that one is said once.
+  const found = r.findings.filter((f) => START_RULES.has(f.ruleId)).map((f) => f.message).filter((m) => !refused.some((e) => m.includes(e)));
+
+  return [...refused, ...found].filter((m, i, all) => all.indexOf(m) === i);
 }
 
 export type ResultJson = ReturnType<typeof resultJson>;

@@ -229,7 +229,7 @@ describe('UID206: mounts the engine refuses', () => {
   test('the start report says it does not start', () => {
     const a = analyze({ file: 'Dockerfile', text: DF, run: docker('docker run -v /h/a:/data -v /h/b:/data img'), host: [facts('/h/a', 'dir'), facts('/h/b', 'dir')] });
     const j = resultJson({ analysis: a, findings: a.findings });
-    assert.deepEqual(j.start, { ok: false, errors: ['Duplicate mount point: /data', 'The container will not start: Duplicate mount point: /data.'] });
+    assert.deepEqual(j.start, { ok: false, errors: ['Duplicate mount point: /data'] });
   });
 
   test('no clash: a file onto a file, a file onto a path the image lacks, a folder onto a folder, -v over an image VOLUME, a host path with no facts', () => {
