@@ -6,7 +6,7 @@
 
 import type { Fix, Finding, Op, Verdict } from '../model/types.js';
 import type { AnalysisView } from '../rules/rule.js';
-import { isUnder, normalizePath, octal } from '../image/fs.js';
+import { isUnder, normalizePath, octal, parentOf as parentOfPath } from '../image/fs.js';
 import { imageVolumeMounts } from '../runtime/resolve.js';
 import { sudoersStep } from '../rules/util.js';
 
@@ -386,8 +386,9 @@ const PATTERNS: Pattern[] = [
       `${f.path ? `${f.path} is` : 'The path is'} on a read-only mount (-v ...:ro, readOnly: true) or the container ` +
       'runs with --read-only; permissions do not matter, no uid may write (EROFS).',
     fixes: (f) => [
-      fix('Mount it read-write if writing is intended.', `-v HOST:${f.path ?? '/path'} (without :ro)`),
-      fix('With --read-only, give the paths that must be written a tmpfs or volume.', `--tmpfs ${f.path ?? '/tmp'}`),
+      // The folder the refused file or entry is made in is what a mount or tmpfs covers.
+      fix('Mount its folder read-write if writing is intended.', `-v HOST:${f.path ? parentOfPath(f.path) : '/path'} (without :ro)`),
+      fix('With --read-only, give the folders that must be written a tmpfs or volume.', `--tmpfs ${f.path ? parentOfPath(f.path) : '/tmp'}`),
     ],
     ruleIds: ['UID201'],
     hides: ['permission-denied'],

@@ -665,3 +665,11 @@ describe('tailor: HOME is not / in the model', () => {
     assert.match(e.cause, /^\/\.cache is a dot folder right under \/, but HOME is \/workspace here: the program did not use HOME\./);
   });
 });
+
+describe('a read-only file system, explained without a Dockerfile', () => {
+  test('the mount and tmpfs fixes name the folder the file is made in, not the file', () => {
+    const [e] = explainError("OSError: [Errno 30] Read-only file system: '/data/out.csv'");
+    assert.equal(e.id, 'read-only-file-system');
+    assert.deepEqual(e.fixes.map((f) => f.snippet), ['-v HOST:/data (without :ro)', '--tmpfs /data']);
+  });
+});
