@@ -337,7 +337,9 @@ class StageSimulator {
       if (!next.args.includes(path)) continue;
       if (asFolder === undefined) {
         const quoted = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        asFolder = new RegExp(`${quoted}/|(?:\\bmkdir\\s+(?:-\\S+\\s+)*|\\bcd\\s+)(?:\\S+\\s+)*?${quoted}(?=[\\s;&|)"']|$)`);
+        // The words between mkdir (or cd) and the path stay in that one command: `mkdir -p
+        // /home/user && chmod a+x /e.sh` does not make /e.sh a folder.
+        asFolder = new RegExp(`${quoted}/|(?:\\bmkdir\\s+(?:-\\S+\\s+)*|\\bcd\\s+)(?:[^\\s;&|]+\\s+)*?${quoted}(?=[\\s;&|)"']|$)`);
       }
       if (asFolder.test(next.args)) return true;
     }

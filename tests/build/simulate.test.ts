@@ -533,3 +533,17 @@ describe('ADD of a local tar archive', () => {
     assert.deepEqual(a.assumptions.filter((x) => x.id.startsWith('add-archive')).map((x) => x.id), ['add-archive:2']);
   });
 });
+
+describe('a COPY source the context does not show: file or folder by what later steps do with it', () => {
+  const kind = (text: string, path: string) => analyze({ file: 'Dockerfile', text }).image.fs.get(path)?.kind;
+  test('a later mkdir, cd or path below it makes it a folder', () => {
+    assert.equal(kind('FROM debian:bookworm\nCOPY docker/conf /etc/app\nRUN mkdir -p /etc/app\n', '/etc/app'), 'dir');
+    assert.equal(kind('FROM debian:bookworm\nCOPY docker/conf /etc/app\nRUN cd /etc/app && ls\n', '/etc/app'), 'dir');
+    assert.equal(kind('FROM debian:bookworm\nCOPY docker/conf /etc/app\nRUN cat /etc/app/a.conf\n', '/etc/app'), 'dir');
+  });
+
+  test('a mkdir of another path earlier in the same line does not (found in a public Dockerfile)', () => {
+    assert.equal(kind('FROM debian:bookworm\nCOPY docker/entry-point.sh /entry-point.sh\nRUN mkdir -p /home/user && chmod a+x /entry-point.sh\n', '/entry-point.sh'), 'file');
+    assert.equal(kind('FROM debian:bookworm\nCOPY docker/run.sh /run.sh\nRUN cd /tmp; chmod +x /run.sh\n', '/run.sh'), 'file');
+  });
+});
