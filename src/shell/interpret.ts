@@ -1636,7 +1636,9 @@ class Walker {
     // It may have made files in its working directory (tar x, unzip, ./configure, a build)
     // and in the folders it names, anywhere below a folder (`python -m zipfile -e x.zip
     // /usr/local` fills /usr/local/bin): what is in them is no longer known.
-    this.contentsUnknown([this.f.cwd]);
+    // So may it have in the temporary folder, as build tools do (`mktemp -d`, a release
+    // tarball left in /tmp/tmp.XXXX).
+    this.contentsUnknown([this.f.cwd, '/tmp']);
     for (const p of paths) listingsUnknownBelow(this.state.fs, p);
     this.unknownWrites(base, argv, local);
 

@@ -224,6 +224,12 @@ describe('what commands the model does not follow may have written (measured: mo
     assert.deepEqual(failures('RUN mkdir -p /opt/r/bin && ./configure --prefix=/opt/q && chmod 755 /opt/r/bin/tool'), ["chmod: cannot access '/opt/r/bin/tool': No such file or directory"]);
   });
 
+  test('it may have left files in /tmp, as build tools do (found in a public Dockerfile)', () => {
+    assert.deepEqual(failures('RUN ./tools/build-release-tarball && mv /tmp/tmp.*/server.tar.gz /tmp/server.tar.gz'), []);
+    // Without such a command, /tmp is known empty.
+    assert.deepEqual(failures('RUN mv /tmp/tmp.*/server.tar.gz /tmp/server.tar.gz'), ["mv: cannot stat '/tmp/tmp.*/server.tar.gz': No such file or directory"]);
+  });
+
   test('dpkg -i of a package file may put files where packages go, /usr/local/bin included', () => {
     assert.deepEqual(failures('RUN mkdir -p /usr/local/bin && dpkg -i /tmp/tool.deb && chown 1000 /usr/local/bin/tool'), []);
   });
