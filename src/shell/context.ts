@@ -96,6 +96,12 @@ export interface ExecContext {
   readOnly?(path: string): boolean;
   /** Record that the command may have changed things the model cannot tell. */
   unknown(reason: string, paths?: string[]): void;
+  /**
+   * A script the model cannot read ran (`curl ... | bash`, `sh ./install.sh` of an unknown
+   * file): noted, and what it may have written (its folder, /tmp, the tools' folders the
+   * environment names, the paths it names) lists in part from now on.
+   */
+  unfollowedScript?(reason: string, paths?: string[]): void;
   /** A trace line for --debug. */
   trace(text: string): void;
   /**

@@ -812,6 +812,9 @@ function firstLine(c: Command): number {
 }
 
 /** The absolute paths among a command's arguments: what it most likely touches. */
+/** A variable that names a tool's folder: NVM_DIR, CARGO_HOME, PYENV_ROOT, PLAYWRIGHT_BROWSERS_PATH, CONDA_PREFIX. */
+const TOOL_DIR_VAR = /^[A-Z][A-Z0-9_]*_(?:DIR|HOME|ROOT|PATH|PREFIX)$/;
+
 function namedPaths(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 1; i < argv.length; i++) {
@@ -1637,12 +1640,28 @@ class Walker {
     // and in the folders it names, anywhere below a folder (`python -m zipfile -e x.zip
     // /usr/local` fills /usr/local/bin): what is in them is no longer known.
     // So may it have in the temporary folder, as build tools do (`mktemp -d`, a release
-    // tarball left in /tmp/tmp.XXXX).
-    this.contentsUnknown([this.f.cwd, '/tmp']);
-    for (const p of paths) listingsUnknownBelow(this.state.fs, p);
+    // tarball left in /tmp/tmp.XXXX), and in the folders the environment names for tools
+    // (NVM_DIR, CARGO_HOME, PLAYWRIGHT_BROWSERS_PATH: an installer piped into bash writes there).
+    this.mayHaveWritten(paths);
     this.unknownWrites(base, argv, local);
 
     return { status: 'unknown', out: undefined };
+  }
+
+  /** What a program or script the model does not follow may have written: see notFollowed. */
+  mayHaveWritten(paths: string[]): void {
+    this.contentsUnknown([this.f.cwd, '/tmp', ...this.toolDirs()]);
+    for (const p of paths) listingsUnknownBelow(this.state.fs, p);
+  }
+
+  /** Absolute folders the environment names in a *_DIR, *_HOME, *_ROOT, *_PATH or *_PREFIX variable (PATH itself aside). */
+  private toolDirs(): string[] {
+    const out: string[] = [];
+    for (const [k, v] of this.f.env) {
+      if (v.length > 1 && v.charCodeAt(0) === 47 && !v.includes(':') && TOOL_DIR_VAR.test(k)) out.push(normalizePath(v));
+    }
+
+    return out;
   }
 
   // ------------------------------------------------------------------ shell builtins
@@ -2917,6 +2936,11 @@ class HandlerContext implements ExecContext {
 
   unknown(reason: string, paths?: string[]): void {
     this.w.note(reason, textOf(this.text), paths ?? []);
+  }
+
+  unfollowedScript(reason: string, paths: string[] = []): void {
+    this.w.note(reason, textOf(this.text), paths);
+    this.w.mayHaveWritten(paths);
   }
 
   trace(): void {}

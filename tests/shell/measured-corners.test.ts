@@ -230,6 +230,13 @@ describe('what commands the model does not follow may have written (measured: mo
     assert.deepEqual(failures('RUN mv /tmp/tmp.*/server.tar.gz /tmp/server.tar.gz'), ["mv: cannot stat '/tmp/tmp.*/server.tar.gz': No such file or directory"]);
   });
 
+  test('it may have filled the folders the environment names for tools (NVM_DIR; found in a public Dockerfile)', () => {
+    const text = 'ENV NVM_DIR=/home/dev/.nvm\nRUN useradd -m dev\nUSER dev\nRUN curl -o- https://example.invalid/nvm/install.sh | bash && . ${NVM_DIR}/nvm.sh';
+    assert.deepEqual(failures(text), []);
+    // A folder no variable names is still known.
+    assert.deepEqual(failures('RUN useradd -m dev\nUSER dev\nRUN curl -o- https://example.invalid/nvm/install.sh | bash && . /home/dev/.other/x.sh'), ['/bin/sh: 1: .: cannot open /home/dev/.other/x.sh: No such file']);
+  });
+
   test('dpkg -i of a package file may put files where packages go, /usr/local/bin included', () => {
     assert.deepEqual(failures('RUN mkdir -p /usr/local/bin && dpkg -i /tmp/tool.deb && chown 1000 /usr/local/bin/tool'), []);
   });

@@ -33,6 +33,12 @@ export function unknownOutput(r: CmdResult): CmdResult {
   return Object.assign({}, r, UNKNOWN_OUTPUT);
 }
 
+/** A script the model cannot read ran: its possible writes are marked where the context can. */
+function unfollowed(ctx: ExecContext, reason: string, paths: string[]): void {
+  if (ctx.unfollowedScript !== undefined) ctx.unfollowedScript(reason, paths);
+  else ctx.unknown(reason, paths);
+}
+
 export function hasUnknownOutput(r: CmdResult): boolean {
   return r.stdoutUnknown === true;
 }
@@ -375,11 +381,11 @@ const shell: CommandHandler = (ctx, argv) => {
     if (known !== undefined && (name === 'bash' || name === 'sh' || name === 'dash')) {
       return ctx.runScript(prefix + known, undefined, [argv[i], ...argv.slice(i + 1)], startupFiles, undefined, name);
     }
-    ctx.unknown(`the script ${argv[i]} run by ${name} is not known`);
+    unfollowed(ctx, `the script ${argv[i]} run by ${name} is not known`, argv.slice(i + 1).filter((a) => a.startsWith('/') && a.length > 1));
     return unknownOutput({ status: 'unknown' });
   }
   if (ctx.stdin === undefined) {
-    ctx.unknown(`the script ${name} reads from its input is not known`);
+    unfollowed(ctx, `the script ${name} reads from its input is not known`, []);
     return unknownOutput({ status: 'unknown' });
   }
 
