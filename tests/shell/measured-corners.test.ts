@@ -237,6 +237,11 @@ describe('what commands the model does not follow may have written (measured: mo
     assert.deepEqual(failures('RUN useradd -m dev\nUSER dev\nRUN curl -o- https://example.invalid/nvm/install.sh | bash && . /home/dev/.other/x.sh'), ['/bin/sh: 1: .: cannot open /home/dev/.other/x.sh: No such file']);
   });
 
+  test('so may npm exec and npm run (playwright installing browsers into PLAYWRIGHT_BROWSERS_PATH; found in a public Dockerfile)', () => {
+    const text = 'ENV PLAYWRIGHT_BROWSERS_PATH=/ms-playwright\nRUN install -d -m 777 /ms-playwright && mkdir /agent\nRUN cd /agent && npm exec --no -- playwright-core install webkit && chmod -R 777 /ms-playwright/webkit-*';
+    assert.deepEqual(analyze({ file: 'Dockerfile', text: `FROM node:20\n${text}\n` }).sim.failures, []);
+  });
+
   test('dpkg -i of a package file may put files where packages go, /usr/local/bin included', () => {
     assert.deepEqual(failures('RUN mkdir -p /usr/local/bin && dpkg -i /tmp/tool.deb && chown 1000 /usr/local/bin/tool'), []);
   });

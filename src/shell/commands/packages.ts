@@ -1751,9 +1751,14 @@ const npm: CommandHandler = (ctx, argv) => {
   const args = argv.slice(1);
   const sub = args.find((a, i) => !a.startsWith('-') && !NPM_VALUE_OPTS.has(args[i - 1] ?? ''));
   if (!flavor || sub === undefined || !NPM_INSTALL.has(sub)) {
-    // Not followed: like any unmodelled command, its folder may have gained entries.
-    contentsUnknown(ctx.state.fs, [ctx.cwd]);
-    ctx.unknown(`npm ${sub ?? ''}`.trim() + (flavor ? ' is not modelled' : ': whether npm is installed is not known'), []);
+    // Not followed (npm run, npm exec: any script): like any unmodelled command, it may have
+    // written its folder, /tmp and the tools' folders (PLAYWRIGHT_BROWSERS_PATH).
+    const reason = `npm ${sub ?? ''}`.trim() + (flavor ? ' is not modelled' : ': whether npm is installed is not known');
+    if (ctx.unfollowedScript !== undefined) ctx.unfollowedScript(reason, []);
+    else {
+      contentsUnknown(ctx.state.fs, [ctx.cwd]);
+      ctx.unknown(reason, []);
+    }
     return { status: 'unknown' };
   }
 
