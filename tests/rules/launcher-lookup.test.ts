@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../src/analyze.js';
 import { parseDockerRun } from '../../src/runtime/docker.js';
-import type { FsTree } from '../../src/model/types.js';
+import { textContext } from './text-context.js';
 
 const LOOKUP = [
   'FROM debian:bookworm',
@@ -20,16 +20,7 @@ const LOOKUP = [
 
 const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' };
 
-/** A build context of text files, and the reader of their text. */
-function context(files: Record<string, string>): { context: FsTree; readContextText: (p: string) => string | undefined } {
-  const tree: FsTree = new Map([['/', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 }]]);
-  for (const name of Object.keys(files)) {
-    const parts = name.split('/');
-    for (let i = 1; i < parts.length; i++) tree.set(`/${parts.slice(0, i).join('/')}`, { kind: 'dir', uid: 0, gid: 0, mode: 0o755 });
-    tree.set(`/${name}`, { kind: 'file', uid: 0, gid: 0, mode: 0o644 });
-  }
-  return { context: tree, readContextText: (p) => files[p.replace(/^\//, '')] };
-}
+const context = textContext;
 
 function run(text: string, line?: string, profile: 'dev' | 'prod' = 'prod', ctx?: ReturnType<typeof context>) {
   const r = line ? parseDockerRun(line, { invoker, env: { HOME: invoker.home, PWD: invoker.cwd } }) : undefined;

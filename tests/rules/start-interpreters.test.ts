@@ -7,17 +7,9 @@ import assert from 'node:assert/strict';
 import { analyze } from '../../src/analyze.js';
 import { parseDockerRun } from '../../src/runtime/docker.js';
 import { interpreterScript } from '../../src/rules/identity/UID106-entrypoint-not-executable.js';
-import type { FsTree } from '../../src/model/types.js';
+import { textContext } from './text-context.js';
 
-function context(files: Record<string, string>): { context: FsTree; readContextText: (p: string) => string | undefined } {
-  const tree: FsTree = new Map([['/', { kind: 'dir', uid: 0, gid: 0, mode: 0o755 }]]);
-  for (const name of Object.keys(files)) {
-    const parts = name.split('/');
-    for (let i = 1; i < parts.length; i++) tree.set(`/${parts.slice(0, i).join('/')}`, { kind: 'dir', uid: 0, gid: 0, mode: 0o755 });
-    tree.set(`/${name}`, { kind: 'file', uid: 0, gid: 0, mode: 0o644 });
-  }
-  return { context: tree, readContextText: (p) => files[p.replace(/^\//, '')] };
-}
+const context = textContext;
 
 const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' };
 function findings(text: string, line?: string, ctx?: ReturnType<typeof context>) {
