@@ -382,12 +382,22 @@ class StageSimulator {
     if (this.trace) this.steps.push({ line: ins.line, keyword: ins.keyword, summary: summary() });
   }
 
+  /**
+   * Records line as the one that made each name of entries that before did not have (most steps
+   * make none: the names are compared in order first, and a Set is built only when they differ).
+   */
+  private noteNewNames(kind: 'user' | 'group', before: string[], entries: { name: string }[], line: number): void {
+    if (entries.length === before.length && entries.every((e, i) => e.name === before[i])) return;
+    const had = new Set(before);
+    for (const e of entries) if (!had.has(e.name)) this.accountLines.set(`${kind}:${e.name}`, line);
+  }
+
   run(): void {
     for (const ins of this.stage.instructions) {
       // The accounts before a step that may make some (see StageResult.accountLines).
       const makes = ins.keyword === 'RUN' || ins.keyword === 'COPY' || ins.keyword === 'ADD';
-      const users = makes ? new Set(this.state.accounts.passwd.map((e) => e.name)) : undefined;
-      const groups = makes ? new Set(this.state.accounts.group.map((g) => g.name)) : undefined;
+      const users = makes ? this.state.accounts.passwd.map((e) => e.name) : undefined;
+      const groups = makes ? this.state.accounts.group.map((g) => g.name) : undefined;
       try {
         this.apply(ins);
       } catch (e) {
@@ -403,8 +413,8 @@ class StageSimulator {
         this.fail(ins, e.message, 'other');
       }
       if (users !== undefined && groups !== undefined) {
-        for (const e of this.state.accounts.passwd) if (!users.has(e.name)) this.accountLines.set(`user:${e.name}`, ins.line);
-        for (const g of this.state.accounts.group) if (!groups.has(g.name)) this.accountLines.set(`group:${g.name}`, ins.line);
+        this.noteNewNames('user', users, this.state.accounts.passwd, ins.line);
+        this.noteNewNames('group', groups, this.state.accounts.group, ins.line);
       }
     }
     this.flushEnv();
