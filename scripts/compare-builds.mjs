@@ -80,7 +80,14 @@ let bad = 0, errs = 0;
 const compare = (text, run, builder) => {
   const a = digest(A, text, run, builder), b = digest(B, text, run, builder);
   if (a.startsWith('ERR')) errs++;
-  if (a !== b) { bad++; if (bad <= 5) writeFileSync(join(tmpdir(), `compare-builds-${bad}.txt`), `${builder} ${run}\n${text}\n---A\n${a.slice(0, 3000)}\n---B\n${b.slice(0, 3000)}`); }
+  if (a !== b) {
+    bad++;
+    // Around the first difference: the reports are long and mostly the same.
+    let at = 0;
+    while (a[at] === b[at]) at++;
+    const from = Math.max(0, at - 1500);
+    if (bad <= 5) writeFileSync(join(tmpdir(), `compare-builds-${bad}.txt`), `${builder} ${run}\n${text}\n(first difference at character ${at})\n---A\n${a.slice(from, at + 1500)}\n---B\n${b.slice(from, at + 1500)}`);
+  }
 };
 if (process.argv[4] === '--dir') {
   const dir = process.argv[5];

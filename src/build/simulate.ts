@@ -92,6 +92,12 @@ export interface BuildFailure {
    * names this step was to make (`groupadd --gid 1000 $USERNAME`).
    */
   values?: Record<string, string>;
+  /**
+   * SHELL names a shell the base image lacks and a package of its distribution brings: the
+   * package, the tool that installs it, the line of the stage's SHELL instruction, before which
+   * it has to be installed, and the USER there.
+   */
+  shellPackage?: { shell: string; package: string; manager: 'apt' | 'apk'; shellLine: number; user: string };
 }
 
 /**
@@ -279,6 +285,9 @@ class StageSimulator {
   readonly trace: boolean;
   /** StageResult.accountLines. */
   accountLines: Map<string, number>;
+  /** The line of this stage's last SHELL, and the USER then (BuildFailure.shellPackage). */
+  shellLine?: number;
+  shellUser?: string;
 
   constructor(
     readonly df: Dockerfile,
@@ -461,7 +470,11 @@ class StageSimulator {
           this.assume(`buildah-shell:${ins.line}`, `SHELL at line ${ins.line}`, `buildah builds the OCI format by default and ignores SHELL ${JSON.stringify(ins.json)}: RUN steps use /bin/sh -c (pass --format docker to buildah to keep it)`, 'medium', ins.line);
           return this.step(ins, () => 'shell ignored (OCI format)');
         }
-        if (ins.json) this.state.config.shell = ins.json;
+        if (ins.json) {
+          this.state.config.shell = ins.json;
+          this.shellLine = ins.line;
+          this.shellUser = this.state.config.user;
+        }
         return this.step(ins, () => `shell ${this.state.config.shell.join(' ')}`);
       case 'ENTRYPOINT':
       case 'CMD': return this.command(ins);
@@ -1123,6 +1136,8 @@ class StageSimulator {
       // A path is stat'ed; a bare name is looked up on PATH (Go's exec.LookPath in runc).
       const why = missingShell.includes('/') ? `stat ${missingShell}: no such file or directory` : 'executable file not found in $PATH';
       this.fail(ins, `runc run failed: unable to start container process: exec: "${missingShell}": ${why}`, 'other');
+      const pkg = this.shellPackageFor(missingShell);
+      if (pkg !== undefined) this.failures[this.failures.length - 1].shellPackage = pkg;
       this.step(ins, () => `run skipped: no ${missingShell} in the image`);
       return;
     }
@@ -1232,6 +1247,22 @@ class StageSimulator {
     if (this.state.assumptions.some((a) => a.id === 'base:chainguard-dev')) return undefined;
 
     return resolvePath(this.state.fs, sh).meta ? undefined : sh;
+  }
+
+  /**
+   * The package that brings a shell lacksShell found missing (the first of its packages), for
+   * the fix; none for a shell from outside the distribution (pwsh: Microsoft's repository), nor
+   * for a SHELL set by an earlier stage.
+   */
+  shellPackageFor(sh: string): BuildFailure['shellPackage'] {
+    const alpine = this.state.distro === 'alpine';
+    if (!alpine && !(PLAIN_DISTRO.test(this.state.base) && (this.state.distro === 'debian' || this.state.distro === 'ubuntu'))) return undefined;
+    const name = baseName(sh);
+    const pkg = name === 'pwsh' ? undefined : (alpine ? ALPINE_SHELLS : DEBIAN_SHELLS).get(name)?.[0];
+    // A SHELL an earlier stage set: a RUN put before this stage's first would start through it too.
+    if (pkg === undefined || this.shellLine === undefined) return undefined;
+
+    return { shell: sh, package: pkg, manager: alpine ? 'apk' : 'apt', shellLine: this.shellLine, user: this.shellUser ?? '' };
   }
 
   /**

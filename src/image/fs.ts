@@ -195,6 +195,17 @@ export function resolvePath(tree: FsTree, path: string, followLast = true): Reso
   // with its target (made absolute against the directory holding the link) and starts again
   // from the root. No component is '.' or '..', so the unwalked rest is appended as it is.
   let p = normalizePath(path);
+  // Every entry of a tree sits in a folder the tree holds, never below a symlink or a file
+  // (tests/build/tree-invariant): a path the tree has, or one whose parent it has as a folder,
+  // resolves without walking the components (most lookups are one of the two).
+  const direct = tree.get(p);
+  if (direct !== undefined) {
+    if (direct.kind !== 'symlink' || !followLast) return { path: p, meta: direct, unknown: false, loop: false, notDir: false };
+  } else {
+    const up = parentOf(p);
+    const dir = tree.get(up);
+    if (dir?.kind === 'dir') return { path: p, missingAt: up, unknown: mayHold(dir, p), loop: false, notDir: false };
+  }
   let cur = '/';
   let curMeta: FileMeta | undefined = tree.get('/');
   let start = 1;

@@ -429,3 +429,45 @@ describe('UID304 for a uid whose HOME is / (no passwd entry)', () => {
     assert.equal(one(a, 'UID304').fixes[1].snippet, 'conda create -p ~/envs/work python');
   });
 });
+
+describe('UID604 for a SHELL the base image lacks: install its package before SHELL', () => {
+  const cases: [string, string, number, string, string | undefined][] = [
+    [
+      'zsh on Ubuntu, as root',
+      'FROM ubuntu:24.04\nSHELL ["/usr/bin/zsh", "-c"]\nRUN useradd -m app\n',
+      2,
+      'Install zsh in a step before the SHELL instruction (line 2): a RUN after SHELL starts through /usr/bin/zsh itself.',
+      'RUN apt-get update && apt-get install -y --no-install-recommends zsh && rm -rf /var/lib/apt/lists/*',
+    ],
+    [
+      'ksh93 on Debian after USER app: installed as root, then back to app',
+      'FROM debian:bookworm\nRUN useradd -m app\nUSER app\nSHELL ["/usr/bin/ksh93", "-c"]\nRUN touch /home/app/x\n',
+      4,
+      'Install ksh (it brings /usr/bin/ksh93) in a step before the SHELL instruction (line 4): a RUN after SHELL starts through /usr/bin/ksh93 itself.',
+      'USER root\nRUN apt-get update && apt-get install -y --no-install-recommends ksh && rm -rf /var/lib/apt/lists/*\nUSER app',
+    ],
+    [
+      'bash by name on Alpine',
+      'FROM alpine:3.20\nSHELL ["bash", "-c"]\nRUN adduser -D app\n',
+      2,
+      'Install bash in a step before the SHELL instruction (line 2): a RUN after SHELL starts through bash itself.',
+      'RUN apk add --no-cache bash',
+    ],
+  ];
+  for (const [name, text, shellLine, description, snippet] of cases) {
+    test(`${name}: the fix installs it, and the build then passes`, () => {
+      const f = one(analyze({ file: 'Dockerfile', text }), 'UID604');
+      assert.match(f.why, /^The step cannot start, as the program it runs through \(its SHELL\) is not in the image, which stops the build\./);
+      assert.deepEqual(fixes(f), [[description, snippet]]);
+      const fixed = analyze({ file: 'Dockerfile', text: before(text, shellLine, snippet!) });
+      assert.deepEqual(fixed.sim.failures, []);
+    });
+  }
+
+  test('pwsh comes from outside the distribution, and a SHELL from an earlier stage cannot be put after: no install fix', () => {
+    assert.deepEqual(fixes(one(analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nSHELL ["pwsh", "-c"]\nRUN true\n' }), 'UID604')), []);
+    const staged = 'FROM debian:bookworm AS base\nSHELL ["/bin/zsh", "-c"]\nFROM base\nRUN true\n';
+    const found = analyze({ file: 'Dockerfile', text: staged }).findings.filter((x) => x.ruleId === 'UID604');
+    assert.deepEqual(found.map((x) => [x.location.line, fixes(x)]), [[4, []]]);
+  });
+});

@@ -1,5 +1,9 @@
 import type { Fix, ImageState } from '../../model/types.js';
-import { resolvePath } from '../../image/fs.js';
+import type { BuildFailure } from '../../build/simulate.js';
+import { baseName, resolvePath } from '../../image/fs.js';
+
+/** runc's words when the program a step runs through (its SHELL) is not there. */
+const START_FAILED = /^runc run failed: unable to start container process: exec: /;
 import { defineRule } from '../rule.js';
 import { failureGuesses, followersNote, unsetArgsNote } from '../util.js';
 
@@ -10,6 +14,23 @@ function hasBash(state: ImageState): boolean {
   if (Object.hasOwn(state.packages, 'bash')) return true;
 
   return resolvePath(state.fs, '/bin/bash').meta !== undefined;
+}
+
+/**
+ * Install the package that brings a SHELL the base lacks, in a step before SHELL (a RUN after
+ * it would itself start through the missing shell), as root.
+ */
+function shellInstallFix(p: NonNullable<BuildFailure['shellPackage']>): Fix {
+  const install = p.manager === 'apk'
+    ? `RUN apk add --no-cache ${p.package}`
+    : `RUN apt-get update && apt-get install -y --no-install-recommends ${p.package} && rm -rf /var/lib/apt/lists/*`;
+  const asRoot = p.user === '' || /^(?:root|0+)(?::|$)/.test(p.user);
+
+  return {
+    description: `Install ${p.package}${p.package === baseName(p.shell) ? '' : ` (it brings ${p.shell})`} in a step before the SHELL instruction (line ${p.shellLine}): a RUN after SHELL starts through ${p.shell} itself.`,
+    snippet: asRoot ? install : `USER root\n${install}\nUSER ${p.user}`,
+    safe: false,
+  };
 }
 
 export default defineRule({
@@ -70,10 +91,11 @@ export default defineRule({
         if (where) fixes.push({ description: `Name the program by its path, so sudo does not look it up.`, snippet: f.instruction.replace(/^RUN\s+/, 'RUN ').replace(new RegExp(`\\bsudo(\\s+-\\S+)*\\s+${name}\\b`), (m) => m.replace(new RegExp(`${name}$`), where)), safe: false });
         fixes.push({ description: 'Or do this work as root before switching user, without sudo.', snippet: `USER root\n${f.instruction.replace(/\bsudo\s+(-\S+\s+)*/g, '')}\nUSER ${state.config.user || 'root'}`, safe: false });
       }
+      if (f.shellPackage) fixes.push(shellInstallFix(f.shellPackage));
       const unset = unsetArgsNote(f);
       report({
         message: `The build fails here: ${f.message.split('\n')[0]}${guess.hedge}`,
-        why: `The step exits non-zero, which stops the build.${sudoWhy}${unset.why} The analysis carries on as if the step had not run.${followersNote(a, f)}`,
+        why: `${START_FAILED.test(f.message) ? 'The step cannot start, as the program it runs through (its SHELL) is not in the image' : 'The step exits non-zero'}, which stops the build.${sudoWhy}${unset.why} The analysis carries on as if the step had not run.${followersNote(a, f)}`,
         line: f.line,
         dependsOn: guess.dependsOn,
         // Resting on a guess, the failure is a warning, so CI does not fail on it.
