@@ -8,10 +8,10 @@ import { ExpandError, KeyValueError, expandWord, expandWords, parseKeyValues, sp
 import { cloneState, copyRecord } from '../image/state.js';
 import { formatGroup, formatPasswd, groupByName, parseGroup, parseId, parsePasswd, resolveExecUser, userByName } from '../image/accounts.js';
 import { refreshDerived } from '../shell/commands/config.js';
-import { isProjectText, isTrackedText } from '../shell/commands/files.js';
+import { applyMode, isProjectText, isTrackedText } from '../shell/commands/files.js';
 import { CONDA_TOOLS, condaNotOnPath } from '../shell/commands/packages.js';
 import { PLAIN_DISTRO, absentFromPath, scriptShell } from '../shell/commands/builtins.js';
-import { baseName, descendants, isUnder, listingsUnknownBelow, mkdirp, rebase, normalizePath, parentOf, resolvePath, withMeta } from '../image/fs.js';
+import { ancestry, baseName, descendants, isUnder, listingsUnknownBelow, mkdirp, rebase, normalizePath, parentOf, resolvePath, withMeta } from '../image/fs.js';
 import { DOCKER_DEFAULT_CAPS, evaluate } from '../access/evaluate.js';
 import type { Builder, BuildIdentity, ShellEnv } from '../shell/context.js';
 import { runScript, type ExecRefusal } from '../shell/interpret.js';
@@ -640,6 +640,14 @@ class StageSimulator {
 
   copy(ins: DfInstruction): void {
     const origin = `${this.opts.file}:${ins.line}`;
+    // buildah 1.28 (imagebuilder's dispatchers) takes only these flags and stops at any other
+    // (--link, --parents, --exclude; measured: copy-flags/*).
+    if (this.opts.builder === 'buildah' && ins.flags.some((f) => !(ins.keyword === 'COPY' ? BUILDAH_COPY_FLAGS : BUILDAH_ADD_FLAGS).has(f.name))) {
+      this.fail(ins, ins.keyword === 'COPY'
+        ? 'COPY only supports the --chmod=<permissions> --chown=<uid:gid> and the --from=<image|stage> flags'
+        : 'ADD only supports the --chmod=<permissions> and the --chown=<uid:gid> flag', 'other');
+      return;
+    }
     const chownSpec = flag(ins, 'chown');
     const chmodSpec = flag(ins, 'chmod');
     let owner: { uid: number; gid: number } | undefined;
@@ -658,11 +666,23 @@ class StageSimulator {
       this.fail(ins, 'the --chmod option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled', 'other');
       return;
     }
-    const chmod = chmodSpec !== undefined ? parseChmod(this.expand(chmodSpec)) : undefined;
-    if (chmodSpec !== undefined && chmod === undefined && this.opts.builder !== 'buildkit') {
-      this.fail(ins, `invalid chmod parameter: '${chmodSpec}'`, 'other');
-      return;
+    const chmodText = chmodSpec !== undefined ? this.expand(chmodSpec) : undefined;
+    const chmod = chmodText !== undefined ? parseChmod(chmodText) : undefined;
+    // A mode that is not octal: buildah 1.28 stops (measured: copy-flags/chmod-symbolic-buildah);
+    // BuildKit refuses one that looks numeric and applies a symbolic one to each copied item's
+    // own mode (dockerfile2llb convert_copy.go: mode.Parse, ModeStr; Dockerfile 1.14).
+    let symbolic: string | undefined;
+    if (chmodText !== undefined && chmod === undefined) {
+      const valid = this.opts.builder === 'buildkit' && !/^[0-9]+$/.test(chmodText) && applyMode(chmodText, 0o644, false, 0) !== undefined;
+      if (!valid) {
+        this.fail(ins, this.opts.builder === 'buildah' ? `Error parsing chmod ${chmodText}` : `invalid chmod parameter: '${chmodText}'. it should be octal string and between 0 and 07777`, 'other');
+        return;
+      }
+      symbolic = chmodText;
+      this.assume(`copy-chmod-symbolic:${ins.line}`, `${ins.keyword} --chmod=${chmodText} at line ${ins.line}`, `BuildKit applies a symbolic --chmod to the mode each copied file and folder has (Dockerfile syntax 1.14 and later; an older frontend refuses it with "invalid chmod parameter")`, 'medium', ins.line);
     }
+    // The mode an item gets: --chmod's, or a symbolic --chmod applied to the mode it would have.
+    const modeOf = (old: number, isDir: boolean): number => chmod ?? (symbolic !== undefined ? applyMode(symbolic, old, isDir, 0) ?? old : old);
 
     const words = ins.json ?? expandWords(ins.args, this.vars, this.df.escape);
     const sources = words.slice(0, -1);
@@ -730,7 +750,7 @@ class StageSimulator {
       const out = withMeta(m, {
         uid: owner ? owner.uid : fromContext ? 0 : m.uid,
         gid: owner ? owner.gid : fromContext ? 0 : m.gid,
-        mode: chmod ?? m.mode,
+        mode: modeOf(m.mode, m.kind === 'dir'),
         partial: m.partial,
         origin,
       });
@@ -762,7 +782,7 @@ class StageSimulator {
         if (partial && !cur.partial) this.state.fs.set(path, withMeta(cur, { partial: true }));
         return;
       }
-      this.state.fs.set(path, { kind: 'dir', uid: base.uid, gid: base.gid, mode: chmod ?? 0o755, partial: partial || undefined, origin });
+      this.state.fs.set(path, { kind: 'dir', uid: base.uid, gid: base.gid, mode: modeOf(0o755, true), partial: partial || undefined, origin });
     };
 
     // A source absent from a context that was read fails the step before anything is copied.
@@ -834,7 +854,7 @@ class StageSimulator {
         const target = destIsDir ? normalizePath(heredoc.name, dest) : dest;
         // BuildKit expands an unquoted heredoc body but keeps its quotes and escapes, as a shell does.
         const text = heredoc.quoted ? heredoc.content : expandWord(heredoc.content, this.vars, this.df.escape, { rawQuotes: true, rawEscapes: true });
-        put(target, { kind: 'file', uid: base.uid, gid: base.gid, mode: chmod ?? 0o644, origin, script: text.startsWith('#!') || undefined });
+        put(target, { kind: 'file', uid: base.uid, gid: base.gid, mode: modeOf(0o644, false), origin, script: text.startsWith('#!') || undefined });
         this.copiedText(ins, target, text);
         copied += 1;
         continue;
@@ -843,7 +863,7 @@ class StageSimulator {
       if (ins.keyword === 'ADD' && /^(https?|git):\/\/|^git@/.test(src)) {
         // A URL download is 0600 (BuildKit source/http); a git source a directory.
         if (/\.git(#.*)?$|^git/.test(src)) ensureDir(dest, true);
-        else put(destIsDir ? normalizePath(baseName(src.split('?')[0]), dest) : dest, { kind: 'file', uid: base.uid, gid: base.gid, mode: chmod ?? 0o600, origin });
+        else put(destIsDir ? normalizePath(baseName(src.split('?')[0]), dest) : dest, { kind: 'file', uid: base.uid, gid: base.gid, mode: modeOf(0o600, false), origin });
         copied += 1;
         continue;
       }
@@ -876,7 +896,7 @@ class StageSimulator {
           } else {
             // A file another stage made with commands the model does not follow is most often a
             // program that stage built (go build, cargo, pyinstaller): compilers write 0755.
-            put(to, { kind: 'file', uid: base.uid, gid: base.gid, mode: chmod ?? (fromStage !== undefined ? 0o755 : 0o644), origin });
+            put(to, { kind: 'file', uid: base.uid, gid: base.gid, mode: modeOf(fromStage !== undefined ? 0o755 : 0o644, false), origin });
             this.copiedText(ins, to, () => undefined);
             // With --chmod the mode is known; the kind (a file, not a folder) is still a guess,
             // and so is what lands below the destination when the source is a folder.
@@ -965,7 +985,38 @@ class StageSimulator {
         guessed,
       );
     }
+    // BuildKit links only without --chmod (dockerfile2llb convert_copy.go: `cfg.link && cfg.chmod == ""`).
+    const link = flag(ins, 'link');
+    if (this.opts.builder === 'buildkit' && link !== undefined && link !== 'false' && chmodSpec === undefined) this.linkParents(ins, intoDest() ? dest : parentOf(dest), dirMeta);
     if (this.trace) this.step(ins, () => `${ins.keyword.toLowerCase()} ${copied} entr${copied === 1 ? 'y' : 'ies'} to ${dest}`);
+  }
+
+  /**
+   * BuildKit's `--link` copies into an empty layer put over the image: the folders on the way to
+   * where the items land are made anew in that layer, as a COPY onto scratch makes them (root or
+   * the --chown owner, 0755; with --chmod BuildKit does not link at all), and replace the
+   * image's own (BuildKit's Dockerfile reference on `COPY --link`, moby/buildkit#6778;
+   * moby/moby#44956: /tmp became 0755; docker/buildx#1855: --chown reaches them too). buildah
+   * 1.28 has no --link, so this is not measured here: an assumption names each folder changed.
+   */
+  linkParents(ins: DfInstruction, into: string, meta: { uid: number; gid: number; mode: number; origin: string }): void {
+    const octal = (m: number) => m.toString(8).padStart(4, '0');
+    const changed: { path: string; was: string }[] = [];
+    for (const p of ancestry(into).slice(1)) {
+      const cur = this.state.fs.get(p);
+      if (cur?.kind !== 'dir' || (cur.uid === meta.uid && cur.gid === meta.gid && cur.mode === meta.mode)) continue;
+      changed.push({ path: p, was: `${cur.uid}:${cur.gid} ${octal(cur.mode)}` });
+      this.state.fs.set(p, withMeta(cur, { uid: meta.uid, gid: meta.gid, mode: meta.mode, origin: meta.origin }));
+    }
+    if (changed.length === 0) return;
+    this.assume(
+      `copy-link:${ins.line}`,
+      `${ins.keyword} --link at line ${ins.line}`,
+      `BuildKit makes the folders on the way anew in the linked layer, which replace the image's: ${changed.map((c) => `${c.path} (was ${c.was})`).join(', ')} becomes ${meta.uid}:${meta.gid} ${octal(meta.mode)} (BuildKit's reference on --link; not measured here)`,
+      'medium',
+      ins.line,
+      changed.map((c) => c.path),
+    );
   }
 
   /**
@@ -1613,6 +1664,10 @@ function recordOf<V>(map: Map<string, V>): Record<string, V> {
 
   return out;
 }
+
+/** The flags buildah 1.28 takes on COPY and on ADD (imagebuilder dispatchers.go). */
+const BUILDAH_COPY_FLAGS = new Set(['chmod', 'chown', 'from']);
+const BUILDAH_ADD_FLAGS = new Set(['chmod', 'chown']);
 
 /**
  * Shells the plain Debian and Ubuntu images lack, with the packages that bring each (Debian 12:

@@ -3,7 +3,7 @@
 // are interpolated as https://github.com/compose-spec/compose-spec/blob/main/12-interpolation.md
 // describes.
 
-import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, visit, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, visit, type Document, type Tags } from 'yaml';
 import type { MountSpec, RunContext } from '../model/types.js';
 import { normalizePath } from '../image/fs.js';
 import { RunParseError, yamlError, yamlToJS } from './errors.js';
@@ -209,8 +209,17 @@ function environment(v: unknown, env: Record<string, string>): Record<string, st
   return out;
 }
 
-/** A mode written as a YAML number (1777) or a string ("0755"): the digits are octal. */
+/**
+ * A tmpfs mode. A YAML number is the mode's bits as they are (compose-go decodes it into a
+ * uint32 and docker compose passes it to the engine as a FileMode): `0o1777` and `01777` are
+ * rwxrwxrwt, while `1777` is the decimal number 1777, mode 03361. A string ("0755", from
+ * interpolation) is read as octal digits.
+ */
 function octalMode(v: unknown, where: string): number {
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v) || v < 0 || v > 0o7777) throw new RunParseError(`${where}: invalid mode ${String(v)}`, where);
+    return v;
+  }
   const s = String(v).replace(/^0o/, '');
   if (!/^[0-7]{1,5}$/.test(s)) throw new RunParseError(`${where}: invalid mode ${String(v)}`, where);
 
@@ -474,11 +483,22 @@ function mergeTags(doc: Document): { tags: Map<string, MergeTag[]>; serviceTags:
   return { tags: out, serviceTags };
 }
 
+/**
+ * compose-go reads YAML with go-yaml, which takes the YAML 1.2 core schema except that an
+ * integer with a leading zero is octal, as in YAML 1.1 (`0755` is 493: go-yaml v3 resolve.go
+ * "Octals from the 1.1 spec, spelled as 0777, are still decoded by default"); the yaml library's
+ * core schema would read it as decimal 755. This tag is tried first.
+ */
+const goYamlInts = (tags: Tags) => [
+  { identify: (v: unknown) => typeof v === 'number', default: true, tag: 'tag:yaml.org,2002:int', test: /^[-+]?0[0-7]+$/, resolve: (s: string) => parseInt(s, 8) },
+  ...tags,
+];
+
 function readLayer(text: string, file: string | undefined, dir: string, env: Record<string, string>, warnings: { file?: string; text: string }[]): Layer {
   const lc = new LineCounter();
   // `<<: *anchor` merge keys, as Compose reads them (compose-go's YAML parser; the Compose
   // spec's "Fragments" and "Extension" pages): the yaml library merges them only when asked.
-  const doc = parseDocument(text, { lineCounter: lc, merge: true });
+  const doc = parseDocument(text, { lineCounter: lc, merge: true, customTags: goYamlInts });
   if (doc.errors.length > 0) {
     throw yamlError(doc.errors[0], file);
   }
@@ -582,6 +602,7 @@ export function parseCompose(yamlText: string, opts: ComposeOptions): ComposePro
  */
 export function parseComposeFiles(sources: ComposeSource[], opts: ComposeOptions): ComposeProject {
   if (sources.length === 0) throw new RunParseError('no Compose file given');
+  if (opts?.invoker === undefined || opts.invoker === null) throw new TypeError('parseComposeFiles: options.invoker is required (the uid, gid, home and cwd of who runs docker compose)');
   const env = { ...opts.env };
   const fileWarnings: { file?: string; text: string }[] = [];
   const first = sources[0].file;

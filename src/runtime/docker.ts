@@ -690,6 +690,8 @@ function simpleCommands(script: Script): SimpleCommand[] {
  * text are evaluated as the invoking shell would.
  */
 export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
+  // A caller from JavaScript may leave out what the types require: say what is missing.
+  if (opts?.invoker === undefined || opts.invoker === null) throw new TypeError('parseDockerRun: options.invoker is required (the uid, gid, home and cwd of who runs the command)');
   let script: Script;
   try {
     script = parseShell(text);

@@ -509,6 +509,62 @@ describe('the folders COPY --chmod makes', () => {
   });
 });
 
+describe('COPY --link', () => {
+  const df = [
+    'FROM debian:bookworm',
+    'RUN useradd -m -u 1000 app && mkdir -p /app/sub && chown -R app:app /app && chmod 700 /app',
+    'COPY --link a.txt /app/sub/a.txt',
+    'COPY --link --chown=1000:1000 b.txt /tmp/b.txt',
+    'COPY --link=false c.txt /home/app/c.txt',
+    'COPY --link --chmod=0644 d.txt /home/app/d.txt',
+    '',
+  ].join('\n');
+
+  test('BuildKit makes the folders on the way anew (root 0755, or the --chown owner), with an assumption naming each; not with --chmod, where it does not link', () => {
+    const r = build(df);
+    assert.deepEqual(
+      [owner(r, '/app'), owner(r, '/app/sub'), owner(r, '/app/sub/a.txt'), owner(r, '/tmp'), owner(r, '/home/app')],
+      ['dir 0:0 755', 'dir 0:0 755', 'file 0:0 644', 'dir 1000:1000 755', 'dir 1000:1000 755'],
+    );
+    const a = r.target.state.assumptions.filter((x) => x.id.startsWith('copy-link:'));
+    assert.deepEqual(a.map((x) => [x.id, x.confidence, x.paths]), [['copy-link:3', 'medium', ['/app', '/app/sub']], ['copy-link:4', 'medium', ['/tmp']]]);
+    assert.equal(a[0].text, "BuildKit makes the folders on the way anew in the linked layer, which replace the image's: /app (was 1000:1000 0700), /app/sub (was 1000:1000 0755) becomes 0:0 0755 (BuildKit's reference on --link; not measured here)");
+  });
+
+  test('the classic builder keeps the folders as they were', () => {
+    const r = build(df, 'classic');
+    assert.deepEqual([owner(r, '/app'), owner(r, '/tmp')], ['dir 1000:1000 700', 'dir 0:0 1777']);
+    assert.equal(r.target.state.assumptions.some((x) => x.id.startsWith('copy-link:')), false);
+  });
+
+  test('buildah 1.28 refuses --link, --parents and --exclude on COPY, and anything but --chmod and --chown on ADD (measured: copy-flags/*)', () => {
+    const fails = (text: string) => build(`FROM debian:bookworm\n${text}\n`, 'buildah').failures.map((f) => [f.line, f.message]);
+    const copyWords = 'COPY only supports the --chmod=<permissions> --chown=<uid:gid> and the --from=<image|stage> flags';
+    assert.deepEqual(fails('COPY --link a.txt /app/a.txt'), [[2, copyWords]]);
+    assert.deepEqual(fails('COPY --parents a.txt /app/'), [[2, copyWords]]);
+    assert.deepEqual(fails('COPY --exclude=*.md . /app/'), [[2, copyWords]]);
+    assert.deepEqual(fails('ADD --link a.txt /app/a.txt'), [[2, 'ADD only supports the --chmod=<permissions> and the --chown=<uid:gid> flag']]);
+    assert.deepEqual(fails('COPY --chown=0:0 --chmod=0644 a.txt /app/a.txt'), []);
+  });
+});
+
+describe('COPY --chmod that is not an octal number', () => {
+  const df = 'FROM debian:bookworm\nCOPY --chmod=u+x,g-r a.txt /app/a.txt\nCOPY --chmod=a+X d/ /app/d/\n';
+
+  test('BuildKit applies a symbolic mode to each item\'s own mode, as an assumption', () => {
+    const r = build(df);
+    assert.deepEqual([owner(r, '/app/a.txt'), r.failures], ['file 0:0 704', []]);
+    assert.deepEqual(r.target.state.assumptions.filter((a) => a.id.startsWith('copy-chmod-symbolic:')).map((a) => [a.id, a.confidence]), [['copy-chmod-symbolic:2', 'medium'], ['copy-chmod-symbolic:3', 'medium']]);
+  });
+
+  test('BuildKit refuses a number that is not octal or above 07777; buildah 1.28 refuses anything not octal (measured: copy-flags/chmod-*)', () => {
+    const fails = (text: string, builder: Builder) => build(`FROM debian:bookworm\n${text}\n`, builder).failures.map((f) => f.message);
+    assert.deepEqual(fails('COPY --chmod=999 a.txt /a', 'buildkit'), ["invalid chmod parameter: '999'. it should be octal string and between 0 and 07777"]);
+    assert.deepEqual(fails('COPY --chmod=u+x a.txt /a', 'buildah'), ['Error parsing chmod u+x']);
+    assert.deepEqual(fails('COPY --chmod=999 a.txt /a', 'buildah'), ['Error parsing chmod 999']);
+  });
+});
+
 describe('a value that outgrows a string', () => {
   test('ARGs that double forty times: the ARG that cannot be held is an unknown effect, not a crash', () => {
     const lines = ['FROM debian:bookworm', 'ARG A0=x'];

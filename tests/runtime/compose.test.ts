@@ -41,7 +41,7 @@ services:
       - type: tmpfs
         target: /fast
         tmpfs:
-          mode: 1770
+          mode: 0o1770
     tmpfs:
       - /run:mode=755,uid=1009,gid=1009
     cap_drop: [ALL]
@@ -253,6 +253,25 @@ describe('Compose user', () => {
   });
 
   test('a plain number is read as the user', () => {
+    const p = parseCompose('services:\n  t:\n    image: img\n    user: 1000\n', { invoker: { uid: 1000, gid: 1000, home: '/h', cwd: '/h' } });
+    assert.equal(p.services.t.user, '1000');
+  });
+});
+
+describe('Compose tmpfs mode: a YAML number is the bits, read as go-yaml reads integers', () => {
+  const mode = (written: string) =>
+    parseCompose(`services:\n  t:\n    image: img\n    volumes:\n      - type: tmpfs\n        target: /t\n        tmpfs:\n          mode: ${written}\n`, { invoker: { uid: 1000, gid: 1000, home: '/h', cwd: '/h' } }).services.t.mounts[0].tmpfsMode;
+
+  test('0o1777 and 01777 are rwxrwxrwt; 1777 is the decimal number (03361); 448 is 0700', () => {
+    assert.deepEqual([mode('0o1777'), mode('01777'), mode('0755'), mode('1777'), mode('448'), mode('0x1ed')], [0o1777, 0o1777, 0o755, 0o3361, 0o700, 0o755]);
+  });
+
+  test('a string is octal digits; a number above 07777 is refused', () => {
+    assert.equal(mode('"0750"'), 0o750);
+    assert.throws(() => mode('70000'), { name: 'RunParseError', message: 'services.t.volumes[0].tmpfs.mode: invalid mode 70000' });
+  });
+
+  test('other numbers in the file keep their value', () => {
     const p = parseCompose('services:\n  t:\n    image: img\n    user: 1000\n', { invoker: { uid: 1000, gid: 1000, home: '/h', cwd: '/h' } });
     assert.equal(p.services.t.user, '1000');
   });

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDockerRun, parseEnvFile, parseRunArgv, runFileShell, type ParsedRun } from '../../src/runtime/docker.js';
+import { parseCompose } from '../../src/runtime/compose.js';
 import { RunParseError } from '../../src/runtime/errors.js';
 
 const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me/proj', name: 'me' };
@@ -564,4 +565,12 @@ describe('the Docker daemon a run line names', () => {
     ['env DOCKER_CONTEXT=rootless', 'env DOCKER_CONTEXT=rootless docker run img', {}, [{ kind: 'rootless', via: 'DOCKER_CONTEXT=rootless', uid: 1000 }, [['docker-daemon:rootless', 'medium']]]],
   ];
   for (const [name, text, env, want] of cases) test(name, () => assert.deepEqual(daemonOfLine(text, env), want));
+});
+
+describe('the library refuses a missing invoker in words, not with a TypeError from inside', () => {
+  test('parseDockerRun and parseCompose name the option', () => {
+    const untyped = {} as unknown as Parameters<typeof parseDockerRun>[1];
+    assert.throws(() => parseDockerRun('docker run img', untyped), { name: 'TypeError', message: 'parseDockerRun: options.invoker is required (the uid, gid, home and cwd of who runs the command)' });
+    assert.throws(() => parseCompose('services:\n  a:\n    image: img\n', untyped), { name: 'TypeError', message: 'parseComposeFiles: options.invoker is required (the uid, gid, home and cwd of who runs docker compose)' });
+  });
 });
