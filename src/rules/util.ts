@@ -47,6 +47,30 @@ export function mountFor(a: AnalysisView, path: string): MountSpec | undefined {
   return mounts.sort((x, y) => y.target.length - x.target.length)[0];
 }
 
+/**
+ * A command run once as root on a named volume the container mounts. Compose names a volume
+ * after its project (`proj_data`), so there it goes through the service, which mounts the right
+ * one; elsewhere a throwaway container mounts the volume by its name.
+ */
+export function onVolumeAsRoot(a: AnalysisView, m: MountSpec, program: string, args: string): string {
+  const service = a.run?.tool === 'compose' && a.run.origin.text.startsWith('services.') ? a.run.origin.text.slice('services.'.length) : undefined;
+  if (service !== undefined) return `docker compose run --rm --no-deps --user root --entrypoint ${program} ${service} ${args} ${m.target}`;
+
+  return `docker run --rm -v ${m.source ?? 'VOLUME'}:/v busybox ${program} ${args} /v`;
+}
+
+/**
+ * A volume mount as written without nocopy: the run flag less its option, or for Compose the
+ * entry itself (the long syntax's `volume: {nocopy: true}` left out).
+ */
+export function withoutNocopy(a: AnalysisView, m: MountSpec): string {
+  const compose = /^(services\.[^:]+\.volumes\[\d+\]): (.*)$/.exec(m.written);
+  if (a.run?.tool !== 'compose' || !compose) return m.written.replace(/,?\b(volume-)?nocopy(=(true|1))?\b/, '').replace(/:nocopy\b/, '');
+  if (!compose[2].includes(' -> ')) return `# ${compose[1]}\n- ${compose[2].replace(/:nocopy$/, '').replace(/([:,])nocopy\b,?/, '$1').replace(/[:,]$/, '')}`;
+
+  return `# ${compose[1]}, with no volume.nocopy\n- type: volume\n  source: ${m.source ?? ''}\n  target: ${m.target}${m.readonly ? '\n  read_only: true' : ''}`;
+}
+
 export function hostFacts(a: AnalysisView, hostPath: string | undefined) {
   if (!hostPath) return undefined;
 

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { analyze } from '../../src/analyze.js';
 import { parseDockerRun } from '../../src/runtime/docker.js';
 import { readKubernetes, selectContainer } from '../../src/runtime/kubernetes.js';
+import { parseCompose } from '../../src/runtime/compose.js';
 import type { Finding, FsTree, HostPathFacts } from '../../src/model/types.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import { tempDirs } from '../cli/temp.js';
 import { before, lines, replace } from './edit-lines.js';
 
 type Result = ReturnType<typeof analyze>;
+const parseComposeFor = (yaml: string, invoker: { uid: number; gid: number; home: string; cwd: string }) => parseCompose(yaml, { env: {}, invoker }).services.a;
 /** The text without line `at`. */
 const drop = (text: string, at: number) => `${lines(text).filter((_x, i) => i !== at - 1).join('\n')}\n`;
 const ids = (a: Result) => a.findings.map((f) => f.ruleId);
@@ -469,5 +471,38 @@ describe('UID604 for a SHELL the base image lacks: install its package before SH
     const staged = 'FROM debian:bookworm AS base\nSHELL ["/bin/zsh", "-c"]\nFROM base\nRUN true\n';
     const found = analyze({ file: 'Dockerfile', text: staged }).findings.filter((x) => x.ruleId === 'UID604');
     assert.deepEqual(found.map((x) => [x.location.line, fixes(x)]), [[4, []]]);
+  });
+});
+
+describe('UID201 on a Compose volume with nocopy: the fixes are Compose entries and a run through the service', () => {
+  const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me/p' };
+  const text = 'FROM debian:bookworm\nRUN useradd -m -u 1000 app && mkdir /vol && chown app:app /vol\nUSER app\n';
+  const compose = [
+    'services:',
+    '  a:',
+    '    image: x',
+    '    volumes:',
+    '      - type: volume',
+    '        source: v1',
+    '        target: /vol',
+    '        volume: {nocopy: true}',
+    '      - v2:/vol2:nocopy',
+    'volumes: {v1: {}, v2: {}}',
+    '',
+  ].join('\n');
+  const run = parseComposeFor(compose, invoker);
+  const found = analyze({ file: 'Dockerfile', text, run }).findings.filter((f) => f.ruleId === 'UID201');
+
+  test('the long syntax entry without nocopy, and chown through `docker compose run` (Compose prefixes volume names with the project)', () => {
+    assert.deepEqual(found.map((f) => f.fixes.map((x) => x.snippet)), [
+      ['# services.a.volumes[0], with no volume.nocopy\n- type: volume\n  source: v1\n  target: /vol', 'docker compose run --rm --no-deps --user root --entrypoint chown a 1000:1000 /vol'],
+      ['RUN mkdir -p /vol2 && chown 1000:1000 /vol2', 'docker compose run --rm --no-deps --user root --entrypoint chown a 1000:1000 /vol2'],
+    ]);
+  });
+
+  test('applied: the entry without nocopy takes the image\'s /vol, which the user owns', () => {
+    const fixed = compose.replace('        volume: {nocopy: true}\n', '');
+    const again = analyze({ file: 'Dockerfile', text, run: parseComposeFor(fixed, invoker) });
+    assert.equal(again.check('/vol', 'create').allowed, true);
   });
 });

@@ -1,5 +1,5 @@
 import { defineRule, type AnalysisView, type RuleReport } from '../rule.js';
-import { busyboxAccounts, firstReason, freeUserName, hostFacts, renderRunChanges, rootStep, runTool, startCommand, tmpHomeChanges, uidBuildArg, unknownId, who } from '../util.js';
+import { busyboxAccounts, firstReason, freeUserName, hostFacts, onVolumeAsRoot, renderRunChanges, rootStep, runTool, startCommand, tmpHomeChanges, uidBuildArg, unknownId, who, withoutNocopy } from '../util.js';
 import { evaluate } from '../../access/evaluate.js';
 import { pythonScript } from '../identity/UID106-entrypoint-not-executable.js';
 import type { Fix, MountSpec, RunContext, Verdict } from '../../model/types.js';
@@ -314,7 +314,7 @@ export default defineRule({
         fixes.push(inImage?.kind === 'dir' && inImage.uid === p.uid
           ? {
             description: `Drop nocopy: the image's ${m.target} already belongs to uid ${p.uid}, and a new volume copies it, owner and mode included.`,
-            snippet: m.written.replace(/,?\b(volume-)?nocopy(=(true|1))?\b/, '').replace(/:nocopy\b/, ''),
+            snippet: withoutNocopy(a, m),
             safe: false,
           }
           : ((step) => ({
@@ -324,7 +324,7 @@ export default defineRule({
           }))(rootStep(a, `RUN ${mkdirOwned(a, m.target, p.uid, p.gid)}`)));
         fixes.push({
           description: `Or give the volume to uid ${p.uid} once, from a root container.`,
-          snippet: `docker run --rm -v ${m.source}:/v busybox chown ${p.uid}:${p.gid} /v`,
+          snippet: onVolumeAsRoot(a, m, 'chown', `${p.uid}:${p.gid}`),
           safe: false,
         });
       } else if (m.kind === 'image-volume') {

@@ -1,5 +1,5 @@
 import { defineRule, type AnalysisView, type RuleReport } from '../rule.js';
-import { firstReason, hostFacts, renderRunChanges, rootStep, runTool, tmpHomeChanges, who } from '../util.js';
+import { firstReason, hostFacts, onVolumeAsRoot, renderRunChanges, rootStep, runTool, tmpHomeChanges, who } from '../util.js';
 import { permission } from '../../access/evaluate.js';
 import type { FileMeta, Fix, MountSpec, Verdict } from '../../model/types.js';
 import { groupByGid, userByUid } from '../../image/accounts.js';
@@ -181,7 +181,7 @@ function volumeFixes(a: AnalysisView, m: MountSpec): { fixes: Fix[]; line?: numb
       safe: false,
     }, {
       description: `Or open the volume to every user once, from a root container.`,
-      snippet: `docker run --rm -v ${m.source ?? 'VOLUME'}:/v busybox chmod -R a+rX /v`,
+      snippet: onVolumeAsRoot(a, m, 'chmod', '-R a+rX'),
       safe: false,
     }],
   };
