@@ -602,11 +602,18 @@ export function stepText(df: AnalysisView['df'], line: number): string {
  */
 export function followedFailure(a: Pick<AnalysisView, 'sim' | 'df'>, f: FailureAt): FailureAt | undefined {
   if (f.kind !== 'identity') return undefined;
+  // A failure belongs to one analysis, and several rules ask about each (followersNote asks
+  // about every other failure for each one): the answer is kept with it.
+  const known = FOLLOWED.get(f);
+  if (known !== undefined) return known ?? undefined;
   const name = missingAccountName(f.message);
-  if (name === undefined) return undefined;
+  const maker = name === undefined ? undefined : failedMaker(a, stageChain(a, a.sim.stages.findIndex((s) => s.failures.includes(f as never))), name, f.line);
+  FOLLOWED.set(f, maker ?? null);
 
-  return failedMaker(a, stageChain(a, a.sim.stages.findIndex((s) => s.failures.includes(f as never))), name, f.line);
+  return maker;
 }
+
+const FOLLOWED = new WeakMap<FailureAt, FailureAt | null>();
 
 /** The failed build step, of the target and the stages it is built FROM, that was to make `name`. */
 export function failedMakerOf(a: Pick<AnalysisView, 'sim' | 'df'>, name: string): FailureAt | undefined {
