@@ -214,7 +214,8 @@ function parseRunLine(line) {
   const flags = [];
   const takes = { '-u': 'user', '--user': 'user', '-v': 'volume', '--volume': 'volume',
     '-w': 'workdir', '--workdir': 'workdir', '-e': 'env', '--env': 'env',
-    '--cap-add': 'cap-add', '--cap-drop': 'cap-drop' };
+    '--cap-add': 'cap-add', '--cap-drop': 'cap-drop', '--uidmap': 'uidmap', '--gidmap': 'gidmap' };
+  const maps = { uidmap: [], gidmap: [] };
   const switches = new Set(['--rm', '-i', '-t', '-it', '-ti', '-d', '--interactive', '--tty']);
   let image = '';
   let prefix = [];
@@ -238,7 +239,13 @@ function parseRunLine(line) {
     }
     value ??= w[++i];
     if (value === undefined) throw new Error(`${flag} needs a value`);
-    if (kind === 'user') flags.push('--user', value);
+    if (kind === 'uidmap' || kind === 'gidmap') {
+      // podman's maps are buildah from's --userns-uid-map/--userns-gid-map (rootful: host ids);
+      // podman 5's +, u/g and @ forms have no buildah spelling.
+      if (w[0] !== 'podman') throw new Error(`${flag} is podman's`);
+      if (!/^\d+:\d+:\d+$/.test(value)) throw new Error(`${flag} ${value} is not CONTAINER:HOST:AMOUNT`);
+      maps[kind].push(value);
+    } else if (kind === 'user') flags.push('--user', value);
     else if (kind === 'workdir') flags.push('--workingdir', value);
     else if (kind === 'env') {
       if (!value.includes('=')) throw new Error(`-e ${value} copies the caller's environment`);
@@ -260,6 +267,11 @@ function parseRunLine(line) {
     }
   }
   if (!image) throw new Error('no image in the run line');
+  // One of the two alone serves for both, as podman does (pkg/util ParseIDMapping).
+  const uids = maps.uidmap.length > 0 ? maps.uidmap : maps.gidmap;
+  const gids = maps.gidmap.length > 0 ? maps.gidmap : maps.uidmap;
+  for (const v of uids) flags.push('--userns-uid-map', v);
+  for (const v of gids) flags.push('--userns-gid-map', v);
 
   // buildah applies --cap-drop after --cap-add, so "drop ALL, add X" ends with nothing;
   // Docker adds X back. The two agree on every other combination.
@@ -504,8 +516,20 @@ function runInContainer(S, image, runFlags, script, reset = () => {}, prefix = [
   return r;
 }
 
-function runOnce(S, image, runFlags, script, prefix = []) {
-  const from = sh('buildah', [...S, 'from', '--pull-never', image]);
+/** The flags that belong to `buildah from` (the user-namespace maps), apart from `buildah run`'s. */
+function splitFromFlags(flags) {
+  const from = [];
+  const run = [];
+  for (let i = 0; i < flags.length; i++) {
+    if (flags[i] === '--userns-uid-map' || flags[i] === '--userns-gid-map') from.push(flags[i], flags[++i]);
+    else run.push(flags[i]);
+  }
+  return { from, run };
+}
+
+function runOnce(S, image, flags, script, prefix = []) {
+  const { from: fromFlags, run: runFlags } = splitFromFlags(flags);
+  const from = sh('buildah', [...S, 'from', '--pull-never', ...fromFlags, image]);
   if (from.code !== 0) die(`buildah from ${image}: ${from.err}`);
   const c = from.out.trim().split('\n').pop();
   try {

@@ -438,6 +438,13 @@ export function analyze(input: AnalyzeInput): Analysis {
     runtime = { ...runtime, view: { ...runtime.view, dependsOn }, notes: [...runtime.notes, ...init.notes] };
     if (init.failures.length > 0) runtime.initFailures = init.failures;
   }
+  // A podman mapping taken from /etc/subuid (auto, nomap, --subuidname): what a bind mount
+  // shows rests on the ranges there, which are not read.
+  if (userns?.doubt === true) {
+    const dependsOn = [...(runtime.view.dependsOn ?? [])];
+    for (const m of run.mounts) if (m.kind === 'bind') dependsOn.push({ prefix: normalizePath(m.target), id: userns.assumption.id });
+    runtime = { ...runtime, view: { ...runtime.view, dependsOn } };
+  }
   // hostUsers: false: the pod has its own user namespace. The Kubernetes documentation requires
   // idmap-mount support on every filesystem of the pod's volumes
   // (https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/), so volumes are taken

@@ -438,6 +438,12 @@ export interface RunContext {
   noNewPrivileges: boolean;
   readOnlyRootfs: boolean;
   userns?: string;
+  /** podman --uidmap / --gidmap values, in order (CONTAINER:FROM:AMOUNT and podman 5's forms). */
+  uidmap?: string[];
+  gidmap?: string[];
+  /** podman --subuidname / --subgidname: the mapping comes from /etc/subuid, /etc/subgid. */
+  subuidname?: string;
+  subgidname?: string;
   /**
    * podman --passwd: false stops podman from adding /etc/passwd lines for the run user (as
    * buildah run never does). Unset means podman's default, true.

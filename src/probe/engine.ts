@@ -124,6 +124,11 @@ export function runFlags(engine: VerifyEngine, run: RunContext): RunFlags {
   if (run.noNewPrivileges) unsupported('no-new-privileges', ['--security-opt', 'no-new-privileges']);
   if (run.readOnlyRootfs) unsupported('--read-only', ['--read-only']);
   if (run.userns !== undefined) unsupported(`--userns=${run.userns}`, [`--userns=${run.userns}`]);
+  // buildah takes id maps at `buildah from`, not at `buildah run`.
+  for (const v of run.uidmap ?? []) unsupported(`--uidmap ${v}`, ['--uidmap', v]);
+  for (const v of run.gidmap ?? []) unsupported(`--gidmap ${v}`, ['--gidmap', v]);
+  if (run.subuidname !== undefined) unsupported(`--subuidname ${run.subuidname}`, ['--subuidname', run.subuidname]);
+  if (run.subgidname !== undefined) unsupported(`--subgidname ${run.subgidname}`, ['--subgidname', run.subgidname]);
   for (const d of run.options?.device ?? []) unsupported(`--device ${d}`, ['--device', d]);
   for (const g of run.options?.gpus ?? []) unsupported(`--gpus ${g}`, ['--gpus', g]);
   if (run.tool === 'kubernetes' || run.tool === 'compose') {

@@ -33,7 +33,7 @@ import {
 import { cloneTree, copyTree, isUnder, mkdirp, normalizePath, octal, parentOf as parentOfPath, removeTree, resolvePath } from '../image/fs.js';
 import { DEFAULT_PATH } from '../image/state.js';
 import { sortMounts } from './mounts.js';
-import { engineFor, parseKeepId } from './userns.js';
+import { engineFor, parseKeepId, podmanIdMaps, unmappedGroups, unmappedProcess } from './userns.js';
 
 export type Engine = 'docker' | 'podman';
 
@@ -361,6 +361,46 @@ function dockerUserns(run: RunContext, notes: RuntimeNote[], errors: { message: 
   notes.push({ text: a.text, assumption: a });
 }
 
+/**
+ * podman's own maps: the process's uid and gid must be inside --uidmap/--gidmap, or the
+ * container does not start; supplementary groups outside the gid map are left out (libpod
+ * container_internal_common.go: "Additional gid=N is not present in the user namespace, skip
+ * setting it"). nomap needs a rootless podman. Returns the groups the process keeps.
+ */
+function mappedIds(
+  run: RunContext,
+  uid: number,
+  gid: number,
+  groups: number[],
+  notes: RuntimeNote[],
+  errors: { message: string }[],
+): number[] {
+  if (run.userns?.split(':')[0] === 'nomap' && (!run.invoker || run.invoker.uid === 0)) {
+    errors.push({ message: 'nomap is only supported in rootless mode' });
+    notes.push({ text: `podman refuses --userns=${run.userns} as root: nomap leaves the caller out of a rootless namespace` });
+    return groups;
+  }
+  const ids = podmanIdMaps(run);
+  if (ids === undefined) return groups;
+  if (!ids.ok) {
+    errors.push({ message: ids.error });
+    notes.push({ text: `podman refuses the id mapping (${ids.error})` });
+    return groups;
+  }
+
+  const why = unmappedProcess(ids.maps, uid, gid);
+  if (why !== undefined) {
+    errors.push({ message: why });
+    notes.push({ text: `the container would not start: ${uid}:${gid} is not inside --uidmap/--gidmap, and no process may run as an id its user namespace does not map` });
+    return groups;
+  }
+  const left = unmappedGroups(ids.maps, groups.slice(1));
+  if (left.length === 0) return groups;
+  notes.push({ text: `podman leaves out supplementary group${left.length > 1 ? 's' : ''} ${left.join(', ')}, outside --gidmap` });
+
+  return groups.filter((g, i) => i === 0 || !left.includes(g));
+}
+
 /** The run user: --user, podman keep-id, Kubernetes runAsUser/runAsGroup, else the image USER. */
 function resolveUser(
   image: ImageState,
@@ -438,11 +478,12 @@ function resolveUser(
     else groups.push(entry.gid);
   }
   if (run.fsGroup !== undefined) groups.push(run.fsGroup);
+  const kept = engine === 'podman' ? mappedIds(run, r.user.uid, gid, groups, notes, errors) : groups;
 
   return {
     uid: r.user.uid,
     gid,
-    groups: groups.filter((g, i) => groups.indexOf(g) === i),
+    groups: kept.filter((g, i) => kept.indexOf(g) === i),
     name: r.user.name,
     home: r.user.home,
     hasPasswdEntry: r.user.hasPasswdEntry,

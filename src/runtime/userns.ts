@@ -65,6 +65,8 @@ export interface UsernsMapping {
   uid: (hostId: number) => number | undefined;
   gid: (hostId: number) => number | undefined;
   assumption: Assumption;
+  /** Every verdict below a bind mount rests on the assumption (the mapping is not known here). */
+  doubt?: boolean;
 }
 
 /**
@@ -92,7 +94,12 @@ export function usernsMapping(run: RunContext, engine: EngineName): UsernsMappin
       },
     };
   }
-  if (engineFor(run, engine) !== 'podman' || !inv || inv.uid === 0 || run.userns === 'host') return undefined;
+  if (engineFor(run, engine) !== 'podman') return undefined;
+  const ids = podmanIdMaps(run);
+  if (ids?.ok) return idMapMapping(run, ids.maps);
+  const sub = subidMode(run);
+  if (sub !== undefined) return subidMapping(run, sub);
+  if (!inv || inv.uid === 0 || run.userns === 'host') return undefined;
 
   // keep-id maps the caller to itself, or to uid=/gid= (GetKeepIDMapping: {ContainerID: uid,
   // HostID: 0 (the caller in the rootless namespace), Size: 1}).
@@ -116,6 +123,59 @@ export function usernsMapping(run: RunContext, engine: EngineName): UsernsMappin
   };
 }
 
+/** A map as podman's options write it, CONTAINER:FROM:AMOUNT. */
+function rangesText(map: IdRange[]): string {
+  return map.length === 0 ? 'nothing' : map.map((r) => `${r.container}:${r.from}:${r.size}`).join(', ');
+}
+
+/** --uidmap/--gidmap: host ids inside a range show as their container ids, the others as 65534. */
+function idMapMapping(run: RunContext, maps: PodmanIdMaps): UsernsMapping {
+  const inv = run.invoker;
+  const rootless = inv !== undefined && inv.uid !== 0;
+  const uid = (h: number) => (!rootless ? toContainer(maps.uid, h) : h === inv.uid ? toContainer(maps.uid, 0) : undefined);
+  const gid = (h: number) => (!rootless ? toContainer(maps.gid, h) : h === inv.gid ? toContainer(maps.gid, 0) : undefined);
+  const doubts: string[] = [];
+  if (rootless) doubts.push(`podman runs rootless, so FROM is an id of its namespace: 0 is you (uid ${inv.uid}), the rest come from your /etc/subuid ranges, and host files are taken as owned by you or by ids outside those ranges`);
+  if (maps.unresolved.length > 0) doubts.push(`@${maps.unresolved.join(', @')} name host ids of your /etc/subuid ranges, not known here, so they are left out`);
+  if (maps.extended) doubts.push('the +, u/g, @ forms and a missing amount are podman 5\'s (podman 4.3 refuses them as malformed)');
+
+  return {
+    uid,
+    gid,
+    assumption: {
+      id: 'userns:podman-idmap',
+      subject: '--uidmap/--gidmap',
+      text: `podman runs the container in a user namespace of its own: uids ${rangesText(maps.uid)} and gids ${rangesText(maps.gid)} (CONTAINER:FROM:AMOUNT); host ids outside them show as ${OVERFLOW_ID} (nobody), and root in the container has no override on what they own${doubts.length > 0 ? `; ${doubts.join('; ')}` : ''}`,
+      confidence: doubts.length > 0 ? 'medium' : 'high',
+    },
+  };
+}
+
+/**
+ * --userns=auto, nomap, --subuidname/--subgidname: the ranges come from /etc/subuid and
+ * /etc/subgid on the host, which are not read. Host folders are taken as owned by ids outside
+ * them, the usual case (login users are below 65536, subordinate ranges above).
+ */
+function subidMapping(run: RunContext, mode: string): UsernsMapping {
+  const where = mode.startsWith('--userns=auto')
+    ? 'a free range of the "containers" entries in /etc/subuid and /etc/subgid'
+    : mode.startsWith('--userns=nomap')
+      ? 'your /etc/subuid and /etc/subgid ranges, without your own uid'
+      : `the ranges /etc/subuid and /etc/subgid give ${mode.slice(mode.indexOf('=') + 1)}`;
+
+  return {
+    uid: () => undefined,
+    gid: () => undefined,
+    doubt: true,
+    assumption: {
+      id: 'userns:podman-subid',
+      subject: mode,
+      text: `with ${mode} podman maps the container's ids to ${where}, which uidctl does not read: host files are taken as owned by ids outside that range, so they show as ${OVERFLOW_ID} (nobody) and root in the container has no override on them`,
+      confidence: 'medium',
+    },
+  };
+}
+
 function mapMeta(m: FileMeta, map: UsernsMapping): FileMeta {
   const uid = map.uid(m.uid);
   const gid = map.gid(m.gid);
@@ -130,4 +190,239 @@ export function mapHostFacts(host: HostPathFacts[], map: UsernsMapping | undefin
   if (!map) return host;
 
   return host.map((h) => (h.meta ? { ...h, meta: mapMeta(h.meta, map) } : h));
+}
+
+// ---------------------------------------------------------------- --uidmap / --gidmap
+
+/** One line of a user-namespace map: ids container..container+size-1 are from..from+size-1. */
+export interface IdRange {
+  container: number;
+  /** The host id (rootful podman) or the id in the rootless namespace (0 = the caller). */
+  from: number;
+  size: number;
+}
+
+export interface PodmanIdMaps {
+  uid: IdRange[];
+  gid: IdRange[];
+  /** The `+`, `u`/`g` or `@` forms, or a mapping without its amount (podman 5 and later). */
+  extended: boolean;
+  /** `@ID`s of rootless podman that are not the caller's: somewhere in /etc/subuid, not known. */
+  unresolved: number[];
+}
+
+type MapSetting = 'UID' | 'GID';
+
+/** Go's %q of a []string. */
+function goQuoted(xs: string[]): string {
+  return `[${xs.map((x) => JSON.stringify(x)).join(' ')}]`;
+}
+
+/**
+ * Remove from `map` what `ext` covers, on the container side or the other, then add `ext`
+ * (podman pkg/util breakInsert, the `+` flag).
+ */
+function breakInsert(map: IdRange[], ext: IdRange): IdRange[] {
+  const out: IdRange[] = [];
+  for (const p of map) {
+    const cut: [number, number][] = [];
+    for (const start of [ext.container - p.container, ext.from - p.from]) {
+      const lo = Math.max(start, 0);
+      const hi = Math.min(start + ext.size, p.size);
+      if (lo < hi) cut.push([lo, hi]);
+    }
+    cut.sort((a, b) => a[0] - b[0]);
+    let at = 0;
+    for (const [lo, hi] of cut) {
+      if (lo > at) out.push({ container: p.container + at, from: p.from + at, size: lo - at });
+      at = Math.max(at, hi);
+    }
+    if (at < p.size) out.push({ container: p.container + at, from: p.from + at, size: p.size - at });
+  }
+
+  return [...out, ext];
+}
+
+/** Sorted by container id, with ranges that continue one another joined (sortAndMergeConsecutiveMappings). */
+function sortAndMerge(map: IdRange[]): IdRange[] {
+  const out: IdRange[] = [];
+  for (const p of [...map].sort((a, b) => a.container - b.container)) {
+    const last = out.at(-1);
+    if (last && last.container + last.size === p.container && last.from + last.size === p.from) last.size += p.size;
+    else out.push({ ...p });
+  }
+
+  return out;
+}
+
+/**
+ * The values of --uidmap (or --gidmap), read like podman's ParseIDMap (pkg/util/utils.go, podman
+ * 5): `[+][u|g]CONTAINER:[@]FROM[:AMOUNT]`, repeatable, an amount of 1 when left out; `+`
+ * replaces what earlier ranges map of those ids, `u`/`g` limits a line to one of the two maps,
+ * `@ID` names a host id where FROM is an id of the rootless namespace (`parent` turns it into
+ * one; undefined = not known here). A zero amount maps nothing.
+ */
+export function parseIdMap(
+  specs: string[],
+  setting: MapSetting,
+  parent: (hostId: number) => number | undefined,
+): { ok: true; map: IdRange[]; extended: boolean; unresolved: number[] } | { ok: false; error: string } {
+  const malformed = `initializing ID mappings: ${setting} setting is malformed expected ["[+ug]uint32:[@]uint32[:uint32]"] : ${goQuoted(specs)}`;
+  let map: IdRange[] = [];
+  let extended = false;
+  const unresolved: number[] = [];
+
+  for (const spec of specs) {
+    if (spec === '') continue;
+    const parts = spec.split(':');
+    if (parts.length === 2) {
+      parts.push('1');
+      extended = true;
+    }
+    if (parts.length % 3 !== 0) return { ok: false, error: malformed };
+    for (let i = 0; i < parts.length; i += 3) {
+      const [first, second, third] = parts.slice(i, i + 3);
+      if (first === '') return { ok: false, error: malformed };
+      const words = `[${parts.slice(i, i + 3).join(' ')}]`;
+      const flags = /^[+ug]*/.exec(first)![0];
+      if (flags.length === first.length) return { ok: false, error: `invalid mapping: ${words}, parsing flags` };
+      // parseFlags: the first character after the flags must be a digit (Go prints the rune's code).
+      const next = first.codePointAt(flags.length)!;
+      if (next < 48 || next > 57) return { ok: false, error: `invalid mapping: ${words}. Unknown flag ${next}` };
+      if (flags !== '') extended = true;
+      const user = flags.includes('u') || !flags.includes('g');
+      const group = flags.includes('g') || !flags.includes('u');
+      const cid = parseUint32(first.slice(flags.length));
+      if ('error' in cid) return { ok: false, error: `parsing id map value ${JSON.stringify(first)}: ${cid.error}` };
+      if (second === '') return { ok: false, error: `invalid empty host id at ${setting} map: ${words}` };
+      const viaParent = second.startsWith('@');
+      if (viaParent) extended = true;
+      const hid = parseUint32(viaParent ? second.slice(1) : second);
+      if ('error' in hid) return { ok: false, error: `parsing id map value ${JSON.stringify(second)}: ${hid.error}` };
+      const size = parseUint32(third);
+      if ('error' in size) return { ok: false, error: `parsing id map value ${JSON.stringify(third)}: ${size.error}` };
+      if ((setting === 'UID' && !user) || (setting === 'GID' && !group)) continue;
+
+      const pieces: IdRange[] = [];
+      if (!viaParent) pieces.push({ container: cid.n, from: hid.n, size: size.n });
+      else {
+        for (let k = 0; k < size.n; k++) {
+          const f = parent(hid.n + k);
+          if (f === undefined) unresolved.push(hid.n + k);
+          else pieces.push({ container: cid.n + k, from: f, size: 1 });
+        }
+      }
+      for (const p of pieces) {
+        if (p.size === 0) continue;
+        map = flags.includes('+') ? breakInsert(map, p) : [...map, p];
+      }
+    }
+  }
+
+  return { ok: true, map: sortAndMerge(map), extended, unresolved };
+}
+
+/**
+ * The first range that overlaps an earlier one, on either side, in containers/storage's words
+ * (measured with podman 4.3: `--uidmap 0:1:1 --uidmap 0:5:1`).
+ */
+function conflict(map: IdRange[]): string | undefined {
+  for (let i = 1; i < map.length; i++) {
+    const b = map[i];
+    for (const a of map.slice(0, i)) {
+      const over = (x: number, y: number) => x < y + b.size && y < x + a.size;
+      if (over(a.container, b.container) || over(a.from, b.from)) {
+        return `creating container storage: the specified UID and/or GID mapping ${b.container}:${b.from}:${b.size} conflicts with other mappings: invalid mappings specified`;
+      }
+    }
+  }
+
+  return undefined;
+}
+
+/**
+ * podman's --uidmap/--gidmap for a run, undefined when neither is given. One alone is used for
+ * both (pkg/util ParseIDMapping). Rootful, FROM is a host id; rootless it is an id of the
+ * rootless namespace, where the caller is 0 and the rest come from /etc/subuid.
+ */
+export function podmanIdMaps(run: RunContext): { ok: true; maps: PodmanIdMaps } | { ok: false; error: string } | undefined {
+  let uids = run.uidmap ?? [];
+  let gids = run.gidmap ?? [];
+  if (uids.length === 0 && gids.length === 0) return undefined;
+  if (gids.length === 0) gids = uids;
+  if (uids.length === 0) uids = gids;
+
+  const inv = run.invoker;
+  const rootless = inv !== undefined && inv.uid !== 0;
+  const parentUid = (h: number) => (!rootless ? h : h === inv.uid ? 0 : undefined);
+  const parentGid = (h: number) => (!rootless ? h : h === inv.gid ? 0 : undefined);
+  const u = parseIdMap(uids, 'UID', parentUid);
+  if (!u.ok) return u;
+  const g = parseIdMap(gids, 'GID', parentGid);
+  if (!g.ok) return g;
+  const clash = conflict(u.map) ?? conflict(g.map);
+  if (clash !== undefined) return { ok: false, error: clash };
+
+  return { ok: true, maps: { uid: u.map, gid: g.map, extended: u.extended || g.extended, unresolved: [...u.unresolved, ...g.unresolved] } };
+}
+
+function inside(map: IdRange[], id: number): boolean {
+  return map.some((r) => id >= r.container && id < r.container + r.size);
+}
+
+/** The container id a FROM id shows as, or undefined when no range maps it. */
+function toContainer(map: IdRange[], from: number): number | undefined {
+  const r = map.find((x) => from >= x.from && from < x.from + x.size);
+
+  return r === undefined ? undefined : r.container + (from - r.from);
+}
+
+/** Go's %#v of []specs.LinuxIDMapping, as podman prints a map that lacks the process's id. */
+function goMappings(map: IdRange[]): string {
+  const hex = (n: number) => `0x${n.toString(16)}`;
+
+  return `[]specs.LinuxIDMapping{${map.map((r) => `specs.LinuxIDMapping{ContainerID:${hex(r.container)}, HostID:${hex(r.from)}, Size:${hex(r.size)}}`).join(', ')}}`;
+}
+
+/**
+ * Why a process cannot start under the maps: its uid, then its gid, must be inside them
+ * (buildah/podman GetHostIDs; the same words measured with podman 4.3 and buildah 1.28).
+ */
+export function unmappedProcess(maps: PodmanIdMaps, uid: number, gid: number): string | undefined {
+  if (!inside(maps.uid, uid)) return `container uses ID mappings (${goMappings(maps.uid)}), but doesn't map UID ${uid}`;
+  if (!inside(maps.gid, gid)) return `container uses ID mappings (${goMappings(maps.gid)}), but doesn't map GID ${gid}`;
+
+  return undefined;
+}
+
+/**
+ * The host uid and gid a rootful podman gives container ids under --uidmap/--gidmap; undefined
+ * when rootless (the ids come from /etc/subuid), without maps, or when the map lacks them.
+ */
+export function hostIdsOf(run: RunContext, uid: number, gid: number): [number, number] | undefined {
+  const ids = podmanIdMaps(run);
+  if (!ids?.ok || (run.invoker !== undefined && run.invoker.uid !== 0)) return undefined;
+  const host = (map: IdRange[], id: number) => {
+    const r = map.find((x) => id >= x.container && id < x.container + x.size);
+    return r === undefined ? undefined : r.from + (id - r.container);
+  };
+  const h = host(ids.maps.uid, uid);
+  const g = host(ids.maps.gid, gid);
+
+  return h === undefined || g === undefined ? undefined : [h, g];
+}
+
+/** Supplementary groups outside the gid map, which podman leaves out. */
+export function unmappedGroups(maps: PodmanIdMaps, groups: number[]): number[] {
+  return groups.filter((g) => !inside(maps.gid, g));
+}
+
+/** The podman options whose mapping comes from /etc/subuid and /etc/subgid on the host. */
+export function subidMode(run: RunContext): string | undefined {
+  const mode = run.userns?.split(':')[0];
+  if (mode === 'auto' || mode === 'nomap') return `--userns=${run.userns}`;
+  if (run.subuidname !== undefined) return `--subuidname=${run.subuidname}`;
+  if (run.subgidname !== undefined) return `--subgidname=${run.subgidname}`;
+
+  return undefined;
 }

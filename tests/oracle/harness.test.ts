@@ -44,6 +44,17 @@ describe('translateRun', () => {
       flags: ['--user', '1001:1001', '--volume', '/h/d:/data:U'],
     },
     {
+      name: "podman's --uidmap/--gidmap become buildah from's user-namespace maps, after the run flags",
+      line: 'podman run --uidmap 0:100000:65536 --gidmap=0:200000:65536 -u 1000 image',
+      flags: ['--user', '1000', '--userns-uid-map', '0:100000:65536', '--userns-gid-map', '0:200000:65536'],
+    },
+    {
+      name: 'a --uidmap alone serves for the gids too, as podman does',
+      line: 'podman run --uidmap 0:1:1 --uidmap 1:100000:65535 image',
+      flags: ['--userns-uid-map', '0:1:1', '--userns-uid-map', '1:100000:65535',
+        '--userns-gid-map', '0:1:1', '--userns-gid-map', '1:100000:65535'],
+    },
+    {
       name: 'cap-drop ALL alone is kept',
       line: 'docker run --cap-drop ALL image',
       flags: ['--cap-drop', 'ALL'],
@@ -67,6 +78,8 @@ describe('translateRun', () => {
     { name: 'a command that does not end with bash', line: 'docker run image gosu app id', message: /ends with bash/ },
     { name: 'a line that is not docker or podman run', line: 'nerdctl run image', message: /not a docker or podman run line/ },
     { name: "podman's U option on a docker line", line: 'docker run -v /h:/c:U image', message: /unsupported volume/ },
+    { name: '--uidmap on a docker line', line: 'docker run --uidmap 0:1:1 image', message: /--uidmap is podman's/ },
+    { name: "podman 5's + and @ map forms", line: 'podman run --uidmap +1000:@1000 image', message: /not CONTAINER:HOST:AMOUNT/ },
   ];
   for (const c of refused) {
     test(`refuses ${c.name}`, () => assert.throws(() => h.translateRun(c.line), c.message));

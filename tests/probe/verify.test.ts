@@ -62,6 +62,13 @@ describe('runFlags', () => {
       notReproduced: /^--group-add 44: buildah run has no equivalent$/,
     },
     {
+      name: 'buildah: a podman --uidmap belongs to buildah from, not run',
+      run: 'podman run --uidmap 0:100000:65536 img',
+      engine: 'buildah',
+      flags: [],
+      notReproduced: /^--uidmap 0:100000:65536: buildah run has no equivalent$/,
+    },
+    {
       name: 'docker: --group-add and --read-only kept',
       run: 'docker run --group-add 44 --read-only img',
       engine: 'docker',

@@ -122,7 +122,7 @@ function failedCreator(a: AnalysisView, name: string): { line: number; dependsOn
   return f && g && g.dependsOn.length > 0 ? { line: f.line, dependsOn: g.dependsOn } : undefined;
 }
 
-type Kind = 'name' | 'range' | 'userns' | 'dockerUserns' | 'caps' | 'nonroot' | 'runAsUser';
+type Kind = 'name' | 'range' | 'userns' | 'idmap' | 'dockerUserns' | 'caps' | 'nonroot' | 'runAsUser';
 
 function errorKind(message: string): Kind | undefined {
   if (/uids and gids must be in range/.test(message)) return 'range';
@@ -130,6 +130,7 @@ function errorKind(message: string): Kind | undefined {
   if (/runAsNonRoot|non-root/i.test(message)) return 'nonroot';
   if (/capabilit/i.test(message)) return 'caps';
   if (/invalid USER mode/.test(message)) return 'dockerUserns';
+  if (/ID mapping|id map value|invalid mapping|nomap is only/i.test(message)) return 'idmap';
   if (/keep-id|userns|ParseUint|invalid option specified/i.test(message)) return 'userns';
   if (/user|group|passwd/i.test(message)) return 'name';
 
@@ -142,6 +143,10 @@ const WHY: Record<Kind, string> = {
     'container starts; a name that is not there stops the start. Numeric ids need no entry.',
   range: 'The runtime reads a user or group id as a number from 0 to 2147483647 (moby/sys user); anything else stops the start.',
   userns: 'The user-namespace option of the run cannot be applied as written, so the engine refuses to create the container.',
+  idmap:
+    'podman runs the container in the user namespace that --uidmap/--gidmap describe: a uid or gid ' +
+    'outside them does not exist there, so no process can run as it, and a map podman cannot read, ' +
+    'or whose ranges overlap, stops the run before anything starts.',
   dockerUserns:
     'The docker CLI accepts only --userns=host (its user namespaces are the daemon\'s userns-remap); ' +
     'keep-id, auto and nomap are podman\'s, and docker run refuses them before it creates the container.',
@@ -160,6 +165,9 @@ const FIXES: Record<Kind, { description: string; snippet: string; safe: boolean 
   name: [{ description: 'Create the user before switching to it, or use numeric ids.', snippet: 'RUN useradd --create-home app\nUSER app', safe: false }],
   range: [{ description: 'Use an id from 0 to 2147483647, for example the one useradd gave the user.', snippet: 'USER 1000:1000', safe: false }],
   userns: [{ description: 'Write the option as the engine documents it.', snippet: '--userns=keep-id:uid=1000,gid=1000', safe: false }],
+  idmap: [
+    { description: 'Map a whole range, so that every id of the image, the run user\'s included, exists in the container.', snippet: '--uidmap 0:100000:65536 --gidmap 0:100000:65536', safe: false },
+  ],
   dockerUserns: [
     { description: 'Run as your own ids instead, which is what keep-id does under podman.', snippet: '--user "$(id -u):$(id -g)"', safe: false },
     { description: 'Or start it with podman, which has keep-id.', snippet: 'podman run --userns=keep-id ...', safe: false },

@@ -5,6 +5,7 @@ import { pythonScript } from '../identity/UID106-entrypoint-not-executable.js';
 import type { Fix, MountSpec, RunContext, Verdict } from '../../model/types.js';
 import { groupByGid, userByUid } from '../../image/accounts.js';
 import { imageVolumeMounts } from '../../runtime/resolve.js';
+import { hostIdsOf } from '../../runtime/userns.js';
 import { ancestry, normalizePath, parentOf } from '../../image/fs.js';
 
 /**
@@ -191,6 +192,8 @@ export default defineRule({
       }
 
       const rootless = a.assumptions.some((x) => x.id === 'userns:rootless-podman');
+      // podman's own maps (--uidmap/--gidmap, or /etc/subuid for auto, nomap, --subuidname).
+      const mapped = a.assumptions.find((x) => x.id === 'userns:podman-idmap' || x.id === 'userns:podman-subid')?.id;
       const inv = a.run?.invoker;
       // keep-id is already there but the image's USER wins (released podman): map the caller to
       // that uid instead, so the caller's folder belongs to the process inside.
@@ -218,6 +221,11 @@ export default defineRule({
       }
       if (rootless && m.kind === 'bind' && owner && inv) {
         // Host-side chowns and --user tricks do not translate through the namespace.
+      } else if (mapped && m.kind === 'bind' && owner) {
+        // Inside, an unmapped owner is nobody's (65534 is only its stand-in): the fix is the host
+        // owner that the run user maps to, known when podman is rootful with --uidmap/--gidmap.
+        const host = mapped === 'userns:podman-idmap' && a.run ? hostIdsOf(a.run, p.uid, p.gid) : undefined;
+        if (host) fixes.push({ description: `Or give the folder to host uid ${host[0]}, which is uid ${p.uid} inside under the run's --uidmap.`, snippet: `sudo chown -R ${host[0]}:${host[1]} ${m.source}`, safe: false });
       } else if (m.kind === 'bind' && facts && !facts.exists) {
         // Docker creates a missing -v source as root: make it first, owned by the run user.
         fixes.push({ description: 'Create the folder before starting, owned by the container user.', snippet: `mkdir -p ${m.source} && sudo chown ${p.uid}:${p.gid} ${m.source}`, safe: false });
@@ -369,8 +377,8 @@ export default defineRule({
       report({
         message: rootless && owner && !owner.unmapped && owner.uid === 0
           ? `${who(a)} ${cannot} to ${m.target} (${m.written}): rootless podman shows your own folder as owned by root (0:0) inside - Permission denied.`
-          : `${who(a)} ${cannot} to ${m.target} (${m.written}): it belongs to ${owner?.unmapped ? `a host user not mapped into the container (shown as ${ownerText})` : ownerText}${facts?.meta && !rootless ? (k8s ? ' on the node' : ' on the host') : ''}${hostGuess ? ', if the host folder is as assumed (nothing is known of it)' : ''}${aclDoubt ? ', unless its ACL entries (not read) allow it' : ''} - Permission denied.`,
-        why: `${firstReason(v)}. ${k8s && m.kind === 'volume' && m.volumeType === 'nfs' ? 'An nfs volume shows the server\'s export with the owner and mode it has there: Kubernetes does not fill it from the image, and the NFS volume plugin does not apply securityContext.fsGroup.' : k8s && m.kind === 'volume' && m.volumeType !== undefined && !KUBELET_VOLUMES.has(m.volumeType) ? `${volumeWords(m)} is not filled from the image: Kubernetes mounts the storage as its driver made it, and only securityContext.fsGroup (for volume types that support ownership management) or an init container changes its owner.` : m.kind === 'volume' && m.nocopy ? 'With nocopy the volume is not filled from the image: a new volume keeps the root:root 0755 directory the engine makes, whatever the image has at the path.' : m.kind !== 'bind' ? 'A new volume starts as a copy of the image path, owner and mode included.' : rootless ? (a.run?.userns?.startsWith('keep-id') ? 'Rootless podman with --userns=keep-id maps your host uid to the same uid inside (or to keep-id\'s uid=), other host users are not mapped, and the image\'s USER still decides who the process is.' : 'Rootless podman maps ids through a user namespace: your host uid is root inside, and other host users are not mapped.') : k8s ? 'A hostPath volume shows the node\'s folder with its owner and mode there; uids are not translated, and hostPath volumes do not support ownership management (fsGroup does not apply).' : 'A bind mount shows the host folder with its host owner and mode; uids are not translated.'}`,
+          : `${who(a)} ${cannot} to ${m.target} (${m.written}): it belongs to ${owner?.unmapped ? `a host user not mapped into the container (shown as ${ownerText})` : ownerText}${facts?.meta && !rootless && !mapped ? (k8s ? ' on the node' : ' on the host') : ''}${hostGuess ? ', if the host folder is as assumed (nothing is known of it)' : ''}${aclDoubt ? ', unless its ACL entries (not read) allow it' : ''} - Permission denied.`,
+        why: `${firstReason(v)}. ${k8s && m.kind === 'volume' && m.volumeType === 'nfs' ? 'An nfs volume shows the server\'s export with the owner and mode it has there: Kubernetes does not fill it from the image, and the NFS volume plugin does not apply securityContext.fsGroup.' : k8s && m.kind === 'volume' && m.volumeType !== undefined && !KUBELET_VOLUMES.has(m.volumeType) ? `${volumeWords(m)} is not filled from the image: Kubernetes mounts the storage as its driver made it, and only securityContext.fsGroup (for volume types that support ownership management) or an init container changes its owner.` : m.kind === 'volume' && m.nocopy ? 'With nocopy the volume is not filled from the image: a new volume keeps the root:root 0755 directory the engine makes, whatever the image has at the path.' : m.kind !== 'bind' ? 'A new volume starts as a copy of the image path, owner and mode included.' : mapped === 'userns:podman-idmap' ? 'podman maps ids through the user namespace that --uidmap/--gidmap describe: a host owner inside the map shows as its container id, one outside it as 65534, and such a file is nobody\'s inside.' : mapped ? `podman maps ids through a user namespace taken from /etc/subuid and /etc/subgid (${a.assumptions.find((x) => x.id === mapped)?.subject}): host owners outside those ranges show as 65534, and such a file is nobody's inside.` : rootless ? (a.run?.userns?.startsWith('keep-id') ? 'Rootless podman with --userns=keep-id maps your host uid to the same uid inside (or to keep-id\'s uid=), other host users are not mapped, and the image\'s USER still decides who the process is.' : 'Rootless podman maps ids through a user namespace: your host uid is root inside, and other host users are not mapped.') : k8s ? 'A hostPath volume shows the node\'s folder with its owner and mode there; uids are not translated, and hostPath volumes do not support ownership management (fsGroup does not apply).' : 'A bind mount shows the host folder with its host owner and mode; uids are not translated.'}`,
         dependsOn: v.dependsOn,
         unsureSeverity: unsure ? 'warning' : undefined,
         line: imageVolumeLine,
