@@ -448,6 +448,12 @@ table('rm and mv (sticky bit, directory permissions)', [
     status: 1,
     stderr: ["mv: cannot move '/tmp/root-file' to '/home/alice/x': Operation not permitted"],
   },
+  {
+    name: 'mv of a folder with entries renames it whole (only rmdir wants it empty; measured: folders/mv-full-folder)',
+    src: 'mkdir -p /opt/a/b && touch /opt/a/b/x && mv /opt/a /srv/ && mkdir /opt/g && touch /opt/g/f && mv /opt/g /opt/h',
+    status: 0,
+    expect: { '/opt/a': 'missing', '/srv/a/b/x': 'file 0:0 0644', '/opt/g': 'missing', '/opt/h/f': 'file 0:0 0644' },
+  },
 ]);
 
 table('cp, install, ln', [

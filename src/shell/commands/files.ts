@@ -1322,8 +1322,10 @@ function moveOne(ctx: ExecContext, arg: string, destArg: string, dest: string): 
   }
   const deny = (e: Errno) => [`mv: cannot move '${arg}' to '${destArg}': ${errnoText(e)}`];
 
+  // rename(2) takes the source's entry from its folder as unlink does (may_delete), but moves a
+  // folder whole: its entries are no reason to refuse (the evaluator's ENOTEMPTY is rmdir's).
   const del = ctx.access(src, 'delete');
-  if (!del.allowed) return deny(del.errno ?? 'EACCES');
+  if (!del.allowed && del.errno !== 'ENOTEMPTY') return deny(del.errno ?? 'EACCES');
   if (to.meta) {
     const toDir = to.meta.kind === 'dir';
     if (toDir && l.meta.kind !== 'dir') {
