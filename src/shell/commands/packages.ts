@@ -354,6 +354,12 @@ function packageFilesUnknown(fs: FsTree): void {
     const r = resolvePath(fs, dir);
     if (r.meta?.kind === 'dir' && r.meta.partial !== true) fs.set(r.path, withMeta(r.meta, { partial: true, filled: true }));
   }
+  // Packages from other repositories add folders to /opt (ROS's ros-humble-* make
+  // /opt/ros/humble, Google's Chrome /opt/google), and the model does not know which
+  // repositories a build added: what /opt holds beyond its listing is not known. What is listed
+  // there stays as it was (no package replaces a file a step put there).
+  const opt = fs.get('/opt');
+  if (opt?.kind === 'dir' && opt.partial !== true) fs.set('/opt', withMeta(opt, { partial: true }));
 }
 
 /** Debian's openssh-server postinst adds a system user sshd (home /run/sshd, group nogroup). */
