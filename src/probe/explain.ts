@@ -538,7 +538,8 @@ const PATTERNS: Pattern[] = [
         fix('Or name it by its absolute path, or set the working folder it is relative to.', `WORKDIR ${parentDir(path)}`),
       ];
     },
-    ruleIds: [],
+    // UID106 names a mount that hides the script the image has (then its fixes are the mount's).
+    ruleIds: ['UID106'],
     hides: ['permission-denied'],
   },
   {

@@ -749,3 +749,12 @@ describe('sticky-delete, explained with the Dockerfile', () => {
     assert.match(e.contradiction ?? '', /^the model predicts this works/);
   });
 });
+
+describe('python-script-missing under a mount that hides the script', () => {
+  test('the UID106 finding names the tmpfs, and its fix (a subfolder) replaces "copy the script"', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM python:3.11-slim\nWORKDIR /app\nRUN echo 1 > /app/app.py\nCMD ["python","app.py"]\n', run: parseDockerRun('docker run --tmpfs /app img', { invoker, env: {} }) });
+    const e = tailor(explainError("python: can't open file '/app/app.py': [Errno 2] No such file or directory")[0], a);
+    assert.ok(e.details.includes("UID106 (Dockerfile:4): The container will not start: the tmpfs --tmpfs /app hides /app/app.py, the script python is given (python: can't open file '/app/app.py': [Errno 2] No such file or directory (exit 2))."), e.details.join('\n'));
+    assert.deepEqual(e.fixes.map((f) => f.snippet), ['--tmpfs /app/out']);
+  });
+});

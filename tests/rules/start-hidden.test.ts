@@ -65,6 +65,12 @@ describe('UID106: a mount hides the start program or its script', () => {
     assert.equal(f.fixes[1].description, 'Or, if the host folder is meant to replace /app, put run.sh in /srv/data.');
   });
 
+  test('a host folder that does not exist: -v makes it empty, so it hides the program', () => {
+    const [f] = uid106(SH, docker('docker run -v /srv/none:/app img'), { host: [{ path: '/srv/none', exists: false, from: 'facts-file' }] });
+    assert.equal(f.severity, 'error');
+    assert.match(f.why, /: the host folder \/srv\/none does not exist, and -v \/srv\/none:\/app makes it empty\.$/);
+  });
+
   test('a host folder whose listing is not known: a warning resting on that', () => {
     const [f] = uid106(SH, docker('docker run -v /srv/code:/app img'), { host: [dir('/srv/code', true)] });
     assert.equal(f.severity, 'warning');

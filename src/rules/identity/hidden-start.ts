@@ -62,6 +62,9 @@ function hidesBecause(a: AnalysisView, h: Hidden): string {
   const head = `The image has ${h.path}${origin ? ` (${origin})` : ''}, but at start ${mountWords(m)} is mounted over ${m.target} and the container sees the mount's content there, not the image's`;
   if (m.kind === 'tmpfs') return `${head}: a tmpfs starts empty (Docker, and podman with notmpcopyup, copy nothing into it).`;
   if (m.kind === 'bind') {
+    if (/\(created by the daemon\)$/.test(a.runtime.view.fs.get(m.target)?.origin ?? '')) {
+      return `${head}: the host folder ${m.source} does not exist, and ${m.written} makes it empty.`;
+    }
     return h.dependsOn.length === 0
       ? `${head}: the host folder ${m.source} does not hold ${name}.`
       : `${head}: the host folder ${m.source} shows through, and the host facts do not list what it holds; taken not to hold ${name}.`;
