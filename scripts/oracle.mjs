@@ -214,7 +214,7 @@ function parseRunLine(line) {
   const flags = [];
   const takes = { '-u': 'user', '--user': 'user', '-v': 'volume', '--volume': 'volume',
     '-w': 'workdir', '--workdir': 'workdir', '-e': 'env', '--env': 'env',
-    '--cap-add': 'cap-add', '--cap-drop': 'cap-drop', '--uidmap': 'uidmap', '--gidmap': 'gidmap' };
+    '--cap-add': 'cap-add', '--cap-drop': 'cap-drop', '--uidmap': 'uidmap', '--gidmap': 'gidmap', '--tmpfs': 'tmpfs' };
   const maps = { uidmap: [], gidmap: [] };
   const switches = new Set(['--rm', '-i', '-t', '-it', '-ti', '-d', '--interactive', '--tty']);
   let image = '';
@@ -247,7 +247,12 @@ function parseRunLine(line) {
       maps[kind].push(value);
     } else if (kind === 'user') flags.push('--user', value);
     else if (kind === 'workdir') flags.push('--workingdir', value);
-    else if (kind === 'env') {
+    else if (kind === 'tmpfs') {
+      // buildah run's tmpfs starts empty, as Docker's does (1.28 refuses tmpcopyup): the model
+      // is asked with podman's notmpcopyup (askModel). Options are not measured.
+      if (!value.startsWith('/') || value.includes(':')) throw new Error(`unsupported tmpfs ${value}`);
+      flags.push('--mount', `type=tmpfs,destination=${value}`);
+    } else if (kind === 'env') {
       if (!value.includes('=')) throw new Error(`-e ${value} copies the caller's environment`);
       flags.push('--env', value);
     } else if (kind === 'cap-add' || kind === 'cap-drop') {
@@ -546,7 +551,7 @@ function runOnce(S, image, flags, script, prefix = []) {
 function statPaths(S, image, runFlags, paths) {
   const mounts = [];
   for (let i = 0; i < runFlags.length; i += 2) {
-    if (runFlags[i] === '--volume') mounts.push(runFlags[i], runFlags[i + 1]);
+    if (runFlags[i] === '--volume' || runFlags[i] === '--mount') mounts.push(runFlags[i], runFlags[i + 1]);
   }
   const lines = paths.map((p) => `if [ -d ${q(p)} ]; then k=dir; elif [ -e ${q(p)} ] || ` +
     `[ -L ${q(p)} ]; then k=file; else k=missing; fi; ` +
@@ -594,7 +599,7 @@ function sshdTruth(S, image, runFlags, a) {
     `for p in $ports; do echo "@@ROOT $p $(${args} -T -C ${conn},lport=$p 2>&1 | awk '$1=="permitrootlogin"{print $2}')"; done`,
   ].join('\n');
   const mounts = [];
-  for (let i = 0; i < runFlags.length; i += 2) if (runFlags[i] === '--volume') mounts.push(runFlags[i], runFlags[i + 1]);
+  for (let i = 0; i < runFlags.length; i += 2) if (runFlags[i] === '--volume' || runFlags[i] === '--mount') mounts.push(runFlags[i], runFlags[i + 1]);
   const r = runInContainer(S, image, ['--user', '0:0', ...mounts], script);
   const ports = r.out.match(/^@@PORTS (.*)$/m)?.[1].trim();
   if (!ports) return `sshd -T gave no port: ${(r.err || r.out).trim().slice(-300)}`;
@@ -645,7 +650,10 @@ function askModel(ctxDir, s, runLine, engine, builder) {
     '--format', 'json', '--fail-on', 'never'];
   // What was measured is buildah run: podman's run-time rules, except that it adds no
   // /etc/passwd line for a run user without one, which podman spells --passwd=false.
-  const asked = engine === 'podman' && runLine ? runLine.replace(/^\s*docker\s+run\b/, 'podman run --passwd=false') : runLine;
+  // Its tmpfs starts empty (no copy-up, unlike podman's default): podman's notmpcopyup.
+  const asked = engine === 'podman' && runLine
+    ? runLine.replace(/^\s*docker\s+run\b/, 'podman run --passwd=false').replace(/(--tmpfs[ =]\/\S*)/g, '$1:notmpcopyup')
+    : runLine;
   if (asked) args.push('--run', asked);
   if (s.runFile) {
     fs.writeFileSync(join(ctxDir, s.runFile.name), s.runFile.content);

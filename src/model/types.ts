@@ -388,6 +388,11 @@ export interface MountSpec {
   tmpfsMode?: number;
   tmpfsUid?: number;
   tmpfsGid?: number;
+  /**
+   * podman's tmpfs copy-up: `notmpcopyup` gives false (the tmpfs starts empty and hides the
+   * image's folder, as Docker's does); unset, podman copies the image's content in.
+   */
+  tmpcopyup?: boolean;
   /** Volume copy-up disabled (`nocopy`, `volume-nocopy`, compose `volume.nocopy`). */
   nocopy?: boolean;
   /**

@@ -6,7 +6,7 @@
 
 import type { Fix, Finding, Op, Verdict } from '../model/types.js';
 import type { AnalysisView } from '../rules/rule.js';
-import { isUnder, normalizePath, octal, parentOf as parentOfPath } from '../image/fs.js';
+import { hasDescendants, isUnder, normalizePath, octal } from '../image/fs.js';
 import { imageVolumeMounts } from '../runtime/resolve.js';
 import { sudoersStep } from '../rules/util.js';
 
@@ -25,6 +25,11 @@ export interface ExplainFacts {
    * analysis, tailor() judges the first of op and these that the model refuses.
    */
   alsoOps?: Op[];
+  /**
+   * Read-only file system: the folder a writable mount should go on, from the model of the
+   * image (tailor), with why it is that one.
+   */
+  writeDir?: { dir: string; why?: string };
 }
 
 export interface Explanation {
@@ -378,6 +383,40 @@ const PATTERNS: Pattern[] = [
     ruleIds: ['UID601'],
   },
   {
+    // The sticky bit (/tmp, /var/tmp, /dev/shm): coreutils `rm: cannot remove '/tmp/x':
+    // Operation not permitted`, `mv: cannot move 'a' to 'b': ...`, rmdir's `failed to remove`,
+    // BusyBox `can't remove` / `can't rename`, and Python's `[Errno 1]` after a deleting call
+    // (os.remove, os.unlink, os.rename, shutil.rmtree...) or on a path in a sticky folder.
+    id: 'sticky-delete',
+    title: 'deleting or renaming in a sticky folder is not permitted (EPERM)',
+    match: [
+      /(rm|rmdir|unlink): (?:cannot remove|can't remove|failed to remove|cannot unlink) ['"‘]([^'"’\n]+)['"’]: Operation not permitted/,
+      /(mv): (?:cannot move|can't rename|cannot remove) ['"‘]([^'"’\n]+)['"’](?: to ['"‘][^'"’\n]+['"’])?: Operation not permitted/,
+      /(?<=(?:os\.(?:remove|unlink|rename|replace|rmdir|removedirs)|shutil\.(?:rmtree|move)|\.(?:unlink|rename|replace|rmdir)\()[\s\S]*)(PermissionError): \[Errno 1\] Operation not permitted: '([^'\n]+)'/,
+      /(?<!chown[\s\S]*)(PermissionError): \[Errno 1\] Operation not permitted: '((?:\/tmp|\/var\/tmp|\/dev\/shm)\/[^'\n]+)'/,
+    ],
+    facts: (m) => ({ program: m[1] === 'PermissionError' ? 'python' : m[1], path: m[2], op: 'delete' }),
+    cause: (f) =>
+      `${f.program ?? 'The program'} may not ${f.program === 'mv' ? 'move (rename)' : 'delete'} ${f.path ?? 'the file'}: its folder${f.path ? ` ${parentDir(f.path)}` : ''} ` +
+      'most likely has the sticky bit (mode 1777, as /tmp, /var/tmp and /dev/shm have), and in such a folder an entry may be deleted or renamed ' +
+      'only by the owner of the entry, the owner of the folder, or a process with CAP_FOWNER; write permission on the folder is not enough ' +
+      '(EPERM, not EACCES). In containers the file was usually made by root (a RUN step, or a process started as root) or by another uid, ' +
+      'and the container user now removes it. Other causes of EPERM on delete: an immutable or append-only file (chattr +i, +a).',
+    fixes: (f, w) => {
+      const path = f.path && f.path.startsWith('/') ? normalizePath(f.path) : '/tmp/FILE';
+      const dir = parentDir(path);
+      const own = `${dir === '/' ? '' : dir}/${w.user}`;
+
+      return [
+        fix(`Give the file to the user that removes it (${w.user}, uid ${w.uid}), where it is made: as root at build time, or write it as ${w.user}.`, `RUN chown ${w.uid}:${w.gid} ${path}`),
+        fix(`Or keep the program's files in a folder of its own, which has no sticky bit (and point TMPDIR or the program's setting at it).`, `RUN install -d -o ${w.uid} -g ${w.gid} ${own}\nENV TMPDIR=${own}`),
+        fix('Or remove it in the build step that made it, so the image does not keep it.', `RUN ... && rm -f ${path}`),
+      ];
+    },
+    ruleIds: [],
+    hides: ['chown-not-permitted', 'permission-denied'],
+  },
+  {
     id: 'read-only-file-system',
     title: 'the file system is mounted read-only',
     match: [/['"‘]([^'"’\n]+)['"’]: Read-only file system/, /\[Errno 30\] Read-only file system: '([^'\n]+)'/, /(\/\S*): read-only file system/i, /Read-only file system/i],
@@ -385,11 +424,17 @@ const PATTERNS: Pattern[] = [
     cause: (f) =>
       `${f.path ? `${f.path} is` : 'The path is'} on a read-only mount (-v ...:ro, readOnly: true) or the container ` +
       'runs with --read-only; permissions do not matter, no uid may write (EROFS).',
-    fixes: (f) => [
-      // The folder the refused file or entry is made in is what a mount or tmpfs covers.
-      fix('Mount its folder read-write if writing is intended.', `-v HOST:${f.path ? parentOfPath(f.path) : '/path'} (without :ro)`),
-      fix('With --read-only, give the folders that must be written a tmpfs or volume.', `--tmpfs ${f.path ? parentOfPath(f.path) : '/tmp'}`),
-    ],
+    fixes: (f) => {
+      const at = f.writeDir ?? readOnlyDir(f.path);
+      const why = at.why ? ` ${at.why}` : '';
+
+      return [
+        // A mount over a folder hides what the image has there (the application's code): the
+        // folder named in the error, or a new subfolder, never a parent that holds files.
+        fix(`Mount ${at.dir} read-write if writing is intended.${why}`, `-v HOST:${at.dir} (without :ro)`),
+        fix(`With --read-only, give ${at.dir} a tmpfs or volume.${why}`, `--tmpfs ${at.dir}`),
+      ];
+    },
     ruleIds: ['UID201'],
     hides: ['permission-denied'],
   },
@@ -493,7 +538,8 @@ const PATTERNS: Pattern[] = [
         fix('Or name it by its absolute path, or set the working folder it is relative to.', `WORKDIR ${parentDir(path)}`),
       ];
     },
-    ruleIds: [],
+    // UID106 names a mount that hides the script the image has (then its fixes are the mount's).
+    ruleIds: ['UID106'],
     hides: ['permission-denied'],
   },
   {
@@ -593,6 +639,45 @@ const PATTERNS: Pattern[] = [
   },
 ];
 
+/**
+ * Where a writable mount goes for a path refused with EROFS, from the words alone: the path
+ * itself when its name reads as a folder (`/app/logs`: mkdir, or a mount point made for it),
+ * else the folder it is made in, with the warning that a mount there hides what the image has.
+ */
+function readOnlyDir(path: string | undefined): { dir: string; why?: string } {
+  if (!path || !path.startsWith('/')) return { dir: '/path' };
+  const p = normalizePath(path);
+  if (p !== '/' && !/\.[A-Za-z0-9]{1,8}$/.test(baseName(p))) {
+    return { dir: p, why: `(${p} itself, not ${parentDir(p)}: a mount over a folder hides the files the image has there, such as the application's code).` };
+  }
+  const dir = parentDir(p);
+
+  return { dir, why: `(If ${dir} holds the image's files, such as the application's code, a mount there hides them: mount a new subfolder such as ${dir === '/' ? '' : dir}/out instead and write the file there.)` };
+}
+
+/**
+ * The same from the model: the path itself when it is a folder, or missing and named like one;
+ * else its folder, unless the image has other files there, then a new subfolder.
+ */
+function readOnlyDirIn(a: AnalysisView, path: string): { dir: string; why?: string } {
+  const meta = a.runtime.view.fs.get(path);
+  const holds = (dir: string) => hasDescendants(a.image.fs, dir);
+  if (meta?.kind === 'dir') {
+    return { dir: path, why: holds(path) ? `(${path} is a folder of the image; the mount hides what it holds there.)` : undefined };
+  }
+  const dir = parentDir(path);
+  const others = [...a.image.fs.keys()].some((k) => k !== path && isUnder(k, dir) && k !== dir);
+  if (meta === undefined && !/\.[A-Za-z0-9]{1,8}$/.test(baseName(path))) {
+    return { dir: path, why: others ? `(${path} itself, not ${dir}, which holds files of the image that a mount would hide.)` : undefined };
+  }
+  if (dir !== '/' && others) {
+    const sub = `${dir}/out`;
+    return { dir: sub, why: `(${dir} holds files of the image, which a mount there would hide: mount a new subfolder, ${sub}, and write ${baseName(path)} there.)` };
+  }
+
+  return { dir };
+}
+
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
@@ -680,6 +765,21 @@ function notReadOnly(a: AnalysisView, path: string, v: Verdict): string {
   return `the model has no read-only file system here: ${where}, and it predicts ${predicted}. ` +
     'The container that printed this was started otherwise (a :ro mount, --read-only, readOnlyRootFilesystem: true), ' +
     'or the host file system under the mount is itself read-only (a read-only NFS export, a remount)';
+}
+
+/** Whether the folder of a path refused deletion has the sticky bit in the model, and who owns what. */
+function stickyDetail(a: AnalysisView, path: string): string {
+  const dir = parentDir(path);
+  const d = a.runtime.view.fs.get(dir);
+  if (!d) return `${dir} is not known in the model`;
+  const where = mountOf(a, path) ? 'in the container' : 'in the image';
+  if (!(d.mode & 0o1000)) {
+    return `${dir} has no sticky bit ${where} (${d.uid}:${d.gid} mode ${octal(d.mode)}): the sticky rule does not apply there, so the refusal comes from elsewhere (an immutable or append-only file, another folder than the model's)`;
+  }
+  const f = a.runtime.view.fs.get(path);
+  const owner = f ? `; ${path} belongs to ${f.uid}:${f.gid}` : '';
+
+  return `${dir} is sticky ${where} (${d.uid}:${d.gid} mode ${octal(d.mode)})${owner}: only the owner of the entry, the owner of ${dir} (uid ${d.uid}) or CAP_FOWNER may delete or rename in it`;
 }
 
 /** Findings of the analysis that predict this error: same rule, and the same path when it has one. */
@@ -772,6 +872,8 @@ export function tailor(e: Explanation, a: AnalysisView & { findings?: Finding[] 
     };
   }
   const path = e.facts.path && e.facts.path.startsWith('/') && !e.facts.path.includes('*') ? normalizePath(e.facts.path) : undefined;
+  // Where a writable mount goes: what the image has there decides it.
+  if (e.id === 'read-only-file-system' && path) e = { ...e, facts: { ...e.facts, writeDir: readOnlyDirIn(a, path) } };
   // The folder above the path that the model says the process cannot pass through, if any.
   let blockingDir: string | undefined;
   let contradiction: string | undefined;
@@ -820,6 +922,7 @@ export function tailor(e: Explanation, a: AnalysisView & { findings?: Finding[] 
       `in the model uid ${p.uid} has an /etc/passwd entry (${p.userName ?? '?'}), so the prompt would show that name, not "I have no name!": ` +
       'the container that printed this runs as another uid (a --user, user: or runAsUser this run does not give), or its /etc/passwd is not the image\'s (a file mounted over it, another image)';
   }
+  if (e.id === 'sticky-delete' && path) details.push(stickyDetail(a, path));
   if (e.id === 'sudo-not-found' || e.id === 'not-in-sudoers' || e.id === 'dpkg-lock') {
     const s = a.identity.sudo;
     details.push(`sudo: ${s.installed ? (s.usable ? 'usable' : `not usable (${s.reason})`) : 'not installed in the image'}`);

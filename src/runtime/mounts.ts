@@ -124,6 +124,7 @@ export function parseMountFlag(value: string, ctx: PathContext, written = `--mou
   let createSrc = false;
   let chownToUser = false;
   let tmpfsMode: number | undefined;
+  let tmpcopyup: boolean | undefined;
 
   for (const field of splitCsv(value)) {
     const eq = field.indexOf('=');
@@ -147,7 +148,9 @@ export function parseMountFlag(value: string, ctx: PathContext, written = `--mou
       case 'bind-propagation': case 'bind-nonrecursive': case 'bind-recursive':
       case 'consistency': case 'volume-driver': case 'volume-opt': case 'volume-subpath':
       case 'volume-label': case 'tmpfs-size': case 'tmpfs-options': case 'image-subpath':
-      case 'relabel': case 'idmap': case 'notmpcopyup': case 'tmpcopyup':
+      case 'notmpcopyup': tmpcopyup = !truthy(val); break;
+      case 'tmpcopyup': tmpcopyup = truthy(val); break;
+      case 'relabel': case 'idmap':
       case 'bind-rslave': case 'rw':
         if (key === 'rw') readonly = !truthy(val);
         break;
@@ -177,7 +180,7 @@ export function parseMountFlag(value: string, ctx: PathContext, written = `--mou
   }
   if (type === 'tmpfs') {
     if (source) throw new RunParseError(`source must not be specified for tmpfs mounts: ${value}`, flag);
-    return { target: dst, kind: 'tmpfs', readonly, createMissingSource: false, written, tmpfsMode };
+    return { target: dst, kind: 'tmpfs', readonly, createMissingSource: false, written, tmpfsMode, ...(tmpcopyup !== undefined ? { tmpcopyup } : {}) };
   }
 
   throw new RunParseError(`mount type "${type}" is not supported here (bind, volume, tmpfs)`, flag);
@@ -201,6 +204,9 @@ export function parseTmpfsFlag(value: string, written = `--tmpfs ${value}`, flag
     else if (k === 'uid') spec.tmpfsUid = parseIdOption(v ?? '', written, flag);
     else if (k === 'gid') spec.tmpfsGid = parseIdOption(v ?? '', written, flag);
     else if (k === 'ro') spec.readonly = true;
+    // podman's --tmpfs options (podman-run(1)): copy-up is its default.
+    else if (k === 'notmpcopyup') spec.tmpcopyup = false;
+    else if (k === 'tmpcopyup') spec.tmpcopyup = true;
   }
 
   return spec;

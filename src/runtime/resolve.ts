@@ -870,8 +870,10 @@ export function assumeProjectedKeys(view: View, run: RunContext, paths: string[]
 function applyTmpfs(vb: ViewBuild, m: MountSpec, target: string, imageFs: FsTree, engine: Engine): void {
   const meta = dirMeta(m.tmpfsUid ?? 0, m.tmpfsGid ?? 0, m.tmpfsMode ?? 0o1777, 'tmpfs');
 
-  // podman copies the image content into the tmpfs (tmpcopyup), Docker hides it.
-  if (engine === 'podman' && imageFs.get(target)?.kind === 'dir') {
+  // podman copies the image content into the tmpfs (tmpcopyup, its default; notmpcopyup turns
+  // it off), Docker hides it. buildah run's tmpfs hides it too (measured with buildah 1.28,
+  // which refuses tmpcopyup): the oracle asks for its runs with notmpcopyup.
+  if (engine === 'podman' && m.tmpcopyup !== false && imageFs.get(target)?.kind === 'dir') {
     copyTree(imageFs, target, vb.fs, target);
   }
   vb.fs.set(target, meta);

@@ -55,6 +55,11 @@ describe('translateRun', () => {
         '--userns-gid-map', '0:1:1', '--userns-gid-map', '1:100000:65535'],
     },
     {
+      name: 'a --tmpfs becomes a tmpfs --mount (empty, as Docker mounts it)',
+      line: 'docker run --tmpfs /app -u 1000 image',
+      flags: ['--mount', 'type=tmpfs,destination=/app', '--user', '1000'],
+    },
+    {
       name: 'cap-drop ALL alone is kept',
       line: 'docker run --cap-drop ALL image',
       flags: ['--cap-drop', 'ALL'],
@@ -77,6 +82,7 @@ describe('translateRun', () => {
     { name: 'a command after the image', line: 'docker run image id -u', message: /command/ },
     { name: 'a command that does not end with bash', line: 'docker run image gosu app id', message: /ends with bash/ },
     { name: 'a line that is not docker or podman run', line: 'nerdctl run image', message: /not a docker or podman run line/ },
+    { name: 'tmpfs options', line: 'docker run --tmpfs /app:mode=0700 image', message: /unsupported tmpfs/ },
     { name: "podman's U option on a docker line", line: 'docker run -v /h:/c:U image', message: /unsupported volume/ },
     { name: '--uidmap on a docker line', line: 'docker run --uidmap 0:1:1 image', message: /--uidmap is podman's/ },
     { name: "podman 5's + and @ map forms", line: 'podman run --uidmap +1000:@1000 image', message: /not CONTAINER:HOST:AMOUNT/ },

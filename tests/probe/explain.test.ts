@@ -317,6 +317,34 @@ const cases: { name: string; text: string; id: string; facts: ExplainFacts; caus
     cause: /\/config\/new is on a read-only mount/,
   },
   {
+    name: 'rm in a sticky folder',
+    text: "rm: cannot remove '/tmp/x': Operation not permitted",
+    id: 'sticky-delete',
+    facts: { program: 'rm', path: '/tmp/x', op: 'delete' },
+    cause: /^rm may not delete \/tmp\/x: its folder \/tmp most likely has the sticky bit .* only by the owner of the entry, the owner of the folder, or a process with CAP_FOWNER/,
+  },
+  {
+    name: 'mv in a sticky folder',
+    text: "mv: cannot move '/tmp/a' to '/tmp/b': Operation not permitted",
+    id: 'sticky-delete',
+    facts: { program: 'mv', path: '/tmp/a', op: 'delete' },
+    cause: /^mv may not move \(rename\) \/tmp\/a: /,
+  },
+  {
+    name: 'Python [Errno 1] on a path in /tmp: the sticky rule, not chown',
+    text: "PermissionError: [Errno 1] Operation not permitted: '/tmp/x'",
+    id: 'sticky-delete',
+    facts: { program: 'python', path: '/tmp/x', op: 'delete' },
+    cause: /^python may not delete \/tmp\/x/,
+  },
+  {
+    name: 'Python [Errno 1] after os.remove in a traceback',
+    text: 'Traceback (most recent call last):\n  File "a.py", line 2, in <module>\n    os.remove(p)\nPermissionError: [Errno 1] Operation not permitted: \'/data/x\'',
+    id: 'sticky-delete',
+    facts: { program: 'python', path: '/data/x', op: 'delete' },
+    cause: /^python may not delete \/data\/x: its folder \/data most likely has the sticky bit/,
+  },
+  {
     name: 'NVML',
     text: 'Failed to initialize NVML: Insufficient Permissions',
     id: 'nvml-insufficient-permissions',
@@ -671,5 +699,62 @@ describe('a read-only file system, explained without a Dockerfile', () => {
     const [e] = explainError("OSError: [Errno 30] Read-only file system: '/data/out.csv'");
     assert.equal(e.id, 'read-only-file-system');
     assert.deepEqual(e.fixes.map((f) => f.snippet), ['-v HOST:/data (without :ro)', '--tmpfs /data']);
+  });
+
+  test('a folder named in the error is mounted itself, not the folder above it that holds the application', () => {
+    const [e] = explainError("OSError: [Errno 30] Read-only file system: '/app/logs'");
+    assert.deepEqual(e.fixes.map((f) => f.snippet), ['-v HOST:/app/logs (without :ro)', '--tmpfs /app/logs']);
+    assert.equal(e.fixes[1].description, "With --read-only, give /app/logs a tmpfs or volume. (/app/logs itself, not /app: a mount over a folder hides the files the image has there, such as the application's code).");
+  });
+});
+
+describe('a read-only file system, explained with the Dockerfile', () => {
+  const PY = 'FROM python:3.11-slim\nWORKDIR /app\nRUN echo 1 > /app/app.py\nCMD ["python","app.py"]\n';
+  const ro = (text: string) => tailor(explainError(text)[0], analyze({ file: 'Dockerfile', text: PY, run: parseDockerRun('docker run --read-only img', { invoker, env: {} }) }));
+
+  test('/app/logs, missing from an /app that holds the code: the mount goes on /app/logs', () => {
+    const e = ro("OSError: [Errno 30] Read-only file system: '/app/logs'");
+    assert.deepEqual(e.fixes.map((f) => [f.description, f.snippet]), [
+      ['Mount /app/logs read-write if writing is intended. (/app/logs itself, not /app, which holds files of the image that a mount would hide.)', '-v HOST:/app/logs (without :ro)'],
+      ['With --read-only, give /app/logs a tmpfs or volume. (/app/logs itself, not /app, which holds files of the image that a mount would hide.)', '--tmpfs /app/logs'],
+    ]);
+  });
+
+  test('a file in /app: a new subfolder, never /app itself', () => {
+    const e = ro("OSError: [Errno 30] Read-only file system: '/app/out.txt'");
+    assert.deepEqual(e.fixes.map((f) => f.snippet), ['-v HOST:/app/out (without :ro)', '--tmpfs /app/out']);
+    assert.match(e.fixes[0].description, /\(\/app holds files of the image, which a mount there would hide: mount a new subfolder, \/app\/out, and write out\.txt there\.\)$/);
+  });
+
+  test('a file in /tmp, which holds nothing of the image: /tmp', () => {
+    assert.deepEqual(ro("OSError: [Errno 30] Read-only file system: '/tmp/x.log'").fixes.map((f) => f.snippet), ['-v HOST:/tmp (without :ro)', '--tmpfs /tmp']);
+  });
+});
+
+describe('sticky-delete, explained with the Dockerfile', () => {
+  const DF = 'FROM debian:bookworm\nRUN useradd -m -u 1000 app && touch /tmp/x && mkdir -m 0777 /scratch && touch /scratch/y\nUSER app\n';
+  const told = (text: string) => tailor(explainError(text)[0], analyze({ file: 'Dockerfile', text: DF }));
+
+  test('a root file in the sticky /tmp: the model refuses it, says the folder is sticky, fixes for app', () => {
+    const e = told("rm: cannot remove '/tmp/x': Operation not permitted");
+    assert.ok(e.details.includes('the model: delete /tmp/x is refused (EPERM) - /tmp has the sticky bit and uid 1000 (app) owns neither /tmp/x nor /tmp'), e.details.join('\n'));
+    assert.ok(e.details.includes('/tmp is sticky in the image (0:0 mode 01777); /tmp/x belongs to 0:0: only the owner of the entry, the owner of /tmp (uid 0) or CAP_FOWNER may delete or rename in it'), e.details.join('\n'));
+    assert.equal(e.contradiction, undefined);
+    assert.deepEqual(e.fixes.map((f) => f.snippet), ['RUN chown 1000:1000 /tmp/x', 'RUN install -d -o 1000 -g 1000 /tmp/app\nENV TMPDIR=/tmp/app', 'RUN ... && rm -f /tmp/x']);
+  });
+
+  test('a folder without the sticky bit: said, and the model predicts the delete works', () => {
+    const e = told("rm: cannot remove '/scratch/y': Operation not permitted");
+    assert.ok(e.details.includes('/scratch has no sticky bit in the image (0:0 mode 0777): the sticky rule does not apply there, so the refusal comes from elsewhere (an immutable or append-only file, another folder than the model\'s)'), e.details.join('\n'));
+    assert.match(e.contradiction ?? '', /^the model predicts this works/);
+  });
+});
+
+describe('python-script-missing under a mount that hides the script', () => {
+  test('the UID106 finding names the tmpfs, and its fix (a subfolder) replaces "copy the script"', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM python:3.11-slim\nWORKDIR /app\nRUN echo 1 > /app/app.py\nCMD ["python","app.py"]\n', run: parseDockerRun('docker run --tmpfs /app img', { invoker, env: {} }) });
+    const e = tailor(explainError("python: can't open file '/app/app.py': [Errno 2] No such file or directory")[0], a);
+    assert.ok(e.details.includes("UID106 (Dockerfile:4): The container will not start: the tmpfs --tmpfs /app hides /app/app.py, the script python is given (python: can't open file '/app/app.py': [Errno 2] No such file or directory (exit 2))."), e.details.join('\n'));
+    assert.deepEqual(e.fixes.map((f) => f.snippet), ['--tmpfs /app/out']);
   });
 });

@@ -11,6 +11,7 @@ import { launchOf, withoutInit } from '../../runtime/entry-script.js';
 import { PLAIN_DISTRO, baseListingsKnown, envNotFoundText, flavorOf, notFoundWords, shellErrorLine } from '../../shell/commands/builtins.js';
 import { CONDA_TOOLS, condaNotOnPath, givesPythonName } from '../../shell/commands/packages.js';
 import { brokenExecForm, programIsFolder } from './start-form.js';
+import { hiddenProgram, hiddenScript } from './hidden-start.js';
 
 /**
  * The process the engine starts: the one that executes the start program, before a switch of
@@ -357,6 +358,14 @@ export default defineRule({
       report(form);
       return;
     }
+    // The program, or the script an interpreter is given, is in the image but a mount hides it
+    // (before an entrypoint script's own errors: a hidden script never runs).
+    const argv0 = startCommand(a)[0];
+    const hidden = argv0 ? (hiddenProgram(a, argv0, pathDirs(a), notFoundText(a.engine, argv0)) ?? hiddenScript(a, scriptOperand)) : undefined;
+    if (hidden) {
+      report(hidden);
+      return;
+    }
     const started = a.runtime.script;
     if (started?.error) {
       report(scriptFails(a, started.written, started.error));
@@ -367,7 +376,6 @@ export default defineRule({
       report(dropFails(a, drop));
       return;
     }
-    const argv0 = startCommand(a)[0];
     if (!argv0) return;
     // The shell or env every plain image has, starting a program it does not have.
     const wrapped = wrappedProgramMissing(a);
@@ -524,6 +532,16 @@ export function pythonScript(argv: string[]): string | undefined {
   }
 
   return undefined;
+}
+
+/** The script file an interpreter of the command line is given, and which interpreter it is. */
+function scriptOperand(argv: string[]): { kind: 'python' | 'sh' | 'bash' | 'node' | 'perl' | 'ruby'; file: string } | undefined {
+  const py = pythonScript(argv);
+  if (py !== undefined) return { kind: 'python', file: py };
+  const sh = shellScript(argv);
+  if (sh !== undefined) return { kind: /bash$/.test(argv[0]) ? 'bash' : 'sh', file: sh };
+
+  return interpreterScript(argv);
 }
 
 /** `bash FILE ...` / `sh -e FILE`: the script file a shell is given (not `-c TEXT`), if any. */
