@@ -23,7 +23,7 @@ import { resolveBase as catalogResolve } from './image/catalog/index.js';
 import { assumeProjectedKeys, resolveRuntime, runAsIdentity, type RuntimeResolution as RuntimeResult } from './runtime/resolve.js';
 import { evaluate, permission, refusedByItself, type Identity } from './access/evaluate.js';
 import { formatId, groupByGid } from './image/accounts.js';
-import { baseName, cloneTree, isUnder, normalizePath } from './image/fs.js';
+import { baseName, cloneTree, isUnder, normalizePath, resolvePath } from './image/fs.js';
 import { WINDOWS_BASE } from './image/catalog/resolve.js';
 import { parseSshd, refreshDerived, sshdCommandLine, sshdIncludeDoubts, sshdIncludeId, sudoAllows } from './shell/commands/config.js';
 import { condaActivation, condaNotOnPath, condaRunArgs, findPythonEnv, isCondaRun, pythonUserBase } from './shell/commands/packages.js';
@@ -298,10 +298,13 @@ function markUnknownDependencies(v: Verdict, unknowns: UnknownEffect[]): void {
  * A verdict on a path whose owner and mode an assumption decided (or on something below it, in a
  * folder of unknown contents): say so in its dependsOn.
  */
-function markGuessDependencies(v: Verdict, guesses: Assumption[]): void {
+function markGuessDependencies(v: Verdict, guesses: Assumption[], fs: FsTree): void {
   const path = normalizePath(v.path);
+  // The guesses name the paths the steps reached, through links (`COPY x /sbin/x` put it at
+  // /usr/sbin/x on a merged-/usr base): the verdict's path is matched as reached too.
+  const reached = resolvePath(fs, path).path;
   for (const g of guesses) {
-    if (g.paths!.some((p) => isUnder(path, p)) && !v.dependsOn.includes(g.id)) {
+    if (g.paths!.some((p) => isUnder(path, p) || isUnder(reached, p)) && !v.dependsOn.includes(g.id)) {
       v.dependsOn.push(g.id);
       // A path that may or may not be there: name the step that made that so (ADD of an archive).
       if (v.unknown && g.paths!.some((p) => p !== path && isUnder(path, p))) v.reasons.push(`${g.subject}: ${g.text}`);
@@ -678,7 +681,7 @@ export function analyze(input: AnalyzeInput): Analysis {
       if (!v) {
         v = evaluate(who, view, path, op);
         if (image.unknowns.length > 0) markUnknownDependencies(v, image.unknowns);
-        if (guesses.length > 0) markGuessDependencies(v, guesses);
+        if (guesses.length > 0) markGuessDependencies(v, guesses, view.fs);
         if (guesses.length > 0 && !v.allowed && v.errno === 'EACCES' && v.dependsOn.length > 0) dropIdleGuesses(v, who, view, guesses, df, input.file);
         // On a base outside the catalog, every owner and mode the image side has rests on the guess.
         if (unknownBase !== undefined && v.where === 'image' && !v.dependsOn.includes(unknownBase)) v.dependsOn.push(unknownBase);

@@ -122,3 +122,11 @@ describe('refusals the file itself makes do not rest on guesses about its folder
     assert.deepEqual(copied('--chmod=600').check('/app', 'chdir').dependsOn, ['copy-chmod-parents:3']);
   });
 });
+
+describe('a guess about a file COPY put through a link (/sbin is usr/sbin on merged-/usr bases)', () => {
+  test('the verdict on the path as written rests on the guess, so UID106 is a warning (found in a public Dockerfile)', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM ubuntu:24.04\nCOPY entrypoint.sh /sbin/entrypoint.sh\nENTRYPOINT ["/sbin/entrypoint.sh"]\n' });
+    assert.deepEqual(a.check('/sbin/entrypoint.sh', 'exec').dependsOn, ['copy-source:2']);
+    assert.deepEqual(a.findings.filter((f) => f.ruleId === 'UID106').map((f) => [f.severity, f.dependsOn]), [['warning', ['copy-source:2']]]);
+  });
+});

@@ -689,9 +689,12 @@ function failure(line: number, command: string, stderr: string[], cwd?: string):
 /** Commands whose status is an answer to a question (a test), not a success or a failure. */
 const PREDICATES = new Set(['test', '[', 'grep', 'egrep', 'fgrep', 'getent', 'id', 'command', 'which', 'type', 'cmp', 'diff', 'dpkg', 'pgrep']);
 
-/** A pipeline of one test: `[[ ... ]]`, `test -f X`, `grep -q ...`, possibly negated. */
+/**
+ * A pipeline that ends in a test: `[[ ... ]]`, `test -f X`, `grep -q ...`, `prog | grep X`,
+ * possibly negated. Its status is its last command's (and with pipefail an earlier failure's).
+ */
 function isPredicate(p: Pipeline): boolean {
-  return p.commands.length === 1 && isTest(p.commands[0]);
+  return isTest(p.commands[p.commands.length - 1]);
 }
 
 /** `[[ ... ]]`, `test -f X`, `grep -q ...`: a command whose status answers a question. */

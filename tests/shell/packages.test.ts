@@ -336,6 +336,16 @@ describe('pip and python on a base without Python (measured: failures/no-python*
     const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y python3-pip\nRUN pip install --break-system-packages numpy\n' });
     assert.deepEqual(a.sim.target.failures, []);
   });
+  test('Python 2 where it is packaged: python-pip gives pip and pip2, python gives python2 and python (tensorflow\'s old Dockerfiles)', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM nvidia/cuda:10.1-base-ubuntu18.04\nRUN apt-get update && apt-get install -y python python-pip\nRUN pip --no-cache-dir install --upgrade pip && pip2 --version && python2 -V && python -V\n' });
+    assert.deepEqual(a.sim.target.failures, []);
+    assert.deepEqual(['/usr/bin/pip', '/usr/bin/pip2', '/usr/bin/python', '/usr/bin/python2'].map((p) => a.image.fs.get(p)?.mode), [0o755, 0o755, 0o755, 0o755]);
+  });
+  test('python2.7 gives /usr/bin/python2.7 alone: a link of python to it is made freely', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM nvidia/cuda:10.1-base-ubuntu18.04\nRUN apt-get update && apt-get install -y python2.7 python2.7-dev\nRUN ln -s /usr/bin/python2.7 /usr/bin/python\n' });
+    assert.deepEqual(a.sim.target.failures, []);
+    assert.deepEqual(['/usr/bin/python2.7', '/usr/bin/python2'].map((p) => a.image.fs.get(p)?.kind), ['file', undefined]);
+  });
 });
 
 describe('conda run, and a SHELL that runs through it', () => {

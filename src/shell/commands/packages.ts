@@ -266,6 +266,7 @@ function installAll(ctx: ExecContext, names: readonly string[], via: string): bo
   let texts = false;
   for (const n of names) texts = installPackage(ctx, n, via) || texts;
   packageFilesUnknown(ctx.state.fs);
+  optFilesUnknown(ctx.state.fs, names);
 
   return texts;
 }
@@ -321,6 +322,23 @@ export function installPackage(ctx: ExecContext, rawName: string, via: string): 
     }
   }
 
+  // Python 2 on the releases that still have it (Ubuntu 18.04 and 20.04, Debian 10 and 11):
+  // python2.7 gives /usr/bin/python2.7 alone; python2 also /usr/bin/python2; python (and
+  // python-minimal) also /usr/bin/python, as python-is-python2 does; python-pip pulls in python
+  // and gives pip and pip2 (packages.ubuntu.com file lists).
+  if (state.distro === 'debian' || state.distro === 'ubuntu') {
+    const py2 = /^python(2|2\.7)?(-minimal)?$|^python-pip$|^python-is-python2$/.exec(name);
+    if (py2 !== null) {
+      put(ctx, '/usr/bin/python2.7', 'file', 0o755);
+      if (py2[1] !== '2.7') put(ctx, '/usr/bin/python2', 'file', 0o755);
+      if (py2[1] === undefined) put(ctx, '/usr/bin/python', 'file', 0o755);
+      if (name === 'python-pip') {
+        put(ctx, '/usr/bin/pip2', 'file', 0o755);
+        put(ctx, '/usr/bin/pip', 'file', 0o755);
+      }
+    }
+  }
+
   if (JUPYTER.has(name)) state.packages.jupyter = { name: 'jupyter', via, line: ctx.line };
   if (name === 'git') put(ctx, '/usr/bin/git', 'file', 0o755);
   // Debian's npm (9.x): /usr/bin/npm, global prefix /usr/local (measured in the oracle suite).
@@ -354,10 +372,21 @@ function packageFilesUnknown(fs: FsTree): void {
     const r = resolvePath(fs, dir);
     if (r.meta?.kind === 'dir' && r.meta.partial !== true) fs.set(r.path, withMeta(r.meta, { partial: true, filled: true }));
   }
-  // Packages from other repositories add folders to /opt (ROS's ros-humble-* make
-  // /opt/ros/humble, Google's Chrome /opt/google), and the model does not know which
-  // repositories a build added: what /opt holds beyond its listing is not known. What is listed
-  // there stays as it was (no package replaces a file a step put there).
+}
+
+/**
+ * Packages of other vendors' repositories that install into /opt: ROS (ros-humble-* make
+ * /opt/ros/humble), Google's Chrome (/opt/google), Microsoft's Edge and SQL tools, Intel's
+ * oneAPI (/opt/intel), AMD's ROCm (/opt/rocm), NVIDIA's Nsight, TeamViewer.
+ */
+const OPT_PACKAGES = /^(ros-|google-chrome|microsoft-edge|mssql-tools|msodbcsql|intel-|rocm|hip-|nsight-|teamviewer)/;
+
+/**
+ * What such a package adds to /opt is not known: /opt lists in part from then on. What is
+ * listed there stays as it was (no package replaces a file a step put there).
+ */
+function optFilesUnknown(fs: FsTree, names: readonly string[]): void {
+  if (!names.some((n) => OPT_PACKAGES.test(n))) return;
   const opt = fs.get('/opt');
   if (opt?.kind === 'dir' && opt.partial !== true) fs.set('/opt', withMeta(opt, { partial: true }));
 }
