@@ -234,6 +234,8 @@ describe('the shell a RUN step runs in', () => {
     ['a zsh linked in by an earlier step counts', 'FROM debian:bookworm\nRUN ln -s /bin/bash /usr/bin/zsh\nSHELL ["/usr/bin/zsh", "-c"]\nRUN true\n', []],
     ['a step the model does not follow may have installed it', 'FROM debian:bookworm\nRUN ./install-shells.sh\nSHELL ["/bin/zsh", "-c"]\nRUN true\n', []],
     ['bash is on plain Debian', 'FROM debian:bookworm\nSHELL ["/bin/bash", "-c"]\nRUN true\n', []],
+    ['a pipeline that ends in grep is a question: what an unfollowed program prints is not known (docker-library/tomcat)',
+      'FROM debian:bookworm\nRUN curl -fsSL https://x.invalid/t.tgz | tar -xz -C /opt\nRUN set -eux; x="$(/opt/t/bin/catalina.sh configtest 2>&1)"; if ! echo "$x" | grep -E "INFO: Loaded" >&2; then exit 1; fi; if /opt/t/bin/catalina.sh version | grep -q ERROR; then exit 2; fi\n', []],
     ['an image built on Debian whose packages the catalog does not list in full is not judged', 'FROM python:3.12-slim\nSHELL ["/bin/zsh", "-c"]\nRUN true\n', []],
     ['a bare SHELL name is looked up on PATH', 'FROM debian:bookworm\nSHELL ["zsh", "-c"]\nRUN true\n',
       ['runc run failed: unable to start container process: exec: "zsh": executable file not found in $PATH']],
