@@ -341,6 +341,10 @@ describe('pip and python on a base without Python (measured: failures/no-python*
     assert.deepEqual(a.sim.target.failures, []);
     assert.deepEqual(['/usr/bin/pip', '/usr/bin/pip2', '/usr/bin/python', '/usr/bin/python2'].map((p) => a.image.fs.get(p)?.mode), [0o755, 0o755, 0o755, 0o755]);
   });
+  test('a tool written in Python brings python3 (software-properties-common, for add-apt-repository)', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y software-properties-common\nRUN python3 -c "print(1)"\n' });
+    assert.deepEqual(a.sim.target.failures, []);
+  });
   test('python2.7 gives /usr/bin/python2.7 alone: a link of python to it is made freely', () => {
     const a = analyze({ file: 'Dockerfile', text: 'FROM nvidia/cuda:10.1-base-ubuntu18.04\nRUN apt-get update && apt-get install -y python2.7 python2.7-dev\nRUN ln -s /usr/bin/python2.7 /usr/bin/python\n' });
     assert.deepEqual(a.sim.target.failures, []);

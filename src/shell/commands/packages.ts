@@ -311,9 +311,11 @@ export function installPackage(ctx: ExecContext, rawName: string, via: string): 
     texts = true;
   }
 
-  // Debian's python3-* libraries, virtualenv and pipx depend on python3 (apt-cache depends).
+  // Debian's python3-* libraries, virtualenv and pipx depend on python3 (apt-cache depends), and
+  // so do tools written in Python: add-apt-repository's software-properties-common, supervisor,
+  // certbot, meson, ansible, awscli, unattended-upgrades.
   const needsPython = /^python3(\.\d+)?(-(pip|venv|dev|full|minimal))?$|^py3-pip$|^python-is-python3$/.test(name) ||
-    ((state.distro === 'debian' || state.distro === 'ubuntu') && /^python3-[a-z0-9]|^(virtualenv|pipx)$/.test(name));
+    ((state.distro === 'debian' || state.distro === 'ubuntu') && (/^python3-[a-z0-9]|^(virtualenv|pipx)$/.test(name) || PYTHON_TOOLS.has(name)));
   if (needsPython) {
     ensureSystemPython(ctx, via);
     if (/pip$/.test(name)) {
@@ -322,12 +324,13 @@ export function installPackage(ctx: ExecContext, rawName: string, via: string): 
     }
   }
 
-  // Python 2 on the releases that still have it (Ubuntu 18.04 and 20.04, Debian 10 and 11):
+  // Python 2 on the releases that still have it (Ubuntu 16.04 to 20.04, Debian 10 and 11):
   // python2.7 gives /usr/bin/python2.7 alone; python2 also /usr/bin/python2; python (and
-  // python-minimal) also /usr/bin/python, as python-is-python2 does; python-pip pulls in python
-  // and gives pip and pip2 (packages.ubuntu.com file lists).
-  if (state.distro === 'debian' || state.distro === 'ubuntu') {
-    const py2 = /^python(2|2\.7)?(-minimal)?$|^python-pip$|^python-is-python2$/.exec(name);
+  // python-minimal) also /usr/bin/python, as python-is-python2 does, and every python-MODULE
+  // package (python-dev, python-tk, python-pip) depends on python; python-pip gives pip and pip2
+  // (packages.ubuntu.com file lists).
+  if ((state.distro === 'debian' || state.distro === 'ubuntu') && name !== 'python-is-python3') {
+    const py2 = /^python(2|2\.7)?(-minimal)?$|^python-[a-z0-9]/.exec(name);
     if (py2 !== null) {
       put(ctx, '/usr/bin/python2.7', 'file', 0o755);
       if (py2[1] !== '2.7') put(ctx, '/usr/bin/python2', 'file', 0o755);
@@ -373,6 +376,9 @@ function packageFilesUnknown(fs: FsTree): void {
     if (r.meta?.kind === 'dir' && r.meta.partial !== true) fs.set(r.path, withMeta(r.meta, { partial: true, filled: true }));
   }
 }
+
+/** Debian and Ubuntu packages of programs written in Python: installing one brings python3. */
+const PYTHON_TOOLS = new Set(['software-properties-common', 'supervisor', 'certbot', 'meson', 'ansible', 'awscli', 'unattended-upgrades']);
 
 /**
  * Packages of other vendors' repositories that install into /opt: ROS (ros-humble-* make
