@@ -171,17 +171,28 @@ export function verifyEdits(
 
 /**
  * A unified diff (`diff -u`, three lines of context) of the text before and after the edits,
- * built from the edits themselves. The edits must not overlap.
+ * built from the edits themselves. The edits must not overlap. A text without a newline at its
+ * end keeps it so (applyEdits): its last line is marked as diff marks it, and lines put after
+ * it change it (it gains a newline), as diff shows.
  */
 export function unifiedDiff(name: string, before: string, edits: Edit[]): string {
   if (edits.length === 0) return '';
-  const old = splitLines(before).lines;
+  const { lines: old, trailing } = splitLines(before);
+  const n = old.length;
   const ctx = 3;
   // Each edit in the original's numbering, first to last, with where its lines start in the result.
   const changes = [...edits]
     .map((e, i) => ({ e, i }))
     .sort((x, y) => x.e.startLine - y.e.startLine || Number(isInsertion(y.e)) - Number(isInsertion(x.e)) || x.i - y.i)
-    .map(({ e }) => ({ from: e.startLine, count: isInsertion(e) ? 0 : e.endLine - e.startLine + 1, put: e.text.split('\n') }));
+    .map(({ e }) => ({ from: e.startLine, count: isInsertion(e) ? 0 : e.endLine - e.startLine + 1, put: e.text.split('\n') }))
+    .map((c) => (!trailing && n > 0 && c.count === 0 && c.from === n + 1 ? { from: n, count: 1, put: [old[n - 1], ...c.put] } : c));
+  // Appended lines joined into a change of the last line: one change for that line at most.
+  for (let i = changes.length - 1; i > 0; i--) {
+    const [a, b] = [changes[i - 1], changes[i]];
+    if (a.from + a.count - 1 === n && b.from === n && a.count > 0) changes.splice(i - 1, 2, { from: a.from, count: a.count, put: [...a.put, ...b.put.slice(1)] });
+  }
+  const newLength = n + changes.reduce((k, c) => k + c.put.length - c.count, 0);
+  const NO_EOL = '\\ No newline at end of file';
   let shift = 0;
   const shifted = changes.map((c) => {
     const at = { ...c, newFrom: c.from + shift };
@@ -207,14 +218,15 @@ export function unifiedDiff(name: string, before: string, edits: Edit[]): string
     let line = oldStart;
     let added = 0;
     let removed = 0;
+    const last = (at: number) => (!trailing && at === n ? [NO_EOL] : []);
     for (const c of h) {
-      for (; line < c.from; line++) body.push(` ${old[line - 1]}`);
-      for (let k = 0; k < c.count; k++, line++) body.push(`-${old[line - 1]}`);
-      for (const p of c.put) body.push(`+${p}`);
+      for (; line < c.from; line++) body.push(` ${old[line - 1]}`, ...last(line));
+      for (let k = 0; k < c.count; k++, line++) body.push(`-${old[line - 1]}`, ...last(line));
+      c.put.forEach((p, k) => body.push(`+${p}`, ...(!trailing && c.newFrom + k === newLength ? [NO_EOL] : [])));
       added += c.put.length;
       removed += c.count;
     }
-    for (; line <= oldEnd; line++) body.push(` ${old[line - 1]}`);
+    for (; line <= oldEnd; line++) body.push(` ${old[line - 1]}`, ...last(line));
     const oldCount = oldEnd - oldStart + 1;
     const newCount = oldCount - removed + added;
     const newStart = oldStart + (first.newFrom - first.from);

@@ -68,6 +68,13 @@ describe('unifiedDiff', () => {
     ].join('\n'));
   });
 
+  test('a text without a newline at its end: marked as diff -u marks it, and lines put after it', () => {
+    assert.equal(unifiedDiff('D', 'a\nb', [edit(3, 2, 'x')]), [
+      '--- D', '+++ D', '@@ -1,2 +1,3 @@', ' a', '-b', '\\ No newline at end of file', '+b', '+x', '\\ No newline at end of file', '',
+    ].join('\n'));
+    assert.equal(unifiedDiff('D', 'a\nb', [edit(2, 1, 'x')]), ['--- D', '+++ D', '@@ -1,2 +1,3 @@', ' a', '+x', ' b', '\\ No newline at end of file', ''].join('\n'));
+  });
+
   test('nothing to show for no edits', () => {
     assert.equal(unifiedDiff('D', TEXT, []), '');
   });
