@@ -188,6 +188,21 @@ describe('the edits rules give', () => {
     assert.deepEqual(edits(check(T), 'UID604'), [edit(2, 1, 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]')]);
   });
 
+  test('UID604: sudo with a program off secure_path: the failing RUN names it by path, or runs as root without sudo', () => {
+    const T = [
+      'FROM debian:bookworm',
+      'RUN apt-get update && apt-get install -y --no-install-recommends sudo && rm -rf /var/lib/apt/lists/*',
+      "RUN useradd -m -u 1000 app && printf 'app ALL=(ALL) NOPASSWD: ALL\\n' > /etc/sudoers.d/app && chmod 0440 /etc/sudoers.d/app",
+      "RUN mkdir -p /opt/conda/bin && printf '#!/bin/sh\\necho conda\\n' > /opt/conda/bin/conda && chmod 755 /opt/conda/bin/conda",
+      'ENV PATH=/opt/conda/bin:$PATH',
+      'USER app',
+      'RUN sudo conda --version',
+      '',
+    ].join('\n');
+    assert.deepEqual(edits(check(T), 'UID604'), [edit(7, 7, 'RUN sudo /opt/conda/bin/conda --version'), edit(7, 7, 'USER root\nRUN conda --version\nUSER app')]);
+    assert.deepEqual(appliedAndChecked(T, 'UID604').left, []);
+  });
+
   test('UID604: the shell\'s package is installed before the SHELL line, as root', () => {
     const T = 'FROM alpine:3.19\nRUN adduser -D app\nUSER app\nSHELL ["/bin/bash", "-c"]\nRUN echo hi\n';
     assert.deepEqual(edits(check(T), 'UID604'), [edit(4, 3, 'USER root\nRUN apk add --no-cache bash\nUSER app')]);

@@ -51,20 +51,22 @@ function bashShellEdit(a: AnalysisView, line: number): NonNullable<Fix['edit']> 
 }
 
 /**
- * The failing RUN with `source` spelled `.`, over its lines (continuations joined): undefined
- * for a heredoc or when the words do not change.
+ * The failing RUN rewritten over its lines (continuations joined): `change` takes its command
+ * and gives the lines to put instead. Undefined for a heredoc, a failure in another file, or
+ * when the command does not change.
  */
-function posixSourceEdit(a: AnalysisView, line: number): NonNullable<Fix['edit']> | undefined {
-  const ins = a.df.instructions.find((i) => i.line === line && i.keyword === 'RUN');
+function runEdit(a: AnalysisView, f: BuildFailure, change: (args: string, run: (args: string) => string) => string): NonNullable<Fix['edit']> | undefined {
+  const ins = f.file === a.file ? a.df.instructions.find((i) => i.line === f.line && i.keyword === 'RUN') : undefined;
   if (!ins || ins.heredocs.length > 0) return undefined;
-  const args = ins.args.replace(SOURCE, '$1.');
-  if (args === ins.args) return undefined;
-  const flags = ins.flags.map((f) => (f.value === null ? `--${f.name}` : `--${f.name}=${f.value}`));
+  const flags = ins.flags.map((x) => (x.value === null ? `--${x.name}` : `--${x.name}=${x.value}`));
+  const run = (args: string) => ['RUN', ...flags, args].join(' ');
+  const text = change(ins.args, run);
+  if (text === run(ins.args)) return undefined;
 
-  return { file: a.file, startLine: ins.line, endLine: ins.endLine, text: ['RUN', ...flags, args].join(' ') };
+  return { file: a.file, startLine: ins.line, endLine: ins.endLine, text };
 }
 
-/** `source` where a command starts, as posixSourceEdit replaces it. */
+/** `source` where a command starts. */
 const SOURCE = /(^|[;&|(]\s*|\bthen\s+|\bdo\s+|\s)source(?=\s)/g;
 
 export default defineRule({
@@ -103,7 +105,7 @@ export default defineRule({
       // bash's `source` and `[[` under dash: the POSIX spelling works in every shell.
       if (/: source: not found$/m.test(f.message)) {
         const posix = f.instruction.replace(SOURCE, '$1.');
-        const edit = f.file === a.file ? posixSourceEdit(a, f.line) : undefined;
+        const edit = runEdit(a, f, (args, run) => run(args.replace(SOURCE, '$1.')));
         fixes.push({
           description: '/bin/sh here is dash, which has no `source`: use `.`, the POSIX name of the same builtin (or run RUN steps with bash).',
           snippet: posix !== f.instruction ? posix : undefined,
@@ -127,8 +129,15 @@ export default defineRule({
         const path = (state.config.env.PATH ?? '').split(':').filter((d) => d.startsWith('/'));
         const where = path.map((d) => `${d.replace(/\/$/, '')}/${name}`).find((p) => resolvePath(state.fs, p).meta !== undefined);
         sudoWhy = ` sudo looks ${name} up in its secure_path (the system folders), not in the PATH of the step${where ? `, where it is ${where}` : ''}.`;
-        if (where) fixes.push({ description: `Name the program by its path, so sudo does not look it up.`, snippet: f.instruction.replace(/^RUN\s+/, 'RUN ').replace(new RegExp(`\\bsudo(\\s+-\\S+)*\\s+${name}\\b`), (m) => m.replace(new RegExp(`${name}$`), where)), safe: false });
-        fixes.push({ description: 'Or do this work as root before switching user, without sudo.', snippet: `USER root\n${f.instruction.replace(/\bsudo\s+(-\S+\s+)*/g, '')}\nUSER ${state.config.user || 'root'}`, safe: false });
+        const byPath = (text: string) => text.replace(new RegExp(`\\bsudo(\\s+-\\S+)*\\s+${name}\\b`), (m) => m.replace(new RegExp(`${name}$`), where!));
+        const withoutSudo = (text: string) => text.replace(/\bsudo\s+(-\S+\s+)*/g, '');
+        const back = state.config.user || 'root';
+        if (where) {
+          const edit = runEdit(a, f, (args, run) => run(byPath(args)));
+          fixes.push({ description: `Name the program by its path, so sudo does not look it up.`, snippet: byPath(f.instruction.replace(/^RUN\s+/, 'RUN ')), safe: false, ...(edit ? { edit } : {}) });
+        }
+        const edit = runEdit(a, f, (args, run) => `USER root\n${run(withoutSudo(args))}\nUSER ${back}`);
+        fixes.push({ description: 'Or do this work as root before switching user, without sudo.', snippet: `USER root\n${withoutSudo(f.instruction)}\nUSER ${back}`, safe: false, ...(edit ? { edit } : {}) });
       }
       if (f.shellPackage) fixes.push(shellInstallFix(a.file, f.shellPackage));
       const unset = unsetArgsNote(f);
