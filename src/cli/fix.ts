@@ -53,13 +53,14 @@ export default async function fix(args: string[], io: Io): Promise<number> {
     if (!rule) throw new UsageError(`unknown rule '${key}' in --rule (see 'uidctl rules')`);
     return rule.id;
   });
-  const input = parsed.positionals[0] ?? 'Dockerfile';
-  if (v.write && input === '-') throw new UsageError('--write needs a file: standard input cannot be written back');
+  if (v.write && parsed.positionals[0] === '-') throw new UsageError('--write needs a file: standard input cannot be written back');
 
   const prepared = await prepareCheck(v, parsed.positionals, io);
-  if (prepared.folder) throw new UsageError(`fix takes one Dockerfile, not a folder: name the file (${input})`);
+  if (prepared.folder) throw new UsageError(`fix takes one Dockerfile, not a folder: name the file (${parsed.positionals[0]})`);
   if (prepared.imageOnly !== undefined) throw new UsageError('the Compose service has no build section: there is no Dockerfile to fix');
-  const analyser = await fileAnalyser(prepared.files[0], prepared.one, io);
+  // The one named, ./Dockerfile, or the one a Compose service's build section names.
+  const input = prepared.files[0];
+  const analyser = await fileAnalyser(input, prepared.one, io);
   warnIgnoreComments(analyser.file, analyser.text, io);
   const { findings } = analyser.analyse(analyser.text);
   const chosen = rules.length > 0 ? findings.filter((f) => rules.includes(f.ruleId)) : findings;

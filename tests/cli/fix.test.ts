@@ -138,6 +138,24 @@ describe('uidctl fix --write', () => {
   });
 });
 
+describe('uidctl fix with a Compose service', () => {
+  test('the Dockerfile its build section names is the one fixed and written', async () => {
+    const dir = tempDir({ 'compose.yaml': 'services:\n  train:\n    build: { context: ./app, dockerfile: train.Dockerfile }\n', 'app/train.Dockerfile': WORKDIR });
+    const r = await uidctl(['fix', '--compose', 'compose.yaml', '--write', '--rule', 'UID105'], dir);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /\nWrote app\/train\.Dockerfile \(1 edit\); the original is app\/train\.Dockerfile\.orig\.\n$/);
+    assert.equal(readFileSync(join(dir, 'app/train.Dockerfile'), 'utf8'), WORKDIR_FIXED);
+    assert.equal(readFileSync(join(dir, 'app/train.Dockerfile.orig'), 'utf8'), WORKDIR);
+  });
+
+  test('a service with only an image has no Dockerfile to fix', async () => {
+    const dir = tempDir({ 'compose.yaml': 'services:\n  web:\n    image: debian:bookworm\n' });
+    const r = await uidctl(['fix', '--compose', 'compose.yaml'], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /uidctl fix: the Compose service has no build section: there is no Dockerfile to fix\n$/);
+  });
+});
+
 describe('uidctl fix refuses bad input with one line and exit 2', () => {
   const cases: { name: string; args: string[]; err: string }[] = [
     { name: 'an unknown rule', args: ['fix', '--rule', 'UID999'], err: "uidctl fix: unknown rule 'UID999' in --rule (see 'uidctl rules')\n" },
