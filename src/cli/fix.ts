@@ -4,6 +4,7 @@
 
 import { constants, copyFileSync, chmodSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { Io } from './io.js';
 import { parseFlags } from './args.js';
 import { InputError, UsageError, errnoWords } from './errors.js';
@@ -133,7 +134,7 @@ function writeAtomically(path: string, text: string, given: string): string {
     throw new InputError(`cannot keep the original as ${basename(orig)}: ${errnoWords(code)}`, given);
   }
 
-  const tmp = join(dirname(real), `.${basename(real)}.uidctl-${process.pid}.tmp`);
+  const tmp = join(dirname(real), `.${basename(real)}.uidctl-${randomBytes(6).toString('hex')}.tmp`);
   try {
     writeFileSync(tmp, text, { flag: 'wx', mode });
     // The umask took bits from the mode writeFileSync created it with.
