@@ -33,7 +33,10 @@ Its inputs are check's (see 'uidctl check --help'): --run, --run-file, --compose
 `;
 
 // check's inputs, without its report's options (the output here is always the diff).
-const { format: _format, 'fail-on': _failOn, jobs: _jobs, verbose: _verbose, 'no-color': _noColor, 'stdin-filename': _stdinName, ...INPUTS } = CHECK_OPTIONS;
+const {
+  format: _format, 'fail-on': _failOn, jobs: _jobs, verbose: _verbose, 'no-color': _noColor, 'stdin-filename': _stdinName,
+  ...INPUTS
+} = CHECK_OPTIONS;
 const OPTIONS = {
   ...INPUTS,
   write: { type: 'boolean' },

@@ -133,7 +133,10 @@ export function verifyEdits(
   const rejected: Rejected[] = [];
   let now = placed(findings, file);
   let result = text;
-  const present = (f: Finding, among: Placed[]) => among.some((p) => same(p, { finding: f, line: f.location.file === file ? f.location.line : undefined }));
+  const present = (f: Finding, among: Placed[]) => {
+    const at: Placed = { finding: f, line: f.location.file === file ? f.location.line : undefined };
+    return among.some((p) => same(p, at));
+  };
 
   for (const c of candidates) {
     if (!present(c.finding, now)) continue;
@@ -157,7 +160,8 @@ export function verifyEdits(
     }
     const fresh = after.find((p) => p.finding.severity === 'error' && !now.some((q) => same(p, q)));
     if (fresh) {
-      rejected.push({ candidate: c, reason: `analysed again, it brings a new error: ${fresh.finding.ruleId} ${fresh.finding.message}` });
+      const { ruleId, message } = fresh.finding;
+      rejected.push({ candidate: c, reason: `analysed again, it brings a new error: ${ruleId} ${message}` });
       continue;
     }
 
@@ -189,7 +193,9 @@ export function unifiedDiff(name: string, before: string, edits: Edit[]): string
   // Appended lines joined into a change of the last line: one change for that line at most.
   for (let i = changes.length - 1; i > 0; i--) {
     const [a, b] = [changes[i - 1], changes[i]];
-    if (a.from + a.count - 1 === n && b.from === n && a.count > 0) changes.splice(i - 1, 2, { from: a.from, count: a.count, put: [...a.put, ...b.put.slice(1)] });
+    if (a.from + a.count - 1 === n && b.from === n && a.count > 0) {
+      changes.splice(i - 1, 2, { from: a.from, count: a.count, put: [...a.put, ...b.put.slice(1)] });
+    }
   }
   const newLength = n + changes.reduce((k, c) => k + c.put.length - c.count, 0);
   const NO_EOL = '\\ No newline at end of file';
