@@ -5,7 +5,7 @@ import { existsSync, readFileSync, readdirSync, realpathSync, statSync, type Dir
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { Io } from './io.js';
-import { parseBuildArgs, parseFlags } from './args.js';
+import { parseBuildArgs, parseFlags, type ParsedFlags } from './args.js';
 import { InputError, UsageError, errnoWords, inputErrorOf, oneLine } from './errors.js';
 import { VERSION } from '../version.js';
 import { analyze, DockerfileSyntaxError, type Analysis, type Engine, type Profile } from '../analyze.js';
@@ -473,14 +473,28 @@ function dockerSocketExists(): boolean {
   return statSync('/var/run/docker.sock', { throwIfNoEntry: false })?.isSocket() === true;
 }
 
-export default async function check(args: string[], io: Io): Promise<number> {
-  const parsed = parseFlags(args, OPTIONS);
-  const v = parsed.values;
-  if (v.help) {
-    io.out(HELP);
-    return 0;
-  }
+/** The flags check takes, and the values they parse to (`uidctl fix` reads the same inputs). */
+export const CHECK_OPTIONS = OPTIONS;
+export type CheckValues = ParsedFlags<typeof OPTIONS>['values'];
 
+/** The inputs of a check, read and resolved from its flags and config, before any file is analysed. */
+export interface PreparedCheck {
+  one: CheckOne;
+  files: string[];
+  folder: boolean;
+  format: ReportFormat;
+  failOn: Severity | 'never';
+  textOptions: TextOptions;
+  baseOpts: BaseOptions;
+  imageOnly?: string;
+}
+
+/**
+ * Read the config, the run (--run, --compose, --k8s), the host facts and the build inputs the
+ * flags name, and list the Dockerfiles to check. Bad input throws a UsageError or InputError.
+ */
+export async function prepareCheck(v: CheckValues, positionals: string[], io: Io): Promise<PreparedCheck> {
+  const parsed = { positionals };
   const cfg: Config = v['no-config'] ? {} : await loadConfig(io.cwd, v.config);
   const format = setting('format', 'format', v.format, cfg, ['text', 'json', 'sarif'] as const, 'text');
   const profile = setting<Profile>('profile', 'profile', v.profile, cfg, ['dev', 'prod'], 'prod');
@@ -607,19 +621,33 @@ export default async function check(args: string[], io: Io): Promise<number> {
   checkBaseArchives(baseOpts.archives, io.cwd);
 
   const textOptions = { color: io.isTTY && !v['no-color'] && !io.env.NO_COLOR, verbose: v.verbose === true };
-  const report = reportSink(format, { text: textOptions, version: VERSION, root: io.cwd });
-  let failing = false;
-  const errors: FileError[] = [];
-  const fromRefsSeen = new Set<string>();
   // A folder or several files: a bad file is reported and the others still checked (as linters do).
   const perFile = folder || files.length > 1;
-  const paintProgress = io.errIsTTY && files.length > 3;
   if (run?.tool === 'podman' && (v.engine ?? cfg.engine) === 'docker') {
     io.err('uidctl: note: the run line starts podman: it is judged with podman\'s behaviour, not --engine docker\n');
   }
   // A target the Compose file names is reported at its line there, not as a flag's.
   const targetAt = v.target === undefined ? applied?.targetAt : undefined;
   const one: CheckOne = { builder, engine, profile, buildArgs, target, targetAt, run, host, baseOpts, severity, perFile, contextFlag, stdinName, v, text: imageOnly };
+
+  return { one, files, folder, format, failOn, textOptions, baseOpts, imageOnly };
+}
+
+export default async function check(args: string[], io: Io): Promise<number> {
+  const parsed = parseFlags(args, OPTIONS);
+  const v = parsed.values;
+  if (v.help) {
+    io.out(HELP);
+    return 0;
+  }
+
+  const { one, files, format, failOn, textOptions, baseOpts, imageOnly } = await prepareCheck(v, parsed.positionals, io);
+  const report = reportSink(format, { text: textOptions, version: VERSION, root: io.cwd });
+  let failing = false;
+  const errors: FileError[] = [];
+  const fromRefsSeen = new Set<string>();
+  const perFile = one.perFile;
+  const paintProgress = io.errIsTTY && files.length > 3;
   const shape: OutcomeShape = { format, text: textOptions, failOn };
 
   let done = 0;
@@ -751,52 +779,82 @@ function imageOnlyDockerfile(image: string, line: number | undefined): string {
   return `${'\n'.repeat(Math.max(0, (line ?? 1) - 1))}FROM ${image}\n`;
 }
 
-/** Read, analyse and filter one Dockerfile; bad input throws an InputError naming it. */
-async function checkFile(input: string, o: CheckOne, io: Io): Promise<Reported> {
+/** One Dockerfile read, with its bases and build context, ready to be analysed. */
+export interface FileAnalyser {
+  /** The name it is reported under. */
+  file: string;
+  text: string;
+  /**
+   * Analyse and filter this text as the Dockerfile's (the text read, or an edited one), with
+   * the same bases, context and run; bad input throws an InputError naming the file.
+   */
+  analyse(text: string): Reported;
+}
+
+/** Read one Dockerfile and what its analysis needs (bases, build context), once. */
+export async function fileAnalyser(input: string, o: CheckOne, io: Io): Promise<FileAnalyser> {
   const text = o.text ?? readText(input, io.cwd, 'Dockerfile');
   // Read from `-`, named as --stdin-filename says in every report and message; the build
   // context is still that of standard input (none unless --context).
   const file = input === '-' && o.stdinName !== undefined ? o.stdinName : input;
   // Parsed once: the bases, the context roots and the analysis all start from it.
-  const parsed = parseDockerfile(text);
-  const resolveBase = await basesFor(parsed, file, o.buildArgs, o.baseOpts, io);
+  const first = parseDockerfile(text);
+  const resolveBase = await basesFor(first, file, o.buildArgs, o.baseOpts, io);
   // A Compose service with only image: has no build context.
-  const ctx = readContextFor(input, parsed, { builder: o.builder, noContext: o.v['no-context'] || o.text !== undefined, contextFlag: o.contextFlag, cwd: io.cwd });
+  const ctx = readContextFor(input, first, { builder: o.builder, noContext: o.v['no-context'] || o.text !== undefined, contextFlag: o.contextFlag, cwd: io.cwd });
 
-  let analysis: Analysis;
-  try {
-    analysis = analyze({
-      file, text, parsed, builder: o.builder, engine: o.engine, profile: o.profile, buildArgs: o.buildArgs, target: o.target,
-      run: o.run, host: o.host, paths: o.v.path, context: ctx.context, resolveBase, trace: o.v.debug === true,
-      readContextText: ctx.readContextText, contextIgnored: ctx.contextIgnored,
-    });
-  } catch (e) {
-    if (e instanceof DockerfileSyntaxError) throw new InputError(e.message, e.file, e.line);
-    if (e instanceof ExpandError) throw new InputError(e.message, file);
-    // One file of many lacking the stage is that file's problem; alone, a usage error as before.
-    if (e instanceof TargetError && o.targetAt?.file !== undefined) {
-      throw new InputError(`${e.message}, which build.target names for ${file}`, o.targetAt.file, o.targetAt.line);
+  const analyse = (given: string): Reported => {
+    const parsed = given === text ? first : parseDockerfile(given);
+    let analysis: Analysis;
+    try {
+      analysis = analyze({
+        file, text: given, parsed, builder: o.builder, engine: o.engine, profile: o.profile, buildArgs: o.buildArgs, target: o.target,
+        run: o.run, host: o.host, paths: o.v.path, context: ctx.context, resolveBase, trace: o.v.debug === true,
+        readContextText: ctx.readContextText, contextIgnored: ctx.contextIgnored,
+      });
+    } catch (e) {
+      if (e instanceof DockerfileSyntaxError) throw new InputError(e.message, e.file, e.line);
+      if (e instanceof ExpandError) throw new InputError(e.message, file);
+      // One file of many lacking the stage is that file's problem; alone, a usage error as before.
+      if (e instanceof TargetError && o.targetAt?.file !== undefined) {
+        throw new InputError(`${e.message}, which build.target names for ${file}`, o.targetAt.file, o.targetAt.line);
+      }
+      if (e instanceof TargetError) throw o.perFile ? new InputError(e.message, file) : new UsageError(e.message);
+      throw e;
     }
-    if (e instanceof TargetError) throw o.perFile ? new InputError(e.message, file) : new UsageError(e.message);
-    throw e;
-  }
-  refuseBadReferences(analysis, file);
+    refuseBadReferences(analysis, file);
 
-  if (o.v.debug) trace(analysis, io);
-  const extra = ctx.assumption;
-  if (extra) analysis.assumptions.push(extra);
-  const rerun = Object.keys(o.severity).length > 0 || extra !== undefined;
-  const findings = rerun ? runRules(analysis, { severity: o.severity }) : analysis.findings;
+    const extra = ctx.assumption;
+    if (extra) analysis.assumptions.push(extra);
+    const rerun = Object.keys(o.severity).length > 0 || extra !== undefined;
+    const findings = rerun ? runRules(analysis, { severity: o.severity }) : analysis.findings;
+    const { kept } = applySuppressions(findings, readSuppressions(given));
+
+    return { analysis, findings: kept };
+  };
+
+  return { file, text, analyse };
+}
+
+/** Read, analyse and filter one Dockerfile; bad input throws an InputError naming it. */
+async function checkFile(input: string, o: CheckOne, io: Io): Promise<Reported> {
+  const { file, text, analyse } = await fileAnalyser(input, o, io);
+  const reported = analyse(text);
+
+  if (o.v.debug) trace(reported.analysis, io);
+  warnIgnoreComments(file, text, io);
+
+  return reported;
+}
+
+/** Ignore comments that name no rule or are not ignore comments, in line order, on stderr. */
+export function warnIgnoreComments(file: string, text: string, io: Io): void {
   const suppressions = readSuppressions(text);
-  // In line order, whichever kind each is.
   const warnings = [
     ...suppressions.unknown.map((u) => ({ line: u.line, text: `'${u.key}' in an ignore comment names no rule` })),
     ...suppressions.malformed.map((m) => ({ line: m.line, text: `'${m.text}' is not an ignore comment, so it ignores nothing (write '# uidctl ignore=UID201,UID101' or '# uidctl global ignore=UID403')` })),
   ].sort((x, y) => x.line - y.line);
   for (const w of warnings) io.err(`uidctl: warning: ${file}:${w.line}: ${w.text}\n`);
-  const { kept } = applySuppressions(findings, suppressions);
-
-  return { analysis, findings: kept };
 }
 
 /**

@@ -10,6 +10,7 @@ import { VERSION } from '../version.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default: CommandMain }> }> = {
   check: { summary: 'predict who the container runs as and what it can read, write and create', load: () => import('./check.js') },
+  fix: { summary: 'make the fixes that are Dockerfile edits, once analysing again confirms them', load: () => import('./fix.js') },
   image: { summary: "print a real image's users and ownership (archive, engine, registry)", load: () => import('./image.js') },
   verify: { summary: 'build and run the image for real and compare with the prediction', load: () => import('./verify.js') },
   probe: { summary: 'print a read-only sh script that reports identity and access from inside a container', load: () => import('./probe.js') },

@@ -594,9 +594,13 @@ export interface Fix {
   description: string;
   /** Concrete text: a command, run flags, or Dockerfile lines. */
   snippet?: string;
-  /** True when the edit can be applied without review; every fix so far is a suggestion. */
+  /** True when applying it can change nothing beyond what the finding is about. */
   safe: boolean;
-  /** For safe Dockerfile edits: replace these lines with the text. */
+  /**
+   * The fix as a Dockerfile edit with a known place, which `uidctl fix` applies once a second
+   * analysis confirms it: replace lines startLine..endLine (1-based, inclusive) with the text's
+   * lines; endLine = startLine - 1 replaces nothing and puts the text before startLine.
+   */
   edit?: { file: string; startLine: number; endLine: number; text: string };
 }
 

@@ -122,21 +122,34 @@ export function uidBuildArg(a: AnalysisView): string | undefined {
  * root may chown (chown: changing ownership of '/app': Operation not permitted). Before the
  * stage's last USER when it names a non-root user; wrapped in `USER root` ... `USER NAME` when
  * that user comes from the base image (no USER in the stage); anywhere after FROM when the stage
- * builds as root.
+ * builds as root. `edit` puts it there: before that USER line, else at the end of the stage.
  */
-export function rootStep(a: AnalysisView, run: string): { where: string; snippet: string } {
+export function rootStep(a: AnalysisView, run: string): { where: string; snippet: string; edit: NonNullable<Fix['edit']> } {
   const user = a.image.config.user ?? '';
   const resolved = user === '' ? undefined : resolveExecUser(a.image.accounts, user);
   // An image USER that cannot be resolved stops the container anyway (UID104): as for a user.
   const root = user === '' || (resolved?.ok === true && resolved.user.uid === 0);
-  if (root) return { where: 'anywhere after FROM: the steps of this stage run as root', snippet: run };
+  if (root) return { where: 'anywhere after FROM: the steps of this stage run as root', snippet: run, edit: atStageEnd(a, run) };
   const line = a.sim.target.lines.user;
   const ins = line === undefined ? undefined : a.df.instructions.find((i) => i.line === line && i.keyword === 'USER');
   if (ins) {
-    return { where: `before \`USER ${ins.args.trim()}\` at line ${line} (a RUN after it runs as ${user}, not as root)`, snippet: run };
+    return {
+      where: `before \`USER ${ins.args.trim()}\` at line ${line} (a RUN after it runs as ${user}, not as root)`,
+      snippet: run,
+      edit: { file: a.file, startLine: ins.line, endLine: ins.line - 1, text: run },
+    };
   }
+  const snippet = `USER root\n${run}\nUSER ${user}`;
 
-  return { where: `at the end of the stage, as root: its USER (${user}) comes from the base image, so the step switches to root and back`, snippet: `USER root\n${run}\nUSER ${user}` };
+  return { where: `at the end of the stage, as root: its USER (${user}) comes from the base image, so the step switches to root and back`, snippet, edit: atStageEnd(a, snippet) };
+}
+
+/** Lines put after the last instruction of the target stage (everything it does is done then). */
+function atStageEnd(a: AnalysisView, text: string): NonNullable<Fix['edit']> {
+  const stage = a.df.stages[a.sim.target.index];
+  const last = stage.instructions.at(-1) ?? stage.from;
+
+  return { file: a.file, startLine: last.endLine + 1, endLine: last.endLine, text };
 }
 
 // ---------------------------------------------------------------- run-time changes

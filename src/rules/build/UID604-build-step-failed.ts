@@ -4,7 +4,7 @@ import { baseName, resolvePath } from '../../image/fs.js';
 
 /** runc's words when the program a step runs through (its SHELL) is not there. */
 const START_FAILED = /^runc run failed: unable to start container process: exec: /;
-import { defineRule } from '../rule.js';
+import { defineRule, type AnalysisView } from '../rule.js';
 import { failureGuesses, followersNote, unsetArgsNote } from '../util.js';
 
 /** bash is Essential on Debian and Ubuntu (dpkg keeps it); elsewhere it must be seen. */
@@ -20,18 +20,54 @@ function hasBash(state: ImageState): boolean {
  * Install the package that brings a SHELL the base lacks, in a step before SHELL (a RUN after
  * it would itself start through the missing shell), as root.
  */
-function shellInstallFix(p: NonNullable<BuildFailure['shellPackage']>): Fix {
+function shellInstallFix(file: string, p: NonNullable<BuildFailure['shellPackage']>): Fix {
   const install = p.manager === 'apk'
     ? `RUN apk add --no-cache ${p.package}`
     : `RUN apt-get update && apt-get install -y --no-install-recommends ${p.package} && rm -rf /var/lib/apt/lists/*`;
   const asRoot = p.user === '' || /^(?:root|0+)(?::|$)/.test(p.user);
 
+  const snippet = asRoot ? install : `USER root\n${install}\nUSER ${p.user}`;
+
   return {
     description: `Install ${p.package}${p.package === baseName(p.shell) ? '' : ` (it brings ${p.shell})`} in a step before the SHELL instruction (line ${p.shellLine}): a RUN after SHELL starts through ${p.shell} itself.`,
-    snippet: asRoot ? install : `USER root\n${install}\nUSER ${p.user}`,
+    snippet,
     safe: false,
+    edit: { file, startLine: p.shellLine, endLine: p.shellLine - 1, text: snippet },
   };
 }
+
+const BASH_SHELL = 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]';
+
+/**
+ * Where the bash SHELL goes: over the stage's last SHELL before the failing step (the one that
+ * named the shell lacking the feature), else just before that step.
+ */
+function bashShellEdit(a: AnalysisView, line: number): NonNullable<Fix['edit']> {
+  const stage = a.df.stages.find((s) => s.from.line <= line && (s.instructions.at(-1)?.endLine ?? s.from.line) >= line);
+  const shell = stage?.instructions.filter((i) => i.keyword === 'SHELL' && i.line < line).at(-1);
+  if (shell) return { file: a.file, startLine: shell.line, endLine: shell.endLine, text: BASH_SHELL };
+
+  return { file: a.file, startLine: line, endLine: line - 1, text: BASH_SHELL };
+}
+
+/**
+ * The failing RUN rewritten over its lines (continuations joined): `change` takes its command
+ * and gives the lines to put instead. Undefined for a heredoc, a failure in another file, or
+ * when the command does not change.
+ */
+function runEdit(a: AnalysisView, f: BuildFailure, change: (args: string, run: (args: string) => string) => string): NonNullable<Fix['edit']> | undefined {
+  const ins = f.file === a.file ? a.df.instructions.find((i) => i.line === f.line && i.keyword === 'RUN') : undefined;
+  if (!ins || ins.heredocs.length > 0) return undefined;
+  const flags = ins.flags.map((x) => (x.value === null ? `--${x.name}` : `--${x.name}=${x.value}`));
+  const run = (args: string) => ['RUN', ...flags, args].join(' ');
+  const text = change(ins.args, run);
+  if (text === run(ins.args)) return undefined;
+
+  return { file: a.file, startLine: ins.line, endLine: ins.endLine, text };
+}
+
+/** `source` where a command starts. */
+const SOURCE = /(^|[;&|(]\s*|\bthen\s+|\bdo\s+|\s)source(?=\s)/g;
 
 export default defineRule({
   id: 'UID604',
@@ -51,8 +87,9 @@ export default defineRule({
       if (/Illegal option -o pipefail/.test(f.message) && hasBash(state)) {
         fixes.push({
           description: 'Run RUN steps with bash, which has pipefail (dash, the /bin/sh here, does not).',
-          snippet: 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+          snippet: BASH_SHELL,
           safe: false,
+          edit: bashShellEdit(a, f.line),
         });
       }
       // `apt-get install sudo{,-ldap}` under dash: the braces reach the command as they are.
@@ -60,24 +97,28 @@ export default defineRule({
       if (brace && hasBash(state)) {
         fixes.push({
           description: `/bin/sh here has no brace expansion, so ${brace[0]} was passed on as it is: write the words out, or run RUN steps with bash, which expands it.`,
-          snippet: 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+          snippet: BASH_SHELL,
           safe: false,
+          edit: bashShellEdit(a, f.line),
         });
       }
       // bash's `source` and `[[` under dash: the POSIX spelling works in every shell.
       if (/: source: not found$/m.test(f.message)) {
-        const posix = f.instruction.replace(/(^|[;&|(]\s*|\bthen\s+|\bdo\s+|\s)source(?=\s)/g, '$1.');
+        const posix = f.instruction.replace(SOURCE, '$1.');
+        const edit = runEdit(a, f, (args, run) => run(args.replace(SOURCE, '$1.')));
         fixes.push({
           description: '/bin/sh here is dash, which has no `source`: use `.`, the POSIX name of the same builtin (or run RUN steps with bash).',
           snippet: posix !== f.instruction ? posix : undefined,
           safe: true,
+          ...(edit ? { edit } : {}),
         });
       }
       if (/: \[\[: not found$/m.test(f.message) && hasBash(state)) {
         fixes.push({
           description: '/bin/sh here is dash, which has no `[[ ]]`: write the test with `[ ]`, or run RUN steps with bash.',
-          snippet: 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+          snippet: BASH_SHELL,
           safe: false,
+          edit: bashShellEdit(a, f.line),
         });
       }
       // sudo looks a command up in secure_path, not in the caller's PATH (conda, a venv's pip).
@@ -88,10 +129,17 @@ export default defineRule({
         const path = (state.config.env.PATH ?? '').split(':').filter((d) => d.startsWith('/'));
         const where = path.map((d) => `${d.replace(/\/$/, '')}/${name}`).find((p) => resolvePath(state.fs, p).meta !== undefined);
         sudoWhy = ` sudo looks ${name} up in its secure_path (the system folders), not in the PATH of the step${where ? `, where it is ${where}` : ''}.`;
-        if (where) fixes.push({ description: `Name the program by its path, so sudo does not look it up.`, snippet: f.instruction.replace(/^RUN\s+/, 'RUN ').replace(new RegExp(`\\bsudo(\\s+-\\S+)*\\s+${name}\\b`), (m) => m.replace(new RegExp(`${name}$`), where)), safe: false });
-        fixes.push({ description: 'Or do this work as root before switching user, without sudo.', snippet: `USER root\n${f.instruction.replace(/\bsudo\s+(-\S+\s+)*/g, '')}\nUSER ${state.config.user || 'root'}`, safe: false });
+        const byPath = (text: string) => text.replace(new RegExp(`\\bsudo(\\s+-\\S+)*\\s+${name}\\b`), (m) => m.replace(new RegExp(`${name}$`), where!));
+        const withoutSudo = (text: string) => text.replace(/\bsudo\s+(-\S+\s+)*/g, '');
+        const back = state.config.user || 'root';
+        if (where) {
+          const edit = runEdit(a, f, (args, run) => run(byPath(args)));
+          fixes.push({ description: `Name the program by its path, so sudo does not look it up.`, snippet: byPath(f.instruction.replace(/^RUN\s+/, 'RUN ')), safe: false, ...(edit ? { edit } : {}) });
+        }
+        const edit = runEdit(a, f, (args, run) => `USER root\n${run(withoutSudo(args))}\nUSER ${back}`);
+        fixes.push({ description: 'Or do this work as root before switching user, without sudo.', snippet: `USER root\n${withoutSudo(f.instruction)}\nUSER ${back}`, safe: false, ...(edit ? { edit } : {}) });
       }
-      if (f.shellPackage) fixes.push(shellInstallFix(f.shellPackage));
+      if (f.shellPackage) fixes.push(shellInstallFix(a.file, f.shellPackage));
       const unset = unsetArgsNote(f);
       report({
         message: `The build fails here: ${f.message.split('\n')[0]}${guess.hedge}`,

@@ -8,7 +8,7 @@ import { userByName } from '../../image/accounts.js';
 function ownWorkdirFix(a: AnalysisView, run: string): Fix {
   const step = rootStep(a, run);
 
-  return { description: `Make the working directory belong to the user: put this ${step.where}.`, snippet: step.snippet, safe: false };
+  return { description: `Make the working directory belong to the user: put this ${step.where}.`, snippet: step.snippet, safe: false, edit: step.edit };
 }
 
 /** The class of the mode bits the kernel applies to the process for this file (generic_permission). */
@@ -57,6 +57,7 @@ function openAncestorsFix(a: AnalysisView, closed: { path: string; cls: 'u' | 'g
     description: `Let the user pass through ${names} first: ${closed.length === 1 ? 'it has' : 'they have'} no search (x) permission for the ${classes} class the process falls in, so no owner or mode of ${p.cwd} helps until ${closed.length === 1 ? 'it is' : 'they are'} opened${writable ? `; ${p.cwd} itself already lets it write` : `, and then give ${p.cwd} to the user`}. Put this ${step.where}.`,
     snippet: step.snippet,
     safe: false,
+    edit: step.edit,
   };
 }
 
@@ -124,6 +125,7 @@ function renumberedFixes(a: AnalysisView, built: { uid: number; gid: number }): 
       description: `Or give it at build time to the ids the workload runs with, uid ${p.uid} gid ${p.gid}, by number: ${name} is uid ${built.uid} gid ${built.gid} while the image is built, so \`chown ${name}\` there would give it to ${built.uid}. Right only while the container gives ${name} these ids. Put this ${step.where}.`,
       snippet: step.snippet,
       safe: false,
+      edit: step.edit,
     });
   }
 

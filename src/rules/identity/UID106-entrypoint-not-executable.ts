@@ -3,7 +3,7 @@ import { firstReason, knownMissing, mayBeTouched, mountFor, renderRunChanges, st
 import { ancestry, baseName, normalizePath } from '../../image/fs.js';
 import type { Fix, MountSpec, PrivilegeDrop, Verdict } from '../../model/types.js';
 import { dropLine, named, withoutTool } from './drop.js';
-import { runPlace, runTool, unknownId } from '../util.js';
+import { rootStep, runPlace, runTool, unknownId } from '../util.js';
 import { launcherCall, launcherId, launcherName, type LauncherCall } from './launchers.js';
 import { droppedProgramFails, sudoSuProgramFails, userBinMiss, userBinReport, userSiteImportFails } from './lookup.js';
 import { unwrapShell } from '../../shell/interpret.js';
@@ -441,7 +441,7 @@ export default defineRule({
       unsureSeverity: unsure ? 'warning' : undefined,
       fixes: [
         heredocCopyFix(a, file) ?? { description: 'Make it executable and readable for everyone when copying it.', snippet: `COPY --chmod=0755 ${file.split('/').pop()} ${file}`, safe: false },
-        { description: 'Or fix the mode in a RUN step.', snippet: `RUN chmod 0755 ${file}`, safe: false },
+        chmodStepFix(a, file),
       ],
     });
   },
@@ -464,11 +464,29 @@ function heredocCopyFix(a: AnalysisView, file: string): Fix | undefined {
   // The other flags (--chown, --link) as written; a --chmod already there is the one replaced.
   const flags = ins.flags.filter((f) => f.name !== 'chmod').map((f) => `--${f.name}${f.value !== null ? `=${f.value}` : ''}`);
 
+  const snippet = [ins.keyword, '--chmod=0755', ...flags, ins.args].join(' ');
+  // The instruction's own line is its whole head when the rest are the bodies and their
+  // delimiters: that line alone is replaced, the bodies kept.
+  const bodies = ins.heredocs.reduce((n, h) => n + h.content.split('\n').length, 0);
+  const head = ins.endLine - ins.line + 1 - bodies;
+
   return {
     description: `Make it executable and readable for everyone where the heredoc writes it: add --chmod=0755 to the ${ins.keyword} at line ${line} (its body stays as it is).`,
-    snippet: [ins.keyword, '--chmod=0755', ...flags, ins.args].join(' '),
+    snippet,
     safe: false,
+    ...(head === 1 ? { edit: { file: a.file, startLine: ins.line, endLine: ins.line, text: snippet } } : {}),
   };
+}
+
+/**
+ * The mode fixed in a RUN step, put where the stage runs as root (rootStep) when the step is
+ * the same there: not where the stage's user comes from the base, which would need USER lines.
+ */
+function chmodStepFix(a: AnalysisView, file: string): Fix {
+  const run = `RUN chmod 0755 ${file}`;
+  const step = rootStep(a, run);
+
+  return { description: 'Or fix the mode in a RUN step.', snippet: run, safe: false, ...(step.snippet === run ? { edit: step.edit } : {}) };
 }
 
 /** The start program is a file of a configMap or secret volume the process may not execute. */

@@ -354,6 +354,7 @@ export default defineRule({
           description: `Create the path in the image owned by the user before the volume is first used, so the new volume copies that owner: put this ${step.where}.`,
           snippet: step.snippet,
           safe: false,
+          edit: step.edit,
         });
       }
 

@@ -179,6 +179,7 @@ function volumeFixes(a: AnalysisView, m: MountSpec): { fixes: Fix[]; line?: numb
       description: `Make the path readable in the image before the volume is first used, so the new volume copies that mode: put this ${step.where}. A volume that already holds data keeps its own; open it once from a root container instead.`,
       snippet: step.snippet,
       safe: false,
+      edit: step.edit,
     }, {
       description: `Or open the volume to every user once, from a root container.`,
       snippet: onVolumeAsRoot(a, m, 'chmod', '-R a+rX'),

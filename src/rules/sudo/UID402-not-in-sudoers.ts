@@ -22,6 +22,7 @@ function renameFixes(a: AnalysisView, name: string): { path: string; fix: Fix }[
         description: `Give ${path} a name sudo reads: an @includedir skips names with a '.' or ending in '~'. Put this ${step.where}, or write the file under that name in the first place.`,
         snippet: step.snippet,
         safe: false,
+        edit: step.edit,
       },
     });
   }

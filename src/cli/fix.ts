@@ -1,0 +1,153 @@
+// `uidctl fix`: analyse one Dockerfile as check does, keep the edits a second analysis confirms
+// (src/fix/edits.ts), print them as a diff, and with --write replace the file atomically, the
+// original kept beside it.
+
+import { constants, copyFileSync, chmodSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Io } from './io.js';
+import { parseFlags } from './args.js';
+import { InputError, UsageError, errnoWords } from './errors.js';
+import { CHECK_OPTIONS, fileAnalyser, prepareCheck, warnIgnoreComments } from './check.js';
+import { findRule } from '../rules/registry.js';
+import { candidatesOf, unifiedDiff, verifyEdits, type Verified } from '../fix/edits.js';
+import type { Finding } from '../model/types.js';
+
+const HELP = `Usage: uidctl fix [FILE] [options]
+
+Makes the fixes that are Dockerfile edits with a known place (a RUN step before USER, a SHELL
+line, a COPY --chmod, \`.\` for \`source\`), each kept only when analysing the edited Dockerfile
+again shows its finding gone and no new error. Prints them as a unified diff; fixes of another
+kind (run flags, host commands, Compose or Kubernetes changes) are listed, never applied.
+Exit codes: 0 nothing to fix (or written), 1 edits to make (without --write), 2 bad input.
+
+  --write               write the fixed Dockerfile (default ./Dockerfile): a temporary file in
+                        its folder renamed over it, with its mode; the original is kept as
+                        FILE.orig, and an existing FILE.orig is never overwritten (move it away)
+  --rule ID             fix only the findings of this rule (repeatable; an ID or a rule name)
+
+Its inputs are check's (see 'uidctl check --help'): --run, --run-file, --compose, --service,
+--no-compose-override, --compose-env-file, --k8s, --container, --host-facts, --engine, --path,
+--builder, --build-arg, --target, --context, --no-context, --base-from, --base-archive,
+--platform, --no-cache, --profile, --config, --no-config, --debug.
+`;
+
+// check's inputs, without its report's options (the output here is always the diff).
+const {
+  format: _format, 'fail-on': _failOn, jobs: _jobs, verbose: _verbose, 'no-color': _noColor, 'stdin-filename': _stdinName,
+  ...INPUTS
+} = CHECK_OPTIONS;
+const OPTIONS = {
+  ...INPUTS,
+  write: { type: 'boolean' },
+  rule: { type: 'string', multiple: true },
+} as const;
+
+export default async function fix(args: string[], io: Io): Promise<number> {
+  const parsed = parseFlags(args, OPTIONS);
+  const v = parsed.values;
+  if (v.help) {
+    io.out(HELP);
+    return 0;
+  }
+
+  if (parsed.positionals.length > 1) throw new UsageError(`fix takes one Dockerfile (got ${parsed.positionals.length}): run it once per file`);
+  const rules = (v.rule ?? []).map((key) => {
+    const rule = findRule(key);
+    if (!rule) throw new UsageError(`unknown rule '${key}' in --rule (see 'uidctl rules')`);
+    return rule.id;
+  });
+  if (v.write && parsed.positionals[0] === '-') throw new UsageError('--write needs a file: standard input cannot be written back');
+
+  const prepared = await prepareCheck(v, parsed.positionals, io);
+  if (prepared.folder) throw new UsageError(`fix takes one Dockerfile, not a folder: name the file (${parsed.positionals[0]})`);
+  if (prepared.imageOnly !== undefined) throw new UsageError('the Compose service has no build section: there is no Dockerfile to fix');
+  // The one named, ./Dockerfile, or the one a Compose service's build section names.
+  const input = prepared.files[0];
+  const analyser = await fileAnalyser(input, prepared.one, io);
+  warnIgnoreComments(analyser.file, analyser.text, io);
+  const { findings } = analyser.analyse(analyser.text);
+  const chosen = rules.length > 0 ? findings.filter((f) => rules.includes(f.ruleId)) : findings;
+
+  const analyseEdited = (text: string): Finding[] | undefined => {
+    try {
+      return analyser.analyse(text).findings;
+    } catch (e) {
+      // An edit that breaks the Dockerfile is one not to make.
+      if (e instanceof InputError || e instanceof UsageError) return undefined;
+      throw e;
+    }
+  };
+  const verified = verifyEdits(analyser.text, analyser.file, findings, candidatesOf(chosen, analyser.file), analyseEdited);
+  const file = analyser.file;
+
+  if (verified.applied.length === 0) io.out(`Nothing uidctl can fix in ${file}.\n`);
+  else {
+    for (const c of verified.applied) {
+      io.out(`${file}:${c.finding.location.line}: ${c.finding.ruleId} ${c.fix.description}${c.fix.safe ? '' : ' (review)'}\n`);
+    }
+    io.out(`\n${unifiedDiff(file, analyser.text, verified.applied.map((c) => c.edit))}`);
+  }
+  printLeft(file, verified, chosen, io);
+
+  if (verified.applied.length === 0) return 0;
+  if (!v.write) return 1;
+  const orig = writeAtomically(resolve(io.cwd, input), verified.text, input);
+  io.out(`\nWrote ${file} (${verified.applied.length} edit${verified.applied.length === 1 ? '' : 's'}); the original is ${orig}.\n`);
+
+  return 0;
+}
+
+/** The findings no edit removed: what the fix would be, or why the edit made was not kept. */
+function printLeft(file: string, verified: Verified, chosen: Finding[], io: Io): void {
+  const left = verified.left.filter((f) => chosen.includes(f));
+  if (left.length === 0) return;
+
+  io.out(`\nLeft for you (not a Dockerfile edit uidctl can make and confirm):\n`);
+  for (const f of left) {
+    const where = f.location.file === file ? `${file}:${f.location.line}` : `${f.location.file}${f.location.line ? `:${f.location.line}` : ''}`;
+    io.out(`  ${where}: ${f.ruleId} ${f.message}\n`);
+    const tried = verified.rejected.filter((r) => r.candidate.finding === f);
+    for (const r of tried) io.out(`    edit not made: ${r.reason}\n`);
+    if (tried.length === 0 && f.fixes.length > 0) io.out(`    fix: ${f.fixes[0].description}\n`);
+  }
+}
+
+/**
+ * Replace the file with the text: the original copied to FILE.orig first (refused when that
+ * exists, so an earlier original is never lost), then a temporary file in the same folder, with
+ * the original's mode, renamed over it. A symlink is followed: its target is the file replaced.
+ * Returns the .orig's name as the user gave the file.
+ */
+function writeAtomically(path: string, text: string, given: string): string {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch (e) {
+    throw new InputError(`cannot read it again to write it: ${errnoWords((e as NodeJS.ErrnoException).code)}`, given);
+  }
+  const orig = `${real}.orig`;
+  const origName = `${given}.orig`;
+  const mode = statSync(real).mode & 0o7777;
+  try {
+    copyFileSync(real, orig, constants.COPYFILE_EXCL);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new InputError(`${basename(orig)} already exists, and uidctl keeps the original there: move it away and run again`, given);
+    throw new InputError(`cannot keep the original as ${basename(orig)}: ${errnoWords(code)}`, given);
+  }
+
+  const tmp = join(dirname(real), `.${basename(real)}.uidctl-${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    writeFileSync(tmp, text, { flag: 'wx', mode });
+    // The umask took bits from the mode writeFileSync created it with.
+    chmodSync(tmp, mode);
+    renameSync(tmp, real);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    rmSync(orig, { force: true });
+    throw new InputError(`cannot write it: ${errnoWords((e as NodeJS.ErrnoException).code)} (left as it was)`, given);
+  }
+
+  return origName;
+}
