@@ -63,6 +63,21 @@ export interface AnalyzeInput {
   readContextText?: (path: string) => string | undefined;
   /** Keep the simulator's step-by-step trace (sim.stages[].steps) for --debug. */
   trace?: boolean;
+  /** This analysis checks a fix for another (Analysis.retry): it has no retry of its own. */
+  retried?: boolean;
+}
+
+/**
+ * A change to the build that a fix proposes, for Analysis.retry: build args on top of the
+ * analysis's own (as `docker build --build-arg` gives them), and Dockerfile lines replaced.
+ */
+export interface BuildChange {
+  buildArgs?: Record<string, string>;
+  /**
+   * Lines `from` to `to` (1-based, both included) replaced by `lines`; `to` = `from` - 1 puts
+   * `lines` before line `from` (after the last line when `from` is past it).
+   */
+  edit?: { from: number; to: number; lines: string[] };
 }
 
 export interface SudoStatus {
@@ -156,6 +171,12 @@ export interface Analysis {
    * the command switches user (gosu app ...); `check` itself when nothing switches.
    */
   checkStart(path: string, op: Op): Verdict;
+  /**
+   * The same input analysed again with a change a fix proposes (rules check such a fix before
+   * they offer it: rules/util.ts checkedFix). Undefined in an analysis made by retry, so that
+   * checking a fix never starts another check. One analysis per distinct change.
+   */
+  retry: ((change: BuildChange) => Analysis) | undefined;
 }
 
 /** A Dockerfile that does not parse: the first problem, with its line. */
@@ -810,6 +831,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     unknowns: image.unknowns,
     check,
     checkStart,
+    retry: input.retried === true ? undefined : retrier(input),
     // Declared here and filled below: a key added later, or a spread copy with it, costs V8 a
     // new hidden class per analysis (measured: ~4 us for the copy).
     findings: [],
@@ -819,6 +841,38 @@ export function analyze(input: AnalyzeInput): Analysis {
   analysis.findings = windows ? runRules(analysis).filter((f) => f.ruleId === 'UID701') : runRules(analysis);
 
   return analysis;
+}
+
+/** Analysis.retry for an input: each distinct change analysed once, without a trace. */
+function retrier(input: AnalyzeInput): (change: BuildChange) => Analysis {
+  const done = new Map<string, Analysis>();
+
+  return (change) => {
+    const key = JSON.stringify([change.buildArgs ?? {}, change.edit ?? null]);
+    let b = done.get(key);
+    if (b === undefined) {
+      b = analyze({
+        ...input,
+        text: change.edit ? editLines(input.text, change.edit) : input.text,
+        parsed: change.edit ? undefined : input.parsed,
+        buildArgs: { ...input.buildArgs, ...change.buildArgs },
+        trace: false,
+        retried: true,
+      });
+      done.set(key, b);
+    }
+
+    return b;
+  };
+}
+
+/** The text with lines from..to replaced (BuildChange.edit). */
+function editLines(text: string, edit: NonNullable<BuildChange['edit']>): string {
+  const lines = text.split('\n');
+  const from = Math.min(edit.from - 1, lines.length);
+  lines.splice(from, Math.max(0, edit.to - edit.from + 1), ...edit.lines);
+
+  return lines.join('\n');
 }
 
 /** Where a start script stopped, as identity.script.error names it: "line 2", or its step. */

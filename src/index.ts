@@ -6,7 +6,7 @@
 //   a.identity.uid; a.verdicts; a.findings;
 
 export { analyze, activePython, DockerfileSyntaxError, NO_RUN } from './analyze.js';
-export type { Analysis, AnalyzeInput, IdentitySummary, KeyPath, Profile, Engine, SudoStatus } from './analyze.js';
+export type { Analysis, AnalyzeInput, BuildChange, IdentitySummary, KeyPath, Profile, Engine, SudoStatus } from './analyze.js';
 export type * from './model/types.js';
 export { parseDockerfile } from './dockerfile/parse.js';
 export { parseShell } from './shell/parse.js';

@@ -1264,7 +1264,7 @@ class StageSimulator {
       const msg = (outcome.failedAt?.stderr ?? outcome.stderr).join('\n') || quiet;
       const kind = /permission denied|not permitted|unable to lock|could not open lock/i.test(msg)
         ? 'permission'
-        : /(?:user|group|uid|gid)[^\n]*already (?:exists|in use)|not unique|' in use/i.test(msg)
+        : /(?:user|group|uid|gid)[^\n]*already (?:exists|in use)|not unique|' in use|is currently used by process/i.test(msg)
           ? 'conflict'
           : /no such user|does not exist|unknown user|unknown group|invalid user|invalid group|unable to find/i.test(msg)
             ? 'identity'

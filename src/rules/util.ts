@@ -1,6 +1,7 @@
 // Small helpers the rules share: how to name the process, the mounts and the run command.
 
 import type { AnalysisView } from './rule.js';
+import type { Analysis, BuildChange } from '../analyze.js';
 import type { Accounts, Fix, ImageState, MountSpec, UnknownEffect, Verdict } from '../model/types.js';
 import { hasDescendants, isUnder, normalizePath, resolvePath } from '../image/fs.js';
 import { resolveExecUser, userByUid } from '../image/accounts.js';
@@ -96,6 +97,33 @@ export function textLine(a: AnalysisView, path: string): number | undefined {
 }
 
 /**
+ * A fix that changes the build (a --build-arg, Dockerfile lines), checked against the model
+ * before it is offered: the build analysed again with the change (Analysis.retry) must not stop
+ * at a step the build as it is gets past (a uid another user already holds, `usermod -u` of the
+ * user the step runs as), nor leave the container unable to start as it can now, and `solved`,
+ * when given, must hold there. The fix when all hold, undefined when not. Inside such a second
+ * analysis (no retry there) the fix is kept unchecked: it is never shown from there, and checking
+ * it again could go on without end. Costs one analysis, and only for a fix a rule offers.
+ */
+export function checkedFix(a: AnalysisView, fix: Fix, change: BuildChange, solved?: (b: Analysis) => boolean): Fix | undefined {
+  if (a.retry === undefined) return fix;
+  const b = a.retry(change);
+  const known = new Set(a.sim.failures.map((f) => f.message));
+  if (b.sim.failures.some((f) => !known.has(f.message))) return undefined;
+  if (a.identity.resolved && !b.identity.resolved) return undefined;
+
+  return solved === undefined || solved(b) ? fix : undefined;
+}
+
+/** The Dockerfile line after the last instruction of the target stage (where an edit appends). */
+export function stageEnd(a: AnalysisView): number {
+  const stage = a.df.stages[a.sim.target.index];
+  const last = stage?.instructions.at(-1);
+
+  return (last?.endLine ?? a.sim.target.lines.from) + 1;
+}
+
+/**
  * The build ARG that sets the uid of the user the image creates (`useradd -u ${USER_UID}`), so
  * a fix can be a --build-arg instead of an edit.
  */
@@ -124,12 +152,14 @@ export function uidBuildArg(a: AnalysisView): string | undefined {
  * that user comes from the base image (no USER in the stage); anywhere after FROM when the stage
  * builds as root. `edit` puts it there: before that USER line, else at the end of the stage.
  */
-export function rootStep(a: AnalysisView, run: string): { where: string; snippet: string; edit: NonNullable<Fix['edit']> } {
+export function rootStep(a: AnalysisView, run: string): { where: string; snippet: string; edit: NonNullable<Fix['edit']>; at: number } {
   const user = a.image.config.user ?? '';
   const resolved = user === '' ? undefined : resolveExecUser(a.image.accounts, user);
   // An image USER that cannot be resolved stops the container anyway (UID104): as for a user.
   const root = user === '' || (resolved?.ok === true && resolved.user.uid === 0);
-  if (root) return { where: 'anywhere after FROM: the steps of this stage run as root', snippet: run, edit: atStageEnd(a, run) };
+  // at: the line the snippet goes before (the end of the stage where anywhere will do); edit
+  // puts it there.
+  if (root) return { where: 'anywhere after FROM: the steps of this stage run as root', snippet: run, ...atStageEnd(a, run) };
   const line = a.sim.target.lines.user;
   const ins = line === undefined ? undefined : a.df.instructions.find((i) => i.line === line && i.keyword === 'USER');
   if (ins) {
@@ -137,19 +167,19 @@ export function rootStep(a: AnalysisView, run: string): { where: string; snippet
       where: `before \`USER ${ins.args.trim()}\` at line ${line} (a RUN after it runs as ${user}, not as root)`,
       snippet: run,
       edit: { file: a.file, startLine: ins.line, endLine: ins.line - 1, text: run },
+      at: ins.line,
     };
   }
   const snippet = `USER root\n${run}\nUSER ${user}`;
 
-  return { where: `at the end of the stage, as root: its USER (${user}) comes from the base image, so the step switches to root and back`, snippet, edit: atStageEnd(a, snippet) };
+  return { where: `at the end of the stage, as root: its USER (${user}) comes from the base image, so the step switches to root and back`, snippet, ...atStageEnd(a, snippet) };
 }
 
 /** Lines put after the last instruction of the target stage (everything it does is done then). */
-function atStageEnd(a: AnalysisView, text: string): NonNullable<Fix['edit']> {
-  const stage = a.df.stages[a.sim.target.index];
-  const last = stage.instructions.at(-1) ?? stage.from;
+function atStageEnd(a: AnalysisView, text: string): { edit: NonNullable<Fix['edit']>; at: number } {
+  const at = stageEnd(a);
 
-  return { file: a.file, startLine: last.endLine + 1, endLine: last.endLine, text };
+  return { edit: { file: a.file, startLine: at, endLine: at - 1, text }, at };
 }
 
 // ---------------------------------------------------------------- run-time changes

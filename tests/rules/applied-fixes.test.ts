@@ -506,3 +506,99 @@ describe('UID201 on a Compose volume with nocopy: the fixes are Compose entries 
     assert.equal(again.check('/vol', 'create').allowed, true);
   });
 });
+
+describe('UID201: a fix that changes the build is checked against the model before it is offered (/tmp/hX)', () => {
+  // The tester's Dockerfile: the uid ARG's fix, --build-arg UID=1001, would give app the uid
+  // svc holds, and useradd stops the build.
+  const SVC = 'FROM debian:bookworm\nARG UID=1000\nRUN useradd -m -u 1001 svc && useradd -m -u ${UID} app\nUSER app\n';
+  const FREE = 'FROM debian:bookworm\nARG UID=1000\nRUN useradd -m -u ${UID} app\nUSER app\n';
+  const invoker = { uid: 1001, gid: 1001, home: '/home/sam', cwd: '/home/sam/proj', name: 'sam' };
+  const host: HostPathFacts[] = [{ path: '/home/sam/proj', exists: true, from: 'facts-file', meta: { kind: 'dir', uid: 1001, gid: 1001, mode: 0o755 } }];
+  const RUN = 'docker run -v /home/sam/proj:/data img';
+  const check = (text: string, run = RUN, buildArgs: Record<string, string> = {}) =>
+    analyze({ file: 'Dockerfile', text, run: parseDockerRun(run, { invoker }), host, profile: 'prod', buildArgs });
+
+  test('uid 1001 is svc\'s: no --build-arg UID=1001; running as svc leads, and works', () => {
+    const f = one(check(SVC), 'UID201');
+    assert.deepEqual(fixes(f), [
+      ["Run as svc, the image's user with uid 1001.", '--user svc'],
+      ['Or give the folder to uid 1000 on the host.', 'sudo chown -R 1000:1000 /home/sam/proj'],
+    ]);
+    const fixed = check(SVC, RUN.replace(' img', ` ${f.fixes[0].snippet} img`));
+    assert.equal(fixed.identity.id, 'uid=1001(svc) gid=1001(svc) groups=1001(svc)');
+    assert.deepEqual(ids(fixed), []);
+  });
+
+  test('the dropped fix applied stops the build, as the tester saw', () => {
+    const broken = check(SVC, RUN, { UID: '1001' });
+    assert.deepEqual(broken.sim.failures.map((x) => [x.line, x.message]), [[3, 'useradd: UID 1001 is not unique']]);
+    assert.deepEqual(ids(broken), ['UID602']);
+  });
+
+  test('uid 1001 free: the --build-arg fix leads; applied, the build passes and app writes /data', () => {
+    const a = check(FREE);
+    const f = one(a, 'UID201');
+    assert.deepEqual(f.fixes[0].snippet, 'docker build --build-arg UID=1001 .');
+    const fixed = check(FREE, RUN, { UID: '1001' });
+    assert.equal(fixed.identity.id, 'uid=1001(app) gid=1001(app) groups=1001(app)');
+    assert.deepEqual(ids(fixed), []);
+  });
+
+  test('a gid another group holds: neither the build arg nor the rewritten useradd line is offered (both stop the build)', () => {
+    const T = 'FROM debian:bookworm\nRUN groupadd -g 1001 data\nARG UID=1000\nRUN groupadd -g ${UID} app && useradd -m -u ${UID} -g app app\nUSER app\n';
+    assert.deepEqual(one(check(T), 'UID201').fixes.map((x) => x.snippet), ['--user 1001:1001 -e HOME=/tmp', 'sudo chown -R 1000:1000 /home/sam/proj']);
+    assert.deepEqual(check(T, RUN, { UID: '1001' }).sim.failures.map((x) => [x.line, x.message]), [[4, "groupadd: GID '1001' already exists"]]);
+  });
+
+  test('one second analysis per change, and none inside it (no recursion)', () => {
+    const a = check(FREE);
+    const b = a.retry!({ buildArgs: { UID: '1001' } });
+    assert.equal(a.retry!({ buildArgs: { UID: '1001' } }), b);
+    assert.equal(b.retry, undefined);
+    assert.equal(b.identity.uid, 1001);
+    const edited = a.retry!({ edit: { from: 3, to: 3, lines: ['RUN useradd -m -u 1001 app'] } });
+    assert.equal(edited.identity.id, 'uid=1001(app) gid=1001(app) groups=1001(app)');
+  });
+});
+
+describe('UID201 for root without CAP_DAC_OVERRIDE: never "renumber root" (/tmp/hX c4)', () => {
+  const TEXT = 'FROM debian:bookworm\nRUN useradd -m -u 1000 app\nRUN mkdir /data\nUSER app\n';
+  const invoker = { uid: 1001, gid: 1001, home: '/home/sam', cwd: '/home/sam/proj', name: 'sam' };
+  const host: HostPathFacts[] = [{ path: '/home/sam/proj', exists: true, from: 'facts-file', meta: { kind: 'dir', uid: 1001, gid: 1001, mode: 0o755 } }];
+  const RUN = 'docker run --user root --cap-drop ALL --cap-add CHOWN -v /home/sam/proj:/data img';
+  const check = (text: string, run = RUN) => analyze({ file: 'Dockerfile', text, run: parseDockerRun(run, { invoker }), host, profile: 'prod' });
+
+  test('the fixes: run as the folder\'s owner, or give the folder to uid 0; no usermod', () => {
+    const f = one(check(TEXT), 'UID201');
+    assert.deepEqual(fixes(f), [
+      ["Run as the folder's owner; uid 1001 has no passwd entry in the image, so HOME becomes / unless you set it.", '--user 1001:1001 -e HOME=/tmp'],
+      ['Or give the folder to uid 0 on the host.', 'sudo chown -R 0:0 /home/sam/proj'],
+    ]);
+  });
+
+  test('the first applied: uid 1001 writes /data; UID201 is gone', () => {
+    const f = one(check(TEXT), 'UID201');
+    const fixed = check(TEXT, RUN.replace('--user root', f.fixes[0].snippet!));
+    assert.equal(fixed.identity.id, 'uid=1001 gid=1001 groups=1001');
+    assert.equal(fixed.check('/data', 'create').allowed, true);
+    assert.equal(ids(fixed).includes('UID201'), false);
+  });
+
+  test('the old fix applied: usermod -u of root stops the build (usermod runs as root: busy-accounts/usermod-u-root)', () => {
+    const a = check(before(TEXT, 4, 'ARG UID=1001\nRUN usermod -u $UID root'));
+    assert.deepEqual(a.sim.failures.map((x) => [x.line, x.message]), [[5, 'usermod: user root is currently used by process N (usermod itself, which runs as uid 0)']]);
+    const f = one(a, 'UID602');
+    assert.deepEqual(fixes(f), [[
+      "Leave root as it is: make a user of its own with uid 1001 in place of this command, and run as it (USER appuser, or the run's --user appuser).",
+      'RUN useradd --create-home --uid 1001 appuser',
+    ]]);
+    const fixed = check(replace(before(TEXT, 4, 'ARG UID=1001\nRUN usermod -u $UID root'), 5, f.fixes[0].snippet!));
+    assert.deepEqual(fixed.sim.failures, []);
+  });
+
+  test('userdel of root: the same refusal, and only a description (no step to put in its place)', () => {
+    const f = one(analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN userdel root\n', profile: 'prod' }), 'UID602');
+    assert.equal(f.message, 'The build fails here: userdel: user root is currently used by process N (userdel itself, which runs as uid 0)');
+    assert.deepEqual(fixes(f), [["Leave root as it is: take this userdel out of the step; a process that needs another identity runs as a user of its own (useradd, then USER or the run's --user).", undefined]]);
+  });
+});

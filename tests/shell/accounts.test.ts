@@ -349,6 +349,39 @@ describe('usermod, userdel, groupadd, gpasswd, passwords', () => {
     });
   }
 
+  // shadow's user_busy: usermod -u/-l/-d and userdel (without -f) refuse an account a process
+  // runs as, and the tool itself runs as root (busy-accounts/* in the oracle, exit 8).
+  const busy = 'is currently used by process N (usermod itself, which runs as uid 0)';
+  const inUse: [string, number, string[]][] = [
+    ['usermod -u 1001 root', 8, [`usermod: user root ${busy}`]],
+    ['usermod -l admin root', 8, [`usermod: user root ${busy}`]],
+    ['usermod -d /srv/root root', 8, [`usermod: user root ${busy}`]],
+    ['userdel root', 8, ['userdel: user root is currently used by process N (userdel itself, which runs as uid 0)']],
+    ['userdel -r root', 8, ['userdel: user root is currently used by process N (userdel itself, which runs as uid 0)']],
+    // Nothing changes, so nothing is checked; -s and -aG are never checked.
+    ['usermod -u 0 root', 0, []],
+    ['usermod -d /root root', 0, []],
+    ['usermod -s /bin/sh root', 0, []],
+    ['usermod -aG staff root', 0, []],
+    // The uid is checked before the busy account (process_flags first).
+    ['usermod -u 65534 root', 4, ["usermod: UID '65534' already exists"]],
+  ];
+  for (const [line, status, stderr] of inUse) {
+    test(`a running account: ${line}`, () => {
+      const r = run(handlers, makeCtx(makeState()), line);
+      assert.deepEqual([r.status, r.stderr ?? []], [status, stderr]);
+    });
+  }
+
+  test('userdel -f root skips the check and removes root; another user with no process is renumbered', () => {
+    const state = makeState();
+    assert.equal(run(handlers, makeCtx(state), 'useradd -m -u 1000 app').status, 0);
+    assert.equal(run(handlers, makeCtx(state), 'usermod -u 1001 app').status, 0);
+    assert.equal(userByName(state.accounts, 'app')!.uid, 1001);
+    assert.equal(run(handlers, makeCtx(state), 'userdel -f root').status, 0);
+    assert.equal(userByName(state.accounts, 'root'), undefined);
+  });
+
   test('groupadd -f on an existing group succeeds silently; groupadd picks the next gid', () => {
     const state = makeState();
     assert.equal(run(handlers, makeCtx(state), 'groupadd -f staff').status, 0);

@@ -2,7 +2,7 @@ import { defineRule, type AnalysisView } from '../rule.js';
 import type { Fix } from '../../model/types.js';
 import type { BuildFailure } from '../../build/simulate.js';
 import { groupByGid, userByUid } from '../../image/accounts.js';
-import { accountFailureGuess, followedFailure, followersNote, stepText, unsetArgsNote, withValues } from '../util.js';
+import { accountFailureGuess, checkedFix, followedFailure, freeUserName, followersNote, stepText, unsetArgsNote, withValues } from '../util.js';
 import { lacksShadowTool } from '../../shell/commands/accounts.js';
 import { packageThatAdded } from '../../shell/commands/package-accounts.js';
 
@@ -192,10 +192,10 @@ function takenId(a: AnalysisView, f: BuildFailure, state: AnalysisView['image'],
     // An id from an ARG: another default for it (or --build-arg) changes every use of it.
     const arg = /^["']?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?["']?$/.exec(failing.id.word)?.[1];
     if (arg !== undefined) {
-      return {
-        cause,
-        fixes: [{ description: `Give the new ${kind} another ${what} (${reason}): another default for ${arg}, or --build-arg ${arg}=${other}.`, snippet: `ARG ${arg}=${other}`, safe: false }],
-      };
+      // Every use of the ARG changes: checked against the model, the step must then pass and
+      // no other step fail; otherwise the step's own word is given the id (below).
+      const fix = checkedFix(a, { description: `Give the new ${kind} another ${what} (${reason}): another default for ${arg}, or --build-arg ${arg}=${other}.`, snippet: `ARG ${arg}=${other}`, safe: false }, { buildArgs: { [arg]: String(other) } }, (b) => !b.sim.failures.some((x) => x.line === f.line));
+      if (fix) return { cause, fixes: [fix] };
     }
     const at = failing.id.at;
 
@@ -211,6 +211,35 @@ function takenId(a: AnalysisView, f: BuildFailure, state: AnalysisView['image'],
   };
 }
 
+/**
+ * usermod -u/-l/-d or userdel of an account in use: the tool runs as root, so that is root
+ * (shadow's user_busy, exit 8; measured with buildah: busy-accounts/*). Root stays uid 0 and
+ * keeps its name: a process that needs another uid runs as a user of its own.
+ */
+function busyAccount(a: AnalysisView, f: BuildFailure, tool: string, name: string, state: AnalysisView['image']): { cause: string; fixes: Fix[] } {
+  const cause = `${tool} refuses to ${tool === 'userdel' ? 'remove' : 'renumber, rename or move'} an account a process runs as, and ${tool} itself runs as ${name} (uid 0) in this step, as every step the build runs as root does. Root has to stay uid 0: that uid is what makes it root.`;
+  const word = tool === 'usermod' ? /(?:^|\s)(?:-u|--uid)(?:[ =]+|(?=\d))(\S+)/.exec(f.instruction.replace(/^RUN\s+/, ''))?.[1] : undefined;
+  const uid = word === undefined ? undefined : Number(valueOf(word, f.values));
+  const other = uid !== undefined && Number.isInteger(uid) && uid > 0 ? userByUid(state.accounts, uid) : undefined;
+  if (other) {
+    return { cause, fixes: [{ description: `Leave ${name} as it is: uid ${uid} is ${other.name}'s already, so take this ${tool} out of the step and run as ${other.name} (USER ${other.name}, or the run's --user ${other.name}).`, snippet: `USER ${other.name}`, safe: false }] };
+  }
+  if (uid !== undefined && Number.isInteger(uid) && uid > 0) {
+    const fresh = freeUserName(uid, state.accounts);
+    const ins = a.df.instructions.find((i) => i.line === f.line);
+    const snippet = `RUN useradd --create-home --uid ${uid} ${fresh}`;
+    // Checked against the model with the step replaced by it (checkedFix).
+    const fix = ins && checkedFix(a, {
+      description: `Leave ${name} as it is: make a user of its own with uid ${uid} in place of this command, and run as it (USER ${fresh}, or the run's --user ${fresh}).`,
+      snippet,
+      safe: false,
+    }, { edit: { from: ins.line, to: ins.endLine, lines: [snippet] } });
+    if (fix) return { cause, fixes: [fix] };
+  }
+
+  return { cause, fixes: [{ description: `Leave ${name} as it is: take this ${tool} out of the step; a process that needs another identity runs as a user of its own (useradd, then USER or the run's --user).`, safe: false }] };
+}
+
 function explainCause(a: AnalysisView, f: BuildFailure, state: AnalysisView['image'], base: string): { cause: string; fixes: Fix[] } {
   const badId = /invalid (user|group) ID '([^']*)'/.exec(f.message);
   if (badId) return invalidId(f, badId[1], badId[2]);
@@ -221,6 +250,11 @@ function explainCause(a: AnalysisView, f: BuildFailure, state: AnalysisView['ima
   // groupadd: "GID '1000' already exists"; BusyBox addgroup: "gid '1000' in use".
   const gid = uid ? null : /(?:GID|gid) '?(\d+)'? (?:(?:is )?already (?:exists|in use)|in use)/.exec(f.message);
   if (uid || gid) return takenId(a, f, state, base, uid ? 'user' : 'group', Number((uid ?? gid)![1]));
+
+  // shadow's user_busy: usermod -u/-l/-d and userdel refuse an account a process runs as, and
+  // the tool itself runs as root, so it is root (or an account of uid 0) here.
+  const busy = /^(usermod|userdel): user (\S+) is currently used by process/m.exec(f.message);
+  if (busy) return busyAccount(a, f, busy[1], busy[2], state);
 
   const taken = /(user|group) [`']([^`']+)' (?:already exists|in use)/i.exec(f.message);
   if (taken) {

@@ -1,5 +1,6 @@
 import { defineRule, type AnalysisView, type RuleReport } from '../rule.js';
-import { busyboxAccounts, firstReason, freeUserName, hostFacts, onVolumeAsRoot, renderRunChanges, rootStep, runTool, startCommand, tmpHomeChanges, uidBuildArg, unknownId, who, withoutNocopy } from '../util.js';
+import type { Analysis } from '../../analyze.js';
+import { busyboxAccounts, checkedFix, firstReason, freeUserName, hostFacts, onVolumeAsRoot, renderRunChanges, rootStep, runTool, startCommand, tmpHomeChanges, uidBuildArg, unknownId, who, withoutNocopy } from '../util.js';
 import { evaluate } from '../../access/evaluate.js';
 import { pythonScript } from '../identity/UID106-entrypoint-not-executable.js';
 import type { Fix, MountSpec, RunContext, Verdict } from '../../model/types.js';
@@ -260,14 +261,17 @@ export default defineRule({
           const imageUser = userByUid(a.image.accounts, owner.uid);
           // The run names its user (--user, compose user:, runAsUser): that wins over the image's
           // USER, so rebuilding the image user changes nothing.
-          if (arg && a.run?.user === undefined) {
-            fixes.push({ description: `Rebuild with the image user at the folder owner's uid: the Dockerfile takes it as ARG ${arg}.`, snippet: runTool(a) === 'compose' ? `build:\n  args:\n    ${arg}: "${owner.uid}"` : `docker build --build-arg ${arg}=${owner.uid} .`, safe: false });
-          }
+          // Checked first: the uid may be another user's in the image, and useradd then stops.
+          const rebuilt = arg && a.run?.user === undefined
+            ? checkedFix(a, { description: `Rebuild with the image user at the folder owner's uid: the Dockerfile takes it as ARG ${arg}.`, snippet: runTool(a) === 'compose' ? `build:\n  args:\n    ${arg}: "${owner.uid}"` : `docker build --build-arg ${arg}=${owner.uid} .`, safe: false }, { buildArgs: { [arg]: String(owner.uid) } }, (b) => b.check(m.target, 'create').allowed)
+            : undefined;
+          if (rebuilt) fixes.push(rebuilt);
           if (imageUser) {
             fixes.push({ description: `Or run as ${imageUser.name}, the image's user with uid ${owner.uid}.${lostInputs(a, owner.uid, imageUser.gid)}`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: imageUser.gid, name: imageUser.name }]), safe: false });
           } else {
             fixes.push({ description: `Or run as the folder's owner; uid ${owner.uid} has no passwd entry in the image, so HOME becomes / unless you set it.${lostInputs(a, owner.uid, owner.gid)}`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: owner.gid }, ...tmpHomeChanges(a)]), safe: false });
-            const renumber = arg ? undefined : hostUidUserFix(a, owner.uid);
+            // With a uid ARG, an edit of the Dockerfile is offered only when the build arg would fail.
+            const renumber = arg && (rebuilt || a.run?.user !== undefined) ? undefined : hostUidUserFix(a, owner.uid, m.target);
             if (renumber) fixes.push(renumber);
           }
         }
@@ -454,9 +458,15 @@ function tmpfsReport(a: AnalysisView, m: MountSpec, v: Verdict): RuleReport {
  * - a user of the base image: renumbered with usermod -u, as root (which also gives it the files
  *   in its home; files elsewhere keep the old uid);
  * - no user of that name: a new one, under a name the image does not have.
+ * Never root: uid 0 is what makes it root, and shadow's usermod refuses to renumber (or rename)
+ * an account a process runs as, which root always is in a RUN step (`usermod: user root is
+ * currently used by process N`, exit 8, measured). Each edit is checked against the model
+ * (checkedFix): the build with it must not fail, and the process must then create in target.
  */
-function hostUidUserFix(a: AnalysisView, uid: number): Fix | undefined {
+function hostUidUserFix(a: AnalysisView, uid: number, target: string): Fix | undefined {
   const p = a.runtime.process;
+  if (p.uid === 0) return undefined;
+  const solved = (b: Analysis) => b.check(target, 'create').allowed;
   const name = p.userName;
   const build = '# docker build --build-arg UID=$(id -u) .';
   // docker-stacks images renumber their user as they start (NB_UID, with --user root): the
@@ -466,11 +476,11 @@ function hostUidUserFix(a: AnalysisView, uid: number): Fix | undefined {
   const made = name === undefined ? undefined : userMadeAt(a, name);
   const lost = lostInputs(a, uid, uid);
   if (made) {
-    return {
+    return checkedFix(a, {
       description: `Or build ${name} with the host uid so both agree: replace line ${made.line} with these (a second ${made.tool} of ${name} would fail, as it exists).${lost}`,
       snippet: `ARG UID=${uid}\nRUN ${made.rewritten}\n${build}`,
       safe: false,
-    };
+    }, { edit: { from: made.line, to: made.endLine, lines: [`ARG UID=${uid}`, `RUN ${made.rewritten}`] } }, solved);
   }
   if (name !== undefined && a.image.accounts.passwd.some((e) => e.name === name) && !busyboxAccounts(a)) {
     // usermod keeps the primary group, and moves the home's files of the old uid along.
@@ -483,18 +493,19 @@ function hostUidUserFix(a: AnalysisView, uid: number): Fix | undefined {
     const spec = a.image.config.user ?? '';
     const numeric = /^\d+(:.*)?$/.exec(spec);
     if (ins && numeric && Number(spec.split(':')[0]) === p.uid) {
-      return {
+      const lines = [`ARG UID=${uid}`, `RUN usermod -u $UID ${name}`, `USER ${name}${numeric[1] ?? ''}`];
+      return checkedFix(a, {
         description: `Or renumber ${name}, whom the base image makes, to the host uid: replace line ${line} (\`USER ${ins.args.trim()}\`, uid ${p.uid}, which names no user once ${name} is renumbered) with these. ${moves}`,
-        snippet: `ARG UID=${uid}\nRUN usermod -u $UID ${name}\nUSER ${name}${numeric[1] ?? ''}\n${build}`,
+        snippet: `${lines.join('\n')}\n${build}`,
         safe: false,
-      };
+      }, { edit: { from: ins.line, to: ins.endLine, lines } }, solved);
     }
     const step = rootStep(a, `ARG UID=${uid}\nRUN usermod -u $UID ${name}`);
-    return {
+    return checkedFix(a, {
       description: `Or renumber ${name}, whom the base image makes, to the host uid: put this ${step.where}. ${moves}`,
       snippet: `${step.snippet}\n${build}`,
       safe: false,
-    };
+    }, { edit: { from: step.at, to: step.at - 1, lines: step.snippet.split('\n') } }, solved);
   }
   const fresh = freeUserName(uid, a.image.accounts);
   const create = busyboxAccounts(a) ? `adduser -D -u $UID ${fresh}` : `useradd --create-home --uid $UID ${fresh}`;
@@ -510,7 +521,7 @@ function hostUidUserFix(a: AnalysisView, uid: number): Fix | undefined {
  * The RUN of the target stage that makes the user `name` (useradd or adduser ... name), and its
  * text with the uid taken from $UID: the -u/--uid given replaced, else one added.
  */
-function userMadeAt(a: AnalysisView, name: string): { line: number; rewritten: string; tool: string } | undefined {
+function userMadeAt(a: AnalysisView, name: string): { line: number; endLine: number; rewritten: string; tool: string } | undefined {
   const stage = a.df.stages[a.sim.target.index];
   const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   // One command of the RUN: from useradd/adduser to the next ; & | or newline, naming the user.
@@ -525,7 +536,7 @@ function userMadeAt(a: AnalysisView, name: string): { line: number; rewritten: s
       : ` ${m[1] === 'adduser' && busyboxAccounts(a) ? '-u' : '--uid'} $UID${opts}`;
     const rewritten = `${ins.args.slice(0, m.index)}${m[1]}${withUid}${name}${ins.args.slice(m.index + m[0].length)}`;
 
-    return { line: ins.line, rewritten, tool: m[1] };
+    return { line: ins.line, endLine: ins.endLine, rewritten, tool: m[1] };
   }
 
   return undefined;

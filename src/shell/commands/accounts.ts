@@ -3,7 +3,7 @@
 // adduser/addgroup. Each handler mirrors the tool's own order of checks, so that the first
 // error a real build would print is the one reported here, with the same exit status.
 
-import type { Accounts, FileMeta, GroupEntry, ImageState, LoginDefs } from '../../model/types.js';
+import type { Accounts, FileMeta, GroupEntry, ImageState, LoginDefs, PasswdEntry } from '../../model/types.js';
 import {
   groupByGid,
   groupByName,
@@ -277,6 +277,26 @@ function lockFailure(ctx: ExecContext, prog: string, db: string): string[] | und
   const lines = ctx.ident.uid !== 0 ? [`${prog}: Permission denied.`] : [];
 
   return [...lines, `${prog}: cannot lock ${db}; try again later.`];
+}
+
+/**
+ * shadow's user_busy() (lib/user_busy.c): a process under the same root whose real, effective
+ * or saved uid is the account's stops usermod -u/-l/-d and userdel (exit 8, E_USER_BUSY). The
+ * tool's own process is one: it runs as ctx.ident, root, so root (and any account sharing its
+ * uid) is always in use. Measured with buildah: `RUN usermod -u 1001 root` stops with "usermod:
+ * user root is currently used by process 5751", exit status 8; the number is the process's.
+ * Only that process counts: `sudo usermod -u 1001 app` in a step whose USER is app works,
+ * alone and with `&& true` after it, where the step's shell waits as app (measured).
+ */
+function busyLine(ctx: ExecContext, prog: string, user: PasswdEntry): string | undefined {
+  if (user.uid !== ctx.ident.uid) return undefined;
+
+  return `${prog}: user ${user.name} is currently used by process N (${prog} itself, which runs as uid ${ctx.ident.uid})`;
+}
+
+/** The tool works on another root (-R CHROOT, -P PREFIX), where no process of this one runs. */
+function rooted(argv: string[]): boolean {
+  return argv.slice(1).some((w) => /^(-R|-P|--root|--prefix)/.test(w));
 }
 
 function groupRef(acc: Accounts, ref: string): GroupEntry | undefined {
@@ -638,6 +658,12 @@ const usermod: CommandHandler = (ctx, argv) => {
     return res(12, `usermod: directory ${newHome} exists`);
   }
 
+  // main() after process_flags(): only a change of the uid, the name or the home is checked,
+  // and process_flags() has dropped each option that changes nothing (-u of the same uid).
+  const changes = (newUid !== undefined && newUid !== user.uid) || (newName !== undefined && newName !== name) || (newHome !== undefined && newHome !== user.home);
+  const busy = changes && !rooted(argv) ? busyLine(ctx, 'usermod', user) : undefined;
+  if (busy) return res(8, busy);
+
   const lock = lockFailure(ctx, 'usermod', '/etc/passwd');
   if (lock) return res(1, ...lock);
 
@@ -704,6 +730,9 @@ const userdel: CommandHandler = (ctx, argv) => {
   const name = p.operands[0];
   const user = userByName(acc, name);
   if (!user) return res(6, `userdel: user '${name}' does not exist`);
+  // -f skips the check (userdel.c: `if (!fflg)`), and so does another root (-R, -P).
+  const busy = has(p, 'force') || rooted(argv) ? undefined : busyLine(ctx, 'userdel', user);
+  if (busy) return res(8, busy);
 
   const lock = lockFailure(ctx, 'userdel', '/etc/passwd');
   if (lock) return res(1, ...lock);
