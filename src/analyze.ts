@@ -24,6 +24,7 @@ import { assumeProjectedKeys, resolveRuntime, runAsIdentity, type RuntimeResolut
 import { evaluate, permission, refusedByItself, type Identity } from './access/evaluate.js';
 import { formatId, groupByGid } from './image/accounts.js';
 import { baseName, cloneTree, isUnder, normalizePath, resolvePath } from './image/fs.js';
+import { applyEdits, type Edit } from './fix/edits.js';
 import { WINDOWS_BASE } from './image/catalog/resolve.js';
 import { parseSshd, refreshDerived, sshdCommandLine, sshdIncludeDoubts, sshdIncludeId, sudoAllows } from './shell/commands/config.js';
 import { condaActivation, condaNotOnPath, condaRunArgs, findPythonEnv, isCondaRun, pythonUserBase } from './shell/commands/packages.js';
@@ -73,11 +74,8 @@ export interface AnalyzeInput {
  */
 export interface BuildChange {
   buildArgs?: Record<string, string>;
-  /**
-   * Lines `from` to `to` (1-based, both included) replaced by `lines`; `to` = `from` - 1 puts
-   * `lines` before line `from` (after the last line when `from` is past it).
-   */
-  edit?: { from: number; to: number; lines: string[] };
+  /** Dockerfile lines replaced, as a fix's edit says (Fix.edit; applied as `uidctl fix` does). */
+  edit?: Edit;
 }
 
 export interface SudoStatus {
@@ -853,7 +851,7 @@ function retrier(input: AnalyzeInput): (change: BuildChange) => Analysis {
     if (b === undefined) {
       b = analyze({
         ...input,
-        text: change.edit ? editLines(input.text, change.edit) : input.text,
+        text: change.edit ? applyEdits(input.text, [change.edit]).text : input.text,
         parsed: change.edit ? undefined : input.parsed,
         buildArgs: { ...input.buildArgs, ...change.buildArgs },
         trace: false,
@@ -864,15 +862,6 @@ function retrier(input: AnalyzeInput): (change: BuildChange) => Analysis {
 
     return b;
   };
-}
-
-/** The text with lines from..to replaced (BuildChange.edit). */
-function editLines(text: string, edit: NonNullable<BuildChange['edit']>): string {
-  const lines = text.split('\n');
-  const from = Math.min(edit.from - 1, lines.length);
-  lines.splice(from, Math.max(0, edit.to - edit.from + 1), ...edit.lines);
-
-  return lines.join('\n');
 }
 
 /** Where a start script stopped, as identity.script.error names it: "line 2", or its step. */

@@ -106,13 +106,17 @@ export function textLine(a: AnalysisView, path: string): number | undefined {
  * it again could go on without end. Costs one analysis, and only for a fix a rule offers.
  */
 export function checkedFix(a: AnalysisView, fix: Fix, change: BuildChange, solved?: (b: Analysis) => boolean): Fix | undefined {
-  if (a.retry === undefined) return fix;
+  // An edit checked alone (no build args with it) is the fix's edit too, so `uidctl fix` can
+  // apply it.
+  const alone = change.edit !== undefined && change.buildArgs === undefined && fix.edit === undefined;
+  const withEdit = alone ? { ...fix, edit: change.edit } : fix;
+  if (a.retry === undefined) return withEdit;
   const b = a.retry(change);
   const known = new Set(a.sim.failures.map((f) => f.message));
   if (b.sim.failures.some((f) => !known.has(f.message))) return undefined;
   if (a.identity.resolved && !b.identity.resolved) return undefined;
 
-  return solved === undefined || solved(b) ? fix : undefined;
+  return solved === undefined || solved(b) ? withEdit : undefined;
 }
 
 /** The Dockerfile line after the last instruction of the target stage (where an edit appends). */
@@ -152,13 +156,12 @@ export function uidBuildArg(a: AnalysisView): string | undefined {
  * that user comes from the base image (no USER in the stage); anywhere after FROM when the stage
  * builds as root. `edit` puts it there: before that USER line, else at the end of the stage.
  */
-export function rootStep(a: AnalysisView, run: string): { where: string; snippet: string; edit: NonNullable<Fix['edit']>; at: number } {
+export function rootStep(a: AnalysisView, run: string): { where: string; snippet: string; edit: NonNullable<Fix['edit']> } {
   const user = a.image.config.user ?? '';
   const resolved = user === '' ? undefined : resolveExecUser(a.image.accounts, user);
   // An image USER that cannot be resolved stops the container anyway (UID104): as for a user.
   const root = user === '' || (resolved?.ok === true && resolved.user.uid === 0);
-  // at: the line the snippet goes before (the end of the stage where anywhere will do); edit
-  // puts it there.
+  // The edit puts the snippet there (at the end of the stage where anywhere will do).
   if (root) return { where: 'anywhere after FROM: the steps of this stage run as root', snippet: run, ...atStageEnd(a, run) };
   const line = a.sim.target.lines.user;
   const ins = line === undefined ? undefined : a.df.instructions.find((i) => i.line === line && i.keyword === 'USER');
@@ -167,7 +170,6 @@ export function rootStep(a: AnalysisView, run: string): { where: string; snippet
       where: `before \`USER ${ins.args.trim()}\` at line ${line} (a RUN after it runs as ${user}, not as root)`,
       snippet: run,
       edit: { file: a.file, startLine: ins.line, endLine: ins.line - 1, text: run },
-      at: ins.line,
     };
   }
   const snippet = `USER root\n${run}\nUSER ${user}`;
@@ -176,10 +178,10 @@ export function rootStep(a: AnalysisView, run: string): { where: string; snippet
 }
 
 /** Lines put after the last instruction of the target stage (everything it does is done then). */
-function atStageEnd(a: AnalysisView, text: string): { edit: NonNullable<Fix['edit']>; at: number } {
+function atStageEnd(a: AnalysisView, text: string): { edit: NonNullable<Fix['edit']> } {
   const at = stageEnd(a);
 
-  return { edit: { file: a.file, startLine: at, endLine: at - 1, text }, at };
+  return { edit: { file: a.file, startLine: at, endLine: at - 1, text } };
 }
 
 // ---------------------------------------------------------------- run-time changes

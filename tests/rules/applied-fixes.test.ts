@@ -556,7 +556,7 @@ describe('UID201: a fix that changes the build is checked against the model befo
     assert.equal(a.retry!({ buildArgs: { UID: '1001' } }), b);
     assert.equal(b.retry, undefined);
     assert.equal(b.identity.uid, 1001);
-    const edited = a.retry!({ edit: { from: 3, to: 3, lines: ['RUN useradd -m -u 1001 app'] } });
+    const edited = a.retry!({ edit: { file: 'Dockerfile', startLine: 3, endLine: 3, text: 'RUN useradd -m -u 1001 app' } });
     assert.equal(edited.identity.id, 'uid=1001(app) gid=1001(app) groups=1001(app)');
   });
 });
@@ -594,6 +594,8 @@ describe('UID201 for root without CAP_DAC_OVERRIDE: never "renumber root" (/tmp/
     ]]);
     const fixed = check(replace(before(TEXT, 4, 'ARG UID=1001\nRUN usermod -u $UID root'), 5, f.fixes[0].snippet!));
     assert.deepEqual(fixed.sim.failures, []);
+    // The edit the second analysis checked is the fix's, for `uidctl fix`.
+    assert.deepEqual(f.fixes[0].edit, { file: 'Dockerfile', startLine: 5, endLine: 5, text: 'RUN useradd --create-home --uid 1001 appuser' });
   });
 
   test('userdel of root: the same refusal, and only a description (no step to put in its place)', () => {

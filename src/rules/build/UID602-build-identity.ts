@@ -233,7 +233,7 @@ function busyAccount(a: AnalysisView, f: BuildFailure, tool: string, name: strin
       description: `Leave ${name} as it is: make a user of its own with uid ${uid} in place of this command, and run as it (USER ${fresh}, or the run's --user ${fresh}).`,
       snippet,
       safe: false,
-    }, { edit: { from: ins.line, to: ins.endLine, lines: [snippet] } });
+    }, { edit: { file: a.file, startLine: ins.line, endLine: ins.endLine, text: snippet } });
     if (fix) return { cause, fixes: [fix] };
   }
 

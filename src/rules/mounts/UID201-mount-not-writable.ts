@@ -480,7 +480,7 @@ function hostUidUserFix(a: AnalysisView, uid: number, target: string): Fix | und
       description: `Or build ${name} with the host uid so both agree: replace line ${made.line} with these (a second ${made.tool} of ${name} would fail, as it exists).${lost}`,
       snippet: `ARG UID=${uid}\nRUN ${made.rewritten}\n${build}`,
       safe: false,
-    }, { edit: { from: made.line, to: made.endLine, lines: [`ARG UID=${uid}`, `RUN ${made.rewritten}`] } }, solved);
+    }, { edit: { file: a.file, startLine: made.line, endLine: made.endLine, text: `ARG UID=${uid}\nRUN ${made.rewritten}` } }, solved);
   }
   if (name !== undefined && a.image.accounts.passwd.some((e) => e.name === name) && !busyboxAccounts(a)) {
     // usermod keeps the primary group, and moves the home's files of the old uid along.
@@ -498,14 +498,14 @@ function hostUidUserFix(a: AnalysisView, uid: number, target: string): Fix | und
         description: `Or renumber ${name}, whom the base image makes, to the host uid: replace line ${line} (\`USER ${ins.args.trim()}\`, uid ${p.uid}, which names no user once ${name} is renumbered) with these. ${moves}`,
         snippet: `${lines.join('\n')}\n${build}`,
         safe: false,
-      }, { edit: { from: ins.line, to: ins.endLine, lines } }, solved);
+      }, { edit: { file: a.file, startLine: ins.line, endLine: ins.endLine, text: lines.join('\n') } }, solved);
     }
     const step = rootStep(a, `ARG UID=${uid}\nRUN usermod -u $UID ${name}`);
     return checkedFix(a, {
       description: `Or renumber ${name}, whom the base image makes, to the host uid: put this ${step.where}. ${moves}`,
       snippet: `${step.snippet}\n${build}`,
       safe: false,
-    }, { edit: { from: step.at, to: step.at - 1, lines: step.snippet.split('\n') } }, solved);
+    }, { edit: step.edit }, solved);
   }
   const fresh = freeUserName(uid, a.image.accounts);
   const create = busyboxAccounts(a) ? `adduser -D -u $UID ${fresh}` : `useradd --create-home --uid $UID ${fresh}`;
