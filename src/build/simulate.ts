@@ -1306,7 +1306,9 @@ class StageSimulator {
    * for a SHELL set by an earlier stage.
    */
   shellPackageFor(sh: string): BuildFailure['shellPackage'] {
+    // Taken for Alpine by its name alone (busybox:latest has no apk): no apk line for it.
     const alpine = this.state.distro === 'alpine';
+    if (alpine && !/alpine/i.test(this.state.base)) return undefined;
     if (!alpine && !(PLAIN_DISTRO.test(this.state.base) && (this.state.distro === 'debian' || this.state.distro === 'ubuntu'))) return undefined;
     const name = baseName(sh);
     const pkg = name === 'pwsh' ? undefined : (alpine ? ALPINE_SHELLS : DEBIAN_SHELLS).get(name)?.[0];

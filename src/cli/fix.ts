@@ -2,7 +2,7 @@
 // (src/fix/edits.ts), print them as a diff, and with --write replace the file atomically, the
 // original kept beside it.
 
-import { constants, copyFileSync, chmodSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { constants, copyFileSync, chmodSync, chownSync, existsSync, lstatSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Io } from './io.js';
@@ -81,6 +81,8 @@ export default async function fix(args: string[], io: Io): Promise<number> {
   const verified = verifyEdits(analyser.text, analyser.file, findings, candidatesOf(chosen, analyser.file), analyseEdited);
   const file = analyser.file;
 
+  // What would stop the write is said before the diff, so a refusal is not read as done.
+  const target = v.write && verified.applied.length > 0 ? writeTarget(resolve(io.cwd, input), input) : undefined;
   if (verified.applied.length === 0) io.out(`Nothing uidctl can fix in ${file}.\n`);
   else {
     for (const c of verified.applied) {
@@ -91,8 +93,8 @@ export default async function fix(args: string[], io: Io): Promise<number> {
   printLeft(file, verified, chosen, io);
 
   if (verified.applied.length === 0) return 0;
-  if (!v.write) return 1;
-  const orig = writeAtomically(resolve(io.cwd, input), verified.text, input);
+  if (target === undefined) return 1;
+  const orig = writeAtomically(target, verified.text, input);
   io.out(`\nWrote ${file} (${verified.applied.length} edit${verified.applied.length === 1 ? '' : 's'}); the original is ${orig}.\n`);
 
   return 0;
@@ -113,41 +115,79 @@ function printLeft(file: string, verified: Verified, chosen: Finding[], io: Io):
   }
 }
 
+/** The file --write replaces, as found before anything is printed or written. */
+interface WriteTarget {
+  /** The file itself (a symlink followed). */
+  real: string;
+  orig: string;
+  /** The .orig as the message names it: beside the name given, or where the link led. */
+  origName: string;
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
 /**
- * Replace the file with the text: the original copied to FILE.orig first (refused when that
- * exists, so an earlier original is never lost), then a temporary file in the same folder, with
- * the original's mode, renamed over it. A symlink is followed: its target is the file replaced.
- * Returns the .orig's name as the user gave the file.
+ * Where --write writes, refused before any output when it cannot be done as promised: an
+ * existing FILE.orig (an earlier original is never lost), a file without its owner's write bit
+ * (read-only on purpose: it is not replaced behind the owner's back).
  */
-function writeAtomically(path: string, text: string, given: string): string {
+function writeTarget(path: string, given: string): WriteTarget {
   let real: string;
   try {
     real = realpathSync(path);
   } catch (e) {
     throw new InputError(`cannot read it again to write it: ${errnoWords((e as NodeJS.ErrnoException).code)}`, given);
   }
+  const st = statSync(real);
+  const mode = st.mode & 0o7777;
   const orig = `${real}.orig`;
-  const origName = `${given}.orig`;
-  const mode = statSync(real).mode & 0o7777;
+  // Named through a link, the .orig is beside the file the link leads to: say where.
+  const linked = lstatSync(path).isSymbolicLink();
+  if (existsSync(orig)) throw new InputError(`${linked ? orig : basename(orig)} already exists, and uidctl keeps the original there: move it away and run again`, given);
+  if ((mode & 0o200) === 0) throw new InputError(`it is read-only (mode ${mode.toString(8).padStart(4, '0')}): give its owner write permission to let uidctl change it`, given);
+
+  return { real, orig, origName: linked ? orig : `${given}.orig`, mode, uid: st.uid, gid: st.gid };
+}
+
+/**
+ * Replace the file with the text: the original copied to FILE.orig first (EXCL: never over an
+ * earlier one), then a temporary file in the same folder, with the original's mode and owner,
+ * renamed over it. A symlink is followed: its target is the file replaced. Returns the .orig's
+ * name for the message.
+ */
+function writeAtomically(t: WriteTarget, text: string, given: string): string {
   try {
-    copyFileSync(real, orig, constants.COPYFILE_EXCL);
+    copyFileSync(t.real, t.orig, constants.COPYFILE_EXCL);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new InputError(`${basename(orig)} already exists, and uidctl keeps the original there: move it away and run again`, given);
-    throw new InputError(`cannot keep the original as ${basename(orig)}: ${errnoWords(code)}`, given);
+    if (code === 'EEXIST') throw new InputError(`${basename(t.orig)} already exists, and uidctl keeps the original there: move it away and run again`, given);
+    throw new InputError(`cannot keep the original as ${basename(t.orig)}: ${errnoWords(code)}`, given);
   }
 
-  const tmp = join(dirname(real), `.${basename(real)}.uidctl-${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = join(dirname(t.real), `.${basename(t.real)}.uidctl-${randomBytes(6).toString('hex')}.tmp`);
   try {
-    writeFileSync(tmp, text, { flag: 'wx', mode });
+    writeFileSync(tmp, text, { flag: 'wx', mode: t.mode });
     // The umask took bits from the mode writeFileSync created it with.
-    chmodSync(tmp, mode);
-    renameSync(tmp, real);
+    chmodSync(tmp, t.mode);
+    // Run through sudo, uidctl would hand the file to root: both keep the owner they had. A user
+    // who may not give a file away keeps it as its own (chown refused: left as it is).
+    keepOwner(tmp, t);
+    keepOwner(t.orig, t);
+    renameSync(tmp, t.real);
   } catch (e) {
     rmSync(tmp, { force: true });
-    rmSync(orig, { force: true });
+    rmSync(t.orig, { force: true });
     throw new InputError(`cannot write it: ${errnoWords((e as NodeJS.ErrnoException).code)} (left as it was)`, given);
   }
 
-  return origName;
+  return t.origName;
+}
+
+function keepOwner(path: string, t: WriteTarget): void {
+  try {
+    chownSync(path, t.uid, t.gid);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') throw e;
+  }
 }

@@ -3,7 +3,7 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
@@ -108,6 +108,32 @@ describe('uidctl fix --write', () => {
     assert.match(r.stderr, /^uidctl fix: Dockerfile: Dockerfile\.orig already exists, and uidctl keeps the original there: move it away and run again\n$/);
     assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), WORKDIR);
     assert.equal(readFileSync(join(dir, 'Dockerfile.orig'), 'utf8'), 'an older original\n');
+    // Refused before any output: no diff that reads as if it had been written.
+    assert.equal(r.stdout, '');
+  });
+
+  test('a read-only Dockerfile is not replaced: exit 2, nothing printed, nothing written', async () => {
+    const dir = tempDir({ Dockerfile: WORKDIR });
+    chmodSync(join(dir, 'Dockerfile'), 0o444);
+    const r = await uidctl(['fix', '--write'], dir);
+    assert.deepEqual([r.code, r.stdout, r.stderr], [2, '', 'uidctl fix: Dockerfile: it is read-only (mode 0444): give its owner write permission to let uidctl change it\n']);
+    assert.equal(existsSync(join(dir, 'Dockerfile.orig')), false);
+  });
+
+  test('the owner is kept (run through sudo, the file is not handed to root), for the .orig too', { skip: process.getuid?.() !== 0 }, async () => {
+    const dir = tempDir({ Dockerfile: WORKDIR });
+    chownSync(join(dir, 'Dockerfile'), 1000, 1000);
+    assert.equal((await uidctl(['fix', '--write'], dir)).code, 0);
+    for (const f of ['Dockerfile', 'Dockerfile.orig']) assert.deepEqual([statSync(join(dir, f)).uid, statSync(join(dir, f)).gid], [1000, 1000]);
+  });
+
+  test('through a symlink, the .orig is named where it is: beside the file the link leads to', async () => {
+    const dir = tempDir({ 'real/Dockerfile': WORKDIR });
+    symlinkSync('real/Dockerfile', join(dir, 'Dockerfile'));
+    const r = await uidctl(['fix', '--write'], dir);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, new RegExp(`the original is ${join(dir, 'real', 'Dockerfile.orig').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.\n$`));
+    assert.equal(readFileSync(join(dir, 'real', 'Dockerfile.orig'), 'utf8'), WORKDIR);
   });
 
   test('two edits of two rules, in a Dockerfile named on the command line', async () => {

@@ -466,8 +466,10 @@ describe('UID604 for a SHELL the base image lacks: install its package before SH
     });
   }
 
-  test('pwsh comes from outside the distribution, and a SHELL from an earlier stage cannot be put after: no install fix', () => {
+  test('pwsh comes from outside the distribution, busybox has no apk, and a SHELL from an earlier stage cannot be put after: no install fix', () => {
     assert.deepEqual(fixes(one(analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nSHELL ["pwsh", "-c"]\nRUN true\n' }), 'UID604')), []);
+    // busybox is taken for Alpine by its name alone, and has no apk.
+    assert.deepEqual(fixes(one(analyze({ file: 'Dockerfile', text: 'FROM busybox:latest\nSHELL ["/bin/bash", "-c"]\nRUN true\n' }), 'UID604')), []);
     const staged = 'FROM debian:bookworm AS base\nSHELL ["/bin/zsh", "-c"]\nFROM base\nRUN true\n';
     const found = analyze({ file: 'Dockerfile', text: staged }).findings.filter((x) => x.ruleId === 'UID604');
     assert.deepEqual(found.map((x) => [x.location.line, fixes(x)]), [[4, []]]);
