@@ -181,7 +181,7 @@ export function verifyEdits(
  */
 export function unifiedDiff(name: string, before: string, edits: Edit[]): string {
   if (edits.length === 0) return '';
-  const { lines: old, trailing } = splitLines(before);
+  const { lines: old, eol, trailing } = splitLines(before);
   const n = old.length;
   const ctx = 3;
   // Each edit in the original's numbering, first to last, with where its lines start in the result.
@@ -237,7 +237,10 @@ export function unifiedDiff(name: string, before: string, edits: Edit[]): string
     const newCount = oldCount - removed + added;
     const newStart = oldStart + (first.newFrom - first.from);
     const range = (start: number, count: number) => `${count === 0 ? start - 1 : start},${count}`;
-    out.push(`@@ -${range(oldStart, oldCount)} +${range(newStart, newCount)} @@`, ...body);
+    // The file's lines end in CRLF: so do the diff's (diff -u keeps the CR in the line), each
+    // but the one "No newline at end of file" follows, or patch finds no hunk that matches.
+    const ended = eol === '\n' ? body : body.map((l, k) => (l === NO_EOL || body[k + 1] === NO_EOL ? l : `${l}\r`));
+    out.push(`@@ -${range(oldStart, oldCount)} +${range(newStart, newCount)} @@`, ...ended);
   }
 
   return `${out.join('\n')}\n`;

@@ -78,6 +78,11 @@ describe('unifiedDiff', () => {
   test('nothing to show for no edits', () => {
     assert.equal(unifiedDiff('D', TEXT, []), '');
   });
+
+  test('CRLF lines end in CRLF in the diff too (as diff -u keeps the CR), so patch applies it; not the one without a newline', () => {
+    assert.equal(unifiedDiff('D', 'a\r\nb\r\n', [edit(2, 1, 'x')]), ['--- D', '+++ D', '@@ -1,2 +1,3 @@', ' a\r', '+x\r', ' b\r', ''].join('\n'));
+    assert.equal(unifiedDiff('D', 'a\r\nb', [edit(2, 1, 'x')]), ['--- D', '+++ D', '@@ -1,2 +1,3 @@', ' a\r', '+x\r', ' b', '\\ No newline at end of file', ''].join('\n'));
+  });
 });
 
 describe('verifyEdits', () => {
