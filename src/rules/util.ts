@@ -53,9 +53,12 @@ export function mountFor(a: AnalysisView, path: string): MountSpec | undefined {
  * after its project (`proj_data`), so there it goes through the service, which mounts the right
  * one; elsewhere a throwaway container mounts the volume by its name.
  */
-export function onVolumeAsRoot(a: AnalysisView, m: MountSpec, program: string, args: string): string {
+export function onVolumeAsRoot(a: AnalysisView, m: MountSpec, program: string, args: string, caps: string[]): string {
   const service = a.run?.tool === 'compose' && a.run.origin.text.startsWith('services.') ? a.run.origin.text.slice('services.'.length) : undefined;
-  if (service !== undefined) return `docker compose run --rm --no-deps --user root --entrypoint ${program} ${service} ${args} ${m.target}`;
+  // `docker compose run` keeps the service's cap_drop: the capabilities the command needs are
+  // given back (Docker adds after it drops, so they hold over cap_drop: [ALL]).
+  const back = (a.run?.capDrop.length ?? 0) > 0 ? caps.map((c) => `--cap-add ${c} `).join('') : '';
+  if (service !== undefined) return `docker compose run --rm --no-deps --user root ${back}--entrypoint ${program} ${service} ${args} ${m.target}`;
 
   return `docker run --rm -v ${m.source ?? 'VOLUME'}:/v busybox ${program} ${args} /v`;
 }

@@ -502,6 +502,12 @@ describe('UID201 on a Compose volume with nocopy: the fixes are Compose entries 
     ]);
   });
 
+  test('a service that drops its capabilities gets CHOWN back for the chown (compose run keeps cap_drop)', () => {
+    const dropped = compose.replace('    image: x\n', '    image: x\n    cap_drop: [ALL]\n');
+    const f = analyze({ file: 'Dockerfile', text, run: parseComposeFor(dropped, invoker) }).findings.filter((x) => x.ruleId === 'UID201');
+    assert.equal(f[0].fixes[1].snippet, 'docker compose run --rm --no-deps --user root --cap-add CHOWN --entrypoint chown a 1000:1000 /vol');
+  });
+
   test('applied: the entry without nocopy takes the image\'s /vol, which the user owns', () => {
     const fixed = compose.replace('        volume: {nocopy: true}\n', '');
     const again = analyze({ file: 'Dockerfile', text, run: parseComposeFor(fixed, invoker) });

@@ -336,7 +336,7 @@ export default defineRule({
           }))(rootStep(a, `RUN ${mkdirOwned(a, m.target, p.uid, p.gid)}`)));
         fixes.push({
           description: `Or give the volume to uid ${p.uid} once, from a root container.`,
-          snippet: onVolumeAsRoot(a, m, 'chown', `${p.uid}:${p.gid}`),
+          snippet: onVolumeAsRoot(a, m, 'chown', `${p.uid}:${p.gid}`, ['CHOWN']),
           safe: false,
         });
       } else if (m.kind === 'image-volume') {

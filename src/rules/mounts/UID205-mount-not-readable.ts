@@ -182,7 +182,7 @@ function volumeFixes(a: AnalysisView, m: MountSpec): { fixes: Fix[]; line?: numb
       edit: step.edit,
     }, {
       description: `Or open the volume to every user once, from a root container.`,
-      snippet: onVolumeAsRoot(a, m, 'chmod', '-R a+rX'),
+      snippet: onVolumeAsRoot(a, m, 'chmod', '-R a+rX', ['FOWNER', 'DAC_READ_SEARCH']),
       safe: false,
     }],
   };
