@@ -302,6 +302,10 @@ function volumeOf(v: unknown, ctx: PathContext, where: string, warnings: string[
     const t = asObj(o.tmpfs);
     const spec: MountSpec = { target, kind: 'tmpfs', readonly, createMissingSource: false, written };
     if (t.mode !== undefined) spec.tmpfsMode = octalMode(t.mode, `${where}.tmpfs.mode`);
+    // A number written with octal digits and no 0 or 0o in front was likely meant as octal.
+    if (typeof t.mode === 'number' && t.mode > 7 && /^[0-7]+$/.test(String(t.mode))) {
+      warnings.push(`${where}.tmpfs.mode: ${t.mode} is the decimal number ${t.mode}, mode 0${t.mode.toString(8)}; for mode ${t.mode} in octal write 0o${t.mode}`);
+    }
     return spec;
   }
   if (type === 'volume') {

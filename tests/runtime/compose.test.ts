@@ -266,6 +266,12 @@ describe('Compose tmpfs mode: a YAML number is the bits, read as go-yaml reads i
     assert.deepEqual([mode('0o1777'), mode('01777'), mode('0755'), mode('1777'), mode('448'), mode('0x1ed')], [0o1777, 0o1777, 0o755, 0o3361, 0o700, 0o755]);
   });
 
+  test('a decimal number written with octal digits gets a warning saying how to write the octal mode', () => {
+    const p = parseCompose('services:\n  t:\n    image: img\n    volumes:\n      - type: tmpfs\n        target: /t\n        tmpfs:\n          mode: 1777\n', { invoker: { uid: 1000, gid: 1000, home: '/h', cwd: '/h' } });
+    assert.deepEqual(p.warnings, ['services.t.volumes[0].tmpfs.mode: 1777 is the decimal number 1777, mode 03361; for mode 1777 in octal write 0o1777']);
+    assert.deepEqual(parseCompose('services:\n  t:\n    image: img\n    volumes:\n      - type: tmpfs\n        target: /t\n        tmpfs:\n          mode: 0o1777\n', { invoker: { uid: 1000, gid: 1000, home: '/h', cwd: '/h' } }).warnings, []);
+  });
+
   test('a string is octal digits; a number above 07777 is refused', () => {
     assert.equal(mode('"0750"'), 0o750);
     assert.throws(() => mode('70000'), { name: 'RunParseError', message: 'services.t.volumes[0].tmpfs.mode: invalid mode 70000' });
