@@ -302,10 +302,7 @@ function volumeOf(v: unknown, ctx: PathContext, where: string, warnings: string[
     const t = asObj(o.tmpfs);
     const spec: MountSpec = { target, kind: 'tmpfs', readonly, createMissingSource: false, written };
     if (t.mode !== undefined) spec.tmpfsMode = octalMode(t.mode, `${where}.tmpfs.mode`);
-    // A number written with octal digits and no 0 or 0o in front was likely meant as octal.
-    if (typeof t.mode === 'number' && t.mode > 7 && /^[0-7]+$/.test(String(t.mode))) {
-      warnings.push(`${where}.tmpfs.mode: ${t.mode} is the decimal number ${t.mode}, mode 0${t.mode.toString(8)}; for mode ${t.mode} in octal write 0o${t.mode}`);
-    }
+
     return spec;
   }
   if (type === 'volume') {
@@ -498,6 +495,26 @@ const goYamlInts = (tags: Tags) => [
   ...tags,
 ];
 
+/**
+ * A tmpfs `mode:` written as a decimal number of octal digits (`mode: 1777`): Compose takes the
+ * number, so the mode is 03361, where 0o1777 was likely meant. Said with its line.
+ */
+function decimalModes(doc: Document, lc: LineCounter): string[] {
+  const out: string[] = [];
+  visit(doc, {
+    Pair(_key, pair, path) {
+      const holder = path[path.length - 2];
+      if (!isScalar(pair.key) || pair.key.value !== 'mode' || !isPair(holder) || !isScalar(holder.key) || holder.key.value !== 'tmpfs') return;
+      const v = pair.value;
+      if (!isScalar(v) || typeof v.value !== 'number' || !/^[1-9][0-7]+$/.test(v.source ?? '')) return;
+      const line = v.range ? lc.linePos(v.range[0]).line : undefined;
+      out.push(`${line !== undefined ? `line ${line}: ` : ''}tmpfs mode ${v.source} is the decimal number ${v.source}, mode 0${v.value.toString(8)}; for mode ${v.source} in octal write 0o${v.source}`);
+    },
+  });
+
+  return out;
+}
+
 function readLayer(text: string, file: string | undefined, dir: string, env: Record<string, string>, warnings: { file?: string; text: string }[]): Layer {
   const lc = new LineCounter();
   // `<<: *anchor` merge keys, as Compose reads them (compose-go's YAML parser; the Compose
@@ -515,6 +532,7 @@ function readLayer(text: string, file: string | undefined, dir: string, env: Rec
     return path ? deepestLine(doc, path, lc) : undefined;
   };
   const layer: Layer = { file, dir, services: new Map(), lines: new Map(), extendsLines: new Map(), ...mergeTags(doc), include: raw.include, includeLine: keyLine(doc, [], 'include', lc), lineOf };
+  warnings.push(...decimalModes(doc, lc).map((text) => ({ file, text })));
   for (const [name, rawSvc] of Object.entries(asObj(raw.services))) {
     const texts: string[] = [];
     layer.services.set(name, withoutResets(asObj(interpolateAll(rawSvc, env, texts, `services.${name}`)), layer.tags.get(name) ?? []));

@@ -268,7 +268,7 @@ describe('Compose tmpfs mode: a YAML number is the bits, read as go-yaml reads i
 
   test('a decimal number written with octal digits gets a warning saying how to write the octal mode', () => {
     const p = parseCompose('services:\n  t:\n    image: img\n    volumes:\n      - type: tmpfs\n        target: /t\n        tmpfs:\n          mode: 1777\n', { invoker: { uid: 1000, gid: 1000, home: '/h', cwd: '/h' } });
-    assert.deepEqual(p.warnings, ['services.t.volumes[0].tmpfs.mode: 1777 is the decimal number 1777, mode 03361; for mode 1777 in octal write 0o1777']);
+    assert.deepEqual(p.warnings, ['line 8: tmpfs mode 1777 is the decimal number 1777, mode 03361; for mode 1777 in octal write 0o1777']);
     assert.deepEqual(parseCompose('services:\n  t:\n    image: img\n    volumes:\n      - type: tmpfs\n        target: /t\n        tmpfs:\n          mode: 0o1777\n', { invoker: { uid: 1000, gid: 1000, home: '/h', cwd: '/h' } }).warnings, []);
   });
 
