@@ -16,6 +16,7 @@ import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { tempDirs } from '../cli/temp.js';
 import { before, lines, replace } from './edit-lines.js';
+import { textContext } from './text-context.js';
 
 type Result = ReturnType<typeof analyze>;
 const parseComposeFor = (yaml: string, invoker: { uid: number; gid: number; home: string; cwd: string }) => parseCompose(yaml, { env: {}, invoker }).services.a;
@@ -610,5 +611,22 @@ describe('UID201 for root without CAP_DAC_OVERRIDE: never "renumber root" (/tmp/
     const f = one(analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN userdel root\n', profile: 'prod' }), 'UID602');
     assert.equal(f.message, 'The build fails here: userdel: user root is currently used by process N (userdel itself, which runs as uid 0)');
     assert.deepEqual(fixes(f), [["Leave root as it is: take this userdel out of the step; a process that needs another identity runs as a user of its own (useradd, then USER or the run's --user).", undefined]]);
+  });
+});
+
+describe('UID604 for `source` under dash: `.` is an edit only where what it reads is sh (newcomer: ROS-style bash scripts)', () => {
+  const text = 'FROM debian:bookworm\nCOPY env.sh /etc/env.sh\nRUN source /etc/env.sh && useradd -m app\n';
+  const uid604 = (script: string) => one(analyze({ file: 'Dockerfile', text, ...textContext({ 'env.sh': script }) }), 'UID604');
+
+  test('a bash script: `.` stays a suggestion without an edit, and bash as the SHELL is the edit', () => {
+    const f = uid604('#!/bin/bash\nPATHS=(/opt/a /opt/b)\n[[ -d /opt ]] && export X=1\n');
+    assert.deepEqual(f.fixes.map((x) => [x.safe, x.edit?.text]), [[false, undefined], [false, 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]']]);
+    // The bash SHELL applied: the step runs.
+    assert.deepEqual(analyze({ file: 'Dockerfile', text: before(text, 3, f.fixes[1].edit!.text), ...textContext({ 'env.sh': '#!/bin/bash\nPATHS=(/opt/a /opt/b)\n' }) }).sim.failures, []);
+  });
+
+  test('an sh script: `.` is the edit', () => {
+    const f = uid604('export X=1\n');
+    assert.deepEqual(f.fixes.map((x) => [x.safe, x.edit?.text]), [[true, 'RUN . /etc/env.sh && useradd -m app']]);
   });
 });

@@ -1,6 +1,7 @@
 import type { Fix, ImageState } from '../../model/types.js';
 import type { BuildFailure } from '../../build/simulate.js';
-import { baseName, resolvePath } from '../../image/fs.js';
+import { baseName, normalizePath, resolvePath } from '../../image/fs.js';
+import { parseShell } from '../../shell/parse.js';
 
 /** runc's words when the program a step runs through (its SHELL) is not there. */
 const START_FAILED = /^runc run failed: unable to start container process: exec: /;
@@ -69,6 +70,38 @@ function runEdit(a: AnalysisView, f: BuildFailure, change: (args: string, run: (
 /** `source` where a command starts. */
 const SOURCE = /(^|[;&|(]\s*|\bthen\s+|\bdo\s+|\s)source(?=\s)/g;
 
+/** What bash has and dash does not, in a sourced file's text. */
+const BASH_ONLY = /\[\[|<<<|\bfunction\s+\w|\bsource\s|\bdeclare\s|\$\{[^}]*(?:\/\/|\^|,)[^}]*\}|\w=\(/;
+
+/**
+ * Files written for any POSIX shell whose text the model does not keep: a venv's or conda's
+ * bin/activate, /etc/profile and its profile.d scripts, os-release.
+ */
+const SH_FILES = /\/bin\/activate$|^\/etc\/profile$|^\/etc\/profile\.d\/[^/]+\.sh$|^\/etc\/os-release$/;
+
+/**
+ * Every file the step sources reads as sh: one of SH_FILES, or one whose text the model has
+ * that dash's parser takes, with none of bash's own words in it.
+ */
+function sourcedAreSh(f: BuildFailure, state: ImageState): boolean {
+  const files = [...f.instruction.matchAll(/(?:^|[;&|(]\s*|\bthen\s+|\bdo\s+|\s)source\s+(['"]?)([^\s'";&|)]+)\1/g)].map((m) => m[2]);
+  if (files.length === 0) return false;
+
+  return files.every((file) => {
+    if (file.includes('$') || file.includes('~')) return false;
+    const path = normalizePath(file, f.cwd ?? state.config.workdir ?? '/');
+    const text = state.texts[path]?.content;
+    if (text === undefined) return SH_FILES.test(path);
+    if (BASH_ONLY.test(text)) return false;
+    try {
+      parseShell(text, { dash: true });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 export default defineRule({
   id: 'UID604',
   name: 'build-step-failed',
@@ -105,13 +138,19 @@ export default defineRule({
       // bash's `source` and `[[` under dash: the POSIX spelling works in every shell.
       if (/: source: not found$/m.test(f.message)) {
         const posix = f.instruction.replace(SOURCE, '$1.');
-        const edit = runEdit(a, f, (args, run) => run(args.replace(SOURCE, '$1.')));
+        // `.` runs the file in dash: an edit only where every file sourced is known and is sh
+        // (a bash script such as ROS's setup.bash would stop the step with a syntax error).
+        const sh = sourcedAreSh(f, state);
+        const edit = sh ? runEdit(a, f, (args, run) => run(args.replace(SOURCE, '$1.'))) : undefined;
         fixes.push({
-          description: '/bin/sh here is dash, which has no `source`: use `.`, the POSIX name of the same builtin (or run RUN steps with bash).',
+          description: sh
+            ? '/bin/sh here is dash, which has no `source`: use `.`, the POSIX name of the same builtin (or run RUN steps with bash).'
+            : '/bin/sh here is dash, which has no `source`: use `.`, the POSIX name of the same builtin, if what it reads is sh and not bash (or run RUN steps with bash).',
           snippet: posix !== f.instruction ? posix : undefined,
-          safe: true,
+          safe: sh,
           ...(edit ? { edit } : {}),
         });
+        if (!sh && hasBash(state)) fixes.push({ description: 'Or run RUN steps with bash, which has `source` and reads bash scripts.', snippet: BASH_SHELL, safe: false, edit: bashShellEdit(a, f.line) });
       }
       if (/: \[\[: not found$/m.test(f.message) && hasBash(state)) {
         fixes.push({
