@@ -131,8 +131,8 @@ export function stageEnd(a: AnalysisView): number {
 }
 
 /**
- * The build ARG that sets the uid of the user the image creates (`useradd -u ${USER_UID}`), so
- * a fix can be a --build-arg instead of an edit.
+ * The build ARG that sets the uid of the user the image creates or renumbers (`useradd -u
+ * ${USER_UID}`, `usermod -u ${UID} app`), so a fix can be a --build-arg instead of an edit.
  */
 export function uidBuildArg(a: AnalysisView): string | undefined {
   const stage = a.df.stages[a.sim.target.index];
@@ -144,7 +144,7 @@ export function uidBuildArg(a: AnalysisView): string | undefined {
 
   for (const ins of stage?.instructions ?? []) {
     if (ins.keyword !== 'RUN') continue;
-    const m = /\b(?:useradd|adduser)\b[^;&|]*?(?:-u|--uid)[ =]+["']?\$\{?(\w+)\}?/.exec(ins.args);
+    const m = /\b(?:useradd|adduser|usermod)\b[^;&|]*?(?:-u|--uid)[ =]+["']?\$\{?(\w+)\}?/.exec(ins.args);
     if (m && args.has(m[1])) return m[1];
   }
 

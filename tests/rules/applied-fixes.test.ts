@@ -630,3 +630,17 @@ describe('UID604 for `source` under dash: `.` is an edit only where what it read
     assert.deepEqual(f.fixes.map((x) => [x.safe, x.edit?.text]), [[true, 'RUN . /etc/env.sh && useradd -m app']]);
   });
 });
+
+describe('UID201: a uid ARG that usermod takes is a --build-arg hook too (newcomer)', () => {
+  const text = 'FROM ubuntu:24.04\nARG UID=1000\nRUN usermod -u ${UID} ubuntu\nUSER ubuntu\n';
+  const invoker = { uid: 2000, gid: 2000, home: '/home/sam', cwd: '/srv', name: 'sam' };
+  const host: HostPathFacts[] = [{ path: '/srv/data', exists: true, from: 'facts-file', meta: { kind: 'dir', uid: 2000, gid: 2000, mode: 0o755 } }];
+  const check = (buildArgs: Record<string, string> = {}) => analyze({ file: 'Dockerfile', text, run: parseDockerRun('docker run -v /srv/data:/data img', { invoker }), host, buildArgs });
+
+  test('the lead fix is --build-arg UID=2000, and with it the user may write', () => {
+    assert.deepEqual(one(check(), 'UID201').fixes[0].snippet, 'docker build --build-arg UID=2000 .');
+    const fixed = check({ UID: '2000' });
+    assert.equal(fixed.identity.id, 'uid=2000(ubuntu) gid=1000(ubuntu) groups=1000(ubuntu)');
+    assert.equal(fixed.findings.some((f) => f.ruleId === 'UID201'), false);
+  });
+});
