@@ -11,6 +11,7 @@ import type { Assumption } from '../model/types.js';
 import type { Script, SimpleCommand, Word } from '../shell/ast.js';
 import { ShellSyntaxError } from '../shell/ast.js';
 import { RunParseError } from './errors.js';
+import { podmanUsernsError } from './userns.js';
 import { GLOBAL_BOOL_FLAGS, GLOBAL_VALUE_FLAGS, longFlag, shortFlag, type FlagInfo } from './flags.js';
 import { parseMountFlag, parseTmpfsFlag, parseVolumeFlag, type PathContext } from './mounts.js';
 
@@ -380,6 +381,10 @@ export function parseRunArgv(
   if (tool === 'podman' && run.userns !== undefined && mapped !== undefined) {
     throw new RunParseError('--userns and --uidmap/--gidmap/--subuidname/--subgidname are mutually exclusive', '--userns', opts.file, opts.line);
   }
+  // podman parses the mode before anything else and refuses a name it does not know
+  // (ParseUserNamespace, pkg/specgen/namespaces.go).
+  const usernsError = tool === 'podman' && run.userns !== undefined ? podmanUsernsError(run.userns) : undefined;
+  if (usernsError !== undefined) throw new RunParseError(usernsError, '--userns', opts.file, opts.line);
   if (envFiles.length > 0) run.envFiles = envFiles;
   // The CLI puts the env files first and -e after them, whatever the order on the line.
   run.env = { ...fileEnv, ...run.env };

@@ -33,7 +33,7 @@ import {
 import { cloneTree, copyTree, isUnder, mkdirp, normalizePath, octal, parentOf as parentOfPath, removeTree, resolvePath } from '../image/fs.js';
 import { DEFAULT_PATH } from '../image/state.js';
 import { sortMounts } from './mounts.js';
-import { engineFor, parseKeepId, podmanIdMaps, unmappedGroups, unmappedProcess } from './userns.js';
+import { engineFor, parseAuto, parseKeepId, podmanIdMaps, unmappedGroups, unmappedProcess } from './userns.js';
 
 export type Engine = 'docker' | 'podman';
 
@@ -64,6 +64,8 @@ export interface InitFailure {
 export interface StartError {
   message: string;
   workdir?: true;
+  /** An option of --userns=auto that podman cannot read. */
+  usernsAuto?: true;
   mount?: { spec: MountSpec; clash: 'duplicate' | 'kind'; other?: MountSpec; imageKind?: FileKind; sourceKind?: FileKind };
 }
 
@@ -373,8 +375,14 @@ function mappedIds(
   gid: number,
   groups: number[],
   notes: RuntimeNote[],
-  errors: { message: string }[],
+  errors: StartError[],
 ): number[] {
+  const auto = parseAuto(run);
+  if (auto?.ok === false) {
+    errors.push({ message: auto.error, usernsAuto: true });
+    notes.push({ text: `podman refuses --userns=${run.userns} (${auto.error})` });
+    return groups;
+  }
   if (run.userns?.split(':')[0] === 'nomap' && (!run.invoker || run.invoker.uid === 0)) {
     errors.push({ message: 'nomap is only supported in rootless mode' });
     notes.push({ text: `podman refuses --userns=${run.userns} as root: nomap leaves the caller out of a rootless namespace` });

@@ -60,6 +60,114 @@ export function parseKeepId(userns: string | undefined): KeepIdParse | undefined
   return { ok: true, opts };
 }
 
+/**
+ * Why podman refuses a --userns value before it creates anything, or undefined when it parses
+ * (ParseUserNamespace in pkg/specgen/namespaces.go, falling back to ParseNamespace): "", auto,
+ * keep-id, nomap, host, private, pod, and auto:..., keep-id:..., ns:PATH, container:ID.
+ */
+export function podmanUsernsError(userns: string): string | undefined {
+  if (['', 'auto', 'keep-id', 'nomap', 'host', 'private', 'pod'].includes(userns)) return undefined;
+  if (/^(auto|keep-id|ns|container):/.test(userns)) return undefined;
+
+  return `unrecognized namespace mode ${userns} passed`;
+}
+
+export interface AutoOptions {
+  /** size=: the size of the automatic namespace. */
+  size?: number;
+  /** uidmapping= and gidmapping=, in the order given (CONTAINER:FROM:SIZE). */
+  uid: IdRange[];
+  gid: IdRange[];
+  /** The `@ID` form or a mapping without its size (podman 5 and later). */
+  extended: boolean;
+  /** `@ID`s of rootless podman that are not the caller's: somewhere in /etc/subuid, not known. */
+  unresolved: number[];
+}
+
+/**
+ * One uidmapping= or gidmapping= value, read like podman's parseAutoIDMap and parseAutoTriple
+ * (pkg/util/utils.go, podman 5): `CONTAINER:[@]FROM[:SIZE]`, no flags, a size of 1 when left out.
+ */
+function parseAutoMap(
+  spec: string,
+  setting: MapSetting,
+  parent: (hostId: number) => number | undefined,
+  out: { map: IdRange[]; extended: boolean; unresolved: number[] },
+): string | undefined {
+  const parts = spec.split(':');
+  if (parts.length === 2) {
+    parts.push('1');
+    out.extended = true;
+  }
+  if (parts.length !== 3) return `initializing ID mappings: ${setting} setting is malformed expected ["uint32:[@]uint32[:uint32]"] : ${JSON.stringify(spec)}`;
+  const [first, second, third] = parts;
+  const words = `[${parts.join(' ')}]`;
+  if (first === '') return `invalid empty container id at ${setting} map: ${words}`;
+  const cid = parseUint32(first);
+  if ('error' in cid) return `parsing id map value ${JSON.stringify(first)}: ${cid.error}`;
+  if (second === '') return `invalid empty host id at ${setting} map: ${words}`;
+  const viaParent = second.startsWith('@');
+  const hid = parseUint32(viaParent ? second.slice(1) : second);
+  if ('error' in hid) return `parsing id map value ${JSON.stringify(second)}: ${hid.error}`;
+  const size = parseUint32(third);
+  if ('error' in size) return `parsing id map value ${JSON.stringify(third)}: ${size.error}`;
+
+  const pieces: IdRange[] = [];
+  if (!viaParent) pieces.push({ container: cid.n, from: hid.n, size: size.n });
+  else {
+    out.extended = true;
+    for (let k = 0; k < size.n; k++) {
+      const f = parent(hid.n + k);
+      if (f === undefined) out.unresolved.push(hid.n + k);
+      else pieces.push({ container: cid.n + k, from: f, size: 1 });
+    }
+  }
+  out.map.push(...sortAndMerge(pieces.filter((p) => p.size > 0)));
+
+  return undefined;
+}
+
+/**
+ * `--userns auto[:size=N,uidmapping=C:F:N,gidmapping=C:F:N]`, read like podman's GetAutoOptions
+ * (pkg/util/utils.go): comma-separated, each option repeatable. Undefined when the mode is not
+ * auto. Rootful, FROM is a host id; rootless it is an id of the rootless namespace (0 = the
+ * caller), as for --uidmap.
+ */
+export function parseAuto(run: RunContext): { ok: true; opts: AutoOptions } | { ok: false; error: string } | undefined {
+  const userns = run.userns;
+  if (userns === undefined) return undefined;
+  const colon = userns.indexOf(':');
+  if ((colon < 0 ? userns : userns.slice(0, colon)) !== 'auto') return undefined;
+
+  const inv = run.invoker;
+  const rootless = inv !== undefined && inv.uid !== 0;
+  const parentUid = (h: number) => (!rootless ? h : h === inv.uid ? 0 : undefined);
+  const parentGid = (h: number) => (!rootless ? h : h === inv.gid ? 0 : undefined);
+  const u = { map: [] as IdRange[], extended: false, unresolved: [] as number[] };
+  const g = { map: [] as IdRange[], extended: false, unresolved: [] as number[] };
+  let size: number | undefined;
+  if (colon >= 0) {
+    for (const o of userns.slice(colon + 1).split(',')) {
+      const eq = o.indexOf('=');
+      if (eq < 0) return { ok: false, error: `invalid option specified: ${JSON.stringify(o)}` };
+      const key = o.slice(0, eq);
+      const val = o.slice(eq + 1);
+      if (key === 'size') {
+        const v = parseUint32(val);
+        if ('error' in v) return { ok: false, error: v.error };
+        size = v.n;
+      } else if (key === 'uidmapping' || key === 'gidmapping') {
+        const err = key === 'uidmapping' ? parseAutoMap(val, 'UID', parentUid, u) : parseAutoMap(val, 'GID', parentGid, g);
+        if (err !== undefined) return { ok: false, error: err };
+      } else {
+        return { ok: false, error: `unknown option specified: ${JSON.stringify(key)}` };
+      }
+    }
+  }
+
+  return { ok: true, opts: { size, uid: u.map, gid: g.map, extended: u.extended || g.extended, unresolved: [...u.unresolved, ...g.unresolved] } };
+}
+
 export interface UsernsMapping {
   /** Host uid -> uid inside; ids not listed are unmapped. */
   uid: (hostId: number) => number | undefined;
@@ -98,7 +206,7 @@ export function usernsMapping(run: RunContext, engine: EngineName): UsernsMappin
   const ids = podmanIdMaps(run);
   if (ids?.ok) return idMapMapping(run, ids.maps);
   const sub = subidMode(run);
-  if (sub !== undefined) return subidMapping(run, sub);
+  if (sub !== undefined) return subidMapping(run, sub, parseAuto(run));
   if (!inv || inv.uid === 0 || run.userns === 'host') return undefined;
 
   // keep-id maps the caller to itself, or to uid=/gid= (GetKeepIDMapping: {ContainerID: uid,
@@ -156,23 +264,33 @@ function idMapMapping(run: RunContext, maps: PodmanIdMaps): UsernsMapping {
  * /etc/subgid on the host, which are not read. Host folders are taken as owned by ids outside
  * them, the usual case (login users are below 65536, subordinate ranges above).
  */
-function subidMapping(run: RunContext, mode: string): UsernsMapping {
+function subidMapping(run: RunContext, mode: string, auto?: ReturnType<typeof parseAuto>): UsernsMapping {
+  const size = auto?.ok === true && auto.opts.size !== undefined ? `${auto.opts.size} ids of ` : '';
   const where = mode.startsWith('--userns=auto')
-    ? 'a free range of the "containers" entries in /etc/subuid and /etc/subgid'
+    ? `a free range of ${size}the "containers" entries in /etc/subuid and /etc/subgid`
     : mode.startsWith('--userns=nomap')
       ? 'your /etc/subuid and /etc/subgid ranges, without your own uid'
       : `the ranges /etc/subuid and /etc/subgid give ${mode.slice(mode.indexOf('=') + 1)}`;
+  const base = `with ${mode} podman maps the container's ids to ${where}, which uidctl does not read: host files are taken as owned by ids outside that range, so they show as ${OVERFLOW_ID} (nobody) and root in the container has no override on them`;
+  // uidmapping=/gidmapping= are known: storage's getAutoUserNSIDMappings leaves their container
+  // ids out of the automatic range and adds them as given, so their owners show as those ids.
+  const opts = auto?.ok === true ? auto.opts : undefined;
+  if (opts === undefined || (opts.uid.length === 0 && opts.gid.length === 0)) {
+    return { uid: () => undefined, gid: () => undefined, doubt: true, assumption: { id: 'userns:podman-subid', subject: mode, text: base, confidence: 'medium' } };
+  }
+  const inv = run.invoker;
+  const rootless = inv !== undefined && inv.uid !== 0;
+  const given = [opts.uid.length > 0 ? `uids ${rangesText(opts.uid)}` : '', opts.gid.length > 0 ? `gids ${rangesText(opts.gid)}` : ''].filter(Boolean);
+  const forced: string[] = [`except ${given.join(' and ')}, forced as given (CONTAINER:FROM:SIZE), so host owners there show as those container ids`];
+  if (rootless) forced.push(`podman runs rootless, so FROM is an id of its namespace: 0 is you (uid ${inv.uid}), the rest come from your /etc/subuid ranges`);
+  if (opts.unresolved.length > 0) forced.push(`@${opts.unresolved.join(', @')} name host ids of your /etc/subuid ranges, not known here, so they are left out`);
+  if (opts.extended) forced.push('the @ form and a missing size are podman 5\'s');
 
   return {
-    uid: () => undefined,
-    gid: () => undefined,
+    uid: (h) => (!rootless ? toContainer(opts.uid, h) : h === inv.uid ? toContainer(opts.uid, 0) : undefined),
+    gid: (h) => (!rootless ? toContainer(opts.gid, h) : h === inv.gid ? toContainer(opts.gid, 0) : undefined),
     doubt: true,
-    assumption: {
-      id: 'userns:podman-subid',
-      subject: mode,
-      text: `with ${mode} podman maps the container's ids to ${where}, which uidctl does not read: host files are taken as owned by ids outside that range, so they show as ${OVERFLOW_ID} (nobody) and root in the container has no override on them`,
-      confidence: 'medium',
-    },
+    assumption: { id: 'userns:podman-subid', subject: mode, text: `${base}; ${forced.join('; ')}`, confidence: 'medium' },
   };
 }
 

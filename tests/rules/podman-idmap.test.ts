@@ -39,3 +39,22 @@ describe('--userns=auto: verdicts on the bind mount rest on /etc/subuid', () => 
     assert.deepEqual(a.assumptions.filter((x) => x.id === 'userns:podman-subid').map((x) => [x.subject, x.confidence]), [['--userns=auto', 'medium']]);
   });
 });
+
+describe('--userns=auto:uidmapping=1000:1000:1 (the tester\'s case): the forced range is known', () => {
+  test('the host folder of 1000 is app\'s inside: no UID201', () => {
+    const a = check('podman run --userns=auto:uidmapping=1000:1000:1 -v ./d1000:/data img');
+    assert.deepEqual(a.findings.filter((x) => x.ruleId === 'UID201'), []);
+    assert.deepEqual(a.assumptions.filter((x) => x.id === 'userns:podman-subid').map((x) => [x.subject, x.confidence]), [['--userns=auto:uidmapping=1000:1000:1', 'medium']]);
+  });
+
+  test('a forced range that misses the owner: UID201 still fires, on the assumption', () => {
+    const f = check('podman run --userns=auto:uidmapping=1000:5000:1,size=65536 -v ./d1000:/data img').findings.filter((x) => x.ruleId === 'UID201');
+    assert.deepEqual(f.map((x) => x.dependsOn), [['userns:podman-subid']]);
+  });
+
+  test('an option podman cannot read: UID104 in podman\'s words', () => {
+    const f = check('podman run --userns=auto:uidmapping=1000 -v ./d1000:/data img').findings.filter((x) => x.ruleId === 'UID104');
+    assert.deepEqual(f.map((x) => x.message), ['The container will not start: initializing ID mappings: UID setting is malformed expected ["uint32:[@]uint32[:uint32]"] : "1000".']);
+    assert.deepEqual(f[0].fixes.map((x) => x.snippet), ['--userns=auto:uidmapping=1000:1000:1,gidmapping=1000:1000:1']);
+  });
+});

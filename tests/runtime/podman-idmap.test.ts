@@ -10,7 +10,7 @@ import { scratchState } from '../../src/image/state.js';
 import type { FileMeta, HostPathFacts, ImageState } from '../../src/model/types.js';
 import { parseDockerRun } from '../../src/runtime/docker.js';
 import { resolveRuntime } from '../../src/runtime/resolve.js';
-import { hostIdsOf, mapHostFacts, parseIdMap, podmanIdMaps, unmappedProcess, usernsMapping } from '../../src/runtime/userns.js';
+import { hostIdsOf, mapHostFacts, parseAuto, parseIdMap, podmanIdMaps, podmanUsernsError, unmappedProcess, usernsMapping } from '../../src/runtime/userns.js';
 
 const root = { uid: 0, gid: 0, home: '/root', cwd: '/root', name: 'root' };
 const lab = { uid: 1001, gid: 1001, home: '/home/lab', cwd: '/home/lab', name: 'lab' };
@@ -166,4 +166,74 @@ describe('contradictory options podman refuses before it creates anything', () =
   for (const line of ['podman run --userns=keep-id --uidmap 0:1:1 img', 'podman run --userns=host --gidmap 0:1:1 img', 'podman run --userns=auto --subuidname x img', 'podman run --subgidname x --userns=private img']) {
     test(line, () => assert.throws(() => parseDockerRun(line, { invoker: lab }), { name: 'RunParseError', message: '--userns and --uidmap/--gidmap/--subuidname/--subgidname are mutually exclusive' }));
   }
+});
+
+describe('--userns=auto options: podman GetAutoOptions, storage getAutoUserNSIDMappings', () => {
+  const auto = (line: string, inv = root) => parseAuto(parseDockerRun(line, { invoker: inv }));
+
+  test('size, uidmapping and gidmapping, comma-separated and repeatable', () => {
+    assert.deepEqual(auto('podman run --userns=auto:size=8192,uidmapping=1000:1000:1,uidmapping=0:5000:2,gidmapping=1000:1000:1 img'), {
+      ok: true,
+      opts: { size: 8192, uid: [{ container: 1000, from: 1000, size: 1 }, { container: 0, from: 5000, size: 2 }], gid: [{ container: 1000, from: 1000, size: 1 }], extended: false, unresolved: [] },
+    });
+  });
+
+  test('a mapping without its size maps one id; @ID is the host id, the caller\'s when rootless', () => {
+    assert.deepEqual(auto('podman run --userns=auto:uidmapping=1000:1000 img'), { ok: true, opts: { size: undefined, uid: [{ container: 1000, from: 1000, size: 1 }], gid: [], extended: true, unresolved: [] } });
+    assert.deepEqual(auto('podman run --userns=auto:uidmapping=1000:@1001:2 img', lab), { ok: true, opts: { size: undefined, uid: [{ container: 1000, from: 0, size: 1 }], gid: [], extended: true, unresolved: [1002] } });
+  });
+
+  test('not auto, or plain auto', () => {
+    assert.equal(auto('podman run --userns=keep-id img'), undefined);
+    assert.deepEqual(auto('podman run --userns=auto img'), { ok: true, opts: { size: undefined, uid: [], gid: [], extended: false, unresolved: [] } });
+  });
+
+  const refused: [string, string][] = [
+    ['auto:size', 'invalid option specified: "size"'],
+    ['auto:bogus=1', 'unknown option specified: "bogus"'],
+    ['auto:size=x', 'strconv.ParseUint: parsing "x": invalid syntax'],
+    ['auto:uidmapping=1:2:3:4', 'initializing ID mappings: UID setting is malformed expected ["uint32:[@]uint32[:uint32]"] : "1:2:3:4"'],
+    ['auto:gidmapping=:1:1', 'invalid empty container id at GID map: [ 1 1]'],
+    ['auto:uidmapping=1::1', 'invalid empty host id at UID map: [1  1]'],
+    ['auto:uidmapping=+1:1:1', 'parsing id map value "+1": strconv.ParseUint: parsing "+1": invalid syntax'],
+  ];
+  for (const [mode, error] of refused) test(`--userns=${mode}: ${error}`, () => assert.deepEqual(auto(`podman run --userns=${mode} img`), { ok: false, error }));
+
+  test('a refused option stops the start in podman\'s words', () => {
+    const r = resolveRuntime(image(), parseDockerRun('podman run --userns=auto:bogus=1 img', { invoker: root }), [], { engine: 'podman' });
+    assert.deepEqual(r.errors, [{ message: 'unknown option specified: "bogus"', usernsAuto: true }]);
+  });
+
+  test('rootful: a host owner in a forced range shows as its container id, the others as 65534', () => {
+    const m = usernsMapping(parseDockerRun('podman run --userns=auto:uidmapping=1000:1000:1,gidmapping=1000:2000:1 img', { invoker: root }), 'podman')!;
+    const shown = mapHostFacts([facts('/srv/a', 1000, 2000, 0o755), facts('/srv/b', 1000, 1000, 0o755), facts('/srv/c', 1001, 2000, 0o755)], m).map((h) => [h.meta!.uid, h.meta!.gid, h.meta!.unmapped]);
+    assert.deepEqual(shown, [[1000, 1000, undefined], [1000, 65534, true], [65534, 1000, true]]);
+    assert.deepEqual([m.doubt, m.assumption.id, m.assumption.subject, m.assumption.confidence], [true, 'userns:podman-subid', '--userns=auto:uidmapping=1000:1000:1,gidmapping=1000:2000:1', 'medium']);
+    assert.match(m.assumption.text, /; except uids 1000:1000:1 and gids 1000:2000:1, forced as given \(CONTAINER:FROM:SIZE\), so host owners there show as those container ids/);
+  });
+
+  test('rootless: FROM 0 is the caller', () => {
+    const m = usernsMapping(parseDockerRun('podman run --userns=auto:uidmapping=1000:0:1,gidmapping=1000:0:1 img', { invoker: lab }), 'podman')!;
+    const shown = mapHostFacts([facts('/srv/a', 1001, 1001, 0o755), facts('/srv/b', 1000, 1000, 0o755)], m).map((h) => [h.meta!.uid, h.meta!.gid]);
+    assert.deepEqual(shown, [[1000, 1000], [65534, 65534]]);
+  });
+
+  test('size= is named in the assumption', () => {
+    const m = usernsMapping(parseDockerRun('podman run --userns=auto:size=8192 img', { invoker: root }), 'podman')!;
+    assert.match(m.assumption.text, /a free range of 8192 ids of the "containers" entries/);
+  });
+});
+
+describe('--userns modes podman does not know: ParseUserNamespace', () => {
+  for (const mode of ['', 'auto', 'keep-id', 'nomap', 'host', 'private', 'pod', 'auto:size=10', 'keep-id:uid=1', 'ns:/proc/1/ns/user', 'container:db']) {
+    test(`--userns=${mode} parses`, () => assert.equal(podmanUsernsError(mode), undefined));
+  }
+  for (const mode of ['bogus', 'nomap:x', 'host:x', 'keepid', '501']) {
+    test(`--userns=${mode} is refused`, () =>
+      assert.throws(() => parseDockerRun(`podman run --userns=${mode} img`, { invoker: lab }), { name: 'RunParseError', message: `unrecognized namespace mode ${mode} passed` }));
+  }
+  test('docker lines keep the docker CLI\'s own refusal', () => {
+    const r = resolveRuntime(image(), parseDockerRun('docker run --userns=bogus img', { invoker: lab }), [], { engine: 'docker' });
+    assert.deepEqual(r.errors, [{ message: '--userns: invalid USER mode' }]);
+  });
 });

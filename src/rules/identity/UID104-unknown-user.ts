@@ -13,7 +13,9 @@ export default defineRule({
     // Mount problems at start are UID203's and the working directory UID107's; this rule speaks
     // of who the process is and what it may do.
     for (const e of a.runtime.errors) {
-      const kind = errorKind(e.message);
+      const plain = errorKind(e.message);
+      // An option of --userns=auto that podman cannot read (GetAutoOptions).
+      const kind = (plain === 'userns' || plain === 'idmap') && e.usernsAuto === true ? 'auto' : plain;
       if (!kind) continue;
       // A name judged against account files whose text the model lost depends on that step;
       // against the users of a base outside the catalog, on the guess made for it.
@@ -122,7 +124,7 @@ function failedCreator(a: AnalysisView, name: string): { line: number; dependsOn
   return f && g && g.dependsOn.length > 0 ? { line: f.line, dependsOn: g.dependsOn } : undefined;
 }
 
-type Kind = 'name' | 'range' | 'userns' | 'idmap' | 'dockerUserns' | 'caps' | 'nonroot' | 'runAsUser';
+type Kind = 'name' | 'range' | 'userns' | 'auto' | 'idmap' | 'dockerUserns' | 'caps' | 'nonroot' | 'runAsUser';
 
 function errorKind(message: string): Kind | undefined {
   if (/uids and gids must be in range/.test(message)) return 'range';
@@ -130,8 +132,8 @@ function errorKind(message: string): Kind | undefined {
   if (/runAsNonRoot|non-root/i.test(message)) return 'nonroot';
   if (/capabilit/i.test(message)) return 'caps';
   if (/invalid USER mode/.test(message)) return 'dockerUserns';
-  if (/ID mapping|id map value|invalid mapping|nomap is only/i.test(message)) return 'idmap';
-  if (/keep-id|userns|ParseUint|invalid option specified/i.test(message)) return 'userns';
+  if (/ID mapping|id map value|invalid mapping|at [UG]ID map|nomap is only/i.test(message)) return 'idmap';
+  if (/keep-id|userns|ParseUint|(invalid|unknown) option specified/i.test(message)) return 'userns';
   if (/user|group|passwd/i.test(message)) return 'name';
 
   return undefined;
@@ -143,6 +145,9 @@ const WHY: Record<Kind, string> = {
     'container starts; a name that is not there stops the start. Numeric ids need no entry.',
   range: 'The runtime reads a user or group id as a number from 0 to 2147483647 (moby/sys user); anything else stops the start.',
   userns: 'The user-namespace option of the run cannot be applied as written, so the engine refuses to create the container.',
+  auto:
+    'podman reads the options of --userns=auto (size=, uidmapping=, gidmapping=, comma-separated) before it ' +
+    'creates the container, and refuses one it cannot read.',
   idmap:
     'podman runs the container in the user namespace that --uidmap/--gidmap describe: a uid or gid ' +
     'outside them does not exist there, so no process can run as it, and a map podman cannot read, ' +
@@ -165,6 +170,7 @@ const FIXES: Record<Kind, { description: string; snippet: string; safe: boolean 
   name: [{ description: 'Create the user before switching to it, or use numeric ids.', snippet: 'RUN useradd --create-home app\nUSER app', safe: false }],
   range: [{ description: 'Use an id from 0 to 2147483647, for example the one useradd gave the user.', snippet: 'USER 1000:1000', safe: false }],
   userns: [{ description: 'Write the option as the engine documents it.', snippet: '--userns=keep-id:uid=1000,gid=1000', safe: false }],
+  auto: [{ description: 'Write the options as podman-run(1) documents them: size=SIZE, uidmapping=CONTAINER_UID:HOST_UID:SIZE, gidmapping=CONTAINER_GID:HOST_GID:SIZE.', snippet: '--userns=auto:uidmapping=1000:1000:1,gidmapping=1000:1000:1', safe: false }],
   idmap: [
     { description: 'Map a whole range, so that every id of the image, the run user\'s included, exists in the container.', snippet: '--uidmap 0:100000:65536 --gidmap 0:100000:65536', safe: false },
   ],
