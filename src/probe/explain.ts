@@ -630,6 +630,10 @@ const PATTERNS: Pattern[] = [
       // Never the root folder or a system one: giving / or /etc to a user hands it the image.
       const system = /^\/(?:(?:etc|usr|bin|sbin|lib\d*|var|opt|proc|sys|dev|run|boot|root)(?:\/|$)|$)/.test(dir) && !/^\/(?:var|opt)\/./.test(dir);
 
+      // A shared temp folder (/tmp, /var/tmp, /dev/shm) is never given to one user: the file, or
+      // a path of the program's own, or the folder's shared mode back.
+      if (f.path && SHARED_TEMP.has(normalizePath(dir))) return sharedTempFixes(normalizePath(f.path), w, true);
+
       return [
         fix('Run as the owner of the folder (your own ids for a bind mount you own).', '--user "$(id -u):$(id -g)"'),
         ...(system ? [] : [fix('Or give the folder to the container user at build time.', `RUN mkdir -p ${dir} && chown ${w.uid}:${w.gid} ${dir}`)]),
@@ -765,6 +769,42 @@ function notReadOnly(a: AnalysisView, path: string, v: Verdict): string {
   return `the model has no read-only file system here: ${where}, and it predicts ${predicted}. ` +
     'The container that printed this was started otherwise (a :ro mount, --read-only, readOnlyRootFilesystem: true), ' +
     'or the host file system under the mount is itself read-only (a read-only NFS export, a remount)';
+}
+
+/** The temp folders every user shares (mode 1777): never to be given to one user. */
+const SHARED_TEMP = new Set(['/tmp', '/var/tmp', '/dev/shm']);
+
+/**
+ * Fixes for a path refused in a shared temp folder. `file`: the path may be (or is) a file
+ * someone else made there, whose own owner and mode decide a write, whatever the folder's
+ * owner: it is given to the user (or made by it), or the program uses a path of its own.
+ * `lostMode`: the folder itself lost its shared mode (0755), which `chmod 1777` restores.
+ */
+function sharedTempFixes(path: string, w: Who, file: boolean, lostMode?: string): Fix[] {
+  const dir = parentDir(path);
+  const own = `${dir}/${w.user}`;
+  const out: Fix[] = [];
+  if (lostMode !== undefined) {
+    out.push(fix(`Give ${dir} back the mode every user shares (${lostMode} now): 1777, writable by all, with the sticky bit that lets each user delete only its own files. Never chown it to one user.`, `RUN chmod 1777 ${dir}`));
+  }
+  if (file) {
+    out.push(fix(`Give the file itself to the user that writes it (${w.user}, uid ${w.uid}), at build time as root after the step that makes it, or make it after USER; the owner of ${dir} does not matter for writing a file that exists, and ${dir} is shared: never give it to one user.`, `RUN chown ${w.uid}:${w.gid} ${path}`));
+  }
+  out.push(fix(`Or have the program use a path of its own: a name mktemp makes, or a folder the user owns that TMPDIR points at.`, `RUN install -d -o ${w.uid} -g ${w.gid} ${own}\nENV TMPDIR=${own}`));
+  // mktemp makes its file in the folder itself, which a folder that lost its mode refuses.
+  if (lostMode === undefined) out.push(fix('Or, in a script, a fresh file of its own rather than a fixed name.', `f="$(mktemp)"`));
+
+  return out;
+}
+
+/** A chown (or mkdir && chown) of a folder every user shares: a sticky one in the model, or /tmp, /var/tmp, /dev/shm. */
+function chownsSharedFolder(f: Fix, a: AnalysisView): boolean {
+  const m = /\bchown (?:-R )?\S+ (\/\S*)$/.exec(f.snippet ?? '');
+  if (!m) return false;
+  const p = normalizePath(m[1]);
+  const meta = a.runtime.view.fs.get(p);
+
+  return SHARED_TEMP.has(p) || (meta !== undefined && meta.kind === 'dir' && (meta.mode & 0o1000) !== 0);
 }
 
 /** Whether the folder of a path refused deletion has the sticky bit in the model, and who owns what. */
@@ -945,6 +985,33 @@ export function tailor(e: Explanation, a: AnalysisView & { findings?: Finding[] 
     const guesses = new Set((pattern?.fixes(e.facts, TYPICAL) ?? []).map((f) => f.snippet));
     if (m && m.readonly) fixes = [readWriteFix(m), ...fixes.filter((f) => !guesses.has(f.snippet))];
   }
+  // A write to a file that exists in the image, refused by the file's own owner and mode: the
+  // folder's owner does not matter (a chown of the folder leaves the write refused), the file's
+  // does. In a shared or sticky folder the program may also use a path of its own.
+  if (path && !blockingDir && (e.id === 'permission-denied') && related.length === 0) {
+    const meta = a.runtime.view.fs.get(path);
+    const dir = parentDir(path);
+    const dmeta = a.runtime.view.fs.get(dir);
+    const shared = SHARED_TEMP.has(dir) || (dmeta?.kind === 'dir' && (dmeta.mode & 0o1000) !== 0);
+    const who: Who = { uid: id.uid, gid: id.gid, user: id.user ?? 'app' };
+    const v = e.facts.op ? a.check(path, e.facts.op) : undefined;
+    if (v && !v.allowed && v.errno === 'EACCES' && meta && meta.kind === 'file' && !mountOf(a, path)) {
+      details.push(`${path} exists and belongs to ${meta.uid}:${meta.gid} mode ${octal(meta.mode)}: its own owner and mode refuse the write, whoever owns ${dir}`);
+      fixes = shared
+        ? sharedTempFixes(path, who, true)
+        : [
+          fix(`Give the file itself to the user that writes it (${who.user}, uid ${who.uid}), at build time as root after the step that makes it, or make it after USER; a chown of ${dir} leaves the file's write refused.`, `RUN chown ${who.uid}:${who.gid} ${path}`),
+          fix('Or let its group write it, with the user in that group.', `RUN chmod g+w ${path}`),
+        ];
+    } else if (v && !v.allowed && v.errno === 'EACCES' && !meta && SHARED_TEMP.has(dir) && dmeta?.kind === 'dir' && (dmeta.mode & 0o1777) !== 0o1777) {
+      // A shared temp folder that lost its mode (a COPY or a base image that made it 0755).
+      fixes = sharedTempFixes(path, who, false, octal(dmeta.mode));
+    } else if (v && !v.allowed && !meta && shared) {
+      fixes = sharedTempFixes(path, who, false);
+    }
+  }
+  // A folder every user shares is never given to one user (it could then delete anyone's files there).
+  fixes = fixes.filter((f) => !chownsSharedFolder(f, a));
   // The model says the action works: a chown that gives a path to the owner it already has in
   // the model changes nothing, and is not offered (the container that failed may differ).
   if (contradiction !== undefined && related.length === 0) {

@@ -758,3 +758,38 @@ describe('python-script-missing under a mount that hides the script', () => {
     assert.deepEqual(e.fixes.map((f) => f.snippet), ['--tmpfs /app/out']);
   });
 });
+
+// A shared temp folder is never given to one user: a chown of /tmp leaves a root file's write
+// refused and lets that user delete everyone's files there (measured with buildah).
+describe('a path in a shared temp folder', () => {
+  const tailored = (text: string, dockerfile: string) => tailor(explainError(text)[0], analyze({ file: 'Dockerfile', text: dockerfile }));
+
+  test('a root file in /tmp: the file is given to the user, /tmp never', () => {
+    const e = tailored("touch: cannot touch '/tmp/x': Permission denied", 'FROM debian:bookworm\nRUN useradd -m -u 1000 app\nRUN touch /tmp/x\nUSER app\n');
+
+    assert.ok(e.details.includes('/tmp/x exists and belongs to 0:0 mode 0644: its own owner and mode refuse the write, whoever owns /tmp'));
+    assert.deepEqual(e.fixes.map((f) => f.snippet), ['RUN chown 1000:1000 /tmp/x', 'RUN install -d -o 1000 -g 1000 /tmp/app\nENV TMPDIR=/tmp/app', 'f="$(mktemp)"']);
+  });
+
+  test('/tmp that lost its mode: chmod 1777, no chown, no mktemp', () => {
+    const e = tailored("mkdir: cannot create directory '/tmp/foo': Permission denied", 'FROM debian:bookworm\nRUN useradd -m -u 1000 app\nRUN chmod 0755 /tmp\nUSER app\n');
+
+    assert.deepEqual(e.fixes.map((f) => f.snippet), ['RUN chmod 1777 /tmp', 'RUN install -d -o 1000 -g 1000 /tmp/app\nENV TMPDIR=/tmp/app']);
+    assert.match(e.fixes[0].description, /^Give \/tmp back the mode every user shares \(0755 now\): 1777/);
+  });
+
+  test('a root file in another folder: the file, not its folder', () => {
+    const e = tailored("touch: cannot touch '/srv/conf.txt': Permission denied", 'FROM debian:bookworm\nRUN useradd -m -u 1000 app\nRUN mkdir /srv/x && touch /srv/conf.txt\nUSER app\n');
+
+    assert.deepEqual(e.fixes.map((f) => f.snippet), ['RUN chown 1000:1000 /srv/conf.txt', 'RUN chmod g+w /srv/conf.txt']);
+  });
+
+  test('no Dockerfile: /tmp, /var/tmp and /dev/shm get the file and own-path advice, no folder chown', () => {
+    for (const dir of ['/tmp', '/var/tmp', '/dev/shm']) {
+      const [e] = explainError(`touch: cannot touch '${dir}/x': Permission denied`);
+      assert.deepEqual(e.fixes.map((f) => f.snippet), [`RUN chown 1000:1000 ${dir}/x`, `RUN install -d -o 1000 -g 1000 ${dir}/app\nENV TMPDIR=${dir}/app`, 'f="$(mktemp)"']);
+    }
+    // A subfolder of /tmp is an ordinary folder.
+    assert.ok(explainError("touch: cannot touch '/tmp/build/x': Permission denied")[0].fixes.some((f) => f.snippet === 'RUN mkdir -p /tmp/build && chown 1000:1000 /tmp/build'));
+  });
+});

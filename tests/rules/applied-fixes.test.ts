@@ -644,3 +644,42 @@ describe('UID201: a uid ARG that usermod takes is a --build-arg hook too (newcom
     assert.equal(fixed.findings.some((f) => f.ruleId === 'UID201'), false);
   });
 });
+
+// The tester's t18: a named volume over the image's VOLUME /data. The classic builder and
+// buildah (before 1.37) discard what a RUN after `VOLUME /data` changes under /data (measured:
+// oracle volumes/fix-after-volume-lost and volumes/fix-before-volume-kept), so the chown goes
+// before the VOLUME line there; BuildKit keeps it, and the RUN stays before USER.
+describe('UID201: a named volume over an image VOLUME path (/tmp/hB/t18)', () => {
+  const T18 = 'FROM debian:bookworm\nRUN useradd -m app\nVOLUME /data\nUSER app\n';
+  const check = (text: string, builder: 'classic' | 'buildah' | 'buildkit') => analyze({ file: 'Dockerfile', text, builder, run: parseDockerRun('docker run -v vol:/data img', { invoker: { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' } }) });
+
+  for (const builder of ['classic', 'buildah'] as const) {
+    test(`${builder}: the RUN before the VOLUME line, with its edit; applied, gone`, () => {
+      const f = one(check(T18, builder), 'UID201');
+      const fix = f.fixes.find((x) => x.edit !== undefined)!;
+      assert.equal(fix.snippet, 'RUN mkdir -p /data && chown 1000:1000 /data\nVOLUME /data');
+      assert.match(fix.description, /^Create \/data owned by the user before `VOLUME \/data` at line 3, so the new volume copies that owner: with the (classic|buildah) builder a RUN after the VOLUME line changes nothing at or below \/data/);
+      assert.deepEqual(fix.edit, { file: 'Dockerfile', startLine: 3, endLine: 2, text: 'RUN mkdir -p /data && chown 1000:1000 /data' });
+      // No fix puts it after the VOLUME line.
+      assert.ok(!f.fixes.some((x) => x.edit?.startLine === 4));
+      assert.ok(!ids(check(before(T18, 3, fix.edit!.text), builder)).includes('UID201'));
+      // The old placement stays refused under this builder.
+      assert.ok(ids(check(before(T18, 4, fix.edit!.text), builder)).includes('UID201'));
+    });
+  }
+
+  test('BuildKit keeps the change: the RUN stays before USER', () => {
+    const fix = one(check(T18, 'buildkit'), 'UID201').fixes.find((x) => x.edit !== undefined)!;
+    assert.deepEqual(fix.edit, { file: 'Dockerfile', startLine: 4, endLine: 3, text: 'RUN mkdir -p /data && chown 1000:1000 /data' });
+    assert.ok(!ids(check(before(T18, 4, fix.edit!.text), 'buildkit')).includes('UID201'));
+  });
+
+  const tempDir = tempDirs('uidctl-t18-');
+  test('uidctl fix --builder classic writes it before the VOLUME line', async () => {
+    const dir = tempDir({ Dockerfile: T18 });
+    const io = memoryIo({ HOME: '/home/ci', XDG_CACHE_HOME: join(dir, '.cache') }, dir);
+    const rc = await main(['fix', 'Dockerfile', '--run', 'docker run -v vol:/data img', '--builder', 'classic', '--rule', 'UID201', '--base-from', 'catalog', '--write'], io);
+    assert.equal(rc, 0, io.stderr);
+    assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), 'FROM debian:bookworm\nRUN useradd -m app\nRUN mkdir -p /data && chown 1000:1000 /data\nVOLUME /data\nUSER app\n');
+  });
+});

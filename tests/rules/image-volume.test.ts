@@ -76,7 +76,8 @@ const cases: Case[] = [
     want: [{
       message: 'app (uid 1000) cannot write to /data (-v vol:/data): it belongs to 0:0 - Permission denied.',
       line: 5,
-      snippet: 'RUN mkdir -p /data && chown 1000:1000 /data',
+      // Before the VOLUME line: the classic builder discards the chown after it.
+      snippet: 'RUN mkdir -p /data && chown 1000:1000 /data\nVOLUME /data',
     }],
   },
 ];

@@ -353,13 +353,28 @@ export default defineRule({
         // A volume the kubelet makes (emptyDir) that an init container gives away.
         fixes.push(...initRewrites);
       } else {
-        const step = rootStep(a, `RUN ${mkdirOwned(a, m.target, p.uid, p.gid)}`);
-        fixes.push({
-          description: `Create the path in the image owned by the user before the volume is first used, so the new volume copies that owner: put this ${step.where}.`,
-          snippet: step.snippet,
-          safe: false,
-          edit: step.edit,
-        });
+        const run = `RUN ${mkdirOwned(a, m.target, p.uid, p.gid)}`;
+        const step = rootStep(a, run);
+        const declared = declaredVolumeAbove(a, m.target, step.edit.startLine);
+        if (declared) {
+          // The classic builder and buildah (before 1.37) discard what a RUN after `VOLUME X`
+          // changes at or below X: the image's path would stay root's. Before the VOLUME line,
+          // checked against the model (the step must run as root there, and the new volume copy
+          // the owner).
+          const fix = checkedFix(a, {
+            description: `Create ${m.target} owned by the user before \`VOLUME ${declared.path}\` at line ${declared.line}, so the new volume copies that owner: with the ${a.builder === 'classic' ? 'classic builder' : 'buildah builder'} a RUN after the VOLUME line changes nothing at or below ${declared.path} (its changes there are discarded; BuildKit and buildah 1.37+ keep them).`,
+            snippet: `${run}\nVOLUME ${declared.path}`,
+            safe: false,
+          }, { edit: { file: a.file, startLine: declared.line, endLine: declared.line - 1, text: run } }, (b) => b.check(m.target, 'create').allowed);
+          if (fix) fixes.push(fix);
+        } else {
+          fixes.push({
+            description: `Create the path in the image owned by the user before the volume is first used, so the new volume copies that owner: put this ${step.where}.`,
+            snippet: step.snippet,
+            safe: false,
+            edit: step.edit,
+          });
+        }
       }
 
       // A volume copies the image path: when its owner rests on a guess (a path that may already
@@ -392,6 +407,24 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * The VOLUME of the target stage at or above `target` declared before `before` (the line a
+ * root step would go in at), when the builder discards what a RUN changes below a declared
+ * volume (the classic builder, buildah before 1.37); undefined with BuildKit, which keeps it.
+ */
+function declaredVolumeAbove(a: AnalysisView, target: string, before: number): { path: string; line: number } | undefined {
+  if (a.builder === 'buildkit') return undefined;
+  let best: { path: string; line: number } | undefined;
+  for (const [path, line] of Object.entries(a.sim.target.lines.volumes)) {
+    const at = normalizePath(path);
+    if (!(target === at || target.startsWith(at === '/' ? '/' : `${at}/`)) || line >= before) continue;
+    if (!a.image.config.volumes.includes(path)) continue;
+    if (best === undefined || line < best.line) best = { path: at, line };
+  }
+
+  return best;
+}
 
 /**
  * A tmpfs the process may not write: it starts empty, root's unless uid=/gid= say otherwise
