@@ -103,28 +103,51 @@ function parseAutoMap(
   const [first, second, third] = parts;
   const words = `[${parts.join(' ')}]`;
   if (first === '') return `invalid empty container id at ${setting} map: ${words}`;
-  const cid = parseUint32(first);
-  if ('error' in cid) return `parsing id map value ${JSON.stringify(first)}: ${cid.error}`;
-  if (second === '') return `invalid empty host id at ${setting} map: ${words}`;
+  const r = mapPieces(first, first, second, third, setting, words, parent);
+  if ('error' in r) return r.error;
+  if (r.viaParent) out.extended = true;
+  out.unresolved.push(...r.unresolved);
+  out.map.push(...sortAndMerge(r.pieces.filter((p) => p.size > 0)));
+
+  return undefined;
+}
+
+/**
+ * One CONTAINER:[@]FROM:SIZE mapping's ranges (container ids written without flags in
+ * `digits`, `first` as written for the error), as podman's ParseIDMapping reads it: FROM
+ * after @ is an id of the parent namespace, each looked up through `parent` (unresolved: not
+ * in it).
+ */
+function mapPieces(
+  digits: string,
+  first: string,
+  second: string,
+  third: string,
+  setting: MapSetting,
+  words: string,
+  parent: (hostId: number) => number | undefined,
+): { pieces: IdRange[]; unresolved: number[]; viaParent: boolean } | { error: string } {
+  const cid = parseUint32(digits);
+  if ('error' in cid) return { error: `parsing id map value ${JSON.stringify(first)}: ${cid.error}` };
+  if (second === '') return { error: `invalid empty host id at ${setting} map: ${words}` };
   const viaParent = second.startsWith('@');
   const hid = parseUint32(viaParent ? second.slice(1) : second);
-  if ('error' in hid) return `parsing id map value ${JSON.stringify(second)}: ${hid.error}`;
+  if ('error' in hid) return { error: `parsing id map value ${JSON.stringify(second)}: ${hid.error}` };
   const size = parseUint32(third);
-  if ('error' in size) return `parsing id map value ${JSON.stringify(third)}: ${size.error}`;
+  if ('error' in size) return { error: `parsing id map value ${JSON.stringify(third)}: ${size.error}` };
 
   const pieces: IdRange[] = [];
+  const unresolved: number[] = [];
   if (!viaParent) pieces.push({ container: cid.n, from: hid.n, size: size.n });
   else {
-    out.extended = true;
     for (let k = 0; k < size.n; k++) {
       const f = parent(hid.n + k);
-      if (f === undefined) out.unresolved.push(hid.n + k);
+      if (f === undefined) unresolved.push(hid.n + k);
       else pieces.push({ container: cid.n + k, from: f, size: 1 });
     }
   }
-  out.map.push(...sortAndMerge(pieces.filter((p) => p.size > 0)));
 
-  return undefined;
+  return { pieces, unresolved, viaParent };
 }
 
 /**
@@ -410,27 +433,12 @@ export function parseIdMap(
       if (flags !== '') extended = true;
       const user = flags.includes('u') || !flags.includes('g');
       const group = flags.includes('g') || !flags.includes('u');
-      const cid = parseUint32(first.slice(flags.length));
-      if ('error' in cid) return { ok: false, error: `parsing id map value ${JSON.stringify(first)}: ${cid.error}` };
-      if (second === '') return { ok: false, error: `invalid empty host id at ${setting} map: ${words}` };
-      const viaParent = second.startsWith('@');
-      if (viaParent) extended = true;
-      const hid = parseUint32(viaParent ? second.slice(1) : second);
-      if ('error' in hid) return { ok: false, error: `parsing id map value ${JSON.stringify(second)}: ${hid.error}` };
-      const size = parseUint32(third);
-      if ('error' in size) return { ok: false, error: `parsing id map value ${JSON.stringify(third)}: ${size.error}` };
+      const r = mapPieces(first.slice(flags.length), first, second, third, setting, words, parent);
+      if ('error' in r) return { ok: false, error: r.error };
+      if (r.viaParent) extended = true;
       if ((setting === 'UID' && !user) || (setting === 'GID' && !group)) continue;
-
-      const pieces: IdRange[] = [];
-      if (!viaParent) pieces.push({ container: cid.n, from: hid.n, size: size.n });
-      else {
-        for (let k = 0; k < size.n; k++) {
-          const f = parent(hid.n + k);
-          if (f === undefined) unresolved.push(hid.n + k);
-          else pieces.push({ container: cid.n + k, from: f, size: 1 });
-        }
-      }
-      for (const p of pieces) {
+      unresolved.push(...r.unresolved);
+      for (const p of r.pieces) {
         if (p.size === 0) continue;
         map = flags.includes('+') ? breakInsert(map, p) : [...map, p];
       }
