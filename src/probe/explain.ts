@@ -801,7 +801,11 @@ function sharedTempFixes(path: string, w: Who, file: boolean, lostMode?: string)
 function chownsSharedFolder(f: Fix, a: AnalysisView): boolean {
   const m = /\bchown (?:-R )?\S+ (\/\S*)$/.exec(f.snippet ?? '');
   if (!m) return false;
-  const p = normalizePath(m[1]);
+  return sharedFolder(a, normalizePath(m[1]));
+}
+
+/** A folder every user shares: /tmp, /var/tmp, /dev/shm, or one with the sticky bit in the model. */
+function sharedFolder(a: AnalysisView, p: string): boolean {
   const meta = a.runtime.view.fs.get(p);
 
   return SHARED_TEMP.has(p) || (meta !== undefined && meta.kind === 'dir' && (meta.mode & 0o1000) !== 0);
@@ -992,7 +996,7 @@ export function tailor(e: Explanation, a: AnalysisView & { findings?: Finding[] 
     const meta = a.runtime.view.fs.get(path);
     const dir = parentDir(path);
     const dmeta = a.runtime.view.fs.get(dir);
-    const shared = SHARED_TEMP.has(dir) || (dmeta?.kind === 'dir' && (dmeta.mode & 0o1000) !== 0);
+    const shared = sharedFolder(a, dir);
     const who: Who = { uid: id.uid, gid: id.gid, user: id.user ?? 'app' };
     const v = e.facts.op ? a.check(path, e.facts.op) : undefined;
     if (v && !v.allowed && v.errno === 'EACCES' && meta && meta.kind === 'file' && !mountOf(a, path)) {
