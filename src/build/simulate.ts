@@ -329,27 +329,40 @@ class StageSimulator {
   /**
    * Whether an instruction after ins in this stage uses path as a folder: names a path below it,
    * or gives it to `mkdir -p`, `cd` or WORKDIR. Read from the text as written (variables and
-   * relative paths are not resolved), so it only ever turns a guess of "file" into "folder".
+   * relative paths are taken against the WORKDIR in force, without following a `cd`), so it
+   * only ever turns a guess of "file" into "folder".
    */
   usedAsFolderLater(ins: DfInstruction, path: string): boolean {
     if (path === '/') return true;
     // Built only for an instruction that names the path at all: most name none.
     let asFolder: RegExp | undefined;
+    const relative = new Map<string, RegExp>();
     let after = false;
+    // The WORKDIR of each later instruction, as written; unknown once one uses a variable.
+    let workdir: string | undefined = this.state.config.workdir;
     for (const next of this.stage.instructions) {
       if (next === ins) {
         after = true;
         continue;
       }
       if (!after) continue;
-      if (next.keyword === 'WORKDIR' && normalizePath(next.args.trim()) === path) return true;
-      if (!next.args.includes(path)) continue;
-      if (asFolder === undefined) {
-        const quoted = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        // The words between mkdir (or cd) and the path stay in that one command: `mkdir -p
-        // /home/user && chmod a+x /e.sh` does not make /e.sh a folder.
-        asFolder = new RegExp(`${quoted}/|(?:\\bmkdir\\s+(?:-\\S+\\s+)*|\\bcd\\s+)(?:[^\\s;&|]+\\s+)*?${quoted}(?=[\\s;&|)"']|$)`);
+      if (next.keyword === 'WORKDIR') {
+        const arg = next.args.trim();
+        const to: string | undefined = arg.includes('$') || (workdir === undefined && !arg.startsWith('/')) ? undefined : normalizePath(arg, workdir);
+        if (to === path) return true;
+        workdir = to;
+        continue;
       }
+      // The path as a relative name from the WORKDIR (`COPY docs docs` in /build, then `RUN cd
+      // docs`): a word that starts with it, not a longer path that ends with it.
+      const rel = workdir !== undefined && isUnder(path, workdir) && path !== workdir ? path.slice(workdir === '/' ? 1 : workdir.length + 1) : undefined;
+      if (rel !== undefined && next.args.includes(rel)) {
+        let re = relative.get(rel);
+        if (re === undefined) relative.set(rel, (re = folderUse(rel, true)));
+        if (re.test(next.args)) return true;
+      }
+      if (!next.args.includes(path)) continue;
+      asFolder ??= folderUse(path, false);
       if (asFolder.test(next.args)) return true;
     }
 
@@ -1657,6 +1670,19 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
   for (const s of stages) failures.push(...s.failures);
 
   return { stages, target, failures, assumptions };
+}
+
+/**
+ * A use of name as a folder in an instruction's text: a path below it, or the operand of
+ * `mkdir` or `cd` (the words between them stay in one command: `mkdir -p /home/user && chmod
+ * a+x /e.sh` does not make /e.sh a folder). A relative name must start a word (`./` allowed),
+ * so /srv/docs is no use of docs.
+ */
+function folderUse(name: string, relative: boolean): RegExp {
+  const quoted = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const word = relative ? `(?<=^|[\\s"'=])(?:\\./)?${quoted}` : quoted;
+
+  return new RegExp(`${word}/|(?:\\bmkdir\\s+(?:-\\S+\\s+)*|\\bcd\\s+)(?:[^\\s;&|]+\\s+)*?${word}(?=[\\s;&|)"']|$)`);
 }
 
 /** A Map as a plain record; a loop of stores is about five times as fast as Object.fromEntries. */

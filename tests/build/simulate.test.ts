@@ -327,6 +327,19 @@ describe('an unknown COPY --from source that a later step uses as a folder is a 
       assert.equal(r.target.state.fs.get('/usr/share/app/static')?.kind, 'dir', later);
     }
   });
+  test('a relative name from the WORKDIR counts as well (measured: copy/from-stage-unknown-folder-cd-relative)', () => {
+    for (const later of ['RUN cd docs && ls', 'RUN ls ./docs/', 'RUN mkdir -p docs/api', 'WORKDIR docs']) {
+      const r = build(`${stageMade}WORKDIR /build\nCOPY --from=prepare /out/docs docs\n${later}\n`);
+      assert.deepEqual(r.failures, [], later);
+      assert.equal(r.target.state.fs.get('/build/docs')?.kind, 'dir', later);
+    }
+    // Another WORKDIR in between: the same words name another folder.
+    const moved = build(`${stageMade}WORKDIR /build\nCOPY --from=prepare /out/docs docs\nWORKDIR /srv\nRUN mkdir -p docs/api\n`);
+    assert.equal(owner(moved, '/build/docs'), 'file 0:0 755');
+    // A longer path that ends with the name is no use of it.
+    const other = build(`${stageMade}WORKDIR /build\nCOPY --from=prepare /out/docs docs\nRUN mkdir -p /srv/docs/api\n`);
+    assert.equal(owner(other, '/build/docs'), 'file 0:0 755');
+  });
   test('with no such use it stays a program the stage built (0755), as before', () => {
     const r = build(`${stageMade}COPY --from=prepare /app/server /usr/local/bin/server\nRUN /usr/local/bin/server --version\n`);
     assert.equal(owner(r, '/usr/local/bin/server'), 'file 0:0 755');
