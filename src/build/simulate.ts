@@ -328,9 +328,9 @@ class StageSimulator {
 
   /**
    * Whether an instruction after ins in this stage uses path as a folder: names a path below it,
-   * or gives it to `mkdir -p`, `cd` or WORKDIR. Read from the text as written (variables and
-   * relative paths are taken against the WORKDIR in force, without following a `cd`), so it
-   * only ever turns a guess of "file" into "folder".
+   * or gives it to `mkdir -p`, `cd` or WORKDIR. Read from the text (variables as they are at ins,
+   * relative paths against the WORKDIR in force, no `cd` followed), so it only ever turns a
+   * guess of "file" into "folder".
    */
   usedAsFolderLater(ins: DfInstruction, path: string): boolean {
     if (path === '/') return true;
@@ -346,8 +346,11 @@ class StageSimulator {
         continue;
       }
       if (!after) continue;
+      // $NAME and ${NAME} as the stage's ENV and ARG give them now (the shell of a RUN sees
+      // them in its environment); a name they do not give stays as written.
+      const text = next.args.includes('$') ? next.args.replace(VAR_REF, (m, braced?: string, bare?: string) => this.vars((braced ?? bare)!) ?? m) : next.args;
       if (next.keyword === 'WORKDIR') {
-        const arg = next.args.trim();
+        const arg = text.trim();
         const to: string | undefined = arg.includes('$') || (workdir === undefined && !arg.startsWith('/')) ? undefined : normalizePath(arg, workdir);
         if (to === path) return true;
         workdir = to;
@@ -356,14 +359,14 @@ class StageSimulator {
       // The path as a relative name from the WORKDIR (`COPY docs docs` in /build, then `RUN cd
       // docs`): a word that starts with it, not a longer path that ends with it.
       const rel = workdir !== undefined && isUnder(path, workdir) && path !== workdir ? path.slice(workdir === '/' ? 1 : workdir.length + 1) : undefined;
-      if (rel !== undefined && next.args.includes(rel)) {
+      if (rel !== undefined && text.includes(rel)) {
         let re = relative.get(rel);
         if (re === undefined) relative.set(rel, (re = folderUse(rel, true)));
-        if (re.test(next.args)) return true;
+        if (re.test(text)) return true;
       }
-      if (!next.args.includes(path)) continue;
+      if (!text.includes(path)) continue;
       asFolder ??= folderUse(path, false);
-      if (asFolder.test(next.args)) return true;
+      if (asFolder.test(text)) return true;
     }
 
     return false;
@@ -1678,6 +1681,9 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
  * a+x /e.sh` does not make /e.sh a folder). A relative name must start a word (`./` allowed),
  * so /srv/docs is no use of docs.
  */
+/** A variable reference in an instruction's text: ${NAME} or $NAME. */
+const VAR_REF = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+
 function folderUse(name: string, relative: boolean): RegExp {
   const quoted = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const word = relative ? `(?<=^|[\\s"'=])(?:\\./)?${quoted}` : quoted;

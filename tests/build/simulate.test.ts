@@ -333,6 +333,16 @@ describe('an unknown COPY --from source that a later step uses as a folder is a 
       assert.deepEqual(r.failures, [], later);
       assert.equal(r.target.state.fs.get('/build/docs')?.kind, 'dir', later);
     }
+    // Variables as ENV and ARG give them: in a RUN, and in a WORKDIR that the name is relative to.
+    for (const [name, text] of [
+      ['ENV in a RUN', 'ENV APP=/srv/app\nCOPY --from=prepare /out/conf /srv/app/conf\nRUN cp "$APP/conf/sample.ini" /etc/app.ini\n'],
+      ['ARG in braces', 'ARG APP=/srv/app\nCOPY --from=prepare /out/conf /srv/app/conf\nRUN mkdir -p ${APP}/conf/extra\n'],
+      ['a WORKDIR by variable', 'ENV APP=/srv/app\nWORKDIR $APP\nCOPY --from=prepare /out/conf ./conf\nRUN cp conf/sample.ini /etc/app.ini\n'],
+    ]) {
+      const r = build(`${stageMade}${text}`);
+      const path = '/srv/app/conf';
+      assert.equal(r.target.state.fs.get(path)?.kind, 'dir', name);
+    }
     // Another WORKDIR in between: the same words name another folder.
     const moved = build(`${stageMade}WORKDIR /build\nCOPY --from=prepare /out/docs docs\nWORKDIR /srv\nRUN mkdir -p docs/api\n`);
     assert.equal(owner(moved, '/build/docs'), 'file 0:0 755');
