@@ -917,7 +917,13 @@ class StageSimulator {
             // With --chmod the mode is known; the kind (a file, not a folder) is still a guess,
             // and so is what lands below the destination when the source is a folder.
             guessed.push(to);
-            if (to !== dest) guessed.push(dest);
+            if (to !== dest) {
+              guessed.push(dest);
+              // Into a folder: a source that is a folder itself puts its contents there, by names
+              // the model does not know (`COPY superset superset` over an existing folder).
+              const d = this.state.fs.get(dest);
+              if (d?.kind === 'dir' && d.partial !== true) this.state.fs.set(dest, withMeta(d, { partial: true, filled: true }));
+            }
           }
           copied += 1;
           continue;
