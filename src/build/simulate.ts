@@ -1305,7 +1305,8 @@ class StageSimulator {
   /**
    * The SHELL program when the image surely lacks it: distroless bases have no /bin/sh (their
    * debug tags keep BusyBox under /busybox only), Chainguard ones have one in -dev tags only.
-   * A shell copied in later counts.
+   * Any other image lacks it when its folder is listed in full without it: `FROM scratch`, or
+   * an image read from an archive or a registry. A shell copied in later counts.
    */
   missingShell(): string | undefined {
     const sh = this.state.config.shell[0];
@@ -1316,7 +1317,12 @@ class StageSimulator {
     if (sh !== undefined && (this.state.distro === 'alpine' || this.state.distro === 'debian' || this.state.distro === 'ubuntu')) {
       return this.lacksShell(sh) ? sh : undefined;
     }
-    if (this.state.distro !== 'distroless' || sh === undefined) return undefined;
+    if (sh === undefined) return undefined;
+    if (this.state.distro !== 'distroless') {
+      if (!sh.startsWith('/')) return undefined;
+      const r = resolvePath(this.state.fs, sh);
+      return r.meta === undefined && !r.unknown && !r.loop && !r.notDir ? sh : undefined;
+    }
     if (this.state.assumptions.some((a) => a.id === 'base:chainguard-dev')) return undefined;
 
     return resolvePath(this.state.fs, sh).meta ? undefined : sh;

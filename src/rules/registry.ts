@@ -1,7 +1,8 @@
 // Every rule, in id order. A test checks that each has a docs page and cases.
 
 import type { Finding, Severity } from '../model/types.js';
-import { toFinding, type AnalysisView, type Rule } from './rule.js';
+import { leadFix, toFinding, type AnalysisView, type Rule } from './rule.js';
+import { lacksRunShell } from './util.js';
 import UID101 from './identity/UID101-root-user.js';
 import UID102 from './identity/UID102-nameless-uid.js';
 import UID103 from './identity/UID103-home-not-writable.js';
@@ -76,6 +77,20 @@ export function runRules(a: AnalysisView, settings: RuleSettings = {}): Finding[
     rule.check(a, (r) => findings.push(toFinding(effective, r, a, override !== undefined)), context);
   }
 
+  // An image without a shell (FROM scratch, distroless) runs no RUN line: a fix that is one is
+  // left out where the finding has another, and else says where such a step can run.
+  if (lacksRunShell(a)) for (const f of findings) f.fixes = withoutRunFixes(f.fixes, a.image.config.shell[0]);
+
   // Plain comparison: localeCompare would load ICU collation data on first use (~20 ms).
   return findings.sort((x, y) => x.location.line - y.location.line || (x.ruleId < y.ruleId ? -1 : x.ruleId > y.ruleId ? 1 : 0));
+}
+
+const RUN_LINE = /^RUN /m;
+
+function withoutRunFixes(fixes: Finding['fixes'], shell: string | undefined): Finding['fixes'] {
+  const usable = fixes.filter((x) => !RUN_LINE.test(x.snippet ?? ''));
+  if (usable.length === fixes.length) return fixes;
+  if (usable.length > 0) return leadFix(usable);
+
+  return fixes.map((x) => (RUN_LINE.test(x.snippet ?? '') ? { ...x, description: `${x.description} The image has no shell (no ${shell}) for a RUN line: run it in a build stage that has one and COPY --from what it makes.` } : x));
 }

@@ -2,9 +2,9 @@
 
 import type { AnalysisView } from './rule.js';
 import type { Analysis, BuildChange } from '../analyze.js';
-import type { Accounts, Fix, ImageState, MountSpec, UnknownEffect, Verdict } from '../model/types.js';
+import type { Accounts, Fix, ImageState, MountSpec, PasswdEntry, UnknownEffect, Verdict } from '../model/types.js';
 import { hasDescendants, isUnder, normalizePath, resolvePath } from '../image/fs.js';
-import { resolveExecUser, userByUid } from '../image/accounts.js';
+import { formatPasswd, resolveExecUser, userByUid } from '../image/accounts.js';
 import { readOnlyRootSetting } from '../runtime/resolve.js';
 import { startCommandOf } from '../runtime/entrypoints.js';
 import { lacksShadowTool } from '../shell/commands/accounts.js';
@@ -367,7 +367,8 @@ export function renderRunChanges(a: Pick<AnalysisView, 'run'>, changes: RunChang
  */
 export function tmpHomeChanges(a: Pick<AnalysisView, 'run' | 'check'>): RunChange[] {
   const env: RunChange = { kind: 'env', name: 'HOME', value: '/tmp' };
-  if (!a.run?.readOnlyRootfs || a.check('/tmp', 'write').allowed) return [env];
+  // A read-only root, or an image without a /tmp everyone may write (FROM scratch): a tmpfs there.
+  if (a.check('/tmp', 'write').allowed) return [env];
 
   return [{ kind: 'writable-dir', path: '/tmp' }, env];
 }
@@ -532,6 +533,31 @@ export function readOnlyRootFix(a: Pick<AnalysisView, 'run' | 'image'>, path: st
  * The image makes users with BusyBox's adduser/addgroup: an Alpine base without the shadow
  * package has no useradd/groupadd (`/bin/sh: useradd: not found`).
  */
+/**
+ * The image surely has no shell for a RUN line: its SHELL program is a path the image is known
+ * to lack (FROM scratch, distroless, an image read in full without /bin/sh). A fix there cannot
+ * be a RUN line.
+ */
+export function lacksRunShell(a: AnalysisView): boolean {
+  const sh = a.image.config.shell[0];
+  if (sh === undefined || !sh.startsWith('/')) return false;
+  const r = resolvePath(a.image.fs, sh);
+
+  return r.meta === undefined && !r.unknown && !r.loop;
+}
+
+/**
+ * A fix that writes the whole of /etc/passwd with COPY (no RUN needed): the image's entries and
+ * entry. BuildKit takes the text as a here-document; the classic builder and buildah need it as
+ * a file of the build context.
+ */
+export function passwdCopyFix(a: AnalysisView, entry: PasswdEntry, description: string): Fix {
+  const text = formatPasswd([...a.image.accounts.passwd.filter((e) => e.name !== entry.name), entry]);
+  if (a.builder === 'buildkit') return { description, snippet: `COPY <<EOF /etc/passwd\n${text}EOF`, safe: false };
+
+  return { description: `${description} Put these lines in a file passwd of the build context:\n${text.trimEnd()}`, snippet: 'COPY passwd /etc/passwd', safe: false };
+}
+
 export function busyboxAccounts(a: AnalysisView): boolean {
   return lacksShadowTool(a.image, 'useradd');
 }

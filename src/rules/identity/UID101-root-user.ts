@@ -1,5 +1,5 @@
 import { defineRule, identityLine } from '../rule.js';
-import { busyboxAccounts, renderRunChanges, runTool, startCommand, startsSshd } from '../util.js';
+import { busyboxAccounts, lacksRunShell, renderRunChanges, runTool, startCommand, startsSshd } from '../util.js';
 import { resolveExecUser } from '../../image/accounts.js';
 import type { Fix, PrivilegeDrop } from '../../model/types.js';
 import type { DfInstruction } from '../../dockerfile/types.js';
@@ -41,6 +41,14 @@ export default defineRule({
       : nonRoot
       ? [
           { description: `Switch to the existing user ${nonRoot.name} at the end of the Dockerfile.`, snippet: `USER ${nonRoot.uid}:${nonRoot.gid}`, safe: false },
+        ]
+      : lacksRunShell(a)
+      ? [
+          {
+            description: `The image has no shell (no ${a.image.config.shell[0]}), so no RUN can add a user: switch to a numeric uid, which needs no passwd entry (it has no name then: UID102).`,
+            snippet: 'USER 65534:65534',
+            safe: false,
+          },
         ]
       : [
           {

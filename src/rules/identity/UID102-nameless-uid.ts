@@ -1,5 +1,7 @@
 import { defineRule } from '../rule.js';
-import { busyboxAccounts, engineWords, freeUserName, homeFromRun, renderRunChanges, runPlace, tmpHomeChanges } from '../util.js';
+import { busyboxAccounts, engineWords, freeUserName, homeFromRun, lacksRunShell, passwdCopyFix, renderRunChanges, runPlace, tmpHomeChanges } from '../util.js';
+import { resolvePath } from '../../image/fs.js';
+import type { AnalysisView } from '../rule.js';
 import type { Accounts, Fix } from '../../model/types.js';
 
 /**
@@ -41,6 +43,22 @@ export function namelessFixes(
   ];
 }
 
+/** The nameless uid's passwd entry, written with COPY: root's, or a new user's. */
+function passwdEntryFix(a: AnalysisView, uid: number, gid: number): Fix {
+  const exists = (path: string) => resolvePath(a.image.fs, path).meta?.kind === 'dir';
+  const sh = a.image.config.shell[0];
+  const shell = sh !== undefined && resolvePath(a.image.fs, sh).meta !== undefined ? sh : '/sbin/nologin';
+  if (uid === 0) {
+    return passwdCopyFix(a, { name: 'root', uid: 0, gid, gecos: 'root', home: exists('/root') ? '/root' : '/', shell }, 'Give root its entry in /etc/passwd (written whole with COPY, the entries the image has kept).');
+  }
+  // The home: a folder everyone may write, where the image has one; else the root.
+  const tmp = resolvePath(a.image.fs, '/tmp').meta;
+  const home = tmp?.kind === 'dir' && (tmp.mode & 0o1002) === 0o1002 ? '/tmp' : '/';
+  const name = freeUserName(uid, a.image.accounts);
+
+  return passwdCopyFix(a, { name, uid, gid, gecos: '', home, shell }, `The image has no shell to run useradd: give uid ${uid} an entry in /etc/passwd with COPY (written whole, the entries the image has kept), so it has a name; its HOME is ${home}.`);
+}
+
 export default defineRule({
   id: 'UID102',
   name: 'nameless-uid',
@@ -63,6 +81,9 @@ export default defineRule({
         'pip, Jupyter, git and caches that write under ~ fail.';
     const gidGiven = (a.run?.user ?? a.image.config.user ?? '').includes(':') || a.run?.runAsGroup !== undefined;
     const fixes = namelessFixes(p.uid, p.gid, renderRunChanges(a, tmpHomeChanges(a)), runPlace(a), a.image.accounts, busyboxAccounts(a), gidGiven);
+    // Root is never given a second entry by useradd, and an image without a shell runs no
+    // useradd at all: the entry is written with COPY instead.
+    if (p.uid === 0 || lacksRunShell(a)) fixes[0] = passwdEntryFix(a, p.uid, gidGiven || p.gid !== 0 ? p.gid : p.uid);
     // On a base outside the catalog the passwd entries are a guess (uid 999 is redis in the redis images).
     const guessed = a.image.assumptions.find((x) => x.id === 'base:unknown-image');
     // A switch in the start command (gosu 1001:1001) made the uid: the tool looked it up, not
@@ -84,7 +105,8 @@ export default defineRule({
       why:
         `${engineWords(a)} takes the user name, home and primary group from /etc/passwd. For an unknown uid it keeps ` +
         `the uid${homeWhy}`,
-      fixes: fromEnv ? fixes.slice(0, 1) : fixes,
+      // Root may write HOME=/: only the entry helps.
+      fixes: fromEnv || p.uid === 0 ? fixes.slice(0, 1) : fixes,
     });
   },
 });
