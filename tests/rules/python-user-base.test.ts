@@ -156,3 +156,27 @@ describe('PYTHONUSERBASE from the run and relative values', () => {
     ]);
   });
 });
+
+describe('UID306 for a uid without a passwd entry', () => {
+  // HOME is / for it in a RUN too, where pip --user cannot write: the user is made first.
+  const lines = [PY, 'RUN pip install --user wandb'];
+  const run = 'docker run --user 1001:1001 img';
+
+  test('the lead fix creates the user with a home before USER and the install', () => {
+    const [f] = findings(analysisOf(lines, run), 'UID306');
+    assert.deepEqual(f.fixes[0].split('\n'), [
+      'ARG UID=1001',
+      'ARG GID=1001',
+      'RUN groupadd --gid $GID app && useradd --create-home --uid $UID --gid $GID app',
+      'USER 1001',
+      'RUN pip install --user --no-cache-dir PACKAGES',
+    ]);
+  });
+
+  test('applied, the site is the user\'s own and UID306 is gone', () => {
+    const fixed = [PY, 'ARG UID=1001', 'ARG GID=1001', 'RUN groupadd --gid $GID app && useradd --create-home --uid $UID --gid $GID app', 'USER 1001', 'RUN pip install --user --no-cache-dir wandb'];
+    const a = analysisOf(fixed, run);
+    assert.deepEqual(a.sim.failures, []);
+    assert.deepEqual(findings(a, 'UID306'), []);
+  });
+});

@@ -1,6 +1,7 @@
 import { defineRule } from '../rule.js';
 import { normalizePath, parentOf } from '../../image/fs.js';
-import { firstReason, rootStep, who } from '../util.js';
+import { busyboxAccounts, firstReason, rootStep, who } from '../util.js';
+import { namelessFixes } from '../identity/UID102-nameless-uid.js';
 import type { AnalysisView } from '../rule.js';
 import { pythonUserBase } from '../../shell/commands/packages.js';
 import type { Fix } from '../../model/types.js';
@@ -77,7 +78,14 @@ export default defineRule({
         fixes: venv
           ? venvFixes(a, venv, site, home, version)
           : [
-            { description: `Install as the user the container runs as, after USER, so the packages land in its own ~/.local${filledAt(a, site)}.`, snippet: `USER ${p.userName ?? p.uid}\nRUN pip install --user --no-cache-dir PACKAGES`, safe: false },
+            p.hasPasswdEntry
+              ? { description: `Install as the user the container runs as, after USER, so the packages land in its own ~/.local${filledAt(a, site)}.`, snippet: `USER ${p.userName ?? p.uid}\nRUN pip install --user --no-cache-dir PACKAGES`, safe: false }
+              : {
+                  // Without a passwd entry HOME is / in the build too, where pip --user cannot write.
+                  description: `Create the user the container runs as, with a home, and install as it after USER, so the packages land in its own ~/.local${filledAt(a, site)}.`,
+                  snippet: `${namelessFixes(p.uid, p.gid, undefined, undefined, a.image.accounts, busyboxAccounts(a))[0].snippet}\nUSER ${p.uid}\nRUN pip install --user --no-cache-dir PACKAGES`,
+                  safe: false,
+                },
             { description: `Or install them without --user (as root, before USER) into the environment every user shares, or into a virtual environment${filledAt(a, site)}.`, snippet: 'RUN pip install --no-cache-dir PACKAGES', safe: false },
             ...copiedFrom(a, site).map((stage) => ({ description: `Or copy it from the stage ${stage} to the user's own home, owned by the user${filledAt(a, site, 'replace')}.`, snippet: `COPY --from=${stage} --chown=${p.uid}:${p.gid} ${normalizePath(`${home}/.local`)} ${normalizePath(`${p.home}/.local`)}`, safe: false })),
           ],
