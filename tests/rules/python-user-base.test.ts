@@ -180,3 +180,16 @@ describe('UID306 for a uid without a passwd entry', () => {
     assert.deepEqual(findings(a, 'UID306'), []);
   });
 });
+
+describe('UID301 on a read-only root file system', () => {
+  const lines = [PY, DEV, 'USER dev'];
+  test('no virtual environment in the image is offered: it takes no install at run time either', () => {
+    const [f] = findings(analysisOf(lines, 'docker run --read-only img'), 'UID301');
+    assert.match(f.message, /\[Errno 30\] Read-only file system/);
+    assert.deepEqual(f.fixes, ['USER root\nRUN pip install --no-cache-dir PACKAGE\nUSER dev']);
+  });
+  test('with a writable root the environment stays the last fix', () => {
+    const [f] = findings(analysisOf(lines, 'docker run img'), 'UID301');
+    assert.equal(f.fixes[f.fixes.length - 1], 'RUN python3 -m venv /home/dev/venv\nENV PATH=/home/dev/venv/bin:$PATH');
+  });
+});

@@ -20,8 +20,11 @@ export interface PipFixParts {
    * run-time settings when the run decides the base; undefined when PATH already lists it.
    */
   pathSnippet?: string;
-  /** Creates a virtual environment the user owns. */
-  venvSnippet: string;
+  /**
+   * Creates a virtual environment the user owns; undefined when the root file system is
+   * read-only at run time, where an environment in the image takes no install either.
+   */
+  venvSnippet?: string;
   /**
    * The user site pip falls back to cannot be written because a COPY or ADD put it there owned
    * by root: the same line with --chown, which is the first advice.
@@ -45,7 +48,7 @@ export function pipDeniedFixes(f: PipFixParts): Fix[] {
     snippet: `USER root\nRUN pip install --no-cache-dir PACKAGE\nUSER ${f.user}`,
     safe: false,
   });
-  fixes.push({ description: 'Or give the user a virtual environment of its own.', snippet: f.venvSnippet, safe: false });
+  if (f.venvSnippet !== undefined) fixes.push({ description: 'Or give the user a virtual environment of its own.', snippet: f.venvSnippet, safe: false });
 
   return fixes;
 }
@@ -134,7 +137,7 @@ export default defineRule({
         : undefined,
       user: p.userName ?? String(p.uid),
       pathSnippet: userBinListed(p.env, u) ? undefined : userBinOnPath(a, u),
-      venvSnippet: venvSnippet(home, p.uid, p.gid),
+      venvSnippet: a.run?.readOnlyRootfs ? undefined : venvSnippet(home, p.uid, p.gid),
     });
     const named = u.variable ? ' (PYTHONUSERBASE)' : '';
 
