@@ -412,7 +412,7 @@ export interface MountSpec {
   volumeName?: string;
   /** Kubernetes configMap/secret/projected: mode of the files, and the keys listed. */
   defaultMode?: number;
-  items?: { path: string; mode?: number }[];
+  items?: { path: string; key?: string; mode?: number }[];
 }
 
 export interface DockerDaemon {

@@ -248,7 +248,8 @@ function mountOf(vm: Obj, volumes: Map<string, VolumeDef>, where: string, subPat
     if (Array.isArray(src.items)) {
       spec.items = asList(src.items).map((it) => {
         const o = asObj(it);
-        const item: { path: string; mode?: number } = { path: String(o.path ?? o.key ?? '') };
+        const item: { path: string; key?: string; mode?: number } = { path: String(o.path ?? o.key ?? '') };
+        if (o.key !== undefined) item.key = String(o.key);
         if (int(o.mode) !== undefined) item.mode = int(o.mode);
         return item;
       });

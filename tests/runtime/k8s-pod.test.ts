@@ -214,11 +214,28 @@ spec:
     const f = check(cm(ITEMS)).findings.find((x) => x.ruleId === 'UID106')!;
     assert.deepEqual([f.severity, f.message], ['error', 'The container will not start: app (uid 1000) cannot execute /scripts/run.sh (exec /scripts/run.sh: permission denied).']);
     assert.equal(f.why, '/scripts/run.sh is -rw-r--r-- 0:0; uid 1000 (app) falls in the other class (r--), which does not allow search/execute. /scripts/run.sh is a file of the configMap volume scripts, written by the kubelet with the default mode, as defaultMode is not set (0644): no execute bit.');
+    // The items stay in the defaultMode fix: they are the only keys the volume holds.
     assert.deepEqual(f.fixes.map((x) => x.snippet), [
-      '# in the pod spec:\nvolumes:\n  - name: s\n    configMap:\n      name: scripts\n      defaultMode: 0755',
+      '# in the pod spec:\nvolumes:\n  - name: s\n    configMap:\n      name: scripts\n      defaultMode: 0755\n      items:\n        - key: run.sh\n          path: run.sh',
       '# in the pod spec:\nvolumes:\n  - name: s\n    configMap:\n      name: scripts\n      items:\n        - key: run.sh\n          path: run.sh\n          mode: 0755',
       'command: ["sh", "/scripts/run.sh"]',
     ]);
+  });
+
+  test('the items fix keeps the other items, with their own modes; an item mode of its own leaves defaultMode out', () => {
+    const items = '\n        items: [{key: env, path: env.conf, mode: 0600}, {key: start, path: run.sh, mode: 0644}]';
+    const f = check(cm(items)).findings.find((x) => x.ruleId === 'UID106')!;
+    assert.equal(f.why.endsWith('written by the kubelet with its items[].mode (0644): no execute bit.'), true);
+    assert.deepEqual(f.fixes.map((x) => x.snippet), [
+      '# in the pod spec:\nvolumes:\n  - name: s\n    configMap:\n      name: scripts\n      items:\n        - key: env\n          path: env.conf\n          mode: 0600\n        - key: start\n          path: run.sh\n          mode: 0755',
+      'command: ["sh", "/scripts/run.sh"]',
+    ]);
+    assert.equal(f.fixes[0].description, 'Give only this key a mode with items[].mode (listed items are the only keys the volume holds).');
+  });
+
+  test('without items the defaultMode fix has none either', () => {
+    const f = check(cm('')).findings.find((x) => x.ruleId === 'UID106')!;
+    assert.equal(f.fixes[0].snippet, '# in the pod spec:\nvolumes:\n  - name: s\n    configMap:\n      name: scripts\n      defaultMode: 0755');
   });
 
   test('defaultMode 0755 makes it executable', () => {

@@ -502,22 +502,31 @@ function projectedNotExecutable(a: AnalysisView, m: MountSpec, file: string, v: 
   const key = file === target ? (m.subPath ?? baseName(file)) : file.slice(target.length + 1);
   const name = m.volumeName ?? 'scripts';
   const field = type === 'secret' ? 'secretName' : 'name';
-  const modeFrom = m.items?.find((it) => normalizePath(it.path, '/') === normalizePath(key, '/'))?.mode !== undefined
+  const item = m.items?.find((it) => normalizePath(it.path, '/') === normalizePath(key, '/'));
+  const modeFrom = item?.mode !== undefined
     ? 'its items[].mode'
     : m.defaultMode !== undefined ? 'the volume\'s defaultMode' : 'the default mode, as defaultMode is not set';
   const src = type === 'configMap' || type === 'secret' ? [`    ${type}:`, `      ${field}: ${m.source ?? name}`] : [`    ${type}:`];
-  const fixes: Fix[] = [
-    {
+  const head = ['# in the pod spec:', 'volumes:', `  - name: ${name}`, ...src];
+  // The volume's items as written (they are the only keys it holds), with this key's mode when given.
+  const items = (exec: boolean): string[] => ['      items:', ...(m.items ?? [{ path: key, key }]).flatMap((it) => {
+    const mode = exec && (it === item || m.items === undefined) ? 0o755 : it.mode;
+    return [`        - key: ${it.key ?? it.path}`, `          path: ${it.path}`, ...(mode !== undefined ? [`          mode: 0${mode.toString(8)}`] : [])];
+  })];
+  const fixes: Fix[] = [];
+  // A mode of the item's own wins over defaultMode: then only the item's mode helps.
+  if (item?.mode === undefined) {
+    fixes.push({
       description: `Give the volume's files an execute bit with defaultMode (the image's ${target} is hidden by the volume, so a Dockerfile chmod does not reach it).`,
-      snippet: ['# in the pod spec:', 'volumes:', `  - name: ${name}`, ...src, '      defaultMode: 0755'].join('\n'),
+      snippet: [...head, '      defaultMode: 0755', ...(m.items !== undefined ? items(false) : [])].join('\n'),
       safe: false,
-    },
-    {
-      description: `Or give only this key a mode with items[].mode (listed items are the only keys the volume holds).`,
-      snippet: ['# in the pod spec:', 'volumes:', `  - name: ${name}`, ...src, '      items:', `        - key: ${key}`, `          path: ${key}`, '          mode: 0755'].join('\n'),
-      safe: false,
-    },
-  ];
+    });
+  }
+  fixes.push({
+    description: `${fixes.length > 0 ? 'Or give' : 'Give'} only this key a mode with items[].mode (listed items are the only keys the volume holds).`,
+    snippet: [...head, ...items(true)].join('\n'),
+    safe: false,
+  });
   if (execute && /\.(sh|bash)$/.test(file)) {
     fixes.push({ description: 'Or start it through the shell, which needs only read permission.', snippet: `command: ["sh", "${file}"]`, safe: false });
   }
