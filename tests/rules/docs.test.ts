@@ -87,16 +87,23 @@ describe('rule docs', () => {
 describe('README', () => {
   const readme = readFileSync('README.md', 'utf8');
 
-  test('the rules table lists every rule with its severities', () => {
+  // What `uidctl rules` prints for a rule: its description and the case it is raised for.
+  const described = (rule: (typeof RULES)[number]) =>
+    `${rule.description}${rule.raised ? ` (${rule.raised.severity} when ${rule.raised.when})` : ''}`.replace(/\|/g, '\\|');
+  const rowOf = (text: string, id: string) => text.split('\n').find((l) => l.startsWith(`| [${id}]`));
+
+  test('the rules table lists every rule as `uidctl rules` does', () => {
     for (const rule of RULES) {
-      const row = readme.split('\n').find((l) => l.startsWith(`| [${rule.id}]`));
-      assert.ok(row, `${rule.id} is missing from the README's rules table`);
-      assert.ok(row.includes(`| ${rule.name} | ${rule.severity.dev} | ${rule.severity.prod} |`), `${rule.id}'s row is out of date`);
+      const row = rowOf(readme, rule.id);
+      assert.equal(row, `| [${rule.id}](docs/rules/${rule.id}.md) | ${rule.name} | ${rule.severity.dev} | ${rule.severity.prod} | ${described(rule)} |`);
     }
   });
 
-  test('the docs index lists every rule', () => {
+  test('the docs index lists every rule as `uidctl rules` does', () => {
     const index = readFileSync('docs/rules/README.md', 'utf8');
-    for (const rule of RULES) assert.ok(index.includes(`[${rule.id}](${rule.id}.md)`), `${rule.id} is missing from docs/rules/README.md`);
+    for (const rule of RULES) {
+      const row = rowOf(index, rule.id);
+      assert.equal(row, `| [${rule.id}](${rule.id}.md) | ${rule.name} | ${rule.category} | ${rule.severity.dev} | ${rule.severity.prod} | ${described(rule)} |`);
+    }
   });
 });
