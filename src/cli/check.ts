@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import type { Io } from './io.js';
 import { parseBuildArgs, parseFlags, type ParsedFlags } from './args.js';
 import { InputError, UsageError, errnoWords, inputErrorOf, oneLine } from './errors.js';
+import { readText } from './read-text.js';
 import { VERSION } from '../version.js';
 import { analyze, DockerfileSyntaxError, type Analysis, type Engine, type Profile } from '../analyze.js';
 import type { Builder } from '../shell/context.js';
@@ -266,15 +267,6 @@ function expandInputs(inputs: string[], cwd: string, io: Io): { files: string[];
   }
 
   return { files, folder };
-}
-
-function readText(path: string, cwd: string, what: string): string {
-  try {
-    return readFileSync(path === '-' ? 0 : resolve(cwd, path), 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `no such ${what}` : `cannot read ${what}: ${errnoWords(code)}`, path);
-  }
 }
 
 async function hostFactsFor(run: RunContext | undefined, given: HostPathFacts[]): Promise<HostPathFacts[]> {

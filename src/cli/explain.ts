@@ -1,11 +1,10 @@
 // `uidctl explain "<error text>"`: what a pasted error means and how to fix it; with the
 // Dockerfile and run command, the answer names the uid, the owner, the mount and the flags.
 
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Io } from './io.js';
 import { parseFlags } from './args.js';
 import { InputError, UsageError, inputErrorOf } from './errors.js';
+import { readText } from './read-text.js';
 import type { HostPathFacts, RunContext } from '../model/types.js';
 import type { Builder } from '../shell/context.js';
 import { analyze, DockerfileSyntaxError, type Analysis, type Engine } from '../analyze.js';
@@ -51,15 +50,6 @@ const OPTIONS = {
   format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-function readText(path: string, cwd: string, what: string): string {
-  try {
-    return readFileSync(path === '-' ? 0 : resolve(cwd, path), 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `no such ${what}` : `cannot read ${what} (${code})`, path);
-  }
-}
 
 /** Parse a run command as `check --run` does; bind-mount sources are stat'ed on this machine. */
 export async function runContextFor(text: string, io: Io): Promise<{ run: RunContext; host: HostPathFacts[] }> {

@@ -280,3 +280,36 @@ describe('diagnose: a probe file that is not JSON is named by file, line and col
     });
   }
 });
+
+describe('files that are not UTF-8 text: one line saying so, exit 2', () => {
+  const utf16 = (bom: number[], le: boolean) => Buffer.concat([Buffer.from(bom), Buffer.from([...GOOD].flatMap((c) => (le ? [c.charCodeAt(0), 0] : [0, c.charCodeAt(0)])))]);
+  const cases: { name: string; bytes: Buffer; why: string }[] = [
+    { name: 'UTF-16 little-endian with its mark', bytes: utf16([0xff, 0xfe], true), why: 'it is UTF-16 encoded, and builders read UTF-8: save it as UTF-8' },
+    { name: 'UTF-16 big-endian with its mark', bytes: utf16([0xfe, 0xff], false), why: 'it is UTF-16 encoded, and builders read UTF-8: save it as UTF-8' },
+    { name: 'UTF-32 little-endian', bytes: Buffer.from([0xff, 0xfe, 0, 0, 0x46, 0, 0, 0]), why: 'it is UTF-32 encoded, and builders read UTF-8: save it as UTF-8' },
+    { name: 'UTF-16 without a mark', bytes: utf16([], true), why: 'it holds NUL bytes (a binary file, or text in UTF-16 without a byte-order mark), and builders read UTF-8 text' },
+    { name: 'a binary file', bytes: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0]), why: 'it holds NUL bytes (a binary file, or text in UTF-16 without a byte-order mark), and builders read UTF-8 text' },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const dir = tempDir({ Dockerfile: c.bytes });
+      const r = await uidctl([...CHECK, 'Dockerfile'], dir);
+      assert.equal(r.stderr, `uidctl check: Dockerfile: not a Dockerfile uidctl can read: ${c.why}\n`);
+      assert.equal(r.code, 2);
+    });
+  }
+
+  test('a UTF-8 byte-order mark is read past, as the builders do', async () => {
+    const dir = tempDir({ Dockerfile: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(GOOD)]) });
+    const r = await uidctl([...CHECK, 'Dockerfile', '--format', 'json'], dir);
+    assert.equal(r.stderr, '');
+    assert.equal(JSON.parse(r.stdout).results[0].identity.user, 'app');
+  });
+
+  test('explain says the same of its --dockerfile', async () => {
+    const dir = tempDir({ Dockerfile: Buffer.from([0, 1, 2]) });
+    const r = await uidctl(['explain', 'x', '--dockerfile', 'Dockerfile'], dir);
+    assert.equal(r.stderr, 'uidctl explain: Dockerfile: not a Dockerfile uidctl can read: it holds NUL bytes (a binary file, or text in UTF-16 without a byte-order mark), and builders read UTF-8 text\n');
+    assert.equal(r.code, 2);
+  });
+});

@@ -1,0 +1,38 @@
+// Reading a file the user names (a Dockerfile, a run file, a manifest): a one-line input error
+// when it cannot be read, or is no UTF-8 text.
+
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InputError, errnoWords } from './errors.js';
+
+/** The text of path ('-': standard input), read from cwd; what names it in the error. */
+export function readText(path: string, cwd: string, what: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path === '-' ? 0 : resolve(cwd, path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? `no such ${what}` : `cannot read ${what}: ${errnoWords(code)}`, path);
+  }
+  const notText = notUtf8Text(bytes);
+  if (notText !== undefined) throw new InputError(`not a ${what} uidctl can read: ${notText}`, path);
+
+  return bytes.toString('utf8');
+}
+
+/**
+ * Why bytes are no text a builder reads (Docker, BuildKit and buildah read UTF-8): a UTF-16 or
+ * UTF-32 byte-order mark, or NUL bytes (a binary file, or UTF-16 without a mark). Only the
+ * first 8 KB are looked at, as git's binary test does.
+ */
+export function notUtf8Text(bytes: Uint8Array): string | undefined {
+  const b = bytes;
+  if (b.length >= 4 && ((b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) || (b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff))) {
+    return 'it is UTF-32 encoded, and builders read UTF-8: save it as UTF-8';
+  }
+  if (b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff))) return 'it is UTF-16 encoded, and builders read UTF-8: save it as UTF-8';
+  const head = b.subarray(0, 8192);
+  if (head.includes(0)) return 'it holds NUL bytes (a binary file, or text in UTF-16 without a byte-order mark), and builders read UTF-8 text';
+
+  return undefined;
+}
