@@ -187,6 +187,8 @@ export function runInitContainers(
       for (const m of mine) doubt(m.volumeName!, a.id);
       continue;
     }
+    // The assumption of a followed command, which says what it changed on the volumes.
+    let followed: Assumption | undefined;
     const plan = planOf(image, run, sameImage, rt.process.cwd, rt.process.env);
     if ('unknown' in plan) {
       unsure(plan.unknown);
@@ -218,6 +220,7 @@ export function runInitContainers(
         confidence: sameImage && state.unknowns.length === 0 ? 'high' : 'medium',
       };
       out.notes.push({ text: a.text, assumption: a });
+      followed = a;
       if (typeof outcome.status === 'number' && outcome.status !== 0) {
         const f = outcome.failedAt;
         const msg = (f?.stderr ?? outcome.stderr).join('; ') || `it exits ${outcome.status}`;
@@ -248,7 +251,13 @@ export function runInitContainers(
         }
         if (changed.length > 0) {
           const more = changed.length > 3 ? ` (and ${changed.length - 3} more)` : '';
-          out.notes.push({ text: `${label} changed volume ${m.volumeName}: ${changed.slice(0, 3).join(', ')}${more}` });
+          const what = `changed volume ${m.volumeName}: ${changed.slice(0, 3).join(', ')}${more}`;
+          if (followed !== undefined) {
+            // Said with the assumption it rests on, which the report lists.
+            followed.text += `; it ${what}`;
+            const note = out.notes.find((n) => n.assumption === followed);
+            if (note) note.text = followed.text;
+          } else out.notes.push({ text: `${label} ${what}` });
         }
       }
     }
