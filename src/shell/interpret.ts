@@ -818,20 +818,33 @@ function firstLine(c: Command): number {
 /** A variable that names a tool's folder: NVM_DIR, CARGO_HOME, PYENV_ROOT, PLAYWRIGHT_BROWSERS_PATH, CONDA_PREFIX. */
 const TOOL_DIR_VAR = /^[A-Z][A-Z0-9_]*_(?:DIR|HOME|ROOT|PATH|PREFIX)$/;
 
-function namedPaths(argv: string[]): string[] {
+function namedPaths(argv: string[], cwd: string): string[] {
   const out: string[] = [];
   for (let i = 1; i < argv.length; i++) {
     const x = argv[i];
     if (x.startsWith('/') && x.length > 1) out.push(normalizePath(x));
-    // An option's value (`--prefix=/opt/openssl`, `--target=/opt/lib`) names a path too.
+    // An option's value (`--prefix=/opt/openssl`, `--output=./share/db.mmdb`) names a path too.
     else if (x.startsWith('-')) {
-      const eq = x.indexOf('=/');
-      if (eq > 0 && x.length > eq + 2) out.push(normalizePath(x.slice(eq + 1)));
-    }
+      const eq = x.indexOf('=');
+      const value = eq > 0 ? x.slice(eq + 1) : '';
+      if (value.length > 1 && value.startsWith('/')) out.push(normalizePath(value));
+      else if (isRelativePath(value)) out.push(normalizePath(value, cwd));
+    } else if (isRelativePath(x)) out.push(normalizePath(x, cwd));
   }
 
   return out;
 }
+
+/**
+ * A word that reads as a path below the working folder: `./x`, `../x`, or a name with a slash
+ * that is no URL, option or pattern (`share/db.mmdb`, `build/out`).
+ */
+function isRelativePath(x: string): boolean {
+  return x.length > 2 && x.includes('/') && RELATIVE_PATH.test(x);
+}
+
+/** Names of plain characters joined by slashes, `./` or `../` first: no URL, code or pattern. */
+const RELATIVE_PATH = /^(?:\.\.?\/)?[\w.@+~-]+(?:\/[\w.@+~-]*)*$/;
 
 /** GNU tar's and bsdtar's short options that take an argument. */
 const TAR_ARG_LETTERS = 'bCfFgHIKLNTVX';
@@ -1413,7 +1426,7 @@ class Walker {
       if (name === 'eval' || name === '.' || name === 'source') this.writableInexact().add(ANY_UNSET);
       // What it did cannot be told either: its folder, and the folders of the absolute paths it
       // names (mv bin/$ARCH/tool /usr/local/bin/tool), may hold new entries.
-      this.contentsUnknown([this.f.cwd, ...namedPaths(argv)]);
+      this.contentsUnknown([this.f.cwd, ...namedPaths(argv, this.f.cwd)]);
       this.unknownWrites(base, argv, false);
       return { status: 'unknown', out: undefined };
     }
@@ -1633,11 +1646,12 @@ class Walker {
   }
 
   /**
-   * A command the model does not follow: noted, with the absolute paths it names (and those an
-   * inline program's code names), which with its working folder it most likely touched.
+   * A command the model does not follow: noted, with the paths it names (absolute, or below its
+   * working folder; and those an inline program's code names), which with its working folder it
+   * most likely touched.
    */
   private notFollowed(base: string, argv: string[], text: Text, local: boolean, inline: string[] | undefined): Res {
-    const paths = [...namedPaths(argv), ...(inline ?? [])];
+    const paths = [...namedPaths(argv, this.f.cwd), ...(inline ?? [])];
     this.note(inline !== undefined ? `${base}'s inline program writes files or runs programs, which the model does not follow` : `command ${base} is not modelled`, textOf(text), paths);
     // It may have made files in its working directory (tar x, unzip, ./configure, a build)
     // and in the folders it names, anywhere below a folder (`python -m zipfile -e x.zip

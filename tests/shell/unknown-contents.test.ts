@@ -218,3 +218,20 @@ describe('inline programs (python3 -c, perl -e, node -e) that write files or run
     assert.deepEqual(on('debian:bookworm', `RUN python3 -c "import os; os.makedirs('/data')"`).sim.failures.map((f) => f.message), ['/bin/sh: 1: python3: not found']);
   });
 });
+
+describe('paths below the working folder that a command the model does not follow names', () => {
+  test('an option value (--output=./share/x) may be a file it wrote: no certain failure on it', () => {
+    // Found in a public Dockerfile: brotli writing the GeoIP database, then chmod on it.
+    assert.deepEqual(failures('WORKDIR /code\nRUN mkdir share && (curl -s -L https://example.invalid/ | brotli --decompress --output=./share/db.mmdb) && chmod -R 755 ./share/db.mmdb'), []);
+  });
+
+  test('a relative word with a slash (share/out.bin) counts too, and is noted', () => {
+    const a = run('WORKDIR /code\nRUN mkdir share && sometool -o share/out.bin && chmod 644 share/out.bin');
+    assert.deepEqual(a.sim.failures, []);
+    assert.ok(a.unknowns.some((u) => u.paths.includes('/code/share/out.bin')));
+  });
+
+  test('URLs, options and patterns are not paths; a folder nothing names stays known', () => {
+    assert.deepEqual(failures('WORKDIR /code\nRUN mkdir share other && sometool https://example.invalid/a/b -x share/*.bin && chmod 644 other/x'), ["3: chmod: cannot access 'other/x': No such file or directory"]);
+  });
+});
