@@ -31,8 +31,12 @@ export function notUtf8Text(bytes: Uint8Array): string | undefined {
     return 'it is UTF-32 encoded, and builders read UTF-8: save it as UTF-8';
   }
   if (b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff))) return 'it is UTF-16 encoded, and builders read UTF-8: save it as UTF-8';
+  // A stray NUL in text is left to the parser, which names its line as BuildKit does; many
+  // (one byte in a hundred, or more) make a binary file, or UTF-16 without a mark.
   const head = b.subarray(0, 8192);
-  if (head.includes(0)) return 'it holds NUL bytes (a binary file, or text in UTF-16 without a byte-order mark), and builders read UTF-8 text';
+  let nul = 0;
+  for (let i = 0; i < head.length; i++) if (head[i] === 0) nul += 1;
+  if (nul >= 2 && nul * 100 >= head.length) return 'it holds NUL bytes (a binary file, or text in UTF-16 without a byte-order mark), and builders read UTF-8 text';
 
   return undefined;
 }

@@ -43,7 +43,7 @@ import { errnoText, isProjectText, isTrackedText, newEntryOwner } from './comman
 import { TOO_MANY, expandBraces } from './braces.js';
 import { findAsChown, flavorOf, hasUnknownOutput, inlineWrites, outputOf, isHarmless, knownScript, scriptShell, setShellOf, shellErrorLine, unknownOutput, type Flavor } from './commands/builtins.js';
 import { findReader } from './commands/readers.js';
-import { assumeEnvironment, condaActivation, condaInstaller, condaRunArgs, isCondaInstaller, isCondaRun, type CondaRunArgs } from './commands/packages.js';
+import { LOCAL_DIRS, PACKAGE_DIRS, assumeEnvironment, condaActivation, condaInstaller, condaRunArgs, isCondaInstaller, isCondaRun, type CondaRunArgs } from './commands/packages.js';
 
 export type Status = number | 'unknown';
 
@@ -846,6 +846,12 @@ function isRelativePath(x: string): boolean {
 /** Names of plain characters joined by slashes, `./` or `../` first: no URL, code or pattern. */
 const RELATIVE_PATH = /^(?:\.\.?\/)?[\w.@+~-]+(?:\/[\w.@+~-]*)*$/;
 
+/** An absolute path in a script's text: a slash after a word boundary, plain characters on. */
+const ABSOLUTE_IN_TEXT = /(?:^|[\s"'=:(])(\/[\w.@+~-][\w.@+~\/-]*)/g;
+
+/** A package manager a script's text runs. */
+const PACKAGE_MANAGER_IN_TEXT = /\b(?:apt-get|apt|aptitude|apk|dnf|yum|microdnf|zypper|dpkg|pip3?|conda|mamba|micromamba|npm)\s+(?:-\S+\s+)*(?:install|add|-i)\b/;
+
 /** GNU tar's and bsdtar's short options that take an argument. */
 const TAR_ARG_LETTERS = 'bCfFgHIKLNTVX';
 
@@ -930,9 +936,19 @@ class Walker {
     }
   }
 
-  /** A script in syntax the parser does not read: not followed, its outcome not known. */
+  /**
+   * A script in syntax the parser does not read: not followed, its outcome not known. What it
+   * may have written is as for a command the model does not follow (the absolute paths its text
+   * names, its folder, /tmp, the tool folders), and, when it runs a package manager, wherever
+   * packages put files (so a program it may have installed is not "not found" later).
+   */
   unsupported(reason: string, src: string): Res {
-    this.note(`${baseName(this.f.argv0)} runs shell syntax the model does not follow (${reason}): what it does is not known`, src.split('\n')[0]);
+    const named = [...new Set([...src.matchAll(ABSOLUTE_IN_TEXT)].map((m) => normalizePath(m[1])))];
+    const installs = PACKAGE_MANAGER_IN_TEXT.test(src);
+    const paths = installs ? [...new Set([...named, ...PACKAGE_DIRS, ...LOCAL_DIRS])] : named;
+    this.note(`${baseName(this.f.argv0)} runs shell syntax the model does not follow (${reason}): what it does is not known`, src.split('\n')[0], paths);
+    this.mayHaveWritten(named);
+    if (installs) contentsUnknown(this.state.fs, [...PACKAGE_DIRS, ...LOCAL_DIRS]);
     return { status: 'unknown', out: undefined };
   }
 

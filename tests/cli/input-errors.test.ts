@@ -299,6 +299,13 @@ describe('files that are not UTF-8 text: one line saying so, exit 2', () => {
     });
   }
 
+  test('one stray NUL in text is left to the parser, which names its line', async () => {
+    const dir = tempDir({ Dockerfile: '# base\nFROM alpine\0\n' });
+    const r = await uidctl([...CHECK, 'Dockerfile'], dir);
+    assert.equal(r.stderr, 'uidctl check: Dockerfile:2: failed to parse stage name "alpine\\x00": invalid reference format\n');
+    assert.equal(r.code, 2);
+  });
+
   test('a UTF-8 byte-order mark is read past, as the builders do', async () => {
     const dir = tempDir({ Dockerfile: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(GOOD)]) });
     const r = await uidctl([...CHECK, 'Dockerfile', '--format', 'json'], dir);
@@ -307,7 +314,7 @@ describe('files that are not UTF-8 text: one line saying so, exit 2', () => {
   });
 
   test('explain says the same of its --dockerfile', async () => {
-    const dir = tempDir({ Dockerfile: Buffer.from([0, 1, 2]) });
+    const dir = tempDir({ Dockerfile: Buffer.from([0, 1, 2, 0]) });
     const r = await uidctl(['explain', 'x', '--dockerfile', 'Dockerfile'], dir);
     assert.equal(r.stderr, 'uidctl explain: Dockerfile: not a Dockerfile uidctl can read: it holds NUL bytes (a binary file, or text in UTF-16 without a byte-order mark), and builders read UTF-8 text\n');
     assert.equal(r.code, 2);

@@ -125,7 +125,7 @@ describe('parseKubernetes', () => {
     assert.deepEqual(runs[1].mounts, [
       { target: '/scratch', readonly: false, volumeName: 'scratch', written: 'Deployment/trainer container main: scratch -> /scratch', kind: 'volume', source: 'scratch', createMissingSource: false, volumeType: 'emptyDir' },
       { target: '/data', readonly: true, volumeName: 'data', written: 'Deployment/trainer container main: data -> /data', subPath: 'set1', kind: 'bind', source: '/srv/data/set1', createMissingSource: false, volumeType: 'hostPath', hostPathType: 'Directory', volumeRoot: '/srv/data' },
-      { target: '/etc/app', readonly: true, volumeName: 'cfg', written: 'Deployment/trainer container main: cfg -> /etc/app', kind: 'volume', source: 'cfg', createMissingSource: false, volumeType: 'configMap', defaultMode: 0o440, items: [{ path: 'app.conf' }] },
+      { target: '/etc/app', readonly: true, volumeName: 'cfg', written: 'Deployment/trainer container main: cfg -> /etc/app', kind: 'volume', source: 'cfg', createMissingSource: false, volumeType: 'configMap', defaultMode: 0o440, items: [{ key: 'a', path: 'app.conf' }] },
       { target: '/models', readonly: false, volumeName: 'models', written: 'Deployment/trainer container main: models -> /models', kind: 'volume', source: 'models-pvc', createMissingSource: false, volumeType: 'persistentVolumeClaim' },
     ]);
   });

@@ -235,3 +235,27 @@ describe('paths below the working folder that a command the model does not follo
     assert.deepEqual(failures('WORKDIR /code\nRUN mkdir share other && sometool https://example.invalid/a/b -x share/*.bin && chmod 644 other/x'), ["3: chmod: cannot access 'other/x': No such file or directory"]);
   });
 });
+
+describe('a script in shell syntax the model does not read (bash arrays)', () => {
+  const arrays = (body: string) => `SHELL ["/bin/bash", "-c"]\nRUN <<EOF\n#!/bin/bash\n${body}\nEOF`;
+
+  test('one that runs a package manager may have installed sudo: a later sudo is not known missing', () => {
+    // Found in a public Dockerfile (Ray): the packages listed in an array, sudo among them.
+    const a = run(`${arrays('PKGS=(\n  sudo\n  git\n)\napt-get install -y "${PKGS[@]}"')}\nRUN useradd -m r && echo 'r ALL=NOPASSWD: ALL' >> /etc/sudoers\nUSER r\nRUN sudo true`);
+    assert.deepEqual(a.sim.failures, []);
+    assert.ok(a.unknowns.some((u) => u.line === 13 && /whether sudo is installed is not known/.test(u.reason)));
+    const step = a.unknowns.find((u) => u.line === 3)!;
+    assert.match(step.reason, /runs shell syntax the model does not follow \(arrays are not supported\)/);
+    assert.ok(step.paths.includes('/usr/bin'));
+  });
+
+  test('one that runs none leaves sudo known missing', () => {
+    assert.deepEqual(failures(`${arrays('D=(a b)\nmkdir -p "/srv/${D[@]}"')}\nRUN sudo true`), ['8: /bin/bash: line 1: sudo: command not found']);
+  });
+
+  test('the absolute paths its text names may hold what it wrote', () => {
+    const a = run(`RUN mkdir -p /srv/app\n${arrays('F=(a b)\nfor f in "${F[@]}"; do touch /srv/app/$f; done')}\nRUN chmod 600 /srv/app/a`);
+    assert.deepEqual(a.sim.failures, []);
+    assert.equal(a.image.fs.get('/srv/app')?.partial, true);
+  });
+});

@@ -186,7 +186,9 @@ const CATALOG_TRACKED = new Set(['sudo', 'openssh-server', 'sshd']);
 
 function installed(state: ImageState, name: string): boolean | 'unknown' {
   if (Object.hasOwn(state.packages, name)) return true;
-  if (CATALOG_TRACKED.has(name) && state.provenance.some((p) => p.source === 'catalog')) return false;
+  // Unless a step the model did not follow may have installed packages (its effect names the
+  // folders they go to): then the folders decide, as for any program.
+  if (CATALOG_TRACKED.has(name) && state.provenance.some((p) => p.source === 'catalog') && !state.unknowns.some((u) => u.paths.includes('/usr/bin'))) return false;
   for (const dir of DEFAULT_PATH.split(':')) {
     const r = resolvePath(state.fs, `${dir}/${name}`);
     if (r.meta) return true;

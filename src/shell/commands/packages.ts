@@ -358,10 +358,10 @@ export function installPackage(ctx: ExecContext, rawName: string, via: string): 
 }
 
 /** The folders a distribution package puts its programs and libraries in. */
-const PACKAGE_DIRS = ['/usr/bin', '/usr/sbin', '/bin', '/sbin', '/usr/lib', '/lib', '/usr/libexec', '/usr/share'];
+export const PACKAGE_DIRS = ['/usr/bin', '/usr/sbin', '/bin', '/sbin', '/usr/lib', '/lib', '/usr/libexec', '/usr/share'];
 
 /** Where a package file installed by hand (`dpkg -i x.deb`) may also put files. */
-const LOCAL_DIRS = ['/usr/local/bin', '/usr/local/sbin', '/usr/local/lib', '/usr/local/share', '/usr/local', '/opt', '/etc'];
+export const LOCAL_DIRS = ['/usr/local/bin', '/usr/local/sbin', '/usr/local/lib', '/usr/local/share', '/usr/local', '/opt', '/etc'];
 
 /**
  * What a package puts in these folders is not listed (tini brings /usr/bin/tini, procps ps and
@@ -564,7 +564,7 @@ const dpkg: CommandHandler = (ctx, argv) => {
   const modifying = argv.slice(1).some((a) => /^(-i|--install|-r|--remove|-P|--purge|--configure|-a)$/.test(a));
   if (!modifying) return { status: 0 };
   if (ctx.ident.uid !== 0) return res(2, 'dpkg: error: requested operation requires superuser privilege');
-  ctx.unknown('dpkg installs or removes packages the model cannot read', []);
+  ctx.unknown('dpkg installs or removes packages the model cannot read', [...PACKAGE_DIRS, ...LOCAL_DIRS]);
   // A .deb may hold files anywhere a package puts them (kong's brings /usr/local/bin/kong).
   contentsUnknown(ctx.state.fs, [...PACKAGE_DIRS, ...LOCAL_DIRS]);
 
