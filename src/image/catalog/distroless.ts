@@ -124,12 +124,26 @@ export const distrolessFamily: Family = {
     if (m[2] !== undefined && m[2] !== '11' && m[2] !== '12') {
       inferred.push(['distroless-debian', ref.written, `debian${m[2]} is taken as debian12.`, 'medium']);
     }
+    const spec = distrolessSpec(name, nonroot, debian);
     if (/debug/.test(tag)) {
-      inferred.push(['distroless-debug', ref.written, 'debug tags add a BusyBox shell under ' +
-        '/busybox; it is not modelled.', 'medium']);
+      inferred.push(['distroless-debug', ref.written, 'debug tags add BusyBox under /busybox ' +
+        '(ENTRYPOINT /busybox/sh, /busybox last on PATH); /bin/sh is not there, so a RUN needs ' +
+        'SHELL ["/busybox/sh", "-c"]; the applets other than sh are not listed.', 'medium']);
+
+      // base/base.bzl, the debug images: busybox.tar at /, entrypoint and PATH as below.
+      return {
+        key,
+        spec: layer(spec, {
+          summary: `${spec.summary}; BusyBox under /busybox`,
+          paths: [['/busybox', 'part', 'root:root', 0o755], ['/busybox/sh', 'file', 'root:root', 0o755]],
+          config: { entrypoint: ['/busybox/sh'], env: { PATH: `${DEFAULT_PATH}:/busybox` } },
+          cites: [`${DL}/base/base.bzl`, `${DL}/base/testdata/debug.yaml`],
+        }),
+        inferred,
+      };
     }
 
-    return { key, spec: distrolessSpec(name, nonroot, debian), inferred };
+    return { key, spec, inferred };
   },
 };
 
