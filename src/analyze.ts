@@ -452,7 +452,8 @@ export function analyze(input: AnalyzeInput): Analysis {
     const dependsOn = [...(runtime.view.dependsOn ?? [])];
     for (const m of run.mounts) {
       if (m.volumeName === undefined) continue;
-      const target = normalizePath(m.target);
+      // Where the mount is in the view, the image's symlinks followed (resolve.ts lays it there).
+      const target = resolvePath(runtime.view.fs, normalizePath(m.target)).path;
       const held = init.volumes.get(m.volumeName);
       if (held) loadVolume(runtime.view.fs, m, target, held);
       for (const id of init.doubts.get(m.volumeName) ?? []) dependsOn.push({ prefix: target, id });
@@ -464,7 +465,7 @@ export function analyze(input: AnalyzeInput): Analysis {
   // shows rests on the ranges there, which are not read.
   if (userns?.doubt === true) {
     const dependsOn = [...(runtime.view.dependsOn ?? [])];
-    for (const m of run.mounts) if (m.kind === 'bind') dependsOn.push({ prefix: normalizePath(m.target), id: userns.assumption.id });
+    for (const m of run.mounts) if (m.kind === 'bind') dependsOn.push({ prefix: resolvePath(runtime.view.fs, normalizePath(m.target)).path, id: userns.assumption.id });
     runtime = { ...runtime, view: { ...runtime.view, dependsOn } };
   }
   // hostUsers: false: the pod has its own user namespace. The Kubernetes documentation requires
@@ -480,7 +481,7 @@ export function analyze(input: AnalyzeInput): Analysis {
       confidence: 'medium',
     };
     const dependsOn = [...(runtime.view.dependsOn ?? [])];
-    for (const m of run.mounts) if (m.kind === 'bind') dependsOn.push({ prefix: normalizePath(m.target), id: a.id });
+    for (const m of run.mounts) if (m.kind === 'bind') dependsOn.push({ prefix: resolvePath(runtime.view.fs, normalizePath(m.target)).path, id: a.id });
     runtime = { ...runtime, view: { ...runtime.view, dependsOn }, notes: [...runtime.notes, { text: a.text, assumption: a }] };
   }
   // A bind source with POSIX ACL entries: a named user or group may be allowed what the mode
@@ -502,13 +503,13 @@ export function analyze(input: AnalyzeInput): Analysis {
         confidence: 'low',
       };
       notes.push({ text: a.text, assumption: a });
-      dependsOn.push({ prefix: normalizePath(m.target), id: a.id });
+      dependsOn.push({ prefix: resolvePath(runtime.view.fs, normalizePath(m.target)).path, id: a.id });
     }
     runtime = { ...runtime, view: { ...runtime.view, dependsOn }, notes };
   }
   const start = startCommandOf(image, input.run);
   // A file named below a configMap or secret volume mounted without items: one of its keys.
-  if (run.mounts.some((m) => m.volumeType !== undefined && m.items === undefined)) {
+  if (run.mounts.some((m) => m.volumeType !== undefined && (m.items === undefined || m.keysUnlisted === true))) {
     const cwd = runtime.process.cwd;
     const named = [...start.argv, ...(input.paths ?? [])].filter((w) => w.startsWith('/') || w.startsWith('./')).map((w) => normalizePath(w, cwd));
     const keys = assumeProjectedKeys(runtime.view, run, named);

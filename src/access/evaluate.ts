@@ -3,7 +3,7 @@
 // generic_permission, may_delete, may_create; capabilities as in capable_wrt_inode_uidgid).
 
 import type { Capability, Errno, FileMeta, FsTree, Op, Verdict } from '../model/types.js';
-import { baseName, formatMode, hasDescendants, isUnder, mayHold, normalizePath, parentOf } from '../image/fs.js';
+import { baseName, formatMode, hasDescendants, isUnder, mayHold, normalizePath, parentOf, resolvePath } from '../image/fs.js';
 
 export interface Identity {
   uid: number;
@@ -190,8 +190,12 @@ function mountOf(view: View, path: string): ViewMount | undefined {
 function dependsOn(view: View, path: string): string[] {
   // A fresh array each time: callers add to a verdict's list.
   if (!view.dependsOn || view.dependsOn.length === 0) return [];
+  // A mount sits where its path leads once the image's symlinks are followed (runc follows
+  // them), and its assumptions are kept under that path; a path named through a link
+  // (/var/run/secrets/x, /var/run a link to /run) depends on them as the real one does.
+  const real = resolvePath(view.fs, path, false).path;
 
-  return view.dependsOn.filter((d) => isUnder(path, d.prefix)).map((d) => d.id);
+  return view.dependsOn.filter((d) => isUnder(path, d.prefix) || (real !== path && isUnder(real, d.prefix))).map((d) => d.id);
 }
 
 interface Walk {

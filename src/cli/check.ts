@@ -278,12 +278,17 @@ async function hostFactsFor(run: RunContext | undefined, given: HostPathFacts[])
   // subPath with its mode.
   const binds = run.mounts.filter((m) => m.kind === 'bind' && m.source).flatMap((m) => [m.source!, ...(m.volumeRoot ? [m.volumeRoot] : [])]);
   const missingBinds = binds.filter((p) => !given.some((g) => g.path === p));
-  const missingDevices = gpuDevices(run, given.map((g) => g.path)).filter((p) => !given.some((g) => g.path === p));
+  // A pod's hostPath volumes are paths on the node the pod is scheduled to, not on this
+  // machine: never read with stat here. Those --host-facts does not describe (or imply) are
+  // judged on a stated assumption (resolve.ts applyBind, host-unknown:PATH).
+  const onNode = run.tool === 'kubernetes';
+  const missingDevices = onNode ? [] : gpuDevices(run, given.map((g) => g.path)).filter((p) => !given.some((g) => g.path === p));
   if (missingBinds.length + missingDevices.length === 0) return given;
   const { impliedByListed, statHostPaths, statHostTree } = await import('../runtime/host.js');
   // A folder the facts file does not list but lists a path below: it exists there, whatever
   // this machine has at that path.
   const implied = impliedByListed(missingBinds, given);
+  if (onNode) return [...given, ...implied];
   const toStat = missingBinds.filter((p) => !implied.some((f) => f.path === p));
 
   // The folders a container mounts, with what is inside them (bounded), and the GPU devices.
@@ -587,12 +592,22 @@ export async function prepareCheck(v: CheckValues, positionals: string[], io: Io
       imageOnly = imageOnlyDockerfile(run.image, run.origin.line);
       io.err(`uidctl: note: ${picked.where} has no build section: the image it runs (${run.image}) is analysed, as if built from \`FROM ${run.image}\`\n`);
     }
+    // A Kubernetes manifest names no build: with no Dockerfile given and none in this folder
+    // (where `uidctl check` would look for one), the container's image is analysed as it is,
+    // as for a Compose service with only image:. A ./Dockerfile is still the one checked.
+    if (v.k8s !== undefined && parsed.positionals.length === 0 && run.image === undefined && !existsSync(resolve(io.cwd, 'Dockerfile'))) {
+      throw new InputError(`${run.origin.text} has no image (the API server refuses it: image: Required value), and no Dockerfile is given: name the Dockerfile its image is built from`, v.k8s, run.origin.line);
+    }
+    if (v.k8s !== undefined && parsed.positionals.length === 0 && run.image !== undefined && !existsSync(resolve(io.cwd, 'Dockerfile'))) {
+      imageOnly = imageOnlyDockerfile(run.image, run.origin.line);
+      io.err(`uidctl: note: no Dockerfile given and none in this folder: the image ${run.origin.text} runs (${run.image}) is analysed, as if built from \`FROM ${run.image}\`\n`);
+    }
     host = await hostFactsFor(run, host);
   }
 
   const { files, folder } = composeBuild
     ? { files: [composeBuild.file], folder: false }
-    : imageOnly !== undefined ? { files: [v.compose![0]], folder: false } : expandInputs(parsed.positionals, io.cwd, io);
+    : imageOnly !== undefined ? { files: [v.compose?.[0] ?? v.k8s!], folder: false } : expandInputs(parsed.positionals, io.cwd, io);
   // Precedence as docker compose build: the compose file's args, then --build-arg.
   const applied = composeBuild ?? serviceBuild;
   const buildArgs = { ...(cfg.buildArgs ?? {}), ...(applied?.args ?? {}), ...cliBuildArgs };

@@ -32,7 +32,7 @@ const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && ty
 
 export function parseConfig(text: string, file: string): Config {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
+  const doc = parseDocument(text, { lineCounter: lc, logLevel: 'error' });
   if (doc.errors.length > 0) {
     const e = yamlError(doc.errors[0]);
     throw new InputError(e.detail, file, e.line, e.column);

@@ -412,7 +412,18 @@ export interface MountSpec {
   volumeName?: string;
   /** Kubernetes configMap/secret/projected: mode of the files, and the keys listed. */
   defaultMode?: number;
-  items?: { path: string; key?: string; mode?: number }[];
+  /**
+   * The files the manifest names: a configMap's or secret's items, a projected volume's items
+   * and the files of its serviceAccountToken (and clusterTrustBundle, podCertificate) sources.
+   * key: the key an item names; uid: the owner the kubelet gives the file when it is not root
+   * (the pod's FsUser).
+   */
+  items?: { path: string; key?: string; mode?: number; uid?: number }[];
+  /**
+   * A projected volume with a secret or configMap source that lists no items: besides `items`,
+   * it holds that source's keys, which the manifest does not name.
+   */
+  keysUnlisted?: boolean;
 }
 
 export interface DockerDaemon {

@@ -519,7 +519,7 @@ function readLayer(text: string, file: string | undefined, dir: string, env: Rec
   const lc = new LineCounter();
   // `<<: *anchor` merge keys, as Compose reads them (compose-go's YAML parser; the Compose
   // spec's "Fragments" and "Extension" pages): the yaml library merges them only when asked.
-  const doc = parseDocument(text, { lineCounter: lc, merge: true, customTags: goYamlInts });
+  const doc = parseDocument(text, { lineCounter: lc, merge: true, customTags: goYamlInts, logLevel: 'error' });
   if (doc.errors.length > 0) {
     throw yamlError(doc.errors[0], file);
   }

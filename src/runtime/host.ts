@@ -167,7 +167,7 @@ function obj(v: unknown, what: string): Record<string, unknown> {
  */
 export function parseHostFactsFile(yamlText: string): HostFactsFile {
   const lines = new LineCounter();
-  const parsed = parseDocument(yamlText, { schema: 'failsafe', lineCounter: lines });
+  const parsed = parseDocument(yamlText, { schema: 'failsafe', lineCounter: lines, logLevel: 'error' });
   const problem = parsed.errors[0];
   if (problem) {
     if ((problem as YamlProblem).linePos) throw yamlError(problem as YamlProblem);

@@ -17,7 +17,7 @@ import type { Assumption, FileMeta, FsTree, HostPathFacts, ImageState, MountSpec
 import type { View } from '../access/evaluate.js';
 import type { Builder } from '../shell/context.js';
 import { runScript } from '../shell/interpret.js';
-import { baseName, descendants, formatMode, isUnder, normalizePath, removeTree } from '../image/fs.js';
+import { baseName, descendants, formatMode, isUnder, normalizePath, removeTree, resolvePath } from '../image/fs.js';
 import { cloneAccounts } from '../image/accounts.js';
 import { launchOf, startScriptOf } from './entry-script.js';
 import { startCommandOf } from './entrypoints.js';
@@ -145,7 +145,8 @@ export function runInitContainers(
     // utility images (busybox, alpine) run.
     const initRun: RunContext = !sameImage && run.user === undefined ? { ...run, user: '0' } : run;
     const rt = resolveRuntime(image, initRun, host, { engine: opts.engine });
-    const targets = mine.map((m) => ({ m, target: normalizePath(m.target) }));
+    // Where each mount is in this view, the image's symlinks followed (resolve.ts lays it there).
+    const targets = mine.map((m) => ({ m, target: resolvePath(rt.view.fs, normalizePath(m.target)).path }));
     for (const { m, target } of targets) {
       const held = out.volumes.get(m.volumeName!);
       if (held) loadVolume(rt.view.fs, m, target, held);

@@ -2,7 +2,7 @@
 // RunContexts: one per container. Semantics come from the Kubernetes documentation, cited
 // beside each field.
 
-import { LineCounter, parseAllDocuments, isMap, isSeq, type Document } from 'yaml';
+import { LineCounter, parseAllDocuments, isMap, isSeq, visit, type Document } from 'yaml';
 import type { MountSpec, RunContext } from '../model/types.js';
 import { normalizePath } from '../image/fs.js';
 import { RunParseError, yamlError, yamlToJS } from './errors.js';
@@ -110,20 +110,75 @@ const POD_SECURITY_CONTEXT_FIELDS = new Set([
 ]);
 
 /**
+ * The fields of a pod spec (k8s.io/api core/v1 types.go PodSpec), of a pod volume (Volume: its
+ * name and one VolumeSource member) and of a volumeMount (VolumeMount).
+ */
+const POD_SPEC_FIELDS = new Set([
+  'volumes', 'initContainers', 'containers', 'ephemeralContainers', 'restartPolicy', 'terminationGracePeriodSeconds',
+  'activeDeadlineSeconds', 'dnsPolicy', 'nodeSelector', 'serviceAccountName', 'serviceAccount', 'automountServiceAccountToken',
+  'nodeName', 'hostNetwork', 'hostPID', 'hostIPC', 'shareProcessNamespace', 'securityContext', 'imagePullSecrets', 'hostname',
+  'subdomain', 'affinity', 'schedulerName', 'tolerations', 'hostAliases', 'priorityClassName', 'priority', 'dnsConfig',
+  'readinessGates', 'runtimeClassName', 'enableServiceLinks', 'preemptionPolicy', 'overhead', 'topologySpreadConstraints',
+  'setHostnameAsFQDN', 'os', 'hostUsers', 'schedulingGates', 'resourceClaims', 'resources', 'hostnameOverride', 'workloadRef',
+]);
+const VOLUME_FIELDS = new Set([
+  'name', 'hostPath', 'emptyDir', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'secret', 'nfs', 'iscsi', 'glusterfs',
+  'persistentVolumeClaim', 'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'downwardAPI', 'fc', 'azureFile', 'configMap',
+  'vsphereVolume', 'quobyte', 'azureDisk', 'photonPersistentDisk', 'projected', 'portworxVolume', 'scaleIO', 'storageos', 'csi',
+  'ephemeral', 'image',
+]);
+const VOLUME_MOUNT_FIELDS = new Set(['name', 'readOnly', 'recursiveReadOnly', 'mountPath', 'subPath', 'mountPropagation', 'subPathExpr']);
+/**
+ * The fields of the volume sources whose files uidctl models, and of their parts (core/v1
+ * HostPathVolumeSource, EmptyDirVolumeSource, SecretVolumeSource, ConfigMapVolumeSource,
+ * DownwardAPIVolumeSource, ProjectedVolumeSource, VolumeProjection and its members,
+ * PersistentVolumeClaimVolumeSource, NFSVolumeSource, KeyToPath, DownwardAPIVolumeFile).
+ * Other sources (csi, podCertificate...) are not looked into.
+ */
+const SOURCE_FIELDS: Record<string, Set<string>> = {
+  hostPath: new Set(['path', 'type']),
+  emptyDir: new Set(['medium', 'sizeLimit']),
+  secret: new Set(['secretName', 'items', 'defaultMode', 'optional']),
+  configMap: new Set(['name', 'items', 'defaultMode', 'optional']),
+  downwardAPI: new Set(['items', 'defaultMode']),
+  projected: new Set(['sources', 'defaultMode']),
+  persistentVolumeClaim: new Set(['claimName', 'readOnly']),
+  nfs: new Set(['server', 'path', 'readOnly']),
+};
+const PROJECTION_FIELDS = new Set(['secret', 'configMap', 'downwardAPI', 'serviceAccountToken', 'clusterTrustBundle', 'podCertificate']);
+const PROJECTION_SOURCE_FIELDS: Record<string, Set<string>> = {
+  secret: new Set(['name', 'items', 'optional']),
+  configMap: new Set(['name', 'items', 'optional']),
+  downwardAPI: new Set(['items']),
+  serviceAccountToken: new Set(['audience', 'expirationSeconds', 'path']),
+  clusterTrustBundle: new Set(['name', 'signerName', 'labelSelector', 'optional', 'path']),
+};
+const KEY_TO_PATH_FIELDS = new Set(['key', 'path', 'mode']);
+const DOWNWARD_FILE_FIELDS = new Set(['path', 'fieldRef', 'resourceFieldRef', 'mode']);
+
+/** Where a field written at the wrong level belongs, for the refusal's words. */
+function homeOf(known: Set<string>, key: string, field: string): string {
+  if (known === CONTAINER_FIELDS && SECURITY_CONTEXT_FIELDS.has(key)) return ` (it belongs in ${field}.securityContext)`;
+  if (known === SECURITY_CONTEXT_FIELDS && POD_SECURITY_CONTEXT_FIELDS.has(key)) return ' (it belongs in the pod\'s securityContext)';
+  if (known === POD_SPEC_FIELDS && POD_SECURITY_CONTEXT_FIELDS.has(key)) return ` (it belongs in ${field}.securityContext)`;
+  if (known === POD_SPEC_FIELDS && CONTAINER_FIELDS.has(key)) return ` (it belongs in a container, ${field}.containers[])`;
+  if (known === VOLUME_FIELDS && VOLUME_MOUNT_FIELDS.has(key)) return ' (it belongs in a container\'s volumeMounts)';
+
+  return '';
+}
+
+/**
  * A field the API does not have (`runAsUser` written on the container rather than in its
- * securityContext, `fsGroup` in a container's securityContext): `kubectl apply` and `create`
- * validate strictly by default (`--validate=strict`) and refuse the manifest; with validation
- * off the field would be dropped without a word, and the container would run as if it were not
- * written. Refused here, as kubectl does, with where the field belongs when it is known.
+ * securityContext, `fsGroup` in a container's securityContext, `securityContex` in the pod
+ * spec, `volumeMounts` in the pod spec): `kubectl apply` and `create` validate strictly by
+ * default (`--validate=strict`) and refuse the manifest; with validation off the field would be
+ * dropped without a word, and the pod would run as if it were not written. Refused here, as
+ * kubectl does, with where the field belongs when it is known.
  */
 function knownFields(o: Obj, known: Set<string>, field: string, file: string | undefined, lineOf: (key: string) => number | undefined): void {
   for (const key of Object.keys(o)) {
     if (known.has(key)) continue;
-    const home = known === CONTAINER_FIELDS && SECURITY_CONTEXT_FIELDS.has(key)
-      ? ` (it belongs in ${field}.securityContext)`
-      : known === SECURITY_CONTEXT_FIELDS && POD_SECURITY_CONTEXT_FIELDS.has(key)
-        ? ' (it belongs in the pod\'s securityContext)'
-        : '';
+    const home = homeOf(known, key, field);
     throw new RunParseError(`${field}.${key}: unknown field${home}; kubectl's default strict validation refuses the manifest (strict decoding error: unknown field "${field}.${key}")`, `${field}.${key}`, file, lineOf(key));
   }
 }
@@ -153,6 +208,42 @@ function subPathField(v: unknown, field: string, file?: string, line?: number): 
   return v;
 }
 
+/**
+ * A Helm (or other Go text/template) manifest that was not rendered: `name: {{ .Release.Name }}`
+ * is a YAML flow mapping whose key is another mapping, which no manifest a cluster accepts has,
+ * and `{{- if .Values.x }}` on a line of its own usually breaks the YAML. The first such place:
+ * a flow mapping that starts with `{{`, or a YAML error on a line that holds `{{`. A quoted
+ * "{{ ... }}" is a string (Argo and Prometheus manifests carry such strings) and is not one.
+ */
+function unrenderedTemplate(text: string, docs: Document.Parsed[], lc: LineCounter): { line: number; text: string } | undefined {
+  const at = (offset: number) => {
+    const line = lc.linePos(offset).line;
+    const src = text.split('\n')[line - 1] ?? '';
+    return { line, text: /\{\{.*?\}\}/.exec(src)?.[0] ?? '{{ ... }}' };
+  };
+  for (const doc of docs) {
+    const e = doc.errors[0];
+    if (e) {
+      const line = e.linePos?.[0].line;
+      if (line !== undefined && (text.split('\n')[line - 1] ?? '').includes('{{')) return at(lc.lineStarts[line - 1] ?? 0);
+      return undefined;
+    }
+    let found: number | undefined;
+    visit(doc, {
+      Map(_, node) {
+        if (node.flow && node.range && text.startsWith('{{', node.range[0])) {
+          found = node.range[0];
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    if (found !== undefined) return at(found);
+  }
+
+  return undefined;
+}
+
 /** Where the pod template sits in each workload kind. */
 const TEMPLATE_PATHS: Record<string, string[]> = {
   Pod: ['spec'],
@@ -173,6 +264,22 @@ function lineOf(doc: Document, path: (string | number)[], lc: LineCounter): numb
 }
 
 /**
+ * Line of a mapping's key at path (an unknown field is reported where its name is written, not
+ * at the value, which may start on the next line), else of its value.
+ */
+function keyLineOf(doc: Document, path: (string | number)[], lc: LineCounter): number | undefined {
+  const parent = doc.getIn(path.slice(0, -1), true);
+  const key = path[path.length - 1];
+  if (isMap(parent)) {
+    const pair = parent.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
+    const range = (pair?.key as { range?: [number, number, number] } | null)?.range;
+    if (range) return lc.linePos(range[0]).line;
+  }
+
+  return lineOf(doc, path, lc);
+}
+
+/**
  * Capabilities as the CRI runtime applies them: names without the CAP_ prefix in the API
  * (https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-capabilities-for-a-container).
  */
@@ -188,11 +295,124 @@ interface VolumeDef {
   def: Obj;
 }
 
+/** What the kubelet takes from the whole pod when it writes a volume's files. */
+interface PodVolumeContext {
+  /** The pod's FsUser (fsUserOf). */
+  fsUser?: number;
+  fsGroup?: number;
+}
+
+/**
+ * The strict check below a pod volume: its own fields, and those of the source types whose
+ * files are modelled (their items, a projected volume's sources), as kubectl's strict
+ * validation checks every level of the object.
+ */
+function volumeFields(o: Obj, field: string, file: string | undefined, lineAt: (...keys: (string | number)[]) => number | undefined): void {
+  knownFields(o, VOLUME_FIELDS, field, file, (k) => lineAt(k));
+  const items = (v: Obj, at: string, keys: (string | number)[], known: Set<string>) => {
+    if (!Array.isArray(v.items)) return;
+    v.items.forEach((it, i) => knownFields(asObj(it), known, `${at}.items[${i}]`, file, (k) => lineAt(...keys, 'items', i, k)));
+  };
+  for (const [type, known] of Object.entries(SOURCE_FIELDS)) {
+    if (o[type] === undefined || o[type] === null) continue;
+    const src = asObj(o[type]);
+    knownFields(src, known, `${field}.${type}`, file, (k) => lineAt(type, k));
+    items(src, `${field}.${type}`, [type], type === 'downwardAPI' ? DOWNWARD_FILE_FIELDS : KEY_TO_PATH_FIELDS);
+    if (type !== 'projected' || !Array.isArray(src.sources)) continue;
+    src.sources.forEach((s, si) => {
+      const at = `${field}.projected.sources[${si}]`;
+      const so = asObj(s);
+      knownFields(so, PROJECTION_FIELDS, at, file, (k) => lineAt('projected', 'sources', si, k));
+      for (const [kind, fields] of Object.entries(PROJECTION_SOURCE_FIELDS)) {
+        if (so[kind] === undefined || so[kind] === null) continue;
+        const keys = ['projected', 'sources', si, kind];
+        knownFields(asObj(so[kind]), fields, `${at}.${kind}`, file, (k) => lineAt(...keys, k));
+        items(asObj(so[kind]), `${at}.${kind}`, keys, kind === 'downwardAPI' ? DOWNWARD_FILE_FIELDS : KEY_TO_PATH_FIELDS);
+      }
+    });
+  }
+}
+
+/**
+ * The pod's FsUser, the owner the kubelet gives the files of a projected volume's
+ * serviceAccountToken (and clusterTrustBundle, podCertificate) sources. kubelet
+ * pkg/volume/util/util.go FsUserFrom: every container, init containers included, must have an
+ * effective runAsUser (its securityContext's, else the pod's: securitycontext
+ * DetermineEffectiveRunAsUser; the image's USER does not count), and all must be the same uid;
+ * otherwise there is none and the files stay root's. The projected volume docs say the same
+ * ("SecurityContext interactions": with RunAsUser set on Linux, "the projected files have the
+ * correct ownership set including container user ownership"). Ephemeral containers cannot be
+ * in a manifest that creates the pod.
+ */
+function fsUserOf(pod: Obj, podSc: Obj): number | undefined {
+  let fsUser: number | undefined;
+  for (const list of [pod.initContainers, pod.containers]) {
+    for (const c of asList(list)) {
+      const uid = int(asObj(asObj(c).securityContext).runAsUser) ?? int(podSc.runAsUser);
+      if (uid === undefined || (fsUser !== undefined && fsUser !== uid)) return undefined;
+      fsUser = uid;
+    }
+  }
+
+  return fsUser;
+}
+
+/** A configMap's or secret's items[] (KeyToPath) and a downwardAPI's items[]: the files named. */
+function itemsOf(list: unknown[]): { path: string; key?: string; mode?: number }[] {
+  return list.map((it) => {
+    const o = asObj(it);
+    const item: { path: string; key?: string; mode?: number } = { path: String(o.path ?? o.key ?? '') };
+    if (o.key !== undefined) item.key = String(o.key);
+    if (int(o.mode) !== undefined) item.mode = int(o.mode);
+    return item;
+  });
+}
+
+/**
+ * The files a projected volume's sources put in it. secret and configMap sources give their
+ * items (or their keys, which the manifest does not name, without items) and downwardAPI its
+ * items, with the item's mode or the volume's defaultMode, owned by root. serviceAccountToken,
+ * clusterTrustBundle and podCertificate files are written differently (kubelet
+ * pkg/volume/projected/projected.go collectData): owned by the pod's FsUser when it has one
+ * (fsUserOf), and with mode 0600 instead of defaultMode when the pod has an FsUser or an
+ * fsGroup ("When FsGroup is set, we depend on SetVolumeOwnership to change from 0600 to
+ * 0640"); without either they are root's with defaultMode.
+ */
+function projectedFiles(src: Obj, ctx: PodVolumeContext): { items: { path: string; mode?: number; uid?: number }[]; keysUnlisted: boolean } {
+  const items: { path: string; mode?: number; uid?: number }[] = [];
+  let keysUnlisted = false;
+  const kubeletFile = (path: unknown) => {
+    if (path === undefined || path === null || path === '') return;
+    const item: { path: string; mode?: number; uid?: number } = { path: String(path) };
+    if (ctx.fsUser !== undefined || ctx.fsGroup !== undefined) item.mode = 0o600;
+    if (ctx.fsUser !== undefined) item.uid = ctx.fsUser;
+    items.push(item);
+  };
+  for (const s of asList(src.sources)) {
+    const so = asObj(s);
+    for (const kind of ['secret', 'configMap']) {
+      if (so[kind] === undefined || so[kind] === null) continue;
+      const listed = asObj(so[kind]).items;
+      if (Array.isArray(listed)) items.push(...itemsOf(listed));
+      else keysUnlisted = true;
+    }
+    if (so.downwardAPI !== undefined && so.downwardAPI !== null) items.push(...itemsOf(asList(asObj(so.downwardAPI).items)));
+    if (so.serviceAccountToken !== undefined && so.serviceAccountToken !== null) kubeletFile(asObj(so.serviceAccountToken).path);
+    if (so.clusterTrustBundle !== undefined && so.clusterTrustBundle !== null) kubeletFile(asObj(so.clusterTrustBundle).path);
+    if (so.podCertificate !== undefined && so.podCertificate !== null) {
+      const pc = asObj(so.podCertificate);
+      for (const k of ['credentialBundlePath', 'keyPath', 'certificateChainPath']) kubeletFile(pc[k]);
+    }
+  }
+
+  return { items, keysUnlisted };
+}
+
 /**
  * One volumeMount -> MountSpec, by the type of the pod volume it names.
  * https://kubernetes.io/docs/concepts/storage/volumes/
  */
-function mountOf(vm: Obj, volumes: Map<string, VolumeDef>, where: string, subPath: string | undefined): MountSpec {
+function mountOf(vm: Obj, volumes: Map<string, VolumeDef>, where: string, subPath: string | undefined, ctx: PodVolumeContext): MountSpec {
   const name = String(vm.name ?? '');
   const target = normalizePath(String(vm.mountPath ?? '/'));
   const readonly = vm.readOnly === true;
@@ -245,14 +465,12 @@ function mountOf(vm: Obj, volumes: Map<string, VolumeDef>, where: string, subPat
     };
     const mode = int(src.defaultMode);
     if (mode !== undefined) spec.defaultMode = mode;
-    if (Array.isArray(src.items)) {
-      spec.items = asList(src.items).map((it) => {
-        const o = asObj(it);
-        const item: { path: string; key?: string; mode?: number } = { path: String(o.path ?? o.key ?? '') };
-        if (o.key !== undefined) item.key = String(o.key);
-        if (int(o.mode) !== undefined) item.mode = int(o.mode);
-        return item;
-      });
+    if (type === 'projected') {
+      const { items, keysUnlisted } = projectedFiles(src, ctx);
+      spec.items = items;
+      if (keysUnlisted) spec.keysUnlisted = true;
+    } else if (Array.isArray(src.items)) {
+      spec.items = itemsOf(src.items);
     }
     return spec;
   }
@@ -329,8 +547,15 @@ export interface KubeManifest {
 export function readKubernetes(yamlText: string, opts: KubernetesOptions = {}): KubeManifest {
   const lc = new LineCounter();
   // YAML 1.1 as the API server's parser (sigs.k8s.io/yaml) reads it: 0644 is octal.
-  const docs = parseAllDocuments(yamlText, { lineCounter: lc, version: '1.1' });
+  // logLevel 'error': the library's warnings (a mapping used as a key, which an unrendered
+  // `{{ .Values.x }}` is) would go to stderr through process.emitWarning; they are for us.
+  const docs = parseAllDocuments(yamlText, { lineCounter: lc, version: '1.1', logLevel: 'error' });
   if (!Array.isArray(docs)) throw new RunParseError('not a YAML stream', undefined, opts.file);
+  const template = unrenderedTemplate(yamlText, docs, lc);
+  if (template) {
+    const msg = `this looks like an unrendered template (${template.text} is template syntax, not YAML a cluster accepts): render it first with \`helm template\` (or the tool it is written for) and check the manifest that prints`;
+    throw new RunParseError(msg, undefined, opts.file, template.line);
+  }
   const out: KubeContainer[] = [];
   const workloads: string[] = [];
   const otherKinds: string[] = [];
@@ -362,8 +587,9 @@ export function readKubernetes(yamlText: string, opts: KubernetesOptions = {}): 
       workloads.push(`${kind}/${name}`);
       const podAt = [...at, ...path];
       const podField = (key: string) => `${lead}${path.join('.')}.${key}`;
+      knownFields(pod, POD_SPEC_FIELDS, `${lead}${path.join('.')}`, opts.file, (k) => keyLineOf(doc, [...podAt, k], lc));
       const podSc = objectField(pod.securityContext, podField('securityContext'), opts.file, lineOf(doc, [...podAt, 'securityContext'], lc));
-      knownFields(podSc, POD_SECURITY_CONTEXT_FIELDS, podField('securityContext'), opts.file, (k) => lineOf(doc, [...podAt, 'securityContext', k], lc));
+      knownFields(podSc, POD_SECURITY_CONTEXT_FIELDS, podField('securityContext'), opts.file, (k) => keyLineOf(doc, [...podAt, 'securityContext', k], lc));
       // Pods made from a template carry the template's metadata (annotations included).
       let meta: unknown = obj;
       for (const k of [...path.slice(0, -1), 'metadata']) meta = asObj(meta)[k];
@@ -371,8 +597,10 @@ export function readKubernetes(yamlText: string, opts: KubernetesOptions = {}): 
       const volumes = new Map<string, VolumeDef>();
       listField(pod.volumes, podField('volumes'), opts.file, lineOf(doc, [...podAt, 'volumes'], lc)).forEach((v, vi) => {
         const o = objectField(v, `${podField('volumes')}[${vi}]`, opts.file, lineOf(doc, [...podAt, 'volumes', vi], lc));
+        volumeFields(o, `${podField('volumes')}[${vi}]`, opts.file, (...keys) => keyLineOf(doc, [...podAt, 'volumes', vi, ...keys], lc));
         volumes.set(String(o.name ?? ''), { name: String(o.name ?? ''), def: o });
       });
+      const podCtx: PodVolumeContext = { fsUser: fsUserOf(pod, podSc), fsGroup: int(podSc.fsGroup) };
       // A StatefulSet's volumeClaimTemplates give each pod a claim <template>-<set>-<ordinal>,
       // mounted as a volume named like the template; it replaces a pod volume of that name
       // (pkg/controller/statefulset stateful_set_utils.go updateStorage).
@@ -396,10 +624,10 @@ export function readKubernetes(yamlText: string, opts: KubernetesOptions = {}): 
           // A field of the wrong type is reported at its own line, else at the container's.
           const lineAt = (...keys: (string | number)[]) => lineOf(doc, [...nodePath, ...keys], lc) ?? line;
           const container = objectField(c, `${lead}${[...path, listName].join('.')}[${ci}]`, opts.file, line);
-          knownFields(container, CONTAINER_FIELDS, `${lead}${[...path, listName].join('.')}[${ci}]`, opts.file, (k) => lineAt(k));
+          knownFields(container, CONTAINER_FIELDS, `${lead}${[...path, listName].join('.')}[${ci}]`, opts.file, (k) => keyLineOf(doc, [...nodePath, k], lc) ?? line);
           const cname = str(container.name) ?? `#${ci}`;
           const sc = objectField(container.securityContext, fieldOf('securityContext'), opts.file, lineAt('securityContext'));
-          knownFields(sc, SECURITY_CONTEXT_FIELDS, fieldOf('securityContext'), opts.file, (k) => lineAt('securityContext', k));
+          knownFields(sc, SECURITY_CONTEXT_FIELDS, fieldOf('securityContext'), opts.file, (k) => keyLineOf(doc, [...nodePath, 'securityContext', k], lc) ?? line);
           const where = `${kind}/${name} ${listName === 'containers' ? 'container' : 'initContainer'} ${cname}`;
 
           // Container fields override the pod's for runAsUser/runAsGroup/runAsNonRoot.
@@ -430,6 +658,7 @@ export function readKubernetes(yamlText: string, opts: KubernetesOptions = {}): 
           const mountPaths = new Set<string>();
           const mounts = listField(container.volumeMounts, mountsField, opts.file, lineAt('volumeMounts')).map((vm, mi) => {
             const o = objectField(vm, `${mountsField}[${mi}]`, opts.file, lineAt('volumeMounts', mi));
+            knownFields(o, VOLUME_MOUNT_FIELDS, `${mountsField}[${mi}]`, opts.file, (k) => keyLineOf(doc, [...nodePath, 'volumeMounts', mi, k], lc) ?? line);
             const pathField = `${mountsField}[${mi}].mountPath`;
             const mountPath = o.mountPath === undefined || o.mountPath === null ? '' : String(o.mountPath);
             if (mountPath === '') throw new RunParseError(`${pathField}: Required value`, pathField, opts.file, lineAt('volumeMounts', mi));
@@ -439,7 +668,7 @@ export function readKubernetes(yamlText: string, opts: KubernetesOptions = {}): 
             mountPaths.add(mountPath);
             const key = o.subPath !== undefined && o.subPath !== null && o.subPath !== '' ? 'subPath' : 'subPathExpr';
             const subPath = subPathField(o[key], `${mountsField}[${mi}].${key}`, opts.file, lineAt('volumeMounts', mi, key));
-            return mountOf(o, volumes, where, subPath);
+            return mountOf(o, volumes, where, subPath, podCtx);
           });
           const command = container.command === undefined ? undefined : listField(container.command, fieldOf('command'), opts.file, lineAt('command'));
           const args = container.args === undefined ? undefined : listField(container.args, fieldOf('args'), opts.file, lineAt('args'));

@@ -599,6 +599,11 @@ function applyBind(vb: ViewBuild, m: MountSpec, target: string, host: HostPathFa
     return;
   }
 
+  if (m.volumeType === 'hostPath' && (!facts || !facts.meta)) {
+    nodePathUnknown(vb, m, target, host, facts?.exists === true);
+    return;
+  }
+
   if (!facts || !facts.meta) {
     const a = assumption(
       `host-unknown:${src}`,
@@ -623,6 +628,38 @@ function applyBind(vb: ViewBuild, m: MountSpec, target: string, host: HostPathFa
     partial: meta.kind === 'dir' ? meta.partial ?? true : undefined,
   });
 
+  hostChildren(vb, src, target, host);
+}
+
+/**
+ * A hostPath the host facts do not describe: it is a path on the node the pod runs on, which
+ * this machine's stat says nothing of (check.ts does not read it), as a remote Docker daemon's
+ * bind sources are (docker-daemon:remote). Whether it exists, its owner and its mode are an
+ * assumption of low confidence that the verdicts below it name: the kubelet's type check is
+ * taken to pass (Directory, DirectoryOrCreate and no type: a directory; File and FileOrCreate:
+ * a file), owned by root with the mode the *OrCreate types give a path they make (0755, 0644).
+ * A failed type check is then never reported as certain; --host-facts gives the node's facts.
+ */
+function nodePathUnknown(vb: ViewBuild, m: MountSpec, target: string, host: HostPathFacts[], exists: boolean): void {
+  const src = m.source ?? '';
+  const type = m.hostPathType ?? '';
+  const file = type === 'File' || type === 'FileOrCreate';
+  const other = type === 'Socket' || type === 'CharDevice' || type === 'BlockDevice';
+  const shape = file ? 'a file owned by root, mode 0644' : other ? `a ${type === 'Socket' ? 'socket' : 'device node'} owned by root, mode 0660` : 'a directory owned by root, mode 0755';
+  const check = type === '' ? 'hostPath with no type is not checked' : `the kubelet's type check (${type}) is taken to pass`;
+  const a = assumption(
+    `host-unknown:${src}`,
+    src,
+    `${src} is a path on the cluster node, not on this machine, and --host-facts does not describe ${exists ? 'its owner and mode' : 'it'}: ${check}; assumed ${shape}`,
+    'low',
+  );
+  vb.notes.push({ text: a.text, assumption: a });
+  vb.dependsOn.push({ prefix: target, id: a.id });
+  if (file || other) {
+    vb.fs.set(target, { kind: file ? 'file' : 'other', uid: 0, gid: 0, mode: file ? 0o644 : 0o660, origin: `host:${src}` });
+    return;
+  }
+  vb.fs.set(target, dirMeta(0, 0, 0o755, `host:${src}`, true));
   hostChildren(vb, src, target, host);
 }
 
@@ -783,21 +820,29 @@ function applyKubernetesVolume(vb: ViewBuild, m: MountSpec, target: string, fsGr
     if (m.subPath !== undefined) {
       const item = m.items?.find((it) => normalizePath(it.path, '/') === normalizePath(m.subPath ?? '', '/'));
       const mode = item?.mode !== undefined ? itemMode(item.mode) : fileMode;
-      vb.fs.set(target, { kind: 'file', uid: 0, gid, mode, origin: `${origin} item ${m.subPath}` });
-      vb.notes.push({ text: `${type} ${m.source ?? ''} item ${m.subPath} at ${target}: a file ${octal(mode)} 0:${gid}` });
+      const uid = item?.uid ?? 0;
+      vb.fs.set(target, { kind: 'file', uid, gid, mode, origin: `${origin} item ${m.subPath}` });
+      vb.notes.push({ text: `${type} ${m.source ?? ''} item ${m.subPath} at ${target}: a file ${octal(mode)} ${uid}:${gid}` });
       return;
     }
 
-    vb.fs.set(target, dirMeta(0, gid, 0o755, origin, m.items === undefined));
+    // A projected volume lists its files when every source does (kubernetes.ts projectedFiles).
+    vb.fs.set(target, dirMeta(0, gid, 0o755, origin, m.items === undefined || m.keysUnlisted === true));
     for (const it of m.items ?? []) {
       const p = normalizePath(it.path, target);
       mkdirp(vb.fs, p.slice(0, p.lastIndexOf('/')) || '/', { uid: 0, gid, mode: 0o755, origin });
-      vb.fs.set(p, { kind: 'file', uid: 0, gid, mode: it.mode !== undefined ? itemMode(it.mode) : fileMode, origin });
+      vb.fs.set(p, { kind: 'file', uid: it.uid ?? 0, gid, mode: it.mode !== undefined ? itemMode(it.mode) : fileMode, origin });
+      // A serviceAccountToken's file (and the like): the pod's FsUser owns it, 0600 (projected.go).
+      if (it.uid !== undefined) {
+        vb.notes.push({ text: `${type} ${m.source ?? ''} at ${target}: ${p} is written for the pod's user, ${it.uid}:${gid} ${octal(it.mode !== undefined ? itemMode(it.mode) : fileMode)} (every container of the pod runs as uid ${it.uid}, so the kubelet gives it the file)` });
+      }
     }
+    const owned = (m.items ?? []).filter((it) => it.uid !== undefined)
+      .map((it) => `${it.path}: ${it.uid}:${gid} ${octal(it.mode !== undefined ? itemMode(it.mode) : fileMode)}`);
     const a = assumption(
       `k8s-${type}-root:${target}`,
       target,
-      `${type} volume directory assumed 0755 0:${gid}; its files are ${octal(fileMode)} and it is read-only`,
+      `${type} volume directory assumed 0755 0:${gid}; its files are ${octal(fileMode)}${owned.length > 0 ? ` (${owned.join(', ')} the kubelet writes for the pod's user)` : ''} and it is read-only`,
       'medium',
     );
     vb.notes.push({ text: a.text, assumption: a });
@@ -850,10 +895,15 @@ const PROJECTED = new Set(['configMap', 'secret', 'projected', 'downwardAPI']);
 export function assumeProjectedKeys(view: View, run: RunContext, paths: string[]): RuntimeNote[] {
   const notes: RuntimeNote[] = [];
   for (const m of run.mounts) {
-    if (!PROJECTED.has(m.volumeType ?? '') || m.items !== undefined || m.subPath !== undefined) continue;
-    const target = normalizePath(m.target);
+    if (!PROJECTED.has(m.volumeType ?? '') || (m.items !== undefined && m.keysUnlisted !== true) || m.subPath !== undefined) continue;
+    // Where the volume is in the view: its mountPath with the image's symlinks followed, as
+    // runc follows them (a mount at /var/run/secrets/x is at /run/secrets/x when /var/run is
+    // a link to /run); a path named through the link is the same file.
+    const target = resolvePath(view.fs, normalizePath(m.target)).path;
     for (const raw of paths) {
-      const path = normalizePath(raw);
+      const named = normalizePath(raw);
+      if (named === '/') continue;
+      const path = `${resolvePath(view.fs, parentOfPath(named)).path.replace(/\/$/, '')}/${named.slice(named.lastIndexOf('/') + 1)}`;
       if (path === target || parentOfPath(path) !== target || view.fs.has(path)) continue;
       const fsGroup = run.fsGroup;
       const mode = (m.defaultMode ?? 0o644) | (fsGroup === undefined ? 0 : 0o440);

@@ -473,6 +473,52 @@ describe('--k8s picks a container as kubectl does', () => {
   });
 });
 
+describe('--k8s: the node, the image, the template', () => {
+  const json = ['--base-from', 'catalog', '--format', 'json', '--fail-on', 'never'];
+  const pod = (volume: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {runAsUser: 1000}\n  containers:\n    - name: nb\n      image: debian:bookworm\n      volumeMounts: [{name: w, mountPath: /work}]\n  volumes:\n    - {name: w, ${volume}}\n`;
+
+  test('no Dockerfile given and none here: the container\'s image is analysed, with a note', async () => {
+    const dir = tempDir({ 'pod.yaml': pod('emptyDir: {}') });
+    const r = await uidctl(['check', '--k8s', 'pod.yaml', ...json], dir);
+    assert.equal(r.stderr, 'uidctl: note: no Dockerfile given and none in this folder: the image Pod/p container nb runs (debian:bookworm) is analysed, as if built from `FROM debian:bookworm`\n');
+    const res = JSON.parse(r.stdout).results[0];
+    assert.deepEqual([r.code, res.file, res.identity.uid], [0, 'pod.yaml', 1000]);
+  });
+
+  test('a ./Dockerfile is still the one checked', async () => {
+    const dir = tempDir({ 'pod.yaml': pod('emptyDir: {}'), Dockerfile: GOOD });
+    const r = await uidctl(['check', '--k8s', 'pod.yaml', ...json], dir);
+    assert.deepEqual([r.stderr, JSON.parse(r.stdout).results[0].file], ['', 'Dockerfile']);
+  });
+
+  test('a container without image and no Dockerfile: one line saying what to do', async () => {
+    const dir = tempDir({ 'pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: nb\n' });
+    const r = await uidctl(['check', '--k8s', 'pod.yaml'], dir);
+    assert.deepEqual([r.code, r.stderr], [2, 'uidctl check: pod.yaml:6: Pod/p container nb has no image (the API server refuses it: image: Required value), and no Dockerfile is given: name the Dockerfile its image is built from\n']);
+  });
+
+  test('a hostPath that exists on this machine is not read with stat: the node\'s folder is assumed', async () => {
+    const dir = tempDir({ 'pod.yaml': '', 'nb/x': '' });
+    writeFileSync(join(dir, 'pod.yaml'), pod(`hostPath: {path: ${join(dir, 'nb')}, type: Directory}`));
+    const r = await uidctl(['check', '--k8s', 'pod.yaml', ...json], dir);
+    const res = JSON.parse(r.stdout).results[0];
+    assert.deepEqual(res.assumptions.filter((a: { id: string }) => a.id.startsWith('host-unknown')).map((a: { id: string; confidence: string }) => [a.id, a.confidence]), [[`host-unknown:${join(dir, 'nb')}`, 'low']]);
+  });
+
+  test('--host-facts describes the node: a path it says is missing fails the Directory check', async () => {
+    const dir = tempDir({ 'pod.yaml': pod('hostPath: {path: /srv/nb, type: Directory}'), 'host.yaml': 'paths:\n  /srv/nb: {exists: false}\n' });
+    const r = await uidctl(['check', '--k8s', 'pod.yaml', '--host-facts', 'host.yaml', ...json], dir);
+    const f = JSON.parse(r.stdout).results[0].findings.find((x: { ruleId: string }) => x.ruleId === 'UID203');
+    assert.deepEqual([f.severity, f.message], ['error', 'The container will not start: MountVolume.SetUp failed for volume "w" : hostPath type check failed: /srv/nb is not a directory.']);
+  });
+
+  test('an unrendered Helm template: exactly one line on stderr, exit 2', async () => {
+    const dir = tempDir({ 'helm.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  securityContext:\n    runAsUser: {{ .Values.uid }}\n  containers:\n  - name: a\n    image: x\n' });
+    const r = await uidctl(['check', '--k8s', 'helm.yaml'], dir);
+    assert.deepEqual([r.code, r.stdout, r.stderr], [2, '', 'uidctl check: helm.yaml:4: this looks like an unrendered template ({{ .Release.Name }} is template syntax, not YAML a cluster accepts): render it first with `helm template` (or the tool it is written for) and check the manifest that prints\n']);
+  });
+});
+
 describe('env files and run files', () => {
   const ENV = '# who the process thinks it is\nHOME=/root\n';
   const json = ['--base-from', 'catalog', '--format', 'json', '--fail-on', 'never'];

@@ -426,3 +426,136 @@ spec:${hostUsers}
     assert.match(a.findings.find((x) => x.ruleId === 'UID202')!.message, /will belong to root on the host/);
   });
 });
+
+describe('hostPath on a node --host-facts does not describe', () => {
+  // The node is not this machine: check.ts reads no stat for a pod; the path is assumed.
+  const hp = (type: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext: {runAsUser: 1000, fsGroup: 100}
+  containers:
+    - name: app
+      image: img
+      volumeMounts: [{name: w, mountPath: /home/jovyan/work}]
+  volumes:
+    - {name: w, hostPath: {path: /srv/nb${type ? `, type: ${type}` : ''}}}
+`;
+
+  test('type Directory: no type-check failure, a root 0755 folder on a low assumption, and UID201 a warning resting on it', () => {
+    const a = check(hp('Directory'));
+    assert.deepEqual(a.runtime.errors, []);
+    assert.deepEqual(a.runtime.view.fs.get('/home/jovyan/work'), { kind: 'dir', uid: 0, gid: 0, mode: 0o755, origin: 'host:/srv/nb', partial: true });
+    const as = a.assumptions.find((x) => x.id === 'host-unknown:/srv/nb')!;
+    assert.deepEqual([as.confidence, as.text], ['low', '/srv/nb is a path on the cluster node, not on this machine, and --host-facts does not describe it: the kubelet\'s type check (Directory) is taken to pass; assumed a directory owned by root, mode 0755']);
+    assert.equal(rules(a).includes('UID203'), false);
+    const f = a.findings.find((x) => x.ruleId === 'UID201')!;
+    assert.deepEqual([f.severity, f.dependsOn], ['warning', ['host-unknown:/srv/nb']]);
+  });
+
+  test('type File: a root 0644 file is assumed; no type: the check is not made', () => {
+    assert.deepEqual(check(hp('File')).runtime.view.fs.get('/home/jovyan/work'), { kind: 'file', uid: 0, gid: 0, mode: 0o644, origin: 'host:/srv/nb' });
+    assert.equal(check(hp('')).assumptions.find((x) => x.id === 'host-unknown:/srv/nb')!.text, '/srv/nb is a path on the cluster node, not on this machine, and --host-facts does not describe it: hostPath with no type is not checked; assumed a directory owned by root, mode 0755');
+  });
+
+  test('facts given for the path are used: missing fails the Directory check, a 0775 folder of uid 1000 is written', () => {
+    const missing = check(hp('Directory'), { host: [{ path: '/srv/nb', exists: false, from: 'facts-file' }] });
+    assert.deepEqual(missing.runtime.errors.map((e) => e.message), ['MountVolume.SetUp failed for volume "w" : hostPath type check failed: /srv/nb is not a directory']);
+    const owned = check(hp('Directory'), { host: [{ path: '/srv/nb', exists: true, meta: { kind: 'dir', uid: 1000, gid: 100, mode: 0o775 }, from: 'facts-file' }] });
+    assert.deepEqual([owned.runtime.errors, rules(owned).includes('UID201'), owned.assumptions.some((x) => x.id.startsWith('host-unknown'))], [[], false, false]);
+  });
+
+  test('listed with no owner or mode ({}): it exists, and its owner is the assumption', () => {
+    const a = check(hp('Directory'), { host: [{ path: '/srv/nb', exists: true, from: 'facts-file' }] });
+    assert.deepEqual(a.runtime.errors, []);
+    assert.equal(a.assumptions.find((x) => x.id === 'host-unknown:/srv/nb')!.text, '/srv/nb is a path on the cluster node, not on this machine, and --host-facts does not describe its owner and mode: the kubelet\'s type check (Directory) is taken to pass; assumed a directory owned by root, mode 0755');
+  });
+});
+
+describe('projected volumes: the serviceAccountToken file and the pod\'s FsUser', () => {
+  // kubelet projected.go collectData and util.go FsUserFrom.
+  const proj = (o: { podSc?: string; sc2?: string; init?: string; mountPath?: string; sources?: string; mode?: string } = {}) => `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext: {${o.podSc ?? 'runAsUser: 1000'}}
+${o.init ?? ''}  containers:
+    - name: a
+      image: img
+      volumeMounts: [{name: proj, mountPath: ${o.mountPath ?? '/etc/tokens'}}]
+${o.sc2 !== undefined ? `    - name: b\n      image: img\n      securityContext: {${o.sc2}}\n` : ''}  volumes:
+    - name: proj
+      projected:
+        defaultMode: ${o.mode ?? '0400'}
+        sources:
+${o.sources ?? '          - serviceAccountToken: {path: token, audience: vault}'}
+`;
+  const token = (a: Analysis, path = '/etc/tokens/token') => a.runtime.view.fs.get(path);
+
+  test('runAsUser 1000 and defaultMode 0400: the token is 1000\'s, 0600, and readable; no UID205', () => {
+    const a = check(proj(), { paths: ['/etc/tokens/token'] });
+    assert.deepEqual(token(a), { kind: 'file', uid: 1000, gid: 0, mode: 0o600, origin: 'kubernetes projected proj' });
+    assert.equal(verdict(a, '/etc/tokens/token', 'read').allowed, true);
+    assert.equal(rules(a).includes('UID205'), false);
+    assert.equal(a.assumptions.find((x) => x.id === 'k8s-projected-root:/etc/tokens')!.text, 'projected volume directory assumed 0755 0:0; its files are 0400 (token: 1000:0 0600 the kubelet writes for the pod\'s user) and it is read-only');
+  });
+
+  test('with fsGroup as well: 1000:2000 0640 (SetVolumeOwnership adds group read)', () => {
+    assert.deepEqual(token(check(proj({ podSc: 'runAsUser: 1000, fsGroup: 2000' }))), { kind: 'file', uid: 1000, gid: 2000, mode: 0o640, origin: 'kubernetes projected proj' });
+  });
+
+  test('fsGroup without runAsUser: root\'s, 0640 of group 2000, readable through the group', () => {
+    const a = check(proj({ podSc: 'fsGroup: 2000' }), { paths: ['/etc/tokens/token'] });
+    assert.deepEqual(token(a), { kind: 'file', uid: 0, gid: 2000, mode: 0o640, origin: 'kubernetes projected proj' });
+    assert.equal(verdict(a, '/etc/tokens/token', 'read').allowed, true);
+  });
+
+  test('containers with different runAsUser: no FsUser, so the token is root\'s with defaultMode 0400: UID205', () => {
+    const a = check(proj({ sc2: 'runAsUser: 2000' }));
+    assert.deepEqual(token(a), { kind: 'file', uid: 0, gid: 0, mode: 0o400, origin: 'kubernetes projected proj' });
+    const f = a.findings.find((x) => x.ruleId === 'UID205')!;
+    assert.deepEqual([f.severity, f.message], ['error', 'app (uid 1000) cannot read /etc/tokens/token (Pod/p container a: proj -> /etc/tokens): the kubelet writes it 0:0 with mode 0400 - Permission denied.']);
+  });
+
+  test('a container without runAsUser, or an init container of another uid, leaves no FsUser; one that inherits the pod\'s does', () => {
+    assert.equal(token(check(proj({ podSc: '', sc2: 'runAsUser: 1000' })))?.uid, 0);
+    const init = (sc: string) => `  initContainers:\n    - name: i\n      image: busybox\n      command: ["true"]\n      securityContext: {${sc}}\n`;
+    assert.equal(token(check(proj({ init: init('runAsUser: 0') })))?.uid, 0);
+    assert.equal(token(check(proj({ init: init('') })))?.uid, 1000);
+  });
+
+  test('secret and downwardAPI items keep root and defaultMode; a secret without items leaves keys unlisted', () => {
+    const sources = [
+      '          - serviceAccountToken: {path: token}',
+      '          - secret: {name: s, items: [{key: k, path: k}]}',
+      '          - downwardAPI: {items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]}',
+      '          - configMap: {name: c}',
+    ].join('\n');
+    const a = check(proj({ sources }), { paths: ['/etc/tokens/other'] });
+    assert.deepEqual(['token', 'k', 'labels'].map((p) => token(a, `/etc/tokens/${p}`)?.uid), [1000, 0, 0]);
+    assert.equal(token(a, '/etc/tokens/k')?.mode, 0o400);
+    const v = verdict(a, '/etc/tokens/other', 'read');
+    assert.deepEqual([v.allowed, v.dependsOn], [false, ['k8s-projected-root:/etc/tokens', 'k8s-projected-keys:/etc/tokens/other']]);
+  });
+
+  test('every file listed: a name no source gives does not exist', () => {
+    const v = verdict(check(proj(), { paths: ['/etc/tokens/ca.crt'] }), '/etc/tokens/ca.crt', 'read');
+    assert.deepEqual([v.allowed, v.errno], [false, 'ENOENT']);
+  });
+
+  test('mounted under a link of the image (/var/run -> /run): the files are there by either name', () => {
+    const a = check(proj({ mountPath: '/var/run/secrets/tokens' }), { paths: ['/var/run/secrets/tokens/token', '/run/secrets/tokens/token'] });
+    assert.deepEqual(token(a, '/run/secrets/tokens/token'), { kind: 'file', uid: 1000, gid: 0, mode: 0o600, origin: 'kubernetes projected proj' });
+    for (const p of ['/var/run/secrets/tokens/token', '/run/secrets/tokens/token']) {
+      const v = verdict(a, p, 'read');
+      assert.deepEqual([p, v.allowed, v.dependsOn], [p, true, ['k8s-projected-root:/run/secrets/tokens']]);
+    }
+  });
+
+  test('a configMap without items under the link: a key named through it is the assumed key, not ENOENT', () => {
+    const cm = `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: a\n      image: img\n      volumeMounts: [{name: c, mountPath: /var/run/cfg}]\n  volumes:\n    - {name: c, configMap: {name: cfg}}\n`;
+    const a = check(cm, { paths: ['/var/run/cfg/app.yaml'] });
+    const v = verdict(a, '/var/run/cfg/app.yaml', 'read');
+    assert.deepEqual([v.allowed, v.errno, v.dependsOn], [true, undefined, ['k8s-configMap-root:/run/cfg', 'k8s-configMap-keys:/run/cfg/app.yaml']]);
+  });
+});

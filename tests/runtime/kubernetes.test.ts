@@ -661,3 +661,82 @@ spec:
     assert.equal(m.containers[0].run.runAsNonRoot, true);
   });
 });
+
+describe('strict validation at every level kubectl checks, not only the container', () => {
+  const pod = (spec: string, volume = '{name: d, emptyDir: {}}', mount = '{name: d, mountPath: /data}') => `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+${spec}  containers:
+    - name: c
+      image: i
+      volumeMounts:
+        - ${mount}
+  volumes:
+    - ${volume}
+`;
+  const strict = (field: string, home = '') => `${field}: unknown field${home}; kubectl's default strict validation refuses the manifest (strict decoding error: unknown field "${field}")`;
+  const cases: [string, string, string?, string?, string?][] = [
+    ['a typo of securityContext in the pod spec', `pod.yaml:5: ${strict('spec.securityContex')}`, '  securityContex: {runAsUser: 1000}\n'],
+    ['volumeMounts in the pod spec, at its key\'s line', `pod.yaml:5: ${strict('spec.volumeMounts', ' (it belongs in a container, spec.containers[])')}`, '  volumeMounts:\n    - {name: d, mountPath: /data}\n'],
+    ['runAsUser in the pod spec', `pod.yaml:5: ${strict('spec.runAsUser', ' (it belongs in spec.securityContext)')}`, '  runAsUser: 1000\n'],
+    ['a volume field of a mount', `pod.yaml:11: ${strict('spec.volumes[0].mountPath', ' (it belongs in a container\'s volumeMounts)')}`, '', '{name: d, emptyDir: {}, mountPath: /x}'],
+    ['a typo in a hostPath', `pod.yaml:11: ${strict('spec.volumes[0].hostPath.typ')}`, '', '{name: d, hostPath: {path: /srv, typ: Directory}}'],
+    ['a typo in a projected source', `pod.yaml:11: ${strict('spec.volumes[0].projected.sources[0].serviceAccountToken.audiance')}`, '', '{name: d, projected: {sources: [{serviceAccountToken: {path: t, audiance: v}}]}}'],
+    ['a typo in an item of a secret', `pod.yaml:11: ${strict('spec.volumes[0].secret.items[0].mod')}`, '', '{name: d, secret: {secretName: s, items: [{key: k, path: k, mod: 0400}]}}'],
+    ['a volumeMount typo', `pod.yaml:9: ${strict('spec.containers[0].volumeMounts[0].readonly')}`, '', undefined, '{name: d, mountPath: /data, readonly: true}'],
+  ];
+  for (const [name, message, spec, volume, mount] of cases) {
+    test(name, () => assert.throws(() => readKubernetes(pod(spec ?? '', volume, mount), { file: 'pod.yaml' }), { name: 'RunParseError', message }));
+  }
+
+  test('a Deployment\'s pod template is checked at its own path', () => {
+    const dep = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      securityContex: {runAsUser: 1}\n      containers: [{name: c, image: i}]\n';
+    assert.throws(() => readKubernetes(dep, { file: 'd.yaml' }), { name: 'RunParseError', message: `d.yaml:7: ${strict('spec.template.spec.securityContex')}` });
+  });
+
+  test('the fields a pod spec may have pass', () => {
+    const spec = '  serviceAccountName: sa\n  automountServiceAccountToken: false\n  hostUsers: true\n  nodeSelector: {a: b}\n  tolerations: []\n  restartPolicy: Never\n';
+    assert.equal(readKubernetes(pod(spec, '{name: d, projected: {defaultMode: 0440, sources: [{serviceAccountToken: {path: t, audience: v, expirationSeconds: 600}}, {clusterTrustBundle: {signerName: x, path: ca}}]}}', '{name: d, mountPath: /data, readOnly: true, mountPropagation: None}'), { file: 'pod.yaml' }).containers.length, 1);
+  });
+});
+
+describe('an unrendered Helm template is said to be one, and the yaml library stays silent', () => {
+  const HELM = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  securityContext:\n    runAsUser: {{ .Values.uid }}\n  containers:\n  - name: a\n    image: x\n';
+  const TEMPLATE = (text: string, line: number) => `helm.yaml:${line}: this looks like an unrendered template (${text} is template syntax, not YAML a cluster accepts): render it first with \`helm template\` (or the tool it is written for) and check the manifest that prints`;
+  /** process.emitWarning calls made while fn runs (the yaml library warns through it). */
+  function warnings(fn: () => void): unknown[] {
+    const seen: unknown[] = [];
+    const saved = process.emitWarning;
+    process.emitWarning = ((w: unknown) => { seen.push(w); }) as typeof process.emitWarning;
+    try {
+      fn();
+    } catch {
+      // the error is asserted apart
+    } finally {
+      process.emitWarning = saved;
+    }
+    return seen;
+  }
+
+  test('{{ .Release.Name }} as a value: one error at its line, no library warning', () => {
+    assert.throws(() => readKubernetes(HELM, { file: 'helm.yaml' }), { name: 'RunParseError', message: TEMPLATE('{{ .Release.Name }}', 4) });
+    assert.deepEqual(warnings(() => readKubernetes(HELM, { file: 'helm.yaml' })), []);
+  });
+
+  test('a {{- if }} line of its own that breaks the YAML', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nspec:\n{{- if .Values.enabled }}\n  containers: [{name: a, image: x}]\n{{- end }}\n';
+    assert.throws(() => readKubernetes(text, { file: 'helm.yaml' }), { name: 'RunParseError', message: TEMPLATE('{{- if .Values.enabled }}', 4) });
+  });
+
+  test('a quoted "{{ ... }}" is a string, as in Argo or Prometheus manifests', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: {note: "{{ not a template here }}"}\nspec:\n  containers: [{name: a, image: x}]\n';
+    assert.equal(readKubernetes(text, { file: 'p.yaml' }).containers.length, 1);
+  });
+
+  test('a Compose file with a mapping as a key: no library warning on stderr either', async () => {
+    const { parseCompose } = await import('../../src/runtime/compose.js');
+    const text = 'services:\n  web:\n    image: x\n    labels:\n      {{ a }}: b\n';
+    assert.deepEqual(warnings(() => parseCompose(text, { invoker: { uid: 1000, gid: 1000, home: '/h', cwd: '/h' }, env: {} })), []);
+  });
+});

@@ -4,7 +4,7 @@ import { permission } from '../../access/evaluate.js';
 import type { FileMeta, Fix, MountSpec, Verdict } from '../../model/types.js';
 import { groupByGid, userByUid } from '../../image/accounts.js';
 import { imageVolumeMounts } from '../../runtime/resolve.js';
-import { normalizePath, octal, parentOf } from '../../image/fs.js';
+import { normalizePath, octal, parentOf, resolvePath } from '../../image/fs.js';
 
 /** Kubernetes volume types whose files the kubelet writes with defaultMode (or items[].mode). */
 const PROJECTED = new Set(['configMap', 'secret', 'projected', 'downwardAPI']);
@@ -32,12 +32,14 @@ function projectedFileRefusal(a: AnalysisView, m: MountSpec): { item?: string; m
   const target = normalizePath(m.target);
   const fsGroup = a.run?.fsGroup;
   const itemMode = (mode: number) => (fsGroup === undefined ? mode : mode | 0o440);
-  const files = m.items !== undefined && m.items.length > 0
-    ? m.items.map((it) => ({ item: normalizePath(it.path, target), label: normalizePath(it.path, target), mode: itemMode(it.mode ?? m.defaultMode ?? 0o644) }))
-    : [{ item: undefined, label: `each file of ${target}`, mode: itemMode(m.defaultMode ?? 0o644) }];
+  // A projected volume's serviceAccountToken file may be the pod user's (item uid, kubernetes.ts
+  // projectedFiles); a secret or configMap source without items adds keys not named here.
+  const listed = (m.items ?? []).map((it) => ({ item: normalizePath(it.path, target) as string | undefined, label: normalizePath(it.path, target), mode: itemMode(it.mode ?? m.defaultMode ?? 0o644), uid: it.uid ?? 0 }));
+  const unlisted = { item: undefined, label: `each file of ${target}`, mode: itemMode(m.defaultMode ?? 0o644), uid: 0 };
+  const files = listed.length === 0 ? [unlisted] : m.keysUnlisted === true ? [...listed, unlisted] : listed;
 
   for (const f of files) {
-    const meta: FileMeta = { kind: 'file', uid: 0, gid: fsGroup ?? 0, mode: f.mode };
+    const meta: FileMeta = { kind: 'file', uid: f.uid, gid: fsGroup ?? 0, mode: f.mode };
     const r = permission(a.runtime.identity, f.label, meta, MAY_READ);
     if (!r.ok) return { item: f.item, meta, reason: r.reason };
   }
@@ -231,7 +233,7 @@ export default defineRule({
 
       // Sockets and device nodes are not read as data: a device is UID801's, a socket asks for
       // write permission to connect.
-      const kind = a.runtime.view.fs.get(target)?.kind;
+      const kind = resolvePath(a.runtime.view.fs, target).meta?.kind;
       if (kind !== undefined && kind !== 'dir' && kind !== 'file') continue;
       const v = a.check(target, 'read');
       let report1: RuleReport | undefined;
