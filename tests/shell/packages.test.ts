@@ -758,3 +758,22 @@ describe('pip install locations and configuration (measured: tests/oracle/scenar
     assert.deepEqual(meta(a, '/tmp/c'), ['dir', 1000, 1000, 0o755]);
   });
 });
+
+describe('a local package file (apt-get install ./x.deb, dpkg -i) may add accounts', () => {
+  // Found in a public Dockerfile: odoo's .deb adds the user odoo, then `chown odoo` and USER odoo.
+  const text = (install: string) => `FROM debian:bookworm\nCOPY odoo.deb /tmp/odoo.deb\nRUN ${install}\nRUN chown odoo /etc/hostname\nUSER odoo\n`;
+  for (const install of ['apt-get install -y /tmp/odoo.deb', 'dpkg -i /tmp/odoo.deb']) {
+    test(`${install}: the chown and USER that need its user are warnings naming that step`, () => {
+      const a = analyze({ file: 'Dockerfile', text: text(install) });
+      const uid602 = a.findings.find((f) => f.ruleId === 'UID602');
+      const uid104 = a.findings.find((f) => f.ruleId === 'UID104');
+      assert.deepEqual([uid602?.severity, uid602?.dependsOn], ['warning', ['unmodelled:3']]);
+      assert.deepEqual([uid104?.severity, uid104?.message], ['warning', 'The container will not start: unable to find user odoo: no matching entries in passwd file (unless the step at line 3, which the model does not follow, adds it).']);
+    });
+  }
+
+  test('a package from the archive the model knows adds none it does not know: the chown fails for certain', () => {
+    const a = analyze({ file: 'Dockerfile', text: text('apt-get install -y curl') });
+    assert.equal(a.findings.find((f) => f.ruleId === 'UID602')?.severity, 'error');
+  });
+});

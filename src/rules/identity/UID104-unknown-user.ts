@@ -31,8 +31,8 @@ export default defineRule({
       const creator = !guessed && unsure.length === 0 && !pkg && who !== undefined ? failedCreator(a, who) : undefined;
       const hedge = guessed
         ? ` (if the base image ${guessed.subject} does not have it: its users are not known)`
-        : unsure.some((u) => u.paths.includes('/etc/passwd') || u.paths.includes('/etc/group')) ? ' (if the account files the build copies in do not add it)'
-        : unsure.length > 0 ? ` (unless the step at line ${unsure.map((u) => u.line).join(', ')}, which the model does not follow, adds it)`
+        : unsure.some((u) => /^(COPY|ADD)\b/.test(u.command) && (u.paths.includes('/etc/passwd') || u.paths.includes('/etc/group'))) ? ' (if the account files the build copies in do not add it)'
+        : unsure.length > 0 ? stepsThatMayAdd([...new Set(unsure.map((u) => u.line))])
         : pkg ? ` (unless the package ${pkg.name} installed at line ${pkg.line} adds it: its install scripts are not modelled)`
         : creator ? ` (if the step at line ${creator.line} that creates it really fails: that is judged against a guess)` : '';
       // A package the model knows adds its service user under another name (debian-tor).
@@ -188,3 +188,10 @@ const FIXES: Record<Kind, { description: string; snippet: string; safe: boolean 
     },
   ],
 };
+
+/** " (unless the step at line 4, ...)", or "the steps at lines 4 and 9" for more than one. */
+function stepsThatMayAdd(lines: number[]): string {
+  if (lines.length === 1) return ` (unless the step at line ${lines[0]}, which the model does not follow, adds it)`;
+
+  return ` (unless the steps at lines ${lines.slice(0, -1).join(', ')} and ${lines[lines.length - 1]}, which the model does not follow, add it)`;
+}

@@ -498,7 +498,8 @@ const apt: CommandHandler = (ctx, argv) => {
   }
 
   const local = names.filter((n) => n.startsWith('/') || n.startsWith('./') || n.endsWith('.deb'));
-  if (local.length > 0) ctx.unknown(`${argv[0]} installs local packages the model cannot read`, []);
+  // A package file's maintainer scripts may add accounts too (odoo's .deb adds odoo).
+  if (local.length > 0) ctx.unknown(`${argv[0]} installs local packages the model cannot read (their files, and the accounts their install scripts add)`, ['/etc/passwd', '/etc/group', ...PACKAGE_DIRS, ...LOCAL_DIRS]);
   const texts = installAll(ctx, names.filter((x) => !local.includes(x)), 'apt');
   if (texts) refreshDerived(ctx.state);
 
@@ -564,7 +565,7 @@ const dpkg: CommandHandler = (ctx, argv) => {
   const modifying = argv.slice(1).some((a) => /^(-i|--install|-r|--remove|-P|--purge|--configure|-a)$/.test(a));
   if (!modifying) return { status: 0 };
   if (ctx.ident.uid !== 0) return res(2, 'dpkg: error: requested operation requires superuser privilege');
-  ctx.unknown('dpkg installs or removes packages the model cannot read', [...PACKAGE_DIRS, ...LOCAL_DIRS]);
+  ctx.unknown('dpkg installs or removes packages the model cannot read (their files, and the accounts their install scripts add)', ['/etc/passwd', '/etc/group', ...PACKAGE_DIRS, ...LOCAL_DIRS]);
   // A .deb may hold files anywhere a package puts them (kong's brings /usr/local/bin/kong).
   contentsUnknown(ctx.state.fs, [...PACKAGE_DIRS, ...LOCAL_DIRS]);
 
