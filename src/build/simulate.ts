@@ -468,6 +468,9 @@ class StageSimulator {
       this.step(ins, () => `${ins.keyword} with a heredoc is BuildKit syntax: the ${this.opts.builder} builder fails`);
       return;
     }
+    if (ins.heredocs.some((h) => h.spaced)) {
+      this.assume(`heredoc-space:${ins.line}`, `${ins.keyword} at line ${ins.line}`, `blanks between << and the delimiter are read as a here-document by BuildKit v0.22 and later (moby/buildkit#5817, Dockerfile frontend 1.15); an older BuildKit reads the lines after it as instructions of their own and stops at the first ("unknown instruction"), so the build needs a recent Docker or a # syntax=docker/dockerfile:1 line`, 'medium', ins.line);
+    }
 
     switch (ins.keyword) {
       case 'ARG': return this.arg(ins);
@@ -700,7 +703,7 @@ class StageSimulator {
     // The mode an item gets: --chmod's, or a symbolic --chmod applied to the mode it would have.
     const modeOf = (old: number, isDir: boolean): number => chmod ?? (symbolic !== undefined ? applyMode(symbolic, old, isDir, 0) ?? old : old);
 
-    const words = ins.json ?? expandWords(ins.args, this.vars, this.df.escape);
+    const words = ins.json ?? heredocWordsJoined(ins, expandWords(ins.args, this.vars, this.df.escape));
     const sources = words.slice(0, -1);
     const destRaw = words[words.length - 1] ?? '.';
     // The destination as the builder reaches it: through the symlinks on the way (/bin/ is
@@ -1438,7 +1441,7 @@ class StageSimulator {
 
     // RUN <<EOF ... : the first heredoc is the script itself when the line is only the marker.
     const first = ins.heredocs[0];
-    if (/^<<-?["']?\w+["']?$/.test(ins.args.trim())) return first.content;
+    if (/^<<(?:-|\s*)["']?\w+["']?$/.test(ins.args.trim())) return first.content;
 
     return `${ins.args}\n${ins.heredocs.map((h) => `${h.content}\n${h.name}`).join('\n')}\n`;
   }
@@ -1693,6 +1696,21 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
  * a+x /e.sh` does not make /e.sh a folder). A relative name must start a word (`./` allowed),
  * so /srv/docs is no use of docs.
  */
+/**
+ * COPY's words with `<< EOF` as one (`<<EOF`), as BuildKit's lexer keeps the blanks after `<<`
+ * in that word (see DfHeredoc.spaced).
+ */
+function heredocWordsJoined(ins: DfInstruction, words: string[]): string[] {
+  if (!ins.heredocs.some((h) => h.spaced)) return words;
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    if (/^\d*<<$/.test(words[i]) && i + 1 < words.length) out.push(words[i] + words[++i]);
+    else out.push(words[i]);
+  }
+
+  return out;
+}
+
 /** A variable reference in an instruction's text: ${NAME} or $NAME. */
 const VAR_REF = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 

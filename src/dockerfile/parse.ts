@@ -264,6 +264,39 @@ interface PendingHeredoc {
   name: string;
   stripTabs: boolean;
   quoted: boolean;
+  spaced: boolean;
+}
+
+/**
+ * The line with the blanks after each unquoted `<<` taken out: BuildKit's lexer (shell/lex.go
+ * processPossibleHeredoc, since moby/buildkit#5817, BuildKit v0.22) keeps them in the `<<`
+ * word, so `<< EOF` and `<< 'EOF'` are heredocs as `<<EOF` is. Not after `<<-`: the `-` ends
+ * that run, and `<<- EOF` stays two words.
+ */
+function joinHeredocBlanks(line: string): string {
+  if (!/<<[ \t]/.test(line)) return line;
+  let out = '';
+  let quote = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    out += c;
+    if (c === '\\' && quote !== "'" && i + 1 < line.length) {
+      out += line[++i];
+      continue;
+    }
+    if (quote !== '') {
+      if (c === quote) quote = '';
+      continue;
+    }
+    if (c === "'" || c === '"') quote = c;
+    else if (c === '<' && line[i + 1] === '<') {
+      out += '<';
+      i += 1;
+      while (line[i + 1] === ' ' || line[i + 1] === '\t') i += 1;
+    }
+  }
+
+  return out;
 }
 
 const noVars = () => undefined;
@@ -271,7 +304,9 @@ const noVars = () => undefined;
 // parser.go heredocsFromLine + heredocFromMatch. The lexer always uses `\` here, as BuildKit
 // does. A word is a heredoc when it is [fd]<<[-]WORD; WORD is quoted when lexing it with and
 // without raw quotes gives different quote counts.
-function heredocsFromLine(line: string): { docs: PendingHeredoc[]; error?: string } {
+function heredocsFromLine(written: string): { docs: PendingHeredoc[]; error?: string } {
+  const line = joinHeredocBlanks(written);
+  const spaced = line !== written;
   let words: string[];
   try {
     const opts = { rawQuotes: true, rawEscapes: true, skipUnsetEnv: true };
@@ -297,7 +332,7 @@ function heredocsFromLine(line: string): { docs: PendingHeredoc[]; error?: strin
 
     const quotes = (s: string) => s.split("'").length + s.split('"').length - 2;
     const quoted = quotes(plain[0]) !== quotes(raw[0]);
-    docs.push({ name: plain[0], stripTabs: m[2] === '-', quoted });
+    docs.push({ name: plain[0], stripTabs: m[2] === '-', quoted, spaced });
   }
   return { docs };
 }
@@ -554,6 +589,7 @@ function readHeredoc(lines: Lines, doc: PendingHeredoc): DfHeredoc | null {
         content: doc.stripTabs ? stripLeadingTabs(content) : content,
         stripTabs: doc.stripTabs,
         quoted: doc.quoted,
+        ...(doc.spaced ? { spaced: true } : {}),
       };
     }
     // BuildKit keeps each body line with its own line ending.

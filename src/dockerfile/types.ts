@@ -15,6 +15,8 @@ export interface DfHeredoc {
   stripTabs: boolean;
   /** Delimiter was quoted ('EOF' or "EOF"): no variable expansion in the body. */
   quoted: boolean;
+  /** Blanks between `<<` and the delimiter (`<< EOF`), which BuildKit reads since v0.22. */
+  spaced?: true;
 }
 
 export interface DfInstruction {

@@ -631,3 +631,19 @@ describe('a COPY source the context does not show: file or folder by what later 
     assert.equal(kind('FROM debian:bookworm\nCOPY docker/run.sh /run.sh\nRUN cd /tmp; chmod +x /run.sh\n', '/run.sh'), 'file');
   });
 });
+
+describe('here-documents with blanks after << (BuildKit v0.22 and later)', () => {
+  const text = "FROM debian:bookworm\nCOPY << EOF /etc/motd\nhello\nEOF\nRUN cat > /x << 'EOF'\na\nEOF\nRUN << EOF\nuseradd -m app\nEOF\nUSER app\n";
+  test('COPY, a RUN that feeds one to a command, and a RUN that is one all work, each with the assumption', () => {
+    const r = build(text);
+    assert.deepEqual(r.failures, []);
+    assert.deepEqual([owner(r, '/etc/motd'), owner(r, '/x')], ['file 0:0 644', 'file 0:0 644']);
+    assert.equal(r.target.state.accounts.passwd.some((e) => e.name === 'app'), true);
+    assert.deepEqual(r.assumptions.filter((a) => a.id.startsWith('heredoc-space:')).map((a) => [a.id, a.confidence]), [
+      ['heredoc-space:2', 'medium'], ['heredoc-space:5', 'medium'], ['heredoc-space:8', 'medium'],
+    ]);
+  });
+  test('the classic builder reads the body as instructions, as with <<EOF', () => {
+    assert.deepEqual(build(text, 'classic').failures.map((f) => [f.line, f.message]).slice(0, 1), [[3, 'unknown instruction: HELLO']]);
+  });
+});

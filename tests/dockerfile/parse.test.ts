@@ -221,6 +221,28 @@ describe('heredocs', () => {
     assert.equal(h.content, 'echo a\r\n');
   });
 
+  // BuildKit v0.22 and later (moby/buildkit#5817): the lexer keeps blanks after << in the word.
+  const spacedCases: [string, string, string | undefined, boolean][] = [
+    ['a blank', 'cat > /f << EOF', 'EOF', false],
+    ['blanks and a quoted word', "cat > /f <<  'EOF'", 'EOF', true],
+    ['a tab', 'cat > /f <<\tEOF', 'EOF', false],
+    ['<<- with a blank stays two words, no heredoc', 'cat > /f <<- EOF', undefined, false],
+    ['a quoted << with a blank', 'echo "<< EOF"', undefined, false],
+  ];
+  for (const [name, line, delimiter, quoted] of spacedCases) {
+    test(`<< then ${name}`, () => {
+      const df = parseDockerfile(`FROM x\nRUN ${line}\nhello\nEOF\n`);
+      const run = df.instructions[1];
+      if (delimiter === undefined) {
+        assert.deepEqual(run.heredocs, []);
+        assert.deepEqual(df.errors.map((e) => e.line), [3, 4]);
+        return;
+      }
+      assert.deepEqual(df.errors, []);
+      assert.deepEqual(run.heredocs, [{ name: delimiter, content: 'hello\n', stripTabs: false, quoted, spaced: true }]);
+    });
+  }
+
   test('a quoted <<EOF is not a heredoc', () => {
     assert.deepEqual(only('FROM x\nRUN echo "<<EOF"\n').heredocs, []);
   });
