@@ -625,15 +625,21 @@ class StageSimulator {
       // recursive chown after the fill gave it its owner.
       const filled = r.unknown && r.missingAt !== undefined ? this.state.fs.get(r.missingAt) : undefined;
       const owner = filled?.filled === true ? filled.subtreeOwner : undefined;
+      // Or below the destination of a COPY whose source was not read (`COPY . /app`), which
+      // may have brought the path.
+      const copy = filled?.filled !== true && filled?.partial === true
+        ? this.state.assumptions.find((a) => a.id.startsWith('copy-source:') && (a.paths ?? []).some((g) => isUnder(r.missingAt!, g)))
+        : undefined;
       mkdirp(this.state.fs, p, { uid: owner?.uid ?? 0, gid: owner?.gid ?? 0, mode: 0o755, origin: owner?.origin ?? `${this.opts.file}:${ins.line}` });
       if (filled?.filled === true) unsure.push(owner ? `${p} is taken as there, owned by ${owner.uid}:${owner.gid} as the recursive chown at line ${owner.origin.slice(owner.origin.lastIndexOf(':') + 1)} left everything below ${r.missingAt}` : `${p} is taken as missing, so VOLUME creates it owned by root with mode 0755`);
-      if (filled?.filled === true) guessed.push(p);
+      else if (copy !== undefined) unsure.push(`${p} is taken as missing, so VOLUME creates it owned by root with mode 0755, though the COPY at line ${copy.line}, whose source was not read, may have brought it`);
+      if (filled?.filled === true || copy !== undefined) guessed.push(p);
     }
     if (unsure.length > 0) {
       this.assume(
         `volume-path:${ins.line}`,
         `VOLUME at line ${ins.line}`,
-        `a step of this build put files the model does not know (an archive unpacked, a command it does not follow) in the folders above these paths, which may already exist: ${unsure.join('; ')}`,
+        `a step of this build put files the model does not know (an archive unpacked, a command it does not follow, a COPY whose source was not read) in the folders above these paths, which may already exist: ${unsure.join('; ')}`,
         'low',
         ins.line,
         guessed,

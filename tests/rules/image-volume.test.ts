@@ -133,3 +133,31 @@ describe('image VOLUMEs below a folder an archive filled', () => {
     assert.equal(a.assumptions.some((x) => x.id.startsWith('volume-path')), false);
   });
 });
+
+describe('image VOLUMEs below the destination of a COPY whose source was not read', () => {
+  // Found in a public Dockerfile (NodeBB): COPY . /usr/src/app, then VOLUME on folders below it.
+  const text = df(
+    'FROM node:20-alpine',
+    'RUN mkdir -p /usr/src/app && chown -R node:node /usr/src/app',
+    'USER node',
+    'WORKDIR /usr/src/app',
+    'COPY --chown=node:node . /usr/src/app',
+    'VOLUME ["/usr/src/app/node_modules", "/opt/config"]',
+  );
+
+  test('the path may have come with the COPY: a warning on the guess; a path elsewhere stays a plain error', () => {
+    const a = analyze({ file: 'Dockerfile', text });
+    const f = a.findings.filter((x) => x.ruleId === 'UID201');
+    assert.deepEqual(f.map((x) => [x.severity, x.dependsOn, x.message.split(':')[0]]), [
+      ['warning', ['volume-path:6'], 'node (uid 1000) may not be able to write to /usr/src/app/node_modules (VOLUME /usr/src/app/node_modules)'],
+      ['error', [], 'node (uid 1000) cannot write to /opt/config (VOLUME /opt/config)'],
+    ]);
+    assert.match(a.assumptions.find((x) => x.id === 'volume-path:6')?.text ?? '', /\/usr\/src\/app\/node_modules is taken as missing, so VOLUME creates it owned by root with mode 0755, though the COPY at line 5, whose source was not read, may have brought it$/);
+  });
+
+  test('with the context read and no such folder in it, the error is certain', () => {
+    const context = new Map([['/', { kind: 'dir' as const, uid: 0, gid: 0, mode: 0o755 }], ['/server.js', { kind: 'file' as const, uid: 0, gid: 0, mode: 0o644 }]]);
+    const a = analyze({ file: 'Dockerfile', text, context });
+    assert.deepEqual(a.findings.filter((x) => x.ruleId === 'UID201').map((x) => [x.severity, x.dependsOn]), [['error', []], ['error', []]]);
+  });
+});
