@@ -814,10 +814,13 @@ function firstLine(c: Command): number {
   return first ? firstLine(first) : Infinity;
 }
 
-/** The absolute paths among a command's arguments: what it most likely touches. */
-/** A variable that names a tool's folder: NVM_DIR, CARGO_HOME, PYENV_ROOT, PLAYWRIGHT_BROWSERS_PATH, CONDA_PREFIX. */
-const TOOL_DIR_VAR = /^[A-Z][A-Z0-9_]*_(?:DIR|HOME|ROOT|PATH|PREFIX)$/;
+/**
+ * A variable that names a tool's folder: NVM_DIR, CARGO_HOME, PYENV_ROOT,
+ * PLAYWRIGHT_BROWSERS_PATH, CONDA_PREFIX, and Go's and a virtual environment's own names.
+ */
+const TOOL_DIR_VAR = /^(?:[A-Z][A-Z0-9_]*_(?:DIR|HOME|ROOT|PATH|PREFIX)|GOPATH|GOBIN|GOROOT|GOMODCACHE|VIRTUAL_ENV)$/;
 
+/** The paths among a command's arguments (absolute, or below cwd): what it most likely touches. */
 function namedPaths(argv: string[], cwd: string): string[] {
   const out: string[] = [];
   for (let i = 1; i < argv.length; i++) {
@@ -1683,11 +1686,12 @@ class Walker {
 
   /** What a program or script the model does not follow may have written: see notFollowed. */
   mayHaveWritten(paths: string[]): void {
-    this.contentsUnknown([this.f.cwd, '/tmp', ...this.toolDirs()]);
-    for (const p of paths) listingsUnknownBelow(this.state.fs, p);
+    this.contentsUnknown([this.f.cwd, '/tmp']);
+    // A tool writes below its folder too (GOPATH/bin, CARGO_HOME/bin, NVM_DIR/versions).
+    for (const p of [...this.toolDirs(), ...paths]) listingsUnknownBelow(this.state.fs, p);
   }
 
-  /** Absolute folders the environment names in a *_DIR, *_HOME, *_ROOT, *_PATH or *_PREFIX variable (PATH itself aside). */
+  /** Absolute folders the environment names in a tool variable (TOOL_DIR_VAR; PATH itself aside). */
   private toolDirs(): string[] {
     const out: string[] = [];
     for (const [k, v] of this.f.env) {

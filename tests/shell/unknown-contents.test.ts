@@ -259,3 +259,12 @@ describe('a script in shell syntax the model does not read (bash arrays)', () =>
     assert.equal(a.image.fs.get('/srv/app')?.partial, true);
   });
 });
+
+describe('the folders the environment names for tools, and below them', () => {
+  test('go install may fill $GOPATH/bin: a cp from there is not a certain failure', () => {
+    // Found in a public Dockerfile (litestream): go install, then cp $GOPATH/bin/litestream.
+    const a = analyze({ file: 'Dockerfile', text: 'FROM golang:alpine3.18\nWORKDIR /usr/src\nRUN go install ./cmd/litestream\nRUN cp $GOPATH/bin/litestream /usr/src/lt\n' });
+    assert.deepEqual(a.sim.failures, []);
+    assert.equal(a.image.fs.get('/go/bin')?.partial, true);
+  });
+});
