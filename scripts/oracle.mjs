@@ -214,7 +214,8 @@ function parseRunLine(line) {
   const flags = [];
   const takes = { '-u': 'user', '--user': 'user', '-v': 'volume', '--volume': 'volume',
     '-w': 'workdir', '--workdir': 'workdir', '-e': 'env', '--env': 'env',
-    '--cap-add': 'cap-add', '--cap-drop': 'cap-drop', '--uidmap': 'uidmap', '--gidmap': 'gidmap', '--tmpfs': 'tmpfs' };
+    '--cap-add': 'cap-add', '--cap-drop': 'cap-drop', '--uidmap': 'uidmap', '--gidmap': 'gidmap', '--tmpfs': 'tmpfs',
+    '--userns': 'userns' };
   const maps = { uidmap: [], gidmap: [] };
   const switches = new Set(['--rm', '-i', '-t', '-it', '-ti', '-d', '--interactive', '--tty']);
   let image = '';
@@ -245,6 +246,15 @@ function parseRunLine(line) {
       if (w[0] !== 'podman') throw new Error(`${flag} is podman's`);
       if (!/^\d+:\d+:\d+$/.test(value)) throw new Error(`${flag} ${value} is not CONTAINER:HOST:AMOUNT`);
       maps[kind].push(value);
+    } else if (kind === 'userns') {
+      // podman's --userns=auto:size=N maps container ids 0 to N-1 to a free range of the
+      // "containers" entries in /etc/subuid, which this machine lacks: the harness gives the
+      // same size from host id 100000, the same container ids (what decides whether the run
+      // user exists there), with host folders below 100000 outside it as under podman.
+      const size = /^auto:size=([1-9]\d*)$/.exec(value)?.[1];
+      if (w[0] !== 'podman' || size === undefined) throw new Error(`--userns=${value} is not measured here`);
+      maps.uidmap.push(`0:100000:${size}`);
+      maps.gidmap.push(`0:100000:${size}`);
     } else if (kind === 'user') flags.push('--user', value);
     else if (kind === 'workdir') flags.push('--workingdir', value);
     else if (kind === 'tmpfs') {

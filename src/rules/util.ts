@@ -122,6 +122,24 @@ export function checkedFix(a: AnalysisView, fix: Fix, change: BuildChange, solve
   return solved === undefined || solved(b) ? withEdit : undefined;
 }
 
+/**
+ * The VOLUME of the target stage at or above `target` declared before `before` (the line a
+ * root step would go in at), when the builder discards what a RUN changes below a declared
+ * volume (the classic builder, buildah before 1.37); undefined with BuildKit, which keeps it.
+ */
+export function declaredVolumeAbove(a: AnalysisView, target: string, before: number): { path: string; line: number } | undefined {
+  if (a.builder === 'buildkit') return undefined;
+  let best: { path: string; line: number } | undefined;
+  for (const [path, line] of Object.entries(a.sim.target.lines.volumes)) {
+    const at = normalizePath(path);
+    if (!(target === at || target.startsWith(at === '/' ? '/' : `${at}/`)) || line >= before) continue;
+    if (!a.image.config.volumes.includes(path)) continue;
+    if (best === undefined || line < best.line) best = { path: at, line };
+  }
+
+  return best;
+}
+
 /** The Dockerfile line after the last instruction of the target stage (where an edit appends). */
 export function stageEnd(a: AnalysisView): number {
   const stage = a.df.stages[a.sim.target.index];

@@ -33,7 +33,7 @@ import {
 import { cloneTree, copyTree, isUnder, mkdirp, normalizePath, octal, parentOf as parentOfPath, removeTree, resolvePath } from '../image/fs.js';
 import { DEFAULT_PATH } from '../image/state.js';
 import { sortMounts } from './mounts.js';
-import { engineFor, parseAuto, parseKeepId, podmanIdMaps, unmappedGroups, unmappedProcess } from './userns.js';
+import { engineFor, parseAuto, parseKeepId, podmanIdMaps, unmappedAutoGroups, unmappedAutoProcess, unmappedGroups, unmappedProcess } from './userns.js';
 
 export type Engine = 'docker' | 'podman';
 
@@ -64,7 +64,7 @@ export interface InitFailure {
 export interface StartError {
   message: string;
   workdir?: true;
-  /** An option of --userns=auto that podman cannot read. */
+  /** From --userns=auto: an option podman cannot read, or a run id outside its size=. */
   usernsAuto?: true;
   mount?: { spec: MountSpec; clash: 'duplicate' | 'kind'; other?: MountSpec; imageKind?: FileKind; sourceKind?: FileKind };
 }
@@ -382,6 +382,20 @@ function mappedIds(
     errors.push({ message: auto.error, usernsAuto: true });
     notes.push({ text: `podman refuses --userns=${run.userns} (${auto.error})` });
     return groups;
+  }
+  if (auto?.ok === true) {
+    const size = auto.opts.size;
+    const why = unmappedAutoProcess(auto.opts, uid, gid);
+    if (why !== undefined) {
+      errors.push({ message: why, usernsAuto: true });
+      notes.push({ text: `the container would not start: --userns=${run.userns} maps only container ids 0 to ${size! - 1}${auto.opts.uid.length + auto.opts.gid.length > 0 ? ' and the forced uidmapping=/gidmapping= ids' : ''}, and ${uid}:${gid} is not among them; no process may run as an id its user namespace does not map` });
+      return groups;
+    }
+    const left = unmappedAutoGroups(auto.opts, groups.slice(1));
+    if (left.length === 0) return groups;
+    notes.push({ text: `podman leaves out supplementary group${left.length > 1 ? 's' : ''} ${left.join(', ')}, outside --userns=${run.userns}` });
+
+    return groups.filter((g, i) => i === 0 || !left.includes(g));
   }
   if (run.userns?.split(':')[0] === 'nomap' && (!run.invoker || run.invoker.uid === 0)) {
     errors.push({ message: 'nomap is only supported in rootless mode' });

@@ -538,6 +538,37 @@ export function hostIdsOf(run: RunContext, uid: number, gid: number): [number, n
   return h === undefined || g === undefined ? undefined : [h, g];
 }
 
+/**
+ * The container ids `--userns=auto:size=N` maps: 0 to N-1, and the container ids of forced
+ * uidmapping=/gidmapping= ranges (storage getAutoUserNSIDMappings takes those out of the
+ * automatic range and adds them as given). Without size= (or size=0, which GetAutoOptions
+ * leaves as "not given") podman sizes the range from the image: not judged, undefined.
+ */
+function autoHas(opts: AutoOptions, forced: IdRange[], id: number): boolean | undefined {
+  if (opts.size === undefined || opts.size === 0) return undefined;
+
+  return id < opts.size || inside(forced, id);
+}
+
+/**
+ * Why a process cannot start under --userns=auto:size=N: its uid, then its gid, is not among
+ * the container ids the automatic namespace maps. podman checks the container's final maps
+ * as for --uidmap (GetHostIDs), and prints them; their host side is a free range of the
+ * "containers" entries in /etc/subuid, not known here, so it is written `...` (measured with
+ * buildah under the map that size gives, `--userns-uid-map 0:100000:1000` with user 1000).
+ */
+export function unmappedAutoProcess(opts: AutoOptions, uid: number, gid: number): string | undefined {
+  if (autoHas(opts, opts.uid, uid) === false) return `container uses ID mappings (...), but doesn't map UID ${uid}`;
+  if (autoHas(opts, opts.gid, gid) === false) return `container uses ID mappings (...), but doesn't map GID ${gid}`;
+
+  return undefined;
+}
+
+/** Supplementary groups outside an automatic namespace of size=, which podman leaves out. */
+export function unmappedAutoGroups(opts: AutoOptions, groups: number[]): number[] {
+  return groups.filter((g) => autoHas(opts, opts.gid, g) === false);
+}
+
 /** Supplementary groups outside the gid map, which podman leaves out. */
 export function unmappedGroups(maps: PodmanIdMaps, groups: number[]): number[] {
   return groups.filter((g) => !inside(maps.gid, g));

@@ -683,3 +683,43 @@ describe('UID201: a named volume over an image VOLUME path (/tmp/hB/t18)', () =>
     assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), 'FROM debian:bookworm\nRUN useradd -m app\nRUN mkdir -p /data && chown 1000:1000 /data\nVOLUME /data\nUSER app\n');
   });
 });
+
+// UID205's fix for a named volume read-only over the image's VOLUME /data, which the user may
+// not read: as UID201's, the chmod goes before the VOLUME line under the classic builder and
+// buildah (measured: oracle volumes/read-fix-after-volume-lost, volumes/read-fix-before-volume-kept,
+// whose Dockerfile is what `uidctl fix` writes below); BuildKit keeps it before USER.
+describe('UID205: a named volume over an image VOLUME path the user may not read', () => {
+  const T = 'FROM debian:bookworm\nRUN useradd -m app && mkdir -m 0700 /data\nVOLUME /data\nUSER app\n';
+  const RUN = 'RUN mkdir -p /data && chmod a+rX /data';
+  const check = (text: string, builder: 'classic' | 'buildah' | 'buildkit') => analyze({ file: 'Dockerfile', text, builder, run: parseDockerRun('docker run -v vol:/data:ro img', { invoker: { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' } }) });
+
+  for (const builder of ['classic', 'buildah'] as const) {
+    test(`${builder}: the RUN before the VOLUME line, with its edit; applied, gone`, () => {
+      const f = one(check(T, builder), 'UID205');
+      assert.equal(f.message, 'app (uid 1000) cannot read /data (-v vol:/data:ro): it belongs to 0:0 with mode 0700 - Permission denied.');
+      const fix = f.fixes.find((x) => x.edit !== undefined)!;
+      assert.equal(fix.snippet, `${RUN}\nVOLUME /data`);
+      assert.match(fix.description, /^Make \/data readable before `VOLUME \/data` at line 3, so the new volume copies that mode: with the (classic|buildah) builder a RUN after the VOLUME line changes nothing at or below \/data/);
+      assert.deepEqual(fix.edit, { file: 'Dockerfile', startLine: 3, endLine: 2, text: RUN });
+      assert.deepEqual(f.fixes.map((x) => x.snippet), [`${RUN}\nVOLUME /data`, 'docker run --rm -v vol:/v busybox chmod -R a+rX /v']);
+      assert.ok(!ids(check(before(T, 3, RUN), builder)).includes('UID205'));
+      // The old placement, before USER and after the VOLUME line, is lost under this builder.
+      assert.ok(ids(check(before(T, 4, RUN), builder)).includes('UID205'));
+    });
+  }
+
+  test('BuildKit keeps the change: the RUN stays before USER', () => {
+    const fix = one(check(T, 'buildkit'), 'UID205').fixes.find((x) => x.edit !== undefined)!;
+    assert.deepEqual([fix.snippet, fix.edit], [RUN, { file: 'Dockerfile', startLine: 4, endLine: 3, text: RUN }]);
+    assert.ok(!ids(check(before(T, 4, RUN), 'buildkit')).includes('UID205'));
+  });
+
+  const tempDir = tempDirs('uidctl-uid205-volume-');
+  test('uidctl fix --builder buildah writes it before the VOLUME line', async () => {
+    const dir = tempDir({ Dockerfile: T });
+    const io = memoryIo({ HOME: '/home/ci', XDG_CACHE_HOME: join(dir, '.cache') }, dir);
+    const rc = await main(['fix', 'Dockerfile', '--run', 'docker run -v vol:/data:ro img', '--builder', 'buildah', '--rule', 'UID205', '--base-from', 'catalog', '--write'], io);
+    assert.equal(rc, 0, io.stderr);
+    assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), 'FROM debian:bookworm\nRUN useradd -m app && mkdir -m 0700 /data\nRUN mkdir -p /data && chmod a+rX /data\nVOLUME /data\nUSER app\n');
+  });
+});

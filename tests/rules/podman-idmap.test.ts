@@ -31,6 +31,19 @@ describe('UID104: a run user outside the map', () => {
   });
 });
 
+describe('UID104: a run user outside --userns=auto:size=', () => {
+  test('size=1000 leaves out app (1000): podman\'s words, the host side not known, a larger size as the fix', () => {
+    const f = check('podman run --userns=auto:size=1000 img').findings.filter((x) => x.ruleId === 'UID104');
+    assert.deepEqual(f.map((x) => [x.severity, x.message]), [['error', "The container will not start: container uses ID mappings (...), but doesn't map UID 1000."]]);
+    assert.match(f[0].why!, /^podman's --userns=auto:size=N maps container ids 0 to N-1 /);
+    assert.deepEqual(f[0].fixes.map((x) => x.snippet), ['--userns=auto:size=65536']);
+  });
+
+  test('size=1001 maps app: no UID104', () => {
+    assert.deepEqual(check('podman run --userns=auto:size=1001 img').findings.filter((x) => x.ruleId === 'UID104'), []);
+  });
+});
+
 describe('--userns=auto: verdicts on the bind mount rest on /etc/subuid', () => {
   test('UID201 fires and depends on the assumption', () => {
     const a = check('podman run --userns=auto -v ./d1000:/data img');

@@ -218,6 +218,25 @@ describe('--userns=auto options: podman GetAutoOptions, storage getAutoUserNSIDM
     assert.deepEqual(shown, [[1000, 1000], [65534, 65534]]);
   });
 
+  // size=N maps container ids 0 to N-1 (and the forced ranges' container ids); measured with
+  // buildah under --userns-uid-map 0:100000:N (podman-uidmap/auto-size-*).
+  test('a run uid or gid of size= or more does not start; the forced ids are mapped too', () => {
+    const start = (line: string) => resolveRuntime(image(), parseDockerRun(line, { invoker: root }), [], { engine: 'podman' });
+    assert.deepEqual(start('podman run --userns=auto:size=1000 img').errors, [{ message: "container uses ID mappings (...), but doesn't map UID 1000", usernsAuto: true }]);
+    assert.deepEqual(start('podman run --userns=auto:size=1001 --user 1000:2000 img').errors, [{ message: "container uses ID mappings (...), but doesn't map GID 2000", usernsAuto: true }]);
+    assert.deepEqual(start('podman run --userns=auto:size=1000,uidmapping=1000:5000:1,gidmapping=1000:5000:1 img').errors, []);
+    assert.deepEqual(start('podman run --userns=auto:size=1000 --user 999:999 img').errors, []);
+    // Without size= (or size=0, "not given") podman sizes the range from the image: not judged.
+    assert.deepEqual(start('podman run --userns=auto img').errors, []);
+    assert.deepEqual(start('podman run --userns=auto:size=0 img').errors, []);
+  });
+
+  test('a supplementary group outside size= is left out, as under --gidmap', () => {
+    const r = resolveRuntime(image(), parseDockerRun('podman run --userns=auto:size=1001 img', { invoker: root }), [], { engine: 'podman' });
+    assert.deepEqual([r.errors, r.process.groups], [[], [1000]]);
+    assert.ok(r.notes.some((n) => n.text === 'podman leaves out supplementary group 2000, outside --userns=auto:size=1001'));
+  });
+
   test('size= is named in the assumption', () => {
     const m = usernsMapping(parseDockerRun('podman run --userns=auto:size=8192 img', { invoker: root }), 'podman')!;
     assert.match(m.assumption.text, /a free range of 8192 ids of the "containers" entries/);

@@ -365,11 +365,47 @@ describe('usermod, userdel, groupadd, gpasswd, passwords', () => {
     ['usermod -aG staff root', 0, []],
     // The uid is checked before the busy account (process_flags first).
     ['usermod -u 65534 root', 4, ["usermod: UID '65534' already exists"]],
+    // -d is compared as written: /root/ is not root's /root (measured: exit 8).
+    ['usermod -d /root/ root', 8, [`usermod: user root ${busy}`]],
+    ['usermod -m -d /root/ root', 8, [`usermod: user root ${busy}`]],
   ];
   for (const [line, status, stderr] of inUse) {
     test(`a running account: ${line}`, () => {
       const r = run(handlers, makeCtx(makeState()), line);
       assert.deepEqual([r.status, r.stderr ?? []], [status, stderr]);
+    });
+  }
+
+  // process_flags() drops every option that keeps the account's value; with none left usermod
+  // prints "no changes" on stdout and exits 0 before the busy check and the lock (measured:
+  // busy-accounts/usermod-no-changes-*). -G is always kept.
+  const same: [string, number, string | undefined, string[]][] = [
+    ['usermod -u 0 root', 0, 'usermod: no changes\n', []],
+    ['usermod -g root root', 0, 'usermod: no changes\n', []],
+    ['usermod -s /bin/bash root', 0, 'usermod: no changes\n', []],
+    ['usermod -l root -u 0 -o -g 0 -c root -d /root -m -s /bin/bash root', 0, 'usermod: no changes\n', []],
+    ['usermod -aG root root', 0, undefined, []],
+  ];
+  for (const [line, status, stdout, stderr] of same) {
+    test(`nothing to change, as root: ${line}`, () => {
+      const r = run(handlers, makeCtx(makeState()), line);
+      assert.deepEqual([r.status, r.stdout, r.stderr ?? []], [status, stdout, stderr]);
+    });
+  }
+
+  const asApp: [string, number, string | undefined, string[]][] = [
+    ['usermod -s /bin/bash app', 0, 'usermod: no changes\n', []],
+    ['usermod -u 1000 -g app -d /home/app app', 0, 'usermod: no changes\n', []],
+    ['usermod -s /bin/sh app', 1, undefined, ['usermod: Permission denied.', 'usermod: cannot lock /etc/passwd; try again later.']],
+    ['usermod -aG app app', 1, undefined, ['usermod: Permission denied.', 'usermod: cannot lock /etc/passwd; try again later.']],
+    ['usermod -u 2000 app', 8, undefined, ['usermod: user app is currently used by process N (usermod itself, which runs as uid 1000)']],
+  ];
+  for (const [line, status, stdout, stderr] of asApp) {
+    test(`nothing to change, as the user itself: ${line}`, () => {
+      const state = makeState();
+      assert.equal(run(handlers, makeCtx(state), 'useradd -m -u 1000 -s /bin/bash app').status, 0);
+      const r = run(handlers, makeCtx(state, userIdent(1000, 1000, '/home/app', 'app')), line);
+      assert.deepEqual([r.status, r.stdout, r.stderr ?? []], [status, stdout, stderr]);
     });
   }
 

@@ -14,8 +14,10 @@ export default defineRule({
     // of who the process is and what it may do.
     for (const e of a.runtime.errors) {
       const plain = errorKind(e.message);
-      // An option of --userns=auto that podman cannot read (GetAutoOptions).
-      const kind = (plain === 'userns' || plain === 'idmap') && e.usernsAuto === true ? 'auto' : plain;
+      // An option of --userns=auto that podman cannot read (GetAutoOptions), or a run id its
+      // size= leaves out.
+      const kind = e.usernsAuto === true && /doesn't map [UG]ID/.test(e.message) ? 'autoSize'
+        : (plain === 'userns' || plain === 'idmap') && e.usernsAuto === true ? 'auto' : plain;
       if (!kind) continue;
       // A name judged against account files whose text the model lost depends on that step;
       // against the users of a base outside the catalog, on the guess made for it.
@@ -124,7 +126,7 @@ function failedCreator(a: AnalysisView, name: string): { line: number; dependsOn
   return f && g && g.dependsOn.length > 0 ? { line: f.line, dependsOn: g.dependsOn } : undefined;
 }
 
-type Kind = 'name' | 'range' | 'userns' | 'auto' | 'idmap' | 'dockerUserns' | 'caps' | 'nonroot' | 'runAsUser';
+type Kind = 'name' | 'range' | 'userns' | 'auto' | 'autoSize' | 'idmap' | 'dockerUserns' | 'caps' | 'nonroot' | 'runAsUser';
 
 function errorKind(message: string): Kind | undefined {
   if (/uids and gids must be in range/.test(message)) return 'range';
@@ -148,6 +150,10 @@ const WHY: Record<Kind, string> = {
   auto:
     'podman reads the options of --userns=auto (size=, uidmapping=, gidmapping=, comma-separated) before it ' +
     'creates the container, and refuses one it cannot read.',
+  autoSize:
+    'podman\'s --userns=auto:size=N maps container ids 0 to N-1 (and the ids of uidmapping=/gidmapping=) ' +
+    'to a free range of /etc/subuid: a uid or gid of N or more does not exist in that user namespace, ' +
+    'so no process can run as it, and podman stops before the container starts.',
   idmap:
     'podman runs the container in the user namespace that --uidmap/--gidmap describe: a uid or gid ' +
     'outside them does not exist there, so no process can run as it, and a map podman cannot read, ' +
@@ -171,6 +177,9 @@ const FIXES: Record<Kind, { description: string; snippet: string; safe: boolean 
   range: [{ description: 'Use an id from 0 to 2147483647, for example the one useradd gave the user.', snippet: 'USER 1000:1000', safe: false }],
   userns: [{ description: 'Write the option as the engine documents it.', snippet: '--userns=keep-id:uid=1000,gid=1000', safe: false }],
   auto: [{ description: 'Write the options as podman-run(1) documents them: size=SIZE, uidmapping=CONTAINER_UID:HOST_UID:SIZE, gidmapping=CONTAINER_GID:HOST_GID:SIZE.', snippet: '--userns=auto:uidmapping=1000:1000:1,gidmapping=1000:1000:1', safe: false }],
+  autoSize: [
+    { description: 'Give the automatic user namespace a size above every id the container runs as (or leave size= out, and podman sizes it from the image\'s users, groups and file owners).', snippet: '--userns=auto:size=65536', safe: false },
+  ],
   idmap: [
     { description: 'Map a whole range, so that every id of the image, the run user\'s included, exists in the container.', snippet: '--uidmap 0:100000:65536 --gidmap 0:100000:65536', safe: false },
   ],

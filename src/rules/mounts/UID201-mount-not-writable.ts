@@ -1,6 +1,6 @@
 import { defineRule, type AnalysisView, type RuleReport } from '../rule.js';
 import type { Analysis } from '../../analyze.js';
-import { busyboxAccounts, checkedFix, firstReason, freeUserName, hostFacts, onVolumeAsRoot, renderRunChanges, rootStep, runTool, startCommand, tmpHomeChanges, uidBuildArg, unknownId, who, withoutNocopy } from '../util.js';
+import { busyboxAccounts, checkedFix, declaredVolumeAbove, firstReason, freeUserName, hostFacts, onVolumeAsRoot, renderRunChanges, rootStep, runTool, startCommand, tmpHomeChanges, uidBuildArg, unknownId, who, withoutNocopy } from '../util.js';
 import { evaluate } from '../../access/evaluate.js';
 import { pythonScript } from '../identity/UID106-entrypoint-not-executable.js';
 import type { Fix, MountSpec, RunContext, Verdict } from '../../model/types.js';
@@ -407,24 +407,6 @@ export default defineRule({
     }
   },
 });
-
-/**
- * The VOLUME of the target stage at or above `target` declared before `before` (the line a
- * root step would go in at), when the builder discards what a RUN changes below a declared
- * volume (the classic builder, buildah before 1.37); undefined with BuildKit, which keeps it.
- */
-function declaredVolumeAbove(a: AnalysisView, target: string, before: number): { path: string; line: number } | undefined {
-  if (a.builder === 'buildkit') return undefined;
-  let best: { path: string; line: number } | undefined;
-  for (const [path, line] of Object.entries(a.sim.target.lines.volumes)) {
-    const at = normalizePath(path);
-    if (!(target === at || target.startsWith(at === '/' ? '/' : `${at}/`)) || line >= before) continue;
-    if (!a.image.config.volumes.includes(path)) continue;
-    if (best === undefined || line < best.line) best = { path: at, line };
-  }
-
-  return best;
-}
 
 /**
  * A tmpfs the process may not write: it starts empty, root's unless uid=/gid= say otherwise

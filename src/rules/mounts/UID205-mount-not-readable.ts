@@ -1,5 +1,5 @@
 import { defineRule, type AnalysisView, type RuleReport } from '../rule.js';
-import { firstReason, hostFacts, onVolumeAsRoot, renderRunChanges, rootStep, runTool, tmpHomeChanges, who } from '../util.js';
+import { checkedFix, declaredVolumeAbove, firstReason, hostFacts, onVolumeAsRoot, renderRunChanges, rootStep, runTool, tmpHomeChanges, who } from '../util.js';
 import { permission } from '../../access/evaluate.js';
 import type { FileMeta, Fix, MountSpec, Verdict } from '../../model/types.js';
 import { groupByGid, userByUid } from '../../image/accounts.js';
@@ -174,15 +174,27 @@ function volumeFixes(a: AnalysisView, m: MountSpec): { fixes: Fix[]; line?: numb
     };
   }
   // A new named volume copies the image path, owner and mode included.
-  const step = rootStep(a, `RUN mkdir -p ${m.target} && chmod a+rX ${m.target}`);
-
-  return {
-    fixes: [{
+  const run = `RUN mkdir -p ${m.target} && chmod a+rX ${m.target}`;
+  const step = rootStep(a, run);
+  const declared = declaredVolumeAbove(a, normalizePath(m.target), step.edit.startLine);
+  // The classic builder and buildah (before 1.37) discard what a RUN after `VOLUME X` changes at
+  // or below X (measured: volumes/read-fix-after-volume-lost, read-fix-before-volume-kept): the
+  // RUN goes before that line, checked against the model as UID201's.
+  const inImage = declared
+    ? checkedFix(a, {
+      description: `Make ${m.target} readable before \`VOLUME ${declared.path}\` at line ${declared.line}, so the new volume copies that mode: with the ${a.builder === 'classic' ? 'classic builder' : 'buildah builder'} a RUN after the VOLUME line changes nothing at or below ${declared.path} (its changes there are discarded; BuildKit and buildah 1.37+ keep them). A volume that already holds data keeps its own; open it once from a root container instead.`,
+      snippet: `${run}\nVOLUME ${declared.path}`,
+      safe: false,
+    }, { edit: { file: a.file, startLine: declared.line, endLine: declared.line - 1, text: run } }, (b) => b.check(normalizePath(m.target), 'read').allowed)
+    : {
       description: `Make the path readable in the image before the volume is first used, so the new volume copies that mode: put this ${step.where}. A volume that already holds data keeps its own; open it once from a root container instead.`,
       snippet: step.snippet,
       safe: false,
       edit: step.edit,
-    }, {
+    };
+
+  return {
+    fixes: [...(inImage ? [inImage] : []), {
       description: `Or open the volume to every user once, from a root container.`,
       snippet: onVolumeAsRoot(a, m, 'chmod', '-R a+rX', ['FOWNER', 'DAC_READ_SEARCH']),
       safe: false,

@@ -653,15 +653,29 @@ const usermod: CommandHandler = (ctx, argv) => {
     return res(9, `usermod: user '${newName}' already exists`);
   }
 
-  const newHome = last(p, 'home') !== undefined ? normalizePath(last(p, 'home')!) : undefined;
+  const homeText = last(p, 'home');
+  const newHome = homeText !== undefined ? normalizePath(homeText) : undefined;
   if (has(p, 'move') && newHome && newHome !== user.home && ctx.state.fs.has(newHome)) {
     return res(12, `usermod: directory ${newHome} exists`);
   }
 
-  // main() after process_flags(): only a change of the uid, the name or the home is checked,
-  // and process_flags() has dropped each option that changes nothing (-u of the same uid).
-  const changes = (newUid !== undefined && newUid !== user.uid) || (newName !== undefined && newName !== name) || (newHome !== undefined && newHome !== user.home);
-  const busy = changes && !rooted(argv) ? busyLine(ctx, 'usermod', user) : undefined;
+  // The end of process_flags() drops each option whose value is the account's own (-u, -g, -s,
+  // -l, -c, -d by string: `-d /root/` differs from /root) and, with none left, prints "no
+  // changes" and exits 0 before the busy check and the lock (measured: `usermod -u 0 root`,
+  // `-s /bin/bash app` as app). -G, -a, -r, -L, -U, -p, -e and -f are always kept (-e and -f
+  // are compared with /etc/shadow, which only root reads; as root they only reach the lock).
+  const uidChange = newUid !== undefined && newUid !== user.uid;
+  const nameChange = newName !== undefined && newName !== name;
+  const homeChange = homeText !== undefined && homeText !== user.home;
+  const kept = uidChange || nameChange || homeChange
+    || (newGroup !== undefined && newGroup.gid !== user.gid)
+    || (last(p, 'shell') !== undefined && last(p, 'shell') !== user.shell)
+    || (last(p, 'comment') !== undefined && last(p, 'comment') !== user.gecos)
+    || ['groups', 'lock', 'unlock', 'password', 'expire', 'inactive'].some((k) => has(p, k));
+  if (!kept) return { status: 0, stdout: 'usermod: no changes\n' };
+
+  // main() after process_flags(): only a change of the uid, the name or the home is checked.
+  const busy = (uidChange || nameChange || homeChange) && !rooted(argv) ? busyLine(ctx, 'usermod', user) : undefined;
   if (busy) return res(8, busy);
 
   const lock = lockFailure(ctx, 'usermod', '/etc/passwd');
