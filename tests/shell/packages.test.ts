@@ -777,3 +777,23 @@ describe('a local package file (apt-get install ./x.deb, dpkg -i) may add accoun
     assert.equal(a.findings.find((f) => f.ruleId === 'UID602')?.severity, 'error');
   });
 });
+
+describe('packages from a repository the build adds may install into /opt', () => {
+  // Found in a public Dockerfile: Apache's couchdb package makes /opt/couchdb.
+  const text = (source: string) => `FROM debian:bookworm\nRUN ${source}apt-get update && apt-get install -y couchdb && rm /opt/couchdb/data\n`;
+  for (const [name, source] of [
+    ['a list written with tee', 'echo "deb https://example.invalid/couchdb bookworm main" | tee /etc/apt/sources.list.d/couchdb.list && '],
+    ['a list written with a redirection', 'echo "deb https://example.invalid/couchdb bookworm main" > /etc/apt/sources.list.d/couchdb.list && '],
+  ]) {
+    test(`${name}: /opt lists in part, so a path there is no certain failure`, () => {
+      const a = analyze({ file: 'Dockerfile', text: text(source) });
+      assert.deepEqual(a.sim.failures, []);
+      assert.equal(a.image.fs.get('/opt')?.partial, true);
+    });
+  }
+
+  test('Debian\'s own packages do not: /opt stays known and the rm fails', () => {
+    const a = analyze({ file: 'Dockerfile', text: text('') });
+    assert.deepEqual(a.sim.failures.map((f) => f.message), ["rm: cannot remove '/opt/couchdb/data': No such file or directory"]);
+  });
+});

@@ -5,7 +5,7 @@
 
 import type { FsTree, ImageState, PythonEnv } from '../../model/types.js';
 import { groupByGid, groupByName, lowestFreeId, userByName, userByUid } from '../../image/accounts.js';
-import { baseName, contentsUnknown, mkdirp, normalizePath, parentOf, resolvePath, withMeta } from '../../image/fs.js';
+import { baseName, childrenOf, contentsUnknown, isUnder, mkdirp, normalizePath, parentOf, resolvePath, withMeta } from '../../image/fs.js';
 import { DEFAULT_PATH } from '../../image/state.js';
 import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
 import { refreshDerived } from './config.js';
@@ -266,7 +266,7 @@ function installAll(ctx: ExecContext, names: readonly string[], via: string): bo
   let texts = false;
   for (const n of names) texts = installPackage(ctx, n, via) || texts;
   packageFilesUnknown(ctx.state.fs);
-  optFilesUnknown(ctx.state.fs, names);
+  optFilesUnknown(ctx.state, names);
 
   return texts;
 }
@@ -391,11 +391,31 @@ const OPT_PACKAGES = /^(ros-|google-chrome|microsoft-edge|mssql-tools|msodbcsql|
  * What such a package adds to /opt is not known: /opt lists in part from then on. What is
  * listed there stays as it was (no package replaces a file a step put there).
  */
-function optFilesUnknown(fs: FsTree, names: readonly string[]): void {
-  if (!names.some((n) => OPT_PACKAGES.test(n))) return;
+function optFilesUnknown(state: ImageState, names: readonly string[]): void {
+  const fs = state.fs;
+  if (!names.some((n) => OPT_PACKAGES.test(n)) && !addedRepository(state)) return;
   const opt = fs.get('/opt');
   if (opt?.kind === 'dir' && opt.partial !== true) fs.set('/opt', withMeta(opt, { partial: true }));
 }
+
+/**
+ * A package repository a step of this build added (a file in /etc/apt/sources.list.d or
+ * /etc/yum.repos.d that is not the base's): its packages are another vendor's, which may put
+ * files in /opt too (Apache's couchdb makes /opt/couchdb).
+ */
+function addedRepository(state: ImageState): boolean {
+  for (const dir of REPOSITORY_DIRS) {
+    if (state.fs.has(dir)) {
+      for (const p of childrenOf(state.fs, dir)) if (!state.fs.get(p)!.origin?.startsWith('catalog:')) return true;
+    }
+    // Written where the model lists nothing (/etc/apt is not described): noted with its path.
+    if (state.unknowns.some((u) => u.paths.some((p) => isUnder(p, dir) && p !== dir))) return true;
+  }
+
+  return false;
+}
+
+const REPOSITORY_DIRS = ['/etc/apt/sources.list.d', '/etc/yum.repos.d'];
 
 /** Debian's openssh-server postinst adds a system user sshd (home /run/sshd, group nogroup). */
 function addSshdUser(ctx: ExecContext): void {
