@@ -10,8 +10,8 @@ import { formatGroup, formatPasswd, groupByName, parseGroup, parseId, parsePassw
 import { refreshDerived } from '../shell/commands/config.js';
 import { applyMode, isProjectText, isTrackedText } from '../shell/commands/files.js';
 import { CONDA_TOOLS, condaNotOnPath } from '../shell/commands/packages.js';
-import { PLAIN_DISTRO, absentFromPath, scriptShell } from '../shell/commands/builtins.js';
-import { ancestry, baseName, descendants, isUnder, listingsUnknownBelow, mkdirp, rebase, normalizePath, parentOf, resolvePath, withMeta } from '../image/fs.js';
+import { PLAIN_DISTRO, absentFromPath, codePaths, scriptShell } from '../shell/commands/builtins.js';
+import { ancestry, baseName, contentsUnknown, descendants, isUnder, listingsUnknownBelow, mkdirp, rebase, normalizePath, parentOf, resolvePath, withMeta } from '../image/fs.js';
 import { DOCKER_DEFAULT_CAPS, evaluate } from '../access/evaluate.js';
 import type { Builder, BuildIdentity, ShellEnv } from '../shell/context.js';
 import { runScript, type ExecRefusal } from '../shell/interpret.js';
@@ -468,7 +468,8 @@ class StageSimulator {
       this.step(ins, () => `${ins.keyword} with a heredoc is BuildKit syntax: the ${this.opts.builder} builder fails`);
       return;
     }
-    if (ins.heredocs.some((h) => h.spaced)) {
+    // A `# syntax=docker/dockerfile:1` line (or 1.15 and later) brings a frontend that reads them.
+    if (ins.heredocs.some((h) => h.spaced) && !recentFrontend(this.df.directives.syntax)) {
       this.assume(`heredoc-space:${ins.line}`, `${ins.keyword} at line ${ins.line}`, `blanks between << and the delimiter are read as a here-document by BuildKit v0.22 and later (moby/buildkit#5817, Dockerfile frontend 1.15); an older BuildKit reads the lines after it as instructions of their own and stops at the first ("unknown instruction"), so the build needs a recent Docker or a # syntax=docker/dockerfile:1 line`, 'medium', ins.line);
     }
 
@@ -1255,7 +1256,11 @@ class StageSimulator {
     if (shebang !== undefined && interp === undefined) {
       if (laid) liftMounts(this.state.fs, laid, this.opts.builder);
       const program = /^#!\s*(\S+(?:\s+\S+)?)/.exec(shebang)?.[1] ?? '';
-      this.state.unknowns.push({ file: this.opts.file, line: ins.line, command: `#!${program}`, reason: `the here-document is run by ${program}, which the model does not follow`, paths: [] });
+      // What it may have written: its folder, /tmp, and the paths its code names.
+      const paths = codePaths(shebang);
+      contentsUnknown(this.state.fs, [this.state.config.workdir, '/tmp']);
+      for (const p of paths) listingsUnknownBelow(this.state.fs, p);
+      this.state.unknowns.push({ file: this.opts.file, line: ins.line, command: `#!${program}`, reason: `the here-document is run by ${program}, which the model does not follow`, paths });
       this.step(ins, () => `run not followed: #!${program}`);
       return;
     }
@@ -1702,6 +1707,17 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
  * a+x /e.sh` does not make /e.sh a folder). A relative name must start a word (`./` allowed),
  * so /srv/docs is no use of docs.
  */
+/**
+ * A `# syntax=` frontend that reads blanks after `<<` (Dockerfile frontend 1.15, BuildKit
+ * v0.22): the moving tags `1` and `1-labs`, or a version 1.15 and later.
+ */
+function recentFrontend(syntax: string | undefined): boolean {
+  const m = /^(?:docker\.io\/)?docker\/dockerfile(?:-upstream)?:(\d+)(?:\.(\d+))?(?:\.\d+)?(?:-labs)?$/.exec(syntax?.trim() ?? '');
+  if (m === null) return false;
+
+  return m[2] === undefined ? Number(m[1]) >= 1 : Number(m[1]) > 1 || Number(m[2]) >= 15;
+}
+
 /**
  * COPY's words with `<< EOF` as one (`<<EOF`), as BuildKit's lexer keeps the blanks after `<<`
  * in that word (see DfHeredoc.spaced).

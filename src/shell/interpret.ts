@@ -1631,7 +1631,7 @@ class Walker {
       : local ? undefined : base === 'find' && isHarmless(base, argv) ? findReader : this.sh.registry.get(base);
     // An inline program that writes files or runs programs (`python3 -c "os.makedirs(...)"`)
     // is not followed, once the interpreter is found: like a command the model does not read.
-    const inline = local ? undefined : inlineWrites(base, argv);
+    const inline = local ? undefined : inlineWrites(base, argv, stdin);
 
     if (!handler) {
       if (isHarmless(base, argv)) return { status: 0, out: undefined };

@@ -647,3 +647,15 @@ describe('here-documents with blanks after << (BuildKit v0.22 and later)', () =>
     assert.deepEqual(build(text, 'classic').failures.map((f) => [f.line, f.message]).slice(0, 1), [[3, 'unknown instruction: HELLO']]);
   });
 });
+
+describe('blanks after << under a # syntax= line', () => {
+  const text = (syntax: string) => `${syntax}FROM debian:bookworm\nRUN cat > /x << 'EOF'\na\nEOF\n`;
+  const ids = (syntax: string) => build(text(syntax)).assumptions.filter((a) => a.id.startsWith('heredoc-space:')).map((a) => a.id);
+  test('docker/dockerfile:1 (a moving tag) or 1.15 and later: no assumption', () => {
+    for (const s of ['# syntax=docker/dockerfile:1\n', '# syntax=docker/dockerfile:1.15\n', '# syntax=docker.io/docker/dockerfile:1.17-labs\n']) assert.deepEqual(ids(s), [], s);
+  });
+  test('an older pinned frontend, or none: the assumption', () => {
+    assert.deepEqual(ids('# syntax=docker/dockerfile:1.4\n'), ['heredoc-space:3']);
+    assert.deepEqual(ids(''), ['heredoc-space:2']);
+  });
+});

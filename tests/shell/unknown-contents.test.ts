@@ -268,3 +268,23 @@ describe('the folders the environment names for tools, and below them', () => {
     assert.equal(a.image.fs.get('/go/bin')?.partial, true);
   });
 });
+
+describe('a program in a here-document run by an interpreter the model does not follow', () => {
+  const body = 'import os\nos.makedirs("/opt/out")';
+  for (const [name, run] of [
+    ['fed to python3 on its input', `RUN <<EOT python3\n${body}\nEOT`],
+    ['run by its #! line', `RUN <<EOT\n#!/usr/bin/env python3\n${body}\nEOT`],
+    ['fed to python3 - through cat', `RUN cat <<EOT | python3 -\n${body}\nEOT`],
+  ]) {
+    test(`${name}: the paths its code names may hold what it made, so a later step there is no certain failure`, () => {
+      const a = analyze({ file: 'Dockerfile', text: `FROM python:3.11-slim\n${run}\nRUN touch /opt/out/x\n` });
+      assert.deepEqual(a.sim.failures, []);
+      assert.ok(a.unknowns.some((u) => u.line === 2 && u.paths.includes('/opt/out')));
+    });
+  }
+
+  test('with no path in its code, /opt stays known and the touch fails', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM python:3.11-slim\nRUN <<EOT python3\nprint(1)\nEOT\nRUN touch /opt/out/x\n' });
+    assert.deepEqual(a.sim.failures.map((f) => f.message), ["touch: cannot touch '/opt/out/x': No such file or directory"]);
+  });
+});

@@ -117,17 +117,24 @@ const INLINE_WRITES = new RegExp([
 ].join('|'));
 
 /**
- * An interpreter's inline program (`python3 -c CODE`, `perl -e`, `node -e`, `ruby -e`) that
- * writes files or runs programs (INLINE_WRITES): the absolute paths its code names, quoted,
- * which it most likely writes. undefined for any other command, or code that does not write.
+ * An interpreter's inline program (`python3 -c CODE`, `perl -e`, `node -e`, `ruby -e`, or the
+ * program it reads from its input: `python3 <<EOF`, `python3 -`) that writes files or runs
+ * programs (INLINE_WRITES): the absolute paths its code names, which it most likely writes.
+ * undefined for any other command, or code that does not write.
  */
-export function inlineWrites(name: string, argv: readonly string[]): string[] | undefined {
+export function inlineWrites(name: string, argv: readonly string[], stdin?: string): string[] | undefined {
   if (!/^python[23]?(\.\d+)?$/.test(name) && !INLINE_OK.has(name)) return undefined;
   const at = argv.findIndex((a, i) => i > 0 && (a === '-c' || a === '-e'));
-  const code = at > 0 ? argv[at + 1] : undefined;
+  // No script named (only options, or `-`): the program is its input.
+  const fromInput = at < 0 && stdin !== undefined && argv.slice(1).every((a) => a === '-' || (a.startsWith('-') && a !== '-m'));
+  const code = at > 0 ? argv[at + 1] : fromInput ? stdin : undefined;
   if (code === undefined || !INLINE_WRITES.test(code)) return undefined;
 
-  // Quoted, after perl's open modes (">/opt/x", ">>/var/log/x").
+  return codePaths(code);
+}
+
+/** The absolute paths a program's code names, quoted, after perl's open modes (">/opt/x"). */
+export function codePaths(code: string): string[] {
   return [...code.matchAll(/['"][<>+]*\s*(\/[^'"\s]*[^'"\s/])['"]/g)].map((m) => normalizePath(m[1]));
 }
 

@@ -5,12 +5,12 @@
 
 import type { FsTree, ImageState, PythonEnv } from '../../model/types.js';
 import { groupByGid, groupByName, lowestFreeId, userByName, userByUid } from '../../image/accounts.js';
-import { baseName, childrenOf, contentsUnknown, isUnder, mkdirp, normalizePath, parentOf, resolvePath, withMeta } from '../../image/fs.js';
+import { baseName, childrenOf, contentsUnknown, isUnder, listingsUnknownBelow, mkdirp, normalizePath, parentOf, resolvePath, withMeta } from '../../image/fs.js';
 import { DEFAULT_PATH } from '../../image/state.js';
 import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
 import { refreshDerived } from './config.js';
 import { packageAccountScript } from './package-accounts.js';
-import { PLAIN_DISTRO, absentFromPath, missingOnPlainImage, notFound, notInstalled, scriptFileError, shellQuote, unknownOutput } from './builtins.js';
+import { PLAIN_DISTRO, absentFromPath, codePaths, missingOnPlainImage, notFound, notInstalled, scriptFileError, shellQuote, unknownOutput } from './builtins.js';
 
 const res = (status: number, ...stderr: string[]): CmdResult =>
   stderr.length > 0 ? { status, stderr } : { status };
@@ -1269,14 +1269,19 @@ const python: CommandHandler = (ctx, argv) => {
     // A script from a file or standard input (get-pip.py, `curl ... | python3 -`) may install
     // or write anything: not followed, and said so. `-c` code and `--version` stay harmless.
     const script = argv.slice(1).find((a, i, rest) => !a.startsWith('-') || a === '-' ? rest[i - 1] !== '-W' && rest[i - 1] !== '-X' : false);
-    if (script !== undefined && !argv.includes('-c')) {
-      ctx.unknown(`${baseName(argv[0])} runs ${script === '-' ? 'a script from its input' : script}, which the model does not read`, []);
+    // What such a script may have written: its folder, /tmp, and the absolute paths the code
+    // names when the code is here (a here-document: `python3 <<EOF`).
+    const unread = (what: string): CmdResult => {
+      const paths = (script === undefined || script === '-') && ctx.stdin !== undefined ? codePaths(ctx.stdin) : [];
+      ctx.unknown(`${baseName(argv[0])} runs ${what}, which the model does not read`, paths);
+      contentsUnknown(ctx.state.fs, [ctx.cwd, '/tmp']);
+      for (const p of paths) listingsUnknownBelow(ctx.state.fs, p);
       return { status: 'unknown' };
-    }
+    };
+    if (script !== undefined && !argv.includes('-c')) return unread(script === '-' ? 'a script from its input' : script);
     // No script word: Python reads the program from its input (`curl .../get-pip.py | python3`).
     if (script === undefined && !argv.includes('-c') && !argv.some((a) => /^(-V|--version|-VV|-h|--help)$/.test(a))) {
-      ctx.unknown(`${baseName(argv[0])} runs a script from its input, which the model does not read`, []);
-      return { status: 'unknown' };
+      return unread('a script from its input');
     }
     return { status: 0 };
   }
