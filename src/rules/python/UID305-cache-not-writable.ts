@@ -1,7 +1,7 @@
 import { defineRule } from '../rule.js';
-import { firstReason, homeFromRun, readOnlyRootFix, renderRunChanges, who } from '../util.js';
+import { checkedFix, firstReason, homeFromRun, mountFor, readOnlyRootFix, renderRunChanges, rootStep, who } from '../util.js';
 import { cacheDirs } from '../../analyze.js';
-import { isUnder } from '../../image/fs.js';
+import { isUnder, normalizePath } from '../../image/fs.js';
 import type { Fix } from '../../model/types.js';
 
 /** What keeps its downloads in the folder each variable names, and a writable place for it. */
@@ -31,6 +31,11 @@ export default defineRule({
       if (from === '~/.cache' && !a.identity.homeWritable) continue;
       const v = a.check(path, 'create');
       if (v.allowed || v.errno === 'ENOENT') continue;
+      // A bind mount or tmpfs hides the image's folder there: a build step cannot help. One the
+      // process may not write at all is UID201's, with the fixes on the host's side.
+      const m = mountFor(a, path);
+      const hidden = m !== undefined && (m.kind === 'bind' || m.kind === 'tmpfs');
+      if (hidden && !a.check(normalizePath(m.target), 'write').allowed) continue;
 
       const [what, elsewhere] = CACHE_USERS[from] ?? ['pip, Hugging Face, torch hub', '/tmp/cache'];
       const variable = from === '~/.cache' ? 'XDG_CACHE_HOME' : from;
@@ -43,8 +48,12 @@ export default defineRule({
       const other = elsewhere !== path && !isUnder(path, elsewhere) && v.errno !== 'EROFS' && a.check(elsewhere, 'create').allowed ? elsewhere : undefined;
       const fixes: Fix[] = [];
       if (v.errno === 'EROFS') fixes.push(readOnlyRootFix(a, path));
-      else if (!fromRun && !(homeFromRun(a) && from === '~/.cache')) {
-        fixes.push({ description: 'Make the cache belong to the user.', snippet: `RUN mkdir -p ${path} && chown -R ${p.uid}:${p.gid} ${path}`, safe: false });
+      else if (!hidden && !fromRun && !(homeFromRun(a) && from === '~/.cache')) {
+        // Placed where the stage runs as root, and kept only when the analysis with it lets the
+        // process create there (a home it may not enter keeps the cache out of reach).
+        const step = rootStep(a, `RUN mkdir -p ${path} && chown -R ${p.uid}:${p.gid} ${path}`);
+        const own = checkedFix(a, { description: `Make the cache belong to the user: put this ${step.where}.`, snippet: step.snippet, safe: false }, { edit: step.edit }, (b) => b.check(path, 'create').allowed);
+        if (own !== undefined) fixes.push(own);
       }
       if (other !== undefined) fixes.push(moveIt(other));
       report({
