@@ -179,6 +179,8 @@ describe('docker-stacks: UID201 and UID204 for a host folder of uid 1001 over ~/
       'sudo chown -R 1000:100 /home/sam/proj',
       '--user 1001:1001 -e HOME=/tmp',
     ]);
+    // The image sets ENV HOME, which stays, though uid 1001 may not write it.
+    assert.equal(f.fixes[2].description, "Or run as the folder's owner; uid 1001 has no passwd entry in the image, so it has no name, and HOME stays /home/jovyan (ENV HOME sets it), which it may not write: give it one it may. But uid 1001 could then not enter /home/jovyan (RUN chmod a+rx /home/jovyan), which the image gives only to its current user: change that too.");
     assert.equal(f.fixes.some((x) => /usermod/.test(x.snippet ?? '')), false);
   });
 
@@ -721,5 +723,17 @@ describe('UID205: a named volume over an image VOLUME path the user may not read
     const rc = await main(['fix', 'Dockerfile', '--run', 'docker run -v vol:/data:ro img', '--builder', 'buildah', '--rule', 'UID205', '--base-from', 'catalog', '--write'], io);
     assert.equal(rc, 0, io.stderr);
     assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), 'FROM debian:bookworm\nRUN useradd -m app && mkdir -m 0700 /data\nRUN mkdir -p /data && chmod a+rX /data\nVOLUME /data\nUSER app\n');
+  });
+});
+
+describe('UID201: running as the folder\'s owner where a folder above the working folder stops it', () => {
+  test('the chmod names the folder on the way, and HOME set by ENV stays', () => {
+    const text = 'FROM debian:bookworm\nRUN useradd -m -u 1000 app && chmod 0750 /home/app\nENV HOME=/home/app\nUSER app\nWORKDIR /home/app/work\n';
+    const invoker = { uid: 1005, gid: 1005, home: '/home/lee', cwd: '/home/lee/nb' };
+    const host: HostPathFacts[] = [{ path: '/home/lee/nb', exists: true, from: 'facts-file', meta: { kind: 'dir', uid: 1005, gid: 1005, mode: 0o755 } }];
+    const a = analyze({ file: 'Dockerfile', text, run: parseDockerRun('docker run -v $PWD:/home/app/work img', { invoker, env: { PWD: invoker.cwd, HOME: invoker.home } }), host });
+    const f = one(a, 'UID201').fixes.find((x) => x.description.startsWith("Or run as the folder's owner"));
+    assert.equal(f?.description, "Or run as the folder's owner; uid 1005 has no passwd entry in the image, so it has no name, and HOME stays /home/app (ENV HOME sets it), which it may not write: give it one it may. But uid 1005 could then not enter /home/app/work, as it may not pass through /home/app (RUN chmod o+x /home/app), which the image gives only to its current user: change that too.");
+    assert.equal(f?.snippet, '--user 1005:1005 -e HOME=/tmp');
   });
 });

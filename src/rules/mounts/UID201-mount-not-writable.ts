@@ -24,7 +24,12 @@ function lostInputs(a: AnalysisView, uid: number, gid: number, moved?: string): 
     const path = normalizePath(script, cwd);
     if (!evaluate(id, a.runtime.view, path, 'read', false).allowed && a.check(path, 'read').allowed) lost.push(`read ${path} (RUN chmod a+r ${path})`);
   }
-  if (cwd !== '/' && !evaluate(id, a.runtime.view, cwd, 'chdir', false).allowed && a.check(cwd, 'chdir').allowed) lost.push(`enter ${cwd} (RUN chmod a+rx ${cwd})`);
+  if (cwd !== '/' && !evaluate(id, a.runtime.view, cwd, 'chdir', false).allowed && a.check(cwd, 'chdir').allowed) {
+    // The folder that stops it: the first on the way it may not pass through (search), or the
+    // working folder itself.
+    const stop = ancestry(cwd).slice(1, -1).find((d) => !evaluate(id, a.runtime.view, d, 'chdir', false).allowed);
+    lost.push(stop === undefined ? `enter ${cwd} (RUN chmod a+rx ${cwd})` : `enter ${cwd}, as it may not pass through ${stop} (RUN chmod o+x ${stop})`);
+  }
   // usermod -u gives the user the files of its home that the old uid owns: those follow it.
   const p = a.runtime.process;
   const follows = (path: string) => moved !== undefined && moved !== '/' && (path === moved || path.startsWith(`${moved}/`)) && a.runtime.view.fs.get(path)?.uid === p.uid;
@@ -269,7 +274,19 @@ export default defineRule({
           if (imageUser) {
             fixes.push({ description: `Or run as ${imageUser.name}, the image's user with uid ${owner.uid}.${lostInputs(a, owner.uid, imageUser.gid)}`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: imageUser.gid, name: imageUser.name }]), safe: false });
           } else {
-            fixes.push({ description: `Or run as the folder's owner; uid ${owner.uid} has no passwd entry in the image, so HOME becomes / unless you set it.${lostInputs(a, owner.uid, owner.gid)}`, snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: owner.gid }, ...tmpHomeChanges(a)]), safe: false });
+            // HOME set by the run or by ENV HOME stays; else it falls back to /. Either way a
+            // writable one is given when the owner's uid could not write it.
+            const home = a.run?.env?.HOME ?? a.image.config.env.HOME;
+            const asOwner = { uid: owner.uid, gid: owner.gid, groups: [owner.gid], caps: new Set<never>(), label: `uid ${owner.uid}` };
+            const homeOk = home !== undefined && evaluate(asOwner, a.runtime.view, normalizePath(home), 'write', false).allowed;
+            const homeWords = home === undefined
+              ? 'HOME becomes / unless you set it'
+              : `it has no name, and HOME stays ${home} (${a.run?.env?.HOME !== undefined ? 'the run' : 'ENV HOME'} sets it)${homeOk ? '' : ', which it may not write: give it one it may'}`;
+            fixes.push({
+              description: `Or run as the folder's owner; uid ${owner.uid} has no passwd entry in the image, so ${homeWords}.${lostInputs(a, owner.uid, owner.gid)}`,
+              snippet: renderRunChanges(a, [{ kind: 'user', uid: owner.uid, gid: owner.gid }, ...(homeOk ? [] : tmpHomeChanges(a))]),
+              safe: false,
+            });
             // With a uid ARG, an edit of the Dockerfile is offered only when the build arg would fail.
             const renumber = arg && (rebuilt || a.run?.user !== undefined) ? undefined : hostUidUserFix(a, owner.uid, m.target);
             if (renumber) fixes.push(renumber);
