@@ -801,14 +801,16 @@ class StageSimulator {
     // moby/buildkit#6801), where 28.0 and earlier made them 0755.
     const parentMode = chmod === undefined || this.opts.builder === 'buildah' ? 0o755 : chmod & ~0o022;
     const dirMeta = { uid: base.uid, gid: base.gid, mode: parentMode, origin };
-    const ensureDir = (path: string, partial: boolean) => {
+    // filled: the source folder holds entries a step the model did not follow put there (a
+    // stage's `uv sync`), which come along.
+    const ensureDir = (path: string, partial: boolean, filled = false) => {
       mkdirp(this.state.fs, parentOf(path), dirMeta);
       const cur = this.state.fs.get(path);
       if (cur?.kind === 'dir') {
-        if (partial && !cur.partial) this.state.fs.set(path, withMeta(cur, { partial: true }));
+        if ((partial && !cur.partial) || (filled && !cur.filled)) this.state.fs.set(path, withMeta(cur, filled ? { partial: true, filled: true } : { partial: true }));
         return;
       }
-      this.state.fs.set(path, { kind: 'dir', uid: base.uid, gid: base.gid, mode: modeOf(0o755, true), partial: partial || undefined, origin });
+      this.state.fs.set(path, { kind: 'dir', uid: base.uid, gid: base.gid, mode: modeOf(0o755, true), partial: partial || undefined, ...(filled ? { filled: true } : {}), origin });
     };
 
     // A source absent from a context that was read fails the step before anything is copied.
@@ -943,7 +945,7 @@ class StageSimulator {
           // Copying a directory copies its contents into dest (not the directory itself).
           const target = matches.length > 1 || wild ? resolveIn(dest, baseName(one)) : dest;
           carried.push([at, target]);
-          ensureDir(target, m.partial === true);
+          ensureDir(target, m.partial === true, m.filled === true);
           for (const p of descendants(srcTree!, at)) {
             const sub = srcTree!.get(p)!;
             // Found only by naming it (.dockerignore keeps a folder above it closed to the walk).

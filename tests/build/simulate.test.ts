@@ -659,3 +659,14 @@ describe('blanks after << under a # syntax= line', () => {
     assert.deepEqual(ids(''), ['heredoc-space:2']);
   });
 });
+
+describe('COPY --from of a folder a step the model did not follow filled', () => {
+  test('the copy is filled too: a path below it is not known, rather than missing', () => {
+    const text = 'FROM python:3.11-slim AS builder\nWORKDIR /app\nRUN uv sync --frozen\nFROM python:3.11-slim\nCOPY --from=builder /app /app\n';
+    const a = analyze({ file: 'Dockerfile', text, paths: ['/app/.venv/bin/python'] });
+    const m = a.image.fs.get('/app');
+    assert.deepEqual([m?.partial, m?.filled], [true, true]);
+    const v = a.verdicts.find((x) => x.path === '/app/.venv/bin/python' && x.op === 'read');
+    assert.deepEqual([v?.allowed, v?.unknown], [false, true]);
+  });
+});
