@@ -67,10 +67,10 @@ describe('uidctl fix without --write', () => {
   });
 
   test('an edit whose finding is still there after it is listed as not made, and not applied', async () => {
-    // The chmod before USER runs before the COPY that brings the file; the COPY --chmod fix
-    // names a context file, so it is no edit.
-    const DOCKERFILE = 'FROM debian:bookworm\nRUN useradd -m app\nUSER app\nCOPY ep.sh /ep.sh\nENTRYPOINT ["/ep.sh"]\n';
-    const dir = tempDir({ Dockerfile: DOCKERFILE, 'ep.sh': '#!/bin/sh\nexec "$@"\n' });
+    // The chmod before USER runs before the COPY that brings the file; a COPY of two sources
+    // gets no --chmod edit (the other file would become executable too).
+    const DOCKERFILE = 'FROM debian:bookworm\nRUN useradd -m app\nUSER app\nCOPY ep.sh notes.txt /\nENTRYPOINT ["/ep.sh"]\n';
+    const dir = tempDir({ Dockerfile: DOCKERFILE, 'ep.sh': '#!/bin/sh\nexec "$@"\n', 'notes.txt': 'x\n' });
     chmodSync(join(dir, 'ep.sh'), 0o644);
     const r = await uidctl(['fix', '--write'], dir);
     assert.equal(r.stdout, [
@@ -84,6 +84,16 @@ describe('uidctl fix without --write', () => {
     assert.equal(r.code, 0);
     assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), DOCKERFILE);
     assert.equal(existsSync(join(dir, 'Dockerfile.orig')), false);
+  });
+});
+
+describe('uidctl fix: a program copied without an execute bit', () => {
+  test('its one-source COPY gets --chmod=0755, confirmed and written', async () => {
+    const dir = tempDir({ Dockerfile: 'FROM debian:bookworm\nRUN useradd -m app\nUSER app\nCOPY ep.sh /ep.sh\nENTRYPOINT ["/ep.sh"]\n', 'ep.sh': '#!/bin/sh\nexec "$@"\n' });
+    chmodSync(join(dir, 'ep.sh'), 0o644);
+    const r = await uidctl(['fix', '--write'], dir);
+    assert.match(r.stdout, /^Dockerfile:5: UID106 Make it executable and readable for everyone when copying it: add --chmod=0755 to the COPY at line 4\. \(review\)\n/);
+    assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), 'FROM debian:bookworm\nRUN useradd -m app\nUSER app\nCOPY --chmod=0755 ep.sh /ep.sh\nENTRYPOINT ["/ep.sh"]\n');
   });
 });
 

@@ -1868,7 +1868,8 @@ const entrypoint: Case[] = [
     dockerfile: ENTRY('0700'),
     run: 'docker run --rm --user 1234 img',
     message: ['uid 1234 (no passwd entry) cannot execute /app/entry.sh'],
-    fix: 'COPY --chmod=0755 entry.sh /app/entry.sh',
+    // The COPY that brought it, its --chmod replaced and its --chown kept.
+    fix: 'COPY --chmod=0755 --chown=app:app entry.sh /app/entry.sh',
   },
   {
     name: 'UID106 fires for a 0711 script that can be executed but not read',

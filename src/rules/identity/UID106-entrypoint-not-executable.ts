@@ -440,7 +440,7 @@ export default defineRule({
       dependsOn: v.dependsOn,
       unsureSeverity: unsure ? 'warning' : undefined,
       fixes: [
-        heredocCopyFix(a, file) ?? { description: 'Make it executable and readable for everyone when copying it.', snippet: `COPY --chmod=0755 ${file.split('/').pop()} ${file}`, safe: false },
+        heredocCopyFix(a, file) ?? copyChmodFix(a, file) ?? { description: 'Make it executable and readable for everyone when copying it.', snippet: `COPY --chmod=0755 ${file.split('/').pop()} ${file}`, safe: false },
         chmodStepFix(a, file),
       ],
     });
@@ -475,6 +475,30 @@ function heredocCopyFix(a: AnalysisView, file: string): Fix | undefined {
     snippet,
     safe: false,
     ...(head === 1 ? { edit: { file: a.file, startLine: ins.line, endLine: ins.line, text: snippet } } : {}),
+  };
+}
+
+/**
+ * The program was copied by a one-line COPY or ADD of a single source from the build context
+ * or a stage: that line with --chmod=0755 (a --chmod there replaced), as an edit `uidctl fix`
+ * can apply. Not for several sources, whose other files would become executable too, nor for
+ * the classic builder, which refuses --chmod.
+ */
+function copyChmodFix(a: AnalysisView, file: string): Fix | undefined {
+  if (a.builder === 'classic') return undefined;
+  const origin = a.runtime.view.fs.get(file)?.origin;
+  if (origin === undefined || !origin.startsWith(`${a.file}:`)) return undefined;
+  const line = Number(origin.slice(a.file.length + 1));
+  const ins = a.df.instructions.find((i) => i.line === line && (i.keyword === 'COPY' || i.keyword === 'ADD') && i.heredocs.length === 0 && i.json === null);
+  if (!ins || ins.endLine !== ins.line || ins.args.trim().split(/\s+/).length !== 2) return undefined;
+  const flags = ins.flags.filter((f) => f.name !== 'chmod').map((f) => `--${f.name}${f.value !== null ? `=${f.value}` : ''}`);
+  const snippet = [ins.keyword, '--chmod=0755', ...flags, ins.args.trim()].join(' ');
+
+  return {
+    description: `Make it executable and readable for everyone when copying it: add --chmod=0755 to the ${ins.keyword} at line ${line}.`,
+    snippet,
+    safe: false,
+    edit: { file: a.file, startLine: ins.line, endLine: ins.line, text: snippet },
   };
 }
 
