@@ -2,9 +2,10 @@
 
 import type { AnalysisView } from './rule.js';
 import type { Analysis, BuildChange } from '../analyze.js';
-import type { Accounts, Fix, ImageState, MountSpec, PasswdEntry, UnknownEffect, Verdict } from '../model/types.js';
+import type { Accounts, Fix, ImageState, MountSpec, Op, PasswdEntry, UnknownEffect, Verdict } from '../model/types.js';
 import { hasDescendants, isUnder, normalizePath, resolvePath } from '../image/fs.js';
-import { formatPasswd, resolveExecUser, userByUid } from '../image/accounts.js';
+import { formatPasswd, groupByGid, resolveExecUser, userByUid } from '../image/accounts.js';
+import { evaluate } from '../access/evaluate.js';
 import { readOnlyRootSetting } from '../runtime/resolve.js';
 import { startCommandOf } from '../runtime/entrypoints.js';
 import { lacksShadowTool } from '../shell/commands/accounts.js';
@@ -574,6 +575,30 @@ export function passwdCopyFix(a: AnalysisView, entry: PasswdEntry, description: 
   if (a.builder === 'buildkit') return { description, snippet: `COPY <<EOF /etc/passwd\n${text}EOF`, safe: false };
 
   return { description: `${description} Put these lines in a file passwd of the build context:\n${text.trimEnd()}`, snippet: 'COPY passwd /etc/passwd', safe: false };
+}
+
+/**
+ * A group that would let the process do op on path: the group of the file or folder that
+ * refuses it, when the verdict with that group added is allowed (the jupyter docker-stacks
+ * give their Python to group users, 100, so an arbitrary --user writes it with --group-add
+ * 100). undefined when the process is switched to its user by a tool that takes the groups from
+ * /etc/group (a --group-add does not reach it), or when no such group helps.
+ */
+export function groupAddFix(a: AnalysisView, path: string, op: Op): Fix | undefined {
+  const p = a.runtime.process;
+  if (a.runtime.drop !== undefined || (a.runtime.script !== undefined && a.runtime.script.from.uid !== p.uid)) return undefined;
+  const r = resolvePath(a.runtime.view.fs, path);
+  const meta = r.meta ?? (r.missingAt !== undefined ? a.runtime.view.fs.get(r.missingAt) : undefined);
+  if (meta === undefined || meta.gid === p.gid || p.groups.includes(meta.gid)) return undefined;
+  const id = a.runtime.identity;
+  if (!evaluate({ ...id, groups: [...id.groups, meta.gid] }, a.runtime.view, path, op, false).allowed) return undefined;
+  const name = groupByGid(a.image.accounts, meta.gid)?.name;
+
+  return {
+    description: `${name !== undefined ? `The group ${name} (${meta.gid})` : `Group ${meta.gid}`} may write there: add that group to the container.`,
+    snippet: renderRunChanges(a, [{ kind: 'group-add', gids: [meta.gid] }]),
+    safe: false,
+  };
 }
 
 export function busyboxAccounts(a: AnalysisView): boolean {

@@ -52,3 +52,20 @@ describe('UID304 on a read-only root file system', () => {
     assert.deepEqual([f?.fixes[0].snippet, f?.fixes[0].edit?.startLine], ['RUN chown -R 1000:1000 /opt/conda', 3]);
   });
 });
+
+describe('an arbitrary --user on a jupyter docker-stacks image: --group-add 100 first', () => {
+  // The stacks give /opt/conda and the home to group users (100), the route their docs give.
+  const text = 'FROM quay.io/jupyter/pytorch-notebook:cuda12-2024-05-27\nENV HF_HOME=/home/jovyan/.cache/hf\n';
+  const a = check(text, 'docker run --user 1005:1005 img');
+  for (const id of ['UID301', 'UID304', 'UID305']) {
+    test(`${id}`, () => {
+      const f = a.findings.find((x) => x.ruleId === id);
+      assert.deepEqual([f?.fixes[0].description, f?.fixes[0].snippet], ['The group users (100) may write there: add that group to the container.', '--group-add 100']);
+    });
+  }
+
+  test('with the group added, the three are gone', () => {
+    const b = check(text, 'docker run --user 1005:1005 --group-add 100 img');
+    assert.deepEqual(b.findings.filter((x) => ['UID301', 'UID304', 'UID305'].includes(x.ruleId)).map((x) => x.ruleId), []);
+  });
+});

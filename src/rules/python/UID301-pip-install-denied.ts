@@ -1,5 +1,5 @@
 import { defineRule, type AnalysisView } from '../rule.js';
-import { firstReason, imageHome, renderRunChanges, who } from '../util.js';
+import { firstReason, groupAddFix, imageHome, renderRunChanges, who } from '../util.js';
 import type { Fix } from '../../model/types.js';
 import type { DfInstruction } from '../../dockerfile/types.js';
 import { normalizePath } from '../../image/fs.js';
@@ -139,6 +139,9 @@ export default defineRule({
       pathSnippet: userBinListed(p.env, u) ? undefined : userBinOnPath(a, u),
       venvSnippet: a.run?.readOnlyRootfs ? undefined : venvSnippet(home, p.uid, p.gid),
     });
+    // A group that may write site-packages (docker-stacks' users) is the first way in.
+    const group = groupAddFix(a, py.sitePackages, 'write');
+    if (group !== undefined) fixes.unshift(group);
     const named = u.variable ? ' (PYTHONUSERBASE)' : '';
 
     report({

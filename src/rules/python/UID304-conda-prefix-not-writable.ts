@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { checkedFix, firstReason, readOnlyRootFix, readOnlyRootWords, rootStep, who } from '../util.js';
+import { checkedFix, firstReason, groupAddFix, readOnlyRootFix, readOnlyRootWords, rootStep, who } from '../util.js';
 import type { Fix } from '../../model/types.js';
 
 export default defineRule({
@@ -26,6 +26,8 @@ export default defineRule({
       fixes.push({ description: `The root file system is read-only (${readOnlyRootWords(a)}): create a user-owned environment on a writable mount${tmp ? ' such as /tmp' : ''}.`, snippet: 'conda create -p /tmp/envs/work python', safe: false });
       if (!tmp) fixes.push(readOnlyRootFix(a, '/tmp'));
     } else {
+      const group = groupAddFix(a, prefix, 'write');
+      if (group !== undefined) fixes.push(group);
       // Placed where the stage runs as root, and kept only when it makes the prefix writable.
       const step = rootStep(a, `RUN chown -R ${p.uid}:${p.gid} ${prefix}`);
       const own = checkedFix(a, { description: `Give the prefix to the user at build time: put this ${step.where}.`, snippet: step.snippet, safe: false }, { edit: step.edit }, (b) => b.check(prefix, 'write').allowed);

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule.js';
-import { checkedFix, firstReason, homeFromRun, mountFor, readOnlyRootFix, renderRunChanges, rootStep, who } from '../util.js';
+import { checkedFix, firstReason, groupAddFix, homeFromRun, mountFor, readOnlyRootFix, renderRunChanges, rootStep, who } from '../util.js';
 import { cacheDirs } from '../../analyze.js';
 import { isUnder, normalizePath } from '../../image/fs.js';
 import type { Fix } from '../../model/types.js';
@@ -47,6 +47,8 @@ export default defineRule({
       // Somewhere else only when it is not the failing place itself, nor on a read-only root.
       const other = elsewhere !== path && !isUnder(path, elsewhere) && v.errno !== 'EROFS' && a.check(elsewhere, 'create').allowed ? elsewhere : undefined;
       const fixes: Fix[] = [];
+      const group = v.errno === 'EROFS' ? undefined : groupAddFix(a, path, 'create');
+      if (group !== undefined) fixes.push(group);
       if (v.errno === 'EROFS') fixes.push(readOnlyRootFix(a, path));
       else if (!hidden && !fromRun && !(homeFromRun(a) && from === '~/.cache')) {
         // Placed where the stage runs as root, and kept only when the analysis with it lets the
