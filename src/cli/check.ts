@@ -8,6 +8,7 @@ import type { Io } from './io.js';
 import { parseBuildArgs, parseFlags, type ParsedFlags } from './args.js';
 import { InputError, UsageError, errnoWords, inputErrorOf, oneLine } from './errors.js';
 import { readText } from './read-text.js';
+import { hostFactsFor, readHostFacts } from './host-facts.js';
 import { VERSION } from '../version.js';
 import { analyze, DockerfileSyntaxError, type Analysis, type Engine, type Profile } from '../analyze.js';
 import type { Builder } from '../shell/context.js';
@@ -34,7 +35,6 @@ import { parseDockerfile } from '../dockerfile/parse.js';
 import type { Dockerfile } from '../dockerfile/types.js';
 import { TargetError, type BaseResolution } from '../build/simulate.js';
 import { resolveBase as catalogResolve } from '../image/catalog/index.js';
-import { gpuDevices } from '../rules/gpu/UID801-gpu-device-denied.js';
 
 const HELP = `Usage: uidctl check [FILE|DIR ...] [options]
 
@@ -269,32 +269,6 @@ function expandInputs(inputs: string[], cwd: string, io: Io): { files: string[];
   return { files, folder };
 }
 
-async function hostFactsFor(run: RunContext | undefined, given: HostPathFacts[]): Promise<HostPathFacts[]> {
-  if (!run) return given;
-  // A daemon on another machine (or one not known here) mounts that machine's paths: this
-  // machine's stat says nothing of them, so only --host-facts describes them.
-  if (run.daemon !== undefined && run.daemon.kind !== 'rootless') return given;
-  // A hostPath's own path too, when a subPath below it is mounted: the kubelet makes a missing
-  // subPath with its mode.
-  const binds = run.mounts.filter((m) => m.kind === 'bind' && m.source).flatMap((m) => [m.source!, ...(m.volumeRoot ? [m.volumeRoot] : [])]);
-  const missingBinds = binds.filter((p) => !given.some((g) => g.path === p));
-  // A pod's hostPath volumes are paths on the node the pod is scheduled to, not on this
-  // machine: never read with stat here. Those --host-facts does not describe (or imply) are
-  // judged on a stated assumption (resolve.ts applyBind, host-unknown:PATH).
-  const onNode = run.tool === 'kubernetes';
-  const missingDevices = onNode ? [] : gpuDevices(run, given.map((g) => g.path)).filter((p) => !given.some((g) => g.path === p));
-  if (missingBinds.length + missingDevices.length === 0) return given;
-  const { impliedByListed, statHostPaths, statHostTree } = await import('../runtime/host.js');
-  // A folder the facts file does not list but lists a path below: it exists there, whatever
-  // this machine has at that path.
-  const implied = impliedByListed(missingBinds, given);
-  if (onNode) return [...given, ...implied];
-  const toStat = missingBinds.filter((p) => !implied.some((f) => f.path === p));
-
-  // The folders a container mounts, with what is inside them (bounded), and the GPU devices.
-  return [...given, ...implied, ...(await statHostTree(toStat)), ...(await statHostPaths(missingDevices))];
-}
-
 function severityAtLeast(s: Severity, level: Severity): boolean {
   const rank: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
@@ -520,15 +494,9 @@ export async function prepareCheck(v: CheckValues, positionals: string[], io: Io
   let host: HostPathFacts[] = [];
   let invoker = realInvoker(io);
   if (v['host-facts'] !== undefined) {
-    const { parseHostFactsFile } = await import('../runtime/host.js');
-    try {
-      const facts = parseHostFactsFile(readText(v['host-facts'], io.cwd, 'host facts file'));
-      host = facts.paths;
-      if (facts.invoker) invoker = facts.invoker;
-    } catch (e) {
-      if (e instanceof RunParseError) throw inputErrorOf(e, v['host-facts']);
-      throw e;
-    }
+    const facts = await readHostFacts(v['host-facts'], io);
+    host = facts.paths;
+    if (facts.invoker) invoker = facts.invoker;
   }
 
   let run: RunContext | undefined;

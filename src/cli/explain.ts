@@ -2,7 +2,8 @@
 // Dockerfile and run command, the answer names the uid, the owner, the mount and the flags.
 
 import type { Io } from './io.js';
-import { parseFlags } from './args.js';
+import { parseBuildArgs, parseFlags } from './args.js';
+import { hostFactsFor, readHostFacts } from './host-facts.js';
 import { InputError, UsageError, inputErrorOf } from './errors.js';
 import { readText } from './read-text.js';
 import type { HostPathFacts, RunContext } from '../model/types.js';
@@ -16,6 +17,7 @@ import { envFileReader } from './env-file.js';
 import { readContextFor } from './build-context.js';
 import { parseDockerfile } from '../dockerfile/parse.js';
 import { ExpandError } from '../dockerfile/expand.js';
+import { TargetError } from '../build/simulate.js';
 import { runRules } from '../rules/registry.js';
 
 const HELP = `Usage: uidctl explain "ERROR TEXT" [options]
@@ -34,6 +36,10 @@ Options:
   --context DIR       its build context, read for the modes COPY gives (default: its folder)
   --no-context        do not read the build context (COPY sources are then assumed 0644 files)
   --run TEXT          the docker/podman run command the container was started with
+  --host-facts FILE   the host paths the run mounts (owner, group, mode), as for check; else
+                      this machine's are read with stat
+  --build-arg K=V     as docker build --build-arg (repeatable)
+  --target STAGE      the stage the image is built to
   --engine ENGINE     docker (default) or podman
   --format FORMAT     text (default) or json
 
@@ -46,14 +52,21 @@ const OPTIONS = {
   context: { type: 'string' },
   'no-context': { type: 'boolean' },
   run: { type: 'string' },
+  'host-facts': { type: 'string' },
+  'build-arg': { type: 'string', multiple: true },
+  target: { type: 'string' },
   engine: { type: 'string' },
   format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** Parse a run command as `check --run` does; bind-mount sources are stat'ed on this machine. */
-export async function runContextFor(text: string, io: Io): Promise<{ run: RunContext; host: HostPathFacts[] }> {
-  const invoker = realInvoker(io);
+/**
+ * Parse a run command as `check --run` does; the host paths it mounts are those the facts file
+ * describes, else what this machine shows (hostFactsFor), as for check.
+ */
+export async function runContextFor(text: string, io: Io, factsFile?: string): Promise<{ run: RunContext; host: HostPathFacts[] }> {
+  const facts = factsFile !== undefined ? await readHostFacts(factsFile, io) : undefined;
+  const invoker = facts?.invoker ?? realInvoker(io);
   let run: RunContext;
   try {
     const readEnvFile = envFileReader(io.cwd, '--run');
@@ -63,10 +76,8 @@ export async function runContextFor(text: string, io: Io): Promise<{ run: RunCon
     if (e instanceof RunParseError) throw inputErrorOf(e, '--run');
     throw e;
   }
-  const sources = run.mounts.filter((m) => m.kind === 'bind' && m.source).map((m) => m.source!);
-  const { statHostPaths } = await import('../runtime/host.js');
 
-  return { run, host: sources.length > 0 ? await statHostPaths(sources) : [] };
+  return { run, host: await hostFactsFor(run, facts?.paths ?? []) };
 }
 
 /**
@@ -94,6 +105,7 @@ export function analyzeFile(
   } catch (e) {
     if (e instanceof DockerfileSyntaxError) throw new InputError(e.message, e.file, e.line);
     if (e instanceof ExpandError) throw new InputError(e.message, file);
+    if (e instanceof TargetError) throw new UsageError(e.message);
     throw e;
   }
 }
@@ -145,6 +157,8 @@ export default async function explain(args: string[], io: Io): Promise<number> {
   if (engine !== 'docker' && engine !== 'podman') throw new UsageError(`--engine must be one of docker, podman (got '${engine}')`);
   if (v.run !== undefined && v.dockerfile === undefined) throw new UsageError('--run needs --dockerfile (the image it runs)');
   if ((v.context !== undefined || v['no-context']) && v.dockerfile === undefined) throw new UsageError('--context and --no-context go with --dockerfile');
+  if (v['host-facts'] !== undefined && v.run === undefined) throw new UsageError('--host-facts goes with --run (the paths the run mounts)');
+  if ((v['build-arg'] !== undefined || v.target !== undefined) && v.dockerfile === undefined) throw new UsageError('--build-arg and --target go with --dockerfile');
 
   const text = parsed.positionals.length === 1 && parsed.positionals[0] === '-' ? readText('-', io.cwd, 'input') : parsed.positionals.join(' ');
   if (text.trim() === '') throw new UsageError(parsed.positionals[0] === '-' ? 'standard input held no error text' : 'the error text is empty: give the line the program printed (quoted)');
@@ -152,8 +166,9 @@ export default async function explain(args: string[], io: Io): Promise<number> {
 
   // The files given are read even when no pattern matches: a wrong path is said, not ignored.
   if (v.dockerfile !== undefined) {
-    const ctx = v.run !== undefined ? await runContextFor(v.run, io) : undefined;
-    const a = analyzeFile(v.dockerfile, io, { run: ctx?.run, host: ctx?.host ?? [], engine, contextFlag: v.context, noContext: v['no-context'] });
+    const ctx = v.run !== undefined ? await runContextFor(v.run, io, v['host-facts']) : undefined;
+    const buildArgs = parseBuildArgs(v['build-arg'], io.env);
+    const a = analyzeFile(v.dockerfile, io, { run: ctx?.run, host: ctx?.host ?? [], engine, contextFlag: v.context, noContext: v['no-context'], buildArgs, target: v.target });
     list = list.map((e) => tailor(e, a));
   }
 

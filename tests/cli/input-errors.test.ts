@@ -320,3 +320,30 @@ describe('files that are not UTF-8 text: one line saying so, exit 2', () => {
     assert.equal(r.code, 2);
   });
 });
+
+describe('explain takes the host facts, build args and target check takes', () => {
+  const DF = 'FROM debian:bookworm AS base\nARG UID=1000\nRUN useradd -m -u $UID app\nUSER app\nWORKDIR /workspace\n';
+  const ERROR = "PermissionError: [Errno 13] Permission denied: 'checkpoints/epoch1.pt'";
+  const FACTS = 'paths:\n  /srv/proj: { uid: 0, gid: 0, mode: "0755", kind: dir }\n  /srv/proj/checkpoints: { uid: 1000, gid: 1000, mode: "0755", kind: dir }\n';
+
+  test('with the mounted subfolder described as the user\'s, the model says the write is allowed, as check does', async () => {
+    const dir = tempDir({ Dockerfile: DF, 'host.yaml': FACTS });
+    const r = await uidctl(['explain', ERROR, '--dockerfile', 'Dockerfile', '--run', 'docker run -v /srv/proj:/workspace img', '--host-facts', 'host.yaml'], dir);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /the model: create \/workspace\/checkpoints\/epoch1\.pt is allowed/);
+  });
+
+  test('a build arg reaches the analysis', async () => {
+    const dir = tempDir({ Dockerfile: DF, 'host.yaml': FACTS });
+    const r = await uidctl(['explain', ERROR, '--dockerfile', 'Dockerfile', '--run', 'docker run -v /srv/proj:/workspace img', '--host-facts', 'host.yaml', '--build-arg', 'UID=2000', '--format', 'json'], dir);
+    assert.match(r.stdout, /uid=2000\(app\)/);
+  });
+
+  test('an unknown target is one line, exit 2; --host-facts without --run is a usage error', async () => {
+    const dir = tempDir({ Dockerfile: DF, 'host.yaml': FACTS });
+    const t = await uidctl(['explain', 'x', '--dockerfile', 'Dockerfile', '--target', 'nosuch'], dir);
+    assert.deepEqual([t.stderr, t.code], ["uidctl explain: target stage 'nosuch' not found (stages: base)\n", 2]);
+    const h = await uidctl(['explain', 'x', '--dockerfile', 'Dockerfile', '--host-facts', 'host.yaml'], dir);
+    assert.deepEqual([h.stderr, h.code], ['uidctl explain: --host-facts goes with --run (the paths the run mounts)\n', 2]);
+  });
+});
