@@ -262,7 +262,8 @@ function expandInputs(inputs: string[], cwd: string, io: Io): { files: string[];
         const where = skipped.some((d) => !d.file) ? 'in the parts of this folder that could be listed' : 'in this folder';
         throw new InputError(`no Dockerfile or Containerfile ${where}`, input);
       }
-      files.push(...found.map((f) => relative(cwd, f) || f));
+      // Named as the folder was: relative to here, or absolute.
+      files.push(...found.map((f) => (isAbsolute(input) ? f : relative(cwd, f) || f)));
     } else files.push(input);
   }
 

@@ -313,6 +313,12 @@ describe('files BuildKit refuses before any step runs: exit 2 with file:line', (
 });
 
 describe('the Dockerfiles of a folder', () => {
+  test('a folder named by its absolute path gives absolute file names, as a file so named does', async () => {
+    const dir = tempDir({ 'repo/Dockerfile': GOOD, 'repo/sub/Dockerfile': GOOD });
+    const r = await uidctl(['check', join(dir, 'repo'), '--base-from', 'catalog', '--format', 'json', '--fail-on', 'never'], tempDir());
+    assert.deepEqual(JSON.parse(r.stdout).results.map((x: { file: string }) => x.file), [join(dir, 'repo/Dockerfile'), join(dir, 'repo/sub/Dockerfile')]);
+  });
+
   test('found in name order, through symlinked folders, skipping node_modules; a dangling Dockerfile link is a warning', async () => {
     const dir = tempDir({
       'repo/b/Dockerfile': GOOD,
