@@ -1285,6 +1285,7 @@ class StageSimulator {
         inexact: this.platformArgs,
         execForm: ins.json !== null,
         mounts: laid ? viewMounts(laid) : undefined,
+        startScripts: this.opts.startScripts,
       });
     } catch (e) {
       // Nesting deeper than the interpreter's stack: say so rather than predict a failure.
@@ -1456,7 +1457,8 @@ class StageSimulator {
     const first = ins.heredocs[0];
     if (/^<<(?:-|\s*)["']?\w+["']?$/.test(ins.args.trim())) return first.content;
 
-    return `${ins.args}\n${ins.heredocs.map((h) => `${h.content}\n${h.name}`).join('\n')}\n`;
+    // Each body keeps its own line endings (the last included), then its delimiter line.
+    return `${ins.args}\n${ins.heredocs.map((h) => `${h.content}${h.name}`).join('\n')}\n`;
   }
 
   snapshotSubtree(path: string): [string, FileMeta][] {

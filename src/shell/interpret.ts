@@ -83,6 +83,11 @@ export interface RunInit {
   args?: string[];
   /** Watch for the start of the container's workload (see WorkloadWatch). */
   workload?: WorkloadWatch;
+  /**
+   * Names of the scripts the container starts with (ENTRYPOINT, CMD): a file of such a name
+   * the step writes (`cat > /start.sh <<EOF`) keeps its text, so it can be followed.
+   */
+  startScripts?: ReadonlySet<string>;
 }
 
 /**
@@ -210,6 +215,7 @@ interface Shared {
   failedAt?: { line: number; command: string; stderr: string[]; cwd?: string };
   /** The last program the shell could not execute. */
   refusal?: ExecRefusal;
+  startScripts: ReadonlySet<string> | undefined;
   /** An exec-form RUN: its program is started by the runtime, not by a shell. */
   execForm: boolean;
   watch: WorkloadWatch | undefined;
@@ -486,6 +492,7 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     failedAt: undefined,
     refusal: undefined,
     execForm: init.execForm === true,
+    startScripts: init.startScripts,
     watch: init.workload,
     launchers: [],
     execing: 0,
@@ -2306,7 +2313,7 @@ class Walker {
       return;
     }
     if (!isTrackedText(real)) {
-      if (isProjectText(real)) state.texts[real] = { content: append ? (state.texts[real]?.content ?? '') + content : content, line: this.line() };
+      if (isProjectText(real) || this.startScript(real)) state.texts[real] = { content: append ? (state.texts[real]?.content ?? '') + content : content, line: this.line() };
       return;
     }
     // Lines appended to the image's own /etc/profile come after its text (Debian's PATH lines).
@@ -2322,7 +2329,7 @@ class Walker {
 
   private unknownContent(path: string, text: string): void {
     const real = resolvePath(this.state.fs, normalizePath(path, this.f.cwd)).path;
-    if (isProjectText(real)) delete this.state.texts[real];
+    if (isProjectText(real) || this.startScript(real)) delete this.state.texts[real];
     if (!isTrackedText(real) && real !== '/etc/passwd' && real !== '/etc/group') return;
     this.note(`the text written to ${real} is not known`, text, [real]);
     if (this.state.texts[real]) {
@@ -2333,6 +2340,11 @@ class Walker {
 
   origin(): string {
     return `${this.sh.file}:${this.line()}`;
+  }
+
+  /** A file named as a script the container starts with (RunInit.startScripts). */
+  private startScript(path: string): boolean {
+    return this.sh.startScripts?.has(baseName(path)) === true;
   }
 
   // ------------------------------------------------------------------ words

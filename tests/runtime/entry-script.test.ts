@@ -572,3 +572,18 @@ describe('a switch in a script, refused for a dropped capability', () => {
     assert.equal(one('exec setpriv --reuid=0 --regid=0 --init-groups "$@"', 'docker run --cap-drop SETGID img bash'), 'line 2: setpriv: initgroups failed: Operation not permitted');
   });
 });
+
+describe('a start script a RUN step writes (cat > FILE <<EOF)', () => {
+  const text = (write: string) => `FROM ubuntu:22.04\nRUN useradd -m -u 1000 ml\nRUN ${write}\nRUN chmod 0755 /usr/local/bin/start.sh\nUSER ml\nENTRYPOINT ["/usr/local/bin/start.sh"]\nCMD ["sleep", "1"]\n`;
+
+  test('its text is kept and followed at start, as for a COPY of it', () => {
+    const a = analyze({ file: 'Dockerfile', text: text("cat > /usr/local/bin/start.sh <<'EOS'\n#!/bin/sh\nmkdir -p /opt/x\nexec \"$@\"\nEOS") });
+    assert.equal(a.image.texts['/usr/local/bin/start.sh']?.content, '#!/bin/sh\nmkdir -p /opt/x\nexec "$@"\n');
+    assert.equal(a.assumptions.find((x) => x.id === 'entrypoint-script:/usr/local/bin/start.sh')?.confidence, 'high');
+  });
+
+  test('a text that cannot be told (curl) is not kept', () => {
+    const a = analyze({ file: 'Dockerfile', text: text('curl -fsSL https://example.invalid/start.sh > /usr/local/bin/start.sh') });
+    assert.equal(a.image.texts['/usr/local/bin/start.sh'], undefined);
+  });
+});
