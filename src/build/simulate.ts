@@ -332,11 +332,13 @@ class StageSimulator {
    * relative paths against the WORKDIR in force, no `cd` followed), so it only ever turns a
    * guess of "file" into "folder".
    */
+  /** Later instructions' text with the variables usedAsFolderLater reads filled in. */
+  private expandedArgs: Map<DfInstruction, string> | undefined;
+
   usedAsFolderLater(ins: DfInstruction, path: string): boolean {
     if (path === '/') return true;
     // Built only for an instruction that names the path at all: most name none.
     let asFolder: RegExp | undefined;
-    const relative = new Map<string, RegExp>();
     let after = false;
     // The WORKDIR of each later instruction, as written; unknown once one uses a variable.
     let workdir: string | undefined = this.state.config.workdir;
@@ -346,9 +348,14 @@ class StageSimulator {
         continue;
       }
       if (!after) continue;
-      // $NAME and ${NAME} as the stage's ENV and ARG give them now (the shell of a RUN sees
-      // them in its environment); a name they do not give stays as written.
-      const text = next.args.includes('$') ? next.args.replace(VAR_REF, (m, braced?: string, bare?: string) => this.vars((braced ?? bare)!) ?? m) : next.args;
+      // $NAME and ${NAME} as the stage's ENV and ARG give them (the shell of a RUN sees them in
+      // its environment), taken at the first COPY that asks; a name they do not give stays.
+      let text = next.args;
+      if (text.includes('$')) {
+        const done = (this.expandedArgs ??= new Map()).get(next);
+        if (done !== undefined) text = done;
+        else this.expandedArgs.set(next, (text = text.replace(VAR_REF, (m, braced?: string, bare?: string) => this.vars((braced ?? bare)!) ?? m)));
+      }
       if (next.keyword === 'WORKDIR') {
         const arg = text.trim();
         const to: string | undefined = arg.includes('$') || (workdir === undefined && !arg.startsWith('/')) ? undefined : normalizePath(arg, workdir);
@@ -359,11 +366,7 @@ class StageSimulator {
       // The path as a relative name from the WORKDIR (`COPY docs docs` in /build, then `RUN cd
       // docs`): a word that starts with it, not a longer path that ends with it.
       const rel = workdir !== undefined && isUnder(path, workdir) && path !== workdir ? path.slice(workdir === '/' ? 1 : workdir.length + 1) : undefined;
-      if (rel !== undefined && text.includes(rel)) {
-        let re = relative.get(rel);
-        if (re === undefined) relative.set(rel, (re = folderUse(rel, true)));
-        if (re.test(text)) return true;
-      }
+      if (rel !== undefined && text.includes(rel) && folderUse(rel, true).test(text)) return true;
       if (!text.includes(path)) continue;
       asFolder ??= folderUse(path, false);
       if (asFolder.test(text)) return true;
@@ -1741,6 +1744,20 @@ function heredocWordsJoined(ins: DfInstruction, words: string[]): string[] {
 const VAR_REF = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 
 function folderUse(name: string, relative: boolean): RegExp {
+  const key = relative ? `./${name}` : name;
+  let re = FOLDER_USES.get(key);
+  if (re === undefined) {
+    if (FOLDER_USES.size > 5_000) FOLDER_USES.clear();
+    FOLDER_USES.set(key, (re = folderUseOf(name, relative)));
+  }
+
+  return re;
+}
+
+/** The patterns folderUse made, by name (`./name` for a relative one): names repeat across files. */
+const FOLDER_USES = new Map<string, RegExp>();
+
+function folderUseOf(name: string, relative: boolean): RegExp {
   const quoted = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const word = relative ? `(?<=^|[\\s"'=])(?:\\./)?${quoted}` : quoted;
 
