@@ -126,8 +126,14 @@ describe('UID106: a folder as the start program', () => {
   });
 
   test('a program inside the folder starts: no finding', () => {
-    const text = 'FROM debian:bookworm\nRUN mkdir /app && printf x > /app/run && chmod 0755 /app/run\nENTRYPOINT ["/app/run"]\n';
+    // A script with a #! line (a file holding just "x" would be an exec format error).
+    const text = 'FROM debian:bookworm\nRUN mkdir /app && printf \'#!/bin/sh\\n\' > /app/run && chmod 0755 /app/run\nENTRYPOINT ["/app/run"]\n';
     assert.deepEqual(only('UID106', findings(text)), []);
+  });
+
+  test('one a RUN wrote without a #! line is no program the kernel can start', () => {
+    const text = 'FROM debian:bookworm\nRUN mkdir /app && printf x > /app/run && chmod 0755 /app/run\nENTRYPOINT ["/app/run"]\n';
+    assert.deepEqual(only('UID106', findings(text)).map((f) => f.message), ['The container will not start: exec /app/run: exec format error.']);
   });
 });
 

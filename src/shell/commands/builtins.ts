@@ -20,7 +20,7 @@ import {
 import { baseName, contentsUnknown, isUnder, normalizePath, parentOf as parentOfPath, resolvePath } from '../../image/fs.js';
 import { DEFAULT_PATH } from '../../image/state.js';
 import { globMatch } from '../words.js';
-import { parseSudoers, ruleSetenv, sudoEnvPolicy, sudoRootDecision, sudoRun, type SudoCommand, type SudoRunas } from './config.js';
+import { parseSudoers, refreshDerived, ruleSetenv, sudoEnvPolicy, sudoRootDecision, sudoRun, type SudoCommand, type SudoRunas } from './config.js';
 
 // ---------------------------------------------------------------- output whose text is unknown
 
@@ -1744,7 +1744,12 @@ function download(ctx: ExecContext, tool: string, dest: string): CmdResult | und
       : { status: 3, stderr: [`${dest}: ${err}`] };
   }
   const real = resolvePath(ctx.state.fs, normalizePath(dest, ctx.cwd)).path;
-  if (ctx.state.texts[real]) ctx.unknown(`the downloaded content of ${real} is not known`, [real]);
+  // A text the model keeps (sudoers, a start script) is no longer known: not the empty one written.
+  if (ctx.state.texts[real]) {
+    delete ctx.state.texts[real];
+    refreshDerived(ctx.state);
+    ctx.unknown(`the downloaded content of ${real} is not known`, [real]);
+  }
 
   return undefined;
 }
