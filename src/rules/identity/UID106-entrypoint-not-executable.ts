@@ -440,7 +440,7 @@ export default defineRule({
       dependsOn: v.dependsOn,
       unsureSeverity: unsure ? 'warning' : undefined,
       fixes: [
-        heredocCopyFix(a, file) ?? copyChmodFix(a, file) ?? { description: 'Make it executable and readable for everyone when copying it.', snippet: `COPY --chmod=0755 ${file.split('/').pop()} ${file}`, safe: false },
+        copyChmodFix(a, file) ?? { description: 'Make it executable and readable for everyone when copying it.', snippet: `COPY --chmod=0755 ${file.split('/').pop()} ${file}`, safe: false },
         chmodStepFix(a, file),
       ],
     });
@@ -450,55 +450,35 @@ export default defineRule({
 const KUBELET_FILES = new Set(['configMap', 'secret', 'projected', 'downwardAPI']);
 
 /**
- * The program was written by a COPY whose source is a heredoc (`COPY <<'EOT' /entrypoint.sh`):
- * there is no file in the build context to copy with --chmod, so the fix is that COPY itself
- * with --chmod=0755 (BuildKit gives a heredoc source the --chmod mode, else 0644), the body left
- * as it is. Undefined when the file came from anywhere else.
+ * The COPY or ADD that put the program in place, with --chmod=0755 (a --chmod there replaced,
+ * the other flags as written), as an edit `uidctl fix` can apply.
+ * - A heredoc source (`COPY <<'EOT' /entrypoint.sh`) has no file in the build context to copy
+ *   with --chmod, so this is the fix: BuildKit gives a heredoc source the --chmod mode, else
+ *   0644. The body stays as it is; the edit is made when the instruction's own line is its
+ *   whole head (the rest being the bodies and their delimiters).
+ * - Any other: a one-line COPY or ADD of that one source (several sources would all become
+ *   executable), not for the classic builder, which refuses --chmod.
+ * Undefined when the file came from anywhere else.
  */
-function heredocCopyFix(a: AnalysisView, file: string): Fix | undefined {
+function copyChmodFix(a: AnalysisView, file: string): Fix | undefined {
   const origin = a.runtime.view.fs.get(file)?.origin;
   if (origin === undefined || !origin.startsWith(`${a.file}:`)) return undefined;
   const line = Number(origin.slice(a.file.length + 1));
-  const ins = a.df.instructions.find((i) => i.line === line && (i.keyword === 'COPY' || i.keyword === 'ADD') && i.heredocs.length > 0);
+  const ins = a.df.instructions.find((i) => i.line === line && (i.keyword === 'COPY' || i.keyword === 'ADD') && i.json === null);
   if (!ins) return undefined;
-  // The other flags (--chown, --link) as written; a --chmod already there is the one replaced.
+  const heredoc = ins.heredocs.length > 0;
+  if (!heredoc && (a.builder === 'classic' || ins.endLine !== ins.line || ins.args.trim().split(/\s+/).length !== 2)) return undefined;
   const flags = ins.flags.filter((f) => f.name !== 'chmod').map((f) => `--${f.name}${f.value !== null ? `=${f.value}` : ''}`);
-
-  const snippet = [ins.keyword, '--chmod=0755', ...flags, ins.args].join(' ');
-  // The instruction's own line is its whole head when the rest are the bodies and their
-  // delimiters: that line alone is replaced, the bodies kept.
-  const bodies = ins.heredocs.reduce((n, h) => n + h.content.split('\n').length, 0);
-  const head = ins.endLine - ins.line + 1 - bodies;
+  const snippet = [ins.keyword, '--chmod=0755', ...flags, heredoc ? ins.args : ins.args.trim()].join(' ');
+  const head = heredoc ? ins.endLine - ins.line + 1 - ins.heredocs.reduce((n, h) => n + h.content.split('\n').length, 0) : 1;
 
   return {
-    description: `Make it executable and readable for everyone where the heredoc writes it: add --chmod=0755 to the ${ins.keyword} at line ${line} (its body stays as it is).`,
+    description: heredoc
+      ? `Make it executable and readable for everyone where the heredoc writes it: add --chmod=0755 to the ${ins.keyword} at line ${line} (its body stays as it is).`
+      : `Make it executable and readable for everyone when copying it: add --chmod=0755 to the ${ins.keyword} at line ${line}.`,
     snippet,
     safe: false,
     ...(head === 1 ? { edit: { file: a.file, startLine: ins.line, endLine: ins.line, text: snippet } } : {}),
-  };
-}
-
-/**
- * The program was copied by a one-line COPY or ADD of a single source from the build context
- * or a stage: that line with --chmod=0755 (a --chmod there replaced), as an edit `uidctl fix`
- * can apply. Not for several sources, whose other files would become executable too, nor for
- * the classic builder, which refuses --chmod.
- */
-function copyChmodFix(a: AnalysisView, file: string): Fix | undefined {
-  if (a.builder === 'classic') return undefined;
-  const origin = a.runtime.view.fs.get(file)?.origin;
-  if (origin === undefined || !origin.startsWith(`${a.file}:`)) return undefined;
-  const line = Number(origin.slice(a.file.length + 1));
-  const ins = a.df.instructions.find((i) => i.line === line && (i.keyword === 'COPY' || i.keyword === 'ADD') && i.heredocs.length === 0 && i.json === null);
-  if (!ins || ins.endLine !== ins.line || ins.args.trim().split(/\s+/).length !== 2) return undefined;
-  const flags = ins.flags.filter((f) => f.name !== 'chmod').map((f) => `--${f.name}${f.value !== null ? `=${f.value}` : ''}`);
-  const snippet = [ins.keyword, '--chmod=0755', ...flags, ins.args.trim()].join(' ');
-
-  return {
-    description: `Make it executable and readable for everyone when copying it: add --chmod=0755 to the ${ins.keyword} at line ${line}.`,
-    snippet,
-    safe: false,
-    edit: { file: a.file, startLine: ins.line, endLine: ins.line, text: snippet },
   };
 }
 
