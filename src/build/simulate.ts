@@ -11,7 +11,7 @@ import { refreshDerived } from '../shell/commands/config.js';
 import { applyMode, isProjectText, isTrackedText } from '../shell/commands/files.js';
 import { CONDA_TOOLS, condaNotOnPath } from '../shell/commands/packages.js';
 import { PLAIN_DISTRO, absentFromPath, codePaths, scriptShell } from '../shell/commands/builtins.js';
-import { ancestry, baseName, contentsUnknown, descendants, isUnder, listingsUnknownBelow, mkdirp, rebase, normalizePath, parentOf, resolvePath, withMeta } from '../image/fs.js';
+import { ancestry, baseName, descendants, isUnder, listingsUnknownBelow, mkdirp, rebase, normalizePath, parentOf, resolvePath, unreadWrites, withMeta } from '../image/fs.js';
 import { DOCKER_DEFAULT_CAPS, evaluate } from '../access/evaluate.js';
 import type { Builder, BuildIdentity, ShellEnv } from '../shell/context.js';
 import { runScript, type ExecRefusal } from '../shell/interpret.js';
@@ -1263,8 +1263,7 @@ class StageSimulator {
       const program = /^#!\s*(\S+(?:\s+\S+)?)/.exec(shebang)?.[1] ?? '';
       // What it may have written: its folder, /tmp, and the paths its code names.
       const paths = codePaths(shebang);
-      contentsUnknown(this.state.fs, [this.state.config.workdir, '/tmp']);
-      for (const p of paths) listingsUnknownBelow(this.state.fs, p);
+      unreadWrites(this.state.fs, this.state.config.workdir, paths);
       this.state.unknowns.push({ file: this.opts.file, line: ins.line, command: `#!${program}`, reason: `the here-document is run by ${program}, which the model does not follow`, paths });
       this.step(ins, () => `run not followed: #!${program}`);
       return;

@@ -312,6 +312,16 @@ export function contentsUnknown(tree: FsTree, dirs: string[]): void {
  * add entries to any folder it reaches, not only to the one it was unpacked in (an image's
  * tarball fills /app/logs below the /app that an earlier mkdir made).
  */
+/**
+ * What a program the model does not read may have written: its working folder and /tmp have
+ * entries it does not know, and so has every folder below the paths given (the paths its code
+ * or arguments name, the folders of its tools).
+ */
+export function unreadWrites(tree: FsTree, cwd: string, below: readonly string[]): void {
+  contentsUnknown(tree, [cwd, '/tmp']);
+  for (const p of below) listingsUnknownBelow(tree, p);
+}
+
 export function listingsUnknownBelow(tree: FsTree, dir: string): void {
   const r = resolvePath(tree, dir);
   if (!r.meta || r.meta.kind !== 'dir') {

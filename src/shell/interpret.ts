@@ -30,7 +30,7 @@ import type {
 import type { Errno, ImageState, Op, Verdict } from '../model/types.js';
 import { ACCESS_MASKS, DOCKER_DEFAULT_CAPS, allows, evaluate, readOnly } from '../access/evaluate.js';
 import type { View, ViewMount } from '../access/evaluate.js';
-import { baseName, childrenOf, contentsUnknown, isUnder, listingsUnknownBelow, normalizePath, parentOf as parentOfPath, resolvePath, withMeta } from '../image/fs.js';
+import { baseName, childrenOf, contentsUnknown, isUnder, listingsUnknownBelow, normalizePath, parentOf as parentOfPath, resolvePath, unreadWrites, withMeta } from '../image/fs.js';
 import { SHADOW_DEFAULTS, parseGroup, parseLoginDefs, parsePasswd, readAdduserConf, resolveExecUser } from '../image/accounts.js';
 import { literalText, parseShell } from './parse.js';
 import { onlyCommand, profileCommandRuns, profileLines, profileScriptsKnown, profileText, stockProfile } from './profile.js';
@@ -1693,9 +1693,8 @@ class Walker {
 
   /** What a program or script the model does not follow may have written: see notFollowed. */
   mayHaveWritten(paths: string[]): void {
-    this.contentsUnknown([this.f.cwd, '/tmp']);
     // A tool writes below its folder too (GOPATH/bin, CARGO_HOME/bin, NVM_DIR/versions).
-    for (const p of [...this.toolDirs(), ...paths]) listingsUnknownBelow(this.state.fs, p);
+    unreadWrites(this.state.fs, this.f.cwd, [...this.toolDirs(), ...paths]);
   }
 
   /** Absolute folders the environment names in a tool variable (TOOL_DIR_VAR; PATH itself aside). */

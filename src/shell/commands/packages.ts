@@ -5,7 +5,7 @@
 
 import type { FsTree, ImageState, PythonEnv } from '../../model/types.js';
 import { groupByGid, groupByName, lowestFreeId, userByName, userByUid } from '../../image/accounts.js';
-import { baseName, childrenOf, contentsUnknown, isUnder, listingsUnknownBelow, mkdirp, normalizePath, parentOf, resolvePath, withMeta } from '../../image/fs.js';
+import { baseName, childrenOf, contentsUnknown, isUnder, mkdirp, unreadWrites, normalizePath, parentOf, resolvePath, withMeta } from '../../image/fs.js';
 import { DEFAULT_PATH } from '../../image/state.js';
 import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
 import { refreshDerived } from './config.js';
@@ -1274,8 +1274,7 @@ const python: CommandHandler = (ctx, argv) => {
     const unread = (what: string): CmdResult => {
       const paths = (script === undefined || script === '-') && ctx.stdin !== undefined ? codePaths(ctx.stdin) : [];
       ctx.unknown(`${baseName(argv[0])} runs ${what}, which the model does not read`, paths);
-      contentsUnknown(ctx.state.fs, [ctx.cwd, '/tmp']);
-      for (const p of paths) listingsUnknownBelow(ctx.state.fs, p);
+      unreadWrites(ctx.state.fs, ctx.cwd, paths);
       return { status: 'unknown' };
     };
     if (script !== undefined && !argv.includes('-c')) return unread(script === '-' ? 'a script from its input' : script);
