@@ -138,6 +138,11 @@ export interface StageResult {
    * stage's image, its own or of a stage it is built FROM; an account with none is the base's.
    */
   accountLines: Map<string, number>;
+  /**
+   * ARGs declared only before the first FROM that an instruction of the stage uses without
+   * declaring them again: empty there (BuildKit's UndefinedVar check). The first use of each.
+   */
+  globalOnlyArgs?: { name: string; line: number; declaredAt: number }[];
 }
 
 export interface SimulationResult {
@@ -420,8 +425,25 @@ class StageSimulator {
     for (const e of entries) if (!had.has(e.name)) this.accountLines.set(`${kind}:${e.name}`, line);
   }
 
+  /** See StageResult.globalOnlyArgs. */
+  globalOnlyArgs: { name: string; line: number; declaredAt: number }[] | undefined = undefined;
+
+  /** An ARG declared only before FROM that ins uses, not declared in the stage nor an ENV. */
+  private noteGlobalOnly(ins: DfInstruction): void {
+    const text = ins.flags.length > 0 ? `${ins.flags.map((x) => x.value ?? '').join(' ')} ${ins.args}` : ins.args;
+    if (!text.includes('$')) return;
+    for (const m of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+      const name = m[1];
+      // Docker's predefined proxy ARGs reach every RUN without a declaration.
+      if (PROXY_ARGS.has(name) || this.declaredArgs?.has(name) || this.envValue(name) !== undefined || this.globalOnlyArgs?.some((x) => x.name === name)) continue;
+      const declaredAt = this.globalArgLine(name);
+      if (declaredAt !== undefined) (this.globalOnlyArgs ??= []).push({ name, line: ins.line, declaredAt });
+    }
+  }
+
   run(): void {
     for (const ins of this.stage.instructions) {
+      if (this.df.globalArgs.length > 0) this.noteGlobalOnly(ins);
       // The accounts before a step that may make some (see StageResult.accountLines).
       const makes = ins.keyword === 'RUN' || ins.keyword === 'COPY' || ins.keyword === 'ADD';
       const users = makes ? this.state.accounts.passwd.map((e) => e.name) : undefined;
@@ -1695,6 +1717,7 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
       lines: sim.lines,
       steps: sim.steps,
       accountLines: sim.accountLines,
+      ...(sim.globalOnlyArgs !== undefined ? { globalOnlyArgs: sim.globalOnlyArgs } : {}),
     });
   }
 
@@ -1738,6 +1761,9 @@ function heredocWordsJoined(ins: DfInstruction, words: string[]): string[] {
 
   return out;
 }
+
+/** Docker's predefined ARGs (Dockerfile reference, "Predefined ARGs"): usable with no ARG line. */
+const PROXY_ARGS = new Set(['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy']);
 
 /** A variable reference in an instruction's text: ${NAME} or $NAME. */
 const VAR_REF = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;

@@ -37,6 +37,7 @@ import UID601 from './build/UID601-build-permission-denied.js';
 import UID602 from './build/UID602-build-identity.js';
 import UID603 from './build/UID603-unmodelled-command.js';
 import UID604 from './build/UID604-build-step-failed.js';
+import UID605 from './build/UID605-arg-not-in-stage.js';
 import UID701 from './model/UID701-assumption.js';
 import UID801 from './gpu/UID801-gpu-device-denied.js';
 
@@ -46,7 +47,7 @@ export const RULES: readonly Rule[] = [
   UID301, UID302, UID303, UID304, UID305, UID306,
   UID401, UID402, UID403,
   UID501, UID502, UID503, UID504, UID505, UID506, UID507,
-  UID601, UID602, UID603, UID604,
+  UID601, UID602, UID603, UID604, UID605,
   UID701,
   UID801,
 ];

@@ -670,3 +670,24 @@ describe('COPY --from of a folder a step the model did not follow filled', () =>
     assert.deepEqual([v?.allowed, v?.unknown], [false, true]);
   });
 });
+
+describe('an ARG declared before the first FROM and used in a stage (UID605)', () => {
+  const rule = (text: string) => analyze({ file: 'Dockerfile', text }).findings.filter((f) => f.ruleId === 'UID605');
+  test('its first use in the stage is reported with the line of the ARG, and an edit that declares it', () => {
+    const [f, ...rest] = rule('ARG USERNAME=ml\nFROM ubuntu:22.04\nRUN useradd -m ${USERNAME:-fallback}\nUSER ${USERNAME:-fallback}\n');
+    assert.deepEqual(rest, []);
+    assert.equal(f.message, '$USERNAME is empty here: ARG USERNAME is declared before the first FROM (line 1), and this stage does not declare it again.');
+    assert.deepEqual(f.fixes[0].edit, { file: 'Dockerfile', startLine: 3, endLine: 2, text: 'ARG USERNAME' });
+  });
+  test('not when the stage declares it, an ENV sets it, or only FROM uses it', () => {
+    assert.deepEqual(rule('ARG U=ml\nFROM ubuntu:22.04\nARG U\nRUN useradd -m $U\n'), []);
+    assert.deepEqual(rule('ARG U=ml\nFROM ubuntu:22.04\nENV U=app\nRUN useradd -m $U\n'), []);
+    assert.deepEqual(rule('ARG BASE=ubuntu:22.04\nFROM ${BASE}\nRUN useradd -m app\n'), []);
+    // Docker's predefined proxy ARGs reach every RUN.
+    assert.deepEqual(rule('ARG http_proxy\nFROM ubuntu:22.04\nRUN curl -x "$http_proxy" https://example.invalid/\n'), []);
+  });
+  test('in every stage that uses it', () => {
+    const text = 'ARG V=1\nFROM debian:bookworm AS a\nRUN echo $V > /v\nFROM debian:bookworm\nCOPY --from=a /v /v\nRUN echo ${V}\n';
+    assert.deepEqual(rule(text).map((f) => f.location.line), [3, 6]);
+  });
+});
