@@ -1723,6 +1723,18 @@ const build: Case[] = [
     ),
   },
   {
+    name: 'UID605 fires for an ARG before FROM that the stage uses without declaring it',
+    rule: 'UID605',
+    dockerfile: 'ARG USER_UID=1000\nFROM pytorch/pytorch:2.4.0-cuda12.1-cudnn9-devel\nRUN useradd --create-home --uid ${USER_UID:-1500} trainer\n',
+    message: ['$USER_UID is empty here', 'line 1'],
+    fix: 'ARG USER_UID',
+  },
+  {
+    name: 'UID605 is quiet once the stage declares it again',
+    rule: 'UID605',
+    dockerfile: 'ARG USER_UID=1000\nFROM pytorch/pytorch:2.4.0-cuda12.1-cudnn9-devel\nARG USER_UID\nRUN useradd --create-home --uid ${USER_UID:-1500} trainer\n',
+  },
+  {
     name: 'UID604 fires for python3 -m venv on Debian without python3-venv',
     rule: 'UID604',
     dockerfile: df(
