@@ -437,7 +437,10 @@ class StageSimulator {
       // Docker's predefined proxy ARGs reach every RUN without a declaration.
       if (PROXY_ARGS.has(name) || this.declaredArgs?.has(name) || this.envValue(name) !== undefined || this.globalOnlyArgs?.some((x) => x.name === name)) continue;
       const declaredAt = this.globalArgLine(name);
-      if (declaredAt !== undefined) (this.globalOnlyArgs ??= []).push({ name, line: ins.line, declaredAt });
+      // A RUN's shell may set the name itself (`VERSION=$(cat v)`, `for V in`, `read V`): then
+      // it is the script's own variable.
+      if (declaredAt === undefined || (ins.keyword === 'RUN' && setsShellVariable(text, name))) continue;
+      (this.globalOnlyArgs ??= []).push({ name, line: ins.line, declaredAt });
     }
   }
 
@@ -1760,6 +1763,11 @@ function heredocWordsJoined(ins: DfInstruction, words: string[]): string[] {
   }
 
   return out;
+}
+
+/** Whether a shell script's text assigns name (`NAME=`, `export NAME=`, `for NAME`, `read ... NAME`). */
+function setsShellVariable(text: string, name: string): boolean {
+  return new RegExp(`(?:^|[\\s;&|(])(?:(?:export|local|readonly|declare)\\s+(?:-\\S+\\s+)*)?${name}\\+?=|\\bfor\\s+${name}\\b|\\bread\\b[^;&|\\n]*\\s${name}\\b`).test(text);
 }
 
 /** Docker's predefined ARGs (Dockerfile reference, "Predefined ARGs"): usable with no ARG line. */

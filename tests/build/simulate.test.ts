@@ -685,6 +685,11 @@ describe('an ARG declared before the first FROM and used in a stage (UID605)', (
     assert.deepEqual(rule('ARG BASE=ubuntu:22.04\nFROM ${BASE}\nRUN useradd -m app\n'), []);
     // Docker's predefined proxy ARGs reach every RUN.
     assert.deepEqual(rule('ARG http_proxy\nFROM ubuntu:22.04\nRUN curl -x "$http_proxy" https://example.invalid/\n'), []);
+    // A RUN whose shell sets the name itself.
+    for (const run of ['VERSION=$(cat /etc/debian_version) && echo $VERSION', 'export VERSION=1 && echo "$VERSION"', 'for VERSION in 1 2; do echo $VERSION; done', 'read -r VERSION < /etc/hostname; echo $VERSION']) {
+      assert.deepEqual(rule(`ARG VERSION=12\nFROM debian:\${VERSION}\nRUN ${run}\n`), [], run);
+    }
+    assert.equal(rule('ARG VERSION=12\nFROM debian:${VERSION}\nRUN echo $VERSION\n').length, 1);
   });
   test('in every stage that uses it', () => {
     const text = 'ARG V=1\nFROM debian:bookworm AS a\nRUN echo $V > /v\nFROM debian:bookworm\nCOPY --from=a /v /v\nRUN echo ${V}\n';
