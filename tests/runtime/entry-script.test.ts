@@ -587,3 +587,13 @@ describe('a start script a RUN step writes (cat > FILE <<EOF)', () => {
     assert.equal(a.image.texts['/usr/local/bin/start.sh'], undefined);
   });
 });
+
+describe('a start script cp puts in place from a file whose text is not known', () => {
+  test('its text stays unknown (not an empty file that would be an exec format error)', () => {
+    // Found in a public Dockerfile: COPY docker/ ./docker/ (not read), then cp docker-entrypoint.sh /sbin/.
+    const text = 'FROM debian:bookworm\nWORKDIR /src\nCOPY docker/ ./docker/\nRUN cd docker && cp docker-entrypoint.sh /sbin/docker-entrypoint.sh && chmod 755 /sbin/docker-entrypoint.sh\nENTRYPOINT ["/sbin/docker-entrypoint.sh"]\n';
+    const a = analyze({ file: 'Dockerfile', text });
+    assert.equal(a.image.texts['/sbin/docker-entrypoint.sh'], undefined);
+    assert.deepEqual(a.findings.filter((f) => f.ruleId === 'UID106' && f.severity === 'error'), []);
+  });
+});

@@ -1037,7 +1037,10 @@ function copyOne(ctx: ExecContext, arg: string, destArg: string, dest: string, o
         return [];
       }
       const err = ctx.writeText(dest, '', false);
-      return err === undefined ? [] : [`${o.tool}: cannot create regular file '${destArg}': ${err}`];
+      if (err !== undefined) return [`${o.tool}: cannot create regular file '${destArg}': ${err}`];
+      // Its bytes are the unknown source's, not the empty text written.
+      setText(ctx, resolvePath(fs, dest).path, undefined);
+      return [];
     }
     return [`${o.tool}: cannot stat '${arg}': ${errnoText(l.errno)}`];
   }
@@ -1118,6 +1121,7 @@ function copyFile(
     // Overwriting opens the existing file: its owner and mode stay (without -p).
     const err = ctx.writeText(existing.path, text ?? '', false);
     if (err !== undefined) return [`${o.tool}: cannot create regular file '${destArg}': ${err}`];
+    if (text === undefined) setText(ctx, existing.path, undefined);
     if (o.preserveMode || o.preserveOwner) {
       const cur = fs.get(existing.path)!;
       const m = copiedMeta(ctx, meta, existing.path, o);
