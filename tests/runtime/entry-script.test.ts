@@ -597,3 +597,12 @@ describe('a start script cp puts in place from a file whose text is not known', 
     assert.deepEqual(a.findings.filter((f) => f.ruleId === 'UID106' && f.severity === 'error'), []);
   });
 });
+
+describe('a start script written by tee from a download', () => {
+  test('its text is not known', () => {
+    const text = 'FROM debian:bookworm\nRUN curl -fsSL https://example.invalid/start.sh | tee /start.sh >/dev/null && chmod 755 /start.sh\nENTRYPOINT ["/start.sh"]\n';
+    const a = analyze({ file: 'Dockerfile', text });
+    assert.equal(a.image.texts['/start.sh'], undefined);
+    assert.deepEqual(a.findings.filter((f) => f.ruleId === 'UID106'), []);
+  });
+});

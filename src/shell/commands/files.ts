@@ -330,7 +330,12 @@ function missingOperand(tool: string): CmdResult {
 /** Drop the text of a tracked file whose new content is not known. */
 function forgetText(ctx: ExecContext, path: string): void {
   // A folder has no text (/etc/ssh/sshd_config.d moved into place with its files).
-  if (!isTrackedText(path) || ctx.state.fs.get(path)?.kind === 'dir') return;
+  if (ctx.state.fs.get(path)?.kind === 'dir') return;
+  // Another text kept (a start script, setup.py) goes without a word: nothing else reads it.
+  if (!isTrackedText(path)) {
+    delete ctx.state.texts[path];
+    return;
+  }
   ctx.unknown(`the text of ${path} after this command is not known`, [path]);
   if (ctx.state.texts[path]) {
     delete ctx.state.texts[path];
