@@ -568,3 +568,13 @@ describe('the Dev Containers base images', () => {
     assert.equal(resolveBase('mcr.microsoft.com/vscode/devcontainers/base').assumptions[0]?.id, 'base:latest-tag');
   });
 });
+
+describe('ubuntu tags by codename the catalog does not describe', () => {
+  // Found in a public Dockerfile: ubuntu:trusty with useradd --uid 1000, which 14.04 allows.
+  for (const [tag, uid1000] of [['trusty', []], ['xenial', []], ['bionic', []], ['kinetic', []], ['lunar', ['ubuntu']], ['oracular', ['ubuntu']]] as [string, string[]][]) {
+    test(`${tag}: ${uid1000.length > 0 ? 'the ubuntu user at uid 1000, as 23.04 and later' : 'no user at uid 1000, as before 23.04'}`, () => {
+      const r = resolveBase(`ubuntu:${tag}`);
+      assert.deepEqual(r.state.accounts.passwd.filter((p) => p.uid === 1000).map((p) => p.name), uid1000);
+    });
+  }
+});

@@ -275,6 +275,13 @@ const UBUNTU_NAMES: Record<string, string> = {
 
 export const UBUNTU_LATEST = '24.04';
 
+/** The releases of the codenames the catalog does not describe (wiki.ubuntu.com/Releases). */
+const UBUNTU_RELEASES: Record<string, string> = {
+  precise: '12.04', trusty: '14.04', xenial: '16.04', bionic: '18.04', cosmic: '18.10', disco: '19.04',
+  eoan: '19.10', groovy: '20.10', hirsute: '21.04', impish: '21.10', kinetic: '22.10', lunar: '23.04',
+  mantic: '23.10', oracular: '24.10', plucky: '25.04', questing: '25.10',
+};
+
 export const SLIM: Spec = layer(DEBIAN_12, {
   summary: 'Debian 12 slim (bookworm-slim): as bookworm, with documentation removed',
 });
@@ -345,8 +352,10 @@ export const ubuntuFamily: Family = {
       ]);
     }
 
-    // Releases after 23.04 carry the ubuntu user; older ones look like 22.04.
-    const year = /^(\d{2})\./.exec(tag);
+    // Releases after 23.04 carry the ubuntu user; older ones look like 22.04. A codename is
+    // read as its release (trusty is 14.04, with no user at uid 1000).
+    const written = m !== null ? (UBUNTU_RELEASES[m[1]] ?? m[1]) : tag;
+    const year = /^(\d{2})\./.exec(written);
     const newer = year ? Number(year[1]) >= 23 : true;
     const key = `ubuntu:${newer ? '24.04' : '22.04'}`;
 
