@@ -637,7 +637,8 @@ export function missingAccountName(message: string): string | undefined {
   const m =
     /unable to find (?:user|group) ([^\s:]+)/.exec(message) ??
     /(?:no such user|no such group|can't find uid for user|can't find gid for group|invalid user|invalid group|unknown user|unknown group)(?::\s*|\s+)'?([\w.-]+)/i.exec(message) ??
-    /(?:user|group) '?([\w.-]+)'? does not exist/i.exec(message);
+    // adduser quotes the name `so' (Debian's adduser 3.x).
+    /(?:user|group) [`']?([\w.-]+)'? does not exist/i.exec(message);
 
   return m?.[1];
 }

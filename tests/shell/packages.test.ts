@@ -797,3 +797,13 @@ describe('packages from a repository the build adds may install into /opt', () =
     assert.deepEqual(a.sim.failures.map((f) => f.message), ["rm: cannot remove '/opt/couchdb/data': No such file or directory"]);
   });
 });
+
+describe("adduser's `NAME' does not exist, after a package that bears the name", () => {
+  test('the failure is a warning resting on that package (its install script is not modelled)', () => {
+    // Found in a public Dockerfile: apt-get install clamav, then adduser clamav amavis.
+    const a = analyze({ file: 'Dockerfile', text: 'FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y clamav\nRUN addgroup --system amavis && adduser clamav amavis\n' });
+    const f = a.findings.find((x) => x.ruleId === 'UID602');
+    assert.deepEqual([f?.severity, f?.dependsOn], ['warning', ['package:clamav']]);
+    assert.match(f?.message ?? '', /^The build fails here: adduser: The user `clamav' does not exist\. \(unless the package clamav installed at line 2 adds it\)$/);
+  });
+});
