@@ -2,6 +2,7 @@
 // failed build's STEP maps to a Dockerfile line, and how a shell error becomes an errno.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 
 interface Harness {
   translateRun(line: string): string[];
@@ -193,6 +194,21 @@ describe('the scenario files', () => {
     const ids = all.map((s) => s.id);
     assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), []);
     assert.deepEqual(all.filter((s) => s.actions.length === 0).map((s) => s.id), []);
+  });
+
+  test('the counts the two READMEs give are those of the scenario files', () => {
+    const measured = loadDir(dir);
+    const only = loadDir(documented);
+    const actions = (list: { actions: unknown[] }[]) => list.reduce((n, s) => n + s.actions.length, 0);
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    const oracleReadme = readFileSync(new URL('./README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    const said = /It has (\d+) measured scenarios \((\d+) actions\) and agrees on all of them, plus (\d+) documented-only scenarios \((\d+) expected outcomes\)/.exec(readme);
+    assert.ok(said, 'README.md no longer states the counts in the expected words');
+    assert.deepEqual(said.slice(1).map(Number), [measured.length, actions(measured), only.length, actions(only)]);
+    const counts = /Counts: (\d+) measured scenarios, (\d+) measured actions/.exec(oracleReadme);
+    const documentedCounts = /plus (\d+) documented-only scenarios with (\d+) expected outcomes/.exec(oracleReadme);
+    assert.ok(counts && documentedCounts, 'tests/oracle/README.md no longer states the counts in the expected words');
+    assert.deepEqual([...counts.slice(1), ...documentedCounts.slice(1)].map(Number), [measured.length, actions(measured), only.length, actions(only)]);
   });
 });
 
