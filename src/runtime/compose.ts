@@ -7,6 +7,7 @@ import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, visit, type
 import type { MountSpec, RunContext } from '../model/types.js';
 import { normalizePath } from '../image/fs.js';
 import { RunParseError, yamlError, yamlToJS } from './errors.js';
+import { unrenderedTemplate } from './yaml-template.js';
 import { parseDotenv } from './dotenv.js';
 import { volumesFromAssumption, type Invoker } from './docker.js';
 import { mergeService, rebaseService, withoutResets, type MergeTag } from './compose-merge.js';
@@ -520,6 +521,10 @@ function readLayer(text: string, file: string | undefined, dir: string, env: Rec
   // `<<: *anchor` merge keys, as Compose reads them (compose-go's YAML parser; the Compose
   // spec's "Fragments" and "Extension" pages): the yaml library merges them only when asked.
   const doc = parseDocument(text, { lineCounter: lc, merge: true, customTags: goYamlInts, logLevel: 'error' });
+  const template = unrenderedTemplate(text, [doc], lc);
+  if (template) {
+    throw new RunParseError(`this looks like an unrendered template (${template.text} is template syntax, not YAML Compose reads): render it first with the tool it is written for and check the Compose file that prints`, undefined, file, template.line);
+  }
   if (doc.errors.length > 0) {
     throw yamlError(doc.errors[0], file);
   }
@@ -669,6 +674,10 @@ export function parseComposeFiles(sources: ComposeSource[], opts: ComposeOptions
         throw new RunParseError(`${where}.user must be a string`, `${where}.user`);
       }
       if (svc.user !== undefined && svc.user !== null && String(svc.user) !== '') run.user = String(svc.user);
+      // So are these strings in the schema: a list or a map is refused as docker compose does.
+      for (const key of ['working_dir', 'userns_mode', 'image'] as const) {
+        if (svc[key] !== null && typeof svc[key] === 'object') throw new RunParseError(`${where}.${key} must be a string`, `${where}.${key}`);
+      }
       if (svc.working_dir !== undefined) run.workdir = String(svc.working_dir);
       if (svc.userns_mode !== undefined) run.userns = String(svc.userns_mode);
       if (svc.image !== undefined) run.image = String(svc.image);

@@ -2,10 +2,11 @@
 // RunContexts: one per container. Semantics come from the Kubernetes documentation, cited
 // beside each field.
 
-import { LineCounter, parseAllDocuments, isMap, isSeq, visit, type Document } from 'yaml';
+import { LineCounter, parseAllDocuments, isMap, isSeq, type Document } from 'yaml';
 import type { MountSpec, RunContext } from '../model/types.js';
 import { normalizePath } from '../image/fs.js';
 import { RunParseError, yamlError, yamlToJS } from './errors.js';
+import { unrenderedTemplate } from './yaml-template.js';
 import type { Invoker } from './docker.js';
 
 export interface KubernetesOptions {
@@ -206,42 +207,6 @@ function subPathField(v: unknown, field: string, file?: string, line?: number): 
   if (v.split('/').includes('..')) throw new RunParseError(`${field}: Invalid value: "${v}": must not contain '..'`, field, file, line);
 
   return v;
-}
-
-/**
- * A Helm (or other Go text/template) manifest that was not rendered: `name: {{ .Release.Name }}`
- * is a YAML flow mapping whose key is another mapping, which no manifest a cluster accepts has,
- * and `{{- if .Values.x }}` on a line of its own usually breaks the YAML. The first such place:
- * a flow mapping that starts with `{{`, or a YAML error on a line that holds `{{`. A quoted
- * "{{ ... }}" is a string (Argo and Prometheus manifests carry such strings) and is not one.
- */
-function unrenderedTemplate(text: string, docs: Document.Parsed[], lc: LineCounter): { line: number; text: string } | undefined {
-  const at = (offset: number) => {
-    const line = lc.linePos(offset).line;
-    const src = text.split('\n')[line - 1] ?? '';
-    return { line, text: /\{\{.*?\}\}/.exec(src)?.[0] ?? '{{ ... }}' };
-  };
-  for (const doc of docs) {
-    const e = doc.errors[0];
-    if (e) {
-      const line = e.linePos?.[0].line;
-      if (line !== undefined && (text.split('\n')[line - 1] ?? '').includes('{{')) return at(lc.lineStarts[line - 1] ?? 0);
-      return undefined;
-    }
-    let found: number | undefined;
-    visit(doc, {
-      Map(_, node) {
-        if (node.flow && node.range && text.startsWith('{{', node.range[0])) {
-          found = node.range[0];
-          return visit.BREAK;
-        }
-        return undefined;
-      },
-    });
-    if (found !== undefined) return at(found);
-  }
-
-  return undefined;
 }
 
 /** Where the pod template sits in each workload kind. */

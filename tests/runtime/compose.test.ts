@@ -346,6 +346,23 @@ describe('Compose settings of the wrong type are refused at their own line', () 
     test(name, () => assert.throws(bad(yaml), { name: 'RunParseError', message }));
   }
 
+  test('image, working_dir and userns_mode given as a list or a map, at their line', () => {
+    const svc = (yaml: string) => () => parseCompose(`services:\n  a:\n${yaml}`, { invoker, file: 'c.yaml' });
+    assert.throws(svc('    image: {a: 1}\n'), { name: 'RunParseError', message: 'c.yaml:3: services.a.image must be a string' });
+    assert.throws(svc('    image: [debian]\n'), { name: 'RunParseError', message: 'c.yaml:3: services.a.image must be a string' });
+    assert.throws(svc('    image: debian\n    working_dir: [/w]\n'), { name: 'RunParseError', message: 'c.yaml:4: services.a.working_dir must be a string' });
+    assert.throws(svc('    image: debian\n    userns_mode: {host: 1}\n'), { name: 'RunParseError', message: 'c.yaml:4: services.a.userns_mode must be a string' });
+  });
+
+  test('a Compose file that is an unrendered Go template says so at the template, not "FROM [object Object]"', () => {
+    const template = (line: number, text: string) => `c.yaml:${line}: this looks like an unrendered template (${text} is template syntax, not YAML Compose reads): render it first with the tool it is written for and check the Compose file that prints`;
+    assert.throws(() => parseCompose('services:\n  app:\n    image: {{ .Values.image }}\n', { invoker, file: 'c.yaml' }), { name: 'RunParseError', message: template(3, '{{ .Values.image }}') });
+    assert.throws(() => parseCompose('services:\n  app:\n{{- if .Values.x }}\n    image: debian\n{{- end }}\n', { invoker, file: 'c.yaml' }), { name: 'RunParseError', message: template(3, '{{- if .Values.x }}') });
+    // A quoted "{{.Name}}" is a string (a logging tag), and the file is read.
+    const p = parseCompose('services:\n  app:\n    image: debian\n    logging:\n      options:\n        tag: "{{.Name}}"\n', { invoker, file: 'c.yaml' });
+    assert.equal(p.services.app.image, 'debian');
+  });
+
   test('in a second file merged over the first, the line is the second file\'s', () => {
     const files = [
       { file: 'a.yaml', text: 'services:\n  a:\n    image: debian\n' },
