@@ -583,6 +583,22 @@ const python: Case[] = [
     fix: 'USER root\nRUN pip install --no-cache-dir PACKAGE\nUSER 1001',
   },
   {
+    name: 'UID301 under a run-time --user: the build-time fix gives the image back its own USER, not the run\'s uid',
+    rule: 'UID301',
+    dockerfile: df('FROM python:3.11-slim-bookworm', 'RUN useradd -m -u 1000 app', 'USER app'),
+    run: 'docker run --user 1234:1234 img',
+    message: ['uid 1234 (no passwd entry)', 'will fail'],
+    fix: 'USER root\nRUN pip install --no-cache-dir PACKAGE\nUSER app',
+  },
+  {
+    name: 'UID301 under a run-time --user on an image that runs as root: the fix is the RUN alone',
+    rule: 'UID301',
+    dockerfile: df('FROM python:3.11-slim-bookworm'),
+    run: 'docker run --user 1234:1234 img',
+    message: ['uid 1234 (no passwd entry)', 'will fail'],
+    fix: 'RUN pip install --no-cache-dir PACKAGE',
+  },
+  {
     name: 'UID301 is quiet for jovyan in the Jupyter image (group-writable conda)',
     rule: 'UID301',
     dockerfile: df(JUPYTER),

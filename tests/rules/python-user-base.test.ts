@@ -193,3 +193,16 @@ describe('UID301 on a read-only root file system', () => {
     assert.equal(f.fixes[f.fixes.length - 1], 'RUN python3 -m venv /home/dev/venv\nENV PATH=/home/dev/venv/bin:$PATH');
   });
 });
+
+describe('UID301 under a run-time --user: the build-time fix is written for the image', () => {
+  test("it switches back to the image's own USER, not to the run's uid (which would make the image run nameless)", () => {
+    const [f] = findings(analysisOf([PY, DEV, 'USER dev'], 'docker run --user 1234:1234 img'), 'UID301');
+    assert.deepEqual(f.fixes, ['USER root\nRUN pip install --no-cache-dir PACKAGE\nUSER dev', 'RUN python3 -m venv /opt/venv && chown -R 1234:1234 /opt/venv\nENV PATH=/opt/venv/bin:$PATH']);
+  });
+  test('on an image that runs as root (no USER, or USER root) it is the RUN alone', () => {
+    for (const lines of [[PY], [PY, 'USER root'], [PY, DEV, 'USER 0:0']]) {
+      const [f] = findings(analysisOf(lines, 'docker run --user 1234:1234 img'), 'UID301');
+      assert.deepEqual(f.fixes[0], 'RUN pip install --no-cache-dir PACKAGE', lines.join(' / '));
+    }
+  });
+});

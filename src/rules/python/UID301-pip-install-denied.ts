@@ -13,8 +13,11 @@ import { pipInstalled, refusedByMarker, userBaseOf, userBinListed, userSiteWrita
 export interface PipFixParts {
   /** pip falls back to a user install, so `--user` is the first advice. */
   falls: boolean;
-  /** The USER to switch back to after a root install. */
-  user: string;
+  /**
+   * The USER to switch back to after a root install: the image's own (a run-time --user still
+   * applies over it); undefined when the image runs as root, where a RUN needs no switch.
+   */
+  user: string | undefined;
   /**
    * Puts the user base's bin (~/.local/bin, or PYTHONUSERBASE/bin) on PATH: an ENV line, or
    * run-time settings when the run decides the base; undefined when PATH already lists it.
@@ -43,11 +46,13 @@ export function pipDeniedFixes(f: PipFixParts): Fix[] {
         : { description: 'Install explicitly per user.', snippet: 'pip install --user PACKAGE', safe: false },
     );
   }
-  fixes.push({
-    description: `${fixes.length > 0 ? 'Or install' : 'Install'} the packages at build time, before switching to the user.`,
-    snippet: `USER root\nRUN pip install --no-cache-dir PACKAGE\nUSER ${f.user}`,
-    safe: false,
-  });
+  fixes.push(f.user === undefined
+    ? { description: `${fixes.length > 0 ? 'Or install' : 'Install'} the packages at build time.`, snippet: 'RUN pip install --no-cache-dir PACKAGE', safe: false }
+    : {
+        description: `${fixes.length > 0 ? 'Or install' : 'Install'} the packages at build time, before switching to the user.`,
+        snippet: `USER root\nRUN pip install --no-cache-dir PACKAGE\nUSER ${f.user}`,
+        safe: false,
+      });
   if (f.venvSnippet !== undefined) fixes.push({ description: 'Or give the user a virtual environment of its own.', snippet: f.venvSnippet, safe: false });
 
   return fixes;
@@ -135,7 +140,9 @@ export default defineRule({
             safe: false,
           }
         : undefined,
-      user: p.userName ?? String(p.uid),
+      // The image's USER, not a run-time --user: the Dockerfile's last line must give the image
+      // back its own user (USER 1234 would make an image that runs nameless without --user).
+      user: imageUserFor(a, p),
       pathSnippet: userBinListed(p.env, u) ? undefined : userBinOnPath(a, u),
       venvSnippet: a.run?.readOnlyRootfs ? undefined : venvSnippet(home, p.uid, p.gid),
     });
@@ -156,3 +163,11 @@ export default defineRule({
     });
   },
 });
+
+/** The user the image itself runs as, as its USER line writes it; undefined for root. */
+function imageUserFor(a: AnalysisView, p: AnalysisView['runtime']['process']): string | undefined {
+  if (a.run?.user === undefined) return p.uid === 0 ? undefined : (p.userName ?? String(p.uid));
+  const own = a.image.config.user ?? '';
+
+  return own === '' || /^(0|root)(:|$)/.test(own) ? undefined : own;
+}
