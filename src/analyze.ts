@@ -263,16 +263,23 @@ function keyPathsFor(a: { image: ImageState; process: Process; run: RunContext; 
 function sudoStatus(image: ImageState, process: Process): SudoStatus {
   const installed = image.packages.sudo !== undefined;
   if (!installed) return { installed, usable: false, nopasswd: false, reason: 'sudo is not installed in the image' };
-  if (process.uid === 0) return { installed, usable: true, nopasswd: true, reason: 'the process is already root' };
-  if (process.noNewPrivileges) {
-    return { installed, usable: false, nopasswd: false, reason: 'no-new-privileges stops setuid sudo from gaining root' };
-  }
   // setuid sudo gets its capabilities back from the bounding set: without CAP_SETGID it cannot
   // set root's groups and stops ("sudo: unable to change to root gid: Operation not permitted",
   // status 1, measured with buildah run --cap-drop CAP_SETGID and --cap-drop ALL; a dropped
-  // CAP_SETUID alone still lets it run, as the setuid bit already makes it root).
-  if (process.bounding !== undefined && !process.bounding.has('CAP_SETGID')) {
+  // CAP_SETUID alone still lets it run, as the setuid bit already makes it root). Root itself
+  // needs both: without either its sudo stops with EPERM too (measured: caps/sudo-root-drop-*).
+  if (process.bounding !== undefined && process.uid === 0) {
+    const lacking = (['CAP_SETUID', 'CAP_SETGID'] as const).filter((c) => !process.bounding!.has(c));
+    if (lacking.length > 0) {
+      return { installed, usable: false, nopasswd: false, reason: `sudo stops with Operation not permitted: ${lacking.join(' and ')} ${lacking.length > 1 ? 'are' : 'is'} dropped from the bounding set, and sudo needs ${lacking.length > 1 ? 'them' : 'it'} even when root runs it` };
+    }
+  }
+  if (process.bounding !== undefined && process.uid !== 0 && !process.bounding.has('CAP_SETGID')) {
     return { installed, usable: false, nopasswd: false, reason: 'sudo: unable to change to root gid: Operation not permitted (CAP_SETGID is dropped from the bounding set, which setuid sudo needs)' };
+  }
+  if (process.uid === 0) return { installed, usable: true, nopasswd: true, reason: 'the process is already root' };
+  if (process.noNewPrivileges) {
+    return { installed, usable: false, nopasswd: false, reason: 'no-new-privileges stops setuid sudo from gaining root' };
   }
   const r = sudoAllows(image, { name: process.userName, uid: process.uid, groups: process.groups });
   // A sudoers file whose text the build lost may hold a rule for this user.

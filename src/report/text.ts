@@ -5,7 +5,8 @@ import type { Finding, Op, Verdict } from '../model/types.js';
 import type { Reported } from './json.js';
 import { baseSources, startErrors, summary, type Tally } from './json.js';
 import { docsUrl } from '../rules/rule.js';
-import { ALL_LINUX_CAPS } from '../runtime/resolve.js';
+import { ALL_LINUX_CAPS, defaultCaps } from '../runtime/resolve.js';
+import type { Engine } from '../runtime/resolve.js';
 import { failureLine } from '../build/simulate.js';
 import { followedFailure, startFollows } from '../rules/util.js';
 
@@ -87,19 +88,14 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
     if (script && !script.error) {
       out.push(`  script   ${script.written} is followed as it starts${script.workloadLine !== undefined ? `; its line ${script.workloadLine} starts the command` : ': it starts no other program, so it is the workload itself'}`);
     }
-    out.push(`  runs as  ${id.id}${id.user === null ? paint('yellow', '  (no passwd entry: "I have no name!")') : ''}`);
+    // A --user $(...) that could not be evaluated: the ids shown are a stand-in, said as such.
+    const standIn = a.run?.userUnknown !== undefined;
+    out.push(`  runs as  ${id.id}${standIn ? paint('yellow', `  (a stand-in: --user ${a.run!.userUnknown} is not evaluated, so the user is not known)`) : id.user === null ? paint('yellow', '  (no passwd entry: "I have no name!")') : ''}`);
     const homeState = !id.homeExists ? paint('yellow', 'missing') : id.homeWritable ? 'writable' : paint('yellow', 'not writable');
     out.push(`  HOME     ${id.home} (${homeState}${id.homeFrom === 'default' ? ', fallback /' : id.homeFrom === 'env' ? ', from the environment' : id.homeFrom === 'start' ? ', kept from the user the container starts as' : ''})`);
     out.push(`  WORKDIR  ${id.workdir}${id.workdirExists ? '' : paint('yellow', ' (missing)')}`);
     // Long lists are summed up: all of them (--privileged, --cap-add ALL) or root's usual set.
-    const caps = id.caps.length === 0
-      ? 'none'
-      : id.caps.length >= ALL_LINUX_CAPS.length
-        ? `all ${id.caps.length}`
-        : id.caps.length >= 14
-          ? `${id.caps.length} (the engine's default set for root${id.caps.includes('CAP_DAC_OVERRIDE') ? ', incl. DAC_OVERRIDE' : ''})`
-          : id.caps.map((c) => c.replace(/^CAP_/, '')).join(', ');
-    out.push(`  caps     ${caps}`);
+    out.push(`  caps     ${capsText(id.caps, a.engine)}`);
     const only = id.sudo.only !== undefined ? `, only for ${id.sudo.only}` : '';
     out.push(`  sudo     ${!id.sudo.installed ? 'not installed' : id.sudo.usable ? (id.sudo.nopasswd ? `usable without password${only}` : `usable with password${only}`) : id.sudo.unsure ? `not known (${id.sudo.reason})` : `not usable (${id.sudo.reason})`}`);
     if (a.python) {
@@ -155,4 +151,27 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
   out.push('');
 
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * The capabilities line: none, all, the engine's default set for root, that set with a few
+ * added or dropped (--cap-add, --cap-drop), all but a few, or the list itself.
+ */
+function capsText(caps: readonly string[], engine: Engine): string {
+  if (caps.length === 0) return 'none';
+  if (caps.length >= ALL_LINUX_CAPS.length) return `all ${caps.length}`;
+  const short = (list: readonly string[]) => list.map((c) => c.replace(/^CAP_/, '')).join(', ');
+  const has = new Set(caps);
+  const defaults = defaultCaps(engine);
+  const added = caps.filter((c) => !defaults.includes(c as never));
+  const dropped = defaults.filter((c) => !has.has(c));
+  const set = `the engine's default set for root${has.has('CAP_DAC_OVERRIDE') && dropped.length === 0 ? ', incl. DAC_OVERRIDE' : ''}`;
+  if (added.length === 0 && dropped.length === 0) return `${caps.length} (${set})`;
+  const missing = ALL_LINUX_CAPS.filter((c) => !has.has(c));
+  if (missing.length <= 4) return `${caps.length} (all but ${short(missing)})`;
+  if (added.length + dropped.length <= 4 && caps.length > added.length) {
+    return `${caps.length} (${set}${added.length > 0 ? `, plus ${short(added)}` : ''}${dropped.length > 0 ? `, without ${short(dropped)}` : ''})`;
+  }
+
+  return short(caps);
 }

@@ -81,9 +81,31 @@ export function runRules(a: AnalysisView, settings: RuleSettings = {}): Finding[
   // An image without a shell (FROM scratch, distroless) runs no RUN line: a fix that is one is
   // left out where the finding has another, and else says where such a step can run.
   if (lacksRunShell(a)) for (const f of findings) f.fixes = withoutRunFixes(f.fixes, a.image.config.shell[0]);
+  if (a.run?.userUnknown !== undefined) standInFindings(findings, a.run.userUnknown, settings);
 
   // Plain comparison: localeCompare would load ICU collation data on first use (~20 ms).
   return findings.sort((x, y) => x.location.line - y.location.line || (x.ruleId < y.ruleId ? -1 : x.ruleId > y.ruleId ? 1 : 0));
+}
+
+/**
+ * `--user $(...)` that could not be evaluated: the process's ids are a stand-in (nobody, 65534),
+ * so what the run-time rules found holds for the stand-in only. Each such finding rests on the
+ * run-user:unknown assumption, at most a warning (a severity set in the config stays), and keeps
+ * no fix written for the stand-in's ids (a chown to 65534, USER 65534).
+ */
+function standInFindings(findings: Finding[], written: string, settings: RuleSettings): void {
+  const standInIds = /\b65534\b/;
+  for (const f of findings) {
+    const rule = RULES.find((r) => r.id === f.ruleId);
+    if (rule === undefined || rule.category === 'build' || rule.category === 'model') continue;
+    f.dependsOn = [...new Set([...f.dependsOn, 'run-user:unknown'])];
+    if (f.severity === 'error' && settings.severity?.[f.ruleId] === undefined) f.severity = 'warning';
+    const kept = f.fixes.filter((x) => !standInIds.test(`${x.snippet ?? ''} ${x.description}`));
+    f.fixes = leadFix([
+      { description: `The user is not known: --user ${written} is not evaluated (uidctl runs only id, whoami and pwd). Give the ids it prints, e.g. --run 'docker run --user 1000:1000 ...', to judge this for the real user.`, safe: true },
+      ...kept,
+    ]);
+  }
 }
 
 const RUN_LINE = /^RUN /m;

@@ -145,6 +145,11 @@ const PODMAN_DEFAULT_CAPS: readonly Capability[] = [...DOCKER_DEFAULT_CAPS].filt
   (c) => c !== 'CAP_MKNOD' && c !== 'CAP_NET_RAW' && c !== 'CAP_AUDIT_WRITE',
 );
 
+/** The capabilities a root process of the engine has by default. */
+export function defaultCaps(engine: Engine): readonly Capability[] {
+  return engine === 'podman' ? PODMAN_DEFAULT_CAPS : [...DOCKER_DEFAULT_CAPS];
+}
+
 function assumption(id: string, subject: string, text: string, confidence: Assumption['confidence']): Assumption {
   return { id, subject, text, confidence };
 }
@@ -1213,7 +1218,7 @@ export function resolveRuntime(
   for (const c of [...run.capAdd, ...run.capDrop]) {
     if (c !== 'ALL' && !KNOWN_CAPS.has(c)) errors.push({ message: `unknown capability: "${c}"` });
   }
-  const defaults = engine === 'podman' ? PODMAN_DEFAULT_CAPS : [...DOCKER_DEFAULT_CAPS];
+  const defaults = defaultCaps(engine);
   if (engine === 'podman') {
     notes.push({
       text: 'podman default capabilities assumed without MKNOD, NET_RAW and AUDIT_WRITE',

@@ -20,6 +20,12 @@ describe('text report: capabilities', () => {
     ['docker run --privileged img', '  caps     all 41'],
     ['docker run --user 1000 img', '  caps     none'],
     ['docker run --cap-drop all --cap-add chown img', '  caps     CHOWN'],
+    // Added to or dropped from the default set: said so, not called the default set.
+    ['docker run --cap-add ALL --cap-drop DAC_OVERRIDE img', '  caps     40 (all but DAC_OVERRIDE)'],
+    ['docker run --cap-drop NET_RAW img', "  caps     13 (the engine's default set for root, without NET_RAW)"],
+    ['docker run --cap-add SYS_ADMIN img', "  caps     15 (the engine's default set for root, incl. DAC_OVERRIDE, plus SYS_ADMIN)"],
+    ['docker run --cap-drop ALL --cap-add CHOWN --cap-add FOWNER --cap-add SETUID --cap-add SETGID --cap-add DAC_OVERRIDE img', '  caps     CHOWN, DAC_OVERRIDE, FOWNER, SETGID, SETUID'],
+    ['podman run img', "  caps     11 (the engine's default set for root, incl. DAC_OVERRIDE)"],
   ];
   for (const [run, want] of cases) test(run, () => assert.equal(capsLine(run), want));
 });

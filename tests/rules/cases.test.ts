@@ -992,6 +992,27 @@ const sudo: Case[] = [
     rule: 'UID403',
     dockerfile: df(CUDA, SUDO),
   },
+  {
+    name: 'identity.sudo: root with --cap-drop ALL cannot run sudo either (measured: caps/sudo-root-drop-all)',
+    rule: 'UID403',
+    dockerfile: df(CUDA, SUDO),
+    run: 'docker run --user root --cap-drop ALL img',
+    sudo: [false, false],
+  },
+  {
+    name: 'identity.sudo: root loses sudo when only CAP_SETUID is dropped (measured: caps/sudo-root-drop-setuid; a user keeps it)',
+    rule: 'UID403',
+    dockerfile: df(CUDA, SUDO),
+    run: 'docker run --user root --cap-drop SETUID img',
+    sudo: [false, false],
+  },
+  {
+    name: 'identity.sudo: root keeps sudo when another capability is dropped',
+    rule: 'UID403',
+    dockerfile: df(CUDA, SUDO),
+    run: 'docker run --user root --cap-drop NET_RAW img',
+    sudo: [true, true],
+  },
 ];
 
 const SSHD = 'RUN apt-get update && apt-get install -y openssh-server';

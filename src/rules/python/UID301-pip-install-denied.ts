@@ -2,7 +2,7 @@ import { defineRule, type AnalysisView } from '../rule.js';
 import { firstReason, groupAddFix, imageHome, renderRunChanges, who } from '../util.js';
 import type { Fix } from '../../model/types.js';
 import type { DfInstruction } from '../../dockerfile/types.js';
-import { normalizePath } from '../../image/fs.js';
+import { normalizePath, resolvePath } from '../../image/fs.js';
 import { pipInstalled, refusedByMarker, userBaseOf, userBinListed, userSiteWritable, type UserBase } from './pip.js';
 
 // pip's decide_user_install() (pip/_internal/commands/install.py): when site-packages is not
@@ -125,8 +125,9 @@ export default defineRule({
     const userSite = u.site;
     const userSiteEnabled = py.kind !== 'venv' && !p.env.PYTHONNOUSERSITE;
     const falls = userSiteEnabled && userSiteWritable(a, u);
-    // The image's own HOME, never one set when the container starts.
-    const home = imageHome(a);
+    // The image's own HOME, never one set when the container starts; a venv goes there only
+    // when it is a folder the user owns (nobody's /nonexistent is none: /opt/venv then).
+    const home = ownedHome(a, imageHome(a), p.uid);
     // pip still falls back (it looks only at site-packages) and then fails writing the user
     // site: when a COPY put that there as root, copying it owned by the user is the fix.
     const copy = userSiteEnabled && !falls ? userSiteCopy(a, u) : undefined;
@@ -166,8 +167,16 @@ export default defineRule({
 
 /** The user the image itself runs as, as its USER line writes it; undefined for root. */
 function imageUserFor(a: AnalysisView, p: AnalysisView['runtime']['process']): string | undefined {
-  if (a.run?.user === undefined) return p.uid === 0 ? undefined : (p.userName ?? String(p.uid));
+  if (a.run?.user === undefined && a.run?.userUnknown === undefined) return p.uid === 0 ? undefined : (p.userName ?? String(p.uid));
   const own = a.image.config.user ?? '';
 
   return own === '' || /^(0|root)(:|$)/.test(own) ? undefined : own;
+}
+
+/** home when the image has it as a folder that uid owns, else undefined. */
+function ownedHome(a: AnalysisView, home: string | undefined, uid: number): string | undefined {
+  if (home === undefined) return undefined;
+  const meta = resolvePath(a.image.fs, home).meta;
+
+  return meta?.kind === 'dir' && meta.uid === uid ? home : undefined;
 }
