@@ -206,3 +206,14 @@ describe('UID301 under a run-time --user: the build-time fix is written for the 
     }
   });
 });
+
+describe("UID301's virtual environment goes where the user can make it", () => {
+  test("nobody's home /nonexistent is no folder: the environment is /opt/venv, given to nobody", () => {
+    const [f] = findings(analysisOf([PY, 'USER nobody']), 'UID301');
+    assert.equal(f.fixes.at(-1), 'RUN python3 -m venv /opt/venv && chown -R 65534:65534 /opt/venv\nENV PATH=/opt/venv/bin:$PATH');
+  });
+  test('a home the user owns keeps the environment in it', () => {
+    const [f] = findings(analysisOf([PY, DEV, 'USER dev']), 'UID301');
+    assert.equal(f.fixes.at(-1), VENV);
+  });
+});
