@@ -737,3 +737,23 @@ describe('UID201: running as the folder\'s owner where a folder above the workin
     assert.equal(f?.snippet, '--user 1005:1005 -e HOME=/tmp');
   });
 });
+
+describe('UID103 where the image sets HOME with ENV (ENV HOME=/root, then USER dev)', () => {
+  const lastFix = (text: string) => {
+    const f = one(analyze({ file: 'Dockerfile', text }), 'UID103');
+    return f.fixes[f.fixes.length - 1];
+  };
+  test('the fix is HOME itself, not usermod --home, which ENV HOME overrides; applied, it clears the finding', () => {
+    const text = 'FROM ubuntu:22.04\nENV HOME=/root\nRUN useradd -m -u 1000 dev\nUSER dev\nWORKDIR /home/dev\n';
+    const fix = lastFix(text);
+    assert.equal(fix.snippet, 'ENV HOME=/home/dev');
+    assert.match(fix.description, /the image's `ENV HOME=\/root` \(line 2\) sets HOME for every user/);
+    assert.deepEqual(ids(analyze({ file: 'Dockerfile', text: `${text}${fix.snippet}\n` })), []);
+  });
+  test('a user made without a home gets it made first, as root, then HOME', () => {
+    const text = 'FROM ubuntu:22.04\nENV HOME=/root\nRUN useradd -u 1000 dev\nUSER dev\n';
+    const fix = lastFix(text);
+    assert.equal(fix.snippet, 'USER root\nRUN mkdir -p /home/dev && chown 1000:1000 /home/dev\nUSER dev\nENV HOME=/home/dev');
+    assert.deepEqual(ids(analyze({ file: 'Dockerfile', text: `${text}${fix.snippet}\n` })), []);
+  });
+});

@@ -30,6 +30,29 @@ function keptHome(a: AnalysisView): { drop: PrivilegeDrop; home: string; fix: Fi
   return { drop: d, home: own, fix };
 }
 
+/** The image sets HOME with ENV (not the run): that, not the passwd entry, is the process's HOME. */
+function imageEnvHome(a: AnalysisView): boolean {
+  return !homeFromRun(a) && (a.image.config.env.HOME ?? '') !== '' && a.runtime.process.homeFrom === 'env';
+}
+
+/**
+ * ENV HOME overrides the passwd entry's home for every user, so usermod --home changes nothing:
+ * the fix is HOME itself, set after the USER line to the user's own home (made when missing).
+ */
+function envHomeFix(a: AnalysisView, name: string, uid: number, gid: number): Fix {
+  const entry = userByUid(a.image.accounts, uid);
+  const own = entry && entry.home !== '/' && !othersHome(a, entry.home, uid) ? entry.home : `/home/${name}`;
+  const meta = resolvePath(a.image.fs, own).meta;
+  const ready = meta?.kind === 'dir' && meta.uid === uid;
+  const line = a.sim.target.lines.env?.HOME;
+
+  return {
+    description: `Or set HOME to ${name}'s own home after \`USER ${name}\`: the image's \`ENV HOME=${a.image.config.env.HOME}\`${line !== undefined ? ` (line ${line})` : ''} sets HOME for every user, over the passwd entry, so changing the entry changes nothing.`,
+    snippet: ready ? `ENV HOME=${own}` : `USER root\nRUN mkdir -p ${own} && chown ${uid}:${gid} ${own}\nUSER ${name}\nENV HOME=${own}`,
+    safe: false,
+  };
+}
+
 export default defineRule({
   id: 'UID103',
   name: 'home-not-writable',
@@ -102,7 +125,9 @@ export default defineRule({
       fixes: noHome || (v.errno !== 'EROFS' && !homeFromRun(a) && othersHome(a, p.home, p.uid))
         ? [
             { description: 'Give the process a writable HOME.', snippet: tmpHome, safe: false },
-            p.userName && !noHome
+            imageEnvHome(a) && p.userName && !noHome
+              ? envHomeFix(a, p.userName, p.uid, p.gid)
+              : p.userName && !noHome
               ? { description: `Or give ${p.userName} a home of its own.`, snippet: `RUN mkdir -p /home/${p.userName} && chown ${p.uid}:${p.gid} /home/${p.userName} && usermod --home /home/${p.userName} ${p.userName}`, safe: false }
               : { description: 'Or run as a user created with a home of its own.', snippet: `RUN ${newUser(a).create}\nUSER ${newUser(a).name}`, safe: false },
           ]
