@@ -534,6 +534,7 @@ describe('UID201: a fix that changes the build is checked against the model befo
     assert.deepEqual(fixes(f), [
       ["Run as svc, the image's user with uid 1001.", '--user svc'],
       ['Or give the folder to uid 1000 on the host.', 'sudo chown -R 1000:1000 /home/sam/proj'],
+      ['Or, if the container only reads this folder (a dataset, models), mount it read-only: the host folder keeps its owner.', '-v /home/sam/proj:/data:ro'],
     ]);
     const fixed = check(SVC, RUN.replace(' img', ` ${f.fixes[0].snippet} img`));
     assert.equal(fixed.identity.id, 'uid=1001(svc) gid=1001(svc) groups=1001(svc)');
@@ -557,7 +558,7 @@ describe('UID201: a fix that changes the build is checked against the model befo
 
   test('a gid another group holds: neither the build arg nor the rewritten useradd line is offered (both stop the build)', () => {
     const T = 'FROM debian:bookworm\nRUN groupadd -g 1001 data\nARG UID=1000\nRUN groupadd -g ${UID} app && useradd -m -u ${UID} -g app app\nUSER app\n';
-    assert.deepEqual(one(check(T), 'UID201').fixes.map((x) => x.snippet), ['--user 1001:1001 -e HOME=/tmp', 'sudo chown -R 1000:1000 /home/sam/proj']);
+    assert.deepEqual(one(check(T), 'UID201').fixes.map((x) => x.snippet), ['--user 1001:1001 -e HOME=/tmp', 'sudo chown -R 1000:1000 /home/sam/proj', '-v /home/sam/proj:/data:ro']);
     assert.deepEqual(check(T, RUN, { UID: '1001' }).sim.failures.map((x) => [x.line, x.message]), [[4, "groupadd: GID '1001' already exists"]]);
   });
 
@@ -584,6 +585,7 @@ describe('UID201 for root without CAP_DAC_OVERRIDE: never "renumber root" (/tmp/
     assert.deepEqual(fixes(f), [
       ["Run as the folder's owner; uid 1001 has no passwd entry in the image, so HOME becomes / unless you set it.", '--user 1001:1001 -e HOME=/tmp'],
       ['Or give the folder to uid 0 on the host.', 'sudo chown -R 0:0 /home/sam/proj'],
+      ['Or, if the container only reads this folder (a dataset, models), mount it read-only: the host folder keeps its owner.', '-v /home/sam/proj:/data:ro'],
     ]);
   });
 

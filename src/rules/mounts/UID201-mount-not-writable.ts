@@ -7,7 +7,7 @@ import type { Fix, MountSpec, RunContext, Verdict } from '../../model/types.js';
 import { groupByGid, userByUid } from '../../image/accounts.js';
 import { imageVolumeMounts } from '../../runtime/resolve.js';
 import { hostIdsOf } from '../../runtime/userns.js';
-import { ancestry, normalizePath, parentOf } from '../../image/fs.js';
+import { ancestry, isUnder, normalizePath, parentOf } from '../../image/fs.js';
 
 /**
  * What the workload needs from the image that another uid would lose: the script python is
@@ -295,7 +295,15 @@ export default defineRule({
         // A folder shared through ACL entries keeps its owner: give this uid an entry instead.
         const acl = v.dependsOn.some((id) => id.startsWith('host-acl:'));
         if (acl) fixes.push({ description: `Or give uid ${p.uid} an ACL entry on the folder (it has ACL entries already: check them with getfacl first), which leaves its owner as it is.`, snippet: `sudo setfacl -R -m u:${p.uid}:rwX -m d:u:${p.uid}:rwX ${m.source}`, safe: false });
-        else fixes.push({ description: `Or give the folder to uid ${p.uid} on the ${k8s ? 'node' : 'host'}.`, snippet: `sudo chown -R ${p.uid}:${p.gid} ${m.source}`, safe: false });
+        else fixes.push({ description: `Or give the folder to uid ${p.uid} on the ${k8s ? 'node' : 'host'}${owner?.uid === 0 ? ' (it is root\'s now: check that nothing else there relies on that, as a shared dataset folder may)' : ''}.`, snippet: `sudo chown -R ${p.uid}:${p.gid} ${m.source}`, safe: false });
+        // A folder the process may read but not write is often input (a dataset, a model
+        // store): mounted read-only, nothing asks to write it, and no host owner changes. Not
+        // at or below HOME or the working folder, where the workload writes.
+        const worksThere = [p.home, p.cwd].some((d) => d !== '/' && isUnder(m.target, d));
+        const readOnly = !worksThere && a.check(m.target, 'list').allowed ? readOnlyVariant(a, m) : undefined;
+        if (readOnly !== undefined) {
+          fixes.push({ description: 'Or, if the container only reads this folder (a dataset, models), mount it read-only: the host folder keeps its owner.', snippet: readOnly, safe: false });
+        }
         if (k8s && initRewrites.length > 0) fixes.push(...initRewrites.map((f) => ({ ...f, description: `Or c${f.description.slice(1)} The node's folder changes owner too.` })));
         else if (k8s) fixes.push(initContainerFix(a, m, p.uid, p.gid, `Or let a root init container give it to uid ${p.uid} when the pod starts (init containers run to completion first, in order, on the same volume${inits.length > 0 ? `: put it after ${inits.at(-1)!.name}, which would undo it` : ''}); the node's folder changes owner too.`));
         // A fix that would cost the workload its own files comes last.
@@ -575,6 +583,31 @@ function userMadeAt(a: AnalysisView, name: string): { line: number; endLine: num
 }
 
 /** A podman mount as written, with its U option added (`-v SRC:DST:U`, `--mount ...,U=true`). */
+/**
+ * The same mount, read-only, as the run writes it: `:ro` on a -v (an `rw` option replaced),
+ * `,readonly` on a --mount, `:ro` on a Compose short-syntax entry, `readOnly: true` on a
+ * Kubernetes volumeMount; undefined for a form it cannot rewrite.
+ */
+export function readOnlyVariant(a: AnalysisView, m: MountSpec): string | undefined {
+  const tool = runTool(a);
+  if (tool === 'kubernetes') return [`# in the container's volumeMounts:`, `- name: ${m.volumeName ?? 'VOLUME'}`, `  mountPath: ${m.target}`, '  readOnly: true'].join('\n');
+  const shortSpec = (spec: string): string => {
+    const parts = spec.split(':');
+    if (parts.length < 3) return `${spec}:ro`;
+    const options = parts[parts.length - 1].split(',').filter((o) => o !== 'rw' && o !== 'ro');
+    return [...parts.slice(0, -1), ['ro', ...options].join(',')].join(':');
+  };
+  if (tool === 'compose') {
+    const spec = /^services\.[^:]*: (.+)$/.exec(m.written)?.[1];
+    return spec !== undefined && spec.includes(':') ? `volumes:\n  - ${shortSpec(spec)}` : undefined;
+  }
+  const v = /^(-v|--volume)([ =])(.*)$/.exec(m.written);
+  if (v) return `${v[1]}${v[2]}${shortSpec(v[3])}`;
+  if (m.written.startsWith('--mount')) return `${m.written.replace(/,(?:readonly|ro)(?:=\w+)?(?=,|$)/g, '')},readonly`;
+
+  return undefined;
+}
+
 function withChownOption(written: string): string {
   const v = /^(?:-v|--volume)[ =](.*)$/.exec(written);
   if (!v) return `${written},U=true`;
