@@ -76,6 +76,27 @@ export function withoutNocopy(a: AnalysisView, m: MountSpec): string {
   return `# ${compose[1]}, with no volume.nocopy\n- type: volume\n  source: ${m.source ?? ''}\n  target: ${m.target}${m.readonly ? '\n  read_only: true' : ''}`;
 }
 
+/**
+ * The API sockets of the container engines: whoever may connect to one starts containers of
+ * its own, privileged and with the host's / mounted, which is root on the host (for a rootful
+ * engine; a rootless one gives the account that runs it).
+ */
+const ENGINE_SOCKETS = new Map([
+  ['docker.sock', 'Docker'],
+  ['containerd.sock', 'containerd'],
+  ['podman.sock', 'podman'],
+  ['crio.sock', 'CRI-O'],
+  ['cri-dockerd.sock', 'cri-dockerd'],
+  ['buildkitd.sock', 'BuildKit'],
+]);
+
+/** The engine whose API socket a bind mount hands in, by the source's name. */
+export function engineSocket(m: MountSpec): string | undefined {
+  if (m.kind !== 'bind' || m.source === undefined) return undefined;
+
+  return ENGINE_SOCKETS.get(m.source.slice(m.source.lastIndexOf('/') + 1));
+}
+
 export function hostFacts(a: AnalysisView, hostPath: string | undefined) {
   if (!hostPath) return undefined;
 

@@ -1,5 +1,5 @@
 import { defineRule, type AnalysisView, type RuleReport } from '../rule.js';
-import { hostFacts } from '../util.js';
+import { engineSocket, hostFacts } from '../util.js';
 import type { FileKind, MountSpec } from '../../model/types.js';
 import { normalizePath } from '../../image/fs.js';
 
@@ -70,7 +70,8 @@ export default defineRule({
   fix: 'suggestion',
   check(a, report) {
     for (const m of a.run?.mounts ?? []) {
-      if (m.kind !== 'bind') continue;
+      // An engine's socket missing where uidctl read the host is no folder to make (UID207).
+      if (m.kind !== 'bind' || engineSocket(m) !== undefined) continue;
       const facts = hostFacts(a, m.source);
       if (!facts) continue;
       if (m.hostPathType !== undefined) {
