@@ -41,7 +41,8 @@ export default defineRule({
   fix: 'suggestion',
   check(a, report) {
     const p = a.runtime.process;
-    const mounts = a.run?.mounts ?? [];
+    // A Compose secret or config file is no place for outputs: it does not count.
+    const mounts = (a.run?.mounts ?? []).filter((m) => m.composeFile === undefined);
     if (!a.run || mounts.length === 0 || a.runtime.errors.length > 0) return;
     if (mountFor(a, p.cwd) || !a.check(p.cwd, 'create').allowed) return;
     const writable = mounts.find((m) => !m.readonly && a.check(m.target, 'create').allowed);
