@@ -44,6 +44,11 @@ export interface RunParseOptions {
   shell?: RunShell;
   /** DOCKER_HOST and DOCKER_CONTEXT as the docker process gets them (parseDockerRun fills it). */
   daemonEnv?: Record<string, string>;
+  /**
+   * The line (in file) of each word of the argv, for a command continued over several lines:
+   * an error names the line of the flag at fault (parseDockerRun fills it).
+   */
+  lines?: number[];
 }
 
 export type RunShell = 'bash' | 'sh' | 'dash' | 'zsh' | 'none';
@@ -131,6 +136,8 @@ function parseBool(value: string, flag: string): boolean {
 
 interface RawOption {
   flag: FlagInfo;
+  /** Index of the flag's word in the options' words. */
+  at: number;
   value: string;
   /** As written, for messages: "-v $PWD/data:/data". */
   written: string;
@@ -149,49 +156,61 @@ function readRunOptions(args: string[], raws: string[]): { options: RawOption[];
     return args[i];
   };
 
-  for (; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--') return { options, rest: args.slice(i + 1) };
-    if (!a.startsWith('-') || a === '-') return { options, rest: args.slice(i) };
-
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
-      const flag = longFlag(name);
-      if (!flag) throw new RunParseError(`unknown flag: --${name}`, `--${name}`);
-      let value: string;
-      if (eq >= 0) value = a.slice(eq + 1);
-      else value = flag.kind === 'value' ? takeValue(a, `--${name}`) : 'true';
-      const two = eq < 0 && flag.kind === 'value';
-      options.push({ flag, value, written: two ? `${rawAt(i - 1)} ${rawAt(i)}` : rawAt(i) });
-      continue;
-    }
-
-    // Short options, possibly combined: -it, -itd, -p8080:80, -e=X=1 (pflag keeps text after '=').
-    for (let k = 1; k < a.length; k++) {
-      const letter = a[k];
-      const flag = shortFlag(letter);
-      if (!flag) throw new RunParseError(`unknown shorthand flag: '${letter}' in ${a}`, `-${letter}`);
-      if (flag.kind === 'bool') {
-        if (a[k + 1] === '=') {
-          options.push({ flag, value: a.slice(k + 2), written: a });
-          break;
-        }
-        options.push({ flag, value: 'true', written: `-${letter}` });
-        continue;
-      }
-      const attached = a.slice(k + 1);
-      if (attached !== '') {
-        options.push({ flag, value: attached.replace(/^=/, ''), written: rawAt(i) });
-        break;
-      }
-      const value = takeValue(a, `-${letter}`);
-      options.push({ flag, value, written: `-${letter} ${rawAt(i)}` });
-      break;
-    }
+  try {
+    return readOptionWords();
+  } catch (e) {
+    // The word at fault (the flag, or the flag whose value is missing).
+    if (e instanceof RunParseError) e.argIndex = i;
+    throw e;
   }
 
-  return { options, rest: [] };
+  function readOptionWords(): { options: RawOption[]; rest: string[] } {
+    for (; i < args.length; i++) {
+      const a = args[i];
+      if (a === '--') return { options, rest: args.slice(i + 1) };
+      if (!a.startsWith('-') || a === '-') return { options, rest: args.slice(i) };
+
+      if (a.startsWith('--')) {
+        const eq = a.indexOf('=');
+        const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
+        const flag = longFlag(name);
+        if (!flag) throw new RunParseError(`unknown flag: --${name}`, `--${name}`);
+        let value: string;
+        const at = i;
+        if (eq >= 0) value = a.slice(eq + 1);
+        else value = flag.kind === 'value' ? takeValue(a, `--${name}`) : 'true';
+        const two = eq < 0 && flag.kind === 'value';
+        options.push({ flag, at, value, written: two ? `${rawAt(i - 1)} ${rawAt(i)}` : rawAt(i) });
+        continue;
+      }
+
+      // Short options, possibly combined: -it, -itd, -p8080:80, -e=X=1 (pflag keeps text after '=').
+      for (let k = 1; k < a.length; k++) {
+        const letter = a[k];
+        const flag = shortFlag(letter);
+        if (!flag) throw new RunParseError(`unknown shorthand flag: '${letter}' in ${a}`, `-${letter}`);
+        if (flag.kind === 'bool') {
+          if (a[k + 1] === '=') {
+            options.push({ flag, at: i, value: a.slice(k + 2), written: a });
+            break;
+          }
+          options.push({ flag, at: i, value: 'true', written: `-${letter}` });
+          continue;
+        }
+        const attached = a.slice(k + 1);
+        if (attached !== '') {
+          options.push({ flag, at: i, value: attached.replace(/^=/, ''), written: rawAt(i) });
+          break;
+        }
+        const at = i;
+        const value = takeValue(a, `-${letter}`);
+        options.push({ flag, at, value, written: `-${letter} ${rawAt(i)}` });
+        break;
+      }
+    }
+
+    return { options, rest: [] };
+  }
 }
 
 function capName(c: string): string {
@@ -242,6 +261,8 @@ export function parseRunArgv(
   opts: RunParseOptions & { text?: string; warnings?: string[]; raw?: string[] },
 ): ParsedRun {
   const start = skipWrappers(argv);
+  // The line of argv's word k (a continued command's flag is on a later line than its start).
+  const lineOf = (k: number) => opts.lines?.[k] ?? opts.line;
   const program = argv[start] === undefined ? '' : baseName(argv[start]);
   const tool = ENGINES[program];
   if (!tool) {
@@ -258,14 +279,14 @@ export function parseRunArgv(
     const value = eq >= 0 ? a.slice(eq + 1) : argv[i + 1];
     if (a.includes('=') || GLOBAL_BOOL_FLAGS.has(name)) i += 1;
     else if (GLOBAL_VALUE_FLAGS.has(name)) i += 2;
-    else throw new RunParseError(`unknown ${program} option before the command: ${a}`, a, opts.file, opts.line);
+    else throw new RunParseError(`unknown ${program} option before the command: ${a}`, a, opts.file, lineOf(i));
     if ((name === 'H' || name === 'host') && value !== undefined) daemonFlags.host = `${a.startsWith('--') ? '--host' : '-H'} ${value}`;
     if ((name === 'c' || name === 'context') && value !== undefined) daemonFlags.context = `--context ${value}`;
   }
   if (argv[i] === 'container') i += 1;
   if (argv[i] !== 'run' && argv[i] !== 'create') {
     const sub = argv[i] ?? '(none)';
-    throw new RunParseError(`expected "${program} run", found "${program} ${sub}"`, sub, opts.file, opts.line);
+    throw new RunParseError(`expected "${program} run", found "${program} ${sub}"`, sub, opts.file, lineOf(i));
   }
 
   const pathCtx: PathContext = { cwd: opts.invoker.cwd, home: opts.invoker.home };
@@ -273,7 +294,7 @@ export function parseRunArgv(
   try {
     parsed = readRunOptions(argv.slice(i + 1), (opts.raw ?? argv).slice(i + 1));
   } catch (e) {
-    if (e instanceof RunParseError) throw new RunParseError(e.detail, e.flag, opts.file, opts.line);
+    if (e instanceof RunParseError) throw new RunParseError(e.detail, e.flag, opts.file, lineOf(i + 1 + (e.argIndex ?? 0)));
     throw e;
   }
 
@@ -309,7 +330,8 @@ export function parseRunArgv(
   const fileEnv: Record<string, string> = {};
   const list = (s: string) => (tool === 'podman' ? s.split(',') : [s]).filter((x) => x !== '');
 
-  for (const { flag, value, written } of parsed.options) {
+  const optionsStart = i + 1;
+  for (const { flag, at, value, written } of parsed.options) {
     const dash = `--${flag.name}`;
     (run.options![flag.name] ??= []).push(value);
 
@@ -364,13 +386,13 @@ export function parseRunArgv(
         case 'volume': run.mounts.push(parseVolumeFlag(value, pathCtx, { tool, written })); break;
         case 'mount': run.mounts.push(parseMountFlag(value, pathCtx, written, tool)); break;
         case 'tmpfs': run.mounts.push(parseTmpfsFlag(value, written)); break;
-        case 'volumes-from': (run.assumptions ??= []).push(volumesFromAssumption(value, written, opts)); break;
+        case 'volumes-from': (run.assumptions ??= []).push(volumesFromAssumption(value, written, { file: opts.file, line: lineOf(optionsStart + at) })); break;
         default:
           // Switches must still hold a boolean; other options are kept in run.options only.
           if (flag.kind === 'bool') parseBool(value, dash);
       }
     } catch (e) {
-      if (e instanceof RunParseError) throw new RunParseError(e.detail, e.flag ?? dash, opts.file, opts.line);
+      if (e instanceof RunParseError) throw new RunParseError(e.detail, e.flag ?? dash, opts.file, lineOf(optionsStart + at));
       throw e;
     }
   }
@@ -781,7 +803,10 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
       if (m) daemonEnv[m[1]] = m[2];
     }
     try {
-      first = parseRunArgv(kept.map((x) => x.value), { ...opts, line, text: words, warnings, raw, daemonEnv });
+      // The line of each kept word: a flag on a continuation line is named at its own line.
+      const base = opts.line ?? 1;
+      const lines = cmd.argLines ? kept.map((x) => base + (cmd.argLines![cmd.args.indexOf(x.w)] ?? cmd.lineOffset)) : undefined;
+      first = parseRunArgv(kept.map((x) => x.value), { ...opts, line, text: words, warnings, raw, daemonEnv, lines });
     } catch (e) {
       // A line made wrong by a variable the shell would have had: say which.
       if (e instanceof RunParseError && notes.unset.size > 0) {
