@@ -610,7 +610,7 @@ export async function prepareCheck(v: CheckValues, positionals: string[], io: Io
 }
 
 export default async function check(args: string[], io: Io): Promise<number> {
-  const parsed = parseFlags(args, OPTIONS);
+  const parsed = parseFlags(args, OPTIONS, { once: ['run', 'run-file'] });
   const v = parsed.values;
   if (v.help) {
     io.out(HELP);

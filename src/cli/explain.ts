@@ -144,7 +144,7 @@ const NO_MATCH =
   "line, or look inside the container with 'uidctl probe --script | docker exec -i CONTAINER sh'.\n";
 
 export default async function explain(args: string[], io: Io): Promise<number> {
-  const parsed = parseFlags(args, OPTIONS);
+  const parsed = parseFlags(args, OPTIONS, { once: ['run'] });
   const v = parsed.values;
   if (v.help) {
     io.out(HELP);
