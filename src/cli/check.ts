@@ -26,7 +26,7 @@ import { loadConfig, type Config } from './config.js';
 import { ExpandError } from '../dockerfile/expand.js';
 import { readContextFor } from './build-context.js';
 import { realInvoker } from './invoker.js';
-import { envFileReader } from './env-file.js';
+import { envFileReader, sourceFileReader } from './env-file.js';
 import { composeVariables } from './compose-env.js';
 import { checkBaseArchives, fromRefs, parseBaseArchives, resolveBases, unmatchedArchiveRefs, type BaseOptions, type BaseSource } from './bases.js';
 import { referenceError, stageNameError } from './reference.js';
@@ -512,7 +512,8 @@ export async function prepareCheck(v: CheckValues, positionals: string[], io: Io
     if (nul >= 0) throw new InputError('a NUL byte in the run command', v['run-file'] ?? '--run', runText.slice(0, nul).split('\n').length);
     try {
       const readEnvFile = envFileReader(io.cwd, v['run-file'] ?? '--run');
-      const parsedRun = parseDockerRun(runText, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, file: v['run-file'], readEnvFile,
+      const readSourceFile = sourceFileReader(io.cwd, v['run-file']);
+      const parsedRun = parseDockerRun(runText, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, file: v['run-file'], readEnvFile, readSourceFile,
         // A run file runs under the shell its #! line names (dash has no $UID); --run text is
         // typed in the invoker's interactive shell, taken as bash.
         shell: v['run-file'] !== undefined ? runFileShell(runText) : undefined });
@@ -610,7 +611,7 @@ export async function prepareCheck(v: CheckValues, positionals: string[], io: Io
 }
 
 export default async function check(args: string[], io: Io): Promise<number> {
-  const parsed = parseFlags(args, OPTIONS);
+  const parsed = parseFlags(args, OPTIONS, { once: ['run', 'run-file'] });
   const v = parsed.values;
   if (v.help) {
     io.out(HELP);

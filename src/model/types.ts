@@ -400,6 +400,8 @@ export interface MountSpec {
    * owner of the source, recursively, to the container process's uid and gid.
    */
   chownToUser?: boolean;
+  /** A Compose secret or config given as a file (a read-only bind of one file, not a data folder). */
+  composeFile?: 'secret' | 'config';
   /** Kubernetes volume type behind the mount: emptyDir, persistentVolumeClaim, configMap... */
   volumeType?: string;
   /** Kubernetes volumeMounts[].subPath. */
@@ -502,10 +504,30 @@ export interface RunContext {
   /** Every option as written, by canonical long name (docker/podman): { gpus: ['all'] }. */
   options?: Record<string, string[]>;
   /**
+   * Files the starting tool writes into the container before it starts (not mounts): docker
+   * compose's secrets and configs taken from `environment:` or `content:`, which it copies in
+   * as a tar (docker/compose pkg/compose/secrets.go). Missing parent folders are made root
+   * 0755 by the daemon's tar extraction.
+   */
+  files?: WrittenFile[];
+  /**
    * What reading the run line took for granted: a shell variable not set in the environment
    * given (expanded empty, as the shell would), bash's own UID/EUID/GROUPS taken from the invoker.
    */
   assumptions?: Assumption[];
+}
+
+/** A file written into the container before it starts (RunContext.files). */
+export interface WrittenFile {
+  path: string;
+  uid: number;
+  gid: number;
+  mode: number;
+  /** The key as written, for messages (services.a.secrets[0]: token). */
+  written: string;
+  /** What its owner and mode rest on: said as an assumption with every verdict on it. */
+  basis: string;
+  confidence: 'high' | 'medium' | 'low';
 }
 
 /** The identity the container's main process has. */

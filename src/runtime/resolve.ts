@@ -1052,8 +1052,32 @@ function buildView(
     const ro = m.readonly || ['configMap', 'secret', 'projected', 'downwardAPI'].includes(m.volumeType ?? '');
     vb.mounts.push({ target, readonly: ro, describe: describeMount(m) });
   }
+  applyWrittenFiles(vb, run);
 
   return vb;
+}
+
+/**
+ * Files the starting tool copies into the container before it starts (docker compose's
+ * environment: and content: secrets and configs). The daemon refuses a copy into a read-only
+ * root filesystem, wherever the file goes, mounts included (moby daemon/archive.go
+ * containerExtractToDir checks the extraction point, "/": "container rootfs is marked
+ * read-only"). Missing folders above the file are made root 0755 (moby pkg/archive Unpack).
+ */
+function applyWrittenFiles(vb: ViewBuild, run: RunContext): void {
+  for (const f of run.files ?? []) {
+    if (run.readOnlyRootfs) {
+      vb.errors.push({ message: `container rootfs is marked read-only (docker compose copies ${f.written} into the container)` });
+      continue;
+    }
+    const path = resolvePath(vb.fs, normalizePath(f.path)).path;
+    mkdirp(vb.fs, path.slice(0, path.lastIndexOf('/')) || '/', { uid: 0, gid: 0, mode: 0o755, origin: `folder made for ${f.written}` });
+    removeTree(vb.fs, path);
+    vb.fs.set(path, { kind: 'file', uid: f.uid, gid: f.gid, mode: f.mode, origin: f.written });
+    const a = assumption(`compose-written:${path}`, f.written, f.basis, f.confidence);
+    vb.notes.push({ text: a.text, assumption: a });
+    vb.dependsOn.push({ prefix: path, id: a.id });
+  }
 }
 
 /**

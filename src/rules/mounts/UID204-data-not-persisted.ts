@@ -41,8 +41,9 @@ export default defineRule({
   fix: 'suggestion',
   check(a, report) {
     const p = a.runtime.process;
-    // An engine's socket is no place for outputs (UID207 is about it).
-    const mounts = (a.run?.mounts ?? []).filter((m) => engineSocket(m) === undefined);
+    // An engine's socket (UID207 is about it), a Compose secret or config file: no place for
+    // outputs, they do not count.
+    const mounts = (a.run?.mounts ?? []).filter((m) => engineSocket(m) === undefined && m.composeFile === undefined);
     if (!a.run || mounts.length === 0 || a.runtime.errors.length > 0) return;
     if (mountFor(a, p.cwd) || !a.check(p.cwd, 'create').allowed) return;
     const writable = mounts.find((m) => !m.readonly && a.check(m.target, 'create').allowed);
