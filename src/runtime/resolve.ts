@@ -554,6 +554,8 @@ interface ViewBuild {
 function applyBind(vb: ViewBuild, m: MountSpec, target: string, host: HostPathFacts[], engine: Engine): void {
   const src = m.source ?? '';
   const facts = hostFact(host, src);
+  // The host facts show the source goes through links: the kernel mounts where they lead.
+  if (m.linkedFrom !== undefined) vb.notes.push({ text: `${m.linkedFrom} is ${src} on the host: the mount follows the links the host facts give (${(m.links ?? []).join(', ')})` });
 
   // A hostPath subPath: the type check is the volume's own path's, and a missing subPath is made
   // by the kubelet, not the container runtime.
