@@ -1,8 +1,11 @@
-// The host side of a run: rootless Docker's user namespace in UID201's words and fixes.
+// The host side of a run: rootless Docker's user namespace in UID201's words and fixes, a host
+// path that --mount takes as a volume name (UID206), and -v modes given twice.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze, parseDockerRun } from '../../src/index.js';
+import { parseCompose } from '../../src/runtime/compose.js';
+import { RunParseError } from '../../src/runtime/errors.js';
 import type { HostPathFacts } from '../../src/model/types.js';
 
 const sam = { uid: 1001, gid: 1001, home: '/home/sam', cwd: '/home/sam/proj', name: 'sam' };
@@ -46,5 +49,53 @@ describe('UID201 under rootless Docker', () => {
     assert.deepEqual(a.findings.filter((x) => x.ruleId === 'UID203').map((x) => x.message), [
       '/home/sam/new does not exist on the host: rootless Docker will create it owned by its user (uid 1001) on the host, 0755, which is root (0:0) inside the container, so only container root can write it.',
     ]);
+  });
+});
+
+describe('UID206: a host path --mount takes as a volume name', () => {
+  test('--mount src=/abs,dst=/d without type= is refused as Docker refuses it, with type=bind as the fix', () => {
+    const a = analyze({ file: 'Dockerfile', text, run: parseDockerRun('docker run --mount src=/srv/data,dst=/d img', { invoker: sam }), host: [] });
+    const f = a.findings.filter((x) => x.ruleId === 'UID206');
+    assert.deepEqual(f.map((x) => [x.severity, x.message]), [[
+      'error',
+      'The container will not start: create /srv/data: "/srv/data" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path.',
+    ]]);
+    assert.deepEqual(f[0].fixes.map((x) => x.snippet), ['--mount type=bind,src=/srv/data,dst=/d']);
+    // Nothing is assumed of a volume that is never created.
+    assert.equal(a.assumptions.some((x) => x.id.startsWith('volume-new:')), false);
+  });
+
+  test('type=volume written out becomes type=bind; -v data/x:/d is a path without ./; a good name passes', () => {
+    const typed = analyze({ file: 'Dockerfile', text, run: parseDockerRun('docker run --mount type=volume,src=/srv/data,dst=/d img', { invoker: sam }), host: [] });
+    assert.deepEqual(typed.findings.filter((x) => x.ruleId === 'UID206').flatMap((x) => x.fixes.map((y) => y.snippet)), ['--mount type=bind,src=/srv/data,dst=/d']);
+    const rel = analyze({ file: 'Dockerfile', text, run: parseDockerRun('docker run -v data/x:/d img', { invoker: sam }), host: [] });
+    assert.deepEqual(rel.findings.filter((x) => x.ruleId === 'UID206').flatMap((x) => x.fixes.map((y) => y.snippet)), ['-v ./data/x:/d']);
+    const good = analyze({ file: 'Dockerfile', text, run: parseDockerRun('docker run --mount src=my_vol.1,dst=/d img', { invoker: sam }), host: [] });
+    assert.deepEqual(good.findings.filter((x) => x.ruleId === 'UID206'), []);
+  });
+});
+
+describe('-v with a mode given twice', () => {
+  const refused = (line: string) => {
+    try {
+      parseDockerRun(line, { invoker: sam });
+    } catch (e) {
+      return e instanceof RunParseError ? e.detail : String(e);
+    }
+    return undefined;
+  };
+
+  test('Docker refuses the whole mode; podman in its own words; one of each kind passes', () => {
+    assert.equal(refused('docker run -v /srv/x:/d:rw,ro img'), "invalid mode: rw,ro in volume '/srv/x:/d:rw,ro'");
+    assert.equal(refused('docker run -v /srv/x:/d:ro,ro img'), "invalid mode: ro,ro in volume '/srv/x:/d:ro,ro'");
+    assert.equal(refused('docker run -v /srv/x:/d:z,Z img'), "invalid mode: z,Z in volume '/srv/x:/d:z,Z'");
+    assert.equal(refused('podman run -v /srv/x:/d:ro,rw img'), "only one of 'rw' and 'ro' can be used: duplicate mount option passed in volume '/srv/x:/d:ro,rw'");
+    assert.equal(refused('docker run -v /srv/x:/d:ro,z,rprivate,nocopy img'), undefined);
+    assert.equal(parseDockerRun('docker run -v /srv/x:/d:ro,z img', { invoker: sam }).mounts[0].readonly, true);
+  });
+
+  test('a Compose short-syntax entry is read into fields, not refused', () => {
+    const run = parseCompose('services:\n  a:\n    image: x\n    volumes: ["/srv/x:/d:ro,ro"]\n', { invoker: sam }).services.a;
+    assert.deepEqual(run.mounts.map((m) => [m.source, m.readonly]), [['/srv/x', true]]);
   });
 });
