@@ -1,5 +1,6 @@
 // The host side of a run: rootless Docker's user namespace in UID201's words and fixes, a host
-// path that --mount takes as a volume name (UID206), and -v modes given twice.
+// path that --mount takes as a volume name (UID206), -v modes given twice, and a working
+// directory the start creates inside a bind mount (UID105).
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -97,5 +98,29 @@ describe('-v with a mode given twice', () => {
   test('a Compose short-syntax entry is read into fields, not refused', () => {
     const run = parseCompose('services:\n  a:\n    image: x\n    volumes: ["/srv/x:/d:ro,ro"]\n', { invoker: sam }).services.a;
     assert.deepEqual(run.mounts.map((m) => [m.source, m.readonly]), [['/srv/x', true]]);
+  });
+});
+
+describe('UID105: a working directory the start creates inside a bind mount', () => {
+  const df = 'FROM ubuntu:22.04\nRUN useradd -m -u 1000 dev\nWORKDIR /app\nUSER dev\n';
+  const data = dir('/srv/data1001', 1001);
+
+  test('-w /d/sub under -v: runc makes it root\'s on the host, so uid 1001 may not write it', () => {
+    const a = analyze({ file: 'Dockerfile', text: df, run: parseDockerRun('docker run -v /srv/data1001:/d -w /d/sub -u 1001 img', { invoker: sam }), host: [data], profile: 'dev' });
+    // Listing it is allowed (0755 root: r-x for the others); creating in it is not.
+    assert.deepEqual([a.check('/d/sub', 'read').allowed, a.check('/d/sub', 'create').allowed], [true, false]);
+    const f = a.findings.filter((x) => x.ruleId === 'UID105');
+    assert.deepEqual(f.map((x) => [x.severity, x.message]), [[
+      'warning',
+      'uid 1001 (no passwd entry) cannot create files in the working directory /d/sub, which /srv/data1001 on the host does not have: the runtime creates it as the container starts, inside the bind mount (-v /srv/data1001:/d), owned by root with mode 0755, so a folder /srv/data1001/sub owned by root is left on the host.',
+    ]]);
+    assert.deepEqual(f[0].fixes.map((x) => x.snippet), ['mkdir -p /srv/data1001/sub && sudo chown 1001:0 /srv/data1001/sub', '-w /d']);
+  });
+
+  test('a folder the host has, or a root process, is no finding', () => {
+    const has = analyze({ file: 'Dockerfile', text: df, run: parseDockerRun('docker run -v /srv/data1001:/d -w /d/sub -u 1001 img', { invoker: sam }), host: [data, dir('/srv/data1001/sub', 1001)] });
+    assert.deepEqual(has.findings.filter((x) => x.ruleId === 'UID105'), []);
+    const root = analyze({ file: 'Dockerfile', text: df, run: parseDockerRun('docker run -v /srv/data1001:/d -w /d/sub -u 0 img', { invoker: sam }), host: [data] });
+    assert.deepEqual(root.findings.filter((x) => x.ruleId === 'UID105'), []);
   });
 });
