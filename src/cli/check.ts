@@ -494,6 +494,7 @@ export async function prepareCheck(v: CheckValues, positionals: string[], io: Io
 
   let host: HostPathFacts[] = [];
   let invoker = realInvoker(io);
+  const factsFile = v['host-facts'] !== undefined;
   if (v['host-facts'] !== undefined) {
     const facts = await readHostFacts(v['host-facts'], io);
     host = facts.paths;
@@ -529,7 +530,7 @@ export async function prepareCheck(v: CheckValues, positionals: string[], io: Io
     // The docker CLI refuses a bad image reference before it starts anything.
     const bad = run.image !== undefined && !run.image.includes('$') ? referenceError(run.image) : undefined;
     if (bad) throw new InputError(`docker: ${bad}`, v['run-file'] ?? '--run');
-    host = await hostFactsFor(run, host);
+    ({ run, host } = await hostFactsFor(run, host, factsFile));
   } else if (v.compose !== undefined || v.k8s !== undefined) {
     const picked = await orchestratedRun(v, invoker, io);
     run = picked.run;
@@ -572,7 +573,7 @@ export async function prepareCheck(v: CheckValues, positionals: string[], io: Io
       imageOnly = imageOnlyDockerfile(run.image, run.origin.line);
       io.err(`uidctl: note: no Dockerfile given and none in this folder: the image ${run.origin.text} runs (${run.image}) is analysed, as if built from \`FROM ${run.image}\`\n`);
     }
-    host = await hostFactsFor(run, host);
+    ({ run, host } = await hostFactsFor(run, host, factsFile));
   }
 
   const { files, folder } = composeBuild

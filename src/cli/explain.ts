@@ -77,7 +77,7 @@ export async function runContextFor(text: string, io: Io, factsFile?: string): P
     throw e;
   }
 
-  return { run, host: await hostFactsFor(run, facts?.paths ?? []) };
+  return hostFactsFor(run, facts?.paths ?? [], facts !== undefined);
 }
 
 /**

@@ -372,6 +372,11 @@ export interface HostPathFacts {
   from: 'stat' | 'facts-file' | 'assumed';
   /** The path carries POSIX ACL entries (`ls -l` shows a +), which the mode bits do not tell. */
   acl?: boolean;
+  /**
+   * Under a user namespace (rootless engines, --uidmap), `meta` holds the ids as the container
+   * sees them, and this the owner on the host (runtime/userns.ts mapHostFacts).
+   */
+  hostOwner?: { uid: number; gid: number };
 }
 
 export interface MountSpec {
@@ -384,6 +389,13 @@ export interface MountSpec {
   createMissingSource: boolean;
   /** The flag or key as written, for messages ("-v $PWD/data:/workspace"). */
   written: string;
+  /**
+   * The bind source as the run names it, when host facts show that it goes through symbolic
+   * links: `source` is then where they lead (runtime/host.ts followBindLinks), and `links` the
+   * links followed (`/mnt/ds -> /srv/nfs`).
+   */
+  linkedFrom?: string;
+  links?: string[];
   /** tmpfs options (mode=, uid=, gid=). */
   tmpfsMode?: number;
   tmpfsUid?: number;

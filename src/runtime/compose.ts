@@ -272,7 +272,7 @@ function typeName(v: unknown): string {
 /** `volumes:` entries, short (`./d:/c:ro`, `name:/c`, `/c`) and long syntax. */
 function volumeOf(v: unknown, ctx: PathContext, where: string, warnings: string[] = []): MountSpec {
   if (typeof v === 'string') {
-    return { ...parseVolumeFlag(v, ctx, { tool: 'docker', written: `${where}: ${v}`, flag: where }) };
+    return { ...parseVolumeFlag(v, ctx, { tool: 'docker', written: `${where}: ${v}`, flag: where, compose: true }) };
   }
   // The schema has each entry as a string (short syntax) or a mapping (long syntax).
   if (v === null || typeof v !== 'object' || Array.isArray(v)) {
