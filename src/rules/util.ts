@@ -3,6 +3,7 @@
 import type { AnalysisView } from './rule.js';
 import type { Analysis, BuildChange } from '../analyze.js';
 import type { Accounts, Fix, ImageState, MountSpec, Op, PasswdEntry, UnknownEffect, Verdict } from '../model/types.js';
+import type { DfInstruction } from '../dockerfile/types.js';
 import { hasDescendants, isUnder, normalizePath, resolvePath } from '../image/fs.js';
 import { formatPasswd, groupByGid, resolveExecUser, userByUid } from '../image/accounts.js';
 import { evaluate } from '../access/evaluate.js';
@@ -206,9 +207,9 @@ export function rootStep(a: AnalysisView, run: string): { where: string; snippet
   const root = user === '' || (resolved?.ok === true && resolved.user.uid === 0);
   // The edit puts the snippet there (at the end of the stage where anywhere will do).
   if (root) return { where: 'anywhere after FROM: the steps of this stage run as root', snippet: run, ...atStageEnd(a, run) };
-  const line = a.sim.target.lines.user;
-  const ins = line === undefined ? undefined : a.df.instructions.find((i) => i.line === line && i.keyword === 'USER');
+  const ins = firstOfLastUsers(a);
   if (ins) {
+    const line = ins.line;
     return {
       where: `before \`USER ${ins.args.trim()}\` at line ${line} (a RUN after it runs as ${user}, not as root)`,
       snippet: run,
@@ -218,6 +219,29 @@ export function rootStep(a: AnalysisView, run: string): { where: string; snippet
   const snippet = `USER root\n${run}\nUSER ${user}`;
 
   return { where: `at the end of the stage, as root: its USER (${user}) comes from the base image, so the step switches to root and back`, snippet, ...atStageEnd(a, snippet) };
+}
+
+/**
+ * The stage's USER line from which on the steps run as non-root: its last USER, or an earlier
+ * one when the USER lines between them name non-root users too (`USER app` ... `USER app`): a
+ * root step put before the last of them would run as app.
+ */
+function firstOfLastUsers(a: AnalysisView): DfInstruction | undefined {
+  const line = a.sim.target.lines.user;
+  if (line === undefined) return undefined;
+  const users = (a.df.stages[a.sim.target.index]?.instructions ?? []).filter((i) => i.keyword === 'USER');
+  let at = users.findIndex((i) => i.line === line);
+  if (at < 0) return a.df.instructions.find((i) => i.line === line && i.keyword === 'USER');
+  while (at > 0) {
+    const before = users[at - 1].args.trim();
+    // A variable's value is not known here: the walk stops at the line it has.
+    if (before.includes('$')) break;
+    const r = resolveExecUser(a.image.accounts, before);
+    if (!r.ok || r.user.uid === 0) break;
+    at -= 1;
+  }
+
+  return users[at];
 }
 
 /** Lines put after the last instruction of the target stage (everything it does is done then). */

@@ -301,6 +301,8 @@ export default defineRule({
         const acl = v.dependsOn.some((id) => id.startsWith('host-acl:'));
         if (acl) fixes.push({ description: `Or give uid ${p.uid} an ACL entry on the folder (it has ACL entries already: check them with getfacl first), which leaves its owner as it is.`, snippet: `sudo setfacl -R -m u:${p.uid}:rwX -m d:u:${p.uid}:rwX ${m.source}`, safe: false });
         else fixes.push({ description: `Or give the folder to uid ${p.uid} on the ${k8s ? 'node' : 'host'}${owner?.uid === 0 ? ' (it is root\'s now: check that nothing else there relies on that, as a shared dataset folder may)' : ''}.`, snippet: `sudo chown -R ${p.uid}:${p.gid} ${m.source}`, safe: false });
+        if (k8s && initRewrites.length > 0) fixes.push(...initRewrites.map((f) => ({ ...f, description: `Or c${f.description.slice(1)} The node's folder changes owner too.` })));
+        else if (k8s) fixes.push(initContainerFix(a, m, p.uid, p.gid, `Or let a root init container give it to uid ${p.uid} when the pod starts (init containers run to completion first, in order, on the same volume${inits.length > 0 ? `: put it after ${inits.at(-1)!.name}, which would undo it` : ''}); the node's folder changes owner too.`));
         // A folder the process may read but not write is often input (a dataset, a model
         // store): mounted read-only, nothing asks to write it, and no host owner changes. Not
         // at or below HOME or the working folder, where the workload writes.
@@ -309,8 +311,6 @@ export default defineRule({
         if (readOnly !== undefined) {
           fixes.push({ description: 'Or, if the container only reads this folder (a dataset, models), mount it read-only: the host folder keeps its owner.', snippet: readOnly, safe: false });
         }
-        if (k8s && initRewrites.length > 0) fixes.push(...initRewrites.map((f) => ({ ...f, description: `Or c${f.description.slice(1)} The node's folder changes owner too.` })));
-        else if (k8s) fixes.push(initContainerFix(a, m, p.uid, p.gid, `Or let a root init container give it to uid ${p.uid} when the pod starts (init containers run to completion first, in order, on the same volume${inits.length > 0 ? `: put it after ${inits.at(-1)!.name}, which would undo it` : ''}); the node's folder changes owner too.`));
         // A fix that would cost the workload its own files comes last.
         const costly = fixes.filter((f) => f.description.includes(' could then not '));
         if (costly.length > 0) fixes.splice(0, fixes.length, ...fixes.filter((f) => !costly.includes(f)), ...costly);
