@@ -2264,7 +2264,11 @@ class Walker {
   // ------------------------------------------------------------------ files
 
   access(path: string, op: Op): Verdict {
-    return evaluate(this.f.ident, this.view(), normalizePath(path, this.f.cwd), op, false);
+    const n = normalizePath(path, this.f.cwd);
+    // A trailing slash asks for a directory (the evaluator judges `P/` apart): kept.
+    const slash = n !== '/' && path.length > 1 && path.charCodeAt(path.length - 1) === 47;
+
+    return evaluate(this.f.ident, this.view(), slash ? `${n}/` : n, op, false);
   }
 
   /** The path is on a read-only mount, or on a read-only root (an entrypoint script at start). */
