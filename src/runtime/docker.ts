@@ -10,6 +10,7 @@ import { expandWordIn, literalValue, type ExpandCtx } from '../shell/words.js';
 import type { Assumption } from '../model/types.js';
 import type { AndOr, Command, Pipeline, Script, SimpleCommand, Word } from '../shell/ast.js';
 import { ShellSyntaxError } from '../shell/ast.js';
+import { testExpression } from '../shell/test-expr.js';
 import { RunParseError } from './errors.js';
 import { podmanUsernsError } from './userns.js';
 import { GLOBAL_BOOL_FLAGS, GLOBAL_VALUE_FLAGS, longFlag, shortFlag, type FlagInfo } from './flags.js';
@@ -1183,33 +1184,14 @@ function explained(e: RunParseError, notes: ExpandNotes, shell: RunShell | undef
  * test(1) and `[` over known words (POSIX test, by the number of arguments): a string, -z, -n,
  * = == !=, the integer comparisons, and ! before them. File tests and -a/-o are not decided.
  */
-function testOf(a: string[]): 'true' | 'false' | 'unknown' {
-  const not = (r: 'true' | 'false' | 'unknown') => (r === 'unknown' ? r : r === 'true' ? 'false' : 'true');
-  const binary = new Set(['=', '==', '!=', '-eq', '-ne', '-lt', '-le', '-gt', '-ge']);
-  if (a[0] === '!' && a.length >= 2 && !(a.length === 3 && binary.has(a[1]))) return not(testOf(a.slice(1)));
-  if (a.length === 0) return 'false';
-  if (a.length === 1) return a[0] !== '' ? 'true' : 'false';
-  if (a.length === 2) {
-    if (a[0] === '-z') return a[1] === '' ? 'true' : 'false';
-    if (a[0] === '-n') return a[1] !== '' ? 'true' : 'false';
-    return 'unknown';
-  }
-  if (a.length !== 3 || !binary.has(a[1])) return 'unknown';
-  const [l, op, r] = a;
-  const yes = (b: boolean) => (b ? 'true' : 'false');
-  if (op === '=' || op === '==') return yes(l === r);
-  if (op === '!=') return yes(l !== r);
-  if (!/^\s*[-+]?\d+\s*$/.test(l) || !/^\s*[-+]?\d+\s*$/.test(r)) return 'unknown';
-  const x = Number(l);
-  const y = Number(r);
-  switch (op) {
-    case '-eq': return yes(x === y);
-    case '-ne': return yes(x !== y);
-    case '-lt': return yes(x < y);
-    case '-le': return yes(x <= y);
-    case '-gt': return yes(x > y);
-    default: return yes(x >= y);
-  }
+/**
+ * A test over words already expanded, as the shell's test builtin decides it; a file test
+ * (`[ -f .env ]`) is not known: uidctl does not read the host's files for it.
+ */
+function testOf(a: string[], pattern = false): 'true' | 'false' | 'unknown' {
+  const t = testExpression(a, pattern, () => 'unknown');
+
+  return t === 'unknown' ? t : t === 0 ? 'true' : 'false';
 }
 
 function scriptOf(p: Pipeline): Script {

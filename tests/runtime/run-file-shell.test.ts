@@ -150,3 +150,15 @@ describe('source FILE and . FILE', () => {
       "run.sh:2: invalid volume specification: ':/d' (`eval` on line 1 may set $OUT, and uidctl does not follow it; it was read as empty)");
   });
 });
+
+describe('run-file conditions are decided by the shell test builtin\'s own grammar', () => {
+  test('-a and -o, ! and ( ) as [ takes them; a file test is not known', async () => {
+    const { parseDockerRun } = await import('../../src/runtime/docker.js');
+    const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' };
+    const run = (text: string) => parseDockerRun(text, { invoker, env: {}, file: 'run.sh' });
+    assert.deepEqual(run('A=1\nif [ "$A" = 1 -a ! -z "$A" ]; then U=1000; else U=0; fi\ndocker run -u "$U" img\n').user, '1000');
+    assert.deepEqual(run('A=2\nif [ \\( "$A" = 1 \\) -o "$A" = 2 ]; then U=7; fi\ndocker run -u "$U" img\n').user, '7');
+    const unknown = run('if [ -f .env ]; then U=5; fi\ndocker run -u "${U:-1}" img\n');
+    assert.ok((unknown.warnings ?? []).some((w) => w.includes('$U')), unknown.warnings.join('\n'));
+  });
+});

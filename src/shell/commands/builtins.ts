@@ -19,7 +19,7 @@ import {
 } from '../../image/accounts.js';
 import { baseName, contentsUnknown, isUnder, normalizePath, parentOf as parentOfPath, resolvePath } from '../../image/fs.js';
 import { DEFAULT_PATH } from '../../image/state.js';
-import { globMatch } from '../words.js';
+import { testExpression, type Tri } from '../test-expr.js';
 import { parseSudoers, refreshDerived, ruleSetenv, sudoEnvPolicy, sudoRootDecision, sudoRun, type SudoCommand, type SudoRunas } from './config.js';
 
 // ---------------------------------------------------------------- output whose text is unknown
@@ -1356,7 +1356,6 @@ const xargs: CommandHandler = (ctx, argv) => {
 
 // ---------------------------------------------------------------- test
 
-type Tri = 0 | 1 | 'unknown';
 
 function fileTest(ctx: ExecContext, op: string, path: string): Tri {
   const abs = normalizePath(path, ctx.cwd);
@@ -1394,73 +1393,8 @@ function fileTest(ctx: ExecContext, op: string, path: string): Tri {
   }
 }
 
-const UNARY = new Set([
-  '-e', '-f', '-d', '-L', '-h', '-r', '-w', '-x', '-s', '-u', '-g', '-k', '-O', '-G', '-S', '-b',
-  '-c', '-p', '-t', '-z', '-n',
-]);
-const BINARY = new Set([
-  '=', '==', '!=', '-eq', '-ne', '-lt', '-le', '-gt', '-ge', '-nt', '-ot', '-ef', '<', '>',
-]);
-
 function testExpr(ctx: ExecContext, a: string[], pattern: boolean): Tri {
-  // -o binds looser than -a (XCU test, obsolescent but common in Dockerfiles).
-  const or = a.indexOf('-o') > 0 ? a.indexOf('-o') : a.indexOf('||');
-  const sides = (k: number): [Tri, Tri] => [
-    testExpr(ctx, a.slice(0, k), pattern),
-    testExpr(ctx, a.slice(k + 1), pattern),
-  ];
-  if (or > 0 && a.length > 3) return triOr(...sides(or));
-  const and = a.indexOf('-a') > 0 ? a.indexOf('-a') : a.indexOf('&&');
-  if (and > 0 && a.length > 3) return triAnd(...sides(and));
-
-  if (a.length === 0) return 1;
-  if (a[0] === '!' && a.length > 1) return triNot(testExpr(ctx, a.slice(1), pattern));
-  if (a[0] === '(' && a[a.length - 1] === ')') return testExpr(ctx, a.slice(1, -1), pattern);
-  if (a.length === 1) return a[0] !== '' ? 0 : 1;
-  if (a.length === 2) {
-    const [op, x] = a;
-    if (op === '-z') return x === '' ? 0 : 1;
-    if (op === '-n') return x !== '' ? 0 : 1;
-    if (UNARY.has(op)) return fileTest(ctx, op, x);
-    return 'unknown';
-  }
-  if (a.length === 3 && BINARY.has(a[1])) {
-    const [x, op, y] = a;
-    const num = (s: string) => (/^\s*-?\d+\s*$/.test(s) ? Number(s) : NaN);
-    switch (op) {
-      case '=':
-      case '==':
-        return (pattern ? globMatch(y, x) : x === y) ? 0 : 1;
-      case '!=':
-        return (pattern ? globMatch(y, x) : x === y) ? 1 : 0;
-      case '-eq': case '-ne': case '-lt': case '-le': case '-gt': case '-ge': {
-        const [p, q] = [num(x), num(y)];
-        if (Number.isNaN(p) || Number.isNaN(q)) return 'unknown';
-        const r = {
-          '-eq': p === q, '-ne': p !== q, '-lt': p < q, '-le': p <= q, '-gt': p > q, '-ge': p >= q,
-        }[op];
-        return r ? 0 : 1;
-      }
-      default:
-        return 'unknown';
-    }
-  }
-
-  return 'unknown';
-}
-
-function triNot(t: Tri): Tri {
-  return t === 'unknown' ? t : t === 0 ? 1 : 0;
-}
-
-function triAnd(x: Tri, y: Tri): Tri {
-  if (x === 1 || y === 1) return 1;
-  return x === 0 && y === 0 ? 0 : 'unknown';
-}
-
-function triOr(x: Tri, y: Tri): Tri {
-  if (x === 0 || y === 0) return 0;
-  return x === 1 && y === 1 ? 1 : 'unknown';
+  return testExpression(a, pattern, (op, x) => fileTest(ctx, op, x));
 }
 
 function testHandler(kind: 'test' | '[' | '[['): CommandHandler {
