@@ -25,9 +25,11 @@ function verdictCell(v: Verdict | undefined): string {
   if (!v) return '';
   // Below a folder a step filled with entries uidctl does not read: neither yes nor missing.
   if (v.unknown) return 'not known';
-  if (v.allowed) return 'yes';
+  // An answer that rests on an assumption or a command uidctl does not follow is marked.
+  const unsure = v.dependsOn.length > 0 ? '?' : '';
+  if (v.allowed) return `yes${unsure}`;
 
-  return v.errno === 'ENOENT' ? 'missing' : v.errno === 'EROFS' ? 'ro' : 'NO';
+  return (v.errno === 'ENOENT' ? 'missing' : v.errno === 'EROFS' ? 'ro' : 'NO') + unsure;
 }
 
 function pad(s: string, n: number): string {
@@ -118,6 +120,7 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
     // "not known" is the longest word a cell may hold: the columns widen for it.
     const cw = a.verdicts.some((x) => x.unknown && a.keyPaths.some((k) => k.path === x.path)) ? 10 : 8;
     out.push(paint('dim', `  ${pad('path', width)}${pad('read', cw)}${pad('write', cw)}on`));
+    let marked = false;
     for (const k of a.keyPaths) {
       const v = (op: string) => a.verdicts.find((x) => x.path === k.path && x.op === op);
       // Each row shows what its role asks (a cache row only whether it can be made), and a path
@@ -132,10 +135,14 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
       const cell = (s: string) => {
         const padded = pad(s, cw);
         const tail = padded.slice(s.length);
-        return (s === 'NO' || s === 'ro' ? paint('red', s) : s === 'missing' || s === 'not known' ? paint('yellow', s) : s) + tail;
+        const word = s.replace(/\?$/, '');
+        return (word === 'NO' || word === 'ro' ? paint('red', s) : word === 'missing' || word === 'not known' ? paint('yellow', s) : s) + tail;
       };
-      out.push(`  ${pad(`${k.path} (${k.role})`, width)}${cell(read || '-')}${cell(write || '-')}${where === 'image' ? 'image' : `mount ${where}`}`);
+      const row = [cell(read || '-'), cell(write || '-')];
+      if (/\?/.test(`${read}${write}`)) marked = true;
+      out.push(`  ${pad(`${k.path} (${k.role})`, width)}${row.join('')}${where === 'image' ? 'image' : `mount ${where}`}`);
     }
+    if (marked) out.push(paint('dim', '  ? rests on an assumption or a command uidctl does not follow (--verbose lists them; JSON: dependsOn)'));
   }
 
   out.push('');

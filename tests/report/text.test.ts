@@ -90,7 +90,8 @@ describe('text report: a path below an ADD archive', () => {
       .split('\n').filter((l) => /\(requested\)/.test(l));
     assert.deepEqual(rows, [
       '  /models/weights/w.bin (requested) not known not known image',
-      '  /models (requested)               yes       NO        image',
+      // /models itself rests on the ADD (an archive may hold ./ with another mode): marked.
+      '  /models (requested)               yes?      NO?       image',
     ]);
     const read = a.verdicts.find((v) => v.path === '/models/weights/w.bin' && v.op === 'read')!;
     assert.deepEqual([read.unknown, read.reasons], [true, [
@@ -99,5 +100,19 @@ describe('text report: a path below an ADD archive', () => {
       'ADD weights.tar.gz at line 3: ADD unpacks the tar archive weights.tar.gz into /models, with the owners and modes stored in it, which uidctl does not read: what lands in /models is not known',
     ]]);
     assert.equal(a.verdicts.find((v) => v.path === '/models' && v.op === 'read')!.unknown, undefined);
+  });
+});
+
+describe('text report: a verdict that rests on something uidctl does not know is marked', () => {
+  test('a path a command it does not follow named: yes? and NO?, with the legend under the table', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN mkdir -p /srv/d/e && find /srv/d -type d -exec chmod 700 {} \\;\nRUN useradd -m -u 1000 bob\nUSER bob\n', paths: ['/srv/d/e'] });
+    const lines = renderText([{ analysis: a, findings: a.findings }], { color: false, verbose: false }).split('\n');
+    assert.equal(lines.find((l) => l.includes('(requested)')), '  /srv/d/e (requested)     yes?    NO?     image');
+    assert.equal(lines.find((l) => l.includes('(home)')), '  /home/bob (home)         yes     yes     image');
+    assert.ok(lines.includes('  ? rests on an assumption or a command uidctl does not follow (--verbose lists them; JSON: dependsOn)'));
+  });
+  test('no legend when nothing is marked', () => {
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN useradd -m -u 1000 bob\nUSER bob\n' });
+    assert.equal(renderText([{ analysis: a, findings: a.findings }], { color: false, verbose: false }).includes('rests on an assumption'), false);
   });
 });
