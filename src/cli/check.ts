@@ -8,7 +8,7 @@ import type { Io } from './io.js';
 import { parseBuildArgs, parseFlags, type ParsedFlags } from './args.js';
 import { InputError, UsageError, errnoWords, inputErrorOf, oneLine } from './errors.js';
 import { readText } from './read-text.js';
-import { hostFactsFor, readHostFacts } from './host-facts.js';
+import { hostFactsFor, hostOwnerReader, readHostFacts } from './host-facts.js';
 import { VERSION } from '../version.js';
 import { analyze, DockerfileSyntaxError, type Analysis, type Engine, type Profile } from '../analyze.js';
 import type { Builder } from '../shell/context.js';
@@ -514,7 +514,8 @@ export async function prepareCheck(v: CheckValues, positionals: string[], io: Io
     try {
       const readEnvFile = envFileReader(io.cwd, v['run-file'] ?? '--run');
       const readSourceFile = sourceFileReader(io.cwd, v['run-file']);
-      const parsedRun = parseDockerRun(runText, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, file: v['run-file'], readEnvFile, readSourceFile,
+      const statHost = await hostOwnerReader(host, factsFile);
+      const parsedRun = parseDockerRun(runText, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, file: v['run-file'], readEnvFile, readSourceFile, statHost,
         // A run file runs under the shell its #! line names (dash has no $UID); --run text is
         // typed in the invoker's interactive shell, taken as bash.
         shell: v['run-file'] !== undefined ? runFileShell(runText) : undefined });

@@ -3,7 +3,7 @@
 
 import type { Io } from './io.js';
 import { parseBuildArgs, parseFlags } from './args.js';
-import { hostFactsFor, readHostFacts } from './host-facts.js';
+import { hostFactsFor, hostOwnerReader, readHostFacts } from './host-facts.js';
 import { InputError, UsageError, inputErrorOf } from './errors.js';
 import { readText } from './read-text.js';
 import type { HostPathFacts, RunContext } from '../model/types.js';
@@ -70,7 +70,8 @@ export async function runContextFor(text: string, io: Io, factsFile?: string): P
   let run: RunContext;
   try {
     const readEnvFile = envFileReader(io.cwd, '--run');
-    run = parseDockerRun(text, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, readEnvFile, readSourceFile: sourceFileReader(io.cwd, undefined) });
+    const statHost = await hostOwnerReader(facts?.paths ?? [], facts !== undefined);
+    run = parseDockerRun(text, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, readEnvFile, readSourceFile: sourceFileReader(io.cwd, undefined), statHost });
     for (const w of (run as ReturnType<typeof parseDockerRun>).warnings) io.err(`uidctl: warning: --run: ${w}\n`);
   } catch (e) {
     if (e instanceof RunParseError) throw inputErrorOf(e, '--run');

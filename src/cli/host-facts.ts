@@ -57,3 +57,30 @@ export async function hostFactsFor<R extends RunContext | undefined>(run: R, giv
   // The folders a container mounts, with what is inside them (bounded), and the GPU devices.
   return { run: linked, host: [...given, ...implied, ...(await statHostTree(toStat)), ...(await statHostPaths(missingDevices))] };
 }
+
+/**
+ * The owner of a host path, for `$(stat -c %u PATH)` in a run line: from the facts file when
+ * there is one (through the links it describes; a path it does not list is not known), else
+ * from stat on this machine.
+ */
+export async function hostOwnerReader(given: HostPathFacts[], fromFile: boolean): Promise<(path: string) => { uid: number; gid: number } | undefined> {
+  if (fromFile) {
+    const { followHostLinks } = await import('../runtime/host.js');
+    return (path) => {
+      const walk = followHostLinks(path, given);
+      // Links that loop: stat would fail (ELOOP), so the substitution is not evaluated.
+      if (!('path' in walk)) return undefined;
+      const f = given.find((g) => g.path === walk.path && g.exists && g.meta !== undefined);
+      return f?.meta ? { uid: f.meta.uid, gid: f.meta.gid } : undefined;
+    };
+  }
+  const { statSync } = await import('node:fs');
+  return (path) => {
+    try {
+      const st = statSync(path);
+      return { uid: st.uid, gid: st.gid };
+    } catch {
+      return undefined;
+    }
+  };
+}

@@ -26,6 +26,11 @@ export interface Invoker {
 
 export interface RunParseOptions {
   invoker: Invoker;
+  /**
+   * The owner of a host path, for `$(stat -c %u PATH)` in a run line: the caller reads the host
+   * (--host-facts, or stat here). Without it such a substitution is not evaluated.
+   */
+  statHost?: (path: string) => { uid: number; gid: number } | undefined;
   /** The invoking shell's environment (for $VAR and `-e NAME` without a value). */
   env?: Record<string, string>;
   file?: string;
@@ -602,11 +607,16 @@ function literalArgv(script: Script): string[] | null {
   return words.every((w): w is string => w !== null) ? words : null;
 }
 
-/** Outputs of the few commands run lines substitute: id -u, id -g, id -un, whoami, pwd. */
-function substitute(argv: string[] | null, inv: Invoker): string | null {
+/**
+ * Outputs of the few commands run lines substitute: id -u, id -g, id -un, whoami, pwd, and
+ * `stat -c FORMAT PATH` with %u and %g (the host path's owner, from the caller: --host-facts, or
+ * stat on this machine).
+ */
+function substitute(argv: string[] | null, inv: Invoker, statHost?: RunParseOptions['statHost']): string | null {
   if (!argv || argv.length === 0) return null;
   const [cmd, ...args] = argv;
   if (cmd === 'pwd') return inv.cwd;
+  if (cmd === 'stat') return statOwner(args, inv, statHost);
   if (cmd === 'whoami' || cmd === 'logname') return inv.name ?? null;
   if (cmd !== 'id') return null;
 
@@ -618,6 +628,32 @@ function substitute(argv: string[] | null, inv: Invoker): string | null {
   if (letters.includes('g') && !letters.includes('u')) return named ? null : String(inv.gid);
 
   return null;
+}
+
+/**
+ * `stat -c FORMAT PATH` (also `--format=FORMAT`, `--format FORMAT`, `-cFORMAT`, with `-L`)
+ * where FORMAT holds only %u, %g, %% and plain characters: `$(stat -c %u data)`, `$(stat -c
+ * '%u:%g' .)`. A relative PATH is the invoker's working folder's; null for anything else, or a
+ * path the host does not show.
+ */
+function statOwner(args: string[], inv: Invoker, statHost: RunParseOptions['statHost']): string | null {
+  if (!statHost) return null;
+  let format: string | undefined;
+  const paths: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '-L' || a === '--dereference') continue;
+    if (a === '-c' || a === '--format') format = args[++i];
+    else if (a.startsWith('--format=')) format = a.slice('--format='.length);
+    else if (a.startsWith('-c') && a.length > 2) format = a.slice(2);
+    else if (a.startsWith('-') && a !== '-') return null;
+    else paths.push(a);
+  }
+  if (format === undefined || paths.length !== 1 || !/^(?:[^%]|%[ug%])*$/.test(format)) return null;
+  const owner = statHost(normalizePath(paths[0], inv.cwd));
+  if (!owner) return null;
+
+  return format.replace(/%([ug%])/g, (_m, c: string) => (c === 'u' ? String(owner.uid) : c === 'g' ? String(owner.gid) : '%'));
 }
 
 /** What reading the run line took for granted, for the report (and --verbose). */
@@ -694,9 +730,10 @@ const PARAMETER = /^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*])$/;
  * does. A command substitution other than id, whoami and pwd, or arithmetic it needs, cannot be
  * told: the word is kept as written, with a warning.
  */
-function expandWord(w: Word, vars: Record<string, string>, inv: Invoker, notes: ExpandNotes): string {
+function expandWord(w: Word, vars: Record<string, string>, host: Pick<RunParseOptions, 'invoker' | 'statHost'>, notes: ExpandNotes): string {
+  const inv = host.invoker;
   const hook = (script: Script, raw: string): string | null => {
-    const out = substitute(literalArgv(script), inv);
+    const out = substitute(literalArgv(script), inv, host.statHost);
     if (out === null) notes.warnings.push(`cannot evaluate $(${raw}); kept as written`);
 
     return out;
@@ -806,11 +843,11 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
     };
     let argv: string[];
     try {
-      argv = cmd.args.map((w) => expandWord(w, vars, opts.invoker, local));
+      argv = cmd.args.map((w) => expandWord(w, vars, opts, local));
 
       // `X=1` alone, `export X=1` (readonly, declare...) set variables the run line may use.
       if (argv.length === 0 || DECLARING.has(argv[0])) {
-        for (const a of cmd.assigns) setVariable(st, a.name, expandWord(a.value, vars, opts.invoker, local));
+        for (const a of cmd.assigns) setVariable(st, a.name, expandWord(a.value, vars, opts, local));
         for (const a of argv.slice(1)) {
           const eq = a.indexOf('=');
           if (eq > 0 && !a.startsWith('-')) setVariable(st, a.slice(0, eq), a.slice(eq + 1));
@@ -861,7 +898,7 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
       const v = st.assigned[k] ?? opts.env?.[k];
       if (v !== undefined && v !== '') daemonEnv[k] = v;
     }
-    for (const a of cmd.assigns) daemonEnv[a.name] = expandWord(a.value, vars, opts.invoker, local);
+    for (const a of cmd.assigns) daemonEnv[a.name] = expandWord(a.value, vars, opts, local);
     for (const w of argv.slice(0, skipWrappers(argv))) {
       const m = /^(DOCKER_HOST|DOCKER_CONTEXT)=(.*)$/.exec(w);
       if (m) daemonEnv[m[1]] = m[2];
@@ -1065,7 +1102,7 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
       case 'test': {
         const vars = shellEnv(opts, st.assigned);
         const local = newNotes(st, []);
-        let words: string[] | undefined = c.words.map((w) => expandWord(w, vars, opts.invoker, local));
+        let words: string[] | undefined = c.words.map((w) => expandWord(w, vars, opts, local));
         // Only the forms [ ] has; && || ( ) and patterns inside [[ ]] are not decided.
         if (words.some((w, k) => ['&&', '||', '(', ')', '=~'].includes(c.words[k].raw)) || (words.length === 3 && ['=', '==', '!='].includes(words[1]) && /[*?[]/.test(words[2]))) words = undefined;
         return condition(words, `[[ ${c.words.map((w) => w.raw).join(' ')} ]]`, local, src, lineOf(undefined));

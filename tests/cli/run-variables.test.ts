@@ -112,3 +112,25 @@ describe('check --run-file follows source, :=, and if over known variables', () 
   });
 });
 
+
+describe('check --run with $(stat -c %u PATH)', () => {
+  test('with --host-facts the owner comes from the facts, through a link they describe; no stat here', async () => {
+    const facts = 'invoker: { uid: 1001, gid: 1001, home: /home/sam, cwd: /home/sam/proj }\npaths:\n  /mnt/ds: { kind: symlink, target: /srv/nfs }\n  /srv/nfs: { uid: 1000, gid: 1000, mode: "0755" }\n';
+    const dir = tempDir({ Dockerfile: 'FROM debian:bookworm\nRUN useradd -m -u 1000 app\nUSER app\n', 'host.yaml': facts });
+    const r = await uidctl(['check', '--host-facts', 'host.yaml', '--run', 'docker run -u "$(stat -c %u:%g /mnt/ds)" -v /mnt/ds:/data img', '--format', 'json', '--fail-on', 'never'], dir);
+    assert.equal(r.stderr, '');
+    const res = JSON.parse(r.stdout).results[0];
+    assert.deepEqual([res.identity.uid, res.identity.gid, res.findings.filter((f: { ruleId: string }) => f.ruleId === 'UID201').length], [1000, 1000, 0]);
+    // The folder uidctl runs in exists here, but the facts do not list it: not evaluated.
+    const here = await uidctl(['check', '--host-facts', 'host.yaml', '--run', `docker run -u "$(stat -c %u ${dir})" img`, '--format', 'json', '--fail-on', 'never'], dir);
+    assert.match(here.stderr, /cannot evaluate \$\(stat -c %u /);
+  });
+  test('without --host-facts, stat on this machine', async () => {
+    const dir = tempDir({ Dockerfile: 'FROM debian:bookworm\n' });
+    const { statSync } = await import('node:fs');
+    const st = statSync(dir);
+    const r = await uidctl(['check', '--run', `docker run -u "$(stat -c %u:%g ${dir})" img`, '--format', 'json', '--fail-on', 'never'], dir);
+    const id = JSON.parse(r.stdout).results[0].identity;
+    assert.deepEqual([id.uid, id.gid], [st.uid, st.gid]);
+  });
+});

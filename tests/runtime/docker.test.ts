@@ -602,3 +602,23 @@ describe('errors in a run command continued over several lines name the line of 
   });
 });
 
+
+describe('$(stat -c FORMAT PATH) in a run line: the host path\'s owner, from the caller', () => {
+  const invoker = { uid: 1001, gid: 1001, home: '/home/sam', cwd: '/home/sam/proj' };
+  const owners: Record<string, { uid: number; gid: number }> = { '/home/sam/proj/data': { uid: 1002, gid: 2000 }, '/srv/x': { uid: 7, gid: 8 } };
+  const statHost = (p: string) => owners[p];
+  const parse = (line: string, withStat = true) => parseDockerRun(line, { invoker, statHost: withStat ? statHost : undefined });
+  test('%u, %g and %u:%g of a relative or absolute path', () => {
+    assert.equal(parse('docker run -u "$(stat -c %u data)" img').user, '1002');
+    assert.equal(parse("docker run --user $(stat -c '%u:%g' /srv/x) img").user, '7:8');
+    assert.equal(parse('docker run -u $(stat --format=%u:%g ./data) img').user, '1002:2000');
+    assert.equal(parse('docker run -u $(stat -L -c%g data) img').user, '2000');
+  });
+  test('not evaluated without a reader, for a path the host does not show, or another format', () => {
+    for (const [line, withStat] of [['docker run -u "$(stat -c %u data)" img', false], ['docker run -u "$(stat -c %u nope)" img', true], ['docker run -u "$(stat -c %U data)" img', true], ['docker run -u "$(stat data)" img', true]] as const) {
+      const r = parse(line, withStat);
+      assert.equal(r.user, undefined, line);
+      assert.match(r.userUnknown ?? '', /^\$\(stat /, line);
+    }
+  });
+});
