@@ -103,7 +103,7 @@ function standInFindings(findings: Finding[], written: string, settings: RuleSet
     if (f.severity === 'error' && settings.severity?.[f.ruleId] === undefined) f.severity = 'warning';
     const kept = f.fixes.filter((x) => !standInIds.test(`${x.snippet ?? ''} ${x.description}`));
     f.fixes = leadFix([
-      { description: `The user is not known: --user ${written} is not evaluated (uidctl runs only id, whoami and pwd). Give the ids it prints, e.g. --run 'docker run --user 1000:1000 ...', to judge this for the real user.`, safe: true },
+      { description: `The user is not known: --user ${written} is not evaluated (uidctl evaluates only id, whoami, pwd and stat -c %u/%g). Give the ids it prints, e.g. --run 'docker run --user 1000:1000 ...', to judge this for the real user.`, safe: true },
       ...kept,
     ]);
   }
