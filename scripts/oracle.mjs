@@ -3,7 +3,7 @@
 // `uidctl check` the same questions and compares. tests/oracle/documented/ holds the cases no
 // run on this machine can show; those are checked against their documented outcome.
 //
-//   node scripts/oracle.mjs [--filter TEXT] [--record-only] [--out FILE] [--keep]
+//   node scripts/oracle.mjs [--filter TEXT|^PREFIX] [--record-only] [--out FILE] [--keep]
 //                           [--driver vfs|overlay|auto]
 //   node scripts/oracle.mjs --import-base   (only put the base image into buildah's vfs storage,
 //                                            or ORACLE_STORAGE's vfs store when that is set)
@@ -118,11 +118,24 @@ function octal(v) {
   return parseInt(String(v).replace(/^0o/, ''), 8);
 }
 
+/** --filter: the id contains the text; a leading ^ anchors it at the start of the id. */
+export function idMatches(id, filter) {
+  return filter.startsWith('^') ? id.startsWith(filter.slice(1)) : id.includes(filter);
+}
+
 export function loadDir(dir) {
   if (!fs.existsSync(dir)) return [];
   const out = [];
   for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.yaml')).sort()) {
-    const doc = YAML.parse(fs.readFileSync(join(dir, name), 'utf8'));
+    // A YAML error (a `: ` in an unquoted title) names the file and line, not a stack trace.
+    let doc;
+    try {
+      doc = YAML.parse(fs.readFileSync(join(dir, name), 'utf8'));
+    } catch (e) {
+      if (!(e instanceof YAML.YAMLError)) throw e;
+      const at = e.linePos?.[0];
+      die(`${join(dir, name)}${at ? `:${at.line}` : ''}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
+    }
     for (const s of doc.scenarios ?? []) {
       const img = s.image ? doc.images?.[s.image] : s;
       if (!img?.dockerfile) die(`${name}: scenario ${s.id} has no dockerfile`);
@@ -820,8 +833,8 @@ function main() {
     return;
   }
   const t0 = Date.now();
-  const measured = loadDir(join(ORACLE, 'scenarios')).filter((s) => s.id.includes(opt.filter));
-  const documented = loadDir(join(ORACLE, 'documented')).filter((s) => s.id.includes(opt.filter));
+  const measured = loadDir(join(ORACLE, 'scenarios')).filter((s) => idMatches(s.id, opt.filter));
+  const documented = loadDir(join(ORACLE, 'documented')).filter((s) => idMatches(s.id, opt.filter));
 
   let recordOnly = opt.recordOnly;
   if (!recordOnly && !fs.existsSync(CLI)) {

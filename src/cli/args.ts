@@ -7,12 +7,25 @@ import { UsageError } from './errors.js';
 type Options = NonNullable<ParseArgsConfig['options']>;
 export type ParsedFlags<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>;
 
-export function parseFlags<O extends Options>(args: string[], options: O, opts: { positionals?: boolean } = {}): ParsedFlags<O> {
+/**
+ * once: options that take one value and may not be repeated. node's parseArgs keeps the last
+ * of a repeated option silently; for these (`--run`, `--run-file`: one way of starting the
+ * container) a second one is a usage error instead.
+ */
+export function parseFlags<O extends Options>(args: string[], options: O, opts: { positionals?: boolean; once?: string[] } = {}): ParsedFlags<O> {
+  let parsed: ParsedFlags<O> & { tokens?: { kind: string; name?: string }[] };
   try {
-    return parseArgs({ args, options, allowPositionals: opts.positionals ?? true, strict: true }) as ParsedFlags<O>;
+    parsed = parseArgs({ args, options, allowPositionals: opts.positionals ?? true, strict: true, tokens: opts.once !== undefined }) as typeof parsed;
   } catch (e) {
     throw new UsageError(flagProblem(e as Error, args, opts.positionals ?? true));
   }
+  for (const name of opts.once ?? []) {
+    const count = (parsed.tokens ?? []).filter((t) => t.kind === 'option' && t.name === name).length;
+    if (count > 1) throw new UsageError(`--${name} is given ${count} times: uidctl checks one way of starting the container, so give one --${name} (and check the others one at a time)`);
+  }
+  delete parsed.tokens;
+
+  return parsed;
 }
 
 /**

@@ -26,7 +26,7 @@ import { loadConfig, type Config } from './config.js';
 import { ExpandError } from '../dockerfile/expand.js';
 import { readContextFor } from './build-context.js';
 import { realInvoker } from './invoker.js';
-import { envFileReader } from './env-file.js';
+import { envFileReader, sourceFileReader } from './env-file.js';
 import { composeVariables } from './compose-env.js';
 import { checkBaseArchives, fromRefs, parseBaseArchives, resolveBases, unmatchedArchiveRefs, type BaseOptions, type BaseSource } from './bases.js';
 import { referenceError, stageNameError } from './reference.js';
@@ -494,6 +494,7 @@ export async function prepareCheck(v: CheckValues, positionals: string[], io: Io
 
   let host: HostPathFacts[] = [];
   let invoker = realInvoker(io);
+  const factsFile = v['host-facts'] !== undefined;
   if (v['host-facts'] !== undefined) {
     const facts = await readHostFacts(v['host-facts'], io);
     host = facts.paths;
@@ -512,7 +513,8 @@ export async function prepareCheck(v: CheckValues, positionals: string[], io: Io
     if (nul >= 0) throw new InputError('a NUL byte in the run command', v['run-file'] ?? '--run', runText.slice(0, nul).split('\n').length);
     try {
       const readEnvFile = envFileReader(io.cwd, v['run-file'] ?? '--run');
-      const parsedRun = parseDockerRun(runText, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, file: v['run-file'], readEnvFile,
+      const readSourceFile = sourceFileReader(io.cwd, v['run-file']);
+      const parsedRun = parseDockerRun(runText, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, file: v['run-file'], readEnvFile, readSourceFile,
         // A run file runs under the shell its #! line names (dash has no $UID); --run text is
         // typed in the invoker's interactive shell, taken as bash.
         shell: v['run-file'] !== undefined ? runFileShell(runText) : undefined });
@@ -528,7 +530,7 @@ export async function prepareCheck(v: CheckValues, positionals: string[], io: Io
     // The docker CLI refuses a bad image reference before it starts anything.
     const bad = run.image !== undefined && !run.image.includes('$') ? referenceError(run.image) : undefined;
     if (bad) throw new InputError(`docker: ${bad}`, v['run-file'] ?? '--run');
-    host = await hostFactsFor(run, host);
+    ({ run, host } = await hostFactsFor(run, host, factsFile));
   } else if (v.compose !== undefined || v.k8s !== undefined) {
     const picked = await orchestratedRun(v, invoker, io);
     run = picked.run;
@@ -571,7 +573,7 @@ export async function prepareCheck(v: CheckValues, positionals: string[], io: Io
       imageOnly = imageOnlyDockerfile(run.image, run.origin.line);
       io.err(`uidctl: note: no Dockerfile given and none in this folder: the image ${run.origin.text} runs (${run.image}) is analysed, as if built from \`FROM ${run.image}\`\n`);
     }
-    host = await hostFactsFor(run, host);
+    ({ run, host } = await hostFactsFor(run, host, factsFile));
   }
 
   const { files, folder } = composeBuild
@@ -610,7 +612,7 @@ export async function prepareCheck(v: CheckValues, positionals: string[], io: Io
 }
 
 export default async function check(args: string[], io: Io): Promise<number> {
-  const parsed = parseFlags(args, OPTIONS);
+  const parsed = parseFlags(args, OPTIONS, { once: ['run', 'run-file'] });
   const v = parsed.values;
   if (v.help) {
     io.out(HELP);

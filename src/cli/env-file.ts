@@ -2,7 +2,7 @@
 // CLI edge, so the parsers stay pure and get only the text.
 
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { InputError } from './errors.js';
 
 /**
@@ -22,3 +22,32 @@ export function envFileReader(cwd: string, source: string): (path: string) => st
     }
   };
 }
+
+/**
+ * The reader of the files a run text sources (`source ./vars.sh`): looked for from the folder
+ * uidctl runs in, where the script is taken to run (the shell reads a relative path from its
+ * working folder), and, when it is not there, next to the run file (with the run file's folder
+ * as the one the script runs from, which parseDockerRun states as an assumption).
+ */
+export function sourceFileReader(cwd: string, runFile: string | undefined): (path: string) => { text: string; path: string; besideRunFile?: boolean } | undefined {
+  const read = (abs: string, shown: string): string | undefined => {
+    try {
+      return readFileSync(abs, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw new InputError(`cannot read ${shown}, which the run file sources: ${code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : code}`, runFile ?? '--run');
+    }
+  };
+  return (path) => {
+    const here = read(resolve(cwd, path), path);
+    if (here !== undefined) return { text: here, path };
+    if (runFile === undefined || isAbsolute(path)) return undefined;
+    const dir = dirname(resolve(cwd, runFile));
+    if (dir === resolve(cwd)) return undefined;
+    const beside = join(dirname(runFile), path);
+    const text = read(resolve(dir, path), beside);
+    return text === undefined ? undefined : { text, path: beside, besideRunFile: true };
+  };
+}
+

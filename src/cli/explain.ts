@@ -13,7 +13,7 @@ import { parseDockerRun } from '../runtime/docker.js';
 import { RunParseError } from '../runtime/errors.js';
 import { explainError, tailor, type Explanation } from '../probe/explain.js';
 import { realInvoker } from './invoker.js';
-import { envFileReader } from './env-file.js';
+import { envFileReader, sourceFileReader } from './env-file.js';
 import { readContextFor } from './build-context.js';
 import { parseDockerfile } from '../dockerfile/parse.js';
 import { ExpandError } from '../dockerfile/expand.js';
@@ -70,14 +70,14 @@ export async function runContextFor(text: string, io: Io, factsFile?: string): P
   let run: RunContext;
   try {
     const readEnvFile = envFileReader(io.cwd, '--run');
-    run = parseDockerRun(text, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, readEnvFile });
+    run = parseDockerRun(text, { invoker, env: { ...io.env, HOME: invoker.home, PWD: invoker.cwd } as Record<string, string>, readEnvFile, readSourceFile: sourceFileReader(io.cwd, undefined) });
     for (const w of (run as ReturnType<typeof parseDockerRun>).warnings) io.err(`uidctl: warning: --run: ${w}\n`);
   } catch (e) {
     if (e instanceof RunParseError) throw inputErrorOf(e, '--run');
     throw e;
   }
 
-  return { run, host: await hostFactsFor(run, facts?.paths ?? []) };
+  return hostFactsFor(run, facts?.paths ?? [], facts !== undefined);
 }
 
 /**
@@ -144,7 +144,7 @@ const NO_MATCH =
   "line, or look inside the container with 'uidctl probe --script | docker exec -i CONTAINER sh'.\n";
 
 export default async function explain(args: string[], io: Io): Promise<number> {
-  const parsed = parseFlags(args, OPTIONS);
+  const parsed = parseFlags(args, OPTIONS, { once: ['run'] });
   const v = parsed.values;
   if (v.help) {
     io.out(HELP);

@@ -44,7 +44,7 @@ const OPTIONS = {
 } as const;
 
 export default async function fix(args: string[], io: Io): Promise<number> {
-  const parsed = parseFlags(args, OPTIONS);
+  const parsed = parseFlags(args, OPTIONS, { once: ['run', 'run-file'] });
   const v = parsed.values;
   if (v.help) {
     io.out(HELP);

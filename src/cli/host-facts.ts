@@ -21,31 +21,39 @@ export async function readHostFacts(file: string, io: Io): Promise<{ paths: Host
 }
 
 /**
- * The facts given, and for each bind source and GPU device of the run they do not describe,
- * what this machine shows (with what is inside the folders, bounded).
+ * The run as the host it mounts from resolves it, and the facts of the paths it mounts.
+ *
+ * With a facts file (`fromFile`), the file is the host: a bind source that goes through a link
+ * it describes is the folder the link leads to (runtime/host.ts followBindLinks), and a path it
+ * neither lists nor implies is not read with stat here (this machine is not that host): the
+ * resolver judges it on a stated assumption (resolve.ts applyBind, host-unknown:PATH), and a GPU
+ * device it does not list is not judged. Without one, each bind source and GPU device is read
+ * with stat on this machine (with what is inside the folders, bounded).
  */
-export async function hostFactsFor(run: RunContext | undefined, given: HostPathFacts[]): Promise<HostPathFacts[]> {
-  if (!run) return given;
-  // A daemon on another machine (or one not known here) mounts that machine's paths: this
-  // machine's stat says nothing of them, so only --host-facts describes them.
-  if (run.daemon !== undefined && run.daemon.kind !== 'rootless') return given;
+export async function hostFactsFor<R extends RunContext | undefined>(run: R, given: HostPathFacts[], fromFile = false): Promise<{ run: R; host: HostPathFacts[] }> {
+  if (!run) return { run, host: given };
+  const { followBindLinks, impliedByListed } = await import('../runtime/host.js');
+  const linked = fromFile ? followBindLinks(run as RunContext, given) as R & RunContext : run as R & RunContext;
   // A hostPath's own path too, when a subPath below it is mounted: the kubelet makes a missing
   // subPath with its mode.
-  const binds = run.mounts.filter((m) => m.kind === 'bind' && m.source).flatMap((m) => [m.source!, ...(m.volumeRoot ? [m.volumeRoot] : [])]);
+  const binds = linked.mounts.filter((m) => m.kind === 'bind' && m.source).flatMap((m) => [m.source!, ...(m.volumeRoot ? [m.volumeRoot] : [])]);
   const missingBinds = binds.filter((p) => !given.some((g) => g.path === p));
-  // A pod's hostPath volumes are paths on the node the pod is scheduled to, not on this
-  // machine: never read with stat here. Those --host-facts does not describe (or imply) are
-  // judged on a stated assumption (resolve.ts applyBind, host-unknown:PATH).
-  const onNode = run.tool === 'kubernetes';
-  const missingDevices = onNode ? [] : gpuDevices(run, given.map((g) => g.path)).filter((p) => !given.some((g) => g.path === p));
-  if (missingBinds.length + missingDevices.length === 0) return given;
-  const { impliedByListed, statHostPaths, statHostTree } = await import('../runtime/host.js');
   // A folder the facts file does not list but lists a path below: it exists there, whatever
   // this machine has at that path.
   const implied = impliedByListed(missingBinds, given);
-  if (onNode) return [...given, ...implied];
+  // A daemon on another machine (or one not known here) mounts that machine's paths, and a
+  // pod's hostPath volumes are paths on the node the pod is scheduled to: this machine's stat
+  // says nothing of them, so only --host-facts describes them. Those it does not describe (or
+  // imply) are judged on a stated assumption.
+  const remote = linked.daemon !== undefined && linked.daemon.kind !== 'rootless';
+  if (remote && !fromFile) return { run: linked, host: given };
+  if (fromFile || linked.tool === 'kubernetes') return { run: linked, host: [...given, ...implied] };
+
+  const missingDevices = gpuDevices(linked, given.map((g) => g.path)).filter((p) => !given.some((g) => g.path === p));
+  if (missingBinds.length + missingDevices.length === 0) return { run: linked, host: given };
+  const { statHostPaths, statHostTree } = await import('../runtime/host.js');
   const toStat = missingBinds.filter((p) => !implied.some((f) => f.path === p));
 
   // The folders a container mounts, with what is inside them (bounded), and the GPU devices.
-  return [...given, ...implied, ...(await statHostTree(toStat)), ...(await statHostPaths(missingDevices))];
+  return { run: linked, host: [...given, ...implied, ...(await statHostTree(toStat)), ...(await statHostPaths(missingDevices))] };
 }

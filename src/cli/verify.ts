@@ -254,7 +254,7 @@ function comparison(a: Analysis, own: Analysis, o: Observed, paths: string[]): C
 }
 
 export default async function verify(args: string[], io: Io): Promise<number> {
-  const parsed = parseFlags(args, OPTIONS);
+  const parsed = parseFlags(args, OPTIONS, { once: ['run'] });
   const v = parsed.values;
   if (v.help) {
     io.out(HELP);

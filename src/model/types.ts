@@ -379,6 +379,11 @@ export interface HostPathFacts {
   from: 'stat' | 'facts-file' | 'assumed';
   /** The path carries POSIX ACL entries (`ls -l` shows a +), which the mode bits do not tell. */
   acl?: boolean;
+  /**
+   * Under a user namespace (rootless engines, --uidmap), `meta` holds the ids as the container
+   * sees them, and this the owner on the host (runtime/userns.ts mapHostFacts).
+   */
+  hostOwner?: { uid: number; gid: number };
 }
 
 export interface MountSpec {
@@ -391,6 +396,13 @@ export interface MountSpec {
   createMissingSource: boolean;
   /** The flag or key as written, for messages ("-v $PWD/data:/workspace"). */
   written: string;
+  /**
+   * The bind source as the run names it, when host facts show that it goes through symbolic
+   * links: `source` is then where they lead (runtime/host.ts followBindLinks), and `links` the
+   * links followed (`/mnt/ds -> /srv/nfs`).
+   */
+  linkedFrom?: string;
+  links?: string[];
   /** tmpfs options (mode=, uid=, gid=). */
   tmpfsMode?: number;
   tmpfsUid?: number;
@@ -407,6 +419,8 @@ export interface MountSpec {
    * owner of the source, recursively, to the container process's uid and gid.
    */
   chownToUser?: boolean;
+  /** A Compose secret or config given as a file (a read-only bind of one file, not a data folder). */
+  composeFile?: 'secret' | 'config';
   /** Kubernetes volume type behind the mount: emptyDir, persistentVolumeClaim, configMap... */
   volumeType?: string;
   /** Kubernetes volumeMounts[].subPath. */
@@ -509,10 +523,30 @@ export interface RunContext {
   /** Every option as written, by canonical long name (docker/podman): { gpus: ['all'] }. */
   options?: Record<string, string[]>;
   /**
+   * Files the starting tool writes into the container before it starts (not mounts): docker
+   * compose's secrets and configs taken from `environment:` or `content:`, which it copies in
+   * as a tar (docker/compose pkg/compose/secrets.go). Missing parent folders are made root
+   * 0755 by the daemon's tar extraction.
+   */
+  files?: WrittenFile[];
+  /**
    * What reading the run line took for granted: a shell variable not set in the environment
    * given (expanded empty, as the shell would), bash's own UID/EUID/GROUPS taken from the invoker.
    */
   assumptions?: Assumption[];
+}
+
+/** A file written into the container before it starts (RunContext.files). */
+export interface WrittenFile {
+  path: string;
+  uid: number;
+  gid: number;
+  mode: number;
+  /** The key as written, for messages (services.a.secrets[0]: token). */
+  written: string;
+  /** What its owner and mode rest on: said as an assumption with every verdict on it. */
+  basis: string;
+  confidence: 'high' | 'medium' | 'low';
 }
 
 /** The identity the container's main process has. */

@@ -17,6 +17,7 @@ import UID203 from './mounts/UID203-missing-bind-source.js';
 import UID204 from './mounts/UID204-data-not-persisted.js';
 import UID205 from './mounts/UID205-mount-not-readable.js';
 import UID206 from './mounts/UID206-mount-refused.js';
+import UID207 from './mounts/UID207-host-control-mounted.js';
 import UID301 from './python/UID301-pip-install-denied.js';
 import UID302 from './python/UID302-user-bin-not-on-path.js';
 import UID303 from './python/UID303-externally-managed.js';
@@ -43,7 +44,7 @@ import UID801 from './gpu/UID801-gpu-device-denied.js';
 
 export const RULES: readonly Rule[] = [
   UID101, UID102, UID103, UID104, UID105, UID106, UID107, UID108,
-  UID201, UID202, UID203, UID204, UID205, UID206,
+  UID201, UID202, UID203, UID204, UID205, UID206, UID207,
   UID301, UID302, UID303, UID304, UID305, UID306,
   UID401, UID402, UID403,
   UID501, UID502, UID503, UID504, UID505, UID506, UID507,

@@ -3,6 +3,7 @@
 import type { AnalysisView } from './rule.js';
 import type { Analysis, BuildChange } from '../analyze.js';
 import type { Accounts, Fix, ImageState, MountSpec, Op, PasswdEntry, UnknownEffect, Verdict } from '../model/types.js';
+import type { DfInstruction } from '../dockerfile/types.js';
 import { hasDescendants, isUnder, normalizePath, resolvePath } from '../image/fs.js';
 import { formatPasswd, groupByGid, resolveExecUser, userByUid } from '../image/accounts.js';
 import { evaluate } from '../access/evaluate.js';
@@ -74,6 +75,27 @@ export function withoutNocopy(a: AnalysisView, m: MountSpec): string {
   if (!compose[2].includes(' -> ')) return `# ${compose[1]}\n- ${compose[2].replace(/:nocopy$/, '').replace(/([:,])nocopy\b,?/, '$1').replace(/[:,]$/, '')}`;
 
   return `# ${compose[1]}, with no volume.nocopy\n- type: volume\n  source: ${m.source ?? ''}\n  target: ${m.target}${m.readonly ? '\n  read_only: true' : ''}`;
+}
+
+/**
+ * The API sockets of the container engines: whoever may connect to one starts containers of
+ * its own, privileged and with the host's / mounted, which is root on the host (for a rootful
+ * engine; a rootless one gives the account that runs it).
+ */
+const ENGINE_SOCKETS = new Map([
+  ['docker.sock', 'Docker'],
+  ['containerd.sock', 'containerd'],
+  ['podman.sock', 'podman'],
+  ['crio.sock', 'CRI-O'],
+  ['cri-dockerd.sock', 'cri-dockerd'],
+  ['buildkitd.sock', 'BuildKit'],
+]);
+
+/** The engine whose API socket a bind mount hands in, by the source's name. */
+export function engineSocket(m: MountSpec): string | undefined {
+  if (m.kind !== 'bind' || m.source === undefined) return undefined;
+
+  return ENGINE_SOCKETS.get(m.source.slice(m.source.lastIndexOf('/') + 1));
 }
 
 export function hostFacts(a: AnalysisView, hostPath: string | undefined) {
@@ -185,9 +207,9 @@ export function rootStep(a: AnalysisView, run: string): { where: string; snippet
   const root = user === '' || (resolved?.ok === true && resolved.user.uid === 0);
   // The edit puts the snippet there (at the end of the stage where anywhere will do).
   if (root) return { where: 'anywhere after FROM: the steps of this stage run as root', snippet: run, ...atStageEnd(a, run) };
-  const line = a.sim.target.lines.user;
-  const ins = line === undefined ? undefined : a.df.instructions.find((i) => i.line === line && i.keyword === 'USER');
+  const ins = firstOfLastUsers(a);
   if (ins) {
+    const line = ins.line;
     return {
       where: `before \`USER ${ins.args.trim()}\` at line ${line} (a RUN after it runs as ${user}, not as root)`,
       snippet: run,
@@ -197,6 +219,29 @@ export function rootStep(a: AnalysisView, run: string): { where: string; snippet
   const snippet = `USER root\n${run}\nUSER ${user}`;
 
   return { where: `at the end of the stage, as root: its USER (${user}) comes from the base image, so the step switches to root and back`, snippet, ...atStageEnd(a, snippet) };
+}
+
+/**
+ * The stage's USER line from which on the steps run as non-root: its last USER, or an earlier
+ * one when the USER lines between them name non-root users too (`USER app` ... `USER app`): a
+ * root step put before the last of them would run as app.
+ */
+function firstOfLastUsers(a: AnalysisView): DfInstruction | undefined {
+  const line = a.sim.target.lines.user;
+  if (line === undefined) return undefined;
+  const users = (a.df.stages[a.sim.target.index]?.instructions ?? []).filter((i) => i.keyword === 'USER');
+  let at = users.findIndex((i) => i.line === line);
+  if (at < 0) return a.df.instructions.find((i) => i.line === line && i.keyword === 'USER');
+  while (at > 0) {
+    const before = users[at - 1].args.trim();
+    // A variable's value is not known here: the walk stops at the line it has.
+    if (before.includes('$')) break;
+    const r = resolveExecUser(a.image.accounts, before);
+    if (!r.ok || r.user.uid === 0) break;
+    at -= 1;
+  }
+
+  return users[at];
 }
 
 /** Lines put after the last instruction of the target stage (everything it does is done then). */

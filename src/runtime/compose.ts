@@ -4,7 +4,7 @@
 // describes.
 
 import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, visit, type Document, type Tags } from 'yaml';
-import type { MountSpec, RunContext } from '../model/types.js';
+import type { Assumption, MountSpec, RunContext, WrittenFile } from '../model/types.js';
 import { normalizePath } from '../image/fs.js';
 import { RunParseError, yamlError, yamlToJS } from './errors.js';
 import { unrenderedTemplate } from './yaml-template.js';
@@ -272,7 +272,7 @@ function typeName(v: unknown): string {
 /** `volumes:` entries, short (`./d:/c:ro`, `name:/c`, `/c`) and long syntax. */
 function volumeOf(v: unknown, ctx: PathContext, where: string, warnings: string[] = []): MountSpec {
   if (typeof v === 'string') {
-    return { ...parseVolumeFlag(v, ctx, { tool: 'docker', written: `${where}: ${v}`, flag: where }) };
+    return { ...parseVolumeFlag(v, ctx, { tool: 'docker', written: `${where}: ${v}`, flag: where, compose: true }) };
   }
   // The schema has each entry as a string (short syntax) or a mapping (long syntax).
   if (v === null || typeof v !== 'object' || Array.isArray(v)) {
@@ -391,8 +391,164 @@ function gpuRequestOf(svc: Record<string, unknown>): string | undefined {
 const KNOWN_KEYS = new Set([
   'image', 'build', 'user', 'volumes', 'tmpfs', 'group_add', 'cap_add', 'cap_drop', 'working_dir',
   'environment', 'env_file', 'read_only', 'privileged', 'security_opt', 'userns_mode',
-  'entrypoint', 'command', 'ports',
+  'entrypoint', 'command', 'ports', 'secrets', 'configs',
 ]);
+
+/** A top-level `secrets:` or `configs:` entry, with where it is written. */
+interface FileDefinition {
+  def: Obj;
+  file?: string;
+  line?: number;
+}
+
+/**
+ * The top-level `secrets:` or `configs:` of the files, interpolated, a later file's entry of a
+ * name merged over an earlier one's (13-merge.md). Entries of included files are not read.
+ */
+function fileDefinitions(sources: ComposeSource[], key: 'secrets' | 'configs', env: Record<string, string>, fileWarnings: { file?: string; text: string }[]): Map<string, FileDefinition> {
+  const out = new Map<string, FileDefinition>();
+  for (const source of sources) {
+    const lc = new LineCounter();
+    const doc = parseDocument(source.text, { lineCounter: lc, merge: true, customTags: goYamlInts, logLevel: 'error' });
+    if (doc.errors.length > 0 || !isMap(doc.contents)) continue;
+    const raw = asObj(yamlToJS(doc, source.file))[key];
+    if (raw === undefined || raw === null) continue;
+    const line = keyLine(doc, [], key, lc);
+    if (typeof raw !== 'object' || Array.isArray(raw)) throw new RunParseError(`${key} must be a mapping`, key, source.file, line);
+    const texts: string[] = [];
+    const defs = asObj(interpolateAll(raw, env, texts, key));
+    for (const t of texts) fileWarnings.push({ file: source.file, text: t });
+    for (const [name, def] of Object.entries(defs)) {
+      const before = out.get(name);
+      out.set(name, { def: { ...before?.def, ...asObj(def) }, file: source.file, line: keyLine(doc, [key], name, lc) ?? line });
+    }
+  }
+
+  return out;
+}
+
+/** What a service's `secrets:` or `configs:` add to its run: bind mounts, written files, assumptions. */
+interface FileReferences {
+  mounts: MountSpec[];
+  files: WrittenFile[];
+  assumptions: Assumption[];
+}
+
+/**
+ * A service's `secrets:` or `configs:` as docker compose (not swarm) gives them to the container
+ * (docker/compose pkg/compose/create.go buildContainerSecretMounts, buildContainerConfigMounts,
+ * and secrets.go). The short syntax names the entry; the long one has source, target, uid, gid
+ * and mode. The target defaults to /run/secrets/SOURCE for a secret and /SOURCE for a config, and
+ * a relative target is put under /run/secrets/ (secret) or / (config).
+ * - `file:` is a read-only bind mount of the host file (not created when missing, so a missing
+ *   file fails the start): its host owner and mode show through, and compose ignores uid, gid
+ *   and mode with a warning ("secrets `uid`, `gid` and `mode` are not supported, they will be
+ *   ignored").
+ * - `environment:` (and a config's `content:`) is written into the container as a file before it
+ *   starts (secrets.go createTar and CopyToContainer): mode 0444 unless mode, owner 0:0 unless
+ *   uid or gid. An environment variable compose does not have stops it.
+ * - `external:` is swarm's: compose stops with "unsupported external secret NAME"; said as an
+ *   assumption, with no file added.
+ */
+function fileReferences(
+  kind: 'secrets' | 'configs',
+  svc: Obj,
+  defs: Map<string, FileDefinition>,
+  env: Record<string, string>,
+  ctx: PathContext,
+  where: string,
+  warn: string[],
+  at: { file?: string; line?: number },
+): FileReferences {
+  const out: FileReferences = { mounts: [], files: [], assumptions: [] };
+  const one = kind === 'secrets' ? 'secret' : 'config';
+  const base = kind === 'secrets' ? '/run/secrets/' : '/';
+  let warned = false;
+  listOf(svc[kind], `${where}.${kind}`).forEach((item, i) => {
+    const key = `${where}.${kind}[${i}]`;
+    if (item === null || (typeof item !== 'string' && (typeof item !== 'object' || Array.isArray(item)))) {
+      throw new RunParseError(`${key} must be a string or a mapping`, key);
+    }
+    const ref = typeof item === 'string' ? { source: item } : asObj(item);
+    if (typeof ref.source !== 'string' || ref.source === '') throw new RunParseError(`${key}.source is required`, key);
+    const name = ref.source;
+    const found = defs.get(name);
+    if (!found) throw new RunParseError(`service "${where.replace(/^services\./, '')}" refers to undefined ${one} ${name}: invalid compose project`, key);
+    const def = found.def;
+    const rawTarget = ref.target === undefined || ref.target === null || ref.target === '' ? name : String(ref.target);
+    const target = normalizePath(rawTarget.startsWith('/') ? rawTarget : `${base}${rawTarget}`);
+    const written = `${key}: ${one} ${name} -> ${target}`;
+    const custom = ref.uid !== undefined || ref.gid !== undefined || ref.mode !== undefined;
+
+    if (composeBool(def.external, `${kind}.${name}.external`, warn)) {
+      out.assumptions.push({
+        id: `compose-external-${one}:${name}`,
+        subject: written,
+        text: `${written}: the ${one} is external (made with docker ${one} create, a swarm object); docker compose outside swarm stops with "unsupported external ${one} ${name}", and under swarm its owner and mode are set by the swarm, not known here: ${target} is judged as the image has it`,
+        confidence: 'low',
+        ...definedAt(at),
+      });
+      return;
+    }
+    if (def.driver !== undefined && def.driver !== null) throw new RunParseError(`Docker Compose does not support ${kind}.*.driver`, key);
+    if (def.template_driver !== undefined && def.template_driver !== null) throw new RunParseError(`Docker Compose does not support ${kind}.*.template_driver`, key);
+
+    const fromEnv = def.environment !== undefined && def.environment !== null && def.environment !== '';
+    const content = kind === 'configs' && typeof def.content === 'string' && def.content !== '';
+    if (fromEnv || content) {
+      if (fromEnv && !Object.hasOwn(env, String(def.environment))) {
+        throw new RunParseError(`environment variable "${String(def.environment)}" required by file "${name}" is not set`, key);
+      }
+      const id = (v: unknown, what: string) => {
+        if (v === undefined || v === null || v === '') return 0;
+        if (!/^\d+$/.test(String(v))) throw new RunParseError(`${key}.${what}: strconv.Atoi: parsing "${String(v)}": invalid syntax`, key);
+        return Number(v);
+      };
+      const uid = id(ref.uid, 'uid');
+      const gid = id(ref.gid, 'gid');
+      const mode = ref.mode === undefined || ref.mode === null ? 0o444 : octalMode(ref.mode, `${key}.mode`);
+      const from = fromEnv ? `the variable ${String(def.environment)}` : 'its content:';
+      const octal = `0${mode.toString(8).padStart(3, '0')}`;
+      const ownerNote = (ref.uid !== undefined || ref.gid !== undefined) && svc.user !== undefined && svc.user !== null && String(svc.user) !== ''
+        ? `; with uid or gid given and a user: set, the daemon gives the copied file the ids of that user as the host's /etc/passwd has it (moby tarCopyOptions), which is not read here, so ${uid}:${gid} is a guess`
+        : '';
+      out.files.push({
+        path: target,
+        uid,
+        gid,
+        mode,
+        written,
+        basis: `${written}: docker compose copies ${from} into the container before it starts, as a file ${octal} ${uid}:${gid} (docker/compose secrets.go: mode 0444 and owner 0:0 unless given; older releases wrote 0400, and v2.40.1 alone the container user's ids); missing folders above it are made by the daemon root 0755${ownerNote}`,
+        confidence: ownerNote ? 'low' : 'medium',
+      });
+      return;
+    }
+    if (def.file === undefined || def.file === null || def.file === '') {
+      out.assumptions.push({
+        id: `compose-${one}-unknown:${name}`,
+        subject: written,
+        text: `${written}: the ${one} has no file:, environment:${kind === 'configs' ? ', content:' : ''} or external:, so what docker compose puts at ${target} is not known; it is judged as the image has it`,
+        confidence: 'low',
+        ...definedAt(at),
+      });
+      return;
+    }
+    if (custom && !warned) {
+      warn.push(kind === 'secrets' ? 'secrets `uid`, `gid` and `mode` are not supported, they will be ignored' : 'config `uid`, `gid` and `mode` are not supported, they will be ignored');
+      warned = true;
+    }
+    out.mounts.push({ target, kind: 'bind', source: hostPath(String(def.file), ctx), readonly: true, createMissingSource: false, written, composeFile: one });
+  });
+
+  return out;
+}
+
+function definedAt(at: { file?: string; line?: number }): { file?: string; line?: number } {
+  const o: { file?: string; line?: number } = {};
+  if (at.file !== undefined) o.file = at.file;
+  if (at.file !== undefined && at.line !== undefined) o.line = at.line;
+  return o;
+}
 
 /** One Compose file of a project: its text, and its path as given (for messages). */
 export interface ComposeSource {
@@ -636,6 +792,8 @@ export function parseComposeFiles(sources: ComposeSource[], opts: ComposeOptions
   const baseDir = first && first !== '-' ? normalizePath('..', normalizePath(first, opts.invoker.cwd)) : opts.invoker.cwd;
   const ctx: PathContext = { cwd: baseDir, home: opts.invoker.home };
   const merged = loadServices(sources, opts, env, fileWarnings);
+  const secretDefs = fileDefinitions(sources, 'secrets', env, fileWarnings);
+  const configDefs = fileDefinitions(sources, 'configs', env, fileWarnings);
 
   const services: Record<string, ComposeService> = {};
   for (const [name, { svc, file, line, locate }] of merged) {
@@ -696,11 +854,19 @@ export function parseComposeFiles(sources: ComposeSource[], opts: ComposeOptions
           run.env = { ...envFileVars(files, opts.readEnvFile, env, `${where}.env_file`), ...run.env };
         }
       }
+      // secrets: and configs:, as docker compose outside swarm gives them.
+      for (const [kind, defs] of [['secrets', secretDefs], ['configs', configDefs]] as const) {
+        const at = { file, line: locate?.(`${where}.${kind}`)?.line ?? line };
+        const refs = fileReferences(kind, svc, defs, env, ctx, where, warn, at);
+        run.mounts.push(...refs.mounts);
+        if (refs.files.length > 0) run.files = [...(run.files ?? []), ...refs.files];
+        if (refs.assumptions.length > 0) run.assumptions = [...(run.assumptions ?? []), ...refs.assumptions];
+      }
       // volumes_from: another service's or container's mounts, which this service gets too.
       if (svc.volumes_from !== undefined && svc.volumes_from !== null) {
         const at = { file, line: locate?.(`${where}.volumes_from`)?.line ?? line };
-        run.assumptions = listOf(svc.volumes_from, `${where}.volumes_from`).map((v) =>
-          volumesFromAssumption(String(v).replace(/^(?:service|container):/, ''), `${where}.volumes_from: ${String(v)}`, at));
+        run.assumptions = [...(run.assumptions ?? []), ...listOf(svc.volumes_from, `${where}.volumes_from`).map((v) =>
+          volumesFromAssumption(String(v).replace(/^(?:service|container):/, ''), `${where}.volumes_from: ${String(v)}`, at))];
       }
       const build = buildOf(svc.build, baseDir);
       if (build?.target !== undefined) build.targetAt = locate?.(`${where}.build.target`) ?? { file, line };

@@ -8,7 +8,7 @@ import { normalizePath } from '../image/fs.js';
 import { parseShell } from '../shell/parse.js';
 import { expandWordIn, literalValue, type ExpandCtx } from '../shell/words.js';
 import type { Assumption } from '../model/types.js';
-import type { Script, SimpleCommand, Word } from '../shell/ast.js';
+import type { AndOr, Command, Pipeline, Script, SimpleCommand, Word } from '../shell/ast.js';
 import { ShellSyntaxError } from '../shell/ast.js';
 import { RunParseError } from './errors.js';
 import { podmanUsernsError } from './userns.js';
@@ -42,8 +42,20 @@ export interface RunParseOptions {
    * none of them. 'none' is a file without a #! line, which bash runs itself from `./run.sh`.
    */
   shell?: RunShell;
+  /**
+   * The text of a file the run text sources (`source ./vars.sh`, `. ./vars.sh`), as written
+   * there; the caller reads it (from the folder the script runs in, or next to the run file:
+   * besideRunFile) and gives the path it read. undefined when there is none. Without a reader a
+   * sourced file is not followed, and the variables it may set are not known.
+   */
+  readSourceFile?: (path: string) => { text: string; path: string; besideRunFile?: boolean } | undefined;
   /** DOCKER_HOST and DOCKER_CONTEXT as the docker process gets them (parseDockerRun fills it). */
   daemonEnv?: Record<string, string>;
+  /**
+   * The line (in file) of each word of the argv, for a command continued over several lines:
+   * an error names the line of the flag at fault (parseDockerRun fills it).
+   */
+  lines?: number[];
 }
 
 export type RunShell = 'bash' | 'sh' | 'dash' | 'zsh' | 'none';
@@ -131,6 +143,8 @@ function parseBool(value: string, flag: string): boolean {
 
 interface RawOption {
   flag: FlagInfo;
+  /** Index of the flag's word in the options' words. */
+  at: number;
   value: string;
   /** As written, for messages: "-v $PWD/data:/data". */
   written: string;
@@ -149,49 +163,61 @@ function readRunOptions(args: string[], raws: string[]): { options: RawOption[];
     return args[i];
   };
 
-  for (; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--') return { options, rest: args.slice(i + 1) };
-    if (!a.startsWith('-') || a === '-') return { options, rest: args.slice(i) };
-
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
-      const flag = longFlag(name);
-      if (!flag) throw new RunParseError(`unknown flag: --${name}`, `--${name}`);
-      let value: string;
-      if (eq >= 0) value = a.slice(eq + 1);
-      else value = flag.kind === 'value' ? takeValue(a, `--${name}`) : 'true';
-      const two = eq < 0 && flag.kind === 'value';
-      options.push({ flag, value, written: two ? `${rawAt(i - 1)} ${rawAt(i)}` : rawAt(i) });
-      continue;
-    }
-
-    // Short options, possibly combined: -it, -itd, -p8080:80, -e=X=1 (pflag keeps text after '=').
-    for (let k = 1; k < a.length; k++) {
-      const letter = a[k];
-      const flag = shortFlag(letter);
-      if (!flag) throw new RunParseError(`unknown shorthand flag: '${letter}' in ${a}`, `-${letter}`);
-      if (flag.kind === 'bool') {
-        if (a[k + 1] === '=') {
-          options.push({ flag, value: a.slice(k + 2), written: a });
-          break;
-        }
-        options.push({ flag, value: 'true', written: `-${letter}` });
-        continue;
-      }
-      const attached = a.slice(k + 1);
-      if (attached !== '') {
-        options.push({ flag, value: attached.replace(/^=/, ''), written: rawAt(i) });
-        break;
-      }
-      const value = takeValue(a, `-${letter}`);
-      options.push({ flag, value, written: `-${letter} ${rawAt(i)}` });
-      break;
-    }
+  try {
+    return readOptionWords();
+  } catch (e) {
+    // The word at fault (the flag, or the flag whose value is missing).
+    if (e instanceof RunParseError) e.argIndex = i;
+    throw e;
   }
 
-  return { options, rest: [] };
+  function readOptionWords(): { options: RawOption[]; rest: string[] } {
+    for (; i < args.length; i++) {
+      const a = args[i];
+      if (a === '--') return { options, rest: args.slice(i + 1) };
+      if (!a.startsWith('-') || a === '-') return { options, rest: args.slice(i) };
+
+      if (a.startsWith('--')) {
+        const eq = a.indexOf('=');
+        const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
+        const flag = longFlag(name);
+        if (!flag) throw new RunParseError(`unknown flag: --${name}`, `--${name}`);
+        let value: string;
+        const at = i;
+        if (eq >= 0) value = a.slice(eq + 1);
+        else value = flag.kind === 'value' ? takeValue(a, `--${name}`) : 'true';
+        const two = eq < 0 && flag.kind === 'value';
+        options.push({ flag, at, value, written: two ? `${rawAt(i - 1)} ${rawAt(i)}` : rawAt(i) });
+        continue;
+      }
+
+      // Short options, possibly combined: -it, -itd, -p8080:80, -e=X=1 (pflag keeps text after '=').
+      for (let k = 1; k < a.length; k++) {
+        const letter = a[k];
+        const flag = shortFlag(letter);
+        if (!flag) throw new RunParseError(`unknown shorthand flag: '${letter}' in ${a}`, `-${letter}`);
+        if (flag.kind === 'bool') {
+          if (a[k + 1] === '=') {
+            options.push({ flag, at: i, value: a.slice(k + 2), written: a });
+            break;
+          }
+          options.push({ flag, at: i, value: 'true', written: `-${letter}` });
+          continue;
+        }
+        const attached = a.slice(k + 1);
+        if (attached !== '') {
+          options.push({ flag, at: i, value: attached.replace(/^=/, ''), written: rawAt(i) });
+          break;
+        }
+        const at = i;
+        const value = takeValue(a, `-${letter}`);
+        options.push({ flag, at, value, written: `-${letter} ${rawAt(i)}` });
+        break;
+      }
+    }
+
+    return { options, rest: [] };
+  }
 }
 
 function capName(c: string): string {
@@ -242,6 +268,8 @@ export function parseRunArgv(
   opts: RunParseOptions & { text?: string; warnings?: string[]; raw?: string[] },
 ): ParsedRun {
   const start = skipWrappers(argv);
+  // The line of argv's word k (a continued command's flag is on a later line than its start).
+  const lineOf = (k: number) => opts.lines?.[k] ?? opts.line;
   const program = argv[start] === undefined ? '' : baseName(argv[start]);
   const tool = ENGINES[program];
   if (!tool) {
@@ -258,14 +286,14 @@ export function parseRunArgv(
     const value = eq >= 0 ? a.slice(eq + 1) : argv[i + 1];
     if (a.includes('=') || GLOBAL_BOOL_FLAGS.has(name)) i += 1;
     else if (GLOBAL_VALUE_FLAGS.has(name)) i += 2;
-    else throw new RunParseError(`unknown ${program} option before the command: ${a}`, a, opts.file, opts.line);
+    else throw new RunParseError(`unknown ${program} option before the command: ${a}`, a, opts.file, lineOf(i));
     if ((name === 'H' || name === 'host') && value !== undefined) daemonFlags.host = `${a.startsWith('--') ? '--host' : '-H'} ${value}`;
     if ((name === 'c' || name === 'context') && value !== undefined) daemonFlags.context = `--context ${value}`;
   }
   if (argv[i] === 'container') i += 1;
   if (argv[i] !== 'run' && argv[i] !== 'create') {
     const sub = argv[i] ?? '(none)';
-    throw new RunParseError(`expected "${program} run", found "${program} ${sub}"`, sub, opts.file, opts.line);
+    throw new RunParseError(`expected "${program} run", found "${program} ${sub}"`, sub, opts.file, lineOf(i));
   }
 
   const pathCtx: PathContext = { cwd: opts.invoker.cwd, home: opts.invoker.home };
@@ -273,7 +301,7 @@ export function parseRunArgv(
   try {
     parsed = readRunOptions(argv.slice(i + 1), (opts.raw ?? argv).slice(i + 1));
   } catch (e) {
-    if (e instanceof RunParseError) throw new RunParseError(e.detail, e.flag, opts.file, opts.line);
+    if (e instanceof RunParseError) throw new RunParseError(e.detail, e.flag, opts.file, lineOf(i + 1 + (e.argIndex ?? 0)));
     throw e;
   }
 
@@ -309,7 +337,8 @@ export function parseRunArgv(
   const fileEnv: Record<string, string> = {};
   const list = (s: string) => (tool === 'podman' ? s.split(',') : [s]).filter((x) => x !== '');
 
-  for (const { flag, value, written } of parsed.options) {
+  const optionsStart = i + 1;
+  for (const { flag, at, value, written } of parsed.options) {
     const dash = `--${flag.name}`;
     (run.options![flag.name] ??= []).push(value);
 
@@ -364,13 +393,13 @@ export function parseRunArgv(
         case 'volume': run.mounts.push(parseVolumeFlag(value, pathCtx, { tool, written })); break;
         case 'mount': run.mounts.push(parseMountFlag(value, pathCtx, written, tool)); break;
         case 'tmpfs': run.mounts.push(parseTmpfsFlag(value, written)); break;
-        case 'volumes-from': (run.assumptions ??= []).push(volumesFromAssumption(value, written, opts)); break;
+        case 'volumes-from': (run.assumptions ??= []).push(volumesFromAssumption(value, written, { file: opts.file, line: lineOf(optionsStart + at) })); break;
         default:
           // Switches must still hold a boolean; other options are kept in run.options only.
           if (flag.kind === 'bool') parseBool(value, dash);
       }
     } catch (e) {
-      if (e instanceof RunParseError) throw new RunParseError(e.detail, e.flag ?? dash, opts.file, opts.line);
+      if (e instanceof RunParseError) throw new RunParseError(e.detail, e.flag ?? dash, opts.file, lineOf(optionsStart + at));
       throw e;
     }
   }
@@ -512,6 +541,38 @@ interface ExpandNotes {
   assigned: Record<string, string>;
   /** `~user` prefixes expanded from what uidctl takes the user's home to be. */
   homes: Map<string, string>;
+  /** What the walk knows of the variables: those a construct not followed left unknown. */
+  known: ShellState;
+  /** Variables used whose value rests on a construct not followed (ShellState.uncertain). */
+  unknown: Map<string, { why: Unfollowed; value?: string }>;
+}
+
+/**
+ * A construct of the run text uidctl does not follow or decide: an `if` whose condition it cannot
+ * tell, a loop, a case, a function body, a `source` it cannot read, `eval`. branch: the variables
+ * it sets are set only on some paths; opaque: it may set any variable.
+ */
+interface Unfollowed {
+  kind: 'branch' | 'opaque';
+  /** How it is written, for messages: "`if [ -f .env ]` on line 2". */
+  text: string;
+}
+
+/** What walking the run text knows of the shell's variables. */
+interface ShellState {
+  /** Variables the text set (assignments, export, ${X:=default}, a sourced file). */
+  assigned: Record<string, string>;
+  /** Variables set on a path the walk cannot decide, and why. */
+  uncertain: Map<string, Unfollowed>;
+  /** A construct not followed that may set any variable. */
+  opaque?: Unfollowed;
+}
+
+/** What a variable's value rests on, said in the messages. */
+function unknownWhy(name: string, why: Unfollowed): string {
+  return why.kind === 'branch'
+    ? `$${name} is set in ${why.text}, which uidctl cannot decide`
+    : `${why.text} may set $${name}, and uidctl does not follow it`;
 }
 
 /**
@@ -583,6 +644,15 @@ function runAssumptions(notes: ExpandNotes, opts: RunParseOptions, line: number)
       ...definedOnly(at),
     });
   }
+  for (const [name, { why, value }] of notes.unknown) {
+    out.push({
+      id: `run-variable:${name}`,
+      subject: `$${name}`,
+      text: `${unknownWhy(name, why)}: the run line is read with ${value === undefined ? 'it empty' : `the value it has otherwise (${value})`}; if the script sets it there, the prediction may differ`,
+      confidence: 'low',
+      ...definedOnly(at),
+    });
+  }
   for (const name of notes.unset) {
     out.push({
       id: `run-variable:${name}`,
@@ -634,12 +704,16 @@ function expandWord(w: Word, vars: Record<string, string>, inv: Invoker, notes: 
   const special = new Set<string>();
   const ctx: ExpandCtx = {
     env: (name) => {
+      const why = notes.known.uncertain.get(name) ?? (notes.known.opaque !== undefined && !isArgument(name) && !Object.hasOwn(notes.assigned, name) ? notes.known.opaque : undefined);
       if (Object.hasOwn(vars, name)) {
         if (notes.own.has(name) && !Object.hasOwn(notes.assigned, name)) notes.shellOwn.add(name);
+        if (notes.known.uncertain.has(name)) notes.unknown.set(name, { why: why!, value: vars[name] });
         return vars[name];
       }
       if (PARAMETER.test(name)) {
-        missing.add(name);
+        // Set or not on a path the walk does not follow: not known, rather than unset.
+        if (why !== undefined) notes.unknown.set(name, { why });
+        else missing.add(name);
         return null;
       }
       // $$, $!, $?, $-: the shell's own state, not known here.
@@ -648,6 +722,12 @@ function expandWord(w: Word, vars: Record<string, string>, inv: Invoker, notes: 
     },
     onCmdSubst: hook,
     homeOf: (user) => homeOf(user, inv, notes),
+    // ${X:=default}: the shell keeps the value for the later words and commands.
+    onAssign: (name, value) => {
+      vars[name] = value;
+      notes.assigned[name] = value;
+      notes.known.uncertain.delete(name);
+    },
     exact: true,
     onUnset: (name, op, word) => {
       // bash: "X: parameter null or not set" (or the word given); the command never runs.
@@ -686,19 +766,6 @@ function isRunCommand(argv: string[]): boolean {
   return argv.slice(i + 1).some((a) => a === 'run' || a === 'create');
 }
 
-/** Every simple command of a script, in order (the run line may follow `set -e`, exports...). */
-function simpleCommands(script: Script): SimpleCommand[] {
-  const out: SimpleCommand[] = [];
-
-  for (const item of script.items) {
-    for (const pipeline of [item.andOr.first, ...item.andOr.rest.map((r) => r.pipeline)]) {
-      for (const c of pipeline.commands) if (c.type === 'cmd') out.push(c);
-    }
-  }
-
-  return out;
-}
-
 /**
  * Parse a `docker run` line (or a small script holding one) as pasted: `sudo`, line
  * continuations, quotes, $(id -u), $PWD, ~ and variables assigned or exported earlier in the
@@ -707,30 +774,29 @@ function simpleCommands(script: Script): SimpleCommand[] {
 export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
   // A caller from JavaScript may leave out what the types require: say what is missing.
   if (opts?.invoker === undefined || opts.invoker === null) throw new TypeError('parseDockerRun: options.invoker is required (the uid, gid, home and cwd of who runs the command)');
-  let script: Script;
-  try {
-    script = parseShell(text);
-  } catch (e) {
-    if (e instanceof ShellSyntaxError) {
-      const line = (opts.line ?? 1) + e.lineOffset;
-      throw new RunParseError(`shell syntax: ${e.message}`, undefined, opts.file, line);
-    }
-    throw e;
-  }
+  const script = parseRunText(text, opts.file, opts.line ?? 1);
 
-  const assigned: Record<string, string> = {};
+  const state: ShellState = { assigned: {}, uncertain: new Map() };
   const warnings: string[] = [];
   const own: ReadonlySet<string> = new Set(ownVariables(opts.shell));
-  const notes: ExpandNotes = { warnings, unset: new Set(), shellOwn: new Set(), own, assigned, homes: new Map() };
+  const newNotes = (st: ShellState, list: string[]): ExpandNotes => ({ warnings: list, unset: new Set(), shellOwn: new Set(), own, assigned: st.assigned, homes: new Map(), known: st, unknown: new Map() });
+  const notes = newNotes(state, warnings);
   let engineCommand: { argv: string[]; line: number } | undefined;
   let first: ParsedRun | undefined;
   const runLines: number[] = [];
+  // The constructs not decided that the walk is inside (the run command found there rests on them).
+  const branches: Unfollowed[] = [];
+  // What the walk took for granted before the run command: conditions decided on unset
+  // variables, a run command inside a branch, a sourced file read from beside the run file.
+  const walkAssumptions: Assumption[] = [];
+  const at = (file: string | undefined, line: number) => definedOnly({ file, line: file !== undefined ? line : undefined });
 
-  for (const cmd of simpleCommands(script)) {
-    const vars = shellEnv(opts, assigned);
-    const line = opts.line !== undefined ? opts.line + cmd.lineOffset : cmd.lineOffset + 1;
+  /** One simple command: an assignment, a test, `source`, the run command, or another command. */
+  const simple = (cmd: SimpleCommand, st: ShellState, src: RunSource): Status => {
+    const vars = shellEnv(opts, st.assigned);
+    const line = src.base + cmd.lineOffset;
     // What this command's words met counts only for an assignment and the first run command.
-    const local: ExpandNotes = { warnings: [], unset: new Set(), shellOwn: new Set(), own, assigned, homes: new Map() };
+    const local = newNotes(st, []);
     const merge = () => {
       warnings.push(...local.warnings);
       for (const n of local.unset) notes.unset.add(n);
@@ -741,38 +807,57 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
     try {
       argv = cmd.args.map((w) => expandWord(w, vars, opts.invoker, local));
 
-      // `X=1` alone and `export X=1` set variables the run line may use.
-      if (argv.length === 0 || argv[0] === 'export') {
-        for (const a of cmd.assigns) assigned[a.name] = expandWord(a.value, vars, opts.invoker, local);
+      // `X=1` alone, `export X=1` (readonly, declare...) set variables the run line may use.
+      if (argv.length === 0 || DECLARING.has(argv[0])) {
+        for (const a of cmd.assigns) setVariable(st, a.name, expandWord(a.value, vars, opts.invoker, local));
         for (const a of argv.slice(1)) {
           const eq = a.indexOf('=');
-          if (eq > 0) assigned[a.slice(0, eq)] = a.slice(eq + 1);
+          if (eq > 0 && !a.startsWith('-')) setVariable(st, a.slice(0, eq), a.slice(eq + 1));
         }
         merge();
-        continue;
+        return 'true';
       }
     } catch (e) {
       // ${X?} of an unset X: the shell stops before docker starts.
-      if (e instanceof RunParseError && e.file === undefined) throw new RunParseError(e.detail, e.flag, opts.file, line);
+      if (e instanceof RunParseError && e.file === undefined) throw new RunParseError(e.detail, e.flag, src.file, line);
       throw e;
     }
+    const name = argv[0];
+    const written = cmd.args.map((w) => w.raw).join(' ');
+    // `: "${OUT:=/data}"` and `true` only expand their words (the assignments are made above).
+    if (name === ':' || name === 'true') return 'true';
+    if (name === 'false') return 'false';
+    if (name === '[' || name === 'test') {
+      const words = name === '[' ? (argv.at(-1) === ']' ? argv.slice(1, -1) : undefined) : argv.slice(1);
+      return condition(words, written, local, src, line);
+    }
+    if (name === 'source' || name === '.') {
+      sourceFile(argv[1], cmd.args[1]?.raw ?? '', local, st, src, line);
+      return 'ran';
+    }
+    if (name === 'eval') {
+      st.opaque ??= { kind: 'opaque', text: `\`eval\` on line ${line}${src.file !== opts.file ? ` of ${src.file}` : ''}` };
+      return 'ran';
+    }
+    if (name === 'exit' || (name === 'return' && src.sourced)) throw new ScriptExit(name, line, src.file);
     if (!isRunCommand(argv)) {
       if (ENGINES[baseName(argv[skipWrappers(argv)] ?? '')]) engineCommand ??= { argv, line };
-      continue;
+      return 'ran';
     }
     runLines.push(line);
-    if (first) continue;
+    if (first) return 'ran';
     merge();
-    const words = cmd.args.map((w) => w.raw).join(' ');
+    // Variables not known that the run line itself uses (one an assignment used is itself not known).
+    for (const [n, u] of local.unknown) notes.unknown.set(n, u);
     // An unquoted expansion that comes out empty is no word at all (field splitting), and
     // "$@" with no arguments is none either.
-    const kept = cmd.args.map((w, k) => ({ w, value: argv[k] })).filter(({ w, value }) => value !== '' || (/["']/.test(w.raw) && w.raw !== '"$@"'));
+    const kept = cmd.args.map((w, k) => ({ w, k, value: argv[k] })).filter(({ w, value }) => value !== '' || (/["']/.test(w.raw) && w.raw !== '"$@"'));
     const raw = kept.map((x) => x.w.raw);
     // What the docker process's environment holds: the shell's, what the text exported, a
     // `NAME=value docker run` prefix, and `env NAME=value docker run`.
     const daemonEnv: Record<string, string> = {};
     for (const k of ['DOCKER_HOST', 'DOCKER_CONTEXT']) {
-      const v = assigned[k] ?? opts.env?.[k];
+      const v = st.assigned[k] ?? opts.env?.[k];
       if (v !== undefined && v !== '') daemonEnv[k] = v;
     }
     for (const a of cmd.assigns) daemonEnv[a.name] = expandWord(a.value, vars, opts.invoker, local);
@@ -780,43 +865,235 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
       const m = /^(DOCKER_HOST|DOCKER_CONTEXT)=(.*)$/.exec(w);
       if (m) daemonEnv[m[1]] = m[2];
     }
+    const runOpts = { ...opts, file: src.file };
     try {
-      first = parseRunArgv(kept.map((x) => x.value), { ...opts, line, text: words, warnings, raw, daemonEnv });
+      // The line of each kept word: a flag on a continuation line is named at its own line.
+      const lines = cmd.argLines ? kept.map((x) => src.base + (cmd.argLines![x.k] ?? cmd.lineOffset)) : undefined;
+      first = parseRunArgv(kept.map((x) => x.value), { ...runOpts, line, text: written, warnings, raw, daemonEnv, lines });
     } catch (e) {
-      // A line made wrong by a variable the shell would have had: say which.
-      if (e instanceof RunParseError && notes.unset.size > 0) {
-        // bash's own UID, EUID, GROUPS in a file sh runs are empty for that reason, not for
-        // uidctl's environment: said as the warning says it.
-        const lacking = [...notes.unset].filter((n) => plainShellLacks(n, opts.shell));
-        const unset = [...notes.unset].filter((n) => !lacking.includes(n));
-        const names = (list: string[]) => `${list.map((n) => `$${n}`).join(', ')} ${list.length > 1 ? 'are' : 'is'}`;
-        const why = [
-          ...(unset.length > 0 ? [`${names(unset)} not set in the environment uidctl runs in`] : []),
-          ...(lacking.length > 0 ? [`${names(lacking)} empty under ${opts.shell === 'dash' ? 'dash' : 'sh'} (the #! line; only bash sets ${lacking.length > 1 ? 'them' : 'it'})`] : []),
-        ].join(', and ');
-        throw new RunParseError(`${e.detail} (${why}, so ${notes.unset.size > 1 ? 'they expand' : 'it expands'} to nothing, as in a shell)`, e.flag, e.file, e.line);
-      }
+      if (e instanceof RunParseError && (notes.unset.size > 0 || notes.unknown.size > 0)) throw explained(e, notes, opts.shell);
       throw e;
     }
-    const assumptions = runAssumptions(notes, opts, line);
+    const assumptions = [...walkAssumptions, ...runAssumptions(notes, runOpts, line)];
+    if (branches.length > 0) {
+      assumptions.push({
+        id: `run-branch:${line}`,
+        subject: written,
+        text: `the run command on line ${line} is inside ${branches.map((b) => b.text).join(', inside ')}, which uidctl cannot decide: it is checked as if that part of the script runs`,
+        confidence: 'medium',
+        ...at(src.file, line),
+      });
+    }
     if (first.userUnknown !== undefined) {
       assumptions.push({
         id: 'run-user:unknown',
         subject: '--user',
         text: `--user ${first.userUnknown}: the command substitution is not run, so the user is not known; the identity shown is a stand-in (nobody, 65534), not a prediction`,
         confidence: 'low',
-        ...definedOnly({ file: opts.file, line: opts.file !== undefined ? line : undefined }),
+        ...at(src.file, line),
       });
     }
     if (assumptions.length > 0) first.assumptions = [...(first.assumptions ?? []), ...assumptions];
     // As Compose warns of a variable it makes blank, and before what the line then does.
-    for (const name of notes.unset) {
-      first.warnings.push(plainShellLacks(name, opts.shell)
-        ? `$${name} is empty under ${opts.shell === 'dash' ? 'dash' : 'sh'} (the #! line): only bash sets ${name}, so it expands to an empty string`
-        : isArgument(name)
-        ? `$${name} is a script argument, and none is given here: it expands to nothing`
-        : `$${name} is not set in the environment uidctl runs in: it expands to an empty string, as in a shell where it is unset (export it, or write its value, if your shell has it)`);
+    for (const n of notes.unset) {
+      first.warnings.push(plainShellLacks(n, opts.shell)
+        ? `$${n} is empty under ${opts.shell === 'dash' ? 'dash' : 'sh'} (the #! line): only bash sets ${n}, so it expands to an empty string`
+        : isArgument(n)
+        ? `$${n} is a script argument, and none is given here: it expands to nothing`
+        : `$${n} is not set in the environment uidctl runs in: it expands to an empty string, as in a shell where it is unset (export it, or write its value, if your shell has it)`);
     }
+    for (const [n, { why, value }] of notes.unknown) {
+      first.warnings.push(`${unknownWhy(n, why)}: the run line is read with ${value === undefined ? 'it empty' : `the value it has otherwise (${value})`}`);
+    }
+    return 'ran';
+  };
+
+  /** `[ ... ]`, `test ...` and `[[ ... ]]` over words already expanded: decided when it can be. */
+  const condition = (words: string[] | undefined, written: string, local: ExpandNotes, src: RunSource, line: number): Status => {
+    // A word that could not be evaluated, or a variable a branch not decided sets.
+    if (words === undefined || local.warnings.length > 0 || local.unknown.size > 0) return 'unknown';
+    const result = testOf(words);
+    if (result === 'unknown' || first || local.unset.size + local.shellOwn.size === 0) return result;
+    const names = [...local.unset, ...local.shellOwn];
+    walkAssumptions.push({
+      id: `run-condition:${line}`,
+      subject: written,
+      text: `\`${written}\` on line ${line} is taken as ${result}: ${names.map((n) => local.shellOwn.has(n) ? `$${n} is taken from the invoking user` : `$${n} is not set in the environment uidctl runs in`).join(', ')}`,
+      confidence: 'medium',
+      ...at(src.file, line),
+    });
+    return result;
+  };
+
+  /** `source FILE` and `. FILE`: the file's commands run in this shell, read through the caller. */
+  const sourceFile = (path: string | undefined, written: string, local: ExpandNotes, st: ShellState, src: RunSource, line: number): void => {
+    const where = `\`source ${written}\` on line ${line}${src.file !== opts.file ? ` of ${src.file}` : ''}`;
+    if (path === undefined || path === '') return;
+    if (local.warnings.length > 0 || local.unknown.size > 0 || opts.readSourceFile === undefined) {
+      st.opaque ??= { kind: 'opaque', text: opts.readSourceFile === undefined ? `${where} (no reader for sourced files was given)` : where };
+      return;
+    }
+    if (src.depth >= 8) throw new RunParseError(`${path}: sourced files nest deeper than 8 (does a file source itself?)`, 'source', src.file, line);
+    const found = opts.readSourceFile(path);
+    if (found === undefined) {
+      throw new RunParseError(`${path}: no such file, sourced on line ${line} (looked for from the folder uidctl runs in, and next to the run file)`, 'source', src.file, line);
+    }
+    if (found.besideRunFile && !first) {
+      walkAssumptions.push({
+        id: `run-source:${path}`,
+        subject: `source ${written}`,
+        text: `${where}: ${path} is not in the folder uidctl runs in but is next to the run file, so the script is taken to run from its own folder (${found.path} is read)`,
+        confidence: 'medium',
+        ...at(src.file, line),
+      });
+    }
+    const sourced = parseRunText(found.text, found.path, 1);
+    try {
+      walkScript(sourced, st, { file: found.path, base: 1, depth: src.depth + 1, sourced: true });
+    } catch (e) {
+      // `return` ends the sourced file only.
+      if (e instanceof ScriptExit && e.command === 'return' && e.file === found.path) return;
+      throw e;
+    }
+  };
+
+  /** Alternatives the walk cannot choose between: each walked on its own, their variables merged. */
+  const undecided = (alternatives: Script[], st: ShellState, src: RunSource, why: Unfollowed, unknownInside: string[] = []): void => {
+    branches.push(why);
+    const outcomes: ShellState[] = [];
+    let ended: ScriptExit | undefined;
+    try {
+      for (const alt of alternatives) {
+        const copy: ShellState = { assigned: { ...st.assigned }, uncertain: new Map(st.uncertain), opaque: st.opaque };
+        // A loop's variable, a function's arguments: not known inside.
+        for (const n of unknownInside) copy.uncertain.set(n, why);
+        try {
+          walkScript(alt, copy, src);
+          outcomes.push(copy);
+        } catch (e) {
+          // A path that ends the script does not reach what follows.
+          if (!(e instanceof ScriptExit)) throw e;
+          ended = e;
+        }
+      }
+    } finally {
+      branches.pop();
+    }
+    if (outcomes.length === 0 && ended) throw ended;
+    const names = new Set([...Object.keys(st.assigned), ...outcomes.flatMap((o) => Object.keys(o.assigned))]);
+    for (const n of names) {
+      const values = outcomes.map((o) => (Object.hasOwn(o.assigned, n) ? o.assigned[n] : undefined));
+      if (values.every((v) => v === values[0])) {
+        if (values[0] === undefined) delete st.assigned[n];
+        else st.assigned[n] = values[0];
+      } else if (!st.uncertain.has(n)) {
+        // Set differently on the paths: not known (the value before, if any, is kept for reading).
+        st.uncertain.set(n, why);
+      }
+    }
+    for (const o of outcomes) {
+      for (const [n, w] of o.uncertain) if (!st.uncertain.has(n)) st.uncertain.set(n, w);
+      st.opaque ??= o.opaque;
+    }
+  };
+
+  const walkScript = (sc: Script, st: ShellState, src: RunSource): Status => {
+    let status: Status = 'true';
+    for (const item of sc.items) status = walkAndOr(item.andOr, st, src);
+    return status;
+  };
+
+  const walkAndOr = (andOr: AndOr, st: ShellState, src: RunSource): Status => {
+    let status = walkPipeline(andOr.first, st, src);
+    let before = andOr.first;
+    for (const { op, pipeline } of andOr.rest) {
+      // A command other than a test is taken to succeed: `a && docker run` runs docker; what
+      // `a || X=1` sets is not known.
+      const go = op === '&&' ? (status === 'true' || status === 'ran' ? 'yes' : status === 'false' ? 'no' : 'maybe') : status === 'false' ? 'yes' : status === 'true' ? 'no' : 'maybe';
+      if (go === 'yes') status = walkPipeline(pipeline, st, src);
+      else if (go === 'maybe') {
+        const text = `\`${pipelineText(before)} ${op} ...\` on line ${src.base + (lineOfPipeline(before) ?? 0)}`;
+        undecided([scriptOf(pipeline), EMPTY], st, src, { kind: 'branch', text });
+        status = 'unknown';
+      }
+      before = pipeline;
+    }
+    return status;
+  };
+
+  const walkPipeline = (p: Pipeline, st: ShellState, src: RunSource): Status => {
+    let status: Status;
+    if (p.commands.length === 1) status = walkCommand(p.commands[0], st, src);
+    else {
+      // Each part of a pipeline runs in a subshell: what it assigns is lost (bash without lastpipe).
+      status = 'ran';
+      for (const c of p.commands) status = inSubshell(() => walkCommand(c, { assigned: { ...st.assigned }, uncertain: new Map(st.uncertain), opaque: st.opaque }, src));
+    }
+    if (!p.negated) return status;
+    return status === 'true' ? 'false' : status === 'false' ? 'true' : 'unknown';
+  };
+
+  const inSubshell = (walk: () => Status): Status => {
+    try {
+      return walk();
+    } catch (e) {
+      if (e instanceof ScriptExit) return 'ran';
+      throw e;
+    }
+  };
+
+  const walkCommand = (c: Command, st: ShellState, src: RunSource): Status => {
+    const lineOf = (sc: Script | undefined) => src.base + (lineOfScript(sc) ?? 0);
+    const file = src.file !== opts.file ? ` of ${src.file}` : '';
+    switch (c.type) {
+      case 'cmd': return simple(c, st, src);
+      case 'group': return walkScript(c.body, st, src);
+      case 'subshell': return inSubshell(() => walkScript(c.body, { assigned: { ...st.assigned }, uncertain: new Map(st.uncertain), opaque: st.opaque }, src));
+      case 'if': {
+        for (let k = 0; k < c.clauses.length; k++) {
+          const { cond, body } = c.clauses[k];
+          const status = walkScript(cond, st, src);
+          if (status === 'true') return walkScript(body, st, src);
+          if (status === 'false') continue;
+          const text = `\`${k === 0 ? 'if' : 'elif'} ${scriptText(cond)}\` on line ${lineOf(cond)}${file}`;
+          undecided([body, ...c.clauses.slice(k + 1).map((x) => x.body), c.elseBody ?? EMPTY], st, src, { kind: 'branch', text });
+          return 'ran';
+        }
+        return c.elseBody ? walkScript(c.elseBody, st, src) : 'true';
+      }
+      case 'test': {
+        const vars = shellEnv(opts, st.assigned);
+        const local = newNotes(st, []);
+        let words: string[] | undefined = c.words.map((w) => expandWord(w, vars, opts.invoker, local));
+        // Only the forms [ ] has; && || ( ) and patterns inside [[ ]] are not decided.
+        if (words.some((w, k) => ['&&', '||', '(', ')', '=~'].includes(c.words[k].raw)) || (words.length === 3 && ['=', '==', '!='].includes(words[1]) && /[*?[]/.test(words[2]))) words = undefined;
+        return condition(words, `[[ ${c.words.map((w) => w.raw).join(' ')} ]]`, local, src, lineOf(undefined));
+      }
+      case 'for':
+      case 'while':
+      case 'until': {
+        const body = c.type === 'for' ? [c.body] : [c.cond, c.body];
+        const line = lineOf(c.type === 'for' ? c.body : c.cond);
+        undecided([{ items: body.flatMap((b) => b.items) }, EMPTY], st, src, { kind: 'branch', text: `the ${c.type} loop on line ${line}${file}` }, c.type === 'for' ? [c.name] : []);
+        return 'ran';
+      }
+      case 'case':
+        undecided([...c.items.map((x) => x.body), EMPTY], st, src, { kind: 'branch', text: `the case on line ${lineOf(c.items[0]?.body)}${file}` });
+        return 'ran';
+      case 'func':
+        undecided([scriptOf({ negated: false, commands: [c.body] }), EMPTY], st, src, { kind: 'branch', text: `function ${c.name} (line ${lineOf(scriptOf({ negated: false, commands: [c.body] }))}${file}), whose calls uidctl does not follow` }, ['@', '*', '#', ...'123456789']);
+        return 'true';
+      default:
+        return 'unknown';
+    }
+  };
+
+  let exited: ScriptExit | undefined;
+  try {
+    walkScript(script, state, { file: opts.file, base: opts.line ?? 1, depth: 0 });
+  } catch (e) {
+    if (!(e instanceof ScriptExit)) throw e;
+    exited = e;
   }
 
   // A script that starts a helper container first (a database, say) is common: check the first
@@ -825,8 +1102,8 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
     const where = opts.file ?? 'the run text';
     // Two run commands may share a line (`docker run a || docker run b`): each line named once.
     const lines = [...new Set(runLines)];
-    const at = lines.length > 1 ? `lines ${lines.join(', ')}` : `both on line ${lines[0]}`;
-    first.note = `${where} holds ${runLines.length} run commands (${runLines.length > 2 && lines.length === 1 ? `all on line ${lines[0]}` : at}); checking the first, line ${runLines[0]}`;
+    const shown = lines.length > 1 ? `lines ${lines.join(', ')}` : `both on line ${lines[0]}`;
+    first.note = `${where} holds ${runLines.length} run commands (${runLines.length > 2 && lines.length === 1 ? `all on line ${lines[0]}` : shown}); checking the first, line ${runLines[0]}`;
   }
   if (first) {
     // Each warning once, however many words of the text met the same thing ($UID in --user and
@@ -836,8 +1113,152 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
     return first;
   }
 
+  if (exited) {
+    // Reached on conditions the walk decided: say on what.
+    const because = walkAssumptions.filter((a) => a.id.startsWith('run-condition:')).map((a) => a.text);
+    throw new RunParseError(`the script stops at \`${exited.command}\` on line ${exited.line}, before any "docker run", "podman run" or "nerdctl run" command${because.length > 0 ? ` (${because.join('; ')})` : ''}`, exited.command, exited.file, exited.line);
+  }
   // A docker command that is not `run` gets the precise complaint.
   if (engineCommand) parseRunArgv(engineCommand.argv, { ...opts, line: engineCommand.line });
   throw new RunParseError('no "docker run", "podman run" or "nerdctl run" command found', undefined, opts.file, opts.line);
 }
 
+/** Where walked commands come from: the run text, or a file it sources. */
+interface RunSource {
+  file?: string;
+  /** Line (1-based) of the text's first line. */
+  base: number;
+  /** How many `source`s deep. */
+  depth: number;
+  /** A sourced file: `return` ends it. */
+  sourced?: boolean;
+}
+
+/** A command's exit status as far as the walk can tell; 'ran': a command taken to succeed. */
+type Status = 'true' | 'false' | 'unknown' | 'ran';
+
+/** `exit` (or `return` in a sourced file): the walk stops there. */
+class ScriptExit {
+  constructor(readonly command: string, readonly line: number, readonly file: string | undefined) {}
+}
+
+/** Builtins whose NAME=value words set variables. */
+const DECLARING = new Set(['export', 'readonly', 'declare', 'typeset', 'local']);
+
+const EMPTY: Script = { items: [] };
+
+function setVariable(st: ShellState, name: string, value: string): void {
+  st.assigned[name] = value;
+  st.uncertain.delete(name);
+}
+
+function parseRunText(text: string, file: string | undefined, base: number): Script {
+  try {
+    return parseShell(text);
+  } catch (e) {
+    if (e instanceof ShellSyntaxError) throw new RunParseError(`shell syntax: ${e.message}`, undefined, file, base + e.lineOffset);
+    throw e;
+  }
+}
+
+/** A run line made wrong by a variable the shell would have had, or one the walk does not know: say which. */
+function explained(e: RunParseError, notes: ExpandNotes, shell: RunShell | undefined): RunParseError {
+  // bash's own UID, EUID, GROUPS in a file sh runs are empty for that reason, not for
+  // uidctl's environment: said as the warning says it.
+  const lacking = [...notes.unset].filter((n) => plainShellLacks(n, shell));
+  const unset = [...notes.unset].filter((n) => !lacking.includes(n));
+  const names = (list: string[]) => `${list.map((n) => `$${n}`).join(', ')} ${list.length > 1 ? 'are' : 'is'}`;
+  const why = [
+    ...(unset.length > 0 ? [`${names(unset)} not set in the environment uidctl runs in`] : []),
+    ...(lacking.length > 0 ? [`${names(lacking)} empty under ${shell === 'dash' ? 'dash' : 'sh'} (the #! line; only bash sets ${lacking.length > 1 ? 'them' : 'it'})`] : []),
+  ].join(', and ');
+  const parts = why !== '' ? [`${why}, so ${notes.unset.size > 1 ? 'they expand' : 'it expands'} to nothing, as in a shell`] : [];
+  // Not known: no claim about what a shell does.
+  for (const [n, { why: w, value }] of notes.unknown) parts.push(`${unknownWhy(n, w)}; it was read ${value === undefined ? 'as empty' : `as ${value}`}`);
+
+  return new RunParseError(`${e.detail} (${parts.join('; ')})`, e.flag, e.file, e.line);
+}
+
+/**
+ * test(1) and `[` over known words (POSIX test, by the number of arguments): a string, -z, -n,
+ * = == !=, the integer comparisons, and ! before them. File tests and -a/-o are not decided.
+ */
+function testOf(a: string[]): 'true' | 'false' | 'unknown' {
+  const not = (r: 'true' | 'false' | 'unknown') => (r === 'unknown' ? r : r === 'true' ? 'false' : 'true');
+  const binary = new Set(['=', '==', '!=', '-eq', '-ne', '-lt', '-le', '-gt', '-ge']);
+  if (a[0] === '!' && a.length >= 2 && !(a.length === 3 && binary.has(a[1]))) return not(testOf(a.slice(1)));
+  if (a.length === 0) return 'false';
+  if (a.length === 1) return a[0] !== '' ? 'true' : 'false';
+  if (a.length === 2) {
+    if (a[0] === '-z') return a[1] === '' ? 'true' : 'false';
+    if (a[0] === '-n') return a[1] !== '' ? 'true' : 'false';
+    return 'unknown';
+  }
+  if (a.length !== 3 || !binary.has(a[1])) return 'unknown';
+  const [l, op, r] = a;
+  const yes = (b: boolean) => (b ? 'true' : 'false');
+  if (op === '=' || op === '==') return yes(l === r);
+  if (op === '!=') return yes(l !== r);
+  if (!/^\s*[-+]?\d+\s*$/.test(l) || !/^\s*[-+]?\d+\s*$/.test(r)) return 'unknown';
+  const x = Number(l);
+  const y = Number(r);
+  switch (op) {
+    case '-eq': return yes(x === y);
+    case '-ne': return yes(x !== y);
+    case '-lt': return yes(x < y);
+    case '-le': return yes(x <= y);
+    case '-gt': return yes(x > y);
+    default: return yes(x >= y);
+  }
+}
+
+function scriptOf(p: Pipeline): Script {
+  return { items: [{ andOr: { first: p, rest: [] }, background: false }] };
+}
+
+/** A condition as written, for messages (its words when it is one simple command). */
+function scriptText(sc: Script): string {
+  const item = sc.items.length === 1 ? sc.items[0].andOr : undefined;
+  return item && item.rest.length === 0 ? pipelineText(item.first) : 'a condition';
+}
+
+function pipelineText(p: Pipeline): string {
+  const c = p.commands.length === 1 ? p.commands[0] : undefined;
+  const text = c?.type === 'cmd' ? c.args.map((w) => w.raw).join(' ') : c?.type === 'test' ? `[[ ${c.words.map((w) => w.raw).join(' ')} ]]` : 'a command';
+  return `${p.negated ? '! ' : ''}${text}`;
+}
+
+function lineOfPipeline(p: Pipeline): number | undefined {
+  for (const c of p.commands) {
+    const l = lineOfCommand(c);
+    if (l !== undefined) return l;
+  }
+  return undefined;
+}
+
+/** 0-based line of the first command of a script, when one holds a line. */
+function lineOfScript(sc: Script | undefined): number | undefined {
+  for (const item of sc?.items ?? []) {
+    for (const p of [item.andOr.first, ...item.andOr.rest.map((r) => r.pipeline)]) {
+      const l = lineOfPipeline(p);
+      if (l !== undefined) return l;
+    }
+  }
+  return undefined;
+}
+
+function lineOfCommand(c: Command): number | undefined {
+  switch (c.type) {
+    case 'cmd':
+    case 'arith': return c.lineOffset;
+    case 'if': return lineOfScript(c.clauses[0]?.cond);
+    case 'for': return lineOfScript(c.body);
+    case 'while':
+    case 'until': return lineOfScript(c.cond);
+    case 'case': return lineOfScript(c.items[0]?.body);
+    case 'group':
+    case 'subshell': return lineOfScript(c.body);
+    case 'func': return lineOfCommand(c.body);
+    default: return undefined;
+  }
+}

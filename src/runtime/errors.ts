@@ -7,6 +7,9 @@ export class RunParseError extends Error {
   /** The message without the file:line prefix (the CLI puts its own in front). */
   readonly detail: string;
 
+  /** Index of the run line's word at fault, for the caller to name that word's line. */
+  argIndex?: number;
+
   constructor(
     message: string,
     /** The flag or key as written ("--frobnicate", "services.web.volumes[0]"). */

@@ -7,7 +7,7 @@ import { readdir, lstat, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { Stats } from 'node:fs';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
-import type { FileKind, FileMeta, HostPathFacts } from '../model/types.js';
+import type { FileKind, FileMeta, HostPathFacts, MountSpec } from '../model/types.js';
 import { normalizePath } from '../image/fs.js';
 import { RunParseError, yamlError, yamlToJS, type YamlProblem } from './errors.js';
 import type { Invoker } from './docker.js';
@@ -223,6 +223,8 @@ function readHostFacts(doc: unknown): HostFactsFile {
   const cwd = out.invoker?.cwd ?? '/';
   const home = out.invoker?.home ?? '/';
   const paths = top.paths === undefined ? {} : obj(top.paths, 'paths');
+  // Each link's key as written, to name it when its chain loops.
+  const keys = new Map<string, string>();
 
   for (const [raw, value] of Object.entries(paths)) {
     const where = `paths["${raw}"]`;
@@ -245,6 +247,15 @@ function readHostFacts(doc: unknown): HostFactsFile {
 
     const kind = String(f.kind ?? 'dir');
     if (!KINDS.has(kind)) throw new RunParseError(`host facts: ${where}.kind must be dir, file, symlink, char, block or other`, where);
+    // A link is where it leads: its own owner and mode do not matter to a mount (the kernel
+    // follows it), so only its target is needed, and it is needed.
+    if (kind === 'symlink') {
+      if (f.target === undefined || String(f.target) === '') throw new RunParseError(`host facts: ${where}: a symlink needs target (where it leads)`, where);
+      out.paths.push({ path, exists: true, meta: { kind: 'symlink', uid: num(f.uid ?? '0', `${where}.uid`), gid: num(f.gid ?? f.uid ?? '0', `${where}.gid`), mode: 0o777, target: String(f.target) }, from: 'facts-file' });
+      keys.set(path, where);
+      continue;
+    }
+    if (f.target !== undefined) throw new RunParseError(`host facts: ${where}: target goes with kind: symlink`, where);
     // Listed with no owner and no mode (`/srv/x: {}`): it exists, and the rest is not known. The
     // resolver then states its guess as an assumption (host-unknown) rather than a fact.
     if (f.uid === undefined && f.gid === undefined && f.mode === undefined) {
@@ -257,14 +268,116 @@ function readHostFacts(doc: unknown): HostFactsFile {
       gid: num(f.gid ?? f.uid ?? '0', `${where}.gid`),
       mode: mode(f.mode ?? (kind === 'dir' ? '0755' : '0644'), `${where}.mode`),
     };
-    if (f.target !== undefined) meta.target = String(f.target);
     if (kind === 'dir') meta.partial = String(f.complete ?? 'false') !== 'true';
     const facts: HostPathFacts = { path, exists: true, meta, from: 'facts-file' };
     if (String(f.acl ?? 'false') === 'true') facts.acl = true;
     out.paths.push(facts);
   }
 
+  return { ...out, paths: canonicalFacts(out.paths, keys) };
+}
+
+/** Linux's limit of symbolic links followed in one path lookup (MAXSYMLINKS, path_resolution(7)). */
+const MAX_LINKS = 40;
+
+export type LinkWalk = { path: string; links: string[] } | { loop: string[] };
+
+/**
+ * Where a path leads on the host the facts describe, as the kernel resolves it
+ * (path_resolution(7)): each component in turn, the last one too (mount(2) follows a bind
+ * source that is a link, and Docker's daemon resolves the source on the host), a relative target
+ * read from the link's folder, `..` taken from where the links led. `links` are the links
+ * followed (`/mnt/ds -> /srv/nfs`); more than 40 is a loop, as the kernel's ELOOP.
+ */
+export function followHostLinks(path: string, facts: HostPathFacts[]): LinkWalk {
+  const targets = new Map<string, string>();
+  for (const f of facts) if (f.exists && f.meta?.kind === 'symlink' && f.meta.target !== undefined) targets.set(normalizePath(f.path), f.meta.target);
+  if (targets.size === 0) return { path: normalizePath(path), links: [] };
+
+  // Not cleaned first: `..` is taken from where the links led, as the kernel takes it.
+  let rest = path.split('/').filter((c) => c !== '');
+  let cur = '/';
+  const links: string[] = [];
+  while (rest.length > 0) {
+    const c = rest.shift()!;
+    if (c === '.') continue;
+    if (c === '..') {
+      cur = cur.slice(0, cur.lastIndexOf('/')) || '/';
+      continue;
+    }
+    const next = cur === '/' ? `/${c}` : `${cur}/${c}`;
+    const target = targets.get(next);
+    if (target === undefined) {
+      cur = next;
+      continue;
+    }
+    links.push(`${next} -> ${target}`);
+    if (links.length > MAX_LINKS) return { loop: links };
+    if (target.startsWith('/')) cur = '/';
+    rest = [...target.split('/').filter((x) => x !== ''), ...rest];
+  }
+
+  return { path: cur, links };
+}
+
+/**
+ * The facts with each path written through a link of the facts (`/mnt/ds/imagenet` where
+ * `/mnt/ds` links to `/srv/nfs`) moved to where it is (`/srv/nfs/imagenet`); the links stay at
+ * their own paths. A link whose chain loops is refused, naming it: no path through it could be
+ * looked up (ELOOP).
+ */
+function canonicalFacts(paths: HostPathFacts[], keys: Map<string, string>): HostPathFacts[] {
+  for (const [path, where] of keys) {
+    const walk = followHostLinks(path, paths);
+    if ('loop' in walk) throw new RunParseError(`host facts: ${where}: too many levels of symbolic links (${walk.loop.slice(0, 4).join(', ')}${walk.loop.length > 4 ? ', ...' : ''}): the links loop`, where);
+  }
+  // A link written through another link moves first, and may then be followed itself: moved
+  // until nothing moves (each round settles at least one more level).
+  let out = paths;
+  for (let round = 0; round <= MAX_LINKS; round++) {
+    let moved = false;
+    out = out.map((f) => {
+      if (f.path === '/') return f;
+      const parent = f.path.slice(0, f.path.lastIndexOf('/')) || '/';
+      const walk = followHostLinks(parent, out);
+      if ('loop' in walk || walk.links.length === 0) return f;
+      moved = true;
+      const name = f.path.slice(f.path.lastIndexOf('/') + 1);
+
+      return { ...f, path: walk.path === '/' ? `/${name}` : `${walk.path}/${name}` };
+    });
+    if (!moved) break;
+  }
+
   return out;
+}
+
+/**
+ * The run with each bind source (and a hostPath subPath's volume path) that goes through a
+ * link the facts describe replaced by where it leads, as the kernel finds it when the engine
+ * mounts it: the facts, the folder Docker creates when it is missing, and the fixes (a
+ * `chown -R` of a link changes the link alone) are those of the real folder. The mount keeps
+ * the path as written in `linkedFrom` and the links followed in `links`.
+ */
+export function followBindLinks<R extends { mounts: MountSpec[] }>(run: R, facts: HostPathFacts[]): R {
+  let changed = false;
+  const mounts = run.mounts.map((m) => {
+    if (m.kind !== 'bind' || m.source === undefined || !m.source.startsWith('/')) return m;
+    const walk = followHostLinks(m.source, facts);
+    if ('loop' in walk || walk.links.length === 0) return m;
+    changed = true;
+    const root = m.volumeRoot !== undefined ? followHostLinks(m.volumeRoot, facts) : undefined;
+
+    return {
+      ...m,
+      source: walk.path,
+      linkedFrom: m.source,
+      links: walk.links,
+      ...(root && 'path' in root ? { volumeRoot: root.path } : {}),
+    };
+  });
+
+  return changed ? { ...run, mounts } : run;
 }
 
 /**

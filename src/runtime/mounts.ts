@@ -57,13 +57,39 @@ function parseIdOption(text: string, written: string, flag: string): number {
 }
 
 /**
+ * One option of a kind given twice (`rw,ro`, `ro,ro`, `z,Z`): refused before anything starts.
+ * Docker's volume parser allows one of each kind, read-write, label, propagation, copy and
+ * consistency, and refuses the whole mode otherwise (moby volume/mounts linux_parser.go
+ * linuxValidMountMode: "invalid mode: rw,ro"); podman allows one each of ro/rw, dev/nodev,
+ * suid/nosuid and root propagation (pkg/util mountOpts.go ProcessOptions, with
+ * ErrDupeMntOption's "duplicate mount option passed").
+ */
+function duplicateMode(options: string[], tool: 'docker' | 'podman'): string | undefined {
+  const count = (set: string[]) => options.filter((o) => set.includes(o)).length;
+  const propagation = ['shared', 'rshared', 'slave', 'rslave', 'private', 'rprivate'];
+  if (tool === 'docker') {
+    const kinds = [['rw', 'ro'], ['z', 'Z'], propagation, ['nocopy', 'copy'], ['consistent', 'cached', 'delegated']];
+    return kinds.some((k) => count(k) > 1) ? `invalid mode: ${options.join(',')}` : undefined;
+  }
+  const podman: [string[], string][] = [
+    [['rw', 'ro'], "only one of 'rw' and 'ro' can be used"],
+    [['dev', 'nodev'], "only one of 'nodev' and 'dev' can be used"],
+    [['suid', 'nosuid'], "only one of 'nosuid' and 'suid' can be used"],
+    [propagation, 'only one root propagation mode can be used'],
+  ];
+  const hit = podman.find(([k]) => count(k) > 1);
+
+  return hit ? `${hit[1]}: duplicate mount option passed` : undefined;
+}
+
+/**
  * `-v` / `--volume`: `dst` (anonymous), `src:dst` or `src:dst:opts`. A source starting with
  * / . ~ or $ is a bind; docker creates a missing bind source, podman refuses it.
  */
 export function parseVolumeFlag(
   value: string,
   ctx: PathContext,
-  opts: { tool: 'docker' | 'podman'; written?: string; flag?: string },
+  opts: { tool: 'docker' | 'podman'; written?: string; flag?: string; compose?: boolean },
 ): MountSpec {
   const flag = opts.flag ?? '-v';
   const written = opts.written ?? `${flag} ${value}`;
@@ -83,6 +109,10 @@ export function parseVolumeFlag(
     if (!VOLUME_OPTIONS.has(o)) throw new RunParseError(`invalid mode: ${o} in volume '${value}'`, flag);
   }
 
+  // Compose reads the options into fields and writes the mode again (one ro at most), so a
+  // repeated one does not reach the daemon from there.
+  const twice = opts.compose ? undefined : duplicateMode(options, opts.tool);
+  if (twice) throw new RunParseError(`${twice} in volume '${value}'`, flag);
   // U is podman's alone: the Docker daemon refuses it as it refuses any mode it does not know
   // (moby volume/mounts/linux_parser.go validMountMode).
   if (opts.tool === 'docker' && options.includes('U')) throw new RunParseError(`invalid mode: U in volume '${value}'`, flag);

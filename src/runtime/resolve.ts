@@ -66,7 +66,7 @@ export interface StartError {
   workdir?: true;
   /** From --userns=auto: an option podman cannot read, or a run id outside its size=. */
   usernsAuto?: true;
-  mount?: { spec: MountSpec; clash: 'duplicate' | 'kind'; other?: MountSpec; imageKind?: FileKind; sourceKind?: FileKind };
+  mount?: { spec: MountSpec; clash: 'duplicate' | 'kind' | 'volume-name'; other?: MountSpec; imageKind?: FileKind; sourceKind?: FileKind };
 }
 
 export interface RuntimeResolution {
@@ -559,6 +559,8 @@ interface ViewBuild {
 function applyBind(vb: ViewBuild, m: MountSpec, target: string, host: HostPathFacts[], engine: Engine): void {
   const src = m.source ?? '';
   const facts = hostFact(host, src);
+  // The host facts show the source goes through links: the kernel mounts where they lead.
+  if (m.linkedFrom !== undefined) vb.notes.push({ text: `${m.linkedFrom} is ${src} on the host: the mount follows the links the host facts give (${(m.links ?? []).join(', ')})` });
 
   // A hostPath subPath: the type check is the volume's own path's, and a missing subPath is made
   // by the kubelet, not the container runtime.
@@ -1038,6 +1040,11 @@ function buildView(
     const parent = target.slice(0, target.lastIndexOf('/')) || '/';
     const clash = m.kind === 'bind' ? kindClash(m, target, vb.fs.get(target), host, run, engine) : undefined;
     if (clash) vb.errors.push(clash);
+    const badName = m.kind === 'volume' ? volumeNameError(m, run, engine) : undefined;
+    if (badName) {
+      vb.errors.push(badName);
+      continue;
+    }
 
     // A missing mount point (and its parents) is created by runc as root 0755.
     mkdirp(vb.fs, parent, { uid: 0, gid: 0, mode: 0o755, origin: `mount point for ${m.target}` });
@@ -1052,8 +1059,32 @@ function buildView(
     const ro = m.readonly || ['configMap', 'secret', 'projected', 'downwardAPI'].includes(m.volumeType ?? '');
     vb.mounts.push({ target, readonly: ro, describe: describeMount(m) });
   }
+  applyWrittenFiles(vb, run);
 
   return vb;
+}
+
+/**
+ * Files the starting tool copies into the container before it starts (docker compose's
+ * environment: and content: secrets and configs). The daemon refuses a copy into a read-only
+ * root filesystem, wherever the file goes, mounts included (moby daemon/archive.go
+ * containerExtractToDir checks the extraction point, "/": "container rootfs is marked
+ * read-only"). Missing folders above the file are made root 0755 (moby pkg/archive Unpack).
+ */
+function applyWrittenFiles(vb: ViewBuild, run: RunContext): void {
+  for (const f of run.files ?? []) {
+    if (run.readOnlyRootfs) {
+      vb.errors.push({ message: `container rootfs is marked read-only (docker compose copies ${f.written} into the container)` });
+      continue;
+    }
+    const path = resolvePath(vb.fs, normalizePath(f.path)).path;
+    mkdirp(vb.fs, path.slice(0, path.lastIndexOf('/')) || '/', { uid: 0, gid: 0, mode: 0o755, origin: `folder made for ${f.written}` });
+    removeTree(vb.fs, path);
+    vb.fs.set(path, { kind: 'file', uid: f.uid, gid: f.gid, mode: f.mode, origin: f.written });
+    const a = assumption(`compose-written:${path}`, f.written, f.basis, f.confidence);
+    vb.notes.push({ text: a.text, assumption: a });
+    vb.dependsOn.push({ prefix: path, id: a.id });
+  }
 }
 
 /**
@@ -1086,6 +1117,28 @@ function duplicateMounts(run: RunContext, engine: Engine): StartError[] {
   }
 
   return out;
+}
+
+/** Docker's local volume driver: the characters a volume name may hold (moby volume/local validName). */
+const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+/**
+ * A named volume Docker's local driver refuses to create, so the container is not created:
+ * `--mount src=/srv/data,dst=/d` without `type=` is a volume (docker/cli opts/mount.go: the type
+ * defaults to volume), and `/srv/data` is no volume name. The daemon's words, as users meet them
+ * (`docker: Error response from daemon: create /srv/data: "/srv/data" includes invalid characters
+ * for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass
+ * a host directory, use absolute path.`). Only for docker run lines under Docker: Compose
+ * refuses an undeclared volume itself, and podman's names are not checked here.
+ */
+function volumeNameError(m: MountSpec, run: RunContext, engine: Engine): StartError | undefined {
+  const name = m.source;
+  if (engine !== 'docker' || run.tool !== 'docker' || name === undefined || name.includes('$') || VOLUME_NAME.test(name)) return undefined;
+
+  return {
+    message: `create ${name}: "${name}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`,
+    mount: { spec: m, clash: 'volume-name' },
+  };
 }
 
 /**

@@ -330,7 +330,8 @@ function mapMeta(m: FileMeta, map: UsernsMapping): FileMeta {
 export function mapHostFacts(host: HostPathFacts[], map: UsernsMapping | undefined): HostPathFacts[] {
   if (!map) return host;
 
-  return host.map((h) => (h.meta ? { ...h, meta: mapMeta(h.meta, map) } : h));
+  // The owner on the host is kept: messages and fixes that act on the host need it.
+  return host.map((h) => (h.meta ? { ...h, meta: mapMeta(h.meta, map), hostOwner: { uid: h.meta.uid, gid: h.meta.gid } } : h));
 }
 
 // ---------------------------------------------------------------- --uidmap / --gidmap

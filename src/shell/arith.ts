@@ -13,7 +13,7 @@ export interface ArithVars {
 export type ArithResult =
   | { value: number }
   | { unknown: true }
-  | { error: string; token: string; divide?: true };
+  | { error: string; token: string; divide?: true; dash?: true };
 
 type Node =
   | { t: 'num'; v: number }
@@ -282,12 +282,19 @@ function run(n: Node, vars: ArithVars): number {
 
 /**
  * Evaluate arithmetic text. An empty text is 0. A syntax error gives the rest of the text from
- * the token where parsing stopped, which bash prints as "(error token is ...)".
+ * the token where parsing stopped, which bash prints as "(error token is ...)". dash: the
+ * text is read with dash's grammar where it differs (no `**`).
  */
-export function evalArith(src: string, vars: ArithVars): ArithResult {
+export function evalArith(src: string, vars: ArithVars, dash = false): ArithResult {
   const toks = tokenize(src);
   if (typeof toks === 'number') return { unknown: true };
   if (toks.length === 0) return { value: 0 };
+  // dash 0.5.12's arithmetic (arith_yacc.c) has no `**`: its lexer reads two `*`, and after the
+  // first a primary must follow, which `*` never starts: "expecting primary", quoting the whole
+  // text (measured: "2**3", " 2**3 + 1 ", "a**=2", "0 && 2**3"). A division by zero reduced
+  // before it (`1/0**2`) is reported first by dash; the model names the `**` (both end the
+  // shell with 2).
+  if (dash && toks.some((t) => t.s === '**')) return { error: 'expecting primary', token: src, dash: true };
 
   const p = new ArithParser(toks, src.length);
   try {

@@ -64,6 +64,11 @@ export interface SimpleCommand {
   redirs: Redirect[];
   /** 0-based line offset inside the script where the command starts. */
   lineOffset: number;
+  /**
+   * 0-based line offset of each word of args, when one starts on a later line than the
+   * command (line continuations); absent when all are on its first line.
+   */
+  argLines?: number[];
 }
 
 export interface Subshell { type: 'subshell'; body: Script; redirs: Redirect[] }

@@ -35,6 +35,7 @@ import { SHADOW_DEFAULTS, parseGroup, parseLoginDefs, parsePasswd, readAdduserCo
 import { literalText, parseShell } from './parse.js';
 import { onlyCommand, profileCommandRuns, profileLines, profileScriptsKnown, profileText, stockProfile } from './profile.js';
 import { evalArith } from './arith.js';
+import { symbolicUmask, umaskOperand } from './umask.js';
 import { expandPart, expandWordIn, globMatch } from './words.js';
 import type { ExpandCtx, StaticExpansion } from './words.js';
 import { defaultRegistry } from './commands/index.js';
@@ -192,6 +193,10 @@ interface Frame {
   /** Line offset of the command being run, for messages. */
   lineOffset: number;
   depth: number;
+  /** Function calls this shell is inside (a subshell inherits them, a child process has none). */
+  inFunction: number;
+  /** File descriptors above 2 the script opened (exec 3>FILE, 3>FILE on a command): inherited. */
+  fds: ReadonlySet<number>;
   /** The RUN's own shell process: not a subshell, a pipeline part or a child shell. */
   main: boolean;
 }
@@ -218,6 +223,8 @@ interface Shared {
   startScripts: ReadonlySet<string> | undefined;
   /** An exec-form RUN: its program is started by the runtime, not by a shell. */
   execForm: boolean;
+  /** A build step (not a container's start script, which the engine starts with fds 0-2 only). */
+  buildStep: boolean;
   watch: WorkloadWatch | undefined;
   /** Commands that start others (gosu, su, env, ...) on the way, outermost first. */
   launchers: string[][];
@@ -330,6 +337,7 @@ const BASH_SETS = new Map<string, string | undefined>([
   ...['HOSTTYPE', 'MACHTYPE', 'BASH', 'BASH_VERSION', 'BASH_VERSINFO', 'BASHPID', 'SHLVL', 'SECONDS', 'LINENO', 'SRANDOM', 'EPOCHSECONDS', 'EPOCHREALTIME', 'GROUPS', 'BASHOPTS', 'SHELLOPTS', 'PIPESTATUS'].map((n): [string, undefined] => [n, undefined]),
 ]);
 const NO_FUNCS: ReadonlyMap<string, Command> = new Map();
+const NO_FDS: ReadonlySet<number> = new Set();
 /** Most steps mount nothing: one empty list serves them all. */
 const NO_MOUNTS: ViewMount[] = [];
 
@@ -345,6 +353,32 @@ const SHELL_BUILTINS = new Set([
   'eval', '.', 'source', 'exec', 'read', 'trap', 'wait', 'shopt', 'alias', 'unalias', 'hash',
   'ulimit', 'declare', 'typeset',
 ]);
+
+/**
+ * bash builtins dash 0.5.12 does not have (its builtins.def.in): `source` (bash's name for `.`),
+ * `let`, `declare`/`typeset`, `shopt`, the directory stack, `mapfile`, ... Each is "not found",
+ * status 127 under dash (measured here with dash 0.5.12 on Debian 12, which has no program of
+ * these names either).
+ */
+const BASH_ONLY_BUILTINS = new Set([
+  'source', 'let', 'declare', 'typeset', 'shopt', 'pushd', 'popd', 'dirs', 'mapfile', 'readarray',
+  'builtin', 'caller', 'compgen', 'complete', 'compopt', 'disown', 'enable', 'help', 'history',
+  'logout', 'suspend', 'bind',
+]);
+
+/** dash 0.5.12's signal names (`kill -l` here: Linux's, 16 and 32-33 by number only). */
+const DASH_SIGNALS = new Set([
+  'EXIT', 'HUP', 'INT', 'QUIT', 'ILL', 'TRAP', 'ABRT', 'BUS', 'FPE', 'KILL', 'USR1', 'SEGV', 'USR2',
+  'PIPE', 'ALRM', 'TERM', 'CHLD', 'CONT', 'STOP', 'TSTP', 'TTIN', 'TTOU', 'URG', 'XCPU', 'XFSZ',
+  'VTALRM', 'PROF', 'WINCH', 'IO', 'PWR', 'SYS', 'RTMIN', 'RTMAX',
+  ...Array.from({ length: 15 }, (_, i) => `RTMIN+${i + 1}`), ...Array.from({ length: 14 }, (_, i) => `RTMAX-${i + 1}`),
+]);
+
+/** Whether dash's trap takes the word as a condition (trap.c decode_signal: a number below NSIG, or a name). */
+function dashSignal(word: string): boolean {
+  if (/^[0-9]+$/.test(word)) return Number(word) < 65;
+  return DASH_SIGNALS.has(word.toUpperCase());
+}
 
 export function ok(s: Status): boolean {
   return s === 0 || s === 'unknown';
@@ -495,6 +529,7 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     failedAt: undefined,
     refusal: undefined,
     execForm: init.execForm === true,
+    buildStep: init.view === undefined,
     startScripts: init.startScripts,
     watch: init.workload,
     launchers: [],
@@ -551,6 +586,8 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     err: [],
     lineOffset: 0,
     depth: init.depth ?? 0,
+    inFunction: 0,
+    fds: NO_FDS,
     main: true,
   };
   const w = new Walker(shared, frame);
@@ -790,6 +827,8 @@ function fork(f: Frame): Frame {
     err: f.err,
     lineOffset: f.lineOffset,
     depth: f.depth,
+    inFunction: f.inFunction,
+    fds: f.fds,
     main: false,
   };
 }
@@ -926,6 +965,8 @@ class Walker {
   condCall = false;
   /** The next program dispatched is the `exec` builtin's: the shell words its failure so. */
   execNext = false;
+  /** Set by `exec` without a command: the fds its redirections opened stay open. */
+  private keepFds = false;
 
   constructor(
     readonly sh: Shared,
@@ -1350,7 +1391,7 @@ class Walker {
     if (c.redirs.length === 0) return this.runSimple(c, argv, exact, assigns, stdin);
 
     const run = (input: string | undefined) => this.runSimple(c, argv, exact, assigns, input);
-    return this.redirected(c.redirs, stdin, c, run);
+    return this.redirected(c.redirs, stdin, c, run, argv[0]);
   }
 
   /** A simple command's expanded argv, with its assignments in force for it alone. */
@@ -1424,9 +1465,9 @@ class Walker {
       this.sh.failedAt = failure(this.line(), textOf(text), [msg]);
       return { status: 1, out: '' };
     }
-    if ((name === 'source' || name === 'let') && this.f.flavor === 'dash' && fn === undefined) {
-      // bash's `source` (its name for `.`) and `let`: dash 0.5.12 has neither builtin and Debian
-      // no such program (measured in the oracle, venv/dash-source: "/bin/sh: 1: source: not found").
+    if (this.f.flavor === 'dash' && fn === undefined && BASH_ONLY_BUILTINS.has(name)) {
+      // A bash builtin dash 0.5.12 lacks, and Debian has no program of the name (measured in the
+      // oracle, venv/dash-source: "/bin/sh: 1: source: not found", shells/dash-pushd).
       const msg = `${this.f.argv0}: ${this.f.lineOffset + 1}: ${name}: not found`;
       this.f.err.push(msg);
       this.sh.failedAt = failure(this.line(), textOf(text), [msg]);
@@ -1608,12 +1649,14 @@ class Walker {
     const saved = this.f.positional;
     const cond = this.condCall;
     this.f.positional = argv.slice(1);
+    this.f.inFunction++;
     try {
       return this.command(body, stdin, cond);
     } catch (e) {
       if (!(e instanceof ReturnSignal)) throw e;
       return { status: e.status, out: '' };
     } finally {
+      this.f.inFunction--;
       this.f.positional = saved;
       this.sh.calls -= 1;
     }
@@ -1728,6 +1771,7 @@ class Walker {
       case 'readonly':
       case 'declare':
       case 'typeset':
+        if (name === 'local' && this.f.inFunction === 0 && this.f.flavor !== 'ash') return this.localOutside(fail);
         for (const a of args) {
           if (a.startsWith('-')) continue;
           const eq = a.indexOf('=');
@@ -1751,13 +1795,7 @@ class Walker {
         throw new ExitSignal(2);
       }
       case 'umask':
-        if (args.length === 0) return { status: 0, out: `${this.f.umask.toString(8).padStart(4, '0')}\n` };
-        if (!/^[0-7]{1,4}$/.test(args[0])) {
-          this.note(`umask ${args[0]} is not modelled`, textOf(text));
-          return { status: 'unknown', out: '' };
-        }
-        this.f.umask = parseInt(args[0], 8);
-        return { status: 0, out: '' };
+        return this.umask(args, fail, text);
       case 'exit': {
         const status = args.length > 0 ? Number(args[0]) & 255 : this.f.last;
         if (status !== 0 && args.length > 0) {
@@ -1781,7 +1819,10 @@ class Walker {
       case 'source':
         return this.source(name, args, fail, text);
       case 'exec':
-        if (args.length === 0) return { status: 0, out: '' };
+        if (args.length === 0) {
+          this.keepFds = true;
+          return { status: 0, out: '' };
+        }
         if (this.sh.watch !== undefined) {
           // What an entrypoint script execs (through any launchers) is the workload.
           this.sh.execing++;
@@ -1797,6 +1838,8 @@ class Walker {
         throw new ExitSignal(this.dispatch(args, stdin, text).status);
       case 'read':
         return this.read(args, stdin);
+      case 'trap':
+        return this.f.flavor === 'dash' ? this.dashTrap(args, text) : { status: 0, out: '' };
       default:
         // trap, wait, shopt, alias, hash, ulimit: no effect on files or users.
         return { status: 0, out: '' };
@@ -1868,6 +1911,74 @@ class Walker {
     this.writableEnv().set('PWD', abs);
 
     return { status: 0, out: '' };
+  }
+
+  /**
+   * umask [-S] [MODE] (bash also -p): an octal or a symbolic MODE, read as each shell reads it
+   * (umask.ts); an error leaves the mask and the shell goes on. Without MODE it prints the mask,
+   * -S as the permissions it keeps; bash's -S prints them after setting one too.
+   */
+  private umask(args: string[], fail: (s: number, m: string) => Res, text: Text): Res {
+    let symbolic = false;
+    let i = 0;
+    for (; i < args.length && args[i].startsWith('-') && args[i] !== '-'; i++) {
+      if (args[i] === '--') {
+        i++;
+        break;
+      }
+      if (args[i] === '-S' || (args[i] === '-p' && this.f.flavor === 'bash')) symbolic ||= args[i] === '-S';
+      else return this.umaskUnknown(args, text);
+    }
+    const spec = args[i];
+    if (spec === undefined) {
+      return { status: 0, out: `${symbolic ? symbolicUmask(this.f.umask) : this.f.umask.toString(8).padStart(4, '0')}\n` };
+    }
+    const r = umaskOperand(spec, this.f.umask, this.f.flavor);
+    if (r === undefined) return this.umaskUnknown(args, text);
+    if ('error' in r) {
+      const where = this.f.flavor === 'dash' ? `${this.f.lineOffset + 1}: ` : bashLine(this.f);
+      return fail(r.status, `${this.f.argv0}: ${where}umask: ${r.error}`);
+    }
+    this.f.umask = r.mask;
+
+    return { status: 0, out: symbolic && this.f.flavor === 'bash' ? `${symbolicUmask(r.mask)}\n` : '' };
+  }
+
+  /**
+   * dash's trap (trap.c trapcmd): with one operand, or a first operand that is a condition, the
+   * conditions are reset; else the first is the action. A condition is EXIT, a signal number
+   * below 65 or a signal name without SIG, in any case; ERR, DEBUG, RETURN (bash's), SIGINT
+   * are "trap: ERR: bad trap" (no line), status 1, the other conditions still set, and the
+   * shell goes on (measured with dash 0.5.12). Traps change no file: only the status is told.
+   */
+  private dashTrap(args: string[], text: Text): Res {
+    const ops = args[0] === '--' ? args.slice(1) : args;
+    if (ops.length === 0) return { status: 0, out: '' };
+    const conds = ops.length === 1 || dashSignal(ops[0]) ? ops : ops.slice(1);
+    const bad = conds.filter((c) => !dashSignal(c)).map((c) => `trap: ${c}: bad trap`);
+    if (bad.length === 0) return { status: 0, out: '' };
+    this.f.err.push(...bad);
+    this.sh.failedAt = failure(this.line(), textOf(text), bad);
+
+    return { status: 1, out: '' };
+  }
+
+  /**
+   * `local` outside a function. dash: "local: not in a function", an error of a special builtin,
+   * which ends the shell (a subshell only itself) with 2, whatever follows (`|| true` too);
+   * bash: "local: can only be used in a function", status 1, and it goes on (measured with
+   * dash 0.5.12 and bash 5.2.15). BusyBox ash's is not modelled: it assigns as before.
+   */
+  private localOutside(fail: (s: number, m: string) => Res): Res {
+    const f = this.f;
+    if (f.flavor === 'bash') return fail(1, `${f.argv0}: ${bashLine(f)}local: can only be used in a function`);
+    fail(2, `${f.argv0}: ${f.lineOffset + 1}: local: not in a function`);
+    throw new ExitSignal(2);
+  }
+
+  private umaskUnknown(args: string[], text: Text): Res {
+    this.note(`umask ${args.join(' ')} is not modelled`, textOf(text));
+    return { status: 'unknown', out: '' };
   }
 
   private set(args: string[]): Res {
@@ -1949,14 +2060,19 @@ class Walker {
     stdin: string | undefined,
     text: Text,
     run: (stdin: string | undefined) => Res,
+    name?: string,
   ): Res {
     let input = stdin;
     let outFile: { path: string; append: boolean } | undefined;
     let toNull = false;
     let errNull = false;
+    let toFd3 = false;
+    const opened: number[] = [];
 
     for (const r of redirs) {
       const fd = r.fd ?? (r.op.startsWith('<') ? 0 : 1);
+      const dup = r.op === '>&' || r.op === '<&';
+      if (fd > 2 && !dup) opened.push(fd);
 
       if (r.op === '<<' || r.op === '<<-') {
         input = this.heredoc(r);
@@ -1969,9 +2085,21 @@ class Walker {
       }
 
       const target = this.staticWord(r.target);
-      if (r.op === '>&' || r.op === '<&') {
+      if (dup) {
         // fd duplication (2>&1, >&2): where the bytes go does not change any file.
         if (fd === 1 && target.value === '2') toNull = true;
+        if (fd > 2) opened.push(fd);
+        const from = target.exact && /^[0-9]+$/.test(target.value) ? Number(target.value) : -1;
+        if (from > 2 && !this.f.fds.has(from) && !opened.includes(from)) {
+          // buildah (chroot isolation) starts a RUN with fd 3 open for reading (a pipe; measured
+          // with buildah 1.28: ls -l /proc/self/fd); runc (BuildKit, the classic builder) closes
+          // every fd above 2.
+          if (this.sh.builder === 'buildah' && this.sh.buildStep && from === 3) {
+            if (r.op === '>&' && fd === 1) toFd3 = true;
+            continue;
+          }
+          return this.badFd(from, text);
+        }
         continue;
       }
       if (!target.exact) {
@@ -2011,7 +2139,14 @@ class Walker {
     }
 
     const errBefore = this.f.err.length;
-    const res = run(input);
+    const fdsBefore = this.f.fds;
+    if (opened.length > 0) this.f.fds = new Set([...fdsBefore, ...opened]);
+    this.keepFds = false;
+    let res = run(input);
+    // `exec 3>FILE` keeps what it opened for the rest of the shell.
+    if (!this.keepFds) this.f.fds = fdsBefore;
+    this.keepFds = false;
+    if (toFd3) res = this.wroteToReadOnlyFd(res, name, text);
     if (errNull) this.f.err.splice(errBefore);
 
     if (outFile) {
@@ -2021,6 +2156,48 @@ class Walker {
     }
 
     return toNull ? { status: res.status, out: '' } : res;
+  }
+
+  /**
+   * `>&N`, `<&N` with N a descriptor that is not open: the shell says "N: Bad file descriptor"
+   * and the command does not run; dash's status is 2, bash's 1; either goes on (measured with
+   * dash 0.5.12 and bash 5.2.15).
+   */
+  private badFd(n: number, text: Text): Res {
+    const msg = this.f.flavor === 'bash'
+      ? `${this.f.argv0}: ${bashLine(this.f)}${n}: Bad file descriptor`
+      : `${this.f.argv0}: ${this.f.lineOffset + 1}: ${n}: Bad file descriptor`;
+    this.f.err.push(msg);
+    this.sh.failedAt = failure(this.line(), textOf(text), [msg]);
+
+    return { status: this.f.flavor === 'bash' ? 1 : 2, out: '' };
+  }
+
+  /**
+   * A command whose stdout went to buildah's fd 3, open for reading only: each write fails with
+   * EBADF. dash's echo and printf say "printf: printf: I/O error", bash's "printf: write error:
+   * Bad file descriptor", coreutils "cat: write error: Bad file descriptor", all status 1
+   * (measured: buildah 1.28 RUN printf x >&3, and with 3</dev/null here). Known empty output
+   * writes nothing; output the model does not know may or may not have been written.
+   */
+  private wroteToReadOnlyFd(res: Res, name: string | undefined, text: Text): Res {
+    if (res.out === '') return res;
+    const t = textOf(text);
+    const base = name === undefined ? undefined : baseName(name);
+    if (res.out === undefined || base === undefined) {
+      this.note(`"${t}" writes to fd 3, which buildah leaves open for reading only: whether it fails is not known`, t);
+      return { status: 'unknown', out: '' };
+    }
+    const builtin = (name === 'echo' || name === 'printf') && this.f.flavor !== 'ash';
+    const msg = !builtin
+      ? `${base}: write error: Bad file descriptor`
+      : this.f.flavor === 'dash'
+        ? `${this.f.argv0}: ${this.f.lineOffset + 1}: ${name}: ${name}: I/O error`
+        : `${this.f.argv0}: ${bashLine(this.f)}${name}: write error: Bad file descriptor`;
+    this.f.err.push(msg);
+    this.sh.failedAt = failure(this.line(), t, [msg]);
+
+    return { status: 1, out: '' };
   }
 
   /**
@@ -2090,7 +2267,11 @@ class Walker {
   // ------------------------------------------------------------------ files
 
   access(path: string, op: Op): Verdict {
-    return evaluate(this.f.ident, this.view(), normalizePath(path, this.f.cwd), op, false);
+    const n = normalizePath(path, this.f.cwd);
+    // A trailing slash asks for a directory (the evaluator judges `P/` apart): kept.
+    const slash = n !== '/' && path.length > 1 && path.charCodeAt(path.length - 1) === 47;
+
+    return evaluate(this.f.ident, this.view(), slash ? `${n}/` : n, op, false);
   }
 
   /** The path is on a read-only mount, or on a read-only root (an entrypoint script at start). */
@@ -2757,8 +2938,9 @@ class Walker {
 
   /** $((...)): undefined when the value cannot be told (or the text is not plain arithmetic). */
   private arith(raw: string): string | undefined {
-    const r = evalArith(raw, this.arithVars());
+    const r = evalArith(raw, this.arithVars(), this.f.flavor === 'dash');
     if ('error' in r && r.divide) this.divideByZero(raw, r.token);
+    if ('error' in r && r.dash) this.dashArithError(raw, r.error);
 
     return 'value' in r ? String(r.value) : undefined;
   }
@@ -2766,6 +2948,19 @@ class Walker {
   /** The same, for expandWordStatic (assignments, double quotes). */
   arithHook(): (raw: string) => string | null {
     return (this.arithFn ??= (raw) => this.arith(raw) ?? null);
+  }
+
+  /**
+   * A $((...)) dash's grammar refuses (`**`): "arithmetic expression: expecting primary:
+   * "TEXT"", and like a division by zero it ends the shell (a subshell only itself) with 2,
+   * `|| true` or not (measured with dash 0.5.12).
+   */
+  private dashArithError(raw: string, error: string): never {
+    const f = this.f;
+    const msg = `${f.argv0}: ${f.lineOffset + 1}: arithmetic expression: ${error}: "${raw}"`;
+    f.err.push(msg);
+    this.sh.failedAt = failure(this.line(), `$((${raw}))`, [msg]);
+    throw new ExitSignal(2);
   }
 
   /**
@@ -2879,6 +3074,7 @@ class Walker {
     const frame = fork(this.f);
     frame.err = err;
     frame.depth = this.f.depth + 1;
+    frame.inFunction = 0;
     if (ident) frame.ident = ident;
     if (setup?.umask !== undefined) frame.umask = setup.umask;
     if (setup?.cwd !== undefined) frame.cwd = setup.cwd;

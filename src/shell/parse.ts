@@ -530,6 +530,8 @@ class Parser {
 
   parseSimple(): SimpleCommand | FuncDef {
     const start = this.pos;
+    const lineOffset = this.lineAt(start);
+    let argLines: number[] | undefined;
     const assigns: Assignment[] = [];
     const args: Word[] = [];
     const redirs: Redirect[] = [];
@@ -549,11 +551,15 @@ class Parser {
           continue;
         }
       }
+      // The line of a word on a later line than the command's (a `\`-continued docker run).
+      const at = this.lineAt(this.pos);
+      if (at !== lineOffset) (argLines ??= args.map(() => lineOffset))[args.length] = at;
+      else if (argLines) argLines[args.length] = at;
       args.push(this.readWord());
     }
 
-    const lineOffset = this.lineAt(start);
     const cmd: SimpleCommand = { type: 'cmd', assigns, args, redirs, lineOffset };
+    if (argLines) cmd.argLines = argLines;
     if (this.cc(this.pos) === LP) {
       if (args.length === 1 && assigns.length === 0 && redirs.length === 0) {
         return this.parseFuncParens(args[0], start);

@@ -87,10 +87,11 @@ export function profileText(state: ImageState): string | undefined {
   return state.texts['/etc/profile']?.content ?? stockProfile(state);
 }
 
-const SIMPLE_LINE = /^(umask\s+[0-7]{1,4}|(export\s+)?[A-Za-z_][A-Za-z0-9_]*=.*|export(\s+[A-Za-z_][A-Za-z0-9_]*)+)$/;
+// umask's operand may be symbolic (u=rwx,g=rx,o=), which the umask builtin reads as the shell does.
+const SIMPLE_LINE = /^(umask\s+[0-7ugoa=+,rwxXs-]+|(export\s+)?[A-Za-z_][A-Za-z0-9_]*=.*|export(\s+[A-Za-z_][A-Za-z0-9_]*)+)$/;
 
 /**
- * Whether a command of /etc/profile is one the model runs: `umask N`, an assignment or export
+ * Whether a command of /etc/profile is one the model runs: `umask MODE` (octal or symbolic), an assignment or export
  * without command substitution, pipes or redirections, and an `if` on whether the user is root
  * (`[ "$(id -u)" -eq 0 ]`, Debian's PATH lines) whose branches hold only such commands. Any
  * other command (the PS1 block, the loop sourcing /etc/profile.d) is passed over: what it does

@@ -71,6 +71,11 @@ export interface ExpandCtx {
    * it; undefined when not known (the word is then not exact).
    */
   homeOf?: (user: string) => string | undefined;
+  /**
+   * `${x=word}` or `${x:=word}` assigned word to x (x was unset, or empty for `:=`): the shell
+   * keeps the value for the words and commands after it. Without the hook nothing is stored.
+   */
+  onAssign?: (name: string, value: string) => void;
   exact: boolean;
 }
 
@@ -190,9 +195,15 @@ function expandParam(p: WordPart & { type: 'param' }, ctx: Ctx): string {
   switch (op) {
     case '-':
     case ':-':
-    case '=':
-    case ':=':
       return missing ? argValue(p, ctx) : (v as string);
+    case '=':
+    case ':=': {
+      if (!missing) return v as string;
+      const value = argValue(p, ctx);
+      // Only a variable name can be assigned this way (bash: "$1: cannot assign in this way").
+      if (ctx.onAssign !== undefined && !p.indirect && /^[A-Za-z_]/.test(p.name)) ctx.onAssign(p.name, value);
+      return value;
+    }
     case '+':
     case ':+':
       return missing ? '' : argValue(p, ctx);

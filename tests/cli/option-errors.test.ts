@@ -61,4 +61,19 @@ describe('option errors: one line, the same words in every command, exit 2', () 
     assert.deepEqual(await uidctl(['image', '--format', 'yaml', 'x']), { code: 2, stdout: '', stderr: "uidctl image: --format must be one of text, json (got 'yaml')\n" });
     assert.deepEqual(await uidctl(['image', '--from', 'disk', 'x']), { code: 2, stdout: '', stderr: "uidctl image: --from must be one of archive, engine, registry (got 'disk')\n" });
   });
+
+  test('--run twice is a usage error, not the last one silently (check, fix, explain, verify)', async () => {
+    for (const cmd of ['check', 'fix']) {
+      assert.deepEqual(await uidctl([cmd, '--run', 'docker run -u 0 x', '--run', 'docker run x', 'Dockerfile']), {
+        code: 2, stdout: '', stderr: `uidctl ${cmd}: --run is given 2 times: uidctl checks one way of starting the container, so give one --run (and check the others one at a time)\n`,
+      });
+      assert.deepEqual(await uidctl([cmd, '--run-file', 'a.sh', '--run-file=b.sh', 'Dockerfile']), {
+        code: 2, stdout: '', stderr: `uidctl ${cmd}: --run-file is given 2 times: uidctl checks one way of starting the container, so give one --run-file (and check the others one at a time)\n`,
+      });
+    }
+    for (const cmd of ['explain', 'verify']) {
+      const r = await uidctl([cmd, '--run', 'docker run x', '--run', 'docker run y']);
+      assert.deepEqual(r, { code: 2, stdout: '', stderr: `uidctl ${cmd}: --run is given 2 times: uidctl checks one way of starting the container, so give one --run (and check the others one at a time)\n` });
+    }
+  });
 });

@@ -77,3 +77,38 @@ describe('check --run with shell variables', () => {
     assert.deepEqual([bashRes.identity.uid, bashRes.identity.gid], [1000, 1000]);
   });
 });
+
+describe('check --run-file follows source, :=, and if over known variables', () => {
+  const DF = 'FROM debian:bookworm\nRUN useradd -u 1000 app\nUSER app\n';
+  const bind = (r: { stdout: string }) => JSON.parse(r.stdout).results[0];
+
+  test('source ./vars.sh is read from the folder uidctl runs in', async () => {
+    const dir = tempDir({ Dockerfile: DF, 'host.yaml': HOST, 'vars.sh': 'OUT=/srv/out\n', 'run.sh': '#!/bin/bash\nsource ./vars.sh\ndocker run -v "$OUT:/app/data" img\n' });
+    const r = await uidctl(['check', '--host-facts', 'host.yaml', '--run-file', 'run.sh', '--path', '/app/data', '--format', 'json', '--fail-on', 'never'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    // The bind's source is the sourced value (the daemon makes the missing /srv/out).
+    assert.ok(JSON.stringify(bind(r)).includes('/srv/out'), r.stdout);
+  });
+
+  test('a missing sourced file: one line naming it, exit 2', async () => {
+    const dir = tempDir({ Dockerfile: DF, 'host.yaml': HOST, 'run.sh': '#!/bin/bash\n. ./vars.sh\ndocker run -v "$OUT:/app/data" img\n' });
+    const r = await uidctl(['check', '--host-facts', 'host.yaml', '--run-file', 'run.sh'], dir);
+    assert.deepEqual([r.code, r.stderr], [2, 'uidctl check: run.sh:2: ./vars.sh: no such file, sourced on line 2 (looked for from the folder uidctl runs in, and next to the run file)\n']);
+  });
+
+  test('one next to the run file, not in the folder uidctl runs in, is read with an assumption', async () => {
+    const dir = tempDir({ Dockerfile: DF, 'host.yaml': HOST, 'sub/vars.sh': 'OUT=/srv/out\n', 'sub/run.sh': '#!/bin/bash\n. ./vars.sh\ndocker run -v "$OUT:/app/data" img\n' });
+    const r = await uidctl(['check', '--host-facts', 'host.yaml', '--run-file', 'sub/run.sh', '--format', 'json', '--fail-on', 'never'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const a = bind(r).assumptions.find((x: { id: string }) => x.id === 'run-source:./vars.sh');
+    assert.equal(a?.text, '`source ./vars.sh` on line 2: ./vars.sh is not in the folder uidctl runs in but is next to the run file, so the script is taken to run from its own folder (sub/vars.sh is read)');
+  });
+
+  test(': "${OUT:=...}" gives the run line its value, with no warning and no "as in a shell" error', async () => {
+    const dir = tempDir({ Dockerfile: DF, 'host.yaml': HOST, 'run.sh': '#!/bin/bash\nset -euo pipefail\n: "${OUT:=/srv/out}"\ndocker run --rm -v "${OUT}:/app/data" img\n' });
+    const r = await uidctl(['check', '--host-facts', 'host.yaml', '--run-file', 'run.sh', '--format', 'json', '--fail-on', 'never'], dir);
+    assert.deepEqual([r.code, r.stderr], [0, '']);
+  });
+});
+

@@ -252,3 +252,25 @@ describe('storage of --import-base', () => {
     assert.deepEqual(h.importBaseStorage({}), { flags: ['--storage-driver', 'vfs'], where: "buildah's vfs storage" });
   });
 });
+
+describe('--filter', () => {
+  const { idMatches } = h as unknown as { idMatches(id: string, filter: string): boolean };
+  test('a text the id contains; ^ anchors it at the start', () => {
+    assert.deepEqual(['mounts/a', 'more-mounts/b', 'x/mounts/'].map((id) => idMatches(id, 'mounts/')), [true, true, true]);
+    assert.deepEqual(['mounts/a', 'more-mounts/b', 'x/mounts/'].map((id) => idMatches(id, '^mounts/')), [true, false, false]);
+    assert.equal(idMatches('caps/sudo-root-drop-all', ''), true);
+  });
+});
+
+describe('a scenario file that is not valid YAML', () => {
+  test('one line naming the file and line, exit 2, no stack trace', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { spawnSync } = await import('node:child_process');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'oracle-yaml-'));
+    writeFileSync(join(dir, 'bad.yaml'), 'scenarios:\n  - id: x/y\n    title: a title: with a colon\n    dockerfile: FROM x\n');
+    const r = spawnSync(process.execPath, ['-e', `import(${JSON.stringify(new URL(harnessPath, import.meta.url).href)}).then((m) => m.loadDir(${JSON.stringify(dir)}))`], { encoding: 'utf8' });
+    assert.deepEqual([r.status, r.stdout, r.stderr], [2, '', `oracle: ${join(dir, 'bad.yaml')}:3: Nested mappings are not allowed in compact mappings\n`]);
+  });
+});

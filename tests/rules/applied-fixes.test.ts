@@ -759,3 +759,25 @@ describe('UID103 where the image sets HOME with ENV (ENV HOME=/root, then USER d
     assert.deepEqual(ids(analyze({ file: 'Dockerfile', text: `${text}${fix.snippet}\n` })), []);
   });
 });
+
+describe('root steps go before the USER from which the stage runs as the user (two USER app lines)', () => {
+  const TEXT = 'FROM python:3.11-slim-bookworm\nRUN useradd -m app\nWORKDIR /app\nUSER app\nCMD ["python","-V"]\nUSER app\n';
+  test('UID105 puts its chown before the first of them, and applied there it builds and clears the finding', () => {
+    const f = one(analyze({ file: 'Dockerfile', text: TEXT, profile: 'dev' }), 'UID105');
+    assert.match(f.fixes[0].description, /put this before `USER app` at line 4 /);
+    assert.deepEqual(f.fixes[0].edit, { file: 'Dockerfile', startLine: 4, endLine: 3, text: 'RUN mkdir -p /app && chown app:app /app' });
+    const fixed = analyze({ file: 'Dockerfile', text: before(TEXT, 4, 'RUN mkdir -p /app && chown app:app /app'), profile: 'dev' });
+    assert.deepEqual(ids(fixed).filter((x) => x === 'UID105' || x === 'UID601'), []);
+  });
+});
+
+describe('UID101 never offers to create a user whose name the image has', () => {
+  const fix = (text: string) => one(analyze({ file: 'Dockerfile', text }), 'UID101').fixes[0];
+  test('a system user the build made (useradd -r app) is switched to, not created again', () => {
+    const f = fix('FROM python:3.11-slim-bookworm\nRUN useradd -r app\n');
+    assert.deepEqual([f.description, f.snippet], ['Switch to the existing user app at the end of the Dockerfile.', 'USER 999:999']);
+  });
+  test('a group named app: the new user gets another name', () => {
+    assert.equal(fix('FROM debian:bookworm\nRUN groupadd app\n').snippet, 'RUN useradd --create-home --uid 1000 appuser\nUSER 1000:1000');
+  });
+});

@@ -295,7 +295,45 @@ const identity: Case[] = [
   },
 ];
 
+const BOOKWORM_BASE = 'FROM debian:bookworm';
+const SOCKET_FACTS = 'paths:\n  /var/run/docker.sock: { kind: other, uid: 0, gid: 999, mode: "0660" }';
 const mounts: Case[] = [
+  {
+    name: 'UID207 fires for the Docker socket given to a root container',
+    rule: 'UID207',
+    dockerfile: df(BOOKWORM_BASE),
+    run: 'docker run -v /var/run/docker.sock:/var/run/docker.sock img',
+    host: SOCKET_FACTS,
+    message: ['gets the Docker socket', 'root in it may use it', 'root on the host'],
+  },
+  {
+    name: "UID207 fires for a user given the socket's group with --group-add",
+    rule: 'UID207',
+    dockerfile: df(BOOKWORM_BASE, 'RUN useradd -m -u 1000 ci', 'USER ci'),
+    run: 'docker run --group-add 999 -v /var/run/docker.sock:/var/run/docker.sock img',
+    host: SOCKET_FACTS,
+    message: ['uid 1000 in it may use it'],
+  },
+  {
+    name: "UID207 is quiet for a user outside the socket's group",
+    rule: 'UID207',
+    dockerfile: df(BOOKWORM_BASE, 'RUN useradd -m -u 1000 ci', 'USER ci'),
+    run: 'docker run -v /var/run/docker.sock:/var/run/docker.sock img',
+    host: SOCKET_FACTS,
+  },
+  {
+    name: 'UID207 fires for the host / mounted writable into a root container, and is quiet read-only',
+    rule: 'UID207',
+    dockerfile: df(BOOKWORM_BASE),
+    run: 'docker run -v /:/host img',
+    message: ["mounts the host's whole file system writable at /host", 'runs as root'],
+  },
+  {
+    name: 'UID207 is quiet for the host / mounted read-only',
+    rule: 'UID207',
+    dockerfile: df(BOOKWORM_BASE),
+    run: 'docker run -v /:/host:ro img',
+  },
   {
     name: 'UID201 fires when uid 1000 mounts a 0755 folder of uid 1001',
     rule: 'UID201',

@@ -574,3 +574,31 @@ describe('the library refuses a missing invoker in words, not with a TypeError f
     assert.throws(() => parseCompose('services:\n  a:\n    image: img\n', untyped), { name: 'TypeError', message: 'parseComposeFiles: options.invoker is required (the uid, gid, home and cwd of who runs docker compose)' });
   });
 });
+
+describe('errors in a run command continued over several lines name the line of the word at fault', () => {
+  const at = (text: string) => {
+    try {
+      parseDockerRun(text, { invoker, file: 'l.sh' });
+    } catch (e) {
+      assert.ok(e instanceof RunParseError, String(e));
+      return `${e.line}: ${e.detail}`;
+    }
+    return 'no error';
+  };
+
+  test('an unknown flag on line 3', () => {
+    assert.equal(at('docker run \\\n  -v /a:/b \\\n  --bogus \\\n  img\n'), '3: unknown flag: --bogus');
+  });
+
+  test('a bad value, a flag with no value, a bad shorthand, after a script\'s first lines', () => {
+    assert.equal(at('#!/bin/sh\nset -e\ndocker run \\\n  -v /a:/b \\\n  -v :/x \\\n  img\n'), "5: invalid volume specification: ':/x'");
+    assert.equal(at('docker run \\\n  -v /a:/b \\\n  -u\n'), '3: flag needs an argument: -u');
+    assert.equal(at('docker run -it \\\n  -Z img\n'), "2: unknown shorthand flag: 'Z' in -Z");
+    assert.equal(at('docker \\\n  --bogus run img\n'), '2: unknown docker option before the command: --bogus');
+  });
+
+  test('a one-line command keeps its line', () => {
+    assert.equal(at('echo hi\ndocker run --bogus img\n'), '2: unknown flag: --bogus');
+  });
+});
+

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { impliedByListed, parseHostFactsFile, statHostPaths } from '../../src/runtime/host.js';
+import { followHostLinks, impliedByListed, parseHostFactsFile, statHostPaths } from '../../src/runtime/host.js';
+import { hostFactsFor } from '../../src/cli/host-facts.js';
 import { analyze } from '../../src/analyze.js';
 import { parseDockerRun } from '../../src/runtime/docker.js';
 import { RunParseError } from '../../src/runtime/errors.js';
@@ -155,5 +156,83 @@ describe('rootless Docker maps host ids as rootless podman does', () => {
     assert.equal(a.assumptions.some((x) => x.id === 'userns:rootless-docker'), true);
     // Container root is the caller on the host: nothing it writes is root's there.
     assert.equal(a.findings.some((f) => f.ruleId === 'UID202'), false);
+  });
+});
+
+describe('host-facts symlinks are followed as the kernel follows a bind source', () => {
+  const facts = parseHostFactsFile(`
+invoker: { uid: 1001, gid: 1001, home: /home/sam, cwd: /home/sam/proj, name: sam }
+paths:
+  /mnt/ds: { kind: symlink, target: /srv/nfs }
+  /srv/nfs: { uid: 1000, gid: 1000, mode: "0755" }
+  /srv/nfs/imagenet: { uid: 1000, gid: 1000, mode: "0755" }
+  link: { kind: symlink, target: ../data2 }
+  /home/sam/data2: { uid: 1001, gid: 1001, mode: "0700" }
+  /a: { kind: symlink, target: b }
+  /b: { kind: symlink, target: /srv/nfs/imagenet }
+  /mnt/ds/written-through: { uid: 7, gid: 7, mode: "0750" }
+`);
+
+  test('absolute and relative targets, a chain, .. after a link, and the last component too', () => {
+    assert.deepEqual(followHostLinks('/mnt/ds/imagenet', facts.paths), { path: '/srv/nfs/imagenet', links: ['/mnt/ds -> /srv/nfs'] });
+    assert.deepEqual(followHostLinks('/home/sam/proj/link', facts.paths), { path: '/home/sam/data2', links: ['/home/sam/proj/link -> ../data2'] });
+    assert.deepEqual(followHostLinks('/a/x', facts.paths), { path: '/srv/nfs/imagenet/x', links: ['/a -> b', '/b -> /srv/nfs/imagenet'] });
+    assert.deepEqual(followHostLinks('/mnt/ds/../x', facts.paths), { path: '/srv/x', links: ['/mnt/ds -> /srv/nfs'] });
+    assert.deepEqual(followHostLinks('/srv/other', facts.paths), { path: '/srv/other', links: [] });
+  });
+
+  test('a path the file writes through a link is filed where it is; the links keep their own paths', () => {
+    assert.deepEqual(facts.paths.find((f) => f.meta?.uid === 7)?.path, '/srv/nfs/written-through');
+    assert.deepEqual(facts.paths.find((f) => f.path === '/mnt/ds')?.meta, { kind: 'symlink', uid: 0, gid: 0, mode: 0o777, target: '/srv/nfs' });
+  });
+
+  test('a symlink needs a target, and a target needs kind: symlink', () => {
+    assert.throws(() => parseHostFactsFile('paths:\n  /x: { kind: symlink }\n'), (e: unknown) => e instanceof RunParseError && e.detail === 'host facts: paths["/x"]: a symlink needs target (where it leads)' && e.line === 2);
+    assert.throws(() => parseHostFactsFile('paths:\n  /x: { uid: 1, target: /y }\n'), (e: unknown) => e instanceof RunParseError && e.detail === 'host facts: paths["/x"]: target goes with kind: symlink' && e.line === 2);
+  });
+
+  test('-v /mnt/ds/imagenet:/e is /srv/nfs/imagenet: uid 1000 writes it, no UID203, and the fix paths are the real folder', async () => {
+    const parsed = parseDockerRun('docker run -v /mnt/ds/imagenet:/e -v ./link:/l img', { invoker: facts.invoker! });
+    const { run, host } = await hostFactsFor(parsed, facts.paths, true);
+    assert.deepEqual(run.mounts.map((m) => [m.source, m.linkedFrom, m.links]), [
+      ['/srv/nfs/imagenet', '/mnt/ds/imagenet', ['/mnt/ds -> /srv/nfs']],
+      ['/home/sam/data2', '/home/sam/proj/link', ['/home/sam/proj/link -> ../data2']],
+    ]);
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN useradd -m -u 1000 app\nUSER app\n', run, host, profile: 'prod' });
+    assert.deepEqual(a.findings.filter((f) => f.ruleId === 'UID203'), []);
+    assert.deepEqual([a.check('/e', 'create').allowed, a.runtime.view.fs.get('/e')?.uid], [true, 1000]);
+    // The link's folder is 1001's, 0700: uid 1000 may not write it, and the chown names the real folder.
+    const f = a.findings.filter((x) => x.ruleId === 'UID201');
+    assert.deepEqual(f.map((x) => [x.severity, x.message]), [['error', 'app (uid 1000) cannot write to /l (-v ./link:/l): it belongs to 1001:1001 on the host - Permission denied.']]);
+    assert.equal(f[0].fixes.some((x) => x.snippet === 'sudo chown -R 1000:1000 /home/sam/data2'), true);
+    assert.equal(a.runtime.notes.some((n) => n.text === '/mnt/ds/imagenet is /srv/nfs/imagenet on the host: the mount follows the links the host facts give (/mnt/ds -> /srv/nfs)'), true);
+  });
+});
+
+describe('with --host-facts, a bind source the file does not cover is not read with stat here', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'uidctl-hf-'));
+    await mkdir(join(dir, 'here'));
+  });
+  after(async () => rm(dir, { recursive: true, force: true }));
+
+  test('a folder this machine has is host-unknown under the facts, and stat-read without them', async () => {
+    const invoker = { uid: 1001, gid: 1001, home: '/home/sam', cwd: '/home/sam/proj' };
+    const parsed = parseDockerRun(`docker run -v ${dir}/here:/h -v ${dir}/absent:/x img`, { invoker });
+    const withFacts = await hostFactsFor(parsed, [], true);
+    assert.deepEqual(withFacts.host, []);
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\nRUN useradd -m -u 1000 app\nUSER app\n', run: withFacts.run, host: withFacts.host, profile: 'prod' });
+    assert.deepEqual(a.findings.filter((f) => f.ruleId === 'UID203'), []);
+    assert.deepEqual(a.findings.filter((f) => f.ruleId === 'UID201').map((f) => [f.severity, f.dependsOn]), [
+      ['warning', [`host-unknown:${dir}/here`]],
+      ['warning', [`host-unknown:${dir}/absent`]],
+    ]);
+    // Without a facts file this machine is the host: stat tells.
+    const here = await hostFactsFor(parsed, [], false);
+    assert.deepEqual(here.host.filter((h) => h.path.endsWith('/here') || h.path.endsWith('/absent')).map((h) => [h.path, h.exists, h.from]), [
+      [`${dir}/here`, true, 'stat'],
+      [`${dir}/absent`, false, 'stat'],
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { image, meta, run } from './run-fixture.js';
 import { runScript } from '../../src/shell/interpret.js';
-import { applyMode, parseSedScript, posixToJs, runSed } from '../../src/shell/commands/files.js';
+import { applyMode, parseSedScript, posixToJs, relativeTo, runSed } from '../../src/shell/commands/files.js';
 import type { FileMeta } from '../../src/model/types.js';
 
 interface Case {
@@ -937,4 +937,167 @@ describe('BusyBox refuses an octal value after the operator', () => {
       assert.deepEqual(out.stderr, stderr);
     });
   }
+});
+
+// Found by the adversary suite (h3) and measured: tests/oracle/scenarios/trailing-slash.yaml
+// (build-*), links.yaml and ownership.yaml (tools-*).
+table('a trailing slash on a file in the commands of a RUN step', [
+  { name: 'chown FILE/', src: 'touch /tmp/f && chown root /tmp/f/', status: 1, stderr: ["chown: cannot access '/tmp/f/': Not a directory"] },
+  { name: 'chmod FILE/', src: 'touch /tmp/f && chmod 644 /tmp/f/', status: 1, stderr: ["chmod: cannot access '/tmp/f/': Not a directory"] },
+  { name: 'cat FILE/', src: 'touch /tmp/f && cat /tmp/f/', status: 1, stderr: ['cat: /tmp/f/: Not a directory'] },
+  { name: 'touch FILE/', src: 'touch /tmp/f && touch /tmp/f/', status: 1, stderr: ["touch: setting times of '/tmp/f/': Not a directory"] },
+  { name: 'touch MISSING/', src: 'touch /tmp/new/', status: 1, stderr: ["touch: setting times of '/tmp/new/': No such file or directory"], expect: { '/tmp/new': 'missing' } },
+  { name: 'rm FILE/', src: 'touch /tmp/f && rm /tmp/f/', status: 1, stderr: ["rm: cannot remove '/tmp/f/': Not a directory"], expect: { '/tmp/f': 'file 0:0 0644' } },
+  {
+    name: 'cp FILE MISSING/ makes no folder',
+    src: 'touch /tmp/f && cp /tmp/f /tmp/newdir/',
+    status: 1,
+    stderr: ["cp: cannot create regular file '/tmp/newdir/': Not a directory"],
+    expect: { '/tmp/newdir': 'missing' },
+  },
+  { name: 'cp FILE OTHERFILE/', src: 'touch /tmp/f /tmp/g && cp /tmp/f /tmp/g/', status: 1, stderr: ["cp: cannot stat '/tmp/g/': Not a directory"] },
+  { name: 'cp -r DIR MISSING/ makes the folder', src: 'mkdir /tmp/d && cp -r /tmp/d /tmp/nd/', status: 0, expect: { '/tmp/nd': 'dir 0:0 0755' } },
+  {
+    name: 'mv FILE MISSING/',
+    src: 'touch /tmp/f && mv /tmp/f /tmp/newdir/',
+    status: 1,
+    stderr: ["mv: cannot move '/tmp/f' to '/tmp/newdir/': Not a directory"],
+    expect: { '/tmp/f': 'file 0:0 0644', '/tmp/newdir': 'missing' },
+  },
+  { name: 'mv DIR MISSING/ renames the folder', src: 'mkdir /tmp/d && mv /tmp/d /tmp/nd/', status: 0, expect: { '/tmp/nd': 'dir 0:0 0755', '/tmp/d': 'missing' } },
+  {
+    name: 'rm -r LINK/ empties the folder and keeps it (rmdir of the link: ENOTDIR)',
+    src: 'mkdir /tmp/d && touch /tmp/d/x && ln -s /tmp/d /tmp/l && rm -r /tmp/l/',
+    status: 1,
+    stderr: ["rm: cannot remove '/tmp/l/': Not a directory"],
+    expect: { '/tmp/d': 'dir 0:0 0755', '/tmp/d/x': 'missing', '/tmp/l': 'symlink 0:0 0777' },
+  },
+]);
+
+table('dangling symbolic links in the commands of a RUN step', [
+  { name: 'chown follows it: cannot dereference', src: 'ln -s /tmp/nowhere /tmp/dl && chown alice /tmp/dl', status: 1, stderr: ["chown: cannot dereference '/tmp/dl': No such file or directory"] },
+  { name: 'chown -h changes the link', src: 'ln -s /tmp/nowhere /tmp/dl && chown -h alice /tmp/dl', status: 0, expect: { '/tmp/dl': 'symlink 1000:0 0777' } },
+  { name: 'chown -R (-P) changes the link', src: 'ln -s /tmp/nowhere /tmp/dl && chown -R alice /tmp/dl', status: 0, expect: { '/tmp/dl': 'symlink 1000:0 0777' } },
+  { name: 'chown of a missing name: cannot access', src: 'chown alice /tmp/nothing', status: 1, stderr: ["chown: cannot access '/tmp/nothing': No such file or directory"] },
+  { name: 'chmod', src: 'ln -s /tmp/nowhere /tmp/dl && chmod 755 /tmp/dl', status: 1, stderr: ["chmod: cannot operate on dangling symlink '/tmp/dl'"] },
+  { name: 'chmod -R', src: 'ln -s /tmp/nowhere /tmp/dl && chmod -R 755 /tmp/dl', status: 1, stderr: ["chmod: cannot operate on dangling symlink '/tmp/dl'"] },
+  {
+    name: 'cp will not write through it',
+    src: 'ln -s /tmp/new /tmp/dl && touch /tmp/f && cp /tmp/f /tmp/dl',
+    status: 1,
+    stderr: ["cp: not writing through dangling symlink '/tmp/dl'"],
+    expect: { '/tmp/new': 'missing' },
+  },
+  {
+    name: 'cp --remove-destination replaces the link with a file',
+    src: 'ln -s /tmp/new /tmp/dl && touch /tmp/f && cp --remove-destination /tmp/f /tmp/dl',
+    status: 0,
+    expect: { '/tmp/dl': 'file 0:0 0644', '/tmp/new': 'missing' },
+  },
+  { name: 'touch creates what it names', src: 'ln -s /tmp/new /tmp/dl && touch /tmp/dl', status: 0, expect: { '/tmp/new': 'file 0:0 0644' } },
+  { name: 'mkdir: File exists', src: 'ln -s /tmp/nowhere /tmp/dl && mkdir /tmp/dl', status: 1, stderr: ["mkdir: cannot create directory '/tmp/dl': File exists"], expect: { '/tmp/nowhere': 'missing' } },
+  { name: 'mkdir -p: File exists', src: 'ln -s /tmp/nowhere /tmp/dl && mkdir -p /tmp/dl', status: 1, stderr: ["mkdir: cannot create directory '/tmp/dl': File exists"], expect: { '/tmp/nowhere': 'missing' } },
+  { name: 'mkdir -p on a link to a folder', src: 'mkdir /tmp/d && ln -s /tmp/d /tmp/l && mkdir -p /tmp/l', status: 0 },
+  { name: 'mkdir on a link to a folder: File exists', src: 'mkdir /tmp/d && ln -s /tmp/d /tmp/l && mkdir /tmp/l', status: 1, stderr: ["mkdir: cannot create directory '/tmp/l': File exists"] },
+  { name: 'mkdir -p on a link into a folder not listed in full: nothing invented', src: 'ln -s /opt/conda/x /tmp/l && mkdir -p /tmp/l', status: 0, expect: { '/opt/conda/x': 'missing' } },
+]);
+
+table('chown -R and its traversal options', [
+  { name: '-R --dereference without -H or -L is refused', src: 'mkdir /tmp/x && ln -s /tmp/x /tmp/top && chown -R --dereference alice /tmp/top', status: 1, stderr: ['chown: -R --dereference requires either -H or -L'], expect: { '/tmp/x': 'dir 0:0 0755' } },
+  { name: '-R -L --dereference is taken', src: 'mkdir /tmp/x && ln -s /tmp/x /tmp/top && chown -R -L --dereference alice /tmp/top', status: 0, expect: { '/tmp/x': 'dir 1000:0 0755' } },
+  { name: '-R --dereference -h: the last wins', src: 'mkdir /tmp/x && ln -s /tmp/x /tmp/top && chown -R --dereference -h alice /tmp/top', status: 0, expect: { '/tmp/x': 'dir 0:0 0755', '/tmp/top': 'symlink 1000:0 0777' } },
+  { name: '-R -L -P changes the link itself', src: 'mkdir /tmp/x && ln -s /tmp/x /tmp/top && chown -R -L -P alice /tmp/top', status: 0, expect: { '/tmp/x': 'dir 0:0 0755', '/tmp/top': 'symlink 1000:0 0777' } },
+  { name: '-R -P -L follows it', src: 'mkdir /tmp/x && ln -s /tmp/x /tmp/top && chown -R -PL alice /tmp/top', status: 0, expect: { '/tmp/x': 'dir 1000:0 0755', '/tmp/top': 'symlink 0:0 0777' } },
+]);
+
+table('cp: -f, --remove-destination, --no-preserve=mode, --parents, a folder onto a file', [
+  {
+    name: 'cp -r DIR FILE',
+    src: 'mkdir /tmp/d && touch /tmp/d/x /tmp/f && cp -r /tmp/d /tmp/f',
+    status: 1,
+    stderr: ["cp: cannot overwrite non-directory '/tmp/f' with directory '/tmp/d'"],
+    expect: { '/tmp/f': 'file 0:0 0644', '/tmp/f/x': 'missing' },
+  },
+  {
+    name: '-p --no-preserve=mode: 0666 and 0777 less the umask',
+    src: 'touch /tmp/f && chmod 600 /tmp/f && cp -p --no-preserve=mode /tmp/f /tmp/c && mkdir /tmp/d && chmod 700 /tmp/d && cp -a --no-preserve=mode /tmp/d /tmp/dc',
+    status: 0,
+    expect: { '/tmp/c': 'file 0:0 0644', '/tmp/dc': 'dir 0:0 0755' },
+  },
+  { name: 'plain cp keeps the source mode less the umask', src: 'touch /tmp/f && chmod 600 /tmp/f && cp /tmp/f /tmp/c', status: 0, expect: { '/tmp/c': 'file 0:0 0600' } },
+  {
+    name: '--parents makes the source folders below the target',
+    src: 'mkdir -p /opt/a/b && chmod 700 /opt/a && touch /opt/a/b/f && chmod 600 /opt/a/b/f && mkdir /tmp/d && cp --parents /opt/a/b/f /tmp/d',
+    status: 0,
+    expect: { '/tmp/d/opt': 'dir 0:0 0755', '/tmp/d/opt/a': 'dir 0:0 0700', '/tmp/d/opt/a/b': 'dir 0:0 0755', '/tmp/d/opt/a/b/f': 'file 0:0 0600' },
+  },
+  {
+    name: '--parents with a relative source',
+    src: 'mkdir -p /opt/a && touch /opt/a/f && mkdir /tmp/d && cd /opt && cp --parents a/f /tmp/d',
+    status: 0,
+    expect: { '/tmp/d/a': 'dir 0:0 0755', '/tmp/d/a/f': 'file 0:0 0644', '/tmp/d/opt': 'missing' },
+  },
+  { name: '--parents wants a folder', src: 'touch /tmp/f /tmp/g && cp --parents /tmp/f /tmp/g', status: 1, stderr: ['cp: with --parents, the destination must be a directory', "Try 'cp --help' for more information."] },
+  {
+    name: '-f as bob replaces a root file in his own folder',
+    src: 'touch /tmp/bobdir/src && cp -f /tmp/bobdir/src /tmp/bobdir/x',
+    user: 'bob',
+    setup: [['/tmp/bobdir', dir(1001, 1001, 0o755)], ['/tmp/bobdir/x', file(0, 0, 0o644)]],
+    status: 0,
+    expect: { '/tmp/bobdir/x': 'file 1001:1001 0644' },
+  },
+  {
+    name: '--remove-destination as bob replaces a root file in his own folder',
+    src: 'touch /tmp/bobdir/src && cp --remove-destination /tmp/bobdir/src /tmp/bobdir/x',
+    user: 'bob',
+    setup: [['/tmp/bobdir', dir(1001, 1001, 0o755)], ['/tmp/bobdir/x', file(0, 0, 0o644)]],
+    status: 0,
+    expect: { '/tmp/bobdir/x': 'file 1001:1001 0644' },
+  },
+  {
+    name: 'plain cp as bob onto that file is refused',
+    src: 'touch /tmp/bobdir/src && cp /tmp/bobdir/src /tmp/bobdir/x',
+    user: 'bob',
+    setup: [['/tmp/bobdir', dir(1001, 1001, 0o755)], ['/tmp/bobdir/x', file(0, 0, 0o644)]],
+    status: 1,
+    stderr: ["cp: cannot create regular file '/tmp/bobdir/x': Permission denied"],
+    expect: { '/tmp/bobdir/x': 'file 0:0 0644' },
+  },
+  {
+    name: '-f where the folder refuses the unlink',
+    src: 'cp -f /tmp/alice-file /tmp/rootdir/x',
+    user: 'alice',
+    setup: [['/tmp/rootdir', dir(0, 0, 0o755)], ['/tmp/rootdir/x', file(0, 0, 0o644)]],
+    status: 1,
+    stderr: ["cp: cannot remove '/tmp/rootdir/x': Permission denied"],
+  },
+]);
+
+table('touch: the current time needs write access, given times ownership', [
+  { name: '-d on a 0666 file of root', src: 'touch -d 2020-01-01 /tmp/shared', user: 'bob', setup: [['/tmp/shared', file(0, 0, 0o666)]], status: 1, stderr: ["touch: setting times of '/tmp/shared': Operation not permitted"] },
+  { name: '-r on a 0666 file of root', src: 'touch -r /tmp/root-file /tmp/shared', user: 'bob', setup: [['/tmp/shared', file(0, 0, 0o666)]], status: 1, stderr: ["touch: setting times of '/tmp/shared': Operation not permitted"] },
+  { name: '-t on a 0666 file of root', src: 'touch -t 202001010000 /tmp/shared', user: 'bob', setup: [['/tmp/shared', file(0, 0, 0o666)]], status: 1 },
+  { name: '-d now is the current time', src: 'touch -d now /tmp/shared', user: 'bob', setup: [['/tmp/shared', file(0, 0, 0o666)]], status: 0 },
+  { name: 'the current time on a 0666 file of root', src: 'touch /tmp/shared', user: 'bob', setup: [['/tmp/shared', file(0, 0, 0o666)]], status: 0 },
+  { name: '-d on a 0644 file of root: the open is refused first', src: 'touch -d 2020-01-01 /tmp/root-file', user: 'bob', status: 1, stderr: ["touch: cannot touch '/tmp/root-file': Permission denied"] },
+  { name: '-d on its own file', src: 'touch -d 2020-01-01 /tmp/alice-file', user: 'alice', status: 0 },
+  { name: '-d on a new file', src: 'touch -d 2020-01-01 /tmp/new', user: 'bob', status: 0, expect: { '/tmp/new': 'file 1001:1001 0644' } },
+]);
+
+describe('ln -sr', () => {
+  test('takes TARGET from the working folder and writes it relative to the link', () => {
+    const s = image();
+    const out = run(s, 'mkdir /opt/d && touch /opt/t && cd /opt && ln -sr t /opt/d/l && ln -sr /opt/d /opt/d/self && ln -s t /opt/d/plain');
+    assert.equal(out.status, 0);
+    assert.equal(s.fs.get('/opt/d/l')?.target, '../t');
+    assert.equal(s.fs.get('/opt/d/self')?.target, '.');
+    assert.equal(s.fs.get('/opt/d/plain')?.target, 't');
+  });
+  test('relativeTo (gnulib relpath)', () => {
+    assert.equal(relativeTo('/srv/t', '/srv/d'), '../t');
+    assert.equal(relativeTo('/a/b/c', '/a'), 'b/c');
+    assert.equal(relativeTo('/a', '/x/y'), '../../a');
+    assert.equal(relativeTo('/a', '/a'), '.');
+    assert.equal(relativeTo('/a', '/'), 'a');
+  });
 });

@@ -160,6 +160,14 @@ describe('login shells read /etc/profile', () => {
     );
   });
 
+  test('a symbolic umask in /etc/profile counts as well (u=rwx,g=rx,o= is 027)', () => {
+    const s = image();
+    s.fs.set('/etc/profile', { kind: 'file', uid: 0, gid: 0, mode: 0o644 });
+    assert.equal(run(s, "echo 'umask u=rwx,g=rx,o=' >> /etc/profile").status, 0);
+    assert.equal(run(s, "su - alice -c 'mkdir /tmp/login' && bash -lc 'touch /tmp/bl'").status, 0);
+    assert.deepEqual(['/tmp/login', '/tmp/bl'].map((p) => meta(s, p)), ['dir 1000:1000 0750', 'file 0:0 0640']);
+  });
+
   test('an exported variable of /etc/profile reaches a login shell only', () => {
     const s = image();
     s.fs.set('/etc/profile', { kind: 'file', uid: 0, gid: 0, mode: 0o644 });

@@ -1,5 +1,5 @@
 import { defineRule, identityLine } from '../rule.js';
-import { busyboxAccounts, lacksRunShell, renderRunChanges, runTool, startCommand, startsSshd } from '../util.js';
+import { lacksRunShell, newUser, renderRunChanges, runTool, startCommand, startsSshd } from '../util.js';
 import { resolveExecUser } from '../../image/accounts.js';
 import type { Fix, PrivilegeDrop } from '../../model/types.js';
 import type { DfInstruction } from '../../dockerfile/types.js';
@@ -26,7 +26,11 @@ export default defineRule({
     if (p.uid !== 0) return;
 
     const fromRun = a.run?.user !== undefined;
-    const nonRoot = a.image.accounts.passwd.find((e) => e.uid >= 1000 && e.uid < 65534);
+    const fresh = newUser(a);
+    // A user of the image's ordinary range, else a non-root one this build made (`useradd -r
+    // app`, a system uid): switching to it needs no new account, whose name would be taken.
+    const nonRoot = a.image.accounts.passwd.find((e) => e.uid >= 1000 && e.uid < 65534) ??
+      a.image.accounts.passwd.find((e) => e.uid !== 0 && e.uid < 65534 && a.sim.target.accountLines.has(`user:${e.name}`));
     // The run overrides an image USER that is not root: the fix is in the run, not the image.
     const imageUser = a.image.config.user ? resolveExecUser(a.image.accounts, a.image.config.user) : undefined;
     const imageNonRoot = imageUser?.ok && imageUser.user.uid !== 0 ? imageUser.user : undefined;
@@ -53,8 +57,9 @@ export default defineRule({
       : [
           {
             description: 'Create an unprivileged user and switch to it.',
-            // BusyBox adduser: -D no password, home /home/app, group app with the same id.
-            snippet: `RUN ${busyboxAccounts(a) ? 'adduser -D -u 1000 app' : 'useradd --create-home --uid 1000 app'}\nUSER 1000:1000`,
+            // BusyBox adduser: -D no password, home /home/NAME, a group of the same name and id.
+            // A free uid from 1000 and a name neither a user nor a group of the image has.
+            snippet: `RUN ${fresh.create}\nUSER ${fresh.uid}:${fresh.uid}`,
             safe: false,
           },
         ];

@@ -1,7 +1,7 @@
-import { defineRule, type AnalysisView } from '../rule.js';
+import { defineRule, type AnalysisView, type RuleReport } from '../rule.js';
 import { firstReason, mountFor, readOnlyRootFix, renderRunChanges, rootStep, who } from '../util.js';
-import type { Fix } from '../../model/types.js';
-import { ancestry, resolvePath } from '../../image/fs.js';
+import type { Fix, MountSpec } from '../../model/types.js';
+import { ancestry, isUnder, resolvePath } from '../../image/fs.js';
 import { userByName } from '../../image/accounts.js';
 
 /** The chown of the working folder, placed where it runs as root (rootStep). */
@@ -132,6 +132,45 @@ function renumberedFixes(a: AnalysisView, built: { uid: number; gid: number }): 
   return fixes;
 }
 
+/**
+ * A working directory below a bind mount that the host folder does not have: runc makes the
+ * missing cwd (and its missing parents) after the mounts, as container root, 0755 (runc
+ * libcontainer/rootfs_linux.go prepareRootfs; /work/shared/engine-semantics.md section 6, `-w
+ * /missing`), so the folder appears on the host, inside the bind source, owned by root (under
+ * rootless Docker, by the daemon's user), and a non-root process may not write it. Only the
+ * folders the start makes are judged here: one the host has is the mount's own business
+ * (UID201).
+ */
+function madeInBind(a: AnalysisView, m: MountSpec, report: (r: RuleReport) => void): void {
+  const p = a.runtime.process;
+  const made = ancestry(p.cwd).filter((d) => d !== m.target && isUnder(d, m.target) && resolvePath(a.runtime.view.fs, d).meta?.origin === 'working directory (docker)');
+  if (made.length === 0) return;
+  const v = a.check(p.cwd, 'write');
+  if (v.allowed || v.errno === 'ENOENT') return;
+  const onHost = (d: string) => `${m.source}${d.slice(m.target.length)}`;
+  const where = a.run?.tool === 'kubernetes' ? 'node' : 'host';
+  const rootless = a.run?.daemon?.kind === 'rootless' && a.assumptions.some((x) => x.id === 'userns:rootless-docker');
+  const owner = rootless ? `the rootless daemon's user (uid ${a.run!.daemon!.uid}), root inside` : 'root';
+  const fixes: Fix[] = [];
+  if (!rootless) {
+    fixes.push({
+      description: `Create it in the ${where} folder before the container starts, owned by uid ${p.uid}, so the start finds it.`,
+      snippet: `mkdir -p ${onHost(p.cwd)} && sudo chown ${p.uid}:${p.gid} ${made.map(onHost).join(' ')}`,
+      safe: false,
+    });
+  }
+  if (a.check(m.target, 'create').allowed && a.run?.workdir !== undefined) {
+    fixes.push({ description: `Or start in the mounted folder itself, which uid ${p.uid} may write, and create ${p.cwd.slice(m.target.length + 1)} from there.`, snippet: renderRunChanges(a, [{ kind: 'workdir', path: m.target }]), safe: false });
+  }
+  report({
+    message: `${who(a)} cannot create files in the working directory ${p.cwd}, which ${m.source} on the ${where} does not have: the runtime creates it as the container starts, inside the bind mount (${m.written}), owned by ${owner} with mode 0755, so ${made.length === 1 ? `a folder ${onHost(made[0])} owned by ${rootless ? 'that user' : 'root'} is left` : `folders owned by ${rootless ? 'that user' : 'root'} are left (${made.map(onHost).join(', ')})`} on the ${where}.`,
+    why: `${firstReason(v)}. runc makes a missing working directory after the mounts, as container root, before it switches to the run user: below a bind mount that writes into the ${where} folder.`,
+    line: a.run?.workdir !== undefined ? undefined : a.sim.target.lines.workdir,
+    dependsOn: v.dependsOn,
+    fixes,
+  });
+}
+
 /** The owner to give the working directory: by name when the image's own user runs. */
 function ownerOf(a: AnalysisView): string {
   const p = a.runtime.process;
@@ -149,7 +188,12 @@ export default defineRule({
   check(a, report) {
     const p = a.runtime.process;
     // No WORKDIR at all leaves the process in /, where nobody expects to write.
-    if (a.runtime.errors.length > 0 || mountFor(a, p.cwd) || p.cwd === '/') return;
+    if (a.runtime.errors.length > 0 || p.cwd === '/') return;
+    const mount = mountFor(a, p.cwd);
+    if (mount) {
+      if (mount.kind === 'bind' && mount.source !== undefined) madeInBind(a, mount, report);
+      return;
+    }
 
     const v = a.check(p.cwd, 'write');
     if (v.allowed || v.errno === 'ENOENT') return;

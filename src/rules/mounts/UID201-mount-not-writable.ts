@@ -3,7 +3,7 @@ import type { Analysis } from '../../analyze.js';
 import { busyboxAccounts, checkedFix, declaredVolumeAbove, firstReason, freeUserName, hostFacts, onVolumeAsRoot, renderRunChanges, rootStep, runTool, startCommand, tmpHomeChanges, uidBuildArg, unknownId, who, withoutNocopy } from '../util.js';
 import { evaluate } from '../../access/evaluate.js';
 import { pythonScript } from '../identity/UID106-entrypoint-not-executable.js';
-import type { Fix, MountSpec, RunContext, Verdict } from '../../model/types.js';
+import type { FileMeta, Fix, MountSpec, RunContext, Verdict } from '../../model/types.js';
 import { groupByGid, userByUid } from '../../image/accounts.js';
 import { imageVolumeMounts } from '../../runtime/resolve.js';
 import { hostIdsOf } from '../../runtime/userns.js';
@@ -198,6 +198,9 @@ export default defineRule({
       }
 
       const rootless = a.assumptions.some((x) => x.id === 'userns:rootless-podman');
+      // Rootless Docker: the daemon's user namespace, shared by its containers (runtime/userns.ts).
+      const daemon = a.run?.daemon?.kind === 'rootless' ? a.run.daemon : undefined;
+      const rootlessDocker = daemon !== undefined && a.assumptions.some((x) => x.id === 'userns:rootless-docker');
       // podman's own maps (--uidmap/--gidmap, or /etc/subuid for auto, nomap, --subuidname).
       const mapped = a.assumptions.find((x) => x.id === 'userns:podman-idmap' || x.id === 'userns:podman-subid')?.id;
       const inv = a.run?.invoker;
@@ -227,6 +230,8 @@ export default defineRule({
       }
       if (rootless && m.kind === 'bind' && owner && inv) {
         // Host-side chowns and --user tricks do not translate through the namespace.
+      } else if (rootlessDocker && m.kind === 'bind' && owner && daemon) {
+        fixes.push(...rootlessDockerFixes(a, m, owner, facts?.hostOwner, daemon));
       } else if (mapped && m.kind === 'bind' && owner) {
         // Inside, an unmapped owner is nobody's (65534 is only its stand-in): the fix is the host
         // owner that the run user maps to, known when podman is rootful with --uidmap/--gidmap.
@@ -296,6 +301,8 @@ export default defineRule({
         const acl = v.dependsOn.some((id) => id.startsWith('host-acl:'));
         if (acl) fixes.push({ description: `Or give uid ${p.uid} an ACL entry on the folder (it has ACL entries already: check them with getfacl first), which leaves its owner as it is.`, snippet: `sudo setfacl -R -m u:${p.uid}:rwX -m d:u:${p.uid}:rwX ${m.source}`, safe: false });
         else fixes.push({ description: `Or give the folder to uid ${p.uid} on the ${k8s ? 'node' : 'host'}${owner?.uid === 0 ? ' (it is root\'s now: check that nothing else there relies on that, as a shared dataset folder may)' : ''}.`, snippet: `sudo chown -R ${p.uid}:${p.gid} ${m.source}`, safe: false });
+        if (k8s && initRewrites.length > 0) fixes.push(...initRewrites.map((f) => ({ ...f, description: `Or c${f.description.slice(1)} The node's folder changes owner too.` })));
+        else if (k8s) fixes.push(initContainerFix(a, m, p.uid, p.gid, `Or let a root init container give it to uid ${p.uid} when the pod starts (init containers run to completion first, in order, on the same volume${inits.length > 0 ? `: put it after ${inits.at(-1)!.name}, which would undo it` : ''}); the node's folder changes owner too.`));
         // A folder the process may read but not write is often input (a dataset, a model
         // store): mounted read-only, nothing asks to write it, and no host owner changes. Not
         // at or below HOME or the working folder, where the workload writes.
@@ -304,8 +311,6 @@ export default defineRule({
         if (readOnly !== undefined) {
           fixes.push({ description: 'Or, if the container only reads this folder (a dataset, models), mount it read-only: the host folder keeps its owner.', snippet: readOnly, safe: false });
         }
-        if (k8s && initRewrites.length > 0) fixes.push(...initRewrites.map((f) => ({ ...f, description: `Or c${f.description.slice(1)} The node's folder changes owner too.` })));
-        else if (k8s) fixes.push(initContainerFix(a, m, p.uid, p.gid, `Or let a root init container give it to uid ${p.uid} when the pod starts (init containers run to completion first, in order, on the same volume${inits.length > 0 ? `: put it after ${inits.at(-1)!.name}, which would undo it` : ''}); the node's folder changes owner too.`));
         // A fix that would cost the workload its own files comes last.
         const costly = fixes.filter((f) => f.description.includes(' could then not '));
         if (costly.length > 0) fixes.splice(0, fixes.length, ...fixes.filter((f) => !costly.includes(f)), ...costly);
@@ -422,8 +427,10 @@ export default defineRule({
       report({
         message: rootless && owner && !owner.unmapped && owner.uid === 0
           ? `${who(a)} ${cannot} to ${m.target} (${m.written}): rootless podman shows your own folder as owned by root (0:0) inside - Permission denied.`
-          : `${who(a)} ${cannot} to ${m.target} (${m.written}): it belongs to ${owner?.unmapped ? `a host user not mapped into the container (shown as ${ownerText})` : ownerText}${facts?.meta && !rootless && !mapped ? (k8s ? ' on the node' : ' on the host') : ''}${hostGuess ? ', if the host folder is as assumed (nothing is known of it)' : ''}${aclDoubt ? ', unless its ACL entries (not read) allow it' : ''} - Permission denied.`,
-        why: `${firstReason(v)}. ${k8s && m.kind === 'volume' && m.volumeType === 'nfs' ? 'An nfs volume shows the server\'s export with the owner and mode it has there: Kubernetes does not fill it from the image, and the NFS volume plugin does not apply securityContext.fsGroup.' : k8s && m.kind === 'volume' && m.volumeType !== undefined && !KUBELET_VOLUMES.has(m.volumeType) ? `${volumeWords(m)} is not filled from the image: Kubernetes mounts the storage as its driver made it, and only securityContext.fsGroup (for volume types that support ownership management) or an init container changes its owner.` : m.kind === 'volume' && m.nocopy ? 'With nocopy the volume is not filled from the image: a new volume keeps the root:root 0755 directory the engine makes, whatever the image has at the path.' : m.kind !== 'bind' ? 'A new volume starts as a copy of the image path, owner and mode included.' : mapped === 'userns:podman-idmap' ? 'podman maps ids through the user namespace that --uidmap/--gidmap describe: a host owner inside the map shows as its container id, one outside it as 65534, and such a file is nobody\'s inside.' : mapped ? `podman maps ids through a user namespace taken from /etc/subuid and /etc/subgid (${a.assumptions.find((x) => x.id === mapped)?.subject}): host owners outside those ranges show as 65534, and such a file is nobody's inside.` : rootless ? (a.run?.userns?.startsWith('keep-id') ? 'Rootless podman with --userns=keep-id maps your host uid to the same uid inside (or to keep-id\'s uid=), other host users are not mapped, and the image\'s USER still decides who the process is.' : 'Rootless podman maps ids through a user namespace: your host uid is root inside, and other host users are not mapped.') : k8s ? 'A hostPath volume shows the node\'s folder with its owner and mode there; uids are not translated, and hostPath volumes do not support ownership management (fsGroup does not apply).' : 'A bind mount shows the host folder with its host owner and mode; uids are not translated.'}`,
+          : rootlessDocker && m.kind === 'bind' && owner && !owner.unmapped && owner.uid === 0
+          ? `${who(a)} ${cannot} to ${m.target} (${m.written}): rootless Docker shows the folder${facts?.hostOwner ? `, owned by uid ${facts.hostOwner.uid} on the host (the daemon's user),` : ''} as owned by root (${ownerText}) inside the container${hostGuess ? ', if the host folder is as assumed (nothing is known of it)' : ''} - Permission denied.`
+          : `${who(a)} ${cannot} to ${m.target} (${m.written}): it belongs to ${owner?.unmapped ? `a host user not mapped into the container (${rootlessDocker && facts?.hostOwner ? `uid ${facts.hostOwner.uid} on the host, ` : ''}shown as ${ownerText})` : ownerText}${facts?.meta && !rootless && !mapped && !rootlessDocker ? (k8s ? ' on the node' : ' on the host') : ''}${hostGuess ? ', if the host folder is as assumed (nothing is known of it)' : ''}${aclDoubt ? ', unless its ACL entries (not read) allow it' : ''} - Permission denied.`,
+        why: `${firstReason(v)}. ${k8s && m.kind === 'volume' && m.volumeType === 'nfs' ? 'An nfs volume shows the server\'s export with the owner and mode it has there: Kubernetes does not fill it from the image, and the NFS volume plugin does not apply securityContext.fsGroup.' : k8s && m.kind === 'volume' && m.volumeType !== undefined && !KUBELET_VOLUMES.has(m.volumeType) ? `${volumeWords(m)} is not filled from the image: Kubernetes mounts the storage as its driver made it, and only securityContext.fsGroup (for volume types that support ownership management) or an init container changes its owner.` : m.kind === 'volume' && m.nocopy ? 'With nocopy the volume is not filled from the image: a new volume keeps the root:root 0755 directory the engine makes, whatever the image has at the path.' : m.kind !== 'bind' ? 'A new volume starts as a copy of the image path, owner and mode included.' : mapped === 'userns:podman-idmap' ? 'podman maps ids through the user namespace that --uidmap/--gidmap describe: a host owner inside the map shows as its container id, one outside it as 65534, and such a file is nobody\'s inside.' : mapped ? `podman maps ids through a user namespace taken from /etc/subuid and /etc/subgid (${a.assumptions.find((x) => x.id === mapped)?.subject}): host owners outside those ranges show as 65534, and such a file is nobody's inside.` : rootlessDocker && m.kind === 'bind' ? `Rootless Docker runs the daemon and its containers in a user namespace: host uid ${daemon!.uid} (the daemon's user) is root inside, container uid ${p.uid === 0 ? 'n' : p.uid} is one of that user's subordinate uids on the host (the start of its /etc/subuid range + ${p.uid === 0 ? 'n' : p.uid} - 1), and other host users are not mapped (65534 inside). A chown on the host to uid ${p.uid === 0 ? 'n' : p.uid} would give the folder to an unrelated host user, and still not to the container's uid.` : rootless ? (a.run?.userns?.startsWith('keep-id') ? 'Rootless podman with --userns=keep-id maps your host uid to the same uid inside (or to keep-id\'s uid=), other host users are not mapped, and the image\'s USER still decides who the process is.' : 'Rootless podman maps ids through a user namespace: your host uid is root inside, and other host users are not mapped.') : k8s ? 'A hostPath volume shows the node\'s folder with its owner and mode there; uids are not translated, and hostPath volumes do not support ownership management (fsGroup does not apply).' : 'A bind mount shows the host folder with its host owner and mode; uids are not translated.'}`,
         dependsOn: v.dependsOn,
         unsureSeverity: unsure ? 'warning' : undefined,
         line: imageVolumeLine,
@@ -432,6 +439,53 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * The fixes for a bind mount under rootless Docker, whose user namespace maps the daemon's user
+ * to container root and container uid n >= 1 to a subordinate uid (/etc/subuid start + n - 1):
+ * a host chown to the container uid would give the folder to an unrelated host user. Run as
+ * container root (the daemon's user on the host), or change the owner from inside the namespace:
+ * a root container of the same daemon, or `dockerd-rootless-setuptool.sh nsenter` (moby PR
+ * #47084), where uid n is the containers' uid n. A folder of another host user is not mapped at
+ * all: it must first become the daemon user's.
+ */
+function rootlessDockerFixes(a: AnalysisView, m: MountSpec, owner: FileMeta, host: { uid: number } | undefined, daemon: NonNullable<RunContext['daemon']>): Fix[] {
+  const p = a.runtime.process;
+  const uid = daemon.uid ?? a.run?.invoker?.uid ?? 0;
+  const inv = a.run?.invoker;
+  const gid = inv !== undefined && inv.uid === uid ? inv.gid : uid;
+  // The docker command with the run's own daemon selection.
+  const docker = /^(?:--context|-H|--host)[ =]/.test(daemon.via) ? `docker ${daemon.via}` : `${daemon.via} docker`;
+  const image = a.run?.image !== undefined && !a.run.image.includes('$') ? a.run.image : 'IMAGE';
+  const src = m.source ?? '';
+  const asRoot: Fix = {
+    description: `Run as container root: under rootless Docker that is you (uid ${uid}) on the host, so the folder you own is root's inside and what the process writes there stays yours on the host.`,
+    snippet: renderRunChanges(a, [{ kind: 'user', uid: 0, gid: 0, name: 'root' }]),
+    safe: false,
+  };
+  const inside: Fix = {
+    description: `Or give the folder to uid ${p.uid} from inside the daemon's user namespace, with a root container of the same daemon (on the host it then belongs to one of your subordinate uids, not to you; the same command with 0:0 gives it back).`,
+    snippet: `${docker} run --rm -u 0 -v ${src}:/d ${image} chown -R ${p.uid}:${p.gid} /d`,
+    safe: false,
+  };
+  const nsenter: Fix = {
+    description: `Or do the same from a shell in that namespace: dockerd-rootless-setuptool.sh's nsenter subcommand (recent Docker releases, moby PR #47084) runs a command where uid ${p.uid} is the containers' uid ${p.uid}.`,
+    snippet: `dockerd-rootless-setuptool.sh nsenter chown -R ${p.uid}:${p.gid} ${src}`,
+    safe: false,
+  };
+  if (!owner.unmapped) return p.uid === 0 ? [inside, nsenter] : [asRoot, inside, nsenter];
+
+  // Another host user's folder: no id of the namespace owns it, so not even container root may
+  // change it. It has to become the daemon user's first.
+  return [
+    {
+      description: `The folder belongs to ${host ? `host uid ${host.uid}` : 'another host user'}, which rootless Docker does not map: give it to the daemon's user (uid ${uid}), which is root inside, and run as root.`,
+      snippet: `sudo chown -R ${uid}:${gid} ${src}\n${asRoot.snippet}`,
+      safe: false,
+    },
+    { ...inside, description: `Or, once it is yours (uid ${uid}), give it to uid ${p.uid} from inside the daemon's user namespace, with a root container of the same daemon.`, snippet: `sudo chown -R ${uid}:${gid} ${src}\n${inside.snippet}` },
+  ];
+}
 
 /**
  * A tmpfs the process may not write: it starts empty, root's unless uid=/gid= say otherwise

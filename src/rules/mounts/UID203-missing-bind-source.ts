@@ -1,5 +1,5 @@
 import { defineRule, type AnalysisView, type RuleReport } from '../rule.js';
-import { hostFacts } from '../util.js';
+import { engineSocket, hostFacts } from '../util.js';
 import type { FileKind, MountSpec } from '../../model/types.js';
 import { normalizePath } from '../../image/fs.js';
 
@@ -70,7 +70,8 @@ export default defineRule({
   fix: 'suggestion',
   check(a, report) {
     for (const m of a.run?.mounts ?? []) {
-      if (m.kind !== 'bind') continue;
+      // An engine's socket missing where uidctl read the host is no folder to make (UID207).
+      if (m.kind !== 'bind' || engineSocket(m) !== undefined) continue;
       const facts = hostFacts(a, m.source);
       if (!facts) continue;
       if (m.hostPathType !== undefined) {
@@ -82,9 +83,14 @@ export default defineRule({
       // The folder -v makes clashes with a file of the image: UID206 says the start fails.
       if (a.runtime.errors.some((e) => e.mount?.spec === m)) continue;
 
+      // Rootless Docker's daemon runs as its user: what it creates is that user's on the host,
+      // which is root inside the container.
+      const rootless = a.run?.daemon?.kind === 'rootless' && a.assumptions.some((x) => x.id === 'userns:rootless-docker') ? a.run.daemon.uid : undefined;
       report({
         severity: m.createMissingSource ? undefined : 'error',
-        message: m.createMissingSource
+        message: m.createMissingSource && rootless !== undefined
+          ? `${m.source} does not exist on the host: rootless Docker will create it owned by its user (uid ${rootless}) on the host, 0755, which is root (0:0) inside the container, so only container root can write it.`
+          : m.createMissingSource
           ? `${m.source} does not exist on the host: Docker will create it owned by root (0755), so only root can write it.`
           : `${m.source} does not exist on the host: the container will not start (bind source path does not exist).`,
         why: m.createMissingSource

@@ -1,6 +1,6 @@
 import { hasDescendants, normalizePath } from '../../image/fs.js';
 import { defineRule, type AnalysisView } from '../rule.js';
-import { mountFor, renderRunChanges } from '../util.js';
+import { engineSocket, mountFor, renderRunChanges } from '../util.js';
 import type { Fix, MountSpec } from '../../model/types.js';
 
 /** PATH, else PATH-2, PATH-3...: a target no mount of the run has. */
@@ -41,7 +41,9 @@ export default defineRule({
   fix: 'suggestion',
   check(a, report) {
     const p = a.runtime.process;
-    const mounts = a.run?.mounts ?? [];
+    // An engine's socket (UID207 is about it), a Compose secret or config file: no place for
+    // outputs, they do not count.
+    const mounts = (a.run?.mounts ?? []).filter((m) => engineSocket(m) === undefined && m.composeFile === undefined);
     if (!a.run || mounts.length === 0 || a.runtime.errors.length > 0) return;
     if (mountFor(a, p.cwd) || !a.check(p.cwd, 'create').allowed) return;
     const writable = mounts.find((m) => !m.readonly && a.check(m.target, 'create').allowed);

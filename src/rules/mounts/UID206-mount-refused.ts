@@ -63,10 +63,30 @@ function kindClash(a: AnalysisView, e: StartError, m: MountSpec, imageKind: File
   return { message: `The container will not start: ${e.message}.`, why, fixes };
 }
 
+/**
+ * A volume name the local driver refuses: most often a host path given to `--mount` without
+ * `type=bind` (the type defaults to volume), or a relative path given to `-v` without `./`.
+ */
+function badVolumeName(e: StartError, m: MountSpec): RuleReport {
+  const mount = m.written.startsWith('--mount');
+  const name = m.source ?? '';
+  const typed = /(^|[\s,=])type=volume\b/.test(m.written);
+  const bind = mount
+    ? (typed ? m.written.replace(/\btype=volume\b/, 'type=bind') : m.written.replace(/^--mount([ =])/, '--mount$1type=bind,'))
+    : `-v ./${name}:${m.target}${m.readonly ? ':ro' : ''}`;
+  return {
+    message: `The container will not start: ${e.message}.`,
+    why: mount
+      ? `${m.written} mounts a volume${typed ? '' : ': --mount without type= is type=volume'}, so ${name} is taken as a volume name, and Docker's local volume driver allows only letters, digits, _ . and - in one. A host folder is a mount of type=bind.`
+      : `${m.written}: a -v source that does not start with / . or ~ is a volume name, and Docker's local volume driver allows only letters, digits, _ . and - in one. A host folder is written as a path (./${name}, or absolute).`,
+    fixes: [{ description: mount ? `Mount the host folder ${name} as a bind mount.` : `Mount the host folder ${name} (relative to where you run docker) as a path.`, snippet: bind, safe: false }],
+  };
+}
+
 export default defineRule({
   id: 'UID206',
   name: 'mount-refused',
-  description: 'The engine refuses a mount of the run, so the container does not start: two mounts on one container path, or a host file mounted onto a folder of the image (or a host folder onto a file).',
+  description: 'The engine refuses a mount of the run, so the container does not start: two mounts on one container path, a host file mounted onto a folder of the image (or a host folder onto a file), or a volume name Docker cannot create (a host path given to --mount without type=bind).',
   category: 'mounts',
   severity: { dev: 'error', prod: 'error' },
   fix: 'suggestion',
@@ -76,6 +96,7 @@ export default defineRule({
       if (!m) continue;
       if (m.clash === 'duplicate' && m.other) report(duplicate(a, e, m.spec, m.other));
       else if (m.clash === 'kind') report(kindClash(a, e, m.spec, m.imageKind, m.sourceKind));
+      else if (m.clash === 'volume-name') report(badVolumeName(e, m.spec));
     }
   },
 });

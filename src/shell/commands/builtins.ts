@@ -1704,7 +1704,8 @@ const cat: CommandHandler = (ctx, argv) => {
       out = undefined;
       continue;
     }
-    const v = ctx.access(abs, 'read');
+    // `cat FILE/`: the trailing slash wants a folder (ENOTDIR; measured: files/cat-file-trailing-slash).
+    const v = ctx.access(/[^/]\/+$/.test(f) ? `${abs}/` : abs, 'read');
     if (!v.allowed) {
       const why = v.errno === 'ENOENT' || v.errno === 'ENOTDIR' ? v.errno : 'EACCES';
       stderr.push(`cat: ${f}: ${ERRNO_TEXT[why]}`);

@@ -141,8 +141,23 @@ export type Lookup =
   | { ok: true; path: string; meta: FileMeta }
   | { ok: false; errno: Errno; unknown: boolean };
 
-/** stat/lstat: search permission on the way, then the entry (symlinks followed when asked). */
+/**
+ * A path written with a trailing slash (`f/`, `link/`): the kernel's lookup then follows a last
+ * symlink and wants a directory at the end (LOOKUP_FOLLOW | LOOKUP_DIRECTORY in fs/namei.c), so
+ * anything else is ENOTDIR, a missing name or a dangling link ENOENT. '/' alone is no such path.
+ */
+export function slashed(p: string): boolean {
+  return p.length > 1 && p.charCodeAt(p.length - 1) === 47 && /[^/]/.test(p);
+}
+
+/**
+ * stat/lstat: search permission on the way, then the entry (symlinks followed when asked). A
+ * trailing slash follows the last link and is ENOTDIR on anything but a directory (measured:
+ * files/chown-file-trailing-slash and the other files/*-trailing-slash).
+ */
 export function lookup(ctx: ExecContext, p: string, follow = true): Lookup {
+  const slash = slashed(p);
+  if (slash) follow = true;
   const a = abs(ctx, p);
   if (a !== '/') {
     const v = ctx.access(parentOf(a), 'chdir');
@@ -155,8 +170,22 @@ export function lookup(ctx: ExecContext, p: string, follow = true): Lookup {
   if (r.loop) return { ok: false, errno: 'ELOOP', unknown: false };
   if (r.notDir) return { ok: false, errno: 'ENOTDIR', unknown: false };
   if (!r.meta) return { ok: false, errno: 'ENOENT', unknown: r.unknown };
+  if (slash && r.meta.kind !== 'dir') return { ok: false, errno: 'ENOTDIR', unknown: false };
 
   return { ok: true, path: r.path, meta: r.meta };
+}
+
+/**
+ * A name that is a symbolic link whose target is known not to be there (or loops): lstat finds
+ * it, stat does not. The tools that follow a command-line link say so in their own words.
+ */
+function dangling(ctx: ExecContext, p: string): boolean {
+  if (slashed(p)) return false;
+  const l = lookup(ctx, p, false);
+  if (!l.ok || l.meta.kind !== 'symlink') return false;
+  const r = resolvePath(ctx.state.fs, l.path, true);
+
+  return r.loop || (!r.meta && !r.unknown && !r.notDir);
 }
 
 /** A descendant's name as the tool prints it: the argument as typed plus the relative part. */
@@ -250,6 +279,55 @@ function abbreviatedLong(long: Record<string, string>, name: string): string | u
   }
 
   return hit;
+}
+
+/**
+ * The last of some short option letters in argv, walked as parseOpts walks it (clusters, values
+ * of the valued letters skipped, nothing after `--`): for options where the last one wins.
+ */
+function lastLetter(argv: string[], letters: string, flags: string, valued: string, long: Record<string, string>): string | undefined {
+  let last: string | undefined;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') break;
+    if (a.startsWith('--')) {
+      const key = long[a.split('=')[0]];
+      if (key !== undefined && valued.includes(key) && !a.includes('=')) i += 1;
+      continue;
+    }
+    if (a.length < 2 || !a.startsWith('-')) continue;
+    for (let k = 1; k < a.length; k++) {
+      const ch = a[k];
+      if (valued.includes(ch)) {
+        if (k + 1 === a.length) i += 1;
+        break;
+      }
+      if (!flags.includes(ch)) break;
+      if (letters.includes(ch)) last = ch;
+    }
+  }
+
+  return last;
+}
+
+/** Which of some options (long names, or `-x` letters) argv gives last, before `--`. */
+function lastOf(argv: string[], names: string[], long: Record<string, string>): string | undefined {
+  let last: string | undefined;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') break;
+    if (a.startsWith('--')) {
+      const name = a.split('=')[0];
+      const full = names.find((n) => n.startsWith('--') && (n === name || (n.startsWith(name) && long[n] !== undefined && abbreviatedLong(long, name) === long[n])));
+      if (full !== undefined) last = full;
+      continue;
+    }
+    if (a.length > 1 && a.startsWith('-')) {
+      for (const n of names) if (n.length === 2 && !n.startsWith('--') && a.slice(1).includes(n[1])) last = n;
+    }
+  }
+
+  return last;
 }
 
 /** Parse coreutils-style options: a set of flags, values for the options that take one. */
@@ -514,10 +592,17 @@ function chownLike(tool: 'chown' | 'chgrp'): CommandHandler {
     if (typeof from === 'string') return fail(`${tool}: ${from}`);
 
     const recursive = opts.has('R');
+    // -H, -L and -P set one traversal mode: the last given wins (coreutils chown.c sets
+    // bit_flags anew for each), -P (FTS_PHYSICAL) when none is given.
+    const traversal = lastLetter(argv, 'HLP', 'RhHLPfvc', 'F', CHOWN_LONG) ?? 'P';
+    // chown.c: `-R --dereference` under FTS_PHYSICAL is refused before anything is changed.
+    if (recursive && traversal === 'P' && opts.has('D') && lastOf(argv, ['--dereference', '--no-dereference', '-h'], CHOWN_LONG) === '--dereference') {
+      return fail(`${tool}: -R --dereference requires either -H or -L`);
+    }
     // -L follows every symlink met during -R, -H those on the command line.
-    const followAll = recursive && opts.has('L') && !opts.has('P') && !opts.has('h');
-    // With -R and no -H/-L, coreutils works on symlinks themselves (lchown), like -h.
-    const noDeref = opts.has('h') || (recursive && !opts.has('H') && !opts.has('L'));
+    const followAll = recursive && traversal === 'L' && !opts.has('h');
+    // With -R and -P, coreutils works on symlinks themselves (lchown), like -h.
+    const noDeref = opts.has('h') || (recursive && traversal === 'P');
     const quiet = opts.has('f');
     const errors: string[] = [];
     let unknown = false;
@@ -526,9 +611,12 @@ function chownLike(tool: 'chown' | 'chgrp'): CommandHandler {
     for (const f of files) {
       // A trailing slash makes the kernel's lookup follow a last symlink (`chown -R app
       // /usr/local/cuda/` changes the folder the link names; measured: links/alice).
-      const l = lookup(ctx, f, !noDeref || /[^/]\/+$/.test(f));
+      const l = lookup(ctx, f, !noDeref);
       if (!l.ok) {
-        if (l.unknown) {
+        // A link found by lstat whose target is not there: chown_files stats it to follow it
+        // (chown-core.c: "cannot dereference"), where a missing name is "cannot access".
+        if (!noDeref && dangling(ctx, f)) errors.push(failure(ctx, tool, 'cannot dereference', f, errnoText(l.errno)));
+        else if (l.unknown) {
           ctx.unknown(`${f} is not known to exist; ${tool} may have changed it`, [abs(ctx, f)]);
           unknown = true;
           if (recursive) ownUnlisted(ctx, abs(ctx, f), spec);
@@ -762,7 +850,10 @@ const chmod: CommandHandler = (ctx, argv) => {
   for (const f of args) {
     const l = lookup(ctx, f, true);
     if (!l.ok) {
-      if (l.unknown) {
+      // chmod's fts follows command-line links (FTS_COMFOLLOW); one whose target is not there
+      // is FTS_SLNONE, refused without an errno (coreutils chmod.c process_file), -R or not.
+      if (dangling(ctx, f)) errors.push(busybox(ctx) ? `chmod: ${f}: ${errnoText(l.errno)}` : `chmod: cannot operate on dangling symlink '${f}'`);
+      else if (l.unknown) {
         ctx.unknown(`${f} is not known to exist; chmod may have changed it`, [abs(ctx, f)]);
         unknown = true;
       } else errors.push(failure(ctx, 'chmod', 'cannot access', f, errnoText(l.errno)));
@@ -852,6 +943,17 @@ function makeDir(ctx: ExecContext, arg: string, o: MkdirOpts): string[] {
       : resolvePath(fs, p);
     made = undefined;
     const last = p === target;
+    // mkdir(2) never follows a last symlink: a link there is a taken name (EEXIST), dangling or
+    // not. mkdir -p then stats the name, following it, and takes only a folder (coreutils
+    // mkdir.c make_ancestor / savewd; measured: files/mkdir-on-dangling-link, -p too).
+    const own = last ? resolvePath(fs, p, false).meta : undefined;
+    if (own?.kind === 'symlink' && (!o.parents || !r.meta)) {
+      if (o.parents && !r.meta && r.unknown && !r.loop && !r.notDir) {
+        ctx.unknown(`${p} is a symbolic link to ${own.target ?? ''}, which is not known to exist: mkdir -p fails unless it names a folder`, [p]);
+        return [];
+      }
+      return refuse(p, 'File exists');
+    }
     if (r.meta) {
       if (r.meta.kind !== 'dir') return refuse(p, last ? 'File exists' : 'Not a directory');
       if (last && !o.parents) return refuse(p, 'File exists');
@@ -964,16 +1066,34 @@ const touch: CommandHandler = (ctx, argv) => {
   if (bad) return badOption('touch', bad);
   if (args.length === 0) return usage('touch: missing file operand');
   const errors: string[] = [];
+  // Times given (-d, -r, -t) are set as such (ATTR_TIMES_SET): fs/attr.c setattr_prepare wants
+  // the owner or CAP_FOWNER (EPERM), where the current time needs only write access. touch.c
+  // takes a -d date equal to the current time ("now") as no date at all.
+  const d = opts.get('d');
+  const explicit = opts.has('r') || opts.has('t') || (d !== undefined && !/^\s*now\s*$/i.test(d));
 
   for (const f of args) {
     const a = abs(ctx, f);
+    if (slashed(f)) {
+      // open(O_CREAT) of `P/` is EISDIR, which touch.c passes over; utimensat(P/) then follows
+      // a last link and wants a folder (measured: files/touch-file-trailing-slash).
+      const l = lookup(ctx, f);
+      if (!l.ok) {
+        if (l.unknown) ctx.unknown(`${f} is not known to exist; touch may have failed`, [a]);
+        else if (!(opts.has('c') && l.errno === 'ENOENT')) errors.push(failure(ctx, 'touch', 'setting times of', f, errnoText(l.errno)));
+        continue;
+      }
+    }
     const r = resolvePath(ctx.state.fs, a);
     if (r.meta) {
-      // utimensat(2) with the current time: the owner, anyone who may write, or CAP_FOWNER.
       const owner = ctx.ident.uid === r.meta.uid || ctx.ident.caps.has('CAP_FOWNER');
-      if (!owner && !ctx.access(a, 'write').allowed) {
-        errors.push(failure(ctx, 'touch', 'cannot touch', f, 'Permission denied'));
-      }
+      if (owner) continue;
+      // touch opens the file for writing first (a folder: EISDIR, passed over); a refused open
+      // is what it reports ("cannot touch"), else the refused utimensat(2) ("setting times of").
+      const writable = ctx.access(a, 'write').allowed;
+      if (r.meta.kind !== 'dir' && !writable) errors.push(failure(ctx, 'touch', 'cannot touch', f, 'Permission denied'));
+      else if (explicit) errors.push(failure(ctx, 'touch', 'setting times of', f, 'Operation not permitted'));
+      else if (!writable) errors.push(failure(ctx, 'touch', 'setting times of', f, 'Permission denied'));
       continue;
     }
     if (opts.has('c')) continue;
@@ -999,6 +1119,12 @@ interface CopyOpts {
    * copies (coreutils copy.c remember_copied): source inode number -> the copies' number.
    */
   links?: Map<number, number>;
+  /** -f: a destination that cannot be opened is removed and made anew (copy.c). */
+  force?: boolean;
+  /** --remove-destination (and install): the destination name is removed before the copy. */
+  removeDest?: boolean;
+  /** --no-preserve=mode: a new copy gets 0666 (a folder 0777) less the umask (copy.c). */
+  defaultMode?: boolean;
 }
 
 /** Metadata of a copy made by the caller: coreutils cp's rules for a new destination. */
@@ -1018,7 +1144,11 @@ function copiedMeta(ctx: ExecContext, src: FileMeta, dest: string, o: CopyOpts):
     } else if (inGroup(ctx.ident, src.gid)) gid = src.gid;
   }
 
-  let mode = src.kind === 'symlink' ? 0o777 : o.preserveMode ? src.mode : src.mode & 0o777 & ~ctx.umask;
+  // --no-preserve=mode (explicit_no_preserve_mode in copy.c) gives a new copy the default
+  // permissions, MODE_RW_UGO or S_IRWXUGO less the umask, not the source's (measured:
+  // files/cp-no-preserve-mode).
+  const base = o.defaultMode ? (src.kind === 'dir' ? 0o777 : 0o666) : src.mode & 0o777;
+  let mode = src.kind === 'symlink' ? 0o777 : o.preserveMode ? src.mode : base & ~ctx.umask;
   if (!keepSpecial && src.kind !== 'dir') mode &= ~0o6000;
   if (src.kind === 'dir' && owner.setgid) mode |= 0o2000;
 
@@ -1077,7 +1207,10 @@ function copyOne(ctx: ExecContext, arg: string, destArg: string, dest: string, o
   }
   const errors: string[] = [];
   const created = new Set<string>();
+  // Folders not copied because a non-folder holds their place: their entries are passed over.
+  const skipped: string[] = [];
   for (const p of walkOrder(fs, l.path)) {
+    if (skipped.length > 0 && skipped.some((q) => isUnder(p, q))) continue;
     const meta = fs.get(p)!;
     const to = rebase(p, l.path, dest);
     const inNew = created.has(parentOf(to));
@@ -1088,6 +1221,12 @@ function copyOne(ctx: ExecContext, arg: string, destArg: string, dest: string, o
       }
       const existing = resolvePath(fs, to).meta;
       if (existing?.kind === 'dir') continue;
+      // copy.c copy_internal: a folder never replaces a file (measured: files/cp-r-dir-onto-file).
+      if (existing !== undefined && !inNew) {
+        errors.push(`${o.tool}: cannot overwrite non-directory '${shown(destArg, dest, to)}' with directory '${shown(arg, l.path, p)}'`);
+        skipped.push(p);
+        continue;
+      }
       if (!inNew) {
         const v = createAccess(ctx, to);
         if (!v.allowed) {
@@ -1127,17 +1266,59 @@ function copyFile(
   o: CopyOpts,
 ): string[] {
   const fs = ctx.state.fs;
-  const existing = resolvePath(fs, dest, meta.kind !== 'symlink');
+  const what = meta.kind === 'symlink' ? 'symbolic link' : 'regular file';
+  if (slashed(destArg)) {
+    // `cp FILE /etc/app/` where /etc/app is not a folder: the trailing slash wants one. A
+    // missing name fails the open (EISDIR, which copy.c words as ENOTDIR), a file the stat
+    // (measured: files/cp-into-missing-folder-slash).
+    const there = resolvePath(fs, dest);
+    if (!there.meta && there.unknown) {
+      ctx.unknown(`${destArg} is not known to exist; ${o.tool} fails unless it is a folder`, [dest]);
+      return [];
+    }
+    if (!there.meta) return [`${o.tool}: cannot create ${what} '${destArg}': Not a directory`];
+    if (there.meta.kind !== 'dir') return [`${o.tool}: cannot stat '${destArg}': Not a directory`];
+  }
+  let existing = resolvePath(fs, dest, meta.kind !== 'symlink');
   if (existing.meta?.kind === 'dir') {
     return [`${o.tool}: cannot overwrite directory '${destArg}' with non-directory`];
   }
   if (existing.path === src) return [`${o.tool}: '${destArg}' and '${destArg}' are the same file`];
+  // The destination's own name: a symbolic link there is the link, not what it names.
+  const own = resolvePath(fs, dest, false);
+  /** unlink(2) of the destination's name, as -f after a refused open and --remove-destination do. */
+  const unlinkDest = (): string[] => {
+    const v = ctx.access(own.path, 'delete');
+    if (!v.allowed) return [`${o.tool}: cannot remove '${destArg}': ${errnoText(v.errno ?? 'EACCES')}`];
+    fs.delete(own.path);
+    delete ctx.state.texts[own.path];
+    existing = resolvePath(fs, dest, false);
+    return [];
+  };
+  if (o.removeDest && own.meta && own.meta.kind !== 'dir') {
+    const errs = unlinkDest();
+    if (errs.length > 0) return errs;
+  } else if (meta.kind !== 'symlink' && own.meta?.kind === 'symlink' && !existing.meta && !existing.unknown) {
+    // copy.c copy_reg: the O_EXCL open meets the link, which names nothing; GNU cp will not
+    // create what it names (unless POSIXLY_CORRECT), -f or not (measured:
+    // files/cp-through-dangling-link).
+    return [`${o.tool}: not writing through dangling symlink '${destArg}'`];
+  }
 
   const text = ctx.state.texts[src]?.content;
+  let reopen = false;
   if (existing.meta && meta.kind !== 'symlink') {
     // Overwriting opens the existing file: its owner and mode stay (without -p).
     const err = ctx.writeText(existing.path, text ?? '', false);
-    if (err !== undefined) return [`${o.tool}: cannot create regular file '${destArg}': ${err}`];
+    // -f: a destination that cannot be opened is unlinked and made anew, the caller's
+    // (copy.c unlink_dest_after_failed_open; measured: files/cp-f-replaces-unwritable).
+    if (err !== undefined && o.force) {
+      const errs = unlinkDest();
+      if (errs.length > 0) return errs;
+      reopen = true;
+    } else if (err !== undefined) return [`${o.tool}: cannot create regular file '${destArg}': ${err}`];
+  }
+  if (existing.meta && meta.kind !== 'symlink' && !reopen) {
     if (text === undefined) setText(ctx, existing.path, undefined);
     if (o.preserveMode || o.preserveOwner) {
       const cur = fs.get(existing.path)!;
@@ -1152,7 +1333,6 @@ function copyFile(
 
   const v = createAccess(ctx, existing.path);
   if (!v.allowed) {
-    const what = meta.kind === 'symlink' ? 'symbolic link' : 'regular file';
     return [`${o.tool}: cannot create ${what} '${destArg}': ${errnoText(v.errno ?? 'EACCES')}`];
   }
   fs.set(existing.path, copiedMeta(ctx, meta, existing.path, o));
@@ -1166,7 +1346,7 @@ const cp: CommandHandler = (ctx, argv) => {
     '--recursive': 'R', '--archive': 'a', '--force': 'f', '--no-dereference': 'P', '--dereference': 'L',
     '--preserve': 'E', '--no-preserve': 'N', '--target-directory': 't', '--verbose': 'v',
     '--no-clobber': 'n', '--update': 'u', '--no-target-directory': 'T', '--parents': 'X',
-    '--one-file-system': 'x', '--remove-destination': 'f', '--interactive': 'i',
+    '--one-file-system': 'x', '--remove-destination': 'remove-destination', '--interactive': 'i',
   });
   if (bad) return badOption('cp', bad);
   if (opts.has('s')) return unknownResult(ctx, 'cp -s is not modelled');
@@ -1185,15 +1365,80 @@ const cp: CommandHandler = (ctx, argv) => {
     noDeref: archive || opts.has('P') || opts.has('d') || (recursive && !opts.has('L')),
     tool: 'cp',
     links: archive || keep('links') ? new Map() : undefined,
+    force: opts.has('f'),
+    removeDest: opts.has('remove-destination'),
   };
-  if (opts.get('N')?.split(',').some((x) => x === 'mode' || x === 'all')) o.preserveMode = false;
+  if (opts.get('N')?.split(',').some((x) => x === 'mode' || x === 'all')) {
+    o.preserveMode = false;
+    o.defaultMode = true;
+  }
   if (opts.get('N')?.split(',').some((x) => x === 'ownership' || x === 'all')) o.preserveOwner = false;
   if (opts.get('N')?.split(',').some((x) => x === 'links' || x === 'all')) o.links = undefined;
+  if (opts.has('X')) return copyParents(ctx, args, opts.get('t'), o);
 
   return copyOrMove(ctx, 'cp', args, opts.get('t'), opts.has('T'), (src, destArg, dest) =>
     copyOne(ctx, src, destArg, dest, o),
   );
 };
+
+/**
+ * cp --parents: each source's path as written goes below the target folder (`cp --parents
+ * /srv/f /srv/d` makes /srv/d/srv/f), the folders on the way made as copies of the source's
+ * folders (copy.c make_dir_parents_private: mkdir with the source folder's mode, less the
+ * umask; measured: files/cp-parents).
+ */
+function copyParents(ctx: ExecContext, args: string[], targetDir: string | undefined, o: CopyOpts): CmdResult {
+  const fs = ctx.state.fs;
+  const sources = targetDir !== undefined ? args : args.slice(0, -1);
+  const destArg = targetDir ?? args[args.length - 1];
+  if (args.length === 0) return usage('cp: missing file operand');
+  if (sources.length === 0) return usage(`cp: missing destination file operand after '${destArg}'`);
+  const top = resolvePath(fs, abs(ctx, destArg));
+  if (!top.meta && top.unknown) return unknownResult(ctx, `${destArg} is not known to exist`, [top.path]);
+  if (top.meta?.kind !== 'dir') return usage('cp: with --parents, the destination must be a directory');
+
+  const errors: string[] = [];
+  for (const s of sources) {
+    const parts = s.split('/').filter((c) => c !== '' && c !== '.');
+    if (parts.includes('..')) {
+      ctx.unknown(`cp --parents of ${s}, whose path climbs with '..', is not followed`, [top.path]);
+      continue;
+    }
+    const lead = s.startsWith('/') ? '/' : '';
+    const shownTop = destArg.replace(/\/+$/, '');
+    let failed = false;
+    for (let i = 1; i < parts.length && !failed; i++) {
+      const rel = parts.slice(0, i).join('/');
+      const to = top.path === '/' ? `/${rel}` : `${top.path}/${rel}`;
+      const there = resolvePath(fs, to);
+      if (there.meta?.kind === 'dir') continue;
+      if (there.meta) {
+        errors.push(`cp: '${shownTop}/${rel}' exists but is not a directory`);
+        failed = true;
+        break;
+      }
+      const from = lookup(ctx, lead + rel);
+      if (!from.ok) {
+        if (from.unknown) ctx.unknown(`the source ${lead + rel} of cp --parents is not known to exist`, [to]);
+        else errors.push(`cp: failed to get attributes of '${lead + rel}': ${errnoText(from.errno)}`);
+        failed = true;
+        break;
+      }
+      const v = createAccess(ctx, there.path);
+      if (!v.allowed) {
+        errors.push(`cp: cannot make directory '${shownTop}/${rel}': ${errnoText(v.errno ?? 'EACCES')}`);
+        failed = true;
+        break;
+      }
+      fs.set(there.path, copiedMeta(ctx, from.meta, there.path, o));
+    }
+    if (failed) continue;
+    const rel = parts.join('/');
+    errors.push(...copyOne(ctx, s, `${shownTop}/${rel}`, top.path === '/' ? `/${rel}` : `${top.path}/${rel}`, o));
+  }
+
+  return result(errors);
+}
 
 /** Shared target logic of cp, mv and install: DEST a directory or a single new name. */
 function copyOrMove(
@@ -1300,6 +1545,8 @@ const install: CommandHandler = (ctx, argv) => {
     preserveOwner: false,
     noDeref: false,
     tool: 'install',
+    // install removes the destination's name first (x.unlink_dest_before_opening in install.c).
+    removeDest: true,
   };
   return copyOrMove(ctx, 'install', args, opts.get('t'), opts.has('T'), (src, destArg, dest) => {
     if (opts.has('D')) {
@@ -1339,6 +1586,15 @@ function moveOne(ctx: ExecContext, arg: string, destArg: string, dest: string): 
     return [`mv: cannot stat '${arg}': ${errnoText(l.errno)}`];
   }
   const src = l.path;
+  // renameat2(2) of a non-folder to a name written with a trailing slash: ENOTDIR, before the
+  // permission checks (fs/namei.c do_renameat2; measured: files/mv-into-missing-folder-slash).
+  if (slashed(destArg) && l.meta.kind !== 'dir') {
+    if (!resolvePath(fs, dest).meta && resolvePath(fs, dest).unknown) {
+      ctx.unknown(`${destArg} is not known to exist; mv fails unless it is a folder`, [dest]);
+      return [];
+    }
+    return [`mv: cannot move '${arg}' to '${destArg}': Not a directory`];
+  }
   const to = resolvePath(fs, dest, false);
   if (to.path === src) return [`mv: '${arg}' and '${destArg}' are the same file`];
   if (to.path.startsWith(`${src}/`)) {
@@ -1420,6 +1676,17 @@ const mv: CommandHandler = (ctx, argv) => {
 
 // ---------------------------------------------------------------- ln
 
+/** gnulib relpath: `path` from the folder `dir` (both absolute and normal), '.' for the folder. */
+export function relativeTo(path: string, dir: string): string {
+  const f = path === '/' ? [] : path.slice(1).split('/');
+  const d = dir === '/' ? [] : dir.slice(1).split('/');
+  let i = 0;
+  while (i < f.length && i < d.length && f[i] === d[i]) i++;
+  const parts = d.slice(i).map(() => '..').concat(f.slice(i));
+
+  return parts.length > 0 ? parts.join('/') : '.';
+}
+
 const LN_LONG: Record<string, string> = {
   '--symbolic': 's', '--force': 'f', '--no-dereference': 'n', '--verbose': 'v',
   '--no-target-directory': 'T', '--relative': 'r', '--target-directory': 't', '--interactive': 'i',
@@ -1451,7 +1718,11 @@ const ln: CommandHandler = (ctx, argv) => {
 
     if (symbolic) {
       const owner = newEntryOwner(fs, link, ctx.ident, false);
-      meta = { kind: 'symlink', uid: owner.uid, gid: owner.gid, mode: 0o777, target: t, origin: ctx.origin };
+      // -r: TARGET is taken from the working folder and written relative to the link's folder,
+      // both with their links resolved (ln.c convert_abs_rel: canonicalize_filename_mode with
+      // CAN_MISSING, then relpath; measured: files/ln-sr-relative-target).
+      const target = opts.has('r') ? relativeTo(resolvePath(fs, abs(ctx, t)).path, resolvePath(fs, parentOf(link)).path) : t;
+      meta = { kind: 'symlink', uid: owner.uid, gid: owner.gid, mode: 0o777, target, origin: ctx.origin };
     } else {
       const src = lookup(ctx, t, false);
       if (!src.ok) {
@@ -1562,6 +1833,9 @@ const rm: CommandHandler = (ctx, argv) => {
       if (!force && !l.unknown) errors.push(`rm: ${cannot} remove '${f}': ${errnoText(l.errno)}`);
       continue;
     }
+    // `rm -r link/`: the walk goes into the folder the link names, and the last rmdir(2) of
+    // `link/` meets the link itself (ENOTDIR): the folder stays, emptied.
+    const throughLink = slashed(f) && resolvePath(fs, a, false).meta?.kind === 'symlink';
     if (l.meta.kind === 'dir' && !recursive) {
       const empty = !hasDescendants(fs, l.path) && !l.meta.partial;
       if (!opts.has('d') || !empty) {
@@ -1579,6 +1853,10 @@ const rm: CommandHandler = (ctx, argv) => {
         continue;
       }
       const meta = fs.get(p)!;
+      if (throughLink && p === l.path) {
+        errors.push(`rm: ${cannot} remove '${f}': Not a directory`);
+        continue;
+      }
       // Emptying a directory needs reading it first.
       const unreadable = meta.kind === 'dir' && p !== l.path && !ctx.access(p, 'list').allowed;
       if (unreadable && hasDescendants(fs, p)) {

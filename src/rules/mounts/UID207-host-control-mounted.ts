@@ -1,0 +1,53 @@
+import { defineRule } from '../rule.js';
+import { engineSocket, firstReason, runTool } from '../util.js';
+import { normalizePath, resolvePath } from '../../image/fs.js';
+
+export default defineRule({
+  id: 'UID207',
+  name: 'host-control-mounted',
+  description: "A mount hands the container control of the host: a container engine's socket the process may use, or the host's whole file system writable by root in the container.",
+  category: 'mounts',
+  severity: { dev: 'warning', prod: 'error' },
+  fix: 'suggestion',
+  check(a, report) {
+    if (a.runtime.errors.length > 0) return;
+    const p = a.runtime.process;
+    const k8s = runTool(a) === 'kubernetes';
+    for (const m of a.run?.mounts ?? []) {
+      const engine = engineSocket(m);
+      if (engine !== undefined) {
+        // connect() on a unix socket needs write permission on the socket file (unix(7)). A
+        // source that is no socket where uidctl read the host (a machine without the engine)
+        // is taken to be the engine's on the host the container runs on: said, not judged.
+        const meta = resolvePath(a.runtime.view.fs, m.target).meta;
+        const v = meta !== undefined && meta.kind !== 'dir' ? a.check(m.target, 'write') : undefined;
+        if (v && !v.allowed && !v.unknown) continue;
+        const sure = v !== undefined && !v.unknown;
+        const who = p.uid === 0 ? 'root' : `uid ${p.uid}`;
+        const where = k8s ? 'node' : 'host';
+        report({
+          message: `The container gets the ${engine} socket (${m.written})${sure ? ` and ${who} in it may use it` : `, which ${who} in it may be able to use (uidctl found no socket at ${m.source} where it read the ${where})`}: it can start containers of its own, privileged and with the ${where}'s / mounted, which is root on the ${where}.`,
+          why: `Access to a container engine's API socket is access to everything the engine may do; the engine runs as root unless it is rootless.${v ? ` ${firstReason(v)}.` : ''}`,
+          dependsOn: v?.dependsOn ?? [],
+          unsureSeverity: sure ? undefined : 'warning',
+          fixes: [
+            { description: `Remove the mount; if the workload must build or run containers, give it a rootless engine of its own, or a socket proxy that allows only the API calls it needs.`, safe: false },
+          ],
+        });
+        continue;
+      }
+      // The host's / bind-mounted writable, to a root process: uids are not translated on a
+      // bind mount, so root in the container writes any host file (/etc/shadow, /root/.ssh).
+      if (m.kind !== 'bind' || m.source === undefined || m.readonly || normalizePath(m.source) !== '/' || p.uid !== 0) continue;
+      if (!a.check(m.target, 'write').allowed) continue;
+      report({
+        message: `The container mounts the ${k8s ? "node's" : "host's"} whole file system writable at ${m.target} (${m.written}) and runs as root: it can change any file there, the ${k8s ? "node's" : "host's"} /etc/shadow, /root/.ssh and its cron jobs included, which is root on the ${k8s ? 'node' : 'host'}.`,
+        why: 'A bind mount shows host files with their host owners, and uid 0 in the container is uid 0 on the host unless a user namespace maps it: root in the container writes them as root.',
+        fixes: [
+          { description: 'Mount only the folders the workload needs, read-only where it only reads them.', snippet: k8s ? 'volumeMounts:\n- name: data\n  mountPath: /data\n  readOnly: true' : '-v /srv/data:/data:ro', safe: false },
+          { description: 'Or, if it must see the whole host, mount it read-only and run as an unprivileged user.', safe: false },
+        ],
+      });
+    }
+  },
+});
