@@ -691,6 +691,11 @@ function createErrno(id: Identity, view: View, dir: string, dirMeta: FileMeta): 
 }
 
 /** True when path lies on a read-only mount or on the read-only root (readOnlyAt's decision). */
+/** The target of the mount a path is on; undefined for the image's own file system. */
+export function mountTarget(view: View, path: string): string | undefined {
+  return view.mounts.length === 0 ? undefined : mountOf(view, path)?.target;
+}
+
 export function readOnly(view: View, path: string): boolean {
   const m = view.mounts.length === 0 ? undefined : mountOf(view, path);
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import type { FileKind, FileMeta, FsTree } from '../model/types.js';
 import type { ImageSnapshot } from './layers.js';
+import { newInode } from '../image/fs.js';
 
 export interface SnapshotCache {
   get(digest: string): Promise<ImageSnapshot | undefined>;
@@ -13,13 +14,17 @@ export interface SnapshotCache {
 }
 
 /** Bump when the snapshot format or what a scan keeps changes: old entries are then ignored. */
-const FORMAT = 2;
+const FORMAT = 3;
 
-type Row = [string, FileKind, number, number, number, string?];
+/** Path, kind, uid, gid, mode, then the symlink target (or null) and the inode number of a file with several names. */
+type Row = [string, FileKind, number, number, number, (string | null)?, number?];
 
 export function serializeSnapshot(s: ImageSnapshot): string {
   const fs: Row[] = [];
-  for (const [p, m] of s.fs) fs.push(m.target === undefined ? [p, m.kind, m.uid, m.gid, m.mode] : [p, m.kind, m.uid, m.gid, m.mode, m.target]);
+  for (const [p, m] of s.fs) {
+    if (m.inode !== undefined) fs.push([p, m.kind, m.uid, m.gid, m.mode, m.target ?? null, m.inode]);
+    else fs.push(m.target === undefined ? [p, m.kind, m.uid, m.gid, m.mode] : [p, m.kind, m.uid, m.gid, m.mode, m.target]);
+  }
 
   return JSON.stringify({ format: FORMAT, ...s, fs });
 }
@@ -29,8 +34,14 @@ export function deserializeSnapshot(text: string): ImageSnapshot | undefined {
   if (doc.format !== FORMAT || !Array.isArray(doc.fs)) return undefined;
 
   const tree: FsTree = new Map();
-  for (const [p, kind, uid, gid, mode, target] of doc.fs) {
-    const m: FileMeta = target === undefined ? { kind, uid, gid, mode } : { kind, uid, gid, mode, target };
+  // Inode numbers are unique within one run of the model: the stored ones get new numbers.
+  const inodes = new Map<number, number>();
+  for (const [p, kind, uid, gid, mode, target, inode] of doc.fs) {
+    const m: FileMeta = target === undefined || target === null ? { kind, uid, gid, mode } : { kind, uid, gid, mode, target };
+    if (inode !== undefined) {
+      m.inode = inodes.get(inode) ?? newInode();
+      inodes.set(inode, m.inode);
+    }
     tree.set(p, m);
   }
   const { format: _format, fs: _fs, ...rest } = doc;

@@ -4,7 +4,7 @@
 // are applied before the layer's own entries.
 
 import type { FileKind, FileMeta, FsTree } from '../model/types.js';
-import { newTree, parentOf, resolvePath } from '../image/fs.js';
+import { newInode, newTree, parentOf, resolvePath, withMeta } from '../image/fs.js';
 import { decompressed } from './compress.js';
 import { ArchiveError, TarReader, type TarHeader } from './tar.js';
 
@@ -340,7 +340,10 @@ export function applyLayer(tree: FsTree, texts: Map<string, string>, diff: Layer
     if (e.link !== undefined) {
       const target = tree.get(e.link);
       if (target && target.kind !== 'dir') {
-        meta = target;
+        // One file under both names: they share its inode number, so a later chown or chmod of
+        // either reaches the other (setInodeMeta).
+        meta = target.inode === undefined ? withMeta(target, { inode: newInode() }) : target;
+        if (meta !== target) tree.set(e.link, meta);
         text = texts.get(e.link);
       } else {
         diff.warnings.push(`${diff.label}: hard link ${path} -> ${e.link}: target not found`);

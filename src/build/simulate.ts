@@ -11,7 +11,7 @@ import { refreshDerived } from '../shell/commands/config.js';
 import { applyMode, isProjectText, isTrackedText } from '../shell/commands/files.js';
 import { CONDA_TOOLS, condaNotOnPath } from '../shell/commands/packages.js';
 import { PLAIN_DISTRO, absentFromPath, codePaths, scriptShell } from '../shell/commands/builtins.js';
-import { ancestry, baseName, descendants, isUnder, listingsUnknownBelow, mkdirp, rebase, normalizePath, parentOf, resolvePath, unreadWrites, withMeta } from '../image/fs.js';
+import { ancestry, baseName, descendants, isUnder, listingsUnknownBelow, mkdirp, ownInode, rebase, normalizePath, parentOf, resolvePath, unreadWrites, withMeta } from '../image/fs.js';
 import { DOCKER_DEFAULT_CAPS, evaluate } from '../access/evaluate.js';
 import type { Builder, BuildIdentity, ShellEnv } from '../shell/context.js';
 import { runScript, type ExecRefusal } from '../shell/interpret.js';
@@ -799,9 +799,11 @@ class StageSimulator {
       (this.opts.builder === 'buildah' && sources.length > 1);
     const base = owner ?? { uid: 0, gid: 0 };
     const fromContext = fromStage === undefined;
-    // The client zeroes the ids of context files; --from keeps the source's ids.
+    // The client zeroes the ids of context files; --from keeps the source's ids. Every copy is
+    // a file of its own: two names of one file in a stage are two files after COPY --from
+    // (buildah 1.28, measured: links/hardlink-copy-over).
     const mapMeta = (m: FileMeta): FileMeta => {
-      const out = withMeta(m, {
+      const out = withMeta(ownInode(m), {
         uid: owner ? owner.uid : fromContext ? 0 : m.uid,
         gid: owner ? owner.gid : fromContext ? 0 : m.gid,
         mode: modeOf(m.mode, m.kind === 'dir'),

@@ -134,6 +134,77 @@ export function withMeta(meta: FileMeta, changes: Partial<FileMeta>): FileMeta {
   return Object.assign({}, meta, changes);
 }
 
+/** Inode numbers of files with several names, unique in a run of the model. */
+let inodeSerial = 0;
+
+/** A new inode number, for a file that gets a second name. */
+export function newInode(): number {
+  inodeSerial += 1;
+
+  return inodeSerial;
+}
+
+/**
+ * Inode numbers up to this one were made in a lower layer: before the RUN step (or the
+ * container) that runs now. Each step runs on an overlay mount, the image's layers below and
+ * an empty upper layer on top, mounted with index=off by Docker's overlay2, containerd's
+ * overlayfs snapshotter and containers/storage (buildah, podman). Overlayfs then copies a
+ * lower file up on its first change (owner, mode, times, contents, a new name) as a new inode
+ * for that name alone: "copy up breaks lower hardlinks" without the inodes index
+ * (fs/overlayfs/Kconfig OVERLAY_FS_INDEX; measured: links/hardlink-later-step). So a number
+ * of a lower layer never reaches another name: a change through one name is its own, and a
+ * new name for it gets a new number. The vfs driver, which copies whole layers, and `buildah
+ * bud` without --layers, which runs every step in one container, keep such links (measured
+ * with --driver vfs); they are not modelled.
+ */
+let layerFloor = 0;
+
+/** A new layer starts (a RUN step, a container): every file there is now is in a lower one. */
+export function newLayer(): void {
+  layerFloor = inodeSerial;
+}
+
+/** The inode number a name keeps when a step makes a second name for it (link(2)). */
+export function linkedInode(meta: FileMeta): number {
+  // A file of a lower layer is copied up first, a new inode for this name (ovl_link).
+  return meta.inode !== undefined && meta.inode > layerFloor ? meta.inode : newInode();
+}
+
+/**
+ * Put a changed entry at path. When it is one name of a file with several (hard links: the same
+ * `inode`), the owner, group, mode and script flag change on every other name too, as they are
+ * the inode's (inode(7); measured: links/hardlink-shares-mode, links/hardlink-owner). An entry
+ * with no inode number is only set; a name of a lower layer's file is copied up first, a file
+ * of its own (see layerFloor).
+ */
+export function setInodeMeta(tree: FsTree, path: string, next: FileMeta): void {
+  const ino = next.inode;
+  if (ino !== undefined && ino <= layerFloor) {
+    tree.set(path, ownInode(next));
+    return;
+  }
+  tree.set(path, next);
+  if (ino === undefined) return;
+  tree.forEach((m, p) => {
+    if (m.inode !== ino || p === path) return;
+    if (m.uid === next.uid && m.gid === next.gid && m.mode === next.mode && m.script === next.script) return;
+    const changes: Partial<FileMeta> = { uid: next.uid, gid: next.gid, mode: next.mode };
+    if (m.script !== next.script) changes.script = next.script;
+    tree.set(p, withMeta(m, changes));
+  });
+}
+
+/**
+ * The metadata of a new file made from this one (a copy, a file written anew and renamed into
+ * place): a file of its own, so without the inode number of the one it came from.
+ */
+export function ownInode(meta: FileMeta): FileMeta {
+  if (meta.inode === undefined) return meta;
+  const { inode: _other, ...rest } = meta;
+
+  return rest as FileMeta;
+}
+
 export function cloneTree(tree: FsTree): FsTree {
   // forEach into an empty Map is about a fifth cheaper than new Map(tree) (V8 12, node 20).
   const out: FsTree = new Map();

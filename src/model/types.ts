@@ -82,6 +82,13 @@ export interface FileMeta {
   /** A script (starts with #!): executing it also needs read permission, for its interpreter. */
   script?: boolean;
   /**
+   * Files with more than one name (hard links: `ln a b`, a tar hard-link entry): the names of one
+   * file carry the same number. Owner, group and mode belong to the inode, not to a name
+   * (inode(7)), so a change made through one name is made on every name with this number
+   * (setInodeMeta). Absent on a file with one name, the common case, which then costs nothing.
+   */
+  inode?: number;
+  /**
    * Build context only: an entry a COPY finds by naming it (or a path below it) but that the
    * walk over a folder above it does not reach, as .dockerignore keeps that folder closed
    * (buildah: `*` with `!**\/*.sh` sends scripts/entry.sh to `COPY scripts/entry.sh`, not to

@@ -94,6 +94,11 @@ export interface ExecContext {
    * mode fails with EROFS whoever asks.
    */
   readOnly?(path: string): boolean;
+  /**
+   * The target of the mount (RUN --mount) the path is on, undefined for the image's own file
+   * system: a hard link cannot join two of them (EXDEV).
+   */
+  mountOf?(path: string): string | undefined;
   /** Record that the command may have changed things the model cannot tell. */
   unknown(reason: string, paths?: string[]): void;
   /**

@@ -28,9 +28,9 @@ import type {
   StartupFiles,
 } from './context.js';
 import type { Errno, ImageState, Op, Verdict } from '../model/types.js';
-import { ACCESS_MASKS, DOCKER_DEFAULT_CAPS, allows, evaluate, readOnly } from '../access/evaluate.js';
+import { ACCESS_MASKS, DOCKER_DEFAULT_CAPS, allows, evaluate, mountTarget, readOnly } from '../access/evaluate.js';
 import type { View, ViewMount } from '../access/evaluate.js';
-import { baseName, childrenOf, contentsUnknown, isUnder, listingsUnknownBelow, normalizePath, parentOf as parentOfPath, resolvePath, unreadWrites, withMeta } from '../image/fs.js';
+import { baseName, childrenOf, contentsUnknown, isUnder, listingsUnknownBelow, normalizePath, parentOf as parentOfPath, newLayer, resolvePath, setInodeMeta, unreadWrites, withMeta } from '../image/fs.js';
 import { SHADOW_DEFAULTS, parseGroup, parseLoginDefs, parsePasswd, readAdduserConf, resolveExecUser } from '../image/accounts.js';
 import { literalText, parseShell } from './parse.js';
 import { onlyCommand, profileCommandRuns, profileLines, profileScriptsKnown, profileText, stockProfile } from './profile.js';
@@ -509,6 +509,9 @@ function handlerMap(registry: Record<string, CommandHandler>): Map<string, Comma
  * the outcome says whether the step fails and with which messages.
  */
 export function runScript(script: Script | string, init: RunInit): RunOutcome {
+  // A RUN step, an entrypoint script or an init container: each runs in a container of its own,
+  // on a new upper layer (what is there now is below it: see newLayer).
+  newLayer();
   const shared: Shared = {
     state: init.state,
     builder: init.builder,
@@ -2279,6 +2282,11 @@ class Walker {
     return readOnly(view, normalizePath(path, this.f.cwd));
   }
 
+  /** The target of the mount the path is on; undefined for the image's own file system. */
+  mountAt(path: string): string | undefined {
+    return mountTarget(this.view(), normalizePath(path, this.f.cwd));
+  }
+
   /**
    * The build's view: the image tree and the step's RUN --mount mounts. Made again only if the
    * tree is swapped.
@@ -2441,7 +2449,7 @@ class Walker {
       // (fs/inode.c: file_remove_privs / should_remove_suid).
       let mode = r.meta.mode & ~0o4000;
       if ((mode & 0o2010) === 0o2010) mode &= ~0o2000;
-      fs.set(real, withMeta(r.meta, { mode }));
+      setInodeMeta(fs, real, withMeta(r.meta, { mode }));
     }
 
     if (content === undefined) {
@@ -2452,7 +2460,7 @@ class Walker {
     // truncates, then appends the output, so appended text can be the start too.)
     if (content.startsWith('#!')) {
       const m = fs.get(real);
-      if (m && !m.script) fs.set(real, withMeta(m, { script: true }));
+      if (m && !m.script) setInodeMeta(fs, real, withMeta(m, { script: true }));
     }
     // Appended to a file that may have been there (its folder is listed in part): to its text.
     this.storeText(real, content, append, r.meta === undefined && !r.unknown);
@@ -3176,6 +3184,10 @@ class HandlerContext implements ExecContext {
 
   readOnly(path: string): boolean {
     return this.w.readOnlyAt(path);
+  }
+
+  mountOf(path: string): string | undefined {
+    return this.w.mountAt(path);
   }
 
   unknown(reason: string, paths?: string[]): void {

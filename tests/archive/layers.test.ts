@@ -58,6 +58,9 @@ describe('scanLayers: metadata of one layer', () => {
     ]);
 
     assert.deepEqual(meta(s, '/usr/bin/sudoedit'), { kind: 'file', uid: 0, gid: 0, mode: 0o4755, target: undefined });
+    // One file under both names: they share its inode number.
+    const ino = s.fs.get('/usr/bin/sudo')?.inode;
+    assert.equal(ino !== undefined && s.fs.get('/usr/bin/sudoedit')?.inode === ino, true);
   });
 
   test('a hard link to a file of a lower layer works, a dangling one is reported', async () => {

@@ -18,9 +18,11 @@ import {
   mkdirp,
   moveTree,
   normalizePath,
+  ownInode,
   parentOf,
   removeTree,
   resolvePath,
+  setInodeMeta,
   withMeta,
 } from '../../image/fs.js';
 import type { CmdResult, CommandHandler, ExecContext } from '../context.js';
@@ -342,7 +344,7 @@ function copySkel(ctx: ExecContext, skel: string, home: string, uid: number, gid
   const fs = ctx.state.fs;
   for (const p of descendants(fs, skel)) {
     const m = fs.get(p)!;
-    fs.set(home + p.slice(skel.length), withMeta(m, { uid, gid, origin: ctx.origin }));
+    fs.set(home + p.slice(skel.length), withMeta(ownInode(m), { uid, gid, origin: ctx.origin }));
   }
 }
 
@@ -354,7 +356,7 @@ function reown(ctx: ExecContext, dir: string, from: [number, number], to: [numbe
     if (!m || m.kind === 'symlink') continue;
     const uid = m.uid === from[0] ? to[0] : m.uid;
     const gid = m.gid === from[1] ? to[1] : m.gid;
-    if (uid !== m.uid || gid !== m.gid) fs.set(p, withMeta(m, { uid, gid, origin: ctx.origin }));
+    if (uid !== m.uid || gid !== m.gid) setInodeMeta(fs, p, withMeta(m, { uid, gid, origin: ctx.origin }));
   }
 }
 

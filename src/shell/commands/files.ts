@@ -23,6 +23,7 @@ import {
   withMeta,
 } from '../../image/fs.js';
 import type { Resolved } from '../../image/fs.js';
+import { linkedInode, newInode, ownInode, setInodeMeta } from '../../image/fs.js';
 import { groupByGid, groupByName, parseId, userByName, userByUid } from '../../image/accounts.js';
 import { refreshDerived } from './config.js';
 import { unknownOutput } from './builtins.js';
@@ -641,7 +642,7 @@ function chownLike(tool: 'chown' | 'chgrp'): CommandHandler {
           const base = meta.subtreeOwner ?? { uid: meta.uid, gid: meta.gid };
           next.subtreeOwner = { uid: spec.uid ?? base.uid, gid: spec.gid ?? base.gid, origin: ctx.origin };
         }
-        ctx.state.fs.set(p, next);
+        setInodeMeta(ctx.state.fs, p, next);
       }
     }
 
@@ -874,7 +875,7 @@ const chmod: CommandHandler = (ctx, argv) => {
         errors.push(failure(ctx, 'chmod', 'changing permissions of', shownPath, 'Operation not permitted'));
         continue;
       }
-      ctx.state.fs.set(p, next);
+      setInodeMeta(ctx.state.fs, p, next);
       // A mode written like an option (`chmod -w`) names no class, so the umask keeps some bits
       // from changing; GNU chmod then says so and exits 1, the change made (coreutils chmod.c
       // diagnose_surprises; measured: umask/chmod-minus-w-surprise).
@@ -1113,6 +1114,11 @@ interface CopyOpts {
   /** -P / -d / -a, and -R without -L: copy symlinks as symlinks. */
   noDeref: boolean;
   tool: string;
+  /**
+   * --preserve=links (in -a): names of one source file copied in one cp stay one file among the
+   * copies (coreutils copy.c remember_copied): source inode number -> the copies' number.
+   */
+  links?: Map<number, number>;
   /** -f: a destination that cannot be opened is removed and made anew (copy.c). */
   force?: boolean;
   /** --remove-destination (and install): the destination name is removed before the copy. */
@@ -1146,7 +1152,13 @@ function copiedMeta(ctx: ExecContext, src: FileMeta, dest: string, o: CopyOpts):
   if (!keepSpecial && src.kind !== 'dir') mode &= ~0o6000;
   if (src.kind === 'dir' && owner.setgid) mode |= 0o2000;
 
-  return { kind: src.kind, uid, gid, mode, target: src.target, origin: ctx.origin, script: src.script };
+  const out: FileMeta = { kind: src.kind, uid, gid, mode, target: src.target, origin: ctx.origin, script: src.script };
+  if (o.links !== undefined && src.inode !== undefined) {
+    out.inode = o.links.get(src.inode) ?? newInode();
+    o.links.set(src.inode, out.inode);
+  }
+
+  return out;
 }
 
 /** Copy one source (file or tree) to dest; returns error lines. */
@@ -1313,7 +1325,7 @@ function copyFile(
       const m = copiedMeta(ctx, meta, existing.path, o);
       const owner = o.preserveOwner ? m : cur;
       const mode = o.preserveMode ? m.mode : cur.mode;
-      fs.set(existing.path, withMeta(cur, { mode, uid: owner.uid, gid: owner.gid }));
+      setInodeMeta(fs, existing.path, withMeta(cur, { mode, uid: owner.uid, gid: owner.gid }));
     }
     if (text === undefined) forgetText(ctx, existing.path);
     return [];
@@ -1330,7 +1342,7 @@ function copyFile(
 }
 
 const cp: CommandHandler = (ctx, argv) => {
-  const { opts, args, bad } = parseOpts(argv, 'rRapPdLfinuvxsT', 't', {
+  const { opts, args, bad } = parseOpts(argv, 'rRapPdLfinuvxslT', 't', {
     '--recursive': 'R', '--archive': 'a', '--force': 'f', '--no-dereference': 'P', '--dereference': 'L',
     '--preserve': 'E', '--no-preserve': 'N', '--target-directory': 't', '--verbose': 'v',
     '--no-clobber': 'n', '--update': 'u', '--no-target-directory': 'T', '--parents': 'X',
@@ -1338,6 +1350,7 @@ const cp: CommandHandler = (ctx, argv) => {
   });
   if (bad) return badOption('cp', bad);
   if (opts.has('s')) return unknownResult(ctx, 'cp -s is not modelled');
+  if (opts.has('l')) return unknownResult(ctx, 'cp -l (hard links for copies) is not modelled');
 
   const preserve = opts.get('E');
   // --preserve alone means mode,ownership,timestamps.
@@ -1351,6 +1364,7 @@ const cp: CommandHandler = (ctx, argv) => {
     preserveOwner: archive || opts.has('p') || keep('ownership'),
     noDeref: archive || opts.has('P') || opts.has('d') || (recursive && !opts.has('L')),
     tool: 'cp',
+    links: archive || keep('links') ? new Map() : undefined,
     force: opts.has('f'),
     removeDest: opts.has('remove-destination'),
   };
@@ -1359,6 +1373,7 @@ const cp: CommandHandler = (ctx, argv) => {
     o.defaultMode = true;
   }
   if (opts.get('N')?.split(',').some((x) => x === 'ownership' || x === 'all')) o.preserveOwner = false;
+  if (opts.get('N')?.split(',').some((x) => x === 'links' || x === 'all')) o.links = undefined;
   if (opts.has('X')) return copyParents(ctx, args, opts.get('t'), o);
 
   return copyOrMove(ctx, 'cp', args, opts.get('t'), opts.has('T'), (src, destArg, dest) =>
@@ -1699,6 +1714,7 @@ const ln: CommandHandler = (ctx, argv) => {
     const link = intoDir ? `${destR.path === '/' ? '' : destR.path}/${name}` : destAbs;
     const shownLink = intoDir ? `${destArg.replace(/\/+$/, '')}/${name}` : destArg;
     let meta: FileMeta;
+    let hardSource: string | undefined;
 
     if (symbolic) {
       const owner = newEntryOwner(fs, link, ctx.ident, false);
@@ -1721,6 +1737,12 @@ const ln: CommandHandler = (ctx, argv) => {
         errors.push(`ln: ${t}: hard link not allowed for directory`);
         continue;
       }
+      // Both names must be on one mount (fs/namei.c do_linkat: EXDEV), so not from a RUN
+      // --mount into the image or back.
+      if (ctx.mountOf && ctx.mountOf(src.path) !== ctx.mountOf(resolvePath(fs, link, false).path)) {
+        errors.push(`ln: failed to create hard link '${shownLink}' => '${t}': Invalid cross-device link`);
+        continue;
+      }
       // fs.protected_hardlinks=1 (the default): linking someone else's file needs read and
       // write access to it, or CAP_FOWNER (fs/namei.c may_linkat).
       const ownsIt = ctx.ident.uid === src.meta.uid || ctx.ident.caps.has('CAP_FOWNER');
@@ -1729,6 +1751,7 @@ const ln: CommandHandler = (ctx, argv) => {
         continue;
       }
       meta = src.meta;
+      hardSource = src.path;
     }
 
     const existing = resolvePath(fs, link, false);
@@ -1759,13 +1782,16 @@ const ln: CommandHandler = (ctx, argv) => {
         continue;
       }
     }
-    fs.set(existing.path, meta);
-    if (!symbolic && meta.kind !== 'symlink') {
-      // One inode under two names: a later chown or chmod of either changes both (measured:
-      // a chown of the first name shows on the second), which the tree of names does not follow.
-      const first = resolvePath(fs, abs(ctx, t), true).path;
-      ctx.unknown(`${existing.path} is a hard link to ${first}: a later change of owner or mode of either name changes both, which is not followed`, [existing.path, first]);
+    if (hardSource !== undefined) {
+      // One inode under two names: both carry its number, so a later chown or chmod of either
+      // changes both (linkat(2); measured: links/hardlink-shares-mode, links/hardlink-owner).
+      const inode = linkedInode(meta);
+      if (inode !== meta.inode) {
+        meta = withMeta(meta, { inode });
+        fs.set(hardSource, meta);
+      }
     }
+    fs.set(existing.path, meta);
     if (isTrackedText(existing.path)) {
       const real = resolvePath(fs, existing.path).path;
       setText(ctx, existing.path, ctx.state.texts[real]?.content);
@@ -2213,7 +2239,8 @@ const sed: CommandHandler = (ctx, argv) => {
     }
     const uid = keepUid ? meta.uid : owner.uid;
     const gid = keepGid ? meta.gid : owner.gid;
-    fs.set(l.path, withMeta(meta, { uid, gid, mode, origin: ctx.origin }));
+    // A new file renamed over the name: other hard links keep the old one (GNU sed execute.c).
+    fs.set(l.path, withMeta(ownInode(meta), { uid, gid, mode, origin: ctx.origin }));
 
     if (l.path === '/etc/passwd' || l.path === '/etc/group' || isTrackedText(l.path)) {
       const old = ctx.state.texts[l.path]?.content;
@@ -2384,7 +2411,7 @@ const fixPermissions: CommandHandler = (ctx, argv) => {
         if (!next) errors.push(failure(ctx, 'chmod', 'changing permissions of', shown(d, l.path, p), 'Operation not permitted'));
         else meta = next;
       }
-      if (meta !== ctx.state.fs.get(p)) ctx.state.fs.set(p, { ...meta, origin: ctx.origin });
+      if (meta !== ctx.state.fs.get(p)) setInodeMeta(ctx.state.fs, p, { ...meta, origin: ctx.origin });
     }
   }
 
