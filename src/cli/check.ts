@@ -17,7 +17,7 @@ import { parseDockerRun, runFileShell, type Invoker } from '../runtime/docker.js
 import type { ComposeBuild } from '../runtime/compose.js';
 import { RunParseError } from '../runtime/errors.js';
 import { runRules, findRule } from '../rules/registry.js';
-import { applySuppressions, readSuppressions } from '../rules/suppress.js';
+import { applySuppressions, ignoreCommentWarnings, readSuppressions } from '../rules/suppress.js';
 import type { Reported } from '../report/json.js';
 import { reportPiece, reportSink, type ReportFormat, type ReportPiece } from '../report/sink.js';
 import type { TextOptions } from '../report/text.js';
@@ -806,7 +806,7 @@ export async function fileAnalyser(input: string, o: CheckOne, io: Io): Promise<
     if (extra) analysis.assumptions.push(extra);
     const rerun = Object.keys(o.severity).length > 0 || extra !== undefined;
     const findings = rerun ? runRules(analysis, { severity: o.severity }) : analysis.findings;
-    const { kept } = applySuppressions(findings, readSuppressions(given));
+    const { kept } = applySuppressions(findings, readSuppressions(given, parsed));
 
     return { analysis, findings: kept };
   };
@@ -825,14 +825,9 @@ async function checkFile(input: string, o: CheckOne, io: Io): Promise<Reported> 
   return reported;
 }
 
-/** Ignore comments that name no rule or are not ignore comments, in line order, on stderr. */
+/** Ignore comments that ignore nothing (no rule, not one, or where no comment is), on stderr. */
 export function warnIgnoreComments(file: string, text: string, io: Io): void {
-  const suppressions = readSuppressions(text);
-  const warnings = [
-    ...suppressions.unknown.map((u) => ({ line: u.line, text: `'${u.key}' in an ignore comment names no rule` })),
-    ...suppressions.malformed.map((m) => ({ line: m.line, text: `'${m.text}' is not an ignore comment, so it ignores nothing (write '# uidctl ignore=UID201,UID101' or '# uidctl global ignore=UID403')` })),
-  ].sort((x, y) => x.line - y.line);
-  for (const w of warnings) io.err(`uidctl: warning: ${file}:${w.line}: ${w.text}\n`);
+  for (const w of ignoreCommentWarnings(readSuppressions(text))) io.err(`uidctl: warning: ${file}:${w.line}: ${w.text}\n`);
 }
 
 /**
