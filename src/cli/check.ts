@@ -620,7 +620,7 @@ export default async function check(args: string[], io: Io): Promise<number> {
   }
 
   const { one, files, format, failOn, textOptions, baseOpts, imageOnly } = await prepareCheck(v, parsed.positionals, io);
-  const report = reportSink(format, { text: textOptions, version: VERSION, root: io.cwd });
+  const report = reportSink(format, { text: textOptions, version: VERSION, root: io.cwd, sarif: { profile: one.profile, severity: one.severity } });
   let failing = false;
   const errors: FileError[] = [];
   const fromRefsSeen = new Set<string>();
