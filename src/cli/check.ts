@@ -8,6 +8,7 @@ import type { Io } from './io.js';
 import { parseBuildArgs, parseFlags, type ParsedFlags } from './args.js';
 import { InputError, UsageError, errnoWords, inputErrorOf, oneLine } from './errors.js';
 import { readText } from './read-text.js';
+import { checkedPlatform } from './platform.js';
 import { hostFactsFor, readHostFacts } from './host-facts.js';
 import { VERSION } from '../version.js';
 import { analyze, DockerfileSyntaxError, type Analysis, type Engine, type Profile } from '../analyze.js';
@@ -331,7 +332,7 @@ async function orchestratedRun(v: { compose?: string[]; k8s?: string; service?: 
   if (v.k8s !== undefined && v.service !== undefined) throw new UsageError('--service goes with --compose; a Kubernetes container is picked with --container');
   if (v.compose !== undefined) {
     const { files, override } = composeFiles(v.compose, v['no-compose-override'] === true, io.cwd, io);
-    const texts = files.map((f) => ({ file: f, text: readText(f, io.cwd, 'Compose file') }));
+    const texts = files.map((f) => ({ file: f, text: readText(f, io.cwd, 'Compose file', io) }));
     const file = files[0];
     try {
       const { parseComposeFiles } = await import('../runtime/compose.js');
@@ -378,7 +379,7 @@ async function orchestratedRun(v: { compose?: string[]; k8s?: string; service?: 
     }
   }
   const file = v.k8s!;
-  const text = readText(file, io.cwd, 'Kubernetes manifest');
+  const text = readText(file, io.cwd, 'Kubernetes manifest', io);
   try {
     const { readKubernetes, selectContainer } = await import('../runtime/kubernetes.js');
     const manifest = readKubernetes(text, { file, invoker });
@@ -506,7 +507,7 @@ export async function prepareCheck(v: CheckValues, positionals: string[], io: Io
   // The build section of the service, for a Dockerfile named on the command line that it builds.
   let serviceBuild: ReturnType<typeof composeBuildInputs>;
   let imageOnly: string | undefined;
-  const runText = v.run ?? (v['run-file'] !== undefined ? readText(v['run-file'], io.cwd, 'run file') : undefined);
+  const runText = v.run ?? (v['run-file'] !== undefined ? readText(v['run-file'], io.cwd, 'run file', io) : undefined);
   if (runText !== undefined) {
     // A shell would stop reading the line at a NUL byte; the run line is refused instead.
     const nul = runText.indexOf('\0');
@@ -583,6 +584,7 @@ export async function prepareCheck(v: CheckValues, positionals: string[], io: Io
   const applied = composeBuild ?? serviceBuild;
   const buildArgs = { ...(cfg.buildArgs ?? {}), ...(applied?.args ?? {}), ...cliBuildArgs };
   const target = v.target ?? applied?.target;
+  if (v.context !== undefined && v['no-context']) throw new UsageError(`--context ${v.context} and --no-context contradict each other: give one (--no-context reads no build context)`);
   const contextFlag = v.context ?? (applied ? relative(io.cwd, applied.context) || '.' : undefined);
   const stdinName = v['stdin-filename'];
   if (stdinName !== undefined && !files.includes('-')) throw new UsageError('--stdin-filename names the Dockerfile read from standard input: give - as well');
@@ -591,7 +593,7 @@ export async function prepareCheck(v: CheckValues, positionals: string[], io: Io
   const baseOpts: BaseOptions = {
     from: oneOf<BaseSource>('base-from', v['base-from'], ['auto', 'archive', 'engine', 'registry', 'catalog'], 'auto'),
     archives: parseBaseArchives(v['base-archive']),
-    platform: v.platform,
+    platform: checkedPlatform(v.platform),
     noCache: v['no-cache'] === true,
     // Looked at once per run, not once per file of a folder.
     engineReachable: Boolean(io.env.DOCKER_HOST) || dockerSocketExists(),
@@ -771,7 +773,7 @@ export interface FileAnalyser {
 
 /** Read one Dockerfile and what its analysis needs (bases, build context), once. */
 export async function fileAnalyser(input: string, o: CheckOne, io: Io): Promise<FileAnalyser> {
-  const text = o.text ?? readText(input, io.cwd, 'Dockerfile');
+  const text = o.text ?? readText(input, io.cwd, 'Dockerfile', io);
   // Read from `-`, named as --stdin-filename says in every report and message; the build
   // context is still that of standard input (none unless --context).
   const file = input === '-' && o.stdinName !== undefined ? o.stdinName : input;
