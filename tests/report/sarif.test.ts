@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { tempDirs } from '../cli/temp.js';
-import { repositoryRoot } from '../../src/report/sarif.js';
+import { instructionKeys, repositoryRoot } from '../../src/report/sarif.js';
+import { analyze } from '../../src/analyze.js';
 
 const tempDir = tempDirs('uidctl-sarif-');
 
@@ -76,6 +77,15 @@ describe('SARIF fingerprints', () => {
     assert.deepEqual(now.map(([l]) => l), [7, 8]);
     assert.equal(now[0][1], was[0][1]);
     assert.notEqual(now[1][1], was[1][1]);
+  });
+});
+
+describe('instructionKeys', () => {
+  test("a finding's key is its instruction's text, flags, continuations and here-documents included, blanks collapsed", () => {
+    const text = 'FROM python:3.11-slim\nRUN useradd -m app\nUSER app\nRUN --network=none  touch \\\n   /etc/a\nRUN <<EOF\ntouch  /etc/b\nEOF\n';
+    const analysis = analyze({ file: 'Dockerfile', text });
+    const findings = analysis.findings.filter((f) => f.ruleId === 'UID601');
+    assert.deepEqual(instructionKeys({ analysis, findings }), ['RUN --network=none touch /etc/a', 'RUN <<EOF touch /etc/b']);
   });
 });
 
