@@ -174,7 +174,8 @@ spec:
     const f = a.findings.find((x) => x.ruleId === 'UID201')!;
     assert.equal(f.message, 'app (uid 1000) cannot write to /data (Pod/p container app: data -> /data): it belongs to 0:0 on the node - Permission denied.');
     assert.deepEqual(f.fixes.map((x) => x.description.slice(0, 60)), [
-      'Give the folder to uid 1000 on the node.',
+      "Give the folder to uid 1000 on the node (it is root's now: c",
+      'Or, if the container only reads this folder (a dataset, mode',
       'Or let a root init container give it to uid 1000 when the po',
     ]);
   });
