@@ -8,6 +8,7 @@ import type { Io } from './io.js';
 import { parseBuildArgs, parseFlags, type ParsedFlags } from './args.js';
 import { InputError, UsageError, errnoWords, inputErrorOf, oneLine } from './errors.js';
 import { readText } from './read-text.js';
+import { checkedPlatform } from './platform.js';
 import { hostFactsFor, hostOwnerReader, readHostFacts } from './host-facts.js';
 import { VERSION } from '../version.js';
 import { analyze, DockerfileSyntaxError, type Analysis, type Engine, type Profile } from '../analyze.js';
@@ -17,7 +18,7 @@ import { parseDockerRun, runFileShell, type Invoker } from '../runtime/docker.js
 import type { ComposeBuild } from '../runtime/compose.js';
 import { RunParseError } from '../runtime/errors.js';
 import { runRules, findRule } from '../rules/registry.js';
-import { applySuppressions, readSuppressions } from '../rules/suppress.js';
+import { applySuppressions, ignoreCommentWarnings, readSuppressions } from '../rules/suppress.js';
 import type { Reported } from '../report/json.js';
 import { reportPiece, reportSink, type ReportFormat, type ReportPiece } from '../report/sink.js';
 import type { TextOptions } from '../report/text.js';
@@ -331,7 +332,7 @@ async function orchestratedRun(v: { compose?: string[]; k8s?: string; service?: 
   if (v.k8s !== undefined && v.service !== undefined) throw new UsageError('--service goes with --compose; a Kubernetes container is picked with --container');
   if (v.compose !== undefined) {
     const { files, override } = composeFiles(v.compose, v['no-compose-override'] === true, io.cwd, io);
-    const texts = files.map((f) => ({ file: f, text: readText(f, io.cwd, 'Compose file') }));
+    const texts = files.map((f) => ({ file: f, text: readText(f, io.cwd, 'Compose file', io) }));
     const file = files[0];
     try {
       const { parseComposeFiles } = await import('../runtime/compose.js');
@@ -378,7 +379,7 @@ async function orchestratedRun(v: { compose?: string[]; k8s?: string; service?: 
     }
   }
   const file = v.k8s!;
-  const text = readText(file, io.cwd, 'Kubernetes manifest');
+  const text = readText(file, io.cwd, 'Kubernetes manifest', io);
   try {
     const { readKubernetes, selectContainer } = await import('../runtime/kubernetes.js');
     const manifest = readKubernetes(text, { file, invoker });
@@ -506,7 +507,7 @@ export async function prepareCheck(v: CheckValues, positionals: string[], io: Io
   // The build section of the service, for a Dockerfile named on the command line that it builds.
   let serviceBuild: ReturnType<typeof composeBuildInputs>;
   let imageOnly: string | undefined;
-  const runText = v.run ?? (v['run-file'] !== undefined ? readText(v['run-file'], io.cwd, 'run file') : undefined);
+  const runText = v.run ?? (v['run-file'] !== undefined ? readText(v['run-file'], io.cwd, 'run file', io) : undefined);
   if (runText !== undefined) {
     // A shell would stop reading the line at a NUL byte; the run line is refused instead.
     const nul = runText.indexOf('\0');
@@ -584,6 +585,7 @@ export async function prepareCheck(v: CheckValues, positionals: string[], io: Io
   const applied = composeBuild ?? serviceBuild;
   const buildArgs = { ...(cfg.buildArgs ?? {}), ...(applied?.args ?? {}), ...cliBuildArgs };
   const target = v.target ?? applied?.target;
+  if (v.context !== undefined && v['no-context']) throw new UsageError(`--context ${v.context} and --no-context contradict each other: give one (--no-context reads no build context)`);
   const contextFlag = v.context ?? (applied ? relative(io.cwd, applied.context) || '.' : undefined);
   const stdinName = v['stdin-filename'];
   if (stdinName !== undefined && !files.includes('-')) throw new UsageError('--stdin-filename names the Dockerfile read from standard input: give - as well');
@@ -592,7 +594,7 @@ export async function prepareCheck(v: CheckValues, positionals: string[], io: Io
   const baseOpts: BaseOptions = {
     from: oneOf<BaseSource>('base-from', v['base-from'], ['auto', 'archive', 'engine', 'registry', 'catalog'], 'auto'),
     archives: parseBaseArchives(v['base-archive']),
-    platform: v.platform,
+    platform: checkedPlatform(v.platform),
     noCache: v['no-cache'] === true,
     // Looked at once per run, not once per file of a folder.
     engineReachable: Boolean(io.env.DOCKER_HOST) || dockerSocketExists(),
@@ -621,7 +623,7 @@ export default async function check(args: string[], io: Io): Promise<number> {
   }
 
   const { one, files, format, failOn, textOptions, baseOpts, imageOnly } = await prepareCheck(v, parsed.positionals, io);
-  const report = reportSink(format, { text: textOptions, version: VERSION, root: io.cwd });
+  const report = reportSink(format, { text: textOptions, version: VERSION, root: io.cwd, sarif: { profile: one.profile, severity: one.severity } });
   let failing = false;
   const errors: FileError[] = [];
   const fromRefsSeen = new Set<string>();
@@ -772,7 +774,7 @@ export interface FileAnalyser {
 
 /** Read one Dockerfile and what its analysis needs (bases, build context), once. */
 export async function fileAnalyser(input: string, o: CheckOne, io: Io): Promise<FileAnalyser> {
-  const text = o.text ?? readText(input, io.cwd, 'Dockerfile');
+  const text = o.text ?? readText(input, io.cwd, 'Dockerfile', io);
   // Read from `-`, named as --stdin-filename says in every report and message; the build
   // context is still that of standard input (none unless --context).
   const file = input === '-' && o.stdinName !== undefined ? o.stdinName : input;
@@ -807,7 +809,7 @@ export async function fileAnalyser(input: string, o: CheckOne, io: Io): Promise<
     if (extra) analysis.assumptions.push(extra);
     const rerun = Object.keys(o.severity).length > 0 || extra !== undefined;
     const findings = rerun ? runRules(analysis, { severity: o.severity }) : analysis.findings;
-    const { kept } = applySuppressions(findings, readSuppressions(given));
+    const { kept } = applySuppressions(findings, readSuppressions(given, parsed));
 
     return { analysis, findings: kept };
   };
@@ -826,14 +828,9 @@ async function checkFile(input: string, o: CheckOne, io: Io): Promise<Reported> 
   return reported;
 }
 
-/** Ignore comments that name no rule or are not ignore comments, in line order, on stderr. */
+/** Ignore comments that ignore nothing (no rule, not one, or where no comment is), on stderr. */
 export function warnIgnoreComments(file: string, text: string, io: Io): void {
-  const suppressions = readSuppressions(text);
-  const warnings = [
-    ...suppressions.unknown.map((u) => ({ line: u.line, text: `'${u.key}' in an ignore comment names no rule` })),
-    ...suppressions.malformed.map((m) => ({ line: m.line, text: `'${m.text}' is not an ignore comment, so it ignores nothing (write '# uidctl ignore=UID201,UID101' or '# uidctl global ignore=UID403')` })),
-  ].sort((x, y) => x.line - y.line);
-  for (const w of warnings) io.err(`uidctl: warning: ${file}:${w.line}: ${w.text}\n`);
+  for (const w of ignoreCommentWarnings(readSuppressions(text))) io.err(`uidctl: warning: ${file}:${w.line}: ${w.text}\n`);
 }
 
 /**

@@ -34,6 +34,11 @@ export function parseConfig(text: string, file: string): Config {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, logLevel: 'error' });
   if (doc.errors.length > 0) {
+    // The yaml library's words name its own API (parseAllDocuments); at the `---` or `...` line
+    // where the second document starts, say what the file should be.
+    if (doc.errors[0].code === 'MULTIPLE_DOCS') {
+      throw new InputError('a config file is one YAML document, and a second one starts here: remove this line and what follows, or merge them', file, doc.errors[0].linePos?.[0].line);
+    }
     const e = yamlError(doc.errors[0]);
     throw new InputError(e.detail, file, e.line, e.column);
   }
@@ -74,7 +79,12 @@ export function parseConfig(text: string, file: string): Config {
   if (raw.ignore !== undefined && raw.ignore !== null && isMapping(raw.ignore)) {
     throw fail('ignore must be a list of rule ids (ignore: [UID603])', 'ignore');
   }
-  const ignore = raw.ignore === undefined || raw.ignore === null ? [] : Array.isArray(raw.ignore) ? raw.ignore.map(String) : [String(raw.ignore)];
+  const listed: unknown[] = raw.ignore === undefined || raw.ignore === null ? [] : Array.isArray(raw.ignore) ? raw.ignore : [raw.ignore];
+  // Each entry a rule id or name: a list in the list (`ignore: [[UID101]]`) would be read as
+  // its text joined with commas.
+  const nested = listed.find((x) => x !== null && typeof x === 'object');
+  if (nested !== undefined) throw fail(`ignore must be a list of rule ids, and an entry is a ${Array.isArray(nested) ? 'list' : 'map'} (${JSON.stringify(nested)}): write ignore: [UID603, UID101]`, 'ignore');
+  const ignore = listed.map(String);
   const str = (k: string) => (raw[k] === undefined ? undefined : String(raw[k]));
 
   return {

@@ -91,7 +91,7 @@ export function analyzeFile(
   io: Io,
   opts: { run?: RunContext; host: HostPathFacts[]; engine: Engine; builder?: Builder; paths?: string[]; buildArgs?: Record<string, string>; target?: string; contextFlag?: string; noContext?: boolean },
 ): Analysis {
-  const text = readText(file, io.cwd, 'Dockerfile');
+  const text = readText(file, io.cwd, 'Dockerfile', io);
   const { contextFlag, noContext, ...rest } = opts;
   const builder = opts.builder ?? 'buildkit';
   try {

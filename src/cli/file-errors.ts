@@ -1,7 +1,7 @@
 // Files a folder run could not check (bad syntax, unreadable): added to the JSON and SARIF
 // reports so CI sees them next to the findings of the files that were checked.
 
-import { artifact } from '../report/sarif.js';
+import { artifact, sourceRoot } from '../report/sarif.js';
 
 /** One file that could not be checked; line is null when the problem has none. */
 export interface FileError {
@@ -26,6 +26,7 @@ export function withFileErrors(rendered: string, errors: FileError[], format: 'j
   }
 
   const runs = doc.runs as Record<string, unknown>[];
+  const base = root === undefined ? undefined : sourceRoot(root);
   runs[0].invocations = [
     {
       executionSuccessful: false,
@@ -36,7 +37,7 @@ export function withFileErrors(rendered: string, errors: FileError[], format: 'j
           {
             physicalLocation: {
               // Located as the results are: relative to %SRCROOT% where the file is below it.
-              artifactLocation: artifact(e.file, root),
+              artifactLocation: artifact(e.file, root, base),
               ...(e.line !== null ? { region: { startLine: e.line } } : {}),
             },
           },

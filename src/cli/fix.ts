@@ -43,8 +43,26 @@ const OPTIONS = {
   rule: { type: 'string', multiple: true },
 } as const;
 
+/** check's report options, which fix does not take: what to say of each instead. */
+const REPORT_OPTIONS: Record<string, string> = {
+  '--format': "fix always prints its edits as a unified diff (for the findings as JSON or SARIF: uidctl check --format json|sarif)",
+  '--fail-on': 'fix exits 1 when there are edits to make and 0 when not, whatever their severity',
+  '--jobs': 'fix takes one Dockerfile',
+  '--verbose': "fix prints no report (for the assumptions: uidctl check --verbose)",
+  '--no-color': 'fix prints no colour',
+  '--stdin-filename': 'fix names the Dockerfile read from standard input -',
+};
+
 export default async function fix(args: string[], io: Io): Promise<number> {
-  const parsed = parseFlags(args, OPTIONS, { once: ['run', 'run-file'] });
+  let parsed: ReturnType<typeof parseFlags<typeof OPTIONS>>;
+  try {
+    parsed = parseFlags(args, OPTIONS, { once: ['run', 'run-file'] });
+  } catch (e) {
+    // `unknown option --format` would read as a typo: say it is check's, and what fix does.
+    const name = e instanceof UsageError ? /^unknown option (--[^\s=]+)/.exec(e.message)?.[1] : undefined;
+    if (name !== undefined && REPORT_OPTIONS[name] !== undefined) throw new UsageError(`${name} is an option of uidctl check's report, not of uidctl fix: ${REPORT_OPTIONS[name]}`);
+    throw e;
+  }
   const v = parsed.values;
   if (v.help) {
     io.out(HELP);

@@ -13,7 +13,7 @@ import { readText } from './read-text.js';
 export async function readHostFacts(file: string, io: Io): Promise<{ paths: HostPathFacts[]; invoker?: Invoker }> {
   const { parseHostFactsFile } = await import('../runtime/host.js');
   try {
-    return parseHostFactsFile(readText(file, io.cwd, 'host facts file'));
+    return parseHostFactsFile(readText(file, io.cwd, 'host facts file', io));
   } catch (e) {
     if (e instanceof RunParseError) throw inputErrorOf(e, file);
     throw e;

@@ -15,6 +15,7 @@ import { pullImage } from '../archive/registry.js';
 import { snapshotToState } from '../archive/snapshot.js';
 import { InputError, UsageError } from './errors.js';
 import { parseFlags } from './args.js';
+import { checkedPlatform } from './platform.js';
 import type { Io } from './io.js';
 
 const USAGE =
@@ -161,6 +162,7 @@ export default async function run(args: string[], io: Io): Promise<number> {
     throw new UsageError(`--from must be one of archive, engine, registry (got '${values.from}')`);
   }
 
+  const platform = checkedPlatform(values.platform);
   const name = positionals[0];
   const cache = openCache(io.env, { disabled: values['no-cache'] });
   const progress = progressWriter(io);
@@ -177,17 +179,17 @@ export default async function run(args: string[], io: Io): Promise<number> {
   let snap: ImageSnapshot;
   try {
     if (source === 'archive') {
-      snap = await readImageArchive(asPath, { platform: values.platform, cache, onProgress });
+      snap = await readImageArchive(asPath, { platform, cache, onProgress });
     } else if (source === 'engine') {
       try {
-        snap = await fromEngine(name, { env: io.env, cache, platform: values.platform, onProgress });
+        snap = await fromEngine(name, { env: io.env, cache, platform, onProgress });
       } catch (e) {
         // The network is used only when asked for: say how instead of pulling.
         if (values.from || !(e instanceof NoEngineError || e instanceof EngineError)) throw e;
         throw new InputError(`${(e as Error).message}; to pull it from its registry, add --from registry`, name);
       }
     } else {
-      snap = await pullImage(name, { platform: values.platform, insecure: values.insecure, authFile: values['auth-file'], cache, onProgress, env: io.env });
+      snap = await pullImage(name, { platform, insecure: values.insecure, authFile: values['auth-file'], cache, onProgress, env: io.env });
     }
   } catch (e) {
     if (e instanceof ArchiveError) throw new InputError(e.message, source === 'archive' ? name : undefined);

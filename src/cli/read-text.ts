@@ -1,12 +1,18 @@
 // Reading a file the user names (a Dockerfile, a run file, a manifest): a one-line input error
-// when it cannot be read, or is no UTF-8 text.
+// when it cannot be read, or is no UTF-8 text; a warning when it holds bytes that are no UTF-8
+// (a Latin-1 file), read as U+FFFD.
 
+import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError, errnoWords } from './errors.js';
 
-/** The text of path ('-': standard input), read from cwd; what names it in the error. */
-export function readText(path: string, cwd: string, what: string): string {
+/**
+ * The text of path ('-': standard input), read from cwd; what names it in the error. With io, a
+ * file that is not valid UTF-8 gets one warning on its stderr naming the line of the first byte
+ * that is not.
+ */
+export function readText(path: string, cwd: string, what: string, io?: { err(text: string): void }): string {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path === '-' ? 0 : resolve(cwd, path));
@@ -16,8 +22,29 @@ export function readText(path: string, cwd: string, what: string): string {
   }
   const notText = notUtf8Text(bytes);
   if (notText !== undefined) throw new InputError(`not a ${what} uidctl can read: ${notText}`, path);
+  const text = bytes.toString('utf8');
+  const bad = io === undefined ? undefined : firstNonUtf8(bytes, text);
+  if (bad !== undefined) {
+    io!.err(`uidctl: warning: ${path}:${bad.line}: the ${what} is not UTF-8 (byte 0x${bad.byte.toString(16).padStart(2, '0')} on this line is not part of a UTF-8 character: Latin-1, say): uidctl reads such bytes as U+FFFD, so names and paths holding them may not match; save it as UTF-8\n`);
+  }
 
-  return bytes.toString('utf8');
+  return text;
+}
+
+/**
+ * Where bytes stop being UTF-8: the first byte the decoder replaced, its value and its 1-based
+ * line; undefined for valid UTF-8. `text` is bytes decoded: up to that byte, encoding it again
+ * gives the same bytes back.
+ */
+export function firstNonUtf8(bytes: Uint8Array, text: string): { byte: number; line: number } | undefined {
+  if (isUtf8(bytes)) return undefined;
+  const again = Buffer.from(text, 'utf8');
+  let at = 0;
+  while (at < bytes.length && at < again.length && bytes[at] === again[at]) at++;
+  let line = 1;
+  for (let i = 0; i < at; i++) if (bytes[i] === 10) line++;
+
+  return { byte: bytes[at] ?? 0, line };
 }
 
 /**

@@ -6,7 +6,7 @@
 
 import type { Finding, Severity } from '../model/types.js';
 import { addToTally, emptyTally, renderJsonDoc, resultJson, severityCounts, type Reported, type ResultJson } from './json.js';
-import { renderSarifFindings } from './sarif.js';
+import { instructionKeys, renderSarifFindings, type SarifOptions } from './sarif.js';
 import { renderTextResult, renderTextSummary, type TextOptions } from './text.js';
 
 export type ReportFormat = 'text' | 'json' | 'sarif';
@@ -16,13 +16,15 @@ export interface ReportPiece {
   text?: string;
   json?: ResultJson;
   findings?: Finding[];
+  /** SARIF: per finding, the normalised text of its instruction, for its fingerprint. */
+  keys?: (string | undefined)[];
   counts: Record<Severity, number>;
 }
 
 export function reportPiece(r: Reported, format: ReportFormat, text: TextOptions): ReportPiece {
   const counts = severityCounts(r.findings);
   if (format === 'json') return { json: resultJson(r), counts };
-  if (format === 'sarif') return { findings: r.findings, counts };
+  if (format === 'sarif') return { findings: r.findings, keys: instructionKeys(r), counts };
 
   return { text: renderTextResult(r, text), counts };
 }
@@ -36,23 +38,28 @@ export interface ReportSink {
   finish(): string;
 }
 
-export function reportSink(format: ReportFormat, opts: { text: TextOptions; version: string; root: string }): ReportSink {
+/** sarif: the run's profile and config severities, for the rules' levels (SarifOptions). */
+export function reportSink(format: ReportFormat, opts: { text: TextOptions; version: string; root: string; sarif?: Omit<SarifOptions, 'keys'> }): ReportSink {
   const tally = emptyTally();
   const blocks: string[] = [];
   const results: ResultJson[] = [];
   const findings: Finding[] = [];
+  const keys: (string | undefined)[] = [];
 
   const sink: ReportSink = {
     add: (r) => sink.addPiece(reportPiece(r, format, opts.text)),
     addPiece(p) {
       addToTally(tally, p.counts);
       if (p.json) results.push(p.json);
-      if (p.findings) findings.push(...p.findings);
+      if (p.findings) {
+        findings.push(...p.findings);
+        keys.push(...(p.keys ?? p.findings.map(() => undefined)));
+      }
       if (p.text !== undefined) blocks.push(p.text);
     },
     finish() {
       if (format === 'json') return renderJsonDoc(results, tally, opts.version);
-      if (format === 'sarif') return renderSarifFindings(findings, opts.version, opts.root);
+      if (format === 'sarif') return renderSarifFindings(findings, opts.version, opts.root, { ...opts.sarif, keys });
 
       return tally.files === 0 ? '' : blocks.join('') + renderTextSummary(tally);
     },

@@ -41,8 +41,20 @@ function fired(ruleId: string, ex: Example, profile: 'dev' | 'prod'): string[] {
   const run = ex.run ? parseDockerRun(ex.run, { invoker, env: { HOME: invoker.home, PWD: invoker.cwd } }) : undefined;
   const a = analyze({ file: 'Dockerfile', text: ex.dockerfile, run, host: facts.paths, profile, engine: run?.tool === 'podman' ? 'podman' : 'docker' });
 
-  return a.findings.filter((f) => f.ruleId === ruleId).map((f) => f.message);
+  const found = a.findings.filter((f) => f.ruleId === ruleId);
+  if (found.some((f) => f.fixes.some((x) => x.edit !== undefined))) editing.add(ruleId);
+
+  return found.map((f) => f.message);
 }
+
+/** The rules whose findings on their pages' examples carry a Dockerfile edit (`uidctl fix`). */
+const editing = new Set<string>();
+
+// The rules whose fixes include Dockerfile edits `uidctl fix --write` makes, read from the code
+// (util.ts rootStep and checkedFix's edit, UID106's --chmod, UID602's rewritten step); UID604
+// and UID605 say so in their own words.
+const EDITS = new Set(['UID105', 'UID106', 'UID201', 'UID205', 'UID304', 'UID305', 'UID402', 'UID602']);
+const OWN_WORDS = new Set(['UID604', 'UID605']);
 
 describe('rule docs', () => {
   for (const rule of RULES) {
@@ -107,3 +119,23 @@ describe('README', () => {
     }
   });
 });
+
+describe('what the rule pages say of uidctl fix', () => {
+  test('a page says uidctl changes a file only with `uidctl fix --write` where the fixes are edits, and that it leaves files as they are where not', () => {
+    for (const rule of RULES) {
+      const page = readFileSync(`docs/rules/${rule.id}.md`, 'utf8');
+      assert.doesNotMatch(page, /never edits/, rule.id);
+      if (OWN_WORDS.has(rule.id) || rule.fix === 'none') continue;
+      const sentence = EDITS.has(rule.id)
+        ? 'The fixes are suggestions to review; those that are Dockerfile edits `uidctl fix` can make, and it changes the file only with `uidctl fix --write`, keeping the original as `FILE.orig`.'
+        : 'The fixes are suggestions to review; none is a Dockerfile edit, so `uidctl fix` lists them and leaves your files as they are.';
+      assert.ok(page.includes(sentence), `${rule.id}: ${sentence}`);
+    }
+  });
+
+  test('no rule outside that list gave an edit on its pages\' examples', () => {
+    assert.ok(editing.size > 0);
+    for (const id of editing) assert.ok(EDITS.has(id) || OWN_WORDS.has(id), id);
+  });
+});
+
