@@ -13,6 +13,7 @@ import {
   groupByGid,
   groupByName,
   memberGroups,
+  pamAccountCheck,
   parseId,
   userByName,
   userByUid,
@@ -535,6 +536,8 @@ const su: CommandHandler = (ctx, argv) => {
   }
   // PAM asks for a password unless the caller is root (pam_rootok); a RUN step has no terminal.
   if (!isRoot(ctx)) return fail(busybox ? 'su: incorrect password' : 'su: Authentication failure');
+  const account = busybox ? undefined : suAccountCheck(ctx, p.user);
+  if (account) return account;
 
   const ident = loginIdentity(ctx, p.user)!;
   const refused = switchCaps(ctx, busybox ? 'busybox su' : 'su', ident);
@@ -543,6 +546,34 @@ const su: CommandHandler = (ctx, argv) => {
 
   return viaShell(ctx, ident, shellPath, p.command, p.rest, p.login, suSetup(ctx, entry, shellPath, p.login, p.preserve));
 };
+
+/**
+ * The PAM account stage su runs after pam_rootok lets root through (util-linux su-common.c
+ * supam_authenticate: pam_acct_mgmt, then pam_chauthtok(PAM_CHANGE_EXPIRED_AUTHTOK) when a new
+ * password is required). Debian's and Ubuntu's /etc/pam.d/su include common-account, whose
+ * pam_unix line is `[success=1 new_authtok_reqd=done default=ignore]` before pam_deny: an
+ * expired account (usermod -e, chage -E) prints pam_unix's remark and su fails with
+ * "Authentication failure"; a password change required (passwd -e, chage -d 0) asks for the
+ * current password, which a step cannot give: "Authentication token manipulation error"
+ * (measured: accounts/su-expired-account, su-chage-expired, su-password-expired; exit 1).
+ * runuser has no account stage (/etc/pam.d/runuser), and a locked password does not count.
+ */
+function suAccountCheck(ctx: ExecContext, user: string): CmdResult | undefined {
+  const check = pamAccountCheck(ctx.state.accounts, user);
+  if (check.result === 'ok') return undefined;
+  const debianPam = ctx.state.distro === 'debian' || ctx.state.distro === 'ubuntu';
+  if (check.result === 'unknown' || !debianPam) {
+    const why = check.result === 'unknown' ? check.why : `${ctx.state.distro}'s PAM stack for su is not modelled`;
+    ctx.unknown(`su ${user}: whether PAM's account check lets it through is not known (${why})`);
+    return unknownOutput({ status: 'unknown' });
+  }
+  if (check.result === 'new-authtok') {
+    const prompt = ctx.state.accounts.passwords[user] === 'empty' ? '' : 'Current password: ';
+    return fail(check.message, `${prompt}su: Authentication token manipulation error`);
+  }
+
+  return fail(check.message, 'su: Authentication failure');
+}
 
 /**
  * util-linux su and runuser, as root, change identity with initgroups, setgid and setuid in that
