@@ -196,6 +196,8 @@ export interface SudoRule {
   runasGroups?: string[];
   /** An explicit PASSWD: tag, which asks for a password even under `Defaults !authenticate`. */
   passwd?: boolean;
+  /** The rule's host list, aliases expanded ('!' kept); absent when it is ALL. */
+  hosts?: string[];
   /**
    * An explicit SETENV: (true) or NOSETENV: (false) tag: whether the user may set variables on
    * sudo's command line (`sudo VAR=value cmd`) and keep the environment with -E (sudoers(5)).
