@@ -398,9 +398,16 @@ export function cloneAccounts(acc: Accounts): Accounts {
     group,
     // useradd and passwd add names: a spread copy makes each addition cost ~1 us (see copyRecord).
     passwords: Object.assign({}, acc.passwords),
-    ...(acc.aging ? { aging: Object.fromEntries(Object.entries(acc.aging).map(([k, v]) => [k, { ...v }])) } : {}),
+    ...(acc.aging ? { aging: cloneAging(acc.aging) } : {}),
     loginDefs: { ...acc.loginDefs },
   };
+}
+
+function cloneAging(aging: Record<string, ShadowAging>): Record<string, ShadowAging> {
+  const out: Record<string, ShadowAging> = {};
+  for (const name in aging) out[name] = { ...aging[name] };
+
+  return out;
 }
 
 /** What `id` prints for a process: uid=1000(alice) gid=1000(alice) groups=1000(alice),27(sudo) */
