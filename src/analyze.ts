@@ -26,7 +26,7 @@ import { formatId, groupByGid } from './image/accounts.js';
 import { baseName, cloneTree, isUnder, normalizePath, resolvePath } from './image/fs.js';
 import { applyEdits, type Edit } from './fix/edits.js';
 import { WINDOWS_BASE } from './image/catalog/resolve.js';
-import { parseSshd, refreshDerived, sshdCommandLine, sshdIncludeDoubts, sshdIncludeId, sudoAllows } from './shell/commands/config.js';
+import { CONTAINER_HOST, parseSshd, parseSudoers, refreshDerived, sshdCommandLine, sshdIncludeDoubts, sshdIncludeId, sudoAllows, sudoRequiresTty, type SudoHostName } from './shell/commands/config.js';
 import { condaActivation, condaNotOnPath, condaRunArgs, findPythonEnv, isCondaRun, pythonUserBase } from './shell/commands/packages.js';
 import { runRules } from './rules/registry.js';
 import { unknownId } from './rules/util.js';
@@ -260,7 +260,29 @@ function keyPathsFor(a: { image: ImageState; process: Process; run: RunContext; 
   return out;
 }
 
-function sudoStatus(image: ImageState, process: Process): SudoStatus {
+/**
+ * The host name a run gives its container (sudo matches host lists against it): `--hostname`
+ * (`-h`), compose's `hostname:`; a pod's is its name, and under `--network host` or `--uts host`
+ * the host's, neither known here; else the container id the engine makes up.
+ */
+function runHostName(run: RunContext): SudoHostName {
+  const last = (k: string) => run.options?.[k]?.at(-1)?.replace(/^"(.*)"$/, '$1');
+  const given = last('hostname');
+  if (given) return { name: given };
+  if (run.tool === 'kubernetes') return { unknown: "a pod's host name is its name" };
+  if (last('network') === 'host' || last('net') === 'host' || last('network_mode') === 'host' || last('uts') === 'host') return { unknown: "the host's name" };
+
+  return CONTAINER_HOST;
+}
+
+/** Whether the run gives the container a terminal: `docker run -t`, compose's `tty: true`. */
+function runHasTty(run: RunContext): boolean {
+  const v = run.options?.tty?.at(-1);
+
+  return v !== undefined && ['', 'true', '1', 'TRUE', 'True'].includes(v);
+}
+
+function sudoStatus(image: ImageState, process: Process, run: RunContext): SudoStatus {
   const installed = image.packages.sudo !== undefined;
   if (!installed) return { installed, usable: false, nopasswd: false, reason: 'sudo is not installed in the image' };
   // setuid sudo gets its capabilities back from the bounding set: without CAP_SETGID it cannot
@@ -281,7 +303,14 @@ function sudoStatus(image: ImageState, process: Process): SudoStatus {
   if (process.noNewPrivileges) {
     return { installed, usable: false, nopasswd: false, reason: 'no-new-privileges stops setuid sudo from gaining root' };
   }
-  const r = sudoAllows(image, { name: process.userName, uid: process.uid, groups: process.groups });
+  const user = { name: process.userName, uid: process.uid, groups: process.groups };
+  // `Defaults requiretty`: without `docker run -t` the workload has no terminal, and sudo stops
+  // before it asks anything (measured: sudo/requiretty, where the run has no -t).
+  const tty = sudoRequiresTty(image, parseSudoers(image), user);
+  if (tty && !runHasTty(run)) {
+    return { installed, usable: false, nopasswd: false, reason: `Defaults requiretty in ${tty.file}${tty.line !== undefined ? ` (Dockerfile line ${tty.line})` : ''} and the run gives no terminal (docker run -t would): sudo: sorry, you must have a tty to run sudo` };
+  }
+  const r = sudoAllows(image, user, undefined, undefined, runHostName(run));
   // A sudoers file whose text the build lost may hold a rule for this user.
   const lost = image.unknowns.find((u) => u.paths.some((p) => p === '/etc/sudoers' || p.startsWith('/etc/sudoers.d')));
   if (!r.usable && lost) {
@@ -290,6 +319,7 @@ function sudoStatus(image: ImageState, process: Process): SudoStatus {
   }
 
   const out: SudoStatus = { installed, usable: r.usable, nopasswd: r.nopasswd, reason: r.reason };
+  if (r.unsure) out.unsure = true;
   if (r.only !== undefined) out.only = r.only;
   return out;
 }
@@ -758,7 +788,7 @@ export function analyze(input: AnalyzeInput): Analysis {
     workdir: process.cwd,
     workdirExists: workdirRead.errno !== 'ENOENT',
     caps: [...process.caps].sort(),
-    sudo: sudoStatus(image, process),
+    sudo: sudoStatus(image, process, run),
     resolved: runtime.userResolved,
     drop: runtime.drop ? dropSummary(image, runtime.drop) : null,
     script: runtime.script

@@ -69,6 +69,38 @@ describe('sudoers are read once per analysis', () => {
   });
 });
 
+// Measured: sudo/requiretty, sudo/host-localhost, sudo/host-all (no -t, no --hostname).
+describe('identity.sudo and the run: a terminal and the host name', () => {
+  const df = (sudoers: string) => [
+    'FROM debian:bookworm',
+    'RUN apt-get update && apt-get install -y sudo && useradd -m -u 1000 alice',
+    `RUN printf '${sudoers}' > /etc/sudoers.d/alice && chmod 0440 /etc/sudoers.d/alice`,
+    'USER alice',
+    '',
+  ].join('\n');
+  const sudoOf = (sudoers: string, line: string) => analyze({ file: 'Dockerfile', text: df(sudoers), run: run(line) }).identity.sudo;
+
+  test('Defaults requiretty refuses sudo without docker run -t, and takes it with -t', () => {
+    const rule = 'Defaults requiretty\\nalice ALL=(ALL) NOPASSWD: ALL\\n';
+    const none = sudoOf(rule, 'docker run img');
+    assert.equal(none.usable, false);
+    assert.match(none.reason, /Defaults requiretty in \/etc\/sudoers.d\/alice .*sorry, you must have a tty to run sudo/);
+    assert.deepEqual([sudoOf(rule, 'docker run -t img').usable, sudoOf(rule, 'docker run -it img').nopasswd], [true, true]);
+    // Defaults for another user leave alice alone.
+    assert.equal(sudoOf('Defaults:bob requiretty\\nalice ALL=(ALL) NOPASSWD: ALL\\n', 'docker run img').usable, true);
+  });
+
+  test('a host list is matched against the container id, or the --hostname given', () => {
+    const rule = 'alice localhost=(ALL) NOPASSWD: ALL\\n';
+    assert.equal(sudoOf(rule, 'docker run img').usable, false);
+    assert.deepEqual([sudoOf(rule, 'docker run --hostname localhost img').usable, sudoOf(rule, 'docker run -h LOCALHOST img').usable], [true, true]);
+    assert.equal(sudoOf('alice ALL=(ALL) NOPASSWD: ALL\\n', 'docker run img').usable, true);
+    // Under --network host the host name is the host's: not known.
+    const host = sudoOf(rule, 'docker run --network host img');
+    assert.deepEqual([host.usable, host.unsure], [false, true]);
+  });
+});
+
 describe('a Windows base image', () => {
   test('only the assumption that says so is reported; Linux images that mention windows are not taken for one', () => {
     for (const base of ['mcr.microsoft.com/windows/servercore:ltsc2022', 'mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022', 'mcr.microsoft.com/powershell:lts-windowsservercore-ltsc2022']) {

@@ -107,20 +107,23 @@ export function isWantedText(path: string): boolean {
 
 /**
  * /etc/shadow reduced to "name:state" lines, state being one of locked, none, set, empty as
- * shadow(5) reads the password field. Hashes never leave this function.
+ * shadow(5) reads the password field. Hashes never leave this function. A line whose aging
+ * fields can stop PAM's account check (an expire day, a last change of 0, a max below 99999)
+ * keeps them after the state: "name:state:lastchg:max:inactive:expire".
  */
 export function redactShadow(text: string): string {
   const out: string[] = [];
 
   for (const line of text.split('\n')) {
     if (line.trim() === '' || line.startsWith('#')) continue;
-    const [name, pw = ''] = line.split(':');
+    const [name, pw = '', lastchg = '', , max = '', , inactive = '', expire = ''] = line.split(':');
     let state: string;
     if (pw === '') state = 'empty';
     else if (pw.startsWith('!')) state = 'locked';
     else if (pw.startsWith('$') || pw.length >= 13) state = 'set';
     else state = 'none';
-    out.push(`${name}:${state}`);
+    const aging = expire !== '' || lastchg === '0' || (max !== '' && Number(max) < 99999);
+    out.push(aging ? `${name}:${state}:${lastchg}:${max}:${inactive}:${expire}` : `${name}:${state}`);
   }
 
   return out.length > 0 ? `${out.join('\n')}\n` : '';

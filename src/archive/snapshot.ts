@@ -9,6 +9,7 @@ import type {
   ImageState,
   LoginDefs,
   PasswordState,
+  ShadowAging,
   PythonEnv,
 } from '../model/types.js';
 import { ADDUSER_BOOKWORM_DEFAULTS, SHADOW_DEFAULTS, adduserDefs, parseGroup, parseLoginDefs, parsePasswd } from '../image/accounts.js';
@@ -47,6 +48,26 @@ export function distroOf(osRelease: Record<string, string>): Distro {
   }
 
   return 'unknown';
+}
+
+/** The aging fields redactShadow keeps, as pam_unix reads them (an empty field is -1). */
+export function agingOf(redacted: string | undefined): Record<string, ShadowAging> | undefined {
+  let out: Record<string, ShadowAging> | undefined;
+  const day = (v: string) => (v === '' ? -1 : /^-?\d+$/.test(v) ? Number(v) : undefined);
+
+  for (const line of (redacted ?? '').split('\n')) {
+    const f = line.split(':');
+    if (f.length < 6) continue;
+    const [lastChange, max, inactive, expire] = f.slice(2, 6).map(day);
+    const a: ShadowAging = {};
+    if (lastChange !== undefined && lastChange !== -1) a.lastChange = lastChange;
+    if (max !== undefined) a.max = max;
+    if (inactive !== undefined) a.inactive = inactive;
+    if (expire !== undefined) a.expire = expire;
+    (out ??= {})[f[0]] = a;
+  }
+
+  return out;
 }
 
 function passwordsOf(redacted: string | undefined): Record<string, PasswordState> {
@@ -202,6 +223,8 @@ export function snapshotToState(
     passwords: passwordsOf(s.texts['/etc/shadow']),
     loginDefs: loginDefsOf(s, group),
   };
+  const aging = agingOf(s.texts['/etc/shadow']);
+  if (aging) state.accounts.aging = aging;
 
   state.pythons = detectPythons(s.fs, config.env.PATH ?? DEFAULT_PATH);
   const conda = state.pythons.find((p) => p.kind === 'conda');

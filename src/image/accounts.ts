@@ -1,7 +1,7 @@
 // Users and groups as /etc/passwd and /etc/group define them, and the id lookups that container
 // engines and shadow's tools perform on them.
 
-import type { Accounts, GroupEntry, LoginDefs, PasswdEntry } from '../model/types.js';
+import type { Accounts, GroupEntry, LoginDefs, PasswdEntry, ShadowAging } from '../model/types.js';
 
 export function parsePasswd(text: string): PasswdEntry[] {
   const out: PasswdEntry[] = [];
@@ -94,11 +94,14 @@ export const ADDUSER_BOOKWORM_DEFAULTS: Readonly<Record<string, string>> = { DIR
  * with USERGROUPS=yes; neither does USERGROUPS=no (users is then the primary group) or
  * USERS_GID=-1 (adduser.conf(5)). A numeric USERS_GID names its group.
  */
-export function adduserDefs(text: string | undefined, builtIn: Readonly<Record<string, string>> | undefined, groups: GroupEntry[]): Pick<LoginDefs, 'adduserDirMode' | 'adduserUsersGroup'> {
+export function adduserDefs(text: string | undefined, builtIn: Readonly<Record<string, string>> | undefined, groups: GroupEntry[]): Pick<LoginDefs, 'adduserDirMode' | 'adduserUsersGroup' | 'adduserNameRegex' | 'adduserSysNameRegex'> {
   const conf = readAdduserConf(text ?? '');
   const defaults = Object.keys(conf.documented).length > 0 ? conf.documented : builtIn ?? {};
   const value = (key: string): string | undefined => conf.assigned[key] ?? (defaults[key] === 'undefined' ? undefined : defaults[key]);
-  const out: Pick<LoginDefs, 'adduserDirMode' | 'adduserUsersGroup'> = {};
+  const out: Pick<LoginDefs, 'adduserDirMode' | 'adduserUsersGroup' | 'adduserNameRegex' | 'adduserSysNameRegex'> = {};
+  // The name patterns of checkname(), when the file sets them; adduser's own otherwise.
+  if (conf.assigned.NAME_REGEX !== undefined) out.adduserNameRegex = conf.assigned.NAME_REGEX;
+  if (conf.assigned.SYS_NAME_REGEX !== undefined) out.adduserSysNameRegex = conf.assigned.SYS_NAME_REGEX;
 
   const mode = value('DIR_MODE');
   if (mode !== undefined && /^0?[0-7]{3,4}$/.test(mode)) out.adduserDirMode = parseInt(mode, 8);
@@ -115,6 +118,7 @@ export function adduserDefs(text: string | undefined, builtIn: Readonly<Record<s
 export function parseLoginDefs(text: string, base: LoginDefs = SHADOW_DEFAULTS): LoginDefs {
   const out: LoginDefs = { ...base };
   const num = (v: string) => (v.startsWith('0') && v.length > 1 ? parseInt(v, 8) : parseInt(v, 10));
+  const seen = new Set<string>();
 
   for (const raw of text.split('\n')) {
     const line = raw.trim();
@@ -137,7 +141,13 @@ export function parseLoginDefs(text: string, base: LoginDefs = SHADOW_DEFAULTS):
       case 'USERGROUPS_ENAB': out.usergroupsEnab = value.toLowerCase() === 'yes'; break;
       default: break;
     }
+    seen.add(key);
   }
+  // get_ranges() of find_new_uid.c/find_new_gid.c: without SYS_UID_MAX (commented out in
+  // Debian's file) the system range ends one below UID_MIN; the same for groups. Text appended
+  // to a file read before keeps an earlier SYS_UID_MAX that differs from that.
+  if (seen.has('UID_MIN') && !seen.has('SYS_UID_MAX') && base.sysUidMax === base.uidMin - 1) out.sysUidMax = out.uidMin - 1;
+  if (seen.has('GID_MIN') && !seen.has('SYS_GID_MAX') && base.sysGidMax === base.gidMin - 1) out.sysGidMax = out.gidMin - 1;
 
   return out;
 }
@@ -318,24 +328,50 @@ export function resolveExecUser(acc: Accounts, spec: string, current: { uid: num
 }
 
 /**
- * The id shadow's useradd/groupadd would pick (find_new_uid.c): for normal accounts one above
- * the highest id in use within [min, max]; for system accounts the highest free id counting
- * down from the system maximum.
+ * The id shadow's useradd/groupadd pick when none is given (find_new_uid.c / find_new_gid.c,
+ * shadow 4.13 as Debian 12 ships it; the same search for uids and gids):
+ * - normal accounts: one above the highest id in use within [min, max] (min when none is);
+ *   past max, the lowest free id from min upwards;
+ * - system accounts: one below the LOWEST id in use within [min, max] (max when none is), so a
+ *   gap above a taken id is not reused (`useradd -r -u 990 a && useradd -r b` gives b 989, not
+ *   999); below min, the highest free id from max downwards;
+ * - ids that also mean -1 to 16- or 32-bit callers (65535, 4294967295) are never picked
+ *   (check_uid's EINVAL).
+ * -1 when the range has no free id ("Can't get unique UID").
  */
 export function nextFreeId(used: number[], min: number, max: number, system: boolean): number {
   const taken = new Set(used);
+  const free = (id: number) => !taken.has(id) && id !== 65535 && id !== 4294967295;
 
   if (system) {
-    for (let id = max; id >= min; id--) if (!taken.has(id)) return id;
+    let lowest = max;
+    for (const u of used) if (u <= lowest && u >= min) lowest = u - 1;
+    if (lowest < min) lowest = max;
+    for (let id = lowest; id >= min; id--) if (free(id)) return id;
+    if (lowest !== max) for (let id = max; id > lowest; id--) if (free(id)) return id;
     return -1;
   }
 
-  const inRange = used.filter((u) => u >= min && u <= max);
-  const highest = inRange.length > 0 ? Math.max(...inRange) : min - 1;
-  if (highest + 1 <= max) return highest + 1;
-  for (let id = min; id <= max; id++) if (!taken.has(id)) return id;
+  let highest = min;
+  for (const u of used) if (u >= highest && u <= max) highest = u + 1;
+  if (highest > max) highest = min;
+  for (let id = highest; id <= max; id++) if (free(id)) return id;
+  if (highest !== min) for (let id = min; id < highest; id++) if (free(id)) return id;
 
   return -1;
+}
+
+/**
+ * The gid useradd gives a new user's own group (find_new_gid with the uid as the preferred id):
+ * the uid itself when no group has it and it lies within [preferred minimum, max], where the
+ * minimum is 1 for a system account (get_ranges: "A requested ID is allowed to be below the
+ * autoselect range") and GID_MIN otherwise; else the search of nextFreeId.
+ */
+export function userGroupGid(usedGids: number[], uid: number, min: number, max: number, system: boolean): number {
+  const preferredMin = system ? 1 : min;
+  if (uid >= preferredMin && uid <= max && uid !== 65535 && !usedGids.includes(uid)) return uid;
+
+  return nextFreeId(usedGids, min, max, system);
 }
 
 /** The lowest free id counting up from min: Debian's adduser and BusyBox adduser allocate so. */
@@ -362,8 +398,16 @@ export function cloneAccounts(acc: Accounts): Accounts {
     group,
     // useradd and passwd add names: a spread copy makes each addition cost ~1 us (see copyRecord).
     passwords: Object.assign({}, acc.passwords),
+    ...(acc.aging ? { aging: cloneAging(acc.aging) } : {}),
     loginDefs: { ...acc.loginDefs },
   };
+}
+
+function cloneAging(aging: Record<string, ShadowAging>): Record<string, ShadowAging> {
+  const out: Record<string, ShadowAging> = {};
+  for (const name in aging) out[name] = { ...aging[name] };
+
+  return out;
 }
 
 /** What `id` prints for a process: uid=1000(alice) gid=1000(alice) groups=1000(alice),27(sudo) */
@@ -380,4 +424,71 @@ export function formatId(acc: Accounts, uid: number, gid: number, groups: number
     `uid=${uid}${u ? `(${u.name})` : ''} gid=${gid}${g ? `(${g.name})` : ''} ` +
     `groups=${groups.map(name).join(',')}`
   );
+}
+
+// ---------------------------------------------------------------- shadow aging and PAM
+
+/** Today in days since 1970-01-01, as shadow (gettime()/DAY) and pam_unix (time()/86400) count. */
+export function today(now: number = Date.now()): number {
+  return Math.floor(now / 86400000);
+}
+
+/**
+ * A date as shadow's strtoday() reads it for `-e`/`-E`/`-d`: empty is -1 (the field emptied),
+ * a number (optionally negative) is days since the epoch, `YYYY-MM-DD` that day (UTC, the
+ * containers' zone); 'unknown' for the other forms get_date() takes; 'invalid' for text that is
+ * no date at all, which the tools refuse.
+ */
+export function shadowDate(text: string): number | 'unknown' | 'invalid' {
+  if (text === '') return -1;
+  if (/^-? *\d+$/.test(text)) return Number(text.replace(/ /g, ''));
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
+  if (m) {
+    const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+    const d = new Date(t);
+    if (d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3])) return 'invalid';
+    return Math.floor(t / 86400000);
+  }
+  // get_date() also reads month names, relative days ("tomorrow", "+1 week"), times of day.
+  return /[a-z]/i.test(text) || /[/:]/.test(text) ? 'unknown' : 'invalid';
+}
+
+/** Set aging fields of an account, making its record when it has none. */
+export function setAging(acc: Accounts, name: string, fields: ShadowAging): void {
+  acc.aging ??= {};
+  acc.aging[name] = { ...acc.aging[name], ...fields };
+}
+
+export type AccountCheck =
+  | { result: 'ok' }
+  | { result: 'unknown'; why: string }
+  | { result: 'expired' | 'authtok-expired' | 'new-authtok'; message: string };
+
+/**
+ * pam_unix's account check (pam_unix_acct.c and passverify.c check_shadow_expiry, Linux-PAM
+ * 1.5): the account has expired when today >= its expire day (PAM_ACCT_EXPIRED); a last
+ * change of 0 asks for a new password at once ("administrator enforced",
+ * PAM_NEW_AUTHTOK_REQD); a change dated in the future passes; past max + inactive days the
+ * password has expired for good (PAM_AUTHTOK_EXPIRED); past max days it must be changed
+ * ("password expired"). Each prints its remark before su fails.
+ */
+export function pamAccountCheck(acc: Accounts, name: string, day: number = today()): AccountCheck {
+  const a = acc.aging?.[name];
+  if (!a) return { result: 'ok' };
+  if (a.unknown) return { result: 'unknown', why: `the aging fields of ${name} in /etc/shadow are not known` };
+  const expired = 'Your account has expired; please contact your system administrator.';
+  if (a.expire !== undefined && a.expire !== -1 && day >= a.expire) return { result: 'expired', message: expired };
+  if (a.lastChange === 0) {
+    return { result: 'new-authtok', message: 'You are required to change your password immediately (administrator enforced).' };
+  }
+  const max = a.max ?? -1;
+  if (max === -1) return { result: 'ok' };
+  if (a.lastChange === undefined) return { result: 'unknown', why: `the last password change of ${name} is not known` };
+  if (day < a.lastChange) return { result: 'ok' };
+  const inactive = a.inactive ?? -1;
+  const since = day - a.lastChange;
+  if (inactive !== -1 && since > max && since > inactive && since > max + inactive) return { result: 'authtok-expired', message: expired };
+  if (since > max) return { result: 'new-authtok', message: 'You are required to change your password immediately (password expired).' };
+
+  return { result: 'ok' };
 }

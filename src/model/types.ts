@@ -133,6 +133,9 @@ export interface LoginDefs {
   homeMode?: number;
   /** DIR_MODE of adduser.conf (Debian's adduser). */
   adduserDirMode?: number;
+  /** NAME_REGEX and SYS_NAME_REGEX of adduser.conf when it sets them (else adduser's defaults). */
+  adduserNameRegex?: string;
+  adduserSysNameRegex?: string;
   /**
    * The group Debian's adduser (3.124 on, Debian 12) adds each new normal user to as a
    * supplementary group (USERS_GROUP, `users`); '' when it adds none (older adduser, or
@@ -146,11 +149,31 @@ export interface LoginDefs {
 
 export type PasswordState = 'locked' | 'none' | 'set' | 'empty';
 
+/**
+ * The aging fields of an /etc/shadow line that PAM's pam_unix account check reads, in days
+ * since 1970-01-01, -1 for an empty field. A field left out was not set by anything the model
+ * followed (an account of the base image): it restricts nothing. `unknown`: a tool set one to
+ * a value the model could not read (a date in a form it does not parse).
+ */
+export interface ShadowAging {
+  /** Field 3, the last password change; 0 asks for a change at once (`passwd -e`). */
+  lastChange?: number;
+  /** Field 5, the most days a password is good for. */
+  max?: number;
+  /** Field 7, the days of inactivity after it has run out. */
+  inactive?: number;
+  /** Field 8, the day the account expires (`usermod -e`, `chage -E`, `useradd -e`). */
+  expire?: number;
+  unknown?: boolean;
+}
+
 export interface Accounts {
   passwd: PasswdEntry[];
   group: GroupEntry[];
   /** From /etc/shadow when known: whether each account has a usable password. */
   passwords: Record<string, PasswordState>;
+  /** From /etc/shadow when known: the aging fields of the accounts that have any set. */
+  aging?: Record<string, ShadowAging>;
   loginDefs: LoginDefs;
 }
 
@@ -180,6 +203,8 @@ export interface SudoRule {
   runasGroups?: string[];
   /** An explicit PASSWD: tag, which asks for a password even under `Defaults !authenticate`. */
   passwd?: boolean;
+  /** The rule's host list, aliases expanded ('!' kept); absent when it is ALL. */
+  hosts?: string[];
   /**
    * An explicit SETENV: (true) or NOSETENV: (false) tag: whether the user may set variables on
    * sudo's command line (`sudo VAR=value cmd`) and keep the environment with -E (sudoers(5)).

@@ -2492,6 +2492,9 @@ class Walker {
       const next = { ...defs, adduserUsersGroup: defs.adduserUsersGroup ?? (defs.adduserDirMode === 0o700 ? 'users' : '') };
       const mode = assigned.DIR_MODE;
       if (mode !== undefined && /^0?[0-7]{3,4}$/.test(mode)) next.adduserDirMode = parseInt(mode, 8);
+      // The name patterns adduser's checkname() holds new names to.
+      if (assigned.NAME_REGEX !== undefined) next.adduserNameRegex = assigned.NAME_REGEX;
+      if (assigned.SYS_NAME_REGEX !== undefined) next.adduserSysNameRegex = assigned.SYS_NAME_REGEX;
       // Only an adduser that adds users to a group at all (3.124 on) is changed by these.
       if (next.adduserUsersGroup !== '') {
         if (assigned.USERS_GID === '-1' || assigned.USERGROUPS?.toLowerCase() === 'no') next.adduserUsersGroup = '';

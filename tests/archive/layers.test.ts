@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ArchiveError, scanLayers, redactShadow, type ImageSnapshot } from '../../src/archive/layers.js';
-import { snapshotToState } from '../../src/archive/snapshot.js';
+import { agingOf, snapshotToState } from '../../src/archive/snapshot.js';
 import { gz, layer, makeTar, rawHeader, sha256, zstd, type Member } from './helpers.js';
 
 async function scan(...layers: Member[][]): Promise<ImageSnapshot> {
@@ -176,6 +176,15 @@ describe('scanLayers: texts that matter', () => {
     assert.equal(s.texts['/etc/shadow'], 'root:set\ndev:locked\nnobody:none\nopen:empty\n');
     assert.doesNotMatch(JSON.stringify(s.texts), /\$y\$|\$6\$/);
     assert.equal(redactShadow(''), '');
+    // Aging fields that can stop PAM's account check are kept beside the state, never the hash.
+    assert.equal(
+      redactShadow('svc:!:19000:0:99999:7::1:\npw:$6$x$y:0:0:99999:7:::\nold:*:19000:0:30:7:5::\n'),
+      'svc:locked:19000:99999::1\npw:set:0:99999::\nold:none:19000:30:5:\n',
+    );
+    assert.deepEqual(agingOf('root:set\nsvc:locked:19000:99999::1\npw:set:0:99999::\n'), {
+      svc: { lastChange: 19000, max: 99999, inactive: -1, expire: 1 },
+      pw: { lastChange: 0, max: 99999, inactive: -1, expire: -1 },
+    });
   });
 
   test('a text over the limit is dropped with a warning, not truncated', async () => {

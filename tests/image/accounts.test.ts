@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import {
   formatId,
   nextFreeId,
+  pamAccountCheck,
+  shadowDate,
+  userGroupGid,
   parseGroup,
   parseLoginDefs,
   parsePasswd,
@@ -68,6 +71,37 @@ describe('ids and formatting', () => {
 
   test('system accounts count down from SYS_UID_MAX', () => {
     assert.equal(nextFreeId([0, 999], 101, 999, true), 998);
+    assert.equal(nextFreeId([0, 42, 65534], 101, 999, true), 999);
+  });
+
+  // shadow 4.13 find_new_uid.c: one below the lowest system id in use, the gap above kept.
+  test('system accounts go below the lowest id in use; normal ones above the highest', () => {
+    assert.equal(nextFreeId([0, 990], 101, 999, true), 989);
+    assert.equal(nextFreeId([0, 500, 990, 999], 101, 999, true), 499);
+    // An id at the bottom of the range: the highest free id from the top.
+    assert.equal(nextFreeId([101, 999, 998], 101, 999, true), 997);
+    assert.equal(nextFreeId([0, 1000, 5000], 1000, 60000, false), 5001);
+    // The highest at the top of the range: the lowest free id from the bottom.
+    assert.equal(nextFreeId([1000, 1001, 60000], 1000, 60000, false), 1002);
+    assert.equal(nextFreeId([101, 102], 101, 102, true), -1);
+  });
+
+  test('65535 is never picked (check_uid: it is -1 to 16-bit callers)', () => {
+    assert.equal(nextFreeId([65534], 1000, 70000, false), 65536);
+    assert.equal(nextFreeId([65536], 65535, 65536, true), -1);
+  });
+
+  test('the user group gid prefers the uid, from 1 for system accounts', () => {
+    assert.equal(userGroupGid([0, 100], 50, 101, 999, true), 50);
+    assert.equal(userGroupGid([0, 100], 500, 1000, 60000, false), 1000);
+    assert.equal(userGroupGid([0, 100, 1000], 1000, 1000, 60000, false), 1001);
+  });
+
+  test('without SYS_UID_MAX the system range ends below UID_MIN (get_ranges)', () => {
+    const d = parseLoginDefs('UID_MIN 500\nGID_MIN 600\n');
+    assert.deepEqual([d.sysUidMax, d.sysGidMax], [499, 599]);
+    const e = parseLoginDefs('UID_MIN 500\nSYS_UID_MAX 300\n');
+    assert.deepEqual([e.sysUidMax, e.sysGidMax], [300, 999]);
   });
 
   test('id output', () => {
@@ -82,5 +116,40 @@ describe('ids and formatting', () => {
     assert.equal(d.umask, 0o027);
     assert.equal(d.homeMode, 0o750);
     assert.equal(d.usergroupsEnab, false);
+  });
+});
+
+// pam_unix check_shadow_expiry (Linux-PAM 1.5) on the fields shadow's tools write.
+describe('shadow aging and the PAM account check', () => {
+  const withAging = (aging: Accounts['aging']): Accounts => ({ ...acc, aging });
+  const day = 20000;
+
+  test('shadowDate reads strtoday()\'s forms', () => {
+    assert.deepEqual(
+      ['', '-1', '0', '1', '2000-01-01', '1970-01-02', '2020-13-45', 'tomorrow', '12/31/2030', '1.5'].map(shadowDate),
+      [-1, -1, 0, 1, 10957, 1, 'invalid', 'unknown', 'unknown', 'invalid'],
+    );
+  });
+
+  test('an expire day reached or past is an expired account; -1 or none is not', () => {
+    const expired = 'Your account has expired; please contact your system administrator.';
+    assert.deepEqual(pamAccountCheck(withAging({ svc: { expire: day } }), 'svc', day), { result: 'expired', message: expired });
+    assert.deepEqual(pamAccountCheck(withAging({ svc: { expire: day + 1 } }), 'svc', day), { result: 'ok' });
+    assert.deepEqual(pamAccountCheck(withAging({ svc: { expire: -1 } }), 'svc', day), { result: 'ok' });
+    assert.deepEqual(pamAccountCheck(withAging(undefined), 'svc', day), { result: 'ok' });
+  });
+
+  test('a last change of 0 asks for a new password; the expiry is checked first', () => {
+    assert.equal(pamAccountCheck(withAging({ svc: { lastChange: 0 } }), 'svc', day).result, 'new-authtok');
+    assert.equal(pamAccountCheck(withAging({ svc: { lastChange: 0, expire: 1 } }), 'svc', day).result, 'expired');
+  });
+
+  test('max and inactive days count from the last change', () => {
+    assert.equal(pamAccountCheck(withAging({ svc: { lastChange: day, max: 0 } }), 'svc', day).result, 'ok');
+    assert.equal(pamAccountCheck(withAging({ svc: { lastChange: day - 1, max: 0 } }), 'svc', day).result, 'new-authtok');
+    assert.equal(pamAccountCheck(withAging({ svc: { lastChange: day - 10, max: 2, inactive: 3 } }), 'svc', day).result, 'authtok-expired');
+    assert.equal(pamAccountCheck(withAging({ svc: { lastChange: day + 5, max: 0 } }), 'svc', day).result, 'ok');
+    // A max with no known last change (an account of the base image): not known.
+    assert.equal(pamAccountCheck(withAging({ svc: { max: 5 } }), 'svc', day).result, 'unknown');
   });
 });

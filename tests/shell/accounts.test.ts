@@ -261,6 +261,51 @@ describe('Debian adduser and addgroup', () => {
     const r = run(handlers, makeCtx(makeState(), userIdent(1000, 1000, '/home/me')), 'adduser alice');
     assert.deepEqual([r.status, r.stderr], [1, ['adduser: Only root may add a user or group to the system.']]);
   });
+
+  // adduser 3.134's checkname() (measured: accounts/adduser-uppercase-name, -dotted-name,
+  // -system-uppercase, addgroup-uppercase).
+  const regexWords = (prog: string, v: string) => [
+    `${prog}: Please enter a username matching the regular expression`,
+    `            configured via the ${v} configuration variable.  Use the`,
+    "            `--allow-bad-names' option to relax this check or reconfigure",
+    `            ${v} in configuration.`,
+  ];
+  const nameCases: [string, number, string[] | undefined][] = [
+    ["adduser --disabled-password --gecos '' John", 1, regexWords('adduser', 'NAME_REGEX')],
+    ["adduser --disabled-password --gecos '' jane.doe", 1, regexWords('adduser', 'NAME_REGEX')],
+    ['adduser --system Svc', 1, regexWords('adduser', 'SYS_NAME_REGEX')],
+    ['addgroup Team', 1, regexWords('addgroup', 'NAME_REGEX')],
+    ['addgroup --system Team', 1, regexWords('addgroup', 'SYS_NAME_REGEX')],
+    ['adduser --disabled-password --allow-bad-names John', 0, undefined],
+    ['adduser --disabled-password --force-badname jane.doe', 0, undefined],
+    // SYS_NAME_REGEX takes a leading underscore; NAME_REGEX does not.
+    ['adduser --system _svc', 0, undefined],
+    ['adduser --disabled-password _svc', 1, regexWords('adduser', 'NAME_REGEX')],
+    // A trailing $ (Samba machine accounts) is in both patterns.
+    ['adduser --disabled-password host$', 0, undefined],
+    // Outside IEEE Std 1003.1: --allow-bad-names is not enough, --allow-all-names is.
+    ['adduser --disabled-password --allow-bad-names caf\u00e9', 1, undefined],
+    ['adduser --disabled-password --allow-all-names caf\u00e9', 0, undefined],
+    // Checks no option turns off.
+    ['adduser --disabled-password --allow-all-names 1234', 1, ['adduser: To avoid ambiguity with numerical UIDs, usernames which', '            consist of only digits are not allowed.']],
+    [`adduser --disabled-password --allow-all-names ${'a'.repeat(33)}`, 1, undefined],
+    ['adduser --disabled-password --allow-all-names -- -x', 1, undefined],
+    // Two names add a user to a group: no name is checked.
+    ['adduser root Staff', 1, ["adduser: The group `Staff' does not exist."]],
+  ];
+  for (const [line, status, stderr] of nameCases) {
+    test(`adduser name check: ${line}`, () => {
+      const r = run(handlers, makeCtx(makeState()), line);
+      assert.equal(r.status, status);
+      if (stderr) assert.deepEqual(r.stderr, stderr);
+    });
+  }
+
+  test("adduser.conf's own NAME_REGEX is the one held to", () => {
+    const state = makeState();
+    state.accounts.loginDefs.adduserNameRegex = '^[A-Za-z][-A-Za-z0-9_.]*$';
+    assert.equal(run(handlers, makeCtx(state), 'adduser --disabled-password John.Doe').status, 0);
+  });
 });
 
 describe('BusyBox adduser and addgroup (Alpine)', () => {
@@ -425,6 +470,30 @@ describe('usermod, userdel, groupadd, gpasswd, passwords', () => {
     assert.equal(groupByName(state.accounts, 'data')!.gid, 1000);
     run(handlers, makeCtx(state), 'groupadd -r sys2');
     assert.equal(groupByName(state.accounts, 'sys2')!.gid, 999);
+  });
+
+  // shadow 4.13's find_new_uid/find_new_gid (measured: accounts/system-uid-below-lowest,
+  // accounts/groupadd-system-below-lowest): system ids go one below the lowest system id in use.
+  test('useradd -r after a system uid 990 takes 989 (below the lowest), not 999', () => {
+    const state = makeState();
+    assert.equal(run(handlers, makeCtx(state), 'useradd -r -u 990 sysa').status, 0);
+    assert.equal(run(handlers, makeCtx(state), 'useradd -r sysb').status, 0);
+    const b = userByName(state.accounts, 'sysb')!;
+    assert.deepEqual([b.uid, b.gid], [989, 989]);
+    assert.equal(groupByName(state.accounts, 'sysa')!.gid, 990);
+  });
+
+  test('groupadd -r after a system gid 990 takes 989; a system user group prefers the uid even below SYS_GID_MIN', () => {
+    const state = makeState();
+    run(handlers, makeCtx(state), 'groupadd -r -g 990 g1');
+    run(handlers, makeCtx(state), 'groupadd -r g2');
+    assert.equal(groupByName(state.accounts, 'g2')!.gid, 989);
+    // get_ranges(): a preferred id of a system account may lie below the autoselect range.
+    run(handlers, makeCtx(state), 'useradd -r -u 70 low');
+    assert.equal(userByName(state.accounts, 'low')!.gid, 70);
+    // A normal user group does not take a uid below GID_MIN: the next normal gid instead.
+    run(handlers, makeCtx(state), 'useradd -u 500 five');
+    assert.equal(userByName(state.accounts, 'five')!.gid, 1000);
   });
 
   test('userdel -r removes the home; the missing mail spool is only a warning', () => {

@@ -62,10 +62,11 @@ export function makeState(o: StateOptions = {}): ImageState {
   s.base = o.base ?? 'debian:bookworm';
   s.accounts.passwd = parsePasswd(o.passwd ?? DEBIAN_PASSWD);
   s.accounts.group = parseGroup(o.group ?? DEBIAN_GROUP);
+  // Debian 12: SYS_UID_MIN/SYS_GID_MIN commented out in login.defs, shadow's built-in 101.
   s.accounts.loginDefs = {
     ...SHADOW_DEFAULTS,
-    sysUidMin: 100,
-    sysGidMin: 100,
+    sysUidMin: 101,
+    sysGidMin: 101,
     defaultShell: '/bin/sh',
     homeMode: o.homeMode,
     adduserDirMode: o.adduserDirMode,

@@ -3,7 +3,7 @@
 // them in the oracle (failures/sudo-one-command*).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { commandMatches, refreshDerived, RUNAS_ROOT, runasMatches, sudoAllows, type SudoRunas } from '../../src/shell/commands/config.js';
+import { commandMatches, CONTAINER_HOST, refreshDerived, RUNAS_ROOT, runasMatches, sudoAllows, sudoHostMatches, type SudoRunas } from '../../src/shell/commands/config.js';
 import { runScript } from '../../src/shell/interpret.js';
 import { as, image, run } from './run-fixture.js';
 
@@ -319,5 +319,67 @@ describe('sudo -S: the password from standard input (measured: failures/sudo-S-*
     refreshDerived(s);
     const out = run(s, "sudo -n -u '#1005' true", 'alice');
     assert.deepEqual([out.status, out.stderr], [1, ['sudo: unknown user #1005']]);
+  });
+});
+
+// sudo 1.9.13 match.c: the last item of a host list that matches decides (measured:
+// sudo/host-localhost, sudo/host-all, sudo/host-localhost-build).
+describe('host lists', () => {
+  const named = { name: 'web1.example.com' };
+  const cases: [string[], Parameters<typeof sudoHostMatches>[1], boolean | undefined][] = [
+    [['ALL'], CONTAINER_HOST, true],
+    [['localhost'], CONTAINER_HOST, false],
+    [['localhost'], { name: 'localhost' }, true],
+    [['WEB1'], named, true],
+    [['web1.example.com'], named, true],
+    [['web*'], named, true],
+    [['db*'], named, false],
+    [['ALL', '!web1'], named, false],
+    [['!web1', 'ALL'], named, true],
+    // sudo's interface list leaves loopback out; the container's own addresses are not known.
+    [['127.0.0.1'], CONTAINER_HOST, false],
+    [['10.0.0.0/8'], CONTAINER_HOST, undefined],
+    // A container id: only a pattern or a name of that shape could be it.
+    [['*'], CONTAINER_HOST, true],
+    [['0fc2edd647e7'], CONTAINER_HOST, undefined],
+    [['web*'], CONTAINER_HOST, undefined],
+    [['localhost'], { unknown: "the host's name" }, undefined],
+    [['+admins'], named, false],
+  ];
+  for (const [items, host, want] of cases) {
+    test(`${items.join(', ')} on ${JSON.stringify(host)}`, () => assert.equal(sudoHostMatches(items, host), want));
+  }
+
+  test('a rule for another host does not let sudo through; a Host_Alias is expanded', () => {
+    const user = { name: 'alice', uid: 1000, groups: [1000] };
+    assert.equal(sudoAllows(withRule('alice localhost=(ALL) NOPASSWD: ALL\n', []), user).usable, false);
+    assert.equal(sudoAllows(withRule('Host_Alias HERE = ALL\nalice HERE=(ALL) NOPASSWD: ALL\n', []), user).usable, true);
+    assert.equal(sudoAllows(withRule('alice localhost=(ALL) NOPASSWD: ALL\n', []), user, undefined, undefined, { name: 'localhost' }).usable, true);
+  });
+
+  test('in a BuildKit step the host is buildkitsandbox; a rule for localhost asks a password', () => {
+    const s = withRule('alice buildkitsandbox=(ALL) NOPASSWD: ALL\n', [], ROOT_ONLY);
+    assert.equal(run(s, 'sudo -n true', 'alice').status, 0);
+    const t = withRule('alice localhost=(ALL) NOPASSWD: ALL\n', [], ROOT_ONLY);
+    const out = run(t, 'sudo -n true', 'alice');
+    assert.deepEqual([out.status, out.stderr], [1, ['sudo: a password is required']]);
+  });
+});
+
+// sudoers.c sudoers_policy_main: `Defaults requiretty` stops sudo with no terminal, root's
+// too, before a password is asked (measured: sudo/requiretty-build).
+describe('Defaults requiretty in a build step', () => {
+  const tty = ['sudo: sorry, you must have a tty to run sudo'];
+  test('a NOPASSWD user and root both stop', () => {
+    const s = withRule('Defaults requiretty\nalice ALL=(ALL) NOPASSWD: ALL\n', [], ROOT_ONLY);
+    const a = run(s, 'sudo -n true', 'alice');
+    assert.deepEqual([a.status, a.stderr], [1, tty]);
+    const r = run(s, 'sudo true');
+    assert.deepEqual([r.status, r.stderr], [1, tty]);
+  });
+
+  test('Defaults:bob requiretty leaves alice alone; a later !requiretty turns it off', () => {
+    assert.equal(run(withRule('Defaults:bob requiretty\nalice ALL=(ALL) NOPASSWD: ALL\n', [], ROOT_ONLY), 'sudo -n true', 'alice').status, 0);
+    assert.equal(run(withRule('Defaults requiretty\nDefaults !requiretty\nalice ALL=(ALL) NOPASSWD: ALL\n', [], ROOT_ONLY), 'sudo -n true', 'alice').status, 0);
   });
 });

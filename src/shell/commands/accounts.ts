@@ -3,13 +3,17 @@
 // adduser/addgroup. Each handler mirrors the tool's own order of checks, so that the first
 // error a real build would print is the one reported here, with the same exit status.
 
-import type { Accounts, FileMeta, GroupEntry, ImageState, LoginDefs, PasswdEntry } from '../../model/types.js';
+import type { Accounts, FileMeta, GroupEntry, ImageState, LoginDefs, PasswdEntry, ShadowAging } from '../../model/types.js';
 import {
   groupByGid,
   groupByName,
   lowestFreeId,
   nextFreeId,
+  userGroupGid,
   parseId,
+  setAging,
+  shadowDate,
+  today,
   userByName,
   userByUid,
 } from '../../image/accounts.js';
@@ -480,6 +484,9 @@ const useradd: CommandHandler = (ctx, argv) => {
     if (o.key === 'help') return { status: 0 };
     if (o.key === 'uid' && !validId(parseId(v))) return res(3, `useradd: invalid user ID '${v}'`);
     if (o.key === 'gid' && !groupRef(acc, v)) return res(6, `useradd: group '${v}' does not exist`);
+    // strtoday() and getlong() as process_flags() meets -e and -f (E_BAD_ARG).
+    if (o.key === 'expire' && shadowDate(v) === 'invalid') return res(3, `useradd: invalid date '${v}'`);
+    if (o.key === 'inactive' && !/^-?\d+$/.test(v)) return res(3, `useradd: invalid numeric argument '${v}'`);
     if (o.key === 'home' && !v.startsWith('/')) return res(3, `useradd: invalid home directory '${v}'`);
     if (o.key === 'shell' && !validShell(v)) return res(3, `useradd: invalid shell '${v}'`);
     if (o.key === 'groups') {
@@ -521,7 +528,8 @@ const useradd: CommandHandler = (ctx, argv) => {
   const lock = lockFailure(ctx, 'useradd', '/etc/passwd');
   if (lock) return res(1, ...lock);
 
-  // find_new_uid(): normal accounts one above the highest in range, system ones counting down.
+  // find_new_uid(): normal accounts one above the highest in range, system ones one below the
+  // lowest (see nextFreeId).
   let uid: number;
   if (uidWanted !== undefined) {
     if (!has(p, 'nonUnique') && userByUid(acc, uidWanted)) {
@@ -539,9 +547,7 @@ const useradd: CommandHandler = (ctx, argv) => {
   let gid: number;
   if (userGroup) {
     const [min, max] = system ? [defs.sysGidMin, defs.sysGidMax] : [defs.gidMin, defs.gidMax];
-    gid = uid >= min && uid <= max && !groupByGid(acc, uid)
-      ? uid
-      : nextFreeId(allGids(acc), min, max, system);
+    gid = userGroupGid(allGids(acc), uid, min, max, system);
     if (gid < 0) return res(4, "useradd: can't create group");
     acc.group.push({ name, gid, members: [] });
   } else {
@@ -557,6 +563,9 @@ const useradd: CommandHandler = (ctx, argv) => {
 
   const pw = last(p, 'password');
   acc.passwords[name] = pw === undefined || pw.startsWith('!') || pw === '*' ? 'none' : pw === '' ? 'empty' : 'set';
+  // The shadow line: last change today, -e and -f as given (an account made already expired
+  // is written so: `useradd -e 2000-01-01`).
+  setAging(acc, name, { lastChange: today(), ...agingOptions(p) });
 
   const create = has(p, 'createHome') || (!has(p, 'noCreateHome') && !system && createHomeDefault(ctx));
   if (!create) return { status: 0 };
@@ -609,6 +618,8 @@ const usermod: CommandHandler = (ctx, argv) => {
     if (o.key === '') return res(2, badOptionLine('usermod', p), 'Usage: usermod [options] LOGIN');
     if (o.key === 'uid' && !validId(parseId(v))) return res(3, `usermod: invalid user ID '${v}'`);
     if (o.key === 'gid' && !groupRef(acc, v)) return res(6, `usermod: group '${v}' does not exist`);
+    if (o.key === 'expire' && shadowDate(v) === 'invalid') return res(3, `usermod: invalid date '${v}'`);
+    if (o.key === 'inactive' && !/^-?\d+$/.test(v)) return res(3, `usermod: invalid numeric argument '${v}'`);
     if (o.key === 'shell' && !validShell(v)) return res(3, `usermod: invalid shell '${v}'`);
     if (o.key === 'groups') {
       for (const g of v.split(',')) if (g !== '' && !groupRef(acc, g)) return res(6, `usermod: group '${g}' does not exist`);
@@ -704,6 +715,9 @@ const usermod: CommandHandler = (ctx, argv) => {
   if (has(p, 'lock')) acc.passwords[name] = 'locked';
   if (has(p, 'unlock') && acc.passwords[name] === 'locked') acc.passwords[name] = 'set';
   if (last(p, 'password') !== undefined) acc.passwords[name] = 'set';
+  // -e and -f write the shadow line's expire and inactive fields; -p a new last change.
+  const aging = { ...agingOptions(p), ...(last(p, 'password') !== undefined ? { lastChange: today() } : {}) };
+  if (Object.keys(aging).length > 0) setAging(acc, name, aging);
 
   if (newHome) {
     if (has(p, 'move') && ctx.state.fs.has(oldHome) && newHome !== oldHome) {
@@ -723,6 +737,10 @@ const usermod: CommandHandler = (ctx, argv) => {
     for (const g of acc.group) g.members = g.members.map((m) => (m === name ? newName : m));
     acc.passwords[newName] = Object.hasOwn(acc.passwords, name) ? acc.passwords[name] : 'none';
     delete acc.passwords[name];
+    if (acc.aging?.[name]) {
+      acc.aging[newName] = acc.aging[name];
+      delete acc.aging[name];
+    }
   }
 
   return { status: 0 };
@@ -755,6 +773,7 @@ const userdel: CommandHandler = (ctx, argv) => {
 
   acc.passwd = acc.passwd.filter((e) => e !== user);
   delete acc.passwords[name];
+  if (acc.aging) delete acc.aging[name];
   for (const g of acc.group) g.members = g.members.filter((m) => m !== name);
 
   const own = groupByName(acc, name);
@@ -1001,6 +1020,7 @@ const chpasswd: CommandHandler = (ctx, argv) => {
       return;
     }
     acc.passwords[user] = line.slice(colon + 1) === '' ? 'empty' : 'set';
+    setAging(acc, user, { lastChange: today() });
   });
 
   void argv;
@@ -1024,18 +1044,30 @@ const passwd: CommandHandler = (ctx, argv) => {
     return res(1, `passwd: You may not view or modify password information for ${name}.`);
   }
   if (has(p, 'status')) return { status: 0 };
-  if (ctx.ident.uid !== 0 && (has(p, 'delete') || has(p, 'lock') || has(p, 'unlock'))) {
+  if (ctx.ident.uid !== 0 && (has(p, 'delete') || has(p, 'lock') || has(p, 'unlock') || has(p, 'expire'))) {
     return res(1, 'passwd: Permission denied.');
   }
 
-  if (has(p, 'delete')) acc.passwords[name] = 'empty';
-  else if (has(p, 'lock')) acc.passwords[name] = 'locked';
+  // -x and -i set the shadow line's max and inactive days (passwd.c update_shadow()).
+  const aging: ShadowAging = {};
+  for (const [key, field] of [['maxDays', 'max'], ['inactive', 'inactive']] as const) {
+    const v = last(p, key);
+    if (v !== undefined && /^-?\d+$/.test(v)) aging[field] = Number(v);
+  }
+  if (has(p, 'delete')) {
+    acc.passwords[name] = 'empty';
+    aging.lastChange = today();
+  } else if (has(p, 'lock')) acc.passwords[name] = 'locked';
   else if (has(p, 'unlock')) {
     if (acc.passwords[name] === 'locked') acc.passwords[name] = 'set';
   } else if (has(p, 'expire')) {
-    // Forcing a change at next login does not alter whether a password exists.
+    // The last change becomes 0: PAM asks for a new password at the next login or su.
+    aging.lastChange = 0;
+  } else if (['maxDays', 'minDays', 'warnDays', 'inactive'].some((k) => has(p, k))) {
+    // Only the aging fields change.
   } else if (ctx.stdin !== undefined && ctx.stdin.trim() !== '') {
     acc.passwords[name] = 'set';
+    aging.lastChange = today();
   } else {
     // Interactive: no terminal in a build, so PAM's conversation fails.
     return res(
@@ -1044,8 +1076,92 @@ const passwd: CommandHandler = (ctx, argv) => {
       'passwd: password unchanged',
     );
   }
+  if (Object.keys(aging).length > 0) setAging(acc, name, aging);
 
   return { status: 0, stdout: 'passwd: password changed.\n' };
+};
+
+/** The shadow fields -e (expire date) and -f (inactive days) of useradd and usermod set. */
+function agingOptions(p: ReturnType<typeof getopt>): ShadowAging {
+  const out: ShadowAging = {};
+  const e = last(p, 'expire');
+  if (e !== undefined) {
+    const day = shadowDate(e);
+    if (typeof day === 'number') out.expire = day;
+    else out.unknown = true;
+  }
+  const f = last(p, 'inactive');
+  if (f !== undefined) out.inactive = Number(f);
+
+  return out;
+}
+
+const CHAGE_SPEC: Record<string, string> = {
+  'd:': 'lastDay', 'lastday:': 'lastDay',
+  'E:': 'expire', 'expiredate:': 'expire',
+  'I:': 'inactive', 'inactive:': 'inactive',
+  'm:': 'minDays', 'mindays:': 'minDays',
+  'M:': 'maxDays', 'maxdays:': 'maxDays',
+  'W:': 'warnDays', 'warndays:': 'warnDays',
+  l: 'list', list: 'list',
+  i: 'iso', iso8601: 'iso',
+  h: 'help', help: 'help',
+};
+
+/**
+ * shadow chage (src/chage.c, 4.13): process_flags() reads each value as it meets it (a date by
+ * strtoday(), invalid: "invalid date", the days by getlong(), usage exit 2), check_flags()
+ * wants one name and -l alone, then only root may change anything (`Permission denied.`, 1),
+ * then the user must exist. -d sets the last change (0: change at the next login), -E the
+ * expire day (-1 or '' never), -M the max days, -I the inactive days; with no option chage asks
+ * for each value, which a build's empty input leaves as they were.
+ */
+const chage: CommandHandler = (ctx, argv) => {
+  const acc = ctx.state.accounts;
+  const rootFlag = rootFlagMissing('chage', argv.slice(1), true);
+  if (rootFlag) return rootFlag;
+  const p = getopt(argv.slice(1), CHAGE_SPEC);
+  const usage = 'Usage: chage [options] LOGIN';
+  for (const o of p.seq) {
+    if (o.key === '') return res(2, badOptionLine('chage', p), usage);
+    if (o.key === 'help') return { status: 0 };
+    if ((o.key === 'lastDay' || o.key === 'expire') && shadowDate(o.value) === 'invalid') return res(2, `chage: invalid date '${o.value}'`, usage);
+    if (['inactive', 'minDays', 'maxDays', 'warnDays'].includes(o.key) && !/^-?\d+$/.test(o.value)) {
+      return res(2, `chage: invalid numeric argument '${o.value}'`, usage);
+    }
+  }
+  if (p.operands.length !== 1) return res(2, usage);
+  const changes = ['lastDay', 'expire', 'inactive', 'minDays', 'maxDays', 'warnDays'].filter((k) => has(p, k));
+  if (has(p, 'list') && changes.length > 0) return res(2, 'chage: do not include "l" with other flags', usage);
+  if (ctx.ident.uid !== 0 && !has(p, 'list')) return res(1, 'chage: Permission denied.');
+  const name = p.operands[0];
+  const user = userByName(acc, name);
+  if (!user) return res(1, `chage: user '${name}' does not exist in /etc/passwd`);
+  if (has(p, 'list')) {
+    if (ctx.ident.uid !== 0 && ctx.ident.uid !== user.uid) return res(1, 'chage: Permission denied.');
+    return { status: 0 };
+  }
+  if (changes.length === 0) {
+    ctx.unknown(`chage ${name} asks for each aging value; what it reads without a terminal is not followed`, ['/etc/shadow']);
+    setAging(acc, name, { unknown: true });
+    return { status: 'unknown' };
+  }
+  const lock = lockFailure(ctx, 'chage', '/etc/passwd');
+  if (lock) return res(1, ...lock);
+
+  const aging: ShadowAging = {};
+  for (const [key, field] of [['lastDay', 'lastChange'], ['expire', 'expire']] as const) {
+    const v = last(p, key);
+    if (v === undefined) continue;
+    const day = shadowDate(v);
+    if (typeof day === 'number') aging[field] = day;
+    else aging.unknown = true;
+  }
+  if (has(p, 'maxDays')) aging.max = Number(last(p, 'maxDays'));
+  if (has(p, 'inactive')) aging.inactive = Number(last(p, 'inactive'));
+  setAging(acc, name, aging);
+
+  return { status: 0 };
 };
 
 // ---------------------------------------------------------------- Debian adduser / addgroup
@@ -1058,6 +1174,7 @@ const DEBIAN_ADDUSER_SPEC: Record<string, string> = {
   'gecos:': 'gecos', 'comment:': 'gecos',
   quiet: 'quiet', q: 'quiet', debug: 'debug', force: 'force',
   'force-badname': 'badname', 'allow-badname': 'badname', 'allow-bad-names': 'badname',
+  'allow-all-names': 'allowAllNames',
   'firstuid:': 'firstUid', 'lastuid:': 'lastUid', 'firstgid:': 'firstGid', 'lastgid:': 'lastGid',
   'add-extra-groups': 'extra', 'add_extra_groups': 'extra',
   'conf:': 'conf', 'encrypt-home': 'encrypt', 'no-preserve-home': 'x',
@@ -1074,6 +1191,69 @@ function debianAddToGroup(ctx: ExecContext, prog: string, user: string, group: s
   addMember(g, user);
 
   return { status: 0, stdout: `Adding user \`${user}' to group \`${group}' ...\nDone.\n` };
+}
+
+/** NAME_REGEX and SYS_NAME_REGEX when adduser.conf sets none (AdduserCommon.pm, adduser 3.134). */
+export const ADDUSER_NAME_REGEX = '^[a-z][a-z0-9_-]*\\$?$';
+export const ADDUSER_SYS_NAME_REGEX = '^[a-z_][a-z0-9_-]*\\$?$';
+
+/**
+ * checkname() of Debian's adduser 3.134, for a new user's or group's name: all digits, more
+ * than 32 bytes, or a first character `-+~` or any `:,/` or space are refused whatever the
+ * options; a name NAME_REGEX (SYS_NAME_REGEX with --system) matches is taken; otherwise
+ * --allow-all-names takes it, --allow-bad-names (--force-badname, --allow-badname) takes it
+ * when it is an IEEE Std 1003.1 name (letters, digits, `_.@-`, a final `$`), and without
+ * either adduser stops, exit 1, naming the variable (measured: `adduser John`, `jane.doe`,
+ * `adduser --system Svc`, `addgroup Team`).
+ */
+function adduserNameCheck(prog: string, name: string, system: boolean, level: 0 | 1 | 2, defs: LoginDefs): CmdResult | undefined {
+  const refuse = (...text: string[]) => res(1, `${prog}: ${text[0]}`, ...text.slice(1).map((l) => `            ${l}`));
+  if (/^\d+$/.test(name)) {
+    return refuse('To avoid ambiguity with numerical UIDs, usernames which', 'consist of only digits are not allowed.');
+  }
+  if (Buffer.byteLength(name) > 32) {
+    return refuse(
+      'Usernames must be no more than 32 bytes in length;',
+      'note that if you are using Unicode characters, the character',
+      'limit will be less than 32.',
+    );
+  }
+  if (!/^[^-+~:,\s/][^:,\s/]*$/.test(name)) {
+    return refuse(
+      'To avoid problems, the username must not start with a',
+      'dash, plus sign, or tilde, and it must not contain any of the',
+      'following: colon, comma, slash, or any whitespace characters',
+      'including spaces, tabs, and newlines.',
+    );
+  }
+  const variable = system ? 'SYS_NAME_REGEX' : 'NAME_REGEX';
+  const source = (system ? defs.adduserSysNameRegex : defs.adduserNameRegex) ?? (system ? ADDUSER_SYS_NAME_REGEX : ADDUSER_NAME_REGEX);
+  let regex: RegExp | undefined;
+  try {
+    regex = new RegExp(source);
+  } catch {
+    // A Perl pattern JavaScript does not read: its verdict is not known, the name is let through.
+    regex = undefined;
+  }
+  if (!regex || regex.test(name)) return undefined;
+  if (level < 2 && !/^[_.A-Za-z0-9][-@_.A-Za-z0-9]*\$?$/.test(name)) {
+    return refuse(
+      'To avoid problems, the username should consist only of',
+      'letters, digits, underscores, periods, at signs and dashes, and',
+      'not start with a dash (as defined by IEEE Std 1003.1-2001). For',
+      'compatibility with Samba machine accounts, $ is also supported',
+      "at the end of the username.  (Use the `--allow-all-names' option",
+      'to bypass this restriction.)',
+    );
+  }
+  if (level > 0) return undefined;
+
+  return refuse(
+    'Please enter a username matching the regular expression',
+    `configured via the ${variable} configuration variable.  Use the`,
+    "`--allow-bad-names' option to relax this check or reconfigure",
+    `${variable} in configuration.`,
+  );
 }
 
 /**
@@ -1110,6 +1290,9 @@ function debianAdduser(ctx: ExecContext, argv: string[], groupOnly: boolean): Cm
 
   const name = p.operands[0];
   const system = has(p, 'system');
+  const nameLevel = has(p, 'allowAllNames') ? 2 : has(p, 'badname') ? 1 : 0;
+  const badName = adduserNameCheck(prog, name, system, nameLevel, acc.loginDefs);
+  if (badName) return badName;
   const firstUid = Number(last(p, 'firstUid') ?? (system ? 100 : 1000));
   const lastUid = Number(last(p, 'lastUid') ?? (system ? 999 : 59999));
   const firstGid = Number(last(p, 'firstGid') ?? (system ? 100 : 1000));
@@ -1423,6 +1606,7 @@ export const handlers: Record<string, CommandHandler> = {
   gpasswd: shadowTool(gpasswd),
   chpasswd,
   passwd,
+  chage: shadowTool(chage),
   adduser,
   addgroup,
   deluser,

@@ -13,6 +13,7 @@ import {
   groupByGid,
   groupByName,
   memberGroups,
+  pamAccountCheck,
   parseId,
   userByName,
   userByUid,
@@ -20,7 +21,7 @@ import {
 import { baseName, contentsUnknown, isUnder, normalizePath, parentOf as parentOfPath, resolvePath } from '../../image/fs.js';
 import { DEFAULT_PATH } from '../../image/state.js';
 import { testExpression, type Tri } from '../test-expr.js';
-import { parseSudoers, refreshDerived, ruleSetenv, sudoEnvPolicy, sudoRootDecision, sudoRun, type SudoCommand, type SudoRunas } from './config.js';
+import { CONTAINER_HOST, parseSudoers, refreshDerived, ruleSetenv, sudoEnvPolicy, sudoRequiresTty, sudoRootDecision, sudoRun, type SudoCommand, type SudoHostName, type SudoRunas } from './config.js';
 
 // ---------------------------------------------------------------- output whose text is unknown
 
@@ -535,6 +536,8 @@ const su: CommandHandler = (ctx, argv) => {
   }
   // PAM asks for a password unless the caller is root (pam_rootok); a RUN step has no terminal.
   if (!isRoot(ctx)) return fail(busybox ? 'su: incorrect password' : 'su: Authentication failure');
+  const account = busybox ? undefined : suAccountCheck(ctx, p.user);
+  if (account) return account;
 
   const ident = loginIdentity(ctx, p.user)!;
   const refused = switchCaps(ctx, busybox ? 'busybox su' : 'su', ident);
@@ -543,6 +546,34 @@ const su: CommandHandler = (ctx, argv) => {
 
   return viaShell(ctx, ident, shellPath, p.command, p.rest, p.login, suSetup(ctx, entry, shellPath, p.login, p.preserve));
 };
+
+/**
+ * The PAM account stage su runs after pam_rootok lets root through (util-linux su-common.c
+ * supam_authenticate: pam_acct_mgmt, then pam_chauthtok(PAM_CHANGE_EXPIRED_AUTHTOK) when a new
+ * password is required). Debian's and Ubuntu's /etc/pam.d/su include common-account, whose
+ * pam_unix line is `[success=1 new_authtok_reqd=done default=ignore]` before pam_deny: an
+ * expired account (usermod -e, chage -E) prints pam_unix's remark and su fails with
+ * "Authentication failure"; a password change required (passwd -e, chage -d 0) asks for the
+ * current password, which a step cannot give: "Authentication token manipulation error"
+ * (measured: accounts/su-expired-account, su-chage-expired, su-password-expired; exit 1).
+ * runuser has no account stage (/etc/pam.d/runuser), and a locked password does not count.
+ */
+function suAccountCheck(ctx: ExecContext, user: string): CmdResult | undefined {
+  const check = pamAccountCheck(ctx.state.accounts, user);
+  if (check.result === 'ok') return undefined;
+  const debianPam = ctx.state.distro === 'debian' || ctx.state.distro === 'ubuntu';
+  if (check.result === 'unknown' || !debianPam) {
+    const why = check.result === 'unknown' ? check.why : `${ctx.state.distro}'s PAM stack for su is not modelled`;
+    ctx.unknown(`su ${user}: whether PAM's account check lets it through is not known (${why})`);
+    return unknownOutput({ status: 'unknown' });
+  }
+  if (check.result === 'new-authtok') {
+    const prompt = ctx.state.accounts.passwords[user] === 'empty' ? '' : 'Current password: ';
+    return fail(check.message, `${prompt}su: Authentication token manipulation error`);
+  }
+
+  return fail(check.message, 'su: Authentication failure');
+}
 
 /**
  * util-linux su and runuser, as root, change identity with initgroups, setgid and setuid in that
@@ -728,6 +759,10 @@ const sudo: CommandHandler = (ctx, argv) => {
   // Root's own rule in Debian's sudoers is ALL, which implies SETENV (sudoers(5)); a sudoers
   // with no rule for root is taken the same way (an assumption: root's policy is not checked).
   let setenv = !isRoot(ctx) || ruleSetenv(sudoRootDecision(ctx.state, parseSudoers(ctx.state), user).rule, true);
+  if (isRoot(ctx)) {
+    const noTty = requireTty(ctx, user);
+    if (noTty) return noTty;
+  }
   if (!isRoot(ctx)) {
     const bin = ctx.state.fs.get('/usr/bin/sudo');
     if (bin && (bin.uid !== 0 || (bin.mode & 0o4000) === 0)) {
@@ -738,8 +773,14 @@ const sudo: CommandHandler = (ctx, argv) => {
     const command = shellMode ? undefined : sudoCommand(ctx, cmd, lookupDirs);
     const runas: SudoRunas = { user: { name: target0.name, uid: target0.uid, gid: target0.gid }, userGiven: target !== undefined };
     if (runGroup) runas.group = runGroup;
-    const o = sudoRun(ctx.state, user, command, runas);
+    const o = sudoRun(ctx.state, user, command, runas, sudoHostName(ctx));
     const syntax = parseSudoers(ctx.state).syntaxErrors;
+    const noTty = requireTty(ctx, user);
+    if (noTty) return noTty;
+    if (o.hostUnknown) {
+      ctx.unknown(`sudo: the rule in ${o.hostUnknown.file} applies only on the hosts ${o.hostUnknown.hosts!.join(', ')}, and whether the container is one of them is not known`);
+      return unknownOutput({ status: 'unknown' });
+    }
     if (o.password && readStdin && !nonInteractive) {
       // -S reads the password from standard input (a RUN step has none: measured,
       // failures/sudo-S-no-input). A piped one is taken to be the account's: the model keeps
@@ -935,6 +976,32 @@ function sudoSetup(
  * buildkitsandbox; elsewhere (buildah, the classic builder, a container's start) it is the
  * container's id, which is not known before it runs, unless the run gives HOSTNAME.
  */
+/**
+ * `Defaults requiretty` stops sudo, root's too, after its rules are looked up and before any
+ * password is asked (sudoers.c sudoers_policy_main: "sorry, you must have a tty to run sudo",
+ * exit 1). A build step never has a terminal (measured: sudo/requiretty); a container has one
+ * only under `docker run -t`, which the start scripts followed here are not told of (the
+ * engine's HOSTNAME, set empty for them, tells a start from a step).
+ */
+function requireTty(ctx: ExecContext, user: { name?: string; uid: number; groups: number[] }): CmdResult | undefined {
+  const parsed = parseSudoers(ctx.state);
+  if (!sudoRequiresTty(ctx.state, parsed, user)) return undefined;
+  if (ctx.env.get('HOSTNAME') === '') {
+    ctx.unknown('sudo under Defaults requiretty at the start: whether the container has a terminal (docker run -t) is not known here');
+    return unknownOutput({ status: 'unknown' });
+  }
+
+  return fail(...parsed.syntaxErrors, 'sudo: sorry, you must have a tty to run sudo');
+}
+
+/** The host name sudo matches host lists against in a step or a start script. */
+function sudoHostName(ctx: ExecContext): SudoHostName {
+  const h = ctx.env.get('HOSTNAME');
+  if (h) return { name: h };
+
+  return h === undefined && ctx.builder === 'buildkit' ? { name: 'buildkitsandbox' } : CONTAINER_HOST;
+}
+
 function sudoHost(ctx: ExecContext): string {
   const h = ctx.env.get('HOSTNAME');
   if (h) return h;

@@ -60,6 +60,8 @@ export interface SudoersParse {
   syntaxErrors: string[];
   /** Files of an @includedir that sudo passes over for their names (a '.', a trailing '~'). */
   skippedByName: string[];
+  /** `Defaults[:users] requiretty` / `!requiretty`, in file order. */
+  requiretty?: { users?: string[]; on: boolean; file: string; line?: number }[];
 }
 
 /** Logical lines: comments stripped, backslash continuations joined. */
@@ -348,6 +350,8 @@ function parseUserSpec(line: string, file: string, lineNo: number | undefined, a
       }
     }
 
+    const hostItems = runasList(group.hosts, aliases);
+    const hosts = hostItems.length === 1 && hostItems[0] === 'ALL' ? undefined : hostItems;
     for (const run of runs) {
       const runasNotRoot = runasHasRoot(run.runas, aliases) ? undefined : (run.runas ?? '');
       for (const who of whoList) {
@@ -363,6 +367,7 @@ function parseUserSpec(line: string, file: string, lineNo: number | undefined, a
         }
         if (run.passwd) rule.passwd = true;
         if (run.setenv !== undefined) rule.setenv = run.setenv;
+        if (hosts !== undefined) rule.hosts = hosts;
         rules.push(rule);
       }
     }
@@ -391,6 +396,88 @@ function parseDefaults(line: string, file: string, lineNo: number | undefined, a
   }
 
   return out;
+}
+
+/** `Defaults[:users] requiretty` and `!requiretty` (host, runas and command Defaults left out). */
+function parseRequiretty(line: string, file: string, lineNo: number | undefined, aliases: Map<string, string[]>): NonNullable<SudoersParse['requiretty']> {
+  const m = line.match(/^Defaults(?::(\S+))?\s+(.*)$/);
+  if (!m) return [];
+  const users = m[1]?.split(',').flatMap((w) => aliases.get(w) ?? [w]);
+  const out: NonNullable<SudoersParse['requiretty']> = [];
+  for (const param of splitTop(m[2])) {
+    const p = /^(!*)\s*requiretty$/.exec(param);
+    if (!p) continue;
+    const d: NonNullable<SudoersParse['requiretty']>[number] = users ? { users, on: p[1].length % 2 === 0, file } : { on: p[1].length % 2 === 0, file };
+    if (lineNo !== undefined) d.line = lineNo;
+    out.push(d);
+  }
+
+  return out;
+}
+
+/**
+ * Whether sudo wants a terminal for this user (`Defaults requiretty`, off by default): global
+ * Defaults, then Defaults:user, a later line winning within each kind, as for authenticate.
+ */
+export function sudoRequiresTty(state: ImageState, parsed: SudoersParse, user: SudoUser): { on: boolean; file: string; line?: number } | undefined {
+  const all = parsed.requiretty ?? [];
+  const last = [...all.filter((d) => d.users === undefined), ...all.filter((d) => d.users?.some((w) => whoMatches(state, w, user)))].at(-1);
+
+  return last?.on ? last : undefined;
+}
+
+/**
+ * The host name sudo matches a rule's host list against: one given to the run (`--hostname`,
+ * compose's `hostname:`, BuildKit's build containers' `buildkitsandbox`), a container id the
+ * engine makes up (buildah, podman and Docker without --hostname; not known before the run),
+ * or one not known at all (a pod's name, the host's under --network host or --uts host).
+ */
+export type SudoHostName = { name: string } | { containerId: true } | { unknown: string };
+
+/** A container's host name when nothing gives one: its id, made up by the engine at the start. */
+export const CONTAINER_HOST: SudoHostName = { containerId: true };
+
+/**
+ * Does a host list match (sudo 1.9.13, match.c hostlist_matches and host_matches)? The list
+ * is read from its end and the last item that matches decides ('!' refuses): ALL; a name,
+ * compared without case with the host name (a dotted one with the full name, else the short
+ * one; shell wildcards allowed); an address or network, compared with the addresses of the
+ * interfaces, loopback left out (sudo's interface list skips it), so 127.0.0.1 never matches;
+ * +netgroup, which a container's NSS has none of. undefined: whether it matches is not known
+ * (a container's own addresses, a name against a host name not known).
+ */
+export function sudoHostMatches(items: string[], host: SudoHostName): boolean | undefined {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const raw = items[i];
+    const negated = /^!/.test(raw);
+    const item = raw.replace(/^!+\s*/, '');
+    const m = hostItemMatches(item, host);
+    if (m === undefined) return undefined;
+    if (m) return !negated;
+  }
+
+  return false;
+}
+
+function hostItemMatches(item: string, host: SudoHostName): boolean | undefined {
+  if (item === 'ALL') return true;
+  if (item.startsWith('+')) return false;
+  if (/^[0-9.]+(\/[0-9.]+)?$/.test(item) || (item.includes(':') && /^[0-9a-f:]+(\/\d+)?$/i.test(item))) {
+    return /^127\.|^::1(\/|$)/.test(item) ? false : undefined;
+  }
+  const wild = /[*?[]/.test(item);
+  if ('name' in host) {
+    const target = item.includes('.') ? host.name : host.name.split('.')[0];
+    return wild ? globMatch(item.toLowerCase(), target.toLowerCase()) : item.toLowerCase() === target.toLowerCase();
+  }
+  if (item === '*') return true;
+  if ('containerId' in host) {
+    // A container id is 12 (or 64) hexadecimal digits made up at the start: only a name of
+    // that shape, or a pattern, could be it.
+    return wild || /^[0-9a-f]{12}([0-9a-f]{52})?$/i.test(item) ? undefined : false;
+  }
+
+  return undefined;
 }
 
 /** The environment settings of a `Defaults[:users]` line (sudoers(5), "Defaults"). */
@@ -517,6 +604,8 @@ function readSudoers(state: ImageState, root: string, inputs: SudoersInputs): vo
       if (content.startsWith('Defaults') && /^Defaults\b/.test(content)) {
         defaults.push(...parseDefaults(content, path, entry.line, aliases));
         inputs.parse.envSettings.push(...parseEnvDefaults(content, aliases));
+        const tty = parseRequiretty(content, path, entry.line, aliases);
+        if (tty.length > 0) (inputs.parse.requiretty ??= []).push(...tty);
         continue;
       }
 
@@ -564,6 +653,8 @@ export interface SudoUser {
 export interface SudoVerdict {
   usable: boolean;
   nopasswd: boolean;
+  /** Whether sudo lets the user through is not known (a host list the model cannot match). */
+  unsure?: boolean;
   rule?: SudoRule;
   reason: string;
   /** The rule allows only these commands (its list as written), not every command. */
@@ -664,6 +755,8 @@ export interface SudoRootDecision {
   nopasswd: boolean;
   /** The Defaults line that turned authentication off, when that is why no password is asked. */
   noAuth?: SudoDefault;
+  /** Rules for the user whose host list may or may not match the host name (left out). */
+  hostUnknown?: SudoRule[];
 }
 
 /**
@@ -673,10 +766,20 @@ export interface SudoRootDecision {
  * global Defaults then Defaults:user (later lines win within each kind), which also decides
  * when no entry matches.
  */
-export function sudoRootDecision(state: ImageState, parsed: SudoersParse, user: SudoUser, command?: SudoCommand, runas?: SudoRunas): SudoRootDecision {
+export function sudoRootDecision(state: ImageState, parsed: SudoersParse, user: SudoUser, command?: SudoCommand, runas?: SudoRunas, host: SudoHostName = CONTAINER_HOST): SudoRootDecision {
   const resolve = (p: string) => resolvePath(state.fs, p).path;
   const req = runas ?? RUNAS_ROOT;
-  const named = parsed.rules.filter((r) => whoMatches(state, r.who, user));
+  // A rule applies only on the hosts its host list names (sudoers(5), Host_List): `alice
+  // localhost=(ALL) ALL` does not match a container, whose host name is its id (measured:
+  // sudo/host-localhost). Whether it names the user still counts for the words of a refusal.
+  const forUser = parsed.rules.filter((r) => whoMatches(state, r.who, user));
+  const hostUnknown: SudoRule[] = [];
+  const named = forUser.filter((r) => {
+    if (r.hosts === undefined) return true;
+    const m = sudoHostMatches(r.hosts, host);
+    if (m === undefined) hostUnknown.push(r);
+    return m === true;
+  });
   // Without a command, every rule counts (the identity says which commands it allows).
   const cmdMatch = (r: SudoRule) => (command === undefined ? true : commandMatch(r.commands, command, resolve));
   let rule: SudoRule | undefined;
@@ -691,7 +794,8 @@ export function sudoRootDecision(state: ImageState, parsed: SudoersParse, user: 
   }
   const plain = runas === undefined || (!req.userGiven && req.group === undefined);
   const otherRunas = plain && !rule ? named.filter((r) => runasMatches(state, r, req, user) !== true && cmdMatch(r) !== undefined) : [];
-  const out: SudoRootDecision = { listed: named.length > 0, otherRunas, nopasswd: false };
+  const out: SudoRootDecision = { listed: forUser.length > 0, otherRunas, nopasswd: false };
+  if (hostUnknown.length > 0) out.hostUnknown = hostUnknown;
   if (rule) {
     out.rule = rule;
     if (denied) out.denied = true;
@@ -722,7 +826,7 @@ function where(file: string, line: number | undefined): string {
  * user (sudo uses the LAST matching rule) and allow root as runas user, and it must either ask
  * no password or the user must have a password to type.
  */
-export function sudoAllows(state: ImageState, user: SudoUser, command?: SudoCommand, runas?: SudoRunas): SudoVerdict {
+export function sudoAllows(state: ImageState, user: SudoUser, command?: SudoCommand, runas?: SudoRunas, host: SudoHostName = CONTAINER_HOST): SudoVerdict {
   const bin = state.fs.get('/usr/bin/sudo');
   if (!bin && !state.packages.sudo) return { usable: false, nopasswd: false, reason: 'sudo is not installed' };
   if (bin && (bin.uid !== 0 || (bin.mode & 0o4000) === 0)) {
@@ -735,14 +839,23 @@ export function sudoAllows(state: ImageState, user: SudoUser, command?: SudoComm
 
   if (user.uid === 0) return { usable: true, nopasswd: true, reason: 'the user is already root' };
 
-  const d = sudoRootDecision(state, parsed, user, command, runas);
+  const d = sudoRootDecision(state, parsed, user, command, runas, host);
   const label = user.name ?? `uid ${user.uid}`;
+  if (d.hostUnknown && (!d.rule || !d.nopasswd)) {
+    const r = d.hostUnknown.at(-1)!;
+    return {
+      usable: false,
+      nopasswd: false,
+      unsure: true,
+      reason: `rule "${r.who} ${r.hosts!.join(', ')}=... ${r.commands}" in ${where(r.file, r.line)} applies only on the hosts it names, and whether the container's host name or address is one of them is not known`,
+    };
+  }
   if (d.asInvoker && d.rule) {
     const r = d.rule;
     return { usable: false, nopasswd: false, reason: `rule "${r.who} ... (${r.runasNotRoot}) ${r.commands}" in ${where(r.file, r.line)} lets ${label} run commands only as the invoking user, not as root` };
   }
   const rule = d.rule;
-  if (!rule && command !== undefined && sudoRootDecision(state, parsed, user).rule !== undefined) {
+  if (!rule && command !== undefined && sudoRootDecision(state, parsed, user, undefined, undefined, host).rule !== undefined) {
     // A rule names the user, but not for this command: sudo asks for a password before it
     // says so (measured: "sudo: a password is required" with -n).
     return { usable: false, nopasswd: false, reason: `no sudoers rule lets ${label} run ${command.path ?? command.name}` };
@@ -799,6 +912,8 @@ export interface SudoRunOutcome {
   listed: boolean;
   /** The rule's runas list is "()": the command runs as the invoking user. */
   asInvoker?: boolean;
+  /** A rule whose host list may or may not match the host name: the outcome is not known. */
+  hostUnknown?: SudoRule;
   /**
    * The user may set variables on the command line and keep the environment (-E): the deciding
    * rule's SETENV/NOSETENV tag, else implied when its command is ALL, else Defaults setenv
@@ -815,11 +930,11 @@ export interface SudoRunOutcome {
  * entry or a command no entry names. A sudoers file sudo refuses to read is taken as asking a
  * password, as before.
  */
-export function sudoRun(state: ImageState, user: SudoUser, command: SudoCommand | undefined, runas: SudoRunas): SudoRunOutcome {
+export function sudoRun(state: ImageState, user: SudoUser, command: SudoCommand | undefined, runas: SudoRunas, host: SudoHostName = CONTAINER_HOST): SudoRunOutcome {
   const parsed = parseSudoers(state);
   if (parsed.problems.some((p) => p.includes('refuses'))) return { runs: false, password: true, listed: false, setenv: false };
 
-  const d = sudoRootDecision(state, parsed, user, command, runas);
+  const d = sudoRootDecision(state, parsed, user, command, runas, host);
   const primary = user.name !== undefined ? userByName(state.accounts, user.name)?.gid : undefined;
   const ownGroup = runas.group === undefined || runas.group.gid === primary || user.groups.includes(runas.group.gid);
   const self = (d.asInvoker === true || runas.user.uid === user.uid) && ownGroup;
@@ -830,6 +945,7 @@ export function sudoRun(state: ImageState, user: SudoUser, command: SudoCommand 
     setenv: ruleSetenv(d.rule, sudoEnvPolicy(state, user).setenv),
   };
   if (d.asInvoker) out.asInvoker = true;
+  if (d.hostUnknown && (!d.rule || !d.nopasswd)) out.hostUnknown = d.hostUnknown.at(-1);
 
   return out;
 }
