@@ -743,6 +743,8 @@ export function analyze(input: AnalyzeInput): Analysis {
         // On a base outside the catalog, every owner and mode the image side has rests on the guess.
         if (unknownBase !== undefined && v.where === 'image' && !v.dependsOn.includes(unknownBase)) v.dependsOn.push(unknownBase);
         if (scriptFirst !== undefined && who === ident && !v.dependsOn.includes(scriptFirst)) v.dependsOn.push(scriptFirst);
+        // --user $(...) not evaluated: every answer is for the stand-in, not the real user.
+        if (run?.userUnknown !== undefined && who === ident && !v.dependsOn.includes('run-user:unknown')) v.dependsOn.push('run-user:unknown');
         byPath.set(path, v);
       }
 

@@ -63,10 +63,12 @@ export async function hostFactsFor<R extends RunContext | undefined>(run: R, giv
  * there is one (through the links it describes; a path it does not list is not known), else
  * from stat on this machine.
  */
-export async function hostOwnerReader(given: HostPathFacts[], fromFile: boolean): Promise<(path: string) => { uid: number; gid: number } | undefined> {
+export async function hostOwnerReader(given: HostPathFacts[], fromFile: boolean): Promise<(path: string, follow: boolean) => { uid: number; gid: number } | undefined> {
   if (fromFile) {
     const { followHostLinks } = await import('../runtime/host.js');
-    return (path) => {
+    return (path, follow) => {
+      // A link itself (stat without -L): the facts give where it leads, not its own owner.
+      if (!follow && given.some((g) => g.path === path && g.meta?.kind === 'symlink')) return undefined;
       const walk = followHostLinks(path, given);
       // Links that loop: stat would fail (ELOOP), so the substitution is not evaluated.
       if (!('path' in walk)) return undefined;
@@ -74,10 +76,10 @@ export async function hostOwnerReader(given: HostPathFacts[], fromFile: boolean)
       return f?.meta ? { uid: f.meta.uid, gid: f.meta.gid } : undefined;
     };
   }
-  const { statSync } = await import('node:fs');
-  return (path) => {
+  const { lstatSync, statSync } = await import('node:fs');
+  return (path, follow) => {
     try {
-      const st = statSync(path);
+      const st = follow ? statSync(path) : lstatSync(path);
       return { uid: st.uid, gid: st.gid };
     } catch {
       return undefined;

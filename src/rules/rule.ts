@@ -84,7 +84,7 @@ function capitalize(s: string): string {
 
 /** Rules list fixes as alternatives ("Or ..."); the first one must read as the main advice. */
 export function leadFix(fixes: Fix[]): Fix[] {
-  return fixes.map((f, i) => (i === 0 && f.description.startsWith('Or ') ? { ...f, description: capitalize(f.description.slice(3)) } : f));
+  return fixes.map((f, i) => (i === 0 && /^Or,? /.test(f.description) ? { ...f, description: capitalize(f.description.replace(/^Or,? /, '')) } : f));
 }
 
 /** `configured`: the rule's severity comes from the user's settings, not from the rule. */

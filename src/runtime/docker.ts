@@ -30,7 +30,7 @@ export interface RunParseOptions {
    * The owner of a host path, for `$(stat -c %u PATH)` in a run line: the caller reads the host
    * (--host-facts, or stat here). Without it such a substitution is not evaluated.
    */
-  statHost?: (path: string) => { uid: number; gid: number } | undefined;
+  statHost?: (path: string, follow: boolean) => { uid: number; gid: number } | undefined;
   /** The invoking shell's environment (for $VAR and `-e NAME` without a value). */
   env?: Record<string, string>;
   file?: string;
@@ -631,7 +631,8 @@ function substitute(argv: string[] | null, inv: Invoker, statHost?: RunParseOpti
 }
 
 /**
- * `stat -c FORMAT PATH` (also `--format=FORMAT`, `--format FORMAT`, `-cFORMAT`, with `-L`)
+ * `stat -c FORMAT PATH` (also `--format=FORMAT`, `--format FORMAT`, `-cFORMAT`; `-L` follows a
+ * link, as stat does, which otherwise reports the link itself)
  * where FORMAT holds only %u, %g, %% and plain characters: `$(stat -c %u data)`, `$(stat -c
  * '%u:%g' .)`. A relative PATH is the invoker's working folder's; null for anything else, or a
  * path the host does not show.
@@ -639,10 +640,15 @@ function substitute(argv: string[] | null, inv: Invoker, statHost?: RunParseOpti
 function statOwner(args: string[], inv: Invoker, statHost: RunParseOptions['statHost']): string | null {
   if (!statHost) return null;
   let format: string | undefined;
+  // Without -L, stat reports a link itself, not what it points to.
+  let follow = false;
   const paths: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a === '-L' || a === '--dereference') continue;
+    if (a === '-L' || a === '--dereference') {
+      follow = true;
+      continue;
+    }
     if (a === '-c' || a === '--format') format = args[++i];
     else if (a.startsWith('--format=')) format = a.slice('--format='.length);
     else if (a.startsWith('-c') && a.length > 2) format = a.slice(2);
@@ -650,7 +656,7 @@ function statOwner(args: string[], inv: Invoker, statHost: RunParseOptions['stat
     else paths.push(a);
   }
   if (format === undefined || paths.length !== 1 || !/^(?:[^%]|%[ug%])*$/.test(format)) return null;
-  const owner = statHost(normalizePath(paths[0], inv.cwd));
+  const owner = statHost(normalizePath(paths[0], inv.cwd), follow);
   if (!owner) return null;
 
   return format.replace(/%([ug%])/g, (_m, c: string) => (c === 'u' ? String(owner.uid) : c === 'g' ? String(owner.gid) : '%'));
@@ -866,7 +872,10 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
     if (name === ':' || name === 'true') return 'true';
     if (name === 'false') return 'false';
     if (name === '[' || name === 'test') {
-      const words = name === '[' ? (argv.at(-1) === ']' ? argv.slice(1, -1) : undefined) : argv.slice(1);
+      // An unquoted word that expands to nothing is no word at all, as in the shell's field
+      // splitting (`[ -n $X ]` with X empty is `[ -n ]`); a quoted empty one ("$X") stays.
+      const fields = argv.filter((word, k) => word !== '' || quotedWord(cmd.args[k]));
+      const words = name === '[' ? (fields.at(-1) === ']' ? fields.slice(1, -1) : undefined) : fields.slice(1);
       return condition(words, written, local, src, line);
     }
     if (name === 'source' || name === '.') {
@@ -1221,6 +1230,11 @@ function explained(e: RunParseError, notes: ExpandNotes, shell: RunShell | undef
  * test(1) and `[` over known words (POSIX test, by the number of arguments): a string, -z, -n,
  * = == !=, the integer comparisons, and ! before them. File tests and -a/-o are not decided.
  */
+/** A word with a quoted part ('', "", $''): it stays a word even when it expands to nothing. */
+function quotedWord(w: Word): boolean {
+  return w.parts.some((p) => p.type === 'sq' || p.type === 'dq' || p.type === 'ansic');
+}
+
 /**
  * A test over words already expanded, as the shell's test builtin decides it; a file test
  * (`[ -f .env ]`) is not known: uidctl does not read the host's files for it.

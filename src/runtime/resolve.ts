@@ -442,8 +442,13 @@ function resolveUser(
   // container fails to start either.
   if (run.userUnknown !== undefined) {
     notes.push({ text: `--user ${run.userUnknown} cannot be evaluated: the user is not known; the identity below is a stand-in (nobody)` });
+    // The run's --group-add still applies, whoever the user is (a socket's group, say).
+    const added = run.groupAdd.flatMap((g) => {
+      const n = execId(g);
+      return typeof n === 'number' ? [n] : groupByName(acc, g) ? [groupByName(acc, g)!.gid] : [];
+    });
 
-    return { uid: 65534, gid: 65534, groups: [65534], home: '/', hasPasswdEntry: false, resolved: false };
+    return { uid: 65534, gid: 65534, groups: [65534, ...added.filter((g) => g !== 65534)], home: '/', hasPasswdEntry: false, resolved: false };
   }
   let spec = run.user ?? image.config.user;
 

@@ -117,10 +117,13 @@ describe('check --run with $(stat -c %u PATH)', () => {
   test('with --host-facts the owner comes from the facts, through a link they describe; no stat here', async () => {
     const facts = 'invoker: { uid: 1001, gid: 1001, home: /home/sam, cwd: /home/sam/proj }\npaths:\n  /mnt/ds: { kind: symlink, target: /srv/nfs }\n  /srv/nfs: { uid: 1000, gid: 1000, mode: "0755" }\n';
     const dir = tempDir({ Dockerfile: 'FROM debian:bookworm\nRUN useradd -m -u 1000 app\nUSER app\n', 'host.yaml': facts });
-    const r = await uidctl(['check', '--host-facts', 'host.yaml', '--run', 'docker run -u "$(stat -c %u:%g /mnt/ds)" -v /mnt/ds:/data img', '--format', 'json', '--fail-on', 'never'], dir);
+    const r = await uidctl(['check', '--host-facts', 'host.yaml', '--run', 'docker run -u "$(stat -L -c %u:%g /mnt/ds)" -v /mnt/ds:/data img', '--format', 'json', '--fail-on', 'never'], dir);
     assert.equal(r.stderr, '');
     const res = JSON.parse(r.stdout).results[0];
     assert.deepEqual([res.identity.uid, res.identity.gid, res.findings.filter((f: { ruleId: string }) => f.ruleId === 'UID201').length], [1000, 1000, 0]);
+    // Without -L stat reports the link itself, whose owner the facts do not give: not evaluated.
+    const link = await uidctl(['check', '--host-facts', 'host.yaml', '--run', 'docker run -u "$(stat -c %u /mnt/ds)" img', '--format', 'json', '--fail-on', 'never'], dir);
+    assert.match(link.stderr, /cannot evaluate \$\(stat -c %u \/mnt\/ds\)/);
     // The folder uidctl runs in exists here, but the facts do not list it: not evaluated.
     const here = await uidctl(['check', '--host-facts', 'host.yaml', '--run', `docker run -u "$(stat -c %u ${dir})" img`, '--format', 'json', '--fail-on', 'never'], dir);
     assert.match(here.stderr, /cannot evaluate \$\(stat -c %u /);

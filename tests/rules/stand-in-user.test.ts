@@ -8,6 +8,7 @@ import { analyze } from '../../src/analyze.js';
 import { parseDockerRun } from '../../src/runtime/docker.js';
 import { renderText } from '../../src/report/text.js';
 import { runRules } from '../../src/rules/registry.js';
+import type { HostPathFacts } from '../../src/model/types.js';
 
 const invoker = { uid: 1001, gid: 1001, home: '/home/sam', cwd: '/home/sam/proj' };
 const DOCKERFILE = 'FROM python:3.11-slim-bookworm\nRUN useradd -m -u 1000 app\nUSER app\n';
@@ -50,5 +51,22 @@ describe('findings for a stand-in user', () => {
     const a = analysisOf(run);
     const line = renderText([{ analysis: a, findings: a.findings }], { color: false, verbose: false }).split('\n').find((l) => l.startsWith('  runs as'));
     assert.equal(line, '  runs as  uid=65534(nobody) gid=65534(nogroup) groups=65534(nogroup)  (a stand-in: --user $(stat -c %u data) is not evaluated, so the user is not known)');
+  });
+});
+
+describe('a stand-in user keeps what the run says apart from the user', () => {
+  const SOCKET: HostPathFacts[] = [{ path: '/var/run/docker.sock', exists: true, from: 'facts-file', meta: { kind: 'other', uid: 0, gid: 999, mode: 0o660 } }];
+  const run = 'docker run --user "$(cat uid.txt)" --group-add 999 -v /var/run/docker.sock:/var/run/docker.sock img';
+  const a = () => analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\n', run: parseDockerRun(run, { invoker }), host: SOCKET });
+  test('--group-add still applies; every verdict rests on run-user:unknown', () => {
+    const x = a();
+    assert.deepEqual(x.identity.groups, [65534, 999]);
+    assert.ok(x.verdicts.every((v) => v.dependsOn.includes('run-user:unknown')));
+  });
+  test('UID207 warns (the unknown user may be root), UID201 says nothing of the socket', () => {
+    const x = a();
+    const f = x.findings.find((y) => y.ruleId === 'UID207');
+    assert.deepEqual([f?.severity, f?.dependsOn.includes('run-user:unknown')], ['warning', true]);
+    assert.equal(x.findings.some((y) => y.ruleId === 'UID201'), false);
   });
 });

@@ -57,3 +57,11 @@ describe('UID201: mount a readable dataset read-only', () => {
     assert.equal(f?.fixes.at(-1)?.snippet, 'volumes:\n  - /srv/datasets:/datasets:ro');
   });
 });
+
+describe("UID201 never gives the host's / or a system folder away", () => {
+  test('-v /:/host for uid 1000: no chown of /, only the read-only mount', () => {
+    const a = analyze({ file: 'Dockerfile', text: TEXT, run: parseDockerRun('docker run -v /:/host img', { invoker }), host: [{ path: '/', exists: true, from: 'facts-file', meta: { kind: 'dir', uid: 0, gid: 0, mode: 0o755 } }] });
+    const f = a.findings.find((x) => x.ruleId === 'UID201');
+    assert.deepEqual(f?.fixes.map((x) => [x.description, x.snippet]), [['If the container only reads this folder (a dataset, models), mount it read-only: the host folder keeps its owner.', '-v /:/host:ro']]);
+  });
+});

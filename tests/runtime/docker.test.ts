@@ -606,7 +606,7 @@ describe('errors in a run command continued over several lines name the line of 
 describe('$(stat -c FORMAT PATH) in a run line: the host path\'s owner, from the caller', () => {
   const invoker = { uid: 1001, gid: 1001, home: '/home/sam', cwd: '/home/sam/proj' };
   const owners: Record<string, { uid: number; gid: number }> = { '/home/sam/proj/data': { uid: 1002, gid: 2000 }, '/srv/x': { uid: 7, gid: 8 } };
-  const statHost = (p: string) => owners[p];
+  const statHost = (p: string, _follow: boolean) => owners[p];
   const parse = (line: string, withStat = true) => parseDockerRun(line, { invoker, statHost: withStat ? statHost : undefined });
   test('%u, %g and %u:%g of a relative or absolute path', () => {
     assert.equal(parse('docker run -u "$(stat -c %u data)" img').user, '1002');

@@ -162,3 +162,13 @@ describe('run-file conditions are decided by the shell test builtin\'s own gramm
     assert.ok((unknown.warnings ?? []).some((w) => w.includes('$U')), unknown.warnings.join('\n'));
   });
 });
+
+describe('an unquoted empty word in [ ] is no word (field splitting)', () => {
+  test('[ -n $X ] with X empty is [ -n ], true; [ -n "$X" ] is false', async () => {
+    const { parseDockerRun } = await import('../../src/runtime/docker.js');
+    const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me' };
+    const run = (text: string) => parseDockerRun(text, { invoker, env: {}, file: 'run.sh' });
+    assert.equal(run('X=""\nif [ -n $X ]; then U=1; else U=2; fi\ndocker run -u "$U" img\n').user, '1');
+    assert.equal(run('X=""\nif [ -n "$X" ]; then U=1; else U=2; fi\ndocker run -u "$U" img\n').user, '2');
+  });
+});

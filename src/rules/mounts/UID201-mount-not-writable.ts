@@ -1,6 +1,6 @@
 import { defineRule, type AnalysisView, type RuleReport } from '../rule.js';
 import type { Analysis } from '../../analyze.js';
-import { busyboxAccounts, checkedFix, declaredVolumeAbove, firstReason, freeUserName, hostFacts, onVolumeAsRoot, renderRunChanges, rootStep, runTool, startCommand, tmpHomeChanges, uidBuildArg, unknownId, who, withoutNocopy } from '../util.js';
+import { busyboxAccounts, checkedFix, declaredVolumeAbove, engineSocket, firstReason, freeUserName, hostFacts, onVolumeAsRoot, renderRunChanges, rootStep, runTool, startCommand, tmpHomeChanges, uidBuildArg, unknownId, who, withoutNocopy } from '../util.js';
 import { evaluate } from '../../access/evaluate.js';
 import { pythonScript } from '../identity/UID106-entrypoint-not-executable.js';
 import type { FileMeta, Fix, MountSpec, RunContext, Verdict } from '../../model/types.js';
@@ -141,7 +141,8 @@ export default defineRule({
     // The image's own VOLUMEs become anonymous volumes at every start, run line or not.
     const mounts = [...(a.run?.mounts ?? []), ...imageVolumeMounts(a.image, a.run?.mounts ?? [])];
     for (const m of mounts) {
-      if (m.readonly) continue;
+      // An engine's socket the process may not use is as it should be (UID207 judges the one it may).
+      if (m.readonly || engineSocket(m) !== undefined) continue;
       const v = a.check(m.target, 'create');
       if (v.allowed || v.errno !== 'EACCES') continue;
 
@@ -434,7 +435,8 @@ export default defineRule({
         dependsOn: v.dependsOn,
         unsureSeverity: unsure ? 'warning' : undefined,
         line: imageVolumeLine,
-        fixes,
+        // The host's / or a system folder of it is never given away: no chown, no podman U.
+        fixes: m.kind === 'bind' && systemFolder(m.source) ? fixes.filter((f) => !/\bchown\b|:U\b|,U=true/.test(f.snippet ?? '')) : fixes,
       });
     }
   },
@@ -637,6 +639,13 @@ function userMadeAt(a: AnalysisView, name: string): { line: number; endLine: num
 }
 
 /** A podman mount as written, with its U option added (`-v SRC:DST:U`, `--mount ...,U=true`). */
+/** The host's root or one of its system folders (`/`, `/etc`, `/usr`, `/var`, ...), as a bind source. */
+const SYSTEM_FOLDERS = new Set(['/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/opt', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/tmp', '/usr', '/var', '/var/lib', '/var/run', '/mnt', '/media']);
+
+function systemFolder(source: string | undefined): boolean {
+  return source !== undefined && SYSTEM_FOLDERS.has(normalizePath(source));
+}
+
 /**
  * The same mount, read-only, as the run writes it: `:ro` on a -v (an `rw` option replaced),
  * `,readonly` on a --mount, `:ro` on a Compose short-syntax entry, `readOnly: true` on a

@@ -95,8 +95,13 @@ export default defineRule({
           : `${m.source} does not exist on the host: the container will not start (bind source path does not exist).`,
         why: m.createMissingSource
           ? 'The daemon creates a missing -v source as root before starting the container.'
+          : m.composeFile !== undefined
+          ? 'Compose mounts the file a secret or config names as it is, and never creates it.'
           : '--mount type=bind never creates its source.',
-        fixes: [{ description: 'Create the folder yourself before starting the container.', snippet: `mkdir -p ${m.source}`, safe: false }],
+        // A Compose secret or config names a file, never a folder to make.
+        fixes: [m.composeFile !== undefined
+          ? { description: 'Create the file the secret (or config) names before starting, readable by the user the container runs as.', snippet: `touch ${m.source}`, safe: false }
+          : { description: 'Create the folder yourself before starting the container.', snippet: `mkdir -p ${m.source}`, safe: false }],
       });
     }
   },

@@ -21,14 +21,16 @@ export default defineRule({
         // is taken to be the engine's on the host the container runs on: said, not judged.
         const meta = resolvePath(a.runtime.view.fs, m.target).meta;
         const v = meta !== undefined && meta.kind !== 'dir' ? a.check(m.target, 'write') : undefined;
-        if (v && !v.allowed && !v.unknown) continue;
-        const sure = v !== undefined && !v.unknown;
-        const who = p.uid === 0 ? 'root' : `uid ${p.uid}`;
+        // A user uidctl could not evaluate (--user $(...)) may be root, or hold the socket's group.
+        const standIn = a.run?.userUnknown !== undefined;
+        if (v && !v.allowed && !v.unknown && !standIn) continue;
+        const sure = v !== undefined && !v.unknown && !standIn;
+        const who = standIn ? `the user --user ${a.run!.userUnknown} gives` : p.uid === 0 ? 'root' : `uid ${p.uid}`;
         const where = k8s ? 'node' : 'host';
         report({
-          message: `The container gets the ${engine} socket (${m.written})${sure ? ` and ${who} in it may use it` : `, which ${who} in it may be able to use (uidctl found no socket at ${m.source} where it read the ${where})`}: it can start containers of its own, privileged and with the ${where}'s / mounted, which is root on the ${where}.`,
+          message: `The container gets the ${engine} socket (${m.written})${sure ? ` and ${who} in it may use it` : standIn ? `, which ${who} may be able to use (the user is not known)` : `, which ${who} in it may be able to use (uidctl found no socket at ${m.source} where it read the ${where})`}: it can start containers of its own, privileged and with the ${where}'s / mounted, which is root on the ${where}.`,
           why: `Access to a container engine's API socket is access to everything the engine may do; the engine runs as root unless it is rootless.${v ? ` ${firstReason(v)}.` : ''}`,
-          dependsOn: v?.dependsOn ?? [],
+          dependsOn: [...(v?.dependsOn ?? []), ...(standIn ? ['run-user:unknown'] : [])],
           unsureSeverity: sure ? undefined : 'warning',
           fixes: [
             { description: `Remove the mount; if the workload must build or run containers, give it a rootless engine of its own, or a socket proxy that allows only the API calls it needs.`, safe: false },
