@@ -72,8 +72,24 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
 
   // A start or build error that rests on a guess (the users of a base outside the catalog, a
   // COPY source not read) says so, after the finding that reports it with what it depends on.
+  // Findings that depend on something, by line, made at the first ask: a file of many failed
+  // steps asks once per step, and a scan of every finding each time grew with the square.
+  let dependingAt: Map<number, Finding[]> | undefined;
   const unsure = (said: string, line?: number): string => {
-    const f = r.findings.find((x) => (line === undefined || x.location.line === line) && x.dependsOn.length > 0 && x.message.includes(said));
+    let candidates: Finding[] = r.findings;
+    if (line !== undefined) {
+      if (dependingAt === undefined) {
+        dependingAt = new Map();
+        for (const x of r.findings) {
+          if (x.dependsOn.length === 0) continue;
+          const at = dependingAt.get(x.location.line);
+          if (at === undefined) dependingAt.set(x.location.line, [x]);
+          else at.push(x);
+        }
+      }
+      candidates = dependingAt.get(line) ?? [];
+    }
+    const f = candidates.find((x) => (line === undefined || x.location.line === line) && x.dependsOn.length > 0 && x.message.includes(said));
     return f ? ` ${paint('dim', `(unsure: depends on ${f.dependsOn.join(', ')})`)}` : '';
   };
   // What follows from a failed build step that was to make the account is said so.

@@ -2,13 +2,14 @@ import { defineRule, type AnalysisView } from '../rule.js';
 import type { Fix } from '../../model/types.js';
 import type { BuildFailure } from '../../build/simulate.js';
 import { groupByGid, userByUid } from '../../image/accounts.js';
-import { accountFailureGuess, checkedFix, followedFailure, freeUserName, followersNote, stepText, unsetArgsNote, withValues } from '../util.js';
+import { accountFailureGuess, checkedFix, followedFailure, freeUserName, followersNote, placeOfLine, stepText, unsetArgsNote, withValues } from '../util.js';
 import { lacksShadowTool } from '../../shell/commands/accounts.js';
 import { packageThatAdded } from '../../shell/commands/package-accounts.js';
 
 /** What the failing step ran into, and the facts of the image at hand that explain it. */
 function explain(a: AnalysisView, f: BuildFailure): { cause: string; fixes: Fix[]; hedge: string; dependsOn: string[] } {
-  const stage = a.sim.stages.find((s) => a.df.stages[s.index]?.instructions.some((i) => i.line === f.line));
+  const at = placeOfLine(a.df, f.line);
+  const stage = at === undefined ? undefined : a.sim.stages.find((s) => s.index === at.stage);
   const state = stage?.state ?? a.image;
   const guess = accountFailureGuess(state, f);
   const known = explainCause(a, f, state, state.base);
