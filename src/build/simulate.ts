@@ -16,6 +16,7 @@ import { DOCKER_DEFAULT_CAPS, evaluate } from '../access/evaluate.js';
 import type { Builder, BuildIdentity, ShellEnv } from '../shell/context.js';
 import { runScript, workBudget, type ExecRefusal, type WorkBudget } from '../shell/interpret.js';
 import { MAX_VALUE_LENGTH } from '../shell/words.js';
+import { excerpt } from '../report/printable.js';
 import { globMatch } from '../shell/words.js';
 import { mountError, parseRunMount, type RunMountFlag } from '../dockerfile/run-mount.js';
 import { layMounts, liftMounts, planRunMounts, refusedMount, viewMounts, type MountPlan, type StepMountType } from './run-mounts.js';
@@ -527,7 +528,7 @@ class StageSimulator {
         instruction: instructionText(ins),
         message: copy
           ? `checking on sources: copier: stat: "/<<${h.name}": no such file or directory`
-          : this.opts.builder === 'buildah' ? `Build error: Unknown instruction: "${word}"` : `unknown instruction: ${word}`,
+          : this.opts.builder === 'buildah' ? `Build error: Unknown instruction: "${excerpt(word)}"` : `unknown instruction: ${excerpt(word)}`,
         kind: 'other',
       });
       this.step(ins, () => `${ins.keyword} with a heredoc is BuildKit syntax: the ${this.opts.builder} builder fails`);

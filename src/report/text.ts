@@ -9,6 +9,7 @@ import { ALL_LINUX_CAPS, defaultCaps } from '../runtime/resolve.js';
 import type { Engine } from '../runtime/resolve.js';
 import { failureLine } from '../build/simulate.js';
 import { followedFailure, startFollows } from '../rules/util.js';
+import { printable } from './printable.js';
 
 export interface TextOptions {
   color: boolean;
@@ -36,12 +37,12 @@ function pad(s: string, n: number): string {
 
 function renderFinding(f: Finding, paint: ReturnType<typeof painter>, verbose: boolean): string[] {
   const sev = f.severity === 'error' ? paint('red', 'error  ') : f.severity === 'warning' ? paint('yellow', 'warning') : paint('cyan', 'info   ');
-  const out = [`  ${sev} ${paint('bold', f.ruleId)} ${f.location.file}:${f.location.line}  ${f.message}`];
-  out.push(`          ${paint('dim', `why: ${f.why}`)}`);
+  const out = [`  ${sev} ${paint('bold', f.ruleId)} ${printable(f.location.file)}:${f.location.line}  ${printable(f.message)}`];
+  out.push(`          ${paint('dim', `why: ${printable(f.why)}`)}`);
 
   for (const fix of f.fixes) {
-    out.push(`          fix: ${fix.description}`);
-    if (fix.snippet) for (const l of fix.snippet.split('\n')) out.push(`               ${paint('green', l)}`);
+    out.push(`          fix: ${printable(fix.description)}`);
+    if (fix.snippet) for (const l of fix.snippet.split('\n')) out.push(`               ${paint('green', printable(l))}`);
   }
   if (verbose) out.push(`          ${paint('dim', docsUrl(f.ruleId))}`);
   if (f.dependsOn.length > 0) out.push(`          ${paint('dim', `depends on: ${f.dependsOn.join(', ')}`)}`);
@@ -65,10 +66,10 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
 
   const a = r.analysis;
   const id = a.identity;
-  out.push(paint('bold', `${a.file}`) + paint('dim', `  (stage ${a.target}, builder ${a.builder}, engine ${a.engine}, profile ${a.profile})`));
+  out.push(paint('bold', printable(a.file)) + paint('dim', `  (stage ${a.target}, builder ${a.builder}, engine ${a.engine}, profile ${a.profile})`));
   const base = baseSources(a).at(-1);
-  if (base) out.push(`  base     ${base.ref} (${base.source === 'stage' ? `stage ${base.key}` : `${base.source}${base.key ? `: ${base.key}` : ''}`})`);
-  if (a.run) out.push(`  run      ${a.run.origin.text.replace(/\s+/g, ' ').trim()}`);
+  if (base) out.push(`  base     ${printable(base.ref)} (${base.source === 'stage' ? `stage ${base.key}` : `${base.source}${base.key ? `: ${base.key}` : ''}`})`);
+  if (a.run) out.push(`  run      ${printable(a.run.origin.text.replace(/\s+/g, ' ').trim())}`);
 
   // A start or build error that rests on a guess (the users of a base outside the catalog, a
   // COPY source not read) says so, after the finding that reports it with what it depends on.
@@ -94,22 +95,22 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
   };
   // What follows from a failed build step that was to make the account is said so.
   const follows = (g: { line: number } | undefined) => (g ? ` ${paint('dim', `(follows from line ${g.line})`)}` : '');
-  const cannotStart = startErrors(r).map((m) => m + unsure(m) + follows(startFollows(a, m)));
+  const cannotStart = startErrors(r).map((m) => printable(m) + unsure(m) + follows(startFollows(a, m)));
   if (cannotStart.length > 0) out.push(`  start    ${paint('red', 'FAILS')}: ${cannotStart.join('; ')}`);
   if (a.runtime.errors.length === 0) {
     // A command that switches user (gosu app ...): who starts it, then who the workload is.
-    if (id.drop && id.drop.error === null) out.push(`  starts   ${id.drop.from.id}, then \`${id.drop.command}\` switches`);
+    if (id.drop && id.drop.error === null) out.push(`  starts   ${id.drop.from.id}, then \`${printable(id.drop.command)}\` switches`);
     // An entrypoint script followed as it runs: where it starts the command.
     const script = a.runtime.script;
     if (script && !script.error) {
-      out.push(`  script   ${script.written} is followed as it starts${script.workloadLine !== undefined ? `; its line ${script.workloadLine} starts the command` : ': it starts no other program, so it is the workload itself'}`);
+      out.push(`  script   ${printable(script.written)} is followed as it starts${script.workloadLine !== undefined ? `; its line ${script.workloadLine} starts the command` : ': it starts no other program, so it is the workload itself'}`);
     }
     // A --user $(...) that could not be evaluated: the ids shown are a stand-in, said as such.
     const standIn = a.run?.userUnknown !== undefined;
-    out.push(`  runs as  ${id.id}${standIn ? paint('yellow', `  (a stand-in: --user ${a.run!.userUnknown} is not evaluated, so the user is not known)`) : id.user === null ? paint('yellow', '  (no passwd entry: "I have no name!")') : ''}`);
+    out.push(`  runs as  ${printable(id.id)}${standIn ? paint('yellow', `  (a stand-in: --user ${a.run!.userUnknown} is not evaluated, so the user is not known)`) : id.user === null ? paint('yellow', '  (no passwd entry: "I have no name!")') : ''}`);
     const homeState = !id.homeExists ? paint('yellow', 'missing') : id.homeWritable ? 'writable' : paint('yellow', 'not writable');
-    out.push(`  HOME     ${id.home} (${homeState}${id.homeFrom === 'default' ? ', fallback /' : id.homeFrom === 'env' ? ', from the environment' : id.homeFrom === 'start' ? ', kept from the user the container starts as' : ''})`);
-    out.push(`  WORKDIR  ${id.workdir}${id.workdirExists ? '' : paint('yellow', ' (missing)')}`);
+    out.push(`  HOME     ${printable(id.home)} (${homeState}${id.homeFrom === 'default' ? ', fallback /' : id.homeFrom === 'env' ? ', from the environment' : id.homeFrom === 'start' ? ', kept from the user the container starts as' : ''})`);
+    out.push(`  WORKDIR  ${printable(id.workdir)}${id.workdirExists ? '' : paint('yellow', ' (missing)')}`);
     // Long lists are summed up: all of them (--privileged, --cap-add ALL) or root's usual set.
     out.push(`  caps     ${capsText(id.caps, a.engine)}`);
     const only = id.sudo.only !== undefined ? `, only for ${id.sudo.only}` : '';
@@ -124,7 +125,7 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
   }
   for (const f of a.sim.failures) {
     const said = failureLine(f);
-    out.push(`  build    ${paint('red', 'FAILS')} at line ${f.line}: ${said}${unsure(said, f.line)}${follows(followedFailure(a, f))}`);
+    out.push(`  build    ${paint('red', 'FAILS')} at line ${f.line}: ${printable(said)}${unsure(said, f.line)}${follows(followedFailure(a, f))}`);
   }
 
   if (a.runtime.errors.length === 0 && a.keyPaths.length > 0) {
@@ -150,7 +151,7 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
         const tail = padded.slice(s.length);
         return (s === 'NO' || s === 'ro' ? paint('red', s) : s === 'missing' || s === 'not known' ? paint('yellow', s) : s) + tail;
       };
-      out.push(`  ${pad(`${k.path} (${k.role})`, width)}${cell(read || '-')}${cell(write || '-')}${where === 'image' ? 'image' : `mount ${where}`}`);
+      out.push(`  ${pad(`${printable(k.path)} (${k.role})`, width)}${cell(read || '-')}${cell(write || '-')}${where === 'image' ? 'image' : `mount ${where}`}`);
     }
   }
 
@@ -159,8 +160,8 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
   for (const f of r.findings) out.push(...renderFinding(f, paint, opts.verbose), '');
 
   if (opts.verbose) {
-    for (const s of a.assumptions) out.push(`  assumed  [${s.id}, ${s.confidence}] ${s.text}`);
-    for (const u of a.unknowns) out.push(`  unknown  line ${u.line}: ${u.command} (${u.reason})`);
+    for (const s of a.assumptions) out.push(`  assumed  [${printable(s.id)}, ${s.confidence}] ${printable(s.text)}`);
+    for (const u of a.unknowns) out.push(`  unknown  line ${u.line}: ${printable(u.command)} (${printable(u.reason)})`);
   } else if (a.assumptions.length + a.unknowns.length > 0) {
     out.push(paint('dim', `  ${a.assumptions.length} assumption(s), ${a.unknowns.length} unmodelled command(s): --verbose lists them`));
   }

@@ -820,6 +820,20 @@ export function placeOfLine(df: Pick<Dockerfile, 'stages'>, line: number): LineP
 
 const PLACES = new WeakMap<object, Map<number, LinePlace>>();
 
+/**
+ * A failed step whose words end in a carriage return: the Dockerfile has CRLF (Windows) line
+ * endings, which BuildKit removes from instructions but keeps inside a here-document
+ * (moby/buildkit#3511), so a command there gets `app\r` for `app`. A sentence and a fix, or none.
+ */
+export function crlfNote(f: { message: string; file?: string }): { why: string; fixes: Fix[] } {
+  if (!f.message.includes('\r')) return { why: '', fixes: [] };
+
+  return {
+    why: ' The message shows a carriage return (\\r) in a word: the Dockerfile has CRLF (Windows) line endings, which BuildKit removes from instructions but keeps inside here-documents (moby/buildkit#3511), so the commands there get each line\'s last word with \\r at its end.',
+    fixes: [{ description: 'Save the Dockerfile with LF line endings (an editor\'s line-ending setting, or dos2unix; in git, a .gitattributes line `Dockerfile text eol=lf`).', snippet: `dos2unix ${f.file !== undefined && /^[\w./-]+$/.test(f.file) ? f.file : 'Dockerfile'}`, safe: true }],
+  };
+}
+
 export function followersNote(a: Pick<AnalysisView, 'sim' | 'df' | 'runtime'>, f: FailureAt): string {
   const lines = followersOf(a).get(f) ?? [];
   const start = a.runtime.errors.some((e) => startFollows(a, e.message) === f);
