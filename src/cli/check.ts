@@ -24,6 +24,7 @@ import type { TextOptions } from '../report/text.js';
 import { checkInWorkers, type WorkerSetup } from './pool.js';
 import { loadConfig, type Config } from './config.js';
 import { ExpandError } from '../dockerfile/expand.js';
+import { ValueTooLong } from '../shell/words.js';
 import { readContextFor } from './build-context.js';
 import { realInvoker } from './invoker.js';
 import { envFileReader, sourceFileReader } from './env-file.js';
@@ -39,7 +40,7 @@ import { resolveBase as catalogResolve } from '../image/catalog/index.js';
 const HELP = `Usage: uidctl check [FILE|DIR ...] [options]
 
 Predicts who the container runs as and what it can read, write and create, for each Dockerfile
-(default ./Dockerfile; a folder means every Dockerfile/Containerfile in it).
+(default ./Dockerfile, else ./Containerfile; a folder means every Dockerfile/Containerfile in it).
 
 How it runs:
   --run TEXT            a docker/podman run command line, verbatim ('docker run -u $(id -u) -v ...')
@@ -221,12 +222,12 @@ function findDockerfiles(dir: string, out: string[], skipped: Skipped[], real: s
           skipped.push({ path: p, code: (e as NodeJS.ErrnoException).code, file: true });
           continue;
         }
-        if (!isUnderDir(target, root) && !isUnderDir(target, real)) {
-          skipped.push({ path: p, file: true, why: 'a symlink to a file outside the folder given; not followed' });
-          continue;
-        }
         if (!st.isFile()) {
           skipped.push({ path: p, file: true, why: `a symlink to ${fileKind(st)}, not a regular file; not checked` });
+          continue;
+        }
+        if (!isUnderDir(target, root) && !isUnderDir(target, real)) {
+          skipped.push({ path: p, file: true, why: 'a symlink to a file outside the folder given; not followed' });
           continue;
         }
       }
@@ -599,6 +600,8 @@ export async function prepareCheck(v: CheckValues, positionals: string[], io: Io
     } catch (e) {
       // An inline --run is one command: a line number in it says nothing.
       if (e instanceof RunParseError) throw inputErrorOf(v['run-file'] ? e : { detail: e.detail, file: e.file }, v['run-file'] ?? '--run');
+      // A variable doubled line after line: the run line is refused rather than half read.
+      if (e instanceof ValueTooLong) throw new InputError(`${e.message}, longer than uidctl follows in a run command`, v['run-file'] ?? '--run');
       throw e;
     }
     // The docker CLI refuses a bad image reference before it starts anything.

@@ -117,7 +117,9 @@ class Lexer {
   }
 
   run(): { result: string; words: string[] } {
-    return this.processStopOn(null, this.rawEscapes);
+    const out = this.processStopOn(null, this.rawEscapes);
+    if (out.result.length > MAX_EXPANDED_LENGTH) throw tooLong();
+    return out;
   }
 
   private peek(): string | null {
@@ -516,6 +518,7 @@ function expandSimple(
 
   if (quoted) return undefined;
   word += text.slice(from);
+  if (word.length > MAX_EXPANDED_LENGTH) throw tooLong();
   if (!split) return word;
   if (word.length > 0) words.push(word);
 
