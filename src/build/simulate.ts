@@ -313,6 +313,8 @@ class StageSimulator {
     this.trace = opts.trace === true;
   }
 
+  /** The work left to the analysis's scripts (see WorkBudget). */
+  budget: WorkBudget | undefined = undefined;
   /** ENV and ARG names whose value grew past MAX_VALUE_LENGTH: not known from then on. */
   unknownValues: Set<string> | undefined = undefined;
 
@@ -1337,7 +1339,7 @@ class StageSimulator {
     let outcome: ReturnType<typeof runScript>;
     try {
       outcome = runScript(script, {
-        budget: this.opts.budget,
+        budget: this.budget,
         state: this.state,
         ident: who.ident,
         env,
@@ -1692,7 +1694,8 @@ function neededStages(df: Dockerfile, last: number, vars: (name: string) => stri
 
 /** Simulate the build up to the target stage. */
 export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResult {
-  if (opts.budget === undefined) opts = { ...opts, budget: workBudget() };
+  // One budget for the scripts of every stage (the options object keeps the shape it came in).
+  const budget = opts.budget ?? workBudget();
   const globalArgs = new Map<string, string>();
   const globalVars = (n: string) => globalArgs.get(n);
 
@@ -1749,6 +1752,7 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
     }
 
     const sim = new StageSimulator(df, stage, opts, stages, base, globalArgs, parent ? new Map(parent.accountLines) : undefined);
+    sim.budget = budget;
     sim.run();
     stages.push({
       index: stage.index,
