@@ -723,11 +723,11 @@ export default async function check(args: string[], io: Io): Promise<number> {
   if (jobs > 1) {
     const setup: WorkerSetup = { one, shape, cwd: io.cwd, env: { ...io.env } };
     await checkInWorkers(io.workerEntry!, files, jobs, setup, take, (file) => {
-      if (paintProgress) io.err(`\rchecking ${done + 1}/${files.length} ${basename(file)}`.padEnd(60));
+      if (paintProgress) io.err(`\rchecking ${done + 1}/${files.length} ${oneLine(basename(file))}`.padEnd(60));
     }, (file, why) => notChecked(file, `uidctl could not check it: ${why}`));
   } else {
     for (const [i, file] of files.entries()) {
-      if (paintProgress) io.err(`\rchecking ${i + 1}/${files.length} ${basename(file)}`.padEnd(60));
+      if (paintProgress) io.err(`\rchecking ${i + 1}/${files.length} ${oneLine(basename(file))}`.padEnd(60));
       take(await checkReduced(file, one, io, shape), '');
     }
   }
@@ -919,7 +919,7 @@ export function warnIgnoreComments(file: string, text: string, io: Io): void {
     ...suppressions.unknown.map((u) => ({ line: u.line, text: `'${u.key}' in an ignore comment names no rule` })),
     ...suppressions.malformed.map((m) => ({ line: m.line, text: `'${m.text}' is not an ignore comment, so it ignores nothing (write '# uidctl ignore=UID201,UID101' or '# uidctl global ignore=UID403')` })),
   ].sort((x, y) => x.line - y.line);
-  for (const w of warnings) io.err(`uidctl: warning: ${file}:${w.line}: ${w.text}\n`);
+  for (const w of warnings) io.err(`${oneLine(`uidctl: warning: ${file}:${w.line}: ${w.text}`)}\n`);
 }
 
 /**

@@ -109,6 +109,11 @@ describe('text output: control characters escaped, long excerpts cut', () => {
     assert.match(nul.stdout, /unable to find user ro\\x00ot/);
   });
 
+  test('a malformed ignore comment is warned of on one line, its text escaped', async () => {
+    const r = await uidctl([...CHECK, 'Dockerfile', '--fail-on', 'never'], tempDir({ Dockerfile: `${GOOD}# uidctl ignore=BAD\x1b]0;title\x07\n` }));
+    assert.equal(r.stderr, "uidctl: warning: Dockerfile:4: '# uidctl ignore=BAD\\x1b]0;title\\x07' is not an ignore comment, so it ignores nothing (write '# uidctl ignore=UID201,UID101' or '# uidctl global ignore=UID403')\n");
+  });
+
   test('printable: \\n, \\r, \\t, other C0 and C1 controls and DEL escaped; cut past its limit', () => {
     assert.equal(printable('a\nb\rc\td\x00e\x1b[31mf\x7fg\x9bh'), 'a\\nb\\rc\\td\\x00e\\x1b[31mf\\x7fg\\u009bh');
     assert.equal(printable('abcdef', 3), 'abc... (3 more characters)');
