@@ -14,7 +14,9 @@ import { PLAIN_DISTRO, absentFromPath, codePaths, scriptShell } from '../shell/c
 import { ancestry, baseName, descendants, isUnder, listingsUnknownBelow, mkdirp, ownInode, rebase, normalizePath, parentOf, resolvePath, unreadWrites, withMeta } from '../image/fs.js';
 import { DOCKER_DEFAULT_CAPS, evaluate } from '../access/evaluate.js';
 import type { Builder, BuildIdentity, ShellEnv } from '../shell/context.js';
-import { runScript, type ExecRefusal } from '../shell/interpret.js';
+import { runScript, workBudget, type ExecRefusal, type WorkBudget } from '../shell/interpret.js';
+import { MAX_VALUE_LENGTH } from '../shell/words.js';
+import { excerpt } from '../report/printable.js';
 import { globMatch } from '../shell/words.js';
 import { mountError, parseRunMount, type RunMountFlag } from '../dockerfile/run-mount.js';
 import { layMounts, liftMounts, planRunMounts, refusedMount, viewMounts, type MountPlan, type StepMountType } from './run-mounts.js';
@@ -27,6 +29,8 @@ export interface BaseResolution {
 }
 
 export interface SimulateOptions {
+  /** The work left to the analysis's scripts (WorkBudget); simulate() makes one when none is given. */
+  budget?: WorkBudget;
   // resolveBase must return a fresh state on every call: the simulator changes it in place.
   file: string;
   builder: Builder;
@@ -309,8 +313,40 @@ class StageSimulator {
     this.trace = opts.trace === true;
   }
 
+  /** The work left to the analysis's scripts (see WorkBudget). */
+  budget: WorkBudget | undefined = undefined;
+  /** ENV and ARG names whose value grew past MAX_VALUE_LENGTH: not known from then on. */
+  unknownValues: Set<string> | undefined = undefined;
+
   // ENV wins over an ARG of the same name (Dockerfile reference, "Using ARG variables").
-  vars = (name: string): string | undefined => this.envValue(name) ?? this.args.get(name);
+  vars = (name: string): string | undefined => {
+    if (this.unknownValues !== undefined && this.unknownValues.has(name)) {
+      throw new ExpandError('too-long', `the value of ${name} is not known (it would be longer than ${MAX_VALUE_LENGTH / (1 << 20)} MiB)`);
+    }
+    return this.envValue(name) ?? this.args.get(name);
+  };
+
+  /**
+   * An instruction expanded a value past MAX_VALUE_LENGTH (`ENV A=${A}${A}` thirty times): it
+   * is not followed, and the names an ENV or ARG sets are not known from then on (a RUN sees
+   * them as values it cannot tell, a later instruction that uses one is not followed either).
+   */
+  valueTooLong(ins: DfInstruction, e: ExpandError): void {
+    const keys = ins.keyword === 'ENV' || ins.keyword === 'ARG' ? parseKeyValues(ins.args, this.df.escape, ins.keyword).map((kv) => kv.key) : [];
+    if (keys.length > 0 && this.envVars === undefined) {
+      this.envVars = new Map(Object.entries(this.state.config.env));
+      this.envLines = new Map();
+    }
+    for (const k of keys) {
+      (this.unknownValues ??= new Set()).add(k);
+      (this.platformArgs ??= new Set()).add(k);
+      this.envVars?.delete(k);
+      this.args.delete(k);
+      this.runBase?.delete(k);
+    }
+    const what = keys.length > 0 ? `${keys.join(', ')} ${keys.length === 1 ? 'is' : 'are'} not known from here` : 'the instruction is not followed';
+    this.state.unknowns.push({ file: this.opts.file, line: ins.line, command: instructionText(ins).slice(0, 80), reason: `${e.message}; the model does not hold such values, so ${what}`, paths: [] });
+  }
 
   /** The value ENV (of the base or of this stage) gives name. */
   envValue(name: string): string | undefined {
@@ -456,6 +492,10 @@ class StageSimulator {
       } catch (e) {
         // A value that doubles at every ARG (`ARG B=$A$A`, forty deep) outgrows what a string
         // may hold: the instruction is not followed, and says so.
+        if (e instanceof ExpandError && e.kind === 'too-long') {
+          this.valueTooLong(ins, e);
+          continue;
+        }
         if (e instanceof RangeError && /Invalid string length/.test(e.message)) {
           this.state.unknowns.push({ file: this.opts.file, line: ins.line, command: instructionText(ins).slice(0, 80), reason: 'a value it expands grows too long to hold', paths: [] });
           continue;
@@ -490,7 +530,7 @@ class StageSimulator {
         instruction: instructionText(ins),
         message: copy
           ? `checking on sources: copier: stat: "/<<${h.name}": no such file or directory`
-          : this.opts.builder === 'buildah' ? `Build error: Unknown instruction: "${word}"` : `unknown instruction: ${word}`,
+          : this.opts.builder === 'buildah' ? `Build error: Unknown instruction: "${excerpt(word)}"` : `unknown instruction: ${excerpt(word)}`,
         kind: 'other',
       });
       this.step(ins, () => `${ins.keyword} with a heredoc is BuildKit syntax: the ${this.opts.builder} builder fails`);
@@ -1301,6 +1341,7 @@ class StageSimulator {
     let outcome: ReturnType<typeof runScript>;
     try {
       outcome = runScript(script, {
+        budget: this.budget,
         state: this.state,
         ident: who.ident,
         env,
@@ -1655,6 +1696,8 @@ function neededStages(df: Dockerfile, last: number, vars: (name: string) => stri
 
 /** Simulate the build up to the target stage. */
 export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResult {
+  // One budget for the scripts of every stage (the options object keeps the shape it came in).
+  const budget = opts.budget ?? workBudget();
   const globalArgs = new Map<string, string>();
   const globalVars = (n: string) => globalArgs.get(n);
 
@@ -1711,6 +1754,7 @@ export function simulate(df: Dockerfile, opts: SimulateOptions): SimulationResul
     }
 
     const sim = new StageSimulator(df, stage, opts, stages, base, globalArgs, parent ? new Map(parent.accountLines) : undefined);
+    sim.budget = budget;
     sim.run();
     stages.push({
       index: stage.index,

@@ -1,13 +1,13 @@
 // `uidctl check`: read the inputs (Dockerfiles, the run command, host folders, config), call the
 // pure analysis, print a report and choose the exit code.
 
-import { existsSync, readFileSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { Io } from './io.js';
 import { parseBuildArgs, parseFlags, type ParsedFlags } from './args.js';
 import { InputError, UsageError, errnoWords, inputErrorOf, oneLine } from './errors.js';
-import { readText } from './read-text.js';
+import { fileKind, readText } from './read-text.js';
 import { checkedPlatform } from './platform.js';
 import { hostFactsFor, hostOwnerReader, readHostFacts } from './host-facts.js';
 import { VERSION } from '../version.js';
@@ -25,6 +25,7 @@ import type { TextOptions } from '../report/text.js';
 import { checkInWorkers, type WorkerSetup } from './pool.js';
 import { loadConfig, type Config } from './config.js';
 import { ExpandError } from '../dockerfile/expand.js';
+import { ValueTooLong } from '../shell/words.js';
 import { readContextFor } from './build-context.js';
 import { realInvoker } from './invoker.js';
 import { envFileReader, sourceFileReader } from './env-file.js';
@@ -40,7 +41,7 @@ import { resolveBase as catalogResolve } from '../image/catalog/index.js';
 const HELP = `Usage: uidctl check [FILE|DIR ...] [options]
 
 Predicts who the container runs as and what it can read, write and create, for each Dockerfile
-(default ./Dockerfile; a folder means every Dockerfile/Containerfile in it).
+(default ./Dockerfile, else ./Containerfile; a folder means every Dockerfile/Containerfile in it).
 
 How it runs:
   --run TEXT            a docker/podman run command line, verbatim ('docker run -u $(id -u) -v ...')
@@ -166,11 +167,15 @@ function isDockerfileName(name: string): boolean {
 }
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.cache', '.venv', 'venv']);
 
-/** A folder that could not be listed, or a file named like a Dockerfile that could not be read. */
+/**
+ * A folder that could not be listed, or a file named like a Dockerfile that could not be read
+ * or is not checked (why: not a regular file, a link out of the folder given).
+ */
 interface Skipped {
   path: string;
   code?: string;
   file?: boolean;
+  why?: string;
 }
 
 /**
@@ -178,7 +183,7 @@ interface Skipped {
  * Symlinked folders are followed once: `seen` holds the real path of every folder walked, so a
  * link back up the tree (or a second link to the same folder) is not walked again.
  */
-function findDockerfiles(dir: string, out: string[], skipped: Skipped[], real: string, seen: Set<string>): string[] {
+function findDockerfiles(dir: string, out: string[], skipped: Skipped[], real: string, seen: Set<string>, root: string): string[] {
   if (seen.has(real)) return out;
   seen.add(real);
   let entries: Dirent[];
@@ -197,26 +202,79 @@ function findDockerfiles(dir: string, out: string[], skipped: Skipped[], real: s
     let isDir = entry.isDirectory();
     let realDir = isDir ? join(real, name) : '';
     if (entry.isSymbolicLink()) {
+      let st: Stats;
       try {
-        isDir = statSync(p).isDirectory();
+        st = statSync(p);
+        isDir = st.isDirectory();
         if (isDir) realDir = realpathSync(p);
       } catch (e) {
         // A dangling symlink named like a Dockerfile is one docker build would fail on: say so.
         if (isDockerfileName(name)) skipped.push({ path: p, code: (e as NodeJS.ErrnoException).code, file: true });
         continue;
       }
+      if (!isDir && isDockerfileName(name)) {
+        // A link to a file out of the folder given (or out of the linked folder it is in) is
+        // not followed: a folder's Dockerfiles are its own, and /etc/passwd's lines are not
+        // to be quoted in errors.
+        let target: string;
+        try {
+          target = realpathSync(p);
+        } catch (e) {
+          skipped.push({ path: p, code: (e as NodeJS.ErrnoException).code, file: true });
+          continue;
+        }
+        if (!st.isFile()) {
+          skipped.push({ path: p, file: true, why: `a symlink to ${fileKind(st)}, not a regular file; not checked` });
+          continue;
+        }
+        if (!isUnderDir(target, root) && !isUnderDir(target, real)) {
+          skipped.push({ path: p, file: true, why: 'a symlink to a file outside the folder given; not followed' });
+          continue;
+        }
+      }
+    } else if (!isDir && !entry.isFile() && isDockerfileName(name)) {
+      // A FIFO, a device or a socket of that name would block or never end: not read.
+      skipped.push({ path: p, file: true, why: `${fileKind(entry)}, not a regular file; not checked` });
+      continue;
     }
     if (isDir) {
-      if (!SKIP_DIRS.has(name)) findDockerfiles(p, out, skipped, realDir, seen);
+      if (!SKIP_DIRS.has(name)) findDockerfiles(p, out, skipped, realDir, seen, root);
     } else if (isDockerfileName(name)) out.push(p);
   }
 
   return out;
 }
 
+/** Whether path is dir or below it (both real paths). */
+function isUnderDir(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+}
+
+/**
+ * The Dockerfile `uidctl check` reads with no argument: ./Dockerfile, else ./Containerfile (the
+ * default name of podman build and buildah, which take a Dockerfile too; docker build reads
+ * Dockerfile only); with neither, Dockerfile, whose absence the error names.
+ */
+function defaultDockerfile(cwd: string): string {
+  for (const name of ['Dockerfile', 'Containerfile']) {
+    if (statSync(resolve(cwd, name), { throwIfNoEntry: false }) !== undefined) return name;
+  }
+
+  return 'Dockerfile';
+}
+
+/** The real path of a file, or undefined when it has none (missing, not readable). */
+function realPathOf(abs: string): string | undefined {
+  try {
+    return realpathSync(abs);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The files to check, and whether a folder was given (then each file stands alone). */
 function expandInputs(inputs: string[], cwd: string, io: Io): { files: string[]; folder: boolean } {
-  if (inputs.length === 0) inputs = ['Dockerfile'];
+  if (inputs.length === 0) inputs = [defaultDockerfile(cwd)];
   const files: string[] = [];
   let folder = false;
 
@@ -248,16 +306,19 @@ function expandInputs(inputs: string[], cwd: string, io: Io): { files: string[];
     if (st.isDirectory()) {
       folder = true;
       const skipped: Skipped[] = [];
-      const found = findDockerfiles(abs, [], skipped, realpathSync(abs), new Set());
+      const rootReal = realpathSync(abs);
+      const found = findDockerfiles(abs, [], skipped, rootReal, new Set(), rootReal);
       // The folder given cannot be listed at all: an error, not a warning and an empty folder.
       if (skipped.length === 1 && skipped[0].path === abs) {
         throw new InputError(`cannot list ${input}: ${errnoWords(skipped[0].code)}`);
       }
       for (const d of skipped) {
         const where = relative(cwd, d.path) || d.path;
-        io.err(d.file
-          ? `uidctl: warning: cannot read ${where} (${d.code}): ${d.code === 'ENOENT' ? 'a symlink whose target is missing' : 'a symlink that cannot be followed'}; not checked\n`
-          : `uidctl: warning: cannot list ${where} (${d.code}): its Dockerfiles are not checked\n`);
+        io.err(oneLine(d.why !== undefined
+          ? `uidctl: warning: skipped ${where}: ${d.why}`
+          : d.file
+            ? `uidctl: warning: cannot read ${where} (${d.code}): ${d.code === 'ENOENT' ? 'a symlink whose target is missing' : 'a symlink that cannot be followed'}; not checked`
+            : `uidctl: warning: cannot list ${where} (${d.code}): its Dockerfiles are not checked`) + '\n');
       }
       if (found.length === 0) {
         const where = skipped.some((d) => !d.file) ? 'in the parts of this folder that could be listed' : 'in this folder';
@@ -266,6 +327,20 @@ function expandInputs(inputs: string[], cwd: string, io: Io): { files: string[];
       // Named as the folder was: relative to here, or absolute.
       files.push(...found.map((f) => (isAbsolute(input) ? f : relative(cwd, f) || f)));
     } else files.push(input);
+  }
+
+  // A file given twice, or also found in a folder given (`check ./a.Dockerfile .`), or reached
+  // through two links, is checked and counted once, where it first comes.
+  if (files.length > 1) {
+    const seen = new Set<string>();
+    const once: string[] = [];
+    for (const f of files) {
+      const real = f === '-' ? '-' : realPathOf(resolve(cwd, f)) ?? `missing:${resolve(cwd, f)}`;
+      if (seen.has(real)) continue;
+      seen.add(real);
+      once.push(f);
+    }
+    return { files: once, folder };
   }
 
   return { files, folder };
@@ -527,6 +602,8 @@ export async function prepareCheck(v: CheckValues, positionals: string[], io: Io
     } catch (e) {
       // An inline --run is one command: a line number in it says nothing.
       if (e instanceof RunParseError) throw inputErrorOf(v['run-file'] ? e : { detail: e.detail, file: e.file }, v['run-file'] ?? '--run');
+      // A variable doubled line after line: the run line is refused rather than half read.
+      if (e instanceof ValueTooLong) throw new InputError(`${e.message}, longer than uidctl follows in a run command`, v['run-file'] ?? '--run');
       throw e;
     }
     // The docker CLI refuses a bad image reference before it starts anything.
@@ -649,11 +726,11 @@ export default async function check(args: string[], io: Io): Promise<number> {
   if (jobs > 1) {
     const setup: WorkerSetup = { one, shape, cwd: io.cwd, env: { ...io.env } };
     await checkInWorkers(io.workerEntry!, files, jobs, setup, take, (file) => {
-      if (paintProgress) io.err(`\rchecking ${done + 1}/${files.length} ${basename(file)}`.padEnd(60));
-    });
+      if (paintProgress) io.err(`\rchecking ${done + 1}/${files.length} ${oneLine(basename(file))}`.padEnd(60));
+    }, (file, why) => notChecked(file, `uidctl could not check it: ${why}`));
   } else {
     for (const [i, file] of files.entries()) {
-      if (paintProgress) io.err(`\rchecking ${i + 1}/${files.length} ${basename(file)}`.padEnd(60));
+      if (paintProgress) io.err(`\rchecking ${i + 1}/${files.length} ${oneLine(basename(file))}`.padEnd(60));
       take(await checkReduced(file, one, io, shape), '');
     }
   }
@@ -702,10 +779,20 @@ export async function checkReduced(file: string, one: CheckOne, io: Io, shape: O
       fromRefs,
     };
   } catch (e) {
-    if (!one.perFile || !(e instanceof InputError)) throw e;
-
-    return { error: { file: e.file ?? file, line: e.line ?? null, message: e.detail }, message: oneLine(e.message) };
+    if (!one.perFile || e instanceof UsageError) throw e;
+    if (e instanceof InputError) return { error: { file: e.file ?? file, line: e.line ?? null, message: e.detail }, message: oneLine(e.message) };
+    // A fault of the model on one file of many is that file's error: the others are still
+    // checked and reported (the stack goes to stderr with --debug).
+    const x = e instanceof Error ? e : new Error(String(e));
+    if (one.v.debug && x.stack) io.err(`${x.stack}\n`);
+    const why = x instanceof RangeError && /call stack/.test(x.message) ? 'it nests deeper than uidctl can follow' : `internal error: ${x.message}`;
+    return notChecked(file, `uidctl could not check it: ${why} (a bug in uidctl: please report it with this file's check run alone with --debug)`);
   }
+}
+
+/** The outcome of a file of a folder run that could not be checked at all. */
+export function notChecked(file: string, message: string): FileOutcome {
+  return { error: { file, line: null, message }, message: oneLine(`${file}: ${message}`) };
 }
 
 /** Every base comes from the catalog: nothing to pull, cache or ask an engine, in any thread. */
@@ -830,7 +917,7 @@ async function checkFile(input: string, o: CheckOne, io: Io): Promise<Reported> 
 
 /** Ignore comments that ignore nothing (no rule, not one, or where no comment is), on stderr. */
 export function warnIgnoreComments(file: string, text: string, io: Io): void {
-  for (const w of ignoreCommentWarnings(readSuppressions(text))) io.err(`uidctl: warning: ${file}:${w.line}: ${w.text}\n`);
+  for (const w of ignoreCommentWarnings(readSuppressions(text))) io.err(`${oneLine(`uidctl: warning: ${file}:${w.line}: ${w.text}`)}\n`);
 }
 
 /**

@@ -1,5 +1,7 @@
 // Typed errors carry their exit code; the one catch in main.ts prints them as one line.
 
+import { MAX_PRINTED, printable } from '../report/printable.js';
+
 /** Bad flags or arguments: exit 2. */
 export class UsageError extends Error {
   readonly exitCode = 2;
@@ -52,8 +54,10 @@ export function errnoWords(code: string | undefined): string {
   return words ? `${words} (${code})` : `(${code ?? 'unknown error'})`;
 }
 
-/** A message made safe for one terminal line: control characters (a binary file's bytes) escaped. */
+/**
+ * A message made safe for one terminal line: control characters (a binary file's bytes, a
+ * newline in a file name) escaped as Go's %q shows them, and a very long one cut.
+ */
 export function oneLine(message: string): string {
-  // \xNN escapes, as Go's %q shows them; a raw newline would break the one line.
-  return message.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return printable(message, 2 * MAX_PRINTED);
 }

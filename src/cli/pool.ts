@@ -26,6 +26,12 @@ export type FromWorker =
   | { index: number; outcome: FileOutcome; err: string }
   | { index: number; crash: { message: string; stack?: string } };
 
+/**
+ * The old-generation heap of one check worker: a file that outgrows it ends that worker (V8's
+ * "heap limit" stop), which is then that file's error, not the end of the run.
+ */
+export const WORKER_HEAP_MB = 1536;
+
 export async function checkInWorkers(
   entry: string,
   files: string[],
@@ -33,8 +39,10 @@ export async function checkInWorkers(
   setup: WorkerSetup,
   take: (outcome: FileOutcome, err: string) => void,
   starting: (file: string) => void,
+  lost: (file: string, why: string) => FileOutcome,
+  heapMb = WORKER_HEAP_MB,
 ): Promise<void> {
-  const workers: Worker[] = [];
+  const workers = new Set<Worker>();
   const held = new Map<number, { outcome: FileOutcome; err: string }>();
   let next = 0;
   let flushed = 0;
@@ -47,18 +55,34 @@ export async function checkInWorkers(
         stopped = true;
         rejectAll(e);
       };
-      // Workers holding a file: one that stops while holding one has failed.
-      const busy = new Set<Worker>();
+      // The file each worker holds: one that stops while holding one has failed on it.
+      const holding = new Map<Worker, number>();
       const feed = (w: Worker) => {
         if (next < files.length) {
-          busy.add(w);
+          holding.set(w, next);
           w.postMessage({ index: next, file: files[next] } satisfies ToWorker);
           next++;
         } else w.postMessage({ done: true } satisfies ToWorker);
       };
-      for (let i = 0; i < jobs; i++) {
-        const w = new Worker(entry, { workerData: { [CHECK_WORKER]: setup }, argv: [], stdout: false, stderr: false });
-        workers.push(w);
+      const settle = (index: number, outcome: FileOutcome, err: string) => {
+        held.set(index, { outcome, err });
+        // Hand on every outcome whose files before it are done: the order of the files.
+        for (let h = held.get(flushed); h !== undefined; h = held.get(flushed)) {
+          held.delete(flushed);
+          flushed++;
+          take(h.outcome, h.err);
+          if (flushed < files.length) starting(files[flushed]);
+        }
+        if (flushed === files.length) resolveAll();
+      };
+      const start = () => {
+        const w = new Worker(entry, {
+          workerData: { [CHECK_WORKER]: setup }, argv: [], stdout: false, stderr: false,
+          resourceLimits: { maxOldGenerationSizeMb: heapMb },
+        });
+        workers.add(w);
+        // Why the worker stopped, when it says (an error event comes before its exit).
+        let why: string | undefined;
         w.on('message', (m: FromWorker) => {
           if (stopped) return;
           if ('crash' in m) {
@@ -68,27 +92,28 @@ export async function checkInWorkers(
             reject(e);
             return;
           }
-          busy.delete(w);
-          held.set(m.index, m);
-          // Hand on every outcome whose files before it are done: the order of the files.
-          for (let h = held.get(flushed); h !== undefined; h = held.get(flushed)) {
-            held.delete(flushed);
-            flushed++;
-            take(h.outcome, h.err);
-            if (flushed < files.length) starting(files[flushed]);
-          }
-          if (flushed === files.length) resolveAll();
-          else feed(w);
+          holding.delete(w);
+          settle(m.index, m.outcome, m.err);
+          if (flushed < files.length) feed(w);
         });
-        w.on('error', reject);
+        w.on('error', (e) => {
+          why = (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' ? `it needs more than ${heapMb} MB of memory to check` : e.message;
+        });
         w.on('exit', (code) => {
-          if (busy.has(w)) reject(new Error(`a check worker stopped (exit code ${code}) before it had checked its file`));
+          workers.delete(w);
+          const index = holding.get(w);
+          if (stopped || index === undefined) return;
+          // The file it held is that file's error; a new worker takes the next one.
+          holding.delete(w);
+          settle(index, lost(files[index], why ?? `the check worker stopped (exit code ${code}) while checking it`), '');
+          if (flushed < files.length && next < files.length) feed(start());
         });
-        feed(w);
-      }
+        return w;
+      };
+      for (let i = 0; i < jobs; i++) feed(start());
       starting(files[0]);
     });
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await Promise.all([...workers].map((w) => w.terminate()));
   }
 }

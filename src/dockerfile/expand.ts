@@ -5,7 +5,17 @@
 
 export type VarLookup = (name: string) => string | undefined;
 
-export type ExpandErrorKind = 'unset' | 'empty' | 'syntax' | 'unsupported';
+export type ExpandErrorKind = 'unset' | 'empty' | 'syntax' | 'unsupported' | 'too-long';
+
+/**
+ * The longest value an expansion makes (1 MiB, as the shell model's MAX_VALUE_LENGTH): `ENV
+ * A=${A}${A}` repeated doubles it at every line. Longer is a 'too-long' ExpandError.
+ */
+export const MAX_EXPANDED_LENGTH = 1 << 20;
+
+function tooLong(): ExpandError {
+  return new ExpandError('too-long', `the value would be longer than ${MAX_EXPANDED_LENGTH / (1 << 20)} MiB`);
+}
 
 /** A substitution BuildKit refuses: `${VAR?msg}` on an unset variable, a missing `}`, ... */
 export class ExpandError extends Error {
@@ -107,7 +117,9 @@ class Lexer {
   }
 
   run(): { result: string; words: string[] } {
-    return this.processStopOn(null, this.rawEscapes);
+    const out = this.processStopOn(null, this.rawEscapes);
+    if (out.result.length > MAX_EXPANDED_LENGTH) throw tooLong();
+    return out;
   }
 
   private peek(): string | null {
@@ -134,6 +146,7 @@ class Lexer {
 
         if (ch === '$' && !this.opts.noExpand) {
           const tmp = this.processDollar();
+          if (result.length + tmp.length > MAX_EXPANDED_LENGTH) throw tooLong();
           result += tmp;
           words.addString(tmp);
           continue;
@@ -213,6 +226,7 @@ class Lexer {
       }
       if (ch === '$' && !this.opts.noExpand) {
         result += this.processDollar();
+        if (result.length > MAX_EXPANDED_LENGTH) throw tooLong();
         continue;
       }
 
@@ -497,12 +511,14 @@ function expandSimple(
         word = '';
       }
     } else word += value;
+    if (word.length > MAX_EXPANDED_LENGTH) throw tooLong();
     from = braced ? end + 1 : end;
     i = from - 1;
   }
 
   if (quoted) return undefined;
   word += text.slice(from);
+  if (word.length > MAX_EXPANDED_LENGTH) throw tooLong();
   if (!split) return word;
   if (word.length > 0) words.push(word);
 

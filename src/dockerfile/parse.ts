@@ -4,6 +4,7 @@
 // checks mirror frontend/dockerfile/instructions/parse.go. Pure: never throws, problems go to
 // `errors` with the 1-based line where the instruction starts.
 
+import { excerpt } from '../report/printable.js';
 import { expandWords, isGoSpace, KeyValueError, parseKeyValues } from './expand.js';
 import type {
   DfFlag,
@@ -390,7 +391,7 @@ function buildInstruction(
   const kw = KEYWORDS.get(keyword);
 
   if (kw === undefined) {
-    problems.push(`unknown instruction: ${keyword}`);
+    problems.push(`unknown instruction: ${excerpt(keyword)}`);
     return inst;
   }
 

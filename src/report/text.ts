@@ -9,6 +9,7 @@ import { ALL_LINUX_CAPS, defaultCaps } from '../runtime/resolve.js';
 import type { Engine } from '../runtime/resolve.js';
 import { failureLine } from '../build/simulate.js';
 import { followedFailure, startFollows } from '../rules/util.js';
+import { printable } from './printable.js';
 
 export interface TextOptions {
   color: boolean;
@@ -38,12 +39,12 @@ function pad(s: string, n: number): string {
 
 function renderFinding(f: Finding, paint: ReturnType<typeof painter>, verbose: boolean): string[] {
   const sev = f.severity === 'error' ? paint('red', 'error  ') : f.severity === 'warning' ? paint('yellow', 'warning') : paint('cyan', 'info   ');
-  const out = [`  ${sev} ${paint('bold', f.ruleId)} ${f.location.file}:${f.location.line}  ${f.message}`];
-  out.push(`          ${paint('dim', `why: ${f.why}`)}`);
+  const out = [`  ${sev} ${paint('bold', f.ruleId)} ${printable(f.location.file)}:${f.location.line}  ${printable(f.message)}`];
+  out.push(`          ${paint('dim', `why: ${printable(f.why)}`)}`);
 
   for (const fix of f.fixes) {
-    out.push(`          fix: ${fix.description}`);
-    if (fix.snippet) for (const l of fix.snippet.split('\n')) out.push(`               ${paint('green', l)}`);
+    out.push(`          fix: ${printable(fix.description)}`);
+    if (fix.snippet) for (const l of fix.snippet.split('\n')) out.push(`               ${paint('green', printable(l))}`);
   }
   if (verbose) out.push(`          ${paint('dim', docsUrl(f.ruleId))}`);
   if (f.dependsOn.length > 0) out.push(`          ${paint('dim', `depends on: ${f.dependsOn.join(', ')}`)}`);
@@ -67,35 +68,51 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
 
   const a = r.analysis;
   const id = a.identity;
-  out.push(paint('bold', `${a.file}`) + paint('dim', `  (stage ${a.target}, builder ${a.builder}, engine ${a.engine}, profile ${a.profile})`));
+  out.push(paint('bold', printable(a.file)) + paint('dim', `  (stage ${a.target}, builder ${a.builder}, engine ${a.engine}, profile ${a.profile})`));
   const base = baseSources(a).at(-1);
-  if (base) out.push(`  base     ${base.ref} (${base.source === 'stage' ? `stage ${base.key}` : `${base.source}${base.key ? `: ${base.key}` : ''}`})`);
-  if (a.run) out.push(`  run      ${a.run.origin.text.replace(/\s+/g, ' ').trim()}`);
+  if (base) out.push(`  base     ${printable(base.ref)} (${base.source === 'stage' ? `stage ${base.key}` : `${base.source}${base.key ? `: ${base.key}` : ''}`})`);
+  if (a.run) out.push(`  run      ${printable(a.run.origin.text.replace(/\s+/g, ' ').trim())}`);
 
   // A start or build error that rests on a guess (the users of a base outside the catalog, a
   // COPY source not read) says so, after the finding that reports it with what it depends on.
+  // Findings that depend on something, by line, made at the first ask: a file of many failed
+  // steps asks once per step, and a scan of every finding each time grew with the square.
+  let dependingAt: Map<number, Finding[]> | undefined;
   const unsure = (said: string, line?: number): string => {
-    const f = r.findings.find((x) => (line === undefined || x.location.line === line) && x.dependsOn.length > 0 && x.message.includes(said));
+    let candidates: Finding[] = r.findings;
+    if (line !== undefined) {
+      if (dependingAt === undefined) {
+        dependingAt = new Map();
+        for (const x of r.findings) {
+          if (x.dependsOn.length === 0) continue;
+          const at = dependingAt.get(x.location.line);
+          if (at === undefined) dependingAt.set(x.location.line, [x]);
+          else at.push(x);
+        }
+      }
+      candidates = dependingAt.get(line) ?? [];
+    }
+    const f = candidates.find((x) => (line === undefined || x.location.line === line) && x.dependsOn.length > 0 && x.message.includes(said));
     return f ? ` ${paint('dim', `(unsure: depends on ${f.dependsOn.join(', ')})`)}` : '';
   };
   // What follows from a failed build step that was to make the account is said so.
   const follows = (g: { line: number } | undefined) => (g ? ` ${paint('dim', `(follows from line ${g.line})`)}` : '');
-  const cannotStart = startErrors(r).map((m) => m + unsure(m) + follows(startFollows(a, m)));
+  const cannotStart = startErrors(r).map((m) => printable(m) + unsure(m) + follows(startFollows(a, m)));
   if (cannotStart.length > 0) out.push(`  start    ${paint('red', 'FAILS')}: ${cannotStart.join('; ')}`);
   if (a.runtime.errors.length === 0) {
     // A command that switches user (gosu app ...): who starts it, then who the workload is.
-    if (id.drop && id.drop.error === null) out.push(`  starts   ${id.drop.from.id}, then \`${id.drop.command}\` switches`);
+    if (id.drop && id.drop.error === null) out.push(`  starts   ${id.drop.from.id}, then \`${printable(id.drop.command)}\` switches`);
     // An entrypoint script followed as it runs: where it starts the command.
     const script = a.runtime.script;
     if (script && !script.error) {
-      out.push(`  script   ${script.written} is followed as it starts${script.workloadLine !== undefined ? `; its line ${script.workloadLine} starts the command` : ': it starts no other program, so it is the workload itself'}`);
+      out.push(`  script   ${printable(script.written)} is followed as it starts${script.workloadLine !== undefined ? `; its line ${script.workloadLine} starts the command` : ': it starts no other program, so it is the workload itself'}`);
     }
     // A --user $(...) that could not be evaluated: the ids shown are a stand-in, said as such.
     const standIn = a.run?.userUnknown !== undefined;
-    out.push(`  runs as  ${id.id}${standIn ? paint('yellow', `  (a stand-in: --user ${a.run!.userUnknown} is not evaluated, so the user is not known)`) : id.user === null ? paint('yellow', '  (no passwd entry: "I have no name!")') : ''}`);
+    out.push(`  runs as  ${printable(id.id)}${standIn ? paint('yellow', `  (a stand-in: --user ${a.run!.userUnknown} is not evaluated, so the user is not known)`) : id.user === null ? paint('yellow', '  (no passwd entry: "I have no name!")') : ''}`);
     const homeState = !id.homeExists ? paint('yellow', 'missing') : id.homeWritable ? 'writable' : paint('yellow', 'not writable');
-    out.push(`  HOME     ${id.home} (${homeState}${id.homeFrom === 'default' ? ', fallback /' : id.homeFrom === 'env' ? ', from the environment' : id.homeFrom === 'start' ? ', kept from the user the container starts as' : ''})`);
-    out.push(`  WORKDIR  ${id.workdir}${id.workdirExists ? '' : paint('yellow', ' (missing)')}`);
+    out.push(`  HOME     ${printable(id.home)} (${homeState}${id.homeFrom === 'default' ? ', fallback /' : id.homeFrom === 'env' ? ', from the environment' : id.homeFrom === 'start' ? ', kept from the user the container starts as' : ''})`);
+    out.push(`  WORKDIR  ${printable(id.workdir)}${id.workdirExists ? '' : paint('yellow', ' (missing)')}`);
     // Long lists are summed up: all of them (--privileged, --cap-add ALL) or root's usual set.
     out.push(`  caps     ${capsText(id.caps, a.engine)}`);
     const only = id.sudo.only !== undefined ? `, only for ${id.sudo.only}` : '';
@@ -110,7 +127,7 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
   }
   for (const f of a.sim.failures) {
     const said = failureLine(f);
-    out.push(`  build    ${paint('red', 'FAILS')} at line ${f.line}: ${said}${unsure(said, f.line)}${follows(followedFailure(a, f))}`);
+    out.push(`  build    ${paint('red', 'FAILS')} at line ${f.line}: ${printable(said)}${unsure(said, f.line)}${follows(followedFailure(a, f))}`);
   }
 
   if (a.runtime.errors.length === 0 && a.keyPaths.length > 0) {
@@ -140,7 +157,7 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
       };
       const row = [cell(read || '-'), cell(write || '-')];
       if (/\?/.test(`${read}${write}`)) marked = true;
-      out.push(`  ${pad(`${k.path} (${k.role})`, width)}${row.join('')}${where === 'image' ? 'image' : `mount ${where}`}`);
+      out.push(`  ${pad(`${printable(k.path)} (${k.role})`, width)}${row.join('')}${where === 'image' ? 'image' : `mount ${where}`}`);
     }
     if (marked) out.push(paint('dim', '  ? rests on an assumption or a command uidctl does not follow (--verbose lists them; JSON: dependsOn)'));
   }
@@ -150,8 +167,8 @@ export function renderTextResult(r: Reported, opts: TextOptions): string {
   for (const f of r.findings) out.push(...renderFinding(f, paint, opts.verbose), '');
 
   if (opts.verbose) {
-    for (const s of a.assumptions) out.push(`  assumed  [${s.id}, ${s.confidence}] ${s.text}`);
-    for (const u of a.unknowns) out.push(`  unknown  line ${u.line}: ${u.command} (${u.reason})`);
+    for (const s of a.assumptions) out.push(`  assumed  [${printable(s.id)}, ${s.confidence}] ${printable(s.text)}`);
+    for (const u of a.unknowns) out.push(`  unknown  line ${u.line}: ${printable(u.command)} (${printable(u.reason)})`);
   } else if (a.assumptions.length + a.unknowns.length > 0) {
     out.push(paint('dim', `  ${a.assumptions.length} assumption(s), ${a.unknowns.length} unmodelled command(s): --verbose lists them`));
   }

@@ -1,9 +1,9 @@
 // Small helpers the rules share: how to name the process, the mounts and the run command.
 
 import type { AnalysisView } from './rule.js';
+import type { DfInstruction, Dockerfile } from '../dockerfile/types.js';
 import type { Analysis, BuildChange } from '../analyze.js';
 import type { Accounts, Fix, ImageState, MountSpec, Op, PasswdEntry, UnknownEffect, Verdict } from '../model/types.js';
-import type { DfInstruction } from '../dockerfile/types.js';
 import { hasDescendants, isUnder, normalizePath, resolvePath } from '../image/fs.js';
 import { formatPasswd, groupByGid, resolveExecUser, userByUid } from '../image/accounts.js';
 import { evaluate } from '../access/evaluate.js';
@@ -791,8 +791,74 @@ export function startFollows(a: Pick<AnalysisView, 'sim' | 'df'>, message: strin
 }
 
 /** The later failures (build steps, the start) that follow from this one, as a sentence. */
+/**
+ * Each failure's followers (the later failures followedFailure leads back to it), in the order
+ * of the failures: made once per analysis, as every failure asks (a scan of all the failures
+ * for each one grew with the square of their number).
+ */
+function followersOf(a: Pick<AnalysisView, 'sim' | 'df'>): Map<FailureAt, number[]> {
+  let m = FOLLOWERS.get(a.sim);
+  if (m !== undefined) return m;
+  m = new Map();
+  for (const g of a.sim.failures) {
+    const f = followedFailure(a, g);
+    if (f === undefined || f === g) continue;
+    const at = m.get(f);
+    if (at === undefined) m.set(f, [g.line]);
+    else at.push(g.line);
+  }
+  FOLLOWERS.set(a.sim, m);
+
+  return m;
+}
+
+const FOLLOWERS = new WeakMap<object, Map<FailureAt, number[]>>();
+
+/** Where a line is in the Dockerfile: its stage's index and the last USER above it in that stage. */
+export interface LinePlace {
+  stage: number;
+  user: DfInstruction | undefined;
+}
+
+/**
+ * The stage and the USER in force of the instruction at line (the first stage holding it), made
+ * once per Dockerfile for every instruction: rules ask it for each failed step.
+ */
+export function placeOfLine(df: Pick<Dockerfile, 'stages'>, line: number): LinePlace | undefined {
+  let m = PLACES.get(df);
+  if (m === undefined) {
+    m = new Map();
+    for (const st of df.stages) {
+      let user: DfInstruction | undefined;
+      for (const ins of st.instructions) {
+        if (ins.line >= st.from.line && !m.has(ins.line)) m.set(ins.line, { stage: st.index, user });
+        if (ins.keyword === 'USER') user = ins;
+      }
+    }
+    PLACES.set(df, m);
+  }
+
+  return m.get(line);
+}
+
+const PLACES = new WeakMap<object, Map<number, LinePlace>>();
+
+/**
+ * A failed step whose words end in a carriage return: the Dockerfile has CRLF (Windows) line
+ * endings, which BuildKit removes from instructions but keeps inside a here-document
+ * (moby/buildkit#3511), so a command there gets `app\r` for `app`. A sentence and a fix, or none.
+ */
+export function crlfNote(f: { message: string; file?: string }): { why: string; fixes: Fix[] } {
+  if (!f.message.includes('\r')) return { why: '', fixes: [] };
+
+  return {
+    why: ' The message shows a carriage return (\\r) in a word: the Dockerfile has CRLF (Windows) line endings, which BuildKit removes from instructions but keeps inside here-documents (moby/buildkit#3511), so the commands there get each line\'s last word with \\r at its end.',
+    fixes: [{ description: 'Save the Dockerfile with LF line endings (an editor\'s line-ending setting, or dos2unix; in git, a .gitattributes line `Dockerfile text eol=lf`).', snippet: `dos2unix ${f.file !== undefined && /^[\w./-]+$/.test(f.file) ? f.file : 'Dockerfile'}`, safe: true }],
+  };
+}
+
 export function followersNote(a: Pick<AnalysisView, 'sim' | 'df' | 'runtime'>, f: FailureAt): string {
-  const lines = a.sim.failures.filter((g) => g !== f && followedFailure(a, g) === f).map((g) => g.line);
+  const lines = followersOf(a).get(f) ?? [];
   const start = a.runtime.errors.some((e) => startFollows(a, e.message) === f);
   if (lines.length === 0 && !start) return '';
   const list = lines.length === 1 ? `line ${lines[0]}` : `lines ${lines.slice(0, -1).join(', ')} and ${lines.at(-1)}`;

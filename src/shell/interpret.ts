@@ -36,7 +36,7 @@ import { literalText, parseShell } from './parse.js';
 import { onlyCommand, profileCommandRuns, profileLines, profileScriptsKnown, profileText, stockProfile } from './profile.js';
 import { evalArith } from './arith.js';
 import { symbolicUmask, umaskOperand } from './umask.js';
-import { expandPart, expandWordIn, globMatch } from './words.js';
+import { MAX_VALUE_LENGTH, ValueTooLong, bounded, expandPart, expandWordIn, globMatch } from './words.js';
 import type { ExpandCtx, StaticExpansion } from './words.js';
 import { defaultRegistry } from './commands/index.js';
 import { refreshDerived } from './commands/config.js';
@@ -63,6 +63,11 @@ export interface RunInit {
   line: number;
   registry?: Record<string, CommandHandler>;
   depth?: number;
+  /**
+   * The work left to the whole analysis (see WorkBudget), shared by every script it runs; a
+   * script without one still has its own MAX_COMMANDS.
+   */
+  budget?: WorkBudget;
   /**
    * The Dockerfile SHELL (`["/bin/bash", "-o", "pipefail", "-c"]`): which shell runs the
    * script, with its options. Default /bin/sh -c.
@@ -212,6 +217,9 @@ interface Shared {
   calls: number;
   /** Passes through for-loop bodies so far in this step (see MAX_ITERATIONS). */
   iterations: number;
+  /** Commands and function calls run so far in this script (see MAX_COMMANDS). */
+  work: number;
+  budget: WorkBudget | undefined;
   /** The HOME an unmodelled command of this step already left listed in part (unknownWrites). */
   homeFilled: string | undefined;
   /** The View of the build step, made at the first access check. */
@@ -304,6 +312,36 @@ const MAX_DEPTH = 16;
  * deep are 10^8 passes), and a check must not stall on one line. Past it the step is unknown.
  */
 const MAX_ITERATIONS = 10_000;
+
+/**
+ * Simple commands and function calls one script is followed through, in all. Depth limits stop
+ * plain recursion, but a function that calls itself twice (`f(){ f; f; }; f`, the fork bomb
+ * `f(){ f|f& };f`) doubles its work at each level: 2^64 calls under the depth limit. Real RUN
+ * steps run a few hundred commands; a loop of MAX_ITERATIONS passes may run ten each.
+ */
+export const MAX_COMMANDS = 100_000;
+
+/**
+ * The work left to one analysis, across its scripts (RUN steps, scripts they run, the
+ * entrypoint): a file of a thousand RUN steps, each just under MAX_COMMANDS, must not take
+ * minutes either. Once spent, each further script stops at its first command.
+ */
+export interface WorkBudget {
+  left: number;
+}
+
+/** The commands one analysis follows in all its scripts (see WorkBudget). */
+export const MAX_ANALYSIS_COMMANDS = 1_000_000;
+
+/** The budget of one analysis. */
+export function workBudget(): WorkBudget {
+  return { left: MAX_ANALYSIS_COMMANDS };
+}
+
+/** A script ran out of its work budget, or a value grew too long: the rest is not followed. */
+class BudgetSignal {
+  constructor(readonly reason: string) {}
+}
 
 /** A literal starting with ~ or holding a pattern character needs the full expansion. */
 const LITERAL_SPECIAL = /^~|[*?]|\[.*\]/;
@@ -522,6 +560,8 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
       : (sharedRegistry ??= handlerMap(defaultRegistry())),
     calls: 0,
     iterations: 0,
+    work: 0,
+    budget: init.budget,
     homeFilled: undefined,
     // Present from the start, so every Shared has one shape.
     view: undefined,
@@ -612,6 +652,7 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
   // SHELL ["/bin/bash", "--login", "-c"]: a login shell reads /etc/profile first.
   if (startupFiles && shell!.some((a, i) => i > 0 && (a === '--login' || /^-[a-zA-Z]*l[a-zA-Z]*$/.test(a)))) w.readProfile();
 
+  const source = typeof script === 'string' ? script : '';
   if (typeof script === 'string') {
     const parsed = w.parse(script);
     if ('error' in parsed && parsed.unsupported !== undefined) {
@@ -631,6 +672,11 @@ export function runScript(script: Script | string, init: RunInit): RunOutcome {
     if (e instanceof WorkloadSignal) {
       workload = e.start;
       status = 0;
+    } else if (e instanceof BudgetSignal || e instanceof ValueTooLong) {
+      // What ran so far stays done; the rest of the script is an unknown effect.
+      const reason = e instanceof BudgetSignal ? e.reason : `${e.message}; the model stops following the script there`;
+      w.note(reason, source.slice(0, 80));
+      status = 'unknown';
     } else {
       if (!(e instanceof ExitSignal || e instanceof ReturnSignal)) throw e;
       status = e.status;
@@ -1025,7 +1071,7 @@ class Walker {
     for (const item of script.items) {
       const r = this.andOr(item.andOr, cond);
       status = r.status;
-      out = out === undefined || r.out === undefined ? undefined : out + r.out;
+      out = out === undefined || r.out === undefined ? undefined : bounded(out + r.out, 'the output of a command list');
     }
 
     return { status, out };
@@ -1272,7 +1318,7 @@ class Walker {
       }
       this.setVar(c.name, item, true);
       res = this.list(c.body, cond);
-      out = out === undefined || res.out === undefined ? undefined : out + res.out;
+      out = out === undefined || res.out === undefined ? undefined : bounded(out + res.out, 'the output of a for loop');
     }
 
     return { status: res.status, out };
@@ -1342,6 +1388,7 @@ class Walker {
 
   private simple(c: SimpleCommand, stdin: string | undefined): Res {
     this.f.lineOffset = c.lineOffset;
+    this.spend();
 
     // Expand the words first: a command whose words cannot be told is not run.
     const argv: string[] = [];
@@ -1638,6 +1685,18 @@ class Walker {
     }
 
     return this.dispatch(argv, stdin, text);
+  }
+
+  /** One command's worth of work: past the script's or the analysis's budget, the rest is not followed. */
+  private spend(): void {
+    const sh = this.sh;
+    if (++sh.work > MAX_COMMANDS) {
+      throw new BudgetSignal(`the script runs more than ${MAX_COMMANDS.toLocaleString('en-US')} commands (a function that calls itself more than once, or loops); the model stops following it there`);
+    }
+    const budget = sh.budget;
+    if (budget !== undefined && --budget.left < 0) {
+      throw new BudgetSignal(`the file's scripts run more than ${MAX_ANALYSIS_COMMANDS.toLocaleString('en-US')} commands in all; the model stops following them there`);
+    }
   }
 
   private callFunction(body: Command, argv: string[], stdin: string | undefined): Res {
@@ -2470,6 +2529,7 @@ class Walker {
 
   private storeText(real: string, content: string, append: boolean, created = false): void {
     const state = this.state;
+    bounded(append ? content + (state.texts[real]?.content ?? '') : content, `the text of ${real}`);
 
     if (real === '/etc/passwd' || real === '/etc/group') {
       // The account files are kept as parsed entries, not as text.
@@ -2614,7 +2674,7 @@ class Walker {
   }
 
   private setVar(name: string, value: string, exact: boolean): void {
-    this.writableEnv().set(name, value);
+    this.writableEnv().set(name, bounded(value, `the value of ${name}`));
     const inexact = this.f.inexact;
     if (exact) {
       if (inexact.has(name)) this.writableInexact().delete(name);
@@ -2814,6 +2874,7 @@ class Walker {
     let closed: { s: string; pat: string; glob: boolean }[] | null = null;
 
     for (let i = 0; i < parts.length; i++) {
+      if (s.length > MAX_VALUE_LENGTH) throw new ValueTooLong('a word');
       const p = parts[i];
       if (p.type === 'lit') {
         let v = p.value;

@@ -10,6 +10,26 @@
 import type { Script, Word, WordPart } from './ast.js';
 import { evalArith } from './arith.js';
 
+/**
+ * The longest value (a word, a variable, a file's text, a command's output) the model keeps,
+ * in UTF-16 code units: 1 MiB. Doubling (`A=$A$A` in a recursion or a loop) would otherwise
+ * grow a string exponentially, and no real RUN step needs more.
+ */
+export const MAX_VALUE_LENGTH = 1 << 20;
+
+/** A value grew past MAX_VALUE_LENGTH: what it would be is not followed. */
+export class ValueTooLong extends Error {
+  constructor(readonly what: string) {
+    super(`${what} would be longer than ${MAX_VALUE_LENGTH / (1 << 20)} MiB`);
+  }
+}
+
+/** s itself, or ValueTooLong thrown when it is longer than the model keeps. */
+export function bounded(s: string, what: string): string {
+  if (s.length > MAX_VALUE_LENGTH) throw new ValueTooLong(what);
+  return s;
+}
+
 /** string: set to that value; null: known to be unset; undefined: not known. */
 export type StaticEnv = (name: string) => string | null | undefined;
 
@@ -111,7 +131,10 @@ export function expandWordIn(w: Word, ctx: ExpandCtx): string {
 
 function expandParts(parts: WordPart[], ctx: Ctx): string {
   let out = '';
-  for (const p of parts) out += expandPart(p, ctx);
+  for (const p of parts) {
+    out += expandPart(p, ctx);
+    if (out.length > MAX_VALUE_LENGTH) throw new ValueTooLong('a word');
+  }
   return out;
 }
 

@@ -154,7 +154,7 @@ describe('FROM references BuildKit refuses', () => {
   });
 
   test('control characters in an error message are escaped to keep one line', () => {
-    assert.equal(oneLine('unknown instruction: \u0017\u0002x\ny'), 'unknown instruction: \\x17\\x02x\\x0ay');
+    assert.equal(oneLine('unknown instruction: \u0017\u0002x\ny'), 'unknown instruction: \\x17\\x02x\\ny');
   });
 });
 

@@ -4,7 +4,7 @@ import type { DfInstruction } from '../../dockerfile/types.js';
 import { failureLine, type BuildFailure } from '../../build/simulate.js';
 import type { ExecRefusal } from '../../shell/interpret.js';
 import { splitCsv } from '../../dockerfile/run-mount.js';
-import { failureGuesses, followersNote, unsetArgsNote } from '../util.js';
+import { failureGuesses, followersNote, placeOfLine, unsetArgsNote } from '../util.js';
 
 /** The COPY or ADD that made the file (its origin is "Dockerfile:12"), if one did. */
 function copiedBy(a: AnalysisView, f: BuildFailure, origin: string | undefined): DfInstruction | undefined {
@@ -123,8 +123,7 @@ export default defineRule({
       if (f.kind !== 'permission') continue;
       const guess = failureGuesses(a, f);
       // The USER in force at the failing line: the last USER instruction above it in its stage.
-      const stage = a.df.stages.find((s) => s.from.line <= f.line && s.instructions.some((i) => i.line === f.line));
-      const userIns = stage?.instructions.filter((i) => i.keyword === 'USER' && i.line < f.line).at(-1);
+      const userIns = placeOfLine(a.df, f.line)?.user;
       const user = userIns?.args.trim() || 'root';
       const exec = f.notExecutable;
       const byMount = f.mount ? MOUNT_WHY[f.mount.type] : undefined;

@@ -2,13 +2,14 @@ import { defineRule, type AnalysisView } from '../rule.js';
 import type { Fix } from '../../model/types.js';
 import type { BuildFailure } from '../../build/simulate.js';
 import { groupByGid, userByUid } from '../../image/accounts.js';
-import { accountFailureGuess, checkedFix, followedFailure, freeUserName, followersNote, stepText, unsetArgsNote, withValues } from '../util.js';
+import { accountFailureGuess, checkedFix, crlfNote, followedFailure, freeUserName, followersNote, placeOfLine, stepText, unsetArgsNote, withValues } from '../util.js';
 import { lacksShadowTool } from '../../shell/commands/accounts.js';
 import { packageThatAdded } from '../../shell/commands/package-accounts.js';
 
 /** What the failing step ran into, and the facts of the image at hand that explain it. */
 function explain(a: AnalysisView, f: BuildFailure): { cause: string; fixes: Fix[]; hedge: string; dependsOn: string[] } {
-  const stage = a.sim.stages.find((s) => a.df.stages[s.index]?.instructions.some((i) => i.line === f.line));
+  const at = placeOfLine(a.df, f.line);
+  const stage = at === undefined ? undefined : a.sim.stages.find((s) => s.index === at.stage);
   const state = stage?.state ?? a.image;
   const guess = accountFailureGuess(state, f);
   const known = explainCause(a, f, state, state.base);
@@ -315,11 +316,12 @@ export default defineRule({
       // ARGs with no value, when the cause does not already name one (`useradd ... $USER_NAME`).
       const unset = /^ARG \S+ \(line \d+\) (?:has no default|is declared before the first FROM)/.test(cause) ? { why: '', fixes: [] } : unsetArgsNote(f);
 
+      const crlf = crlfNote(f);
       report({
         message: `The build fails here: ${f.message.split('\n')[0]}${hedge}`,
-        why: `Users and groups are looked up in the image's own /etc/passwd and /etc/group at this step: ${cause}${unset.why} The analysis carries on as if the step had not run.${followersNote(a, f)}`,
+        why: `Users and groups are looked up in the image's own /etc/passwd and /etc/group at this step: ${cause}${unset.why}${crlf.why} The analysis carries on as if the step had not run.${followersNote(a, f)}`,
         line: f.line,
-        fixes: [...unset.fixes, ...fixes],
+        fixes: [...crlf.fixes, ...unset.fixes, ...fixes],
         dependsOn,
         // Resting on a guess, the failure is a warning, so CI does not fail on it.
         unsureSeverity: hedge ? 'warning' : undefined,
