@@ -111,7 +111,7 @@ describe('text output: control characters escaped, long excerpts cut', () => {
 
   test('a malformed ignore comment is warned of on one line, its text escaped', async () => {
     const r = await uidctl([...CHECK, 'Dockerfile', '--fail-on', 'never'], tempDir({ Dockerfile: `${GOOD}# uidctl ignore=BAD\x1b]0;title\x07\n` }));
-    assert.equal(r.stderr, "uidctl: warning: Dockerfile:4: '# uidctl ignore=BAD\\x1b]0;title\\x07' is not an ignore comment, so it ignores nothing (write '# uidctl ignore=UID201,UID101' or '# uidctl global ignore=UID403')\n");
+    assert.equal(r.stderr, "uidctl: warning: Dockerfile:4: '# uidctl ignore=BAD\\x1b]0;title\\x07' is not an ignore comment, so it ignores nothing (write '# uidctl ignore=UID201,UID101' or '# uidctl global ignore=UID403', optionally followed by ' -- reason')\n");
   });
 
   test('printable: \\n, \\r, \\t, other C0 and C1 controls and DEL escaped; cut past its limit', () => {
