@@ -18,6 +18,7 @@ import type {
   PrivilegeDrop,
   Process,
   RunContext,
+  WrittenFile,
 } from '../model/types.js';
 import {
   execId,
@@ -67,6 +68,8 @@ export interface StartError {
   /** From --userns=auto: an option podman cannot read, or a run id outside its size=. */
   usernsAuto?: true;
   mount?: { spec: MountSpec; clash: 'duplicate' | 'kind' | 'volume-name'; other?: MountSpec; imageKind?: FileKind; sourceKind?: FileKind };
+  /** A file the starting tool copies in (a Compose environment: or content: secret) that a read-only root refuses. */
+  writtenFile?: WrittenFile;
 }
 
 export interface RuntimeResolution {
@@ -1079,7 +1082,7 @@ function buildView(
 function applyWrittenFiles(vb: ViewBuild, run: RunContext): void {
   for (const f of run.files ?? []) {
     if (run.readOnlyRootfs) {
-      vb.errors.push({ message: `container rootfs is marked read-only (docker compose copies ${f.written} into the container)` });
+      vb.errors.push({ message: `container rootfs is marked read-only (docker compose copies ${f.written} into the container)`, writtenFile: f });
       continue;
     }
     const path = resolvePath(vb.fs, normalizePath(f.path)).path;

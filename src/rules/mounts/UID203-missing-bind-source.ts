@@ -70,9 +70,23 @@ export default defineRule({
   fix: 'suggestion',
   check(a, report) {
     for (const m of a.run?.mounts ?? []) {
-      // An engine's socket missing where uidctl read the host is no folder to make (UID207).
-      if (m.kind !== 'bind' || engineSocket(m) !== undefined) continue;
+      if (m.kind !== 'bind') continue;
       const facts = hostFacts(a, m.source);
+      // An engine's socket missing where uidctl read the host is no folder to make: with -v,
+      // Docker makes one and UID207 says the socket is taken to be there where the container
+      // runs; a run that refuses a missing source (podman, --mount) does not start.
+      const engine = engineSocket(m);
+      if (engine !== undefined) {
+        if (facts && !facts.exists && !m.createMissingSource) {
+          report({
+            severity: 'error',
+            message: `${m.source} does not exist on the host: the container will not start (bind source path does not exist), and the ${engine} socket it is meant to be is not there.`,
+            why: `${m.written} refuses a source that is not there; the socket exists only while the ${engine} engine runs.`,
+            fixes: [{ description: `Start the ${engine} engine (its socket then appears at ${m.source}), or remove the mount.`, safe: false }],
+          });
+        }
+        continue;
+      }
       if (!facts) continue;
       if (m.hostPathType !== undefined) {
         const r = hostPathReport(a, m, facts.exists, facts.meta?.kind);

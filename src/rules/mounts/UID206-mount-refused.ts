@@ -92,6 +92,21 @@ export default defineRule({
   fix: 'suggestion',
   check(a, report) {
     for (const e of a.runtime.errors) {
+      if (e.writtenFile) {
+        // docker compose copies an environment: or content: secret (or config) in before the
+        // start; the daemon refuses any copy into a read-only root, mounts included.
+        report({
+          message: `The container will not start: ${e.message}.`,
+          why: `${e.writtenFile.written} is not a file compose mounts but one it copies into the container before starting it, and the daemon refuses a copy into a read-only root file system (read_only: true), wherever the file goes.`,
+          fixes: [
+            { description: 'Give the secret (or config) as a file: one (compose bind-mounts a file, which a read-only root takes).', snippet: `secrets:
+  NAME:
+    file: ./NAME.txt`, safe: false },
+            { description: 'Or drop read_only: true from the service.', safe: false },
+          ],
+        });
+        continue;
+      }
       const m = e.mount;
       if (!m) continue;
       if (m.clash === 'duplicate' && m.other) report(duplicate(a, e, m.spec, m.other));
