@@ -28,3 +28,14 @@ describe('a start the engine or compose refuses is a finding', () => {
     assert.deepEqual(f?.fixes.map((x) => x.description), ['Start the Docker engine (its socket then appears at /var/run/docker.sock), or remove the mount.']);
   });
 });
+
+describe('a file compose copies in that the user cannot read', () => {
+  test('an environment: secret given mode 0400 (root\'s) is UID205 for uid 1000, resting on what compose writes', () => {
+    const run = parseCompose('services:\n  s:\n    image: img\n    user: "1000"\n    secrets:\n      - source: e\n        mode: 0400\nsecrets:\n  e: { environment: TOKEN }\n', { invoker, env: { TOKEN: 'x' }, file: 'c.yaml' }).services.s;
+    const a = analyze({ file: 'Dockerfile', text: 'FROM debian:bookworm\n', run });
+    const f = a.findings.find((x) => x.ruleId === 'UID205');
+    assert.ok(f, a.findings.map((x) => x.ruleId).join(' '));
+    assert.match(f.message, /cannot read \/run\/secrets\/e \(services\.s\.secrets\[0\]: secret e -> \/run\/secrets\/e\): compose writes it 0:0 with mode 0400 - Permission denied\.$/);
+    assert.match(f.fixes[0].snippet ?? '', /uid: "1000"/);
+  });
+});

@@ -267,6 +267,21 @@ export default defineRule({
       }
       if (report1) report(report1);
     }
+    // Files docker compose copies in before the start (environment: and content: secrets and
+    // configs): read as the secret's reader would, with the owner and mode given them.
+    for (const f of a.run?.files ?? []) {
+      const v = a.check(f.path, 'read');
+      if (v.allowed || v.errno !== 'EACCES') continue;
+      report({
+        message: `${who(a)} cannot read ${f.path} (${f.written}): compose writes it ${f.uid}:${f.gid} with mode ${octal(f.mode)} - Permission denied.`,
+        why: `${firstReason(v)}. ${f.basis}.`,
+        dependsOn: v.dependsOn,
+        unsureSeverity: f.confidence === 'high' ? undefined : 'warning',
+        fixes: [
+          { description: `Give the secret (or config) to the user the container runs as, with its long syntax (uid, gid, mode).`, snippet: `secrets:\n  - source: NAME\n    uid: "${a.runtime.process.uid}"\n    gid: "${a.runtime.process.gid}"\n    mode: 0400`, safe: false },
+        ],
+      });
+    }
   },
 });
 
