@@ -82,7 +82,7 @@ export function withoutNocopy(a: AnalysisView, m: MountSpec): string {
  * its own, privileged and with the host's / mounted, which is root on the host (for a rootful
  * engine; a rootless one gives the account that runs it).
  */
-const ENGINE_SOCKETS = new Map([
+export const ENGINE_SOCKET_NAMES: ReadonlyMap<string, string> = new Map([
   ['docker.sock', 'Docker'],
   ['containerd.sock', 'containerd'],
   ['podman.sock', 'podman'],
@@ -95,7 +95,7 @@ const ENGINE_SOCKETS = new Map([
 export function engineSocket(m: MountSpec): string | undefined {
   if (m.kind !== 'bind' || m.source === undefined) return undefined;
 
-  return ENGINE_SOCKETS.get(m.source.slice(m.source.lastIndexOf('/') + 1));
+  return ENGINE_SOCKET_NAMES.get(m.source.slice(m.source.lastIndexOf('/') + 1));
 }
 
 export function hostFacts(a: AnalysisView, hostPath: string | undefined) {

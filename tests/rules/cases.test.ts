@@ -322,6 +322,14 @@ const mounts: Case[] = [
     host: SOCKET_FACTS,
   },
   {
+    name: 'UID207 fires for a host folder that holds the Docker socket (-v /var/run:/hostrun), by what the host shows in it',
+    rule: 'UID207',
+    dockerfile: df(BOOKWORM_BASE),
+    run: 'docker run -v /var/run:/hostrun img',
+    host: 'paths:\n  /var/run: { kind: dir, uid: 0, gid: 0, mode: "0755" }\n  /var/run/docker.sock: { kind: other, uid: 0, gid: 999, mode: "0660" }',
+    message: ['-v /var/run:/hostrun, which holds /hostrun/docker.sock', 'root in it may use it'],
+  },
+  {
     name: 'UID207 fires for the host / mounted writable into a root container, and is quiet read-only',
     rule: 'UID207',
     dockerfile: df(BOOKWORM_BASE),
