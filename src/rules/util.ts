@@ -681,7 +681,7 @@ export function newUser(a: AnalysisView): { uid: number; name: string; create: s
 export function missingAccountName(message: string): string | undefined {
   const m =
     /unable to find (?:user|group) ([^\s:]+)/.exec(message) ??
-    /(?:no such user|no such group|can't find uid for user|can't find gid for group|invalid user|invalid group|unknown user|unknown group)(?::\s*|\s+)'?([\w.-]+)/i.exec(message) ??
+    /(?:no such user|no such group|can't find uid for user|can't find gid for group|invalid user(?! name)|invalid group(?! name)|unknown user|unknown group)(?::\s*|\s+)'?([\w.-]+)/i.exec(message) ??
     // adduser quotes the name `so' (Debian's adduser 3.x).
     /(?:user|group) [`']?([\w.-]+)'? does not exist/i.exec(message);
 

@@ -297,3 +297,12 @@ describe("docker-stacks' start.sh: CHOWN_HOME and CHOWN_EXTRA", () => {
     assert.equal(a.check('/data', 'create').allowed, true);
   });
 });
+
+describe('a user name a tool refuses is no missing user', () => {
+  test("useradd's \"invalid user name 'app\\r'\" (a CRLF file) names no account", async () => {
+    const { missingAccountName } = await import('../../src/rules/util.js');
+    assert.equal(missingAccountName("useradd: invalid user name 'app\r': use --badname to ignore"), undefined);
+    assert.equal(missingAccountName("chown: invalid user: 'tor'"), 'tor');
+    assert.equal(missingAccountName("groupadd: invalid group name 'a b'"), undefined);
+  });
+});
