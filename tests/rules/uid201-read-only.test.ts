@@ -65,3 +65,12 @@ describe("UID201 never gives the host's / or a system folder away", () => {
     assert.deepEqual(f?.fixes.map((x) => [x.description, x.snippet]), [['If the container only reads this folder (a dataset, models), mount it read-only: the host folder keeps its owner.', '-v /:/host:ro']]);
   });
 });
+
+describe('UID201 read-only fix for a Compose long-syntax bind', () => {
+  test('the same entry with read_only: true', () => {
+    const run = parseCompose('services:\n  a:\n    image: x\n    volumes:\n      - type: bind\n        source: /srv/datasets\n        target: /datasets\n', { invoker, file: 'compose.yaml' }).services.a;
+    const a = analyze({ file: 'Dockerfile', text: TEXT, run, host: facts(0o755) });
+    const f = a.findings.find((x) => x.ruleId === 'UID201');
+    assert.equal(f?.fixes.at(-1)?.snippet, 'volumes:\n  - type: bind\n    source: /srv/datasets\n    target: /datasets\n    read_only: true');
+  });
+});

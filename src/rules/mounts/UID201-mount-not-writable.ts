@@ -662,7 +662,9 @@ export function readOnlyVariant(a: AnalysisView, m: MountSpec): string | undefin
   };
   if (tool === 'compose') {
     const spec = /^services\.[^:]*: (.+)$/.exec(m.written)?.[1];
-    return spec !== undefined && spec.includes(':') ? `volumes:\n  - ${shortSpec(spec)}` : undefined;
+    if (spec !== undefined && spec.includes(':')) return `volumes:\n  - ${shortSpec(spec)}`;
+    // The long syntax (`type: bind`, source, target): the same entry with read_only.
+    return m.kind === 'bind' && m.source !== undefined ? ['volumes:', '  - type: bind', `    source: ${m.source}`, `    target: ${m.target}`, '    read_only: true'].join('\n') : undefined;
   }
   const v = /^(-v|--volume)([ =])(.*)$/.exec(m.written);
   if (v) return `${v[1]}${v[2]}${shortSpec(v[3])}`;
