@@ -6,7 +6,7 @@ import { docsUrl } from '../rules/rule.js';
 import type { Finding, Severity } from '../model/types.js';
 import type { Profile } from '../analyze.js';
 import type { Reported } from './json.js';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /** The name `uidctl check -` gives the Dockerfile it reads from standard input. */
@@ -83,6 +83,15 @@ export function sourceRoot(cwd: string): string {
   return repositoryRoot(cwd) ?? resolve(cwd);
 }
 
+/** The path with its links resolved, when it exists; else itself. */
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
 const fileUri = (abs: string) => `file://${abs.split(sep).map(encodeURIComponent).join('/')}`;
 
 /**
@@ -101,10 +110,14 @@ export function artifact(file: string, cwd: string | undefined, base: string | u
   if (file === STDIN) return { uri: 'stdin' };
   if (cwd === undefined || base === undefined) return { uri: file.replace(/\\/g, '/').replace(/^\.\//, '') };
   const abs = resolve(cwd, file);
-  const rel = relative(base, abs);
-  if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) {
-    return { uri: rel.split(sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
-  }
+  const inside = (p: string, root: string) => {
+    const rel = relative(root, p);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : undefined;
+  };
+  // A path through a link into the repository (plink/docker/svc/Dockerfile, plink -> the
+  // repository) is placed where the file really is.
+  const rel = inside(abs, base) ?? inside(realOrSelf(abs), realOrSelf(base));
+  if (rel !== undefined) return { uri: rel.split(sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
 
   return { uri: fileUri(abs) };
 }

@@ -128,3 +128,20 @@ describe('SARIF rule levels', () => {
   });
 });
 
+
+describe('SARIF location of a file reached through a link into the repository', () => {
+  test('relative to the repository root, as by its own path', async () => {
+    const { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, realpathSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { artifact } = await import('../../src/report/sarif.js');
+    const top = realpathSync(mkdtempSync(join(tmpdir(), 'sarif-link-')));
+    const repo = join(top, 'proj');
+    mkdirSync(join(repo, '.git'), { recursive: true });
+    mkdirSync(join(repo, 'docker'), { recursive: true });
+    writeFileSync(join(repo, 'docker', 'Dockerfile'), 'FROM debian\n');
+    symlinkSync(repo, join(top, 'plink'));
+    assert.deepEqual(artifact('../plink/docker/Dockerfile', repo, repo), { uri: 'docker/Dockerfile', uriBaseId: '%SRCROOT%' });
+    assert.deepEqual(artifact('docker/Dockerfile', repo, repo), { uri: 'docker/Dockerfile', uriBaseId: '%SRCROOT%' });
+  });
+});
