@@ -97,9 +97,11 @@ export interface HostFactsFile {
   paths: HostPathFacts[];
 }
 
-// Device nodes (/dev/nvidia0) are judged like any other file: char and block are accepted as
-// the names `stat` and the probe's report give them.
-const KINDS = new Set(['dir', 'file', 'symlink', 'other', 'char', 'block']);
+// Device nodes (/dev/nvidia0), sockets (/var/run/docker.sock) and FIFOs are judged like any
+// other file that is not a folder: char, block, socket and fifo are accepted as the names
+// `stat` and the probe's report give them.
+const KINDS = new Set(['dir', 'file', 'symlink', 'other', 'char', 'block', 'socket', 'fifo']);
+const SPECIAL = new Set(['char', 'block', 'socket', 'fifo']);
 
 function num(v: unknown, what: string): number {
   const s = String(v);
@@ -246,7 +248,7 @@ function readHostFacts(doc: unknown): HostFactsFile {
     }
 
     const kind = String(f.kind ?? 'dir');
-    if (!KINDS.has(kind)) throw new RunParseError(`host facts: ${where}.kind must be dir, file, symlink, char, block or other`, where);
+    if (!KINDS.has(kind)) throw new RunParseError(`host facts: ${where}.kind must be dir, file, symlink, char, block, socket, fifo or other`, where);
     // A link is where it leads: its own owner and mode do not matter to a mount (the kernel
     // follows it), so only its target is needed, and it is needed.
     if (kind === 'symlink') {
@@ -263,7 +265,7 @@ function readHostFacts(doc: unknown): HostFactsFile {
       continue;
     }
     const meta: FileMeta = {
-      kind: kind === 'char' || kind === 'block' ? 'other' : (kind as FileKind),
+      kind: SPECIAL.has(kind) ? 'other' : (kind as FileKind),
       uid: num(f.uid ?? '0', `${where}.uid`),
       gid: num(f.gid ?? f.uid ?? '0', `${where}.gid`),
       mode: mode(f.mode ?? (kind === 'dir' ? '0755' : '0644'), `${where}.mode`),

@@ -33,7 +33,7 @@ paths:
   const bad: [string, string, RegExp][] = [
     ['non-octal mode', 'paths:\n  /x: { mode: "0999" }\n', /must be an octal mode/],
     ['non-numeric uid', 'paths:\n  /x: { uid: alice }\n', /uid must be a number/],
-    ['unknown kind', 'paths:\n  /x: { kind: fifo }\n', /kind must be dir, file, symlink, char, block or other/],
+    ['unknown kind', 'paths:\n  /x: { kind: pipe }\n', /kind must be dir, file, symlink, char, block, socket, fifo or other/],
     ['paths not a mapping', 'paths: [a, b]\n', /paths must be a mapping/],
   ];
   for (const [name, text, re] of bad) {
@@ -234,5 +234,12 @@ describe('with --host-facts, a bind source the file does not cover is not read w
       [`${dir}/here`, true, 'stat'],
       [`${dir}/absent`, false, 'stat'],
     ]);
+  });
+});
+
+describe('host facts: sockets and FIFOs', () => {
+  test('kind: socket and kind: fifo are files that are not folders, with their owner and mode', () => {
+    const f = parseHostFactsFile('paths:\n  /var/run/docker.sock: { kind: socket, uid: 0, gid: 999, mode: "0660" }\n  /tmp/p: { kind: fifo, uid: 1000, gid: 1000, mode: "0600" }\n');
+    assert.deepEqual(f.paths.map((p) => [p.path, p.meta?.kind, p.meta?.gid, p.meta?.mode]), [['/var/run/docker.sock', 'other', 999, 0o660], ['/tmp/p', 'other', 1000, 0o600]]);
   });
 });
