@@ -526,6 +526,9 @@ function shellEnv(opts: RunParseOptions, assigned: Record<string, string>): Reco
 
   vars.HOME = inv.home;
   vars.PWD = inv.cwd;
+  // A run file's $0 is its path as it was started (`./run.sh`, `scripts/run.sh`): `cd
+  // "$(dirname "$0")"` goes to its folder.
+  if (opts.file !== undefined) vars['0'] = opts.file;
   for (const name of ownVariables(opts.shell)) vars[name] = String(name === 'GROUPS' || name.endsWith('GID') ? inv.gid : inv.uid);
   if (inv.name !== undefined) {
     vars.USER ??= inv.name;
@@ -568,6 +571,10 @@ interface Unfollowed {
 interface ShellState {
   /** Variables the text set (assignments, export, ${X:=default}, a sourced file). */
   assigned: Record<string, string>;
+  /** The folder a `cd` of the text moved to (relative paths, $PWD and `pwd` follow it). */
+  cwd?: string;
+  /** A `cd` whose folder is not known: what the later relative paths rest on. */
+  cwdUnknown?: { text: string; line: number; file?: string };
   /** Variables set on a path the walk cannot decide, and why. */
   uncertain: Map<string, Unfollowed>;
   /** A construct not followed that may set any variable. */
@@ -607,6 +614,17 @@ function literalArgv(script: Script): string[] | null {
   return words.every((w): w is string => w !== null) ? words : null;
 }
 
+/** The argv of a simple one-command script with its words expanded by expand. */
+function expandedArgv(script: Script, expand: (w: Word) => string): string[] | null {
+  if (script.items.length !== 1) return null;
+  const { andOr } = script.items[0];
+  if (andOr.rest.length > 0 || andOr.first.commands.length !== 1) return null;
+  const cmd = andOr.first.commands[0];
+  if (cmd.type !== 'cmd' || cmd.assigns.length > 0) return null;
+
+  return cmd.args.map(expand);
+}
+
 /**
  * Outputs of the few commands run lines substitute: id -u, id -g, id -un, whoami, pwd, and
  * `stat -c FORMAT PATH` with %u and %g (the host path's owner, from the caller: --host-facts, or
@@ -616,6 +634,8 @@ function substitute(argv: string[] | null, inv: Invoker, statHost?: RunParseOpti
   if (!argv || argv.length === 0) return null;
   const [cmd, ...args] = argv;
   if (cmd === 'pwd') return inv.cwd;
+  // `dirname PATH` (one path): its folder, as coreutils prints it.
+  if (cmd === 'dirname' && args.length === 1 && !args[0].startsWith('-')) return dirnameOf(args[0]);
   if (cmd === 'stat') return statOwner(args, inv, statHost);
   if (cmd === 'whoami' || cmd === 'logname') return inv.name ?? null;
   if (cmd !== 'id') return null;
@@ -660,6 +680,17 @@ function statOwner(args: string[], inv: Invoker, statHost: RunParseOptions['stat
   if (!owner) return null;
 
   return format.replace(/%([ug%])/g, (_m, c: string) => (c === 'u' ? String(owner.uid) : c === 'g' ? String(owner.gid) : '%'));
+}
+
+/** coreutils dirname: the path without its last component and trailing slashes; `.` when none. */
+function dirnameOf(path: string): string {
+  const p = path.replace(/\/+$/, '');
+  if (p === '') return path.startsWith('/') ? '/' : '.';
+  const i = p.lastIndexOf('/');
+  if (i < 0) return '.';
+  const head = p.slice(0, i).replace(/\/+$/, '');
+
+  return head === '' ? '/' : head;
 }
 
 /** What reading the run line took for granted, for the report (and --verbose). */
@@ -739,7 +770,9 @@ const PARAMETER = /^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*])$/;
 function expandWord(w: Word, vars: Record<string, string>, host: Pick<RunParseOptions, 'invoker' | 'statHost'>, notes: ExpandNotes): string {
   const inv = host.invoker;
   const hook = (script: Script, raw: string): string | null => {
-    const out = substitute(literalArgv(script), inv, host.statHost);
+    // The words of the command inside are expanded as the shell expands them first
+    // (`dirname "$0"`, `stat -c %u "$DATA"`); one that needs what cannot be told stops it.
+    const out = substitute(literalArgv(script) ?? expandedArgv(script, (w) => expandWordIn(w, ctx)), inv, host.statHost);
     if (out === null) notes.warnings.push(`cannot evaluate $(${raw}); kept as written`);
 
     return out;
@@ -837,7 +870,9 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
 
   /** One simple command: an assignment, a test, `source`, the run command, or another command. */
   const simple = (cmd: SimpleCommand, st: ShellState, src: RunSource): Status => {
-    const vars = shellEnv(opts, st.assigned);
+    // After a `cd`, the invoking shell's folder is that one: for relative paths, $PWD and pwd.
+    const o: RunParseOptions = st.cwd === undefined ? opts : { ...opts, invoker: { ...opts.invoker, cwd: st.cwd } };
+    const vars = shellEnv(o, st.assigned);
     const line = src.base + cmd.lineOffset;
     // What this command's words met counts only for an assignment and the first run command.
     const local = newNotes(st, []);
@@ -849,11 +884,11 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
     };
     let argv: string[];
     try {
-      argv = cmd.args.map((w) => expandWord(w, vars, opts, local));
+      argv = cmd.args.map((w) => expandWord(w, vars, o, local));
 
       // `X=1` alone, `export X=1` (readonly, declare...) set variables the run line may use.
       if (argv.length === 0 || DECLARING.has(argv[0])) {
-        for (const a of cmd.assigns) setVariable(st, a.name, expandWord(a.value, vars, opts, local));
+        for (const a of cmd.assigns) setVariable(st, a.name, expandWord(a.value, vars, o, local));
         for (const a of argv.slice(1)) {
           const eq = a.indexOf('=');
           if (eq > 0 && !a.startsWith('-')) setVariable(st, a.slice(0, eq), a.slice(eq + 1));
@@ -882,6 +917,10 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
       sourceFile(argv[1], cmd.args[1]?.raw ?? '', local, st, src, line);
       return 'ran';
     }
+    if (name === 'cd') {
+      changeFolder(argv, local, st, src, line, o);
+      return 'ran';
+    }
     if (name === 'eval') {
       st.opaque ??= { kind: 'opaque', text: `\`eval\` on line ${line}${src.file !== opts.file ? ` of ${src.file}` : ''}` };
       return 'ran';
@@ -907,12 +946,12 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
       const v = st.assigned[k] ?? opts.env?.[k];
       if (v !== undefined && v !== '') daemonEnv[k] = v;
     }
-    for (const a of cmd.assigns) daemonEnv[a.name] = expandWord(a.value, vars, opts, local);
+    for (const a of cmd.assigns) daemonEnv[a.name] = expandWord(a.value, vars, o, local);
     for (const w of argv.slice(0, skipWrappers(argv))) {
       const m = /^(DOCKER_HOST|DOCKER_CONTEXT)=(.*)$/.exec(w);
       if (m) daemonEnv[m[1]] = m[2];
     }
-    const runOpts = { ...opts, file: src.file };
+    const runOpts = { ...o, file: src.file };
     try {
       // The line of each kept word: a flag on a continuation line is named at its own line.
       const lines = cmd.argLines ? kept.map((x) => src.base + (cmd.argLines![x.k] ?? cmd.lineOffset)) : undefined;
@@ -922,6 +961,16 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
       throw e;
     }
     const assumptions = [...walkAssumptions, ...runAssumptions(notes, runOpts, line)];
+    if (st.cwdUnknown !== undefined) {
+      assumptions.push({
+        id: `run-cwd:${st.cwdUnknown.line}`,
+        subject: st.cwdUnknown.text,
+        text: `${st.cwdUnknown.text} changes to a folder uidctl cannot tell: relative paths, $PWD and $(pwd) in the run command are read from ${runOpts.invoker.cwd}, the folder before it`,
+        confidence: 'low',
+        ...at(st.cwdUnknown.file, st.cwdUnknown.line),
+      });
+      warnings.push(`${st.cwdUnknown.text} changes to a folder uidctl cannot tell: relative paths are read from ${runOpts.invoker.cwd}`);
+    }
     if (branches.length > 0) {
       assumptions.push({
         id: `run-branch:${line}`,
@@ -970,6 +1019,25 @@ export function parseDockerRun(text: string, opts: RunParseOptions): ParsedRun {
       ...at(src.file, line),
     });
     return result;
+  };
+
+  /**
+   * `cd DIR` (`cd` alone: HOME; `cd -`: the folder before): the folder the later relative paths,
+   * $PWD and `pwd` are read from. A folder the walk cannot tell (a substitution not run) leaves
+   * them resting on an assumption, said at the run command.
+   */
+  const changeFolder = (argv: string[], local: ExpandNotes, st: ShellState, src: RunSource, line: number, o: RunParseOptions): void => {
+    const args = argv.slice(1).filter((a) => a !== '-P' && a !== '-L' && a !== '--');
+    const from = o.invoker.cwd;
+    const target = args.length === 0 ? o.invoker.home : args[0] === '-' ? st.assigned.OLDPWD : args[0];
+    if (target === undefined || args.length > 1 || local.warnings.length > 0 || local.unknown.size > 0) {
+      st.cwdUnknown = { text: `\`cd ${argv.slice(1).join(' ')}\` on line ${line}${src.file !== opts.file ? ` of ${src.file}` : ''}`, line, file: src.file };
+      return;
+    }
+    st.cwd = normalizePath(target.startsWith('~/') ? `${o.invoker.home}${target.slice(1)}` : target, from);
+    st.cwdUnknown = undefined;
+    st.assigned.OLDPWD = from;
+    st.assigned.PWD = st.cwd;
   };
 
   /** `source FILE` and `. FILE`: the file's commands run in this shell, read through the caller. */

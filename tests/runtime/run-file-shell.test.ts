@@ -172,3 +172,26 @@ describe('an unquoted empty word in [ ] is no word (field splitting)', () => {
     assert.equal(run('X=""\nif [ -n "$X" ]; then U=1; else U=2; fi\ndocker run -u "$U" img\n').user, '2');
   });
 });
+
+describe('cd in a run file', () => {
+  const invoker = { uid: 1000, gid: 1000, home: '/home/me', cwd: '/home/me/proj' };
+  const sources = async (text: string, file = 'scripts/run.sh') => {
+    const { parseDockerRun } = await import('../../src/runtime/docker.js');
+    const r = parseDockerRun(text, { invoker, env: {}, file });
+    return { sources: r.mounts.map((m) => m.source), warnings: r.warnings, assumptions: (r.assumptions ?? []).map((a) => a.id) };
+  };
+  test('a folder it can tell moves relative paths, $PWD and $(pwd)', async () => {
+    assert.deepEqual((await sources('cd /srv/x\ndocker run -v "$PWD/a:/a" -v "$(pwd)/b:/b" -v ./c:/c img\n')).sources, ['/srv/x/a', '/srv/x/b', '/srv/x/c']);
+    assert.deepEqual((await sources('cd data && docker run -v "$PWD:/d" img\n')).sources, ['/home/me/proj/data']);
+    assert.deepEqual((await sources('cd /srv/x\ncd -\ndocker run -v "$PWD:/d" img\n')).sources, ['/home/me/proj']);
+  });
+  test('cd "$(dirname "$0")" goes to the run file\'s folder', async () => {
+    assert.deepEqual((await sources('cd "$(dirname "$0")"\ndocker run -v "$(pwd)/data:/data" img\n')).sources, ['/home/me/proj/scripts/data']);
+  });
+  test('a folder it cannot tell is said: a warning and a run-cwd assumption, paths read from the folder before', async () => {
+    const r = await sources('cd "$(git rev-parse --show-toplevel)"\ndocker run -v "$PWD/data:/data" img\n');
+    assert.deepEqual(r.sources, ['/home/me/proj/data']);
+    assert.ok(r.assumptions.includes('run-cwd:1'), r.assumptions.join(' '));
+    assert.ok(r.warnings.some((w) => w.includes('changes to a folder uidctl cannot tell')), r.warnings.join('\n'));
+  });
+});
