@@ -602,27 +602,22 @@ function homeOf(user: string, inv: Invoker, notes: ExpandNotes): string | undefi
   return '/root';
 }
 
-/** The argv of a simple one-command script, when every word is a plain literal. */
-function literalArgv(script: Script): string[] | null {
+/** The words of a script that is one simple command without assignments, each read by word. */
+function simpleArgv<T>(script: Script, word: (w: Word) => T): T[] | null {
   if (script.items.length !== 1) return null;
   const { andOr } = script.items[0];
   if (andOr.rest.length > 0 || andOr.first.commands.length !== 1) return null;
   const cmd = andOr.first.commands[0];
   if (cmd.type !== 'cmd' || cmd.assigns.length > 0) return null;
-  const words = cmd.args.map(literalValue);
 
-  return words.every((w): w is string => w !== null) ? words : null;
+  return cmd.args.map(word);
 }
 
-/** The argv of a simple one-command script with its words expanded by expand. */
-function expandedArgv(script: Script, expand: (w: Word) => string): string[] | null {
-  if (script.items.length !== 1) return null;
-  const { andOr } = script.items[0];
-  if (andOr.rest.length > 0 || andOr.first.commands.length !== 1) return null;
-  const cmd = andOr.first.commands[0];
-  if (cmd.type !== 'cmd' || cmd.assigns.length > 0) return null;
+/** The argv of a simple one-command script, when every word is a plain literal. */
+function literalArgv(script: Script): string[] | null {
+  const words = simpleArgv(script, literalValue);
 
-  return cmd.args.map(expand);
+  return words !== null && words.every((w): w is string => w !== null) ? words : null;
 }
 
 /**
@@ -772,7 +767,7 @@ function expandWord(w: Word, vars: Record<string, string>, host: Pick<RunParseOp
   const hook = (script: Script, raw: string): string | null => {
     // The words of the command inside are expanded as the shell expands them first
     // (`dirname "$0"`, `stat -c %u "$DATA"`); one that needs what cannot be told stops it.
-    const out = substitute(literalArgv(script) ?? expandedArgv(script, (w) => expandWordIn(w, ctx)), inv, host.statHost);
+    const out = substitute(literalArgv(script) ?? simpleArgv(script, (w) => expandWordIn(w, ctx)), inv, host.statHost);
     if (out === null) notes.warnings.push(`cannot evaluate $(${raw}); kept as written`);
 
     return out;
